@@ -1,0 +1,490 @@
+"""The client: configuration layers, the retry loop, and resource access.
+
+One request takes one path: resource method -> :meth:`OpenAI.request` -> retry loop
+{ middleware chain -> transport } -> parser -> typed object, page or raw response.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import os
+import time
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, TypeVar
+
+from ._exceptions import APIConnectionError, APIStatusError, OpenAIError, make_status_error
+from ._http import Headers, Request, Response
+from ._logging import middleware_from_env
+from ._middleware import Middleware, Next, compose
+from ._options import RequestOptions, apply_headers, deep_merge
+from ._query import encode_query
+from ._request_spec import RequestSpec
+from ._response import APIResponse, ResponseParser, make_parser
+from ._retry import DEFAULT_MAX_RETRY_DELAY, RetryPolicy
+from ._transport import Transport, Urllib3Transport
+from ._types import NOT_GIVEN, NotGiven, Omit, Timeout, TimeoutLike, to_timeout
+from ._version import __version__
+
+if TYPE_CHECKING:
+    from .resources.chat import Chat
+    from .resources.models import Models
+
+__all__ = ["DEFAULT_TIMEOUT", "OpenAI", "response_mode"]
+
+_T = TypeVar("_T")
+
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+DEFAULT_TIMEOUT = Timeout(600.0, connect=5.0)
+USER_AGENT = f"openai-urllib3/{__version__}"
+
+response_mode: contextvars.ContextVar[str] = contextvars.ContextVar("openai_urllib3_response_mode", default="parsed")
+"""Set by ``with_raw_response`` / ``with_streaming_response`` wrappers around one call."""
+
+
+class _Config:
+    """Everything a client copy may change; immutable once built."""
+
+    __slots__ = (
+        "api_key",
+        "base_url",
+        "chain",
+        "default_headers",
+        "default_query",
+        "headers",
+        "middleware",
+        "organization",
+        "policy",
+        "project",
+        "sleep",
+        "timeout",
+    )
+
+    api_key: str
+    organization: str | None
+    project: str | None
+    base_url: str
+    timeout: Timeout | None
+    policy: RetryPolicy
+    default_headers: Mapping[str, str | Omit]
+    default_query: Mapping[str, object]
+    middleware: tuple[Middleware, ...]
+    sleep: Callable[[float], None]
+    headers: Headers
+    chain: Next
+
+
+class OpenAI:
+    """A client for the OpenAI API.
+
+    Safe to share across threads. A context manager that closes its connection pool;
+    copies made with :meth:`with_options` share that pool.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        base_url: str | None = None,
+        timeout: TimeoutLike | NotGiven = NOT_GIVEN,
+        max_retries: int = 2,
+        max_retry_delay: float = DEFAULT_MAX_RETRY_DELAY,
+        default_headers: Mapping[str, str | Omit] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        middleware: Sequence[Middleware] = (),
+        proxy: str | NotGiven | None = NOT_GIVEN,
+        trust_env: bool = True,
+        pool_connections: int = 10,
+        pool_maxsize: int = 20,
+        pool_block: bool = False,
+        ca_certs: str | None = None,
+        transport: Transport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        random: Callable[[], float] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        """Create a client.
+
+        ``api_key``, ``base_url``, ``organization`` and ``project`` default to the
+        ``OPENAI_API_KEY``, ``OPENAI_BASE_URL``, ``OPENAI_ORG_ID`` and ``OPENAI_PROJECT_ID``
+        environment variables. ``sleep``, ``random`` and ``clock`` drive retry backoff and
+        exist so tests never wait.
+        """
+        environ = os.environ if trust_env else {}
+        if api_key is None:
+            api_key = environ.get("OPENAI_API_KEY")
+        if not api_key:
+            raise OpenAIError(
+                "No API key: pass api_key=... to OpenAI() or set the OPENAI_API_KEY environment variable."
+            )
+        if not isinstance(api_key, str):
+            raise TypeError(f"api_key must be a str, got {type(api_key).__name__}")
+        if base_url is None:
+            base_url = environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL
+        if organization is None:
+            organization = environ.get("OPENAI_ORG_ID") or None
+        if project is None:
+            project = environ.get("OPENAI_PROJECT_ID") or None
+        self._transport: Transport = transport or Urllib3Transport(
+            proxy=proxy,
+            trust_env=trust_env,
+            pool_connections=pool_connections,
+            pool_maxsize=pool_maxsize,
+            pool_block=pool_block,
+            ca_certs=ca_certs,
+        )
+        env_logging = middleware_from_env(environ.get("OPENAI_LOG"))
+        all_middleware = tuple(middleware)
+        if env_logging is not None:
+            all_middleware = (env_logging, *all_middleware)
+        self._config = self._build_config(
+            api_key=api_key,
+            organization=organization,
+            project=project,
+            base_url=base_url,
+            timeout=DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else to_timeout(timeout),
+            policy=RetryPolicy(max_retries, max_retry_delay, random=random, now=clock),
+            default_headers=dict(default_headers or {}),
+            default_query=dict(default_query or {}),
+            middleware=all_middleware,
+            sleep=sleep,
+        )
+
+    # -- configuration ---------------------------------------------------------------
+
+    def _build_config(self, **values: Any) -> _Config:
+        config = _Config()
+        for name, value in values.items():
+            setattr(config, name, value)
+        base_url = config.base_url
+        if not isinstance(base_url, str) or "://" not in base_url:
+            raise ValueError(f"base_url must be an absolute http(s) URL, got {base_url!r}")
+        config.base_url = base_url.rstrip("/")
+        headers = Headers(
+            {
+                "Accept": "application/json",
+                "Content-Type": "application/json",
+                "User-Agent": USER_AGENT,
+                "Authorization": f"Bearer {config.api_key}",
+            }
+        )
+        if config.organization:
+            headers["OpenAI-Organization"] = config.organization
+        if config.project:
+            headers["OpenAI-Project"] = config.project
+        apply_headers(headers, config.default_headers)
+        config.headers = headers
+        for item in config.middleware:
+            if not callable(item):
+                raise TypeError(f"middleware must be callable as fn(request, call_next), got {item!r}")
+        config.chain = compose(config.middleware, self._transport.handle_request)
+        return config
+
+    @property
+    def api_key(self) -> str:
+        return self._config.api_key
+
+    @property
+    def organization(self) -> str | None:
+        return self._config.organization
+
+    @property
+    def project(self) -> str | None:
+        return self._config.project
+
+    @property
+    def base_url(self) -> str:
+        return self._config.base_url
+
+    @property
+    def timeout(self) -> Timeout | None:
+        return self._config.timeout
+
+    @property
+    def max_retries(self) -> int:
+        return self._config.policy.max_retries
+
+    @property
+    def max_retry_delay(self) -> float:
+        return self._config.policy.max_retry_delay
+
+    @property
+    def default_headers(self) -> Mapping[str, str]:
+        """The headers every request starts from (credentials included; never log them)."""
+        return self._config.headers.copy()
+
+    @property
+    def transport(self) -> Transport:
+        return self._transport
+
+    def with_options(
+        self,
+        *,
+        api_key: str | None = None,
+        organization: str | NotGiven | None = NOT_GIVEN,
+        project: str | NotGiven | None = NOT_GIVEN,
+        base_url: str | None = None,
+        timeout: TimeoutLike | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
+        max_retry_delay: float | None = None,
+        default_headers: Mapping[str, str | Omit] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        middleware: Sequence[Middleware] | None = None,
+        sleep: Callable[[float], None] | None = None,
+    ) -> OpenAI:
+        """A copy with some settings changed, sharing this client's connection pool.
+
+        ``default_headers`` and ``default_query`` are merged over this client's;
+        ``middleware`` is appended after this client's.
+        """
+        old = self._config
+        copy = object.__new__(type(self))
+        # Private state (the transport, subclass settings) is shared; cached resources are not,
+        # since they are bound to the client that made them.
+        copy.__dict__.update({k: v for k, v in self.__dict__.items() if k.startswith("_") and k != "_config"})
+        copy._config = copy._build_config(
+            api_key=old.api_key if api_key is None else api_key,
+            organization=old.organization if isinstance(organization, NotGiven) else organization,
+            project=old.project if isinstance(project, NotGiven) else project,
+            base_url=old.base_url if base_url is None else base_url,
+            timeout=old.timeout if isinstance(timeout, NotGiven) else to_timeout(timeout),
+            policy=old.policy.replace(max_retries=max_retries, max_retry_delay=max_retry_delay),
+            default_headers={**old.default_headers, **(default_headers or {})},
+            default_query={**old.default_query, **(default_query or {})},
+            middleware=old.middleware + tuple(middleware or ()),
+            sleep=old.sleep if sleep is None else sleep,
+        )
+        return copy
+
+    copy = with_options
+
+    def close(self) -> None:
+        """Close the connection pool (shared with copies from :meth:`with_options`)."""
+        self._transport.close()
+
+    def __enter__(self: _C) -> _C:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} base_url={self.base_url!r}>"
+
+    # -- resources (imported on first use, so importing the package stays cheap) -------
+
+    @cached_property
+    def models(self) -> Models:
+        from .resources.models import Models
+
+        return Models(self)
+
+    @cached_property
+    def chat(self) -> Chat:
+        from .resources.chat import Chat
+
+        return Chat(self)
+
+    # -- custom requests -----------------------------------------------------------------
+
+    def get(self, path: str, *, cast_to: Any = dict, query: Mapping[str, Any] | None = None, **options: Any) -> Any:
+        """GET ``path`` (relative to ``base_url``, or absolute) with the client's retries and middleware."""
+        return self.request("GET", path, query=query, cast_to=cast_to, options=_check_options(options))
+
+    def post(self, path: str, *, cast_to: Any = dict, body: Any = None, query: Mapping[str, Any] | None = None, **options: Any) -> Any:
+        return self.request("POST", path, body=body, query=query, cast_to=cast_to, options=_check_options(options))
+
+    def put(self, path: str, *, cast_to: Any = dict, body: Any = None, query: Mapping[str, Any] | None = None, **options: Any) -> Any:
+        return self.request("PUT", path, body=body, query=query, cast_to=cast_to, options=_check_options(options))
+
+    def patch(self, path: str, *, cast_to: Any = dict, body: Any = None, query: Mapping[str, Any] | None = None, **options: Any) -> Any:
+        return self.request("PATCH", path, body=body, query=query, cast_to=cast_to, options=_check_options(options))
+
+    def delete(self, path: str, *, cast_to: Any = dict, body: Any = None, query: Mapping[str, Any] | None = None, **options: Any) -> Any:
+        return self.request("DELETE", path, body=body, query=query, cast_to=cast_to, options=_check_options(options))
+
+    # -- the pipeline ----------------------------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        cast_to: Any,
+        body: Any = None,
+        query: Mapping[str, Any] | None = None,
+        content: bytes | Iterable[bytes] | None = None,
+        content_type: str | None = None,
+        options: RequestOptions | None = None,
+        parser: ResponseParser[Any] | None = None,
+    ) -> Any:
+        """Send one API call and build its result.
+
+        ``body`` is JSON-encoded (with ``extra_body`` merged over it); ``content`` is sent
+        as-is with ``content_type``. ``cast_to`` or ``parser`` says what to build from the
+        response; a ``with_raw_response`` / ``with_streaming_response`` wrapper around the
+        call gets an :class:`APIResponse` instead.
+        """
+        spec = RequestSpec(method, path, query=query, body=body, options=options)
+        return self.send(spec, cast_to=cast_to, content=content, content_type=content_type, parser=parser)
+
+    def send(
+        self,
+        spec: RequestSpec,
+        *,
+        cast_to: Any = dict,
+        content: bytes | Iterable[bytes] | None = None,
+        content_type: str | None = None,
+        parser: ResponseParser[Any] | None = None,
+    ) -> Any:
+        """Send a prepared :class:`RequestSpec` (pages use this to fetch the next page)."""
+        mode = response_mode.get()
+        if mode != "parsed":
+            # The wrapper asked for this call only; calls made later (a next page) parse normally.
+            response_mode.set("parsed")
+        if parser is None:
+            parser = make_parser(cast_to)
+        request, max_retries, chain = self._build_request(spec, content, content_type)
+        start = time.perf_counter()
+        response, retries_taken = self._send_with_retries(request, max_retries, chain)
+        elapsed = time.perf_counter() - start
+        if mode == "parsed" and cast_to is not APIResponse:
+            try:
+                return parser(response, self, spec)
+            except BaseException:
+                response.close()
+                raise
+        raw: APIResponse[Any] = APIResponse(
+            response, parser=parser, client=self, spec=spec, retries_taken=retries_taken, elapsed=elapsed
+        )
+        if mode == "raw":
+            raw.read()
+        return raw
+
+    def _build_request(
+        self, spec: RequestSpec, content: bytes | Iterable[bytes] | None, content_type: str | None
+    ) -> tuple[Request, int, Next]:
+        config = self._config
+        options = spec.options
+        path = spec.path
+        url = path if "://" in path else config.base_url + path
+        query: Mapping[str, Any] | None = spec.query
+        if config.default_query:
+            query = {**config.default_query, **(query or {})}
+        extra_query = options.get("extra_query")
+        if extra_query:
+            query = {**(query or {}), **extra_query}
+        if query:
+            encoded = encode_query(query)
+            if encoded:
+                url += ("&" if "?" in url else "?") + encoded
+        headers = config.headers.copy()
+        extra_body = options.get("extra_body")
+        payload: bytes | Iterable[bytes] | None
+        if content is not None:
+            payload = content
+            if content_type is not None:
+                headers["Content-Type"] = content_type
+        elif spec.body is not None or extra_body:
+            body = spec.body if spec.body is not None else {}
+            if extra_body:
+                if not isinstance(body, Mapping):
+                    raise TypeError("extra_body can only be merged into a JSON object body")
+                body = deep_merge(body, extra_body)
+            payload = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        else:
+            payload = None
+            del headers["Content-Type"]
+        idempotency_key = options.get("idempotency_key")
+        if idempotency_key is not None:
+            headers["Idempotency-Key"] = idempotency_key
+        extra_headers = options.get("extra_headers")
+        if extra_headers:
+            apply_headers(headers, extra_headers)
+        timeout = config.timeout
+        if "timeout" in options:
+            timeout = to_timeout(options["timeout"])
+        max_retries = options.get("max_retries")
+        if max_retries is None:
+            max_retries = config.policy.max_retries
+        elif isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+            raise ValueError(f"max_retries must be a non-negative integer, got {max_retries!r}")
+        chain = config.chain
+        extra_middleware = options.get("middleware")
+        if extra_middleware:
+            chain = compose((*config.middleware, *extra_middleware), self._transport.handle_request)
+        request = Request(spec.method, url, headers=headers, body=payload, timeout=timeout)
+        return request, max_retries, chain
+
+    def _send_with_retries(self, template: Request, max_retries: int, chain: Next) -> tuple[Response, int]:
+        """The retry loop: each attempt is a fresh :class:`Request` through the middleware chain."""
+        config = self._config
+        policy = config.policy
+        retries_taken = 0
+        while True:
+            request = template
+            if retries_taken:
+                request = Request(
+                    template.method,
+                    template.url,
+                    headers=template.headers.copy(),
+                    body=template.body,
+                    timeout=template.timeout,
+                    attempt=retries_taken,
+                )
+            else:
+                request.headers = template.headers.copy()
+            request.headers["X-Stainless-Retry-Count"] = str(retries_taken)
+            can_retry = retries_taken < max_retries and template.replayable
+            try:
+                response = chain(request)
+            except APIConnectionError:
+                if not can_retry:
+                    raise
+                config.sleep(policy.backoff(retries_taken))
+                retries_taken += 1
+                continue
+            if response.request is None:
+                response.request = request
+            status = response.status
+            if status < 300:
+                return response, retries_taken
+            try:
+                body = response.read()
+            except APIConnectionError:
+                if not can_retry:
+                    raise
+                config.sleep(policy.backoff(retries_taken))
+                retries_taken += 1
+                continue
+            finally:
+                response.close()
+            if status < 400:
+                raise APIStatusError(
+                    f"Unexpected redirect {status} from {request.method} {request.url} "
+                    f"to {response.headers.get('location')!r}; redirects are not followed",
+                    response=response,
+                    body=None,
+                )
+            if can_retry and policy.should_retry_status(status, response.headers, body):
+                delay = policy.delay(retries_taken, response.headers)
+                if delay is not None:
+                    config.sleep(delay)
+                    retries_taken += 1
+                    continue
+            raise make_status_error(response)
+
+
+_C = TypeVar("_C", bound=OpenAI)
+
+
+def _check_options(options: Mapping[str, Any]) -> RequestOptions:
+    from ._options import OPTION_KEYS
+
+    unknown = set(options) - OPTION_KEYS
+    if unknown:
+        raise TypeError(f"Unknown request option(s): {', '.join(sorted(unknown))}; expected some of {', '.join(sorted(OPTION_KEYS))}")
+    return options  # type: ignore[return-value]
+

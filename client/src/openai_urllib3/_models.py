@@ -1,0 +1,221 @@
+"""Response objects: typed views over the decoded JSON, built lazily on first access.
+
+A model wraps the ``dict`` the server sent and never rewrites it, so ``to_dict()``
+gives back exactly what arrived, unknown fields included. A typed attribute is a
+:class:`Field` descriptor: scalar fields read straight from the dict; object and list
+fields build their child views on first access and cache them. A value of the wrong
+type is handed back as it came instead of raising, so one odd field never breaks
+access to the others. Presence is knowable, as in the Go library's ``respjson``:
+``presence(name)`` says ``"missing"``, ``"null"`` or ``"present"``.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any, Callable, Generic, Literal, TypeVar, cast, overload
+
+__all__ = ["BaseModel", "Field", "Presence", "list_of", "union_of"]
+
+_T = TypeVar("_T")
+_M = TypeVar("_M", bound="BaseModel")
+
+Presence = Literal["missing", "null", "present"]
+
+_MISSING: Any = object()
+
+
+class BaseModel:
+    """Base of every response object. Construct with the decoded JSON object."""
+
+    __slots__ = ("_cache", "_data", "_request_id")
+    _fields: frozenset[str] = frozenset()
+
+    def __init__(self, data: dict[str, Any] | None = None, /, **fields: Any) -> None:
+        if data is None:
+            data = fields
+        elif fields:
+            data = {**data, **fields}
+        elif not isinstance(data, dict):
+            raise TypeError(f"{type(self).__name__} expects a JSON object (dict), got {type(data).__name__}")
+        self._data = data
+        self._cache: dict[str, Any] | None = None
+        self._request_id: str | None = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        names = set()
+        for klass in reversed(cls.__mro__):
+            for value in vars(klass).values():
+                if isinstance(value, Field):
+                    names.add(value.key)
+        cls._fields = frozenset(names)
+
+    @classmethod
+    def construct(cls: type[_M], data: Any) -> _M | Any:
+        """Wrap ``data`` when it is a JSON object; anything else is returned as it came."""
+        if isinstance(data, dict):
+            return cls(data)
+        return data
+
+    # -- raw JSON and presence -------------------------------------------------------
+
+    @property
+    def request_id(self) -> str | None:
+        """The ``x-request-id`` of the response this object came from (top-level objects only)."""
+        return self._request_id
+
+    def presence(self, name: str) -> Presence:
+        """Whether the JSON field ``name`` was missing, explicitly null, or had a value."""
+        value = self._data.get(name, _MISSING)
+        if value is _MISSING:
+            return "missing"
+        return "null" if value is None else "present"
+
+    def has(self, name: str) -> bool:
+        """Whether the JSON field ``name`` was sent at all (null counts as sent)."""
+        return name in self._data
+
+    def raw(self, name: str, default: Any = None) -> Any:
+        """The field's JSON value exactly as received, without any typing."""
+        return self._data.get(name, default)
+
+    @property
+    def model_fields_set(self) -> set[str]:
+        """The names of the fields the server sent (as in pydantic)."""
+        return set(self._data)
+
+    @property
+    def extra_fields(self) -> dict[str, Any]:
+        """Fields the server sent that this type does not declare."""
+        fields = type(self)._fields
+        return {key: value for key, value in self._data.items() if key not in fields}
+
+    def to_dict(self) -> dict[str, Any]:
+        """A deep copy of the JSON object the server sent."""
+        return copy.deepcopy(self._data)
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        return json.dumps(self._data, indent=indent, ensure_ascii=False)
+
+    # Aliases so code written against the official SDK's pydantic models keeps working.
+    def model_dump(self, **_: Any) -> dict[str, Any]:
+        return self.to_dict()
+
+    def model_dump_json(self, *, indent: int | None = None, **_: Any) -> str:
+        return self.to_json(indent=indent)
+
+    # -- dunder plumbing -------------------------------------------------------------
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for names that are not declared: undeclared JSON fields are
+        # readable as attributes, like the official SDK's extra fields.
+        if name.startswith("__") or name in ("_data", "_cache", "_request_id"):
+            raise AttributeError(name)
+        try:
+            return self._data[name]
+        except KeyError:
+            raise AttributeError(f"{type(self).__name__!s} object has no field {name!r}") from None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, BaseModel):
+            return NotImplemented
+        return type(self) is type(other) and self._data == other._data
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._data!r})"
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"data": self._data, "request_id": self._request_id}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._data = state["data"]
+        self._cache = None
+        self._request_id = state["request_id"]
+
+
+class Field(Generic[_T]):
+    """A typed, lazily built attribute of a model.
+
+    ``Field[str]()`` reads a scalar; ``Field(Model)``, ``Field(list_of(Model))`` and
+    ``Field(union_of(...))`` build children on first access and cache them. ``key`` is
+    the JSON name when it differs from the attribute (``from_ = Field[str](key="from")``).
+    A missing field reads as ``None``.
+    """
+
+    __slots__ = ("convert", "key")
+
+    def __init__(self, convert: Callable[[Any], _T] | None = None, *, key: str | None = None) -> None:
+        self.convert = convert
+        self.key = key or ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        if not self.key:
+            self.key = name
+
+    @overload
+    def __get__(self, instance: None, owner: type) -> Field[_T]: ...
+
+    @overload
+    def __get__(self, instance: BaseModel, owner: type) -> _T: ...
+
+    def __get__(self, instance: BaseModel | None, owner: type) -> Field[_T] | _T:
+        if instance is None:
+            return self
+        key = self.key
+        convert = self.convert
+        if convert is None:
+            return cast(_T, instance._data.get(key))
+        cache = instance._cache
+        if cache is None:
+            cache = instance._cache = {}
+        elif key in cache:
+            return cast(_T, cache[key])
+        raw = instance._data.get(key)
+        value = None if raw is None else _safe_convert(convert, raw)
+        cache[key] = value
+        return cast(_T, value)
+
+    def __set__(self, instance: BaseModel, value: Any) -> None:
+        raise AttributeError(f"{self.key} is read-only; use to_dict() for a mutable copy")
+
+
+def _safe_convert(convert: Callable[[Any], Any], raw: Any) -> Any:
+    try:
+        return convert(raw)
+    except (TypeError, ValueError, AttributeError, KeyError):
+        return raw
+
+
+def _build(kind: Any, value: Any) -> Any:
+    if isinstance(kind, type) and issubclass(kind, BaseModel):
+        return kind(value) if isinstance(value, dict) else value
+    return kind(value)
+
+
+def list_of(kind: Callable[[Any], _T]) -> Callable[[Any], list[_T]]:
+    """A converter for a JSON array whose items are built with ``kind`` (a model class or converter)."""
+
+    def convert(value: Any) -> list[_T]:
+        if not isinstance(value, list):
+            return cast("list[_T]", value)
+        return [_build(kind, item) for item in value]
+
+    return convert
+
+
+def union_of(discriminator: str, variants: dict[str, type[BaseModel]], default: type[BaseModel] | None = None) -> Callable[[Any], Any]:
+    """A converter for a discriminated union: the variant is chosen by the ``discriminator``
+    field; an unknown variant becomes ``default`` (a plain :class:`BaseModel` if not given)."""
+    fallback = default or BaseModel
+
+    def convert(value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        tag = value.get(discriminator)
+        variant = variants.get(tag, fallback) if isinstance(tag, str) else fallback
+        return variant(value)
+
+    return convert

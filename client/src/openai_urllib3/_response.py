@@ -1,0 +1,222 @@
+"""Turning an HTTP response into what the caller asked for, and raw access to it.
+
+``cast_to`` may be a model class, ``dict``, ``list``, ``bytes``, ``str``, ``None``,
+:class:`APIResponse` (the raw response), or any :class:`ResponseParser`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, Callable, Generic, Iterator, Mapping, Protocol, TypeVar, cast
+
+from ._exceptions import APIResponseValidationError
+from ._http import Request, Response
+from ._models import BaseModel
+
+if TYPE_CHECKING:
+    from ._client import OpenAI
+    from ._request_spec import RequestSpec
+
+__all__ = ["APIResponse", "ResponseParser", "make_parser", "parse_json"]
+
+_T = TypeVar("_T")
+_T_co = TypeVar("_T_co", covariant=True)
+
+
+class ResponseParser(Protocol[_T_co]):
+    """Builds the result of a call from its final response (which it must close or read)."""
+
+    def __call__(self, response: Response, client: OpenAI, spec: RequestSpec) -> _T_co: ...
+
+
+def parse_json(response: Response) -> Any:
+    """Decode a JSON body, with a clear error when the server sent something else."""
+    raw = response.read()
+    try:
+        return json.loads(raw)
+    except ValueError:
+        content_type = response.headers.get("content-type", "")
+        snippet = raw[:200].decode("utf-8", errors="replace")
+        raise APIResponseValidationError(
+            f"Expected a JSON body from {response.request.method if response.request else ''} "
+            f"{response.request.url if response.request else ''} but got {content_type or 'no content type'}: {snippet!r}",
+            response=response,
+            body=snippet,
+        ) from None
+
+
+def _model_parser(cls: type[BaseModel]) -> ResponseParser[Any]:
+    def parse(response: Response, client: OpenAI, spec: RequestSpec) -> Any:
+        data = parse_json(response)
+        if not isinstance(data, dict):
+            return data
+        obj = cls(data)
+        obj._request_id = response.headers.get("x-request-id")
+        return obj
+
+    return parse
+
+
+def _json_parser(response: Response, client: OpenAI, spec: RequestSpec) -> Any:
+    return parse_json(response)
+
+
+def _bytes_parser(response: Response, client: OpenAI, spec: RequestSpec) -> Any:
+    return response.read()
+
+
+def _text_parser(response: Response, client: OpenAI, spec: RequestSpec) -> Any:
+    return response.read().decode("utf-8", errors="replace")
+
+
+def _none_parser(response: Response, client: OpenAI, spec: RequestSpec) -> Any:
+    response.close()
+    return None
+
+
+def make_parser(cast_to: Any) -> ResponseParser[Any]:
+    """The parser for a ``cast_to`` value (see the module docstring)."""
+    if cast_to is dict or cast_to is list or cast_to is object:
+        return _json_parser
+    if cast_to is bytes:
+        return _bytes_parser
+    if cast_to is str:
+        return _text_parser
+    if cast_to is None or cast_to is type(None):
+        return _none_parser
+    if cast_to is APIResponse:
+        return _raw_marker
+    if isinstance(cast_to, type) and issubclass(cast_to, BaseModel):
+        parser = getattr(cast_to, "__response_parser__", None)
+        return parser() if parser is not None else _model_parser(cast_to)
+    if callable(cast_to):
+        return cast("ResponseParser[Any]", cast_to)
+    raise TypeError(f"cast_to must be a model class, dict, list, bytes, str, None or APIResponse, got {cast_to!r}")
+
+
+def _raw_marker(response: Response, client: OpenAI, spec: RequestSpec) -> Any:  # replaced by the client
+    raise AssertionError("unreachable")
+
+
+class APIResponse(Generic[_T]):
+    """The raw response of one call: status, headers, timing, and ``parse()`` for the typed result."""
+
+    def __init__(
+        self,
+        http_response: Response,
+        *,
+        parser: ResponseParser[_T],
+        client: OpenAI,
+        spec: RequestSpec,
+        retries_taken: int,
+        elapsed: float,
+    ) -> None:
+        self.http_response = http_response
+        self.retries_taken = retries_taken
+        """How many retries were made before this response (0 if the first attempt succeeded)."""
+        self.elapsed = elapsed
+        """Seconds from the first attempt's start until this response's headers arrived."""
+        self._parser = parser
+        self._client = client
+        self._spec = spec
+        self._parsed: Any = _UNSET
+
+    @property
+    def status_code(self) -> int:
+        return self.http_response.status
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        return self.http_response.headers
+
+    @property
+    def http_request(self) -> Request:
+        request = self.http_response.request
+        assert request is not None
+        return request
+
+    @property
+    def url(self) -> str:
+        return self.http_request.url
+
+    @property
+    def method(self) -> str:
+        return self.http_request.method
+
+    @property
+    def request_id(self) -> str | None:
+        return self.http_response.headers.get("x-request-id")
+
+    def parse(self) -> _T:
+        """The typed result, built once."""
+        if self._parsed is _UNSET:
+            self._parsed = self._parser(self.http_response, self._client, self._spec)
+        return cast(_T, self._parsed)
+
+    def read(self) -> bytes:
+        return self.http_response.read()
+
+    @property
+    def content(self) -> bytes:
+        return self.read()
+
+    @property
+    def text(self) -> str:
+        return self.read().decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        return parse_json(self.http_response)
+
+    def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        """The body as it arrives; the connection is released when it ends or breaks."""
+        try:
+            yield from self.http_response.iter_bytes(chunk_size)
+        finally:
+            self.http_response.close()
+
+    def iter_text(self, chunk_size: int | None = None) -> Iterator[str]:
+        import codecs
+
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        for chunk in self.iter_bytes(chunk_size):
+            text = decoder.decode(chunk)
+            if text:
+                yield text
+        tail = decoder.decode(b"", final=True)
+        if tail:
+            yield tail
+
+    def iter_lines(self) -> Iterator[str]:
+        """Lines of the body without their line ends (CR, LF or CRLF)."""
+        pending = ""
+        for text in self.iter_text():
+            pending += text
+            lines = pending.splitlines(keepends=True)
+            pending = ""
+            if lines and not lines[-1].endswith(("\n", "\r")):
+                pending = lines.pop()
+            elif lines and lines[-1].endswith("\r"):
+                # A CR may be the first half of a CRLF split across reads.
+                pending = lines.pop()
+            for line in lines:
+                yield line.rstrip("\r\n")
+        if pending:
+            for line in pending.splitlines():
+                yield line
+
+    def close(self) -> None:
+        self.http_response.close()
+
+    def __enter__(self) -> APIResponse[_T]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<APIResponse [{self.status_code}] {self.method} {self.url}>"
+
+
+_UNSET: Any = object()
+
+ParserFn = Callable[[Response, "OpenAI", "RequestSpec"], Any]

@@ -1,0 +1,207 @@
+"""The only module that touches urllib3.
+
+urllib3 is always called with ``retries=False, redirect=False, preload_content=False``:
+retry and redirect policy are the client's, and bodies are read lazily. Every urllib3
+and socket error, while connecting or while a body is being read, is translated here
+into :class:`APIConnectionError` or :class:`APITimeoutError`.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import ssl
+from typing import Any, Iterator, Mapping, Protocol
+
+import urllib3
+from urllib3.exceptions import HTTPError as _Urllib3Error
+from urllib3.exceptions import NewConnectionError as _NewConnectionError
+from urllib3.exceptions import TimeoutError as _Urllib3Timeout
+
+from ._exceptions import APIConnectionError, APITimeoutError
+from ._http import Request, Response
+from ._proxy import proxy_for
+from ._types import NOT_GIVEN, NotGiven, Timeout
+
+__all__ = ["Transport", "Urllib3Transport"]
+
+_READ_SIZE = 65536
+_LOW_LEVEL_ERRORS = (_Urllib3Error, OSError, ssl.SSLError, http.client.HTTPException)
+
+
+class Transport(Protocol):
+    """What the client needs from the network: one attempt in, one response out."""
+
+    def handle_request(self, request: Request) -> Response: ...
+
+    def close(self) -> None: ...
+
+
+def _translate(error: BaseException, request: Request) -> APIConnectionError:
+    # NewConnectionError subclasses ConnectTimeoutError for historical reasons, but a
+    # refused or unresolvable connection is not a timeout.
+    if isinstance(error, (_Urllib3Timeout, socket.timeout, TimeoutError)) and not isinstance(error, _NewConnectionError):
+        return APITimeoutError(request)
+    detail = str(error) or type(error).__name__
+    return APIConnectionError(f"Connection error: {detail}", request=request)
+
+
+class Urllib3Response(Response):
+    """A response whose body comes from a urllib3 response, read lazily and released once."""
+
+    __slots__ = ("_raw",)
+
+    def __init__(self, raw: Any, request: Request) -> None:
+        super().__init__(raw.status, raw.headers, request=request)
+        self._content = None
+        self._raw = raw
+
+    def read(self) -> bytes:
+        if self._content is None:
+            if self._closed:
+                raise APIConnectionError("The response body was closed before it was read.", request=self._req())
+            try:
+                self._content = self._raw.read()
+            except _LOW_LEVEL_ERRORS as error:
+                self._discard()
+                raise _translate(error, self._req()) from error
+            self._release()
+        return self._content
+
+    def _iter_raw(self, chunk_size: int | None) -> Iterator[bytes]:
+        """Bytes as soon as they arrive (``read1``), so streamed events are not held back."""
+        if self._closed:
+            raise APIConnectionError("The response body was closed before it was read.", request=self._req())
+        raw = self._raw
+        size = chunk_size or _READ_SIZE
+        try:
+            while True:
+                chunk = raw.read1(size)
+                if not chunk:
+                    break
+                yield chunk
+        except _LOW_LEVEL_ERRORS as error:
+            self._discard()
+            raise _translate(error, self._req()) from error
+        except GeneratorExit:
+            self._discard()
+            raise
+        self._release()
+
+    def _req(self) -> Request:
+        assert self.request is not None
+        return self.request
+
+    def _release(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._raw.release_conn()
+
+    def _discard(self) -> None:
+        """Close the connection (it may hold unread bytes) and give its pool slot back."""
+        if not self._closed:
+            self._closed = True
+            try:
+                self._raw.close()
+            finally:
+                self._raw.release_conn()
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        if self._content is None and self._raw.length_remaining == 0:
+            self._release()
+        else:
+            self._discard()
+
+
+class Urllib3Transport:
+    """Sends requests with one urllib3 ``PoolManager`` (and a ``ProxyManager`` per proxy)."""
+
+    def __init__(
+        self,
+        *,
+        proxy: str | NotGiven | None = NOT_GIVEN,
+        trust_env: bool = True,
+        pool_connections: int = 10,
+        pool_maxsize: int = 20,
+        pool_block: bool = False,
+        ca_certs: str | None = None,
+        cert_file: str | None = None,
+        key_file: str | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        if pool_maxsize < 1 or pool_connections < 1:
+            raise ValueError("pool_maxsize and pool_connections must be at least 1")
+        self._pool_kwargs: dict[str, Any] = {
+            "num_pools": pool_connections,
+            "maxsize": pool_maxsize,
+            "block": pool_block,
+        }
+        if ca_certs is not None:
+            self._pool_kwargs["ca_certs"] = ca_certs
+        if cert_file is not None:
+            self._pool_kwargs["cert_file"] = cert_file
+            self._pool_kwargs["key_file"] = key_file
+        self._direct = urllib3.PoolManager(**self._pool_kwargs)
+        self._explicit_proxy = proxy
+        self._environ = environ if environ is not None else (os.environ if trust_env else {})
+        self._proxies: dict[str, urllib3.ProxyManager] = {}
+        self._route_cache: dict[str, urllib3.PoolManager] = {}
+        self._timeouts: dict[Timeout | None, urllib3.Timeout] = {}
+
+    def _manager_for(self, url: str) -> urllib3.PoolManager:
+        origin = url.split("/", 3)[2] if url.count("/") >= 2 else url
+        key = url[: url.find(":")] + "://" + origin
+        manager = self._route_cache.get(key)
+        if manager is None:
+            if isinstance(self._explicit_proxy, NotGiven):
+                proxy_url = proxy_for(url, self._environ)
+            else:
+                proxy_url = self._explicit_proxy
+            if proxy_url is None:
+                manager = self._direct
+            else:
+                manager = self._proxies.get(proxy_url)
+                if manager is None:
+                    manager = urllib3.ProxyManager(proxy_url, **self._pool_kwargs)
+                    self._proxies[proxy_url] = manager
+            self._route_cache[key] = manager
+        return manager
+
+    def proxy_url_for(self, url: str) -> str | None:
+        """The proxy that requests to ``url`` go through, if any."""
+        manager = self._manager_for(url)
+        return manager.proxy.url if isinstance(manager, urllib3.ProxyManager) and manager.proxy else None
+
+    def handle_request(self, request: Request) -> Response:
+        timeout = request.timeout
+        urllib3_timeout = self._timeouts.get(timeout)
+        if urllib3_timeout is None:
+            if timeout is None:
+                urllib3_timeout = urllib3.Timeout(connect=None, read=None)
+            else:
+                urllib3_timeout = urllib3.Timeout(connect=timeout.connect, read=timeout.read)
+            if len(self._timeouts) < 64:
+                self._timeouts[timeout] = urllib3_timeout
+        try:
+            raw = self._manager_for(request.url).urlopen(
+                request.method,
+                request.url,
+                body=request.body,
+                headers=dict(request.headers.items()),
+                retries=False,
+                redirect=False,
+                preload_content=False,
+                decode_content=True,
+                timeout=urllib3_timeout,
+            )
+        except _LOW_LEVEL_ERRORS as error:
+            raise _translate(error, request) from error
+        return Urllib3Response(raw, request)
+
+    def close(self) -> None:
+        self._direct.clear()
+        for manager in self._proxies.values():
+            manager.clear()

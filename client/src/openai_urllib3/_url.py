@@ -1,0 +1,16 @@
+"""Building request paths safely."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+__all__ = ["path_segment"]
+
+
+def path_segment(value: str, name: str) -> str:
+    """``value`` escaped as one path segment, so an ID can never change the route."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, got {type(value).__name__}")
+    if not value:
+        raise ValueError(f"{name} must be a non-empty string")
+    return quote(value, safe="")

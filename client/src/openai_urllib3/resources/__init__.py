@@ -1,0 +1,1 @@
+"""API resources, one module per resource; imported on first use by the client."""

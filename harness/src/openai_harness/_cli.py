@@ -1,0 +1,50 @@
+"""The ``openai-harness`` command: ``serve`` and ``demo``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+from typing import Sequence
+
+__all__ = ["main"]
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .server import MockServer
+
+    server = MockServer(args.host, args.port, require_key=args.require_key, seed=args.seed)
+    server.start()
+    print(f"Mock OpenAI API at {server.url}  (control API: {server.root_url}/__harness/health). Ctrl-C stops it.", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from ._demo import run_demo
+
+    return run_demo()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="openai-harness", description="Test OpenAI API code offline: a mock server, faults and a demo.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the mock OpenAI server until interrupted")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=0, help="0 picks a free port (the default)")
+    serve.add_argument("--require-key", default=None, metavar="KEY", help="answer 401 unless this API key is sent")
+    serve.add_argument("--seed", type=int, default=0, help="seed for generated IDs")
+    serve.set_defaults(run=_serve)
+    demo = commands.add_parser("demo", help="run a short session of the client against the mock server")
+    demo.set_defaults(run=_demo)
+    args = parser.parse_args(argv)
+    return int(args.run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

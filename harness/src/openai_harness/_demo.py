@@ -1,0 +1,119 @@
+"""``openai-harness demo``: a short, readable session of the client against the mock server.
+
+Each step says what it does, checks what happened, and the command exits 0 only if
+every step behaved as expected.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Callable, TextIO
+
+from openai_urllib3 import NotFoundError, OpenAI
+
+from .server import ChatReply, MockServer, Status, ToolCall
+
+__all__ = ["run_demo"]
+
+
+class _Demo:
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.failures: list[str] = []
+
+    def say(self, text: str = "") -> None:
+        print(text, file=self.out, flush=True)
+
+    def step(self, title: str, body: Callable[[], None]) -> None:
+        self.say(f"\n== {title}")
+        try:
+            body()
+        except AssertionError as error:
+            self.failures.append(f"{title}: {error}")
+            self.say(f"   !! unexpected: {error}")
+        else:
+            self.say("   ok")
+
+    @staticmethod
+    def expect(condition: bool, message: str) -> None:
+        if not condition:
+            raise AssertionError(message)
+
+
+def run_demo(out: TextIO | None = None) -> int:
+    demo = _Demo(out or sys.stdout)
+    sleeps: list[float] = []
+    with MockServer() as server:
+        demo.say(f"Mock OpenAI server listening at {server.url} (no API key, no network needed).")
+        client = OpenAI(api_key="sk-demo", base_url=server.url, sleep=sleeps.append, trust_env=False)
+
+        def chat() -> None:
+            reply = client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "Say hello to the harness."}])
+            message = reply.choices[0].message
+            demo.say(f"   assistant: {message.content!r}")
+            demo.say(f"   usage: {reply.usage.prompt_tokens} prompt + {reply.usage.completion_tokens} completion tokens; request id {reply.request_id}")
+            demo.expect(message.content == "You said: Say hello to the harness.", f"unexpected content {message.content!r}")
+
+        def tools() -> None:
+            server.script(
+                "POST /chat/completions",
+                ChatReply(tool_calls=[ToolCall(name="get_weather", arguments={"city": "Paris"}, id="call_demo")]),
+                ChatReply(content="It is sunny in Paris."),
+            )
+            tool_spec = {"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}}
+            messages: list[dict[str, object]] = [{"role": "user", "content": "Weather in Paris?"}]
+            first = client.chat.completions.create(model="gpt-4o", messages=messages, tools=[tool_spec])
+            call = first.choices[0].message.tool_calls[0]
+            demo.say(f"   the model calls {call.function.name}({call.function.arguments}) [finish_reason={first.choices[0].finish_reason}]")
+            result = {"city": json.loads(call.function.arguments)["city"], "sky": "sunny"}
+            messages.append(first.choices[0].message.to_dict())
+            messages.append({"role": "tool", "tool_call_id": call.id, "content": json.dumps(result)})
+            second = client.chat.completions.create(model="gpt-4o", messages=messages, tools=[tool_spec])
+            demo.say(f"   after the tool result: {second.choices[0].message.content!r}")
+            demo.expect(second.choices[0].message.content == "It is sunny in Paris.", "the tool round trip did not finish")
+
+        def rate_limit() -> None:
+            server.fault("POST /chat/completions", Status(429, headers={"retry-after-ms": "20"}), times=2)
+            reply = client.chat.completions.with_raw_response.create(model="gpt-4o", messages=[{"role": "user", "content": "Are you there?"}])
+            counts = server.journal.retry_counts("POST /chat/completions")[-3:]
+            demo.say(f"   two 429s, then 200 after {reply.retries_taken} retries; client slept {sleeps[-2:]} s as the server asked")
+            demo.say(f"   X-Stainless-Retry-Count seen by the server: {counts}")
+            demo.expect(reply.retries_taken == 2 and counts == [0, 1, 2], f"retries were {reply.retries_taken}, counts {counts}")
+
+        def pagination() -> None:
+            for index in range(7):
+                client.chat.completions.create(model="gpt-4o-mini", store=True, metadata={"demo": "yes"}, messages=[{"role": "user", "content": f"stored {index}"}])
+            page = client.chat.completions.list(limit=3, metadata={"demo": "yes"})
+            sizes = [len(p.data) for p in page.iter_pages()]
+            ids = [completion.id for completion in client.chat.completions.list(limit=3, metadata={"demo": "yes"})]
+            demo.say(f"   7 stored completions read in pages of {sizes}; auto-paging yielded {len(ids)} distinct ids")
+            demo.expect(sizes == [3, 3, 1] and len(set(ids)) == 7, f"pages {sizes}, ids {len(set(ids))}")
+
+        def error() -> None:
+            try:
+                client.models.retrieve("gpt-imaginary")
+            except NotFoundError as exc:
+                demo.say(f"   raised {type(exc).__name__}: {exc}")
+                demo.say("   the exchange, credentials redacted:")
+                for line in (exc.dump_request() + "\n" + exc.dump_response()).splitlines():
+                    demo.say(f"     | {line}")
+                demo.expect("sk-demo" not in exc.dump_request(), "the API key leaked into the dump")
+            else:
+                raise AssertionError("no error was raised")
+
+        demo.step("A chat completion", chat)
+        demo.step("A scripted tool-call round trip", tools)
+        demo.step("Rate limited twice, retried, then success", rate_limit)
+        demo.step("A paginated list over several pages", pagination)
+        demo.step("An error, with its request and response dumped", error)
+        client.close()
+        try:
+            server.check()
+        except AssertionError as exc:
+            demo.failures.append(str(exc))
+    if demo.failures:
+        demo.say(f"\nDemo FAILED: {len(demo.failures)} step(s) misbehaved.")
+        return 1
+    demo.say("\nDemo finished: every step behaved as expected.")
+    return 0

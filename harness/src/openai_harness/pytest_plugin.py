@@ -1,0 +1,65 @@
+"""The pytest plugin (registered through the ``pytest11`` entry point).
+
+Fixtures:
+    openai_server   the mock server: one per session (per xdist worker), reset before each test,
+                    and checked after it (a server-side exception fails the test that caused it)
+    openai_client   this project's client pointed at it, with backoff sleeps disabled
+
+Markers (one line per fault or script):
+    @pytest.mark.openai_fault("POST /chat/completions", Status(429), times=2)
+    @pytest.mark.openai_reply("POST /chat/completions", ChatReply(content="Hi"))
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Iterator
+
+import pytest
+
+from .server import MockServer
+
+if TYPE_CHECKING:
+    from openai_urllib3 import OpenAI
+
+__all__ = ["openai_client", "openai_server", "pytest_configure"]
+
+TEST_API_KEY = "sk-harness-test-key"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "openai_fault(route, *faults, times=1, at=None, retry_count=None): schedule faults on openai_server for this test")
+    config.addinivalue_line("markers", "openai_reply(route, *replies): script replies on openai_server for this test")
+
+
+@pytest.fixture(scope="session")
+def _openai_server_session() -> Iterator[MockServer]:
+    with MockServer() as server:
+        yield server
+
+
+@pytest.fixture
+def openai_server(_openai_server_session: MockServer, request: pytest.FixtureRequest) -> Iterator[MockServer]:
+    """The session's mock server, freshly reset, with this test's markers applied."""
+    server = _openai_server_session
+    server.reset()
+    for marker in reversed(list(request.node.iter_markers("openai_fault"))):
+        server.fault(*marker.args, **marker.kwargs)
+    for marker in reversed(list(request.node.iter_markers("openai_reply"))):
+        server.script(*marker.args, **marker.kwargs)
+    yield server
+    server.check()
+
+
+@pytest.fixture
+def openai_client(openai_server: MockServer) -> Iterator[OpenAI]:
+    """An ``openai_urllib3.OpenAI`` client for ``openai_server`` that never sleeps between retries."""
+    from openai_urllib3 import OpenAI
+
+    def no_sleep(seconds: float) -> None:
+        return None
+
+    client = OpenAI(api_key=TEST_API_KEY, base_url=openai_server.url, sleep=no_sleep, trust_env=False)
+    with client:
+        yield client
+
+

@@ -1,0 +1,132 @@
+"""The request journal: what every request looked like and what the server did with it."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Iterator, Mapping
+
+from ._routes import RoutePattern
+
+__all__ = ["Journal", "JournalEntry"]
+
+
+class JournalEntry:
+    """One request as received, and the outcome: a status, or the fault applied."""
+
+    __slots__ = ("body", "fault", "headers", "method", "path", "query", "raw_body", "route", "seq", "status", "target", "time")
+
+    def __init__(
+        self,
+        *,
+        seq: int,
+        method: str,
+        target: str,
+        path: str,
+        query: Mapping[str, list[str]],
+        headers: Mapping[str, str],
+        body: Any,
+        raw_body: bytes,
+        time: float,
+    ) -> None:
+        self.seq = seq
+        self.method = method
+        self.target = target
+        """The request target exactly as sent (absolute-form when the request came through as a proxy request)."""
+        self.path = path
+        """Relative to the API root: ``/chat/completions``."""
+        self.query = dict(query)
+        """Each parameter's values, in order (``{"after": ["x"]}``)."""
+        self.headers = dict(headers)
+        """Header names in lower case."""
+        self.body = body
+        """The decoded JSON body, or ``None`` when the body was empty or not JSON."""
+        self.raw_body = raw_body
+        self.status: int | None = None
+        self.fault: str | None = None
+        self.time = time
+        self.route: str | None = None
+        """The route template that answered (``GET /models/{model}``), if any."""
+
+    @property
+    def retry_count(self) -> int | None:
+        """The client's ``X-Stainless-Retry-Count``, when it sent one."""
+        value = self.headers.get("x-stainless-retry-count")
+        return int(value) if value is not None and value.isdigit() else None
+
+    def query_value(self, name: str) -> str | None:
+        values = self.query.get(name)
+        return values[-1] if values else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "method": self.method,
+            "target": self.target,
+            "path": self.path,
+            "query": self.query,
+            "headers": self.headers,
+            "body": self.body if self.body is not None else (self.raw_body.decode("utf-8", "replace") if self.raw_body else None),
+            "status": self.status,
+            "fault": self.fault,
+            "route": self.route,
+            "time": self.time,
+        }
+
+    def __repr__(self) -> str:
+        outcome = self.fault or self.status
+        return f"<JournalEntry #{self.seq} {self.method} {self.path} -> {outcome}>"
+
+
+class Journal:
+    """Thread-safe list of :class:`JournalEntry`, with helpers for assertions."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: list[JournalEntry] = []
+        self._seq = 0
+
+    def next_seq(self) -> int:
+        with self._lock:
+            self._seq += 1
+            return self._seq
+
+    def add(self, entry: JournalEntry) -> None:
+        with self._lock:
+            self._entries.append(entry)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._seq = 0
+
+    def all(self) -> list[JournalEntry]:
+        with self._lock:
+            return list(self._entries)
+
+    def __iter__(self) -> Iterator[JournalEntry]:
+        return iter(self.all())
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._entries)
+
+    def for_route(self, route: str) -> list[JournalEntry]:
+        """Entries matching a route pattern such as ``"POST /chat/completions"``."""
+        pattern = RoutePattern(route)
+        return [entry for entry in self.all() if pattern.matches(entry.method, entry.path)]
+
+    def count(self, route: str | None = None) -> int:
+        return len(self) if route is None else len(self.for_route(route))
+
+    def last(self, route: str | None = None) -> JournalEntry:
+        entries = self.all() if route is None else self.for_route(route)
+        if not entries:
+            raise AssertionError(f"No request{' for ' + route if route else ''} was received; journal: {self.all()!r}")
+        return entries[-1]
+
+    def retry_counts(self, route: str | None = None) -> list[int | None]:
+        entries = self.all() if route is None else self.for_route(route)
+        return [entry.retry_count for entry in entries]
+
+    def to_list(self) -> list[dict[str, Any]]:
+        return [entry.to_dict() for entry in self.all()]

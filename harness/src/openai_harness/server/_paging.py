@@ -1,0 +1,68 @@
+"""Cursor pagination exactly as the API does it: ``after``/``before``, ``limit``, ``order``,
+``first_id``/``last_id`` and a ``has_more`` that is right on every page, the last included."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from ._app import AppRequest, HTTPError, error_reply
+
+__all__ = ["cursor_page"]
+
+
+def _limit(request: AppRequest, default: int, maximum: int) -> int:
+    text = request.q("limit")
+    if text is None:
+        return default
+    try:
+        limit = int(text)
+    except ValueError:
+        raise HTTPError(error_reply(400, f"Invalid 'limit': expected an integer, got {text!r}.", param="limit", code="invalid_type")) from None
+    if not 1 <= limit <= maximum:
+        raise HTTPError(
+            error_reply(400, f"Invalid 'limit': {limit}. Expected a value between 1 and {maximum}.", param="limit", code="integer_out_of_range")
+        )
+    return limit
+
+
+def cursor_page(
+    request: AppRequest,
+    items: Sequence[dict[str, Any]],
+    *,
+    default_limit: int = 20,
+    max_limit: int = 100,
+    default_order: str = "asc",
+    allow_before: bool = False,
+) -> dict[str, Any]:
+    """One page of ``items`` (given oldest first) for the request's cursor parameters."""
+    limit = _limit(request, default_limit, max_limit)
+    order = request.q("order") or default_order
+    if order not in ("asc", "desc"):
+        raise HTTPError(error_reply(400, f"Invalid 'order': {order!r}. Expected 'asc' or 'desc'.", param="order", code="invalid_value"))
+    ordered = list(items) if order == "asc" else list(reversed(items))
+    ids = [item["id"] for item in ordered]
+    after = request.q("after")
+    before = request.q("before") if allow_before else None
+    start, stop = 0, len(ordered)
+    if after:
+        if after not in ids:
+            raise HTTPError(error_reply(400, f"Invalid 'after': no object with id {after!r} in this list.", param="after", code="invalid_cursor"))
+        start = ids.index(after) + 1
+    if before:
+        if before not in ids:
+            raise HTTPError(error_reply(400, f"Invalid 'before': no object with id {before!r} in this list.", param="before", code="invalid_cursor"))
+        stop = ids.index(before)
+    window = ordered[start:stop]
+    if before and not after:
+        page = window[-limit:]
+        has_more = len(window) > limit
+    else:
+        page = window[:limit]
+        has_more = len(window) > limit
+    return {
+        "object": "list",
+        "data": page,
+        "first_id": page[0]["id"] if page else None,
+        "last_id": page[-1]["id"] if page else None,
+        "has_more": has_more,
+    }

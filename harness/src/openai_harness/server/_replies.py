@@ -1,0 +1,89 @@
+"""Scripted replies: what the model "says", independent of how it is sent (JSON or a stream).
+
+A test scripts replies per route, as a queue (``server.script(route, ChatReply(...), ...)``)
+or as a function of the request body (``server.script(route, lambda body: ChatReply(...))``).
+With nothing scripted, chat replies echo the last user message, deterministically.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Sequence, Union
+
+__all__ = ["ChatReply", "RawReply", "ScriptedReply", "ToolCall", "count_tokens", "default_chat_reply", "message_text"]
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def count_tokens(text: str) -> int:
+    """A deterministic stand-in for a tokenizer: words and punctuation marks."""
+    return len(_TOKEN.findall(text))
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    """A function call the model makes. ``arguments`` may be a mapping (JSON-encoded) or raw text."""
+
+    name: str
+    arguments: str | Mapping[str, Any] = "{}"
+    id: str | None = None
+
+    def arguments_text(self) -> str:
+        if isinstance(self.arguments, str):
+            return self.arguments
+        return json.dumps(self.arguments, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class ChatReply:
+    """One assistant turn: text, tool calls or a refusal, and how it ended."""
+
+    content: str | None = None
+    tool_calls: Sequence[ToolCall] = ()
+    refusal: str | None = None
+    finish_reason: str | None = None
+    usage: Mapping[str, int] | None = None
+    model: str | None = None
+
+    def resolved_finish_reason(self) -> str:
+        if self.finish_reason is not None:
+            return self.finish_reason
+        return "tool_calls" if self.tool_calls else "stop"
+
+
+@dataclass(frozen=True)
+class RawReply:
+    """Any JSON body (or bytes) with a status and headers, for any route."""
+
+    body: Any = None
+    status: int = 200
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+ScriptedReply = Union[ChatReply, RawReply, Mapping[str, Any]]
+ReplyFunction = Callable[[Any], ScriptedReply]
+
+
+def message_text(message: Any) -> str:
+    """The text of a chat message, whether its content is a string or a list of parts."""
+    if not isinstance(message, Mapping):
+        return ""
+    content = message.get("content")
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return " ".join(str(part.get("text", "")) for part in content if isinstance(part, Mapping) and "text" in part)
+    return ""
+
+
+def default_chat_reply(body: Mapping[str, Any]) -> ChatReply:
+    """Echo the last user message; answer a tool result with a summary of it."""
+    messages = body.get("messages") or []
+    last_user = next((m for m in reversed(messages) if isinstance(m, Mapping) and m.get("role") == "user"), None)
+    if messages and isinstance(messages[-1], Mapping) and messages[-1].get("role") == "tool":
+        return ChatReply(content=f"The tool returned: {message_text(messages[-1])}")
+    if last_user is None:
+        return ChatReply(content="Hello! How can I help you today?")
+    return ChatReply(content=f"You said: {message_text(last_user)}")

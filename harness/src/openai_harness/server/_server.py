@@ -1,0 +1,301 @@
+"""``MockServer``: the OpenAI API on loopback, in a background thread, with faults and a journal."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+import traceback
+from typing import Any, Iterable, Sequence
+
+from ._app import AppRequest, HTTPError, Reply, Router, error_reply, json_reply
+from ._faults import Fault, Status
+from ._journal import Journal, JournalEntry
+from ._replies import ReplyFunction, ScriptedReply
+from ._routes import API_PREFIX
+from ._schedule import FaultSchedule
+from ._state import State
+from ._wire import serve_connection, start_thread
+
+__all__ = ["MockServer", "ServerError"]
+
+CONTROL_PREFIX = "/__harness"
+
+_RATE_LIMIT_HEADERS = (
+    ("x-ratelimit-limit-requests", "10000"),
+    ("x-ratelimit-limit-tokens", "30000000"),
+    ("x-ratelimit-remaining-requests", "9999"),
+    ("x-ratelimit-remaining-tokens", "29999000"),
+    ("x-ratelimit-reset-requests", "6ms"),
+    ("x-ratelimit-reset-tokens", "2ms"),
+)
+
+
+class ServerError(AssertionError):
+    """An exception raised inside the server while it handled a test's request."""
+
+
+def default_router() -> Router:
+    from . import _chat_api, _models_api
+
+    router = Router()
+    _models_api.register(router)
+    _chat_api.register(router)
+    return router
+
+
+class MockServer:
+    """A loopback HTTP server that answers like the OpenAI API.
+
+    Use as a context manager (or :meth:`start` / :meth:`stop`). Point any client's base URL
+    at :attr:`url`. Schedule faults with :meth:`fault`, script replies with :meth:`script`,
+    read what arrived in :attr:`journal`, and call :meth:`check` to re-raise any error the
+    server hit while handling requests.
+    """
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        require_key: str | None = None,
+        seed: int = 0,
+        max_body_bytes: int = 64 * 1024 * 1024,
+        max_header_bytes: int = 64 * 1024,
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.require_key = require_key
+        self.max_body_bytes = max_body_bytes
+        self.max_header_bytes = max_header_bytes
+        self.state = State(seed)
+        self.journal = Journal()
+        self.faults = FaultSchedule()
+        self.router = default_router()
+        self._errors: list[tuple[BaseException, str]] = []
+        self._errors_lock = threading.Lock()
+        self._stop_event = threading.Event()
+        self._listener: socket.socket | None = None
+        self._accept_thread: threading.Thread | None = None
+        self._connections: dict[socket.socket, threading.Thread] = {}
+        self._connections_lock = threading.Lock()
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> MockServer:
+        if self._listener is not None:
+            raise RuntimeError("The server is already running")
+        listener = socket.create_server((self.host, self.port), backlog=128)
+        self._listener = listener
+        self.port = listener.getsockname()[1]
+        self._stop_event.clear()
+        self._accept_thread = start_thread(self._accept_loop, f"openai-harness-accept-{self.port}")
+        return self
+
+    def stop(self) -> None:
+        """Stop accepting, close every connection and join every thread."""
+        listener = self._listener
+        if listener is None:
+            return
+        self._stop_event.set()
+        try:
+            listener.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        listener.close()
+        if self._accept_thread is not None:
+            self._accept_thread.join(5)
+        with self._connections_lock:
+            connections = list(self._connections.items())
+        for sock, _ in connections:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        for _, thread in connections:
+            thread.join(5)
+        self._listener = None
+        self._accept_thread = None
+
+    def __enter__(self) -> MockServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def running(self) -> bool:
+        return self._listener is not None
+
+    @property
+    def root_url(self) -> str:
+        """``http://127.0.0.1:PORT`` (the control API lives under ``/__harness``)."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        """The base URL to give a client: ``http://127.0.0.1:PORT/v1``."""
+        return self.root_url + API_PREFIX
+
+    def _accept_loop(self) -> None:
+        listener = self._listener
+        assert listener is not None
+        while not self._stop_event.is_set():
+            try:
+                sock, _ = listener.accept()
+            except OSError:
+                return
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            thread = threading.Thread(target=self._serve, args=(sock,), name=f"openai-harness-conn-{self.port}", daemon=True)
+            with self._connections_lock:
+                self._connections[sock] = thread
+            thread.start()
+
+    def _serve(self, sock: socket.socket) -> None:
+        try:
+            serve_connection(sock, self)
+        except BaseException as error:
+            self._record_error(error)
+        finally:
+            with self._connections_lock:
+                self._connections.pop(sock, None)
+
+    def connection_count(self) -> int:
+        """Open client connections right now."""
+        with self._connections_lock:
+            return len(self._connections)
+
+    # -- test-facing API ----------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Forget state, journal, faults, scripts and recorded errors (microseconds)."""
+        self.state.reset()
+        self.journal.clear()
+        self.faults.clear()
+        with self._errors_lock:
+            self._errors.clear()
+
+    def fault(self, route: str, *faults: Fault, times: int = 1, at: Iterable[int] | None = None, retry_count: int | None = None) -> None:
+        """Schedule faults for ``route``; see :meth:`FaultSchedule.add`.
+
+        ``server.fault("POST /chat/completions", Status(429), times=2)``: 429 twice, then normal.
+        """
+        self.faults.add(route, *faults, times=times, at=at, retry_count=retry_count)
+
+    def random_faults(self, seed: int, rate: float, faults: Sequence[Fault], route: str = "*") -> None:
+        """Reproducible random faults: each matching request fails with probability ``rate``."""
+        self.faults.add_random(seed, rate, faults, route)
+
+    def script(self, route: str, *replies: ScriptedReply | ReplyFunction) -> None:
+        """Queue replies for ``route`` (``ChatReply``, ``RawReply`` or a JSON dict), or one function
+        of the request body returning a reply."""
+        self.state.script(route, *replies)
+
+    def advance(self, seconds: float) -> None:
+        """Move the server's clock forward."""
+        self.state.advance(seconds)
+
+    def check(self) -> None:
+        """Re-raise the first exception the server hit since the last reset, if any."""
+        with self._errors_lock:
+            errors = list(self._errors)
+            self._errors.clear()
+        if errors:
+            error, trace = errors[0]
+            raise ServerError(f"The mock server failed while handling a request ({len(errors)} error(s)):\n{trace}") from error
+
+    def _record_error(self, error: BaseException) -> None:
+        with self._errors_lock:
+            self._errors.append((error, "".join(traceback.format_exception(type(error), error, error.__traceback__))))
+
+    # -- request handling (called from connection threads) -------------------------------------
+
+    def _handle(self, request: AppRequest) -> tuple[Fault | None, Reply]:
+        started = time.perf_counter()
+        if request.path.startswith(CONTROL_PREFIX):
+            from ._control import handle_control
+
+            try:
+                return None, handle_control(self, request)
+            except HTTPError as error:
+                return None, error.reply
+        seq = self.journal.next_seq()
+        entry = JournalEntry(
+            seq=seq,
+            method=request.method,
+            target=request.target,
+            path=request.path,
+            query=request.query,
+            headers=request.headers,
+            body=request.body,
+            raw_body=request.raw_body,
+            time=time.time(),
+        )
+        self.journal.add(entry)
+        fault = self.faults.pick(request.method, request.path, entry.retry_count)
+        if isinstance(fault, Status):
+            reply = _status_reply(fault)
+            entry.fault = repr(fault)
+        else:
+            reply = self._dispatch(request, entry)
+            if fault is not None:
+                entry.fault = repr(fault)
+        entry.status = reply.status
+        elapsed_ms = int((time.perf_counter() - started) * 1000)
+        reply.headers.append(("x-request-id", f"req_{seq:032x}"))
+        reply.headers.append(("openai-processing-ms", str(elapsed_ms)))
+        reply.headers.extend(_RATE_LIMIT_HEADERS)
+        return fault, reply
+
+    def _dispatch(self, request: AppRequest, entry: JournalEntry) -> Reply:
+        auth = self._check_auth(request)
+        if auth is not None:
+            return auth
+        resolved = self.router.resolve(request.method, request.path)
+        if isinstance(resolved, Reply):
+            return resolved
+        name, handler, params = resolved
+        entry.route = name
+        if request.json_error and request.method in ("POST", "PUT", "PATCH"):
+            return error_reply(400, request.json_error, code="invalid_json")
+        try:
+            return handler(self.state, request, params)
+        except HTTPError as error:
+            return error.reply
+        except Exception as error:
+            self._record_error(error)
+            return error_reply(500, f"The harness server failed: {type(error).__name__}: {error}", type="server_error", code="harness_error")
+
+    def _check_auth(self, request: AppRequest) -> Reply | None:
+        if self.require_key is None:
+            return None
+        header = request.headers.get("authorization", "")
+        key = header[7:] if header.lower().startswith("bearer ") else request.headers.get("api-key", "")
+        if not key:
+            return error_reply(
+                401,
+                "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+                code=None,
+            )
+        if key != self.require_key:
+            masked = (key[:3] + "*" * 4 + key[-4:]) if len(key) > 8 else "****"
+            return error_reply(401, f"Incorrect API key provided: {masked}.", code="invalid_api_key")
+        return None
+
+    def __repr__(self) -> str:
+        return f"<MockServer {self.url if self.running else 'stopped'}>"
+
+
+def _status_reply(fault: Status) -> Reply:
+    body = fault.error_body()
+    headers = list(fault.headers.items())
+    if isinstance(body, (bytes, bytearray)):
+        return Reply(fault.status, headers, bytes(body))
+    if isinstance(body, str):
+        return Reply(fault.status, [("content-type", "text/plain; charset=utf-8"), *headers], body.encode("utf-8"))
+    return json_reply(body, fault.status, headers)
+
+
+def describe(server: MockServer) -> dict[str, Any]:
+    return {"url": server.url, "routes": server.router.templates(), "faults": server.faults.describe()}

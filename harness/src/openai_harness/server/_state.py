@@ -1,0 +1,111 @@
+"""The server's memory: models, stored objects, scripted replies, deterministic IDs and a clock.
+
+Everything is reset by :meth:`State.reset`, which costs microseconds, so a session-wide
+server can be reset before every test.
+"""
+
+from __future__ import annotations
+
+import random
+import string
+import threading
+from collections import deque
+from typing import Any, Callable, Deque
+
+from ._replies import ReplyFunction, ScriptedReply
+from ._routes import RoutePattern
+
+__all__ = ["DEFAULT_MODELS", "EPOCH", "State"]
+
+EPOCH = 1_700_000_000
+"""The server clock's start (2023-11-14T22:13:20Z): objects get reproducible timestamps."""
+
+DEFAULT_MODELS: tuple[tuple[str, str], ...] = (
+    ("gpt-4o", "system"),
+    ("gpt-4o-mini", "system"),
+    ("gpt-4.1", "system"),
+    ("gpt-4.1-mini", "system"),
+    ("o3-mini", "system"),
+    ("gpt-3.5-turbo-instruct", "system"),
+    ("text-embedding-3-small", "system"),
+    ("text-embedding-3-large", "system"),
+    ("dall-e-3", "system"),
+    ("whisper-1", "system"),
+    ("tts-1", "system"),
+    ("omni-moderation-latest", "system"),
+)
+
+_ID_ALPHABET = string.ascii_letters + string.digits
+
+
+class State:
+    """In-memory model of the API, guarded by one re-entrant lock."""
+
+    def __init__(self, seed: int = 0) -> None:
+        self.lock = threading.RLock()
+        self.seed = seed
+        self.reset()
+
+    def reset(self) -> None:
+        with self.lock:
+            self._rng = random.Random(self.seed)
+            self.clock_offset = 0.0
+            self.models: dict[str, dict[str, Any]] = {}
+            for index, (model_id, owner) in enumerate(DEFAULT_MODELS):
+                self.models[model_id] = {"id": model_id, "object": "model", "created": EPOCH - 86_400 * (len(DEFAULT_MODELS) - index), "owned_by": owner}
+            self.chat_completions: dict[str, dict[str, Any]] = {}
+            self._scripts: list[tuple[RoutePattern, Deque[ScriptedReply] | ReplyFunction]] = []
+
+    # -- time and identity ----------------------------------------------------------------
+
+    def now(self) -> int:
+        """Seconds since the epoch on the server's clock (starts at :data:`EPOCH`)."""
+        return int(EPOCH + self.clock_offset)
+
+    def advance(self, seconds: float) -> None:
+        if seconds < 0:
+            raise ValueError("The clock only moves forward")
+        with self.lock:
+            self.clock_offset += seconds
+
+    def new_id(self, prefix: str, length: int = 24) -> str:
+        with self.lock:
+            return prefix + "".join(self._rng.choice(_ID_ALPHABET) for _ in range(length))
+
+    # -- scripted replies -------------------------------------------------------------------
+
+    def script(self, route: str, *replies: ScriptedReply | ReplyFunction) -> None:
+        """Queue replies (or install a function of the request body) for ``route``."""
+        if not replies:
+            raise ValueError("Give at least one reply (or one function) to script")
+        pattern = RoutePattern(route)
+        with self.lock:
+            if len(replies) == 1 and callable(replies[0]) and not isinstance(replies[0], dict):
+                self._scripts.append((pattern, replies[0]))
+            else:
+                for reply in replies:
+                    if callable(reply) and not isinstance(reply, dict):
+                        raise TypeError("A reply function must be scripted on its own")
+                self._scripts.append((pattern, deque(replies)))  # type: ignore[arg-type]
+
+    def next_scripted(self, method: str, path: str, body: Any) -> ScriptedReply | None:
+        """The next scripted reply for this request, if any; queues are consumed in order."""
+        if not self._scripts:
+            return None
+        function: Callable[[Any], ScriptedReply] | None = None
+        with self.lock:
+            for index, (pattern, source) in enumerate(self._scripts):
+                if not pattern.matches(method, path):
+                    continue
+                if isinstance(source, deque):
+                    reply = source.popleft()
+                    if not source:
+                        del self._scripts[index]
+                    return reply
+                function = source
+                break
+        return function(body) if function is not None else None
+
+    def pending_scripts(self) -> int:
+        with self.lock:
+            return sum(len(source) if isinstance(source, deque) else 1 for _, source in self._scripts)

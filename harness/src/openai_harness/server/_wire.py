@@ -1,0 +1,226 @@
+"""The socket side of the server: HTTP/1.1 with h11 on one connection, and faults on the wire.
+
+h11 parses requests and frames normal responses; faults that break HTTP on purpose
+(garbage, truncation, bad chunking, resets) write raw bytes and then close.
+"""
+
+from __future__ import annotations
+
+import select
+import socket
+import struct
+import threading
+import time
+from typing import TYPE_CHECKING, Sequence
+
+import h11
+
+from ._app import AppRequest, Reply, StreamBody, error_reply
+from ._faults import BadChunked, Delay, Empty, Fault, Garbage, Hang, Reset, SlowBody, Truncate
+
+if TYPE_CHECKING:
+    from ._server import MockServer
+
+__all__ = ["serve_connection", "start_thread"]
+
+_RECV = 65536
+
+
+class _Close(Exception):
+    """The connection is finished (by the client, a fault, or a protocol error)."""
+
+
+def _headers(pairs: Sequence[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
+    return [(name.encode("latin-1"), value.encode("latin-1")) for name, value in pairs]
+
+
+class _ConnectionHandler:
+    def __init__(self, sock: socket.socket, server: MockServer) -> None:
+        self.sock = sock
+        self.server = server
+        self.conn = h11.Connection(h11.SERVER, max_incomplete_event_size=server.max_header_bytes)
+        self.stop = server._stop_event
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def _next_event(self) -> object:
+        while True:
+            event = self.conn.next_event()
+            if event is h11.NEED_DATA:
+                try:
+                    data = self.sock.recv(_RECV)
+                except OSError:
+                    raise _Close() from None
+                self.conn.receive_data(data)
+                continue
+            return event
+
+    def _read_request(self) -> tuple[h11.Request, bytes] | None:
+        event = self._next_event()
+        if isinstance(event, h11.ConnectionClosed) or event is h11.PAUSED:
+            return None
+        assert isinstance(event, h11.Request), event
+        limit = self.server.max_body_bytes
+        for name, value in event.headers:
+            if name == b"content-length" and value.isdigit() and int(value) > limit:
+                self._send_error_and_close(error_reply(413, f"Request body too large: {int(value)} bytes; this server accepts at most {limit}.", code="request_too_large"))
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            part = self._next_event()
+            if isinstance(part, h11.Data):
+                size += len(part.data)
+                if size > limit:
+                    self._send_error_and_close(error_reply(413, f"Request body too large: more than {limit} bytes.", code="request_too_large"))
+                chunks.append(bytes(part.data))
+            elif isinstance(part, h11.EndOfMessage):
+                return event, b"".join(chunks)
+            else:
+                raise _Close()
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def _send(self, data: bytes | None) -> None:
+        if data:
+            try:
+                self.sock.sendall(data)
+            except OSError:
+                raise _Close() from None
+
+    def _send_error_and_close(self, reply: Reply) -> None:
+        if self.conn.our_state in (h11.IDLE, h11.SEND_RESPONSE):
+            try:
+                self._write_reply(reply, close=True)
+            except (_Close, h11.LocalProtocolError):
+                pass
+        raise _Close()
+
+    def _write_head(self, reply: Reply, *, chunked: bool, close: bool = False) -> None:
+        headers = list(reply.headers)
+        if not chunked:
+            body = reply.body if isinstance(reply.body, bytes) else b""
+            headers.append(("content-length", str(len(body))))
+        if close:
+            headers.append(("connection", "close"))
+        self._send(self.conn.send(h11.Response(status_code=reply.status, headers=_headers(headers), reason=b"")))
+
+    def _write_reply(self, reply: Reply, close: bool = False) -> None:
+        if isinstance(reply.body, StreamBody):
+            self._write_stream(reply)
+            return
+        self._write_head(reply, chunked=False, close=close)
+        data = self.conn.send(h11.Data(data=reply.body)) if reply.body else b""
+        self._send((data or b"") + (self.conn.send(h11.EndOfMessage()) or b""))
+
+    def _write_stream(self, reply: Reply) -> None:
+        body = reply.body
+        assert isinstance(body, StreamBody)
+        self._write_head(reply, chunked=True)
+        for delay, piece in body.pieces:
+            if delay > 0 and self.stop.wait(delay):
+                raise _Close()
+            self._send(self.conn.send(h11.Data(data=piece)))
+        self._send(self.conn.send(h11.EndOfMessage()))
+
+    def _reset(self) -> None:
+        try:
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        except OSError:
+            pass
+        raise _Close()
+
+    def _wait_for_client_close(self, seconds: float | None) -> None:
+        deadline = None if seconds is None else time.monotonic() + seconds
+        while not self.stop.is_set():
+            wait = 0.05 if deadline is None else min(0.05, deadline - time.monotonic())
+            if wait <= 0:
+                return
+            try:
+                readable, _, _ = select.select([self.sock], [], [], wait)
+                if readable and not self.sock.recv(_RECV):
+                    return
+            except (OSError, ValueError):
+                return
+
+    def _apply(self, fault: Fault | None, reply: Reply) -> None:
+        """Write ``reply`` as ``fault`` says; raise :class:`_Close` when the connection must end."""
+        if fault is None:
+            self._write_reply(reply)
+            return
+        if isinstance(fault, Delay):
+            if self.stop.wait(fault.seconds):
+                raise _Close()
+            self._write_reply(reply)
+        elif isinstance(fault, SlowBody):
+            body = reply.body if isinstance(reply.body, bytes) else b""
+            self._write_head(reply, chunked=False)
+            for start in range(0, len(body), fault.chunk_size):
+                self._send(self.conn.send(h11.Data(data=body[start : start + fault.chunk_size])))
+                if fault.interval and self.stop.wait(fault.interval):
+                    raise _Close()
+            self._send(self.conn.send(h11.EndOfMessage()))
+        elif isinstance(fault, Hang):
+            self._wait_for_client_close(fault.seconds)
+            raise _Close()
+        elif isinstance(fault, Reset):
+            if fault.when == "after_headers":
+                self._write_head(reply, chunked=False)
+            self._reset()
+        elif isinstance(fault, Truncate):
+            body = reply.body if isinstance(reply.body, bytes) else b""
+            self._write_head(reply, chunked=False)
+            keep = max(0, min(fault.keep, len(body) - 1))
+            self._send(body[:keep])
+            raise _Close()
+        elif isinstance(fault, Garbage):
+            self._send(fault.data)
+            raise _Close()
+        elif isinstance(fault, BadChunked):
+            self._send(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\nzz\r\nnot a chunk\r\n")
+            raise _Close()
+        elif isinstance(fault, Empty):
+            raise _Close()
+        else:  # Status faults are turned into replies before this point
+            self._write_reply(reply)
+
+    # -- the loop ------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        try:
+            while not self.stop.is_set():
+                try:
+                    received = self._read_request()
+                except h11.RemoteProtocolError as error:
+                    status = error.error_status_hint if 400 <= error.error_status_hint < 600 else 400
+                    self._send_error_and_close(error_reply(status, f"Malformed HTTP request: {error}", code="bad_http_request"))
+                    return
+                if received is None:
+                    return
+                event, raw_body = received
+                headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in event.headers}
+                request = AppRequest(event.method.decode("ascii", "replace"), event.target.decode("latin-1"), headers, raw_body)
+                fault, reply = self.server._handle(request)
+                self._apply(fault, reply)
+                if self.conn.our_state is h11.MUST_CLOSE or self.conn.their_state is h11.MUST_CLOSE:
+                    return
+                try:
+                    self.conn.start_next_cycle()
+                except h11.LocalProtocolError:
+                    return
+        except _Close:
+            return
+        finally:
+            try:
+                self.sock.close()
+            except OSError:
+                pass
+
+
+def serve_connection(sock: socket.socket, server: MockServer) -> None:
+    _ConnectionHandler(sock, server).run()
+
+
+def start_thread(target: object, name: str) -> threading.Thread:
+    thread = threading.Thread(target=target, name=name, daemon=True)  # type: ignore[arg-type]
+    thread.start()
+    return thread
