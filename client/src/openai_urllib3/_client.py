@@ -319,16 +319,18 @@ class OpenAI:
         content_type: str | None = None,
         options: RequestOptions | None = None,
         parser: ResponseParser[Any] | None = None,
+        stream: bool = False,
     ) -> Any:
         """Send one API call and build its result.
 
         ``body`` is JSON-encoded (with ``extra_body`` merged over it); ``content`` is sent
         as-is with ``content_type``. ``cast_to`` or ``parser`` says what to build from the
         response; a ``with_raw_response`` / ``with_streaming_response`` wrapper around the
-        call gets an :class:`APIResponse` instead.
+        call gets an :class:`APIResponse` instead. Unless ``stream`` is true, the body is read
+        inside the retry loop, so a connection cut mid-body is retried like any other.
         """
         spec = RequestSpec(method, path, query=query, body=body, options=options)
-        return self.send(spec, cast_to=cast_to, content=content, content_type=content_type, parser=parser)
+        return self.send(spec, cast_to=cast_to, content=content, content_type=content_type, parser=parser, stream=stream)
 
     def send(
         self,
@@ -338,6 +340,7 @@ class OpenAI:
         content: bytes | Iterable[bytes] | None = None,
         content_type: str | None = None,
         parser: ResponseParser[Any] | None = None,
+        stream: bool = False,
     ) -> Any:
         """Send a prepared :class:`RequestSpec` (pages use this to fetch the next page)."""
         mode = response_mode.get()
@@ -348,7 +351,8 @@ class OpenAI:
             parser = make_parser(cast_to)
         request, max_retries, chain = self._build_request(spec, content, content_type)
         start = time.perf_counter()
-        response, retries_taken = self._send_with_retries(request, max_retries, chain)
+        preload = not stream and mode != "stream"
+        response, retries_taken = self._send_with_retries(request, max_retries, chain, preload)
         elapsed = time.perf_counter() - start
         if mode == "parsed" and cast_to is not APIResponse:
             try:
@@ -418,7 +422,7 @@ class OpenAI:
         request = Request(spec.method, url, headers=headers, body=payload, timeout=timeout)
         return request, max_retries, chain
 
-    def _send_with_retries(self, template: Request, max_retries: int, chain: Next) -> tuple[Response, int]:
+    def _send_with_retries(self, template: Request, max_retries: int, chain: Next, preload: bool) -> tuple[Response, int]:
         """The retry loop: each attempt is a fresh :class:`Request` through the middleware chain."""
         config = self._config
         policy = config.policy
@@ -450,6 +454,15 @@ class OpenAI:
                 response.request = request
             status = response.status
             if status < 300:
+                if preload:
+                    try:
+                        response.read()
+                    except APIConnectionError:
+                        if not can_retry:
+                            raise
+                        config.sleep(policy.backoff(retries_taken))
+                        retries_taken += 1
+                        continue
                 return response, retries_taken
             try:
                 body = response.read()

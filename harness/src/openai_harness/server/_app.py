@@ -18,7 +18,7 @@ __all__ = ["AppRequest", "HTTPError", "Reply", "Router", "StreamBody", "error_re
 class AppRequest:
     """A parsed request as handlers see it."""
 
-    __slots__ = ("body", "headers", "json_error", "method", "path", "query", "raw_body", "target")
+    __slots__ = ("body", "headers", "json_error", "method", "path", "query", "raw_body", "scripted", "target")
 
     def __init__(self, method: str, target: str, headers: Mapping[str, str], raw_body: bytes) -> None:
         from urllib.parse import parse_qs, urlsplit
@@ -32,6 +32,8 @@ class AppRequest:
         self.raw_body = raw_body
         self.body: Any = None
         self.json_error: str | None = None
+        self.scripted: Any = None
+        """A scripted reply the test queued for this request (consumed by the handler), if any."""
         content_type = headers.get("content-type", "")
         if raw_body and ("json" in content_type or not content_type):
             try:

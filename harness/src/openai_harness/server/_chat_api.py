@@ -7,7 +7,7 @@ from typing import Any, Mapping
 
 from ._app import AppRequest, HTTPError, Reply, Router, error_reply, json_reply
 from ._paging import cursor_page
-from ._replies import ChatReply, RawReply, count_tokens, default_chat_reply, message_text
+from ._replies import ChatReply, count_tokens, default_chat_reply, message_text
 from ._state import State
 
 __all__ = ["build_completion", "register", "resolve_reply"]
@@ -35,19 +35,13 @@ def validate_create(body: Mapping[str, Any]) -> None:
         raise HTTPError(error_reply(400, f"Invalid 'n': {n!r}. Expected an integer between 1 and 128.", param="n", code="invalid_value"))
 
 
-def resolve_reply(state: State, request: AppRequest, body: Mapping[str, Any]) -> ChatReply | Reply:
-    """The scripted reply for this request (or the default echo), or a raw scripted reply."""
-    scripted = state.next_scripted(request.method, request.path, body)
+def resolve_reply(request: AppRequest, body: Mapping[str, Any]) -> ChatReply:
+    """The scripted reply for this request, or the default echo."""
+    scripted = request.scripted
     if scripted is None:
         return default_chat_reply(body)
     if isinstance(scripted, ChatReply):
         return scripted
-    if isinstance(scripted, RawReply):
-        if isinstance(scripted.body, (bytes, bytearray)):
-            return Reply(scripted.status, list(scripted.headers.items()), bytes(scripted.body))
-        return json_reply(scripted.body, scripted.status, scripted.headers.items())
-    if isinstance(scripted, Mapping):
-        return json_reply(dict(scripted))
     raise TypeError(f"Unsupported scripted reply for {request.method} {request.path}: {scripted!r}")
 
 
@@ -120,9 +114,7 @@ def store_completion(state: State, body: Mapping[str, Any], completion: dict[str
 def create(state: State, request: AppRequest, params: dict[str, str]) -> Reply:
     body = request.json_object()
     validate_create(body)
-    reply = resolve_reply(state, request, body)
-    if isinstance(reply, Reply):
-        return reply
+    reply = resolve_reply(request, body)
     completion = build_completion(state, body, reply)
     store_completion(state, body, completion)
     return json_reply(completion)

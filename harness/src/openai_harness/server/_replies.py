@@ -10,9 +10,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence, Union
 
-__all__ = ["ChatReply", "RawReply", "ScriptedReply", "ToolCall", "count_tokens", "default_chat_reply", "message_text"]
+if TYPE_CHECKING:
+    from ._app import Reply
+
+__all__ = ["ChatReply", "RawReply", "ScriptedReply", "ToolCall", "count_tokens", "default_chat_reply", "message_text", "raw_reply"]
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
@@ -63,6 +66,17 @@ class RawReply:
 
 
 ScriptedReply = Union[ChatReply, RawReply, Mapping[str, Any]]
+
+
+def raw_reply(scripted: RawReply | Mapping[str, Any]) -> Reply:
+    """The server reply for a raw scripted reply (a JSON dict is a 200 with that body)."""
+    from ._app import Reply, json_reply
+
+    if isinstance(scripted, RawReply):
+        if isinstance(scripted.body, (bytes, bytearray)):
+            return Reply(scripted.status, list(scripted.headers.items()), bytes(scripted.body))
+        return json_reply(scripted.body, scripted.status, scripted.headers.items())
+    return json_reply(dict(scripted))
 ReplyFunction = Callable[[Any], ScriptedReply]
 
 

@@ -6,12 +6,12 @@ import socket
 import threading
 import time
 import traceback
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from ._app import AppRequest, HTTPError, Reply, Router, error_reply, json_reply
 from ._faults import Fault, Status
 from ._journal import Journal, JournalEntry
-from ._replies import ReplyFunction, ScriptedReply
+from ._replies import RawReply, ReplyFunction, ScriptedReply, raw_reply
 from ._routes import API_PREFIX
 from ._schedule import FaultSchedule
 from ._state import State
@@ -259,6 +259,10 @@ class MockServer:
         entry.route = name
         if request.json_error and request.method in ("POST", "PUT", "PATCH"):
             return error_reply(400, request.json_error, code="invalid_json")
+        scripted = self.state.next_scripted(request.method, request.path, request.body)
+        if isinstance(scripted, (RawReply, Mapping)):
+            return raw_reply(scripted)
+        request.scripted = scripted
         try:
             return handler(self.state, request, params)
         except HTTPError as error:

@@ -56,6 +56,13 @@ class State:
             self.chat_completions: dict[str, dict[str, Any]] = {}
             self._scripts: list[tuple[RoutePattern, Deque[ScriptedReply] | ReplyFunction]] = []
 
+    def add_model(self, model_id: str, *, owned_by: str = "user", created: int | None = None) -> dict[str, Any]:
+        """Make a model exist (a fine-tuned one, say); models owned by ``system`` cannot be deleted."""
+        model = {"id": model_id, "object": "model", "created": self.now() if created is None else created, "owned_by": owned_by}
+        with self.lock:
+            self.models[model_id] = model
+        return model
+
     # -- time and identity ----------------------------------------------------------------
 
     def now(self) -> int:

@@ -1,0 +1,127 @@
+"""Error classes, their fields and their dumps; secrets never appear in either."""
+
+from __future__ import annotations
+
+import pytest
+from openai_harness import MockServer, RawReply, Status
+from openai_urllib3 import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    InternalServerError,
+    NotFoundError,
+    OpenAI,
+    OpenAIError,
+)
+
+KEY = "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def client_for(server: MockServer, **kwargs: object) -> OpenAI:
+    return OpenAI(api_key=KEY, base_url=server.url, sleep=lambda s: None, trust_env=False, organization="org-secret", project="proj_secret", **kwargs)  # type: ignore[arg-type]
+
+
+def test_error_tree_matches_the_official_sdk() -> None:
+    assert issubclass(APIError, OpenAIError)
+    assert issubclass(APIStatusError, APIError)
+    assert issubclass(APIConnectionError, APIError)
+    assert issubclass(APITimeoutError, APIConnectionError)
+    assert issubclass(NotFoundError, APIStatusError)
+    assert issubclass(APIResponseValidationError, APIError)
+
+
+def test_status_error_carries_the_api_fields(openai_server: MockServer) -> None:
+    client = client_for(openai_server)
+    with pytest.raises(NotFoundError) as info:
+        client.models.retrieve("nope")
+    error = info.value
+    assert error.status_code == 404
+    assert error.code == "model_not_found"
+    assert error.param == "model"
+    assert error.type == "invalid_request_error"
+    assert error.request_id is not None and error.request_id.startswith("req_")
+    assert error.body == {"error": {"message": "The model 'nope' does not exist", "type": "invalid_request_error", "param": "model", "code": "model_not_found"}}
+    text = str(error)
+    assert "404" in text and "GET" in text and "/v1/models/nope" in text and "does not exist" in text
+    assert error.request.method == "GET"
+    assert error.response.status == 404
+
+
+def test_dumps_show_the_exchange_with_credentials_redacted(openai_server: MockServer) -> None:
+    client = client_for(openai_server)
+    openai_server.fault("POST /chat/completions", Status(400, headers={"set-cookie": "session=secret-cookie"}))
+    with pytest.raises(BadRequestError) as info:
+        client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "hello"}])
+    request_dump = info.value.dump_request()
+    response_dump = info.value.dump_response()
+    assert request_dump.startswith("POST /v1/chat/completions HTTP/1.1\n")
+    assert '"content":"hello"' in request_dump
+    assert "Authorization: Bearer <redacted>" in request_dump
+    assert "OpenAI-Organization: <redacted>" in request_dump
+    assert response_dump.startswith("HTTP/1.1 400 Bad Request\n")
+    assert "set-cookie: <redacted>" in response_dump
+    for secret in (KEY, "org-secret", "proj_secret", "secret-cookie"):
+        assert secret not in request_dump + response_dump + str(info.value)
+
+
+def test_a_key_echoed_by_the_server_is_scrubbed_from_the_message(openai_server: MockServer) -> None:
+    client = client_for(openai_server)
+    body = {"error": {"message": f"Incorrect API key provided: {KEY}.", "type": "invalid_request_error", "param": None, "code": "invalid_api_key"}}
+    openai_server.fault("GET /models", Status(401, body=body))
+    with pytest.raises(AuthenticationError) as info:
+        client.models.list()
+    assert KEY not in str(info.value)
+    assert KEY not in info.value.dump_response()
+    assert "Incorrect API key provided" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (b"", "Error code: 500"),
+        (b"upstream connect error", "upstream connect error"),
+        (b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>", "HTML page instead of JSON: 502 Bad Gateway"),
+        (b'{"message": "flat error"}', "flat error"),
+    ],
+)
+def test_empty_plain_and_html_error_bodies_still_give_a_useful_error(openai_server: MockServer, body: bytes, expected: str) -> None:
+    client = client_for(openai_server, max_retries=0)
+    openai_server.fault("GET /models", Status(500 if not body.startswith(b"<") else 502, body=body))
+    with pytest.raises(InternalServerError) as info:
+        client.models.list()
+    assert expected in str(info.value)
+    assert "GET http://127.0.0.1" in str(info.value)
+
+
+def test_a_success_status_with_a_non_json_body_is_a_validation_error(openai_server: MockServer) -> None:
+    client = client_for(openai_server)
+    openai_server.script("GET /models", RawReply(body=b"<html>captive portal</html>", headers={"content-type": "text/html"}))
+    with pytest.raises(APIResponseValidationError) as info:
+        client.models.list()
+    assert "captive portal" in str(info.value)
+    assert info.value.status_code == 200
+
+
+def test_connection_refused_is_a_connection_error() -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sleeps: list[float] = []
+    client = OpenAI(api_key=KEY, base_url=f"http://127.0.0.1:{port}/v1", sleep=sleeps.append, trust_env=False, random=lambda: 0.0)
+    with pytest.raises(APIConnectionError) as info:
+        client.models.list()
+    assert not isinstance(info.value, APITimeoutError)
+    assert "Connection refused" in str(info.value) or "refused" in str(info.value).lower()
+    assert sleeps == [0.5, 1.0]  # connection errors are retried with backoff
+
+
+def test_missing_api_key_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    with pytest.raises(OpenAIError, match="OPENAI_API_KEY"):
+        OpenAI()

@@ -1,0 +1,207 @@
+"""Option layering (client -> with_options -> call), headers, query, body merging, middleware."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+from openai_harness import MockServer, Status
+from openai_urllib3 import OpenAI, Request, Response, omit
+from openai_urllib3._version import __version__
+
+CHAT = "POST /chat/completions"
+MESSAGES = [{"role": "user", "content": "hi"}]
+
+
+def client_for(server: MockServer, **kwargs: Any) -> OpenAI:
+    kwargs.setdefault("sleep", lambda s: None)
+    return OpenAI(api_key="sk-test", base_url=server.url, trust_env=False, **kwargs)
+
+
+def test_default_headers_are_sent(openai_server: MockServer) -> None:
+    client = client_for(openai_server, organization="org-1", project="proj-1")
+    client.models.list()
+    headers = openai_server.journal.last().headers
+    assert headers["authorization"] == "Bearer sk-test"
+    assert headers["openai-organization"] == "org-1"
+    assert headers["openai-project"] == "proj-1"
+    assert headers["user-agent"] == f"openai-urllib3/{__version__}"
+    assert headers["accept"] == "application/json"
+    assert headers["x-stainless-retry-count"] == "0"
+    assert "content-type" not in headers  # a GET has no body
+
+
+def test_json_body_has_content_type(openai_server: MockServer) -> None:
+    client_for(openai_server).chat.completions.create(model="gpt-4o", messages=MESSAGES)
+    entry = openai_server.journal.last()
+    assert entry.headers["content-type"] == "application/json"
+    assert entry.body == {"model": "gpt-4o", "messages": MESSAGES}
+
+
+def test_layers_client_then_with_options_then_call(openai_server: MockServer) -> None:
+    base = client_for(openai_server, default_headers={"X-Layer": "client", "X-Client-Only": "1"}, default_query={"q": "client"})
+    copy = base.with_options(default_headers={"X-Layer": "copy"}, default_query={"q2": "copy"})
+    copy.models.list(extra_headers={"X-Layer": "call"}, extra_query={"q": "call"})
+    entry = openai_server.journal.last()
+    assert entry.headers["x-layer"] == "call"
+    assert entry.headers["x-client-only"] == "1"
+    assert entry.query == {"q": ["call"], "q2": ["copy"]}
+    base.models.list()
+    entry = openai_server.journal.last()
+    assert entry.headers["x-layer"] == "client"
+    assert entry.query == {"q": ["client"]}
+
+
+def test_with_options_shares_the_pool_and_changes_settings(openai_server: MockServer) -> None:
+    base = client_for(openai_server)
+    copy = base.with_options(max_retries=5, timeout=12, api_key="sk-other")
+    assert copy.transport is base.transport
+    assert copy.max_retries == 5 and base.max_retries == 2
+    assert copy.timeout is not None and copy.timeout.read == 12 and copy.timeout.connect == 12
+    copy.models.list()
+    assert openai_server.journal.last().headers["authorization"] == "Bearer sk-other"
+
+
+def test_omit_removes_a_default_header(openai_server: MockServer) -> None:
+    client = client_for(openai_server, organization="org-1")
+    client.models.list(extra_headers={"OpenAI-Organization": omit, "User-Agent": omit})
+    headers = openai_server.journal.last().headers
+    assert "openai-organization" not in headers
+    assert "user-agent" not in headers or headers["user-agent"].startswith("python-urllib3")
+
+
+def test_extra_body_deep_merges_and_wins(openai_server: MockServer) -> None:
+    client = client_for(openai_server)
+    client.chat.completions.create(
+        model="gpt-4o",
+        messages=MESSAGES,
+        metadata={"a": "1", "b": "2"},
+        extra_body={"metadata": {"b": "override", "c": "3"}, "model": "gpt-4o-mini", "custom": None},
+    )
+    body = openai_server.journal.last().body
+    assert body["metadata"] == {"a": "1", "b": "override", "c": "3"}
+    assert body["model"] == "gpt-4o-mini"
+    assert body["custom"] is None  # None is sent as JSON null
+
+
+def test_omitted_params_are_omitted_and_none_is_null(openai_server: MockServer) -> None:
+    client_for(openai_server).chat.completions.create(model="gpt-4o", messages=MESSAGES, temperature=None)
+    body = openai_server.journal.last().body
+    assert body == {"model": "gpt-4o", "messages": MESSAGES, "temperature": None}
+
+
+def test_idempotency_key_is_the_same_on_every_attempt(openai_server: MockServer) -> None:
+    client = client_for(openai_server)
+    openai_server.fault(CHAT, Status(500), times=2)
+    client.chat.completions.create(model="gpt-4o", messages=MESSAGES, idempotency_key="idem-123")
+    keys = [entry.headers.get("idempotency-key") for entry in openai_server.journal.for_route(CHAT)]
+    assert keys == ["idem-123"] * 3
+
+
+def test_middleware_order_and_every_attempt_seen(openai_server: MockServer) -> None:
+    seen: list[str] = []
+
+    def named(name: str) -> Any:
+        def middleware(request: Request, call_next: Any) -> Response:
+            seen.append(f"{name}>{request.attempt}:{request.headers['X-Stainless-Retry-Count']}")
+            response = call_next(request)
+            seen.append(f"{name}<{response.status}")
+            return response
+
+        return middleware
+
+    client = client_for(openai_server, middleware=[named("a"), named("b")])
+    openai_server.fault(CHAT, Status(429))
+    client.chat.completions.create(model="gpt-4o", messages=MESSAGES, middleware=[named("call")])
+    assert seen == [
+        "a>0:0", "b>0:0", "call>0:0", "call<429", "b<429", "a<429",
+        "a>1:1", "b>1:1", "call>1:1", "call<200", "b<200", "a<200",
+    ]  # fmt: skip
+
+
+def test_middleware_can_change_the_request_and_answer_itself(openai_server: MockServer) -> None:
+    def add_header(request: Request, call_next: Any) -> Response:
+        request.headers["X-Added"] = "yes"
+        return call_next(request)
+
+    def short_circuit(request: Request, call_next: Any) -> Response:
+        if request.url.endswith("/models/cached"):
+            return Response(200, {"content-type": "application/json"}, b'{"id": "cached", "object": "model"}')
+        return call_next(request)
+
+    client = client_for(openai_server, middleware=[add_header, short_circuit])
+    assert client.models.retrieve("cached").id == "cached"
+    assert openai_server.journal.count() == 0
+    client.models.list()
+    assert openai_server.journal.last().headers["x-added"] == "yes"
+
+
+def test_middleware_that_is_not_callable_is_rejected() -> None:
+    with pytest.raises(TypeError, match="middleware"):
+        OpenAI(api_key="sk-test", middleware=["nope"], trust_env=False)  # type: ignore[list-item]
+
+
+def test_bad_options_are_rejected_clearly(openai_server: MockServer) -> None:
+    client = client_for(openai_server)
+    with pytest.raises(ValueError, match="max_retries"):
+        client.models.list(max_retries=-1)
+    with pytest.raises(TypeError, match="timeout"):
+        client.models.list(timeout="soon")  # type: ignore[typeddict-item]
+    with pytest.raises(ValueError, match="base_url"):
+        OpenAI(api_key="sk-test", base_url="api.openai.com", trust_env=False)
+    with pytest.raises(TypeError, match="Unknown request option"):
+        client.get("/models", bogus=1)
+    with pytest.raises(ValueError, match="non-empty"):
+        client.models.retrieve("")
+
+
+def test_ids_are_escaped_as_one_path_segment(openai_server: MockServer) -> None:
+    client = client_for(openai_server)
+    with pytest.raises(Exception):
+        client.models.retrieve("../files?x=1")
+    assert openai_server.journal.last().target == "/v1/models/..%2Ffiles%3Fx%3D1"
+
+
+def test_environment_variables(openai_server: MockServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-from-env")
+    monkeypatch.setenv("OPENAI_BASE_URL", openai_server.url)
+    monkeypatch.setenv("OPENAI_ORG_ID", "org-env")
+    monkeypatch.setenv("OPENAI_PROJECT_ID", "proj-env")
+    client = OpenAI()
+    client.models.list()
+    headers = openai_server.journal.last().headers
+    assert headers["authorization"] == "Bearer sk-from-env"
+    assert headers["openai-organization"] == "org-env"
+    assert headers["openai-project"] == "proj-env"
+    explicit = OpenAI(api_key="sk-explicit", organization="org-explicit")
+    assert explicit.api_key == "sk-explicit" and explicit.organization == "org-explicit"
+
+
+def test_openai_log_debug_logs_every_attempt_without_secrets(openai_server: MockServer, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setenv("OPENAI_LOG", "debug")
+    client = OpenAI(api_key="sk-secret-key-123456", base_url=openai_server.url, sleep=lambda s: None)
+    openai_server.fault(CHAT, Status(503))
+    with caplog.at_level(logging.DEBUG, logger="openai_urllib3"):
+        client.chat.completions.create(model="gpt-4o", messages=MESSAGES)
+    text = caplog.text
+    assert "attempt=0" in text and "attempt=1" in text and "status=503" in text and "status=200" in text
+    assert "Bearer <redacted>" in text
+    assert "sk-secret-key-123456" not in text
+
+
+def test_openai_log_info_is_one_line_per_attempt(openai_server: MockServer, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setenv("OPENAI_LOG", "info")
+    client = OpenAI(api_key="sk-secret-key-123456", base_url=openai_server.url)
+    with caplog.at_level(logging.INFO, logger="openai_urllib3"):
+        client.models.list()
+    records = [r for r in caplog.records if r.name == "openai_urllib3"]
+    assert len(records) == 1 and "status=200" in records[0].getMessage()
+    assert "Authorization" not in caplog.text
+
+
+def test_client_is_a_context_manager_that_closes_its_pool(openai_server: MockServer) -> None:
+    with client_for(openai_server) as client:
+        client.models.list()
+    client.models.list()  # urllib3 re-opens pools on demand; closing must not break a later use
+    assert openai_server.journal.count("GET /models") == 2
