@@ -10,6 +10,7 @@
     DELETE /__harness/faults                  drop every rule
     POST   /__harness/replies                 {"route": "POST /chat/completions", "replies": [{"content": "Hi"}]}
     POST   /__harness/clock/advance           {"seconds": 60}
+    POST   /__harness/models                  {"id": "ft:gpt-4o:acme::1", "owned_by": "org-acme"}: make a model exist
 """
 
 from __future__ import annotations
@@ -107,6 +108,12 @@ def handle_control(server: MockServer, request: AppRequest) -> Reply:
         except ValueError as error:
             raise _bad(str(error), "route") from None
         return json_reply({"scripted": len(replies)})
+    if action == "models" and method == "POST":
+        body = request.json_object()
+        model_id = body.get("id")
+        if not isinstance(model_id, str) or not model_id:
+            raise _bad("'id' must be a non-empty string", "id")
+        return json_reply(server.state.add_model(model_id, owned_by=str(body.get("owned_by", "user"))))
     if action == "clock/advance" and method == "POST":
         body = request.json_object()
         seconds = body.get("seconds")

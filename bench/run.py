@@ -1,0 +1,24 @@
+"""Run every benchmark in one go: ``python bench/run.py`` (or ``tox -e bench``)."""
+
+from __future__ import annotations
+
+import pathlib
+import subprocess
+import sys
+
+HERE = pathlib.Path(__file__).parent
+BENCHMARKS = ["bench_import.py", "bench_requests.py", "bench_server.py"]
+
+
+def main() -> int:
+    names = sys.argv[1:] or BENCHMARKS
+    for name in names:
+        print(f"\n### {name}", flush=True)
+        code = subprocess.call([sys.executable, str(HERE / name)])
+        if code:
+            return code
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
