@@ -259,11 +259,11 @@ class MockServer:
         entry.route = name
         if request.json_error and request.method in ("POST", "PUT", "PATCH"):
             return error_reply(400, request.json_error, code="invalid_json")
-        scripted = self.state.next_scripted(request.method, request.path, request.body)
-        if isinstance(scripted, (RawReply, Mapping)):
-            return raw_reply(scripted)
-        request.scripted = scripted
         try:
+            scripted = self.state.next_scripted(request.method, request.path, request.body)
+            if isinstance(scripted, (RawReply, Mapping)):
+                return raw_reply(scripted)
+            request.scripted = scripted
             return handler(self.state, request, params)
         except HTTPError as error:
             return error.reply

@@ -11,6 +11,7 @@ import socket
 import struct
 import threading
 import time
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Sequence
 
 import h11
@@ -24,6 +25,13 @@ if TYPE_CHECKING:
 __all__ = ["serve_connection", "start_thread"]
 
 _RECV = 65536
+
+
+def _reason(status: int) -> bytes:
+    try:
+        return HTTPStatus(status).phrase.encode("ascii")
+    except ValueError:
+        return b""
 
 
 class _Close(Exception):
@@ -60,6 +68,12 @@ class _ConnectionHandler:
         if isinstance(event, h11.ConnectionClosed) or event is h11.PAUSED:
             return None
         assert isinstance(event, h11.Request), event
+        # h11 only bounds headers that arrive in pieces; a large block read at once is checked here.
+        header_bytes = len(event.target) + sum(len(name) + len(value) + 4 for name, value in event.headers)
+        if header_bytes > self.server.max_header_bytes:
+            self._send_error_and_close(
+                error_reply(431, f"Request headers too large: {header_bytes} bytes; this server accepts at most {self.server.max_header_bytes}.", code="headers_too_large")
+            )
         limit = self.server.max_body_bytes
         for name, value in event.headers:
             if name == b"content-length" and value.isdigit() and int(value) > limit:
@@ -102,7 +116,7 @@ class _ConnectionHandler:
             headers.append(("content-length", str(len(body))))
         if close:
             headers.append(("connection", "close"))
-        self._send(self.conn.send(h11.Response(status_code=reply.status, headers=_headers(headers), reason=b"")))
+        self._send(self.conn.send(h11.Response(status_code=reply.status, headers=_headers(headers), reason=_reason(reply.status))))
 
     def _write_reply(self, reply: Reply, close: bool = False) -> None:
         if isinstance(reply.body, StreamBody):

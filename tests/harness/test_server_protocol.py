@@ -1,0 +1,166 @@
+"""The server over raw sockets: API-shaped errors, protocol abuse answered with a 4xx, and it keeps serving."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+
+import pytest
+from openai_harness import MockServer
+
+
+def raw_exchange(server: MockServer, data: bytes, timeout: float = 5.0) -> bytes:
+    with socket.create_connection(("127.0.0.1", server.port), timeout=timeout) as sock:
+        sock.sendall(data)
+        chunks = []
+        while True:
+            try:
+                chunk = sock.recv(65536)
+            except (ConnectionResetError, TimeoutError):
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+            if b"\r\n\r\n" in b"".join(chunks) and _complete(b"".join(chunks)):
+                break
+        return b"".join(chunks)
+
+
+def _complete(data: bytes) -> bool:
+    head, _, body = data.partition(b"\r\n\r\n")
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            return len(body) >= int(line.split(b":")[1])
+    return False
+
+
+def parse(response: bytes) -> tuple[int, dict[str, str], object]:
+    head, _, body = response.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    return status, headers, json.loads(body) if body else None
+
+
+def request(method: str, path: str, body: bytes = b"", headers: str = "") -> bytes:
+    return f"{method} {path} HTTP/1.1\r\nHost: test\r\nContent-Length: {len(body)}\r\n{headers}\r\n".encode() + body
+
+
+def assert_still_serving(server: MockServer) -> None:
+    status, _, body = parse(raw_exchange(server, request("GET", "/v1/models")))
+    assert status == 200 and body["object"] == "list"  # type: ignore[index]
+
+
+def test_unknown_route_is_a_404_in_the_api_shape(openai_server: MockServer) -> None:
+    status, headers, body = parse(raw_exchange(openai_server, request("GET", "/v1/nope")))
+    assert status == 404
+    assert body == {"error": {"message": "Invalid URL (GET /v1/nope)", "type": "invalid_request_error", "param": None, "code": "unknown_url"}}
+    assert headers["x-request-id"].startswith("req_")
+    assert "openai-processing-ms" in headers
+    assert headers["x-ratelimit-limit-requests"] == "10000"
+
+
+def test_wrong_method_is_a_405(openai_server: MockServer) -> None:
+    status, headers, body = parse(raw_exchange(openai_server, request("PUT", "/v1/models")))
+    assert status == 405 and headers["allow"] == "GET"
+    assert body["error"]["code"] == "method_not_allowed"  # type: ignore[index]
+
+
+def test_malformed_json_is_a_400(openai_server: MockServer) -> None:
+    status, _, body = parse(raw_exchange(openai_server, request("POST", "/v1/chat/completions", b'{"model": ', "Content-Type: application/json\r\n")))
+    assert status == 400 and "could not parse the JSON body" in body["error"]["message"]  # type: ignore[index]
+
+
+def test_invalid_utf8_body_is_a_400(openai_server: MockServer) -> None:
+    status, _, body = parse(raw_exchange(openai_server, request("POST", "/v1/chat/completions", b'{"model": "\xff\xfe"}', "Content-Type: application/json\r\n")))
+    assert status == 400 and "UTF-8" in body["error"]["message"]  # type: ignore[index]
+    assert_still_serving(openai_server)
+
+
+def test_missing_required_field_names_the_param(openai_server: MockServer) -> None:
+    status, _, body = parse(raw_exchange(openai_server, request("POST", "/v1/chat/completions", b'{"model": "gpt-4o"}', "Content-Type: application/json\r\n")))
+    assert status == 400 and body["error"]["param"] == "messages"  # type: ignore[index]
+
+
+def test_oversized_body_is_a_413_and_the_server_keeps_serving() -> None:
+    with MockServer(max_body_bytes=1000) as server:
+        status, _, body = parse(raw_exchange(server, request("POST", "/v1/chat/completions", b"x" * 5000)))
+        assert status == 413 and "too large" in body["error"]["message"]  # type: ignore[index]
+        assert_still_serving(server)
+
+
+def test_huge_headers_are_a_431() -> None:
+    with MockServer(max_header_bytes=4096) as server:
+        response = raw_exchange(server, f"GET /v1/models HTTP/1.1\r\nHost: t\r\nX-Big: {'a' * 10000}\r\n\r\n".encode())
+        status, _, body = parse(response)
+        assert "too large" in body["error"]["message"]  # type: ignore[index]
+        assert status == 431
+        assert_still_serving(server)
+
+
+def test_malformed_request_line_is_a_400(openai_server: MockServer) -> None:
+    status, _, body = parse(raw_exchange(openai_server, b"THIS IS NOT HTTP\r\n\r\n"))
+    assert status == 400 and "Malformed HTTP request" in body["error"]["message"]  # type: ignore[index]
+    assert_still_serving(openai_server)
+
+
+def test_require_key_gives_401_without_echoing_the_key() -> None:
+    with MockServer(require_key="sk-right-key-123456") as server:
+        status, _, body = parse(raw_exchange(server, request("GET", "/v1/models")))
+        assert status == 401 and "didn't provide an API key" in body["error"]["message"]  # type: ignore[index]
+        status, _, body = parse(raw_exchange(server, request("GET", "/v1/models", headers="Authorization: Bearer sk-wrong-key-987654\r\n")))
+        assert status == 401 and body["error"]["code"] == "invalid_api_key"  # type: ignore[index]
+        assert "sk-wrong-key-987654" not in json.dumps(body)
+        status, _, _ = parse(raw_exchange(server, request("GET", "/v1/models", headers="Authorization: Bearer sk-right-key-123456\r\n")))
+        assert status == 200
+
+
+def test_keep_alive_serves_many_requests_on_one_connection(openai_server: MockServer) -> None:
+    with socket.create_connection(("127.0.0.1", openai_server.port)) as sock:
+        stream = sock.makefile("rb")
+        for _ in range(20):
+            sock.sendall(request("GET", "/v1/models/gpt-4o"))
+            status_line = stream.readline()
+            assert status_line.startswith(b"HTTP/1.1 200")
+            length = 0
+            while (line := stream.readline()) != b"\r\n":
+                if line.lower().startswith(b"content-length"):
+                    length = int(line.split(b":")[1])
+            assert json.loads(stream.read(length))["id"] == "gpt-4o"
+    assert openai_server.journal.count() == 20
+
+
+def test_server_side_exception_is_reraised_by_check(openai_server: MockServer) -> None:
+    def boom(body: object) -> object:
+        raise RuntimeError("scripted failure")
+
+    openai_server.script("POST /chat/completions", boom)  # type: ignore[arg-type]
+    status, _, body = parse(raw_exchange(openai_server, request("POST", "/v1/chat/completions", b'{"model":"m","messages":[{"role":"user"}]}', "Content-Type: application/json\r\n")))
+    assert status == 500 and "scripted failure" in body["error"]["message"]  # type: ignore[index]
+    with pytest.raises(AssertionError, match="scripted failure"):
+        openai_server.check()
+    openai_server.check()  # reported once
+
+
+def test_start_is_fast_and_stop_leaks_no_threads_or_sockets() -> None:
+    before = set(threading.enumerate())
+    begin = time.perf_counter()
+    server = MockServer().start()
+    started = time.perf_counter() - begin
+    assert started < 0.1
+    idle = socket.create_connection(("127.0.0.1", server.port))  # an idle keep-alive client
+    raw_exchange(server, request("GET", "/v1/models"))
+    server.stop()
+    idle.close()
+    assert set(threading.enumerate()) - before == set()
+    assert server.connection_count() == 0
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", server.port), timeout=0.5)
+
+
+def test_url_ends_in_v1_and_binds_loopback() -> None:
+    with MockServer() as server:
+        assert server.url.startswith("http://127.0.0.1:") and server.url.endswith("/v1")
+        assert server.port > 0
