@@ -53,7 +53,7 @@ class Status:
     status: int
     headers: Mapping[str, str] = field(default_factory=dict)
     body: Any = None
-    kind: Literal["status"] = "status"
+    kind: Literal["status"] = field(default="status", repr=False)
 
     def __post_init__(self) -> None:
         if not 100 <= self.status <= 599:
@@ -74,7 +74,7 @@ class Delay:
     """Wait ``seconds`` before the status line, then answer normally."""
 
     seconds: float
-    kind: Literal["delay"] = "delay"
+    kind: Literal["delay"] = field(default="delay", repr=False)
 
     def __post_init__(self) -> None:
         if self.seconds < 0:
@@ -87,7 +87,7 @@ class SlowBody:
 
     chunk_size: int = 1
     interval: float = 0.01
-    kind: Literal["slow_body"] = "slow_body"
+    kind: Literal["slow_body"] = field(default="slow_body", repr=False)
 
     def __post_init__(self) -> None:
         if self.chunk_size < 1 or self.interval < 0:
@@ -100,7 +100,7 @@ class Hang:
     (then close without answering)."""
 
     seconds: float | None = None
-    kind: Literal["hang"] = "hang"
+    kind: Literal["hang"] = field(default="hang", repr=False)
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ class Reset:
     """Reset the TCP connection before the status line or right after the headers."""
 
     when: Literal["before_status", "after_headers"] = "before_status"
-    kind: Literal["reset"] = "reset"
+    kind: Literal["reset"] = field(default="reset", repr=False)
 
     def __post_init__(self) -> None:
         if self.when not in ("before_status", "after_headers"):
@@ -120,7 +120,7 @@ class Truncate:
     """Promise the full ``Content-Length`` but send only ``keep`` body bytes, then close."""
 
     keep: int = 0
-    kind: Literal["truncate"] = "truncate"
+    kind: Literal["truncate"] = field(default="truncate", repr=False)
 
 
 @dataclass(frozen=True)
@@ -128,21 +128,21 @@ class Garbage:
     """Send ``data`` (not HTTP) instead of a response, then close."""
 
     data: bytes = b"\x00\x01 this is not HTTP \xff\r\n\r\n"
-    kind: Literal["garbage"] = "garbage"
+    kind: Literal["garbage"] = field(default="garbage", repr=False)
 
 
 @dataclass(frozen=True)
 class BadChunked:
     """Answer with ``Transfer-Encoding: chunked`` and an invalid chunk, then close."""
 
-    kind: Literal["bad_chunked"] = "bad_chunked"
+    kind: Literal["bad_chunked"] = field(default="bad_chunked", repr=False)
 
 
 @dataclass(frozen=True)
 class Empty:
     """Close the connection without sending a byte."""
 
-    kind: Literal["empty"] = "empty"
+    kind: Literal["empty"] = field(default="empty", repr=False)
 
 
 Fault = Union[Status, Delay, SlowBody, Hang, Reset, Truncate, Garbage, BadChunked, Empty]

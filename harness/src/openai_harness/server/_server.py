@@ -9,7 +9,7 @@ import traceback
 from typing import Any, Iterable, Mapping, Sequence
 
 from ._app import AppRequest, HTTPError, Reply, Router, error_reply, json_reply
-from ._faults import Fault, Status
+from ._faults import Empty, Fault, Garbage, Hang, Reset, Status
 from ._journal import Journal, JournalEntry
 from ._replies import RawReply, ReplyFunction, ScriptedReply, raw_reply
 from ._routes import API_PREFIX
@@ -241,7 +241,9 @@ class MockServer:
             reply = self._dispatch(request, entry)
             if fault is not None:
                 entry.fault = repr(fault)
-        entry.status = reply.status
+        # A fault that stops the status line from being sent leaves the entry without a status.
+        no_status = isinstance(fault, (Hang, Garbage, Empty)) or (isinstance(fault, Reset) and fault.when == "before_status")
+        entry.status = None if no_status else reply.status
         elapsed_ms = int((time.perf_counter() - started) * 1000)
         reply.headers.append(("x-request-id", f"req_{seq:032x}"))
         reply.headers.append(("openai-processing-ms", str(elapsed_ms)))
