@@ -1,0 +1,122 @@
+"""The control API over plain HTTP (what a client in any language would use) and the CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from typing import Any
+
+import pytest
+
+from openai_harness import MockServer
+from openai_harness._cli import main
+
+
+def call(server: MockServer, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(server.root_url + path, data=data, method=method, headers={"content-type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_health_and_description(openai_server: MockServer) -> None:
+    assert call(openai_server, "GET", "/__harness/health") == (200, {"status": "ok", "url": openai_server.url})
+    status, info = call(openai_server, "GET", "/__harness")
+    assert status == 200 and "GET /models" in info["routes"]
+
+
+def test_schedule_faults_over_http(openai_server: MockServer) -> None:
+    status, body = call(openai_server, "POST", "/__harness/faults", {"route": "GET /models", "faults": [{"kind": "status", "status": 429, "headers": {"retry-after-ms": "1"}}], "times": 2})
+    assert (status, body) == (200, {"scheduled": 1})
+    assert call(openai_server, "GET", "/v1/models")[0] == 429
+    assert call(openai_server, "GET", "/v1/models")[0] == 429
+    assert call(openai_server, "GET", "/v1/models")[0] == 200
+    assert call(openai_server, "GET", "/__harness/faults") == (200, {"object": "list", "data": []})
+
+
+def test_random_faults_and_clearing(openai_server: MockServer) -> None:
+    assert call(openai_server, "POST", "/__harness/faults/random", {"seed": 1, "rate": 1.0, "faults": [{"kind": "status", "status": 503}]})[0] == 200
+    assert call(openai_server, "GET", "/v1/models")[0] == 503
+    assert call(openai_server, "DELETE", "/__harness/faults")[0] == 200
+    assert call(openai_server, "GET", "/v1/models")[0] == 200
+
+
+def test_script_replies_and_read_the_journal(openai_server: MockServer) -> None:
+    assert call(openai_server, "POST", "/__harness/replies", {"replies": [{"content": "scripted!"}, {"tool_calls": [{"name": "f", "arguments": {"a": 1}}]}]})[0] == 200
+    body = {"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}]}
+    assert call(openai_server, "POST", "/v1/chat/completions", body)[1]["choices"][0]["message"]["content"] == "scripted!"
+    second = call(openai_server, "POST", "/v1/chat/completions", body)[1]["choices"][0]
+    assert second["finish_reason"] == "tool_calls"
+    status, journal = call(openai_server, "GET", "/__harness/journal")
+    assert status == 200
+    assert [(e["method"], e["path"], e["status"]) for e in journal["data"]] == [("POST", "/chat/completions", 200)] * 2
+    assert journal["data"][0]["body"] == body
+    assert call(openai_server, "DELETE", "/__harness/journal")[0] == 200
+    assert openai_server.journal.count() == 0
+
+
+def test_reset_clock_and_models(openai_server: MockServer) -> None:
+    assert call(openai_server, "POST", "/__harness/models", {"id": "ft:x", "owned_by": "me"})[1]["id"] == "ft:x"
+    assert call(openai_server, "GET", "/v1/models/ft:x")[0] == 200
+    assert call(openai_server, "POST", "/__harness/clock/advance", {"seconds": 30})[1] == {"now": 1_700_000_030}
+    assert call(openai_server, "POST", "/__harness/reset", {})[0] == 200
+    assert call(openai_server, "GET", "/v1/models/ft:x")[0] == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "param"),
+    [
+        ("/__harness/faults", {"faults": [{"kind": "explode"}]}, "faults"),
+        ("/__harness/faults", {"faults": []}, "faults"),
+        ("/__harness/faults", {"route": "FETCH /x", "faults": [{"kind": "empty"}]}, None),
+        ("/__harness/replies", {"replies": [{"contnet": "typo"}]}, "replies"),
+        ("/__harness/clock/advance", {"seconds": -1}, "seconds"),
+    ],
+)
+def test_bad_control_requests_get_a_clear_400(openai_server: MockServer, path: str, body: Any, param: str | None) -> None:
+    status, answer = call(openai_server, "POST", path, body)
+    assert status == 400
+    assert answer["error"]["param"] == param
+    assert answer["error"]["message"]
+
+
+def test_control_requests_are_not_journaled_or_faulted(openai_server: MockServer) -> None:
+    openai_server.fault("*", __import__("openai_harness").Status(500))
+    assert call(openai_server, "GET", "/__harness/health")[0] == 200
+    assert openai_server.journal.count() == 0
+
+
+def test_cli_serve_prints_the_url_and_serves() -> None:
+    proc = subprocess.Popen([sys.executable, "-m", "openai_harness", "serve", "--port", "0", "--require-key", "sk-cli-key-000"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        url = line.split(" at ", 1)[1].split()[0]
+        assert url.startswith("http://127.0.0.1:") and url.endswith("/v1")
+        request = urllib.request.Request(url + "/models", headers={"Authorization": "Bearer sk-cli-key-000"})
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert json.loads(response.read())["object"] == "list"
+        with pytest.raises(urllib.error.HTTPError) as info:
+            urllib.request.urlopen(url + "/models", timeout=5)
+        assert info.value.code == 401
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_cli_demo_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert "every step behaved as expected" in out
+    assert "sk-demo" not in out
+
+
+def test_cli_usage_errors() -> None:
+    with pytest.raises(SystemExit):
+        main([])

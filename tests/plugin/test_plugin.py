@@ -1,0 +1,68 @@
+"""The pytest plugin, exercised in real pytest sessions with pytester."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+
+def test_fixtures_markers_and_reset_between_tests(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+        from openai_harness import ChatReply, Status
+        from openai_urllib3 import RateLimitError
+
+        @pytest.mark.openai_fault("POST /chat/completions", Status(429), times=2)
+        def test_faults_from_a_marker(openai_client, openai_server):
+            reply = openai_client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "x"}])
+            assert reply.choices[0].message.content == "You said: x"
+            assert openai_server.journal.retry_counts("POST /chat/completions") == [0, 1, 2]
+
+        @pytest.mark.openai_reply("POST /chat/completions", ChatReply(content="scripted"))
+        def test_reply_from_a_marker(openai_client):
+            reply = openai_client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "x"}])
+            assert reply.choices[0].message.content == "scripted"
+
+        def test_the_server_was_reset(openai_server):
+            assert openai_server.journal.count() == 0
+            assert openai_server.faults.pending() == 0
+
+        SEEN = set()
+
+        @pytest.mark.parametrize("n", [1, 2])
+        def test_same_server_for_the_session(openai_server, n):
+            SEEN.add(openai_server.url)
+            assert len(SEEN) == 1
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=5)
+
+
+def test_server_errors_fail_the_test_that_caused_them(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        from openai_urllib3 import InternalServerError
+        import pytest
+
+        def test_breaks_the_server(openai_client, openai_server):
+            def boom(body):
+                raise RuntimeError("kaboom in the server")
+            openai_server.script("POST /chat/completions", boom)
+            with pytest.raises(InternalServerError):
+                openai_client.with_options(max_retries=0).chat.completions.create(model="m", messages=[{"role": "user", "content": "x"}])
+
+        def test_next_test_is_clean(openai_server):
+            openai_server.check()
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2, errors=1)
+    result.stdout.fnmatch_lines(["*kaboom in the server*"])
+
+
+def test_markers_are_registered(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("--markers")
+    result.stdout.fnmatch_lines(["@pytest.mark.openai_fault*", "@pytest.mark.openai_reply*"])
