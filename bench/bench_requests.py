@@ -25,8 +25,9 @@ def main() -> None:
     args = parser.parse_args()
 
     import openai
-    import openai_urllib3
     import urllib3
+
+    import openai_urllib3
 
     with server_process() as url:
         existing = 12

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+
 from openai_harness import BadChunked, Delay, Empty, Garbage, Hang, MockServer, Reset, SlowBody, Truncate
 from openai_urllib3 import APIConnectionError, APITimeoutError, OpenAI
 

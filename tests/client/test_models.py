@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 
 import pytest
+
 from openai_urllib3 import BaseModel
 from openai_urllib3.types.chat.chat_completion import ChatCompletion, ChatCompletionMessage
 from openai_urllib3.types.model import Model

@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 import pytest
+
 from openai_harness import MockServer, Status
 from openai_urllib3 import OpenAI, Request, Response, omit
 from openai_urllib3._version import __version__

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from openai_harness import MockServer
 from openai_urllib3 import OpenAI
 from openai_urllib3._proxy import bypasses_proxy, proxy_for

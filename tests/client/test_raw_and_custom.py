@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from openai_harness import MockServer, RawReply, Status
 from openai_urllib3 import APIResponse, NotFoundError, OpenAI, SyncPage
 from openai_urllib3.types.model import Model

@@ -6,6 +6,7 @@ import email.utils
 from typing import Any
 
 import pytest
+
 from openai_harness import Delay, MockServer, Status
 from openai_urllib3 import (
     APIStatusError,

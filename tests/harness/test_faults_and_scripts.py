@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+
 from openai_harness import ChatReply, Delay, MockServer, RawReply, Reset, Status, ToolCall
 from openai_harness.server import FaultSchedule
 from openai_urllib3 import APIConnectionError, APIStatusError, OpenAI, RateLimitError

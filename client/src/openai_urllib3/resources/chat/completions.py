@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from ..._options import split_options
 from ..._pagination import CursorPage, PageParser
 from ..._resource import SyncAPIResource, to_raw_response_wrapper, to_streamed_response_wrapper
+from ..._streaming import Stream, StreamParser, model_converter
 from ..._url import path_segment
 from ...types.chat.chat_completion import ChatCompletion, ChatCompletionDeleted, ChatCompletionStoreMessage
+from ...types.chat.chat_completion_chunk import ChatCompletionChunk
+
+_CHUNK_PARSER: StreamParser[ChatCompletionChunk] = StreamParser(model_converter(ChatCompletionChunk))
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
+    from ..._chat_stream import ChatCompletionStream
     from ..._options import RequestOptions
     from ...types.chat.completion_create_params import (
         CompletionCreateParams,
@@ -37,10 +42,34 @@ __all__ = ["Completions", "CompletionsWithRawResponse", "CompletionsWithStreamin
 
 
 class Completions(SyncAPIResource):
-    def create(self, **kwargs: Unpack[_CreateArgs]) -> ChatCompletion:
-        """Create a model response for the given chat conversation."""
+    @overload
+    def create(self, *, stream: Literal[True], **kwargs: Unpack[_CreateArgs]) -> Stream[ChatCompletionChunk]: ...
+
+    @overload
+    def create(self, *, stream: Literal[False] | None = None, **kwargs: Unpack[_CreateArgs]) -> ChatCompletion: ...
+
+    @overload
+    def create(self, *, stream: bool, **kwargs: Unpack[_CreateArgs]) -> ChatCompletion | Stream[ChatCompletionChunk]: ...
+
+    def create(self, *, stream: bool | None = None, **kwargs: Unpack[_CreateArgs]) -> ChatCompletion | Stream[ChatCompletionChunk]:
+        """Create a model response for the given chat conversation; ``stream=True`` gives a
+        :class:`Stream` of :class:`ChatCompletionChunk`."""
         params, options = split_options(kwargs)
+        if stream:
+            params["stream"] = True
+            return self._client.request("POST", "/chat/completions", body=params, cast_to=None, parser=_CHUNK_PARSER, options=options, stream=True)  # type: ignore[no-any-return]
+        if stream is not None:
+            params["stream"] = stream
         return self._client.request("POST", "/chat/completions", body=params, cast_to=ChatCompletion, options=options)  # type: ignore[no-any-return]
+
+    def stream(self, **kwargs: Unpack[_CreateArgs]) -> ChatCompletionStream:
+        """Stream a completion with an accumulator: iterate the chunks, then ``get_final_completion()``.
+
+        A context manager; the connection is released when the block ends.
+        """
+        from ..._chat_stream import ChatCompletionStream
+
+        return ChatCompletionStream(self.create(stream=True, **kwargs))
 
     def retrieve(self, completion_id: str, **options: Unpack[RequestOptions]) -> ChatCompletion:
         """A stored chat completion (created with ``store=True``)."""

@@ -9,6 +9,8 @@ if TYPE_CHECKING:
 
 __all__ = ["ChatCompletionMessageParam", "CompletionCreateParams", "CompletionListParams", "CompletionUpdateParams"]
 
+# ``stream`` is not among the params: it is a separate argument, because it changes the return type.
+
 ChatCompletionMessageParam = Dict[str, Any]
 """A message: ``{"role": "system" | "developer" | "user" | "assistant" | "tool", "content": ...}``."""
 
