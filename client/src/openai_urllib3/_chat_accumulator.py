@@ -92,7 +92,7 @@ class ChatCompletionAccumulator:
         if choice is None:
             choice = self._choices[index] = {
                 "index": index,
-                "message": {"role": "assistant", "content": None, "refusal": None},
+                "message": {"role": "assistant", "content": None, "refusal": None, "annotations": []},
                 "logprobs": None,
                 "finish_reason": None,
             }

@@ -28,7 +28,9 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from .resources.chat import Chat
+    from .resources.completions import Completions
     from .resources.models import Models
+    from .resources.responses import Responses
 
 __all__ = ["DEFAULT_TIMEOUT", "OpenAI", "response_mode"]
 
@@ -286,6 +288,18 @@ class OpenAI:
         from .resources.chat import Chat
 
         return Chat(self)
+
+    @cached_property
+    def completions(self) -> Completions:
+        from .resources.completions import Completions
+
+        return Completions(self)
+
+    @cached_property
+    def responses(self) -> Responses:
+        from .resources.responses import Responses
+
+        return Responses(self)
 
     # -- custom requests -----------------------------------------------------------------
 

@@ -65,12 +65,17 @@ class AppRequest:
 
 
 class StreamBody:
-    """A reply body sent as it is produced (chunked): pieces of bytes, each after a delay in seconds."""
+    """A reply body of server-sent events, sent one event at a time (chunked) with the server's pacing.
 
-    __slots__ = ("pieces",)
+    ``error_event(message, code, type, sequence)`` renders an ``error`` event in this stream's own shape,
+    for the ``StreamError`` fault.
+    """
 
-    def __init__(self, pieces: Iterator[tuple[float, bytes]]) -> None:
-        self.pieces = pieces
+    __slots__ = ("error_event", "events")
+
+    def __init__(self, events: Iterator[bytes], error_event: Callable[[str, str | None, str, int], bytes]) -> None:
+        self.events = events
+        self.error_event = error_event
 
 
 class Reply:

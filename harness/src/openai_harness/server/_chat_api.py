@@ -117,6 +117,10 @@ def create(state: State, request: AppRequest, params: dict[str, str]) -> Reply:
     reply = resolve_reply(request, body)
     completion = build_completion(state, body, reply)
     store_completion(state, body, completion)
+    if body.get("stream"):
+        from ._streaming import chat_stream_reply
+
+        return chat_stream_reply(state, body, reply, completion)
     return json_reply(completion)
 
 

@@ -9,6 +9,9 @@
     Garbage(b"...")                                  bytes that are not HTTP, then close
     BadChunked()                                     an invalid chunked body, then close
     Empty()                                          close without a byte
+
+and inside a stream: StreamCut(after_events), StreamError(after_events), MalformedEvent(after_events),
+Stall(after_events, seconds), ByteByByte().
 """
 
 from __future__ import annotations
@@ -17,15 +20,22 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Mapping, Union
 
 __all__ = [
+    "FAULT_TYPES",
     "BadChunked",
+    "ByteByByte",
     "Delay",
     "Empty",
     "Fault",
     "Garbage",
     "Hang",
+    "MalformedEvent",
     "Reset",
     "SlowBody",
+    "Stall",
     "Status",
+    "StreamCut",
+    "StreamError",
+    "StreamFault",
     "Truncate",
     "fault_from_dict",
     "fault_to_dict",
@@ -145,19 +155,61 @@ class Empty:
     kind: Literal["empty"] = field(default="empty", repr=False)
 
 
-Fault = Union[Status, Delay, SlowBody, Hang, Reset, Truncate, Garbage, BadChunked, Empty]
 
-_KINDS: dict[str, type[Any]] = {
-    "status": Status,
-    "delay": Delay,
-    "slow_body": SlowBody,
-    "hang": Hang,
-    "reset": Reset,
-    "truncate": Truncate,
-    "garbage": Garbage,
-    "bad_chunked": BadChunked,
-    "empty": Empty,
-}
+
+
+# -- faults inside a streamed (SSE) answer -----------------------------------------------------
+# On an answer that is not a stream they do nothing, except ByteByByte, which trickles any body.
+
+
+@dataclass(frozen=True)
+class StreamCut:
+    """Send ``after_events`` events, then drop the connection mid-stream (no final chunk)."""
+
+    after_events: int = 1
+    kind: Literal["stream_cut"] = field(default="stream_cut", repr=False)
+
+
+@dataclass(frozen=True)
+class StreamError:
+    """After ``after_events`` events, send an ``error`` event in the API's shape and end the stream."""
+
+    after_events: int = 1
+    message: str = "The server had an error while processing your request (injected by the harness)."
+    code: str | None = "server_error"
+    type: str = "server_error"
+    kind: Literal["stream_error"] = field(default="stream_error", repr=False)
+
+
+@dataclass(frozen=True)
+class MalformedEvent:
+    """After ``after_events`` events, send a ``data:`` line that is not valid JSON, then continue."""
+
+    after_events: int = 1
+    kind: Literal["malformed_event"] = field(default="malformed_event", repr=False)
+
+
+@dataclass(frozen=True)
+class Stall:
+    """After ``after_events`` events, send nothing for ``seconds``, then continue."""
+
+    after_events: int = 1
+    seconds: float = 1.0
+    kind: Literal["stall"] = field(default="stall", repr=False)
+
+
+@dataclass(frozen=True)
+class ByteByByte:
+    """Write every byte of the answer separately (stream or not)."""
+
+    kind: Literal["byte_by_byte"] = field(default="byte_by_byte", repr=False)
+
+
+StreamFault = Union[StreamCut, StreamError, MalformedEvent, Stall, ByteByByte]
+Fault = Union[Status, Delay, SlowBody, Hang, Reset, Truncate, Garbage, BadChunked, Empty, StreamCut, StreamError, MalformedEvent, Stall, ByteByByte]
+FAULT_TYPES = (Status, Delay, SlowBody, Hang, Reset, Truncate, Garbage, BadChunked, Empty, StreamCut, StreamError, MalformedEvent, Stall, ByteByByte)
+
+_KINDS: dict[str, type[Any]] = {str(cls.__dataclass_fields__["kind"].default): cls for cls in FAULT_TYPES}
 
 
 def fault_from_dict(data: Mapping[str, Any]) -> Fault:

@@ -151,9 +151,8 @@ class FaultSchedule:
 
 
 def _check_faults(faults: Iterable[object]) -> None:
-    from ._faults import BadChunked, Delay, Empty, Garbage, Hang, Reset, SlowBody, Status, Truncate
+    from ._faults import FAULT_TYPES
 
-    kinds = (Status, Delay, SlowBody, Hang, Reset, Truncate, Garbage, BadChunked, Empty)
     for fault in faults:
-        if not isinstance(fault, kinds):
+        if not isinstance(fault, FAULT_TYPES):
             raise TypeError(f"Not a fault: {fault!r}; use Status(...), Delay(...), Reset(), ... from openai_harness")

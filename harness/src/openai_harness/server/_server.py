@@ -36,11 +36,11 @@ class ServerError(AssertionError):
 
 
 def default_router() -> Router:
-    from . import _chat_api, _models_api
+    from . import _chat_api, _completions_api, _models_api, _responses_api
 
     router = Router()
-    _models_api.register(router)
-    _chat_api.register(router)
+    for module in (_models_api, _chat_api, _completions_api, _responses_api):
+        module.register(router)
     return router
 
 
@@ -62,12 +62,16 @@ class MockServer:
         seed: int = 0,
         max_body_bytes: int = 64 * 1024 * 1024,
         max_header_bytes: int = 64 * 1024,
+        stream_pacing: tuple[float, float] = (0.0, 0.0),
     ) -> None:
         self.host = host
         self.port = port
         self.require_key = require_key
         self.max_body_bytes = max_body_bytes
         self.max_header_bytes = max_header_bytes
+        self._default_pacing = stream_pacing
+        self.stream_pacing = stream_pacing
+        """(seconds before the first event, seconds between events) of every streamed answer."""
         self.state = State(seed)
         self.journal = Journal()
         self.faults = FaultSchedule()
@@ -169,7 +173,8 @@ class MockServer:
     # -- test-facing API ----------------------------------------------------------------------
 
     def reset(self) -> None:
-        """Forget state, journal, faults, scripts and recorded errors (microseconds)."""
+        """Forget state, journal, faults, scripts, pacing changes and recorded errors (microseconds)."""
+        self.stream_pacing = self._default_pacing
         self.state.reset()
         self.journal.clear()
         self.faults.clear()
@@ -191,6 +196,13 @@ class MockServer:
         """Queue replies for ``route`` (``ChatReply``, ``RawReply`` or a JSON dict), or one function
         of the request body returning a reply."""
         self.state.script(route, *replies)
+
+    def set_pacing(self, first_event: float = 0.0, between_events: float = 0.0) -> None:
+        """Pace streamed answers: wait ``first_event`` seconds before the first event, then
+        ``between_events`` between events. Deterministic: no randomness, until the next reset."""
+        if first_event < 0 or between_events < 0:
+            raise ValueError("Pacing delays must be non-negative seconds")
+        self.stream_pacing = (float(first_event), float(between_events))
 
     def advance(self, seconds: float) -> None:
         """Move the server's clock forward."""

@@ -54,6 +54,7 @@ class State:
             for index, (model_id, owner) in enumerate(DEFAULT_MODELS):
                 self.models[model_id] = {"id": model_id, "object": "model", "created": EPOCH - 86_400 * (len(DEFAULT_MODELS) - index), "owned_by": owner}
             self.chat_completions: dict[str, dict[str, Any]] = {}
+            self.responses: dict[str, dict[str, Any]] = {}
             self._scripts: list[tuple[RoutePattern, Deque[ScriptedReply] | ReplyFunction]] = []
 
     def add_model(self, model_id: str, *, owned_by: str = "user", created: int | None = None) -> dict[str, Any]:

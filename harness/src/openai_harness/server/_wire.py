@@ -17,7 +17,22 @@ from typing import TYPE_CHECKING, Sequence
 import h11
 
 from ._app import AppRequest, Reply, StreamBody, error_reply
-from ._faults import BadChunked, Delay, Empty, Fault, Garbage, Hang, Reset, SlowBody, Truncate
+from ._faults import (
+    BadChunked,
+    ByteByByte,
+    Delay,
+    Empty,
+    Fault,
+    Garbage,
+    Hang,
+    MalformedEvent,
+    Reset,
+    SlowBody,
+    Stall,
+    StreamCut,
+    StreamError,
+    Truncate,
+)
 
 if TYPE_CHECKING:
     from ._server import MockServer
@@ -126,15 +141,36 @@ class _ConnectionHandler:
         data = self.conn.send(h11.Data(data=reply.body)) if reply.body else b""
         self._send((data or b"") + (self.conn.send(h11.EndOfMessage()) or b""))
 
-    def _write_stream(self, reply: Reply) -> None:
+    def _write_stream(self, reply: Reply, fault: Fault | None = None) -> None:
+        """Send events one at a time with the server's pacing, applying a stream fault if given."""
         body = reply.body
         assert isinstance(body, StreamBody)
         self._write_head(reply, chunked=True)
-        for delay, piece in body.pieces:
+        first_delay, between = self.server.stream_pacing
+        after = getattr(fault, "after_events", None)
+        for sent, event in enumerate(body.events):
+            if sent == after:
+                if isinstance(fault, StreamCut):
+                    raise _Close()  # no terminating chunk: the client sees the body end early
+                if isinstance(fault, StreamError):
+                    self._send_data(body.error_event(fault.message, fault.code, fault.type, sent), fault)
+                    break
+                if isinstance(fault, MalformedEvent):
+                    self._send_data(b'data: {"this is": not json\n\n', fault)
+                elif isinstance(fault, Stall) and self.stop.wait(fault.seconds):
+                    raise _Close()
+            delay = first_delay if sent == 0 else between
             if delay > 0 and self.stop.wait(delay):
                 raise _Close()
-            self._send(self.conn.send(h11.Data(data=piece)))
+            self._send_data(event, fault)
         self._send(self.conn.send(h11.EndOfMessage()))
+
+    def _send_data(self, data: bytes, fault: Fault | None) -> None:
+        if isinstance(fault, ByteByByte):
+            for index in range(len(data)):
+                self._send(self.conn.send(h11.Data(data=data[index : index + 1])))
+        else:
+            self._send(self.conn.send(h11.Data(data=data)))
 
     def _reset(self) -> None:
         try:
@@ -160,6 +196,14 @@ class _ConnectionHandler:
         """Write ``reply`` as ``fault`` says; raise :class:`_Close` when the connection must end."""
         if fault is None:
             self._write_reply(reply)
+            return
+        if isinstance(fault, (StreamCut, StreamError, MalformedEvent, Stall, ByteByByte)):
+            if isinstance(reply.body, StreamBody):
+                self._write_stream(reply, fault)
+            elif isinstance(fault, ByteByByte):
+                self._apply(SlowBody(chunk_size=1, interval=0), reply)
+            else:
+                self._write_reply(reply)  # a stream fault on an answer that is not a stream
             return
         if isinstance(fault, Delay):
             if self.stop.wait(fault.seconds):

@@ -1,0 +1,174 @@
+"""``/responses``: create (plain or streamed, from scripted or echoed replies), retrieve, delete,
+cancel and input items; stored responses chain through ``previous_response_id``."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Mapping
+
+from ._app import AppRequest, HTTPError, Reply, Router, error_reply, json_reply
+from ._paging import cursor_page
+from ._replies import ChatReply, count_tokens
+from ._state import State
+
+__all__ = ["register"]
+
+
+def _input_items(state: State, value: Any) -> list[dict[str, Any]]:
+    if isinstance(value, str):
+        value = [{"role": "user", "content": value}]
+    if not isinstance(value, list):
+        raise HTTPError(error_reply(400, "Invalid 'input': expected a string or an array of input items.", param="input", code="invalid_type"))
+    items = []
+    for raw in value:
+        if not isinstance(raw, dict):
+            raise HTTPError(error_reply(400, "Invalid 'input': every item must be an object.", param="input", code="invalid_type"))
+        item = copy.deepcopy(raw)
+        if "role" in item and "type" not in item:
+            item["type"] = "message"
+        if item.get("type") == "message" and isinstance(item.get("content"), str):
+            kind = "output_text" if item.get("role") == "assistant" else "input_text"
+            item["content"] = [{"type": kind, "text": item["content"]}]
+        item.setdefault("id", state.new_id("msg_" if item.get("type") == "message" else "item_"))
+        items.append(item)
+    return items
+
+
+def _item_text(item: Mapping[str, Any]) -> str:
+    if item.get("type") == "function_call_output":
+        return str(item.get("output", ""))
+    content = item.get("content")
+    if isinstance(content, list):
+        return " ".join(str(part.get("text", "")) for part in content if isinstance(part, dict))
+    return str(content or "")
+
+
+def _default_reply(items: list[dict[str, Any]]) -> ChatReply:
+    if items and items[-1].get("type") == "function_call_output":
+        return ChatReply(content=f"The tool returned: {_item_text(items[-1])}")
+    users = [item for item in items if item.get("role") == "user"]
+    if not users:
+        return ChatReply(content="Hello! How can I help you today?")
+    return ChatReply(content=f"You said: {_item_text(users[-1])}")
+
+
+def build_output(state: State, reply: ChatReply) -> list[dict[str, Any]]:
+    output: list[dict[str, Any]] = []
+    if reply.content is not None or reply.refusal is not None:
+        part: dict[str, Any] = (
+            {"type": "refusal", "refusal": reply.refusal}
+            if reply.refusal is not None
+            else {"type": "output_text", "text": reply.content, "annotations": [], "logprobs": []}
+        )
+        output.append({"id": state.new_id("msg_"), "type": "message", "status": "completed", "role": "assistant", "content": [part]})
+    for call in reply.tool_calls:
+        output.append({"id": state.new_id("fc_"), "type": "function_call", "status": "completed", "call_id": call.id or state.new_id("call_"), "name": call.name, "arguments": call.arguments_text()})
+    return output
+
+
+def create(state: State, request: AppRequest, params: dict[str, str]) -> Reply:
+    body = request.json_object()
+    if not isinstance(body.get("model"), str):
+        raise HTTPError(error_reply(400, "Missing required parameter: 'model'.", param="model", code="missing_required_parameter"))
+    items = _input_items(state, body.get("input", []))
+    previous_id = body.get("previous_response_id")
+    history: list[dict[str, Any]] = []
+    if previous_id is not None:
+        previous = state.responses.get(previous_id)
+        if previous is None:
+            raise HTTPError(error_reply(404, f"Previous response with id '{previous_id}' not found.", param="previous_response_id", code="previous_response_not_found"))
+        history = previous["context"]
+    scripted = request.scripted
+    if scripted is not None and not isinstance(scripted, ChatReply):
+        raise TypeError(f"Unsupported scripted reply for /responses: {scripted!r}")
+    reply = scripted or _default_reply(history + items)
+    output = build_output(state, reply)
+    input_tokens = sum(count_tokens(_item_text(item)) for item in history + items)
+    output_tokens = count_tokens(reply.content or reply.refusal or "") + sum(count_tokens(c.arguments_text()) for c in reply.tool_calls)
+    usage = dict(reply.usage) if reply.usage is not None else {
+        "input_tokens": input_tokens,
+        "input_tokens_details": {"cached_tokens": 0},
+        "output_tokens": output_tokens,
+        "output_tokens_details": {"reasoning_tokens": 0},
+        "total_tokens": input_tokens + output_tokens,
+    }
+    store = body.get("store", True) is not False
+    response = {
+        "id": state.new_id("resp_", 48),
+        "object": "response",
+        "created_at": state.now(),
+        "status": "completed" if reply.finish_reason in (None, "stop", "tool_calls") else "incomplete",
+        "background": bool(body.get("background", False)),
+        "completed_at": state.now(),
+        "error": None,
+        "incomplete_details": None if reply.finish_reason in (None, "stop", "tool_calls") else {"reason": "max_output_tokens" if reply.finish_reason == "length" else "content_filter"},
+        "instructions": body.get("instructions"),
+        "max_output_tokens": body.get("max_output_tokens"),
+        "model": reply.model or body["model"],
+        "output": output,
+        "parallel_tool_calls": body.get("parallel_tool_calls", True),
+        "previous_response_id": previous_id,
+        "reasoning": {"effort": (body.get("reasoning") or {}).get("effort"), "summary": None},
+        "store": store,
+        "temperature": body.get("temperature", 1.0),
+        "text": body.get("text") or {"format": {"type": "text"}},
+        "tool_choice": body.get("tool_choice", "auto"),
+        "tools": body.get("tools", []),
+        "top_p": body.get("top_p", 1.0),
+        "truncation": body.get("truncation", "disabled"),
+        "usage": usage,
+        "user": body.get("user"),
+        "metadata": body.get("metadata") or {},
+    }
+    if store:
+        with state.lock:
+            state.responses[response["id"]] = {"response": response, "input": items, "context": history + items + output}
+    if body.get("stream"):
+        from ._streaming import responses_stream_reply
+
+        return responses_stream_reply(response)
+    return json_reply(response)
+
+
+def _stored(state: State, response_id: str) -> dict[str, Any]:
+    stored = state.responses.get(response_id)
+    if stored is None:
+        raise HTTPError(error_reply(404, f"Response with id '{response_id}' not found.", param="response_id", code="not_found"))
+    return stored
+
+
+def retrieve(state: State, request: AppRequest, params: dict[str, str]) -> Reply:
+    with state.lock:
+        return json_reply(_stored(state, params["response_id"])["response"])
+
+
+def delete(state: State, request: AppRequest, params: dict[str, str]) -> Reply:
+    with state.lock:
+        _stored(state, params["response_id"])
+        del state.responses[params["response_id"]]
+    return json_reply({"id": params["response_id"], "object": "response.deleted", "deleted": True})
+
+
+def cancel(state: State, request: AppRequest, params: dict[str, str]) -> Reply:
+    with state.lock:
+        stored = _stored(state, params["response_id"])
+        response = stored["response"]
+        if not response.get("background"):
+            raise HTTPError(error_reply(400, "Only background responses can be cancelled.", param="response_id", code="invalid_request"))
+        if response["status"] in ("queued", "in_progress"):
+            response["status"] = "cancelled"
+        return json_reply(response)
+
+
+def input_items(state: State, request: AppRequest, params: dict[str, str]) -> Reply:
+    with state.lock:
+        items = list(_stored(state, params["response_id"])["input"])
+    return json_reply(cursor_page(request, items, default_order="desc", allow_before=True))
+
+
+def register(router: Router) -> None:
+    router.add("POST", "/responses", create)
+    router.add("GET", "/responses/{response_id}", retrieve)
+    router.add("DELETE", "/responses/{response_id}", delete)
+    router.add("POST", "/responses/{response_id}/cancel", cancel)
+    router.add("GET", "/responses/{response_id}/input_items", input_items)
