@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
-from ._faults import BadChunked, Delay, Empty, Fault, Garbage, Hang, Reset, SlowBody, Status, Truncate
+from ._faults import (
+    BadChunked,
+    ByteByByte,
+    Delay,
+    Empty,
+    Fault,
+    Garbage,
+    Hang,
+    MalformedEvent,
+    Reset,
+    SlowBody,
+    Stall,
+    Status,
+    StreamCut,
+    StreamError,
+    StreamFault,
+    Truncate,
+)
 from ._journal import Journal, JournalEntry
 from ._replies import ChatReply, RawReply, ToolCall
 from ._schedule import FaultSchedule
@@ -10,6 +27,7 @@ from ._server import MockServer, ServerError
 
 __all__ = [
     "BadChunked",
+    "ByteByByte",
     "ChatReply",
     "Delay",
     "Empty",
@@ -19,12 +37,17 @@ __all__ = [
     "Hang",
     "Journal",
     "JournalEntry",
+    "MalformedEvent",
     "MockServer",
     "RawReply",
     "Reset",
     "ServerError",
     "SlowBody",
+    "Stall",
     "Status",
+    "StreamCut",
+    "StreamError",
+    "StreamFault",
     "ToolCall",
     "Truncate",
 ]
