@@ -243,3 +243,11 @@ def test_no_leaks_after_many_streams(client: OpenAI, openai_server: MockServer) 
     gc.collect()
     assert checked_out(client) == 0
     assert client.models.list().data  # the (blocking, 2-connection) pool still has room
+
+
+def test_a_finished_stream_gives_its_connection_back_for_reuse(client: OpenAI, openai_server: MockServer) -> None:
+    before = openai_server.connections_accepted
+    for _ in range(5):
+        assert list(client.chat.completions.create(model="gpt-4o", messages=MESSAGES, stream=True))
+    client.models.list()
+    assert openai_server.connections_accepted - before == 1  # one keep-alive connection served all six requests

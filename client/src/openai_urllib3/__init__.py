@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from ._client import DEFAULT_TIMEOUT, OpenAI
 from ._exceptions import (
     APIConnectionError,
@@ -34,9 +36,38 @@ from ._options import RequestOptions
 from ._pagination import CursorPage, SyncPage
 from ._response import APIResponse
 from ._retry import RetryPolicy
+from ._sse import ServerSentEvent, SSEDecoder
+from ._streaming import Stream
 from ._transport import Transport, Urllib3Transport
 from ._types import NOT_GIVEN, NotGiven, Omit, Timeout, omit
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from ._chat_accumulator import ChatCompletionAccumulator, FinishedContent, FinishedRefusal, FinishedToolCall
+    from ._chat_stream import ChatCompletionStream
+    from ._responses_stream import ResponseStream, ResponseStreamAccumulator
+
+# Imported on first use: these pull in modules the plain request path never needs.
+_LAZY = {
+    "ChatCompletionAccumulator": "._chat_accumulator",
+    "ChatCompletionStream": "._chat_stream",
+    "FinishedContent": "._chat_accumulator",
+    "FinishedRefusal": "._chat_accumulator",
+    "FinishedToolCall": "._chat_accumulator",
+    "ResponseStream": "._responses_stream",
+    "ResponseStreamAccumulator": "._responses_stream",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'openai_urllib3' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
 
 __all__ = [
     "APIConnectionError",
@@ -48,9 +79,14 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "BaseModel",
+    "ChatCompletionAccumulator",
+    "ChatCompletionStream",
     "ConflictError",
     "CursorPage",
     "DEFAULT_TIMEOUT",
+    "FinishedContent",
+    "FinishedRefusal",
+    "FinishedToolCall",
     "Headers",
     "InternalServerError",
     "Middleware",
@@ -66,7 +102,12 @@ __all__ = [
     "Request",
     "RequestOptions",
     "Response",
+    "ResponseStream",
+    "ResponseStreamAccumulator",
     "RetryPolicy",
+    "SSEDecoder",
+    "ServerSentEvent",
+    "Stream",
     "SyncPage",
     "Timeout",
     "Transport",

@@ -117,10 +117,12 @@ class Stream(Generic[_T]):
         decoder = SSEDecoder()
         done = self._done
         convert = self._convert
-        for chunk in self.response.iter_bytes():
+        chunks = self.response.iter_bytes()
+        for chunk in chunks:
             for event in decoder.feed(chunk):
                 data = event.data
                 if done is not None and data == done:
+                    _drain(chunks)
                     return
                 if data.startswith("{"):
                     try:
@@ -168,6 +170,15 @@ class Stream(Generic[_T]):
             self.close()
         except Exception:
             pass
+
+
+def _drain(chunks: Iterator[bytes], budget: int = 65536) -> None:
+    """Read what follows the end marker (normally just the chunked terminator) so the
+    connection goes back to the pool instead of being closed; give up past ``budget`` bytes."""
+    for chunk in chunks:
+        budget -= len(chunk)
+        if budget < 0:
+            return
 
 
 class StreamParser(Generic[_T]):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from typing import Callable, TextIO
 
 from openai_urllib3 import NotFoundError, OpenAI
@@ -54,6 +55,27 @@ def run_demo(out: TextIO | None = None) -> int:
             demo.say(f"   assistant: {message.content!r}")
             demo.say(f"   usage: {reply.usage.prompt_tokens} prompt + {reply.usage.completion_tokens} completion tokens; request id {reply.request_id}")
             demo.expect(message.content == "You said: Say hello to the harness.", f"unexpected content {message.content!r}")
+
+        def streaming() -> None:
+            from openai_urllib3._chat_accumulator import ChatCompletionAccumulator
+
+            server.set_pacing(first_event=0.05, between_events=0.03)
+            accumulator = ChatCompletionAccumulator()
+            demo.out.write("   assistant (streamed): ")
+            started = time.monotonic()
+            arrivals = []
+            for chunk in client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "stream this sentence to me word by word"}], stream=True, stream_options={"include_usage": True}):
+                accumulator.add_chunk(chunk)
+                if chunk.choices and chunk.choices[0].delta.content:
+                    demo.out.write(chunk.choices[0].delta.content)
+                    demo.out.flush()
+                    arrivals.append(time.monotonic() - started)
+            server.set_pacing(0, 0)
+            demo.say("")
+            final = accumulator.snapshot()
+            demo.say(f"   {len(arrivals)} deltas; first after {arrivals[0] * 1000:.0f} ms, last after {arrivals[-1] * 1000:.0f} ms; accumulated {final.usage.completion_tokens} completion tokens")
+            demo.expect(final.choices[0].message.content == "You said: stream this sentence to me word by word", "the accumulated text differs")
+            demo.expect(arrivals[0] < arrivals[-1], "the first token did not arrive before the last")
 
         def tools() -> None:
             server.script(
@@ -103,6 +125,7 @@ def run_demo(out: TextIO | None = None) -> int:
                 raise AssertionError("no error was raised")
 
         demo.step("A chat completion", chat)
+        demo.step("A streamed reply, printed as it arrives", streaming)
         demo.step("A scripted tool-call round trip", tools)
         demo.step("Rate limited twice, retried, then success", rate_limit)
         demo.step("A paginated list over several pages", pagination)

@@ -83,6 +83,8 @@ class MockServer:
         self._accept_thread: threading.Thread | None = None
         self._connections: dict[socket.socket, threading.Thread] = {}
         self._connections_lock = threading.Lock()
+        self.connections_accepted = 0
+        """How many client connections the server has accepted since it started."""
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -154,6 +156,7 @@ class MockServer:
             thread = threading.Thread(target=self._serve, args=(sock,), name=f"openai-harness-conn-{self.port}", daemon=True)
             with self._connections_lock:
                 self._connections[sock] = thread
+                self.connections_accepted += 1
             thread.start()
 
     def _serve(self, sock: socket.socket) -> None:
