@@ -227,9 +227,17 @@ def test_connection_released_on_close_with_and_break(client: OpenAI) -> None:
     assert checked_out(client) == 0
 
 
+def test_raw_response_of_a_stream_parses_to_a_stream(client: OpenAI) -> None:
+    raw = client.chat.completions.with_raw_response.create(model="gpt-4o", messages=MESSAGES, stream=True)
+    assert raw.status_code == 200 and raw.headers["content-type"].startswith("text/event-stream")
+    stream = raw.parse()
+    assert "".join(c.choices[0].delta.content or "" for c in stream) == "You said: tell me a story"
+    assert checked_out(client) == 0
+
+
 def test_no_leaks_after_many_streams(client: OpenAI, openai_server: MockServer) -> None:
     openai_server.random_faults(seed=11, rate=0.2, faults=[StreamCut(after_events=2), StreamError(after_events=1)], route=CHAT)
-    for index in range(300):
+    for index in range(1000):
         stream = client.chat.completions.create(model="gpt-4o", messages=MESSAGES, stream=True)
         try:
             if index % 3 == 0:

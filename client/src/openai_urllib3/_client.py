@@ -377,8 +377,8 @@ class OpenAI:
         raw: APIResponse[Any] = APIResponse(
             response, parser=parser, client=self, spec=spec, retries_taken=retries_taken, elapsed=elapsed
         )
-        if mode == "raw":
-            raw.read()
+        if mode == "raw" and not stream:
+            raw.read()  # like the official SDK; a stream stays unread so parse() can stream it
         return raw
 
     def _build_request(
