@@ -178,9 +178,6 @@ class OpenAI:
             headers["OpenAI-Project"] = config.project
         apply_headers(headers, config.default_headers)
         config.headers = headers
-        for item in config.middleware:
-            if not callable(item):
-                raise TypeError(f"middleware must be callable as fn(request, call_next), got {item!r}")
         config.chain = compose(config.middleware, self._transport.handle_request)
         return config
 

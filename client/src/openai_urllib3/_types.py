@@ -22,49 +22,44 @@ __all__ = [
 _T = TypeVar("_T")
 
 
-class NotGiven:
-    """The type of :data:`NOT_GIVEN`: an argument that was not passed at all."""
+class _Sentinel:
+    """A falsy singleton per subclass that pickles by name."""
 
     __slots__ = ()
-    _instance: NotGiven | None = None
+    _name = ""
+    _instances: dict[type, _Sentinel] = {}
 
-    def __new__(cls) -> NotGiven:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
+    def __new__(cls) -> _Sentinel:
+        instance = _Sentinel._instances.get(cls)
+        if instance is None:
+            instance = _Sentinel._instances[cls] = super().__new__(cls)
+        return instance
 
     def __bool__(self) -> Literal[False]:
         return False
 
     def __repr__(self) -> str:
-        return "NOT_GIVEN"
+        return self._name
 
     def __reduce__(self) -> str:
-        return "NOT_GIVEN"
+        return self._name
+
+
+class NotGiven(_Sentinel):
+    """The type of :data:`NOT_GIVEN`: an argument that was not passed at all."""
+
+    __slots__ = ()
+    _name = "NOT_GIVEN"
 
 
 NOT_GIVEN: Final = NotGiven()
 
 
-class Omit:
+class Omit(_Sentinel):
     """The type of :data:`omit`: as a header value, removes that header from the request."""
 
     __slots__ = ()
-    _instance: Omit | None = None
-
-    def __new__(cls) -> Omit:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __bool__(self) -> Literal[False]:
-        return False
-
-    def __repr__(self) -> str:
-        return "omit"
-
-    def __reduce__(self) -> str:
-        return "omit"
+    _name = "omit"
 
 
 omit: Final = Omit()
