@@ -21,9 +21,10 @@ from ._faults import (
     Truncate,
 )
 from ._journal import Journal, JournalEntry
+from ._loopback import LoopbackServer, ServerError
 from ._replies import ChatReply, RawReply, ToolCall
 from ._schedule import FaultSchedule
-from ._server import MockServer, ServerError
+from ._server import MockServer
 
 __all__ = [
     "BadChunked",
@@ -37,6 +38,7 @@ __all__ = [
     "Hang",
     "Journal",
     "JournalEntry",
+    "LoopbackServer",
     "MalformedEvent",
     "MockServer",
     "RawReply",

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
-import traceback
 from typing import Any, Iterable, Mapping, Sequence
 
 from ._app import AppRequest, HTTPError, Reply, Router, error_reply, json_reply
 from ._faults import Empty, Fault, Garbage, Hang, Reset, Status
 from ._journal import Journal, JournalEntry
+from ._loopback import LoopbackServer
 from ._replies import RawReply, ReplyFunction, ScriptedReply, raw_reply
-from ._routes import API_PREFIX
 from ._schedule import FaultSchedule
 from ._state import State
-from ._wire import serve_connection, start_thread
 
-__all__ = ["MockServer", "ServerError"]
+__all__ = ["MockServer"]
 
 CONTROL_PREFIX = "/__harness"
 
@@ -31,10 +27,6 @@ _RATE_LIMIT_HEADERS = (
 )
 
 
-class ServerError(AssertionError):
-    """An exception raised inside the server while it handled a test's request."""
-
-
 def default_router() -> Router:
     from . import _chat_api, _completions_api, _models_api, _responses_api
 
@@ -44,7 +36,7 @@ def default_router() -> Router:
     return router
 
 
-class MockServer:
+class MockServer(LoopbackServer):
     """A loopback HTTP server that answers like the OpenAI API.
 
     Use as a context manager (or :meth:`start` / :meth:`stop`). Point any client's base URL
@@ -64,114 +56,13 @@ class MockServer:
         max_header_bytes: int = 64 * 1024,
         stream_pacing: tuple[float, float] = (0.0, 0.0),
     ) -> None:
-        self.host = host
-        self.port = port
+        super().__init__(host, port, max_body_bytes=max_body_bytes, max_header_bytes=max_header_bytes, stream_pacing=stream_pacing)
         self.require_key = require_key
-        self.max_body_bytes = max_body_bytes
-        self.max_header_bytes = max_header_bytes
         self._default_pacing = stream_pacing
-        self.stream_pacing = stream_pacing
-        """(seconds before the first event, seconds between events) of every streamed answer."""
         self.state = State(seed)
         self.journal = Journal()
         self.faults = FaultSchedule()
         self.router = default_router()
-        self._errors: list[tuple[BaseException, str]] = []
-        self._errors_lock = threading.Lock()
-        self._stop_event = threading.Event()
-        self._listener: socket.socket | None = None
-        self._accept_thread: threading.Thread | None = None
-        self._connections: dict[socket.socket, threading.Thread] = {}
-        self._connections_lock = threading.Lock()
-        self.connections_accepted = 0
-        """How many client connections the server has accepted since it started."""
-
-    # -- lifecycle ---------------------------------------------------------------------------
-
-    def start(self) -> MockServer:
-        if self._listener is not None:
-            raise RuntimeError("The server is already running")
-        listener = socket.create_server((self.host, self.port), backlog=128)
-        self._listener = listener
-        self.port = listener.getsockname()[1]
-        self._stop_event.clear()
-        self._accept_thread = start_thread(self._accept_loop, f"openai-harness-accept-{self.port}")
-        return self
-
-    def stop(self) -> None:
-        """Stop accepting, close every connection and join every thread."""
-        listener = self._listener
-        if listener is None:
-            return
-        self._stop_event.set()
-        try:
-            listener.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        listener.close()
-        if self._accept_thread is not None:
-            self._accept_thread.join(5)
-        with self._connections_lock:
-            connections = list(self._connections.items())
-        for sock, _ in connections:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-        for _, thread in connections:
-            thread.join(5)
-        self._listener = None
-        self._accept_thread = None
-
-    def __enter__(self) -> MockServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def running(self) -> bool:
-        return self._listener is not None
-
-    @property
-    def root_url(self) -> str:
-        """``http://127.0.0.1:PORT`` (the control API lives under ``/__harness``)."""
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
-
-    @property
-    def url(self) -> str:
-        """The base URL to give a client: ``http://127.0.0.1:PORT/v1``."""
-        return self.root_url + API_PREFIX
-
-    def _accept_loop(self) -> None:
-        listener = self._listener
-        assert listener is not None
-        while not self._stop_event.is_set():
-            try:
-                sock, _ = listener.accept()
-            except OSError:
-                return
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            thread = threading.Thread(target=self._serve, args=(sock,), name=f"openai-harness-conn-{self.port}", daemon=True)
-            with self._connections_lock:
-                self._connections[sock] = thread
-                self.connections_accepted += 1
-            thread.start()
-
-    def _serve(self, sock: socket.socket) -> None:
-        try:
-            serve_connection(sock, self)
-        except BaseException as error:
-            self._record_error(error)
-        finally:
-            with self._connections_lock:
-                self._connections.pop(sock, None)
-
-    def connection_count(self) -> int:
-        """Open client connections right now."""
-        with self._connections_lock:
-            return len(self._connections)
 
     # -- test-facing API ----------------------------------------------------------------------
 
@@ -181,8 +72,7 @@ class MockServer:
         self.state.reset()
         self.journal.clear()
         self.faults.clear()
-        with self._errors_lock:
-            self._errors.clear()
+        self.clear_errors()
 
     def fault(self, route: str, *faults: Fault, times: int = 1, at: Iterable[int] | None = None, retry_count: int | None = None) -> None:
         """Schedule faults for ``route``; see :meth:`FaultSchedule.add`.
@@ -210,19 +100,6 @@ class MockServer:
     def advance(self, seconds: float) -> None:
         """Move the server's clock forward."""
         self.state.advance(seconds)
-
-    def check(self) -> None:
-        """Re-raise the first exception the server hit since the last reset, if any."""
-        with self._errors_lock:
-            errors = list(self._errors)
-            self._errors.clear()
-        if errors:
-            error, trace = errors[0]
-            raise ServerError(f"The mock server failed while handling a request ({len(errors)} error(s)):\n{trace}") from error
-
-    def _record_error(self, error: BaseException) -> None:
-        with self._errors_lock:
-            self._errors.append((error, "".join(traceback.format_exception(type(error), error, error.__traceback__))))
 
     # -- request handling (called from connection threads) -------------------------------------
 
@@ -304,8 +181,6 @@ class MockServer:
             return error_reply(401, f"Incorrect API key provided: {masked}.", code="invalid_api_key")
         return None
 
-    def __repr__(self) -> str:
-        return f"<MockServer {self.url if self.running else 'stopped'}>"
 
 
 def _status_reply(fault: Status) -> Reply:

@@ -35,7 +35,7 @@ from ._faults import (
 )
 
 if TYPE_CHECKING:
-    from ._server import MockServer
+    from ._loopback import LoopbackServer
 
 __all__ = ["serve_connection", "start_thread"]
 
@@ -58,7 +58,7 @@ def _headers(pairs: Sequence[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
 
 
 class _ConnectionHandler:
-    def __init__(self, sock: socket.socket, server: MockServer) -> None:
+    def __init__(self, sock: socket.socket, server: LoopbackServer) -> None:
         self.sock = sock
         self.server = server
         self.conn = h11.Connection(h11.SERVER, max_incomplete_event_size=server.max_header_bytes)
@@ -274,7 +274,7 @@ class _ConnectionHandler:
                 pass
 
 
-def serve_connection(sock: socket.socket, server: MockServer) -> None:
+def serve_connection(sock: socket.socket, server: LoopbackServer) -> None:
     _ConnectionHandler(sock, server).run()
 
 

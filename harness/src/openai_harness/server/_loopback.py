@@ -1,0 +1,164 @@
+"""The loopback shell every harness server shares: bind, accept, one thread per connection,
+clean stop, and server-side errors kept for the test that caused them."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import traceback
+from typing import TYPE_CHECKING, TypeVar
+
+from ._routes import API_PREFIX
+from ._wire import serve_connection, start_thread
+
+if TYPE_CHECKING:
+    from ._app import AppRequest, Reply
+    from ._faults import Fault
+
+__all__ = ["LoopbackServer", "ServerError"]
+
+_S = TypeVar("_S", bound="LoopbackServer")
+
+
+class ServerError(AssertionError):
+    """An exception raised inside the server while it handled a test's request."""
+
+
+class LoopbackServer:
+    """Serves HTTP/1.1 on a loopback port from a background thread; subclasses answer requests
+    in :meth:`_handle`. A context manager, or :meth:`start` / :meth:`stop`."""
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        max_body_bytes: int = 64 * 1024 * 1024,
+        max_header_bytes: int = 64 * 1024,
+        stream_pacing: tuple[float, float] = (0.0, 0.0),
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.max_body_bytes = max_body_bytes
+        self.max_header_bytes = max_header_bytes
+        self.stream_pacing = stream_pacing
+        """(seconds before the first event, seconds between events) of streamed answers without their own timing."""
+        self._errors: list[tuple[BaseException, str]] = []
+        self._errors_lock = threading.Lock()
+        self._stop_event = threading.Event()
+        self._listener: socket.socket | None = None
+        self._accept_thread: threading.Thread | None = None
+        self._connections: dict[socket.socket, threading.Thread] = {}
+        self._connections_lock = threading.Lock()
+        self.connections_accepted = 0
+        """How many client connections the server has accepted since it started."""
+
+    def _handle(self, request: AppRequest) -> tuple[Fault | None, Reply]:
+        raise NotImplementedError
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def start(self: _S) -> _S:
+        if self._listener is not None:
+            raise RuntimeError("The server is already running")
+        listener = socket.create_server((self.host, self.port), backlog=128)
+        self._listener = listener
+        self.port = listener.getsockname()[1]
+        self._stop_event.clear()
+        self._accept_thread = start_thread(self._accept_loop, f"openai-harness-accept-{self.port}")
+        return self
+
+    def stop(self) -> None:
+        """Stop accepting, close every connection and join every thread."""
+        listener = self._listener
+        if listener is None:
+            return
+        self._stop_event.set()
+        try:
+            listener.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        listener.close()
+        if self._accept_thread is not None:
+            self._accept_thread.join(5)
+        with self._connections_lock:
+            connections = list(self._connections.items())
+        for sock, _ in connections:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        for _, thread in connections:
+            thread.join(5)
+        self._listener = None
+        self._accept_thread = None
+
+    def __enter__(self: _S) -> _S:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def running(self) -> bool:
+        return self._listener is not None
+
+    @property
+    def root_url(self) -> str:
+        """``http://127.0.0.1:PORT``."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        """The base URL to give a client: ``http://127.0.0.1:PORT/v1``."""
+        return self.root_url + API_PREFIX
+
+    def _accept_loop(self) -> None:
+        listener = self._listener
+        assert listener is not None
+        while not self._stop_event.is_set():
+            try:
+                sock, _ = listener.accept()
+            except OSError:
+                return
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            thread = threading.Thread(target=self._serve, args=(sock,), name=f"openai-harness-conn-{self.port}", daemon=True)
+            with self._connections_lock:
+                self._connections[sock] = thread
+                self.connections_accepted += 1
+            thread.start()
+
+    def _serve(self, sock: socket.socket) -> None:
+        try:
+            serve_connection(sock, self)
+        except BaseException as error:
+            self._record_error(error)
+        finally:
+            with self._connections_lock:
+                self._connections.pop(sock, None)
+
+    def connection_count(self) -> int:
+        """Open client connections right now."""
+        with self._connections_lock:
+            return len(self._connections)
+
+    def check(self) -> None:
+        """Re-raise the first exception the server hit since the last check, if any."""
+        with self._errors_lock:
+            errors = list(self._errors)
+            self._errors.clear()
+        if errors:
+            error, trace = errors[0]
+            raise ServerError(f"The server failed while handling a request ({len(errors)} error(s)):\n{trace}") from error
+
+    def clear_errors(self) -> None:
+        with self._errors_lock:
+            self._errors.clear()
+
+    def _record_error(self, error: BaseException) -> None:
+        with self._errors_lock:
+            self._errors.append((error, "".join(traceback.format_exception(type(error), error, error.__traceback__))))
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.url if self.running else 'stopped'}>"
