@@ -71,11 +71,22 @@ class StreamBody:
     for the ``StreamError`` fault.
     """
 
-    __slots__ = ("error_event", "events")
+    __slots__ = ("cut", "delays", "error_event", "events")
 
-    def __init__(self, events: Iterator[bytes], error_event: Callable[[str, str | None, str, int], bytes]) -> None:
+    def __init__(
+        self,
+        events: Iterator[bytes],
+        error_event: Callable[[str, str | None, str, int], bytes],
+        *,
+        delays: Sequence[float] | None = None,
+        cut: bool = False,
+    ) -> None:
         self.events = events
         self.error_event = error_event
+        self.delays = delays
+        """Seconds to wait before each event (a replayed recording's own timing); else the server's pacing."""
+        self.cut = cut
+        """End by dropping the connection without the final chunk, as a recorded cut stream did."""
 
 
 class Reply:

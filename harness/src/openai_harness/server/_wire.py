@@ -159,10 +159,15 @@ class _ConnectionHandler:
                     self._send_data(b'data: {"this is": not json\n\n', fault)
                 elif isinstance(fault, Stall) and self.stop.wait(fault.seconds):
                     raise _Close()
-            delay = first_delay if sent == 0 else between
+            if body.delays is not None:
+                delay = body.delays[sent] if sent < len(body.delays) else 0.0
+            else:
+                delay = first_delay if sent == 0 else between
             if delay > 0 and self.stop.wait(delay):
                 raise _Close()
             self._send_data(event, fault)
+        if body.cut:
+            raise _Close()  # as recorded: the stream ended without its final chunk
         self._send(self.conn.send(h11.EndOfMessage()))
 
     def _send_data(self, data: bytes, fault: Fault | None) -> None:

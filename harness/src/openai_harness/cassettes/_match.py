@@ -1,0 +1,186 @@
+"""Finding the recorded answer for a request: an index by method and path, then the query and
+the JSON body compared as data (ignoring volatile fields), then the play order of repeats.
+
+A miss is explained: the closest recorded request and how it differs.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import threading
+from dataclasses import dataclass
+from typing import Any, Iterable, Literal
+from urllib.parse import parse_qs, urlsplit
+
+from ._model import Interaction, RecordedRequest
+
+__all__ = ["InteractionIndex", "MatchConfig", "Repeats"]
+
+Repeats = Literal["in_order", "repeat_last", "error"]
+
+
+@dataclass(frozen=True)
+class MatchConfig:
+    """How requests match recorded ones.
+
+    ``ignore_fields``: top-level or dotted JSON body fields left out of the comparison.
+    ``repeats``: identical requests get the recorded answers ``"in_order"`` (then miss),
+    ``"repeat_last"`` (then the last again), or ``"error"`` (a repeat is an error).
+    """
+
+    ignore_fields: frozenset[str] = frozenset()
+    match_host: bool = False
+    match_query: bool = True
+    repeats: Repeats = "in_order"
+
+    def __post_init__(self) -> None:
+        if self.repeats not in ("in_order", "repeat_last", "error"):
+            raise ValueError(f"repeats must be 'in_order', 'repeat_last' or 'error', got {self.repeats!r}")
+
+
+class RepeatedRequestError(AssertionError):
+    pass
+
+
+def _strip(data: Any, fields: Iterable[str]) -> Any:
+    if not isinstance(data, dict):
+        return data
+    data = dict(data)
+    for field in fields:
+        head, _, rest = field.partition(".")
+        if head in data:
+            if rest:
+                data[head] = _strip(data[head], [rest])
+            else:
+                del data[head]
+    return data
+
+
+class _Entry:
+    __slots__ = ("body", "host", "index", "query")
+
+    def __init__(self, index: int, host: str, query: dict[str, list[str]], body: Any) -> None:
+        self.index = index
+        self.host = host
+        self.query = query
+        self.body = body
+
+
+class InteractionIndex:
+    """Thread-safe lookup over a cassette's interactions; counts how often each was played."""
+
+    def __init__(self, interactions: list[Interaction], config: MatchConfig | None = None) -> None:
+        self.config = config or MatchConfig()
+        self.interactions: list[Interaction] = []
+        self.play_counts: list[int] = []
+        self._buckets: dict[tuple[str, str], list[_Entry]] = {}
+        self._lock = threading.Lock()
+        for interaction in interactions:
+            self.add(interaction)
+
+    def _normalize(self, request: RecordedRequest) -> tuple[tuple[str, str], str, dict[str, list[str]], Any]:
+        parts = urlsplit(request.uri)
+        key = (request.method.upper(), parts.path.rstrip("/") or "/")
+        query = parse_qs(parts.query, keep_blank_values=True) if self.config.match_query else {}
+        body: Any = request.body
+        if body:
+            try:
+                body = _strip(json.loads(body), self.config.ignore_fields)
+            except ValueError:
+                pass
+        else:
+            body = None
+        return key, parts.netloc.lower(), query, body
+
+    def add(self, interaction: Interaction) -> int:
+        key, host, query, body = self._normalize(interaction.request)
+        with self._lock:
+            index = len(self.interactions)
+            self.interactions.append(interaction)
+            self.play_counts.append(0)
+            self._buckets.setdefault(key, []).append(_Entry(index, host, query, body))
+        return index
+
+    def _matches(self, request: RecordedRequest, limit: int | None) -> list[_Entry]:
+        key, host, query, body = self._normalize(request)
+        return [
+            entry
+            for entry in self._buckets.get(key, ())
+            if entry.query == query
+            and entry.body == body
+            and (not self.config.match_host or entry.host == host)
+            and (limit is None or entry.index < limit)
+        ]
+
+    def find(self, request: RecordedRequest, *, play: bool = True, limit: int | None = None) -> Interaction | None:
+        """The interaction that answers ``request`` (marking it played), or ``None``.
+
+        ``limit``: only the first ``limit`` interactions may answer (those loaded from the file,
+        not the ones being recorded now).
+        """
+        matches = self._matches(request, limit)
+        if not matches:
+            return None
+        with self._lock:
+            for entry in matches:
+                if self.play_counts[entry.index] == 0:
+                    if play:
+                        self.play_counts[entry.index] += 1
+                    return self.interactions[entry.index]
+                if self.config.repeats == "error":
+                    raise RepeatedRequestError(
+                        f"{request.method} {request.uri} was already answered from this cassette and repeats='error'; "
+                        "record the repeat or choose repeats='in_order' / 'repeat_last'"
+                    )
+            if self.config.repeats == "repeat_last":
+                last = matches[-1]
+                if play:
+                    self.play_counts[last.index] += 1
+                return self.interactions[last.index]
+        return None
+
+    def unplayed(self, limit: int | None = None) -> list[Interaction]:
+        with self._lock:
+            counts = self.play_counts if limit is None else self.play_counts[:limit]
+            return [self.interactions[i] for i, count in enumerate(counts) if count == 0]
+
+    def all_played(self, limit: int | None = None) -> bool:
+        return not self.unplayed(limit)
+
+    def explain_miss(self, request: RecordedRequest) -> str:
+        """The closest recorded request, and how this one differs from it."""
+        key, host, query, body = self._normalize(request)
+        if not self.interactions:
+            return "The cassette has no recorded interactions."
+        best: tuple[int, Interaction] | None = None
+        for interaction in self.interactions:
+            other_key, _, other_query, other_body = self._normalize(interaction.request)
+            score = (4 if other_key[1] == key[1] else 0) + (2 if other_key[0] == key[0] else 0) + (1 if other_query == query else 0) + (1 if other_body == body else 0)
+            if best is None or score > best[0]:
+                best = (score, interaction)
+        assert best is not None
+        closest = best[1]
+        lines = [f"Closest recorded request: {closest.request.method} {closest.request.uri}"]
+        other_key, _, other_query, other_body = self._normalize(closest.request)
+        if other_key != key:
+            lines.append(f"  method/path differ: recorded {other_key[0]} {other_key[1]}, got {key[0]} {key[1]}")
+        if other_query != query:
+            lines.append(f"  query differs: recorded {other_query}, got {query}")
+        if other_body != body:
+            lines.append("  body differs (- recorded, + this request):")
+            lines.extend("    " + line for line in _diff(other_body, body))
+        if len(lines) == 1:
+            lines.append("  it matches, but its recorded answers were all played already (see repeats=)")
+        return "\n".join(lines)
+
+
+def _pretty(value: Any) -> list[str]:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace").splitlines()
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False).splitlines()
+
+
+def _diff(recorded: Any, actual: Any) -> list[str]:
+    diff = list(difflib.unified_diff(_pretty(recorded), _pretty(actual), lineterm="", n=1))[2:]
+    return diff[:40] + ([f"... ({len(diff) - 40} more lines)"] if len(diff) > 40 else [])

@@ -1,0 +1,101 @@
+"""Recorded interactions as plain values, independent of any file layout or HTTP library."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+__all__ = ["Event", "Interaction", "RecordedRequest", "RecordedResponse", "encode_events", "split_events"]
+
+
+@dataclass
+class Event:
+    """One server-sent event; ``offset_ms`` is its arrival time after the response began, when known."""
+
+    data: str
+    event: str | None = None
+    id: str | None = None
+    offset_ms: float | None = None
+
+    def to_bytes(self) -> bytes:
+        lines = []
+        if self.event is not None:
+            lines.append(f"event: {self.event}")
+        if self.id is not None:
+            lines.append(f"id: {self.id}")
+        lines.extend(f"data: {line}" for line in self.data.split("\n"))
+        return ("\n".join(lines) + "\n\n").encode("utf-8")
+
+
+@dataclass
+class RecordedRequest:
+    method: str
+    uri: str
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: bytes = b""
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.uri).path or "/"
+
+    @property
+    def query(self) -> dict[str, list[str]]:
+        return parse_qs(urlsplit(self.uri).query, keep_blank_values=True)
+
+    def json(self) -> Any:
+        """The body as JSON, or ``None`` when it is empty or not JSON."""
+        if not self.body:
+            return None
+        try:
+            return json.loads(self.body)
+        except ValueError:
+            return None
+
+    def header(self, name: str) -> str | None:
+        lower = name.lower()
+        return next((value for key, value in self.headers if key.lower() == lower), None)
+
+
+@dataclass
+class RecordedResponse:
+    status: int
+    reason: str = ""
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: bytes = b""
+    events: list[Event] | None = None
+    """Set for ``text/event-stream`` bodies: the body is these events, in order."""
+    cut: bool = False
+    """The stream was cut off in the recording (no clean end); replays cut it at the same place."""
+
+    def header(self, name: str) -> str | None:
+        lower = name.lower()
+        return next((value for key, value in self.headers if key.lower() == lower), None)
+
+    def body_bytes(self) -> bytes:
+        if self.events is not None:
+            return encode_events(self.events)
+        return self.body
+
+
+@dataclass
+class Interaction:
+    request: RecordedRequest
+    response: RecordedResponse
+
+
+def encode_events(events: list[Event]) -> bytes:
+    return b"".join(event.to_bytes() for event in events)
+
+
+def split_events(body: bytes) -> tuple[list[Event], bytes]:
+    """The complete events of an SSE body, and any trailing bytes that never finished an event."""
+    from openai_urllib3 import SSEDecoder
+
+    decoder = SSEDecoder()
+    text = body.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    last_end = text.rfind(b"\n\n")
+    complete, rest = (text[: last_end + 2], text[last_end + 2 :]) if last_end >= 0 else (b"", text)
+    events = [Event(data=e.data, event=e.event, id=e.id) for e in decoder.feed(complete)]
+    return events, rest
