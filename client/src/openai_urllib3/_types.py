@@ -7,7 +7,7 @@ null in a request body): the two must never be confused, so they are distinct va
 
 from __future__ import annotations
 
-from typing import Final, Literal, Mapping, Tuple, TypeVar, Union
+from typing import ClassVar, Final, Literal, Mapping, Tuple, TypeVar, Union
 
 __all__ = [
     "NOT_GIVEN",
@@ -27,7 +27,7 @@ class _Sentinel:
 
     __slots__ = ()
     _name = ""
-    _instances: dict[type, _Sentinel] = {}
+    _instances: ClassVar[dict[type, _Sentinel]] = {}
 
     def __new__(cls) -> _Sentinel:
         instance = _Sentinel._instances.get(cls)

@@ -150,7 +150,7 @@ class InteractionIndex:
 
     def explain_miss(self, request: RecordedRequest) -> str:
         """The closest recorded request, and how this one differs from it."""
-        key, host, query, body = self._normalize(request)
+        key, _host, query, body = self._normalize(request)
         if not self.interactions:
             return "The cassette has no recorded interactions."
         best: tuple[int, Interaction] | None = None
