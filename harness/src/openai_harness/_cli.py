@@ -1,4 +1,4 @@
-"""The ``openai-harness`` command: ``serve`` and ``demo``."""
+"""The ``openai-harness`` command: ``serve``, ``demo``, ``replay``, ``record`` and ``cassette``."""
 
 from __future__ import annotations
 
@@ -42,6 +42,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.set_defaults(run=_serve)
     demo = commands.add_parser("demo", help="run a short session of the client against the mock server")
     demo.set_defaults(run=_demo)
+    from ._cli_cassettes import add_commands
+
+    add_commands(commands)
     args = parser.parse_args(argv)
     return int(args.run(args))
 

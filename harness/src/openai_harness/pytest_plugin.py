@@ -8,6 +8,8 @@ Fixtures:
 Markers (one line per fault or script):
     @pytest.mark.openai_fault("POST /chat/completions", Status(429), times=2)
     @pytest.mark.openai_reply("POST /chat/completions", ChatReply(content="Hi"))
+
+Cassettes (``vcr`` marker, ``--record-mode``, ``vcr_config``...): see ``_pytest_cassettes``.
 """
 
 from __future__ import annotations
@@ -16,17 +18,44 @@ from typing import TYPE_CHECKING, Iterator
 
 import pytest
 
+from ._pytest_cassettes import (
+    _openai_vcr_marker,
+    add_options,
+    configure,
+    openai_cassette_server,
+    vcr,
+    vcr_cassette_dir,
+    vcr_cassette_name,
+    vcr_config,
+)
 from .server import MockServer
 
 if TYPE_CHECKING:
     from openai_urllib3 import OpenAI
 
-__all__ = ["openai_client", "openai_server", "pytest_configure"]
+__all__ = [
+    "openai_cassette_server",
+    "openai_client",
+    "openai_server",
+    "pytest_addoption",
+    "pytest_configure",
+    "vcr",
+    "vcr_cassette_dir",
+    "vcr_cassette_name",
+    "vcr_config",
+]
+
+_FIXTURES = (_openai_vcr_marker,)  # re-exported so pytest sees them in this plugin module
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    add_options(parser)
 
 TEST_API_KEY = "sk-harness-test-key"
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    configure(config)
     config.addinivalue_line("markers", "openai_fault(route, *faults, times=1, at=None, retry_count=None): schedule faults on openai_server for this test")
     config.addinivalue_line("markers", "openai_reply(route, *replies): script replies on openai_server for this test")
 
