@@ -66,8 +66,17 @@ class Urllib3Response(Response):
             except _LOW_LEVEL_ERRORS as error:
                 self._discard()
                 raise _translate(error, self._req()) from error
+            self._check_complete(len(self._content))
             self._release()
         return self._content
+
+    def _check_complete(self, received: int) -> None:
+        # urllib3 enforces Content-Length itself; a stand-in response object (a recording
+        # library's, say) may not, so a body that ends short is caught here too.
+        expected = self.headers.get("content-length")
+        if expected and expected.isdigit() and not self.headers.get("content-encoding") and received < int(expected):
+            self._discard()
+            raise APIConnectionError(f"Connection broken: the body ended {int(expected) - received} byte(s) short of its Content-Length", request=self._req())
 
     def _iter_raw(self, chunk_size: int | None) -> Iterator[bytes]:
         """Bytes as soon as they arrive (``read1``), so streamed events are not held back."""
@@ -75,11 +84,13 @@ class Urllib3Response(Response):
             raise APIConnectionError("The response body was closed before it was read.", request=self._req())
         raw = self._raw
         size = chunk_size or _READ_SIZE
+        received = 0
         try:
             while True:
                 chunk = raw.read1(size)
                 if not chunk:
                     break
+                received += len(chunk)
                 yield chunk
         except _LOW_LEVEL_ERRORS as error:
             self._discard()
@@ -87,6 +98,7 @@ class Urllib3Response(Response):
         except GeneratorExit:
             self._discard()
             raise
+        self._check_complete(received)
         self._release()
 
     def _req(self) -> Request:

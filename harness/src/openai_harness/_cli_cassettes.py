@@ -30,14 +30,14 @@ def _replay(args: argparse.Namespace) -> int:
     from .cassettes._replay import ReplayServer
 
     server = ReplayServer(args.cassette, args.host, args.port, pacing=args.pacing)
-    return _wait_forever(server, f"Replaying {args.cassette} at {{url}}. Ctrl-C stops it.")
+    return _wait_forever(server, f"Replaying {args.cassette} at {{url}} (Ctrl-C stops it)")
 
 
 def _record(args: argparse.Namespace) -> int:
     from .cassettes._replay import RecordingProxy
 
     proxy = RecordingProxy(args.upstream, args.cassette, args.host, args.port, scrubber=_scrubber(args), append=args.append)
-    return _wait_forever(proxy, f"Recording {args.upstream} into {args.cassette}; point your client at {{url}}. Ctrl-C stops it.")
+    return _wait_forever(proxy, f"Recording {args.upstream} into {args.cassette} at {{url}} (point your client there; Ctrl-C stops it)")
 
 
 def _scrubber(args: argparse.Namespace) -> Scrubber:

@@ -30,7 +30,7 @@ VOLATILE_HEADERS = frozenset(
     {"date", "x-request-id", "openai-processing-ms", "cf-ray", "cf-cache-status", "content-length", "transfer-encoding", "connection", "keep-alive", "x-envoy-upstream-service-time"}
 )
 VOLATILE_PREFIXES = ("x-ratelimit-",)
-_KEY_SHAPE = re.compile(r"sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,}")
+_KEY_SHAPE = re.compile(r"(?<![A-Za-z0-9_\-])sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,}")
 
 PatternLike = Union[str, Pattern[str], tuple[Union[str, Pattern[str]], str]]
 
