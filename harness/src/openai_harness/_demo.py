@@ -7,6 +7,7 @@ every step behaved as expected.
 from __future__ import annotations
 
 import json
+import pathlib
 import sys
 import time
 from typing import Callable, TextIO
@@ -124,12 +125,34 @@ def run_demo(out: TextIO | None = None) -> int:
             else:
                 raise AssertionError("no error was raised")
 
+        def cassette() -> None:
+            import tempfile
+
+            from .cassettes import load_cassette, use_cassette
+            from .cassettes._replay import RecordingProxy
+
+            with tempfile.TemporaryDirectory() as folder:
+                path = pathlib.Path(folder) / "session.yaml"
+                with RecordingProxy(server.root_url, path, record_as="https://api.openai.com") as proxy:
+                    recorder = OpenAI(api_key="sk-demo", base_url=proxy.url, trust_env=False)
+                    live = recorder.chat.completions.create(model="gpt-4o-mini", stream=False, messages=[{"role": "user", "content": "Record me."}])
+                    streamed = "".join(c.choices[0].delta.content or "" for c in recorder.chat.completions.create(model="gpt-4o-mini", stream=True, messages=[{"role": "user", "content": "Stream me."}]))
+                interactions = load_cassette(path)
+                demo.say(f"   recorded {len(interactions)} interactions to a cassette ({path.stat().st_size} bytes, {len(interactions[1].response.events or [])} stream events, key scrubbed: {'sk-demo' not in path.read_text()})")
+                offline = OpenAI(api_key="sk-demo", base_url="https://api.openai.com/v1", trust_env=False, max_retries=0)
+                with use_cassette(path) as replay:
+                    again = offline.chat.completions.create(model="gpt-4o-mini", stream=False, messages=[{"role": "user", "content": "Record me."}])
+                    restreamed = "".join(c.choices[0].delta.content or "" for c in offline.chat.completions.create(model="gpt-4o-mini", stream=True, messages=[{"role": "user", "content": "Stream me."}]))
+                demo.say(f"   replayed offline 'from api.openai.com': {again.choices[0].message.content!r} and {restreamed!r}")
+                demo.expect(again.to_dict() == live.to_dict() and restreamed == streamed and replay.all_played, "the replay differs from the recording")
+
         demo.step("A chat completion", chat)
         demo.step("A streamed reply, printed as it arrives", streaming)
         demo.step("A scripted tool-call round trip", tools)
         demo.step("Rate limited twice, retried, then success", rate_limit)
         demo.step("A paginated list over several pages", pagination)
         demo.step("An error, with its request and response dumped", error)
+        demo.step("A session recorded to a cassette, then replayed offline", cassette)
         client.close()
         try:
             server.check()

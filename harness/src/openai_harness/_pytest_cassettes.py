@@ -106,15 +106,19 @@ def vcr(request: pytest.FixtureRequest, vcr_config: dict[str, Any], vcr_cassette
     with use_cassette(path, **settings) as cassette:
         yield cassette
     if settings["record_mode"] == "none" and not allow_unplayed:
-        unplayed = cassette.unplayed()
-        if unplayed:
-            listed = "\n".join(f"  {i.request.method} {i.request.uri}" for i in unplayed[:10])
-            pytest.fail(f"{len(unplayed)} recorded interaction(s) in {path} were never requested:\n{listed}\n(use @pytest.mark.vcr(allow_unplayed=True) if that is expected)", pytrace=False)
+        _fail_if_unplayed(cassette.unplayed(), path)
+
+
+def _fail_if_unplayed(unplayed: list[Any], path: pathlib.Path) -> None:
+    if unplayed:
+        listed = "\n".join(f"  {i.request.method} {i.request.uri}" for i in unplayed[:10])
+        pytest.fail(f"{len(unplayed)} recorded interaction(s) in {path} were never requested:\n{listed}\n(use @pytest.mark.vcr(allow_unplayed=True) if that is expected)", pytrace=False)
 
 
 @pytest.fixture(autouse=True)
 def _openai_vcr_marker(request: pytest.FixtureRequest) -> None:
-    if request.node.get_closest_marker("vcr") is not None:
+    # A test that takes the cassette over the wire does not also get it in-process.
+    if request.node.get_closest_marker("vcr") is not None and "openai_cassette_server" not in request.fixturenames:
         request.getfixturevalue("vcr")
 
 
@@ -140,3 +144,6 @@ def openai_cassette_server(
     with server:
         yield server
     server.check()
+    allow_unplayed = settings.get("allow_unplayed", not request.config.getini("openai_require_all_played"))
+    if isinstance(server, ReplayServer) and not allow_unplayed:
+        _fail_if_unplayed(server.unplayed(), path)

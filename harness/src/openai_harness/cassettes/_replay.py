@@ -107,11 +107,14 @@ class RecordingProxy(LoopbackServer):
         scrubber: Scrubber | None = None,
         append: bool = False,
         timeout: float = 600.0,
+        record_as: str | None = None,
     ) -> None:
         super().__init__(host, port)
         if "://" not in upstream:
             raise ValueError(f"upstream must be an absolute URL such as https://api.openai.com, got {upstream!r}")
         self.upstream = upstream.rstrip("/")
+        self.record_as = (record_as or upstream).rstrip("/")
+        """The API root written into the cassette (``https://api.openai.com`` keeps diffs free of local ports)."""
         self.cassette = pathlib.Path(cassette)
         self.scrubber = scrubber or Scrubber()
         self.interactions: list[Interaction] = load_cassette(self.cassette) if append and self.cassette.exists() else []
@@ -128,7 +131,7 @@ class RecordingProxy(LoopbackServer):
 
     def _handle(self, request: AppRequest) -> tuple[Fault | None, Reply]:
         headers = {name: value for name, value in request.headers.items() if name.lower() not in _HOP_BY_HOP}
-        recorded_request = RecordedRequest(request.method, self.upstream + request.target, list(headers.items()), request.raw_body)
+        recorded_request = RecordedRequest(request.method, self.record_as + request.target, list(headers.items()), request.raw_body)
         try:
             upstream = self._pool.urlopen(
                 request.method, self.upstream + request.target, body=request.raw_body or None, headers=headers, preload_content=False, redirect=False, decode_content=True

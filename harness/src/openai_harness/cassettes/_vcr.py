@@ -64,13 +64,12 @@ def to_vcr_dicts(interaction: Interaction) -> tuple[dict[str, Any], dict[str, An
     request_dict = {"method": request.method, "uri": request.uri, "body": request.body or None, "headers": headers}
     response_headers: dict[str, list[str]] = {}
     for name, value in response.headers:
-        response_headers.setdefault(name, []).append(value)
+        if name.lower() not in ("content-length", "transfer-encoding"):  # the body may be re-encoded
+            response_headers.setdefault(name, []).append(value)
     body = response.body_bytes()
-    if response.cut:
-        # Promise one byte more than there is: an HTTP client reading it sees the body end early,
-        # the way the recorded stream was cut.
-        response_headers = {k: v for k, v in response_headers.items() if k.lower() != "content-length"}
-        response_headers["Content-Length"] = [str(len(body) + 1)]
+    # A cut stream promises one byte more than there is: an HTTP client reading it sees the body
+    # end early, the way the recorded stream was cut.
+    response_headers["Content-Length"] = [str(len(body) + (1 if response.cut else 0))]
     return request_dict, {"status": {"code": response.status, "message": response.reason}, "headers": response_headers, "body": {"string": body}}
 
 
