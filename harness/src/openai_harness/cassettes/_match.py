@@ -67,6 +67,15 @@ class _Entry:
         self.body = body
 
 
+def _canonical(query: dict[str, list[str]], body: Any) -> str:
+    """One hashable text for a query and body compared as data (key order and spacing ignored)."""
+    if isinstance(body, bytes):
+        body_text = "b:" + body.decode("latin-1")
+    else:
+        body_text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(sorted(query.items()), separators=(",", ":")) + "\n" + body_text
+
+
 class InteractionIndex:
     """Thread-safe lookup over a cassette's interactions; counts how often each was played."""
 
@@ -75,6 +84,7 @@ class InteractionIndex:
         self.interactions: list[Interaction] = []
         self.play_counts: list[int] = []
         self._buckets: dict[tuple[str, str], list[_Entry]] = {}
+        self._exact: dict[tuple[str, str, str], list[_Entry]] = {}
         self._lock = threading.Lock()
         for interaction in interactions:
             self.add(interaction)
@@ -99,18 +109,17 @@ class InteractionIndex:
             index = len(self.interactions)
             self.interactions.append(interaction)
             self.play_counts.append(0)
-            self._buckets.setdefault(key, []).append(_Entry(index, host, query, body))
+            entry = _Entry(index, host, query, body)
+            self._buckets.setdefault(key, []).append(entry)
+            self._exact.setdefault((*key, _canonical(query, body)), []).append(entry)
         return index
 
     def _matches(self, request: RecordedRequest, limit: int | None) -> list[_Entry]:
         key, host, query, body = self._normalize(request)
         return [
             entry
-            for entry in self._buckets.get(key, ())
-            if entry.query == query
-            and entry.body == body
-            and (not self.config.match_host or entry.host == host)
-            and (limit is None or entry.index < limit)
+            for entry in self._exact.get((*key, _canonical(query, body)), ())
+            if (not self.config.match_host or entry.host == host) and (limit is None or entry.index < limit)
         ]
 
     def find(self, request: RecordedRequest, *, play: bool = True, limit: int | None = None) -> Interaction | None:
@@ -119,6 +128,11 @@ class InteractionIndex:
         ``limit``: only the first ``limit`` interactions may answer (those loaded from the file,
         not the ones being recorded now).
         """
+        index = self.find_index(request, play=play, limit=limit)
+        return None if index is None else self.interactions[index]
+
+    def find_index(self, request: RecordedRequest, *, play: bool = True, limit: int | None = None) -> int | None:
+        """Like :meth:`find`, but the interaction's position."""
         matches = self._matches(request, limit)
         if not matches:
             return None
@@ -127,7 +141,7 @@ class InteractionIndex:
                 if self.play_counts[entry.index] == 0:
                     if play:
                         self.play_counts[entry.index] += 1
-                    return self.interactions[entry.index]
+                    return entry.index
                 if self.config.repeats == "error":
                     raise RepeatedRequestError(
                         f"{request.method} {request.uri} was already answered from this cassette and repeats='error'; "
@@ -137,7 +151,7 @@ class InteractionIndex:
                 last = matches[-1]
                 if play:
                     self.play_counts[last.index] += 1
-                return self.interactions[last.index]
+                return last.index
         return None
 
     def unplayed(self, limit: int | None = None) -> list[Interaction]:

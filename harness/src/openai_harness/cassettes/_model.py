@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import parse_qs, urlsplit
 
 __all__ = ["Event", "Interaction", "RecordedRequest", "RecordedResponse", "encode_events", "split_events"]
@@ -79,10 +79,38 @@ class RecordedResponse:
         return self.body
 
 
-@dataclass
 class Interaction:
-    request: RecordedRequest
-    response: RecordedResponse
+    """A request and its recorded response; the response may be read from the file on first use."""
+
+    __slots__ = ("_load_response", "_response", "request")
+
+    def __init__(self, request: RecordedRequest, response: RecordedResponse | None = None, *, load_response: Callable[[], RecordedResponse] | None = None) -> None:
+        if response is None and load_response is None:
+            raise TypeError("Interaction needs a response or a way to load it")
+        self.request = request
+        self._response = response
+        self._load_response = load_response
+
+    @property
+    def response(self) -> RecordedResponse:
+        if self._response is None:
+            assert self._load_response is not None
+            self._response = self._load_response()
+            self._load_response = None
+        return self._response
+
+    @response.setter
+    def response(self, value: RecordedResponse) -> None:
+        self._response = value
+        self._load_response = None
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Interaction:
+        import copy
+
+        return Interaction(copy.deepcopy(self.request, memo), copy.deepcopy(self.response, memo))
+
+    def __repr__(self) -> str:
+        return f"Interaction({self.request.method} {self.request.uri})"
 
 
 def encode_events(events: list[Event]) -> bytes:

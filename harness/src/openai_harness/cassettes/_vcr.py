@@ -21,13 +21,14 @@ import vcr
 from vcr.cassette import Cassette
 from vcr.errors import CannotOverwriteExistingCassetteException
 from vcr.record_mode import RecordMode
+from vcr.request import Request as VCRRequest
 
-from ._format import dumps_cassette, loads_cassette, normalize_interaction
+from ._format import dump_cassette, dumps_cassette, load_cassette, loads_cassette, normalize_interaction
 from ._match import InteractionIndex, MatchConfig, Repeats
 from ._model import Interaction, RecordedRequest
 from ._scrub import CassetteSecretError, Scrubber, find_secrets
 
-__all__ = ["CassetteMissError", "HarnessCassette", "HarnessSerializer", "RECORD_MODES", "UnplayedInteractionsError", "use_cassette"]
+__all__ = ["RECORD_MODES", "CassetteMissError", "HarnessCassette", "HarnessPersister", "HarnessSerializer", "UnplayedInteractionsError", "use_cassette"]
 
 RECORD_MODES = ("none", "once", "new_episodes", "all", "rewrite")
 
@@ -100,6 +101,103 @@ class HarnessSerializer:
         return {"version": 1, "interactions": raw}
 
 
+class _LazyResponse(dict):  # type: ignore[type-arg]
+    """A vcrpy response dict read from the cassette file only when it is first played."""
+
+    def __init__(self, interaction: Interaction) -> None:
+        super().__init__()
+        self._interaction: Interaction | None = interaction
+
+    def _fill(self) -> None:
+        if self._interaction is not None:
+            interaction, self._interaction = self._interaction, None
+            self.update(to_vcr_dicts(interaction)[1])
+
+    def __getitem__(self, key: Any) -> Any:
+        self._fill()
+        return super().__getitem__(key)
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        self._fill()
+        return super().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        self._fill()
+        return super().__contains__(key)
+
+    def __iter__(self) -> Any:
+        self._fill()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._fill()
+        return super().__len__()
+
+    def keys(self) -> Any:
+        self._fill()
+        return super().keys()
+
+    def items(self) -> Any:
+        self._fill()
+        return super().items()
+
+    def values(self) -> Any:
+        self._fill()
+        return super().values()
+
+    def copy(self) -> dict[str, Any]:
+        self._fill()
+        return dict(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, Any]:
+        import copy
+
+        self._fill()
+        return copy.deepcopy(dict(self), memo)
+
+
+class HarnessPersister:
+    """vcrpy persister for the harness format: loads lazily, saves scrubbed and secret-checked."""
+
+    def __init__(self, scrubber: Scrubber | None = None) -> None:
+        self.scrubber = scrubber or Scrubber()
+
+    def load_cassette(self, cassette_path: str, serializer: Any) -> tuple[list[Any], list[Any]]:
+        from vcr.persisters.filesystem import CassetteNotFoundError
+
+        path = pathlib.Path(cassette_path)
+        if not path.is_file() or not path.read_bytes().strip():
+            raise CassetteNotFoundError()
+        interactions = load_cassette(path, lazy=True)
+        requests = []
+        for interaction in interactions:
+            request = interaction.request
+            headers: dict[str, list[str]] = {}
+            for name, value in request.headers:
+                headers.setdefault(name, []).append(value)
+            vcr_request = VCRRequest(request.method, request.uri, request.body or None, headers)
+            vcr_request._harness_interaction = interaction
+            requests.append(vcr_request)
+        return requests, [_LazyResponse(interaction) for interaction in interactions]
+
+    def save_cassette(self, cassette_path: str, cassette_dict: Mapping[str, Any], serializer: Any) -> None:
+        interactions = []
+        for request, response in zip(cassette_dict["requests"], cassette_dict["responses"]):
+            known = getattr(request, "_harness_interaction", None)
+            if known is not None and isinstance(response, _LazyResponse) and response._interaction is not None:
+                interactions.append(known)  # loaded and never touched: written back as it was
+            else:
+                interactions.append(to_interaction(request, response))
+        interactions = [self.scrubber.scrub(interaction) for interaction in interactions]
+        secrets = find_secrets(dumps_cassette(interactions))
+        if secrets:
+            raise CassetteSecretError(
+                f"Refusing to write the cassette {cassette_path}: it still contains key-shaped text {secrets}. "
+                "Add a scrubber (headers=, json_paths= or patterns=) for where it comes from."
+            )
+        dump_cassette(cassette_path, interactions)
+
+
 class HarnessCassette(Cassette):  # type: ignore[misc]
     """A vcrpy cassette with indexed matching, explained misses and an "all played" check."""
 
@@ -112,15 +210,26 @@ class HarnessCassette(Cassette):  # type: ignore[misc]
         body = request.body if isinstance(request.body, bytes) else (request.body or "").encode("utf-8")
         return RecordedRequest(request.method.upper(), request.uri, list(request.headers.items()), body)
 
+    def _load(self) -> None:
+        # vcrpy's own loading deep-copies every response; interactions from our persister are
+        # taken as they are (responses still unread), which keeps large cassettes fast to open.
+        self._loading = True
+        try:
+            super()._load()
+        finally:
+            self._loading = False
+
     def append(self, request: Any, response: Any) -> None:
+        known = getattr(request, "_harness_interaction", None)
+        if getattr(self, "_loading", False) and known is not None:
+            self.data.append((request, response))
+            self.index.add(known)
+            return
         before = len(self.data)
         super().append(request, response)
         if len(self.data) > before:
             stored_request, stored_response = self.data[-1]
             self.index.add(to_interaction(stored_request, stored_response))
-
-    def _index_of(self, interaction: Interaction) -> int:
-        return next(i for i, item in enumerate(self.index.interactions) if item is interaction)
 
     # Only interactions loaded from the file answer requests: one recorded a moment ago (a 429
     # before its retry) must not answer the retry.
@@ -139,10 +248,9 @@ class HarnessCassette(Cassette):  # type: ignore[misc]
 
     def play_response(self, request: Any) -> Any:
         recorded = self._recorded(request)
-        interaction = self.index.find(recorded, limit=self._loaded_count)
-        if interaction is None:
+        index = self.index.find_index(recorded, limit=self._loaded_count)
+        if index is None:
             raise CassetteMissError(self._miss_message(recorded), cassette=self, failed_request=request)
-        index = self._index_of(interaction)
         if self.play_counts[index] == 0 and index < self._loaded_count:
             self._played_interactions.append(self.data[index])
         self.play_counts[index] += 1
@@ -193,6 +301,7 @@ def use_cassette(
         record_mode = "all"
     config = vcr.VCR(decode_compressed_response=True)
     config.register_serializer("openai-harness", HarnessSerializer(scrubber, source=str(path)))
+    vcr_options.setdefault("persister", HarnessPersister(scrubber))
     merged = config.get_merged_config(path=str(path), serializer="openai-harness", record_mode=record_mode, **vcr_options)
     merged.pop("func_path_generator", None)
     merged["match_config"] = MatchConfig(frozenset(ignore_fields), match_host=match_host, repeats=repeats)
