@@ -7,8 +7,8 @@ import pickle
 import pytest
 
 from openai_urllib3 import BaseModel
-from openai_urllib3.types.chat.chat_completion import ChatCompletion, ChatCompletionMessage
-from openai_urllib3.types.model import Model
+from openai_urllib3.types import ChatCompletion, ChatCompletionMessage
+from openai_urllib3.types import Model
 
 COMPLETION = {
     "id": "chatcmpl-1",

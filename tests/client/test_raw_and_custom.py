@@ -6,7 +6,7 @@ import pytest
 
 from openai_harness import MockServer, RawReply, Status
 from openai_urllib3 import APIResponse, NotFoundError, OpenAI, SyncPage
-from openai_urllib3.types.model import Model
+from openai_urllib3.types import Model
 
 
 @pytest.fixture

@@ -10,8 +10,11 @@ from openai_urllib3 import Request, Response
 from openai_urllib3._chat_accumulator import ChatCompletionAccumulator
 from openai_urllib3._responses_stream import ResponseStreamAccumulator
 from openai_urllib3._streaming import Stream, model_converter
-from openai_urllib3.types.chat.chat_completion_chunk import ChatCompletionChunk
-from openai_urllib3.types.responses.response_stream_event import stream_event
+from openai_urllib3.resources import _operations
+from openai_urllib3.types import ChatCompletionChunk
+
+stream_event = _operations.RESPONSES_CREATE.stream_converter()
+assert stream_event is not None
 
 from ..shared_cassettes import cassette_paths, header, interactions, require_shared, response_body
 

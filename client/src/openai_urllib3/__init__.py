@@ -21,7 +21,9 @@ from ._exceptions import (
     AuthenticationError,
     BadRequestError,
     ConflictError,
+    ContentFilterFinishReasonError,
     InternalServerError,
+    LengthFinishReasonError,
     NotFoundError,
     OpenAIError,
     PermissionDeniedError,
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
     from ._chat_accumulator import ChatCompletionAccumulator, FinishedContent, FinishedRefusal, FinishedToolCall
     from ._chat_stream import ChatCompletionStream
     from ._responses_stream import ResponseStream, ResponseStreamAccumulator
+    from ._structured import function_tool, parse_arguments
 
 # Imported on first use: these pull in modules the plain request path never needs.
 _LAZY = {
@@ -56,6 +59,8 @@ _LAZY = {
     "FinishedToolCall": "._chat_accumulator",
     "ResponseStream": "._responses_stream",
     "ResponseStreamAccumulator": "._responses_stream",
+    "function_tool": "._structured",
+    "parse_arguments": "._structured",
 }
 
 
@@ -82,6 +87,7 @@ __all__ = [
     "ChatCompletionAccumulator",
     "ChatCompletionStream",
     "ConflictError",
+    "ContentFilterFinishReasonError",
     "CursorPage",
     "DEFAULT_TIMEOUT",
     "FinishedContent",
@@ -89,6 +95,7 @@ __all__ = [
     "FinishedToolCall",
     "Headers",
     "InternalServerError",
+    "LengthFinishReasonError",
     "Middleware",
     "NOT_GIVEN",
     "Next",
@@ -114,6 +121,8 @@ __all__ = [
     "UnprocessableEntityError",
     "Urllib3Transport",
     "__version__",
+    "function_tool",
     "logging_middleware",
     "omit",
+    "parse_arguments",
 ]

@@ -18,8 +18,7 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
-from .types.chat.chat_completion import ChatCompletion
-from .types.chat.chat_completion_chunk import ChatCompletionChunk
+from .types.chat import ChatCompletion, ChatCompletionChunk
 
 __all__ = ["ChatCompletionAccumulator", "FinishedContent", "FinishedRefusal", "FinishedToolCall"]
 

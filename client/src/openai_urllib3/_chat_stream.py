@@ -6,8 +6,7 @@ from typing import Iterator
 
 from ._chat_accumulator import ChatCompletionAccumulator
 from ._streaming import Stream
-from .types.chat.chat_completion import ChatCompletion
-from .types.chat.chat_completion_chunk import ChatCompletionChunk
+from .types.chat import ChatCompletion, ChatCompletionChunk
 
 __all__ = ["ChatCompletionStream"]
 

@@ -10,8 +10,7 @@ import contextvars
 import json
 import os
 import time
-from functools import cached_property
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, TypeVar
+from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
 
 from ._exceptions import APIConnectionError, APIStatusError, OpenAIError, make_status_error
 from ._http import Headers, Request, Response
@@ -25,12 +24,7 @@ from ._retry import DEFAULT_MAX_RETRY_DELAY, RetryPolicy
 from ._transport import Transport, Urllib3Transport
 from ._types import NOT_GIVEN, NotGiven, Omit, Timeout, TimeoutLike, to_timeout
 from ._version import __version__
-
-if TYPE_CHECKING:
-    from .resources.chat import Chat
-    from .resources.completions import Completions
-    from .resources.models import Models
-    from .resources.responses import Responses
+from .resources import ResourcesMixin
 
 __all__ = ["DEFAULT_TIMEOUT", "OpenAI", "response_mode"]
 
@@ -76,8 +70,8 @@ class _Config:
     chain: Next
 
 
-class OpenAI:
-    """A client for the OpenAI API.
+class OpenAI(ResourcesMixin):
+    """A client for the OpenAI API; its resources (``client.chat``, ``client.files``, ...) are generated.
 
     Safe to share across threads. A context manager that closes its connection pool;
     copies made with :meth:`with_options` share that pool.
@@ -271,32 +265,6 @@ class OpenAI:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} base_url={self.base_url!r}>"
-
-    # -- resources (imported on first use, so importing the package stays cheap) -------
-
-    @cached_property
-    def models(self) -> Models:
-        from .resources.models import Models
-
-        return Models(self)
-
-    @cached_property
-    def chat(self) -> Chat:
-        from .resources.chat import Chat
-
-        return Chat(self)
-
-    @cached_property
-    def completions(self) -> Completions:
-        from .resources.completions import Completions
-
-        return Completions(self)
-
-    @cached_property
-    def responses(self) -> Responses:
-        from .resources.responses import Responses
-
-        return Responses(self)
 
     # -- custom requests -----------------------------------------------------------------
 

@@ -14,6 +14,8 @@
     │   ├── APIConnectionError
     │   │   └── APITimeoutError
     │   └── APIResponseValidationError
+    ├── LengthFinishReasonError       structured output cut by the token limit
+    ├── ContentFilterFinishReasonError structured output stopped by the content filter
     └── (argument errors are raised as TypeError / ValueError)
 
 Every API error carries the request; status errors also carry the response, and
@@ -39,7 +41,9 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
+    "ContentFilterFinishReasonError",
     "InternalServerError",
+    "LengthFinishReasonError",
     "NotFoundError",
     "OpenAIError",
     "PermissionDeniedError",
@@ -163,6 +167,21 @@ class APIResponseValidationError(APIError):
 
     def dump_response(self) -> str:
         return dump_response(self.response)
+
+
+class LengthFinishReasonError(OpenAIError):
+    """A structured output could not be parsed: the model hit the token limit first."""
+
+    def __init__(self, *, completion: object = None) -> None:
+        super().__init__("Could not parse the response content: the length limit was reached (finish_reason 'length').")
+        self.completion = completion
+
+
+class ContentFilterFinishReasonError(OpenAIError):
+    """A structured output could not be parsed: the content filter stopped the model."""
+
+    def __init__(self) -> None:
+        super().__init__("Could not parse the response content: the request was rejected by the content filter.")
 
 
 _STATUS_ERRORS: dict[int, type[APIStatusError]] = {

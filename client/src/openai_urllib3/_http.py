@@ -85,8 +85,8 @@ class Request:
 
     @property
     def replayable(self) -> bool:
-        """Whether the body can be sent again on a retry."""
-        return self.body is None or isinstance(self.body, (bytes, bytearray))
+        """Whether the body can be sent again on a retry (bytes, or an iterable that says it can be re-read)."""
+        return self.body is None or isinstance(self.body, (bytes, bytearray)) or bool(getattr(self.body, "replayable", False))
 
     def __repr__(self) -> str:
         return f"<Request {self.method} {self.url} attempt={self.attempt}>"

@@ -15,7 +15,7 @@ import copy
 import json
 from typing import Any, Callable, Generic, Literal, TypeVar, cast, overload
 
-__all__ = ["BaseModel", "Field", "Presence", "list_of", "union_of"]
+__all__ = ["BaseModel", "Field", "Presence", "by_json_type", "dict_of", "generic_object", "list_of", "union_of"]
 
 _T = TypeVar("_T")
 _M = TypeVar("_M", bound="BaseModel")
@@ -206,10 +206,26 @@ def list_of(kind: Callable[[Any], _T]) -> Callable[[Any], list[_T]]:
     return convert
 
 
-def union_of(discriminator: str, variants: dict[str, type[BaseModel]], default: type[BaseModel] | None = None) -> Callable[[Any], Any]:
+def dict_of(kind: Callable[[Any], _T]) -> Callable[[Any], dict[str, _T]]:
+    """A converter for a JSON object used as a map, its values built with ``kind``."""
+
+    def convert(value: Any) -> dict[str, _T]:
+        if not isinstance(value, dict):
+            return cast("dict[str, _T]", value)
+        return {key: _build(kind, item) for key, item in value.items()}
+
+    return convert
+
+
+def generic_object(value: Any) -> Any:
+    """A JSON object of no known type: a :class:`BaseModel` (fields readable as attributes)."""
+    return BaseModel(value) if isinstance(value, dict) else value
+
+
+def union_of(discriminator: str, variants: dict[str, Callable[[Any], Any]], default: Callable[[Any], Any] | None = None) -> Callable[[Any], Any]:
     """A converter for a discriminated union: the variant is chosen by the ``discriminator``
-    field; an unknown variant becomes ``default`` (a plain :class:`BaseModel` if not given)."""
-    fallback = default or BaseModel
+    field; an unknown variant becomes ``default`` (a plain :class:`BaseModel` if not given), never an error."""
+    fallback = default or generic_object
 
     def convert(value: Any) -> Any:
         if not isinstance(value, dict):
@@ -217,5 +233,19 @@ def union_of(discriminator: str, variants: dict[str, type[BaseModel]], default: 
         tag = value.get(discriminator)
         variant = variants.get(tag, fallback) if isinstance(tag, str) else fallback
         return variant(value)
+
+    return convert
+
+
+def by_json_type(*, object: Callable[[Any], Any] | None = None, array: Callable[[Any], Any] | None = None) -> Callable[[Any], Any]:
+    """A converter for a union of shapes: objects built with ``object``, arrays with ``array``,
+    anything else (strings, numbers) kept as it came."""
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, dict):
+            return object(value) if object is not None else value
+        if isinstance(value, list):
+            return array(value) if array is not None else value
+        return value
 
     return convert

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from ._client import OpenAI
     from ._request_spec import RequestSpec
 
-__all__ = ["BasePage", "CursorPage", "PageParser", "SyncPage"]
+__all__ = ["BasePage", "CursorPage", "NextCursorPage", "PageNumberPage", "PageParser", "SyncPage"]
 
 _T = TypeVar("_T")
 _P = TypeVar("_P", bound="BasePage[Any]")
@@ -44,13 +44,15 @@ class BasePage(BaseModel, Generic[_T]):
         items = cache.get("data")
         if items is None:
             raw = self._data.get("data")
-            kind = self._item
+            convert = self._item
             if not isinstance(raw, list):
                 items = []
-            elif isinstance(kind, type) and issubclass(kind, BaseModel):
-                items = [kind(item) if isinstance(item, dict) else item for item in raw]
-            else:
+            elif convert is None:
                 items = list(raw)
+            elif isinstance(convert, type) and issubclass(convert, BaseModel):
+                items = [convert(item) if isinstance(item, dict) else item for item in raw]
+            else:
+                items = [convert(item) for item in raw]
             cache["data"] = items
         return cast("list[_T]", items)
 
@@ -135,6 +137,47 @@ class CursorPage(BasePage[_T]):
             return cast(str, last["id"])
         last_id = self._data.get("last_id")
         return last_id if isinstance(last_id, str) else None
+
+
+class NextCursorPage(BasePage[_T]):
+    """A cursor page that names its next cursor in ``next`` (passed back as ``after``)."""
+
+    __slots__ = ()
+
+    @property
+    def has_more(self) -> bool | None:
+        return cast("bool | None", self._data.get("has_more"))
+
+    def next_page_query(self) -> dict[str, Any] | None:
+        if not self._data.get("has_more"):
+            return None
+        cursor = self._data.get("next")
+        if not isinstance(cursor, str) or not cursor:
+            raise APIResponseValidationError(
+                "The page says has_more but gives no 'next' cursor to continue from", response=self._response or Response(200), body=None
+            )
+        return {"after": cursor}
+
+
+class PageNumberPage(BasePage[_T]):
+    """A page that names the next page in ``next_page`` (passed back as ``page``), as the usage and
+    costs endpoints do."""
+
+    __slots__ = ()
+
+    @property
+    def has_more(self) -> bool | None:
+        return cast("bool | None", self._data.get("has_more"))
+
+    def next_page_query(self) -> dict[str, Any] | None:
+        if not self._data.get("has_more"):
+            return None
+        cursor = self._data.get("next_page")
+        if not isinstance(cursor, str) or not cursor:
+            raise APIResponseValidationError(
+                "The page says has_more but gives no 'next_page' to continue from", response=self._response or Response(200), body=None
+            )
+        return {"page": cursor}
 
 
 class PageParser(Generic[_P]):

@@ -16,9 +16,9 @@ from __future__ import annotations
 import copy
 from typing import Any, Iterator
 
+from ._models import BaseModel
 from ._streaming import Stream
-from .types.responses.response import Response
-from .types.responses.response_stream_event import ResponseStreamEvent
+from .types.responses import Response
 
 __all__ = ["ResponseStream", "ResponseStreamAccumulator"]
 
@@ -31,8 +31,8 @@ class ResponseStreamAccumulator:
         self._final: dict[str, Any] | None = None
         self._output: dict[int, dict[str, Any]] = {}
 
-    def add_event(self, event: ResponseStreamEvent | dict[str, Any]) -> None:
-        data = event.to_dict() if isinstance(event, ResponseStreamEvent) else event
+    def add_event(self, event: BaseModel | dict[str, Any]) -> None:
+        data = event.to_dict() if isinstance(event, BaseModel) else event
         kind = data.get("type")
         if kind in ("response.created", "response.in_progress", "response.queued"):
             self._response = copy.deepcopy(data.get("response") or {})
@@ -87,11 +87,11 @@ class ResponseStreamAccumulator:
 class ResponseStream:
     """Iterate for typed events; ``get_final_response()`` reads to the end and returns the response."""
 
-    def __init__(self, stream: Stream[ResponseStreamEvent]) -> None:
+    def __init__(self, stream: Stream[BaseModel]) -> None:
         self.stream = stream
         self.accumulator = ResponseStreamAccumulator()
 
-    def __iter__(self) -> Iterator[ResponseStreamEvent]:
+    def __iter__(self) -> Iterator[BaseModel]:
         for event in self.stream:
             self.accumulator.add_event(event)
             yield event

@@ -197,12 +197,17 @@ class Urllib3Transport:
                 urllib3_timeout = urllib3.Timeout(connect=timeout.connect, read=timeout.read)
             if len(self._timeouts) < 64:
                 self._timeouts[timeout] = urllib3_timeout
+        body = request.body
+        headers = dict(request.headers.items())
+        # An iterable body is sent as it is produced: with its length when known, else chunked.
+        chunked = body is not None and not isinstance(body, (bytes, bytearray)) and not any(name.lower() == "content-length" for name in headers)
         try:
             raw = self._manager_for(request.url).urlopen(
                 request.method,
                 request.url,
-                body=request.body,
-                headers=dict(request.headers.items()),
+                body=body,
+                headers=headers,
+                chunked=chunked,
                 retries=False,
                 redirect=False,
                 preload_content=False,

@@ -1,0 +1,1 @@
+"""The generator of the client's API surface from the OpenAPI spec (not shipped in the wheel)."""

@@ -1,0 +1,60 @@
+"""Choices the spec cannot make for the generator: official SDK type names, and hand-written bases."""
+
+from __future__ import annotations
+
+__all__ = ["MODEL_BASES", "RENAMES", "RESOURCE_BASES", "SKIPPED_OPERATIONS", "SKIP_FIELDS", "STREAM_ITEMS"]
+
+# Schema name -> the name the official Python SDK gives the type, where they differ.
+RENAMES = {
+    "CreateChatCompletionResponse": "ChatCompletion",
+    "CreateChatCompletionStreamResponse": "ChatCompletionChunk",
+    "ChatCompletionResponseMessage": "ChatCompletionMessage",
+    "ChatCompletionStreamResponseDelta": "ChoiceDelta",
+    "ChatCompletionMessageToolCallChunk": "ChoiceDeltaToolCall",
+    "CreateCompletionResponse": "Completion",
+    "DeleteModelResponse": "ModelDeleted",
+    "OpenAIFile": "FileObject",
+    "DeleteFileResponse": "FileDeleted",
+    "CreateModerationResponse": "ModerationCreateResponse",
+    "VectorStoreObject": "VectorStore",
+    "VectorStoreFileObject": "VectorStoreFile",
+    "VectorStoreFileBatchObject": "VectorStoreFileBatch",
+    "DeleteVectorStoreResponse": "VectorStoreDeleted",
+    "DeleteVectorStoreFileResponse": "VectorStoreFileDeleted",
+    "AssistantObject": "Assistant",
+    "ThreadObject": "Thread",
+    "MessageObject": "Message",
+    "RunObject": "Run",
+    "RunStepObject": "RunStep",
+    "CreateTranscriptionResponseJson": "Transcription",
+    "CreateTranslationResponseJson": "Translation",
+    "FineTuningJobEvent": "FineTuningJobEvent",
+    "ContainerResource": "Container",
+    "ContainerFileResource": "ContainerFile",
+}
+
+# Class name -> hand-written mixins (in openai_urllib3._mixins) it also derives from.
+MODEL_BASES = {
+    "Response": ["ResponseMixin"],
+}
+
+# Fields a hand-written base computes instead (the spec lists ``output_text``, which the API does not send).
+SKIP_FIELDS = {
+    "Response": frozenset({"output_text"}),
+}
+
+# Resource path -> hand-written helper classes (in openai_urllib3._helpers) it also derives from.
+RESOURCE_BASES = {
+    "chat.completions": ["ChatCompletionsHelpers"],
+    "responses": ["ResponsesHelpers"],
+    "files": ["FilesHelpers"],
+    "vector_stores.files": ["VectorStoreFilesHelpers"],
+    "vector_stores.file_batches": ["VectorStoreFileBatchesHelpers"],
+}
+
+# Operations whose SSE items the spec does not name (they take a ``stream`` flag but declare only JSON).
+STREAM_ITEMS = {
+    "POST /completions": "CreateCompletionResponse",
+}
+
+SKIPPED_OPERATIONS: frozenset[str] = frozenset()

@@ -1,0 +1,370 @@
+"""From schemas to Python: response classes on the lazy base, and request ``TypedDict``s.
+
+Both walk the same schema shapes: references, ``allOf`` (merged), ``anyOf``/``oneOf`` (nullable,
+discriminated by a ``type`` constant, or mixed by JSON type), enums (``Literal``), arrays, maps
+and inline objects (nested classes named after their parent and property).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from .config import MODEL_BASES, RENAMES, SKIP_FIELDS
+from .naming import class_name, pascal, python_name, singular
+from .spec import Spec
+
+__all__ = ["ClassDef", "FieldDef", "ModelBuilder", "ParamBuilder", "TypedDictDef"]
+
+# Attribute names the response base class already uses.
+_RESERVED = frozenset(
+    {"to_dict", "to_json", "presence", "has", "raw", "model_dump", "model_dump_json", "extra_fields", "request_id", "model_fields_set", "construct"}
+)
+
+
+def _doc(schema: Any) -> str:
+    if not isinstance(schema, dict):
+        return ""
+    text = str(schema.get("description") or schema.get("title") or "").strip()
+    first = text.split("\n\n", 1)[0].replace("\n", " ").strip()
+    return first[:300]
+
+
+def _literal(values: list[Any]) -> str:
+    return "Literal[" + ", ".join(json.dumps(v) if not isinstance(v, bool) else repr(v) for v in values) + "]"
+
+
+@dataclass
+class FieldDef:
+    attr: str
+    key: str
+    type_expr: str
+    converter: str | None
+    doc: str = ""
+
+
+@dataclass
+class ClassDef:
+    name: str
+    doc: str
+    fields: list[FieldDef] = field(default_factory=list)
+    bases: list[str] = field(default_factory=list)
+    schema_name: str | None = None
+    group: str | None = None
+
+
+@dataclass
+class TypedDictDef:
+    name: str
+    doc: str
+    fields: list[tuple[str, str, bool, str]] = field(default_factory=list)  # key, type, required, doc
+    group: str | None = None
+
+
+class _Walker:
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+
+    def properties(self, schema: Any) -> tuple[dict[str, Any], set[str]]:
+        """Merged properties and required names of an object schema (``allOf`` included)."""
+        schema = self.spec.deref(schema)
+        props: dict[str, Any] = {}
+        required: set[str] = set()
+        for part in schema.get("allOf") or []:
+            sub_props, sub_required = self.properties(part)
+            props.update(sub_props)
+            required |= sub_required
+        props.update(schema.get("properties") or {})
+        required |= set(schema.get("required") or [])
+        return props, required
+
+    def is_object(self, schema: Any) -> bool:
+        schema = self.spec.deref(schema)
+        if not isinstance(schema, dict):
+            return False
+        if schema.get("properties"):
+            return True
+        if schema.get("allOf"):
+            return all(self.is_object(part) for part in schema["allOf"])
+        return False
+
+    def options(self, schema: dict[str, Any], depth: int = 0) -> tuple[list[Any], bool]:
+        """The non-null variants of a union (nested unions flattened), and whether null is allowed."""
+        variants = schema.get("anyOf") or schema.get("oneOf") or []
+        nullable = False
+        kept = []
+        for variant in variants:
+            target = self.spec.deref(variant)
+            if isinstance(target, dict) and target.get("type") == "null":
+                nullable = True
+            elif isinstance(target, dict) and ("anyOf" in target or "oneOf" in target) and not target.get("properties") and depth < 5:
+                inner, inner_nullable = self.options(target, depth + 1)
+                kept.extend(inner)
+                nullable = nullable or inner_nullable
+            else:
+                kept.append(variant)
+        return kept, nullable
+
+    def tag_value(self, schema: Any, prop: str) -> str | None:
+        """The constant value a variant has for its discriminator property."""
+        props, _ = self.properties(schema)
+        target = self.spec.deref(props.get(prop) or {})
+        if not isinstance(target, dict):
+            return None
+        if "const" in target:
+            return str(target["const"])
+        enum = target.get("enum")
+        if isinstance(enum, list) and len(enum) == 1:
+            return str(enum[0])
+        return None
+
+    def discriminator(self, schema: dict[str, Any], variants: list[Any]) -> tuple[str, dict[str, Any]] | None:
+        """(property, {value: variant}) when every object variant has a constant for it."""
+        prop = (schema.get("discriminator") or {}).get("propertyName") or "type"
+        mapping: dict[str, Any] = {}
+        for variant in variants:
+            if not self.is_object(variant):
+                return None
+            value = self.tag_value(variant, prop)
+            if value is None:
+                return None
+            mapping.setdefault(value, variant)
+        return (prop, mapping) if mapping else None
+
+
+class ModelBuilder(_Walker):
+    """Response classes, keyed by class name, built on demand from the schemas they are reached by."""
+
+    def __init__(self, spec: Spec) -> None:
+        super().__init__(spec)
+        self.classes: dict[str, ClassDef] = {}
+        self.by_schema: dict[str, str] = {}
+        self._taken: set[str] = set()
+
+    def _unique(self, name: str) -> str:
+        candidate, number = name, 2
+        while candidate in self._taken:
+            candidate = f"{name}{number}"
+            number += 1
+        self._taken.add(candidate)
+        return candidate
+
+    def class_for_schema(self, schema_name: str) -> str:
+        if schema_name in self.by_schema:
+            return self.by_schema[schema_name]
+        name = self._unique(RENAMES.get(schema_name, class_name(schema_name)))
+        self.by_schema[schema_name] = name
+        schema = self.spec.schemas[schema_name]
+        self._build(name, schema, schema_name)
+        return name
+
+    def _build(self, name: str, schema: Any, schema_name: str | None) -> None:
+        definition = ClassDef(name, _doc(schema), schema_name=schema_name, bases=list(MODEL_BASES.get(name, [])))
+        self.classes[name] = definition
+        props, required = self.properties(schema)
+        attrs: set[str] = set()
+        for key, prop_schema in props.items():
+            if key in SKIP_FIELDS.get(name, ()):
+                continue
+            attr = python_name(key)
+            if attr in _RESERVED or attr.startswith("_"):
+                attr = attr.strip("_") + "_"
+            while attr in attrs:
+                attr += "_"
+            attrs.add(attr)
+            type_expr, converter = self.resolve(prop_schema, name + pascal(key))
+            if key not in required and type_expr != "Any" and "None" not in type_expr.split(" | "):
+                type_expr += " | None"  # a missing field reads as None
+            definition.fields.append(FieldDef(attr, key, type_expr, converter, _doc(prop_schema)))
+
+    def resolve(self, schema: Any, context: str) -> tuple[str, str | None]:
+        """(type expression, converter expression or None) for a property's schema."""
+        ref = self.spec.ref_name(schema)
+        if ref is not None:
+            target = self.spec.schemas[ref]
+            if self.is_object(target):
+                cls = self.class_for_schema(ref)
+                return cls, f'ref("{cls}")'
+            return self.resolve(target, class_name(RENAMES.get(ref, ref)))
+        if not isinstance(schema, dict):
+            return "Any", None
+        if "anyOf" in schema or "oneOf" in schema:
+            variants, nullable = self.options(schema)
+            type_expr, converter = self._union(schema, variants, context)
+            return (f"{type_expr} | None" if nullable and type_expr != "Any" else type_expr), converter
+        if "allOf" in schema:
+            parts = schema["allOf"]
+            if len(parts) == 1:
+                return self.resolve(parts[0], context)
+            if self.is_object(schema):
+                return self._inline_class(schema, context)
+            return "Any", None
+        kind = schema.get("type")
+        if isinstance(kind, list):
+            non_null = [k for k in kind if k != "null"]
+            inner_type, converter = self.resolve({**schema, "type": non_null[0]} if len(non_null) == 1 else {}, context)
+            return (f"{inner_type} | None" if "null" in kind and inner_type != "Any" else inner_type), converter
+        if "enum" in schema and kind in ("string", "integer", None):
+            values = [v for v in schema["enum"] if v is not None]
+            return (_literal(values) if values else "str"), None
+        if "const" in schema:
+            return _literal([schema["const"]]), None
+        if kind == "string":
+            return "str", None
+        if kind == "integer":
+            return "int", None
+        if kind == "number":
+            return "float", None
+        if kind == "boolean":
+            return "bool", None
+        if kind == "null":
+            return "None", None
+        if kind == "array":
+            item_type, item_converter = self.resolve(schema.get("items") or {}, singular(context))
+            return f"list[{item_type}]", (f"list_of({item_converter})" if item_converter else None)
+        if kind == "object" or "properties" in schema or "additionalProperties" in schema:
+            if schema.get("properties"):
+                return self._inline_class(schema, context)
+            extra = schema.get("additionalProperties")
+            if isinstance(extra, dict) and extra:
+                value_type, value_converter = self.resolve(extra, singular(context))
+                return f"dict[str, {value_type}]", (f"dict_of({value_converter})" if value_converter else None)
+            return "dict[str, Any]", None
+        return "Any", None
+
+    def _inline_class(self, schema: dict[str, Any], context: str) -> tuple[str, str]:
+        name = self._unique(class_name(context))
+        self._build(name, schema, None)
+        return name, f'ref("{name}")'
+
+    def _union(self, schema: dict[str, Any], variants: list[Any], context: str) -> tuple[str, str | None]:
+        if not variants:
+            return "Any", None
+        if len(variants) == 1:
+            return self.resolve(variants[0], context)
+        prop = (schema.get("discriminator") or {}).get("propertyName") or "type"
+        types: list[str] = []
+        tagged: dict[str, str] = {}
+        untagged: list[str] = []
+        array_converter: str | None = None
+        for index, variant in enumerate(variants):
+            value = self.tag_value(variant, prop) if self.is_object(variant) else None
+            type_expr, converter = self.resolve(variant, f"{context}{pascal(value) if value else index}")
+            types.append(type_expr)
+            if self.is_object(variant) and converter is not None:
+                if value is not None:
+                    tagged.setdefault(value, converter)
+                else:
+                    untagged.append(converter)
+            elif converter is not None and converter.startswith("list_of(") and array_converter is None:
+                array_converter = converter
+        unique_types = list(dict.fromkeys(types))
+        type_expr = "Any" if "Any" in unique_types else " | ".join(unique_types)
+        object_converter: str | None = None
+        if tagged:
+            # An object whose tag is unknown (a newer API) becomes the one untagged variant, or a
+            # generic object: never an error.
+            default = f", {untagged[0]}" if len(untagged) == 1 else ""
+            entries = ", ".join(f'"{value}": {converter}' for value, converter in tagged.items())
+            object_converter = f'union_of("{prop}", {{{entries}}}{default})'
+        elif len(untagged) == 1:
+            object_converter = untagged[0]
+        elif untagged:
+            object_converter = "generic_object"
+        if array_converter is None:
+            return type_expr, object_converter
+        return type_expr, f"by_json_type(object={object_converter}, array={array_converter})"
+
+
+class ParamBuilder(_Walker):
+    """Request ``TypedDict``s: one per schema used in requests, and one per inline object."""
+
+    def __init__(self, spec: Spec) -> None:
+        super().__init__(spec)
+        self.dicts: dict[str, TypedDictDef] = {}
+        self.by_schema: dict[str, str] = {}
+        self._taken: set[str] = set()
+
+    def _unique(self, name: str) -> str:
+        candidate, number = name, 2
+        while candidate in self._taken:
+            candidate = f"{name}{number}"
+            number += 1
+        self._taken.add(candidate)
+        return candidate
+
+    def dict_for_schema(self, schema_name: str) -> str:
+        if schema_name in self.by_schema:
+            return self.by_schema[schema_name]
+        base = class_name(schema_name)
+        name = self._unique(base if base.endswith("Param") else base + "Param")
+        self.by_schema[schema_name] = name
+        self.build(name, self.spec.schemas[schema_name])
+        return name
+
+    def build(self, name: str, schema: Any, *, extra: list[tuple[str, str, bool, str]] | None = None) -> TypedDictDef:
+        definition = TypedDictDef(name, _doc(schema))
+        self.dicts[name] = definition
+        props, required = self.properties(schema)
+        for key, prop_schema in props.items():
+            if self.spec.deref(prop_schema).get("readOnly"):
+                continue
+            type_expr = self.resolve(prop_schema, name.removesuffix("Param") + pascal(key))
+            definition.fields.append((key, type_expr, key in required, _doc(prop_schema)))
+        definition.fields.extend(extra or [])
+        return definition
+
+    def resolve(self, schema: Any, context: str) -> str:
+        ref = self.spec.ref_name(schema)
+        if ref is not None:
+            target = self.spec.schemas[ref]
+            if self.is_object(target):
+                return self.dict_for_schema(ref)
+            return self.resolve(target, class_name(ref))
+        if not isinstance(schema, dict):
+            return "Any"
+        if "anyOf" in schema or "oneOf" in schema:
+            variants, nullable = self.options(schema)
+            types = list(dict.fromkeys(self.resolve(v, f"{context}{index}") for index, v in enumerate(variants)))
+            if "Any" in types or not types:
+                return "Any"
+            inner = types[0] if len(types) == 1 else "Union[" + ", ".join(types) + "]"
+            return f"Optional[{inner}]" if nullable else inner
+        if "allOf" in schema:
+            parts = schema["allOf"]
+            if len(parts) == 1:
+                return self.resolve(parts[0], context)
+            if self.is_object(schema):
+                return self.build(self._unique(class_name(context) + "Param"), schema).name
+            return "Any"
+        kind = schema.get("type")
+        if isinstance(kind, list):
+            non_null = [k for k in kind if k != "null"]
+            inner = self.resolve({**schema, "type": non_null[0]} if len(non_null) == 1 else {}, context)
+            return f"Optional[{inner}]" if "null" in kind and inner != "Any" else inner
+        if "enum" in schema and kind in ("string", "integer", None):
+            values = [v for v in schema["enum"] if v is not None]
+            return _literal(values) if values else "str"
+        if "const" in schema:
+            return _literal([schema["const"]])
+        if kind == "string":
+            return "FileTypes" if schema.get("format") == "binary" else "str"
+        if kind == "integer":
+            return "int"
+        if kind == "number":
+            return "float"
+        if kind == "boolean":
+            return "bool"
+        if kind == "null":
+            return "None"
+        if kind == "array":
+            return f"Iterable[{self.resolve(schema.get('items') or {}, singular(context))}]"
+        if kind == "object" or "properties" in schema or "additionalProperties" in schema:
+            if schema.get("properties"):
+                return self.build(self._unique(class_name(context) + "Param"), schema).name
+            extra = schema.get("additionalProperties")
+            if isinstance(extra, dict) and extra:
+                return f"Dict[str, {self.resolve(extra, singular(context))}]"
+            return "Dict[str, Any]"
+        return "Any"

@@ -1,0 +1,129 @@
+"""What each operation becomes: its method name, arguments, parameter TypedDict and result kind."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .config import SKIPPED_OPERATIONS, STREAM_ITEMS
+from .models import ModelBuilder, ParamBuilder
+from .naming import class_name, method_path, pascal
+from .spec import Operation, Param, Spec, list_paths
+
+__all__ = ["OpInfo", "analyze"]
+
+
+@dataclass
+class OpInfo:
+    op: Operation
+    name: str
+    resource: str
+    method_name: str
+    const: str
+    path_params: list[Param]
+    query: dict[str, str]
+    headers: dict[str, str]
+    params_name: str | None
+    response: str  # model | page | binary | json | none
+    return_type: str
+    item_factory: str | None = None
+    page: str | None = None
+    stream_type: str | None = None
+    stream_factory: str | None = None
+    files: list[str] = field(default_factory=list)
+    has_required_params: bool = False
+
+
+def _page_kind(spec: Spec, op: Operation, props: dict[str, Any]) -> str | None:
+    if op.method != "get" or "data" not in props:
+        return None
+    if spec.deref(props["data"]).get("type") != "array":
+        return None
+    query = {p.name for p in op.params if p.location == "query"}
+    if "page" in query and "next_page" in props:
+        return "number"
+    if "after" in query and "next" in props:
+        return "next"
+    if "after" in query and "has_more" in props:
+        return "cursor"
+    if not query & {"after", "before", "page"} and "has_more" not in props:
+        return "list"
+    return None
+
+
+def analyze(spec: Spec, models: ModelBuilder, params: ParamBuilder) -> list[OpInfo]:
+    paths = list_paths(spec)
+    infos = []
+    for op in spec.operations:
+        if op.key in SKIPPED_OPERATIONS:
+            continue
+        name = method_path(op, paths)
+        resource, _, method_name = name.rpartition(".")
+        path_order = [segment[1:-1] for segment in op.path.split("/") if segment.startswith("{")]
+        path_params = sorted((p for p in op.params if p.location == "path"), key=lambda p: path_order.index(p.name) if p.name in path_order else 0)
+        query = {p.python_name: p.name for p in op.params if p.location == "query"}
+        headers = {p.python_name: p.name for p in op.params if p.location == "header"}
+        info = OpInfo(op, name, resource, method_name, name.replace(".", "_").upper(), path_params, query, headers, None, "none", "None")
+        _params_dict(info, spec, params)
+        _result(info, spec, models)
+        infos.append(info)
+    return infos
+
+
+def _params_dict(info: OpInfo, spec: Spec, params: ParamBuilder) -> None:
+    op = info.op
+    extra: list[tuple[str, str, bool, str]] = []
+    for param in op.params:
+        if param.location in ("query", "header"):
+            extra.append((param.python_name, params.resolve(param.schema, class_name(info.name) + pascal(param.python_name)), param.required, param.description))
+    name = class_name(info.resource) + pascal(info.method_name) + "Params"
+    if op.body_kind in ("json", "multipart") and op.body_schema is not None:
+        definition = params.build(name, op.body_schema, extra=extra)
+        if op.streams or op.key in STREAM_ITEMS or any(key == "stream" for key, *_ in definition.fields):
+            definition.fields = [f for f in definition.fields if f[0] != "stream"]
+        if op.body_kind == "multipart":
+            props, _ = params.properties(op.body_schema)
+            for key, schema in props.items():
+                target = spec.deref(schema)
+                items = spec.deref(target.get("items") or {}) if isinstance(target, dict) else {}
+                if target.get("format") == "binary" or (isinstance(items, dict) and items.get("format") == "binary"):
+                    info.files.append(key)
+        info.params_name = definition.name
+    elif op.body_kind == "raw":
+        extra.append(("body", "Union[str, bytes]", op.body_required, "The request body, sent as it is."))
+        extra.append(("content_type", "str", False, f"Defaults to {op.body_content_type}."))
+        info.params_name = params.build(name, {"type": "object"}, extra=extra).name
+    elif extra:
+        info.params_name = params.build(name, {"type": "object"}, extra=extra).name
+    if info.params_name:
+        info.has_required_params = any(required for _, _, required, _ in params.dicts[info.params_name].fields)
+
+
+def _result(info: OpInfo, spec: Spec, models: ModelBuilder) -> None:
+    op = info.op
+    if op.streams or op.key in STREAM_ITEMS:
+        stream_schema = op.stream_schema or ({"$ref": f"#/components/schemas/{STREAM_ITEMS[op.key]}"} if op.key in STREAM_ITEMS else None)
+        if stream_schema is not None:
+            type_expr, converter = models.resolve(stream_schema, class_name(info.name) + "Event")
+            info.stream_type = type_expr
+            info.stream_factory = converter
+    if op.response_content_type and op.response_content_type != "application/json":
+        info.response, info.return_type = "binary", "BinaryResponse"
+        return
+    if op.response_schema is None:
+        info.response, info.return_type = "none", "None"
+        return
+    schema = spec.deref(op.response_schema)
+    props = models.properties(schema)[0] if isinstance(schema, dict) else {}
+    page = _page_kind(spec, op, props)
+    if page is not None:
+        item_type, item_converter = models.resolve(spec.deref(props["data"]).get("items") or {}, class_name(info.name) + "Item")
+        info.response, info.page, info.item_factory = "page", page, item_converter
+        page_class = {"cursor": "CursorPage", "next": "NextCursorPage", "number": "PageNumberPage", "list": "SyncPage"}[page]
+        info.return_type = f"{page_class}[{item_type}]"
+        return
+    type_expr, converter = models.resolve(op.response_schema, class_name(info.name) + "Response")
+    if converter is None:
+        info.response, info.return_type = "json", type_expr if type_expr != "Any" else "Any"
+        return
+    info.response, info.return_type, info.item_factory = "model", type_expr, converter

@@ -1,0 +1,125 @@
+"""Hand-written helpers that generated resources derive from (named in codegen/config.py):
+stream helpers with accumulators, and the polling helpers of the official SDK."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Iterable
+
+if TYPE_CHECKING:
+    from ._chat_stream import ChatCompletionStream
+    from ._client import OpenAI
+    from ._responses_stream import ResponseStream
+
+__all__ = ["ChatCompletionsHelpers", "FilesHelpers", "ResponsesHelpers", "VectorStoreFileBatchesHelpers", "VectorStoreFilesHelpers"]
+
+_TERMINAL_FILE = frozenset({"processed", "error", "deleted"})
+
+
+class _Helper:
+    _client: OpenAI
+
+    def _sleep(self, seconds: float) -> None:
+        self._client._config.sleep(seconds)
+
+
+class ChatCompletionsHelpers(_Helper):
+    def stream(self, **kwargs: Any) -> ChatCompletionStream:
+        """Stream a chat completion with an accumulator: iterate the chunks, then ``get_final_completion()``."""
+        from ._chat_stream import ChatCompletionStream
+
+        kwargs.pop("stream", None)
+        return ChatCompletionStream(self.create(stream=True, **kwargs))  # type: ignore[attr-defined]
+
+    def parse(self, *, response_format: Any, **kwargs: Any) -> Any:
+        """Create a completion whose message is parsed into ``response_format`` (a dataclass, a
+        ``TypedDict`` or a pydantic model): ``choices[i].message.parsed``."""
+        from ._structured import parse_chat_completion, response_format_for
+
+        completion = self.create(response_format=response_format_for(response_format), **kwargs)  # type: ignore[attr-defined]
+        return parse_chat_completion(completion, response_format, kwargs.get("tools"))
+
+
+class ResponsesHelpers(_Helper):
+    def stream(self, **kwargs: Any) -> ResponseStream:
+        """Stream a response: iterate its typed events, then ``get_final_response()``."""
+        from ._responses_stream import ResponseStream
+
+        kwargs.pop("stream", None)
+        return ResponseStream(self.create(stream=True, **kwargs))  # type: ignore[attr-defined]
+
+    def parse(self, *, text_format: Any, **kwargs: Any) -> Any:
+        """Create a response whose output text is parsed into ``text_format``: ``output_parsed``."""
+        from ._structured import parse_response, text_format_for
+
+        text = dict(kwargs.pop("text", None) or {})
+        text["format"] = text_format_for(text_format)
+        response = self.create(text=text, **kwargs)  # type: ignore[attr-defined]
+        return parse_response(response, text_format)
+
+
+class FilesHelpers(_Helper):
+    def wait_for_processing(self, id: str, *, poll_interval: float = 5.0, max_wait_seconds: float = 30 * 60) -> Any:
+        """Poll a file until it is processed (or failed); raise ``TimeoutError`` past ``max_wait_seconds``."""
+        waited = 0.0
+        file = self.retrieve(id)  # type: ignore[attr-defined]
+        while file.status not in _TERMINAL_FILE:
+            if waited >= max_wait_seconds:
+                raise TimeoutError(f"File {id} was still {file.status!r} after {max_wait_seconds} seconds")
+            self._sleep(poll_interval)
+            waited += poll_interval
+            file = self.retrieve(id)  # type: ignore[attr-defined]
+        return file
+
+
+def _poll_interval(response: Any, default_ms: int | None) -> float:
+    if default_ms is not None:
+        return default_ms / 1000
+    raw = response.headers.get("openai-poll-after-ms") if hasattr(response, "headers") else None
+    return int(raw) / 1000 if raw and raw.isdigit() else 1.0
+
+
+class VectorStoreFilesHelpers(_Helper):
+    def poll(self, file_id: str, *, vector_store_id: str, poll_interval_ms: int | None = None) -> Any:
+        """Wait until a vector store file is no longer ``in_progress``."""
+        while True:
+            raw = self.with_raw_response.retrieve(file_id, vector_store_id=vector_store_id)  # type: ignore[attr-defined]
+            file = raw.parse()
+            if file.status != "in_progress":
+                return file
+            self._sleep(_poll_interval(raw, poll_interval_ms))
+
+    def create_and_poll(self, file_id: str, *, vector_store_id: str, poll_interval_ms: int | None = None, **kwargs: Any) -> Any:
+        self.create(vector_store_id=vector_store_id, file_id=file_id, **kwargs)  # type: ignore[attr-defined]
+        return self.poll(file_id, vector_store_id=vector_store_id, poll_interval_ms=poll_interval_ms)
+
+    def upload(self, *, vector_store_id: str, file: Any, **kwargs: Any) -> Any:
+        """Upload a file (purpose ``assistants``) and attach it to the vector store."""
+        uploaded = self._client.files.create(file=file, purpose="assistants")
+        return self.create(vector_store_id=vector_store_id, file_id=uploaded.id, **kwargs)  # type: ignore[attr-defined]
+
+    def upload_and_poll(self, *, vector_store_id: str, file: Any, poll_interval_ms: int | None = None, **kwargs: Any) -> Any:
+        uploaded = self._client.files.create(file=file, purpose="assistants")
+        return self.create_and_poll(uploaded.id, vector_store_id=vector_store_id, poll_interval_ms=poll_interval_ms, **kwargs)
+
+
+class VectorStoreFileBatchesHelpers(_Helper):
+    def poll(self, batch_id: str, *, vector_store_id: str, poll_interval_ms: int | None = None) -> Any:
+        """Wait until a file batch is no longer ``in_progress``."""
+        while True:
+            raw = self.with_raw_response.retrieve(batch_id, vector_store_id=vector_store_id)  # type: ignore[attr-defined]
+            batch = raw.parse()
+            if batch.status != "in_progress":
+                return batch
+            self._sleep(_poll_interval(raw, poll_interval_ms))
+
+    def create_and_poll(self, *, vector_store_id: str, poll_interval_ms: int | None = None, **kwargs: Any) -> Any:
+        batch = self.create(vector_store_id=vector_store_id, **kwargs)  # type: ignore[attr-defined]
+        return self.poll(batch.id, vector_store_id=vector_store_id, poll_interval_ms=poll_interval_ms)
+
+    def upload_and_poll(self, *, vector_store_id: str, files: Iterable[Any], file_ids: Iterable[str] = (), poll_interval_ms: int | None = None, **kwargs: Any) -> Any:
+        """Upload ``files`` one after the other, then create a batch of them (and ``file_ids``) and wait for it."""
+        ids = list(file_ids)
+        for file in files:
+            ids.append(self._client.files.create(file=file, purpose="assistants").id)
+        return self.create_and_poll(vector_store_id=vector_store_id, file_ids=ids, poll_interval_ms=poll_interval_ms, **kwargs)
+

@@ -1,0 +1,185 @@
+"""Running one API operation from its generated description: path, query, headers, body, and
+what to build from the answer. Generated resource methods are one call into :func:`call`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable, Mapping
+
+from ._options import split_options
+from ._url import path_segment
+
+if TYPE_CHECKING:
+    from ._client import OpenAI
+    from ._response import ResponseParser
+
+__all__ = ["Operation", "call"]
+
+Factory = Callable[[], Callable[[Any], Any]]
+
+
+class Operation:
+    """One operation of the spec, as the generator described it.
+
+    ``query`` and ``headers`` map keyword names to wire names; ``files`` names the multipart
+    fields that hold files; ``response`` is ``model``, ``page``, ``binary``, ``json`` or
+    ``none``; the factories build converters on first use, so no type is imported before it is
+    needed.
+    """
+
+    __slots__ = (
+        "_item",
+        "_stream_item",
+        "body",
+        "files",
+        "headers",
+        "item",
+        "method",
+        "page",
+        "path",
+        "path_params",
+        "query",
+        "response",
+        "stream_item",
+    )
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        *,
+        path_params: tuple[str, ...] = (),
+        query: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        body: str | None = None,
+        files: tuple[str, ...] = (),
+        response: str = "json",
+        item: Factory | None = None,
+        page: str | None = None,
+        stream_item: Factory | None = None,
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.path_params = path_params
+        self.query = dict(query or {})
+        self.headers = dict(headers or {})
+        self.body = body
+        self.files = files
+        self.response = response
+        self.item = item
+        self.page = page
+        self.stream_item = stream_item
+        self._item: Callable[[Any], Any] | None = None
+        self._stream_item: Callable[[Any], Any] | None = None
+
+    def item_converter(self) -> Callable[[Any], Any] | None:
+        if self._item is None and self.item is not None:
+            self._item = self.item()
+        return self._item
+
+    def stream_converter(self) -> Callable[[Any], Any] | None:
+        if self._stream_item is None and self.stream_item is not None:
+            self._stream_item = self.stream_item()
+        return self._stream_item
+
+    def __repr__(self) -> str:
+        return f"Operation({self.method} {self.path})"
+
+
+def _parser(operation: Operation, streaming: bool) -> tuple[Any, ResponseParser[Any] | None, bool]:
+    """(cast_to, parser, stream) for the client's request."""
+    if streaming:
+        from ._streaming import StreamParser
+
+        convert = operation.stream_converter() or (lambda value: value)
+        return None, StreamParser(lambda payload, event: convert(payload)), True
+    kind = operation.response
+    if kind == "model":
+        return None, _ModelParser(operation.item_converter()), False
+    if kind == "page":
+        from ._pagination import CursorPage, NextCursorPage, PageNumberPage, PageParser, SyncPage
+
+        page_type = {"cursor": CursorPage, "next": NextCursorPage, "number": PageNumberPage}.get(operation.page or "", SyncPage)
+        return None, PageParser(page_type, operation.item_converter()), False
+    if kind == "binary":
+        return None, _binary_parser, True
+    if kind == "none":
+        return None, None, False
+    return dict, None, False
+
+
+class _ModelParser:
+    __slots__ = ("convert",)
+
+    def __init__(self, convert: Callable[[Any], Any] | None) -> None:
+        self.convert = convert
+
+    def __call__(self, response: Any, client: Any, spec: Any) -> Any:
+        from ._response import parse_json
+
+        data = parse_json(response)
+        if self.convert is None:
+            return data
+        value = self.convert(data)
+        if hasattr(value, "_request_id"):
+            value._request_id = response.headers.get("x-request-id")
+        return value
+
+
+def _binary_parser(response: Any, client: Any, spec: Any) -> Any:
+    from ._binary import BinaryResponse
+
+    return BinaryResponse(response)
+
+
+def call(client: OpenAI, operation: Operation, path_values: Mapping[str, str], kwargs: Mapping[str, Any], *, stream: bool | None = None) -> Any:
+    """Send ``operation`` with the method's arguments and build its result."""
+    params, options = split_options(kwargs)
+    path = operation.path
+    for name in operation.path_params:
+        path = path.replace("{" + name + "}", path_segment(path_values[name], name))
+    query = {wire: params.pop(name) for name, wire in operation.query.items() if name in params}
+    if operation.headers:
+        extra = {wire: _header_value(params.pop(name)) for name, wire in operation.headers.items() if name in params}
+        if extra:
+            options = {**options, "extra_headers": {**extra, **(options.get("extra_headers") or {})}}
+    if stream is not None:
+        params["stream"] = stream
+    content: Any = None
+    content_type: str | None = None
+    body: Any = None
+    if operation.body == "json":
+        body = params
+    elif operation.body == "multipart":
+        from ._files import encode_multipart
+
+        multipart = encode_multipart(params, operation.files)
+        content, content_type = multipart, multipart.content_type
+        length = multipart.length
+        if length is not None:
+            options = {**options, "extra_headers": {"Content-Length": str(length), **(options.get("extra_headers") or {})}}
+    elif operation.body == "raw":
+        raw = params.pop("body", None)
+        content = raw.encode("utf-8") if isinstance(raw, str) else raw
+        content_type = params.pop("content_type", None) or "application/octet-stream"
+    elif params:
+        unknown = ", ".join(sorted(params))
+        raise TypeError(f"{operation.method} {operation.path} takes no body; unexpected argument(s): {unknown}")
+    cast_to, parser, streaming = _parser(operation, bool(stream))
+    return client.request(
+        operation.method,
+        path,
+        body=body,
+        query=query or None,
+        content=content,
+        content_type=content_type,
+        options=options,
+        cast_to=cast_to,
+        parser=parser,
+        stream=streaming,
+    )
+
+
+def _header_value(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(item) for item in value)
+    return str(value)
