@@ -9,7 +9,8 @@ def main() -> None:
     with example_client() as (client, _):
         reply = client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "Hello!"}])
         print(reply.choices[0].message.content)
-        print(f"{reply.usage.total_tokens} tokens, request id {reply.request_id}")
+        tokens = reply.usage.total_tokens if reply.usage else "?"
+        print(f"{tokens} tokens, request id {reply.request_id}")
 
 
 if __name__ == "__main__":

@@ -24,7 +24,8 @@ def main() -> None:
                 if chunk.choices and chunk.choices[0].delta.content:
                     print(chunk.choices[0].delta.content, end="", flush=True)
         completion = accumulator.snapshot()
-        print(f"\n[{completion.usage.completion_tokens} completion tokens]")
+        tokens = completion.usage.completion_tokens if completion.usage else "?"
+        print(f"\n[{tokens} completion tokens]")
 
 
 if __name__ == "__main__":

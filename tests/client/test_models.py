@@ -7,8 +7,7 @@ import pickle
 import pytest
 
 from openai_urllib3 import BaseModel
-from openai_urllib3.types import ChatCompletion, ChatCompletionMessage
-from openai_urllib3.types import Model
+from openai_urllib3.types import ChatCompletion, ChatCompletionMessage, Model
 
 COMPLETION = {
     "id": "chatcmpl-1",

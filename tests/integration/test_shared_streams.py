@@ -13,10 +13,10 @@ from openai_urllib3._streaming import Stream, model_converter
 from openai_urllib3.resources import _operations
 from openai_urllib3.types import ChatCompletionChunk
 
+from ..shared_cassettes import cassette_paths, header, interactions, require_shared, response_body
+
 stream_event = _operations.RESPONSES_CREATE.stream_converter()
 assert stream_event is not None
-
-from ..shared_cassettes import cassette_paths, header, interactions, require_shared, response_body
 
 
 def recorded_streams() -> list[tuple[str, str, bytes]]:

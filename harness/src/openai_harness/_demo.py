@@ -10,7 +10,7 @@ import json
 import pathlib
 import sys
 import time
-from typing import Callable, TextIO
+from typing import Any, Callable, TextIO
 
 from openai_urllib3 import NotFoundError, OpenAI
 
@@ -54,7 +54,10 @@ def run_demo(out: TextIO | None = None) -> int:
             reply = client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "Say hello to the harness."}])
             message = reply.choices[0].message
             demo.say(f"   assistant: {message.content!r}")
-            demo.say(f"   usage: {reply.usage.prompt_tokens} prompt + {reply.usage.completion_tokens} completion tokens; request id {reply.request_id}")
+            usage = reply.usage
+            demo.expect(usage is not None, "no usage was reported")
+            assert usage is not None
+            demo.say(f"   usage: {usage.prompt_tokens} prompt + {usage.completion_tokens} completion tokens; request id {reply.request_id}")
             demo.expect(message.content == "You said: Say hello to the harness.", f"unexpected content {message.content!r}")
 
         def streaming() -> None:
@@ -74,7 +77,8 @@ def run_demo(out: TextIO | None = None) -> int:
             server.set_pacing(0, 0)
             demo.say("")
             final = accumulator.snapshot()
-            demo.say(f"   {len(arrivals)} deltas; first after {arrivals[0] * 1000:.0f} ms, last after {arrivals[-1] * 1000:.0f} ms; accumulated {final.usage.completion_tokens} completion tokens")
+            tokens = final.usage.completion_tokens if final.usage else 0
+            demo.say(f"   {len(arrivals)} deltas; first after {arrivals[0] * 1000:.0f} ms, last after {arrivals[-1] * 1000:.0f} ms; accumulated {tokens} completion tokens")
             demo.expect(final.choices[0].message.content == "You said: stream this sentence to me word by word", "the accumulated text differs")
             demo.expect(arrivals[0] < arrivals[-1], "the first token did not arrive before the last")
 
@@ -84,10 +88,13 @@ def run_demo(out: TextIO | None = None) -> int:
                 ChatReply(tool_calls=[ToolCall(name="get_weather", arguments={"city": "Paris"}, id="call_demo")]),
                 ChatReply(content="It is sunny in Paris."),
             )
-            tool_spec = {"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}}
-            messages: list[dict[str, object]] = [{"role": "user", "content": "Weather in Paris?"}]
+            tool_spec: Any = {"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}}
+            messages: list[Any] = [{"role": "user", "content": "Weather in Paris?"}]
             first = client.chat.completions.create(model="gpt-4o", messages=messages, tools=[tool_spec])
-            call = first.choices[0].message.tool_calls[0]
+            calls = first.choices[0].message.tool_calls
+            demo.expect(bool(calls), "the model made no tool call")
+            assert calls
+            call = calls[0]
             demo.say(f"   the model calls {call.function.name}({call.function.arguments}) [finish_reason={first.choices[0].finish_reason}]")
             result = {"city": json.loads(call.function.arguments)["city"], "sky": "sunny"}
             messages.append(first.choices[0].message.to_dict())
