@@ -189,7 +189,7 @@ class ModelBuilder(_Walker):
             return self.resolve(target, class_name(RENAMES.get(ref, ref)))
         if not isinstance(schema, dict):
             return "Any", None
-        if "anyOf" in schema or "oneOf" in schema:
+        if ("anyOf" in schema or "oneOf" in schema) and not schema.get("properties"):
             variants, nullable = self.options(schema)
             type_expr, converter = self._union(schema, variants, context)
             return (f"{type_expr} | None" if nullable and type_expr != "Any" else type_expr), converter
@@ -324,7 +324,7 @@ class ParamBuilder(_Walker):
             return self.resolve(target, class_name(ref))
         if not isinstance(schema, dict):
             return "Any"
-        if "anyOf" in schema or "oneOf" in schema:
+        if ("anyOf" in schema or "oneOf" in schema) and not schema.get("properties"):
             variants, nullable = self.options(schema)
             types = list(dict.fromkeys(self.resolve(v, f"{context}{index}") for index, v in enumerate(variants)))
             if "Any" in types or not types:

@@ -128,7 +128,11 @@ class Spec:
         body = self.deref(body)
         content = body.get("content") or {}
         operation.body_required = bool(body.get("required"))
-        for content_type, kind in (("application/json", "json"), ("multipart/form-data", "multipart")):
+        # Multipart where it carries files (an upload), else JSON where both are offered.
+        multipart = content.get("multipart/form-data", {}).get("schema")
+        prefer = ("multipart/form-data", "application/json") if multipart is not None and self._has_files(multipart) else ("application/json", "multipart/form-data")
+        for content_type in prefer:
+            kind = "json" if content_type == "application/json" else "multipart"
             if content_type in content:
                 operation.body_kind = kind
                 operation.body_content_type = content_type
@@ -138,6 +142,17 @@ class Spec:
         operation.body_kind = "raw"
         operation.body_content_type = content_type
         operation.body_schema = content[content_type].get("schema") or {}
+
+    def _has_files(self, schema: Any, depth: int = 0) -> bool:
+        schema = self.deref(schema)
+        if not isinstance(schema, dict) or depth > 4:
+            return False
+        if schema.get("format") == "binary":
+            return True
+        parts = [*(schema.get("properties") or {}).values(), *(schema.get("allOf") or []), *(schema.get("anyOf") or []), *(schema.get("oneOf") or [])]
+        if "items" in schema:
+            parts.append(schema["items"])
+        return any(self._has_files(part, depth + 1) for part in parts)
 
     def _read_response(self, operation: Operation, responses: dict[str, Any]) -> None:
         for code in ("200", "201", "202", "204", "default"):

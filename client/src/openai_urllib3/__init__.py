@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ._binary import BinaryResponse
 from ._client import DEFAULT_TIMEOUT, OpenAI
 from ._exceptions import (
     APIConnectionError,
@@ -30,12 +31,13 @@ from ._exceptions import (
     RateLimitError,
     UnprocessableEntityError,
 )
+from ._files import FileTypes
 from ._http import Headers, Request, Response
 from ._logging import logging_middleware
 from ._middleware import Middleware, Next
 from ._models import BaseModel
 from ._options import RequestOptions
-from ._pagination import CursorPage, SyncPage
+from ._pagination import BasePage, CursorPage, NextCursorPage, PageNumberPage, SyncPage
 from ._response import APIResponse
 from ._retry import RetryPolicy
 from ._sse import ServerSentEvent, SSEDecoder
@@ -84,12 +86,15 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "BaseModel",
+    "BasePage",
+    "BinaryResponse",
     "ChatCompletionAccumulator",
     "ChatCompletionStream",
     "ConflictError",
     "ContentFilterFinishReasonError",
     "CursorPage",
     "DEFAULT_TIMEOUT",
+    "FileTypes",
     "FinishedContent",
     "FinishedRefusal",
     "FinishedToolCall",
@@ -99,11 +104,13 @@ __all__ = [
     "Middleware",
     "NOT_GIVEN",
     "Next",
+    "NextCursorPage",
     "NotFoundError",
     "NotGiven",
     "Omit",
     "OpenAI",
     "OpenAIError",
+    "PageNumberPage",
     "PermissionDeniedError",
     "RateLimitError",
     "Request",

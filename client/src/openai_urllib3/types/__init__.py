@@ -568,11 +568,15 @@ if TYPE_CHECKING:
     from .beta_params import AssistantToolsFunctionParam as AssistantToolsFunctionParam
     from .beta_params import AutomaticThreadTitlingParam as AutomaticThreadTitlingParam
     from .beta_params import BetaAgentTagParam as BetaAgentTagParam
-    from .beta_params import BetaAgentTagParam2 as BetaAgentTagParam2
     from .beta_params import BetaApplyPatchToolParam as BetaApplyPatchToolParam
     from .beta_params import BetaApproximateLocationParam as BetaApproximateLocationParam
     from .beta_params import BetaAssistantsCreateParams as BetaAssistantsCreateParams
     from .beta_params import BetaAssistantsCreateParamsToolResources0CodeInterpreterParam as BetaAssistantsCreateParamsToolResources0CodeInterpreterParam
+    from .beta_params import BetaAssistantsCreateParamsToolResources0FileSearchParam as BetaAssistantsCreateParamsToolResources0FileSearchParam
+    from .beta_params import BetaAssistantsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy0Param as BetaAssistantsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy0Param
+    from .beta_params import BetaAssistantsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1Param as BetaAssistantsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1Param
+    from .beta_params import BetaAssistantsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam as BetaAssistantsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam
+    from .beta_params import BetaAssistantsCreateParamsToolResources0FileSearchVectorStoreParam as BetaAssistantsCreateParamsToolResources0FileSearchVectorStoreParam
     from .beta_params import BetaAssistantsCreateParamsToolResources0Param as BetaAssistantsCreateParamsToolResources0Param
     from .beta_params import BetaAssistantsListParams as BetaAssistantsListParams
     from .beta_params import BetaAssistantsUpdateParams as BetaAssistantsUpdateParams
@@ -587,9 +591,6 @@ if TYPE_CHECKING:
     from .beta_params import BetaCodeInterpreterToolParam as BetaCodeInterpreterToolParam
     from .beta_params import BetaComparisonFilterParam as BetaComparisonFilterParam
     from .beta_params import BetaCompoundFilterParam as BetaCompoundFilterParam
-    from .beta_params import BetaComputerCallOutputItemParam as BetaComputerCallOutputItemParam
-    from .beta_params import BetaComputerCallSafetyCheckParam as BetaComputerCallSafetyCheckParam
-    from .beta_params import BetaComputerScreenshotImageParam as BetaComputerScreenshotImageParam
     from .beta_params import BetaComputerToolCallParam as BetaComputerToolCallParam
     from .beta_params import BetaComputerToolParam as BetaComputerToolParam
     from .beta_params import BetaComputerUsePreviewToolParam as BetaComputerUsePreviewToolParam
@@ -599,7 +600,6 @@ if TYPE_CHECKING:
     from .beta_params import BetaContainerNetworkPolicyDisabledParam as BetaContainerNetworkPolicyDisabledParam
     from .beta_params import BetaContainerNetworkPolicyDomainSecretParam as BetaContainerNetworkPolicyDomainSecretParam
     from .beta_params import BetaContainerReferenceParam as BetaContainerReferenceParam
-    from .beta_params import BetaCoordParam as BetaCoordParam
     from .beta_params import BetaCustomGrammarFormatParam as BetaCustomGrammarFormatParam
     from .beta_params import BetaCustomTextFormatParam as BetaCustomTextFormatParam
     from .beta_params import BetaCustomToolParam as BetaCustomToolParam
@@ -623,7 +623,6 @@ if TYPE_CHECKING:
     from .beta_params import BetaInputImageContentParam as BetaInputImageContentParam
     from .beta_params import BetaInputMessageParam as BetaInputMessageParam
     from .beta_params import BetaInputTextContentParam as BetaInputTextContentParam
-    from .beta_params import BetaKeyPressActionParam as BetaKeyPressActionParam
     from .beta_params import BetaLocalEnvironmentParam as BetaLocalEnvironmentParam
     from .beta_params import BetaLocalShellToolParam as BetaLocalShellToolParam
     from .beta_params import BetaLocalSkillParam as BetaLocalSkillParam
@@ -631,7 +630,6 @@ if TYPE_CHECKING:
     from .beta_params import BetaMCPToolFilterParam as BetaMCPToolFilterParam
     from .beta_params import BetaMCPToolParam as BetaMCPToolParam
     from .beta_params import BetaMCPToolRequireApproval0Param as BetaMCPToolRequireApproval0Param
-    from .beta_params import BetaMoveParam as BetaMoveParam
     from .beta_params import BetaNamespaceToolParam as BetaNamespaceToolParam
     from .beta_params import BetaOutputMessageParam as BetaOutputMessageParam
     from .beta_params import BetaOutputTextContentParam as BetaOutputTextContentParam
@@ -646,8 +644,6 @@ if TYPE_CHECKING:
     from .beta_params import BetaResponseFormatTextParam as BetaResponseFormatTextParam
     from .beta_params import BetaResponseTextParam as BetaResponseTextParam
     from .beta_params import BetaResponsesCreateParams as BetaResponsesCreateParams
-    from .beta_params import BetaScreenshotParam as BetaScreenshotParam
-    from .beta_params import BetaScrollParam as BetaScrollParam
     from .beta_params import BetaSkillReferenceParam as BetaSkillReferenceParam
     from .beta_params import BetaSpecificApplyPatchParam as BetaSpecificApplyPatchParam
     from .beta_params import BetaSpecificFunctionShellParam as BetaSpecificFunctionShellParam
@@ -659,6 +655,11 @@ if TYPE_CHECKING:
     from .beta_params import BetaThreadsCreateAndRunParamsToolResourcesParam as BetaThreadsCreateAndRunParamsToolResourcesParam
     from .beta_params import BetaThreadsCreateParams as BetaThreadsCreateParams
     from .beta_params import BetaThreadsCreateParamsToolResources0CodeInterpreterParam as BetaThreadsCreateParamsToolResources0CodeInterpreterParam
+    from .beta_params import BetaThreadsCreateParamsToolResources0FileSearchParam as BetaThreadsCreateParamsToolResources0FileSearchParam
+    from .beta_params import BetaThreadsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy0Param as BetaThreadsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy0Param
+    from .beta_params import BetaThreadsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1Param as BetaThreadsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1Param
+    from .beta_params import BetaThreadsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam as BetaThreadsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam
+    from .beta_params import BetaThreadsCreateParamsToolResources0FileSearchVectorStoreParam as BetaThreadsCreateParamsToolResources0FileSearchVectorStoreParam
     from .beta_params import BetaThreadsCreateParamsToolResources0Param as BetaThreadsCreateParamsToolResources0Param
     from .beta_params import BetaThreadsMessagesCreateParams as BetaThreadsMessagesCreateParams
     from .beta_params import BetaThreadsMessagesCreateParamsAttachments0Param as BetaThreadsMessagesCreateParamsAttachments0Param
@@ -682,15 +683,9 @@ if TYPE_CHECKING:
     from .beta_params import BetaToolChoiceTypesParam as BetaToolChoiceTypesParam
     from .beta_params import BetaToolSearchToolParam as BetaToolSearchToolParam
     from .beta_params import BetaTopLogProbParam as BetaTopLogProbParam
-    from .beta_params import BetaTypeParam as BetaTypeParam
     from .beta_params import BetaUrlCitationBodyParam as BetaUrlCitationBodyParam
-    from .beta_params import BetaWaitParam as BetaWaitParam
-    from .beta_params import BetaWebSearchActionOpenPageParam as BetaWebSearchActionOpenPageParam
-    from .beta_params import BetaWebSearchActionSearchParam as BetaWebSearchActionSearchParam
-    from .beta_params import BetaWebSearchActionSearchSourceParam as BetaWebSearchActionSearchSourceParam
     from .beta_params import BetaWebSearchApproximateLocation0Param as BetaWebSearchApproximateLocation0Param
     from .beta_params import BetaWebSearchPreviewToolParam as BetaWebSearchPreviewToolParam
-    from .beta_params import BetaWebSearchToolCallParam as BetaWebSearchToolCallParam
     from .beta_params import BetaWebSearchToolFilters0Param as BetaWebSearchToolFilters0Param
     from .beta_params import BetaWebSearchToolParam as BetaWebSearchToolParam
     from .beta_params import ChatkitConfigurationParam as ChatkitConfigurationParam
@@ -698,6 +693,11 @@ if TYPE_CHECKING:
     from .beta_params import CreateMessageRequestParam as CreateMessageRequestParam
     from .beta_params import CreateThreadRequestParam as CreateThreadRequestParam
     from .beta_params import CreateThreadRequestToolResources0CodeInterpreterParam as CreateThreadRequestToolResources0CodeInterpreterParam
+    from .beta_params import CreateThreadRequestToolResources0FileSearchParam as CreateThreadRequestToolResources0FileSearchParam
+    from .beta_params import CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy0Param as CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy0Param
+    from .beta_params import CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy1Param as CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy1Param
+    from .beta_params import CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam as CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam
+    from .beta_params import CreateThreadRequestToolResources0FileSearchVectorStoreParam as CreateThreadRequestToolResources0FileSearchVectorStoreParam
     from .beta_params import CreateThreadRequestToolResources0Param as CreateThreadRequestToolResources0Param
     from .beta_params import ExpiresAfterParam as ExpiresAfterParam
     from .beta_params import FileSearchRankingOptionsParam as FileSearchRankingOptionsParam
@@ -713,6 +713,7 @@ if TYPE_CHECKING:
     from .beta_params import WorkflowTracingParam as WorkflowTracingParam
     from .beta_params_2 import BetaAdditionalToolsItemParam as BetaAdditionalToolsItemParam
     from .beta_params_2 import BetaAgentMessageItemParam as BetaAgentMessageItemParam
+    from .beta_params_2 import BetaAgentTagParam2 as BetaAgentTagParam2
     from .beta_params_2 import BetaApplyPatchCreateFileOperationParam as BetaApplyPatchCreateFileOperationParam
     from .beta_params_2 import BetaApplyPatchDeleteFileOperationParam as BetaApplyPatchDeleteFileOperationParam
     from .beta_params_2 import BetaApplyPatchToolCallItemParam as BetaApplyPatchToolCallItemParam
@@ -723,9 +724,13 @@ if TYPE_CHECKING:
     from .beta_params_2 import BetaCodeInterpreterToolCallParam as BetaCodeInterpreterToolCallParam
     from .beta_params_2 import BetaCompactionSummaryItemParam as BetaCompactionSummaryItemParam
     from .beta_params_2 import BetaCompactionTriggerItemParam as BetaCompactionTriggerItemParam
+    from .beta_params_2 import BetaComputerCallOutputItemParam as BetaComputerCallOutputItemParam
+    from .beta_params_2 import BetaComputerCallSafetyCheckParam as BetaComputerCallSafetyCheckParam
+    from .beta_params_2 import BetaComputerScreenshotImageParam as BetaComputerScreenshotImageParam
     from .beta_params_2 import BetaContainerFileCitationParam as BetaContainerFileCitationParam
     from .beta_params_2 import BetaContextManagementParam as BetaContextManagementParam
     from .beta_params_2 import BetaConversationParam2Param as BetaConversationParam2Param
+    from .beta_params_2 import BetaCoordParam as BetaCoordParam
     from .beta_params_2 import BetaCustomToolCallOutputParam as BetaCustomToolCallOutputParam
     from .beta_params_2 import BetaCustomToolCallParam as BetaCustomToolCallParam
     from .beta_params_2 import BetaDirectToolCallCallerParam as BetaDirectToolCallCallerParam
@@ -746,6 +751,7 @@ if TYPE_CHECKING:
     from .beta_params_2 import BetaInputImageContentParamAutoParam as BetaInputImageContentParamAutoParam
     from .beta_params_2 import BetaInputTextContentParam2 as BetaInputTextContentParam2
     from .beta_params_2 import BetaItemReferenceParam as BetaItemReferenceParam
+    from .beta_params_2 import BetaKeyPressActionParam as BetaKeyPressActionParam
     from .beta_params_2 import BetaLocalShellExecActionParam as BetaLocalShellExecActionParam
     from .beta_params_2 import BetaLocalShellToolCallOutputParam as BetaLocalShellToolCallOutputParam
     from .beta_params_2 import BetaLocalShellToolCallParam as BetaLocalShellToolCallParam
@@ -759,6 +765,7 @@ if TYPE_CHECKING:
     from .beta_params_2 import BetaModerationConfigParam as BetaModerationConfigParam
     from .beta_params_2 import BetaModerationParam as BetaModerationParam
     from .beta_params_2 import BetaModerationPolicyParam as BetaModerationPolicyParam
+    from .beta_params_2 import BetaMoveParam as BetaMoveParam
     from .beta_params_2 import BetaMultiAgentCallItemParam as BetaMultiAgentCallItemParam
     from .beta_params_2 import BetaMultiAgentCallOutputItemParam as BetaMultiAgentCallOutputItemParam
     from .beta_params_2 import BetaMultiAgentParam as BetaMultiAgentParam
@@ -777,11 +784,19 @@ if TYPE_CHECKING:
     from .beta_params_2 import BetaResponsesInputItemsListParams as BetaResponsesInputItemsListParams
     from .beta_params_2 import BetaResponsesInputTokensCountParams as BetaResponsesInputTokensCountParams
     from .beta_params_2 import BetaResponsesRetrieveParams as BetaResponsesRetrieveParams
+    from .beta_params_2 import BetaScreenshotParam as BetaScreenshotParam
+    from .beta_params_2 import BetaScrollParam as BetaScrollParam
     from .beta_params_2 import BetaSummaryTextContentParam as BetaSummaryTextContentParam
     from .beta_params_2 import BetaToolSearchCallItemParam as BetaToolSearchCallItemParam
     from .beta_params_2 import BetaToolSearchOutputItemParam as BetaToolSearchOutputItemParam
+    from .beta_params_2 import BetaTypeParam as BetaTypeParam
     from .beta_params_2 import BetaUrlCitationParam as BetaUrlCitationParam
+    from .beta_params_2 import BetaWaitParam as BetaWaitParam
     from .beta_params_2 import BetaWebSearchActionFindParam as BetaWebSearchActionFindParam
+    from .beta_params_2 import BetaWebSearchActionOpenPageParam as BetaWebSearchActionOpenPageParam
+    from .beta_params_2 import BetaWebSearchActionSearchParam as BetaWebSearchActionSearchParam
+    from .beta_params_2 import BetaWebSearchActionSearchSourceParam as BetaWebSearchActionSearchSourceParam
+    from .beta_params_2 import BetaWebSearchToolCallParam as BetaWebSearchToolCallParam
     from .chat import ChatCompletion as ChatCompletion
     from .chat import ChatCompletionChoice as ChatCompletionChoice
     from .chat import ChatCompletionChoiceLogprobs as ChatCompletionChoiceLogprobs
@@ -1030,7 +1045,6 @@ if TYPE_CHECKING:
     from .images import ImagesResponse as ImagesResponse
     from .images import ImagesUsage as ImagesUsage
     from .images import ImagesUsageInputTokensDetails as ImagesUsageInputTokensDetails
-    from .images_params import ImageRefParam as ImageRefParam
     from .images_params import ImagesCreateVariationParams as ImagesCreateVariationParams
     from .images_params import ImagesEditParams as ImagesEditParams
     from .images_params import ImagesGenerateParams as ImagesGenerateParams
@@ -1703,7 +1717,7 @@ _PARAMS: dict[str, str] = {
     "BetaAdditionalToolsItemParam": "beta_params_2",
     "BetaAgentMessageItemParam": "beta_params_2",
     "BetaAgentTagParam": "beta_params",
-    "BetaAgentTagParam2": "beta_params",
+    "BetaAgentTagParam2": "beta_params_2",
     "BetaApplyPatchCreateFileOperationParam": "beta_params_2",
     "BetaApplyPatchDeleteFileOperationParam": "beta_params_2",
     "BetaApplyPatchToolCallItemParam": "beta_params_2",
@@ -1713,6 +1727,11 @@ _PARAMS: dict[str, str] = {
     "BetaApproximateLocationParam": "beta_params",
     "BetaAssistantsCreateParams": "beta_params",
     "BetaAssistantsCreateParamsToolResources0CodeInterpreterParam": "beta_params",
+    "BetaAssistantsCreateParamsToolResources0FileSearchParam": "beta_params",
+    "BetaAssistantsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy0Param": "beta_params",
+    "BetaAssistantsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1Param": "beta_params",
+    "BetaAssistantsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam": "beta_params",
+    "BetaAssistantsCreateParamsToolResources0FileSearchVectorStoreParam": "beta_params",
     "BetaAssistantsCreateParamsToolResources0Param": "beta_params",
     "BetaAssistantsListParams": "beta_params",
     "BetaAssistantsUpdateParams": "beta_params",
@@ -1732,9 +1751,9 @@ _PARAMS: dict[str, str] = {
     "BetaCompactionTriggerItemParam": "beta_params_2",
     "BetaComparisonFilterParam": "beta_params",
     "BetaCompoundFilterParam": "beta_params",
-    "BetaComputerCallOutputItemParam": "beta_params",
-    "BetaComputerCallSafetyCheckParam": "beta_params",
-    "BetaComputerScreenshotImageParam": "beta_params",
+    "BetaComputerCallOutputItemParam": "beta_params_2",
+    "BetaComputerCallSafetyCheckParam": "beta_params_2",
+    "BetaComputerScreenshotImageParam": "beta_params_2",
     "BetaComputerToolCallParam": "beta_params",
     "BetaComputerToolParam": "beta_params",
     "BetaComputerUsePreviewToolParam": "beta_params",
@@ -1747,7 +1766,7 @@ _PARAMS: dict[str, str] = {
     "BetaContainerReferenceParam": "beta_params",
     "BetaContextManagementParam": "beta_params_2",
     "BetaConversationParam2Param": "beta_params_2",
-    "BetaCoordParam": "beta_params",
+    "BetaCoordParam": "beta_params_2",
     "BetaCustomGrammarFormatParam": "beta_params",
     "BetaCustomTextFormatParam": "beta_params",
     "BetaCustomToolCallOutputParam": "beta_params_2",
@@ -1791,7 +1810,7 @@ _PARAMS: dict[str, str] = {
     "BetaInputTextContentParam": "beta_params",
     "BetaInputTextContentParam2": "beta_params_2",
     "BetaItemReferenceParam": "beta_params_2",
-    "BetaKeyPressActionParam": "beta_params",
+    "BetaKeyPressActionParam": "beta_params_2",
     "BetaLocalEnvironmentParam": "beta_params",
     "BetaLocalShellExecActionParam": "beta_params_2",
     "BetaLocalShellToolCallOutputParam": "beta_params_2",
@@ -1812,7 +1831,7 @@ _PARAMS: dict[str, str] = {
     "BetaModerationConfigParam": "beta_params_2",
     "BetaModerationParam": "beta_params_2",
     "BetaModerationPolicyParam": "beta_params_2",
-    "BetaMoveParam": "beta_params",
+    "BetaMoveParam": "beta_params_2",
     "BetaMultiAgentCallItemParam": "beta_params_2",
     "BetaMultiAgentCallOutputItemParam": "beta_params_2",
     "BetaMultiAgentParam": "beta_params_2",
@@ -1845,8 +1864,8 @@ _PARAMS: dict[str, str] = {
     "BetaResponsesInputItemsListParams": "beta_params_2",
     "BetaResponsesInputTokensCountParams": "beta_params_2",
     "BetaResponsesRetrieveParams": "beta_params_2",
-    "BetaScreenshotParam": "beta_params",
-    "BetaScrollParam": "beta_params",
+    "BetaScreenshotParam": "beta_params_2",
+    "BetaScrollParam": "beta_params_2",
     "BetaSkillReferenceParam": "beta_params",
     "BetaSpecificApplyPatchParam": "beta_params",
     "BetaSpecificFunctionShellParam": "beta_params",
@@ -1859,6 +1878,11 @@ _PARAMS: dict[str, str] = {
     "BetaThreadsCreateAndRunParamsToolResourcesParam": "beta_params",
     "BetaThreadsCreateParams": "beta_params",
     "BetaThreadsCreateParamsToolResources0CodeInterpreterParam": "beta_params",
+    "BetaThreadsCreateParamsToolResources0FileSearchParam": "beta_params",
+    "BetaThreadsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy0Param": "beta_params",
+    "BetaThreadsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1Param": "beta_params",
+    "BetaThreadsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam": "beta_params",
+    "BetaThreadsCreateParamsToolResources0FileSearchVectorStoreParam": "beta_params",
     "BetaThreadsCreateParamsToolResources0Param": "beta_params",
     "BetaThreadsMessagesCreateParams": "beta_params",
     "BetaThreadsMessagesCreateParamsAttachments0Param": "beta_params",
@@ -1884,17 +1908,17 @@ _PARAMS: dict[str, str] = {
     "BetaToolSearchOutputItemParam": "beta_params_2",
     "BetaToolSearchToolParam": "beta_params",
     "BetaTopLogProbParam": "beta_params",
-    "BetaTypeParam": "beta_params",
+    "BetaTypeParam": "beta_params_2",
     "BetaUrlCitationBodyParam": "beta_params",
     "BetaUrlCitationParam": "beta_params_2",
-    "BetaWaitParam": "beta_params",
+    "BetaWaitParam": "beta_params_2",
     "BetaWebSearchActionFindParam": "beta_params_2",
-    "BetaWebSearchActionOpenPageParam": "beta_params",
-    "BetaWebSearchActionSearchParam": "beta_params",
-    "BetaWebSearchActionSearchSourceParam": "beta_params",
+    "BetaWebSearchActionOpenPageParam": "beta_params_2",
+    "BetaWebSearchActionSearchParam": "beta_params_2",
+    "BetaWebSearchActionSearchSourceParam": "beta_params_2",
     "BetaWebSearchApproximateLocation0Param": "beta_params",
     "BetaWebSearchPreviewToolParam": "beta_params",
-    "BetaWebSearchToolCallParam": "beta_params",
+    "BetaWebSearchToolCallParam": "beta_params_2",
     "BetaWebSearchToolFilters0Param": "beta_params",
     "BetaWebSearchToolParam": "beta_params",
     "ChatCompletionAllowedToolsChoiceParam": "chat_params",
@@ -1992,6 +2016,11 @@ _PARAMS: dict[str, str] = {
     "CreateMessageRequestParam": "beta_params",
     "CreateThreadRequestParam": "beta_params",
     "CreateThreadRequestToolResources0CodeInterpreterParam": "beta_params",
+    "CreateThreadRequestToolResources0FileSearchParam": "beta_params",
+    "CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy0Param": "beta_params",
+    "CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy1Param": "beta_params",
+    "CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam": "beta_params",
+    "CreateThreadRequestToolResources0FileSearchVectorStoreParam": "beta_params",
     "CreateThreadRequestToolResources0Param": "beta_params",
     "CreateVectorStoreFileRequestParam": "vector_stores_params",
     "CustomGrammarFormatParam": "shared_params",
@@ -2084,7 +2113,6 @@ _PARAMS: dict[str, str] = {
     "ImageGenToolCallParam": "shared_params",
     "ImageGenToolInputImageMaskParam": "shared_params",
     "ImageGenToolParam": "shared_params",
-    "ImageRefParam": "images_params",
     "ImageRefParam2Param": "videos_params",
     "ImagesCreateVariationParams": "images_params",
     "ImagesEditParams": "images_params",
@@ -2541,6 +2569,11 @@ __all__ = [
     "BetaApproximateLocationParam",
     "BetaAssistantsCreateParams",
     "BetaAssistantsCreateParamsToolResources0CodeInterpreterParam",
+    "BetaAssistantsCreateParamsToolResources0FileSearchParam",
+    "BetaAssistantsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy0Param",
+    "BetaAssistantsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1Param",
+    "BetaAssistantsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam",
+    "BetaAssistantsCreateParamsToolResources0FileSearchVectorStoreParam",
     "BetaAssistantsCreateParamsToolResources0Param",
     "BetaAssistantsListParams",
     "BetaAssistantsUpdateParams",
@@ -2848,6 +2881,11 @@ __all__ = [
     "BetaThreadsCreateAndRunParamsToolResourcesParam",
     "BetaThreadsCreateParams",
     "BetaThreadsCreateParamsToolResources0CodeInterpreterParam",
+    "BetaThreadsCreateParamsToolResources0FileSearchParam",
+    "BetaThreadsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy0Param",
+    "BetaThreadsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1Param",
+    "BetaThreadsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam",
+    "BetaThreadsCreateParamsToolResources0FileSearchVectorStoreParam",
     "BetaThreadsCreateParamsToolResources0Param",
     "BetaThreadsMessagesCreateParams",
     "BetaThreadsMessagesCreateParamsAttachments0Param",
@@ -3090,6 +3128,11 @@ __all__ = [
     "CreateMessageRequestParam",
     "CreateThreadRequestParam",
     "CreateThreadRequestToolResources0CodeInterpreterParam",
+    "CreateThreadRequestToolResources0FileSearchParam",
+    "CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy0Param",
+    "CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy1Param",
+    "CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam",
+    "CreateThreadRequestToolResources0FileSearchVectorStoreParam",
     "CreateThreadRequestToolResources0Param",
     "CreateTranscriptionResponseDiarizedJson",
     "CreateTranscriptionResponseVerboseJson",
@@ -3304,7 +3347,6 @@ __all__ = [
     "ImageGenToolInputImageMaskParam",
     "ImageGenToolParam",
     "ImageGenUsage",
-    "ImageRefParam",
     "ImageRefParam2Param",
     "ImagesCreateVariationParams",
     "ImagesEditParams",

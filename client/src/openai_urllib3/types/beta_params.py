@@ -9,10 +9,10 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from .._files import FileTypes
-    from .beta_params_2 import BetaAdditionalToolsItemParam, BetaAgentMessageItemParam, BetaApplyPatchToolCallItemParam, BetaApplyPatchToolCallOutputItemParam, BetaCodeInterpreterToolCallParam, BetaCompactionSummaryItemParam, BetaCompactionTriggerItemParam, BetaContextManagementParam, BetaConversationParam2Param, BetaCustomToolCallOutputParam, BetaCustomToolCallParam, BetaFunctionCallOutputItemParam, BetaFunctionShellCallItemParam, BetaFunctionShellCallOutputItemParam, BetaFunctionToolCallParam, BetaImageGenToolCallParam, BetaItemReferenceParam, BetaLocalShellToolCallOutputParam, BetaLocalShellToolCallParam, BetaMCPApprovalRequestParam, BetaMCPApprovalResponseParam, BetaMCPListToolsParam, BetaMCPToolCallParam, BetaModerationParam, BetaMultiAgentCallItemParam, BetaMultiAgentCallOutputItemParam, BetaMultiAgentParam, BetaProgramItemParam, BetaProgramOutputItemParam, BetaReasoningItemParam, BetaResponseStreamOptions0Param, BetaToolSearchCallItemParam, BetaToolSearchOutputItemParam, BetaWebSearchActionFindParam
+    from .beta_params_2 import BetaAdditionalToolsItemParam, BetaAgentMessageItemParam, BetaApplyPatchToolCallItemParam, BetaApplyPatchToolCallOutputItemParam, BetaCodeInterpreterToolCallParam, BetaCompactionSummaryItemParam, BetaCompactionTriggerItemParam, BetaComputerCallOutputItemParam, BetaComputerCallSafetyCheckParam, BetaContextManagementParam, BetaConversationParam2Param, BetaCoordParam, BetaCustomToolCallOutputParam, BetaCustomToolCallParam, BetaFunctionCallOutputItemParam, BetaFunctionShellCallItemParam, BetaFunctionShellCallOutputItemParam, BetaFunctionToolCallParam, BetaImageGenToolCallParam, BetaItemReferenceParam, BetaKeyPressActionParam, BetaLocalShellToolCallOutputParam, BetaLocalShellToolCallParam, BetaMCPApprovalRequestParam, BetaMCPApprovalResponseParam, BetaMCPListToolsParam, BetaMCPToolCallParam, BetaModerationParam, BetaMoveParam, BetaMultiAgentCallItemParam, BetaMultiAgentCallOutputItemParam, BetaMultiAgentParam, BetaProgramItemParam, BetaProgramOutputItemParam, BetaReasoningItemParam, BetaResponseStreamOptions0Param, BetaScreenshotParam, BetaScrollParam, BetaToolSearchCallItemParam, BetaToolSearchOutputItemParam, BetaTypeParam, BetaWaitParam, BetaWebSearchToolCallParam
     from .shared_params import FunctionObjectParam, ResponseFormatJsonObjectParam, ResponseFormatJsonSchemaParam, ResponseFormatTextParam
 
-__all__ = ["AssistantToolsCodeParam", "AssistantToolsFileSearchFileSearchParam", "AssistantToolsFileSearchParam", "AssistantToolsFileSearchTypeOnlyParam", "AssistantToolsFunctionParam", "AutomaticThreadTitlingParam", "BetaAgentTagParam", "BetaAgentTagParam2", "BetaApplyPatchToolParam", "BetaApproximateLocationParam", "BetaAssistantsCreateParams", "BetaAssistantsCreateParamsToolResources0CodeInterpreterParam", "BetaAssistantsCreateParamsToolResources0Param", "BetaAssistantsListParams", "BetaAssistantsUpdateParams", "BetaAssistantsUpdateParamsToolResources0CodeInterpreterParam", "BetaAssistantsUpdateParamsToolResources0FileSearchParam", "BetaAssistantsUpdateParamsToolResources0Param", "BetaAutoCodeInterpreterToolParam", "BetaChatkitSessionsCreateParams", "BetaChatkitThreadsListItemsParams", "BetaChatkitThreadsListParams", "BetaClickParam", "BetaCodeInterpreterToolParam", "BetaComparisonFilterParam", "BetaCompoundFilterParam", "BetaComputerCallOutputItemParam", "BetaComputerCallSafetyCheckParam", "BetaComputerScreenshotImageParam", "BetaComputerToolCallParam", "BetaComputerToolParam", "BetaComputerUsePreviewToolParam", "BetaContainerAutoParam", "BetaContainerFileCitationBodyParam", "BetaContainerNetworkPolicyAllowlistParam", "BetaContainerNetworkPolicyDisabledParam", "BetaContainerNetworkPolicyDomainSecretParam", "BetaContainerReferenceParam", "BetaCoordParam", "BetaCustomGrammarFormatParam", "BetaCustomTextFormatParam", "BetaCustomToolParam", "BetaDoubleClickActionParam", "BetaDragParam", "BetaEasyInputMessageParam", "BetaFileCitationBodyParam", "BetaFilePathParam", "BetaFileSearchToolCallParam", "BetaFileSearchToolCallResults0Param", "BetaFileSearchToolParam", "BetaFunctionShellToolParam", "BetaFunctionToolParam", "BetaFunctionToolParam2", "BetaHybridSearchOptionsParam", "BetaImageGenToolInputImageMaskParam", "BetaImageGenToolParam", "BetaInlineSkillParam", "BetaInlineSkillSourceParam", "BetaInputFileContentParam", "BetaInputImageContentParam", "BetaInputMessageParam", "BetaInputTextContentParam", "BetaKeyPressActionParam", "BetaLocalEnvironmentParam", "BetaLocalShellToolParam", "BetaLocalSkillParam", "BetaLogProbParam", "BetaMCPToolFilterParam", "BetaMCPToolParam", "BetaMCPToolRequireApproval0Param", "BetaMoveParam", "BetaNamespaceToolParam", "BetaOutputMessageParam", "BetaOutputTextContentParam", "BetaProgrammaticToolCallingParam", "BetaPrompt0Param", "BetaPromptCacheBreakpointConfigParam", "BetaPromptCacheOptionsParam", "BetaRankingOptionsParam", "BetaReasoningParam", "BetaRefusalContentParam", "BetaResponseFormatJsonObjectParam", "BetaResponseFormatTextParam", "BetaResponseTextParam", "BetaResponsesCreateParams", "BetaScreenshotParam", "BetaScrollParam", "BetaSkillReferenceParam", "BetaSpecificApplyPatchParam", "BetaSpecificFunctionShellParam", "BetaSpecificProgrammaticToolCallingParam", "BetaTextResponseFormatJsonSchemaParam", "BetaThreadsCreateAndRunParams", "BetaThreadsCreateAndRunParamsToolResourcesCodeInterpreterParam", "BetaThreadsCreateAndRunParamsToolResourcesFileSearchParam", "BetaThreadsCreateAndRunParamsToolResourcesParam", "BetaThreadsCreateParams", "BetaThreadsCreateParamsToolResources0CodeInterpreterParam", "BetaThreadsCreateParamsToolResources0Param", "BetaThreadsMessagesCreateParams", "BetaThreadsMessagesCreateParamsAttachments0Param", "BetaThreadsMessagesListParams", "BetaThreadsMessagesUpdateParams", "BetaThreadsRunsCreateParams", "BetaThreadsRunsListParams", "BetaThreadsRunsStepsListParams", "BetaThreadsRunsStepsRetrieveParams", "BetaThreadsRunsSubmitToolOutputsParams", "BetaThreadsRunsSubmitToolOutputsParamsToolOutputParam", "BetaThreadsRunsUpdateParams", "BetaThreadsUpdateParams", "BetaThreadsUpdateParamsToolResources0CodeInterpreterParam", "BetaThreadsUpdateParamsToolResources0FileSearchParam", "BetaThreadsUpdateParamsToolResources0Param", "BetaToolChoiceAllowedParam", "BetaToolChoiceCustomParam", "BetaToolChoiceFunctionParam", "BetaToolChoiceMCPParam", "BetaToolChoiceTypesParam", "BetaToolSearchToolParam", "BetaTopLogProbParam", "BetaTypeParam", "BetaUrlCitationBodyParam", "BetaWaitParam", "BetaWebSearchActionOpenPageParam", "BetaWebSearchActionSearchParam", "BetaWebSearchActionSearchSourceParam", "BetaWebSearchApproximateLocation0Param", "BetaWebSearchPreviewToolParam", "BetaWebSearchToolCallParam", "BetaWebSearchToolFilters0Param", "BetaWebSearchToolParam", "ChatkitConfigurationParam", "CreateMessageRequestAttachments0Param", "CreateMessageRequestParam", "CreateThreadRequestParam", "CreateThreadRequestToolResources0CodeInterpreterParam", "CreateThreadRequestToolResources0Param", "ExpiresAfterParam", "FileSearchRankingOptionsParam", "FileUploadParam", "HistoryParam", "MessageContentImageFileObjectImageFileParam", "MessageContentImageFileObjectParam", "MessageContentImageUrlObjectImageUrlParam", "MessageContentImageUrlObjectParam", "MessageRequestContentTextObjectParam", "RateLimitsParam", "WorkflowParam", "WorkflowTracingParam"]
+__all__ = ["AssistantToolsCodeParam", "AssistantToolsFileSearchFileSearchParam", "AssistantToolsFileSearchParam", "AssistantToolsFileSearchTypeOnlyParam", "AssistantToolsFunctionParam", "AutomaticThreadTitlingParam", "BetaAgentTagParam", "BetaApplyPatchToolParam", "BetaApproximateLocationParam", "BetaAssistantsCreateParams", "BetaAssistantsCreateParamsToolResources0CodeInterpreterParam", "BetaAssistantsCreateParamsToolResources0FileSearchParam", "BetaAssistantsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy0Param", "BetaAssistantsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1Param", "BetaAssistantsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam", "BetaAssistantsCreateParamsToolResources0FileSearchVectorStoreParam", "BetaAssistantsCreateParamsToolResources0Param", "BetaAssistantsListParams", "BetaAssistantsUpdateParams", "BetaAssistantsUpdateParamsToolResources0CodeInterpreterParam", "BetaAssistantsUpdateParamsToolResources0FileSearchParam", "BetaAssistantsUpdateParamsToolResources0Param", "BetaAutoCodeInterpreterToolParam", "BetaChatkitSessionsCreateParams", "BetaChatkitThreadsListItemsParams", "BetaChatkitThreadsListParams", "BetaClickParam", "BetaCodeInterpreterToolParam", "BetaComparisonFilterParam", "BetaCompoundFilterParam", "BetaComputerToolCallParam", "BetaComputerToolParam", "BetaComputerUsePreviewToolParam", "BetaContainerAutoParam", "BetaContainerFileCitationBodyParam", "BetaContainerNetworkPolicyAllowlistParam", "BetaContainerNetworkPolicyDisabledParam", "BetaContainerNetworkPolicyDomainSecretParam", "BetaContainerReferenceParam", "BetaCustomGrammarFormatParam", "BetaCustomTextFormatParam", "BetaCustomToolParam", "BetaDoubleClickActionParam", "BetaDragParam", "BetaEasyInputMessageParam", "BetaFileCitationBodyParam", "BetaFilePathParam", "BetaFileSearchToolCallParam", "BetaFileSearchToolCallResults0Param", "BetaFileSearchToolParam", "BetaFunctionShellToolParam", "BetaFunctionToolParam", "BetaFunctionToolParam2", "BetaHybridSearchOptionsParam", "BetaImageGenToolInputImageMaskParam", "BetaImageGenToolParam", "BetaInlineSkillParam", "BetaInlineSkillSourceParam", "BetaInputFileContentParam", "BetaInputImageContentParam", "BetaInputMessageParam", "BetaInputTextContentParam", "BetaLocalEnvironmentParam", "BetaLocalShellToolParam", "BetaLocalSkillParam", "BetaLogProbParam", "BetaMCPToolFilterParam", "BetaMCPToolParam", "BetaMCPToolRequireApproval0Param", "BetaNamespaceToolParam", "BetaOutputMessageParam", "BetaOutputTextContentParam", "BetaProgrammaticToolCallingParam", "BetaPrompt0Param", "BetaPromptCacheBreakpointConfigParam", "BetaPromptCacheOptionsParam", "BetaRankingOptionsParam", "BetaReasoningParam", "BetaRefusalContentParam", "BetaResponseFormatJsonObjectParam", "BetaResponseFormatTextParam", "BetaResponseTextParam", "BetaResponsesCreateParams", "BetaSkillReferenceParam", "BetaSpecificApplyPatchParam", "BetaSpecificFunctionShellParam", "BetaSpecificProgrammaticToolCallingParam", "BetaTextResponseFormatJsonSchemaParam", "BetaThreadsCreateAndRunParams", "BetaThreadsCreateAndRunParamsToolResourcesCodeInterpreterParam", "BetaThreadsCreateAndRunParamsToolResourcesFileSearchParam", "BetaThreadsCreateAndRunParamsToolResourcesParam", "BetaThreadsCreateParams", "BetaThreadsCreateParamsToolResources0CodeInterpreterParam", "BetaThreadsCreateParamsToolResources0FileSearchParam", "BetaThreadsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy0Param", "BetaThreadsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1Param", "BetaThreadsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam", "BetaThreadsCreateParamsToolResources0FileSearchVectorStoreParam", "BetaThreadsCreateParamsToolResources0Param", "BetaThreadsMessagesCreateParams", "BetaThreadsMessagesCreateParamsAttachments0Param", "BetaThreadsMessagesListParams", "BetaThreadsMessagesUpdateParams", "BetaThreadsRunsCreateParams", "BetaThreadsRunsListParams", "BetaThreadsRunsStepsListParams", "BetaThreadsRunsStepsRetrieveParams", "BetaThreadsRunsSubmitToolOutputsParams", "BetaThreadsRunsSubmitToolOutputsParamsToolOutputParam", "BetaThreadsRunsUpdateParams", "BetaThreadsUpdateParams", "BetaThreadsUpdateParamsToolResources0CodeInterpreterParam", "BetaThreadsUpdateParamsToolResources0FileSearchParam", "BetaThreadsUpdateParamsToolResources0Param", "BetaToolChoiceAllowedParam", "BetaToolChoiceCustomParam", "BetaToolChoiceFunctionParam", "BetaToolChoiceMCPParam", "BetaToolChoiceTypesParam", "BetaToolSearchToolParam", "BetaTopLogProbParam", "BetaUrlCitationBodyParam", "BetaWebSearchApproximateLocation0Param", "BetaWebSearchPreviewToolParam", "BetaWebSearchToolFilters0Param", "BetaWebSearchToolParam", "ChatkitConfigurationParam", "CreateMessageRequestAttachments0Param", "CreateMessageRequestParam", "CreateThreadRequestParam", "CreateThreadRequestToolResources0CodeInterpreterParam", "CreateThreadRequestToolResources0FileSearchParam", "CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy0Param", "CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy1Param", "CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam", "CreateThreadRequestToolResources0FileSearchVectorStoreParam", "CreateThreadRequestToolResources0Param", "ExpiresAfterParam", "FileSearchRankingOptionsParam", "FileUploadParam", "HistoryParam", "MessageContentImageFileObjectImageFileParam", "MessageContentImageFileObjectParam", "MessageContentImageUrlObjectImageUrlParam", "MessageContentImageUrlObjectParam", "MessageRequestContentTextObjectParam", "RateLimitsParam", "WorkflowParam", "WorkflowTracingParam"]
 
 _ = (Any, Dict, Iterable, Literal, Optional, Union)  # used in the postponed annotations
 
@@ -70,11 +70,38 @@ class AssistantToolsFunctionParam(TypedDict, total=False):
 class BetaAssistantsCreateParamsToolResources0Param(TypedDict, total=False):
     """A set of resources that are used by the assistant's tools. The resources are specific to the type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the `file_search` tool requires a list of vector store IDs."""
     code_interpreter: BetaAssistantsCreateParamsToolResources0CodeInterpreterParam
-    file_search: Any
+    file_search: BetaAssistantsCreateParamsToolResources0FileSearchParam
 
 
 class BetaAssistantsCreateParamsToolResources0CodeInterpreterParam(TypedDict, total=False):
     file_ids: Iterable[str]
+
+
+class BetaAssistantsCreateParamsToolResources0FileSearchParam(TypedDict, total=False):
+    vector_store_ids: Iterable[str]
+    vector_stores: Iterable[BetaAssistantsCreateParamsToolResources0FileSearchVectorStoreParam]
+
+
+class BetaAssistantsCreateParamsToolResources0FileSearchVectorStoreParam(TypedDict, total=False):
+    file_ids: Iterable[str]
+    chunking_strategy: Union[BetaAssistantsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy0Param, BetaAssistantsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1Param]
+    metadata: Optional[Dict[str, str]]
+
+
+class BetaAssistantsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy0Param(TypedDict, total=False):
+    """The default strategy. This strategy currently uses a `max_chunk_size_tokens` of `800` and `chunk_overlap_tokens` of `400`."""
+    type: Required[Literal["auto"]]
+
+
+class BetaAssistantsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1Param(TypedDict, total=False):
+    """Static Chunking Strategy"""
+    type: Required[Literal["static"]]
+    static: Required[BetaAssistantsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam]
+
+
+class BetaAssistantsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam(TypedDict, total=False):
+    max_chunk_size_tokens: Required[int]
+    chunk_overlap_tokens: Required[int]
 
 
 class BetaAssistantsUpdateParams(TypedDict, total=False):
@@ -159,11 +186,38 @@ class AssistantToolsFileSearchTypeOnlyParam(TypedDict, total=False):
 class BetaThreadsCreateParamsToolResources0Param(TypedDict, total=False):
     """A set of resources that are made available to the assistant's tools in this thread. The resources are specific to the type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the `file_search` tool requires a list of vector store IDs."""
     code_interpreter: BetaThreadsCreateParamsToolResources0CodeInterpreterParam
-    file_search: Any
+    file_search: BetaThreadsCreateParamsToolResources0FileSearchParam
 
 
 class BetaThreadsCreateParamsToolResources0CodeInterpreterParam(TypedDict, total=False):
     file_ids: Iterable[str]
+
+
+class BetaThreadsCreateParamsToolResources0FileSearchParam(TypedDict, total=False):
+    vector_store_ids: Iterable[str]
+    vector_stores: Iterable[BetaThreadsCreateParamsToolResources0FileSearchVectorStoreParam]
+
+
+class BetaThreadsCreateParamsToolResources0FileSearchVectorStoreParam(TypedDict, total=False):
+    file_ids: Iterable[str]
+    chunking_strategy: Union[BetaThreadsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy0Param, BetaThreadsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1Param]
+    metadata: Optional[Dict[str, str]]
+
+
+class BetaThreadsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy0Param(TypedDict, total=False):
+    """The default strategy. This strategy currently uses a `max_chunk_size_tokens` of `800` and `chunk_overlap_tokens` of `400`."""
+    type: Required[Literal["auto"]]
+
+
+class BetaThreadsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1Param(TypedDict, total=False):
+    """Static Chunking Strategy"""
+    type: Required[Literal["static"]]
+    static: Required[BetaThreadsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam]
+
+
+class BetaThreadsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam(TypedDict, total=False):
+    max_chunk_size_tokens: Required[int]
+    chunk_overlap_tokens: Required[int]
 
 
 class BetaThreadsCreateAndRunParams(TypedDict, total=False):
@@ -194,11 +248,38 @@ class CreateThreadRequestParam(TypedDict, total=False):
 class CreateThreadRequestToolResources0Param(TypedDict, total=False):
     """A set of resources that are made available to the assistant's tools in this thread. The resources are specific to the type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the `file_search` tool requires a list of vector store IDs."""
     code_interpreter: CreateThreadRequestToolResources0CodeInterpreterParam
-    file_search: Any
+    file_search: CreateThreadRequestToolResources0FileSearchParam
 
 
 class CreateThreadRequestToolResources0CodeInterpreterParam(TypedDict, total=False):
     file_ids: Iterable[str]
+
+
+class CreateThreadRequestToolResources0FileSearchParam(TypedDict, total=False):
+    vector_store_ids: Iterable[str]
+    vector_stores: Iterable[CreateThreadRequestToolResources0FileSearchVectorStoreParam]
+
+
+class CreateThreadRequestToolResources0FileSearchVectorStoreParam(TypedDict, total=False):
+    file_ids: Iterable[str]
+    chunking_strategy: Union[CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy0Param, CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy1Param]
+    metadata: Optional[Dict[str, str]]
+
+
+class CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy0Param(TypedDict, total=False):
+    """The default strategy. This strategy currently uses a `max_chunk_size_tokens` of `800` and `chunk_overlap_tokens` of `400`."""
+    type: Required[Literal["auto"]]
+
+
+class CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy1Param(TypedDict, total=False):
+    """Static Chunking Strategy"""
+    type: Required[Literal["static"]]
+    static: Required[CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam]
+
+
+class CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam(TypedDict, total=False):
+    max_chunk_size_tokens: Required[int]
+    chunk_overlap_tokens: Required[int]
 
 
 class BetaThreadsCreateAndRunParamsToolResourcesParam(TypedDict, total=False):
@@ -981,108 +1062,3 @@ class BetaDragParam(TypedDict, total=False):
     type: Required[Literal["drag"]]
     path: Required[Iterable[BetaCoordParam]]
     keys: Optional[Iterable[str]]
-
-
-class BetaCoordParam(TypedDict, total=False):
-    """An x/y coordinate pair, e.g. `{ x: 100, y: 200 }`."""
-    x: Required[int]
-    y: Required[int]
-
-
-class BetaKeyPressActionParam(TypedDict, total=False):
-    """A collection of keypresses the model would like to perform."""
-    type: Required[Literal["keypress"]]
-    keys: Required[Iterable[str]]
-
-
-class BetaMoveParam(TypedDict, total=False):
-    """A mouse move action."""
-    type: Required[Literal["move"]]
-    x: Required[int]
-    y: Required[int]
-    keys: Optional[Iterable[str]]
-
-
-class BetaScreenshotParam(TypedDict, total=False):
-    """A screenshot action."""
-    type: Required[Literal["screenshot"]]
-
-
-class BetaScrollParam(TypedDict, total=False):
-    """A scroll action."""
-    type: Required[Literal["scroll"]]
-    x: Required[int]
-    y: Required[int]
-    scroll_x: Required[int]
-    scroll_y: Required[int]
-    keys: Optional[Iterable[str]]
-
-
-class BetaTypeParam(TypedDict, total=False):
-    """An action to type in text."""
-    type: Required[Literal["type"]]
-    text: Required[str]
-
-
-class BetaWaitParam(TypedDict, total=False):
-    """A wait action."""
-    type: Required[Literal["wait"]]
-
-
-class BetaComputerCallSafetyCheckParam(TypedDict, total=False):
-    """A pending safety check for the computer call."""
-    id: Required[str]
-    code: Optional[str]
-    message: Optional[str]
-
-
-class BetaComputerCallOutputItemParam(TypedDict, total=False):
-    """The output of a computer tool call."""
-    agent: Optional[BetaAgentTagParam2]
-    id: Optional[str]
-    call_id: Required[str]
-    type: Required[Literal["computer_call_output"]]
-    output: Required[BetaComputerScreenshotImageParam]
-    acknowledged_safety_checks: Optional[Iterable[BetaComputerCallSafetyCheckParam]]
-    status: Optional[Literal["in_progress", "completed", "incomplete"]]
-
-
-class BetaAgentTagParam2(TypedDict, total=False):
-    """The agent that produced this item."""
-    agent_name: Required[str]
-
-
-class BetaComputerScreenshotImageParam(TypedDict, total=False):
-    """A computer screenshot image used with the computer use tool."""
-    type: Required[Literal["computer_screenshot"]]
-    image_url: str
-    file_id: str
-
-
-class BetaWebSearchToolCallParam(TypedDict, total=False):
-    """The results of a web search tool call. See the [web search guide](/docs/guides/tools-web-search) for more information."""
-    agent: Optional[BetaAgentTagParam]
-    id: Required[str]
-    type: Required[Literal["web_search_call"]]
-    status: Required[Literal["in_progress", "searching", "completed", "failed"]]
-    action: Required[Union[BetaWebSearchActionSearchParam, BetaWebSearchActionOpenPageParam, BetaWebSearchActionFindParam]]
-
-
-class BetaWebSearchActionSearchParam(TypedDict, total=False):
-    """Action type "search" - Performs a web search query."""
-    type: Required[Literal["search"]]
-    query: str
-    queries: Iterable[str]
-    sources: Iterable[BetaWebSearchActionSearchSourceParam]
-
-
-class BetaWebSearchActionSearchSourceParam(TypedDict, total=False):
-    """A source used in the search."""
-    type: Required[Literal["url"]]
-    url: Required[str]
-
-
-class BetaWebSearchActionOpenPageParam(TypedDict, total=False):
-    """Action type "open_page" - Opens a specific URL from search results."""
-    type: Required[Literal["open_page"]]
-    url: Optional[str]

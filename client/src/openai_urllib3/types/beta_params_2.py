@@ -9,11 +9,116 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from .._files import FileTypes
-    from .beta_params import BetaAgentTagParam, BetaAgentTagParam2, BetaApplyPatchToolParam, BetaCodeInterpreterToolParam, BetaComputerCallOutputItemParam, BetaComputerToolCallParam, BetaComputerToolParam, BetaComputerUsePreviewToolParam, BetaContainerReferenceParam, BetaCustomToolParam, BetaEasyInputMessageParam, BetaFileSearchToolCallParam, BetaFileSearchToolParam, BetaFunctionShellToolParam, BetaFunctionToolParam, BetaImageGenToolParam, BetaInputFileContentParam, BetaInputImageContentParam, BetaInputMessageParam, BetaInputTextContentParam, BetaLocalEnvironmentParam, BetaLocalShellToolParam, BetaMCPToolParam, BetaNamespaceToolParam, BetaOutputMessageParam, BetaProgrammaticToolCallingParam, BetaPromptCacheOptionsParam, BetaReasoningParam, BetaResponseTextParam, BetaSpecificApplyPatchParam, BetaSpecificFunctionShellParam, BetaSpecificProgrammaticToolCallingParam, BetaToolChoiceAllowedParam, BetaToolChoiceCustomParam, BetaToolChoiceFunctionParam, BetaToolChoiceMCPParam, BetaToolChoiceTypesParam, BetaToolSearchToolParam, BetaWebSearchPreviewToolParam, BetaWebSearchToolCallParam, BetaWebSearchToolParam
+    from .beta_params import BetaAgentTagParam, BetaApplyPatchToolParam, BetaCodeInterpreterToolParam, BetaComputerToolCallParam, BetaComputerToolParam, BetaComputerUsePreviewToolParam, BetaContainerReferenceParam, BetaCustomToolParam, BetaEasyInputMessageParam, BetaFileSearchToolCallParam, BetaFileSearchToolParam, BetaFunctionShellToolParam, BetaFunctionToolParam, BetaImageGenToolParam, BetaInputFileContentParam, BetaInputImageContentParam, BetaInputMessageParam, BetaInputTextContentParam, BetaLocalEnvironmentParam, BetaLocalShellToolParam, BetaMCPToolParam, BetaNamespaceToolParam, BetaOutputMessageParam, BetaProgrammaticToolCallingParam, BetaPromptCacheOptionsParam, BetaReasoningParam, BetaResponseTextParam, BetaSpecificApplyPatchParam, BetaSpecificFunctionShellParam, BetaSpecificProgrammaticToolCallingParam, BetaToolChoiceAllowedParam, BetaToolChoiceCustomParam, BetaToolChoiceFunctionParam, BetaToolChoiceMCPParam, BetaToolChoiceTypesParam, BetaToolSearchToolParam, BetaWebSearchPreviewToolParam, BetaWebSearchToolParam
 
-__all__ = ["BetaAdditionalToolsItemParam", "BetaAgentMessageItemParam", "BetaApplyPatchCreateFileOperationParam", "BetaApplyPatchDeleteFileOperationParam", "BetaApplyPatchToolCallItemParam", "BetaApplyPatchToolCallOutputItemParam", "BetaApplyPatchUpdateFileOperationParam", "BetaCodeInterpreterOutputImageParam", "BetaCodeInterpreterOutputLogsParam", "BetaCodeInterpreterToolCallParam", "BetaCompactionSummaryItemParam", "BetaCompactionTriggerItemParam", "BetaContainerFileCitationParam", "BetaContextManagementParam", "BetaConversationParam2Param", "BetaCustomToolCallOutputParam", "BetaCustomToolCallParam", "BetaDirectToolCallCallerParam", "BetaDirectToolCallCallerParam2", "BetaEncryptedContentParam", "BetaFileCitationParam", "BetaFunctionCallOutputItemParam", "BetaFunctionShellActionParam", "BetaFunctionShellCallItemParam", "BetaFunctionShellCallOutputContentParam", "BetaFunctionShellCallOutputExitOutcomeParam", "BetaFunctionShellCallOutputItemParam", "BetaFunctionShellCallOutputTimeoutOutcomeParam", "BetaFunctionToolCallParam", "BetaHTTPErrorParam", "BetaImageGenToolCallParam", "BetaInputFileContentParam2", "BetaInputImageContentParamAutoParam", "BetaInputTextContentParam2", "BetaItemReferenceParam", "BetaLocalShellExecActionParam", "BetaLocalShellToolCallOutputParam", "BetaLocalShellToolCallParam", "BetaMCPApprovalRequestParam", "BetaMCPApprovalResponseParam", "BetaMCPListToolsParam", "BetaMCPListToolsToolParam", "BetaMCPProtocolErrorParam", "BetaMCPToolCallParam", "BetaMCPToolExecutionErrorParam", "BetaModerationConfigParam", "BetaModerationParam", "BetaModerationPolicyParam", "BetaMultiAgentCallItemParam", "BetaMultiAgentCallOutputItemParam", "BetaMultiAgentParam", "BetaOutputTextContentParam2", "BetaProgramItemParam", "BetaProgramOutputItemParam", "BetaProgramToolCallCallerParam", "BetaProgramToolCallCallerParam2", "BetaPromptCacheBreakpointParam", "BetaReasoningItemParam", "BetaReasoningTextContentParam", "BetaResponseStreamOptions0Param", "BetaResponsesCancelParams", "BetaResponsesCompactParams", "BetaResponsesDeleteParams", "BetaResponsesInputItemsListParams", "BetaResponsesInputTokensCountParams", "BetaResponsesRetrieveParams", "BetaSummaryTextContentParam", "BetaToolSearchCallItemParam", "BetaToolSearchOutputItemParam", "BetaUrlCitationParam", "BetaWebSearchActionFindParam"]
+__all__ = ["BetaAdditionalToolsItemParam", "BetaAgentMessageItemParam", "BetaAgentTagParam2", "BetaApplyPatchCreateFileOperationParam", "BetaApplyPatchDeleteFileOperationParam", "BetaApplyPatchToolCallItemParam", "BetaApplyPatchToolCallOutputItemParam", "BetaApplyPatchUpdateFileOperationParam", "BetaCodeInterpreterOutputImageParam", "BetaCodeInterpreterOutputLogsParam", "BetaCodeInterpreterToolCallParam", "BetaCompactionSummaryItemParam", "BetaCompactionTriggerItemParam", "BetaComputerCallOutputItemParam", "BetaComputerCallSafetyCheckParam", "BetaComputerScreenshotImageParam", "BetaContainerFileCitationParam", "BetaContextManagementParam", "BetaConversationParam2Param", "BetaCoordParam", "BetaCustomToolCallOutputParam", "BetaCustomToolCallParam", "BetaDirectToolCallCallerParam", "BetaDirectToolCallCallerParam2", "BetaEncryptedContentParam", "BetaFileCitationParam", "BetaFunctionCallOutputItemParam", "BetaFunctionShellActionParam", "BetaFunctionShellCallItemParam", "BetaFunctionShellCallOutputContentParam", "BetaFunctionShellCallOutputExitOutcomeParam", "BetaFunctionShellCallOutputItemParam", "BetaFunctionShellCallOutputTimeoutOutcomeParam", "BetaFunctionToolCallParam", "BetaHTTPErrorParam", "BetaImageGenToolCallParam", "BetaInputFileContentParam2", "BetaInputImageContentParamAutoParam", "BetaInputTextContentParam2", "BetaItemReferenceParam", "BetaKeyPressActionParam", "BetaLocalShellExecActionParam", "BetaLocalShellToolCallOutputParam", "BetaLocalShellToolCallParam", "BetaMCPApprovalRequestParam", "BetaMCPApprovalResponseParam", "BetaMCPListToolsParam", "BetaMCPListToolsToolParam", "BetaMCPProtocolErrorParam", "BetaMCPToolCallParam", "BetaMCPToolExecutionErrorParam", "BetaModerationConfigParam", "BetaModerationParam", "BetaModerationPolicyParam", "BetaMoveParam", "BetaMultiAgentCallItemParam", "BetaMultiAgentCallOutputItemParam", "BetaMultiAgentParam", "BetaOutputTextContentParam2", "BetaProgramItemParam", "BetaProgramOutputItemParam", "BetaProgramToolCallCallerParam", "BetaProgramToolCallCallerParam2", "BetaPromptCacheBreakpointParam", "BetaReasoningItemParam", "BetaReasoningTextContentParam", "BetaResponseStreamOptions0Param", "BetaResponsesCancelParams", "BetaResponsesCompactParams", "BetaResponsesDeleteParams", "BetaResponsesInputItemsListParams", "BetaResponsesInputTokensCountParams", "BetaResponsesRetrieveParams", "BetaScreenshotParam", "BetaScrollParam", "BetaSummaryTextContentParam", "BetaToolSearchCallItemParam", "BetaToolSearchOutputItemParam", "BetaTypeParam", "BetaUrlCitationParam", "BetaWaitParam", "BetaWebSearchActionFindParam", "BetaWebSearchActionOpenPageParam", "BetaWebSearchActionSearchParam", "BetaWebSearchActionSearchSourceParam", "BetaWebSearchToolCallParam"]
 
 _ = (Any, Dict, Iterable, Literal, Optional, Union)  # used in the postponed annotations
+
+
+class BetaCoordParam(TypedDict, total=False):
+    """An x/y coordinate pair, e.g. `{ x: 100, y: 200 }`."""
+    x: Required[int]
+    y: Required[int]
+
+
+class BetaKeyPressActionParam(TypedDict, total=False):
+    """A collection of keypresses the model would like to perform."""
+    type: Required[Literal["keypress"]]
+    keys: Required[Iterable[str]]
+
+
+class BetaMoveParam(TypedDict, total=False):
+    """A mouse move action."""
+    type: Required[Literal["move"]]
+    x: Required[int]
+    y: Required[int]
+    keys: Optional[Iterable[str]]
+
+
+class BetaScreenshotParam(TypedDict, total=False):
+    """A screenshot action."""
+    type: Required[Literal["screenshot"]]
+
+
+class BetaScrollParam(TypedDict, total=False):
+    """A scroll action."""
+    type: Required[Literal["scroll"]]
+    x: Required[int]
+    y: Required[int]
+    scroll_x: Required[int]
+    scroll_y: Required[int]
+    keys: Optional[Iterable[str]]
+
+
+class BetaTypeParam(TypedDict, total=False):
+    """An action to type in text."""
+    type: Required[Literal["type"]]
+    text: Required[str]
+
+
+class BetaWaitParam(TypedDict, total=False):
+    """A wait action."""
+    type: Required[Literal["wait"]]
+
+
+class BetaComputerCallSafetyCheckParam(TypedDict, total=False):
+    """A pending safety check for the computer call."""
+    id: Required[str]
+    code: Optional[str]
+    message: Optional[str]
+
+
+class BetaComputerCallOutputItemParam(TypedDict, total=False):
+    """The output of a computer tool call."""
+    agent: Optional[BetaAgentTagParam2]
+    id: Optional[str]
+    call_id: Required[str]
+    type: Required[Literal["computer_call_output"]]
+    output: Required[BetaComputerScreenshotImageParam]
+    acknowledged_safety_checks: Optional[Iterable[BetaComputerCallSafetyCheckParam]]
+    status: Optional[Literal["in_progress", "completed", "incomplete"]]
+
+
+class BetaAgentTagParam2(TypedDict, total=False):
+    """The agent that produced this item."""
+    agent_name: Required[str]
+
+
+class BetaComputerScreenshotImageParam(TypedDict, total=False):
+    """A computer screenshot image used with the computer use tool."""
+    type: Required[Literal["computer_screenshot"]]
+    image_url: str
+    file_id: str
+
+
+class BetaWebSearchToolCallParam(TypedDict, total=False):
+    """The results of a web search tool call. See the [web search guide](/docs/guides/tools-web-search) for more information."""
+    agent: Optional[BetaAgentTagParam]
+    id: Required[str]
+    type: Required[Literal["web_search_call"]]
+    status: Required[Literal["in_progress", "searching", "completed", "failed"]]
+    action: Required[Union[BetaWebSearchActionSearchParam, BetaWebSearchActionOpenPageParam, BetaWebSearchActionFindParam]]
+
+
+class BetaWebSearchActionSearchParam(TypedDict, total=False):
+    """Action type "search" - Performs a web search query."""
+    type: Required[Literal["search"]]
+    query: str
+    queries: Iterable[str]
+    sources: Iterable[BetaWebSearchActionSearchSourceParam]
+
+
+class BetaWebSearchActionSearchSourceParam(TypedDict, total=False):
+    """A source used in the search."""
+    type: Required[Literal["url"]]
+    url: Required[str]
+
+
+class BetaWebSearchActionOpenPageParam(TypedDict, total=False):
+    """Action type "open_page" - Opens a specific URL from search results."""
+    type: Required[Literal["open_page"]]
+    url: Optional[str]
 
 
 class BetaWebSearchActionFindParam(TypedDict, total=False):

@@ -10,32 +10,26 @@ if TYPE_CHECKING:
 
     from .._files import FileTypes
 
-__all__ = ["ImageRefParam", "ImagesCreateVariationParams", "ImagesEditParams", "ImagesGenerateParams"]
+__all__ = ["ImagesCreateVariationParams", "ImagesEditParams", "ImagesGenerateParams"]
 
 _ = (Any, Dict, Iterable, Literal, Optional, Union)  # used in the postponed annotations
 
 
 class ImagesEditParams(TypedDict, total=False):
-    model: Optional[Union[str, Literal["gpt-image-1.5", "gpt-image-2", "gpt-image-2-2026-04-21", "gpt-image-1", "gpt-image-1-mini", "chatgpt-image-latest"]]]
-    images: Required[Iterable[ImageRefParam]]
-    mask: ImageRefParam
+    image: Required[Union[FileTypes, Iterable[FileTypes]]]
     prompt: Required[str]
-    n: Optional[int]
-    quality: Optional[Literal["low", "medium", "high", "auto"]]
-    input_fidelity: Optional[Literal["high", "low"]]
-    size: Optional[Literal["auto", "1024x1024", "1536x1024", "1024x1536"]]
+    mask: FileTypes
+    background: Literal["transparent", "opaque", "auto"]
+    model: Union[str, Literal["gpt-image-1.5", "gpt-image-2", "gpt-image-2-2026-04-21", "dall-e-2", "gpt-image-1", "gpt-image-1-mini", "chatgpt-image-latest"]]
+    n: int
+    size: Union[str, Literal["256x256", "512x512", "1024x1024", "1536x1024", "1024x1536", "auto"]]
+    response_format: Literal["url", "b64_json"]
+    output_format: Literal["png", "jpeg", "webp"]
+    output_compression: int
     user: str
-    output_format: Optional[Literal["png", "jpeg", "webp"]]
-    output_compression: Optional[int]
-    moderation: Optional[Literal["low", "auto"]]
-    background: Optional[Literal["transparent", "opaque", "auto"]]
+    input_fidelity: Optional[Literal["high", "low"]]
     partial_images: Optional[int]
-
-
-class ImageRefParam(TypedDict, total=False):
-    """Reference an input image by either URL or uploaded file ID. Provide exactly one of `image_url` or `file_id`."""
-    image_url: str
-    file_id: str
+    quality: Literal["standard", "low", "medium", "high", "auto"]
 
 
 class ImagesGenerateParams(TypedDict, total=False):

@@ -24,7 +24,7 @@ class VideosListParams(TypedDict, total=False):
 class VideosCreateParams(TypedDict, total=False):
     model: Union[str, Literal["sora-2", "sora-2-pro", "sora-2-2025-10-06", "sora-2-pro-2025-10-06", "sora-2-2025-12-08"]]
     prompt: Required[str]
-    input_reference: ImageRefParam2Param
+    input_reference: Union[FileTypes, ImageRefParam2Param]
     seconds: Literal["4", "8", "12"]
     size: Literal["720x1280", "1280x720", "1024x1792", "1792x1024"]
 
@@ -40,7 +40,7 @@ class VideosCharactersCreateParams(TypedDict, total=False):
 
 
 class VideosEditsCreateParams(TypedDict, total=False):
-    video: Required[VideoReferenceInputParam]
+    video: Required[Union[FileTypes, VideoReferenceInputParam]]
     prompt: Required[str]
 
 
@@ -50,7 +50,7 @@ class VideoReferenceInputParam(TypedDict, total=False):
 
 
 class VideosExtensionsCreateParams(TypedDict, total=False):
-    video: Required[VideoReferenceInputParam]
+    video: Required[Union[VideoReferenceInputParam, FileTypes]]
     prompt: Required[str]
     seconds: Required[Literal["4", "8", "12"]]
 

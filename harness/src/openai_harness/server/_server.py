@@ -146,17 +146,20 @@ class MockServer(LoopbackServer):
         auth = self._check_auth(request)
         if auth is not None:
             return auth
-        resolved = self.router.resolve(request.method, request.path)
-        if isinstance(resolved, Reply):
-            return resolved
-        name, handler, params = resolved
-        entry.route = name
-        if request.json_error and request.method in ("POST", "PUT", "PATCH"):
-            return error_reply(400, request.json_error, code="invalid_json")
         try:
+            # A raw scripted reply answers any route, emulated or not.
             scripted = self.state.next_scripted(request.method, request.path, request.body)
             if isinstance(scripted, (RawReply, Mapping)):
                 return raw_reply(scripted)
+            resolved = self.router.resolve(request.method, request.path)
+            if isinstance(resolved, Reply):
+                if scripted is not None:
+                    raise TypeError(f"A {type(scripted).__name__} was scripted for {request.method} {request.path}, which is not an emulated chat route")
+                return resolved
+            name, handler, params = resolved
+            entry.route = name
+            if request.json_error and request.method in ("POST", "PUT", "PATCH"):
+                return error_reply(400, request.json_error, code="invalid_json")
             request.scripted = scripted
             return handler(self.state, request, params)
         except HTTPError as error:
