@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["MODEL_BASES", "RENAMES", "RESOURCE_BASES", "SKIPPED_OPERATIONS", "SKIP_FIELDS", "STREAM_ITEMS"]
+__all__ = ["BINARY_OPERATIONS", "MODEL_BASES", "RENAMES", "RESOURCE_BASES", "SKIPPED_OPERATIONS", "SKIP_FIELDS", "STREAM_ITEMS"]
 
 # Schema name -> the name the official Python SDK gives the type, where they differ.
 RENAMES = {
@@ -58,3 +58,11 @@ STREAM_ITEMS = {
 }
 
 SKIPPED_OPERATIONS: frozenset[str] = frozenset()
+
+# Operations that answer with the raw content of a file, whatever the spec declares.
+BINARY_OPERATIONS = frozenset(
+    {
+        "GET /files/{file_id}/content",
+        "GET /containers/{container_id}/files/{file_id}/content",
+    }
+)

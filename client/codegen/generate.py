@@ -64,7 +64,15 @@ def generate(spec_path: str | pathlib.Path, out: pathlib.Path) -> list[pathlib.P
     models = ModelBuilder(spec)
     params = ParamBuilder(spec)
     infos = analyze(spec, models, params)
+    webhook_types = []
+    for hook in (spec.data.get("webhooks") or {}).values():
+        for operation in hook.values():
+            schema = (((operation.get("requestBody") or {}).get("content") or {}).get("application/json") or {}).get("schema")
+            if schema is not None:
+                webhook_types.append(schema)
+    webhook_event = models.resolve({"oneOf": webhook_types, "discriminator": {"propertyName": "type"}}, "WebhookEvent") if webhook_types else ("Any", None)
     roots: dict[str, list[str]] = defaultdict(list)
+    roots["webhooks"].extend(n for n in _NAME.findall(webhook_event[0]) if n in models.classes)
     for info in infos:
         for expression in (info.return_type, info.stream_type or ""):
             roots[_top(info.resource)].extend(n for n in _NAME.findall(expression) if n in models.classes)
@@ -102,7 +110,7 @@ def generate(spec_path: str | pathlib.Path, out: pathlib.Path) -> list[pathlib.P
     for top in tops:
         top_infos = [info for info in infos if _top(info.resource) == top]
         files[resources_dir / f"{top}.py"] = render_resource_module(top, top_infos, dict(children), class_locations, param_locations)
-    files[resources_dir / "_operations.py"] = render_operations(infos)
+    files[resources_dir / "_operations.py"] = render_operations(infos, webhook_event)
     files[resources_dir / "__init__.py"] = render_client_mixin(tops)
     for directory in (types_dir, resources_dir):
         directory.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .config import SKIPPED_OPERATIONS, STREAM_ITEMS
+from .config import BINARY_OPERATIONS, SKIPPED_OPERATIONS, STREAM_ITEMS
 from .models import ModelBuilder, ParamBuilder
 from .naming import class_name, method_path, pascal
 from .spec import Operation, Param, Spec, list_paths
@@ -107,7 +107,7 @@ def _result(info: OpInfo, spec: Spec, models: ModelBuilder) -> None:
             type_expr, converter = models.resolve(stream_schema, class_name(info.name) + "Event")
             info.stream_type = type_expr
             info.stream_factory = converter
-    if op.response_content_type and op.response_content_type != "application/json":
+    if op.key in BINARY_OPERATIONS or (op.response_content_type and op.response_content_type != "application/json"):
         info.response, info.return_type = "binary", "BinaryResponse"
         return
     if op.response_schema is None:

@@ -27,7 +27,7 @@ def _factory(expression: str | None) -> str:
     return "None" if expression is None else f"lambda: {expression}"
 
 
-def render_operations(infos: list[OpInfo]) -> str:
+def render_operations(infos: list[OpInfo], webhook_event: tuple[str, str | None] = ("Any", None)) -> str:
     lines = [
         HEADER.rstrip("\n"),
         '"""Every operation of the API, as the generated methods call it."""',
@@ -62,6 +62,9 @@ def render_operations(infos: list[OpInfo]) -> str:
         if info.stream_factory:
             args.append(f"stream_item={_factory(info.stream_factory)}")
         lines.append(f"{info.const} = Operation({', '.join(args)})")
+    lines.append("")
+    lines.append(f"# The events a webhook may deliver ({webhook_event[0]}).")
+    lines.append(f"WEBHOOK_EVENT = {_factory(webhook_event[1])}")
     return "\n".join(lines) + "\n"
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ._azure import AzureOpenAI
 from ._binary import BinaryResponse
 from ._client import DEFAULT_TIMEOUT, OpenAI
 from ._exceptions import (
@@ -45,6 +46,7 @@ from ._streaming import Stream
 from ._transport import Transport, Urllib3Transport
 from ._types import NOT_GIVEN, NotGiven, Omit, Timeout, omit
 from ._version import __version__
+from ._webhooks import InvalidWebhookSignatureError, Webhooks
 
 if TYPE_CHECKING:
     from ._chat_accumulator import ChatCompletionAccumulator, FinishedContent, FinishedRefusal, FinishedToolCall
@@ -84,6 +86,7 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AuthenticationError",
+    "AzureOpenAI",
     "BadRequestError",
     "BaseModel",
     "BasePage",
@@ -100,6 +103,7 @@ __all__ = [
     "FinishedToolCall",
     "Headers",
     "InternalServerError",
+    "InvalidWebhookSignatureError",
     "LengthFinishReasonError",
     "Middleware",
     "NOT_GIVEN",
@@ -127,6 +131,7 @@ __all__ = [
     "Transport",
     "UnprocessableEntityError",
     "Urllib3Transport",
+    "Webhooks",
     "__version__",
     "function_tool",
     "logging_middleware",

@@ -10,7 +10,7 @@ import contextvars
 import json
 import os
 import time
-from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, TypeVar
 
 from ._exceptions import APIConnectionError, APIStatusError, OpenAIError, make_status_error
 from ._http import Headers, Request, Response
@@ -25,6 +25,9 @@ from ._transport import Transport, Urllib3Transport
 from ._types import NOT_GIVEN, NotGiven, Omit, Timeout, TimeoutLike, to_timeout
 from ._version import __version__
 from .resources import ResourcesMixin
+
+if TYPE_CHECKING:
+    from ._webhooks import Webhooks
 
 __all__ = ["DEFAULT_TIMEOUT", "OpenAI", "response_mode"]
 
@@ -100,6 +103,7 @@ class OpenAI(ResourcesMixin):
         sleep: Callable[[float], None] = time.sleep,
         random: Callable[[], float] | None = None,
         clock: Callable[[], float] = time.time,
+        webhook_secret: str | None = None,
     ) -> None:
         """Create a client.
 
@@ -109,6 +113,7 @@ class OpenAI(ResourcesMixin):
         exist so tests never wait.
         """
         environ = os.environ if trust_env else {}
+        self.webhook_secret = webhook_secret or environ.get("OPENAI_WEBHOOK_SECRET")
         if api_key is None:
             api_key = environ.get("OPENAI_API_KEY")
         if not api_key:
@@ -158,14 +163,7 @@ class OpenAI(ResourcesMixin):
         if not isinstance(base_url, str) or "://" not in base_url:
             raise ValueError(f"base_url must be an absolute http(s) URL, got {base_url!r}")
         config.base_url = base_url.rstrip("/")
-        headers = Headers(
-            {
-                "Accept": "application/json",
-                "Content-Type": "application/json",
-                "User-Agent": USER_AGENT,
-                "Authorization": f"Bearer {config.api_key}",
-            }
-        )
+        headers = Headers({"Accept": "application/json", "Content-Type": "application/json", "User-Agent": USER_AGENT, **self._auth_headers(config.api_key)})
         if config.organization:
             headers["OpenAI-Organization"] = config.organization
         if config.project:
@@ -174,6 +172,17 @@ class OpenAI(ResourcesMixin):
         config.headers = headers
         config.chain = compose(config.middleware, self._transport.handle_request)
         return config
+
+    def _auth_headers(self, api_key: str) -> dict[str, str]:
+        """The credential headers (subclasses such as the Azure client send others)."""
+        return {"Authorization": f"Bearer {api_key}"}
+
+    @property
+    def webhooks(self) -> Webhooks:
+        """Verify and unwrap webhook deliveries (secret: ``webhook_secret`` or ``OPENAI_WEBHOOK_SECRET``)."""
+        from ._webhooks import Webhooks
+
+        return Webhooks(self)
 
     @property
     def api_key(self) -> str:

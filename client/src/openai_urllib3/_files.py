@@ -162,14 +162,14 @@ def _scalar(value: Any) -> bytes:
 def _flatten(name: str, value: Any, out: list[tuple[str, Any]], file_fields: Collection[str], top: str) -> None:
     if value is None:
         return
-    if top in file_fields and is_file_like(value) and not isinstance(value, list):
-        out.append((name, _FilePart(value, name)))
+    if top in file_fields and not isinstance(value, (list, Mapping)):
+        out.append((name, _FilePart(value, name)))  # raises a clear TypeError for anything not a file
     elif isinstance(value, Mapping):
         for key, item in value.items():
             _flatten(f"{name}[{key}]", item, out, file_fields, top)
     elif isinstance(value, (list, tuple)) and not (top in file_fields and isinstance(value, tuple)):
         for item in value:
-            _flatten(name if top in file_fields else f"{name}[]", item, out, file_fields, top)
+            _flatten(f"{name}[]", item, out, file_fields, top)
     else:
         out.append((name, _scalar(value)))
 

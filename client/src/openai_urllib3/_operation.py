@@ -152,6 +152,7 @@ def call(client: OpenAI, operation: Operation, path_values: Mapping[str, str], k
     elif operation.body == "multipart":
         from ._files import encode_multipart
 
+        body_for_routing = params  # not sent as JSON (content is), but kept for Azure routing and pages
         multipart = encode_multipart(params, operation.files)
         content, content_type = multipart, multipart.content_type
         length = multipart.length
@@ -165,6 +166,8 @@ def call(client: OpenAI, operation: Operation, path_values: Mapping[str, str], k
         unknown = ", ".join(sorted(params))
         raise TypeError(f"{operation.method} {operation.path} takes no body; unexpected argument(s): {unknown}")
     cast_to, parser, streaming = _parser(operation, bool(stream))
+    if operation.body == "multipart":
+        body = body_for_routing
     return client.request(
         operation.method,
         path,

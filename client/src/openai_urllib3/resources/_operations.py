@@ -186,7 +186,7 @@ CHAT_COMPLETIONS_UPDATE = Operation('POST', '/chat/completions/{completion_id}',
 COMPLETIONS_CREATE = Operation('POST', '/completions', body='json', response='model', item=lambda: ref("Completion"), stream_item=lambda: ref("Completion"))
 CONTAINERS_CREATE = Operation('POST', '/containers', body='json', response='model', item=lambda: ref("Container"))
 CONTAINERS_DELETE = Operation('DELETE', '/containers/{container_id}', path_params=('container_id',), response='none')
-CONTAINERS_FILES_CONTENT_RETRIEVE = Operation('GET', '/containers/{container_id}/files/{file_id}/content', path_params=('container_id', 'file_id'), response='none')
+CONTAINERS_FILES_CONTENT_RETRIEVE = Operation('GET', '/containers/{container_id}/files/{file_id}/content', path_params=('container_id', 'file_id'), response='binary')
 CONTAINERS_FILES_CREATE = Operation('POST', '/containers/{container_id}/files', path_params=('container_id',), body='multipart', files=('file',), response='model', item=lambda: ref("ContainerFile"))
 CONTAINERS_FILES_DELETE = Operation('DELETE', '/containers/{container_id}/files/{file_id}', path_params=('container_id', 'file_id'), response='none')
 CONTAINERS_FILES_LIST = Operation('GET', '/containers/{container_id}/files', path_params=('container_id',), query={'limit': 'limit', 'order': 'order', 'after': 'after'}, response='page', page='cursor', item=lambda: ref("ContainerFile"))
@@ -215,7 +215,7 @@ EVALS_RUNS_OUTPUT_ITEMS_LIST = Operation('GET', '/evals/{eval_id}/runs/{run_id}/
 EVALS_RUNS_OUTPUT_ITEMS_RETRIEVE = Operation('GET', '/evals/{eval_id}/runs/{run_id}/output_items/{output_item_id}', path_params=('eval_id', 'run_id', 'output_item_id'), response='model', item=lambda: ref("EvalRunOutputItem"))
 EVALS_RUNS_RETRIEVE = Operation('GET', '/evals/{eval_id}/runs/{run_id}', path_params=('eval_id', 'run_id'), response='model', item=lambda: ref("EvalRun"))
 EVALS_UPDATE = Operation('POST', '/evals/{eval_id}', path_params=('eval_id',), body='json', response='model', item=lambda: ref("Eval"))
-FILES_CONTENT = Operation('GET', '/files/{file_id}/content', path_params=('file_id',), response='json')
+FILES_CONTENT = Operation('GET', '/files/{file_id}/content', path_params=('file_id',), response='binary')
 FILES_CREATE = Operation('POST', '/files', body='multipart', files=('file',), response='model', item=lambda: ref("FileObject"))
 FILES_DELETE = Operation('DELETE', '/files/{file_id}', path_params=('file_id',), response='model', item=lambda: ref("FileDeleted"))
 FILES_LIST = Operation('GET', '/files', query={'purpose': 'purpose', 'limit': 'limit', 'order': 'order', 'after': 'after'}, response='page', page='cursor', item=lambda: ref("FileObject"))
@@ -297,3 +297,6 @@ VIDEOS_EXTENSIONS_CREATE = Operation('POST', '/videos/extensions', body='multipa
 VIDEOS_LIST = Operation('GET', '/videos', query={'limit': 'limit', 'order': 'order', 'after': 'after'}, response='page', page='cursor', item=lambda: ref("VideoResource"))
 VIDEOS_REMIX = Operation('POST', '/videos/{video_id}/remix', path_params=('video_id',), body='json', response='model', item=lambda: ref("VideoResource"))
 VIDEOS_RETRIEVE = Operation('GET', '/videos/{video_id}', path_params=('video_id',), response='model', item=lambda: ref("VideoResource"))
+
+# The events a webhook may deliver (WebhookBatchCancelled | WebhookBatchCompleted | WebhookBatchExpired | WebhookBatchFailed | WebhookEvalRunCanceled | WebhookEvalRunFailed | WebhookEvalRunSucceeded | WebhookFineTuningJobCancelled | WebhookFineTuningJobFailed | WebhookFineTuningJobSucceeded | WebhookLiveCallIncoming | WebhookRealtimeCallIncoming | WebhookResponseCancelled | WebhookResponseCompleted | WebhookResponseFailed | WebhookResponseIncomplete).
+WEBHOOK_EVENT = lambda: union_of("type", {"batch.cancelled": ref("WebhookBatchCancelled"), "batch.completed": ref("WebhookBatchCompleted"), "batch.expired": ref("WebhookBatchExpired"), "batch.failed": ref("WebhookBatchFailed"), "eval.run.canceled": ref("WebhookEvalRunCanceled"), "eval.run.failed": ref("WebhookEvalRunFailed"), "eval.run.succeeded": ref("WebhookEvalRunSucceeded"), "fine_tuning.job.cancelled": ref("WebhookFineTuningJobCancelled"), "fine_tuning.job.failed": ref("WebhookFineTuningJobFailed"), "fine_tuning.job.succeeded": ref("WebhookFineTuningJobSucceeded"), "live.call.incoming": ref("WebhookLiveCallIncoming"), "realtime.call.incoming": ref("WebhookRealtimeCallIncoming"), "response.cancelled": ref("WebhookResponseCancelled"), "response.completed": ref("WebhookResponseCompleted"), "response.failed": ref("WebhookResponseFailed"), "response.incomplete": ref("WebhookResponseIncomplete")})

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from .._options import RequestOptions
+    from .._binary import BinaryResponse
     from .._pagination import CursorPage
     from ..types.containers import Container, ContainerFile
     from ..types.containers_params import ContainersCreateParams, ContainersFilesCreateParams, ContainersFilesListParams, ContainersListParams
@@ -150,7 +151,7 @@ class ContainersFilesWithStreamingResponse:
 class ContainersFilesContent(SyncAPIResource):
     """``client.containers.files.content``."""
 
-    def retrieve(self, file_id: str, *, container_id: str, **kwargs: Unpack[RequestOptions]) -> None:
+    def retrieve(self, file_id: str, *, container_id: str, **kwargs: Unpack[RequestOptions]) -> BinaryResponse:
         """Retrieve Container File Content"""
         return call(self._client, ops.CONTAINERS_FILES_CONTENT_RETRIEVE, {"container_id": container_id, "file_id": file_id}, kwargs)  # type: ignore[no-any-return]
 

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from .._options import RequestOptions
+    from .._binary import BinaryResponse
     from .._pagination import CursorPage
     from ..types.files import FileDeleted, FileObject
     from ..types.files_params import FilesCreateParams, FilesListParams
@@ -31,7 +32,7 @@ _ = (Any, Literal, overload)
 class Files(FilesHelpers, SyncAPIResource):
     """``client.files``."""
 
-    def content(self, file_id: str, **kwargs: Unpack[RequestOptions]) -> str:
+    def content(self, file_id: str, **kwargs: Unpack[RequestOptions]) -> BinaryResponse:
         """Returns a response containing the contents of the specified file."""
         return call(self._client, ops.FILES_CONTENT, {"file_id": file_id}, kwargs)  # type: ignore[no-any-return]
 

@@ -1609,6 +1609,40 @@ if TYPE_CHECKING:
     from .videos_params import VideosExtensionsCreateParams as VideosExtensionsCreateParams
     from .videos_params import VideosListParams as VideosListParams
     from .videos_params import VideosRemixParams as VideosRemixParams
+    from .webhooks import WebhookBatchCancelled as WebhookBatchCancelled
+    from .webhooks import WebhookBatchCancelledData as WebhookBatchCancelledData
+    from .webhooks import WebhookBatchCompleted as WebhookBatchCompleted
+    from .webhooks import WebhookBatchCompletedData as WebhookBatchCompletedData
+    from .webhooks import WebhookBatchExpired as WebhookBatchExpired
+    from .webhooks import WebhookBatchExpiredData as WebhookBatchExpiredData
+    from .webhooks import WebhookBatchFailed as WebhookBatchFailed
+    from .webhooks import WebhookBatchFailedData as WebhookBatchFailedData
+    from .webhooks import WebhookEvalRunCanceled as WebhookEvalRunCanceled
+    from .webhooks import WebhookEvalRunCanceledData as WebhookEvalRunCanceledData
+    from .webhooks import WebhookEvalRunFailed as WebhookEvalRunFailed
+    from .webhooks import WebhookEvalRunFailedData as WebhookEvalRunFailedData
+    from .webhooks import WebhookEvalRunSucceeded as WebhookEvalRunSucceeded
+    from .webhooks import WebhookEvalRunSucceededData as WebhookEvalRunSucceededData
+    from .webhooks import WebhookFineTuningJobCancelled as WebhookFineTuningJobCancelled
+    from .webhooks import WebhookFineTuningJobCancelledData as WebhookFineTuningJobCancelledData
+    from .webhooks import WebhookFineTuningJobFailed as WebhookFineTuningJobFailed
+    from .webhooks import WebhookFineTuningJobFailedData as WebhookFineTuningJobFailedData
+    from .webhooks import WebhookFineTuningJobSucceeded as WebhookFineTuningJobSucceeded
+    from .webhooks import WebhookFineTuningJobSucceededData as WebhookFineTuningJobSucceededData
+    from .webhooks import WebhookLiveCallIncoming as WebhookLiveCallIncoming
+    from .webhooks import WebhookLiveCallIncomingData as WebhookLiveCallIncomingData
+    from .webhooks import WebhookLiveCallIncomingDataSipHeader as WebhookLiveCallIncomingDataSipHeader
+    from .webhooks import WebhookRealtimeCallIncoming as WebhookRealtimeCallIncoming
+    from .webhooks import WebhookRealtimeCallIncomingData as WebhookRealtimeCallIncomingData
+    from .webhooks import WebhookRealtimeCallIncomingDataSipHeader as WebhookRealtimeCallIncomingDataSipHeader
+    from .webhooks import WebhookResponseCancelled as WebhookResponseCancelled
+    from .webhooks import WebhookResponseCancelledData as WebhookResponseCancelledData
+    from .webhooks import WebhookResponseCompleted as WebhookResponseCompleted
+    from .webhooks import WebhookResponseCompletedData as WebhookResponseCompletedData
+    from .webhooks import WebhookResponseFailed as WebhookResponseFailed
+    from .webhooks import WebhookResponseFailedData as WebhookResponseFailedData
+    from .webhooks import WebhookResponseIncomplete as WebhookResponseIncomplete
+    from .webhooks import WebhookResponseIncompleteData as WebhookResponseIncompleteData
 
 _PARAMS: dict[str, str] = {
     "AdditionalToolsItemParam": "shared_params",
@@ -3928,6 +3962,40 @@ __all__ = [
     "WebSearchToolFilters",
     "WebSearchToolFilters0Param",
     "WebSearchToolParam",
+    "WebhookBatchCancelled",
+    "WebhookBatchCancelledData",
+    "WebhookBatchCompleted",
+    "WebhookBatchCompletedData",
+    "WebhookBatchExpired",
+    "WebhookBatchExpiredData",
+    "WebhookBatchFailed",
+    "WebhookBatchFailedData",
+    "WebhookEvalRunCanceled",
+    "WebhookEvalRunCanceledData",
+    "WebhookEvalRunFailed",
+    "WebhookEvalRunFailedData",
+    "WebhookEvalRunSucceeded",
+    "WebhookEvalRunSucceededData",
+    "WebhookFineTuningJobCancelled",
+    "WebhookFineTuningJobCancelledData",
+    "WebhookFineTuningJobFailed",
+    "WebhookFineTuningJobFailedData",
+    "WebhookFineTuningJobSucceeded",
+    "WebhookFineTuningJobSucceededData",
+    "WebhookLiveCallIncoming",
+    "WebhookLiveCallIncomingData",
+    "WebhookLiveCallIncomingDataSipHeader",
+    "WebhookRealtimeCallIncoming",
+    "WebhookRealtimeCallIncomingData",
+    "WebhookRealtimeCallIncomingDataSipHeader",
+    "WebhookResponseCancelled",
+    "WebhookResponseCancelledData",
+    "WebhookResponseCompleted",
+    "WebhookResponseCompletedData",
+    "WebhookResponseFailed",
+    "WebhookResponseFailedData",
+    "WebhookResponseIncomplete",
+    "WebhookResponseIncompleteData",
     "WidgetMessageItem",
     "WorkflowParam",
     "WorkflowTracingParam",

@@ -1,0 +1,98 @@
+"""Azure OpenAI: the ``api-version`` query, ``/openai/deployments/{model}`` routing for deployment
+endpoints, and ``api-key`` or Microsoft Entra ID (bearer token) authentication."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Callable, Mapping
+
+from ._client import OpenAI
+from ._exceptions import OpenAIError
+from ._http import Request, Response
+from ._middleware import Next
+from ._request_spec import RequestSpec
+
+__all__ = ["DEPLOYMENT_ENDPOINTS", "AzureOpenAI"]
+
+# The paths whose deployment comes from the request's ``model``, as in the official SDK.
+DEPLOYMENT_ENDPOINTS = frozenset(
+    {"/completions", "/chat/completions", "/embeddings", "/audio/transcriptions", "/audio/translations", "/audio/speech", "/images/generations", "/images/edits"}
+)
+
+
+class AzureOpenAI(OpenAI):
+    """A client for Azure OpenAI.
+
+    ``azure_endpoint`` (or ``AZURE_OPENAI_ENDPOINT``) and ``api_version`` (or ``OPENAI_API_VERSION``)
+    are required; authenticate with ``api_key`` (or ``AZURE_OPENAI_API_KEY``), ``azure_ad_token``
+    (or ``AZURE_OPENAI_AD_TOKEN``), or ``azure_ad_token_provider`` (called for every request).
+    """
+
+    def __init__(
+        self,
+        *,
+        azure_endpoint: str | None = None,
+        api_version: str | None = None,
+        azure_deployment: str | None = None,
+        api_key: str | None = None,
+        azure_ad_token: str | None = None,
+        azure_ad_token_provider: Callable[[], str] | None = None,
+        base_url: str | None = None,
+        default_query: Mapping[str, object] | None = None,
+        middleware: Any = (),
+        trust_env: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        environ = os.environ if trust_env else {}
+        api_key = api_key or environ.get("AZURE_OPENAI_API_KEY")
+        azure_ad_token = azure_ad_token or environ.get("AZURE_OPENAI_AD_TOKEN")
+        if not (api_key or azure_ad_token or azure_ad_token_provider):
+            raise OpenAIError(
+                "No credentials: pass api_key=..., azure_ad_token=... or azure_ad_token_provider=... to AzureOpenAI(), "
+                "or set AZURE_OPENAI_API_KEY or AZURE_OPENAI_AD_TOKEN."
+            )
+        api_version = api_version or environ.get("OPENAI_API_VERSION")
+        if not api_version:
+            raise OpenAIError("No api_version: pass api_version=... to AzureOpenAI() or set OPENAI_API_VERSION.")
+        if base_url is None:
+            azure_endpoint = azure_endpoint or environ.get("AZURE_OPENAI_ENDPOINT")
+            if not azure_endpoint:
+                raise OpenAIError("No Azure endpoint: pass azure_endpoint=... to AzureOpenAI() or set AZURE_OPENAI_ENDPOINT.")
+            base_url = azure_endpoint.rstrip("/") + "/openai"
+            if azure_deployment:
+                base_url += f"/deployments/{azure_deployment}"
+        self._azure_deployment = azure_deployment
+        self._azure_api_key = api_key
+        self._azure_ad_token = azure_ad_token
+        self._azure_ad_token_provider = azure_ad_token_provider
+        self.api_version = api_version
+        auth = [] if api_key else [self._bearer_token]
+        super().__init__(
+            api_key=api_key or "azure-ad-token",
+            base_url=base_url,
+            default_query={"api-version": api_version, **(default_query or {})},
+            middleware=[*auth, *middleware],
+            trust_env=trust_env,
+            **kwargs,
+        )
+
+    def _auth_headers(self, api_key: str) -> dict[str, str]:
+        # With a key, Azure reads api-key; with Entra ID, the middleware sets the bearer token.
+        return {"api-key": api_key} if self._azure_api_key else {}
+
+    def _bearer_token(self, request: Request, call_next: Next) -> Response:
+        provider = self._azure_ad_token_provider
+        token = provider() if provider is not None else self._azure_ad_token
+        if not token:
+            raise OpenAIError("azure_ad_token_provider returned no token")
+        request.headers["Authorization"] = f"Bearer {token}"
+        return call_next(request)
+
+    def _build_request(self, spec: RequestSpec, content: Any, content_type: str | None) -> Any:
+        if not self._azure_deployment and spec.path in DEPLOYMENT_ENDPOINTS and isinstance(spec.body, Mapping):
+            model = spec.body.get("model")
+            if isinstance(model, str) and model:
+                from ._url import path_segment
+
+                spec = RequestSpec(spec.method, f"/deployments/{path_segment(model, 'model')}{spec.path}", query=spec.query, body=spec.body, options=spec.options)
+        return super()._build_request(spec, content, content_type)
