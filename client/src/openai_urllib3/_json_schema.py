@@ -107,7 +107,14 @@ def _make_strict(schema: Any) -> Any:
         return [_make_strict(item) for item in schema]
     if not isinstance(schema, dict):
         return schema
-    result = {key: _make_strict(value) for key, value in schema.items() if key not in ("title", "default")}
+    result = {}
+    for key, value in schema.items():
+        if key in ("title", "default"):
+            continue  # annotations, not constraints (strict mode rejects defaults)
+        if key in ("properties", "$defs", "definitions") and isinstance(value, dict):
+            result[key] = {name: _make_strict(sub) for name, sub in value.items()}  # names, not keywords
+        else:
+            result[key] = _make_strict(value)
     if result.get("type") == "object" and "properties" in result:
         result["required"] = list(result["properties"])
         result["additionalProperties"] = False
