@@ -34,6 +34,8 @@ def render_operations(infos: list[OpInfo], webhook_event: tuple[str, str | None]
         "",
         "from __future__ import annotations",
         "",
+        "from typing import Any",
+        "",
         "from .._models import by_json_type, dict_of, generic_object, list_of, union_of",
         "from .._operation import Operation",
         "from ..types._registry import ref",
@@ -64,7 +66,10 @@ def render_operations(infos: list[OpInfo], webhook_event: tuple[str, str | None]
         lines.append(f"{info.const} = Operation({', '.join(args)})")
     lines.append("")
     lines.append(f"# The events a webhook may deliver ({webhook_event[0]}).")
-    lines.append(f"WEBHOOK_EVENT = {_factory(webhook_event[1])}")
+    if webhook_event[1] is None:
+        lines.append("WEBHOOK_EVENT = None")
+    else:
+        lines += ["", "", "def WEBHOOK_EVENT() -> Any:", f"    return {webhook_event[1]}"]
     return "\n".join(lines) + "\n"
 
 

@@ -107,7 +107,7 @@ def _make_strict(schema: Any) -> Any:
         return [_make_strict(item) for item in schema]
     if not isinstance(schema, dict):
         return schema
-    result = {}
+    result: dict[str, Any] = {}
     for key, value in schema.items():
         if key in ("title", "default"):
             continue  # annotations, not constraints (strict mode rejects defaults)

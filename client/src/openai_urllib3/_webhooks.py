@@ -89,8 +89,7 @@ class Webhooks:
 
         data = json.loads(payload)
         factory: Any = WEBHOOK_EVENT
-        convert = factory() if factory is not None else None
-        return convert(data) if convert is not None else data
+        return factory()(data) if factory is not None else data
 
     @staticmethod
     def sign(payload: str | bytes, *, secret: str, message_id: str, timestamp: int) -> str:

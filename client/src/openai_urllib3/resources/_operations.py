@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .._models import by_json_type, dict_of, generic_object, list_of, union_of
 from .._operation import Operation
 from ..types._registry import ref
@@ -299,4 +301,7 @@ VIDEOS_REMIX = Operation('POST', '/videos/{video_id}/remix', path_params=('video
 VIDEOS_RETRIEVE = Operation('GET', '/videos/{video_id}', path_params=('video_id',), response='model', item=lambda: ref("VideoResource"))
 
 # The events a webhook may deliver (WebhookBatchCancelled | WebhookBatchCompleted | WebhookBatchExpired | WebhookBatchFailed | WebhookEvalRunCanceled | WebhookEvalRunFailed | WebhookEvalRunSucceeded | WebhookFineTuningJobCancelled | WebhookFineTuningJobFailed | WebhookFineTuningJobSucceeded | WebhookLiveCallIncoming | WebhookRealtimeCallIncoming | WebhookResponseCancelled | WebhookResponseCompleted | WebhookResponseFailed | WebhookResponseIncomplete).
-WEBHOOK_EVENT = lambda: union_of("type", {"batch.cancelled": ref("WebhookBatchCancelled"), "batch.completed": ref("WebhookBatchCompleted"), "batch.expired": ref("WebhookBatchExpired"), "batch.failed": ref("WebhookBatchFailed"), "eval.run.canceled": ref("WebhookEvalRunCanceled"), "eval.run.failed": ref("WebhookEvalRunFailed"), "eval.run.succeeded": ref("WebhookEvalRunSucceeded"), "fine_tuning.job.cancelled": ref("WebhookFineTuningJobCancelled"), "fine_tuning.job.failed": ref("WebhookFineTuningJobFailed"), "fine_tuning.job.succeeded": ref("WebhookFineTuningJobSucceeded"), "live.call.incoming": ref("WebhookLiveCallIncoming"), "realtime.call.incoming": ref("WebhookRealtimeCallIncoming"), "response.cancelled": ref("WebhookResponseCancelled"), "response.completed": ref("WebhookResponseCompleted"), "response.failed": ref("WebhookResponseFailed"), "response.incomplete": ref("WebhookResponseIncomplete")})
+
+
+def WEBHOOK_EVENT() -> Any:
+    return union_of("type", {"batch.cancelled": ref("WebhookBatchCancelled"), "batch.completed": ref("WebhookBatchCompleted"), "batch.expired": ref("WebhookBatchExpired"), "batch.failed": ref("WebhookBatchFailed"), "eval.run.canceled": ref("WebhookEvalRunCanceled"), "eval.run.failed": ref("WebhookEvalRunFailed"), "eval.run.succeeded": ref("WebhookEvalRunSucceeded"), "fine_tuning.job.cancelled": ref("WebhookFineTuningJobCancelled"), "fine_tuning.job.failed": ref("WebhookFineTuningJobFailed"), "fine_tuning.job.succeeded": ref("WebhookFineTuningJobSucceeded"), "live.call.incoming": ref("WebhookLiveCallIncoming"), "realtime.call.incoming": ref("WebhookRealtimeCallIncoming"), "response.cancelled": ref("WebhookResponseCancelled"), "response.completed": ref("WebhookResponseCompleted"), "response.failed": ref("WebhookResponseFailed"), "response.incomplete": ref("WebhookResponseIncomplete")})
