@@ -16,10 +16,10 @@ __all__ = ["Result", "control", "measure", "print_table", "server_process"]
 
 
 @contextmanager
-def server_process() -> Iterator[str]:
+def server_process(*extra: str) -> Iterator[str]:
     """Start ``openai-harness serve`` in a child process (so it does not share our GIL); yield its URL."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "openai_harness", "serve", "--port", "0"],
+        [sys.executable, "-m", "openai_harness", "serve", "--port", "0", *extra],
         stdout=subprocess.PIPE,
         text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},

@@ -13,7 +13,7 @@ __all__ = ["main"]
 def _serve(args: argparse.Namespace) -> int:
     from .server import MockServer
 
-    server = MockServer(args.host, args.port, require_key=args.require_key, seed=args.seed)
+    server = MockServer(args.host, args.port, require_key=args.require_key, seed=args.seed, max_body_bytes=args.max_body_bytes)
     server.start()
     print(f"Mock OpenAI API at {server.url}  (control API: {server.root_url}/__harness/health). Ctrl-C stops it.", flush=True)
     try:
@@ -39,6 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=0, help="0 picks a free port (the default)")
     serve.add_argument("--require-key", default=None, metavar="KEY", help="answer 401 unless this API key is sent")
     serve.add_argument("--seed", type=int, default=0, help="seed for generated IDs")
+    serve.add_argument("--max-body-bytes", type=int, default=64 * 1024 * 1024, help="larger request bodies get a 413")
     serve.set_defaults(run=_serve)
     demo = commands.add_parser("demo", help="run a short session of the client against the mock server")
     demo.set_defaults(run=_demo)
