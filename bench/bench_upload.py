@@ -15,7 +15,7 @@ import tempfile
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 
-from _common import server_process  # noqa: E402
+from _common import server_process
 
 CHILD = """
 import json, resource, sys, time

@@ -20,12 +20,14 @@ if __package__ in (None, ""):
 
 from codegen.models import ModelBuilder, ParamBuilder
 from codegen.operations import OpInfo, analyze
+from codegen.render_harness import render_harness_spec
 from codegen.render_resources import render_client_mixin, render_operations, render_resource_module
 from codegen.render_types import HEADER, assign_groups, render_class_module, render_init, render_params_module, render_registry
 from codegen.spec import Spec
 
 _NAME = re.compile(r"\b[A-Z][A-Za-z0-9_]*\b")
 DEFAULT_OUT = pathlib.Path(__file__).resolve().parents[1] / "src" / "openai_urllib3"
+DEFAULT_HARNESS_OUT = pathlib.Path(__file__).resolve().parents[2] / "harness" / "src" / "openai_harness" / "server" / "_spec.json"
 
 
 def _top(resource: str) -> str:
@@ -59,7 +61,7 @@ def _assign_params(params: ParamBuilder, infos: list[OpInfo]) -> dict[str, str]:
     return locations
 
 
-def generate(spec_path: str | pathlib.Path, out: pathlib.Path) -> list[pathlib.Path]:
+def generate(spec_path: str | pathlib.Path, out: pathlib.Path, harness_out: pathlib.Path | None = None) -> list[pathlib.Path]:
     spec = Spec(spec_path)
     models = ModelBuilder(spec)
     params = ParamBuilder(spec)
@@ -119,6 +121,8 @@ def generate(spec_path: str | pathlib.Path, out: pathlib.Path) -> list[pathlib.P
                 existing.unlink()
     for path, text in files.items():
         path.write_text(text, encoding="utf-8")
+    if harness_out is not None:
+        harness_out.write_text(render_harness_spec(spec, infos), encoding="utf-8")
     return sorted(files)
 
 
@@ -126,8 +130,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("spec", help="path to openapi.yaml (e.g. ../shared/openapi/openapi.yaml)")
     parser.add_argument("--out", type=pathlib.Path, default=DEFAULT_OUT, help="the openai_urllib3 package directory to write into")
+    parser.add_argument("--harness-out", type=pathlib.Path, default=DEFAULT_HARNESS_OUT, help="where to write the mock server's reduced spec (JSON)")
     args = parser.parse_args(argv)
-    written = generate(args.spec, args.out)
+    written = generate(args.spec, args.out, args.harness_out)
     print(f"wrote {len(written)} files under {args.out}")
     return 0
 

@@ -32,7 +32,10 @@ def test_generated_files_match_the_spec(tmp_path: pathlib.Path) -> None:
     finally:
         sys.path.remove(str(ROOT / "client"))
     out = tmp_path / "openai_urllib3"
-    written = generate(SPEC, out)
+    harness_spec = tmp_path / "_spec.json"
+    written = generate(SPEC, out, harness_spec)
+    committed_spec = ROOT / "harness" / "src" / "openai_harness" / "server" / "_spec.json"
+    assert harness_spec.read_text(encoding="utf-8") == committed_spec.read_text(encoding="utf-8"), "the mock server's spec is stale: run `tox -e codegen`"
     fresh = {str(path.relative_to(out)): path.read_text(encoding="utf-8") for path in written}
     committed = committed_generated()
     assert sorted(fresh) == sorted(committed), "generated files were added or removed: run `tox -e codegen`"

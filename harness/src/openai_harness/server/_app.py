@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, Union
 
 from ._routes import api_path
 
-__all__ = ["AppRequest", "HTTPError", "Reply", "Router", "StreamBody", "error_reply", "json_reply"]
+__all__ = ["AppRequest", "HTTPError", "Reply", "Router", "StreamBody", "UnknownObject", "error_reply", "json_reply", "not_found"]
 
 
 class AppRequest:
@@ -110,6 +110,14 @@ class HTTPError(Exception):
     def __init__(self, reply: Reply) -> None:
         super().__init__(reply.status)
         self.reply = reply
+
+
+class UnknownObject(HTTPError):
+    """A 404 for an ID the server does not know; a permissive server answers with an invented object instead."""
+
+
+def not_found(kind: str, object_id: str, param: str) -> UnknownObject:
+    return UnknownObject(error_reply(404, f"No {kind} found with id '{object_id}'.", param=param, code="not_found"))
 
 
 def json_reply(obj: Any, status: int = 200, headers: Iterable[tuple[str, str]] = ()) -> Reply:

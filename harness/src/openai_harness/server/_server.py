@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any, Iterable, Mapping, Sequence
 
-from ._app import AppRequest, HTTPError, Reply, Router, error_reply, json_reply
+from ._app import AppRequest, HTTPError, Reply, Router, UnknownObject, error_reply, json_reply
 from ._faults import Empty, Fault, Garbage, Hang, Reset, Status
 from ._journal import Journal, JournalEntry
 from ._loopback import LoopbackServer
@@ -55,7 +55,18 @@ class MockServer(LoopbackServer):
         max_body_bytes: int = 64 * 1024 * 1024,
         max_header_bytes: int = 64 * 1024,
         stream_pacing: tuple[float, float] = (0.0, 0.0),
+        validation: str = "strict",
+        unknown_ids: str = "faithful",
     ) -> None:
+        if validation not in ("strict", "lenient", "off"):
+            raise ValueError(f"validation must be 'strict', 'lenient' or 'off', got {validation!r}")
+        if unknown_ids not in ("faithful", "permissive"):
+            raise ValueError(f"unknown_ids must be 'faithful' or 'permissive', got {unknown_ids!r}")
+        self.validation = validation
+        """``strict`` (the API's checks, unknown arguments refused), ``lenient`` (unknown arguments allowed) or ``off``."""
+        self.unknown_ids = unknown_ids
+        """``faithful``: an unknown ID is a 404, as in the API; ``permissive``: an invented, schema-valid object."""
+        self.seed = seed
         super().__init__(host, port, max_body_bytes=max_body_bytes, max_header_bytes=max_header_bytes, stream_pacing=stream_pacing)
         self.require_key = require_key
         self._default_pacing = stream_pacing
@@ -151,22 +162,42 @@ class MockServer(LoopbackServer):
             scripted = self.state.next_scripted(request.method, request.path, request.body)
             if isinstance(scripted, (RawReply, Mapping)):
                 return raw_reply(scripted)
-            resolved = self.router.resolve(request.method, request.path)
-            if isinstance(resolved, Reply):
-                if scripted is not None:
-                    raise TypeError(f"A {type(scripted).__name__} was scripted for {request.method} {request.path}, which is not an emulated chat route")
-                return resolved
-            name, handler, params = resolved
-            entry.route = name
-            if request.json_error and request.method in ("POST", "PUT", "PATCH"):
-                return error_reply(400, request.json_error, code="invalid_json")
-            request.scripted = scripted
-            return handler(self.state, request, params)
+            return self._answer(request, entry, scripted)
         except HTTPError as error:
             return error.reply
         except Exception as error:
             self._record_error(error)
             return error_reply(500, f"The harness server failed: {type(error).__name__}: {error}", type="server_error", code="harness_error")
+
+    def _answer(self, request: AppRequest, entry: JournalEntry, scripted: Any) -> Reply:
+        from ._spec import spec_index
+
+        spec = spec_index()
+        found = spec.find(request.method, request.path)
+        operation, path_params = found if isinstance(found, tuple) else (None, {})
+        resolved = self.router.resolve(request.method, request.path)
+        if isinstance(resolved, Reply) and operation is None:
+            if scripted is not None:
+                raise TypeError(f"A {type(scripted).__name__} was scripted for {request.method} {request.path}, which the server does not know")
+            return resolved  # 404 or 405, in the API's shape
+        if operation is not None:
+            entry.route = entry.route or operation["key"]
+            if self.validation != "off":
+                spec.validate_request(operation, request, unknown_fields=self.validation == "strict")
+        if isinstance(resolved, Reply):
+            assert operation is not None
+            return spec.generic_reply(operation, path_params, self.seed)  # an operation the server does not emulate
+        name, handler, params = resolved
+        entry.route = name
+        if request.json_error and request.method in ("POST", "PUT", "PATCH"):
+            return error_reply(400, request.json_error, code="invalid_json")
+        request.scripted = scripted
+        try:
+            return handler(self.state, request, params)
+        except UnknownObject:
+            if self.unknown_ids == "permissive" and operation is not None:
+                return spec.generic_reply(operation, path_params, self.seed)
+            raise
 
     def _check_auth(self, request: AppRequest) -> Reply | None:
         if self.require_key is None:

@@ -1,0 +1,280 @@
+"""The spec as the server uses it (``_spec.json``, written by the client's generator): finding the
+operation for a request, validating requests, and answering any operation with a schema-valid body.
+Loaded on first use, so starting a server stays fast."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pathlib
+import random
+import re
+import threading
+from typing import Any
+
+from ._app import AppRequest, HTTPError, Reply, error_reply, json_reply
+from ._validate import ValidationProblem, validate
+
+__all__ = ["SpecIndex", "spec_index"]
+
+_SPEC_FILE = pathlib.Path(__file__).with_name("_spec.json")
+_lock = threading.Lock()
+_index: SpecIndex | None = None
+
+
+def spec_index() -> SpecIndex:
+    global _index
+    with _lock:
+        if _index is None:
+            _index = SpecIndex(json.loads(_SPEC_FILE.read_text(encoding="utf-8")))
+        return _index
+
+
+class SpecIndex:
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.schemas: dict[str, Any] = data["schemas"]
+        self.operations: list[dict[str, Any]] = [op for op in data["operations"] if "?" not in op["key"]]
+        self._routes: list[tuple[str, re.Pattern[str], int, dict[str, Any]]] = []
+        for op in self.operations:
+            pattern = re.compile("^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(op["path"])) + "/?$")
+            self._routes.append((op["method"], pattern, op["path"].count("{"), op))
+        self._routes.sort(key=lambda route: route[2])  # static paths before parameterized ones
+
+    def resolve_ref(self, name: str) -> Any:
+        return self.schemas.get(name, {})
+
+    def deref(self, schema: Any) -> Any:
+        seen = 0
+        while isinstance(schema, dict) and "$ref" in schema and seen < 50:
+            schema = self.resolve_ref(schema["$ref"].rsplit("/", 1)[-1])
+            seen += 1
+        return schema
+
+    def find(self, method: str, path: str) -> tuple[dict[str, Any], dict[str, str]] | str | None:
+        """(operation, path params) for a request; ``"method"`` when only the method is wrong."""
+        wrong_method = False
+        for op_method, pattern, _, op in self._routes:
+            match = pattern.match(path)
+            if match is None:
+                continue
+            if op_method == method:
+                return op, match.groupdict()
+            wrong_method = True
+        return "method" if wrong_method else None
+
+    def operation(self, key: str) -> dict[str, Any] | None:
+        return next((op for op in self.operations if op["key"] == key), None)
+
+    # -- validation ------------------------------------------------------------------------------
+
+    def validate_request(self, op: dict[str, Any], request: AppRequest, *, unknown_fields: bool) -> None:
+        """Raise :class:`HTTPError` (400, in the API's shape) for the first problem in the request."""
+        try:
+            for param in op["params"]:
+                if param["in"] == "query":
+                    self._check_query(param, request)
+            body = op.get("body")
+            if body is None:
+                return
+            if body["kind"] == "json":
+                if not request.raw_body:
+                    if body.get("required"):
+                        raise ValidationProblem("You must provide a request body (a JSON object).", "", "missing_body")
+                    return
+                if request.json_error:
+                    raise HTTPError(error_reply(400, request.json_error, code="invalid_json"))
+                validate(request.body, body["schema"], self.resolve_ref, unknown_fields=unknown_fields)
+            elif body["kind"] == "multipart":
+                fields = parse_multipart(request)
+                validate(fields, body["schema"], self.resolve_ref, unknown_fields=unknown_fields)
+        except ValidationProblem as problem:
+            raise HTTPError(error_reply(400, problem.message, param=problem.param or None, code=problem.code)) from None
+
+    def _check_query(self, param: dict[str, Any], request: AppRequest) -> None:
+        name = param["name"]
+        schema = self.deref(param.get("schema") or {})
+        values = request.query.get(name)
+        if values is None and name.endswith("[]"):
+            values = request.query.get(name[:-2])
+        if not values:
+            if param.get("required"):
+                raise ValidationProblem(f"Missing required parameter: '{name}'.", name, "missing_required_parameter")
+            return
+        kind = schema.get("type")
+        if kind == "array":
+            converted: Any = [_coerce(v, self.deref(schema.get("items") or {}), name) for v in values]
+        elif kind == "object" or "additionalProperties" in schema:
+            return  # deepObject (metadata[k]=v): keys are free-form
+        else:
+            converted = _coerce(values[-1], schema, name)
+        validate(converted, schema, self.resolve_ref, unknown_fields=False, path=name)
+
+    # -- answers -------------------------------------------------------------------------------
+
+    def generic_reply(self, op: dict[str, Any], params: dict[str, str], seed: int) -> Reply:
+        """A schema-valid answer: the spec's example when it has one, else built from the schema,
+        the same for the same seed; an ``id`` field takes the ID the request named."""
+        response = op["response"]
+        if response["kind"] == "binary":
+            return placeholder_bytes(response.get("content_type") or "application/octet-stream", op["key"])
+        if response["kind"] == "none" or response.get("schema") is None:
+            return Reply(204, [], b"")
+        example = op.get("example")
+        rng = random.Random(_stable_seed(seed, op["key"]))
+        if isinstance(example, dict) and self._fits(example, response["schema"]):
+            body = json.loads(json.dumps(example))
+        else:
+            body = Sampler(self, rng).sample(response["schema"])
+        if isinstance(body, dict) and "id" in body and params:
+            body["id"] = list(params.values())[-1]
+        return json_reply(body)
+
+    def _fits(self, value: Any, schema: Any) -> bool:
+        try:
+            validate(value, schema, self.resolve_ref, unknown_fields=False)
+        except ValidationProblem:
+            return False
+        return True
+
+
+def _stable_seed(seed: int, key: str) -> int:
+    return int.from_bytes(hashlib.sha256(f"{seed}:{key}".encode()).digest()[:8], "big")
+
+
+def _coerce(text: str, schema: Any, name: str) -> Any:
+    kind = schema.get("type") if isinstance(schema, dict) else None
+    if kind == "integer":
+        try:
+            return int(text)
+        except ValueError:
+            raise ValidationProblem(f"Invalid type for '{name}': expected an integer, but got {text!r} instead.", name, "invalid_type") from None
+    if kind == "number":
+        try:
+            return float(text)
+        except ValueError:
+            raise ValidationProblem(f"Invalid type for '{name}': expected a number, but got {text!r} instead.", name, "invalid_type") from None
+    if kind == "boolean":
+        if text.lower() not in ("true", "false"):
+            raise ValidationProblem(f"Invalid type for '{name}': expected a boolean, but got {text!r} instead.", name, "invalid_type")
+        return text.lower() == "true"
+    return text
+
+
+def parse_multipart(request: AppRequest) -> dict[str, Any]:
+    """Form fields of a multipart body: files as bytes, ``name[]`` as lists, ``name[key]`` as objects."""
+    import email.parser
+    import email.policy
+
+    content_type = request.headers.get("content-type", "")
+    if "multipart/form-data" not in content_type:
+        raise ValidationProblem("Expected a multipart/form-data body.", "", "invalid_content_type")
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + request.raw_body)
+    if not message.is_multipart():
+        raise ValidationProblem("The multipart body could not be read.", "", "invalid_multipart")
+    fields: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not isinstance(name, str):
+            continue
+        raw_payload = part.get_payload(decode=True)
+        payload = raw_payload if isinstance(raw_payload, bytes) else b""
+        value: Any = FilePart(part.get_filename(), part.get_content_type(), payload) if part.get_filename() is not None else payload.decode("utf-8", "replace")
+        match = re.fullmatch(r"(\w+)\[(\w*)\]", name)
+        if match and match.group(2) == "":
+            fields.setdefault(match.group(1), []).append(value)
+        elif match:
+            fields.setdefault(match.group(1), {})[match.group(2)] = _scalar(value)
+        else:
+            fields[name] = value
+    return fields
+
+
+def _scalar(value: Any) -> Any:
+    if isinstance(value, str) and re.fullmatch(r"-?\d+", value):
+        return int(value)
+    return value
+
+
+class FilePart(bytes):
+    """An uploaded file's bytes, with its filename and content type."""
+
+    filename: str | None
+    content_type: str
+
+    def __new__(cls, filename: str | None, content_type: str, content: bytes) -> FilePart:
+        part = super().__new__(cls, content)
+        part.filename = filename
+        part.content_type = content_type
+        return part
+
+
+_PLACEHOLDERS = {
+    "audio/mpeg": b"ID3\x04\x00\x00\x00\x00\x00\x00",
+    "audio/wav": b"RIFF\x24\x00\x00\x00WAVEfmt ",
+    "image/png": b"\x89PNG\r\n\x1a\n",
+    "image/webp": b"RIFF\x00\x00\x00\x00WEBPVP8 ",
+    "video/mp4": b"\x00\x00\x00\x18ftypmp42",
+    "application/zip": b"PK\x05\x06" + b"\x00" * 18,
+}
+
+
+def placeholder_bytes(content_type: str, key: str) -> Reply:
+    """Deterministic bytes that start like a real file of that type."""
+    head = _PLACEHOLDERS.get(content_type.split(";")[0], b"")
+    body = head + hashlib.sha256(key.encode()).digest() * 4
+    return Reply(200, [("content-type", content_type)], body)
+
+
+class Sampler:
+    """Builds a value that validates against a schema: required fields, first enum value, one item."""
+
+    def __init__(self, spec: SpecIndex, rng: random.Random) -> None:
+        self.spec = spec
+        self.rng = rng
+
+    def sample(self, schema: Any, depth: int = 0) -> Any:
+        schema = self.spec.deref(schema)
+        if not isinstance(schema, dict) or depth > 12:
+            return None
+        if "const" in schema:
+            return schema["const"]
+        if "enum" in schema:
+            return schema["enum"][0]
+        for key in ("oneOf", "anyOf"):
+            if key in schema and not schema.get("properties"):
+                options = [v for v in schema[key] if self.spec.deref(v).get("type") != "null"]
+                return self.sample(options[0], depth + 1) if options else None
+        if schema.get("allOf") or schema.get("properties"):
+            props: dict[str, Any] = {}
+            required: list[str] = []
+            for part in [*(schema.get("allOf") or []), schema]:
+                part = self.spec.deref(part)
+                props.update(part.get("properties") or {})
+                required += [r for r in part.get("required") or [] if r not in required]
+            return {name: self.sample(props.get(name, {}), depth + 1) for name in required}
+        kind = schema.get("type")
+        if isinstance(kind, list):
+            kind = next((k for k in kind if k != "null"), None)
+        if kind == "string":
+            if schema.get("format") == "binary":
+                return ""
+            length = max(int(schema.get("minLength", 0)), 6)
+            return "".join(self.rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(length))
+        if kind == "integer":
+            low = int(schema.get("minimum", 0))
+            high = int(schema.get("maximum", low + 100))
+            return self.rng.randint(low, max(low, high))
+        if kind == "number":
+            bottom = float(schema.get("minimum", 0))
+            top = float(schema.get("maximum", bottom + 1))
+            return round(self.rng.uniform(bottom, top), 4)
+        if kind == "boolean":
+            return False
+        if kind == "array":
+            count = max(int(schema.get("minItems", 0)), 1 if depth < 4 else 0)
+            return [self.sample(schema.get("items") or {}, depth + 1) for _ in range(count)]
+        if kind == "object":
+            return {}
+        if kind == "null":
+            return None
+        return None

@@ -1,0 +1,210 @@
+"""Checking a request against the spec's schemas, the way the API answers a bad one: the first
+problem found, with ``param`` naming the field (``messages[0].role``) and a message a person can act on.
+
+Supports what the spec uses: types (with nullable and ``null``), enums and constants, required and
+unknown properties, arrays, ``allOf`` / ``anyOf`` / ``oneOf`` (with discriminators), and numeric and
+length bounds.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+__all__ = ["ValidationProblem", "validate"]
+
+_TYPE_NAMES = {"string": "a string", "integer": "an integer", "number": "a number", "boolean": "a boolean", "array": "an array", "object": "an object", "null": "null"}
+
+
+class ValidationProblem(Exception):
+    """The first thing wrong with a value; ``param`` is the path to it, ``code`` the API's code."""
+
+    def __init__(self, message: str, param: str, code: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.param = param
+        self.code = code
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return type(value).__name__
+
+
+def _child(path: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, (bytes, bytearray)) else "<file>"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+class _Validator:
+    def __init__(self, resolve: Callable[[str], Any], *, unknown_fields: bool) -> None:
+        self.resolve = resolve
+        self.unknown_fields = unknown_fields
+
+    def deref(self, schema: Any) -> Any:
+        seen = 0
+        while isinstance(schema, dict) and "$ref" in schema and seen < 50:
+            schema = self.resolve(schema["$ref"].rsplit("/", 1)[-1])
+            seen += 1
+        return schema
+
+    def check(self, value: Any, schema: Any, path: str, top: bool = False) -> None:
+        schema = self.deref(schema)
+        if not isinstance(schema, dict) or not schema:
+            return
+        if value is None and schema.get("nullable"):
+            return
+        for part in schema.get("allOf") or []:
+            self.check_object_part(value, part, path)
+        if "anyOf" in schema or "oneOf" in schema:
+            self.check_union(value, schema, path)
+            if not schema.get("properties") and "type" not in schema:
+                return
+        kind = schema.get("type")
+        if kind is not None:
+            self.check_type(value, kind, path, schema)
+        if "enum" in schema and value not in schema["enum"] and value is not None:
+            allowed = ", ".join(repr(v) for v in schema["enum"][:12])
+            raise ValidationProblem(f"Invalid value: {_short(value)}. Supported values are: {allowed}.", path, "invalid_value")
+        if "const" in schema and value != schema["const"]:
+            raise ValidationProblem(f"Invalid value: {_short(value)}. Expected {schema['const']!r}.", path, "invalid_value")
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            self.check_bounds(value, schema, path)
+        if isinstance(value, str):
+            if "maxLength" in schema and len(value) > schema["maxLength"]:
+                raise ValidationProblem(f"Invalid '{path}': string too long. Expected a maximum length of {schema['maxLength']}, but got a string with length {len(value)} instead.", path, "string_above_max_length")
+            if "minLength" in schema and len(value) < schema["minLength"]:
+                raise ValidationProblem(f"Invalid '{path}': string too short. Expected a minimum length of {schema['minLength']}.", path, "string_below_min_length")
+        if isinstance(value, list):
+            if "minItems" in schema and len(value) < schema["minItems"]:
+                raise ValidationProblem(f"Invalid '{path}': empty array. Expected an array with minimum length {schema['minItems']}, but got an array with length {len(value)} instead." if not value else f"Invalid '{path}': array too short. Expected at least {schema['minItems']} items.", path, "empty_array" if not value else "array_below_min_length")
+            if "maxItems" in schema and len(value) > schema["maxItems"]:
+                raise ValidationProblem(f"Invalid '{path}': array too long. Expected an array with maximum length {schema['maxItems']}, but got an array with length {len(value)} instead.", path, "array_above_max_length")
+            items = schema.get("items")
+            if items:
+                for index, item in enumerate(value):
+                    self.check(item, items, _child(path, index))
+        if isinstance(value, dict) and (schema.get("properties") or schema.get("required") or "additionalProperties" in schema):
+            self.check_object(value, schema, path, top)
+
+    def check_object_part(self, value: Any, part: Any, path: str) -> None:
+        part = self.deref(part)
+        if isinstance(value, dict) and isinstance(part, dict):
+            self.check_object(value, {**part, "additionalProperties": True}, path, False)
+        else:
+            self.check(value, part, path)
+
+    def check_type(self, value: Any, kind: Any, path: str, schema: dict[str, Any]) -> None:
+        kinds = kind if isinstance(kind, list) else [kind]
+        actual = _json_type(value)
+        if schema.get("format") == "binary" and isinstance(value, (bytes, bytearray)):
+            return
+        if actual in kinds or (actual == "integer" and "number" in kinds):
+            return
+        expected = " or ".join(_TYPE_NAMES.get(str(k), str(k)) for k in kinds)
+        shown = _TYPE_NAMES.get(actual, actual).split()[-1] if actual != "null" else "null"
+        raise ValidationProblem(f"Invalid type for '{path}': expected {expected}, but got {shown} instead.", path, "invalid_type")
+
+    def check_bounds(self, value: float, schema: dict[str, Any], path: str) -> None:
+        low, high = schema.get("minimum"), schema.get("maximum")
+        if low is not None and value < low:
+            raise ValidationProblem(f"Invalid '{path}': decimal below minimum value. Expected a value >= {low}, but got {value} instead.", path, "decimal_below_min_value")
+        if high is not None and value > high:
+            raise ValidationProblem(f"Invalid '{path}': decimal above maximum value. Expected a value <= {high}, but got {value} instead.", path, "decimal_above_max_value")
+
+    def properties(self, schema: dict[str, Any]) -> tuple[dict[str, Any], set[str], bool]:
+        props: dict[str, Any] = {}
+        required: set[str] = set()
+        closed = schema.get("additionalProperties") is False
+        for part in schema.get("allOf") or []:
+            sub_props, sub_required, sub_closed = self.properties(self.deref(part))
+            props.update(sub_props)
+            required |= sub_required
+            closed = closed or sub_closed
+        props.update(schema.get("properties") or {})
+        required |= set(schema.get("required") or [])
+        return props, required, closed
+
+    def check_object(self, value: dict[str, Any], schema: dict[str, Any], path: str, top: bool) -> None:
+        props, required, closed = self.properties(schema)
+        for name in sorted(required, key=lambda n: list(props).index(n) if n in props else 0):
+            if name not in value:
+                where = _child(path, name)
+                raise ValidationProblem(f"Missing required parameter: '{where}'.", where, "missing_required_parameter")
+        if self.unknown_fields and props and (closed or top):
+            for name in value:
+                if name not in props:
+                    where = _child(path, name)
+                    raise ValidationProblem(f"Unrecognized request argument supplied: {where}", where, "unknown_parameter")
+        extra = schema.get("additionalProperties")
+        for name, item in value.items():
+            if name in props:
+                self.check(item, props[name], _child(path, name))
+            elif isinstance(extra, dict):
+                self.check(item, extra, _child(path, name))
+
+    def check_union(self, value: Any, schema: dict[str, Any], path: str) -> None:
+        variants = [self.deref(v) for v in (schema.get("anyOf") or schema.get("oneOf") or [])]
+        if value is None and any(isinstance(v, dict) and v.get("type") == "null" for v in variants):
+            return
+        prop = (schema.get("discriminator") or {}).get("propertyName") or "type"
+        if isinstance(value, dict) and prop in value:
+            tagged = [v for v in variants if self._tag(v, prop) == value[prop]]
+            if tagged:
+                self.check(value, tagged[0], path)
+                return
+            tags = [t for t in (self._tag(v, prop) for v in variants) if t is not None]
+            if tags:
+                where = _child(path, prop)
+                raise ValidationProblem(f"Invalid value: {_short(value[prop])}. Supported values are: {', '.join(repr(t) for t in tags[:20])}.", where, "invalid_value")
+        first: ValidationProblem | None = None
+        for variant in variants:
+            try:
+                self.check(value, variant, path)
+                return
+            except ValidationProblem as problem:
+                first = first or problem
+        if first is not None:
+            if isinstance(value, dict) or isinstance(value, list):
+                raise first
+            raise ValidationProblem(f"Invalid type for '{path}': {_short(value)} does not match any of the accepted forms.", path, "invalid_type")
+
+    def _tag(self, variant: Any, prop: str) -> Any:
+        variant = self.deref(variant)
+        if not isinstance(variant, dict):
+            return None
+        target = self.deref((variant.get("properties") or {}).get(prop))
+        if target is None:
+            for part in variant.get("allOf") or []:
+                found = self._tag(part, prop)
+                if found is not None:
+                    return found
+            return None
+        if "const" in target:
+            return target["const"]
+        enum = target.get("enum")
+        return enum[0] if isinstance(enum, list) and len(enum) == 1 else None
+
+
+def validate(value: Any, schema: Any, resolve: Callable[[str], Any], *, unknown_fields: bool = True, path: str = "") -> None:
+    """Raise :class:`ValidationProblem` for the first problem with ``value``."""
+    _Validator(resolve, unknown_fields=unknown_fields).check(value, schema, path, top=True)
