@@ -136,8 +136,8 @@ def test_stored_completions_pages_have_exact_has_more(openai_client: OpenAI, ope
     for current in page.iter_pages():
         seen.extend(c.id for c in current.data)
         assert current.has_more == (len(seen) < count)
-        assert current.first_id == (current.data[0].id if current.data else None)
-        assert current.last_id == (current.data[-1].id if current.data else None)
+        assert current.first_id == (current.data[0].id if current.data else "")
+        assert current.last_id == (current.data[-1].id if current.data else "")
     assert seen == expected
 
 

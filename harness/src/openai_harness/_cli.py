@@ -13,7 +13,11 @@ __all__ = ["main"]
 def _serve(args: argparse.Namespace) -> int:
     from .server import MockServer
 
-    server = MockServer(args.host, args.port, require_key=args.require_key, seed=args.seed, max_body_bytes=args.max_body_bytes)
+    server = MockServer(
+        args.host, args.port, require_key=args.require_key, seed=args.seed, max_body_bytes=args.max_body_bytes, validation=args.validation, unknown_ids=args.unknown_ids
+    )
+    if args.state:
+        server.load_state(args.state)
     server.start()
     print(f"Mock OpenAI API at {server.url}  (control API: {server.root_url}/__harness/health). Ctrl-C stops it.", flush=True)
     try:
@@ -40,6 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--require-key", default=None, metavar="KEY", help="answer 401 unless this API key is sent")
     serve.add_argument("--seed", type=int, default=0, help="seed for generated IDs")
     serve.add_argument("--max-body-bytes", type=int, default=64 * 1024 * 1024, help="larger request bodies get a 413")
+    serve.add_argument("--validation", choices=["strict", "lenient", "off"], default="strict", help="how strictly requests are checked against the spec")
+    serve.add_argument("--unknown-ids", choices=["faithful", "permissive"], default="faithful", help="404 for unknown IDs (faithful) or an invented object (permissive)")
+    serve.add_argument("--state", default=None, metavar="FILE", help="start from this state: an export, or a seed (JSON or YAML)")
     serve.set_defaults(run=_serve)
     demo = commands.add_parser("demo", help="run a short session of the client against the mock server")
     demo.set_defaults(run=_demo)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Mapping
 
-from ._app import AppRequest, HTTPError, Reply, Router, error_reply, json_reply
+from ._app import AppRequest, HTTPError, Reply, Router, error_reply, json_reply, not_found
 from ._paging import cursor_page
 from ._replies import ChatReply, count_tokens, default_chat_reply, message_text
 from ._state import State
@@ -106,6 +106,7 @@ def store_completion(state: State, body: Mapping[str, Any], completion: dict[str
     for index, message in enumerate(body.get("messages") or []):
         entry = {"id": f"{completion['id']}-{index}", **copy.deepcopy(message)}
         entry.setdefault("content", None)
+        entry.setdefault("refusal", None)
         messages.append(entry)
     with state.lock:
         state.chat_completions[completion["id"]] = {"completion": stored, "messages": messages}
@@ -127,7 +128,7 @@ def create(state: State, request: AppRequest, params: dict[str, str]) -> Reply:
 def _stored(state: State, completion_id: str) -> dict[str, Any]:
     stored = state.chat_completions.get(completion_id)
     if stored is None:
-        raise HTTPError(error_reply(404, f"No chat completion found with id '{completion_id}'.", param="completion_id", code="not_found"))
+        raise not_found("chat completion", completion_id, "completion_id")
     return stored
 
 
@@ -140,7 +141,7 @@ def list_stored(state: State, request: AppRequest, params: dict[str, str]) -> Re
         items = [item for item in items if item.get("model") == model]
     if metadata:
         items = [item for item in items if all((item.get("metadata") or {}).get(k) == v for k, v in metadata.items())]
-    return json_reply(cursor_page(request, items))
+    return json_reply(cursor_page(request, items, empty_id=""))
 
 
 def retrieve_stored(state: State, request: AppRequest, params: dict[str, str]) -> Reply:
@@ -172,7 +173,7 @@ def delete_stored(state: State, request: AppRequest, params: dict[str, str]) -> 
 def list_messages(state: State, request: AppRequest, params: dict[str, str]) -> Reply:
     with state.lock:
         messages = list(_stored(state, params["completion_id"])["messages"])
-    return json_reply(cursor_page(request, messages))
+    return json_reply(cursor_page(request, messages, empty_id=""))
 
 
 def register(router: Router) -> None:

@@ -11,6 +11,9 @@
     POST   /__harness/replies                 {"route": "POST /chat/completions", "replies": [{"content": "Hi"}]}
     POST   /__harness/clock/advance           {"seconds": 60}
     POST   /__harness/models                  {"id": "ft:gpt-4o:acme::1", "owned_by": "org-acme"}: make a model exist
+    POST   /__harness/clock/step              {"seconds": 1}: the clock moves this much with every request
+    GET    /__harness/state                   export everything the server holds
+    POST   /__harness/state                   load an export, or seed: {"models": [...], "files": [...]}
 """
 
 from __future__ import annotations
@@ -114,6 +117,22 @@ def handle_control(server: MockServer, request: AppRequest) -> Reply:
         if not isinstance(model_id, str) or not model_id:
             raise _bad("'id' must be a non-empty string", "id")
         return json_reply(server.state.add_model(model_id, owned_by=str(body.get("owned_by", "user"))))
+    if action == "clock/step" and method == "POST":
+        body = request.json_object()
+        seconds = body.get("seconds")
+        if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or seconds < 0:
+            raise _bad("'seconds' must be a non-negative number", "seconds")
+        server.set_clock_step(float(seconds))
+        return json_reply({"clock_step": float(seconds)})
+    if action == "state":
+        if method == "GET":
+            return json_reply(server.export_state())
+        if method == "POST":
+            try:
+                server.load_state(request.json_object())
+            except (ValueError, KeyError) as error:
+                raise _bad(f"Could not load the state: {error}") from None
+            return json_reply({"loaded": True})
     if action == "clock/advance" and method == "POST":
         body = request.json_object()
         seconds = body.get("seconds")

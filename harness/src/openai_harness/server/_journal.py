@@ -13,7 +13,7 @@ __all__ = ["Journal", "JournalEntry"]
 class JournalEntry:
     """One request as received, and the outcome: a status, or the fault applied."""
 
-    __slots__ = ("body", "fault", "headers", "method", "path", "query", "raw_body", "route", "seq", "status", "target", "time")
+    __slots__ = ("body", "fault", "headers", "method", "path", "query", "raw_body", "response_body", "route", "scripted", "seq", "status", "target", "time")
 
     def __init__(
         self,
@@ -46,6 +46,10 @@ class JournalEntry:
         self.time = time
         self.route: str | None = None
         """The route template that answered (``GET /models/{model}``), if any."""
+        self.response_body: bytes | None = None
+        """The JSON body the server answered with (not kept for streams and binary answers)."""
+        self.scripted = False
+        """Whether a test's scripted raw reply answered, rather than the server itself."""
 
     @property
     def retry_count(self) -> int | None:

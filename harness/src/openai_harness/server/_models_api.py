@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from ._app import AppRequest, Reply, Router, error_reply, json_reply
+from ._app import AppRequest, Reply, Router, UnknownObject, error_reply, json_reply
 from ._state import State
 
 __all__ = ["register"]
 
 
 def _not_found(model: str) -> Reply:
-    return error_reply(404, f"The model '{model}' does not exist", param="model", code="model_not_found")
+    raise UnknownObject(error_reply(404, f"The model '{model}' does not exist", param="model", code="model_not_found"))
 
 
 def list_models(state: State, request: AppRequest, params: dict[str, str]) -> Reply:

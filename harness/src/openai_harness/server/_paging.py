@@ -33,8 +33,12 @@ def cursor_page(
     max_limit: int = 100,
     default_order: str = "asc",
     allow_before: bool = False,
+    empty_id: str | None = None,
 ) -> dict[str, Any]:
-    """One page of ``items`` (given oldest first) for the request's cursor parameters."""
+    """One page of ``items`` (given oldest first) for the request's cursor parameters.
+
+    ``empty_id`` is what ``first_id`` / ``last_id`` say on an empty page: ``None``, or ``""`` where the
+    spec does not allow null."""
     limit = _limit(request, default_limit, max_limit)
     order = request.q("order") or default_order
     if order not in ("asc", "desc"):
@@ -62,7 +66,7 @@ def cursor_page(
     return {
         "object": "list",
         "data": page,
-        "first_id": page[0]["id"] if page else None,
-        "last_id": page[-1]["id"] if page else None,
+        "first_id": page[0]["id"] if page else empty_id,
+        "last_id": page[-1]["id"] if page else empty_id,
         "has_more": has_more,
     }

@@ -6,10 +6,11 @@ from __future__ import annotations
 import copy
 from typing import Any, Mapping
 
-from ._app import AppRequest, HTTPError, Reply, Router, error_reply, json_reply
+from ._app import AppRequest, HTTPError, Reply, Router, error_reply, json_reply, not_found
 from ._paging import cursor_page
 from ._replies import ChatReply, count_tokens
 from ._state import State
+from ._store import public, stage
 
 __all__ = ["register"]
 
@@ -73,6 +74,12 @@ def create(state: State, request: AppRequest, params: dict[str, str]) -> Reply:
     items = _input_items(state, body.get("input", []))
     previous_id = body.get("previous_response_id")
     history: list[dict[str, Any]] = []
+    conversation = body.get("conversation")
+    conversation_id = conversation.get("id") if isinstance(conversation, dict) else conversation
+    if conversation_id:
+        from ._conversations_api import conversation_items
+
+        history = conversation_items(state, conversation_id)
     if previous_id is not None:
         previous = state.responses.get(previous_id)
         if previous is None:
@@ -87,7 +94,7 @@ def create(state: State, request: AppRequest, params: dict[str, str]) -> Reply:
     output_tokens = count_tokens(reply.content or reply.refusal or "") + sum(count_tokens(c.arguments_text()) for c in reply.tool_calls)
     usage = dict(reply.usage) if reply.usage is not None else {
         "input_tokens": input_tokens,
-        "input_tokens_details": {"cached_tokens": 0},
+        "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
         "output_tokens": output_tokens,
         "output_tokens_details": {"reasoning_tokens": 0},
         "total_tokens": input_tokens + output_tokens,
@@ -117,29 +124,52 @@ def create(state: State, request: AppRequest, params: dict[str, str]) -> Reply:
         "top_p": body.get("top_p", 1.0),
         "truncation": body.get("truncation", "disabled"),
         "usage": usage,
-        "user": body.get("user"),
         "metadata": body.get("metadata") or {},
     }
+    if body.get("user") is not None:
+        response["user"] = body["user"]
+    if conversation_id:
+        from ._conversations_api import append_items
+
+        append_items(state, conversation_id, items + output)
+        response["conversation"] = {"id": conversation_id}
+    if body.get("background"):
+        # Answered later: queued, then in progress, then completed on the server's clock.
+        response["_final"] = {"output": response["output"], "usage": response["usage"], "status": response["status"]}
+        response.update({"status": "queued", "output": [], "usage": None, "completed_at": None})
     if store:
         with state.lock:
             state.responses[response["id"]] = {"response": response, "input": items, "context": history + items + output}
     if body.get("stream"):
         from ._streaming import responses_stream_reply
 
-        return responses_stream_reply(response)
-    return json_reply(response)
+        return responses_stream_reply(public(response))
+    return json_reply(public(response))
 
 
 def _stored(state: State, response_id: str) -> dict[str, Any]:
     stored = state.responses.get(response_id)
     if stored is None:
-        raise HTTPError(error_reply(404, f"Response with id '{response_id}' not found.", param="response_id", code="not_found"))
+        raise not_found("response", response_id, "response_id")
     return stored
+
+
+def _refresh(state: State, response: dict[str, Any]) -> dict[str, Any]:
+    final = response.get("_final")
+    if final is None or response["status"] in ("completed", "cancelled", "failed", "incomplete"):
+        return response
+    status, since = stage(state, response["created_at"], (("queued", "response_background"), ("in_progress", "response_background")), "completed")
+    response["status"] = status
+    if status == "completed":
+        response.update(final)
+        response["completed_at"] = int(since)
+        del response["_final"]
+    return response
 
 
 def retrieve(state: State, request: AppRequest, params: dict[str, str]) -> Reply:
     with state.lock:
-        return json_reply(_stored(state, params["response_id"])["response"])
+        return json_reply(public(_refresh(state, _stored(state, params["response_id"])["response"])))
 
 
 def delete(state: State, request: AppRequest, params: dict[str, str]) -> Reply:
@@ -152,12 +182,13 @@ def delete(state: State, request: AppRequest, params: dict[str, str]) -> Reply:
 def cancel(state: State, request: AppRequest, params: dict[str, str]) -> Reply:
     with state.lock:
         stored = _stored(state, params["response_id"])
-        response = stored["response"]
+        response = _refresh(state, stored["response"])
         if not response.get("background"):
             raise HTTPError(error_reply(400, "Only background responses can be cancelled.", param="response_id", code="invalid_request"))
         if response["status"] in ("queued", "in_progress"):
             response["status"] = "cancelled"
-        return json_reply(response)
+            response.pop("_final", None)
+        return json_reply(public(response))
 
 
 def input_items(state: State, request: AppRequest, params: dict[str, str]) -> Reply:

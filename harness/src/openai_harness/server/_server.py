@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pathlib
 import time
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -28,10 +29,34 @@ _RATE_LIMIT_HEADERS = (
 
 
 def default_router() -> Router:
-    from . import _chat_api, _completions_api, _models_api, _responses_api
+    from . import (
+        _batches_api,
+        _chat_api,
+        _completions_api,
+        _conversations_api,
+        _embeddings_api,
+        _files_api,
+        _fine_tuning_api,
+        _media_api,
+        _models_api,
+        _responses_api,
+        _vector_stores_api,
+    )
 
     router = Router()
-    for module in (_models_api, _chat_api, _completions_api, _responses_api):
+    for module in (
+        _models_api,
+        _chat_api,
+        _completions_api,
+        _responses_api,
+        _conversations_api,
+        _files_api,
+        _batches_api,
+        _fine_tuning_api,
+        _vector_stores_api,
+        _embeddings_api,
+        _media_api,
+    ):
         module.register(router)
     return router
 
@@ -71,6 +96,7 @@ class MockServer(LoopbackServer):
         self.require_key = require_key
         self._default_pacing = stream_pacing
         self.state = State(seed)
+        self.state.dispatch = self._dispatch_internal  # type: ignore[attr-defined]
         self.journal = Journal()
         self.faults = FaultSchedule()
         self.router = default_router()
@@ -109,8 +135,27 @@ class MockServer(LoopbackServer):
         self.stream_pacing = (float(first_event), float(between_events))
 
     def advance(self, seconds: float) -> None:
-        """Move the server's clock forward."""
+        """Move the server's clock forward (batches, fine-tuning jobs, vector store files and
+        background responses progress with it)."""
         self.state.advance(seconds)
+
+    def set_clock_step(self, seconds: float) -> None:
+        """Move the clock forward by ``seconds`` with every request, so polling code sees progress."""
+        if seconds < 0:
+            raise ValueError("The clock step must be a non-negative number of seconds")
+        self.state.clock_step = float(seconds)
+
+    def export_state(self) -> dict[str, Any]:
+        """A JSON-able snapshot of everything the server holds; :meth:`load_state` restores it."""
+        from ._snapshot import export_state
+
+        return export_state(self.state)
+
+    def load_state(self, source: dict[str, Any] | str | pathlib.Path) -> None:
+        """Restore an export, or seed from a short description (a dict, or a JSON or YAML file)."""
+        from ._snapshot import load_state
+
+        load_state(self.state, source)
 
     # -- request handling (called from connection threads) -------------------------------------
 
@@ -123,6 +168,8 @@ class MockServer(LoopbackServer):
                 return None, handle_control(self, request)
             except HTTPError as error:
                 return None, error.reply
+        if self.state.clock_step:
+            self.state.advance(self.state.clock_step)
         seq = self.journal.next_seq()
         entry = JournalEntry(
             seq=seq,
@@ -147,11 +194,28 @@ class MockServer(LoopbackServer):
         # A fault that stops the status line from being sent leaves the entry without a status.
         no_status = isinstance(fault, (Hang, Garbage, Empty)) or (isinstance(fault, Reset) and fault.when == "before_status")
         entry.status = None if no_status else reply.status
+        if isinstance(reply.body, bytes) and any(name == "content-type" and "json" in value for name, value in reply.headers):
+            entry.response_body = reply.body
         elapsed_ms = int((time.perf_counter() - started) * 1000)
         reply.headers.append(("x-request-id", f"req_{seq:032x}"))
         reply.headers.append(("openai-processing-ms", str(elapsed_ms)))
         reply.headers.extend(_RATE_LIMIT_HEADERS)
         return fault, reply
+
+    def _dispatch_internal(self, method: str, url: str, body: Any) -> tuple[int, Any]:
+        """Answer a request made by the server itself (a batch line), as a client request would be."""
+        import json as _json
+
+        target = url if url.startswith("/v1/") else "/v1" + url
+        raw = _json.dumps(body).encode() if body is not None else b""
+        request = AppRequest(method, target, {"content-type": "application/json"}, raw)
+        entry = JournalEntry(seq=0, method=method, target=target, path=request.path, query={}, headers={}, body=body, raw_body=raw, time=time.time())
+        reply = self._dispatch(request, entry)
+        payload = reply.body if isinstance(reply.body, bytes) else b""
+        try:
+            return reply.status, _json.loads(payload) if payload else None
+        except ValueError:
+            return reply.status, payload.decode("utf-8", "replace")
 
     def _dispatch(self, request: AppRequest, entry: JournalEntry) -> Reply:
         auth = self._check_auth(request)
@@ -161,6 +225,7 @@ class MockServer(LoopbackServer):
             # A raw scripted reply answers any route, emulated or not.
             scripted = self.state.next_scripted(request.method, request.path, request.body)
             if isinstance(scripted, (RawReply, Mapping)):
+                entry.scripted = True
                 return raw_reply(scripted)
             return self._answer(request, entry, scripted)
         except HTTPError as error:

@@ -15,7 +15,7 @@ from typing import Any, Callable, Deque
 from ._replies import ReplyFunction, ScriptedReply
 from ._routes import RoutePattern
 
-__all__ = ["DEFAULT_MODELS", "EPOCH", "State"]
+__all__ = ["DEFAULT_DURATIONS", "DEFAULT_MODELS", "EPOCH", "State"]
 
 EPOCH = 1_700_000_000
 """The server clock's start (2023-11-14T22:13:20Z): objects get reproducible timestamps."""
@@ -37,6 +37,17 @@ DEFAULT_MODELS: tuple[tuple[str, str], ...] = (
 
 _ID_ALPHABET = string.ascii_letters + string.digits
 
+DEFAULT_DURATIONS: dict[str, float] = {  # seconds on the server's clock
+    "batch_validating": 1.0,
+    "batch_in_progress": 5.0,
+    "batch_finalizing": 1.0,
+    "fine_tuning_validating": 1.0,
+    "fine_tuning_queued": 2.0,
+    "fine_tuning_running": 30.0,
+    "vector_store_file": 2.0,
+    "response_background": 2.0,
+}
+
 
 class State:
     """In-memory model of the API, guarded by one re-entrant lock."""
@@ -50,11 +61,21 @@ class State:
         with self.lock:
             self._rng = random.Random(self.seed)
             self.clock_offset = 0.0
+            self.clock_step = 0.0
+            """Seconds the clock moves forward with every request (0: only when advanced)."""
+            self.durations: dict[str, float] = dict(DEFAULT_DURATIONS)
+            self.max_file_bytes = 512 * 1024 * 1024
+            """The largest file the server stores (the API's limit)."""
+            """How long things take on the server's clock, in seconds (see DEFAULT_DURATIONS)."""
             self.models: dict[str, dict[str, Any]] = {}
             for index, (model_id, owner) in enumerate(DEFAULT_MODELS):
                 self.models[model_id] = {"id": model_id, "object": "model", "created": EPOCH - 86_400 * (len(DEFAULT_MODELS) - index), "owned_by": owner}
             self.chat_completions: dict[str, dict[str, Any]] = {}
             self.responses: dict[str, dict[str, Any]] = {}
+            self.objects: dict[str, dict[str, dict[str, Any]]] = {}
+            """Stored objects by kind (``file``, ``batch``, ``vector_store``, ...) then ID, oldest first."""
+            self.blobs: dict[str, bytes] = {}
+            """File contents by file ID."""
             self._scripts: list[tuple[RoutePattern, Deque[ScriptedReply] | ReplyFunction]] = []
 
     def add_model(self, model_id: str, *, owned_by: str = "user", created: int | None = None) -> dict[str, Any]:
@@ -69,6 +90,10 @@ class State:
     def now(self) -> int:
         """Seconds since the epoch on the server's clock (starts at :data:`EPOCH`)."""
         return int(EPOCH + self.clock_offset)
+
+    def store(self, kind: str) -> dict[str, dict[str, Any]]:
+        """The objects of one kind, by ID, oldest first."""
+        return self.objects.setdefault(kind, {})
 
     def advance(self, seconds: float) -> None:
         if seconds < 0:
