@@ -49,6 +49,8 @@ SPEC_DEVIATIONS = {
     # The spec types stored messages as assistant messages; the API returns the request's messages,
     # user and system ones included.
     ("GET /chat/completions/{completion_id}/messages", "role"),
+    # The spec types an embedding as an array of numbers; with encoding_format=base64 the API sends a string.
+    ("POST /embeddings", "embedding"),
 }
 
 

@@ -79,6 +79,18 @@ class _Walker:
         required |= set(schema.get("required") or [])
         return props, required
 
+    def structural_parts(self, parts: list[Any]) -> tuple[list[Any], bool]:
+        """The ``allOf`` parts that carry a type (not just ``nullable`` or a description), and whether one says nullable."""
+        kept = []
+        nullable = False
+        for part in parts:
+            target = self.spec.deref(part)
+            if isinstance(target, dict) and not ({"$ref", "type", "properties", "allOf", "anyOf", "oneOf", "enum", "items", "const"} & set(target)) and "$ref" not in part:
+                nullable = nullable or bool(target.get("nullable"))
+                continue
+            kept.append(part)
+        return kept, nullable
+
     def is_object(self, schema: Any) -> bool:
         schema = self.spec.deref(schema)
         if not isinstance(schema, dict):
@@ -194,11 +206,12 @@ class ModelBuilder(_Walker):
             type_expr, converter = self._union(schema, variants, context)
             return (f"{type_expr} | None" if nullable and type_expr != "Any" else type_expr), converter
         if "allOf" in schema:
-            parts = schema["allOf"]
+            parts, nullable = self.structural_parts(schema["allOf"])
             if len(parts) == 1:
-                return self.resolve(parts[0], context)
-            if self.is_object(schema):
-                return self._inline_class(schema, context)
+                type_expr, converter = self.resolve(parts[0], context)
+                return (f"{type_expr} | None" if nullable and type_expr != "Any" else type_expr), converter
+            if self.is_object({"allOf": parts}):
+                return self._inline_class({**schema, "allOf": parts}, context)
             return "Any", None
         kind = schema.get("type")
         if isinstance(kind, list):
@@ -332,11 +345,12 @@ class ParamBuilder(_Walker):
             inner = types[0] if len(types) == 1 else "Union[" + ", ".join(types) + "]"
             return f"Optional[{inner}]" if nullable else inner
         if "allOf" in schema:
-            parts = schema["allOf"]
+            parts, nullable = self.structural_parts(schema["allOf"])
             if len(parts) == 1:
-                return self.resolve(parts[0], context)
-            if self.is_object(schema):
-                return self.build(self._unique(class_name(context) + "Param"), schema).name
+                inner = self.resolve(parts[0], context)
+                return f"Optional[{inner}]" if nullable and inner != "Any" else inner
+            if self.is_object({"allOf": parts}):
+                return self.build(self._unique(class_name(context) + "Param"), {**schema, "allOf": parts}).name
             return "Any"
         kind = schema.get("type")
         if isinstance(kind, list):

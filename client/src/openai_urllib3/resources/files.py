@@ -17,8 +17,9 @@ if TYPE_CHECKING:
     from .._options import RequestOptions
     from .._binary import BinaryResponse
     from .._pagination import CursorPage
-    from ..types.files import FileDeleted, FileObject
+    from ..types.files import FileDeleted
     from ..types.files_params import FilesCreateParams, FilesListParams
+    from ..types.shared_2 import FileObject
 
     class _FILES_CREATE_ARGS(FilesCreateParams, RequestOptions, total=False): ...
 

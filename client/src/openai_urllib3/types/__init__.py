@@ -304,6 +304,8 @@ if TYPE_CHECKING:
     from .beta import AssistantToolsFileSearchFileSearch as AssistantToolsFileSearchFileSearch
     from .beta import AssistantToolsFileSearchTypeOnly as AssistantToolsFileSearchTypeOnly
     from .beta import AssistantToolsFunction as AssistantToolsFunction
+    from .beta import AssistantsNamedToolChoice as AssistantsNamedToolChoice
+    from .beta import AssistantsNamedToolChoiceFunction as AssistantsNamedToolChoiceFunction
     from .beta import Attachment as Attachment
     from .beta import BetaAgentTag as BetaAgentTag
     from .beta import BetaCodeInterpreterTool as BetaCodeInterpreterTool
@@ -312,8 +314,6 @@ if TYPE_CHECKING:
     from .beta import BetaFileSearchTool as BetaFileSearchTool
     from .beta import BetaFunctionTool as BetaFunctionTool
     from .beta import BetaHybridSearchOptions as BetaHybridSearchOptions
-    from .beta import BetaImageGenTool as BetaImageGenTool
-    from .beta import BetaImageGenToolInputImageMask as BetaImageGenToolInputImageMask
     from .beta import BetaMCPTool as BetaMCPTool
     from .beta import BetaMCPToolFilter as BetaMCPToolFilter
     from .beta import BetaMCPToolRequireApproval0 as BetaMCPToolRequireApproval0
@@ -401,6 +401,7 @@ if TYPE_CHECKING:
     from .beta import ThreadToolResourcesCodeInterpreter as ThreadToolResourcesCodeInterpreter
     from .beta import ThreadToolResourcesFileSearch as ThreadToolResourcesFileSearch
     from .beta import ToolChoice as ToolChoice
+    from .beta import TruncationObject as TruncationObject
     from .beta import UrlAnnotation as UrlAnnotation
     from .beta import UrlAnnotationSource as UrlAnnotationSource
     from .beta import UserMessageInputText as UserMessageInputText
@@ -443,7 +444,9 @@ if TYPE_CHECKING:
     from .beta_2 import BetaFunctionToolCall as BetaFunctionToolCall
     from .beta_2 import BetaFunctionToolCallOutputResource as BetaFunctionToolCallOutputResource
     from .beta_2 import BetaHTTPError as BetaHTTPError
+    from .beta_2 import BetaImageGenTool as BetaImageGenTool
     from .beta_2 import BetaImageGenToolCall as BetaImageGenToolCall
+    from .beta_2 import BetaImageGenToolInputImageMask as BetaImageGenToolInputImageMask
     from .beta_2 import BetaInputFileContent as BetaInputFileContent
     from .beta_2 import BetaInputImageContent as BetaInputImageContent
     from .beta_2 import BetaInputTextContent as BetaInputTextContent
@@ -566,6 +569,8 @@ if TYPE_CHECKING:
     from .beta_params import AssistantToolsFileSearchParam as AssistantToolsFileSearchParam
     from .beta_params import AssistantToolsFileSearchTypeOnlyParam as AssistantToolsFileSearchTypeOnlyParam
     from .beta_params import AssistantToolsFunctionParam as AssistantToolsFunctionParam
+    from .beta_params import AssistantsNamedToolChoiceFunctionParam as AssistantsNamedToolChoiceFunctionParam
+    from .beta_params import AssistantsNamedToolChoiceParam as AssistantsNamedToolChoiceParam
     from .beta_params import AutomaticThreadTitlingParam as AutomaticThreadTitlingParam
     from .beta_params import BetaAgentTagParam as BetaAgentTagParam
     from .beta_params import BetaApplyPatchToolParam as BetaApplyPatchToolParam
@@ -587,7 +592,6 @@ if TYPE_CHECKING:
     from .beta_params import BetaChatkitSessionsCreateParams as BetaChatkitSessionsCreateParams
     from .beta_params import BetaChatkitThreadsListItemsParams as BetaChatkitThreadsListItemsParams
     from .beta_params import BetaChatkitThreadsListParams as BetaChatkitThreadsListParams
-    from .beta_params import BetaClickParam as BetaClickParam
     from .beta_params import BetaCodeInterpreterToolParam as BetaCodeInterpreterToolParam
     from .beta_params import BetaComparisonFilterParam as BetaComparisonFilterParam
     from .beta_params import BetaCompoundFilterParam as BetaCompoundFilterParam
@@ -603,8 +607,6 @@ if TYPE_CHECKING:
     from .beta_params import BetaCustomGrammarFormatParam as BetaCustomGrammarFormatParam
     from .beta_params import BetaCustomTextFormatParam as BetaCustomTextFormatParam
     from .beta_params import BetaCustomToolParam as BetaCustomToolParam
-    from .beta_params import BetaDoubleClickActionParam as BetaDoubleClickActionParam
-    from .beta_params import BetaDragParam as BetaDragParam
     from .beta_params import BetaEasyInputMessageParam as BetaEasyInputMessageParam
     from .beta_params import BetaFileCitationBodyParam as BetaFileCitationBodyParam
     from .beta_params import BetaFilePathParam as BetaFilePathParam
@@ -709,6 +711,7 @@ if TYPE_CHECKING:
     from .beta_params import MessageContentImageUrlObjectParam as MessageContentImageUrlObjectParam
     from .beta_params import MessageRequestContentTextObjectParam as MessageRequestContentTextObjectParam
     from .beta_params import RateLimitsParam as RateLimitsParam
+    from .beta_params import TruncationObjectParam as TruncationObjectParam
     from .beta_params import WorkflowParam as WorkflowParam
     from .beta_params import WorkflowTracingParam as WorkflowTracingParam
     from .beta_params_2 import BetaAdditionalToolsItemParam as BetaAdditionalToolsItemParam
@@ -719,6 +722,7 @@ if TYPE_CHECKING:
     from .beta_params_2 import BetaApplyPatchToolCallItemParam as BetaApplyPatchToolCallItemParam
     from .beta_params_2 import BetaApplyPatchToolCallOutputItemParam as BetaApplyPatchToolCallOutputItemParam
     from .beta_params_2 import BetaApplyPatchUpdateFileOperationParam as BetaApplyPatchUpdateFileOperationParam
+    from .beta_params_2 import BetaClickParam as BetaClickParam
     from .beta_params_2 import BetaCodeInterpreterOutputImageParam as BetaCodeInterpreterOutputImageParam
     from .beta_params_2 import BetaCodeInterpreterOutputLogsParam as BetaCodeInterpreterOutputLogsParam
     from .beta_params_2 import BetaCodeInterpreterToolCallParam as BetaCodeInterpreterToolCallParam
@@ -735,6 +739,8 @@ if TYPE_CHECKING:
     from .beta_params_2 import BetaCustomToolCallParam as BetaCustomToolCallParam
     from .beta_params_2 import BetaDirectToolCallCallerParam as BetaDirectToolCallCallerParam
     from .beta_params_2 import BetaDirectToolCallCallerParam2 as BetaDirectToolCallCallerParam2
+    from .beta_params_2 import BetaDoubleClickActionParam as BetaDoubleClickActionParam
+    from .beta_params_2 import BetaDragParam as BetaDragParam
     from .beta_params_2 import BetaEncryptedContentParam as BetaEncryptedContentParam
     from .beta_params_2 import BetaFileCitationParam as BetaFileCitationParam
     from .beta_params_2 import BetaFunctionCallOutputItemParam as BetaFunctionCallOutputItemParam
@@ -977,7 +983,6 @@ if TYPE_CHECKING:
     from .evals_params import EvalsRunsOutputItemsListParams as EvalsRunsOutputItemsListParams
     from .evals_params import EvalsUpdateParams as EvalsUpdateParams
     from .files import FileDeleted as FileDeleted
-    from .files import FileObject as FileObject
     from .files_params import FilesCreateParams as FilesCreateParams
     from .files_params import FilesListParams as FilesListParams
     from .fine_tuning import DeleteFineTuningCheckpointPermissionResponse as DeleteFineTuningCheckpointPermissionResponse
@@ -1392,6 +1397,7 @@ if TYPE_CHECKING:
     from .shared_2 import EvalItem as EvalItem
     from .shared_2 import EvalItemContentOutputText as EvalItemContentOutputText
     from .shared_2 import EvalItemInputImage as EvalItemInputImage
+    from .shared_2 import FileObject as FileObject
     from .shared_2 import HTTPError as HTTPError
     from .shared_2 import InputAudio as InputAudio
     from .shared_2 import InputAudioInputAudio as InputAudioInputAudio
@@ -1734,6 +1740,8 @@ _PARAMS: dict[str, str] = {
     "AssistantToolsFileSearchParam": "beta_params",
     "AssistantToolsFileSearchTypeOnlyParam": "beta_params",
     "AssistantToolsFunctionParam": "beta_params",
+    "AssistantsNamedToolChoiceFunctionParam": "beta_params",
+    "AssistantsNamedToolChoiceParam": "beta_params",
     "AudioSpeechCreateParams": "audio_params",
     "AudioTranscriptionParam": "realtime_params",
     "AudioTranscriptionsCreateParams": "audio_params",
@@ -1776,7 +1784,7 @@ _PARAMS: dict[str, str] = {
     "BetaChatkitSessionsCreateParams": "beta_params",
     "BetaChatkitThreadsListItemsParams": "beta_params",
     "BetaChatkitThreadsListParams": "beta_params",
-    "BetaClickParam": "beta_params",
+    "BetaClickParam": "beta_params_2",
     "BetaCodeInterpreterOutputImageParam": "beta_params_2",
     "BetaCodeInterpreterOutputLogsParam": "beta_params_2",
     "BetaCodeInterpreterToolCallParam": "beta_params_2",
@@ -1808,8 +1816,8 @@ _PARAMS: dict[str, str] = {
     "BetaCustomToolParam": "beta_params",
     "BetaDirectToolCallCallerParam": "beta_params_2",
     "BetaDirectToolCallCallerParam2": "beta_params_2",
-    "BetaDoubleClickActionParam": "beta_params",
-    "BetaDragParam": "beta_params",
+    "BetaDoubleClickActionParam": "beta_params_2",
+    "BetaDragParam": "beta_params_2",
     "BetaEasyInputMessageParam": "beta_params",
     "BetaEncryptedContentParam": "beta_params_2",
     "BetaFileCitationBodyParam": "beta_params",
@@ -2319,6 +2327,7 @@ _PARAMS: dict[str, str] = {
     "ToolSearchOutputItemParam": "shared_params",
     "ToolSearchToolParam": "shared_params",
     "TopLogProbParam": "shared_params",
+    "TruncationObjectParam": "beta_params",
     "TypeParam": "shared_params",
     "UploadsCompleteParams": "uploads_params",
     "UploadsCreateParams": "uploads_params",
@@ -2479,6 +2488,10 @@ __all__ = [
     "AssistantToolsFileSearchTypeOnlyParam",
     "AssistantToolsFunction",
     "AssistantToolsFunctionParam",
+    "AssistantsNamedToolChoice",
+    "AssistantsNamedToolChoiceFunction",
+    "AssistantsNamedToolChoiceFunctionParam",
+    "AssistantsNamedToolChoiceParam",
     "Attachment",
     "AudioSpeechCreateParams",
     "AudioTranscriptionParam",
@@ -3867,6 +3880,8 @@ __all__ = [
     "TranscriptionSegment",
     "TranscriptionWord",
     "Translation",
+    "TruncationObject",
+    "TruncationObjectParam",
     "TypeParam",
     "Upload",
     "UploadPart",

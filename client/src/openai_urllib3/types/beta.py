@@ -9,12 +9,12 @@ from .._models import BaseModel, Field, by_json_type, generic_object, list_of, u
 from ._registry import ref
 
 if TYPE_CHECKING:
-    from .beta_2 import BetaAdditionalTools, BetaAgentMessage, BetaApplyPatchToolCall, BetaApplyPatchToolCallOutput, BetaApplyPatchToolParam, BetaCodeInterpreterToolCall, BetaCompactionBody, BetaComputerCallOutputItemParam, BetaComputerToolCall, BetaComputerToolCallOutputResource, BetaCustomToolCall, BetaCustomToolCallOutputResource, BetaCustomToolParam, BetaEasyInputMessage, BetaFileSearchToolCall, BetaFunctionCallOutputItemParam, BetaFunctionShellCall, BetaFunctionShellCallOutput, BetaFunctionShellToolParam, BetaFunctionToolCall, BetaFunctionToolCallOutputResource, BetaImageGenToolCall, BetaLocalShellToolCall, BetaLocalShellToolCallOutput, BetaLocalShellToolParam, BetaMCPApprovalRequest, BetaMCPApprovalResponseResource, BetaMCPListTools, BetaMCPToolCall, BetaMultiAgentCall, BetaMultiAgentCallOutput, BetaNamespaceToolParam, BetaOutputMessage, BetaProgram, BetaProgramOutput, BetaPrompt, BetaReasoning, BetaReasoningItem, BetaResponseError, BetaResponseIncompleteDetails, BetaSpecificApplyPatchParam, BetaSpecificFunctionShellParam, BetaSpecificProgrammaticToolCallingParam, BetaToolChoiceAllowed, BetaToolChoiceCustom, BetaToolChoiceFunction, BetaToolChoiceMCP, BetaToolChoiceTypes, BetaToolSearchCall, BetaToolSearchOutput, BetaToolSearchToolParam, BetaWebSearchToolCall
+    from .beta_2 import BetaAdditionalTools, BetaAgentMessage, BetaApplyPatchToolCall, BetaApplyPatchToolCallOutput, BetaApplyPatchToolParam, BetaCodeInterpreterToolCall, BetaCompactionBody, BetaComputerCallOutputItemParam, BetaComputerToolCall, BetaComputerToolCallOutputResource, BetaCustomToolCall, BetaCustomToolCallOutputResource, BetaCustomToolParam, BetaEasyInputMessage, BetaFileSearchToolCall, BetaFunctionCallOutputItemParam, BetaFunctionShellCall, BetaFunctionShellCallOutput, BetaFunctionShellToolParam, BetaFunctionToolCall, BetaFunctionToolCallOutputResource, BetaImageGenTool, BetaImageGenToolCall, BetaLocalShellToolCall, BetaLocalShellToolCallOutput, BetaLocalShellToolParam, BetaMCPApprovalRequest, BetaMCPApprovalResponseResource, BetaMCPListTools, BetaMCPToolCall, BetaMultiAgentCall, BetaMultiAgentCallOutput, BetaNamespaceToolParam, BetaOutputMessage, BetaProgram, BetaProgramOutput, BetaProgrammaticToolCallingParam, BetaPrompt, BetaReasoning, BetaReasoningItem, BetaResponseError, BetaResponseIncompleteDetails, BetaSpecificApplyPatchParam, BetaSpecificFunctionShellParam, BetaSpecificProgrammaticToolCallingParam, BetaToolChoiceAllowed, BetaToolChoiceCustom, BetaToolChoiceFunction, BetaToolChoiceMCP, BetaToolChoiceTypes, BetaToolSearchCall, BetaToolSearchOutput, BetaToolSearchToolParam, BetaWebSearchToolCall
     from .beta_3 import BetaAdditionalToolsItemParam, BetaAgentMessageItemParam, BetaApplyPatchToolCallItemParam, BetaApplyPatchToolCallOutputItemParam, BetaCompactionSummaryItemParam, BetaCompactionTriggerItemParam, BetaCustomToolCallOutput, BetaFunctionShellCallItemParam, BetaFunctionShellCallOutputItemParam, BetaItemReferenceParam, BetaMCPApprovalResponse, BetaModeration, BetaMultiAgentCallItemParam, BetaMultiAgentCallOutputItemParam, BetaProgramItemParam, BetaProgramOutputItemParam, BetaPromptCacheOptions, BetaResponseConversation, BetaResponseUsage, BetaToolSearchCallItemParam, BetaToolSearchOutputItemParam
     from .shared import FunctionObject, ResponseFormatJsonObject, ResponseFormatJsonSchema, ResponseFormatText
     from .shared_2 import BetaComparisonFilter, BetaCompoundFilter, BetaInputMessage, BetaWebSearchPreviewTool, BetaWebSearchTool
 
-__all__ = ["ActiveStatus", "Assistant", "AssistantMessageItem", "AssistantToolResources", "AssistantToolResourcesCodeInterpreter", "AssistantToolResourcesFileSearch", "AssistantToolsCode", "AssistantToolsFileSearch", "AssistantToolsFileSearchFileSearch", "AssistantToolsFileSearchTypeOnly", "AssistantToolsFunction", "Attachment", "BetaAgentTag", "BetaAutoCodeInterpreterToolParam", "BetaCodeInterpreterTool", "BetaComputerTool", "BetaComputerUsePreviewTool", "BetaContainerNetworkPolicyAllowlistParam", "BetaContainerNetworkPolicyDisabledParam", "BetaContainerNetworkPolicyDomainSecretParam", "BetaFileSearchTool", "BetaFunctionTool", "BetaHybridSearchOptions", "BetaImageGenTool", "BetaImageGenToolInputImageMask", "BetaMCPTool", "BetaMCPToolFilter", "BetaMCPToolRequireApproval0", "BetaProgrammaticToolCallingParam", "BetaRankingOptions", "BetaResponse", "BetaResponseAudioDeltaEvent", "BetaResponseAudioDoneEvent", "BetaResponseAudioTranscriptDeltaEvent", "BetaResponseAudioTranscriptDoneEvent", "BetaResponseCodeInterpreterCallCodeDeltaEvent", "BetaResponseCodeInterpreterCallCodeDoneEvent", "BetaResponseCodeInterpreterCallCompletedEvent", "BetaResponseCodeInterpreterCallInProgressEvent", "BetaResponseCodeInterpreterCallInterpretingEvent", "BetaResponseCompletedEvent", "BetaResponseFormatJsonObject", "BetaResponseFormatText", "BetaResponseTextParam", "BetaTextResponseFormatJsonSchema", "ChatSessionAutomaticThreadTitling", "ChatSessionChatkitConfiguration", "ChatSessionFileUpload", "ChatSessionHistory", "ChatSessionRateLimits", "ChatSessionResource", "ChatkitWorkflow", "ChatkitWorkflowTracing", "ClientToolCallItem", "ClosedStatus", "DeleteAssistantResponse", "DeleteMessageResponse", "DeleteThreadResponse", "DeletedThreadResource", "FileAnnotation", "FileAnnotationSource", "FileSearchRankingOptions", "InferenceOptions", "LockedStatus", "Message2", "Message2Attachment", "Message2IncompleteDetails", "MessageContentImageFileObject", "MessageContentImageFileObjectImageFile", "MessageContentImageUrlObject", "MessageContentImageUrlObjectImageUrl", "MessageContentRefusalObject", "MessageContentTextAnnotationsFileCitationObject", "MessageContentTextAnnotationsFileCitationObjectFileCitation", "MessageContentTextAnnotationsFilePathObject", "MessageContentTextAnnotationsFilePathObjectFilePath", "MessageContentTextObject", "MessageContentTextObjectText", "ResponseOutputText", "Run", "RunCompletionUsage", "RunIncompleteDetails", "RunLastError", "RunRequiredAction", "RunRequiredActionSubmitToolOutputs", "RunStep", "RunStepCompletionUsage", "RunStepDetailsMessageCreationObject", "RunStepDetailsMessageCreationObjectMessageCreation", "RunStepDetailsToolCallsCodeObject", "RunStepDetailsToolCallsCodeObjectCodeInterpreter", "RunStepDetailsToolCallsCodeOutputImageObject", "RunStepDetailsToolCallsCodeOutputImageObjectImage", "RunStepDetailsToolCallsCodeOutputLogsObject", "RunStepDetailsToolCallsFileSearchObject", "RunStepDetailsToolCallsFileSearchObjectFileSearch", "RunStepDetailsToolCallsFileSearchRankingOptionsObject", "RunStepDetailsToolCallsFileSearchResultObject", "RunStepDetailsToolCallsFileSearchResultObjectContent", "RunStepDetailsToolCallsFunctionObject", "RunStepDetailsToolCallsFunctionObjectFunction", "RunStepDetailsToolCallsObject", "RunStepLastError", "RunToolCallObject", "RunToolCallObjectFunction", "TaskGroupItem", "TaskGroupTask", "TaskItem", "Thread", "ThreadResource", "ThreadToolResources", "ThreadToolResourcesCodeInterpreter", "ThreadToolResourcesFileSearch", "ToolChoice", "UrlAnnotation", "UrlAnnotationSource", "UserMessageInputText", "UserMessageItem", "UserMessageQuotedText", "WidgetMessageItem"]
+__all__ = ["ActiveStatus", "Assistant", "AssistantMessageItem", "AssistantToolResources", "AssistantToolResourcesCodeInterpreter", "AssistantToolResourcesFileSearch", "AssistantToolsCode", "AssistantToolsFileSearch", "AssistantToolsFileSearchFileSearch", "AssistantToolsFileSearchTypeOnly", "AssistantToolsFunction", "AssistantsNamedToolChoice", "AssistantsNamedToolChoiceFunction", "Attachment", "BetaAgentTag", "BetaAutoCodeInterpreterToolParam", "BetaCodeInterpreterTool", "BetaComputerTool", "BetaComputerUsePreviewTool", "BetaContainerNetworkPolicyAllowlistParam", "BetaContainerNetworkPolicyDisabledParam", "BetaContainerNetworkPolicyDomainSecretParam", "BetaFileSearchTool", "BetaFunctionTool", "BetaHybridSearchOptions", "BetaMCPTool", "BetaMCPToolFilter", "BetaMCPToolRequireApproval0", "BetaRankingOptions", "BetaResponse", "BetaResponseAudioDeltaEvent", "BetaResponseAudioDoneEvent", "BetaResponseAudioTranscriptDeltaEvent", "BetaResponseAudioTranscriptDoneEvent", "BetaResponseCodeInterpreterCallCodeDeltaEvent", "BetaResponseCodeInterpreterCallCodeDoneEvent", "BetaResponseCodeInterpreterCallCompletedEvent", "BetaResponseCodeInterpreterCallInProgressEvent", "BetaResponseCodeInterpreterCallInterpretingEvent", "BetaResponseCompletedEvent", "BetaResponseFormatJsonObject", "BetaResponseFormatText", "BetaResponseTextParam", "BetaTextResponseFormatJsonSchema", "ChatSessionAutomaticThreadTitling", "ChatSessionChatkitConfiguration", "ChatSessionFileUpload", "ChatSessionHistory", "ChatSessionRateLimits", "ChatSessionResource", "ChatkitWorkflow", "ChatkitWorkflowTracing", "ClientToolCallItem", "ClosedStatus", "DeleteAssistantResponse", "DeleteMessageResponse", "DeleteThreadResponse", "DeletedThreadResource", "FileAnnotation", "FileAnnotationSource", "FileSearchRankingOptions", "InferenceOptions", "LockedStatus", "Message2", "Message2Attachment", "Message2IncompleteDetails", "MessageContentImageFileObject", "MessageContentImageFileObjectImageFile", "MessageContentImageUrlObject", "MessageContentImageUrlObjectImageUrl", "MessageContentRefusalObject", "MessageContentTextAnnotationsFileCitationObject", "MessageContentTextAnnotationsFileCitationObjectFileCitation", "MessageContentTextAnnotationsFilePathObject", "MessageContentTextAnnotationsFilePathObjectFilePath", "MessageContentTextObject", "MessageContentTextObjectText", "ResponseOutputText", "Run", "RunCompletionUsage", "RunIncompleteDetails", "RunLastError", "RunRequiredAction", "RunRequiredActionSubmitToolOutputs", "RunStep", "RunStepCompletionUsage", "RunStepDetailsMessageCreationObject", "RunStepDetailsMessageCreationObjectMessageCreation", "RunStepDetailsToolCallsCodeObject", "RunStepDetailsToolCallsCodeObjectCodeInterpreter", "RunStepDetailsToolCallsCodeOutputImageObject", "RunStepDetailsToolCallsCodeOutputImageObjectImage", "RunStepDetailsToolCallsCodeOutputLogsObject", "RunStepDetailsToolCallsFileSearchObject", "RunStepDetailsToolCallsFileSearchObjectFileSearch", "RunStepDetailsToolCallsFileSearchRankingOptionsObject", "RunStepDetailsToolCallsFileSearchResultObject", "RunStepDetailsToolCallsFileSearchResultObjectContent", "RunStepDetailsToolCallsFunctionObject", "RunStepDetailsToolCallsFunctionObjectFunction", "RunStepDetailsToolCallsObject", "RunStepLastError", "RunToolCallObject", "RunToolCallObjectFunction", "TaskGroupItem", "TaskGroupTask", "TaskItem", "Thread", "ThreadResource", "ThreadToolResources", "ThreadToolResourcesCodeInterpreter", "ThreadToolResourcesFileSearch", "ToolChoice", "TruncationObject", "UrlAnnotation", "UrlAnnotationSource", "UserMessageInputText", "UserMessageItem", "UserMessageQuotedText", "WidgetMessageItem"]
 
 _ = (Any, Literal)  # used inside the quoted field types
 
@@ -158,8 +158,8 @@ class Run(BaseModel):
     top_p = Field['float | None']()
     max_prompt_tokens = Field['int']()
     max_completion_tokens = Field['int']()
-    truncation_strategy = Field['Any']()
-    tool_choice = Field['Any']()
+    truncation_strategy = Field['TruncationObject | None'](ref("TruncationObject"))
+    tool_choice = Field['Literal["none", "auto", "required"] | AssistantsNamedToolChoice | None'](ref("AssistantsNamedToolChoice"))
     parallel_tool_calls = Field['bool']()
     response_format = Field['Literal["auto"] | ResponseFormatText | ResponseFormatJsonObject | ResponseFormatJsonSchema'](union_of("type", {"text": ref("ResponseFormatText"), "json_object": ref("ResponseFormatJsonObject"), "json_schema": ref("ResponseFormatJsonSchema")}))
 
@@ -218,6 +218,27 @@ class RunCompletionUsage(BaseModel):
     completion_tokens = Field['int']()
     prompt_tokens = Field['int']()
     total_tokens = Field['int']()
+
+
+class TruncationObject(BaseModel):
+    """Controls for how a thread will be truncated prior to the run. Use this to control the initial context window of the run."""
+
+    __slots__ = ()
+    type = Field['Literal["auto", "last_messages"]']()
+    last_messages = Field['int | None']()
+
+
+class AssistantsNamedToolChoice(BaseModel):
+    """Specifies a tool the model should use. Use to force the model to call a specific tool."""
+
+    __slots__ = ()
+    type = Field['Literal["function", "code_interpreter", "file_search"]']()
+    function = Field['AssistantsNamedToolChoiceFunction | None'](ref("AssistantsNamedToolChoiceFunction"))
+
+
+class AssistantsNamedToolChoiceFunction(BaseModel):
+    __slots__ = ()
+    name = Field['str']()
 
 
 class DeleteThreadResponse(BaseModel):
@@ -1111,34 +1132,3 @@ class BetaContainerNetworkPolicyDomainSecretParam(BaseModel):
     domain = Field['str']()
     name = Field['str']()
     value = Field['str']()
-
-
-class BetaProgrammaticToolCallingParam(BaseModel):
-    __slots__ = ()
-    type = Field['Literal["programmatic_tool_calling"]']()
-
-
-class BetaImageGenTool(BaseModel):
-    """A tool that generates images using the GPT image models."""
-
-    __slots__ = ()
-    type = Field['Literal["image_generation"]']()
-    model = Field['str | Literal["gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5", "gpt-image-2", "gpt-image-2-2026-04-21"] | None']()
-    quality = Field['Literal["low", "medium", "high", "auto"] | None']()
-    size = Field['str | Literal["1024x1024", "1024x1536", "1536x1024", "auto"] | None']()
-    output_format = Field['Literal["png", "webp", "jpeg"] | None']()
-    output_compression = Field['int | None']()
-    moderation = Field['Literal["auto", "low"] | None']()
-    background = Field['Literal["transparent", "opaque", "auto"] | None']()
-    input_fidelity = Field['Literal["high", "low"] | None']()
-    input_image_mask = Field['BetaImageGenToolInputImageMask | None'](ref("BetaImageGenToolInputImageMask"))
-    partial_images = Field['int | None']()
-    action = Field['Literal["generate", "edit", "auto"] | None']()
-
-
-class BetaImageGenToolInputImageMask(BaseModel):
-    """Optional mask for inpainting. Contains `image_url` (string, optional) and `file_id` (string, optional)."""
-
-    __slots__ = ()
-    image_url = Field['str | None']()
-    file_id = Field['str | None']()

@@ -9,13 +9,44 @@ from .._models import BaseModel, Field, by_json_type, dict_of, list_of, union_of
 from ._registry import ref
 
 if TYPE_CHECKING:
-    from .beta import BetaAgentTag, BetaCodeInterpreterTool, BetaComputerTool, BetaComputerUsePreviewTool, BetaContainerNetworkPolicyAllowlistParam, BetaContainerNetworkPolicyDisabledParam, BetaFileSearchTool, BetaFunctionTool, BetaImageGenTool, BetaMCPTool, BetaProgrammaticToolCallingParam
-    from .beta_3 import BetaInputFileContentParam
+    from .beta import BetaAgentTag, BetaCodeInterpreterTool, BetaComputerTool, BetaComputerUsePreviewTool, BetaContainerNetworkPolicyAllowlistParam, BetaContainerNetworkPolicyDisabledParam, BetaFileSearchTool, BetaFunctionTool, BetaMCPTool
+    from .beta_3 import BetaInputFileContentParam, BetaInputImageContentParamAutoParam, BetaInputTextContentParam
     from .shared_2 import BetaWebSearchPreviewTool, BetaWebSearchTool
 
-__all__ = ["BetaAdditionalTools", "BetaAgentMessage", "BetaAgentTagParam", "BetaApplyPatchCreateFileOperation", "BetaApplyPatchDeleteFileOperation", "BetaApplyPatchToolCall", "BetaApplyPatchToolCallOutput", "BetaApplyPatchToolParam", "BetaApplyPatchUpdateFileOperation", "BetaClickParam", "BetaCodeInterpreterOutputImage", "BetaCodeInterpreterOutputLogs", "BetaCodeInterpreterToolCall", "BetaCompactionBody", "BetaComputerCallOutputItemParam", "BetaComputerCallSafetyCheckParam", "BetaComputerScreenshotContent", "BetaComputerScreenshotImage", "BetaComputerToolCall", "BetaComputerToolCallOutputResource", "BetaContainerAutoParam", "BetaContainerFileCitationBody", "BetaContainerReferenceParam", "BetaContainerReferenceResource", "BetaCoordParam", "BetaCustomGrammarFormatParam", "BetaCustomTextFormatParam", "BetaCustomToolCall", "BetaCustomToolCallOutputResource", "BetaCustomToolParam", "BetaDirectToolCallCaller", "BetaDirectToolCallCallerParam", "BetaDoubleClickAction", "BetaDragParam", "BetaEasyInputMessage", "BetaEncryptedContent", "BetaFileCitationBody", "BetaFilePath", "BetaFileSearchToolCall", "BetaFileSearchToolCallResult", "BetaFunctionCallOutputItemParam", "BetaFunctionShellAction", "BetaFunctionShellCall", "BetaFunctionShellCallOutput", "BetaFunctionShellCallOutputContent", "BetaFunctionShellCallOutputExitOutcome", "BetaFunctionShellCallOutputTimeoutOutcome", "BetaFunctionShellToolParam", "BetaFunctionToolCall", "BetaFunctionToolCallOutputResource", "BetaFunctionToolParam", "BetaHTTPError", "BetaImageGenToolCall", "BetaInlineSkillParam", "BetaInlineSkillSourceParam", "BetaInputFileContent", "BetaInputImageContent", "BetaInputImageContentParamAutoParam", "BetaInputTextContent", "BetaInputTextContentParam", "BetaKeyPressAction", "BetaLocalEnvironmentParam", "BetaLocalEnvironmentResource", "BetaLocalShellExecAction", "BetaLocalShellToolCall", "BetaLocalShellToolCallOutput", "BetaLocalShellToolParam", "BetaLocalSkillParam", "BetaLogProb", "BetaMCPApprovalRequest", "BetaMCPApprovalResponseResource", "BetaMCPListTools", "BetaMCPListToolsTool", "BetaMCPProtocolError", "BetaMCPToolCall", "BetaMCPToolExecutionError", "BetaMoveParam", "BetaMultiAgentCall", "BetaMultiAgentCallOutput", "BetaNamespaceToolParam", "BetaOutputMessage", "BetaOutputTextContent", "BetaProgram", "BetaProgramOutput", "BetaProgramToolCallCaller", "BetaProgramToolCallCallerParam", "BetaPrompt", "BetaPromptCacheBreakpointConfig", "BetaPromptCacheBreakpointParam", "BetaReasoning", "BetaReasoningItem", "BetaReasoningTextContent", "BetaRefusalContent", "BetaResponseError", "BetaResponseIncompleteDetails", "BetaScreenshotParam", "BetaScrollParam", "BetaSkillReferenceParam", "BetaSpecificApplyPatchParam", "BetaSpecificFunctionShellParam", "BetaSpecificProgrammaticToolCallingParam", "BetaSummaryTextContent", "BetaTextContent", "BetaToolChoiceAllowed", "BetaToolChoiceCustom", "BetaToolChoiceFunction", "BetaToolChoiceMCP", "BetaToolChoiceTypes", "BetaToolSearchCall", "BetaToolSearchOutput", "BetaToolSearchToolParam", "BetaTopLogProb", "BetaTypeParam", "BetaUrlCitationBody", "BetaWaitParam", "BetaWebSearchActionFind", "BetaWebSearchActionOpenPage", "BetaWebSearchActionSearch", "BetaWebSearchActionSearchSource", "BetaWebSearchToolCall"]
+__all__ = ["BetaAdditionalTools", "BetaAgentMessage", "BetaAgentTagParam", "BetaApplyPatchCreateFileOperation", "BetaApplyPatchDeleteFileOperation", "BetaApplyPatchToolCall", "BetaApplyPatchToolCallOutput", "BetaApplyPatchToolParam", "BetaApplyPatchUpdateFileOperation", "BetaClickParam", "BetaCodeInterpreterOutputImage", "BetaCodeInterpreterOutputLogs", "BetaCodeInterpreterToolCall", "BetaCompactionBody", "BetaComputerCallOutputItemParam", "BetaComputerCallSafetyCheckParam", "BetaComputerScreenshotContent", "BetaComputerScreenshotImage", "BetaComputerToolCall", "BetaComputerToolCallOutputResource", "BetaContainerAutoParam", "BetaContainerFileCitationBody", "BetaContainerReferenceParam", "BetaContainerReferenceResource", "BetaCoordParam", "BetaCustomGrammarFormatParam", "BetaCustomTextFormatParam", "BetaCustomToolCall", "BetaCustomToolCallOutputResource", "BetaCustomToolParam", "BetaDirectToolCallCaller", "BetaDirectToolCallCallerParam", "BetaDoubleClickAction", "BetaDragParam", "BetaEasyInputMessage", "BetaEncryptedContent", "BetaFileCitationBody", "BetaFilePath", "BetaFileSearchToolCall", "BetaFileSearchToolCallResult", "BetaFunctionCallOutputItemParam", "BetaFunctionShellAction", "BetaFunctionShellCall", "BetaFunctionShellCallOutput", "BetaFunctionShellCallOutputContent", "BetaFunctionShellCallOutputExitOutcome", "BetaFunctionShellCallOutputTimeoutOutcome", "BetaFunctionShellToolParam", "BetaFunctionToolCall", "BetaFunctionToolCallOutputResource", "BetaFunctionToolParam", "BetaHTTPError", "BetaImageGenTool", "BetaImageGenToolCall", "BetaImageGenToolInputImageMask", "BetaInlineSkillParam", "BetaInlineSkillSourceParam", "BetaInputFileContent", "BetaInputImageContent", "BetaInputTextContent", "BetaKeyPressAction", "BetaLocalEnvironmentParam", "BetaLocalEnvironmentResource", "BetaLocalShellExecAction", "BetaLocalShellToolCall", "BetaLocalShellToolCallOutput", "BetaLocalShellToolParam", "BetaLocalSkillParam", "BetaLogProb", "BetaMCPApprovalRequest", "BetaMCPApprovalResponseResource", "BetaMCPListTools", "BetaMCPListToolsTool", "BetaMCPProtocolError", "BetaMCPToolCall", "BetaMCPToolExecutionError", "BetaMoveParam", "BetaMultiAgentCall", "BetaMultiAgentCallOutput", "BetaNamespaceToolParam", "BetaOutputMessage", "BetaOutputTextContent", "BetaProgram", "BetaProgramOutput", "BetaProgramToolCallCaller", "BetaProgramToolCallCallerParam", "BetaProgrammaticToolCallingParam", "BetaPrompt", "BetaPromptCacheBreakpointConfig", "BetaReasoning", "BetaReasoningItem", "BetaReasoningTextContent", "BetaRefusalContent", "BetaResponseError", "BetaResponseIncompleteDetails", "BetaScreenshotParam", "BetaScrollParam", "BetaSkillReferenceParam", "BetaSpecificApplyPatchParam", "BetaSpecificFunctionShellParam", "BetaSpecificProgrammaticToolCallingParam", "BetaSummaryTextContent", "BetaTextContent", "BetaToolChoiceAllowed", "BetaToolChoiceCustom", "BetaToolChoiceFunction", "BetaToolChoiceMCP", "BetaToolChoiceTypes", "BetaToolSearchCall", "BetaToolSearchOutput", "BetaToolSearchToolParam", "BetaTopLogProb", "BetaTypeParam", "BetaUrlCitationBody", "BetaWaitParam", "BetaWebSearchActionFind", "BetaWebSearchActionOpenPage", "BetaWebSearchActionSearch", "BetaWebSearchActionSearchSource", "BetaWebSearchToolCall"]
 
 _ = (Any, Literal)  # used inside the quoted field types
+
+
+class BetaProgrammaticToolCallingParam(BaseModel):
+    __slots__ = ()
+    type = Field['Literal["programmatic_tool_calling"]']()
+
+
+class BetaImageGenTool(BaseModel):
+    """A tool that generates images using the GPT image models."""
+
+    __slots__ = ()
+    type = Field['Literal["image_generation"]']()
+    model = Field['str | Literal["gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5", "gpt-image-2", "gpt-image-2-2026-04-21"] | None']()
+    quality = Field['Literal["low", "medium", "high", "auto"] | None']()
+    size = Field['str | Literal["1024x1024", "1024x1536", "1536x1024", "auto"] | None']()
+    output_format = Field['Literal["png", "webp", "jpeg"] | None']()
+    output_compression = Field['int | None']()
+    moderation = Field['Literal["auto", "low"] | None']()
+    background = Field['Literal["transparent", "opaque", "auto"] | None']()
+    input_fidelity = Field['Literal["high", "low"] | None']()
+    input_image_mask = Field['BetaImageGenToolInputImageMask | None'](ref("BetaImageGenToolInputImageMask"))
+    partial_images = Field['int | None']()
+    action = Field['Literal["generate", "edit", "auto"] | None']()
+
+
+class BetaImageGenToolInputImageMask(BaseModel):
+    """Optional mask for inpainting. Contains `image_url` (string, optional) and `file_id` (string, optional)."""
+
+    __slots__ = ()
+    image_url = Field['str | None']()
+    file_id = Field['str | None']()
 
 
 class BetaLocalShellToolParam(BaseModel):
@@ -1144,30 +1175,3 @@ class BetaFunctionCallOutputItemParam(BaseModel):
     namespace = Field['str | None']()
     caller = Field['BetaDirectToolCallCallerParam | BetaProgramToolCallCallerParam | None'](union_of("type", {"direct": ref("BetaDirectToolCallCallerParam"), "program": ref("BetaProgramToolCallCallerParam")}))
     status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
-
-
-class BetaInputTextContentParam(BaseModel):
-    """A text input to the model."""
-
-    __slots__ = ()
-    type = Field['Literal["input_text"]']()
-    text = Field['str']()
-    prompt_cache_breakpoint = Field['BetaPromptCacheBreakpointParam | None'](ref("BetaPromptCacheBreakpointParam"))
-
-
-class BetaPromptCacheBreakpointParam(BaseModel):
-    """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block."""
-
-    __slots__ = ()
-    mode = Field['Literal["explicit"]']()
-
-
-class BetaInputImageContentParamAutoParam(BaseModel):
-    """An image input to the model. Learn about [image inputs](/docs/guides/vision)"""
-
-    __slots__ = ()
-    type = Field['Literal["input_image"]']()
-    image_url = Field['str | None']()
-    file_id = Field['str | None']()
-    detail = Field['Literal["low", "high", "auto", "original"] | None']()
-    prompt_cache_breakpoint = Field['BetaPromptCacheBreakpointParam | None'](ref("BetaPromptCacheBreakpointParam"))

@@ -7,24 +7,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .._models import BaseModel, Field
 
-__all__ = ["FileDeleted", "FileObject"]
+__all__ = ["FileDeleted"]
 
 _ = (Any, Literal)  # used inside the quoted field types
-
-
-class FileObject(BaseModel):
-    """The `File` object represents a document that has been uploaded to OpenAI."""
-
-    __slots__ = ()
-    id = Field['str']()
-    bytes = Field['int']()
-    created_at = Field['int']()
-    expires_at = Field['int | None']()
-    filename = Field['str']()
-    object = Field['Literal["file"]']()
-    purpose = Field['Literal["assistants", "assistants_output", "batch", "batch_output", "fine-tune", "fine-tune-results", "vision", "user_data"]']()
-    status = Field['Literal["uploaded", "processed", "error"]']()
-    status_details = Field['str | None']()
 
 
 class FileDeleted(BaseModel):

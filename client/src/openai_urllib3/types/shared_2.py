@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from .beta_2 import BetaInputFileContent, BetaInputImageContent, BetaInputTextContent
     from .shared import DirectToolCallCaller, DirectToolCallCallerParam, InputFileContent, InputImageContent, InputTextContent, ProgramToolCallCaller, ProgramToolCallCallerParam
 
-__all__ = ["ApplyPatchToolCallOutput", "BetaApproximateLocation", "BetaComparisonFilter", "BetaCompoundFilter", "BetaInputMessage", "BetaWebSearchApproximateLocation", "BetaWebSearchPreviewTool", "BetaWebSearchTool", "BetaWebSearchToolFilters", "CustomToolCall", "CustomToolCallOutput", "EasyInputMessage", "EvalItem", "EvalItemContentOutputText", "EvalItemInputImage", "HTTPError", "InputAudio", "InputAudioInputAudio", "InputMessage", "MCPApprovalRequest", "MCPApprovalResponseResource", "MCPListTools", "MCPListToolsTool", "MCPProtocolError", "MCPToolCall", "MCPToolExecutionError", "TextResponseFormatJsonSchema", "ToolChoiceFunction", "ToolChoiceMCP"]
+__all__ = ["ApplyPatchToolCallOutput", "BetaApproximateLocation", "BetaComparisonFilter", "BetaCompoundFilter", "BetaInputMessage", "BetaWebSearchApproximateLocation", "BetaWebSearchPreviewTool", "BetaWebSearchTool", "BetaWebSearchToolFilters", "CustomToolCall", "CustomToolCallOutput", "EasyInputMessage", "EvalItem", "EvalItemContentOutputText", "EvalItemInputImage", "FileObject", "HTTPError", "InputAudio", "InputAudioInputAudio", "InputMessage", "MCPApprovalRequest", "MCPApprovalResponseResource", "MCPListTools", "MCPListToolsTool", "MCPProtocolError", "MCPToolCall", "MCPToolExecutionError", "TextResponseFormatJsonSchema", "ToolChoiceFunction", "ToolChoiceMCP"]
 
 _ = (Any, Literal)  # used inside the quoted field types
 
@@ -192,6 +192,21 @@ class TextResponseFormatJsonSchema(BaseModel):
     name = Field['str']()
     schema = Field['dict[str, Any]']()
     strict = Field['bool | None']()
+
+
+class FileObject(BaseModel):
+    """The `File` object represents a document that has been uploaded to OpenAI."""
+
+    __slots__ = ()
+    id = Field['str']()
+    bytes = Field['int']()
+    created_at = Field['int']()
+    expires_at = Field['int | None']()
+    filename = Field['str']()
+    object = Field['Literal["file"]']()
+    purpose = Field['Literal["assistants", "assistants_output", "batch", "batch_output", "fine-tune", "fine-tune-results", "vision", "user_data"]']()
+    status = Field['Literal["uploaded", "processed", "error"]']()
+    status_details = Field['str | None']()
 
 
 class ToolChoiceFunction(BaseModel):

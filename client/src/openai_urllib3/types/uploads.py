@@ -6,6 +6,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Literal
 
 from .._models import BaseModel, Field
+from ._registry import ref
+
+if TYPE_CHECKING:
+    from .shared_2 import FileObject
 
 __all__ = ["Upload", "UploadPart"]
 
@@ -24,7 +28,7 @@ class Upload(BaseModel):
     status = Field['Literal["pending", "completed", "cancelled", "expired"]']()
     expires_at = Field['int']()
     object = Field['Literal["upload"] | None']()
-    file = Field['Any']()
+    file = Field['FileObject | None'](ref("FileObject"))
 
 
 class UploadPart(BaseModel):

@@ -56,7 +56,7 @@ class StaticChunkingStrategyParam(TypedDict, total=False):
 
 class VectorStoresUpdateParams(TypedDict, total=False):
     name: str
-    expires_after: Any
+    expires_after: Optional[VectorStoreExpirationAfterParam]
     metadata: Optional[Dict[str, str]]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import pathlib
 import time
 from typing import Any, Iterable, Mapping, Sequence
@@ -17,6 +18,9 @@ from ._state import State
 __all__ = ["MockServer"]
 
 CONTROL_PREFIX = "/__harness"
+
+# Emulated answers already shaped exactly like the spec (the hot path skips the null pruning).
+_CONFORMING = frozenset({"POST /chat/completions", "POST /completions", "GET /models", "GET /models/{model}"})
 
 _RATE_LIMIT_HEADERS = (
     ("x-ratelimit-limit-requests", "10000"),
@@ -258,11 +262,19 @@ class MockServer(LoopbackServer):
             return error_reply(400, request.json_error, code="invalid_json")
         request.scripted = scripted
         try:
-            return handler(self.state, request, params)
+            reply = handler(self.state, request, params)
         except UnknownObject:
             if self.unknown_ids == "permissive" and operation is not None:
                 return spec.generic_reply(operation, path_params, self.seed)
             raise
+        is_json = any(name == "content-type" and value.startswith("application/json") for name, value in reply.headers)
+        if operation is not None and operation["key"] not in _CONFORMING and 200 <= reply.status < 300 and is_json and isinstance(reply.body, bytes):
+            # Fields the server keeps as null but the spec leaves out when unset are left out.
+            data = json.loads(reply.body)
+            if operation["response"].get("schema") is not None:
+                spec.prune(data, operation["response"]["schema"])
+            reply.body = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        return reply
 
     def _check_auth(self, request: AppRequest) -> Reply | None:
         if self.require_key is None:

@@ -129,6 +129,59 @@ class SpecIndex:
             body["id"] = list(params.values())[-1]
         return json_reply(body)
 
+    def prune(self, value: Any, schema: Any, depth: int = 0) -> Any:
+        """Drop ``null`` fields the schema does not allow to be null and does not require: the API
+        leaves such fields out rather than sending null. Changes ``value`` in place."""
+        schema = self.deref(schema)
+        if not isinstance(schema, dict) or depth > 20:
+            return value
+        if isinstance(value, list):
+            items = schema.get("items")
+            if items:
+                for item in value:
+                    self.prune(item, items, depth + 1)
+            return value
+        if not isinstance(value, dict):
+            return value
+        variants = schema.get("anyOf") or schema.get("oneOf")
+        if variants and not schema.get("properties"):
+            tag = value.get("type")
+            chosen = None
+            for variant in variants:
+                target = self.deref(variant)
+                props = target.get("properties") or {}
+                kind = self.deref(props.get("type") or {})
+                if tag is not None and (kind.get("const") == tag or kind.get("enum") == [tag]):
+                    chosen = target
+                    break
+                if chosen is None and (props or target.get("allOf")):
+                    chosen = target
+            return self.prune(value, chosen, depth + 1) if chosen is not None else value
+        props: dict[str, Any] = {}
+        required: set[str] = set()
+        for part in [*(schema.get("allOf") or []), schema]:
+            part = self.deref(part)
+            props.update(part.get("properties") or {})
+            required |= set(part.get("required") or [])
+        for key in list(value):
+            prop = props.get(key)
+            if prop is None:
+                continue
+            if value[key] is None:
+                if key not in required and not self._nullable(prop):
+                    del value[key]
+            else:
+                self.prune(value[key], prop, depth + 1)
+        return value
+
+    def _nullable(self, schema: Any) -> bool:
+        schema = self.deref(schema)
+        if not isinstance(schema, dict):
+            return True
+        if schema.get("nullable") or schema.get("type") == "null" or (isinstance(schema.get("type"), list) and "null" in schema["type"]):
+            return True
+        return any(self._nullable(v) for v in (schema.get("anyOf") or schema.get("oneOf") or [])) if not schema.get("properties") else False
+
     def _fits(self, value: Any, schema: Any) -> bool:
         try:
             validate(value, schema, self.resolve_ref, unknown_fields=False)
