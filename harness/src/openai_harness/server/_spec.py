@@ -149,12 +149,12 @@ class SpecIndex:
             chosen = None
             for variant in variants:
                 target = self.deref(variant)
-                props = target.get("properties") or {}
-                kind = self.deref(props.get("type") or {})
+                variant_props = target.get("properties") or {}
+                kind = self.deref(variant_props.get("type") or {})
                 if tag is not None and (kind.get("const") == tag or kind.get("enum") == [tag]):
                     chosen = target
                     break
-                if chosen is None and (props or target.get("allOf")):
+                if chosen is None and (variant_props or target.get("allOf")):
                     chosen = target
             return self.prune(value, chosen, depth + 1) if chosen is not None else value
         props: dict[str, Any] = {}
