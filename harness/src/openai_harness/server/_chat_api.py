@@ -13,28 +13,6 @@ from ._state import State
 __all__ = ["build_completion", "register", "resolve_reply"]
 
 
-def _require(body: Mapping[str, Any], name: str, kind: type, kind_name: str) -> Any:
-    if name not in body:
-        raise HTTPError(error_reply(400, f"Missing required parameter: '{name}'.", param=name, code="missing_required_parameter"))
-    value = body[name]
-    if not isinstance(value, kind):
-        raise HTTPError(error_reply(400, f"Invalid type for '{name}': expected {kind_name}, but got {type(value).__name__}.", param=name, code="invalid_type"))
-    return value
-
-
-def validate_create(body: Mapping[str, Any]) -> None:
-    _require(body, "model", str, "a string")
-    messages = _require(body, "messages", list, "an array")
-    if not messages:
-        raise HTTPError(error_reply(400, "Invalid 'messages': empty array. Expected an array with minimum length 1.", param="messages", code="empty_array"))
-    for index, message in enumerate(messages):
-        if not isinstance(message, dict) or "role" not in message:
-            raise HTTPError(error_reply(400, f"Missing required parameter: 'messages[{index}].role'.", param=f"messages[{index}].role", code="missing_required_parameter"))
-    n = body.get("n", 1)
-    if n is not None and (not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= 128):
-        raise HTTPError(error_reply(400, f"Invalid 'n': {n!r}. Expected an integer between 1 and 128.", param="n", code="invalid_value"))
-
-
 def resolve_reply(request: AppRequest, body: Mapping[str, Any]) -> ChatReply:
     """The scripted reply for this request, or the default echo."""
     scripted = request.scripted
@@ -113,8 +91,7 @@ def store_completion(state: State, body: Mapping[str, Any], completion: dict[str
 
 
 def create(state: State, request: AppRequest, params: dict[str, str]) -> Reply:
-    body = request.json_object()
-    validate_create(body)
+    body = request.json_object()  # checked against the spec before this handler runs
     reply = resolve_reply(request, body)
     completion = build_completion(state, body, reply)
     store_completion(state, body, completion)

@@ -103,7 +103,7 @@ class _Validator:
             if items:
                 for index, item in enumerate(value):
                     self.check(item, items, _child(path, index))
-        if isinstance(value, dict) and (schema.get("properties") or schema.get("required") or "additionalProperties" in schema):
+        if isinstance(value, dict) and (schema.get("properties") or schema.get("required") or "additionalProperties" in schema or schema.get("allOf")):
             self.check_object(value, schema, path, top)
 
     def check_object_part(self, value: Any, part: Any, path: str) -> None:
@@ -131,22 +131,22 @@ class _Validator:
         if high is not None and value > high:
             raise ValidationProblem(f"Invalid '{path}': decimal above maximum value. Expected a value <= {high}, but got {value} instead.", path, "decimal_above_max_value")
 
-    def properties(self, schema: dict[str, Any]) -> tuple[dict[str, Any], set[str], bool]:
+    def properties(self, schema: dict[str, Any]) -> tuple[dict[str, Any], list[str], bool]:
         props: dict[str, Any] = {}
-        required: set[str] = set()
+        required: list[str] = []
         closed = schema.get("additionalProperties") is False
         for part in schema.get("allOf") or []:
             sub_props, sub_required, sub_closed = self.properties(self.deref(part))
             props.update(sub_props)
-            required |= sub_required
+            required += [name for name in sub_required if name not in required]
             closed = closed or sub_closed
         props.update(schema.get("properties") or {})
-        required |= set(schema.get("required") or [])
+        required += [name for name in schema.get("required") or [] if name not in required]
         return props, required, closed
 
     def check_object(self, value: dict[str, Any], schema: dict[str, Any], path: str, top: bool) -> None:
         props, required, closed = self.properties(schema)
-        for name in sorted(required, key=lambda n: list(props).index(n) if n in props else 0):
+        for name in required:
             if name not in value:
                 where = _child(path, name)
                 raise ValidationProblem(f"Missing required parameter: '{where}'.", where, "missing_required_parameter")
@@ -177,16 +177,40 @@ class _Validator:
                 where = _child(path, prop)
                 raise ValidationProblem(f"Invalid value: {_short(value[prop])}. Supported values are: {', '.join(repr(t) for t in tags[:20])}.", where, "invalid_value")
         first: ValidationProblem | None = None
+        same_kind: ValidationProblem | None = None
+        actual = _json_type(value)
         for variant in variants:
             try:
                 self.check(value, variant, path)
                 return
             except ValidationProblem as problem:
                 first = first or problem
+                if same_kind is None and actual in self._kinds(variant):
+                    same_kind = problem  # the variant meant for this kind of value says best what is wrong
+        if same_kind is not None:
+            raise same_kind
         if first is not None:
-            if isinstance(value, dict) or isinstance(value, list):
+            if isinstance(value, (dict, list)):
                 raise first
-            raise ValidationProblem(f"Invalid type for '{path}': {_short(value)} does not match any of the accepted forms.", path, "invalid_type")
+            kinds = [kind for variant in variants for kind in self._kinds(variant)]
+            expected = " or ".join(dict.fromkeys(_TYPE_NAMES.get(kind, kind) for kind in kinds)) or "one of the accepted forms"
+            shown = _TYPE_NAMES.get(actual, actual).split()[-1]
+            raise ValidationProblem(f"Invalid type for '{path}': expected {expected}, but got {shown} instead.", path, "invalid_type")
+
+    def _kinds(self, variant: Any) -> list[str]:
+        variant = self.deref(variant)
+        if not isinstance(variant, dict):
+            return []
+        kind = variant.get("type")
+        if isinstance(kind, list):
+            return [str(k) for k in kind]
+        if isinstance(kind, str):
+            return ["integer", "number"] if kind == "number" else [kind]
+        if "enum" in variant:
+            return list(dict.fromkeys(_json_type(v) for v in variant["enum"]))
+        if variant.get("properties") or variant.get("allOf"):
+            return ["object"]
+        return [kind for inner in (variant.get("anyOf") or variant.get("oneOf") or []) for kind in self._kinds(inner)]
 
     def _tag(self, variant: Any, prop: str) -> Any:
         variant = self.deref(variant)

@@ -1,0 +1,105 @@
+"""Every operation answers a request that breaks its schema in one way with a 400 naming the param."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from openai_harness import MockServer
+from openai_harness.server._spec import spec_index
+
+SPEC = spec_index()
+
+
+def _required_body_field(op: dict[str, Any]) -> tuple[str, Any] | None:
+    body = op.get("body")
+    if not body or body["kind"] != "json":
+        return None
+    schema = SPEC.deref(body["schema"])
+    props: dict[str, Any] = {}
+    required: list[str] = []
+    for part in [*(schema.get("allOf") or []), schema]:
+        part = SPEC.deref(part)
+        props.update(part.get("properties") or {})
+        required += part.get("required") or []
+    for name in required:
+        if name in props:
+            return name, props[name]
+    return None
+
+
+CASES = [op for op in SPEC.operations if _required_body_field(op) is not None]
+
+
+def test_there_are_many_operations_with_required_fields() -> None:
+    assert len(CASES) >= 60
+
+
+@pytest.mark.parametrize("op", CASES, ids=[op["key"] for op in CASES])
+def test_missing_required_field_is_a_400_naming_it(openai_server: MockServer, op: dict[str, Any]) -> None:
+    import urllib.error
+    import urllib.request
+
+    field, _ = _required_body_field(op)  # type: ignore[misc]
+    path = "/v1" + op["path"].replace("{", "").replace("}", "")
+    request = urllib.request.Request(openai_server.root_url + path, data=b"{}", method=op["method"], headers={"content-type": "application/json"})
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(request, timeout=5)
+    assert info.value.code == 400
+    error = json.loads(info.value.read())["error"]
+    assert error["type"] == "invalid_request_error"
+    assert error["param"] == field, error
+    assert "Missing required parameter" in error["message"]
+
+
+@pytest.mark.parametrize(
+    ("body", "param", "fragment"),
+    [
+        ({"model": 5, "messages": [{"role": "user", "content": "x"}]}, "model", "expected a string"),
+        ({"model": "m", "messages": []}, "messages", "empty array"),
+        ({"model": "m", "messages": [{"role": "robot", "content": "x"}]}, "messages[0].role", "Supported values"),
+        ({"model": "m", "messages": [{"role": "user", "content": "x"}], "temperature": 9}, "temperature", "maximum"),
+        ({"model": "m", "messages": [{"role": "user", "content": "x"}], "n": "2"}, "n", "expected an integer"),
+        ({"model": "m", "messages": [{"role": "user", "content": "x"}], "bogus": True}, "bogus", "Unrecognized request argument"),
+    ],
+)
+def test_chat_request_problems_name_the_param(openai_server: MockServer, body: dict[str, Any], param: str, fragment: str) -> None:
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(openai_server.url + "/chat/completions", data=json.dumps(body).encode(), headers={"content-type": "application/json"})
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(request, timeout=5)
+    error = json.loads(info.value.read())["error"]
+    assert (info.value.code, error["param"]) == (400, param)
+    assert fragment in error["message"]
+
+
+def test_query_parameters_are_checked(openai_server: MockServer) -> None:
+    import urllib.error
+    import urllib.request
+
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(openai_server.url + "/files?limit=lots", timeout=5)
+    assert json.loads(info.value.read())["error"]["param"] == "limit"
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(openai_server.url + "/chat/completions?order=sideways", timeout=5)
+    assert json.loads(info.value.read())["error"]["param"] == "order"
+
+
+def test_validation_can_be_relaxed() -> None:
+    import urllib.request
+
+    body = json.dumps({"model": "m", "messages": [{"role": "user", "content": "x"}], "bogus": True}).encode()
+    with MockServer(validation="lenient") as lenient:
+        request = urllib.request.Request(lenient.url + "/chat/completions", data=body, headers={"content-type": "application/json"})
+        with urllib.request.urlopen(request, timeout=5) as answer:
+            assert json.loads(answer.read())["object"] == "chat.completion"
+    with MockServer(validation="off") as off:
+        request = urllib.request.Request(off.url + "/chat/completions", data=json.dumps({"model": 5, "messages": [{"role": "user", "content": "x"}], "bogus": 1}).encode(), headers={"content-type": "application/json"})
+        with urllib.request.urlopen(request, timeout=5) as answer:
+            assert answer.status == 200
+    with pytest.raises(ValueError, match="validation"):
+        MockServer(validation="sometimes")
