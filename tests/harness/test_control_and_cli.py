@@ -69,6 +69,14 @@ def test_reset_clock_and_models(openai_server: MockServer) -> None:
     assert call(openai_server, "GET", "/v1/models/ft:x")[0] == 404
 
 
+def test_reset_restores_the_check_levels_the_server_was_made_with(openai_server: MockServer) -> None:
+    openai_server.validation, openai_server.unknown_ids = "off", "permissive"
+    assert call(openai_server, "POST", "/v1/chat/completions", {"model": "m", "messages": [], "bogus": 1})[0] == 200
+    openai_server.reset()
+    assert (openai_server.validation, openai_server.unknown_ids) == ("strict", "faithful")
+    assert call(openai_server, "POST", "/v1/chat/completions", {"model": "m", "messages": [], "bogus": 1})[0] == 400
+
+
 @pytest.mark.parametrize(
     ("path", "body", "param"),
     [

@@ -95,6 +95,7 @@ class MockServer(LoopbackServer):
         """``strict`` (the API's checks, unknown arguments refused), ``lenient`` (unknown arguments allowed) or ``off``."""
         self.unknown_ids = unknown_ids
         """``faithful``: an unknown ID is a 404, as in the API; ``permissive``: an invented, schema-valid object."""
+        self._default_checks = (validation, unknown_ids)
         self.seed = seed
         super().__init__(host, port, max_body_bytes=max_body_bytes, max_header_bytes=max_header_bytes, stream_pacing=stream_pacing)
         self.require_key = require_key
@@ -108,8 +109,10 @@ class MockServer(LoopbackServer):
     # -- test-facing API ----------------------------------------------------------------------
 
     def reset(self) -> None:
-        """Forget state, journal, faults, scripts, pacing changes and recorded errors (microseconds)."""
+        """Forget state, journal, faults, scripts, pacing and check-level changes and recorded errors
+        (microseconds)."""
         self.stream_pacing = self._default_pacing
+        self.validation, self.unknown_ids = self._default_checks
         self.state.reset()
         self.journal.clear()
         self.faults.clear()

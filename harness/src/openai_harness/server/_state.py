@@ -103,7 +103,7 @@ class State:
 
     def new_id(self, prefix: str, length: int = 24) -> str:
         with self.lock:
-            return prefix + "".join(self._rng.choice(_ID_ALPHABET) for _ in range(length))
+            return prefix + "".join(_ID_ALPHABET[byte % 62] for byte in self._rng.randbytes(length))
 
     # -- scripted replies -------------------------------------------------------------------
 

@@ -55,6 +55,12 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+# Schemas are loaded once and never change, so what is derived from one is kept by its identity.
+# Each entry holds the schema itself: a live object's id cannot be reused by a newer one.
+_PROPERTIES: dict[int, tuple[Any, tuple[dict[str, Any], list[str], bool]]] = {}
+_TAGS: dict[tuple[int, str], tuple[Any, Any]] = {}
+
+
 class _Validator:
     def __init__(self, resolve: Callable[[str], Any], *, unknown_fields: bool) -> None:
         self.resolve = resolve
@@ -132,6 +138,12 @@ class _Validator:
             raise ValidationProblem(f"Invalid '{path}': decimal above maximum value. Expected a value <= {high}, but got {value} instead.", path, "decimal_above_max_value")
 
     def properties(self, schema: dict[str, Any]) -> tuple[dict[str, Any], list[str], bool]:
+        entry = _PROPERTIES.get(id(schema))
+        if entry is None or entry[0] is not schema:
+            entry = _PROPERTIES[id(schema)] = (schema, self._properties(schema))
+        return entry[1]
+
+    def _properties(self, schema: dict[str, Any]) -> tuple[dict[str, Any], list[str], bool]:
         props: dict[str, Any] = {}
         required: list[str] = []
         closed = schema.get("additionalProperties") is False
@@ -213,6 +225,13 @@ class _Validator:
         return [kind for inner in (variant.get("anyOf") or variant.get("oneOf") or []) for kind in self._kinds(inner)]
 
     def _tag(self, variant: Any, prop: str) -> Any:
+        key = (id(variant), prop)
+        entry = _TAGS.get(key)
+        if entry is None or entry[0] is not variant:
+            entry = _TAGS[key] = (variant, self._find_tag(variant, prop))
+        return entry[1]
+
+    def _find_tag(self, variant: Any, prop: str) -> Any:
         variant = self.deref(variant)
         if not isinstance(variant, dict):
             return None

@@ -1,0 +1,216 @@
+"""Stateful properties: random sequences of create, list, retrieve, update and delete keep the
+server's answers consistent with a simple model, and listing with any page size and order yields
+exactly the live objects, each once, in order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, initialize, invariant, rule
+
+from openai_harness import MockServer
+from openai_urllib3 import NotFoundError, OpenAI
+
+SERVER: MockServer | None = None
+STATEFUL = settings(max_examples=12, stateful_step_count=15, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def server() -> Any:
+    global SERVER
+    with MockServer() as running:
+        SERVER = running
+        yield running
+    SERVER = None
+
+
+def client() -> OpenAI:
+    assert SERVER is not None
+    return OpenAI(api_key="sk-state", base_url=SERVER.url, trust_env=False, max_retries=0)
+
+
+page_sizes = st.integers(min_value=1, max_value=5)
+orders = st.sampled_from(["asc", "desc"])
+
+
+class FilesMachine(RuleBasedStateMachine):
+    files = Bundle("files")
+
+    @initialize()
+    def start(self) -> None:
+        assert SERVER is not None
+        SERVER.reset()
+        self.client = client()
+        self.model: dict[str, dict[str, Any]] = {}
+
+    @rule(target=files, content=st.binary(max_size=40), purpose=st.sampled_from(["batch", "assistants", "fine-tune"]))
+    def create(self, content: bytes, purpose: str) -> str:
+        created = self.client.files.create(file=("f.bin", content), purpose=purpose)  # type: ignore[arg-type]
+        self.model[created.id] = {"content": content, "purpose": purpose}
+        return created.id
+
+    @rule(file_id=files)
+    def retrieve(self, file_id: str) -> None:
+        if file_id in self.model:
+            found = self.client.files.retrieve(file_id)
+            assert (found.bytes, found.purpose) == (len(self.model[file_id]["content"]), self.model[file_id]["purpose"])
+            assert self.client.files.content(file_id).read() == self.model[file_id]["content"]
+        else:
+            with pytest.raises(NotFoundError):
+                self.client.files.retrieve(file_id)
+
+    @rule(file_id=consumes(files))
+    def delete(self, file_id: str) -> None:
+        if file_id in self.model:
+            assert self.client.files.delete(file_id).deleted is True
+            del self.model[file_id]
+        else:
+            with pytest.raises(NotFoundError):
+                self.client.files.delete(file_id)
+
+    @rule(limit=page_sizes, order=orders)
+    def list_all(self, limit: int, order: str) -> None:
+        listed = [f.id for f in self.client.files.list(limit=limit, order=order)]  # type: ignore[arg-type]
+        expected = list(self.model)  # creation order
+        assert listed == (expected if order == "asc" else expected[::-1])
+
+    @rule(purpose=st.sampled_from(["batch", "assistants"]))
+    def list_by_purpose(self, purpose: str) -> None:
+        listed = {f.id for f in self.client.files.list(purpose=purpose)}
+        assert listed == {k for k, v in self.model.items() if v["purpose"] == purpose}
+
+
+class StoredCompletionsMachine(RuleBasedStateMachine):
+    completions = Bundle("completions")
+
+    @initialize()
+    def start(self) -> None:
+        assert SERVER is not None
+        SERVER.reset()
+        self.client = client()
+        self.model: dict[str, dict[str, str]] = {}
+
+    @rule(target=completions, text=st.text(alphabet="abc xyz", min_size=1, max_size=10), team=st.sampled_from(["red", "blue"]))
+    def create(self, text: str, team: str) -> str:
+        created = self.client.chat.completions.create(model="gpt-4o", store=True, metadata={"team": team}, messages=[{"role": "user", "content": text}])
+        self.model[created.id] = {"team": team}
+        return created.id
+
+    @rule(completion_id=completions, team=st.sampled_from(["red", "blue", "green"]))
+    def update(self, completion_id: str, team: str) -> None:
+        if completion_id in self.model:
+            assert self.client.chat.completions.update(completion_id, metadata={"team": team}).metadata == {"team": team}
+            self.model[completion_id]["team"] = team
+        else:
+            with pytest.raises(NotFoundError):
+                self.client.chat.completions.update(completion_id, metadata={"team": team})
+
+    @rule(completion_id=consumes(completions))
+    def delete(self, completion_id: str) -> None:
+        if completion_id in self.model:
+            self.client.chat.completions.delete(completion_id)
+            del self.model[completion_id]
+        else:
+            with pytest.raises(NotFoundError):
+                self.client.chat.completions.delete(completion_id)
+
+    @rule(limit=page_sizes, order=orders, team=st.sampled_from([None, "red", "blue", "green"]))
+    def list_all(self, limit: int, order: str, team: str | None) -> None:
+        metadata = {"team": team} if team else None
+        listed = [c.id for c in self.client.chat.completions.list(limit=limit, order=order, **({"metadata": metadata} if metadata else {}))]  # type: ignore[call-overload]
+        expected = [k for k, v in self.model.items() if team is None or v["team"] == team]
+        assert listed == (expected if order == "asc" else expected[::-1])
+
+    @invariant()
+    def pages_are_exact(self) -> None:
+        if not hasattr(self, "client"):
+            return
+        pages = list(self.client.chat.completions.list(limit=2).iter_pages())
+        assert sum(len(p.data) for p in pages) == len(self.model)
+        assert all(p.has_more for p in pages[:-1]) and pages[-1].has_more is False
+
+
+class VectorStoresMachine(RuleBasedStateMachine):
+    stores = Bundle("stores")
+
+    @initialize()
+    def start(self) -> None:
+        assert SERVER is not None
+        SERVER.reset()
+        self.client = client()
+        self.model: dict[str, str] = {}
+
+    @rule(target=stores, name=st.text(alphabet="abcdef", min_size=1, max_size=6))
+    def create(self, name: str) -> str:
+        created = self.client.vector_stores.create(name=name)
+        self.model[created.id] = name
+        return created.id
+
+    @rule(store_id=stores, name=st.text(alphabet="uvwxyz", min_size=1, max_size=6))
+    def rename(self, store_id: str, name: str) -> None:
+        if store_id in self.model:
+            assert self.client.vector_stores.update(store_id, name=name).name == name
+            self.model[store_id] = name
+        else:
+            with pytest.raises(NotFoundError):
+                self.client.vector_stores.update(store_id, name=name)
+
+    @rule(store_id=consumes(stores))
+    def delete(self, store_id: str) -> None:
+        if store_id in self.model:
+            self.client.vector_stores.delete(store_id)
+            del self.model[store_id]
+        else:
+            with pytest.raises(NotFoundError):
+                self.client.vector_stores.delete(store_id)
+
+    @rule(limit=page_sizes, order=orders)
+    def list_all(self, limit: int, order: str) -> None:
+        listed = [(s.id, s.name) for s in self.client.vector_stores.list(limit=limit, order=order)]  # type: ignore[arg-type]
+        expected = list(self.model.items())
+        assert listed == (expected if order == "asc" else expected[::-1])
+
+
+class ConversationItemsMachine(RuleBasedStateMachine):
+    items = Bundle("items")
+
+    @initialize()
+    def start(self) -> None:
+        assert SERVER is not None
+        SERVER.reset()
+        self.client = client()
+        self.conversation = self.client.conversations.create().id
+        self.model: list[str] = []
+
+    @rule(target=items, text=st.text(alphabet="hello world", min_size=1, max_size=8))
+    def add(self, text: str) -> str:
+        added = self.client.conversations.items.create(self.conversation, items=[{"type": "message", "role": "user", "content": text}])
+        item_id = added.data[0].raw("id")
+        self.model.append(item_id)
+        return str(item_id)
+
+    @rule(item_id=consumes(items))
+    def delete(self, item_id: str) -> None:
+        if item_id in self.model:
+            self.client.conversations.items.delete(item_id, conversation_id=self.conversation)
+            self.model.remove(item_id)
+        else:
+            with pytest.raises(NotFoundError):
+                self.client.conversations.items.delete(item_id, conversation_id=self.conversation)
+
+    @rule(limit=page_sizes, order=orders)
+    def list_all(self, limit: int, order: str) -> None:
+        listed = [i.raw("id") for i in self.client.conversations.items.list(self.conversation, limit=limit, order=order)]  # type: ignore[arg-type]
+        assert listed == (self.model if order == "asc" else self.model[::-1])
+
+
+for machine in (FilesMachine, StoredCompletionsMachine, VectorStoresMachine, ConversationItemsMachine):
+    machine.TestCase.settings = STATEFUL
+
+TestFiles = FilesMachine.TestCase
+TestStoredCompletions = StoredCompletionsMachine.TestCase
+TestVectorStores = VectorStoresMachine.TestCase
+TestConversationItems = ConversationItemsMachine.TestCase
