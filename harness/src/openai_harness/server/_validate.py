@@ -57,8 +57,15 @@ def _short(value: Any) -> str:
 
 # Schemas are loaded once and never change, so what is derived from one is kept by its identity.
 # Each entry holds the schema itself: a live object's id cannot be reused by a newer one.
-_PROPERTIES: dict[int, tuple[Any, tuple[dict[str, Any], list[str], bool]]] = {}
-_TAGS: dict[tuple[int, str], tuple[Any, Any]] = {}
+_DERIVED: dict[tuple[str, int], tuple[Any, Any]] = {}
+
+
+def _derived(kind: str, schema: Any, compute: Callable[[], Any]) -> Any:
+    key = (kind, id(schema))
+    entry = _DERIVED.get(key)
+    if entry is None or entry[0] is not schema:
+        entry = _DERIVED[key] = (schema, compute())
+    return entry[1]
 
 
 class _Validator:
@@ -115,7 +122,9 @@ class _Validator:
     def check_object_part(self, value: Any, part: Any, path: str) -> None:
         part = self.deref(part)
         if isinstance(value, dict) and isinstance(part, dict):
-            self.check_object(value, {**part, "additionalProperties": True}, path, False)
+            # One part of an allOf may not refuse the fields the other parts define.
+            opened = _derived("opened", part, lambda: {**part, "additionalProperties": True})
+            self.check_object(value, opened, path, False)
         else:
             self.check(value, part, path)
 
@@ -138,10 +147,8 @@ class _Validator:
             raise ValidationProblem(f"Invalid '{path}': decimal above maximum value. Expected a value <= {high}, but got {value} instead.", path, "decimal_above_max_value")
 
     def properties(self, schema: dict[str, Any]) -> tuple[dict[str, Any], list[str], bool]:
-        entry = _PROPERTIES.get(id(schema))
-        if entry is None or entry[0] is not schema:
-            entry = _PROPERTIES[id(schema)] = (schema, self._properties(schema))
-        return entry[1]
+        found: tuple[dict[str, Any], list[str], bool] = _derived("properties", schema, lambda: self._properties(schema))
+        return found
 
     def _properties(self, schema: dict[str, Any]) -> tuple[dict[str, Any], list[str], bool]:
         props: dict[str, Any] = {}
@@ -175,16 +182,17 @@ class _Validator:
                 self.check(item, extra, _child(path, name))
 
     def check_union(self, value: Any, schema: dict[str, Any], path: str) -> None:
-        variants = [self.deref(v) for v in (schema.get("anyOf") or schema.get("oneOf") or [])]
+        variants: list[Any] = _derived("variants", schema, lambda: [self.deref(v) for v in (schema.get("anyOf") or schema.get("oneOf") or [])])
         if value is None and any(isinstance(v, dict) and v.get("type") == "null" for v in variants):
             return
         prop = (schema.get("discriminator") or {}).get("propertyName") or "type"
         if isinstance(value, dict) and prop in value:
-            tagged = [v for v in variants if self._tag(v, prop) == value[prop]]
-            if tagged:
-                self.check(value, tagged[0], path)
+            by_tag: dict[Any, Any] = _derived("by_tag:" + prop, schema, lambda: self._variants_by_tag(variants, prop))
+            tag = value[prop]
+            if isinstance(tag, str) and tag in by_tag:
+                self.check(value, by_tag[tag], path)
                 return
-            tags = [t for t in (self._tag(v, prop) for v in variants) if t is not None]
+            tags = list(by_tag)
             if tags:
                 where = _child(path, prop)
                 raise ValidationProblem(f"Invalid value: {_short(value[prop])}. Supported values are: {', '.join(repr(t) for t in tags[:20])}.", where, "invalid_value")
@@ -209,6 +217,15 @@ class _Validator:
             shown = _TYPE_NAMES.get(actual, actual).split()[-1]
             raise ValidationProblem(f"Invalid type for '{path}': expected {expected}, but got {shown} instead.", path, "invalid_type")
 
+    def _variants_by_tag(self, variants: list[Any], prop: str) -> dict[Any, Any]:
+        """The first variant for each value of the tag ``prop``, in the union's order."""
+        by_tag: dict[Any, Any] = {}
+        for variant in variants:
+            tag = self._tag(variant, prop)
+            if isinstance(tag, str):
+                by_tag.setdefault(tag, variant)
+        return by_tag
+
     def _kinds(self, variant: Any) -> list[str]:
         variant = self.deref(variant)
         if not isinstance(variant, dict):
@@ -225,11 +242,7 @@ class _Validator:
         return [kind for inner in (variant.get("anyOf") or variant.get("oneOf") or []) for kind in self._kinds(inner)]
 
     def _tag(self, variant: Any, prop: str) -> Any:
-        key = (id(variant), prop)
-        entry = _TAGS.get(key)
-        if entry is None or entry[0] is not variant:
-            entry = _TAGS[key] = (variant, self._find_tag(variant, prop))
-        return entry[1]
+        return _derived("tag:" + prop, variant, lambda: self._find_tag(variant, prop))
 
     def _find_tag(self, variant: Any, prop: str) -> Any:
         variant = self.deref(variant)
