@@ -1,6 +1,6 @@
 """Re-record the project's own cassettes against the mock server, through the recording proxy.
 
-    python cassettes/record_sessions.py
+    python cassettes/record_sessions.py [session ...]   # all sessions when none is named
 
 Each session is a small, realistic exchange; the tests and examples replay them offline.
 The mock server is deterministic, so re-recording changes only the streams' arrival offsets.
@@ -9,6 +9,7 @@ The mock server is deterministic, so re-recording changes only the streams' arri
 from __future__ import annotations
 
 import pathlib
+import sys
 from typing import Callable
 
 from openai_harness import ChatReply, MockServer, Status, ToolCall
@@ -61,6 +62,15 @@ def rate_limited(client: OpenAI, server: MockServer) -> None:
     client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "Are you there?"}])
 
 
+def file_upload(client: OpenAI, server: MockServer) -> None:
+    lines = b"".join(b'{"messages": [{"role": "user", "content": "Q%d"}, {"role": "assistant", "content": "A%d"}]}\n' % (i, i) for i in range(3))
+    uploaded = client.files.create(file=("train.jsonl", lines, "application/jsonl"), purpose="fine-tune")
+    client.files.retrieve(uploaded.id)
+    list(client.files.list(purpose="fine-tune"))
+    client.files.content(uploaded.id).read()
+    client.files.delete(uploaded.id)
+
+
 SESSIONS: dict[str, Callable[[OpenAI, MockServer], None]] = {
     "chat": chat,
     "tool_calls": tool_calls,
@@ -68,11 +78,17 @@ SESSIONS: dict[str, Callable[[OpenAI, MockServer], None]] = {
     "responses": responses,
     "pagination": pagination,
     "rate_limited": rate_limited,
+    "file_upload": file_upload,
 }
 
 
-def main() -> None:
+def main(names: list[str]) -> None:
+    unknown = set(names) - set(SESSIONS)
+    if unknown:
+        raise SystemExit(f"unknown session(s) {sorted(unknown)}; choose from {sorted(SESSIONS)}")
     for name, session in SESSIONS.items():
+        if names and name not in names:
+            continue
         path = HERE / f"{name}.yaml"
         path.unlink(missing_ok=True)
         with MockServer() as server, RecordingProxy(server.root_url, path, record_as="https://api.openai.com") as proxy:
@@ -84,4 +100,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

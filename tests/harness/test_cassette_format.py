@@ -44,6 +44,15 @@ def test_streams_are_one_entry_per_event_with_offsets_and_cut() -> None:
     assert again.body_bytes() == b'data: {"a":1}\n\nevent: note\ndata: hello\ndata: world\n\ndata: [DONE]\n\n'
 
 
+@pytest.mark.parametrize("text", ["line\n", "two\nlines\n", "no newline", "trailing blank\n\n", "\n"])
+def test_lazy_loading_keeps_every_body_byte_for_byte(text: str) -> None:
+    bodies = [text.encode(), b"last " + text.encode()]
+    interactions = [Interaction(CHAT, RecordedResponse(200, "OK", [("content-type", "text/plain")], body)) for body in bodies]
+    dumped = dumps_cassette(interactions)
+    for lazy in (False, True):
+        assert [i.response.body for i in loads_cassette(dumped, lazy=lazy)] == bodies, lazy
+
+
 def test_binary_bodies_are_base64() -> None:
     response = RecordedResponse(200, "OK", [("content-type", "audio/mpeg")], b"\xff\xfb\x90\x00binary")
     text = dumps_cassette([Interaction(CHAT, response)])

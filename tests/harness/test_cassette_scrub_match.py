@@ -80,6 +80,23 @@ def test_json_bodies_match_as_data() -> None:
     assert index.find(chat(b'{"messages":[],"model":"gpt-4o"}')) is not None
 
 
+def _upload(boundary: str, fields: list[tuple[str, str | None, bytes]]) -> RecordedRequest:
+    parts = []
+    for name, filename, content in fields:
+        disposition = f'form-data; name="{name}"' + (f'; filename="{filename}"' if filename else "")
+        parts.append(f"--{boundary}\r\nContent-Disposition: {disposition}\r\n\r\n".encode() + content + b"\r\n")
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    return chat(body, [("Content-Type", f"multipart/form-data; boundary={boundary}")], uri="https://api.openai.com/v1/files")
+
+
+def test_multipart_bodies_match_as_fields_whatever_the_boundary_and_order() -> None:
+    recorded = _upload("aaaa1111", [("file", "a.jsonl", b"{}\n"), ("purpose", None, b"batch")])
+    index = InteractionIndex([Interaction(recorded, ok())])
+    assert index.find(_upload("bbbb2222", [("purpose", None, b"batch"), ("file", "a.jsonl", b"{}\n")]), play=False) is not None
+    assert index.find(_upload("cccc3333", [("file", "a.jsonl", b"{}\n"), ("purpose", None, b"evals")]), play=False) is None
+    assert index.find(_upload("dddd4444", [("file", "b.jsonl", b"{}\n"), ("purpose", None, b"batch")]), play=False) is None
+
+
 def test_ignored_fields_and_query() -> None:
     index = InteractionIndex([Interaction(chat(b'{"model": "m", "user": "a", "metadata": {"t": 1, "k": 2}}'), ok())], MatchConfig(frozenset({"user", "metadata.t"})))
     assert index.find(chat(b'{"model": "m", "user": "b", "metadata": {"t": 9, "k": 2}}')) is not None

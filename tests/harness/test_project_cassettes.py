@@ -84,6 +84,32 @@ def test_the_official_sdk_replays_the_same_cassette() -> None:
     assert sdk.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "Say hello."}]).choices[0].message.content == "You said: Say hello."
 
 
+def _upload_session(files: Any) -> tuple[str, bytes, list[str]]:
+    """What cassettes/record_sessions.py does in its file_upload session, with either client."""
+    lines = b"".join(b'{"messages": [{"role": "user", "content": "Q%d"}, {"role": "assistant", "content": "A%d"}]}\n' % (i, i) for i in range(3))
+    uploaded = files.create(file=("train.jsonl", lines, "application/jsonl"), purpose="fine-tune")
+    assert files.retrieve(uploaded.id).filename == "train.jsonl"
+    listed = [item.id for item in files.list(purpose="fine-tune")]
+    content = files.content(uploaded.id).read()
+    assert files.delete(uploaded.id).deleted is True
+    return uploaded.id, content, listed
+
+
+@pytest.mark.vcr("file_upload.yaml")
+def test_a_multipart_upload_replays_although_its_boundary_is_new(client: OpenAI) -> None:
+    file_id, content, listed = _upload_session(client.files)
+    assert listed == [file_id]
+    assert content.count(b"\n") == 3 and b'"A2"' in content
+
+
+@pytest.mark.vcr("file_upload.yaml")
+def test_the_official_sdk_replays_the_upload_session() -> None:
+    openai = pytest.importorskip("openai")
+    sdk = openai.OpenAI(api_key="sk-any", base_url=API, max_retries=0)
+    file_id, content, listed = _upload_session(sdk.files)
+    assert listed == [file_id] and content.startswith(b'{"messages"')
+
+
 def test_streams_replayed_over_the_wire_keep_their_pacing() -> None:
     with ReplayServer(CASSETTES / "streaming.yaml", pacing=1.0) as replay:
         client = OpenAI(api_key="sk-any", base_url=replay.url, trust_env=False)
@@ -95,5 +121,5 @@ def test_streams_replayed_over_the_wire_keep_their_pacing() -> None:
 
 def test_every_project_cassette_verifies(capsys: pytest.CaptureFixture[str]) -> None:
     paths = sorted(str(p) for p in CASSETTES.glob("*.yaml"))
-    assert len(paths) >= 6
+    assert len(paths) >= 7
     assert main(["cassette", "verify", *paths]) == 0

@@ -307,7 +307,7 @@ def _loads_lazily(text: str, source: str) -> list[Interaction] | None:
         if not separator:
             return None
         requests_text.append("- request:\n" + head + "\n")
-        responses_text.append(tail)
+        responses_text.append(tail + "\n")  # the split took the line break that ends a block scalar's last line
     raw_requests = _yaml_load_own("".join(requests_text), source)
     if not isinstance(raw_requests, list) or len(raw_requests) != len(items):
         return None

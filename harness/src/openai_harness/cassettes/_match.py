@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 import threading
 from dataclasses import dataclass
 from typing import Any, Iterable, Literal
@@ -76,6 +77,32 @@ def _canonical(query: dict[str, list[str]], body: Any) -> str:
     return json.dumps(sorted(query.items()), separators=(",", ":")) + "\n" + body_text
 
 
+_DISPOSITION_PARAM = re.compile(r'(\w+)="([^"]*)"')
+
+
+def _multipart_fields(body: bytes, content_type: str) -> Any:
+    """A multipart body as data: its fields' names, filenames and contents, in name order.
+
+    Clients draw a new random boundary for every request and order fields as they like, so the same
+    upload would otherwise never match its recording. Anything unreadable stays the raw bytes."""
+    if not content_type.lower().startswith("multipart/"):
+        return body
+    boundary = next((part.strip()[9:].strip('"') for part in content_type.split(";")[1:] if part.strip().lower().startswith("boundary=")), "")
+    if not boundary:
+        return body
+    fields = []
+    for chunk in body.split(b"--" + boundary.encode("latin-1"))[1:]:
+        if chunk.startswith(b"--"):
+            break  # the closing delimiter
+        head, separator, content = chunk.removeprefix(b"\r\n").partition(b"\r\n\r\n")
+        if not separator:
+            return body
+        disposition = next((line.split(b":", 1)[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-disposition:")), b"")
+        params = dict(_DISPOSITION_PARAM.findall(disposition.decode("latin-1")))
+        fields.append(["multipart", params.get("name", ""), params.get("filename"), content.removesuffix(b"\r\n").decode("latin-1")])
+    return sorted(fields, key=lambda field: (field[1], field[2] or ""))
+
+
 class InteractionIndex:
     """Thread-safe lookup over a cassette's interactions; counts how often each was played."""
 
@@ -98,7 +125,7 @@ class InteractionIndex:
             try:
                 body = _strip(json.loads(body), self.config.ignore_fields)
             except ValueError:
-                pass
+                body = _multipart_fields(body, request.header("content-type") or "")
         else:
             body = None
         return key, parts.netloc.lower(), query, body

@@ -48,10 +48,26 @@ class UnplayedInteractionsError(AssertionError):
     """The test ended with recorded interactions it never asked for."""
 
 
+def request_body(request: Any) -> bytes:
+    """A vcrpy request's body as bytes. vcrpy keeps an iterator body (a streamed upload) as a list
+    and hands out a fresh iterator or file object each time, so reading it here consumes nothing."""
+    body = request.body
+    if body is None:
+        return b""
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    if isinstance(body, (bytes, bytearray, memoryview)):
+        return bytes(body)
+    if hasattr(body, "read"):
+        data = body.read()
+        return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    return b"".join(chunk.encode("utf-8") if isinstance(chunk, str) else bytes(chunk) for chunk in body)
+
+
 def to_interaction(request: Any, response: Mapping[str, Any]) -> Interaction:
     """A vcrpy request/response pair as an :class:`Interaction`."""
     data = {
-        "request": {"method": request.method, "uri": request.uri, "headers": dict(request.headers), "body": request.body},
+        "request": {"method": request.method, "uri": request.uri, "headers": dict(request.headers), "body": request_body(request)},
         "response": response,
     }
     return normalize_interaction(data, "vcrpy interaction")
@@ -207,8 +223,7 @@ class HarnessCassette(Cassette):  # type: ignore[misc]
 
     @staticmethod
     def _recorded(request: Any) -> RecordedRequest:
-        body = request.body if isinstance(request.body, bytes) else (request.body or "").encode("utf-8")
-        return RecordedRequest(request.method.upper(), request.uri, list(request.headers.items()), body)
+        return RecordedRequest(request.method.upper(), request.uri, list(request.headers.items()), request_body(request))
 
     def _load(self) -> None:
         # vcrpy's own loading deep-copies every response; interactions from our persister are
