@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .config import STREAM_ITEMS
 from .operations import OpInfo
 from .spec import Spec
 
@@ -57,7 +58,7 @@ def render_harness_spec(spec: Spec, infos: list[OpInfo]) -> str:
     for info in infos:
         op = info.op
         params = [
-            {"name": p.name, "in": p.location, "required": p.required, "schema": _strip(p.schema)}
+            {"name": p.name, "in": p.location, "required": p.required, "schema": _strip(p.schema), **({"python_name": p.python_name} if p.python_name != p.name else {})}
             for p in op.params
         ]
         entry: dict[str, Any] = {"key": op.key, "method": op.method.upper(), "path": op.path, "name": info.name, "params": params}
@@ -66,6 +67,9 @@ def render_harness_spec(spec: Spec, infos: list[OpInfo]) -> str:
         entry["response"] = {"kind": info.response, "content_type": op.response_content_type, "schema": _strip(op.response_schema) if op.response_schema else None}
         if info.stream_factory:
             entry["streams"] = True
+            stream_schema = op.stream_schema or ({"$ref": f"#/components/schemas/{STREAM_ITEMS[op.key]}"} if op.key in STREAM_ITEMS else None)
+            if stream_schema is not None:
+                entry["stream_schema"] = _strip(stream_schema)
         example = None
         if op.example_response:
             try:
@@ -73,7 +77,7 @@ def render_harness_spec(spec: Spec, infos: list[OpInfo]) -> str:
             except ValueError:
                 example = None
         entry["example"] = example
-        for part in (entry.get("body"), entry["response"], params):
+        for part in (entry.get("body"), entry["response"], params, entry.get("stream_schema")):
             _refs(part, used)
         operations.append(entry)
     pending = set(used)

@@ -10,6 +10,9 @@ Markers (one line per fault or script):
     @pytest.mark.openai_reply("POST /chat/completions", ChatReply(content="Hi"))
 
 Cassettes (``vcr`` marker, ``--record-mode``, ``vcr_config``...): see ``_pytest_cassettes``.
+
+Hypothesis: ``openai_hypothesis_profile = ci`` (ini) loads the bounded, derandomized profile;
+``--openai-fuzz`` the long one. See ``_pytest_hypothesis``.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from ._pytest_cassettes import (
     vcr_cassette_name,
     vcr_config,
 )
+from ._pytest_hypothesis import add_hypothesis_options, configure_hypothesis
 from .server import MockServer
 
 if TYPE_CHECKING:
@@ -50,12 +54,15 @@ _FIXTURES = (_openai_vcr_marker,)  # re-exported so pytest sees them in this plu
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(parser)
+    add_hypothesis_options(parser)
 
 TEST_API_KEY = "sk-harness-test-key"
 
 
+@pytest.hookimpl(tryfirst=True)  # before hypothesis loads a --hypothesis-profile naming one of ours
 def pytest_configure(config: pytest.Config) -> None:
     configure(config)
+    configure_hypothesis(config)
     config.addinivalue_line("markers", "openai_fault(route, *faults, times=1, at=None, retry_count=None): schedule faults on openai_server for this test")
     config.addinivalue_line("markers", "openai_reply(route, *replies): script replies on openai_server for this test")
 

@@ -18,7 +18,7 @@ __all__ = ["AppRequest", "HTTPError", "Reply", "Router", "StreamBody", "UnknownO
 class AppRequest:
     """A parsed request as handlers see it."""
 
-    __slots__ = ("body", "headers", "json_error", "method", "path", "query", "raw_body", "scripted", "target")
+    __slots__ = ("body", "headers", "json_error", "method", "operation", "path", "query", "raw_body", "scripted", "target")
 
     def __init__(self, method: str, target: str, headers: Mapping[str, str], raw_body: bytes) -> None:
         from urllib.parse import parse_qs, urlsplit
@@ -33,6 +33,8 @@ class AppRequest:
         self.body: Any = None
         self.json_error: str | None = None
         self.scripted: Any = None
+        self.operation: dict[str, Any] | None = None
+        """The spec's operation for this request, once the server has found it."""
         """A scripted reply the test queued for this request (consumed by the handler), if any."""
         content_type = headers.get("content-type", "")
         if raw_body and ("json" in content_type or not content_type):
@@ -110,6 +112,14 @@ class HTTPError(Exception):
     def __init__(self, reply: Reply) -> None:
         super().__init__(reply.status)
         self.reply = reply
+
+
+class InvalidRequest(HTTPError):
+    """A 400 for a request the spec does not allow (``problem`` says what is wrong, as the API would)."""
+
+    def __init__(self, reply: Reply, problem: str) -> None:
+        super().__init__(reply)
+        self.problem = problem
 
 
 class UnknownObject(HTTPError):

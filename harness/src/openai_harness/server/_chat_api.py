@@ -118,7 +118,7 @@ def list_stored(state: State, request: AppRequest, params: dict[str, str]) -> Re
         items = [item for item in items if item.get("model") == model]
     if metadata:
         items = [item for item in items if all((item.get("metadata") or {}).get(k) == v for k, v in metadata.items())]
-    return json_reply(cursor_page(request, items, empty_id=""))
+    return json_reply(cursor_page(request, items))
 
 
 def retrieve_stored(state: State, request: AppRequest, params: dict[str, str]) -> Reply:
@@ -150,7 +150,7 @@ def delete_stored(state: State, request: AppRequest, params: dict[str, str]) -> 
 def list_messages(state: State, request: AppRequest, params: dict[str, str]) -> Reply:
     with state.lock:
         messages = list(_stored(state, params["completion_id"])["messages"])
-    return json_reply(cursor_page(request, messages, empty_id=""))
+    return json_reply(cursor_page(request, messages))
 
 
 def register(router: Router) -> None:

@@ -55,7 +55,10 @@ def _inputs(value: Any) -> list[str]:
 def _embeddings(state: State, request: AppRequest, params: dict[str, str]) -> Reply:
     body = request.json_object()
     texts = _inputs(body["input"])
-    dimensions = int(body.get("dimensions") or _DIMENSIONS.get(body["model"], 1536))
+    native = _DIMENSIONS.get(body["model"], 1536)
+    dimensions = int(body.get("dimensions") or native)
+    if dimensions > native:
+        raise HTTPError(error_reply(400, f"Invalid value for 'dimensions' = {dimensions}. Must be less than or equal to {native}.", param="dimensions", code="invalid_value"))
     data = []
     for index, text in enumerate(texts):
         vector = vector_for(text, dimensions)

@@ -13,7 +13,7 @@ __all__ = ["Journal", "JournalEntry"]
 class JournalEntry:
     """One request as received, and the outcome: a status, or the fault applied."""
 
-    __slots__ = ("body", "fault", "headers", "method", "path", "query", "raw_body", "response_body", "route", "scripted", "seq", "status", "target", "time")
+    __slots__ = ("body", "fault", "headers", "invalid", "method", "path", "query", "raw_body", "response_body", "route", "scripted", "seq", "status", "target", "time")
 
     def __init__(
         self,
@@ -50,6 +50,8 @@ class JournalEntry:
         """The JSON body the server answered with (not kept for streams and binary answers)."""
         self.scripted = False
         """Whether a test's scripted raw reply answered, rather than the server itself."""
+        self.invalid: str | None = None
+        """Why the spec check refused the request (its 400 message), or ``None`` when it passed."""
 
     @property
     def retry_count(self) -> int | None:
@@ -72,6 +74,7 @@ class JournalEntry:
             "body": self.body if self.body is not None else (self.raw_body.decode("utf-8", "replace") if self.raw_body else None),
             "status": self.status,
             "fault": self.fault,
+            "invalid": self.invalid,
             "route": self.route,
             "time": self.time,
         }

@@ -33,12 +33,8 @@ def cursor_page(
     max_limit: int = 100,
     default_order: str = "asc",
     allow_before: bool = False,
-    empty_id: str | None = None,
 ) -> dict[str, Any]:
-    """One page of ``items`` (given oldest first) for the request's cursor parameters.
-
-    ``empty_id`` is what ``first_id`` / ``last_id`` say on an empty page: ``None``, or ``""`` where the
-    spec does not allow null."""
+    """One page of ``items`` (given oldest first) for the request's cursor parameters."""
     limit = _limit(request, default_limit, max_limit)
     order = request.q("order") or default_order
     if order not in ("asc", "desc"):
@@ -63,6 +59,7 @@ def cursor_page(
     else:
         page = window[:limit]
         has_more = len(window) > limit
+    empty_id = None if _first_id_nullable(request) else ""
     return {
         "object": "list",
         "data": page,
@@ -70,3 +67,18 @@ def cursor_page(
         "last_id": page[-1]["id"] if page else empty_id,
         "has_more": has_more,
     }
+
+
+def _first_id_nullable(request: AppRequest) -> bool:
+    """Whether the operation's page may say ``first_id: null`` when empty; where the spec does not
+    allow null, an empty page says ``""``."""
+    if request.operation is None or not request.operation["response"].get("schema"):
+        return True
+    from ._spec import spec_index
+
+    spec = spec_index()
+    page = spec.deref(request.operation["response"]["schema"])
+    first_id = spec.deref(((page or {}).get("properties") or {}).get("first_id"))
+    if not isinstance(first_id, dict):
+        return True
+    return bool(first_id.get("nullable")) or any(spec.deref(v).get("type") == "null" for v in first_id.get("anyOf") or [])

@@ -15,6 +15,12 @@ from ._store import public, stage
 __all__ = ["register"]
 
 
+
+def _given(body: dict[str, Any], name: str, default: Any) -> Any:
+    """A request field's value, or the API's default when it was left out or sent as null."""
+    value = body.get(name)
+    return default if value is None else value
+
 def _input_items(state: State, value: Any) -> list[dict[str, Any]]:
     if isinstance(value, str):
         value = [{"role": "user", "content": value}]
@@ -105,7 +111,7 @@ def create(state: State, request: AppRequest, params: dict[str, str]) -> Reply:
         "object": "response",
         "created_at": state.now(),
         "status": "completed" if reply.finish_reason in (None, "stop", "tool_calls") else "incomplete",
-        "background": bool(body.get("background", False)),
+        "background": bool(body.get("background")),
         "completed_at": state.now(),
         "error": None,
         "incomplete_details": None if reply.finish_reason in (None, "stop", "tool_calls") else {"reason": "max_output_tokens" if reply.finish_reason == "length" else "content_filter"},
@@ -113,16 +119,16 @@ def create(state: State, request: AppRequest, params: dict[str, str]) -> Reply:
         "max_output_tokens": body.get("max_output_tokens"),
         "model": reply.model or body["model"],
         "output": output,
-        "parallel_tool_calls": body.get("parallel_tool_calls", True),
+        "parallel_tool_calls": _given(body, "parallel_tool_calls", True),
         "previous_response_id": previous_id,
         "reasoning": {"effort": (body.get("reasoning") or {}).get("effort"), "summary": None},
         "store": store,
-        "temperature": body.get("temperature", 1.0),
+        "temperature": _given(body, "temperature", 1.0),
         "text": body.get("text") or {"format": {"type": "text"}},
-        "tool_choice": body.get("tool_choice", "auto"),
-        "tools": body.get("tools", []),
-        "top_p": body.get("top_p", 1.0),
-        "truncation": body.get("truncation", "disabled"),
+        "tool_choice": _given(body, "tool_choice", "auto"),
+        "tools": _given(body, "tools", []),
+        "top_p": _given(body, "top_p", 1.0),
+        "truncation": _given(body, "truncation", "disabled"),
         "usage": usage,
         "metadata": body.get("metadata") or {},
     }

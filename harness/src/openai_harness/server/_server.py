@@ -7,7 +7,7 @@ import pathlib
 import time
 from typing import Any, Iterable, Mapping, Sequence
 
-from ._app import AppRequest, HTTPError, Reply, Router, UnknownObject, error_reply, json_reply
+from ._app import AppRequest, HTTPError, InvalidRequest, Reply, Router, UnknownObject, error_reply, json_reply
 from ._faults import Empty, Fault, Garbage, Hang, Reset, Status
 from ._journal import Journal, JournalEntry
 from ._loopback import LoopbackServer
@@ -252,10 +252,15 @@ class MockServer(LoopbackServer):
             if scripted is not None:
                 raise TypeError(f"A {type(scripted).__name__} was scripted for {request.method} {request.path}, which the server does not know")
             return resolved  # 404 or 405, in the API's shape
+        request.operation = operation
         if operation is not None:
             entry.route = entry.route or operation["key"]
             if self.validation != "off":
-                spec.validate_request(operation, request, unknown_fields=self.validation == "strict")
+                try:
+                    spec.validate_request(operation, request, unknown_fields=self.validation == "strict")
+                except InvalidRequest as refused:
+                    entry.invalid = refused.problem
+                    raise
         if isinstance(resolved, Reply):
             assert operation is not None
             return spec.generic_reply(operation, path_params, self.seed)  # an operation the server does not emulate

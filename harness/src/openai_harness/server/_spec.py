@@ -12,7 +12,7 @@ import re
 import threading
 from typing import Any
 
-from ._app import AppRequest, HTTPError, Reply, error_reply, json_reply
+from ._app import AppRequest, HTTPError, InvalidRequest, Reply, error_reply, json_reply
 from ._validate import ValidationProblem, validate
 
 __all__ = ["SpecIndex", "spec_index"]
@@ -88,7 +88,7 @@ class SpecIndex:
                 fields = parse_multipart(request)
                 validate(fields, body["schema"], self.resolve_ref, unknown_fields=unknown_fields)
         except ValidationProblem as problem:
-            raise HTTPError(error_reply(400, problem.message, param=problem.param or None, code=problem.code)) from None
+            raise InvalidRequest(error_reply(400, problem.message, param=problem.param or None, code=problem.code), problem.message) from None
 
     def _check_query(self, param: dict[str, Any], request: AppRequest) -> None:
         name = param["name"]
@@ -297,6 +297,11 @@ class Sampler:
             if key in schema and not schema.get("properties"):
                 options = [v for v in schema[key] if self.spec.deref(v).get("type") != "null"]
                 return self.sample(options[0], depth + 1) if options else None
+        parts = [self.spec.deref(part) for part in schema.get("allOf") or []]
+        if parts and not schema.get("properties") and not any(isinstance(part, dict) and part.get("properties") for part in parts):
+            # allOf that narrows one schema (``[{$ref: X}, {nullable: true}]``): a value of that schema
+            real = [part for part in parts if isinstance(part, dict) and set(part) - {"nullable", "description"}]
+            return self.sample(real[0], depth + 1) if real else None
         if schema.get("allOf") or schema.get("properties"):
             props: dict[str, Any] = {}
             required: list[str] = []

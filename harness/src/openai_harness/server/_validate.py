@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
-__all__ = ["ValidationProblem", "validate"]
+__all__ = ["ValidationProblem", "conforms", "validate"]
 
 _TYPE_NAMES = {"string": "a string", "integer": "an integer", "number": "a number", "boolean": "a boolean", "array": "an array", "object": "an object", "null": "null"}
 
@@ -171,7 +171,7 @@ class _Validator:
                 raise ValidationProblem(f"Missing required parameter: '{where}'.", where, "missing_required_parameter")
         if self.unknown_fields and props and (closed or top):
             for name in value:
-                if name not in props:
+                if name not in props and name not in required:  # the spec requires a few fields it does not describe
                     where = _child(path, name)
                     raise ValidationProblem(f"Unrecognized request argument supplied: {where}", where, "unknown_parameter")
         extra = schema.get("additionalProperties")
@@ -187,15 +187,14 @@ class _Validator:
             return
         prop = (schema.get("discriminator") or {}).get("propertyName") or "type"
         if isinstance(value, dict) and prop in value:
-            by_tag: dict[Any, Any] = _derived("by_tag:" + prop, schema, lambda: self._variants_by_tag(variants, prop))
+            by_tag: dict[Any, list[Any]] = _derived("by_tag:" + prop, schema, lambda: self._variants_by_tag(variants, prop))
             tag = value[prop]
             if isinstance(tag, str) and tag in by_tag:
-                self.check(value, by_tag[tag], path)
+                self._check_first_fitting(value, by_tag[tag], path)
                 return
-            tags = list(by_tag)
-            if tags:
+            if by_tag and None not in by_tag:  # every variant has its tag values: this one is none of them
                 where = _child(path, prop)
-                raise ValidationProblem(f"Invalid value: {_short(value[prop])}. Supported values are: {', '.join(repr(t) for t in tags[:20])}.", where, "invalid_value")
+                raise ValidationProblem(f"Invalid value: {_short(value[prop])}. Supported values are: {', '.join(repr(t) for t in list(by_tag)[:20])}.", where, "invalid_value")
         first: ValidationProblem | None = None
         same_kind: ValidationProblem | None = None
         actual = _json_type(value)
@@ -217,14 +216,34 @@ class _Validator:
             shown = _TYPE_NAMES.get(actual, actual).split()[-1]
             raise ValidationProblem(f"Invalid type for '{path}': expected {expected}, but got {shown} instead.", path, "invalid_type")
 
-    def _variants_by_tag(self, variants: list[Any], prop: str) -> dict[Any, Any]:
-        """The first variant for each value of the tag ``prop``, in the union's order."""
-        by_tag: dict[Any, Any] = {}
+    def _variants_by_tag(self, variants: list[Any], prop: str) -> dict[Any, list[Any]]:
+        """The variants for each value of the tag ``prop``, in the union's order (several variants
+        may share a tag, as a Responses input message and its easy form do). Variants without a
+        fixed set of tag values are listed under every tag, and under ``None``."""
+        by_tag: dict[Any, list[Any]] = {}
+        untagged = []
         for variant in variants:
-            tag = self._tag(variant, prop)
-            if isinstance(tag, str):
-                by_tag.setdefault(tag, variant)
-        return by_tag
+            tags = self._tags(variant, prop)
+            for tag in tags:
+                by_tag.setdefault(tag, []).append(variant)
+            if not tags:
+                untagged.append(variant)
+        found = {tag: tagged + untagged for tag, tagged in by_tag.items()}
+        if untagged and found:
+            found[None] = untagged
+        return found
+
+    def _check_first_fitting(self, value: Any, variants: list[Any], path: str) -> None:
+        """Pass when one variant accepts ``value``; otherwise raise what the first one found."""
+        first: ValidationProblem | None = None
+        for variant in variants:
+            try:
+                self.check(value, variant, path)
+                return
+            except ValidationProblem as problem:
+                first = first or problem
+        if first is not None:
+            raise first
 
     def _kinds(self, variant: Any) -> list[str]:
         variant = self.deref(variant)
@@ -241,26 +260,38 @@ class _Validator:
             return ["object"]
         return [kind for inner in (variant.get("anyOf") or variant.get("oneOf") or []) for kind in self._kinds(inner)]
 
-    def _tag(self, variant: Any, prop: str) -> Any:
-        return _derived("tag:" + prop, variant, lambda: self._find_tag(variant, prop))
+    def _tags(self, variant: Any, prop: str) -> tuple[str, ...]:
+        """The values the tag ``prop`` may take in ``variant`` (empty when it is not a fixed set)."""
+        found: tuple[str, ...] = _derived("tags:" + prop, variant, lambda: self._find_tags(variant, prop))
+        return found
 
-    def _find_tag(self, variant: Any, prop: str) -> Any:
+    def _find_tags(self, variant: Any, prop: str) -> tuple[str, ...]:
         variant = self.deref(variant)
         if not isinstance(variant, dict):
-            return None
+            return ()
         target = self.deref((variant.get("properties") or {}).get(prop))
         if target is None:
             for part in variant.get("allOf") or []:
-                found = self._tag(part, prop)
-                if found is not None:
+                found = self._tags(part, prop)
+                if found:
                     return found
-            return None
+            return ()
         if "const" in target:
-            return target["const"]
+            return (target["const"],) if isinstance(target["const"], str) else ()
         enum = target.get("enum")
-        return enum[0] if isinstance(enum, list) and len(enum) == 1 else None
+        return tuple(value for value in enum if isinstance(value, str)) if isinstance(enum, list) else ()
 
 
 def validate(value: Any, schema: Any, resolve: Callable[[str], Any], *, unknown_fields: bool = True, path: str = "") -> None:
     """Raise :class:`ValidationProblem` for the first problem with ``value``."""
     _Validator(resolve, unknown_fields=unknown_fields).check(value, schema, path, top=True)
+
+
+def conforms(value: Any, schema: Any, resolve: Callable[[str], Any]) -> bool:
+    """Whether ``value`` fits ``schema`` as a nested value (unknown fields refused only where the
+    schema closes its object)."""
+    try:
+        _Validator(resolve, unknown_fields=True).check(value, schema, "", top=False)
+    except ValidationProblem:
+        return False
+    return True

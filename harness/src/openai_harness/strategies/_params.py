@@ -1,0 +1,145 @@
+"""Request parameters and response objects for any operation, from the spec the harness carries."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from hypothesis import strategies as st
+
+from ..server._spec import SpecIndex, spec_index
+from ._schema import SchemaStrategies, schema_strategies
+
+__all__ = ["field_items", "field_values", "operation_names", "params_for", "response_objects", "schema_values"]
+
+# Path parameters are IDs: URL-safe, never "." or "..", which a URL would collapse.
+_path_ids = st.from_regex(r"[A-Za-z0-9_-]{1,24}", fullmatch=True)
+
+_UPLOAD_NAMES = ("data.jsonl", "image.png", "speech.mp3", "notes.txt")
+_uploads = st.tuples(st.sampled_from(_UPLOAD_NAMES), st.binary(max_size=64))
+"""A file for a multipart field: ``(filename, content)``, as every Python OpenAI client accepts."""
+
+# Fields that only mean something together with ``stream=True``; the API refuses them otherwise.
+_STREAM_ONLY = ("stream", "stream_options")
+
+
+def operation_names() -> list[str]:
+    """Every operation's dotted name (``"chat.completions.create"``), in the spec's order."""
+    return [op["name"] for op in spec_index().operations]
+
+
+def _operation(spec: SpecIndex, operation: str) -> dict[str, Any]:
+    if not isinstance(operation, str):
+        raise TypeError(f"operation must be a dotted name such as 'chat.completions.create', got {type(operation).__name__}")
+    for op in spec.operations:
+        if operation in (op["name"], op["key"]):
+            return op
+    close = difflib.get_close_matches(operation, [op["name"] for op in spec.operations], n=3)
+    hint = f"; did you mean {', '.join(repr(name) for name in close)}?" if close else "; see openai_harness.strategies.operation_names()"
+    raise ValueError(f"Unknown operation {operation!r}{hint}")
+
+
+def _file_builder(max_depth: int) -> SchemaStrategies:
+    return SchemaStrategies(spec_index(), max_depth=max_depth, binary=_uploads)
+
+
+def params_for(operation: str, *, stream: bool = False, max_depth: int = 3) -> st.SearchStrategy[dict[str, Any]]:
+    """Keyword arguments for one call of ``operation``: path parameters, query parameters and body
+    fields, valid for the spec (the mock server accepts them in strict mode).
+
+    ``operation`` is the dotted method name (``"chat.completions.create"``) or the route
+    (``"POST /chat/completions"``). Call the method with them: ``client.chat.completions.create(**params)``.
+    Every required field is present; optional ones come and go, ``None`` where the spec allows null.
+    Files in multipart bodies are ``(filename, bytes)`` tuples. ``stream`` and ``stream_options``
+    are left out unless ``stream=True`` (then ``stream`` is ``True``). Other rules between fields
+    that the spec does not state (``top_logprobs`` needing ``logprobs``) are not followed.
+
+    Shrinks toward the required fields alone, each at its simplest value.
+    """
+    spec = spec_index()
+    op = _operation(spec, operation)
+    if stream and not op.get("streams"):
+        raise ValueError(f"{op['name']} does not stream; leave stream=False")
+    if max_depth < 0:
+        raise ValueError(f"max_depth must be >= 0, got {max_depth}")
+    body = op.get("body") or {}
+    builder = _file_builder(max_depth) if body.get("kind") == "multipart" else schema_strategies(max_depth=max_depth)
+    required: dict[str, st.SearchStrategy[Any]] = {}
+    optional: dict[str, st.SearchStrategy[Any]] = {}
+    for param in op["params"]:
+        name = param.get("python_name", param["name"])  # the keyword the clients take: project_ids for project_ids[]
+        if param["in"] == "path":
+            required[name] = _path_ids
+        elif param["in"] == "query":
+            (required if param.get("required") else optional)[name] = builder.build(param.get("schema") or {}, 1)
+    if body:
+        fields = builder.object_without(body["schema"], _STREAM_ONLY)
+        return st.fixed_dictionaries(required, optional=optional).flatmap(lambda params: fields.map(lambda values: {**values, **params})).map(lambda params: _with_stream(params, stream))
+    return st.fixed_dictionaries(required, optional=optional)
+
+
+def _with_stream(params: dict[str, Any], stream: bool) -> dict[str, Any]:
+    return {**params, "stream": True} if stream else params
+
+
+def field_values(operation: str, field: str, *, max_depth: int = 3) -> st.SearchStrategy[Any]:
+    """Values of one body field of ``operation`` (``field_values("responses.create", "input")``).
+
+    Shrinks toward the field's simplest valid value."""
+    builder, schema, others = _body_field(operation, field, max_depth)
+    return builder.field(schema, 1, others)
+
+
+def field_items(operation: str, field: str, *, max_depth: int = 3) -> st.SearchStrategy[Any]:
+    """Items of an array-valued body field of ``operation`` (one tool of ``tools``)."""
+    builder, schema, _ = _body_field(operation, field, max_depth)
+    schema = builder.spec.deref(schema)
+    if not isinstance(schema, dict) or "items" not in schema:
+        raise ValueError(f"{operation} field {field!r} is not an array")
+    return builder.build(schema["items"], 2)
+
+
+def _body_field(operation: str, field: str, max_depth: int) -> tuple[SchemaStrategies, Any, list[Any]]:
+    spec = spec_index()
+    op = _operation(spec, operation)
+    body = op.get("body")
+    if not body:
+        raise ValueError(f"{op['name']} takes no request body")
+    builder = _file_builder(max_depth) if body.get("kind") == "multipart" else schema_strategies(max_depth=max_depth)
+    props, _, others = builder.fields(spec.deref(body["schema"]))
+    if field not in props:
+        close = difflib.get_close_matches(field, list(props), n=3)
+        hint = f"; did you mean {', '.join(repr(name) for name in close)}?" if close else f"; it takes {', '.join(sorted(props))}"
+        raise ValueError(f"{op['name']} has no body field {field!r}{hint}")
+    return builder, props[field], others.get(field, [])
+
+
+def schema_values(name: str, *, for_response: bool = True, max_depth: int = 3) -> st.SearchStrategy[Any]:
+    """Values of the spec's component schema ``name`` (``"ChatCompletionTool"``). With
+    ``for_response`` (the default) read-only fields are included, as the API sends them.
+
+    Shrinks toward the required fields alone."""
+    return schema_strategies(for_response=for_response, max_depth=max_depth).named(name)
+
+
+def response_objects(operation_or_schema: str, *, stream: bool = False, max_depth: int = 3) -> st.SearchStrategy[Any]:
+    """Valid answers to stub with: the JSON body ``operation`` returns (``"chat.completions.create"``,
+    a page object for list operations), each event of its stream with ``stream=True``, or values of
+    a component schema (``"ChatCompletion"``).
+
+    Shrinks toward the required fields alone."""
+    spec = spec_index()
+    if operation_or_schema in spec.schemas:
+        if stream:
+            raise ValueError("stream=True needs an operation name, not a schema name")
+        return schema_values(operation_or_schema, max_depth=max_depth)
+    op = _operation(spec, operation_or_schema)
+    builder = schema_strategies(for_response=True, max_depth=max_depth)
+    if stream:
+        if not op.get("stream_schema"):
+            raise ValueError(f"{op['name']} does not stream")
+        return builder.build(op["stream_schema"])
+    response = op.get("response") or {}
+    if response.get("content_type") != "application/json" or not response.get("schema"):
+        raise ValueError(f"{op['name']} does not answer with a JSON object (it sends {response.get('content_type') or 'no body'})")
+    return builder.build(response["schema"])
