@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["BINARY_OPERATIONS", "MODEL_BASES", "RENAMES", "RESOURCE_BASES", "SKIPPED_OPERATIONS", "SKIP_FIELDS", "STREAM_ITEMS"]
+__all__ = ["BINARY_OPERATIONS", "TEXT_ANSWERS", "MODEL_BASES", "RENAMES", "RESOURCE_BASES", "SKIPPED_OPERATIONS", "SKIP_FIELDS", "STREAM_ITEMS"]
 
 # Schema name -> the name the official Python SDK gives the type, where they differ.
 RENAMES = {
@@ -58,6 +58,10 @@ STREAM_ITEMS = {
 }
 
 SKIPPED_OPERATIONS: frozenset[str] = frozenset()
+
+# Operations that answer text/plain for some response_format (text, srt, vtt), which the spec does
+# not list; the client returns that text as a str.
+TEXT_ANSWERS = frozenset({"POST /audio/transcriptions", "POST /audio/translations"})
 
 # Operations that answer with the raw content of a file, whatever the spec declares.
 BINARY_OPERATIONS = frozenset(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .config import BINARY_OPERATIONS, SKIPPED_OPERATIONS, STREAM_ITEMS
+from .config import BINARY_OPERATIONS, SKIPPED_OPERATIONS, STREAM_ITEMS, TEXT_ANSWERS
 from .models import ModelBuilder, ParamBuilder
 from .naming import class_name, method_path, pascal
 from .spec import Operation, Param, Spec, list_paths
@@ -84,9 +84,7 @@ def _params_dict(info: OpInfo, spec: Spec, params: ParamBuilder) -> None:
         if op.body_kind == "multipart":
             props, _ = params.properties(op.body_schema)
             for key, schema in props.items():
-                target = spec.deref(schema)
-                items = spec.deref(target.get("items") or {}) if isinstance(target, dict) else {}
-                if target.get("format") == "binary" or (isinstance(items, dict) and items.get("format") == "binary"):
+                if _holds_files(spec, schema):
                     info.files.append(key)
         info.params_name = definition.name
     elif op.body_kind == "raw":
@@ -97,6 +95,17 @@ def _params_dict(info: OpInfo, spec: Spec, params: ParamBuilder) -> None:
         info.params_name = params.build(name, {"type": "object"}, extra=extra).name
     if info.params_name:
         info.has_required_params = any(required for _, _, required, _ in params.dicts[info.params_name].fields)
+
+
+def _holds_files(spec: Spec, schema: Any, depth: int = 0) -> bool:
+    """Whether a multipart field takes a file, a list of files, or either (``image`` of images.edit)."""
+    target = spec.deref(schema)
+    if not isinstance(target, dict) or depth > 4:
+        return False
+    if target.get("format") == "binary":
+        return True
+    variants = [*(target.get("anyOf") or []), *(target.get("oneOf") or [])]
+    return any(_holds_files(spec, part, depth + 1) for part in [*variants, *([target["items"]] if "items" in target else [])])
 
 
 def _result(info: OpInfo, spec: Spec, models: ModelBuilder) -> None:
@@ -127,3 +136,5 @@ def _result(info: OpInfo, spec: Spec, models: ModelBuilder) -> None:
         info.response, info.return_type = "json", type_expr if type_expr != "Any" else "Any"
         return
     info.response, info.return_type, info.item_factory = "model", type_expr, converter
+    if op.key in TEXT_ANSWERS:
+        info.return_type = f"{type_expr} | str"

@@ -159,17 +159,19 @@ def _scalar(value: Any) -> bytes:
     return str(value).encode("utf-8")
 
 
-def _flatten(name: str, value: Any, out: list[tuple[str, Any]], file_fields: Collection[str], top: str) -> None:
+def _flatten(name: str, value: Any, out: list[tuple[str, Any]], holds_files: bool) -> None:
+    """``holds_files``: the field takes a file or a list of files; inside an object it takes (a
+    reference such as ``{"id": ...}``) values are plain form text again."""
     if value is None:
         return
-    if top in file_fields and not isinstance(value, (list, Mapping)):
+    if holds_files and not isinstance(value, (list, Mapping)):
         out.append((name, _FilePart(value, name)))  # raises a clear TypeError for anything not a file
     elif isinstance(value, Mapping):
         for key, item in value.items():
-            _flatten(f"{name}[{key}]", item, out, file_fields, top)
-    elif isinstance(value, (list, tuple)) and not (top in file_fields and isinstance(value, tuple)):
+            _flatten(f"{name}[{key}]", item, out, False)
+    elif isinstance(value, (list, tuple)) and not (holds_files and isinstance(value, tuple)):
         for item in value:
-            _flatten(f"{name}[]", item, out, file_fields, top)
+            _flatten(f"{name}[]", item, out, holds_files)
     else:
         out.append((name, _scalar(value)))
 
@@ -178,5 +180,5 @@ def encode_multipart(params: Mapping[str, Any], file_fields: Collection[str]) ->
     """Encode form fields as the API reads them: arrays as ``name[]``, objects as ``name[key]``."""
     fields: list[tuple[str, Any]] = []
     for name, value in params.items():
-        _flatten(name, value, fields, file_fields, name)
+        _flatten(name, value, fields, name in file_fields)
     return MultipartBody(fields)

@@ -116,6 +116,10 @@ class _ModelParser:
     def __call__(self, response: Any, client: Any, spec: Any) -> Any:
         from ._response import parse_json
 
+        if response.headers.get("content-type", "").startswith("text/plain"):
+            # Transcriptions and translations with response_format text, srt or vtt: the text, as the
+            # official SDK returns it.
+            return response.read().decode("utf-8", errors="replace")
         data = parse_json(response)
         if self.convert is None:
             return data

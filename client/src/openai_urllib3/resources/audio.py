@@ -165,12 +165,12 @@ class AudioTranscriptions(SyncAPIResource):
     def create(self, *, stream: Literal[True], **kwargs: Unpack[_AUDIO_TRANSCRIPTIONS_CREATE_ARGS]) -> Stream[TranscriptTextSegmentEvent | TranscriptTextDeltaEvent | TranscriptTextDoneEvent]: ...
 
     @overload
-    def create(self, *, stream: Literal[False] | None = None, **kwargs: Unpack[_AUDIO_TRANSCRIPTIONS_CREATE_ARGS]) -> Transcription | CreateTranscriptionResponseDiarizedJson | CreateTranscriptionResponseVerboseJson: ...
+    def create(self, *, stream: Literal[False] | None = None, **kwargs: Unpack[_AUDIO_TRANSCRIPTIONS_CREATE_ARGS]) -> Transcription | CreateTranscriptionResponseDiarizedJson | CreateTranscriptionResponseVerboseJson | str: ...
 
     @overload
-    def create(self, *, stream: bool, **kwargs: Unpack[_AUDIO_TRANSCRIPTIONS_CREATE_ARGS]) -> Transcription | CreateTranscriptionResponseDiarizedJson | CreateTranscriptionResponseVerboseJson | Stream[TranscriptTextSegmentEvent | TranscriptTextDeltaEvent | TranscriptTextDoneEvent]: ...
+    def create(self, *, stream: bool, **kwargs: Unpack[_AUDIO_TRANSCRIPTIONS_CREATE_ARGS]) -> Transcription | CreateTranscriptionResponseDiarizedJson | CreateTranscriptionResponseVerboseJson | str | Stream[TranscriptTextSegmentEvent | TranscriptTextDeltaEvent | TranscriptTextDoneEvent]: ...
 
-    def create(self, *, stream: bool | None = None, **kwargs: Unpack[_AUDIO_TRANSCRIPTIONS_CREATE_ARGS]) -> Transcription | CreateTranscriptionResponseDiarizedJson | CreateTranscriptionResponseVerboseJson | Stream[TranscriptTextSegmentEvent | TranscriptTextDeltaEvent | TranscriptTextDoneEvent]:
+    def create(self, *, stream: bool | None = None, **kwargs: Unpack[_AUDIO_TRANSCRIPTIONS_CREATE_ARGS]) -> Transcription | CreateTranscriptionResponseDiarizedJson | CreateTranscriptionResponseVerboseJson | str | Stream[TranscriptTextSegmentEvent | TranscriptTextDeltaEvent | TranscriptTextDoneEvent]:
         """Transcribes audio into the input language."""
         return call(self._client, ops.AUDIO_TRANSCRIPTIONS_CREATE, {}, kwargs, stream=stream)  # type: ignore[no-any-return]
 
@@ -198,7 +198,7 @@ class AudioTranscriptionsWithStreamingResponse:
 class AudioTranslations(SyncAPIResource):
     """``client.audio.translations``."""
 
-    def create(self, **kwargs: Unpack[_AUDIO_TRANSLATIONS_CREATE_ARGS]) -> Translation | CreateTranslationResponseVerboseJson:
+    def create(self, **kwargs: Unpack[_AUDIO_TRANSLATIONS_CREATE_ARGS]) -> Translation | CreateTranslationResponseVerboseJson | str:
         """Translates audio into English."""
         return call(self._client, ops.AUDIO_TRANSLATIONS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
 

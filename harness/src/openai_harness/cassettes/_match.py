@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
 import threading
 from dataclasses import dataclass
 from typing import Any, Iterable, Literal
 from urllib.parse import parse_qs, urlsplit
 
+from .._multipart import MultipartError, boundary_of, read_parts
 from ._model import Interaction, RecordedRequest
 
 __all__ = ["InteractionIndex", "MatchConfig", "Repeats"]
@@ -77,30 +77,18 @@ def _canonical(query: dict[str, list[str]], body: Any) -> str:
     return json.dumps(sorted(query.items()), separators=(",", ":")) + "\n" + body_text
 
 
-_DISPOSITION_PARAM = re.compile(r'(\w+)="([^"]*)"')
-
-
 def _multipart_fields(body: bytes, content_type: str) -> Any:
     """A multipart body as data: its fields' names, filenames and contents, in name order.
 
     Clients draw a new random boundary for every request and order fields as they like, so the same
     upload would otherwise never match its recording. Anything unreadable stays the raw bytes."""
-    if not content_type.lower().startswith("multipart/"):
+    if boundary_of(content_type) is None:
         return body
-    boundary = next((part.strip()[9:].strip('"') for part in content_type.split(";")[1:] if part.strip().lower().startswith("boundary=")), "")
-    if not boundary:
+    try:
+        parts = read_parts(body, content_type)
+    except MultipartError:
         return body
-    fields = []
-    for chunk in body.split(b"--" + boundary.encode("latin-1"))[1:]:
-        if chunk.startswith(b"--"):
-            break  # the closing delimiter
-        head, separator, content = chunk.removeprefix(b"\r\n").partition(b"\r\n\r\n")
-        if not separator:
-            return body
-        disposition = next((line.split(b":", 1)[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-disposition:")), b"")
-        params = dict(_DISPOSITION_PARAM.findall(disposition.decode("latin-1")))
-        fields.append(["multipart", params.get("name", ""), params.get("filename"), content.removesuffix(b"\r\n").decode("latin-1")])
-    return sorted(fields, key=lambda field: (field[1], field[2] or ""))
+    return sorted((["multipart", part.name, part.filename, part.content.decode("latin-1")] for part in parts), key=lambda field: (field[1], field[2] or ""))
 
 
 class InteractionIndex:

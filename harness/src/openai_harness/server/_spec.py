@@ -50,6 +50,36 @@ class SpecIndex:
             seen += 1
         return schema
 
+    def coerce_form(self, value: Any, schema: Any, depth: int = 0) -> Any:
+        """Form text as the number or boolean ``schema`` expects (text that is not one stays text,
+        for validation to name)."""
+        schema = self.deref(schema)
+        if not isinstance(schema, dict) or depth > 30:
+            return value
+        if isinstance(value, str):
+            return _form_scalar(value, self._scalar_kinds(schema))
+        if isinstance(value, list):
+            items = schema.get("items") or next((v.get("items") for v in map(self.deref, schema.get("anyOf") or schema.get("oneOf") or []) if isinstance(v, dict) and v.get("items")), None)
+            return [self.coerce_form(item, items, depth + 1) for item in value] if items else value
+        if isinstance(value, dict):
+            props: dict[str, Any] = {}
+            for part in [*(schema.get("allOf") or []), *(schema.get("anyOf") or schema.get("oneOf") or []), schema]:
+                part = self.deref(part)
+                if isinstance(part, dict):
+                    props.update(part.get("properties") or {})
+            extra = schema.get("additionalProperties")
+            return {key: self.coerce_form(item, props.get(key, extra if isinstance(extra, dict) else None), depth + 1) for key, item in value.items()}
+        return value
+
+    def _scalar_kinds(self, schema: dict[str, Any]) -> list[str]:
+        kind = schema.get("type")
+        kinds = list(kind) if isinstance(kind, list) else [kind] if isinstance(kind, str) else []
+        for variant in schema.get("anyOf") or schema.get("oneOf") or schema.get("allOf") or []:
+            variant = self.deref(variant)
+            if isinstance(variant, dict):
+                kinds += self._scalar_kinds(variant)
+        return kinds
+
     def find(self, method: str, path: str) -> tuple[dict[str, Any], dict[str, str]] | str | None:
         """(operation, path params) for a request; ``"method"`` when only the method is wrong."""
         wrong_method = False
@@ -194,6 +224,21 @@ def _stable_seed(seed: int, key: str) -> int:
     return int.from_bytes(hashlib.sha256(f"{seed}:{key}".encode()).digest()[:8], "big")
 
 
+def _form_scalar(text: str, kinds: list[str]) -> Any:
+    if "string" in kinds:
+        return text
+    if "integer" in kinds and re.fullmatch(r"-?\d+", text):
+        return int(text)
+    if "number" in kinds:
+        try:
+            return float(text)
+        except ValueError:
+            return text
+    if "boolean" in kinds and text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    return text
+
+
 def _coerce(text: str, schema: Any, name: str) -> Any:
     kind = schema.get("type") if isinstance(schema, dict) else None
     if kind == "integer":
@@ -214,38 +259,47 @@ def _coerce(text: str, schema: Any, name: str) -> Any:
 
 
 def parse_multipart(request: AppRequest) -> dict[str, Any]:
-    """Form fields of a multipart body: files as bytes, ``name[]`` as lists, ``name[key]`` as objects."""
-    import email.parser
-    import email.policy
+    """Form fields of a multipart body: files as :class:`FilePart`, ``name[]`` as lists and
+    ``name[key]`` as objects, nested to any depth; text made a number or boolean where the
+    operation's schema says so (a form has only text)."""
+    from .._multipart import MultipartError, read_parts
 
-    content_type = request.headers.get("content-type", "")
-    if "multipart/form-data" not in content_type:
-        raise ValidationProblem("Expected a multipart/form-data body.", "", "invalid_content_type")
-    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + request.raw_body)
-    if not message.is_multipart():
-        raise ValidationProblem("The multipart body could not be read.", "", "invalid_multipart")
+    try:
+        parts = read_parts(request.raw_body, request.headers.get("content-type", ""))
+    except MultipartError as error:
+        raise ValidationProblem(str(error), "", "invalid_multipart") from None
     fields: dict[str, Any] = {}
-    for part in message.iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        if not isinstance(name, str):
-            continue
-        raw_payload = part.get_payload(decode=True)
-        payload = raw_payload if isinstance(raw_payload, bytes) else b""
-        value: Any = FilePart(part.get_filename(), part.get_content_type(), payload) if part.get_filename() is not None else payload.decode("utf-8", "replace")
-        match = re.fullmatch(r"(\w+)\[(\w*)\]", name)
-        if match and match.group(2) == "":
-            fields.setdefault(match.group(1), []).append(value)
-        elif match:
-            fields.setdefault(match.group(1), {})[match.group(2)] = _scalar(value)
-        else:
-            fields[name] = value
+    for part in parts:
+        value: Any = FilePart(part.filename, part.content_type or "application/octet-stream", part.content) if part.filename is not None else part.content.decode("utf-8", "replace")
+        _put(fields, _form_path(part.name), value)
+    body = (request.operation or {}).get("body") or {}
+    if body.get("schema") is not None:
+        fields = spec_index().coerce_form(fields, body["schema"])
     return fields
 
 
-def _scalar(value: Any) -> Any:
-    if isinstance(value, str) and re.fullmatch(r"-?\d+", value):
-        return int(value)
-    return value
+def _form_path(name: str) -> list[str]:
+    """``session[tools][][name]`` -> ``["session", "tools", "", "name"]`` ("" appends to a list)."""
+    head, _, rest = name.partition("[")
+    return [head, *re.findall(r"\[([^\]]*)\]", "[" + rest)] if rest else [head]
+
+
+def _put(target: Any, path: list[str], value: Any) -> None:
+    key, rest = path[0], path[1:]
+    if isinstance(target, list):  # key == "": a new item, unless the last one still lacks this field
+        if not rest:
+            target.append(value)
+            return
+        if not target or not isinstance(target[-1], dict) or rest[0] in target[-1]:
+            target.append({} if rest[0] else [])
+        _put(target[-1], rest, value)
+        return
+    if not rest:
+        target[key] = value
+        return
+    if key not in target or not isinstance(target[key], (dict, list)):
+        target[key] = [] if rest[0] == "" else {}
+    _put(target[key], rest, value)
 
 
 class FilePart(bytes):

@@ -50,7 +50,8 @@ def params_for(operation: str, *, stream: bool = False, max_depth: int = 3) -> s
     ``operation`` is the dotted method name (``"chat.completions.create"``) or the route
     (``"POST /chat/completions"``). Call the method with them: ``client.chat.completions.create(**params)``.
     Every required field is present; optional ones come and go, ``None`` where the spec allows null.
-    Files in multipart bodies are ``(filename, bytes)`` tuples. ``stream`` and ``stream_options``
+    Files in multipart bodies are ``(filename, bytes)`` tuples, and a multipart body never holds a
+    null or an empty list or object (a form cannot tell those from a missing field). ``stream`` and ``stream_options``
     are left out unless ``stream=True`` (then ``stream`` is ``True``). Other rules between fields
     that the spec does not state (``top_logprobs`` needing ``logprobs``) are not followed.
 
@@ -74,8 +75,22 @@ def params_for(operation: str, *, stream: bool = False, max_depth: int = 3) -> s
             (required if param.get("required") else optional)[name] = builder.build(param.get("schema") or {}, 1)
     if body:
         fields = builder.object_without(body["schema"], _STREAM_ONLY)
+        if body.get("kind") == "multipart":
+            fields = fields.filter(_fits_a_form)
         return st.fixed_dictionaries(required, optional=optional).flatmap(lambda params: fields.map(lambda values: {**values, **params})).map(lambda params: _with_stream(params, stream))
     return st.fixed_dictionaries(required, optional=optional)
+
+
+def _fits_a_form(value: Any) -> bool:
+    """Whether a form can carry ``value`` as it is: it has no null and no empty list or object,
+    which a multipart body cannot tell from a missing field."""
+    if value is None:
+        return False
+    if isinstance(value, dict):
+        return bool(value) and all(_fits_a_form(item) for item in value.values())
+    if isinstance(value, list):
+        return bool(value) and all(_fits_a_form(item) for item in value)
+    return True
 
 
 def _with_stream(params: dict[str, Any], stream: bool) -> dict[str, Any]:
