@@ -20,6 +20,8 @@ from openai_urllib3 import (
 )
 from openai_urllib3._chat_accumulator import ChatCompletionAccumulator
 
+from ..pool import checked_out
+
 CHAT = "POST /chat/completions"
 MESSAGES: Any = [{"role": "user", "content": "tell me a story"}]
 
@@ -27,16 +29,6 @@ MESSAGES: Any = [{"role": "user", "content": "tell me a story"}]
 @pytest.fixture
 def client(openai_server: MockServer) -> OpenAI:
     return OpenAI(api_key="sk-test", base_url=openai_server.url, sleep=lambda s: None, trust_env=False, pool_maxsize=2, pool_block=True, timeout=5)
-
-
-def checked_out(client: OpenAI) -> int:
-    """Connections currently taken from the pool (none may remain after a stream)."""
-    transport: Any = client.transport
-    total = 0
-    for pool in transport._direct.pools._container.values():
-        if pool.pool is not None:  # urllib3 keeps one queue slot per connection it may lend
-            total += pool.pool.maxsize - pool.pool.qsize()
-    return total
 
 
 def test_checked_out_counts_an_open_stream(client: OpenAI) -> None:
