@@ -10,7 +10,8 @@ harness carries (the same one the client's types are generated from), not writte
 Requests: :func:`params_for` (keyword arguments for any operation), :func:`field_values` (one body
 field), and named helpers for the common ones: :func:`chat_messages`, :func:`chat_tools`,
 :func:`tool_choices`, :func:`response_formats`, :func:`responses_input`, :func:`response_input_items`.
-Answers: :func:`response_objects` (any operation's JSON answer or any schema), :func:`api_error_bodies`.
+Answers: :func:`response_objects` (any operation's JSON answer or any schema), :func:`drift` (the
+same, changed the way a live API drifts from its spec), :func:`api_error_bodies`.
 Streams: :func:`sse_streams`, :func:`chat_completion_streams`, :func:`byte_splits`. Faults:
 :func:`faults`, :func:`fault_schedules` (shrink to no fault). Every strategy checks its arguments when
 called, and says what it shrinks toward.
@@ -22,6 +23,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from ._drift import drift
 from ._faults import RETRYABLE_STATUSES, api_error_bodies, fault_schedules, faults
 from ._params import field_items, field_values, operation_names, params_for, response_objects, schema_values
 from ._profiles import CI_PROFILE, FUZZ_PROFILE, register_profiles
@@ -39,6 +41,7 @@ __all__ = [
     "chat_completion_streams",
     "chat_messages",
     "chat_tools",
+    "drift",
     "fault_schedules",
     "faults",
     "field_items",
