@@ -35,6 +35,11 @@ def _parent(value: Any, path: tuple[Any, ...]) -> Any:
     return value
 
 
+def _another_type_than(current: Any) -> Any:
+    kind = type(current)
+    return lambda other: type(other) is not kind
+
+
 @st.composite
 def _drifted(draw: st.DrawFn, original: Any, max_changes: int) -> Any:
 
@@ -59,8 +64,7 @@ def _drifted(draw: st.DrawFn, original: Any, max_changes: int) -> Any:
         elif kind == "unknown_text" and isinstance(current, str):
             parent[path[-1]] = _UNKNOWN_TEXT  # a new enum value, or just new text
         elif kind == "wrong_type":
-            kind_now = type(current)
-            parent[path[-1]] = draw(_other_types.filter(lambda other, kind_now=kind_now: type(other) is not kind_now))
+            parent[path[-1]] = draw(_other_types.filter(_another_type_than(current)))
         elif kind == "missing" and isinstance(parent, dict):
             del parent[path[-1]]
     return value
