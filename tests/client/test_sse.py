@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from openai_harness import strategies as oas
 from openai_urllib3._sse import ServerSentEvent, SSEDecoder, iter_events
 
 
@@ -52,42 +53,24 @@ def test_no_line_length_limit() -> None:
     assert decode(f"data: {big}\n\n".encode()) == [ServerSentEvent(big)]
 
 
-event_text = st.text(alphabet=st.characters(blacklist_characters="\r\n\x00", blacklist_categories=("Cs",)), max_size=30)
-events_strategy = st.lists(
-    st.tuples(st.one_of(st.none(), st.from_regex(r"[a-z.]{1,12}", fullmatch=True)), st.lists(event_text, min_size=1, max_size=3)),
-    min_size=1,
-    max_size=8,
-)
-
-
-def encode(events: list[tuple[str | None, list[str]]], newline: bytes) -> bytes:
-    out = b""
-    for name, lines in events:
-        if name:
-            out += b"event: " + name.encode() + newline
-        for line in lines:
-            out += b"data: " + line.encode() + newline
-        out += newline
-    return out
+def _seen(events: list[ServerSentEvent]) -> list[tuple[str, str | None]]:
+    return [(event.data, event.event) for event in events]
 
 
 @settings(max_examples=200, deadline=None)
-@given(events=events_strategy, newline=st.sampled_from([b"\n", b"\r\n", b"\r"]), cuts=st.lists(st.integers(min_value=0, max_value=10_000), max_size=20), bom=st.booleans())
-def test_any_split_gives_the_same_events(events: list[tuple[str | None, list[str]]], newline: bytes, cuts: list[int], bom: bool) -> None:
-    data = (b"\xef\xbb\xbf" if bom else b"") + encode(events, newline)
-    expected = [ServerSentEvent("\n".join(lines), name) for name, lines in events]
-    points = sorted({cut % (len(data) + 1) for cut in cuts})
-    pieces = [data[a:b] for a, b in zip([0, *points], [*points, len(data)])]
-    assert decode(*pieces) == expected
+@given(data=st.data(), stream=oas.sse_streams(), bom=st.booleans())
+def test_any_split_gives_the_same_events(data: st.DataObject, stream: oas.SSEStream, bom: bool) -> None:
+    raw = (b"\xef\xbb\xbf" if bom else b"") + stream.raw
+    pieces = data.draw(oas.byte_splits(raw), label="pieces")
+    assert _seen(decode(*pieces)) == [(event.data, event.event) for event in stream.events]
 
 
 @settings(max_examples=50, deadline=None)
-@given(events=events_strategy, newline=st.sampled_from([b"\n", b"\r\n", b"\r"]))
-def test_one_byte_reads_give_the_same_events(events: list[tuple[str | None, list[str]]], newline: bytes) -> None:
-    data = encode(events, newline)
+@given(stream=oas.sse_streams())
+def test_one_byte_reads_give_the_same_events(stream: oas.SSEStream) -> None:
     decoder = SSEDecoder()
     got: list[ServerSentEvent] = []
-    for index in range(len(data)):
-        got.extend(decoder.feed(data[index : index + 1]))
+    for index in range(len(stream.raw)):
+        got.extend(decoder.feed(stream.raw[index : index + 1]))
     got.extend(decoder.flush())
-    assert got == [ServerSentEvent("\n".join(lines), name) for name, lines in events]
+    assert _seen(got) == [(event.data, event.event) for event in stream.events]

@@ -155,6 +155,6 @@ def response_objects(operation_or_schema: str, *, stream: bool = False, max_dept
             raise ValueError(f"{op['name']} does not stream")
         return builder.build(op["stream_schema"])
     response = op.get("response") or {}
-    if response.get("content_type") != "application/json" or not response.get("schema"):
+    if response.get("kind") in ("binary", "none") or response.get("content_type") != "application/json" or not response.get("schema"):
         raise ValueError(f"{op['name']} does not answer with a JSON object (it sends {response.get('content_type') or 'no body'})")
     return builder.build(response["schema"])

@@ -92,6 +92,13 @@ class SchemaStrategies:
         variants = schema.get("anyOf") or schema.get("oneOf")
         if variants and not schema.get("properties"):
             return st.one_of([self.child(variant, depth) for variant in variants])
+        parts = [self.spec.deref(part) for part in schema.get("allOf") or []]
+        if parts and not schema.get("properties") and not any(isinstance(part, dict) and (part.get("properties") or part.get("allOf")) for part in parts):
+            # allOf narrowing one schema (``[{$ref: X}, {nullable: true}]``): values of X that fit the
+            # rest (a null would not fit X, so the nullable part does not make it nullable)
+            real = [part for part in parts if isinstance(part, dict) and set(part) - {"nullable"}]
+            if real:
+                return self.field(real[0], depth, real[1:])
         if schema.get("allOf") or schema.get("properties") or schema.get("type") == "object":
             return self._object(schema, depth)
         kind = schema.get("type") or ("array" if "items" in schema else None)
