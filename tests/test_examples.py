@@ -24,3 +24,12 @@ def test_example_runs(script: pathlib.Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip()
     assert "sk-example" not in result.stdout
+
+
+def test_the_downstream_example_suite_passes() -> None:
+    """examples/downstream is a project's own test suite: fixtures, a cassette and strategies."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("OPENAI_")}
+    folder = EXAMPLES / "downstream"
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly"], cwd=folder, capture_output=True, text=True, timeout=300, env=env)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "3 passed" in result.stdout
