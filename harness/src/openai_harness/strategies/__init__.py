@@ -21,7 +21,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import strategies as st
+try:
+    from hypothesis import strategies as st
+except ImportError as missing:  # pragma: no cover - depends on the environment
+    raise ImportError("openai_harness.strategies needs hypothesis: pip install 'openai-harness[hypothesis]'") from missing
 
 from ._drift import drift
 from ._faults import RETRYABLE_STATUSES, api_error_bodies, fault_schedules, faults

@@ -106,7 +106,9 @@ def field_values(operation: str, field: str, *, max_depth: int = 3) -> st.Search
 
 
 def field_items(operation: str, field: str, *, max_depth: int = 3) -> st.SearchStrategy[Any]:
-    """Items of an array-valued body field of ``operation`` (one tool of ``tools``)."""
+    """Items of an array-valued body field of ``operation`` (one tool of ``tools``).
+
+    Shrinks toward the item's simplest valid value."""
     builder, schema, _ = _body_field(operation, field, max_depth)
     schema = builder.spec.deref(schema)
     if not isinstance(schema, dict) or "items" not in schema:
