@@ -1,4 +1,5 @@
-"""Stateful properties: random sequences of create, list, retrieve, update and delete keep the
+"""Stateful properties, one machine per core resource: random sequences of create, list, retrieve,
+update, delete (and, where statuses move with the clock, advance and cancel) keep the
 server's answers consistent with a simple model, and listing with any page size and order yields
 exactly the live objects, each once, in order."""
 
@@ -15,7 +16,8 @@ from openai_harness import MockServer
 from openai_urllib3 import NotFoundError, OpenAI
 
 SERVER: MockServer | None = None
-STATEFUL = settings(max_examples=12, stateful_step_count=15, deadline=None, suppress_health_check=list(HealthCheck))
+# Half the loaded profile's budget: 12 runs of each machine under the CI profile, 1,000 under --openai-fuzz.
+STATEFUL = settings(max_examples=max(12, settings.default.max_examples // 2), stateful_step_count=15, deadline=None, suppress_health_check=list(HealthCheck))
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -206,6 +208,173 @@ class ConversationItemsMachine(RuleBasedStateMachine):
         listed = [i.raw("id") for i in self.client.conversations.items.list(self.conversation, limit=limit, order=order)]  # type: ignore[arg-type]
         assert listed == (self.model if order == "asc" else self.model[::-1])
 
+
+BATCH_LINE = b'{"custom_id": "1", "method": "POST", "url": "/v1/embeddings", "body": {"model": "text-embedding-3-small", "input": "hi"}}\n'
+TRAINING_LINE = b'{"messages": [{"role": "user", "content": "Q"}, {"role": "assistant", "content": "A"}]}\n'
+
+
+class _ProgressingMachine(RuleBasedStateMachine):
+    """Objects whose status moves on with the server's clock: it never goes back, a terminal status
+    stays, cancel ends in cancelled, and listing yields exactly the objects made, newest first."""
+
+    ORDER: tuple[str, ...] = ()
+    TERMINAL: frozenset[str] = frozenset()
+    objects = Bundle("objects")
+
+    @initialize()
+    def start(self) -> None:
+        assert SERVER is not None
+        SERVER.reset()
+        self.client = client()
+        self.model: dict[str, str] = {}  # id -> last status seen
+        self.cancelled: set[str] = set()
+
+    def make(self) -> Any:
+        raise NotImplementedError
+
+    def fetch(self, object_id: str) -> Any:
+        raise NotImplementedError
+
+    def cancel_one(self, object_id: str) -> Any:
+        raise NotImplementedError
+
+    def list_ids(self, limit: int, order: str) -> list[str]:
+        raise NotImplementedError
+
+    @rule(target=objects)
+    def create(self) -> str:
+        made = self.make()
+        self.model[made.id] = made.status
+        return str(made.id)
+
+    @rule(seconds=st.sampled_from([0.5, 1.0, 3.0, 30.0]))
+    def advance(self, seconds: float) -> None:
+        assert SERVER is not None
+        SERVER.advance(seconds)
+
+    @rule(object_id=objects)
+    def retrieve(self, object_id: str) -> None:
+        status = self.fetch(object_id).status
+        before = self.model[object_id]
+        if before in self.TERMINAL:
+            assert status == before
+        elif object_id not in self.cancelled:
+            assert self.ORDER.index(status) >= self.ORDER.index(before), (before, status)
+        self.model[object_id] = status
+
+    @rule(object_id=objects)
+    def cancel(self, object_id: str) -> None:
+        if self.fetch(object_id).status in self.TERMINAL:
+            return  # the API refuses to cancel a finished object; test_emulation covers that answer
+        self.model[object_id] = self.cancel_one(object_id).status
+        assert self.model[object_id] in ("cancelling", "cancelled")
+        self.cancelled.add(object_id)
+
+    @rule(limit=page_sizes, order=orders)
+    def list_all(self, limit: int, order: str) -> None:
+        made = list(self.model)
+        assert self.list_ids(limit, order) == (made if order == "asc" else made[::-1])
+
+    @invariant()
+    def cancelled_ones_end_cancelled(self) -> None:
+        if not hasattr(self, "client"):
+            return
+        assert SERVER is not None
+        for object_id in self.cancelled:
+            status = self.model[object_id] = self.fetch(object_id).status
+            assert status in ("cancelling", "cancelled") or status in self.TERMINAL
+
+
+class BatchesMachine(_ProgressingMachine):
+    ORDER = ("validating", "in_progress", "finalizing", "completed")
+    TERMINAL = frozenset({"completed", "failed", "expired", "cancelled"})
+
+    def make(self) -> Any:
+        upload = self.client.files.create(file=("in.jsonl", BATCH_LINE), purpose="batch")
+        return self.client.batches.create(input_file_id=upload.id, endpoint="/v1/embeddings", completion_window="24h")
+
+    def fetch(self, object_id: str) -> Any:
+        return self.client.batches.retrieve(object_id)
+
+    def cancel_one(self, object_id: str) -> Any:
+        return self.client.batches.cancel(object_id)
+
+    def list_ids(self, limit: int, order: str) -> list[str]:
+        return [b.id for b in self.client.batches.list(limit=limit)][:: 1 if order == "desc" else -1]
+
+
+class FineTuningJobsMachine(_ProgressingMachine):
+    ORDER = ("validating_files", "queued", "running", "succeeded")
+    TERMINAL = frozenset({"succeeded", "failed", "cancelled"})
+
+    def make(self) -> Any:
+        upload = self.client.files.create(file=("train.jsonl", TRAINING_LINE * 10), purpose="fine-tune")
+        return self.client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file=upload.id)
+
+    def fetch(self, object_id: str) -> Any:
+        return self.client.fine_tuning.jobs.retrieve(object_id)
+
+    def cancel_one(self, object_id: str) -> Any:
+        return self.client.fine_tuning.jobs.cancel(object_id)
+
+    def list_ids(self, limit: int, order: str) -> list[str]:
+        return [j.id for j in self.client.fine_tuning.jobs.list(limit=limit)][:: 1 if order == "desc" else -1]
+
+
+class ResponsesMachine(RuleBasedStateMachine):
+    responses = Bundle("responses")
+
+    @initialize()
+    def start(self) -> None:
+        assert SERVER is not None
+        SERVER.reset()
+        self.client = client()
+        self.model: dict[str, str] = {}  # id -> the input that made it
+
+    @rule(target=responses, text=st.text(alphabet="abc xyz", min_size=1, max_size=10))
+    def create(self, text: str) -> str:
+        made = self.client.responses.create(model="gpt-4o", input=text)
+        assert made.output_text == "You said: " + text
+        self.model[made.id] = text
+        return made.id
+
+    @rule(target=responses, previous=responses, text=st.text(alphabet="abc", min_size=1, max_size=5))
+    def follow_up(self, previous: str, text: str) -> str:
+        if previous not in self.model:
+            with pytest.raises(NotFoundError):
+                self.client.responses.create(model="gpt-4o", input=text, previous_response_id=previous)
+            return previous
+        made = self.client.responses.create(model="gpt-4o", input=text, previous_response_id=previous)
+        assert made.previous_response_id == previous
+        self.model[made.id] = text
+        return made.id
+
+    @rule(response_id=responses)
+    def retrieve(self, response_id: str) -> None:
+        if response_id in self.model:
+            assert self.client.responses.retrieve(response_id).output_text == "You said: " + self.model[response_id]
+            items = [item.raw("content") for item in self.client.responses.input_items.list(response_id, order="asc")]
+            assert items[-1][0]["text"] == self.model[response_id]
+        else:
+            with pytest.raises(NotFoundError):
+                self.client.responses.retrieve(response_id)
+
+    @rule(response_id=consumes(responses))
+    def delete(self, response_id: str) -> None:
+        if response_id in self.model:
+            self.client.responses.delete(response_id)
+            del self.model[response_id]
+        else:
+            with pytest.raises(NotFoundError):
+                self.client.responses.delete(response_id)
+
+
+for machine in (BatchesMachine, FineTuningJobsMachine, ResponsesMachine):
+    machine.TestCase.settings = STATEFUL
+
+TestBatches = BatchesMachine.TestCase
+TestFineTuningJobs = FineTuningJobsMachine.TestCase
+TestResponses = ResponsesMachine.TestCase
 
 for machine in (FilesMachine, StoredCompletionsMachine, VectorStoresMachine, ConversationItemsMachine):
     machine.TestCase.settings = STATEFUL
