@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 from typing import Any
 
 from hypothesis import strategies as st
@@ -39,6 +40,7 @@ def _operation(spec: SpecIndex, operation: str) -> dict[str, Any]:
     raise ValueError(f"Unknown operation {operation!r}{hint}")
 
 
+@functools.lru_cache(maxsize=8)
 def _file_builder(max_depth: int) -> SchemaStrategies:
     return SchemaStrategies(spec_index(), max_depth=max_depth, binary=_uploads)
 
