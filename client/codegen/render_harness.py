@@ -64,6 +64,8 @@ def render_harness_spec(spec: Spec, infos: list[OpInfo]) -> str:
         entry: dict[str, Any] = {"key": op.key, "method": op.method.upper(), "path": op.path, "name": info.name, "params": params}
         if op.body_schema is not None:
             entry["body"] = {"kind": op.body_kind, "content_type": op.body_content_type, "schema": _strip(op.body_schema), "required": op.body_required}
+            if op.other_bodies:
+                entry["other_bodies"] = [{"kind": kind, "content_type": content_type, "schema": _strip(schema), "required": op.body_required} for kind, content_type, schema in op.other_bodies]
         entry["response"] = {"kind": info.response, "content_type": op.response_content_type, "schema": _strip(op.response_schema) if op.response_schema else None}
         if info.stream_factory:
             entry["streams"] = True
@@ -77,7 +79,7 @@ def render_harness_spec(spec: Spec, infos: list[OpInfo]) -> str:
             except ValueError:
                 example = None
         entry["example"] = example
-        for part in (entry.get("body"), entry["response"], params, entry.get("stream_schema")):
+        for part in (entry.get("body"), entry.get("other_bodies"), entry["response"], params, entry.get("stream_schema")):
             _refs(part, used)
         operations.append(entry)
     pending = set(used)

@@ -36,6 +36,8 @@ class Operation:
     body_kind: str | None = None  # json | multipart | raw | None
     body_schema: dict[str, Any] | None = None
     body_content_type: str | None = None
+    other_bodies: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    """The other JSON or multipart forms the operation accepts: (kind, content type, schema)."""
     body_required: bool = False
     response_schema: dict[str, Any] | None = None
     response_content_type: str | None = None
@@ -134,10 +136,14 @@ class Spec:
         for content_type in prefer:
             kind = "json" if content_type == "application/json" else "multipart"
             if content_type in content:
-                operation.body_kind = kind
-                operation.body_content_type = content_type
-                operation.body_schema = content[content_type].get("schema") or {}
-                return
+                if operation.body_kind is None:
+                    operation.body_kind = kind
+                    operation.body_content_type = content_type
+                    operation.body_schema = content[content_type].get("schema") or {}
+                else:
+                    operation.other_bodies.append((kind, content_type, content[content_type].get("schema") or {}))
+        if operation.body_kind is not None:
+            return
         content_type = next(iter(content))
         operation.body_kind = "raw"
         operation.body_content_type = content_type

@@ -103,3 +103,25 @@ def test_validation_can_be_relaxed() -> None:
             assert answer.status == 200
     with pytest.raises(ValueError, match="validation"):
         MockServer(validation="sometimes")
+
+
+FORM = '--b0\r\nContent-Disposition: form-data; name="prompt"\r\n\r\nagain\r\n--b0\r\nContent-Disposition: form-data; name="image"; filename="a.png"\r\nContent-Type: image/png\r\n\r\nPNG\r\n--b0--\r\n'
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "content_type"),
+    [
+        ("/images/edits", json.dumps({"prompt": "a hat", "images": [{"file_id": "file-1"}]}), "application/json"),
+        ("/images/edits", FORM, "multipart/form-data; boundary=b0"),
+        ("/videos/vid_1/remix", json.dumps({"prompt": "again"}), "application/json"),
+        ("/videos/vid_1/remix", FORM.split("--b0\r\nContent-Disposition: form-data; name=\"image\"")[0] + "--b0--\r\n", "multipart/form-data; boundary=b0"),
+    ],
+)
+def test_operations_that_take_json_or_a_form_accept_both(openai_server: MockServer, path: str, data: str, content_type: str) -> None:
+    import urllib.request
+
+    openai_server.unknown_ids = "permissive"
+    request = urllib.request.Request(openai_server.url + path, data=data.encode(), method="POST", headers={"content-type": content_type})
+    with urllib.request.urlopen(request, timeout=5) as answer:
+        assert answer.status == 200
+    assert [entry.invalid for entry in openai_server.journal.all()] == [None]

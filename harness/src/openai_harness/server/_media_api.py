@@ -9,7 +9,7 @@ import zlib
 from typing import Any
 
 from ._app import AppRequest, Reply, Router, json_reply
-from ._spec import parse_multipart
+from ._spec import parse_multipart, request_fields
 from ._state import State
 
 __all__ = ["register", "tiny_png"]
@@ -47,7 +47,7 @@ def _generate(state: State, request: AppRequest, params: dict[str, str]) -> Repl
 
 
 def _edit(state: State, request: AppRequest, params: dict[str, str]) -> Reply:
-    fields = parse_multipart(request)
+    fields = request_fields(request)  # a form with images, or JSON naming them by file ID or URL
     return _images(state, fields, str(fields.get("prompt") or "edit"))
 
 

@@ -50,6 +50,16 @@ class SpecIndex:
             seen += 1
         return schema
 
+    def body_for(self, op: dict[str, Any], request: AppRequest) -> dict[str, Any] | None:
+        """The operation's body description that fits the request's content type (some operations
+        take JSON or a multipart form); the main one when none does."""
+        body: dict[str, Any] | None = op.get("body")
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        for other in op.get("other_bodies") or ():
+            if body is not None and content_type != body["content_type"] and content_type == other["content_type"]:
+                return dict(other)
+        return body
+
     def coerce_form(self, value: Any, schema: Any, depth: int = 0) -> Any:
         """Form text as the number or boolean ``schema`` expects (text that is not one stays text,
         for validation to name)."""
@@ -103,7 +113,7 @@ class SpecIndex:
             for param in op["params"]:
                 if param["in"] == "query":
                     self._check_query(param, request)
-            body = op.get("body")
+            body = self.body_for(op, request)
             if body is None:
                 return
             if body["kind"] == "json":
@@ -272,10 +282,17 @@ def parse_multipart(request: AppRequest) -> dict[str, Any]:
     for part in parts:
         value: Any = FilePart(part.filename, part.content_type or "application/octet-stream", part.content) if part.filename is not None else part.content.decode("utf-8", "replace")
         _put(fields, _form_path(part.name), value)
-    body = (request.operation or {}).get("body") or {}
-    if body.get("schema") is not None:
+    body = spec_index().body_for(request.operation, request) if request.operation else None
+    if body is not None and body["kind"] == "multipart":
         fields = spec_index().coerce_form(fields, body["schema"])
     return fields
+
+
+def request_fields(request: AppRequest) -> dict[str, Any]:
+    """The fields of a request that may come as JSON or as a multipart form."""
+    if request.headers.get("content-type", "").lower().startswith("multipart/"):
+        return parse_multipart(request)
+    return request.json_object()
 
 
 def _form_path(name: str) -> list[str]:
@@ -370,6 +387,10 @@ class Sampler:
         if kind == "string":
             if schema.get("format") == "binary":
                 return ""
+            if schema.get("format") == "uri":
+                return "https://example.com/" + "".join(self.rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(6))
+            if schema.get("format") == "date":
+                return "2023-11-14"
             length = max(int(schema.get("minLength", 0)), 6)
             return "".join(self.rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(length))
         if kind == "integer":

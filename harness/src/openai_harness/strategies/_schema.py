@@ -27,6 +27,8 @@ _INT_BOUND = 2**31
 # Keys of free-form objects stay clear of "type", the tag unions are routed by.
 _free_keys = st.from_regex(r"[a-z][a-z0-9_]{0,11}", fullmatch=True).filter(lambda key: key != "type")
 
+_uris = st.from_regex(r"https://example\.com/[a-z0-9/]{0,16}", fullmatch=True)
+
 json_values: st.SearchStrategy[Any] = st.recursive(
     st.none() | st.booleans() | st.integers(-_INT_BOUND, _INT_BOUND) | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=_MAX_TEXT),
     lambda children: st.lists(children, max_size=_MAX_ITEMS) | st.dictionaries(_free_keys, children, max_size=_MAX_ITEMS),
@@ -123,6 +125,10 @@ class SchemaStrategies:
     def _string(self, schema: dict[str, Any]) -> st.SearchStrategy[Any]:
         if schema.get("format") == "binary":
             return self.binary
+        if schema.get("format") == "uri":
+            return _uris
+        if schema.get("format") == "date":
+            return st.dates().map(lambda day: day.isoformat())
         low = int(schema.get("minLength", 0))
         high = int(schema.get("maxLength", low + _MAX_TEXT))
         pattern = schema.get("pattern")
