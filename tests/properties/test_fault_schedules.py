@@ -11,9 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from openai_harness import BadChunked, Delay, Empty, Garbage, Hang, MockServer, Reset, SlowBody, Status, Truncate
+from openai_harness import BadChunked, Delay, Empty, Fault, Garbage, Hang, MockServer, Reset, SlowBody, Status, Truncate
 from openai_harness import strategies as oas
-from openai_harness.server._faults import Fault
 from openai_urllib3 import APIConnectionError, APIStatusError, APITimeoutError, OpenAI, OpenAIError, Timeout
 
 from ..pool import checked_out
