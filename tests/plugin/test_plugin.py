@@ -66,3 +66,29 @@ def test_server_errors_fail_the_test_that_caused_them(pytester: pytest.Pytester)
 def test_markers_are_registered(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("--markers")
     result.stdout.fnmatch_lines(["@pytest.mark.openai_fault*", "@pytest.mark.openai_reply*"])
+
+
+PROFILE_PROBE = """
+from hypothesis import settings
+
+def test_profile():
+    print("PROFILE=%s MAX=%d" % (settings.get_current_profile_name(), settings.default.max_examples))
+"""
+
+
+@pytest.mark.parametrize(
+    ("ini", "args", "expected"),
+    [
+        ("", [], "PROFILE=default MAX=100"),
+        ("openai_hypothesis_profile = ci\n", [], "PROFILE=openai-harness-ci MAX=25"),
+        ("openai_hypothesis_profile = ci\n", ["--openai-fuzz"], "PROFILE=openai-harness-fuzz MAX=2000"),
+        ("", ["--hypothesis-profile=openai-harness-ci"], "PROFILE=openai-harness-ci MAX=25"),
+    ],
+    ids=["untouched", "ini", "fuzz-option", "hypothesis-option"],
+)
+def test_the_plugin_loads_the_hypothesis_profile_asked_for(pytester: pytest.Pytester, ini: str, args: list[str], expected: str) -> None:
+    pytester.makeini("[pytest]\n" + ini)
+    pytester.makepyfile(test_probe=PROFILE_PROBE)
+    result = pytester.runpytest_subprocess("-s", "-p", "no:cacheprovider", *args)  # a profile is process-wide
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*" + expected])

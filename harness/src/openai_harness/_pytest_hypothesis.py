@@ -25,7 +25,10 @@ def configure_hypothesis(config: pytest.Config) -> None:
         explicit = None
     if not chosen and not (isinstance(explicit, str) and explicit.startswith("openai-harness-")):
         return
-    from hypothesis import settings
+    try:
+        from hypothesis import settings
+    except ImportError:
+        raise pytest.UsageError("openai_hypothesis_profile and --openai-fuzz need hypothesis: pip install 'openai-harness[hypothesis]'") from None
 
     from .strategies._profiles import register_profiles
 
