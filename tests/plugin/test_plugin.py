@@ -86,7 +86,8 @@ def test_profile():
     ],
     ids=["untouched", "ini", "fuzz-option", "hypothesis-option"],
 )
-def test_the_plugin_loads_the_hypothesis_profile_asked_for(pytester: pytest.Pytester, ini: str, args: list[str], expected: str) -> None:
+def test_the_plugin_loads_the_hypothesis_profile_asked_for(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, ini: str, args: list[str], expected: str) -> None:
+    monkeypatch.delenv("CI", raising=False)  # hypothesis loads its own "ci" profile when CI is set
     pytester.makeini("[pytest]\n" + ini)
     pytester.makepyfile(test_probe=PROFILE_PROBE)
     result = pytester.runpytest_subprocess("-s", "-p", "no:cacheprovider", *args)  # a profile is process-wide
