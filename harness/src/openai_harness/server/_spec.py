@@ -13,7 +13,7 @@ import threading
 from typing import Any
 
 from ._app import AppRequest, HTTPError, InvalidRequest, Reply, error_reply, json_reply
-from ._validate import ValidationProblem, validate
+from ._validate import ValidationProblem, deref, validate
 
 __all__ = ["SpecIndex", "spec_index"]
 
@@ -44,11 +44,7 @@ class SpecIndex:
         return self.schemas.get(name, {})
 
     def deref(self, schema: Any) -> Any:
-        seen = 0
-        while isinstance(schema, dict) and "$ref" in schema and seen < 50:
-            schema = self.resolve_ref(schema["$ref"].rsplit("/", 1)[-1])
-            seen += 1
-        return schema
+        return deref(schema, self.resolve_ref)
 
     def body_for(self, op: dict[str, Any], request: AppRequest) -> dict[str, Any] | None:
         """The operation's body description that fits the request's content type (some operations

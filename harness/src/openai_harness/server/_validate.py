@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
-__all__ = ["ValidationProblem", "conforms", "validate"]
+__all__ = ["ValidationProblem", "conforms", "deref", "validate"]
 
 _TYPE_NAMES = {"string": "a string", "integer": "an integer", "number": "a number", "boolean": "a boolean", "array": "an array", "object": "an object", "null": "null"}
 
@@ -44,6 +44,15 @@ def _json_type(value: Any) -> str:
     return type(value).__name__
 
 
+def deref(schema: Any, resolve: Callable[[str], Any]) -> Any:
+    """``schema`` with its ``$ref`` chain followed (``resolve`` maps a component name to its schema)."""
+    seen = 0
+    while isinstance(schema, dict) and "$ref" in schema and seen < 50:
+        schema = resolve(schema["$ref"].rsplit("/", 1)[-1])
+        seen += 1
+    return schema
+
+
 def _child(path: str, key: str | int) -> str:
     if isinstance(key, int):
         return f"{path}[{key}]"
@@ -74,11 +83,7 @@ class _Validator:
         self.unknown_fields = unknown_fields
 
     def deref(self, schema: Any) -> Any:
-        seen = 0
-        while isinstance(schema, dict) and "$ref" in schema and seen < 50:
-            schema = self.resolve(schema["$ref"].rsplit("/", 1)[-1])
-            seen += 1
-        return schema
+        return deref(schema, self.resolve)
 
     def check(self, value: Any, schema: Any, path: str, top: bool = False) -> None:
         schema = self.deref(schema)
