@@ -126,7 +126,7 @@ def test_repeats_repeat_last_and_error() -> None:
         MatchConfig(repeats="sometimes")  # type: ignore[arg-type]
 
 
-def test_a_miss_shows_the_closest_request_and_the_difference() -> None:
+def test_a_miss_lists_each_candidate_with_its_play_count_the_difference_and_the_option_that_matches() -> None:
     index = InteractionIndex(
         [
             Interaction(RecordedRequest("GET", "https://x/v1/models"), ok()),
@@ -134,8 +134,10 @@ def test_a_miss_shows_the_closest_request_and_the_difference() -> None:
         ]
     )
     explanation = index.explain_miss(chat(b'{"model": "gpt-4o", "messages": [{"role": "user", "content": "goodbye"}]}'))
-    assert "Closest recorded request: POST https://api.openai.com/v1/chat/completions" in explanation
+    assert "#2 https://api.openai.com/v1/chat/completions, played 0 time(s)" in explanation
     assert '-      "content": "hello",' in explanation and '+      "content": "goodbye",' in explanation
+    assert "ignore_fields=['messages']" in explanation
+    assert "Closest recorded request: GET https://x/v1/models" in index.explain_miss(RecordedRequest("POST", "https://x/v1/models"))
 
 
 def test_dumped_cassettes_contain_no_credentials() -> None:

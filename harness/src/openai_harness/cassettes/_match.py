@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 from .._multipart import MultipartError, boundary_of, read_parts
 from ._model import Interaction, RecordedRequest
 
-__all__ = ["InteractionIndex", "MatchConfig", "Repeats"]
+__all__ = ["InteractionIndex", "MatchConfig", "Repeats", "body_difference"]
 
 Repeats = Literal["in_order", "repeat_last", "error"]
 
@@ -177,31 +177,75 @@ class InteractionIndex:
     def all_played(self, limit: int | None = None) -> bool:
         return not self.unplayed(limit)
 
-    def explain_miss(self, request: RecordedRequest) -> str:
-        """The closest recorded request, and how this one differs from it."""
+    def mark_played(self, index: int) -> None:
+        with self._lock:
+            self.play_counts[index] += 1
+
+    def explain_miss(self, request: RecordedRequest, *, limit: int | None = None) -> str:
+        """Every recorded request to the same method and path, with its played count, how this one
+        differs from it and the option that would let it match; else the closest one."""
         key, _host, query, body = self._normalize(request)
-        if not self.interactions:
+        interactions = self.interactions if limit is None else self.interactions[:limit]
+        if not interactions:
             return "The cassette has no recorded interactions."
-        best: tuple[int, Interaction] | None = None
-        for interaction in self.interactions:
-            other_key, _, other_query, other_body = self._normalize(interaction.request)
-            score = (4 if other_key[1] == key[1] else 0) + (2 if other_key[0] == key[0] else 0) + (1 if other_query == query else 0) + (1 if other_body == body else 0)
-            if best is None or score > best[0]:
-                best = (score, interaction)
-        assert best is not None
-        closest = best[1]
-        lines = [f"Closest recorded request: {closest.request.method} {closest.request.uri}"]
-        other_key, _, other_query, other_body = self._normalize(closest.request)
-        if other_key != key:
-            lines.append(f"  method/path differ: recorded {other_key[0]} {other_key[1]}, got {key[0]} {key[1]}")
-        if other_query != query:
-            lines.append(f"  query differs: recorded {other_query}, got {query}")
-        if other_body != body:
-            lines.append("  body differs (- recorded, + this request):")
-            lines.extend("    " + line for line in _diff(other_body, body))
-        if len(lines) == 1:
-            lines.append("  it matches, but its recorded answers were all played already (see repeats=)")
+        candidates = [i for i, interaction in enumerate(interactions) if self._normalize(interaction.request)[0] == key]
+        if not candidates:
+            best = max(
+                range(len(interactions)),
+                key=lambda i: (4 if self._normalize(interactions[i].request)[0][1] == key[1] else 0) + (2 if self._normalize(interactions[i].request)[0][0] == key[0] else 0),
+            )
+            other = interactions[best].request
+            return f"No recorded {key[0]} {key[1]}. Closest recorded request: {other.method} {other.uri}"
+        lines = [f"Recorded {key[0]} {key[1]} requests ({len(candidates)}):"]
+        for i in candidates[:10]:
+            _, _, other_query, other_body = self._normalize(interactions[i].request)
+            lines.append(f"  #{i + 1} {interactions[i].request.uri}, played {self.play_counts[i]} time(s)")
+            if other_query != query:
+                lines.append(f"    query differs: recorded {other_query}, got {query}")
+            if other_body != body:
+                fields = _differing_fields(other_body, body)
+                lines.append("    body differs (- recorded, + this request):")
+                lines.extend("      " + line for line in _diff(other_body, body))
+                if fields:
+                    lines.append(f"    it would match with ignore_fields={sorted(fields)!r} (or match_on without 'body')")
+            if other_query == query and other_body == body:
+                lines.append("    it matches, but it was played already: allow_playback_repeats=True (or repeats='repeat_last') replays it")
+        if len(candidates) > 10:
+            lines.append(f"  ... and {len(candidates) - 10} more")
         return "\n".join(lines)
+
+
+def _body_data(request: RecordedRequest) -> Any:
+    if not request.body:
+        return None
+    try:
+        return json.loads(request.body)
+    except ValueError:
+        return _multipart_fields(request.body, request.header("content-type") or "")
+
+
+def _differing_fields(recorded: Any, actual: Any, prefix: str = "") -> set[str]:
+    """The dotted JSON fields where two bodies differ (empty when either is not an object)."""
+    if not isinstance(recorded, dict) or not isinstance(actual, dict):
+        return set()
+    fields: set[str] = set()
+    for name in recorded.keys() | actual.keys():
+        a, b = recorded.get(name), actual.get(name)
+        if a != b:
+            nested = _differing_fields(a, b, f"{prefix}{name}.")
+            fields |= nested or {f"{prefix}{name}"}
+    return fields
+
+
+def body_difference(recorded: RecordedRequest, actual: RecordedRequest) -> str:
+    """A one-line account of how two requests' bodies differ as data, or ``""`` when they do not."""
+    a, b = _body_data(recorded), _body_data(actual)
+    if a == b:
+        return ""
+    fields = _differing_fields(a, b)
+    if fields:
+        return "fields " + ", ".join(sorted(fields))
+    return "the body as a whole"
 
 
 def _pretty(value: Any) -> list[str]:

@@ -13,22 +13,34 @@ recording proxy keep both (see ``ReplayServer`` and ``RecordingProxy``).
 
 from __future__ import annotations
 
+import inspect
 import os
 import pathlib
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import vcr
 from vcr.cassette import Cassette
 from vcr.errors import CannotOverwriteExistingCassetteException
+from vcr.matchers import requests_match
 from vcr.record_mode import RecordMode
 from vcr.request import Request as VCRRequest
 
-from ._format import dump_cassette, dumps_cassette, load_cassette, loads_cassette, normalize_interaction
-from ._match import InteractionIndex, MatchConfig, Repeats
+from ._format import FORMAT_KEY, dump_cassette, dumps_cassette, load_cassette, loads_cassette, normalize_interaction
+from ._match import InteractionIndex, MatchConfig, Repeats, body_difference
 from ._model import Interaction, RecordedRequest
 from ._scrub import CassetteSecretError, Scrubber, find_secrets
 
-__all__ = ["RECORD_MODES", "CassetteMissError", "HarnessCassette", "HarnessPersister", "HarnessSerializer", "UnplayedInteractionsError", "use_cassette"]
+__all__ = [
+    "RECORD_MODES",
+    "CassetteMissError",
+    "HarnessCassette",
+    "HarnessPersister",
+    "HarnessSerializer",
+    "UnplayedInteractionsError",
+    "check_options",
+    "use_cassette",
+    "vcr_option_names",
+]
 
 RECORD_MODES = ("none", "once", "new_episodes", "all", "rewrite")
 
@@ -172,29 +184,47 @@ class _LazyResponse(dict):  # type: ignore[type-arg]
         return copy.deepcopy(dict(self), memo)
 
 
-class HarnessPersister:
-    """vcrpy persister for the harness format: loads lazily, saves scrubbed and secret-checked."""
+def _is_native(path: pathlib.Path) -> bool:
+    """Whether the file is in this harness's own format (its matching applies), not another tool's."""
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    return FORMAT_KEY.encode("ascii") + b":" in head
 
-    def __init__(self, scrubber: Scrubber | None = None) -> None:
+
+class HarnessPersister:
+    """vcrpy persister for the harness format: loads lazily (the cassette and any extra cassettes,
+    as pytest-recording's marker arguments), saves scrubbed and secret-checked to the first."""
+
+    def __init__(self, scrubber: Scrubber | None = None, extra_paths: tuple[str | os.PathLike[str], ...] = ()) -> None:
         self.scrubber = scrubber or Scrubber()
+        self.extra_paths = tuple(pathlib.Path(p) for p in extra_paths)
 
     def load_cassette(self, cassette_path: str, serializer: Any) -> tuple[list[Any], list[Any]]:
         from vcr.persisters.filesystem import CassetteNotFoundError
 
-        path = pathlib.Path(cassette_path)
-        if not path.is_file() or not path.read_bytes().strip():
+        requests: list[Any] = []
+        responses: list[Any] = []
+        found = False
+        seen: set[pathlib.Path] = set()
+        for path in (pathlib.Path(cassette_path), *self.extra_paths):
+            if path in seen or not path.is_file() or not path.read_bytes().strip():
+                continue
+            seen.add(path)
+            found = True
+            native = _is_native(path)
+            for interaction in load_cassette(path, lazy=True):
+                request = interaction.request
+                headers: dict[str, list[str]] = {}
+                for name, value in request.headers:
+                    headers.setdefault(name, []).append(value)
+                vcr_request = VCRRequest(request.method, request.uri, request.body or None, headers)
+                vcr_request._harness_interaction = interaction
+                vcr_request._harness_native = native
+                requests.append(vcr_request)
+                responses.append(_LazyResponse(interaction))
+        if not found:
             raise CassetteNotFoundError()
-        interactions = load_cassette(path, lazy=True)
-        requests = []
-        for interaction in interactions:
-            request = interaction.request
-            headers: dict[str, list[str]] = {}
-            for name, value in request.headers:
-                headers.setdefault(name, []).append(value)
-            vcr_request = VCRRequest(request.method, request.uri, request.body or None, headers)
-            vcr_request._harness_interaction = interaction
-            requests.append(vcr_request)
-        return requests, [_LazyResponse(interaction) for interaction in interactions]
+        return requests, responses
 
     def save_cassette(self, cassette_path: str, cassette_dict: Mapping[str, Any], serializer: Any) -> None:
         interactions = []
@@ -215,11 +245,31 @@ class HarnessPersister:
 
 
 class HarnessCassette(Cassette):  # type: ignore[misc]
-    """A vcrpy cassette with indexed matching, explained misses and an "all played" check."""
+    """A vcrpy cassette with explained misses, an "all played" check and two ways to match.
 
-    def __init__(self, *args: Any, match_config: MatchConfig | None = None, **kwargs: Any) -> None:
+    The harness's own cassettes (and new ones) match through an index that compares the method,
+    path, query and JSON body as data. Cassettes written by other tools, and any cassette given an
+    explicit ``match_on``, match as vcrpy matches them (by default without the body), so a suite
+    moved from vcrpy or pytest-recording replays as it did; a body that differs from the recorded
+    one is then reported in :attr:`drift` rather than failed.
+    """
+
+    def __init__(self, *args: Any, match_config: MatchConfig | None = None, vcr_matching: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.index = InteractionIndex([], match_config)
+        self._matchers = tuple(kwargs.get("match_on") or ())
+        self._before_record = kwargs.get("before_record_request") or (lambda request: request)
+        self._repeats_allowed = bool(kwargs.get("allow_playback_repeats"))
+        self._vcr_matching = vcr_matching
+        self.from_file = 0
+        """How many interactions came from the file(s); only these answer requests."""
+        self.drift: list[str] = []
+        """Requests answered by a recorded interaction whose body differs (vcrpy-style matching only)."""
+
+    @property
+    def vcr_matching(self) -> bool:
+        """Whether requests match as vcrpy matches them (foreign cassette or explicit ``match_on``)."""
+        return self._vcr_matching
 
     @staticmethod
     def _recorded(request: Any) -> RecordedRequest:
@@ -233,6 +283,9 @@ class HarnessCassette(Cassette):  # type: ignore[misc]
             super()._load()
         finally:
             self._loading = False
+        self.from_file = len(self.data)
+        if any(getattr(request, "_harness_native", True) is False for request, _ in self.data):
+            self._vcr_matching = True
 
     def append(self, request: Any, response: Any) -> None:
         known = getattr(request, "_harness_interaction", None)
@@ -249,47 +302,92 @@ class HarnessCassette(Cassette):  # type: ignore[misc]
     # Only interactions loaded from the file answer requests: one recorded a moment ago (a 429
     # before its retry) must not answer the retry.
 
+    def _find(self, request: Any, *, play: bool) -> int | None:
+        filtered = self._before_record(request)
+        if not filtered:
+            return None
+        if not self._vcr_matching:
+            return self.index.find_index(self._recorded(filtered), play=play, limit=self.from_file)
+        for index in range(self.from_file):
+            stored = self.data[index][0]
+            if requests_match(filtered, stored, self._matchers) and (self.index.play_counts[index] == 0 or self._repeats_allowed):
+                if play:
+                    self.index.mark_played(index)
+                    self._note_drift(filtered, index)
+                return index
+        return None
+
+    def _note_drift(self, request: Any, index: int) -> None:
+        recorded = self.index.interactions[index].request
+        difference = body_difference(recorded, self._recorded(request))
+        if difference:
+            self.drift.append(f"{request.method} {request.uri} was answered by recorded interaction #{index + 1}, whose body differs: {difference}")
+
     def can_play_response_for(self, request: Any) -> bool:
         if self.record_mode == RecordMode.ALL:
             return False
-        if self.index.find(self._recorded(request), play=False, limit=self._loaded_count) is not None:
+        if not self._before_record(request):
+            return False  # ignored (ignore_hosts, ignore_localhost, a filter returning None): not the cassette's
+        if self._find(request, play=False) is not None:
             return True
         # Not recorded: in a mode that may not record, answer anyway so play_response can
         # raise an error that explains the miss, instead of a bare "can't overwrite".
         return bool(self.write_protected)
 
     def __contains__(self, request: Any) -> bool:
-        return self.index.find(self._recorded(request), play=False, limit=self._loaded_count) is not None
+        return self._find(request, play=False) is not None
 
     def play_response(self, request: Any) -> Any:
-        recorded = self._recorded(request)
-        index = self.index.find_index(recorded, limit=self._loaded_count)
+        index = self._find(request, play=True)
         if index is None:
-            raise CassetteMissError(self._miss_message(recorded), cassette=self, failed_request=request)
-        if self.play_counts[index] == 0 and index < self._loaded_count:
+            raise CassetteMissError(self._miss_message(request), cassette=self, failed_request=request)
+        if self.play_counts[index] == 0:
             self._played_interactions.append(self.data[index])
         self.play_counts[index] += 1
         return self.data[index][1]
 
-    def _miss_message(self, request: RecordedRequest) -> str:
+    def _miss_message(self, request: Any) -> str:
+        recorded = self._recorded(self._before_record(request) or request)
         mode = getattr(self.record_mode, "value", self.record_mode)
         how = (
             "To record it, run the test with --record-mode=once (a new cassette) or --record-mode=new_episodes "
             "(add to this one), with network access and a key; or record over the wire with "
             "'openai-harness record --upstream URL CASSETTE'."
         )
+        if self._vcr_matching:
+            names = ", ".join(getattr(m, "__name__", repr(m)) for m in self._matchers)
+            explanation = f"Matching as vcrpy does, on {names}.\n{self.index.explain_miss(recorded, limit=self.from_file)}"
+        else:
+            explanation = self.index.explain_miss(recorded, limit=self.from_file)
         return (
-            f"No recorded answer for {request.method} {request.uri} in cassette {self._path} "
-            f"(record mode {mode!r}: the network is not used).\n{self.index.explain_miss(request)}\n{how}"
+            f"No recorded answer for {recorded.method} {recorded.uri} in cassette {self._path} "
+            f"(record mode {mode!r}: the network is not used).\n{explanation}\n{how}"
         )
 
     @property
     def all_played(self) -> bool:
-        return self.index.all_played(self._loaded_count)
+        return self.index.all_played(self.from_file)
 
     def unplayed(self) -> list[Interaction]:
         """Interactions loaded from the file that no request asked for."""
-        return self.index.unplayed(self._loaded_count)
+        return self.index.unplayed(self.from_file)
+
+
+# Per-cassette options vcrpy's use_cassette takes besides those of VCR() itself.
+_USE_CASSETTE_ONLY = frozenset({"additional_matchers", "allow_playback_repeats", "inject_cassette", "persister"})
+_HARNESS_OPTIONS = frozenset({"record_mode", "scrubber", "ignore_fields", "repeats", "match_host", "extra_paths", "configure"})
+
+
+def vcr_option_names() -> frozenset[str]:
+    """Every option the installed vcrpy's ``VCR``/``use_cassette`` accepts."""
+    return frozenset(inspect.signature(vcr.VCR.__init__).parameters) - {"self"} | _USE_CASSETTE_ONLY
+
+
+def check_options(options: Mapping[str, Any], where: str) -> None:
+    """Refuse an option that neither vcrpy nor the harness knows, naming it, rather than ignore it."""
+    unknown = sorted(set(options) - vcr_option_names() - _HARNESS_OPTIONS - {"path"})
+    if unknown:
+        raise TypeError(f"{where}: unknown cassette option(s) {', '.join(unknown)} (neither vcrpy {vcr.__version__} nor openai-harness has them)")
 
 
 def use_cassette(
@@ -298,26 +396,39 @@ def use_cassette(
     record_mode: str = "none",
     scrubber: Scrubber | None = None,
     ignore_fields: frozenset[str] | set[str] | tuple[str, ...] = frozenset(),
-    repeats: Repeats = "in_order",
+    repeats: Repeats | None = None,
     match_host: bool = False,
+    extra_paths: tuple[str | os.PathLike[str], ...] = (),
+    configure: Callable[[vcr.VCR], None] | None = None,
     **vcr_options: Any,
 ) -> Any:
     """A context manager (and decorator) that records to and replays from the cassette at ``path``.
 
     ``record_mode`` is one of ``none`` (replay only; the default), ``once``, ``new_episodes``,
-    ``all`` and ``rewrite`` (forget the file, record afresh). Other keyword arguments go to vcrpy.
+    ``all`` and ``rewrite`` (forget the file, record afresh). ``extra_paths`` are further
+    cassettes whose interactions also answer (never written). ``configure`` is called with the
+    ``vcr.VCR`` before the cassette opens (register matchers there). Other keyword arguments are
+    vcrpy's, with vcrpy's meaning (``match_on`` makes requests match as vcrpy matches them);
+    an option neither knows is a ``TypeError``.
     """
     if record_mode not in RECORD_MODES:
         raise ValueError(f"record_mode must be one of {', '.join(RECORD_MODES)}, got {record_mode!r}")
+    check_options(vcr_options, "use_cassette")
     path = pathlib.Path(path)
     if record_mode == "rewrite":
         if path.exists():
             path.unlink()
         record_mode = "all"
+    if repeats is None:
+        repeats = "repeat_last" if vcr_options.get("allow_playback_repeats") else "in_order"
     config = vcr.VCR(decode_compressed_response=True)
+    if configure is not None:
+        configure(config)
     config.register_serializer("openai-harness", HarnessSerializer(scrubber, source=str(path)))
-    vcr_options.setdefault("persister", HarnessPersister(scrubber))
+    vcr_options.setdefault("persister", HarnessPersister(scrubber, extra_paths))
+    vcr_matching = "match_on" in vcr_options or "additional_matchers" in vcr_options
     merged = config.get_merged_config(path=str(path), serializer="openai-harness", record_mode=record_mode, **vcr_options)
     merged.pop("func_path_generator", None)
     merged["match_config"] = MatchConfig(frozenset(ignore_fields), match_host=match_host, repeats=repeats)
+    merged["vcr_matching"] = vcr_matching
     return HarnessCassette.use(**merged)
