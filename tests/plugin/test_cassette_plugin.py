@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pathlib
+
 import pytest
 
 from openai_harness import MockServer
@@ -10,6 +12,7 @@ pytest_plugins = ["pytester"]
 
 TEST_MODULE = """
 import os
+import pathlib
 import pytest
 from openai_urllib3 import OpenAI
 
@@ -58,29 +61,38 @@ from openai_urllib3 import OpenAI
 def client():
     return OpenAI(api_key="sk-x", base_url=os.environ["UPSTREAM_URL"], max_retries=0, trust_env=False)
 
-@pytest.mark.vcr("shared.yaml")
+@pytest.mark.vcr
+@pytest.mark.default_cassette("shared")
 def test_uses_both():
     client().models.list()
     client().models.retrieve("gpt-4o")
 
-@pytest.mark.vcr("shared.yaml")
+@pytest.mark.vcr
+@pytest.mark.default_cassette("shared.yaml")
 def test_uses_one():
     client().models.list()
 
-@pytest.mark.vcr("shared.yaml", allow_unplayed=True)
+@pytest.mark.vcr(allow_unplayed=True)
+@pytest.mark.default_cassette("shared")
 def test_allowed():
     client().models.list()
+
+@pytest.mark.vcr("shared.yaml", allow_unplayed=True)
+def test_extra_cassette_answers():
+    client().models.retrieve("gpt-4o")
 """
     )
     with MockServer() as server:
         monkeypatch.setenv("UPSTREAM_URL", server.url)
         pytester.runpytest("-p", "no:cacheprovider", "--record-mode=once", "-k", "uses_both").assert_outcomes(passed=1)
+    assert sorted(p.name for p in (pytester.path / "cassettes" / "test_unplayed").iterdir()) == ["shared.yaml"]
     result = pytester.runpytest("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=3, errors=1)
+    result.assert_outcomes(passed=4, errors=1)
     result.stdout.fnmatch_lines(["*1 recorded interaction(s)*were never requested*", "*GET */v1/models/gpt-4o*"])
+    assert not (pytester.path / "cassettes" / "test_unplayed" / "test_extra_cassette_answers.yaml").exists()  # extras are never written
 
 
-def test_precedence_cli_over_marker_over_fixture(pytester: pytest.Pytester) -> None:
+def test_record_mode_precedence_is_pytest_recordings_marker_then_fixture_then_cli(pytester: pytest.Pytester) -> None:
     pytester.makeconftest(
         """
 import pytest
@@ -94,6 +106,10 @@ def vcr_config():
         test_modes="""
 import pytest
 
+def test_no_marker_no_cassette(vcr):
+    assert vcr is None
+
+@pytest.mark.vcr
 def test_fixture_default(vcr):
     assert vcr.record_mode.value == "all"
     assert vcr.index.config.repeats == "repeat_last"
@@ -103,10 +119,67 @@ def test_marker_wins(vcr):
     assert vcr.record_mode.value == "new_episodes"
 """
     )
-    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)
-    cli = pytester.runpytest("-p", "no:cacheprovider", "--record-mode=none", "-k", "marker_wins")
-    cli.assert_outcomes(failed=1)
-    cli.stdout.fnmatch_lines(["*assert 'none' == 'new_episodes'*"])
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=3)
+    pytester.runpytest("-p", "no:cacheprovider", "--record-mode=none").assert_outcomes(passed=3)
+    pytester.makeconftest("")
+    cli = pytester.runpytest("-p", "no:cacheprovider", "--record-mode=new_episodes", "-k", "fixture_default")
+    cli.stdout.fnmatch_lines(["*assert 'new_episodes' == 'all'*"])
+
+
+def test_rewrite_keeps_a_cassette_whose_marker_pins_record_mode_none(pytester: pytest.Pytester) -> None:
+    cassettes = pytester.path / "cassettes" / "test_pinned"
+    cassettes.mkdir(parents=True)
+    source = pathlib.Path(__file__).parents[2] / "cassettes" / "chat.yaml"
+    (cassettes / "test_pinned.yaml").write_bytes(source.read_bytes())
+    pytester.makepyfile(
+        test_pinned="""
+import pytest
+
+@pytest.mark.vcr(record_mode="none", allow_unplayed=True)
+def test_pinned(vcr):
+    assert vcr.record_mode.value == "none"
+"""
+    )
+    pytester.runpytest("-p", "no:cacheprovider", "--record-mode=rewrite").assert_outcomes(passed=1)
+    assert (cassettes / "test_pinned.yaml").read_bytes() == source.read_bytes()
+
+
+def test_cassette_names_are_pytest_recordings_for_any_test_id(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_ids="""
+import pytest
+
+@pytest.mark.vcr
+@pytest.mark.parametrize("value", ["a/b", "c:d", "with space", 'q"uote'])
+def test_id(vcr, value):
+    assert vcr.path.endswith(".yaml")
+    print("PATH", vcr.path)
+
+class TestGroup:
+    @pytest.mark.vcr
+    def test_in_class(self, vcr):
+        print("PATH", vcr.path)
+"""
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider", "-s", "--record-mode=once")
+    result.assert_outcomes(passed=5)
+    names = {line.split("/")[-1] for line in result.outlines if "PATH /" in line}
+    assert names == {"test_id[a-b].yaml", "test_id[c-d].yaml", "test_id[with space].yaml", "test_id[q-uote].yaml", "TestGroup.test_in_class.yaml"}
+
+
+def test_unknown_cassette_options_are_refused_by_name(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_typo="""
+import pytest
+
+@pytest.mark.vcr(match_om=["method"])
+def test_typo():
+    pass
+"""
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    assert result.ret != 0
+    result.stdout.fnmatch_lines(["*unknown cassette option(s) match_om*"]) if result.outlines else result.stderr.fnmatch_lines(["*match_om*"])
 
 
 def test_cassette_server_fixture_over_the_wire(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,7 +9,9 @@ Markers (one line per fault or script):
     @pytest.mark.openai_fault("POST /chat/completions", Status(429), times=2)
     @pytest.mark.openai_reply("POST /chat/completions", ChatReply(content="Hi"))
 
-Cassettes (``vcr`` marker, ``--record-mode``, ``vcr_config``...): see ``_pytest_cassettes``.
+Cassettes, in pytest-recording's conventions (``vcr`` / ``block_network`` / ``default_cassette``
+markers, ``--record-mode``, ``--block-network``, ``--allowed-hosts``, ``--disable-recording``,
+``vcr_config``...): see ``_pytest_cassettes``. pytest-recording, if installed, is set aside.
 
 Hypothesis: ``openai_hypothesis_profile = ci`` (ini) loads the bounded, derandomized profile;
 ``--openai-fuzz`` the long one. See ``_pytest_hypothesis``.
@@ -17,19 +19,25 @@ Hypothesis: ``openai_hypothesis_profile = ci`` (ini) loads the bounded, derandom
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 import pytest
 
 from ._pytest_cassettes import (
-    _openai_vcr_marker,
     add_options,
+    allowed_hosts,
+    block_network,
     configure,
+    default_cassette_name,
+    disable_recording,
     openai_cassette_server,
+    record_mode,
+    terminal_summary,
     vcr,
     vcr_cassette_dir,
     vcr_cassette_name,
     vcr_config,
+    vcr_markers,
 )
 from ._pytest_hypothesis import add_hypothesis_options, configure_hypothesis
 from .server import MockServer
@@ -38,23 +46,32 @@ if TYPE_CHECKING:
     from openai_urllib3 import OpenAI
 
 __all__ = [
+    "allowed_hosts",
+    "block_network",
+    "default_cassette_name",
+    "disable_recording",
     "openai_cassette_server",
     "openai_client",
     "openai_server",
     "pytest_addoption",
     "pytest_configure",
+    "pytest_terminal_summary",
+    "record_mode",
     "vcr",
     "vcr_cassette_dir",
     "vcr_cassette_name",
     "vcr_config",
+    "vcr_markers",
 ]
 
-_FIXTURES = (_openai_vcr_marker,)  # re-exported so pytest sees them in this plugin module
 
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    add_options(parser)
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    add_options(parser, pluginmanager)
     add_hypothesis_options(parser)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    terminal_summary(terminalreporter, config)
 
 TEST_API_KEY = "sk-harness-test-key"
 

@@ -356,13 +356,20 @@ class HarnessCassette(Cassette):  # type: ignore[misc]
         )
         if self._vcr_matching:
             names = ", ".join(getattr(m, "__name__", repr(m)) for m in self._matchers)
-            explanation = f"Matching as vcrpy does, on {names}.\n{self.index.explain_miss(recorded, limit=self.from_file)}"
+            explanation = f"Matching as vcrpy does, on {names}.\n{self._vcr_explanation(request)}\n{self.index.explain_miss(recorded, limit=self.from_file)}"
         else:
             explanation = self.index.explain_miss(recorded, limit=self.from_file)
         return (
             f"No recorded answer for {recorded.method} {recorded.uri} in cassette {self._path} "
             f"(record mode {mode!r}: the network is not used).\n{explanation}\n{how}"
         )
+
+    def _vcr_explanation(self, request: Any) -> str:
+        lines = []
+        for stored, _successes, failures in self.find_requests_with_most_matches(request)[:5]:
+            for name, message in failures:
+                lines.append(f"  {stored.method} {stored.uri}: matcher {name!r} failed: {message}")
+        return "\n".join(lines) or "  no recorded request passes any matcher"
 
     @property
     def all_played(self) -> bool:
