@@ -96,3 +96,30 @@ def test_the_plugin_loads_the_hypothesis_profile_asked_for(pytester: pytest.Pyte
         result.stdout.no_fnmatch_line("*PROFILE=openai-harness*")
     else:
         result.stdout.fnmatch_lines(["*" + expected])
+
+
+def test_official_sdk_fixture_retries_scripted_faults_without_sleeping_their_backoff(pytester: pytest.Pytester) -> None:
+    pytest.importorskip("openai")
+    pytester.makepyfile(
+        """
+        import time
+        import pytest
+        from openai_harness import Status
+
+        @pytest.mark.openai_fault("POST /chat/completions", Status(429), Status(500), Status(503))
+        def test_three_retries(openai_sdk_client, openai_server):
+            client = openai_sdk_client.with_options(max_retries=3)
+            started = time.perf_counter()
+            reply = client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "x"}])
+            assert time.perf_counter() - started < 0.5  # the SDK's own backoff would be about 3.5 s
+            assert reply.choices[0].message.content == "You said: x"
+            assert openai_server.journal.retry_counts("POST /chat/completions") == [0, 1, 2, 3]
+
+        @pytest.mark.openai_fault("POST /chat/completions", Status(429, headers={"retry-after-ms": "300"}))
+        def test_a_real_retry_after_is_waited(openai_sdk_client):
+            started = time.perf_counter()
+            openai_sdk_client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "x"}])
+            assert time.perf_counter() - started >= 0.3
+        """
+    )
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)

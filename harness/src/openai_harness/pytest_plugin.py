@@ -4,6 +4,8 @@ Fixtures:
     openai_server   the mock server: one per session (per xdist worker), reset before each test,
                     and checked after it (a server-side exception fails the test that caused it)
     openai_client   this project's client pointed at it, with backoff sleeps disabled
+    openai_sdk_client  the official SDK's ``openai.OpenAI`` pointed at it; retries do not sleep
+                    their backoff unless the answer asks for a real ``Retry-After``
 
 Markers (one line per fault or script):
     @pytest.mark.openai_fault("POST /chat/completions", Status(429), times=2)
@@ -52,6 +54,7 @@ __all__ = [
     "disable_recording",
     "openai_cassette_server",
     "openai_client",
+    "openai_sdk_client",
     "openai_server",
     "pytest_addoption",
     "pytest_configure",
@@ -116,3 +119,26 @@ def openai_client(openai_server: MockServer) -> Iterator[OpenAI]:
         yield client
 
 
+
+
+def _retry_after_asked(headers: Any) -> bool:
+    return headers is not None and any(name in headers for name in ("retry-after", "retry-after-ms"))
+
+
+@pytest.fixture
+def openai_sdk_client(openai_server: MockServer) -> Iterator[Any]:
+    """The official SDK's ``openai.OpenAI`` for ``openai_server`` (skipped when ``openai`` is not
+    installed). Its retries wait only where the answer carries ``Retry-After``/``retry-after-ms``
+    (a fault that asks for one), so a test of three scripted 429s takes milliseconds."""
+    openai = pytest.importorskip("openai")
+
+    class NoBackoffOpenAI(openai.OpenAI):  # type: ignore[misc,name-defined]
+        # The SDK's one seam for its wait: only the computed backoff is skipped, never a server's ask.
+        def _calculate_retry_timeout(self, remaining_retries: int, options: Any, response_headers: Any = None) -> float:
+            if _retry_after_asked(response_headers):
+                return float(super()._calculate_retry_timeout(remaining_retries, options, response_headers))
+            return 0.0
+
+    client = NoBackoffOpenAI(api_key=TEST_API_KEY, base_url=openai_server.url)
+    with client:
+        yield client
