@@ -201,3 +201,20 @@ def test_cassette_commands_verify_scrub_show(tmp_path: pathlib.Path) -> None:
     assert main(["cassette", "show", str(path)]) == 0
     path.write_text(path.read_text() + "\n  oops: [")
     assert main(["cassette", "verify", str(path)]) == 1
+
+
+@pytest.mark.parametrize("target", ["@{other}/v1/models", "http://{other}/v1/models", ":{port}/v1/models"])
+def test_the_recording_proxy_reaches_only_its_upstream(tmp_path: pathlib.Path, target: str) -> None:
+    import socket
+
+    with MockServer() as upstream, MockServer() as other, RecordingProxy(upstream.root_url, tmp_path / "c.yaml") as proxy:
+        other_address = other.root_url.split("://", 1)[1]
+        aimed = target.format(other=other_address, port=other_address.rsplit(":", 1)[1])
+        with socket.create_connection((proxy.host, proxy.port), timeout=5) as connection:
+            connection.sendall(f"GET {aimed} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer caller-secret\r\nConnection: close\r\n\r\n".encode())
+            answer = b""
+            while chunk := connection.recv(65536):
+                answer += chunk
+        assert answer.startswith(b"HTTP/1.1 400"), answer[:200]
+        assert b"x-should-retry: false" in answer.lower()
+        assert other.journal.count() == 0 and upstream.journal.count() == 0

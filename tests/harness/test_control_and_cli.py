@@ -128,3 +128,43 @@ def test_cli_demo_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
 def test_cli_usage_errors() -> None:
     with pytest.raises(SystemExit):
         main([])
+
+
+def _raw_control(server: MockServer, method: str, path: str, body: bytes | None, headers: dict[str, str]) -> tuple[int, Any]:
+    request = urllib.request.Request(server.root_url + path, data=body, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_a_web_page_cannot_drive_the_control_api(openai_server: MockServer) -> None:
+    body = json.dumps({"route": "*", "faults": [{"kind": "status", "status": 500}]}).encode()
+    foreign = _raw_control(openai_server, "POST", "/__harness/faults", body, {"content-type": "application/json", "origin": "http://evil.example"})
+    assert foreign[0] == 403 and foreign[1]["error"]["code"] == "forbidden_origin"
+    assert _raw_control(openai_server, "POST", "/__harness/reset", None, {"origin": "null"})[0] == 403
+    assert _raw_control(openai_server, "GET", "/__harness/journal", None, {"sec-fetch-site": "cross-site"})[0] == 403
+    simple = _raw_control(openai_server, "POST", "/__harness/faults", body, {"content-type": "text/plain"})  # a CORS "simple request"
+    assert simple[0] == 415
+    assert openai_server.faults.pending() == 0
+    same = _raw_control(openai_server, "POST", "/__harness/faults", body, {"content-type": "application/json", "origin": openai_server.root_url})
+    assert same[0] == 200
+
+
+def test_a_server_that_needs_a_key_closes_its_control_api_and_the_journal_hands_out_no_credential() -> None:
+    key = "sk-" + "ctl" * 12
+    with MockServer(require_key=key) as server:
+        urllib.request.urlopen(
+            urllib.request.Request(server.url + "/models?api-key=" + key, headers={"Authorization": f"Bearer {key}", "x-goog-api-key": "AIza" + "k" * 35}), timeout=5
+        ).read()
+        assert server.journal.last().headers["authorization"] == f"Bearer {key}"  # in-process assertions still see it
+        assert _raw_control(server, "POST", "/__harness/reset", None, {})[0] == 401
+        assert _raw_control(server, "GET", "/__harness/journal", None, {"authorization": "Bearer wrong"})[0] == 401
+        status, journal = _raw_control(server, "GET", "/__harness/journal", None, {"authorization": f"Bearer {key}"})
+        assert status == 200 and journal["data"]
+        text = json.dumps(journal)
+        assert key not in text and "AIza" not in text and "<redacted>" in text
+    with MockServer(control_token="ctl-token") as server:
+        assert _raw_control(server, "GET", "/__harness/journal", None, {})[0] == 401
+        assert _raw_control(server, "GET", "/__harness/journal", None, {"x-harness-token": "ctl-token"})[0] == 200

@@ -14,7 +14,7 @@ def _serve(args: argparse.Namespace) -> int:
     from .server import MockServer
 
     server = MockServer(
-        args.host, args.port, require_key=args.require_key, seed=args.seed, max_body_bytes=args.max_body_bytes, validation=args.validation, unknown_ids=args.unknown_ids
+        args.host, args.port, require_key=args.require_key, control_token=args.control_token, seed=args.seed, max_body_bytes=args.max_body_bytes, validation=args.validation, unknown_ids=args.unknown_ids
     )
     if args.state:
         server.load_state(args.state)
@@ -41,7 +41,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="run the mock OpenAI server until interrupted")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=0, help="0 picks a free port (the default)")
-    serve.add_argument("--require-key", default=None, metavar="KEY", help="answer 401 unless this API key is sent")
+    serve.add_argument("--require-key", default=None, metavar="KEY", help="answer 401 unless this API key is sent (the control API then needs it too)")
+    serve.add_argument("--control-token", default=None, metavar="TOKEN", help="the control API (/__harness) needs this token (Authorization: Bearer or X-Harness-Token)")
     serve.add_argument("--seed", type=int, default=0, help="seed for generated IDs")
     serve.add_argument("--max-body-bytes", type=int, default=64 * 1024 * 1024, help="larger request bodies get a 413")
     serve.add_argument("--validation", choices=["strict", "lenient", "off"], default="strict", help="how strictly requests are checked against the spec")

@@ -129,12 +129,25 @@ class RecordingProxy(LoopbackServer):
         super().stop()
         self._pool.clear()
 
+    def _upstream_url(self, target: str) -> str | None:
+        """The upstream URL for a request target, or ``None`` when the target would lead anywhere
+        else (``@host:port/...``, an absolute URL): the proxy only ever reaches its upstream."""
+        if not target.startswith("/"):
+            return None
+        url = self.upstream + target
+        if urllib3.util.parse_url(url).netloc != urllib3.util.parse_url(self.upstream).netloc:
+            return None
+        return url
+
     def _handle(self, request: AppRequest) -> tuple[Fault | None, Reply]:
+        url = self._upstream_url(request.target)
+        if url is None:
+            return None, error_reply(400, f"The recording proxy forwards paths under its upstream only, got the request target {request.target[:200]!r}.", code="invalid_target", headers=[("x-should-retry", "false")])
         headers = {name: value for name, value in request.headers.items() if name.lower() not in _HOP_BY_HOP}
         recorded_request = RecordedRequest(request.method, self.record_as + request.target, list(headers.items()), request.raw_body)
         try:
             upstream = self._pool.urlopen(
-                request.method, self.upstream + request.target, body=request.raw_body or None, headers=headers, preload_content=False, redirect=False, decode_content=True
+                request.method, url, body=request.raw_body or None, headers=headers, preload_content=False, redirect=False, decode_content=True
             )
         except urllib3.exceptions.HTTPError as error:
             return None, error_reply(502, f"The recording proxy could not reach {self.upstream}: {error}", type="server_error", code="upstream_unreachable")

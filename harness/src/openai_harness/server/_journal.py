@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from typing import Any, Iterator, Mapping
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ._routes import RoutePattern
 
 __all__ = ["Journal", "JournalEntry"]
+
+
+REDACTED = "<redacted>"
+# Header and query names that carry credentials, the usual ones and custom ones (x-goog-api-key,
+# x-auth-token, ...): the journal keeps them for assertions in-process but never hands them out.
+_SECRET_NAME = re.compile(r"(?i).*(auth|key|token|secret|password|cookie|signature|credential).*|sig|openai-organization|openai-project")
+
+
+def redact_header(name: str, value: str) -> str:
+    return REDACTED if _SECRET_NAME.fullmatch(name) else value
+
+
+def redact_url(target: str) -> str:
+    parts = urlsplit(target)
+    if not parts.query:
+        return target
+    query = [(name, REDACTED if _SECRET_NAME.fullmatch(name) else value) for name, value in parse_qsl(parts.query, keep_blank_values=True)]
+    return urlunsplit(parts._replace(query=urlencode(query, safe="<>")))
 
 
 class JournalEntry:
@@ -64,13 +84,14 @@ class JournalEntry:
         return values[-1] if values else None
 
     def to_dict(self) -> dict[str, Any]:
+        """The entry as JSON-able data, credentials redacted (what the control API answers)."""
         return {
             "seq": self.seq,
             "method": self.method,
-            "target": self.target,
+            "target": redact_url(self.target),
             "path": self.path,
-            "query": self.query,
-            "headers": self.headers,
+            "query": {name: [REDACTED] * len(values) if _SECRET_NAME.fullmatch(name) else values for name, values in self.query.items()},
+            "headers": {name: redact_header(name, value) for name, value in self.headers.items()},
             "body": self.body if self.body is not None else (self.raw_body.decode("utf-8", "replace") if self.raw_body else None),
             "status": self.status,
             "fault": self.fault,

@@ -80,6 +80,7 @@ class MockServer(LoopbackServer):
         port: int = 0,
         *,
         require_key: str | None = None,
+        control_token: str | None = None,
         seed: int = 0,
         max_body_bytes: int = 64 * 1024 * 1024,
         max_header_bytes: int = 64 * 1024,
@@ -99,6 +100,9 @@ class MockServer(LoopbackServer):
         self.seed = seed
         super().__init__(host, port, max_body_bytes=max_body_bytes, max_header_bytes=max_header_bytes, stream_pacing=stream_pacing)
         self.require_key = require_key
+        self.control_token = control_token if control_token is not None else require_key
+        """What the control API needs (``Authorization: Bearer`` or ``X-Harness-Token``); by default the
+        ``require_key``, so a server that needs a key never leaves its control open."""
         self._default_pacing = stream_pacing
         self.state = State(seed)
         self.state.dispatch = self._dispatch_internal  # type: ignore[attr-defined]
@@ -170,7 +174,11 @@ class MockServer(LoopbackServer):
         started = time.perf_counter()
         if request.path.startswith(CONTROL_PREFIX):
             from ._control import handle_control
+            from ._control_guard import check_control
 
+            refusal = check_control(request, self.control_token)
+            if refusal is not None:
+                return None, refusal
             try:
                 return None, handle_control(self, request)
             except HTTPError as error:
