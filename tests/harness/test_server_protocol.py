@@ -165,3 +165,39 @@ def test_url_ends_in_v1_and_binds_loopback() -> None:
     with MockServer() as server:
         assert server.url.startswith("http://127.0.0.1:") and server.url.endswith("/v1")
         assert server.port > 0
+
+
+def _raw_exchange(server: MockServer, request: bytes) -> bytes:
+    import socket
+
+    with socket.create_connection((server.host, server.port), timeout=10) as connection:
+        connection.sendall(request)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    return answer
+
+
+def _post(path: str, body: bytes) -> bytes:
+    return f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body
+
+
+@pytest.mark.parametrize("depth", [1_000, 100_000])
+def test_json_nested_too_deep_is_a_400_not_a_dropped_connection(openai_server: MockServer, depth: int) -> None:
+    body = b'{"model": "gpt-4o", "messages": ' + b"[" * depth + b"]" * depth + b"}"
+    answer = _raw_exchange(openai_server, _post("/v1/chat/completions", body))
+    assert answer.startswith(b"HTTP/1.1 400"), answer[:120]
+    assert b"more than 128 deep" in answer
+    assert _raw_exchange(openai_server, b"GET /v1/models HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").startswith(b"HTTP/1.1 200")
+
+
+@pytest.mark.parametrize("constant", [b"NaN", b"Infinity", b"-Infinity"])
+def test_nan_and_infinity_are_not_json(openai_server: MockServer, constant: bytes) -> None:
+    body = b'{"model": "gpt-4o", "temperature": ' + constant + b', "messages": [{"role": "user", "content": "x"}]}'
+    answer = _raw_exchange(openai_server, _post("/v1/chat/completions", body))
+    assert answer.startswith(b"HTTP/1.1 400") and b"is not valid JSON" in answer
+
+
+def test_an_unknown_http_version_is_a_505(openai_server: MockServer) -> None:
+    answer = _raw_exchange(openai_server, b"GET /v1/models HTTP/9.9\r\nHost: x\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 505"), answer[:120]

@@ -83,6 +83,10 @@ class _ConnectionHandler:
         if isinstance(event, h11.ConnectionClosed) or event is h11.PAUSED:
             return None
         assert isinstance(event, h11.Request), event
+        if event.http_version not in (b"1.0", b"1.1"):
+            self._send_error_and_close(
+                error_reply(505, f"HTTP version {event.http_version.decode('ascii', 'replace')} is not supported; this server speaks HTTP/1.1.", code="http_version_not_supported")
+            )
         # h11 only bounds headers that arrive in pieces; a large block read at once is checked here.
         header_bytes = len(event.target) + sum(len(name) + len(value) + 4 for name, value in event.headers)
         if header_bytes > self.server.max_header_bytes:
