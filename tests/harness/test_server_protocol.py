@@ -201,3 +201,76 @@ def test_nan_and_infinity_are_not_json(openai_server: MockServer, constant: byte
 def test_an_unknown_http_version_is_a_505(openai_server: MockServer) -> None:
     answer = _raw_exchange(openai_server, b"GET /v1/models HTTP/9.9\r\nHost: x\r\n\r\n")
     assert answer.startswith(b"HTTP/1.1 505"), answer[:120]
+
+
+def test_idle_and_half_open_connections_are_closed_and_slow_heads_get_a_408() -> None:
+    from openai_harness import ServerLimits
+
+    with MockServer(limits=ServerLimits(idle_timeout=0.3, header_timeout=0.5)) as server:
+        idle = [socket.create_connection((server.host, server.port), timeout=5) for _ in range(20)]
+        slow = socket.create_connection((server.host, server.port), timeout=5)
+        slow.sendall(b"GET /v1/models HTTP/1.1\r\n")
+        for _ in range(12):  # a byte at a time, never finishing the head: the idle timeout alone would not end it
+            time.sleep(0.1)
+            try:
+                slow.sendall(b"X")
+            except OSError:  # the server answered 408 and closed
+                break
+        deadline = time.monotonic() + 5
+        while server.connection_count() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert server.connection_count() == 0
+        assert all(sock.recv(1) == b"" for sock in idle)  # closed by the server
+        assert slow.recv(4096).startswith(b"HTTP/1.1 408")
+        for sock in [*idle, slow]:
+            sock.close()
+        assert _raw_exchange(server, b"GET /v1/models HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").startswith(b"HTTP/1.1 200")
+
+
+def test_one_connection_past_the_cap_is_refused_politely() -> None:
+    from openai_harness import ServerLimits
+
+    with MockServer(limits=ServerLimits(max_connections=3)) as server:
+        held = [socket.create_connection((server.host, server.port), timeout=5) for _ in range(3)]
+        deadline = time.monotonic() + 5
+        while server.connection_count() < 3 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        answer = _raw_exchange(server, b"GET /v1/models HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert answer.startswith(b"HTTP/1.1 503") and b"too_many_connections" in answer and b"retry-after: 1" in answer
+        for sock in held:
+            sock.close()
+        deadline = time.monotonic() + 5
+        while server.connection_count() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert _raw_exchange(server, b"GET /v1/models HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").startswith(b"HTTP/1.1 200")
+
+
+def test_the_accept_loop_survives_running_out_of_file_descriptors() -> None:
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    with MockServer() as server:
+        _raw_exchange(server, b"GET /v1/models HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")  # the spec is loaded before fds run out
+        hog: list[socket.socket] = []
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard))
+            try:
+                while True:
+                    hog.append(socket.socket())
+            except OSError:
+                pass
+            hog.pop().close()
+            client = socket.create_connection((server.host, server.port), timeout=5)  # the last fd: the server's accept() gets EMFILE
+            client.sendall(b"GET /v1/models HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")  # accept() fails with EMFILE meanwhile
+            time.sleep(0.3)
+        finally:
+            for sock in hog:
+                sock.close()
+            resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+        answer = b""
+        while chunk := client.recv(65536):
+            answer += chunk
+        client.close()
+        assert answer.startswith(b"HTTP/1.1 200")
+        assert server._accept_thread is not None and server._accept_thread.is_alive()
+        assert _raw_exchange(server, b"GET /v1/models HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").startswith(b"HTTP/1.1 200")

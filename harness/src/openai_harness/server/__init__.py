@@ -21,6 +21,7 @@ from ._faults import (
     Truncate,
 )
 from ._journal import Journal, JournalEntry
+from ._limits import ServerLimits
 from ._loopback import LoopbackServer, ServerError
 from ._replies import ChatReply, RawReply, ToolCall
 from ._schedule import FaultSchedule
@@ -44,6 +45,7 @@ __all__ = [
     "RawReply",
     "Reset",
     "ServerError",
+    "ServerLimits",
     "SlowBody",
     "Stall",
     "Status",

@@ -3,11 +3,15 @@ clean stop, and server-side errors kept for the test that caused them."""
 
 from __future__ import annotations
 
+import dataclasses
+import errno
 import socket
 import threading
+import time
 import traceback
 from typing import TYPE_CHECKING, TypeVar
 
+from ._limits import ServerLimits
 from ._routes import API_PREFIX
 from ._wire import serve_connection, start_thread
 
@@ -33,14 +37,22 @@ class LoopbackServer:
         host: str = "127.0.0.1",
         port: int = 0,
         *,
-        max_body_bytes: int = 64 * 1024 * 1024,
-        max_header_bytes: int = 64 * 1024,
+        max_body_bytes: int | None = None,
+        max_header_bytes: int | None = None,
         stream_pacing: tuple[float, float] = (0.0, 0.0),
+        limits: ServerLimits | None = None,
     ) -> None:
         self.host = host
         self.port = port
-        self.max_body_bytes = max_body_bytes
-        self.max_header_bytes = max_header_bytes
+        limits = limits or ServerLimits()
+        if max_body_bytes is not None:
+            limits = dataclasses.replace(limits, max_body_bytes=max_body_bytes)
+        if max_header_bytes is not None:
+            limits = dataclasses.replace(limits, max_header_bytes=max_header_bytes)
+        self.limits = limits
+        """Timeouts, the connection cap and size limits (:class:`ServerLimits`)."""
+        self.max_body_bytes = limits.max_body_bytes
+        self.max_header_bytes = limits.max_header_bytes
         self.stream_pacing = stream_pacing
         """(seconds before the first event, seconds between events) of streamed answers without their own timing."""
         self._errors: list[tuple[BaseException, str]] = []
@@ -115,19 +127,38 @@ class LoopbackServer:
         return self.root_url + API_PREFIX
 
     def _accept_loop(self) -> None:
+        # The loop survives every error but its own listener closing: out of file descriptors it
+        # waits and tries again; a connection aborted before accept is skipped.
         listener = self._listener
         assert listener is not None
         while not self._stop_event.is_set():
             try:
                 sock, _ = listener.accept()
-            except OSError:
-                return
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            thread = threading.Thread(target=self._serve, args=(sock,), name=f"openai-harness-conn-{self.port}", daemon=True)
-            with self._connections_lock:
-                self._connections[sock] = thread
-                self.connections_accepted += 1
-            thread.start()
+            except OSError as error:
+                if self._stop_event.is_set() or error.errno in (errno.EBADF, errno.EINVAL):
+                    return
+                if error.errno in (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM):
+                    time.sleep(0.05)
+                continue
+            try:
+                self._admit(sock)
+            except Exception as error:  # a thread that cannot start must not end the loop
+                self._record_error(error)
+                _close_quietly(sock)
+
+    def _admit(self, sock: socket.socket) -> None:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        with self._connections_lock:
+            full = len(self._connections) >= self.limits.max_connections
+        if full:
+            _refuse(sock, self.limits.max_connections)
+            return
+        sock.settimeout(self.limits.idle_timeout)
+        thread = threading.Thread(target=self._serve, args=(sock,), name=f"openai-harness-conn-{self.port}", daemon=True)
+        with self._connections_lock:
+            self._connections[sock] = thread
+            self.connections_accepted += 1
+        thread.start()
 
     def _serve(self, sock: socket.socket) -> None:
         try:
@@ -162,3 +193,29 @@ class LoopbackServer:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.url if self.running else 'stopped'}>"
+
+
+def _close_quietly(sock: socket.socket) -> None:
+    try:
+        sock.close()
+    except OSError:
+        pass
+
+
+def _refuse(sock: socket.socket, cap: int) -> None:
+    """A polite 503 for one connection too many, then close."""
+    body = (
+        '{"error":{"message":"The server has ' + str(cap) + ' open connections, its limit; retry shortly.",'
+        '"type":"server_error","param":null,"code":"too_many_connections"}}'
+    ).encode()
+    head = f"HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\ncontent-length: {len(body)}\r\nretry-after: 1\r\nconnection: close\r\n\r\n"
+    try:
+        sock.settimeout(0.1)
+        sock.sendall(head.encode() + body)
+        sock.shutdown(socket.SHUT_WR)
+        for _ in range(4):  # read what the client sent, so closing does not reset the answer away
+            if not sock.recv(65536):
+                break
+    except OSError:
+        pass
+    _close_quietly(sock)

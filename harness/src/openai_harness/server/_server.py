@@ -10,6 +10,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from ._app import AppRequest, HTTPError, InvalidRequest, Reply, Router, UnknownObject, error_reply, json_reply
 from ._faults import Empty, Fault, Garbage, Hang, Reset, Status
 from ._journal import Journal, JournalEntry
+from ._limits import ServerLimits
 from ._loopback import LoopbackServer
 from ._replies import RawReply, ReplyFunction, ScriptedReply, raw_reply
 from ._schedule import FaultSchedule
@@ -82,11 +83,12 @@ class MockServer(LoopbackServer):
         require_key: str | None = None,
         control_token: str | None = None,
         seed: int = 0,
-        max_body_bytes: int = 64 * 1024 * 1024,
-        max_header_bytes: int = 64 * 1024,
+        max_body_bytes: int | None = None,
+        max_header_bytes: int | None = None,
         stream_pacing: tuple[float, float] = (0.0, 0.0),
         validation: str = "strict",
         unknown_ids: str = "faithful",
+        limits: ServerLimits | None = None,
     ) -> None:
         if validation not in ("strict", "lenient", "off"):
             raise ValueError(f"validation must be 'strict', 'lenient' or 'off', got {validation!r}")
@@ -98,7 +100,7 @@ class MockServer(LoopbackServer):
         """``faithful``: an unknown ID is a 404, as in the API; ``permissive``: an invented, schema-valid object."""
         self._default_checks = (validation, unknown_ids)
         self.seed = seed
-        super().__init__(host, port, max_body_bytes=max_body_bytes, max_header_bytes=max_header_bytes, stream_pacing=stream_pacing)
+        super().__init__(host, port, max_body_bytes=max_body_bytes, max_header_bytes=max_header_bytes, stream_pacing=stream_pacing, limits=limits)
         self.require_key = require_key
         self.control_token = control_token if control_token is not None else require_key
         """What the control API needs (``Authorization: Bearer`` or ``X-Harness-Token``); by default the

@@ -66,20 +66,37 @@ class _ConnectionHandler:
 
     # -- reading -----------------------------------------------------------------------------
 
-    def _next_event(self) -> object:
+    def _next_event(self, head_started: list[float] | None = None) -> object:
+        """The next h11 event. While a request head is read (``head_started`` given), the head must
+        be complete within the header timeout of its first byte, else 408; any silence longer than
+        the idle timeout closes the connection."""
+        limits = self.server.limits
         while True:
             event = self.conn.next_event()
             if event is h11.NEED_DATA:
+                timeout = limits.idle_timeout
+                if head_started:
+                    remaining = head_started[0] + limits.header_timeout - time.monotonic()
+                    if remaining <= 0:
+                        self._send_error_and_close(error_reply(408, f"The request head took longer than {limits.header_timeout:g} s.", code="request_timeout"))
+                    timeout = min(timeout, remaining)
                 try:
+                    self.sock.settimeout(timeout)
                     data = self.sock.recv(_RECV)
+                except socket.timeout:
+                    if head_started:
+                        continue  # the deadline check above answers 408
+                    raise _Close() from None
                 except OSError:
                     raise _Close() from None
+                if head_started is not None and not head_started and data:
+                    head_started.append(time.monotonic())
                 self.conn.receive_data(data)
                 continue
             return event
 
     def _read_request(self) -> tuple[h11.Request, bytes] | None:
-        event = self._next_event()
+        event = self._next_event(head_started=[])
         if isinstance(event, h11.ConnectionClosed) or event is h11.PAUSED:
             return None
         assert isinstance(event, h11.Request), event
@@ -107,6 +124,7 @@ class _ConnectionHandler:
                     self._send_error_and_close(error_reply(413, f"Request body too large: more than {limit} bytes.", code="request_too_large"))
                 chunks.append(bytes(part.data))
             elif isinstance(part, h11.EndOfMessage):
+                self.sock.settimeout(self.server.limits.idle_timeout)  # writes get the idle timeout, not the head's rest
                 return event, b"".join(chunks)
             else:
                 raise _Close()
