@@ -83,7 +83,7 @@ class _ConnectionHandler:
                 try:
                     self.sock.settimeout(timeout)
                     data = self.sock.recv(_RECV)
-                except socket.timeout:
+                except TimeoutError:
                     if head_started:
                         continue  # the deadline check above answers 408
                     raise _Close() from None
