@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pathlib
+
 import pytest
 
 from openai_harness.cassettes import (
@@ -143,3 +145,31 @@ def test_a_miss_lists_each_candidate_with_its_play_count_the_difference_and_the_
 def test_dumped_cassettes_contain_no_credentials() -> None:
     text = dumps_cassette([Scrubber().scrub(Interaction(chat(b"{}", [("Authorization", f"Bearer {KEY}")]), ok()))])
     assert KEY not in text and find_secrets(text) == []
+
+
+def test_a_refused_write_leaves_no_patch_behind_and_record_mode_none_stays_closed(tmp_path: pathlib.Path) -> None:
+    import http.client
+
+    import urllib3
+
+    from openai_harness import MockServer
+    from openai_harness.cassettes import use_cassette
+
+    pristine = (http.client.HTTPConnection.getresponse, urllib3.connectionpool.HTTPConnectionPool.ConnectionCls)
+    leaky = Scrubber(headers=[])  # keeps nothing out: a key in the body survives
+    with MockServer() as server:
+        body = '{"model": "gpt-4o", "messages": [{"role": "user", "content": "' + KEY + '"}]}'
+        with pytest.raises(CassetteSecretError):
+            with use_cassette(tmp_path / "leak.yaml", record_mode="once", scrubber=leaky):
+                urllib3.PoolManager().request("POST", server.url + "/chat/completions", body=body, headers={"Content-Type": "application/json"})
+        assert (http.client.HTTPConnection.getresponse, urllib3.connectionpool.HTTPConnectionPool.ConnectionCls) == pristine
+        assert not (tmp_path / "leak.yaml").exists()
+        # The next cassette records into its own file, and a none-mode one never reaches the server.
+        with use_cassette(tmp_path / "next.yaml", record_mode="once"):
+            urllib3.PoolManager().request("GET", server.url + "/models")
+        assert (tmp_path / "next.yaml").exists()
+        seen = server.journal.count()
+        with pytest.raises(Exception, match="No recorded answer"):
+            with use_cassette(tmp_path / "next.yaml", record_mode="none", allow_playback_repeats=False):
+                urllib3.PoolManager().request("GET", server.url + "/models/gpt-4o", retries=False)
+        assert server.journal.count() == seen

@@ -19,7 +19,7 @@ import pathlib
 from typing import Any, Callable, Mapping
 
 import vcr
-from vcr.cassette import Cassette
+from vcr.cassette import Cassette, CassetteContextDecorator
 from vcr.errors import CannotOverwriteExistingCassetteException
 from vcr.matchers import requests_match
 from vcr.record_mode import RecordMode
@@ -198,6 +198,8 @@ class HarnessPersister:
     def __init__(self, scrubber: Scrubber | None = None, extra_paths: tuple[str | os.PathLike[str], ...] = ()) -> None:
         self.scrubber = scrubber or Scrubber()
         self.extra_paths = tuple(pathlib.Path(p) for p in extra_paths)
+        self.refused: CassetteSecretError | None = None
+        """The last write this persister refused (key-shaped text survived scrubbing), if any."""
 
     def load_cassette(self, cassette_path: str, serializer: Any) -> tuple[list[Any], list[Any]]:
         from vcr.persisters.filesystem import CassetteNotFoundError
@@ -237,10 +239,13 @@ class HarnessPersister:
         interactions = [self.scrubber.scrub(interaction) for interaction in interactions]
         secrets = find_secrets(dumps_cassette(interactions))
         if secrets:
-            raise CassetteSecretError(
+            # Not raised here: vcrpy would skip removing its patches. The cassette's context raises
+            # it once vcrpy has left the process as clean as after a write.
+            self.refused = CassetteSecretError(
                 f"Refusing to write the cassette {cassette_path}: it still contains key-shaped text {secrets}. "
                 "Add a scrubber (headers=, json_paths= or patterns=) for where it comes from."
             )
+            return
         dump_cassette(cassette_path, interactions)
 
 
@@ -380,6 +385,23 @@ class HarnessCassette(Cassette):  # type: ignore[misc]
         return self.index.unplayed(self.from_file)
 
 
+class _CassetteContext(CassetteContextDecorator):  # type: ignore[misc]
+    """vcrpy's context manager and decorator, raising a refused write only after vcrpy's own exit
+    has removed its patches (a refusal must leave the process as clean as a successful write)."""
+
+    def __init__(self, cls: Any, args_getter: Callable[[], dict[str, Any]]) -> None:
+        super().__init__(cls, args_getter)
+        self._harness_args = args_getter
+
+    def __exit__(self, *exc_info: Any) -> None:
+        persister = self._harness_args().get("persister")
+        super().__exit__(*exc_info)
+        refused = getattr(persister, "refused", None)
+        if refused is not None:
+            persister.refused = None
+            raise refused
+
+
 # Per-cassette options vcrpy's use_cassette takes besides those of VCR() itself.
 _USE_CASSETTE_ONLY = frozenset({"additional_matchers", "allow_playback_repeats", "inject_cassette", "persister"})
 _HARNESS_OPTIONS = frozenset({"record_mode", "scrubber", "ignore_fields", "repeats", "match_host", "extra_paths", "configure"})
@@ -438,4 +460,4 @@ def use_cassette(
     merged.pop("func_path_generator", None)
     merged["match_config"] = MatchConfig(frozenset(ignore_fields), match_host=match_host, repeats=repeats)
     merged["vcr_matching"] = vcr_matching
-    return HarnessCassette.use(**merged)
+    return _CassetteContext.from_args(HarnessCassette, **merged)
