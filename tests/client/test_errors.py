@@ -45,7 +45,8 @@ def test_status_error_carries_the_api_fields(openai_server: MockServer) -> None:
     assert error.param == "model"
     assert error.type == "invalid_request_error"
     assert error.request_id is not None and error.request_id.startswith("req_")
-    assert error.body == {"error": {"message": "The model 'nope' does not exist", "type": "invalid_request_error", "param": "model", "code": "model_not_found"}}
+    assert error.body == {"message": "The model 'nope' does not exist", "type": "invalid_request_error", "param": "model", "code": "model_not_found"}  # the official SDK's inner object
+    assert error.response.status_code == 404
     text = str(error)
     assert "404" in text and "GET" in text and "/v1/models/nope" in text and "does not exist" in text
     assert error.request.method == "GET"

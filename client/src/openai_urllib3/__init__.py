@@ -44,7 +44,7 @@ from ._retry import RetryPolicy
 from ._sse import ServerSentEvent, SSEDecoder
 from ._streaming import Stream
 from ._transport import Transport, Urllib3Transport
-from ._types import NOT_GIVEN, NotGiven, Omit, Timeout, omit
+from ._types import NOT_GIVEN, NotGiven, Omit, Timeout, not_given, omit
 from ._version import __version__
 from ._webhooks import InvalidWebhookSignatureError, Webhooks
 
@@ -135,6 +135,7 @@ __all__ = [
     "__version__",
     "function_tool",
     "logging_middleware",
+    "not_given",
     "omit",
     "parse_arguments",
 ]

@@ -16,6 +16,7 @@ from ._exceptions import APIConnectionError, APIStatusError, OpenAIError, make_s
 from ._http import Headers, Request, Response
 from ._logging import middleware_from_env
 from ._middleware import Middleware, Next, compose
+from ._models import json_default
 from ._options import RequestOptions, apply_headers, deep_merge
 from ._query import encode_query
 from ._request_spec import RequestSpec
@@ -385,7 +386,7 @@ class OpenAI(ResourcesMixin):
                 if not isinstance(body, Mapping):
                     raise TypeError("extra_body can only be merged into a JSON object body")
                 body = deep_merge(body, extra_body)
-            payload = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+            payload = json.dumps(body, separators=(",", ":"), ensure_ascii=False, default=json_default).encode("utf-8")
         else:
             payload = None
             del headers["Content-Type"]

@@ -73,8 +73,9 @@ class APIError(OpenAIError):
         super().__init__(message)
         self.message = message
         self.request = request
-        self.body = body
         error = body.get("error") if isinstance(body, dict) else None
+        # As the official SDK: ``body`` is the ``error`` object of an ``{"error": {...}}`` answer.
+        self.body = error if isinstance(error, dict) else body
         source = error if isinstance(error, dict) else body if isinstance(body, dict) else {}
         self.code = _str_or_none(source.get("code"))
         self.param = _str_or_none(source.get("param"))

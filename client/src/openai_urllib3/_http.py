@@ -125,6 +125,11 @@ class Response:
         self._closed = False
 
     @property
+    def status_code(self) -> int:
+        """The status, by the name httpx and the official SDK give it."""
+        return self.status
+
+    @property
     def reason(self) -> str:
         return reason_phrase(self.status)
 

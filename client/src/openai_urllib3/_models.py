@@ -15,7 +15,7 @@ import copy
 import json
 from typing import Any, Callable, Generic, Literal, TypeVar, cast, overload
 
-__all__ = ["BaseModel", "Field", "Presence", "by_json_type", "dict_of", "generic_object", "list_of", "union_of"]
+__all__ = ["BaseModel", "Field", "Presence", "by_json_type", "dict_of", "generic_object", "json_default", "list_of", "union_of"]
 
 _T = TypeVar("_T")
 _M = TypeVar("_M", bound="BaseModel")
@@ -249,3 +249,19 @@ def by_json_type(*, object: Callable[[Any], Any] | None = None, array: Callable[
         return value
 
     return convert
+
+
+def json_default(value: Any) -> Any:
+    """``json.dumps``'s fallback for request bodies: a response object passed back as a parameter
+    (``messages.append(completion.choices[0].message)``, ``input += response.output``) is sent as
+    the JSON the server sent; a pydantic model as its set fields; a date or time in ISO 8601."""
+    if isinstance(value, BaseModel):
+        return value._data
+    model_dump = getattr(value, "model_dump", None)
+    if callable(model_dump):
+        return model_dump(mode="json", exclude_unset=True)
+    import datetime
+
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable: request bodies take JSON values, dicts, lists and response objects")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from ._options import split_options
+from ._types import NotGiven, Omit
 from ._url import path_segment
 
 if TYPE_CHECKING:
@@ -138,6 +139,8 @@ def _binary_parser(response: Any, client: Any, spec: Any) -> Any:
 def call(client: OpenAI, operation: Operation, path_values: Mapping[str, str], kwargs: Mapping[str, Any], *, stream: bool | None = None) -> Any:
     """Send ``operation`` with the method's arguments and build its result."""
     params, options = split_options(kwargs)
+    # NOT_GIVEN / not_given / omit as an argument's value mean "not passed", as in the official SDK.
+    params = {name: value for name, value in params.items() if not isinstance(value, (NotGiven, Omit))}
     path = operation.path
     for name in operation.path_params:
         path = path.replace("{" + name + "}", path_segment(path_values[name], name))

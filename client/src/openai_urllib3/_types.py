@@ -15,6 +15,7 @@ __all__ = [
     "Omit",
     "Timeout",
     "TimeoutLike",
+    "not_given",
     "omit",
     "to_timeout",
 ]
@@ -53,10 +54,13 @@ class NotGiven(_Sentinel):
 
 
 NOT_GIVEN: Final = NotGiven()
+not_given: Final = NOT_GIVEN
+"""The official SDK's newer spelling of :data:`NOT_GIVEN`."""
 
 
 class Omit(_Sentinel):
-    """The type of :data:`omit`: as a header value, removes that header from the request."""
+    """The type of :data:`omit`: as a header value, removes that header from the request; as a
+    parameter's value, leaves the parameter out."""
 
     __slots__ = ()
     _name = "omit"

@@ -396,9 +396,8 @@ class _CassetteContext(CassetteContextDecorator):  # type: ignore[misc]
     def __exit__(self, *exc_info: Any) -> None:
         persister = self._harness_args().get("persister")
         super().__exit__(*exc_info)
-        refused = getattr(persister, "refused", None)
-        if refused is not None:
-            persister.refused = None
+        if isinstance(persister, HarnessPersister) and persister.refused is not None:
+            refused, persister.refused = persister.refused, None
             raise refused
 
 

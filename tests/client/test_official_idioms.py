@@ -1,0 +1,62 @@
+"""Idioms of code written for the official SDK, run unchanged with the import swapped, against the
+mock server (and, where the official package is installed, the same snippet against it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import openai_urllib3
+from openai_harness import MockServer
+
+
+def _clients(server: MockServer) -> list[tuple[str, Any, Any]]:
+    clients: list[tuple[str, Any, Any]] = [("openai_urllib3", openai_urllib3, openai_urllib3.OpenAI(api_key="sk-idioms", base_url=server.url, max_retries=0))]
+    try:
+        import openai
+    except ImportError:
+        return clients
+    clients.append(("openai", openai, openai.OpenAI(api_key="sk-idioms", base_url=server.url, max_retries=0)))
+    return clients
+
+
+@pytest.mark.parametrize("which", ["openai_urllib3", "openai"])
+def test_response_objects_and_sentinels_go_back_as_parameters(openai_server: MockServer, which: str) -> None:
+    found = [entry for entry in _clients(openai_server) if entry[0] == which]
+    if not found:
+        pytest.skip("the official openai package is not installed")
+    _, module, client = found[0]
+    messages: list[Any] = [{"role": "user", "content": "Name a prime."}]
+    first = client.chat.completions.create(model="gpt-4o-mini", messages=messages, temperature=module.NOT_GIVEN, top_p=module.not_given, seed=module.omit)
+    messages.append(first.choices[0].message)
+    messages.append({"role": "user", "content": "Another one."})
+    second = client.chat.completions.create(model="gpt-4o-mini", messages=messages)
+    assert second.choices[0].message.content
+    sent = openai_server.journal.last().body
+    assert sent["messages"][1]["role"] == "assistant" and sent["messages"][1]["content"] == first.choices[0].message.content
+    assert "temperature" not in openai_server.journal.all()[0].body and "seed" not in openai_server.journal.all()[0].body
+
+    turn = client.responses.create(model="gpt-4o", input="Name a prime.")
+    items: list[Any] = [{"role": "user", "content": "Name a prime."}]
+    items += turn.output
+    items.append({"role": "user", "content": "Another one."})
+    assert client.responses.create(model="gpt-4o", input=items).output_text
+    assert openai_server.journal.last().body["input"][1]["type"] == "message"
+
+
+@pytest.mark.parametrize("which", ["openai_urllib3", "openai"])
+def test_a_status_error_has_the_inner_body_and_the_response_status_code(openai_server: MockServer, which: str) -> None:
+    found = [entry for entry in _clients(openai_server) if entry[0] == which]
+    if not found:
+        pytest.skip("the official openai package is not installed")
+    _, module, client = found[0]
+    with pytest.raises(module.NotFoundError) as info:
+        client.models.retrieve("no-such-model")
+    assert info.value.response.status_code == 404 and info.value.status_code == 404
+    assert isinstance(info.value.body, dict) and info.value.body["code"] == "model_not_found" and "error" not in info.value.body
+
+
+def test_an_unserializable_parameter_names_its_type(openai_client: openai_urllib3.OpenAI) -> None:
+    with pytest.raises(TypeError, match="Object of type object is not JSON serializable"):
+        openai_client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": object()}])  # type: ignore[list-item]
