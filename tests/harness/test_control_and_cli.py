@@ -168,3 +168,28 @@ def test_a_server_that_needs_a_key_closes_its_control_api_and_the_journal_hands_
     with MockServer(control_token="ctl-token") as server:
         assert _raw_control(server, "GET", "/__harness/journal", None, {})[0] == 401
         assert _raw_control(server, "GET", "/__harness/journal", None, {"x-harness-token": "ctl-token"})[0] == 200
+
+
+def _cli(*args: str, timeout: float = 20) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "openai_harness", *args], capture_output=True, text=True, timeout=timeout)
+
+
+def test_cli_user_mistakes_are_one_line_and_exit_2(tmp_path: Any) -> None:
+    import socket
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = str(taken.getsockname()[1])
+    seed = tmp_path / "seed.json"
+    seed.write_text('{"files": 3}')
+    try:
+        for args in (["serve", "--port", port], ["replay", str(tmp_path / "missing.yaml")], ["serve", "--state", str(tmp_path / "missing.json")], ["serve", "--state", str(seed)]):
+            result = _cli(*args)
+            assert result.returncode == 2, (args, result.stderr)
+            assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+            assert result.stderr.startswith(f"openai-harness {args[0]}: error: ")
+    finally:
+        taken.close()
+    version = _cli("--version")
+    assert version.returncode == 0 and version.stdout.startswith("openai-harness ")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import threading
 from typing import Sequence
@@ -18,7 +19,10 @@ def _serve(args: argparse.Namespace) -> int:
         args.host, args.port, require_key=args.require_key, control_token=args.control_token, seed=args.seed, validation=args.validation, unknown_ids=args.unknown_ids, limits=limits
     )
     if args.state:
-        server.load_state(args.state)
+        try:
+            server.load_state(args.state)
+        except (TypeError, KeyError, AttributeError) as error:
+            raise ValueError(f"{args.state} is not a state export or seed the server can load: {error}") from None
     server.start()
     print(f"Mock OpenAI API at {server.url}  (control API: {server.root_url}/__harness/health). Ctrl-C stops it.", flush=True)
     try:
@@ -37,7 +41,10 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from ._version import __version__
+
     parser = argparse.ArgumentParser(prog="openai-harness", description="Test OpenAI API code offline: a mock server, faults and a demo.")
+    parser.add_argument("--version", action="version", version=f"openai-harness {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run the mock OpenAI server until interrupted")
     serve.add_argument("--host", default="127.0.0.1")
@@ -59,7 +66,30 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     add_commands(commands)
     args = parser.parse_args(argv)
-    return int(args.run(args))
+    try:
+        return int(args.run(args))
+    except KeyboardInterrupt:
+        return 130
+    except (OSError, ValueError, _yaml_error()) as error:
+        # A user's mistake (a port in use, a missing or unreadable file, bad YAML or JSON, a bad
+        # seed) is one line and exit 2; OPENAI_HARNESS_DEBUG=1 shows the traceback.
+        if os.environ.get("OPENAI_HARNESS_DEBUG"):
+            raise
+        print(f"openai-harness {args.command}: error: {_describe(error)}", file=sys.stderr)
+        return 2
+
+
+def _yaml_error() -> type[Exception]:
+    import yaml
+
+    return yaml.YAMLError
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, OSError) and error.filename is not None:
+        return f"{error.strerror or error}: {error.filename}"
+    text = " ".join(str(error).split())
+    return text or type(error).__name__
 
 
 if __name__ == "__main__":
