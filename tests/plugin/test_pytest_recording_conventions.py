@@ -151,3 +151,29 @@ def test_blocking_restores_the_socket_and_knows_loopback() -> None:
     assert socket.socket.connect is before
     assert is_loopback("127.0.0.5") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("203.0.113.5") and not is_loopback("api.openai.com")
+
+
+def test_xdist_workers_recording_into_one_cassette_keep_every_interaction(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("xdist")
+    pytester.makepyfile(
+        test_shared="""
+import os
+import pytest
+import urllib3
+
+@pytest.mark.vcr(record_mode="new_episodes")
+@pytest.mark.default_cassette("shared")
+@pytest.mark.parametrize("n", range(12))
+def test_records_one(n):
+    assert urllib3.PoolManager().request("GET", os.environ["UPSTREAM_URL"] + f"/models/model-{n}").status in (200, 404)
+"""
+    )
+    with MockServer() as server:
+        monkeypatch.setenv("UPSTREAM_URL", server.url)
+        result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2")
+        result.assert_outcomes(passed=12)
+    from openai_harness.cassettes import load_cassette
+
+    recorded = sorted(interaction.request.uri.rsplit("/", 1)[1] for interaction in load_cassette(pytester.path / "cassettes" / "test_shared" / "shared.yaml"))
+    assert recorded == sorted(f"model-{n}" for n in range(12))
+    assert not [p.name for p in (pytester.path / "cassettes" / "test_shared").iterdir() if p.name != "shared.yaml"]

@@ -14,7 +14,9 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import os
 import pathlib
+import threading
 import zlib
 from typing import Any, Mapping
 
@@ -111,9 +113,11 @@ def dump_cassette(path: str | pathlib.Path, interactions: list[Interaction]) -> 
     path = pathlib.Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     text = dumps_cassette(interactions)
-    temporary = path.with_suffix(path.suffix + ".tmp")
+    # A name of its own per writer (xdist workers may write one cassette at once); the rename
+    # never leaves a half-written cassette behind.
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)  # never leave a half-written cassette behind
+    temporary.replace(path)
 
 
 def _dumper() -> Any:

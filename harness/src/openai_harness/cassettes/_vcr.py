@@ -13,10 +13,11 @@ recording proxy keep both (see ``ReplayServer`` and ``RecordingProxy``).
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import os
 import pathlib
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 import vcr
 from vcr.cassette import Cassette, CassetteContextDecorator
@@ -191,12 +192,32 @@ def _is_native(path: pathlib.Path) -> bool:
     return FORMAT_KEY.encode("ascii") + b":" in head
 
 
+@contextlib.contextmanager
+def _locked_directory(directory: pathlib.Path) -> Iterator[None]:
+    """An exclusive advisory lock on the cassette's directory, so processes that write cassettes
+    there take turns (a no-op where ``fcntl`` is missing)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    directory.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock
+
+
 class HarnessPersister:
     """vcrpy persister for the harness format: loads lazily (the cassette and any extra cassettes,
     as pytest-recording's marker arguments), saves scrubbed and secret-checked to the first."""
 
-    def __init__(self, scrubber: Scrubber | None = None, extra_paths: tuple[str | os.PathLike[str], ...] = ()) -> None:
+    def __init__(self, scrubber: Scrubber | None = None, extra_paths: tuple[str | os.PathLike[str], ...] = (), *, merge: bool = False) -> None:
         self.scrubber = scrubber or Scrubber()
+        self.merge = merge
+        """Add what was recorded to what the file holds when saving (record modes that append)."""
         self.extra_paths = tuple(pathlib.Path(p) for p in extra_paths)
         self.refused: CassetteSecretError | None = None
         """The last write this persister refused (key-shaped text survived scrubbing), if any."""
@@ -229,13 +250,26 @@ class HarnessPersister:
         return requests, responses
 
     def save_cassette(self, cassette_path: str, cassette_dict: Mapping[str, Any], serializer: Any) -> None:
+        with _locked_directory(pathlib.Path(cassette_path).parent):
+            self._save_locked(cassette_path, cassette_dict)
+
+    def _save_locked(self, cassette_path: str, cassette_dict: Mapping[str, Any]) -> None:
         interactions = []
+        fresh = []
         for request, response in zip(cassette_dict["requests"], cassette_dict["responses"]):
             known = getattr(request, "_harness_interaction", None)
             if known is not None and isinstance(response, _LazyResponse) and response._interaction is not None:
                 interactions.append(known)  # loaded and never touched: written back as it was
             else:
-                interactions.append(to_interaction(request, response))
+                interaction = to_interaction(request, response)
+                interactions.append(interaction)
+                if known is None:
+                    fresh.append(interaction)
+        path = pathlib.Path(cassette_path)
+        if self.merge and path.is_file():
+            # Other processes (xdist workers) may have added to the file since it was loaded: keep
+            # what is there now and add what this cassette recorded.
+            interactions = [*load_cassette(path), *fresh]
         interactions = [self.scrubber.scrub(interaction) for interaction in interactions]
         secrets = find_secrets(dumps_cassette(interactions))
         if secrets:
@@ -453,7 +487,7 @@ def use_cassette(
     if configure is not None:
         configure(config)
     config.register_serializer("openai-harness", HarnessSerializer(scrubber, source=str(path)))
-    vcr_options.setdefault("persister", HarnessPersister(scrubber, extra_paths))
+    vcr_options.setdefault("persister", HarnessPersister(scrubber, extra_paths, merge=record_mode in ("once", "new_episodes")))
     vcr_matching = "match_on" in vcr_options or "additional_matchers" in vcr_options
     merged = config.get_merged_config(path=str(path), serializer="openai-harness", record_mode=record_mode, **vcr_options)
     merged.pop("func_path_generator", None)
