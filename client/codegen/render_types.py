@@ -157,7 +157,7 @@ def render_registry(locations: dict[str, str]) -> str:
         "import importlib",
         "from typing import Any, Callable",
         "",
-        '__all__ = ["LOCATIONS", "ref", "resolve"]',
+        '__all__ = ["LOCATIONS", "Ref", "ref", "resolve"]',
         "",
         "LOCATIONS: dict[str, str] = {",
     ]
@@ -170,18 +170,30 @@ def render_registry(locations: dict[str, str]) -> str:
     lines.append('    return getattr(importlib.import_module(f"openai_urllib3.types.{LOCATIONS[name]}"), name)')
     lines.append("")
     lines.append("")
-    lines.append("def ref(name: str) -> Callable[[Any], Any]:")
-    lines.append('    """A converter building ``name`` from a JSON object (anything else is kept as it came)."""')
-    lines.append("    found: list[Any] = []")
-    lines.append("")
-    lines.append("    def convert(value: Any) -> Any:")
-    lines.append("        if not isinstance(value, dict):")
-    lines.append("            return value")
-    lines.append("        if not found:")
-    lines.append("            found.append(resolve(name))")
-    lines.append("        return found[0](value)")
-    lines.append("")
-    lines.append("    return convert")
+    lines.extend(
+        [
+            "class Ref:",
+            '    """A converter building the type ``type_name`` from a JSON object (anything else is kept as it came)."""',
+            "",
+            '    __slots__ = ("_type", "type_name")',
+            "",
+            "    def __init__(self, type_name: str) -> None:",
+            "        self.type_name = type_name",
+            "        self._type: Any = None",
+            "",
+            "    def __call__(self, value: Any) -> Any:",
+            "        if not isinstance(value, dict):",
+            "            return value",
+            "        if self._type is None:",
+            "            self._type = resolve(self.type_name)",
+            "        return self._type(value)",
+            "",
+            "",
+            "def ref(name: str) -> Callable[[Any], Any]:",
+            '    """A converter building ``name`` from a JSON object (anything else is kept as it came)."""',
+            "    return Ref(name)",
+        ]
+    )
     return "\n".join(lines) + "\n"
 
 

@@ -127,3 +127,20 @@ def test_missing_api_key_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     with pytest.raises(OpenAIError, match="OPENAI_API_KEY"):
         OpenAI()
+
+
+@pytest.mark.parametrize("body", [b"[1, 2]", b'"text"', b"42", b"null", b"[" * 100_000 + b"]" * 100_000])
+def test_a_typed_call_whose_answer_is_not_its_type_raises_the_documented_error(openai_server: MockServer, body: bytes) -> None:
+    from openai_harness import Status
+    from openai_urllib3 import APIResponseValidationError, OpenAI
+
+    client = OpenAI(api_key="sk-typed", base_url=openai_server.url, max_retries=0)
+    for route, call in (
+        ("GET /models/{model}", lambda: client.models.retrieve("gpt-4o")),
+        ("POST /chat/completions", lambda: client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "x"}])),
+        ("GET /models", lambda: client.models.list()),
+    ):
+        openai_server.fault(route, Status(200, headers={"content-type": "application/json"}, body=body))
+        with pytest.raises(APIResponseValidationError) as info:
+            call()
+        assert info.value.response.status_code == 200

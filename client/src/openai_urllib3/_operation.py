@@ -115,7 +115,8 @@ class _ModelParser:
         self.convert = convert
 
     def __call__(self, response: Any, client: Any, spec: Any) -> Any:
-        from ._response import parse_json
+        from ._models import BaseModel
+        from ._response import parse_json, require_object
 
         if response.headers.get("content-type", "").startswith("text/plain"):
             # Transcriptions and translations with response_format text, srt or vtt: the text, as the
@@ -124,6 +125,16 @@ class _ModelParser:
         data = parse_json(response)
         if self.convert is None:
             return data
+        if not isinstance(data, dict):
+            # A typed call whose answer is not an object fails as documented, not later in user code.
+            target = self.convert
+            name = getattr(target, "type_name", None)
+            if name is not None:
+                from .types._registry import resolve
+
+                target = resolve(name)
+            if isinstance(target, type) and issubclass(target, BaseModel):
+                require_object(data, target, response)
         value = self.convert(data)
         if hasattr(value, "_request_id"):
             value._request_id = response.headers.get("x-request-id")

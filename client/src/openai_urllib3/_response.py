@@ -34,6 +34,11 @@ def parse_json(response: Response) -> Any:
     raw = response.read()
     try:
         return json.loads(raw)
+    except RecursionError:
+        raise APIResponseValidationError(
+            f"The JSON body from {response.request.method if response.request else ''} {response.request.url if response.request else ''} nests too deeply to decode",
+            response=response,
+        ) from None
     except ValueError:
         content_type = response.headers.get("content-type", "")
         snippet = raw[:200].decode("utf-8", errors="replace")
@@ -45,11 +50,17 @@ def parse_json(response: Response) -> Any:
         ) from None
 
 
+def require_object(data: Any, cls: type, response: Response) -> dict[str, Any]:
+    """``data`` when it is a JSON object, as a typed call needs; else the documented error."""
+    if not isinstance(data, dict):
+        snippet = json.dumps(data)[:200] if not isinstance(data, (bytes, bytearray)) else repr(data[:200])
+        raise APIResponseValidationError(f"Expected a JSON object for {cls.__name__}, got {type(data).__name__}: {snippet}", response=response, body=data)
+    return data
+
+
 def _model_parser(cls: type[BaseModel]) -> ResponseParser[Any]:
     def parse(response: Response, client: OpenAI, spec: RequestSpec) -> Any:
-        data = parse_json(response)
-        if not isinstance(data, dict):
-            return data
+        data = require_object(parse_json(response), cls, response)
         obj = cls(data)
         obj._request_id = response.headers.get("x-request-id")
         return obj

@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 from typing import Any, Callable
 
-__all__ = ["LOCATIONS", "ref", "resolve"]
+__all__ = ["LOCATIONS", "Ref", "ref", "resolve"]
 
 LOCATIONS: dict[str, str] = {
     "ActiveStatus": "beta",
@@ -1068,15 +1068,23 @@ def resolve(name: str) -> Any:
     return getattr(importlib.import_module(f"openai_urllib3.types.{LOCATIONS[name]}"), name)
 
 
-def ref(name: str) -> Callable[[Any], Any]:
-    """A converter building ``name`` from a JSON object (anything else is kept as it came)."""
-    found: list[Any] = []
+class Ref:
+    """A converter building the type ``type_name`` from a JSON object (anything else is kept as it came)."""
 
-    def convert(value: Any) -> Any:
+    __slots__ = ("_type", "type_name")
+
+    def __init__(self, type_name: str) -> None:
+        self.type_name = type_name
+        self._type: Any = None
+
+    def __call__(self, value: Any) -> Any:
         if not isinstance(value, dict):
             return value
-        if not found:
-            found.append(resolve(name))
-        return found[0](value)
+        if self._type is None:
+            self._type = resolve(self.type_name)
+        return self._type(value)
 
-    return convert
+
+def ref(name: str) -> Callable[[Any], Any]:
+    """A converter building ``name`` from a JSON object (anything else is kept as it came)."""
+    return Ref(name)
