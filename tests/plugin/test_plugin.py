@@ -123,3 +123,32 @@ def test_official_sdk_fixture_retries_scripted_faults_without_sleeping_their_bac
         """
     )
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)
+
+
+def test_hypothesis_tests_take_the_server_fixtures_without_failing_the_health_check(pytester: pytest.Pytester) -> None:
+    pytest.importorskip("hypothesis")
+    pytester.makepyfile(
+        """
+        import pytest
+        from hypothesis import given, settings, strategies as st
+
+        @settings(max_examples=5)
+        @given(st.text(min_size=1, max_size=10))
+        def test_with_the_server(openai_client, openai_server, text):
+            openai_server.reset()
+            reply = openai_client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": text}])
+            assert reply.choices[0].message.content == "You said: " + text
+            assert openai_server.journal.count() == 1
+
+        @pytest.fixture
+        def mine():
+            return 1
+
+        @given(st.integers())
+        def test_another_function_scoped_fixture_still_warns(openai_server, mine, n):
+            pass
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*test_another_function_scoped_fixture_still_warns*uses a function-scoped fixture*"])

@@ -41,7 +41,7 @@ from ._pytest_cassettes import (
     vcr_config,
     vcr_markers,
 )
-from ._pytest_hypothesis import add_hypothesis_options, configure_hypothesis
+from ._pytest_hypothesis import add_hypothesis_options, allow_server_fixtures, configure_hypothesis
 from .server import MockServer
 
 if TYPE_CHECKING:
@@ -57,6 +57,7 @@ __all__ = [
     "openai_sdk_client",
     "openai_server",
     "pytest_addoption",
+    "pytest_collection_modifyitems",
     "pytest_configure",
     "pytest_terminal_summary",
     "record_mode",
@@ -75,6 +76,10 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     terminal_summary(terminalreporter, config)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    allow_server_fixtures(items)
 
 TEST_API_KEY = "sk-harness-test-key"
 
