@@ -193,3 +193,26 @@ def test_cli_user_mistakes_are_one_line_and_exit_2(tmp_path: Any) -> None:
         taken.close()
     version = _cli("--version")
     assert version.returncode == 0 and version.stdout.startswith("openai-harness ")
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_cli_serve_prints_one_access_log_line_per_request_unless_quiet(quiet: bool) -> None:
+    command = [sys.executable, "-m", "openai_harness", "serve", "--port", "0"] + (["-q"] if quiet else [])
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None and proc.stderr is not None
+        url = proc.stdout.readline().split(" at ", 1)[1].split()[0]
+        urllib.request.urlopen(url + "/models?api-key=sk-in-the-query-0000", timeout=5).read()
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(url + "/models/no-such-model", timeout=5)
+    finally:
+        proc.terminate()
+        _, errors = proc.communicate(timeout=10)
+    lines = [line for line in errors.splitlines() if line.startswith('"')]
+    if quiet:
+        assert lines == []
+    else:
+        assert len(lines) == 2, errors
+        assert lines[0].startswith('"GET /v1/models?api-key=%3Credacted%3E" 200 ') or lines[0].startswith('"GET /v1/models?api-key=<redacted>" 200 '), lines[0]
+        assert lines[1].startswith('"GET /v1/models/no-such-model" 404 ') and lines[1].endswith("ms")
+        assert "sk-in-the-query" not in errors

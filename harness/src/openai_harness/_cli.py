@@ -18,6 +18,9 @@ def _serve(args: argparse.Namespace) -> int:
     server = MockServer(
         args.host, args.port, require_key=args.require_key, control_token=args.control_token, seed=args.seed, validation=args.validation, unknown_ids=args.unknown_ids, limits=limits
     )
+    from ._cli_cassettes import print_access_log
+
+    print_access_log(server, args)
     if args.state:
         try:
             server.load_state(args.state)
@@ -59,6 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--validation", choices=["strict", "lenient", "off"], default="strict", help="how strictly requests are checked against the spec")
     serve.add_argument("--unknown-ids", choices=["faithful", "permissive"], default="faithful", help="404 for unknown IDs (faithful) or an invented object (permissive)")
     serve.add_argument("--state", default=None, metavar="FILE", help="start from this state: an export, or a seed (JSON or YAML)")
+    serve.add_argument("-q", "--quiet", action="store_true", help="no access-log line per request")
     serve.set_defaults(run=_serve)
     demo = commands.add_parser("demo", help="run a short session of the client against the mock server")
     demo.set_defaults(run=_demo)

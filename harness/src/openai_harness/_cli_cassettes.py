@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import pathlib
+import sys
 import threading
 from typing import Any
 
@@ -26,10 +27,21 @@ def _wait_forever(server: Any, message: str) -> int:
     return 0
 
 
+def print_access_log(server: Any, args: argparse.Namespace) -> None:
+    """One line per request on stderr, unless ``-q``."""
+    if not getattr(args, "quiet", False):
+        server.access_log = lambda line: print(line, file=sys.stderr, flush=True)
+
+
+def add_quiet(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-q", "--quiet", action="store_true", help="no access-log line per request")
+
+
 def _replay(args: argparse.Namespace) -> int:
     from .cassettes._replay import ReplayServer
 
     server = ReplayServer(args.cassette, args.host, args.port, pacing=args.pacing)
+    print_access_log(server, args)
     return _wait_forever(server, f"Replaying {args.cassette} at {{url}} (Ctrl-C stops it)")
 
 
@@ -37,6 +49,7 @@ def _record(args: argparse.Namespace) -> int:
     from .cassettes._replay import RecordingProxy
 
     proxy = RecordingProxy(args.upstream, args.cassette, args.host, args.port, scrubber=_scrubber(args), append=args.append)
+    print_access_log(proxy, args)
     return _wait_forever(proxy, f"Recording {args.upstream} into {args.cassette} at {{url}} (point your client there; Ctrl-C stops it)")
 
 
@@ -110,6 +123,7 @@ def _show(args: argparse.Namespace) -> int:
 def add_commands(commands: Any) -> None:
     replay = commands.add_parser("replay", help="serve a cassette over HTTP")
     replay.add_argument("cassette")
+    add_quiet(replay)
     replay.add_argument("--host", default="127.0.0.1")
     replay.add_argument("--port", type=int, default=0)
     replay.add_argument("--pacing", type=float, default=None, help="replay stream timing scaled by this factor (1.0 = as recorded; default: as fast as possible)")
@@ -117,6 +131,7 @@ def add_commands(commands: Any) -> None:
 
     record = commands.add_parser("record", help="a recording proxy: forward to --upstream and write the cassette")
     record.add_argument("cassette")
+    add_quiet(record)
     record.add_argument("--upstream", required=True, help="API root, e.g. https://api.openai.com or a mock server's http://127.0.0.1:PORT")
     record.add_argument("--host", default="127.0.0.1")
     record.add_argument("--port", type=int, default=0)

@@ -9,7 +9,7 @@ import socket
 import threading
 import time
 import traceback
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Callable, TypeVar
 
 from ._limits import ServerLimits
 from ._routes import API_PREFIX
@@ -64,6 +64,9 @@ class LoopbackServer:
         self._connections_lock = threading.Lock()
         self.connections_accepted = 0
         """How many client connections the server has accepted since it started."""
+        self.access_log: Callable[[str], None] | None = None
+        """Called with one line per request answered (method, target with credentials redacted,
+        status or fault, milliseconds); the commands print these unless ``-q``."""
 
     def _handle(self, request: AppRequest) -> tuple[Fault | None, Reply]:
         raise NotImplementedError

@@ -284,8 +284,13 @@ class _ConnectionHandler:
                 event, raw_body = received
                 headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in event.headers}
                 request = AppRequest(event.method.decode("ascii", "replace"), event.target.decode("latin-1"), headers, raw_body)
+                started = time.perf_counter()
                 fault, reply = self.server._handle(request)
-                self._apply(fault, reply)
+                try:
+                    self._apply(fault, reply)
+                finally:
+                    if self.server.access_log is not None:
+                        self.server.access_log(_access_line(request, fault, reply, started))
                 if self.conn.our_state is h11.MUST_CLOSE or self.conn.their_state is h11.MUST_CLOSE:
                     return
                 try:
@@ -299,6 +304,13 @@ class _ConnectionHandler:
                 self.sock.close()
             except OSError:
                 pass
+
+
+def _access_line(request: AppRequest, fault: Fault | None, reply: Reply, started: float) -> str:
+    from ._journal import redact_url
+
+    outcome = f"{reply.status} {type(fault).__name__}" if fault is not None else str(reply.status)
+    return f'"{request.method} {redact_url(request.target)[:500]}" {outcome} {(time.perf_counter() - started) * 1000:.1f}ms'
 
 
 def serve_connection(sock: socket.socket, server: LoopbackServer) -> None:
