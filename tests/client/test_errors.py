@@ -144,3 +144,48 @@ def test_a_typed_call_whose_answer_is_not_its_type_raises_the_documented_error(o
         with pytest.raises(APIResponseValidationError) as info:
             call()
         assert info.value.response.status_code == 200
+
+
+def _other_vendor_keys() -> dict[str, str]:
+    """Keys of other services, built at run time so the tree holds none."""
+    tail = "Q7x" * 12
+    return {
+        "google": "AIza" + tail[:35],
+        "github": "ghp_" + tail[:36],
+        "aws": "AKIA" + "Q7XZ" * 4,
+        "anthropic": "sk-ant-api03-" + tail,
+        "client secret": "ek_" + tail[:24],
+    }
+
+
+def test_diagnostics_redact_custom_key_headers_url_passwords_and_other_vendors_keys(
+    openai_server: MockServer, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import logging
+
+    monkeypatch.setenv("OPENAI_LOG", "debug")
+    custom = "gw-" + "9f8e7d6c5b4a" * 3
+    userinfo_url = openai_server.url.replace("http://", "http://gateway:hunter2-pass@")
+    keys = _other_vendor_keys()
+    echoed = "; ".join(f"{name} {value}" for name, value in keys.items())
+    openai_server.fault("GET /models", Status(400, body={"error": {"message": f"Bad keys: {echoed}", "type": "invalid_request_error"}}))
+    client = OpenAI(api_key=KEY, base_url=userinfo_url, default_headers={"X-Gateway-Key": custom}, max_retries=0)
+    with caplog.at_level(logging.DEBUG, logger="openai_urllib3"), pytest.raises(BadRequestError) as info:
+        client.models.list()
+    error = info.value
+    shown = "\n".join([str(error), repr(error), error.dump_request(), error.dump_response(), repr(client), caplog.text])
+    assert "Bad keys" in shown and "X-Gateway-Key: <redacted>" in error.dump_request()
+    assert "X-Gateway-Key: <redacted>" in caplog.text and "gateway:<redacted>@" in repr(client)
+    for secret in (custom, "hunter2-pass", KEY, *keys.values()):
+        assert secret not in shown, secret
+
+
+def test_a_redirect_error_names_neither_the_key_in_the_url_nor_the_one_in_the_location(openai_server: MockServer) -> None:
+    azure_key = "0123456789abcdef" * 2
+    openai_server.fault("GET /models", Status(302, headers={"location": f"http://elsewhere.invalid/v1/models?api-key={azure_key}"}))
+    client = OpenAI(api_key=KEY, base_url=openai_server.url, default_query={"api-key": azure_key}, max_retries=0, trust_env=False)
+    with pytest.raises(APIStatusError) as info:
+        client.models.list()
+    text = str(info.value) + info.value.dump_request()
+    assert "Unexpected redirect 302" in text and "api-key=<redacted>" in text
+    assert azure_key not in text

@@ -19,6 +19,7 @@ from ._middleware import Middleware, Next, compose
 from ._models import json_default
 from ._options import RequestOptions, apply_headers, deep_merge
 from ._query import encode_query
+from ._redact import redact_url
 from ._request_spec import RequestSpec
 from ._response import APIResponse, ResponseParser, make_parser
 from ._retry import DEFAULT_MAX_RETRY_DELAY, RetryPolicy
@@ -274,7 +275,7 @@ class OpenAI(ResourcesMixin):
         self.close()
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} base_url={self.base_url!r}>"
+        return f"<{type(self).__name__} base_url={redact_url(str(self.base_url))!r}>"
 
     # -- custom requests -----------------------------------------------------------------
 
@@ -465,8 +466,8 @@ class OpenAI(ResourcesMixin):
                 response.close()
             if status < 400:
                 raise APIStatusError(
-                    f"Unexpected redirect {status} from {request.method} {request.url} "
-                    f"to {response.headers.get('location')!r}; redirects are not followed",
+                    f"Unexpected redirect {status} from {request.method} {redact_url(request.url)} "
+                    f"to {redact_url(response.headers.get('location') or '')!r}; redirects are not followed",
                     response=response,
                     body=None,
                 )

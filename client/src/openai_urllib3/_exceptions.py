@@ -70,6 +70,9 @@ class APIError(OpenAIError):
     type: str | None
 
     def __init__(self, message: str, request: Request, *, body: object | None = None) -> None:
+        # Scrubbed once here, so str(), repr(), tracebacks and log lines all show the same safe text
+        # (``body`` keeps what the server sent).
+        message = scrub_text(message)
         super().__init__(message)
         self.message = message
         self.request = request
@@ -271,7 +274,7 @@ def dump_request(request: Request) -> str:
     lines = [f"{request.method} {redact_url(target)} HTTP/1.1"]
     headers = dict(redact_headers(request.headers))
     if "host" not in {name.lower() for name in headers}:
-        lines.append(f"Host: {parts.netloc}")
+        lines.append(f"Host: {parts.hostname or ''}{f':{parts.port}' if parts.port else ''}")
     lines.extend(f"{name}: {value}" for name, value in headers.items())
     return "\n".join(lines) + "\n\n" + _format_body(request.body)
 

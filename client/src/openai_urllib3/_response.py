@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable, Generic, Iterator, Mapping, Pro
 from ._exceptions import APIResponseValidationError
 from ._http import Request, Response
 from ._models import BaseModel
+from ._redact import redact_url
 
 if TYPE_CHECKING:
     from ._client import OpenAI
@@ -225,7 +226,7 @@ class APIResponse(Generic[_T]):
         self.close()
 
     def __repr__(self) -> str:
-        return f"<APIResponse [{self.status_code}] {self.method} {self.url}>"
+        return f"<APIResponse [{self.status_code}] {self.method} {redact_url(str(self.url))}>"
 
 
 _UNSET: Any = object()

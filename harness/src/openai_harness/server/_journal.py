@@ -2,32 +2,29 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from typing import Any, Iterator, Mapping
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from openai_urllib3._redact import REDACTED, is_credential_field, is_credential_name, redact_header, redact_url, scrub_text
 
 from ._routes import RoutePattern
 
 __all__ = ["Journal", "JournalEntry"]
 
 
-REDACTED = "<redacted>"
-# Header and query names that carry credentials, the usual ones and custom ones (x-goog-api-key,
-# x-auth-token, ...): the journal keeps them for assertions in-process but never hands them out.
-_SECRET_NAME = re.compile(r"(?i).*(auth|key|token|secret|password|cookie|signature|credential).*|sig|openai-organization|openai-project")
+# Credentials by name (``Authorization``, ``x-goog-api-key``, ``?api-key=``) and by shape (a key
+# echoed in a body): the journal keeps them for assertions in-process, never hands them out. The
+# rules are the client's, so a log line, an error and a journal answer redact the same things.
 
 
-def redact_header(name: str, value: str) -> str:
-    return REDACTED if _SECRET_NAME.fullmatch(name) else value
-
-
-def redact_url(target: str) -> str:
-    parts = urlsplit(target)
-    if not parts.query:
-        return target
-    query = [(name, REDACTED if _SECRET_NAME.fullmatch(name) else value) for name, value in parse_qsl(parts.query, keep_blank_values=True)]
-    return urlunsplit(parts._replace(query=urlencode(query, safe="<>")))
+def _scrub_data(value: Any) -> Any:
+    if isinstance(value, str):
+        return scrub_text(value)
+    if isinstance(value, dict):
+        return {key: REDACTED if isinstance(item, str) and is_credential_field(str(key)) else _scrub_data(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_scrub_data(item) for item in value]
+    return value
 
 
 class JournalEntry:
@@ -90,9 +87,9 @@ class JournalEntry:
             "method": self.method,
             "target": redact_url(self.target),
             "path": self.path,
-            "query": {name: [REDACTED] * len(values) if _SECRET_NAME.fullmatch(name) else values for name, values in self.query.items()},
+            "query": {name: [REDACTED] * len(values) if is_credential_name(name) else [scrub_text(v) for v in values] for name, values in self.query.items()},
             "headers": {name: redact_header(name, value) for name, value in self.headers.items()},
-            "body": self.body if self.body is not None else (self.raw_body.decode("utf-8", "replace") if self.raw_body else None),
+            "body": _scrub_data(self.body if self.body is not None else (self.raw_body.decode("utf-8", "replace") if self.raw_body else None)),
             "status": self.status,
             "fault": self.fault,
             "invalid": self.invalid,

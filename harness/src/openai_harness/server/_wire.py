@@ -307,7 +307,7 @@ class _ConnectionHandler:
 
 
 def _access_line(request: AppRequest, fault: Fault | None, reply: Reply, started: float) -> str:
-    from ._journal import redact_url
+    from openai_urllib3._redact import redact_url
 
     outcome = f"{reply.status} {type(fault).__name__}" if fault is not None else str(reply.status)
     return f'"{request.method} {redact_url(request.target)[:500]}" {outcome} {(time.perf_counter() - started) * 1000:.1f}ms'
