@@ -74,7 +74,7 @@ def _verify(args: argparse.Namespace) -> int:
             continue
         secrets = find_secrets(pathlib.Path(path).read_text(encoding="utf-8"))
         if secrets:
-            problems.append(f"key-shaped text {secrets}")
+            problems.append("credentials found: " + "; ".join(secrets))
         index = InteractionIndex(interactions)
         for number, interaction in enumerate(interactions):
             if index.find(interaction.request) is None:
@@ -93,7 +93,7 @@ def _scrub(args: argparse.Namespace) -> int:
         interactions = [scrubber.scrub(interaction) for interaction in load_cassette(path)]
         secrets = find_secrets(dumps_cassette(interactions))
         if secrets:
-            print(f"FAIL {path}: key-shaped text {secrets} remains; add --pattern for it")
+            print(f"FAIL {path}: credentials remain after scrubbing: {'; '.join(secrets)}; add --pattern for them")
             return 1
         dump_cassette(path, interactions)
         print(f"scrubbed {path}: {len(interactions)} interaction(s)")

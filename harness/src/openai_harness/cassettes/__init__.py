@@ -5,7 +5,8 @@ from __future__ import annotations
 from ._format import FORMAT_VERSION, CassetteFormatError, dump_cassette, dumps_cassette, load_cassette, loads_cassette
 from ._match import InteractionIndex, MatchConfig
 from ._model import Event, Interaction, RecordedRequest, RecordedResponse
-from ._scrub import REDACTED, CassetteSecretError, Scrubber, find_secrets
+from ._scrub import REDACTED, CassetteSecretError, Scrubber
+from ._secrets import SecretFinding, find_secrets, scan_cassette_text
 from ._vcr import CassetteMissError, HarnessCassette, HarnessSerializer, UnplayedInteractionsError, use_cassette
 
 __all__ = [
@@ -23,11 +24,13 @@ __all__ = [
     "RecordedRequest",
     "RecordedResponse",
     "Scrubber",
+    "SecretFinding",
     "UnplayedInteractionsError",
     "dump_cassette",
     "dumps_cassette",
     "find_secrets",
     "load_cassette",
     "loads_cassette",
+    "scan_cassette_text",
     "use_cassette",
 ]

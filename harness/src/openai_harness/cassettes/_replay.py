@@ -23,7 +23,8 @@ from ..server._streaming import _chat_error
 from ._format import dump_cassette, load_cassette
 from ._match import InteractionIndex, MatchConfig
 from ._model import Event, Interaction, RecordedRequest, RecordedResponse
-from ._scrub import CassetteSecretError, Scrubber, find_secrets
+from ._scrub import CassetteSecretError, Scrubber
+from ._secrets import find_secrets
 
 __all__ = ["RecordingProxy", "ReplayServer"]
 
@@ -201,7 +202,7 @@ class RecordingProxy(LoopbackServer):
             secrets = find_secrets(dumps_cassette(self.interactions))
             if secrets:
                 self.interactions.pop()
-                error = CassetteSecretError(f"Refusing to write {self.cassette}: key-shaped text {secrets} survived scrubbing")
+                error = CassetteSecretError(f"Refusing to write {self.cassette}: credentials survived scrubbing: {'; '.join(secrets)}")
                 self._record_error(error)
                 raise error
             dump_cassette(self.cassette, self.interactions)

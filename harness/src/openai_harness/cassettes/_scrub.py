@@ -1,12 +1,15 @@
 """Keeping secrets and noise out of cassettes.
 
-By default credentials are replaced in requests and responses (``Authorization``, ``api-key``,
-``OpenAI-Organization``, ``OpenAI-Project``, cookies), and volatile headers are dropped
-(``date``, ``x-request-id``, ``openai-processing-ms``, ``x-ratelimit-*``, ``cf-ray``, and the
-framing headers a replay recomputes). User scrubbers add to these: header names, query
-parameters, JSON paths (``messages[*].content``, ``user``) and regular expressions. Before a
-cassette is written its text is scanned for anything shaped like an OpenAI key; the write
-fails loudly if one remains.
+By default credentials are replaced in requests and responses: the values of headers and query
+parameters whose names say they hold one (``Authorization``, ``api-key``, ``X-Custom-Key``,
+``OpenAI-Organization``, cookies, ``?api-key=``), JSON fields such as ``api_key`` or
+``client_secret``, and every token shaped like a known secret (OpenAI, Anthropic, Google, GitHub,
+AWS, ... keys; ``ek_`` and ``whsec_`` secrets) wherever it is, binary bodies included. Volatile
+headers are dropped (``date``, ``x-request-id``, ``openai-processing-ms``, ``x-ratelimit-*``,
+``cf-ray``, and the framing headers a replay recomputes). User scrubbers add to these: header
+names, query parameters, JSON paths (``messages[*].content``, ``user``) and regular expressions.
+Before a cassette is written, the leak gate (``_secrets``) scans what would be written, every
+encoding undone; the write fails loudly if anything remains.
 """
 
 from __future__ import annotations
@@ -16,11 +19,13 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Pattern, Union
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
+
+from openai_urllib3._redact import is_credential_field, is_credential_name, scrub_shapes, scrub_shapes_bytes
 
 from ._model import Event, Interaction
 
-__all__ = ["REDACTED", "CassetteSecretError", "Scrubber", "find_secrets"]
+__all__ = ["REDACTED", "CassetteSecretError", "Scrubber"]
 
 REDACTED = "REDACTED"
 SECRET_HEADERS = frozenset(
@@ -30,18 +35,13 @@ VOLATILE_HEADERS = frozenset(
     {"date", "x-request-id", "openai-processing-ms", "cf-ray", "cf-cache-status", "content-length", "transfer-encoding", "connection", "keep-alive", "x-envoy-upstream-service-time"}
 )
 VOLATILE_PREFIXES = ("x-ratelimit-",)
-_KEY_SHAPE = re.compile(r"(?<![A-Za-z0-9_\-])sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,}")
 
 PatternLike = Union[str, Pattern[str], tuple[Union[str, Pattern[str]], str]]
 
 
 class CassetteSecretError(ValueError):
-    """A cassette about to be written still contains something shaped like an API key."""
-
-
-def find_secrets(text: str) -> list[str]:
-    """Key-shaped substrings of ``text`` (shown shortened, so the error itself leaks nothing)."""
-    return [f"{match[:7]}...{match[-2:]}" for match in _KEY_SHAPE.findall(text)]
+    """A cassette about to be written still contains a credential (the message says what and where,
+    shortened, so the error itself leaks nothing)."""
 
 
 @dataclass
@@ -104,7 +104,7 @@ class Scrubber:
                 continue
             if not self.keep_volatile_headers and (lower in VOLATILE_HEADERS or lower.startswith(VOLATILE_PREFIXES)):
                 continue
-            if lower in self._secret:
+            if lower in self._secret or is_credential_name(name):
                 scheme = value.split(" ", 1)[0] + " " if lower in ("authorization", "proxy-authorization") and " " in value else ""
                 kept.append((name, scheme + self.replacement))
             else:
@@ -112,46 +112,66 @@ class Scrubber:
         return kept
 
     def _uri(self, uri: str) -> str:
-        if not self._params:
-            return uri
         parts = urlsplit(uri)
-        pairs = [(k, self.replacement if k in self._params else v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
-        return urlunsplit(parts._replace(query=urlencode(pairs)))
+        if not parts.query:
+            return uri
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+        scrubbed = [(k, self.replacement if k in self._params or is_credential_name(k) else self._text(v)) for k, v in pairs]
+        if scrubbed == pairs:
+            return uri  # untouched: the recorded query keeps its own encoding
+        query = "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in scrubbed)
+        return urlunsplit(parts._replace(query=query))
 
     def _body(self, body: bytes) -> bytes:
         if not body:
             return body
-        if self._paths and body[:1] in (b"{", b"["):
-            try:
-                data = json.loads(body)
-            except ValueError:
-                pass
-            else:
-                body = json.dumps(self._json(data), separators=(",", ":"), ensure_ascii=False).encode("utf-8")
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
-            return body
-        return self._text(text).encode("utf-8")
+            return scrub_shapes_bytes(body, self.replacement.encode("utf-8"))  # binary parts around text ones
+        return self._text(self._json_text(text)).encode("utf-8")
 
     def _event(self, event: Event) -> Event:
-        data = event.data
-        if self._paths and data.startswith(("{", "[")):
-            try:
-                data = json.dumps(self._json(json.loads(data)), separators=(",", ":"), ensure_ascii=False)
-            except ValueError:
-                pass
-        return Event(self._text(data), event.event, event.id, event.offset_ms)
+        return Event(self._text(self._json_text(event.data)), event.event, event.id, event.offset_ms)
+
+    def _json_text(self, text: str) -> str:
+        """A JSON text with paths and credential-named fields replaced, and keys in its strings
+        (which an escape such as ``\\u0073k-`` hides from a scan of the text); re-encoded only
+        when something changed."""
+        if not text.startswith(("{", "[")):
+            return text
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):
+            return text
+        scrubbed = self._json(copy.deepcopy(data))
+        if scrubbed == data:
+            return text
+        return json.dumps(scrubbed, separators=(",", ":"), ensure_ascii=False)
 
     def _json(self, data: Any) -> Any:
         for path in self._paths:
             data = _replace_path(data, path, self.replacement)
-        return data
+        return _replace_credentials(data, self.replacement)
 
     def _text(self, text: str) -> str:
         for pattern, replacement in self._compiled:
             text = pattern.sub(replacement, text)
-        return text
+        return scrub_shapes(text, self.replacement)
+
+
+def _replace_credentials(data: Any, replacement: str) -> Any:
+    """Credential-named fields' values, and key-shaped tokens in every string, replaced."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(value, str):
+                data[key] = replacement if is_credential_field(str(key)) else scrub_shapes(value, replacement)
+            else:
+                _replace_credentials(value, replacement)
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            data[index] = scrub_shapes(item, replacement) if isinstance(item, str) else _replace_credentials(item, replacement)
+    return data
 
 
 def _parse_path(path: str) -> tuple[str | int | None, ...]:

@@ -29,7 +29,8 @@ from vcr.request import Request as VCRRequest
 from ._format import FORMAT_KEY, dump_cassette, dumps_cassette, load_cassette, loads_cassette, normalize_interaction
 from ._match import InteractionIndex, MatchConfig, Repeats, body_difference
 from ._model import Interaction, RecordedRequest
-from ._scrub import CassetteSecretError, Scrubber, find_secrets
+from ._scrub import CassetteSecretError, Scrubber
+from ._secrets import find_secrets
 
 __all__ = [
     "RECORD_MODES",
@@ -116,7 +117,7 @@ class HarnessSerializer:
         secrets = find_secrets(text)
         if secrets:
             raise CassetteSecretError(
-                f"Refusing to write the cassette {self.source}: it still contains key-shaped text {secrets}. "
+                f"Refusing to write the cassette {self.source}: it still contains credentials: {'; '.join(secrets)}. "
                 "Add a scrubber (headers=, json_paths= or patterns=) for where it comes from."
             )
         return text
@@ -220,7 +221,7 @@ class HarnessPersister:
         """Add what was recorded to what the file holds when saving (record modes that append)."""
         self.extra_paths = tuple(pathlib.Path(p) for p in extra_paths)
         self.refused: CassetteSecretError | None = None
-        """The last write this persister refused (key-shaped text survived scrubbing), if any."""
+        """The last write this persister refused (a credential survived scrubbing), if any."""
 
     def load_cassette(self, cassette_path: str, serializer: Any) -> tuple[list[Any], list[Any]]:
         from vcr.persisters.filesystem import CassetteNotFoundError
@@ -276,7 +277,7 @@ class HarnessPersister:
             # Not raised here: vcrpy would skip removing its patches. The cassette's context raises
             # it once vcrpy has left the process as clean as after a write.
             self.refused = CassetteSecretError(
-                f"Refusing to write the cassette {cassette_path}: it still contains key-shaped text {secrets}. "
+                f"Refusing to write the cassette {cassette_path}: it still contains credentials: {'; '.join(secrets)}. "
                 "Add a scrubber (headers=, json_paths= or patterns=) for where it comes from."
             )
             return
