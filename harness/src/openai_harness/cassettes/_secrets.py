@@ -34,6 +34,9 @@ _ESCAPES = {"t": "\t", "n": "\n", "r": "\r"}
 _MULTIPART_FIELD = re.compile(r'(?is)content-disposition:[^\r\n]*\bname="([^"]+)"[^\r\n]*\r?\n(?:[^\r\n]+\r?\n)*\r?\n([^\r\n]*)')
 _TOKEN_RUN = re.compile(r"[A-Za-z0-9_\-+/=.~]{12,}")
 _DECOMPRESSED_LIMIT = 64 * 1024 * 1024
+# Scrubbed on every write, but not credentials: who the traffic belongs to, and Cloudflare's
+# cookies (a key inside one is still found by its shape).
+_IDENTIFYING = frozenset({"openai-organization", "openai-project", "cookie", "set-cookie"})
 _NESTING_LIMIT = 4  # views of views: base64 of gzip of JSON whose string is URL-encoded
 
 
@@ -93,7 +96,7 @@ def _walk(value: Any, where: str, name: str | None, depth: int) -> Iterator[Secr
         headers = name in ("headers", "header")
         for key, item in value.items():
             place = f"{where}.{key}"
-            if isinstance(key, str) and (is_credential_name(key) if headers else is_credential_field(key)):
+            if isinstance(key, str) and (is_credential_name(key) and key.lower() not in _IDENTIFYING if headers else is_credential_field(key)):
                 for text in item if isinstance(item, list) else [item]:
                     if isinstance(text, str) and looks_like_token(text):
                         kind = "credential-named header" if headers else "credential-named field"
