@@ -218,3 +218,46 @@ def test_the_recording_proxy_reaches_only_its_upstream(tmp_path: pathlib.Path, t
         assert answer.startswith(b"HTTP/1.1 400"), answer[:200]
         assert b"x-should-retry: false" in answer.lower()
         assert other.journal.count() == 0 and upstream.journal.count() == 0
+
+
+def _packed_key() -> str:
+    """A key packed by the application (base64 of gzip): no scrubber reaches it, the gate does."""
+    import base64
+    import gzip
+
+    return base64.b64encode(gzip.compress(KEY.encode())).decode()
+
+
+@pytest.mark.parametrize("client", ["ours", "official"])
+def test_a_refused_write_is_an_answer_the_client_does_not_retry(tmp_path: pathlib.Path, client: str) -> None:
+    path = tmp_path / "refused.yaml"
+    messages = [{"role": "user", "content": "blob " + _packed_key()}]
+    with MockServer() as server:
+        proxy = RecordingProxy(server.root_url, path).start()
+        try:
+            if client == "ours":
+                with pytest.raises(Exception) as info:
+                    ours(proxy.url, max_retries=3).chat.completions.create(model="gpt-4o", messages=messages)
+            else:
+                sdk = openai.OpenAI(api_key=KEY, base_url=proxy.url, max_retries=3)
+                with pytest.raises(openai.InternalServerError) as info:
+                    sdk.chat.completions.create(model="gpt-4o", messages=messages)
+            assert getattr(info.value, "status_code", None) == 500
+            assert "cassette_write_refused" in str(getattr(info.value, "body", "")) or getattr(info.value, "code", None) == "cassette_write_refused"
+            assert KEY not in str(info.value)
+            assert server.journal.count("POST /chat/completions") == 1  # sent upstream once, never retried
+            # A stream: the refusal is its last event, which the SDKs raise as an API error.
+            server.reset()
+            if client == "ours":
+                stream = ours(proxy.url, max_retries=3).chat.completions.create(model="gpt-4o", messages=messages, stream=True)
+            else:
+                stream = sdk.chat.completions.create(model="gpt-4o", messages=messages, stream=True)
+            with pytest.raises(Exception, match="Refusing to write") as stream_info:
+                for _ in stream:
+                    pass
+            assert KEY not in str(stream_info.value)
+            assert server.journal.count("POST /chat/completions") == 1
+        finally:
+            proxy.stop()
+            proxy.clear_errors()
+        assert not path.exists()

@@ -165,7 +165,10 @@ class RecordingProxy(LoopbackServer):
             recorded.body = b""
         finally:
             upstream.release_conn()
-        self._save(Interaction(recorded_request, recorded))
+        try:
+            self._save(Interaction(recorded_request, recorded))
+        except CassetteSecretError as error:
+            return None, _refusal(error)
         return None, Reply(upstream.status, response_headers, recorded.body)
 
     def _relay_events(self, upstream: Any, recorded: RecordedResponse, request: RecordedRequest, body: StreamBody) -> Iterator[bytes]:
@@ -174,6 +177,8 @@ class RecordingProxy(LoopbackServer):
         decoder = SSEDecoder()
         started = time.perf_counter()
         assert recorded.events is not None
+        relayed = False
+        done: Event | None = None
         try:
             while True:
                 try:
@@ -187,10 +192,27 @@ class RecordingProxy(LoopbackServer):
                 for sse in decoder.feed(chunk):
                     event = Event(sse.data, sse.event, sse.id, offset)
                     recorded.events.append(event)
-                    yield event.to_bytes()
+                    if event.data == "[DONE]":
+                        done = event  # held back: a refusal has to reach the client before it
+                    else:
+                        yield event.to_bytes()
+            relayed = True
         finally:
             upstream.release_conn()
+            if not relayed:  # the client went away mid-stream: what arrived is still recorded
+                try:
+                    self._save(Interaction(request, recorded))
+                except CassetteSecretError:
+                    pass  # kept by _save for check()
+        try:
             self._save(Interaction(request, recorded))
+        except CassetteSecretError as error:
+            # The head is sent: the refusal is the stream's last event, an ``error`` event that
+            # the SDKs raise as an API error (and do not retry), on a stream that ends cleanly.
+            yield Event(_refusal_body(error), "error").to_bytes()
+            return
+        if done is not None:
+            yield done.to_bytes()
         body.cut = recorded.cut  # the client's stream is cut where the upstream's was
 
     def _save(self, interaction: Interaction) -> None:
@@ -206,3 +228,15 @@ class RecordingProxy(LoopbackServer):
                 self._record_error(error)
                 raise error
             dump_cassette(self.cassette, self.interactions)
+
+
+def _refusal_body(error: CassetteSecretError) -> str:
+    import json
+
+    return json.dumps({"error": {"message": str(error), "type": "harness_error", "param": None, "code": "cassette_write_refused"}})
+
+
+def _refusal(error: CassetteSecretError) -> Reply:
+    """The upstream answered but its exchange cannot be stored: an HTTP error that names why
+    (never the secret) and tells clients not to retry, so the request is not sent upstream again."""
+    return error_reply(500, str(error), type="harness_error", code="cassette_write_refused", headers=[("x-should-retry", "false")])
