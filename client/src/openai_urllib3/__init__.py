@@ -30,6 +30,7 @@ from ._exceptions import (
     OpenAIError,
     PermissionDeniedError,
     RateLimitError,
+    ResponseTooLargeError,
     UnprocessableEntityError,
 )
 from ._files import FileTypes
@@ -122,6 +123,7 @@ __all__ = [
     "Response",
     "ResponseStream",
     "ResponseStreamAccumulator",
+    "ResponseTooLargeError",
     "RetryPolicy",
     "SSEDecoder",
     "ServerSentEvent",

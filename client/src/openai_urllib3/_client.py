@@ -23,7 +23,7 @@ from ._redact import redact_url
 from ._request_spec import RequestSpec
 from ._response import APIResponse, ResponseParser, make_parser
 from ._retry import DEFAULT_MAX_RETRY_DELAY, RetryPolicy
-from ._transport import Transport, Urllib3Transport
+from ._transport import DEFAULT_MAX_RESPONSE_BYTES, Transport, Urllib3Transport
 from ._types import NOT_GIVEN, NotGiven, Omit, Timeout, TimeoutLike, to_timeout
 from ._version import __version__
 from .resources import ResourcesMixin
@@ -101,6 +101,7 @@ class OpenAI(ResourcesMixin):
         pool_maxsize: int = 20,
         pool_block: bool = False,
         ca_certs: str | None = None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         transport: Transport | None = None,
         sleep: Callable[[float], None] = time.sleep,
         random: Callable[[], float] | None = None,
@@ -112,7 +113,8 @@ class OpenAI(ResourcesMixin):
         ``api_key``, ``base_url``, ``organization`` and ``project`` default to the
         ``OPENAI_API_KEY``, ``OPENAI_BASE_URL``, ``OPENAI_ORG_ID`` and ``OPENAI_PROJECT_ID``
         environment variables. ``sleep``, ``random`` and ``clock`` drive retry backoff and
-        exist so tests never wait.
+        exist so tests never wait. A response body (or one stream event) larger than
+        ``max_response_bytes`` (1 GiB; ``None`` for no limit) raises ``ResponseTooLargeError``.
         """
         environ = os.environ if trust_env else {}
         self.webhook_secret = webhook_secret or environ.get("OPENAI_WEBHOOK_SECRET")
@@ -137,6 +139,7 @@ class OpenAI(ResourcesMixin):
             pool_maxsize=pool_maxsize,
             pool_block=pool_block,
             ca_certs=ca_certs,
+            max_response_bytes=max_response_bytes,
         )
         env_logging = middleware_from_env(environ.get("OPENAI_LOG"))
         all_middleware = tuple(middleware)

@@ -48,6 +48,7 @@ __all__ = [
     "OpenAIError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "UnprocessableEntityError",
     "make_status_error",
 ]
@@ -155,6 +156,21 @@ class APITimeoutError(APIConnectionError):
 
     def __init__(self, request: Request, message: str = "Request timed out.") -> None:
         super().__init__(message, request=request)
+
+
+class ResponseTooLargeError(APIError):
+    """A response body, or one event of a stream, grew past the client's ``max_response_bytes``
+    (an endless body, a decompression bomb); the connection is closed and the call not retried."""
+
+    limit: int
+
+    def __init__(self, request: Request, limit: int, *, what: str = "The response body") -> None:
+        super().__init__(
+            f"{what} from {request.method} {redact_url(request.url)} is larger than max_response_bytes={limit}; "
+            "raise the limit with OpenAI(max_response_bytes=...) if the answer is expected to be this large",
+            request,
+        )
+        self.limit = limit
 
 
 class APIResponseValidationError(APIError):

@@ -106,7 +106,7 @@ class Response:
     the socket. Headers are a case-insensitive mapping.
     """
 
-    __slots__ = ("_closed", "_content", "headers", "request", "status")
+    __slots__ = ("_closed", "_content", "headers", "max_bytes", "request", "status")
 
     def __init__(
         self,
@@ -123,6 +123,7 @@ class Response:
         self.request = request
         self._content: bytes | None = content
         self._closed = False
+        self.max_bytes: int | None = None  # set by the transport: the most a body or one event may hold
 
     @property
     def status_code(self) -> int:

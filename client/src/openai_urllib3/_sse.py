@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator
 
-__all__ = ["SSEDecoder", "ServerSentEvent", "iter_events"]
+__all__ = ["EventTooLargeError", "SSEDecoder", "ServerSentEvent", "iter_events"]
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -36,12 +36,21 @@ class ServerSentEvent:
         return f"ServerSentEvent(event={self.event!r}, data={self.data!r}, id={self.id!r}, retry={self.retry!r})"
 
 
+class EventTooLargeError(ValueError):
+    """One event of a stream is larger than the decoder was allowed to hold."""
+
+
 class SSEDecoder:
     """Feed bytes as they arrive; get back the events they complete."""
 
-    __slots__ = ("_buffer", "_data", "_event", "_last_id", "_pending_cr", "_retry", "_started")
+    __slots__ = ("_buffer", "_data", "_event", "_held", "_last_id", "_max_event_bytes", "_parts", "_pending_cr", "_retry", "_started")
 
-    def __init__(self) -> None:
+    def __init__(self, max_event_bytes: int | None = None) -> None:
+        """``max_event_bytes`` bounds one event (its unfinished line and data lines so far):
+        past it, ``feed`` raises ``EventTooLargeError`` instead of holding an endless line."""
+        self._max_event_bytes = max_event_bytes
+        self._held = 0  # bytes of the event being built: data lines kept plus the unfinished line
+        self._parts: list[bytes] = []  # an unfinished line's pieces, joined once its end arrives
         self._buffer = b""
         self._pending_cr = False
         self._started = False
@@ -71,8 +80,13 @@ class SSEDecoder:
                 self._pending_cr = True
             chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         if b"\n" not in chunk:
-            self._buffer += chunk
+            self._parts.append(chunk)  # pieces, not a growing bytes: an endless line stays linear
+            self._held += len(chunk)
+            self._check_size()
             return []
+        if self._parts:
+            self._buffer += b"".join(self._parts)
+            self._parts = []
         lines = (self._buffer + chunk).split(b"\n")
         self._buffer = lines.pop()
         events: list[ServerSentEvent] = []
@@ -80,11 +94,22 @@ class SSEDecoder:
             event = self._line(line)
             if event is not None:
                 events.append(event)
+        if self._max_event_bytes is not None:  # one chunk adds at most its own size between checks
+            self._held = sum(len(data) for data in self._data) + len(self._buffer)
+            self._check_size()
         return events
+
+    def _check_size(self) -> None:
+        if self._max_event_bytes is not None and self._held > self._max_event_bytes:
+            self._parts, self._buffer, self._data, self._held = [], b"", [], 0
+            raise EventTooLargeError(f"A stream event grew past {self._max_event_bytes} bytes")
 
     def flush(self) -> list[ServerSentEvent]:
         """At end of stream: a final line without its line end still counts; an unfinished event does not."""
         events: list[ServerSentEvent] = []
+        if self._parts:
+            self._buffer += b"".join(self._parts)
+            self._parts = []
         if self._buffer:
             line, self._buffer = self._buffer, b""
             if not self._started and line.startswith(_BOM):

@@ -21,9 +21,10 @@ from ._exceptions import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    ResponseTooLargeError,
 )
 from ._http import Response
-from ._sse import ServerSentEvent, SSEDecoder
+from ._sse import EventTooLargeError, ServerSentEvent, SSEDecoder
 
 if TYPE_CHECKING:
     from ._client import OpenAI
@@ -114,12 +115,17 @@ class Stream(Generic[_T]):
             raise
 
     def _items(self) -> Iterator[_T]:
-        decoder = SSEDecoder()
+        decoder = SSEDecoder(self.response.max_bytes)
         done = self._done
         convert = self._convert
         chunks = self.response.iter_bytes()
         for chunk in chunks:
-            for event in decoder.feed(chunk):
+            try:
+                events = decoder.feed(chunk)
+            except EventTooLargeError:
+                assert self.response.request is not None and self.response.max_bytes is not None
+                raise ResponseTooLargeError(self.response.request, self.response.max_bytes, what="A stream event") from None
+            for event in events:
                 data = event.data
                 if done is not None and data == done:
                     _drain(chunks)

@@ -19,7 +19,7 @@ from urllib3.exceptions import HTTPError as _Urllib3Error
 from urllib3.exceptions import NewConnectionError as _NewConnectionError
 from urllib3.exceptions import TimeoutError as _Urllib3Timeout
 
-from ._exceptions import APIConnectionError, APITimeoutError
+from ._exceptions import APIConnectionError, APITimeoutError, ResponseTooLargeError
 from ._http import Request, Response
 from ._proxy import proxy_for
 from ._types import NOT_GIVEN, NotGiven, Timeout
@@ -27,6 +27,9 @@ from ._types import NOT_GIVEN, NotGiven, Timeout
 __all__ = ["Transport", "Urllib3Transport"]
 
 _READ_SIZE = 65536
+# Generous: far above any answer the API gives (a file download included), far below what ends a
+# process when a body never stops or a small gzip inflates without end.
+DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024 * 1024
 _LOW_LEVEL_ERRORS = (_Urllib3Error, OSError, ssl.SSLError, http.client.HTTPException)
 
 
@@ -52,23 +55,47 @@ class Urllib3Response(Response):
 
     __slots__ = ("_raw",)
 
-    def __init__(self, raw: Any, request: Request) -> None:
+    def __init__(self, raw: Any, request: Request, max_bytes: int | None = None) -> None:
         super().__init__(raw.status, raw.headers, request=request)
         self._content = None
         self._raw = raw
+        self.max_bytes = max_bytes
 
     def read(self) -> bytes:
         if self._content is None:
             if self._closed:
                 raise APIConnectionError("The response body was closed before it was read.", request=self._req())
             try:
-                self._content = self._raw.read()
+                self._content = self._read_bounded()
             except _LOW_LEVEL_ERRORS as error:
                 self._discard()
                 raise _translate(error, self._req()) from error
             self._check_complete(len(self._content))
             self._release()
         return self._content
+
+    def _read_bounded(self) -> bytes:
+        limit = self.max_bytes
+        headers = self.headers
+        length = headers.get("content-length")
+        if limit is None or (length and length.isdigit() and int(length) <= limit and not headers.get("content-encoding")):
+            return bytes(self._raw.read())  # the length is known and allowed: urllib3 reads exactly that
+        if length and length.isdigit() and int(length) > limit and not headers.get("content-encoding"):
+            self._discard()
+            raise ResponseTooLargeError(self._req(), limit)
+        # Unknown length (chunked) or compressed: read in pieces, decompressed piece by piece, so
+        # an endless body or a bomb stops at the limit instead of exhausting memory.
+        parts: list[bytes] = []
+        total = 0
+        while True:
+            chunk = self._raw.read(_READ_SIZE)
+            if not chunk:
+                return b"".join(parts)
+            total += len(chunk)
+            if total > limit:
+                self._discard()
+                raise ResponseTooLargeError(self._req(), limit)
+            parts.append(chunk)
 
     def _check_complete(self, received: int) -> None:
         # urllib3 enforces Content-Length itself; a stand-in response object (a recording
@@ -143,9 +170,13 @@ class Urllib3Transport:
         cert_file: str | None = None,
         key_file: str | None = None,
         environ: Mapping[str, str] | None = None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         if pool_maxsize < 1 or pool_connections < 1:
             raise ValueError("pool_maxsize and pool_connections must be at least 1")
+        if max_response_bytes is not None and (not isinstance(max_response_bytes, int) or max_response_bytes < 1):
+            raise ValueError(f"max_response_bytes must be a positive int or None, got {max_response_bytes!r}")
+        self.max_response_bytes = max_response_bytes
         self._pool_kwargs: dict[str, Any] = {
             "num_pools": pool_connections,
             "maxsize": pool_maxsize,
@@ -216,7 +247,7 @@ class Urllib3Transport:
             )
         except _LOW_LEVEL_ERRORS as error:
             raise _translate(error, request) from error
-        return Urllib3Response(raw, request)
+        return Urllib3Response(raw, request, self.max_response_bytes)
 
     def close(self) -> None:
         self._direct.clear()
