@@ -274,3 +274,57 @@ def test_the_accept_loop_survives_running_out_of_file_descriptors() -> None:
         assert answer.startswith(b"HTTP/1.1 200")
         assert server._accept_thread is not None and server._accept_thread.is_alive()
         assert _raw_exchange(server, b"GET /v1/models HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").startswith(b"HTTP/1.1 200")
+
+
+def _multipart(name: str, value: bytes = b"x") -> tuple[bytes, str]:
+    boundary = "harnessboundary"
+    body = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode() + value + f"\r\n--{boundary}--\r\n".encode()
+    return body, f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
+
+
+def test_a_form_name_nested_100000_deep_is_a_400_in_bounded_memory() -> None:
+    import tracemalloc
+
+    body, content_type = _multipart("file" + "[a]" * 100_000)  # ~300 KB
+    with MockServer() as server:
+        tracemalloc.start()
+        try:
+            status, _, answer = parse(raw_exchange(server, request("POST", "/v1/files", body, content_type), timeout=30))
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert status == 400 and "nested deeper than 32" in answer["error"]["message"]  # type: ignore[index]
+        assert peak < 20 * len(body)  # a small multiple of the request, not 750 MB
+        server.check()  # a refusal, not a server failure
+        assert_still_serving(server)
+
+
+def test_the_journal_keeps_at_most_its_byte_cap_oldest_bodies_released_first() -> None:
+    from openai_harness import ServerLimits
+
+    chunk = 1024 * 1024
+    with MockServer(limits=ServerLimits(journal_max_bytes=10 * chunk)) as server:
+        for index in range(8):
+            body = json.dumps({"model": "text-embedding-3-small", "input": str(index) * (2 * chunk)}).encode()
+            raw_exchange(server, request("POST", "/v1/embeddings", body, "Content-Type: application/json\r\n"), timeout=30)
+        entries = server.journal.all()
+        assert len(entries) == 8 and server.journal.retained_bytes() <= 10 * chunk + 5 * chunk
+        released = [entry for entry in entries if entry.released]
+        assert released and released == entries[: len(released)]  # the oldest first
+        assert "journal_max_bytes=10485760" in (released[0].released or "") and released[0].raw_body == b"" and released[0].body is None
+        assert entries[-1].released is None and entries[-1].body["input"].startswith("7")
+        assert entries[0].method == "POST" and entries[0].path == "/embeddings" and entries[0].status == 200  # the rest of the entry stays
+        status, _, listed = parse(raw_exchange(server, request("GET", "/__harness/journal"), timeout=30))
+        assert status == 200, listed
+        items = listed["data"]  # type: ignore[index]
+        assert len(items) == 8 and items[0]["released"] and items[-1]["released"] is None
+
+
+def test_the_journal_keeps_at_most_its_entry_cap() -> None:
+    from openai_harness import ServerLimits
+
+    with MockServer(limits=ServerLimits(journal_max_entries=5)) as server:
+        for _ in range(8):
+            raw_exchange(server, request("GET", "/v1/models"))
+        assert len(server.journal) == 5 and server.journal.dropped == 3
+        assert [entry.seq for entry in server.journal.all()] == [4, 5, 6, 7, 8]

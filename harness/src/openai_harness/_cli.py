@@ -14,7 +14,9 @@ __all__ = ["main"]
 def _serve(args: argparse.Namespace) -> int:
     from .server import MockServer, ServerLimits
 
-    limits = ServerLimits(idle_timeout=args.idle_timeout, header_timeout=args.header_timeout, max_connections=args.max_connections, max_body_bytes=args.max_body_bytes)
+    limits = ServerLimits(idle_timeout=args.idle_timeout, header_timeout=args.header_timeout, max_connections=args.max_connections, max_body_bytes=args.max_body_bytes,
+        journal_max_bytes=args.journal_max_bytes,
+    )
     server = MockServer(
         args.host, args.port, require_key=args.require_key, control_token=args.control_token, seed=args.seed, validation=args.validation, unknown_ids=args.unknown_ids, limits=limits
     )
@@ -59,6 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--idle-timeout", type=float, default=30.0, metavar="SECONDS", help="close a connection silent this long")
     serve.add_argument("--header-timeout", type=float, default=10.0, metavar="SECONDS", help="answer 408 to a request head not complete this long after its first byte")
     serve.add_argument("--max-connections", type=int, default=512, help="one connection more is answered 503 and closed")
+    serve.add_argument("--journal-max-bytes", type=int, default=256 * 1024 * 1024, help="bodies the journal keeps; past it the oldest are released")
     serve.add_argument("--validation", choices=["strict", "lenient", "off"], default="strict", help="how strictly requests are checked against the spec")
     serve.add_argument("--unknown-ids", choices=["faithful", "permissive"], default="faithful", help="404 for unknown IDs (faithful) or an invented object (permissive)")
     serve.add_argument("--state", default=None, metavar="FILE", help="start from this state: an export, or a seed (JSON or YAML)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import threading
 from typing import Any, Iterator, Mapping
 
@@ -30,7 +31,7 @@ def _scrub_data(value: Any) -> Any:
 class JournalEntry:
     """One request as received, and the outcome: a status, or the fault applied."""
 
-    __slots__ = ("body", "fault", "headers", "invalid", "method", "path", "query", "raw_body", "response_body", "route", "scripted", "seq", "status", "target", "time")
+    __slots__ = ("body", "counted", "fault", "headers", "invalid", "method", "path", "query", "raw_body", "released", "response_body", "route", "scripted", "seq", "status", "target", "time")
 
     def __init__(
         self,
@@ -69,6 +70,21 @@ class JournalEntry:
         """Whether a test's scripted raw reply answered, rather than the server itself."""
         self.invalid: str | None = None
         """Why the spec check refused the request (its 400 message), or ``None`` when it passed."""
+        self.counted = 0  # what the journal has counted for this entry's bodies
+        self.released: str | None = None
+        """Why ``body``, ``raw_body`` and ``response_body`` are empty when the journal let them go
+        to stay under ``journal_max_bytes``; ``None`` while they are kept."""
+
+    def retained_bytes(self) -> int:
+        """What the entry's bodies hold, counted as twice the raw request (bytes and decoded
+        form) plus the response."""
+        return 2 * len(self.raw_body) + len(self.response_body or b"")
+
+    def release(self, reason: str) -> None:
+        self.body = None
+        self.raw_body = b""
+        self.response_body = None
+        self.released = reason
 
     @property
     def retry_count(self) -> int | None:
@@ -95,6 +111,7 @@ class JournalEntry:
             "invalid": self.invalid,
             "route": self.route,
             "time": self.time,
+            "released": self.released,
         }
 
     def __repr__(self) -> str:
@@ -105,10 +122,16 @@ class JournalEntry:
 class Journal:
     """Thread-safe list of :class:`JournalEntry`, with helpers for assertions."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_bytes: int = 256 * 1024 * 1024, max_entries: int = 100_000) -> None:
         self._lock = threading.Lock()
-        self._entries: list[JournalEntry] = []
+        self._entries: collections.deque[JournalEntry] = collections.deque()
         self._seq = 0
+        self.max_bytes = max_bytes
+        self.max_entries = max_entries
+        self._retained = 0  # bytes of the entries whose bodies are still kept
+        self._kept_from = 0  # index of the oldest entry that still has its bodies
+        self.dropped = 0
+        """Entries dropped whole, oldest first, past ``max_entries``."""
 
     def next_seq(self) -> int:
         with self._lock:
@@ -118,11 +141,47 @@ class Journal:
     def add(self, entry: JournalEntry) -> None:
         with self._lock:
             self._entries.append(entry)
+            entry.counted = entry.retained_bytes()
+            self._retained += entry.counted
+            self._trim()
+
+    def settle(self, entry: JournalEntry) -> None:
+        """Count what an entry gained after it was added (the answer's body), and trim."""
+        with self._lock:
+            if entry.released is None:
+                counted = entry.retained_bytes()
+                self._retained += counted - entry.counted
+                entry.counted = counted
+                self._trim()
+
+    def _trim(self) -> None:
+        entries = self._entries
+        while len(entries) > self.max_entries:
+            oldest = entries.popleft()
+            self.dropped += 1
+            if self._kept_from > 0:
+                self._kept_from -= 1
+            else:
+                self._retained -= oldest.counted
+        while self._retained > self.max_bytes and self._kept_from < len(entries) - 1:
+            oldest = entries[self._kept_from]
+            self._retained -= oldest.counted
+            oldest.counted = 0
+            oldest.release(f"bodies released to keep the journal under journal_max_bytes={self.max_bytes}")
+            self._kept_from += 1
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
             self._seq = 0
+            self._retained = 0
+            self._kept_from = 0
+            self.dropped = 0
+
+    def retained_bytes(self) -> int:
+        """Body bytes the journal holds now (at most ``max_bytes``, plus the newest entry)."""
+        with self._lock:
+            return self._retained
 
     def all(self) -> list[JournalEntry]:
         with self._lock:

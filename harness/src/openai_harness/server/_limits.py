@@ -16,6 +16,9 @@ class ServerLimits:
     before it is closed. ``header_timeout``: seconds from a request's first byte to the end of its
     head. ``max_connections``: open connections at once; one more is answered 503 and closed.
     ``max_body_bytes`` / ``max_header_bytes``: a larger request is answered 413 / 431.
+    ``journal_max_bytes``: request and response bodies the journal keeps, all entries together;
+    past it the oldest entries' bodies are released (the entry says so). ``journal_max_entries``:
+    entries kept; past it the oldest are dropped (``journal.dropped`` counts them).
     """
 
     idle_timeout: float = 30.0
@@ -23,11 +26,13 @@ class ServerLimits:
     max_connections: int = 512
     max_body_bytes: int = 64 * 1024 * 1024
     max_header_bytes: int = 64 * 1024
+    journal_max_bytes: int = 256 * 1024 * 1024
+    journal_max_entries: int = 100_000
 
     def __post_init__(self) -> None:
         for name in ("idle_timeout", "header_timeout"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"ServerLimits.{name} must be a positive number of seconds, got {getattr(self, name)!r}")
-        for name in ("max_connections", "max_body_bytes", "max_header_bytes"):
+        for name in ("max_connections", "max_body_bytes", "max_header_bytes", "journal_max_bytes", "journal_max_entries"):
             if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
                 raise ValueError(f"ServerLimits.{name} must be a positive integer, got {getattr(self, name)!r}")

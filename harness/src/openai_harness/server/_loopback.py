@@ -191,8 +191,13 @@ class LoopbackServer:
             self._errors.clear()
 
     def _record_error(self, error: BaseException) -> None:
+        trace = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+        # The text is kept, the frames are not: a traceback holds every frame's locals (a request's
+        # body, say) alive for as long as the error is kept. And only the first errors are kept.
+        error.__traceback__ = None
         with self._errors_lock:
-            self._errors.append((error, "".join(traceback.format_exception(type(error), error, error.__traceback__))))
+            if len(self._errors) < 100:
+                self._errors.append((error, trace[-20000:]))
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.url if self.running else 'stopped'}>"

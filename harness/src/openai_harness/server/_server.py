@@ -108,7 +108,7 @@ class MockServer(LoopbackServer):
         self._default_pacing = stream_pacing
         self.state = State(seed)
         self.state.dispatch = self._dispatch_internal  # type: ignore[attr-defined]
-        self.journal = Journal()
+        self.journal = Journal(self.limits.journal_max_bytes, self.limits.journal_max_entries)
         self.faults = FaultSchedule()
         self.router = default_router()
 
@@ -213,6 +213,7 @@ class MockServer(LoopbackServer):
         entry.status = None if no_status else reply.status
         if isinstance(reply.body, bytes) and any(name == "content-type" and "json" in value for name, value in reply.headers):
             entry.response_body = reply.body
+            self.journal.settle(entry)
         elapsed_ms = int((time.perf_counter() - started) * 1000)
         reply.headers.append(("x-request-id", f"req_{seq:032x}"))
         reply.headers.append(("openai-processing-ms", str(elapsed_ms)))

@@ -291,28 +291,40 @@ def request_fields(request: AppRequest) -> dict[str, Any]:
     return request.json_object()
 
 
+# Deeper than any form the API takes (``session[tools][][parameters][properties][x][type]``);
+# a name nested past it is refused before anything is built for it.
+_FORM_NESTING_LIMIT = 32
+
+
 def _form_path(name: str) -> list[str]:
     """``session[tools][][name]`` -> ``["session", "tools", "", "name"]`` ("" appends to a list)."""
     head, _, rest = name.partition("[")
-    return [head, *re.findall(r"\[([^\]]*)\]", "[" + rest)] if rest else [head]
+    if not rest:
+        return [head]
+    if rest.count("[") >= _FORM_NESTING_LIMIT:
+        raise ValidationProblem(f"The form field name {name[:60]!r}... is nested deeper than {_FORM_NESTING_LIMIT} levels.", head[:100], "invalid_multipart")
+    return [head, *re.findall(r"\[([^\]]*)\]", "[" + rest)]
 
 
 def _put(target: Any, path: list[str], value: Any) -> None:
-    key, rest = path[0], path[1:]
-    if isinstance(target, list):  # key == "": a new item, unless the last one still lacks this field
-        if not rest:
-            target.append(value)
+    """Store ``value`` at ``path``, walking down (not recursing), so the work is linear in the path."""
+    last = len(path) - 1
+    for index, key in enumerate(path):
+        following = path[index + 1] if index < last else None
+        if isinstance(target, list):  # key == "": a new item, unless the last one still lacks this field
+            if following is None:
+                target.append(value)
+                return
+            if not target or not isinstance(target[-1], dict) or following in target[-1]:
+                target.append({} if following else [])
+            target = target[-1]
+            continue
+        if following is None:
+            target[key] = value
             return
-        if not target or not isinstance(target[-1], dict) or rest[0] in target[-1]:
-            target.append({} if rest[0] else [])
-        _put(target[-1], rest, value)
-        return
-    if not rest:
-        target[key] = value
-        return
-    if key not in target or not isinstance(target[key], (dict, list)):
-        target[key] = [] if rest[0] == "" else {}
-    _put(target[key], rest, value)
+        if key not in target or not isinstance(target[key], (dict, list)):
+            target[key] = [] if following == "" else {}
+        target = target[key]
 
 
 class FilePart(bytes):
