@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import threading
 from typing import Sequence
 
 __all__ = ["main"]
@@ -28,15 +27,9 @@ def _serve(args: argparse.Namespace) -> int:
             server.load_state(args.state)
         except (TypeError, KeyError, AttributeError) as error:
             raise ValueError(f"{args.state} is not a state export or seed the server can load: {error}") from None
-    server.start()
-    print(f"Mock OpenAI API at {server.url}  (control API: {server.root_url}/__harness/health). Ctrl-C stops it.", flush=True)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stop()
-    return 0
+    from ._cli_cassettes import run_until_stopped
+
+    return run_until_stopped(server, "Mock OpenAI API at {url}  (control API: {root}/__harness/health). Ctrl-C stops it.")
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -15,15 +15,24 @@ from .cassettes._match import InteractionIndex
 __all__ = ["add_commands"]
 
 
-def _wait_forever(server: Any, message: str) -> int:
+def run_until_stopped(server: Any, message: str) -> int:
+    """Serve until Ctrl-C or SIGTERM; either way in-flight requests finish (and their access-log
+    lines are printed) before the process ends."""
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
     server.start()
-    print(message.format(url=server.url), flush=True)
+    print(message.format(url=server.url, root=server.root_url), flush=True)
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
         pass
     finally:
         server.stop()
+        signal.signal(signal.SIGTERM, previous)
     return 0
 
 
@@ -42,7 +51,7 @@ def _replay(args: argparse.Namespace) -> int:
 
     server = ReplayServer(args.cassette, args.host, args.port, pacing=args.pacing)
     print_access_log(server, args)
-    return _wait_forever(server, f"Replaying {args.cassette} at {{url}} (Ctrl-C stops it)")
+    return run_until_stopped(server, f"Replaying {args.cassette} at {{url}} (Ctrl-C stops it)")
 
 
 def _record(args: argparse.Namespace) -> int:
@@ -50,7 +59,7 @@ def _record(args: argparse.Namespace) -> int:
 
     proxy = RecordingProxy(args.upstream, args.cassette, args.host, args.port, scrubber=_scrubber(args), append=args.append)
     print_access_log(proxy, args)
-    return _wait_forever(proxy, f"Recording {args.upstream} into {args.cassette} at {{url}} (point your client there; Ctrl-C stops it)")
+    return run_until_stopped(proxy, f"Recording {args.upstream} into {args.cassette} at {{url}} (point your client there; Ctrl-C stops it)")
 
 
 def _scrubber(args: argparse.Namespace) -> Scrubber:

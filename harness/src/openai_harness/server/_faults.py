@@ -1,4 +1,6 @@
-"""Faults as small frozen values. Each says what goes on the wire instead of the normal answer.
+"""Faults as small frozen values. Each says what goes on the wire instead of the normal answer,
+and does it: ``fault.apply(wire, reply)`` uses the few primitives of a :class:`Wire` (the socket
+shell), so the shell knows no fault by name and a new fault is one class here.
 
     Status(429, headers={"retry-after-ms": "10"})   an error status with an OpenAI error body
     Delay(0.5)                                       wait, then answer normally
@@ -17,7 +19,10 @@ Stall(after_events, seconds), ByteByByte().
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal, Mapping, Union
+from typing import TYPE_CHECKING, Any, Literal, Mapping, NoReturn, Protocol, Union
+
+if TYPE_CHECKING:
+    from ._app import Reply, StreamBody
 
 __all__ = [
     "FAULT_TYPES",
@@ -37,9 +42,32 @@ __all__ = [
     "StreamError",
     "StreamFault",
     "Truncate",
+    "Wire",
     "fault_from_dict",
     "fault_to_dict",
 ]
+
+class Wire(Protocol):
+    """What a fault may do to the connection it is answering on (the socket shell implements it).
+
+    ``close`` and ``reset`` end the connection and do not return; ``wait`` returns ``True`` when
+    the server is stopping (the fault should then ``close``)."""
+
+    def write_reply(self, reply: Reply) -> None: ...
+    def write_head(self, reply: Reply, *, chunked: bool) -> None: ...
+    def write_stream(self, reply: Reply, fault: StreamFault | None = None) -> None: ...
+    def send_data(self, data: bytes) -> None: ...
+    def send_raw(self, data: bytes) -> None: ...
+    def end_message(self) -> None: ...
+    def wait(self, seconds: float) -> bool: ...
+    def wait_for_client_close(self, seconds: float | None) -> None: ...
+    def close(self) -> NoReturn: ...
+    def reset(self) -> NoReturn: ...
+
+
+def _body_bytes(reply: Reply) -> bytes:
+    return reply.body if isinstance(reply.body, bytes) else b""
+
 
 _DEFAULT_ERRORS: dict[int, tuple[str, str, str | None]] = {
     400: ("invalid_request_error", "Bad request (injected by the harness).", None),
@@ -78,6 +106,9 @@ class Status:
         )
         return {"error": {"message": message, "type": error_type, "param": None, "code": code}}
 
+    def apply(self, wire: Wire, reply: Reply) -> None:
+        wire.write_reply(reply)  # the server has already made the reply this status
+
 
 @dataclass(frozen=True)
 class Delay:
@@ -89,6 +120,11 @@ class Delay:
     def __post_init__(self) -> None:
         if self.seconds < 0:
             raise ValueError("Delay needs a non-negative number of seconds")
+
+    def apply(self, wire: Wire, reply: Reply) -> None:
+        if wire.wait(self.seconds):
+            wire.close()
+        wire.write_reply(reply)
 
 
 @dataclass(frozen=True)
@@ -103,6 +139,15 @@ class SlowBody:
         if self.chunk_size < 1 or self.interval < 0:
             raise ValueError("SlowBody needs chunk_size >= 1 and interval >= 0")
 
+    def apply(self, wire: Wire, reply: Reply) -> None:
+        body = _body_bytes(reply)
+        wire.write_head(reply, chunked=False)
+        for start in range(0, len(body), self.chunk_size):
+            wire.send_data(body[start : start + self.chunk_size])
+            if self.interval and wire.wait(self.interval):
+                wire.close()
+        wire.end_message()
+
 
 @dataclass(frozen=True)
 class Hang:
@@ -111,6 +156,10 @@ class Hang:
 
     seconds: float | None = None
     kind: Literal["hang"] = field(default="hang", repr=False)
+
+    def apply(self, wire: Wire, reply: Reply) -> None:
+        wire.wait_for_client_close(self.seconds)
+        wire.close()
 
 
 @dataclass(frozen=True)
@@ -124,6 +173,11 @@ class Reset:
         if self.when not in ("before_status", "after_headers"):
             raise ValueError("Reset.when must be 'before_status' or 'after_headers'")
 
+    def apply(self, wire: Wire, reply: Reply) -> None:
+        if self.when == "after_headers":
+            wire.write_head(reply, chunked=False)
+        wire.reset()
+
 
 @dataclass(frozen=True)
 class Truncate:
@@ -131,6 +185,12 @@ class Truncate:
 
     keep: int = 0
     kind: Literal["truncate"] = field(default="truncate", repr=False)
+
+    def apply(self, wire: Wire, reply: Reply) -> None:
+        body = _body_bytes(reply)
+        wire.write_head(reply, chunked=False)
+        wire.send_raw(body[: max(0, min(self.keep, len(body) - 1))])
+        wire.close()
 
 
 @dataclass(frozen=True)
@@ -140,12 +200,20 @@ class Garbage:
     data: bytes = b"\x00\x01 this is not HTTP \xff\r\n\r\n"
     kind: Literal["garbage"] = field(default="garbage", repr=False)
 
+    def apply(self, wire: Wire, reply: Reply) -> None:
+        wire.send_raw(self.data)
+        wire.close()
+
 
 @dataclass(frozen=True)
 class BadChunked:
     """Answer with ``Transfer-Encoding: chunked`` and an invalid chunk, then close."""
 
     kind: Literal["bad_chunked"] = field(default="bad_chunked", repr=False)
+
+    def apply(self, wire: Wire, reply: Reply) -> None:
+        wire.send_raw(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\nzz\r\nnot a chunk\r\n")
+        wire.close()
 
 
 @dataclass(frozen=True)
@@ -154,24 +222,49 @@ class Empty:
 
     kind: Literal["empty"] = field(default="empty", repr=False)
 
-
-
+    def apply(self, wire: Wire, reply: Reply) -> None:
+        wire.close()
 
 
 # -- faults inside a streamed (SSE) answer -----------------------------------------------------
 # On an answer that is not a stream they do nothing, except ByteByByte, which trickles any body.
 
 
+class _InStream:
+    """What a stream fault does: the shell sends the events, calls ``at_event`` once
+    ``after_events`` have gone (``True`` ends the stream there), and ``transmit`` for each one."""
+
+    def apply(self, wire: Wire, reply: Reply) -> None:
+        from ._app import StreamBody
+
+        if isinstance(reply.body, StreamBody):
+            wire.write_stream(reply, self)  # type: ignore[arg-type]
+        else:
+            self.not_a_stream(wire, reply)
+
+    def not_a_stream(self, wire: Wire, reply: Reply) -> None:
+        wire.write_reply(reply)
+
+    def at_event(self, wire: Wire, body: StreamBody, sent: int) -> bool:
+        return False
+
+    def transmit(self, wire: Wire, data: bytes) -> None:
+        wire.send_data(data)
+
+
 @dataclass(frozen=True)
-class StreamCut:
+class StreamCut(_InStream):
     """Send ``after_events`` events, then drop the connection mid-stream (no final chunk)."""
 
     after_events: int = 1
     kind: Literal["stream_cut"] = field(default="stream_cut", repr=False)
 
+    def at_event(self, wire: Wire, body: StreamBody, sent: int) -> bool:
+        wire.close()  # no terminating chunk: the client sees the body end early
+
 
 @dataclass(frozen=True)
-class StreamError:
+class StreamError(_InStream):
     """After ``after_events`` events, send an ``error`` event in the API's shape and end the stream."""
 
     after_events: int = 1
@@ -180,29 +273,49 @@ class StreamError:
     type: str = "server_error"
     kind: Literal["stream_error"] = field(default="stream_error", repr=False)
 
+    def at_event(self, wire: Wire, body: StreamBody, sent: int) -> bool:
+        wire.send_data(body.error_event(self.message, self.code, self.type, sent))
+        return True
+
 
 @dataclass(frozen=True)
-class MalformedEvent:
+class MalformedEvent(_InStream):
     """After ``after_events`` events, send a ``data:`` line that is not valid JSON, then continue."""
 
     after_events: int = 1
     kind: Literal["malformed_event"] = field(default="malformed_event", repr=False)
 
+    def at_event(self, wire: Wire, body: StreamBody, sent: int) -> bool:
+        wire.send_data(b'data: {"this is": not json\n\n')
+        return False
+
 
 @dataclass(frozen=True)
-class Stall:
+class Stall(_InStream):
     """After ``after_events`` events, send nothing for ``seconds``, then continue."""
 
     after_events: int = 1
     seconds: float = 1.0
     kind: Literal["stall"] = field(default="stall", repr=False)
 
+    def at_event(self, wire: Wire, body: StreamBody, sent: int) -> bool:
+        if wire.wait(self.seconds):
+            wire.close()
+        return False
+
 
 @dataclass(frozen=True)
-class ByteByByte:
+class ByteByByte(_InStream):
     """Write every byte of the answer separately (stream or not)."""
 
     kind: Literal["byte_by_byte"] = field(default="byte_by_byte", repr=False)
+
+    def not_a_stream(self, wire: Wire, reply: Reply) -> None:
+        SlowBody(chunk_size=1, interval=0).apply(wire, reply)
+
+    def transmit(self, wire: Wire, data: bytes) -> None:
+        for index in range(len(data)):
+            wire.send_data(data[index : index + 1])
 
 
 StreamFault = Union[StreamCut, StreamError, MalformedEvent, Stall, ByteByByte]

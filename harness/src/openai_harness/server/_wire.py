@@ -1,7 +1,9 @@
-"""The socket side of the server: HTTP/1.1 with h11 on one connection, and faults on the wire.
+"""The socket shell: HTTP/1.1 with h11 on one connection.
 
-h11 parses requests and frames normal responses; faults that break HTTP on purpose
-(garbage, truncation, bad chunking, resets) write raw bytes and then close.
+The app (``server._handle(request) -> (fault, reply)``) decides what to answer; this shell reads
+requests within the limits, writes replies, and hands a fault the connection as a
+:class:`~._faults.Wire` so it puts its own bytes on the wire (garbage, truncation, resets, stalls).
+The shell knows no fault by name.
 """
 
 from __future__ import annotations
@@ -12,27 +14,12 @@ import struct
 import threading
 import time
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, NoReturn, Sequence
 
 import h11
 
 from ._app import AppRequest, Reply, StreamBody, error_reply
-from ._faults import (
-    BadChunked,
-    ByteByByte,
-    Delay,
-    Empty,
-    Fault,
-    Garbage,
-    Hang,
-    MalformedEvent,
-    Reset,
-    SlowBody,
-    Stall,
-    StreamCut,
-    StreamError,
-    Truncate,
-)
+from ._faults import Fault, StreamFault
 
 if TYPE_CHECKING:
     from ._loopback import LoopbackServer
@@ -138,13 +125,19 @@ class _ConnectionHandler:
             except OSError:
                 raise _Close() from None
 
-    def _send_error_and_close(self, reply: Reply) -> None:
+    def _send_error_and_close(self, reply: Reply) -> NoReturn:
         if self.conn.our_state in (h11.IDLE, h11.SEND_RESPONSE):
             try:
-                self._write_reply(reply, close=True)
+                self._write_plain(reply, close=True)
             except (_Close, h11.LocalProtocolError):
                 pass
         raise _Close()
+
+    def _write_plain(self, reply: Reply, close: bool = False) -> None:
+        self._write_head(reply, chunked=False, close=close)
+        body = reply.body if isinstance(reply.body, bytes) else b""
+        data = self.conn.send(h11.Data(data=body)) if body else b""
+        self._send((data or b"") + (self.conn.send(h11.EndOfMessage()) or b""))
 
     def _write_head(self, reply: Reply, *, chunked: bool, close: bool = False) -> None:
         headers = list(reply.headers)
@@ -155,58 +148,68 @@ class _ConnectionHandler:
             headers.append(("connection", "close"))
         self._send(self.conn.send(h11.Response(status_code=reply.status, headers=_headers(headers), reason=_reason(reply.status))))
 
-    def _write_reply(self, reply: Reply, close: bool = False) -> None:
-        if isinstance(reply.body, StreamBody):
-            self._write_stream(reply)
-            return
-        self._write_head(reply, chunked=False, close=close)
-        data = self.conn.send(h11.Data(data=reply.body)) if reply.body else b""
-        self._send((data or b"") + (self.conn.send(h11.EndOfMessage()) or b""))
+    # -- the Wire a fault writes through ---------------------------------------------------------
 
-    def _write_stream(self, reply: Reply, fault: Fault | None = None) -> None:
-        """Send events one at a time with the server's pacing, applying a stream fault if given."""
+    def write_reply(self, reply: Reply) -> None:
+        if isinstance(reply.body, StreamBody):
+            self.write_stream(reply)
+        else:
+            self._write_plain(reply)
+
+    def write_head(self, reply: Reply, *, chunked: bool) -> None:
+        self._write_head(reply, chunked=chunked)
+
+    def write_stream(self, reply: Reply, fault: StreamFault | None = None) -> None:
+        """Send events one at a time with the server's pacing; a stream fault acts once its
+        ``after_events`` have gone and transmits each event its own way."""
         body = reply.body
         assert isinstance(body, StreamBody)
         self._write_head(reply, chunked=True)
         first_delay, between = self.server.stream_pacing
         after = getattr(fault, "after_events", None)
+        transmit = fault.transmit if fault is not None else None
         for sent, event in enumerate(body.events):
-            if sent == after:
-                if isinstance(fault, StreamCut):
-                    raise _Close()  # no terminating chunk: the client sees the body end early
-                if isinstance(fault, StreamError):
-                    self._send_data(body.error_event(fault.message, fault.code, fault.type, sent), fault)
-                    break
-                if isinstance(fault, MalformedEvent):
-                    self._send_data(b'data: {"this is": not json\n\n', fault)
-                elif isinstance(fault, Stall) and self.stop.wait(fault.seconds):
-                    raise _Close()
+            if fault is not None and sent == after and fault.at_event(self, body, sent):
+                break
             if body.delays is not None:
                 delay = body.delays[sent] if sent < len(body.delays) else 0.0
             else:
                 delay = first_delay if sent == 0 else between
             if delay > 0 and self.stop.wait(delay):
                 raise _Close()
-            self._send_data(event, fault)
+            if transmit is None:
+                self.send_data(event)
+            else:
+                transmit(self, event)
         if body.cut:
             raise _Close()  # as recorded: the stream ended without its final chunk
+        self.end_message()
+
+    def send_data(self, data: bytes) -> None:
+        """Body bytes, framed as the response's head said (a chunk, or part of its length)."""
+        self._send(self.conn.send(h11.Data(data=data)))
+
+    def send_raw(self, data: bytes) -> None:
+        """Bytes straight onto the socket, past h11's framing (for answers that break HTTP)."""
+        self._send(data)
+
+    def end_message(self) -> None:
         self._send(self.conn.send(h11.EndOfMessage()))
 
-    def _send_data(self, data: bytes, fault: Fault | None) -> None:
-        if isinstance(fault, ByteByByte):
-            for index in range(len(data)):
-                self._send(self.conn.send(h11.Data(data=data[index : index + 1])))
-        else:
-            self._send(self.conn.send(h11.Data(data=data)))
+    def wait(self, seconds: float) -> bool:
+        return self.stop.wait(seconds)
 
-    def _reset(self) -> None:
+    def close(self) -> NoReturn:
+        raise _Close()
+
+    def reset(self) -> NoReturn:
         try:
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         except OSError:
             pass
         raise _Close()
 
-    def _wait_for_client_close(self, seconds: float | None) -> None:
+    def wait_for_client_close(self, seconds: float | None) -> None:
         deadline = None if seconds is None else time.monotonic() + seconds
         while not self.stop.is_set():
             wait = 0.05 if deadline is None else min(0.05, deadline - time.monotonic())
@@ -219,55 +222,6 @@ class _ConnectionHandler:
             except (OSError, ValueError):
                 return
 
-    def _apply(self, fault: Fault | None, reply: Reply) -> None:
-        """Write ``reply`` as ``fault`` says; raise :class:`_Close` when the connection must end."""
-        if fault is None:
-            self._write_reply(reply)
-            return
-        if isinstance(fault, (StreamCut, StreamError, MalformedEvent, Stall, ByteByByte)):
-            if isinstance(reply.body, StreamBody):
-                self._write_stream(reply, fault)
-            elif isinstance(fault, ByteByByte):
-                self._apply(SlowBody(chunk_size=1, interval=0), reply)
-            else:
-                self._write_reply(reply)  # a stream fault on an answer that is not a stream
-            return
-        if isinstance(fault, Delay):
-            if self.stop.wait(fault.seconds):
-                raise _Close()
-            self._write_reply(reply)
-        elif isinstance(fault, SlowBody):
-            body = reply.body if isinstance(reply.body, bytes) else b""
-            self._write_head(reply, chunked=False)
-            for start in range(0, len(body), fault.chunk_size):
-                self._send(self.conn.send(h11.Data(data=body[start : start + fault.chunk_size])))
-                if fault.interval and self.stop.wait(fault.interval):
-                    raise _Close()
-            self._send(self.conn.send(h11.EndOfMessage()))
-        elif isinstance(fault, Hang):
-            self._wait_for_client_close(fault.seconds)
-            raise _Close()
-        elif isinstance(fault, Reset):
-            if fault.when == "after_headers":
-                self._write_head(reply, chunked=False)
-            self._reset()
-        elif isinstance(fault, Truncate):
-            body = reply.body if isinstance(reply.body, bytes) else b""
-            self._write_head(reply, chunked=False)
-            keep = max(0, min(fault.keep, len(body) - 1))
-            self._send(body[:keep])
-            raise _Close()
-        elif isinstance(fault, Garbage):
-            self._send(fault.data)
-            raise _Close()
-        elif isinstance(fault, BadChunked):
-            self._send(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\nzz\r\nnot a chunk\r\n")
-            raise _Close()
-        elif isinstance(fault, Empty):
-            raise _Close()
-        else:  # Status faults are turned into replies before this point
-            self._write_reply(reply)
-
     # -- the loop ------------------------------------------------------------------------------
 
     def run(self) -> None:
@@ -278,7 +232,6 @@ class _ConnectionHandler:
                 except h11.RemoteProtocolError as error:
                     status = error.error_status_hint if 400 <= error.error_status_hint < 600 else 400
                     self._send_error_and_close(error_reply(status, f"Malformed HTTP request: {error}", code="bad_http_request"))
-                    return
                 if received is None:
                     return
                 event, raw_body = received
@@ -287,7 +240,10 @@ class _ConnectionHandler:
                 started = time.perf_counter()
                 fault, reply = self.server._handle(request)
                 try:
-                    self._apply(fault, reply)
+                    if fault is None:
+                        self.write_reply(reply)
+                    else:
+                        fault.apply(self, reply)
                 finally:
                     if self.server.access_log is not None:
                         self.server.access_log(_access_line(request, fault, reply, started))
