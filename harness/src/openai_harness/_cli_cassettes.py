@@ -109,7 +109,26 @@ def _scrub(args: argparse.Namespace) -> int:
     return 0
 
 
+def _show_html(args: argparse.Namespace) -> int:
+    from ._cassette_html import cassette_page
+
+    if len(args.cassettes) != 1:
+        raise ValueError("cassette show --html draws one cassette; give one file")
+    path = args.cassettes[0]
+    page = cassette_page(pathlib.Path(path).name, load_cassette(path))
+    if args.output:
+        pathlib.Path(args.output).write_text(page, encoding="utf-8")
+        print(f"wrote {args.output}")
+    else:
+        sys.stdout.write(page)
+    return 0
+
+
 def _show(args: argparse.Namespace) -> int:
+    if args.html:
+        return _show_html(args)
+    if args.output:
+        raise ValueError("--output goes with --html")
     for path in args.cassettes:
         interactions = load_cassette(path)
         print(f"{path}: {len(interactions)} interaction(s)")
@@ -159,6 +178,8 @@ def add_commands(commands: Any) -> None:
     scrub.set_defaults(run=_scrub)
     show = actions.add_parser("show", help="a human summary of the interactions")
     show.add_argument("cassettes", nargs="+")
+    show.add_argument("--html", action="store_true", help="draw the cassette as a self-contained page: conversations, stream timelines, cuts")
+    show.add_argument("-o", "--output", default=None, metavar="FILE", help="with --html: write the page here instead of to stdout")
     show.set_defaults(run=_show)
 
 
