@@ -261,3 +261,17 @@ def test_a_refused_write_is_an_answer_the_client_does_not_retry(tmp_path: pathli
             proxy.stop()
             proxy.clear_errors()
         assert not path.exists()
+
+
+def test_drop_unused_requests_keeps_only_what_was_played_on_every_vcrpy(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "dropping.yaml"
+    with MockServer() as server:
+        with use_cassette(path, record_mode="once"):
+            client = ours(server.url)
+            client.models.list()
+            client.models.retrieve("gpt-4o")
+    assert len(load_cassette(path)) == 2
+    with use_cassette(path, record_mode="new_episodes", drop_unused_requests=True):
+        ours("http://127.0.0.1:9/v1").models.list()  # answered from the cassette; the retrieve is never asked for
+    kept = load_cassette(path)
+    assert [interaction.request.path for interaction in kept] == ["/v1/models"]

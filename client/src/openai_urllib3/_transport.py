@@ -135,7 +135,7 @@ class Urllib3Response(Response):
     def _release(self) -> None:
         if not self._closed:
             self._closed = True
-            self._raw.release_conn()
+            _release_conn(self._raw)
 
     def _discard(self) -> None:
         """Close the connection (it may hold unread bytes) and give its pool slot back."""
@@ -144,15 +144,22 @@ class Urllib3Response(Response):
             try:
                 self._raw.close()
             finally:
-                self._raw.release_conn()
+                _release_conn(self._raw)
 
     def close(self) -> None:
         if self._closed:
             return
-        if self._content is None and self._raw.length_remaining == 0:
+        if self._content is None and getattr(self._raw, "length_remaining", None) == 0:
             self._release()
         else:
             self._discard()
+
+
+def _release_conn(raw: Any) -> None:
+    # A stand-in response (vcrpy 7's, replaying a cassette) may have no connection to give back.
+    release = getattr(raw, "release_conn", None)
+    if release is not None:
+        release()
 
 
 class Urllib3Transport:

@@ -222,6 +222,8 @@ class HarnessPersister:
         self.extra_paths = tuple(pathlib.Path(p) for p in extra_paths)
         self.refused: CassetteSecretError | None = None
         """The last write this persister refused (a credential survived scrubbing), if any."""
+        self.keep: Callable[[Any], bool] | None = None
+        """Set by a cassette with ``drop_unused_requests``: which requests are saved."""
 
     def load_cassette(self, cassette_path: str, serializer: Any) -> tuple[list[Any], list[Any]]:
         from vcr.persisters.filesystem import CassetteNotFoundError
@@ -258,6 +260,8 @@ class HarnessPersister:
         interactions = []
         fresh = []
         for request, response in zip(cassette_dict["requests"], cassette_dict["responses"]):
+            if self.keep is not None and not self.keep(request):
+                continue  # drop_unused_requests: loaded, never played
             known = getattr(request, "_harness_interaction", None)
             if known is not None and isinstance(response, _LazyResponse) and response._interaction is not None:
                 interactions.append(known)  # loaded and never touched: written back as it was
@@ -267,7 +271,7 @@ class HarnessPersister:
                 if known is None:
                     fresh.append(interaction)
         path = pathlib.Path(cassette_path)
-        if self.merge and path.is_file():
+        if self.merge and self.keep is None and path.is_file():
             # Other processes (xdist workers) may have added to the file since it was loaded: keep
             # what is there now and add what this cassette recorded.
             interactions = [*load_cassette(path), *fresh]
@@ -294,8 +298,17 @@ class HarnessCassette(Cassette):  # type: ignore[misc]
     one is then reported in :attr:`drift` rather than failed.
     """
 
-    def __init__(self, *args: Any, match_config: MatchConfig | None = None, vcr_matching: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, match_config: MatchConfig | None = None, vcr_matching: bool = False, drop_unused: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # vcrpy's drop_unused_requests, done here on every vcrpy version (vcrpy's own needs
+        # bookkeeping this cassette replaces): interactions loaded and never played are not saved.
+        self.drop_unused = drop_unused
+        self.harness_path = str(kwargs.get("path", args[0] if args else ""))
+        # The same surface on every supported vcrpy: the mode as a RecordMode (a str too), as vcrpy 9 has it.
+        self.record_mode: RecordMode = RecordMode(kwargs.get("record_mode", RecordMode.ONCE))
+        persister = kwargs.get("persister")
+        if drop_unused and isinstance(persister, HarnessPersister):
+            persister.keep = self._kept_on_save
         self.index = InteractionIndex([], match_config)
         self._matchers = tuple(kwargs.get("match_on") or ())
         self._before_record = kwargs.get("before_record_request") or (lambda request: request)
@@ -307,6 +320,11 @@ class HarnessCassette(Cassette):  # type: ignore[misc]
         """Requests answered by a recorded interaction whose body differs (vcrpy-style matching only)."""
 
     @property
+    def path(self) -> str:
+        """The cassette's file (vcrpy 9.2 added this property; older ones have none)."""
+        return self.harness_path
+
+    @property
     def vcr_matching(self) -> bool:
         """Whether requests match as vcrpy matches them (foreign cassette or explicit ``match_on``)."""
         return self._vcr_matching
@@ -315,23 +333,24 @@ class HarnessCassette(Cassette):  # type: ignore[misc]
     def _recorded(request: Any) -> RecordedRequest:
         return RecordedRequest(request.method.upper(), request.uri, list(request.headers.items()), request_body(request))
 
-    def _load(self) -> None:
-        # vcrpy's own loading deep-copies every response; interactions from our persister are
-        # taken as they are (responses still unread), which keeps large cassettes fast to open.
-        self._loading = True
-        try:
-            super()._load()
-        finally:
-            self._loading = False
-        self.from_file = len(self.data)
-        if any(getattr(request, "_harness_native", True) is False for request, _ in self.data):
-            self._vcr_matching = True
+    def _kept_on_save(self, request: Any) -> bool:
+        """With ``drop_unused``: whether ``request`` is saved (recorded now, or loaded and played)."""
+        for index in range(self.from_file):
+            if self.data[index][0] is request:
+                return self.index.play_counts[index] > 0
+        return True
 
     def append(self, request: Any, response: Any) -> None:
         known = getattr(request, "_harness_interaction", None)
-        if getattr(self, "_loading", False) and known is not None:
+        if not self.rewound and known is not None:
+            # Loading (vcrpy appends what the persister read, then sets ``rewound``). vcrpy's own
+            # append deep-copies every response; ours are taken as they are (still unread), which
+            # keeps large cassettes fast to open.
             self.data.append((request, response))
             self.index.add(known)
+            self.from_file += 1
+            if getattr(request, "_harness_native", True) is False:
+                self._vcr_matching = True
             return
         before = len(self.data)
         super().append(request, response)
@@ -378,11 +397,11 @@ class HarnessCassette(Cassette):  # type: ignore[misc]
         return self._find(request, play=False) is not None
 
     def play_response(self, request: Any) -> Any:
+        if self.drop_unused:
+            self.dirty = True  # saved even when nothing new is recorded, so the unused ones go
         index = self._find(request, play=True)
         if index is None:
             raise CassetteMissError(self._miss_message(request), cassette=self, failed_request=request)
-        if self.play_counts[index] == 0:
-            self._played_interactions.append(self.data[index])
         self.play_counts[index] += 1
         return self.data[index][1]
 
@@ -400,7 +419,7 @@ class HarnessCassette(Cassette):  # type: ignore[misc]
         else:
             explanation = self.index.explain_miss(recorded, limit=self.from_file)
         return (
-            f"No recorded answer for {recorded.method} {recorded.uri} in cassette {self._path} "
+            f"No recorded answer for {recorded.method} {recorded.uri} in cassette {self.harness_path} "
             f"(record mode {mode!r}: the network is not used).\n{explanation}\n{how}"
         )
 
@@ -438,7 +457,7 @@ class _CassetteContext(CassetteContextDecorator):  # type: ignore[misc]
 
 # Per-cassette options vcrpy's use_cassette takes besides those of VCR() itself.
 _USE_CASSETTE_ONLY = frozenset({"additional_matchers", "allow_playback_repeats", "inject_cassette", "persister"})
-_HARNESS_OPTIONS = frozenset({"record_mode", "scrubber", "ignore_fields", "repeats", "match_host", "extra_paths", "configure"})
+_HARNESS_OPTIONS = frozenset({"record_mode", "scrubber", "ignore_fields", "repeats", "match_host", "extra_paths", "configure", "drop_unused_requests"})
 
 
 def vcr_option_names() -> frozenset[str]:
@@ -488,10 +507,16 @@ def use_cassette(
     if configure is not None:
         configure(config)
     config.register_serializer("openai-harness", HarnessSerializer(scrubber, source=str(path)))
-    vcr_options.setdefault("persister", HarnessPersister(scrubber, extra_paths, merge=record_mode in ("once", "new_episodes")))
+    # Registered on the VCR (its public way): vcrpy 7's merged config takes the VCR's persister,
+    # not a per-cassette one.
+    persister = vcr_options.pop("persister", None) or HarnessPersister(scrubber, extra_paths, merge=record_mode in ("once", "new_episodes"))
+    config.register_persister(persister)
     vcr_matching = "match_on" in vcr_options or "additional_matchers" in vcr_options
+    drop_unused = bool(vcr_options.pop("drop_unused_requests", False))  # the harness's, whatever vcrpy has
     merged = config.get_merged_config(path=str(path), serializer="openai-harness", record_mode=record_mode, **vcr_options)
     merged.pop("func_path_generator", None)
     merged["match_config"] = MatchConfig(frozenset(ignore_fields), match_host=match_host, repeats=repeats)
     merged["vcr_matching"] = vcr_matching
+    merged["drop_unused"] = drop_unused
+    merged["persister"] = persister
     return _CassetteContext.from_args(HarnessCassette, **merged)
