@@ -177,3 +177,46 @@ def test_records_one(n):
     recorded = sorted(interaction.request.uri.rsplit("/", 1)[1] for interaction in load_cassette(pytester.path / "cassettes" / "test_shared" / "shared.yaml"))
     assert recorded == sorted(f"model-{n}" for n in range(12))
     assert not [p.name for p in (pytester.path / "cassettes" / "test_shared").iterdir() if p.name != "shared.yaml"]
+
+
+CHILD = """
+import os, socket, sys, urllib.request
+target = sys.argv[1]
+try:
+    if target == "env":
+        print("RULES", os.environ.get("OPENAI_HARNESS_BLOCK_NETWORK"))
+    elif target == "remote":
+        socket.create_connection(("203.0.113.9", 443), timeout=2)
+    else:
+        urllib.request.urlopen(target, timeout=5).read()
+    print("REACHED")
+except RuntimeError as error:
+    print("BLOCKED", error)
+"""
+
+
+def test_python_subprocesses_inherit_the_block_and_other_sitecustomize_still_runs(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+    import sys
+
+    own_site = tmp_path / "own"
+    own_site.mkdir()
+    (own_site / "sitecustomize.py").write_text("import os\nos.environ['OWN_SITECUSTOMIZE'] = 'ran'\nprint('OWN SITECUSTOMIZE')\n")
+    monkeypatch.setenv("PYTHONPATH", str(own_site))
+    script = tmp_path / "child.py"
+    script.write_text(CHILD)
+
+    def child(target: str) -> str:
+        return subprocess.run([sys.executable, str(script), target], capture_output=True, text=True, timeout=60).stdout
+
+    with MockServer() as server, blocking_network(allow_loopback=True, reason="record mode 'none' replays from the cassette only"):
+        remote = child("remote")
+        local = child(server.url + "/models")
+    assert "BLOCKED Network is disabled for host '203.0.113.9'" in remote and "inherited by this subprocess" in remote
+    assert "REACHED" in local  # loopback stays open, as in the test process
+    assert remote.count("OWN SITECUSTOMIZE") == 1  # the project's own sitecustomize still runs
+    after = child("env")
+    assert "RULES None" in after and "OWN SITECUSTOMIZE" in after  # outside the block, nothing is inherited
+    import os
+
+    assert os.environ["PYTHONPATH"] == str(own_site)
