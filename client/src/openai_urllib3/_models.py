@@ -1,12 +1,17 @@
 """Response objects: typed views over the decoded JSON, built lazily on first access.
 
-A model wraps the ``dict`` the server sent and never rewrites it, so ``to_dict()``
-gives back exactly what arrived, unknown fields included. A typed attribute is a
-:class:`Field` descriptor: scalar fields read straight from the dict; object and list
-fields build their child views on first access and cache them. A value of the wrong
-type is handed back as it came instead of raising, so one odd field never breaks
+A model wraps the ``dict`` the server sent, so ``to_dict()`` gives back what arrived, unknown
+fields included. A typed attribute is a :class:`Field` descriptor: scalar fields read straight
+from the dict; object and list fields build their child views on first access and cache them. A
+value of the wrong type is handed back as it came instead of raising, so one odd field never breaks
 access to the others. Presence is knowable, as in the Go library's ``respjson``:
 ``presence(name)`` says ``"missing"``, ``"null"`` or ``"present"``.
+
+Models behave as the official SDK's pydantic models where code leans on them: fields can be
+assigned (``call.function.arguments += delta``, which streaming guides do), and ``model_dump``
+(``exclude_none``, ``exclude_unset``, ``include``, ``exclude``), ``model_dump_json``,
+``model_validate``, ``model_validate_json``, ``model_copy``, ``model_fields`` and ``model_extra``
+work; a dump always reflects what was assigned, in the child views too.
 """
 
 from __future__ import annotations
@@ -29,7 +34,12 @@ class BaseModel:
     """Base of every response object. Construct with the decoded JSON object."""
 
     __slots__ = ("_cache", "_data", "_request_id")
+    _data: dict[str, Any]
+    _cache: dict[str, Any] | None
+    _request_id: str | None
     _fields: frozenset[str] = frozenset()
+    model_fields: dict[str, Field[Any]] = {}  # noqa: RUF012 (per class, set by __init_subclass__)
+    """The declared fields by attribute name (pydantic's ``Model.model_fields``)."""
 
     def __init__(self, data: dict[str, Any] | None = None, /, **fields: Any) -> None:
         if data is None:
@@ -38,9 +48,11 @@ class BaseModel:
             data = {**data, **fields}
         elif not isinstance(data, dict):
             raise TypeError(f"{type(self).__name__} expects a JSON object (dict), got {type(data).__name__}")
-        self._data = data
-        self._cache: dict[str, Any] | None = None
-        self._request_id: str | None = None
+        # Straight to the slots: __setattr__ is for assigning fields, and models are built often.
+        _set = object.__setattr__
+        _set(self, "_data", data)
+        _set(self, "_cache", None)
+        _set(self, "_request_id", None)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -50,6 +62,7 @@ class BaseModel:
                 if isinstance(value, Field):
                     names.add(value.key)
         cls._fields = frozenset(names)
+        cls.model_fields = {name: value for klass in reversed(cls.__mro__) for name, value in vars(klass).items() if isinstance(value, Field)}
 
     @classmethod
     def construct(cls: type[_M], data: Any) -> _M | Any:
@@ -92,18 +105,94 @@ class BaseModel:
         return {key: value for key, value in self._data.items() if key not in fields}
 
     def to_dict(self) -> dict[str, Any]:
-        """A deep copy of the JSON object the server sent."""
-        return copy.deepcopy(self._data)
+        """A deep copy of the JSON object (as sent, with what was assigned since)."""
+        return copy.deepcopy(self._current())
 
     def to_json(self, *, indent: int | None = 2) -> str:
-        return json.dumps(self._data, indent=indent, ensure_ascii=False)
+        return json.dumps(self._current(), indent=indent, ensure_ascii=False)
 
-    # Aliases so code written against the official SDK's pydantic models keeps working.
-    def model_dump(self, **_: Any) -> dict[str, Any]:
-        return self.to_dict()
+    def _current(self) -> dict[str, Any]:
+        """The JSON object, with child views that were built (and may have been changed) folded in."""
+        cache = self._cache
+        if not cache:
+            return self._data
+        data = dict(self._data)
+        for key, value in cache.items():
+            if key in data and value is not None:
+                data[key] = _to_json(value)
+        return data
 
-    def model_dump_json(self, *, indent: int | None = None, **_: Any) -> str:
-        return self.to_json(indent=indent)
+    # -- the official SDK's (pydantic's) model API --------------------------------------
+
+    def model_dump(
+        self,
+        *,
+        mode: str = "python",
+        include: Any = None,
+        exclude: Any = None,
+        by_alias: bool | None = None,
+        exclude_unset: bool = False,
+        exclude_defaults: bool = False,
+        exclude_none: bool = False,
+        round_trip: bool = False,
+        warnings: Any = True,
+        **_: Any,
+    ) -> dict[str, Any]:
+        """The object as plain data. ``exclude_unset`` changes nothing: a model holds only what was
+        sent or assigned. ``mode`` may be ``python`` or ``json`` (the same here: the data is JSON)."""
+        if mode not in ("python", "json"):
+            raise ValueError(f"mode must be 'python' or 'json', got {mode!r}")
+        data = self.to_dict()
+        if include is not None:
+            data = {key: value for key, value in data.items() if key in include}
+        if exclude is not None:
+            data = {key: value for key, value in data.items() if key not in exclude}
+        return _without_none(data) if exclude_none else data
+
+    def model_dump_json(self, *, indent: int | None = None, include: Any = None, exclude: Any = None, exclude_none: bool = False, **options: Any) -> str:
+        return json.dumps(self.model_dump(include=include, exclude=exclude, exclude_none=exclude_none, **options), indent=indent, ensure_ascii=False)
+
+    @classmethod
+    def model_validate(cls: type[_M], obj: Any, **_: Any) -> _M:
+        """A model of this type from a JSON object (a ``dict``) or another model."""
+        if isinstance(obj, BaseModel):
+            obj = obj.to_dict()
+        if not isinstance(obj, dict):
+            raise TypeError(f"{cls.__name__}.model_validate expects a JSON object (dict), got {type(obj).__name__}")
+        return cls(copy.deepcopy(obj))
+
+    @classmethod
+    def model_validate_json(cls: type[_M], data: str | bytes, **_: Any) -> _M:
+        return cls.model_validate(json.loads(data))
+
+    @classmethod
+    def model_construct(cls: type[_M], _fields_set: Any = None, **values: Any) -> _M:
+        return cls(dict(values))
+
+    def model_copy(self: _M, *, update: dict[str, Any] | None = None, deep: bool = False) -> _M:
+        data = self.to_dict() if deep else dict(self._current())
+        if update:
+            data.update({key: _to_json(value) for key, value in update.items()})
+        duplicate = type(self)(data)
+        duplicate._request_id = self._request_id
+        return duplicate
+
+    @property
+    def model_extra(self) -> dict[str, Any]:
+        """Fields the server sent that this type does not declare (pydantic's name for them)."""
+        return self.extra_fields
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name.startswith("_"):
+            object.__setattr__(self, name, value)
+            return
+        descriptor = getattr(type(self), name, None)
+        if isinstance(descriptor, Field):
+            descriptor.__set__(self, value)
+        elif isinstance(descriptor, property):
+            raise AttributeError(f"{type(self).__name__}.{name} cannot be assigned")
+        else:  # an undeclared field, as pydantic's extra fields
+            self._data[name] = _to_json(value)
 
     # -- dunder plumbing -------------------------------------------------------------
 
@@ -120,7 +209,7 @@ class BaseModel:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, BaseModel):
             return NotImplemented
-        return type(self) is type(other) and self._data == other._data
+        return type(self) is type(other) and self._current() == other._current()
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -128,7 +217,7 @@ class BaseModel:
         return f"{type(self).__name__}({self._data!r})"
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"data": self._data, "request_id": self._request_id}
+        return {"data": self._current(), "request_id": self._request_id}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self._data = state["data"]
@@ -170,7 +259,8 @@ class Field(Generic[_T]):
             return cast(_T, instance._data.get(key))
         cache = instance._cache
         if cache is None:
-            cache = instance._cache = {}
+            cache = {}
+            object.__setattr__(instance, "_cache", cache)
         elif key in cache:
             return cast(_T, cache[key])
         raw = instance._data.get(key)
@@ -179,7 +269,35 @@ class Field(Generic[_T]):
         return cast(_T, value)
 
     def __set__(self, instance: BaseModel, value: Any) -> None:
-        raise AttributeError(f"{self.key} is read-only; use to_dict() for a mutable copy")
+        """Assign as the official SDK's models allow: the JSON changes, and a model or list given
+        is the view read back."""
+        instance._data[self.key] = _to_json(value)
+        cache = instance._cache
+        if self.convert is not None and isinstance(value, (BaseModel, list, dict)):
+            if cache is None:
+                cache = instance._cache = {}
+            cache[self.key] = value
+        elif cache is not None:
+            cache.pop(self.key, None)
+
+
+def _to_json(value: Any) -> Any:
+    """Plain JSON data for a value that may hold models (after they were built or changed)."""
+    if isinstance(value, BaseModel):
+        return value._current()
+    if isinstance(value, list):
+        return [_to_json(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _to_json(item) for key, item in value.items()}
+    return value
+
+
+def _without_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _without_none(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_without_none(item) for item in value]
+    return value
 
 
 def _safe_convert(convert: Callable[[Any], Any], raw: Any) -> Any:
@@ -256,7 +374,7 @@ def json_default(value: Any) -> Any:
     (``messages.append(completion.choices[0].message)``, ``input += response.output``) is sent as
     the JSON the server sent; a pydantic model as its set fields; a date or time in ISO 8601."""
     if isinstance(value, BaseModel):
-        return value._data
+        return value._current()
     model_dump = getattr(value, "model_dump", None)
     if callable(model_dump):
         return model_dump(mode="json", exclude_unset=True)
