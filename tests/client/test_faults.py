@@ -91,3 +91,32 @@ def test_none_disables_the_timeout(openai_server: MockServer) -> None:
     client = client_for(openai_server, timeout=None)
     openai_server.fault(MODELS, Delay(0.2))
     assert client.models.list().data
+
+
+def test_a_body_dribbled_a_byte_at_a_time_ends_at_the_total_deadline(openai_server: MockServer) -> None:
+    import time
+
+    from openai_urllib3 import Timeout
+
+    client = client_for(openai_server, timeout=Timeout(5, total=0.5), max_retries=0)
+    openai_server.fault(MODELS, SlowBody(chunk_size=1, interval=0.02))  # every wait is short, the whole is not
+    started = time.monotonic()
+    with pytest.raises(APITimeoutError):
+        client.models.list()
+    assert time.monotonic() - started < 3
+    assert openai_server.journal.count(MODELS) == 1
+
+
+def test_the_official_sdks_timeout_objects_mean_the_same_here() -> None:
+    openai = pytest.importorskip("openai")
+    from openai_urllib3 import Timeout
+    from openai_urllib3._types import to_timeout
+
+    theirs = openai.Timeout(60.0, connect=2.0)
+    assert to_timeout(theirs) == Timeout(60.0, connect=2.0)
+    ours = Timeout(60.0, connect=2.0)
+    assert (ours.connect, ours.read, ours.write, ours.pool) == (theirs.connect, theirs.read, theirs.write, theirs.pool)
+    assert (Timeout(10).connect, Timeout(10).read) == (openai.Timeout(10).connect, openai.Timeout(10).read) == (10, 10)
+    assert to_timeout(openai.Timeout(None, read=5.0)) == Timeout(None, read=5.0)
+    with pytest.raises(ValueError, match="total"):
+        Timeout(1, total=0)

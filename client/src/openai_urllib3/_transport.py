@@ -12,6 +12,7 @@ import http.client
 import os
 import socket
 import ssl
+import time
 from typing import Any, Iterator, Mapping, Protocol
 
 import urllib3
@@ -53,13 +54,20 @@ def _translate(error: BaseException, request: Request) -> APIConnectionError:
 class Urllib3Response(Response):
     """A response whose body comes from a urllib3 response, read lazily and released once."""
 
-    __slots__ = ("_raw",)
+    __slots__ = ("_raw", "deadline")
 
     def __init__(self, raw: Any, request: Request, max_bytes: int | None = None) -> None:
         super().__init__(raw.status, raw.headers, request=request)
         self._content = None
         self._raw = raw
         self.max_bytes = max_bytes
+        self.deadline: float | None = None
+        """When the attempt must be over, body included (``Timeout(total=...)``), on ``time.monotonic()``."""
+
+    def _check_deadline(self) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            self._discard()
+            raise APITimeoutError(self._req())
 
     def read(self) -> bytes:
         if self._content is None:
@@ -78,24 +86,28 @@ class Urllib3Response(Response):
         limit = self.max_bytes
         headers = self.headers
         length = headers.get("content-length")
-        if limit is None or (length and length.isdigit() and int(length) <= limit and not headers.get("content-encoding")):
+        deadline = self.deadline
+        if deadline is None and (limit is None or (length and length.isdigit() and int(length) <= limit and not headers.get("content-encoding"))):
             return bytes(self._raw.read())  # the length is known and allowed: urllib3 reads exactly that
-        if length and length.isdigit() and int(length) > limit and not headers.get("content-encoding"):
+        if limit is not None and length and length.isdigit() and int(length) > limit and not headers.get("content-encoding"):
             self._discard()
             raise ResponseTooLargeError(self._req(), limit)
         # Unknown length (chunked) or compressed: read in pieces, decompressed piece by piece, so
         # an endless body or a bomb stops at the limit instead of exhausting memory.
         parts: list[bytes] = []
         total = 0
+        read = self._raw.read1 if deadline is not None and hasattr(self._raw, "read1") else self._raw.read
         while True:
-            chunk = self._raw.read(_READ_SIZE)
+            chunk = read(_READ_SIZE)
             if not chunk:
                 return b"".join(parts)
             total += len(chunk)
-            if total > limit:
+            if limit is not None and total > limit:
                 self._discard()
                 raise ResponseTooLargeError(self._req(), limit)
             parts.append(chunk)
+            if deadline is not None:
+                self._check_deadline()
 
     def _check_complete(self, received: int) -> None:
         # urllib3 enforces Content-Length itself; a stand-in response object (a recording
@@ -118,6 +130,8 @@ class Urllib3Response(Response):
                 if not chunk:
                     break
                 received += len(chunk)
+                if self.deadline is not None:
+                    self._check_deadline()
                 yield chunk
         except _LOW_LEVEL_ERRORS as error:
             self._discard()
@@ -232,9 +246,10 @@ class Urllib3Transport:
             if timeout is None:
                 urllib3_timeout = urllib3.Timeout(connect=None, read=None)
             else:
-                urllib3_timeout = urllib3.Timeout(connect=timeout.connect, read=timeout.read)
+                urllib3_timeout = urllib3.Timeout(connect=timeout.connect, read=timeout.read, total=timeout.total)
             if len(self._timeouts) < 64:
                 self._timeouts[timeout] = urllib3_timeout
+        started = time.monotonic()
         body = request.body
         headers = dict(request.headers.items())
         # An iterable body is sent as it is produced: with its length when known, else chunked.
@@ -254,7 +269,10 @@ class Urllib3Transport:
             )
         except _LOW_LEVEL_ERRORS as error:
             raise _translate(error, request) from error
-        return Urllib3Response(raw, request, self.max_response_bytes)
+        response = Urllib3Response(raw, request, self.max_response_bytes)
+        if timeout is not None and timeout.total is not None:
+            response.deadline = started + timeout.total
+        return response
 
     def close(self) -> None:
         self._direct.clear()

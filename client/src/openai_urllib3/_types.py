@@ -7,7 +7,7 @@ null in a request body): the two must never be confused, so they are distinct va
 
 from __future__ import annotations
 
-from typing import ClassVar, Final, Literal, Mapping, Tuple, TypeVar, Union
+from typing import Any, ClassVar, Final, Literal, Mapping, Tuple, TypeVar, Union
 
 __all__ = [
     "NOT_GIVEN",
@@ -69,34 +69,67 @@ class Omit(_Sentinel):
 omit: Final = Omit()
 
 
-class Timeout:
-    """Per-attempt timeouts in seconds; ``None`` in a field disables that timeout.
+_UNSET: Any = object()
 
-    ``read`` bounds every wait for bytes from the server, so a stream that goes
-    silent longer than ``read`` fails even though the whole stream may last longer.
+
+class Timeout:
+    """Timeouts in seconds, the official SDK's (httpx's) shape: ``Timeout(60, connect=2)``.
+
+    The first argument applies to every phase not named; ``None`` disables one. ``connect``
+    bounds opening the connection (and, as urllib3 sends with it, writing the request); ``read``
+    bounds every wait for bytes, so a stream silent longer than that fails; ``write`` and ``pool``
+    are accepted for compatibility (urllib3 bounds writes by ``connect`` and waits for a pooled
+    connection only with ``pool_block=True``). ``total``, beyond httpx, bounds one whole attempt,
+    body included: a body dribbled a byte at a time still ends in ``APITimeoutError``.
     """
 
-    __slots__ = ("connect", "read")
+    __slots__ = ("connect", "pool", "read", "total", "write")
 
-    def __init__(self, read: float | None = 600.0, *, connect: float | None = 5.0) -> None:
-        for name, value in (("read", read), ("connect", connect)):
-            if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0):
+    def __init__(
+        self,
+        timeout: float | None = _UNSET,
+        *,
+        connect: float | None = _UNSET,
+        read: float | None = _UNSET,
+        write: float | None = _UNSET,
+        pool: float | None = _UNSET,
+        total: float | None = None,
+    ) -> None:
+        def pick(value: Any, fallback: float) -> float | None:
+            chosen = value if value is not _UNSET else (timeout if timeout is not _UNSET else fallback)
+            return None if chosen is None else float(chosen) if _is_seconds(chosen) else chosen
+
+        values = {"connect": pick(connect, 5.0), "read": pick(read, 600.0), "write": pick(write, 600.0), "pool": pick(pool, 600.0), "total": total}
+        for name, value in values.items():
+            if value is not None and not (_is_seconds(value) and value > 0):
                 raise ValueError(f"Timeout {name} must be a positive number of seconds or None, got {value!r}")
-        self.connect = connect
-        self.read = read
+        self.connect: float | None = values["connect"]
+        self.read: float | None = values["read"]
+        self.write: float | None = values["write"]
+        self.pool: float | None = values["pool"]
+        self.total: float | None = values["total"]
+
+    def _key(self) -> tuple[float | None, ...]:
+        return (self.connect, self.read, self.write, self.pool, self.total)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Timeout) and (self.connect, self.read) == (other.connect, other.read)
+        return isinstance(other, Timeout) and self._key() == other._key()
 
     def __hash__(self) -> int:
-        return hash((self.connect, self.read))
+        return hash(self._key())
 
     def __repr__(self) -> str:
-        return f"Timeout(read={self.read!r}, connect={self.connect!r})"
+        total = f", total={self.total!r}" if self.total is not None else ""
+        return f"Timeout(connect={self.connect!r}, read={self.read!r}, write={self.write!r}, pool={self.pool!r}{total})"
+
+
+def _is_seconds(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 TimeoutLike = Union[float, Tuple[Union[float, None], Union[float, None]], Timeout, None]
-"""A number (connect and read), a ``(connect, read)`` pair, a :class:`Timeout`, or ``None`` (no timeout)."""
+"""A number (every phase), a ``(connect, read)`` pair, a :class:`Timeout` (or the official SDK's
+``httpx.Timeout``), or ``None`` (no timeout)."""
 
 
 def to_timeout(value: TimeoutLike) -> Timeout | None:
@@ -107,10 +140,14 @@ def to_timeout(value: TimeoutLike) -> Timeout | None:
         if len(value) != 2:
             raise ValueError(f"A timeout pair must be (connect, read), got {value!r}")
         connect, read = value
-        return Timeout(read, connect=connect)
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return Timeout(connect=connect, read=read)
+    if all(hasattr(value, name) for name in ("connect", "read", "write", "pool")):
+        # ``openai.Timeout`` / ``httpx.Timeout``: the same four phases.
+        phases: Any = value
+        return Timeout(connect=phases.connect, read=phases.read, write=phases.write, pool=phases.pool)
+    if not _is_seconds(value):
         raise TypeError(f"timeout must be a number, a (connect, read) pair, a Timeout or None, got {value!r}")
-    return Timeout(float(value), connect=float(value))
+    return Timeout(float(value))
 
 
 HeaderValue = Union[str, Omit]
