@@ -207,3 +207,31 @@ def test_client_is_a_context_manager_that_closes_its_pool(openai_server: MockSer
         client.models.list()
     client.models.list()  # urllib3 re-opens pools on demand; closing must not break a later use
     assert openai_server.journal.count("GET /models") == 2
+
+
+def test_an_api_key_function_is_asked_before_every_attempt_as_the_official_sdk_does(openai_server: MockServer) -> None:
+    openai = pytest.importorskip("openai")
+    for make in (
+        lambda provider: OpenAI(api_key=provider, base_url=openai_server.url, sleep=lambda s: None, max_retries=1),
+        lambda provider: openai.OpenAI(api_key=provider, base_url=openai_server.url, max_retries=1),
+    ):
+        openai_server.reset()
+        issued: list[str] = []
+
+        def provider() -> str:
+            issued.append(f"token-{len(issued)}")
+            return issued[-1]
+
+        client = make(provider)
+        openai_server.fault("GET /models", Status(500, headers={"retry-after-ms": "1"}))
+        client.models.list()
+        client.models.list()
+        sent = [entry.headers["authorization"] for entry in openai_server.journal.for_route("GET /models")]
+        assert len(sent) == 3 and len(set(sent)) == 3, sent  # a fresh token on every attempt, retries included
+        assert all(value == f"Bearer {token}" for value, token in zip(sent, issued[-3:]))
+        assert client.api_key == issued[-1]
+    with pytest.raises(Exception, match="api_key function returned"):
+        OpenAI(api_key=lambda: "", base_url=openai_server.url)
+    copy = OpenAI(api_key=lambda: "kept", base_url=openai_server.url).with_options(max_retries=0)
+    copy.models.list()
+    assert openai_server.journal.last().headers["authorization"] == "Bearer kept"

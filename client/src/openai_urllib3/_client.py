@@ -48,6 +48,7 @@ class _Config:
 
     __slots__ = (
         "api_key",
+        "api_key_provider",
         "base_url",
         "chain",
         "default_headers",
@@ -62,6 +63,8 @@ class _Config:
     )
 
     api_key: str
+    """The key sent (with a provider: the one it gave last)."""
+    api_key_provider: Callable[[], str] | None
     organization: str | None
     project: str | None
     base_url: str
@@ -85,7 +88,7 @@ class OpenAI(ResourcesMixin):
     def __init__(
         self,
         *,
-        api_key: str | None = None,
+        api_key: str | Callable[[], str] | None = None,
         organization: str | None = None,
         project: str | None = None,
         base_url: str | None = None,
@@ -124,8 +127,12 @@ class OpenAI(ResourcesMixin):
             raise OpenAIError(
                 "No API key: pass api_key=... to OpenAI() or set the OPENAI_API_KEY environment variable."
             )
+        # A callable is asked for the key before every attempt (a token that refreshes), as the
+        # official SDK's ``api_key=Callable[[], str]``.
+        api_key_provider = api_key if callable(api_key) else None
+        api_key = _key_from(api_key_provider) if api_key_provider is not None else api_key
         if not isinstance(api_key, str):
-            raise TypeError(f"api_key must be a str, got {type(api_key).__name__}")
+            raise TypeError(f"api_key must be a str or a function returning one, got {type(api_key).__name__}")
         if base_url is None:
             base_url = environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL
         if organization is None:
@@ -147,6 +154,7 @@ class OpenAI(ResourcesMixin):
             all_middleware = (env_logging, *all_middleware)
         self._config = self._build_config(
             api_key=api_key,
+            api_key_provider=api_key_provider,
             organization=organization,
             project=project,
             base_url=base_url,
@@ -229,7 +237,7 @@ class OpenAI(ResourcesMixin):
     def with_options(
         self,
         *,
-        api_key: str | None = None,
+        api_key: str | Callable[[], str] | None = None,
         organization: str | NotGiven | None = NOT_GIVEN,
         project: str | NotGiven | None = NOT_GIVEN,
         base_url: str | None = None,
@@ -251,8 +259,10 @@ class OpenAI(ResourcesMixin):
         # Private state (the transport, subclass settings) is shared; cached resources are not,
         # since they are bound to the client that made them.
         copy.__dict__.update({k: v for k, v in self.__dict__.items() if k.startswith("_") and k != "_config"})
+        provider = old.api_key_provider if api_key is None else api_key if callable(api_key) else None
         copy._config = copy._build_config(
-            api_key=old.api_key if api_key is None else api_key,
+            api_key=(old.api_key if api_key is None else api_key) if provider is None else _key_from(provider),
+            api_key_provider=provider,
             organization=old.organization if isinstance(organization, NotGiven) else organization,
             project=old.project if isinstance(project, NotGiven) else project,
             base_url=old.base_url if base_url is None else base_url,
@@ -434,6 +444,9 @@ class OpenAI(ResourcesMixin):
             else:
                 request.headers = template.headers.copy()
             request.headers["X-Stainless-Retry-Count"] = str(retries_taken)
+            if config.api_key_provider is not None:
+                config.api_key = _key_from(config.api_key_provider)
+                request.headers.update(self._auth_headers(config.api_key))
             can_retry = retries_taken < max_retries and template.replayable
             try:
                 response = chain(request)
@@ -494,3 +507,9 @@ def _check_options(options: Mapping[str, Any]) -> RequestOptions:
         raise TypeError(f"Unknown request option(s): {', '.join(sorted(unknown))}; expected some of {', '.join(sorted(OPTION_KEYS))}")
     return options  # type: ignore[return-value]
 
+
+def _key_from(provider: Callable[[], str]) -> str:
+    key = provider()
+    if not isinstance(key, str) or not key:
+        raise OpenAIError(f"The api_key function returned {type(key).__name__ if not isinstance(key, str) else 'an empty string'}, not a key")
+    return key
