@@ -13,7 +13,7 @@ def main() -> None:
         assert server is not None, "this example needs the mock server to inject faults"
         server.fault("POST /chat/completions", Status(429, headers={"retry-after-ms": "50"}), times=2)
         raw = client.chat.completions.with_raw_response.create(model="gpt-4o", messages=[{"role": "user", "content": "hi"}])
-        print(f"succeeded after {raw.retries_taken} retries in {raw.elapsed * 1000:.0f} ms")
+        print(f"succeeded after {raw.retries_taken} retries in {raw.elapsed.total_seconds() * 1000:.0f} ms")
 
         server.fault("POST /chat/completions", Status(429), times=3)
         try:

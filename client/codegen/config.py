@@ -36,6 +36,7 @@ RENAMES = {
 # Class name -> hand-written mixins (in openai_urllib3._mixins) it also derives from.
 MODEL_BASES = {
     "Response": ["ResponseMixin"],
+    "VectorStoreSearchResultsPage": ["ItemsMixin"],
 }
 
 # Fields a hand-written base computes instead (the spec lists ``output_text``, which the API does not send).
@@ -45,6 +46,7 @@ SKIP_FIELDS = {
 
 # Resource path -> hand-written helper classes (in openai_urllib3._helpers) it also derives from.
 RESOURCE_BASES = {
+    "beta": ["BetaHelpers"],
     "chat.completions": ["ChatCompletionsHelpers"],
     "responses": ["ResponsesHelpers"],
     "files": ["FilesHelpers"],

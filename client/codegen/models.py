@@ -260,6 +260,7 @@ class ModelBuilder(_Walker):
         types: list[str] = []
         tagged: dict[str, str] = {}
         untagged: list[str] = []
+        untagged_required: list[tuple[str, ...]] = []
         array_converter: str | None = None
         for index, variant in enumerate(variants):
             value = self.tag_value(variant, prop) if self.is_object(variant) else None
@@ -270,6 +271,7 @@ class ModelBuilder(_Walker):
                     tagged.setdefault(value, converter)
                 else:
                     untagged.append(converter)
+                    untagged_required.append(tuple(sorted(self.properties(variant)[1])))
             elif converter is not None and converter.startswith("list_of(") and array_converter is None:
                 array_converter = converter
         unique_types = list(dict.fromkeys(types))
@@ -284,7 +286,10 @@ class ModelBuilder(_Walker):
         elif len(untagged) == 1:
             object_converter = untagged[0]
         elif untagged:
-            object_converter = "generic_object"
+            # No tag: the variant whose required fields the object has, the most of them winning
+            # (a transcription's ``text`` alone, or the verbose one's ``text``, ``language``, ...).
+            entries = ", ".join(f"({required!r}, {converter})" for required, converter in zip(untagged_required, untagged))
+            object_converter = f"by_required_fields({entries})"
         if array_converter is None:
             return type_expr, object_converter
         return type_expr, f"by_json_type(object={object_converter}, array={array_converter})"

@@ -36,11 +36,11 @@ def render_operations(infos: list[OpInfo], webhook_event: tuple[str, str | None]
         "",
         "from typing import Any",
         "",
-        "from .._models import by_json_type, dict_of, generic_object, list_of, union_of",
+        "from .._models import by_json_type, by_required_fields, dict_of, generic_object, list_of, union_of",
         "from .._operation import Operation",
         "from ..types._registry import ref",
         "",
-        "_ = (by_json_type, dict_of, generic_object, list_of, union_of, ref)  # used by the converter factories",
+        "_ = (by_json_type, by_required_fields, dict_of, generic_object, list_of, union_of, ref)  # used by the converter factories",
         "",
     ]
     for info in sorted(infos, key=lambda i: i.const):

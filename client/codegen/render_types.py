@@ -69,7 +69,7 @@ def render_class_module(module: str, classes: list[ClassDef], locations: dict[st
     lines = [HEADER.rstrip("\n"), f'"""Response types: {module.replace("_", " ")}."""', "", "from __future__ import annotations", ""]
     lines.append("from typing import TYPE_CHECKING, Any, Literal")
     lines.append("")
-    helpers = sorted({h for c in classes for f in c.fields if f.converter for h in ("list_of", "dict_of", "union_of", "by_json_type", "generic_object") if h + ("(" if h != "generic_object" else "") in f.converter})
+    helpers = sorted({h for c in classes for f in c.fields if f.converter for h in ("list_of", "dict_of", "union_of", "by_json_type", "by_required_fields", "generic_object") if h + ("(" if h != "generic_object" else "") in f.converter})
     lines.append("from .._models import " + ", ".join(["BaseModel", "Field", *helpers]))
     mixins = sorted({base for c in classes for base in c.bases})
     if mixins:

@@ -60,3 +60,35 @@ def test_a_status_error_has_the_inner_body_and_the_response_status_code(openai_s
 def test_an_unserializable_parameter_names_its_type(openai_client: openai_urllib3.OpenAI) -> None:
     with pytest.raises(TypeError, match="Object of type object is not JSON serializable"):
         openai_client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": object()}])  # type: ignore[list-item]
+
+
+def _client(server: MockServer, which: str) -> tuple[Any, Any]:
+    found = [entry for entry in _clients(server) if entry[0] == which]
+    if not found:
+        pytest.skip("the official openai package is not installed")
+    return found[0][1], found[0][2]
+
+
+@pytest.mark.parametrize("which", ["openai_urllib3", "openai"])
+def test_raw_and_streaming_views_of_the_whole_client(openai_server: MockServer, which: str, tmp_path: Any) -> None:
+    import datetime
+
+    _, client = _client(openai_server, which)
+    raw = client.with_raw_response.models.list()
+    assert raw.http_response.status_code == 200 and isinstance(raw.elapsed, datetime.timedelta)
+    assert [model.id for model in raw.parse()]
+    assert client.with_raw_response.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}]).parse().choices
+    with client.with_streaming_response.audio.speech.create(model="tts-1", voice="alloy", input="hello") as speech:
+        speech.stream_to_file(tmp_path / "speech.mp3")
+    assert (tmp_path / "speech.mp3").stat().st_size > 0
+
+
+@pytest.mark.parametrize("which", ["openai_urllib3", "openai"])
+def test_older_paths_and_typed_answers_code_still_uses(openai_server: MockServer, which: str) -> None:
+    module, client = _client(openai_server, which)
+    assert client.beta.chat.completions.parse(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}]).choices
+    store = client.vector_stores.create(name="docs")
+    assert list(client.vector_stores.search(store.id, query="anything")) == []  # a page that iterates
+    transcription = client.audio.transcriptions.create(model="whisper-1", file=("a.wav", b"RIFF\x24\x00\x00\x00WAVEfmt ", "audio/wav"))
+    assert type(transcription).__name__ == "Transcription" and transcription.text is not None
+    assert isinstance(transcription, module.types.audio.Transcription) if which == "openai" else True

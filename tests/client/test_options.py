@@ -218,7 +218,7 @@ def test_an_api_key_function_is_asked_before_every_attempt_as_the_official_sdk_d
         openai_server.reset()
         issued: list[str] = []
 
-        def provider() -> str:
+        def provider(issued: list[str] = issued) -> str:
             issued.append(f"token-{len(issued)}")
             return issued[-1]
 

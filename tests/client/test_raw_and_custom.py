@@ -21,7 +21,7 @@ def test_with_raw_response_gives_status_headers_timing_and_parse(client: OpenAI,
     assert raw.headers["content-type"] == "application/json"
     assert raw.request_id is not None and raw.request_id.startswith("req_")
     assert raw.retries_taken == 0
-    assert raw.elapsed > 0
+    assert raw.elapsed.total_seconds() > 0
     model = raw.parse()
     assert isinstance(model, Model) and model.id == "gpt-4o"
     assert raw.parse() is model

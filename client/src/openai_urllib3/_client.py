@@ -191,6 +191,20 @@ class OpenAI(ResourcesMixin):
         return {"Authorization": f"Bearer {api_key}"}
 
     @property
+    def with_raw_response(self) -> Any:
+        """Every call below it returns its :class:`APIResponse` (``client.with_raw_response.models.list()``)."""
+        from ._client_views import ResponseModeView
+
+        return ResponseModeView(self, "with_raw_response")
+
+    @property
+    def with_streaming_response(self) -> Any:
+        """Every call below it returns a context manager over the unread response."""
+        from ._client_views import ResponseModeView
+
+        return ResponseModeView(self, "with_streaming_response")
+
+    @property
     def webhooks(self) -> Webhooks:
         """Verify and unwrap webhook deliveries (secret: ``webhook_secret`` or ``OPENAI_WEBHOOK_SECRET``)."""
         from ._webhooks import Webhooks

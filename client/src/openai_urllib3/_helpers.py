@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from ._client import OpenAI
     from ._responses_stream import ResponseStream
 
-__all__ = ["ChatCompletionsHelpers", "FilesHelpers", "ResponsesHelpers", "VectorStoreFileBatchesHelpers", "VectorStoreFilesHelpers"]
+__all__ = ["BetaHelpers", "ChatCompletionsHelpers", "FilesHelpers", "ResponsesHelpers", "VectorStoreFileBatchesHelpers", "VectorStoreFilesHelpers"]
 
 _TERMINAL_FILE = frozenset({"processed", "error", "deleted"})
 
@@ -22,6 +22,14 @@ class _Helper:
         self._client._config.sleep(seconds)
 
 
+class BetaHelpers(_Helper):
+    @property
+    def chat(self) -> Any:
+        """``client.beta.chat.completions.parse`` / ``.stream``: the official SDK's older paths for
+        ``client.chat.completions``, which code written for it still uses."""
+        return self._client.chat
+
+
 class ChatCompletionsHelpers(_Helper):
     def stream(self, **kwargs: Any) -> ChatCompletionStream:
         """Stream a chat completion with an accumulator: iterate the chunks, then ``get_final_completion()``."""
@@ -30,12 +38,15 @@ class ChatCompletionsHelpers(_Helper):
         kwargs.pop("stream", None)
         return ChatCompletionStream(self.create(stream=True, **kwargs))  # type: ignore[attr-defined]
 
-    def parse(self, *, response_format: Any, **kwargs: Any) -> Any:
+    def parse(self, *, response_format: Any = None, **kwargs: Any) -> Any:
         """Create a completion whose message is parsed into ``response_format`` (a dataclass, a
-        ``TypedDict`` or a pydantic model): ``choices[i].message.parsed``."""
+        ``TypedDict`` or a pydantic model): ``choices[i].message.parsed``. Without one, as the
+        official SDK, the completion comes back with ``parsed`` left ``None``."""
         from ._structured import parse_chat_completion, response_format_for
 
-        completion = self.create(response_format=response_format_for(response_format), **kwargs)  # type: ignore[attr-defined]
+        if response_format is not None:
+            kwargs["response_format"] = response_format_for(response_format)
+        completion = self.create(**kwargs)  # type: ignore[attr-defined]
         return parse_chat_completion(completion, response_format, kwargs.get("tools"))
 
 

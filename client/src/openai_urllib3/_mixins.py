@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["ResponseMixin"]
+__all__ = ["ItemsMixin", "ResponseMixin"]
 
 
 class ResponseMixin:
@@ -23,3 +23,14 @@ class ResponseMixin:
                     if isinstance(part, dict) and part.get("type") == "output_text" and isinstance(part.get("text"), str):
                         texts.append(part["text"])
         return "".join(texts)
+
+
+class ItemsMixin:
+    """For result pages the API does not page by cursor (vector store search results): iterate the
+    items of ``data``, as the official SDK's pages iterate."""
+
+    __slots__ = ()
+    _data: dict[str, Any]
+
+    def __iter__(self) -> Any:
+        return iter(getattr(self, "data", None) or [])

@@ -20,7 +20,7 @@ import copy
 import json
 from typing import Any, Callable, Generic, Literal, TypeVar, cast, overload
 
-__all__ = ["BaseModel", "Field", "Presence", "by_json_type", "dict_of", "generic_object", "json_default", "list_of", "union_of"]
+__all__ = ["BaseModel", "Field", "Presence", "by_json_type", "by_required_fields", "dict_of", "generic_object", "json_default", "list_of", "union_of"]
 
 _T = TypeVar("_T")
 _M = TypeVar("_M", bound="BaseModel")
@@ -365,6 +365,21 @@ def by_json_type(*, object: Callable[[Any], Any] | None = None, array: Callable[
         if isinstance(value, list):
             return array(value) if array is not None else value
         return value
+
+    return convert
+
+
+def by_required_fields(*variants: tuple[tuple[str, ...], Callable[[Any], Any]]) -> Callable[[Any], Any]:
+    """A converter for a union without a tag: the variant whose required fields are all in the
+    object, the one requiring most winning; an object none fits stays a generic object."""
+    ordered = sorted(variants, key=lambda variant: -len(variant[0]))
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, dict):
+            for required, kind in ordered:
+                if all(name in value for name in required):
+                    return _build(kind, value)
+        return generic_object(value)
 
     return convert
 

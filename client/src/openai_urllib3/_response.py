@@ -6,7 +6,9 @@
 
 from __future__ import annotations
 
+import datetime
 import json
+import os
 from typing import TYPE_CHECKING, Any, Callable, Generic, Iterator, Mapping, Protocol, TypeVar, cast
 
 from ._exceptions import APIResponseValidationError
@@ -126,8 +128,9 @@ class APIResponse(Generic[_T]):
         self.http_response = http_response
         self.retries_taken = retries_taken
         """How many retries were made before this response (0 if the first attempt succeeded)."""
-        self.elapsed = elapsed
-        """Seconds from the first attempt's start until this response's headers arrived."""
+        self.elapsed = datetime.timedelta(seconds=elapsed)
+        """From the first attempt's start until this response's headers arrived (a ``timedelta``,
+        as the official SDK's ``httpx.Response.elapsed``)."""
         self._parser = parser
         self._client = client
         self._spec = spec
@@ -215,6 +218,12 @@ class APIResponse(Generic[_T]):
         if pending:
             for line in pending.splitlines():
                 yield line
+
+    def stream_to_file(self, file: str | os.PathLike[str], *, chunk_size: int | None = None) -> None:
+        """Write the body to ``file`` as it arrives (the official SDK's streamed binary responses)."""
+        with open(file, "wb") as out:
+            for chunk in self.iter_bytes(chunk_size):
+                out.write(chunk)
 
     def close(self) -> None:
         self.http_response.close()

@@ -127,7 +127,7 @@ def parse_chat_completion(completion: ChatCompletion, kind: Any, tools: Any = No
             raise ContentFilterFinishReasonError()
         message = ParsedChatCompletionMessage[Any](raw_choice.get("message") or {})
         content = message.content
-        if content and not message.refusal and not isinstance(kind, dict):
+        if content and not message.refusal and kind is not None and not isinstance(kind, dict):
             message._parsed = build(kind, json.loads(content))
         choice._parsed_message = message
         choices.append(choice)

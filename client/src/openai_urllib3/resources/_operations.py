@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._models import by_json_type, dict_of, generic_object, list_of, union_of
+from .._models import by_json_type, by_required_fields, dict_of, generic_object, list_of, union_of
 from .._operation import Operation
 from ..types._registry import ref
 
-_ = (by_json_type, dict_of, generic_object, list_of, union_of, ref)  # used by the converter factories
+_ = (by_json_type, by_required_fields, dict_of, generic_object, list_of, union_of, ref)  # used by the converter factories
 
 ADMIN_ORGANIZATION_ADMIN_API_KEYS_CREATE = Operation('POST', '/organization/admin_api_keys', body='json', response='model', item=lambda: ref("AdminApiKeyCreateResponse"))
 ADMIN_ORGANIZATION_ADMIN_API_KEYS_DELETE = Operation('DELETE', '/organization/admin_api_keys/{key_id}', path_params=('key_id',), response='model', item=lambda: ref("AdminOrganizationAdminApiKeysDeleteResponse"))
@@ -131,8 +131,8 @@ ADMIN_PROJECTS_USERS_ROLES_DELETE = Operation('DELETE', '/projects/{project_id}/
 ADMIN_PROJECTS_USERS_ROLES_LIST = Operation('GET', '/projects/{project_id}/users/{user_id}/roles', path_params=('project_id', 'user_id'), query={'limit': 'limit', 'after': 'after', 'order': 'order'}, response='page', page='next', item=lambda: ref("AssignedRoleDetails"))
 ADMIN_PROJECTS_USERS_ROLES_RETRIEVE = Operation('GET', '/projects/{project_id}/users/{user_id}/roles/{role_id}', path_params=('project_id', 'user_id', 'role_id'), response='model', item=lambda: ref("AssignedRoleDetails"))
 AUDIO_SPEECH_CREATE = Operation('POST', '/audio/speech', body='json', response='binary', stream_item=lambda: union_of("type", {"speech.audio.delta": ref("SpeechAudioDeltaEvent"), "speech.audio.done": ref("SpeechAudioDoneEvent")}))
-AUDIO_TRANSCRIPTIONS_CREATE = Operation('POST', '/audio/transcriptions', body='multipart', files=('file',), response='model', item=lambda: generic_object, stream_item=lambda: union_of("type", {"transcript.text.segment": ref("TranscriptTextSegmentEvent"), "transcript.text.delta": ref("TranscriptTextDeltaEvent"), "transcript.text.done": ref("TranscriptTextDoneEvent")}))
-AUDIO_TRANSLATIONS_CREATE = Operation('POST', '/audio/translations', body='multipart', files=('file',), response='model', item=lambda: generic_object)
+AUDIO_TRANSCRIPTIONS_CREATE = Operation('POST', '/audio/transcriptions', body='multipart', files=('file',), response='model', item=lambda: by_required_fields((('text',), ref("Transcription")), (('duration', 'segments', 'task', 'text'), ref("CreateTranscriptionResponseDiarizedJson")), (('duration', 'language', 'text'), ref("CreateTranscriptionResponseVerboseJson"))), stream_item=lambda: union_of("type", {"transcript.text.segment": ref("TranscriptTextSegmentEvent"), "transcript.text.delta": ref("TranscriptTextDeltaEvent"), "transcript.text.done": ref("TranscriptTextDoneEvent")}))
+AUDIO_TRANSLATIONS_CREATE = Operation('POST', '/audio/translations', body='multipart', files=('file',), response='model', item=lambda: by_required_fields((('text',), ref("Translation")), (('duration', 'language', 'text'), ref("CreateTranslationResponseVerboseJson"))))
 AUDIO_VOICES_CREATE = Operation('POST', '/audio/voices', body='multipart', files=('audio_sample',), response='model', item=lambda: ref("VoiceResource"))
 AUDIO_VOICE_CONSENTS_CREATE = Operation('POST', '/audio/voice_consents', body='multipart', files=('recording',), response='model', item=lambda: ref("VoiceConsentResource"))
 AUDIO_VOICE_CONSENTS_DELETE = Operation('DELETE', '/audio/voice_consents/{consent_id}', path_params=('consent_id',), response='model', item=lambda: ref("VoiceConsentDeletedResource"))

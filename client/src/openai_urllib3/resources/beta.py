@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, overload
 
+from .._helpers import BetaHelpers
 from .._operation import call
 from .._resource import SyncAPIResource, to_raw_response_wrapper, to_streamed_response_wrapper
 from . import _operations as ops
@@ -77,7 +78,7 @@ __all__ = ["Beta", "BetaAssistants", "BetaChatkit", "BetaResponses", "BetaThread
 _ = (Any, Literal, overload)
 
 
-class Beta(SyncAPIResource):
+class Beta(BetaHelpers, SyncAPIResource):
     """``client.beta``."""
 
     @cached_property

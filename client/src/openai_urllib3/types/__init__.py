@@ -309,6 +309,8 @@ if TYPE_CHECKING:
     from .beta import Attachment as Attachment
     from .beta import BetaAgentTag as BetaAgentTag
     from .beta import BetaCodeInterpreterTool as BetaCodeInterpreterTool
+    from .beta import BetaComparisonFilter as BetaComparisonFilter
+    from .beta import BetaCompoundFilter as BetaCompoundFilter
     from .beta import BetaComputerTool as BetaComputerTool
     from .beta import BetaComputerUsePreviewTool as BetaComputerUsePreviewTool
     from .beta import BetaFileSearchTool as BetaFileSearchTool
@@ -1384,8 +1386,6 @@ if TYPE_CHECKING:
     from .shared import WebSearchToolFilters as WebSearchToolFilters
     from .shared_2 import ApplyPatchToolCallOutput as ApplyPatchToolCallOutput
     from .shared_2 import BetaApproximateLocation as BetaApproximateLocation
-    from .shared_2 import BetaComparisonFilter as BetaComparisonFilter
-    from .shared_2 import BetaCompoundFilter as BetaCompoundFilter
     from .shared_2 import BetaInputMessage as BetaInputMessage
     from .shared_2 import BetaWebSearchApproximateLocation as BetaWebSearchApproximateLocation
     from .shared_2 import BetaWebSearchPreviewTool as BetaWebSearchPreviewTool

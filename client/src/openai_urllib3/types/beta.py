@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal
 
-from .._models import BaseModel, Field, by_json_type, generic_object, list_of, union_of
+from .._models import BaseModel, Field, by_json_type, by_required_fields, list_of, union_of
 from ._registry import ref
 
 if TYPE_CHECKING:
-    from .beta_2 import BetaAdditionalTools, BetaAgentMessage, BetaApplyPatchToolCall, BetaApplyPatchToolCallOutput, BetaApplyPatchToolParam, BetaCodeInterpreterToolCall, BetaCompactionBody, BetaComputerCallOutputItemParam, BetaComputerToolCall, BetaComputerToolCallOutputResource, BetaCustomToolCall, BetaCustomToolCallOutputResource, BetaCustomToolParam, BetaEasyInputMessage, BetaFileSearchToolCall, BetaFunctionCallOutputItemParam, BetaFunctionShellCall, BetaFunctionShellCallOutput, BetaFunctionShellToolParam, BetaFunctionToolCall, BetaFunctionToolCallOutputResource, BetaImageGenTool, BetaImageGenToolCall, BetaLocalShellToolCall, BetaLocalShellToolCallOutput, BetaLocalShellToolParam, BetaMCPApprovalRequest, BetaMCPApprovalResponseResource, BetaMCPListTools, BetaMCPToolCall, BetaMultiAgentCall, BetaMultiAgentCallOutput, BetaNamespaceToolParam, BetaOutputMessage, BetaProgram, BetaProgramOutput, BetaProgrammaticToolCallingParam, BetaPrompt, BetaReasoning, BetaReasoningItem, BetaResponseError, BetaResponseIncompleteDetails, BetaSpecificApplyPatchParam, BetaSpecificFunctionShellParam, BetaSpecificProgrammaticToolCallingParam, BetaToolChoiceAllowed, BetaToolChoiceCustom, BetaToolChoiceFunction, BetaToolChoiceMCP, BetaToolChoiceTypes, BetaToolSearchCall, BetaToolSearchOutput, BetaToolSearchToolParam, BetaWebSearchToolCall
-    from .beta_3 import BetaAdditionalToolsItemParam, BetaAgentMessageItemParam, BetaApplyPatchToolCallItemParam, BetaApplyPatchToolCallOutputItemParam, BetaCompactionSummaryItemParam, BetaCompactionTriggerItemParam, BetaCustomToolCallOutput, BetaFunctionShellCallItemParam, BetaFunctionShellCallOutputItemParam, BetaItemReferenceParam, BetaMCPApprovalResponse, BetaModeration, BetaMultiAgentCallItemParam, BetaMultiAgentCallOutputItemParam, BetaProgramItemParam, BetaProgramOutputItemParam, BetaPromptCacheOptions, BetaResponseConversation, BetaResponseUsage, BetaToolSearchCallItemParam, BetaToolSearchOutputItemParam
+    from .beta_2 import BetaAdditionalTools, BetaAgentMessage, BetaApplyPatchToolCall, BetaApplyPatchToolCallOutput, BetaApplyPatchToolParam, BetaCodeInterpreterToolCall, BetaCompactionBody, BetaComputerCallOutputItemParam, BetaComputerToolCall, BetaComputerToolCallOutputResource, BetaContainerNetworkPolicyAllowlistParam, BetaCustomToolCall, BetaCustomToolCallOutputResource, BetaCustomToolParam, BetaEasyInputMessage, BetaFileSearchToolCall, BetaFunctionShellCall, BetaFunctionShellCallOutput, BetaFunctionShellToolParam, BetaFunctionToolCall, BetaFunctionToolCallOutputResource, BetaImageGenTool, BetaImageGenToolCall, BetaLocalShellToolCall, BetaLocalShellToolCallOutput, BetaLocalShellToolParam, BetaMCPApprovalRequest, BetaMCPApprovalResponseResource, BetaMCPListTools, BetaMCPToolCall, BetaMultiAgentCall, BetaMultiAgentCallOutput, BetaNamespaceToolParam, BetaOutputMessage, BetaProgram, BetaProgramOutput, BetaProgrammaticToolCallingParam, BetaPrompt, BetaReasoning, BetaReasoningItem, BetaResponseError, BetaResponseIncompleteDetails, BetaSpecificApplyPatchParam, BetaSpecificFunctionShellParam, BetaSpecificProgrammaticToolCallingParam, BetaToolChoiceAllowed, BetaToolChoiceCustom, BetaToolChoiceFunction, BetaToolChoiceMCP, BetaToolChoiceTypes, BetaToolSearchCall, BetaToolSearchOutput, BetaToolSearchToolParam, BetaWebSearchToolCall
+    from .beta_3 import BetaAdditionalToolsItemParam, BetaAgentMessageItemParam, BetaApplyPatchToolCallItemParam, BetaApplyPatchToolCallOutputItemParam, BetaCompactionSummaryItemParam, BetaCompactionTriggerItemParam, BetaCustomToolCallOutput, BetaFunctionCallOutputItemParam, BetaFunctionShellCallItemParam, BetaFunctionShellCallOutputItemParam, BetaItemReferenceParam, BetaMCPApprovalResponse, BetaModeration, BetaMultiAgentCallItemParam, BetaMultiAgentCallOutputItemParam, BetaProgramItemParam, BetaProgramOutputItemParam, BetaPromptCacheOptions, BetaResponseConversation, BetaResponseUsage, BetaToolSearchCallItemParam, BetaToolSearchOutputItemParam
     from .shared import FunctionObject, ResponseFormatJsonObject, ResponseFormatJsonSchema, ResponseFormatText
-    from .shared_2 import BetaComparisonFilter, BetaCompoundFilter, BetaInputMessage, BetaWebSearchPreviewTool, BetaWebSearchTool
+    from .shared_2 import BetaInputMessage, BetaWebSearchPreviewTool, BetaWebSearchTool
 
-__all__ = ["ActiveStatus", "Assistant", "AssistantMessageItem", "AssistantToolResources", "AssistantToolResourcesCodeInterpreter", "AssistantToolResourcesFileSearch", "AssistantToolsCode", "AssistantToolsFileSearch", "AssistantToolsFileSearchFileSearch", "AssistantToolsFileSearchTypeOnly", "AssistantToolsFunction", "AssistantsNamedToolChoice", "AssistantsNamedToolChoiceFunction", "Attachment", "BetaAgentTag", "BetaAutoCodeInterpreterToolParam", "BetaCodeInterpreterTool", "BetaComputerTool", "BetaComputerUsePreviewTool", "BetaContainerNetworkPolicyAllowlistParam", "BetaContainerNetworkPolicyDisabledParam", "BetaContainerNetworkPolicyDomainSecretParam", "BetaFileSearchTool", "BetaFunctionTool", "BetaHybridSearchOptions", "BetaMCPTool", "BetaMCPToolFilter", "BetaMCPToolRequireApproval0", "BetaRankingOptions", "BetaResponse", "BetaResponseAudioDeltaEvent", "BetaResponseAudioDoneEvent", "BetaResponseAudioTranscriptDeltaEvent", "BetaResponseAudioTranscriptDoneEvent", "BetaResponseCodeInterpreterCallCodeDeltaEvent", "BetaResponseCodeInterpreterCallCodeDoneEvent", "BetaResponseCodeInterpreterCallCompletedEvent", "BetaResponseCodeInterpreterCallInProgressEvent", "BetaResponseCodeInterpreterCallInterpretingEvent", "BetaResponseCompletedEvent", "BetaResponseFormatJsonObject", "BetaResponseFormatText", "BetaResponseTextParam", "BetaTextResponseFormatJsonSchema", "ChatSessionAutomaticThreadTitling", "ChatSessionChatkitConfiguration", "ChatSessionFileUpload", "ChatSessionHistory", "ChatSessionRateLimits", "ChatSessionResource", "ChatkitWorkflow", "ChatkitWorkflowTracing", "ClientToolCallItem", "ClosedStatus", "DeleteAssistantResponse", "DeleteMessageResponse", "DeleteThreadResponse", "DeletedThreadResource", "FileAnnotation", "FileAnnotationSource", "FileSearchRankingOptions", "InferenceOptions", "LockedStatus", "Message2", "Message2Attachment", "Message2IncompleteDetails", "MessageContentImageFileObject", "MessageContentImageFileObjectImageFile", "MessageContentImageUrlObject", "MessageContentImageUrlObjectImageUrl", "MessageContentRefusalObject", "MessageContentTextAnnotationsFileCitationObject", "MessageContentTextAnnotationsFileCitationObjectFileCitation", "MessageContentTextAnnotationsFilePathObject", "MessageContentTextAnnotationsFilePathObjectFilePath", "MessageContentTextObject", "MessageContentTextObjectText", "ResponseOutputText", "Run", "RunCompletionUsage", "RunIncompleteDetails", "RunLastError", "RunRequiredAction", "RunRequiredActionSubmitToolOutputs", "RunStep", "RunStepCompletionUsage", "RunStepDetailsMessageCreationObject", "RunStepDetailsMessageCreationObjectMessageCreation", "RunStepDetailsToolCallsCodeObject", "RunStepDetailsToolCallsCodeObjectCodeInterpreter", "RunStepDetailsToolCallsCodeOutputImageObject", "RunStepDetailsToolCallsCodeOutputImageObjectImage", "RunStepDetailsToolCallsCodeOutputLogsObject", "RunStepDetailsToolCallsFileSearchObject", "RunStepDetailsToolCallsFileSearchObjectFileSearch", "RunStepDetailsToolCallsFileSearchRankingOptionsObject", "RunStepDetailsToolCallsFileSearchResultObject", "RunStepDetailsToolCallsFileSearchResultObjectContent", "RunStepDetailsToolCallsFunctionObject", "RunStepDetailsToolCallsFunctionObjectFunction", "RunStepDetailsToolCallsObject", "RunStepLastError", "RunToolCallObject", "RunToolCallObjectFunction", "TaskGroupItem", "TaskGroupTask", "TaskItem", "Thread", "ThreadResource", "ThreadToolResources", "ThreadToolResourcesCodeInterpreter", "ThreadToolResourcesFileSearch", "ToolChoice", "TruncationObject", "UrlAnnotation", "UrlAnnotationSource", "UserMessageInputText", "UserMessageItem", "UserMessageQuotedText", "WidgetMessageItem"]
+__all__ = ["ActiveStatus", "Assistant", "AssistantMessageItem", "AssistantToolResources", "AssistantToolResourcesCodeInterpreter", "AssistantToolResourcesFileSearch", "AssistantToolsCode", "AssistantToolsFileSearch", "AssistantToolsFileSearchFileSearch", "AssistantToolsFileSearchTypeOnly", "AssistantToolsFunction", "AssistantsNamedToolChoice", "AssistantsNamedToolChoiceFunction", "Attachment", "BetaAgentTag", "BetaAutoCodeInterpreterToolParam", "BetaCodeInterpreterTool", "BetaComparisonFilter", "BetaCompoundFilter", "BetaComputerTool", "BetaComputerUsePreviewTool", "BetaContainerNetworkPolicyDisabledParam", "BetaFileSearchTool", "BetaFunctionTool", "BetaHybridSearchOptions", "BetaMCPTool", "BetaMCPToolFilter", "BetaMCPToolRequireApproval0", "BetaRankingOptions", "BetaResponse", "BetaResponseAudioDeltaEvent", "BetaResponseAudioDoneEvent", "BetaResponseAudioTranscriptDeltaEvent", "BetaResponseAudioTranscriptDoneEvent", "BetaResponseCodeInterpreterCallCodeDeltaEvent", "BetaResponseCodeInterpreterCallCodeDoneEvent", "BetaResponseCodeInterpreterCallCompletedEvent", "BetaResponseCodeInterpreterCallInProgressEvent", "BetaResponseCodeInterpreterCallInterpretingEvent", "BetaResponseCompletedEvent", "BetaResponseFormatJsonObject", "BetaResponseFormatText", "BetaResponseTextParam", "BetaTextResponseFormatJsonSchema", "ChatSessionAutomaticThreadTitling", "ChatSessionChatkitConfiguration", "ChatSessionFileUpload", "ChatSessionHistory", "ChatSessionRateLimits", "ChatSessionResource", "ChatkitWorkflow", "ChatkitWorkflowTracing", "ClientToolCallItem", "ClosedStatus", "DeleteAssistantResponse", "DeleteMessageResponse", "DeleteThreadResponse", "DeletedThreadResource", "FileAnnotation", "FileAnnotationSource", "FileSearchRankingOptions", "InferenceOptions", "LockedStatus", "Message2", "Message2Attachment", "Message2IncompleteDetails", "MessageContentImageFileObject", "MessageContentImageFileObjectImageFile", "MessageContentImageUrlObject", "MessageContentImageUrlObjectImageUrl", "MessageContentRefusalObject", "MessageContentTextAnnotationsFileCitationObject", "MessageContentTextAnnotationsFileCitationObjectFileCitation", "MessageContentTextAnnotationsFilePathObject", "MessageContentTextAnnotationsFilePathObjectFilePath", "MessageContentTextObject", "MessageContentTextObjectText", "ResponseOutputText", "Run", "RunCompletionUsage", "RunIncompleteDetails", "RunLastError", "RunRequiredAction", "RunRequiredActionSubmitToolOutputs", "RunStep", "RunStepCompletionUsage", "RunStepDetailsMessageCreationObject", "RunStepDetailsMessageCreationObjectMessageCreation", "RunStepDetailsToolCallsCodeObject", "RunStepDetailsToolCallsCodeObjectCodeInterpreter", "RunStepDetailsToolCallsCodeOutputImageObject", "RunStepDetailsToolCallsCodeOutputImageObjectImage", "RunStepDetailsToolCallsCodeOutputLogsObject", "RunStepDetailsToolCallsFileSearchObject", "RunStepDetailsToolCallsFileSearchObjectFileSearch", "RunStepDetailsToolCallsFileSearchRankingOptionsObject", "RunStepDetailsToolCallsFileSearchResultObject", "RunStepDetailsToolCallsFileSearchResultObjectContent", "RunStepDetailsToolCallsFunctionObject", "RunStepDetailsToolCallsFunctionObjectFunction", "RunStepDetailsToolCallsObject", "RunStepLastError", "RunToolCallObject", "RunToolCallObjectFunction", "TaskGroupItem", "TaskGroupTask", "TaskItem", "Thread", "ThreadResource", "ThreadToolResources", "ThreadToolResourcesCodeInterpreter", "ThreadToolResourcesFileSearch", "ToolChoice", "TruncationObject", "UrlAnnotation", "UrlAnnotationSource", "UserMessageInputText", "UserMessageItem", "UserMessageQuotedText", "WidgetMessageItem"]
 
 _ = (Any, Literal)  # used inside the quoted field types
 
@@ -1029,7 +1029,7 @@ class BetaFileSearchTool(BaseModel):
     vector_store_ids = Field['list[str]']()
     max_num_results = Field['int | None']()
     ranking_options = Field['BetaRankingOptions | None'](ref("BetaRankingOptions"))
-    filters = Field['BetaComparisonFilter | BetaCompoundFilter | None'](generic_object)
+    filters = Field['BetaComparisonFilter | BetaCompoundFilter | None'](by_required_fields((('key', 'type', 'value'), ref("BetaComparisonFilter")), (('filters', 'type'), ref("BetaCompoundFilter"))))
 
 
 class BetaRankingOptions(BaseModel):
@@ -1043,6 +1043,23 @@ class BetaHybridSearchOptions(BaseModel):
     __slots__ = ()
     embedding_weight = Field['float']()
     text_weight = Field['float']()
+
+
+class BetaComparisonFilter(BaseModel):
+    """A filter used to compare a specified attribute key to a given value using a defined comparison operation."""
+
+    __slots__ = ()
+    type = Field['Literal["eq", "ne", "gt", "gte", "lt", "lte", "in", "nin"]']()
+    key = Field['str']()
+    value = Field['str | float | bool | list[str | float]']()
+
+
+class BetaCompoundFilter(BaseModel):
+    """Combine multiple filters using `and` or `or`."""
+
+    __slots__ = ()
+    type = Field['Literal["and", "or"]']()
+    filters = Field['list[Any]'](list_of(ref("BetaComparisonFilter")))
 
 
 class BetaComputerTool(BaseModel):
@@ -1118,17 +1135,3 @@ class BetaAutoCodeInterpreterToolParam(BaseModel):
 class BetaContainerNetworkPolicyDisabledParam(BaseModel):
     __slots__ = ()
     type = Field['Literal["disabled"]']()
-
-
-class BetaContainerNetworkPolicyAllowlistParam(BaseModel):
-    __slots__ = ()
-    type = Field['Literal["allowlist"]']()
-    allowed_domains = Field['list[str]']()
-    domain_secrets = Field['list[BetaContainerNetworkPolicyDomainSecretParam] | None'](list_of(ref("BetaContainerNetworkPolicyDomainSecretParam")))
-
-
-class BetaContainerNetworkPolicyDomainSecretParam(BaseModel):
-    __slots__ = ()
-    domain = Field['str']()
-    name = Field['str']()
-    value = Field['str']()

@@ -9,13 +9,27 @@ from .._models import BaseModel, Field, by_json_type, dict_of, list_of, union_of
 from ._registry import ref
 
 if TYPE_CHECKING:
-    from .beta import BetaAgentTag, BetaCodeInterpreterTool, BetaComputerTool, BetaComputerUsePreviewTool, BetaContainerNetworkPolicyAllowlistParam, BetaContainerNetworkPolicyDisabledParam, BetaFileSearchTool, BetaFunctionTool, BetaMCPTool
-    from .beta_3 import BetaInputFileContentParam, BetaInputImageContentParamAutoParam, BetaInputTextContentParam
+    from .beta import BetaAgentTag, BetaCodeInterpreterTool, BetaComputerTool, BetaComputerUsePreviewTool, BetaContainerNetworkPolicyDisabledParam, BetaFileSearchTool, BetaFunctionTool, BetaMCPTool
+    from .beta_3 import BetaAgentTagParam
     from .shared_2 import BetaWebSearchPreviewTool, BetaWebSearchTool
 
-__all__ = ["BetaAdditionalTools", "BetaAgentMessage", "BetaAgentTagParam", "BetaApplyPatchCreateFileOperation", "BetaApplyPatchDeleteFileOperation", "BetaApplyPatchToolCall", "BetaApplyPatchToolCallOutput", "BetaApplyPatchToolParam", "BetaApplyPatchUpdateFileOperation", "BetaClickParam", "BetaCodeInterpreterOutputImage", "BetaCodeInterpreterOutputLogs", "BetaCodeInterpreterToolCall", "BetaCompactionBody", "BetaComputerCallOutputItemParam", "BetaComputerCallSafetyCheckParam", "BetaComputerScreenshotContent", "BetaComputerScreenshotImage", "BetaComputerToolCall", "BetaComputerToolCallOutputResource", "BetaContainerAutoParam", "BetaContainerFileCitationBody", "BetaContainerReferenceParam", "BetaContainerReferenceResource", "BetaCoordParam", "BetaCustomGrammarFormatParam", "BetaCustomTextFormatParam", "BetaCustomToolCall", "BetaCustomToolCallOutputResource", "BetaCustomToolParam", "BetaDirectToolCallCaller", "BetaDirectToolCallCallerParam", "BetaDoubleClickAction", "BetaDragParam", "BetaEasyInputMessage", "BetaEncryptedContent", "BetaFileCitationBody", "BetaFilePath", "BetaFileSearchToolCall", "BetaFileSearchToolCallResult", "BetaFunctionCallOutputItemParam", "BetaFunctionShellAction", "BetaFunctionShellCall", "BetaFunctionShellCallOutput", "BetaFunctionShellCallOutputContent", "BetaFunctionShellCallOutputExitOutcome", "BetaFunctionShellCallOutputTimeoutOutcome", "BetaFunctionShellToolParam", "BetaFunctionToolCall", "BetaFunctionToolCallOutputResource", "BetaFunctionToolParam", "BetaHTTPError", "BetaImageGenTool", "BetaImageGenToolCall", "BetaImageGenToolInputImageMask", "BetaInlineSkillParam", "BetaInlineSkillSourceParam", "BetaInputFileContent", "BetaInputImageContent", "BetaInputTextContent", "BetaKeyPressAction", "BetaLocalEnvironmentParam", "BetaLocalEnvironmentResource", "BetaLocalShellExecAction", "BetaLocalShellToolCall", "BetaLocalShellToolCallOutput", "BetaLocalShellToolParam", "BetaLocalSkillParam", "BetaLogProb", "BetaMCPApprovalRequest", "BetaMCPApprovalResponseResource", "BetaMCPListTools", "BetaMCPListToolsTool", "BetaMCPProtocolError", "BetaMCPToolCall", "BetaMCPToolExecutionError", "BetaMoveParam", "BetaMultiAgentCall", "BetaMultiAgentCallOutput", "BetaNamespaceToolParam", "BetaOutputMessage", "BetaOutputTextContent", "BetaProgram", "BetaProgramOutput", "BetaProgramToolCallCaller", "BetaProgramToolCallCallerParam", "BetaProgrammaticToolCallingParam", "BetaPrompt", "BetaPromptCacheBreakpointConfig", "BetaReasoning", "BetaReasoningItem", "BetaReasoningTextContent", "BetaRefusalContent", "BetaResponseError", "BetaResponseIncompleteDetails", "BetaScreenshotParam", "BetaScrollParam", "BetaSkillReferenceParam", "BetaSpecificApplyPatchParam", "BetaSpecificFunctionShellParam", "BetaSpecificProgrammaticToolCallingParam", "BetaSummaryTextContent", "BetaTextContent", "BetaToolChoiceAllowed", "BetaToolChoiceCustom", "BetaToolChoiceFunction", "BetaToolChoiceMCP", "BetaToolChoiceTypes", "BetaToolSearchCall", "BetaToolSearchOutput", "BetaToolSearchToolParam", "BetaTopLogProb", "BetaTypeParam", "BetaUrlCitationBody", "BetaWaitParam", "BetaWebSearchActionFind", "BetaWebSearchActionOpenPage", "BetaWebSearchActionSearch", "BetaWebSearchActionSearchSource", "BetaWebSearchToolCall"]
+__all__ = ["BetaAdditionalTools", "BetaAgentMessage", "BetaApplyPatchCreateFileOperation", "BetaApplyPatchDeleteFileOperation", "BetaApplyPatchToolCall", "BetaApplyPatchToolCallOutput", "BetaApplyPatchToolParam", "BetaApplyPatchUpdateFileOperation", "BetaClickParam", "BetaCodeInterpreterOutputImage", "BetaCodeInterpreterOutputLogs", "BetaCodeInterpreterToolCall", "BetaCompactionBody", "BetaComputerCallOutputItemParam", "BetaComputerCallSafetyCheckParam", "BetaComputerScreenshotContent", "BetaComputerScreenshotImage", "BetaComputerToolCall", "BetaComputerToolCallOutputResource", "BetaContainerAutoParam", "BetaContainerFileCitationBody", "BetaContainerNetworkPolicyAllowlistParam", "BetaContainerNetworkPolicyDomainSecretParam", "BetaContainerReferenceParam", "BetaContainerReferenceResource", "BetaCoordParam", "BetaCustomGrammarFormatParam", "BetaCustomTextFormatParam", "BetaCustomToolCall", "BetaCustomToolCallOutputResource", "BetaCustomToolParam", "BetaDirectToolCallCaller", "BetaDirectToolCallCallerParam", "BetaDoubleClickAction", "BetaDragParam", "BetaEasyInputMessage", "BetaEncryptedContent", "BetaFileCitationBody", "BetaFilePath", "BetaFileSearchToolCall", "BetaFileSearchToolCallResult", "BetaFunctionShellAction", "BetaFunctionShellCall", "BetaFunctionShellCallOutput", "BetaFunctionShellCallOutputContent", "BetaFunctionShellCallOutputExitOutcome", "BetaFunctionShellCallOutputTimeoutOutcome", "BetaFunctionShellToolParam", "BetaFunctionToolCall", "BetaFunctionToolCallOutputResource", "BetaFunctionToolParam", "BetaHTTPError", "BetaImageGenTool", "BetaImageGenToolCall", "BetaImageGenToolInputImageMask", "BetaInlineSkillParam", "BetaInlineSkillSourceParam", "BetaInputFileContent", "BetaInputImageContent", "BetaInputTextContent", "BetaKeyPressAction", "BetaLocalEnvironmentParam", "BetaLocalEnvironmentResource", "BetaLocalShellExecAction", "BetaLocalShellToolCall", "BetaLocalShellToolCallOutput", "BetaLocalShellToolParam", "BetaLocalSkillParam", "BetaLogProb", "BetaMCPApprovalRequest", "BetaMCPApprovalResponseResource", "BetaMCPListTools", "BetaMCPListToolsTool", "BetaMCPProtocolError", "BetaMCPToolCall", "BetaMCPToolExecutionError", "BetaMoveParam", "BetaMultiAgentCall", "BetaMultiAgentCallOutput", "BetaNamespaceToolParam", "BetaOutputMessage", "BetaOutputTextContent", "BetaProgram", "BetaProgramOutput", "BetaProgramToolCallCaller", "BetaProgramToolCallCallerParam", "BetaProgrammaticToolCallingParam", "BetaPrompt", "BetaPromptCacheBreakpointConfig", "BetaReasoning", "BetaReasoningItem", "BetaReasoningTextContent", "BetaRefusalContent", "BetaResponseError", "BetaResponseIncompleteDetails", "BetaScreenshotParam", "BetaScrollParam", "BetaSkillReferenceParam", "BetaSpecificApplyPatchParam", "BetaSpecificFunctionShellParam", "BetaSpecificProgrammaticToolCallingParam", "BetaSummaryTextContent", "BetaTextContent", "BetaToolChoiceAllowed", "BetaToolChoiceCustom", "BetaToolChoiceFunction", "BetaToolChoiceMCP", "BetaToolChoiceTypes", "BetaToolSearchCall", "BetaToolSearchOutput", "BetaToolSearchToolParam", "BetaTopLogProb", "BetaTypeParam", "BetaUrlCitationBody", "BetaWaitParam", "BetaWebSearchActionFind", "BetaWebSearchActionOpenPage", "BetaWebSearchActionSearch", "BetaWebSearchActionSearchSource", "BetaWebSearchToolCall"]
 
 _ = (Any, Literal)  # used inside the quoted field types
+
+
+class BetaContainerNetworkPolicyAllowlistParam(BaseModel):
+    __slots__ = ()
+    type = Field['Literal["allowlist"]']()
+    allowed_domains = Field['list[str]']()
+    domain_secrets = Field['list[BetaContainerNetworkPolicyDomainSecretParam] | None'](list_of(ref("BetaContainerNetworkPolicyDomainSecretParam")))
+
+
+class BetaContainerNetworkPolicyDomainSecretParam(BaseModel):
+    __slots__ = ()
+    domain = Field['str']()
+    name = Field['str']()
+    value = Field['str']()
 
 
 class BetaProgrammaticToolCallingParam(BaseModel):
@@ -1152,26 +1166,4 @@ class BetaComputerCallOutputItemParam(BaseModel):
     type = Field['Literal["computer_call_output"]']()
     output = Field['BetaComputerScreenshotImage'](ref("BetaComputerScreenshotImage"))
     acknowledged_safety_checks = Field['list[BetaComputerCallSafetyCheckParam] | None'](list_of(ref("BetaComputerCallSafetyCheckParam")))
-    status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
-
-
-class BetaAgentTagParam(BaseModel):
-    """The agent that produced this item."""
-
-    __slots__ = ()
-    agent_name = Field['str']()
-
-
-class BetaFunctionCallOutputItemParam(BaseModel):
-    """The output of a function tool call."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTagParam | None'](ref("BetaAgentTagParam"))
-    id = Field['str | None']()
-    call_id = Field['str | None']()
-    type = Field['Literal["function_call_output"]']()
-    output = Field['str | list[BetaInputTextContentParam | BetaInputImageContentParamAutoParam | BetaInputFileContentParam]'](by_json_type(object=None, array=list_of(union_of("type", {"input_text": ref("BetaInputTextContentParam"), "input_image": ref("BetaInputImageContentParamAutoParam"), "input_file": ref("BetaInputFileContentParam")}))))
-    name = Field['str | None']()
-    namespace = Field['str | None']()
-    caller = Field['BetaDirectToolCallCallerParam | BetaProgramToolCallCallerParam | None'](union_of("type", {"direct": ref("BetaDirectToolCallCallerParam"), "program": ref("BetaProgramToolCallCallerParam")}))
     status = Field['Literal["in_progress", "completed", "incomplete"] | None']()

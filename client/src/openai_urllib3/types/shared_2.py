@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from .beta_2 import BetaInputFileContent, BetaInputImageContent, BetaInputTextContent
     from .shared import DirectToolCallCaller, DirectToolCallCallerParam, InputFileContent, InputImageContent, InputTextContent, ProgramToolCallCaller, ProgramToolCallCallerParam
 
-__all__ = ["ApplyPatchToolCallOutput", "BetaApproximateLocation", "BetaComparisonFilter", "BetaCompoundFilter", "BetaInputMessage", "BetaWebSearchApproximateLocation", "BetaWebSearchPreviewTool", "BetaWebSearchTool", "BetaWebSearchToolFilters", "CustomToolCall", "CustomToolCallOutput", "EasyInputMessage", "EvalItem", "EvalItemContentOutputText", "EvalItemInputImage", "FileObject", "HTTPError", "InputAudio", "InputAudioInputAudio", "InputMessage", "MCPApprovalRequest", "MCPApprovalResponseResource", "MCPListTools", "MCPListToolsTool", "MCPProtocolError", "MCPToolCall", "MCPToolExecutionError", "TextResponseFormatJsonSchema", "ToolChoiceFunction", "ToolChoiceMCP"]
+__all__ = ["ApplyPatchToolCallOutput", "BetaApproximateLocation", "BetaInputMessage", "BetaWebSearchApproximateLocation", "BetaWebSearchPreviewTool", "BetaWebSearchTool", "BetaWebSearchToolFilters", "CustomToolCall", "CustomToolCallOutput", "EasyInputMessage", "EvalItem", "EvalItemContentOutputText", "EvalItemInputImage", "FileObject", "HTTPError", "InputAudio", "InputAudioInputAudio", "InputMessage", "MCPApprovalRequest", "MCPApprovalResponseResource", "MCPListTools", "MCPListToolsTool", "MCPProtocolError", "MCPToolCall", "MCPToolExecutionError", "TextResponseFormatJsonSchema", "ToolChoiceFunction", "ToolChoiceMCP"]
 
 _ = (Any, Literal)  # used inside the quoted field types
 
@@ -234,23 +234,6 @@ class InputMessage(BaseModel):
     role = Field['Literal["user", "system", "developer"]']()
     status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
     content = Field['list[InputTextContent | InputImageContent | InputFileContent]'](list_of(union_of("type", {"input_text": ref("InputTextContent"), "input_image": ref("InputImageContent"), "input_file": ref("InputFileContent")})))
-
-
-class BetaComparisonFilter(BaseModel):
-    """A filter used to compare a specified attribute key to a given value using a defined comparison operation."""
-
-    __slots__ = ()
-    type = Field['Literal["eq", "ne", "gt", "gte", "lt", "lte", "in", "nin"]']()
-    key = Field['str']()
-    value = Field['str | float | bool | list[str | float]']()
-
-
-class BetaCompoundFilter(BaseModel):
-    """Combine multiple filters using `and` or `or`."""
-
-    __slots__ = ()
-    type = Field['Literal["and", "or"]']()
-    filters = Field['list[Any]'](list_of(ref("BetaComparisonFilter")))
 
 
 class BetaWebSearchTool(BaseModel):

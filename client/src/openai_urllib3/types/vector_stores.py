@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Literal
 
 from .._models import BaseModel, Field, list_of, union_of
+from .._mixins import ItemsMixin
 from ._registry import ref
 
 __all__ = ["OtherChunkingStrategyResponseParam", "StaticChunkingStrategy", "StaticChunkingStrategyResponseParam", "VectorStore", "VectorStoreDeleted", "VectorStoreExpirationAfter", "VectorStoreFile", "VectorStoreFileBatch", "VectorStoreFileBatchFileCounts", "VectorStoreFileContentResponse", "VectorStoreFileContentResponseData", "VectorStoreFileCounts", "VectorStoreFileDeleted", "VectorStoreFileLastError", "VectorStoreSearchResultContentObject", "VectorStoreSearchResultItem", "VectorStoreSearchResultsPage"]
@@ -142,7 +143,7 @@ class VectorStoreFileContentResponseData(BaseModel):
     text = Field['str | None']()
 
 
-class VectorStoreSearchResultsPage(BaseModel):
+class VectorStoreSearchResultsPage(ItemsMixin, BaseModel):
     __slots__ = ()
     object = Field['Literal["vector_store.search_results.page"]']()
     search_query = Field['list[str]']()
