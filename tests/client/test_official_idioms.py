@@ -92,3 +92,17 @@ def test_older_paths_and_typed_answers_code_still_uses(openai_server: MockServer
     transcription = client.audio.transcriptions.create(model="whisper-1", file=("a.wav", b"RIFF\x24\x00\x00\x00WAVEfmt ", "audio/wav"))
     assert type(transcription).__name__ == "Transcription" and transcription.text is not None
     assert isinstance(transcription, module.types.audio.Transcription) if which == "openai" else True
+
+
+@pytest.mark.parametrize("which", ["openai_urllib3", "openai"])
+def test_the_module_level_client(openai_server: MockServer, which: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    module, _ = _client(openai_server, which)
+    monkeypatch.setattr(module, "api_key", "sk-module-level")
+    monkeypatch.setattr(module, "base_url", openai_server.url + "/")  # the official module client joins paths to it
+    monkeypatch.setattr(module, "max_retries", 0)
+    reply = module.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}])
+    assert reply.choices[0].message.content
+    assert openai_server.journal.last().headers["authorization"] == "Bearer sk-module-level"
+    monkeypatch.setattr(module, "api_key", "sk-changed")  # a new setting is used from the next call
+    module.models.list()
+    assert openai_server.journal.last().headers["authorization"] == "Bearer sk-changed"

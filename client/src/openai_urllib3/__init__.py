@@ -69,9 +69,28 @@ _LAZY = {
 }
 
 
+# The module-level client's settings, as the official SDK's (``openai_urllib3.api_key = ...``);
+# ``None`` means the client's own default (the environment variable, for the key).
+api_key: str | None = None
+organization: str | None = None
+project: str | None = None
+base_url: str | None = None
+timeout: Any = None
+max_retries: int | None = None
+default_headers: Any = None
+default_query: Any = None
+
+
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
+        if not name.startswith("_"):
+            import sys
+
+            from ._module_client import module_client, resource_names
+
+            if name in resource_names():  # openai_urllib3.chat.completions.create(...)
+                return getattr(module_client(sys.modules[__name__]), name)
         raise AttributeError(f"module 'openai_urllib3' has no attribute {name!r}")
     import importlib
 
@@ -135,9 +154,17 @@ __all__ = [
     "Urllib3Transport",
     "Webhooks",
     "__version__",
+    "api_key",
+    "base_url",
+    "default_headers",
+    "default_query",
     "function_tool",
     "logging_middleware",
+    "max_retries",
     "not_given",
     "omit",
+    "organization",
     "parse_arguments",
+    "project",
+    "timeout",
 ]
