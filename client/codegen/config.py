@@ -57,6 +57,10 @@ RESOURCE_BASES = {
 # Operations whose SSE items the spec does not name (they take a ``stream`` flag but declare only JSON).
 STREAM_ITEMS = {
     "POST /completions": "CreateCompletionResponse",
+    "GET /responses/{response_id}": "ResponseStreamEvent",
+    "POST /threads/runs": "AssistantStreamEvent",
+    "POST /threads/{thread_id}/runs": "AssistantStreamEvent",
+    "POST /threads/{thread_id}/runs/{run_id}/submit_tool_outputs": "AssistantStreamEvent",
 }
 
 SKIPPED_OPERATIONS: frozenset[str] = frozenset()

@@ -74,6 +74,8 @@ def _params_dict(info: OpInfo, spec: Spec, params: ParamBuilder) -> None:
     op = info.op
     extra: list[tuple[str, str, bool, str]] = []
     for param in op.params:
+        if param.location == "query" and param.python_name == "stream" and op.key in STREAM_ITEMS:
+            continue  # the method's own ``stream`` argument (a GET that streams sends it as this flag)
         if param.location in ("query", "header"):
             extra.append((param.python_name, params.resolve(param.schema, class_name(info.name) + pascal(param.python_name)), param.required, param.description))
     name = class_name(info.resource) + pascal(info.method_name) + "Params"

@@ -106,3 +106,21 @@ def test_the_module_level_client(openai_server: MockServer, which: str, monkeypa
     monkeypatch.setattr(module, "api_key", "sk-changed")  # a new setting is used from the next call
     module.models.list()
     assert openai_server.journal.last().headers["authorization"] == "Bearer sk-changed"
+
+
+@pytest.mark.parametrize("which", ["openai_urllib3", "openai"])
+def test_streams_on_a_get_and_on_assistants_runs_and_extra_body_on_uploads(openai_server: MockServer, which: str) -> None:
+    module, client = _client(openai_server, which)
+    response = client.responses.create(model="gpt-4o", input="hi")
+    stream = client.responses.retrieve(response.id, stream=True)
+    assert isinstance(stream, module.Stream)
+    stream.close()
+    assert openai_server.journal.last().query.get("stream") == ["true"]
+    assistant = client.beta.assistants.create(model="gpt-4o")
+    run_stream = client.beta.threads.create_and_run(assistant_id=assistant.id, stream=True)
+    assert isinstance(run_stream, module.Stream)
+    run_stream.close()
+    assert openai_server.journal.last().body["stream"] is True
+    with pytest.raises(module.BadRequestError, match="note"):  # sent as a form field, which the strict server names
+        client.files.create(file=("a.jsonl", b'{"a": 1}\n'), purpose="batch", extra_body={"note": "hello"})
+    assert b'name="note"' in openai_server.journal.last().raw_body

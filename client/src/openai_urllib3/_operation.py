@@ -3,9 +3,9 @@ what to build from the answer. Generated resource methods are one call into :fun
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping, cast
 
-from ._options import split_options
+from ._options import RequestOptions, split_options
 from ._types import NotGiven, Omit
 from ._url import path_segment
 
@@ -161,7 +161,10 @@ def call(client: OpenAI, operation: Operation, path_values: Mapping[str, str], k
         if extra:
             options = {**options, "extra_headers": {**extra, **(options.get("extra_headers") or {})}}
     if stream is not None:
-        params["stream"] = stream
+        if "stream" in operation.query:  # a GET that streams (responses.retrieve): a query flag
+            query[operation.query["stream"]] = stream
+        else:
+            params["stream"] = stream
     content: Any = None
     content_type: str | None = None
     body: Any = None
@@ -170,6 +173,10 @@ def call(client: OpenAI, operation: Operation, path_values: Mapping[str, str], k
     elif operation.body == "multipart":
         from ._files import encode_multipart
 
+        extra_body = options.get("extra_body")
+        if extra_body:  # extra fields are form fields of a multipart upload, as the official SDK sends them
+            params = {**params, **extra_body}
+            options = cast(RequestOptions, {name: value for name, value in options.items() if name != "extra_body"})
         body_for_routing = params  # not sent as JSON (content is), but kept for Azure routing and pages
         multipart = encode_multipart(params, operation.files)
         content, content_type = multipart, multipart.content_type

@@ -293,9 +293,38 @@ if TYPE_CHECKING:
     from .batches_params import BatchFileExpirationAfterParam as BatchFileExpirationAfterParam
     from .batches_params import BatchesCreateParams as BatchesCreateParams
     from .batches_params import BatchesListParams as BatchesListParams
-    from .beta import ActiveStatus as ActiveStatus
     from .beta import Assistant as Assistant
-    from .beta import AssistantMessageItem as AssistantMessageItem
+    from .beta import AssistantStreamEvent0 as AssistantStreamEvent0
+    from .beta import AssistantStreamEvent02 as AssistantStreamEvent02
+    from .beta import AssistantStreamEvent1 as AssistantStreamEvent1
+    from .beta import AssistantStreamEvent10 as AssistantStreamEvent10
+    from .beta import AssistantStreamEvent11 as AssistantStreamEvent11
+    from .beta import AssistantStreamEvent110 as AssistantStreamEvent110
+    from .beta import AssistantStreamEvent12 as AssistantStreamEvent12
+    from .beta import AssistantStreamEvent13 as AssistantStreamEvent13
+    from .beta import AssistantStreamEvent14 as AssistantStreamEvent14
+    from .beta import AssistantStreamEvent15 as AssistantStreamEvent15
+    from .beta import AssistantStreamEvent16 as AssistantStreamEvent16
+    from .beta import AssistantStreamEvent17 as AssistantStreamEvent17
+    from .beta import AssistantStreamEvent18 as AssistantStreamEvent18
+    from .beta import AssistantStreamEvent19 as AssistantStreamEvent19
+    from .beta import AssistantStreamEvent2 as AssistantStreamEvent2
+    from .beta import AssistantStreamEvent20 as AssistantStreamEvent20
+    from .beta import AssistantStreamEvent21 as AssistantStreamEvent21
+    from .beta import AssistantStreamEvent22 as AssistantStreamEvent22
+    from .beta import AssistantStreamEvent23 as AssistantStreamEvent23
+    from .beta import AssistantStreamEvent3 as AssistantStreamEvent3
+    from .beta import AssistantStreamEvent32 as AssistantStreamEvent32
+    from .beta import AssistantStreamEvent4 as AssistantStreamEvent4
+    from .beta import AssistantStreamEvent42 as AssistantStreamEvent42
+    from .beta import AssistantStreamEvent5 as AssistantStreamEvent5
+    from .beta import AssistantStreamEvent52 as AssistantStreamEvent52
+    from .beta import AssistantStreamEvent6 as AssistantStreamEvent6
+    from .beta import AssistantStreamEvent62 as AssistantStreamEvent62
+    from .beta import AssistantStreamEvent7 as AssistantStreamEvent7
+    from .beta import AssistantStreamEvent72 as AssistantStreamEvent72
+    from .beta import AssistantStreamEvent8 as AssistantStreamEvent8
+    from .beta import AssistantStreamEvent9 as AssistantStreamEvent9
     from .beta import AssistantToolResources as AssistantToolResources
     from .beta import AssistantToolResourcesCodeInterpreter as AssistantToolResourcesCodeInterpreter
     from .beta import AssistantToolResourcesFileSearch as AssistantToolResourcesFileSearch
@@ -306,53 +335,13 @@ if TYPE_CHECKING:
     from .beta import AssistantToolsFunction as AssistantToolsFunction
     from .beta import AssistantsNamedToolChoice as AssistantsNamedToolChoice
     from .beta import AssistantsNamedToolChoiceFunction as AssistantsNamedToolChoiceFunction
-    from .beta import Attachment as Attachment
-    from .beta import BetaAgentTag as BetaAgentTag
-    from .beta import BetaCodeInterpreterTool as BetaCodeInterpreterTool
-    from .beta import BetaComparisonFilter as BetaComparisonFilter
-    from .beta import BetaCompoundFilter as BetaCompoundFilter
-    from .beta import BetaComputerTool as BetaComputerTool
-    from .beta import BetaComputerUsePreviewTool as BetaComputerUsePreviewTool
-    from .beta import BetaFileSearchTool as BetaFileSearchTool
-    from .beta import BetaFunctionTool as BetaFunctionTool
-    from .beta import BetaHybridSearchOptions as BetaHybridSearchOptions
-    from .beta import BetaMCPTool as BetaMCPTool
-    from .beta import BetaMCPToolFilter as BetaMCPToolFilter
-    from .beta import BetaMCPToolRequireApproval0 as BetaMCPToolRequireApproval0
-    from .beta import BetaRankingOptions as BetaRankingOptions
-    from .beta import BetaResponse as BetaResponse
-    from .beta import BetaResponseAudioDeltaEvent as BetaResponseAudioDeltaEvent
-    from .beta import BetaResponseAudioDoneEvent as BetaResponseAudioDoneEvent
-    from .beta import BetaResponseAudioTranscriptDeltaEvent as BetaResponseAudioTranscriptDeltaEvent
-    from .beta import BetaResponseAudioTranscriptDoneEvent as BetaResponseAudioTranscriptDoneEvent
-    from .beta import BetaResponseCodeInterpreterCallCodeDeltaEvent as BetaResponseCodeInterpreterCallCodeDeltaEvent
-    from .beta import BetaResponseCodeInterpreterCallCodeDoneEvent as BetaResponseCodeInterpreterCallCodeDoneEvent
-    from .beta import BetaResponseCodeInterpreterCallCompletedEvent as BetaResponseCodeInterpreterCallCompletedEvent
-    from .beta import BetaResponseCodeInterpreterCallInProgressEvent as BetaResponseCodeInterpreterCallInProgressEvent
-    from .beta import BetaResponseCodeInterpreterCallInterpretingEvent as BetaResponseCodeInterpreterCallInterpretingEvent
-    from .beta import BetaResponseCompletedEvent as BetaResponseCompletedEvent
-    from .beta import BetaResponseFormatJsonObject as BetaResponseFormatJsonObject
-    from .beta import BetaResponseFormatText as BetaResponseFormatText
-    from .beta import BetaTextResponseFormatJsonSchema as BetaTextResponseFormatJsonSchema
-    from .beta import ChatSessionAutomaticThreadTitling as ChatSessionAutomaticThreadTitling
-    from .beta import ChatSessionChatkitConfiguration as ChatSessionChatkitConfiguration
-    from .beta import ChatSessionFileUpload as ChatSessionFileUpload
-    from .beta import ChatSessionHistory as ChatSessionHistory
-    from .beta import ChatSessionRateLimits as ChatSessionRateLimits
-    from .beta import ChatSessionResource as ChatSessionResource
-    from .beta import ChatkitWorkflow as ChatkitWorkflow
-    from .beta import ChatkitWorkflowTracing as ChatkitWorkflowTracing
-    from .beta import ClientToolCallItem as ClientToolCallItem
-    from .beta import ClosedStatus as ClosedStatus
     from .beta import DeleteAssistantResponse as DeleteAssistantResponse
     from .beta import DeleteMessageResponse as DeleteMessageResponse
     from .beta import DeleteThreadResponse as DeleteThreadResponse
-    from .beta import DeletedThreadResource as DeletedThreadResource
-    from .beta import FileAnnotation as FileAnnotation
-    from .beta import FileAnnotationSource as FileAnnotationSource
+    from .beta import DoneEvent as DoneEvent
+    from .beta import Error as Error
+    from .beta import ErrorEvent as ErrorEvent
     from .beta import FileSearchRankingOptions as FileSearchRankingOptions
-    from .beta import InferenceOptions as InferenceOptions
-    from .beta import LockedStatus as LockedStatus
     from .beta import Message2 as Message2
     from .beta import Message2Attachment as Message2Attachment
     from .beta import Message2IncompleteDetails as Message2IncompleteDetails
@@ -367,7 +356,19 @@ if TYPE_CHECKING:
     from .beta import MessageContentTextAnnotationsFilePathObjectFilePath as MessageContentTextAnnotationsFilePathObjectFilePath
     from .beta import MessageContentTextObject as MessageContentTextObject
     from .beta import MessageContentTextObjectText as MessageContentTextObjectText
-    from .beta import ResponseOutputText as ResponseOutputText
+    from .beta import MessageDeltaContentImageFileObject as MessageDeltaContentImageFileObject
+    from .beta import MessageDeltaContentImageFileObjectImageFile as MessageDeltaContentImageFileObjectImageFile
+    from .beta import MessageDeltaContentImageUrlObject as MessageDeltaContentImageUrlObject
+    from .beta import MessageDeltaContentImageUrlObjectImageUrl as MessageDeltaContentImageUrlObjectImageUrl
+    from .beta import MessageDeltaContentRefusalObject as MessageDeltaContentRefusalObject
+    from .beta import MessageDeltaContentTextAnnotationsFileCitationObject as MessageDeltaContentTextAnnotationsFileCitationObject
+    from .beta import MessageDeltaContentTextAnnotationsFileCitationObjectFileCitation as MessageDeltaContentTextAnnotationsFileCitationObjectFileCitation
+    from .beta import MessageDeltaContentTextAnnotationsFilePathObject as MessageDeltaContentTextAnnotationsFilePathObject
+    from .beta import MessageDeltaContentTextAnnotationsFilePathObjectFilePath as MessageDeltaContentTextAnnotationsFilePathObjectFilePath
+    from .beta import MessageDeltaContentTextObject as MessageDeltaContentTextObject
+    from .beta import MessageDeltaContentTextObjectText as MessageDeltaContentTextObjectText
+    from .beta import MessageDeltaObject as MessageDeltaObject
+    from .beta import MessageDeltaObjectDelta as MessageDeltaObjectDelta
     from .beta import Run as Run
     from .beta import RunCompletionUsage as RunCompletionUsage
     from .beta import RunIncompleteDetails as RunIncompleteDetails
@@ -376,6 +377,19 @@ if TYPE_CHECKING:
     from .beta import RunRequiredActionSubmitToolOutputs as RunRequiredActionSubmitToolOutputs
     from .beta import RunStep as RunStep
     from .beta import RunStepCompletionUsage as RunStepCompletionUsage
+    from .beta import RunStepDeltaObject as RunStepDeltaObject
+    from .beta import RunStepDeltaObjectDelta as RunStepDeltaObjectDelta
+    from .beta import RunStepDeltaStepDetailsMessageCreationObject as RunStepDeltaStepDetailsMessageCreationObject
+    from .beta import RunStepDeltaStepDetailsMessageCreationObjectMessageCreation as RunStepDeltaStepDetailsMessageCreationObjectMessageCreation
+    from .beta import RunStepDeltaStepDetailsToolCallsCodeObject as RunStepDeltaStepDetailsToolCallsCodeObject
+    from .beta import RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter as RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter
+    from .beta import RunStepDeltaStepDetailsToolCallsCodeOutputImageObject as RunStepDeltaStepDetailsToolCallsCodeOutputImageObject
+    from .beta import RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage as RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage
+    from .beta import RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject as RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject
+    from .beta import RunStepDeltaStepDetailsToolCallsFileSearchObject as RunStepDeltaStepDetailsToolCallsFileSearchObject
+    from .beta import RunStepDeltaStepDetailsToolCallsFunctionObject as RunStepDeltaStepDetailsToolCallsFunctionObject
+    from .beta import RunStepDeltaStepDetailsToolCallsFunctionObjectFunction as RunStepDeltaStepDetailsToolCallsFunctionObjectFunction
+    from .beta import RunStepDeltaStepDetailsToolCallsObject as RunStepDeltaStepDetailsToolCallsObject
     from .beta import RunStepDetailsMessageCreationObject as RunStepDetailsMessageCreationObject
     from .beta import RunStepDetailsMessageCreationObjectMessageCreation as RunStepDetailsMessageCreationObjectMessageCreation
     from .beta import RunStepDetailsToolCallsCodeObject as RunStepDetailsToolCallsCodeObject
@@ -394,178 +408,262 @@ if TYPE_CHECKING:
     from .beta import RunStepLastError as RunStepLastError
     from .beta import RunToolCallObject as RunToolCallObject
     from .beta import RunToolCallObjectFunction as RunToolCallObjectFunction
-    from .beta import TaskGroupItem as TaskGroupItem
-    from .beta import TaskGroupTask as TaskGroupTask
-    from .beta import TaskItem as TaskItem
     from .beta import Thread as Thread
-    from .beta import ThreadResource as ThreadResource
     from .beta import ThreadToolResources as ThreadToolResources
     from .beta import ThreadToolResourcesCodeInterpreter as ThreadToolResourcesCodeInterpreter
     from .beta import ThreadToolResourcesFileSearch as ThreadToolResourcesFileSearch
-    from .beta import ToolChoice as ToolChoice
     from .beta import TruncationObject as TruncationObject
-    from .beta import UrlAnnotation as UrlAnnotation
-    from .beta import UrlAnnotationSource as UrlAnnotationSource
-    from .beta import UserMessageInputText as UserMessageInputText
-    from .beta import UserMessageItem as UserMessageItem
-    from .beta import UserMessageQuotedText as UserMessageQuotedText
-    from .beta import WidgetMessageItem as WidgetMessageItem
-    from .beta_2 import BetaAdditionalTools as BetaAdditionalTools
-    from .beta_2 import BetaAgentMessage as BetaAgentMessage
-    from .beta_2 import BetaApplyPatchCreateFileOperation as BetaApplyPatchCreateFileOperation
-    from .beta_2 import BetaApplyPatchDeleteFileOperation as BetaApplyPatchDeleteFileOperation
-    from .beta_2 import BetaApplyPatchToolCall as BetaApplyPatchToolCall
-    from .beta_2 import BetaApplyPatchToolCallOutput as BetaApplyPatchToolCallOutput
-    from .beta_2 import BetaApplyPatchUpdateFileOperation as BetaApplyPatchUpdateFileOperation
-    from .beta_2 import BetaCodeInterpreterOutputImage as BetaCodeInterpreterOutputImage
-    from .beta_2 import BetaCodeInterpreterOutputLogs as BetaCodeInterpreterOutputLogs
-    from .beta_2 import BetaCodeInterpreterToolCall as BetaCodeInterpreterToolCall
-    from .beta_2 import BetaCompactionBody as BetaCompactionBody
-    from .beta_2 import BetaComputerScreenshotContent as BetaComputerScreenshotContent
-    from .beta_2 import BetaComputerScreenshotImage as BetaComputerScreenshotImage
-    from .beta_2 import BetaComputerToolCall as BetaComputerToolCall
-    from .beta_2 import BetaComputerToolCallOutputResource as BetaComputerToolCallOutputResource
-    from .beta_2 import BetaContainerFileCitationBody as BetaContainerFileCitationBody
-    from .beta_2 import BetaContainerReferenceResource as BetaContainerReferenceResource
-    from .beta_2 import BetaCustomToolCall as BetaCustomToolCall
-    from .beta_2 import BetaCustomToolCallOutputResource as BetaCustomToolCallOutputResource
-    from .beta_2 import BetaDirectToolCallCaller as BetaDirectToolCallCaller
-    from .beta_2 import BetaDoubleClickAction as BetaDoubleClickAction
-    from .beta_2 import BetaEasyInputMessage as BetaEasyInputMessage
-    from .beta_2 import BetaEncryptedContent as BetaEncryptedContent
-    from .beta_2 import BetaFileCitationBody as BetaFileCitationBody
-    from .beta_2 import BetaFilePath as BetaFilePath
-    from .beta_2 import BetaFileSearchToolCall as BetaFileSearchToolCall
-    from .beta_2 import BetaFileSearchToolCallResult as BetaFileSearchToolCallResult
-    from .beta_2 import BetaFunctionShellAction as BetaFunctionShellAction
-    from .beta_2 import BetaFunctionShellCall as BetaFunctionShellCall
-    from .beta_2 import BetaFunctionShellCallOutput as BetaFunctionShellCallOutput
-    from .beta_2 import BetaFunctionShellCallOutputContent as BetaFunctionShellCallOutputContent
-    from .beta_2 import BetaFunctionShellCallOutputExitOutcome as BetaFunctionShellCallOutputExitOutcome
-    from .beta_2 import BetaFunctionShellCallOutputTimeoutOutcome as BetaFunctionShellCallOutputTimeoutOutcome
-    from .beta_2 import BetaFunctionToolCall as BetaFunctionToolCall
-    from .beta_2 import BetaFunctionToolCallOutputResource as BetaFunctionToolCallOutputResource
-    from .beta_2 import BetaHTTPError as BetaHTTPError
+    from .beta_2 import ActiveStatus as ActiveStatus
+    from .beta_2 import AssistantMessageItem as AssistantMessageItem
+    from .beta_2 import AssistantStreamEvent03 as AssistantStreamEvent03
+    from .beta_2 import AssistantStreamEvent102 as AssistantStreamEvent102
+    from .beta_2 import AssistantStreamEvent103 as AssistantStreamEvent103
+    from .beta_2 import AssistantStreamEvent111 as AssistantStreamEvent111
+    from .beta_2 import AssistantStreamEvent112 as AssistantStreamEvent112
+    from .beta_2 import AssistantStreamEvent113 as AssistantStreamEvent113
+    from .beta_2 import AssistantStreamEvent122 as AssistantStreamEvent122
+    from .beta_2 import AssistantStreamEvent123 as AssistantStreamEvent123
+    from .beta_2 import AssistantStreamEvent132 as AssistantStreamEvent132
+    from .beta_2 import AssistantStreamEvent133 as AssistantStreamEvent133
+    from .beta_2 import AssistantStreamEvent142 as AssistantStreamEvent142
+    from .beta_2 import AssistantStreamEvent143 as AssistantStreamEvent143
+    from .beta_2 import AssistantStreamEvent152 as AssistantStreamEvent152
+    from .beta_2 import AssistantStreamEvent153 as AssistantStreamEvent153
+    from .beta_2 import AssistantStreamEvent162 as AssistantStreamEvent162
+    from .beta_2 import AssistantStreamEvent163 as AssistantStreamEvent163
+    from .beta_2 import AssistantStreamEvent172 as AssistantStreamEvent172
+    from .beta_2 import AssistantStreamEvent173 as AssistantStreamEvent173
+    from .beta_2 import AssistantStreamEvent182 as AssistantStreamEvent182
+    from .beta_2 import AssistantStreamEvent183 as AssistantStreamEvent183
+    from .beta_2 import AssistantStreamEvent192 as AssistantStreamEvent192
+    from .beta_2 import AssistantStreamEvent193 as AssistantStreamEvent193
+    from .beta_2 import AssistantStreamEvent202 as AssistantStreamEvent202
+    from .beta_2 import AssistantStreamEvent203 as AssistantStreamEvent203
+    from .beta_2 import AssistantStreamEvent212 as AssistantStreamEvent212
+    from .beta_2 import AssistantStreamEvent213 as AssistantStreamEvent213
+    from .beta_2 import AssistantStreamEvent222 as AssistantStreamEvent222
+    from .beta_2 import AssistantStreamEvent223 as AssistantStreamEvent223
+    from .beta_2 import AssistantStreamEvent24 as AssistantStreamEvent24
+    from .beta_2 import AssistantStreamEvent33 as AssistantStreamEvent33
+    from .beta_2 import AssistantStreamEvent43 as AssistantStreamEvent43
+    from .beta_2 import AssistantStreamEvent53 as AssistantStreamEvent53
+    from .beta_2 import AssistantStreamEvent63 as AssistantStreamEvent63
+    from .beta_2 import AssistantStreamEvent73 as AssistantStreamEvent73
+    from .beta_2 import AssistantStreamEvent82 as AssistantStreamEvent82
+    from .beta_2 import AssistantStreamEvent83 as AssistantStreamEvent83
+    from .beta_2 import AssistantStreamEvent92 as AssistantStreamEvent92
+    from .beta_2 import AssistantStreamEvent93 as AssistantStreamEvent93
+    from .beta_2 import Attachment as Attachment
+    from .beta_2 import BetaAgentTag as BetaAgentTag
+    from .beta_2 import BetaCodeInterpreterTool as BetaCodeInterpreterTool
+    from .beta_2 import BetaComparisonFilter as BetaComparisonFilter
+    from .beta_2 import BetaCompoundFilter as BetaCompoundFilter
+    from .beta_2 import BetaComputerTool as BetaComputerTool
+    from .beta_2 import BetaComputerUsePreviewTool as BetaComputerUsePreviewTool
+    from .beta_2 import BetaFileSearchTool as BetaFileSearchTool
+    from .beta_2 import BetaFunctionTool as BetaFunctionTool
+    from .beta_2 import BetaHybridSearchOptions as BetaHybridSearchOptions
     from .beta_2 import BetaImageGenTool as BetaImageGenTool
-    from .beta_2 import BetaImageGenToolCall as BetaImageGenToolCall
     from .beta_2 import BetaImageGenToolInputImageMask as BetaImageGenToolInputImageMask
-    from .beta_2 import BetaInputFileContent as BetaInputFileContent
-    from .beta_2 import BetaInputImageContent as BetaInputImageContent
-    from .beta_2 import BetaInputTextContent as BetaInputTextContent
-    from .beta_2 import BetaKeyPressAction as BetaKeyPressAction
-    from .beta_2 import BetaLocalEnvironmentResource as BetaLocalEnvironmentResource
-    from .beta_2 import BetaLocalShellExecAction as BetaLocalShellExecAction
-    from .beta_2 import BetaLocalShellToolCall as BetaLocalShellToolCall
-    from .beta_2 import BetaLocalShellToolCallOutput as BetaLocalShellToolCallOutput
-    from .beta_2 import BetaLogProb as BetaLogProb
-    from .beta_2 import BetaMCPApprovalRequest as BetaMCPApprovalRequest
-    from .beta_2 import BetaMCPApprovalResponseResource as BetaMCPApprovalResponseResource
-    from .beta_2 import BetaMCPListTools as BetaMCPListTools
-    from .beta_2 import BetaMCPListToolsTool as BetaMCPListToolsTool
-    from .beta_2 import BetaMCPProtocolError as BetaMCPProtocolError
-    from .beta_2 import BetaMCPToolCall as BetaMCPToolCall
-    from .beta_2 import BetaMCPToolExecutionError as BetaMCPToolExecutionError
-    from .beta_2 import BetaMultiAgentCall as BetaMultiAgentCall
-    from .beta_2 import BetaMultiAgentCallOutput as BetaMultiAgentCallOutput
-    from .beta_2 import BetaOutputMessage as BetaOutputMessage
-    from .beta_2 import BetaOutputTextContent as BetaOutputTextContent
-    from .beta_2 import BetaProgram as BetaProgram
-    from .beta_2 import BetaProgramOutput as BetaProgramOutput
-    from .beta_2 import BetaProgramToolCallCaller as BetaProgramToolCallCaller
-    from .beta_2 import BetaPrompt as BetaPrompt
-    from .beta_2 import BetaPromptCacheBreakpointConfig as BetaPromptCacheBreakpointConfig
-    from .beta_2 import BetaReasoning as BetaReasoning
-    from .beta_2 import BetaReasoningItem as BetaReasoningItem
-    from .beta_2 import BetaReasoningTextContent as BetaReasoningTextContent
-    from .beta_2 import BetaRefusalContent as BetaRefusalContent
-    from .beta_2 import BetaResponseError as BetaResponseError
-    from .beta_2 import BetaResponseIncompleteDetails as BetaResponseIncompleteDetails
-    from .beta_2 import BetaSummaryTextContent as BetaSummaryTextContent
-    from .beta_2 import BetaTextContent as BetaTextContent
+    from .beta_2 import BetaMCPTool as BetaMCPTool
+    from .beta_2 import BetaMCPToolFilter as BetaMCPToolFilter
+    from .beta_2 import BetaMCPToolRequireApproval0 as BetaMCPToolRequireApproval0
+    from .beta_2 import BetaRankingOptions as BetaRankingOptions
+    from .beta_2 import BetaResponse as BetaResponse
+    from .beta_2 import BetaResponseAudioDeltaEvent as BetaResponseAudioDeltaEvent
+    from .beta_2 import BetaResponseAudioDoneEvent as BetaResponseAudioDoneEvent
+    from .beta_2 import BetaResponseAudioTranscriptDeltaEvent as BetaResponseAudioTranscriptDeltaEvent
+    from .beta_2 import BetaResponseAudioTranscriptDoneEvent as BetaResponseAudioTranscriptDoneEvent
+    from .beta_2 import BetaResponseCodeInterpreterCallCodeDeltaEvent as BetaResponseCodeInterpreterCallCodeDeltaEvent
+    from .beta_2 import BetaResponseCodeInterpreterCallCodeDoneEvent as BetaResponseCodeInterpreterCallCodeDoneEvent
+    from .beta_2 import BetaResponseCodeInterpreterCallCompletedEvent as BetaResponseCodeInterpreterCallCompletedEvent
+    from .beta_2 import BetaResponseCodeInterpreterCallInProgressEvent as BetaResponseCodeInterpreterCallInProgressEvent
+    from .beta_2 import BetaResponseCodeInterpreterCallInterpretingEvent as BetaResponseCodeInterpreterCallInterpretingEvent
+    from .beta_2 import BetaResponseCompletedEvent as BetaResponseCompletedEvent
+    from .beta_2 import BetaResponseFormatJsonObject as BetaResponseFormatJsonObject
+    from .beta_2 import BetaResponseFormatText as BetaResponseFormatText
+    from .beta_2 import BetaTextResponseFormatJsonSchema as BetaTextResponseFormatJsonSchema
     from .beta_2 import BetaToolChoiceAllowed as BetaToolChoiceAllowed
-    from .beta_2 import BetaToolChoiceCustom as BetaToolChoiceCustom
-    from .beta_2 import BetaToolChoiceFunction as BetaToolChoiceFunction
-    from .beta_2 import BetaToolChoiceMCP as BetaToolChoiceMCP
-    from .beta_2 import BetaToolChoiceTypes as BetaToolChoiceTypes
-    from .beta_2 import BetaToolSearchCall as BetaToolSearchCall
-    from .beta_2 import BetaToolSearchOutput as BetaToolSearchOutput
-    from .beta_2 import BetaTopLogProb as BetaTopLogProb
-    from .beta_2 import BetaUrlCitationBody as BetaUrlCitationBody
-    from .beta_2 import BetaWebSearchActionFind as BetaWebSearchActionFind
-    from .beta_2 import BetaWebSearchActionOpenPage as BetaWebSearchActionOpenPage
-    from .beta_2 import BetaWebSearchActionSearch as BetaWebSearchActionSearch
-    from .beta_2 import BetaWebSearchActionSearchSource as BetaWebSearchActionSearchSource
-    from .beta_2 import BetaWebSearchToolCall as BetaWebSearchToolCall
-    from .beta_3 import BetaCompactResource as BetaCompactResource
-    from .beta_3 import BetaCustomToolCallOutput as BetaCustomToolCallOutput
-    from .beta_3 import BetaCustomToolCallResource as BetaCustomToolCallResource
-    from .beta_3 import BetaFunctionToolCallOutput as BetaFunctionToolCallOutput
-    from .beta_3 import BetaFunctionToolCallResource as BetaFunctionToolCallResource
-    from .beta_3 import BetaInputMessageResource as BetaInputMessageResource
-    from .beta_3 import BetaMCPApprovalResponse as BetaMCPApprovalResponse
-    from .beta_3 import BetaMessage as BetaMessage
-    from .beta_3 import BetaModeration as BetaModeration
-    from .beta_3 import BetaModerationErrorBody as BetaModerationErrorBody
-    from .beta_3 import BetaModerationResultBody as BetaModerationResultBody
-    from .beta_3 import BetaPromptCacheOptions as BetaPromptCacheOptions
-    from .beta_3 import BetaResponseContentPartAddedEvent as BetaResponseContentPartAddedEvent
-    from .beta_3 import BetaResponseContentPartDoneEvent as BetaResponseContentPartDoneEvent
-    from .beta_3 import BetaResponseConversation as BetaResponseConversation
-    from .beta_3 import BetaResponseCreatedEvent as BetaResponseCreatedEvent
-    from .beta_3 import BetaResponseCustomToolCallInputDeltaEvent as BetaResponseCustomToolCallInputDeltaEvent
-    from .beta_3 import BetaResponseCustomToolCallInputDoneEvent as BetaResponseCustomToolCallInputDoneEvent
-    from .beta_3 import BetaResponseErrorEvent as BetaResponseErrorEvent
-    from .beta_3 import BetaResponseFailedEvent as BetaResponseFailedEvent
-    from .beta_3 import BetaResponseFileSearchCallCompletedEvent as BetaResponseFileSearchCallCompletedEvent
-    from .beta_3 import BetaResponseFileSearchCallInProgressEvent as BetaResponseFileSearchCallInProgressEvent
-    from .beta_3 import BetaResponseFileSearchCallSearchingEvent as BetaResponseFileSearchCallSearchingEvent
-    from .beta_3 import BetaResponseFunctionCallArgumentsDeltaEvent as BetaResponseFunctionCallArgumentsDeltaEvent
-    from .beta_3 import BetaResponseFunctionCallArgumentsDoneEvent as BetaResponseFunctionCallArgumentsDoneEvent
-    from .beta_3 import BetaResponseImageGenCallCompletedEvent as BetaResponseImageGenCallCompletedEvent
-    from .beta_3 import BetaResponseImageGenCallGeneratingEvent as BetaResponseImageGenCallGeneratingEvent
-    from .beta_3 import BetaResponseImageGenCallInProgressEvent as BetaResponseImageGenCallInProgressEvent
-    from .beta_3 import BetaResponseImageGenCallPartialImageEvent as BetaResponseImageGenCallPartialImageEvent
-    from .beta_3 import BetaResponseInProgressEvent as BetaResponseInProgressEvent
-    from .beta_3 import BetaResponseIncompleteEvent as BetaResponseIncompleteEvent
-    from .beta_3 import BetaResponseLogProb as BetaResponseLogProb
-    from .beta_3 import BetaResponseLogProbTopLogprob as BetaResponseLogProbTopLogprob
-    from .beta_3 import BetaResponseMCPCallArgumentsDeltaEvent as BetaResponseMCPCallArgumentsDeltaEvent
-    from .beta_3 import BetaResponseMCPCallArgumentsDoneEvent as BetaResponseMCPCallArgumentsDoneEvent
-    from .beta_3 import BetaResponseMCPCallCompletedEvent as BetaResponseMCPCallCompletedEvent
-    from .beta_3 import BetaResponseMCPCallFailedEvent as BetaResponseMCPCallFailedEvent
-    from .beta_3 import BetaResponseMCPCallInProgressEvent as BetaResponseMCPCallInProgressEvent
-    from .beta_3 import BetaResponseMCPListToolsCompletedEvent as BetaResponseMCPListToolsCompletedEvent
-    from .beta_3 import BetaResponseMCPListToolsFailedEvent as BetaResponseMCPListToolsFailedEvent
-    from .beta_3 import BetaResponseMCPListToolsInProgressEvent as BetaResponseMCPListToolsInProgressEvent
-    from .beta_3 import BetaResponseOutputItemAddedEvent as BetaResponseOutputItemAddedEvent
-    from .beta_3 import BetaResponseOutputItemDoneEvent as BetaResponseOutputItemDoneEvent
-    from .beta_3 import BetaResponseOutputTextAnnotationAddedEvent as BetaResponseOutputTextAnnotationAddedEvent
-    from .beta_3 import BetaResponseQueuedEvent as BetaResponseQueuedEvent
-    from .beta_3 import BetaResponseReasoningSummaryPartAddedEvent as BetaResponseReasoningSummaryPartAddedEvent
-    from .beta_3 import BetaResponseReasoningSummaryPartAddedEventPart as BetaResponseReasoningSummaryPartAddedEventPart
-    from .beta_3 import BetaResponseReasoningSummaryPartDoneEvent as BetaResponseReasoningSummaryPartDoneEvent
-    from .beta_3 import BetaResponseReasoningSummaryPartDoneEventPart as BetaResponseReasoningSummaryPartDoneEventPart
-    from .beta_3 import BetaResponseReasoningSummaryTextDeltaEvent as BetaResponseReasoningSummaryTextDeltaEvent
-    from .beta_3 import BetaResponseReasoningSummaryTextDoneEvent as BetaResponseReasoningSummaryTextDoneEvent
-    from .beta_3 import BetaResponseReasoningTextDeltaEvent as BetaResponseReasoningTextDeltaEvent
-    from .beta_3 import BetaResponseReasoningTextDoneEvent as BetaResponseReasoningTextDoneEvent
-    from .beta_3 import BetaResponseRefusalDeltaEvent as BetaResponseRefusalDeltaEvent
-    from .beta_3 import BetaResponseRefusalDoneEvent as BetaResponseRefusalDoneEvent
-    from .beta_3 import BetaResponseShellCallCommandAddedStreamingEvent as BetaResponseShellCallCommandAddedStreamingEvent
-    from .beta_3 import BetaResponseShellCallCommandDeltaStreamingEvent as BetaResponseShellCallCommandDeltaStreamingEvent
-    from .beta_3 import BetaResponseShellCallCommandDoneStreamingEvent as BetaResponseShellCallCommandDoneStreamingEvent
-    from .beta_3 import BetaResponseShellCallOutputContentDeltaStreamingEvent as BetaResponseShellCallOutputContentDeltaStreamingEvent
-    from .beta_3 import BetaResponseShellCallOutputContentDoneStreamingEvent as BetaResponseShellCallOutputContentDoneStreamingEvent
-    from .beta_3 import BetaResponseTextDeltaEvent as BetaResponseTextDeltaEvent
-    from .beta_3 import BetaResponseTextDoneEvent as BetaResponseTextDoneEvent
-    from .beta_3 import BetaResponseUsage as BetaResponseUsage
-    from .beta_3 import BetaResponseUsageInputTokensDetails as BetaResponseUsageInputTokensDetails
-    from .beta_3 import BetaResponseUsageOutputTokensDetails as BetaResponseUsageOutputTokensDetails
-    from .beta_3 import BetaResponseWebSearchCallCompletedEvent as BetaResponseWebSearchCallCompletedEvent
-    from .beta_3 import BetaResponseWebSearchCallInProgressEvent as BetaResponseWebSearchCallInProgressEvent
-    from .beta_3 import BetaResponseWebSearchCallSearchingEvent as BetaResponseWebSearchCallSearchingEvent
-    from .beta_3 import BetaShellCallOutputDelta as BetaShellCallOutputDelta
-    from .beta_3 import BetaTokenCountsResource as BetaTokenCountsResource
+    from .beta_2 import ChatSessionAutomaticThreadTitling as ChatSessionAutomaticThreadTitling
+    from .beta_2 import ChatSessionChatkitConfiguration as ChatSessionChatkitConfiguration
+    from .beta_2 import ChatSessionFileUpload as ChatSessionFileUpload
+    from .beta_2 import ChatSessionHistory as ChatSessionHistory
+    from .beta_2 import ChatSessionRateLimits as ChatSessionRateLimits
+    from .beta_2 import ChatSessionResource as ChatSessionResource
+    from .beta_2 import ChatkitWorkflow as ChatkitWorkflow
+    from .beta_2 import ChatkitWorkflowTracing as ChatkitWorkflowTracing
+    from .beta_2 import ClientToolCallItem as ClientToolCallItem
+    from .beta_2 import ClosedStatus as ClosedStatus
+    from .beta_2 import DeletedThreadResource as DeletedThreadResource
+    from .beta_2 import FileAnnotation as FileAnnotation
+    from .beta_2 import FileAnnotationSource as FileAnnotationSource
+    from .beta_2 import InferenceOptions as InferenceOptions
+    from .beta_2 import LockedStatus as LockedStatus
+    from .beta_2 import ResponseOutputText as ResponseOutputText
+    from .beta_2 import TaskGroupItem as TaskGroupItem
+    from .beta_2 import TaskGroupTask as TaskGroupTask
+    from .beta_2 import TaskItem as TaskItem
+    from .beta_2 import ThreadResource as ThreadResource
+    from .beta_2 import ToolChoice as ToolChoice
+    from .beta_2 import UrlAnnotation as UrlAnnotation
+    from .beta_2 import UrlAnnotationSource as UrlAnnotationSource
+    from .beta_2 import UserMessageInputText as UserMessageInputText
+    from .beta_2 import UserMessageItem as UserMessageItem
+    from .beta_2 import UserMessageQuotedText as UserMessageQuotedText
+    from .beta_2 import WidgetMessageItem as WidgetMessageItem
+    from .beta_3 import BetaAdditionalTools as BetaAdditionalTools
+    from .beta_3 import BetaAgentMessage as BetaAgentMessage
+    from .beta_3 import BetaApplyPatchCreateFileOperation as BetaApplyPatchCreateFileOperation
+    from .beta_3 import BetaApplyPatchDeleteFileOperation as BetaApplyPatchDeleteFileOperation
+    from .beta_3 import BetaApplyPatchToolCall as BetaApplyPatchToolCall
+    from .beta_3 import BetaApplyPatchToolCallOutput as BetaApplyPatchToolCallOutput
+    from .beta_3 import BetaApplyPatchUpdateFileOperation as BetaApplyPatchUpdateFileOperation
+    from .beta_3 import BetaCodeInterpreterOutputImage as BetaCodeInterpreterOutputImage
+    from .beta_3 import BetaCodeInterpreterOutputLogs as BetaCodeInterpreterOutputLogs
+    from .beta_3 import BetaCodeInterpreterToolCall as BetaCodeInterpreterToolCall
+    from .beta_3 import BetaCompactionBody as BetaCompactionBody
+    from .beta_3 import BetaComputerScreenshotContent as BetaComputerScreenshotContent
+    from .beta_3 import BetaComputerScreenshotImage as BetaComputerScreenshotImage
+    from .beta_3 import BetaComputerToolCall as BetaComputerToolCall
+    from .beta_3 import BetaComputerToolCallOutputResource as BetaComputerToolCallOutputResource
+    from .beta_3 import BetaContainerFileCitationBody as BetaContainerFileCitationBody
+    from .beta_3 import BetaContainerReferenceResource as BetaContainerReferenceResource
+    from .beta_3 import BetaCustomToolCall as BetaCustomToolCall
+    from .beta_3 import BetaCustomToolCallOutputResource as BetaCustomToolCallOutputResource
+    from .beta_3 import BetaDirectToolCallCaller as BetaDirectToolCallCaller
+    from .beta_3 import BetaDoubleClickAction as BetaDoubleClickAction
+    from .beta_3 import BetaEasyInputMessage as BetaEasyInputMessage
+    from .beta_3 import BetaEncryptedContent as BetaEncryptedContent
+    from .beta_3 import BetaFileCitationBody as BetaFileCitationBody
+    from .beta_3 import BetaFilePath as BetaFilePath
+    from .beta_3 import BetaFileSearchToolCall as BetaFileSearchToolCall
+    from .beta_3 import BetaFileSearchToolCallResult as BetaFileSearchToolCallResult
+    from .beta_3 import BetaFunctionShellAction as BetaFunctionShellAction
+    from .beta_3 import BetaFunctionShellCall as BetaFunctionShellCall
+    from .beta_3 import BetaFunctionShellCallOutput as BetaFunctionShellCallOutput
+    from .beta_3 import BetaFunctionShellCallOutputContent as BetaFunctionShellCallOutputContent
+    from .beta_3 import BetaFunctionShellCallOutputExitOutcome as BetaFunctionShellCallOutputExitOutcome
+    from .beta_3 import BetaFunctionShellCallOutputTimeoutOutcome as BetaFunctionShellCallOutputTimeoutOutcome
+    from .beta_3 import BetaFunctionToolCall as BetaFunctionToolCall
+    from .beta_3 import BetaFunctionToolCallOutputResource as BetaFunctionToolCallOutputResource
+    from .beta_3 import BetaHTTPError as BetaHTTPError
+    from .beta_3 import BetaImageGenToolCall as BetaImageGenToolCall
+    from .beta_3 import BetaInputFileContent as BetaInputFileContent
+    from .beta_3 import BetaInputImageContent as BetaInputImageContent
+    from .beta_3 import BetaInputTextContent as BetaInputTextContent
+    from .beta_3 import BetaKeyPressAction as BetaKeyPressAction
+    from .beta_3 import BetaLocalEnvironmentResource as BetaLocalEnvironmentResource
+    from .beta_3 import BetaLocalShellExecAction as BetaLocalShellExecAction
+    from .beta_3 import BetaLocalShellToolCall as BetaLocalShellToolCall
+    from .beta_3 import BetaLocalShellToolCallOutput as BetaLocalShellToolCallOutput
+    from .beta_3 import BetaLogProb as BetaLogProb
+    from .beta_3 import BetaMCPApprovalRequest as BetaMCPApprovalRequest
+    from .beta_3 import BetaMCPApprovalResponseResource as BetaMCPApprovalResponseResource
+    from .beta_3 import BetaMCPListTools as BetaMCPListTools
+    from .beta_3 import BetaMCPListToolsTool as BetaMCPListToolsTool
+    from .beta_3 import BetaMCPProtocolError as BetaMCPProtocolError
+    from .beta_3 import BetaMCPToolCall as BetaMCPToolCall
+    from .beta_3 import BetaMCPToolExecutionError as BetaMCPToolExecutionError
+    from .beta_3 import BetaMultiAgentCall as BetaMultiAgentCall
+    from .beta_3 import BetaMultiAgentCallOutput as BetaMultiAgentCallOutput
+    from .beta_3 import BetaOutputMessage as BetaOutputMessage
+    from .beta_3 import BetaOutputTextContent as BetaOutputTextContent
+    from .beta_3 import BetaProgram as BetaProgram
+    from .beta_3 import BetaProgramOutput as BetaProgramOutput
+    from .beta_3 import BetaProgramToolCallCaller as BetaProgramToolCallCaller
+    from .beta_3 import BetaPrompt as BetaPrompt
+    from .beta_3 import BetaPromptCacheBreakpointConfig as BetaPromptCacheBreakpointConfig
+    from .beta_3 import BetaReasoning as BetaReasoning
+    from .beta_3 import BetaReasoningItem as BetaReasoningItem
+    from .beta_3 import BetaReasoningTextContent as BetaReasoningTextContent
+    from .beta_3 import BetaRefusalContent as BetaRefusalContent
+    from .beta_3 import BetaResponseError as BetaResponseError
+    from .beta_3 import BetaResponseIncompleteDetails as BetaResponseIncompleteDetails
+    from .beta_3 import BetaSummaryTextContent as BetaSummaryTextContent
+    from .beta_3 import BetaTextContent as BetaTextContent
+    from .beta_3 import BetaToolChoiceCustom as BetaToolChoiceCustom
+    from .beta_3 import BetaToolChoiceFunction as BetaToolChoiceFunction
+    from .beta_3 import BetaToolChoiceMCP as BetaToolChoiceMCP
+    from .beta_3 import BetaToolChoiceTypes as BetaToolChoiceTypes
+    from .beta_3 import BetaToolSearchCall as BetaToolSearchCall
+    from .beta_3 import BetaToolSearchOutput as BetaToolSearchOutput
+    from .beta_3 import BetaTopLogProb as BetaTopLogProb
+    from .beta_3 import BetaUrlCitationBody as BetaUrlCitationBody
+    from .beta_3 import BetaWebSearchActionFind as BetaWebSearchActionFind
+    from .beta_3 import BetaWebSearchActionOpenPage as BetaWebSearchActionOpenPage
+    from .beta_3 import BetaWebSearchActionSearch as BetaWebSearchActionSearch
+    from .beta_3 import BetaWebSearchActionSearchSource as BetaWebSearchActionSearchSource
+    from .beta_3 import BetaWebSearchToolCall as BetaWebSearchToolCall
+    from .beta_4 import BetaCompactResource as BetaCompactResource
+    from .beta_4 import BetaCustomToolCallOutput as BetaCustomToolCallOutput
+    from .beta_4 import BetaCustomToolCallResource as BetaCustomToolCallResource
+    from .beta_4 import BetaFunctionToolCallOutput as BetaFunctionToolCallOutput
+    from .beta_4 import BetaFunctionToolCallResource as BetaFunctionToolCallResource
+    from .beta_4 import BetaInputMessageResource as BetaInputMessageResource
+    from .beta_4 import BetaMCPApprovalResponse as BetaMCPApprovalResponse
+    from .beta_4 import BetaMessage as BetaMessage
+    from .beta_4 import BetaModeration as BetaModeration
+    from .beta_4 import BetaModerationErrorBody as BetaModerationErrorBody
+    from .beta_4 import BetaModerationResultBody as BetaModerationResultBody
+    from .beta_4 import BetaPromptCacheOptions as BetaPromptCacheOptions
+    from .beta_4 import BetaResponseContentPartAddedEvent as BetaResponseContentPartAddedEvent
+    from .beta_4 import BetaResponseContentPartDoneEvent as BetaResponseContentPartDoneEvent
+    from .beta_4 import BetaResponseConversation as BetaResponseConversation
+    from .beta_4 import BetaResponseCreatedEvent as BetaResponseCreatedEvent
+    from .beta_4 import BetaResponseCustomToolCallInputDeltaEvent as BetaResponseCustomToolCallInputDeltaEvent
+    from .beta_4 import BetaResponseCustomToolCallInputDoneEvent as BetaResponseCustomToolCallInputDoneEvent
+    from .beta_4 import BetaResponseErrorEvent as BetaResponseErrorEvent
+    from .beta_4 import BetaResponseFailedEvent as BetaResponseFailedEvent
+    from .beta_4 import BetaResponseFileSearchCallCompletedEvent as BetaResponseFileSearchCallCompletedEvent
+    from .beta_4 import BetaResponseFileSearchCallInProgressEvent as BetaResponseFileSearchCallInProgressEvent
+    from .beta_4 import BetaResponseFileSearchCallSearchingEvent as BetaResponseFileSearchCallSearchingEvent
+    from .beta_4 import BetaResponseFunctionCallArgumentsDeltaEvent as BetaResponseFunctionCallArgumentsDeltaEvent
+    from .beta_4 import BetaResponseFunctionCallArgumentsDoneEvent as BetaResponseFunctionCallArgumentsDoneEvent
+    from .beta_4 import BetaResponseImageGenCallCompletedEvent as BetaResponseImageGenCallCompletedEvent
+    from .beta_4 import BetaResponseImageGenCallGeneratingEvent as BetaResponseImageGenCallGeneratingEvent
+    from .beta_4 import BetaResponseImageGenCallInProgressEvent as BetaResponseImageGenCallInProgressEvent
+    from .beta_4 import BetaResponseImageGenCallPartialImageEvent as BetaResponseImageGenCallPartialImageEvent
+    from .beta_4 import BetaResponseInProgressEvent as BetaResponseInProgressEvent
+    from .beta_4 import BetaResponseIncompleteEvent as BetaResponseIncompleteEvent
+    from .beta_4 import BetaResponseLogProb as BetaResponseLogProb
+    from .beta_4 import BetaResponseLogProbTopLogprob as BetaResponseLogProbTopLogprob
+    from .beta_4 import BetaResponseMCPCallArgumentsDeltaEvent as BetaResponseMCPCallArgumentsDeltaEvent
+    from .beta_4 import BetaResponseMCPCallArgumentsDoneEvent as BetaResponseMCPCallArgumentsDoneEvent
+    from .beta_4 import BetaResponseMCPCallCompletedEvent as BetaResponseMCPCallCompletedEvent
+    from .beta_4 import BetaResponseMCPCallFailedEvent as BetaResponseMCPCallFailedEvent
+    from .beta_4 import BetaResponseMCPCallInProgressEvent as BetaResponseMCPCallInProgressEvent
+    from .beta_4 import BetaResponseMCPListToolsCompletedEvent as BetaResponseMCPListToolsCompletedEvent
+    from .beta_4 import BetaResponseMCPListToolsFailedEvent as BetaResponseMCPListToolsFailedEvent
+    from .beta_4 import BetaResponseMCPListToolsInProgressEvent as BetaResponseMCPListToolsInProgressEvent
+    from .beta_4 import BetaResponseOutputItemAddedEvent as BetaResponseOutputItemAddedEvent
+    from .beta_4 import BetaResponseOutputItemDoneEvent as BetaResponseOutputItemDoneEvent
+    from .beta_4 import BetaResponseOutputTextAnnotationAddedEvent as BetaResponseOutputTextAnnotationAddedEvent
+    from .beta_4 import BetaResponseQueuedEvent as BetaResponseQueuedEvent
+    from .beta_4 import BetaResponseReasoningSummaryPartAddedEvent as BetaResponseReasoningSummaryPartAddedEvent
+    from .beta_4 import BetaResponseReasoningSummaryPartAddedEventPart as BetaResponseReasoningSummaryPartAddedEventPart
+    from .beta_4 import BetaResponseReasoningSummaryPartDoneEvent as BetaResponseReasoningSummaryPartDoneEvent
+    from .beta_4 import BetaResponseReasoningSummaryPartDoneEventPart as BetaResponseReasoningSummaryPartDoneEventPart
+    from .beta_4 import BetaResponseReasoningSummaryTextDeltaEvent as BetaResponseReasoningSummaryTextDeltaEvent
+    from .beta_4 import BetaResponseReasoningSummaryTextDoneEvent as BetaResponseReasoningSummaryTextDoneEvent
+    from .beta_4 import BetaResponseReasoningTextDeltaEvent as BetaResponseReasoningTextDeltaEvent
+    from .beta_4 import BetaResponseReasoningTextDoneEvent as BetaResponseReasoningTextDoneEvent
+    from .beta_4 import BetaResponseRefusalDeltaEvent as BetaResponseRefusalDeltaEvent
+    from .beta_4 import BetaResponseRefusalDoneEvent as BetaResponseRefusalDoneEvent
+    from .beta_4 import BetaResponseShellCallCommandAddedStreamingEvent as BetaResponseShellCallCommandAddedStreamingEvent
+    from .beta_4 import BetaResponseShellCallCommandDeltaStreamingEvent as BetaResponseShellCallCommandDeltaStreamingEvent
+    from .beta_4 import BetaResponseShellCallCommandDoneStreamingEvent as BetaResponseShellCallCommandDoneStreamingEvent
+    from .beta_4 import BetaResponseShellCallOutputContentDeltaStreamingEvent as BetaResponseShellCallOutputContentDeltaStreamingEvent
+    from .beta_4 import BetaResponseShellCallOutputContentDoneStreamingEvent as BetaResponseShellCallOutputContentDoneStreamingEvent
+    from .beta_4 import BetaResponseTextDeltaEvent as BetaResponseTextDeltaEvent
+    from .beta_4 import BetaResponseTextDoneEvent as BetaResponseTextDoneEvent
+    from .beta_4 import BetaResponseUsage as BetaResponseUsage
+    from .beta_4 import BetaResponseUsageInputTokensDetails as BetaResponseUsageInputTokensDetails
+    from .beta_4 import BetaResponseUsageOutputTokensDetails as BetaResponseUsageOutputTokensDetails
+    from .beta_4 import BetaResponseWebSearchCallCompletedEvent as BetaResponseWebSearchCallCompletedEvent
+    from .beta_4 import BetaResponseWebSearchCallInProgressEvent as BetaResponseWebSearchCallInProgressEvent
+    from .beta_4 import BetaResponseWebSearchCallSearchingEvent as BetaResponseWebSearchCallSearchingEvent
+    from .beta_4 import BetaShellCallOutputDelta as BetaShellCallOutputDelta
+    from .beta_4 import BetaTokenCountsResource as BetaTokenCountsResource
     from .beta_params import AssistantToolsCodeParam as AssistantToolsCodeParam
     from .beta_params import AssistantToolsFileSearchFileSearchParam as AssistantToolsFileSearchFileSearchParam
     from .beta_params import AssistantToolsFileSearchParam as AssistantToolsFileSearchParam
@@ -2475,6 +2573,75 @@ __all__ = [
     "AssignedRoleDetailsAssignmentSource",
     "Assistant",
     "AssistantMessageItem",
+    "AssistantStreamEvent0",
+    "AssistantStreamEvent02",
+    "AssistantStreamEvent03",
+    "AssistantStreamEvent1",
+    "AssistantStreamEvent10",
+    "AssistantStreamEvent102",
+    "AssistantStreamEvent103",
+    "AssistantStreamEvent11",
+    "AssistantStreamEvent110",
+    "AssistantStreamEvent111",
+    "AssistantStreamEvent112",
+    "AssistantStreamEvent113",
+    "AssistantStreamEvent12",
+    "AssistantStreamEvent122",
+    "AssistantStreamEvent123",
+    "AssistantStreamEvent13",
+    "AssistantStreamEvent132",
+    "AssistantStreamEvent133",
+    "AssistantStreamEvent14",
+    "AssistantStreamEvent142",
+    "AssistantStreamEvent143",
+    "AssistantStreamEvent15",
+    "AssistantStreamEvent152",
+    "AssistantStreamEvent153",
+    "AssistantStreamEvent16",
+    "AssistantStreamEvent162",
+    "AssistantStreamEvent163",
+    "AssistantStreamEvent17",
+    "AssistantStreamEvent172",
+    "AssistantStreamEvent173",
+    "AssistantStreamEvent18",
+    "AssistantStreamEvent182",
+    "AssistantStreamEvent183",
+    "AssistantStreamEvent19",
+    "AssistantStreamEvent192",
+    "AssistantStreamEvent193",
+    "AssistantStreamEvent2",
+    "AssistantStreamEvent20",
+    "AssistantStreamEvent202",
+    "AssistantStreamEvent203",
+    "AssistantStreamEvent21",
+    "AssistantStreamEvent212",
+    "AssistantStreamEvent213",
+    "AssistantStreamEvent22",
+    "AssistantStreamEvent222",
+    "AssistantStreamEvent223",
+    "AssistantStreamEvent23",
+    "AssistantStreamEvent24",
+    "AssistantStreamEvent3",
+    "AssistantStreamEvent32",
+    "AssistantStreamEvent33",
+    "AssistantStreamEvent4",
+    "AssistantStreamEvent42",
+    "AssistantStreamEvent43",
+    "AssistantStreamEvent5",
+    "AssistantStreamEvent52",
+    "AssistantStreamEvent53",
+    "AssistantStreamEvent6",
+    "AssistantStreamEvent62",
+    "AssistantStreamEvent63",
+    "AssistantStreamEvent7",
+    "AssistantStreamEvent72",
+    "AssistantStreamEvent73",
+    "AssistantStreamEvent8",
+    "AssistantStreamEvent82",
+    "AssistantStreamEvent83",
+    "AssistantStreamEvent9",
+    "AssistantStreamEvent92",
+    "AssistantStreamEvent93",
     "AssistantToolResources",
     "AssistantToolResourcesCodeInterpreter",
     "AssistantToolResourcesFileSearch",
@@ -3213,6 +3380,7 @@ __all__ = [
     "DirectToolCallCaller",
     "DirectToolCallCallerParam",
     "DirectToolCallCallerParam2",
+    "DoneEvent",
     "DoubleClickAction",
     "DoubleClickActionParam",
     "DragParam",
@@ -3220,7 +3388,9 @@ __all__ = [
     "EasyInputMessageParam",
     "Embedding",
     "EmbeddingsCreateParams",
+    "Error",
     "Error2",
+    "ErrorEvent",
     "Eval",
     "EvalApiError",
     "EvalCustomDataSourceConfig",
@@ -3480,6 +3650,19 @@ __all__ = [
     "MessageContentTextAnnotationsFilePathObjectFilePath",
     "MessageContentTextObject",
     "MessageContentTextObjectText",
+    "MessageDeltaContentImageFileObject",
+    "MessageDeltaContentImageFileObjectImageFile",
+    "MessageDeltaContentImageUrlObject",
+    "MessageDeltaContentImageUrlObjectImageUrl",
+    "MessageDeltaContentRefusalObject",
+    "MessageDeltaContentTextAnnotationsFileCitationObject",
+    "MessageDeltaContentTextAnnotationsFileCitationObjectFileCitation",
+    "MessageDeltaContentTextAnnotationsFilePathObject",
+    "MessageDeltaContentTextAnnotationsFilePathObjectFilePath",
+    "MessageDeltaContentTextObject",
+    "MessageDeltaContentTextObjectText",
+    "MessageDeltaObject",
+    "MessageDeltaObjectDelta",
     "MessageRequestContentTextObjectParam",
     "Model",
     "ModelDeleted",
@@ -3789,6 +3972,19 @@ __all__ = [
     "RunRequiredActionSubmitToolOutputs",
     "RunStep",
     "RunStepCompletionUsage",
+    "RunStepDeltaObject",
+    "RunStepDeltaObjectDelta",
+    "RunStepDeltaStepDetailsMessageCreationObject",
+    "RunStepDeltaStepDetailsMessageCreationObjectMessageCreation",
+    "RunStepDeltaStepDetailsToolCallsCodeObject",
+    "RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter",
+    "RunStepDeltaStepDetailsToolCallsCodeOutputImageObject",
+    "RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage",
+    "RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject",
+    "RunStepDeltaStepDetailsToolCallsFileSearchObject",
+    "RunStepDeltaStepDetailsToolCallsFunctionObject",
+    "RunStepDeltaStepDetailsToolCallsFunctionObjectFunction",
+    "RunStepDeltaStepDetailsToolCallsObject",
     "RunStepDetailsMessageCreationObject",
     "RunStepDetailsMessageCreationObjectMessageCreation",
     "RunStepDetailsToolCallsCodeObject",

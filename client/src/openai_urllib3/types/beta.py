@@ -5,16 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal
 
-from .._models import BaseModel, Field, by_json_type, by_required_fields, list_of, union_of
+from .._models import BaseModel, Field, list_of, union_of
 from ._registry import ref
 
 if TYPE_CHECKING:
-    from .beta_2 import BetaAdditionalTools, BetaAgentMessage, BetaApplyPatchToolCall, BetaApplyPatchToolCallOutput, BetaApplyPatchToolParam, BetaCodeInterpreterToolCall, BetaCompactionBody, BetaComputerCallOutputItemParam, BetaComputerToolCall, BetaComputerToolCallOutputResource, BetaContainerNetworkPolicyAllowlistParam, BetaCustomToolCall, BetaCustomToolCallOutputResource, BetaCustomToolParam, BetaEasyInputMessage, BetaFileSearchToolCall, BetaFunctionShellCall, BetaFunctionShellCallOutput, BetaFunctionShellToolParam, BetaFunctionToolCall, BetaFunctionToolCallOutputResource, BetaImageGenTool, BetaImageGenToolCall, BetaLocalShellToolCall, BetaLocalShellToolCallOutput, BetaLocalShellToolParam, BetaMCPApprovalRequest, BetaMCPApprovalResponseResource, BetaMCPListTools, BetaMCPToolCall, BetaMultiAgentCall, BetaMultiAgentCallOutput, BetaNamespaceToolParam, BetaOutputMessage, BetaProgram, BetaProgramOutput, BetaProgrammaticToolCallingParam, BetaPrompt, BetaReasoning, BetaReasoningItem, BetaResponseError, BetaResponseIncompleteDetails, BetaSpecificApplyPatchParam, BetaSpecificFunctionShellParam, BetaSpecificProgrammaticToolCallingParam, BetaToolChoiceAllowed, BetaToolChoiceCustom, BetaToolChoiceFunction, BetaToolChoiceMCP, BetaToolChoiceTypes, BetaToolSearchCall, BetaToolSearchOutput, BetaToolSearchToolParam, BetaWebSearchToolCall
-    from .beta_3 import BetaAdditionalToolsItemParam, BetaAgentMessageItemParam, BetaApplyPatchToolCallItemParam, BetaApplyPatchToolCallOutputItemParam, BetaCompactionSummaryItemParam, BetaCompactionTriggerItemParam, BetaCustomToolCallOutput, BetaFunctionCallOutputItemParam, BetaFunctionShellCallItemParam, BetaFunctionShellCallOutputItemParam, BetaItemReferenceParam, BetaMCPApprovalResponse, BetaModeration, BetaMultiAgentCallItemParam, BetaMultiAgentCallOutputItemParam, BetaProgramItemParam, BetaProgramOutputItemParam, BetaPromptCacheOptions, BetaResponseConversation, BetaResponseUsage, BetaToolSearchCallItemParam, BetaToolSearchOutputItemParam
     from .shared import FunctionObject, ResponseFormatJsonObject, ResponseFormatJsonSchema, ResponseFormatText
-    from .shared_2 import BetaInputMessage, BetaWebSearchPreviewTool, BetaWebSearchTool
 
-__all__ = ["ActiveStatus", "Assistant", "AssistantMessageItem", "AssistantToolResources", "AssistantToolResourcesCodeInterpreter", "AssistantToolResourcesFileSearch", "AssistantToolsCode", "AssistantToolsFileSearch", "AssistantToolsFileSearchFileSearch", "AssistantToolsFileSearchTypeOnly", "AssistantToolsFunction", "AssistantsNamedToolChoice", "AssistantsNamedToolChoiceFunction", "Attachment", "BetaAgentTag", "BetaAutoCodeInterpreterToolParam", "BetaCodeInterpreterTool", "BetaComparisonFilter", "BetaCompoundFilter", "BetaComputerTool", "BetaComputerUsePreviewTool", "BetaContainerNetworkPolicyDisabledParam", "BetaFileSearchTool", "BetaFunctionTool", "BetaHybridSearchOptions", "BetaMCPTool", "BetaMCPToolFilter", "BetaMCPToolRequireApproval0", "BetaRankingOptions", "BetaResponse", "BetaResponseAudioDeltaEvent", "BetaResponseAudioDoneEvent", "BetaResponseAudioTranscriptDeltaEvent", "BetaResponseAudioTranscriptDoneEvent", "BetaResponseCodeInterpreterCallCodeDeltaEvent", "BetaResponseCodeInterpreterCallCodeDoneEvent", "BetaResponseCodeInterpreterCallCompletedEvent", "BetaResponseCodeInterpreterCallInProgressEvent", "BetaResponseCodeInterpreterCallInterpretingEvent", "BetaResponseCompletedEvent", "BetaResponseFormatJsonObject", "BetaResponseFormatText", "BetaResponseTextParam", "BetaTextResponseFormatJsonSchema", "ChatSessionAutomaticThreadTitling", "ChatSessionChatkitConfiguration", "ChatSessionFileUpload", "ChatSessionHistory", "ChatSessionRateLimits", "ChatSessionResource", "ChatkitWorkflow", "ChatkitWorkflowTracing", "ClientToolCallItem", "ClosedStatus", "DeleteAssistantResponse", "DeleteMessageResponse", "DeleteThreadResponse", "DeletedThreadResource", "FileAnnotation", "FileAnnotationSource", "FileSearchRankingOptions", "InferenceOptions", "LockedStatus", "Message2", "Message2Attachment", "Message2IncompleteDetails", "MessageContentImageFileObject", "MessageContentImageFileObjectImageFile", "MessageContentImageUrlObject", "MessageContentImageUrlObjectImageUrl", "MessageContentRefusalObject", "MessageContentTextAnnotationsFileCitationObject", "MessageContentTextAnnotationsFileCitationObjectFileCitation", "MessageContentTextAnnotationsFilePathObject", "MessageContentTextAnnotationsFilePathObjectFilePath", "MessageContentTextObject", "MessageContentTextObjectText", "ResponseOutputText", "Run", "RunCompletionUsage", "RunIncompleteDetails", "RunLastError", "RunRequiredAction", "RunRequiredActionSubmitToolOutputs", "RunStep", "RunStepCompletionUsage", "RunStepDetailsMessageCreationObject", "RunStepDetailsMessageCreationObjectMessageCreation", "RunStepDetailsToolCallsCodeObject", "RunStepDetailsToolCallsCodeObjectCodeInterpreter", "RunStepDetailsToolCallsCodeOutputImageObject", "RunStepDetailsToolCallsCodeOutputImageObjectImage", "RunStepDetailsToolCallsCodeOutputLogsObject", "RunStepDetailsToolCallsFileSearchObject", "RunStepDetailsToolCallsFileSearchObjectFileSearch", "RunStepDetailsToolCallsFileSearchRankingOptionsObject", "RunStepDetailsToolCallsFileSearchResultObject", "RunStepDetailsToolCallsFileSearchResultObjectContent", "RunStepDetailsToolCallsFunctionObject", "RunStepDetailsToolCallsFunctionObjectFunction", "RunStepDetailsToolCallsObject", "RunStepLastError", "RunToolCallObject", "RunToolCallObjectFunction", "TaskGroupItem", "TaskGroupTask", "TaskItem", "Thread", "ThreadResource", "ThreadToolResources", "ThreadToolResourcesCodeInterpreter", "ThreadToolResourcesFileSearch", "ToolChoice", "TruncationObject", "UrlAnnotation", "UrlAnnotationSource", "UserMessageInputText", "UserMessageItem", "UserMessageQuotedText", "WidgetMessageItem"]
+__all__ = ["Assistant", "AssistantStreamEvent0", "AssistantStreamEvent02", "AssistantStreamEvent1", "AssistantStreamEvent10", "AssistantStreamEvent11", "AssistantStreamEvent110", "AssistantStreamEvent12", "AssistantStreamEvent13", "AssistantStreamEvent14", "AssistantStreamEvent15", "AssistantStreamEvent16", "AssistantStreamEvent17", "AssistantStreamEvent18", "AssistantStreamEvent19", "AssistantStreamEvent2", "AssistantStreamEvent20", "AssistantStreamEvent21", "AssistantStreamEvent22", "AssistantStreamEvent23", "AssistantStreamEvent3", "AssistantStreamEvent32", "AssistantStreamEvent4", "AssistantStreamEvent42", "AssistantStreamEvent5", "AssistantStreamEvent52", "AssistantStreamEvent6", "AssistantStreamEvent62", "AssistantStreamEvent7", "AssistantStreamEvent72", "AssistantStreamEvent8", "AssistantStreamEvent9", "AssistantToolResources", "AssistantToolResourcesCodeInterpreter", "AssistantToolResourcesFileSearch", "AssistantToolsCode", "AssistantToolsFileSearch", "AssistantToolsFileSearchFileSearch", "AssistantToolsFileSearchTypeOnly", "AssistantToolsFunction", "AssistantsNamedToolChoice", "AssistantsNamedToolChoiceFunction", "DeleteAssistantResponse", "DeleteMessageResponse", "DeleteThreadResponse", "DoneEvent", "Error", "ErrorEvent", "FileSearchRankingOptions", "Message2", "Message2Attachment", "Message2IncompleteDetails", "MessageContentImageFileObject", "MessageContentImageFileObjectImageFile", "MessageContentImageUrlObject", "MessageContentImageUrlObjectImageUrl", "MessageContentRefusalObject", "MessageContentTextAnnotationsFileCitationObject", "MessageContentTextAnnotationsFileCitationObjectFileCitation", "MessageContentTextAnnotationsFilePathObject", "MessageContentTextAnnotationsFilePathObjectFilePath", "MessageContentTextObject", "MessageContentTextObjectText", "MessageDeltaContentImageFileObject", "MessageDeltaContentImageFileObjectImageFile", "MessageDeltaContentImageUrlObject", "MessageDeltaContentImageUrlObjectImageUrl", "MessageDeltaContentRefusalObject", "MessageDeltaContentTextAnnotationsFileCitationObject", "MessageDeltaContentTextAnnotationsFileCitationObjectFileCitation", "MessageDeltaContentTextAnnotationsFilePathObject", "MessageDeltaContentTextAnnotationsFilePathObjectFilePath", "MessageDeltaContentTextObject", "MessageDeltaContentTextObjectText", "MessageDeltaObject", "MessageDeltaObjectDelta", "Run", "RunCompletionUsage", "RunIncompleteDetails", "RunLastError", "RunRequiredAction", "RunRequiredActionSubmitToolOutputs", "RunStep", "RunStepCompletionUsage", "RunStepDeltaObject", "RunStepDeltaObjectDelta", "RunStepDeltaStepDetailsMessageCreationObject", "RunStepDeltaStepDetailsMessageCreationObjectMessageCreation", "RunStepDeltaStepDetailsToolCallsCodeObject", "RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter", "RunStepDeltaStepDetailsToolCallsCodeOutputImageObject", "RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage", "RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject", "RunStepDeltaStepDetailsToolCallsFileSearchObject", "RunStepDeltaStepDetailsToolCallsFunctionObject", "RunStepDeltaStepDetailsToolCallsFunctionObjectFunction", "RunStepDeltaStepDetailsToolCallsObject", "RunStepDetailsMessageCreationObject", "RunStepDetailsMessageCreationObjectMessageCreation", "RunStepDetailsToolCallsCodeObject", "RunStepDetailsToolCallsCodeObjectCodeInterpreter", "RunStepDetailsToolCallsCodeOutputImageObject", "RunStepDetailsToolCallsCodeOutputImageObjectImage", "RunStepDetailsToolCallsCodeOutputLogsObject", "RunStepDetailsToolCallsFileSearchObject", "RunStepDetailsToolCallsFileSearchObjectFileSearch", "RunStepDetailsToolCallsFileSearchRankingOptionsObject", "RunStepDetailsToolCallsFileSearchResultObject", "RunStepDetailsToolCallsFileSearchResultObjectContent", "RunStepDetailsToolCallsFunctionObject", "RunStepDetailsToolCallsFunctionObjectFunction", "RunStepDetailsToolCallsObject", "RunStepLastError", "RunToolCallObject", "RunToolCallObjectFunction", "Thread", "ThreadToolResources", "ThreadToolResourcesCodeInterpreter", "ThreadToolResourcesFileSearch", "TruncationObject"]
 
 _ = (Any, Literal)  # used inside the quoted field types
 
@@ -131,6 +128,23 @@ class ThreadToolResourcesFileSearch(BaseModel):
     vector_store_ids = Field['list[str] | None']()
 
 
+class AssistantStreamEvent0(BaseModel):
+    """Occurs when a new [thread](/docs/api-reference/threads/object) is created."""
+
+    __slots__ = ()
+    enabled = Field['bool | None']()
+    event = Field['Literal["thread.created"]']()
+    data = Field['Thread'](ref("Thread"))
+
+
+class AssistantStreamEvent1(BaseModel):
+    """Occurs when a new [run](/docs/api-reference/runs/object) is created."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.created"]']()
+    data = Field['Run'](ref("Run"))
+
+
 class Run(BaseModel):
     """Represents an execution run on a [thread](/docs/api-reference/threads)."""
 
@@ -241,140 +255,84 @@ class AssistantsNamedToolChoiceFunction(BaseModel):
     name = Field['str']()
 
 
-class DeleteThreadResponse(BaseModel):
-    __slots__ = ()
-    id = Field['str']()
-    deleted = Field['bool']()
-    object = Field['Literal["thread.deleted"]']()
-
-
-class Message2(BaseModel):
-    """Represents a message within a [thread](/docs/api-reference/threads)."""
+class AssistantStreamEvent2(BaseModel):
+    """Occurs when a [run](/docs/api-reference/runs/object) moves to a `queued` status."""
 
     __slots__ = ()
-    id = Field['str']()
-    object = Field['Literal["thread.message"]']()
-    created_at = Field['int']()
-    thread_id = Field['str']()
-    status = Field['Literal["in_progress", "incomplete", "completed"]']()
-    incomplete_details = Field['Message2IncompleteDetails | None'](ref("Message2IncompleteDetails"))
-    completed_at = Field['int | None']()
-    incomplete_at = Field['int | None']()
-    role = Field['Literal["user", "assistant"]']()
-    content = Field['list[MessageContentImageFileObject | MessageContentImageUrlObject | MessageContentTextObject | MessageContentRefusalObject]'](list_of(union_of("type", {"image_file": ref("MessageContentImageFileObject"), "image_url": ref("MessageContentImageUrlObject"), "text": ref("MessageContentTextObject"), "refusal": ref("MessageContentRefusalObject")})))
-    assistant_id = Field['str | None']()
-    run_id = Field['str | None']()
-    attachments = Field['list[Message2Attachment] | None'](list_of(ref("Message2Attachment")))
-    metadata = Field['dict[str, str] | None']()
+    event = Field['Literal["thread.run.queued"]']()
+    data = Field['Run'](ref("Run"))
 
 
-class Message2IncompleteDetails(BaseModel):
-    """On an incomplete message, details about why the message is incomplete."""
+class AssistantStreamEvent3(BaseModel):
+    """Occurs when a [run](/docs/api-reference/runs/object) moves to an `in_progress` status."""
 
     __slots__ = ()
-    reason = Field['Literal["content_filter", "max_tokens", "run_cancelled", "run_expired", "run_failed"]']()
+    event = Field['Literal["thread.run.in_progress"]']()
+    data = Field['Run'](ref("Run"))
 
 
-class MessageContentImageFileObject(BaseModel):
-    """References an image [File](/docs/api-reference/files) in the content of a message."""
-
-    __slots__ = ()
-    type = Field['Literal["image_file"]']()
-    image_file = Field['MessageContentImageFileObjectImageFile'](ref("MessageContentImageFileObjectImageFile"))
-
-
-class MessageContentImageFileObjectImageFile(BaseModel):
-    __slots__ = ()
-    file_id = Field['str']()
-    detail = Field['Literal["auto", "low", "high"] | None']()
-
-
-class MessageContentImageUrlObject(BaseModel):
-    """References an image URL in the content of a message."""
+class AssistantStreamEvent4(BaseModel):
+    """Occurs when a [run](/docs/api-reference/runs/object) moves to a `requires_action` status."""
 
     __slots__ = ()
-    type = Field['Literal["image_url"]']()
-    image_url = Field['MessageContentImageUrlObjectImageUrl'](ref("MessageContentImageUrlObjectImageUrl"))
+    event = Field['Literal["thread.run.requires_action"]']()
+    data = Field['Run'](ref("Run"))
 
 
-class MessageContentImageUrlObjectImageUrl(BaseModel):
-    __slots__ = ()
-    url = Field['str']()
-    detail = Field['Literal["auto", "low", "high"] | None']()
-
-
-class MessageContentTextObject(BaseModel):
-    """The text content that is part of a message."""
+class AssistantStreamEvent5(BaseModel):
+    """Occurs when a [run](/docs/api-reference/runs/object) is completed."""
 
     __slots__ = ()
-    type = Field['Literal["text"]']()
-    text = Field['MessageContentTextObjectText'](ref("MessageContentTextObjectText"))
+    event = Field['Literal["thread.run.completed"]']()
+    data = Field['Run'](ref("Run"))
 
 
-class MessageContentTextObjectText(BaseModel):
-    __slots__ = ()
-    value = Field['str']()
-    annotations = Field['list[MessageContentTextAnnotationsFileCitationObject | MessageContentTextAnnotationsFilePathObject]'](list_of(union_of("type", {"file_citation": ref("MessageContentTextAnnotationsFileCitationObject"), "file_path": ref("MessageContentTextAnnotationsFilePathObject")})))
-
-
-class MessageContentTextAnnotationsFileCitationObject(BaseModel):
-    """A citation within the message that points to a specific quote from a specific File associated with the assistant or the message. Generated when the assistant uses the "file_search" tool to search files."""
+class AssistantStreamEvent6(BaseModel):
+    """Occurs when a [run](/docs/api-reference/runs/object) ends with status `incomplete`."""
 
     __slots__ = ()
-    type = Field['Literal["file_citation"]']()
-    text = Field['str']()
-    file_citation = Field['MessageContentTextAnnotationsFileCitationObjectFileCitation'](ref("MessageContentTextAnnotationsFileCitationObjectFileCitation"))
-    start_index = Field['int']()
-    end_index = Field['int']()
+    event = Field['Literal["thread.run.incomplete"]']()
+    data = Field['Run'](ref("Run"))
 
 
-class MessageContentTextAnnotationsFileCitationObjectFileCitation(BaseModel):
-    __slots__ = ()
-    file_id = Field['str']()
-
-
-class MessageContentTextAnnotationsFilePathObject(BaseModel):
-    """A URL for the file that's generated when the assistant used the `code_interpreter` tool to generate a file."""
+class AssistantStreamEvent7(BaseModel):
+    """Occurs when a [run](/docs/api-reference/runs/object) fails."""
 
     __slots__ = ()
-    type = Field['Literal["file_path"]']()
-    text = Field['str']()
-    file_path = Field['MessageContentTextAnnotationsFilePathObjectFilePath'](ref("MessageContentTextAnnotationsFilePathObjectFilePath"))
-    start_index = Field['int']()
-    end_index = Field['int']()
+    event = Field['Literal["thread.run.failed"]']()
+    data = Field['Run'](ref("Run"))
 
 
-class MessageContentTextAnnotationsFilePathObjectFilePath(BaseModel):
-    __slots__ = ()
-    file_id = Field['str']()
-
-
-class MessageContentRefusalObject(BaseModel):
-    """The refusal content generated by the assistant."""
+class AssistantStreamEvent8(BaseModel):
+    """Occurs when a [run](/docs/api-reference/runs/object) moves to a `cancelling` status."""
 
     __slots__ = ()
-    type = Field['Literal["refusal"]']()
-    refusal = Field['str']()
+    event = Field['Literal["thread.run.cancelling"]']()
+    data = Field['Run'](ref("Run"))
 
 
-class Message2Attachment(BaseModel):
-    __slots__ = ()
-    file_id = Field['str | None']()
-    tools = Field['list[AssistantToolsCode | AssistantToolsFileSearchTypeOnly] | None'](list_of(union_of("type", {"code_interpreter": ref("AssistantToolsCode"), "file_search": ref("AssistantToolsFileSearchTypeOnly")})))
-
-
-class AssistantToolsFileSearchTypeOnly(BaseModel):
-    """FileSearch tool"""
+class AssistantStreamEvent9(BaseModel):
+    """Occurs when a [run](/docs/api-reference/runs/object) is cancelled."""
 
     __slots__ = ()
-    type = Field['Literal["file_search"]']()
+    event = Field['Literal["thread.run.cancelled"]']()
+    data = Field['Run'](ref("Run"))
 
 
-class DeleteMessageResponse(BaseModel):
+class AssistantStreamEvent10(BaseModel):
+    """Occurs when a [run](/docs/api-reference/runs/object) expires."""
+
     __slots__ = ()
-    id = Field['str']()
-    deleted = Field['bool']()
-    object = Field['Literal["thread.message.deleted"]']()
+    event = Field['Literal["thread.run.expired"]']()
+    data = Field['Run'](ref("Run"))
+
+
+class AssistantStreamEvent11(BaseModel):
+    """Occurs when a [run step](/docs/api-reference/run-steps/step-object) is created."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.step.created"]']()
+    data = Field['RunStep'](ref("RunStep"))
 
 
 class RunStep(BaseModel):
@@ -534,604 +492,527 @@ class RunStepCompletionUsage(BaseModel):
     total_tokens = Field['int']()
 
 
-class ChatSessionResource(BaseModel):
-    """Represents a ChatKit session and its resolved configuration."""
+class AssistantStreamEvent12(BaseModel):
+    """Occurs when a [run step](/docs/api-reference/run-steps/step-object) moves to an `in_progress` state."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.step.in_progress"]']()
+    data = Field['RunStep'](ref("RunStep"))
+
+
+class AssistantStreamEvent13(BaseModel):
+    """Occurs when parts of a [run step](/docs/api-reference/run-steps/step-object) are being streamed."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.step.delta"]']()
+    data = Field['RunStepDeltaObject'](ref("RunStepDeltaObject"))
+
+
+class RunStepDeltaObject(BaseModel):
+    """Represents a run step delta i.e. any changed fields on a run step during streaming."""
 
     __slots__ = ()
     id = Field['str']()
-    object = Field['Literal["chatkit.session"]']()
-    expires_at = Field['int']()
-    client_secret = Field['str']()
-    workflow = Field['ChatkitWorkflow'](ref("ChatkitWorkflow"))
-    user = Field['str']()
-    rate_limits = Field['ChatSessionRateLimits'](ref("ChatSessionRateLimits"))
-    max_requests_per_1_minute = Field['int']()
-    status = Field['Literal["active", "expired", "cancelled"]']()
-    chatkit_configuration = Field['ChatSessionChatkitConfiguration'](ref("ChatSessionChatkitConfiguration"))
+    object = Field['Literal["thread.run.step.delta"]']()
+    delta = Field['RunStepDeltaObjectDelta'](ref("RunStepDeltaObjectDelta"))
 
 
-class ChatkitWorkflow(BaseModel):
-    """Workflow metadata and state returned for the session."""
+class RunStepDeltaObjectDelta(BaseModel):
+    """The delta containing the fields that have changed on the run step."""
 
     __slots__ = ()
-    id = Field['str']()
-    version = Field['str | None']()
-    state_variables = Field['dict[str, str | int | bool | float] | None']()
-    tracing = Field['ChatkitWorkflowTracing'](ref("ChatkitWorkflowTracing"))
+    step_details = Field['RunStepDeltaStepDetailsMessageCreationObject | RunStepDeltaStepDetailsToolCallsObject | None'](union_of("type", {"message_creation": ref("RunStepDeltaStepDetailsMessageCreationObject"), "tool_calls": ref("RunStepDeltaStepDetailsToolCallsObject")}))
 
 
-class ChatkitWorkflowTracing(BaseModel):
-    """Controls diagnostic tracing during the session."""
+class RunStepDeltaStepDetailsMessageCreationObject(BaseModel):
+    """Details of the message creation by the run step."""
 
     __slots__ = ()
-    enabled = Field['bool']()
+    type = Field['Literal["message_creation"]']()
+    message_creation = Field['RunStepDeltaStepDetailsMessageCreationObjectMessageCreation | None'](ref("RunStepDeltaStepDetailsMessageCreationObjectMessageCreation"))
 
 
-class ChatSessionRateLimits(BaseModel):
-    """Active per-minute request limit for the session."""
+class RunStepDeltaStepDetailsMessageCreationObjectMessageCreation(BaseModel):
+    __slots__ = ()
+    message_id = Field['str | None']()
+
+
+class RunStepDeltaStepDetailsToolCallsObject(BaseModel):
+    """Details of the tool call."""
 
     __slots__ = ()
-    max_requests_per_1_minute = Field['int']()
+    type = Field['Literal["tool_calls"]']()
+    tool_calls = Field['list[RunStepDeltaStepDetailsToolCallsCodeObject | RunStepDeltaStepDetailsToolCallsFileSearchObject | RunStepDeltaStepDetailsToolCallsFunctionObject] | None'](list_of(union_of("type", {"code_interpreter": ref("RunStepDeltaStepDetailsToolCallsCodeObject"), "file_search": ref("RunStepDeltaStepDetailsToolCallsFileSearchObject"), "function": ref("RunStepDeltaStepDetailsToolCallsFunctionObject")})))
 
 
-class ChatSessionChatkitConfiguration(BaseModel):
-    """ChatKit configuration for the session."""
-
-    __slots__ = ()
-    automatic_thread_titling = Field['ChatSessionAutomaticThreadTitling'](ref("ChatSessionAutomaticThreadTitling"))
-    file_upload = Field['ChatSessionFileUpload'](ref("ChatSessionFileUpload"))
-    history = Field['ChatSessionHistory'](ref("ChatSessionHistory"))
-
-
-class ChatSessionAutomaticThreadTitling(BaseModel):
-    """Automatic thread title preferences for the session."""
+class RunStepDeltaStepDetailsToolCallsCodeObject(BaseModel):
+    """Details of the Code Interpreter tool call the run step was involved in."""
 
     __slots__ = ()
-    enabled = Field['bool']()
+    index = Field['int']()
+    id = Field['str | None']()
+    type = Field['Literal["code_interpreter"]']()
+    code_interpreter = Field['RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter | None'](ref("RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter"))
 
 
-class ChatSessionFileUpload(BaseModel):
-    """Upload permissions and limits applied to the session."""
-
-    __slots__ = ()
-    enabled = Field['bool']()
-    max_file_size = Field['int | None']()
-    max_files = Field['int | None']()
-
-
-class ChatSessionHistory(BaseModel):
-    """History retention preferences returned for the session."""
+class RunStepDeltaStepDetailsToolCallsCodeObjectCodeInterpreter(BaseModel):
+    """The Code Interpreter tool call definition."""
 
     __slots__ = ()
-    enabled = Field['bool']()
-    recent_threads = Field['int | None']()
+    input = Field['str | None']()
+    outputs = Field['list[RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject | RunStepDeltaStepDetailsToolCallsCodeOutputImageObject] | None'](list_of(union_of("type", {"logs": ref("RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject"), "image": ref("RunStepDeltaStepDetailsToolCallsCodeOutputImageObject")})))
 
 
-class UserMessageItem(BaseModel):
-    """User-authored messages within a thread."""
-
-    __slots__ = ()
-    id = Field['str']()
-    object = Field['Literal["chatkit.thread_item"]']()
-    created_at = Field['int']()
-    thread_id = Field['str']()
-    type = Field['Literal["chatkit.user_message"]']()
-    content = Field['list[UserMessageInputText | UserMessageQuotedText]'](list_of(union_of("type", {"input_text": ref("UserMessageInputText"), "quoted_text": ref("UserMessageQuotedText")})))
-    attachments = Field['list[Attachment]'](list_of(ref("Attachment")))
-    inference_options = Field['InferenceOptions | None'](ref("InferenceOptions"))
-
-
-class UserMessageInputText(BaseModel):
-    """Text block that a user contributed to the thread."""
+class RunStepDeltaStepDetailsToolCallsCodeOutputLogsObject(BaseModel):
+    """Text output from the Code Interpreter tool call as part of a run step."""
 
     __slots__ = ()
-    type = Field['Literal["input_text"]']()
-    text = Field['str']()
+    index = Field['int']()
+    type = Field['Literal["logs"]']()
+    logs = Field['str | None']()
 
 
-class UserMessageQuotedText(BaseModel):
-    """Quoted snippet that the user referenced in their message."""
-
-    __slots__ = ()
-    type = Field['Literal["quoted_text"]']()
-    text = Field['str']()
-
-
-class Attachment(BaseModel):
-    """Attachment metadata included on thread items."""
+class RunStepDeltaStepDetailsToolCallsCodeOutputImageObject(BaseModel):
+    """Code interpreter image output"""
 
     __slots__ = ()
-    type = Field['Literal["image", "file"]']()
-    id = Field['str']()
-    name = Field['str']()
-    mime_type = Field['str']()
-    preview_url = Field['str | None']()
+    index = Field['int']()
+    type = Field['Literal["image"]']()
+    image = Field['RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage | None'](ref("RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage"))
 
 
-class InferenceOptions(BaseModel):
-    """Model and tool overrides applied when generating the assistant response."""
+class RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage(BaseModel):
+    __slots__ = ()
+    file_id = Field['str | None']()
+
+
+class RunStepDeltaStepDetailsToolCallsFileSearchObject(BaseModel):
+    """File search tool call"""
 
     __slots__ = ()
-    tool_choice = Field['ToolChoice | None'](ref("ToolChoice"))
-    model = Field['str | None']()
+    index = Field['int']()
+    id = Field['str | None']()
+    type = Field['Literal["file_search"]']()
+    file_search = Field['dict[str, Any]']()
 
 
-class ToolChoice(BaseModel):
-    """Tool selection that the assistant should honor when executing the item."""
-
-    __slots__ = ()
-    id = Field['str']()
-
-
-class AssistantMessageItem(BaseModel):
-    """Assistant-authored message within a thread."""
+class RunStepDeltaStepDetailsToolCallsFunctionObject(BaseModel):
+    """Function tool call"""
 
     __slots__ = ()
-    id = Field['str']()
-    object = Field['Literal["chatkit.thread_item"]']()
-    created_at = Field['int']()
-    thread_id = Field['str']()
-    type = Field['Literal["chatkit.assistant_message"]']()
-    content = Field['list[ResponseOutputText]'](list_of(ref("ResponseOutputText")))
+    index = Field['int']()
+    id = Field['str | None']()
+    type = Field['Literal["function"]']()
+    function = Field['RunStepDeltaStepDetailsToolCallsFunctionObjectFunction | None'](ref("RunStepDeltaStepDetailsToolCallsFunctionObjectFunction"))
 
 
-class ResponseOutputText(BaseModel):
-    """Assistant response text accompanied by optional annotations."""
+class RunStepDeltaStepDetailsToolCallsFunctionObjectFunction(BaseModel):
+    """The definition of the function that was called."""
 
     __slots__ = ()
-    type = Field['Literal["output_text"]']()
-    text = Field['str']()
-    annotations = Field['list[FileAnnotation | UrlAnnotation]'](list_of(union_of("type", {"file": ref("FileAnnotation"), "url": ref("UrlAnnotation")})))
-
-
-class FileAnnotation(BaseModel):
-    """Annotation that references an uploaded file."""
-
-    __slots__ = ()
-    type = Field['Literal["file"]']()
-    source = Field['FileAnnotationSource'](ref("FileAnnotationSource"))
-
-
-class FileAnnotationSource(BaseModel):
-    """Attachment source referenced by an annotation."""
-
-    __slots__ = ()
-    type = Field['Literal["file"]']()
-    filename = Field['str']()
-
-
-class UrlAnnotation(BaseModel):
-    """Annotation that references a URL."""
-
-    __slots__ = ()
-    type = Field['Literal["url"]']()
-    source = Field['UrlAnnotationSource'](ref("UrlAnnotationSource"))
-
-
-class UrlAnnotationSource(BaseModel):
-    """URL backing an annotation entry."""
-
-    __slots__ = ()
-    type = Field['Literal["url"]']()
-    url = Field['str']()
-
-
-class WidgetMessageItem(BaseModel):
-    """Thread item that renders a widget payload."""
-
-    __slots__ = ()
-    id = Field['str']()
-    object = Field['Literal["chatkit.thread_item"]']()
-    created_at = Field['int']()
-    thread_id = Field['str']()
-    type = Field['Literal["chatkit.widget"]']()
-    widget = Field['str']()
-
-
-class ClientToolCallItem(BaseModel):
-    """Record of a client side tool invocation initiated by the assistant."""
-
-    __slots__ = ()
-    id = Field['str']()
-    object = Field['Literal["chatkit.thread_item"]']()
-    created_at = Field['int']()
-    thread_id = Field['str']()
-    type = Field['Literal["chatkit.client_tool_call"]']()
-    status = Field['Literal["in_progress", "completed"]']()
-    call_id = Field['str']()
-    name = Field['str']()
-    arguments = Field['str']()
+    name = Field['str | None']()
+    arguments = Field['str | None']()
     output = Field['str | None']()
 
 
-class TaskItem(BaseModel):
-    """Task emitted by the workflow to show progress and status updates."""
+class AssistantStreamEvent14(BaseModel):
+    """Occurs when a [run step](/docs/api-reference/run-steps/step-object) is completed."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.step.completed"]']()
+    data = Field['RunStep'](ref("RunStep"))
+
+
+class AssistantStreamEvent15(BaseModel):
+    """Occurs when a [run step](/docs/api-reference/run-steps/step-object) fails."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.step.failed"]']()
+    data = Field['RunStep'](ref("RunStep"))
+
+
+class AssistantStreamEvent16(BaseModel):
+    """Occurs when a [run step](/docs/api-reference/run-steps/step-object) is cancelled."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.step.cancelled"]']()
+    data = Field['RunStep'](ref("RunStep"))
+
+
+class AssistantStreamEvent17(BaseModel):
+    """Occurs when a [run step](/docs/api-reference/run-steps/step-object) expires."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.step.expired"]']()
+    data = Field['RunStep'](ref("RunStep"))
+
+
+class AssistantStreamEvent18(BaseModel):
+    """Occurs when a [message](/docs/api-reference/messages/object) is created."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.message.created"]']()
+    data = Field['Message2'](ref("Message2"))
+
+
+class Message2(BaseModel):
+    """Represents a message within a [thread](/docs/api-reference/threads)."""
 
     __slots__ = ()
     id = Field['str']()
-    object = Field['Literal["chatkit.thread_item"]']()
+    object = Field['Literal["thread.message"]']()
     created_at = Field['int']()
     thread_id = Field['str']()
-    type = Field['Literal["chatkit.task"]']()
-    task_type = Field['Literal["custom", "thought"]']()
-    heading = Field['str | None']()
-    summary = Field['str | None']()
-
-
-class TaskGroupItem(BaseModel):
-    """Collection of workflow tasks grouped together in the thread."""
-
-    __slots__ = ()
-    id = Field['str']()
-    object = Field['Literal["chatkit.thread_item"]']()
-    created_at = Field['int']()
-    thread_id = Field['str']()
-    type = Field['Literal["chatkit.task_group"]']()
-    tasks = Field['list[TaskGroupTask]'](list_of(ref("TaskGroupTask")))
-
-
-class TaskGroupTask(BaseModel):
-    """Task entry that appears within a TaskGroup."""
-
-    __slots__ = ()
-    type = Field['Literal["custom", "thought"]']()
-    heading = Field['str | None']()
-    summary = Field['str | None']()
-
-
-class ThreadResource(BaseModel):
-    """Represents a ChatKit thread and its current status."""
-
-    __slots__ = ()
-    id = Field['str']()
-    object = Field['Literal["chatkit.thread"]']()
-    created_at = Field['int']()
-    title = Field['str | None']()
-    status = Field['ActiveStatus | LockedStatus | ClosedStatus'](union_of("type", {"active": ref("ActiveStatus"), "locked": ref("LockedStatus"), "closed": ref("ClosedStatus")}))
-    user = Field['str']()
-
-
-class ActiveStatus(BaseModel):
-    """Indicates that a thread is active."""
-
-    __slots__ = ()
-    type = Field['Literal["active"]']()
-
-
-class LockedStatus(BaseModel):
-    """Indicates that a thread is locked and cannot accept new input."""
-
-    __slots__ = ()
-    type = Field['Literal["locked"]']()
-    reason = Field['str | None']()
-
-
-class ClosedStatus(BaseModel):
-    """Indicates that a thread has been closed."""
-
-    __slots__ = ()
-    type = Field['Literal["closed"]']()
-    reason = Field['str | None']()
-
-
-class DeletedThreadResource(BaseModel):
-    """Confirmation payload returned after deleting a thread."""
-
-    __slots__ = ()
-    id = Field['str']()
-    object = Field['Literal["chatkit.thread.deleted"]']()
-    deleted = Field['bool']()
-
-
-class BetaResponseAudioDeltaEvent(BaseModel):
-    """Emitted when there is a partial audio response."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.audio.delta"]']()
-    sequence_number = Field['int']()
-    delta = Field['str']()
-
-
-class BetaAgentTag(BaseModel):
-    __slots__ = ()
-    agent_name = Field['str']()
-
-
-class BetaResponseAudioDoneEvent(BaseModel):
-    """Emitted when the audio response is complete."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.audio.done"]']()
-    sequence_number = Field['int']()
-
-
-class BetaResponseAudioTranscriptDeltaEvent(BaseModel):
-    """Emitted when there is a partial transcript of audio."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.audio.transcript.delta"]']()
-    delta = Field['str']()
-    sequence_number = Field['int']()
-
-
-class BetaResponseAudioTranscriptDoneEvent(BaseModel):
-    """Emitted when the full audio transcript is completed."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.audio.transcript.done"]']()
-    sequence_number = Field['int']()
-
-
-class BetaResponseCodeInterpreterCallCodeDeltaEvent(BaseModel):
-    """Emitted when a partial code snippet is streamed by the code interpreter."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.code_interpreter_call_code.delta"]']()
-    output_index = Field['int']()
-    item_id = Field['str']()
-    delta = Field['str']()
-    sequence_number = Field['int']()
-
-
-class BetaResponseCodeInterpreterCallCodeDoneEvent(BaseModel):
-    """Emitted when the code snippet is finalized by the code interpreter."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.code_interpreter_call_code.done"]']()
-    output_index = Field['int']()
-    item_id = Field['str']()
-    code = Field['str']()
-    sequence_number = Field['int']()
-
-
-class BetaResponseCodeInterpreterCallCompletedEvent(BaseModel):
-    """Emitted when the code interpreter call is completed."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.code_interpreter_call.completed"]']()
-    output_index = Field['int']()
-    item_id = Field['str']()
-    sequence_number = Field['int']()
-
-
-class BetaResponseCodeInterpreterCallInProgressEvent(BaseModel):
-    """Emitted when a code interpreter call is in progress."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.code_interpreter_call.in_progress"]']()
-    output_index = Field['int']()
-    item_id = Field['str']()
-    sequence_number = Field['int']()
-
-
-class BetaResponseCodeInterpreterCallInterpretingEvent(BaseModel):
-    """Emitted when the code interpreter is actively interpreting the code snippet."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.code_interpreter_call.interpreting"]']()
-    output_index = Field['int']()
-    item_id = Field['str']()
-    sequence_number = Field['int']()
-
-
-class BetaResponseCompletedEvent(BaseModel):
-    """Emitted when the model response is complete."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.completed"]']()
-    response = Field['BetaResponse'](ref("BetaResponse"))
-    sequence_number = Field['int']()
-
-
-class BetaResponse(BaseModel):
-    """The response object"""
-
-    __slots__ = ()
+    status = Field['Literal["in_progress", "incomplete", "completed"]']()
+    incomplete_details = Field['Message2IncompleteDetails | None'](ref("Message2IncompleteDetails"))
+    completed_at = Field['int | None']()
+    incomplete_at = Field['int | None']()
+    role = Field['Literal["user", "assistant"]']()
+    content = Field['list[MessageContentImageFileObject | MessageContentImageUrlObject | MessageContentTextObject | MessageContentRefusalObject]'](list_of(union_of("type", {"image_file": ref("MessageContentImageFileObject"), "image_url": ref("MessageContentImageUrlObject"), "text": ref("MessageContentTextObject"), "refusal": ref("MessageContentRefusalObject")})))
+    assistant_id = Field['str | None']()
+    run_id = Field['str | None']()
+    attachments = Field['list[Message2Attachment] | None'](list_of(ref("Message2Attachment")))
     metadata = Field['dict[str, str] | None']()
-    top_logprobs = Field['int | None']()
-    temperature = Field['float | None']()
-    top_p = Field['float | None']()
-    user = Field['str | None']()
-    safety_identifier = Field['str | None']()
-    prompt_cache_key = Field['str | None']()
-    prompt_cache_retention = Field['Literal["in_memory", "24h"] | None']()
-    previous_response_id = Field['str | None']()
-    model = Field['str | Literal["gpt-5.6-sol", "gpt-5.6-terra", "gpt-5.6-luna", "gpt-5.5", "gpt-5.5-2026-04-23", "gpt-5.4", "gpt-5.4-mini", "gpt-5.4-nano", "gpt-5.4-mini-2026-03-17", "gpt-5.4-nano-2026-03-17", "gpt-5.3-chat-latest", "gpt-5.2", "gpt-5.2-2025-12-11", "gpt-5.2-chat-latest", "gpt-5.2-pro", "gpt-5.2-pro-2025-12-11", "gpt-5.1", "gpt-5.1-2025-11-13", "gpt-5.1-codex", "gpt-5.1-mini", "gpt-5.1-chat-latest", "gpt-5", "gpt-5-mini", "gpt-5-nano", "gpt-5-2025-08-07", "gpt-5-mini-2025-08-07", "gpt-5-nano-2025-08-07", "gpt-5-chat-latest", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-4.1-2025-04-14", "gpt-4.1-mini-2025-04-14", "gpt-4.1-nano-2025-04-14", "o4-mini", "o4-mini-2025-04-16", "o3", "o3-2025-04-16", "o3-mini", "o3-mini-2025-01-31", "o1", "o1-2024-12-17", "o1-preview", "o1-preview-2024-09-12", "o1-mini", "o1-mini-2024-09-12", "gpt-4o", "gpt-4o-2024-11-20", "gpt-4o-2024-08-06", "gpt-4o-2024-05-13", "gpt-4o-audio-preview", "gpt-4o-audio-preview-2024-10-01", "gpt-4o-audio-preview-2024-12-17", "gpt-4o-audio-preview-2025-06-03", "gpt-4o-mini-audio-preview", "gpt-4o-mini-audio-preview-2024-12-17", "gpt-4o-search-preview", "gpt-4o-mini-search-preview", "gpt-4o-search-preview-2025-03-11", "gpt-4o-mini-search-preview-2025-03-11", "chatgpt-4o-latest", "codex-mini-latest", "gpt-4o-mini", "gpt-4o-mini-2024-07-18", "gpt-4-turbo", "gpt-4-turbo-2024-04-09", "gpt-4-0125-preview", "gpt-4-turbo-preview", "gpt-4-1106-preview", "gpt-4-vision-preview", "gpt-4", "gpt-4-0314", "gpt-4-0613", "gpt-4-32k", "gpt-4-32k-0314", "gpt-4-32k-0613", "gpt-3.5-turbo", "gpt-3.5-turbo-16k", "gpt-3.5-turbo-0301", "gpt-3.5-turbo-0613", "gpt-3.5-turbo-1106", "gpt-3.5-turbo-0125", "gpt-3.5-turbo-16k-0613"] | Literal["o1-pro", "o1-pro-2025-03-19", "o3-pro", "o3-pro-2025-06-10", "o3-deep-research", "o3-deep-research-2025-06-26", "o4-mini-deep-research", "o4-mini-deep-research-2025-06-26", "computer-use-preview", "computer-use-preview-2025-03-11", "gpt-5.5-pro", "gpt-5.5-pro-2026-04-23", "gpt-5-codex", "gpt-5-pro", "gpt-5-pro-2025-10-06", "gpt-5.1-codex-max", "gpt-daybreak-blue-latest", "gpt-daybreak-red-latest", "gpt-5.6-cyber"]']()
-    background = Field['bool | None']()
-    max_tool_calls = Field['int | None']()
-    text = Field['BetaResponseTextParam | None'](ref("BetaResponseTextParam"))
-    tools = Field['list[BetaFunctionTool | BetaFileSearchTool | BetaComputerTool | BetaComputerUsePreviewTool | BetaWebSearchTool | BetaMCPTool | BetaCodeInterpreterTool | BetaProgrammaticToolCallingParam | BetaImageGenTool | BetaLocalShellToolParam | BetaFunctionShellToolParam | BetaCustomToolParam | BetaNamespaceToolParam | BetaToolSearchToolParam | BetaWebSearchPreviewTool | BetaApplyPatchToolParam]'](list_of(union_of("type", {"function": ref("BetaFunctionTool"), "file_search": ref("BetaFileSearchTool"), "computer": ref("BetaComputerTool"), "computer_use_preview": ref("BetaComputerUsePreviewTool"), "mcp": ref("BetaMCPTool"), "code_interpreter": ref("BetaCodeInterpreterTool"), "programmatic_tool_calling": ref("BetaProgrammaticToolCallingParam"), "image_generation": ref("BetaImageGenTool"), "local_shell": ref("BetaLocalShellToolParam"), "shell": ref("BetaFunctionShellToolParam"), "custom": ref("BetaCustomToolParam"), "namespace": ref("BetaNamespaceToolParam"), "tool_search": ref("BetaToolSearchToolParam"), "apply_patch": ref("BetaApplyPatchToolParam")})))
-    tool_choice = Field['Literal["none", "auto", "required"] | BetaToolChoiceAllowed | BetaToolChoiceTypes | BetaToolChoiceFunction | BetaToolChoiceMCP | BetaToolChoiceCustom | BetaSpecificProgrammaticToolCallingParam | BetaSpecificApplyPatchParam | BetaSpecificFunctionShellParam'](union_of("type", {"allowed_tools": ref("BetaToolChoiceAllowed"), "function": ref("BetaToolChoiceFunction"), "mcp": ref("BetaToolChoiceMCP"), "custom": ref("BetaToolChoiceCustom"), "programmatic_tool_calling": ref("BetaSpecificProgrammaticToolCallingParam"), "apply_patch": ref("BetaSpecificApplyPatchParam"), "shell": ref("BetaSpecificFunctionShellParam")}, ref("BetaToolChoiceTypes")))
-    prompt = Field['BetaPrompt | None'](ref("BetaPrompt"))
-    service_tier = Field['Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"] | None']()
-    truncation = Field['Literal["auto", "disabled"] | None']()
-    id = Field['str']()
-    object = Field['Literal["response"]']()
-    status = Field['Literal["completed", "failed", "in_progress", "cancelled", "queued", "incomplete"] | None']()
-    created_at = Field['float']()
-    completed_at = Field['float | None']()
-    error = Field['BetaResponseError | None'](ref("BetaResponseError"))
-    incomplete_details = Field['BetaResponseIncompleteDetails | None'](ref("BetaResponseIncompleteDetails"))
-    output = Field['list[BetaOutputMessage | BetaFileSearchToolCall | BetaFunctionToolCall | BetaFunctionToolCallOutputResource | BetaAgentMessage | BetaMultiAgentCall | BetaMultiAgentCallOutput | BetaWebSearchToolCall | BetaComputerToolCall | BetaComputerToolCallOutputResource | BetaReasoningItem | BetaProgram | BetaProgramOutput | BetaToolSearchCall | BetaToolSearchOutput | BetaAdditionalTools | BetaCompactionBody | BetaImageGenToolCall | BetaCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaFunctionShellCall | BetaFunctionShellCallOutput | BetaApplyPatchToolCall | BetaApplyPatchToolCallOutput | BetaMCPToolCall | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponseResource | BetaCustomToolCall | BetaCustomToolCallOutputResource]'](list_of(union_of("type", {"message": ref("BetaOutputMessage"), "file_search_call": ref("BetaFileSearchToolCall"), "function_call": ref("BetaFunctionToolCall"), "function_call_output": ref("BetaFunctionToolCallOutputResource"), "agent_message": ref("BetaAgentMessage"), "multi_agent_call": ref("BetaMultiAgentCall"), "multi_agent_call_output": ref("BetaMultiAgentCallOutput"), "web_search_call": ref("BetaWebSearchToolCall"), "computer_call": ref("BetaComputerToolCall"), "computer_call_output": ref("BetaComputerToolCallOutputResource"), "reasoning": ref("BetaReasoningItem"), "program": ref("BetaProgram"), "program_output": ref("BetaProgramOutput"), "tool_search_call": ref("BetaToolSearchCall"), "tool_search_output": ref("BetaToolSearchOutput"), "additional_tools": ref("BetaAdditionalTools"), "compaction": ref("BetaCompactionBody"), "image_generation_call": ref("BetaImageGenToolCall"), "code_interpreter_call": ref("BetaCodeInterpreterToolCall"), "local_shell_call": ref("BetaLocalShellToolCall"), "local_shell_call_output": ref("BetaLocalShellToolCallOutput"), "shell_call": ref("BetaFunctionShellCall"), "shell_call_output": ref("BetaFunctionShellCallOutput"), "apply_patch_call": ref("BetaApplyPatchToolCall"), "apply_patch_call_output": ref("BetaApplyPatchToolCallOutput"), "mcp_call": ref("BetaMCPToolCall"), "mcp_list_tools": ref("BetaMCPListTools"), "mcp_approval_request": ref("BetaMCPApprovalRequest"), "mcp_approval_response": ref("BetaMCPApprovalResponseResource"), "custom_tool_call": ref("BetaCustomToolCall"), "custom_tool_call_output": ref("BetaCustomToolCallOutputResource")})))
-    reasoning = Field['BetaReasoning | None'](ref("BetaReasoning"))
-    instructions = Field['str | list[BetaEasyInputMessage | BetaInputMessage | BetaOutputMessage | BetaFileSearchToolCall | BetaComputerToolCall | BetaComputerCallOutputItemParam | BetaWebSearchToolCall | BetaFunctionToolCall | BetaFunctionCallOutputItemParam | BetaAgentMessageItemParam | BetaMultiAgentCallItemParam | BetaMultiAgentCallOutputItemParam | BetaToolSearchCallItemParam | BetaToolSearchOutputItemParam | BetaAdditionalToolsItemParam | BetaReasoningItem | BetaCompactionSummaryItemParam | BetaImageGenToolCall | BetaCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaFunctionShellCallItemParam | BetaFunctionShellCallOutputItemParam | BetaApplyPatchToolCallItemParam | BetaApplyPatchToolCallOutputItemParam | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponse | BetaMCPToolCall | BetaCustomToolCallOutput | BetaCustomToolCall | BetaCompactionTriggerItemParam | BetaItemReferenceParam | BetaProgramItemParam | BetaProgramOutputItemParam] | None'](by_json_type(object=None, array=list_of(union_of("type", {"message": ref("BetaEasyInputMessage"), "file_search_call": ref("BetaFileSearchToolCall"), "computer_call": ref("BetaComputerToolCall"), "computer_call_output": ref("BetaComputerCallOutputItemParam"), "web_search_call": ref("BetaWebSearchToolCall"), "function_call": ref("BetaFunctionToolCall"), "function_call_output": ref("BetaFunctionCallOutputItemParam"), "agent_message": ref("BetaAgentMessageItemParam"), "multi_agent_call": ref("BetaMultiAgentCallItemParam"), "multi_agent_call_output": ref("BetaMultiAgentCallOutputItemParam"), "tool_search_call": ref("BetaToolSearchCallItemParam"), "tool_search_output": ref("BetaToolSearchOutputItemParam"), "additional_tools": ref("BetaAdditionalToolsItemParam"), "reasoning": ref("BetaReasoningItem"), "compaction": ref("BetaCompactionSummaryItemParam"), "image_generation_call": ref("BetaImageGenToolCall"), "code_interpreter_call": ref("BetaCodeInterpreterToolCall"), "local_shell_call": ref("BetaLocalShellToolCall"), "local_shell_call_output": ref("BetaLocalShellToolCallOutput"), "shell_call": ref("BetaFunctionShellCallItemParam"), "shell_call_output": ref("BetaFunctionShellCallOutputItemParam"), "apply_patch_call": ref("BetaApplyPatchToolCallItemParam"), "apply_patch_call_output": ref("BetaApplyPatchToolCallOutputItemParam"), "mcp_list_tools": ref("BetaMCPListTools"), "mcp_approval_request": ref("BetaMCPApprovalRequest"), "mcp_approval_response": ref("BetaMCPApprovalResponse"), "mcp_call": ref("BetaMCPToolCall"), "custom_tool_call_output": ref("BetaCustomToolCallOutput"), "custom_tool_call": ref("BetaCustomToolCall"), "compaction_trigger": ref("BetaCompactionTriggerItemParam"), "program": ref("BetaProgramItemParam"), "program_output": ref("BetaProgramOutputItemParam")}, ref("BetaItemReferenceParam")))))
-    output_text = Field['str | None']()
-    usage = Field['BetaResponseUsage | None'](ref("BetaResponseUsage"))
-    prompt_cache_options = Field['BetaPromptCacheOptions | None'](ref("BetaPromptCacheOptions"))
-    moderation = Field['BetaModeration | None'](ref("BetaModeration"))
-    parallel_tool_calls = Field['bool']()
-    conversation = Field['BetaResponseConversation | None'](ref("BetaResponseConversation"))
-    max_output_tokens = Field['int | None']()
 
 
-class BetaResponseTextParam(BaseModel):
-    """Configuration options for a text response from the model. Can be plain text or structured JSON data. Learn more: - [Text inputs and outputs](/docs/guides/text) - [Structured Outputs](/docs/guides/structured-outputs)"""
+class Message2IncompleteDetails(BaseModel):
+    """On an incomplete message, details about why the message is incomplete."""
 
     __slots__ = ()
-    format = Field['BetaResponseFormatText | BetaTextResponseFormatJsonSchema | BetaResponseFormatJsonObject | None'](union_of("type", {"text": ref("BetaResponseFormatText"), "json_schema": ref("BetaTextResponseFormatJsonSchema"), "json_object": ref("BetaResponseFormatJsonObject")}))
-    verbosity = Field['Literal["low", "medium", "high"] | None']()
+    reason = Field['Literal["content_filter", "max_tokens", "run_cancelled", "run_expired", "run_failed"]']()
 
 
-class BetaResponseFormatText(BaseModel):
-    """Default response format. Used to generate text responses."""
+class MessageContentImageFileObject(BaseModel):
+    """References an image [File](/docs/api-reference/files) in the content of a message."""
+
+    __slots__ = ()
+    type = Field['Literal["image_file"]']()
+    image_file = Field['MessageContentImageFileObjectImageFile'](ref("MessageContentImageFileObjectImageFile"))
+
+
+class MessageContentImageFileObjectImageFile(BaseModel):
+    __slots__ = ()
+    file_id = Field['str']()
+    detail = Field['Literal["auto", "low", "high"] | None']()
+
+
+class MessageContentImageUrlObject(BaseModel):
+    """References an image URL in the content of a message."""
+
+    __slots__ = ()
+    type = Field['Literal["image_url"]']()
+    image_url = Field['MessageContentImageUrlObjectImageUrl'](ref("MessageContentImageUrlObjectImageUrl"))
+
+
+class MessageContentImageUrlObjectImageUrl(BaseModel):
+    __slots__ = ()
+    url = Field['str']()
+    detail = Field['Literal["auto", "low", "high"] | None']()
+
+
+class MessageContentTextObject(BaseModel):
+    """The text content that is part of a message."""
 
     __slots__ = ()
     type = Field['Literal["text"]']()
+    text = Field['MessageContentTextObjectText'](ref("MessageContentTextObjectText"))
 
 
-class BetaTextResponseFormatJsonSchema(BaseModel):
-    """JSON Schema response format. Used to generate structured JSON responses. Learn more about [Structured Outputs](/docs/guides/structured-outputs)."""
+class MessageContentTextObjectText(BaseModel):
+    __slots__ = ()
+    value = Field['str']()
+    annotations = Field['list[MessageContentTextAnnotationsFileCitationObject | MessageContentTextAnnotationsFilePathObject]'](list_of(union_of("type", {"file_citation": ref("MessageContentTextAnnotationsFileCitationObject"), "file_path": ref("MessageContentTextAnnotationsFilePathObject")})))
+
+
+class MessageContentTextAnnotationsFileCitationObject(BaseModel):
+    """A citation within the message that points to a specific quote from a specific File associated with the assistant or the message. Generated when the assistant uses the "file_search" tool to search files."""
 
     __slots__ = ()
-    type = Field['Literal["json_schema"]']()
-    description = Field['str | None']()
-    name = Field['str']()
-    schema = Field['dict[str, Any]']()
-    strict = Field['bool | None']()
+    type = Field['Literal["file_citation"]']()
+    text = Field['str']()
+    file_citation = Field['MessageContentTextAnnotationsFileCitationObjectFileCitation'](ref("MessageContentTextAnnotationsFileCitationObjectFileCitation"))
+    start_index = Field['int']()
+    end_index = Field['int']()
 
 
-class BetaResponseFormatJsonObject(BaseModel):
-    """JSON object response format. An older method of generating JSON responses. Using `json_schema` is recommended for models that support it. Note that the model will not generate JSON without a system or user message instructing it to do so."""
+class MessageContentTextAnnotationsFileCitationObjectFileCitation(BaseModel):
+    __slots__ = ()
+    file_id = Field['str']()
+
+
+class MessageContentTextAnnotationsFilePathObject(BaseModel):
+    """A URL for the file that's generated when the assistant used the `code_interpreter` tool to generate a file."""
 
     __slots__ = ()
-    type = Field['Literal["json_object"]']()
+    type = Field['Literal["file_path"]']()
+    text = Field['str']()
+    file_path = Field['MessageContentTextAnnotationsFilePathObjectFilePath'](ref("MessageContentTextAnnotationsFilePathObjectFilePath"))
+    start_index = Field['int']()
+    end_index = Field['int']()
 
 
-class BetaFunctionTool(BaseModel):
-    """Defines a function in your own code the model can choose to call. Learn more about [function calling](https://platform.openai.com/docs/guides/function-calling)."""
+class MessageContentTextAnnotationsFilePathObjectFilePath(BaseModel):
+    __slots__ = ()
+    file_id = Field['str']()
+
+
+class MessageContentRefusalObject(BaseModel):
+    """The refusal content generated by the assistant."""
 
     __slots__ = ()
-    type = Field['Literal["function"]']()
-    name = Field['str']()
-    description = Field['str | None']()
-    parameters = Field['dict[str, Any] | None']()
-    output_schema = Field['dict[str, Any] | None']()
-    strict = Field['bool | None']()
-    defer_loading = Field['bool | None']()
-    allowed_callers = Field['list[Literal["direct", "programmatic"]] | None']()
+    type = Field['Literal["refusal"]']()
+    refusal = Field['str']()
 
 
-class BetaFileSearchTool(BaseModel):
-    """A tool that searches for relevant content from uploaded files. Learn more about the [file search tool](https://platform.openai.com/docs/guides/tools-file-search)."""
+class Message2Attachment(BaseModel):
+    __slots__ = ()
+    file_id = Field['str | None']()
+    tools = Field['list[AssistantToolsCode | AssistantToolsFileSearchTypeOnly] | None'](list_of(union_of("type", {"code_interpreter": ref("AssistantToolsCode"), "file_search": ref("AssistantToolsFileSearchTypeOnly")})))
+
+
+class AssistantToolsFileSearchTypeOnly(BaseModel):
+    """FileSearch tool"""
 
     __slots__ = ()
     type = Field['Literal["file_search"]']()
-    vector_store_ids = Field['list[str]']()
-    max_num_results = Field['int | None']()
-    ranking_options = Field['BetaRankingOptions | None'](ref("BetaRankingOptions"))
-    filters = Field['BetaComparisonFilter | BetaCompoundFilter | None'](by_required_fields((('key', 'type', 'value'), ref("BetaComparisonFilter")), (('filters', 'type'), ref("BetaCompoundFilter"))))
 
 
-class BetaRankingOptions(BaseModel):
-    __slots__ = ()
-    ranker = Field['Literal["auto", "default-2024-11-15"] | None']()
-    score_threshold = Field['float | None']()
-    hybrid_search = Field['BetaHybridSearchOptions | None'](ref("BetaHybridSearchOptions"))
-
-
-class BetaHybridSearchOptions(BaseModel):
-    __slots__ = ()
-    embedding_weight = Field['float']()
-    text_weight = Field['float']()
-
-
-class BetaComparisonFilter(BaseModel):
-    """A filter used to compare a specified attribute key to a given value using a defined comparison operation."""
+class AssistantStreamEvent19(BaseModel):
+    """Occurs when a [message](/docs/api-reference/messages/object) moves to an `in_progress` state."""
 
     __slots__ = ()
-    type = Field['Literal["eq", "ne", "gt", "gte", "lt", "lte", "in", "nin"]']()
-    key = Field['str']()
-    value = Field['str | float | bool | list[str | float]']()
+    event = Field['Literal["thread.message.in_progress"]']()
+    data = Field['Message2'](ref("Message2"))
 
 
-class BetaCompoundFilter(BaseModel):
-    """Combine multiple filters using `and` or `or`."""
-
-    __slots__ = ()
-    type = Field['Literal["and", "or"]']()
-    filters = Field['list[Any]'](list_of(ref("BetaComparisonFilter")))
-
-
-class BetaComputerTool(BaseModel):
-    """A tool that controls a virtual computer. Learn more about the [computer tool](https://platform.openai.com/docs/guides/tools-computer-use)."""
+class AssistantStreamEvent20(BaseModel):
+    """Occurs when parts of a [Message](/docs/api-reference/messages/object) are being streamed."""
 
     __slots__ = ()
-    type = Field['Literal["computer"]']()
+    event = Field['Literal["thread.message.delta"]']()
+    data = Field['MessageDeltaObject'](ref("MessageDeltaObject"))
 
 
-class BetaComputerUsePreviewTool(BaseModel):
-    """A tool that controls a virtual computer. Learn more about the [computer tool](https://platform.openai.com/docs/guides/tools-computer-use)."""
-
-    __slots__ = ()
-    type = Field['Literal["computer_use_preview"]']()
-    environment = Field['Literal["windows", "mac", "linux", "ubuntu", "browser"]']()
-    display_width = Field['int']()
-    display_height = Field['int']()
-
-
-class BetaMCPTool(BaseModel):
-    """Give the model access to additional tools via remote Model Context Protocol (MCP) servers. [Learn more about MCP](/docs/guides/tools-remote-mcp)."""
+class MessageDeltaObject(BaseModel):
+    """Represents a message delta i.e. any changed fields on a message during streaming."""
 
     __slots__ = ()
-    type = Field['Literal["mcp"]']()
-    server_label = Field['str']()
-    server_url = Field['str | None']()
-    connector_id = Field['Literal["connector_dropbox", "connector_gmail", "connector_googlecalendar", "connector_googledrive", "connector_microsoftteams", "connector_outlookcalendar", "connector_outlookemail", "connector_sharepoint"] | None']()
-    tunnel_id = Field['str | None']()
-    authorization = Field['str | None']()
-    server_description = Field['str | None']()
-    headers = Field['dict[str, str] | None']()
-    allowed_tools = Field['list[str] | BetaMCPToolFilter | None'](ref("BetaMCPToolFilter"))
-    allowed_callers = Field['list[Literal["direct", "programmatic"]] | None']()
-    require_approval = Field['BetaMCPToolRequireApproval0 | Literal["always", "never"] | None'](ref("BetaMCPToolRequireApproval0"))
-    defer_loading = Field['bool | None']()
+    id = Field['str']()
+    object = Field['Literal["thread.message.delta"]']()
+    delta = Field['MessageDeltaObjectDelta'](ref("MessageDeltaObjectDelta"))
 
 
-class BetaMCPToolFilter(BaseModel):
-    """A filter object to specify which tools are allowed."""
+class MessageDeltaObjectDelta(BaseModel):
+    """The delta containing the fields that have changed on the Message."""
 
     __slots__ = ()
-    tool_names = Field['list[str] | None']()
-    read_only = Field['bool | None']()
+    role = Field['Literal["user", "assistant"] | None']()
+    content = Field['list[MessageDeltaContentImageFileObject | MessageDeltaContentTextObject | MessageDeltaContentRefusalObject | MessageDeltaContentImageUrlObject] | None'](list_of(union_of("type", {"image_file": ref("MessageDeltaContentImageFileObject"), "text": ref("MessageDeltaContentTextObject"), "refusal": ref("MessageDeltaContentRefusalObject"), "image_url": ref("MessageDeltaContentImageUrlObject")})))
 
 
-class BetaMCPToolRequireApproval0(BaseModel):
-    """Specify which of the MCP server's tools require approval. Can be `always`, `never`, or a filter object associated with tools that require approval."""
-
-    __slots__ = ()
-    always = Field['BetaMCPToolFilter | None'](ref("BetaMCPToolFilter"))
-    never = Field['BetaMCPToolFilter | None'](ref("BetaMCPToolFilter"))
-
-
-class BetaCodeInterpreterTool(BaseModel):
-    """A tool that runs Python code to help generate a response to a prompt."""
+class MessageDeltaContentImageFileObject(BaseModel):
+    """References an image [File](/docs/api-reference/files) in the content of a message."""
 
     __slots__ = ()
-    type = Field['Literal["code_interpreter"]']()
-    container = Field['str | BetaAutoCodeInterpreterToolParam'](union_of("type", {"auto": ref("BetaAutoCodeInterpreterToolParam")}))
-    allowed_callers = Field['list[Literal["direct", "programmatic"]] | None']()
+    index = Field['int']()
+    type = Field['Literal["image_file"]']()
+    image_file = Field['MessageDeltaContentImageFileObjectImageFile | None'](ref("MessageDeltaContentImageFileObjectImageFile"))
 
 
-class BetaAutoCodeInterpreterToolParam(BaseModel):
-    """Configuration for a code interpreter container. Optionally specify the IDs of the files to run the code on."""
+class MessageDeltaContentImageFileObjectImageFile(BaseModel):
+    __slots__ = ()
+    file_id = Field['str | None']()
+    detail = Field['Literal["auto", "low", "high"] | None']()
+
+
+class MessageDeltaContentTextObject(BaseModel):
+    """The text content that is part of a message."""
 
     __slots__ = ()
-    type = Field['Literal["auto"]']()
-    file_ids = Field['list[str] | None']()
-    memory_limit = Field['Literal["1g", "4g", "16g", "64g"] | None']()
-    network_policy = Field['BetaContainerNetworkPolicyDisabledParam | BetaContainerNetworkPolicyAllowlistParam | None'](union_of("type", {"disabled": ref("BetaContainerNetworkPolicyDisabledParam"), "allowlist": ref("BetaContainerNetworkPolicyAllowlistParam")}))
+    index = Field['int']()
+    type = Field['Literal["text"]']()
+    text = Field['MessageDeltaContentTextObjectText | None'](ref("MessageDeltaContentTextObjectText"))
 
 
-class BetaContainerNetworkPolicyDisabledParam(BaseModel):
+class MessageDeltaContentTextObjectText(BaseModel):
     __slots__ = ()
-    type = Field['Literal["disabled"]']()
+    value = Field['str | None']()
+    annotations = Field['list[MessageDeltaContentTextAnnotationsFileCitationObject | MessageDeltaContentTextAnnotationsFilePathObject] | None'](list_of(union_of("type", {"file_citation": ref("MessageDeltaContentTextAnnotationsFileCitationObject"), "file_path": ref("MessageDeltaContentTextAnnotationsFilePathObject")})))
+
+
+class MessageDeltaContentTextAnnotationsFileCitationObject(BaseModel):
+    """A citation within the message that points to a specific quote from a specific File associated with the assistant or the message. Generated when the assistant uses the "file_search" tool to search files."""
+
+    __slots__ = ()
+    index = Field['int']()
+    type = Field['Literal["file_citation"]']()
+    text = Field['str | None']()
+    file_citation = Field['MessageDeltaContentTextAnnotationsFileCitationObjectFileCitation | None'](ref("MessageDeltaContentTextAnnotationsFileCitationObjectFileCitation"))
+    start_index = Field['int | None']()
+    end_index = Field['int | None']()
+
+
+class MessageDeltaContentTextAnnotationsFileCitationObjectFileCitation(BaseModel):
+    __slots__ = ()
+    file_id = Field['str | None']()
+    quote = Field['str | None']()
+
+
+class MessageDeltaContentTextAnnotationsFilePathObject(BaseModel):
+    """A URL for the file that's generated when the assistant used the `code_interpreter` tool to generate a file."""
+
+    __slots__ = ()
+    index = Field['int']()
+    type = Field['Literal["file_path"]']()
+    text = Field['str | None']()
+    file_path = Field['MessageDeltaContentTextAnnotationsFilePathObjectFilePath | None'](ref("MessageDeltaContentTextAnnotationsFilePathObjectFilePath"))
+    start_index = Field['int | None']()
+    end_index = Field['int | None']()
+
+
+class MessageDeltaContentTextAnnotationsFilePathObjectFilePath(BaseModel):
+    __slots__ = ()
+    file_id = Field['str | None']()
+
+
+class MessageDeltaContentRefusalObject(BaseModel):
+    """The refusal content that is part of a message."""
+
+    __slots__ = ()
+    index = Field['int']()
+    type = Field['Literal["refusal"]']()
+    refusal = Field['str | None']()
+
+
+class MessageDeltaContentImageUrlObject(BaseModel):
+    """References an image URL in the content of a message."""
+
+    __slots__ = ()
+    index = Field['int']()
+    type = Field['Literal["image_url"]']()
+    image_url = Field['MessageDeltaContentImageUrlObjectImageUrl | None'](ref("MessageDeltaContentImageUrlObjectImageUrl"))
+
+
+class MessageDeltaContentImageUrlObjectImageUrl(BaseModel):
+    __slots__ = ()
+    url = Field['str | None']()
+    detail = Field['Literal["auto", "low", "high"] | None']()
+
+
+class AssistantStreamEvent21(BaseModel):
+    """Occurs when a [message](/docs/api-reference/messages/object) is completed."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.message.completed"]']()
+    data = Field['Message2'](ref("Message2"))
+
+
+class AssistantStreamEvent22(BaseModel):
+    """Occurs when a [message](/docs/api-reference/messages/object) ends before it is completed."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.message.incomplete"]']()
+    data = Field['Message2'](ref("Message2"))
+
+
+class ErrorEvent(BaseModel):
+    """Occurs when an [error](/docs/guides/error-codes#api-errors) occurs. This can happen due to an internal server error or a timeout."""
+
+    __slots__ = ()
+    event = Field['Literal["error"]']()
+    data = Field['Error'](ref("Error"))
+
+
+class Error(BaseModel):
+    __slots__ = ()
+    code = Field['str | None']()
+    message = Field['str']()
+    param = Field['str | None']()
+    type = Field['str']()
+
+
+class DoneEvent(BaseModel):
+    """Occurs when a stream ends."""
+
+    __slots__ = ()
+    event = Field['Literal["done"]']()
+    data = Field['Literal["[DONE]"]']()
+
+
+class DeleteThreadResponse(BaseModel):
+    __slots__ = ()
+    id = Field['str']()
+    deleted = Field['bool']()
+    object = Field['Literal["thread.deleted"]']()
+
+
+class DeleteMessageResponse(BaseModel):
+    __slots__ = ()
+    id = Field['str']()
+    deleted = Field['bool']()
+    object = Field['Literal["thread.message.deleted"]']()
+
+
+class AssistantStreamEvent02(BaseModel):
+    """Occurs when a new [thread](/docs/api-reference/threads/object) is created."""
+
+    __slots__ = ()
+    enabled = Field['bool | None']()
+    event = Field['Literal["thread.created"]']()
+    data = Field['Thread'](ref("Thread"))
+
+
+class AssistantStreamEvent110(BaseModel):
+    """Occurs when a new [run](/docs/api-reference/runs/object) is created."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.created"]']()
+    data = Field['Run'](ref("Run"))
+
+
+class AssistantStreamEvent23(BaseModel):
+    """Occurs when a [run](/docs/api-reference/runs/object) moves to a `queued` status."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.queued"]']()
+    data = Field['Run'](ref("Run"))
+
+
+class AssistantStreamEvent32(BaseModel):
+    """Occurs when a [run](/docs/api-reference/runs/object) moves to an `in_progress` status."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.in_progress"]']()
+    data = Field['Run'](ref("Run"))
+
+
+class AssistantStreamEvent42(BaseModel):
+    """Occurs when a [run](/docs/api-reference/runs/object) moves to a `requires_action` status."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.requires_action"]']()
+    data = Field['Run'](ref("Run"))
+
+
+class AssistantStreamEvent52(BaseModel):
+    """Occurs when a [run](/docs/api-reference/runs/object) is completed."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.completed"]']()
+    data = Field['Run'](ref("Run"))
+
+
+class AssistantStreamEvent62(BaseModel):
+    """Occurs when a [run](/docs/api-reference/runs/object) ends with status `incomplete`."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.incomplete"]']()
+    data = Field['Run'](ref("Run"))
+
+
+class AssistantStreamEvent72(BaseModel):
+    """Occurs when a [run](/docs/api-reference/runs/object) fails."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.failed"]']()
+    data = Field['Run'](ref("Run"))

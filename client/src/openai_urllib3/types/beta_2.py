@@ -5,17 +5,926 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal
 
-from .._models import BaseModel, Field, by_json_type, dict_of, list_of, union_of
+from .._models import BaseModel, Field, by_json_type, by_required_fields, list_of, union_of
 from ._registry import ref
 
 if TYPE_CHECKING:
-    from .beta import BetaAgentTag, BetaCodeInterpreterTool, BetaComputerTool, BetaComputerUsePreviewTool, BetaContainerNetworkPolicyDisabledParam, BetaFileSearchTool, BetaFunctionTool, BetaMCPTool
-    from .beta_3 import BetaAgentTagParam
-    from .shared_2 import BetaWebSearchPreviewTool, BetaWebSearchTool
+    from .beta import Message2, MessageDeltaObject, Run, RunStep, RunStepDeltaObject, Thread
+    from .beta_3 import BetaAdditionalTools, BetaAdditionalToolsItemParam, BetaAgentMessage, BetaAgentMessageItemParam, BetaApplyPatchToolCall, BetaApplyPatchToolCallOutput, BetaCodeInterpreterToolCall, BetaCompactionBody, BetaCompactionSummaryItemParam, BetaComputerCallOutputItemParam, BetaComputerToolCall, BetaComputerToolCallOutputResource, BetaCustomToolCall, BetaCustomToolCallOutputResource, BetaEasyInputMessage, BetaFileSearchToolCall, BetaFunctionCallOutputItemParam, BetaFunctionShellCall, BetaFunctionShellCallItemParam, BetaFunctionShellCallOutput, BetaFunctionShellCallOutputItemParam, BetaFunctionToolCall, BetaFunctionToolCallOutputResource, BetaImageGenToolCall, BetaLocalShellToolCall, BetaLocalShellToolCallOutput, BetaMCPApprovalRequest, BetaMCPApprovalResponseResource, BetaMCPListTools, BetaMCPToolCall, BetaMultiAgentCall, BetaMultiAgentCallItemParam, BetaMultiAgentCallOutput, BetaMultiAgentCallOutputItemParam, BetaOutputMessage, BetaProgram, BetaProgramOutput, BetaPrompt, BetaReasoning, BetaReasoningItem, BetaResponseError, BetaResponseIncompleteDetails, BetaSpecificApplyPatchParam, BetaSpecificFunctionShellParam, BetaSpecificProgrammaticToolCallingParam, BetaToolChoiceCustom, BetaToolChoiceFunction, BetaToolChoiceMCP, BetaToolChoiceTypes, BetaToolSearchCall, BetaToolSearchCallItemParam, BetaToolSearchOutput, BetaToolSearchOutputItemParam, BetaWebSearchToolCall
+    from .beta_4 import BetaApplyPatchToolCallItemParam, BetaApplyPatchToolCallOutputItemParam, BetaCompactionTriggerItemParam, BetaCustomToolCallOutput, BetaItemReferenceParam, BetaMCPApprovalResponse, BetaModeration, BetaProgramItemParam, BetaProgramOutputItemParam, BetaPromptCacheOptions, BetaResponseConversation, BetaResponseUsage
+    from .shared_2 import BetaInputMessage, BetaWebSearchPreviewTool, BetaWebSearchTool
 
-__all__ = ["BetaAdditionalTools", "BetaAgentMessage", "BetaApplyPatchCreateFileOperation", "BetaApplyPatchDeleteFileOperation", "BetaApplyPatchToolCall", "BetaApplyPatchToolCallOutput", "BetaApplyPatchToolParam", "BetaApplyPatchUpdateFileOperation", "BetaClickParam", "BetaCodeInterpreterOutputImage", "BetaCodeInterpreterOutputLogs", "BetaCodeInterpreterToolCall", "BetaCompactionBody", "BetaComputerCallOutputItemParam", "BetaComputerCallSafetyCheckParam", "BetaComputerScreenshotContent", "BetaComputerScreenshotImage", "BetaComputerToolCall", "BetaComputerToolCallOutputResource", "BetaContainerAutoParam", "BetaContainerFileCitationBody", "BetaContainerNetworkPolicyAllowlistParam", "BetaContainerNetworkPolicyDomainSecretParam", "BetaContainerReferenceParam", "BetaContainerReferenceResource", "BetaCoordParam", "BetaCustomGrammarFormatParam", "BetaCustomTextFormatParam", "BetaCustomToolCall", "BetaCustomToolCallOutputResource", "BetaCustomToolParam", "BetaDirectToolCallCaller", "BetaDirectToolCallCallerParam", "BetaDoubleClickAction", "BetaDragParam", "BetaEasyInputMessage", "BetaEncryptedContent", "BetaFileCitationBody", "BetaFilePath", "BetaFileSearchToolCall", "BetaFileSearchToolCallResult", "BetaFunctionShellAction", "BetaFunctionShellCall", "BetaFunctionShellCallOutput", "BetaFunctionShellCallOutputContent", "BetaFunctionShellCallOutputExitOutcome", "BetaFunctionShellCallOutputTimeoutOutcome", "BetaFunctionShellToolParam", "BetaFunctionToolCall", "BetaFunctionToolCallOutputResource", "BetaFunctionToolParam", "BetaHTTPError", "BetaImageGenTool", "BetaImageGenToolCall", "BetaImageGenToolInputImageMask", "BetaInlineSkillParam", "BetaInlineSkillSourceParam", "BetaInputFileContent", "BetaInputImageContent", "BetaInputTextContent", "BetaKeyPressAction", "BetaLocalEnvironmentParam", "BetaLocalEnvironmentResource", "BetaLocalShellExecAction", "BetaLocalShellToolCall", "BetaLocalShellToolCallOutput", "BetaLocalShellToolParam", "BetaLocalSkillParam", "BetaLogProb", "BetaMCPApprovalRequest", "BetaMCPApprovalResponseResource", "BetaMCPListTools", "BetaMCPListToolsTool", "BetaMCPProtocolError", "BetaMCPToolCall", "BetaMCPToolExecutionError", "BetaMoveParam", "BetaMultiAgentCall", "BetaMultiAgentCallOutput", "BetaNamespaceToolParam", "BetaOutputMessage", "BetaOutputTextContent", "BetaProgram", "BetaProgramOutput", "BetaProgramToolCallCaller", "BetaProgramToolCallCallerParam", "BetaProgrammaticToolCallingParam", "BetaPrompt", "BetaPromptCacheBreakpointConfig", "BetaReasoning", "BetaReasoningItem", "BetaReasoningTextContent", "BetaRefusalContent", "BetaResponseError", "BetaResponseIncompleteDetails", "BetaScreenshotParam", "BetaScrollParam", "BetaSkillReferenceParam", "BetaSpecificApplyPatchParam", "BetaSpecificFunctionShellParam", "BetaSpecificProgrammaticToolCallingParam", "BetaSummaryTextContent", "BetaTextContent", "BetaToolChoiceAllowed", "BetaToolChoiceCustom", "BetaToolChoiceFunction", "BetaToolChoiceMCP", "BetaToolChoiceTypes", "BetaToolSearchCall", "BetaToolSearchOutput", "BetaToolSearchToolParam", "BetaTopLogProb", "BetaTypeParam", "BetaUrlCitationBody", "BetaWaitParam", "BetaWebSearchActionFind", "BetaWebSearchActionOpenPage", "BetaWebSearchActionSearch", "BetaWebSearchActionSearchSource", "BetaWebSearchToolCall"]
+__all__ = ["ActiveStatus", "AssistantMessageItem", "AssistantStreamEvent03", "AssistantStreamEvent102", "AssistantStreamEvent103", "AssistantStreamEvent111", "AssistantStreamEvent112", "AssistantStreamEvent113", "AssistantStreamEvent122", "AssistantStreamEvent123", "AssistantStreamEvent132", "AssistantStreamEvent133", "AssistantStreamEvent142", "AssistantStreamEvent143", "AssistantStreamEvent152", "AssistantStreamEvent153", "AssistantStreamEvent162", "AssistantStreamEvent163", "AssistantStreamEvent172", "AssistantStreamEvent173", "AssistantStreamEvent182", "AssistantStreamEvent183", "AssistantStreamEvent192", "AssistantStreamEvent193", "AssistantStreamEvent202", "AssistantStreamEvent203", "AssistantStreamEvent212", "AssistantStreamEvent213", "AssistantStreamEvent222", "AssistantStreamEvent223", "AssistantStreamEvent24", "AssistantStreamEvent33", "AssistantStreamEvent43", "AssistantStreamEvent53", "AssistantStreamEvent63", "AssistantStreamEvent73", "AssistantStreamEvent82", "AssistantStreamEvent83", "AssistantStreamEvent92", "AssistantStreamEvent93", "Attachment", "BetaAgentTag", "BetaApplyPatchToolParam", "BetaAutoCodeInterpreterToolParam", "BetaCodeInterpreterTool", "BetaComparisonFilter", "BetaCompoundFilter", "BetaComputerTool", "BetaComputerUsePreviewTool", "BetaContainerAutoParam", "BetaContainerNetworkPolicyAllowlistParam", "BetaContainerNetworkPolicyDisabledParam", "BetaContainerNetworkPolicyDomainSecretParam", "BetaContainerReferenceParam", "BetaCustomGrammarFormatParam", "BetaCustomTextFormatParam", "BetaCustomToolParam", "BetaFileSearchTool", "BetaFunctionShellToolParam", "BetaFunctionTool", "BetaFunctionToolParam", "BetaHybridSearchOptions", "BetaImageGenTool", "BetaImageGenToolInputImageMask", "BetaInlineSkillParam", "BetaInlineSkillSourceParam", "BetaLocalEnvironmentParam", "BetaLocalShellToolParam", "BetaLocalSkillParam", "BetaMCPTool", "BetaMCPToolFilter", "BetaMCPToolRequireApproval0", "BetaNamespaceToolParam", "BetaProgrammaticToolCallingParam", "BetaRankingOptions", "BetaResponse", "BetaResponseAudioDeltaEvent", "BetaResponseAudioDoneEvent", "BetaResponseAudioTranscriptDeltaEvent", "BetaResponseAudioTranscriptDoneEvent", "BetaResponseCodeInterpreterCallCodeDeltaEvent", "BetaResponseCodeInterpreterCallCodeDoneEvent", "BetaResponseCodeInterpreterCallCompletedEvent", "BetaResponseCodeInterpreterCallInProgressEvent", "BetaResponseCodeInterpreterCallInterpretingEvent", "BetaResponseCompletedEvent", "BetaResponseFormatJsonObject", "BetaResponseFormatText", "BetaResponseTextParam", "BetaSkillReferenceParam", "BetaTextResponseFormatJsonSchema", "BetaToolChoiceAllowed", "BetaToolSearchToolParam", "ChatSessionAutomaticThreadTitling", "ChatSessionChatkitConfiguration", "ChatSessionFileUpload", "ChatSessionHistory", "ChatSessionRateLimits", "ChatSessionResource", "ChatkitWorkflow", "ChatkitWorkflowTracing", "ClientToolCallItem", "ClosedStatus", "DeletedThreadResource", "FileAnnotation", "FileAnnotationSource", "InferenceOptions", "LockedStatus", "ResponseOutputText", "TaskGroupItem", "TaskGroupTask", "TaskItem", "ThreadResource", "ToolChoice", "UrlAnnotation", "UrlAnnotationSource", "UserMessageInputText", "UserMessageItem", "UserMessageQuotedText", "WidgetMessageItem"]
 
 _ = (Any, Literal)  # used inside the quoted field types
+
+
+class AssistantStreamEvent82(BaseModel):
+    """Occurs when a [run](/docs/api-reference/runs/object) moves to a `cancelling` status."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.cancelling"]']()
+    data = Field['Run'](ref("Run"))
+
+
+class AssistantStreamEvent92(BaseModel):
+    """Occurs when a [run](/docs/api-reference/runs/object) is cancelled."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.cancelled"]']()
+    data = Field['Run'](ref("Run"))
+
+
+class AssistantStreamEvent102(BaseModel):
+    """Occurs when a [run](/docs/api-reference/runs/object) expires."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.expired"]']()
+    data = Field['Run'](ref("Run"))
+
+
+class AssistantStreamEvent112(BaseModel):
+    """Occurs when a [run step](/docs/api-reference/run-steps/step-object) is created."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.step.created"]']()
+    data = Field['RunStep'](ref("RunStep"))
+
+
+class AssistantStreamEvent122(BaseModel):
+    """Occurs when a [run step](/docs/api-reference/run-steps/step-object) moves to an `in_progress` state."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.step.in_progress"]']()
+    data = Field['RunStep'](ref("RunStep"))
+
+
+class AssistantStreamEvent132(BaseModel):
+    """Occurs when parts of a [run step](/docs/api-reference/run-steps/step-object) are being streamed."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.step.delta"]']()
+    data = Field['RunStepDeltaObject'](ref("RunStepDeltaObject"))
+
+
+class AssistantStreamEvent142(BaseModel):
+    """Occurs when a [run step](/docs/api-reference/run-steps/step-object) is completed."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.step.completed"]']()
+    data = Field['RunStep'](ref("RunStep"))
+
+
+class AssistantStreamEvent152(BaseModel):
+    """Occurs when a [run step](/docs/api-reference/run-steps/step-object) fails."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.step.failed"]']()
+    data = Field['RunStep'](ref("RunStep"))
+
+
+class AssistantStreamEvent162(BaseModel):
+    """Occurs when a [run step](/docs/api-reference/run-steps/step-object) is cancelled."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.step.cancelled"]']()
+    data = Field['RunStep'](ref("RunStep"))
+
+
+class AssistantStreamEvent172(BaseModel):
+    """Occurs when a [run step](/docs/api-reference/run-steps/step-object) expires."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.step.expired"]']()
+    data = Field['RunStep'](ref("RunStep"))
+
+
+class AssistantStreamEvent182(BaseModel):
+    """Occurs when a [message](/docs/api-reference/messages/object) is created."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.message.created"]']()
+    data = Field['Message2'](ref("Message2"))
+
+
+class AssistantStreamEvent192(BaseModel):
+    """Occurs when a [message](/docs/api-reference/messages/object) moves to an `in_progress` state."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.message.in_progress"]']()
+    data = Field['Message2'](ref("Message2"))
+
+
+class AssistantStreamEvent202(BaseModel):
+    """Occurs when parts of a [Message](/docs/api-reference/messages/object) are being streamed."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.message.delta"]']()
+    data = Field['MessageDeltaObject'](ref("MessageDeltaObject"))
+
+
+class AssistantStreamEvent212(BaseModel):
+    """Occurs when a [message](/docs/api-reference/messages/object) is completed."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.message.completed"]']()
+    data = Field['Message2'](ref("Message2"))
+
+
+class AssistantStreamEvent222(BaseModel):
+    """Occurs when a [message](/docs/api-reference/messages/object) ends before it is completed."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.message.incomplete"]']()
+    data = Field['Message2'](ref("Message2"))
+
+
+class AssistantStreamEvent03(BaseModel):
+    """Occurs when a new [thread](/docs/api-reference/threads/object) is created."""
+
+    __slots__ = ()
+    enabled = Field['bool | None']()
+    event = Field['Literal["thread.created"]']()
+    data = Field['Thread'](ref("Thread"))
+
+
+class AssistantStreamEvent111(BaseModel):
+    """Occurs when a new [run](/docs/api-reference/runs/object) is created."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.created"]']()
+    data = Field['Run'](ref("Run"))
+
+
+class AssistantStreamEvent24(BaseModel):
+    """Occurs when a [run](/docs/api-reference/runs/object) moves to a `queued` status."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.queued"]']()
+    data = Field['Run'](ref("Run"))
+
+
+class AssistantStreamEvent33(BaseModel):
+    """Occurs when a [run](/docs/api-reference/runs/object) moves to an `in_progress` status."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.in_progress"]']()
+    data = Field['Run'](ref("Run"))
+
+
+class AssistantStreamEvent43(BaseModel):
+    """Occurs when a [run](/docs/api-reference/runs/object) moves to a `requires_action` status."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.requires_action"]']()
+    data = Field['Run'](ref("Run"))
+
+
+class AssistantStreamEvent53(BaseModel):
+    """Occurs when a [run](/docs/api-reference/runs/object) is completed."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.completed"]']()
+    data = Field['Run'](ref("Run"))
+
+
+class AssistantStreamEvent63(BaseModel):
+    """Occurs when a [run](/docs/api-reference/runs/object) ends with status `incomplete`."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.incomplete"]']()
+    data = Field['Run'](ref("Run"))
+
+
+class AssistantStreamEvent73(BaseModel):
+    """Occurs when a [run](/docs/api-reference/runs/object) fails."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.failed"]']()
+    data = Field['Run'](ref("Run"))
+
+
+class AssistantStreamEvent83(BaseModel):
+    """Occurs when a [run](/docs/api-reference/runs/object) moves to a `cancelling` status."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.cancelling"]']()
+    data = Field['Run'](ref("Run"))
+
+
+class AssistantStreamEvent93(BaseModel):
+    """Occurs when a [run](/docs/api-reference/runs/object) is cancelled."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.cancelled"]']()
+    data = Field['Run'](ref("Run"))
+
+
+class AssistantStreamEvent103(BaseModel):
+    """Occurs when a [run](/docs/api-reference/runs/object) expires."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.expired"]']()
+    data = Field['Run'](ref("Run"))
+
+
+class AssistantStreamEvent113(BaseModel):
+    """Occurs when a [run step](/docs/api-reference/run-steps/step-object) is created."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.step.created"]']()
+    data = Field['RunStep'](ref("RunStep"))
+
+
+class AssistantStreamEvent123(BaseModel):
+    """Occurs when a [run step](/docs/api-reference/run-steps/step-object) moves to an `in_progress` state."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.step.in_progress"]']()
+    data = Field['RunStep'](ref("RunStep"))
+
+
+class AssistantStreamEvent133(BaseModel):
+    """Occurs when parts of a [run step](/docs/api-reference/run-steps/step-object) are being streamed."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.step.delta"]']()
+    data = Field['RunStepDeltaObject'](ref("RunStepDeltaObject"))
+
+
+class AssistantStreamEvent143(BaseModel):
+    """Occurs when a [run step](/docs/api-reference/run-steps/step-object) is completed."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.step.completed"]']()
+    data = Field['RunStep'](ref("RunStep"))
+
+
+class AssistantStreamEvent153(BaseModel):
+    """Occurs when a [run step](/docs/api-reference/run-steps/step-object) fails."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.step.failed"]']()
+    data = Field['RunStep'](ref("RunStep"))
+
+
+class AssistantStreamEvent163(BaseModel):
+    """Occurs when a [run step](/docs/api-reference/run-steps/step-object) is cancelled."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.step.cancelled"]']()
+    data = Field['RunStep'](ref("RunStep"))
+
+
+class AssistantStreamEvent173(BaseModel):
+    """Occurs when a [run step](/docs/api-reference/run-steps/step-object) expires."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.step.expired"]']()
+    data = Field['RunStep'](ref("RunStep"))
+
+
+class AssistantStreamEvent183(BaseModel):
+    """Occurs when a [message](/docs/api-reference/messages/object) is created."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.message.created"]']()
+    data = Field['Message2'](ref("Message2"))
+
+
+class AssistantStreamEvent193(BaseModel):
+    """Occurs when a [message](/docs/api-reference/messages/object) moves to an `in_progress` state."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.message.in_progress"]']()
+    data = Field['Message2'](ref("Message2"))
+
+
+class AssistantStreamEvent203(BaseModel):
+    """Occurs when parts of a [Message](/docs/api-reference/messages/object) are being streamed."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.message.delta"]']()
+    data = Field['MessageDeltaObject'](ref("MessageDeltaObject"))
+
+
+class AssistantStreamEvent213(BaseModel):
+    """Occurs when a [message](/docs/api-reference/messages/object) is completed."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.message.completed"]']()
+    data = Field['Message2'](ref("Message2"))
+
+
+class AssistantStreamEvent223(BaseModel):
+    """Occurs when a [message](/docs/api-reference/messages/object) ends before it is completed."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.message.incomplete"]']()
+    data = Field['Message2'](ref("Message2"))
+
+
+class ChatSessionResource(BaseModel):
+    """Represents a ChatKit session and its resolved configuration."""
+
+    __slots__ = ()
+    id = Field['str']()
+    object = Field['Literal["chatkit.session"]']()
+    expires_at = Field['int']()
+    client_secret = Field['str']()
+    workflow = Field['ChatkitWorkflow'](ref("ChatkitWorkflow"))
+    user = Field['str']()
+    rate_limits = Field['ChatSessionRateLimits'](ref("ChatSessionRateLimits"))
+    max_requests_per_1_minute = Field['int']()
+    status = Field['Literal["active", "expired", "cancelled"]']()
+    chatkit_configuration = Field['ChatSessionChatkitConfiguration'](ref("ChatSessionChatkitConfiguration"))
+
+
+class ChatkitWorkflow(BaseModel):
+    """Workflow metadata and state returned for the session."""
+
+    __slots__ = ()
+    id = Field['str']()
+    version = Field['str | None']()
+    state_variables = Field['dict[str, str | int | bool | float] | None']()
+    tracing = Field['ChatkitWorkflowTracing'](ref("ChatkitWorkflowTracing"))
+
+
+class ChatkitWorkflowTracing(BaseModel):
+    """Controls diagnostic tracing during the session."""
+
+    __slots__ = ()
+    enabled = Field['bool']()
+
+
+class ChatSessionRateLimits(BaseModel):
+    """Active per-minute request limit for the session."""
+
+    __slots__ = ()
+    max_requests_per_1_minute = Field['int']()
+
+
+class ChatSessionChatkitConfiguration(BaseModel):
+    """ChatKit configuration for the session."""
+
+    __slots__ = ()
+    automatic_thread_titling = Field['ChatSessionAutomaticThreadTitling'](ref("ChatSessionAutomaticThreadTitling"))
+    file_upload = Field['ChatSessionFileUpload'](ref("ChatSessionFileUpload"))
+    history = Field['ChatSessionHistory'](ref("ChatSessionHistory"))
+
+
+class ChatSessionAutomaticThreadTitling(BaseModel):
+    """Automatic thread title preferences for the session."""
+
+    __slots__ = ()
+    enabled = Field['bool']()
+
+
+class ChatSessionFileUpload(BaseModel):
+    """Upload permissions and limits applied to the session."""
+
+    __slots__ = ()
+    enabled = Field['bool']()
+    max_file_size = Field['int | None']()
+    max_files = Field['int | None']()
+
+
+class ChatSessionHistory(BaseModel):
+    """History retention preferences returned for the session."""
+
+    __slots__ = ()
+    enabled = Field['bool']()
+    recent_threads = Field['int | None']()
+
+
+class UserMessageItem(BaseModel):
+    """User-authored messages within a thread."""
+
+    __slots__ = ()
+    id = Field['str']()
+    object = Field['Literal["chatkit.thread_item"]']()
+    created_at = Field['int']()
+    thread_id = Field['str']()
+    type = Field['Literal["chatkit.user_message"]']()
+    content = Field['list[UserMessageInputText | UserMessageQuotedText]'](list_of(union_of("type", {"input_text": ref("UserMessageInputText"), "quoted_text": ref("UserMessageQuotedText")})))
+    attachments = Field['list[Attachment]'](list_of(ref("Attachment")))
+    inference_options = Field['InferenceOptions | None'](ref("InferenceOptions"))
+
+
+class UserMessageInputText(BaseModel):
+    """Text block that a user contributed to the thread."""
+
+    __slots__ = ()
+    type = Field['Literal["input_text"]']()
+    text = Field['str']()
+
+
+class UserMessageQuotedText(BaseModel):
+    """Quoted snippet that the user referenced in their message."""
+
+    __slots__ = ()
+    type = Field['Literal["quoted_text"]']()
+    text = Field['str']()
+
+
+class Attachment(BaseModel):
+    """Attachment metadata included on thread items."""
+
+    __slots__ = ()
+    type = Field['Literal["image", "file"]']()
+    id = Field['str']()
+    name = Field['str']()
+    mime_type = Field['str']()
+    preview_url = Field['str | None']()
+
+
+class InferenceOptions(BaseModel):
+    """Model and tool overrides applied when generating the assistant response."""
+
+    __slots__ = ()
+    tool_choice = Field['ToolChoice | None'](ref("ToolChoice"))
+    model = Field['str | None']()
+
+
+class ToolChoice(BaseModel):
+    """Tool selection that the assistant should honor when executing the item."""
+
+    __slots__ = ()
+    id = Field['str']()
+
+
+class AssistantMessageItem(BaseModel):
+    """Assistant-authored message within a thread."""
+
+    __slots__ = ()
+    id = Field['str']()
+    object = Field['Literal["chatkit.thread_item"]']()
+    created_at = Field['int']()
+    thread_id = Field['str']()
+    type = Field['Literal["chatkit.assistant_message"]']()
+    content = Field['list[ResponseOutputText]'](list_of(ref("ResponseOutputText")))
+
+
+class ResponseOutputText(BaseModel):
+    """Assistant response text accompanied by optional annotations."""
+
+    __slots__ = ()
+    type = Field['Literal["output_text"]']()
+    text = Field['str']()
+    annotations = Field['list[FileAnnotation | UrlAnnotation]'](list_of(union_of("type", {"file": ref("FileAnnotation"), "url": ref("UrlAnnotation")})))
+
+
+class FileAnnotation(BaseModel):
+    """Annotation that references an uploaded file."""
+
+    __slots__ = ()
+    type = Field['Literal["file"]']()
+    source = Field['FileAnnotationSource'](ref("FileAnnotationSource"))
+
+
+class FileAnnotationSource(BaseModel):
+    """Attachment source referenced by an annotation."""
+
+    __slots__ = ()
+    type = Field['Literal["file"]']()
+    filename = Field['str']()
+
+
+class UrlAnnotation(BaseModel):
+    """Annotation that references a URL."""
+
+    __slots__ = ()
+    type = Field['Literal["url"]']()
+    source = Field['UrlAnnotationSource'](ref("UrlAnnotationSource"))
+
+
+class UrlAnnotationSource(BaseModel):
+    """URL backing an annotation entry."""
+
+    __slots__ = ()
+    type = Field['Literal["url"]']()
+    url = Field['str']()
+
+
+class WidgetMessageItem(BaseModel):
+    """Thread item that renders a widget payload."""
+
+    __slots__ = ()
+    id = Field['str']()
+    object = Field['Literal["chatkit.thread_item"]']()
+    created_at = Field['int']()
+    thread_id = Field['str']()
+    type = Field['Literal["chatkit.widget"]']()
+    widget = Field['str']()
+
+
+class ClientToolCallItem(BaseModel):
+    """Record of a client side tool invocation initiated by the assistant."""
+
+    __slots__ = ()
+    id = Field['str']()
+    object = Field['Literal["chatkit.thread_item"]']()
+    created_at = Field['int']()
+    thread_id = Field['str']()
+    type = Field['Literal["chatkit.client_tool_call"]']()
+    status = Field['Literal["in_progress", "completed"]']()
+    call_id = Field['str']()
+    name = Field['str']()
+    arguments = Field['str']()
+    output = Field['str | None']()
+
+
+class TaskItem(BaseModel):
+    """Task emitted by the workflow to show progress and status updates."""
+
+    __slots__ = ()
+    id = Field['str']()
+    object = Field['Literal["chatkit.thread_item"]']()
+    created_at = Field['int']()
+    thread_id = Field['str']()
+    type = Field['Literal["chatkit.task"]']()
+    task_type = Field['Literal["custom", "thought"]']()
+    heading = Field['str | None']()
+    summary = Field['str | None']()
+
+
+class TaskGroupItem(BaseModel):
+    """Collection of workflow tasks grouped together in the thread."""
+
+    __slots__ = ()
+    id = Field['str']()
+    object = Field['Literal["chatkit.thread_item"]']()
+    created_at = Field['int']()
+    thread_id = Field['str']()
+    type = Field['Literal["chatkit.task_group"]']()
+    tasks = Field['list[TaskGroupTask]'](list_of(ref("TaskGroupTask")))
+
+
+class TaskGroupTask(BaseModel):
+    """Task entry that appears within a TaskGroup."""
+
+    __slots__ = ()
+    type = Field['Literal["custom", "thought"]']()
+    heading = Field['str | None']()
+    summary = Field['str | None']()
+
+
+class ThreadResource(BaseModel):
+    """Represents a ChatKit thread and its current status."""
+
+    __slots__ = ()
+    id = Field['str']()
+    object = Field['Literal["chatkit.thread"]']()
+    created_at = Field['int']()
+    title = Field['str | None']()
+    status = Field['ActiveStatus | LockedStatus | ClosedStatus'](union_of("type", {"active": ref("ActiveStatus"), "locked": ref("LockedStatus"), "closed": ref("ClosedStatus")}))
+    user = Field['str']()
+
+
+class ActiveStatus(BaseModel):
+    """Indicates that a thread is active."""
+
+    __slots__ = ()
+    type = Field['Literal["active"]']()
+
+
+class LockedStatus(BaseModel):
+    """Indicates that a thread is locked and cannot accept new input."""
+
+    __slots__ = ()
+    type = Field['Literal["locked"]']()
+    reason = Field['str | None']()
+
+
+class ClosedStatus(BaseModel):
+    """Indicates that a thread has been closed."""
+
+    __slots__ = ()
+    type = Field['Literal["closed"]']()
+    reason = Field['str | None']()
+
+
+class DeletedThreadResource(BaseModel):
+    """Confirmation payload returned after deleting a thread."""
+
+    __slots__ = ()
+    id = Field['str']()
+    object = Field['Literal["chatkit.thread.deleted"]']()
+    deleted = Field['bool']()
+
+
+class BetaResponseAudioDeltaEvent(BaseModel):
+    """Emitted when there is a partial audio response."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    type = Field['Literal["response.audio.delta"]']()
+    sequence_number = Field['int']()
+    delta = Field['str']()
+
+
+class BetaAgentTag(BaseModel):
+    __slots__ = ()
+    agent_name = Field['str']()
+
+
+class BetaResponseAudioDoneEvent(BaseModel):
+    """Emitted when the audio response is complete."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    type = Field['Literal["response.audio.done"]']()
+    sequence_number = Field['int']()
+
+
+class BetaResponseAudioTranscriptDeltaEvent(BaseModel):
+    """Emitted when there is a partial transcript of audio."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    type = Field['Literal["response.audio.transcript.delta"]']()
+    delta = Field['str']()
+    sequence_number = Field['int']()
+
+
+class BetaResponseAudioTranscriptDoneEvent(BaseModel):
+    """Emitted when the full audio transcript is completed."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    type = Field['Literal["response.audio.transcript.done"]']()
+    sequence_number = Field['int']()
+
+
+class BetaResponseCodeInterpreterCallCodeDeltaEvent(BaseModel):
+    """Emitted when a partial code snippet is streamed by the code interpreter."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    type = Field['Literal["response.code_interpreter_call_code.delta"]']()
+    output_index = Field['int']()
+    item_id = Field['str']()
+    delta = Field['str']()
+    sequence_number = Field['int']()
+
+
+class BetaResponseCodeInterpreterCallCodeDoneEvent(BaseModel):
+    """Emitted when the code snippet is finalized by the code interpreter."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    type = Field['Literal["response.code_interpreter_call_code.done"]']()
+    output_index = Field['int']()
+    item_id = Field['str']()
+    code = Field['str']()
+    sequence_number = Field['int']()
+
+
+class BetaResponseCodeInterpreterCallCompletedEvent(BaseModel):
+    """Emitted when the code interpreter call is completed."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    type = Field['Literal["response.code_interpreter_call.completed"]']()
+    output_index = Field['int']()
+    item_id = Field['str']()
+    sequence_number = Field['int']()
+
+
+class BetaResponseCodeInterpreterCallInProgressEvent(BaseModel):
+    """Emitted when a code interpreter call is in progress."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    type = Field['Literal["response.code_interpreter_call.in_progress"]']()
+    output_index = Field['int']()
+    item_id = Field['str']()
+    sequence_number = Field['int']()
+
+
+class BetaResponseCodeInterpreterCallInterpretingEvent(BaseModel):
+    """Emitted when the code interpreter is actively interpreting the code snippet."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    type = Field['Literal["response.code_interpreter_call.interpreting"]']()
+    output_index = Field['int']()
+    item_id = Field['str']()
+    sequence_number = Field['int']()
+
+
+class BetaResponseCompletedEvent(BaseModel):
+    """Emitted when the model response is complete."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    type = Field['Literal["response.completed"]']()
+    response = Field['BetaResponse'](ref("BetaResponse"))
+    sequence_number = Field['int']()
+
+
+class BetaResponse(BaseModel):
+    """The response object"""
+
+    __slots__ = ()
+    metadata = Field['dict[str, str] | None']()
+    top_logprobs = Field['int | None']()
+    temperature = Field['float | None']()
+    top_p = Field['float | None']()
+    user = Field['str | None']()
+    safety_identifier = Field['str | None']()
+    prompt_cache_key = Field['str | None']()
+    prompt_cache_retention = Field['Literal["in_memory", "24h"] | None']()
+    previous_response_id = Field['str | None']()
+    model = Field['str | Literal["gpt-5.6-sol", "gpt-5.6-terra", "gpt-5.6-luna", "gpt-5.5", "gpt-5.5-2026-04-23", "gpt-5.4", "gpt-5.4-mini", "gpt-5.4-nano", "gpt-5.4-mini-2026-03-17", "gpt-5.4-nano-2026-03-17", "gpt-5.3-chat-latest", "gpt-5.2", "gpt-5.2-2025-12-11", "gpt-5.2-chat-latest", "gpt-5.2-pro", "gpt-5.2-pro-2025-12-11", "gpt-5.1", "gpt-5.1-2025-11-13", "gpt-5.1-codex", "gpt-5.1-mini", "gpt-5.1-chat-latest", "gpt-5", "gpt-5-mini", "gpt-5-nano", "gpt-5-2025-08-07", "gpt-5-mini-2025-08-07", "gpt-5-nano-2025-08-07", "gpt-5-chat-latest", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-4.1-2025-04-14", "gpt-4.1-mini-2025-04-14", "gpt-4.1-nano-2025-04-14", "o4-mini", "o4-mini-2025-04-16", "o3", "o3-2025-04-16", "o3-mini", "o3-mini-2025-01-31", "o1", "o1-2024-12-17", "o1-preview", "o1-preview-2024-09-12", "o1-mini", "o1-mini-2024-09-12", "gpt-4o", "gpt-4o-2024-11-20", "gpt-4o-2024-08-06", "gpt-4o-2024-05-13", "gpt-4o-audio-preview", "gpt-4o-audio-preview-2024-10-01", "gpt-4o-audio-preview-2024-12-17", "gpt-4o-audio-preview-2025-06-03", "gpt-4o-mini-audio-preview", "gpt-4o-mini-audio-preview-2024-12-17", "gpt-4o-search-preview", "gpt-4o-mini-search-preview", "gpt-4o-search-preview-2025-03-11", "gpt-4o-mini-search-preview-2025-03-11", "chatgpt-4o-latest", "codex-mini-latest", "gpt-4o-mini", "gpt-4o-mini-2024-07-18", "gpt-4-turbo", "gpt-4-turbo-2024-04-09", "gpt-4-0125-preview", "gpt-4-turbo-preview", "gpt-4-1106-preview", "gpt-4-vision-preview", "gpt-4", "gpt-4-0314", "gpt-4-0613", "gpt-4-32k", "gpt-4-32k-0314", "gpt-4-32k-0613", "gpt-3.5-turbo", "gpt-3.5-turbo-16k", "gpt-3.5-turbo-0301", "gpt-3.5-turbo-0613", "gpt-3.5-turbo-1106", "gpt-3.5-turbo-0125", "gpt-3.5-turbo-16k-0613"] | Literal["o1-pro", "o1-pro-2025-03-19", "o3-pro", "o3-pro-2025-06-10", "o3-deep-research", "o3-deep-research-2025-06-26", "o4-mini-deep-research", "o4-mini-deep-research-2025-06-26", "computer-use-preview", "computer-use-preview-2025-03-11", "gpt-5.5-pro", "gpt-5.5-pro-2026-04-23", "gpt-5-codex", "gpt-5-pro", "gpt-5-pro-2025-10-06", "gpt-5.1-codex-max", "gpt-daybreak-blue-latest", "gpt-daybreak-red-latest", "gpt-5.6-cyber"]']()
+    background = Field['bool | None']()
+    max_tool_calls = Field['int | None']()
+    text = Field['BetaResponseTextParam | None'](ref("BetaResponseTextParam"))
+    tools = Field['list[BetaFunctionTool | BetaFileSearchTool | BetaComputerTool | BetaComputerUsePreviewTool | BetaWebSearchTool | BetaMCPTool | BetaCodeInterpreterTool | BetaProgrammaticToolCallingParam | BetaImageGenTool | BetaLocalShellToolParam | BetaFunctionShellToolParam | BetaCustomToolParam | BetaNamespaceToolParam | BetaToolSearchToolParam | BetaWebSearchPreviewTool | BetaApplyPatchToolParam]'](list_of(union_of("type", {"function": ref("BetaFunctionTool"), "file_search": ref("BetaFileSearchTool"), "computer": ref("BetaComputerTool"), "computer_use_preview": ref("BetaComputerUsePreviewTool"), "mcp": ref("BetaMCPTool"), "code_interpreter": ref("BetaCodeInterpreterTool"), "programmatic_tool_calling": ref("BetaProgrammaticToolCallingParam"), "image_generation": ref("BetaImageGenTool"), "local_shell": ref("BetaLocalShellToolParam"), "shell": ref("BetaFunctionShellToolParam"), "custom": ref("BetaCustomToolParam"), "namespace": ref("BetaNamespaceToolParam"), "tool_search": ref("BetaToolSearchToolParam"), "apply_patch": ref("BetaApplyPatchToolParam")})))
+    tool_choice = Field['Literal["none", "auto", "required"] | BetaToolChoiceAllowed | BetaToolChoiceTypes | BetaToolChoiceFunction | BetaToolChoiceMCP | BetaToolChoiceCustom | BetaSpecificProgrammaticToolCallingParam | BetaSpecificApplyPatchParam | BetaSpecificFunctionShellParam'](union_of("type", {"allowed_tools": ref("BetaToolChoiceAllowed"), "function": ref("BetaToolChoiceFunction"), "mcp": ref("BetaToolChoiceMCP"), "custom": ref("BetaToolChoiceCustom"), "programmatic_tool_calling": ref("BetaSpecificProgrammaticToolCallingParam"), "apply_patch": ref("BetaSpecificApplyPatchParam"), "shell": ref("BetaSpecificFunctionShellParam")}, ref("BetaToolChoiceTypes")))
+    prompt = Field['BetaPrompt | None'](ref("BetaPrompt"))
+    service_tier = Field['Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"] | None']()
+    truncation = Field['Literal["auto", "disabled"] | None']()
+    id = Field['str']()
+    object = Field['Literal["response"]']()
+    status = Field['Literal["completed", "failed", "in_progress", "cancelled", "queued", "incomplete"] | None']()
+    created_at = Field['float']()
+    completed_at = Field['float | None']()
+    error = Field['BetaResponseError | None'](ref("BetaResponseError"))
+    incomplete_details = Field['BetaResponseIncompleteDetails | None'](ref("BetaResponseIncompleteDetails"))
+    output = Field['list[BetaOutputMessage | BetaFileSearchToolCall | BetaFunctionToolCall | BetaFunctionToolCallOutputResource | BetaAgentMessage | BetaMultiAgentCall | BetaMultiAgentCallOutput | BetaWebSearchToolCall | BetaComputerToolCall | BetaComputerToolCallOutputResource | BetaReasoningItem | BetaProgram | BetaProgramOutput | BetaToolSearchCall | BetaToolSearchOutput | BetaAdditionalTools | BetaCompactionBody | BetaImageGenToolCall | BetaCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaFunctionShellCall | BetaFunctionShellCallOutput | BetaApplyPatchToolCall | BetaApplyPatchToolCallOutput | BetaMCPToolCall | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponseResource | BetaCustomToolCall | BetaCustomToolCallOutputResource]'](list_of(union_of("type", {"message": ref("BetaOutputMessage"), "file_search_call": ref("BetaFileSearchToolCall"), "function_call": ref("BetaFunctionToolCall"), "function_call_output": ref("BetaFunctionToolCallOutputResource"), "agent_message": ref("BetaAgentMessage"), "multi_agent_call": ref("BetaMultiAgentCall"), "multi_agent_call_output": ref("BetaMultiAgentCallOutput"), "web_search_call": ref("BetaWebSearchToolCall"), "computer_call": ref("BetaComputerToolCall"), "computer_call_output": ref("BetaComputerToolCallOutputResource"), "reasoning": ref("BetaReasoningItem"), "program": ref("BetaProgram"), "program_output": ref("BetaProgramOutput"), "tool_search_call": ref("BetaToolSearchCall"), "tool_search_output": ref("BetaToolSearchOutput"), "additional_tools": ref("BetaAdditionalTools"), "compaction": ref("BetaCompactionBody"), "image_generation_call": ref("BetaImageGenToolCall"), "code_interpreter_call": ref("BetaCodeInterpreterToolCall"), "local_shell_call": ref("BetaLocalShellToolCall"), "local_shell_call_output": ref("BetaLocalShellToolCallOutput"), "shell_call": ref("BetaFunctionShellCall"), "shell_call_output": ref("BetaFunctionShellCallOutput"), "apply_patch_call": ref("BetaApplyPatchToolCall"), "apply_patch_call_output": ref("BetaApplyPatchToolCallOutput"), "mcp_call": ref("BetaMCPToolCall"), "mcp_list_tools": ref("BetaMCPListTools"), "mcp_approval_request": ref("BetaMCPApprovalRequest"), "mcp_approval_response": ref("BetaMCPApprovalResponseResource"), "custom_tool_call": ref("BetaCustomToolCall"), "custom_tool_call_output": ref("BetaCustomToolCallOutputResource")})))
+    reasoning = Field['BetaReasoning | None'](ref("BetaReasoning"))
+    instructions = Field['str | list[BetaEasyInputMessage | BetaInputMessage | BetaOutputMessage | BetaFileSearchToolCall | BetaComputerToolCall | BetaComputerCallOutputItemParam | BetaWebSearchToolCall | BetaFunctionToolCall | BetaFunctionCallOutputItemParam | BetaAgentMessageItemParam | BetaMultiAgentCallItemParam | BetaMultiAgentCallOutputItemParam | BetaToolSearchCallItemParam | BetaToolSearchOutputItemParam | BetaAdditionalToolsItemParam | BetaReasoningItem | BetaCompactionSummaryItemParam | BetaImageGenToolCall | BetaCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaFunctionShellCallItemParam | BetaFunctionShellCallOutputItemParam | BetaApplyPatchToolCallItemParam | BetaApplyPatchToolCallOutputItemParam | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponse | BetaMCPToolCall | BetaCustomToolCallOutput | BetaCustomToolCall | BetaCompactionTriggerItemParam | BetaItemReferenceParam | BetaProgramItemParam | BetaProgramOutputItemParam] | None'](by_json_type(object=None, array=list_of(union_of("type", {"message": ref("BetaEasyInputMessage"), "file_search_call": ref("BetaFileSearchToolCall"), "computer_call": ref("BetaComputerToolCall"), "computer_call_output": ref("BetaComputerCallOutputItemParam"), "web_search_call": ref("BetaWebSearchToolCall"), "function_call": ref("BetaFunctionToolCall"), "function_call_output": ref("BetaFunctionCallOutputItemParam"), "agent_message": ref("BetaAgentMessageItemParam"), "multi_agent_call": ref("BetaMultiAgentCallItemParam"), "multi_agent_call_output": ref("BetaMultiAgentCallOutputItemParam"), "tool_search_call": ref("BetaToolSearchCallItemParam"), "tool_search_output": ref("BetaToolSearchOutputItemParam"), "additional_tools": ref("BetaAdditionalToolsItemParam"), "reasoning": ref("BetaReasoningItem"), "compaction": ref("BetaCompactionSummaryItemParam"), "image_generation_call": ref("BetaImageGenToolCall"), "code_interpreter_call": ref("BetaCodeInterpreterToolCall"), "local_shell_call": ref("BetaLocalShellToolCall"), "local_shell_call_output": ref("BetaLocalShellToolCallOutput"), "shell_call": ref("BetaFunctionShellCallItemParam"), "shell_call_output": ref("BetaFunctionShellCallOutputItemParam"), "apply_patch_call": ref("BetaApplyPatchToolCallItemParam"), "apply_patch_call_output": ref("BetaApplyPatchToolCallOutputItemParam"), "mcp_list_tools": ref("BetaMCPListTools"), "mcp_approval_request": ref("BetaMCPApprovalRequest"), "mcp_approval_response": ref("BetaMCPApprovalResponse"), "mcp_call": ref("BetaMCPToolCall"), "custom_tool_call_output": ref("BetaCustomToolCallOutput"), "custom_tool_call": ref("BetaCustomToolCall"), "compaction_trigger": ref("BetaCompactionTriggerItemParam"), "program": ref("BetaProgramItemParam"), "program_output": ref("BetaProgramOutputItemParam")}, ref("BetaItemReferenceParam")))))
+    output_text = Field['str | None']()
+    usage = Field['BetaResponseUsage | None'](ref("BetaResponseUsage"))
+    prompt_cache_options = Field['BetaPromptCacheOptions | None'](ref("BetaPromptCacheOptions"))
+    moderation = Field['BetaModeration | None'](ref("BetaModeration"))
+    parallel_tool_calls = Field['bool']()
+    conversation = Field['BetaResponseConversation | None'](ref("BetaResponseConversation"))
+    max_output_tokens = Field['int | None']()
+
+
+class BetaResponseTextParam(BaseModel):
+    """Configuration options for a text response from the model. Can be plain text or structured JSON data. Learn more: - [Text inputs and outputs](/docs/guides/text) - [Structured Outputs](/docs/guides/structured-outputs)"""
+
+    __slots__ = ()
+    format = Field['BetaResponseFormatText | BetaTextResponseFormatJsonSchema | BetaResponseFormatJsonObject | None'](union_of("type", {"text": ref("BetaResponseFormatText"), "json_schema": ref("BetaTextResponseFormatJsonSchema"), "json_object": ref("BetaResponseFormatJsonObject")}))
+    verbosity = Field['Literal["low", "medium", "high"] | None']()
+
+
+class BetaResponseFormatText(BaseModel):
+    """Default response format. Used to generate text responses."""
+
+    __slots__ = ()
+    type = Field['Literal["text"]']()
+
+
+class BetaTextResponseFormatJsonSchema(BaseModel):
+    """JSON Schema response format. Used to generate structured JSON responses. Learn more about [Structured Outputs](/docs/guides/structured-outputs)."""
+
+    __slots__ = ()
+    type = Field['Literal["json_schema"]']()
+    description = Field['str | None']()
+    name = Field['str']()
+    schema = Field['dict[str, Any]']()
+    strict = Field['bool | None']()
+
+
+class BetaResponseFormatJsonObject(BaseModel):
+    """JSON object response format. An older method of generating JSON responses. Using `json_schema` is recommended for models that support it. Note that the model will not generate JSON without a system or user message instructing it to do so."""
+
+    __slots__ = ()
+    type = Field['Literal["json_object"]']()
+
+
+class BetaFunctionTool(BaseModel):
+    """Defines a function in your own code the model can choose to call. Learn more about [function calling](https://platform.openai.com/docs/guides/function-calling)."""
+
+    __slots__ = ()
+    type = Field['Literal["function"]']()
+    name = Field['str']()
+    description = Field['str | None']()
+    parameters = Field['dict[str, Any] | None']()
+    output_schema = Field['dict[str, Any] | None']()
+    strict = Field['bool | None']()
+    defer_loading = Field['bool | None']()
+    allowed_callers = Field['list[Literal["direct", "programmatic"]] | None']()
+
+
+class BetaFileSearchTool(BaseModel):
+    """A tool that searches for relevant content from uploaded files. Learn more about the [file search tool](https://platform.openai.com/docs/guides/tools-file-search)."""
+
+    __slots__ = ()
+    type = Field['Literal["file_search"]']()
+    vector_store_ids = Field['list[str]']()
+    max_num_results = Field['int | None']()
+    ranking_options = Field['BetaRankingOptions | None'](ref("BetaRankingOptions"))
+    filters = Field['BetaComparisonFilter | BetaCompoundFilter | None'](by_required_fields((('key', 'type', 'value'), ref("BetaComparisonFilter")), (('filters', 'type'), ref("BetaCompoundFilter"))))
+
+
+class BetaRankingOptions(BaseModel):
+    __slots__ = ()
+    ranker = Field['Literal["auto", "default-2024-11-15"] | None']()
+    score_threshold = Field['float | None']()
+    hybrid_search = Field['BetaHybridSearchOptions | None'](ref("BetaHybridSearchOptions"))
+
+
+class BetaHybridSearchOptions(BaseModel):
+    __slots__ = ()
+    embedding_weight = Field['float']()
+    text_weight = Field['float']()
+
+
+class BetaComparisonFilter(BaseModel):
+    """A filter used to compare a specified attribute key to a given value using a defined comparison operation."""
+
+    __slots__ = ()
+    type = Field['Literal["eq", "ne", "gt", "gte", "lt", "lte", "in", "nin"]']()
+    key = Field['str']()
+    value = Field['str | float | bool | list[str | float]']()
+
+
+class BetaCompoundFilter(BaseModel):
+    """Combine multiple filters using `and` or `or`."""
+
+    __slots__ = ()
+    type = Field['Literal["and", "or"]']()
+    filters = Field['list[Any]'](list_of(ref("BetaComparisonFilter")))
+
+
+class BetaComputerTool(BaseModel):
+    """A tool that controls a virtual computer. Learn more about the [computer tool](https://platform.openai.com/docs/guides/tools-computer-use)."""
+
+    __slots__ = ()
+    type = Field['Literal["computer"]']()
+
+
+class BetaComputerUsePreviewTool(BaseModel):
+    """A tool that controls a virtual computer. Learn more about the [computer tool](https://platform.openai.com/docs/guides/tools-computer-use)."""
+
+    __slots__ = ()
+    type = Field['Literal["computer_use_preview"]']()
+    environment = Field['Literal["windows", "mac", "linux", "ubuntu", "browser"]']()
+    display_width = Field['int']()
+    display_height = Field['int']()
+
+
+class BetaMCPTool(BaseModel):
+    """Give the model access to additional tools via remote Model Context Protocol (MCP) servers. [Learn more about MCP](/docs/guides/tools-remote-mcp)."""
+
+    __slots__ = ()
+    type = Field['Literal["mcp"]']()
+    server_label = Field['str']()
+    server_url = Field['str | None']()
+    connector_id = Field['Literal["connector_dropbox", "connector_gmail", "connector_googlecalendar", "connector_googledrive", "connector_microsoftteams", "connector_outlookcalendar", "connector_outlookemail", "connector_sharepoint"] | None']()
+    tunnel_id = Field['str | None']()
+    authorization = Field['str | None']()
+    server_description = Field['str | None']()
+    headers = Field['dict[str, str] | None']()
+    allowed_tools = Field['list[str] | BetaMCPToolFilter | None'](ref("BetaMCPToolFilter"))
+    allowed_callers = Field['list[Literal["direct", "programmatic"]] | None']()
+    require_approval = Field['BetaMCPToolRequireApproval0 | Literal["always", "never"] | None'](ref("BetaMCPToolRequireApproval0"))
+    defer_loading = Field['bool | None']()
+
+
+class BetaMCPToolFilter(BaseModel):
+    """A filter object to specify which tools are allowed."""
+
+    __slots__ = ()
+    tool_names = Field['list[str] | None']()
+    read_only = Field['bool | None']()
+
+
+class BetaMCPToolRequireApproval0(BaseModel):
+    """Specify which of the MCP server's tools require approval. Can be `always`, `never`, or a filter object associated with tools that require approval."""
+
+    __slots__ = ()
+    always = Field['BetaMCPToolFilter | None'](ref("BetaMCPToolFilter"))
+    never = Field['BetaMCPToolFilter | None'](ref("BetaMCPToolFilter"))
+
+
+class BetaCodeInterpreterTool(BaseModel):
+    """A tool that runs Python code to help generate a response to a prompt."""
+
+    __slots__ = ()
+    type = Field['Literal["code_interpreter"]']()
+    container = Field['str | BetaAutoCodeInterpreterToolParam'](union_of("type", {"auto": ref("BetaAutoCodeInterpreterToolParam")}))
+    allowed_callers = Field['list[Literal["direct", "programmatic"]] | None']()
+
+
+class BetaAutoCodeInterpreterToolParam(BaseModel):
+    """Configuration for a code interpreter container. Optionally specify the IDs of the files to run the code on."""
+
+    __slots__ = ()
+    type = Field['Literal["auto"]']()
+    file_ids = Field['list[str] | None']()
+    memory_limit = Field['Literal["1g", "4g", "16g", "64g"] | None']()
+    network_policy = Field['BetaContainerNetworkPolicyDisabledParam | BetaContainerNetworkPolicyAllowlistParam | None'](union_of("type", {"disabled": ref("BetaContainerNetworkPolicyDisabledParam"), "allowlist": ref("BetaContainerNetworkPolicyAllowlistParam")}))
+
+
+class BetaContainerNetworkPolicyDisabledParam(BaseModel):
+    __slots__ = ()
+    type = Field['Literal["disabled"]']()
 
 
 class BetaContainerNetworkPolicyAllowlistParam(BaseModel):
@@ -206,964 +1115,3 @@ class BetaToolChoiceAllowed(BaseModel):
     type = Field['Literal["allowed_tools"]']()
     mode = Field['Literal["auto", "required"]']()
     tools = Field['list[dict[str, Any]]']()
-
-
-class BetaToolChoiceTypes(BaseModel):
-    """Indicates that the model should use a built-in tool to generate a response. [Learn more about built-in tools](/docs/guides/tools)."""
-
-    __slots__ = ()
-    type = Field['Literal["file_search", "web_search_preview", "computer", "computer_use_preview", "computer_use", "web_search_preview_2025_03_11", "image_generation", "code_interpreter"]']()
-
-
-class BetaToolChoiceFunction(BaseModel):
-    """Use this option to force the model to call a specific function."""
-
-    __slots__ = ()
-    type = Field['Literal["function"]']()
-    name = Field['str']()
-
-
-class BetaToolChoiceMCP(BaseModel):
-    """Use this option to force the model to call a specific tool on a remote MCP server."""
-
-    __slots__ = ()
-    type = Field['Literal["mcp"]']()
-    server_label = Field['str']()
-    name = Field['str | None']()
-
-
-class BetaToolChoiceCustom(BaseModel):
-    """Use this option to force the model to call a specific custom tool."""
-
-    __slots__ = ()
-    type = Field['Literal["custom"]']()
-    name = Field['str']()
-
-
-class BetaSpecificProgrammaticToolCallingParam(BaseModel):
-    __slots__ = ()
-    type = Field['Literal["programmatic_tool_calling"]']()
-
-
-class BetaSpecificApplyPatchParam(BaseModel):
-    """Forces the model to call the apply_patch tool when executing a tool call."""
-
-    __slots__ = ()
-    type = Field['Literal["apply_patch"]']()
-
-
-class BetaSpecificFunctionShellParam(BaseModel):
-    """Forces the model to call the shell tool when a tool call is required."""
-
-    __slots__ = ()
-    type = Field['Literal["shell"]']()
-
-
-class BetaPrompt(BaseModel):
-    """Reference to a prompt template and its variables. [Learn more](/docs/guides/text?api-mode=responses#reusable-prompts)."""
-
-    __slots__ = ()
-    id = Field['str']()
-    version = Field['str | None']()
-    variables = Field['dict[str, str | BetaInputTextContent | BetaInputImageContent | BetaInputFileContent] | None'](dict_of(union_of("type", {"input_text": ref("BetaInputTextContent"), "input_image": ref("BetaInputImageContent"), "input_file": ref("BetaInputFileContent")})))
-
-
-class BetaInputTextContent(BaseModel):
-    """A text input to the model."""
-
-    __slots__ = ()
-    type = Field['Literal["input_text"]']()
-    text = Field['str']()
-    prompt_cache_breakpoint = Field['BetaPromptCacheBreakpointConfig | None'](ref("BetaPromptCacheBreakpointConfig"))
-
-
-class BetaPromptCacheBreakpointConfig(BaseModel):
-    """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block."""
-
-    __slots__ = ()
-    mode = Field['Literal["explicit"]']()
-
-
-class BetaInputImageContent(BaseModel):
-    """An image input to the model. Learn about [image inputs](/docs/guides/vision)."""
-
-    __slots__ = ()
-    type = Field['Literal["input_image"]']()
-    image_url = Field['str | None']()
-    file_id = Field['str | None']()
-    detail = Field['Literal["low", "high", "auto", "original"]']()
-    prompt_cache_breakpoint = Field['BetaPromptCacheBreakpointConfig | None'](ref("BetaPromptCacheBreakpointConfig"))
-
-
-class BetaInputFileContent(BaseModel):
-    """A file input to the model."""
-
-    __slots__ = ()
-    type = Field['Literal["input_file"]']()
-    file_id = Field['str | None']()
-    filename = Field['str | None']()
-    file_data = Field['str | None']()
-    prompt_cache_breakpoint = Field['BetaPromptCacheBreakpointConfig | None'](ref("BetaPromptCacheBreakpointConfig"))
-    file_url = Field['str | None']()
-    detail = Field['Literal["auto", "low", "high"] | None']()
-
-
-class BetaResponseError(BaseModel):
-    """An error object returned when the model fails to generate a Response."""
-
-    __slots__ = ()
-    code = Field['Literal["server_error", "rate_limit_exceeded", "invalid_prompt", "data_residency_mismatch", "bio_policy", "vector_store_timeout", "invalid_image", "invalid_image_format", "invalid_base64_image", "invalid_image_url", "image_too_large", "image_too_small", "image_parse_error", "image_content_policy_violation", "invalid_image_mode", "image_file_too_large", "unsupported_image_media_type", "empty_image_file", "failed_to_download_image", "image_file_not_found"]']()
-    message = Field['str']()
-
-
-class BetaResponseIncompleteDetails(BaseModel):
-    """Details about why the response is incomplete."""
-
-    __slots__ = ()
-    reason = Field['Literal["max_output_tokens", "content_filter"] | None']()
-
-
-class BetaOutputMessage(BaseModel):
-    """An output message from the model."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    id = Field['str']()
-    type = Field['Literal["message"]']()
-    role = Field['Literal["assistant"]']()
-    content = Field['list[BetaOutputTextContent | BetaRefusalContent]'](list_of(union_of("type", {"output_text": ref("BetaOutputTextContent"), "refusal": ref("BetaRefusalContent")})))
-    phase = Field['Literal["commentary", "final_answer"] | None']()
-    status = Field['Literal["in_progress", "completed", "incomplete"]']()
-
-
-class BetaOutputTextContent(BaseModel):
-    """A text output from the model."""
-
-    __slots__ = ()
-    type = Field['Literal["output_text"]']()
-    text = Field['str']()
-    annotations = Field['list[BetaFileCitationBody | BetaUrlCitationBody | BetaContainerFileCitationBody | BetaFilePath]'](list_of(union_of("type", {"file_citation": ref("BetaFileCitationBody"), "url_citation": ref("BetaUrlCitationBody"), "container_file_citation": ref("BetaContainerFileCitationBody"), "file_path": ref("BetaFilePath")})))
-    logprobs = Field['list[BetaLogProb]'](list_of(ref("BetaLogProb")))
-
-
-class BetaFileCitationBody(BaseModel):
-    """A citation to a file."""
-
-    __slots__ = ()
-    type = Field['Literal["file_citation"]']()
-    file_id = Field['str']()
-    index = Field['int']()
-    filename = Field['str']()
-
-
-class BetaUrlCitationBody(BaseModel):
-    """A citation for a web resource used to generate a model response."""
-
-    __slots__ = ()
-    type = Field['Literal["url_citation"]']()
-    url = Field['str']()
-    start_index = Field['int']()
-    end_index = Field['int']()
-    title = Field['str']()
-
-
-class BetaContainerFileCitationBody(BaseModel):
-    """A citation for a container file used to generate a model response."""
-
-    __slots__ = ()
-    type = Field['Literal["container_file_citation"]']()
-    container_id = Field['str']()
-    file_id = Field['str']()
-    start_index = Field['int']()
-    end_index = Field['int']()
-    filename = Field['str']()
-
-
-class BetaFilePath(BaseModel):
-    """A path to a file."""
-
-    __slots__ = ()
-    type = Field['Literal["file_path"]']()
-    file_id = Field['str']()
-    index = Field['int']()
-
-
-class BetaLogProb(BaseModel):
-    """The log probability of a token."""
-
-    __slots__ = ()
-    token = Field['str']()
-    logprob = Field['float']()
-    bytes = Field['list[int]']()
-    top_logprobs = Field['list[BetaTopLogProb]'](list_of(ref("BetaTopLogProb")))
-
-
-class BetaTopLogProb(BaseModel):
-    """The top log probability of a token."""
-
-    __slots__ = ()
-    token = Field['str']()
-    logprob = Field['float']()
-    bytes = Field['list[int]']()
-
-
-class BetaRefusalContent(BaseModel):
-    """A refusal from the model."""
-
-    __slots__ = ()
-    type = Field['Literal["refusal"]']()
-    refusal = Field['str']()
-
-
-class BetaFileSearchToolCall(BaseModel):
-    """The results of a file search tool call. See the [file search guide](/docs/guides/tools-file-search) for more information."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    id = Field['str']()
-    type = Field['Literal["file_search_call"]']()
-    status = Field['Literal["in_progress", "searching", "completed", "incomplete", "failed"]']()
-    queries = Field['list[str]']()
-    results = Field['list[BetaFileSearchToolCallResult] | None'](list_of(ref("BetaFileSearchToolCallResult")))
-
-
-class BetaFileSearchToolCallResult(BaseModel):
-    __slots__ = ()
-    file_id = Field['str | None']()
-    text = Field['str | None']()
-    filename = Field['str | None']()
-    attributes = Field['dict[str, str | float | bool] | None']()
-    score = Field['float | None']()
-
-
-class BetaFunctionToolCall(BaseModel):
-    """A tool call to run a function. See the  [function calling guide](/docs/guides/function-calling) for more information."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    id = Field['str | None']()
-    type = Field['Literal["function_call"]']()
-    call_id = Field['str']()
-    caller = Field['BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'](union_of("type", {"direct": ref("BetaDirectToolCallCaller"), "program": ref("BetaProgramToolCallCaller")}))
-    namespace = Field['str | None']()
-    name = Field['str']()
-    arguments = Field['str']()
-    status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
-
-
-class BetaDirectToolCallCaller(BaseModel):
-    __slots__ = ()
-    type = Field['Literal["direct"]']()
-
-
-class BetaProgramToolCallCaller(BaseModel):
-    __slots__ = ()
-    type = Field['Literal["program"]']()
-    caller_id = Field['str']()
-
-
-class BetaFunctionToolCallOutputResource(BaseModel):
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    id = Field['str']()
-    type = Field['Literal["function_call_output"]']()
-    call_id = Field['str | None']()
-    name = Field['str | None']()
-    namespace = Field['str | None']()
-    caller = Field['BetaDirectToolCallCallerParam | BetaProgramToolCallCallerParam | None'](union_of("type", {"direct": ref("BetaDirectToolCallCallerParam"), "program": ref("BetaProgramToolCallCallerParam")}))
-    output = Field['str | list[BetaInputTextContent | BetaInputImageContent | BetaInputFileContent]'](by_json_type(object=None, array=list_of(union_of("type", {"input_text": ref("BetaInputTextContent"), "input_image": ref("BetaInputImageContent"), "input_file": ref("BetaInputFileContent")}))))
-    status = Field['Literal["in_progress", "completed", "incomplete"]']()
-    created_by = Field['str | None']()
-
-
-class BetaDirectToolCallCallerParam(BaseModel):
-    __slots__ = ()
-    type = Field['Literal["direct"]']()
-
-
-class BetaProgramToolCallCallerParam(BaseModel):
-    __slots__ = ()
-    type = Field['Literal["program"]']()
-    caller_id = Field['str']()
-
-
-class BetaAgentMessage(BaseModel):
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["agent_message"]']()
-    id = Field['str']()
-    author = Field['str']()
-    recipient = Field['str']()
-    content = Field['list[BetaInputTextContent | BetaOutputTextContent | BetaTextContent | BetaSummaryTextContent | BetaReasoningTextContent | BetaRefusalContent | BetaInputImageContent | BetaComputerScreenshotContent | BetaInputFileContent | BetaEncryptedContent]'](list_of(union_of("type", {"input_text": ref("BetaInputTextContent"), "output_text": ref("BetaOutputTextContent"), "text": ref("BetaTextContent"), "summary_text": ref("BetaSummaryTextContent"), "reasoning_text": ref("BetaReasoningTextContent"), "refusal": ref("BetaRefusalContent"), "input_image": ref("BetaInputImageContent"), "computer_screenshot": ref("BetaComputerScreenshotContent"), "input_file": ref("BetaInputFileContent"), "encrypted_content": ref("BetaEncryptedContent")})))
-
-
-class BetaTextContent(BaseModel):
-    """A text content."""
-
-    __slots__ = ()
-    type = Field['Literal["text"]']()
-    text = Field['str']()
-
-
-class BetaSummaryTextContent(BaseModel):
-    """A summary text from the model."""
-
-    __slots__ = ()
-    type = Field['Literal["summary_text"]']()
-    text = Field['str']()
-
-
-class BetaReasoningTextContent(BaseModel):
-    """Reasoning text from the model."""
-
-    __slots__ = ()
-    type = Field['Literal["reasoning_text"]']()
-    text = Field['str']()
-
-
-class BetaComputerScreenshotContent(BaseModel):
-    """A screenshot of a computer."""
-
-    __slots__ = ()
-    type = Field['Literal["computer_screenshot"]']()
-    image_url = Field['str | None']()
-    file_id = Field['str | None']()
-    detail = Field['Literal["low", "high", "auto", "original"]']()
-    prompt_cache_breakpoint = Field['BetaPromptCacheBreakpointConfig | None'](ref("BetaPromptCacheBreakpointConfig"))
-
-
-class BetaEncryptedContent(BaseModel):
-    """Opaque encrypted content that Responses API decrypts inside trusted model execution."""
-
-    __slots__ = ()
-    type = Field['Literal["encrypted_content"]']()
-    encrypted_content = Field['str']()
-
-
-class BetaMultiAgentCall(BaseModel):
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["multi_agent_call"]']()
-    id = Field['str']()
-    call_id = Field['str']()
-    action = Field['Literal["spawn_agent", "interrupt_agent", "list_agents", "send_message", "followup_task", "wait_agent"]']()
-    arguments = Field['str']()
-
-
-class BetaMultiAgentCallOutput(BaseModel):
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["multi_agent_call_output"]']()
-    id = Field['str']()
-    call_id = Field['str']()
-    action = Field['Literal["spawn_agent", "interrupt_agent", "list_agents", "send_message", "followup_task", "wait_agent"]']()
-    output = Field['list[BetaOutputTextContent]'](list_of(ref("BetaOutputTextContent")))
-
-
-class BetaWebSearchToolCall(BaseModel):
-    """The results of a web search tool call. See the [web search guide](/docs/guides/tools-web-search) for more information."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    id = Field['str']()
-    type = Field['Literal["web_search_call"]']()
-    status = Field['Literal["in_progress", "searching", "completed", "failed"]']()
-    action = Field['BetaWebSearchActionSearch | BetaWebSearchActionOpenPage | BetaWebSearchActionFind'](union_of("type", {"search": ref("BetaWebSearchActionSearch"), "open_page": ref("BetaWebSearchActionOpenPage"), "find_in_page": ref("BetaWebSearchActionFind")}))
-
-
-class BetaWebSearchActionSearch(BaseModel):
-    """Action type "search" - Performs a web search query."""
-
-    __slots__ = ()
-    type = Field['Literal["search"]']()
-    query = Field['str | None']()
-    queries = Field['list[str] | None']()
-    sources = Field['list[BetaWebSearchActionSearchSource] | None'](list_of(ref("BetaWebSearchActionSearchSource")))
-
-
-class BetaWebSearchActionSearchSource(BaseModel):
-    """A source used in the search."""
-
-    __slots__ = ()
-    type = Field['Literal["url"]']()
-    url = Field['str']()
-
-
-class BetaWebSearchActionOpenPage(BaseModel):
-    """Action type "open_page" - Opens a specific URL from search results."""
-
-    __slots__ = ()
-    type = Field['Literal["open_page"]']()
-    url = Field['str | None']()
-
-
-class BetaWebSearchActionFind(BaseModel):
-    """Action type "find_in_page": Searches for a pattern within a loaded page."""
-
-    __slots__ = ()
-    type = Field['Literal["find_in_page"]']()
-    url = Field['str']()
-    pattern = Field['str']()
-
-
-class BetaComputerToolCall(BaseModel):
-    """A tool call to a computer use tool. See the [computer use guide](/docs/guides/tools-computer-use) for more information."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["computer_call"]']()
-    id = Field['str']()
-    call_id = Field['str']()
-    action = Field['BetaClickParam | BetaDoubleClickAction | BetaDragParam | BetaKeyPressAction | BetaMoveParam | BetaScreenshotParam | BetaScrollParam | BetaTypeParam | BetaWaitParam | None'](union_of("type", {"click": ref("BetaClickParam"), "double_click": ref("BetaDoubleClickAction"), "drag": ref("BetaDragParam"), "keypress": ref("BetaKeyPressAction"), "move": ref("BetaMoveParam"), "screenshot": ref("BetaScreenshotParam"), "scroll": ref("BetaScrollParam"), "type": ref("BetaTypeParam"), "wait": ref("BetaWaitParam")}))
-    actions = Field['list[BetaClickParam | BetaDoubleClickAction | BetaDragParam | BetaKeyPressAction | BetaMoveParam | BetaScreenshotParam | BetaScrollParam | BetaTypeParam | BetaWaitParam] | None'](list_of(union_of("type", {"click": ref("BetaClickParam"), "double_click": ref("BetaDoubleClickAction"), "drag": ref("BetaDragParam"), "keypress": ref("BetaKeyPressAction"), "move": ref("BetaMoveParam"), "screenshot": ref("BetaScreenshotParam"), "scroll": ref("BetaScrollParam"), "type": ref("BetaTypeParam"), "wait": ref("BetaWaitParam")})))
-    pending_safety_checks = Field['list[BetaComputerCallSafetyCheckParam]'](list_of(ref("BetaComputerCallSafetyCheckParam")))
-    status = Field['Literal["in_progress", "completed", "incomplete"]']()
-
-
-class BetaClickParam(BaseModel):
-    """A click action."""
-
-    __slots__ = ()
-    type = Field['Literal["click"]']()
-    button = Field['Literal["left", "right", "wheel", "back", "forward"]']()
-    x = Field['int']()
-    y = Field['int']()
-    keys = Field['list[str] | None']()
-
-
-class BetaDoubleClickAction(BaseModel):
-    """A double click action."""
-
-    __slots__ = ()
-    type = Field['Literal["double_click"]']()
-    x = Field['int']()
-    y = Field['int']()
-    keys = Field['list[str] | None']()
-
-
-class BetaDragParam(BaseModel):
-    """A drag action."""
-
-    __slots__ = ()
-    type = Field['Literal["drag"]']()
-    path = Field['list[BetaCoordParam]'](list_of(ref("BetaCoordParam")))
-    keys = Field['list[str] | None']()
-
-
-class BetaCoordParam(BaseModel):
-    """An x/y coordinate pair, e.g. `{ x: 100, y: 200 }`."""
-
-    __slots__ = ()
-    x = Field['int']()
-    y = Field['int']()
-
-
-class BetaKeyPressAction(BaseModel):
-    """A collection of keypresses the model would like to perform."""
-
-    __slots__ = ()
-    type = Field['Literal["keypress"]']()
-    keys = Field['list[str]']()
-
-
-class BetaMoveParam(BaseModel):
-    """A mouse move action."""
-
-    __slots__ = ()
-    type = Field['Literal["move"]']()
-    x = Field['int']()
-    y = Field['int']()
-    keys = Field['list[str] | None']()
-
-
-class BetaScreenshotParam(BaseModel):
-    """A screenshot action."""
-
-    __slots__ = ()
-    type = Field['Literal["screenshot"]']()
-
-
-class BetaScrollParam(BaseModel):
-    """A scroll action."""
-
-    __slots__ = ()
-    type = Field['Literal["scroll"]']()
-    x = Field['int']()
-    y = Field['int']()
-    scroll_x = Field['int']()
-    scroll_y = Field['int']()
-    keys = Field['list[str] | None']()
-
-
-class BetaTypeParam(BaseModel):
-    """An action to type in text."""
-
-    __slots__ = ()
-    type = Field['Literal["type"]']()
-    text = Field['str']()
-
-
-class BetaWaitParam(BaseModel):
-    """A wait action."""
-
-    __slots__ = ()
-    type = Field['Literal["wait"]']()
-
-
-class BetaComputerCallSafetyCheckParam(BaseModel):
-    """A pending safety check for the computer call."""
-
-    __slots__ = ()
-    id = Field['str']()
-    code = Field['str | None']()
-    message = Field['str | None']()
-
-
-class BetaComputerToolCallOutputResource(BaseModel):
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["computer_call_output"]']()
-    id = Field['str']()
-    call_id = Field['str']()
-    acknowledged_safety_checks = Field['list[BetaComputerCallSafetyCheckParam] | None'](list_of(ref("BetaComputerCallSafetyCheckParam")))
-    output = Field['BetaComputerScreenshotImage'](ref("BetaComputerScreenshotImage"))
-    status = Field['Literal["completed", "incomplete", "failed"]']()
-    created_by = Field['str | None']()
-
-
-class BetaComputerScreenshotImage(BaseModel):
-    """A computer screenshot image used with the computer use tool."""
-
-    __slots__ = ()
-    type = Field['Literal["computer_screenshot"]']()
-    image_url = Field['str | None']()
-    file_id = Field['str | None']()
-
-
-class BetaReasoningItem(BaseModel):
-    """A description of the chain of thought used by a reasoning model while generating a response. Be sure to include these items in your `input` to the Responses API for subsequent turns of a conversation if you are manually [managing context](/docs/guides/conversation-state)."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["reasoning"]']()
-    id = Field['str']()
-    encrypted_content = Field['str | None']()
-    summary = Field['list[BetaSummaryTextContent]'](list_of(ref("BetaSummaryTextContent")))
-    content = Field['list[BetaReasoningTextContent] | None'](list_of(ref("BetaReasoningTextContent")))
-    status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
-
-
-class BetaProgram(BaseModel):
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["program"]']()
-    id = Field['str']()
-    call_id = Field['str']()
-    code = Field['str']()
-    fingerprint = Field['str']()
-
-
-class BetaProgramOutput(BaseModel):
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["program_output"]']()
-    id = Field['str']()
-    call_id = Field['str']()
-    result = Field['str']()
-    status = Field['Literal["completed", "incomplete"]']()
-
-
-class BetaToolSearchCall(BaseModel):
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["tool_search_call"]']()
-    id = Field['str']()
-    call_id = Field['str | None']()
-    execution = Field['Literal["server", "client"]']()
-    arguments = Field['Any']()
-    status = Field['Literal["in_progress", "completed", "incomplete"]']()
-    created_by = Field['str | None']()
-
-
-class BetaToolSearchOutput(BaseModel):
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["tool_search_output"]']()
-    id = Field['str']()
-    call_id = Field['str | None']()
-    execution = Field['Literal["server", "client"]']()
-    tools = Field['list[BetaFunctionTool | BetaFileSearchTool | BetaComputerTool | BetaComputerUsePreviewTool | BetaWebSearchTool | BetaMCPTool | BetaCodeInterpreterTool | BetaProgrammaticToolCallingParam | BetaImageGenTool | BetaLocalShellToolParam | BetaFunctionShellToolParam | BetaCustomToolParam | BetaNamespaceToolParam | BetaToolSearchToolParam | BetaWebSearchPreviewTool | BetaApplyPatchToolParam]'](list_of(union_of("type", {"function": ref("BetaFunctionTool"), "file_search": ref("BetaFileSearchTool"), "computer": ref("BetaComputerTool"), "computer_use_preview": ref("BetaComputerUsePreviewTool"), "mcp": ref("BetaMCPTool"), "code_interpreter": ref("BetaCodeInterpreterTool"), "programmatic_tool_calling": ref("BetaProgrammaticToolCallingParam"), "image_generation": ref("BetaImageGenTool"), "local_shell": ref("BetaLocalShellToolParam"), "shell": ref("BetaFunctionShellToolParam"), "custom": ref("BetaCustomToolParam"), "namespace": ref("BetaNamespaceToolParam"), "tool_search": ref("BetaToolSearchToolParam"), "apply_patch": ref("BetaApplyPatchToolParam")})))
-    status = Field['Literal["in_progress", "completed", "incomplete"]']()
-    created_by = Field['str | None']()
-
-
-class BetaAdditionalTools(BaseModel):
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["additional_tools"]']()
-    id = Field['str']()
-    role = Field['Literal["unknown", "user", "assistant", "system", "critic", "discriminator", "developer", "tool"]']()
-    tools = Field['list[BetaFunctionTool | BetaFileSearchTool | BetaComputerTool | BetaComputerUsePreviewTool | BetaWebSearchTool | BetaMCPTool | BetaCodeInterpreterTool | BetaProgrammaticToolCallingParam | BetaImageGenTool | BetaLocalShellToolParam | BetaFunctionShellToolParam | BetaCustomToolParam | BetaNamespaceToolParam | BetaToolSearchToolParam | BetaWebSearchPreviewTool | BetaApplyPatchToolParam]'](list_of(union_of("type", {"function": ref("BetaFunctionTool"), "file_search": ref("BetaFileSearchTool"), "computer": ref("BetaComputerTool"), "computer_use_preview": ref("BetaComputerUsePreviewTool"), "mcp": ref("BetaMCPTool"), "code_interpreter": ref("BetaCodeInterpreterTool"), "programmatic_tool_calling": ref("BetaProgrammaticToolCallingParam"), "image_generation": ref("BetaImageGenTool"), "local_shell": ref("BetaLocalShellToolParam"), "shell": ref("BetaFunctionShellToolParam"), "custom": ref("BetaCustomToolParam"), "namespace": ref("BetaNamespaceToolParam"), "tool_search": ref("BetaToolSearchToolParam"), "apply_patch": ref("BetaApplyPatchToolParam")})))
-
-
-class BetaCompactionBody(BaseModel):
-    """A compaction item generated by the [`v1/responses/compact` API](/docs/api-reference/responses/compact)."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["compaction"]']()
-    id = Field['str']()
-    encrypted_content = Field['str']()
-    created_by = Field['str | None']()
-
-
-class BetaImageGenToolCall(BaseModel):
-    """An image generation request made by the model."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["image_generation_call"]']()
-    id = Field['str']()
-    status = Field['Literal["in_progress", "completed", "generating", "failed"]']()
-    result = Field['str | None']()
-
-
-class BetaCodeInterpreterToolCall(BaseModel):
-    """A tool call to run code."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["code_interpreter_call"]']()
-    id = Field['str']()
-    status = Field['Literal["in_progress", "completed", "incomplete", "interpreting", "failed"]']()
-    container_id = Field['str']()
-    code = Field['str | None']()
-    outputs = Field['list[BetaCodeInterpreterOutputLogs | BetaCodeInterpreterOutputImage] | None'](list_of(union_of("type", {"logs": ref("BetaCodeInterpreterOutputLogs"), "image": ref("BetaCodeInterpreterOutputImage")})))
-
-
-class BetaCodeInterpreterOutputLogs(BaseModel):
-    """The logs output from the code interpreter."""
-
-    __slots__ = ()
-    type = Field['Literal["logs"]']()
-    logs = Field['str']()
-
-
-class BetaCodeInterpreterOutputImage(BaseModel):
-    """The image output from the code interpreter."""
-
-    __slots__ = ()
-    type = Field['Literal["image"]']()
-    url = Field['str']()
-
-
-class BetaLocalShellToolCall(BaseModel):
-    """A tool call to run a command on the local shell."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["local_shell_call"]']()
-    id = Field['str']()
-    call_id = Field['str']()
-    action = Field['BetaLocalShellExecAction'](ref("BetaLocalShellExecAction"))
-    status = Field['Literal["in_progress", "completed", "incomplete"]']()
-
-
-class BetaLocalShellExecAction(BaseModel):
-    """Execute a shell command on the server."""
-
-    __slots__ = ()
-    type = Field['Literal["exec"]']()
-    command = Field['list[str]']()
-    timeout_ms = Field['int | None']()
-    working_directory = Field['str | None']()
-    env = Field['dict[str, str]']()
-    user = Field['str | None']()
-
-
-class BetaLocalShellToolCallOutput(BaseModel):
-    """The output of a local shell tool call."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["local_shell_call_output"]']()
-    id = Field['str']()
-    output = Field['str']()
-    status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
-
-
-class BetaFunctionShellCall(BaseModel):
-    """A tool call that executes one or more shell commands in a managed environment."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["shell_call"]']()
-    id = Field['str']()
-    call_id = Field['str']()
-    caller = Field['BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'](union_of("type", {"direct": ref("BetaDirectToolCallCaller"), "program": ref("BetaProgramToolCallCaller")}))
-    action = Field['BetaFunctionShellAction'](ref("BetaFunctionShellAction"))
-    status = Field['Literal["in_progress", "completed", "incomplete"]']()
-    environment = Field['BetaLocalEnvironmentResource | BetaContainerReferenceResource | None'](union_of("type", {"local": ref("BetaLocalEnvironmentResource"), "container_reference": ref("BetaContainerReferenceResource")}))
-    created_by = Field['str | None']()
-
-
-class BetaFunctionShellAction(BaseModel):
-    """Execute a shell command."""
-
-    __slots__ = ()
-    commands = Field['list[str]']()
-    timeout_ms = Field['int | None']()
-    max_output_length = Field['int | None']()
-
-
-class BetaLocalEnvironmentResource(BaseModel):
-    """Represents the use of a local environment to perform shell actions."""
-
-    __slots__ = ()
-    type = Field['Literal["local"]']()
-
-
-class BetaContainerReferenceResource(BaseModel):
-    """Represents a container created with /v1/containers."""
-
-    __slots__ = ()
-    type = Field['Literal["container_reference"]']()
-    container_id = Field['str']()
-
-
-class BetaFunctionShellCallOutput(BaseModel):
-    """The output of a shell tool call that was emitted."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["shell_call_output"]']()
-    id = Field['str']()
-    call_id = Field['str']()
-    caller = Field['BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'](union_of("type", {"direct": ref("BetaDirectToolCallCaller"), "program": ref("BetaProgramToolCallCaller")}))
-    status = Field['Literal["in_progress", "completed", "incomplete"]']()
-    output = Field['list[BetaFunctionShellCallOutputContent]'](list_of(ref("BetaFunctionShellCallOutputContent")))
-    max_output_length = Field['int | None']()
-    created_by = Field['str | None']()
-
-
-class BetaFunctionShellCallOutputContent(BaseModel):
-    """The content of a shell tool call output that was emitted."""
-
-    __slots__ = ()
-    stdout = Field['str']()
-    stderr = Field['str']()
-    outcome = Field['BetaFunctionShellCallOutputTimeoutOutcome | BetaFunctionShellCallOutputExitOutcome'](union_of("type", {"timeout": ref("BetaFunctionShellCallOutputTimeoutOutcome"), "exit": ref("BetaFunctionShellCallOutputExitOutcome")}))
-    created_by = Field['str | None']()
-
-
-class BetaFunctionShellCallOutputTimeoutOutcome(BaseModel):
-    """Indicates that the shell call exceeded its configured time limit."""
-
-    __slots__ = ()
-    type = Field['Literal["timeout"]']()
-
-
-class BetaFunctionShellCallOutputExitOutcome(BaseModel):
-    """Indicates that the shell commands finished and returned an exit code."""
-
-    __slots__ = ()
-    type = Field['Literal["exit"]']()
-    exit_code = Field['int']()
-
-
-class BetaApplyPatchToolCall(BaseModel):
-    """A tool call that applies file diffs by creating, deleting, or updating files."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["apply_patch_call"]']()
-    id = Field['str']()
-    call_id = Field['str']()
-    caller = Field['BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'](union_of("type", {"direct": ref("BetaDirectToolCallCaller"), "program": ref("BetaProgramToolCallCaller")}))
-    status = Field['Literal["in_progress", "completed"]']()
-    operation = Field['BetaApplyPatchCreateFileOperation | BetaApplyPatchDeleteFileOperation | BetaApplyPatchUpdateFileOperation'](union_of("type", {"create_file": ref("BetaApplyPatchCreateFileOperation"), "delete_file": ref("BetaApplyPatchDeleteFileOperation"), "update_file": ref("BetaApplyPatchUpdateFileOperation")}))
-    created_by = Field['str | None']()
-
-
-class BetaApplyPatchCreateFileOperation(BaseModel):
-    """Instruction describing how to create a file via the apply_patch tool."""
-
-    __slots__ = ()
-    type = Field['Literal["create_file"]']()
-    path = Field['str']()
-    diff = Field['str']()
-
-
-class BetaApplyPatchDeleteFileOperation(BaseModel):
-    """Instruction describing how to delete a file via the apply_patch tool."""
-
-    __slots__ = ()
-    type = Field['Literal["delete_file"]']()
-    path = Field['str']()
-
-
-class BetaApplyPatchUpdateFileOperation(BaseModel):
-    """Instruction describing how to update a file via the apply_patch tool."""
-
-    __slots__ = ()
-    type = Field['Literal["update_file"]']()
-    path = Field['str']()
-    diff = Field['str']()
-
-
-class BetaApplyPatchToolCallOutput(BaseModel):
-    """The output emitted by an apply patch tool call."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["apply_patch_call_output"]']()
-    id = Field['str']()
-    call_id = Field['str']()
-    caller = Field['BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'](union_of("type", {"direct": ref("BetaDirectToolCallCaller"), "program": ref("BetaProgramToolCallCaller")}))
-    status = Field['Literal["completed", "failed"]']()
-    output = Field['str | None']()
-    created_by = Field['str | None']()
-
-
-class BetaMCPToolCall(BaseModel):
-    """An invocation of a tool on an MCP server."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["mcp_call"]']()
-    id = Field['str']()
-    server_label = Field['str']()
-    name = Field['str']()
-    arguments = Field['str']()
-    output = Field['str | None']()
-    error = Field['BetaMCPProtocolError | BetaMCPToolExecutionError | BetaHTTPError | None'](union_of("type", {"mcp_protocol_error": ref("BetaMCPProtocolError"), "mcp_tool_execution_error": ref("BetaMCPToolExecutionError"), "http_error": ref("BetaHTTPError")}))
-    status = Field['Literal["in_progress", "completed", "incomplete", "calling", "failed"] | None']()
-    approval_request_id = Field['str | None']()
-
-
-class BetaMCPProtocolError(BaseModel):
-    __slots__ = ()
-    type = Field['Literal["mcp_protocol_error"]']()
-    code = Field['int']()
-    message = Field['str']()
-
-
-class BetaMCPToolExecutionError(BaseModel):
-    __slots__ = ()
-    type = Field['Literal["mcp_tool_execution_error"]']()
-    content = Field['Any']()
-
-
-class BetaHTTPError(BaseModel):
-    __slots__ = ()
-    type = Field['Literal["http_error"]']()
-    code = Field['int']()
-    message = Field['str']()
-
-
-class BetaMCPListTools(BaseModel):
-    """A list of tools available on an MCP server."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["mcp_list_tools"]']()
-    id = Field['str']()
-    server_label = Field['str']()
-    tools = Field['list[BetaMCPListToolsTool]'](list_of(ref("BetaMCPListToolsTool")))
-    error = Field['str | None']()
-
-
-class BetaMCPListToolsTool(BaseModel):
-    """A tool available on an MCP server."""
-
-    __slots__ = ()
-    name = Field['str']()
-    description = Field['str | None']()
-    input_schema = Field['dict[str, Any]']()
-    annotations = Field['dict[str, Any] | None']()
-
-
-class BetaMCPApprovalRequest(BaseModel):
-    """A request for human approval of a tool invocation."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["mcp_approval_request"]']()
-    id = Field['str']()
-    server_label = Field['str']()
-    name = Field['str']()
-    arguments = Field['str']()
-
-
-class BetaMCPApprovalResponseResource(BaseModel):
-    """A response to an MCP approval request."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["mcp_approval_response"]']()
-    id = Field['str']()
-    approval_request_id = Field['str']()
-    approve = Field['bool']()
-    reason = Field['str | None']()
-
-
-class BetaCustomToolCall(BaseModel):
-    """A call to a custom tool created by the model."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["custom_tool_call"]']()
-    id = Field['str | None']()
-    call_id = Field['str']()
-    caller = Field['BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'](union_of("type", {"direct": ref("BetaDirectToolCallCaller"), "program": ref("BetaProgramToolCallCaller")}))
-    namespace = Field['str | None']()
-    name = Field['str']()
-    input = Field['str']()
-
-
-class BetaCustomToolCallOutputResource(BaseModel):
-    """ResponseCustomToolCallOutputItem"""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["custom_tool_call_output"]']()
-    id = Field['str']()
-    call_id = Field['str']()
-    caller = Field['BetaDirectToolCallCallerParam | BetaProgramToolCallCallerParam | None'](union_of("type", {"direct": ref("BetaDirectToolCallCallerParam"), "program": ref("BetaProgramToolCallCallerParam")}))
-    output = Field['str | list[BetaInputTextContent | BetaInputImageContent | BetaInputFileContent]'](by_json_type(object=None, array=list_of(union_of("type", {"input_text": ref("BetaInputTextContent"), "input_image": ref("BetaInputImageContent"), "input_file": ref("BetaInputFileContent")}))))
-    status = Field['Literal["in_progress", "completed", "incomplete"]']()
-    created_by = Field['str | None']()
-
-
-class BetaReasoning(BaseModel):
-    """**gpt-5 and o-series models only**"""
-
-    __slots__ = ()
-    mode = Field['str | Literal["standard", "pro"] | None']()
-    effort = Field['Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"] | None']()
-    summary = Field['Literal["auto", "concise", "detailed"] | None']()
-    context = Field['Literal["auto", "current_turn", "all_turns"] | None']()
-    generate_summary = Field['Literal["auto", "concise", "detailed"] | None']()
-
-
-class BetaEasyInputMessage(BaseModel):
-    """A message input to the model with a role indicating instruction following hierarchy. Instructions given with the `developer` or `system` role take precedence over instructions given with the `user` role. Messages with the `assistant` role are presumed to have been generated by the model in previous """
-
-    __slots__ = ()
-    role = Field['Literal["user", "assistant", "system", "developer"]']()
-    content = Field['str | list[BetaInputTextContent | BetaInputImageContent | BetaInputFileContent]'](by_json_type(object=None, array=list_of(union_of("type", {"input_text": ref("BetaInputTextContent"), "input_image": ref("BetaInputImageContent"), "input_file": ref("BetaInputFileContent")}))))
-    phase = Field['Literal["commentary", "final_answer"] | None']()
-    type = Field['Literal["message"] | None']()
-
-
-class BetaComputerCallOutputItemParam(BaseModel):
-    """The output of a computer tool call."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTagParam | None'](ref("BetaAgentTagParam"))
-    id = Field['str | None']()
-    call_id = Field['str']()
-    type = Field['Literal["computer_call_output"]']()
-    output = Field['BetaComputerScreenshotImage'](ref("BetaComputerScreenshotImage"))
-    acknowledged_safety_checks = Field['list[BetaComputerCallSafetyCheckParam] | None'](list_of(ref("BetaComputerCallSafetyCheckParam")))
-    status = Field['Literal["in_progress", "completed", "incomplete"] | None']()

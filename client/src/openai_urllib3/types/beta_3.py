@@ -5,17 +5,978 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal
 
-from .._models import BaseModel, Field, by_json_type, list_of, union_of
+from .._models import BaseModel, Field, by_json_type, dict_of, list_of, union_of
 from ._registry import ref
 
 if TYPE_CHECKING:
-    from .beta import BetaAgentTag, BetaCodeInterpreterTool, BetaComputerTool, BetaComputerUsePreviewTool, BetaFileSearchTool, BetaFunctionTool, BetaMCPTool, BetaResponse
-    from .beta_2 import BetaAdditionalTools, BetaAgentMessage, BetaApplyPatchToolCall, BetaApplyPatchToolCallOutput, BetaApplyPatchToolParam, BetaCodeInterpreterToolCall, BetaCompactionBody, BetaComputerScreenshotContent, BetaComputerToolCall, BetaComputerToolCallOutputResource, BetaContainerFileCitationBody, BetaContainerReferenceParam, BetaCustomToolCall, BetaCustomToolCallOutputResource, BetaCustomToolParam, BetaDirectToolCallCaller, BetaDirectToolCallCallerParam, BetaEncryptedContent, BetaFileCitationBody, BetaFilePath, BetaFileSearchToolCall, BetaFunctionShellCall, BetaFunctionShellCallOutput, BetaFunctionShellCallOutputContent, BetaFunctionShellToolParam, BetaFunctionToolCall, BetaFunctionToolCallOutputResource, BetaImageGenTool, BetaImageGenToolCall, BetaInputFileContent, BetaInputImageContent, BetaInputTextContent, BetaLocalEnvironmentParam, BetaLocalShellToolCall, BetaLocalShellToolCallOutput, BetaLocalShellToolParam, BetaMCPApprovalRequest, BetaMCPApprovalResponseResource, BetaMCPListTools, BetaMCPToolCall, BetaMultiAgentCall, BetaMultiAgentCallOutput, BetaNamespaceToolParam, BetaOutputMessage, BetaOutputTextContent, BetaProgram, BetaProgramOutput, BetaProgramToolCallCaller, BetaProgramToolCallCallerParam, BetaProgrammaticToolCallingParam, BetaReasoningItem, BetaReasoningTextContent, BetaRefusalContent, BetaSummaryTextContent, BetaTextContent, BetaToolSearchCall, BetaToolSearchOutput, BetaToolSearchToolParam, BetaUrlCitationBody, BetaWebSearchToolCall
+    from .beta_2 import BetaAgentTag, BetaApplyPatchToolParam, BetaCodeInterpreterTool, BetaComputerTool, BetaComputerUsePreviewTool, BetaContainerReferenceParam, BetaCustomToolParam, BetaFileSearchTool, BetaFunctionShellToolParam, BetaFunctionTool, BetaImageGenTool, BetaLocalEnvironmentParam, BetaLocalShellToolParam, BetaMCPTool, BetaNamespaceToolParam, BetaProgrammaticToolCallingParam, BetaToolSearchToolParam
+    from .beta_4 import BetaFunctionShellCallOutputExitOutcomeParam, BetaFunctionShellCallOutputTimeoutOutcomeParam
     from .shared_2 import BetaWebSearchPreviewTool, BetaWebSearchTool
 
-__all__ = ["BetaAdditionalToolsItemParam", "BetaAgentMessageItemParam", "BetaAgentTagParam", "BetaApplyPatchCreateFileOperationParam", "BetaApplyPatchDeleteFileOperationParam", "BetaApplyPatchToolCallItemParam", "BetaApplyPatchToolCallOutputItemParam", "BetaApplyPatchUpdateFileOperationParam", "BetaCompactResource", "BetaCompactionSummaryItemParam", "BetaCompactionTriggerItemParam", "BetaContainerFileCitationParam", "BetaCustomToolCallOutput", "BetaCustomToolCallResource", "BetaEncryptedContentParam", "BetaFileCitationParam", "BetaFunctionCallOutputItemParam", "BetaFunctionShellActionParam", "BetaFunctionShellCallItemParam", "BetaFunctionShellCallOutputContentParam", "BetaFunctionShellCallOutputExitOutcomeParam", "BetaFunctionShellCallOutputItemParam", "BetaFunctionShellCallOutputTimeoutOutcomeParam", "BetaFunctionToolCallOutput", "BetaFunctionToolCallResource", "BetaInputFileContentParam", "BetaInputImageContentParamAutoParam", "BetaInputMessageResource", "BetaInputTextContentParam", "BetaItemReferenceParam", "BetaMCPApprovalResponse", "BetaMessage", "BetaModeration", "BetaModerationErrorBody", "BetaModerationResultBody", "BetaMultiAgentCallItemParam", "BetaMultiAgentCallOutputItemParam", "BetaOutputTextContentParam", "BetaProgramItemParam", "BetaProgramOutputItemParam", "BetaPromptCacheBreakpointParam", "BetaPromptCacheOptions", "BetaResponseContentPartAddedEvent", "BetaResponseContentPartDoneEvent", "BetaResponseConversation", "BetaResponseCreatedEvent", "BetaResponseCustomToolCallInputDeltaEvent", "BetaResponseCustomToolCallInputDoneEvent", "BetaResponseErrorEvent", "BetaResponseFailedEvent", "BetaResponseFileSearchCallCompletedEvent", "BetaResponseFileSearchCallInProgressEvent", "BetaResponseFileSearchCallSearchingEvent", "BetaResponseFunctionCallArgumentsDeltaEvent", "BetaResponseFunctionCallArgumentsDoneEvent", "BetaResponseImageGenCallCompletedEvent", "BetaResponseImageGenCallGeneratingEvent", "BetaResponseImageGenCallInProgressEvent", "BetaResponseImageGenCallPartialImageEvent", "BetaResponseInProgressEvent", "BetaResponseIncompleteEvent", "BetaResponseLogProb", "BetaResponseLogProbTopLogprob", "BetaResponseMCPCallArgumentsDeltaEvent", "BetaResponseMCPCallArgumentsDoneEvent", "BetaResponseMCPCallCompletedEvent", "BetaResponseMCPCallFailedEvent", "BetaResponseMCPCallInProgressEvent", "BetaResponseMCPListToolsCompletedEvent", "BetaResponseMCPListToolsFailedEvent", "BetaResponseMCPListToolsInProgressEvent", "BetaResponseOutputItemAddedEvent", "BetaResponseOutputItemDoneEvent", "BetaResponseOutputTextAnnotationAddedEvent", "BetaResponseQueuedEvent", "BetaResponseReasoningSummaryPartAddedEvent", "BetaResponseReasoningSummaryPartAddedEventPart", "BetaResponseReasoningSummaryPartDoneEvent", "BetaResponseReasoningSummaryPartDoneEventPart", "BetaResponseReasoningSummaryTextDeltaEvent", "BetaResponseReasoningSummaryTextDoneEvent", "BetaResponseReasoningTextDeltaEvent", "BetaResponseReasoningTextDoneEvent", "BetaResponseRefusalDeltaEvent", "BetaResponseRefusalDoneEvent", "BetaResponseShellCallCommandAddedStreamingEvent", "BetaResponseShellCallCommandDeltaStreamingEvent", "BetaResponseShellCallCommandDoneStreamingEvent", "BetaResponseShellCallOutputContentDeltaStreamingEvent", "BetaResponseShellCallOutputContentDoneStreamingEvent", "BetaResponseTextDeltaEvent", "BetaResponseTextDoneEvent", "BetaResponseUsage", "BetaResponseUsageInputTokensDetails", "BetaResponseUsageOutputTokensDetails", "BetaResponseWebSearchCallCompletedEvent", "BetaResponseWebSearchCallInProgressEvent", "BetaResponseWebSearchCallSearchingEvent", "BetaShellCallOutputDelta", "BetaTokenCountsResource", "BetaToolSearchCallItemParam", "BetaToolSearchOutputItemParam", "BetaUrlCitationParam"]
+__all__ = ["BetaAdditionalTools", "BetaAdditionalToolsItemParam", "BetaAgentMessage", "BetaAgentMessageItemParam", "BetaAgentTagParam", "BetaApplyPatchCreateFileOperation", "BetaApplyPatchDeleteFileOperation", "BetaApplyPatchToolCall", "BetaApplyPatchToolCallOutput", "BetaApplyPatchUpdateFileOperation", "BetaClickParam", "BetaCodeInterpreterOutputImage", "BetaCodeInterpreterOutputLogs", "BetaCodeInterpreterToolCall", "BetaCompactionBody", "BetaCompactionSummaryItemParam", "BetaComputerCallOutputItemParam", "BetaComputerCallSafetyCheckParam", "BetaComputerScreenshotContent", "BetaComputerScreenshotImage", "BetaComputerToolCall", "BetaComputerToolCallOutputResource", "BetaContainerFileCitationBody", "BetaContainerFileCitationParam", "BetaContainerReferenceResource", "BetaCoordParam", "BetaCustomToolCall", "BetaCustomToolCallOutputResource", "BetaDirectToolCallCaller", "BetaDirectToolCallCallerParam", "BetaDoubleClickAction", "BetaDragParam", "BetaEasyInputMessage", "BetaEncryptedContent", "BetaEncryptedContentParam", "BetaFileCitationBody", "BetaFileCitationParam", "BetaFilePath", "BetaFileSearchToolCall", "BetaFileSearchToolCallResult", "BetaFunctionCallOutputItemParam", "BetaFunctionShellAction", "BetaFunctionShellActionParam", "BetaFunctionShellCall", "BetaFunctionShellCallItemParam", "BetaFunctionShellCallOutput", "BetaFunctionShellCallOutputContent", "BetaFunctionShellCallOutputContentParam", "BetaFunctionShellCallOutputExitOutcome", "BetaFunctionShellCallOutputItemParam", "BetaFunctionShellCallOutputTimeoutOutcome", "BetaFunctionToolCall", "BetaFunctionToolCallOutputResource", "BetaHTTPError", "BetaImageGenToolCall", "BetaInputFileContent", "BetaInputFileContentParam", "BetaInputImageContent", "BetaInputImageContentParamAutoParam", "BetaInputTextContent", "BetaInputTextContentParam", "BetaKeyPressAction", "BetaLocalEnvironmentResource", "BetaLocalShellExecAction", "BetaLocalShellToolCall", "BetaLocalShellToolCallOutput", "BetaLogProb", "BetaMCPApprovalRequest", "BetaMCPApprovalResponseResource", "BetaMCPListTools", "BetaMCPListToolsTool", "BetaMCPProtocolError", "BetaMCPToolCall", "BetaMCPToolExecutionError", "BetaMoveParam", "BetaMultiAgentCall", "BetaMultiAgentCallItemParam", "BetaMultiAgentCallOutput", "BetaMultiAgentCallOutputItemParam", "BetaOutputMessage", "BetaOutputTextContent", "BetaOutputTextContentParam", "BetaProgram", "BetaProgramOutput", "BetaProgramToolCallCaller", "BetaProgramToolCallCallerParam", "BetaPrompt", "BetaPromptCacheBreakpointConfig", "BetaPromptCacheBreakpointParam", "BetaReasoning", "BetaReasoningItem", "BetaReasoningTextContent", "BetaRefusalContent", "BetaResponseError", "BetaResponseIncompleteDetails", "BetaScreenshotParam", "BetaScrollParam", "BetaSpecificApplyPatchParam", "BetaSpecificFunctionShellParam", "BetaSpecificProgrammaticToolCallingParam", "BetaSummaryTextContent", "BetaTextContent", "BetaToolChoiceCustom", "BetaToolChoiceFunction", "BetaToolChoiceMCP", "BetaToolChoiceTypes", "BetaToolSearchCall", "BetaToolSearchCallItemParam", "BetaToolSearchOutput", "BetaToolSearchOutputItemParam", "BetaTopLogProb", "BetaTypeParam", "BetaUrlCitationBody", "BetaUrlCitationParam", "BetaWaitParam", "BetaWebSearchActionFind", "BetaWebSearchActionOpenPage", "BetaWebSearchActionSearch", "BetaWebSearchActionSearchSource", "BetaWebSearchToolCall"]
 
 _ = (Any, Literal)  # used inside the quoted field types
+
+
+class BetaToolChoiceTypes(BaseModel):
+    """Indicates that the model should use a built-in tool to generate a response. [Learn more about built-in tools](/docs/guides/tools)."""
+
+    __slots__ = ()
+    type = Field['Literal["file_search", "web_search_preview", "computer", "computer_use_preview", "computer_use", "web_search_preview_2025_03_11", "image_generation", "code_interpreter"]']()
+
+
+class BetaToolChoiceFunction(BaseModel):
+    """Use this option to force the model to call a specific function."""
+
+    __slots__ = ()
+    type = Field['Literal["function"]']()
+    name = Field['str']()
+
+
+class BetaToolChoiceMCP(BaseModel):
+    """Use this option to force the model to call a specific tool on a remote MCP server."""
+
+    __slots__ = ()
+    type = Field['Literal["mcp"]']()
+    server_label = Field['str']()
+    name = Field['str | None']()
+
+
+class BetaToolChoiceCustom(BaseModel):
+    """Use this option to force the model to call a specific custom tool."""
+
+    __slots__ = ()
+    type = Field['Literal["custom"]']()
+    name = Field['str']()
+
+
+class BetaSpecificProgrammaticToolCallingParam(BaseModel):
+    __slots__ = ()
+    type = Field['Literal["programmatic_tool_calling"]']()
+
+
+class BetaSpecificApplyPatchParam(BaseModel):
+    """Forces the model to call the apply_patch tool when executing a tool call."""
+
+    __slots__ = ()
+    type = Field['Literal["apply_patch"]']()
+
+
+class BetaSpecificFunctionShellParam(BaseModel):
+    """Forces the model to call the shell tool when a tool call is required."""
+
+    __slots__ = ()
+    type = Field['Literal["shell"]']()
+
+
+class BetaPrompt(BaseModel):
+    """Reference to a prompt template and its variables. [Learn more](/docs/guides/text?api-mode=responses#reusable-prompts)."""
+
+    __slots__ = ()
+    id = Field['str']()
+    version = Field['str | None']()
+    variables = Field['dict[str, str | BetaInputTextContent | BetaInputImageContent | BetaInputFileContent] | None'](dict_of(union_of("type", {"input_text": ref("BetaInputTextContent"), "input_image": ref("BetaInputImageContent"), "input_file": ref("BetaInputFileContent")})))
+
+
+class BetaInputTextContent(BaseModel):
+    """A text input to the model."""
+
+    __slots__ = ()
+    type = Field['Literal["input_text"]']()
+    text = Field['str']()
+    prompt_cache_breakpoint = Field['BetaPromptCacheBreakpointConfig | None'](ref("BetaPromptCacheBreakpointConfig"))
+
+
+class BetaPromptCacheBreakpointConfig(BaseModel):
+    """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block."""
+
+    __slots__ = ()
+    mode = Field['Literal["explicit"]']()
+
+
+class BetaInputImageContent(BaseModel):
+    """An image input to the model. Learn about [image inputs](/docs/guides/vision)."""
+
+    __slots__ = ()
+    type = Field['Literal["input_image"]']()
+    image_url = Field['str | None']()
+    file_id = Field['str | None']()
+    detail = Field['Literal["low", "high", "auto", "original"]']()
+    prompt_cache_breakpoint = Field['BetaPromptCacheBreakpointConfig | None'](ref("BetaPromptCacheBreakpointConfig"))
+
+
+class BetaInputFileContent(BaseModel):
+    """A file input to the model."""
+
+    __slots__ = ()
+    type = Field['Literal["input_file"]']()
+    file_id = Field['str | None']()
+    filename = Field['str | None']()
+    file_data = Field['str | None']()
+    prompt_cache_breakpoint = Field['BetaPromptCacheBreakpointConfig | None'](ref("BetaPromptCacheBreakpointConfig"))
+    file_url = Field['str | None']()
+    detail = Field['Literal["auto", "low", "high"] | None']()
+
+
+class BetaResponseError(BaseModel):
+    """An error object returned when the model fails to generate a Response."""
+
+    __slots__ = ()
+    code = Field['Literal["server_error", "rate_limit_exceeded", "invalid_prompt", "data_residency_mismatch", "bio_policy", "vector_store_timeout", "invalid_image", "invalid_image_format", "invalid_base64_image", "invalid_image_url", "image_too_large", "image_too_small", "image_parse_error", "image_content_policy_violation", "invalid_image_mode", "image_file_too_large", "unsupported_image_media_type", "empty_image_file", "failed_to_download_image", "image_file_not_found"]']()
+    message = Field['str']()
+
+
+class BetaResponseIncompleteDetails(BaseModel):
+    """Details about why the response is incomplete."""
+
+    __slots__ = ()
+    reason = Field['Literal["max_output_tokens", "content_filter"] | None']()
+
+
+class BetaOutputMessage(BaseModel):
+    """An output message from the model."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    id = Field['str']()
+    type = Field['Literal["message"]']()
+    role = Field['Literal["assistant"]']()
+    content = Field['list[BetaOutputTextContent | BetaRefusalContent]'](list_of(union_of("type", {"output_text": ref("BetaOutputTextContent"), "refusal": ref("BetaRefusalContent")})))
+    phase = Field['Literal["commentary", "final_answer"] | None']()
+    status = Field['Literal["in_progress", "completed", "incomplete"]']()
+
+
+class BetaOutputTextContent(BaseModel):
+    """A text output from the model."""
+
+    __slots__ = ()
+    type = Field['Literal["output_text"]']()
+    text = Field['str']()
+    annotations = Field['list[BetaFileCitationBody | BetaUrlCitationBody | BetaContainerFileCitationBody | BetaFilePath]'](list_of(union_of("type", {"file_citation": ref("BetaFileCitationBody"), "url_citation": ref("BetaUrlCitationBody"), "container_file_citation": ref("BetaContainerFileCitationBody"), "file_path": ref("BetaFilePath")})))
+    logprobs = Field['list[BetaLogProb]'](list_of(ref("BetaLogProb")))
+
+
+class BetaFileCitationBody(BaseModel):
+    """A citation to a file."""
+
+    __slots__ = ()
+    type = Field['Literal["file_citation"]']()
+    file_id = Field['str']()
+    index = Field['int']()
+    filename = Field['str']()
+
+
+class BetaUrlCitationBody(BaseModel):
+    """A citation for a web resource used to generate a model response."""
+
+    __slots__ = ()
+    type = Field['Literal["url_citation"]']()
+    url = Field['str']()
+    start_index = Field['int']()
+    end_index = Field['int']()
+    title = Field['str']()
+
+
+class BetaContainerFileCitationBody(BaseModel):
+    """A citation for a container file used to generate a model response."""
+
+    __slots__ = ()
+    type = Field['Literal["container_file_citation"]']()
+    container_id = Field['str']()
+    file_id = Field['str']()
+    start_index = Field['int']()
+    end_index = Field['int']()
+    filename = Field['str']()
+
+
+class BetaFilePath(BaseModel):
+    """A path to a file."""
+
+    __slots__ = ()
+    type = Field['Literal["file_path"]']()
+    file_id = Field['str']()
+    index = Field['int']()
+
+
+class BetaLogProb(BaseModel):
+    """The log probability of a token."""
+
+    __slots__ = ()
+    token = Field['str']()
+    logprob = Field['float']()
+    bytes = Field['list[int]']()
+    top_logprobs = Field['list[BetaTopLogProb]'](list_of(ref("BetaTopLogProb")))
+
+
+class BetaTopLogProb(BaseModel):
+    """The top log probability of a token."""
+
+    __slots__ = ()
+    token = Field['str']()
+    logprob = Field['float']()
+    bytes = Field['list[int]']()
+
+
+class BetaRefusalContent(BaseModel):
+    """A refusal from the model."""
+
+    __slots__ = ()
+    type = Field['Literal["refusal"]']()
+    refusal = Field['str']()
+
+
+class BetaFileSearchToolCall(BaseModel):
+    """The results of a file search tool call. See the [file search guide](/docs/guides/tools-file-search) for more information."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    id = Field['str']()
+    type = Field['Literal["file_search_call"]']()
+    status = Field['Literal["in_progress", "searching", "completed", "incomplete", "failed"]']()
+    queries = Field['list[str]']()
+    results = Field['list[BetaFileSearchToolCallResult] | None'](list_of(ref("BetaFileSearchToolCallResult")))
+
+
+class BetaFileSearchToolCallResult(BaseModel):
+    __slots__ = ()
+    file_id = Field['str | None']()
+    text = Field['str | None']()
+    filename = Field['str | None']()
+    attributes = Field['dict[str, str | float | bool] | None']()
+    score = Field['float | None']()
+
+
+class BetaFunctionToolCall(BaseModel):
+    """A tool call to run a function. See the  [function calling guide](/docs/guides/function-calling) for more information."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    id = Field['str | None']()
+    type = Field['Literal["function_call"]']()
+    call_id = Field['str']()
+    caller = Field['BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'](union_of("type", {"direct": ref("BetaDirectToolCallCaller"), "program": ref("BetaProgramToolCallCaller")}))
+    namespace = Field['str | None']()
+    name = Field['str']()
+    arguments = Field['str']()
+    status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
+
+
+class BetaDirectToolCallCaller(BaseModel):
+    __slots__ = ()
+    type = Field['Literal["direct"]']()
+
+
+class BetaProgramToolCallCaller(BaseModel):
+    __slots__ = ()
+    type = Field['Literal["program"]']()
+    caller_id = Field['str']()
+
+
+class BetaFunctionToolCallOutputResource(BaseModel):
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    id = Field['str']()
+    type = Field['Literal["function_call_output"]']()
+    call_id = Field['str | None']()
+    name = Field['str | None']()
+    namespace = Field['str | None']()
+    caller = Field['BetaDirectToolCallCallerParam | BetaProgramToolCallCallerParam | None'](union_of("type", {"direct": ref("BetaDirectToolCallCallerParam"), "program": ref("BetaProgramToolCallCallerParam")}))
+    output = Field['str | list[BetaInputTextContent | BetaInputImageContent | BetaInputFileContent]'](by_json_type(object=None, array=list_of(union_of("type", {"input_text": ref("BetaInputTextContent"), "input_image": ref("BetaInputImageContent"), "input_file": ref("BetaInputFileContent")}))))
+    status = Field['Literal["in_progress", "completed", "incomplete"]']()
+    created_by = Field['str | None']()
+
+
+class BetaDirectToolCallCallerParam(BaseModel):
+    __slots__ = ()
+    type = Field['Literal["direct"]']()
+
+
+class BetaProgramToolCallCallerParam(BaseModel):
+    __slots__ = ()
+    type = Field['Literal["program"]']()
+    caller_id = Field['str']()
+
+
+class BetaAgentMessage(BaseModel):
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    type = Field['Literal["agent_message"]']()
+    id = Field['str']()
+    author = Field['str']()
+    recipient = Field['str']()
+    content = Field['list[BetaInputTextContent | BetaOutputTextContent | BetaTextContent | BetaSummaryTextContent | BetaReasoningTextContent | BetaRefusalContent | BetaInputImageContent | BetaComputerScreenshotContent | BetaInputFileContent | BetaEncryptedContent]'](list_of(union_of("type", {"input_text": ref("BetaInputTextContent"), "output_text": ref("BetaOutputTextContent"), "text": ref("BetaTextContent"), "summary_text": ref("BetaSummaryTextContent"), "reasoning_text": ref("BetaReasoningTextContent"), "refusal": ref("BetaRefusalContent"), "input_image": ref("BetaInputImageContent"), "computer_screenshot": ref("BetaComputerScreenshotContent"), "input_file": ref("BetaInputFileContent"), "encrypted_content": ref("BetaEncryptedContent")})))
+
+
+class BetaTextContent(BaseModel):
+    """A text content."""
+
+    __slots__ = ()
+    type = Field['Literal["text"]']()
+    text = Field['str']()
+
+
+class BetaSummaryTextContent(BaseModel):
+    """A summary text from the model."""
+
+    __slots__ = ()
+    type = Field['Literal["summary_text"]']()
+    text = Field['str']()
+
+
+class BetaReasoningTextContent(BaseModel):
+    """Reasoning text from the model."""
+
+    __slots__ = ()
+    type = Field['Literal["reasoning_text"]']()
+    text = Field['str']()
+
+
+class BetaComputerScreenshotContent(BaseModel):
+    """A screenshot of a computer."""
+
+    __slots__ = ()
+    type = Field['Literal["computer_screenshot"]']()
+    image_url = Field['str | None']()
+    file_id = Field['str | None']()
+    detail = Field['Literal["low", "high", "auto", "original"]']()
+    prompt_cache_breakpoint = Field['BetaPromptCacheBreakpointConfig | None'](ref("BetaPromptCacheBreakpointConfig"))
+
+
+class BetaEncryptedContent(BaseModel):
+    """Opaque encrypted content that Responses API decrypts inside trusted model execution."""
+
+    __slots__ = ()
+    type = Field['Literal["encrypted_content"]']()
+    encrypted_content = Field['str']()
+
+
+class BetaMultiAgentCall(BaseModel):
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    type = Field['Literal["multi_agent_call"]']()
+    id = Field['str']()
+    call_id = Field['str']()
+    action = Field['Literal["spawn_agent", "interrupt_agent", "list_agents", "send_message", "followup_task", "wait_agent"]']()
+    arguments = Field['str']()
+
+
+class BetaMultiAgentCallOutput(BaseModel):
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    type = Field['Literal["multi_agent_call_output"]']()
+    id = Field['str']()
+    call_id = Field['str']()
+    action = Field['Literal["spawn_agent", "interrupt_agent", "list_agents", "send_message", "followup_task", "wait_agent"]']()
+    output = Field['list[BetaOutputTextContent]'](list_of(ref("BetaOutputTextContent")))
+
+
+class BetaWebSearchToolCall(BaseModel):
+    """The results of a web search tool call. See the [web search guide](/docs/guides/tools-web-search) for more information."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    id = Field['str']()
+    type = Field['Literal["web_search_call"]']()
+    status = Field['Literal["in_progress", "searching", "completed", "failed"]']()
+    action = Field['BetaWebSearchActionSearch | BetaWebSearchActionOpenPage | BetaWebSearchActionFind'](union_of("type", {"search": ref("BetaWebSearchActionSearch"), "open_page": ref("BetaWebSearchActionOpenPage"), "find_in_page": ref("BetaWebSearchActionFind")}))
+
+
+class BetaWebSearchActionSearch(BaseModel):
+    """Action type "search" - Performs a web search query."""
+
+    __slots__ = ()
+    type = Field['Literal["search"]']()
+    query = Field['str | None']()
+    queries = Field['list[str] | None']()
+    sources = Field['list[BetaWebSearchActionSearchSource] | None'](list_of(ref("BetaWebSearchActionSearchSource")))
+
+
+class BetaWebSearchActionSearchSource(BaseModel):
+    """A source used in the search."""
+
+    __slots__ = ()
+    type = Field['Literal["url"]']()
+    url = Field['str']()
+
+
+class BetaWebSearchActionOpenPage(BaseModel):
+    """Action type "open_page" - Opens a specific URL from search results."""
+
+    __slots__ = ()
+    type = Field['Literal["open_page"]']()
+    url = Field['str | None']()
+
+
+class BetaWebSearchActionFind(BaseModel):
+    """Action type "find_in_page": Searches for a pattern within a loaded page."""
+
+    __slots__ = ()
+    type = Field['Literal["find_in_page"]']()
+    url = Field['str']()
+    pattern = Field['str']()
+
+
+class BetaComputerToolCall(BaseModel):
+    """A tool call to a computer use tool. See the [computer use guide](/docs/guides/tools-computer-use) for more information."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    type = Field['Literal["computer_call"]']()
+    id = Field['str']()
+    call_id = Field['str']()
+    action = Field['BetaClickParam | BetaDoubleClickAction | BetaDragParam | BetaKeyPressAction | BetaMoveParam | BetaScreenshotParam | BetaScrollParam | BetaTypeParam | BetaWaitParam | None'](union_of("type", {"click": ref("BetaClickParam"), "double_click": ref("BetaDoubleClickAction"), "drag": ref("BetaDragParam"), "keypress": ref("BetaKeyPressAction"), "move": ref("BetaMoveParam"), "screenshot": ref("BetaScreenshotParam"), "scroll": ref("BetaScrollParam"), "type": ref("BetaTypeParam"), "wait": ref("BetaWaitParam")}))
+    actions = Field['list[BetaClickParam | BetaDoubleClickAction | BetaDragParam | BetaKeyPressAction | BetaMoveParam | BetaScreenshotParam | BetaScrollParam | BetaTypeParam | BetaWaitParam] | None'](list_of(union_of("type", {"click": ref("BetaClickParam"), "double_click": ref("BetaDoubleClickAction"), "drag": ref("BetaDragParam"), "keypress": ref("BetaKeyPressAction"), "move": ref("BetaMoveParam"), "screenshot": ref("BetaScreenshotParam"), "scroll": ref("BetaScrollParam"), "type": ref("BetaTypeParam"), "wait": ref("BetaWaitParam")})))
+    pending_safety_checks = Field['list[BetaComputerCallSafetyCheckParam]'](list_of(ref("BetaComputerCallSafetyCheckParam")))
+    status = Field['Literal["in_progress", "completed", "incomplete"]']()
+
+
+class BetaClickParam(BaseModel):
+    """A click action."""
+
+    __slots__ = ()
+    type = Field['Literal["click"]']()
+    button = Field['Literal["left", "right", "wheel", "back", "forward"]']()
+    x = Field['int']()
+    y = Field['int']()
+    keys = Field['list[str] | None']()
+
+
+class BetaDoubleClickAction(BaseModel):
+    """A double click action."""
+
+    __slots__ = ()
+    type = Field['Literal["double_click"]']()
+    x = Field['int']()
+    y = Field['int']()
+    keys = Field['list[str] | None']()
+
+
+class BetaDragParam(BaseModel):
+    """A drag action."""
+
+    __slots__ = ()
+    type = Field['Literal["drag"]']()
+    path = Field['list[BetaCoordParam]'](list_of(ref("BetaCoordParam")))
+    keys = Field['list[str] | None']()
+
+
+class BetaCoordParam(BaseModel):
+    """An x/y coordinate pair, e.g. `{ x: 100, y: 200 }`."""
+
+    __slots__ = ()
+    x = Field['int']()
+    y = Field['int']()
+
+
+class BetaKeyPressAction(BaseModel):
+    """A collection of keypresses the model would like to perform."""
+
+    __slots__ = ()
+    type = Field['Literal["keypress"]']()
+    keys = Field['list[str]']()
+
+
+class BetaMoveParam(BaseModel):
+    """A mouse move action."""
+
+    __slots__ = ()
+    type = Field['Literal["move"]']()
+    x = Field['int']()
+    y = Field['int']()
+    keys = Field['list[str] | None']()
+
+
+class BetaScreenshotParam(BaseModel):
+    """A screenshot action."""
+
+    __slots__ = ()
+    type = Field['Literal["screenshot"]']()
+
+
+class BetaScrollParam(BaseModel):
+    """A scroll action."""
+
+    __slots__ = ()
+    type = Field['Literal["scroll"]']()
+    x = Field['int']()
+    y = Field['int']()
+    scroll_x = Field['int']()
+    scroll_y = Field['int']()
+    keys = Field['list[str] | None']()
+
+
+class BetaTypeParam(BaseModel):
+    """An action to type in text."""
+
+    __slots__ = ()
+    type = Field['Literal["type"]']()
+    text = Field['str']()
+
+
+class BetaWaitParam(BaseModel):
+    """A wait action."""
+
+    __slots__ = ()
+    type = Field['Literal["wait"]']()
+
+
+class BetaComputerCallSafetyCheckParam(BaseModel):
+    """A pending safety check for the computer call."""
+
+    __slots__ = ()
+    id = Field['str']()
+    code = Field['str | None']()
+    message = Field['str | None']()
+
+
+class BetaComputerToolCallOutputResource(BaseModel):
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    type = Field['Literal["computer_call_output"]']()
+    id = Field['str']()
+    call_id = Field['str']()
+    acknowledged_safety_checks = Field['list[BetaComputerCallSafetyCheckParam] | None'](list_of(ref("BetaComputerCallSafetyCheckParam")))
+    output = Field['BetaComputerScreenshotImage'](ref("BetaComputerScreenshotImage"))
+    status = Field['Literal["completed", "incomplete", "failed"]']()
+    created_by = Field['str | None']()
+
+
+class BetaComputerScreenshotImage(BaseModel):
+    """A computer screenshot image used with the computer use tool."""
+
+    __slots__ = ()
+    type = Field['Literal["computer_screenshot"]']()
+    image_url = Field['str | None']()
+    file_id = Field['str | None']()
+
+
+class BetaReasoningItem(BaseModel):
+    """A description of the chain of thought used by a reasoning model while generating a response. Be sure to include these items in your `input` to the Responses API for subsequent turns of a conversation if you are manually [managing context](/docs/guides/conversation-state)."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    type = Field['Literal["reasoning"]']()
+    id = Field['str']()
+    encrypted_content = Field['str | None']()
+    summary = Field['list[BetaSummaryTextContent]'](list_of(ref("BetaSummaryTextContent")))
+    content = Field['list[BetaReasoningTextContent] | None'](list_of(ref("BetaReasoningTextContent")))
+    status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
+
+
+class BetaProgram(BaseModel):
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    type = Field['Literal["program"]']()
+    id = Field['str']()
+    call_id = Field['str']()
+    code = Field['str']()
+    fingerprint = Field['str']()
+
+
+class BetaProgramOutput(BaseModel):
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    type = Field['Literal["program_output"]']()
+    id = Field['str']()
+    call_id = Field['str']()
+    result = Field['str']()
+    status = Field['Literal["completed", "incomplete"]']()
+
+
+class BetaToolSearchCall(BaseModel):
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    type = Field['Literal["tool_search_call"]']()
+    id = Field['str']()
+    call_id = Field['str | None']()
+    execution = Field['Literal["server", "client"]']()
+    arguments = Field['Any']()
+    status = Field['Literal["in_progress", "completed", "incomplete"]']()
+    created_by = Field['str | None']()
+
+
+class BetaToolSearchOutput(BaseModel):
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    type = Field['Literal["tool_search_output"]']()
+    id = Field['str']()
+    call_id = Field['str | None']()
+    execution = Field['Literal["server", "client"]']()
+    tools = Field['list[BetaFunctionTool | BetaFileSearchTool | BetaComputerTool | BetaComputerUsePreviewTool | BetaWebSearchTool | BetaMCPTool | BetaCodeInterpreterTool | BetaProgrammaticToolCallingParam | BetaImageGenTool | BetaLocalShellToolParam | BetaFunctionShellToolParam | BetaCustomToolParam | BetaNamespaceToolParam | BetaToolSearchToolParam | BetaWebSearchPreviewTool | BetaApplyPatchToolParam]'](list_of(union_of("type", {"function": ref("BetaFunctionTool"), "file_search": ref("BetaFileSearchTool"), "computer": ref("BetaComputerTool"), "computer_use_preview": ref("BetaComputerUsePreviewTool"), "mcp": ref("BetaMCPTool"), "code_interpreter": ref("BetaCodeInterpreterTool"), "programmatic_tool_calling": ref("BetaProgrammaticToolCallingParam"), "image_generation": ref("BetaImageGenTool"), "local_shell": ref("BetaLocalShellToolParam"), "shell": ref("BetaFunctionShellToolParam"), "custom": ref("BetaCustomToolParam"), "namespace": ref("BetaNamespaceToolParam"), "tool_search": ref("BetaToolSearchToolParam"), "apply_patch": ref("BetaApplyPatchToolParam")})))
+    status = Field['Literal["in_progress", "completed", "incomplete"]']()
+    created_by = Field['str | None']()
+
+
+class BetaAdditionalTools(BaseModel):
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    type = Field['Literal["additional_tools"]']()
+    id = Field['str']()
+    role = Field['Literal["unknown", "user", "assistant", "system", "critic", "discriminator", "developer", "tool"]']()
+    tools = Field['list[BetaFunctionTool | BetaFileSearchTool | BetaComputerTool | BetaComputerUsePreviewTool | BetaWebSearchTool | BetaMCPTool | BetaCodeInterpreterTool | BetaProgrammaticToolCallingParam | BetaImageGenTool | BetaLocalShellToolParam | BetaFunctionShellToolParam | BetaCustomToolParam | BetaNamespaceToolParam | BetaToolSearchToolParam | BetaWebSearchPreviewTool | BetaApplyPatchToolParam]'](list_of(union_of("type", {"function": ref("BetaFunctionTool"), "file_search": ref("BetaFileSearchTool"), "computer": ref("BetaComputerTool"), "computer_use_preview": ref("BetaComputerUsePreviewTool"), "mcp": ref("BetaMCPTool"), "code_interpreter": ref("BetaCodeInterpreterTool"), "programmatic_tool_calling": ref("BetaProgrammaticToolCallingParam"), "image_generation": ref("BetaImageGenTool"), "local_shell": ref("BetaLocalShellToolParam"), "shell": ref("BetaFunctionShellToolParam"), "custom": ref("BetaCustomToolParam"), "namespace": ref("BetaNamespaceToolParam"), "tool_search": ref("BetaToolSearchToolParam"), "apply_patch": ref("BetaApplyPatchToolParam")})))
+
+
+class BetaCompactionBody(BaseModel):
+    """A compaction item generated by the [`v1/responses/compact` API](/docs/api-reference/responses/compact)."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    type = Field['Literal["compaction"]']()
+    id = Field['str']()
+    encrypted_content = Field['str']()
+    created_by = Field['str | None']()
+
+
+class BetaImageGenToolCall(BaseModel):
+    """An image generation request made by the model."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    type = Field['Literal["image_generation_call"]']()
+    id = Field['str']()
+    status = Field['Literal["in_progress", "completed", "generating", "failed"]']()
+    result = Field['str | None']()
+
+
+class BetaCodeInterpreterToolCall(BaseModel):
+    """A tool call to run code."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    type = Field['Literal["code_interpreter_call"]']()
+    id = Field['str']()
+    status = Field['Literal["in_progress", "completed", "incomplete", "interpreting", "failed"]']()
+    container_id = Field['str']()
+    code = Field['str | None']()
+    outputs = Field['list[BetaCodeInterpreterOutputLogs | BetaCodeInterpreterOutputImage] | None'](list_of(union_of("type", {"logs": ref("BetaCodeInterpreterOutputLogs"), "image": ref("BetaCodeInterpreterOutputImage")})))
+
+
+class BetaCodeInterpreterOutputLogs(BaseModel):
+    """The logs output from the code interpreter."""
+
+    __slots__ = ()
+    type = Field['Literal["logs"]']()
+    logs = Field['str']()
+
+
+class BetaCodeInterpreterOutputImage(BaseModel):
+    """The image output from the code interpreter."""
+
+    __slots__ = ()
+    type = Field['Literal["image"]']()
+    url = Field['str']()
+
+
+class BetaLocalShellToolCall(BaseModel):
+    """A tool call to run a command on the local shell."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    type = Field['Literal["local_shell_call"]']()
+    id = Field['str']()
+    call_id = Field['str']()
+    action = Field['BetaLocalShellExecAction'](ref("BetaLocalShellExecAction"))
+    status = Field['Literal["in_progress", "completed", "incomplete"]']()
+
+
+class BetaLocalShellExecAction(BaseModel):
+    """Execute a shell command on the server."""
+
+    __slots__ = ()
+    type = Field['Literal["exec"]']()
+    command = Field['list[str]']()
+    timeout_ms = Field['int | None']()
+    working_directory = Field['str | None']()
+    env = Field['dict[str, str]']()
+    user = Field['str | None']()
+
+
+class BetaLocalShellToolCallOutput(BaseModel):
+    """The output of a local shell tool call."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    type = Field['Literal["local_shell_call_output"]']()
+    id = Field['str']()
+    output = Field['str']()
+    status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
+
+
+class BetaFunctionShellCall(BaseModel):
+    """A tool call that executes one or more shell commands in a managed environment."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    type = Field['Literal["shell_call"]']()
+    id = Field['str']()
+    call_id = Field['str']()
+    caller = Field['BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'](union_of("type", {"direct": ref("BetaDirectToolCallCaller"), "program": ref("BetaProgramToolCallCaller")}))
+    action = Field['BetaFunctionShellAction'](ref("BetaFunctionShellAction"))
+    status = Field['Literal["in_progress", "completed", "incomplete"]']()
+    environment = Field['BetaLocalEnvironmentResource | BetaContainerReferenceResource | None'](union_of("type", {"local": ref("BetaLocalEnvironmentResource"), "container_reference": ref("BetaContainerReferenceResource")}))
+    created_by = Field['str | None']()
+
+
+class BetaFunctionShellAction(BaseModel):
+    """Execute a shell command."""
+
+    __slots__ = ()
+    commands = Field['list[str]']()
+    timeout_ms = Field['int | None']()
+    max_output_length = Field['int | None']()
+
+
+class BetaLocalEnvironmentResource(BaseModel):
+    """Represents the use of a local environment to perform shell actions."""
+
+    __slots__ = ()
+    type = Field['Literal["local"]']()
+
+
+class BetaContainerReferenceResource(BaseModel):
+    """Represents a container created with /v1/containers."""
+
+    __slots__ = ()
+    type = Field['Literal["container_reference"]']()
+    container_id = Field['str']()
+
+
+class BetaFunctionShellCallOutput(BaseModel):
+    """The output of a shell tool call that was emitted."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    type = Field['Literal["shell_call_output"]']()
+    id = Field['str']()
+    call_id = Field['str']()
+    caller = Field['BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'](union_of("type", {"direct": ref("BetaDirectToolCallCaller"), "program": ref("BetaProgramToolCallCaller")}))
+    status = Field['Literal["in_progress", "completed", "incomplete"]']()
+    output = Field['list[BetaFunctionShellCallOutputContent]'](list_of(ref("BetaFunctionShellCallOutputContent")))
+    max_output_length = Field['int | None']()
+    created_by = Field['str | None']()
+
+
+class BetaFunctionShellCallOutputContent(BaseModel):
+    """The content of a shell tool call output that was emitted."""
+
+    __slots__ = ()
+    stdout = Field['str']()
+    stderr = Field['str']()
+    outcome = Field['BetaFunctionShellCallOutputTimeoutOutcome | BetaFunctionShellCallOutputExitOutcome'](union_of("type", {"timeout": ref("BetaFunctionShellCallOutputTimeoutOutcome"), "exit": ref("BetaFunctionShellCallOutputExitOutcome")}))
+    created_by = Field['str | None']()
+
+
+class BetaFunctionShellCallOutputTimeoutOutcome(BaseModel):
+    """Indicates that the shell call exceeded its configured time limit."""
+
+    __slots__ = ()
+    type = Field['Literal["timeout"]']()
+
+
+class BetaFunctionShellCallOutputExitOutcome(BaseModel):
+    """Indicates that the shell commands finished and returned an exit code."""
+
+    __slots__ = ()
+    type = Field['Literal["exit"]']()
+    exit_code = Field['int']()
+
+
+class BetaApplyPatchToolCall(BaseModel):
+    """A tool call that applies file diffs by creating, deleting, or updating files."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    type = Field['Literal["apply_patch_call"]']()
+    id = Field['str']()
+    call_id = Field['str']()
+    caller = Field['BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'](union_of("type", {"direct": ref("BetaDirectToolCallCaller"), "program": ref("BetaProgramToolCallCaller")}))
+    status = Field['Literal["in_progress", "completed"]']()
+    operation = Field['BetaApplyPatchCreateFileOperation | BetaApplyPatchDeleteFileOperation | BetaApplyPatchUpdateFileOperation'](union_of("type", {"create_file": ref("BetaApplyPatchCreateFileOperation"), "delete_file": ref("BetaApplyPatchDeleteFileOperation"), "update_file": ref("BetaApplyPatchUpdateFileOperation")}))
+    created_by = Field['str | None']()
+
+
+class BetaApplyPatchCreateFileOperation(BaseModel):
+    """Instruction describing how to create a file via the apply_patch tool."""
+
+    __slots__ = ()
+    type = Field['Literal["create_file"]']()
+    path = Field['str']()
+    diff = Field['str']()
+
+
+class BetaApplyPatchDeleteFileOperation(BaseModel):
+    """Instruction describing how to delete a file via the apply_patch tool."""
+
+    __slots__ = ()
+    type = Field['Literal["delete_file"]']()
+    path = Field['str']()
+
+
+class BetaApplyPatchUpdateFileOperation(BaseModel):
+    """Instruction describing how to update a file via the apply_patch tool."""
+
+    __slots__ = ()
+    type = Field['Literal["update_file"]']()
+    path = Field['str']()
+    diff = Field['str']()
+
+
+class BetaApplyPatchToolCallOutput(BaseModel):
+    """The output emitted by an apply patch tool call."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    type = Field['Literal["apply_patch_call_output"]']()
+    id = Field['str']()
+    call_id = Field['str']()
+    caller = Field['BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'](union_of("type", {"direct": ref("BetaDirectToolCallCaller"), "program": ref("BetaProgramToolCallCaller")}))
+    status = Field['Literal["completed", "failed"]']()
+    output = Field['str | None']()
+    created_by = Field['str | None']()
+
+
+class BetaMCPToolCall(BaseModel):
+    """An invocation of a tool on an MCP server."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    type = Field['Literal["mcp_call"]']()
+    id = Field['str']()
+    server_label = Field['str']()
+    name = Field['str']()
+    arguments = Field['str']()
+    output = Field['str | None']()
+    error = Field['BetaMCPProtocolError | BetaMCPToolExecutionError | BetaHTTPError | None'](union_of("type", {"mcp_protocol_error": ref("BetaMCPProtocolError"), "mcp_tool_execution_error": ref("BetaMCPToolExecutionError"), "http_error": ref("BetaHTTPError")}))
+    status = Field['Literal["in_progress", "completed", "incomplete", "calling", "failed"] | None']()
+    approval_request_id = Field['str | None']()
+
+
+class BetaMCPProtocolError(BaseModel):
+    __slots__ = ()
+    type = Field['Literal["mcp_protocol_error"]']()
+    code = Field['int']()
+    message = Field['str']()
+
+
+class BetaMCPToolExecutionError(BaseModel):
+    __slots__ = ()
+    type = Field['Literal["mcp_tool_execution_error"]']()
+    content = Field['Any']()
+
+
+class BetaHTTPError(BaseModel):
+    __slots__ = ()
+    type = Field['Literal["http_error"]']()
+    code = Field['int']()
+    message = Field['str']()
+
+
+class BetaMCPListTools(BaseModel):
+    """A list of tools available on an MCP server."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    type = Field['Literal["mcp_list_tools"]']()
+    id = Field['str']()
+    server_label = Field['str']()
+    tools = Field['list[BetaMCPListToolsTool]'](list_of(ref("BetaMCPListToolsTool")))
+    error = Field['str | None']()
+
+
+class BetaMCPListToolsTool(BaseModel):
+    """A tool available on an MCP server."""
+
+    __slots__ = ()
+    name = Field['str']()
+    description = Field['str | None']()
+    input_schema = Field['dict[str, Any]']()
+    annotations = Field['dict[str, Any] | None']()
+
+
+class BetaMCPApprovalRequest(BaseModel):
+    """A request for human approval of a tool invocation."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    type = Field['Literal["mcp_approval_request"]']()
+    id = Field['str']()
+    server_label = Field['str']()
+    name = Field['str']()
+    arguments = Field['str']()
+
+
+class BetaMCPApprovalResponseResource(BaseModel):
+    """A response to an MCP approval request."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    type = Field['Literal["mcp_approval_response"]']()
+    id = Field['str']()
+    approval_request_id = Field['str']()
+    approve = Field['bool']()
+    reason = Field['str | None']()
+
+
+class BetaCustomToolCall(BaseModel):
+    """A call to a custom tool created by the model."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    type = Field['Literal["custom_tool_call"]']()
+    id = Field['str | None']()
+    call_id = Field['str']()
+    caller = Field['BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'](union_of("type", {"direct": ref("BetaDirectToolCallCaller"), "program": ref("BetaProgramToolCallCaller")}))
+    namespace = Field['str | None']()
+    name = Field['str']()
+    input = Field['str']()
+
+
+class BetaCustomToolCallOutputResource(BaseModel):
+    """ResponseCustomToolCallOutputItem"""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
+    type = Field['Literal["custom_tool_call_output"]']()
+    id = Field['str']()
+    call_id = Field['str']()
+    caller = Field['BetaDirectToolCallCallerParam | BetaProgramToolCallCallerParam | None'](union_of("type", {"direct": ref("BetaDirectToolCallCallerParam"), "program": ref("BetaProgramToolCallCallerParam")}))
+    output = Field['str | list[BetaInputTextContent | BetaInputImageContent | BetaInputFileContent]'](by_json_type(object=None, array=list_of(union_of("type", {"input_text": ref("BetaInputTextContent"), "input_image": ref("BetaInputImageContent"), "input_file": ref("BetaInputFileContent")}))))
+    status = Field['Literal["in_progress", "completed", "incomplete"]']()
+    created_by = Field['str | None']()
+
+
+class BetaReasoning(BaseModel):
+    """**gpt-5 and o-series models only**"""
+
+    __slots__ = ()
+    mode = Field['str | Literal["standard", "pro"] | None']()
+    effort = Field['Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"] | None']()
+    summary = Field['Literal["auto", "concise", "detailed"] | None']()
+    context = Field['Literal["auto", "current_turn", "all_turns"] | None']()
+    generate_summary = Field['Literal["auto", "concise", "detailed"] | None']()
+
+
+class BetaEasyInputMessage(BaseModel):
+    """A message input to the model with a role indicating instruction following hierarchy. Instructions given with the `developer` or `system` role take precedence over instructions given with the `user` role. Messages with the `assistant` role are presumed to have been generated by the model in previous """
+
+    __slots__ = ()
+    role = Field['Literal["user", "assistant", "system", "developer"]']()
+    content = Field['str | list[BetaInputTextContent | BetaInputImageContent | BetaInputFileContent]'](by_json_type(object=None, array=list_of(union_of("type", {"input_text": ref("BetaInputTextContent"), "input_image": ref("BetaInputImageContent"), "input_file": ref("BetaInputFileContent")}))))
+    phase = Field['Literal["commentary", "final_answer"] | None']()
+    type = Field['Literal["message"] | None']()
+
+
+class BetaComputerCallOutputItemParam(BaseModel):
+    """The output of a computer tool call."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTagParam | None'](ref("BetaAgentTagParam"))
+    id = Field['str | None']()
+    call_id = Field['str']()
+    type = Field['Literal["computer_call_output"]']()
+    output = Field['BetaComputerScreenshotImage'](ref("BetaComputerScreenshotImage"))
+    acknowledged_safety_checks = Field['list[BetaComputerCallSafetyCheckParam] | None'](list_of(ref("BetaComputerCallSafetyCheckParam")))
+    status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
 
 
 class BetaAgentTagParam(BaseModel):
@@ -239,902 +1200,3 @@ class BetaFunctionShellCallOutputContentParam(BaseModel):
     stdout = Field['str']()
     stderr = Field['str']()
     outcome = Field['BetaFunctionShellCallOutputTimeoutOutcomeParam | BetaFunctionShellCallOutputExitOutcomeParam'](union_of("type", {"timeout": ref("BetaFunctionShellCallOutputTimeoutOutcomeParam"), "exit": ref("BetaFunctionShellCallOutputExitOutcomeParam")}))
-
-
-class BetaFunctionShellCallOutputTimeoutOutcomeParam(BaseModel):
-    """Indicates that the shell call exceeded its configured time limit."""
-
-    __slots__ = ()
-    type = Field['Literal["timeout"]']()
-
-
-class BetaFunctionShellCallOutputExitOutcomeParam(BaseModel):
-    """Indicates that the shell commands finished and returned an exit code."""
-
-    __slots__ = ()
-    type = Field['Literal["exit"]']()
-    exit_code = Field['int']()
-
-
-class BetaApplyPatchToolCallItemParam(BaseModel):
-    """A tool call representing a request to create, delete, or update files using diff patches."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTagParam | None'](ref("BetaAgentTagParam"))
-    type = Field['Literal["apply_patch_call"]']()
-    id = Field['str | None']()
-    call_id = Field['str']()
-    caller = Field['BetaDirectToolCallCallerParam | BetaProgramToolCallCallerParam | None'](union_of("type", {"direct": ref("BetaDirectToolCallCallerParam"), "program": ref("BetaProgramToolCallCallerParam")}))
-    status = Field['Literal["in_progress", "completed"]']()
-    operation = Field['BetaApplyPatchCreateFileOperationParam | BetaApplyPatchDeleteFileOperationParam | BetaApplyPatchUpdateFileOperationParam'](union_of("type", {"create_file": ref("BetaApplyPatchCreateFileOperationParam"), "delete_file": ref("BetaApplyPatchDeleteFileOperationParam"), "update_file": ref("BetaApplyPatchUpdateFileOperationParam")}))
-
-
-class BetaApplyPatchCreateFileOperationParam(BaseModel):
-    """Instruction for creating a new file via the apply_patch tool."""
-
-    __slots__ = ()
-    type = Field['Literal["create_file"]']()
-    path = Field['str']()
-    diff = Field['str']()
-
-
-class BetaApplyPatchDeleteFileOperationParam(BaseModel):
-    """Instruction for deleting an existing file via the apply_patch tool."""
-
-    __slots__ = ()
-    type = Field['Literal["delete_file"]']()
-    path = Field['str']()
-
-
-class BetaApplyPatchUpdateFileOperationParam(BaseModel):
-    """Instruction for updating an existing file via the apply_patch tool."""
-
-    __slots__ = ()
-    type = Field['Literal["update_file"]']()
-    path = Field['str']()
-    diff = Field['str']()
-
-
-class BetaApplyPatchToolCallOutputItemParam(BaseModel):
-    """The streamed output emitted by an apply patch tool call."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTagParam | None'](ref("BetaAgentTagParam"))
-    type = Field['Literal["apply_patch_call_output"]']()
-    id = Field['str | None']()
-    call_id = Field['str']()
-    caller = Field['BetaDirectToolCallCallerParam | BetaProgramToolCallCallerParam | None'](union_of("type", {"direct": ref("BetaDirectToolCallCallerParam"), "program": ref("BetaProgramToolCallCallerParam")}))
-    status = Field['Literal["completed", "failed"]']()
-    output = Field['str | None']()
-
-
-class BetaMCPApprovalResponse(BaseModel):
-    """A response to an MCP approval request."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["mcp_approval_response"]']()
-    id = Field['str | None']()
-    approval_request_id = Field['str']()
-    approve = Field['bool']()
-    reason = Field['str | None']()
-
-
-class BetaCustomToolCallOutput(BaseModel):
-    """The output of a custom tool call from your code, being sent back to the model."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["custom_tool_call_output"]']()
-    id = Field['str | None']()
-    call_id = Field['str']()
-    caller = Field['BetaDirectToolCallCallerParam | BetaProgramToolCallCallerParam | None'](union_of("type", {"direct": ref("BetaDirectToolCallCallerParam"), "program": ref("BetaProgramToolCallCallerParam")}))
-    output = Field['str | list[BetaInputTextContent | BetaInputImageContent | BetaInputFileContent]'](by_json_type(object=None, array=list_of(union_of("type", {"input_text": ref("BetaInputTextContent"), "input_image": ref("BetaInputImageContent"), "input_file": ref("BetaInputFileContent")}))))
-
-
-class BetaCompactionTriggerItemParam(BaseModel):
-    """Compacts the current context. Must be the final input item."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTagParam | None'](ref("BetaAgentTagParam"))
-    type = Field['Literal["compaction_trigger"]']()
-
-
-class BetaItemReferenceParam(BaseModel):
-    """An internal identifier for an item to reference."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTagParam | None'](ref("BetaAgentTagParam"))
-    type = Field['Literal["item_reference"] | None']()
-    id = Field['str']()
-
-
-class BetaProgramItemParam(BaseModel):
-    __slots__ = ()
-    agent = Field['BetaAgentTagParam | None'](ref("BetaAgentTagParam"))
-    id = Field['str']()
-    type = Field['Literal["program"]']()
-    call_id = Field['str']()
-    code = Field['str']()
-    fingerprint = Field['str']()
-
-
-class BetaProgramOutputItemParam(BaseModel):
-    __slots__ = ()
-    agent = Field['BetaAgentTagParam | None'](ref("BetaAgentTagParam"))
-    id = Field['str']()
-    type = Field['Literal["program_output"]']()
-    call_id = Field['str']()
-    result = Field['str']()
-    status = Field['Literal["completed", "incomplete"]']()
-
-
-class BetaResponseUsage(BaseModel):
-    """Represents token usage details including input tokens, output tokens, a breakdown of output tokens, and the total tokens used."""
-
-    __slots__ = ()
-    input_tokens = Field['int']()
-    input_tokens_details = Field['BetaResponseUsageInputTokensDetails'](ref("BetaResponseUsageInputTokensDetails"))
-    output_tokens = Field['int']()
-    output_tokens_details = Field['BetaResponseUsageOutputTokensDetails'](ref("BetaResponseUsageOutputTokensDetails"))
-    total_tokens = Field['int']()
-
-
-class BetaResponseUsageInputTokensDetails(BaseModel):
-    """A detailed breakdown of the input tokens."""
-
-    __slots__ = ()
-    cached_tokens = Field['int']()
-    cache_write_tokens = Field['int']()
-
-
-class BetaResponseUsageOutputTokensDetails(BaseModel):
-    """A detailed breakdown of the output tokens."""
-
-    __slots__ = ()
-    reasoning_tokens = Field['int']()
-
-
-class BetaPromptCacheOptions(BaseModel):
-    """The prompt-caching options that were applied to the response. Supported for `gpt-5.6` and later models."""
-
-    __slots__ = ()
-    ttl = Field['Literal["30m"]']()
-    mode = Field['Literal["implicit", "explicit"]']()
-
-
-class BetaModeration(BaseModel):
-    """Moderation results or errors for the response input and output."""
-
-    __slots__ = ()
-    input = Field['BetaModerationResultBody | BetaModerationErrorBody'](union_of("type", {"moderation_result": ref("BetaModerationResultBody"), "error": ref("BetaModerationErrorBody")}))
-    output = Field['BetaModerationResultBody | BetaModerationErrorBody'](union_of("type", {"moderation_result": ref("BetaModerationResultBody"), "error": ref("BetaModerationErrorBody")}))
-
-
-class BetaModerationResultBody(BaseModel):
-    """A moderation result produced for the response input or output."""
-
-    __slots__ = ()
-    type = Field['Literal["moderation_result"]']()
-    model = Field['str']()
-    flagged = Field['bool']()
-    categories = Field['dict[str, bool]']()
-    category_scores = Field['dict[str, float]']()
-    category_applied_input_types = Field['dict[str, list[Literal["text", "image"]]]']()
-
-
-class BetaModerationErrorBody(BaseModel):
-    """An error produced while attempting moderation for the response input or output."""
-
-    __slots__ = ()
-    type = Field['Literal["error"]']()
-    code = Field['str']()
-    message = Field['str']()
-
-
-class BetaResponseConversation(BaseModel):
-    """The conversation that this response belonged to. Input items and output items from this response were automatically added to this conversation."""
-
-    __slots__ = ()
-    id = Field['str']()
-
-
-class BetaResponseContentPartAddedEvent(BaseModel):
-    """Emitted when a new content part is added."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.content_part.added"]']()
-    item_id = Field['str']()
-    output_index = Field['int']()
-    content_index = Field['int']()
-    part = Field['BetaOutputTextContent | BetaRefusalContent | BetaReasoningTextContent'](union_of("type", {"output_text": ref("BetaOutputTextContent"), "refusal": ref("BetaRefusalContent"), "reasoning_text": ref("BetaReasoningTextContent")}))
-    sequence_number = Field['int']()
-
-
-class BetaResponseContentPartDoneEvent(BaseModel):
-    """Emitted when a content part is done."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.content_part.done"]']()
-    item_id = Field['str']()
-    output_index = Field['int']()
-    content_index = Field['int']()
-    sequence_number = Field['int']()
-    part = Field['BetaOutputTextContent | BetaRefusalContent | BetaReasoningTextContent'](union_of("type", {"output_text": ref("BetaOutputTextContent"), "refusal": ref("BetaRefusalContent"), "reasoning_text": ref("BetaReasoningTextContent")}))
-
-
-class BetaResponseCreatedEvent(BaseModel):
-    """An event that is emitted when a response is created."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.created"]']()
-    response = Field['BetaResponse'](ref("BetaResponse"))
-    sequence_number = Field['int']()
-
-
-class BetaResponseErrorEvent(BaseModel):
-    """Emitted when an error occurs."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["error"]']()
-    code = Field['str | None']()
-    message = Field['str']()
-    param = Field['str | None']()
-    sequence_number = Field['int']()
-
-
-class BetaResponseFileSearchCallCompletedEvent(BaseModel):
-    """Emitted when a file search call is completed (results found)."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.file_search_call.completed"]']()
-    output_index = Field['int']()
-    item_id = Field['str']()
-    sequence_number = Field['int']()
-
-
-class BetaResponseFileSearchCallInProgressEvent(BaseModel):
-    """Emitted when a file search call is initiated."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.file_search_call.in_progress"]']()
-    output_index = Field['int']()
-    item_id = Field['str']()
-    sequence_number = Field['int']()
-
-
-class BetaResponseFileSearchCallSearchingEvent(BaseModel):
-    """Emitted when a file search is currently searching."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.file_search_call.searching"]']()
-    output_index = Field['int']()
-    item_id = Field['str']()
-    sequence_number = Field['int']()
-
-
-class BetaResponseFunctionCallArgumentsDeltaEvent(BaseModel):
-    """Emitted when there is a partial function-call arguments delta."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.function_call_arguments.delta"]']()
-    item_id = Field['str']()
-    output_index = Field['int']()
-    sequence_number = Field['int']()
-    delta = Field['str']()
-
-
-class BetaResponseFunctionCallArgumentsDoneEvent(BaseModel):
-    """Emitted when function-call arguments are finalized."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.function_call_arguments.done"]']()
-    item_id = Field['str']()
-    name = Field['str']()
-    output_index = Field['int']()
-    sequence_number = Field['int']()
-    arguments = Field['str']()
-
-
-class BetaResponseShellCallCommandAddedStreamingEvent(BaseModel):
-    """A streaming event that indicated a shell command was added to a tool call."""
-
-    __slots__ = ()
-    type = Field['Literal["response.shell_call_command.added"]']()
-    sequence_number = Field['int']()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    output_index = Field['int']()
-    command_index = Field['int']()
-    command = Field['str']()
-
-
-class BetaResponseShellCallCommandDeltaStreamingEvent(BaseModel):
-    """A streaming event that indicated a shell command was incrementally updated."""
-
-    __slots__ = ()
-    type = Field['Literal["response.shell_call_command.delta"]']()
-    sequence_number = Field['int']()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    output_index = Field['int']()
-    command_index = Field['int']()
-    delta = Field['str']()
-    obfuscation = Field['str | None']()
-
-
-class BetaResponseShellCallCommandDoneStreamingEvent(BaseModel):
-    """A streaming event that indicated a shell command was completed."""
-
-    __slots__ = ()
-    type = Field['Literal["response.shell_call_command.done"]']()
-    sequence_number = Field['int']()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    output_index = Field['int']()
-    command_index = Field['int']()
-    command = Field['str']()
-
-
-class BetaResponseShellCallOutputContentDeltaStreamingEvent(BaseModel):
-    """A streaming event that indicated shell call output was incrementally added."""
-
-    __slots__ = ()
-    type = Field['Literal["response.shell_call_output_content.delta"]']()
-    sequence_number = Field['int']()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    item_id = Field['str']()
-    output_index = Field['int']()
-    command_index = Field['int']()
-    delta = Field['BetaShellCallOutputDelta'](ref("BetaShellCallOutputDelta"))
-
-
-class BetaShellCallOutputDelta(BaseModel):
-    """A delta of stdout/stderr emitted while a shell call was running."""
-
-    __slots__ = ()
-    stdout = Field['str | None']()
-    stderr = Field['str | None']()
-
-
-class BetaResponseShellCallOutputContentDoneStreamingEvent(BaseModel):
-    """A streaming event that indicated shell call output was completed."""
-
-    __slots__ = ()
-    type = Field['Literal["response.shell_call_output_content.done"]']()
-    sequence_number = Field['int']()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    item_id = Field['str']()
-    output_index = Field['int']()
-    command_index = Field['int']()
-    output = Field['list[BetaFunctionShellCallOutputContent]'](list_of(ref("BetaFunctionShellCallOutputContent")))
-
-
-class BetaResponseInProgressEvent(BaseModel):
-    """Emitted when the response is in progress."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.in_progress"]']()
-    response = Field['BetaResponse'](ref("BetaResponse"))
-    sequence_number = Field['int']()
-
-
-class BetaResponseFailedEvent(BaseModel):
-    """An event that is emitted when a response fails."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.failed"]']()
-    sequence_number = Field['int']()
-    response = Field['BetaResponse'](ref("BetaResponse"))
-
-
-class BetaResponseIncompleteEvent(BaseModel):
-    """An event that is emitted when a response finishes as incomplete."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.incomplete"]']()
-    response = Field['BetaResponse'](ref("BetaResponse"))
-    sequence_number = Field['int']()
-
-
-class BetaResponseOutputItemAddedEvent(BaseModel):
-    """Emitted when a new output item is added."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.output_item.added"]']()
-    output_index = Field['int']()
-    sequence_number = Field['int']()
-    item = Field['BetaOutputMessage | BetaFileSearchToolCall | BetaFunctionToolCall | BetaFunctionToolCallOutputResource | BetaAgentMessage | BetaMultiAgentCall | BetaMultiAgentCallOutput | BetaWebSearchToolCall | BetaComputerToolCall | BetaComputerToolCallOutputResource | BetaReasoningItem | BetaProgram | BetaProgramOutput | BetaToolSearchCall | BetaToolSearchOutput | BetaAdditionalTools | BetaCompactionBody | BetaImageGenToolCall | BetaCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaFunctionShellCall | BetaFunctionShellCallOutput | BetaApplyPatchToolCall | BetaApplyPatchToolCallOutput | BetaMCPToolCall | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponseResource | BetaCustomToolCall | BetaCustomToolCallOutputResource'](union_of("type", {"message": ref("BetaOutputMessage"), "file_search_call": ref("BetaFileSearchToolCall"), "function_call": ref("BetaFunctionToolCall"), "function_call_output": ref("BetaFunctionToolCallOutputResource"), "agent_message": ref("BetaAgentMessage"), "multi_agent_call": ref("BetaMultiAgentCall"), "multi_agent_call_output": ref("BetaMultiAgentCallOutput"), "web_search_call": ref("BetaWebSearchToolCall"), "computer_call": ref("BetaComputerToolCall"), "computer_call_output": ref("BetaComputerToolCallOutputResource"), "reasoning": ref("BetaReasoningItem"), "program": ref("BetaProgram"), "program_output": ref("BetaProgramOutput"), "tool_search_call": ref("BetaToolSearchCall"), "tool_search_output": ref("BetaToolSearchOutput"), "additional_tools": ref("BetaAdditionalTools"), "compaction": ref("BetaCompactionBody"), "image_generation_call": ref("BetaImageGenToolCall"), "code_interpreter_call": ref("BetaCodeInterpreterToolCall"), "local_shell_call": ref("BetaLocalShellToolCall"), "local_shell_call_output": ref("BetaLocalShellToolCallOutput"), "shell_call": ref("BetaFunctionShellCall"), "shell_call_output": ref("BetaFunctionShellCallOutput"), "apply_patch_call": ref("BetaApplyPatchToolCall"), "apply_patch_call_output": ref("BetaApplyPatchToolCallOutput"), "mcp_call": ref("BetaMCPToolCall"), "mcp_list_tools": ref("BetaMCPListTools"), "mcp_approval_request": ref("BetaMCPApprovalRequest"), "mcp_approval_response": ref("BetaMCPApprovalResponseResource"), "custom_tool_call": ref("BetaCustomToolCall"), "custom_tool_call_output": ref("BetaCustomToolCallOutputResource")}))
-
-
-class BetaResponseOutputItemDoneEvent(BaseModel):
-    """Emitted when an output item is marked done."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.output_item.done"]']()
-    output_index = Field['int']()
-    sequence_number = Field['int']()
-    item = Field['BetaOutputMessage | BetaFileSearchToolCall | BetaFunctionToolCall | BetaFunctionToolCallOutputResource | BetaAgentMessage | BetaMultiAgentCall | BetaMultiAgentCallOutput | BetaWebSearchToolCall | BetaComputerToolCall | BetaComputerToolCallOutputResource | BetaReasoningItem | BetaProgram | BetaProgramOutput | BetaToolSearchCall | BetaToolSearchOutput | BetaAdditionalTools | BetaCompactionBody | BetaImageGenToolCall | BetaCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaFunctionShellCall | BetaFunctionShellCallOutput | BetaApplyPatchToolCall | BetaApplyPatchToolCallOutput | BetaMCPToolCall | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponseResource | BetaCustomToolCall | BetaCustomToolCallOutputResource'](union_of("type", {"message": ref("BetaOutputMessage"), "file_search_call": ref("BetaFileSearchToolCall"), "function_call": ref("BetaFunctionToolCall"), "function_call_output": ref("BetaFunctionToolCallOutputResource"), "agent_message": ref("BetaAgentMessage"), "multi_agent_call": ref("BetaMultiAgentCall"), "multi_agent_call_output": ref("BetaMultiAgentCallOutput"), "web_search_call": ref("BetaWebSearchToolCall"), "computer_call": ref("BetaComputerToolCall"), "computer_call_output": ref("BetaComputerToolCallOutputResource"), "reasoning": ref("BetaReasoningItem"), "program": ref("BetaProgram"), "program_output": ref("BetaProgramOutput"), "tool_search_call": ref("BetaToolSearchCall"), "tool_search_output": ref("BetaToolSearchOutput"), "additional_tools": ref("BetaAdditionalTools"), "compaction": ref("BetaCompactionBody"), "image_generation_call": ref("BetaImageGenToolCall"), "code_interpreter_call": ref("BetaCodeInterpreterToolCall"), "local_shell_call": ref("BetaLocalShellToolCall"), "local_shell_call_output": ref("BetaLocalShellToolCallOutput"), "shell_call": ref("BetaFunctionShellCall"), "shell_call_output": ref("BetaFunctionShellCallOutput"), "apply_patch_call": ref("BetaApplyPatchToolCall"), "apply_patch_call_output": ref("BetaApplyPatchToolCallOutput"), "mcp_call": ref("BetaMCPToolCall"), "mcp_list_tools": ref("BetaMCPListTools"), "mcp_approval_request": ref("BetaMCPApprovalRequest"), "mcp_approval_response": ref("BetaMCPApprovalResponseResource"), "custom_tool_call": ref("BetaCustomToolCall"), "custom_tool_call_output": ref("BetaCustomToolCallOutputResource")}))
-
-
-class BetaResponseReasoningSummaryPartAddedEvent(BaseModel):
-    """Emitted when a new reasoning summary part is added."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.reasoning_summary_part.added"]']()
-    item_id = Field['str']()
-    output_index = Field['int']()
-    summary_index = Field['int']()
-    sequence_number = Field['int']()
-    part = Field['BetaResponseReasoningSummaryPartAddedEventPart'](ref("BetaResponseReasoningSummaryPartAddedEventPart"))
-
-
-class BetaResponseReasoningSummaryPartAddedEventPart(BaseModel):
-    """The summary part that was added."""
-
-    __slots__ = ()
-    type = Field['Literal["summary_text"]']()
-    text = Field['str']()
-
-
-class BetaResponseReasoningSummaryPartDoneEvent(BaseModel):
-    """Emitted when a reasoning summary part is completed."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.reasoning_summary_part.done"]']()
-    item_id = Field['str']()
-    output_index = Field['int']()
-    summary_index = Field['int']()
-    status = Field['Literal["incomplete"] | None']()
-    sequence_number = Field['int']()
-    part = Field['BetaResponseReasoningSummaryPartDoneEventPart'](ref("BetaResponseReasoningSummaryPartDoneEventPart"))
-
-
-class BetaResponseReasoningSummaryPartDoneEventPart(BaseModel):
-    """The completed summary part."""
-
-    __slots__ = ()
-    type = Field['Literal["summary_text"]']()
-    text = Field['str']()
-
-
-class BetaResponseReasoningSummaryTextDeltaEvent(BaseModel):
-    """Emitted when a delta is added to a reasoning summary text."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.reasoning_summary_text.delta"]']()
-    item_id = Field['str']()
-    output_index = Field['int']()
-    summary_index = Field['int']()
-    delta = Field['str']()
-    sequence_number = Field['int']()
-
-
-class BetaResponseReasoningSummaryTextDoneEvent(BaseModel):
-    """Emitted when a reasoning summary text is completed."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.reasoning_summary_text.done"]']()
-    item_id = Field['str']()
-    output_index = Field['int']()
-    summary_index = Field['int']()
-    text = Field['str']()
-    sequence_number = Field['int']()
-
-
-class BetaResponseReasoningTextDeltaEvent(BaseModel):
-    """Emitted when a delta is added to a reasoning text."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.reasoning_text.delta"]']()
-    item_id = Field['str']()
-    output_index = Field['int']()
-    content_index = Field['int']()
-    delta = Field['str']()
-    sequence_number = Field['int']()
-
-
-class BetaResponseReasoningTextDoneEvent(BaseModel):
-    """Emitted when a reasoning text is completed."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.reasoning_text.done"]']()
-    item_id = Field['str']()
-    output_index = Field['int']()
-    content_index = Field['int']()
-    text = Field['str']()
-    sequence_number = Field['int']()
-
-
-class BetaResponseRefusalDeltaEvent(BaseModel):
-    """Emitted when there is a partial refusal text."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.refusal.delta"]']()
-    item_id = Field['str']()
-    output_index = Field['int']()
-    content_index = Field['int']()
-    delta = Field['str']()
-    sequence_number = Field['int']()
-
-
-class BetaResponseRefusalDoneEvent(BaseModel):
-    """Emitted when refusal text is finalized."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.refusal.done"]']()
-    item_id = Field['str']()
-    output_index = Field['int']()
-    content_index = Field['int']()
-    refusal = Field['str']()
-    sequence_number = Field['int']()
-
-
-class BetaResponseTextDeltaEvent(BaseModel):
-    """Emitted when there is an additional text delta."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.output_text.delta"]']()
-    item_id = Field['str']()
-    output_index = Field['int']()
-    content_index = Field['int']()
-    delta = Field['str']()
-    sequence_number = Field['int']()
-    logprobs = Field['list[BetaResponseLogProb]'](list_of(ref("BetaResponseLogProb")))
-
-
-class BetaResponseLogProb(BaseModel):
-    """A logprob is the logarithmic probability that the model assigns to producing  a particular token at a given position in the sequence. Less-negative (higher)  logprob values indicate greater model confidence in that token choice."""
-
-    __slots__ = ()
-    token = Field['str']()
-    logprob = Field['float']()
-    top_logprobs = Field['list[BetaResponseLogProbTopLogprob] | None'](list_of(ref("BetaResponseLogProbTopLogprob")))
-
-
-class BetaResponseLogProbTopLogprob(BaseModel):
-    __slots__ = ()
-    token = Field['str | None']()
-    logprob = Field['float | None']()
-
-
-class BetaResponseTextDoneEvent(BaseModel):
-    """Emitted when text content is finalized."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.output_text.done"]']()
-    item_id = Field['str']()
-    output_index = Field['int']()
-    content_index = Field['int']()
-    text = Field['str']()
-    sequence_number = Field['int']()
-    logprobs = Field['list[BetaResponseLogProb]'](list_of(ref("BetaResponseLogProb")))
-
-
-class BetaResponseWebSearchCallCompletedEvent(BaseModel):
-    """Emitted when a web search call is completed."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.web_search_call.completed"]']()
-    output_index = Field['int']()
-    item_id = Field['str']()
-    sequence_number = Field['int']()
-
-
-class BetaResponseWebSearchCallInProgressEvent(BaseModel):
-    """Emitted when a web search call is initiated."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.web_search_call.in_progress"]']()
-    output_index = Field['int']()
-    item_id = Field['str']()
-    sequence_number = Field['int']()
-
-
-class BetaResponseWebSearchCallSearchingEvent(BaseModel):
-    """Emitted when a web search call is executing."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.web_search_call.searching"]']()
-    output_index = Field['int']()
-    item_id = Field['str']()
-    sequence_number = Field['int']()
-
-
-class BetaResponseImageGenCallCompletedEvent(BaseModel):
-    """Emitted when an image generation tool call has completed and the final image is available."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.image_generation_call.completed"]']()
-    output_index = Field['int']()
-    sequence_number = Field['int']()
-    item_id = Field['str']()
-
-
-class BetaResponseImageGenCallGeneratingEvent(BaseModel):
-    """Emitted when an image generation tool call is actively generating an image (intermediate state)."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.image_generation_call.generating"]']()
-    output_index = Field['int']()
-    item_id = Field['str']()
-    sequence_number = Field['int']()
-
-
-class BetaResponseImageGenCallInProgressEvent(BaseModel):
-    """Emitted when an image generation tool call is in progress."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.image_generation_call.in_progress"]']()
-    output_index = Field['int']()
-    item_id = Field['str']()
-    sequence_number = Field['int']()
-
-
-class BetaResponseImageGenCallPartialImageEvent(BaseModel):
-    """Emitted when a partial image is available during image generation streaming."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.image_generation_call.partial_image"]']()
-    output_index = Field['int']()
-    item_id = Field['str']()
-    sequence_number = Field['int']()
-    partial_image_index = Field['int']()
-    partial_image_b64 = Field['str']()
-    size = Field['str | None']()
-    quality = Field['str | None']()
-    background = Field['str | None']()
-    output_format = Field['str | None']()
-
-
-class BetaResponseMCPCallArgumentsDeltaEvent(BaseModel):
-    """Emitted when there is a delta (partial update) to the arguments of an MCP tool call."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.mcp_call_arguments.delta"]']()
-    output_index = Field['int']()
-    item_id = Field['str']()
-    delta = Field['str']()
-    sequence_number = Field['int']()
-
-
-class BetaResponseMCPCallArgumentsDoneEvent(BaseModel):
-    """Emitted when the arguments for an MCP tool call are finalized."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.mcp_call_arguments.done"]']()
-    output_index = Field['int']()
-    item_id = Field['str']()
-    arguments = Field['str']()
-    sequence_number = Field['int']()
-
-
-class BetaResponseMCPCallCompletedEvent(BaseModel):
-    """Emitted when an MCP  tool call has completed successfully."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.mcp_call.completed"]']()
-    item_id = Field['str']()
-    output_index = Field['int']()
-    sequence_number = Field['int']()
-
-
-class BetaResponseMCPCallFailedEvent(BaseModel):
-    """Emitted when an MCP  tool call has failed."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.mcp_call.failed"]']()
-    item_id = Field['str']()
-    output_index = Field['int']()
-    sequence_number = Field['int']()
-
-
-class BetaResponseMCPCallInProgressEvent(BaseModel):
-    """Emitted when an MCP  tool call is in progress."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.mcp_call.in_progress"]']()
-    sequence_number = Field['int']()
-    output_index = Field['int']()
-    item_id = Field['str']()
-
-
-class BetaResponseMCPListToolsCompletedEvent(BaseModel):
-    """Emitted when the list of available MCP tools has been successfully retrieved."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.mcp_list_tools.completed"]']()
-    item_id = Field['str']()
-    output_index = Field['int']()
-    sequence_number = Field['int']()
-
-
-class BetaResponseMCPListToolsFailedEvent(BaseModel):
-    """Emitted when the attempt to list available MCP tools has failed."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.mcp_list_tools.failed"]']()
-    item_id = Field['str']()
-    output_index = Field['int']()
-    sequence_number = Field['int']()
-
-
-class BetaResponseMCPListToolsInProgressEvent(BaseModel):
-    """Emitted when the system is in the process of retrieving the list of available MCP tools."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.mcp_list_tools.in_progress"]']()
-    item_id = Field['str']()
-    output_index = Field['int']()
-    sequence_number = Field['int']()
-
-
-class BetaResponseOutputTextAnnotationAddedEvent(BaseModel):
-    """Emitted when an annotation is added to output text content."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.output_text.annotation.added"]']()
-    item_id = Field['str']()
-    output_index = Field['int']()
-    content_index = Field['int']()
-    annotation_index = Field['int']()
-    sequence_number = Field['int']()
-    annotation = Field['BetaFileCitationBody | BetaUrlCitationBody | BetaContainerFileCitationBody | BetaFilePath | None'](union_of("type", {"file_citation": ref("BetaFileCitationBody"), "url_citation": ref("BetaUrlCitationBody"), "container_file_citation": ref("BetaContainerFileCitationBody"), "file_path": ref("BetaFilePath")}))
-
-
-class BetaResponseQueuedEvent(BaseModel):
-    """Emitted when a response is queued and waiting to be processed."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.queued"]']()
-    response = Field['BetaResponse'](ref("BetaResponse"))
-    sequence_number = Field['int']()
-
-
-class BetaResponseCustomToolCallInputDeltaEvent(BaseModel):
-    """Event representing a delta (partial update) to the input of a custom tool call."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.custom_tool_call_input.delta"]']()
-    sequence_number = Field['int']()
-    output_index = Field['int']()
-    item_id = Field['str']()
-    delta = Field['str']()
-
-
-class BetaResponseCustomToolCallInputDoneEvent(BaseModel):
-    """Event indicating that input for a custom tool call is complete."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["response.custom_tool_call_input.done"]']()
-    sequence_number = Field['int']()
-    output_index = Field['int']()
-    item_id = Field['str']()
-    input = Field['str']()
-
-
-class BetaCompactResource(BaseModel):
-    """The compacted response object"""
-
-    __slots__ = ()
-    id = Field['str']()
-    object = Field['Literal["response.compaction"]']()
-    output = Field['list[BetaMessage | BetaProgram | BetaProgramOutput | BetaFunctionToolCall | BetaMultiAgentCall | BetaMultiAgentCallOutput | BetaToolSearchCall | BetaToolSearchOutput | BetaAdditionalTools | BetaAgentMessage | BetaFunctionToolCallOutput | BetaFileSearchToolCall | BetaWebSearchToolCall | BetaImageGenToolCall | BetaComputerToolCall | BetaComputerToolCallOutputResource | BetaReasoningItem | BetaCompactionBody | BetaCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaFunctionShellCall | BetaFunctionShellCallOutput | BetaApplyPatchToolCall | BetaApplyPatchToolCallOutput | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponseResource | BetaMCPToolCall | BetaCustomToolCall | BetaCustomToolCallOutput]'](list_of(union_of("type", {"message": ref("BetaMessage"), "program": ref("BetaProgram"), "program_output": ref("BetaProgramOutput"), "function_call": ref("BetaFunctionToolCall"), "multi_agent_call": ref("BetaMultiAgentCall"), "multi_agent_call_output": ref("BetaMultiAgentCallOutput"), "tool_search_call": ref("BetaToolSearchCall"), "tool_search_output": ref("BetaToolSearchOutput"), "additional_tools": ref("BetaAdditionalTools"), "agent_message": ref("BetaAgentMessage"), "function_call_output": ref("BetaFunctionToolCallOutput"), "file_search_call": ref("BetaFileSearchToolCall"), "web_search_call": ref("BetaWebSearchToolCall"), "image_generation_call": ref("BetaImageGenToolCall"), "computer_call": ref("BetaComputerToolCall"), "computer_call_output": ref("BetaComputerToolCallOutputResource"), "reasoning": ref("BetaReasoningItem"), "compaction": ref("BetaCompactionBody"), "code_interpreter_call": ref("BetaCodeInterpreterToolCall"), "local_shell_call": ref("BetaLocalShellToolCall"), "local_shell_call_output": ref("BetaLocalShellToolCallOutput"), "shell_call": ref("BetaFunctionShellCall"), "shell_call_output": ref("BetaFunctionShellCallOutput"), "apply_patch_call": ref("BetaApplyPatchToolCall"), "apply_patch_call_output": ref("BetaApplyPatchToolCallOutput"), "mcp_list_tools": ref("BetaMCPListTools"), "mcp_approval_request": ref("BetaMCPApprovalRequest"), "mcp_approval_response": ref("BetaMCPApprovalResponseResource"), "mcp_call": ref("BetaMCPToolCall"), "custom_tool_call": ref("BetaCustomToolCall"), "custom_tool_call_output": ref("BetaCustomToolCallOutput")})))
-    created_at = Field['int']()
-    usage = Field['BetaResponseUsage'](ref("BetaResponseUsage"))
-
-
-class BetaMessage(BaseModel):
-    """A message to or from the model."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["message"]']()
-    id = Field['str']()
-    status = Field['Literal["in_progress", "completed", "incomplete"]']()
-    role = Field['Literal["unknown", "user", "assistant", "system", "critic", "discriminator", "developer", "tool"]']()
-    content = Field['list[BetaInputTextContent | BetaOutputTextContent | BetaTextContent | BetaSummaryTextContent | BetaReasoningTextContent | BetaRefusalContent | BetaInputImageContent | BetaComputerScreenshotContent | BetaInputFileContent | BetaEncryptedContent]'](list_of(union_of("type", {"input_text": ref("BetaInputTextContent"), "output_text": ref("BetaOutputTextContent"), "text": ref("BetaTextContent"), "summary_text": ref("BetaSummaryTextContent"), "reasoning_text": ref("BetaReasoningTextContent"), "refusal": ref("BetaRefusalContent"), "input_image": ref("BetaInputImageContent"), "computer_screenshot": ref("BetaComputerScreenshotContent"), "input_file": ref("BetaInputFileContent"), "encrypted_content": ref("BetaEncryptedContent")})))
-    phase = Field['Literal["commentary", "final_answer"] | None']()
-
-
-class BetaFunctionToolCallOutput(BaseModel):
-    """The output of a function tool call."""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    id = Field['str | None']()
-    type = Field['Literal["function_call_output"]']()
-    call_id = Field['str | None']()
-    name = Field['str | None']()
-    namespace = Field['str | None']()
-    caller = Field['BetaDirectToolCallCallerParam | BetaProgramToolCallCallerParam | None'](union_of("type", {"direct": ref("BetaDirectToolCallCallerParam"), "program": ref("BetaProgramToolCallCallerParam")}))
-    output = Field['str | list[BetaInputTextContent | BetaInputImageContent | BetaInputFileContent]'](by_json_type(object=None, array=list_of(union_of("type", {"input_text": ref("BetaInputTextContent"), "input_image": ref("BetaInputImageContent"), "input_file": ref("BetaInputFileContent")}))))
-    status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
-
-
-class BetaInputMessageResource(BaseModel):
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["message"]']()
-    role = Field['Literal["user", "system", "developer"]']()
-    status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
-    content = Field['list[BetaInputTextContent | BetaInputImageContent | BetaInputFileContent]'](list_of(union_of("type", {"input_text": ref("BetaInputTextContent"), "input_image": ref("BetaInputImageContent"), "input_file": ref("BetaInputFileContent")})))
-    id = Field['str']()
-
-
-class BetaFunctionToolCallResource(BaseModel):
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    id = Field['str']()
-    type = Field['Literal["function_call"]']()
-    call_id = Field['str']()
-    caller = Field['BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'](union_of("type", {"direct": ref("BetaDirectToolCallCaller"), "program": ref("BetaProgramToolCallCaller")}))
-    namespace = Field['str | None']()
-    name = Field['str']()
-    arguments = Field['str']()
-    status = Field['Literal["in_progress", "completed", "incomplete"]']()
-    created_by = Field['str | None']()
-
-
-class BetaCustomToolCallResource(BaseModel):
-    """ResponseCustomToolCallItem"""
-
-    __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("BetaAgentTag"))
-    type = Field['Literal["custom_tool_call"]']()
-    id = Field['str']()
-    call_id = Field['str']()
-    caller = Field['BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'](union_of("type", {"direct": ref("BetaDirectToolCallCaller"), "program": ref("BetaProgramToolCallCaller")}))
-    namespace = Field['str | None']()
-    name = Field['str']()
-    input = Field['str']()
-    status = Field['Literal["in_progress", "completed", "incomplete"]']()
-    created_by = Field['str | None']()
-
-
-class BetaTokenCountsResource(BaseModel):
-    """Token counts"""
-
-    __slots__ = ()
-    object = Field['Literal["response.input_tokens"]']()
-    input_tokens = Field['int']()

@@ -120,7 +120,6 @@ class ContextManagementParam(TypedDict, total=False):
 
 class ResponsesRetrieveParams(TypedDict, total=False):
     include: Iterable[Literal["file_search_call.results", "web_search_call.results", "web_search_call.action.sources", "message.input_image.image_url", "computer_call_output.output.image_url", "code_interpreter_call.outputs", "reasoning.encrypted_content", "message.output_text.logprobs"]]
-    stream: bool
     starting_after: int
     include_obfuscation: bool
 

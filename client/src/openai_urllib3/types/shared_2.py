@@ -9,8 +9,8 @@ from .._models import BaseModel, Field, by_json_type, list_of, union_of
 from ._registry import ref
 
 if TYPE_CHECKING:
-    from .beta import BetaAgentTag
-    from .beta_2 import BetaInputFileContent, BetaInputImageContent, BetaInputTextContent
+    from .beta_2 import BetaAgentTag
+    from .beta_3 import BetaInputFileContent, BetaInputImageContent, BetaInputTextContent
     from .shared import DirectToolCallCaller, DirectToolCallCallerParam, InputFileContent, InputImageContent, InputTextContent, ProgramToolCallCaller, ProgramToolCallCallerParam
 
 __all__ = ["ApplyPatchToolCallOutput", "BetaApproximateLocation", "BetaInputMessage", "BetaWebSearchApproximateLocation", "BetaWebSearchPreviewTool", "BetaWebSearchTool", "BetaWebSearchToolFilters", "CustomToolCall", "CustomToolCallOutput", "EasyInputMessage", "EvalItem", "EvalItemContentOutputText", "EvalItemInputImage", "FileObject", "HTTPError", "InputAudio", "InputAudioInputAudio", "InputMessage", "MCPApprovalRequest", "MCPApprovalResponseResource", "MCPListTools", "MCPListToolsTool", "MCPProtocolError", "MCPToolCall", "MCPToolExecutionError", "TextResponseFormatJsonSchema", "ToolChoiceFunction", "ToolChoiceMCP"]
