@@ -35,6 +35,33 @@ def test_non_deployment_endpoints_and_fixed_deployment(openai_server: MockServer
     assert openai_server.journal.last().path == "/openai/deployments/fixed/embeddings"
 
 
+@pytest.mark.parametrize("which", ["openai_urllib3", "openai"])
+def test_a_pinned_deployment_routes_only_deployment_endpoints_and_copies_keep_the_api_version(openai_server: MockServer, which: str) -> None:
+    if which == "openai":
+        openai = pytest.importorskip("openai")
+        client = openai.AzureOpenAI(azure_endpoint=openai_server.root_url, api_version="2024-10-21", api_key="azure-key-123", azure_deployment="fixed", max_retries=0)
+    else:
+        client = azure(openai_server, azure_deployment="fixed", max_retries=0)
+    for route, reply in (("GET /openai/models", {"object": "list", "data": []}), ("GET /openai/files", {"object": "list", "data": [], "has_more": False}), ("GET /openai/batches", {"object": "list", "data": [], "has_more": False})):
+        openai_server.script(route, RawReply(reply))
+    client.models.list()
+    client.files.list()
+    client.batches.list()
+    assert [entry.path for entry in openai_server.journal.all()] == ["/openai/models", "/openai/files", "/openai/batches"]
+    embedding = {"object": "embedding", "index": 0, "embedding": [0.5]}
+    openai_server.script("POST /openai/deployments/fixed/embeddings", RawReply({"object": "list", "data": [embedding], "model": "m", "usage": {"prompt_tokens": 1, "total_tokens": 1}}))
+    client.embeddings.create(model="ignored", input="x", encoding_format="float")
+    assert openai_server.journal.last().path == "/openai/deployments/fixed/embeddings"
+    copy = client.with_options(max_retries=0)
+    openai_server.script("GET /openai/models", RawReply({"object": "list", "data": []}))
+    copy.models.list()
+    assert openai_server.journal.last().path == "/openai/models" and openai_server.journal.last().query["api-version"] == ["2024-10-21"]
+    newer = client.with_options(api_version="2025-04-01-preview")
+    openai_server.script("GET /openai/models", RawReply({"object": "list", "data": []}))
+    newer.models.list()
+    assert openai_server.journal.last().query["api-version"] == ["2025-04-01-preview"]
+
+
 def test_entra_id_token_provider_is_called_per_request(openai_server: MockServer) -> None:
     tokens = iter(["token-1", "token-2"])
     client = AzureOpenAI(azure_endpoint=openai_server.root_url, api_version="v", azure_ad_token_provider=lambda: next(tokens), trust_env=False)

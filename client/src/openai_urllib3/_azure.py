@@ -61,6 +61,9 @@ class AzureOpenAI(OpenAI):
             base_url = azure_endpoint.rstrip("/") + "/openai"
             if azure_deployment:
                 base_url += f"/deployments/{azure_deployment}"
+        # With a pinned deployment, only the deployment endpoints go under it; the others (models,
+        # files, batches, ...) stay at {endpoint}/openai, as in the official SDK.
+        self._azure_root = (azure_endpoint.rstrip("/") + "/openai") if azure_endpoint and azure_deployment else None
         self._azure_deployment = azure_deployment
         self._azure_api_key = api_key
         self._azure_ad_token = azure_ad_token
@@ -88,7 +91,20 @@ class AzureOpenAI(OpenAI):
         request.headers["Authorization"] = f"Bearer {token}"
         return call_next(request)
 
+    def with_options(self, *, api_version: str | None = None, **options: Any) -> AzureOpenAI:
+        """A copy with some settings changed (``api_version`` too), sharing the connection pool."""
+        if api_version is not None:
+            options["default_query"] = {**(options.get("default_query") or {}), "api-version": api_version}
+        copy = super().with_options(**options)
+        assert isinstance(copy, AzureOpenAI)
+        copy.api_version = api_version or self.api_version
+        return copy
+
+    copy = with_options
+
     def _build_request(self, spec: RequestSpec, content: Any, content_type: str | None) -> Any:
+        if self._azure_root is not None and spec.path not in DEPLOYMENT_ENDPOINTS and "://" not in spec.path:
+            spec = RequestSpec(spec.method, self._azure_root + spec.path, query=spec.query, body=spec.body, options=spec.options)
         if not self._azure_deployment and spec.path in DEPLOYMENT_ENDPOINTS and isinstance(spec.body, Mapping):
             model = spec.body.get("model")
             if isinstance(model, str) and model:
