@@ -95,7 +95,7 @@ def test_refusal_and_several_choices(client: OpenAI, openai_server: MockServer) 
 def test_stream_helper_gives_the_final_completion(client: OpenAI) -> None:
     with client.chat.completions.stream(model="gpt-4o", messages=MESSAGES) as stream:
         first = next(iter(stream))
-        assert first.choices[0].delta.role == "assistant"
+        assert first.type == "chunk" and first.chunk.choices[0].delta.role == "assistant"
         final = stream.get_final_completion()
     assert final.choices[0].message.content == "You said: tell me a story"
 

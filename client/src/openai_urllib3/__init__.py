@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from ._chat_accumulator import ChatCompletionAccumulator, FinishedContent, FinishedRefusal, FinishedToolCall
     from ._chat_stream import ChatCompletionStream
     from ._responses_stream import ResponseStream, ResponseStreamAccumulator
-    from ._structured import function_tool, parse_arguments
+    from ._structured import StructuredOutputError, function_tool, parse_arguments, pydantic_function_tool
 
 # Imported on first use: these pull in modules the plain request path never needs.
 _LAZY = {
@@ -66,6 +66,8 @@ _LAZY = {
     "ResponseStreamAccumulator": "._responses_stream",
     "function_tool": "._structured",
     "parse_arguments": "._structured",
+    "pydantic_function_tool": "._structured",
+    "StructuredOutputError": "._structured",
 }
 
 
@@ -147,6 +149,7 @@ __all__ = [
     "SSEDecoder",
     "ServerSentEvent",
     "Stream",
+    "StructuredOutputError",
     "SyncPage",
     "Timeout",
     "Transport",
@@ -166,5 +169,6 @@ __all__ = [
     "organization",
     "parse_arguments",
     "project",
+    "pydantic_function_tool",
     "timeout",
 ]

@@ -31,12 +31,18 @@ class BetaHelpers(_Helper):
 
 
 class ChatCompletionsHelpers(_Helper):
-    def stream(self, **kwargs: Any) -> ChatCompletionStream:
-        """Stream a chat completion with an accumulator: iterate the chunks, then ``get_final_completion()``."""
+    def stream(self, *, response_format: Any = None, **kwargs: Any) -> ChatCompletionStream:
+        """Stream a chat completion as the official SDK's typed events (``content.delta``,
+        ``tool_calls.function.arguments.done``, ...); then ``get_final_completion()``, parsed into
+        ``response_format`` when one is given."""
         from ._chat_stream import ChatCompletionStream
+        from ._structured import response_format_for
 
         kwargs.pop("stream", None)
-        return ChatCompletionStream(self.create(stream=True, **kwargs))  # type: ignore[attr-defined]
+        if response_format is not None:
+            kwargs["response_format"] = response_format_for(response_format)
+        stream = self.create(stream=True, **kwargs)  # type: ignore[attr-defined]
+        return ChatCompletionStream(stream, response_format=response_format, tools=kwargs.get("tools"))
 
     def parse(self, *, response_format: Any = None, **kwargs: Any) -> Any:
         """Create a completion whose message is parsed into ``response_format`` (a dataclass, a

@@ -196,6 +196,15 @@ class BaseModel:
 
     # -- dunder plumbing -------------------------------------------------------------
 
+    def _set_derived(self, name: str, value: Any) -> None:
+        """A value the library computes from the JSON (a tool call's ``parsed_arguments``): readable
+        as an attribute, never part of the JSON (dumps and request bodies leave it out)."""
+        cache = self._cache
+        if cache is None:
+            cache = {}
+            object.__setattr__(self, "_cache", cache)
+        cache["\x00" + name] = value
+
     def __getattr__(self, name: str) -> Any:
         # Only reached for names that are not declared: undeclared JSON fields are
         # readable as attributes, like the official SDK's extra fields.
@@ -204,6 +213,9 @@ class BaseModel:
         try:
             return self._data[name]
         except KeyError:
+            cache = self._cache
+            if cache is not None and "\x00" + name in cache:
+                return cache["\x00" + name]
             raise AttributeError(f"{type(self).__name__!s} object has no field {name!r}") from None
 
     def __eq__(self, other: object) -> bool:

@@ -11,12 +11,13 @@ raises, as in the official SDK.
 from __future__ import annotations
 
 import dataclasses
+import enum
 import inspect
 import json
 import typing
 from typing import Any, Callable, Generic, TypeVar, cast
 
-from ._exceptions import ContentFilterFinishReasonError, LengthFinishReasonError
+from ._exceptions import ContentFilterFinishReasonError, LengthFinishReasonError, OpenAIError
 from ._json_schema import _is_pydantic, _is_typeddict, function_parameters_schema, strict_schema, type_name
 from .types.chat import ChatCompletion, ChatCompletionChoice, ChatCompletionMessage
 from .types.responses import Response
@@ -25,16 +26,43 @@ __all__ = [
     "ParsedChatCompletion",
     "ParsedChatCompletionMessage",
     "ParsedResponse",
+    "StructuredOutputError",
+    "TypedTool",
     "build",
     "function_tool",
     "parse_arguments",
     "parse_chat_completion",
     "parse_response",
+    "parse_tool_calls",
+    "pydantic_function_tool",
     "response_format_for",
     "text_format_for",
 ]
 
 _T = TypeVar("_T")
+
+
+class StructuredOutputError(OpenAIError, ValueError):
+    """The model's JSON (an answer, or a tool call's arguments) is not valid JSON or does not fit the
+    requested type; the message says which, and ``text`` is what the model sent."""
+
+    def __init__(self, message: str, text: str) -> None:
+        super().__init__(message)
+        self.text = text
+
+
+def _load(text: str, kind: Any, what: str) -> Any:
+    """``text`` as ``kind``, every failure a :class:`StructuredOutputError`."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as error:
+        raise StructuredOutputError(f"The model's {what} is not valid JSON ({error}): {text[:200]!r}", text) from None
+    if kind is None or isinstance(kind, dict):
+        return data
+    try:
+        return build(kind, data)
+    except (TypeError, ValueError, KeyError, AttributeError) as error:
+        raise StructuredOutputError(f"The model's {what} does not fit {type_name(kind)}: {error}", text) from None
 
 
 def response_format_for(kind: Any) -> Any:
@@ -71,6 +99,8 @@ def _build_value(kind: Any, value: Any) -> Any:
     origin = typing.get_origin(kind)
     if dataclasses.is_dataclass(kind) or _is_pydantic(kind):
         return build(kind, value)
+    if isinstance(kind, type) and issubclass(kind, enum.Enum) and value is not None:
+        return kind(value)  # a value the schema does not allow is a ValueError, reported as such
     if origin in (list, tuple, set) and isinstance(value, list):
         args = typing.get_args(kind)
         return [_build_value(args[0], item) for item in value] if args else value
@@ -128,7 +158,8 @@ def parse_chat_completion(completion: ChatCompletion, kind: Any, tools: Any = No
         message = ParsedChatCompletionMessage[Any](raw_choice.get("message") or {})
         content = message.content
         if content and not message.refusal and kind is not None and not isinstance(kind, dict):
-            message._parsed = build(kind, json.loads(content))
+            message._parsed = _load(content, kind, "answer")
+        parse_tool_calls(message, tools)
         choice._parsed_message = message
         choices.append(choice)
     parsed._parsed_choices = choices
@@ -162,8 +193,8 @@ def parse_response(response: Response, kind: Any) -> ParsedResponse[Any]:
         if isinstance(item, dict)
         for part in item.get("content") or []
     )
-    if text and not refused and not isinstance(kind, dict):
-        parsed._output_parsed = build(kind, json.loads(text))
+    if text and not refused and kind is not None and not isinstance(kind, dict):
+        parsed._output_parsed = _load(text, kind, "answer")
     return parsed
 
 
@@ -179,12 +210,48 @@ def function_tool(target: Callable[..., Any] | type, *, name: str | None = None,
     text = description or inspect.getdoc(target)
     if text:
         function["description"] = text
-    return {"type": "function", "function": function}
+    return TypedTool({"type": "function", "function": function}, target)
+
+
+def pydantic_function_tool(model: type, *, name: str | None = None, description: str | None = None) -> dict[str, Any]:
+    """The official SDK's name: a strict tool from a pydantic model (or a dataclass); its calls'
+    ``parsed_arguments`` are instances of it."""
+    return function_tool(model, name=name, description=description)
+
+
+class TypedTool(dict):  # type: ignore[type-arg]
+    """A tool definition (sent as the plain dict it is) that remembers the type it describes."""
+
+    def __init__(self, definition: dict[str, Any], kind: Any) -> None:
+        super().__init__(definition)
+        self.kind = kind
+
+
+def tool_argument_parser(tools: Any, name: str) -> tuple[bool, Any]:
+    """(whether calls of tool ``name`` are parsed, the type to parse them into or ``None``): strict
+    function tools are, as in the official SDK."""
+    for tool in tools or ():
+        function = tool.get("function") if isinstance(tool, dict) else None
+        if isinstance(function, dict) and function.get("name") == name and function.get("strict"):
+            kind = getattr(tool, "kind", None)
+            return True, (kind if isinstance(kind, type) else None)
+    return False, None
+
+
+def parse_tool_calls(message: Any, tools: Any) -> None:
+    """Give each function call of a strict tool its ``parsed_arguments`` (kept beside the JSON)."""
+    if not tools:
+        return
+    for call in message.tool_calls or []:
+        function: Any = getattr(call, "function", None)
+        name = getattr(function, "name", None)
+        if function is None or not isinstance(name, str):
+            continue
+        parsed, kind = tool_argument_parser(tools, name)
+        if parsed and isinstance(function.arguments, str):
+            function._set_derived("parsed_arguments", _load(function.arguments, kind, f"arguments for {name}"))
 
 
 def parse_arguments(arguments: str, kind: type[_T] | Callable[..., Any]) -> Any:
     """A tool call's JSON arguments as ``kind`` (a type), or as keyword arguments for a function."""
-    data = json.loads(arguments)
-    if inspect.isfunction(kind):
-        return data
-    return build(kind, data)
+    return _load(arguments, None if inspect.isfunction(kind) else kind, "tool call arguments")
