@@ -102,3 +102,20 @@ def test_enums_are_built_and_bad_model_json_is_a_library_error(openai_server: Mo
         with pytest.raises(StructuredOutputError, match=problem) as info:
             client.chat.completions.parse(model="gpt-4o", messages=MESSAGES, response_format=Feeling)
         assert isinstance(info.value, ValueError) and info.value.text == content
+
+
+def test_responses_stream_takes_text_format_as_the_official_sdk(openai_server: MockServer) -> None:
+    pydantic = pytest.importorskip("pydantic")
+
+    class Answer(pydantic.BaseModel):  # type: ignore[misc, name-defined]
+        city: str
+        degrees: int
+
+    for name, client in _clients(openai_server):
+        openai_server.script("POST /responses", ChatReply(content='{"city": "Oslo", "degrees": 7}'))
+        with client.responses.stream(model="gpt-4o", input="weather?", text_format=Answer) as stream:
+            kinds = [event.type for event in stream]
+            final = stream.get_final_response()
+        assert "response.output_text.delta" in kinds, name
+        assert final.output_parsed == Answer(city="Oslo", degrees=7), name
+        assert openai_server.journal.last().body["text"]["format"]["type"] == "json_schema"

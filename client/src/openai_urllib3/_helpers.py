@@ -57,12 +57,18 @@ class ChatCompletionsHelpers(_Helper):
 
 
 class ResponsesHelpers(_Helper):
-    def stream(self, **kwargs: Any) -> ResponseStream:
-        """Stream a response: iterate its typed events, then ``get_final_response()``."""
+    def stream(self, *, text_format: Any = None, **kwargs: Any) -> ResponseStream:
+        """Stream a response: iterate its typed events, then ``get_final_response()`` (parsed into
+        ``text_format`` when one is given: ``output_parsed``)."""
         from ._responses_stream import ResponseStream
+        from ._structured import text_format_for
 
         kwargs.pop("stream", None)
-        return ResponseStream(self.create(stream=True, **kwargs))  # type: ignore[attr-defined]
+        if text_format is not None:
+            text = dict(kwargs.pop("text", None) or {})
+            text["format"] = text_format_for(text_format)
+            kwargs["text"] = text
+        return ResponseStream(self.create(stream=True, **kwargs), text_format=text_format)  # type: ignore[attr-defined]
 
     def parse(self, *, text_format: Any, **kwargs: Any) -> Any:
         """Create a response whose output text is parsed into ``text_format``: ``output_parsed``."""

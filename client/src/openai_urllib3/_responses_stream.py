@@ -87,9 +87,10 @@ class ResponseStreamAccumulator:
 class ResponseStream:
     """Iterate for typed events; ``get_final_response()`` reads to the end and returns the response."""
 
-    def __init__(self, stream: Stream[BaseModel]) -> None:
+    def __init__(self, stream: Stream[BaseModel], *, text_format: Any = None) -> None:
         self.stream = stream
         self.accumulator = ResponseStreamAccumulator()
+        self._text_format = text_format
 
     def __iter__(self) -> Iterator[BaseModel]:
         for event in self.stream:
@@ -102,8 +103,14 @@ class ResponseStream:
         return self
 
     def get_final_response(self) -> Response:
+        """The response as it ended; with ``text_format``, a ``ParsedResponse`` (``output_parsed``)."""
         self.until_done()
-        return self.accumulator.snapshot()
+        response = self.accumulator.snapshot()
+        if self._text_format is None:
+            return response
+        from ._structured import parse_response
+
+        return parse_response(response, self._text_format)
 
     @property
     def output_text(self) -> str:
