@@ -52,6 +52,8 @@ RESOURCE_BASES = {
     "files": ["FilesHelpers"],
     "vector_stores.files": ["VectorStoreFilesHelpers"],
     "vector_stores.file_batches": ["VectorStoreFileBatchesHelpers"],
+    "uploads": ["UploadsHelpers"],
+    "videos": ["VideosHelpers"],
 }
 
 # Operations whose SSE items the spec does not name (they take a ``stream`` flag but declare only JSON).

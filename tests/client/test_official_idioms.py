@@ -124,3 +124,26 @@ def test_streams_on_a_get_and_on_assistants_runs_and_extra_body_on_uploads(opena
     with pytest.raises(module.BadRequestError, match="note"):  # sent as a form field, which the strict server names
         client.files.create(file=("a.jsonl", b'{"a": 1}\n'), purpose="batch", extra_body={"note": "hello"})
     assert b'name="note"' in openai_server.journal.last().raw_body
+
+
+@pytest.mark.parametrize("which", ["openai_urllib3", "openai"])
+def test_chunked_uploads_and_video_polling_helpers(openai_server: MockServer, which: str, tmp_path: Any) -> None:
+    import warnings
+
+    from openai_harness import RawReply
+
+    _, client = _client(openai_server, which)
+    data = b"0123456789" * 1000
+    upload = client.uploads.upload_file_chunked(file=data, filename="data.jsonl", bytes=len(data), mime_type="text/jsonl", purpose="batch", part_size=3000)
+    assert upload.status == "completed" and upload.bytes == len(data)
+    assert openai_server.journal.count("POST /uploads/{upload_id}/parts") == 4
+    path = tmp_path / "data.jsonl"
+    path.write_bytes(data)
+    assert client.uploads.upload_file_chunked(file=path, mime_type="text/jsonl", purpose="batch", part_size=6000).filename == "data.jsonl"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # the official SDK marks the video API deprecated
+        video = client.videos.create(prompt="a cat", model="sora-2")
+        base = video.model_dump(exclude_unset=True)
+        openai_server.script(f"GET /videos/{video.id}", RawReply({**base, "status": "in_progress", "progress": 50}), RawReply({**base, "status": "completed", "progress": 100}))
+        done = client.videos.poll(video.id, poll_interval_ms=1)
+    assert done.status == "completed" and openai_server.journal.count(f"GET /videos/{video.id}") == 2

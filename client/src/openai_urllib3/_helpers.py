@@ -3,14 +3,15 @@ stream helpers with accumulators, and the polling helpers of the official SDK.""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable
+import builtins
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 if TYPE_CHECKING:
     from ._chat_stream import ChatCompletionStream
     from ._client import OpenAI
     from ._responses_stream import ResponseStream
 
-__all__ = ["BetaHelpers", "ChatCompletionsHelpers", "FilesHelpers", "ResponsesHelpers", "VectorStoreFileBatchesHelpers", "VectorStoreFilesHelpers"]
+__all__ = ["BetaHelpers", "ChatCompletionsHelpers", "FilesHelpers", "ResponsesHelpers", "UploadsHelpers", "VectorStoreFileBatchesHelpers", "VectorStoreFilesHelpers", "VideosHelpers"]
 
 _TERMINAL_FILE = frozenset({"processed", "error", "deleted"})
 
@@ -146,3 +147,64 @@ class VectorStoreFileBatchesHelpers(_Helper):
             ids.append(self._client.files.create(file=file, purpose="assistants").id)
         return self.create_and_poll(vector_store_id=vector_store_id, file_ids=ids, poll_interval_ms=poll_interval_ms, **kwargs)
 
+
+class VideosHelpers(_Helper):
+    def poll(self, video_id: str, *, poll_interval_ms: int | None = None) -> Any:
+        """Wait until a video is ``completed`` or ``failed`` (check ``status`` and ``error``), at the
+        interval the server asks for (``openai-poll-after-ms``) unless one is given."""
+        while True:
+            raw = self.with_raw_response.retrieve(video_id, extra_headers={"X-Stainless-Poll-Helper": "true"})  # type: ignore[attr-defined]
+            video = raw.parse()
+            if video.status not in ("queued", "in_progress"):
+                return video
+            self._sleep(_poll_interval(raw, poll_interval_ms))
+
+    def create_and_poll(self, *, poll_interval_ms: int | None = None, **kwargs: Any) -> Any:
+        video = self.create(**kwargs)  # type: ignore[attr-defined]
+        return self.poll(video.id, poll_interval_ms=poll_interval_ms)
+
+
+_DEFAULT_PART_SIZE = 64 * 1024 * 1024
+
+
+class UploadsHelpers(_Helper):
+    def upload_file_chunked(
+        self,
+        *,
+        file: Any,
+        mime_type: str,
+        purpose: str,
+        filename: str | None = None,
+        bytes: int | None = None,
+        part_size: int | None = None,
+        md5: str | None = None,
+    ) -> Any:
+        """Upload a file (a path or its bytes) in parts of ``part_size`` (64 MiB), then complete the
+        Upload with the parts in order, as the official SDK's helper; reads one part at a time."""
+        import os
+        import pathlib
+
+        size = part_size or _DEFAULT_PART_SIZE
+        if isinstance(file, (builtins.bytes, bytearray)):  # ``bytes`` is the official argument's name
+            total = len(file) if bytes is None else bytes
+            if filename is None:
+                raise TypeError("upload_file_chunked needs filename= when file is bytes")
+            chunks: Iterable[Any] = (file[start : start + size] for start in range(0, len(file), size))
+        else:
+            path = pathlib.Path(os.fspath(file))
+            total = path.stat().st_size if bytes is None else bytes
+            filename = filename or path.name
+            chunks = _file_chunks(path, size)
+        upload = self.create(bytes=total, filename=filename, mime_type=mime_type, purpose=purpose)  # type: ignore[attr-defined]
+        part_ids = []
+        for chunk in chunks:
+            part = self.parts.create(upload.id, data=(filename, builtins.bytes(chunk)))  # type: ignore[attr-defined]
+            part_ids.append(part.id)
+        extra = {"md5": md5} if md5 is not None else {}
+        return self.complete(upload.id, part_ids=part_ids, **extra)  # type: ignore[attr-defined]
+
+
+def _file_chunks(path: Any, size: int) -> Iterator[bytes]:
+    with open(path, "rb") as handle:
+        while chunk := handle.read(size):
+            yield chunk

@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, overload
 
+from .._helpers import UploadsHelpers
 from .._operation import call
 from .._resource import SyncAPIResource, to_raw_response_wrapper, to_streamed_response_wrapper
 from . import _operations as ops
@@ -28,7 +29,7 @@ __all__ = ["Uploads", "UploadsParts"]
 _ = (Any, Literal, overload)
 
 
-class Uploads(SyncAPIResource):
+class Uploads(UploadsHelpers, SyncAPIResource):
     """``client.uploads``."""
 
     @cached_property

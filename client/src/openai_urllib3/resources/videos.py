@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, overload
 
+from .._helpers import VideosHelpers
 from .._operation import call
 from .._resource import SyncAPIResource, to_raw_response_wrapper, to_streamed_response_wrapper
 from . import _operations as ops
@@ -37,7 +38,7 @@ __all__ = ["Videos", "VideosCharacters", "VideosEdits", "VideosExtensions"]
 _ = (Any, Literal, overload)
 
 
-class Videos(SyncAPIResource):
+class Videos(VideosHelpers, SyncAPIResource):
     """``client.videos``."""
 
     @cached_property
