@@ -12,7 +12,7 @@ import urllib.request
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
-__all__ = ["Result", "control", "measure", "print_table", "server_process"]
+__all__ = ["Result", "control", "measure", "print_table", "server_process", "static_server_process"]
 
 
 @contextmanager
@@ -34,6 +34,20 @@ def server_process(*extra: str) -> Iterator[str]:
         proc.wait(10)
 
 
+@contextmanager
+def static_server_process(*extra: str) -> Iterator[str]:
+    """Start ``bench/_static_server.py`` (answers pre-serialized in memory) in a child process, so
+    the client, not the server, is what a benchmark measures; yield its URL."""
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_static_server.py")
+    proc = subprocess.Popen([sys.executable, script, *extra], stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        assert proc.stdout is not None
+        yield proc.stdout.readline().split(" at ", 1)[1].strip()
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
 def control(url: str, path: str, body: object) -> object:
     root = url.rsplit("/v1", 1)[0]
     request = urllib.request.Request(root + "/__harness/" + path, data=json.dumps(body).encode(), headers={"content-type": "application/json"}, method="POST")
@@ -47,18 +61,19 @@ class Result:
         self.per_call_us = per_call_us
 
 
-def measure(calls: dict[str, Callable[[], object]], *, number: int, rounds: int, warmup: int = 100) -> dict[str, float]:
-    """Median µs per call for each callable, rounds interleaved so drift hits all alike."""
+def measure(calls: dict[str, Callable[[], object]], *, number: int, rounds: int, warmup: int = 100, clock: Callable[[], float] = time.perf_counter) -> dict[str, float]:
+    """Median µs per call for each callable, rounds interleaved so drift hits all alike
+    (``clock=time.process_time`` for this process's CPU time instead of wall time)."""
     for call in calls.values():
         for _ in range(warmup):
             call()
     samples: dict[str, list[float]] = {name: [] for name in calls}
     for _ in range(rounds):
         for name, call in calls.items():
-            start = time.perf_counter()
+            start = clock()
             for _ in range(number):
                 call()
-            samples[name].append((time.perf_counter() - start) / number * 1e6)
+            samples[name].append((clock() - start) / number * 1e6)
     return {name: statistics.median(values) for name, values in samples.items()}
 
 

@@ -1,6 +1,7 @@
 """Per-request cost: this client vs raw urllib3 + json.loads (the floor) vs the official SDK.
 
-One mock server in a child process; the three clients take turns in this process.
+A server in a child process answers pre-serialized bytes from memory (bench/_static_server.py), so
+the client is the bottleneck; the three clients take turns in this process; wall and CPU time.
     python bench/bench_requests.py [--number N] [--rounds R]
 """
 
@@ -13,7 +14,9 @@ import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 
-from _common import control, measure, print_table, server_process
+import time
+
+from _common import measure, print_table, static_server_process
 
 MESSAGES = [{"role": "user", "content": "Benchmark me, please."}]
 
@@ -29,11 +32,7 @@ def main() -> None:
 
     import openai_urllib3
 
-    with server_process() as url:
-        existing = 12
-        for index in range(50 - existing):
-            control(url, "models", {"id": f"ft:gpt-4o:bench::{index}", "owned_by": "org-bench"})
-
+    with static_server_process("--models", "50") as url:
         ours = openai_urllib3.OpenAI(api_key="sk-bench", base_url=url, trust_env=False)
         official = openai.OpenAI(api_key="sk-bench", base_url=url, max_retries=2)
         pool = urllib3.PoolManager()
@@ -63,10 +62,12 @@ def main() -> None:
         assert len(floor_models()) == len(ours_models()) == len(official_models()) == 50  # type: ignore[arg-type]
         assert floor_chat() == ours_chat() == official_chat()
 
-        chat = measure({"raw urllib3 (floor)": floor_chat, "openai_urllib3": ours_chat, "openai (official)": official_chat}, number=args.number, rounds=args.rounds)
-        print_table("Non-streaming chat completion", chat, "raw urllib3 (floor)")
-        models = measure({"raw urllib3 (floor)": floor_models, "openai_urllib3": ours_models, "openai (official)": official_models}, number=args.number, rounds=args.rounds)
-        print_table("models.list, 50 items", models, "raw urllib3 (floor)")
+        for title, calls in (
+            ("Non-streaming chat completion", {"raw urllib3 (floor)": floor_chat, "openai_urllib3": ours_chat, "openai (official)": official_chat}),
+            ("models.list, 50 items", {"raw urllib3 (floor)": floor_models, "openai_urllib3": ours_models, "openai (official)": official_models}),
+        ):
+            print_table(title + " (wall)", measure(calls, number=args.number, rounds=args.rounds), "raw urllib3 (floor)")
+            print_table(title + " (client CPU)", measure(calls, number=args.number, rounds=args.rounds, clock=time.process_time), "raw urllib3 (floor)", unit="CPU µs/request")
 
 
 if __name__ == "__main__":

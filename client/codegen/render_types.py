@@ -186,7 +186,7 @@ def render_registry(locations: dict[str, str]) -> str:
             "            return value",
             "        if self._type is None:",
             "            self._type = resolve(self.type_name)",
-            "        return self._type(value)",
+            "        return self._type._wrap(value)",
             "",
             "",
             "def ref(name: str) -> Callable[[Any], Any]:",

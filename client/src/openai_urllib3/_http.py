@@ -52,6 +52,10 @@ class Headers(MutableMapping[str, str]):
         item = self._store.get(name.lower())
         return default if item is None else item[1]
 
+    def as_dict(self) -> dict[str, str]:
+        """A plain dict in the spelling given (what a transport sends), built in one pass."""
+        return dict(self._store.values())
+
     def copy(self) -> Headers:
         new = Headers.__new__(Headers)
         new._store = self._store.copy()

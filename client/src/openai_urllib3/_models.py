@@ -7,8 +7,8 @@ value of the wrong type is handed back as it came instead of raising, so one odd
 access to the others. Presence is knowable, as in the Go library's ``respjson``:
 ``presence(name)`` says ``"missing"``, ``"null"`` or ``"present"``.
 
-Models behave as the official SDK's pydantic models where code leans on them: fields can be
-assigned (``call.function.arguments += delta``, which streaming guides do), and ``model_dump``
+Models behave as the official SDK's pydantic models where code leans on them: declared fields can
+be assigned (``call.function.arguments += delta``, which streaming guides do), and ``model_dump``
 (``exclude_none``, ``exclude_unset``, ``include``, ``exclude``), ``model_dump_json``,
 ``model_validate``, ``model_validate_json``, ``model_copy``, ``model_fields`` and ``model_extra``
 work; a dump always reflects what was assigned, in the child views too.
@@ -28,6 +28,7 @@ _M = TypeVar("_M", bound="BaseModel")
 Presence = Literal["missing", "null", "present"]
 
 _MISSING: Any = object()
+_new = object.__new__
 
 
 class BaseModel:
@@ -48,11 +49,9 @@ class BaseModel:
             data = {**data, **fields}
         elif not isinstance(data, dict):
             raise TypeError(f"{type(self).__name__} expects a JSON object (dict), got {type(data).__name__}")
-        # Straight to the slots: __setattr__ is for assigning fields, and models are built often.
-        _set = object.__setattr__
-        _set(self, "_data", data)
-        _set(self, "_cache", None)
-        _set(self, "_request_id", None)
+        self._data = data
+        self._cache: dict[str, Any] | None = None
+        self._request_id: str | None = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -63,6 +62,16 @@ class BaseModel:
                     names.add(value.key)
         cls._fields = frozenset(names)
         cls.model_fields = {name: value for klass in reversed(cls.__mro__) for name, value in vars(klass).items() if isinstance(value, Field)}
+
+    @classmethod
+    def _wrap(cls: type[_M], data: dict[str, Any]) -> _M:
+        """A view of ``data``, known to be a JSON object: the constructor without its checks, for
+        the many children a response builds."""
+        model = _new(cls)
+        model._data = data
+        model._cache = None
+        model._request_id = None
+        return model
 
     @classmethod
     def construct(cls: type[_M], data: Any) -> _M | Any:
@@ -182,27 +191,12 @@ class BaseModel:
         """Fields the server sent that this type does not declare (pydantic's name for them)."""
         return self.extra_fields
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name.startswith("_"):
-            object.__setattr__(self, name, value)
-            return
-        descriptor = getattr(type(self), name, None)
-        if isinstance(descriptor, Field):
-            descriptor.__set__(self, value)
-        elif isinstance(descriptor, property):
-            raise AttributeError(f"{type(self).__name__}.{name} cannot be assigned")
-        else:  # an undeclared field, as pydantic's extra fields
-            self._data[name] = _to_json(value)
-
-    # -- dunder plumbing -------------------------------------------------------------
-
     def _set_derived(self, name: str, value: Any) -> None:
         """A value the library computes from the JSON (a tool call's ``parsed_arguments``): readable
         as an attribute, never part of the JSON (dumps and request bodies leave it out)."""
         cache = self._cache
         if cache is None:
-            cache = {}
-            object.__setattr__(self, "_cache", cache)
+            cache = self._cache = {}
         cache["\x00" + name] = value
 
     def __getattr__(self, name: str) -> Any:
@@ -271,8 +265,7 @@ class Field(Generic[_T]):
             return cast(_T, instance._data.get(key))
         cache = instance._cache
         if cache is None:
-            cache = {}
-            object.__setattr__(instance, "_cache", cache)
+            cache = instance._cache = {}
         elif key in cache:
             return cast(_T, cache[key])
         raw = instance._data.get(key)
@@ -321,7 +314,7 @@ def _safe_convert(convert: Callable[[Any], Any], raw: Any) -> Any:
 
 def _build(kind: Any, value: Any) -> Any:
     if isinstance(kind, type) and issubclass(kind, BaseModel):
-        return kind(value) if isinstance(value, dict) else value
+        return kind._wrap(value) if isinstance(value, dict) else value
     return kind(value)
 
 

@@ -115,8 +115,7 @@ class _ModelParser:
         self.convert = convert
 
     def __call__(self, response: Any, client: Any, spec: Any) -> Any:
-        from ._models import BaseModel
-        from ._response import parse_json, require_object
+        from ._response import parse_json
 
         if response.headers.get("content-type", "").startswith("text/plain"):
             # Transcriptions and translations with response_format text, srt or vtt: the text, as the
@@ -127,6 +126,9 @@ class _ModelParser:
             return data
         if not isinstance(data, dict):
             # A typed call whose answer is not an object fails as documented, not later in user code.
+            from ._models import BaseModel
+            from ._response import require_object
+
             target = self.convert
             name = getattr(target, "type_name", None)
             if name is not None:

@@ -50,7 +50,8 @@ class BasePage(BaseModel, Generic[_T]):
             elif convert is None:
                 items = list(raw)
             elif isinstance(convert, type) and issubclass(convert, BaseModel):
-                items = [convert(item) if isinstance(item, dict) else item for item in raw]
+                wrap = convert._wrap
+                items = [wrap(item) if isinstance(item, dict) else item for item in raw]
             else:
                 items = [convert(item) for item in raw]
             cache["data"] = items

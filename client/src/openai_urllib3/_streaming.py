@@ -26,6 +26,8 @@ from ._exceptions import (
 from ._http import Response
 from ._sse import EventTooLargeError, ServerSentEvent, SSEDecoder
 
+_scan: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+
 if TYPE_CHECKING:
     from ._client import OpenAI
     from ._request_spec import RequestSpec
@@ -131,10 +133,14 @@ class Stream(Generic[_T]):
                     _drain(chunks)
                     return
                 if data.startswith("{"):
+                    # The C scanner straight away: json.loads would first match whitespace at
+                    # both ends (two regex calls per event, a tenth of the per-event cost).
                     try:
-                        payload = json.loads(data)
-                    except ValueError:
+                        payload, end = _scan(data, 0)
+                    except (StopIteration, ValueError):
                         raise self._malformed(event) from None
+                    if end != len(data) and data[end:].strip():
+                        raise self._malformed(event)
                     if ("error" in payload and isinstance(payload["error"], dict)) or event.event == "error":
                         raise stream_error(payload, event, self.response)
                 else:

@@ -21,7 +21,7 @@ from urllib3.exceptions import NewConnectionError as _NewConnectionError
 from urllib3.exceptions import TimeoutError as _Urllib3Timeout
 
 from ._exceptions import APIConnectionError, APITimeoutError, ResponseTooLargeError
-from ._http import Request, Response
+from ._http import Headers, Request, Response
 from ._proxy import proxy_for
 from ._types import NOT_GIVEN, NotGiven, Timeout
 
@@ -251,7 +251,7 @@ class Urllib3Transport:
                 self._timeouts[timeout] = urllib3_timeout
         started = time.monotonic()
         body = request.body
-        headers = dict(request.headers.items())
+        headers = request.headers.as_dict() if isinstance(request.headers, Headers) else dict(request.headers.items())
         # An iterable body is sent as it is produced: with its length when known, else chunked.
         chunked = body is not None and not isinstance(body, (bytes, bytearray)) and not any(name.lower() == "content-length" for name in headers)
         try:

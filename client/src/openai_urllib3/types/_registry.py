@@ -1180,7 +1180,7 @@ class Ref:
             return value
         if self._type is None:
             self._type = resolve(self.type_name)
-        return self._type(value)
+        return self._type._wrap(value)
 
 
 def ref(name: str) -> Callable[[Any], Any]:
