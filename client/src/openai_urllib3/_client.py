@@ -440,60 +440,34 @@ class OpenAI(ResourcesMixin):
         return request, max_retries, chain
 
     def _send_with_retries(self, template: Request, max_retries: int, chain: Next, preload: bool) -> tuple[Response, int]:
-        """The retry loop: each attempt is a fresh :class:`Request` through the middleware chain."""
+        """The retry loop: each attempt is a fresh :class:`Request` through the middleware chain. A
+        connection error anywhere in an attempt (sending, or reading the body) is retried the same
+        way; a status the policy retries waits as the response asks."""
         config = self._config
         policy = config.policy
         retries_taken = 0
         while True:
-            request = template
-            if retries_taken:
-                request = Request(
-                    template.method,
-                    template.url,
-                    headers=template.headers.copy(),
-                    body=template.body,
-                    timeout=template.timeout,
-                    attempt=retries_taken,
-                )
-            else:
-                request.headers = template.headers.copy()
-            request.headers["X-Stainless-Retry-Count"] = str(retries_taken)
-            if config.api_key_provider is not None:
-                config.api_key = _key_from(config.api_key_provider)
-                request.headers.update(self._auth_headers(config.api_key))
+            request = self._attempt(template, retries_taken)
             can_retry = retries_taken < max_retries and template.replayable
             try:
                 response = chain(request)
-            except APIConnectionError:
-                if not can_retry:
-                    raise
-                config.sleep(policy.backoff(retries_taken))
-                retries_taken += 1
-                continue
-            if response.request is None:
-                response.request = request
-            status = response.status
-            if status < 300:
-                if preload:
-                    try:
+                if response.request is None:
+                    response.request = request
+                status = response.status
+                if status < 300:
+                    if preload:
                         response.read()
-                    except APIConnectionError:
-                        if not can_retry:
-                            raise
-                        config.sleep(policy.backoff(retries_taken))
-                        retries_taken += 1
-                        continue
-                return response, retries_taken
-            try:
-                body = response.read()
+                    return response, retries_taken
+                try:
+                    body = response.read()
+                finally:
+                    response.close()
             except APIConnectionError:
                 if not can_retry:
                     raise
                 config.sleep(policy.backoff(retries_taken))
                 retries_taken += 1
                 continue
-            finally:
-                response.close()
             if status < 400:
                 raise APIStatusError(
                     f"Unexpected redirect {status} from {request.method} {redact_url(request.url)} "
@@ -508,6 +482,20 @@ class OpenAI(ResourcesMixin):
                     retries_taken += 1
                     continue
             raise make_status_error(response)
+
+    def _attempt(self, template: Request, retries_taken: int) -> Request:
+        """The request of one attempt: the template's, with the attempt's own headers."""
+        config = self._config
+        if retries_taken:
+            request = Request(template.method, template.url, headers=template.headers.copy(), body=template.body, timeout=template.timeout, attempt=retries_taken)
+        else:
+            request = template
+            request.headers = template.headers.copy()
+        request.headers["X-Stainless-Retry-Count"] = str(retries_taken)
+        if config.api_key_provider is not None:
+            config.api_key = _key_from(config.api_key_provider)
+            request.headers.update(self._auth_headers(config.api_key))
+        return request
 
 
 _C = TypeVar("_C", bound=OpenAI)
