@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .config import STREAM_ITEMS
+from .config import API_OPTIONAL, STREAM_ITEMS
 from .operations import OpInfo
 from .spec import Spec
 
@@ -62,6 +62,8 @@ def render_harness_spec(spec: Spec, infos: list[OpInfo]) -> str:
             for p in op.params
         ]
         entry: dict[str, Any] = {"key": op.key, "method": op.method.upper(), "path": op.path, "name": info.name, "params": params}
+        if op.key in API_OPTIONAL:
+            entry["api_optional"] = API_OPTIONAL[op.key]
         if op.body_schema is not None:
             entry["body"] = {"kind": op.body_kind, "content_type": op.body_content_type, "schema": _strip(op.body_schema), "required": op.body_required}
             if op.other_bodies:

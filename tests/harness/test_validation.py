@@ -125,3 +125,43 @@ def test_operations_that_take_json_or_a_form_accept_both(openai_server: MockServ
     with urllib.request.urlopen(request, timeout=5) as answer:
         assert answer.status == 200
     assert [entry.invalid for entry in openai_server.journal.all()] == [None]
+
+
+def test_what_the_api_accepts_is_accepted(openai_server: MockServer) -> None:
+    """A Responses request without a model when a stored prompt brings one (and any when the server is
+    not strict), and limit=0 on lists: the API takes both."""
+    openai = pytest.importorskip("openai")
+    client = openai.OpenAI(api_key="sk-accepts", base_url=openai_server.url, max_retries=0)
+    response = client.responses.create(prompt={"id": "pmpt_123", "variables": {"city": "Oslo"}}, input="weather?")
+    assert response.model and response.status == "completed"
+    with pytest.raises(openai.BadRequestError, match="model"):
+        client.responses.create(input="no model, no prompt")  # the strict server says what the API says
+    page = client.batches.list(limit=0)
+    assert page.data == [] and openai_server.journal.last().status == 200
+    with MockServer(validation="lenient") as lenient:
+        relaxed = openai.OpenAI(api_key="sk-accepts", base_url=lenient.url, max_retries=0)
+        assert relaxed.responses.create().status == "completed"
+
+
+def test_fields_the_api_does_not_require_and_permissive_cursors() -> None:
+    import urllib.request
+
+    def post(url: str, path: str, body: dict[str, Any]) -> tuple[int, Any]:
+        request = urllib.request.Request(url + path, data=json.dumps(body).encode(), headers={"content-type": "application/json"}, method="POST")
+        try:
+            with urllib.request.urlopen(request) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
+    with MockServer() as server:
+        store = post(server.url, "/vector_stores", {"name": "docs"})[1]
+        # The spec requires file_ids; the API takes files instead, and says what is missing when neither comes.
+        status, answer = post(server.url, f"/vector_stores/{store['id']}/file_batches", {})
+        assert status == 400 and "file_ids or files" in answer["error"]["message"]
+    with MockServer(validation="lenient", unknown_ids="permissive") as server:
+        with urllib.request.urlopen(server.url + "/batches?after=batch_unknown&limit=5") as response:
+            page = json.loads(response.read())
+        assert page["data"] == [] and page["has_more"] is False  # nothing lies past a cursor it does not know
+        upload = post(server.url, "/uploads/upload_unknown/complete", {"part_ids": ["part_1"]})[1]
+        assert upload["object"] == "upload"  # a field with one possible value is always sent

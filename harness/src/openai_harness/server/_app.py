@@ -18,7 +18,7 @@ __all__ = ["AppRequest", "HTTPError", "Reply", "Router", "StreamBody", "UnknownO
 class AppRequest:
     """A parsed request as handlers see it."""
 
-    __slots__ = ("body", "headers", "json_error", "method", "operation", "path", "query", "raw_body", "scripted", "target")
+    __slots__ = ("body", "headers", "json_error", "method", "operation", "path", "query", "raw_body", "scripted", "target", "unknown_ids", "validation")
 
     def __init__(self, method: str, target: str, headers: Mapping[str, str], raw_body: bytes) -> None:
         from urllib.parse import parse_qs, urlsplit
@@ -35,6 +35,11 @@ class AppRequest:
         self.scripted: Any = None
         self.operation: dict[str, Any] | None = None
         """The spec's operation for this request, once the server has found it."""
+        self.unknown_ids = "faithful"
+        """The server's rule for IDs it does not know (``faithful``: as the API, 404; ``permissive``)."""
+        self.validation = "strict"
+        """The server's check level for this request (``strict``, ``lenient`` or ``off``): handlers
+        that check what the spec cannot say relax as the validators do."""
         """A scripted reply the test queued for this request (consumed by the handler), if any."""
         content_type = headers.get("content-type", "")
         if raw_body and ("json" in content_type or not content_type):

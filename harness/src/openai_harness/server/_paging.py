@@ -18,9 +18,9 @@ def _limit(request: AppRequest, default: int, maximum: int) -> int:
         limit = int(text)
     except ValueError:
         raise HTTPError(error_reply(400, f"Invalid 'limit': expected an integer, got {text!r}.", param="limit", code="invalid_type")) from None
-    if not 1 <= limit <= maximum:
+    if not 0 <= limit <= maximum:  # 0 is accepted, as the API does: a page with no items
         raise HTTPError(
-            error_reply(400, f"Invalid 'limit': {limit}. Expected a value between 1 and {maximum}.", param="limit", code="integer_out_of_range")
+            error_reply(400, f"Invalid 'limit': {limit}. Expected a value between 0 and {maximum}.", param="limit", code="integer_out_of_range")
         )
     return limit
 
@@ -44,17 +44,26 @@ def cursor_page(
     after = request.q("after")
     before = request.q("before") if allow_before else None
     start, stop = 0, len(ordered)
+    # An unknown cursor is a 400, unless the server invents what it does not know (permissive
+    # IDs): then nothing lies past it, an empty last page.
+    permissive = request.unknown_ids == "permissive"
     if after:
-        if after not in ids:
+        if after in ids:
+            start = ids.index(after) + 1
+        elif permissive:
+            start = len(ordered)
+        else:
             raise HTTPError(error_reply(400, f"Invalid 'after': no object with id {after!r} in this list.", param="after", code="invalid_cursor"))
-        start = ids.index(after) + 1
     if before:
-        if before not in ids:
+        if before in ids:
+            stop = ids.index(before)
+        elif permissive:
+            stop = 0
+        else:
             raise HTTPError(error_reply(400, f"Invalid 'before': no object with id {before!r} in this list.", param="before", code="invalid_cursor"))
-        stop = ids.index(before)
     window = ordered[start:stop]
     if before and not after:
-        page = window[-limit:]
+        page = window[-limit:] if limit else []
         has_more = len(window) > limit
     else:
         page = window[:limit]

@@ -73,10 +73,19 @@ def build_output(state: State, reply: ChatReply) -> list[dict[str, Any]]:
     return output
 
 
+# The model a response reports when the request named none (a stored prompt's model is not
+# emulated): the API's default for prompts.
+DEFAULT_PROMPT_MODEL = "gpt-4o"
+
+
 def create(state: State, request: AppRequest, params: dict[str, str]) -> Reply:
     body = request.json_object()
     if not isinstance(body.get("model"), str):
-        raise HTTPError(error_reply(400, "Missing required parameter: 'model'.", param="model", code="missing_required_parameter"))
+        # A stored prompt brings its model, so the API takes a request without one; so does a
+        # server that is not strict (the official SDKs type model as optional for that reason).
+        if body.get("prompt") is None and request.validation == "strict":
+            raise HTTPError(error_reply(400, "Missing required parameter: 'model'.", param="model", code="missing_required_parameter"))
+        body = {**body, "model": DEFAULT_PROMPT_MODEL}
     items = _input_items(state, body.get("input", []))
     previous_id = body.get("previous_response_id")
     history: list[dict[str, Any]] = []

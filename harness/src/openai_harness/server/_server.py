@@ -280,6 +280,8 @@ class MockServer(LoopbackServer):
         if request.json_error and request.method in ("POST", "PUT", "PATCH"):
             return error_reply(400, request.json_error, code="invalid_json")
         request.scripted = scripted
+        request.validation = self.validation
+        request.unknown_ids = self.unknown_ids
         try:
             reply = handler(self.state, request, params)
         except UnknownObject:

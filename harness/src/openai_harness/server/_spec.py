@@ -112,6 +112,7 @@ class SpecIndex:
             body = self.body_for(op, request)
             if body is None:
                 return
+            optional = frozenset(op.get("api_optional") or ())
             if body["kind"] == "json":
                 if not request.raw_body:
                     if body.get("required"):
@@ -119,10 +120,10 @@ class SpecIndex:
                     return
                 if request.json_error:
                     raise HTTPError(error_reply(400, request.json_error, code="invalid_json"))
-                validate(request.body, body["schema"], self.resolve_ref, unknown_fields=unknown_fields)
+                validate(request.body, body["schema"], self.resolve_ref, unknown_fields=unknown_fields, optional=optional)
             elif body["kind"] == "multipart":
                 fields = parse_multipart(request)
-                validate(fields, body["schema"], self.resolve_ref, unknown_fields=unknown_fields)
+                validate(fields, body["schema"], self.resolve_ref, unknown_fields=unknown_fields, optional=optional)
         except ValidationProblem as problem:
             raise InvalidRequest(error_reply(400, problem.message, param=problem.param or None, code=problem.code), problem.message) from None
 
@@ -388,7 +389,10 @@ class Sampler:
                 part = self.spec.deref(part)
                 props.update(part.get("properties") or {})
                 required += [r for r in part.get("required") or [] if r not in required]
-            return {name: self.sample(props.get(name, {}), depth + 1) for name in required}
+            # The required fields, and the ones with a single possible value (``object: "upload"``),
+            # which the API always sends even where the spec leaves them optional.
+            fixed = [name for name, prop in props.items() if name not in required and _single_value(self.spec.deref(prop))]
+            return {name: self.sample(props.get(name, {}), depth + 1) for name in [*required, *fixed]}
         kind = schema.get("type")
         if isinstance(kind, list):
             kind = next((k for k in kind if k != "null"), None)
@@ -419,3 +423,8 @@ class Sampler:
         if kind == "null":
             return None
         return None
+
+
+def _single_value(schema: Any) -> bool:
+    """Whether a property schema allows exactly one value (a ``const``, or a one-item ``enum``)."""
+    return isinstance(schema, dict) and ("const" in schema or (isinstance(schema.get("enum"), list) and len(schema["enum"]) == 1))

@@ -78,7 +78,8 @@ def _derived(kind: str, schema: Any, compute: Callable[[], Any]) -> Any:
 
 
 class _Validator:
-    def __init__(self, resolve: Callable[[str], Any], *, unknown_fields: bool) -> None:
+    def __init__(self, resolve: Callable[[str], Any], *, unknown_fields: bool, optional: frozenset[str] = frozenset()) -> None:
+        self.optional = optional  # top-level fields the spec requires and the API does not
         self.resolve = resolve
         self.unknown_fields = unknown_fields
 
@@ -171,7 +172,7 @@ class _Validator:
     def check_object(self, value: dict[str, Any], schema: dict[str, Any], path: str, top: bool) -> None:
         props, required, closed = self.properties(schema)
         for name in required:
-            if name not in value:
+            if name not in value and not (not path and name in self.optional):
                 where = _child(path, name)
                 raise ValidationProblem(f"Missing required parameter: '{where}'.", where, "missing_required_parameter")
         if self.unknown_fields and props and (closed or top):
@@ -287,9 +288,9 @@ class _Validator:
         return tuple(value for value in enum if isinstance(value, str)) if isinstance(enum, list) else ()
 
 
-def validate(value: Any, schema: Any, resolve: Callable[[str], Any], *, unknown_fields: bool = True, path: str = "") -> None:
+def validate(value: Any, schema: Any, resolve: Callable[[str], Any], *, unknown_fields: bool = True, path: str = "", optional: frozenset[str] = frozenset()) -> None:
     """Raise :class:`ValidationProblem` for the first problem with ``value``."""
-    _Validator(resolve, unknown_fields=unknown_fields).check(value, schema, path, top=True)
+    _Validator(resolve, unknown_fields=unknown_fields, optional=optional).check(value, schema, path, top=True)
 
 
 def conforms(value: Any, schema: Any, resolve: Callable[[str], Any]) -> bool:
