@@ -125,3 +125,14 @@ def test_answers_under_the_limit_are_untouched(openai_server: MockServer) -> Non
     assert "".join(chunk.choices[0].delta.content or "" for chunk in stream if chunk.choices)
     with pytest.raises(ValueError, match="max_response_bytes"):
         OpenAI(api_key=KEY, max_response_bytes=0)
+
+
+def test_a_stream_event_nested_past_the_decoder_is_a_library_error(openai_server: MockServer) -> None:
+    from openai_urllib3 import APIResponseValidationError
+
+    deep = "[" * 100_000 + "]" * 100_000
+    body = b"data: {\"choices\": " + deep.encode() + b"}\n\ndata: [DONE]\n\n"
+    openai_server.script("POST /chat/completions", RawReply(body, headers={"content-type": "text/event-stream"}))
+    stream = client(openai_server.url).chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "hi"}], stream=True)
+    with pytest.raises(APIResponseValidationError, match="not valid JSON"):
+        list(stream)

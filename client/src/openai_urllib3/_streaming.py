@@ -137,7 +137,7 @@ class Stream(Generic[_T]):
                     # both ends (two regex calls per event, a tenth of the per-event cost).
                     try:
                         payload, end = _scan(data, 0)
-                    except (StopIteration, ValueError):
+                    except (StopIteration, ValueError, RecursionError):
                         raise self._malformed(event) from None
                     if end != len(data) and data[end:].strip():
                         raise self._malformed(event)
@@ -146,7 +146,7 @@ class Stream(Generic[_T]):
                 else:
                     try:
                         payload = json.loads(data)
-                    except ValueError:
+                    except (ValueError, RecursionError):
                         raise self._malformed(event) from None
                 item = convert(payload, event)
                 if item is not None:
