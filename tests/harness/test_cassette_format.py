@@ -159,3 +159,53 @@ def test_loading_never_executes_anything(tmp_path: pathlib.Path) -> None:
 def test_missing_file_is_named(tmp_path: pathlib.Path) -> None:
     with pytest.raises(CassetteFormatError, match="no such cassette"):
         load_cassette(tmp_path / "nope.yaml")
+
+
+AIOHTTP_CASSETTE = """interactions:
+- request:
+    body: '{"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}]}'
+    headers:
+      ? !!python/object/apply:multidict._multidict.istr
+      - Content-Type
+      : - application/json
+    method: POST
+    uri: https://api.openai.com/v1/chat/completions
+  response:
+    body:
+      string: '{"id": "chatcmpl-1", "object": "chat.completion", "created": 1, "model": "gpt-4o", "choices": []}'
+    headers:
+      ? !!python/object/apply:multidict._multidict.istr
+      - Content-Type
+      : - application/json
+    status:
+      code: 200
+      message: OK
+version: 1
+"""
+
+
+def test_cassettes_recorded_through_aiohttp_load_and_other_python_tags_are_refused(tmp_path: pathlib.Path) -> None:
+    from openai_harness.cassettes import CassetteFormatError, load_cassette
+
+    path = tmp_path / "aiohttp.yaml"
+    path.write_text(AIOHTTP_CASSETTE)
+    (interaction,) = load_cassette(path)
+    assert interaction.request.header("content-type") == "application/json"
+    assert interaction.response.header("Content-Type") == "application/json"
+    hostile = tmp_path / "hostile.yaml"
+    hostile.write_text(AIOHTTP_CASSETTE.replace("multidict._multidict.istr", "os.system").replace("- Content-Type", "- echo owned"))
+    with pytest.raises(CassetteFormatError, match="will not construct"):
+        load_cassette(hostile)
+
+
+def test_a_file_holding_one_interaction_loads(tmp_path: pathlib.Path) -> None:
+    from openai_harness.cassettes import load_cassette
+
+    one = {
+        "request": {"method": "GET", "uri": "https://api.openai.com/v1/models", "headers": {}, "body": None},
+        "response": {"status": {"code": 200, "message": "OK"}, "headers": {"Content-Type": ["application/json"]}, "body": {"string": '{"object": "list", "data": []}'}},
+    }
+    path = tmp_path / "models_0001.json"
+    path.write_text(json.dumps(one))
+    (interaction,) = load_cassette(path)
+    assert interaction.request.path == "/v1/models" and interaction.response.status == 200

@@ -184,3 +184,9 @@ def test_a_refused_write_leaves_no_patch_behind_and_record_mode_none_stays_close
             with use_cassette(tmp_path / "next.yaml", record_mode="none", allow_playback_repeats=False):
                 urllib3.PoolManager().request("GET", server.url + "/models/gpt-4o", retries=False)
         assert server.journal.count() == seen
+
+
+def test_a_doubled_slash_in_the_recorded_path_still_matches() -> None:
+    recorded = chat(b"{}", uri="https://x.openai.azure.com//openai/deployments/gpt/chat/completions?api-version=2024-06-01")
+    index = InteractionIndex([Interaction(recorded, ok())])
+    assert index.find(chat(b"{}", uri="https://x.openai.azure.com/openai/deployments/gpt/chat/completions?api-version=2024-06-01")) is not None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 import threading
 from dataclasses import dataclass
 from typing import Any, Iterable, Literal
@@ -15,6 +16,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from .._multipart import MultipartError, boundary_of, read_parts
 from ._model import Interaction, RecordedRequest
+
+_SLASHES = re.compile(r"/{2,}")
 
 __all__ = ["InteractionIndex", "MatchConfig", "Repeats", "body_difference"]
 
@@ -106,7 +109,8 @@ class InteractionIndex:
 
     def _normalize(self, request: RecordedRequest) -> tuple[tuple[str, str], str, dict[str, list[str]], Any]:
         parts = urlsplit(request.uri)
-        key = (request.method.upper(), parts.path.rstrip("/") or "/")
+        # A doubled slash (an Azure endpoint written with a trailing "/") names the same resource.
+        key = (request.method.upper(), _SLASHES.sub("/", parts.path).rstrip("/") or "/")
         query = parse_qs(parts.query, keep_blank_values=True) if self.config.match_query else {}
         body: Any = request.body
         if body:
