@@ -254,3 +254,23 @@ def test_unknown_ids_faithful_and_permissive() -> None:
     with MockServer() as server:
         with pytest.raises(NotFoundError):
             OpenAI(api_key="sk-test", base_url=server.url, trust_env=False).batches.retrieve("batch_anything")
+
+
+def test_an_upload_with_parts_exports_restores_and_the_control_api_answers(openai_server: MockServer) -> None:
+    import urllib.request
+
+
+    client = OpenAI(api_key="sk-state", base_url=openai_server.url, max_retries=0)
+    upload = client.uploads.create(bytes=6, filename="a.txt", mime_type="text/plain", purpose="batch")
+    first = client.uploads.parts.create(upload.id, data=("a.txt", b"abc"))
+    snapshot = openai_server.export_state()
+    json.dumps(snapshot)  # JSON-able, bytes included
+    with urllib.request.urlopen(openai_server.root_url + "/__harness/state") as response:
+        assert response.status == 200 and json.loads(response.read())["objects"]
+    with MockServer() as restored:
+        restored.load_state(snapshot)
+        again = OpenAI(api_key="sk-state", base_url=restored.url, max_retries=0)
+        second = again.uploads.parts.create(upload.id, data=("a.txt", b"def"))
+        done = again.uploads.complete(upload.id, part_ids=[first.id, second.id])
+        assert done.status == "completed" and done.file is not None
+        assert again.files.content(done.file.id).read() == b"abcdef"

@@ -30,11 +30,35 @@ def export_state(state: State) -> dict[str, Any]:
             "durations": dict(state.durations),
             "rng": list(_jsonable(state._rng.getstate())),
             "models": copy.deepcopy(list(state.models.values())),
-            "objects": copy.deepcopy(state.objects),
+            "objects": _bytes_out(state.objects),
             "blobs": {key: base64.b64encode(value).decode("ascii") for key, value in state.blobs.items()},
             "chat_completions": copy.deepcopy(state.chat_completions),
             "responses": copy.deepcopy(state.responses),
         }
+
+
+_BYTES_KEY = "__base64__"
+
+
+def _bytes_out(value: Any) -> Any:
+    """A JSON-able copy: bytes an object holds (an upload's parts) as ``{"__base64__": ...}``."""
+    if isinstance(value, (bytes, bytearray)):
+        return {_BYTES_KEY: base64.b64encode(bytes(value)).decode("ascii")}
+    if isinstance(value, dict):
+        return {key: _bytes_out(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_bytes_out(item) for item in value]
+    return copy.deepcopy(value)
+
+
+def _bytes_in(value: Any) -> Any:
+    if isinstance(value, dict):
+        if len(value) == 1 and isinstance(value.get(_BYTES_KEY), str):
+            return base64.b64decode(value[_BYTES_KEY])
+        return {key: _bytes_in(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_bytes_in(item) for item in value]
+    return value
 
 
 def _jsonable(value: Any) -> Any:
@@ -61,7 +85,7 @@ def load_state(state: State, source: dict[str, Any] | str | pathlib.Path) -> Non
             state.durations.update(data.get("durations") or {})
             state._rng.setstate(_tuple(data["rng"]))
             state.models = {model["id"]: model for model in data["models"]}
-            state.objects = copy.deepcopy(data["objects"])
+            state.objects = _bytes_in(copy.deepcopy(data["objects"]))
             state.blobs = {key: base64.b64decode(value) for key, value in data["blobs"].items()}
             state.chat_completions = copy.deepcopy(data["chat_completions"])
             state.responses = copy.deepcopy(data["responses"])
