@@ -185,6 +185,9 @@ class MockServer(LoopbackServer):
                 return None, handle_control(self, request)
             except HTTPError as error:
                 return None, error.reply
+            except Exception as error:  # an answer, never a dropped connection; check() re-raises it
+                self._record_error(error)
+                return None, error_reply(500, f"The harness control API failed: {type(error).__name__}: {error}", type="server_error", code="harness_error")
         if self.state.clock_step:
             self.state.advance(self.state.clock_step)
         seq = self.journal.next_seq()
