@@ -76,6 +76,7 @@ BINARY_OPERATIONS = frozenset(
     {
         "GET /files/{file_id}/content",
         "GET /containers/{container_id}/files/{file_id}/content",
+        "GET /videos/{video_id}/content",  # the spec says a JSON string; the API sends the MP4 (or image) bytes
     }
 )
 

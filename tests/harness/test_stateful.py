@@ -383,3 +383,25 @@ TestFiles = FilesMachine.TestCase
 TestStoredCompletions = StoredCompletionsMachine.TestCase
 TestVectorStores = VectorStoresMachine.TestCase
 TestConversationItems = ConversationItemsMachine.TestCase
+
+
+def test_videos_progress_on_the_clock_and_both_sdks_poll_them_to_the_end() -> None:
+    import warnings
+
+    openai = pytest.importorskip("openai")
+    with MockServer() as server:
+        server.set_clock_step(5)  # each request moves the clock on, as polling does
+        for client in (OpenAI(api_key="sk-video", base_url=server.url, sleep=lambda s: None), openai.OpenAI(api_key="sk-video", base_url=server.url)):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                video = client.videos.create_and_poll(prompt="a cat on a skateboard", model="sora-2", poll_interval_ms=1)
+                assert video.status == "completed" and video.progress == 100 and video.completed_at is not None
+                assert client.videos.download_content(video.id).read()[4:8] == b"ftyp"
+                remix = client.videos.remix(video.id, prompt="now in the rain")
+                assert remix.remixed_from_video_id == video.id and remix.status in ("queued", "in_progress")
+                assert video.id in [item.id for item in client.videos.list()]
+                assert client.videos.delete(video.id).deleted is True
+                with pytest.raises(Exception, match=r"No video found"):
+                    client.videos.retrieve(video.id)
+        statuses = [entry.status for entry in server.journal.for_route("GET /videos/{video_id}")]
+        assert statuses and all(status in (200, 404) for status in statuses)

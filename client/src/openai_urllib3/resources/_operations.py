@@ -293,7 +293,7 @@ VIDEOS_CHARACTERS_CREATE = Operation('POST', '/videos/characters', body='multipa
 VIDEOS_CHARACTERS_RETRIEVE = Operation('GET', '/videos/characters/{character_id}', path_params=('character_id',), response='model', item=lambda: ref("VideoCharacterResource"))
 VIDEOS_CREATE = Operation('POST', '/videos', body='multipart', files=('input_reference',), response='model', item=lambda: ref("VideoResource"))
 VIDEOS_DELETE = Operation('DELETE', '/videos/{video_id}', path_params=('video_id',), response='model', item=lambda: ref("DeletedVideoResource"))
-VIDEOS_DOWNLOAD_CONTENT = Operation('GET', '/videos/{video_id}/content', path_params=('video_id',), query={'variant': 'variant'}, response='json')
+VIDEOS_DOWNLOAD_CONTENT = Operation('GET', '/videos/{video_id}/content', path_params=('video_id',), query={'variant': 'variant'}, response='binary')
 VIDEOS_EDITS_CREATE = Operation('POST', '/videos/edits', body='multipart', files=('video',), response='model', item=lambda: ref("VideoResource"))
 VIDEOS_EXTENSIONS_CREATE = Operation('POST', '/videos/extensions', body='multipart', files=('video',), response='model', item=lambda: ref("VideoResource"))
 VIDEOS_LIST = Operation('GET', '/videos', query={'limit': 'limit', 'order': 'order', 'after': 'after'}, response='page', page='cursor', item=lambda: ref("VideoResource"))

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from .._options import RequestOptions
+    from .._binary import BinaryResponse
     from .._pagination import CursorPage
     from ..types.videos import DeletedVideoResource, VideoCharacterResource, VideoResource
     from ..types.videos_params import VideosCharactersCreateParams, VideosCreateParams, VideosDownloadContentParams, VideosEditsCreateParams, VideosExtensionsCreateParams, VideosListParams, VideosRemixParams
@@ -63,7 +64,7 @@ class Videos(VideosHelpers, SyncAPIResource):
         # Deprecated by the API.
         return call(self._client, ops.VIDEOS_DELETE, {"video_id": video_id}, kwargs)  # type: ignore[no-any-return]
 
-    def download_content(self, video_id: str, **kwargs: Unpack[_VIDEOS_DOWNLOAD_CONTENT_ARGS]) -> str:
+    def download_content(self, video_id: str, **kwargs: Unpack[_VIDEOS_DOWNLOAD_CONTENT_ARGS]) -> BinaryResponse:
         """Download the generated video bytes or a derived preview asset."""
         # Deprecated by the API.
         return call(self._client, ops.VIDEOS_DOWNLOAD_CONTENT, {"video_id": video_id}, kwargs)  # type: ignore[no-any-return]

@@ -46,6 +46,7 @@ def default_router() -> Router:
         _models_api,
         _responses_api,
         _vector_stores_api,
+        _videos_api,
     )
 
     router = Router()
@@ -61,6 +62,7 @@ def default_router() -> Router:
         _vector_stores_api,
         _embeddings_api,
         _media_api,
+        _videos_api,
     ):
         module.register(router)
     return router

@@ -46,6 +46,8 @@ DEFAULT_DURATIONS: dict[str, float] = {  # seconds on the server's clock
     "fine_tuning_running": 30.0,
     "vector_store_file": 2.0,
     "response_background": 2.0,
+    "videos_queued": 2.0,
+    "videos_in_progress": 20.0,
 }
 
 
