@@ -22,6 +22,7 @@ _uploads = st.tuples(st.sampled_from(_UPLOAD_NAMES), st.binary(max_size=64))
 
 # Fields that only mean something together with ``stream=True``; the API refuses them otherwise.
 _STREAM_ONLY = ("stream", "stream_options")
+_REFERENCE_FIELDS = frozenset({"conversation"})
 
 
 def operation_names() -> list[str]:
@@ -54,7 +55,9 @@ def params_for(operation: str, *, stream: bool = False, max_depth: int = 3) -> s
     Every required field is present; optional ones come and go, ``None`` where the spec allows null.
     Files in multipart bodies are ``(filename, bytes)`` tuples, and a multipart body never holds a
     null or an empty list or object (a form cannot tell those from a missing field). ``stream`` and ``stream_options``
-    are left out unless ``stream=True`` (then ``stream`` is ``True``). Other rules between fields
+    are left out unless ``stream=True`` (then ``stream`` is ``True``). Optional references to other
+    objects (``previous_response_id``, ``conversation``, ``*_ids``) are left out, since they would
+    name objects the server does not hold; a ``model`` is always drawn. Other rules between fields
     that the spec does not state (``top_logprobs`` needing ``logprobs``) are not followed.
 
     Shrinks toward the required fields alone, each at its simplest value.
@@ -76,11 +79,20 @@ def params_for(operation: str, *, stream: bool = False, max_depth: int = 3) -> s
         elif param["in"] == "query":
             (required if param.get("required") else optional)[name] = builder.build(param.get("schema") or {}, 1)
     if body:
-        fields = builder.object_without(body["schema"], _STREAM_ONLY)
+        names, body_required = builder.top_level_names(body["schema"])
+        # An optional reference to another object (previous_response_id, conversation, file_ids)
+        # names one the server would have to hold: left out, pass it yourself. A model is always
+        # drawn: the API requires one unless a stored prompt brings it.
+        references = tuple(name for name in names if name not in body_required and _is_reference(name))
+        fields = builder.object_without(body["schema"], _STREAM_ONLY + references, also_required=("model",))
         if body.get("kind") == "multipart":
             fields = fields.filter(_fits_a_form)
         return st.fixed_dictionaries(required, optional=optional).flatmap(lambda params: fields.map(lambda values: {**values, **params})).map(lambda params: _with_stream(params, stream))
     return st.fixed_dictionaries(required, optional=optional)
+
+
+def _is_reference(name: str) -> bool:
+    return name.endswith(("_id", "_ids")) or name in _REFERENCE_FIELDS
 
 
 def _fits_a_form(value: Any) -> bool:

@@ -145,11 +145,12 @@ class SchemaStrategies:
         high = low if depth > self.max_depth else min(high, low + _MAX_ITEMS)
         return st.lists(self.child(schema.get("items") or {}, depth + 1), min_size=low, max_size=high)
 
-    def _object(self, schema: dict[str, Any], depth: int, leave_out: tuple[str, ...] = ()) -> st.SearchStrategy[Any]:
+    def _object(self, schema: dict[str, Any], depth: int, leave_out: tuple[str, ...] = (), also_required: tuple[str, ...] = ()) -> st.SearchStrategy[Any]:
         props, required, others = self.fields(schema)
         if leave_out:
             props = {name: sub for name, sub in props.items() if name not in leave_out}
             required = [name for name in required if name not in leave_out]
+        required += [name for name in also_required if name in props and name not in required]
         choices = [self.spec.deref(v) for v in (schema.get("anyOf") or schema.get("oneOf") or [])]
         if choices and all(isinstance(v, dict) and set(v) == {"required"} for v in choices):
             # "one of these fields is required": each choice adds its names to the required ones
@@ -161,10 +162,16 @@ class SchemaStrategies:
             return st.dictionaries(_free_keys, values, max_size=size)
         return self.object_of(props, required, depth, others)
 
-    def object_without(self, schema: Any, leave_out: tuple[str, ...]) -> st.SearchStrategy[dict[str, Any]]:
-        """Values of the object ``schema`` (a request body) that never have the fields ``leave_out``."""
-        found: st.SearchStrategy[dict[str, Any]] = self._object(self.spec.deref(schema), 0, leave_out)
+    def object_without(self, schema: Any, leave_out: tuple[str, ...], also_required: tuple[str, ...] = ()) -> st.SearchStrategy[dict[str, Any]]:
+        """Values of the object ``schema`` (a request body) that never have the fields ``leave_out``
+        and always have ``also_required`` (when the schema has them)."""
+        found: st.SearchStrategy[dict[str, Any]] = self._object(self.spec.deref(schema), 0, leave_out, also_required)
         return found
+
+    def top_level_names(self, schema: Any) -> tuple[list[str], list[str]]:
+        """A body schema's property names and its required ones."""
+        props, required, _ = self.fields(self.spec.deref(schema))
+        return list(props), required
 
     def object_of(self, props: dict[str, Any], required: list[str], depth: int, others: dict[str, list[Any]] | None = None) -> st.SearchStrategy[dict[str, Any]]:
         """Objects with every ``required`` field and, within the depth limit, any of the others.
