@@ -147,12 +147,20 @@ class SchemaStrategies:
 
     def _object(self, schema: dict[str, Any], depth: int, leave_out: tuple[str, ...] = (), also_required: tuple[str, ...] = ()) -> st.SearchStrategy[Any]:
         props, required, others = self.fields(schema)
+        choices = [self.spec.deref(v) for v in (schema.get("anyOf") or schema.get("oneOf") or [])]
+        one_of_required = bool(choices) and all(isinstance(v, dict) and set(v) == {"required"} for v in choices)
         if leave_out:
+            if one_of_required:
+                # A field left out cannot be the one a choice requires: keep the other choices, or,
+                # if every choice needs a left-out field, keep those fields.
+                kept = [v for v in choices if not set(v["required"]) & set(leave_out)]
+                needed = set() if kept else {name for v in choices for name in v["required"]}
+                choices = kept or choices
+                leave_out = tuple(name for name in leave_out if name not in needed)
             props = {name: sub for name, sub in props.items() if name not in leave_out}
             required = [name for name in required if name not in leave_out]
-        required += [name for name in also_required if name in props and name not in required]
-        choices = [self.spec.deref(v) for v in (schema.get("anyOf") or schema.get("oneOf") or [])]
-        if choices and all(isinstance(v, dict) and set(v) == {"required"} for v in choices):
+        required = [*required, *(name for name in also_required if name in props and name not in required)]
+        if one_of_required:
             # "one of these fields is required": each choice adds its names to the required ones
             return st.one_of([self.object_of(props, [*required, *v["required"]], depth, others) for v in choices])
         if not props:
