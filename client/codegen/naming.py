@@ -8,7 +8,7 @@ import re
 
 from .spec import Operation
 
-__all__ = ["class_name", "method_path", "pascal", "python_name", "singular"]
+__all__ = ["METHOD_ALIASES", "class_name", "method_path", "pascal", "python_name", "singular"]
 
 # Names the official SDK uses that neither the examples nor the path rules give.
 METHOD_OVERRIDES = {
@@ -31,7 +31,28 @@ METHOD_OVERRIDES = {
     "POST /realtime/calls": "realtime.calls.create",
     "GET /skills/{skill_id}/content": "skills.content.retrieve",
     "GET /skills/{skill_id}/versions/{version}/content": "skills.versions.content.retrieve",
+    "POST /realtime/sessions": "beta.realtime.sessions.create",
+    "POST /realtime/transcription_sessions": "beta.realtime.transcription_sessions.create",
+    "GET /organization/costs": "admin.organization.usage.costs",
+    "GET /organization/projects/{project_id}/rate_limits": "admin.organization.projects.rate_limits.list_rate_limits",
+    "POST /organization/projects/{project_id}/rate_limits/{rate_limit_id}": "admin.organization.projects.rate_limits.update_rate_limit",
+    "POST /videos/characters": "videos.create_character",
+    "GET /videos/characters/{character_id}": "videos.get_character",
+    "POST /videos/edits": "videos.edit",
+    "POST /videos/extensions": "videos.extend",
 }
+
+# More names for one operation: the official SDK keeps a deprecated name beside the new one, and
+# names we gave before following it stay callable.
+METHOD_ALIASES = {
+    "GET /files/{file_id}/content": ["files.retrieve_content"],
+    "GET /fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions": ["fine_tuning.checkpoints.permissions.list"],
+    "POST /realtime/sessions": ["realtime.sessions.create"],
+    "POST /realtime/transcription_sessions": ["realtime.transcription_sessions.create"],
+}
+
+# Usage reports are methods of ``usage`` itself (``usage.completions(...)``), one per report.
+_USAGE_PREFIX = "/organization/usage/"
 
 _ACTIONS = frozenset(
     {"cancel", "complete", "activate", "deactivate", "archive", "pause", "resume", "accept", "hangup", "refer", "reject", "compact", "remix", "search", "run", "validate", "submit_tool_outputs", "count"}
@@ -94,7 +115,7 @@ def _derived(operation: Operation, list_paths: frozenset[str]) -> str:
 
 # Top-level names that would clash with the client's own attributes (``client.organization`` is the
 # organization ID the client sends), moved under a namespace of their own.
-NAMESPACES = {"organization": "admin.organization", "projects": "admin.projects"}
+NAMESPACES = {"organization": "admin.organization", "projects": "admin.organization.projects"}
 
 
 def method_path(operation: Operation, list_paths: frozenset[str] = frozenset()) -> str:
@@ -114,6 +135,8 @@ def _method_path(operation: Operation, list_paths: frozenset[str] = frozenset())
     key = f"{operation.method.upper()} {operation.path}"
     if key in METHOD_OVERRIDES and not operation.beta:
         return METHOD_OVERRIDES[key]
+    if operation.method == "get" and operation.path.startswith(_USAGE_PREFIX) and "{" not in operation.path:
+        return "organization.usage." + python_name(operation.path[len(_USAGE_PREFIX) :])
     derived = _derived(operation, list_paths)
     candidates = []
     for code in operation.python_examples:

@@ -7,7 +7,7 @@ from typing import Any
 
 from .config import BINARY_OPERATIONS, SKIPPED_OPERATIONS, STREAM_ITEMS, TEXT_ANSWERS
 from .models import ModelBuilder, ParamBuilder
-from .naming import class_name, method_path, pascal
+from .naming import METHOD_ALIASES, class_name, method_path, pascal
 from .spec import Operation, Param, Spec, list_paths
 
 __all__ = ["OpInfo", "analyze"]
@@ -57,17 +57,22 @@ def analyze(spec: Spec, models: ModelBuilder, params: ParamBuilder) -> list[OpIn
     for op in spec.operations:
         if op.key in SKIPPED_OPERATIONS:
             continue
-        name = method_path(op, paths)
-        resource, _, method_name = name.rpartition(".")
-        path_order = [segment[1:-1] for segment in op.path.split("/") if segment.startswith("{")]
-        path_params = sorted((p for p in op.params if p.location == "path"), key=lambda p: path_order.index(p.name) if p.name in path_order else 0)
-        query = {p.python_name: p.name for p in op.params if p.location == "query"}
-        headers = {p.python_name: p.name for p in op.params if p.location == "header"}
-        info = OpInfo(op, name, resource, method_name, name.replace(".", "_").upper(), path_params, query, headers, None, "none", "None")
-        _params_dict(info, spec, params)
-        _result(info, spec, models)
-        infos.append(info)
+        names = [method_path(op, paths)] + ([] if op.beta else METHOD_ALIASES.get(op.key, []))
+        infos.extend(_info(op, name, spec, models, params) for name in names)
     return infos
+
+
+def _info(op: Operation, name: str, spec: Spec, models: ModelBuilder, params: ParamBuilder) -> OpInfo:
+    """What the operation becomes when called by ``name`` (``files.content``)."""
+    resource, _, method_name = name.rpartition(".")
+    path_order = [segment[1:-1] for segment in op.path.split("/") if segment.startswith("{")]
+    path_params = sorted((p for p in op.params if p.location == "path"), key=lambda p: path_order.index(p.name) if p.name in path_order else 0)
+    query = {p.python_name: p.name for p in op.params if p.location == "query"}
+    headers = {p.python_name: p.name for p in op.params if p.location == "header"}
+    info = OpInfo(op, name, resource, method_name, name.replace(".", "_").upper(), path_params, query, headers, None, "none", "None")
+    _params_dict(info, spec, params)
+    _result(info, spec, models)
+    return info
 
 
 def _params_dict(info: OpInfo, spec: Spec, params: ParamBuilder) -> None:

@@ -55,8 +55,12 @@ def _refs(schema: Any, found: set[str]) -> None:
 def render_harness_spec(spec: Spec, infos: list[OpInfo]) -> str:
     operations = []
     used: set[str] = set()
+    seen: set[str] = set()
     for info in infos:
         op = info.op
+        if op.key in seen:
+            continue  # a second name for the same operation
+        seen.add(op.key)
         params = [
             {"name": p.name, "in": p.location, "required": p.required, "schema": _strip(p.schema), **({"python_name": p.python_name} if p.python_name != p.name else {})}
             for p in op.params

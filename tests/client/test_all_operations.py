@@ -100,7 +100,7 @@ def method_for(client: OpenAI, name: str) -> Any:
 
 @pytest.mark.skipif(SPEC is None, reason="../shared/openapi/openapi.yaml is not present")
 def test_every_operation_is_reachable() -> None:
-    assert len(INFOS) == 288
+    assert len({info.op.key for info in INFOS}) == 288  # each spec operation, some under two names (an alias the official SDK keeps)
     client = OpenAI(api_key="sk-test", base_url="http://127.0.0.1:9/v1", trust_env=False)
     missing = [info.name for info in INFOS if not callable(method_for(client, info.name))]
     assert not missing

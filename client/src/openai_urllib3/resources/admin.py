@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from .._pagination import CursorPage, NextCursorPage, PageNumberPage
     from ..types.admin import AdminApiKey, AdminApiKeyCreateResponse, AdminOrganizationAdminApiKeysDeleteResponse, AssignedRoleDetails, AuditLog, Certificate, DeleteCertificateResponse, DeletedRoleAssignmentResource, GroupDeletedResource, GroupMemberUser, GroupResourceWithSuccess, GroupResponse, GroupRoleAssignment, GroupUser, GroupUserAssignment, GroupUserDeletedResource, Invite, OrganizationCertificate, OrganizationCertificateActivationResponse, OrganizationCertificateDeactivationResponse, OrganizationDataRetention, Role, UsageTimeBucket
     from ..types.admin_2 import InviteDeleteResponse, OrganizationProjectCertificate, OrganizationProjectCertificateActivationResponse, OrganizationProjectCertificateDeactivationResponse, OrganizationSpendAlert, OrganizationSpendAlertDeletedResource, OrganizationSpendLimitDeletedResource, OrganizationSpendLimitResource, Project, ProjectApiKey, ProjectApiKeyDeleteResponse, ProjectDataRetention, ProjectGroup, ProjectGroupDeletedResource, ProjectHostedToolPermissions, ProjectModelPermissions, ProjectModelPermissionsDeleteResponse, ProjectRateLimit, ProjectServiceAccount, ProjectServiceAccountCreateResponse, ProjectServiceAccountDeleteResponse, ProjectSpendAlert, ProjectSpendAlertDeletedResource, ProjectSpendLimitDeletedResource, ProjectSpendLimitResource, ProjectUser, ProjectUserDeleteResponse, RoleDeletedResource, ServiceAccountApiKeyBody, User, UserDeleteResponse, UserRoleAssignment
-    from ..types.admin_params import AdminOrganizationAdminApiKeysCreateParams, AdminOrganizationAdminApiKeysListParams, AdminOrganizationAuditLogsListParams, AdminOrganizationCertificatesActivateParams, AdminOrganizationCertificatesCreateParams, AdminOrganizationCertificatesDeactivateParams, AdminOrganizationCertificatesListParams, AdminOrganizationCertificatesRetrieveParams, AdminOrganizationCertificatesUpdateParams, AdminOrganizationCostsListParams, AdminOrganizationDataRetentionUpdateParams, AdminOrganizationGroupsCreateParams, AdminOrganizationGroupsListParams, AdminOrganizationGroupsRolesCreateParams, AdminOrganizationGroupsRolesListParams, AdminOrganizationGroupsUpdateParams, AdminOrganizationGroupsUsersCreateParams, AdminOrganizationGroupsUsersListParams, AdminOrganizationInvitesCreateParams, AdminOrganizationInvitesListParams, AdminOrganizationProjectsApiKeysListParams, AdminOrganizationProjectsCertificatesActivateParams, AdminOrganizationProjectsCertificatesDeactivateParams, AdminOrganizationProjectsCertificatesListParams, AdminOrganizationProjectsCreateParams, AdminOrganizationProjectsDataRetentionUpdateParams, AdminOrganizationProjectsGroupsCreateParams, AdminOrganizationProjectsGroupsListParams, AdminOrganizationProjectsGroupsRetrieveParams, AdminOrganizationProjectsHostedToolPermissionsUpdateParams, AdminOrganizationProjectsListParams, AdminOrganizationProjectsModelPermissionsUpdateParams, AdminOrganizationProjectsRateLimitsListParams, AdminOrganizationProjectsRateLimitsUpdateParams, AdminOrganizationProjectsServiceAccountsApiKeysCreateParams, AdminOrganizationProjectsServiceAccountsCreateParams, AdminOrganizationProjectsServiceAccountsListParams, AdminOrganizationProjectsServiceAccountsUpdateParams, AdminOrganizationProjectsSpendAlertsCreateParams, AdminOrganizationProjectsSpendAlertsListParams, AdminOrganizationProjectsSpendAlertsUpdateParams, AdminOrganizationProjectsSpendLimitUpdateParams, AdminOrganizationProjectsUpdateParams, AdminOrganizationProjectsUsersCreateParams, AdminOrganizationProjectsUsersListParams, AdminOrganizationProjectsUsersUpdateParams, AdminOrganizationRolesCreateParams, AdminOrganizationRolesListParams, AdminOrganizationRolesUpdateParams, AdminOrganizationSpendAlertsCreateParams, AdminOrganizationSpendAlertsListParams, AdminOrganizationSpendAlertsUpdateParams, AdminOrganizationSpendLimitUpdateParams, AdminOrganizationUsageAudioSpeechesListParams, AdminOrganizationUsageAudioTranscriptionsListParams, AdminOrganizationUsageCodeInterpreterSessionsListParams, AdminOrganizationUsageCompletionsListParams, AdminOrganizationUsageEmbeddingsListParams, AdminOrganizationUsageFileSearchCallsListParams, AdminOrganizationUsageImagesListParams, AdminOrganizationUsageModerationsListParams, AdminOrganizationUsageVectorStoresListParams, AdminOrganizationUsageWebSearchCallsListParams, AdminOrganizationUsersListParams, AdminOrganizationUsersRolesCreateParams, AdminOrganizationUsersRolesListParams, AdminOrganizationUsersUpdateParams, AdminProjectsGroupsRolesCreateParams, AdminProjectsGroupsRolesListParams, AdminProjectsRolesCreateParams, AdminProjectsRolesListParams, AdminProjectsRolesUpdateParams, AdminProjectsUsersRolesCreateParams, AdminProjectsUsersRolesListParams
+    from ..types.admin_params import AdminOrganizationAdminApiKeysCreateParams, AdminOrganizationAdminApiKeysListParams, AdminOrganizationAuditLogsListParams, AdminOrganizationCertificatesActivateParams, AdminOrganizationCertificatesCreateParams, AdminOrganizationCertificatesDeactivateParams, AdminOrganizationCertificatesListParams, AdminOrganizationCertificatesRetrieveParams, AdminOrganizationCertificatesUpdateParams, AdminOrganizationDataRetentionUpdateParams, AdminOrganizationGroupsCreateParams, AdminOrganizationGroupsListParams, AdminOrganizationGroupsRolesCreateParams, AdminOrganizationGroupsRolesListParams, AdminOrganizationGroupsUpdateParams, AdminOrganizationGroupsUsersCreateParams, AdminOrganizationGroupsUsersListParams, AdminOrganizationInvitesCreateParams, AdminOrganizationInvitesListParams, AdminOrganizationProjectsApiKeysListParams, AdminOrganizationProjectsCertificatesActivateParams, AdminOrganizationProjectsCertificatesDeactivateParams, AdminOrganizationProjectsCertificatesListParams, AdminOrganizationProjectsCreateParams, AdminOrganizationProjectsDataRetentionUpdateParams, AdminOrganizationProjectsGroupsCreateParams, AdminOrganizationProjectsGroupsListParams, AdminOrganizationProjectsGroupsRetrieveParams, AdminOrganizationProjectsGroupsRolesCreateParams, AdminOrganizationProjectsGroupsRolesListParams, AdminOrganizationProjectsHostedToolPermissionsUpdateParams, AdminOrganizationProjectsListParams, AdminOrganizationProjectsModelPermissionsUpdateParams, AdminOrganizationProjectsRateLimitsListRateLimitsParams, AdminOrganizationProjectsRateLimitsUpdateRateLimitParams, AdminOrganizationProjectsRolesCreateParams, AdminOrganizationProjectsRolesListParams, AdminOrganizationProjectsRolesUpdateParams, AdminOrganizationProjectsServiceAccountsApiKeysCreateParams, AdminOrganizationProjectsServiceAccountsCreateParams, AdminOrganizationProjectsServiceAccountsListParams, AdminOrganizationProjectsServiceAccountsUpdateParams, AdminOrganizationProjectsSpendAlertsCreateParams, AdminOrganizationProjectsSpendAlertsListParams, AdminOrganizationProjectsSpendAlertsUpdateParams, AdminOrganizationProjectsSpendLimitUpdateParams, AdminOrganizationProjectsUpdateParams, AdminOrganizationProjectsUsersCreateParams, AdminOrganizationProjectsUsersListParams, AdminOrganizationProjectsUsersRolesCreateParams, AdminOrganizationProjectsUsersRolesListParams, AdminOrganizationProjectsUsersUpdateParams, AdminOrganizationRolesCreateParams, AdminOrganizationRolesListParams, AdminOrganizationRolesUpdateParams, AdminOrganizationSpendAlertsCreateParams, AdminOrganizationSpendAlertsListParams, AdminOrganizationSpendAlertsUpdateParams, AdminOrganizationSpendLimitUpdateParams, AdminOrganizationUsageAudioSpeechesParams, AdminOrganizationUsageAudioTranscriptionsParams, AdminOrganizationUsageCodeInterpreterSessionsParams, AdminOrganizationUsageCompletionsParams, AdminOrganizationUsageCostsParams, AdminOrganizationUsageEmbeddingsParams, AdminOrganizationUsageFileSearchCallsParams, AdminOrganizationUsageImagesParams, AdminOrganizationUsageModerationsParams, AdminOrganizationUsageVectorStoresParams, AdminOrganizationUsageWebSearchCallsParams, AdminOrganizationUsersListParams, AdminOrganizationUsersRolesCreateParams, AdminOrganizationUsersRolesListParams, AdminOrganizationUsersUpdateParams
 
     class _ADMIN_ORGANIZATION_ADMIN_API_KEYS_CREATE_ARGS(AdminOrganizationAdminApiKeysCreateParams, RequestOptions, total=False): ...
 
@@ -36,8 +36,6 @@ if TYPE_CHECKING:
     class _ADMIN_ORGANIZATION_CERTIFICATES_RETRIEVE_ARGS(AdminOrganizationCertificatesRetrieveParams, RequestOptions, total=False): ...
 
     class _ADMIN_ORGANIZATION_CERTIFICATES_UPDATE_ARGS(AdminOrganizationCertificatesUpdateParams, RequestOptions, total=False): ...
-
-    class _ADMIN_ORGANIZATION_COSTS_LIST_ARGS(AdminOrganizationCostsListParams, RequestOptions, total=False): ...
 
     class _ADMIN_ORGANIZATION_DATA_RETENTION_UPDATE_ARGS(AdminOrganizationDataRetentionUpdateParams, RequestOptions, total=False): ...
 
@@ -77,15 +75,25 @@ if TYPE_CHECKING:
 
     class _ADMIN_ORGANIZATION_PROJECTS_GROUPS_RETRIEVE_ARGS(AdminOrganizationProjectsGroupsRetrieveParams, RequestOptions, total=False): ...
 
+    class _ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_CREATE_ARGS(AdminOrganizationProjectsGroupsRolesCreateParams, RequestOptions, total=False): ...
+
+    class _ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_LIST_ARGS(AdminOrganizationProjectsGroupsRolesListParams, RequestOptions, total=False): ...
+
     class _ADMIN_ORGANIZATION_PROJECTS_HOSTED_TOOL_PERMISSIONS_UPDATE_ARGS(AdminOrganizationProjectsHostedToolPermissionsUpdateParams, RequestOptions, total=False): ...
 
     class _ADMIN_ORGANIZATION_PROJECTS_LIST_ARGS(AdminOrganizationProjectsListParams, RequestOptions, total=False): ...
 
     class _ADMIN_ORGANIZATION_PROJECTS_MODEL_PERMISSIONS_UPDATE_ARGS(AdminOrganizationProjectsModelPermissionsUpdateParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_RATE_LIMITS_LIST_ARGS(AdminOrganizationProjectsRateLimitsListParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_RATE_LIMITS_LIST_RATE_LIMITS_ARGS(AdminOrganizationProjectsRateLimitsListRateLimitsParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_RATE_LIMITS_UPDATE_ARGS(AdminOrganizationProjectsRateLimitsUpdateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_RATE_LIMITS_UPDATE_RATE_LIMIT_ARGS(AdminOrganizationProjectsRateLimitsUpdateRateLimitParams, RequestOptions, total=False): ...
+
+    class _ADMIN_ORGANIZATION_PROJECTS_ROLES_CREATE_ARGS(AdminOrganizationProjectsRolesCreateParams, RequestOptions, total=False): ...
+
+    class _ADMIN_ORGANIZATION_PROJECTS_ROLES_LIST_ARGS(AdminOrganizationProjectsRolesListParams, RequestOptions, total=False): ...
+
+    class _ADMIN_ORGANIZATION_PROJECTS_ROLES_UPDATE_ARGS(AdminOrganizationProjectsRolesUpdateParams, RequestOptions, total=False): ...
 
     class _ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_API_KEYS_CREATE_ARGS(AdminOrganizationProjectsServiceAccountsApiKeysCreateParams, RequestOptions, total=False): ...
 
@@ -109,6 +117,10 @@ if TYPE_CHECKING:
 
     class _ADMIN_ORGANIZATION_PROJECTS_USERS_LIST_ARGS(AdminOrganizationProjectsUsersListParams, RequestOptions, total=False): ...
 
+    class _ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_CREATE_ARGS(AdminOrganizationProjectsUsersRolesCreateParams, RequestOptions, total=False): ...
+
+    class _ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_LIST_ARGS(AdminOrganizationProjectsUsersRolesListParams, RequestOptions, total=False): ...
+
     class _ADMIN_ORGANIZATION_PROJECTS_USERS_UPDATE_ARGS(AdminOrganizationProjectsUsersUpdateParams, RequestOptions, total=False): ...
 
     class _ADMIN_ORGANIZATION_ROLES_CREATE_ARGS(AdminOrganizationRolesCreateParams, RequestOptions, total=False): ...
@@ -125,25 +137,27 @@ if TYPE_CHECKING:
 
     class _ADMIN_ORGANIZATION_SPEND_LIMIT_UPDATE_ARGS(AdminOrganizationSpendLimitUpdateParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_USAGE_AUDIO_SPEECHES_LIST_ARGS(AdminOrganizationUsageAudioSpeechesListParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_USAGE_AUDIO_SPEECHES_ARGS(AdminOrganizationUsageAudioSpeechesParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_USAGE_AUDIO_TRANSCRIPTIONS_LIST_ARGS(AdminOrganizationUsageAudioTranscriptionsListParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_USAGE_AUDIO_TRANSCRIPTIONS_ARGS(AdminOrganizationUsageAudioTranscriptionsParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_USAGE_CODE_INTERPRETER_SESSIONS_LIST_ARGS(AdminOrganizationUsageCodeInterpreterSessionsListParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_USAGE_CODE_INTERPRETER_SESSIONS_ARGS(AdminOrganizationUsageCodeInterpreterSessionsParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_USAGE_COMPLETIONS_LIST_ARGS(AdminOrganizationUsageCompletionsListParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_USAGE_COMPLETIONS_ARGS(AdminOrganizationUsageCompletionsParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_USAGE_EMBEDDINGS_LIST_ARGS(AdminOrganizationUsageEmbeddingsListParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_USAGE_COSTS_ARGS(AdminOrganizationUsageCostsParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_USAGE_FILE_SEARCH_CALLS_LIST_ARGS(AdminOrganizationUsageFileSearchCallsListParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_USAGE_EMBEDDINGS_ARGS(AdminOrganizationUsageEmbeddingsParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_USAGE_IMAGES_LIST_ARGS(AdminOrganizationUsageImagesListParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_USAGE_FILE_SEARCH_CALLS_ARGS(AdminOrganizationUsageFileSearchCallsParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_USAGE_MODERATIONS_LIST_ARGS(AdminOrganizationUsageModerationsListParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_USAGE_IMAGES_ARGS(AdminOrganizationUsageImagesParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_USAGE_VECTOR_STORES_LIST_ARGS(AdminOrganizationUsageVectorStoresListParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_USAGE_MODERATIONS_ARGS(AdminOrganizationUsageModerationsParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_USAGE_WEB_SEARCH_CALLS_LIST_ARGS(AdminOrganizationUsageWebSearchCallsListParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_USAGE_VECTOR_STORES_ARGS(AdminOrganizationUsageVectorStoresParams, RequestOptions, total=False): ...
+
+    class _ADMIN_ORGANIZATION_USAGE_WEB_SEARCH_CALLS_ARGS(AdminOrganizationUsageWebSearchCallsParams, RequestOptions, total=False): ...
 
     class _ADMIN_ORGANIZATION_USERS_LIST_ARGS(AdminOrganizationUsersListParams, RequestOptions, total=False): ...
 
@@ -153,21 +167,7 @@ if TYPE_CHECKING:
 
     class _ADMIN_ORGANIZATION_USERS_UPDATE_ARGS(AdminOrganizationUsersUpdateParams, RequestOptions, total=False): ...
 
-    class _ADMIN_PROJECTS_GROUPS_ROLES_CREATE_ARGS(AdminProjectsGroupsRolesCreateParams, RequestOptions, total=False): ...
-
-    class _ADMIN_PROJECTS_GROUPS_ROLES_LIST_ARGS(AdminProjectsGroupsRolesListParams, RequestOptions, total=False): ...
-
-    class _ADMIN_PROJECTS_ROLES_CREATE_ARGS(AdminProjectsRolesCreateParams, RequestOptions, total=False): ...
-
-    class _ADMIN_PROJECTS_ROLES_LIST_ARGS(AdminProjectsRolesListParams, RequestOptions, total=False): ...
-
-    class _ADMIN_PROJECTS_ROLES_UPDATE_ARGS(AdminProjectsRolesUpdateParams, RequestOptions, total=False): ...
-
-    class _ADMIN_PROJECTS_USERS_ROLES_CREATE_ARGS(AdminProjectsUsersRolesCreateParams, RequestOptions, total=False): ...
-
-    class _ADMIN_PROJECTS_USERS_ROLES_LIST_ARGS(AdminProjectsUsersRolesListParams, RequestOptions, total=False): ...
-
-__all__ = ["Admin", "AdminOrganization", "AdminProjects", "AdminOrganizationAdminApiKeys", "AdminOrganizationAuditLogs", "AdminOrganizationCertificates", "AdminOrganizationCosts", "AdminOrganizationDataRetention", "AdminOrganizationGroups", "AdminOrganizationInvites", "AdminOrganizationProjects", "AdminOrganizationRoles", "AdminOrganizationSpendAlerts", "AdminOrganizationSpendLimit", "AdminOrganizationUsage", "AdminOrganizationUsers", "AdminProjectsGroups", "AdminProjectsRoles", "AdminProjectsUsers", "AdminOrganizationGroupsRoles", "AdminOrganizationGroupsUsers", "AdminOrganizationProjectsApiKeys", "AdminOrganizationProjectsCertificates", "AdminOrganizationProjectsDataRetention", "AdminOrganizationProjectsGroups", "AdminOrganizationProjectsHostedToolPermissions", "AdminOrganizationProjectsModelPermissions", "AdminOrganizationProjectsRateLimits", "AdminOrganizationProjectsServiceAccounts", "AdminOrganizationProjectsSpendAlerts", "AdminOrganizationProjectsSpendLimit", "AdminOrganizationProjectsUsers", "AdminOrganizationUsageAudioSpeeches", "AdminOrganizationUsageAudioTranscriptions", "AdminOrganizationUsageCodeInterpreterSessions", "AdminOrganizationUsageCompletions", "AdminOrganizationUsageEmbeddings", "AdminOrganizationUsageFileSearchCalls", "AdminOrganizationUsageImages", "AdminOrganizationUsageModerations", "AdminOrganizationUsageVectorStores", "AdminOrganizationUsageWebSearchCalls", "AdminOrganizationUsersRoles", "AdminProjectsGroupsRoles", "AdminProjectsUsersRoles", "AdminOrganizationProjectsServiceAccountsApiKeys"]
+__all__ = ["Admin", "AdminOrganization", "AdminOrganizationAdminApiKeys", "AdminOrganizationAuditLogs", "AdminOrganizationCertificates", "AdminOrganizationDataRetention", "AdminOrganizationGroups", "AdminOrganizationInvites", "AdminOrganizationProjects", "AdminOrganizationRoles", "AdminOrganizationSpendAlerts", "AdminOrganizationSpendLimit", "AdminOrganizationUsage", "AdminOrganizationUsers", "AdminOrganizationGroupsRoles", "AdminOrganizationGroupsUsers", "AdminOrganizationProjectsApiKeys", "AdminOrganizationProjectsCertificates", "AdminOrganizationProjectsDataRetention", "AdminOrganizationProjectsGroups", "AdminOrganizationProjectsHostedToolPermissions", "AdminOrganizationProjectsModelPermissions", "AdminOrganizationProjectsRateLimits", "AdminOrganizationProjectsRoles", "AdminOrganizationProjectsServiceAccounts", "AdminOrganizationProjectsSpendAlerts", "AdminOrganizationProjectsSpendLimit", "AdminOrganizationProjectsUsers", "AdminOrganizationUsersRoles", "AdminOrganizationProjectsGroupsRoles", "AdminOrganizationProjectsServiceAccountsApiKeys", "AdminOrganizationProjectsUsersRoles"]
 
 _ = (Any, Literal, overload)
 
@@ -178,10 +178,6 @@ class Admin(SyncAPIResource):
     @cached_property
     def organization(self) -> AdminOrganization:
         return AdminOrganization(self._client)
-
-    @cached_property
-    def projects(self) -> AdminProjects:
-        return AdminProjects(self._client)
 
     @cached_property
     def with_raw_response(self) -> AdminWithRawResponse:
@@ -200,10 +196,6 @@ class AdminWithRawResponse:
     def organization(self) -> AdminOrganizationWithRawResponse:
         return self._resource.organization.with_raw_response
 
-    @property
-    def projects(self) -> AdminProjectsWithRawResponse:
-        return self._resource.projects.with_raw_response
-
 
 class AdminWithStreamingResponse:
     def __init__(self, resource: Admin) -> None:
@@ -212,10 +204,6 @@ class AdminWithStreamingResponse:
     @property
     def organization(self) -> AdminOrganizationWithStreamingResponse:
         return self._resource.organization.with_streaming_response
-
-    @property
-    def projects(self) -> AdminProjectsWithStreamingResponse:
-        return self._resource.projects.with_streaming_response
 
 
 class AdminOrganization(SyncAPIResource):
@@ -232,10 +220,6 @@ class AdminOrganization(SyncAPIResource):
     @cached_property
     def certificates(self) -> AdminOrganizationCertificates:
         return AdminOrganizationCertificates(self._client)
-
-    @cached_property
-    def costs(self) -> AdminOrganizationCosts:
-        return AdminOrganizationCosts(self._client)
 
     @cached_property
     def data_retention(self) -> AdminOrganizationDataRetention:
@@ -299,10 +283,6 @@ class AdminOrganizationWithRawResponse:
         return self._resource.certificates.with_raw_response
 
     @property
-    def costs(self) -> AdminOrganizationCostsWithRawResponse:
-        return self._resource.costs.with_raw_response
-
-    @property
     def data_retention(self) -> AdminOrganizationDataRetentionWithRawResponse:
         return self._resource.data_retention.with_raw_response
 
@@ -356,10 +336,6 @@ class AdminOrganizationWithStreamingResponse:
         return self._resource.certificates.with_streaming_response
 
     @property
-    def costs(self) -> AdminOrganizationCostsWithStreamingResponse:
-        return self._resource.costs.with_streaming_response
-
-    @property
     def data_retention(self) -> AdminOrganizationDataRetentionWithStreamingResponse:
         return self._resource.data_retention.with_streaming_response
 
@@ -393,64 +369,6 @@ class AdminOrganizationWithStreamingResponse:
 
     @property
     def users(self) -> AdminOrganizationUsersWithStreamingResponse:
-        return self._resource.users.with_streaming_response
-
-
-class AdminProjects(SyncAPIResource):
-    """``client.admin.projects``."""
-
-    @cached_property
-    def groups(self) -> AdminProjectsGroups:
-        return AdminProjectsGroups(self._client)
-
-    @cached_property
-    def roles(self) -> AdminProjectsRoles:
-        return AdminProjectsRoles(self._client)
-
-    @cached_property
-    def users(self) -> AdminProjectsUsers:
-        return AdminProjectsUsers(self._client)
-
-    @cached_property
-    def with_raw_response(self) -> AdminProjectsWithRawResponse:
-        return AdminProjectsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AdminProjectsWithStreamingResponse:
-        return AdminProjectsWithStreamingResponse(self)
-
-
-class AdminProjectsWithRawResponse:
-    def __init__(self, resource: AdminProjects) -> None:
-        self._resource = resource
-
-    @property
-    def groups(self) -> AdminProjectsGroupsWithRawResponse:
-        return self._resource.groups.with_raw_response
-
-    @property
-    def roles(self) -> AdminProjectsRolesWithRawResponse:
-        return self._resource.roles.with_raw_response
-
-    @property
-    def users(self) -> AdminProjectsUsersWithRawResponse:
-        return self._resource.users.with_raw_response
-
-
-class AdminProjectsWithStreamingResponse:
-    def __init__(self, resource: AdminProjects) -> None:
-        self._resource = resource
-
-    @property
-    def groups(self) -> AdminProjectsGroupsWithStreamingResponse:
-        return self._resource.groups.with_streaming_response
-
-    @property
-    def roles(self) -> AdminProjectsRolesWithStreamingResponse:
-        return self._resource.roles.with_streaming_response
-
-    @property
-    def users(self) -> AdminProjectsUsersWithStreamingResponse:
         return self._resource.users.with_streaming_response
 
 
@@ -590,34 +508,6 @@ class AdminOrganizationCertificatesWithStreamingResponse:
         self.list = to_streamed_response_wrapper(resource.list)
         self.retrieve = to_streamed_response_wrapper(resource.retrieve)
         self.update = to_streamed_response_wrapper(resource.update)
-
-
-class AdminOrganizationCosts(SyncAPIResource):
-    """``client.admin.organization.costs``."""
-
-    def list(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_COSTS_LIST_ARGS]) -> PageNumberPage[UsageTimeBucket]:
-        """Get costs details for the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_COSTS_LIST, {}, kwargs)  # type: ignore[no-any-return]
-
-    @cached_property
-    def with_raw_response(self) -> AdminOrganizationCostsWithRawResponse:
-        return AdminOrganizationCostsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AdminOrganizationCostsWithStreamingResponse:
-        return AdminOrganizationCostsWithStreamingResponse(self)
-
-
-class AdminOrganizationCostsWithRawResponse:
-    def __init__(self, resource: AdminOrganizationCosts) -> None:
-        self._resource = resource
-        self.list = to_raw_response_wrapper(resource.list)
-
-
-class AdminOrganizationCostsWithStreamingResponse:
-    def __init__(self, resource: AdminOrganizationCosts) -> None:
-        self._resource = resource
-        self.list = to_streamed_response_wrapper(resource.list)
 
 
 class AdminOrganizationDataRetention(SyncAPIResource):
@@ -808,6 +698,10 @@ class AdminOrganizationProjects(SyncAPIResource):
         return AdminOrganizationProjectsRateLimits(self._client)
 
     @cached_property
+    def roles(self) -> AdminOrganizationProjectsRoles:
+        return AdminOrganizationProjectsRoles(self._client)
+
+    @cached_property
     def service_accounts(self) -> AdminOrganizationProjectsServiceAccounts:
         return AdminOrganizationProjectsServiceAccounts(self._client)
 
@@ -890,6 +784,10 @@ class AdminOrganizationProjectsWithRawResponse:
         return self._resource.rate_limits.with_raw_response
 
     @property
+    def roles(self) -> AdminOrganizationProjectsRolesWithRawResponse:
+        return self._resource.roles.with_raw_response
+
+    @property
     def service_accounts(self) -> AdminOrganizationProjectsServiceAccountsWithRawResponse:
         return self._resource.service_accounts.with_raw_response
 
@@ -942,6 +840,10 @@ class AdminOrganizationProjectsWithStreamingResponse:
     @property
     def rate_limits(self) -> AdminOrganizationProjectsRateLimitsWithStreamingResponse:
         return self._resource.rate_limits.with_streaming_response
+
+    @property
+    def roles(self) -> AdminOrganizationProjectsRolesWithStreamingResponse:
+        return self._resource.roles.with_streaming_response
 
     @property
     def service_accounts(self) -> AdminOrganizationProjectsServiceAccountsWithStreamingResponse:
@@ -1107,45 +1009,49 @@ class AdminOrganizationSpendLimitWithStreamingResponse:
 class AdminOrganizationUsage(SyncAPIResource):
     """``client.admin.organization.usage``."""
 
-    @cached_property
-    def audio_speeches(self) -> AdminOrganizationUsageAudioSpeeches:
-        return AdminOrganizationUsageAudioSpeeches(self._client)
+    def audio_speeches(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_AUDIO_SPEECHES_ARGS]) -> PageNumberPage[UsageTimeBucket]:
+        """Get audio speeches usage details for the organization."""
+        return call(self._client, ops.ADMIN_ORGANIZATION_USAGE_AUDIO_SPEECHES, {}, kwargs)  # type: ignore[no-any-return]
 
-    @cached_property
-    def audio_transcriptions(self) -> AdminOrganizationUsageAudioTranscriptions:
-        return AdminOrganizationUsageAudioTranscriptions(self._client)
+    def audio_transcriptions(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_AUDIO_TRANSCRIPTIONS_ARGS]) -> PageNumberPage[UsageTimeBucket]:
+        """Get audio transcriptions usage details for the organization."""
+        return call(self._client, ops.ADMIN_ORGANIZATION_USAGE_AUDIO_TRANSCRIPTIONS, {}, kwargs)  # type: ignore[no-any-return]
 
-    @cached_property
-    def code_interpreter_sessions(self) -> AdminOrganizationUsageCodeInterpreterSessions:
-        return AdminOrganizationUsageCodeInterpreterSessions(self._client)
+    def code_interpreter_sessions(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_CODE_INTERPRETER_SESSIONS_ARGS]) -> PageNumberPage[UsageTimeBucket]:
+        """Get code interpreter sessions usage details for the organization."""
+        return call(self._client, ops.ADMIN_ORGANIZATION_USAGE_CODE_INTERPRETER_SESSIONS, {}, kwargs)  # type: ignore[no-any-return]
 
-    @cached_property
-    def completions(self) -> AdminOrganizationUsageCompletions:
-        return AdminOrganizationUsageCompletions(self._client)
+    def completions(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_COMPLETIONS_ARGS]) -> PageNumberPage[UsageTimeBucket]:
+        """Get completions usage details for the organization."""
+        return call(self._client, ops.ADMIN_ORGANIZATION_USAGE_COMPLETIONS, {}, kwargs)  # type: ignore[no-any-return]
 
-    @cached_property
-    def embeddings(self) -> AdminOrganizationUsageEmbeddings:
-        return AdminOrganizationUsageEmbeddings(self._client)
+    def costs(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_COSTS_ARGS]) -> PageNumberPage[UsageTimeBucket]:
+        """Get costs details for the organization."""
+        return call(self._client, ops.ADMIN_ORGANIZATION_USAGE_COSTS, {}, kwargs)  # type: ignore[no-any-return]
 
-    @cached_property
-    def file_search_calls(self) -> AdminOrganizationUsageFileSearchCalls:
-        return AdminOrganizationUsageFileSearchCalls(self._client)
+    def embeddings(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_EMBEDDINGS_ARGS]) -> PageNumberPage[UsageTimeBucket]:
+        """Get embeddings usage details for the organization."""
+        return call(self._client, ops.ADMIN_ORGANIZATION_USAGE_EMBEDDINGS, {}, kwargs)  # type: ignore[no-any-return]
 
-    @cached_property
-    def images(self) -> AdminOrganizationUsageImages:
-        return AdminOrganizationUsageImages(self._client)
+    def file_search_calls(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_FILE_SEARCH_CALLS_ARGS]) -> PageNumberPage[UsageTimeBucket]:
+        """Get file search calls usage details for the organization."""
+        return call(self._client, ops.ADMIN_ORGANIZATION_USAGE_FILE_SEARCH_CALLS, {}, kwargs)  # type: ignore[no-any-return]
 
-    @cached_property
-    def moderations(self) -> AdminOrganizationUsageModerations:
-        return AdminOrganizationUsageModerations(self._client)
+    def images(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_IMAGES_ARGS]) -> PageNumberPage[UsageTimeBucket]:
+        """Get images usage details for the organization."""
+        return call(self._client, ops.ADMIN_ORGANIZATION_USAGE_IMAGES, {}, kwargs)  # type: ignore[no-any-return]
 
-    @cached_property
-    def vector_stores(self) -> AdminOrganizationUsageVectorStores:
-        return AdminOrganizationUsageVectorStores(self._client)
+    def moderations(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_MODERATIONS_ARGS]) -> PageNumberPage[UsageTimeBucket]:
+        """Get moderations usage details for the organization."""
+        return call(self._client, ops.ADMIN_ORGANIZATION_USAGE_MODERATIONS, {}, kwargs)  # type: ignore[no-any-return]
 
-    @cached_property
-    def web_search_calls(self) -> AdminOrganizationUsageWebSearchCalls:
-        return AdminOrganizationUsageWebSearchCalls(self._client)
+    def vector_stores(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_VECTOR_STORES_ARGS]) -> PageNumberPage[UsageTimeBucket]:
+        """Get vector stores usage details for the organization."""
+        return call(self._client, ops.ADMIN_ORGANIZATION_USAGE_VECTOR_STORES, {}, kwargs)  # type: ignore[no-any-return]
+
+    def web_search_calls(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_WEB_SEARCH_CALLS_ARGS]) -> PageNumberPage[UsageTimeBucket]:
+        """Get web search calls usage details for the organization."""
+        return call(self._client, ops.ADMIN_ORGANIZATION_USAGE_WEB_SEARCH_CALLS, {}, kwargs)  # type: ignore[no-any-return]
 
     @cached_property
     def with_raw_response(self) -> AdminOrganizationUsageWithRawResponse:
@@ -1159,91 +1065,33 @@ class AdminOrganizationUsage(SyncAPIResource):
 class AdminOrganizationUsageWithRawResponse:
     def __init__(self, resource: AdminOrganizationUsage) -> None:
         self._resource = resource
-
-    @property
-    def audio_speeches(self) -> AdminOrganizationUsageAudioSpeechesWithRawResponse:
-        return self._resource.audio_speeches.with_raw_response
-
-    @property
-    def audio_transcriptions(self) -> AdminOrganizationUsageAudioTranscriptionsWithRawResponse:
-        return self._resource.audio_transcriptions.with_raw_response
-
-    @property
-    def code_interpreter_sessions(self) -> AdminOrganizationUsageCodeInterpreterSessionsWithRawResponse:
-        return self._resource.code_interpreter_sessions.with_raw_response
-
-    @property
-    def completions(self) -> AdminOrganizationUsageCompletionsWithRawResponse:
-        return self._resource.completions.with_raw_response
-
-    @property
-    def embeddings(self) -> AdminOrganizationUsageEmbeddingsWithRawResponse:
-        return self._resource.embeddings.with_raw_response
-
-    @property
-    def file_search_calls(self) -> AdminOrganizationUsageFileSearchCallsWithRawResponse:
-        return self._resource.file_search_calls.with_raw_response
-
-    @property
-    def images(self) -> AdminOrganizationUsageImagesWithRawResponse:
-        return self._resource.images.with_raw_response
-
-    @property
-    def moderations(self) -> AdminOrganizationUsageModerationsWithRawResponse:
-        return self._resource.moderations.with_raw_response
-
-    @property
-    def vector_stores(self) -> AdminOrganizationUsageVectorStoresWithRawResponse:
-        return self._resource.vector_stores.with_raw_response
-
-    @property
-    def web_search_calls(self) -> AdminOrganizationUsageWebSearchCallsWithRawResponse:
-        return self._resource.web_search_calls.with_raw_response
+        self.audio_speeches = to_raw_response_wrapper(resource.audio_speeches)
+        self.audio_transcriptions = to_raw_response_wrapper(resource.audio_transcriptions)
+        self.code_interpreter_sessions = to_raw_response_wrapper(resource.code_interpreter_sessions)
+        self.completions = to_raw_response_wrapper(resource.completions)
+        self.costs = to_raw_response_wrapper(resource.costs)
+        self.embeddings = to_raw_response_wrapper(resource.embeddings)
+        self.file_search_calls = to_raw_response_wrapper(resource.file_search_calls)
+        self.images = to_raw_response_wrapper(resource.images)
+        self.moderations = to_raw_response_wrapper(resource.moderations)
+        self.vector_stores = to_raw_response_wrapper(resource.vector_stores)
+        self.web_search_calls = to_raw_response_wrapper(resource.web_search_calls)
 
 
 class AdminOrganizationUsageWithStreamingResponse:
     def __init__(self, resource: AdminOrganizationUsage) -> None:
         self._resource = resource
-
-    @property
-    def audio_speeches(self) -> AdminOrganizationUsageAudioSpeechesWithStreamingResponse:
-        return self._resource.audio_speeches.with_streaming_response
-
-    @property
-    def audio_transcriptions(self) -> AdminOrganizationUsageAudioTranscriptionsWithStreamingResponse:
-        return self._resource.audio_transcriptions.with_streaming_response
-
-    @property
-    def code_interpreter_sessions(self) -> AdminOrganizationUsageCodeInterpreterSessionsWithStreamingResponse:
-        return self._resource.code_interpreter_sessions.with_streaming_response
-
-    @property
-    def completions(self) -> AdminOrganizationUsageCompletionsWithStreamingResponse:
-        return self._resource.completions.with_streaming_response
-
-    @property
-    def embeddings(self) -> AdminOrganizationUsageEmbeddingsWithStreamingResponse:
-        return self._resource.embeddings.with_streaming_response
-
-    @property
-    def file_search_calls(self) -> AdminOrganizationUsageFileSearchCallsWithStreamingResponse:
-        return self._resource.file_search_calls.with_streaming_response
-
-    @property
-    def images(self) -> AdminOrganizationUsageImagesWithStreamingResponse:
-        return self._resource.images.with_streaming_response
-
-    @property
-    def moderations(self) -> AdminOrganizationUsageModerationsWithStreamingResponse:
-        return self._resource.moderations.with_streaming_response
-
-    @property
-    def vector_stores(self) -> AdminOrganizationUsageVectorStoresWithStreamingResponse:
-        return self._resource.vector_stores.with_streaming_response
-
-    @property
-    def web_search_calls(self) -> AdminOrganizationUsageWebSearchCallsWithStreamingResponse:
-        return self._resource.web_search_calls.with_streaming_response
+        self.audio_speeches = to_streamed_response_wrapper(resource.audio_speeches)
+        self.audio_transcriptions = to_streamed_response_wrapper(resource.audio_transcriptions)
+        self.code_interpreter_sessions = to_streamed_response_wrapper(resource.code_interpreter_sessions)
+        self.completions = to_streamed_response_wrapper(resource.completions)
+        self.costs = to_streamed_response_wrapper(resource.costs)
+        self.embeddings = to_streamed_response_wrapper(resource.embeddings)
+        self.file_search_calls = to_streamed_response_wrapper(resource.file_search_calls)
+        self.images = to_streamed_response_wrapper(resource.images)
+        self.moderations = to_streamed_response_wrapper(resource.moderations)
+        self.vector_stores = to_streamed_response_wrapper(resource.vector_stores)
+        self.web_search_calls = to_streamed_response_wrapper(resource.web_search_calls)
 
 
 class AdminOrganizationUsers(SyncAPIResource):
@@ -1301,126 +1149,6 @@ class AdminOrganizationUsersWithStreamingResponse:
 
     @property
     def roles(self) -> AdminOrganizationUsersRolesWithStreamingResponse:
-        return self._resource.roles.with_streaming_response
-
-
-class AdminProjectsGroups(SyncAPIResource):
-    """``client.admin.projects.groups``."""
-
-    @cached_property
-    def roles(self) -> AdminProjectsGroupsRoles:
-        return AdminProjectsGroupsRoles(self._client)
-
-    @cached_property
-    def with_raw_response(self) -> AdminProjectsGroupsWithRawResponse:
-        return AdminProjectsGroupsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AdminProjectsGroupsWithStreamingResponse:
-        return AdminProjectsGroupsWithStreamingResponse(self)
-
-
-class AdminProjectsGroupsWithRawResponse:
-    def __init__(self, resource: AdminProjectsGroups) -> None:
-        self._resource = resource
-
-    @property
-    def roles(self) -> AdminProjectsGroupsRolesWithRawResponse:
-        return self._resource.roles.with_raw_response
-
-
-class AdminProjectsGroupsWithStreamingResponse:
-    def __init__(self, resource: AdminProjectsGroups) -> None:
-        self._resource = resource
-
-    @property
-    def roles(self) -> AdminProjectsGroupsRolesWithStreamingResponse:
-        return self._resource.roles.with_streaming_response
-
-
-class AdminProjectsRoles(SyncAPIResource):
-    """``client.admin.projects.roles``."""
-
-    def create(self, project_id: str, **kwargs: Unpack[_ADMIN_PROJECTS_ROLES_CREATE_ARGS]) -> Role:
-        """Creates a custom role for a project."""
-        return call(self._client, ops.ADMIN_PROJECTS_ROLES_CREATE, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
-
-    def delete(self, role_id: str, *, project_id: str, **kwargs: Unpack[RequestOptions]) -> RoleDeletedResource:
-        """Deletes a custom role from a project."""
-        return call(self._client, ops.ADMIN_PROJECTS_ROLES_DELETE, {"project_id": project_id, "role_id": role_id}, kwargs)  # type: ignore[no-any-return]
-
-    def list(self, project_id: str, **kwargs: Unpack[_ADMIN_PROJECTS_ROLES_LIST_ARGS]) -> NextCursorPage[Role]:
-        """Lists the roles configured for a project."""
-        return call(self._client, ops.ADMIN_PROJECTS_ROLES_LIST, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
-
-    def retrieve(self, role_id: str, *, project_id: str, **kwargs: Unpack[RequestOptions]) -> Role:
-        """Retrieves a project role."""
-        return call(self._client, ops.ADMIN_PROJECTS_ROLES_RETRIEVE, {"project_id": project_id, "role_id": role_id}, kwargs)  # type: ignore[no-any-return]
-
-    def update(self, role_id: str, *, project_id: str, **kwargs: Unpack[_ADMIN_PROJECTS_ROLES_UPDATE_ARGS]) -> Role:
-        """Updates an existing project role."""
-        return call(self._client, ops.ADMIN_PROJECTS_ROLES_UPDATE, {"project_id": project_id, "role_id": role_id}, kwargs)  # type: ignore[no-any-return]
-
-    @cached_property
-    def with_raw_response(self) -> AdminProjectsRolesWithRawResponse:
-        return AdminProjectsRolesWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AdminProjectsRolesWithStreamingResponse:
-        return AdminProjectsRolesWithStreamingResponse(self)
-
-
-class AdminProjectsRolesWithRawResponse:
-    def __init__(self, resource: AdminProjectsRoles) -> None:
-        self._resource = resource
-        self.create = to_raw_response_wrapper(resource.create)
-        self.delete = to_raw_response_wrapper(resource.delete)
-        self.list = to_raw_response_wrapper(resource.list)
-        self.retrieve = to_raw_response_wrapper(resource.retrieve)
-        self.update = to_raw_response_wrapper(resource.update)
-
-
-class AdminProjectsRolesWithStreamingResponse:
-    def __init__(self, resource: AdminProjectsRoles) -> None:
-        self._resource = resource
-        self.create = to_streamed_response_wrapper(resource.create)
-        self.delete = to_streamed_response_wrapper(resource.delete)
-        self.list = to_streamed_response_wrapper(resource.list)
-        self.retrieve = to_streamed_response_wrapper(resource.retrieve)
-        self.update = to_streamed_response_wrapper(resource.update)
-
-
-class AdminProjectsUsers(SyncAPIResource):
-    """``client.admin.projects.users``."""
-
-    @cached_property
-    def roles(self) -> AdminProjectsUsersRoles:
-        return AdminProjectsUsersRoles(self._client)
-
-    @cached_property
-    def with_raw_response(self) -> AdminProjectsUsersWithRawResponse:
-        return AdminProjectsUsersWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AdminProjectsUsersWithStreamingResponse:
-        return AdminProjectsUsersWithStreamingResponse(self)
-
-
-class AdminProjectsUsersWithRawResponse:
-    def __init__(self, resource: AdminProjectsUsers) -> None:
-        self._resource = resource
-
-    @property
-    def roles(self) -> AdminProjectsUsersRolesWithRawResponse:
-        return self._resource.roles.with_raw_response
-
-
-class AdminProjectsUsersWithStreamingResponse:
-    def __init__(self, resource: AdminProjectsUsers) -> None:
-        self._resource = resource
-
-    @property
-    def roles(self) -> AdminProjectsUsersRolesWithStreamingResponse:
         return self._resource.roles.with_streaming_response
 
 
@@ -1633,6 +1361,10 @@ class AdminOrganizationProjectsDataRetentionWithStreamingResponse:
 class AdminOrganizationProjectsGroups(SyncAPIResource):
     """``client.admin.organization.projects.groups``."""
 
+    @cached_property
+    def roles(self) -> AdminOrganizationProjectsGroupsRoles:
+        return AdminOrganizationProjectsGroupsRoles(self._client)
+
     def create(self, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_GROUPS_CREATE_ARGS]) -> ProjectGroup:
         """Grants a group access to a project."""
         return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_GROUPS_CREATE, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
@@ -1666,6 +1398,10 @@ class AdminOrganizationProjectsGroupsWithRawResponse:
         self.list = to_raw_response_wrapper(resource.list)
         self.retrieve = to_raw_response_wrapper(resource.retrieve)
 
+    @property
+    def roles(self) -> AdminOrganizationProjectsGroupsRolesWithRawResponse:
+        return self._resource.roles.with_raw_response
+
 
 class AdminOrganizationProjectsGroupsWithStreamingResponse:
     def __init__(self, resource: AdminOrganizationProjectsGroups) -> None:
@@ -1674,6 +1410,10 @@ class AdminOrganizationProjectsGroupsWithStreamingResponse:
         self.delete = to_streamed_response_wrapper(resource.delete)
         self.list = to_streamed_response_wrapper(resource.list)
         self.retrieve = to_streamed_response_wrapper(resource.retrieve)
+
+    @property
+    def roles(self) -> AdminOrganizationProjectsGroupsRolesWithStreamingResponse:
+        return self._resource.roles.with_streaming_response
 
 
 class AdminOrganizationProjectsHostedToolPermissions(SyncAPIResource):
@@ -1753,13 +1493,13 @@ class AdminOrganizationProjectsModelPermissionsWithStreamingResponse:
 class AdminOrganizationProjectsRateLimits(SyncAPIResource):
     """``client.admin.organization.projects.rate_limits``."""
 
-    def list(self, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_RATE_LIMITS_LIST_ARGS]) -> CursorPage[ProjectRateLimit]:
+    def list_rate_limits(self, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_RATE_LIMITS_LIST_RATE_LIMITS_ARGS]) -> CursorPage[ProjectRateLimit]:
         """Returns the rate limits per model for a project."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_RATE_LIMITS_LIST, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_RATE_LIMITS_LIST_RATE_LIMITS, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
 
-    def update(self, rate_limit_id: str, *, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_RATE_LIMITS_UPDATE_ARGS]) -> ProjectRateLimit:
+    def update_rate_limit(self, rate_limit_id: str, *, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_RATE_LIMITS_UPDATE_RATE_LIMIT_ARGS]) -> ProjectRateLimit:
         """Updates a project rate limit."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_RATE_LIMITS_UPDATE, {"project_id": project_id, "rate_limit_id": rate_limit_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_RATE_LIMITS_UPDATE_RATE_LIMIT, {"project_id": project_id, "rate_limit_id": rate_limit_id}, kwargs)  # type: ignore[no-any-return]
 
     @cached_property
     def with_raw_response(self) -> AdminOrganizationProjectsRateLimitsWithRawResponse:
@@ -1773,14 +1513,66 @@ class AdminOrganizationProjectsRateLimits(SyncAPIResource):
 class AdminOrganizationProjectsRateLimitsWithRawResponse:
     def __init__(self, resource: AdminOrganizationProjectsRateLimits) -> None:
         self._resource = resource
-        self.list = to_raw_response_wrapper(resource.list)
-        self.update = to_raw_response_wrapper(resource.update)
+        self.list_rate_limits = to_raw_response_wrapper(resource.list_rate_limits)
+        self.update_rate_limit = to_raw_response_wrapper(resource.update_rate_limit)
 
 
 class AdminOrganizationProjectsRateLimitsWithStreamingResponse:
     def __init__(self, resource: AdminOrganizationProjectsRateLimits) -> None:
         self._resource = resource
+        self.list_rate_limits = to_streamed_response_wrapper(resource.list_rate_limits)
+        self.update_rate_limit = to_streamed_response_wrapper(resource.update_rate_limit)
+
+
+class AdminOrganizationProjectsRoles(SyncAPIResource):
+    """``client.admin.organization.projects.roles``."""
+
+    def create(self, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_ROLES_CREATE_ARGS]) -> Role:
+        """Creates a custom role for a project."""
+        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_ROLES_CREATE, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
+
+    def delete(self, role_id: str, *, project_id: str, **kwargs: Unpack[RequestOptions]) -> RoleDeletedResource:
+        """Deletes a custom role from a project."""
+        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_ROLES_DELETE, {"project_id": project_id, "role_id": role_id}, kwargs)  # type: ignore[no-any-return]
+
+    def list(self, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_ROLES_LIST_ARGS]) -> NextCursorPage[Role]:
+        """Lists the roles configured for a project."""
+        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_ROLES_LIST, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
+
+    def retrieve(self, role_id: str, *, project_id: str, **kwargs: Unpack[RequestOptions]) -> Role:
+        """Retrieves a project role."""
+        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_ROLES_RETRIEVE, {"project_id": project_id, "role_id": role_id}, kwargs)  # type: ignore[no-any-return]
+
+    def update(self, role_id: str, *, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_ROLES_UPDATE_ARGS]) -> Role:
+        """Updates an existing project role."""
+        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_ROLES_UPDATE, {"project_id": project_id, "role_id": role_id}, kwargs)  # type: ignore[no-any-return]
+
+    @cached_property
+    def with_raw_response(self) -> AdminOrganizationProjectsRolesWithRawResponse:
+        return AdminOrganizationProjectsRolesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AdminOrganizationProjectsRolesWithStreamingResponse:
+        return AdminOrganizationProjectsRolesWithStreamingResponse(self)
+
+
+class AdminOrganizationProjectsRolesWithRawResponse:
+    def __init__(self, resource: AdminOrganizationProjectsRoles) -> None:
+        self._resource = resource
+        self.create = to_raw_response_wrapper(resource.create)
+        self.delete = to_raw_response_wrapper(resource.delete)
+        self.list = to_raw_response_wrapper(resource.list)
+        self.retrieve = to_raw_response_wrapper(resource.retrieve)
+        self.update = to_raw_response_wrapper(resource.update)
+
+
+class AdminOrganizationProjectsRolesWithStreamingResponse:
+    def __init__(self, resource: AdminOrganizationProjectsRoles) -> None:
+        self._resource = resource
+        self.create = to_streamed_response_wrapper(resource.create)
+        self.delete = to_streamed_response_wrapper(resource.delete)
         self.list = to_streamed_response_wrapper(resource.list)
+        self.retrieve = to_streamed_response_wrapper(resource.retrieve)
         self.update = to_streamed_response_wrapper(resource.update)
 
 
@@ -1943,6 +1735,10 @@ class AdminOrganizationProjectsSpendLimitWithStreamingResponse:
 class AdminOrganizationProjectsUsers(SyncAPIResource):
     """``client.admin.organization.projects.users``."""
 
+    @cached_property
+    def roles(self) -> AdminOrganizationProjectsUsersRoles:
+        return AdminOrganizationProjectsUsersRoles(self._client)
+
     def create(self, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_USERS_CREATE_ARGS]) -> ProjectUser:
         """Adds a user to the project. Users must already be members of the organization to be added to a project."""
         return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_USERS_CREATE, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
@@ -1981,6 +1777,10 @@ class AdminOrganizationProjectsUsersWithRawResponse:
         self.retrieve = to_raw_response_wrapper(resource.retrieve)
         self.update = to_raw_response_wrapper(resource.update)
 
+    @property
+    def roles(self) -> AdminOrganizationProjectsUsersRolesWithRawResponse:
+        return self._resource.roles.with_raw_response
+
 
 class AdminOrganizationProjectsUsersWithStreamingResponse:
     def __init__(self, resource: AdminOrganizationProjectsUsers) -> None:
@@ -1991,285 +1791,9 @@ class AdminOrganizationProjectsUsersWithStreamingResponse:
         self.retrieve = to_streamed_response_wrapper(resource.retrieve)
         self.update = to_streamed_response_wrapper(resource.update)
 
-
-class AdminOrganizationUsageAudioSpeeches(SyncAPIResource):
-    """``client.admin.organization.usage.audio_speeches``."""
-
-    def list(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_AUDIO_SPEECHES_LIST_ARGS]) -> PageNumberPage[UsageTimeBucket]:
-        """Get audio speeches usage details for the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_USAGE_AUDIO_SPEECHES_LIST, {}, kwargs)  # type: ignore[no-any-return]
-
-    @cached_property
-    def with_raw_response(self) -> AdminOrganizationUsageAudioSpeechesWithRawResponse:
-        return AdminOrganizationUsageAudioSpeechesWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AdminOrganizationUsageAudioSpeechesWithStreamingResponse:
-        return AdminOrganizationUsageAudioSpeechesWithStreamingResponse(self)
-
-
-class AdminOrganizationUsageAudioSpeechesWithRawResponse:
-    def __init__(self, resource: AdminOrganizationUsageAudioSpeeches) -> None:
-        self._resource = resource
-        self.list = to_raw_response_wrapper(resource.list)
-
-
-class AdminOrganizationUsageAudioSpeechesWithStreamingResponse:
-    def __init__(self, resource: AdminOrganizationUsageAudioSpeeches) -> None:
-        self._resource = resource
-        self.list = to_streamed_response_wrapper(resource.list)
-
-
-class AdminOrganizationUsageAudioTranscriptions(SyncAPIResource):
-    """``client.admin.organization.usage.audio_transcriptions``."""
-
-    def list(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_AUDIO_TRANSCRIPTIONS_LIST_ARGS]) -> PageNumberPage[UsageTimeBucket]:
-        """Get audio transcriptions usage details for the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_USAGE_AUDIO_TRANSCRIPTIONS_LIST, {}, kwargs)  # type: ignore[no-any-return]
-
-    @cached_property
-    def with_raw_response(self) -> AdminOrganizationUsageAudioTranscriptionsWithRawResponse:
-        return AdminOrganizationUsageAudioTranscriptionsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AdminOrganizationUsageAudioTranscriptionsWithStreamingResponse:
-        return AdminOrganizationUsageAudioTranscriptionsWithStreamingResponse(self)
-
-
-class AdminOrganizationUsageAudioTranscriptionsWithRawResponse:
-    def __init__(self, resource: AdminOrganizationUsageAudioTranscriptions) -> None:
-        self._resource = resource
-        self.list = to_raw_response_wrapper(resource.list)
-
-
-class AdminOrganizationUsageAudioTranscriptionsWithStreamingResponse:
-    def __init__(self, resource: AdminOrganizationUsageAudioTranscriptions) -> None:
-        self._resource = resource
-        self.list = to_streamed_response_wrapper(resource.list)
-
-
-class AdminOrganizationUsageCodeInterpreterSessions(SyncAPIResource):
-    """``client.admin.organization.usage.code_interpreter_sessions``."""
-
-    def list(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_CODE_INTERPRETER_SESSIONS_LIST_ARGS]) -> PageNumberPage[UsageTimeBucket]:
-        """Get code interpreter sessions usage details for the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_USAGE_CODE_INTERPRETER_SESSIONS_LIST, {}, kwargs)  # type: ignore[no-any-return]
-
-    @cached_property
-    def with_raw_response(self) -> AdminOrganizationUsageCodeInterpreterSessionsWithRawResponse:
-        return AdminOrganizationUsageCodeInterpreterSessionsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AdminOrganizationUsageCodeInterpreterSessionsWithStreamingResponse:
-        return AdminOrganizationUsageCodeInterpreterSessionsWithStreamingResponse(self)
-
-
-class AdminOrganizationUsageCodeInterpreterSessionsWithRawResponse:
-    def __init__(self, resource: AdminOrganizationUsageCodeInterpreterSessions) -> None:
-        self._resource = resource
-        self.list = to_raw_response_wrapper(resource.list)
-
-
-class AdminOrganizationUsageCodeInterpreterSessionsWithStreamingResponse:
-    def __init__(self, resource: AdminOrganizationUsageCodeInterpreterSessions) -> None:
-        self._resource = resource
-        self.list = to_streamed_response_wrapper(resource.list)
-
-
-class AdminOrganizationUsageCompletions(SyncAPIResource):
-    """``client.admin.organization.usage.completions``."""
-
-    def list(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_COMPLETIONS_LIST_ARGS]) -> PageNumberPage[UsageTimeBucket]:
-        """Get completions usage details for the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_USAGE_COMPLETIONS_LIST, {}, kwargs)  # type: ignore[no-any-return]
-
-    @cached_property
-    def with_raw_response(self) -> AdminOrganizationUsageCompletionsWithRawResponse:
-        return AdminOrganizationUsageCompletionsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AdminOrganizationUsageCompletionsWithStreamingResponse:
-        return AdminOrganizationUsageCompletionsWithStreamingResponse(self)
-
-
-class AdminOrganizationUsageCompletionsWithRawResponse:
-    def __init__(self, resource: AdminOrganizationUsageCompletions) -> None:
-        self._resource = resource
-        self.list = to_raw_response_wrapper(resource.list)
-
-
-class AdminOrganizationUsageCompletionsWithStreamingResponse:
-    def __init__(self, resource: AdminOrganizationUsageCompletions) -> None:
-        self._resource = resource
-        self.list = to_streamed_response_wrapper(resource.list)
-
-
-class AdminOrganizationUsageEmbeddings(SyncAPIResource):
-    """``client.admin.organization.usage.embeddings``."""
-
-    def list(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_EMBEDDINGS_LIST_ARGS]) -> PageNumberPage[UsageTimeBucket]:
-        """Get embeddings usage details for the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_USAGE_EMBEDDINGS_LIST, {}, kwargs)  # type: ignore[no-any-return]
-
-    @cached_property
-    def with_raw_response(self) -> AdminOrganizationUsageEmbeddingsWithRawResponse:
-        return AdminOrganizationUsageEmbeddingsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AdminOrganizationUsageEmbeddingsWithStreamingResponse:
-        return AdminOrganizationUsageEmbeddingsWithStreamingResponse(self)
-
-
-class AdminOrganizationUsageEmbeddingsWithRawResponse:
-    def __init__(self, resource: AdminOrganizationUsageEmbeddings) -> None:
-        self._resource = resource
-        self.list = to_raw_response_wrapper(resource.list)
-
-
-class AdminOrganizationUsageEmbeddingsWithStreamingResponse:
-    def __init__(self, resource: AdminOrganizationUsageEmbeddings) -> None:
-        self._resource = resource
-        self.list = to_streamed_response_wrapper(resource.list)
-
-
-class AdminOrganizationUsageFileSearchCalls(SyncAPIResource):
-    """``client.admin.organization.usage.file_search_calls``."""
-
-    def list(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_FILE_SEARCH_CALLS_LIST_ARGS]) -> PageNumberPage[UsageTimeBucket]:
-        """Get file search calls usage details for the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_USAGE_FILE_SEARCH_CALLS_LIST, {}, kwargs)  # type: ignore[no-any-return]
-
-    @cached_property
-    def with_raw_response(self) -> AdminOrganizationUsageFileSearchCallsWithRawResponse:
-        return AdminOrganizationUsageFileSearchCallsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AdminOrganizationUsageFileSearchCallsWithStreamingResponse:
-        return AdminOrganizationUsageFileSearchCallsWithStreamingResponse(self)
-
-
-class AdminOrganizationUsageFileSearchCallsWithRawResponse:
-    def __init__(self, resource: AdminOrganizationUsageFileSearchCalls) -> None:
-        self._resource = resource
-        self.list = to_raw_response_wrapper(resource.list)
-
-
-class AdminOrganizationUsageFileSearchCallsWithStreamingResponse:
-    def __init__(self, resource: AdminOrganizationUsageFileSearchCalls) -> None:
-        self._resource = resource
-        self.list = to_streamed_response_wrapper(resource.list)
-
-
-class AdminOrganizationUsageImages(SyncAPIResource):
-    """``client.admin.organization.usage.images``."""
-
-    def list(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_IMAGES_LIST_ARGS]) -> PageNumberPage[UsageTimeBucket]:
-        """Get images usage details for the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_USAGE_IMAGES_LIST, {}, kwargs)  # type: ignore[no-any-return]
-
-    @cached_property
-    def with_raw_response(self) -> AdminOrganizationUsageImagesWithRawResponse:
-        return AdminOrganizationUsageImagesWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AdminOrganizationUsageImagesWithStreamingResponse:
-        return AdminOrganizationUsageImagesWithStreamingResponse(self)
-
-
-class AdminOrganizationUsageImagesWithRawResponse:
-    def __init__(self, resource: AdminOrganizationUsageImages) -> None:
-        self._resource = resource
-        self.list = to_raw_response_wrapper(resource.list)
-
-
-class AdminOrganizationUsageImagesWithStreamingResponse:
-    def __init__(self, resource: AdminOrganizationUsageImages) -> None:
-        self._resource = resource
-        self.list = to_streamed_response_wrapper(resource.list)
-
-
-class AdminOrganizationUsageModerations(SyncAPIResource):
-    """``client.admin.organization.usage.moderations``."""
-
-    def list(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_MODERATIONS_LIST_ARGS]) -> PageNumberPage[UsageTimeBucket]:
-        """Get moderations usage details for the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_USAGE_MODERATIONS_LIST, {}, kwargs)  # type: ignore[no-any-return]
-
-    @cached_property
-    def with_raw_response(self) -> AdminOrganizationUsageModerationsWithRawResponse:
-        return AdminOrganizationUsageModerationsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AdminOrganizationUsageModerationsWithStreamingResponse:
-        return AdminOrganizationUsageModerationsWithStreamingResponse(self)
-
-
-class AdminOrganizationUsageModerationsWithRawResponse:
-    def __init__(self, resource: AdminOrganizationUsageModerations) -> None:
-        self._resource = resource
-        self.list = to_raw_response_wrapper(resource.list)
-
-
-class AdminOrganizationUsageModerationsWithStreamingResponse:
-    def __init__(self, resource: AdminOrganizationUsageModerations) -> None:
-        self._resource = resource
-        self.list = to_streamed_response_wrapper(resource.list)
-
-
-class AdminOrganizationUsageVectorStores(SyncAPIResource):
-    """``client.admin.organization.usage.vector_stores``."""
-
-    def list(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_VECTOR_STORES_LIST_ARGS]) -> PageNumberPage[UsageTimeBucket]:
-        """Get vector stores usage details for the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_USAGE_VECTOR_STORES_LIST, {}, kwargs)  # type: ignore[no-any-return]
-
-    @cached_property
-    def with_raw_response(self) -> AdminOrganizationUsageVectorStoresWithRawResponse:
-        return AdminOrganizationUsageVectorStoresWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AdminOrganizationUsageVectorStoresWithStreamingResponse:
-        return AdminOrganizationUsageVectorStoresWithStreamingResponse(self)
-
-
-class AdminOrganizationUsageVectorStoresWithRawResponse:
-    def __init__(self, resource: AdminOrganizationUsageVectorStores) -> None:
-        self._resource = resource
-        self.list = to_raw_response_wrapper(resource.list)
-
-
-class AdminOrganizationUsageVectorStoresWithStreamingResponse:
-    def __init__(self, resource: AdminOrganizationUsageVectorStores) -> None:
-        self._resource = resource
-        self.list = to_streamed_response_wrapper(resource.list)
-
-
-class AdminOrganizationUsageWebSearchCalls(SyncAPIResource):
-    """``client.admin.organization.usage.web_search_calls``."""
-
-    def list(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_WEB_SEARCH_CALLS_LIST_ARGS]) -> PageNumberPage[UsageTimeBucket]:
-        """Get web search calls usage details for the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_USAGE_WEB_SEARCH_CALLS_LIST, {}, kwargs)  # type: ignore[no-any-return]
-
-    @cached_property
-    def with_raw_response(self) -> AdminOrganizationUsageWebSearchCallsWithRawResponse:
-        return AdminOrganizationUsageWebSearchCallsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AdminOrganizationUsageWebSearchCallsWithStreamingResponse:
-        return AdminOrganizationUsageWebSearchCallsWithStreamingResponse(self)
-
-
-class AdminOrganizationUsageWebSearchCallsWithRawResponse:
-    def __init__(self, resource: AdminOrganizationUsageWebSearchCalls) -> None:
-        self._resource = resource
-        self.list = to_raw_response_wrapper(resource.list)
-
-
-class AdminOrganizationUsageWebSearchCallsWithStreamingResponse:
-    def __init__(self, resource: AdminOrganizationUsageWebSearchCalls) -> None:
-        self._resource = resource
-        self.list = to_streamed_response_wrapper(resource.list)
+    @property
+    def roles(self) -> AdminOrganizationProjectsUsersRolesWithStreamingResponse:
+        return self._resource.roles.with_streaming_response
 
 
 class AdminOrganizationUsersRoles(SyncAPIResource):
@@ -2318,36 +1842,36 @@ class AdminOrganizationUsersRolesWithStreamingResponse:
         self.retrieve = to_streamed_response_wrapper(resource.retrieve)
 
 
-class AdminProjectsGroupsRoles(SyncAPIResource):
-    """``client.admin.projects.groups.roles``."""
+class AdminOrganizationProjectsGroupsRoles(SyncAPIResource):
+    """``client.admin.organization.projects.groups.roles``."""
 
-    def create(self, group_id: str, *, project_id: str, **kwargs: Unpack[_ADMIN_PROJECTS_GROUPS_ROLES_CREATE_ARGS]) -> GroupRoleAssignment:
+    def create(self, group_id: str, *, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_CREATE_ARGS]) -> GroupRoleAssignment:
         """Assigns a project role to a group within a project."""
-        return call(self._client, ops.ADMIN_PROJECTS_GROUPS_ROLES_CREATE, {"project_id": project_id, "group_id": group_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_CREATE, {"project_id": project_id, "group_id": group_id}, kwargs)  # type: ignore[no-any-return]
 
     def delete(self, role_id: str, *, project_id: str, group_id: str, **kwargs: Unpack[RequestOptions]) -> DeletedRoleAssignmentResource:
         """Unassigns a project role from a group within a project."""
-        return call(self._client, ops.ADMIN_PROJECTS_GROUPS_ROLES_DELETE, {"project_id": project_id, "group_id": group_id, "role_id": role_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_DELETE, {"project_id": project_id, "group_id": group_id, "role_id": role_id}, kwargs)  # type: ignore[no-any-return]
 
-    def list(self, group_id: str, *, project_id: str, **kwargs: Unpack[_ADMIN_PROJECTS_GROUPS_ROLES_LIST_ARGS]) -> NextCursorPage[AssignedRoleDetails]:
+    def list(self, group_id: str, *, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_LIST_ARGS]) -> NextCursorPage[AssignedRoleDetails]:
         """Lists the project roles assigned to a group within a project."""
-        return call(self._client, ops.ADMIN_PROJECTS_GROUPS_ROLES_LIST, {"project_id": project_id, "group_id": group_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_LIST, {"project_id": project_id, "group_id": group_id}, kwargs)  # type: ignore[no-any-return]
 
     def retrieve(self, role_id: str, *, project_id: str, group_id: str, **kwargs: Unpack[RequestOptions]) -> AssignedRoleDetails:
         """Retrieves a project role assigned to a group."""
-        return call(self._client, ops.ADMIN_PROJECTS_GROUPS_ROLES_RETRIEVE, {"project_id": project_id, "group_id": group_id, "role_id": role_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_RETRIEVE, {"project_id": project_id, "group_id": group_id, "role_id": role_id}, kwargs)  # type: ignore[no-any-return]
 
     @cached_property
-    def with_raw_response(self) -> AdminProjectsGroupsRolesWithRawResponse:
-        return AdminProjectsGroupsRolesWithRawResponse(self)
+    def with_raw_response(self) -> AdminOrganizationProjectsGroupsRolesWithRawResponse:
+        return AdminOrganizationProjectsGroupsRolesWithRawResponse(self)
 
     @cached_property
-    def with_streaming_response(self) -> AdminProjectsGroupsRolesWithStreamingResponse:
-        return AdminProjectsGroupsRolesWithStreamingResponse(self)
+    def with_streaming_response(self) -> AdminOrganizationProjectsGroupsRolesWithStreamingResponse:
+        return AdminOrganizationProjectsGroupsRolesWithStreamingResponse(self)
 
 
-class AdminProjectsGroupsRolesWithRawResponse:
-    def __init__(self, resource: AdminProjectsGroupsRoles) -> None:
+class AdminOrganizationProjectsGroupsRolesWithRawResponse:
+    def __init__(self, resource: AdminOrganizationProjectsGroupsRoles) -> None:
         self._resource = resource
         self.create = to_raw_response_wrapper(resource.create)
         self.delete = to_raw_response_wrapper(resource.delete)
@@ -2355,54 +1879,8 @@ class AdminProjectsGroupsRolesWithRawResponse:
         self.retrieve = to_raw_response_wrapper(resource.retrieve)
 
 
-class AdminProjectsGroupsRolesWithStreamingResponse:
-    def __init__(self, resource: AdminProjectsGroupsRoles) -> None:
-        self._resource = resource
-        self.create = to_streamed_response_wrapper(resource.create)
-        self.delete = to_streamed_response_wrapper(resource.delete)
-        self.list = to_streamed_response_wrapper(resource.list)
-        self.retrieve = to_streamed_response_wrapper(resource.retrieve)
-
-
-class AdminProjectsUsersRoles(SyncAPIResource):
-    """``client.admin.projects.users.roles``."""
-
-    def create(self, user_id: str, *, project_id: str, **kwargs: Unpack[_ADMIN_PROJECTS_USERS_ROLES_CREATE_ARGS]) -> UserRoleAssignment:
-        """Assigns a project role to a user within a project."""
-        return call(self._client, ops.ADMIN_PROJECTS_USERS_ROLES_CREATE, {"project_id": project_id, "user_id": user_id}, kwargs)  # type: ignore[no-any-return]
-
-    def delete(self, role_id: str, *, project_id: str, user_id: str, **kwargs: Unpack[RequestOptions]) -> DeletedRoleAssignmentResource:
-        """Unassigns a project role from a user within a project."""
-        return call(self._client, ops.ADMIN_PROJECTS_USERS_ROLES_DELETE, {"project_id": project_id, "user_id": user_id, "role_id": role_id}, kwargs)  # type: ignore[no-any-return]
-
-    def list(self, user_id: str, *, project_id: str, **kwargs: Unpack[_ADMIN_PROJECTS_USERS_ROLES_LIST_ARGS]) -> NextCursorPage[AssignedRoleDetails]:
-        """Lists the project roles assigned to a user within a project."""
-        return call(self._client, ops.ADMIN_PROJECTS_USERS_ROLES_LIST, {"project_id": project_id, "user_id": user_id}, kwargs)  # type: ignore[no-any-return]
-
-    def retrieve(self, role_id: str, *, project_id: str, user_id: str, **kwargs: Unpack[RequestOptions]) -> AssignedRoleDetails:
-        """Retrieves a project role assigned to a user."""
-        return call(self._client, ops.ADMIN_PROJECTS_USERS_ROLES_RETRIEVE, {"project_id": project_id, "user_id": user_id, "role_id": role_id}, kwargs)  # type: ignore[no-any-return]
-
-    @cached_property
-    def with_raw_response(self) -> AdminProjectsUsersRolesWithRawResponse:
-        return AdminProjectsUsersRolesWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> AdminProjectsUsersRolesWithStreamingResponse:
-        return AdminProjectsUsersRolesWithStreamingResponse(self)
-
-
-class AdminProjectsUsersRolesWithRawResponse:
-    def __init__(self, resource: AdminProjectsUsersRoles) -> None:
-        self._resource = resource
-        self.create = to_raw_response_wrapper(resource.create)
-        self.delete = to_raw_response_wrapper(resource.delete)
-        self.list = to_raw_response_wrapper(resource.list)
-        self.retrieve = to_raw_response_wrapper(resource.retrieve)
-
-
-class AdminProjectsUsersRolesWithStreamingResponse:
-    def __init__(self, resource: AdminProjectsUsersRoles) -> None:
+class AdminOrganizationProjectsGroupsRolesWithStreamingResponse:
+    def __init__(self, resource: AdminOrganizationProjectsGroupsRoles) -> None:
         self._resource = resource
         self.create = to_streamed_response_wrapper(resource.create)
         self.delete = to_streamed_response_wrapper(resource.delete)
@@ -2436,3 +1914,49 @@ class AdminOrganizationProjectsServiceAccountsApiKeysWithStreamingResponse:
     def __init__(self, resource: AdminOrganizationProjectsServiceAccountsApiKeys) -> None:
         self._resource = resource
         self.create = to_streamed_response_wrapper(resource.create)
+
+
+class AdminOrganizationProjectsUsersRoles(SyncAPIResource):
+    """``client.admin.organization.projects.users.roles``."""
+
+    def create(self, user_id: str, *, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_CREATE_ARGS]) -> UserRoleAssignment:
+        """Assigns a project role to a user within a project."""
+        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_CREATE, {"project_id": project_id, "user_id": user_id}, kwargs)  # type: ignore[no-any-return]
+
+    def delete(self, role_id: str, *, project_id: str, user_id: str, **kwargs: Unpack[RequestOptions]) -> DeletedRoleAssignmentResource:
+        """Unassigns a project role from a user within a project."""
+        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_DELETE, {"project_id": project_id, "user_id": user_id, "role_id": role_id}, kwargs)  # type: ignore[no-any-return]
+
+    def list(self, user_id: str, *, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_LIST_ARGS]) -> NextCursorPage[AssignedRoleDetails]:
+        """Lists the project roles assigned to a user within a project."""
+        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_LIST, {"project_id": project_id, "user_id": user_id}, kwargs)  # type: ignore[no-any-return]
+
+    def retrieve(self, role_id: str, *, project_id: str, user_id: str, **kwargs: Unpack[RequestOptions]) -> AssignedRoleDetails:
+        """Retrieves a project role assigned to a user."""
+        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_RETRIEVE, {"project_id": project_id, "user_id": user_id, "role_id": role_id}, kwargs)  # type: ignore[no-any-return]
+
+    @cached_property
+    def with_raw_response(self) -> AdminOrganizationProjectsUsersRolesWithRawResponse:
+        return AdminOrganizationProjectsUsersRolesWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> AdminOrganizationProjectsUsersRolesWithStreamingResponse:
+        return AdminOrganizationProjectsUsersRolesWithStreamingResponse(self)
+
+
+class AdminOrganizationProjectsUsersRolesWithRawResponse:
+    def __init__(self, resource: AdminOrganizationProjectsUsersRoles) -> None:
+        self._resource = resource
+        self.create = to_raw_response_wrapper(resource.create)
+        self.delete = to_raw_response_wrapper(resource.delete)
+        self.list = to_raw_response_wrapper(resource.list)
+        self.retrieve = to_raw_response_wrapper(resource.retrieve)
+
+
+class AdminOrganizationProjectsUsersRolesWithStreamingResponse:
+    def __init__(self, resource: AdminOrganizationProjectsUsersRoles) -> None:
+        self._resource = resource
+        self.create = to_streamed_response_wrapper(resource.create)
+        self.delete = to_streamed_response_wrapper(resource.delete)
+        self.list = to_streamed_response_wrapper(resource.list)
+        self.retrieve = to_streamed_response_wrapper(resource.retrieve)

@@ -21,8 +21,9 @@ if TYPE_CHECKING:
     from ..types.beta_2 import AssistantMessageItem, AssistantStreamEvent03, AssistantStreamEvent102, AssistantStreamEvent103, AssistantStreamEvent111, AssistantStreamEvent112, AssistantStreamEvent113, AssistantStreamEvent122, AssistantStreamEvent123, AssistantStreamEvent132, AssistantStreamEvent133, AssistantStreamEvent142, AssistantStreamEvent143, AssistantStreamEvent152, AssistantStreamEvent153, AssistantStreamEvent162, AssistantStreamEvent163, AssistantStreamEvent172, AssistantStreamEvent173, AssistantStreamEvent182, AssistantStreamEvent183, AssistantStreamEvent192, AssistantStreamEvent193, AssistantStreamEvent202, AssistantStreamEvent203, AssistantStreamEvent212, AssistantStreamEvent213, AssistantStreamEvent222, AssistantStreamEvent223, AssistantStreamEvent24, AssistantStreamEvent33, AssistantStreamEvent43, AssistantStreamEvent53, AssistantStreamEvent63, AssistantStreamEvent73, AssistantStreamEvent82, AssistantStreamEvent83, AssistantStreamEvent92, AssistantStreamEvent93, BetaResponse, BetaResponseAudioDeltaEvent, BetaResponseAudioDoneEvent, BetaResponseAudioTranscriptDeltaEvent, BetaResponseAudioTranscriptDoneEvent, BetaResponseCodeInterpreterCallCodeDeltaEvent, BetaResponseCodeInterpreterCallCodeDoneEvent, BetaResponseCodeInterpreterCallCompletedEvent, BetaResponseCodeInterpreterCallInProgressEvent, BetaResponseCodeInterpreterCallInterpretingEvent, BetaResponseCompletedEvent, ChatSessionResource, ClientToolCallItem, DeletedThreadResource, TaskGroupItem, TaskItem, ThreadResource, UserMessageItem, WidgetMessageItem
     from ..types.beta_3 import BetaAdditionalTools, BetaAgentMessage, BetaApplyPatchToolCall, BetaApplyPatchToolCallOutput, BetaCodeInterpreterToolCall, BetaCompactionBody, BetaComputerToolCall, BetaComputerToolCallOutputResource, BetaCustomToolCallOutputResource, BetaFileSearchToolCall, BetaFunctionShellCall, BetaFunctionShellCallOutput, BetaFunctionToolCallOutputResource, BetaImageGenToolCall, BetaLocalShellToolCall, BetaLocalShellToolCallOutput, BetaMCPApprovalRequest, BetaMCPApprovalResponseResource, BetaMCPListTools, BetaMCPToolCall, BetaMultiAgentCall, BetaMultiAgentCallOutput, BetaOutputMessage, BetaProgram, BetaProgramOutput, BetaReasoningItem, BetaToolSearchCall, BetaToolSearchOutput, BetaWebSearchToolCall
     from ..types.beta_4 import BetaCompactResource, BetaCustomToolCallResource, BetaFunctionToolCallResource, BetaInputMessageResource, BetaResponseContentPartAddedEvent, BetaResponseContentPartDoneEvent, BetaResponseCreatedEvent, BetaResponseCustomToolCallInputDeltaEvent, BetaResponseCustomToolCallInputDoneEvent, BetaResponseErrorEvent, BetaResponseFailedEvent, BetaResponseFileSearchCallCompletedEvent, BetaResponseFileSearchCallInProgressEvent, BetaResponseFileSearchCallSearchingEvent, BetaResponseFunctionCallArgumentsDeltaEvent, BetaResponseFunctionCallArgumentsDoneEvent, BetaResponseImageGenCallCompletedEvent, BetaResponseImageGenCallGeneratingEvent, BetaResponseImageGenCallInProgressEvent, BetaResponseImageGenCallPartialImageEvent, BetaResponseInProgressEvent, BetaResponseIncompleteEvent, BetaResponseMCPCallArgumentsDeltaEvent, BetaResponseMCPCallArgumentsDoneEvent, BetaResponseMCPCallCompletedEvent, BetaResponseMCPCallFailedEvent, BetaResponseMCPCallInProgressEvent, BetaResponseMCPListToolsCompletedEvent, BetaResponseMCPListToolsFailedEvent, BetaResponseMCPListToolsInProgressEvent, BetaResponseOutputItemAddedEvent, BetaResponseOutputItemDoneEvent, BetaResponseOutputTextAnnotationAddedEvent, BetaResponseQueuedEvent, BetaResponseReasoningSummaryPartAddedEvent, BetaResponseReasoningSummaryPartDoneEvent, BetaResponseReasoningSummaryTextDeltaEvent, BetaResponseReasoningSummaryTextDoneEvent, BetaResponseReasoningTextDeltaEvent, BetaResponseReasoningTextDoneEvent, BetaResponseRefusalDeltaEvent, BetaResponseRefusalDoneEvent, BetaResponseShellCallCommandAddedStreamingEvent, BetaResponseShellCallCommandDeltaStreamingEvent, BetaResponseShellCallCommandDoneStreamingEvent, BetaResponseShellCallOutputContentDeltaStreamingEvent, BetaResponseShellCallOutputContentDoneStreamingEvent, BetaResponseTextDeltaEvent, BetaResponseTextDoneEvent, BetaResponseWebSearchCallCompletedEvent, BetaResponseWebSearchCallInProgressEvent, BetaResponseWebSearchCallSearchingEvent, BetaTokenCountsResource
-    from ..types.beta_params import BetaAssistantsCreateParams, BetaAssistantsListParams, BetaAssistantsUpdateParams, BetaChatkitSessionsCreateParams, BetaChatkitThreadsListItemsParams, BetaChatkitThreadsListParams, BetaResponsesCreateParams, BetaThreadsCreateAndRunParams, BetaThreadsCreateParams, BetaThreadsMessagesCreateParams, BetaThreadsMessagesListParams, BetaThreadsMessagesUpdateParams, BetaThreadsRunsCreateParams, BetaThreadsRunsListParams, BetaThreadsRunsStepsListParams, BetaThreadsRunsStepsRetrieveParams, BetaThreadsRunsSubmitToolOutputsParams, BetaThreadsRunsUpdateParams, BetaThreadsUpdateParams
+    from ..types.beta_params import BetaAssistantsCreateParams, BetaAssistantsListParams, BetaAssistantsUpdateParams, BetaChatkitSessionsCreateParams, BetaChatkitThreadsListItemsParams, BetaChatkitThreadsListParams, BetaRealtimeSessionsCreateParams, BetaRealtimeTranscriptionSessionsCreateParams, BetaResponsesCreateParams, BetaThreadsCreateAndRunParams, BetaThreadsCreateParams, BetaThreadsMessagesCreateParams, BetaThreadsMessagesListParams, BetaThreadsMessagesUpdateParams, BetaThreadsRunsCreateParams, BetaThreadsRunsListParams, BetaThreadsRunsStepsListParams, BetaThreadsRunsStepsRetrieveParams, BetaThreadsRunsSubmitToolOutputsParams, BetaThreadsRunsUpdateParams, BetaThreadsUpdateParams
     from ..types.beta_params_2 import BetaResponsesCancelParams, BetaResponsesCompactParams, BetaResponsesDeleteParams, BetaResponsesInputItemsListParams, BetaResponsesInputTokensCountParams, BetaResponsesRetrieveParams
+    from ..types.shared_2 import RealtimeSessionCreateResponse, RealtimeTranscriptionSessionCreateResponse
 
     class _BETA_ASSISTANTS_CREATE_ARGS(BetaAssistantsCreateParams, RequestOptions, total=False): ...
 
@@ -35,6 +36,10 @@ if TYPE_CHECKING:
     class _BETA_CHATKIT_THREADS_LIST_ARGS(BetaChatkitThreadsListParams, RequestOptions, total=False): ...
 
     class _BETA_CHATKIT_THREADS_LIST_ITEMS_ARGS(BetaChatkitThreadsListItemsParams, RequestOptions, total=False): ...
+
+    class _BETA_REALTIME_SESSIONS_CREATE_ARGS(BetaRealtimeSessionsCreateParams, RequestOptions, total=False): ...
+
+    class _BETA_REALTIME_TRANSCRIPTION_SESSIONS_CREATE_ARGS(BetaRealtimeTranscriptionSessionsCreateParams, RequestOptions, total=False): ...
 
     class _BETA_RESPONSES_CANCEL_ARGS(BetaResponsesCancelParams, RequestOptions, total=False): ...
 
@@ -74,7 +79,7 @@ if TYPE_CHECKING:
 
     class _BETA_THREADS_UPDATE_ARGS(BetaThreadsUpdateParams, RequestOptions, total=False): ...
 
-__all__ = ["Beta", "BetaAssistants", "BetaChatkit", "BetaResponses", "BetaThreads", "BetaChatkitSessions", "BetaChatkitThreads", "BetaResponsesInputItems", "BetaResponsesInputTokens", "BetaThreadsMessages", "BetaThreadsRuns", "BetaThreadsRunsSteps"]
+__all__ = ["Beta", "BetaAssistants", "BetaChatkit", "BetaRealtime", "BetaResponses", "BetaThreads", "BetaChatkitSessions", "BetaChatkitThreads", "BetaRealtimeSessions", "BetaRealtimeTranscriptionSessions", "BetaResponsesInputItems", "BetaResponsesInputTokens", "BetaThreadsMessages", "BetaThreadsRuns", "BetaThreadsRunsSteps"]
 
 _ = (Any, Literal, overload)
 
@@ -89,6 +94,10 @@ class Beta(BetaHelpers, SyncAPIResource):
     @cached_property
     def chatkit(self) -> BetaChatkit:
         return BetaChatkit(self._client)
+
+    @cached_property
+    def realtime(self) -> BetaRealtime:
+        return BetaRealtime(self._client)
 
     @cached_property
     def responses(self) -> BetaResponses:
@@ -120,6 +129,10 @@ class BetaWithRawResponse:
         return self._resource.chatkit.with_raw_response
 
     @property
+    def realtime(self) -> BetaRealtimeWithRawResponse:
+        return self._resource.realtime.with_raw_response
+
+    @property
     def responses(self) -> BetaResponsesWithRawResponse:
         return self._resource.responses.with_raw_response
 
@@ -139,6 +152,10 @@ class BetaWithStreamingResponse:
     @property
     def chatkit(self) -> BetaChatkitWithStreamingResponse:
         return self._resource.chatkit.with_streaming_response
+
+    @property
+    def realtime(self) -> BetaRealtimeWithStreamingResponse:
+        return self._resource.realtime.with_streaming_response
 
     @property
     def responses(self) -> BetaResponsesWithStreamingResponse:
@@ -250,6 +267,52 @@ class BetaChatkitWithStreamingResponse:
     @property
     def threads(self) -> BetaChatkitThreadsWithStreamingResponse:
         return self._resource.threads.with_streaming_response
+
+
+class BetaRealtime(SyncAPIResource):
+    """``client.beta.realtime``."""
+
+    @cached_property
+    def sessions(self) -> BetaRealtimeSessions:
+        return BetaRealtimeSessions(self._client)
+
+    @cached_property
+    def transcription_sessions(self) -> BetaRealtimeTranscriptionSessions:
+        return BetaRealtimeTranscriptionSessions(self._client)
+
+    @cached_property
+    def with_raw_response(self) -> BetaRealtimeWithRawResponse:
+        return BetaRealtimeWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> BetaRealtimeWithStreamingResponse:
+        return BetaRealtimeWithStreamingResponse(self)
+
+
+class BetaRealtimeWithRawResponse:
+    def __init__(self, resource: BetaRealtime) -> None:
+        self._resource = resource
+
+    @property
+    def sessions(self) -> BetaRealtimeSessionsWithRawResponse:
+        return self._resource.sessions.with_raw_response
+
+    @property
+    def transcription_sessions(self) -> BetaRealtimeTranscriptionSessionsWithRawResponse:
+        return self._resource.transcription_sessions.with_raw_response
+
+
+class BetaRealtimeWithStreamingResponse:
+    def __init__(self, resource: BetaRealtime) -> None:
+        self._resource = resource
+
+    @property
+    def sessions(self) -> BetaRealtimeSessionsWithStreamingResponse:
+        return self._resource.sessions.with_streaming_response
+
+    @property
+    def transcription_sessions(self) -> BetaRealtimeTranscriptionSessionsWithStreamingResponse:
+        return self._resource.transcription_sessions.with_streaming_response
 
 
 class BetaResponses(SyncAPIResource):
@@ -500,6 +563,62 @@ class BetaChatkitThreadsWithStreamingResponse:
         self.list = to_streamed_response_wrapper(resource.list)
         self.list_items = to_streamed_response_wrapper(resource.list_items)
         self.retrieve = to_streamed_response_wrapper(resource.retrieve)
+
+
+class BetaRealtimeSessions(SyncAPIResource):
+    """``client.beta.realtime.sessions``."""
+
+    def create(self, **kwargs: Unpack[_BETA_REALTIME_SESSIONS_CREATE_ARGS]) -> RealtimeSessionCreateResponse:
+        """Create an ephemeral API token for use in client-side applications with the Realtime API. Can be configured with the same session parameters as the session.update client event."""
+        return call(self._client, ops.BETA_REALTIME_SESSIONS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
+
+    @cached_property
+    def with_raw_response(self) -> BetaRealtimeSessionsWithRawResponse:
+        return BetaRealtimeSessionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> BetaRealtimeSessionsWithStreamingResponse:
+        return BetaRealtimeSessionsWithStreamingResponse(self)
+
+
+class BetaRealtimeSessionsWithRawResponse:
+    def __init__(self, resource: BetaRealtimeSessions) -> None:
+        self._resource = resource
+        self.create = to_raw_response_wrapper(resource.create)
+
+
+class BetaRealtimeSessionsWithStreamingResponse:
+    def __init__(self, resource: BetaRealtimeSessions) -> None:
+        self._resource = resource
+        self.create = to_streamed_response_wrapper(resource.create)
+
+
+class BetaRealtimeTranscriptionSessions(SyncAPIResource):
+    """``client.beta.realtime.transcription_sessions``."""
+
+    def create(self, **kwargs: Unpack[_BETA_REALTIME_TRANSCRIPTION_SESSIONS_CREATE_ARGS]) -> RealtimeTranscriptionSessionCreateResponse:
+        """Create an ephemeral API token for use in client-side applications with the Realtime API specifically for realtime transcriptions.  Can be configured with the same session parameters as the transcription_session.update client event."""
+        return call(self._client, ops.BETA_REALTIME_TRANSCRIPTION_SESSIONS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
+
+    @cached_property
+    def with_raw_response(self) -> BetaRealtimeTranscriptionSessionsWithRawResponse:
+        return BetaRealtimeTranscriptionSessionsWithRawResponse(self)
+
+    @cached_property
+    def with_streaming_response(self) -> BetaRealtimeTranscriptionSessionsWithStreamingResponse:
+        return BetaRealtimeTranscriptionSessionsWithStreamingResponse(self)
+
+
+class BetaRealtimeTranscriptionSessionsWithRawResponse:
+    def __init__(self, resource: BetaRealtimeTranscriptionSessions) -> None:
+        self._resource = resource
+        self.create = to_raw_response_wrapper(resource.create)
+
+
+class BetaRealtimeTranscriptionSessionsWithStreamingResponse:
+    def __init__(self, resource: BetaRealtimeTranscriptionSessions) -> None:
+        self._resource = resource
+        self.create = to_streamed_response_wrapper(resource.create)
 
 
 class BetaResponsesInputItems(SyncAPIResource):

@@ -53,6 +53,10 @@ class Files(FilesHelpers, SyncAPIResource):
         """Returns information about a specific file."""
         return call(self._client, ops.FILES_RETRIEVE, {"file_id": file_id}, kwargs)  # type: ignore[no-any-return]
 
+    def retrieve_content(self, file_id: str, **kwargs: Unpack[RequestOptions]) -> BinaryResponse:
+        """Returns a response containing the contents of the specified file."""
+        return call(self._client, ops.FILES_RETRIEVE_CONTENT, {"file_id": file_id}, kwargs)  # type: ignore[no-any-return]
+
     @cached_property
     def with_raw_response(self) -> FilesWithRawResponse:
         return FilesWithRawResponse(self)
@@ -70,6 +74,7 @@ class FilesWithRawResponse:
         self.delete = to_raw_response_wrapper(resource.delete)
         self.list = to_raw_response_wrapper(resource.list)
         self.retrieve = to_raw_response_wrapper(resource.retrieve)
+        self.retrieve_content = to_raw_response_wrapper(resource.retrieve_content)
 
 
 class FilesWithStreamingResponse:
@@ -80,3 +85,4 @@ class FilesWithStreamingResponse:
         self.delete = to_streamed_response_wrapper(resource.delete)
         self.list = to_streamed_response_wrapper(resource.list)
         self.retrieve = to_streamed_response_wrapper(resource.retrieve)
+        self.retrieve_content = to_streamed_response_wrapper(resource.retrieve_content)

@@ -16,13 +16,15 @@ if TYPE_CHECKING:
     from .._options import RequestOptions
     from .._pagination import CursorPage
     from ..types.fine_tuning import DeleteFineTuningCheckpointPermissionResponse, FineTuningCheckpointPermission, FineTuningJob, FineTuningJobCheckpoint, FineTuningJobEvent, ListFineTuningCheckpointPermissionResponse, RunGraderResponse, ValidateGraderResponse
-    from ..types.fine_tuning_params import FineTuningAlphaGradersRunParams, FineTuningAlphaGradersValidateParams, FineTuningCheckpointsPermissionsCreateParams, FineTuningCheckpointsPermissionsRetrieveParams, FineTuningJobsCheckpointsListParams, FineTuningJobsCreateParams, FineTuningJobsListEventsParams, FineTuningJobsListParams
+    from ..types.fine_tuning_params import FineTuningAlphaGradersRunParams, FineTuningAlphaGradersValidateParams, FineTuningCheckpointsPermissionsCreateParams, FineTuningCheckpointsPermissionsListParams, FineTuningCheckpointsPermissionsRetrieveParams, FineTuningJobsCheckpointsListParams, FineTuningJobsCreateParams, FineTuningJobsListEventsParams, FineTuningJobsListParams
 
     class _FINE_TUNING_ALPHA_GRADERS_RUN_ARGS(FineTuningAlphaGradersRunParams, RequestOptions, total=False): ...
 
     class _FINE_TUNING_ALPHA_GRADERS_VALIDATE_ARGS(FineTuningAlphaGradersValidateParams, RequestOptions, total=False): ...
 
     class _FINE_TUNING_CHECKPOINTS_PERMISSIONS_CREATE_ARGS(FineTuningCheckpointsPermissionsCreateParams, RequestOptions, total=False): ...
+
+    class _FINE_TUNING_CHECKPOINTS_PERMISSIONS_LIST_ARGS(FineTuningCheckpointsPermissionsListParams, RequestOptions, total=False): ...
 
     class _FINE_TUNING_CHECKPOINTS_PERMISSIONS_RETRIEVE_ARGS(FineTuningCheckpointsPermissionsRetrieveParams, RequestOptions, total=False): ...
 
@@ -286,6 +288,10 @@ class FineTuningCheckpointsPermissions(SyncAPIResource):
         """NOTE: This endpoint requires an [admin API key](../admin-api-keys)."""
         return call(self._client, ops.FINE_TUNING_CHECKPOINTS_PERMISSIONS_DELETE, {"fine_tuned_model_checkpoint": fine_tuned_model_checkpoint, "permission_id": permission_id}, kwargs)  # type: ignore[no-any-return]
 
+    def list(self, fine_tuned_model_checkpoint: str, **kwargs: Unpack[_FINE_TUNING_CHECKPOINTS_PERMISSIONS_LIST_ARGS]) -> CursorPage[FineTuningCheckpointPermission]:
+        """NOTE: This endpoint requires an [admin API key](../admin-api-keys)."""
+        return call(self._client, ops.FINE_TUNING_CHECKPOINTS_PERMISSIONS_LIST, {"fine_tuned_model_checkpoint": fine_tuned_model_checkpoint}, kwargs)  # type: ignore[no-any-return]
+
     def retrieve(self, fine_tuned_model_checkpoint: str, **kwargs: Unpack[_FINE_TUNING_CHECKPOINTS_PERMISSIONS_RETRIEVE_ARGS]) -> CursorPage[FineTuningCheckpointPermission]:
         """NOTE: This endpoint requires an [admin API key](../admin-api-keys)."""
         return call(self._client, ops.FINE_TUNING_CHECKPOINTS_PERMISSIONS_RETRIEVE, {"fine_tuned_model_checkpoint": fine_tuned_model_checkpoint}, kwargs)  # type: ignore[no-any-return]
@@ -304,6 +310,7 @@ class FineTuningCheckpointsPermissionsWithRawResponse:
         self._resource = resource
         self.create = to_raw_response_wrapper(resource.create)
         self.delete = to_raw_response_wrapper(resource.delete)
+        self.list = to_raw_response_wrapper(resource.list)
         self.retrieve = to_raw_response_wrapper(resource.retrieve)
 
 
@@ -312,6 +319,7 @@ class FineTuningCheckpointsPermissionsWithStreamingResponse:
         self._resource = resource
         self.create = to_streamed_response_wrapper(resource.create)
         self.delete = to_streamed_response_wrapper(resource.delete)
+        self.list = to_streamed_response_wrapper(resource.list)
         self.retrieve = to_streamed_response_wrapper(resource.retrieve)
 
 

@@ -15,8 +15,9 @@ if TYPE_CHECKING:
 
     from .._options import RequestOptions
     from .._binary import BinaryResponse
-    from ..types.realtime import RealtimeCreateClientSecretResponse, RealtimeSessionCreateResponse, RealtimeTranscriptionSessionCreateResponse, RealtimeTranslationClientSecretCreateResponse
+    from ..types.realtime import RealtimeCreateClientSecretResponse, RealtimeTranslationClientSecretCreateResponse
     from ..types.realtime_params import RealtimeCallsAcceptParams, RealtimeCallsCreateParams, RealtimeCallsReferParams, RealtimeCallsRejectParams, RealtimeClientSecretsCreateParams, RealtimeSessionsCreateParams, RealtimeTranscriptionSessionsCreateParams, RealtimeTranslationsClientSecretsCreateParams
+    from ..types.shared_2 import RealtimeSessionCreateResponse, RealtimeTranscriptionSessionCreateResponse
 
     class _REALTIME_CALLS_ACCEPT_ARGS(RealtimeCallsAcceptParams, RequestOptions, total=False): ...
 

@@ -18,23 +18,23 @@ if TYPE_CHECKING:
     from .._binary import BinaryResponse
     from .._pagination import CursorPage
     from ..types.videos import DeletedVideoResource, VideoCharacterResource, VideoResource
-    from ..types.videos_params import VideosCharactersCreateParams, VideosCreateParams, VideosDownloadContentParams, VideosEditsCreateParams, VideosExtensionsCreateParams, VideosListParams, VideosRemixParams
-
-    class _VIDEOS_CHARACTERS_CREATE_ARGS(VideosCharactersCreateParams, RequestOptions, total=False): ...
+    from ..types.videos_params import VideosCreateCharacterParams, VideosCreateParams, VideosDownloadContentParams, VideosEditParams, VideosExtendParams, VideosListParams, VideosRemixParams
 
     class _VIDEOS_CREATE_ARGS(VideosCreateParams, RequestOptions, total=False): ...
 
+    class _VIDEOS_CREATE_CHARACTER_ARGS(VideosCreateCharacterParams, RequestOptions, total=False): ...
+
     class _VIDEOS_DOWNLOAD_CONTENT_ARGS(VideosDownloadContentParams, RequestOptions, total=False): ...
 
-    class _VIDEOS_EDITS_CREATE_ARGS(VideosEditsCreateParams, RequestOptions, total=False): ...
+    class _VIDEOS_EDIT_ARGS(VideosEditParams, RequestOptions, total=False): ...
 
-    class _VIDEOS_EXTENSIONS_CREATE_ARGS(VideosExtensionsCreateParams, RequestOptions, total=False): ...
+    class _VIDEOS_EXTEND_ARGS(VideosExtendParams, RequestOptions, total=False): ...
 
     class _VIDEOS_LIST_ARGS(VideosListParams, RequestOptions, total=False): ...
 
     class _VIDEOS_REMIX_ARGS(VideosRemixParams, RequestOptions, total=False): ...
 
-__all__ = ["Videos", "VideosCharacters", "VideosEdits", "VideosExtensions"]
+__all__ = ["Videos"]
 
 _ = (Any, Literal, overload)
 
@@ -42,22 +42,15 @@ _ = (Any, Literal, overload)
 class Videos(VideosHelpers, SyncAPIResource):
     """``client.videos``."""
 
-    @cached_property
-    def characters(self) -> VideosCharacters:
-        return VideosCharacters(self._client)
-
-    @cached_property
-    def edits(self) -> VideosEdits:
-        return VideosEdits(self._client)
-
-    @cached_property
-    def extensions(self) -> VideosExtensions:
-        return VideosExtensions(self._client)
-
     def create(self, **kwargs: Unpack[_VIDEOS_CREATE_ARGS]) -> VideoResource:
         """Create a new video generation job from a prompt and optional reference assets."""
         # Deprecated by the API.
         return call(self._client, ops.VIDEOS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
+
+    def create_character(self, **kwargs: Unpack[_VIDEOS_CREATE_CHARACTER_ARGS]) -> VideoCharacterResource:
+        """Create a character from an uploaded video."""
+        # Deprecated by the API.
+        return call(self._client, ops.VIDEOS_CREATE_CHARACTER, {}, kwargs)  # type: ignore[no-any-return]
 
     def delete(self, video_id: str, **kwargs: Unpack[RequestOptions]) -> DeletedVideoResource:
         """Permanently delete a completed or failed video and its stored assets."""
@@ -68,6 +61,21 @@ class Videos(VideosHelpers, SyncAPIResource):
         """Download the generated video bytes or a derived preview asset."""
         # Deprecated by the API.
         return call(self._client, ops.VIDEOS_DOWNLOAD_CONTENT, {"video_id": video_id}, kwargs)  # type: ignore[no-any-return]
+
+    def edit(self, **kwargs: Unpack[_VIDEOS_EDIT_ARGS]) -> VideoResource:
+        """Create a new video generation job by editing a source video or existing generated video."""
+        # Deprecated by the API.
+        return call(self._client, ops.VIDEOS_EDIT, {}, kwargs)  # type: ignore[no-any-return]
+
+    def extend(self, **kwargs: Unpack[_VIDEOS_EXTEND_ARGS]) -> VideoResource:
+        """Create an extension of a completed video."""
+        # Deprecated by the API.
+        return call(self._client, ops.VIDEOS_EXTEND, {}, kwargs)  # type: ignore[no-any-return]
+
+    def get_character(self, character_id: str, **kwargs: Unpack[RequestOptions]) -> VideoCharacterResource:
+        """Fetch a character."""
+        # Deprecated by the API.
+        return call(self._client, ops.VIDEOS_GET_CHARACTER, {"character_id": character_id}, kwargs)  # type: ignore[no-any-return]
 
     def list(self, **kwargs: Unpack[_VIDEOS_LIST_ARGS]) -> CursorPage[VideoResource]:
         """List recently generated videos for the current project."""
@@ -97,137 +105,27 @@ class VideosWithRawResponse:
     def __init__(self, resource: Videos) -> None:
         self._resource = resource
         self.create = to_raw_response_wrapper(resource.create)
+        self.create_character = to_raw_response_wrapper(resource.create_character)
         self.delete = to_raw_response_wrapper(resource.delete)
         self.download_content = to_raw_response_wrapper(resource.download_content)
+        self.edit = to_raw_response_wrapper(resource.edit)
+        self.extend = to_raw_response_wrapper(resource.extend)
+        self.get_character = to_raw_response_wrapper(resource.get_character)
         self.list = to_raw_response_wrapper(resource.list)
         self.remix = to_raw_response_wrapper(resource.remix)
         self.retrieve = to_raw_response_wrapper(resource.retrieve)
-
-    @property
-    def characters(self) -> VideosCharactersWithRawResponse:
-        return self._resource.characters.with_raw_response
-
-    @property
-    def edits(self) -> VideosEditsWithRawResponse:
-        return self._resource.edits.with_raw_response
-
-    @property
-    def extensions(self) -> VideosExtensionsWithRawResponse:
-        return self._resource.extensions.with_raw_response
 
 
 class VideosWithStreamingResponse:
     def __init__(self, resource: Videos) -> None:
         self._resource = resource
         self.create = to_streamed_response_wrapper(resource.create)
+        self.create_character = to_streamed_response_wrapper(resource.create_character)
         self.delete = to_streamed_response_wrapper(resource.delete)
         self.download_content = to_streamed_response_wrapper(resource.download_content)
+        self.edit = to_streamed_response_wrapper(resource.edit)
+        self.extend = to_streamed_response_wrapper(resource.extend)
+        self.get_character = to_streamed_response_wrapper(resource.get_character)
         self.list = to_streamed_response_wrapper(resource.list)
         self.remix = to_streamed_response_wrapper(resource.remix)
         self.retrieve = to_streamed_response_wrapper(resource.retrieve)
-
-    @property
-    def characters(self) -> VideosCharactersWithStreamingResponse:
-        return self._resource.characters.with_streaming_response
-
-    @property
-    def edits(self) -> VideosEditsWithStreamingResponse:
-        return self._resource.edits.with_streaming_response
-
-    @property
-    def extensions(self) -> VideosExtensionsWithStreamingResponse:
-        return self._resource.extensions.with_streaming_response
-
-
-class VideosCharacters(SyncAPIResource):
-    """``client.videos.characters``."""
-
-    def create(self, **kwargs: Unpack[_VIDEOS_CHARACTERS_CREATE_ARGS]) -> VideoCharacterResource:
-        """Create a character from an uploaded video."""
-        # Deprecated by the API.
-        return call(self._client, ops.VIDEOS_CHARACTERS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
-
-    def retrieve(self, character_id: str, **kwargs: Unpack[RequestOptions]) -> VideoCharacterResource:
-        """Fetch a character."""
-        # Deprecated by the API.
-        return call(self._client, ops.VIDEOS_CHARACTERS_RETRIEVE, {"character_id": character_id}, kwargs)  # type: ignore[no-any-return]
-
-    @cached_property
-    def with_raw_response(self) -> VideosCharactersWithRawResponse:
-        return VideosCharactersWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> VideosCharactersWithStreamingResponse:
-        return VideosCharactersWithStreamingResponse(self)
-
-
-class VideosCharactersWithRawResponse:
-    def __init__(self, resource: VideosCharacters) -> None:
-        self._resource = resource
-        self.create = to_raw_response_wrapper(resource.create)
-        self.retrieve = to_raw_response_wrapper(resource.retrieve)
-
-
-class VideosCharactersWithStreamingResponse:
-    def __init__(self, resource: VideosCharacters) -> None:
-        self._resource = resource
-        self.create = to_streamed_response_wrapper(resource.create)
-        self.retrieve = to_streamed_response_wrapper(resource.retrieve)
-
-
-class VideosEdits(SyncAPIResource):
-    """``client.videos.edits``."""
-
-    def create(self, **kwargs: Unpack[_VIDEOS_EDITS_CREATE_ARGS]) -> VideoResource:
-        """Create a new video generation job by editing a source video or existing generated video."""
-        # Deprecated by the API.
-        return call(self._client, ops.VIDEOS_EDITS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
-
-    @cached_property
-    def with_raw_response(self) -> VideosEditsWithRawResponse:
-        return VideosEditsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> VideosEditsWithStreamingResponse:
-        return VideosEditsWithStreamingResponse(self)
-
-
-class VideosEditsWithRawResponse:
-    def __init__(self, resource: VideosEdits) -> None:
-        self._resource = resource
-        self.create = to_raw_response_wrapper(resource.create)
-
-
-class VideosEditsWithStreamingResponse:
-    def __init__(self, resource: VideosEdits) -> None:
-        self._resource = resource
-        self.create = to_streamed_response_wrapper(resource.create)
-
-
-class VideosExtensions(SyncAPIResource):
-    """``client.videos.extensions``."""
-
-    def create(self, **kwargs: Unpack[_VIDEOS_EXTENSIONS_CREATE_ARGS]) -> VideoResource:
-        """Create an extension of a completed video."""
-        # Deprecated by the API.
-        return call(self._client, ops.VIDEOS_EXTENSIONS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
-
-    @cached_property
-    def with_raw_response(self) -> VideosExtensionsWithRawResponse:
-        return VideosExtensionsWithRawResponse(self)
-
-    @cached_property
-    def with_streaming_response(self) -> VideosExtensionsWithStreamingResponse:
-        return VideosExtensionsWithStreamingResponse(self)
-
-
-class VideosExtensionsWithRawResponse:
-    def __init__(self, resource: VideosExtensions) -> None:
-        self._resource = resource
-        self.create = to_raw_response_wrapper(resource.create)
-
-
-class VideosExtensionsWithStreamingResponse:
-    def __init__(self, resource: VideosExtensions) -> None:
-        self._resource = resource
-        self.create = to_streamed_response_wrapper(resource.create)

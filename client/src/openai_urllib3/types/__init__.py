@@ -182,7 +182,6 @@ if TYPE_CHECKING:
     from .admin_params import AdminOrganizationCertificatesListParams as AdminOrganizationCertificatesListParams
     from .admin_params import AdminOrganizationCertificatesRetrieveParams as AdminOrganizationCertificatesRetrieveParams
     from .admin_params import AdminOrganizationCertificatesUpdateParams as AdminOrganizationCertificatesUpdateParams
-    from .admin_params import AdminOrganizationCostsListParams as AdminOrganizationCostsListParams
     from .admin_params import AdminOrganizationDataRetentionUpdateParams as AdminOrganizationDataRetentionUpdateParams
     from .admin_params import AdminOrganizationGroupsCreateParams as AdminOrganizationGroupsCreateParams
     from .admin_params import AdminOrganizationGroupsListParams as AdminOrganizationGroupsListParams
@@ -203,11 +202,16 @@ if TYPE_CHECKING:
     from .admin_params import AdminOrganizationProjectsGroupsCreateParams as AdminOrganizationProjectsGroupsCreateParams
     from .admin_params import AdminOrganizationProjectsGroupsListParams as AdminOrganizationProjectsGroupsListParams
     from .admin_params import AdminOrganizationProjectsGroupsRetrieveParams as AdminOrganizationProjectsGroupsRetrieveParams
+    from .admin_params import AdminOrganizationProjectsGroupsRolesCreateParams as AdminOrganizationProjectsGroupsRolesCreateParams
+    from .admin_params import AdminOrganizationProjectsGroupsRolesListParams as AdminOrganizationProjectsGroupsRolesListParams
     from .admin_params import AdminOrganizationProjectsHostedToolPermissionsUpdateParams as AdminOrganizationProjectsHostedToolPermissionsUpdateParams
     from .admin_params import AdminOrganizationProjectsListParams as AdminOrganizationProjectsListParams
     from .admin_params import AdminOrganizationProjectsModelPermissionsUpdateParams as AdminOrganizationProjectsModelPermissionsUpdateParams
-    from .admin_params import AdminOrganizationProjectsRateLimitsListParams as AdminOrganizationProjectsRateLimitsListParams
-    from .admin_params import AdminOrganizationProjectsRateLimitsUpdateParams as AdminOrganizationProjectsRateLimitsUpdateParams
+    from .admin_params import AdminOrganizationProjectsRateLimitsListRateLimitsParams as AdminOrganizationProjectsRateLimitsListRateLimitsParams
+    from .admin_params import AdminOrganizationProjectsRateLimitsUpdateRateLimitParams as AdminOrganizationProjectsRateLimitsUpdateRateLimitParams
+    from .admin_params import AdminOrganizationProjectsRolesCreateParams as AdminOrganizationProjectsRolesCreateParams
+    from .admin_params import AdminOrganizationProjectsRolesListParams as AdminOrganizationProjectsRolesListParams
+    from .admin_params import AdminOrganizationProjectsRolesUpdateParams as AdminOrganizationProjectsRolesUpdateParams
     from .admin_params import AdminOrganizationProjectsServiceAccountsApiKeysCreateParams as AdminOrganizationProjectsServiceAccountsApiKeysCreateParams
     from .admin_params import AdminOrganizationProjectsServiceAccountsCreateParams as AdminOrganizationProjectsServiceAccountsCreateParams
     from .admin_params import AdminOrganizationProjectsServiceAccountsListParams as AdminOrganizationProjectsServiceAccountsListParams
@@ -219,6 +223,8 @@ if TYPE_CHECKING:
     from .admin_params import AdminOrganizationProjectsUpdateParams as AdminOrganizationProjectsUpdateParams
     from .admin_params import AdminOrganizationProjectsUsersCreateParams as AdminOrganizationProjectsUsersCreateParams
     from .admin_params import AdminOrganizationProjectsUsersListParams as AdminOrganizationProjectsUsersListParams
+    from .admin_params import AdminOrganizationProjectsUsersRolesCreateParams as AdminOrganizationProjectsUsersRolesCreateParams
+    from .admin_params import AdminOrganizationProjectsUsersRolesListParams as AdminOrganizationProjectsUsersRolesListParams
     from .admin_params import AdminOrganizationProjectsUsersUpdateParams as AdminOrganizationProjectsUsersUpdateParams
     from .admin_params import AdminOrganizationRolesCreateParams as AdminOrganizationRolesCreateParams
     from .admin_params import AdminOrganizationRolesListParams as AdminOrganizationRolesListParams
@@ -227,27 +233,21 @@ if TYPE_CHECKING:
     from .admin_params import AdminOrganizationSpendAlertsListParams as AdminOrganizationSpendAlertsListParams
     from .admin_params import AdminOrganizationSpendAlertsUpdateParams as AdminOrganizationSpendAlertsUpdateParams
     from .admin_params import AdminOrganizationSpendLimitUpdateParams as AdminOrganizationSpendLimitUpdateParams
-    from .admin_params import AdminOrganizationUsageAudioSpeechesListParams as AdminOrganizationUsageAudioSpeechesListParams
-    from .admin_params import AdminOrganizationUsageAudioTranscriptionsListParams as AdminOrganizationUsageAudioTranscriptionsListParams
-    from .admin_params import AdminOrganizationUsageCodeInterpreterSessionsListParams as AdminOrganizationUsageCodeInterpreterSessionsListParams
-    from .admin_params import AdminOrganizationUsageCompletionsListParams as AdminOrganizationUsageCompletionsListParams
-    from .admin_params import AdminOrganizationUsageEmbeddingsListParams as AdminOrganizationUsageEmbeddingsListParams
-    from .admin_params import AdminOrganizationUsageFileSearchCallsListParams as AdminOrganizationUsageFileSearchCallsListParams
-    from .admin_params import AdminOrganizationUsageImagesListParams as AdminOrganizationUsageImagesListParams
-    from .admin_params import AdminOrganizationUsageModerationsListParams as AdminOrganizationUsageModerationsListParams
-    from .admin_params import AdminOrganizationUsageVectorStoresListParams as AdminOrganizationUsageVectorStoresListParams
-    from .admin_params import AdminOrganizationUsageWebSearchCallsListParams as AdminOrganizationUsageWebSearchCallsListParams
+    from .admin_params import AdminOrganizationUsageAudioSpeechesParams as AdminOrganizationUsageAudioSpeechesParams
+    from .admin_params import AdminOrganizationUsageAudioTranscriptionsParams as AdminOrganizationUsageAudioTranscriptionsParams
+    from .admin_params import AdminOrganizationUsageCodeInterpreterSessionsParams as AdminOrganizationUsageCodeInterpreterSessionsParams
+    from .admin_params import AdminOrganizationUsageCompletionsParams as AdminOrganizationUsageCompletionsParams
+    from .admin_params import AdminOrganizationUsageCostsParams as AdminOrganizationUsageCostsParams
+    from .admin_params import AdminOrganizationUsageEmbeddingsParams as AdminOrganizationUsageEmbeddingsParams
+    from .admin_params import AdminOrganizationUsageFileSearchCallsParams as AdminOrganizationUsageFileSearchCallsParams
+    from .admin_params import AdminOrganizationUsageImagesParams as AdminOrganizationUsageImagesParams
+    from .admin_params import AdminOrganizationUsageModerationsParams as AdminOrganizationUsageModerationsParams
+    from .admin_params import AdminOrganizationUsageVectorStoresParams as AdminOrganizationUsageVectorStoresParams
+    from .admin_params import AdminOrganizationUsageWebSearchCallsParams as AdminOrganizationUsageWebSearchCallsParams
     from .admin_params import AdminOrganizationUsersListParams as AdminOrganizationUsersListParams
     from .admin_params import AdminOrganizationUsersRolesCreateParams as AdminOrganizationUsersRolesCreateParams
     from .admin_params import AdminOrganizationUsersRolesListParams as AdminOrganizationUsersRolesListParams
     from .admin_params import AdminOrganizationUsersUpdateParams as AdminOrganizationUsersUpdateParams
-    from .admin_params import AdminProjectsGroupsRolesCreateParams as AdminProjectsGroupsRolesCreateParams
-    from .admin_params import AdminProjectsGroupsRolesListParams as AdminProjectsGroupsRolesListParams
-    from .admin_params import AdminProjectsRolesCreateParams as AdminProjectsRolesCreateParams
-    from .admin_params import AdminProjectsRolesListParams as AdminProjectsRolesListParams
-    from .admin_params import AdminProjectsRolesUpdateParams as AdminProjectsRolesUpdateParams
-    from .admin_params import AdminProjectsUsersRolesCreateParams as AdminProjectsUsersRolesCreateParams
-    from .admin_params import AdminProjectsUsersRolesListParams as AdminProjectsUsersRolesListParams
     from .admin_params import HostedToolPermissionUpdateParam as HostedToolPermissionUpdateParam
     from .admin_params import SpendAlertNotificationChannelParam as SpendAlertNotificationChannelParam
     from .audio import CreateTranscriptionResponseDiarizedJson as CreateTranscriptionResponseDiarizedJson
@@ -672,7 +672,6 @@ if TYPE_CHECKING:
     from .beta_params import AssistantsNamedToolChoiceFunctionParam as AssistantsNamedToolChoiceFunctionParam
     from .beta_params import AssistantsNamedToolChoiceParam as AssistantsNamedToolChoiceParam
     from .beta_params import AutomaticThreadTitlingParam as AutomaticThreadTitlingParam
-    from .beta_params import BetaAgentTagParam as BetaAgentTagParam
     from .beta_params import BetaApplyPatchToolParam as BetaApplyPatchToolParam
     from .beta_params import BetaApproximateLocationParam as BetaApproximateLocationParam
     from .beta_params import BetaAssistantsCreateParams as BetaAssistantsCreateParams
@@ -695,11 +694,9 @@ if TYPE_CHECKING:
     from .beta_params import BetaCodeInterpreterToolParam as BetaCodeInterpreterToolParam
     from .beta_params import BetaComparisonFilterParam as BetaComparisonFilterParam
     from .beta_params import BetaCompoundFilterParam as BetaCompoundFilterParam
-    from .beta_params import BetaComputerToolCallParam as BetaComputerToolCallParam
     from .beta_params import BetaComputerToolParam as BetaComputerToolParam
     from .beta_params import BetaComputerUsePreviewToolParam as BetaComputerUsePreviewToolParam
     from .beta_params import BetaContainerAutoParam as BetaContainerAutoParam
-    from .beta_params import BetaContainerFileCitationBodyParam as BetaContainerFileCitationBodyParam
     from .beta_params import BetaContainerNetworkPolicyAllowlistParam as BetaContainerNetworkPolicyAllowlistParam
     from .beta_params import BetaContainerNetworkPolicyDisabledParam as BetaContainerNetworkPolicyDisabledParam
     from .beta_params import BetaContainerNetworkPolicyDomainSecretParam as BetaContainerNetworkPolicyDomainSecretParam
@@ -708,10 +705,6 @@ if TYPE_CHECKING:
     from .beta_params import BetaCustomTextFormatParam as BetaCustomTextFormatParam
     from .beta_params import BetaCustomToolParam as BetaCustomToolParam
     from .beta_params import BetaEasyInputMessageParam as BetaEasyInputMessageParam
-    from .beta_params import BetaFileCitationBodyParam as BetaFileCitationBodyParam
-    from .beta_params import BetaFilePathParam as BetaFilePathParam
-    from .beta_params import BetaFileSearchToolCallParam as BetaFileSearchToolCallParam
-    from .beta_params import BetaFileSearchToolCallResults0Param as BetaFileSearchToolCallResults0Param
     from .beta_params import BetaFileSearchToolParam as BetaFileSearchToolParam
     from .beta_params import BetaFunctionShellToolParam as BetaFunctionShellToolParam
     from .beta_params import BetaFunctionToolParam as BetaFunctionToolParam
@@ -728,20 +721,25 @@ if TYPE_CHECKING:
     from .beta_params import BetaLocalEnvironmentParam as BetaLocalEnvironmentParam
     from .beta_params import BetaLocalShellToolParam as BetaLocalShellToolParam
     from .beta_params import BetaLocalSkillParam as BetaLocalSkillParam
-    from .beta_params import BetaLogProbParam as BetaLogProbParam
     from .beta_params import BetaMCPToolFilterParam as BetaMCPToolFilterParam
     from .beta_params import BetaMCPToolParam as BetaMCPToolParam
     from .beta_params import BetaMCPToolRequireApproval0Param as BetaMCPToolRequireApproval0Param
     from .beta_params import BetaNamespaceToolParam as BetaNamespaceToolParam
-    from .beta_params import BetaOutputMessageParam as BetaOutputMessageParam
-    from .beta_params import BetaOutputTextContentParam as BetaOutputTextContentParam
     from .beta_params import BetaProgrammaticToolCallingParam as BetaProgrammaticToolCallingParam
     from .beta_params import BetaPrompt0Param as BetaPrompt0Param
     from .beta_params import BetaPromptCacheBreakpointConfigParam as BetaPromptCacheBreakpointConfigParam
     from .beta_params import BetaPromptCacheOptionsParam as BetaPromptCacheOptionsParam
     from .beta_params import BetaRankingOptionsParam as BetaRankingOptionsParam
+    from .beta_params import BetaRealtimeSessionsCreateParams as BetaRealtimeSessionsCreateParams
+    from .beta_params import BetaRealtimeSessionsCreateParamsClientSecretParam as BetaRealtimeSessionsCreateParamsClientSecretParam
+    from .beta_params import BetaRealtimeSessionsCreateParamsInputAudioTranscriptionParam as BetaRealtimeSessionsCreateParamsInputAudioTranscriptionParam
+    from .beta_params import BetaRealtimeSessionsCreateParamsToolParam as BetaRealtimeSessionsCreateParamsToolParam
+    from .beta_params import BetaRealtimeSessionsCreateParamsTracing1Param as BetaRealtimeSessionsCreateParamsTracing1Param
+    from .beta_params import BetaRealtimeSessionsCreateParamsTurnDetectionParam as BetaRealtimeSessionsCreateParamsTurnDetectionParam
+    from .beta_params import BetaRealtimeTranscriptionSessionsCreateParams as BetaRealtimeTranscriptionSessionsCreateParams
+    from .beta_params import BetaRealtimeTranscriptionSessionsCreateParamsInputAudioNoiseReductionParam as BetaRealtimeTranscriptionSessionsCreateParamsInputAudioNoiseReductionParam
+    from .beta_params import BetaRealtimeTranscriptionSessionsCreateParamsTurnDetectionParam as BetaRealtimeTranscriptionSessionsCreateParamsTurnDetectionParam
     from .beta_params import BetaReasoningParam as BetaReasoningParam
-    from .beta_params import BetaRefusalContentParam as BetaRefusalContentParam
     from .beta_params import BetaResponseFormatJsonObjectParam as BetaResponseFormatJsonObjectParam
     from .beta_params import BetaResponseFormatTextParam as BetaResponseFormatTextParam
     from .beta_params import BetaResponseTextParam as BetaResponseTextParam
@@ -784,8 +782,6 @@ if TYPE_CHECKING:
     from .beta_params import BetaToolChoiceMCPParam as BetaToolChoiceMCPParam
     from .beta_params import BetaToolChoiceTypesParam as BetaToolChoiceTypesParam
     from .beta_params import BetaToolSearchToolParam as BetaToolSearchToolParam
-    from .beta_params import BetaTopLogProbParam as BetaTopLogProbParam
-    from .beta_params import BetaUrlCitationBodyParam as BetaUrlCitationBodyParam
     from .beta_params import BetaWebSearchApproximateLocation0Param as BetaWebSearchApproximateLocation0Param
     from .beta_params import BetaWebSearchPreviewToolParam as BetaWebSearchPreviewToolParam
     from .beta_params import BetaWebSearchToolFilters0Param as BetaWebSearchToolFilters0Param
@@ -810,12 +806,17 @@ if TYPE_CHECKING:
     from .beta_params import MessageContentImageUrlObjectImageUrlParam as MessageContentImageUrlObjectImageUrlParam
     from .beta_params import MessageContentImageUrlObjectParam as MessageContentImageUrlObjectParam
     from .beta_params import MessageRequestContentTextObjectParam as MessageRequestContentTextObjectParam
+    from .beta_params import Prompt0Param3 as Prompt0Param3
     from .beta_params import RateLimitsParam as RateLimitsParam
+    from .beta_params import RealtimeTruncation1Param3 as RealtimeTruncation1Param3
+    from .beta_params import RealtimeTruncation1Param3TokenLimitsParam as RealtimeTruncation1Param3TokenLimitsParam
     from .beta_params import TruncationObjectParam as TruncationObjectParam
+    from .beta_params import VoiceIdsOrCustomVoice2Param5 as VoiceIdsOrCustomVoice2Param5
     from .beta_params import WorkflowParam as WorkflowParam
     from .beta_params import WorkflowTracingParam as WorkflowTracingParam
     from .beta_params_2 import BetaAdditionalToolsItemParam as BetaAdditionalToolsItemParam
     from .beta_params_2 import BetaAgentMessageItemParam as BetaAgentMessageItemParam
+    from .beta_params_2 import BetaAgentTagParam as BetaAgentTagParam
     from .beta_params_2 import BetaAgentTagParam2 as BetaAgentTagParam2
     from .beta_params_2 import BetaApplyPatchCreateFileOperationParam as BetaApplyPatchCreateFileOperationParam
     from .beta_params_2 import BetaApplyPatchDeleteFileOperationParam as BetaApplyPatchDeleteFileOperationParam
@@ -831,6 +832,8 @@ if TYPE_CHECKING:
     from .beta_params_2 import BetaComputerCallOutputItemParam as BetaComputerCallOutputItemParam
     from .beta_params_2 import BetaComputerCallSafetyCheckParam as BetaComputerCallSafetyCheckParam
     from .beta_params_2 import BetaComputerScreenshotImageParam as BetaComputerScreenshotImageParam
+    from .beta_params_2 import BetaComputerToolCallParam as BetaComputerToolCallParam
+    from .beta_params_2 import BetaContainerFileCitationBodyParam as BetaContainerFileCitationBodyParam
     from .beta_params_2 import BetaContainerFileCitationParam as BetaContainerFileCitationParam
     from .beta_params_2 import BetaContextManagementParam as BetaContextManagementParam
     from .beta_params_2 import BetaConversationParam2Param as BetaConversationParam2Param
@@ -842,7 +845,11 @@ if TYPE_CHECKING:
     from .beta_params_2 import BetaDoubleClickActionParam as BetaDoubleClickActionParam
     from .beta_params_2 import BetaDragParam as BetaDragParam
     from .beta_params_2 import BetaEncryptedContentParam as BetaEncryptedContentParam
+    from .beta_params_2 import BetaFileCitationBodyParam as BetaFileCitationBodyParam
     from .beta_params_2 import BetaFileCitationParam as BetaFileCitationParam
+    from .beta_params_2 import BetaFilePathParam as BetaFilePathParam
+    from .beta_params_2 import BetaFileSearchToolCallParam as BetaFileSearchToolCallParam
+    from .beta_params_2 import BetaFileSearchToolCallResults0Param as BetaFileSearchToolCallResults0Param
     from .beta_params_2 import BetaFunctionCallOutputItemParam as BetaFunctionCallOutputItemParam
     from .beta_params_2 import BetaFunctionShellActionParam as BetaFunctionShellActionParam
     from .beta_params_2 import BetaFunctionShellCallItemParam as BetaFunctionShellCallItemParam
@@ -861,6 +868,7 @@ if TYPE_CHECKING:
     from .beta_params_2 import BetaLocalShellExecActionParam as BetaLocalShellExecActionParam
     from .beta_params_2 import BetaLocalShellToolCallOutputParam as BetaLocalShellToolCallOutputParam
     from .beta_params_2 import BetaLocalShellToolCallParam as BetaLocalShellToolCallParam
+    from .beta_params_2 import BetaLogProbParam as BetaLogProbParam
     from .beta_params_2 import BetaMCPApprovalRequestParam as BetaMCPApprovalRequestParam
     from .beta_params_2 import BetaMCPApprovalResponseParam as BetaMCPApprovalResponseParam
     from .beta_params_2 import BetaMCPListToolsParam as BetaMCPListToolsParam
@@ -875,6 +883,8 @@ if TYPE_CHECKING:
     from .beta_params_2 import BetaMultiAgentCallItemParam as BetaMultiAgentCallItemParam
     from .beta_params_2 import BetaMultiAgentCallOutputItemParam as BetaMultiAgentCallOutputItemParam
     from .beta_params_2 import BetaMultiAgentParam as BetaMultiAgentParam
+    from .beta_params_2 import BetaOutputMessageParam as BetaOutputMessageParam
+    from .beta_params_2 import BetaOutputTextContentParam as BetaOutputTextContentParam
     from .beta_params_2 import BetaOutputTextContentParam2 as BetaOutputTextContentParam2
     from .beta_params_2 import BetaProgramItemParam as BetaProgramItemParam
     from .beta_params_2 import BetaProgramOutputItemParam as BetaProgramOutputItemParam
@@ -883,6 +893,7 @@ if TYPE_CHECKING:
     from .beta_params_2 import BetaPromptCacheBreakpointParam as BetaPromptCacheBreakpointParam
     from .beta_params_2 import BetaReasoningItemParam as BetaReasoningItemParam
     from .beta_params_2 import BetaReasoningTextContentParam as BetaReasoningTextContentParam
+    from .beta_params_2 import BetaRefusalContentParam as BetaRefusalContentParam
     from .beta_params_2 import BetaResponseStreamOptions0Param as BetaResponseStreamOptions0Param
     from .beta_params_2 import BetaResponsesCancelParams as BetaResponsesCancelParams
     from .beta_params_2 import BetaResponsesCompactParams as BetaResponsesCompactParams
@@ -895,7 +906,9 @@ if TYPE_CHECKING:
     from .beta_params_2 import BetaSummaryTextContentParam as BetaSummaryTextContentParam
     from .beta_params_2 import BetaToolSearchCallItemParam as BetaToolSearchCallItemParam
     from .beta_params_2 import BetaToolSearchOutputItemParam as BetaToolSearchOutputItemParam
+    from .beta_params_2 import BetaTopLogProbParam as BetaTopLogProbParam
     from .beta_params_2 import BetaTypeParam as BetaTypeParam
+    from .beta_params_2 import BetaUrlCitationBodyParam as BetaUrlCitationBodyParam
     from .beta_params_2 import BetaUrlCitationParam as BetaUrlCitationParam
     from .beta_params_2 import BetaWaitParam as BetaWaitParam
     from .beta_params_2 import BetaWebSearchActionFindParam as BetaWebSearchActionFindParam
@@ -1124,6 +1137,7 @@ if TYPE_CHECKING:
     from .fine_tuning_params import FineTuningAlphaGradersRunParams as FineTuningAlphaGradersRunParams
     from .fine_tuning_params import FineTuningAlphaGradersValidateParams as FineTuningAlphaGradersValidateParams
     from .fine_tuning_params import FineTuningCheckpointsPermissionsCreateParams as FineTuningCheckpointsPermissionsCreateParams
+    from .fine_tuning_params import FineTuningCheckpointsPermissionsListParams as FineTuningCheckpointsPermissionsListParams
     from .fine_tuning_params import FineTuningCheckpointsPermissionsRetrieveParams as FineTuningCheckpointsPermissionsRetrieveParams
     from .fine_tuning_params import FineTuningJobsCheckpointsListParams as FineTuningJobsCheckpointsListParams
     from .fine_tuning_params import FineTuningJobsCreateParams as FineTuningJobsCreateParams
@@ -1164,48 +1178,29 @@ if TYPE_CHECKING:
     from .moderations_params import ModerationsCreateParamsInput20ImageUrlParam as ModerationsCreateParamsInput20ImageUrlParam
     from .moderations_params import ModerationsCreateParamsInput20Param as ModerationsCreateParamsInput20Param
     from .moderations_params import ModerationsCreateParamsInput21Param as ModerationsCreateParamsInput21Param
-    from .realtime import AudioTranscriptionResponse as AudioTranscriptionResponse
     from .realtime import Prompt as Prompt
     from .realtime import RealtimeAudioFormatsAudioPcm as RealtimeAudioFormatsAudioPcm
     from .realtime import RealtimeAudioFormatsAudioPcm2 as RealtimeAudioFormatsAudioPcm2
     from .realtime import RealtimeAudioFormatsAudioPcm3 as RealtimeAudioFormatsAudioPcm3
-    from .realtime import RealtimeAudioFormatsAudioPcm4 as RealtimeAudioFormatsAudioPcm4
-    from .realtime import RealtimeAudioFormatsAudioPcm5 as RealtimeAudioFormatsAudioPcm5
     from .realtime import RealtimeAudioFormatsAudioPcma as RealtimeAudioFormatsAudioPcma
     from .realtime import RealtimeAudioFormatsAudioPcma2 as RealtimeAudioFormatsAudioPcma2
     from .realtime import RealtimeAudioFormatsAudioPcma3 as RealtimeAudioFormatsAudioPcma3
-    from .realtime import RealtimeAudioFormatsAudioPcma4 as RealtimeAudioFormatsAudioPcma4
-    from .realtime import RealtimeAudioFormatsAudioPcma5 as RealtimeAudioFormatsAudioPcma5
     from .realtime import RealtimeAudioFormatsAudioPcmu as RealtimeAudioFormatsAudioPcmu
     from .realtime import RealtimeAudioFormatsAudioPcmu2 as RealtimeAudioFormatsAudioPcmu2
     from .realtime import RealtimeAudioFormatsAudioPcmu3 as RealtimeAudioFormatsAudioPcmu3
-    from .realtime import RealtimeAudioFormatsAudioPcmu4 as RealtimeAudioFormatsAudioPcmu4
-    from .realtime import RealtimeAudioFormatsAudioPcmu5 as RealtimeAudioFormatsAudioPcmu5
     from .realtime import RealtimeCreateClientSecretResponse as RealtimeCreateClientSecretResponse
-    from .realtime import RealtimeFunctionTool as RealtimeFunctionTool
     from .realtime import RealtimeReasoning as RealtimeReasoning
-    from .realtime import RealtimeSessionCreateResponse as RealtimeSessionCreateResponse
-    from .realtime import RealtimeSessionCreateResponseAudio as RealtimeSessionCreateResponseAudio
-    from .realtime import RealtimeSessionCreateResponseAudioInput as RealtimeSessionCreateResponseAudioInput
-    from .realtime import RealtimeSessionCreateResponseAudioInputNoiseReduction as RealtimeSessionCreateResponseAudioInputNoiseReduction
-    from .realtime import RealtimeSessionCreateResponseAudioInputTurnDetection as RealtimeSessionCreateResponseAudioInputTurnDetection
-    from .realtime import RealtimeSessionCreateResponseAudioOutput as RealtimeSessionCreateResponseAudioOutput
     from .realtime import RealtimeSessionCreateResponseGA as RealtimeSessionCreateResponseGA
     from .realtime import RealtimeSessionCreateResponseGAAudio as RealtimeSessionCreateResponseGAAudio
     from .realtime import RealtimeSessionCreateResponseGAAudioInput as RealtimeSessionCreateResponseGAAudioInput
     from .realtime import RealtimeSessionCreateResponseGAAudioInputNoiseReduction as RealtimeSessionCreateResponseGAAudioInputNoiseReduction
     from .realtime import RealtimeSessionCreateResponseGAAudioOutput as RealtimeSessionCreateResponseGAAudioOutput
     from .realtime import RealtimeSessionCreateResponseGATracing1 as RealtimeSessionCreateResponseGATracing1
-    from .realtime import RealtimeSessionCreateResponseTracing1 as RealtimeSessionCreateResponseTracing1
-    from .realtime import RealtimeSessionCreateResponseTurnDetection as RealtimeSessionCreateResponseTurnDetection
-    from .realtime import RealtimeTranscriptionSessionCreateResponse as RealtimeTranscriptionSessionCreateResponse
-    from .realtime import RealtimeTranscriptionSessionCreateResponseClientSecret as RealtimeTranscriptionSessionCreateResponseClientSecret
     from .realtime import RealtimeTranscriptionSessionCreateResponseGA as RealtimeTranscriptionSessionCreateResponseGA
     from .realtime import RealtimeTranscriptionSessionCreateResponseGAAudio as RealtimeTranscriptionSessionCreateResponseGAAudio
     from .realtime import RealtimeTranscriptionSessionCreateResponseGAAudioInput as RealtimeTranscriptionSessionCreateResponseGAAudioInput
     from .realtime import RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction as RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction
     from .realtime import RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection as RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection
-    from .realtime import RealtimeTranscriptionSessionCreateResponseTurnDetection as RealtimeTranscriptionSessionCreateResponseTurnDetection
     from .realtime import RealtimeTranslationClientSecretCreateResponse as RealtimeTranslationClientSecretCreateResponse
     from .realtime import RealtimeTranslationSession as RealtimeTranslationSession
     from .realtime import RealtimeTranslationSessionAudio as RealtimeTranslationSessionAudio
@@ -1217,10 +1212,9 @@ if TYPE_CHECKING:
     from .realtime import RealtimeTruncationRetentionRatioTokenLimits as RealtimeTruncationRetentionRatioTokenLimits
     from .realtime import RealtimeTurnDetectionSemanticVad as RealtimeTurnDetectionSemanticVad
     from .realtime import RealtimeTurnDetectionServerVad as RealtimeTurnDetectionServerVad
-    from .realtime_params import AudioTranscriptionParam as AudioTranscriptionParam
     from .realtime_params import Prompt0Param as Prompt0Param
     from .realtime_params import Prompt0Param2 as Prompt0Param2
-    from .realtime_params import Prompt0Param3 as Prompt0Param3
+    from .realtime_params import Prompt0Param4 as Prompt0Param4
     from .realtime_params import RealtimeAudioFormats0Param as RealtimeAudioFormats0Param
     from .realtime_params import RealtimeAudioFormats0Param2 as RealtimeAudioFormats0Param2
     from .realtime_params import RealtimeAudioFormats0Param3 as RealtimeAudioFormats0Param3
@@ -1279,8 +1273,8 @@ if TYPE_CHECKING:
     from .realtime_params import RealtimeTruncation1Param as RealtimeTruncation1Param
     from .realtime_params import RealtimeTruncation1Param2 as RealtimeTruncation1Param2
     from .realtime_params import RealtimeTruncation1Param2TokenLimitsParam as RealtimeTruncation1Param2TokenLimitsParam
-    from .realtime_params import RealtimeTruncation1Param3 as RealtimeTruncation1Param3
-    from .realtime_params import RealtimeTruncation1Param3TokenLimitsParam as RealtimeTruncation1Param3TokenLimitsParam
+    from .realtime_params import RealtimeTruncation1Param4 as RealtimeTruncation1Param4
+    from .realtime_params import RealtimeTruncation1Param4TokenLimitsParam as RealtimeTruncation1Param4TokenLimitsParam
     from .realtime_params import RealtimeTruncation1TokenLimitsParam as RealtimeTruncation1TokenLimitsParam
     from .realtime_params import RealtimeTurnDetection0Param as RealtimeTurnDetection0Param
     from .realtime_params import RealtimeTurnDetection0Param2 as RealtimeTurnDetection0Param2
@@ -1290,7 +1284,7 @@ if TYPE_CHECKING:
     from .realtime_params import RealtimeTurnDetection1Param3 as RealtimeTurnDetection1Param3
     from .realtime_params import VoiceIdsOrCustomVoice2Param3 as VoiceIdsOrCustomVoice2Param3
     from .realtime_params import VoiceIdsOrCustomVoice2Param4 as VoiceIdsOrCustomVoice2Param4
-    from .realtime_params import VoiceIdsOrCustomVoice2Param5 as VoiceIdsOrCustomVoice2Param5
+    from .realtime_params import VoiceIdsOrCustomVoice2Param6 as VoiceIdsOrCustomVoice2Param6
     from .responses import CompactResource as CompactResource
     from .responses import CustomToolCallOutputResource as CustomToolCallOutputResource
     from .responses import CustomToolCallResource as CustomToolCallResource
@@ -1380,7 +1374,7 @@ if TYPE_CHECKING:
     from .responses import ToolChoiceTypes as ToolChoiceTypes
     from .responses_params import ContextManagementParam as ContextManagementParam
     from .responses_params import ConversationParam2Param as ConversationParam2Param
-    from .responses_params import Prompt0Param4 as Prompt0Param4
+    from .responses_params import Prompt0Param5 as Prompt0Param5
     from .responses_params import ReasoningParam as ReasoningParam
     from .responses_params import ResponseStreamOptions0Param as ResponseStreamOptions0Param
     from .responses_params import ResponseTextParam as ResponseTextParam
@@ -1483,6 +1477,7 @@ if TYPE_CHECKING:
     from .shared import WebSearchToolCall as WebSearchToolCall
     from .shared import WebSearchToolFilters as WebSearchToolFilters
     from .shared_2 import ApplyPatchToolCallOutput as ApplyPatchToolCallOutput
+    from .shared_2 import AudioTranscriptionResponse as AudioTranscriptionResponse
     from .shared_2 import BetaApproximateLocation as BetaApproximateLocation
     from .shared_2 import BetaInputMessage as BetaInputMessage
     from .shared_2 import BetaWebSearchApproximateLocation as BetaWebSearchApproximateLocation
@@ -1507,6 +1502,24 @@ if TYPE_CHECKING:
     from .shared_2 import MCPProtocolError as MCPProtocolError
     from .shared_2 import MCPToolCall as MCPToolCall
     from .shared_2 import MCPToolExecutionError as MCPToolExecutionError
+    from .shared_2 import RealtimeAudioFormatsAudioPcm4 as RealtimeAudioFormatsAudioPcm4
+    from .shared_2 import RealtimeAudioFormatsAudioPcm5 as RealtimeAudioFormatsAudioPcm5
+    from .shared_2 import RealtimeAudioFormatsAudioPcma4 as RealtimeAudioFormatsAudioPcma4
+    from .shared_2 import RealtimeAudioFormatsAudioPcma5 as RealtimeAudioFormatsAudioPcma5
+    from .shared_2 import RealtimeAudioFormatsAudioPcmu4 as RealtimeAudioFormatsAudioPcmu4
+    from .shared_2 import RealtimeAudioFormatsAudioPcmu5 as RealtimeAudioFormatsAudioPcmu5
+    from .shared_2 import RealtimeFunctionTool as RealtimeFunctionTool
+    from .shared_2 import RealtimeSessionCreateResponse as RealtimeSessionCreateResponse
+    from .shared_2 import RealtimeSessionCreateResponseAudio as RealtimeSessionCreateResponseAudio
+    from .shared_2 import RealtimeSessionCreateResponseAudioInput as RealtimeSessionCreateResponseAudioInput
+    from .shared_2 import RealtimeSessionCreateResponseAudioInputNoiseReduction as RealtimeSessionCreateResponseAudioInputNoiseReduction
+    from .shared_2 import RealtimeSessionCreateResponseAudioInputTurnDetection as RealtimeSessionCreateResponseAudioInputTurnDetection
+    from .shared_2 import RealtimeSessionCreateResponseAudioOutput as RealtimeSessionCreateResponseAudioOutput
+    from .shared_2 import RealtimeSessionCreateResponseTracing1 as RealtimeSessionCreateResponseTracing1
+    from .shared_2 import RealtimeSessionCreateResponseTurnDetection as RealtimeSessionCreateResponseTurnDetection
+    from .shared_2 import RealtimeTranscriptionSessionCreateResponse as RealtimeTranscriptionSessionCreateResponse
+    from .shared_2 import RealtimeTranscriptionSessionCreateResponseClientSecret as RealtimeTranscriptionSessionCreateResponseClientSecret
+    from .shared_2 import RealtimeTranscriptionSessionCreateResponseTurnDetection as RealtimeTranscriptionSessionCreateResponseTurnDetection
     from .shared_2 import TextResponseFormatJsonSchema as TextResponseFormatJsonSchema
     from .shared_2 import ToolChoiceFunction as ToolChoiceFunction
     from .shared_2 import ToolChoiceMCP as ToolChoiceMCP
@@ -1518,6 +1531,7 @@ if TYPE_CHECKING:
     from .shared_params import ApplyPatchToolParam as ApplyPatchToolParam
     from .shared_params import ApplyPatchUpdateFileOperationParam as ApplyPatchUpdateFileOperationParam
     from .shared_params import ApproximateLocationParam as ApproximateLocationParam
+    from .shared_params import AudioTranscriptionParam as AudioTranscriptionParam
     from .shared_params import AutoCodeInterpreterToolParam as AutoCodeInterpreterToolParam
     from .shared_params import ChatCompletionToolParam as ChatCompletionToolParam
     from .shared_params import ClickParam as ClickParam
@@ -1706,11 +1720,11 @@ if TYPE_CHECKING:
     from .videos import VideoResource as VideoResource
     from .videos_params import ImageRefParam2Param as ImageRefParam2Param
     from .videos_params import VideoReferenceInputParam as VideoReferenceInputParam
-    from .videos_params import VideosCharactersCreateParams as VideosCharactersCreateParams
+    from .videos_params import VideosCreateCharacterParams as VideosCreateCharacterParams
     from .videos_params import VideosCreateParams as VideosCreateParams
     from .videos_params import VideosDownloadContentParams as VideosDownloadContentParams
-    from .videos_params import VideosEditsCreateParams as VideosEditsCreateParams
-    from .videos_params import VideosExtensionsCreateParams as VideosExtensionsCreateParams
+    from .videos_params import VideosEditParams as VideosEditParams
+    from .videos_params import VideosExtendParams as VideosExtendParams
     from .videos_params import VideosListParams as VideosListParams
     from .videos_params import VideosRemixParams as VideosRemixParams
     from .webhooks import WebhookBatchCancelled as WebhookBatchCancelled
@@ -1760,7 +1774,6 @@ _PARAMS: dict[str, str] = {
     "AdminOrganizationCertificatesListParams": "admin_params",
     "AdminOrganizationCertificatesRetrieveParams": "admin_params",
     "AdminOrganizationCertificatesUpdateParams": "admin_params",
-    "AdminOrganizationCostsListParams": "admin_params",
     "AdminOrganizationDataRetentionUpdateParams": "admin_params",
     "AdminOrganizationGroupsCreateParams": "admin_params",
     "AdminOrganizationGroupsListParams": "admin_params",
@@ -1781,11 +1794,16 @@ _PARAMS: dict[str, str] = {
     "AdminOrganizationProjectsGroupsCreateParams": "admin_params",
     "AdminOrganizationProjectsGroupsListParams": "admin_params",
     "AdminOrganizationProjectsGroupsRetrieveParams": "admin_params",
+    "AdminOrganizationProjectsGroupsRolesCreateParams": "admin_params",
+    "AdminOrganizationProjectsGroupsRolesListParams": "admin_params",
     "AdminOrganizationProjectsHostedToolPermissionsUpdateParams": "admin_params",
     "AdminOrganizationProjectsListParams": "admin_params",
     "AdminOrganizationProjectsModelPermissionsUpdateParams": "admin_params",
-    "AdminOrganizationProjectsRateLimitsListParams": "admin_params",
-    "AdminOrganizationProjectsRateLimitsUpdateParams": "admin_params",
+    "AdminOrganizationProjectsRateLimitsListRateLimitsParams": "admin_params",
+    "AdminOrganizationProjectsRateLimitsUpdateRateLimitParams": "admin_params",
+    "AdminOrganizationProjectsRolesCreateParams": "admin_params",
+    "AdminOrganizationProjectsRolesListParams": "admin_params",
+    "AdminOrganizationProjectsRolesUpdateParams": "admin_params",
     "AdminOrganizationProjectsServiceAccountsApiKeysCreateParams": "admin_params",
     "AdminOrganizationProjectsServiceAccountsCreateParams": "admin_params",
     "AdminOrganizationProjectsServiceAccountsListParams": "admin_params",
@@ -1797,6 +1815,8 @@ _PARAMS: dict[str, str] = {
     "AdminOrganizationProjectsUpdateParams": "admin_params",
     "AdminOrganizationProjectsUsersCreateParams": "admin_params",
     "AdminOrganizationProjectsUsersListParams": "admin_params",
+    "AdminOrganizationProjectsUsersRolesCreateParams": "admin_params",
+    "AdminOrganizationProjectsUsersRolesListParams": "admin_params",
     "AdminOrganizationProjectsUsersUpdateParams": "admin_params",
     "AdminOrganizationRolesCreateParams": "admin_params",
     "AdminOrganizationRolesListParams": "admin_params",
@@ -1805,27 +1825,21 @@ _PARAMS: dict[str, str] = {
     "AdminOrganizationSpendAlertsListParams": "admin_params",
     "AdminOrganizationSpendAlertsUpdateParams": "admin_params",
     "AdminOrganizationSpendLimitUpdateParams": "admin_params",
-    "AdminOrganizationUsageAudioSpeechesListParams": "admin_params",
-    "AdminOrganizationUsageAudioTranscriptionsListParams": "admin_params",
-    "AdminOrganizationUsageCodeInterpreterSessionsListParams": "admin_params",
-    "AdminOrganizationUsageCompletionsListParams": "admin_params",
-    "AdminOrganizationUsageEmbeddingsListParams": "admin_params",
-    "AdminOrganizationUsageFileSearchCallsListParams": "admin_params",
-    "AdminOrganizationUsageImagesListParams": "admin_params",
-    "AdminOrganizationUsageModerationsListParams": "admin_params",
-    "AdminOrganizationUsageVectorStoresListParams": "admin_params",
-    "AdminOrganizationUsageWebSearchCallsListParams": "admin_params",
+    "AdminOrganizationUsageAudioSpeechesParams": "admin_params",
+    "AdminOrganizationUsageAudioTranscriptionsParams": "admin_params",
+    "AdminOrganizationUsageCodeInterpreterSessionsParams": "admin_params",
+    "AdminOrganizationUsageCompletionsParams": "admin_params",
+    "AdminOrganizationUsageCostsParams": "admin_params",
+    "AdminOrganizationUsageEmbeddingsParams": "admin_params",
+    "AdminOrganizationUsageFileSearchCallsParams": "admin_params",
+    "AdminOrganizationUsageImagesParams": "admin_params",
+    "AdminOrganizationUsageModerationsParams": "admin_params",
+    "AdminOrganizationUsageVectorStoresParams": "admin_params",
+    "AdminOrganizationUsageWebSearchCallsParams": "admin_params",
     "AdminOrganizationUsersListParams": "admin_params",
     "AdminOrganizationUsersRolesCreateParams": "admin_params",
     "AdminOrganizationUsersRolesListParams": "admin_params",
     "AdminOrganizationUsersUpdateParams": "admin_params",
-    "AdminProjectsGroupsRolesCreateParams": "admin_params",
-    "AdminProjectsGroupsRolesListParams": "admin_params",
-    "AdminProjectsRolesCreateParams": "admin_params",
-    "AdminProjectsRolesListParams": "admin_params",
-    "AdminProjectsRolesUpdateParams": "admin_params",
-    "AdminProjectsUsersRolesCreateParams": "admin_params",
-    "AdminProjectsUsersRolesListParams": "admin_params",
     "ApplyPatchCreateFileOperationParam": "shared_params",
     "ApplyPatchDeleteFileOperationParam": "shared_params",
     "ApplyPatchToolCallItemParam": "shared_params",
@@ -1841,7 +1855,7 @@ _PARAMS: dict[str, str] = {
     "AssistantsNamedToolChoiceFunctionParam": "beta_params",
     "AssistantsNamedToolChoiceParam": "beta_params",
     "AudioSpeechCreateParams": "audio_params",
-    "AudioTranscriptionParam": "realtime_params",
+    "AudioTranscriptionParam": "shared_params",
     "AudioTranscriptionsCreateParams": "audio_params",
     "AudioTranslationsCreateParams": "audio_params",
     "AudioVoiceConsentsCreateParams": "audio_params",
@@ -1856,7 +1870,7 @@ _PARAMS: dict[str, str] = {
     "BatchesListParams": "batches_params",
     "BetaAdditionalToolsItemParam": "beta_params_2",
     "BetaAgentMessageItemParam": "beta_params_2",
-    "BetaAgentTagParam": "beta_params",
+    "BetaAgentTagParam": "beta_params_2",
     "BetaAgentTagParam2": "beta_params_2",
     "BetaApplyPatchCreateFileOperationParam": "beta_params_2",
     "BetaApplyPatchDeleteFileOperationParam": "beta_params_2",
@@ -1894,11 +1908,11 @@ _PARAMS: dict[str, str] = {
     "BetaComputerCallOutputItemParam": "beta_params_2",
     "BetaComputerCallSafetyCheckParam": "beta_params_2",
     "BetaComputerScreenshotImageParam": "beta_params_2",
-    "BetaComputerToolCallParam": "beta_params",
+    "BetaComputerToolCallParam": "beta_params_2",
     "BetaComputerToolParam": "beta_params",
     "BetaComputerUsePreviewToolParam": "beta_params",
     "BetaContainerAutoParam": "beta_params",
-    "BetaContainerFileCitationBodyParam": "beta_params",
+    "BetaContainerFileCitationBodyParam": "beta_params_2",
     "BetaContainerFileCitationParam": "beta_params_2",
     "BetaContainerNetworkPolicyAllowlistParam": "beta_params",
     "BetaContainerNetworkPolicyDisabledParam": "beta_params",
@@ -1918,11 +1932,11 @@ _PARAMS: dict[str, str] = {
     "BetaDragParam": "beta_params_2",
     "BetaEasyInputMessageParam": "beta_params",
     "BetaEncryptedContentParam": "beta_params_2",
-    "BetaFileCitationBodyParam": "beta_params",
+    "BetaFileCitationBodyParam": "beta_params_2",
     "BetaFileCitationParam": "beta_params_2",
-    "BetaFilePathParam": "beta_params",
-    "BetaFileSearchToolCallParam": "beta_params",
-    "BetaFileSearchToolCallResults0Param": "beta_params",
+    "BetaFilePathParam": "beta_params_2",
+    "BetaFileSearchToolCallParam": "beta_params_2",
+    "BetaFileSearchToolCallResults0Param": "beta_params_2",
     "BetaFileSearchToolParam": "beta_params",
     "BetaFunctionCallOutputItemParam": "beta_params_2",
     "BetaFunctionShellActionParam": "beta_params_2",
@@ -1957,7 +1971,7 @@ _PARAMS: dict[str, str] = {
     "BetaLocalShellToolCallParam": "beta_params_2",
     "BetaLocalShellToolParam": "beta_params",
     "BetaLocalSkillParam": "beta_params",
-    "BetaLogProbParam": "beta_params",
+    "BetaLogProbParam": "beta_params_2",
     "BetaMCPApprovalRequestParam": "beta_params_2",
     "BetaMCPApprovalResponseParam": "beta_params_2",
     "BetaMCPListToolsParam": "beta_params_2",
@@ -1976,8 +1990,8 @@ _PARAMS: dict[str, str] = {
     "BetaMultiAgentCallOutputItemParam": "beta_params_2",
     "BetaMultiAgentParam": "beta_params_2",
     "BetaNamespaceToolParam": "beta_params",
-    "BetaOutputMessageParam": "beta_params",
-    "BetaOutputTextContentParam": "beta_params",
+    "BetaOutputMessageParam": "beta_params_2",
+    "BetaOutputTextContentParam": "beta_params_2",
     "BetaOutputTextContentParam2": "beta_params_2",
     "BetaProgramItemParam": "beta_params_2",
     "BetaProgramOutputItemParam": "beta_params_2",
@@ -1989,10 +2003,19 @@ _PARAMS: dict[str, str] = {
     "BetaPromptCacheBreakpointParam": "beta_params_2",
     "BetaPromptCacheOptionsParam": "beta_params",
     "BetaRankingOptionsParam": "beta_params",
+    "BetaRealtimeSessionsCreateParams": "beta_params",
+    "BetaRealtimeSessionsCreateParamsClientSecretParam": "beta_params",
+    "BetaRealtimeSessionsCreateParamsInputAudioTranscriptionParam": "beta_params",
+    "BetaRealtimeSessionsCreateParamsToolParam": "beta_params",
+    "BetaRealtimeSessionsCreateParamsTracing1Param": "beta_params",
+    "BetaRealtimeSessionsCreateParamsTurnDetectionParam": "beta_params",
+    "BetaRealtimeTranscriptionSessionsCreateParams": "beta_params",
+    "BetaRealtimeTranscriptionSessionsCreateParamsInputAudioNoiseReductionParam": "beta_params",
+    "BetaRealtimeTranscriptionSessionsCreateParamsTurnDetectionParam": "beta_params",
     "BetaReasoningItemParam": "beta_params_2",
     "BetaReasoningParam": "beta_params",
     "BetaReasoningTextContentParam": "beta_params_2",
-    "BetaRefusalContentParam": "beta_params",
+    "BetaRefusalContentParam": "beta_params_2",
     "BetaResponseFormatJsonObjectParam": "beta_params",
     "BetaResponseFormatTextParam": "beta_params",
     "BetaResponseStreamOptions0Param": "beta_params_2",
@@ -2047,9 +2070,9 @@ _PARAMS: dict[str, str] = {
     "BetaToolSearchCallItemParam": "beta_params_2",
     "BetaToolSearchOutputItemParam": "beta_params_2",
     "BetaToolSearchToolParam": "beta_params",
-    "BetaTopLogProbParam": "beta_params",
+    "BetaTopLogProbParam": "beta_params_2",
     "BetaTypeParam": "beta_params_2",
-    "BetaUrlCitationBodyParam": "beta_params",
+    "BetaUrlCitationBodyParam": "beta_params_2",
     "BetaUrlCitationParam": "beta_params_2",
     "BetaWaitParam": "beta_params_2",
     "BetaWebSearchActionFindParam": "beta_params_2",
@@ -2219,6 +2242,7 @@ _PARAMS: dict[str, str] = {
     "FineTuningAlphaGradersRunParams": "fine_tuning_params",
     "FineTuningAlphaGradersValidateParams": "fine_tuning_params",
     "FineTuningCheckpointsPermissionsCreateParams": "fine_tuning_params",
+    "FineTuningCheckpointsPermissionsListParams": "fine_tuning_params",
     "FineTuningCheckpointsPermissionsRetrieveParams": "fine_tuning_params",
     "FineTuningJobsCheckpointsListParams": "fine_tuning_params",
     "FineTuningJobsCreateParams": "fine_tuning_params",
@@ -2311,8 +2335,9 @@ _PARAMS: dict[str, str] = {
     "ProgrammaticToolCallingParam": "shared_params",
     "Prompt0Param": "realtime_params",
     "Prompt0Param2": "realtime_params",
-    "Prompt0Param3": "realtime_params",
-    "Prompt0Param4": "responses_params",
+    "Prompt0Param3": "beta_params",
+    "Prompt0Param4": "realtime_params",
+    "Prompt0Param5": "responses_params",
     "PromptCacheBreakpointConfigParam": "shared_params",
     "PromptCacheBreakpointParam": "shared_params",
     "PromptCacheOptionsParam": "shared_params",
@@ -2376,8 +2401,10 @@ _PARAMS: dict[str, str] = {
     "RealtimeTruncation1Param": "realtime_params",
     "RealtimeTruncation1Param2": "realtime_params",
     "RealtimeTruncation1Param2TokenLimitsParam": "realtime_params",
-    "RealtimeTruncation1Param3": "realtime_params",
-    "RealtimeTruncation1Param3TokenLimitsParam": "realtime_params",
+    "RealtimeTruncation1Param3": "beta_params",
+    "RealtimeTruncation1Param3TokenLimitsParam": "beta_params",
+    "RealtimeTruncation1Param4": "realtime_params",
+    "RealtimeTruncation1Param4TokenLimitsParam": "realtime_params",
     "RealtimeTruncation1TokenLimitsParam": "realtime_params",
     "RealtimeTurnDetection0Param": "realtime_params",
     "RealtimeTurnDetection0Param2": "realtime_params",
@@ -2444,18 +2471,19 @@ _PARAMS: dict[str, str] = {
     "VectorStoresSearchParamsRankingOptionsParam": "vector_stores_params",
     "VectorStoresUpdateParams": "vector_stores_params",
     "VideoReferenceInputParam": "videos_params",
-    "VideosCharactersCreateParams": "videos_params",
+    "VideosCreateCharacterParams": "videos_params",
     "VideosCreateParams": "videos_params",
     "VideosDownloadContentParams": "videos_params",
-    "VideosEditsCreateParams": "videos_params",
-    "VideosExtensionsCreateParams": "videos_params",
+    "VideosEditParams": "videos_params",
+    "VideosExtendParams": "videos_params",
     "VideosListParams": "videos_params",
     "VideosRemixParams": "videos_params",
     "VoiceIdsOrCustomVoice2Param": "audio_params",
     "VoiceIdsOrCustomVoice2Param2": "chat_params",
     "VoiceIdsOrCustomVoice2Param3": "realtime_params",
     "VoiceIdsOrCustomVoice2Param4": "realtime_params",
-    "VoiceIdsOrCustomVoice2Param5": "realtime_params",
+    "VoiceIdsOrCustomVoice2Param5": "beta_params",
+    "VoiceIdsOrCustomVoice2Param6": "realtime_params",
     "WaitParam": "shared_params",
     "WebSearchActionFindParam": "shared_params",
     "WebSearchActionOpenPageParam": "shared_params",
@@ -2490,7 +2518,6 @@ __all__ = [
     "AdminOrganizationCertificatesListParams",
     "AdminOrganizationCertificatesRetrieveParams",
     "AdminOrganizationCertificatesUpdateParams",
-    "AdminOrganizationCostsListParams",
     "AdminOrganizationDataRetentionUpdateParams",
     "AdminOrganizationGroupsCreateParams",
     "AdminOrganizationGroupsListParams",
@@ -2511,11 +2538,16 @@ __all__ = [
     "AdminOrganizationProjectsGroupsCreateParams",
     "AdminOrganizationProjectsGroupsListParams",
     "AdminOrganizationProjectsGroupsRetrieveParams",
+    "AdminOrganizationProjectsGroupsRolesCreateParams",
+    "AdminOrganizationProjectsGroupsRolesListParams",
     "AdminOrganizationProjectsHostedToolPermissionsUpdateParams",
     "AdminOrganizationProjectsListParams",
     "AdminOrganizationProjectsModelPermissionsUpdateParams",
-    "AdminOrganizationProjectsRateLimitsListParams",
-    "AdminOrganizationProjectsRateLimitsUpdateParams",
+    "AdminOrganizationProjectsRateLimitsListRateLimitsParams",
+    "AdminOrganizationProjectsRateLimitsUpdateRateLimitParams",
+    "AdminOrganizationProjectsRolesCreateParams",
+    "AdminOrganizationProjectsRolesListParams",
+    "AdminOrganizationProjectsRolesUpdateParams",
     "AdminOrganizationProjectsServiceAccountsApiKeysCreateParams",
     "AdminOrganizationProjectsServiceAccountsCreateParams",
     "AdminOrganizationProjectsServiceAccountsListParams",
@@ -2527,6 +2559,8 @@ __all__ = [
     "AdminOrganizationProjectsUpdateParams",
     "AdminOrganizationProjectsUsersCreateParams",
     "AdminOrganizationProjectsUsersListParams",
+    "AdminOrganizationProjectsUsersRolesCreateParams",
+    "AdminOrganizationProjectsUsersRolesListParams",
     "AdminOrganizationProjectsUsersUpdateParams",
     "AdminOrganizationRolesCreateParams",
     "AdminOrganizationRolesListParams",
@@ -2535,27 +2569,21 @@ __all__ = [
     "AdminOrganizationSpendAlertsListParams",
     "AdminOrganizationSpendAlertsUpdateParams",
     "AdminOrganizationSpendLimitUpdateParams",
-    "AdminOrganizationUsageAudioSpeechesListParams",
-    "AdminOrganizationUsageAudioTranscriptionsListParams",
-    "AdminOrganizationUsageCodeInterpreterSessionsListParams",
-    "AdminOrganizationUsageCompletionsListParams",
-    "AdminOrganizationUsageEmbeddingsListParams",
-    "AdminOrganizationUsageFileSearchCallsListParams",
-    "AdminOrganizationUsageImagesListParams",
-    "AdminOrganizationUsageModerationsListParams",
-    "AdminOrganizationUsageVectorStoresListParams",
-    "AdminOrganizationUsageWebSearchCallsListParams",
+    "AdminOrganizationUsageAudioSpeechesParams",
+    "AdminOrganizationUsageAudioTranscriptionsParams",
+    "AdminOrganizationUsageCodeInterpreterSessionsParams",
+    "AdminOrganizationUsageCompletionsParams",
+    "AdminOrganizationUsageCostsParams",
+    "AdminOrganizationUsageEmbeddingsParams",
+    "AdminOrganizationUsageFileSearchCallsParams",
+    "AdminOrganizationUsageImagesParams",
+    "AdminOrganizationUsageModerationsParams",
+    "AdminOrganizationUsageVectorStoresParams",
+    "AdminOrganizationUsageWebSearchCallsParams",
     "AdminOrganizationUsersListParams",
     "AdminOrganizationUsersRolesCreateParams",
     "AdminOrganizationUsersRolesListParams",
     "AdminOrganizationUsersUpdateParams",
-    "AdminProjectsGroupsRolesCreateParams",
-    "AdminProjectsGroupsRolesListParams",
-    "AdminProjectsRolesCreateParams",
-    "AdminProjectsRolesListParams",
-    "AdminProjectsRolesUpdateParams",
-    "AdminProjectsUsersRolesCreateParams",
-    "AdminProjectsUsersRolesListParams",
     "ApplyPatchCreateFileOperation",
     "ApplyPatchCreateFileOperationParam",
     "ApplyPatchDeleteFileOperation",
@@ -2987,6 +3015,15 @@ __all__ = [
     "BetaPromptCacheOptionsParam",
     "BetaRankingOptions",
     "BetaRankingOptionsParam",
+    "BetaRealtimeSessionsCreateParams",
+    "BetaRealtimeSessionsCreateParamsClientSecretParam",
+    "BetaRealtimeSessionsCreateParamsInputAudioTranscriptionParam",
+    "BetaRealtimeSessionsCreateParamsToolParam",
+    "BetaRealtimeSessionsCreateParamsTracing1Param",
+    "BetaRealtimeSessionsCreateParamsTurnDetectionParam",
+    "BetaRealtimeTranscriptionSessionsCreateParams",
+    "BetaRealtimeTranscriptionSessionsCreateParamsInputAudioNoiseReductionParam",
+    "BetaRealtimeTranscriptionSessionsCreateParamsTurnDetectionParam",
     "BetaReasoning",
     "BetaReasoningItem",
     "BetaReasoningItemParam",
@@ -3480,6 +3517,7 @@ __all__ = [
     "FineTuningAlphaGradersValidateParams",
     "FineTuningCheckpointPermission",
     "FineTuningCheckpointsPermissionsCreateParams",
+    "FineTuningCheckpointsPermissionsListParams",
     "FineTuningCheckpointsPermissionsRetrieveParams",
     "FineTuningIntegration",
     "FineTuningIntegrationWandb",
@@ -3738,6 +3776,7 @@ __all__ = [
     "Prompt0Param2",
     "Prompt0Param3",
     "Prompt0Param4",
+    "Prompt0Param5",
     "Prompt2",
     "PromptCacheBreakpointConfig",
     "PromptCacheBreakpointConfigParam",
@@ -3855,6 +3894,8 @@ __all__ = [
     "RealtimeTruncation1Param2TokenLimitsParam",
     "RealtimeTruncation1Param3",
     "RealtimeTruncation1Param3TokenLimitsParam",
+    "RealtimeTruncation1Param4",
+    "RealtimeTruncation1Param4TokenLimitsParam",
     "RealtimeTruncation1TokenLimitsParam",
     "RealtimeTruncationRetentionRatio",
     "RealtimeTruncationRetentionRatioTokenLimits",
@@ -4138,11 +4179,11 @@ __all__ = [
     "VideoCharacterResource",
     "VideoReferenceInputParam",
     "VideoResource",
-    "VideosCharactersCreateParams",
+    "VideosCreateCharacterParams",
     "VideosCreateParams",
     "VideosDownloadContentParams",
-    "VideosEditsCreateParams",
-    "VideosExtensionsCreateParams",
+    "VideosEditParams",
+    "VideosExtendParams",
     "VideosListParams",
     "VideosRemixParams",
     "VoiceConsentDeletedResource",
@@ -4152,6 +4193,7 @@ __all__ = [
     "VoiceIdsOrCustomVoice2Param3",
     "VoiceIdsOrCustomVoice2Param4",
     "VoiceIdsOrCustomVoice2Param5",
+    "VoiceIdsOrCustomVoice2Param6",
     "VoiceResource",
     "WaitParam",
     "WebSearchActionFind",

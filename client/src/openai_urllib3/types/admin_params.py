@@ -10,7 +10,7 @@ if TYPE_CHECKING:
 
     from .._files import FileTypes
 
-__all__ = ["AdminOrganizationAdminApiKeysCreateParams", "AdminOrganizationAdminApiKeysListParams", "AdminOrganizationAuditLogsListEffectiveAtParam", "AdminOrganizationAuditLogsListParams", "AdminOrganizationCertificatesActivateParams", "AdminOrganizationCertificatesCreateParams", "AdminOrganizationCertificatesDeactivateParams", "AdminOrganizationCertificatesListParams", "AdminOrganizationCertificatesRetrieveParams", "AdminOrganizationCertificatesUpdateParams", "AdminOrganizationCostsListParams", "AdminOrganizationDataRetentionUpdateParams", "AdminOrganizationGroupsCreateParams", "AdminOrganizationGroupsListParams", "AdminOrganizationGroupsRolesCreateParams", "AdminOrganizationGroupsRolesListParams", "AdminOrganizationGroupsUpdateParams", "AdminOrganizationGroupsUsersCreateParams", "AdminOrganizationGroupsUsersListParams", "AdminOrganizationInvitesCreateParams", "AdminOrganizationInvitesCreateParamsProjectParam", "AdminOrganizationInvitesListParams", "AdminOrganizationProjectsApiKeysListParams", "AdminOrganizationProjectsCertificatesActivateParams", "AdminOrganizationProjectsCertificatesDeactivateParams", "AdminOrganizationProjectsCertificatesListParams", "AdminOrganizationProjectsCreateParams", "AdminOrganizationProjectsDataRetentionUpdateParams", "AdminOrganizationProjectsGroupsCreateParams", "AdminOrganizationProjectsGroupsListParams", "AdminOrganizationProjectsGroupsRetrieveParams", "AdminOrganizationProjectsHostedToolPermissionsUpdateParams", "AdminOrganizationProjectsListParams", "AdminOrganizationProjectsModelPermissionsUpdateParams", "AdminOrganizationProjectsRateLimitsListParams", "AdminOrganizationProjectsRateLimitsUpdateParams", "AdminOrganizationProjectsServiceAccountsApiKeysCreateParams", "AdminOrganizationProjectsServiceAccountsCreateParams", "AdminOrganizationProjectsServiceAccountsListParams", "AdminOrganizationProjectsServiceAccountsUpdateParams", "AdminOrganizationProjectsSpendAlertsCreateParams", "AdminOrganizationProjectsSpendAlertsListParams", "AdminOrganizationProjectsSpendAlertsUpdateParams", "AdminOrganizationProjectsSpendLimitUpdateParams", "AdminOrganizationProjectsUpdateParams", "AdminOrganizationProjectsUsersCreateParams", "AdminOrganizationProjectsUsersListParams", "AdminOrganizationProjectsUsersUpdateParams", "AdminOrganizationRolesCreateParams", "AdminOrganizationRolesListParams", "AdminOrganizationRolesUpdateParams", "AdminOrganizationSpendAlertsCreateParams", "AdminOrganizationSpendAlertsListParams", "AdminOrganizationSpendAlertsUpdateParams", "AdminOrganizationSpendLimitUpdateParams", "AdminOrganizationUsageAudioSpeechesListParams", "AdminOrganizationUsageAudioTranscriptionsListParams", "AdminOrganizationUsageCodeInterpreterSessionsListParams", "AdminOrganizationUsageCompletionsListParams", "AdminOrganizationUsageEmbeddingsListParams", "AdminOrganizationUsageFileSearchCallsListParams", "AdminOrganizationUsageImagesListParams", "AdminOrganizationUsageModerationsListParams", "AdminOrganizationUsageVectorStoresListParams", "AdminOrganizationUsageWebSearchCallsListParams", "AdminOrganizationUsersListParams", "AdminOrganizationUsersRolesCreateParams", "AdminOrganizationUsersRolesListParams", "AdminOrganizationUsersUpdateParams", "AdminProjectsGroupsRolesCreateParams", "AdminProjectsGroupsRolesListParams", "AdminProjectsRolesCreateParams", "AdminProjectsRolesListParams", "AdminProjectsRolesUpdateParams", "AdminProjectsUsersRolesCreateParams", "AdminProjectsUsersRolesListParams", "HostedToolPermissionUpdateParam", "SpendAlertNotificationChannelParam"]
+__all__ = ["AdminOrganizationAdminApiKeysCreateParams", "AdminOrganizationAdminApiKeysListParams", "AdminOrganizationAuditLogsListEffectiveAtParam", "AdminOrganizationAuditLogsListParams", "AdminOrganizationCertificatesActivateParams", "AdminOrganizationCertificatesCreateParams", "AdminOrganizationCertificatesDeactivateParams", "AdminOrganizationCertificatesListParams", "AdminOrganizationCertificatesRetrieveParams", "AdminOrganizationCertificatesUpdateParams", "AdminOrganizationDataRetentionUpdateParams", "AdminOrganizationGroupsCreateParams", "AdminOrganizationGroupsListParams", "AdminOrganizationGroupsRolesCreateParams", "AdminOrganizationGroupsRolesListParams", "AdminOrganizationGroupsUpdateParams", "AdminOrganizationGroupsUsersCreateParams", "AdminOrganizationGroupsUsersListParams", "AdminOrganizationInvitesCreateParams", "AdminOrganizationInvitesCreateParamsProjectParam", "AdminOrganizationInvitesListParams", "AdminOrganizationProjectsApiKeysListParams", "AdminOrganizationProjectsCertificatesActivateParams", "AdminOrganizationProjectsCertificatesDeactivateParams", "AdminOrganizationProjectsCertificatesListParams", "AdminOrganizationProjectsCreateParams", "AdminOrganizationProjectsDataRetentionUpdateParams", "AdminOrganizationProjectsGroupsCreateParams", "AdminOrganizationProjectsGroupsListParams", "AdminOrganizationProjectsGroupsRetrieveParams", "AdminOrganizationProjectsGroupsRolesCreateParams", "AdminOrganizationProjectsGroupsRolesListParams", "AdminOrganizationProjectsHostedToolPermissionsUpdateParams", "AdminOrganizationProjectsListParams", "AdminOrganizationProjectsModelPermissionsUpdateParams", "AdminOrganizationProjectsRateLimitsListRateLimitsParams", "AdminOrganizationProjectsRateLimitsUpdateRateLimitParams", "AdminOrganizationProjectsRolesCreateParams", "AdminOrganizationProjectsRolesListParams", "AdminOrganizationProjectsRolesUpdateParams", "AdminOrganizationProjectsServiceAccountsApiKeysCreateParams", "AdminOrganizationProjectsServiceAccountsCreateParams", "AdminOrganizationProjectsServiceAccountsListParams", "AdminOrganizationProjectsServiceAccountsUpdateParams", "AdminOrganizationProjectsSpendAlertsCreateParams", "AdminOrganizationProjectsSpendAlertsListParams", "AdminOrganizationProjectsSpendAlertsUpdateParams", "AdminOrganizationProjectsSpendLimitUpdateParams", "AdminOrganizationProjectsUpdateParams", "AdminOrganizationProjectsUsersCreateParams", "AdminOrganizationProjectsUsersListParams", "AdminOrganizationProjectsUsersRolesCreateParams", "AdminOrganizationProjectsUsersRolesListParams", "AdminOrganizationProjectsUsersUpdateParams", "AdminOrganizationRolesCreateParams", "AdminOrganizationRolesListParams", "AdminOrganizationRolesUpdateParams", "AdminOrganizationSpendAlertsCreateParams", "AdminOrganizationSpendAlertsListParams", "AdminOrganizationSpendAlertsUpdateParams", "AdminOrganizationSpendLimitUpdateParams", "AdminOrganizationUsageAudioSpeechesParams", "AdminOrganizationUsageAudioTranscriptionsParams", "AdminOrganizationUsageCodeInterpreterSessionsParams", "AdminOrganizationUsageCompletionsParams", "AdminOrganizationUsageCostsParams", "AdminOrganizationUsageEmbeddingsParams", "AdminOrganizationUsageFileSearchCallsParams", "AdminOrganizationUsageImagesParams", "AdminOrganizationUsageModerationsParams", "AdminOrganizationUsageVectorStoresParams", "AdminOrganizationUsageWebSearchCallsParams", "AdminOrganizationUsersListParams", "AdminOrganizationUsersRolesCreateParams", "AdminOrganizationUsersRolesListParams", "AdminOrganizationUsersUpdateParams", "HostedToolPermissionUpdateParam", "SpendAlertNotificationChannelParam"]
 
 _ = (Any, Dict, Iterable, Literal, Optional, Union)  # used in the postponed annotations
 
@@ -73,7 +73,7 @@ class AdminOrganizationCertificatesUpdateParams(TypedDict, total=False):
     name: str
 
 
-class AdminOrganizationCostsListParams(TypedDict, total=False):
+class AdminOrganizationUsageCostsParams(TypedDict, total=False):
     start_time: Required[int]
     end_time: int
     bucket_width: Literal["1d"]
@@ -211,13 +211,13 @@ class AdminOrganizationProjectsModelPermissionsUpdateParams(TypedDict, total=Fal
     model_ids: Required[Iterable[str]]
 
 
-class AdminOrganizationProjectsRateLimitsListParams(TypedDict, total=False):
+class AdminOrganizationProjectsRateLimitsListRateLimitsParams(TypedDict, total=False):
     limit: int
     after: str
     before: str
 
 
-class AdminOrganizationProjectsRateLimitsUpdateParams(TypedDict, total=False):
+class AdminOrganizationProjectsRateLimitsUpdateRateLimitParams(TypedDict, total=False):
     max_requests_per_1_minute: int
     max_tokens_per_1_minute: int
     max_images_per_1_minute: int
@@ -323,7 +323,7 @@ class AdminOrganizationSpendAlertsUpdateParams(TypedDict, total=False):
     notification_channel: Required[SpendAlertNotificationChannelParam]
 
 
-class AdminOrganizationUsageAudioSpeechesListParams(TypedDict, total=False):
+class AdminOrganizationUsageAudioSpeechesParams(TypedDict, total=False):
     start_time: Required[int]
     end_time: int
     bucket_width: Literal["1m", "1h", "1d"]
@@ -336,7 +336,7 @@ class AdminOrganizationUsageAudioSpeechesListParams(TypedDict, total=False):
     page: str
 
 
-class AdminOrganizationUsageAudioTranscriptionsListParams(TypedDict, total=False):
+class AdminOrganizationUsageAudioTranscriptionsParams(TypedDict, total=False):
     start_time: Required[int]
     end_time: int
     bucket_width: Literal["1m", "1h", "1d"]
@@ -349,7 +349,7 @@ class AdminOrganizationUsageAudioTranscriptionsListParams(TypedDict, total=False
     page: str
 
 
-class AdminOrganizationUsageCodeInterpreterSessionsListParams(TypedDict, total=False):
+class AdminOrganizationUsageCodeInterpreterSessionsParams(TypedDict, total=False):
     start_time: Required[int]
     end_time: int
     bucket_width: Literal["1m", "1h", "1d"]
@@ -359,7 +359,7 @@ class AdminOrganizationUsageCodeInterpreterSessionsListParams(TypedDict, total=F
     page: str
 
 
-class AdminOrganizationUsageCompletionsListParams(TypedDict, total=False):
+class AdminOrganizationUsageCompletionsParams(TypedDict, total=False):
     start_time: Required[int]
     end_time: int
     bucket_width: Literal["1m", "1h", "1d"]
@@ -373,7 +373,7 @@ class AdminOrganizationUsageCompletionsListParams(TypedDict, total=False):
     page: str
 
 
-class AdminOrganizationUsageEmbeddingsListParams(TypedDict, total=False):
+class AdminOrganizationUsageEmbeddingsParams(TypedDict, total=False):
     start_time: Required[int]
     end_time: int
     bucket_width: Literal["1m", "1h", "1d"]
@@ -386,7 +386,7 @@ class AdminOrganizationUsageEmbeddingsListParams(TypedDict, total=False):
     page: str
 
 
-class AdminOrganizationUsageFileSearchCallsListParams(TypedDict, total=False):
+class AdminOrganizationUsageFileSearchCallsParams(TypedDict, total=False):
     start_time: Required[int]
     end_time: int
     bucket_width: Literal["1m", "1h", "1d"]
@@ -399,7 +399,7 @@ class AdminOrganizationUsageFileSearchCallsListParams(TypedDict, total=False):
     page: str
 
 
-class AdminOrganizationUsageImagesListParams(TypedDict, total=False):
+class AdminOrganizationUsageImagesParams(TypedDict, total=False):
     start_time: Required[int]
     end_time: int
     bucket_width: Literal["1m", "1h", "1d"]
@@ -414,7 +414,7 @@ class AdminOrganizationUsageImagesListParams(TypedDict, total=False):
     page: str
 
 
-class AdminOrganizationUsageModerationsListParams(TypedDict, total=False):
+class AdminOrganizationUsageModerationsParams(TypedDict, total=False):
     start_time: Required[int]
     end_time: int
     bucket_width: Literal["1m", "1h", "1d"]
@@ -427,7 +427,7 @@ class AdminOrganizationUsageModerationsListParams(TypedDict, total=False):
     page: str
 
 
-class AdminOrganizationUsageVectorStoresListParams(TypedDict, total=False):
+class AdminOrganizationUsageVectorStoresParams(TypedDict, total=False):
     start_time: Required[int]
     end_time: int
     bucket_width: Literal["1m", "1h", "1d"]
@@ -437,7 +437,7 @@ class AdminOrganizationUsageVectorStoresListParams(TypedDict, total=False):
     page: str
 
 
-class AdminOrganizationUsageWebSearchCallsListParams(TypedDict, total=False):
+class AdminOrganizationUsageWebSearchCallsParams(TypedDict, total=False):
     start_time: Required[int]
     end_time: int
     bucket_width: Literal["1m", "1h", "1d"]
@@ -474,41 +474,41 @@ class AdminOrganizationUsersRolesCreateParams(TypedDict, total=False):
     role_id: Required[str]
 
 
-class AdminProjectsGroupsRolesListParams(TypedDict, total=False):
+class AdminOrganizationProjectsGroupsRolesListParams(TypedDict, total=False):
     limit: int
     after: str
     order: Literal["asc", "desc"]
 
 
-class AdminProjectsGroupsRolesCreateParams(TypedDict, total=False):
+class AdminOrganizationProjectsGroupsRolesCreateParams(TypedDict, total=False):
     role_id: Required[str]
 
 
-class AdminProjectsRolesListParams(TypedDict, total=False):
+class AdminOrganizationProjectsRolesListParams(TypedDict, total=False):
     limit: int
     after: str
     order: Literal["asc", "desc"]
 
 
-class AdminProjectsRolesCreateParams(TypedDict, total=False):
+class AdminOrganizationProjectsRolesCreateParams(TypedDict, total=False):
     role_name: Required[str]
     permissions: Required[Iterable[str]]
     description: Optional[str]
 
 
-class AdminProjectsRolesUpdateParams(TypedDict, total=False):
+class AdminOrganizationProjectsRolesUpdateParams(TypedDict, total=False):
     permissions: Optional[Iterable[str]]
     description: Optional[str]
     role_name: Optional[str]
 
 
-class AdminProjectsUsersRolesListParams(TypedDict, total=False):
+class AdminOrganizationProjectsUsersRolesListParams(TypedDict, total=False):
     limit: int
     after: str
     order: Literal["asc", "desc"]
 
 
-class AdminProjectsUsersRolesCreateParams(TypedDict, total=False):
+class AdminOrganizationProjectsUsersRolesCreateParams(TypedDict, total=False):
     role_id: Required[str]
 
 

@@ -9,10 +9,10 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from .._files import FileTypes
-    from .beta_params_2 import BetaAdditionalToolsItemParam, BetaAgentMessageItemParam, BetaApplyPatchToolCallItemParam, BetaApplyPatchToolCallOutputItemParam, BetaClickParam, BetaCodeInterpreterToolCallParam, BetaCompactionSummaryItemParam, BetaCompactionTriggerItemParam, BetaComputerCallOutputItemParam, BetaComputerCallSafetyCheckParam, BetaContextManagementParam, BetaConversationParam2Param, BetaCustomToolCallOutputParam, BetaCustomToolCallParam, BetaDoubleClickActionParam, BetaDragParam, BetaFunctionCallOutputItemParam, BetaFunctionShellCallItemParam, BetaFunctionShellCallOutputItemParam, BetaFunctionToolCallParam, BetaImageGenToolCallParam, BetaItemReferenceParam, BetaKeyPressActionParam, BetaLocalShellToolCallOutputParam, BetaLocalShellToolCallParam, BetaMCPApprovalRequestParam, BetaMCPApprovalResponseParam, BetaMCPListToolsParam, BetaMCPToolCallParam, BetaModerationParam, BetaMoveParam, BetaMultiAgentCallItemParam, BetaMultiAgentCallOutputItemParam, BetaMultiAgentParam, BetaProgramItemParam, BetaProgramOutputItemParam, BetaReasoningItemParam, BetaResponseStreamOptions0Param, BetaScreenshotParam, BetaScrollParam, BetaToolSearchCallItemParam, BetaToolSearchOutputItemParam, BetaTypeParam, BetaWaitParam, BetaWebSearchToolCallParam
-    from .shared_params import FunctionObjectParam, ResponseFormatJsonObjectParam, ResponseFormatJsonSchemaParam, ResponseFormatTextParam
+    from .beta_params_2 import BetaAdditionalToolsItemParam, BetaAgentMessageItemParam, BetaAgentTagParam, BetaApplyPatchToolCallItemParam, BetaApplyPatchToolCallOutputItemParam, BetaCodeInterpreterToolCallParam, BetaCompactionSummaryItemParam, BetaCompactionTriggerItemParam, BetaComputerCallOutputItemParam, BetaComputerToolCallParam, BetaContextManagementParam, BetaConversationParam2Param, BetaCustomToolCallOutputParam, BetaCustomToolCallParam, BetaFileSearchToolCallParam, BetaFunctionCallOutputItemParam, BetaFunctionShellCallItemParam, BetaFunctionShellCallOutputItemParam, BetaFunctionToolCallParam, BetaImageGenToolCallParam, BetaItemReferenceParam, BetaLocalShellToolCallOutputParam, BetaLocalShellToolCallParam, BetaMCPApprovalRequestParam, BetaMCPApprovalResponseParam, BetaMCPListToolsParam, BetaMCPToolCallParam, BetaModerationParam, BetaMultiAgentCallItemParam, BetaMultiAgentCallOutputItemParam, BetaMultiAgentParam, BetaOutputMessageParam, BetaProgramItemParam, BetaProgramOutputItemParam, BetaReasoningItemParam, BetaResponseStreamOptions0Param, BetaToolSearchCallItemParam, BetaToolSearchOutputItemParam, BetaWebSearchToolCallParam
+    from .shared_params import AudioTranscriptionParam, FunctionObjectParam, InputFileContentParam, InputImageContentParam, InputTextContentParam, ResponseFormatJsonObjectParam, ResponseFormatJsonSchemaParam, ResponseFormatTextParam
 
-__all__ = ["AssistantToolsCodeParam", "AssistantToolsFileSearchFileSearchParam", "AssistantToolsFileSearchParam", "AssistantToolsFileSearchTypeOnlyParam", "AssistantToolsFunctionParam", "AssistantsNamedToolChoiceFunctionParam", "AssistantsNamedToolChoiceParam", "AutomaticThreadTitlingParam", "BetaAgentTagParam", "BetaApplyPatchToolParam", "BetaApproximateLocationParam", "BetaAssistantsCreateParams", "BetaAssistantsCreateParamsToolResources0CodeInterpreterParam", "BetaAssistantsCreateParamsToolResources0FileSearchParam", "BetaAssistantsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy0Param", "BetaAssistantsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1Param", "BetaAssistantsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam", "BetaAssistantsCreateParamsToolResources0FileSearchVectorStoreParam", "BetaAssistantsCreateParamsToolResources0Param", "BetaAssistantsListParams", "BetaAssistantsUpdateParams", "BetaAssistantsUpdateParamsToolResources0CodeInterpreterParam", "BetaAssistantsUpdateParamsToolResources0FileSearchParam", "BetaAssistantsUpdateParamsToolResources0Param", "BetaAutoCodeInterpreterToolParam", "BetaChatkitSessionsCreateParams", "BetaChatkitThreadsListItemsParams", "BetaChatkitThreadsListParams", "BetaCodeInterpreterToolParam", "BetaComparisonFilterParam", "BetaCompoundFilterParam", "BetaComputerToolCallParam", "BetaComputerToolParam", "BetaComputerUsePreviewToolParam", "BetaContainerAutoParam", "BetaContainerFileCitationBodyParam", "BetaContainerNetworkPolicyAllowlistParam", "BetaContainerNetworkPolicyDisabledParam", "BetaContainerNetworkPolicyDomainSecretParam", "BetaContainerReferenceParam", "BetaCustomGrammarFormatParam", "BetaCustomTextFormatParam", "BetaCustomToolParam", "BetaEasyInputMessageParam", "BetaFileCitationBodyParam", "BetaFilePathParam", "BetaFileSearchToolCallParam", "BetaFileSearchToolCallResults0Param", "BetaFileSearchToolParam", "BetaFunctionShellToolParam", "BetaFunctionToolParam", "BetaFunctionToolParam2", "BetaHybridSearchOptionsParam", "BetaImageGenToolInputImageMaskParam", "BetaImageGenToolParam", "BetaInlineSkillParam", "BetaInlineSkillSourceParam", "BetaInputFileContentParam", "BetaInputImageContentParam", "BetaInputMessageParam", "BetaInputTextContentParam", "BetaLocalEnvironmentParam", "BetaLocalShellToolParam", "BetaLocalSkillParam", "BetaLogProbParam", "BetaMCPToolFilterParam", "BetaMCPToolParam", "BetaMCPToolRequireApproval0Param", "BetaNamespaceToolParam", "BetaOutputMessageParam", "BetaOutputTextContentParam", "BetaProgrammaticToolCallingParam", "BetaPrompt0Param", "BetaPromptCacheBreakpointConfigParam", "BetaPromptCacheOptionsParam", "BetaRankingOptionsParam", "BetaReasoningParam", "BetaRefusalContentParam", "BetaResponseFormatJsonObjectParam", "BetaResponseFormatTextParam", "BetaResponseTextParam", "BetaResponsesCreateParams", "BetaSkillReferenceParam", "BetaSpecificApplyPatchParam", "BetaSpecificFunctionShellParam", "BetaSpecificProgrammaticToolCallingParam", "BetaTextResponseFormatJsonSchemaParam", "BetaThreadsCreateAndRunParams", "BetaThreadsCreateAndRunParamsToolResourcesCodeInterpreterParam", "BetaThreadsCreateAndRunParamsToolResourcesFileSearchParam", "BetaThreadsCreateAndRunParamsToolResourcesParam", "BetaThreadsCreateParams", "BetaThreadsCreateParamsToolResources0CodeInterpreterParam", "BetaThreadsCreateParamsToolResources0FileSearchParam", "BetaThreadsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy0Param", "BetaThreadsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1Param", "BetaThreadsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam", "BetaThreadsCreateParamsToolResources0FileSearchVectorStoreParam", "BetaThreadsCreateParamsToolResources0Param", "BetaThreadsMessagesCreateParams", "BetaThreadsMessagesCreateParamsAttachments0Param", "BetaThreadsMessagesListParams", "BetaThreadsMessagesUpdateParams", "BetaThreadsRunsCreateParams", "BetaThreadsRunsListParams", "BetaThreadsRunsStepsListParams", "BetaThreadsRunsStepsRetrieveParams", "BetaThreadsRunsSubmitToolOutputsParams", "BetaThreadsRunsSubmitToolOutputsParamsToolOutputParam", "BetaThreadsRunsUpdateParams", "BetaThreadsUpdateParams", "BetaThreadsUpdateParamsToolResources0CodeInterpreterParam", "BetaThreadsUpdateParamsToolResources0FileSearchParam", "BetaThreadsUpdateParamsToolResources0Param", "BetaToolChoiceAllowedParam", "BetaToolChoiceCustomParam", "BetaToolChoiceFunctionParam", "BetaToolChoiceMCPParam", "BetaToolChoiceTypesParam", "BetaToolSearchToolParam", "BetaTopLogProbParam", "BetaUrlCitationBodyParam", "BetaWebSearchApproximateLocation0Param", "BetaWebSearchPreviewToolParam", "BetaWebSearchToolFilters0Param", "BetaWebSearchToolParam", "ChatkitConfigurationParam", "CreateMessageRequestAttachments0Param", "CreateMessageRequestParam", "CreateThreadRequestParam", "CreateThreadRequestToolResources0CodeInterpreterParam", "CreateThreadRequestToolResources0FileSearchParam", "CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy0Param", "CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy1Param", "CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam", "CreateThreadRequestToolResources0FileSearchVectorStoreParam", "CreateThreadRequestToolResources0Param", "ExpiresAfterParam", "FileSearchRankingOptionsParam", "FileUploadParam", "HistoryParam", "MessageContentImageFileObjectImageFileParam", "MessageContentImageFileObjectParam", "MessageContentImageUrlObjectImageUrlParam", "MessageContentImageUrlObjectParam", "MessageRequestContentTextObjectParam", "RateLimitsParam", "TruncationObjectParam", "WorkflowParam", "WorkflowTracingParam"]
+__all__ = ["AssistantToolsCodeParam", "AssistantToolsFileSearchFileSearchParam", "AssistantToolsFileSearchParam", "AssistantToolsFileSearchTypeOnlyParam", "AssistantToolsFunctionParam", "AssistantsNamedToolChoiceFunctionParam", "AssistantsNamedToolChoiceParam", "AutomaticThreadTitlingParam", "BetaApplyPatchToolParam", "BetaApproximateLocationParam", "BetaAssistantsCreateParams", "BetaAssistantsCreateParamsToolResources0CodeInterpreterParam", "BetaAssistantsCreateParamsToolResources0FileSearchParam", "BetaAssistantsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy0Param", "BetaAssistantsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1Param", "BetaAssistantsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam", "BetaAssistantsCreateParamsToolResources0FileSearchVectorStoreParam", "BetaAssistantsCreateParamsToolResources0Param", "BetaAssistantsListParams", "BetaAssistantsUpdateParams", "BetaAssistantsUpdateParamsToolResources0CodeInterpreterParam", "BetaAssistantsUpdateParamsToolResources0FileSearchParam", "BetaAssistantsUpdateParamsToolResources0Param", "BetaAutoCodeInterpreterToolParam", "BetaChatkitSessionsCreateParams", "BetaChatkitThreadsListItemsParams", "BetaChatkitThreadsListParams", "BetaCodeInterpreterToolParam", "BetaComparisonFilterParam", "BetaCompoundFilterParam", "BetaComputerToolParam", "BetaComputerUsePreviewToolParam", "BetaContainerAutoParam", "BetaContainerNetworkPolicyAllowlistParam", "BetaContainerNetworkPolicyDisabledParam", "BetaContainerNetworkPolicyDomainSecretParam", "BetaContainerReferenceParam", "BetaCustomGrammarFormatParam", "BetaCustomTextFormatParam", "BetaCustomToolParam", "BetaEasyInputMessageParam", "BetaFileSearchToolParam", "BetaFunctionShellToolParam", "BetaFunctionToolParam", "BetaFunctionToolParam2", "BetaHybridSearchOptionsParam", "BetaImageGenToolInputImageMaskParam", "BetaImageGenToolParam", "BetaInlineSkillParam", "BetaInlineSkillSourceParam", "BetaInputFileContentParam", "BetaInputImageContentParam", "BetaInputMessageParam", "BetaInputTextContentParam", "BetaLocalEnvironmentParam", "BetaLocalShellToolParam", "BetaLocalSkillParam", "BetaMCPToolFilterParam", "BetaMCPToolParam", "BetaMCPToolRequireApproval0Param", "BetaNamespaceToolParam", "BetaProgrammaticToolCallingParam", "BetaPrompt0Param", "BetaPromptCacheBreakpointConfigParam", "BetaPromptCacheOptionsParam", "BetaRankingOptionsParam", "BetaRealtimeSessionsCreateParams", "BetaRealtimeSessionsCreateParamsClientSecretParam", "BetaRealtimeSessionsCreateParamsInputAudioTranscriptionParam", "BetaRealtimeSessionsCreateParamsToolParam", "BetaRealtimeSessionsCreateParamsTracing1Param", "BetaRealtimeSessionsCreateParamsTurnDetectionParam", "BetaRealtimeTranscriptionSessionsCreateParams", "BetaRealtimeTranscriptionSessionsCreateParamsInputAudioNoiseReductionParam", "BetaRealtimeTranscriptionSessionsCreateParamsTurnDetectionParam", "BetaReasoningParam", "BetaResponseFormatJsonObjectParam", "BetaResponseFormatTextParam", "BetaResponseTextParam", "BetaResponsesCreateParams", "BetaSkillReferenceParam", "BetaSpecificApplyPatchParam", "BetaSpecificFunctionShellParam", "BetaSpecificProgrammaticToolCallingParam", "BetaTextResponseFormatJsonSchemaParam", "BetaThreadsCreateAndRunParams", "BetaThreadsCreateAndRunParamsToolResourcesCodeInterpreterParam", "BetaThreadsCreateAndRunParamsToolResourcesFileSearchParam", "BetaThreadsCreateAndRunParamsToolResourcesParam", "BetaThreadsCreateParams", "BetaThreadsCreateParamsToolResources0CodeInterpreterParam", "BetaThreadsCreateParamsToolResources0FileSearchParam", "BetaThreadsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy0Param", "BetaThreadsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1Param", "BetaThreadsCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam", "BetaThreadsCreateParamsToolResources0FileSearchVectorStoreParam", "BetaThreadsCreateParamsToolResources0Param", "BetaThreadsMessagesCreateParams", "BetaThreadsMessagesCreateParamsAttachments0Param", "BetaThreadsMessagesListParams", "BetaThreadsMessagesUpdateParams", "BetaThreadsRunsCreateParams", "BetaThreadsRunsListParams", "BetaThreadsRunsStepsListParams", "BetaThreadsRunsStepsRetrieveParams", "BetaThreadsRunsSubmitToolOutputsParams", "BetaThreadsRunsSubmitToolOutputsParamsToolOutputParam", "BetaThreadsRunsUpdateParams", "BetaThreadsUpdateParams", "BetaThreadsUpdateParamsToolResources0CodeInterpreterParam", "BetaThreadsUpdateParamsToolResources0FileSearchParam", "BetaThreadsUpdateParamsToolResources0Param", "BetaToolChoiceAllowedParam", "BetaToolChoiceCustomParam", "BetaToolChoiceFunctionParam", "BetaToolChoiceMCPParam", "BetaToolChoiceTypesParam", "BetaToolSearchToolParam", "BetaWebSearchApproximateLocation0Param", "BetaWebSearchPreviewToolParam", "BetaWebSearchToolFilters0Param", "BetaWebSearchToolParam", "ChatkitConfigurationParam", "CreateMessageRequestAttachments0Param", "CreateMessageRequestParam", "CreateThreadRequestParam", "CreateThreadRequestToolResources0CodeInterpreterParam", "CreateThreadRequestToolResources0FileSearchParam", "CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy0Param", "CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy1Param", "CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam", "CreateThreadRequestToolResources0FileSearchVectorStoreParam", "CreateThreadRequestToolResources0Param", "ExpiresAfterParam", "FileSearchRankingOptionsParam", "FileUploadParam", "HistoryParam", "MessageContentImageFileObjectImageFileParam", "MessageContentImageFileObjectParam", "MessageContentImageUrlObjectImageUrlParam", "MessageContentImageUrlObjectParam", "MessageRequestContentTextObjectParam", "Prompt0Param3", "RateLimitsParam", "RealtimeTruncation1Param3", "RealtimeTruncation1Param3TokenLimitsParam", "TruncationObjectParam", "VoiceIdsOrCustomVoice2Param5", "WorkflowParam", "WorkflowTracingParam"]
 
 _ = (Any, Dict, Iterable, Literal, Optional, Union)  # used in the postponed annotations
 
@@ -130,6 +130,103 @@ class BetaAssistantsUpdateParamsToolResources0CodeInterpreterParam(TypedDict, to
 
 class BetaAssistantsUpdateParamsToolResources0FileSearchParam(TypedDict, total=False):
     vector_store_ids: Iterable[str]
+
+
+class BetaRealtimeSessionsCreateParams(TypedDict, total=False):
+    client_secret: Required[BetaRealtimeSessionsCreateParamsClientSecretParam]
+    modalities: Any
+    instructions: str
+    voice: Union[str, Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"], VoiceIdsOrCustomVoice2Param5]
+    input_audio_format: str
+    output_audio_format: str
+    input_audio_transcription: BetaRealtimeSessionsCreateParamsInputAudioTranscriptionParam
+    speed: float
+    tracing: Union[Literal["auto"], BetaRealtimeSessionsCreateParamsTracing1Param]
+    turn_detection: BetaRealtimeSessionsCreateParamsTurnDetectionParam
+    tools: Iterable[BetaRealtimeSessionsCreateParamsToolParam]
+    tool_choice: str
+    temperature: float
+    max_response_output_tokens: Union[int, Literal["inf"]]
+    truncation: Union[Literal["auto", "disabled"], RealtimeTruncation1Param3]
+    prompt: Optional[Prompt0Param3]
+
+
+class BetaRealtimeSessionsCreateParamsClientSecretParam(TypedDict, total=False):
+    """Ephemeral key returned by the API."""
+    value: Required[str]
+    expires_at: Required[int]
+
+
+class VoiceIdsOrCustomVoice2Param5(TypedDict, total=False):
+    """Custom voice reference."""
+    id: Required[str]
+
+
+class BetaRealtimeSessionsCreateParamsInputAudioTranscriptionParam(TypedDict, total=False):
+    """Configuration for input audio transcription, defaults to off and can be set to `null` to turn off once on. Input audio transcription is not native to the model, since the model consumes audio directly. Transcription runs asynchronously and should be treated as rough guidance rather than the represen"""
+    model: str
+
+
+class BetaRealtimeSessionsCreateParamsTracing1Param(TypedDict, total=False):
+    """Granular configuration for tracing."""
+    workflow_name: str
+    group_id: str
+    metadata: Dict[str, Any]
+
+
+class BetaRealtimeSessionsCreateParamsTurnDetectionParam(TypedDict, total=False):
+    """Configuration for turn detection. Can be set to `null` to turn off. Server VAD means that the model will detect the start and end of speech based on audio volume and respond at the end of user speech."""
+    type: str
+    threshold: float
+    prefix_padding_ms: int
+    silence_duration_ms: int
+
+
+class BetaRealtimeSessionsCreateParamsToolParam(TypedDict, total=False):
+    type: Literal["function"]
+    name: str
+    description: str
+    parameters: Dict[str, Any]
+
+
+class RealtimeTruncation1Param3(TypedDict, total=False):
+    """Retain a fraction of the conversation tokens when the conversation exceeds the input token limit. This allows you to amortize truncations across multiple turns, which can help improve cached token usage."""
+    type: Required[Literal["retention_ratio"]]
+    retention_ratio: Required[float]
+    token_limits: RealtimeTruncation1Param3TokenLimitsParam
+
+
+class RealtimeTruncation1Param3TokenLimitsParam(TypedDict, total=False):
+    """Optional custom token limits for this truncation strategy. If not provided, the model's default token limits will be used."""
+    post_instructions: int
+
+
+class Prompt0Param3(TypedDict, total=False):
+    """Reference to a prompt template and its variables. [Learn more](/docs/guides/text?api-mode=responses#reusable-prompts)."""
+    id: Required[str]
+    version: Optional[str]
+    variables: Optional[Dict[str, Union[str, InputTextContentParam, InputImageContentParam, InputFileContentParam]]]
+
+
+class BetaRealtimeTranscriptionSessionsCreateParams(TypedDict, total=False):
+    turn_detection: BetaRealtimeTranscriptionSessionsCreateParamsTurnDetectionParam
+    input_audio_noise_reduction: BetaRealtimeTranscriptionSessionsCreateParamsInputAudioNoiseReductionParam
+    input_audio_format: Literal["pcm16", "g711_ulaw", "g711_alaw"]
+    input_audio_transcription: AudioTranscriptionParam
+    include: Iterable[Literal["item.input_audio_transcription.logprobs"]]
+
+
+class BetaRealtimeTranscriptionSessionsCreateParamsTurnDetectionParam(TypedDict, total=False):
+    """Configuration for turn detection. Can be set to `null` to turn off. Server VAD means that the model will detect the start and end of speech based on audio volume and respond at the end of user speech."""
+    type: Literal["server_vad"]
+    threshold: float
+    prefix_padding_ms: int
+    silence_duration_ms: int
+
+
+class BetaRealtimeTranscriptionSessionsCreateParamsInputAudioNoiseReductionParam(TypedDict, total=False):
+    """Configuration for input audio noise reduction. This can be set to `null` to turn off. Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the model. Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and model performance"""
+    type: Literal["near_field", "far_field"]
 
 
 class BetaThreadsCreateParams(TypedDict, total=False):
@@ -946,111 +1043,3 @@ class BetaInputMessageParam(TypedDict, total=False):
     role: Required[Literal["user", "system", "developer"]]
     status: Literal["in_progress", "completed", "incomplete"]
     content: Required[Iterable[Union[BetaInputTextContentParam, BetaInputImageContentParam, BetaInputFileContentParam]]]
-
-
-class BetaAgentTagParam(TypedDict, total=False):
-    agent_name: Required[str]
-
-
-class BetaOutputMessageParam(TypedDict, total=False):
-    """An output message from the model."""
-    agent: Optional[BetaAgentTagParam]
-    id: Required[str]
-    type: Required[Literal["message"]]
-    role: Required[Literal["assistant"]]
-    content: Required[Iterable[Union[BetaOutputTextContentParam, BetaRefusalContentParam]]]
-    phase: Optional[Literal["commentary", "final_answer"]]
-    status: Required[Literal["in_progress", "completed", "incomplete"]]
-
-
-class BetaOutputTextContentParam(TypedDict, total=False):
-    """A text output from the model."""
-    type: Required[Literal["output_text"]]
-    text: Required[str]
-    annotations: Required[Iterable[Union[BetaFileCitationBodyParam, BetaUrlCitationBodyParam, BetaContainerFileCitationBodyParam, BetaFilePathParam]]]
-    logprobs: Required[Iterable[BetaLogProbParam]]
-
-
-class BetaFileCitationBodyParam(TypedDict, total=False):
-    """A citation to a file."""
-    type: Required[Literal["file_citation"]]
-    file_id: Required[str]
-    index: Required[int]
-    filename: Required[str]
-
-
-class BetaUrlCitationBodyParam(TypedDict, total=False):
-    """A citation for a web resource used to generate a model response."""
-    type: Required[Literal["url_citation"]]
-    url: Required[str]
-    start_index: Required[int]
-    end_index: Required[int]
-    title: Required[str]
-
-
-class BetaContainerFileCitationBodyParam(TypedDict, total=False):
-    """A citation for a container file used to generate a model response."""
-    type: Required[Literal["container_file_citation"]]
-    container_id: Required[str]
-    file_id: Required[str]
-    start_index: Required[int]
-    end_index: Required[int]
-    filename: Required[str]
-
-
-class BetaFilePathParam(TypedDict, total=False):
-    """A path to a file."""
-    type: Required[Literal["file_path"]]
-    file_id: Required[str]
-    index: Required[int]
-
-
-class BetaLogProbParam(TypedDict, total=False):
-    """The log probability of a token."""
-    token: Required[str]
-    logprob: Required[float]
-    bytes: Required[Iterable[int]]
-    top_logprobs: Required[Iterable[BetaTopLogProbParam]]
-
-
-class BetaTopLogProbParam(TypedDict, total=False):
-    """The top log probability of a token."""
-    token: Required[str]
-    logprob: Required[float]
-    bytes: Required[Iterable[int]]
-
-
-class BetaRefusalContentParam(TypedDict, total=False):
-    """A refusal from the model."""
-    type: Required[Literal["refusal"]]
-    refusal: Required[str]
-
-
-class BetaFileSearchToolCallParam(TypedDict, total=False):
-    """The results of a file search tool call. See the [file search guide](/docs/guides/tools-file-search) for more information."""
-    agent: Optional[BetaAgentTagParam]
-    id: Required[str]
-    type: Required[Literal["file_search_call"]]
-    status: Required[Literal["in_progress", "searching", "completed", "incomplete", "failed"]]
-    queries: Required[Iterable[str]]
-    results: Optional[Iterable[BetaFileSearchToolCallResults0Param]]
-
-
-class BetaFileSearchToolCallResults0Param(TypedDict, total=False):
-    file_id: str
-    text: str
-    filename: str
-    attributes: Optional[Dict[str, Union[str, float, bool]]]
-    score: float
-
-
-class BetaComputerToolCallParam(TypedDict, total=False):
-    """A tool call to a computer use tool. See the [computer use guide](/docs/guides/tools-computer-use) for more information."""
-    agent: Optional[BetaAgentTagParam]
-    type: Required[Literal["computer_call"]]
-    id: Required[str]
-    call_id: Required[str]
-    action: Union[BetaClickParam, BetaDoubleClickActionParam, BetaDragParam, BetaKeyPressActionParam, BetaMoveParam, BetaScreenshotParam, BetaScrollParam, BetaTypeParam, BetaWaitParam]
-    actions: Iterable[Union[BetaClickParam, BetaDoubleClickActionParam, BetaDragParam, BetaKeyPressActionParam, BetaMoveParam, BetaScreenshotParam, BetaScrollParam, BetaTypeParam, BetaWaitParam]]
-    pending_safety_checks: Required[Iterable[BetaComputerCallSafetyCheckParam]]
-    status: Required[Literal["in_progress", "completed", "incomplete"]]

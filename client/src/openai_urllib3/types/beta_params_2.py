@@ -9,11 +9,119 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from .._files import FileTypes
-    from .beta_params import BetaAgentTagParam, BetaApplyPatchToolParam, BetaCodeInterpreterToolParam, BetaComputerToolCallParam, BetaComputerToolParam, BetaComputerUsePreviewToolParam, BetaContainerReferenceParam, BetaCustomToolParam, BetaEasyInputMessageParam, BetaFileSearchToolCallParam, BetaFileSearchToolParam, BetaFunctionShellToolParam, BetaFunctionToolParam, BetaImageGenToolParam, BetaInputFileContentParam, BetaInputImageContentParam, BetaInputMessageParam, BetaInputTextContentParam, BetaLocalEnvironmentParam, BetaLocalShellToolParam, BetaMCPToolParam, BetaNamespaceToolParam, BetaOutputMessageParam, BetaProgrammaticToolCallingParam, BetaPromptCacheOptionsParam, BetaReasoningParam, BetaResponseTextParam, BetaSpecificApplyPatchParam, BetaSpecificFunctionShellParam, BetaSpecificProgrammaticToolCallingParam, BetaToolChoiceAllowedParam, BetaToolChoiceCustomParam, BetaToolChoiceFunctionParam, BetaToolChoiceMCPParam, BetaToolChoiceTypesParam, BetaToolSearchToolParam, BetaWebSearchPreviewToolParam, BetaWebSearchToolParam
+    from .beta_params import BetaApplyPatchToolParam, BetaCodeInterpreterToolParam, BetaComputerToolParam, BetaComputerUsePreviewToolParam, BetaContainerReferenceParam, BetaCustomToolParam, BetaEasyInputMessageParam, BetaFileSearchToolParam, BetaFunctionShellToolParam, BetaFunctionToolParam, BetaImageGenToolParam, BetaInputFileContentParam, BetaInputImageContentParam, BetaInputMessageParam, BetaInputTextContentParam, BetaLocalEnvironmentParam, BetaLocalShellToolParam, BetaMCPToolParam, BetaNamespaceToolParam, BetaProgrammaticToolCallingParam, BetaPromptCacheOptionsParam, BetaReasoningParam, BetaResponseTextParam, BetaSpecificApplyPatchParam, BetaSpecificFunctionShellParam, BetaSpecificProgrammaticToolCallingParam, BetaToolChoiceAllowedParam, BetaToolChoiceCustomParam, BetaToolChoiceFunctionParam, BetaToolChoiceMCPParam, BetaToolChoiceTypesParam, BetaToolSearchToolParam, BetaWebSearchPreviewToolParam, BetaWebSearchToolParam
 
-__all__ = ["BetaAdditionalToolsItemParam", "BetaAgentMessageItemParam", "BetaAgentTagParam2", "BetaApplyPatchCreateFileOperationParam", "BetaApplyPatchDeleteFileOperationParam", "BetaApplyPatchToolCallItemParam", "BetaApplyPatchToolCallOutputItemParam", "BetaApplyPatchUpdateFileOperationParam", "BetaClickParam", "BetaCodeInterpreterOutputImageParam", "BetaCodeInterpreterOutputLogsParam", "BetaCodeInterpreterToolCallParam", "BetaCompactionSummaryItemParam", "BetaCompactionTriggerItemParam", "BetaComputerCallOutputItemParam", "BetaComputerCallSafetyCheckParam", "BetaComputerScreenshotImageParam", "BetaContainerFileCitationParam", "BetaContextManagementParam", "BetaConversationParam2Param", "BetaCoordParam", "BetaCustomToolCallOutputParam", "BetaCustomToolCallParam", "BetaDirectToolCallCallerParam", "BetaDirectToolCallCallerParam2", "BetaDoubleClickActionParam", "BetaDragParam", "BetaEncryptedContentParam", "BetaFileCitationParam", "BetaFunctionCallOutputItemParam", "BetaFunctionShellActionParam", "BetaFunctionShellCallItemParam", "BetaFunctionShellCallOutputContentParam", "BetaFunctionShellCallOutputExitOutcomeParam", "BetaFunctionShellCallOutputItemParam", "BetaFunctionShellCallOutputTimeoutOutcomeParam", "BetaFunctionToolCallParam", "BetaHTTPErrorParam", "BetaImageGenToolCallParam", "BetaInputFileContentParam2", "BetaInputImageContentParamAutoParam", "BetaInputTextContentParam2", "BetaItemReferenceParam", "BetaKeyPressActionParam", "BetaLocalShellExecActionParam", "BetaLocalShellToolCallOutputParam", "BetaLocalShellToolCallParam", "BetaMCPApprovalRequestParam", "BetaMCPApprovalResponseParam", "BetaMCPListToolsParam", "BetaMCPListToolsToolParam", "BetaMCPProtocolErrorParam", "BetaMCPToolCallParam", "BetaMCPToolExecutionErrorParam", "BetaModerationConfigParam", "BetaModerationParam", "BetaModerationPolicyParam", "BetaMoveParam", "BetaMultiAgentCallItemParam", "BetaMultiAgentCallOutputItemParam", "BetaMultiAgentParam", "BetaOutputTextContentParam2", "BetaProgramItemParam", "BetaProgramOutputItemParam", "BetaProgramToolCallCallerParam", "BetaProgramToolCallCallerParam2", "BetaPromptCacheBreakpointParam", "BetaReasoningItemParam", "BetaReasoningTextContentParam", "BetaResponseStreamOptions0Param", "BetaResponsesCancelParams", "BetaResponsesCompactParams", "BetaResponsesDeleteParams", "BetaResponsesInputItemsListParams", "BetaResponsesInputTokensCountParams", "BetaResponsesRetrieveParams", "BetaScreenshotParam", "BetaScrollParam", "BetaSummaryTextContentParam", "BetaToolSearchCallItemParam", "BetaToolSearchOutputItemParam", "BetaTypeParam", "BetaUrlCitationParam", "BetaWaitParam", "BetaWebSearchActionFindParam", "BetaWebSearchActionOpenPageParam", "BetaWebSearchActionSearchParam", "BetaWebSearchActionSearchSourceParam", "BetaWebSearchToolCallParam"]
+__all__ = ["BetaAdditionalToolsItemParam", "BetaAgentMessageItemParam", "BetaAgentTagParam", "BetaAgentTagParam2", "BetaApplyPatchCreateFileOperationParam", "BetaApplyPatchDeleteFileOperationParam", "BetaApplyPatchToolCallItemParam", "BetaApplyPatchToolCallOutputItemParam", "BetaApplyPatchUpdateFileOperationParam", "BetaClickParam", "BetaCodeInterpreterOutputImageParam", "BetaCodeInterpreterOutputLogsParam", "BetaCodeInterpreterToolCallParam", "BetaCompactionSummaryItemParam", "BetaCompactionTriggerItemParam", "BetaComputerCallOutputItemParam", "BetaComputerCallSafetyCheckParam", "BetaComputerScreenshotImageParam", "BetaComputerToolCallParam", "BetaContainerFileCitationBodyParam", "BetaContainerFileCitationParam", "BetaContextManagementParam", "BetaConversationParam2Param", "BetaCoordParam", "BetaCustomToolCallOutputParam", "BetaCustomToolCallParam", "BetaDirectToolCallCallerParam", "BetaDirectToolCallCallerParam2", "BetaDoubleClickActionParam", "BetaDragParam", "BetaEncryptedContentParam", "BetaFileCitationBodyParam", "BetaFileCitationParam", "BetaFilePathParam", "BetaFileSearchToolCallParam", "BetaFileSearchToolCallResults0Param", "BetaFunctionCallOutputItemParam", "BetaFunctionShellActionParam", "BetaFunctionShellCallItemParam", "BetaFunctionShellCallOutputContentParam", "BetaFunctionShellCallOutputExitOutcomeParam", "BetaFunctionShellCallOutputItemParam", "BetaFunctionShellCallOutputTimeoutOutcomeParam", "BetaFunctionToolCallParam", "BetaHTTPErrorParam", "BetaImageGenToolCallParam", "BetaInputFileContentParam2", "BetaInputImageContentParamAutoParam", "BetaInputTextContentParam2", "BetaItemReferenceParam", "BetaKeyPressActionParam", "BetaLocalShellExecActionParam", "BetaLocalShellToolCallOutputParam", "BetaLocalShellToolCallParam", "BetaLogProbParam", "BetaMCPApprovalRequestParam", "BetaMCPApprovalResponseParam", "BetaMCPListToolsParam", "BetaMCPListToolsToolParam", "BetaMCPProtocolErrorParam", "BetaMCPToolCallParam", "BetaMCPToolExecutionErrorParam", "BetaModerationConfigParam", "BetaModerationParam", "BetaModerationPolicyParam", "BetaMoveParam", "BetaMultiAgentCallItemParam", "BetaMultiAgentCallOutputItemParam", "BetaMultiAgentParam", "BetaOutputMessageParam", "BetaOutputTextContentParam", "BetaOutputTextContentParam2", "BetaProgramItemParam", "BetaProgramOutputItemParam", "BetaProgramToolCallCallerParam", "BetaProgramToolCallCallerParam2", "BetaPromptCacheBreakpointParam", "BetaReasoningItemParam", "BetaReasoningTextContentParam", "BetaRefusalContentParam", "BetaResponseStreamOptions0Param", "BetaResponsesCancelParams", "BetaResponsesCompactParams", "BetaResponsesDeleteParams", "BetaResponsesInputItemsListParams", "BetaResponsesInputTokensCountParams", "BetaResponsesRetrieveParams", "BetaScreenshotParam", "BetaScrollParam", "BetaSummaryTextContentParam", "BetaToolSearchCallItemParam", "BetaToolSearchOutputItemParam", "BetaTopLogProbParam", "BetaTypeParam", "BetaUrlCitationBodyParam", "BetaUrlCitationParam", "BetaWaitParam", "BetaWebSearchActionFindParam", "BetaWebSearchActionOpenPageParam", "BetaWebSearchActionSearchParam", "BetaWebSearchActionSearchSourceParam", "BetaWebSearchToolCallParam"]
 
 _ = (Any, Dict, Iterable, Literal, Optional, Union)  # used in the postponed annotations
+
+
+class BetaAgentTagParam(TypedDict, total=False):
+    agent_name: Required[str]
+
+
+class BetaOutputMessageParam(TypedDict, total=False):
+    """An output message from the model."""
+    agent: Optional[BetaAgentTagParam]
+    id: Required[str]
+    type: Required[Literal["message"]]
+    role: Required[Literal["assistant"]]
+    content: Required[Iterable[Union[BetaOutputTextContentParam, BetaRefusalContentParam]]]
+    phase: Optional[Literal["commentary", "final_answer"]]
+    status: Required[Literal["in_progress", "completed", "incomplete"]]
+
+
+class BetaOutputTextContentParam(TypedDict, total=False):
+    """A text output from the model."""
+    type: Required[Literal["output_text"]]
+    text: Required[str]
+    annotations: Required[Iterable[Union[BetaFileCitationBodyParam, BetaUrlCitationBodyParam, BetaContainerFileCitationBodyParam, BetaFilePathParam]]]
+    logprobs: Required[Iterable[BetaLogProbParam]]
+
+
+class BetaFileCitationBodyParam(TypedDict, total=False):
+    """A citation to a file."""
+    type: Required[Literal["file_citation"]]
+    file_id: Required[str]
+    index: Required[int]
+    filename: Required[str]
+
+
+class BetaUrlCitationBodyParam(TypedDict, total=False):
+    """A citation for a web resource used to generate a model response."""
+    type: Required[Literal["url_citation"]]
+    url: Required[str]
+    start_index: Required[int]
+    end_index: Required[int]
+    title: Required[str]
+
+
+class BetaContainerFileCitationBodyParam(TypedDict, total=False):
+    """A citation for a container file used to generate a model response."""
+    type: Required[Literal["container_file_citation"]]
+    container_id: Required[str]
+    file_id: Required[str]
+    start_index: Required[int]
+    end_index: Required[int]
+    filename: Required[str]
+
+
+class BetaFilePathParam(TypedDict, total=False):
+    """A path to a file."""
+    type: Required[Literal["file_path"]]
+    file_id: Required[str]
+    index: Required[int]
+
+
+class BetaLogProbParam(TypedDict, total=False):
+    """The log probability of a token."""
+    token: Required[str]
+    logprob: Required[float]
+    bytes: Required[Iterable[int]]
+    top_logprobs: Required[Iterable[BetaTopLogProbParam]]
+
+
+class BetaTopLogProbParam(TypedDict, total=False):
+    """The top log probability of a token."""
+    token: Required[str]
+    logprob: Required[float]
+    bytes: Required[Iterable[int]]
+
+
+class BetaRefusalContentParam(TypedDict, total=False):
+    """A refusal from the model."""
+    type: Required[Literal["refusal"]]
+    refusal: Required[str]
+
+
+class BetaFileSearchToolCallParam(TypedDict, total=False):
+    """The results of a file search tool call. See the [file search guide](/docs/guides/tools-file-search) for more information."""
+    agent: Optional[BetaAgentTagParam]
+    id: Required[str]
+    type: Required[Literal["file_search_call"]]
+    status: Required[Literal["in_progress", "searching", "completed", "incomplete", "failed"]]
+    queries: Required[Iterable[str]]
+    results: Optional[Iterable[BetaFileSearchToolCallResults0Param]]
+
+
+class BetaFileSearchToolCallResults0Param(TypedDict, total=False):
+    file_id: str
+    text: str
+    filename: str
+    attributes: Optional[Dict[str, Union[str, float, bool]]]
+    score: float
+
+
+class BetaComputerToolCallParam(TypedDict, total=False):
+    """A tool call to a computer use tool. See the [computer use guide](/docs/guides/tools-computer-use) for more information."""
+    agent: Optional[BetaAgentTagParam]
+    type: Required[Literal["computer_call"]]
+    id: Required[str]
+    call_id: Required[str]
+    action: Union[BetaClickParam, BetaDoubleClickActionParam, BetaDragParam, BetaKeyPressActionParam, BetaMoveParam, BetaScreenshotParam, BetaScrollParam, BetaTypeParam, BetaWaitParam]
+    actions: Iterable[Union[BetaClickParam, BetaDoubleClickActionParam, BetaDragParam, BetaKeyPressActionParam, BetaMoveParam, BetaScreenshotParam, BetaScrollParam, BetaTypeParam, BetaWaitParam]]
+    pending_safety_checks: Required[Iterable[BetaComputerCallSafetyCheckParam]]
+    status: Required[Literal["in_progress", "completed", "incomplete"]]
 
 
 class BetaClickParam(TypedDict, total=False):

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from .._files import FileTypes
     from .shared_params import EvalItemParam
 
-__all__ = ["FineTuneDPOHyperparametersParam", "FineTuneDPOMethodParam", "FineTuneMethodParam", "FineTuneReinforcementHyperparametersParam", "FineTuneReinforcementMethodParam", "FineTuneSupervisedHyperparametersParam", "FineTuneSupervisedMethodParam", "FineTuningAlphaGradersRunParams", "FineTuningAlphaGradersValidateParams", "FineTuningCheckpointsPermissionsCreateParams", "FineTuningCheckpointsPermissionsRetrieveParams", "FineTuningJobsCheckpointsListParams", "FineTuningJobsCreateParams", "FineTuningJobsCreateParamsHyperparametersParam", "FineTuningJobsCreateParamsIntegrationParam", "FineTuningJobsCreateParamsIntegrationWandbParam", "FineTuningJobsListEventsParams", "FineTuningJobsListParams", "GraderLabelModelParam", "GraderMultiParam", "GraderPythonParam", "GraderScoreModelParam", "GraderScoreModelSamplingParamsParam", "GraderStringCheckParam", "GraderTextSimilarityParam"]
+__all__ = ["FineTuneDPOHyperparametersParam", "FineTuneDPOMethodParam", "FineTuneMethodParam", "FineTuneReinforcementHyperparametersParam", "FineTuneReinforcementMethodParam", "FineTuneSupervisedHyperparametersParam", "FineTuneSupervisedMethodParam", "FineTuningAlphaGradersRunParams", "FineTuningAlphaGradersValidateParams", "FineTuningCheckpointsPermissionsCreateParams", "FineTuningCheckpointsPermissionsListParams", "FineTuningCheckpointsPermissionsRetrieveParams", "FineTuningJobsCheckpointsListParams", "FineTuningJobsCreateParams", "FineTuningJobsCreateParamsHyperparametersParam", "FineTuningJobsCreateParamsIntegrationParam", "FineTuningJobsCreateParamsIntegrationWandbParam", "FineTuningJobsListEventsParams", "FineTuningJobsListParams", "GraderLabelModelParam", "GraderMultiParam", "GraderPythonParam", "GraderScoreModelParam", "GraderScoreModelSamplingParamsParam", "GraderStringCheckParam", "GraderTextSimilarityParam"]
 
 _ = (Any, Dict, Iterable, Literal, Optional, Union)  # used in the postponed annotations
 
@@ -90,6 +90,13 @@ class FineTuningAlphaGradersValidateParams(TypedDict, total=False):
 
 
 class FineTuningCheckpointsPermissionsRetrieveParams(TypedDict, total=False):
+    project_id: str
+    after: str
+    limit: int
+    order: Literal["ascending", "descending"]
+
+
+class FineTuningCheckpointsPermissionsListParams(TypedDict, total=False):
     project_id: str
     after: str
     limit: int

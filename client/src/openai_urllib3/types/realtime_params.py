@@ -9,9 +9,9 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from .._files import FileTypes
-    from .shared_params import InputFileContentParam, InputImageContentParam, InputTextContentParam, MCPToolParam, ToolChoiceFunctionParam, ToolChoiceMCPParam
+    from .shared_params import AudioTranscriptionParam, InputFileContentParam, InputImageContentParam, InputTextContentParam, MCPToolParam, ToolChoiceFunctionParam, ToolChoiceMCPParam
 
-__all__ = ["AudioTranscriptionParam", "Prompt0Param", "Prompt0Param2", "Prompt0Param3", "RealtimeAudioFormats0Param", "RealtimeAudioFormats0Param2", "RealtimeAudioFormats0Param3", "RealtimeAudioFormats0Param4", "RealtimeAudioFormats0Param5", "RealtimeAudioFormats1Param", "RealtimeAudioFormats1Param2", "RealtimeAudioFormats1Param3", "RealtimeAudioFormats1Param4", "RealtimeAudioFormats1Param5", "RealtimeAudioFormats2Param", "RealtimeAudioFormats2Param2", "RealtimeAudioFormats2Param3", "RealtimeAudioFormats2Param4", "RealtimeAudioFormats2Param5", "RealtimeCallsAcceptParams", "RealtimeCallsAcceptParamsAudioInputNoiseReductionParam", "RealtimeCallsAcceptParamsAudioInputParam", "RealtimeCallsAcceptParamsAudioOutputParam", "RealtimeCallsAcceptParamsAudioParam", "RealtimeCallsAcceptParamsTracing1Param", "RealtimeCallsCreateParams", "RealtimeCallsReferParams", "RealtimeCallsRejectParams", "RealtimeClientSecretsCreateParams", "RealtimeClientSecretsCreateParamsExpiresAfterParam", "RealtimeFunctionToolParam", "RealtimeReasoningParam", "RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam", "RealtimeSessionCreateRequestGAAudioInputParam", "RealtimeSessionCreateRequestGAAudioOutputParam", "RealtimeSessionCreateRequestGAAudioParam", "RealtimeSessionCreateRequestGAParam", "RealtimeSessionCreateRequestGATracing1Param", "RealtimeSessionsCreateParams", "RealtimeSessionsCreateParamsClientSecretParam", "RealtimeSessionsCreateParamsInputAudioTranscriptionParam", "RealtimeSessionsCreateParamsToolParam", "RealtimeSessionsCreateParamsTracing1Param", "RealtimeSessionsCreateParamsTurnDetectionParam", "RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam", "RealtimeTranscriptionSessionCreateRequestGAAudioInputParam", "RealtimeTranscriptionSessionCreateRequestGAAudioParam", "RealtimeTranscriptionSessionCreateRequestGAParam", "RealtimeTranscriptionSessionsCreateParams", "RealtimeTranscriptionSessionsCreateParamsInputAudioNoiseReductionParam", "RealtimeTranscriptionSessionsCreateParamsTurnDetectionParam", "RealtimeTranslationSessionCreateRequestAudioInputNoiseReduction0Param", "RealtimeTranslationSessionCreateRequestAudioInputParam", "RealtimeTranslationSessionCreateRequestAudioInputTranscription0Param", "RealtimeTranslationSessionCreateRequestAudioOutputParam", "RealtimeTranslationSessionCreateRequestAudioParam", "RealtimeTranslationSessionCreateRequestParam", "RealtimeTranslationsClientSecretsCreateParams", "RealtimeTranslationsClientSecretsCreateParamsExpiresAfterParam", "RealtimeTruncation1Param", "RealtimeTruncation1Param2", "RealtimeTruncation1Param2TokenLimitsParam", "RealtimeTruncation1Param3", "RealtimeTruncation1Param3TokenLimitsParam", "RealtimeTruncation1TokenLimitsParam", "RealtimeTurnDetection0Param", "RealtimeTurnDetection0Param2", "RealtimeTurnDetection0Param3", "RealtimeTurnDetection1Param", "RealtimeTurnDetection1Param2", "RealtimeTurnDetection1Param3", "VoiceIdsOrCustomVoice2Param3", "VoiceIdsOrCustomVoice2Param4", "VoiceIdsOrCustomVoice2Param5"]
+__all__ = ["Prompt0Param", "Prompt0Param2", "Prompt0Param4", "RealtimeAudioFormats0Param", "RealtimeAudioFormats0Param2", "RealtimeAudioFormats0Param3", "RealtimeAudioFormats0Param4", "RealtimeAudioFormats0Param5", "RealtimeAudioFormats1Param", "RealtimeAudioFormats1Param2", "RealtimeAudioFormats1Param3", "RealtimeAudioFormats1Param4", "RealtimeAudioFormats1Param5", "RealtimeAudioFormats2Param", "RealtimeAudioFormats2Param2", "RealtimeAudioFormats2Param3", "RealtimeAudioFormats2Param4", "RealtimeAudioFormats2Param5", "RealtimeCallsAcceptParams", "RealtimeCallsAcceptParamsAudioInputNoiseReductionParam", "RealtimeCallsAcceptParamsAudioInputParam", "RealtimeCallsAcceptParamsAudioOutputParam", "RealtimeCallsAcceptParamsAudioParam", "RealtimeCallsAcceptParamsTracing1Param", "RealtimeCallsCreateParams", "RealtimeCallsReferParams", "RealtimeCallsRejectParams", "RealtimeClientSecretsCreateParams", "RealtimeClientSecretsCreateParamsExpiresAfterParam", "RealtimeFunctionToolParam", "RealtimeReasoningParam", "RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam", "RealtimeSessionCreateRequestGAAudioInputParam", "RealtimeSessionCreateRequestGAAudioOutputParam", "RealtimeSessionCreateRequestGAAudioParam", "RealtimeSessionCreateRequestGAParam", "RealtimeSessionCreateRequestGATracing1Param", "RealtimeSessionsCreateParams", "RealtimeSessionsCreateParamsClientSecretParam", "RealtimeSessionsCreateParamsInputAudioTranscriptionParam", "RealtimeSessionsCreateParamsToolParam", "RealtimeSessionsCreateParamsTracing1Param", "RealtimeSessionsCreateParamsTurnDetectionParam", "RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam", "RealtimeTranscriptionSessionCreateRequestGAAudioInputParam", "RealtimeTranscriptionSessionCreateRequestGAAudioParam", "RealtimeTranscriptionSessionCreateRequestGAParam", "RealtimeTranscriptionSessionsCreateParams", "RealtimeTranscriptionSessionsCreateParamsInputAudioNoiseReductionParam", "RealtimeTranscriptionSessionsCreateParamsTurnDetectionParam", "RealtimeTranslationSessionCreateRequestAudioInputNoiseReduction0Param", "RealtimeTranslationSessionCreateRequestAudioInputParam", "RealtimeTranslationSessionCreateRequestAudioInputTranscription0Param", "RealtimeTranslationSessionCreateRequestAudioOutputParam", "RealtimeTranslationSessionCreateRequestAudioParam", "RealtimeTranslationSessionCreateRequestParam", "RealtimeTranslationsClientSecretsCreateParams", "RealtimeTranslationsClientSecretsCreateParamsExpiresAfterParam", "RealtimeTruncation1Param", "RealtimeTruncation1Param2", "RealtimeTruncation1Param2TokenLimitsParam", "RealtimeTruncation1Param4", "RealtimeTruncation1Param4TokenLimitsParam", "RealtimeTruncation1TokenLimitsParam", "RealtimeTurnDetection0Param", "RealtimeTurnDetection0Param2", "RealtimeTurnDetection0Param3", "RealtimeTurnDetection1Param", "RealtimeTurnDetection1Param2", "RealtimeTurnDetection1Param3", "VoiceIdsOrCustomVoice2Param3", "VoiceIdsOrCustomVoice2Param4", "VoiceIdsOrCustomVoice2Param6"]
 
 _ = (Any, Dict, Iterable, Literal, Optional, Union)  # used in the postponed annotations
 
@@ -66,15 +66,6 @@ class RealtimeAudioFormats1Param(TypedDict, total=False):
 class RealtimeAudioFormats2Param(TypedDict, total=False):
     """The G.711 A-law format."""
     type: Literal["audio/pcma"]
-
-
-class AudioTranscriptionParam(TypedDict, total=False):
-    model: Union[str, Literal["whisper-1", "gpt-transcribe", "gpt-live-transcribe", "gpt-4o-mini-transcribe", "gpt-4o-mini-transcribe-2025-12-15", "gpt-4o-transcribe", "gpt-4o-transcribe-diarize", "gpt-realtime-whisper"]]
-    language: str
-    languages: Iterable[str]
-    keywords: Iterable[str]
-    prompt: str
-    delay: Literal["minimal", "low", "medium", "high", "xhigh"]
 
 
 class RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam(TypedDict, total=False):
@@ -372,7 +363,7 @@ class RealtimeSessionsCreateParams(TypedDict, total=False):
     client_secret: Required[RealtimeSessionsCreateParamsClientSecretParam]
     modalities: Any
     instructions: str
-    voice: Union[str, Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"], VoiceIdsOrCustomVoice2Param5]
+    voice: Union[str, Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"], VoiceIdsOrCustomVoice2Param6]
     input_audio_format: str
     output_audio_format: str
     input_audio_transcription: RealtimeSessionsCreateParamsInputAudioTranscriptionParam
@@ -383,8 +374,8 @@ class RealtimeSessionsCreateParams(TypedDict, total=False):
     tool_choice: str
     temperature: float
     max_response_output_tokens: Union[int, Literal["inf"]]
-    truncation: Union[Literal["auto", "disabled"], RealtimeTruncation1Param3]
-    prompt: Optional[Prompt0Param3]
+    truncation: Union[Literal["auto", "disabled"], RealtimeTruncation1Param4]
+    prompt: Optional[Prompt0Param4]
 
 
 class RealtimeSessionsCreateParamsClientSecretParam(TypedDict, total=False):
@@ -393,7 +384,7 @@ class RealtimeSessionsCreateParamsClientSecretParam(TypedDict, total=False):
     expires_at: Required[int]
 
 
-class VoiceIdsOrCustomVoice2Param5(TypedDict, total=False):
+class VoiceIdsOrCustomVoice2Param6(TypedDict, total=False):
     """Custom voice reference."""
     id: Required[str]
 
@@ -425,19 +416,19 @@ class RealtimeSessionsCreateParamsToolParam(TypedDict, total=False):
     parameters: Dict[str, Any]
 
 
-class RealtimeTruncation1Param3(TypedDict, total=False):
+class RealtimeTruncation1Param4(TypedDict, total=False):
     """Retain a fraction of the conversation tokens when the conversation exceeds the input token limit. This allows you to amortize truncations across multiple turns, which can help improve cached token usage."""
     type: Required[Literal["retention_ratio"]]
     retention_ratio: Required[float]
-    token_limits: RealtimeTruncation1Param3TokenLimitsParam
+    token_limits: RealtimeTruncation1Param4TokenLimitsParam
 
 
-class RealtimeTruncation1Param3TokenLimitsParam(TypedDict, total=False):
+class RealtimeTruncation1Param4TokenLimitsParam(TypedDict, total=False):
     """Optional custom token limits for this truncation strategy. If not provided, the model's default token limits will be used."""
     post_instructions: int
 
 
-class Prompt0Param3(TypedDict, total=False):
+class Prompt0Param4(TypedDict, total=False):
     """Reference to a prompt template and its variables. [Learn more](/docs/guides/text?api-mode=responses#reusable-prompts)."""
     id: Required[str]
     version: Optional[str]

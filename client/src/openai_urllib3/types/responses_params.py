@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from .._files import FileTypes
     from .shared_params import AdditionalToolsItemParam, ApplyPatchToolCallItemParam, ApplyPatchToolCallOutputItemParam, ApplyPatchToolParam, CodeInterpreterToolCallParam, CodeInterpreterToolParam, CompactionSummaryItemParam, CompactionTriggerItemParam, ComputerCallOutputItemParam, ComputerToolCallParam, ComputerToolParam, ComputerUsePreviewToolParam, CustomToolCallOutputParam, CustomToolCallParam, CustomToolParam, EasyInputMessageParam, FileSearchToolCallParam, FileSearchToolParam, FunctionCallOutputItemParam, FunctionShellCallItemParam, FunctionShellCallOutputItemParam, FunctionShellToolParam, FunctionToolCallParam, FunctionToolParam, ImageGenToolCallParam, ImageGenToolParam, InputFileContentParam, InputImageContentParam, InputMessageParam, InputTextContentParam, ItemReferenceParam, LocalShellToolCallOutputParam, LocalShellToolCallParam, LocalShellToolParam, MCPApprovalRequestParam, MCPApprovalResponseParam, MCPListToolsParam, MCPToolCallParam, MCPToolParam, ModerationParam, NamespaceToolParam, OutputMessageParam, ProgramItemParam, ProgramOutputItemParam, ProgrammaticToolCallingParam, PromptCacheOptionsParam, ReasoningItemParam, ResponseFormatJsonObjectParam, ResponseFormatTextParam, TextResponseFormatJsonSchemaParam, ToolChoiceFunctionParam, ToolChoiceMCPParam, ToolSearchCallItemParam, ToolSearchOutputItemParam, ToolSearchToolParam, WebSearchPreviewToolParam, WebSearchToolCallParam, WebSearchToolParam
 
-__all__ = ["ContextManagementParam", "ConversationParam2Param", "Prompt0Param4", "ReasoningParam", "ResponseStreamOptions0Param", "ResponseTextParam", "ResponsesCompactParams", "ResponsesCreateParams", "ResponsesInputItemsListParams", "ResponsesInputTokensCountParams", "ResponsesRetrieveParams", "SpecificApplyPatchParam", "SpecificFunctionShellParam", "SpecificProgrammaticToolCallingParam", "ToolChoiceAllowedParam", "ToolChoiceCustomParam", "ToolChoiceTypesParam"]
+__all__ = ["ContextManagementParam", "ConversationParam2Param", "Prompt0Param5", "ReasoningParam", "ResponseStreamOptions0Param", "ResponseTextParam", "ResponsesCompactParams", "ResponsesCreateParams", "ResponsesInputItemsListParams", "ResponsesInputTokensCountParams", "ResponsesRetrieveParams", "SpecificApplyPatchParam", "SpecificFunctionShellParam", "SpecificProgrammaticToolCallingParam", "ToolChoiceAllowedParam", "ToolChoiceCustomParam", "ToolChoiceTypesParam"]
 
 _ = (Any, Dict, Iterable, Literal, Optional, Union)  # used in the postponed annotations
 
@@ -33,7 +33,7 @@ class ResponsesCreateParams(TypedDict, total=False):
     text: ResponseTextParam
     tools: Iterable[Union[FunctionToolParam, FileSearchToolParam, ComputerToolParam, ComputerUsePreviewToolParam, WebSearchToolParam, MCPToolParam, CodeInterpreterToolParam, ProgrammaticToolCallingParam, ImageGenToolParam, LocalShellToolParam, FunctionShellToolParam, CustomToolParam, NamespaceToolParam, ToolSearchToolParam, WebSearchPreviewToolParam, ApplyPatchToolParam]]
     tool_choice: Union[Literal["none", "auto", "required"], ToolChoiceAllowedParam, ToolChoiceTypesParam, ToolChoiceFunctionParam, ToolChoiceMCPParam, ToolChoiceCustomParam, SpecificProgrammaticToolCallingParam, SpecificApplyPatchParam, SpecificFunctionShellParam]
-    prompt: Optional[Prompt0Param4]
+    prompt: Optional[Prompt0Param5]
     service_tier: Optional[Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]]
     truncation: Optional[Literal["auto", "disabled"]]
     reasoning: Optional[ReasoningParam]
@@ -87,7 +87,7 @@ class SpecificFunctionShellParam(TypedDict, total=False):
     type: Required[Literal["shell"]]
 
 
-class Prompt0Param4(TypedDict, total=False):
+class Prompt0Param5(TypedDict, total=False):
     """Reference to a prompt template and its variables. [Learn more](/docs/guides/text?api-mode=responses#reusable-prompts)."""
     id: Required[str]
     version: Optional[str]

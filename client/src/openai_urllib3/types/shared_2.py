@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from .beta_3 import BetaInputFileContent, BetaInputImageContent, BetaInputTextContent
     from .shared import DirectToolCallCaller, DirectToolCallCallerParam, InputFileContent, InputImageContent, InputTextContent, ProgramToolCallCaller, ProgramToolCallCallerParam
 
-__all__ = ["ApplyPatchToolCallOutput", "BetaApproximateLocation", "BetaInputMessage", "BetaWebSearchApproximateLocation", "BetaWebSearchPreviewTool", "BetaWebSearchTool", "BetaWebSearchToolFilters", "CustomToolCall", "CustomToolCallOutput", "EasyInputMessage", "EvalItem", "EvalItemContentOutputText", "EvalItemInputImage", "FileObject", "HTTPError", "InputAudio", "InputAudioInputAudio", "InputMessage", "MCPApprovalRequest", "MCPApprovalResponseResource", "MCPListTools", "MCPListToolsTool", "MCPProtocolError", "MCPToolCall", "MCPToolExecutionError", "TextResponseFormatJsonSchema", "ToolChoiceFunction", "ToolChoiceMCP"]
+__all__ = ["ApplyPatchToolCallOutput", "AudioTranscriptionResponse", "BetaApproximateLocation", "BetaInputMessage", "BetaWebSearchApproximateLocation", "BetaWebSearchPreviewTool", "BetaWebSearchTool", "BetaWebSearchToolFilters", "CustomToolCall", "CustomToolCallOutput", "EasyInputMessage", "EvalItem", "EvalItemContentOutputText", "EvalItemInputImage", "FileObject", "HTTPError", "InputAudio", "InputAudioInputAudio", "InputMessage", "MCPApprovalRequest", "MCPApprovalResponseResource", "MCPListTools", "MCPListToolsTool", "MCPProtocolError", "MCPToolCall", "MCPToolExecutionError", "RealtimeAudioFormatsAudioPcm4", "RealtimeAudioFormatsAudioPcm5", "RealtimeAudioFormatsAudioPcma4", "RealtimeAudioFormatsAudioPcma5", "RealtimeAudioFormatsAudioPcmu4", "RealtimeAudioFormatsAudioPcmu5", "RealtimeFunctionTool", "RealtimeSessionCreateResponse", "RealtimeSessionCreateResponseAudio", "RealtimeSessionCreateResponseAudioInput", "RealtimeSessionCreateResponseAudioInputNoiseReduction", "RealtimeSessionCreateResponseAudioInputTurnDetection", "RealtimeSessionCreateResponseAudioOutput", "RealtimeSessionCreateResponseTracing1", "RealtimeSessionCreateResponseTurnDetection", "RealtimeTranscriptionSessionCreateResponse", "RealtimeTranscriptionSessionCreateResponseClientSecret", "RealtimeTranscriptionSessionCreateResponseTurnDetection", "TextResponseFormatJsonSchema", "ToolChoiceFunction", "ToolChoiceMCP"]
 
 _ = (Any, Literal)  # used inside the quoted field types
 
@@ -209,6 +209,24 @@ class FileObject(BaseModel):
     status_details = Field['str | None']()
 
 
+class AudioTranscriptionResponse(BaseModel):
+    __slots__ = ()
+    model = Field['str | Literal["whisper-1", "gpt-transcribe", "gpt-live-transcribe", "gpt-4o-mini-transcribe", "gpt-4o-mini-transcribe-2025-12-15", "gpt-4o-transcribe", "gpt-4o-transcribe-diarize", "gpt-realtime-whisper"] | None']()
+    language = Field['str | None']()
+    languages = Field['list[str] | None']()
+    prompt = Field['str | None']()
+
+
+class RealtimeFunctionTool(BaseModel):
+    """Function tool"""
+
+    __slots__ = ()
+    type = Field['Literal["function"] | None']()
+    name = Field['str | None']()
+    description = Field['str | None']()
+    parameters = Field['dict[str, Any] | None']()
+
+
 class ToolChoiceFunction(BaseModel):
     """Use this option to force the model to call a specific function."""
 
@@ -224,6 +242,157 @@ class ToolChoiceMCP(BaseModel):
     type = Field['Literal["mcp"]']()
     server_label = Field['str']()
     name = Field['str | None']()
+
+
+class RealtimeSessionCreateResponse(BaseModel):
+    """A Realtime session configuration object."""
+
+    __slots__ = ()
+    id = Field['str | None']()
+    object = Field['str | None']()
+    expires_at = Field['int | None']()
+    include = Field['list[Literal["item.input_audio_transcription.logprobs"]] | None']()
+    model = Field['str | None']()
+    output_modalities = Field['Any']()
+    instructions = Field['str | None']()
+    audio = Field['RealtimeSessionCreateResponseAudio | None'](ref("RealtimeSessionCreateResponseAudio"))
+    tracing = Field['Literal["auto"] | RealtimeSessionCreateResponseTracing1 | None'](ref("RealtimeSessionCreateResponseTracing1"))
+    turn_detection = Field['RealtimeSessionCreateResponseTurnDetection | None'](ref("RealtimeSessionCreateResponseTurnDetection"))
+    tools = Field['list[RealtimeFunctionTool] | None'](list_of(ref("RealtimeFunctionTool")))
+    tool_choice = Field['str | None']()
+    max_output_tokens = Field['int | Literal["inf"] | None']()
+
+
+class RealtimeSessionCreateResponseAudio(BaseModel):
+    """Configuration for input and output audio for the session."""
+
+    __slots__ = ()
+    input = Field['RealtimeSessionCreateResponseAudioInput | None'](ref("RealtimeSessionCreateResponseAudioInput"))
+    output = Field['RealtimeSessionCreateResponseAudioOutput | None'](ref("RealtimeSessionCreateResponseAudioOutput"))
+
+
+class RealtimeSessionCreateResponseAudioInput(BaseModel):
+    __slots__ = ()
+    format = Field['RealtimeAudioFormatsAudioPcm4 | RealtimeAudioFormatsAudioPcmu4 | RealtimeAudioFormatsAudioPcma4 | None'](union_of("type", {"audio/pcm": ref("RealtimeAudioFormatsAudioPcm4"), "audio/pcmu": ref("RealtimeAudioFormatsAudioPcmu4"), "audio/pcma": ref("RealtimeAudioFormatsAudioPcma4")}))
+    transcription = Field['AudioTranscriptionResponse | None'](ref("AudioTranscriptionResponse"))
+    noise_reduction = Field['RealtimeSessionCreateResponseAudioInputNoiseReduction | None'](ref("RealtimeSessionCreateResponseAudioInputNoiseReduction"))
+    turn_detection = Field['RealtimeSessionCreateResponseAudioInputTurnDetection | None'](ref("RealtimeSessionCreateResponseAudioInputTurnDetection"))
+
+
+class RealtimeAudioFormatsAudioPcm4(BaseModel):
+    """The PCM audio format. Only a 24kHz sample rate is supported."""
+
+    __slots__ = ()
+    type = Field['Literal["audio/pcm"] | None']()
+    rate = Field['Literal[24000] | None']()
+
+
+class RealtimeAudioFormatsAudioPcmu4(BaseModel):
+    """The G.711 μ-law format."""
+
+    __slots__ = ()
+    type = Field['Literal["audio/pcmu"] | None']()
+
+
+class RealtimeAudioFormatsAudioPcma4(BaseModel):
+    """The G.711 A-law format."""
+
+    __slots__ = ()
+    type = Field['Literal["audio/pcma"] | None']()
+
+
+class RealtimeSessionCreateResponseAudioInputNoiseReduction(BaseModel):
+    """Configuration for input audio noise reduction."""
+
+    __slots__ = ()
+    type = Field['Literal["near_field", "far_field"] | None']()
+
+
+class RealtimeSessionCreateResponseAudioInputTurnDetection(BaseModel):
+    """Configuration for turn detection."""
+
+    __slots__ = ()
+    type = Field['str | None']()
+    threshold = Field['float | None']()
+    prefix_padding_ms = Field['int | None']()
+    silence_duration_ms = Field['int | None']()
+
+
+class RealtimeSessionCreateResponseAudioOutput(BaseModel):
+    __slots__ = ()
+    format = Field['RealtimeAudioFormatsAudioPcm5 | RealtimeAudioFormatsAudioPcmu5 | RealtimeAudioFormatsAudioPcma5 | None'](union_of("type", {"audio/pcm": ref("RealtimeAudioFormatsAudioPcm5"), "audio/pcmu": ref("RealtimeAudioFormatsAudioPcmu5"), "audio/pcma": ref("RealtimeAudioFormatsAudioPcma5")}))
+    voice = Field['str | Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"] | None']()
+    speed = Field['float | None']()
+
+
+class RealtimeAudioFormatsAudioPcm5(BaseModel):
+    """The PCM audio format. Only a 24kHz sample rate is supported."""
+
+    __slots__ = ()
+    type = Field['Literal["audio/pcm"] | None']()
+    rate = Field['Literal[24000] | None']()
+
+
+class RealtimeAudioFormatsAudioPcmu5(BaseModel):
+    """The G.711 μ-law format."""
+
+    __slots__ = ()
+    type = Field['Literal["audio/pcmu"] | None']()
+
+
+class RealtimeAudioFormatsAudioPcma5(BaseModel):
+    """The G.711 A-law format."""
+
+    __slots__ = ()
+    type = Field['Literal["audio/pcma"] | None']()
+
+
+class RealtimeSessionCreateResponseTracing1(BaseModel):
+    """Granular configuration for tracing."""
+
+    __slots__ = ()
+    workflow_name = Field['str | None']()
+    group_id = Field['str | None']()
+    metadata = Field['dict[str, Any] | None']()
+
+
+class RealtimeSessionCreateResponseTurnDetection(BaseModel):
+    """Configuration for turn detection. Can be set to `null` to turn off. Server VAD means that the model will detect the start and end of speech based on audio volume and respond at the end of user speech."""
+
+    __slots__ = ()
+    type = Field['str | None']()
+    threshold = Field['float | None']()
+    prefix_padding_ms = Field['int | None']()
+    silence_duration_ms = Field['int | None']()
+
+
+class RealtimeTranscriptionSessionCreateResponse(BaseModel):
+    """A new Realtime transcription session configuration."""
+
+    __slots__ = ()
+    client_secret = Field['RealtimeTranscriptionSessionCreateResponseClientSecret'](ref("RealtimeTranscriptionSessionCreateResponseClientSecret"))
+    modalities = Field['Any']()
+    input_audio_format = Field['str | None']()
+    input_audio_transcription = Field['AudioTranscriptionResponse | None'](ref("AudioTranscriptionResponse"))
+    turn_detection = Field['RealtimeTranscriptionSessionCreateResponseTurnDetection | None'](ref("RealtimeTranscriptionSessionCreateResponseTurnDetection"))
+
+
+class RealtimeTranscriptionSessionCreateResponseClientSecret(BaseModel):
+    """Ephemeral key returned by the API. Only present when the session is created on the server via REST API."""
+
+    __slots__ = ()
+    value = Field['str']()
+    expires_at = Field['int']()
+
+
+class RealtimeTranscriptionSessionCreateResponseTurnDetection(BaseModel):
+    """Configuration for turn detection. Can be set to `null` to turn off. Server VAD means that the model will detect the start and end of speech based on audio volume and respond at the end of user speech."""
+
+    __slots__ = ()
+    type = Field['str | None']()
+    threshold = Field['float | None']()
+    prefix_padding_ms = Field['int | None']()
+    silence_duration_ms = Field['int | None']()
 
 
 class InputMessage(BaseModel):

@@ -10,7 +10,7 @@ if TYPE_CHECKING:
 
     from .._files import FileTypes
 
-__all__ = ["ImageRefParam2Param", "VideoReferenceInputParam", "VideosCharactersCreateParams", "VideosCreateParams", "VideosDownloadContentParams", "VideosEditsCreateParams", "VideosExtensionsCreateParams", "VideosListParams", "VideosRemixParams"]
+__all__ = ["ImageRefParam2Param", "VideoReferenceInputParam", "VideosCreateCharacterParams", "VideosCreateParams", "VideosDownloadContentParams", "VideosEditParams", "VideosExtendParams", "VideosListParams", "VideosRemixParams"]
 
 _ = (Any, Dict, Iterable, Literal, Optional, Union)  # used in the postponed annotations
 
@@ -34,12 +34,12 @@ class ImageRefParam2Param(TypedDict, total=False):
     file_id: str
 
 
-class VideosCharactersCreateParams(TypedDict, total=False):
+class VideosCreateCharacterParams(TypedDict, total=False):
     video: Required[FileTypes]
     name: Required[str]
 
 
-class VideosEditsCreateParams(TypedDict, total=False):
+class VideosEditParams(TypedDict, total=False):
     video: Required[Union[FileTypes, VideoReferenceInputParam]]
     prompt: Required[str]
 
@@ -49,7 +49,7 @@ class VideoReferenceInputParam(TypedDict, total=False):
     id: Required[str]
 
 
-class VideosExtensionsCreateParams(TypedDict, total=False):
+class VideosExtendParams(TypedDict, total=False):
     video: Required[Union[VideoReferenceInputParam, FileTypes]]
     prompt: Required[str]
     seconds: Required[Literal["4", "8", "12"]]
