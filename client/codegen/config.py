@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["API_OPTIONAL", "BINARY_OPERATIONS", "TEXT_ANSWERS", "MODEL_BASES", "RENAMES", "RESOURCE_BASES", "SKIPPED_OPERATIONS", "SKIP_FIELDS", "STREAM_ITEMS"]
+__all__ = ["API_OPTIONAL", "BINARY_OPERATIONS", "DERIVED_PACKAGES", "TEXT_ANSWERS", "MODEL_BASES", "RENAMES", "RESOURCE_BASES", "SKIPPED_OPERATIONS", "SKIP_FIELDS", "STREAM_ITEMS"]
 
 # Schema name -> the name the official Python SDK gives the type, where they differ.
 RENAMES = {
@@ -86,4 +86,19 @@ API_OPTIONAL = {
     "POST /skills": ["files"],  # a skill can be created empty, its files added as versions
     "POST /skills/{skill_id}/versions": ["files"],
     "POST /vector_stores/{vector_store_id}/file_batches": ["file_ids"],  # or ``files: [{file_id, attributes}]``
+}
+
+# Resource -> the package under ``types/`` for its types the official SDK does not place itself:
+# its own name unless listed (the official SDK keeps these resources' types at the top).
+DERIVED_PACKAGES = {
+    "admin": "admin.organization",
+    "batches": "",
+    "completions": "",
+    "content_provenance_checks": "",
+    "embeddings": "",
+    "files": "",
+    "images": "",
+    "models": "",
+    "moderations": "",
+    "videos": "",
 }

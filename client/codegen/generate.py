@@ -13,19 +13,23 @@ import pathlib
 import re
 import sys
 from collections import defaultdict
+from typing import Any
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
     __package__ = "codegen"
 
-from codegen.models import ModelBuilder, ParamBuilder
+from codegen.config import DERIVED_PACKAGES
+from codegen.models import AliasDef, ModelBuilder, ParamBuilder, snake
+from codegen.official import Official, module_owns
 from codegen.operations import OpInfo, analyze
 from codegen.render_harness import render_harness_spec
 from codegen.render_resources import render_client_mixin, render_operations, render_resource_module
-from codegen.render_types import HEADER, assign_groups, render_class_module, render_init, render_params_module, render_registry
+from codegen.render_types import HEADER, ModuleContent, qualify_refs, render_index, render_module, render_package, render_ref_module
 from codegen.spec import Spec
 
 _NAME = re.compile(r"\b[A-Z][A-Za-z0-9_]*\b")
+_REF = re.compile(r'ref\("(\w+)"\)')
 DEFAULT_OUT = pathlib.Path(__file__).resolve().parents[1] / "src" / "openai_urllib3"
 DEFAULT_HARNESS_OUT = pathlib.Path(__file__).resolve().parents[2] / "harness" / "src" / "openai_harness" / "server" / "_spec.json"
 
@@ -34,66 +38,130 @@ def _top(resource: str) -> str:
     return resource.split(".", 1)[0]
 
 
-def _assign_params(params: ParamBuilder, infos: list[OpInfo]) -> dict[str, str]:
-    roots: dict[str, set[str]] = defaultdict(set)
-    for info in infos:
-        if info.params_name:
-            roots[_top(info.resource)].add(info.params_name)
+def _reach(roots: dict[str, set[str]], edges: dict[str, set[str]]) -> dict[str, str]:
+    """Type -> the resource whose operations reach it, ``shared`` when several do."""
     reached: dict[str, set[str]] = defaultdict(set)
     for group, names in roots.items():
         stack = list(names)
         while stack:
             name = stack.pop()
-            if name not in params.dicts or group in reached[name]:
+            if name not in edges or group in reached[name]:
                 continue
             reached[name].add(group)
-            for _, type_expr, _, _ in params.dicts[name].fields:
-                stack.extend(n for n in _NAME.findall(type_expr) if n in params.dicts)
-    locations = {}
-    counts: dict[str, int] = defaultdict(int)
-    for name in params.dicts:
-        groups = reached.get(name) or {"shared"}
-        group = next(iter(groups)) if len(groups) == 1 else "shared"
-        index = counts[group]
-        counts[group] += 1
-        chunk = index // 150
-        locations[name] = f"{group}_params" + (f"_{chunk + 1}" if chunk else "")
-    return locations
+            stack.extend(edges[name])
+    return {name: next(iter(groups)) if len(groups) == 1 else "shared" for name, groups in reached.items()}
+
+
+def _modules(defs: dict[str, Any], groups: dict[str, str], shared_package: str) -> dict[str, str]:
+    """Type -> its module: the official SDK's, else ``<package>.<snake name>`` for a type of its own,
+    else its owner's."""
+    modules: dict[str, str] = {}
+    for name, definition in defs.items():
+        if definition.module:
+            modules[name] = definition.module
+        elif definition.owner == name:
+            group = groups.get(name, "shared")
+            package = shared_package if group == "shared" else DERIVED_PACKAGES.get(group, group)
+            modules[name] = ".".join(filter(None, [package, snake(name)]))
+    for name, definition in defs.items():
+        owner, hops = definition.owner, 0
+        while owner not in modules and hops < 50:
+            owner, hops = defs[owner].owner, hops + 1
+        modules.setdefault(name, modules[owner])
+    return modules
+
+
+def _types_files(models: ModelBuilder, params: ParamBuilder, infos: list[OpInfo], webhook_event: str, types_dir: pathlib.Path) -> tuple[dict[pathlib.Path, str], dict[str, str]]:
+    """The files of ``types/`` and every type's module (name -> dotted module under ``types``)."""
+    model_roots: dict[str, set[str]] = defaultdict(set)
+    param_roots: dict[str, set[str]] = defaultdict(set)
+    model_roots["webhooks"].update(_NAME.findall(webhook_event))
+    for info in infos:
+        for expression in (info.return_type, info.stream_type or ""):
+            model_roots[_top(info.resource)].update(_NAME.findall(expression))
+        if info.params_name:
+            param_roots[_top(info.resource)].add(info.params_name)
+    model_edges = {name: set(_REF.findall(" ".join(f.converter or "" for f in c.fields))) for name, c in models.classes.items()}
+    param_edges = {name: {n for _, t, _, _ in d.fields for n in _NAME.findall(t)} for name, d in params.dicts.items()}
+    for name, alias in models.aliases.items():
+        (param_edges if name.endswith("Param") else model_edges)[name] = set(_NAME.findall(alias.type_expr))
+    for roots, edges in ((model_roots, model_edges), (param_roots, param_edges)):
+        for group in roots:
+            roots[group] = {n for name in roots[group] for n in [name, *sorted(edges.get(name, ()))]}
+    locations = _modules(models.classes, _reach(model_roots, model_edges), "shared")
+    locations.update(_modules(params.dicts, _reach(param_roots, param_edges), "shared_params"))
+    for alias in models.aliases.values():
+        locations[alias.name] = alias.module
+    contents: dict[str, ModuleContent] = defaultdict(ModuleContent)
+    for name, definition in models.classes.items():
+        contents[locations[name]].classes.append(definition)
+    for name, typed in params.dicts.items():
+        contents[locations[name]].dicts.append(typed)
+    for alias in models.aliases.values():
+        contents[alias.module].aliases.append(alias)
+    for definition in [*models.classes.values(), *params.dicts.values()]:
+        for module, official_name in definition.aliases:
+            if official_name not in locations or locations[official_name] != module:
+                contents[module].other_names.setdefault(official_name, definition.name)
+    packages = {""}
+    for module in contents:
+        parts = module.split(".")
+        packages.update(".".join(parts[:depth]) for depth in range(1, len(parts)))
+    clash = sorted(packages & set(contents))
+    if clash:
+        raise SystemExit(f"modules that are also packages: {clash}")
+    exports: dict[str, dict[str, str]] = {package: {} for package in packages}
+    for module, content in sorted(contents.items()):
+        package = module.rpartition(".")[0]
+        for name in [*(c.name for c in content.classes), *(d.name for d in content.dicts), *(a.name for a in content.aliases)]:
+            exports[package].setdefault(name, f"{module}:{name}")
+        for name, target in content.other_names.items():
+            if module_owns(module, name):
+                exports[package].setdefault(name, f"{locations[target]}:{target}")
+    for name, path in exports.get("shared", {}).items():
+        exports[""].setdefault(name, path)  # the official SDK's shared types are importable from ``types``
+    files = {types_dir / (module.replace(".", "/") + ".py"): render_module(module, content, locations) for module, content in contents.items()}
+    for package, names in exports.items():
+        directory = types_dir / package.replace(".", "/") if package else types_dir
+        files[directory / "__init__.py"] = render_package(package, names, index="_index" if not package else None)
+    files[types_dir / "_index.py"] = render_index({name: f"{module}:{name}" for name, module in locations.items()})
+    files[types_dir / "_ref.py"] = render_ref_module()
+    return files, locations
+
+
+def _build_listed(spec: Spec, official: Official, models: ModelBuilder, params: ParamBuilder) -> None:
+    """Types the official SDK lists that no operation reaches (stream and realtime events, enums):
+    built from their named schemas so they import as they do there."""
+    for kind, builder in (("model", models), ("alias", models), ("param", params), ("param_alias", params)):
+        for where in official.named_schemas(kind):
+            if where in spec.schemas:
+                builder.resolve({"$ref": f"#/components/schemas/{where}"}, where, where)
 
 
 def generate(spec_path: str | pathlib.Path, out: pathlib.Path, harness_out: pathlib.Path | None = None) -> list[pathlib.Path]:
     spec = Spec(spec_path)
-    models = ModelBuilder(spec)
-    params = ParamBuilder(spec)
+    official = Official()
+    taken: set[str] = set()
+    aliases: dict[str, AliasDef] = {}  # shared: an enum is one alias for responses and requests
+    models = ModelBuilder(spec, official, taken, aliases)
+    params = ParamBuilder(spec, official, taken, aliases)
     infos = analyze(spec, models, params)
+    _build_listed(spec, official, models, params)
     webhook_types = []
     for hook in (spec.data.get("webhooks") or {}).values():
         for operation in hook.values():
             schema = (((operation.get("requestBody") or {}).get("content") or {}).get("application/json") or {}).get("schema")
             if schema is not None:
                 webhook_types.append(schema)
-    webhook_event = models.resolve({"oneOf": webhook_types, "discriminator": {"propertyName": "type"}}, "WebhookEvent") if webhook_types else ("Any", None)
-    roots: dict[str, list[str]] = defaultdict(list)
-    roots["webhooks"].extend(n for n in _NAME.findall(webhook_event[0]) if n in models.classes)
-    for info in infos:
-        for expression in (info.return_type, info.stream_type or ""):
-            roots[_top(info.resource)].extend(n for n in _NAME.findall(expression) if n in models.classes)
-    class_locations = assign_groups(models, dict(roots))
-    param_locations = _assign_params(params, infos)
-    files: dict[pathlib.Path, str] = {}
+    webhook_event = models.resolve({"oneOf": webhook_types, "discriminator": {"propertyName": "type"}}, "WebhookEvent", "webhooks>event") if webhook_types else ("Any", None)
     types_dir = out / "types"
-    by_module: dict[str, list] = defaultdict(list)
-    for name, definition in models.classes.items():
-        by_module[class_locations[name]].append(definition)
-    for module, classes in by_module.items():
-        files[types_dir / f"{module}.py"] = render_class_module(module, classes, class_locations)
-    params_by_module: dict[str, list] = defaultdict(list)
-    for name, definition in params.dicts.items():
-        params_by_module[param_locations[name]].append(definition)
-    for module, dicts in params_by_module.items():
-        files[types_dir / f"{module}.py"] = render_params_module(module, dicts, param_locations)
-    files[types_dir / "_registry.py"] = render_registry(class_locations)
-    files[types_dir / "__init__.py"] = render_init(class_locations, param_locations.items())
+    files, locations = _types_files(models, params, infos, webhook_event[0], types_dir)
+    for info in infos:
+        info.item_factory = info.item_factory and qualify_refs(info.item_factory, locations)
+        info.stream_factory = info.stream_factory and qualify_refs(info.stream_factory, locations)
+    if webhook_event[1] is not None:
+        webhook_event = (webhook_event[0], qualify_refs(webhook_event[1], locations))
+    class_locations = param_locations = locations
     resources_dir = out / "resources"
     children: dict[str, list[str]] = defaultdict(list)
     all_resources = {info.resource for info in infos}
@@ -120,7 +188,11 @@ def generate(spec_path: str | pathlib.Path, out: pathlib.Path, harness_out: path
             if existing not in files and existing.read_text(encoding="utf-8").startswith(HEADER):
                 existing.unlink()
     for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+    for directory in sorted(types_dir.rglob("*"), reverse=True):
+        if directory.is_dir() and not any(directory.iterdir()):
+            directory.rmdir()
     if harness_out is not None:
         harness_out.write_text(render_harness_spec(spec, infos), encoding="utf-8")
     return sorted(files)

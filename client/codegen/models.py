@@ -8,14 +8,16 @@ and inline objects (nested classes named after their parent and property).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from .config import MODEL_BASES, RENAMES, SKIP_FIELDS
 from .naming import class_name, pascal, python_name, singular
+from .official import Official, Placement
 from .spec import Spec
 
-__all__ = ["ClassDef", "FieldDef", "ModelBuilder", "ParamBuilder", "TypedDictDef"]
+__all__ = ["AliasDef", "ClassDef", "FieldDef", "ModelBuilder", "ParamBuilder", "TypedDictDef"]
 
 # Attribute names the response base class already uses.
 _RESERVED = frozenset(
@@ -51,7 +53,10 @@ class ClassDef:
     fields: list[FieldDef] = field(default_factory=list)
     bases: list[str] = field(default_factory=list)
     schema_name: str | None = None
-    group: str | None = None
+    where: str = ""  # the schema location (see ``codegen.official``)
+    module: str | None = None  # the module the official SDK gives it, if any
+    owner: str = ""  # the class whose module holds this one (itself for a module of its own)
+    aliases: list[tuple[str, str]] = field(default_factory=list)  # (module, name) the official SDK also calls it
 
 
 @dataclass
@@ -59,7 +64,24 @@ class TypedDictDef:
     name: str
     doc: str
     fields: list[tuple[str, str, bool, str]] = field(default_factory=list)  # key, type, required, doc
-    group: str | None = None
+    where: str = ""
+    module: str | None = None
+    owner: str = ""
+    aliases: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class AliasDef:
+    """A named union or enum (``ChatCompletionMessageParam``), a module of its own."""
+
+    name: str
+    module: str
+    type_expr: str
+
+
+def snake(name: str) -> str:
+    """``ChatCompletionMessageParam`` -> ``chat_completion_message_param`` (``AdminAPIKey`` -> ``admin_api_key``)."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
 
 
 class _Walker:
@@ -145,14 +167,18 @@ class _Walker:
         return (prop, mapping) if mapping else None
 
 
-class ModelBuilder(_Walker):
-    """Response classes, keyed by class name, built on demand from the schemas they are reached by."""
+class _Namer(_Walker):
+    """Names for generated types: the official SDK's where ``official_types.tsv`` gives one and it
+    is free, else one derived from the schema or the owner's name and the property."""
 
-    def __init__(self, spec: Spec) -> None:
+    kind = "model"
+
+    def __init__(self, spec: Spec, official: Official | None = None, taken: set[str] | None = None, aliases: dict[str, AliasDef] | None = None) -> None:
         super().__init__(spec)
-        self.classes: dict[str, ClassDef] = {}
-        self.by_schema: dict[str, str] = {}
-        self._taken: set[str] = set()
+        self.official = official if official is not None else Official()
+        self._taken: set[str] = taken if taken is not None else set()
+        self._owners: list[str] = []
+        self.aliases: dict[str, AliasDef] = aliases if aliases is not None else {}
 
     def _unique(self, name: str) -> str:
         candidate, number = name, 2
@@ -162,65 +188,112 @@ class ModelBuilder(_Walker):
         self._taken.add(candidate)
         return candidate
 
+    def _claim(self, placement: Placement, default: str) -> str:
+        """The official name when it is free; else the default, the official name then leading to it."""
+        if placement.name is not None and placement.name not in self._taken:
+            self._taken.add(placement.name)
+            return placement.name
+        if placement.name is not None and placement.module is not None:
+            placement.aliases.insert(0, (placement.module, placement.name))
+        return self._unique(default)
+
+    def _owner_for(self, name: str, top_level: bool, placement: Placement) -> str:
+        return name if top_level or placement.module is not None or not self._owners else self._owners[-1]
+
+    def _aliased(self, where: str, type_expr: str) -> str:
+        """The official alias name for the union or enum at ``where``, registered; else the expression."""
+        kinds = ["alias", "param_alias"] if self.kind == "model" else ["param_alias", "alias"]
+        if not type_expr.startswith("Literal["):
+            kinds = kinds[:1]  # an enum is the same alias on both sides; a union is not
+        found = next((hit for hit in (self.official.alias(kind, where) for kind in kinds) if hit), None)
+        if found is None or type_expr in ("Any", "str"):
+            return type_expr
+        package, name = found
+        existing = self.aliases.get(name)
+        if existing is None and name not in self._taken:
+            self._taken.add(name)
+            module = ".".join(filter(None, [package, snake(name)]))
+            self.aliases[name] = AliasDef(name, module, type_expr)
+            return name
+        return name if existing is not None and existing.type_expr == type_expr else type_expr
+
+
+class ModelBuilder(_Namer):
+    """Response classes, keyed by class name, built on demand from the schemas they are reached by."""
+
+    def __init__(self, spec: Spec, official: Official | None = None, taken: set[str] | None = None, aliases: dict[str, AliasDef] | None = None) -> None:
+        super().__init__(spec, official, taken, aliases)
+        self.classes: dict[str, ClassDef] = {}
+        self.by_schema: dict[str, str] = {}
+
     def class_for_schema(self, schema_name: str) -> str:
         if schema_name in self.by_schema:
             return self.by_schema[schema_name]
-        name = self._unique(RENAMES.get(schema_name, class_name(schema_name)))
+        placement = self.official.place("model", schema_name)
+        name = self._claim(placement, RENAMES.get(schema_name, class_name(schema_name)))
         self.by_schema[schema_name] = name
         schema = self.spec.schemas[schema_name]
-        self._build(name, schema, schema_name)
+        self._build(name, schema, schema_name, schema_name, placement)
         return name
 
-    def _build(self, name: str, schema: Any, schema_name: str | None) -> None:
-        definition = ClassDef(name, _doc(schema), schema_name=schema_name, bases=list(MODEL_BASES.get(name, [])))
+    def _build(self, name: str, schema: Any, schema_name: str | None, where: str, placement: Placement) -> None:
+        owner = self._owner_for(name, schema_name is not None, placement)
+        definition = ClassDef(
+            name, _doc(schema), schema_name=schema_name, bases=list(MODEL_BASES.get(name, [])), where=where, module=placement.module, owner=owner, aliases=placement.aliases
+        )
         self.classes[name] = definition
         props, required = self.properties(schema)
         attrs: set[str] = set()
-        for key, prop_schema in props.items():
-            if key in SKIP_FIELDS.get(name, ()):
-                continue
-            attr = python_name(key)
-            if attr in _RESERVED or attr.startswith("_"):
-                attr = attr.strip("_") + "_"
-            while attr in attrs:
-                attr += "_"
-            attrs.add(attr)
-            type_expr, converter = self.resolve(prop_schema, name + pascal(key))
-            if key not in required and type_expr != "Any" and "None" not in type_expr.split(" | "):
-                type_expr += " | None"  # a missing field reads as None
-            definition.fields.append(FieldDef(attr, key, type_expr, converter, _doc(prop_schema)))
+        self._owners.append(owner)
+        try:
+            for key, prop_schema in props.items():
+                if key in SKIP_FIELDS.get(name, ()):
+                    continue
+                attr = python_name(key)
+                if attr in _RESERVED or attr.startswith("_"):
+                    attr = attr.strip("_") + "_"
+                while attr in attrs:
+                    attr += "_"
+                attrs.add(attr)
+                type_expr, converter = self.resolve(prop_schema, name + pascal(key), f"{where}.{key}")
+                if key not in required and type_expr != "Any" and "None" not in type_expr.split(" | "):
+                    type_expr += " | None"  # a missing field reads as None
+                definition.fields.append(FieldDef(attr, key, type_expr, converter, _doc(prop_schema)))
+        finally:
+            self._owners.pop()
 
-    def resolve(self, schema: Any, context: str) -> tuple[str, str | None]:
-        """(type expression, converter expression or None) for a property's schema."""
+    def resolve(self, schema: Any, context: str, where: str = "") -> tuple[str, str | None]:
+        """(type expression, converter expression or None) for a property's schema at ``where``."""
         ref = self.spec.ref_name(schema)
         if ref is not None:
             target = self.spec.schemas[ref]
             if self.is_object(target):
                 cls = self.class_for_schema(ref)
                 return cls, f'ref("{cls}")'
-            return self.resolve(target, class_name(RENAMES.get(ref, ref)))
+            return self.resolve(target, class_name(RENAMES.get(ref, ref)), ref)
         if not isinstance(schema, dict):
             return "Any", None
         if ("anyOf" in schema or "oneOf" in schema) and not schema.get("properties"):
             variants, nullable = self.options(schema)
-            type_expr, converter = self._union(schema, variants, context)
-            return (f"{type_expr} | None" if nullable and type_expr != "Any" else type_expr), converter
+            type_expr, converter = self._union(schema, variants, context, where)
+            type_expr = f"{type_expr} | None" if nullable and type_expr != "Any" else type_expr
+            return self._aliased(where, type_expr), converter
         if "allOf" in schema:
             parts, nullable = self.structural_parts(schema["allOf"])
             if len(parts) == 1:
-                type_expr, converter = self.resolve(parts[0], context)
+                type_expr, converter = self.resolve(parts[0], context, where)
                 return (f"{type_expr} | None" if nullable and type_expr != "Any" else type_expr), converter
             if self.is_object({"allOf": parts}):
-                return self._inline_class({**schema, "allOf": parts}, context)
+                return self._inline_class({**schema, "allOf": parts}, context, where)
             return "Any", None
         kind = schema.get("type")
         if isinstance(kind, list):
             non_null = [k for k in kind if k != "null"]
-            inner_type, converter = self.resolve({**schema, "type": non_null[0]} if len(non_null) == 1 else {}, context)
+            inner_type, converter = self.resolve({**schema, "type": non_null[0]} if len(non_null) == 1 else {}, context, where)
             return (f"{inner_type} | None" if "null" in kind and inner_type != "Any" else inner_type), converter
         if "enum" in schema and kind in ("string", "integer", None):
             values = [v for v in schema["enum"] if v is not None]
-            return (_literal(values) if values else "str"), None
+            return self._aliased(where, _literal(values) if values else "str"), None
         if "const" in schema:
             return _literal([schema["const"]]), None
         if kind == "string":
@@ -234,28 +307,29 @@ class ModelBuilder(_Walker):
         if kind == "null":
             return "None", None
         if kind == "array":
-            item_type, item_converter = self.resolve(schema.get("items") or {}, singular(context))
+            item_type, item_converter = self.resolve(schema.get("items") or {}, singular(context), where + "[]")
             return f"list[{item_type}]", (f"list_of({item_converter})" if item_converter else None)
         if kind == "object" or "properties" in schema or "additionalProperties" in schema:
             if schema.get("properties"):
-                return self._inline_class(schema, context)
+                return self._inline_class(schema, context, where)
             extra = schema.get("additionalProperties")
             if isinstance(extra, dict) and extra:
-                value_type, value_converter = self.resolve(extra, singular(context))
-                return f"dict[str, {value_type}]", (f"dict_of({value_converter})" if value_converter else None)
-            return "dict[str, Any]", None
+                value_type, value_converter = self.resolve(extra, singular(context), where + "{}")
+                return self._aliased(where, f"dict[str, {value_type}]"), (f"dict_of({value_converter})" if value_converter else None)
+            return self._aliased(where, "dict[str, Any]"), None
         return "Any", None
 
-    def _inline_class(self, schema: dict[str, Any], context: str) -> tuple[str, str]:
-        name = self._unique(class_name(context))
-        self._build(name, schema, None)
+    def _inline_class(self, schema: dict[str, Any], context: str, where: str) -> tuple[str, str]:
+        placement = self.official.place("model", where)
+        name = self._claim(placement, class_name(context))
+        self._build(name, schema, None, where, placement)
         return name, f'ref("{name}")'
 
-    def _union(self, schema: dict[str, Any], variants: list[Any], context: str) -> tuple[str, str | None]:
+    def _union(self, schema: dict[str, Any], variants: list[Any], context: str, where: str) -> tuple[str, str | None]:
         if not variants:
             return "Any", None
         if len(variants) == 1:
-            return self.resolve(variants[0], context)
+            return self.resolve(variants[0], context, where)
         prop = (schema.get("discriminator") or {}).get("propertyName") or "type"
         types: list[str] = []
         tagged: dict[str, str] = {}
@@ -264,7 +338,7 @@ class ModelBuilder(_Walker):
         array_converter: str | None = None
         for index, variant in enumerate(variants):
             value = self.tag_value(variant, prop) if self.is_object(variant) else None
-            type_expr, converter = self.resolve(variant, f"{context}{pascal(value) if value else index}")
+            type_expr, converter = self.resolve(variant, f"{context}{pascal(value) if value else index}", f"{where}|{value if value else index}")
             types.append(type_expr)
             if self.is_object(variant) and converter is not None:
                 if value is not None:
@@ -295,76 +369,99 @@ class ModelBuilder(_Walker):
         return type_expr, f"by_json_type(object={object_converter}, array={array_converter})"
 
 
-class ParamBuilder(_Walker):
+class ParamBuilder(_Namer):
     """Request ``TypedDict``s: one per schema used in requests, and one per inline object."""
 
-    def __init__(self, spec: Spec) -> None:
-        super().__init__(spec)
+    kind = "param"
+
+    def __init__(self, spec: Spec, official: Official | None = None, taken: set[str] | None = None, aliases: dict[str, AliasDef] | None = None) -> None:
+        super().__init__(spec, official, taken, aliases)
         self.dicts: dict[str, TypedDictDef] = {}
         self.by_schema: dict[str, str] = {}
-        self._taken: set[str] = set()
-
-    def _unique(self, name: str) -> str:
-        candidate, number = name, 2
-        while candidate in self._taken:
-            candidate = f"{name}{number}"
-            number += 1
-        self._taken.add(candidate)
-        return candidate
 
     def dict_for_schema(self, schema_name: str) -> str:
         if schema_name in self.by_schema:
             return self.by_schema[schema_name]
         base = class_name(schema_name)
-        name = self._unique(base if base.endswith("Param") else base + "Param")
+        placement = self.official.place("param", schema_name)
+        name = self._claim(placement, base if base.endswith("Param") else base + "Param")
         self.by_schema[schema_name] = name
-        self.build(name, self.spec.schemas[schema_name])
+        self.build(name, self.spec.schemas[schema_name], where=schema_name, placement=placement, top_level=True)
         return name
 
-    def build(self, name: str, schema: Any, *, extra: list[tuple[str, str, bool, str]] | None = None) -> TypedDictDef:
-        definition = TypedDictDef(name, _doc(schema))
+    def build(
+        self,
+        name: str,
+        schema: Any,
+        *,
+        extra: list[tuple[str, str, bool, str]] | None = None,
+        where: str = "",
+        placement: Placement | None = None,
+        top_level: bool = False,
+    ) -> TypedDictDef:
+        placement = placement or Placement()
+        owner = self._owner_for(name, top_level, placement)
+        definition = TypedDictDef(name, _doc(schema), where=where, module=placement.module, owner=owner, aliases=placement.aliases)
         self.dicts[name] = definition
         props, required = self.properties(schema)
-        for key, prop_schema in props.items():
-            if self.spec.deref(prop_schema).get("readOnly"):
-                continue
-            type_expr = self.resolve(prop_schema, name.removesuffix("Param") + pascal(key))
-            definition.fields.append((key, type_expr, key in required, _doc(prop_schema)))
+        self._owners.append(owner)
+        try:
+            for key, prop_schema in props.items():
+                if self.spec.deref(prop_schema).get("readOnly"):
+                    continue
+                type_expr = self.resolve(prop_schema, name.removesuffix("Param") + pascal(key), f"{where}.{key}")
+                definition.fields.append((key, type_expr, key in required, _doc(prop_schema)))
+        finally:
+            self._owners.pop()
         definition.fields.extend(extra or [])
         return definition
 
-    def resolve(self, schema: Any, context: str) -> str:
+    def named(self, placement: Placement, default: str) -> str:
+        """A free name for an operation's parameters: the official one if it is free."""
+        return self._claim(placement, default)
+
+    def _inline(self, schema: dict[str, Any], context: str, where: str) -> str:
+        placement = self.official.place("param", where)
+        name = self._claim(placement, class_name(context) + "Param")
+        return self.build(name, schema, where=where, placement=placement).name
+
+    def resolve(self, schema: Any, context: str, where: str = "") -> str:
         ref = self.spec.ref_name(schema)
         if ref is not None:
             target = self.spec.schemas[ref]
             if self.is_object(target):
                 return self.dict_for_schema(ref)
-            return self.resolve(target, class_name(ref))
+            return self.resolve(target, class_name(ref), ref)
         if not isinstance(schema, dict):
             return "Any"
         if ("anyOf" in schema or "oneOf" in schema) and not schema.get("properties"):
             variants, nullable = self.options(schema)
-            types = list(dict.fromkeys(self.resolve(v, f"{context}{index}") for index, v in enumerate(variants)))
+            prop = (schema.get("discriminator") or {}).get("propertyName") or "type"
+            resolved = []
+            for index, variant in enumerate(variants):
+                value = self.tag_value(variant, prop) if self.is_object(variant) else None
+                resolved.append(self.resolve(variant, f"{context}{index}", f"{where}|{value if value else index}" if len(variants) > 1 else where))
+            types = list(dict.fromkeys(resolved))
             if "Any" in types or not types:
                 return "Any"
             inner = types[0] if len(types) == 1 else "Union[" + ", ".join(types) + "]"
-            return f"Optional[{inner}]" if nullable else inner
+            return self._aliased(where, f"Optional[{inner}]" if nullable else inner)
         if "allOf" in schema:
             parts, nullable = self.structural_parts(schema["allOf"])
             if len(parts) == 1:
-                inner = self.resolve(parts[0], context)
+                inner = self.resolve(parts[0], context, where)
                 return f"Optional[{inner}]" if nullable and inner != "Any" else inner
             if self.is_object({"allOf": parts}):
-                return self.build(self._unique(class_name(context) + "Param"), {**schema, "allOf": parts}).name
+                return self._inline({**schema, "allOf": parts}, context, where)
             return "Any"
         kind = schema.get("type")
         if isinstance(kind, list):
             non_null = [k for k in kind if k != "null"]
-            inner = self.resolve({**schema, "type": non_null[0]} if len(non_null) == 1 else {}, context)
+            inner = self.resolve({**schema, "type": non_null[0]} if len(non_null) == 1 else {}, context, where)
             return f"Optional[{inner}]" if "null" in kind and inner != "Any" else inner
         if "enum" in schema and kind in ("string", "integer", None):
             values = [v for v in schema["enum"] if v is not None]
-            return _literal(values) if values else "str"
+            return self._aliased(where, _literal(values)) if values else "str"
         if "const" in schema:
             return _literal([schema["const"]])
         if kind == "string":
@@ -378,12 +475,12 @@ class ParamBuilder(_Walker):
         if kind == "null":
             return "None"
         if kind == "array":
-            return f"Iterable[{self.resolve(schema.get('items') or {}, singular(context))}]"
+            return f"Iterable[{self.resolve(schema.get('items') or {}, singular(context), where + '[]')}]"
         if kind == "object" or "properties" in schema or "additionalProperties" in schema:
             if schema.get("properties"):
-                return self.build(self._unique(class_name(context) + "Param"), schema).name
+                return self._inline(schema, context, where)
             extra = schema.get("additionalProperties")
             if isinstance(extra, dict) and extra:
-                return f"Dict[str, {self.resolve(extra, singular(context))}]"
-            return "Dict[str, Any]"
+                return self._aliased(where, f"Dict[str, {self.resolve(extra, singular(context), where + '{}')}]")
+            return self._aliased(where, "Dict[str, Any]")
         return "Any"

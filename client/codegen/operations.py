@@ -8,6 +8,7 @@ from typing import Any
 from .config import BINARY_OPERATIONS, SKIPPED_OPERATIONS, STREAM_ITEMS, TEXT_ANSWERS
 from .models import ModelBuilder, ParamBuilder
 from .naming import METHOD_ALIASES, class_name, method_path, pascal
+from .official import Placement
 from .spec import Operation, Param, Spec, list_paths
 
 __all__ = ["OpInfo", "analyze"]
@@ -58,11 +59,11 @@ def analyze(spec: Spec, models: ModelBuilder, params: ParamBuilder) -> list[OpIn
         if op.key in SKIPPED_OPERATIONS:
             continue
         names = [method_path(op, paths)] + ([] if op.beta else METHOD_ALIASES.get(op.key, []))
-        infos.extend(_info(op, name, spec, models, params) for name in names)
+        infos.extend(_info(op, name, spec, models, params, primary=index == 0) for index, name in enumerate(names))
     return infos
 
 
-def _info(op: Operation, name: str, spec: Spec, models: ModelBuilder, params: ParamBuilder) -> OpInfo:
+def _info(op: Operation, name: str, spec: Spec, models: ModelBuilder, params: ParamBuilder, *, primary: bool = True) -> OpInfo:
     """What the operation becomes when called by ``name`` (``files.content``)."""
     resource, _, method_name = name.rpartition(".")
     path_order = [segment[1:-1] for segment in op.path.split("/") if segment.startswith("{")]
@@ -70,12 +71,14 @@ def _info(op: Operation, name: str, spec: Spec, models: ModelBuilder, params: Pa
     query = {p.python_name: p.name for p in op.params if p.location == "query"}
     headers = {p.python_name: p.name for p in op.params if p.location == "header"}
     info = OpInfo(op, name, resource, method_name, name.replace(".", "_").upper(), path_params, query, headers, None, "none", "None")
-    _params_dict(info, spec, params)
+    _params_dict(info, spec, params, primary)
     _result(info, spec, models)
     return info
 
 
-def _params_dict(info: OpInfo, spec: Spec, params: ParamBuilder) -> None:
+def _params_dict(info: OpInfo, spec: Spec, params: ParamBuilder, primary: bool = True) -> None:
+    """The operation's parameters ``TypedDict``, named and placed as the official SDK's (a second
+    name for the operation gets one of its own, derived)."""
     op = info.op
     extra: list[tuple[str, str, bool, str]] = []
     for param in op.params:
@@ -83,9 +86,11 @@ def _params_dict(info: OpInfo, spec: Spec, params: ParamBuilder) -> None:
             continue  # the method's own ``stream`` argument (a GET that streams sends it as this flag)
         if param.location in ("query", "header"):
             extra.append((param.python_name, params.resolve(param.schema, class_name(info.name) + pascal(param.python_name)), param.required, param.description))
-    name = class_name(info.resource) + pascal(info.method_name) + "Params"
+    placement = params.official.place("params", op.key) if primary else Placement()
+    default = class_name(info.resource) + pascal(info.method_name) + "Params"
     if op.body_kind in ("json", "multipart") and op.body_schema is not None:
-        definition = params.build(name, op.body_schema, extra=extra)
+        where = spec.ref_name(op.body_schema) or f"{op.key}>body"
+        definition = params.build(params.named(placement, default), op.body_schema, extra=extra, where=where, placement=placement, top_level=True)
         if op.streams or op.key in STREAM_ITEMS or any(key == "stream" for key, *_ in definition.fields):
             definition.fields = [f for f in definition.fields if f[0] != "stream"]
         if op.body_kind == "multipart":
@@ -97,9 +102,9 @@ def _params_dict(info: OpInfo, spec: Spec, params: ParamBuilder) -> None:
     elif op.body_kind == "raw":
         extra.append(("body", "Union[str, bytes]", op.body_required, "The request body, sent as it is."))
         extra.append(("content_type", "str", False, f"Defaults to {op.body_content_type}."))
-        info.params_name = params.build(name, {"type": "object"}, extra=extra).name
+        info.params_name = params.build(params.named(placement, default), {"type": "object"}, extra=extra, placement=placement, top_level=True).name
     elif extra:
-        info.params_name = params.build(name, {"type": "object"}, extra=extra).name
+        info.params_name = params.build(params.named(placement, default), {"type": "object"}, extra=extra, placement=placement, top_level=True).name
     if info.params_name:
         info.has_required_params = any(required for _, _, required, _ in params.dicts[info.params_name].fields)
 
@@ -120,7 +125,7 @@ def _result(info: OpInfo, spec: Spec, models: ModelBuilder) -> None:
     if op.streams or op.key in STREAM_ITEMS:
         stream_schema = op.stream_schema or ({"$ref": f"#/components/schemas/{STREAM_ITEMS[op.key]}"} if op.key in STREAM_ITEMS else None)
         if stream_schema is not None:
-            type_expr, converter = models.resolve(stream_schema, class_name(info.name) + "Event")
+            type_expr, converter = models.resolve(stream_schema, class_name(info.name) + "Event", f"{op.key}>stream")
             info.stream_type = type_expr
             info.stream_factory = converter
     if op.key in BINARY_OPERATIONS or (op.response_content_type and op.response_content_type != "application/json"):
@@ -133,12 +138,13 @@ def _result(info: OpInfo, spec: Spec, models: ModelBuilder) -> None:
     props = models.properties(schema)[0] if isinstance(schema, dict) else {}
     page = _page_kind(spec, op, props)
     if page is not None:
-        item_type, item_converter = models.resolve(spec.deref(props["data"]).get("items") or {}, class_name(info.name) + "Item")
+        root = spec.ref_name(op.response_schema) or f"{op.key}>response"
+        item_type, item_converter = models.resolve(spec.deref(props["data"]).get("items") or {}, class_name(info.name) + "Item", root + ".data[]")
         info.response, info.page, info.item_factory = "page", page, item_converter
         page_class = {"cursor": "CursorPage", "next": "NextCursorPage", "number": "PageNumberPage", "list": "SyncPage"}[page]
         info.return_type = f"{page_class}[{item_type}]"
         return
-    type_expr, converter = models.resolve(op.response_schema, class_name(info.name) + "Response")
+    type_expr, converter = models.resolve(op.response_schema, class_name(info.name) + "Response", f"{op.key}>response")
     if converter is None:
         info.response, info.return_type = "json", type_expr if type_expr != "Any" else "Any"
         return

@@ -38,7 +38,7 @@ def render_operations(infos: list[OpInfo], webhook_event: tuple[str, str | None]
         "",
         "from .._models import by_json_type, by_required_fields, dict_of, generic_object, list_of, union_of",
         "from .._operation import Operation",
-        "from ..types._registry import ref",
+        "from ..types._ref import ref",
         "",
         "_ = (by_json_type, by_required_fields, dict_of, generic_object, list_of, union_of, ref)  # used by the converter factories",
         "",

@@ -7,6 +7,7 @@ it before it leaves the process, so nothing but the method's own request buildin
 
 from __future__ import annotations
 
+import importlib
 import pathlib
 import re
 from typing import Any
@@ -71,3 +72,78 @@ def test_every_official_method_exists_and_sends_its_route(path: str, verb: str, 
         target(*[f"{name}_1" for name in positional], **{name: f"{name}_1" for name in keyword})
     assert captured.value.method == verb
     assert captured.value.url.partition("?")[0] == "http://127.0.0.1:9/v1" + _expected_path(route)
+
+
+_IMPORTS = re.compile(r"from openai\.types([\w.]*) import (?:\(([^)]*)\)|([^\n]*))")
+
+
+def _listed_types() -> list[tuple[str, str]]:
+    """(package under ``types``, name) for every type ``api.md`` lists."""
+    if not API_MD.exists():
+        return []
+    found = []
+    for match in _IMPORTS.finditer(API_MD.read_text(encoding="utf-8")):
+        package = match[1].lstrip(".")
+        found += [(package, n.strip()) for n in (match[2] or match[3]).replace("\n", ",").split(",") if n.strip()]
+    return list(dict.fromkeys(found))
+
+
+TYPES = _listed_types()
+
+# api.md types not yet generated at the official path, each failing today (strict: a fix must
+# remove it here). Named aliases of inline enums and unions the table's proposer does not match yet
+# (model-id enums, the beta Responses' input/event unions), and the retired beta Realtime API's
+# events, which our spec copy does not describe. Listed in the README's differences.
+KNOWN_GAPS = frozenset(
+    """
+    types.OAuthErrorCode types.EmbeddingModel types.FileContent types.ImageModel types.AudioModel audio.SpeechModel
+    types.ModerationModel fine_tuning.FineTuningJobIntegration graders.GraderInputs beta.BetaComputerActionList
+    beta.BetaResponseConversationParam beta.BetaResponseError beta.BetaResponseFunctionCallOutputItemList
+    beta.BetaResponseInput beta.BetaResponseInputMessageContentList beta.BetaResponsesClientEvent
+    beta.BetaResponsesServerEvent beta.realtime.RealtimeClientEvent beta.realtime.RealtimeServerEvent
+    beta.realtime.ResponseAudioDeltaEvent beta.realtime.ResponseAudioDoneEvent beta.realtime.ResponseAudioTranscriptDeltaEvent
+    beta.realtime.ResponseAudioTranscriptDoneEvent beta.realtime.ResponseTextDeltaEvent beta.realtime.ResponseTextDoneEvent
+    beta.realtime.SessionCreateResponse beta.AssistantToolChoiceOption beta.threads.runs.RunStepDelta
+    beta.threads.runs.RunStepInclude beta.threads.runs.ToolCallDelta types.VideoCreateError
+    """.split()
+)
+
+
+def _official(package: str, name: str) -> Any:
+    openai_types = pytest.importorskip("openai.types")
+    module = importlib.import_module(".".join(filter(None, [openai_types.__name__, package])))
+    return getattr(module, name, None)
+
+
+def _wire_keys(cls: Any) -> set[str] | None:
+    """The JSON keys a model class or TypedDict declares (either SDK's)."""
+    fields = getattr(cls, "model_fields", None)
+    if isinstance(fields, dict):
+        return {getattr(f, "alias", None) or getattr(f, "key", None) or name for name, f in fields.items()}
+    if hasattr(cls, "__required_keys__"):
+        return set(cls.__required_keys__) | set(cls.__optional_keys__)
+    return None
+
+
+@pytest.mark.parametrize(
+    ("package", "name"),
+    [
+        pytest.param(p, n, marks=pytest.mark.xfail(strict=True, reason="a known gap, see KNOWN_GAPS")) if f"{p or 'types'}.{n}" in KNOWN_GAPS else (p, n)
+        for p, n in TYPES
+    ],
+    ids=[f"{p or 'types'}.{n}" for p, n in TYPES],
+)
+def test_every_listed_type_imports_from_the_official_path(package: str, name: str) -> None:
+    # api.md lists some request types without the ``Param`` the package gives them: the name that
+    # imports from the official package is the one that must import from ours.
+    real = name if _official(package, name) is not None else name + "Param"
+    official = _official(package, real)
+    if official is None:
+        pytest.skip(f"openai.types{'.' + package if package else ''} has neither {name} nor {name}Param")
+    ours_module = importlib.import_module(".".join(filter(None, ["openai_urllib3.types", package])))
+    ours = getattr(ours_module, real, None)
+    assert ours is not None, f"openai_urllib3.types{'.' + package if package else ''}.{real} is missing"
+    official_keys, our_keys = _wire_keys(official), _wire_keys(ours)
+    if official_keys is not None and our_keys is not None:
+        # Same type: most of the official fields are ours (our spec copy is older or newer by a few).
+        assert len(official_keys & our_keys) >= 0.5 * len(official_keys), (sorted(official_keys - our_keys), sorted(our_keys - official_keys))

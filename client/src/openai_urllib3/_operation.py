@@ -132,7 +132,7 @@ class _ModelParser:
             target = self.convert
             name = getattr(target, "type_name", None)
             if name is not None:
-                from .types._registry import resolve
+                from .types._ref import resolve
 
                 target = resolve(name)
             if isinstance(target, type) and issubclass(target, BaseModel):

@@ -15,49 +15,175 @@ if TYPE_CHECKING:
 
     from .._options import RequestOptions
     from .._pagination import CursorPage, NextCursorPage, PageNumberPage
-    from ..types.admin import AdminApiKey, AdminApiKeyCreateResponse, AdminOrganizationAdminApiKeysDeleteResponse, AssignedRoleDetails, AuditLog, Certificate, DeleteCertificateResponse, DeletedRoleAssignmentResource, GroupDeletedResource, GroupMemberUser, GroupResourceWithSuccess, GroupResponse, GroupRoleAssignment, GroupUser, GroupUserAssignment, GroupUserDeletedResource, Invite, OrganizationCertificate, OrganizationCertificateActivationResponse, OrganizationCertificateDeactivationResponse, OrganizationDataRetention, Role, UsageTimeBucket
-    from ..types.admin_2 import InviteDeleteResponse, OrganizationProjectCertificate, OrganizationProjectCertificateActivationResponse, OrganizationProjectCertificateDeactivationResponse, OrganizationSpendAlert, OrganizationSpendAlertDeletedResource, OrganizationSpendLimitDeletedResource, OrganizationSpendLimitResource, Project, ProjectApiKey, ProjectApiKeyDeleteResponse, ProjectDataRetention, ProjectGroup, ProjectGroupDeletedResource, ProjectHostedToolPermissions, ProjectModelPermissions, ProjectModelPermissionsDeleteResponse, ProjectRateLimit, ProjectServiceAccount, ProjectServiceAccountCreateResponse, ProjectServiceAccountDeleteResponse, ProjectSpendAlert, ProjectSpendAlertDeletedResource, ProjectSpendLimitDeletedResource, ProjectSpendLimitResource, ProjectUser, ProjectUserDeleteResponse, RoleDeletedResource, ServiceAccountApiKeyBody, User, UserDeleteResponse, UserRoleAssignment
-    from ..types.admin_params import AdminOrganizationAdminApiKeysCreateParams, AdminOrganizationAdminApiKeysListParams, AdminOrganizationAuditLogsListParams, AdminOrganizationCertificatesActivateParams, AdminOrganizationCertificatesCreateParams, AdminOrganizationCertificatesDeactivateParams, AdminOrganizationCertificatesListParams, AdminOrganizationCertificatesRetrieveParams, AdminOrganizationCertificatesUpdateParams, AdminOrganizationDataRetentionUpdateParams, AdminOrganizationGroupsCreateParams, AdminOrganizationGroupsListParams, AdminOrganizationGroupsRolesCreateParams, AdminOrganizationGroupsRolesListParams, AdminOrganizationGroupsUpdateParams, AdminOrganizationGroupsUsersCreateParams, AdminOrganizationGroupsUsersListParams, AdminOrganizationInvitesCreateParams, AdminOrganizationInvitesListParams, AdminOrganizationProjectsApiKeysListParams, AdminOrganizationProjectsCertificatesActivateParams, AdminOrganizationProjectsCertificatesDeactivateParams, AdminOrganizationProjectsCertificatesListParams, AdminOrganizationProjectsCreateParams, AdminOrganizationProjectsDataRetentionUpdateParams, AdminOrganizationProjectsGroupsCreateParams, AdminOrganizationProjectsGroupsListParams, AdminOrganizationProjectsGroupsRetrieveParams, AdminOrganizationProjectsGroupsRolesCreateParams, AdminOrganizationProjectsGroupsRolesListParams, AdminOrganizationProjectsHostedToolPermissionsUpdateParams, AdminOrganizationProjectsListParams, AdminOrganizationProjectsModelPermissionsUpdateParams, AdminOrganizationProjectsRateLimitsListRateLimitsParams, AdminOrganizationProjectsRateLimitsUpdateRateLimitParams, AdminOrganizationProjectsRolesCreateParams, AdminOrganizationProjectsRolesListParams, AdminOrganizationProjectsRolesUpdateParams, AdminOrganizationProjectsServiceAccountsApiKeysCreateParams, AdminOrganizationProjectsServiceAccountsCreateParams, AdminOrganizationProjectsServiceAccountsListParams, AdminOrganizationProjectsServiceAccountsUpdateParams, AdminOrganizationProjectsSpendAlertsCreateParams, AdminOrganizationProjectsSpendAlertsListParams, AdminOrganizationProjectsSpendAlertsUpdateParams, AdminOrganizationProjectsSpendLimitUpdateParams, AdminOrganizationProjectsUpdateParams, AdminOrganizationProjectsUsersCreateParams, AdminOrganizationProjectsUsersListParams, AdminOrganizationProjectsUsersRolesCreateParams, AdminOrganizationProjectsUsersRolesListParams, AdminOrganizationProjectsUsersUpdateParams, AdminOrganizationRolesCreateParams, AdminOrganizationRolesListParams, AdminOrganizationRolesUpdateParams, AdminOrganizationSpendAlertsCreateParams, AdminOrganizationSpendAlertsListParams, AdminOrganizationSpendAlertsUpdateParams, AdminOrganizationSpendLimitUpdateParams, AdminOrganizationUsageAudioSpeechesParams, AdminOrganizationUsageAudioTranscriptionsParams, AdminOrganizationUsageCodeInterpreterSessionsParams, AdminOrganizationUsageCompletionsParams, AdminOrganizationUsageCostsParams, AdminOrganizationUsageEmbeddingsParams, AdminOrganizationUsageFileSearchCallsParams, AdminOrganizationUsageImagesParams, AdminOrganizationUsageModerationsParams, AdminOrganizationUsageVectorStoresParams, AdminOrganizationUsageWebSearchCallsParams, AdminOrganizationUsersListParams, AdminOrganizationUsersRolesCreateParams, AdminOrganizationUsersRolesListParams, AdminOrganizationUsersUpdateParams
+    from ..types.admin.organization.admin_api_key import AdminAPIKey
+    from ..types.admin.organization.admin_api_key_create_params import AdminApiKeyCreateParams
+    from ..types.admin.organization.admin_api_key_create_response import AdminAPIKeyCreateResponse
+    from ..types.admin.organization.admin_api_key_delete_response import AdminAPIKeyDeleteResponse
+    from ..types.admin.organization.admin_api_key_list_params import AdminApiKeyListParams
+    from ..types.admin.organization.audit_log_list_params import AuditLogListParams
+    from ..types.admin.organization.audit_log_list_response import AuditLogListResponse
+    from ..types.admin.organization.certificate import Certificate
+    from ..types.admin.organization.certificate_activate_params import CertificateActivateParams
+    from ..types.admin.organization.certificate_activate_response import CertificateActivateResponse
+    from ..types.admin.organization.certificate_create_params import CertificateCreateParams
+    from ..types.admin.organization.certificate_deactivate_params import CertificateDeactivateParams
+    from ..types.admin.organization.certificate_delete_response import CertificateDeleteResponse
+    from ..types.admin.organization.certificate_list_params import CertificateListParams
+    from ..types.admin.organization.certificate_retrieve_params import CertificateRetrieveParams
+    from ..types.admin.organization.certificate_update_params import CertificateUpdateParams
+    from ..types.admin.organization.data_retention_update_params import DataRetentionUpdateParams
+    from ..types.admin.organization.group import Group
+    from ..types.admin.organization.group_create_params import GroupCreateParams
+    from ..types.admin.organization.group_delete_response import GroupDeleteResponse
+    from ..types.admin.organization.group_list_params import GroupListParams
+    from ..types.admin.organization.group_update_params import GroupUpdateParams
+    from ..types.admin.organization.group_update_response import GroupUpdateResponse
+    from ..types.admin.organization.groups.organization_group_user import OrganizationGroupUser
+    from ..types.admin.organization.groups.role_create_params import RoleCreateParams
+    from ..types.admin.organization.groups.role_create_response import RoleCreateResponse
+    from ..types.admin.organization.groups.role_delete_response import RoleDeleteResponse
+    from ..types.admin.organization.groups.role_list_params import RoleListParams
+    from ..types.admin.organization.groups.role_list_response import RoleListResponse
+    from ..types.admin.organization.groups.user_create_params import UserCreateParams
+    from ..types.admin.organization.groups.user_create_response import UserCreateResponse
+    from ..types.admin.organization.groups.user_delete_response import UserDeleteResponse
+    from ..types.admin.organization.groups.user_list_params import UserListParams
+    from ..types.admin.organization.groups.user_retrieve_response import UserRetrieveResponse
+    from ..types.admin.organization.invite import Invite
+    from ..types.admin.organization.invite_create_params import InviteCreateParams
+    from ..types.admin.organization.invite_delete_response import InviteDeleteResponse
+    from ..types.admin.organization.invite_list_params import InviteListParams
+    from ..types.admin.organization.organization_certificate_activation_response import OrganizationCertificateActivationResponse
+    from ..types.admin.organization.organization_certificate_deactivation_response import OrganizationCertificateDeactivationResponse
+    from ..types.admin.organization.organization_data_retention import OrganizationDataRetention
+    from ..types.admin.organization.organization_project_certificate_activation_response import OrganizationProjectCertificateActivationResponse
+    from ..types.admin.organization.organization_project_certificate_deactivation_response import OrganizationProjectCertificateDeactivationResponse
+    from ..types.admin.organization.organization_spend_alert import OrganizationSpendAlert
+    from ..types.admin.organization.organization_spend_alert_deleted import OrganizationSpendAlertDeleted
+    from ..types.admin.organization.organization_spend_limit import OrganizationSpendLimit
+    from ..types.admin.organization.organization_spend_limit_deleted import OrganizationSpendLimitDeleted
+    from ..types.admin.organization.organization_user import OrganizationUser
+    from ..types.admin.organization.project import Project
+    from ..types.admin.organization.project_create_params import ProjectCreateParams
+    from ..types.admin.organization.project_list_params import ProjectListParams
+    from ..types.admin.organization.project_update_params import ProjectUpdateParams
+    from ..types.admin.organization.projects.api_key_delete_response import APIKeyDeleteResponse
+    from ..types.admin.organization.projects.api_key_list_params import ApiKeyListParams
+    from ..types.admin.organization.projects.certificate_activate_params import AdminOrganizationProjectsCertificatesActivateParams
+    from ..types.admin.organization.projects.certificate_activate_response import OrganizationProjectCertificate
+    from ..types.admin.organization.projects.certificate_deactivate_params import AdminOrganizationProjectsCertificatesDeactivateParams
+    from ..types.admin.organization.projects.certificate_list_params import AdminOrganizationProjectsCertificatesListParams
+    from ..types.admin.organization.projects.data_retention_update_params import AdminOrganizationProjectsDataRetentionUpdateParams
+    from ..types.admin.organization.projects.group_create_params import AdminOrganizationProjectsGroupsCreateParams
+    from ..types.admin.organization.projects.group_delete_response import ProjectGroupDeletedResource
+    from ..types.admin.organization.projects.group_list_params import AdminOrganizationProjectsGroupsListParams
+    from ..types.admin.organization.projects.group_retrieve_params import GroupRetrieveParams
+    from ..types.admin.organization.projects.groups.role_create_params import AdminOrganizationProjectsGroupsRolesCreateParams
+    from ..types.admin.organization.projects.groups.role_list_params import AdminOrganizationProjectsGroupsRolesListParams
+    from ..types.admin.organization.projects.hosted_tool_permission_update_params import HostedToolPermissionUpdateParams
+    from ..types.admin.organization.projects.model_permission_update_params import ModelPermissionUpdateParams
+    from ..types.admin.organization.projects.project_api_key import ProjectAPIKey
+    from ..types.admin.organization.projects.project_data_retention import ProjectDataRetention
+    from ..types.admin.organization.projects.project_group import ProjectGroup
+    from ..types.admin.organization.projects.project_hosted_tool_permissions import ProjectHostedToolPermissions
+    from ..types.admin.organization.projects.project_model_permissions import ProjectModelPermissions
+    from ..types.admin.organization.projects.project_model_permissions_deleted import ProjectModelPermissionsDeleted
+    from ..types.admin.organization.projects.project_rate_limit import ProjectRateLimit
+    from ..types.admin.organization.projects.project_service_account import ProjectServiceAccount
+    from ..types.admin.organization.projects.project_spend_alert import ProjectSpendAlert
+    from ..types.admin.organization.projects.project_spend_alert_deleted import ProjectSpendAlertDeleted
+    from ..types.admin.organization.projects.project_spend_limit import ProjectSpendLimit
+    from ..types.admin.organization.projects.project_spend_limit_deleted import ProjectSpendLimitDeleted
+    from ..types.admin.organization.projects.project_user import ProjectUser
+    from ..types.admin.organization.projects.rate_limit_list_rate_limits_params import RateLimitListRateLimitsParams
+    from ..types.admin.organization.projects.rate_limit_update_rate_limit_params import RateLimitUpdateRateLimitParams
+    from ..types.admin.organization.projects.role_create_params import AdminOrganizationProjectsRolesCreateParams
+    from ..types.admin.organization.projects.role_delete_response import RoleDeletedResource
+    from ..types.admin.organization.projects.role_list_params import AdminOrganizationProjectsRolesListParams
+    from ..types.admin.organization.projects.role_update_params import AdminOrganizationProjectsRolesUpdateParams
+    from ..types.admin.organization.projects.service_account_create_params import ServiceAccountCreateParams
+    from ..types.admin.organization.projects.service_account_create_response import ServiceAccountCreateResponse
+    from ..types.admin.organization.projects.service_account_delete_response import ServiceAccountDeleteResponse
+    from ..types.admin.organization.projects.service_account_list_params import ServiceAccountListParams
+    from ..types.admin.organization.projects.service_account_update_params import ServiceAccountUpdateParams
+    from ..types.admin.organization.projects.service_accounts.api_key_create_params import ApiKeyCreateParams
+    from ..types.admin.organization.projects.service_accounts.api_key_create_response import APIKeyCreateResponse
+    from ..types.admin.organization.projects.spend_alert_create_params import SpendAlertCreateParams
+    from ..types.admin.organization.projects.spend_alert_list_params import SpendAlertListParams
+    from ..types.admin.organization.projects.spend_alert_update_params import SpendAlertUpdateParams
+    from ..types.admin.organization.projects.spend_limit_update_params import AdminOrganizationProjectsSpendLimitUpdateParams
+    from ..types.admin.organization.projects.user_create_params import AdminOrganizationProjectsUsersCreateParams
+    from ..types.admin.organization.projects.user_delete_response import ProjectUserDeleteResponse
+    from ..types.admin.organization.projects.user_list_params import AdminOrganizationProjectsUsersListParams
+    from ..types.admin.organization.projects.user_update_params import UserUpdateParams
+    from ..types.admin.organization.projects.users.role_create_params import AdminOrganizationProjectsUsersRolesCreateParams
+    from ..types.admin.organization.projects.users.role_create_response import UserRoleAssignment
+    from ..types.admin.organization.projects.users.role_list_params import AdminOrganizationProjectsUsersRolesListParams
+    from ..types.admin.organization.role import Role
+    from ..types.admin.organization.role_create_params import AdminOrganizationRolesCreateParams
+    from ..types.admin.organization.role_list_params import AdminOrganizationRolesListParams
+    from ..types.admin.organization.role_update_params import RoleUpdateParams
+    from ..types.admin.organization.spend_alert_create_params import AdminOrganizationSpendAlertsCreateParams
+    from ..types.admin.organization.spend_alert_list_params import AdminOrganizationSpendAlertsListParams
+    from ..types.admin.organization.spend_alert_update_params import AdminOrganizationSpendAlertsUpdateParams
+    from ..types.admin.organization.spend_limit_update_params import SpendLimitUpdateParams
+    from ..types.admin.organization.usage_audio_speeches_params import UsageAudioSpeechesParams
+    from ..types.admin.organization.usage_audio_transcriptions_params import UsageAudioTranscriptionsParams
+    from ..types.admin.organization.usage_code_interpreter_sessions_params import UsageCodeInterpreterSessionsParams
+    from ..types.admin.organization.usage_completions_params import UsageCompletionsParams
+    from ..types.admin.organization.usage_costs_params import UsageCostsParams
+    from ..types.admin.organization.usage_embeddings_params import UsageEmbeddingsParams
+    from ..types.admin.organization.usage_file_search_calls_params import UsageFileSearchCallsParams
+    from ..types.admin.organization.usage_images_params import UsageImagesParams
+    from ..types.admin.organization.usage_moderations_params import UsageModerationsParams
+    from ..types.admin.organization.usage_time_bucket import UsageTimeBucket
+    from ..types.admin.organization.usage_vector_stores_params import UsageVectorStoresParams
+    from ..types.admin.organization.usage_web_search_calls_params import UsageWebSearchCallsParams
+    from ..types.admin.organization.user_delete_response import UserDeleteResponse2
+    from ..types.admin.organization.user_list_params import AdminOrganizationUsersListParams
+    from ..types.admin.organization.user_update_params import AdminOrganizationUsersUpdateParams
+    from ..types.admin.organization.users.role_create_params import AdminOrganizationUsersRolesCreateParams
+    from ..types.admin.organization.users.role_list_params import AdminOrganizationUsersRolesListParams
 
-    class _ADMIN_ORGANIZATION_ADMIN_API_KEYS_CREATE_ARGS(AdminOrganizationAdminApiKeysCreateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_ADMIN_API_KEYS_CREATE_ARGS(AdminApiKeyCreateParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_ADMIN_API_KEYS_LIST_ARGS(AdminOrganizationAdminApiKeysListParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_ADMIN_API_KEYS_LIST_ARGS(AdminApiKeyListParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_AUDIT_LOGS_LIST_ARGS(AdminOrganizationAuditLogsListParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_AUDIT_LOGS_LIST_ARGS(AuditLogListParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_CERTIFICATES_ACTIVATE_ARGS(AdminOrganizationCertificatesActivateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_CERTIFICATES_ACTIVATE_ARGS(CertificateActivateParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_CERTIFICATES_CREATE_ARGS(AdminOrganizationCertificatesCreateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_CERTIFICATES_CREATE_ARGS(CertificateCreateParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_CERTIFICATES_DEACTIVATE_ARGS(AdminOrganizationCertificatesDeactivateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_CERTIFICATES_DEACTIVATE_ARGS(CertificateDeactivateParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_CERTIFICATES_LIST_ARGS(AdminOrganizationCertificatesListParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_CERTIFICATES_LIST_ARGS(CertificateListParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_CERTIFICATES_RETRIEVE_ARGS(AdminOrganizationCertificatesRetrieveParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_CERTIFICATES_RETRIEVE_ARGS(CertificateRetrieveParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_CERTIFICATES_UPDATE_ARGS(AdminOrganizationCertificatesUpdateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_CERTIFICATES_UPDATE_ARGS(CertificateUpdateParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_DATA_RETENTION_UPDATE_ARGS(AdminOrganizationDataRetentionUpdateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_DATA_RETENTION_UPDATE_ARGS(DataRetentionUpdateParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_GROUPS_CREATE_ARGS(AdminOrganizationGroupsCreateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_GROUPS_CREATE_ARGS(GroupCreateParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_GROUPS_LIST_ARGS(AdminOrganizationGroupsListParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_GROUPS_LIST_ARGS(GroupListParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_GROUPS_ROLES_CREATE_ARGS(AdminOrganizationGroupsRolesCreateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_GROUPS_ROLES_CREATE_ARGS(RoleCreateParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_GROUPS_ROLES_LIST_ARGS(AdminOrganizationGroupsRolesListParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_GROUPS_ROLES_LIST_ARGS(RoleListParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_GROUPS_UPDATE_ARGS(AdminOrganizationGroupsUpdateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_GROUPS_UPDATE_ARGS(GroupUpdateParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_GROUPS_USERS_CREATE_ARGS(AdminOrganizationGroupsUsersCreateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_GROUPS_USERS_CREATE_ARGS(UserCreateParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_GROUPS_USERS_LIST_ARGS(AdminOrganizationGroupsUsersListParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_GROUPS_USERS_LIST_ARGS(UserListParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_INVITES_CREATE_ARGS(AdminOrganizationInvitesCreateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_INVITES_CREATE_ARGS(InviteCreateParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_INVITES_LIST_ARGS(AdminOrganizationInvitesListParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_INVITES_LIST_ARGS(InviteListParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_API_KEYS_LIST_ARGS(AdminOrganizationProjectsApiKeysListParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_API_KEYS_LIST_ARGS(ApiKeyListParams, RequestOptions, total=False): ...
 
     class _ADMIN_ORGANIZATION_PROJECTS_CERTIFICATES_ACTIVATE_ARGS(AdminOrganizationProjectsCertificatesActivateParams, RequestOptions, total=False): ...
 
@@ -65,7 +191,7 @@ if TYPE_CHECKING:
 
     class _ADMIN_ORGANIZATION_PROJECTS_CERTIFICATES_LIST_ARGS(AdminOrganizationProjectsCertificatesListParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_CREATE_ARGS(AdminOrganizationProjectsCreateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_CREATE_ARGS(ProjectCreateParams, RequestOptions, total=False): ...
 
     class _ADMIN_ORGANIZATION_PROJECTS_DATA_RETENTION_UPDATE_ARGS(AdminOrganizationProjectsDataRetentionUpdateParams, RequestOptions, total=False): ...
 
@@ -73,21 +199,21 @@ if TYPE_CHECKING:
 
     class _ADMIN_ORGANIZATION_PROJECTS_GROUPS_LIST_ARGS(AdminOrganizationProjectsGroupsListParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_GROUPS_RETRIEVE_ARGS(AdminOrganizationProjectsGroupsRetrieveParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_GROUPS_RETRIEVE_ARGS(GroupRetrieveParams, RequestOptions, total=False): ...
 
     class _ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_CREATE_ARGS(AdminOrganizationProjectsGroupsRolesCreateParams, RequestOptions, total=False): ...
 
     class _ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_LIST_ARGS(AdminOrganizationProjectsGroupsRolesListParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_HOSTED_TOOL_PERMISSIONS_UPDATE_ARGS(AdminOrganizationProjectsHostedToolPermissionsUpdateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_HOSTED_TOOL_PERMISSIONS_UPDATE_ARGS(HostedToolPermissionUpdateParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_LIST_ARGS(AdminOrganizationProjectsListParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_LIST_ARGS(ProjectListParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_MODEL_PERMISSIONS_UPDATE_ARGS(AdminOrganizationProjectsModelPermissionsUpdateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_MODEL_PERMISSIONS_UPDATE_ARGS(ModelPermissionUpdateParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_RATE_LIMITS_LIST_RATE_LIMITS_ARGS(AdminOrganizationProjectsRateLimitsListRateLimitsParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_RATE_LIMITS_LIST_RATE_LIMITS_ARGS(RateLimitListRateLimitsParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_RATE_LIMITS_UPDATE_RATE_LIMIT_ARGS(AdminOrganizationProjectsRateLimitsUpdateRateLimitParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_RATE_LIMITS_UPDATE_RATE_LIMIT_ARGS(RateLimitUpdateRateLimitParams, RequestOptions, total=False): ...
 
     class _ADMIN_ORGANIZATION_PROJECTS_ROLES_CREATE_ARGS(AdminOrganizationProjectsRolesCreateParams, RequestOptions, total=False): ...
 
@@ -95,23 +221,23 @@ if TYPE_CHECKING:
 
     class _ADMIN_ORGANIZATION_PROJECTS_ROLES_UPDATE_ARGS(AdminOrganizationProjectsRolesUpdateParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_API_KEYS_CREATE_ARGS(AdminOrganizationProjectsServiceAccountsApiKeysCreateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_API_KEYS_CREATE_ARGS(ApiKeyCreateParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_CREATE_ARGS(AdminOrganizationProjectsServiceAccountsCreateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_CREATE_ARGS(ServiceAccountCreateParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_LIST_ARGS(AdminOrganizationProjectsServiceAccountsListParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_LIST_ARGS(ServiceAccountListParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_UPDATE_ARGS(AdminOrganizationProjectsServiceAccountsUpdateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_UPDATE_ARGS(ServiceAccountUpdateParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_CREATE_ARGS(AdminOrganizationProjectsSpendAlertsCreateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_CREATE_ARGS(SpendAlertCreateParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_LIST_ARGS(AdminOrganizationProjectsSpendAlertsListParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_LIST_ARGS(SpendAlertListParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_UPDATE_ARGS(AdminOrganizationProjectsSpendAlertsUpdateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_UPDATE_ARGS(SpendAlertUpdateParams, RequestOptions, total=False): ...
 
     class _ADMIN_ORGANIZATION_PROJECTS_SPEND_LIMIT_UPDATE_ARGS(AdminOrganizationProjectsSpendLimitUpdateParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_UPDATE_ARGS(AdminOrganizationProjectsUpdateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_UPDATE_ARGS(ProjectUpdateParams, RequestOptions, total=False): ...
 
     class _ADMIN_ORGANIZATION_PROJECTS_USERS_CREATE_ARGS(AdminOrganizationProjectsUsersCreateParams, RequestOptions, total=False): ...
 
@@ -121,13 +247,13 @@ if TYPE_CHECKING:
 
     class _ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_LIST_ARGS(AdminOrganizationProjectsUsersRolesListParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_USERS_UPDATE_ARGS(AdminOrganizationProjectsUsersUpdateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_USERS_UPDATE_ARGS(UserUpdateParams, RequestOptions, total=False): ...
 
     class _ADMIN_ORGANIZATION_ROLES_CREATE_ARGS(AdminOrganizationRolesCreateParams, RequestOptions, total=False): ...
 
     class _ADMIN_ORGANIZATION_ROLES_LIST_ARGS(AdminOrganizationRolesListParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_ROLES_UPDATE_ARGS(AdminOrganizationRolesUpdateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_ROLES_UPDATE_ARGS(RoleUpdateParams, RequestOptions, total=False): ...
 
     class _ADMIN_ORGANIZATION_SPEND_ALERTS_CREATE_ARGS(AdminOrganizationSpendAlertsCreateParams, RequestOptions, total=False): ...
 
@@ -135,29 +261,29 @@ if TYPE_CHECKING:
 
     class _ADMIN_ORGANIZATION_SPEND_ALERTS_UPDATE_ARGS(AdminOrganizationSpendAlertsUpdateParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_SPEND_LIMIT_UPDATE_ARGS(AdminOrganizationSpendLimitUpdateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_SPEND_LIMIT_UPDATE_ARGS(SpendLimitUpdateParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_USAGE_AUDIO_SPEECHES_ARGS(AdminOrganizationUsageAudioSpeechesParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_USAGE_AUDIO_SPEECHES_ARGS(UsageAudioSpeechesParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_USAGE_AUDIO_TRANSCRIPTIONS_ARGS(AdminOrganizationUsageAudioTranscriptionsParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_USAGE_AUDIO_TRANSCRIPTIONS_ARGS(UsageAudioTranscriptionsParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_USAGE_CODE_INTERPRETER_SESSIONS_ARGS(AdminOrganizationUsageCodeInterpreterSessionsParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_USAGE_CODE_INTERPRETER_SESSIONS_ARGS(UsageCodeInterpreterSessionsParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_USAGE_COMPLETIONS_ARGS(AdminOrganizationUsageCompletionsParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_USAGE_COMPLETIONS_ARGS(UsageCompletionsParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_USAGE_COSTS_ARGS(AdminOrganizationUsageCostsParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_USAGE_COSTS_ARGS(UsageCostsParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_USAGE_EMBEDDINGS_ARGS(AdminOrganizationUsageEmbeddingsParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_USAGE_EMBEDDINGS_ARGS(UsageEmbeddingsParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_USAGE_FILE_SEARCH_CALLS_ARGS(AdminOrganizationUsageFileSearchCallsParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_USAGE_FILE_SEARCH_CALLS_ARGS(UsageFileSearchCallsParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_USAGE_IMAGES_ARGS(AdminOrganizationUsageImagesParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_USAGE_IMAGES_ARGS(UsageImagesParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_USAGE_MODERATIONS_ARGS(AdminOrganizationUsageModerationsParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_USAGE_MODERATIONS_ARGS(UsageModerationsParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_USAGE_VECTOR_STORES_ARGS(AdminOrganizationUsageVectorStoresParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_USAGE_VECTOR_STORES_ARGS(UsageVectorStoresParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_USAGE_WEB_SEARCH_CALLS_ARGS(AdminOrganizationUsageWebSearchCallsParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_USAGE_WEB_SEARCH_CALLS_ARGS(UsageWebSearchCallsParams, RequestOptions, total=False): ...
 
     class _ADMIN_ORGANIZATION_USERS_LIST_ARGS(AdminOrganizationUsersListParams, RequestOptions, total=False): ...
 
@@ -375,19 +501,19 @@ class AdminOrganizationWithStreamingResponse:
 class AdminOrganizationAdminApiKeys(SyncAPIResource):
     """``client.admin.organization.admin_api_keys``."""
 
-    def create(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_ADMIN_API_KEYS_CREATE_ARGS]) -> AdminApiKeyCreateResponse:
+    def create(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_ADMIN_API_KEYS_CREATE_ARGS]) -> AdminAPIKeyCreateResponse:
         """Create an organization admin API key"""
         return call(self._client, ops.ADMIN_ORGANIZATION_ADMIN_API_KEYS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
 
-    def delete(self, key_id: str, **kwargs: Unpack[RequestOptions]) -> AdminOrganizationAdminApiKeysDeleteResponse:
+    def delete(self, key_id: str, **kwargs: Unpack[RequestOptions]) -> AdminAPIKeyDeleteResponse:
         """Delete an organization admin API key"""
         return call(self._client, ops.ADMIN_ORGANIZATION_ADMIN_API_KEYS_DELETE, {"key_id": key_id}, kwargs)  # type: ignore[no-any-return]
 
-    def list(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_ADMIN_API_KEYS_LIST_ARGS]) -> CursorPage[AdminApiKey]:
+    def list(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_ADMIN_API_KEYS_LIST_ARGS]) -> CursorPage[AdminAPIKey]:
         """List organization API keys"""
         return call(self._client, ops.ADMIN_ORGANIZATION_ADMIN_API_KEYS_LIST, {}, kwargs)  # type: ignore[no-any-return]
 
-    def retrieve(self, key_id: str, **kwargs: Unpack[RequestOptions]) -> AdminApiKey:
+    def retrieve(self, key_id: str, **kwargs: Unpack[RequestOptions]) -> AdminAPIKey:
         """Retrieve a single organization API key"""
         return call(self._client, ops.ADMIN_ORGANIZATION_ADMIN_API_KEYS_RETRIEVE, {"key_id": key_id}, kwargs)  # type: ignore[no-any-return]
 
@@ -421,7 +547,7 @@ class AdminOrganizationAdminApiKeysWithStreamingResponse:
 class AdminOrganizationAuditLogs(SyncAPIResource):
     """``client.admin.organization.audit_logs``."""
 
-    def list(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_AUDIT_LOGS_LIST_ARGS]) -> CursorPage[AuditLog]:
+    def list(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_AUDIT_LOGS_LIST_ARGS]) -> CursorPage[AuditLogListResponse]:
         """List user actions and configuration changes within this organization."""
         return call(self._client, ops.ADMIN_ORGANIZATION_AUDIT_LOGS_LIST, {}, kwargs)  # type: ignore[no-any-return]
 
@@ -461,11 +587,11 @@ class AdminOrganizationCertificates(SyncAPIResource):
         """Deactivate certificates at the organization level."""
         return call(self._client, ops.ADMIN_ORGANIZATION_CERTIFICATES_DEACTIVATE, {}, kwargs)  # type: ignore[no-any-return]
 
-    def delete(self, certificate_id: str, **kwargs: Unpack[RequestOptions]) -> DeleteCertificateResponse:
+    def delete(self, certificate_id: str, **kwargs: Unpack[RequestOptions]) -> CertificateDeleteResponse:
         """Delete a certificate from the organization."""
         return call(self._client, ops.ADMIN_ORGANIZATION_CERTIFICATES_DELETE, {"certificate_id": certificate_id}, kwargs)  # type: ignore[no-any-return]
 
-    def list(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_CERTIFICATES_LIST_ARGS]) -> CursorPage[OrganizationCertificate]:
+    def list(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_CERTIFICATES_LIST_ARGS]) -> CursorPage[CertificateActivateResponse]:
         """List uploaded certificates for this organization."""
         return call(self._client, ops.ADMIN_ORGANIZATION_CERTIFICATES_LIST, {}, kwargs)  # type: ignore[no-any-return]
 
@@ -555,23 +681,23 @@ class AdminOrganizationGroups(SyncAPIResource):
     def users(self) -> AdminOrganizationGroupsUsers:
         return AdminOrganizationGroupsUsers(self._client)
 
-    def create(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_GROUPS_CREATE_ARGS]) -> GroupResponse:
+    def create(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_GROUPS_CREATE_ARGS]) -> Group:
         """Creates a new group in the organization."""
         return call(self._client, ops.ADMIN_ORGANIZATION_GROUPS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
 
-    def delete(self, group_id: str, **kwargs: Unpack[RequestOptions]) -> GroupDeletedResource:
+    def delete(self, group_id: str, **kwargs: Unpack[RequestOptions]) -> GroupDeleteResponse:
         """Deletes a group from the organization."""
         return call(self._client, ops.ADMIN_ORGANIZATION_GROUPS_DELETE, {"group_id": group_id}, kwargs)  # type: ignore[no-any-return]
 
-    def list(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_GROUPS_LIST_ARGS]) -> NextCursorPage[GroupResponse]:
+    def list(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_GROUPS_LIST_ARGS]) -> NextCursorPage[Group]:
         """Lists all groups in the organization."""
         return call(self._client, ops.ADMIN_ORGANIZATION_GROUPS_LIST, {}, kwargs)  # type: ignore[no-any-return]
 
-    def retrieve(self, group_id: str, **kwargs: Unpack[RequestOptions]) -> GroupResponse:
+    def retrieve(self, group_id: str, **kwargs: Unpack[RequestOptions]) -> Group:
         """Retrieves a group."""
         return call(self._client, ops.ADMIN_ORGANIZATION_GROUPS_RETRIEVE, {"group_id": group_id}, kwargs)  # type: ignore[no-any-return]
 
-    def update(self, group_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_GROUPS_UPDATE_ARGS]) -> GroupResourceWithSuccess:
+    def update(self, group_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_GROUPS_UPDATE_ARGS]) -> GroupUpdateResponse:
         """Updates a group's information."""
         return call(self._client, ops.ADMIN_ORGANIZATION_GROUPS_UPDATE, {"group_id": group_id}, kwargs)  # type: ignore[no-any-return]
 
@@ -921,7 +1047,7 @@ class AdminOrganizationSpendAlerts(SyncAPIResource):
         """Creates an organization spend alert."""
         return call(self._client, ops.ADMIN_ORGANIZATION_SPEND_ALERTS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
 
-    def delete(self, alert_id: str, **kwargs: Unpack[RequestOptions]) -> OrganizationSpendAlertDeletedResource:
+    def delete(self, alert_id: str, **kwargs: Unpack[RequestOptions]) -> OrganizationSpendAlertDeleted:
         """Deletes an organization spend alert."""
         return call(self._client, ops.ADMIN_ORGANIZATION_SPEND_ALERTS_DELETE, {"alert_id": alert_id}, kwargs)  # type: ignore[no-any-return]
 
@@ -969,15 +1095,15 @@ class AdminOrganizationSpendAlertsWithStreamingResponse:
 class AdminOrganizationSpendLimit(SyncAPIResource):
     """``client.admin.organization.spend_limit``."""
 
-    def delete(self, **kwargs: Unpack[RequestOptions]) -> OrganizationSpendLimitDeletedResource:
+    def delete(self, **kwargs: Unpack[RequestOptions]) -> OrganizationSpendLimitDeleted:
         """Delete the organization's hard spend limit."""
         return call(self._client, ops.ADMIN_ORGANIZATION_SPEND_LIMIT_DELETE, {}, kwargs)  # type: ignore[no-any-return]
 
-    def retrieve(self, **kwargs: Unpack[RequestOptions]) -> OrganizationSpendLimitResource:
+    def retrieve(self, **kwargs: Unpack[RequestOptions]) -> OrganizationSpendLimit:
         """Get the organization's hard spend limit."""
         return call(self._client, ops.ADMIN_ORGANIZATION_SPEND_LIMIT_RETRIEVE, {}, kwargs)  # type: ignore[no-any-return]
 
-    def update(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_SPEND_LIMIT_UPDATE_ARGS]) -> OrganizationSpendLimitResource:
+    def update(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_SPEND_LIMIT_UPDATE_ARGS]) -> OrganizationSpendLimit:
         """Create or replace the organization's hard spend limit."""
         return call(self._client, ops.ADMIN_ORGANIZATION_SPEND_LIMIT_UPDATE, {}, kwargs)  # type: ignore[no-any-return]
 
@@ -1101,19 +1227,19 @@ class AdminOrganizationUsers(SyncAPIResource):
     def roles(self) -> AdminOrganizationUsersRoles:
         return AdminOrganizationUsersRoles(self._client)
 
-    def delete(self, user_id: str, **kwargs: Unpack[RequestOptions]) -> UserDeleteResponse:
+    def delete(self, user_id: str, **kwargs: Unpack[RequestOptions]) -> UserDeleteResponse2:
         """Deletes a user from the organization."""
         return call(self._client, ops.ADMIN_ORGANIZATION_USERS_DELETE, {"user_id": user_id}, kwargs)  # type: ignore[no-any-return]
 
-    def list(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_USERS_LIST_ARGS]) -> CursorPage[User]:
+    def list(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_USERS_LIST_ARGS]) -> CursorPage[OrganizationUser]:
         """Lists all of the users in the organization."""
         return call(self._client, ops.ADMIN_ORGANIZATION_USERS_LIST, {}, kwargs)  # type: ignore[no-any-return]
 
-    def retrieve(self, user_id: str, **kwargs: Unpack[RequestOptions]) -> User:
+    def retrieve(self, user_id: str, **kwargs: Unpack[RequestOptions]) -> OrganizationUser:
         """Retrieves a user by their identifier."""
         return call(self._client, ops.ADMIN_ORGANIZATION_USERS_RETRIEVE, {"user_id": user_id}, kwargs)  # type: ignore[no-any-return]
 
-    def update(self, user_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_USERS_UPDATE_ARGS]) -> User:
+    def update(self, user_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_USERS_UPDATE_ARGS]) -> OrganizationUser:
         """Modifies a user's role in the organization."""
         return call(self._client, ops.ADMIN_ORGANIZATION_USERS_UPDATE, {"user_id": user_id}, kwargs)  # type: ignore[no-any-return]
 
@@ -1155,19 +1281,19 @@ class AdminOrganizationUsersWithStreamingResponse:
 class AdminOrganizationGroupsRoles(SyncAPIResource):
     """``client.admin.organization.groups.roles``."""
 
-    def create(self, group_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_GROUPS_ROLES_CREATE_ARGS]) -> GroupRoleAssignment:
+    def create(self, group_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_GROUPS_ROLES_CREATE_ARGS]) -> RoleCreateResponse:
         """Assigns an organization role to a group within the organization."""
         return call(self._client, ops.ADMIN_ORGANIZATION_GROUPS_ROLES_CREATE, {"group_id": group_id}, kwargs)  # type: ignore[no-any-return]
 
-    def delete(self, role_id: str, *, group_id: str, **kwargs: Unpack[RequestOptions]) -> DeletedRoleAssignmentResource:
+    def delete(self, role_id: str, *, group_id: str, **kwargs: Unpack[RequestOptions]) -> RoleDeleteResponse:
         """Unassigns an organization role from a group within the organization."""
         return call(self._client, ops.ADMIN_ORGANIZATION_GROUPS_ROLES_DELETE, {"group_id": group_id, "role_id": role_id}, kwargs)  # type: ignore[no-any-return]
 
-    def list(self, group_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_GROUPS_ROLES_LIST_ARGS]) -> NextCursorPage[AssignedRoleDetails]:
+    def list(self, group_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_GROUPS_ROLES_LIST_ARGS]) -> NextCursorPage[RoleListResponse]:
         """Lists the organization roles assigned to a group within the organization."""
         return call(self._client, ops.ADMIN_ORGANIZATION_GROUPS_ROLES_LIST, {"group_id": group_id}, kwargs)  # type: ignore[no-any-return]
 
-    def retrieve(self, role_id: str, *, group_id: str, **kwargs: Unpack[RequestOptions]) -> AssignedRoleDetails:
+    def retrieve(self, role_id: str, *, group_id: str, **kwargs: Unpack[RequestOptions]) -> RoleListResponse:
         """Retrieves an organization role assigned to a group."""
         return call(self._client, ops.ADMIN_ORGANIZATION_GROUPS_ROLES_RETRIEVE, {"group_id": group_id, "role_id": role_id}, kwargs)  # type: ignore[no-any-return]
 
@@ -1201,19 +1327,19 @@ class AdminOrganizationGroupsRolesWithStreamingResponse:
 class AdminOrganizationGroupsUsers(SyncAPIResource):
     """``client.admin.organization.groups.users``."""
 
-    def create(self, group_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_GROUPS_USERS_CREATE_ARGS]) -> GroupUserAssignment:
+    def create(self, group_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_GROUPS_USERS_CREATE_ARGS]) -> UserCreateResponse:
         """Adds a user to a group."""
         return call(self._client, ops.ADMIN_ORGANIZATION_GROUPS_USERS_CREATE, {"group_id": group_id}, kwargs)  # type: ignore[no-any-return]
 
-    def delete(self, user_id: str, *, group_id: str, **kwargs: Unpack[RequestOptions]) -> GroupUserDeletedResource:
+    def delete(self, user_id: str, *, group_id: str, **kwargs: Unpack[RequestOptions]) -> UserDeleteResponse:
         """Removes a user from a group."""
         return call(self._client, ops.ADMIN_ORGANIZATION_GROUPS_USERS_DELETE, {"group_id": group_id, "user_id": user_id}, kwargs)  # type: ignore[no-any-return]
 
-    def list(self, group_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_GROUPS_USERS_LIST_ARGS]) -> NextCursorPage[GroupUser]:
+    def list(self, group_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_GROUPS_USERS_LIST_ARGS]) -> NextCursorPage[OrganizationGroupUser]:
         """Lists the users assigned to a group."""
         return call(self._client, ops.ADMIN_ORGANIZATION_GROUPS_USERS_LIST, {"group_id": group_id}, kwargs)  # type: ignore[no-any-return]
 
-    def retrieve(self, user_id: str, *, group_id: str, **kwargs: Unpack[RequestOptions]) -> GroupMemberUser:
+    def retrieve(self, user_id: str, *, group_id: str, **kwargs: Unpack[RequestOptions]) -> UserRetrieveResponse:
         """Retrieves a user in a group."""
         return call(self._client, ops.ADMIN_ORGANIZATION_GROUPS_USERS_RETRIEVE, {"group_id": group_id, "user_id": user_id}, kwargs)  # type: ignore[no-any-return]
 
@@ -1247,15 +1373,15 @@ class AdminOrganizationGroupsUsersWithStreamingResponse:
 class AdminOrganizationProjectsApiKeys(SyncAPIResource):
     """``client.admin.organization.projects.api_keys``."""
 
-    def delete(self, api_key_id: str, *, project_id: str, **kwargs: Unpack[RequestOptions]) -> ProjectApiKeyDeleteResponse:
+    def delete(self, api_key_id: str, *, project_id: str, **kwargs: Unpack[RequestOptions]) -> APIKeyDeleteResponse:
         """Deletes an API key from the project."""
         return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_API_KEYS_DELETE, {"project_id": project_id, "api_key_id": api_key_id}, kwargs)  # type: ignore[no-any-return]
 
-    def list(self, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_API_KEYS_LIST_ARGS]) -> CursorPage[ProjectApiKey]:
+    def list(self, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_API_KEYS_LIST_ARGS]) -> CursorPage[ProjectAPIKey]:
         """Returns a list of API keys in the project."""
         return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_API_KEYS_LIST, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
 
-    def retrieve(self, api_key_id: str, *, project_id: str, **kwargs: Unpack[RequestOptions]) -> ProjectApiKey:
+    def retrieve(self, api_key_id: str, *, project_id: str, **kwargs: Unpack[RequestOptions]) -> ProjectAPIKey:
         """Retrieves an API key in the project."""
         return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_API_KEYS_RETRIEVE, {"project_id": project_id, "api_key_id": api_key_id}, kwargs)  # type: ignore[no-any-return]
 
@@ -1453,7 +1579,7 @@ class AdminOrganizationProjectsHostedToolPermissionsWithStreamingResponse:
 class AdminOrganizationProjectsModelPermissions(SyncAPIResource):
     """``client.admin.organization.projects.model_permissions``."""
 
-    def delete(self, project_id: str, **kwargs: Unpack[RequestOptions]) -> ProjectModelPermissionsDeleteResponse:
+    def delete(self, project_id: str, **kwargs: Unpack[RequestOptions]) -> ProjectModelPermissionsDeleted:
         """Deletes model permissions for a project."""
         return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_MODEL_PERMISSIONS_DELETE, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
 
@@ -1583,11 +1709,11 @@ class AdminOrganizationProjectsServiceAccounts(SyncAPIResource):
     def api_keys(self) -> AdminOrganizationProjectsServiceAccountsApiKeys:
         return AdminOrganizationProjectsServiceAccountsApiKeys(self._client)
 
-    def create(self, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_CREATE_ARGS]) -> ProjectServiceAccountCreateResponse:
+    def create(self, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_CREATE_ARGS]) -> ServiceAccountCreateResponse:
         """Creates a new service account in the project. By default, this also returns an unredacted API key for the service account."""
         return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_CREATE, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
 
-    def delete(self, service_account_id: str, *, project_id: str, **kwargs: Unpack[RequestOptions]) -> ProjectServiceAccountDeleteResponse:
+    def delete(self, service_account_id: str, *, project_id: str, **kwargs: Unpack[RequestOptions]) -> ServiceAccountDeleteResponse:
         """Deletes a service account from the project."""
         return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_DELETE, {"project_id": project_id, "service_account_id": service_account_id}, kwargs)  # type: ignore[no-any-return]
 
@@ -1647,7 +1773,7 @@ class AdminOrganizationProjectsSpendAlerts(SyncAPIResource):
         """Creates a project spend alert."""
         return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_CREATE, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
 
-    def delete(self, alert_id: str, *, project_id: str, **kwargs: Unpack[RequestOptions]) -> ProjectSpendAlertDeletedResource:
+    def delete(self, alert_id: str, *, project_id: str, **kwargs: Unpack[RequestOptions]) -> ProjectSpendAlertDeleted:
         """Deletes a project spend alert."""
         return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_DELETE, {"project_id": project_id, "alert_id": alert_id}, kwargs)  # type: ignore[no-any-return]
 
@@ -1695,15 +1821,15 @@ class AdminOrganizationProjectsSpendAlertsWithStreamingResponse:
 class AdminOrganizationProjectsSpendLimit(SyncAPIResource):
     """``client.admin.organization.projects.spend_limit``."""
 
-    def delete(self, project_id: str, **kwargs: Unpack[RequestOptions]) -> ProjectSpendLimitDeletedResource:
+    def delete(self, project_id: str, **kwargs: Unpack[RequestOptions]) -> ProjectSpendLimitDeleted:
         """Delete a project's hard spend limit."""
         return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_SPEND_LIMIT_DELETE, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
 
-    def retrieve(self, project_id: str, **kwargs: Unpack[RequestOptions]) -> ProjectSpendLimitResource:
+    def retrieve(self, project_id: str, **kwargs: Unpack[RequestOptions]) -> ProjectSpendLimit:
         """Get a project's hard spend limit."""
         return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_SPEND_LIMIT_RETRIEVE, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
 
-    def update(self, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_SPEND_LIMIT_UPDATE_ARGS]) -> ProjectSpendLimitResource:
+    def update(self, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_SPEND_LIMIT_UPDATE_ARGS]) -> ProjectSpendLimit:
         """Create or replace a project's hard spend limit."""
         return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_SPEND_LIMIT_UPDATE, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
 
@@ -1803,15 +1929,15 @@ class AdminOrganizationUsersRoles(SyncAPIResource):
         """Assigns an organization role to a user within the organization."""
         return call(self._client, ops.ADMIN_ORGANIZATION_USERS_ROLES_CREATE, {"user_id": user_id}, kwargs)  # type: ignore[no-any-return]
 
-    def delete(self, role_id: str, *, user_id: str, **kwargs: Unpack[RequestOptions]) -> DeletedRoleAssignmentResource:
+    def delete(self, role_id: str, *, user_id: str, **kwargs: Unpack[RequestOptions]) -> RoleDeleteResponse:
         """Unassigns an organization role from a user within the organization."""
         return call(self._client, ops.ADMIN_ORGANIZATION_USERS_ROLES_DELETE, {"user_id": user_id, "role_id": role_id}, kwargs)  # type: ignore[no-any-return]
 
-    def list(self, user_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_USERS_ROLES_LIST_ARGS]) -> NextCursorPage[AssignedRoleDetails]:
+    def list(self, user_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_USERS_ROLES_LIST_ARGS]) -> NextCursorPage[RoleListResponse]:
         """Lists the organization roles assigned to a user within the organization."""
         return call(self._client, ops.ADMIN_ORGANIZATION_USERS_ROLES_LIST, {"user_id": user_id}, kwargs)  # type: ignore[no-any-return]
 
-    def retrieve(self, role_id: str, *, user_id: str, **kwargs: Unpack[RequestOptions]) -> AssignedRoleDetails:
+    def retrieve(self, role_id: str, *, user_id: str, **kwargs: Unpack[RequestOptions]) -> RoleListResponse:
         """Retrieves an organization role assigned to a user."""
         return call(self._client, ops.ADMIN_ORGANIZATION_USERS_ROLES_RETRIEVE, {"user_id": user_id, "role_id": role_id}, kwargs)  # type: ignore[no-any-return]
 
@@ -1845,19 +1971,19 @@ class AdminOrganizationUsersRolesWithStreamingResponse:
 class AdminOrganizationProjectsGroupsRoles(SyncAPIResource):
     """``client.admin.organization.projects.groups.roles``."""
 
-    def create(self, group_id: str, *, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_CREATE_ARGS]) -> GroupRoleAssignment:
+    def create(self, group_id: str, *, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_CREATE_ARGS]) -> RoleCreateResponse:
         """Assigns a project role to a group within a project."""
         return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_CREATE, {"project_id": project_id, "group_id": group_id}, kwargs)  # type: ignore[no-any-return]
 
-    def delete(self, role_id: str, *, project_id: str, group_id: str, **kwargs: Unpack[RequestOptions]) -> DeletedRoleAssignmentResource:
+    def delete(self, role_id: str, *, project_id: str, group_id: str, **kwargs: Unpack[RequestOptions]) -> RoleDeleteResponse:
         """Unassigns a project role from a group within a project."""
         return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_DELETE, {"project_id": project_id, "group_id": group_id, "role_id": role_id}, kwargs)  # type: ignore[no-any-return]
 
-    def list(self, group_id: str, *, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_LIST_ARGS]) -> NextCursorPage[AssignedRoleDetails]:
+    def list(self, group_id: str, *, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_LIST_ARGS]) -> NextCursorPage[RoleListResponse]:
         """Lists the project roles assigned to a group within a project."""
         return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_LIST, {"project_id": project_id, "group_id": group_id}, kwargs)  # type: ignore[no-any-return]
 
-    def retrieve(self, role_id: str, *, project_id: str, group_id: str, **kwargs: Unpack[RequestOptions]) -> AssignedRoleDetails:
+    def retrieve(self, role_id: str, *, project_id: str, group_id: str, **kwargs: Unpack[RequestOptions]) -> RoleListResponse:
         """Retrieves a project role assigned to a group."""
         return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_RETRIEVE, {"project_id": project_id, "group_id": group_id, "role_id": role_id}, kwargs)  # type: ignore[no-any-return]
 
@@ -1891,7 +2017,7 @@ class AdminOrganizationProjectsGroupsRolesWithStreamingResponse:
 class AdminOrganizationProjectsServiceAccountsApiKeys(SyncAPIResource):
     """``client.admin.organization.projects.service_accounts.api_keys``."""
 
-    def create(self, service_account_id: str, *, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_API_KEYS_CREATE_ARGS]) -> ServiceAccountApiKeyBody:
+    def create(self, service_account_id: str, *, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_API_KEYS_CREATE_ARGS]) -> APIKeyCreateResponse:
         """Creates an API key for a service account in the project."""
         return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_API_KEYS_CREATE, {"project_id": project_id, "service_account_id": service_account_id}, kwargs)  # type: ignore[no-any-return]
 
@@ -1923,15 +2049,15 @@ class AdminOrganizationProjectsUsersRoles(SyncAPIResource):
         """Assigns a project role to a user within a project."""
         return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_CREATE, {"project_id": project_id, "user_id": user_id}, kwargs)  # type: ignore[no-any-return]
 
-    def delete(self, role_id: str, *, project_id: str, user_id: str, **kwargs: Unpack[RequestOptions]) -> DeletedRoleAssignmentResource:
+    def delete(self, role_id: str, *, project_id: str, user_id: str, **kwargs: Unpack[RequestOptions]) -> RoleDeleteResponse:
         """Unassigns a project role from a user within a project."""
         return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_DELETE, {"project_id": project_id, "user_id": user_id, "role_id": role_id}, kwargs)  # type: ignore[no-any-return]
 
-    def list(self, user_id: str, *, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_LIST_ARGS]) -> NextCursorPage[AssignedRoleDetails]:
+    def list(self, user_id: str, *, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_LIST_ARGS]) -> NextCursorPage[RoleListResponse]:
         """Lists the project roles assigned to a user within a project."""
         return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_LIST, {"project_id": project_id, "user_id": user_id}, kwargs)  # type: ignore[no-any-return]
 
-    def retrieve(self, role_id: str, *, project_id: str, user_id: str, **kwargs: Unpack[RequestOptions]) -> AssignedRoleDetails:
+    def retrieve(self, role_id: str, *, project_id: str, user_id: str, **kwargs: Unpack[RequestOptions]) -> RoleListResponse:
         """Retrieves a project role assigned to a user."""
         return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_RETRIEVE, {"project_id": project_id, "user_id": user_id, "role_id": role_id}, kwargs)  # type: ignore[no-any-return]
 

@@ -17,14 +17,27 @@ if TYPE_CHECKING:
     from .._streaming import Stream
     from .._binary import BinaryResponse
     from .._pagination import CursorPage
-    from ..types.audio import CreateTranscriptionResponseDiarizedJson, CreateTranscriptionResponseVerboseJson, CreateTranslationResponseVerboseJson, SpeechAudioDeltaEvent, SpeechAudioDoneEvent, TranscriptTextDeltaEvent, TranscriptTextDoneEvent, TranscriptTextSegmentEvent, Transcription, Translation, VoiceConsentDeletedResource, VoiceConsentResource, VoiceResource
-    from ..types.audio_params import AudioSpeechCreateParams, AudioTranscriptionsCreateParams, AudioTranslationsCreateParams, AudioVoiceConsentsCreateParams, AudioVoiceConsentsListParams, AudioVoiceConsentsUpdateParams, AudioVoicesCreateParams
+    from ..types.audio.audio_voice_consents_create_params import AudioVoiceConsentsCreateParams
+    from ..types.audio.audio_voice_consents_list_params import AudioVoiceConsentsListParams
+    from ..types.audio.audio_voice_consents_update_params import AudioVoiceConsentsUpdateParams
+    from ..types.audio.audio_voices_create_params import AudioVoicesCreateParams
+    from ..types.audio.speech_audio_delta_event import SpeechAudioDeltaEvent
+    from ..types.audio.speech_audio_done_event import SpeechAudioDoneEvent
+    from ..types.audio.speech_create_params import SpeechCreateParams
+    from ..types.audio.transcription_create_params import TranscriptionCreateParams
+    from ..types.audio.transcription_create_response import TranscriptionCreateResponse
+    from ..types.audio.transcription_stream_event import TranscriptionStreamEvent
+    from ..types.audio.translation_create_params import TranslationCreateParams
+    from ..types.audio.translation_create_response import TranslationCreateResponse
+    from ..types.audio.voice_consent_deleted_resource import VoiceConsentDeletedResource
+    from ..types.audio.voice_consent_resource import VoiceConsentResource
+    from ..types.audio.voice_resource import VoiceResource
 
-    class _AUDIO_SPEECH_CREATE_ARGS(AudioSpeechCreateParams, RequestOptions, total=False): ...
+    class _AUDIO_SPEECH_CREATE_ARGS(SpeechCreateParams, RequestOptions, total=False): ...
 
-    class _AUDIO_TRANSCRIPTIONS_CREATE_ARGS(AudioTranscriptionsCreateParams, RequestOptions, total=False): ...
+    class _AUDIO_TRANSCRIPTIONS_CREATE_ARGS(TranscriptionCreateParams, RequestOptions, total=False): ...
 
-    class _AUDIO_TRANSLATIONS_CREATE_ARGS(AudioTranslationsCreateParams, RequestOptions, total=False): ...
+    class _AUDIO_TRANSLATIONS_CREATE_ARGS(TranslationCreateParams, RequestOptions, total=False): ...
 
     class _AUDIO_VOICES_CREATE_ARGS(AudioVoicesCreateParams, RequestOptions, total=False): ...
 
@@ -162,15 +175,15 @@ class AudioTranscriptions(SyncAPIResource):
     """``client.audio.transcriptions``."""
 
     @overload
-    def create(self, *, stream: Literal[True], **kwargs: Unpack[_AUDIO_TRANSCRIPTIONS_CREATE_ARGS]) -> Stream[TranscriptTextSegmentEvent | TranscriptTextDeltaEvent | TranscriptTextDoneEvent]: ...
+    def create(self, *, stream: Literal[True], **kwargs: Unpack[_AUDIO_TRANSCRIPTIONS_CREATE_ARGS]) -> Stream[TranscriptionStreamEvent]: ...
 
     @overload
-    def create(self, *, stream: Literal[False] | None = None, **kwargs: Unpack[_AUDIO_TRANSCRIPTIONS_CREATE_ARGS]) -> Transcription | CreateTranscriptionResponseDiarizedJson | CreateTranscriptionResponseVerboseJson | str: ...
+    def create(self, *, stream: Literal[False] | None = None, **kwargs: Unpack[_AUDIO_TRANSCRIPTIONS_CREATE_ARGS]) -> TranscriptionCreateResponse | str: ...
 
     @overload
-    def create(self, *, stream: bool, **kwargs: Unpack[_AUDIO_TRANSCRIPTIONS_CREATE_ARGS]) -> Transcription | CreateTranscriptionResponseDiarizedJson | CreateTranscriptionResponseVerboseJson | str | Stream[TranscriptTextSegmentEvent | TranscriptTextDeltaEvent | TranscriptTextDoneEvent]: ...
+    def create(self, *, stream: bool, **kwargs: Unpack[_AUDIO_TRANSCRIPTIONS_CREATE_ARGS]) -> TranscriptionCreateResponse | str | Stream[TranscriptionStreamEvent]: ...
 
-    def create(self, *, stream: bool | None = None, **kwargs: Unpack[_AUDIO_TRANSCRIPTIONS_CREATE_ARGS]) -> Transcription | CreateTranscriptionResponseDiarizedJson | CreateTranscriptionResponseVerboseJson | str | Stream[TranscriptTextSegmentEvent | TranscriptTextDeltaEvent | TranscriptTextDoneEvent]:
+    def create(self, *, stream: bool | None = None, **kwargs: Unpack[_AUDIO_TRANSCRIPTIONS_CREATE_ARGS]) -> TranscriptionCreateResponse | str | Stream[TranscriptionStreamEvent]:
         """Transcribes audio into the input language."""
         return call(self._client, ops.AUDIO_TRANSCRIPTIONS_CREATE, {}, kwargs, stream=stream)  # type: ignore[no-any-return]
 
@@ -198,7 +211,7 @@ class AudioTranscriptionsWithStreamingResponse:
 class AudioTranslations(SyncAPIResource):
     """``client.audio.translations``."""
 
-    def create(self, **kwargs: Unpack[_AUDIO_TRANSLATIONS_CREATE_ARGS]) -> Translation | CreateTranslationResponseVerboseJson | str:
+    def create(self, **kwargs: Unpack[_AUDIO_TRANSLATIONS_CREATE_ARGS]) -> TranslationCreateResponse | str:
         """Translates audio into English."""
         return call(self._client, ops.AUDIO_TRANSLATIONS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
 

@@ -15,12 +15,13 @@ if TYPE_CHECKING:
 
     from .._options import RequestOptions
     from .._pagination import CursorPage
-    from ..types.batches import Batch
-    from ..types.batches_params import BatchesCreateParams, BatchesListParams
+    from ..types.batch import Batch
+    from ..types.batch_create_params import BatchCreateParams
+    from ..types.batch_list_params import BatchListParams
 
-    class _BATCHES_CREATE_ARGS(BatchesCreateParams, RequestOptions, total=False): ...
+    class _BATCHES_CREATE_ARGS(BatchCreateParams, RequestOptions, total=False): ...
 
-    class _BATCHES_LIST_ARGS(BatchesListParams, RequestOptions, total=False): ...
+    class _BATCHES_LIST_ARGS(BatchListParams, RequestOptions, total=False): ...
 
 __all__ = ["Batches"]
 

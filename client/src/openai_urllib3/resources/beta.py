@@ -17,67 +17,160 @@ if TYPE_CHECKING:
     from .._options import RequestOptions
     from .._streaming import Stream
     from .._pagination import CursorPage
-    from ..types.beta import Assistant, AssistantStreamEvent0, AssistantStreamEvent02, AssistantStreamEvent1, AssistantStreamEvent10, AssistantStreamEvent11, AssistantStreamEvent110, AssistantStreamEvent12, AssistantStreamEvent13, AssistantStreamEvent14, AssistantStreamEvent15, AssistantStreamEvent16, AssistantStreamEvent17, AssistantStreamEvent18, AssistantStreamEvent19, AssistantStreamEvent2, AssistantStreamEvent20, AssistantStreamEvent21, AssistantStreamEvent22, AssistantStreamEvent23, AssistantStreamEvent3, AssistantStreamEvent32, AssistantStreamEvent4, AssistantStreamEvent42, AssistantStreamEvent5, AssistantStreamEvent52, AssistantStreamEvent6, AssistantStreamEvent62, AssistantStreamEvent7, AssistantStreamEvent72, AssistantStreamEvent8, AssistantStreamEvent9, DeleteAssistantResponse, DeleteMessageResponse, DeleteThreadResponse, DoneEvent, ErrorEvent, Message2, Run, RunStep, Thread
-    from ..types.beta_2 import AssistantMessageItem, AssistantStreamEvent03, AssistantStreamEvent102, AssistantStreamEvent103, AssistantStreamEvent111, AssistantStreamEvent112, AssistantStreamEvent113, AssistantStreamEvent122, AssistantStreamEvent123, AssistantStreamEvent132, AssistantStreamEvent133, AssistantStreamEvent142, AssistantStreamEvent143, AssistantStreamEvent152, AssistantStreamEvent153, AssistantStreamEvent162, AssistantStreamEvent163, AssistantStreamEvent172, AssistantStreamEvent173, AssistantStreamEvent182, AssistantStreamEvent183, AssistantStreamEvent192, AssistantStreamEvent193, AssistantStreamEvent202, AssistantStreamEvent203, AssistantStreamEvent212, AssistantStreamEvent213, AssistantStreamEvent222, AssistantStreamEvent223, AssistantStreamEvent24, AssistantStreamEvent33, AssistantStreamEvent43, AssistantStreamEvent53, AssistantStreamEvent63, AssistantStreamEvent73, AssistantStreamEvent82, AssistantStreamEvent83, AssistantStreamEvent92, AssistantStreamEvent93, BetaResponse, BetaResponseAudioDeltaEvent, BetaResponseAudioDoneEvent, BetaResponseAudioTranscriptDeltaEvent, BetaResponseAudioTranscriptDoneEvent, BetaResponseCodeInterpreterCallCodeDeltaEvent, BetaResponseCodeInterpreterCallCodeDoneEvent, BetaResponseCodeInterpreterCallCompletedEvent, BetaResponseCodeInterpreterCallInProgressEvent, BetaResponseCodeInterpreterCallInterpretingEvent, BetaResponseCompletedEvent, ChatSessionResource, ClientToolCallItem, DeletedThreadResource, TaskGroupItem, TaskItem, ThreadResource, UserMessageItem, WidgetMessageItem
-    from ..types.beta_3 import BetaAdditionalTools, BetaAgentMessage, BetaApplyPatchToolCall, BetaApplyPatchToolCallOutput, BetaCodeInterpreterToolCall, BetaCompactionBody, BetaComputerToolCall, BetaComputerToolCallOutputResource, BetaCustomToolCallOutputResource, BetaFileSearchToolCall, BetaFunctionShellCall, BetaFunctionShellCallOutput, BetaFunctionToolCallOutputResource, BetaImageGenToolCall, BetaLocalShellToolCall, BetaLocalShellToolCallOutput, BetaMCPApprovalRequest, BetaMCPApprovalResponseResource, BetaMCPListTools, BetaMCPToolCall, BetaMultiAgentCall, BetaMultiAgentCallOutput, BetaOutputMessage, BetaProgram, BetaProgramOutput, BetaReasoningItem, BetaToolSearchCall, BetaToolSearchOutput, BetaWebSearchToolCall
-    from ..types.beta_4 import BetaCompactResource, BetaCustomToolCallResource, BetaFunctionToolCallResource, BetaInputMessageResource, BetaResponseContentPartAddedEvent, BetaResponseContentPartDoneEvent, BetaResponseCreatedEvent, BetaResponseCustomToolCallInputDeltaEvent, BetaResponseCustomToolCallInputDoneEvent, BetaResponseErrorEvent, BetaResponseFailedEvent, BetaResponseFileSearchCallCompletedEvent, BetaResponseFileSearchCallInProgressEvent, BetaResponseFileSearchCallSearchingEvent, BetaResponseFunctionCallArgumentsDeltaEvent, BetaResponseFunctionCallArgumentsDoneEvent, BetaResponseImageGenCallCompletedEvent, BetaResponseImageGenCallGeneratingEvent, BetaResponseImageGenCallInProgressEvent, BetaResponseImageGenCallPartialImageEvent, BetaResponseInProgressEvent, BetaResponseIncompleteEvent, BetaResponseMCPCallArgumentsDeltaEvent, BetaResponseMCPCallArgumentsDoneEvent, BetaResponseMCPCallCompletedEvent, BetaResponseMCPCallFailedEvent, BetaResponseMCPCallInProgressEvent, BetaResponseMCPListToolsCompletedEvent, BetaResponseMCPListToolsFailedEvent, BetaResponseMCPListToolsInProgressEvent, BetaResponseOutputItemAddedEvent, BetaResponseOutputItemDoneEvent, BetaResponseOutputTextAnnotationAddedEvent, BetaResponseQueuedEvent, BetaResponseReasoningSummaryPartAddedEvent, BetaResponseReasoningSummaryPartDoneEvent, BetaResponseReasoningSummaryTextDeltaEvent, BetaResponseReasoningSummaryTextDoneEvent, BetaResponseReasoningTextDeltaEvent, BetaResponseReasoningTextDoneEvent, BetaResponseRefusalDeltaEvent, BetaResponseRefusalDoneEvent, BetaResponseShellCallCommandAddedStreamingEvent, BetaResponseShellCallCommandDeltaStreamingEvent, BetaResponseShellCallCommandDoneStreamingEvent, BetaResponseShellCallOutputContentDeltaStreamingEvent, BetaResponseShellCallOutputContentDoneStreamingEvent, BetaResponseTextDeltaEvent, BetaResponseTextDoneEvent, BetaResponseWebSearchCallCompletedEvent, BetaResponseWebSearchCallInProgressEvent, BetaResponseWebSearchCallSearchingEvent, BetaTokenCountsResource
-    from ..types.beta_params import BetaAssistantsCreateParams, BetaAssistantsListParams, BetaAssistantsUpdateParams, BetaChatkitSessionsCreateParams, BetaChatkitThreadsListItemsParams, BetaChatkitThreadsListParams, BetaRealtimeSessionsCreateParams, BetaRealtimeTranscriptionSessionsCreateParams, BetaResponsesCreateParams, BetaThreadsCreateAndRunParams, BetaThreadsCreateParams, BetaThreadsMessagesCreateParams, BetaThreadsMessagesListParams, BetaThreadsMessagesUpdateParams, BetaThreadsRunsCreateParams, BetaThreadsRunsListParams, BetaThreadsRunsStepsListParams, BetaThreadsRunsStepsRetrieveParams, BetaThreadsRunsSubmitToolOutputsParams, BetaThreadsRunsUpdateParams, BetaThreadsUpdateParams
-    from ..types.beta_params_2 import BetaResponsesCancelParams, BetaResponsesCompactParams, BetaResponsesDeleteParams, BetaResponsesInputItemsListParams, BetaResponsesInputTokensCountParams, BetaResponsesRetrieveParams
-    from ..types.shared_2 import RealtimeSessionCreateResponse, RealtimeTranscriptionSessionCreateResponse
+    from ..types.beta.assistant import Assistant
+    from ..types.beta.assistant_create_params import AssistantCreateParams
+    from ..types.beta.assistant_deleted import AssistantDeleted
+    from ..types.beta.assistant_list_params import AssistantListParams
+    from ..types.beta.assistant_stream_event import AssistantStreamEvent
+    from ..types.beta.assistant_stream_event02 import AssistantStreamEvent02
+    from ..types.beta.assistant_stream_event03 import AssistantStreamEvent03
+    from ..types.beta.assistant_stream_event102 import AssistantStreamEvent102
+    from ..types.beta.assistant_stream_event103 import AssistantStreamEvent103
+    from ..types.beta.assistant_stream_event110 import AssistantStreamEvent110
+    from ..types.beta.assistant_stream_event111 import AssistantStreamEvent111
+    from ..types.beta.assistant_stream_event112 import AssistantStreamEvent112
+    from ..types.beta.assistant_stream_event113 import AssistantStreamEvent113
+    from ..types.beta.assistant_stream_event122 import AssistantStreamEvent122
+    from ..types.beta.assistant_stream_event123 import AssistantStreamEvent123
+    from ..types.beta.assistant_stream_event132 import AssistantStreamEvent132
+    from ..types.beta.assistant_stream_event133 import AssistantStreamEvent133
+    from ..types.beta.assistant_stream_event142 import AssistantStreamEvent142
+    from ..types.beta.assistant_stream_event143 import AssistantStreamEvent143
+    from ..types.beta.assistant_stream_event152 import AssistantStreamEvent152
+    from ..types.beta.assistant_stream_event153 import AssistantStreamEvent153
+    from ..types.beta.assistant_stream_event162 import AssistantStreamEvent162
+    from ..types.beta.assistant_stream_event163 import AssistantStreamEvent163
+    from ..types.beta.assistant_stream_event172 import AssistantStreamEvent172
+    from ..types.beta.assistant_stream_event173 import AssistantStreamEvent173
+    from ..types.beta.assistant_stream_event182 import AssistantStreamEvent182
+    from ..types.beta.assistant_stream_event183 import AssistantStreamEvent183
+    from ..types.beta.assistant_stream_event192 import AssistantStreamEvent192
+    from ..types.beta.assistant_stream_event193 import AssistantStreamEvent193
+    from ..types.beta.assistant_stream_event202 import AssistantStreamEvent202
+    from ..types.beta.assistant_stream_event203 import AssistantStreamEvent203
+    from ..types.beta.assistant_stream_event212 import AssistantStreamEvent212
+    from ..types.beta.assistant_stream_event213 import AssistantStreamEvent213
+    from ..types.beta.assistant_stream_event222 import AssistantStreamEvent222
+    from ..types.beta.assistant_stream_event223 import AssistantStreamEvent223
+    from ..types.beta.assistant_stream_event23 import AssistantStreamEvent23
+    from ..types.beta.assistant_stream_event24 import AssistantStreamEvent24
+    from ..types.beta.assistant_stream_event32 import AssistantStreamEvent32
+    from ..types.beta.assistant_stream_event33 import AssistantStreamEvent33
+    from ..types.beta.assistant_stream_event42 import AssistantStreamEvent42
+    from ..types.beta.assistant_stream_event43 import AssistantStreamEvent43
+    from ..types.beta.assistant_stream_event52 import AssistantStreamEvent52
+    from ..types.beta.assistant_stream_event53 import AssistantStreamEvent53
+    from ..types.beta.assistant_stream_event62 import AssistantStreamEvent62
+    from ..types.beta.assistant_stream_event63 import AssistantStreamEvent63
+    from ..types.beta.assistant_stream_event72 import AssistantStreamEvent72
+    from ..types.beta.assistant_stream_event73 import AssistantStreamEvent73
+    from ..types.beta.assistant_stream_event82 import AssistantStreamEvent82
+    from ..types.beta.assistant_stream_event83 import AssistantStreamEvent83
+    from ..types.beta.assistant_stream_event92 import AssistantStreamEvent92
+    from ..types.beta.assistant_stream_event93 import AssistantStreamEvent93
+    from ..types.beta.assistant_update_params import AssistantUpdateParams
+    from ..types.beta.beta_compacted_response import BetaCompactedResponse
+    from ..types.beta.beta_response import BetaResponse
+    from ..types.beta.beta_response_item import BetaResponseItem
+    from ..types.beta.beta_response_stream_event import BetaResponseStreamEvent
+    from ..types.beta.beta_responses_cancel_params import BetaResponsesCancelParams
+    from ..types.beta.beta_responses_delete_params import BetaResponsesDeleteParams
+    from ..types.beta.chatkit.chat_session import ChatSession
+    from ..types.beta.chatkit.chatkit_thread import ChatKitThread
+    from ..types.beta.chatkit.chatkit_thread_assistant_message_item import ChatKitThreadAssistantMessageItem
+    from ..types.beta.chatkit.chatkit_thread_user_message_item import ChatKitThreadUserMessageItem
+    from ..types.beta.chatkit.chatkit_widget_item import ChatKitWidgetItem
+    from ..types.beta.chatkit.session_create_params import BetaChatkitSessionsCreateParams
+    from ..types.beta.chatkit.thread_delete_response import ThreadDeleteResponse
+    from ..types.beta.chatkit.thread_list_items_params import ThreadListItemsParams
+    from ..types.beta.chatkit.thread_list_params import ThreadListParams
+    from ..types.beta.client_tool_call_item import ClientToolCallItem
+    from ..types.beta.done_event import DoneEvent
+    from ..types.beta.error_event import ErrorEvent
+    from ..types.beta.realtime.session_create_params import SessionCreateParams
+    from ..types.beta.realtime.session_create_response import SessionCreateResponse
+    from ..types.beta.realtime.transcription_session import TranscriptionSession
+    from ..types.beta.realtime.transcription_session_create_params import TranscriptionSessionCreateParams
+    from ..types.beta.response_compact_params import ResponseCompactParams
+    from ..types.beta.response_create_params import ResponseCreateParams
+    from ..types.beta.response_retrieve_params import ResponseRetrieveParams
+    from ..types.beta.responses.input_item_list_params import InputItemListParams
+    from ..types.beta.responses.input_token_count_params import InputTokenCountParams
+    from ..types.beta.responses.input_token_count_response import InputTokenCountResponse
+    from ..types.beta.task_group_item import TaskGroupItem
+    from ..types.beta.task_item import TaskItem
+    from ..types.beta.thread import Thread
+    from ..types.beta.thread_create_and_run_params import ThreadCreateAndRunParams
+    from ..types.beta.thread_create_params import ThreadCreateParams
+    from ..types.beta.thread_deleted import ThreadDeleted
+    from ..types.beta.thread_update_params import ThreadUpdateParams
+    from ..types.beta.threads.message import Message2
+    from ..types.beta.threads.message_create_params import BetaThreadsMessagesCreateParams
+    from ..types.beta.threads.message_deleted import MessageDeleted
+    from ..types.beta.threads.message_list_params import BetaThreadsMessagesListParams
+    from ..types.beta.threads.message_update_params import MessageUpdateParams
+    from ..types.beta.threads.run import Run
+    from ..types.beta.threads.run_create_params import BetaThreadsRunsCreateParams
+    from ..types.beta.threads.run_list_params import BetaThreadsRunsListParams
+    from ..types.beta.threads.run_submit_tool_outputs_params import RunSubmitToolOutputsParams
+    from ..types.beta.threads.run_update_params import RunUpdateParams
+    from ..types.beta.threads.runs.run_step import RunStep
+    from ..types.beta.threads.runs.step_list_params import StepListParams
+    from ..types.beta.threads.runs.step_retrieve_params import StepRetrieveParams
 
-    class _BETA_ASSISTANTS_CREATE_ARGS(BetaAssistantsCreateParams, RequestOptions, total=False): ...
+    class _BETA_ASSISTANTS_CREATE_ARGS(AssistantCreateParams, RequestOptions, total=False): ...
 
-    class _BETA_ASSISTANTS_LIST_ARGS(BetaAssistantsListParams, RequestOptions, total=False): ...
+    class _BETA_ASSISTANTS_LIST_ARGS(AssistantListParams, RequestOptions, total=False): ...
 
-    class _BETA_ASSISTANTS_UPDATE_ARGS(BetaAssistantsUpdateParams, RequestOptions, total=False): ...
+    class _BETA_ASSISTANTS_UPDATE_ARGS(AssistantUpdateParams, RequestOptions, total=False): ...
 
     class _BETA_CHATKIT_SESSIONS_CREATE_ARGS(BetaChatkitSessionsCreateParams, RequestOptions, total=False): ...
 
-    class _BETA_CHATKIT_THREADS_LIST_ARGS(BetaChatkitThreadsListParams, RequestOptions, total=False): ...
+    class _BETA_CHATKIT_THREADS_LIST_ARGS(ThreadListParams, RequestOptions, total=False): ...
 
-    class _BETA_CHATKIT_THREADS_LIST_ITEMS_ARGS(BetaChatkitThreadsListItemsParams, RequestOptions, total=False): ...
+    class _BETA_CHATKIT_THREADS_LIST_ITEMS_ARGS(ThreadListItemsParams, RequestOptions, total=False): ...
 
-    class _BETA_REALTIME_SESSIONS_CREATE_ARGS(BetaRealtimeSessionsCreateParams, RequestOptions, total=False): ...
+    class _BETA_REALTIME_SESSIONS_CREATE_ARGS(SessionCreateParams, RequestOptions, total=False): ...
 
-    class _BETA_REALTIME_TRANSCRIPTION_SESSIONS_CREATE_ARGS(BetaRealtimeTranscriptionSessionsCreateParams, RequestOptions, total=False): ...
+    class _BETA_REALTIME_TRANSCRIPTION_SESSIONS_CREATE_ARGS(TranscriptionSessionCreateParams, RequestOptions, total=False): ...
 
     class _BETA_RESPONSES_CANCEL_ARGS(BetaResponsesCancelParams, RequestOptions, total=False): ...
 
-    class _BETA_RESPONSES_COMPACT_ARGS(BetaResponsesCompactParams, RequestOptions, total=False): ...
+    class _BETA_RESPONSES_COMPACT_ARGS(ResponseCompactParams, RequestOptions, total=False): ...
 
-    class _BETA_RESPONSES_CREATE_ARGS(BetaResponsesCreateParams, RequestOptions, total=False): ...
+    class _BETA_RESPONSES_CREATE_ARGS(ResponseCreateParams, RequestOptions, total=False): ...
 
     class _BETA_RESPONSES_DELETE_ARGS(BetaResponsesDeleteParams, RequestOptions, total=False): ...
 
-    class _BETA_RESPONSES_INPUT_ITEMS_LIST_ARGS(BetaResponsesInputItemsListParams, RequestOptions, total=False): ...
+    class _BETA_RESPONSES_INPUT_ITEMS_LIST_ARGS(InputItemListParams, RequestOptions, total=False): ...
 
-    class _BETA_RESPONSES_INPUT_TOKENS_COUNT_ARGS(BetaResponsesInputTokensCountParams, RequestOptions, total=False): ...
+    class _BETA_RESPONSES_INPUT_TOKENS_COUNT_ARGS(InputTokenCountParams, RequestOptions, total=False): ...
 
-    class _BETA_RESPONSES_RETRIEVE_ARGS(BetaResponsesRetrieveParams, RequestOptions, total=False): ...
+    class _BETA_RESPONSES_RETRIEVE_ARGS(ResponseRetrieveParams, RequestOptions, total=False): ...
 
-    class _BETA_THREADS_CREATE_ARGS(BetaThreadsCreateParams, RequestOptions, total=False): ...
+    class _BETA_THREADS_CREATE_ARGS(ThreadCreateParams, RequestOptions, total=False): ...
 
-    class _BETA_THREADS_CREATE_AND_RUN_ARGS(BetaThreadsCreateAndRunParams, RequestOptions, total=False): ...
+    class _BETA_THREADS_CREATE_AND_RUN_ARGS(ThreadCreateAndRunParams, RequestOptions, total=False): ...
 
     class _BETA_THREADS_MESSAGES_CREATE_ARGS(BetaThreadsMessagesCreateParams, RequestOptions, total=False): ...
 
     class _BETA_THREADS_MESSAGES_LIST_ARGS(BetaThreadsMessagesListParams, RequestOptions, total=False): ...
 
-    class _BETA_THREADS_MESSAGES_UPDATE_ARGS(BetaThreadsMessagesUpdateParams, RequestOptions, total=False): ...
+    class _BETA_THREADS_MESSAGES_UPDATE_ARGS(MessageUpdateParams, RequestOptions, total=False): ...
 
     class _BETA_THREADS_RUNS_CREATE_ARGS(BetaThreadsRunsCreateParams, RequestOptions, total=False): ...
 
     class _BETA_THREADS_RUNS_LIST_ARGS(BetaThreadsRunsListParams, RequestOptions, total=False): ...
 
-    class _BETA_THREADS_RUNS_STEPS_LIST_ARGS(BetaThreadsRunsStepsListParams, RequestOptions, total=False): ...
+    class _BETA_THREADS_RUNS_STEPS_LIST_ARGS(StepListParams, RequestOptions, total=False): ...
 
-    class _BETA_THREADS_RUNS_STEPS_RETRIEVE_ARGS(BetaThreadsRunsStepsRetrieveParams, RequestOptions, total=False): ...
+    class _BETA_THREADS_RUNS_STEPS_RETRIEVE_ARGS(StepRetrieveParams, RequestOptions, total=False): ...
 
-    class _BETA_THREADS_RUNS_SUBMIT_TOOL_OUTPUTS_ARGS(BetaThreadsRunsSubmitToolOutputsParams, RequestOptions, total=False): ...
+    class _BETA_THREADS_RUNS_SUBMIT_TOOL_OUTPUTS_ARGS(RunSubmitToolOutputsParams, RequestOptions, total=False): ...
 
-    class _BETA_THREADS_RUNS_UPDATE_ARGS(BetaThreadsRunsUpdateParams, RequestOptions, total=False): ...
+    class _BETA_THREADS_RUNS_UPDATE_ARGS(RunUpdateParams, RequestOptions, total=False): ...
 
-    class _BETA_THREADS_UPDATE_ARGS(BetaThreadsUpdateParams, RequestOptions, total=False): ...
+    class _BETA_THREADS_UPDATE_ARGS(ThreadUpdateParams, RequestOptions, total=False): ...
 
 __all__ = ["Beta", "BetaAssistants", "BetaChatkit", "BetaRealtime", "BetaResponses", "BetaThreads", "BetaChatkitSessions", "BetaChatkitThreads", "BetaRealtimeSessions", "BetaRealtimeTranscriptionSessions", "BetaResponsesInputItems", "BetaResponsesInputTokens", "BetaThreadsMessages", "BetaThreadsRuns", "BetaThreadsRunsSteps"]
 
@@ -174,7 +267,7 @@ class BetaAssistants(SyncAPIResource):
         # Deprecated by the API.
         return call(self._client, ops.BETA_ASSISTANTS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
 
-    def delete(self, assistant_id: str, **kwargs: Unpack[RequestOptions]) -> DeleteAssistantResponse:
+    def delete(self, assistant_id: str, **kwargs: Unpack[RequestOptions]) -> AssistantDeleted:
         """Delete an assistant."""
         # Deprecated by the API.
         return call(self._client, ops.BETA_ASSISTANTS_DELETE, {"assistant_id": assistant_id}, kwargs)  # type: ignore[no-any-return]
@@ -330,20 +423,20 @@ class BetaResponses(SyncAPIResource):
         """Cancels a model response with the given ID. Only responses created with the background parameter set to true can be cancelled.  [Learn more](/docs/guides/background)."""
         return call(self._client, ops.BETA_RESPONSES_CANCEL, {"response_id": response_id}, kwargs)  # type: ignore[no-any-return]
 
-    def compact(self, **kwargs: Unpack[_BETA_RESPONSES_COMPACT_ARGS]) -> BetaCompactResource:
+    def compact(self, **kwargs: Unpack[_BETA_RESPONSES_COMPACT_ARGS]) -> BetaCompactedResponse:
         """Compact a conversation. Returns a compacted response object."""
         return call(self._client, ops.BETA_RESPONSES_COMPACT, {}, kwargs)  # type: ignore[no-any-return]
 
     @overload
-    def create(self, *, stream: Literal[True], **kwargs: Unpack[_BETA_RESPONSES_CREATE_ARGS]) -> Stream[BetaResponseAudioDeltaEvent | BetaResponseAudioDoneEvent | BetaResponseAudioTranscriptDeltaEvent | BetaResponseAudioTranscriptDoneEvent | BetaResponseCodeInterpreterCallCodeDeltaEvent | BetaResponseCodeInterpreterCallCodeDoneEvent | BetaResponseCodeInterpreterCallCompletedEvent | BetaResponseCodeInterpreterCallInProgressEvent | BetaResponseCodeInterpreterCallInterpretingEvent | BetaResponseCompletedEvent | BetaResponseContentPartAddedEvent | BetaResponseContentPartDoneEvent | BetaResponseCreatedEvent | BetaResponseErrorEvent | BetaResponseFileSearchCallCompletedEvent | BetaResponseFileSearchCallInProgressEvent | BetaResponseFileSearchCallSearchingEvent | BetaResponseFunctionCallArgumentsDeltaEvent | BetaResponseFunctionCallArgumentsDoneEvent | BetaResponseShellCallCommandAddedStreamingEvent | BetaResponseShellCallCommandDeltaStreamingEvent | BetaResponseShellCallCommandDoneStreamingEvent | BetaResponseShellCallOutputContentDeltaStreamingEvent | BetaResponseShellCallOutputContentDoneStreamingEvent | BetaResponseInProgressEvent | BetaResponseFailedEvent | BetaResponseIncompleteEvent | BetaResponseOutputItemAddedEvent | BetaResponseOutputItemDoneEvent | BetaResponseReasoningSummaryPartAddedEvent | BetaResponseReasoningSummaryPartDoneEvent | BetaResponseReasoningSummaryTextDeltaEvent | BetaResponseReasoningSummaryTextDoneEvent | BetaResponseReasoningTextDeltaEvent | BetaResponseReasoningTextDoneEvent | BetaResponseRefusalDeltaEvent | BetaResponseRefusalDoneEvent | BetaResponseTextDeltaEvent | BetaResponseTextDoneEvent | BetaResponseWebSearchCallCompletedEvent | BetaResponseWebSearchCallInProgressEvent | BetaResponseWebSearchCallSearchingEvent | BetaResponseImageGenCallCompletedEvent | BetaResponseImageGenCallGeneratingEvent | BetaResponseImageGenCallInProgressEvent | BetaResponseImageGenCallPartialImageEvent | BetaResponseMCPCallArgumentsDeltaEvent | BetaResponseMCPCallArgumentsDoneEvent | BetaResponseMCPCallCompletedEvent | BetaResponseMCPCallFailedEvent | BetaResponseMCPCallInProgressEvent | BetaResponseMCPListToolsCompletedEvent | BetaResponseMCPListToolsFailedEvent | BetaResponseMCPListToolsInProgressEvent | BetaResponseOutputTextAnnotationAddedEvent | BetaResponseQueuedEvent | BetaResponseCustomToolCallInputDeltaEvent | BetaResponseCustomToolCallInputDoneEvent]: ...
+    def create(self, *, stream: Literal[True], **kwargs: Unpack[_BETA_RESPONSES_CREATE_ARGS]) -> Stream[BetaResponseStreamEvent]: ...
 
     @overload
     def create(self, *, stream: Literal[False] | None = None, **kwargs: Unpack[_BETA_RESPONSES_CREATE_ARGS]) -> BetaResponse: ...
 
     @overload
-    def create(self, *, stream: bool, **kwargs: Unpack[_BETA_RESPONSES_CREATE_ARGS]) -> BetaResponse | Stream[BetaResponseAudioDeltaEvent | BetaResponseAudioDoneEvent | BetaResponseAudioTranscriptDeltaEvent | BetaResponseAudioTranscriptDoneEvent | BetaResponseCodeInterpreterCallCodeDeltaEvent | BetaResponseCodeInterpreterCallCodeDoneEvent | BetaResponseCodeInterpreterCallCompletedEvent | BetaResponseCodeInterpreterCallInProgressEvent | BetaResponseCodeInterpreterCallInterpretingEvent | BetaResponseCompletedEvent | BetaResponseContentPartAddedEvent | BetaResponseContentPartDoneEvent | BetaResponseCreatedEvent | BetaResponseErrorEvent | BetaResponseFileSearchCallCompletedEvent | BetaResponseFileSearchCallInProgressEvent | BetaResponseFileSearchCallSearchingEvent | BetaResponseFunctionCallArgumentsDeltaEvent | BetaResponseFunctionCallArgumentsDoneEvent | BetaResponseShellCallCommandAddedStreamingEvent | BetaResponseShellCallCommandDeltaStreamingEvent | BetaResponseShellCallCommandDoneStreamingEvent | BetaResponseShellCallOutputContentDeltaStreamingEvent | BetaResponseShellCallOutputContentDoneStreamingEvent | BetaResponseInProgressEvent | BetaResponseFailedEvent | BetaResponseIncompleteEvent | BetaResponseOutputItemAddedEvent | BetaResponseOutputItemDoneEvent | BetaResponseReasoningSummaryPartAddedEvent | BetaResponseReasoningSummaryPartDoneEvent | BetaResponseReasoningSummaryTextDeltaEvent | BetaResponseReasoningSummaryTextDoneEvent | BetaResponseReasoningTextDeltaEvent | BetaResponseReasoningTextDoneEvent | BetaResponseRefusalDeltaEvent | BetaResponseRefusalDoneEvent | BetaResponseTextDeltaEvent | BetaResponseTextDoneEvent | BetaResponseWebSearchCallCompletedEvent | BetaResponseWebSearchCallInProgressEvent | BetaResponseWebSearchCallSearchingEvent | BetaResponseImageGenCallCompletedEvent | BetaResponseImageGenCallGeneratingEvent | BetaResponseImageGenCallInProgressEvent | BetaResponseImageGenCallPartialImageEvent | BetaResponseMCPCallArgumentsDeltaEvent | BetaResponseMCPCallArgumentsDoneEvent | BetaResponseMCPCallCompletedEvent | BetaResponseMCPCallFailedEvent | BetaResponseMCPCallInProgressEvent | BetaResponseMCPListToolsCompletedEvent | BetaResponseMCPListToolsFailedEvent | BetaResponseMCPListToolsInProgressEvent | BetaResponseOutputTextAnnotationAddedEvent | BetaResponseQueuedEvent | BetaResponseCustomToolCallInputDeltaEvent | BetaResponseCustomToolCallInputDoneEvent]: ...
+    def create(self, *, stream: bool, **kwargs: Unpack[_BETA_RESPONSES_CREATE_ARGS]) -> BetaResponse | Stream[BetaResponseStreamEvent]: ...
 
-    def create(self, *, stream: bool | None = None, **kwargs: Unpack[_BETA_RESPONSES_CREATE_ARGS]) -> BetaResponse | Stream[BetaResponseAudioDeltaEvent | BetaResponseAudioDoneEvent | BetaResponseAudioTranscriptDeltaEvent | BetaResponseAudioTranscriptDoneEvent | BetaResponseCodeInterpreterCallCodeDeltaEvent | BetaResponseCodeInterpreterCallCodeDoneEvent | BetaResponseCodeInterpreterCallCompletedEvent | BetaResponseCodeInterpreterCallInProgressEvent | BetaResponseCodeInterpreterCallInterpretingEvent | BetaResponseCompletedEvent | BetaResponseContentPartAddedEvent | BetaResponseContentPartDoneEvent | BetaResponseCreatedEvent | BetaResponseErrorEvent | BetaResponseFileSearchCallCompletedEvent | BetaResponseFileSearchCallInProgressEvent | BetaResponseFileSearchCallSearchingEvent | BetaResponseFunctionCallArgumentsDeltaEvent | BetaResponseFunctionCallArgumentsDoneEvent | BetaResponseShellCallCommandAddedStreamingEvent | BetaResponseShellCallCommandDeltaStreamingEvent | BetaResponseShellCallCommandDoneStreamingEvent | BetaResponseShellCallOutputContentDeltaStreamingEvent | BetaResponseShellCallOutputContentDoneStreamingEvent | BetaResponseInProgressEvent | BetaResponseFailedEvent | BetaResponseIncompleteEvent | BetaResponseOutputItemAddedEvent | BetaResponseOutputItemDoneEvent | BetaResponseReasoningSummaryPartAddedEvent | BetaResponseReasoningSummaryPartDoneEvent | BetaResponseReasoningSummaryTextDeltaEvent | BetaResponseReasoningSummaryTextDoneEvent | BetaResponseReasoningTextDeltaEvent | BetaResponseReasoningTextDoneEvent | BetaResponseRefusalDeltaEvent | BetaResponseRefusalDoneEvent | BetaResponseTextDeltaEvent | BetaResponseTextDoneEvent | BetaResponseWebSearchCallCompletedEvent | BetaResponseWebSearchCallInProgressEvent | BetaResponseWebSearchCallSearchingEvent | BetaResponseImageGenCallCompletedEvent | BetaResponseImageGenCallGeneratingEvent | BetaResponseImageGenCallInProgressEvent | BetaResponseImageGenCallPartialImageEvent | BetaResponseMCPCallArgumentsDeltaEvent | BetaResponseMCPCallArgumentsDoneEvent | BetaResponseMCPCallCompletedEvent | BetaResponseMCPCallFailedEvent | BetaResponseMCPCallInProgressEvent | BetaResponseMCPListToolsCompletedEvent | BetaResponseMCPListToolsFailedEvent | BetaResponseMCPListToolsInProgressEvent | BetaResponseOutputTextAnnotationAddedEvent | BetaResponseQueuedEvent | BetaResponseCustomToolCallInputDeltaEvent | BetaResponseCustomToolCallInputDoneEvent]:
+    def create(self, *, stream: bool | None = None, **kwargs: Unpack[_BETA_RESPONSES_CREATE_ARGS]) -> BetaResponse | Stream[BetaResponseStreamEvent]:
         """Creates a model response. Provide [text](/docs/guides/text) or [image](/docs/guides/images) inputs to generate [text](/docs/guides/text) or [JSON](/docs/guides/structured-outputs) outputs. Have the model call your own [custom code](/docs/guides/function-calling) or use built-in [tools](/docs/guides/tools) like [web search](/docs/guides/tools-web-search) or [file search](/docs/guides/tools-file-sea"""
         return call(self._client, ops.BETA_RESPONSES_CREATE, {}, kwargs, stream=stream)  # type: ignore[no-any-return]
 
@@ -416,19 +509,19 @@ class BetaThreads(SyncAPIResource):
         return call(self._client, ops.BETA_THREADS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
 
     @overload
-    def create_and_run(self, *, stream: Literal[True], **kwargs: Unpack[_BETA_THREADS_CREATE_AND_RUN_ARGS]) -> Stream[AssistantStreamEvent0 | AssistantStreamEvent1 | AssistantStreamEvent2 | AssistantStreamEvent3 | AssistantStreamEvent4 | AssistantStreamEvent5 | AssistantStreamEvent6 | AssistantStreamEvent7 | AssistantStreamEvent8 | AssistantStreamEvent9 | AssistantStreamEvent10 | AssistantStreamEvent11 | AssistantStreamEvent12 | AssistantStreamEvent13 | AssistantStreamEvent14 | AssistantStreamEvent15 | AssistantStreamEvent16 | AssistantStreamEvent17 | AssistantStreamEvent18 | AssistantStreamEvent19 | AssistantStreamEvent20 | AssistantStreamEvent21 | AssistantStreamEvent22 | ErrorEvent | DoneEvent]: ...
+    def create_and_run(self, *, stream: Literal[True], **kwargs: Unpack[_BETA_THREADS_CREATE_AND_RUN_ARGS]) -> Stream[AssistantStreamEvent]: ...
 
     @overload
     def create_and_run(self, *, stream: Literal[False] | None = None, **kwargs: Unpack[_BETA_THREADS_CREATE_AND_RUN_ARGS]) -> Run: ...
 
     @overload
-    def create_and_run(self, *, stream: bool, **kwargs: Unpack[_BETA_THREADS_CREATE_AND_RUN_ARGS]) -> Run | Stream[AssistantStreamEvent0 | AssistantStreamEvent1 | AssistantStreamEvent2 | AssistantStreamEvent3 | AssistantStreamEvent4 | AssistantStreamEvent5 | AssistantStreamEvent6 | AssistantStreamEvent7 | AssistantStreamEvent8 | AssistantStreamEvent9 | AssistantStreamEvent10 | AssistantStreamEvent11 | AssistantStreamEvent12 | AssistantStreamEvent13 | AssistantStreamEvent14 | AssistantStreamEvent15 | AssistantStreamEvent16 | AssistantStreamEvent17 | AssistantStreamEvent18 | AssistantStreamEvent19 | AssistantStreamEvent20 | AssistantStreamEvent21 | AssistantStreamEvent22 | ErrorEvent | DoneEvent]: ...
+    def create_and_run(self, *, stream: bool, **kwargs: Unpack[_BETA_THREADS_CREATE_AND_RUN_ARGS]) -> Run | Stream[AssistantStreamEvent]: ...
 
-    def create_and_run(self, *, stream: bool | None = None, **kwargs: Unpack[_BETA_THREADS_CREATE_AND_RUN_ARGS]) -> Run | Stream[AssistantStreamEvent0 | AssistantStreamEvent1 | AssistantStreamEvent2 | AssistantStreamEvent3 | AssistantStreamEvent4 | AssistantStreamEvent5 | AssistantStreamEvent6 | AssistantStreamEvent7 | AssistantStreamEvent8 | AssistantStreamEvent9 | AssistantStreamEvent10 | AssistantStreamEvent11 | AssistantStreamEvent12 | AssistantStreamEvent13 | AssistantStreamEvent14 | AssistantStreamEvent15 | AssistantStreamEvent16 | AssistantStreamEvent17 | AssistantStreamEvent18 | AssistantStreamEvent19 | AssistantStreamEvent20 | AssistantStreamEvent21 | AssistantStreamEvent22 | ErrorEvent | DoneEvent]:
+    def create_and_run(self, *, stream: bool | None = None, **kwargs: Unpack[_BETA_THREADS_CREATE_AND_RUN_ARGS]) -> Run | Stream[AssistantStreamEvent]:
         """Create a thread and run it in one request."""
         return call(self._client, ops.BETA_THREADS_CREATE_AND_RUN, {}, kwargs, stream=stream)  # type: ignore[no-any-return]
 
-    def delete(self, thread_id: str, **kwargs: Unpack[RequestOptions]) -> DeleteThreadResponse:
+    def delete(self, thread_id: str, **kwargs: Unpack[RequestOptions]) -> ThreadDeleted:
         """Delete a thread."""
         return call(self._client, ops.BETA_THREADS_DELETE, {"thread_id": thread_id}, kwargs)  # type: ignore[no-any-return]
 
@@ -488,11 +581,11 @@ class BetaThreadsWithStreamingResponse:
 class BetaChatkitSessions(SyncAPIResource):
     """``client.beta.chatkit.sessions``."""
 
-    def cancel(self, session_id: str, **kwargs: Unpack[RequestOptions]) -> ChatSessionResource:
+    def cancel(self, session_id: str, **kwargs: Unpack[RequestOptions]) -> ChatSession:
         """Cancel an active ChatKit session and return its most recent metadata."""
         return call(self._client, ops.BETA_CHATKIT_SESSIONS_CANCEL, {"session_id": session_id}, kwargs)  # type: ignore[no-any-return]
 
-    def create(self, **kwargs: Unpack[_BETA_CHATKIT_SESSIONS_CREATE_ARGS]) -> ChatSessionResource:
+    def create(self, **kwargs: Unpack[_BETA_CHATKIT_SESSIONS_CREATE_ARGS]) -> ChatSession:
         """Create a ChatKit session."""
         return call(self._client, ops.BETA_CHATKIT_SESSIONS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
 
@@ -522,19 +615,19 @@ class BetaChatkitSessionsWithStreamingResponse:
 class BetaChatkitThreads(SyncAPIResource):
     """``client.beta.chatkit.threads``."""
 
-    def delete(self, thread_id: str, **kwargs: Unpack[RequestOptions]) -> DeletedThreadResource:
+    def delete(self, thread_id: str, **kwargs: Unpack[RequestOptions]) -> ThreadDeleteResponse:
         """Delete a ChatKit thread along with its items and stored attachments."""
         return call(self._client, ops.BETA_CHATKIT_THREADS_DELETE, {"thread_id": thread_id}, kwargs)  # type: ignore[no-any-return]
 
-    def list(self, **kwargs: Unpack[_BETA_CHATKIT_THREADS_LIST_ARGS]) -> CursorPage[ThreadResource]:
+    def list(self, **kwargs: Unpack[_BETA_CHATKIT_THREADS_LIST_ARGS]) -> CursorPage[ChatKitThread]:
         """List ChatKit threads with optional pagination and user filters."""
         return call(self._client, ops.BETA_CHATKIT_THREADS_LIST, {}, kwargs)  # type: ignore[no-any-return]
 
-    def list_items(self, thread_id: str, **kwargs: Unpack[_BETA_CHATKIT_THREADS_LIST_ITEMS_ARGS]) -> CursorPage[UserMessageItem | AssistantMessageItem | WidgetMessageItem | ClientToolCallItem | TaskItem | TaskGroupItem]:
+    def list_items(self, thread_id: str, **kwargs: Unpack[_BETA_CHATKIT_THREADS_LIST_ITEMS_ARGS]) -> CursorPage[ChatKitThreadUserMessageItem | ChatKitThreadAssistantMessageItem | ChatKitWidgetItem | ClientToolCallItem | TaskItem | TaskGroupItem]:
         """List items that belong to a ChatKit thread."""
         return call(self._client, ops.BETA_CHATKIT_THREADS_LIST_ITEMS, {"thread_id": thread_id}, kwargs)  # type: ignore[no-any-return]
 
-    def retrieve(self, thread_id: str, **kwargs: Unpack[RequestOptions]) -> ThreadResource:
+    def retrieve(self, thread_id: str, **kwargs: Unpack[RequestOptions]) -> ChatKitThread:
         """Retrieve a ChatKit thread by its identifier."""
         return call(self._client, ops.BETA_CHATKIT_THREADS_RETRIEVE, {"thread_id": thread_id}, kwargs)  # type: ignore[no-any-return]
 
@@ -568,7 +661,7 @@ class BetaChatkitThreadsWithStreamingResponse:
 class BetaRealtimeSessions(SyncAPIResource):
     """``client.beta.realtime.sessions``."""
 
-    def create(self, **kwargs: Unpack[_BETA_REALTIME_SESSIONS_CREATE_ARGS]) -> RealtimeSessionCreateResponse:
+    def create(self, **kwargs: Unpack[_BETA_REALTIME_SESSIONS_CREATE_ARGS]) -> SessionCreateResponse:
         """Create an ephemeral API token for use in client-side applications with the Realtime API. Can be configured with the same session parameters as the session.update client event."""
         return call(self._client, ops.BETA_REALTIME_SESSIONS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
 
@@ -596,7 +689,7 @@ class BetaRealtimeSessionsWithStreamingResponse:
 class BetaRealtimeTranscriptionSessions(SyncAPIResource):
     """``client.beta.realtime.transcription_sessions``."""
 
-    def create(self, **kwargs: Unpack[_BETA_REALTIME_TRANSCRIPTION_SESSIONS_CREATE_ARGS]) -> RealtimeTranscriptionSessionCreateResponse:
+    def create(self, **kwargs: Unpack[_BETA_REALTIME_TRANSCRIPTION_SESSIONS_CREATE_ARGS]) -> TranscriptionSession:
         """Create an ephemeral API token for use in client-side applications with the Realtime API specifically for realtime transcriptions.  Can be configured with the same session parameters as the transcription_session.update client event."""
         return call(self._client, ops.BETA_REALTIME_TRANSCRIPTION_SESSIONS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
 
@@ -624,7 +717,7 @@ class BetaRealtimeTranscriptionSessionsWithStreamingResponse:
 class BetaResponsesInputItems(SyncAPIResource):
     """``client.beta.responses.input_items``."""
 
-    def list(self, response_id: str, **kwargs: Unpack[_BETA_RESPONSES_INPUT_ITEMS_LIST_ARGS]) -> CursorPage[BetaInputMessageResource | BetaOutputMessage | BetaFileSearchToolCall | BetaComputerToolCall | BetaComputerToolCallOutputResource | BetaWebSearchToolCall | BetaFunctionToolCallResource | BetaFunctionToolCallOutputResource | BetaAgentMessage | BetaMultiAgentCall | BetaMultiAgentCallOutput | BetaToolSearchCall | BetaToolSearchOutput | BetaAdditionalTools | BetaReasoningItem | BetaProgram | BetaProgramOutput | BetaCompactionBody | BetaImageGenToolCall | BetaCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaFunctionShellCall | BetaFunctionShellCallOutput | BetaApplyPatchToolCall | BetaApplyPatchToolCallOutput | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponseResource | BetaMCPToolCall | BetaCustomToolCallResource | BetaCustomToolCallOutputResource]:
+    def list(self, response_id: str, **kwargs: Unpack[_BETA_RESPONSES_INPUT_ITEMS_LIST_ARGS]) -> CursorPage[BetaResponseItem]:
         """Returns a list of input items for a given response."""
         return call(self._client, ops.BETA_RESPONSES_INPUT_ITEMS_LIST, {"response_id": response_id}, kwargs)  # type: ignore[no-any-return]
 
@@ -652,7 +745,7 @@ class BetaResponsesInputItemsWithStreamingResponse:
 class BetaResponsesInputTokens(SyncAPIResource):
     """``client.beta.responses.input_tokens``."""
 
-    def count(self, **kwargs: Unpack[_BETA_RESPONSES_INPUT_TOKENS_COUNT_ARGS]) -> BetaTokenCountsResource:
+    def count(self, **kwargs: Unpack[_BETA_RESPONSES_INPUT_TOKENS_COUNT_ARGS]) -> InputTokenCountResponse:
         """Returns input token counts of the request."""
         return call(self._client, ops.BETA_RESPONSES_INPUT_TOKENS_COUNT, {}, kwargs)  # type: ignore[no-any-return]
 
@@ -684,7 +777,7 @@ class BetaThreadsMessages(SyncAPIResource):
         """Create a message."""
         return call(self._client, ops.BETA_THREADS_MESSAGES_CREATE, {"thread_id": thread_id}, kwargs)  # type: ignore[no-any-return]
 
-    def delete(self, message_id: str, *, thread_id: str, **kwargs: Unpack[RequestOptions]) -> DeleteMessageResponse:
+    def delete(self, message_id: str, *, thread_id: str, **kwargs: Unpack[RequestOptions]) -> MessageDeleted:
         """Deletes a message."""
         return call(self._client, ops.BETA_THREADS_MESSAGES_DELETE, {"thread_id": thread_id, "message_id": message_id}, kwargs)  # type: ignore[no-any-return]
 

@@ -17,16 +17,22 @@ if TYPE_CHECKING:
     from .._options import RequestOptions
     from .._streaming import Stream
     from .._pagination import CursorPage
-    from ..types.chat import ChatCompletion, ChatCompletionChunk, ChatCompletionDeleted, ChatCompletionsMessagesListItem
-    from ..types.chat_params import ChatCompletionsCreateParams, ChatCompletionsListParams, ChatCompletionsMessagesListParams, ChatCompletionsUpdateParams
+    from ..types.chat.chat_completion import ChatCompletion
+    from ..types.chat.chat_completion_chunk import ChatCompletionChunk
+    from ..types.chat.chat_completion_deleted import ChatCompletionDeleted
+    from ..types.chat.chat_completion_store_message import ChatCompletionStoreMessage
+    from ..types.chat.completion_create_params import CompletionCreateParams
+    from ..types.chat.completion_list_params import CompletionListParams
+    from ..types.chat.completion_update_params import CompletionUpdateParams
+    from ..types.chat.completions.message_list_params import MessageListParams
 
-    class _CHAT_COMPLETIONS_CREATE_ARGS(ChatCompletionsCreateParams, RequestOptions, total=False): ...
+    class _CHAT_COMPLETIONS_CREATE_ARGS(CompletionCreateParams, RequestOptions, total=False): ...
 
-    class _CHAT_COMPLETIONS_LIST_ARGS(ChatCompletionsListParams, RequestOptions, total=False): ...
+    class _CHAT_COMPLETIONS_LIST_ARGS(CompletionListParams, RequestOptions, total=False): ...
 
-    class _CHAT_COMPLETIONS_MESSAGES_LIST_ARGS(ChatCompletionsMessagesListParams, RequestOptions, total=False): ...
+    class _CHAT_COMPLETIONS_MESSAGES_LIST_ARGS(MessageListParams, RequestOptions, total=False): ...
 
-    class _CHAT_COMPLETIONS_UPDATE_ARGS(ChatCompletionsUpdateParams, RequestOptions, total=False): ...
+    class _CHAT_COMPLETIONS_UPDATE_ARGS(CompletionUpdateParams, RequestOptions, total=False): ...
 
 __all__ = ["Chat", "ChatCompletions", "ChatCompletionsMessages"]
 
@@ -143,7 +149,7 @@ class ChatCompletionsWithStreamingResponse:
 class ChatCompletionsMessages(SyncAPIResource):
     """``client.chat.completions.messages``."""
 
-    def list(self, completion_id: str, **kwargs: Unpack[_CHAT_COMPLETIONS_MESSAGES_LIST_ARGS]) -> CursorPage[ChatCompletionsMessagesListItem]:
+    def list(self, completion_id: str, **kwargs: Unpack[_CHAT_COMPLETIONS_MESSAGES_LIST_ARGS]) -> CursorPage[ChatCompletionStoreMessage]:
         """Get the messages in a stored chat completion. Only Chat Completions that have been created with the store parameter set to true will be returned."""
         return call(self._client, ops.CHAT_COMPLETIONS_MESSAGES_LIST, {"completion_id": completion_id}, kwargs)  # type: ignore[no-any-return]
 

@@ -15,8 +15,8 @@ if TYPE_CHECKING:
 
     from .._options import RequestOptions
     from .._streaming import Stream
-    from ..types.completions import Completion
-    from ..types.completions_params import CompletionsCreateParams
+    from ..types.completion import Completion
+    from ..types.completion_create_params import CompletionsCreateParams
 
     class _COMPLETIONS_CREATE_ARGS(CompletionsCreateParams, RequestOptions, total=False): ...
 

@@ -16,16 +16,20 @@ if TYPE_CHECKING:
     from .._options import RequestOptions
     from .._binary import BinaryResponse
     from .._pagination import CursorPage
-    from ..types.containers import Container, ContainerFile
-    from ..types.containers_params import ContainersCreateParams, ContainersFilesCreateParams, ContainersFilesListParams, ContainersListParams
+    from ..types.container_create_params import ContainerCreateParams
+    from ..types.container_create_response import ContainerCreateResponse
+    from ..types.container_list_params import ContainerListParams
+    from ..types.containers.file_create_params import FileCreateParams
+    from ..types.containers.file_create_response import FileCreateResponse
+    from ..types.containers.file_list_params import FileListParams
 
-    class _CONTAINERS_CREATE_ARGS(ContainersCreateParams, RequestOptions, total=False): ...
+    class _CONTAINERS_CREATE_ARGS(ContainerCreateParams, RequestOptions, total=False): ...
 
-    class _CONTAINERS_FILES_CREATE_ARGS(ContainersFilesCreateParams, RequestOptions, total=False): ...
+    class _CONTAINERS_FILES_CREATE_ARGS(FileCreateParams, RequestOptions, total=False): ...
 
-    class _CONTAINERS_FILES_LIST_ARGS(ContainersFilesListParams, RequestOptions, total=False): ...
+    class _CONTAINERS_FILES_LIST_ARGS(FileListParams, RequestOptions, total=False): ...
 
-    class _CONTAINERS_LIST_ARGS(ContainersListParams, RequestOptions, total=False): ...
+    class _CONTAINERS_LIST_ARGS(ContainerListParams, RequestOptions, total=False): ...
 
 __all__ = ["Containers", "ContainersFiles", "ContainersFilesContent"]
 
@@ -39,7 +43,7 @@ class Containers(SyncAPIResource):
     def files(self) -> ContainersFiles:
         return ContainersFiles(self._client)
 
-    def create(self, **kwargs: Unpack[_CONTAINERS_CREATE_ARGS]) -> Container:
+    def create(self, **kwargs: Unpack[_CONTAINERS_CREATE_ARGS]) -> ContainerCreateResponse:
         """Create Container"""
         return call(self._client, ops.CONTAINERS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
 
@@ -47,11 +51,11 @@ class Containers(SyncAPIResource):
         """Delete Container"""
         return call(self._client, ops.CONTAINERS_DELETE, {"container_id": container_id}, kwargs)  # type: ignore[no-any-return]
 
-    def list(self, **kwargs: Unpack[_CONTAINERS_LIST_ARGS]) -> CursorPage[Container]:
+    def list(self, **kwargs: Unpack[_CONTAINERS_LIST_ARGS]) -> CursorPage[ContainerCreateResponse]:
         """List Containers"""
         return call(self._client, ops.CONTAINERS_LIST, {}, kwargs)  # type: ignore[no-any-return]
 
-    def retrieve(self, container_id: str, **kwargs: Unpack[RequestOptions]) -> Container:
+    def retrieve(self, container_id: str, **kwargs: Unpack[RequestOptions]) -> ContainerCreateResponse:
         """Retrieve Container"""
         return call(self._client, ops.CONTAINERS_RETRIEVE, {"container_id": container_id}, kwargs)  # type: ignore[no-any-return]
 
@@ -97,7 +101,7 @@ class ContainersFiles(SyncAPIResource):
     def content(self) -> ContainersFilesContent:
         return ContainersFilesContent(self._client)
 
-    def create(self, container_id: str, **kwargs: Unpack[_CONTAINERS_FILES_CREATE_ARGS]) -> ContainerFile:
+    def create(self, container_id: str, **kwargs: Unpack[_CONTAINERS_FILES_CREATE_ARGS]) -> FileCreateResponse:
         """Create a Container File"""
         return call(self._client, ops.CONTAINERS_FILES_CREATE, {"container_id": container_id}, kwargs)  # type: ignore[no-any-return]
 
@@ -105,11 +109,11 @@ class ContainersFiles(SyncAPIResource):
         """Delete Container File"""
         return call(self._client, ops.CONTAINERS_FILES_DELETE, {"container_id": container_id, "file_id": file_id}, kwargs)  # type: ignore[no-any-return]
 
-    def list(self, container_id: str, **kwargs: Unpack[_CONTAINERS_FILES_LIST_ARGS]) -> CursorPage[ContainerFile]:
+    def list(self, container_id: str, **kwargs: Unpack[_CONTAINERS_FILES_LIST_ARGS]) -> CursorPage[FileCreateResponse]:
         """List Container files"""
         return call(self._client, ops.CONTAINERS_FILES_LIST, {"container_id": container_id}, kwargs)  # type: ignore[no-any-return]
 
-    def retrieve(self, file_id: str, *, container_id: str, **kwargs: Unpack[RequestOptions]) -> ContainerFile:
+    def retrieve(self, file_id: str, *, container_id: str, **kwargs: Unpack[RequestOptions]) -> FileCreateResponse:
         """Retrieve Container File"""
         return call(self._client, ops.CONTAINERS_FILES_RETRIEVE, {"container_id": container_id, "file_id": file_id}, kwargs)  # type: ignore[no-any-return]
 

@@ -14,10 +14,10 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from .._options import RequestOptions
-    from ..types.content_provenance_checks import ProvenanceResource
-    from ..types.content_provenance_checks_params import ContentProvenanceChecksCreateParams
+    from ..types.content_provenance_check import ContentProvenanceCheck
+    from ..types.content_provenance_check_create_params import ContentProvenanceCheckCreateParams
 
-    class _CONTENT_PROVENANCE_CHECKS_CREATE_ARGS(ContentProvenanceChecksCreateParams, RequestOptions, total=False): ...
+    class _CONTENT_PROVENANCE_CHECKS_CREATE_ARGS(ContentProvenanceCheckCreateParams, RequestOptions, total=False): ...
 
 __all__ = ["ContentProvenanceChecks"]
 
@@ -27,7 +27,7 @@ _ = (Any, Literal, overload)
 class ContentProvenanceChecks(SyncAPIResource):
     """``client.content_provenance_checks``."""
 
-    def create(self, **kwargs: Unpack[_CONTENT_PROVENANCE_CHECKS_CREATE_ARGS]) -> ProvenanceResource:
+    def create(self, **kwargs: Unpack[_CONTENT_PROVENANCE_CHECKS_CREATE_ARGS]) -> ContentProvenanceCheck:
         """Check whether an image or audio file contains known OpenAI provenance signals. [Learn more about content provenance](/api/docs/guides/content-provenance)."""
         return call(self._client, ops.CONTENT_PROVENANCE_CHECKS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
 

@@ -15,10 +15,42 @@ if TYPE_CHECKING:
 
     from .._options import RequestOptions
     from .._pagination import CursorPage
-    from ..types.conversations import ConversationItemList, ConversationResource, DeletedConversationResource
-    from ..types.conversations_params import ConversationsCreateParams, ConversationsItemsCreateParams, ConversationsItemsListParams, ConversationsItemsRetrieveParams, ConversationsUpdateParams
-    from ..types.shared import AdditionalTools, ApplyPatchToolCall, CodeInterpreterToolCall, CompactionBody, ComputerToolCall, ComputerToolCallOutputResource, FileSearchToolCall, FunctionShellCall, FunctionShellCallOutput, FunctionToolCallOutputResource, FunctionToolCallResource, ImageGenToolCall, LocalShellToolCall, LocalShellToolCallOutput, Message, Program, ProgramOutput, ReasoningItem, ToolSearchCall, ToolSearchOutput, WebSearchToolCall
-    from ..types.shared_2 import ApplyPatchToolCallOutput, CustomToolCall, CustomToolCallOutput, MCPApprovalRequest, MCPApprovalResponseResource, MCPListTools, MCPToolCall
+    from ..types.conversations.conversation_item_list import ConversationItemList
+    from ..types.conversations.conversation_resource import ConversationResource
+    from ..types.conversations.conversations_create_params import ConversationsCreateParams
+    from ..types.conversations.conversations_items_create_params import ConversationsItemsCreateParams
+    from ..types.conversations.conversations_items_list_params import ConversationsItemsListParams
+    from ..types.conversations.conversations_items_retrieve_params import ConversationsItemsRetrieveParams
+    from ..types.conversations.conversations_update_params import ConversationsUpdateParams
+    from ..types.conversations.deleted_conversation_resource import DeletedConversationResource
+    from ..types.shared.additional_tools import AdditionalTools
+    from ..types.shared.apply_patch_tool_call import ApplyPatchToolCall
+    from ..types.shared.apply_patch_tool_call_output import ApplyPatchToolCallOutput
+    from ..types.shared.code_interpreter_tool_call import CodeInterpreterToolCall
+    from ..types.shared.compaction_body import CompactionBody
+    from ..types.shared.computer_tool_call import ComputerToolCall
+    from ..types.shared.computer_tool_call_output_resource import ComputerToolCallOutputResource
+    from ..types.shared.custom_tool_call import CustomToolCall
+    from ..types.shared.custom_tool_call_output import CustomToolCallOutput
+    from ..types.shared.file_search_tool_call import FileSearchToolCall
+    from ..types.shared.function_shell_call import FunctionShellCall
+    from ..types.shared.function_shell_call_output import FunctionShellCallOutput
+    from ..types.shared.function_tool_call_output_resource import FunctionToolCallOutputResource
+    from ..types.shared.function_tool_call_resource import FunctionToolCallResource
+    from ..types.shared.image_gen_tool_call import ImageGenToolCall
+    from ..types.shared.local_shell_tool_call import LocalShellToolCall
+    from ..types.shared.local_shell_tool_call_output import LocalShellToolCallOutput
+    from ..types.shared.mcp_approval_request import MCPApprovalRequest
+    from ..types.shared.mcp_approval_response_resource import MCPApprovalResponseResource
+    from ..types.shared.mcp_list_tools import MCPListTools
+    from ..types.shared.mcp_tool_call import MCPToolCall
+    from ..types.shared.message import Message
+    from ..types.shared.program import Program
+    from ..types.shared.program_output import ProgramOutput
+    from ..types.shared.reasoning_item import ReasoningItem
+    from ..types.shared.tool_search_call import ToolSearchCall
+    from ..types.shared.tool_search_output import ToolSearchOutput
+    from ..types.shared.web_search_tool_call import WebSearchToolCall
 
     class _CONVERSATIONS_CREATE_ARGS(ConversationsCreateParams, RequestOptions, total=False): ...
 

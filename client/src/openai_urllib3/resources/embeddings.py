@@ -14,10 +14,10 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from .._options import RequestOptions
-    from ..types.embeddings import CreateEmbeddingResponse
-    from ..types.embeddings_params import EmbeddingsCreateParams
+    from ..types.create_embedding_response import CreateEmbeddingResponse
+    from ..types.embedding_create_params import EmbeddingCreateParams
 
-    class _EMBEDDINGS_CREATE_ARGS(EmbeddingsCreateParams, RequestOptions, total=False): ...
+    class _EMBEDDINGS_CREATE_ARGS(EmbeddingCreateParams, RequestOptions, total=False): ...
 
 __all__ = ["Embeddings"]
 

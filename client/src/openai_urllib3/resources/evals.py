@@ -15,20 +15,29 @@ if TYPE_CHECKING:
 
     from .._options import RequestOptions
     from .._pagination import CursorPage
-    from ..types.evals import Eval, EvalRun, EvalRunOutputItem, EvalsDeleteResponse, EvalsRunsDeleteResponse
-    from ..types.evals_params import EvalsCreateParams, EvalsListParams, EvalsRunsCreateParams, EvalsRunsListParams, EvalsRunsOutputItemsListParams, EvalsUpdateParams
+    from ..types.eval_create_params import EvalCreateParams
+    from ..types.eval_create_response import EvalCreateResponse
+    from ..types.eval_delete_response import EvalDeleteResponse
+    from ..types.eval_list_params import EvalListParams
+    from ..types.eval_update_params import EvalUpdateParams
+    from ..types.evals.run_cancel_response import RunCancelResponse
+    from ..types.evals.run_create_params import RunCreateParams
+    from ..types.evals.run_delete_response import RunDeleteResponse
+    from ..types.evals.run_list_params import RunListParams
+    from ..types.evals.runs.output_item_list_params import OutputItemListParams
+    from ..types.evals.runs.output_item_list_response import OutputItemListResponse
 
-    class _EVALS_CREATE_ARGS(EvalsCreateParams, RequestOptions, total=False): ...
+    class _EVALS_CREATE_ARGS(EvalCreateParams, RequestOptions, total=False): ...
 
-    class _EVALS_LIST_ARGS(EvalsListParams, RequestOptions, total=False): ...
+    class _EVALS_LIST_ARGS(EvalListParams, RequestOptions, total=False): ...
 
-    class _EVALS_RUNS_CREATE_ARGS(EvalsRunsCreateParams, RequestOptions, total=False): ...
+    class _EVALS_RUNS_CREATE_ARGS(RunCreateParams, RequestOptions, total=False): ...
 
-    class _EVALS_RUNS_LIST_ARGS(EvalsRunsListParams, RequestOptions, total=False): ...
+    class _EVALS_RUNS_LIST_ARGS(RunListParams, RequestOptions, total=False): ...
 
-    class _EVALS_RUNS_OUTPUT_ITEMS_LIST_ARGS(EvalsRunsOutputItemsListParams, RequestOptions, total=False): ...
+    class _EVALS_RUNS_OUTPUT_ITEMS_LIST_ARGS(OutputItemListParams, RequestOptions, total=False): ...
 
-    class _EVALS_UPDATE_ARGS(EvalsUpdateParams, RequestOptions, total=False): ...
+    class _EVALS_UPDATE_ARGS(EvalUpdateParams, RequestOptions, total=False): ...
 
 __all__ = ["Evals", "EvalsRuns", "EvalsRunsOutputItems"]
 
@@ -42,23 +51,23 @@ class Evals(SyncAPIResource):
     def runs(self) -> EvalsRuns:
         return EvalsRuns(self._client)
 
-    def create(self, **kwargs: Unpack[_EVALS_CREATE_ARGS]) -> Eval:
+    def create(self, **kwargs: Unpack[_EVALS_CREATE_ARGS]) -> EvalCreateResponse:
         """Create the structure of an evaluation that can be used to test a model's performance. An evaluation is a set of testing criteria and the config for a data source, which dictates the schema of the data used in the evaluation. After creating an evaluation, you can run it on different models and model parameters. We support several types of graders and datasources. For more information, see the [Eval"""
         return call(self._client, ops.EVALS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
 
-    def delete(self, eval_id: str, **kwargs: Unpack[RequestOptions]) -> EvalsDeleteResponse:
+    def delete(self, eval_id: str, **kwargs: Unpack[RequestOptions]) -> EvalDeleteResponse:
         """Delete an evaluation."""
         return call(self._client, ops.EVALS_DELETE, {"eval_id": eval_id}, kwargs)  # type: ignore[no-any-return]
 
-    def list(self, **kwargs: Unpack[_EVALS_LIST_ARGS]) -> CursorPage[Eval]:
+    def list(self, **kwargs: Unpack[_EVALS_LIST_ARGS]) -> CursorPage[EvalCreateResponse]:
         """List evaluations for a project."""
         return call(self._client, ops.EVALS_LIST, {}, kwargs)  # type: ignore[no-any-return]
 
-    def retrieve(self, eval_id: str, **kwargs: Unpack[RequestOptions]) -> Eval:
+    def retrieve(self, eval_id: str, **kwargs: Unpack[RequestOptions]) -> EvalCreateResponse:
         """Get an evaluation by ID."""
         return call(self._client, ops.EVALS_RETRIEVE, {"eval_id": eval_id}, kwargs)  # type: ignore[no-any-return]
 
-    def update(self, eval_id: str, **kwargs: Unpack[_EVALS_UPDATE_ARGS]) -> Eval:
+    def update(self, eval_id: str, **kwargs: Unpack[_EVALS_UPDATE_ARGS]) -> EvalCreateResponse:
         """Update certain properties of an evaluation."""
         return call(self._client, ops.EVALS_UPDATE, {"eval_id": eval_id}, kwargs)  # type: ignore[no-any-return]
 
@@ -106,23 +115,23 @@ class EvalsRuns(SyncAPIResource):
     def output_items(self) -> EvalsRunsOutputItems:
         return EvalsRunsOutputItems(self._client)
 
-    def cancel(self, run_id: str, *, eval_id: str, **kwargs: Unpack[RequestOptions]) -> EvalRun:
+    def cancel(self, run_id: str, *, eval_id: str, **kwargs: Unpack[RequestOptions]) -> RunCancelResponse:
         """Cancel an ongoing evaluation run."""
         return call(self._client, ops.EVALS_RUNS_CANCEL, {"eval_id": eval_id, "run_id": run_id}, kwargs)  # type: ignore[no-any-return]
 
-    def create(self, eval_id: str, **kwargs: Unpack[_EVALS_RUNS_CREATE_ARGS]) -> EvalRun:
+    def create(self, eval_id: str, **kwargs: Unpack[_EVALS_RUNS_CREATE_ARGS]) -> RunCancelResponse:
         """Kicks off a new run for a given evaluation, specifying the data source, and what model configuration to use to test. The datasource will be validated against the schema specified in the config of the evaluation."""
         return call(self._client, ops.EVALS_RUNS_CREATE, {"eval_id": eval_id}, kwargs)  # type: ignore[no-any-return]
 
-    def delete(self, run_id: str, *, eval_id: str, **kwargs: Unpack[RequestOptions]) -> EvalsRunsDeleteResponse:
+    def delete(self, run_id: str, *, eval_id: str, **kwargs: Unpack[RequestOptions]) -> RunDeleteResponse:
         """Delete an eval run."""
         return call(self._client, ops.EVALS_RUNS_DELETE, {"eval_id": eval_id, "run_id": run_id}, kwargs)  # type: ignore[no-any-return]
 
-    def list(self, eval_id: str, **kwargs: Unpack[_EVALS_RUNS_LIST_ARGS]) -> CursorPage[EvalRun]:
+    def list(self, eval_id: str, **kwargs: Unpack[_EVALS_RUNS_LIST_ARGS]) -> CursorPage[RunCancelResponse]:
         """Get a list of runs for an evaluation."""
         return call(self._client, ops.EVALS_RUNS_LIST, {"eval_id": eval_id}, kwargs)  # type: ignore[no-any-return]
 
-    def retrieve(self, run_id: str, *, eval_id: str, **kwargs: Unpack[RequestOptions]) -> EvalRun:
+    def retrieve(self, run_id: str, *, eval_id: str, **kwargs: Unpack[RequestOptions]) -> RunCancelResponse:
         """Get an evaluation run by ID."""
         return call(self._client, ops.EVALS_RUNS_RETRIEVE, {"eval_id": eval_id, "run_id": run_id}, kwargs)  # type: ignore[no-any-return]
 
@@ -166,11 +175,11 @@ class EvalsRunsWithStreamingResponse:
 class EvalsRunsOutputItems(SyncAPIResource):
     """``client.evals.runs.output_items``."""
 
-    def list(self, run_id: str, *, eval_id: str, **kwargs: Unpack[_EVALS_RUNS_OUTPUT_ITEMS_LIST_ARGS]) -> CursorPage[EvalRunOutputItem]:
+    def list(self, run_id: str, *, eval_id: str, **kwargs: Unpack[_EVALS_RUNS_OUTPUT_ITEMS_LIST_ARGS]) -> CursorPage[OutputItemListResponse]:
         """Get a list of output items for an evaluation run."""
         return call(self._client, ops.EVALS_RUNS_OUTPUT_ITEMS_LIST, {"eval_id": eval_id, "run_id": run_id}, kwargs)  # type: ignore[no-any-return]
 
-    def retrieve(self, output_item_id: str, *, eval_id: str, run_id: str, **kwargs: Unpack[RequestOptions]) -> EvalRunOutputItem:
+    def retrieve(self, output_item_id: str, *, eval_id: str, run_id: str, **kwargs: Unpack[RequestOptions]) -> OutputItemListResponse:
         """Get an evaluation run output item by ID."""
         return call(self._client, ops.EVALS_RUNS_OUTPUT_ITEMS_RETRIEVE, {"eval_id": eval_id, "run_id": run_id, "output_item_id": output_item_id}, kwargs)  # type: ignore[no-any-return]
 

@@ -17,9 +17,10 @@ if TYPE_CHECKING:
     from .._options import RequestOptions
     from .._binary import BinaryResponse
     from .._pagination import CursorPage
-    from ..types.files import FileDeleted
-    from ..types.files_params import FilesCreateParams, FilesListParams
-    from ..types.shared_2 import FileObject
+    from ..types.file_create_params import FilesCreateParams
+    from ..types.file_deleted import FileDeleted
+    from ..types.file_list_params import FilesListParams
+    from ..types.file_object import FileObject
 
     class _FILES_CREATE_ARGS(FilesCreateParams, RequestOptions, total=False): ...
 

@@ -15,26 +15,41 @@ if TYPE_CHECKING:
 
     from .._options import RequestOptions
     from .._pagination import CursorPage
-    from ..types.fine_tuning import DeleteFineTuningCheckpointPermissionResponse, FineTuningCheckpointPermission, FineTuningJob, FineTuningJobCheckpoint, FineTuningJobEvent, ListFineTuningCheckpointPermissionResponse, RunGraderResponse, ValidateGraderResponse
-    from ..types.fine_tuning_params import FineTuningAlphaGradersRunParams, FineTuningAlphaGradersValidateParams, FineTuningCheckpointsPermissionsCreateParams, FineTuningCheckpointsPermissionsListParams, FineTuningCheckpointsPermissionsRetrieveParams, FineTuningJobsCheckpointsListParams, FineTuningJobsCreateParams, FineTuningJobsListEventsParams, FineTuningJobsListParams
+    from ..types.fine_tuning.alpha.grader_run_params import GraderRunParams
+    from ..types.fine_tuning.alpha.grader_run_response import GraderRunResponse
+    from ..types.fine_tuning.alpha.grader_validate_params import GraderValidateParams
+    from ..types.fine_tuning.alpha.grader_validate_response import GraderValidateResponse
+    from ..types.fine_tuning.checkpoints.permission_create_params import PermissionCreateParams
+    from ..types.fine_tuning.checkpoints.permission_create_response import PermissionCreateResponse
+    from ..types.fine_tuning.checkpoints.permission_delete_response import PermissionDeleteResponse
+    from ..types.fine_tuning.checkpoints.permission_list_params import PermissionListParams
+    from ..types.fine_tuning.checkpoints.permission_retrieve_response import PermissionRetrieveResponse
+    from ..types.fine_tuning.fine_tuning_checkpoints_permissions_list_params import FineTuningCheckpointsPermissionsListParams
+    from ..types.fine_tuning.fine_tuning_job import FineTuningJob
+    from ..types.fine_tuning.fine_tuning_job_event import FineTuningJobEvent
+    from ..types.fine_tuning.job_create_params import JobCreateParams
+    from ..types.fine_tuning.job_list_events_params import JobListEventsParams
+    from ..types.fine_tuning.job_list_params import JobListParams
+    from ..types.fine_tuning.jobs.checkpoint_list_params import CheckpointListParams
+    from ..types.fine_tuning.jobs.fine_tuning_job_checkpoint import FineTuningJobCheckpoint
 
-    class _FINE_TUNING_ALPHA_GRADERS_RUN_ARGS(FineTuningAlphaGradersRunParams, RequestOptions, total=False): ...
+    class _FINE_TUNING_ALPHA_GRADERS_RUN_ARGS(GraderRunParams, RequestOptions, total=False): ...
 
-    class _FINE_TUNING_ALPHA_GRADERS_VALIDATE_ARGS(FineTuningAlphaGradersValidateParams, RequestOptions, total=False): ...
+    class _FINE_TUNING_ALPHA_GRADERS_VALIDATE_ARGS(GraderValidateParams, RequestOptions, total=False): ...
 
-    class _FINE_TUNING_CHECKPOINTS_PERMISSIONS_CREATE_ARGS(FineTuningCheckpointsPermissionsCreateParams, RequestOptions, total=False): ...
+    class _FINE_TUNING_CHECKPOINTS_PERMISSIONS_CREATE_ARGS(PermissionCreateParams, RequestOptions, total=False): ...
 
     class _FINE_TUNING_CHECKPOINTS_PERMISSIONS_LIST_ARGS(FineTuningCheckpointsPermissionsListParams, RequestOptions, total=False): ...
 
-    class _FINE_TUNING_CHECKPOINTS_PERMISSIONS_RETRIEVE_ARGS(FineTuningCheckpointsPermissionsRetrieveParams, RequestOptions, total=False): ...
+    class _FINE_TUNING_CHECKPOINTS_PERMISSIONS_RETRIEVE_ARGS(PermissionListParams, RequestOptions, total=False): ...
 
-    class _FINE_TUNING_JOBS_CHECKPOINTS_LIST_ARGS(FineTuningJobsCheckpointsListParams, RequestOptions, total=False): ...
+    class _FINE_TUNING_JOBS_CHECKPOINTS_LIST_ARGS(CheckpointListParams, RequestOptions, total=False): ...
 
-    class _FINE_TUNING_JOBS_CREATE_ARGS(FineTuningJobsCreateParams, RequestOptions, total=False): ...
+    class _FINE_TUNING_JOBS_CREATE_ARGS(JobCreateParams, RequestOptions, total=False): ...
 
-    class _FINE_TUNING_JOBS_LIST_ARGS(FineTuningJobsListParams, RequestOptions, total=False): ...
+    class _FINE_TUNING_JOBS_LIST_ARGS(JobListParams, RequestOptions, total=False): ...
 
-    class _FINE_TUNING_JOBS_LIST_EVENTS_ARGS(FineTuningJobsListEventsParams, RequestOptions, total=False): ...
+    class _FINE_TUNING_JOBS_LIST_EVENTS_ARGS(JobListEventsParams, RequestOptions, total=False): ...
 
 __all__ = ["FineTuning", "FineTuningAlpha", "FineTuningCheckpoints", "FineTuningJobs", "FineTuningAlphaGraders", "FineTuningCheckpointsPermissions", "FineTuningJobsCheckpoints"]
 
@@ -246,11 +261,11 @@ class FineTuningJobsWithStreamingResponse:
 class FineTuningAlphaGraders(SyncAPIResource):
     """``client.fine_tuning.alpha.graders``."""
 
-    def run(self, **kwargs: Unpack[_FINE_TUNING_ALPHA_GRADERS_RUN_ARGS]) -> RunGraderResponse:
+    def run(self, **kwargs: Unpack[_FINE_TUNING_ALPHA_GRADERS_RUN_ARGS]) -> GraderRunResponse:
         """Run a grader."""
         return call(self._client, ops.FINE_TUNING_ALPHA_GRADERS_RUN, {}, kwargs)  # type: ignore[no-any-return]
 
-    def validate(self, **kwargs: Unpack[_FINE_TUNING_ALPHA_GRADERS_VALIDATE_ARGS]) -> ValidateGraderResponse:
+    def validate(self, **kwargs: Unpack[_FINE_TUNING_ALPHA_GRADERS_VALIDATE_ARGS]) -> GraderValidateResponse:
         """Validate a grader."""
         return call(self._client, ops.FINE_TUNING_ALPHA_GRADERS_VALIDATE, {}, kwargs)  # type: ignore[no-any-return]
 
@@ -280,19 +295,19 @@ class FineTuningAlphaGradersWithStreamingResponse:
 class FineTuningCheckpointsPermissions(SyncAPIResource):
     """``client.fine_tuning.checkpoints.permissions``."""
 
-    def create(self, fine_tuned_model_checkpoint: str, **kwargs: Unpack[_FINE_TUNING_CHECKPOINTS_PERMISSIONS_CREATE_ARGS]) -> ListFineTuningCheckpointPermissionResponse:
+    def create(self, fine_tuned_model_checkpoint: str, **kwargs: Unpack[_FINE_TUNING_CHECKPOINTS_PERMISSIONS_CREATE_ARGS]) -> PermissionRetrieveResponse:
         """NOTE: Calling this endpoint requires an [admin API key](../admin-api-keys)."""
         return call(self._client, ops.FINE_TUNING_CHECKPOINTS_PERMISSIONS_CREATE, {"fine_tuned_model_checkpoint": fine_tuned_model_checkpoint}, kwargs)  # type: ignore[no-any-return]
 
-    def delete(self, permission_id: str, *, fine_tuned_model_checkpoint: str, **kwargs: Unpack[RequestOptions]) -> DeleteFineTuningCheckpointPermissionResponse:
+    def delete(self, permission_id: str, *, fine_tuned_model_checkpoint: str, **kwargs: Unpack[RequestOptions]) -> PermissionDeleteResponse:
         """NOTE: This endpoint requires an [admin API key](../admin-api-keys)."""
         return call(self._client, ops.FINE_TUNING_CHECKPOINTS_PERMISSIONS_DELETE, {"fine_tuned_model_checkpoint": fine_tuned_model_checkpoint, "permission_id": permission_id}, kwargs)  # type: ignore[no-any-return]
 
-    def list(self, fine_tuned_model_checkpoint: str, **kwargs: Unpack[_FINE_TUNING_CHECKPOINTS_PERMISSIONS_LIST_ARGS]) -> CursorPage[FineTuningCheckpointPermission]:
+    def list(self, fine_tuned_model_checkpoint: str, **kwargs: Unpack[_FINE_TUNING_CHECKPOINTS_PERMISSIONS_LIST_ARGS]) -> CursorPage[PermissionCreateResponse]:
         """NOTE: This endpoint requires an [admin API key](../admin-api-keys)."""
         return call(self._client, ops.FINE_TUNING_CHECKPOINTS_PERMISSIONS_LIST, {"fine_tuned_model_checkpoint": fine_tuned_model_checkpoint}, kwargs)  # type: ignore[no-any-return]
 
-    def retrieve(self, fine_tuned_model_checkpoint: str, **kwargs: Unpack[_FINE_TUNING_CHECKPOINTS_PERMISSIONS_RETRIEVE_ARGS]) -> CursorPage[FineTuningCheckpointPermission]:
+    def retrieve(self, fine_tuned_model_checkpoint: str, **kwargs: Unpack[_FINE_TUNING_CHECKPOINTS_PERMISSIONS_RETRIEVE_ARGS]) -> CursorPage[PermissionCreateResponse]:
         """NOTE: This endpoint requires an [admin API key](../admin-api-keys)."""
         return call(self._client, ops.FINE_TUNING_CHECKPOINTS_PERMISSIONS_RETRIEVE, {"fine_tuned_model_checkpoint": fine_tuned_model_checkpoint}, kwargs)  # type: ignore[no-any-return]
 

@@ -15,14 +15,18 @@ if TYPE_CHECKING:
 
     from .._options import RequestOptions
     from .._streaming import Stream
-    from ..types.images import ImageEditCompletedEvent, ImageEditPartialImageEvent, ImageGenCompletedEvent, ImageGenPartialImageEvent, ImagesResponse
-    from ..types.images_params import ImagesCreateVariationParams, ImagesEditParams, ImagesGenerateParams
+    from ..types.image_create_variation_params import ImageCreateVariationParams
+    from ..types.image_edit_params import ImageEditParams
+    from ..types.image_edit_stream_event import ImageEditStreamEvent
+    from ..types.image_gen_stream_event import ImageGenStreamEvent
+    from ..types.image_generate_params import ImageGenerateParams
+    from ..types.images_response import ImagesResponse
 
-    class _IMAGES_CREATE_VARIATION_ARGS(ImagesCreateVariationParams, RequestOptions, total=False): ...
+    class _IMAGES_CREATE_VARIATION_ARGS(ImageCreateVariationParams, RequestOptions, total=False): ...
 
-    class _IMAGES_EDIT_ARGS(ImagesEditParams, RequestOptions, total=False): ...
+    class _IMAGES_EDIT_ARGS(ImageEditParams, RequestOptions, total=False): ...
 
-    class _IMAGES_GENERATE_ARGS(ImagesGenerateParams, RequestOptions, total=False): ...
+    class _IMAGES_GENERATE_ARGS(ImageGenerateParams, RequestOptions, total=False): ...
 
 __all__ = ["Images"]
 
@@ -37,28 +41,28 @@ class Images(SyncAPIResource):
         return call(self._client, ops.IMAGES_CREATE_VARIATION, {}, kwargs)  # type: ignore[no-any-return]
 
     @overload
-    def edit(self, *, stream: Literal[True], **kwargs: Unpack[_IMAGES_EDIT_ARGS]) -> Stream[ImageEditPartialImageEvent | ImageEditCompletedEvent]: ...
+    def edit(self, *, stream: Literal[True], **kwargs: Unpack[_IMAGES_EDIT_ARGS]) -> Stream[ImageEditStreamEvent]: ...
 
     @overload
     def edit(self, *, stream: Literal[False] | None = None, **kwargs: Unpack[_IMAGES_EDIT_ARGS]) -> ImagesResponse: ...
 
     @overload
-    def edit(self, *, stream: bool, **kwargs: Unpack[_IMAGES_EDIT_ARGS]) -> ImagesResponse | Stream[ImageEditPartialImageEvent | ImageEditCompletedEvent]: ...
+    def edit(self, *, stream: bool, **kwargs: Unpack[_IMAGES_EDIT_ARGS]) -> ImagesResponse | Stream[ImageEditStreamEvent]: ...
 
-    def edit(self, *, stream: bool | None = None, **kwargs: Unpack[_IMAGES_EDIT_ARGS]) -> ImagesResponse | Stream[ImageEditPartialImageEvent | ImageEditCompletedEvent]:
+    def edit(self, *, stream: bool | None = None, **kwargs: Unpack[_IMAGES_EDIT_ARGS]) -> ImagesResponse | Stream[ImageEditStreamEvent]:
         """Creates an edited or extended image given one or more source images and a prompt. This endpoint supports GPT Image models (gpt-image-1.5, gpt-image-1, gpt-image-1-mini, and chatgpt-image-latest) and dall-e-2."""
         return call(self._client, ops.IMAGES_EDIT, {}, kwargs, stream=stream)  # type: ignore[no-any-return]
 
     @overload
-    def generate(self, *, stream: Literal[True], **kwargs: Unpack[_IMAGES_GENERATE_ARGS]) -> Stream[ImageGenPartialImageEvent | ImageGenCompletedEvent]: ...
+    def generate(self, *, stream: Literal[True], **kwargs: Unpack[_IMAGES_GENERATE_ARGS]) -> Stream[ImageGenStreamEvent]: ...
 
     @overload
     def generate(self, *, stream: Literal[False] | None = None, **kwargs: Unpack[_IMAGES_GENERATE_ARGS]) -> ImagesResponse: ...
 
     @overload
-    def generate(self, *, stream: bool, **kwargs: Unpack[_IMAGES_GENERATE_ARGS]) -> ImagesResponse | Stream[ImageGenPartialImageEvent | ImageGenCompletedEvent]: ...
+    def generate(self, *, stream: bool, **kwargs: Unpack[_IMAGES_GENERATE_ARGS]) -> ImagesResponse | Stream[ImageGenStreamEvent]: ...
 
-    def generate(self, *, stream: bool | None = None, **kwargs: Unpack[_IMAGES_GENERATE_ARGS]) -> ImagesResponse | Stream[ImageGenPartialImageEvent | ImageGenCompletedEvent]:
+    def generate(self, *, stream: bool | None = None, **kwargs: Unpack[_IMAGES_GENERATE_ARGS]) -> ImagesResponse | Stream[ImageGenStreamEvent]:
         """Creates an image given a prompt. [Learn more](/docs/guides/images)."""
         return call(self._client, ops.IMAGES_GENERATE, {}, kwargs, stream=stream)  # type: ignore[no-any-return]
 

@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 
     from .._options import RequestOptions
     from .._pagination import SyncPage
-    from ..types.models import Model, ModelDeleted
+    from ..types.model import Model
+    from ..types.model_deleted import ModelDeleted
 
 __all__ = ["Models"]
 

@@ -14,10 +14,10 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from .._options import RequestOptions
-    from ..types.moderations import ModerationCreateResponse
-    from ..types.moderations_params import ModerationsCreateParams
+    from ..types.moderation_create_params import ModerationCreateParams
+    from ..types.moderation_create_response import ModerationCreateResponse
 
-    class _MODERATIONS_CREATE_ARGS(ModerationsCreateParams, RequestOptions, total=False): ...
+    class _MODERATIONS_CREATE_ARGS(ModerationCreateParams, RequestOptions, total=False): ...
 
 __all__ = ["Moderations"]
 

@@ -15,9 +15,18 @@ if TYPE_CHECKING:
 
     from .._options import RequestOptions
     from .._binary import BinaryResponse
-    from ..types.realtime import RealtimeCreateClientSecretResponse, RealtimeTranslationClientSecretCreateResponse
-    from ..types.realtime_params import RealtimeCallsAcceptParams, RealtimeCallsCreateParams, RealtimeCallsReferParams, RealtimeCallsRejectParams, RealtimeClientSecretsCreateParams, RealtimeSessionsCreateParams, RealtimeTranscriptionSessionsCreateParams, RealtimeTranslationsClientSecretsCreateParams
-    from ..types.shared_2 import RealtimeSessionCreateResponse, RealtimeTranscriptionSessionCreateResponse
+    from ..types.beta.realtime.session_create_response import SessionCreateResponse
+    from ..types.beta.realtime.transcription_session import TranscriptionSession
+    from ..types.realtime.realtime_calls_accept_params import RealtimeCallsAcceptParams
+    from ..types.realtime.realtime_calls_create_params import RealtimeCallsCreateParams
+    from ..types.realtime.realtime_calls_refer_params import RealtimeCallsReferParams
+    from ..types.realtime.realtime_calls_reject_params import RealtimeCallsRejectParams
+    from ..types.realtime.realtime_client_secrets_create_params import RealtimeClientSecretsCreateParams
+    from ..types.realtime.realtime_create_client_secret_response import RealtimeCreateClientSecretResponse
+    from ..types.realtime.realtime_sessions_create_params import RealtimeSessionsCreateParams
+    from ..types.realtime.realtime_transcription_sessions_create_params import RealtimeTranscriptionSessionsCreateParams
+    from ..types.realtime.realtime_translation_client_secret_create_response import RealtimeTranslationClientSecretCreateResponse
+    from ..types.realtime.realtime_translations_client_secrets_create_params import RealtimeTranslationsClientSecretsCreateParams
 
     class _REALTIME_CALLS_ACCEPT_ARGS(RealtimeCallsAcceptParams, RequestOptions, total=False): ...
 
@@ -205,7 +214,7 @@ class RealtimeClientSecretsWithStreamingResponse:
 class RealtimeSessions(SyncAPIResource):
     """``client.realtime.sessions``."""
 
-    def create(self, **kwargs: Unpack[_REALTIME_SESSIONS_CREATE_ARGS]) -> RealtimeSessionCreateResponse:
+    def create(self, **kwargs: Unpack[_REALTIME_SESSIONS_CREATE_ARGS]) -> SessionCreateResponse:
         """Create an ephemeral API token for use in client-side applications with the Realtime API. Can be configured with the same session parameters as the session.update client event."""
         return call(self._client, ops.REALTIME_SESSIONS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
 
@@ -233,7 +242,7 @@ class RealtimeSessionsWithStreamingResponse:
 class RealtimeTranscriptionSessions(SyncAPIResource):
     """``client.realtime.transcription_sessions``."""
 
-    def create(self, **kwargs: Unpack[_REALTIME_TRANSCRIPTION_SESSIONS_CREATE_ARGS]) -> RealtimeTranscriptionSessionCreateResponse:
+    def create(self, **kwargs: Unpack[_REALTIME_TRANSCRIPTION_SESSIONS_CREATE_ARGS]) -> TranscriptionSession:
         """Create an ephemeral API token for use in client-side applications with the Realtime API specifically for realtime transcriptions.  Can be configured with the same session parameters as the transcription_session.update client event."""
         return call(self._client, ops.REALTIME_TRANSCRIPTION_SESSIONS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
 

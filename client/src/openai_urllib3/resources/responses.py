@@ -17,10 +17,101 @@ if TYPE_CHECKING:
     from .._options import RequestOptions
     from .._streaming import Stream
     from .._pagination import CursorPage
-    from ..types.responses import CompactResource, CustomToolCallOutputResource, CustomToolCallResource, InputMessageResource, OutputMessage, Response, ResponseAudioDeltaEvent, ResponseAudioDoneEvent, ResponseAudioTranscriptDeltaEvent, ResponseAudioTranscriptDoneEvent, ResponseCodeInterpreterCallCodeDeltaEvent, ResponseCodeInterpreterCallCodeDoneEvent, ResponseCodeInterpreterCallCompletedEvent, ResponseCodeInterpreterCallInProgressEvent, ResponseCodeInterpreterCallInterpretingEvent, ResponseCompletedEvent, ResponseContentPartAddedEvent, ResponseContentPartDoneEvent, ResponseCreatedEvent, ResponseCustomToolCallInputDeltaEvent, ResponseCustomToolCallInputDoneEvent, ResponseErrorEvent, ResponseFailedEvent, ResponseFileSearchCallCompletedEvent, ResponseFileSearchCallInProgressEvent, ResponseFileSearchCallSearchingEvent, ResponseFunctionCallArgumentsDeltaEvent, ResponseFunctionCallArgumentsDoneEvent, ResponseImageGenCallCompletedEvent, ResponseImageGenCallGeneratingEvent, ResponseImageGenCallInProgressEvent, ResponseImageGenCallPartialImageEvent, ResponseInProgressEvent, ResponseIncompleteEvent, ResponseMCPCallArgumentsDeltaEvent, ResponseMCPCallArgumentsDoneEvent, ResponseMCPCallCompletedEvent, ResponseMCPCallFailedEvent, ResponseMCPCallInProgressEvent, ResponseMCPListToolsCompletedEvent, ResponseMCPListToolsFailedEvent, ResponseMCPListToolsInProgressEvent, ResponseOutputItemAddedEvent, ResponseOutputItemDoneEvent, ResponseOutputTextAnnotationAddedEvent, ResponseQueuedEvent, ResponseReasoningSummaryPartAddedEvent, ResponseReasoningSummaryPartDoneEvent, ResponseReasoningSummaryTextDeltaEvent, ResponseReasoningSummaryTextDoneEvent, ResponseReasoningTextDeltaEvent, ResponseReasoningTextDoneEvent, ResponseRefusalDeltaEvent, ResponseRefusalDoneEvent, ResponseShellCallCommandAddedStreamingEvent, ResponseShellCallCommandDeltaStreamingEvent, ResponseShellCallCommandDoneStreamingEvent, ResponseShellCallOutputContentDeltaStreamingEvent, ResponseShellCallOutputContentDoneStreamingEvent, ResponseTextDeltaEvent, ResponseTextDoneEvent, ResponseWebSearchCallCompletedEvent, ResponseWebSearchCallInProgressEvent, ResponseWebSearchCallSearchingEvent, TokenCountsResource
-    from ..types.responses_params import ResponsesCompactParams, ResponsesCreateParams, ResponsesInputItemsListParams, ResponsesInputTokensCountParams, ResponsesRetrieveParams
-    from ..types.shared import AdditionalTools, ApplyPatchToolCall, CodeInterpreterToolCall, CompactionBody, ComputerToolCall, ComputerToolCallOutputResource, FileSearchToolCall, FunctionShellCall, FunctionShellCallOutput, FunctionToolCallOutputResource, FunctionToolCallResource, ImageGenToolCall, LocalShellToolCall, LocalShellToolCallOutput, Program, ProgramOutput, ReasoningItem, ToolSearchCall, ToolSearchOutput, WebSearchToolCall
-    from ..types.shared_2 import ApplyPatchToolCallOutput, MCPApprovalRequest, MCPApprovalResponseResource, MCPListTools, MCPToolCall
+    from ..types.beta.realtime.response_audio_delta_event import ResponseAudioDeltaEvent
+    from ..types.beta.realtime.response_audio_done_event import ResponseAudioDoneEvent
+    from ..types.beta.realtime.response_content_part_added_event import ResponseContentPartAddedEvent
+    from ..types.beta.realtime.response_content_part_done_event import ResponseContentPartDoneEvent
+    from ..types.beta.realtime.response_function_call_arguments_done_event import ResponseFunctionCallArgumentsDoneEvent
+    from ..types.responses.compact_resource import CompactResource
+    from ..types.responses.custom_tool_call_output_resource import CustomToolCallOutputResource
+    from ..types.responses.custom_tool_call_resource import CustomToolCallResource
+    from ..types.responses.input_message_resource import InputMessageResource
+    from ..types.responses.output_message import OutputMessage
+    from ..types.responses.response import Response
+    from ..types.responses.response_audio_transcript_delta_event import ResponseAudioTranscriptDeltaEvent
+    from ..types.responses.response_audio_transcript_done_event import ResponseAudioTranscriptDoneEvent
+    from ..types.responses.response_code_interpreter_call_code_delta_event import ResponseCodeInterpreterCallCodeDeltaEvent
+    from ..types.responses.response_code_interpreter_call_code_done_event import ResponseCodeInterpreterCallCodeDoneEvent
+    from ..types.responses.response_code_interpreter_call_completed_event import ResponseCodeInterpreterCallCompletedEvent
+    from ..types.responses.response_code_interpreter_call_in_progress_event import ResponseCodeInterpreterCallInProgressEvent
+    from ..types.responses.response_code_interpreter_call_interpreting_event import ResponseCodeInterpreterCallInterpretingEvent
+    from ..types.responses.response_completed_event import ResponseCompletedEvent
+    from ..types.responses.response_created_event import ResponseCreatedEvent
+    from ..types.responses.response_custom_tool_call_input_delta_event import ResponseCustomToolCallInputDeltaEvent
+    from ..types.responses.response_custom_tool_call_input_done_event import ResponseCustomToolCallInputDoneEvent
+    from ..types.responses.response_error_event import ResponseErrorEvent
+    from ..types.responses.response_failed_event import ResponseFailedEvent
+    from ..types.responses.response_file_search_call_completed_event import ResponseFileSearchCallCompletedEvent
+    from ..types.responses.response_file_search_call_in_progress_event import ResponseFileSearchCallInProgressEvent
+    from ..types.responses.response_file_search_call_searching_event import ResponseFileSearchCallSearchingEvent
+    from ..types.responses.response_function_call_arguments_delta_event import ResponseFunctionCallArgumentsDeltaEvent
+    from ..types.responses.response_image_gen_call_completed_event import ResponseImageGenCallCompletedEvent
+    from ..types.responses.response_image_gen_call_generating_event import ResponseImageGenCallGeneratingEvent
+    from ..types.responses.response_image_gen_call_in_progress_event import ResponseImageGenCallInProgressEvent
+    from ..types.responses.response_image_gen_call_partial_image_event import ResponseImageGenCallPartialImageEvent
+    from ..types.responses.response_in_progress_event import ResponseInProgressEvent
+    from ..types.responses.response_incomplete_event import ResponseIncompleteEvent
+    from ..types.responses.response_mcp_call_arguments_delta_event import ResponseMCPCallArgumentsDeltaEvent
+    from ..types.responses.response_mcp_call_arguments_done_event import ResponseMCPCallArgumentsDoneEvent
+    from ..types.responses.response_mcp_call_completed_event import ResponseMCPCallCompletedEvent
+    from ..types.responses.response_mcp_call_failed_event import ResponseMCPCallFailedEvent
+    from ..types.responses.response_mcp_call_in_progress_event import ResponseMCPCallInProgressEvent
+    from ..types.responses.response_mcp_list_tools_completed_event import ResponseMCPListToolsCompletedEvent
+    from ..types.responses.response_mcp_list_tools_failed_event import ResponseMCPListToolsFailedEvent
+    from ..types.responses.response_mcp_list_tools_in_progress_event import ResponseMCPListToolsInProgressEvent
+    from ..types.responses.response_output_item_added_event import ResponseOutputItemAddedEvent
+    from ..types.responses.response_output_item_done_event import ResponseOutputItemDoneEvent
+    from ..types.responses.response_output_text_annotation_added_event import ResponseOutputTextAnnotationAddedEvent
+    from ..types.responses.response_queued_event import ResponseQueuedEvent
+    from ..types.responses.response_reasoning_summary_part_added_event import ResponseReasoningSummaryPartAddedEvent
+    from ..types.responses.response_reasoning_summary_part_done_event import ResponseReasoningSummaryPartDoneEvent
+    from ..types.responses.response_reasoning_summary_text_delta_event import ResponseReasoningSummaryTextDeltaEvent
+    from ..types.responses.response_reasoning_summary_text_done_event import ResponseReasoningSummaryTextDoneEvent
+    from ..types.responses.response_reasoning_text_delta_event import ResponseReasoningTextDeltaEvent
+    from ..types.responses.response_reasoning_text_done_event import ResponseReasoningTextDoneEvent
+    from ..types.responses.response_refusal_delta_event import ResponseRefusalDeltaEvent
+    from ..types.responses.response_refusal_done_event import ResponseRefusalDoneEvent
+    from ..types.responses.response_shell_call_command_added_streaming_event import ResponseShellCallCommandAddedStreamingEvent
+    from ..types.responses.response_shell_call_command_delta_streaming_event import ResponseShellCallCommandDeltaStreamingEvent
+    from ..types.responses.response_shell_call_command_done_streaming_event import ResponseShellCallCommandDoneStreamingEvent
+    from ..types.responses.response_shell_call_output_content_delta_streaming_event import ResponseShellCallOutputContentDeltaStreamingEvent
+    from ..types.responses.response_shell_call_output_content_done_streaming_event import ResponseShellCallOutputContentDoneStreamingEvent
+    from ..types.responses.response_text_delta_event import ResponseTextDeltaEvent
+    from ..types.responses.response_text_done_event import ResponseTextDoneEvent
+    from ..types.responses.response_web_search_call_completed_event import ResponseWebSearchCallCompletedEvent
+    from ..types.responses.response_web_search_call_in_progress_event import ResponseWebSearchCallInProgressEvent
+    from ..types.responses.response_web_search_call_searching_event import ResponseWebSearchCallSearchingEvent
+    from ..types.responses.responses_compact_params import ResponsesCompactParams
+    from ..types.responses.responses_create_params import ResponsesCreateParams
+    from ..types.responses.responses_input_items_list_params import ResponsesInputItemsListParams
+    from ..types.responses.responses_input_tokens_count_params import ResponsesInputTokensCountParams
+    from ..types.responses.responses_retrieve_params import ResponsesRetrieveParams
+    from ..types.responses.token_counts_resource import TokenCountsResource
+    from ..types.shared.additional_tools import AdditionalTools
+    from ..types.shared.apply_patch_tool_call import ApplyPatchToolCall
+    from ..types.shared.apply_patch_tool_call_output import ApplyPatchToolCallOutput
+    from ..types.shared.code_interpreter_tool_call import CodeInterpreterToolCall
+    from ..types.shared.compaction_body import CompactionBody
+    from ..types.shared.computer_tool_call import ComputerToolCall
+    from ..types.shared.computer_tool_call_output_resource import ComputerToolCallOutputResource
+    from ..types.shared.file_search_tool_call import FileSearchToolCall
+    from ..types.shared.function_shell_call import FunctionShellCall
+    from ..types.shared.function_shell_call_output import FunctionShellCallOutput
+    from ..types.shared.function_tool_call_output_resource import FunctionToolCallOutputResource
+    from ..types.shared.function_tool_call_resource import FunctionToolCallResource
+    from ..types.shared.image_gen_tool_call import ImageGenToolCall
+    from ..types.shared.local_shell_tool_call import LocalShellToolCall
+    from ..types.shared.local_shell_tool_call_output import LocalShellToolCallOutput
+    from ..types.shared.mcp_approval_request import MCPApprovalRequest
+    from ..types.shared.mcp_approval_response_resource import MCPApprovalResponseResource
+    from ..types.shared.mcp_list_tools import MCPListTools
+    from ..types.shared.mcp_tool_call import MCPToolCall
+    from ..types.shared.program import Program
+    from ..types.shared.program_output import ProgramOutput
+    from ..types.shared.reasoning_item import ReasoningItem
+    from ..types.shared.tool_search_call import ToolSearchCall
+    from ..types.shared.tool_search_output import ToolSearchOutput
+    from ..types.shared.web_search_tool_call import WebSearchToolCall
 
     class _RESPONSES_COMPACT_ARGS(ResponsesCompactParams, RequestOptions, total=False): ...
 

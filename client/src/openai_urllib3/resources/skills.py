@@ -15,18 +15,25 @@ if TYPE_CHECKING:
 
     from .._options import RequestOptions
     from .._pagination import CursorPage
-    from ..types.skills import DeletedSkillResource, DeletedSkillVersionResource, SkillResource, SkillVersionResource
-    from ..types.skills_params import SkillsCreateParams, SkillsListParams, SkillsUpdateParams, SkillsVersionsCreateParams, SkillsVersionsListParams
+    from ..types.deleted_skill import DeletedSkill
+    from ..types.skill import Skill
+    from ..types.skill_create_params import SkillCreateParams
+    from ..types.skill_list_params import SkillListParams
+    from ..types.skill_update_params import SkillUpdateParams
+    from ..types.skills.deleted_skill_version import DeletedSkillVersion
+    from ..types.skills.skill_version import SkillVersion
+    from ..types.skills.version_create_params import VersionCreateParams
+    from ..types.skills.version_list_params import VersionListParams
 
-    class _SKILLS_CREATE_ARGS(SkillsCreateParams, RequestOptions, total=False): ...
+    class _SKILLS_CREATE_ARGS(SkillCreateParams, RequestOptions, total=False): ...
 
-    class _SKILLS_LIST_ARGS(SkillsListParams, RequestOptions, total=False): ...
+    class _SKILLS_LIST_ARGS(SkillListParams, RequestOptions, total=False): ...
 
-    class _SKILLS_UPDATE_ARGS(SkillsUpdateParams, RequestOptions, total=False): ...
+    class _SKILLS_UPDATE_ARGS(SkillUpdateParams, RequestOptions, total=False): ...
 
-    class _SKILLS_VERSIONS_CREATE_ARGS(SkillsVersionsCreateParams, RequestOptions, total=False): ...
+    class _SKILLS_VERSIONS_CREATE_ARGS(VersionCreateParams, RequestOptions, total=False): ...
 
-    class _SKILLS_VERSIONS_LIST_ARGS(SkillsVersionsListParams, RequestOptions, total=False): ...
+    class _SKILLS_VERSIONS_LIST_ARGS(VersionListParams, RequestOptions, total=False): ...
 
 __all__ = ["Skills", "SkillsContent", "SkillsVersions", "SkillsVersionsContent"]
 
@@ -44,23 +51,23 @@ class Skills(SyncAPIResource):
     def versions(self) -> SkillsVersions:
         return SkillsVersions(self._client)
 
-    def create(self, **kwargs: Unpack[_SKILLS_CREATE_ARGS]) -> SkillResource:
+    def create(self, **kwargs: Unpack[_SKILLS_CREATE_ARGS]) -> Skill:
         """Create a new skill."""
         return call(self._client, ops.SKILLS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
 
-    def delete(self, skill_id: str, **kwargs: Unpack[RequestOptions]) -> DeletedSkillResource:
+    def delete(self, skill_id: str, **kwargs: Unpack[RequestOptions]) -> DeletedSkill:
         """Delete a skill by its ID."""
         return call(self._client, ops.SKILLS_DELETE, {"skill_id": skill_id}, kwargs)  # type: ignore[no-any-return]
 
-    def list(self, **kwargs: Unpack[_SKILLS_LIST_ARGS]) -> CursorPage[SkillResource]:
+    def list(self, **kwargs: Unpack[_SKILLS_LIST_ARGS]) -> CursorPage[Skill]:
         """List all skills for the current project."""
         return call(self._client, ops.SKILLS_LIST, {}, kwargs)  # type: ignore[no-any-return]
 
-    def retrieve(self, skill_id: str, **kwargs: Unpack[RequestOptions]) -> SkillResource:
+    def retrieve(self, skill_id: str, **kwargs: Unpack[RequestOptions]) -> Skill:
         """Get a skill by its ID."""
         return call(self._client, ops.SKILLS_RETRIEVE, {"skill_id": skill_id}, kwargs)  # type: ignore[no-any-return]
 
-    def update(self, skill_id: str, **kwargs: Unpack[_SKILLS_UPDATE_ARGS]) -> SkillResource:
+    def update(self, skill_id: str, **kwargs: Unpack[_SKILLS_UPDATE_ARGS]) -> Skill:
         """Update the default version pointer for a skill."""
         return call(self._client, ops.SKILLS_UPDATE, {"skill_id": skill_id}, kwargs)  # type: ignore[no-any-return]
 
@@ -144,19 +151,19 @@ class SkillsVersions(SyncAPIResource):
     def content(self) -> SkillsVersionsContent:
         return SkillsVersionsContent(self._client)
 
-    def create(self, skill_id: str, **kwargs: Unpack[_SKILLS_VERSIONS_CREATE_ARGS]) -> SkillVersionResource:
+    def create(self, skill_id: str, **kwargs: Unpack[_SKILLS_VERSIONS_CREATE_ARGS]) -> SkillVersion:
         """Create a new immutable skill version."""
         return call(self._client, ops.SKILLS_VERSIONS_CREATE, {"skill_id": skill_id}, kwargs)  # type: ignore[no-any-return]
 
-    def delete(self, version: str, *, skill_id: str, **kwargs: Unpack[RequestOptions]) -> DeletedSkillVersionResource:
+    def delete(self, version: str, *, skill_id: str, **kwargs: Unpack[RequestOptions]) -> DeletedSkillVersion:
         """Delete a skill version."""
         return call(self._client, ops.SKILLS_VERSIONS_DELETE, {"skill_id": skill_id, "version": version}, kwargs)  # type: ignore[no-any-return]
 
-    def list(self, skill_id: str, **kwargs: Unpack[_SKILLS_VERSIONS_LIST_ARGS]) -> CursorPage[SkillVersionResource]:
+    def list(self, skill_id: str, **kwargs: Unpack[_SKILLS_VERSIONS_LIST_ARGS]) -> CursorPage[SkillVersion]:
         """List skill versions for a skill."""
         return call(self._client, ops.SKILLS_VERSIONS_LIST, {"skill_id": skill_id}, kwargs)  # type: ignore[no-any-return]
 
-    def retrieve(self, version: str, *, skill_id: str, **kwargs: Unpack[RequestOptions]) -> SkillVersionResource:
+    def retrieve(self, version: str, *, skill_id: str, **kwargs: Unpack[RequestOptions]) -> SkillVersion:
         """Get a specific skill version."""
         return call(self._client, ops.SKILLS_VERSIONS_RETRIEVE, {"skill_id": skill_id, "version": version}, kwargs)  # type: ignore[no-any-return]
 

@@ -15,14 +15,17 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from .._options import RequestOptions
-    from ..types.uploads import Upload, UploadPart
-    from ..types.uploads_params import UploadsCompleteParams, UploadsCreateParams, UploadsPartsCreateParams
+    from ..types.upload import Upload
+    from ..types.upload_complete_params import UploadCompleteParams
+    from ..types.upload_create_params import UploadCreateParams
+    from ..types.uploads.part_create_params import PartCreateParams
+    from ..types.uploads.upload_part import UploadPart
 
-    class _UPLOADS_COMPLETE_ARGS(UploadsCompleteParams, RequestOptions, total=False): ...
+    class _UPLOADS_COMPLETE_ARGS(UploadCompleteParams, RequestOptions, total=False): ...
 
-    class _UPLOADS_CREATE_ARGS(UploadsCreateParams, RequestOptions, total=False): ...
+    class _UPLOADS_CREATE_ARGS(UploadCreateParams, RequestOptions, total=False): ...
 
-    class _UPLOADS_PARTS_CREATE_ARGS(UploadsPartsCreateParams, RequestOptions, total=False): ...
+    class _UPLOADS_PARTS_CREATE_ARGS(PartCreateParams, RequestOptions, total=False): ...
 
 __all__ = ["Uploads", "UploadsParts"]
 

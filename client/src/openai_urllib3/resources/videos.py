@@ -17,22 +17,30 @@ if TYPE_CHECKING:
     from .._options import RequestOptions
     from .._binary import BinaryResponse
     from .._pagination import CursorPage
-    from ..types.videos import DeletedVideoResource, VideoCharacterResource, VideoResource
-    from ..types.videos_params import VideosCreateCharacterParams, VideosCreateParams, VideosDownloadContentParams, VideosEditParams, VideosExtendParams, VideosListParams, VideosRemixParams
+    from ..types.video import Video
+    from ..types.video_create_character_params import VideoCreateCharacterParams
+    from ..types.video_create_character_response import VideoCreateCharacterResponse
+    from ..types.video_create_params import VideoCreateParams
+    from ..types.video_delete_response import VideoDeleteResponse
+    from ..types.video_download_content_params import VideoDownloadContentParams
+    from ..types.video_edit_params import VideoEditParams
+    from ..types.video_extend_params import VideoExtendParams
+    from ..types.video_list_params import VideoListParams
+    from ..types.video_remix_params import VideoRemixParams
 
-    class _VIDEOS_CREATE_ARGS(VideosCreateParams, RequestOptions, total=False): ...
+    class _VIDEOS_CREATE_ARGS(VideoCreateParams, RequestOptions, total=False): ...
 
-    class _VIDEOS_CREATE_CHARACTER_ARGS(VideosCreateCharacterParams, RequestOptions, total=False): ...
+    class _VIDEOS_CREATE_CHARACTER_ARGS(VideoCreateCharacterParams, RequestOptions, total=False): ...
 
-    class _VIDEOS_DOWNLOAD_CONTENT_ARGS(VideosDownloadContentParams, RequestOptions, total=False): ...
+    class _VIDEOS_DOWNLOAD_CONTENT_ARGS(VideoDownloadContentParams, RequestOptions, total=False): ...
 
-    class _VIDEOS_EDIT_ARGS(VideosEditParams, RequestOptions, total=False): ...
+    class _VIDEOS_EDIT_ARGS(VideoEditParams, RequestOptions, total=False): ...
 
-    class _VIDEOS_EXTEND_ARGS(VideosExtendParams, RequestOptions, total=False): ...
+    class _VIDEOS_EXTEND_ARGS(VideoExtendParams, RequestOptions, total=False): ...
 
-    class _VIDEOS_LIST_ARGS(VideosListParams, RequestOptions, total=False): ...
+    class _VIDEOS_LIST_ARGS(VideoListParams, RequestOptions, total=False): ...
 
-    class _VIDEOS_REMIX_ARGS(VideosRemixParams, RequestOptions, total=False): ...
+    class _VIDEOS_REMIX_ARGS(VideoRemixParams, RequestOptions, total=False): ...
 
 __all__ = ["Videos"]
 
@@ -42,17 +50,17 @@ _ = (Any, Literal, overload)
 class Videos(VideosHelpers, SyncAPIResource):
     """``client.videos``."""
 
-    def create(self, **kwargs: Unpack[_VIDEOS_CREATE_ARGS]) -> VideoResource:
+    def create(self, **kwargs: Unpack[_VIDEOS_CREATE_ARGS]) -> Video:
         """Create a new video generation job from a prompt and optional reference assets."""
         # Deprecated by the API.
         return call(self._client, ops.VIDEOS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
 
-    def create_character(self, **kwargs: Unpack[_VIDEOS_CREATE_CHARACTER_ARGS]) -> VideoCharacterResource:
+    def create_character(self, **kwargs: Unpack[_VIDEOS_CREATE_CHARACTER_ARGS]) -> VideoCreateCharacterResponse:
         """Create a character from an uploaded video."""
         # Deprecated by the API.
         return call(self._client, ops.VIDEOS_CREATE_CHARACTER, {}, kwargs)  # type: ignore[no-any-return]
 
-    def delete(self, video_id: str, **kwargs: Unpack[RequestOptions]) -> DeletedVideoResource:
+    def delete(self, video_id: str, **kwargs: Unpack[RequestOptions]) -> VideoDeleteResponse:
         """Permanently delete a completed or failed video and its stored assets."""
         # Deprecated by the API.
         return call(self._client, ops.VIDEOS_DELETE, {"video_id": video_id}, kwargs)  # type: ignore[no-any-return]
@@ -62,32 +70,32 @@ class Videos(VideosHelpers, SyncAPIResource):
         # Deprecated by the API.
         return call(self._client, ops.VIDEOS_DOWNLOAD_CONTENT, {"video_id": video_id}, kwargs)  # type: ignore[no-any-return]
 
-    def edit(self, **kwargs: Unpack[_VIDEOS_EDIT_ARGS]) -> VideoResource:
+    def edit(self, **kwargs: Unpack[_VIDEOS_EDIT_ARGS]) -> Video:
         """Create a new video generation job by editing a source video or existing generated video."""
         # Deprecated by the API.
         return call(self._client, ops.VIDEOS_EDIT, {}, kwargs)  # type: ignore[no-any-return]
 
-    def extend(self, **kwargs: Unpack[_VIDEOS_EXTEND_ARGS]) -> VideoResource:
+    def extend(self, **kwargs: Unpack[_VIDEOS_EXTEND_ARGS]) -> Video:
         """Create an extension of a completed video."""
         # Deprecated by the API.
         return call(self._client, ops.VIDEOS_EXTEND, {}, kwargs)  # type: ignore[no-any-return]
 
-    def get_character(self, character_id: str, **kwargs: Unpack[RequestOptions]) -> VideoCharacterResource:
+    def get_character(self, character_id: str, **kwargs: Unpack[RequestOptions]) -> VideoCreateCharacterResponse:
         """Fetch a character."""
         # Deprecated by the API.
         return call(self._client, ops.VIDEOS_GET_CHARACTER, {"character_id": character_id}, kwargs)  # type: ignore[no-any-return]
 
-    def list(self, **kwargs: Unpack[_VIDEOS_LIST_ARGS]) -> CursorPage[VideoResource]:
+    def list(self, **kwargs: Unpack[_VIDEOS_LIST_ARGS]) -> CursorPage[Video]:
         """List recently generated videos for the current project."""
         # Deprecated by the API.
         return call(self._client, ops.VIDEOS_LIST, {}, kwargs)  # type: ignore[no-any-return]
 
-    def remix(self, video_id: str, **kwargs: Unpack[_VIDEOS_REMIX_ARGS]) -> VideoResource:
+    def remix(self, video_id: str, **kwargs: Unpack[_VIDEOS_REMIX_ARGS]) -> Video:
         """Create a remix of a completed video using a refreshed prompt."""
         # Deprecated by the API.
         return call(self._client, ops.VIDEOS_REMIX, {"video_id": video_id}, kwargs)  # type: ignore[no-any-return]
 
-    def retrieve(self, video_id: str, **kwargs: Unpack[RequestOptions]) -> VideoResource:
+    def retrieve(self, video_id: str, **kwargs: Unpack[RequestOptions]) -> Video:
         """Fetch the latest metadata for a generated video."""
         # Deprecated by the API.
         return call(self._client, ops.VIDEOS_RETRIEVE, {"video_id": video_id}, kwargs)  # type: ignore[no-any-return]
