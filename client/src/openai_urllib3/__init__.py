@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._azure import AzureOpenAI
 from ._binary import BinaryResponse
 from ._client import DEFAULT_TIMEOUT, OpenAI
 from ._exceptions import (
@@ -50,6 +49,7 @@ from ._version import __version__
 from ._webhooks import InvalidWebhookSignatureError, Webhooks
 
 if TYPE_CHECKING:
+    from ._azure import AzureOpenAI
     from ._chat_accumulator import ChatCompletionAccumulator, FinishedContent, FinishedRefusal, FinishedToolCall
     from ._chat_stream import ChatCompletionStream
     from ._responses_stream import ResponseStream, ResponseStreamAccumulator
@@ -57,6 +57,7 @@ if TYPE_CHECKING:
 
 # Imported on first use: these pull in modules the plain request path never needs.
 _LAZY = {
+    "AzureOpenAI": "._azure",
     "ChatCompletionAccumulator": "._chat_accumulator",
     "ChatCompletionStream": "._chat_stream",
     "FinishedContent": "._chat_accumulator",
