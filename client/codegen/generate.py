@@ -53,12 +53,15 @@ def _reach(roots: dict[str, set[str]], edges: dict[str, set[str]]) -> dict[str, 
 
 
 def _modules(defs: dict[str, Any], groups: dict[str, str], shared_package: str) -> dict[str, str]:
-    """Type -> its module: the official SDK's, else ``<package>.<snake name>`` for a type of its own,
-    else its owner's."""
+    """Type -> its module: the official SDK's, else the module the official SDK nests it in (the
+    assistant stream's events beside ``AssistantStreamEvent``), else ``<package>.<snake name>`` for
+    a type of its own, else its owner's."""
     modules: dict[str, str] = {}
     for name, definition in defs.items():
         if definition.module:
             modules[name] = definition.module
+        elif definition.owner == name and definition.aliases:
+            modules[name] = definition.aliases[0][0]
         elif definition.owner == name:
             group = groups.get(name, "shared")
             package = shared_package if group == "shared" else DERIVED_PACKAGES.get(group, group)

@@ -153,18 +153,20 @@ class _Walker:
             return str(enum[0])
         return None
 
-    def discriminator(self, schema: dict[str, Any], variants: list[Any]) -> tuple[str, dict[str, Any]] | None:
-        """(property, {value: variant}) when every object variant has a constant for it."""
-        prop = (schema.get("discriminator") or {}).get("propertyName") or "type"
-        mapping: dict[str, Any] = {}
-        for variant in variants:
-            if not self.is_object(variant):
-                return None
-            value = self.tag_value(variant, prop)
-            if value is None:
-                return None
-            mapping.setdefault(value, variant)
-        return (prop, mapping) if mapping else None
+    def tag_property(self, schema: dict[str, Any], variants: list[Any]) -> str:
+        """The property whose constant tells a union's object variants apart: the declared
+        discriminator, else ``type``, else another property every object variant fixes (``event``
+        of the assistant stream events, ``object``)."""
+        declared = (schema.get("discriminator") or {}).get("propertyName")
+        if declared:
+            return str(declared)
+        objects = [variant for variant in variants if self.is_object(variant)]
+        if any(self.tag_value(variant, "type") is not None for variant in objects):
+            return "type"
+        for prop in ("event", "object"):
+            if objects and all(self.tag_value(variant, prop) is not None for variant in objects):
+                return prop
+        return "type"
 
 
 class _Namer(_Walker):
@@ -178,6 +180,9 @@ class _Namer(_Walker):
         self.official = official if official is not None else Official()
         self._taken: set[str] = taken if taken is not None else set()
         self._owners: list[str] = []
+        # Inline types by the schema location they were built for: a union reached from several
+        # places (a stream's events from three operations) is built once, not once per path.
+        self._inline_by_where: dict[str, str] = {}
         self.aliases: dict[str, AliasDef] = aliases if aliases is not None else {}
 
     def _unique(self, name: str) -> str:
@@ -320,9 +325,13 @@ class ModelBuilder(_Namer):
         return "Any", None
 
     def _inline_class(self, schema: dict[str, Any], context: str, where: str) -> tuple[str, str]:
-        placement = self.official.place("model", where)
-        name = self._claim(placement, class_name(context))
-        self._build(name, schema, None, where, placement)
+        name = self._inline_by_where.get(where) if where else None
+        if name is None:
+            placement = self.official.place("model", where)
+            name = self._claim(placement, class_name(context))
+            if where:
+                self._inline_by_where[where] = name
+            self._build(name, schema, None, where, placement)
         return name, f'ref("{name}")'
 
     def _union(self, schema: dict[str, Any], variants: list[Any], context: str, where: str) -> tuple[str, str | None]:
@@ -330,7 +339,7 @@ class ModelBuilder(_Namer):
             return "Any", None
         if len(variants) == 1:
             return self.resolve(variants[0], context, where)
-        prop = (schema.get("discriminator") or {}).get("propertyName") or "type"
+        prop = self.tag_property(schema, variants)
         types: list[str] = []
         tagged: dict[str, str] = {}
         untagged: list[str] = []
@@ -421,9 +430,14 @@ class ParamBuilder(_Namer):
         return self._claim(placement, default)
 
     def _inline(self, schema: dict[str, Any], context: str, where: str) -> str:
+        known = self._inline_by_where.get(where) if where else None
+        if known is not None:
+            return known
         placement = self.official.place("param", where)
-        name = self._claim(placement, class_name(context) + "Param")
-        return self.build(name, schema, where=where, placement=placement).name
+        name = self.build(self._claim(placement, class_name(context) + "Param"), schema, where=where, placement=placement).name
+        if where:
+            self._inline_by_where[where] = name
+        return name
 
     def resolve(self, schema: Any, context: str, where: str = "") -> str:
         ref = self.spec.ref_name(schema)
@@ -436,11 +450,11 @@ class ParamBuilder(_Namer):
             return "Any"
         if ("anyOf" in schema or "oneOf" in schema) and not schema.get("properties"):
             variants, nullable = self.options(schema)
-            prop = (schema.get("discriminator") or {}).get("propertyName") or "type"
+            prop = self.tag_property(schema, variants)
             resolved = []
             for index, variant in enumerate(variants):
                 value = self.tag_value(variant, prop) if self.is_object(variant) else None
-                resolved.append(self.resolve(variant, f"{context}{index}", f"{where}|{value if value else index}" if len(variants) > 1 else where))
+                resolved.append(self.resolve(variant, f"{context}{pascal(value) if value else index}", f"{where}|{value if value else index}" if len(variants) > 1 else where))
             types = list(dict.fromkeys(resolved))
             if "Any" in types or not types:
                 return "Any"

@@ -135,7 +135,7 @@ class Proposer(_Walker):
         if len(variants) == 1:
             return self.walk(annotation, variants[0], where, kind, depth + 1)
         members = [_unwrap(a) for a in typing.get_args(annotation)] if typing.get_origin(annotation) is typing.Union else [annotation]
-        prop = (schema.get("discriminator") or {}).get("propertyName") or "type"
+        prop = self.tag_property(schema, variants)
         self.unions[where] = set()
         for index, variant in enumerate(variants):
             value = self.tag_value(variant, prop) if self.is_object(variant) else None
@@ -204,10 +204,9 @@ def propose(spec_path: str, api_md: str) -> list[tuple[str, str, str, str]]:
         else:
             proposer.walk(cls, op.response_schema, root, "model")
     _unreached(spec, proposer, text)
+    alias_rows = _aliases(spec, proposer, text)
     rows = [(kind, where, module, name) for (kind, where), names in proposer.rows.items() for module, name in names]
-    rows += params_rows
-    rows += _aliases(spec, proposer, text)
-    return sorted(set(rows))
+    return sorted(set(rows + params_rows + alias_rows))
 
 
 def _listed(text: str) -> list[tuple[str, str]]:
@@ -263,6 +262,9 @@ def _aliases(spec: Spec, proposer: Proposer, text: str) -> list[tuple[str, str, 
         schema_name = _alias_schema(spec, proposer, _unwrap(official), real)
         if schema_name:
             rows.append((kind, schema_name, package, real))
+            if schema_name in spec.schemas:
+                # The union's variants that only it names (the assistant stream's ThreadRunCreated, ...).
+                proposer.walk(official, {"$ref": f"#/components/schemas/{schema_name}"}, schema_name, "param" if kind == "param_alias" else "model")
     return rows
 
 
@@ -298,7 +300,7 @@ def _alias_schema(spec: Spec, proposer: Proposer, official: Any, name: str) -> s
         if not isinstance(schema, dict) or not ("anyOf" in schema or "oneOf" in schema) or schema.get("properties"):
             continue
         variants, _ = proposer.options(schema)
-        prop = (schema.get("discriminator") or {}).get("propertyName") or "type"
+        prop = proposer.tag_property(schema, variants)
         have = set()
         for index, variant in enumerate(variants):
             ref = spec.ref_name(variant)

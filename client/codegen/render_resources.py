@@ -4,12 +4,14 @@ operation table the methods call into, and the client mixin that exposes the res
 from __future__ import annotations
 
 import re
+import textwrap
 from collections import defaultdict
 
 from .config import RESOURCE_BASES
 from .naming import class_name
 from .operations import OpInfo
 from .render_types import HEADER
+from .wrap import WIDTH, import_line, wrap
 
 __all__ = ["render_client_mixin", "render_operations", "render_resource_module"]
 
@@ -27,50 +29,65 @@ def _factory(expression: str | None) -> str:
     return "None" if expression is None else f"lambda: {expression}"
 
 
+_CONVERTER_HELPERS = ("by_json_type", "by_required_fields", "dict_of", "generic_object", "list_of", "union_of")
+
+
+def _operation_line(info: OpInfo) -> list[str]:
+    """The operation's constant, typed by what it answers and what it streams."""
+    op = info.op
+    args = [repr(op.method.upper()), repr(op.path)]
+    if info.path_params:
+        args.append(f"path_params={tuple(p.python_name for p in info.path_params)!r}")
+    if info.query:
+        args.append(f"query={info.query!r}")
+    if info.headers:
+        args.append(f"headers={info.headers!r}")
+    if op.body_kind:
+        args.append(f"body={op.body_kind!r}")
+    if info.files:
+        args.append(f"files={tuple(info.files)!r}")
+    args.append(f"response={info.response!r}")
+    if info.page:
+        args.append(f"page={info.page!r}")
+    if info.item_factory:
+        args.append(f"item={_factory(info.item_factory)}")
+    if info.stream_factory:
+        args.append(f"stream_item={_factory(info.stream_factory)}")
+    if info.stream_envelope:
+        args.append("stream_envelope=True")
+    return wrap(f"{info.const}: Operation[{info.return_type}, {info.stream_type or 'None'}] = Operation({', '.join(args)})")
+
+
 def render_operations(infos: list[OpInfo], webhook_event: tuple[str, str | None] = ("Any", None)) -> str:
+    """The index of every operation by its constant's name, each found in its resource's module
+    when first asked for (tools and tests look operations up by name; a method uses its own
+    module's), and the converter for webhook deliveries."""
     lines = [
         HEADER.rstrip("\n"),
-        '"""Every operation of the API, as the generated methods call it."""',
+        '"""Where each operation is defined (``FILES_CREATE`` -> ``resources/files.py``), and the events a webhook may deliver."""',
         "",
         "from __future__ import annotations",
         "",
+        "import importlib",
         "from typing import Any",
         "",
-        "from .._models import by_json_type, by_required_fields, dict_of, generic_object, list_of, union_of",
-        "from .._operation import Operation",
-        "from ..types._ref import ref",
-        "",
-        "_ = (by_json_type, by_required_fields, dict_of, generic_object, list_of, union_of, ref)  # used by the converter factories",
-        "",
     ]
-    for info in sorted(infos, key=lambda i: i.const):
-        op = info.op
-        args = [repr(op.method.upper()), repr(op.path)]
-        if info.path_params:
-            args.append(f"path_params={tuple(p.python_name for p in info.path_params)!r}")
-        if info.query:
-            args.append(f"query={info.query!r}")
-        if info.headers:
-            args.append(f"headers={info.headers!r}")
-        if op.body_kind:
-            args.append(f"body={op.body_kind!r}")
-        if info.files:
-            args.append(f"files={tuple(info.files)!r}")
-        args.append(f"response={info.response!r}")
-        if info.page:
-            args.append(f"page={info.page!r}")
-        if info.item_factory:
-            args.append(f"item={_factory(info.item_factory)}")
-        if info.stream_factory:
-            args.append(f"stream_item={_factory(info.stream_factory)}")
-        lines.append(f"{info.const} = Operation({', '.join(args)})")
-    lines.append("")
-    lines.append(f"# The events a webhook may deliver ({webhook_event[0]}).")
+    if webhook_event[1] is not None:
+        lines += [*(f"from .._models import {h}" for h in _CONVERTER_HELPERS if h + "(" in webhook_event[1]), "from ..types._ref import ref", ""]
+    lines.append("MODULES: dict[str, str] = {")
+    lines.extend(f'    "{info.const}": "{_top(info.resource)}",' for info in sorted(infos, key=lambda i: i.const))
+    lines += ["}", "", "", "def __getattr__(name: str) -> Any:", "    module = MODULES.get(name)", "    if module is None:"]
+    lines += ['        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")', '    return getattr(importlib.import_module(f"{__package__}.{module}"), name)']
+    lines += ["", "", "# The events a webhook may deliver: a union over the spec's webhooks, by their ``type``."]
     if webhook_event[1] is None:
         lines.append("WEBHOOK_EVENT = None")
     else:
-        lines += ["", "", "def WEBHOOK_EVENT() -> Any:", f"    return {webhook_event[1]}"]
+        lines += ["def WEBHOOK_EVENT() -> Any:", *wrap(f"return {webhook_event[1]}", "    ")]
     return "\n".join(lines) + "\n"
+
+
+def _top(resource: str) -> str:
+    return resource.split(".", 1)[0]
 
 
 def _class(resource: str) -> str:
@@ -78,6 +95,8 @@ def _class(resource: str) -> str:
 
 
 def render_resource_module(top: str, infos: list[OpInfo], children: dict[str, list[str]], class_locations: dict[str, str], param_locations: dict[str, str]) -> str:
+    """``resources/<top>.py``: the operations of ``client.<top>`` and its sub-resources, typed, and a
+    class per resource path whose methods call them."""
     resources = sorted({top} | {r for r in children if r == top or r.startswith(top + ".")} | {i.resource for i in infos}, key=lambda r: (r.count("."), r))
     by_resource: dict[str, list[OpInfo]] = defaultdict(list)
     for info in infos:
@@ -88,12 +107,14 @@ def render_resource_module(top: str, infos: list[OpInfo], children: dict[str, li
     for info in infos:
         for expression in (info.return_type, info.stream_type or ""):
             type_names.update(n for n in _NAME.findall(expression) if n not in _KNOWN)
-        for kind in ("Stream", "BinaryResponse", "CursorPage", "NextCursorPage", "PageNumberPage", "SyncPage"):
+        for kind in ("Any", "Stream", "BinaryResponse", "CursorPage", "NextCursorPage", "PageNumberPage", "SyncPage"):
             if re.search(rf"\b{kind}\b", info.return_type) or (kind == "Stream" and info.stream_type):
                 uses.add(kind)
         if info.params_name:
             param_names.add(info.params_name)
+    factories = " ".join(f for info in infos for f in (info.item_factory, info.stream_factory) if f)
     helpers = sorted({base for r in resources for base in RESOURCE_BASES.get(r, [])})
+    typing_names = ["TYPE_CHECKING", *(["Any"] if "Any" in uses else []), *(["Literal", "overload"] if "Stream" in uses else [])]
     lines = [
         HEADER.rstrip("\n"),
         f'"""``client.{top}``."""',
@@ -101,38 +122,32 @@ def render_resource_module(top: str, infos: list[OpInfo], children: dict[str, li
         "from __future__ import annotations",
         "",
         "from functools import cached_property",
-        "from typing import TYPE_CHECKING, Any, Literal, overload",
+        f"from typing import {', '.join(typing_names)}",
         "",
     ]
-    if helpers:
-        lines.append("from .._helpers import " + ", ".join(helpers))
-    lines += [
-        "from .._operation import call",
-        "from .._resource import SyncAPIResource, to_raw_response_wrapper, to_streamed_response_wrapper",
-        "from . import _operations as ops",
-        "",
-        "if TYPE_CHECKING:",
-        "    from typing_extensions import Unpack",
-        "",
-        "    from .._options import RequestOptions",
-    ]
+    lines.extend(f"from .._helpers import {helper}" for helper in helpers)
+    lines.extend(f"from .._models import {helper}" for helper in _CONVERTER_HELPERS if helper + "(" in factories)
+    lines.append("from .._operation import Operation, call" + (", call_stream" if "Stream" in uses else ""))
+    lines.append("from .._resource import SyncAPIResource, to_raw_response_wrapper, to_streamed_response_wrapper")
+    if "ref(" in factories:
+        lines.append("from ..types._ref import ref")
+    lines += ["", "if TYPE_CHECKING:", "    from typing_extensions import Unpack", "", "    from .._options import RequestOptions"]
     if "Stream" in uses:
         lines.append("    from .._streaming import Stream")
     if "BinaryResponse" in uses:
         lines.append("    from .._binary import BinaryResponse")
-    pages = sorted(uses & {"CursorPage", "NextCursorPage", "PageNumberPage", "SyncPage"})
-    if pages:
-        lines.append("    from .._pagination import " + ", ".join(pages))
-    grouped: dict[str, set[str]] = defaultdict(set)
+    for page in sorted(uses & {"CursorPage", "NextCursorPage", "PageNumberPage", "SyncPage"}):
+        lines.append(f"    from .._pagination import {page}")
+    imports: list[tuple[str, str, str | None]] = []
     resource_classes = {_class(r) for r in resources}
     renamed = {name: f"{name}Model" for name in type_names if name in resource_classes}
     for name in type_names:
         if name in class_locations:
-            grouped[class_locations[name]].add(f"{name} as {renamed[name]}" if name in renamed else name)
+            imports.append((class_locations[name], name, renamed.get(name)))
     for name in param_names:
-        grouped[param_locations[name]].add(name)
-    for module in sorted(grouped):
-        lines.append(f"    from ..types.{module} import " + ", ".join(sorted(grouped[module])))
+        imports.append((param_locations[name], name, None))
+    for module, name, alias in sorted(imports):
+        lines.extend(import_line(f"..types.{module}", name, "    ", alias))
     if renamed:
         # A type with the name of a resource class is imported under another name.
         pattern = re.compile(r"\b(" + "|".join(map(re.escape, renamed)) + r")\b")
@@ -143,11 +158,11 @@ def render_resource_module(top: str, infos: list[OpInfo], children: dict[str, li
     for info in sorted(infos, key=lambda i: i.const):
         if info.params_name:
             lines.append("")
-            lines.append(f"    class _{info.const}_ARGS({info.params_name}, RequestOptions, total=False): ...")
-    lines.append("")
-    lines.append("__all__ = [" + ", ".join(f'"{_class(r)}"' for r in resources) + "]")
-    lines.append("")
-    lines.append("_ = (Any, Literal, overload)")
+            lines.extend(wrap(f"class _{info.const}_ARGS({info.params_name}, RequestOptions, total=False): ...", "    "))
+    lines += ["", "__all__ = [", *(f'    "{_class(r)}",' for r in resources), "]", ""]
+    lines.append(f"# The operations of ``client.{top}``, typed by what each answers and streams.")
+    for info in sorted(infos, key=lambda i: i.const):
+        lines.extend(_operation_line(info))
     for resource in resources:
         lines += _resource_class(resource, by_resource.get(resource, []), list(children.get(resource, [])))
     return "\n".join(lines) + "\n"
@@ -155,6 +170,18 @@ def render_resource_module(top: str, infos: list[OpInfo], children: dict[str, li
 
 def _args_annotation(info: OpInfo) -> str:
     return f"Unpack[_{info.const}_ARGS]" if info.params_name else "Unpack[RequestOptions]"
+
+
+def _docstring(info: OpInfo) -> list[str]:
+    text = _summary(info.op.summary)
+    if len(text) + 14 <= WIDTH:
+        return [f'        """{text}"""']
+    lines = textwrap.wrap(text, WIDTH - 8, break_long_words=False, break_on_hyphens=False)
+    return [f'        """{lines[0]}', *(f"        {line}" for line in lines[1:-1]), f'        {lines[-1]}"""']
+
+
+def _signature(name: str, params: list[str], result: str, suffix: str) -> list[str]:
+    return wrap(f"def {name}({', '.join(params)}) -> {result}:{suffix}", "    ")
 
 
 def _method(info: OpInfo) -> list[str]:
@@ -168,8 +195,7 @@ def _method(info: OpInfo) -> list[str]:
         values = [f'"{p.python_name}": {p.python_name}' for p in info.path_params]
     kwargs = f"**kwargs: {_args_annotation(info)}"
     path_values = "{" + ", ".join(values) + "}"
-    doc = f'        """{_summary(info.op.summary)}"""'
-    deprecated = ["        # Deprecated by the API."] if info.op.deprecated else []
+    body = [*_docstring(info), *(["        # Deprecated by the API."] if info.op.deprecated else [])]
     if info.stream_type:
         stream_type = f"Stream[{info.stream_type}]"
         lines = []
@@ -178,25 +204,22 @@ def _method(info: OpInfo) -> list[str]:
             ("Literal[False] | None = None", info.return_type),
             ("bool", f"{info.return_type} | {stream_type}"),
         ):
-            params = ", ".join(["self", *positional, "*", *keyword, f"stream: {stream_annotation}", kwargs])
-            lines += ["", "    @overload", f"    def {info.method_name}({params}) -> {result}: ..."]
-        params = ", ".join(["self", *positional, "*", *keyword, "stream: bool | None = None", kwargs])
+            lines += ["", "    @overload", *_signature(info.method_name, ["self", *positional, "*", *keyword, f"stream: {stream_annotation}", kwargs], result, " ...")]
         lines += [
             "",
-            f"    def {info.method_name}({params}) -> {info.return_type} | {stream_type}:",
-            doc,
-            *deprecated,
-            f"        return call(self._client, ops.{info.const}, {path_values}, kwargs, stream=stream)  # type: ignore[no-any-return]",
+            *_signature(info.method_name, ["self", *positional, "*", *keyword, "stream: bool | None = None", kwargs], f"{info.return_type} | {stream_type}", ""),
+            *body,
+            "        if stream:",
+            *wrap(f"return call_stream(self._client, {info.const}, {path_values}, kwargs)", "            "),
+            *wrap(f"return call(self._client, {info.const}, {path_values}, kwargs, stream=stream)", "        "),
         ]
         return lines
     star = ["*"] if keyword else []
-    params = ", ".join(["self", *positional, *star, *keyword, kwargs])
     return [
         "",
-        f"    def {info.method_name}({params}) -> {info.return_type}:",
-        doc,
-        *deprecated,
-        f"        return call(self._client, ops.{info.const}, {path_values}, kwargs)  # type: ignore[no-any-return]",
+        *_signature(info.method_name, ["self", *positional, *star, *keyword, kwargs], info.return_type, ""),
+        *body,
+        *wrap(f"return call(self._client, {info.const}, {path_values}, kwargs)", "        "),
     ]
 
 

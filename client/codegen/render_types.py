@@ -101,8 +101,6 @@ def render_module(module: str, content: ModuleContent, locations: dict[str, str]
     lines.append("]")
     lines.append("")
     lines.append("_ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types")
-    for alias in content.aliases:
-        lines += ["", f"{alias.name}: TypeAlias = {alias.type_expr}"]
     for definition in content.classes:
         lines += ["", ""]
         lines.append(f"class {definition.name}({', '.join([*definition.bases, 'BaseModel'])}):")
@@ -122,6 +120,9 @@ def render_module(module: str, content: ModuleContent, locations: dict[str, str]
             lines.append("    pass")
         for key, type_expr, required, _doc in typed.fields:
             lines.append(f"    {key}: {f'Required[{type_expr}]' if required else type_expr}")
+    # Aliases are values that may name this module's classes: after them.
+    for alias in content.aliases:
+        lines += ["", f"{alias.name}: TypeAlias = {alias.type_expr}"]
     same = {name: target for name, target in content.other_names.items() if target in local}
     if same:
         lines.append("")

@@ -103,7 +103,7 @@ KNOWN_GAPS = frozenset(
     beta.BetaResponsesServerEvent beta.realtime.RealtimeClientEvent beta.realtime.RealtimeServerEvent
     beta.realtime.ResponseAudioDeltaEvent beta.realtime.ResponseAudioDoneEvent beta.realtime.ResponseAudioTranscriptDeltaEvent
     beta.realtime.ResponseAudioTranscriptDoneEvent beta.realtime.ResponseTextDeltaEvent beta.realtime.ResponseTextDoneEvent
-    beta.realtime.SessionCreateResponse beta.AssistantToolChoiceOption beta.threads.runs.RunStepDelta
+    beta.realtime.SessionCreateResponse beta.AssistantToolChoiceOption
     beta.threads.runs.RunStepInclude beta.threads.runs.ToolCallDelta types.VideoCreateError
     """.split()
 )

@@ -17,14 +17,13 @@ from openai_urllib3.resources import _operations
 
 from ..shared_cassettes import cassette_paths, interactions, require_shared, response_body
 
-OPERATIONS: list[tuple[str, re.Pattern[str], Operation]] = [
+OPERATIONS: list[tuple[str, re.Pattern[str], Operation[Any, Any]]] = [
     (op.method, re.compile("^" + re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(op.path)) + "$"), op)
-    for op in vars(_operations).values()
-    if isinstance(op, Operation)
+    for op in (getattr(_operations, name) for name in _operations.MODULES)
 ]
 
 
-def operation_for(method: str, uri: str) -> Operation | None:
+def operation_for(method: str, uri: str) -> Operation[Any, Any] | None:
     path = urlsplit(uri).path
     path = re.sub(r"^(/openai)?(/deployments/[^/]+)?(/v1)?(?=/)", "", path)  # api.openai.com and Azure layouts
     found = [op for m, pattern, op in OPERATIONS if m == method and pattern.match(path)]

@@ -1,9 +1,11 @@
 """Running one API operation from its generated description: path, query, headers, body, and
-what to build from the answer. Generated resource methods are one call into :func:`call`."""
+what to build from the answer. Generated resource methods are one call into :func:`call` (or
+:func:`call_stream` when asked to stream); an operation is typed by what it returns, so the call is
+too."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Mapping, cast
+from typing import TYPE_CHECKING, Any, Callable, Generic, Mapping, TypeVar, cast
 
 from ._options import RequestOptions, split_options
 from ._types import NotGiven, Omit
@@ -12,19 +14,24 @@ from ._url import path_segment
 if TYPE_CHECKING:
     from ._client import OpenAI
     from ._response import ResponseParser
+    from ._streaming import Stream
 
-__all__ = ["Operation", "call"]
+__all__ = ["Operation", "call", "call_stream"]
 
 Factory = Callable[[], Callable[[Any], Any]]
+Result = TypeVar("Result")
+Event = TypeVar("Event")
 
 
-class Operation:
-    """One operation of the spec, as the generator described it.
+class Operation(Generic[Result, Event]):
+    """One operation of the spec, as the generator described it: ``Operation[Result, Event]``
+    answers with a ``Result``, or, asked to stream, with a stream of ``Event``.
 
     ``query`` and ``headers`` map keyword names to wire names; ``files`` names the multipart
     fields that hold files; ``response`` is ``model``, ``page``, ``binary``, ``json`` or
     ``none``; the factories build converters on first use, so no type is imported before it is
-    needed.
+    needed. ``stream_envelope``: each streamed event is ``{"event": <the SSE event name>, "data":
+    <its payload>}``, as the assistant stream's are (``event.event == "thread.run.created"``).
     """
 
     __slots__ = (
@@ -40,6 +47,7 @@ class Operation:
         "path_params",
         "query",
         "response",
+        "stream_envelope",
         "stream_item",
     )
 
@@ -57,6 +65,7 @@ class Operation:
         item: Factory | None = None,
         page: str | None = None,
         stream_item: Factory | None = None,
+        stream_envelope: bool = False,
     ) -> None:
         self.method = method
         self.path = path
@@ -69,6 +78,7 @@ class Operation:
         self.item = item
         self.page = page
         self.stream_item = stream_item
+        self.stream_envelope = stream_envelope
         self._item: Callable[[Any], Any] | None = None
         self._stream_item: Callable[[Any], Any] | None = None
 
@@ -86,12 +96,14 @@ class Operation:
         return f"Operation({self.method} {self.path})"
 
 
-def _parser(operation: Operation, streaming: bool) -> tuple[Any, ResponseParser[Any] | None, bool]:
+def _parser(operation: Operation[Any, Any], streaming: bool) -> tuple[Any, ResponseParser[Any] | None, bool]:
     """(cast_to, parser, stream) for the client's request."""
     if streaming:
         from ._streaming import StreamParser
 
         convert = operation.stream_converter() or (lambda value: value)
+        if operation.stream_envelope:
+            return None, StreamParser(lambda payload, event: convert({"event": event.event, "data": payload})), True
         return None, StreamParser(lambda payload, event: convert(payload)), True
     kind = operation.response
     if kind == "model":
@@ -149,8 +161,20 @@ def _binary_parser(response: Any, client: Any, spec: Any) -> Any:
     return BinaryResponse(response)
 
 
-def call(client: OpenAI, operation: Operation, path_values: Mapping[str, str], kwargs: Mapping[str, Any], *, stream: bool | None = None) -> Any:
-    """Send ``operation`` with the method's arguments and build its result."""
+def call(client: OpenAI, operation: Operation[Result, Any], path_values: Mapping[str, str], kwargs: Mapping[str, Any], *, stream: bool | None = None) -> Result:
+    """Send ``operation`` with the method's arguments and build its result (``stream``: the flag
+    sent to an operation that can stream, when the caller passed ``False``)."""
+    result: Result = _send(client, operation, path_values, kwargs, stream)
+    return result
+
+
+def call_stream(client: OpenAI, operation: Operation[Any, Event], path_values: Mapping[str, str], kwargs: Mapping[str, Any]) -> Stream[Event]:
+    """Send ``operation`` asking it to stream; its events, as they come."""
+    events: Stream[Event] = _send(client, operation, path_values, kwargs, True)
+    return events
+
+
+def _send(client: OpenAI, operation: Operation[Any, Any], path_values: Mapping[str, str], kwargs: Mapping[str, Any], stream: bool | None) -> Any:
     params, options = split_options(kwargs)
     # NOT_GIVEN / not_given / omit as an argument's value mean "not passed", as in the official SDK.
     params = {name: value for name, value in params.items() if not isinstance(value, (NotGiven, Omit))}

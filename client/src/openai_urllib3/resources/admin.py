@@ -4,17 +4,19 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING
 
-from .._operation import call
+from .._operation import Operation, call
 from .._resource import SyncAPIResource, to_raw_response_wrapper, to_streamed_response_wrapper
-from . import _operations as ops
+from ..types._ref import ref
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from .._options import RequestOptions
-    from .._pagination import CursorPage, NextCursorPage, PageNumberPage
+    from .._pagination import CursorPage
+    from .._pagination import NextCursorPage
+    from .._pagination import PageNumberPage
     from ..types.admin.organization.admin_api_key import AdminAPIKey
     from ..types.admin.organization.admin_api_key_create_params import AdminApiKeyCreateParams
     from ..types.admin.organization.admin_api_key_create_response import AdminAPIKeyCreateResponse
@@ -53,11 +55,19 @@ if TYPE_CHECKING:
     from ..types.admin.organization.invite_create_params import InviteCreateParams
     from ..types.admin.organization.invite_delete_response import InviteDeleteResponse
     from ..types.admin.organization.invite_list_params import InviteListParams
-    from ..types.admin.organization.organization_certificate_activation_response import OrganizationCertificateActivationResponse
-    from ..types.admin.organization.organization_certificate_deactivation_response import OrganizationCertificateDeactivationResponse
+    from ..types.admin.organization.organization_certificate_activation_response import (
+        OrganizationCertificateActivationResponse,
+    )
+    from ..types.admin.organization.organization_certificate_deactivation_response import (
+        OrganizationCertificateDeactivationResponse,
+    )
     from ..types.admin.organization.organization_data_retention import OrganizationDataRetention
-    from ..types.admin.organization.organization_project_certificate_activation_response import OrganizationProjectCertificateActivationResponse
-    from ..types.admin.organization.organization_project_certificate_deactivation_response import OrganizationProjectCertificateDeactivationResponse
+    from ..types.admin.organization.organization_project_certificate_activation_response import (
+        OrganizationProjectCertificateActivationResponse,
+    )
+    from ..types.admin.organization.organization_project_certificate_deactivation_response import (
+        OrganizationProjectCertificateDeactivationResponse,
+    )
     from ..types.admin.organization.organization_spend_alert import OrganizationSpendAlert
     from ..types.admin.organization.organization_spend_alert_deleted import OrganizationSpendAlertDeleted
     from ..types.admin.organization.organization_spend_limit import OrganizationSpendLimit
@@ -69,18 +79,32 @@ if TYPE_CHECKING:
     from ..types.admin.organization.project_update_params import ProjectUpdateParams
     from ..types.admin.organization.projects.api_key_delete_response import APIKeyDeleteResponse
     from ..types.admin.organization.projects.api_key_list_params import ApiKeyListParams
-    from ..types.admin.organization.projects.certificate_activate_params import AdminOrganizationProjectsCertificatesActivateParams
+    from ..types.admin.organization.projects.certificate_activate_params import (
+        AdminOrganizationProjectsCertificatesActivateParams,
+    )
     from ..types.admin.organization.projects.certificate_activate_response import OrganizationProjectCertificate
-    from ..types.admin.organization.projects.certificate_deactivate_params import AdminOrganizationProjectsCertificatesDeactivateParams
-    from ..types.admin.organization.projects.certificate_list_params import AdminOrganizationProjectsCertificatesListParams
-    from ..types.admin.organization.projects.data_retention_update_params import AdminOrganizationProjectsDataRetentionUpdateParams
+    from ..types.admin.organization.projects.certificate_deactivate_params import (
+        AdminOrganizationProjectsCertificatesDeactivateParams,
+    )
+    from ..types.admin.organization.projects.certificate_list_params import (
+        AdminOrganizationProjectsCertificatesListParams,
+    )
+    from ..types.admin.organization.projects.data_retention_update_params import (
+        AdminOrganizationProjectsDataRetentionUpdateParams,
+    )
     from ..types.admin.organization.projects.group_create_params import AdminOrganizationProjectsGroupsCreateParams
     from ..types.admin.organization.projects.group_delete_response import ProjectGroupDeletedResource
     from ..types.admin.organization.projects.group_list_params import AdminOrganizationProjectsGroupsListParams
     from ..types.admin.organization.projects.group_retrieve_params import GroupRetrieveParams
-    from ..types.admin.organization.projects.groups.role_create_params import AdminOrganizationProjectsGroupsRolesCreateParams
-    from ..types.admin.organization.projects.groups.role_list_params import AdminOrganizationProjectsGroupsRolesListParams
-    from ..types.admin.organization.projects.hosted_tool_permission_update_params import HostedToolPermissionUpdateParams
+    from ..types.admin.organization.projects.groups.role_create_params import (
+        AdminOrganizationProjectsGroupsRolesCreateParams,
+    )
+    from ..types.admin.organization.projects.groups.role_list_params import (
+        AdminOrganizationProjectsGroupsRolesListParams,
+    )
+    from ..types.admin.organization.projects.hosted_tool_permission_update_params import (
+        HostedToolPermissionUpdateParams,
+    )
     from ..types.admin.organization.projects.model_permission_update_params import ModelPermissionUpdateParams
     from ..types.admin.organization.projects.project_api_key import ProjectAPIKey
     from ..types.admin.organization.projects.project_data_retention import ProjectDataRetention
@@ -111,12 +135,16 @@ if TYPE_CHECKING:
     from ..types.admin.organization.projects.spend_alert_create_params import SpendAlertCreateParams
     from ..types.admin.organization.projects.spend_alert_list_params import SpendAlertListParams
     from ..types.admin.organization.projects.spend_alert_update_params import SpendAlertUpdateParams
-    from ..types.admin.organization.projects.spend_limit_update_params import AdminOrganizationProjectsSpendLimitUpdateParams
+    from ..types.admin.organization.projects.spend_limit_update_params import (
+        AdminOrganizationProjectsSpendLimitUpdateParams,
+    )
     from ..types.admin.organization.projects.user_create_params import AdminOrganizationProjectsUsersCreateParams
     from ..types.admin.organization.projects.user_delete_response import ProjectUserDeleteResponse
     from ..types.admin.organization.projects.user_list_params import AdminOrganizationProjectsUsersListParams
     from ..types.admin.organization.projects.user_update_params import UserUpdateParams
-    from ..types.admin.organization.projects.users.role_create_params import AdminOrganizationProjectsUsersRolesCreateParams
+    from ..types.admin.organization.projects.users.role_create_params import (
+        AdminOrganizationProjectsUsersRolesCreateParams,
+    )
     from ..types.admin.organization.projects.users.role_create_response import UserRoleAssignment
     from ..types.admin.organization.projects.users.role_list_params import AdminOrganizationProjectsUsersRolesListParams
     from ..types.admin.organization.role import Role
@@ -128,6 +156,7 @@ if TYPE_CHECKING:
     from ..types.admin.organization.spend_alert_update_params import AdminOrganizationSpendAlertsUpdateParams
     from ..types.admin.organization.spend_limit_update_params import SpendLimitUpdateParams
     from ..types.admin.organization.usage_audio_speeches_params import UsageAudioSpeechesParams
+    from ..types.admin.organization.usage_audio_speeches_response import UsageTimeBucket
     from ..types.admin.organization.usage_audio_transcriptions_params import UsageAudioTranscriptionsParams
     from ..types.admin.organization.usage_code_interpreter_sessions_params import UsageCodeInterpreterSessionsParams
     from ..types.admin.organization.usage_completions_params import UsageCompletionsParams
@@ -136,7 +165,6 @@ if TYPE_CHECKING:
     from ..types.admin.organization.usage_file_search_calls_params import UsageFileSearchCallsParams
     from ..types.admin.organization.usage_images_params import UsageImagesParams
     from ..types.admin.organization.usage_moderations_params import UsageModerationsParams
-    from ..types.admin.organization.usage_time_bucket import UsageTimeBucket
     from ..types.admin.organization.usage_vector_stores_params import UsageVectorStoresParams
     from ..types.admin.organization.usage_web_search_calls_params import UsageWebSearchCallsParams
     from ..types.admin.organization.user_delete_response import UserDeleteResponse2
@@ -155,7 +183,11 @@ if TYPE_CHECKING:
 
     class _ADMIN_ORGANIZATION_CERTIFICATES_CREATE_ARGS(CertificateCreateParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_CERTIFICATES_DEACTIVATE_ARGS(CertificateDeactivateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_CERTIFICATES_DEACTIVATE_ARGS(
+        CertificateDeactivateParams,
+        RequestOptions,
+        total=False,
+    ): ...
 
     class _ADMIN_ORGANIZATION_CERTIFICATES_LIST_ARGS(CertificateListParams, RequestOptions, total=False): ...
 
@@ -185,67 +217,171 @@ if TYPE_CHECKING:
 
     class _ADMIN_ORGANIZATION_PROJECTS_API_KEYS_LIST_ARGS(ApiKeyListParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_CERTIFICATES_ACTIVATE_ARGS(AdminOrganizationProjectsCertificatesActivateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_CERTIFICATES_ACTIVATE_ARGS(
+        AdminOrganizationProjectsCertificatesActivateParams,
+        RequestOptions,
+        total=False,
+    ): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_CERTIFICATES_DEACTIVATE_ARGS(AdminOrganizationProjectsCertificatesDeactivateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_CERTIFICATES_DEACTIVATE_ARGS(
+        AdminOrganizationProjectsCertificatesDeactivateParams,
+        RequestOptions,
+        total=False,
+    ): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_CERTIFICATES_LIST_ARGS(AdminOrganizationProjectsCertificatesListParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_CERTIFICATES_LIST_ARGS(
+        AdminOrganizationProjectsCertificatesListParams,
+        RequestOptions,
+        total=False,
+    ): ...
 
     class _ADMIN_ORGANIZATION_PROJECTS_CREATE_ARGS(ProjectCreateParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_DATA_RETENTION_UPDATE_ARGS(AdminOrganizationProjectsDataRetentionUpdateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_DATA_RETENTION_UPDATE_ARGS(
+        AdminOrganizationProjectsDataRetentionUpdateParams,
+        RequestOptions,
+        total=False,
+    ): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_GROUPS_CREATE_ARGS(AdminOrganizationProjectsGroupsCreateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_GROUPS_CREATE_ARGS(
+        AdminOrganizationProjectsGroupsCreateParams,
+        RequestOptions,
+        total=False,
+    ): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_GROUPS_LIST_ARGS(AdminOrganizationProjectsGroupsListParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_GROUPS_LIST_ARGS(
+        AdminOrganizationProjectsGroupsListParams,
+        RequestOptions,
+        total=False,
+    ): ...
 
     class _ADMIN_ORGANIZATION_PROJECTS_GROUPS_RETRIEVE_ARGS(GroupRetrieveParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_CREATE_ARGS(AdminOrganizationProjectsGroupsRolesCreateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_CREATE_ARGS(
+        AdminOrganizationProjectsGroupsRolesCreateParams,
+        RequestOptions,
+        total=False,
+    ): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_LIST_ARGS(AdminOrganizationProjectsGroupsRolesListParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_LIST_ARGS(
+        AdminOrganizationProjectsGroupsRolesListParams,
+        RequestOptions,
+        total=False,
+    ): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_HOSTED_TOOL_PERMISSIONS_UPDATE_ARGS(HostedToolPermissionUpdateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_HOSTED_TOOL_PERMISSIONS_UPDATE_ARGS(
+        HostedToolPermissionUpdateParams,
+        RequestOptions,
+        total=False,
+    ): ...
 
     class _ADMIN_ORGANIZATION_PROJECTS_LIST_ARGS(ProjectListParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_MODEL_PERMISSIONS_UPDATE_ARGS(ModelPermissionUpdateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_MODEL_PERMISSIONS_UPDATE_ARGS(
+        ModelPermissionUpdateParams,
+        RequestOptions,
+        total=False,
+    ): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_RATE_LIMITS_LIST_RATE_LIMITS_ARGS(RateLimitListRateLimitsParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_RATE_LIMITS_LIST_RATE_LIMITS_ARGS(
+        RateLimitListRateLimitsParams,
+        RequestOptions,
+        total=False,
+    ): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_RATE_LIMITS_UPDATE_RATE_LIMIT_ARGS(RateLimitUpdateRateLimitParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_RATE_LIMITS_UPDATE_RATE_LIMIT_ARGS(
+        RateLimitUpdateRateLimitParams,
+        RequestOptions,
+        total=False,
+    ): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_ROLES_CREATE_ARGS(AdminOrganizationProjectsRolesCreateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_ROLES_CREATE_ARGS(
+        AdminOrganizationProjectsRolesCreateParams,
+        RequestOptions,
+        total=False,
+    ): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_ROLES_LIST_ARGS(AdminOrganizationProjectsRolesListParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_ROLES_LIST_ARGS(
+        AdminOrganizationProjectsRolesListParams,
+        RequestOptions,
+        total=False,
+    ): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_ROLES_UPDATE_ARGS(AdminOrganizationProjectsRolesUpdateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_ROLES_UPDATE_ARGS(
+        AdminOrganizationProjectsRolesUpdateParams,
+        RequestOptions,
+        total=False,
+    ): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_API_KEYS_CREATE_ARGS(ApiKeyCreateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_API_KEYS_CREATE_ARGS(
+        ApiKeyCreateParams,
+        RequestOptions,
+        total=False,
+    ): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_CREATE_ARGS(ServiceAccountCreateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_CREATE_ARGS(
+        ServiceAccountCreateParams,
+        RequestOptions,
+        total=False,
+    ): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_LIST_ARGS(ServiceAccountListParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_LIST_ARGS(
+        ServiceAccountListParams,
+        RequestOptions,
+        total=False,
+    ): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_UPDATE_ARGS(ServiceAccountUpdateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_UPDATE_ARGS(
+        ServiceAccountUpdateParams,
+        RequestOptions,
+        total=False,
+    ): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_CREATE_ARGS(SpendAlertCreateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_CREATE_ARGS(
+        SpendAlertCreateParams,
+        RequestOptions,
+        total=False,
+    ): ...
 
     class _ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_LIST_ARGS(SpendAlertListParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_UPDATE_ARGS(SpendAlertUpdateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_UPDATE_ARGS(
+        SpendAlertUpdateParams,
+        RequestOptions,
+        total=False,
+    ): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_SPEND_LIMIT_UPDATE_ARGS(AdminOrganizationProjectsSpendLimitUpdateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_SPEND_LIMIT_UPDATE_ARGS(
+        AdminOrganizationProjectsSpendLimitUpdateParams,
+        RequestOptions,
+        total=False,
+    ): ...
 
     class _ADMIN_ORGANIZATION_PROJECTS_UPDATE_ARGS(ProjectUpdateParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_USERS_CREATE_ARGS(AdminOrganizationProjectsUsersCreateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_USERS_CREATE_ARGS(
+        AdminOrganizationProjectsUsersCreateParams,
+        RequestOptions,
+        total=False,
+    ): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_USERS_LIST_ARGS(AdminOrganizationProjectsUsersListParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_USERS_LIST_ARGS(
+        AdminOrganizationProjectsUsersListParams,
+        RequestOptions,
+        total=False,
+    ): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_CREATE_ARGS(AdminOrganizationProjectsUsersRolesCreateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_CREATE_ARGS(
+        AdminOrganizationProjectsUsersRolesCreateParams,
+        RequestOptions,
+        total=False,
+    ): ...
 
-    class _ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_LIST_ARGS(AdminOrganizationProjectsUsersRolesListParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_LIST_ARGS(
+        AdminOrganizationProjectsUsersRolesListParams,
+        RequestOptions,
+        total=False,
+    ): ...
 
     class _ADMIN_ORGANIZATION_PROJECTS_USERS_UPDATE_ARGS(UserUpdateParams, RequestOptions, total=False): ...
 
@@ -255,19 +391,39 @@ if TYPE_CHECKING:
 
     class _ADMIN_ORGANIZATION_ROLES_UPDATE_ARGS(RoleUpdateParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_SPEND_ALERTS_CREATE_ARGS(AdminOrganizationSpendAlertsCreateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_SPEND_ALERTS_CREATE_ARGS(
+        AdminOrganizationSpendAlertsCreateParams,
+        RequestOptions,
+        total=False,
+    ): ...
 
-    class _ADMIN_ORGANIZATION_SPEND_ALERTS_LIST_ARGS(AdminOrganizationSpendAlertsListParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_SPEND_ALERTS_LIST_ARGS(
+        AdminOrganizationSpendAlertsListParams,
+        RequestOptions,
+        total=False,
+    ): ...
 
-    class _ADMIN_ORGANIZATION_SPEND_ALERTS_UPDATE_ARGS(AdminOrganizationSpendAlertsUpdateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_SPEND_ALERTS_UPDATE_ARGS(
+        AdminOrganizationSpendAlertsUpdateParams,
+        RequestOptions,
+        total=False,
+    ): ...
 
     class _ADMIN_ORGANIZATION_SPEND_LIMIT_UPDATE_ARGS(SpendLimitUpdateParams, RequestOptions, total=False): ...
 
     class _ADMIN_ORGANIZATION_USAGE_AUDIO_SPEECHES_ARGS(UsageAudioSpeechesParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_USAGE_AUDIO_TRANSCRIPTIONS_ARGS(UsageAudioTranscriptionsParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_USAGE_AUDIO_TRANSCRIPTIONS_ARGS(
+        UsageAudioTranscriptionsParams,
+        RequestOptions,
+        total=False,
+    ): ...
 
-    class _ADMIN_ORGANIZATION_USAGE_CODE_INTERPRETER_SESSIONS_ARGS(UsageCodeInterpreterSessionsParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_USAGE_CODE_INTERPRETER_SESSIONS_ARGS(
+        UsageCodeInterpreterSessionsParams,
+        RequestOptions,
+        total=False,
+    ): ...
 
     class _ADMIN_ORGANIZATION_USAGE_COMPLETIONS_ARGS(UsageCompletionsParams, RequestOptions, total=False): ...
 
@@ -287,15 +443,1098 @@ if TYPE_CHECKING:
 
     class _ADMIN_ORGANIZATION_USERS_LIST_ARGS(AdminOrganizationUsersListParams, RequestOptions, total=False): ...
 
-    class _ADMIN_ORGANIZATION_USERS_ROLES_CREATE_ARGS(AdminOrganizationUsersRolesCreateParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_USERS_ROLES_CREATE_ARGS(
+        AdminOrganizationUsersRolesCreateParams,
+        RequestOptions,
+        total=False,
+    ): ...
 
-    class _ADMIN_ORGANIZATION_USERS_ROLES_LIST_ARGS(AdminOrganizationUsersRolesListParams, RequestOptions, total=False): ...
+    class _ADMIN_ORGANIZATION_USERS_ROLES_LIST_ARGS(
+        AdminOrganizationUsersRolesListParams,
+        RequestOptions,
+        total=False,
+    ): ...
 
     class _ADMIN_ORGANIZATION_USERS_UPDATE_ARGS(AdminOrganizationUsersUpdateParams, RequestOptions, total=False): ...
 
-__all__ = ["Admin", "AdminOrganization", "AdminOrganizationAdminApiKeys", "AdminOrganizationAuditLogs", "AdminOrganizationCertificates", "AdminOrganizationDataRetention", "AdminOrganizationGroups", "AdminOrganizationInvites", "AdminOrganizationProjects", "AdminOrganizationRoles", "AdminOrganizationSpendAlerts", "AdminOrganizationSpendLimit", "AdminOrganizationUsage", "AdminOrganizationUsers", "AdminOrganizationGroupsRoles", "AdminOrganizationGroupsUsers", "AdminOrganizationProjectsApiKeys", "AdminOrganizationProjectsCertificates", "AdminOrganizationProjectsDataRetention", "AdminOrganizationProjectsGroups", "AdminOrganizationProjectsHostedToolPermissions", "AdminOrganizationProjectsModelPermissions", "AdminOrganizationProjectsRateLimits", "AdminOrganizationProjectsRoles", "AdminOrganizationProjectsServiceAccounts", "AdminOrganizationProjectsSpendAlerts", "AdminOrganizationProjectsSpendLimit", "AdminOrganizationProjectsUsers", "AdminOrganizationUsersRoles", "AdminOrganizationProjectsGroupsRoles", "AdminOrganizationProjectsServiceAccountsApiKeys", "AdminOrganizationProjectsUsersRoles"]
+__all__ = [
+    "Admin",
+    "AdminOrganization",
+    "AdminOrganizationAdminApiKeys",
+    "AdminOrganizationAuditLogs",
+    "AdminOrganizationCertificates",
+    "AdminOrganizationDataRetention",
+    "AdminOrganizationGroups",
+    "AdminOrganizationInvites",
+    "AdminOrganizationProjects",
+    "AdminOrganizationRoles",
+    "AdminOrganizationSpendAlerts",
+    "AdminOrganizationSpendLimit",
+    "AdminOrganizationUsage",
+    "AdminOrganizationUsers",
+    "AdminOrganizationGroupsRoles",
+    "AdminOrganizationGroupsUsers",
+    "AdminOrganizationProjectsApiKeys",
+    "AdminOrganizationProjectsCertificates",
+    "AdminOrganizationProjectsDataRetention",
+    "AdminOrganizationProjectsGroups",
+    "AdminOrganizationProjectsHostedToolPermissions",
+    "AdminOrganizationProjectsModelPermissions",
+    "AdminOrganizationProjectsRateLimits",
+    "AdminOrganizationProjectsRoles",
+    "AdminOrganizationProjectsServiceAccounts",
+    "AdminOrganizationProjectsSpendAlerts",
+    "AdminOrganizationProjectsSpendLimit",
+    "AdminOrganizationProjectsUsers",
+    "AdminOrganizationUsersRoles",
+    "AdminOrganizationProjectsGroupsRoles",
+    "AdminOrganizationProjectsServiceAccountsApiKeys",
+    "AdminOrganizationProjectsUsersRoles",
+]
 
-_ = (Any, Literal, overload)
+# The operations of ``client.admin``, typed by what each answers and streams.
+ADMIN_ORGANIZATION_ADMIN_API_KEYS_CREATE: Operation[AdminAPIKeyCreateResponse, None] = Operation(
+    'POST',
+    '/organization/admin_api_keys',
+    body='json',
+    response='model',
+    item=lambda: ref("admin.organization.admin_api_key_create_response:AdminAPIKeyCreateResponse"),
+)
+ADMIN_ORGANIZATION_ADMIN_API_KEYS_DELETE: Operation[AdminAPIKeyDeleteResponse, None] = Operation(
+    'DELETE',
+    '/organization/admin_api_keys/{key_id}',
+    path_params=('key_id',),
+    response='model',
+    item=lambda: ref("admin.organization.admin_api_key_delete_response:AdminAPIKeyDeleteResponse"),
+)
+ADMIN_ORGANIZATION_ADMIN_API_KEYS_LIST: Operation[CursorPage[AdminAPIKey], None] = Operation(
+    'GET',
+    '/organization/admin_api_keys',
+    query={'after': 'after', 'order': 'order', 'limit': 'limit'},
+    response='page',
+    page='cursor',
+    item=lambda: ref("admin.organization.admin_api_key:AdminAPIKey"),
+)
+ADMIN_ORGANIZATION_ADMIN_API_KEYS_RETRIEVE: Operation[AdminAPIKey, None] = Operation(
+    'GET',
+    '/organization/admin_api_keys/{key_id}',
+    path_params=('key_id',),
+    response='model',
+    item=lambda: ref("admin.organization.admin_api_key:AdminAPIKey"),
+)
+ADMIN_ORGANIZATION_AUDIT_LOGS_LIST: Operation[CursorPage[AuditLogListResponse], None] = Operation(
+    'GET',
+    '/organization/audit_logs',
+    query={
+        'effective_at': 'effective_at',
+        'project_ids': 'project_ids[]',
+        'event_types': 'event_types[]',
+        'actor_ids': 'actor_ids[]',
+        'actor_emails': 'actor_emails[]',
+        'resource_ids': 'resource_ids[]',
+        'tenant_only': 'tenant_only',
+        'limit': 'limit',
+        'after': 'after',
+        'before': 'before',
+    },
+    response='page',
+    page='cursor',
+    item=lambda: ref("admin.organization.audit_log_list_response:AuditLogListResponse"),
+)
+ADMIN_ORGANIZATION_CERTIFICATES_ACTIVATE: Operation[OrganizationCertificateActivationResponse, None] = Operation(
+    'POST',
+    '/organization/certificates/activate',
+    body='json',
+    response='model',
+    item=lambda: ref(
+        "admin.organization.organization_certificate_activation_response:OrganizationCertificateActivationResponse"
+    ),
+)
+ADMIN_ORGANIZATION_CERTIFICATES_CREATE: Operation[Certificate, None] = Operation(
+    'POST',
+    '/organization/certificates',
+    body='json',
+    response='model',
+    item=lambda: ref("admin.organization.certificate:Certificate"),
+)
+ADMIN_ORGANIZATION_CERTIFICATES_DEACTIVATE: Operation[OrganizationCertificateDeactivationResponse, None] = Operation(
+    'POST',
+    '/organization/certificates/deactivate',
+    body='json',
+    response='model',
+    item=lambda: ref(
+        "admin.organization.organization_certificate_deactivation_response:OrganizationCertificateDeactivationResponse"
+    ),
+)
+ADMIN_ORGANIZATION_CERTIFICATES_DELETE: Operation[CertificateDeleteResponse, None] = Operation(
+    'DELETE',
+    '/organization/certificates/{certificate_id}',
+    path_params=('certificate_id',),
+    response='model',
+    item=lambda: ref("admin.organization.certificate_delete_response:CertificateDeleteResponse"),
+)
+ADMIN_ORGANIZATION_CERTIFICATES_LIST: Operation[CursorPage[CertificateActivateResponse], None] = Operation(
+    'GET',
+    '/organization/certificates',
+    query={'limit': 'limit', 'after': 'after', 'order': 'order'},
+    response='page',
+    page='cursor',
+    item=lambda: ref("admin.organization.certificate_activate_response:CertificateActivateResponse"),
+)
+ADMIN_ORGANIZATION_CERTIFICATES_RETRIEVE: Operation[Certificate, None] = Operation(
+    'GET',
+    '/organization/certificates/{certificate_id}',
+    path_params=('certificate_id',),
+    query={'include': 'include'},
+    response='model',
+    item=lambda: ref("admin.organization.certificate:Certificate"),
+)
+ADMIN_ORGANIZATION_CERTIFICATES_UPDATE: Operation[Certificate, None] = Operation(
+    'POST',
+    '/organization/certificates/{certificate_id}',
+    path_params=('certificate_id',),
+    body='json',
+    response='model',
+    item=lambda: ref("admin.organization.certificate:Certificate"),
+)
+ADMIN_ORGANIZATION_DATA_RETENTION_RETRIEVE: Operation[OrganizationDataRetention, None] = Operation(
+    'GET',
+    '/organization/data_retention',
+    response='model',
+    item=lambda: ref("admin.organization.organization_data_retention:OrganizationDataRetention"),
+)
+ADMIN_ORGANIZATION_DATA_RETENTION_UPDATE: Operation[OrganizationDataRetention, None] = Operation(
+    'POST',
+    '/organization/data_retention',
+    body='json',
+    response='model',
+    item=lambda: ref("admin.organization.organization_data_retention:OrganizationDataRetention"),
+)
+ADMIN_ORGANIZATION_GROUPS_CREATE: Operation[Group, None] = Operation(
+    'POST',
+    '/organization/groups',
+    body='json',
+    response='model',
+    item=lambda: ref("admin.organization.group:Group"),
+)
+ADMIN_ORGANIZATION_GROUPS_DELETE: Operation[GroupDeleteResponse, None] = Operation(
+    'DELETE',
+    '/organization/groups/{group_id}',
+    path_params=('group_id',),
+    response='model',
+    item=lambda: ref("admin.organization.group_delete_response:GroupDeleteResponse"),
+)
+ADMIN_ORGANIZATION_GROUPS_LIST: Operation[NextCursorPage[Group], None] = Operation(
+    'GET',
+    '/organization/groups',
+    query={'limit': 'limit', 'after': 'after', 'order': 'order'},
+    response='page',
+    page='next',
+    item=lambda: ref("admin.organization.group:Group"),
+)
+ADMIN_ORGANIZATION_GROUPS_RETRIEVE: Operation[Group, None] = Operation(
+    'GET',
+    '/organization/groups/{group_id}',
+    path_params=('group_id',),
+    response='model',
+    item=lambda: ref("admin.organization.group:Group"),
+)
+ADMIN_ORGANIZATION_GROUPS_ROLES_CREATE: Operation[RoleCreateResponse, None] = Operation(
+    'POST',
+    '/organization/groups/{group_id}/roles',
+    path_params=('group_id',),
+    body='json',
+    response='model',
+    item=lambda: ref("admin.organization.groups.role_create_response:RoleCreateResponse"),
+)
+ADMIN_ORGANIZATION_GROUPS_ROLES_DELETE: Operation[RoleDeleteResponse, None] = Operation(
+    'DELETE',
+    '/organization/groups/{group_id}/roles/{role_id}',
+    path_params=('group_id', 'role_id'),
+    response='model',
+    item=lambda: ref("admin.organization.groups.role_delete_response:RoleDeleteResponse"),
+)
+ADMIN_ORGANIZATION_GROUPS_ROLES_LIST: Operation[NextCursorPage[RoleListResponse], None] = Operation(
+    'GET',
+    '/organization/groups/{group_id}/roles',
+    path_params=('group_id',),
+    query={'limit': 'limit', 'after': 'after', 'order': 'order'},
+    response='page',
+    page='next',
+    item=lambda: ref("admin.organization.groups.role_list_response:RoleListResponse"),
+)
+ADMIN_ORGANIZATION_GROUPS_ROLES_RETRIEVE: Operation[RoleListResponse, None] = Operation(
+    'GET',
+    '/organization/groups/{group_id}/roles/{role_id}',
+    path_params=('group_id', 'role_id'),
+    response='model',
+    item=lambda: ref("admin.organization.groups.role_list_response:RoleListResponse"),
+)
+ADMIN_ORGANIZATION_GROUPS_UPDATE: Operation[GroupUpdateResponse, None] = Operation(
+    'POST',
+    '/organization/groups/{group_id}',
+    path_params=('group_id',),
+    body='json',
+    response='model',
+    item=lambda: ref("admin.organization.group_update_response:GroupUpdateResponse"),
+)
+ADMIN_ORGANIZATION_GROUPS_USERS_CREATE: Operation[UserCreateResponse, None] = Operation(
+    'POST',
+    '/organization/groups/{group_id}/users',
+    path_params=('group_id',),
+    body='json',
+    response='model',
+    item=lambda: ref("admin.organization.groups.user_create_response:UserCreateResponse"),
+)
+ADMIN_ORGANIZATION_GROUPS_USERS_DELETE: Operation[UserDeleteResponse, None] = Operation(
+    'DELETE',
+    '/organization/groups/{group_id}/users/{user_id}',
+    path_params=('group_id', 'user_id'),
+    response='model',
+    item=lambda: ref("admin.organization.groups.user_delete_response:UserDeleteResponse"),
+)
+ADMIN_ORGANIZATION_GROUPS_USERS_LIST: Operation[NextCursorPage[OrganizationGroupUser], None] = Operation(
+    'GET',
+    '/organization/groups/{group_id}/users',
+    path_params=('group_id',),
+    query={'limit': 'limit', 'after': 'after', 'order': 'order'},
+    response='page',
+    page='next',
+    item=lambda: ref("admin.organization.groups.organization_group_user:OrganizationGroupUser"),
+)
+ADMIN_ORGANIZATION_GROUPS_USERS_RETRIEVE: Operation[UserRetrieveResponse, None] = Operation(
+    'GET',
+    '/organization/groups/{group_id}/users/{user_id}',
+    path_params=('group_id', 'user_id'),
+    response='model',
+    item=lambda: ref("admin.organization.groups.user_retrieve_response:UserRetrieveResponse"),
+)
+ADMIN_ORGANIZATION_INVITES_CREATE: Operation[Invite, None] = Operation(
+    'POST',
+    '/organization/invites',
+    body='json',
+    response='model',
+    item=lambda: ref("admin.organization.invite:Invite"),
+)
+ADMIN_ORGANIZATION_INVITES_DELETE: Operation[InviteDeleteResponse, None] = Operation(
+    'DELETE',
+    '/organization/invites/{invite_id}',
+    path_params=('invite_id',),
+    response='model',
+    item=lambda: ref("admin.organization.invite_delete_response:InviteDeleteResponse"),
+)
+ADMIN_ORGANIZATION_INVITES_LIST: Operation[CursorPage[Invite], None] = Operation(
+    'GET',
+    '/organization/invites',
+    query={'limit': 'limit', 'after': 'after'},
+    response='page',
+    page='cursor',
+    item=lambda: ref("admin.organization.invite:Invite"),
+)
+ADMIN_ORGANIZATION_INVITES_RETRIEVE: Operation[Invite, None] = Operation(
+    'GET',
+    '/organization/invites/{invite_id}',
+    path_params=('invite_id',),
+    response='model',
+    item=lambda: ref("admin.organization.invite:Invite"),
+)
+ADMIN_ORGANIZATION_PROJECTS_API_KEYS_DELETE: Operation[APIKeyDeleteResponse, None] = Operation(
+    'DELETE',
+    '/organization/projects/{project_id}/api_keys/{api_key_id}',
+    path_params=('project_id', 'api_key_id'),
+    response='model',
+    item=lambda: ref("admin.organization.projects.api_key_delete_response:APIKeyDeleteResponse"),
+)
+ADMIN_ORGANIZATION_PROJECTS_API_KEYS_LIST: Operation[CursorPage[ProjectAPIKey], None] = Operation(
+    'GET',
+    '/organization/projects/{project_id}/api_keys',
+    path_params=('project_id',),
+    query={'limit': 'limit', 'after': 'after', 'owner_project_access': 'owner_project_access'},
+    response='page',
+    page='cursor',
+    item=lambda: ref("admin.organization.projects.project_api_key:ProjectAPIKey"),
+)
+ADMIN_ORGANIZATION_PROJECTS_API_KEYS_RETRIEVE: Operation[ProjectAPIKey, None] = Operation(
+    'GET',
+    '/organization/projects/{project_id}/api_keys/{api_key_id}',
+    path_params=('project_id', 'api_key_id'),
+    response='model',
+    item=lambda: ref("admin.organization.projects.project_api_key:ProjectAPIKey"),
+)
+ADMIN_ORGANIZATION_PROJECTS_ARCHIVE: Operation[Project, None] = Operation(
+    'POST',
+    '/organization/projects/{project_id}/archive',
+    path_params=('project_id',),
+    response='model',
+    item=lambda: ref("admin.organization.project:Project"),
+)
+ADMIN_ORGANIZATION_PROJECTS_CERTIFICATES_ACTIVATE: Operation[OrganizationProjectCertificateActivationResponse, None] = Operation(
+    'POST',
+    '/organization/projects/{project_id}/certificates/activate',
+    path_params=('project_id',),
+    body='json',
+    response='model',
+    item=lambda: ref(
+        "admin.organization.organization_project_certificate_activation_response:OrganizationProjectCertificateActivationResponse"
+    ),
+)
+ADMIN_ORGANIZATION_PROJECTS_CERTIFICATES_DEACTIVATE: Operation[OrganizationProjectCertificateDeactivationResponse, None] = Operation(
+    'POST',
+    '/organization/projects/{project_id}/certificates/deactivate',
+    path_params=('project_id',),
+    body='json',
+    response='model',
+    item=lambda: ref(
+        "admin.organization.organization_project_certificate_deactivation_response:OrganizationProjectCertificateDeactivationResponse"
+    ),
+)
+ADMIN_ORGANIZATION_PROJECTS_CERTIFICATES_LIST: Operation[CursorPage[OrganizationProjectCertificate], None] = Operation(
+    'GET',
+    '/organization/projects/{project_id}/certificates',
+    path_params=('project_id',),
+    query={'limit': 'limit', 'after': 'after', 'order': 'order'},
+    response='page',
+    page='cursor',
+    item=lambda: ref("admin.organization.projects.certificate_activate_response:OrganizationProjectCertificate"),
+)
+ADMIN_ORGANIZATION_PROJECTS_CREATE: Operation[Project, None] = Operation(
+    'POST',
+    '/organization/projects',
+    body='json',
+    response='model',
+    item=lambda: ref("admin.organization.project:Project"),
+)
+ADMIN_ORGANIZATION_PROJECTS_DATA_RETENTION_RETRIEVE: Operation[ProjectDataRetention, None] = Operation(
+    'GET',
+    '/organization/projects/{project_id}/data_retention',
+    path_params=('project_id',),
+    response='model',
+    item=lambda: ref("admin.organization.projects.project_data_retention:ProjectDataRetention"),
+)
+ADMIN_ORGANIZATION_PROJECTS_DATA_RETENTION_UPDATE: Operation[ProjectDataRetention, None] = Operation(
+    'POST',
+    '/organization/projects/{project_id}/data_retention',
+    path_params=('project_id',),
+    body='json',
+    response='model',
+    item=lambda: ref("admin.organization.projects.project_data_retention:ProjectDataRetention"),
+)
+ADMIN_ORGANIZATION_PROJECTS_GROUPS_CREATE: Operation[ProjectGroup, None] = Operation(
+    'POST',
+    '/organization/projects/{project_id}/groups',
+    path_params=('project_id',),
+    body='json',
+    response='model',
+    item=lambda: ref("admin.organization.projects.project_group:ProjectGroup"),
+)
+ADMIN_ORGANIZATION_PROJECTS_GROUPS_DELETE: Operation[ProjectGroupDeletedResource, None] = Operation(
+    'DELETE',
+    '/organization/projects/{project_id}/groups/{group_id}',
+    path_params=('project_id', 'group_id'),
+    response='model',
+    item=lambda: ref("admin.organization.projects.group_delete_response:ProjectGroupDeletedResource"),
+)
+ADMIN_ORGANIZATION_PROJECTS_GROUPS_LIST: Operation[NextCursorPage[ProjectGroup], None] = Operation(
+    'GET',
+    '/organization/projects/{project_id}/groups',
+    path_params=('project_id',),
+    query={'limit': 'limit', 'after': 'after', 'order': 'order'},
+    response='page',
+    page='next',
+    item=lambda: ref("admin.organization.projects.project_group:ProjectGroup"),
+)
+ADMIN_ORGANIZATION_PROJECTS_GROUPS_RETRIEVE: Operation[ProjectGroup, None] = Operation(
+    'GET',
+    '/organization/projects/{project_id}/groups/{group_id}',
+    path_params=('project_id', 'group_id'),
+    query={'group_type': 'group_type'},
+    response='model',
+    item=lambda: ref("admin.organization.projects.project_group:ProjectGroup"),
+)
+ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_CREATE: Operation[RoleCreateResponse, None] = Operation(
+    'POST',
+    '/projects/{project_id}/groups/{group_id}/roles',
+    path_params=('project_id', 'group_id'),
+    body='json',
+    response='model',
+    item=lambda: ref("admin.organization.groups.role_create_response:RoleCreateResponse"),
+)
+ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_DELETE: Operation[RoleDeleteResponse, None] = Operation(
+    'DELETE',
+    '/projects/{project_id}/groups/{group_id}/roles/{role_id}',
+    path_params=('project_id', 'group_id', 'role_id'),
+    response='model',
+    item=lambda: ref("admin.organization.groups.role_delete_response:RoleDeleteResponse"),
+)
+ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_LIST: Operation[NextCursorPage[RoleListResponse], None] = Operation(
+    'GET',
+    '/projects/{project_id}/groups/{group_id}/roles',
+    path_params=('project_id', 'group_id'),
+    query={'limit': 'limit', 'after': 'after', 'order': 'order'},
+    response='page',
+    page='next',
+    item=lambda: ref("admin.organization.groups.role_list_response:RoleListResponse"),
+)
+ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_RETRIEVE: Operation[RoleListResponse, None] = Operation(
+    'GET',
+    '/projects/{project_id}/groups/{group_id}/roles/{role_id}',
+    path_params=('project_id', 'group_id', 'role_id'),
+    response='model',
+    item=lambda: ref("admin.organization.groups.role_list_response:RoleListResponse"),
+)
+ADMIN_ORGANIZATION_PROJECTS_HOSTED_TOOL_PERMISSIONS_RETRIEVE: Operation[ProjectHostedToolPermissions, None] = Operation(
+    'GET',
+    '/organization/projects/{project_id}/hosted_tool_permissions',
+    path_params=('project_id',),
+    response='model',
+    item=lambda: ref("admin.organization.projects.project_hosted_tool_permissions:ProjectHostedToolPermissions"),
+)
+ADMIN_ORGANIZATION_PROJECTS_HOSTED_TOOL_PERMISSIONS_UPDATE: Operation[ProjectHostedToolPermissions, None] = Operation(
+    'POST',
+    '/organization/projects/{project_id}/hosted_tool_permissions',
+    path_params=('project_id',),
+    body='json',
+    response='model',
+    item=lambda: ref("admin.organization.projects.project_hosted_tool_permissions:ProjectHostedToolPermissions"),
+)
+ADMIN_ORGANIZATION_PROJECTS_LIST: Operation[CursorPage[Project], None] = Operation(
+    'GET',
+    '/organization/projects',
+    query={'limit': 'limit', 'after': 'after', 'include_archived': 'include_archived'},
+    response='page',
+    page='cursor',
+    item=lambda: ref("admin.organization.project:Project"),
+)
+ADMIN_ORGANIZATION_PROJECTS_MODEL_PERMISSIONS_DELETE: Operation[ProjectModelPermissionsDeleted, None] = Operation(
+    'DELETE',
+    '/organization/projects/{project_id}/model_permissions',
+    path_params=('project_id',),
+    response='model',
+    item=lambda: ref("admin.organization.projects.project_model_permissions_deleted:ProjectModelPermissionsDeleted"),
+)
+ADMIN_ORGANIZATION_PROJECTS_MODEL_PERMISSIONS_RETRIEVE: Operation[ProjectModelPermissions, None] = Operation(
+    'GET',
+    '/organization/projects/{project_id}/model_permissions',
+    path_params=('project_id',),
+    response='model',
+    item=lambda: ref("admin.organization.projects.project_model_permissions:ProjectModelPermissions"),
+)
+ADMIN_ORGANIZATION_PROJECTS_MODEL_PERMISSIONS_UPDATE: Operation[ProjectModelPermissions, None] = Operation(
+    'POST',
+    '/organization/projects/{project_id}/model_permissions',
+    path_params=('project_id',),
+    body='json',
+    response='model',
+    item=lambda: ref("admin.organization.projects.project_model_permissions:ProjectModelPermissions"),
+)
+ADMIN_ORGANIZATION_PROJECTS_RATE_LIMITS_LIST_RATE_LIMITS: Operation[CursorPage[ProjectRateLimit], None] = Operation(
+    'GET',
+    '/organization/projects/{project_id}/rate_limits',
+    path_params=('project_id',),
+    query={'limit': 'limit', 'after': 'after', 'before': 'before'},
+    response='page',
+    page='cursor',
+    item=lambda: ref("admin.organization.projects.project_rate_limit:ProjectRateLimit"),
+)
+ADMIN_ORGANIZATION_PROJECTS_RATE_LIMITS_UPDATE_RATE_LIMIT: Operation[ProjectRateLimit, None] = Operation(
+    'POST',
+    '/organization/projects/{project_id}/rate_limits/{rate_limit_id}',
+    path_params=('project_id', 'rate_limit_id'),
+    body='json',
+    response='model',
+    item=lambda: ref("admin.organization.projects.project_rate_limit:ProjectRateLimit"),
+)
+ADMIN_ORGANIZATION_PROJECTS_RETRIEVE: Operation[Project, None] = Operation(
+    'GET',
+    '/organization/projects/{project_id}',
+    path_params=('project_id',),
+    response='model',
+    item=lambda: ref("admin.organization.project:Project"),
+)
+ADMIN_ORGANIZATION_PROJECTS_ROLES_CREATE: Operation[Role, None] = Operation(
+    'POST',
+    '/projects/{project_id}/roles',
+    path_params=('project_id',),
+    body='json',
+    response='model',
+    item=lambda: ref("admin.organization.role:Role"),
+)
+ADMIN_ORGANIZATION_PROJECTS_ROLES_DELETE: Operation[RoleDeletedResource, None] = Operation(
+    'DELETE',
+    '/projects/{project_id}/roles/{role_id}',
+    path_params=('project_id', 'role_id'),
+    response='model',
+    item=lambda: ref("admin.organization.projects.role_delete_response:RoleDeletedResource"),
+)
+ADMIN_ORGANIZATION_PROJECTS_ROLES_LIST: Operation[NextCursorPage[Role], None] = Operation(
+    'GET',
+    '/projects/{project_id}/roles',
+    path_params=('project_id',),
+    query={'limit': 'limit', 'after': 'after', 'order': 'order'},
+    response='page',
+    page='next',
+    item=lambda: ref("admin.organization.role:Role"),
+)
+ADMIN_ORGANIZATION_PROJECTS_ROLES_RETRIEVE: Operation[Role, None] = Operation(
+    'GET',
+    '/projects/{project_id}/roles/{role_id}',
+    path_params=('project_id', 'role_id'),
+    response='model',
+    item=lambda: ref("admin.organization.role:Role"),
+)
+ADMIN_ORGANIZATION_PROJECTS_ROLES_UPDATE: Operation[Role, None] = Operation(
+    'POST',
+    '/projects/{project_id}/roles/{role_id}',
+    path_params=('project_id', 'role_id'),
+    body='json',
+    response='model',
+    item=lambda: ref("admin.organization.role:Role"),
+)
+ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_API_KEYS_CREATE: Operation[APIKeyCreateResponse, None] = Operation(
+    'POST',
+    '/organization/projects/{project_id}/service_accounts/{service_account_id}/api_keys',
+    path_params=('project_id', 'service_account_id'),
+    body='json',
+    response='model',
+    item=lambda: ref("admin.organization.projects.service_accounts.api_key_create_response:APIKeyCreateResponse"),
+)
+ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_CREATE: Operation[ServiceAccountCreateResponse, None] = Operation(
+    'POST',
+    '/organization/projects/{project_id}/service_accounts',
+    path_params=('project_id',),
+    body='json',
+    response='model',
+    item=lambda: ref("admin.organization.projects.service_account_create_response:ServiceAccountCreateResponse"),
+)
+ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_DELETE: Operation[ServiceAccountDeleteResponse, None] = Operation(
+    'DELETE',
+    '/organization/projects/{project_id}/service_accounts/{service_account_id}',
+    path_params=('project_id', 'service_account_id'),
+    response='model',
+    item=lambda: ref("admin.organization.projects.service_account_delete_response:ServiceAccountDeleteResponse"),
+)
+ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_LIST: Operation[CursorPage[ProjectServiceAccount], None] = Operation(
+    'GET',
+    '/organization/projects/{project_id}/service_accounts',
+    path_params=('project_id',),
+    query={'limit': 'limit', 'after': 'after'},
+    response='page',
+    page='cursor',
+    item=lambda: ref("admin.organization.projects.project_service_account:ProjectServiceAccount"),
+)
+ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_RETRIEVE: Operation[ProjectServiceAccount, None] = Operation(
+    'GET',
+    '/organization/projects/{project_id}/service_accounts/{service_account_id}',
+    path_params=('project_id', 'service_account_id'),
+    response='model',
+    item=lambda: ref("admin.organization.projects.project_service_account:ProjectServiceAccount"),
+)
+ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_UPDATE: Operation[ProjectServiceAccount, None] = Operation(
+    'POST',
+    '/organization/projects/{project_id}/service_accounts/{service_account_id}',
+    path_params=('project_id', 'service_account_id'),
+    body='json',
+    response='model',
+    item=lambda: ref("admin.organization.projects.project_service_account:ProjectServiceAccount"),
+)
+ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_CREATE: Operation[ProjectSpendAlert, None] = Operation(
+    'POST',
+    '/organization/projects/{project_id}/spend_alerts',
+    path_params=('project_id',),
+    body='json',
+    response='model',
+    item=lambda: ref("admin.organization.projects.project_spend_alert:ProjectSpendAlert"),
+)
+ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_DELETE: Operation[ProjectSpendAlertDeleted, None] = Operation(
+    'DELETE',
+    '/organization/projects/{project_id}/spend_alerts/{alert_id}',
+    path_params=('project_id', 'alert_id'),
+    response='model',
+    item=lambda: ref("admin.organization.projects.project_spend_alert_deleted:ProjectSpendAlertDeleted"),
+)
+ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_LIST: Operation[CursorPage[ProjectSpendAlert], None] = Operation(
+    'GET',
+    '/organization/projects/{project_id}/spend_alerts',
+    path_params=('project_id',),
+    query={'limit': 'limit', 'order': 'order', 'after': 'after', 'before': 'before'},
+    response='page',
+    page='cursor',
+    item=lambda: ref("admin.organization.projects.project_spend_alert:ProjectSpendAlert"),
+)
+ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_RETRIEVE: Operation[ProjectSpendAlert, None] = Operation(
+    'GET',
+    '/organization/projects/{project_id}/spend_alerts/{alert_id}',
+    path_params=('project_id', 'alert_id'),
+    response='model',
+    item=lambda: ref("admin.organization.projects.project_spend_alert:ProjectSpendAlert"),
+)
+ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_UPDATE: Operation[ProjectSpendAlert, None] = Operation(
+    'POST',
+    '/organization/projects/{project_id}/spend_alerts/{alert_id}',
+    path_params=('project_id', 'alert_id'),
+    body='json',
+    response='model',
+    item=lambda: ref("admin.organization.projects.project_spend_alert:ProjectSpendAlert"),
+)
+ADMIN_ORGANIZATION_PROJECTS_SPEND_LIMIT_DELETE: Operation[ProjectSpendLimitDeleted, None] = Operation(
+    'DELETE',
+    '/organization/projects/{project_id}/spend_limit',
+    path_params=('project_id',),
+    response='model',
+    item=lambda: ref("admin.organization.projects.project_spend_limit_deleted:ProjectSpendLimitDeleted"),
+)
+ADMIN_ORGANIZATION_PROJECTS_SPEND_LIMIT_RETRIEVE: Operation[ProjectSpendLimit, None] = Operation(
+    'GET',
+    '/organization/projects/{project_id}/spend_limit',
+    path_params=('project_id',),
+    response='model',
+    item=lambda: ref("admin.organization.projects.project_spend_limit:ProjectSpendLimit"),
+)
+ADMIN_ORGANIZATION_PROJECTS_SPEND_LIMIT_UPDATE: Operation[ProjectSpendLimit, None] = Operation(
+    'POST',
+    '/organization/projects/{project_id}/spend_limit',
+    path_params=('project_id',),
+    body='json',
+    response='model',
+    item=lambda: ref("admin.organization.projects.project_spend_limit:ProjectSpendLimit"),
+)
+ADMIN_ORGANIZATION_PROJECTS_UPDATE: Operation[Project, None] = Operation(
+    'POST',
+    '/organization/projects/{project_id}',
+    path_params=('project_id',),
+    body='json',
+    response='model',
+    item=lambda: ref("admin.organization.project:Project"),
+)
+ADMIN_ORGANIZATION_PROJECTS_USERS_CREATE: Operation[ProjectUser, None] = Operation(
+    'POST',
+    '/organization/projects/{project_id}/users',
+    path_params=('project_id',),
+    body='json',
+    response='model',
+    item=lambda: ref("admin.organization.projects.project_user:ProjectUser"),
+)
+ADMIN_ORGANIZATION_PROJECTS_USERS_DELETE: Operation[ProjectUserDeleteResponse, None] = Operation(
+    'DELETE',
+    '/organization/projects/{project_id}/users/{user_id}',
+    path_params=('project_id', 'user_id'),
+    response='model',
+    item=lambda: ref("admin.organization.projects.user_delete_response:ProjectUserDeleteResponse"),
+)
+ADMIN_ORGANIZATION_PROJECTS_USERS_LIST: Operation[CursorPage[ProjectUser], None] = Operation(
+    'GET',
+    '/organization/projects/{project_id}/users',
+    path_params=('project_id',),
+    query={'limit': 'limit', 'after': 'after'},
+    response='page',
+    page='cursor',
+    item=lambda: ref("admin.organization.projects.project_user:ProjectUser"),
+)
+ADMIN_ORGANIZATION_PROJECTS_USERS_RETRIEVE: Operation[ProjectUser, None] = Operation(
+    'GET',
+    '/organization/projects/{project_id}/users/{user_id}',
+    path_params=('project_id', 'user_id'),
+    response='model',
+    item=lambda: ref("admin.organization.projects.project_user:ProjectUser"),
+)
+ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_CREATE: Operation[UserRoleAssignment, None] = Operation(
+    'POST',
+    '/projects/{project_id}/users/{user_id}/roles',
+    path_params=('project_id', 'user_id'),
+    body='json',
+    response='model',
+    item=lambda: ref("admin.organization.projects.users.role_create_response:UserRoleAssignment"),
+)
+ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_DELETE: Operation[RoleDeleteResponse, None] = Operation(
+    'DELETE',
+    '/projects/{project_id}/users/{user_id}/roles/{role_id}',
+    path_params=('project_id', 'user_id', 'role_id'),
+    response='model',
+    item=lambda: ref("admin.organization.groups.role_delete_response:RoleDeleteResponse"),
+)
+ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_LIST: Operation[NextCursorPage[RoleListResponse], None] = Operation(
+    'GET',
+    '/projects/{project_id}/users/{user_id}/roles',
+    path_params=('project_id', 'user_id'),
+    query={'limit': 'limit', 'after': 'after', 'order': 'order'},
+    response='page',
+    page='next',
+    item=lambda: ref("admin.organization.groups.role_list_response:RoleListResponse"),
+)
+ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_RETRIEVE: Operation[RoleListResponse, None] = Operation(
+    'GET',
+    '/projects/{project_id}/users/{user_id}/roles/{role_id}',
+    path_params=('project_id', 'user_id', 'role_id'),
+    response='model',
+    item=lambda: ref("admin.organization.groups.role_list_response:RoleListResponse"),
+)
+ADMIN_ORGANIZATION_PROJECTS_USERS_UPDATE: Operation[ProjectUser, None] = Operation(
+    'POST',
+    '/organization/projects/{project_id}/users/{user_id}',
+    path_params=('project_id', 'user_id'),
+    body='json',
+    response='model',
+    item=lambda: ref("admin.organization.projects.project_user:ProjectUser"),
+)
+ADMIN_ORGANIZATION_ROLES_CREATE: Operation[Role, None] = Operation(
+    'POST',
+    '/organization/roles',
+    body='json',
+    response='model',
+    item=lambda: ref("admin.organization.role:Role"),
+)
+ADMIN_ORGANIZATION_ROLES_DELETE: Operation[RoleDeletedResource, None] = Operation(
+    'DELETE',
+    '/organization/roles/{role_id}',
+    path_params=('role_id',),
+    response='model',
+    item=lambda: ref("admin.organization.projects.role_delete_response:RoleDeletedResource"),
+)
+ADMIN_ORGANIZATION_ROLES_LIST: Operation[NextCursorPage[Role], None] = Operation(
+    'GET',
+    '/organization/roles',
+    query={'limit': 'limit', 'after': 'after', 'order': 'order'},
+    response='page',
+    page='next',
+    item=lambda: ref("admin.organization.role:Role"),
+)
+ADMIN_ORGANIZATION_ROLES_RETRIEVE: Operation[Role, None] = Operation(
+    'GET',
+    '/organization/roles/{role_id}',
+    path_params=('role_id',),
+    response='model',
+    item=lambda: ref("admin.organization.role:Role"),
+)
+ADMIN_ORGANIZATION_ROLES_UPDATE: Operation[Role, None] = Operation(
+    'POST',
+    '/organization/roles/{role_id}',
+    path_params=('role_id',),
+    body='json',
+    response='model',
+    item=lambda: ref("admin.organization.role:Role"),
+)
+ADMIN_ORGANIZATION_SPEND_ALERTS_CREATE: Operation[OrganizationSpendAlert, None] = Operation(
+    'POST',
+    '/organization/spend_alerts',
+    body='json',
+    response='model',
+    item=lambda: ref("admin.organization.organization_spend_alert:OrganizationSpendAlert"),
+)
+ADMIN_ORGANIZATION_SPEND_ALERTS_DELETE: Operation[OrganizationSpendAlertDeleted, None] = Operation(
+    'DELETE',
+    '/organization/spend_alerts/{alert_id}',
+    path_params=('alert_id',),
+    response='model',
+    item=lambda: ref("admin.organization.organization_spend_alert_deleted:OrganizationSpendAlertDeleted"),
+)
+ADMIN_ORGANIZATION_SPEND_ALERTS_LIST: Operation[CursorPage[OrganizationSpendAlert], None] = Operation(
+    'GET',
+    '/organization/spend_alerts',
+    query={'limit': 'limit', 'order': 'order', 'after': 'after', 'before': 'before'},
+    response='page',
+    page='cursor',
+    item=lambda: ref("admin.organization.organization_spend_alert:OrganizationSpendAlert"),
+)
+ADMIN_ORGANIZATION_SPEND_ALERTS_RETRIEVE: Operation[OrganizationSpendAlert, None] = Operation(
+    'GET',
+    '/organization/spend_alerts/{alert_id}',
+    path_params=('alert_id',),
+    response='model',
+    item=lambda: ref("admin.organization.organization_spend_alert:OrganizationSpendAlert"),
+)
+ADMIN_ORGANIZATION_SPEND_ALERTS_UPDATE: Operation[OrganizationSpendAlert, None] = Operation(
+    'POST',
+    '/organization/spend_alerts/{alert_id}',
+    path_params=('alert_id',),
+    body='json',
+    response='model',
+    item=lambda: ref("admin.organization.organization_spend_alert:OrganizationSpendAlert"),
+)
+ADMIN_ORGANIZATION_SPEND_LIMIT_DELETE: Operation[OrganizationSpendLimitDeleted, None] = Operation(
+    'DELETE',
+    '/organization/spend_limit',
+    response='model',
+    item=lambda: ref("admin.organization.organization_spend_limit_deleted:OrganizationSpendLimitDeleted"),
+)
+ADMIN_ORGANIZATION_SPEND_LIMIT_RETRIEVE: Operation[OrganizationSpendLimit, None] = Operation(
+    'GET',
+    '/organization/spend_limit',
+    response='model',
+    item=lambda: ref("admin.organization.organization_spend_limit:OrganizationSpendLimit"),
+)
+ADMIN_ORGANIZATION_SPEND_LIMIT_UPDATE: Operation[OrganizationSpendLimit, None] = Operation(
+    'POST',
+    '/organization/spend_limit',
+    body='json',
+    response='model',
+    item=lambda: ref("admin.organization.organization_spend_limit:OrganizationSpendLimit"),
+)
+ADMIN_ORGANIZATION_USAGE_AUDIO_SPEECHES: Operation[PageNumberPage[UsageTimeBucket], None] = Operation(
+    'GET',
+    '/organization/usage/audio_speeches',
+    query={
+        'start_time': 'start_time',
+        'end_time': 'end_time',
+        'bucket_width': 'bucket_width',
+        'project_ids': 'project_ids',
+        'user_ids': 'user_ids',
+        'api_key_ids': 'api_key_ids',
+        'models': 'models',
+        'group_by': 'group_by',
+        'limit': 'limit',
+        'page': 'page',
+    },
+    response='page',
+    page='number',
+    item=lambda: ref("admin.organization.usage_audio_speeches_response:UsageTimeBucket"),
+)
+ADMIN_ORGANIZATION_USAGE_AUDIO_TRANSCRIPTIONS: Operation[PageNumberPage[UsageTimeBucket], None] = Operation(
+    'GET',
+    '/organization/usage/audio_transcriptions',
+    query={
+        'start_time': 'start_time',
+        'end_time': 'end_time',
+        'bucket_width': 'bucket_width',
+        'project_ids': 'project_ids',
+        'user_ids': 'user_ids',
+        'api_key_ids': 'api_key_ids',
+        'models': 'models',
+        'group_by': 'group_by',
+        'limit': 'limit',
+        'page': 'page',
+    },
+    response='page',
+    page='number',
+    item=lambda: ref("admin.organization.usage_audio_speeches_response:UsageTimeBucket"),
+)
+ADMIN_ORGANIZATION_USAGE_CODE_INTERPRETER_SESSIONS: Operation[PageNumberPage[UsageTimeBucket], None] = Operation(
+    'GET',
+    '/organization/usage/code_interpreter_sessions',
+    query={
+        'start_time': 'start_time',
+        'end_time': 'end_time',
+        'bucket_width': 'bucket_width',
+        'project_ids': 'project_ids',
+        'group_by': 'group_by',
+        'limit': 'limit',
+        'page': 'page',
+    },
+    response='page',
+    page='number',
+    item=lambda: ref("admin.organization.usage_audio_speeches_response:UsageTimeBucket"),
+)
+ADMIN_ORGANIZATION_USAGE_COMPLETIONS: Operation[PageNumberPage[UsageTimeBucket], None] = Operation(
+    'GET',
+    '/organization/usage/completions',
+    query={
+        'start_time': 'start_time',
+        'end_time': 'end_time',
+        'bucket_width': 'bucket_width',
+        'project_ids': 'project_ids',
+        'user_ids': 'user_ids',
+        'api_key_ids': 'api_key_ids',
+        'models': 'models',
+        'batch': 'batch',
+        'group_by': 'group_by',
+        'limit': 'limit',
+        'page': 'page',
+    },
+    response='page',
+    page='number',
+    item=lambda: ref("admin.organization.usage_audio_speeches_response:UsageTimeBucket"),
+)
+ADMIN_ORGANIZATION_USAGE_COSTS: Operation[PageNumberPage[UsageTimeBucket], None] = Operation(
+    'GET',
+    '/organization/costs',
+    query={
+        'start_time': 'start_time',
+        'end_time': 'end_time',
+        'bucket_width': 'bucket_width',
+        'project_ids': 'project_ids',
+        'api_key_ids': 'api_key_ids',
+        'group_by': 'group_by',
+        'limit': 'limit',
+        'page': 'page',
+    },
+    response='page',
+    page='number',
+    item=lambda: ref("admin.organization.usage_audio_speeches_response:UsageTimeBucket"),
+)
+ADMIN_ORGANIZATION_USAGE_EMBEDDINGS: Operation[PageNumberPage[UsageTimeBucket], None] = Operation(
+    'GET',
+    '/organization/usage/embeddings',
+    query={
+        'start_time': 'start_time',
+        'end_time': 'end_time',
+        'bucket_width': 'bucket_width',
+        'project_ids': 'project_ids',
+        'user_ids': 'user_ids',
+        'api_key_ids': 'api_key_ids',
+        'models': 'models',
+        'group_by': 'group_by',
+        'limit': 'limit',
+        'page': 'page',
+    },
+    response='page',
+    page='number',
+    item=lambda: ref("admin.organization.usage_audio_speeches_response:UsageTimeBucket"),
+)
+ADMIN_ORGANIZATION_USAGE_FILE_SEARCH_CALLS: Operation[PageNumberPage[UsageTimeBucket], None] = Operation(
+    'GET',
+    '/organization/usage/file_search_calls',
+    query={
+        'start_time': 'start_time',
+        'end_time': 'end_time',
+        'bucket_width': 'bucket_width',
+        'project_ids': 'project_ids',
+        'user_ids': 'user_ids',
+        'api_key_ids': 'api_key_ids',
+        'vector_store_ids': 'vector_store_ids',
+        'group_by': 'group_by',
+        'limit': 'limit',
+        'page': 'page',
+    },
+    response='page',
+    page='number',
+    item=lambda: ref("admin.organization.usage_audio_speeches_response:UsageTimeBucket"),
+)
+ADMIN_ORGANIZATION_USAGE_IMAGES: Operation[PageNumberPage[UsageTimeBucket], None] = Operation(
+    'GET',
+    '/organization/usage/images',
+    query={
+        'start_time': 'start_time',
+        'end_time': 'end_time',
+        'bucket_width': 'bucket_width',
+        'sources': 'sources',
+        'sizes': 'sizes',
+        'project_ids': 'project_ids',
+        'user_ids': 'user_ids',
+        'api_key_ids': 'api_key_ids',
+        'models': 'models',
+        'group_by': 'group_by',
+        'limit': 'limit',
+        'page': 'page',
+    },
+    response='page',
+    page='number',
+    item=lambda: ref("admin.organization.usage_audio_speeches_response:UsageTimeBucket"),
+)
+ADMIN_ORGANIZATION_USAGE_MODERATIONS: Operation[PageNumberPage[UsageTimeBucket], None] = Operation(
+    'GET',
+    '/organization/usage/moderations',
+    query={
+        'start_time': 'start_time',
+        'end_time': 'end_time',
+        'bucket_width': 'bucket_width',
+        'project_ids': 'project_ids',
+        'user_ids': 'user_ids',
+        'api_key_ids': 'api_key_ids',
+        'models': 'models',
+        'group_by': 'group_by',
+        'limit': 'limit',
+        'page': 'page',
+    },
+    response='page',
+    page='number',
+    item=lambda: ref("admin.organization.usage_audio_speeches_response:UsageTimeBucket"),
+)
+ADMIN_ORGANIZATION_USAGE_VECTOR_STORES: Operation[PageNumberPage[UsageTimeBucket], None] = Operation(
+    'GET',
+    '/organization/usage/vector_stores',
+    query={
+        'start_time': 'start_time',
+        'end_time': 'end_time',
+        'bucket_width': 'bucket_width',
+        'project_ids': 'project_ids',
+        'group_by': 'group_by',
+        'limit': 'limit',
+        'page': 'page',
+    },
+    response='page',
+    page='number',
+    item=lambda: ref("admin.organization.usage_audio_speeches_response:UsageTimeBucket"),
+)
+ADMIN_ORGANIZATION_USAGE_WEB_SEARCH_CALLS: Operation[PageNumberPage[UsageTimeBucket], None] = Operation(
+    'GET',
+    '/organization/usage/web_search_calls',
+    query={
+        'start_time': 'start_time',
+        'end_time': 'end_time',
+        'bucket_width': 'bucket_width',
+        'project_ids': 'project_ids',
+        'user_ids': 'user_ids',
+        'api_key_ids': 'api_key_ids',
+        'models': 'models',
+        'context_levels': 'context_levels',
+        'group_by': 'group_by',
+        'limit': 'limit',
+        'page': 'page',
+    },
+    response='page',
+    page='number',
+    item=lambda: ref("admin.organization.usage_audio_speeches_response:UsageTimeBucket"),
+)
+ADMIN_ORGANIZATION_USERS_DELETE: Operation[UserDeleteResponse2, None] = Operation(
+    'DELETE',
+    '/organization/users/{user_id}',
+    path_params=('user_id',),
+    response='model',
+    item=lambda: ref("admin.organization.user_delete_response:UserDeleteResponse2"),
+)
+ADMIN_ORGANIZATION_USERS_LIST: Operation[CursorPage[OrganizationUser], None] = Operation(
+    'GET',
+    '/organization/users',
+    query={'limit': 'limit', 'after': 'after', 'emails': 'emails'},
+    response='page',
+    page='cursor',
+    item=lambda: ref("admin.organization.organization_user:OrganizationUser"),
+)
+ADMIN_ORGANIZATION_USERS_RETRIEVE: Operation[OrganizationUser, None] = Operation(
+    'GET',
+    '/organization/users/{user_id}',
+    path_params=('user_id',),
+    response='model',
+    item=lambda: ref("admin.organization.organization_user:OrganizationUser"),
+)
+ADMIN_ORGANIZATION_USERS_ROLES_CREATE: Operation[UserRoleAssignment, None] = Operation(
+    'POST',
+    '/organization/users/{user_id}/roles',
+    path_params=('user_id',),
+    body='json',
+    response='model',
+    item=lambda: ref("admin.organization.projects.users.role_create_response:UserRoleAssignment"),
+)
+ADMIN_ORGANIZATION_USERS_ROLES_DELETE: Operation[RoleDeleteResponse, None] = Operation(
+    'DELETE',
+    '/organization/users/{user_id}/roles/{role_id}',
+    path_params=('user_id', 'role_id'),
+    response='model',
+    item=lambda: ref("admin.organization.groups.role_delete_response:RoleDeleteResponse"),
+)
+ADMIN_ORGANIZATION_USERS_ROLES_LIST: Operation[NextCursorPage[RoleListResponse], None] = Operation(
+    'GET',
+    '/organization/users/{user_id}/roles',
+    path_params=('user_id',),
+    query={'limit': 'limit', 'after': 'after', 'order': 'order'},
+    response='page',
+    page='next',
+    item=lambda: ref("admin.organization.groups.role_list_response:RoleListResponse"),
+)
+ADMIN_ORGANIZATION_USERS_ROLES_RETRIEVE: Operation[RoleListResponse, None] = Operation(
+    'GET',
+    '/organization/users/{user_id}/roles/{role_id}',
+    path_params=('user_id', 'role_id'),
+    response='model',
+    item=lambda: ref("admin.organization.groups.role_list_response:RoleListResponse"),
+)
+ADMIN_ORGANIZATION_USERS_UPDATE: Operation[OrganizationUser, None] = Operation(
+    'POST',
+    '/organization/users/{user_id}',
+    path_params=('user_id',),
+    body='json',
+    response='model',
+    item=lambda: ref("admin.organization.organization_user:OrganizationUser"),
+)
 
 
 class Admin(SyncAPIResource):
@@ -503,19 +1742,19 @@ class AdminOrganizationAdminApiKeys(SyncAPIResource):
 
     def create(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_ADMIN_API_KEYS_CREATE_ARGS]) -> AdminAPIKeyCreateResponse:
         """Create an organization admin API key"""
-        return call(self._client, ops.ADMIN_ORGANIZATION_ADMIN_API_KEYS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_ADMIN_API_KEYS_CREATE, {}, kwargs)
 
     def delete(self, key_id: str, **kwargs: Unpack[RequestOptions]) -> AdminAPIKeyDeleteResponse:
         """Delete an organization admin API key"""
-        return call(self._client, ops.ADMIN_ORGANIZATION_ADMIN_API_KEYS_DELETE, {"key_id": key_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_ADMIN_API_KEYS_DELETE, {"key_id": key_id}, kwargs)
 
     def list(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_ADMIN_API_KEYS_LIST_ARGS]) -> CursorPage[AdminAPIKey]:
         """List organization API keys"""
-        return call(self._client, ops.ADMIN_ORGANIZATION_ADMIN_API_KEYS_LIST, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_ADMIN_API_KEYS_LIST, {}, kwargs)
 
     def retrieve(self, key_id: str, **kwargs: Unpack[RequestOptions]) -> AdminAPIKey:
         """Retrieve a single organization API key"""
-        return call(self._client, ops.ADMIN_ORGANIZATION_ADMIN_API_KEYS_RETRIEVE, {"key_id": key_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_ADMIN_API_KEYS_RETRIEVE, {"key_id": key_id}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> AdminOrganizationAdminApiKeysWithRawResponse:
@@ -549,7 +1788,7 @@ class AdminOrganizationAuditLogs(SyncAPIResource):
 
     def list(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_AUDIT_LOGS_LIST_ARGS]) -> CursorPage[AuditLogListResponse]:
         """List user actions and configuration changes within this organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_AUDIT_LOGS_LIST, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_AUDIT_LOGS_LIST, {}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> AdminOrganizationAuditLogsWithRawResponse:
@@ -575,33 +1814,50 @@ class AdminOrganizationAuditLogsWithStreamingResponse:
 class AdminOrganizationCertificates(SyncAPIResource):
     """``client.admin.organization.certificates``."""
 
-    def activate(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_CERTIFICATES_ACTIVATE_ARGS]) -> OrganizationCertificateActivationResponse:
+    def activate(
+        self,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_CERTIFICATES_ACTIVATE_ARGS],
+    ) -> OrganizationCertificateActivationResponse:
         """Activate certificates at the organization level."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_CERTIFICATES_ACTIVATE, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_CERTIFICATES_ACTIVATE, {}, kwargs)
 
     def create(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_CERTIFICATES_CREATE_ARGS]) -> Certificate:
         """Upload a certificate to the organization. This does not automatically activate the certificate."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_CERTIFICATES_CREATE, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_CERTIFICATES_CREATE, {}, kwargs)
 
-    def deactivate(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_CERTIFICATES_DEACTIVATE_ARGS]) -> OrganizationCertificateDeactivationResponse:
+    def deactivate(
+        self,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_CERTIFICATES_DEACTIVATE_ARGS],
+    ) -> OrganizationCertificateDeactivationResponse:
         """Deactivate certificates at the organization level."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_CERTIFICATES_DEACTIVATE, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_CERTIFICATES_DEACTIVATE, {}, kwargs)
 
     def delete(self, certificate_id: str, **kwargs: Unpack[RequestOptions]) -> CertificateDeleteResponse:
         """Delete a certificate from the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_CERTIFICATES_DELETE, {"certificate_id": certificate_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_CERTIFICATES_DELETE, {"certificate_id": certificate_id}, kwargs)
 
-    def list(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_CERTIFICATES_LIST_ARGS]) -> CursorPage[CertificateActivateResponse]:
+    def list(
+        self,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_CERTIFICATES_LIST_ARGS],
+    ) -> CursorPage[CertificateActivateResponse]:
         """List uploaded certificates for this organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_CERTIFICATES_LIST, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_CERTIFICATES_LIST, {}, kwargs)
 
-    def retrieve(self, certificate_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_CERTIFICATES_RETRIEVE_ARGS]) -> Certificate:
+    def retrieve(
+        self,
+        certificate_id: str,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_CERTIFICATES_RETRIEVE_ARGS],
+    ) -> Certificate:
         """Get a certificate that has been uploaded to the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_CERTIFICATES_RETRIEVE, {"certificate_id": certificate_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_CERTIFICATES_RETRIEVE, {"certificate_id": certificate_id}, kwargs)
 
-    def update(self, certificate_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_CERTIFICATES_UPDATE_ARGS]) -> Certificate:
+    def update(
+        self,
+        certificate_id: str,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_CERTIFICATES_UPDATE_ARGS],
+    ) -> Certificate:
         """Modify a certificate. Note that only the name can be modified."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_CERTIFICATES_UPDATE, {"certificate_id": certificate_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_CERTIFICATES_UPDATE, {"certificate_id": certificate_id}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> AdminOrganizationCertificatesWithRawResponse:
@@ -641,11 +1897,11 @@ class AdminOrganizationDataRetention(SyncAPIResource):
 
     def retrieve(self, **kwargs: Unpack[RequestOptions]) -> OrganizationDataRetention:
         """Retrieves organization data retention controls."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_DATA_RETENTION_RETRIEVE, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_DATA_RETENTION_RETRIEVE, {}, kwargs)
 
     def update(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_DATA_RETENTION_UPDATE_ARGS]) -> OrganizationDataRetention:
         """Updates organization data retention controls."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_DATA_RETENTION_UPDATE, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_DATA_RETENTION_UPDATE, {}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> AdminOrganizationDataRetentionWithRawResponse:
@@ -683,23 +1939,23 @@ class AdminOrganizationGroups(SyncAPIResource):
 
     def create(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_GROUPS_CREATE_ARGS]) -> Group:
         """Creates a new group in the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_GROUPS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_GROUPS_CREATE, {}, kwargs)
 
     def delete(self, group_id: str, **kwargs: Unpack[RequestOptions]) -> GroupDeleteResponse:
         """Deletes a group from the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_GROUPS_DELETE, {"group_id": group_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_GROUPS_DELETE, {"group_id": group_id}, kwargs)
 
     def list(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_GROUPS_LIST_ARGS]) -> NextCursorPage[Group]:
         """Lists all groups in the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_GROUPS_LIST, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_GROUPS_LIST, {}, kwargs)
 
     def retrieve(self, group_id: str, **kwargs: Unpack[RequestOptions]) -> Group:
         """Retrieves a group."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_GROUPS_RETRIEVE, {"group_id": group_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_GROUPS_RETRIEVE, {"group_id": group_id}, kwargs)
 
     def update(self, group_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_GROUPS_UPDATE_ARGS]) -> GroupUpdateResponse:
         """Updates a group's information."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_GROUPS_UPDATE, {"group_id": group_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_GROUPS_UPDATE, {"group_id": group_id}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> AdminOrganizationGroupsWithRawResponse:
@@ -750,20 +2006,21 @@ class AdminOrganizationInvites(SyncAPIResource):
     """``client.admin.organization.invites``."""
 
     def create(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_INVITES_CREATE_ARGS]) -> Invite:
-        """Create an invite for a user to the organization. The invite must be accepted by the user before they have access to the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_INVITES_CREATE, {}, kwargs)  # type: ignore[no-any-return]
+        """Create an invite for a user to the organization. The invite must be accepted by the user before they have access
+        to the organization."""
+        return call(self._client, ADMIN_ORGANIZATION_INVITES_CREATE, {}, kwargs)
 
     def delete(self, invite_id: str, **kwargs: Unpack[RequestOptions]) -> InviteDeleteResponse:
         """Delete an invite. If the invite has already been accepted, it cannot be deleted."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_INVITES_DELETE, {"invite_id": invite_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_INVITES_DELETE, {"invite_id": invite_id}, kwargs)
 
     def list(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_INVITES_LIST_ARGS]) -> CursorPage[Invite]:
         """Returns a list of invites in the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_INVITES_LIST, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_INVITES_LIST, {}, kwargs)
 
     def retrieve(self, invite_id: str, **kwargs: Unpack[RequestOptions]) -> Invite:
         """Retrieves an invite."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_INVITES_RETRIEVE, {"invite_id": invite_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_INVITES_RETRIEVE, {"invite_id": invite_id}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> AdminOrganizationInvitesWithRawResponse:
@@ -845,23 +2102,23 @@ class AdminOrganizationProjects(SyncAPIResource):
 
     def archive(self, project_id: str, **kwargs: Unpack[RequestOptions]) -> Project:
         """Archives a project in the organization. Archived projects cannot be used or updated."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_ARCHIVE, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_PROJECTS_ARCHIVE, {"project_id": project_id}, kwargs)
 
     def create(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_CREATE_ARGS]) -> Project:
         """Create a new project in the organization. Projects can be created and archived, but cannot be deleted."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_PROJECTS_CREATE, {}, kwargs)
 
     def list(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_LIST_ARGS]) -> CursorPage[Project]:
         """Returns a list of projects."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_LIST, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_PROJECTS_LIST, {}, kwargs)
 
     def retrieve(self, project_id: str, **kwargs: Unpack[RequestOptions]) -> Project:
         """Retrieves a project."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_RETRIEVE, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_PROJECTS_RETRIEVE, {"project_id": project_id}, kwargs)
 
     def update(self, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_UPDATE_ARGS]) -> Project:
         """Modifies a project in the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_UPDATE, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_PROJECTS_UPDATE, {"project_id": project_id}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> AdminOrganizationProjectsWithRawResponse:
@@ -993,23 +2250,23 @@ class AdminOrganizationRoles(SyncAPIResource):
 
     def create(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_ROLES_CREATE_ARGS]) -> Role:
         """Creates a custom role for the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_ROLES_CREATE, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_ROLES_CREATE, {}, kwargs)
 
     def delete(self, role_id: str, **kwargs: Unpack[RequestOptions]) -> RoleDeletedResource:
         """Deletes a custom role from the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_ROLES_DELETE, {"role_id": role_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_ROLES_DELETE, {"role_id": role_id}, kwargs)
 
     def list(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_ROLES_LIST_ARGS]) -> NextCursorPage[Role]:
         """Lists the roles configured for the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_ROLES_LIST, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_ROLES_LIST, {}, kwargs)
 
     def retrieve(self, role_id: str, **kwargs: Unpack[RequestOptions]) -> Role:
         """Retrieves an organization role."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_ROLES_RETRIEVE, {"role_id": role_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_ROLES_RETRIEVE, {"role_id": role_id}, kwargs)
 
     def update(self, role_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_ROLES_UPDATE_ARGS]) -> Role:
         """Updates an existing organization role."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_ROLES_UPDATE, {"role_id": role_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_ROLES_UPDATE, {"role_id": role_id}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> AdminOrganizationRolesWithRawResponse:
@@ -1045,23 +2302,27 @@ class AdminOrganizationSpendAlerts(SyncAPIResource):
 
     def create(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_SPEND_ALERTS_CREATE_ARGS]) -> OrganizationSpendAlert:
         """Creates an organization spend alert."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_SPEND_ALERTS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_SPEND_ALERTS_CREATE, {}, kwargs)
 
     def delete(self, alert_id: str, **kwargs: Unpack[RequestOptions]) -> OrganizationSpendAlertDeleted:
         """Deletes an organization spend alert."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_SPEND_ALERTS_DELETE, {"alert_id": alert_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_SPEND_ALERTS_DELETE, {"alert_id": alert_id}, kwargs)
 
     def list(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_SPEND_ALERTS_LIST_ARGS]) -> CursorPage[OrganizationSpendAlert]:
         """Lists organization spend alerts."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_SPEND_ALERTS_LIST, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_SPEND_ALERTS_LIST, {}, kwargs)
 
     def retrieve(self, alert_id: str, **kwargs: Unpack[RequestOptions]) -> OrganizationSpendAlert:
         """Retrieves an organization spend alert."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_SPEND_ALERTS_RETRIEVE, {"alert_id": alert_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_SPEND_ALERTS_RETRIEVE, {"alert_id": alert_id}, kwargs)
 
-    def update(self, alert_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_SPEND_ALERTS_UPDATE_ARGS]) -> OrganizationSpendAlert:
+    def update(
+        self,
+        alert_id: str,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_SPEND_ALERTS_UPDATE_ARGS],
+    ) -> OrganizationSpendAlert:
         """Updates an organization spend alert."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_SPEND_ALERTS_UPDATE, {"alert_id": alert_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_SPEND_ALERTS_UPDATE, {"alert_id": alert_id}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> AdminOrganizationSpendAlertsWithRawResponse:
@@ -1097,15 +2358,15 @@ class AdminOrganizationSpendLimit(SyncAPIResource):
 
     def delete(self, **kwargs: Unpack[RequestOptions]) -> OrganizationSpendLimitDeleted:
         """Delete the organization's hard spend limit."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_SPEND_LIMIT_DELETE, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_SPEND_LIMIT_DELETE, {}, kwargs)
 
     def retrieve(self, **kwargs: Unpack[RequestOptions]) -> OrganizationSpendLimit:
         """Get the organization's hard spend limit."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_SPEND_LIMIT_RETRIEVE, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_SPEND_LIMIT_RETRIEVE, {}, kwargs)
 
     def update(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_SPEND_LIMIT_UPDATE_ARGS]) -> OrganizationSpendLimit:
         """Create or replace the organization's hard spend limit."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_SPEND_LIMIT_UPDATE, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_SPEND_LIMIT_UPDATE, {}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> AdminOrganizationSpendLimitWithRawResponse:
@@ -1135,49 +2396,76 @@ class AdminOrganizationSpendLimitWithStreamingResponse:
 class AdminOrganizationUsage(SyncAPIResource):
     """``client.admin.organization.usage``."""
 
-    def audio_speeches(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_AUDIO_SPEECHES_ARGS]) -> PageNumberPage[UsageTimeBucket]:
+    def audio_speeches(
+        self,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_AUDIO_SPEECHES_ARGS],
+    ) -> PageNumberPage[UsageTimeBucket]:
         """Get audio speeches usage details for the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_USAGE_AUDIO_SPEECHES, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_USAGE_AUDIO_SPEECHES, {}, kwargs)
 
-    def audio_transcriptions(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_AUDIO_TRANSCRIPTIONS_ARGS]) -> PageNumberPage[UsageTimeBucket]:
+    def audio_transcriptions(
+        self,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_AUDIO_TRANSCRIPTIONS_ARGS],
+    ) -> PageNumberPage[UsageTimeBucket]:
         """Get audio transcriptions usage details for the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_USAGE_AUDIO_TRANSCRIPTIONS, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_USAGE_AUDIO_TRANSCRIPTIONS, {}, kwargs)
 
-    def code_interpreter_sessions(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_CODE_INTERPRETER_SESSIONS_ARGS]) -> PageNumberPage[UsageTimeBucket]:
+    def code_interpreter_sessions(
+        self,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_CODE_INTERPRETER_SESSIONS_ARGS],
+    ) -> PageNumberPage[UsageTimeBucket]:
         """Get code interpreter sessions usage details for the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_USAGE_CODE_INTERPRETER_SESSIONS, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_USAGE_CODE_INTERPRETER_SESSIONS, {}, kwargs)
 
-    def completions(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_COMPLETIONS_ARGS]) -> PageNumberPage[UsageTimeBucket]:
+    def completions(
+        self,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_COMPLETIONS_ARGS],
+    ) -> PageNumberPage[UsageTimeBucket]:
         """Get completions usage details for the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_USAGE_COMPLETIONS, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_USAGE_COMPLETIONS, {}, kwargs)
 
     def costs(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_COSTS_ARGS]) -> PageNumberPage[UsageTimeBucket]:
         """Get costs details for the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_USAGE_COSTS, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_USAGE_COSTS, {}, kwargs)
 
-    def embeddings(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_EMBEDDINGS_ARGS]) -> PageNumberPage[UsageTimeBucket]:
+    def embeddings(
+        self,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_EMBEDDINGS_ARGS],
+    ) -> PageNumberPage[UsageTimeBucket]:
         """Get embeddings usage details for the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_USAGE_EMBEDDINGS, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_USAGE_EMBEDDINGS, {}, kwargs)
 
-    def file_search_calls(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_FILE_SEARCH_CALLS_ARGS]) -> PageNumberPage[UsageTimeBucket]:
+    def file_search_calls(
+        self,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_FILE_SEARCH_CALLS_ARGS],
+    ) -> PageNumberPage[UsageTimeBucket]:
         """Get file search calls usage details for the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_USAGE_FILE_SEARCH_CALLS, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_USAGE_FILE_SEARCH_CALLS, {}, kwargs)
 
     def images(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_IMAGES_ARGS]) -> PageNumberPage[UsageTimeBucket]:
         """Get images usage details for the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_USAGE_IMAGES, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_USAGE_IMAGES, {}, kwargs)
 
-    def moderations(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_MODERATIONS_ARGS]) -> PageNumberPage[UsageTimeBucket]:
+    def moderations(
+        self,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_MODERATIONS_ARGS],
+    ) -> PageNumberPage[UsageTimeBucket]:
         """Get moderations usage details for the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_USAGE_MODERATIONS, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_USAGE_MODERATIONS, {}, kwargs)
 
-    def vector_stores(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_VECTOR_STORES_ARGS]) -> PageNumberPage[UsageTimeBucket]:
+    def vector_stores(
+        self,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_VECTOR_STORES_ARGS],
+    ) -> PageNumberPage[UsageTimeBucket]:
         """Get vector stores usage details for the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_USAGE_VECTOR_STORES, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_USAGE_VECTOR_STORES, {}, kwargs)
 
-    def web_search_calls(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_WEB_SEARCH_CALLS_ARGS]) -> PageNumberPage[UsageTimeBucket]:
+    def web_search_calls(
+        self,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_USAGE_WEB_SEARCH_CALLS_ARGS],
+    ) -> PageNumberPage[UsageTimeBucket]:
         """Get web search calls usage details for the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_USAGE_WEB_SEARCH_CALLS, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_USAGE_WEB_SEARCH_CALLS, {}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> AdminOrganizationUsageWithRawResponse:
@@ -1229,19 +2517,19 @@ class AdminOrganizationUsers(SyncAPIResource):
 
     def delete(self, user_id: str, **kwargs: Unpack[RequestOptions]) -> UserDeleteResponse2:
         """Deletes a user from the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_USERS_DELETE, {"user_id": user_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_USERS_DELETE, {"user_id": user_id}, kwargs)
 
     def list(self, **kwargs: Unpack[_ADMIN_ORGANIZATION_USERS_LIST_ARGS]) -> CursorPage[OrganizationUser]:
         """Lists all of the users in the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_USERS_LIST, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_USERS_LIST, {}, kwargs)
 
     def retrieve(self, user_id: str, **kwargs: Unpack[RequestOptions]) -> OrganizationUser:
         """Retrieves a user by their identifier."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_USERS_RETRIEVE, {"user_id": user_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_USERS_RETRIEVE, {"user_id": user_id}, kwargs)
 
     def update(self, user_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_USERS_UPDATE_ARGS]) -> OrganizationUser:
         """Modifies a user's role in the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_USERS_UPDATE, {"user_id": user_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_USERS_UPDATE, {"user_id": user_id}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> AdminOrganizationUsersWithRawResponse:
@@ -1281,21 +2569,39 @@ class AdminOrganizationUsersWithStreamingResponse:
 class AdminOrganizationGroupsRoles(SyncAPIResource):
     """``client.admin.organization.groups.roles``."""
 
-    def create(self, group_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_GROUPS_ROLES_CREATE_ARGS]) -> RoleCreateResponse:
+    def create(
+        self,
+        group_id: str,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_GROUPS_ROLES_CREATE_ARGS],
+    ) -> RoleCreateResponse:
         """Assigns an organization role to a group within the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_GROUPS_ROLES_CREATE, {"group_id": group_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_GROUPS_ROLES_CREATE, {"group_id": group_id}, kwargs)
 
     def delete(self, role_id: str, *, group_id: str, **kwargs: Unpack[RequestOptions]) -> RoleDeleteResponse:
         """Unassigns an organization role from a group within the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_GROUPS_ROLES_DELETE, {"group_id": group_id, "role_id": role_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_GROUPS_ROLES_DELETE,
+            {"group_id": group_id, "role_id": role_id},
+            kwargs,
+        )
 
-    def list(self, group_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_GROUPS_ROLES_LIST_ARGS]) -> NextCursorPage[RoleListResponse]:
+    def list(
+        self,
+        group_id: str,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_GROUPS_ROLES_LIST_ARGS],
+    ) -> NextCursorPage[RoleListResponse]:
         """Lists the organization roles assigned to a group within the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_GROUPS_ROLES_LIST, {"group_id": group_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_GROUPS_ROLES_LIST, {"group_id": group_id}, kwargs)
 
     def retrieve(self, role_id: str, *, group_id: str, **kwargs: Unpack[RequestOptions]) -> RoleListResponse:
         """Retrieves an organization role assigned to a group."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_GROUPS_ROLES_RETRIEVE, {"group_id": group_id, "role_id": role_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_GROUPS_ROLES_RETRIEVE,
+            {"group_id": group_id, "role_id": role_id},
+            kwargs,
+        )
 
     @cached_property
     def with_raw_response(self) -> AdminOrganizationGroupsRolesWithRawResponse:
@@ -1327,21 +2633,39 @@ class AdminOrganizationGroupsRolesWithStreamingResponse:
 class AdminOrganizationGroupsUsers(SyncAPIResource):
     """``client.admin.organization.groups.users``."""
 
-    def create(self, group_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_GROUPS_USERS_CREATE_ARGS]) -> UserCreateResponse:
+    def create(
+        self,
+        group_id: str,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_GROUPS_USERS_CREATE_ARGS],
+    ) -> UserCreateResponse:
         """Adds a user to a group."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_GROUPS_USERS_CREATE, {"group_id": group_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_GROUPS_USERS_CREATE, {"group_id": group_id}, kwargs)
 
     def delete(self, user_id: str, *, group_id: str, **kwargs: Unpack[RequestOptions]) -> UserDeleteResponse:
         """Removes a user from a group."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_GROUPS_USERS_DELETE, {"group_id": group_id, "user_id": user_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_GROUPS_USERS_DELETE,
+            {"group_id": group_id, "user_id": user_id},
+            kwargs,
+        )
 
-    def list(self, group_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_GROUPS_USERS_LIST_ARGS]) -> NextCursorPage[OrganizationGroupUser]:
+    def list(
+        self,
+        group_id: str,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_GROUPS_USERS_LIST_ARGS],
+    ) -> NextCursorPage[OrganizationGroupUser]:
         """Lists the users assigned to a group."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_GROUPS_USERS_LIST, {"group_id": group_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_GROUPS_USERS_LIST, {"group_id": group_id}, kwargs)
 
     def retrieve(self, user_id: str, *, group_id: str, **kwargs: Unpack[RequestOptions]) -> UserRetrieveResponse:
         """Retrieves a user in a group."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_GROUPS_USERS_RETRIEVE, {"group_id": group_id, "user_id": user_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_GROUPS_USERS_RETRIEVE,
+            {"group_id": group_id, "user_id": user_id},
+            kwargs,
+        )
 
     @cached_property
     def with_raw_response(self) -> AdminOrganizationGroupsUsersWithRawResponse:
@@ -1375,15 +2699,29 @@ class AdminOrganizationProjectsApiKeys(SyncAPIResource):
 
     def delete(self, api_key_id: str, *, project_id: str, **kwargs: Unpack[RequestOptions]) -> APIKeyDeleteResponse:
         """Deletes an API key from the project."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_API_KEYS_DELETE, {"project_id": project_id, "api_key_id": api_key_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_PROJECTS_API_KEYS_DELETE,
+            {"project_id": project_id, "api_key_id": api_key_id},
+            kwargs,
+        )
 
-    def list(self, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_API_KEYS_LIST_ARGS]) -> CursorPage[ProjectAPIKey]:
+    def list(
+        self,
+        project_id: str,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_API_KEYS_LIST_ARGS],
+    ) -> CursorPage[ProjectAPIKey]:
         """Returns a list of API keys in the project."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_API_KEYS_LIST, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_PROJECTS_API_KEYS_LIST, {"project_id": project_id}, kwargs)
 
     def retrieve(self, api_key_id: str, *, project_id: str, **kwargs: Unpack[RequestOptions]) -> ProjectAPIKey:
         """Retrieves an API key in the project."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_API_KEYS_RETRIEVE, {"project_id": project_id, "api_key_id": api_key_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_PROJECTS_API_KEYS_RETRIEVE,
+            {"project_id": project_id, "api_key_id": api_key_id},
+            kwargs,
+        )
 
     @cached_property
     def with_raw_response(self) -> AdminOrganizationProjectsApiKeysWithRawResponse:
@@ -1413,17 +2751,35 @@ class AdminOrganizationProjectsApiKeysWithStreamingResponse:
 class AdminOrganizationProjectsCertificates(SyncAPIResource):
     """``client.admin.organization.projects.certificates``."""
 
-    def activate(self, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_CERTIFICATES_ACTIVATE_ARGS]) -> OrganizationProjectCertificateActivationResponse:
+    def activate(
+        self,
+        project_id: str,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_CERTIFICATES_ACTIVATE_ARGS],
+    ) -> OrganizationProjectCertificateActivationResponse:
         """Activate certificates at the project level."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_CERTIFICATES_ACTIVATE, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_PROJECTS_CERTIFICATES_ACTIVATE, {"project_id": project_id}, kwargs)
 
-    def deactivate(self, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_CERTIFICATES_DEACTIVATE_ARGS]) -> OrganizationProjectCertificateDeactivationResponse:
-        """Deactivate certificates at the project level. You can atomically and  idempotently deactivate up to 10 certificates at a time."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_CERTIFICATES_DEACTIVATE, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
+    def deactivate(
+        self,
+        project_id: str,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_CERTIFICATES_DEACTIVATE_ARGS],
+    ) -> OrganizationProjectCertificateDeactivationResponse:
+        """Deactivate certificates at the project level. You can atomically and  idempotently deactivate up to 10
+        certificates at a time."""
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_PROJECTS_CERTIFICATES_DEACTIVATE,
+            {"project_id": project_id},
+            kwargs,
+        )
 
-    def list(self, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_CERTIFICATES_LIST_ARGS]) -> CursorPage[OrganizationProjectCertificate]:
+    def list(
+        self,
+        project_id: str,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_CERTIFICATES_LIST_ARGS],
+    ) -> CursorPage[OrganizationProjectCertificate]:
         """List certificates for this project."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_CERTIFICATES_LIST, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_PROJECTS_CERTIFICATES_LIST, {"project_id": project_id}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> AdminOrganizationProjectsCertificatesWithRawResponse:
@@ -1455,11 +2811,20 @@ class AdminOrganizationProjectsDataRetention(SyncAPIResource):
 
     def retrieve(self, project_id: str, **kwargs: Unpack[RequestOptions]) -> ProjectDataRetention:
         """Retrieves project data retention controls."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_DATA_RETENTION_RETRIEVE, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_PROJECTS_DATA_RETENTION_RETRIEVE,
+            {"project_id": project_id},
+            kwargs,
+        )
 
-    def update(self, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_DATA_RETENTION_UPDATE_ARGS]) -> ProjectDataRetention:
+    def update(
+        self,
+        project_id: str,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_DATA_RETENTION_UPDATE_ARGS],
+    ) -> ProjectDataRetention:
         """Updates project data retention controls."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_DATA_RETENTION_UPDATE, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_PROJECTS_DATA_RETENTION_UPDATE, {"project_id": project_id}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> AdminOrganizationProjectsDataRetentionWithRawResponse:
@@ -1491,21 +2856,51 @@ class AdminOrganizationProjectsGroups(SyncAPIResource):
     def roles(self) -> AdminOrganizationProjectsGroupsRoles:
         return AdminOrganizationProjectsGroupsRoles(self._client)
 
-    def create(self, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_GROUPS_CREATE_ARGS]) -> ProjectGroup:
+    def create(
+        self,
+        project_id: str,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_GROUPS_CREATE_ARGS],
+    ) -> ProjectGroup:
         """Grants a group access to a project."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_GROUPS_CREATE, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_PROJECTS_GROUPS_CREATE, {"project_id": project_id}, kwargs)
 
-    def delete(self, group_id: str, *, project_id: str, **kwargs: Unpack[RequestOptions]) -> ProjectGroupDeletedResource:
+    def delete(
+        self,
+        group_id: str,
+        *,
+        project_id: str,
+        **kwargs: Unpack[RequestOptions],
+    ) -> ProjectGroupDeletedResource:
         """Revokes a group's access to a project."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_GROUPS_DELETE, {"project_id": project_id, "group_id": group_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_PROJECTS_GROUPS_DELETE,
+            {"project_id": project_id, "group_id": group_id},
+            kwargs,
+        )
 
-    def list(self, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_GROUPS_LIST_ARGS]) -> NextCursorPage[ProjectGroup]:
+    def list(
+        self,
+        project_id: str,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_GROUPS_LIST_ARGS],
+    ) -> NextCursorPage[ProjectGroup]:
         """Lists the groups that have access to a project."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_GROUPS_LIST, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_PROJECTS_GROUPS_LIST, {"project_id": project_id}, kwargs)
 
-    def retrieve(self, group_id: str, *, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_GROUPS_RETRIEVE_ARGS]) -> ProjectGroup:
+    def retrieve(
+        self,
+        group_id: str,
+        *,
+        project_id: str,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_GROUPS_RETRIEVE_ARGS],
+    ) -> ProjectGroup:
         """Retrieves a project's group."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_GROUPS_RETRIEVE, {"project_id": project_id, "group_id": group_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_PROJECTS_GROUPS_RETRIEVE,
+            {"project_id": project_id, "group_id": group_id},
+            kwargs,
+        )
 
     @cached_property
     def with_raw_response(self) -> AdminOrganizationProjectsGroupsWithRawResponse:
@@ -1547,11 +2942,25 @@ class AdminOrganizationProjectsHostedToolPermissions(SyncAPIResource):
 
     def retrieve(self, project_id: str, **kwargs: Unpack[RequestOptions]) -> ProjectHostedToolPermissions:
         """Returns hosted tool permissions for a project."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_HOSTED_TOOL_PERMISSIONS_RETRIEVE, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_PROJECTS_HOSTED_TOOL_PERMISSIONS_RETRIEVE,
+            {"project_id": project_id},
+            kwargs,
+        )
 
-    def update(self, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_HOSTED_TOOL_PERMISSIONS_UPDATE_ARGS]) -> ProjectHostedToolPermissions:
+    def update(
+        self,
+        project_id: str,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_HOSTED_TOOL_PERMISSIONS_UPDATE_ARGS],
+    ) -> ProjectHostedToolPermissions:
         """Updates hosted tool permissions for a project."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_HOSTED_TOOL_PERMISSIONS_UPDATE, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_PROJECTS_HOSTED_TOOL_PERMISSIONS_UPDATE,
+            {"project_id": project_id},
+            kwargs,
+        )
 
     @cached_property
     def with_raw_response(self) -> AdminOrganizationProjectsHostedToolPermissionsWithRawResponse:
@@ -1581,15 +2990,34 @@ class AdminOrganizationProjectsModelPermissions(SyncAPIResource):
 
     def delete(self, project_id: str, **kwargs: Unpack[RequestOptions]) -> ProjectModelPermissionsDeleted:
         """Deletes model permissions for a project."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_MODEL_PERMISSIONS_DELETE, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_PROJECTS_MODEL_PERMISSIONS_DELETE,
+            {"project_id": project_id},
+            kwargs,
+        )
 
     def retrieve(self, project_id: str, **kwargs: Unpack[RequestOptions]) -> ProjectModelPermissions:
         """Returns model permissions for a project."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_MODEL_PERMISSIONS_RETRIEVE, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_PROJECTS_MODEL_PERMISSIONS_RETRIEVE,
+            {"project_id": project_id},
+            kwargs,
+        )
 
-    def update(self, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_MODEL_PERMISSIONS_UPDATE_ARGS]) -> ProjectModelPermissions:
+    def update(
+        self,
+        project_id: str,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_MODEL_PERMISSIONS_UPDATE_ARGS],
+    ) -> ProjectModelPermissions:
         """Updates model permissions for a project."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_MODEL_PERMISSIONS_UPDATE, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_PROJECTS_MODEL_PERMISSIONS_UPDATE,
+            {"project_id": project_id},
+            kwargs,
+        )
 
     @cached_property
     def with_raw_response(self) -> AdminOrganizationProjectsModelPermissionsWithRawResponse:
@@ -1619,13 +3047,33 @@ class AdminOrganizationProjectsModelPermissionsWithStreamingResponse:
 class AdminOrganizationProjectsRateLimits(SyncAPIResource):
     """``client.admin.organization.projects.rate_limits``."""
 
-    def list_rate_limits(self, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_RATE_LIMITS_LIST_RATE_LIMITS_ARGS]) -> CursorPage[ProjectRateLimit]:
+    def list_rate_limits(
+        self,
+        project_id: str,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_RATE_LIMITS_LIST_RATE_LIMITS_ARGS],
+    ) -> CursorPage[ProjectRateLimit]:
         """Returns the rate limits per model for a project."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_RATE_LIMITS_LIST_RATE_LIMITS, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_PROJECTS_RATE_LIMITS_LIST_RATE_LIMITS,
+            {"project_id": project_id},
+            kwargs,
+        )
 
-    def update_rate_limit(self, rate_limit_id: str, *, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_RATE_LIMITS_UPDATE_RATE_LIMIT_ARGS]) -> ProjectRateLimit:
+    def update_rate_limit(
+        self,
+        rate_limit_id: str,
+        *,
+        project_id: str,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_RATE_LIMITS_UPDATE_RATE_LIMIT_ARGS],
+    ) -> ProjectRateLimit:
         """Updates a project rate limit."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_RATE_LIMITS_UPDATE_RATE_LIMIT, {"project_id": project_id, "rate_limit_id": rate_limit_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_PROJECTS_RATE_LIMITS_UPDATE_RATE_LIMIT,
+            {"project_id": project_id, "rate_limit_id": rate_limit_id},
+            kwargs,
+        )
 
     @cached_property
     def with_raw_response(self) -> AdminOrganizationProjectsRateLimitsWithRawResponse:
@@ -1655,23 +3103,48 @@ class AdminOrganizationProjectsRoles(SyncAPIResource):
 
     def create(self, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_ROLES_CREATE_ARGS]) -> Role:
         """Creates a custom role for a project."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_ROLES_CREATE, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_PROJECTS_ROLES_CREATE, {"project_id": project_id}, kwargs)
 
     def delete(self, role_id: str, *, project_id: str, **kwargs: Unpack[RequestOptions]) -> RoleDeletedResource:
         """Deletes a custom role from a project."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_ROLES_DELETE, {"project_id": project_id, "role_id": role_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_PROJECTS_ROLES_DELETE,
+            {"project_id": project_id, "role_id": role_id},
+            kwargs,
+        )
 
-    def list(self, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_ROLES_LIST_ARGS]) -> NextCursorPage[Role]:
+    def list(
+        self,
+        project_id: str,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_ROLES_LIST_ARGS],
+    ) -> NextCursorPage[Role]:
         """Lists the roles configured for a project."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_ROLES_LIST, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_PROJECTS_ROLES_LIST, {"project_id": project_id}, kwargs)
 
     def retrieve(self, role_id: str, *, project_id: str, **kwargs: Unpack[RequestOptions]) -> Role:
         """Retrieves a project role."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_ROLES_RETRIEVE, {"project_id": project_id, "role_id": role_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_PROJECTS_ROLES_RETRIEVE,
+            {"project_id": project_id, "role_id": role_id},
+            kwargs,
+        )
 
-    def update(self, role_id: str, *, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_ROLES_UPDATE_ARGS]) -> Role:
+    def update(
+        self,
+        role_id: str,
+        *,
+        project_id: str,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_ROLES_UPDATE_ARGS],
+    ) -> Role:
         """Updates an existing project role."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_ROLES_UPDATE, {"project_id": project_id, "role_id": role_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_PROJECTS_ROLES_UPDATE,
+            {"project_id": project_id, "role_id": role_id},
+            kwargs,
+        )
 
     @cached_property
     def with_raw_response(self) -> AdminOrganizationProjectsRolesWithRawResponse:
@@ -1709,25 +3182,72 @@ class AdminOrganizationProjectsServiceAccounts(SyncAPIResource):
     def api_keys(self) -> AdminOrganizationProjectsServiceAccountsApiKeys:
         return AdminOrganizationProjectsServiceAccountsApiKeys(self._client)
 
-    def create(self, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_CREATE_ARGS]) -> ServiceAccountCreateResponse:
-        """Creates a new service account in the project. By default, this also returns an unredacted API key for the service account."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_CREATE, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
+    def create(
+        self,
+        project_id: str,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_CREATE_ARGS],
+    ) -> ServiceAccountCreateResponse:
+        """Creates a new service account in the project. By default, this also returns an unredacted API key for the
+        service account."""
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_CREATE,
+            {"project_id": project_id},
+            kwargs,
+        )
 
-    def delete(self, service_account_id: str, *, project_id: str, **kwargs: Unpack[RequestOptions]) -> ServiceAccountDeleteResponse:
+    def delete(
+        self,
+        service_account_id: str,
+        *,
+        project_id: str,
+        **kwargs: Unpack[RequestOptions],
+    ) -> ServiceAccountDeleteResponse:
         """Deletes a service account from the project."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_DELETE, {"project_id": project_id, "service_account_id": service_account_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_DELETE,
+            {"project_id": project_id, "service_account_id": service_account_id},
+            kwargs,
+        )
 
-    def list(self, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_LIST_ARGS]) -> CursorPage[ProjectServiceAccount]:
+    def list(
+        self,
+        project_id: str,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_LIST_ARGS],
+    ) -> CursorPage[ProjectServiceAccount]:
         """Returns a list of service accounts in the project."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_LIST, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_LIST, {"project_id": project_id}, kwargs)
 
-    def retrieve(self, service_account_id: str, *, project_id: str, **kwargs: Unpack[RequestOptions]) -> ProjectServiceAccount:
+    def retrieve(
+        self,
+        service_account_id: str,
+        *,
+        project_id: str,
+        **kwargs: Unpack[RequestOptions],
+    ) -> ProjectServiceAccount:
         """Retrieves a service account in the project."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_RETRIEVE, {"project_id": project_id, "service_account_id": service_account_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_RETRIEVE,
+            {"project_id": project_id, "service_account_id": service_account_id},
+            kwargs,
+        )
 
-    def update(self, service_account_id: str, *, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_UPDATE_ARGS]) -> ProjectServiceAccount:
+    def update(
+        self,
+        service_account_id: str,
+        *,
+        project_id: str,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_UPDATE_ARGS],
+    ) -> ProjectServiceAccount:
         """Updates a service account in the project."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_UPDATE, {"project_id": project_id, "service_account_id": service_account_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_UPDATE,
+            {"project_id": project_id, "service_account_id": service_account_id},
+            kwargs,
+        )
 
     @cached_property
     def with_raw_response(self) -> AdminOrganizationProjectsServiceAccountsWithRawResponse:
@@ -1769,25 +3289,54 @@ class AdminOrganizationProjectsServiceAccountsWithStreamingResponse:
 class AdminOrganizationProjectsSpendAlerts(SyncAPIResource):
     """``client.admin.organization.projects.spend_alerts``."""
 
-    def create(self, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_CREATE_ARGS]) -> ProjectSpendAlert:
+    def create(
+        self,
+        project_id: str,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_CREATE_ARGS],
+    ) -> ProjectSpendAlert:
         """Creates a project spend alert."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_CREATE, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_CREATE, {"project_id": project_id}, kwargs)
 
     def delete(self, alert_id: str, *, project_id: str, **kwargs: Unpack[RequestOptions]) -> ProjectSpendAlertDeleted:
         """Deletes a project spend alert."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_DELETE, {"project_id": project_id, "alert_id": alert_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_DELETE,
+            {"project_id": project_id, "alert_id": alert_id},
+            kwargs,
+        )
 
-    def list(self, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_LIST_ARGS]) -> CursorPage[ProjectSpendAlert]:
+    def list(
+        self,
+        project_id: str,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_LIST_ARGS],
+    ) -> CursorPage[ProjectSpendAlert]:
         """Lists project spend alerts."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_LIST, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_LIST, {"project_id": project_id}, kwargs)
 
     def retrieve(self, alert_id: str, *, project_id: str, **kwargs: Unpack[RequestOptions]) -> ProjectSpendAlert:
         """Retrieves a project spend alert."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_RETRIEVE, {"project_id": project_id, "alert_id": alert_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_RETRIEVE,
+            {"project_id": project_id, "alert_id": alert_id},
+            kwargs,
+        )
 
-    def update(self, alert_id: str, *, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_UPDATE_ARGS]) -> ProjectSpendAlert:
+    def update(
+        self,
+        alert_id: str,
+        *,
+        project_id: str,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_UPDATE_ARGS],
+    ) -> ProjectSpendAlert:
         """Updates a project spend alert."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_UPDATE, {"project_id": project_id, "alert_id": alert_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_UPDATE,
+            {"project_id": project_id, "alert_id": alert_id},
+            kwargs,
+        )
 
     @cached_property
     def with_raw_response(self) -> AdminOrganizationProjectsSpendAlertsWithRawResponse:
@@ -1823,15 +3372,19 @@ class AdminOrganizationProjectsSpendLimit(SyncAPIResource):
 
     def delete(self, project_id: str, **kwargs: Unpack[RequestOptions]) -> ProjectSpendLimitDeleted:
         """Delete a project's hard spend limit."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_SPEND_LIMIT_DELETE, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_PROJECTS_SPEND_LIMIT_DELETE, {"project_id": project_id}, kwargs)
 
     def retrieve(self, project_id: str, **kwargs: Unpack[RequestOptions]) -> ProjectSpendLimit:
         """Get a project's hard spend limit."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_SPEND_LIMIT_RETRIEVE, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_PROJECTS_SPEND_LIMIT_RETRIEVE, {"project_id": project_id}, kwargs)
 
-    def update(self, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_SPEND_LIMIT_UPDATE_ARGS]) -> ProjectSpendLimit:
+    def update(
+        self,
+        project_id: str,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_SPEND_LIMIT_UPDATE_ARGS],
+    ) -> ProjectSpendLimit:
         """Create or replace a project's hard spend limit."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_SPEND_LIMIT_UPDATE, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_PROJECTS_SPEND_LIMIT_UPDATE, {"project_id": project_id}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> AdminOrganizationProjectsSpendLimitWithRawResponse:
@@ -1867,23 +3420,48 @@ class AdminOrganizationProjectsUsers(SyncAPIResource):
 
     def create(self, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_USERS_CREATE_ARGS]) -> ProjectUser:
         """Adds a user to the project. Users must already be members of the organization to be added to a project."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_USERS_CREATE, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_PROJECTS_USERS_CREATE, {"project_id": project_id}, kwargs)
 
     def delete(self, user_id: str, *, project_id: str, **kwargs: Unpack[RequestOptions]) -> ProjectUserDeleteResponse:
         """Deletes a user from the project."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_USERS_DELETE, {"project_id": project_id, "user_id": user_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_PROJECTS_USERS_DELETE,
+            {"project_id": project_id, "user_id": user_id},
+            kwargs,
+        )
 
-    def list(self, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_USERS_LIST_ARGS]) -> CursorPage[ProjectUser]:
+    def list(
+        self,
+        project_id: str,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_USERS_LIST_ARGS],
+    ) -> CursorPage[ProjectUser]:
         """Returns a list of users in the project."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_USERS_LIST, {"project_id": project_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_PROJECTS_USERS_LIST, {"project_id": project_id}, kwargs)
 
     def retrieve(self, user_id: str, *, project_id: str, **kwargs: Unpack[RequestOptions]) -> ProjectUser:
         """Retrieves a user in the project."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_USERS_RETRIEVE, {"project_id": project_id, "user_id": user_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_PROJECTS_USERS_RETRIEVE,
+            {"project_id": project_id, "user_id": user_id},
+            kwargs,
+        )
 
-    def update(self, user_id: str, *, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_USERS_UPDATE_ARGS]) -> ProjectUser:
+    def update(
+        self,
+        user_id: str,
+        *,
+        project_id: str,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_USERS_UPDATE_ARGS],
+    ) -> ProjectUser:
         """Modifies a user's role in the project."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_USERS_UPDATE, {"project_id": project_id, "user_id": user_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_PROJECTS_USERS_UPDATE,
+            {"project_id": project_id, "user_id": user_id},
+            kwargs,
+        )
 
     @cached_property
     def with_raw_response(self) -> AdminOrganizationProjectsUsersWithRawResponse:
@@ -1927,19 +3505,33 @@ class AdminOrganizationUsersRoles(SyncAPIResource):
 
     def create(self, user_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_USERS_ROLES_CREATE_ARGS]) -> UserRoleAssignment:
         """Assigns an organization role to a user within the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_USERS_ROLES_CREATE, {"user_id": user_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_USERS_ROLES_CREATE, {"user_id": user_id}, kwargs)
 
     def delete(self, role_id: str, *, user_id: str, **kwargs: Unpack[RequestOptions]) -> RoleDeleteResponse:
         """Unassigns an organization role from a user within the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_USERS_ROLES_DELETE, {"user_id": user_id, "role_id": role_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_USERS_ROLES_DELETE,
+            {"user_id": user_id, "role_id": role_id},
+            kwargs,
+        )
 
-    def list(self, user_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_USERS_ROLES_LIST_ARGS]) -> NextCursorPage[RoleListResponse]:
+    def list(
+        self,
+        user_id: str,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_USERS_ROLES_LIST_ARGS],
+    ) -> NextCursorPage[RoleListResponse]:
         """Lists the organization roles assigned to a user within the organization."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_USERS_ROLES_LIST, {"user_id": user_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, ADMIN_ORGANIZATION_USERS_ROLES_LIST, {"user_id": user_id}, kwargs)
 
     def retrieve(self, role_id: str, *, user_id: str, **kwargs: Unpack[RequestOptions]) -> RoleListResponse:
         """Retrieves an organization role assigned to a user."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_USERS_ROLES_RETRIEVE, {"user_id": user_id, "role_id": role_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_USERS_ROLES_RETRIEVE,
+            {"user_id": user_id, "role_id": role_id},
+            kwargs,
+        )
 
     @cached_property
     def with_raw_response(self) -> AdminOrganizationUsersRolesWithRawResponse:
@@ -1971,21 +3563,67 @@ class AdminOrganizationUsersRolesWithStreamingResponse:
 class AdminOrganizationProjectsGroupsRoles(SyncAPIResource):
     """``client.admin.organization.projects.groups.roles``."""
 
-    def create(self, group_id: str, *, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_CREATE_ARGS]) -> RoleCreateResponse:
+    def create(
+        self,
+        group_id: str,
+        *,
+        project_id: str,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_CREATE_ARGS],
+    ) -> RoleCreateResponse:
         """Assigns a project role to a group within a project."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_CREATE, {"project_id": project_id, "group_id": group_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_CREATE,
+            {"project_id": project_id, "group_id": group_id},
+            kwargs,
+        )
 
-    def delete(self, role_id: str, *, project_id: str, group_id: str, **kwargs: Unpack[RequestOptions]) -> RoleDeleteResponse:
+    def delete(
+        self,
+        role_id: str,
+        *,
+        project_id: str,
+        group_id: str,
+        **kwargs: Unpack[RequestOptions],
+    ) -> RoleDeleteResponse:
         """Unassigns a project role from a group within a project."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_DELETE, {"project_id": project_id, "group_id": group_id, "role_id": role_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_DELETE,
+            {"project_id": project_id, "group_id": group_id, "role_id": role_id},
+            kwargs,
+        )
 
-    def list(self, group_id: str, *, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_LIST_ARGS]) -> NextCursorPage[RoleListResponse]:
+    def list(
+        self,
+        group_id: str,
+        *,
+        project_id: str,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_LIST_ARGS],
+    ) -> NextCursorPage[RoleListResponse]:
         """Lists the project roles assigned to a group within a project."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_LIST, {"project_id": project_id, "group_id": group_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_LIST,
+            {"project_id": project_id, "group_id": group_id},
+            kwargs,
+        )
 
-    def retrieve(self, role_id: str, *, project_id: str, group_id: str, **kwargs: Unpack[RequestOptions]) -> RoleListResponse:
+    def retrieve(
+        self,
+        role_id: str,
+        *,
+        project_id: str,
+        group_id: str,
+        **kwargs: Unpack[RequestOptions],
+    ) -> RoleListResponse:
         """Retrieves a project role assigned to a group."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_RETRIEVE, {"project_id": project_id, "group_id": group_id, "role_id": role_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_RETRIEVE,
+            {"project_id": project_id, "group_id": group_id, "role_id": role_id},
+            kwargs,
+        )
 
     @cached_property
     def with_raw_response(self) -> AdminOrganizationProjectsGroupsRolesWithRawResponse:
@@ -2017,9 +3655,20 @@ class AdminOrganizationProjectsGroupsRolesWithStreamingResponse:
 class AdminOrganizationProjectsServiceAccountsApiKeys(SyncAPIResource):
     """``client.admin.organization.projects.service_accounts.api_keys``."""
 
-    def create(self, service_account_id: str, *, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_API_KEYS_CREATE_ARGS]) -> APIKeyCreateResponse:
+    def create(
+        self,
+        service_account_id: str,
+        *,
+        project_id: str,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_API_KEYS_CREATE_ARGS],
+    ) -> APIKeyCreateResponse:
         """Creates an API key for a service account in the project."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_API_KEYS_CREATE, {"project_id": project_id, "service_account_id": service_account_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_API_KEYS_CREATE,
+            {"project_id": project_id, "service_account_id": service_account_id},
+            kwargs,
+        )
 
     @cached_property
     def with_raw_response(self) -> AdminOrganizationProjectsServiceAccountsApiKeysWithRawResponse:
@@ -2045,21 +3694,67 @@ class AdminOrganizationProjectsServiceAccountsApiKeysWithStreamingResponse:
 class AdminOrganizationProjectsUsersRoles(SyncAPIResource):
     """``client.admin.organization.projects.users.roles``."""
 
-    def create(self, user_id: str, *, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_CREATE_ARGS]) -> UserRoleAssignment:
+    def create(
+        self,
+        user_id: str,
+        *,
+        project_id: str,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_CREATE_ARGS],
+    ) -> UserRoleAssignment:
         """Assigns a project role to a user within a project."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_CREATE, {"project_id": project_id, "user_id": user_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_CREATE,
+            {"project_id": project_id, "user_id": user_id},
+            kwargs,
+        )
 
-    def delete(self, role_id: str, *, project_id: str, user_id: str, **kwargs: Unpack[RequestOptions]) -> RoleDeleteResponse:
+    def delete(
+        self,
+        role_id: str,
+        *,
+        project_id: str,
+        user_id: str,
+        **kwargs: Unpack[RequestOptions],
+    ) -> RoleDeleteResponse:
         """Unassigns a project role from a user within a project."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_DELETE, {"project_id": project_id, "user_id": user_id, "role_id": role_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_DELETE,
+            {"project_id": project_id, "user_id": user_id, "role_id": role_id},
+            kwargs,
+        )
 
-    def list(self, user_id: str, *, project_id: str, **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_LIST_ARGS]) -> NextCursorPage[RoleListResponse]:
+    def list(
+        self,
+        user_id: str,
+        *,
+        project_id: str,
+        **kwargs: Unpack[_ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_LIST_ARGS],
+    ) -> NextCursorPage[RoleListResponse]:
         """Lists the project roles assigned to a user within a project."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_LIST, {"project_id": project_id, "user_id": user_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_LIST,
+            {"project_id": project_id, "user_id": user_id},
+            kwargs,
+        )
 
-    def retrieve(self, role_id: str, *, project_id: str, user_id: str, **kwargs: Unpack[RequestOptions]) -> RoleListResponse:
+    def retrieve(
+        self,
+        role_id: str,
+        *,
+        project_id: str,
+        user_id: str,
+        **kwargs: Unpack[RequestOptions],
+    ) -> RoleListResponse:
         """Retrieves a project role assigned to a user."""
-        return call(self._client, ops.ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_RETRIEVE, {"project_id": project_id, "user_id": user_id, "role_id": role_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_RETRIEVE,
+            {"project_id": project_id, "user_id": user_id, "role_id": role_id},
+            kwargs,
+        )
 
     @cached_property
     def with_raw_response(self) -> AdminOrganizationProjectsUsersRolesWithRawResponse:

@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Literal, overload
 
-from .._operation import call
+from .._models import by_required_fields
+from .._models import union_of
+from .._operation import Operation, call, call_stream
 from .._resource import SyncAPIResource, to_raw_response_wrapper, to_streamed_response_wrapper
-from . import _operations as ops
+from ..types._ref import ref
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -47,9 +49,106 @@ if TYPE_CHECKING:
 
     class _AUDIO_VOICE_CONSENTS_UPDATE_ARGS(AudioVoiceConsentsUpdateParams, RequestOptions, total=False): ...
 
-__all__ = ["Audio", "AudioSpeech", "AudioTranscriptions", "AudioTranslations", "AudioVoiceConsents", "AudioVoices"]
+__all__ = [
+    "Audio",
+    "AudioSpeech",
+    "AudioTranscriptions",
+    "AudioTranslations",
+    "AudioVoiceConsents",
+    "AudioVoices",
+]
 
-_ = (Any, Literal, overload)
+# The operations of ``client.audio``, typed by what each answers and streams.
+AUDIO_SPEECH_CREATE: Operation[BinaryResponse, SpeechAudioDeltaEvent | SpeechAudioDoneEvent] = Operation(
+    'POST',
+    '/audio/speech',
+    body='json',
+    response='binary',
+    stream_item=lambda: union_of(
+        "type",
+        {
+            "speech.audio.delta": ref("audio.speech_audio_delta_event:SpeechAudioDeltaEvent"),
+            "speech.audio.done": ref("audio.speech_audio_done_event:SpeechAudioDoneEvent"),
+        },
+    ),
+)
+AUDIO_TRANSCRIPTIONS_CREATE: Operation[TranscriptionCreateResponse | str, TranscriptionStreamEvent] = Operation(
+    'POST',
+    '/audio/transcriptions',
+    body='multipart',
+    files=('file',),
+    response='model',
+    item=lambda: by_required_fields(
+        (('text',), ref("audio.transcription:Transcription")),
+        (('duration', 'segments', 'task', 'text'), ref("audio.transcription_diarized:TranscriptionDiarized")),
+        (('duration', 'language', 'text'), ref("audio.transcription_verbose:TranscriptionVerbose")),
+    ),
+    stream_item=lambda: union_of(
+        "type",
+        {
+            "transcript.text.segment": ref("audio.transcription_text_segment_event:TranscriptionTextSegmentEvent"),
+            "transcript.text.delta": ref("audio.transcription_text_delta_event:TranscriptionTextDeltaEvent"),
+            "transcript.text.done": ref("audio.transcription_text_done_event:TranscriptionTextDoneEvent"),
+        },
+    ),
+)
+AUDIO_TRANSLATIONS_CREATE: Operation[TranslationCreateResponse | str, None] = Operation(
+    'POST',
+    '/audio/translations',
+    body='multipart',
+    files=('file',),
+    response='model',
+    item=lambda: by_required_fields(
+        (('text',), ref("audio.translation:Translation")),
+        (('duration', 'language', 'text'), ref("audio.translation_verbose:TranslationVerbose")),
+    ),
+)
+AUDIO_VOICES_CREATE: Operation[VoiceResource, None] = Operation(
+    'POST',
+    '/audio/voices',
+    body='multipart',
+    files=('audio_sample',),
+    response='model',
+    item=lambda: ref("audio.voice_resource:VoiceResource"),
+)
+AUDIO_VOICE_CONSENTS_CREATE: Operation[VoiceConsentResource, None] = Operation(
+    'POST',
+    '/audio/voice_consents',
+    body='multipart',
+    files=('recording',),
+    response='model',
+    item=lambda: ref("audio.voice_consent_resource:VoiceConsentResource"),
+)
+AUDIO_VOICE_CONSENTS_DELETE: Operation[VoiceConsentDeletedResource, None] = Operation(
+    'DELETE',
+    '/audio/voice_consents/{consent_id}',
+    path_params=('consent_id',),
+    response='model',
+    item=lambda: ref("audio.voice_consent_deleted_resource:VoiceConsentDeletedResource"),
+)
+AUDIO_VOICE_CONSENTS_LIST: Operation[CursorPage[VoiceConsentResource], None] = Operation(
+    'GET',
+    '/audio/voice_consents',
+    query={'after': 'after', 'limit': 'limit'},
+    response='page',
+    page='cursor',
+    item=lambda: ref("audio.voice_consent_resource:VoiceConsentResource"),
+)
+AUDIO_VOICE_CONSENTS_RETRIEVE: Operation[VoiceConsentResource, None] = Operation(
+    'GET',
+    '/audio/voice_consents/{consent_id}',
+    path_params=('consent_id',),
+    response='model',
+    item=lambda: ref("audio.voice_consent_resource:VoiceConsentResource"),
+)
+AUDIO_VOICE_CONSENTS_UPDATE: Operation[VoiceConsentResource, None] = Operation(
+    'POST',
+    '/audio/voice_consents/{consent_id}',
+    path_params=('consent_id',),
+    body='json',
+    response='model',
+    item=lambda: ref("audio.voice_consent_resource:VoiceConsentResource"),
+)
 
 
 class Audio(SyncAPIResource):
@@ -138,17 +237,39 @@ class AudioSpeech(SyncAPIResource):
     """``client.audio.speech``."""
 
     @overload
-    def create(self, *, stream: Literal[True], **kwargs: Unpack[_AUDIO_SPEECH_CREATE_ARGS]) -> Stream[SpeechAudioDeltaEvent | SpeechAudioDoneEvent]: ...
+    def create(
+        self,
+        *,
+        stream: Literal[True],
+        **kwargs: Unpack[_AUDIO_SPEECH_CREATE_ARGS],
+    ) -> Stream[SpeechAudioDeltaEvent | SpeechAudioDoneEvent]: ...
 
     @overload
-    def create(self, *, stream: Literal[False] | None = None, **kwargs: Unpack[_AUDIO_SPEECH_CREATE_ARGS]) -> BinaryResponse: ...
+    def create(
+        self,
+        *,
+        stream: Literal[False] | None = None,
+        **kwargs: Unpack[_AUDIO_SPEECH_CREATE_ARGS],
+    ) -> BinaryResponse: ...
 
     @overload
-    def create(self, *, stream: bool, **kwargs: Unpack[_AUDIO_SPEECH_CREATE_ARGS]) -> BinaryResponse | Stream[SpeechAudioDeltaEvent | SpeechAudioDoneEvent]: ...
+    def create(
+        self,
+        *,
+        stream: bool,
+        **kwargs: Unpack[_AUDIO_SPEECH_CREATE_ARGS],
+    ) -> BinaryResponse | Stream[SpeechAudioDeltaEvent | SpeechAudioDoneEvent]: ...
 
-    def create(self, *, stream: bool | None = None, **kwargs: Unpack[_AUDIO_SPEECH_CREATE_ARGS]) -> BinaryResponse | Stream[SpeechAudioDeltaEvent | SpeechAudioDoneEvent]:
+    def create(
+        self,
+        *,
+        stream: bool | None = None,
+        **kwargs: Unpack[_AUDIO_SPEECH_CREATE_ARGS],
+    ) -> BinaryResponse | Stream[SpeechAudioDeltaEvent | SpeechAudioDoneEvent]:
         """Generates audio from the input text."""
-        return call(self._client, ops.AUDIO_SPEECH_CREATE, {}, kwargs, stream=stream)  # type: ignore[no-any-return]
+        if stream:
+            return call_stream(self._client, AUDIO_SPEECH_CREATE, {}, kwargs)
+        return call(self._client, AUDIO_SPEECH_CREATE, {}, kwargs, stream=stream)
 
     @cached_property
     def with_raw_response(self) -> AudioSpeechWithRawResponse:
@@ -175,17 +296,39 @@ class AudioTranscriptions(SyncAPIResource):
     """``client.audio.transcriptions``."""
 
     @overload
-    def create(self, *, stream: Literal[True], **kwargs: Unpack[_AUDIO_TRANSCRIPTIONS_CREATE_ARGS]) -> Stream[TranscriptionStreamEvent]: ...
+    def create(
+        self,
+        *,
+        stream: Literal[True],
+        **kwargs: Unpack[_AUDIO_TRANSCRIPTIONS_CREATE_ARGS],
+    ) -> Stream[TranscriptionStreamEvent]: ...
 
     @overload
-    def create(self, *, stream: Literal[False] | None = None, **kwargs: Unpack[_AUDIO_TRANSCRIPTIONS_CREATE_ARGS]) -> TranscriptionCreateResponse | str: ...
+    def create(
+        self,
+        *,
+        stream: Literal[False] | None = None,
+        **kwargs: Unpack[_AUDIO_TRANSCRIPTIONS_CREATE_ARGS],
+    ) -> TranscriptionCreateResponse | str: ...
 
     @overload
-    def create(self, *, stream: bool, **kwargs: Unpack[_AUDIO_TRANSCRIPTIONS_CREATE_ARGS]) -> TranscriptionCreateResponse | str | Stream[TranscriptionStreamEvent]: ...
+    def create(
+        self,
+        *,
+        stream: bool,
+        **kwargs: Unpack[_AUDIO_TRANSCRIPTIONS_CREATE_ARGS],
+    ) -> TranscriptionCreateResponse | str | Stream[TranscriptionStreamEvent]: ...
 
-    def create(self, *, stream: bool | None = None, **kwargs: Unpack[_AUDIO_TRANSCRIPTIONS_CREATE_ARGS]) -> TranscriptionCreateResponse | str | Stream[TranscriptionStreamEvent]:
+    def create(
+        self,
+        *,
+        stream: bool | None = None,
+        **kwargs: Unpack[_AUDIO_TRANSCRIPTIONS_CREATE_ARGS],
+    ) -> TranscriptionCreateResponse | str | Stream[TranscriptionStreamEvent]:
         """Transcribes audio into the input language."""
-        return call(self._client, ops.AUDIO_TRANSCRIPTIONS_CREATE, {}, kwargs, stream=stream)  # type: ignore[no-any-return]
+        if stream:
+            return call_stream(self._client, AUDIO_TRANSCRIPTIONS_CREATE, {}, kwargs)
+        return call(self._client, AUDIO_TRANSCRIPTIONS_CREATE, {}, kwargs, stream=stream)
 
     @cached_property
     def with_raw_response(self) -> AudioTranscriptionsWithRawResponse:
@@ -213,7 +356,7 @@ class AudioTranslations(SyncAPIResource):
 
     def create(self, **kwargs: Unpack[_AUDIO_TRANSLATIONS_CREATE_ARGS]) -> TranslationCreateResponse | str:
         """Translates audio into English."""
-        return call(self._client, ops.AUDIO_TRANSLATIONS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, AUDIO_TRANSLATIONS_CREATE, {}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> AudioTranslationsWithRawResponse:
@@ -241,23 +384,23 @@ class AudioVoiceConsents(SyncAPIResource):
 
     def create(self, **kwargs: Unpack[_AUDIO_VOICE_CONSENTS_CREATE_ARGS]) -> VoiceConsentResource:
         """Upload a voice consent recording."""
-        return call(self._client, ops.AUDIO_VOICE_CONSENTS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, AUDIO_VOICE_CONSENTS_CREATE, {}, kwargs)
 
     def delete(self, consent_id: str, **kwargs: Unpack[RequestOptions]) -> VoiceConsentDeletedResource:
         """Deletes a voice consent recording."""
-        return call(self._client, ops.AUDIO_VOICE_CONSENTS_DELETE, {"consent_id": consent_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, AUDIO_VOICE_CONSENTS_DELETE, {"consent_id": consent_id}, kwargs)
 
     def list(self, **kwargs: Unpack[_AUDIO_VOICE_CONSENTS_LIST_ARGS]) -> CursorPage[VoiceConsentResource]:
         """Returns a list of voice consent recordings."""
-        return call(self._client, ops.AUDIO_VOICE_CONSENTS_LIST, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, AUDIO_VOICE_CONSENTS_LIST, {}, kwargs)
 
     def retrieve(self, consent_id: str, **kwargs: Unpack[RequestOptions]) -> VoiceConsentResource:
         """Retrieves a voice consent recording."""
-        return call(self._client, ops.AUDIO_VOICE_CONSENTS_RETRIEVE, {"consent_id": consent_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, AUDIO_VOICE_CONSENTS_RETRIEVE, {"consent_id": consent_id}, kwargs)
 
     def update(self, consent_id: str, **kwargs: Unpack[_AUDIO_VOICE_CONSENTS_UPDATE_ARGS]) -> VoiceConsentResource:
         """Updates a voice consent recording (metadata only)."""
-        return call(self._client, ops.AUDIO_VOICE_CONSENTS_UPDATE, {"consent_id": consent_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, AUDIO_VOICE_CONSENTS_UPDATE, {"consent_id": consent_id}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> AudioVoiceConsentsWithRawResponse:
@@ -293,7 +436,7 @@ class AudioVoices(SyncAPIResource):
 
     def create(self, **kwargs: Unpack[_AUDIO_VOICES_CREATE_ARGS]) -> VoiceResource:
         """Creates a custom voice."""
-        return call(self._client, ops.AUDIO_VOICES_CREATE, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, AUDIO_VOICES_CREATE, {}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> AudioVoicesWithRawResponse:

@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING
 
-from .._operation import call
+from .._operation import Operation, call
 from .._resource import SyncAPIResource, to_raw_response_wrapper, to_streamed_response_wrapper
-from . import _operations as ops
+from ..types._ref import ref
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -23,29 +23,61 @@ if TYPE_CHECKING:
 
     class _BATCHES_LIST_ARGS(BatchListParams, RequestOptions, total=False): ...
 
-__all__ = ["Batches"]
+__all__ = [
+    "Batches",
+]
 
-_ = (Any, Literal, overload)
+# The operations of ``client.batches``, typed by what each answers and streams.
+BATCHES_CANCEL: Operation[Batch, None] = Operation(
+    'POST',
+    '/batches/{batch_id}/cancel',
+    path_params=('batch_id',),
+    response='model',
+    item=lambda: ref("batch:Batch"),
+)
+BATCHES_CREATE: Operation[Batch, None] = Operation(
+    'POST',
+    '/batches',
+    body='json',
+    response='model',
+    item=lambda: ref("batch:Batch"),
+)
+BATCHES_LIST: Operation[CursorPage[Batch], None] = Operation(
+    'GET',
+    '/batches',
+    query={'after': 'after', 'limit': 'limit'},
+    response='page',
+    page='cursor',
+    item=lambda: ref("batch:Batch"),
+)
+BATCHES_RETRIEVE: Operation[Batch, None] = Operation(
+    'GET',
+    '/batches/{batch_id}',
+    path_params=('batch_id',),
+    response='model',
+    item=lambda: ref("batch:Batch"),
+)
 
 
 class Batches(SyncAPIResource):
     """``client.batches``."""
 
     def cancel(self, batch_id: str, **kwargs: Unpack[RequestOptions]) -> Batch:
-        """Cancels an in-progress batch. The batch will be in status cancelling for up to 10 minutes, before changing to cancelled, where it will have partial results (if any) available in the output file."""
-        return call(self._client, ops.BATCHES_CANCEL, {"batch_id": batch_id}, kwargs)  # type: ignore[no-any-return]
+        """Cancels an in-progress batch. The batch will be in status cancelling for up to 10 minutes, before changing to
+        cancelled, where it will have partial results (if any) available in the output file."""
+        return call(self._client, BATCHES_CANCEL, {"batch_id": batch_id}, kwargs)
 
     def create(self, **kwargs: Unpack[_BATCHES_CREATE_ARGS]) -> Batch:
         """Creates and executes a batch from an uploaded file of requests"""
-        return call(self._client, ops.BATCHES_CREATE, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, BATCHES_CREATE, {}, kwargs)
 
     def list(self, **kwargs: Unpack[_BATCHES_LIST_ARGS]) -> CursorPage[Batch]:
         """List your organization's batches."""
-        return call(self._client, ops.BATCHES_LIST, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, BATCHES_LIST, {}, kwargs)
 
     def retrieve(self, batch_id: str, **kwargs: Unpack[RequestOptions]) -> Batch:
         """Retrieves a batch."""
-        return call(self._client, ops.BATCHES_RETRIEVE, {"batch_id": batch_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, BATCHES_RETRIEVE, {"batch_id": batch_id}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> BatchesWithRawResponse:

@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Literal, overload
 
 from .._helpers import BetaHelpers
-from .._operation import call
+from .._models import union_of
+from .._operation import Operation, call, call_stream
 from .._resource import SyncAPIResource, to_raw_response_wrapper, to_streamed_response_wrapper
-from . import _operations as ops
+from ..types._ref import ref
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -22,52 +23,6 @@ if TYPE_CHECKING:
     from ..types.beta.assistant_deleted import AssistantDeleted
     from ..types.beta.assistant_list_params import AssistantListParams
     from ..types.beta.assistant_stream_event import AssistantStreamEvent
-    from ..types.beta.assistant_stream_event02 import AssistantStreamEvent02
-    from ..types.beta.assistant_stream_event03 import AssistantStreamEvent03
-    from ..types.beta.assistant_stream_event102 import AssistantStreamEvent102
-    from ..types.beta.assistant_stream_event103 import AssistantStreamEvent103
-    from ..types.beta.assistant_stream_event110 import AssistantStreamEvent110
-    from ..types.beta.assistant_stream_event111 import AssistantStreamEvent111
-    from ..types.beta.assistant_stream_event112 import AssistantStreamEvent112
-    from ..types.beta.assistant_stream_event113 import AssistantStreamEvent113
-    from ..types.beta.assistant_stream_event122 import AssistantStreamEvent122
-    from ..types.beta.assistant_stream_event123 import AssistantStreamEvent123
-    from ..types.beta.assistant_stream_event132 import AssistantStreamEvent132
-    from ..types.beta.assistant_stream_event133 import AssistantStreamEvent133
-    from ..types.beta.assistant_stream_event142 import AssistantStreamEvent142
-    from ..types.beta.assistant_stream_event143 import AssistantStreamEvent143
-    from ..types.beta.assistant_stream_event152 import AssistantStreamEvent152
-    from ..types.beta.assistant_stream_event153 import AssistantStreamEvent153
-    from ..types.beta.assistant_stream_event162 import AssistantStreamEvent162
-    from ..types.beta.assistant_stream_event163 import AssistantStreamEvent163
-    from ..types.beta.assistant_stream_event172 import AssistantStreamEvent172
-    from ..types.beta.assistant_stream_event173 import AssistantStreamEvent173
-    from ..types.beta.assistant_stream_event182 import AssistantStreamEvent182
-    from ..types.beta.assistant_stream_event183 import AssistantStreamEvent183
-    from ..types.beta.assistant_stream_event192 import AssistantStreamEvent192
-    from ..types.beta.assistant_stream_event193 import AssistantStreamEvent193
-    from ..types.beta.assistant_stream_event202 import AssistantStreamEvent202
-    from ..types.beta.assistant_stream_event203 import AssistantStreamEvent203
-    from ..types.beta.assistant_stream_event212 import AssistantStreamEvent212
-    from ..types.beta.assistant_stream_event213 import AssistantStreamEvent213
-    from ..types.beta.assistant_stream_event222 import AssistantStreamEvent222
-    from ..types.beta.assistant_stream_event223 import AssistantStreamEvent223
-    from ..types.beta.assistant_stream_event23 import AssistantStreamEvent23
-    from ..types.beta.assistant_stream_event24 import AssistantStreamEvent24
-    from ..types.beta.assistant_stream_event32 import AssistantStreamEvent32
-    from ..types.beta.assistant_stream_event33 import AssistantStreamEvent33
-    from ..types.beta.assistant_stream_event42 import AssistantStreamEvent42
-    from ..types.beta.assistant_stream_event43 import AssistantStreamEvent43
-    from ..types.beta.assistant_stream_event52 import AssistantStreamEvent52
-    from ..types.beta.assistant_stream_event53 import AssistantStreamEvent53
-    from ..types.beta.assistant_stream_event62 import AssistantStreamEvent62
-    from ..types.beta.assistant_stream_event63 import AssistantStreamEvent63
-    from ..types.beta.assistant_stream_event72 import AssistantStreamEvent72
-    from ..types.beta.assistant_stream_event73 import AssistantStreamEvent73
-    from ..types.beta.assistant_stream_event82 import AssistantStreamEvent82
-    from ..types.beta.assistant_stream_event83 import AssistantStreamEvent83
-    from ..types.beta.assistant_stream_event92 import AssistantStreamEvent92
-    from ..types.beta.assistant_stream_event93 import AssistantStreamEvent93
     from ..types.beta.assistant_update_params import AssistantUpdateParams
     from ..types.beta.beta_compacted_response import BetaCompactedResponse
     from ..types.beta.beta_response import BetaResponse
@@ -85,8 +40,6 @@ if TYPE_CHECKING:
     from ..types.beta.chatkit.thread_list_items_params import ThreadListItemsParams
     from ..types.beta.chatkit.thread_list_params import ThreadListParams
     from ..types.beta.client_tool_call_item import ClientToolCallItem
-    from ..types.beta.done_event import DoneEvent
-    from ..types.beta.error_event import ErrorEvent
     from ..types.beta.realtime.session_create_params import SessionCreateParams
     from ..types.beta.realtime.session_create_response import SessionCreateResponse
     from ..types.beta.realtime.transcription_session import TranscriptionSession
@@ -132,7 +85,11 @@ if TYPE_CHECKING:
 
     class _BETA_REALTIME_SESSIONS_CREATE_ARGS(SessionCreateParams, RequestOptions, total=False): ...
 
-    class _BETA_REALTIME_TRANSCRIPTION_SESSIONS_CREATE_ARGS(TranscriptionSessionCreateParams, RequestOptions, total=False): ...
+    class _BETA_REALTIME_TRANSCRIPTION_SESSIONS_CREATE_ARGS(
+        TranscriptionSessionCreateParams,
+        RequestOptions,
+        total=False,
+    ): ...
 
     class _BETA_RESPONSES_CANCEL_ARGS(BetaResponsesCancelParams, RequestOptions, total=False): ...
 
@@ -172,9 +129,645 @@ if TYPE_CHECKING:
 
     class _BETA_THREADS_UPDATE_ARGS(ThreadUpdateParams, RequestOptions, total=False): ...
 
-__all__ = ["Beta", "BetaAssistants", "BetaChatkit", "BetaRealtime", "BetaResponses", "BetaThreads", "BetaChatkitSessions", "BetaChatkitThreads", "BetaRealtimeSessions", "BetaRealtimeTranscriptionSessions", "BetaResponsesInputItems", "BetaResponsesInputTokens", "BetaThreadsMessages", "BetaThreadsRuns", "BetaThreadsRunsSteps"]
+__all__ = [
+    "Beta",
+    "BetaAssistants",
+    "BetaChatkit",
+    "BetaRealtime",
+    "BetaResponses",
+    "BetaThreads",
+    "BetaChatkitSessions",
+    "BetaChatkitThreads",
+    "BetaRealtimeSessions",
+    "BetaRealtimeTranscriptionSessions",
+    "BetaResponsesInputItems",
+    "BetaResponsesInputTokens",
+    "BetaThreadsMessages",
+    "BetaThreadsRuns",
+    "BetaThreadsRunsSteps",
+]
 
-_ = (Any, Literal, overload)
+# The operations of ``client.beta``, typed by what each answers and streams.
+BETA_ASSISTANTS_CREATE: Operation[Assistant, None] = Operation(
+    'POST',
+    '/assistants',
+    body='json',
+    response='model',
+    item=lambda: ref("beta.assistant:Assistant"),
+)
+BETA_ASSISTANTS_DELETE: Operation[AssistantDeleted, None] = Operation(
+    'DELETE',
+    '/assistants/{assistant_id}',
+    path_params=('assistant_id',),
+    response='model',
+    item=lambda: ref("beta.assistant_deleted:AssistantDeleted"),
+)
+BETA_ASSISTANTS_LIST: Operation[CursorPage[Assistant], None] = Operation(
+    'GET',
+    '/assistants',
+    query={'limit': 'limit', 'order': 'order', 'after': 'after', 'before': 'before'},
+    response='page',
+    page='cursor',
+    item=lambda: ref("beta.assistant:Assistant"),
+)
+BETA_ASSISTANTS_RETRIEVE: Operation[Assistant, None] = Operation(
+    'GET',
+    '/assistants/{assistant_id}',
+    path_params=('assistant_id',),
+    response='model',
+    item=lambda: ref("beta.assistant:Assistant"),
+)
+BETA_ASSISTANTS_UPDATE: Operation[Assistant, None] = Operation(
+    'POST',
+    '/assistants/{assistant_id}',
+    path_params=('assistant_id',),
+    body='json',
+    response='model',
+    item=lambda: ref("beta.assistant:Assistant"),
+)
+BETA_CHATKIT_SESSIONS_CANCEL: Operation[ChatSession, None] = Operation(
+    'POST',
+    '/chatkit/sessions/{session_id}/cancel',
+    path_params=('session_id',),
+    response='model',
+    item=lambda: ref("beta.chatkit.chat_session:ChatSession"),
+)
+BETA_CHATKIT_SESSIONS_CREATE: Operation[ChatSession, None] = Operation(
+    'POST',
+    '/chatkit/sessions',
+    body='json',
+    response='model',
+    item=lambda: ref("beta.chatkit.chat_session:ChatSession"),
+)
+BETA_CHATKIT_THREADS_DELETE: Operation[ThreadDeleteResponse, None] = Operation(
+    'DELETE',
+    '/chatkit/threads/{thread_id}',
+    path_params=('thread_id',),
+    response='model',
+    item=lambda: ref("beta.chatkit.thread_delete_response:ThreadDeleteResponse"),
+)
+BETA_CHATKIT_THREADS_LIST: Operation[CursorPage[ChatKitThread], None] = Operation(
+    'GET',
+    '/chatkit/threads',
+    query={'limit': 'limit', 'order': 'order', 'after': 'after', 'before': 'before', 'user': 'user'},
+    response='page',
+    page='cursor',
+    item=lambda: ref("beta.chatkit.chatkit_thread:ChatKitThread"),
+)
+BETA_CHATKIT_THREADS_LIST_ITEMS: Operation[CursorPage[ChatKitThreadUserMessageItem | ChatKitThreadAssistantMessageItem | ChatKitWidgetItem | ClientToolCallItem | TaskItem | TaskGroupItem], None] = Operation(
+    'GET',
+    '/chatkit/threads/{thread_id}/items',
+    path_params=('thread_id',),
+    query={'limit': 'limit', 'order': 'order', 'after': 'after', 'before': 'before'},
+    response='page',
+    page='cursor',
+    item=lambda: union_of(
+        "type",
+        {
+            "chatkit.user_message": ref("beta.chatkit.chatkit_thread_user_message_item:ChatKitThreadUserMessageItem"),
+            "chatkit.assistant_message": ref(
+                "beta.chatkit.chatkit_thread_assistant_message_item:ChatKitThreadAssistantMessageItem"
+            ),
+            "chatkit.widget": ref("beta.chatkit.chatkit_widget_item:ChatKitWidgetItem"),
+            "chatkit.client_tool_call": ref("beta.client_tool_call_item:ClientToolCallItem"),
+            "chatkit.task": ref("beta.task_item:TaskItem"),
+            "chatkit.task_group": ref("beta.task_group_item:TaskGroupItem"),
+        },
+    ),
+)
+BETA_CHATKIT_THREADS_RETRIEVE: Operation[ChatKitThread, None] = Operation(
+    'GET',
+    '/chatkit/threads/{thread_id}',
+    path_params=('thread_id',),
+    response='model',
+    item=lambda: ref("beta.chatkit.chatkit_thread:ChatKitThread"),
+)
+BETA_REALTIME_SESSIONS_CREATE: Operation[SessionCreateResponse, None] = Operation(
+    'POST',
+    '/realtime/sessions',
+    body='json',
+    response='model',
+    item=lambda: ref("beta.realtime.session_create_response:SessionCreateResponse"),
+)
+BETA_REALTIME_TRANSCRIPTION_SESSIONS_CREATE: Operation[TranscriptionSession, None] = Operation(
+    'POST',
+    '/realtime/transcription_sessions',
+    body='json',
+    response='model',
+    item=lambda: ref("beta.realtime.transcription_session:TranscriptionSession"),
+)
+BETA_RESPONSES_CANCEL: Operation[BetaResponse, None] = Operation(
+    'POST',
+    '/responses/{response_id}/cancel',
+    path_params=('response_id',),
+    headers={'betas': 'openai-beta'},
+    response='model',
+    item=lambda: ref("beta.beta_response:BetaResponse"),
+)
+BETA_RESPONSES_COMPACT: Operation[BetaCompactedResponse, None] = Operation(
+    'POST',
+    '/responses/compact',
+    headers={'betas': 'openai-beta'},
+    body='json',
+    response='model',
+    item=lambda: ref("beta.beta_compacted_response:BetaCompactedResponse"),
+)
+BETA_RESPONSES_CREATE: Operation[BetaResponse, BetaResponseStreamEvent] = Operation(
+    'POST',
+    '/responses',
+    headers={'betas': 'openai-beta'},
+    body='json',
+    response='model',
+    item=lambda: ref("beta.beta_response:BetaResponse"),
+    stream_item=lambda: union_of(
+        "type",
+        {
+            "response.audio.delta": ref("beta.beta_response_audio_delta_event:BetaResponseAudioDeltaEvent"),
+            "response.audio.done": ref("beta.beta_response_audio_done_event:BetaResponseAudioDoneEvent"),
+            "response.audio.transcript.delta": ref(
+                "beta.beta_response_audio_transcript_delta_event:BetaResponseAudioTranscriptDeltaEvent"
+            ),
+            "response.audio.transcript.done": ref(
+                "beta.beta_response_audio_transcript_done_event:BetaResponseAudioTranscriptDoneEvent"
+            ),
+            "response.code_interpreter_call_code.delta": ref(
+                "beta.beta_response_code_interpreter_call_code_delta_event:BetaResponseCodeInterpreterCallCodeDeltaEvent"
+            ),
+            "response.code_interpreter_call_code.done": ref(
+                "beta.beta_response_code_interpreter_call_code_done_event:BetaResponseCodeInterpreterCallCodeDoneEvent"
+            ),
+            "response.code_interpreter_call.completed": ref(
+                "beta.beta_response_code_interpreter_call_completed_event:BetaResponseCodeInterpreterCallCompletedEvent"
+            ),
+            "response.code_interpreter_call.in_progress": ref(
+                "beta.beta_response_code_interpreter_call_in_progress_event:BetaResponseCodeInterpreterCallInProgressEvent"
+            ),
+            "response.code_interpreter_call.interpreting": ref(
+                "beta.beta_response_code_interpreter_call_interpreting_event:BetaResponseCodeInterpreterCallInterpretingEvent"
+            ),
+            "response.completed": ref("beta.beta_response_completed_event:BetaResponseCompletedEvent"),
+            "response.content_part.added": ref(
+                "beta.beta_response_content_part_added_event:BetaResponseContentPartAddedEvent"
+            ),
+            "response.content_part.done": ref(
+                "beta.beta_response_content_part_done_event:BetaResponseContentPartDoneEvent"
+            ),
+            "response.created": ref("beta.beta_response_created_event:BetaResponseCreatedEvent"),
+            "error": ref("beta.beta_response_error_event:BetaResponseErrorEvent"),
+            "response.file_search_call.completed": ref(
+                "beta.beta_response_file_search_call_completed_event:BetaResponseFileSearchCallCompletedEvent"
+            ),
+            "response.file_search_call.in_progress": ref(
+                "beta.beta_response_file_search_call_in_progress_event:BetaResponseFileSearchCallInProgressEvent"
+            ),
+            "response.file_search_call.searching": ref(
+                "beta.beta_response_file_search_call_searching_event:BetaResponseFileSearchCallSearchingEvent"
+            ),
+            "response.function_call_arguments.delta": ref(
+                "beta.beta_response_function_call_arguments_delta_event:BetaResponseFunctionCallArgumentsDeltaEvent"
+            ),
+            "response.function_call_arguments.done": ref(
+                "beta.beta_response_function_call_arguments_done_event:BetaResponseFunctionCallArgumentsDoneEvent"
+            ),
+            "response.shell_call_command.added": ref(
+                "beta.beta_response_shell_call_command_added_event:BetaResponseShellCallCommandAddedEvent"
+            ),
+            "response.shell_call_command.delta": ref(
+                "beta.beta_response_shell_call_command_delta_event:BetaResponseShellCallCommandDeltaEvent"
+            ),
+            "response.shell_call_command.done": ref(
+                "beta.beta_response_shell_call_command_done_event:BetaResponseShellCallCommandDoneEvent"
+            ),
+            "response.shell_call_output_content.delta": ref(
+                "beta.beta_response_shell_call_output_content_delta_event:BetaResponseShellCallOutputContentDeltaEvent"
+            ),
+            "response.shell_call_output_content.done": ref(
+                "beta.beta_response_shell_call_output_content_done_event:BetaResponseShellCallOutputContentDoneEvent"
+            ),
+            "response.in_progress": ref("beta.beta_response_in_progress_event:BetaResponseInProgressEvent"),
+            "response.failed": ref("beta.beta_response_failed_event:BetaResponseFailedEvent"),
+            "response.incomplete": ref("beta.beta_response_incomplete_event:BetaResponseIncompleteEvent"),
+            "response.output_item.added": ref(
+                "beta.beta_response_output_item_added_event:BetaResponseOutputItemAddedEvent"
+            ),
+            "response.output_item.done": ref(
+                "beta.beta_response_output_item_done_event:BetaResponseOutputItemDoneEvent"
+            ),
+            "response.reasoning_summary_part.added": ref(
+                "beta.beta_response_reasoning_summary_part_added_event:BetaResponseReasoningSummaryPartAddedEvent"
+            ),
+            "response.reasoning_summary_part.done": ref(
+                "beta.beta_response_reasoning_summary_part_done_event:BetaResponseReasoningSummaryPartDoneEvent"
+            ),
+            "response.reasoning_summary_text.delta": ref(
+                "beta.beta_response_reasoning_summary_text_delta_event:BetaResponseReasoningSummaryTextDeltaEvent"
+            ),
+            "response.reasoning_summary_text.done": ref(
+                "beta.beta_response_reasoning_summary_text_done_event:BetaResponseReasoningSummaryTextDoneEvent"
+            ),
+            "response.reasoning_text.delta": ref(
+                "beta.beta_response_reasoning_text_delta_event:BetaResponseReasoningTextDeltaEvent"
+            ),
+            "response.reasoning_text.done": ref(
+                "beta.beta_response_reasoning_text_done_event:BetaResponseReasoningTextDoneEvent"
+            ),
+            "response.refusal.delta": ref("beta.beta_response_refusal_delta_event:BetaResponseRefusalDeltaEvent"),
+            "response.refusal.done": ref("beta.beta_response_refusal_done_event:BetaResponseRefusalDoneEvent"),
+            "response.output_text.delta": ref("beta.beta_response_text_delta_event:BetaResponseTextDeltaEvent"),
+            "response.output_text.done": ref("beta.beta_response_text_done_event:BetaResponseTextDoneEvent"),
+            "response.web_search_call.completed": ref(
+                "beta.beta_response_web_search_call_completed_event:BetaResponseWebSearchCallCompletedEvent"
+            ),
+            "response.web_search_call.in_progress": ref(
+                "beta.beta_response_web_search_call_in_progress_event:BetaResponseWebSearchCallInProgressEvent"
+            ),
+            "response.web_search_call.searching": ref(
+                "beta.beta_response_web_search_call_searching_event:BetaResponseWebSearchCallSearchingEvent"
+            ),
+            "response.image_generation_call.completed": ref(
+                "beta.beta_response_image_gen_call_completed_event:BetaResponseImageGenCallCompletedEvent"
+            ),
+            "response.image_generation_call.generating": ref(
+                "beta.beta_response_image_gen_call_generating_event:BetaResponseImageGenCallGeneratingEvent"
+            ),
+            "response.image_generation_call.in_progress": ref(
+                "beta.beta_response_image_gen_call_in_progress_event:BetaResponseImageGenCallInProgressEvent"
+            ),
+            "response.image_generation_call.partial_image": ref(
+                "beta.beta_response_image_gen_call_partial_image_event:BetaResponseImageGenCallPartialImageEvent"
+            ),
+            "response.mcp_call_arguments.delta": ref(
+                "beta.beta_response_mcp_call_arguments_delta_event:BetaResponseMcpCallArgumentsDeltaEvent"
+            ),
+            "response.mcp_call_arguments.done": ref(
+                "beta.beta_response_mcp_call_arguments_done_event:BetaResponseMcpCallArgumentsDoneEvent"
+            ),
+            "response.mcp_call.completed": ref(
+                "beta.beta_response_mcp_call_completed_event:BetaResponseMcpCallCompletedEvent"
+            ),
+            "response.mcp_call.failed": ref("beta.beta_response_mcp_call_failed_event:BetaResponseMcpCallFailedEvent"),
+            "response.mcp_call.in_progress": ref(
+                "beta.beta_response_mcp_call_in_progress_event:BetaResponseMcpCallInProgressEvent"
+            ),
+            "response.mcp_list_tools.completed": ref(
+                "beta.beta_response_mcp_list_tools_completed_event:BetaResponseMcpListToolsCompletedEvent"
+            ),
+            "response.mcp_list_tools.failed": ref(
+                "beta.beta_response_mcp_list_tools_failed_event:BetaResponseMcpListToolsFailedEvent"
+            ),
+            "response.mcp_list_tools.in_progress": ref(
+                "beta.beta_response_mcp_list_tools_in_progress_event:BetaResponseMcpListToolsInProgressEvent"
+            ),
+            "response.output_text.annotation.added": ref(
+                "beta.beta_response_output_text_annotation_added_event:BetaResponseOutputTextAnnotationAddedEvent"
+            ),
+            "response.queued": ref("beta.beta_response_queued_event:BetaResponseQueuedEvent"),
+            "response.custom_tool_call_input.delta": ref(
+                "beta.beta_response_custom_tool_call_input_delta_event:BetaResponseCustomToolCallInputDeltaEvent"
+            ),
+            "response.custom_tool_call_input.done": ref(
+                "beta.beta_response_custom_tool_call_input_done_event:BetaResponseCustomToolCallInputDoneEvent"
+            ),
+        },
+    ),
+)
+BETA_RESPONSES_DELETE: Operation[None, None] = Operation(
+    'DELETE',
+    '/responses/{response_id}',
+    path_params=('response_id',),
+    headers={'betas': 'openai-beta'},
+    response='none',
+)
+BETA_RESPONSES_INPUT_ITEMS_LIST: Operation[CursorPage[BetaResponseItem], None] = Operation(
+    'GET',
+    '/responses/{response_id}/input_items',
+    path_params=('response_id',),
+    query={'limit': 'limit', 'order': 'order', 'after': 'after', 'include': 'include'},
+    headers={'betas': 'openai-beta'},
+    response='page',
+    page='cursor',
+    item=lambda: union_of(
+        "type",
+        {
+            "message": ref("beta.beta_response_input_message_item:BetaResponseInputMessageItem"),
+            "file_search_call": ref("beta.beta_response_file_search_tool_call:BetaResponseFileSearchToolCall"),
+            "computer_call": ref("beta.beta_response_computer_tool_call:BetaResponseComputerToolCall"),
+            "computer_call_output": ref(
+                "beta.beta_response_computer_tool_call_output_item:BetaResponseComputerToolCallOutputItem"
+            ),
+            "web_search_call": ref("beta.beta_response_function_web_search:BetaResponseFunctionWebSearch"),
+            "function_call": ref("beta.beta_response_function_tool_call_item:BetaResponseFunctionToolCallItem"),
+            "function_call_output": ref(
+                "beta.beta_response_function_tool_call_output_item:BetaResponseFunctionToolCallOutputItem"
+            ),
+            "agent_message": ref("beta.beta_response_item:BetaAgentMessage"),
+            "multi_agent_call": ref("beta.beta_response_item:BetaMultiAgentCall"),
+            "multi_agent_call_output": ref("beta.beta_response_item:BetaMultiAgentCallOutput"),
+            "tool_search_call": ref("beta.beta_response_tool_search_call:BetaResponseToolSearchCall"),
+            "tool_search_output": ref("beta.beta_response_tool_search_output_item:BetaResponseToolSearchOutputItem"),
+            "additional_tools": ref("beta.beta_response_item:BetaAdditionalTools"),
+            "reasoning": ref("beta.beta_response_reasoning_item:BetaResponseReasoningItem"),
+            "program": ref("beta.beta_response_item:BetaProgram"),
+            "program_output": ref("beta.beta_response_item:BetaProgramOutput"),
+            "compaction": ref("beta.beta_response_compaction_item:BetaResponseCompactionItem"),
+            "image_generation_call": ref("beta.beta_response_input_item:BetaImageGenToolCall"),
+            "code_interpreter_call": ref(
+                "beta.beta_response_code_interpreter_tool_call:BetaResponseCodeInterpreterToolCall"
+            ),
+            "local_shell_call": ref("beta.beta_response_input_item:BetaLocalShellToolCall"),
+            "local_shell_call_output": ref("beta.beta_response_input_item:BetaLocalShellToolCallOutput"),
+            "shell_call": ref("beta.beta_response_function_shell_tool_call:BetaResponseFunctionShellToolCall"),
+            "shell_call_output": ref(
+                "beta.beta_response_function_shell_tool_call_output:BetaResponseFunctionShellToolCallOutput"
+            ),
+            "apply_patch_call": ref("beta.beta_response_apply_patch_tool_call:BetaResponseApplyPatchToolCall"),
+            "apply_patch_call_output": ref(
+                "beta.beta_response_apply_patch_tool_call_output:BetaResponseApplyPatchToolCallOutput"
+            ),
+            "mcp_list_tools": ref("beta.beta_response_input_item:BetaMCPListTools"),
+            "mcp_approval_request": ref("beta.beta_response_input_item:BetaMCPApprovalRequest"),
+            "mcp_approval_response": ref("beta.beta_response_item:BetaMCPApprovalResponseResource"),
+            "mcp_call": ref("beta.beta_response_input_item:BetaMCPToolCall"),
+            "custom_tool_call": ref("beta.beta_response_custom_tool_call_item:BetaResponseCustomToolCallItem"),
+            "custom_tool_call_output": ref(
+                "beta.beta_response_custom_tool_call_output_item:BetaResponseCustomToolCallOutputItem"
+            ),
+        },
+    ),
+)
+BETA_RESPONSES_INPUT_TOKENS_COUNT: Operation[InputTokenCountResponse, None] = Operation(
+    'POST',
+    '/responses/input_tokens',
+    headers={'betas': 'openai-beta'},
+    body='json',
+    response='model',
+    item=lambda: ref("beta.responses.input_token_count_response:InputTokenCountResponse"),
+)
+BETA_RESPONSES_RETRIEVE: Operation[BetaResponse, None] = Operation(
+    'GET',
+    '/responses/{response_id}',
+    path_params=('response_id',),
+    query={
+        'include': 'include',
+        'stream': 'stream',
+        'starting_after': 'starting_after',
+        'include_obfuscation': 'include_obfuscation',
+    },
+    headers={'betas': 'openai-beta'},
+    response='model',
+    item=lambda: ref("beta.beta_response:BetaResponse"),
+)
+BETA_THREADS_CREATE: Operation[Thread, None] = Operation(
+    'POST',
+    '/threads',
+    body='json',
+    response='model',
+    item=lambda: ref("beta.thread:Thread"),
+)
+BETA_THREADS_CREATE_AND_RUN: Operation[Run, AssistantStreamEvent] = Operation(
+    'POST',
+    '/threads/runs',
+    body='json',
+    response='model',
+    item=lambda: ref("beta.threads.run:Run"),
+    stream_item=lambda: union_of(
+        "event",
+        {
+            "thread.created": ref("beta.assistant_stream_event:AssistantStreamEventThreadCreated"),
+            "thread.run.created": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunCreated"),
+            "thread.run.queued": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunQueued"),
+            "thread.run.in_progress": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunInProgress"),
+            "thread.run.requires_action": ref(
+                "beta.assistant_stream_event:AssistantStreamEventThreadRunRequiresAction"
+            ),
+            "thread.run.completed": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunCompleted"),
+            "thread.run.incomplete": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunIncomplete"),
+            "thread.run.failed": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunFailed"),
+            "thread.run.cancelling": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunCancelling"),
+            "thread.run.cancelled": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunCancelled"),
+            "thread.run.expired": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunExpired"),
+            "thread.run.step.created": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunStepCreated"),
+            "thread.run.step.in_progress": ref(
+                "beta.assistant_stream_event:AssistantStreamEventThreadRunStepInProgress"
+            ),
+            "thread.run.step.delta": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunStepDelta"),
+            "thread.run.step.completed": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunStepCompleted"),
+            "thread.run.step.failed": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunStepFailed"),
+            "thread.run.step.cancelled": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunStepCancelled"),
+            "thread.run.step.expired": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunStepExpired"),
+            "thread.message.created": ref("beta.assistant_stream_event:AssistantStreamEventThreadMessageCreated"),
+            "thread.message.in_progress": ref(
+                "beta.assistant_stream_event:AssistantStreamEventThreadMessageInProgress"
+            ),
+            "thread.message.delta": ref("beta.assistant_stream_event:AssistantStreamEventThreadMessageDelta"),
+            "thread.message.completed": ref("beta.assistant_stream_event:AssistantStreamEventThreadMessageCompleted"),
+            "thread.message.incomplete": ref("beta.assistant_stream_event:AssistantStreamEventThreadMessageIncomplete"),
+            "error": ref("beta.assistant_stream_event:ErrorEvent"),
+            "done": ref("beta.done_event:DoneEvent"),
+        },
+    ),
+    stream_envelope=True,
+)
+BETA_THREADS_DELETE: Operation[ThreadDeleted, None] = Operation(
+    'DELETE',
+    '/threads/{thread_id}',
+    path_params=('thread_id',),
+    response='model',
+    item=lambda: ref("beta.thread_deleted:ThreadDeleted"),
+)
+BETA_THREADS_MESSAGES_CREATE: Operation[Message2, None] = Operation(
+    'POST',
+    '/threads/{thread_id}/messages',
+    path_params=('thread_id',),
+    body='json',
+    response='model',
+    item=lambda: ref("beta.threads.message:Message2"),
+)
+BETA_THREADS_MESSAGES_DELETE: Operation[MessageDeleted, None] = Operation(
+    'DELETE',
+    '/threads/{thread_id}/messages/{message_id}',
+    path_params=('thread_id', 'message_id'),
+    response='model',
+    item=lambda: ref("beta.threads.message_deleted:MessageDeleted"),
+)
+BETA_THREADS_MESSAGES_LIST: Operation[CursorPage[Message2], None] = Operation(
+    'GET',
+    '/threads/{thread_id}/messages',
+    path_params=('thread_id',),
+    query={'limit': 'limit', 'order': 'order', 'after': 'after', 'before': 'before', 'run_id': 'run_id'},
+    response='page',
+    page='cursor',
+    item=lambda: ref("beta.threads.message:Message2"),
+)
+BETA_THREADS_MESSAGES_RETRIEVE: Operation[Message2, None] = Operation(
+    'GET',
+    '/threads/{thread_id}/messages/{message_id}',
+    path_params=('thread_id', 'message_id'),
+    response='model',
+    item=lambda: ref("beta.threads.message:Message2"),
+)
+BETA_THREADS_MESSAGES_UPDATE: Operation[Message2, None] = Operation(
+    'POST',
+    '/threads/{thread_id}/messages/{message_id}',
+    path_params=('thread_id', 'message_id'),
+    body='json',
+    response='model',
+    item=lambda: ref("beta.threads.message:Message2"),
+)
+BETA_THREADS_RETRIEVE: Operation[Thread, None] = Operation(
+    'GET',
+    '/threads/{thread_id}',
+    path_params=('thread_id',),
+    response='model',
+    item=lambda: ref("beta.thread:Thread"),
+)
+BETA_THREADS_RUNS_CANCEL: Operation[Run, None] = Operation(
+    'POST',
+    '/threads/{thread_id}/runs/{run_id}/cancel',
+    path_params=('thread_id', 'run_id'),
+    response='model',
+    item=lambda: ref("beta.threads.run:Run"),
+)
+BETA_THREADS_RUNS_CREATE: Operation[Run, AssistantStreamEvent] = Operation(
+    'POST',
+    '/threads/{thread_id}/runs',
+    path_params=('thread_id',),
+    query={'include': 'include[]'},
+    body='json',
+    response='model',
+    item=lambda: ref("beta.threads.run:Run"),
+    stream_item=lambda: union_of(
+        "event",
+        {
+            "thread.created": ref("beta.assistant_stream_event:AssistantStreamEventThreadCreated"),
+            "thread.run.created": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunCreated"),
+            "thread.run.queued": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunQueued"),
+            "thread.run.in_progress": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunInProgress"),
+            "thread.run.requires_action": ref(
+                "beta.assistant_stream_event:AssistantStreamEventThreadRunRequiresAction"
+            ),
+            "thread.run.completed": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunCompleted"),
+            "thread.run.incomplete": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunIncomplete"),
+            "thread.run.failed": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunFailed"),
+            "thread.run.cancelling": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunCancelling"),
+            "thread.run.cancelled": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunCancelled"),
+            "thread.run.expired": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunExpired"),
+            "thread.run.step.created": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunStepCreated"),
+            "thread.run.step.in_progress": ref(
+                "beta.assistant_stream_event:AssistantStreamEventThreadRunStepInProgress"
+            ),
+            "thread.run.step.delta": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunStepDelta"),
+            "thread.run.step.completed": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunStepCompleted"),
+            "thread.run.step.failed": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunStepFailed"),
+            "thread.run.step.cancelled": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunStepCancelled"),
+            "thread.run.step.expired": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunStepExpired"),
+            "thread.message.created": ref("beta.assistant_stream_event:AssistantStreamEventThreadMessageCreated"),
+            "thread.message.in_progress": ref(
+                "beta.assistant_stream_event:AssistantStreamEventThreadMessageInProgress"
+            ),
+            "thread.message.delta": ref("beta.assistant_stream_event:AssistantStreamEventThreadMessageDelta"),
+            "thread.message.completed": ref("beta.assistant_stream_event:AssistantStreamEventThreadMessageCompleted"),
+            "thread.message.incomplete": ref("beta.assistant_stream_event:AssistantStreamEventThreadMessageIncomplete"),
+            "error": ref("beta.assistant_stream_event:ErrorEvent"),
+            "done": ref("beta.done_event:DoneEvent"),
+        },
+    ),
+    stream_envelope=True,
+)
+BETA_THREADS_RUNS_LIST: Operation[CursorPage[Run], None] = Operation(
+    'GET',
+    '/threads/{thread_id}/runs',
+    path_params=('thread_id',),
+    query={'limit': 'limit', 'order': 'order', 'after': 'after', 'before': 'before'},
+    response='page',
+    page='cursor',
+    item=lambda: ref("beta.threads.run:Run"),
+)
+BETA_THREADS_RUNS_RETRIEVE: Operation[Run, None] = Operation(
+    'GET',
+    '/threads/{thread_id}/runs/{run_id}',
+    path_params=('thread_id', 'run_id'),
+    response='model',
+    item=lambda: ref("beta.threads.run:Run"),
+)
+BETA_THREADS_RUNS_STEPS_LIST: Operation[CursorPage[RunStep], None] = Operation(
+    'GET',
+    '/threads/{thread_id}/runs/{run_id}/steps',
+    path_params=('thread_id', 'run_id'),
+    query={'limit': 'limit', 'order': 'order', 'after': 'after', 'before': 'before', 'include': 'include[]'},
+    response='page',
+    page='cursor',
+    item=lambda: ref("beta.threads.runs.run_step:RunStep"),
+)
+BETA_THREADS_RUNS_STEPS_RETRIEVE: Operation[RunStep, None] = Operation(
+    'GET',
+    '/threads/{thread_id}/runs/{run_id}/steps/{step_id}',
+    path_params=('thread_id', 'run_id', 'step_id'),
+    query={'include': 'include[]'},
+    response='model',
+    item=lambda: ref("beta.threads.runs.run_step:RunStep"),
+)
+BETA_THREADS_RUNS_SUBMIT_TOOL_OUTPUTS: Operation[Run, AssistantStreamEvent] = Operation(
+    'POST',
+    '/threads/{thread_id}/runs/{run_id}/submit_tool_outputs',
+    path_params=('thread_id', 'run_id'),
+    body='json',
+    response='model',
+    item=lambda: ref("beta.threads.run:Run"),
+    stream_item=lambda: union_of(
+        "event",
+        {
+            "thread.created": ref("beta.assistant_stream_event:AssistantStreamEventThreadCreated"),
+            "thread.run.created": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunCreated"),
+            "thread.run.queued": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunQueued"),
+            "thread.run.in_progress": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunInProgress"),
+            "thread.run.requires_action": ref(
+                "beta.assistant_stream_event:AssistantStreamEventThreadRunRequiresAction"
+            ),
+            "thread.run.completed": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunCompleted"),
+            "thread.run.incomplete": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunIncomplete"),
+            "thread.run.failed": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunFailed"),
+            "thread.run.cancelling": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunCancelling"),
+            "thread.run.cancelled": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunCancelled"),
+            "thread.run.expired": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunExpired"),
+            "thread.run.step.created": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunStepCreated"),
+            "thread.run.step.in_progress": ref(
+                "beta.assistant_stream_event:AssistantStreamEventThreadRunStepInProgress"
+            ),
+            "thread.run.step.delta": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunStepDelta"),
+            "thread.run.step.completed": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunStepCompleted"),
+            "thread.run.step.failed": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunStepFailed"),
+            "thread.run.step.cancelled": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunStepCancelled"),
+            "thread.run.step.expired": ref("beta.assistant_stream_event:AssistantStreamEventThreadRunStepExpired"),
+            "thread.message.created": ref("beta.assistant_stream_event:AssistantStreamEventThreadMessageCreated"),
+            "thread.message.in_progress": ref(
+                "beta.assistant_stream_event:AssistantStreamEventThreadMessageInProgress"
+            ),
+            "thread.message.delta": ref("beta.assistant_stream_event:AssistantStreamEventThreadMessageDelta"),
+            "thread.message.completed": ref("beta.assistant_stream_event:AssistantStreamEventThreadMessageCompleted"),
+            "thread.message.incomplete": ref("beta.assistant_stream_event:AssistantStreamEventThreadMessageIncomplete"),
+            "error": ref("beta.assistant_stream_event:ErrorEvent"),
+            "done": ref("beta.done_event:DoneEvent"),
+        },
+    ),
+    stream_envelope=True,
+)
+BETA_THREADS_RUNS_UPDATE: Operation[Run, None] = Operation(
+    'POST',
+    '/threads/{thread_id}/runs/{run_id}',
+    path_params=('thread_id', 'run_id'),
+    body='json',
+    response='model',
+    item=lambda: ref("beta.threads.run:Run"),
+)
+BETA_THREADS_UPDATE: Operation[Thread, None] = Operation(
+    'POST',
+    '/threads/{thread_id}',
+    path_params=('thread_id',),
+    body='json',
+    response='model',
+    item=lambda: ref("beta.thread:Thread"),
+)
 
 
 class Beta(BetaHelpers, SyncAPIResource):
@@ -265,27 +858,27 @@ class BetaAssistants(SyncAPIResource):
     def create(self, **kwargs: Unpack[_BETA_ASSISTANTS_CREATE_ARGS]) -> Assistant:
         """Create an assistant with a model and instructions."""
         # Deprecated by the API.
-        return call(self._client, ops.BETA_ASSISTANTS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, BETA_ASSISTANTS_CREATE, {}, kwargs)
 
     def delete(self, assistant_id: str, **kwargs: Unpack[RequestOptions]) -> AssistantDeleted:
         """Delete an assistant."""
         # Deprecated by the API.
-        return call(self._client, ops.BETA_ASSISTANTS_DELETE, {"assistant_id": assistant_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, BETA_ASSISTANTS_DELETE, {"assistant_id": assistant_id}, kwargs)
 
     def list(self, **kwargs: Unpack[_BETA_ASSISTANTS_LIST_ARGS]) -> CursorPage[Assistant]:
         """Returns a list of assistants."""
         # Deprecated by the API.
-        return call(self._client, ops.BETA_ASSISTANTS_LIST, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, BETA_ASSISTANTS_LIST, {}, kwargs)
 
     def retrieve(self, assistant_id: str, **kwargs: Unpack[RequestOptions]) -> Assistant:
         """Retrieves an assistant."""
         # Deprecated by the API.
-        return call(self._client, ops.BETA_ASSISTANTS_RETRIEVE, {"assistant_id": assistant_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, BETA_ASSISTANTS_RETRIEVE, {"assistant_id": assistant_id}, kwargs)
 
     def update(self, assistant_id: str, **kwargs: Unpack[_BETA_ASSISTANTS_UPDATE_ARGS]) -> Assistant:
         """Modifies an assistant."""
         # Deprecated by the API.
-        return call(self._client, ops.BETA_ASSISTANTS_UPDATE, {"assistant_id": assistant_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, BETA_ASSISTANTS_UPDATE, {"assistant_id": assistant_id}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> BetaAssistantsWithRawResponse:
@@ -420,33 +1013,59 @@ class BetaResponses(SyncAPIResource):
         return BetaResponsesInputTokens(self._client)
 
     def cancel(self, response_id: str, **kwargs: Unpack[_BETA_RESPONSES_CANCEL_ARGS]) -> BetaResponse:
-        """Cancels a model response with the given ID. Only responses created with the background parameter set to true can be cancelled.  [Learn more](/docs/guides/background)."""
-        return call(self._client, ops.BETA_RESPONSES_CANCEL, {"response_id": response_id}, kwargs)  # type: ignore[no-any-return]
+        """Cancels a model response with the given ID. Only responses created with the background parameter set to true can
+        be cancelled.  [Learn more](/docs/guides/background)."""
+        return call(self._client, BETA_RESPONSES_CANCEL, {"response_id": response_id}, kwargs)
 
     def compact(self, **kwargs: Unpack[_BETA_RESPONSES_COMPACT_ARGS]) -> BetaCompactedResponse:
         """Compact a conversation. Returns a compacted response object."""
-        return call(self._client, ops.BETA_RESPONSES_COMPACT, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, BETA_RESPONSES_COMPACT, {}, kwargs)
 
     @overload
-    def create(self, *, stream: Literal[True], **kwargs: Unpack[_BETA_RESPONSES_CREATE_ARGS]) -> Stream[BetaResponseStreamEvent]: ...
+    def create(
+        self,
+        *,
+        stream: Literal[True],
+        **kwargs: Unpack[_BETA_RESPONSES_CREATE_ARGS],
+    ) -> Stream[BetaResponseStreamEvent]: ...
 
     @overload
-    def create(self, *, stream: Literal[False] | None = None, **kwargs: Unpack[_BETA_RESPONSES_CREATE_ARGS]) -> BetaResponse: ...
+    def create(
+        self,
+        *,
+        stream: Literal[False] | None = None,
+        **kwargs: Unpack[_BETA_RESPONSES_CREATE_ARGS],
+    ) -> BetaResponse: ...
 
     @overload
-    def create(self, *, stream: bool, **kwargs: Unpack[_BETA_RESPONSES_CREATE_ARGS]) -> BetaResponse | Stream[BetaResponseStreamEvent]: ...
+    def create(
+        self,
+        *,
+        stream: bool,
+        **kwargs: Unpack[_BETA_RESPONSES_CREATE_ARGS],
+    ) -> BetaResponse | Stream[BetaResponseStreamEvent]: ...
 
-    def create(self, *, stream: bool | None = None, **kwargs: Unpack[_BETA_RESPONSES_CREATE_ARGS]) -> BetaResponse | Stream[BetaResponseStreamEvent]:
-        """Creates a model response. Provide [text](/docs/guides/text) or [image](/docs/guides/images) inputs to generate [text](/docs/guides/text) or [JSON](/docs/guides/structured-outputs) outputs. Have the model call your own [custom code](/docs/guides/function-calling) or use built-in [tools](/docs/guides/tools) like [web search](/docs/guides/tools-web-search) or [file search](/docs/guides/tools-file-sea"""
-        return call(self._client, ops.BETA_RESPONSES_CREATE, {}, kwargs, stream=stream)  # type: ignore[no-any-return]
+    def create(
+        self,
+        *,
+        stream: bool | None = None,
+        **kwargs: Unpack[_BETA_RESPONSES_CREATE_ARGS],
+    ) -> BetaResponse | Stream[BetaResponseStreamEvent]:
+        """Creates a model response. Provide [text](/docs/guides/text) or [image](/docs/guides/images) inputs to generate
+        [text](/docs/guides/text) or [JSON](/docs/guides/structured-outputs) outputs. Have the model call your own
+        [custom code](/docs/guides/function-calling) or use built-in [tools](/docs/guides/tools) like [web
+        search](/docs/guides/tools-web-search) or [file search](/docs/guides/tools-file-sea"""
+        if stream:
+            return call_stream(self._client, BETA_RESPONSES_CREATE, {}, kwargs)
+        return call(self._client, BETA_RESPONSES_CREATE, {}, kwargs, stream=stream)
 
     def delete(self, response_id: str, **kwargs: Unpack[_BETA_RESPONSES_DELETE_ARGS]) -> None:
         """Deletes a model response with the given ID."""
-        return call(self._client, ops.BETA_RESPONSES_DELETE, {"response_id": response_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, BETA_RESPONSES_DELETE, {"response_id": response_id}, kwargs)
 
     def retrieve(self, response_id: str, **kwargs: Unpack[_BETA_RESPONSES_RETRIEVE_ARGS]) -> BetaResponse:
         """Retrieves a model response with the given ID."""
-        return call(self._client, ops.BETA_RESPONSES_RETRIEVE, {"response_id": response_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, BETA_RESPONSES_RETRIEVE, {"response_id": response_id}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> BetaResponsesWithRawResponse:
@@ -506,32 +1125,54 @@ class BetaThreads(SyncAPIResource):
 
     def create(self, **kwargs: Unpack[_BETA_THREADS_CREATE_ARGS]) -> Thread:
         """Create a thread."""
-        return call(self._client, ops.BETA_THREADS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, BETA_THREADS_CREATE, {}, kwargs)
 
     @overload
-    def create_and_run(self, *, stream: Literal[True], **kwargs: Unpack[_BETA_THREADS_CREATE_AND_RUN_ARGS]) -> Stream[AssistantStreamEvent]: ...
+    def create_and_run(
+        self,
+        *,
+        stream: Literal[True],
+        **kwargs: Unpack[_BETA_THREADS_CREATE_AND_RUN_ARGS],
+    ) -> Stream[AssistantStreamEvent]: ...
 
     @overload
-    def create_and_run(self, *, stream: Literal[False] | None = None, **kwargs: Unpack[_BETA_THREADS_CREATE_AND_RUN_ARGS]) -> Run: ...
+    def create_and_run(
+        self,
+        *,
+        stream: Literal[False] | None = None,
+        **kwargs: Unpack[_BETA_THREADS_CREATE_AND_RUN_ARGS],
+    ) -> Run: ...
 
     @overload
-    def create_and_run(self, *, stream: bool, **kwargs: Unpack[_BETA_THREADS_CREATE_AND_RUN_ARGS]) -> Run | Stream[AssistantStreamEvent]: ...
+    def create_and_run(
+        self,
+        *,
+        stream: bool,
+        **kwargs: Unpack[_BETA_THREADS_CREATE_AND_RUN_ARGS],
+    ) -> Run | Stream[AssistantStreamEvent]: ...
 
-    def create_and_run(self, *, stream: bool | None = None, **kwargs: Unpack[_BETA_THREADS_CREATE_AND_RUN_ARGS]) -> Run | Stream[AssistantStreamEvent]:
+    def create_and_run(
+        self,
+        *,
+        stream: bool | None = None,
+        **kwargs: Unpack[_BETA_THREADS_CREATE_AND_RUN_ARGS],
+    ) -> Run | Stream[AssistantStreamEvent]:
         """Create a thread and run it in one request."""
-        return call(self._client, ops.BETA_THREADS_CREATE_AND_RUN, {}, kwargs, stream=stream)  # type: ignore[no-any-return]
+        if stream:
+            return call_stream(self._client, BETA_THREADS_CREATE_AND_RUN, {}, kwargs)
+        return call(self._client, BETA_THREADS_CREATE_AND_RUN, {}, kwargs, stream=stream)
 
     def delete(self, thread_id: str, **kwargs: Unpack[RequestOptions]) -> ThreadDeleted:
         """Delete a thread."""
-        return call(self._client, ops.BETA_THREADS_DELETE, {"thread_id": thread_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, BETA_THREADS_DELETE, {"thread_id": thread_id}, kwargs)
 
     def retrieve(self, thread_id: str, **kwargs: Unpack[RequestOptions]) -> Thread:
         """Retrieves a thread."""
-        return call(self._client, ops.BETA_THREADS_RETRIEVE, {"thread_id": thread_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, BETA_THREADS_RETRIEVE, {"thread_id": thread_id}, kwargs)
 
     def update(self, thread_id: str, **kwargs: Unpack[_BETA_THREADS_UPDATE_ARGS]) -> Thread:
         """Modifies a thread."""
-        return call(self._client, ops.BETA_THREADS_UPDATE, {"thread_id": thread_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, BETA_THREADS_UPDATE, {"thread_id": thread_id}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> BetaThreadsWithRawResponse:
@@ -583,11 +1224,11 @@ class BetaChatkitSessions(SyncAPIResource):
 
     def cancel(self, session_id: str, **kwargs: Unpack[RequestOptions]) -> ChatSession:
         """Cancel an active ChatKit session and return its most recent metadata."""
-        return call(self._client, ops.BETA_CHATKIT_SESSIONS_CANCEL, {"session_id": session_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, BETA_CHATKIT_SESSIONS_CANCEL, {"session_id": session_id}, kwargs)
 
     def create(self, **kwargs: Unpack[_BETA_CHATKIT_SESSIONS_CREATE_ARGS]) -> ChatSession:
         """Create a ChatKit session."""
-        return call(self._client, ops.BETA_CHATKIT_SESSIONS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, BETA_CHATKIT_SESSIONS_CREATE, {}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> BetaChatkitSessionsWithRawResponse:
@@ -617,19 +1258,21 @@ class BetaChatkitThreads(SyncAPIResource):
 
     def delete(self, thread_id: str, **kwargs: Unpack[RequestOptions]) -> ThreadDeleteResponse:
         """Delete a ChatKit thread along with its items and stored attachments."""
-        return call(self._client, ops.BETA_CHATKIT_THREADS_DELETE, {"thread_id": thread_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, BETA_CHATKIT_THREADS_DELETE, {"thread_id": thread_id}, kwargs)
 
     def list(self, **kwargs: Unpack[_BETA_CHATKIT_THREADS_LIST_ARGS]) -> CursorPage[ChatKitThread]:
         """List ChatKit threads with optional pagination and user filters."""
-        return call(self._client, ops.BETA_CHATKIT_THREADS_LIST, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, BETA_CHATKIT_THREADS_LIST, {}, kwargs)
 
-    def list_items(self, thread_id: str, **kwargs: Unpack[_BETA_CHATKIT_THREADS_LIST_ITEMS_ARGS]) -> CursorPage[ChatKitThreadUserMessageItem | ChatKitThreadAssistantMessageItem | ChatKitWidgetItem | ClientToolCallItem | TaskItem | TaskGroupItem]:
+    def list_items(self, thread_id: str, **kwargs: Unpack[_BETA_CHATKIT_THREADS_LIST_ITEMS_ARGS]) -> CursorPage[
+        ChatKitThreadUserMessageItem | ChatKitThreadAssistantMessageItem | ChatKitWidgetItem | ClientToolCallItem | TaskItem | TaskGroupItem
+    ]:
         """List items that belong to a ChatKit thread."""
-        return call(self._client, ops.BETA_CHATKIT_THREADS_LIST_ITEMS, {"thread_id": thread_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, BETA_CHATKIT_THREADS_LIST_ITEMS, {"thread_id": thread_id}, kwargs)
 
     def retrieve(self, thread_id: str, **kwargs: Unpack[RequestOptions]) -> ChatKitThread:
         """Retrieve a ChatKit thread by its identifier."""
-        return call(self._client, ops.BETA_CHATKIT_THREADS_RETRIEVE, {"thread_id": thread_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, BETA_CHATKIT_THREADS_RETRIEVE, {"thread_id": thread_id}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> BetaChatkitThreadsWithRawResponse:
@@ -662,8 +1305,9 @@ class BetaRealtimeSessions(SyncAPIResource):
     """``client.beta.realtime.sessions``."""
 
     def create(self, **kwargs: Unpack[_BETA_REALTIME_SESSIONS_CREATE_ARGS]) -> SessionCreateResponse:
-        """Create an ephemeral API token for use in client-side applications with the Realtime API. Can be configured with the same session parameters as the session.update client event."""
-        return call(self._client, ops.BETA_REALTIME_SESSIONS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
+        """Create an ephemeral API token for use in client-side applications with the Realtime API. Can be configured with
+        the same session parameters as the session.update client event."""
+        return call(self._client, BETA_REALTIME_SESSIONS_CREATE, {}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> BetaRealtimeSessionsWithRawResponse:
@@ -690,8 +1334,10 @@ class BetaRealtimeTranscriptionSessions(SyncAPIResource):
     """``client.beta.realtime.transcription_sessions``."""
 
     def create(self, **kwargs: Unpack[_BETA_REALTIME_TRANSCRIPTION_SESSIONS_CREATE_ARGS]) -> TranscriptionSession:
-        """Create an ephemeral API token for use in client-side applications with the Realtime API specifically for realtime transcriptions.  Can be configured with the same session parameters as the transcription_session.update client event."""
-        return call(self._client, ops.BETA_REALTIME_TRANSCRIPTION_SESSIONS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
+        """Create an ephemeral API token for use in client-side applications with the Realtime API specifically for
+        realtime transcriptions.  Can be configured with the same session parameters as the transcription_session.update
+        client event."""
+        return call(self._client, BETA_REALTIME_TRANSCRIPTION_SESSIONS_CREATE, {}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> BetaRealtimeTranscriptionSessionsWithRawResponse:
@@ -717,9 +1363,13 @@ class BetaRealtimeTranscriptionSessionsWithStreamingResponse:
 class BetaResponsesInputItems(SyncAPIResource):
     """``client.beta.responses.input_items``."""
 
-    def list(self, response_id: str, **kwargs: Unpack[_BETA_RESPONSES_INPUT_ITEMS_LIST_ARGS]) -> CursorPage[BetaResponseItem]:
+    def list(
+        self,
+        response_id: str,
+        **kwargs: Unpack[_BETA_RESPONSES_INPUT_ITEMS_LIST_ARGS],
+    ) -> CursorPage[BetaResponseItem]:
         """Returns a list of input items for a given response."""
-        return call(self._client, ops.BETA_RESPONSES_INPUT_ITEMS_LIST, {"response_id": response_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, BETA_RESPONSES_INPUT_ITEMS_LIST, {"response_id": response_id}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> BetaResponsesInputItemsWithRawResponse:
@@ -747,7 +1397,7 @@ class BetaResponsesInputTokens(SyncAPIResource):
 
     def count(self, **kwargs: Unpack[_BETA_RESPONSES_INPUT_TOKENS_COUNT_ARGS]) -> InputTokenCountResponse:
         """Returns input token counts of the request."""
-        return call(self._client, ops.BETA_RESPONSES_INPUT_TOKENS_COUNT, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, BETA_RESPONSES_INPUT_TOKENS_COUNT, {}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> BetaResponsesInputTokensWithRawResponse:
@@ -775,23 +1425,44 @@ class BetaThreadsMessages(SyncAPIResource):
 
     def create(self, thread_id: str, **kwargs: Unpack[_BETA_THREADS_MESSAGES_CREATE_ARGS]) -> Message2:
         """Create a message."""
-        return call(self._client, ops.BETA_THREADS_MESSAGES_CREATE, {"thread_id": thread_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, BETA_THREADS_MESSAGES_CREATE, {"thread_id": thread_id}, kwargs)
 
     def delete(self, message_id: str, *, thread_id: str, **kwargs: Unpack[RequestOptions]) -> MessageDeleted:
         """Deletes a message."""
-        return call(self._client, ops.BETA_THREADS_MESSAGES_DELETE, {"thread_id": thread_id, "message_id": message_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            BETA_THREADS_MESSAGES_DELETE,
+            {"thread_id": thread_id, "message_id": message_id},
+            kwargs,
+        )
 
     def list(self, thread_id: str, **kwargs: Unpack[_BETA_THREADS_MESSAGES_LIST_ARGS]) -> CursorPage[Message2]:
         """Returns a list of messages for a given thread."""
-        return call(self._client, ops.BETA_THREADS_MESSAGES_LIST, {"thread_id": thread_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, BETA_THREADS_MESSAGES_LIST, {"thread_id": thread_id}, kwargs)
 
     def retrieve(self, message_id: str, *, thread_id: str, **kwargs: Unpack[RequestOptions]) -> Message2:
         """Retrieve a message."""
-        return call(self._client, ops.BETA_THREADS_MESSAGES_RETRIEVE, {"thread_id": thread_id, "message_id": message_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            BETA_THREADS_MESSAGES_RETRIEVE,
+            {"thread_id": thread_id, "message_id": message_id},
+            kwargs,
+        )
 
-    def update(self, message_id: str, *, thread_id: str, **kwargs: Unpack[_BETA_THREADS_MESSAGES_UPDATE_ARGS]) -> Message2:
+    def update(
+        self,
+        message_id: str,
+        *,
+        thread_id: str,
+        **kwargs: Unpack[_BETA_THREADS_MESSAGES_UPDATE_ARGS],
+    ) -> Message2:
         """Modifies a message."""
-        return call(self._client, ops.BETA_THREADS_MESSAGES_UPDATE, {"thread_id": thread_id, "message_id": message_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            BETA_THREADS_MESSAGES_UPDATE,
+            {"thread_id": thread_id, "message_id": message_id},
+            kwargs,
+        )
 
     @cached_property
     def with_raw_response(self) -> BetaThreadsMessagesWithRawResponse:
@@ -831,45 +1502,114 @@ class BetaThreadsRuns(SyncAPIResource):
 
     def cancel(self, run_id: str, *, thread_id: str, **kwargs: Unpack[RequestOptions]) -> Run:
         """Cancels a run that is in_progress."""
-        return call(self._client, ops.BETA_THREADS_RUNS_CANCEL, {"thread_id": thread_id, "run_id": run_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, BETA_THREADS_RUNS_CANCEL, {"thread_id": thread_id, "run_id": run_id}, kwargs)
 
     @overload
-    def create(self, thread_id: str, *, stream: Literal[True], **kwargs: Unpack[_BETA_THREADS_RUNS_CREATE_ARGS]) -> Stream[AssistantStreamEvent02 | AssistantStreamEvent110 | AssistantStreamEvent23 | AssistantStreamEvent32 | AssistantStreamEvent42 | AssistantStreamEvent52 | AssistantStreamEvent62 | AssistantStreamEvent72 | AssistantStreamEvent82 | AssistantStreamEvent92 | AssistantStreamEvent102 | AssistantStreamEvent112 | AssistantStreamEvent122 | AssistantStreamEvent132 | AssistantStreamEvent142 | AssistantStreamEvent152 | AssistantStreamEvent162 | AssistantStreamEvent172 | AssistantStreamEvent182 | AssistantStreamEvent192 | AssistantStreamEvent202 | AssistantStreamEvent212 | AssistantStreamEvent222 | ErrorEvent | DoneEvent]: ...
+    def create(
+        self,
+        thread_id: str,
+        *,
+        stream: Literal[True],
+        **kwargs: Unpack[_BETA_THREADS_RUNS_CREATE_ARGS],
+    ) -> Stream[AssistantStreamEvent]: ...
 
     @overload
-    def create(self, thread_id: str, *, stream: Literal[False] | None = None, **kwargs: Unpack[_BETA_THREADS_RUNS_CREATE_ARGS]) -> Run: ...
+    def create(
+        self,
+        thread_id: str,
+        *,
+        stream: Literal[False] | None = None,
+        **kwargs: Unpack[_BETA_THREADS_RUNS_CREATE_ARGS],
+    ) -> Run: ...
 
     @overload
-    def create(self, thread_id: str, *, stream: bool, **kwargs: Unpack[_BETA_THREADS_RUNS_CREATE_ARGS]) -> Run | Stream[AssistantStreamEvent02 | AssistantStreamEvent110 | AssistantStreamEvent23 | AssistantStreamEvent32 | AssistantStreamEvent42 | AssistantStreamEvent52 | AssistantStreamEvent62 | AssistantStreamEvent72 | AssistantStreamEvent82 | AssistantStreamEvent92 | AssistantStreamEvent102 | AssistantStreamEvent112 | AssistantStreamEvent122 | AssistantStreamEvent132 | AssistantStreamEvent142 | AssistantStreamEvent152 | AssistantStreamEvent162 | AssistantStreamEvent172 | AssistantStreamEvent182 | AssistantStreamEvent192 | AssistantStreamEvent202 | AssistantStreamEvent212 | AssistantStreamEvent222 | ErrorEvent | DoneEvent]: ...
+    def create(
+        self,
+        thread_id: str,
+        *,
+        stream: bool,
+        **kwargs: Unpack[_BETA_THREADS_RUNS_CREATE_ARGS],
+    ) -> Run | Stream[AssistantStreamEvent]: ...
 
-    def create(self, thread_id: str, *, stream: bool | None = None, **kwargs: Unpack[_BETA_THREADS_RUNS_CREATE_ARGS]) -> Run | Stream[AssistantStreamEvent02 | AssistantStreamEvent110 | AssistantStreamEvent23 | AssistantStreamEvent32 | AssistantStreamEvent42 | AssistantStreamEvent52 | AssistantStreamEvent62 | AssistantStreamEvent72 | AssistantStreamEvent82 | AssistantStreamEvent92 | AssistantStreamEvent102 | AssistantStreamEvent112 | AssistantStreamEvent122 | AssistantStreamEvent132 | AssistantStreamEvent142 | AssistantStreamEvent152 | AssistantStreamEvent162 | AssistantStreamEvent172 | AssistantStreamEvent182 | AssistantStreamEvent192 | AssistantStreamEvent202 | AssistantStreamEvent212 | AssistantStreamEvent222 | ErrorEvent | DoneEvent]:
+    def create(
+        self,
+        thread_id: str,
+        *,
+        stream: bool | None = None,
+        **kwargs: Unpack[_BETA_THREADS_RUNS_CREATE_ARGS],
+    ) -> Run | Stream[AssistantStreamEvent]:
         """Create a run."""
-        return call(self._client, ops.BETA_THREADS_RUNS_CREATE, {"thread_id": thread_id}, kwargs, stream=stream)  # type: ignore[no-any-return]
+        if stream:
+            return call_stream(self._client, BETA_THREADS_RUNS_CREATE, {"thread_id": thread_id}, kwargs)
+        return call(self._client, BETA_THREADS_RUNS_CREATE, {"thread_id": thread_id}, kwargs, stream=stream)
 
     def list(self, thread_id: str, **kwargs: Unpack[_BETA_THREADS_RUNS_LIST_ARGS]) -> CursorPage[Run]:
         """Returns a list of runs belonging to a thread."""
-        return call(self._client, ops.BETA_THREADS_RUNS_LIST, {"thread_id": thread_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, BETA_THREADS_RUNS_LIST, {"thread_id": thread_id}, kwargs)
 
     def retrieve(self, run_id: str, *, thread_id: str, **kwargs: Unpack[RequestOptions]) -> Run:
         """Retrieves a run."""
-        return call(self._client, ops.BETA_THREADS_RUNS_RETRIEVE, {"thread_id": thread_id, "run_id": run_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, BETA_THREADS_RUNS_RETRIEVE, {"thread_id": thread_id, "run_id": run_id}, kwargs)
 
     @overload
-    def submit_tool_outputs(self, run_id: str, *, thread_id: str, stream: Literal[True], **kwargs: Unpack[_BETA_THREADS_RUNS_SUBMIT_TOOL_OUTPUTS_ARGS]) -> Stream[AssistantStreamEvent03 | AssistantStreamEvent111 | AssistantStreamEvent24 | AssistantStreamEvent33 | AssistantStreamEvent43 | AssistantStreamEvent53 | AssistantStreamEvent63 | AssistantStreamEvent73 | AssistantStreamEvent83 | AssistantStreamEvent93 | AssistantStreamEvent103 | AssistantStreamEvent113 | AssistantStreamEvent123 | AssistantStreamEvent133 | AssistantStreamEvent143 | AssistantStreamEvent153 | AssistantStreamEvent163 | AssistantStreamEvent173 | AssistantStreamEvent183 | AssistantStreamEvent193 | AssistantStreamEvent203 | AssistantStreamEvent213 | AssistantStreamEvent223 | ErrorEvent | DoneEvent]: ...
+    def submit_tool_outputs(
+        self,
+        run_id: str,
+        *,
+        thread_id: str,
+        stream: Literal[True],
+        **kwargs: Unpack[_BETA_THREADS_RUNS_SUBMIT_TOOL_OUTPUTS_ARGS],
+    ) -> Stream[AssistantStreamEvent]: ...
 
     @overload
-    def submit_tool_outputs(self, run_id: str, *, thread_id: str, stream: Literal[False] | None = None, **kwargs: Unpack[_BETA_THREADS_RUNS_SUBMIT_TOOL_OUTPUTS_ARGS]) -> Run: ...
+    def submit_tool_outputs(
+        self,
+        run_id: str,
+        *,
+        thread_id: str,
+        stream: Literal[False] | None = None,
+        **kwargs: Unpack[_BETA_THREADS_RUNS_SUBMIT_TOOL_OUTPUTS_ARGS],
+    ) -> Run: ...
 
     @overload
-    def submit_tool_outputs(self, run_id: str, *, thread_id: str, stream: bool, **kwargs: Unpack[_BETA_THREADS_RUNS_SUBMIT_TOOL_OUTPUTS_ARGS]) -> Run | Stream[AssistantStreamEvent03 | AssistantStreamEvent111 | AssistantStreamEvent24 | AssistantStreamEvent33 | AssistantStreamEvent43 | AssistantStreamEvent53 | AssistantStreamEvent63 | AssistantStreamEvent73 | AssistantStreamEvent83 | AssistantStreamEvent93 | AssistantStreamEvent103 | AssistantStreamEvent113 | AssistantStreamEvent123 | AssistantStreamEvent133 | AssistantStreamEvent143 | AssistantStreamEvent153 | AssistantStreamEvent163 | AssistantStreamEvent173 | AssistantStreamEvent183 | AssistantStreamEvent193 | AssistantStreamEvent203 | AssistantStreamEvent213 | AssistantStreamEvent223 | ErrorEvent | DoneEvent]: ...
+    def submit_tool_outputs(
+        self,
+        run_id: str,
+        *,
+        thread_id: str,
+        stream: bool,
+        **kwargs: Unpack[_BETA_THREADS_RUNS_SUBMIT_TOOL_OUTPUTS_ARGS],
+    ) -> Run | Stream[AssistantStreamEvent]: ...
 
-    def submit_tool_outputs(self, run_id: str, *, thread_id: str, stream: bool | None = None, **kwargs: Unpack[_BETA_THREADS_RUNS_SUBMIT_TOOL_OUTPUTS_ARGS]) -> Run | Stream[AssistantStreamEvent03 | AssistantStreamEvent111 | AssistantStreamEvent24 | AssistantStreamEvent33 | AssistantStreamEvent43 | AssistantStreamEvent53 | AssistantStreamEvent63 | AssistantStreamEvent73 | AssistantStreamEvent83 | AssistantStreamEvent93 | AssistantStreamEvent103 | AssistantStreamEvent113 | AssistantStreamEvent123 | AssistantStreamEvent133 | AssistantStreamEvent143 | AssistantStreamEvent153 | AssistantStreamEvent163 | AssistantStreamEvent173 | AssistantStreamEvent183 | AssistantStreamEvent193 | AssistantStreamEvent203 | AssistantStreamEvent213 | AssistantStreamEvent223 | ErrorEvent | DoneEvent]:
-        """When a run has the status: "requires_action" and required_action.type is submit_tool_outputs, this endpoint can be used to submit the outputs from the tool calls once they're all completed. All outputs must be submitted in a single request."""
-        return call(self._client, ops.BETA_THREADS_RUNS_SUBMIT_TOOL_OUTPUTS, {"thread_id": thread_id, "run_id": run_id}, kwargs, stream=stream)  # type: ignore[no-any-return]
+    def submit_tool_outputs(
+        self,
+        run_id: str,
+        *,
+        thread_id: str,
+        stream: bool | None = None,
+        **kwargs: Unpack[_BETA_THREADS_RUNS_SUBMIT_TOOL_OUTPUTS_ARGS],
+    ) -> Run | Stream[AssistantStreamEvent]:
+        """When a run has the status: "requires_action" and required_action.type is submit_tool_outputs, this endpoint can
+        be used to submit the outputs from the tool calls once they're all completed. All outputs must be submitted in a
+        single request."""
+        if stream:
+            return call_stream(
+                self._client,
+                BETA_THREADS_RUNS_SUBMIT_TOOL_OUTPUTS,
+                {"thread_id": thread_id, "run_id": run_id},
+                kwargs,
+            )
+        return call(
+            self._client,
+            BETA_THREADS_RUNS_SUBMIT_TOOL_OUTPUTS,
+            {"thread_id": thread_id, "run_id": run_id},
+            kwargs,
+            stream=stream,
+        )
 
     def update(self, run_id: str, *, thread_id: str, **kwargs: Unpack[_BETA_THREADS_RUNS_UPDATE_ARGS]) -> Run:
         """Modifies a run."""
-        return call(self._client, ops.BETA_THREADS_RUNS_UPDATE, {"thread_id": thread_id, "run_id": run_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, BETA_THREADS_RUNS_UPDATE, {"thread_id": thread_id, "run_id": run_id}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> BetaThreadsRunsWithRawResponse:
@@ -913,13 +1653,31 @@ class BetaThreadsRunsWithStreamingResponse:
 class BetaThreadsRunsSteps(SyncAPIResource):
     """``client.beta.threads.runs.steps``."""
 
-    def list(self, run_id: str, *, thread_id: str, **kwargs: Unpack[_BETA_THREADS_RUNS_STEPS_LIST_ARGS]) -> CursorPage[RunStep]:
+    def list(
+        self,
+        run_id: str,
+        *,
+        thread_id: str,
+        **kwargs: Unpack[_BETA_THREADS_RUNS_STEPS_LIST_ARGS],
+    ) -> CursorPage[RunStep]:
         """Returns a list of run steps belonging to a run."""
-        return call(self._client, ops.BETA_THREADS_RUNS_STEPS_LIST, {"thread_id": thread_id, "run_id": run_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, BETA_THREADS_RUNS_STEPS_LIST, {"thread_id": thread_id, "run_id": run_id}, kwargs)
 
-    def retrieve(self, step_id: str, *, thread_id: str, run_id: str, **kwargs: Unpack[_BETA_THREADS_RUNS_STEPS_RETRIEVE_ARGS]) -> RunStep:
+    def retrieve(
+        self,
+        step_id: str,
+        *,
+        thread_id: str,
+        run_id: str,
+        **kwargs: Unpack[_BETA_THREADS_RUNS_STEPS_RETRIEVE_ARGS],
+    ) -> RunStep:
         """Retrieves a run step."""
-        return call(self._client, ops.BETA_THREADS_RUNS_STEPS_RETRIEVE, {"thread_id": thread_id, "run_id": run_id, "step_id": step_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            BETA_THREADS_RUNS_STEPS_RETRIEVE,
+            {"thread_id": thread_id, "run_id": run_id, "step_id": step_id},
+            kwargs,
+        )
 
     @cached_property
     def with_raw_response(self) -> BetaThreadsRunsStepsWithRawResponse:

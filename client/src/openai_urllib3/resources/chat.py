@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Literal, overload
 
 from .._helpers import ChatCompletionsHelpers
-from .._operation import call
+from .._operation import Operation, call, call_stream
 from .._resource import SyncAPIResource, to_raw_response_wrapper, to_streamed_response_wrapper
-from . import _operations as ops
+from ..types._ref import ref
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -34,9 +34,60 @@ if TYPE_CHECKING:
 
     class _CHAT_COMPLETIONS_UPDATE_ARGS(CompletionUpdateParams, RequestOptions, total=False): ...
 
-__all__ = ["Chat", "ChatCompletions", "ChatCompletionsMessages"]
+__all__ = [
+    "Chat",
+    "ChatCompletions",
+    "ChatCompletionsMessages",
+]
 
-_ = (Any, Literal, overload)
+# The operations of ``client.chat``, typed by what each answers and streams.
+CHAT_COMPLETIONS_CREATE: Operation[ChatCompletion, ChatCompletionChunk] = Operation(
+    'POST',
+    '/chat/completions',
+    body='json',
+    response='model',
+    item=lambda: ref("chat.chat_completion:ChatCompletion"),
+    stream_item=lambda: ref("chat.chat_completion_chunk:ChatCompletionChunk"),
+)
+CHAT_COMPLETIONS_DELETE: Operation[ChatCompletionDeleted, None] = Operation(
+    'DELETE',
+    '/chat/completions/{completion_id}',
+    path_params=('completion_id',),
+    response='model',
+    item=lambda: ref("chat.chat_completion_deleted:ChatCompletionDeleted"),
+)
+CHAT_COMPLETIONS_LIST: Operation[CursorPage[ChatCompletion], None] = Operation(
+    'GET',
+    '/chat/completions',
+    query={'model': 'model', 'metadata': 'metadata', 'after': 'after', 'limit': 'limit', 'order': 'order'},
+    response='page',
+    page='cursor',
+    item=lambda: ref("chat.chat_completion:ChatCompletion"),
+)
+CHAT_COMPLETIONS_MESSAGES_LIST: Operation[CursorPage[ChatCompletionStoreMessage], None] = Operation(
+    'GET',
+    '/chat/completions/{completion_id}/messages',
+    path_params=('completion_id',),
+    query={'after': 'after', 'limit': 'limit', 'order': 'order'},
+    response='page',
+    page='cursor',
+    item=lambda: ref("chat.chat_completion_store_message:ChatCompletionStoreMessage"),
+)
+CHAT_COMPLETIONS_RETRIEVE: Operation[ChatCompletion, None] = Operation(
+    'GET',
+    '/chat/completions/{completion_id}',
+    path_params=('completion_id',),
+    response='model',
+    item=lambda: ref("chat.chat_completion:ChatCompletion"),
+)
+CHAT_COMPLETIONS_UPDATE: Operation[ChatCompletion, None] = Operation(
+    'POST',
+    '/chat/completions/{completion_id}',
+    path_params=('completion_id',),
+    body='json',
+    response='model',
+    item=lambda: ref("chat.chat_completion:ChatCompletion"),
+)
 
 
 class Chat(SyncAPIResource):
@@ -81,33 +132,61 @@ class ChatCompletions(ChatCompletionsHelpers, SyncAPIResource):
         return ChatCompletionsMessages(self._client)
 
     @overload
-    def create(self, *, stream: Literal[True], **kwargs: Unpack[_CHAT_COMPLETIONS_CREATE_ARGS]) -> Stream[ChatCompletionChunk]: ...
+    def create(
+        self,
+        *,
+        stream: Literal[True],
+        **kwargs: Unpack[_CHAT_COMPLETIONS_CREATE_ARGS],
+    ) -> Stream[ChatCompletionChunk]: ...
 
     @overload
-    def create(self, *, stream: Literal[False] | None = None, **kwargs: Unpack[_CHAT_COMPLETIONS_CREATE_ARGS]) -> ChatCompletion: ...
+    def create(
+        self,
+        *,
+        stream: Literal[False] | None = None,
+        **kwargs: Unpack[_CHAT_COMPLETIONS_CREATE_ARGS],
+    ) -> ChatCompletion: ...
 
     @overload
-    def create(self, *, stream: bool, **kwargs: Unpack[_CHAT_COMPLETIONS_CREATE_ARGS]) -> ChatCompletion | Stream[ChatCompletionChunk]: ...
+    def create(
+        self,
+        *,
+        stream: bool,
+        **kwargs: Unpack[_CHAT_COMPLETIONS_CREATE_ARGS],
+    ) -> ChatCompletion | Stream[ChatCompletionChunk]: ...
 
-    def create(self, *, stream: bool | None = None, **kwargs: Unpack[_CHAT_COMPLETIONS_CREATE_ARGS]) -> ChatCompletion | Stream[ChatCompletionChunk]:
-        """Starting a new project? We recommend trying [Responses](/docs/api-reference/responses) to take advantage of the latest OpenAI platform features. Compare [Chat Completions with Responses](/docs/guides/responses-vs-chat-completions?api-mode=responses)."""
-        return call(self._client, ops.CHAT_COMPLETIONS_CREATE, {}, kwargs, stream=stream)  # type: ignore[no-any-return]
+    def create(
+        self,
+        *,
+        stream: bool | None = None,
+        **kwargs: Unpack[_CHAT_COMPLETIONS_CREATE_ARGS],
+    ) -> ChatCompletion | Stream[ChatCompletionChunk]:
+        """Starting a new project? We recommend trying [Responses](/docs/api-reference/responses) to take advantage of the
+        latest OpenAI platform features. Compare [Chat Completions with
+        Responses](/docs/guides/responses-vs-chat-completions?api-mode=responses)."""
+        if stream:
+            return call_stream(self._client, CHAT_COMPLETIONS_CREATE, {}, kwargs)
+        return call(self._client, CHAT_COMPLETIONS_CREATE, {}, kwargs, stream=stream)
 
     def delete(self, completion_id: str, **kwargs: Unpack[RequestOptions]) -> ChatCompletionDeleted:
-        """Delete a stored chat completion. Only Chat Completions that have been created with the store parameter set to true can be deleted."""
-        return call(self._client, ops.CHAT_COMPLETIONS_DELETE, {"completion_id": completion_id}, kwargs)  # type: ignore[no-any-return]
+        """Delete a stored chat completion. Only Chat Completions that have been created with the store parameter set to
+        true can be deleted."""
+        return call(self._client, CHAT_COMPLETIONS_DELETE, {"completion_id": completion_id}, kwargs)
 
     def list(self, **kwargs: Unpack[_CHAT_COMPLETIONS_LIST_ARGS]) -> CursorPage[ChatCompletion]:
-        """List stored Chat Completions. Only Chat Completions that have been stored with the store parameter set to true will be returned."""
-        return call(self._client, ops.CHAT_COMPLETIONS_LIST, {}, kwargs)  # type: ignore[no-any-return]
+        """List stored Chat Completions. Only Chat Completions that have been stored with the store parameter set to true
+        will be returned."""
+        return call(self._client, CHAT_COMPLETIONS_LIST, {}, kwargs)
 
     def retrieve(self, completion_id: str, **kwargs: Unpack[RequestOptions]) -> ChatCompletion:
-        """Get a stored chat completion. Only Chat Completions that have been created with the store parameter set to true will be returned."""
-        return call(self._client, ops.CHAT_COMPLETIONS_RETRIEVE, {"completion_id": completion_id}, kwargs)  # type: ignore[no-any-return]
+        """Get a stored chat completion. Only Chat Completions that have been created with the store parameter set to true
+        will be returned."""
+        return call(self._client, CHAT_COMPLETIONS_RETRIEVE, {"completion_id": completion_id}, kwargs)
 
     def update(self, completion_id: str, **kwargs: Unpack[_CHAT_COMPLETIONS_UPDATE_ARGS]) -> ChatCompletion:
-        """Modify a stored chat completion. Only Chat Completions that have been created with the store parameter set to true can be modified. Currently, the only supported modification is to update the metadata field."""
-        return call(self._client, ops.CHAT_COMPLETIONS_UPDATE, {"completion_id": completion_id}, kwargs)  # type: ignore[no-any-return]
+        """Modify a stored chat completion. Only Chat Completions that have been created with the store parameter set to
+        true can be modified. Currently, the only supported modification is to update the metadata field."""
+        return call(self._client, CHAT_COMPLETIONS_UPDATE, {"completion_id": completion_id}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> ChatCompletionsWithRawResponse:
@@ -149,9 +228,14 @@ class ChatCompletionsWithStreamingResponse:
 class ChatCompletionsMessages(SyncAPIResource):
     """``client.chat.completions.messages``."""
 
-    def list(self, completion_id: str, **kwargs: Unpack[_CHAT_COMPLETIONS_MESSAGES_LIST_ARGS]) -> CursorPage[ChatCompletionStoreMessage]:
-        """Get the messages in a stored chat completion. Only Chat Completions that have been created with the store parameter set to true will be returned."""
-        return call(self._client, ops.CHAT_COMPLETIONS_MESSAGES_LIST, {"completion_id": completion_id}, kwargs)  # type: ignore[no-any-return]
+    def list(
+        self,
+        completion_id: str,
+        **kwargs: Unpack[_CHAT_COMPLETIONS_MESSAGES_LIST_ARGS],
+    ) -> CursorPage[ChatCompletionStoreMessage]:
+        """Get the messages in a stored chat completion. Only Chat Completions that have been created with the store
+        parameter set to true will be returned."""
+        return call(self._client, CHAT_COMPLETIONS_MESSAGES_LIST, {"completion_id": completion_id}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> ChatCompletionsMessagesWithRawResponse:

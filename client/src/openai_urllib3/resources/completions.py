@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Literal, overload
 
-from .._operation import call
+from .._operation import Operation, call, call_stream
 from .._resource import SyncAPIResource, to_raw_response_wrapper, to_streamed_response_wrapper
-from . import _operations as ops
+from ..types._ref import ref
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -20,9 +20,19 @@ if TYPE_CHECKING:
 
     class _COMPLETIONS_CREATE_ARGS(CompletionsCreateParams, RequestOptions, total=False): ...
 
-__all__ = ["Completions"]
+__all__ = [
+    "Completions",
+]
 
-_ = (Any, Literal, overload)
+# The operations of ``client.completions``, typed by what each answers and streams.
+COMPLETIONS_CREATE: Operation[Completion, Completion] = Operation(
+    'POST',
+    '/completions',
+    body='json',
+    response='model',
+    item=lambda: ref("completion:Completion"),
+    stream_item=lambda: ref("completion:Completion"),
+)
 
 
 class Completions(SyncAPIResource):
@@ -32,14 +42,31 @@ class Completions(SyncAPIResource):
     def create(self, *, stream: Literal[True], **kwargs: Unpack[_COMPLETIONS_CREATE_ARGS]) -> Stream[Completion]: ...
 
     @overload
-    def create(self, *, stream: Literal[False] | None = None, **kwargs: Unpack[_COMPLETIONS_CREATE_ARGS]) -> Completion: ...
+    def create(
+        self,
+        *,
+        stream: Literal[False] | None = None,
+        **kwargs: Unpack[_COMPLETIONS_CREATE_ARGS],
+    ) -> Completion: ...
 
     @overload
-    def create(self, *, stream: bool, **kwargs: Unpack[_COMPLETIONS_CREATE_ARGS]) -> Completion | Stream[Completion]: ...
+    def create(
+        self,
+        *,
+        stream: bool,
+        **kwargs: Unpack[_COMPLETIONS_CREATE_ARGS],
+    ) -> Completion | Stream[Completion]: ...
 
-    def create(self, *, stream: bool | None = None, **kwargs: Unpack[_COMPLETIONS_CREATE_ARGS]) -> Completion | Stream[Completion]:
+    def create(
+        self,
+        *,
+        stream: bool | None = None,
+        **kwargs: Unpack[_COMPLETIONS_CREATE_ARGS],
+    ) -> Completion | Stream[Completion]:
         """Creates a completion for the provided prompt and parameters."""
-        return call(self._client, ops.COMPLETIONS_CREATE, {}, kwargs, stream=stream)  # type: ignore[no-any-return]
+        if stream:
+            return call_stream(self._client, COMPLETIONS_CREATE, {}, kwargs)
+        return call(self._client, COMPLETIONS_CREATE, {}, kwargs, stream=stream)
 
     @cached_property
     def with_raw_response(self) -> CompletionsWithRawResponse:

@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING
 
-from .._operation import call
+from .._operation import Operation, call
 from .._resource import SyncAPIResource, to_raw_response_wrapper, to_streamed_response_wrapper
-from . import _operations as ops
+from ..types._ref import ref
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -31,9 +31,78 @@ if TYPE_CHECKING:
 
     class _CONTAINERS_LIST_ARGS(ContainerListParams, RequestOptions, total=False): ...
 
-__all__ = ["Containers", "ContainersFiles", "ContainersFilesContent"]
+__all__ = [
+    "Containers",
+    "ContainersFiles",
+    "ContainersFilesContent",
+]
 
-_ = (Any, Literal, overload)
+# The operations of ``client.containers``, typed by what each answers and streams.
+CONTAINERS_CREATE: Operation[ContainerCreateResponse, None] = Operation(
+    'POST',
+    '/containers',
+    body='json',
+    response='model',
+    item=lambda: ref("container_create_response:ContainerCreateResponse"),
+)
+CONTAINERS_DELETE: Operation[None, None] = Operation(
+    'DELETE',
+    '/containers/{container_id}',
+    path_params=('container_id',),
+    response='none',
+)
+CONTAINERS_FILES_CONTENT_RETRIEVE: Operation[BinaryResponse, None] = Operation(
+    'GET',
+    '/containers/{container_id}/files/{file_id}/content',
+    path_params=('container_id', 'file_id'),
+    response='binary',
+)
+CONTAINERS_FILES_CREATE: Operation[FileCreateResponse, None] = Operation(
+    'POST',
+    '/containers/{container_id}/files',
+    path_params=('container_id',),
+    body='multipart',
+    files=('file',),
+    response='model',
+    item=lambda: ref("containers.file_create_response:FileCreateResponse"),
+)
+CONTAINERS_FILES_DELETE: Operation[None, None] = Operation(
+    'DELETE',
+    '/containers/{container_id}/files/{file_id}',
+    path_params=('container_id', 'file_id'),
+    response='none',
+)
+CONTAINERS_FILES_LIST: Operation[CursorPage[FileCreateResponse], None] = Operation(
+    'GET',
+    '/containers/{container_id}/files',
+    path_params=('container_id',),
+    query={'limit': 'limit', 'order': 'order', 'after': 'after'},
+    response='page',
+    page='cursor',
+    item=lambda: ref("containers.file_create_response:FileCreateResponse"),
+)
+CONTAINERS_FILES_RETRIEVE: Operation[FileCreateResponse, None] = Operation(
+    'GET',
+    '/containers/{container_id}/files/{file_id}',
+    path_params=('container_id', 'file_id'),
+    response='model',
+    item=lambda: ref("containers.file_create_response:FileCreateResponse"),
+)
+CONTAINERS_LIST: Operation[CursorPage[ContainerCreateResponse], None] = Operation(
+    'GET',
+    '/containers',
+    query={'limit': 'limit', 'order': 'order', 'after': 'after', 'name': 'name'},
+    response='page',
+    page='cursor',
+    item=lambda: ref("container_create_response:ContainerCreateResponse"),
+)
+CONTAINERS_RETRIEVE: Operation[ContainerCreateResponse, None] = Operation(
+    'GET',
+    '/containers/{container_id}',
+    path_params=('container_id',),
+    response='model',
+    item=lambda: ref("container_create_response:ContainerCreateResponse"),
+)
 
 
 class Containers(SyncAPIResource):
@@ -45,19 +114,19 @@ class Containers(SyncAPIResource):
 
     def create(self, **kwargs: Unpack[_CONTAINERS_CREATE_ARGS]) -> ContainerCreateResponse:
         """Create Container"""
-        return call(self._client, ops.CONTAINERS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, CONTAINERS_CREATE, {}, kwargs)
 
     def delete(self, container_id: str, **kwargs: Unpack[RequestOptions]) -> None:
         """Delete Container"""
-        return call(self._client, ops.CONTAINERS_DELETE, {"container_id": container_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, CONTAINERS_DELETE, {"container_id": container_id}, kwargs)
 
     def list(self, **kwargs: Unpack[_CONTAINERS_LIST_ARGS]) -> CursorPage[ContainerCreateResponse]:
         """List Containers"""
-        return call(self._client, ops.CONTAINERS_LIST, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, CONTAINERS_LIST, {}, kwargs)
 
     def retrieve(self, container_id: str, **kwargs: Unpack[RequestOptions]) -> ContainerCreateResponse:
         """Retrieve Container"""
-        return call(self._client, ops.CONTAINERS_RETRIEVE, {"container_id": container_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, CONTAINERS_RETRIEVE, {"container_id": container_id}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> ContainersWithRawResponse:
@@ -103,19 +172,19 @@ class ContainersFiles(SyncAPIResource):
 
     def create(self, container_id: str, **kwargs: Unpack[_CONTAINERS_FILES_CREATE_ARGS]) -> FileCreateResponse:
         """Create a Container File"""
-        return call(self._client, ops.CONTAINERS_FILES_CREATE, {"container_id": container_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, CONTAINERS_FILES_CREATE, {"container_id": container_id}, kwargs)
 
     def delete(self, file_id: str, *, container_id: str, **kwargs: Unpack[RequestOptions]) -> None:
         """Delete Container File"""
-        return call(self._client, ops.CONTAINERS_FILES_DELETE, {"container_id": container_id, "file_id": file_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, CONTAINERS_FILES_DELETE, {"container_id": container_id, "file_id": file_id}, kwargs)
 
     def list(self, container_id: str, **kwargs: Unpack[_CONTAINERS_FILES_LIST_ARGS]) -> CursorPage[FileCreateResponse]:
         """List Container files"""
-        return call(self._client, ops.CONTAINERS_FILES_LIST, {"container_id": container_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, CONTAINERS_FILES_LIST, {"container_id": container_id}, kwargs)
 
     def retrieve(self, file_id: str, *, container_id: str, **kwargs: Unpack[RequestOptions]) -> FileCreateResponse:
         """Retrieve Container File"""
-        return call(self._client, ops.CONTAINERS_FILES_RETRIEVE, {"container_id": container_id, "file_id": file_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, CONTAINERS_FILES_RETRIEVE, {"container_id": container_id, "file_id": file_id}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> ContainersFilesWithRawResponse:
@@ -157,7 +226,12 @@ class ContainersFilesContent(SyncAPIResource):
 
     def retrieve(self, file_id: str, *, container_id: str, **kwargs: Unpack[RequestOptions]) -> BinaryResponse:
         """Retrieve Container File Content"""
-        return call(self._client, ops.CONTAINERS_FILES_CONTENT_RETRIEVE, {"container_id": container_id, "file_id": file_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            CONTAINERS_FILES_CONTENT_RETRIEVE,
+            {"container_id": container_id, "file_id": file_id},
+            kwargs,
+        )
 
     @cached_property
     def with_raw_response(self) -> ContainersFilesContentWithRawResponse:

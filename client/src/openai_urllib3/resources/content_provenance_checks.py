@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING
 
-from .._operation import call
+from .._operation import Operation, call
 from .._resource import SyncAPIResource, to_raw_response_wrapper, to_streamed_response_wrapper
-from . import _operations as ops
+from ..types._ref import ref
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -19,17 +19,28 @@ if TYPE_CHECKING:
 
     class _CONTENT_PROVENANCE_CHECKS_CREATE_ARGS(ContentProvenanceCheckCreateParams, RequestOptions, total=False): ...
 
-__all__ = ["ContentProvenanceChecks"]
+__all__ = [
+    "ContentProvenanceChecks",
+]
 
-_ = (Any, Literal, overload)
+# The operations of ``client.content_provenance_checks``, typed by what each answers and streams.
+CONTENT_PROVENANCE_CHECKS_CREATE: Operation[ContentProvenanceCheck, None] = Operation(
+    'POST',
+    '/content_provenance_checks',
+    body='multipart',
+    files=('file',),
+    response='model',
+    item=lambda: ref("content_provenance_check:ContentProvenanceCheck"),
+)
 
 
 class ContentProvenanceChecks(SyncAPIResource):
     """``client.content_provenance_checks``."""
 
     def create(self, **kwargs: Unpack[_CONTENT_PROVENANCE_CHECKS_CREATE_ARGS]) -> ContentProvenanceCheck:
-        """Check whether an image or audio file contains known OpenAI provenance signals. [Learn more about content provenance](/api/docs/guides/content-provenance)."""
-        return call(self._client, ops.CONTENT_PROVENANCE_CHECKS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
+        """Check whether an image or audio file contains known OpenAI provenance signals. [Learn more about content
+        provenance](/api/docs/guides/content-provenance)."""
+        return call(self._client, CONTENT_PROVENANCE_CHECKS_CREATE, {}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> ContentProvenanceChecksWithRawResponse:

@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING
 
-from .._operation import call
+from .._models import union_of
+from .._operation import Operation, call
 from .._resource import SyncAPIResource, to_raw_response_wrapper, to_streamed_response_wrapper
-from . import _operations as ops
+from ..types._ref import ref
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -62,9 +63,138 @@ if TYPE_CHECKING:
 
     class _CONVERSATIONS_UPDATE_ARGS(ConversationsUpdateParams, RequestOptions, total=False): ...
 
-__all__ = ["Conversations", "ConversationsItems"]
+__all__ = [
+    "Conversations",
+    "ConversationsItems",
+]
 
-_ = (Any, Literal, overload)
+# The operations of ``client.conversations``, typed by what each answers and streams.
+CONVERSATIONS_CREATE: Operation[ConversationResource, None] = Operation(
+    'POST',
+    '/conversations',
+    body='json',
+    response='model',
+    item=lambda: ref("conversations.conversation_resource:ConversationResource"),
+)
+CONVERSATIONS_DELETE: Operation[DeletedConversationResource, None] = Operation(
+    'DELETE',
+    '/conversations/{conversation_id}',
+    path_params=('conversation_id',),
+    response='model',
+    item=lambda: ref("conversations.deleted_conversation_resource:DeletedConversationResource"),
+)
+CONVERSATIONS_ITEMS_CREATE: Operation[ConversationItemList, None] = Operation(
+    'POST',
+    '/conversations/{conversation_id}/items',
+    path_params=('conversation_id',),
+    query={'include': 'include'},
+    body='json',
+    response='model',
+    item=lambda: ref("conversations.conversation_item_list:ConversationItemList"),
+)
+CONVERSATIONS_ITEMS_DELETE: Operation[ConversationResource, None] = Operation(
+    'DELETE',
+    '/conversations/{conversation_id}/items/{item_id}',
+    path_params=('conversation_id', 'item_id'),
+    response='model',
+    item=lambda: ref("conversations.conversation_resource:ConversationResource"),
+)
+CONVERSATIONS_ITEMS_LIST: Operation[CursorPage[Message | FunctionToolCallResource | FunctionToolCallOutputResource | FileSearchToolCall | WebSearchToolCall | ImageGenToolCall | ComputerToolCall | ComputerToolCallOutputResource | ToolSearchCall | ToolSearchOutput | AdditionalTools | ReasoningItem | Program | ProgramOutput | CompactionBody | CodeInterpreterToolCall | LocalShellToolCall | LocalShellToolCallOutput | FunctionShellCall | FunctionShellCallOutput | ApplyPatchToolCall | ApplyPatchToolCallOutput | MCPListTools | MCPApprovalRequest | MCPApprovalResponseResource | MCPToolCall | CustomToolCall | CustomToolCallOutput], None] = Operation(
+    'GET',
+    '/conversations/{conversation_id}/items',
+    path_params=('conversation_id',),
+    query={'limit': 'limit', 'order': 'order', 'after': 'after', 'include': 'include'},
+    response='page',
+    page='cursor',
+    item=lambda: union_of(
+        "type",
+        {
+            "message": ref("shared.message:Message"),
+            "function_call": ref("shared.function_tool_call_resource:FunctionToolCallResource"),
+            "function_call_output": ref("shared.function_tool_call_output_resource:FunctionToolCallOutputResource"),
+            "file_search_call": ref("shared.file_search_tool_call:FileSearchToolCall"),
+            "web_search_call": ref("shared.web_search_tool_call:WebSearchToolCall"),
+            "image_generation_call": ref("shared.image_gen_tool_call:ImageGenToolCall"),
+            "computer_call": ref("shared.computer_tool_call:ComputerToolCall"),
+            "computer_call_output": ref("shared.computer_tool_call_output_resource:ComputerToolCallOutputResource"),
+            "tool_search_call": ref("shared.tool_search_call:ToolSearchCall"),
+            "tool_search_output": ref("shared.tool_search_output:ToolSearchOutput"),
+            "additional_tools": ref("shared.additional_tools:AdditionalTools"),
+            "reasoning": ref("shared.reasoning_item:ReasoningItem"),
+            "program": ref("shared.program:Program"),
+            "program_output": ref("shared.program_output:ProgramOutput"),
+            "compaction": ref("shared.compaction_body:CompactionBody"),
+            "code_interpreter_call": ref("shared.code_interpreter_tool_call:CodeInterpreterToolCall"),
+            "local_shell_call": ref("shared.local_shell_tool_call:LocalShellToolCall"),
+            "local_shell_call_output": ref("shared.local_shell_tool_call_output:LocalShellToolCallOutput"),
+            "shell_call": ref("shared.function_shell_call:FunctionShellCall"),
+            "shell_call_output": ref("shared.function_shell_call_output:FunctionShellCallOutput"),
+            "apply_patch_call": ref("shared.apply_patch_tool_call:ApplyPatchToolCall"),
+            "apply_patch_call_output": ref("shared.apply_patch_tool_call_output:ApplyPatchToolCallOutput"),
+            "mcp_list_tools": ref("shared.mcp_list_tools:MCPListTools"),
+            "mcp_approval_request": ref("shared.mcp_approval_request:MCPApprovalRequest"),
+            "mcp_approval_response": ref("shared.mcp_approval_response_resource:MCPApprovalResponseResource"),
+            "mcp_call": ref("shared.mcp_tool_call:MCPToolCall"),
+            "custom_tool_call": ref("shared.custom_tool_call:CustomToolCall"),
+            "custom_tool_call_output": ref("shared.custom_tool_call_output:CustomToolCallOutput"),
+        },
+    ),
+)
+CONVERSATIONS_ITEMS_RETRIEVE: Operation[Message | FunctionToolCallResource | FunctionToolCallOutputResource | FileSearchToolCall | WebSearchToolCall | ImageGenToolCall | ComputerToolCall | ComputerToolCallOutputResource | ToolSearchCall | ToolSearchOutput | AdditionalTools | ReasoningItem | Program | ProgramOutput | CompactionBody | CodeInterpreterToolCall | LocalShellToolCall | LocalShellToolCallOutput | FunctionShellCall | FunctionShellCallOutput | ApplyPatchToolCall | ApplyPatchToolCallOutput | MCPListTools | MCPApprovalRequest | MCPApprovalResponseResource | MCPToolCall | CustomToolCall | CustomToolCallOutput, None] = Operation(
+    'GET',
+    '/conversations/{conversation_id}/items/{item_id}',
+    path_params=('conversation_id', 'item_id'),
+    query={'include': 'include'},
+    response='model',
+    item=lambda: union_of(
+        "type",
+        {
+            "message": ref("shared.message:Message"),
+            "function_call": ref("shared.function_tool_call_resource:FunctionToolCallResource"),
+            "function_call_output": ref("shared.function_tool_call_output_resource:FunctionToolCallOutputResource"),
+            "file_search_call": ref("shared.file_search_tool_call:FileSearchToolCall"),
+            "web_search_call": ref("shared.web_search_tool_call:WebSearchToolCall"),
+            "image_generation_call": ref("shared.image_gen_tool_call:ImageGenToolCall"),
+            "computer_call": ref("shared.computer_tool_call:ComputerToolCall"),
+            "computer_call_output": ref("shared.computer_tool_call_output_resource:ComputerToolCallOutputResource"),
+            "tool_search_call": ref("shared.tool_search_call:ToolSearchCall"),
+            "tool_search_output": ref("shared.tool_search_output:ToolSearchOutput"),
+            "additional_tools": ref("shared.additional_tools:AdditionalTools"),
+            "reasoning": ref("shared.reasoning_item:ReasoningItem"),
+            "program": ref("shared.program:Program"),
+            "program_output": ref("shared.program_output:ProgramOutput"),
+            "compaction": ref("shared.compaction_body:CompactionBody"),
+            "code_interpreter_call": ref("shared.code_interpreter_tool_call:CodeInterpreterToolCall"),
+            "local_shell_call": ref("shared.local_shell_tool_call:LocalShellToolCall"),
+            "local_shell_call_output": ref("shared.local_shell_tool_call_output:LocalShellToolCallOutput"),
+            "shell_call": ref("shared.function_shell_call:FunctionShellCall"),
+            "shell_call_output": ref("shared.function_shell_call_output:FunctionShellCallOutput"),
+            "apply_patch_call": ref("shared.apply_patch_tool_call:ApplyPatchToolCall"),
+            "apply_patch_call_output": ref("shared.apply_patch_tool_call_output:ApplyPatchToolCallOutput"),
+            "mcp_list_tools": ref("shared.mcp_list_tools:MCPListTools"),
+            "mcp_approval_request": ref("shared.mcp_approval_request:MCPApprovalRequest"),
+            "mcp_approval_response": ref("shared.mcp_approval_response_resource:MCPApprovalResponseResource"),
+            "mcp_call": ref("shared.mcp_tool_call:MCPToolCall"),
+            "custom_tool_call": ref("shared.custom_tool_call:CustomToolCall"),
+            "custom_tool_call_output": ref("shared.custom_tool_call_output:CustomToolCallOutput"),
+        },
+    ),
+)
+CONVERSATIONS_RETRIEVE: Operation[ConversationResource, None] = Operation(
+    'GET',
+    '/conversations/{conversation_id}',
+    path_params=('conversation_id',),
+    response='model',
+    item=lambda: ref("conversations.conversation_resource:ConversationResource"),
+)
+CONVERSATIONS_UPDATE: Operation[ConversationResource, None] = Operation(
+    'POST',
+    '/conversations/{conversation_id}',
+    path_params=('conversation_id',),
+    body='json',
+    response='model',
+    item=lambda: ref("conversations.conversation_resource:ConversationResource"),
+)
 
 
 class Conversations(SyncAPIResource):
@@ -76,19 +206,19 @@ class Conversations(SyncAPIResource):
 
     def create(self, **kwargs: Unpack[_CONVERSATIONS_CREATE_ARGS]) -> ConversationResource:
         """Create a conversation."""
-        return call(self._client, ops.CONVERSATIONS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, CONVERSATIONS_CREATE, {}, kwargs)
 
     def delete(self, conversation_id: str, **kwargs: Unpack[RequestOptions]) -> DeletedConversationResource:
         """Delete a conversation. Items in the conversation will not be deleted."""
-        return call(self._client, ops.CONVERSATIONS_DELETE, {"conversation_id": conversation_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, CONVERSATIONS_DELETE, {"conversation_id": conversation_id}, kwargs)
 
     def retrieve(self, conversation_id: str, **kwargs: Unpack[RequestOptions]) -> ConversationResource:
         """Get a conversation"""
-        return call(self._client, ops.CONVERSATIONS_RETRIEVE, {"conversation_id": conversation_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, CONVERSATIONS_RETRIEVE, {"conversation_id": conversation_id}, kwargs)
 
     def update(self, conversation_id: str, **kwargs: Unpack[_CONVERSATIONS_UPDATE_ARGS]) -> ConversationResource:
         """Update a conversation"""
-        return call(self._client, ops.CONVERSATIONS_UPDATE, {"conversation_id": conversation_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, CONVERSATIONS_UPDATE, {"conversation_id": conversation_id}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> ConversationsWithRawResponse:
@@ -130,19 +260,37 @@ class ConversationsItems(SyncAPIResource):
 
     def create(self, conversation_id: str, **kwargs: Unpack[_CONVERSATIONS_ITEMS_CREATE_ARGS]) -> ConversationItemList:
         """Create items in a conversation with the given ID."""
-        return call(self._client, ops.CONVERSATIONS_ITEMS_CREATE, {"conversation_id": conversation_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, CONVERSATIONS_ITEMS_CREATE, {"conversation_id": conversation_id}, kwargs)
 
     def delete(self, item_id: str, *, conversation_id: str, **kwargs: Unpack[RequestOptions]) -> ConversationResource:
         """Delete an item from a conversation with the given IDs."""
-        return call(self._client, ops.CONVERSATIONS_ITEMS_DELETE, {"conversation_id": conversation_id, "item_id": item_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            CONVERSATIONS_ITEMS_DELETE,
+            {"conversation_id": conversation_id, "item_id": item_id},
+            kwargs,
+        )
 
-    def list(self, conversation_id: str, **kwargs: Unpack[_CONVERSATIONS_ITEMS_LIST_ARGS]) -> CursorPage[Message | FunctionToolCallResource | FunctionToolCallOutputResource | FileSearchToolCall | WebSearchToolCall | ImageGenToolCall | ComputerToolCall | ComputerToolCallOutputResource | ToolSearchCall | ToolSearchOutput | AdditionalTools | ReasoningItem | Program | ProgramOutput | CompactionBody | CodeInterpreterToolCall | LocalShellToolCall | LocalShellToolCallOutput | FunctionShellCall | FunctionShellCallOutput | ApplyPatchToolCall | ApplyPatchToolCallOutput | MCPListTools | MCPApprovalRequest | MCPApprovalResponseResource | MCPToolCall | CustomToolCall | CustomToolCallOutput]:
+    def list(self, conversation_id: str, **kwargs: Unpack[_CONVERSATIONS_ITEMS_LIST_ARGS]) -> CursorPage[
+        Message | FunctionToolCallResource | FunctionToolCallOutputResource | FileSearchToolCall | WebSearchToolCall | ImageGenToolCall | ComputerToolCall | ComputerToolCallOutputResource | ToolSearchCall | ToolSearchOutput | AdditionalTools | ReasoningItem | Program | ProgramOutput | CompactionBody | CodeInterpreterToolCall | LocalShellToolCall | LocalShellToolCallOutput | FunctionShellCall | FunctionShellCallOutput | ApplyPatchToolCall | ApplyPatchToolCallOutput | MCPListTools | MCPApprovalRequest | MCPApprovalResponseResource | MCPToolCall | CustomToolCall | CustomToolCallOutput
+    ]:
         """List all items for a conversation with the given ID."""
-        return call(self._client, ops.CONVERSATIONS_ITEMS_LIST, {"conversation_id": conversation_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, CONVERSATIONS_ITEMS_LIST, {"conversation_id": conversation_id}, kwargs)
 
-    def retrieve(self, item_id: str, *, conversation_id: str, **kwargs: Unpack[_CONVERSATIONS_ITEMS_RETRIEVE_ARGS]) -> Message | FunctionToolCallResource | FunctionToolCallOutputResource | FileSearchToolCall | WebSearchToolCall | ImageGenToolCall | ComputerToolCall | ComputerToolCallOutputResource | ToolSearchCall | ToolSearchOutput | AdditionalTools | ReasoningItem | Program | ProgramOutput | CompactionBody | CodeInterpreterToolCall | LocalShellToolCall | LocalShellToolCallOutput | FunctionShellCall | FunctionShellCallOutput | ApplyPatchToolCall | ApplyPatchToolCallOutput | MCPListTools | MCPApprovalRequest | MCPApprovalResponseResource | MCPToolCall | CustomToolCall | CustomToolCallOutput:
+    def retrieve(
+        self,
+        item_id: str,
+        *,
+        conversation_id: str,
+        **kwargs: Unpack[_CONVERSATIONS_ITEMS_RETRIEVE_ARGS],
+    ) -> Message | FunctionToolCallResource | FunctionToolCallOutputResource | FileSearchToolCall | WebSearchToolCall | ImageGenToolCall | ComputerToolCall | ComputerToolCallOutputResource | ToolSearchCall | ToolSearchOutput | AdditionalTools | ReasoningItem | Program | ProgramOutput | CompactionBody | CodeInterpreterToolCall | LocalShellToolCall | LocalShellToolCallOutput | FunctionShellCall | FunctionShellCallOutput | ApplyPatchToolCall | ApplyPatchToolCallOutput | MCPListTools | MCPApprovalRequest | MCPApprovalResponseResource | MCPToolCall | CustomToolCall | CustomToolCallOutput:
         """Get a single item from a conversation with the given IDs."""
-        return call(self._client, ops.CONVERSATIONS_ITEMS_RETRIEVE, {"conversation_id": conversation_id, "item_id": item_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            CONVERSATIONS_ITEMS_RETRIEVE,
+            {"conversation_id": conversation_id, "item_id": item_id},
+            kwargs,
+        )
 
     @cached_property
     def with_raw_response(self) -> ConversationsItemsWithRawResponse:

@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING
 
-from .._operation import call
+from .._operation import Operation, call
 from .._resource import SyncAPIResource, to_raw_response_wrapper, to_streamed_response_wrapper
-from . import _operations as ops
+from ..types._ref import ref
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -19,9 +19,18 @@ if TYPE_CHECKING:
 
     class _EMBEDDINGS_CREATE_ARGS(EmbeddingCreateParams, RequestOptions, total=False): ...
 
-__all__ = ["Embeddings"]
+__all__ = [
+    "Embeddings",
+]
 
-_ = (Any, Literal, overload)
+# The operations of ``client.embeddings``, typed by what each answers and streams.
+EMBEDDINGS_CREATE: Operation[CreateEmbeddingResponse, None] = Operation(
+    'POST',
+    '/embeddings',
+    body='json',
+    response='model',
+    item=lambda: ref("create_embedding_response:CreateEmbeddingResponse"),
+)
 
 
 class Embeddings(SyncAPIResource):
@@ -29,7 +38,7 @@ class Embeddings(SyncAPIResource):
 
     def create(self, **kwargs: Unpack[_EMBEDDINGS_CREATE_ARGS]) -> CreateEmbeddingResponse:
         """Creates an embedding vector representing the input text."""
-        return call(self._client, ops.EMBEDDINGS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, EMBEDDINGS_CREATE, {}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> EmbeddingsWithRawResponse:

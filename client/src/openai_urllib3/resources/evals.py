@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING
 
-from .._operation import call
+from .._operation import Operation, call
 from .._resource import SyncAPIResource, to_raw_response_wrapper, to_streamed_response_wrapper
-from . import _operations as ops
+from ..types._ref import ref
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -39,9 +39,104 @@ if TYPE_CHECKING:
 
     class _EVALS_UPDATE_ARGS(EvalUpdateParams, RequestOptions, total=False): ...
 
-__all__ = ["Evals", "EvalsRuns", "EvalsRunsOutputItems"]
+__all__ = [
+    "Evals",
+    "EvalsRuns",
+    "EvalsRunsOutputItems",
+]
 
-_ = (Any, Literal, overload)
+# The operations of ``client.evals``, typed by what each answers and streams.
+EVALS_CREATE: Operation[EvalCreateResponse, None] = Operation(
+    'POST',
+    '/evals',
+    body='json',
+    response='model',
+    item=lambda: ref("eval_create_response:EvalCreateResponse"),
+)
+EVALS_DELETE: Operation[EvalDeleteResponse, None] = Operation(
+    'DELETE',
+    '/evals/{eval_id}',
+    path_params=('eval_id',),
+    response='model',
+    item=lambda: ref("eval_delete_response:EvalDeleteResponse"),
+)
+EVALS_LIST: Operation[CursorPage[EvalCreateResponse], None] = Operation(
+    'GET',
+    '/evals',
+    query={'after': 'after', 'limit': 'limit', 'order': 'order', 'order_by': 'order_by'},
+    response='page',
+    page='cursor',
+    item=lambda: ref("eval_create_response:EvalCreateResponse"),
+)
+EVALS_RETRIEVE: Operation[EvalCreateResponse, None] = Operation(
+    'GET',
+    '/evals/{eval_id}',
+    path_params=('eval_id',),
+    response='model',
+    item=lambda: ref("eval_create_response:EvalCreateResponse"),
+)
+EVALS_RUNS_CANCEL: Operation[RunCancelResponse, None] = Operation(
+    'POST',
+    '/evals/{eval_id}/runs/{run_id}',
+    path_params=('eval_id', 'run_id'),
+    response='model',
+    item=lambda: ref("evals.run_cancel_response:RunCancelResponse"),
+)
+EVALS_RUNS_CREATE: Operation[RunCancelResponse, None] = Operation(
+    'POST',
+    '/evals/{eval_id}/runs',
+    path_params=('eval_id',),
+    body='json',
+    response='model',
+    item=lambda: ref("evals.run_cancel_response:RunCancelResponse"),
+)
+EVALS_RUNS_DELETE: Operation[RunDeleteResponse, None] = Operation(
+    'DELETE',
+    '/evals/{eval_id}/runs/{run_id}',
+    path_params=('eval_id', 'run_id'),
+    response='model',
+    item=lambda: ref("evals.run_delete_response:RunDeleteResponse"),
+)
+EVALS_RUNS_LIST: Operation[CursorPage[RunCancelResponse], None] = Operation(
+    'GET',
+    '/evals/{eval_id}/runs',
+    path_params=('eval_id',),
+    query={'after': 'after', 'limit': 'limit', 'order': 'order', 'status': 'status'},
+    response='page',
+    page='cursor',
+    item=lambda: ref("evals.run_cancel_response:RunCancelResponse"),
+)
+EVALS_RUNS_OUTPUT_ITEMS_LIST: Operation[CursorPage[OutputItemListResponse], None] = Operation(
+    'GET',
+    '/evals/{eval_id}/runs/{run_id}/output_items',
+    path_params=('eval_id', 'run_id'),
+    query={'after': 'after', 'limit': 'limit', 'status': 'status', 'order': 'order'},
+    response='page',
+    page='cursor',
+    item=lambda: ref("evals.runs.output_item_list_response:OutputItemListResponse"),
+)
+EVALS_RUNS_OUTPUT_ITEMS_RETRIEVE: Operation[OutputItemListResponse, None] = Operation(
+    'GET',
+    '/evals/{eval_id}/runs/{run_id}/output_items/{output_item_id}',
+    path_params=('eval_id', 'run_id', 'output_item_id'),
+    response='model',
+    item=lambda: ref("evals.runs.output_item_list_response:OutputItemListResponse"),
+)
+EVALS_RUNS_RETRIEVE: Operation[RunCancelResponse, None] = Operation(
+    'GET',
+    '/evals/{eval_id}/runs/{run_id}',
+    path_params=('eval_id', 'run_id'),
+    response='model',
+    item=lambda: ref("evals.run_cancel_response:RunCancelResponse"),
+)
+EVALS_UPDATE: Operation[EvalCreateResponse, None] = Operation(
+    'POST',
+    '/evals/{eval_id}',
+    path_params=('eval_id',),
+    body='json',
+    response='model',
+    item=lambda: ref("eval_create_response:EvalCreateResponse"),
+)
 
 
 class Evals(SyncAPIResource):
@@ -52,24 +147,27 @@ class Evals(SyncAPIResource):
         return EvalsRuns(self._client)
 
     def create(self, **kwargs: Unpack[_EVALS_CREATE_ARGS]) -> EvalCreateResponse:
-        """Create the structure of an evaluation that can be used to test a model's performance. An evaluation is a set of testing criteria and the config for a data source, which dictates the schema of the data used in the evaluation. After creating an evaluation, you can run it on different models and model parameters. We support several types of graders and datasources. For more information, see the [Eval"""
-        return call(self._client, ops.EVALS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
+        """Create the structure of an evaluation that can be used to test a model's performance. An evaluation is a set of
+        testing criteria and the config for a data source, which dictates the schema of the data used in the evaluation.
+        After creating an evaluation, you can run it on different models and model parameters. We support several types
+        of graders and datasources. For more information, see the [Eval"""
+        return call(self._client, EVALS_CREATE, {}, kwargs)
 
     def delete(self, eval_id: str, **kwargs: Unpack[RequestOptions]) -> EvalDeleteResponse:
         """Delete an evaluation."""
-        return call(self._client, ops.EVALS_DELETE, {"eval_id": eval_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, EVALS_DELETE, {"eval_id": eval_id}, kwargs)
 
     def list(self, **kwargs: Unpack[_EVALS_LIST_ARGS]) -> CursorPage[EvalCreateResponse]:
         """List evaluations for a project."""
-        return call(self._client, ops.EVALS_LIST, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, EVALS_LIST, {}, kwargs)
 
     def retrieve(self, eval_id: str, **kwargs: Unpack[RequestOptions]) -> EvalCreateResponse:
         """Get an evaluation by ID."""
-        return call(self._client, ops.EVALS_RETRIEVE, {"eval_id": eval_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, EVALS_RETRIEVE, {"eval_id": eval_id}, kwargs)
 
     def update(self, eval_id: str, **kwargs: Unpack[_EVALS_UPDATE_ARGS]) -> EvalCreateResponse:
         """Update certain properties of an evaluation."""
-        return call(self._client, ops.EVALS_UPDATE, {"eval_id": eval_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, EVALS_UPDATE, {"eval_id": eval_id}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> EvalsWithRawResponse:
@@ -117,23 +215,24 @@ class EvalsRuns(SyncAPIResource):
 
     def cancel(self, run_id: str, *, eval_id: str, **kwargs: Unpack[RequestOptions]) -> RunCancelResponse:
         """Cancel an ongoing evaluation run."""
-        return call(self._client, ops.EVALS_RUNS_CANCEL, {"eval_id": eval_id, "run_id": run_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, EVALS_RUNS_CANCEL, {"eval_id": eval_id, "run_id": run_id}, kwargs)
 
     def create(self, eval_id: str, **kwargs: Unpack[_EVALS_RUNS_CREATE_ARGS]) -> RunCancelResponse:
-        """Kicks off a new run for a given evaluation, specifying the data source, and what model configuration to use to test. The datasource will be validated against the schema specified in the config of the evaluation."""
-        return call(self._client, ops.EVALS_RUNS_CREATE, {"eval_id": eval_id}, kwargs)  # type: ignore[no-any-return]
+        """Kicks off a new run for a given evaluation, specifying the data source, and what model configuration to use to
+        test. The datasource will be validated against the schema specified in the config of the evaluation."""
+        return call(self._client, EVALS_RUNS_CREATE, {"eval_id": eval_id}, kwargs)
 
     def delete(self, run_id: str, *, eval_id: str, **kwargs: Unpack[RequestOptions]) -> RunDeleteResponse:
         """Delete an eval run."""
-        return call(self._client, ops.EVALS_RUNS_DELETE, {"eval_id": eval_id, "run_id": run_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, EVALS_RUNS_DELETE, {"eval_id": eval_id, "run_id": run_id}, kwargs)
 
     def list(self, eval_id: str, **kwargs: Unpack[_EVALS_RUNS_LIST_ARGS]) -> CursorPage[RunCancelResponse]:
         """Get a list of runs for an evaluation."""
-        return call(self._client, ops.EVALS_RUNS_LIST, {"eval_id": eval_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, EVALS_RUNS_LIST, {"eval_id": eval_id}, kwargs)
 
     def retrieve(self, run_id: str, *, eval_id: str, **kwargs: Unpack[RequestOptions]) -> RunCancelResponse:
         """Get an evaluation run by ID."""
-        return call(self._client, ops.EVALS_RUNS_RETRIEVE, {"eval_id": eval_id, "run_id": run_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, EVALS_RUNS_RETRIEVE, {"eval_id": eval_id, "run_id": run_id}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> EvalsRunsWithRawResponse:
@@ -175,13 +274,31 @@ class EvalsRunsWithStreamingResponse:
 class EvalsRunsOutputItems(SyncAPIResource):
     """``client.evals.runs.output_items``."""
 
-    def list(self, run_id: str, *, eval_id: str, **kwargs: Unpack[_EVALS_RUNS_OUTPUT_ITEMS_LIST_ARGS]) -> CursorPage[OutputItemListResponse]:
+    def list(
+        self,
+        run_id: str,
+        *,
+        eval_id: str,
+        **kwargs: Unpack[_EVALS_RUNS_OUTPUT_ITEMS_LIST_ARGS],
+    ) -> CursorPage[OutputItemListResponse]:
         """Get a list of output items for an evaluation run."""
-        return call(self._client, ops.EVALS_RUNS_OUTPUT_ITEMS_LIST, {"eval_id": eval_id, "run_id": run_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, EVALS_RUNS_OUTPUT_ITEMS_LIST, {"eval_id": eval_id, "run_id": run_id}, kwargs)
 
-    def retrieve(self, output_item_id: str, *, eval_id: str, run_id: str, **kwargs: Unpack[RequestOptions]) -> OutputItemListResponse:
+    def retrieve(
+        self,
+        output_item_id: str,
+        *,
+        eval_id: str,
+        run_id: str,
+        **kwargs: Unpack[RequestOptions],
+    ) -> OutputItemListResponse:
         """Get an evaluation run output item by ID."""
-        return call(self._client, ops.EVALS_RUNS_OUTPUT_ITEMS_RETRIEVE, {"eval_id": eval_id, "run_id": run_id, "output_item_id": output_item_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            EVALS_RUNS_OUTPUT_ITEMS_RETRIEVE,
+            {"eval_id": eval_id, "run_id": run_id, "output_item_id": output_item_id},
+            kwargs,
+        )
 
     @cached_property
     def with_raw_response(self) -> EvalsRunsOutputItemsWithRawResponse:

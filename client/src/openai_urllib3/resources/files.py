@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING
 
 from .._helpers import FilesHelpers
-from .._operation import call
+from .._operation import Operation, call
 from .._resource import SyncAPIResource, to_raw_response_wrapper, to_streamed_response_wrapper
-from . import _operations as ops
+from ..types._ref import ref
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -26,9 +26,53 @@ if TYPE_CHECKING:
 
     class _FILES_LIST_ARGS(FilesListParams, RequestOptions, total=False): ...
 
-__all__ = ["Files"]
+__all__ = [
+    "Files",
+]
 
-_ = (Any, Literal, overload)
+# The operations of ``client.files``, typed by what each answers and streams.
+FILES_CONTENT: Operation[BinaryResponse, None] = Operation(
+    'GET',
+    '/files/{file_id}/content',
+    path_params=('file_id',),
+    response='binary',
+)
+FILES_CREATE: Operation[FileObject, None] = Operation(
+    'POST',
+    '/files',
+    body='multipart',
+    files=('file',),
+    response='model',
+    item=lambda: ref("file_object:FileObject"),
+)
+FILES_DELETE: Operation[FileDeleted, None] = Operation(
+    'DELETE',
+    '/files/{file_id}',
+    path_params=('file_id',),
+    response='model',
+    item=lambda: ref("file_deleted:FileDeleted"),
+)
+FILES_LIST: Operation[CursorPage[FileObject], None] = Operation(
+    'GET',
+    '/files',
+    query={'purpose': 'purpose', 'limit': 'limit', 'order': 'order', 'after': 'after'},
+    response='page',
+    page='cursor',
+    item=lambda: ref("file_object:FileObject"),
+)
+FILES_RETRIEVE: Operation[FileObject, None] = Operation(
+    'GET',
+    '/files/{file_id}',
+    path_params=('file_id',),
+    response='model',
+    item=lambda: ref("file_object:FileObject"),
+)
+FILES_RETRIEVE_CONTENT: Operation[BinaryResponse, None] = Operation(
+    'GET',
+    '/files/{file_id}/content',
+    path_params=('file_id',),
+    response='binary',
+)
 
 
 class Files(FilesHelpers, SyncAPIResource):
@@ -36,27 +80,29 @@ class Files(FilesHelpers, SyncAPIResource):
 
     def content(self, file_id: str, **kwargs: Unpack[RequestOptions]) -> BinaryResponse:
         """Returns a response containing the contents of the specified file."""
-        return call(self._client, ops.FILES_CONTENT, {"file_id": file_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, FILES_CONTENT, {"file_id": file_id}, kwargs)
 
     def create(self, **kwargs: Unpack[_FILES_CREATE_ARGS]) -> FileObject:
-        """Upload a file that can be used across various endpoints. Individual files can be up to 512 MB, and each project can store up to 2.5 TB of files in total. There is no organization-wide storage limit. Uploads to this endpoint are rate-limited to 1,000 requests per minute per authenticated user."""
-        return call(self._client, ops.FILES_CREATE, {}, kwargs)  # type: ignore[no-any-return]
+        """Upload a file that can be used across various endpoints. Individual files can be up to 512 MB, and each project
+        can store up to 2.5 TB of files in total. There is no organization-wide storage limit. Uploads to this endpoint
+        are rate-limited to 1,000 requests per minute per authenticated user."""
+        return call(self._client, FILES_CREATE, {}, kwargs)
 
     def delete(self, file_id: str, **kwargs: Unpack[RequestOptions]) -> FileDeleted:
         """Delete a file and remove it from all vector stores."""
-        return call(self._client, ops.FILES_DELETE, {"file_id": file_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, FILES_DELETE, {"file_id": file_id}, kwargs)
 
     def list(self, **kwargs: Unpack[_FILES_LIST_ARGS]) -> CursorPage[FileObject]:
         """Returns a list of files."""
-        return call(self._client, ops.FILES_LIST, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, FILES_LIST, {}, kwargs)
 
     def retrieve(self, file_id: str, **kwargs: Unpack[RequestOptions]) -> FileObject:
         """Returns information about a specific file."""
-        return call(self._client, ops.FILES_RETRIEVE, {"file_id": file_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, FILES_RETRIEVE, {"file_id": file_id}, kwargs)
 
     def retrieve_content(self, file_id: str, **kwargs: Unpack[RequestOptions]) -> BinaryResponse:
         """Returns a response containing the contents of the specified file."""
-        return call(self._client, ops.FILES_RETRIEVE_CONTENT, {"file_id": file_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, FILES_RETRIEVE_CONTENT, {"file_id": file_id}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> FilesWithRawResponse:

@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING
 
-from .._operation import call
+from .._operation import Operation, call
 from .._resource import SyncAPIResource, to_raw_response_wrapper, to_streamed_response_wrapper
-from . import _operations as ops
+from ..types._ref import ref
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -24,7 +24,9 @@ if TYPE_CHECKING:
     from ..types.fine_tuning.checkpoints.permission_delete_response import PermissionDeleteResponse
     from ..types.fine_tuning.checkpoints.permission_list_params import PermissionListParams
     from ..types.fine_tuning.checkpoints.permission_retrieve_response import PermissionRetrieveResponse
-    from ..types.fine_tuning.fine_tuning_checkpoints_permissions_list_params import FineTuningCheckpointsPermissionsListParams
+    from ..types.fine_tuning.fine_tuning_checkpoints_permissions_list_params import (
+        FineTuningCheckpointsPermissionsListParams,
+    )
     from ..types.fine_tuning.fine_tuning_job import FineTuningJob
     from ..types.fine_tuning.fine_tuning_job_event import FineTuningJobEvent
     from ..types.fine_tuning.job_create_params import JobCreateParams
@@ -39,7 +41,11 @@ if TYPE_CHECKING:
 
     class _FINE_TUNING_CHECKPOINTS_PERMISSIONS_CREATE_ARGS(PermissionCreateParams, RequestOptions, total=False): ...
 
-    class _FINE_TUNING_CHECKPOINTS_PERMISSIONS_LIST_ARGS(FineTuningCheckpointsPermissionsListParams, RequestOptions, total=False): ...
+    class _FINE_TUNING_CHECKPOINTS_PERMISSIONS_LIST_ARGS(
+        FineTuningCheckpointsPermissionsListParams,
+        RequestOptions,
+        total=False,
+    ): ...
 
     class _FINE_TUNING_CHECKPOINTS_PERMISSIONS_RETRIEVE_ARGS(PermissionListParams, RequestOptions, total=False): ...
 
@@ -51,9 +57,125 @@ if TYPE_CHECKING:
 
     class _FINE_TUNING_JOBS_LIST_EVENTS_ARGS(JobListEventsParams, RequestOptions, total=False): ...
 
-__all__ = ["FineTuning", "FineTuningAlpha", "FineTuningCheckpoints", "FineTuningJobs", "FineTuningAlphaGraders", "FineTuningCheckpointsPermissions", "FineTuningJobsCheckpoints"]
+__all__ = [
+    "FineTuning",
+    "FineTuningAlpha",
+    "FineTuningCheckpoints",
+    "FineTuningJobs",
+    "FineTuningAlphaGraders",
+    "FineTuningCheckpointsPermissions",
+    "FineTuningJobsCheckpoints",
+]
 
-_ = (Any, Literal, overload)
+# The operations of ``client.fine_tuning``, typed by what each answers and streams.
+FINE_TUNING_ALPHA_GRADERS_RUN: Operation[GraderRunResponse, None] = Operation(
+    'POST',
+    '/fine_tuning/alpha/graders/run',
+    body='json',
+    response='model',
+    item=lambda: ref("fine_tuning.alpha.grader_run_response:GraderRunResponse"),
+)
+FINE_TUNING_ALPHA_GRADERS_VALIDATE: Operation[GraderValidateResponse, None] = Operation(
+    'POST',
+    '/fine_tuning/alpha/graders/validate',
+    body='json',
+    response='model',
+    item=lambda: ref("fine_tuning.alpha.grader_validate_response:GraderValidateResponse"),
+)
+FINE_TUNING_CHECKPOINTS_PERMISSIONS_CREATE: Operation[PermissionRetrieveResponse, None] = Operation(
+    'POST',
+    '/fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions',
+    path_params=('fine_tuned_model_checkpoint',),
+    body='json',
+    response='model',
+    item=lambda: ref("fine_tuning.checkpoints.permission_retrieve_response:PermissionRetrieveResponse"),
+)
+FINE_TUNING_CHECKPOINTS_PERMISSIONS_DELETE: Operation[PermissionDeleteResponse, None] = Operation(
+    'DELETE',
+    '/fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions/{permission_id}',
+    path_params=('fine_tuned_model_checkpoint', 'permission_id'),
+    response='model',
+    item=lambda: ref("fine_tuning.checkpoints.permission_delete_response:PermissionDeleteResponse"),
+)
+FINE_TUNING_CHECKPOINTS_PERMISSIONS_LIST: Operation[CursorPage[PermissionCreateResponse], None] = Operation(
+    'GET',
+    '/fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions',
+    path_params=('fine_tuned_model_checkpoint',),
+    query={'project_id': 'project_id', 'after': 'after', 'limit': 'limit', 'order': 'order'},
+    response='page',
+    page='cursor',
+    item=lambda: ref("fine_tuning.checkpoints.permission_create_response:PermissionCreateResponse"),
+)
+FINE_TUNING_CHECKPOINTS_PERMISSIONS_RETRIEVE: Operation[CursorPage[PermissionCreateResponse], None] = Operation(
+    'GET',
+    '/fine_tuning/checkpoints/{fine_tuned_model_checkpoint}/permissions',
+    path_params=('fine_tuned_model_checkpoint',),
+    query={'project_id': 'project_id', 'after': 'after', 'limit': 'limit', 'order': 'order'},
+    response='page',
+    page='cursor',
+    item=lambda: ref("fine_tuning.checkpoints.permission_create_response:PermissionCreateResponse"),
+)
+FINE_TUNING_JOBS_CANCEL: Operation[FineTuningJob, None] = Operation(
+    'POST',
+    '/fine_tuning/jobs/{fine_tuning_job_id}/cancel',
+    path_params=('fine_tuning_job_id',),
+    response='model',
+    item=lambda: ref("fine_tuning.fine_tuning_job:FineTuningJob"),
+)
+FINE_TUNING_JOBS_CHECKPOINTS_LIST: Operation[CursorPage[FineTuningJobCheckpoint], None] = Operation(
+    'GET',
+    '/fine_tuning/jobs/{fine_tuning_job_id}/checkpoints',
+    path_params=('fine_tuning_job_id',),
+    query={'after': 'after', 'limit': 'limit'},
+    response='page',
+    page='cursor',
+    item=lambda: ref("fine_tuning.jobs.fine_tuning_job_checkpoint:FineTuningJobCheckpoint"),
+)
+FINE_TUNING_JOBS_CREATE: Operation[FineTuningJob, None] = Operation(
+    'POST',
+    '/fine_tuning/jobs',
+    body='json',
+    response='model',
+    item=lambda: ref("fine_tuning.fine_tuning_job:FineTuningJob"),
+)
+FINE_TUNING_JOBS_LIST: Operation[CursorPage[FineTuningJob], None] = Operation(
+    'GET',
+    '/fine_tuning/jobs',
+    query={'after': 'after', 'limit': 'limit', 'metadata': 'metadata'},
+    response='page',
+    page='cursor',
+    item=lambda: ref("fine_tuning.fine_tuning_job:FineTuningJob"),
+)
+FINE_TUNING_JOBS_LIST_EVENTS: Operation[CursorPage[FineTuningJobEvent], None] = Operation(
+    'GET',
+    '/fine_tuning/jobs/{fine_tuning_job_id}/events',
+    path_params=('fine_tuning_job_id',),
+    query={'after': 'after', 'limit': 'limit'},
+    response='page',
+    page='cursor',
+    item=lambda: ref("fine_tuning.fine_tuning_job_event:FineTuningJobEvent"),
+)
+FINE_TUNING_JOBS_PAUSE: Operation[FineTuningJob, None] = Operation(
+    'POST',
+    '/fine_tuning/jobs/{fine_tuning_job_id}/pause',
+    path_params=('fine_tuning_job_id',),
+    response='model',
+    item=lambda: ref("fine_tuning.fine_tuning_job:FineTuningJob"),
+)
+FINE_TUNING_JOBS_RESUME: Operation[FineTuningJob, None] = Operation(
+    'POST',
+    '/fine_tuning/jobs/{fine_tuning_job_id}/resume',
+    path_params=('fine_tuning_job_id',),
+    response='model',
+    item=lambda: ref("fine_tuning.fine_tuning_job:FineTuningJob"),
+)
+FINE_TUNING_JOBS_RETRIEVE: Operation[FineTuningJob, None] = Operation(
+    'GET',
+    '/fine_tuning/jobs/{fine_tuning_job_id}',
+    path_params=('fine_tuning_job_id',),
+    response='model',
+    item=lambda: ref("fine_tuning.fine_tuning_job:FineTuningJob"),
+)
 
 
 class FineTuning(SyncAPIResource):
@@ -191,31 +313,35 @@ class FineTuningJobs(SyncAPIResource):
 
     def cancel(self, fine_tuning_job_id: str, **kwargs: Unpack[RequestOptions]) -> FineTuningJob:
         """Immediately cancel a fine-tune job."""
-        return call(self._client, ops.FINE_TUNING_JOBS_CANCEL, {"fine_tuning_job_id": fine_tuning_job_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, FINE_TUNING_JOBS_CANCEL, {"fine_tuning_job_id": fine_tuning_job_id}, kwargs)
 
     def create(self, **kwargs: Unpack[_FINE_TUNING_JOBS_CREATE_ARGS]) -> FineTuningJob:
         """Creates a fine-tuning job which begins the process of creating a new model from a given dataset."""
-        return call(self._client, ops.FINE_TUNING_JOBS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, FINE_TUNING_JOBS_CREATE, {}, kwargs)
 
     def list(self, **kwargs: Unpack[_FINE_TUNING_JOBS_LIST_ARGS]) -> CursorPage[FineTuningJob]:
         """List your organization's fine-tuning jobs"""
-        return call(self._client, ops.FINE_TUNING_JOBS_LIST, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, FINE_TUNING_JOBS_LIST, {}, kwargs)
 
-    def list_events(self, fine_tuning_job_id: str, **kwargs: Unpack[_FINE_TUNING_JOBS_LIST_EVENTS_ARGS]) -> CursorPage[FineTuningJobEvent]:
+    def list_events(
+        self,
+        fine_tuning_job_id: str,
+        **kwargs: Unpack[_FINE_TUNING_JOBS_LIST_EVENTS_ARGS],
+    ) -> CursorPage[FineTuningJobEvent]:
         """Get status updates for a fine-tuning job."""
-        return call(self._client, ops.FINE_TUNING_JOBS_LIST_EVENTS, {"fine_tuning_job_id": fine_tuning_job_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, FINE_TUNING_JOBS_LIST_EVENTS, {"fine_tuning_job_id": fine_tuning_job_id}, kwargs)
 
     def pause(self, fine_tuning_job_id: str, **kwargs: Unpack[RequestOptions]) -> FineTuningJob:
         """Pause a fine-tune job."""
-        return call(self._client, ops.FINE_TUNING_JOBS_PAUSE, {"fine_tuning_job_id": fine_tuning_job_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, FINE_TUNING_JOBS_PAUSE, {"fine_tuning_job_id": fine_tuning_job_id}, kwargs)
 
     def resume(self, fine_tuning_job_id: str, **kwargs: Unpack[RequestOptions]) -> FineTuningJob:
         """Resume a fine-tune job."""
-        return call(self._client, ops.FINE_TUNING_JOBS_RESUME, {"fine_tuning_job_id": fine_tuning_job_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, FINE_TUNING_JOBS_RESUME, {"fine_tuning_job_id": fine_tuning_job_id}, kwargs)
 
     def retrieve(self, fine_tuning_job_id: str, **kwargs: Unpack[RequestOptions]) -> FineTuningJob:
         """Get info about a fine-tuning job."""
-        return call(self._client, ops.FINE_TUNING_JOBS_RETRIEVE, {"fine_tuning_job_id": fine_tuning_job_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, FINE_TUNING_JOBS_RETRIEVE, {"fine_tuning_job_id": fine_tuning_job_id}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> FineTuningJobsWithRawResponse:
@@ -263,11 +389,11 @@ class FineTuningAlphaGraders(SyncAPIResource):
 
     def run(self, **kwargs: Unpack[_FINE_TUNING_ALPHA_GRADERS_RUN_ARGS]) -> GraderRunResponse:
         """Run a grader."""
-        return call(self._client, ops.FINE_TUNING_ALPHA_GRADERS_RUN, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, FINE_TUNING_ALPHA_GRADERS_RUN, {}, kwargs)
 
     def validate(self, **kwargs: Unpack[_FINE_TUNING_ALPHA_GRADERS_VALIDATE_ARGS]) -> GraderValidateResponse:
         """Validate a grader."""
-        return call(self._client, ops.FINE_TUNING_ALPHA_GRADERS_VALIDATE, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, FINE_TUNING_ALPHA_GRADERS_VALIDATE, {}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> FineTuningAlphaGradersWithRawResponse:
@@ -295,21 +421,59 @@ class FineTuningAlphaGradersWithStreamingResponse:
 class FineTuningCheckpointsPermissions(SyncAPIResource):
     """``client.fine_tuning.checkpoints.permissions``."""
 
-    def create(self, fine_tuned_model_checkpoint: str, **kwargs: Unpack[_FINE_TUNING_CHECKPOINTS_PERMISSIONS_CREATE_ARGS]) -> PermissionRetrieveResponse:
+    def create(
+        self,
+        fine_tuned_model_checkpoint: str,
+        **kwargs: Unpack[_FINE_TUNING_CHECKPOINTS_PERMISSIONS_CREATE_ARGS],
+    ) -> PermissionRetrieveResponse:
         """NOTE: Calling this endpoint requires an [admin API key](../admin-api-keys)."""
-        return call(self._client, ops.FINE_TUNING_CHECKPOINTS_PERMISSIONS_CREATE, {"fine_tuned_model_checkpoint": fine_tuned_model_checkpoint}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            FINE_TUNING_CHECKPOINTS_PERMISSIONS_CREATE,
+            {"fine_tuned_model_checkpoint": fine_tuned_model_checkpoint},
+            kwargs,
+        )
 
-    def delete(self, permission_id: str, *, fine_tuned_model_checkpoint: str, **kwargs: Unpack[RequestOptions]) -> PermissionDeleteResponse:
+    def delete(
+        self,
+        permission_id: str,
+        *,
+        fine_tuned_model_checkpoint: str,
+        **kwargs: Unpack[RequestOptions],
+    ) -> PermissionDeleteResponse:
         """NOTE: This endpoint requires an [admin API key](../admin-api-keys)."""
-        return call(self._client, ops.FINE_TUNING_CHECKPOINTS_PERMISSIONS_DELETE, {"fine_tuned_model_checkpoint": fine_tuned_model_checkpoint, "permission_id": permission_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            FINE_TUNING_CHECKPOINTS_PERMISSIONS_DELETE,
+            {"fine_tuned_model_checkpoint": fine_tuned_model_checkpoint, "permission_id": permission_id},
+            kwargs,
+        )
 
-    def list(self, fine_tuned_model_checkpoint: str, **kwargs: Unpack[_FINE_TUNING_CHECKPOINTS_PERMISSIONS_LIST_ARGS]) -> CursorPage[PermissionCreateResponse]:
+    def list(
+        self,
+        fine_tuned_model_checkpoint: str,
+        **kwargs: Unpack[_FINE_TUNING_CHECKPOINTS_PERMISSIONS_LIST_ARGS],
+    ) -> CursorPage[PermissionCreateResponse]:
         """NOTE: This endpoint requires an [admin API key](../admin-api-keys)."""
-        return call(self._client, ops.FINE_TUNING_CHECKPOINTS_PERMISSIONS_LIST, {"fine_tuned_model_checkpoint": fine_tuned_model_checkpoint}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            FINE_TUNING_CHECKPOINTS_PERMISSIONS_LIST,
+            {"fine_tuned_model_checkpoint": fine_tuned_model_checkpoint},
+            kwargs,
+        )
 
-    def retrieve(self, fine_tuned_model_checkpoint: str, **kwargs: Unpack[_FINE_TUNING_CHECKPOINTS_PERMISSIONS_RETRIEVE_ARGS]) -> CursorPage[PermissionCreateResponse]:
+    def retrieve(
+        self,
+        fine_tuned_model_checkpoint: str,
+        **kwargs: Unpack[_FINE_TUNING_CHECKPOINTS_PERMISSIONS_RETRIEVE_ARGS],
+    ) -> CursorPage[PermissionCreateResponse]:
         """NOTE: This endpoint requires an [admin API key](../admin-api-keys)."""
-        return call(self._client, ops.FINE_TUNING_CHECKPOINTS_PERMISSIONS_RETRIEVE, {"fine_tuned_model_checkpoint": fine_tuned_model_checkpoint}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            FINE_TUNING_CHECKPOINTS_PERMISSIONS_RETRIEVE,
+            {"fine_tuned_model_checkpoint": fine_tuned_model_checkpoint},
+            kwargs,
+        )
 
     @cached_property
     def with_raw_response(self) -> FineTuningCheckpointsPermissionsWithRawResponse:
@@ -341,9 +505,13 @@ class FineTuningCheckpointsPermissionsWithStreamingResponse:
 class FineTuningJobsCheckpoints(SyncAPIResource):
     """``client.fine_tuning.jobs.checkpoints``."""
 
-    def list(self, fine_tuning_job_id: str, **kwargs: Unpack[_FINE_TUNING_JOBS_CHECKPOINTS_LIST_ARGS]) -> CursorPage[FineTuningJobCheckpoint]:
+    def list(
+        self,
+        fine_tuning_job_id: str,
+        **kwargs: Unpack[_FINE_TUNING_JOBS_CHECKPOINTS_LIST_ARGS],
+    ) -> CursorPage[FineTuningJobCheckpoint]:
         """List checkpoints for a fine-tuning job."""
-        return call(self._client, ops.FINE_TUNING_JOBS_CHECKPOINTS_LIST, {"fine_tuning_job_id": fine_tuning_job_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, FINE_TUNING_JOBS_CHECKPOINTS_LIST, {"fine_tuning_job_id": fine_tuning_job_id}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> FineTuningJobsCheckpointsWithRawResponse:

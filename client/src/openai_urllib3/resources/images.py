@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Literal, overload
 
-from .._operation import call
+from .._models import union_of
+from .._operation import Operation, call, call_stream
 from .._resource import SyncAPIResource, to_raw_response_wrapper, to_streamed_response_wrapper
-from . import _operations as ops
+from ..types._ref import ref
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -28,9 +29,48 @@ if TYPE_CHECKING:
 
     class _IMAGES_GENERATE_ARGS(ImageGenerateParams, RequestOptions, total=False): ...
 
-__all__ = ["Images"]
+__all__ = [
+    "Images",
+]
 
-_ = (Any, Literal, overload)
+# The operations of ``client.images``, typed by what each answers and streams.
+IMAGES_CREATE_VARIATION: Operation[ImagesResponse, None] = Operation(
+    'POST',
+    '/images/variations',
+    body='multipart',
+    files=('image',),
+    response='model',
+    item=lambda: ref("images_response:ImagesResponse"),
+)
+IMAGES_EDIT: Operation[ImagesResponse, ImageEditStreamEvent] = Operation(
+    'POST',
+    '/images/edits',
+    body='multipart',
+    files=('image', 'mask'),
+    response='model',
+    item=lambda: ref("images_response:ImagesResponse"),
+    stream_item=lambda: union_of(
+        "type",
+        {
+            "image_edit.partial_image": ref("image_edit_partial_image_event:ImageEditPartialImageEvent"),
+            "image_edit.completed": ref("image_edit_completed_event:ImageEditCompletedEvent"),
+        },
+    ),
+)
+IMAGES_GENERATE: Operation[ImagesResponse, ImageGenStreamEvent] = Operation(
+    'POST',
+    '/images/generations',
+    body='json',
+    response='model',
+    item=lambda: ref("images_response:ImagesResponse"),
+    stream_item=lambda: union_of(
+        "type",
+        {
+            "image_generation.partial_image": ref("image_gen_partial_image_event:ImageGenPartialImageEvent"),
+            "image_generation.completed": ref("image_gen_completed_event:ImageGenCompletedEvent"),
+        },
+    ),
+)
 
 
 class Images(SyncAPIResource):
@@ -38,7 +78,7 @@ class Images(SyncAPIResource):
 
     def create_variation(self, **kwargs: Unpack[_IMAGES_CREATE_VARIATION_ARGS]) -> ImagesResponse:
         """Creates a variation of a given image. This endpoint only supports dall-e-2."""
-        return call(self._client, ops.IMAGES_CREATE_VARIATION, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, IMAGES_CREATE_VARIATION, {}, kwargs)
 
     @overload
     def edit(self, *, stream: Literal[True], **kwargs: Unpack[_IMAGES_EDIT_ARGS]) -> Stream[ImageEditStreamEvent]: ...
@@ -47,24 +87,59 @@ class Images(SyncAPIResource):
     def edit(self, *, stream: Literal[False] | None = None, **kwargs: Unpack[_IMAGES_EDIT_ARGS]) -> ImagesResponse: ...
 
     @overload
-    def edit(self, *, stream: bool, **kwargs: Unpack[_IMAGES_EDIT_ARGS]) -> ImagesResponse | Stream[ImageEditStreamEvent]: ...
+    def edit(
+        self,
+        *,
+        stream: bool,
+        **kwargs: Unpack[_IMAGES_EDIT_ARGS],
+    ) -> ImagesResponse | Stream[ImageEditStreamEvent]: ...
 
-    def edit(self, *, stream: bool | None = None, **kwargs: Unpack[_IMAGES_EDIT_ARGS]) -> ImagesResponse | Stream[ImageEditStreamEvent]:
-        """Creates an edited or extended image given one or more source images and a prompt. This endpoint supports GPT Image models (gpt-image-1.5, gpt-image-1, gpt-image-1-mini, and chatgpt-image-latest) and dall-e-2."""
-        return call(self._client, ops.IMAGES_EDIT, {}, kwargs, stream=stream)  # type: ignore[no-any-return]
+    def edit(
+        self,
+        *,
+        stream: bool | None = None,
+        **kwargs: Unpack[_IMAGES_EDIT_ARGS],
+    ) -> ImagesResponse | Stream[ImageEditStreamEvent]:
+        """Creates an edited or extended image given one or more source images and a prompt. This endpoint supports GPT
+        Image models (gpt-image-1.5, gpt-image-1, gpt-image-1-mini, and chatgpt-image-latest) and dall-e-2."""
+        if stream:
+            return call_stream(self._client, IMAGES_EDIT, {}, kwargs)
+        return call(self._client, IMAGES_EDIT, {}, kwargs, stream=stream)
 
     @overload
-    def generate(self, *, stream: Literal[True], **kwargs: Unpack[_IMAGES_GENERATE_ARGS]) -> Stream[ImageGenStreamEvent]: ...
+    def generate(
+        self,
+        *,
+        stream: Literal[True],
+        **kwargs: Unpack[_IMAGES_GENERATE_ARGS],
+    ) -> Stream[ImageGenStreamEvent]: ...
 
     @overload
-    def generate(self, *, stream: Literal[False] | None = None, **kwargs: Unpack[_IMAGES_GENERATE_ARGS]) -> ImagesResponse: ...
+    def generate(
+        self,
+        *,
+        stream: Literal[False] | None = None,
+        **kwargs: Unpack[_IMAGES_GENERATE_ARGS],
+    ) -> ImagesResponse: ...
 
     @overload
-    def generate(self, *, stream: bool, **kwargs: Unpack[_IMAGES_GENERATE_ARGS]) -> ImagesResponse | Stream[ImageGenStreamEvent]: ...
+    def generate(
+        self,
+        *,
+        stream: bool,
+        **kwargs: Unpack[_IMAGES_GENERATE_ARGS],
+    ) -> ImagesResponse | Stream[ImageGenStreamEvent]: ...
 
-    def generate(self, *, stream: bool | None = None, **kwargs: Unpack[_IMAGES_GENERATE_ARGS]) -> ImagesResponse | Stream[ImageGenStreamEvent]:
+    def generate(
+        self,
+        *,
+        stream: bool | None = None,
+        **kwargs: Unpack[_IMAGES_GENERATE_ARGS],
+    ) -> ImagesResponse | Stream[ImageGenStreamEvent]:
         """Creates an image given a prompt. [Learn more](/docs/guides/images)."""
-        return call(self._client, ops.IMAGES_GENERATE, {}, kwargs, stream=stream)  # type: ignore[no-any-return]
+        if stream:
+            return call_stream(self._client, IMAGES_GENERATE, {}, kwargs)
+        return call(self._client, IMAGES_GENERATE, {}, kwargs, stream=stream)
 
     @cached_property
     def with_raw_response(self) -> ImagesWithRawResponse:

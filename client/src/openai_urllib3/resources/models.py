@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING
 
-from .._operation import call
+from .._operation import Operation, call
 from .._resource import SyncAPIResource, to_raw_response_wrapper, to_streamed_response_wrapper
-from . import _operations as ops
+from ..types._ref import ref
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -18,9 +18,32 @@ if TYPE_CHECKING:
     from ..types.model import Model
     from ..types.model_deleted import ModelDeleted
 
-__all__ = ["Models"]
+__all__ = [
+    "Models",
+]
 
-_ = (Any, Literal, overload)
+# The operations of ``client.models``, typed by what each answers and streams.
+MODELS_DELETE: Operation[ModelDeleted, None] = Operation(
+    'DELETE',
+    '/models/{model}',
+    path_params=('model',),
+    response='model',
+    item=lambda: ref("model_deleted:ModelDeleted"),
+)
+MODELS_LIST: Operation[SyncPage[Model], None] = Operation(
+    'GET',
+    '/models',
+    response='page',
+    page='list',
+    item=lambda: ref("model:Model"),
+)
+MODELS_RETRIEVE: Operation[Model, None] = Operation(
+    'GET',
+    '/models/{model}',
+    path_params=('model',),
+    response='model',
+    item=lambda: ref("model:Model"),
+)
 
 
 class Models(SyncAPIResource):
@@ -28,15 +51,17 @@ class Models(SyncAPIResource):
 
     def delete(self, model: str, **kwargs: Unpack[RequestOptions]) -> ModelDeleted:
         """Delete a fine-tuned model. You must have the Owner role in your organization to delete a model."""
-        return call(self._client, ops.MODELS_DELETE, {"model": model}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, MODELS_DELETE, {"model": model}, kwargs)
 
     def list(self, **kwargs: Unpack[RequestOptions]) -> SyncPage[Model]:
-        """Lists the currently available models, and provides basic information about each one such as the owner and availability."""
-        return call(self._client, ops.MODELS_LIST, {}, kwargs)  # type: ignore[no-any-return]
+        """Lists the currently available models, and provides basic information about each one such as the owner and
+        availability."""
+        return call(self._client, MODELS_LIST, {}, kwargs)
 
     def retrieve(self, model: str, **kwargs: Unpack[RequestOptions]) -> Model:
-        """Retrieves a model instance, providing basic information about the model such as the owner and permissioning."""
-        return call(self._client, ops.MODELS_RETRIEVE, {"model": model}, kwargs)  # type: ignore[no-any-return]
+        """Retrieves a model instance, providing basic information about the model such as the owner and permissioning.
+        Retrieves a model instance, providing basic information about the model such as the owner and permissioning."""
+        return call(self._client, MODELS_RETRIEVE, {"model": model}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> ModelsWithRawResponse:

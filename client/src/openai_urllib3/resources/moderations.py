@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING
 
-from .._operation import call
+from .._operation import Operation, call
 from .._resource import SyncAPIResource, to_raw_response_wrapper, to_streamed_response_wrapper
-from . import _operations as ops
+from ..types._ref import ref
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -19,17 +19,27 @@ if TYPE_CHECKING:
 
     class _MODERATIONS_CREATE_ARGS(ModerationCreateParams, RequestOptions, total=False): ...
 
-__all__ = ["Moderations"]
+__all__ = [
+    "Moderations",
+]
 
-_ = (Any, Literal, overload)
+# The operations of ``client.moderations``, typed by what each answers and streams.
+MODERATIONS_CREATE: Operation[ModerationCreateResponse, None] = Operation(
+    'POST',
+    '/moderations',
+    body='json',
+    response='model',
+    item=lambda: ref("moderation_create_response:ModerationCreateResponse"),
+)
 
 
 class Moderations(SyncAPIResource):
     """``client.moderations``."""
 
     def create(self, **kwargs: Unpack[_MODERATIONS_CREATE_ARGS]) -> ModerationCreateResponse:
-        """Classifies if text and/or image inputs are potentially harmful. Learn more in the [moderation guide](/docs/guides/moderation)."""
-        return call(self._client, ops.MODERATIONS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
+        """Classifies if text and/or image inputs are potentially harmful. Learn more in the [moderation
+        guide](/docs/guides/moderation)."""
+        return call(self._client, MODERATIONS_CREATE, {}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> ModerationsWithRawResponse:

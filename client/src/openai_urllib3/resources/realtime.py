@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING
 
-from .._operation import call
+from .._operation import Operation, call
 from .._resource import SyncAPIResource, to_raw_response_wrapper, to_streamed_response_wrapper
-from . import _operations as ops
+from ..types._ref import ref
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -25,8 +25,12 @@ if TYPE_CHECKING:
     from ..types.realtime.realtime_create_client_secret_response import RealtimeCreateClientSecretResponse
     from ..types.realtime.realtime_sessions_create_params import RealtimeSessionsCreateParams
     from ..types.realtime.realtime_transcription_sessions_create_params import RealtimeTranscriptionSessionsCreateParams
-    from ..types.realtime.realtime_translation_client_secret_create_response import RealtimeTranslationClientSecretCreateResponse
-    from ..types.realtime.realtime_translations_client_secrets_create_params import RealtimeTranslationsClientSecretsCreateParams
+    from ..types.realtime.realtime_translation_client_secret_create_response import (
+        RealtimeTranslationClientSecretCreateResponse,
+    )
+    from ..types.realtime.realtime_translations_client_secrets_create_params import (
+        RealtimeTranslationsClientSecretsCreateParams,
+    )
 
     class _REALTIME_CALLS_ACCEPT_ARGS(RealtimeCallsAcceptParams, RequestOptions, total=False): ...
 
@@ -40,13 +44,92 @@ if TYPE_CHECKING:
 
     class _REALTIME_SESSIONS_CREATE_ARGS(RealtimeSessionsCreateParams, RequestOptions, total=False): ...
 
-    class _REALTIME_TRANSCRIPTION_SESSIONS_CREATE_ARGS(RealtimeTranscriptionSessionsCreateParams, RequestOptions, total=False): ...
+    class _REALTIME_TRANSCRIPTION_SESSIONS_CREATE_ARGS(
+        RealtimeTranscriptionSessionsCreateParams,
+        RequestOptions,
+        total=False,
+    ): ...
 
-    class _REALTIME_TRANSLATIONS_CLIENT_SECRETS_CREATE_ARGS(RealtimeTranslationsClientSecretsCreateParams, RequestOptions, total=False): ...
+    class _REALTIME_TRANSLATIONS_CLIENT_SECRETS_CREATE_ARGS(
+        RealtimeTranslationsClientSecretsCreateParams,
+        RequestOptions,
+        total=False,
+    ): ...
 
-__all__ = ["Realtime", "RealtimeCalls", "RealtimeClientSecrets", "RealtimeSessions", "RealtimeTranscriptionSessions", "RealtimeTranslations", "RealtimeTranslationsClientSecrets"]
+__all__ = [
+    "Realtime",
+    "RealtimeCalls",
+    "RealtimeClientSecrets",
+    "RealtimeSessions",
+    "RealtimeTranscriptionSessions",
+    "RealtimeTranslations",
+    "RealtimeTranslationsClientSecrets",
+]
 
-_ = (Any, Literal, overload)
+# The operations of ``client.realtime``, typed by what each answers and streams.
+REALTIME_CALLS_ACCEPT: Operation[None, None] = Operation(
+    'POST',
+    '/realtime/calls/{call_id}/accept',
+    path_params=('call_id',),
+    body='json',
+    response='none',
+)
+REALTIME_CALLS_CREATE: Operation[BinaryResponse, None] = Operation(
+    'POST',
+    '/realtime/calls',
+    body='multipart',
+    response='binary',
+)
+REALTIME_CALLS_HANGUP: Operation[None, None] = Operation(
+    'POST',
+    '/realtime/calls/{call_id}/hangup',
+    path_params=('call_id',),
+    response='none',
+)
+REALTIME_CALLS_REFER: Operation[None, None] = Operation(
+    'POST',
+    '/realtime/calls/{call_id}/refer',
+    path_params=('call_id',),
+    body='json',
+    response='none',
+)
+REALTIME_CALLS_REJECT: Operation[None, None] = Operation(
+    'POST',
+    '/realtime/calls/{call_id}/reject',
+    path_params=('call_id',),
+    body='json',
+    response='none',
+)
+REALTIME_CLIENT_SECRETS_CREATE: Operation[RealtimeCreateClientSecretResponse, None] = Operation(
+    'POST',
+    '/realtime/client_secrets',
+    body='json',
+    response='model',
+    item=lambda: ref("realtime.realtime_create_client_secret_response:RealtimeCreateClientSecretResponse"),
+)
+REALTIME_SESSIONS_CREATE: Operation[SessionCreateResponse, None] = Operation(
+    'POST',
+    '/realtime/sessions',
+    body='json',
+    response='model',
+    item=lambda: ref("beta.realtime.session_create_response:SessionCreateResponse"),
+)
+REALTIME_TRANSCRIPTION_SESSIONS_CREATE: Operation[TranscriptionSession, None] = Operation(
+    'POST',
+    '/realtime/transcription_sessions',
+    body='json',
+    response='model',
+    item=lambda: ref("beta.realtime.transcription_session:TranscriptionSession"),
+)
+REALTIME_TRANSLATIONS_CLIENT_SECRETS_CREATE: Operation[RealtimeTranslationClientSecretCreateResponse, None] = Operation(
+    'POST',
+    '/realtime/translations/client_secrets',
+    body='json',
+    response='model',
+    item=lambda: ref(
+        "realtime.realtime_translation_client_secret_create_response:RealtimeTranslationClientSecretCreateResponse"
+    ),
+)
 
 
 class Realtime(SyncAPIResource):
@@ -136,23 +219,24 @@ class RealtimeCalls(SyncAPIResource):
 
     def accept(self, call_id: str, **kwargs: Unpack[_REALTIME_CALLS_ACCEPT_ARGS]) -> None:
         """Accept an incoming SIP call and configure the realtime session that will handle it."""
-        return call(self._client, ops.REALTIME_CALLS_ACCEPT, {"call_id": call_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, REALTIME_CALLS_ACCEPT, {"call_id": call_id}, kwargs)
 
     def create(self, **kwargs: Unpack[_REALTIME_CALLS_CREATE_ARGS]) -> BinaryResponse:
-        """Create a new Realtime API call over WebRTC and receive the SDP answer needed to complete the peer connection."""
-        return call(self._client, ops.REALTIME_CALLS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
+        """Create a new Realtime API call over WebRTC and receive the SDP answer needed to complete the peer connection.
+        Create a new Realtime API call over WebRTC and receive the SDP answer needed to complete the peer connection."""
+        return call(self._client, REALTIME_CALLS_CREATE, {}, kwargs)
 
     def hangup(self, call_id: str, **kwargs: Unpack[RequestOptions]) -> None:
         """End an active Realtime API call, whether it was initiated over SIP or WebRTC."""
-        return call(self._client, ops.REALTIME_CALLS_HANGUP, {"call_id": call_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, REALTIME_CALLS_HANGUP, {"call_id": call_id}, kwargs)
 
     def refer(self, call_id: str, **kwargs: Unpack[_REALTIME_CALLS_REFER_ARGS]) -> None:
         """Transfer an active SIP call to a new destination using the SIP REFER verb."""
-        return call(self._client, ops.REALTIME_CALLS_REFER, {"call_id": call_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, REALTIME_CALLS_REFER, {"call_id": call_id}, kwargs)
 
     def reject(self, call_id: str, **kwargs: Unpack[_REALTIME_CALLS_REJECT_ARGS]) -> None:
         """Decline an incoming SIP call by returning a SIP status code to the caller."""
-        return call(self._client, ops.REALTIME_CALLS_REJECT, {"call_id": call_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, REALTIME_CALLS_REJECT, {"call_id": call_id}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> RealtimeCallsWithRawResponse:
@@ -188,7 +272,7 @@ class RealtimeClientSecrets(SyncAPIResource):
 
     def create(self, **kwargs: Unpack[_REALTIME_CLIENT_SECRETS_CREATE_ARGS]) -> RealtimeCreateClientSecretResponse:
         """Create a Realtime client secret with an associated session configuration."""
-        return call(self._client, ops.REALTIME_CLIENT_SECRETS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, REALTIME_CLIENT_SECRETS_CREATE, {}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> RealtimeClientSecretsWithRawResponse:
@@ -215,8 +299,9 @@ class RealtimeSessions(SyncAPIResource):
     """``client.realtime.sessions``."""
 
     def create(self, **kwargs: Unpack[_REALTIME_SESSIONS_CREATE_ARGS]) -> SessionCreateResponse:
-        """Create an ephemeral API token for use in client-side applications with the Realtime API. Can be configured with the same session parameters as the session.update client event."""
-        return call(self._client, ops.REALTIME_SESSIONS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
+        """Create an ephemeral API token for use in client-side applications with the Realtime API. Can be configured with
+        the same session parameters as the session.update client event."""
+        return call(self._client, REALTIME_SESSIONS_CREATE, {}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> RealtimeSessionsWithRawResponse:
@@ -243,8 +328,10 @@ class RealtimeTranscriptionSessions(SyncAPIResource):
     """``client.realtime.transcription_sessions``."""
 
     def create(self, **kwargs: Unpack[_REALTIME_TRANSCRIPTION_SESSIONS_CREATE_ARGS]) -> TranscriptionSession:
-        """Create an ephemeral API token for use in client-side applications with the Realtime API specifically for realtime transcriptions.  Can be configured with the same session parameters as the transcription_session.update client event."""
-        return call(self._client, ops.REALTIME_TRANSCRIPTION_SESSIONS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
+        """Create an ephemeral API token for use in client-side applications with the Realtime API specifically for
+        realtime transcriptions.  Can be configured with the same session parameters as the transcription_session.update
+        client event."""
+        return call(self._client, REALTIME_TRANSCRIPTION_SESSIONS_CREATE, {}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> RealtimeTranscriptionSessionsWithRawResponse:
@@ -304,9 +391,12 @@ class RealtimeTranslationsWithStreamingResponse:
 class RealtimeTranslationsClientSecrets(SyncAPIResource):
     """``client.realtime.translations.client_secrets``."""
 
-    def create(self, **kwargs: Unpack[_REALTIME_TRANSLATIONS_CLIENT_SECRETS_CREATE_ARGS]) -> RealtimeTranslationClientSecretCreateResponse:
+    def create(
+        self,
+        **kwargs: Unpack[_REALTIME_TRANSLATIONS_CLIENT_SECRETS_CREATE_ARGS],
+    ) -> RealtimeTranslationClientSecretCreateResponse:
         """Create a Realtime translation client secret with an associated translation session configuration."""
-        return call(self._client, ops.REALTIME_TRANSLATIONS_CLIENT_SECRETS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, REALTIME_TRANSLATIONS_CLIENT_SECRETS_CREATE, {}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> RealtimeTranslationsClientSecretsWithRawResponse:

@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Literal, overload
 
 from .._helpers import ResponsesHelpers
-from .._operation import call
+from .._models import union_of
+from .._operation import Operation, call, call_stream
 from .._resource import SyncAPIResource, to_raw_response_wrapper, to_streamed_response_wrapper
-from . import _operations as ops
+from ..types._ref import ref
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -30,11 +31,21 @@ if TYPE_CHECKING:
     from ..types.responses.response import Response
     from ..types.responses.response_audio_transcript_delta_event import ResponseAudioTranscriptDeltaEvent
     from ..types.responses.response_audio_transcript_done_event import ResponseAudioTranscriptDoneEvent
-    from ..types.responses.response_code_interpreter_call_code_delta_event import ResponseCodeInterpreterCallCodeDeltaEvent
-    from ..types.responses.response_code_interpreter_call_code_done_event import ResponseCodeInterpreterCallCodeDoneEvent
-    from ..types.responses.response_code_interpreter_call_completed_event import ResponseCodeInterpreterCallCompletedEvent
-    from ..types.responses.response_code_interpreter_call_in_progress_event import ResponseCodeInterpreterCallInProgressEvent
-    from ..types.responses.response_code_interpreter_call_interpreting_event import ResponseCodeInterpreterCallInterpretingEvent
+    from ..types.responses.response_code_interpreter_call_code_delta_event import (
+        ResponseCodeInterpreterCallCodeDeltaEvent,
+    )
+    from ..types.responses.response_code_interpreter_call_code_done_event import (
+        ResponseCodeInterpreterCallCodeDoneEvent,
+    )
+    from ..types.responses.response_code_interpreter_call_completed_event import (
+        ResponseCodeInterpreterCallCompletedEvent,
+    )
+    from ..types.responses.response_code_interpreter_call_in_progress_event import (
+        ResponseCodeInterpreterCallInProgressEvent,
+    )
+    from ..types.responses.response_code_interpreter_call_interpreting_event import (
+        ResponseCodeInterpreterCallInterpretingEvent,
+    )
     from ..types.responses.response_completed_event import ResponseCompletedEvent
     from ..types.responses.response_created_event import ResponseCreatedEvent
     from ..types.responses.response_custom_tool_call_input_delta_event import ResponseCustomToolCallInputDeltaEvent
@@ -71,11 +82,21 @@ if TYPE_CHECKING:
     from ..types.responses.response_reasoning_text_done_event import ResponseReasoningTextDoneEvent
     from ..types.responses.response_refusal_delta_event import ResponseRefusalDeltaEvent
     from ..types.responses.response_refusal_done_event import ResponseRefusalDoneEvent
-    from ..types.responses.response_shell_call_command_added_streaming_event import ResponseShellCallCommandAddedStreamingEvent
-    from ..types.responses.response_shell_call_command_delta_streaming_event import ResponseShellCallCommandDeltaStreamingEvent
-    from ..types.responses.response_shell_call_command_done_streaming_event import ResponseShellCallCommandDoneStreamingEvent
-    from ..types.responses.response_shell_call_output_content_delta_streaming_event import ResponseShellCallOutputContentDeltaStreamingEvent
-    from ..types.responses.response_shell_call_output_content_done_streaming_event import ResponseShellCallOutputContentDoneStreamingEvent
+    from ..types.responses.response_shell_call_command_added_streaming_event import (
+        ResponseShellCallCommandAddedStreamingEvent,
+    )
+    from ..types.responses.response_shell_call_command_delta_streaming_event import (
+        ResponseShellCallCommandDeltaStreamingEvent,
+    )
+    from ..types.responses.response_shell_call_command_done_streaming_event import (
+        ResponseShellCallCommandDoneStreamingEvent,
+    )
+    from ..types.responses.response_shell_call_output_content_delta_streaming_event import (
+        ResponseShellCallOutputContentDeltaStreamingEvent,
+    )
+    from ..types.responses.response_shell_call_output_content_done_streaming_event import (
+        ResponseShellCallOutputContentDoneStreamingEvent,
+    )
     from ..types.responses.response_text_delta_event import ResponseTextDeltaEvent
     from ..types.responses.response_text_done_event import ResponseTextDoneEvent
     from ..types.responses.response_web_search_call_completed_event import ResponseWebSearchCallCompletedEvent
@@ -123,9 +144,399 @@ if TYPE_CHECKING:
 
     class _RESPONSES_RETRIEVE_ARGS(ResponsesRetrieveParams, RequestOptions, total=False): ...
 
-__all__ = ["Responses", "ResponsesInputItems", "ResponsesInputTokens"]
+__all__ = [
+    "Responses",
+    "ResponsesInputItems",
+    "ResponsesInputTokens",
+]
 
-_ = (Any, Literal, overload)
+# The operations of ``client.responses``, typed by what each answers and streams.
+RESPONSES_CANCEL: Operation[Response, None] = Operation(
+    'POST',
+    '/responses/{response_id}/cancel',
+    path_params=('response_id',),
+    response='model',
+    item=lambda: ref("responses.response:Response"),
+)
+RESPONSES_COMPACT: Operation[CompactResource, None] = Operation(
+    'POST',
+    '/responses/compact',
+    body='json',
+    response='model',
+    item=lambda: ref("responses.compact_resource:CompactResource"),
+)
+RESPONSES_CREATE: Operation[Response, ResponseAudioDeltaEvent | ResponseAudioDoneEvent | ResponseAudioTranscriptDeltaEvent | ResponseAudioTranscriptDoneEvent | ResponseCodeInterpreterCallCodeDeltaEvent | ResponseCodeInterpreterCallCodeDoneEvent | ResponseCodeInterpreterCallCompletedEvent | ResponseCodeInterpreterCallInProgressEvent | ResponseCodeInterpreterCallInterpretingEvent | ResponseCompletedEvent | ResponseContentPartAddedEvent | ResponseContentPartDoneEvent | ResponseCreatedEvent | ResponseErrorEvent | ResponseFileSearchCallCompletedEvent | ResponseFileSearchCallInProgressEvent | ResponseFileSearchCallSearchingEvent | ResponseFunctionCallArgumentsDeltaEvent | ResponseFunctionCallArgumentsDoneEvent | ResponseShellCallCommandAddedStreamingEvent | ResponseShellCallCommandDeltaStreamingEvent | ResponseShellCallCommandDoneStreamingEvent | ResponseShellCallOutputContentDeltaStreamingEvent | ResponseShellCallOutputContentDoneStreamingEvent | ResponseInProgressEvent | ResponseFailedEvent | ResponseIncompleteEvent | ResponseOutputItemAddedEvent | ResponseOutputItemDoneEvent | ResponseReasoningSummaryPartAddedEvent | ResponseReasoningSummaryPartDoneEvent | ResponseReasoningSummaryTextDeltaEvent | ResponseReasoningSummaryTextDoneEvent | ResponseReasoningTextDeltaEvent | ResponseReasoningTextDoneEvent | ResponseRefusalDeltaEvent | ResponseRefusalDoneEvent | ResponseTextDeltaEvent | ResponseTextDoneEvent | ResponseWebSearchCallCompletedEvent | ResponseWebSearchCallInProgressEvent | ResponseWebSearchCallSearchingEvent | ResponseImageGenCallCompletedEvent | ResponseImageGenCallGeneratingEvent | ResponseImageGenCallInProgressEvent | ResponseImageGenCallPartialImageEvent | ResponseMCPCallArgumentsDeltaEvent | ResponseMCPCallArgumentsDoneEvent | ResponseMCPCallCompletedEvent | ResponseMCPCallFailedEvent | ResponseMCPCallInProgressEvent | ResponseMCPListToolsCompletedEvent | ResponseMCPListToolsFailedEvent | ResponseMCPListToolsInProgressEvent | ResponseOutputTextAnnotationAddedEvent | ResponseQueuedEvent | ResponseCustomToolCallInputDeltaEvent | ResponseCustomToolCallInputDoneEvent] = Operation(
+    'POST',
+    '/responses',
+    body='json',
+    response='model',
+    item=lambda: ref("responses.response:Response"),
+    stream_item=lambda: union_of(
+        "type",
+        {
+            "response.audio.delta": ref("beta.realtime.response_audio_delta_event:ResponseAudioDeltaEvent"),
+            "response.audio.done": ref("beta.realtime.response_audio_done_event:ResponseAudioDoneEvent"),
+            "response.audio.transcript.delta": ref(
+                "responses.response_audio_transcript_delta_event:ResponseAudioTranscriptDeltaEvent"
+            ),
+            "response.audio.transcript.done": ref(
+                "responses.response_audio_transcript_done_event:ResponseAudioTranscriptDoneEvent"
+            ),
+            "response.code_interpreter_call_code.delta": ref(
+                "responses.response_code_interpreter_call_code_delta_event:ResponseCodeInterpreterCallCodeDeltaEvent"
+            ),
+            "response.code_interpreter_call_code.done": ref(
+                "responses.response_code_interpreter_call_code_done_event:ResponseCodeInterpreterCallCodeDoneEvent"
+            ),
+            "response.code_interpreter_call.completed": ref(
+                "responses.response_code_interpreter_call_completed_event:ResponseCodeInterpreterCallCompletedEvent"
+            ),
+            "response.code_interpreter_call.in_progress": ref(
+                "responses.response_code_interpreter_call_in_progress_event:ResponseCodeInterpreterCallInProgressEvent"
+            ),
+            "response.code_interpreter_call.interpreting": ref(
+                "responses.response_code_interpreter_call_interpreting_event:ResponseCodeInterpreterCallInterpretingEvent"
+            ),
+            "response.completed": ref("responses.response_completed_event:ResponseCompletedEvent"),
+            "response.content_part.added": ref(
+                "beta.realtime.response_content_part_added_event:ResponseContentPartAddedEvent"
+            ),
+            "response.content_part.done": ref(
+                "beta.realtime.response_content_part_done_event:ResponseContentPartDoneEvent"
+            ),
+            "response.created": ref("responses.response_created_event:ResponseCreatedEvent"),
+            "error": ref("responses.response_error_event:ResponseErrorEvent"),
+            "response.file_search_call.completed": ref(
+                "responses.response_file_search_call_completed_event:ResponseFileSearchCallCompletedEvent"
+            ),
+            "response.file_search_call.in_progress": ref(
+                "responses.response_file_search_call_in_progress_event:ResponseFileSearchCallInProgressEvent"
+            ),
+            "response.file_search_call.searching": ref(
+                "responses.response_file_search_call_searching_event:ResponseFileSearchCallSearchingEvent"
+            ),
+            "response.function_call_arguments.delta": ref(
+                "responses.response_function_call_arguments_delta_event:ResponseFunctionCallArgumentsDeltaEvent"
+            ),
+            "response.function_call_arguments.done": ref(
+                "beta.realtime.response_function_call_arguments_done_event:ResponseFunctionCallArgumentsDoneEvent"
+            ),
+            "response.shell_call_command.added": ref(
+                "responses.response_shell_call_command_added_streaming_event:ResponseShellCallCommandAddedStreamingEvent"
+            ),
+            "response.shell_call_command.delta": ref(
+                "responses.response_shell_call_command_delta_streaming_event:ResponseShellCallCommandDeltaStreamingEvent"
+            ),
+            "response.shell_call_command.done": ref(
+                "responses.response_shell_call_command_done_streaming_event:ResponseShellCallCommandDoneStreamingEvent"
+            ),
+            "response.shell_call_output_content.delta": ref(
+                "responses.response_shell_call_output_content_delta_streaming_event:ResponseShellCallOutputContentDeltaStreamingEvent"
+            ),
+            "response.shell_call_output_content.done": ref(
+                "responses.response_shell_call_output_content_done_streaming_event:ResponseShellCallOutputContentDoneStreamingEvent"
+            ),
+            "response.in_progress": ref("responses.response_in_progress_event:ResponseInProgressEvent"),
+            "response.failed": ref("responses.response_failed_event:ResponseFailedEvent"),
+            "response.incomplete": ref("responses.response_incomplete_event:ResponseIncompleteEvent"),
+            "response.output_item.added": ref(
+                "responses.response_output_item_added_event:ResponseOutputItemAddedEvent"
+            ),
+            "response.output_item.done": ref("responses.response_output_item_done_event:ResponseOutputItemDoneEvent"),
+            "response.reasoning_summary_part.added": ref(
+                "responses.response_reasoning_summary_part_added_event:ResponseReasoningSummaryPartAddedEvent"
+            ),
+            "response.reasoning_summary_part.done": ref(
+                "responses.response_reasoning_summary_part_done_event:ResponseReasoningSummaryPartDoneEvent"
+            ),
+            "response.reasoning_summary_text.delta": ref(
+                "responses.response_reasoning_summary_text_delta_event:ResponseReasoningSummaryTextDeltaEvent"
+            ),
+            "response.reasoning_summary_text.done": ref(
+                "responses.response_reasoning_summary_text_done_event:ResponseReasoningSummaryTextDoneEvent"
+            ),
+            "response.reasoning_text.delta": ref(
+                "responses.response_reasoning_text_delta_event:ResponseReasoningTextDeltaEvent"
+            ),
+            "response.reasoning_text.done": ref(
+                "responses.response_reasoning_text_done_event:ResponseReasoningTextDoneEvent"
+            ),
+            "response.refusal.delta": ref("responses.response_refusal_delta_event:ResponseRefusalDeltaEvent"),
+            "response.refusal.done": ref("responses.response_refusal_done_event:ResponseRefusalDoneEvent"),
+            "response.output_text.delta": ref("responses.response_text_delta_event:ResponseTextDeltaEvent"),
+            "response.output_text.done": ref("responses.response_text_done_event:ResponseTextDoneEvent"),
+            "response.web_search_call.completed": ref(
+                "responses.response_web_search_call_completed_event:ResponseWebSearchCallCompletedEvent"
+            ),
+            "response.web_search_call.in_progress": ref(
+                "responses.response_web_search_call_in_progress_event:ResponseWebSearchCallInProgressEvent"
+            ),
+            "response.web_search_call.searching": ref(
+                "responses.response_web_search_call_searching_event:ResponseWebSearchCallSearchingEvent"
+            ),
+            "response.image_generation_call.completed": ref(
+                "responses.response_image_gen_call_completed_event:ResponseImageGenCallCompletedEvent"
+            ),
+            "response.image_generation_call.generating": ref(
+                "responses.response_image_gen_call_generating_event:ResponseImageGenCallGeneratingEvent"
+            ),
+            "response.image_generation_call.in_progress": ref(
+                "responses.response_image_gen_call_in_progress_event:ResponseImageGenCallInProgressEvent"
+            ),
+            "response.image_generation_call.partial_image": ref(
+                "responses.response_image_gen_call_partial_image_event:ResponseImageGenCallPartialImageEvent"
+            ),
+            "response.mcp_call_arguments.delta": ref(
+                "responses.response_mcp_call_arguments_delta_event:ResponseMCPCallArgumentsDeltaEvent"
+            ),
+            "response.mcp_call_arguments.done": ref(
+                "responses.response_mcp_call_arguments_done_event:ResponseMCPCallArgumentsDoneEvent"
+            ),
+            "response.mcp_call.completed": ref(
+                "responses.response_mcp_call_completed_event:ResponseMCPCallCompletedEvent"
+            ),
+            "response.mcp_call.failed": ref("responses.response_mcp_call_failed_event:ResponseMCPCallFailedEvent"),
+            "response.mcp_call.in_progress": ref(
+                "responses.response_mcp_call_in_progress_event:ResponseMCPCallInProgressEvent"
+            ),
+            "response.mcp_list_tools.completed": ref(
+                "responses.response_mcp_list_tools_completed_event:ResponseMCPListToolsCompletedEvent"
+            ),
+            "response.mcp_list_tools.failed": ref(
+                "responses.response_mcp_list_tools_failed_event:ResponseMCPListToolsFailedEvent"
+            ),
+            "response.mcp_list_tools.in_progress": ref(
+                "responses.response_mcp_list_tools_in_progress_event:ResponseMCPListToolsInProgressEvent"
+            ),
+            "response.output_text.annotation.added": ref(
+                "responses.response_output_text_annotation_added_event:ResponseOutputTextAnnotationAddedEvent"
+            ),
+            "response.queued": ref("responses.response_queued_event:ResponseQueuedEvent"),
+            "response.custom_tool_call_input.delta": ref(
+                "responses.response_custom_tool_call_input_delta_event:ResponseCustomToolCallInputDeltaEvent"
+            ),
+            "response.custom_tool_call_input.done": ref(
+                "responses.response_custom_tool_call_input_done_event:ResponseCustomToolCallInputDoneEvent"
+            ),
+        },
+    ),
+)
+RESPONSES_DELETE: Operation[None, None] = Operation(
+    'DELETE',
+    '/responses/{response_id}',
+    path_params=('response_id',),
+    response='none',
+)
+RESPONSES_INPUT_ITEMS_LIST: Operation[CursorPage[InputMessageResource | OutputMessage | FileSearchToolCall | ComputerToolCall | ComputerToolCallOutputResource | WebSearchToolCall | FunctionToolCallResource | FunctionToolCallOutputResource | ToolSearchCall | ToolSearchOutput | AdditionalTools | ReasoningItem | Program | ProgramOutput | CompactionBody | ImageGenToolCall | CodeInterpreterToolCall | LocalShellToolCall | LocalShellToolCallOutput | FunctionShellCall | FunctionShellCallOutput | ApplyPatchToolCall | ApplyPatchToolCallOutput | MCPListTools | MCPApprovalRequest | MCPApprovalResponseResource | MCPToolCall | CustomToolCallResource | CustomToolCallOutputResource], None] = Operation(
+    'GET',
+    '/responses/{response_id}/input_items',
+    path_params=('response_id',),
+    query={'limit': 'limit', 'order': 'order', 'after': 'after', 'include': 'include'},
+    response='page',
+    page='cursor',
+    item=lambda: union_of(
+        "type",
+        {
+            "message": ref("responses.input_message_resource:InputMessageResource"),
+            "file_search_call": ref("shared.file_search_tool_call:FileSearchToolCall"),
+            "computer_call": ref("shared.computer_tool_call:ComputerToolCall"),
+            "computer_call_output": ref("shared.computer_tool_call_output_resource:ComputerToolCallOutputResource"),
+            "web_search_call": ref("shared.web_search_tool_call:WebSearchToolCall"),
+            "function_call": ref("shared.function_tool_call_resource:FunctionToolCallResource"),
+            "function_call_output": ref("shared.function_tool_call_output_resource:FunctionToolCallOutputResource"),
+            "tool_search_call": ref("shared.tool_search_call:ToolSearchCall"),
+            "tool_search_output": ref("shared.tool_search_output:ToolSearchOutput"),
+            "additional_tools": ref("shared.additional_tools:AdditionalTools"),
+            "reasoning": ref("shared.reasoning_item:ReasoningItem"),
+            "program": ref("shared.program:Program"),
+            "program_output": ref("shared.program_output:ProgramOutput"),
+            "compaction": ref("shared.compaction_body:CompactionBody"),
+            "image_generation_call": ref("shared.image_gen_tool_call:ImageGenToolCall"),
+            "code_interpreter_call": ref("shared.code_interpreter_tool_call:CodeInterpreterToolCall"),
+            "local_shell_call": ref("shared.local_shell_tool_call:LocalShellToolCall"),
+            "local_shell_call_output": ref("shared.local_shell_tool_call_output:LocalShellToolCallOutput"),
+            "shell_call": ref("shared.function_shell_call:FunctionShellCall"),
+            "shell_call_output": ref("shared.function_shell_call_output:FunctionShellCallOutput"),
+            "apply_patch_call": ref("shared.apply_patch_tool_call:ApplyPatchToolCall"),
+            "apply_patch_call_output": ref("shared.apply_patch_tool_call_output:ApplyPatchToolCallOutput"),
+            "mcp_list_tools": ref("shared.mcp_list_tools:MCPListTools"),
+            "mcp_approval_request": ref("shared.mcp_approval_request:MCPApprovalRequest"),
+            "mcp_approval_response": ref("shared.mcp_approval_response_resource:MCPApprovalResponseResource"),
+            "mcp_call": ref("shared.mcp_tool_call:MCPToolCall"),
+            "custom_tool_call": ref("responses.custom_tool_call_resource:CustomToolCallResource"),
+            "custom_tool_call_output": ref("responses.custom_tool_call_output_resource:CustomToolCallOutputResource"),
+        },
+    ),
+)
+RESPONSES_INPUT_TOKENS_COUNT: Operation[TokenCountsResource, None] = Operation(
+    'POST',
+    '/responses/input_tokens',
+    body='json',
+    response='model',
+    item=lambda: ref("responses.token_counts_resource:TokenCountsResource"),
+)
+RESPONSES_RETRIEVE: Operation[Response, ResponseAudioDeltaEvent | ResponseAudioDoneEvent | ResponseAudioTranscriptDeltaEvent | ResponseAudioTranscriptDoneEvent | ResponseCodeInterpreterCallCodeDeltaEvent | ResponseCodeInterpreterCallCodeDoneEvent | ResponseCodeInterpreterCallCompletedEvent | ResponseCodeInterpreterCallInProgressEvent | ResponseCodeInterpreterCallInterpretingEvent | ResponseCompletedEvent | ResponseContentPartAddedEvent | ResponseContentPartDoneEvent | ResponseCreatedEvent | ResponseErrorEvent | ResponseFileSearchCallCompletedEvent | ResponseFileSearchCallInProgressEvent | ResponseFileSearchCallSearchingEvent | ResponseFunctionCallArgumentsDeltaEvent | ResponseFunctionCallArgumentsDoneEvent | ResponseShellCallCommandAddedStreamingEvent | ResponseShellCallCommandDeltaStreamingEvent | ResponseShellCallCommandDoneStreamingEvent | ResponseShellCallOutputContentDeltaStreamingEvent | ResponseShellCallOutputContentDoneStreamingEvent | ResponseInProgressEvent | ResponseFailedEvent | ResponseIncompleteEvent | ResponseOutputItemAddedEvent | ResponseOutputItemDoneEvent | ResponseReasoningSummaryPartAddedEvent | ResponseReasoningSummaryPartDoneEvent | ResponseReasoningSummaryTextDeltaEvent | ResponseReasoningSummaryTextDoneEvent | ResponseReasoningTextDeltaEvent | ResponseReasoningTextDoneEvent | ResponseRefusalDeltaEvent | ResponseRefusalDoneEvent | ResponseTextDeltaEvent | ResponseTextDoneEvent | ResponseWebSearchCallCompletedEvent | ResponseWebSearchCallInProgressEvent | ResponseWebSearchCallSearchingEvent | ResponseImageGenCallCompletedEvent | ResponseImageGenCallGeneratingEvent | ResponseImageGenCallInProgressEvent | ResponseImageGenCallPartialImageEvent | ResponseMCPCallArgumentsDeltaEvent | ResponseMCPCallArgumentsDoneEvent | ResponseMCPCallCompletedEvent | ResponseMCPCallFailedEvent | ResponseMCPCallInProgressEvent | ResponseMCPListToolsCompletedEvent | ResponseMCPListToolsFailedEvent | ResponseMCPListToolsInProgressEvent | ResponseOutputTextAnnotationAddedEvent | ResponseQueuedEvent | ResponseCustomToolCallInputDeltaEvent | ResponseCustomToolCallInputDoneEvent] = Operation(
+    'GET',
+    '/responses/{response_id}',
+    path_params=('response_id',),
+    query={
+        'include': 'include',
+        'stream': 'stream',
+        'starting_after': 'starting_after',
+        'include_obfuscation': 'include_obfuscation',
+    },
+    response='model',
+    item=lambda: ref("responses.response:Response"),
+    stream_item=lambda: union_of(
+        "type",
+        {
+            "response.audio.delta": ref("beta.realtime.response_audio_delta_event:ResponseAudioDeltaEvent"),
+            "response.audio.done": ref("beta.realtime.response_audio_done_event:ResponseAudioDoneEvent"),
+            "response.audio.transcript.delta": ref(
+                "responses.response_audio_transcript_delta_event:ResponseAudioTranscriptDeltaEvent"
+            ),
+            "response.audio.transcript.done": ref(
+                "responses.response_audio_transcript_done_event:ResponseAudioTranscriptDoneEvent"
+            ),
+            "response.code_interpreter_call_code.delta": ref(
+                "responses.response_code_interpreter_call_code_delta_event:ResponseCodeInterpreterCallCodeDeltaEvent"
+            ),
+            "response.code_interpreter_call_code.done": ref(
+                "responses.response_code_interpreter_call_code_done_event:ResponseCodeInterpreterCallCodeDoneEvent"
+            ),
+            "response.code_interpreter_call.completed": ref(
+                "responses.response_code_interpreter_call_completed_event:ResponseCodeInterpreterCallCompletedEvent"
+            ),
+            "response.code_interpreter_call.in_progress": ref(
+                "responses.response_code_interpreter_call_in_progress_event:ResponseCodeInterpreterCallInProgressEvent"
+            ),
+            "response.code_interpreter_call.interpreting": ref(
+                "responses.response_code_interpreter_call_interpreting_event:ResponseCodeInterpreterCallInterpretingEvent"
+            ),
+            "response.completed": ref("responses.response_completed_event:ResponseCompletedEvent"),
+            "response.content_part.added": ref(
+                "beta.realtime.response_content_part_added_event:ResponseContentPartAddedEvent"
+            ),
+            "response.content_part.done": ref(
+                "beta.realtime.response_content_part_done_event:ResponseContentPartDoneEvent"
+            ),
+            "response.created": ref("responses.response_created_event:ResponseCreatedEvent"),
+            "error": ref("responses.response_error_event:ResponseErrorEvent"),
+            "response.file_search_call.completed": ref(
+                "responses.response_file_search_call_completed_event:ResponseFileSearchCallCompletedEvent"
+            ),
+            "response.file_search_call.in_progress": ref(
+                "responses.response_file_search_call_in_progress_event:ResponseFileSearchCallInProgressEvent"
+            ),
+            "response.file_search_call.searching": ref(
+                "responses.response_file_search_call_searching_event:ResponseFileSearchCallSearchingEvent"
+            ),
+            "response.function_call_arguments.delta": ref(
+                "responses.response_function_call_arguments_delta_event:ResponseFunctionCallArgumentsDeltaEvent"
+            ),
+            "response.function_call_arguments.done": ref(
+                "beta.realtime.response_function_call_arguments_done_event:ResponseFunctionCallArgumentsDoneEvent"
+            ),
+            "response.shell_call_command.added": ref(
+                "responses.response_shell_call_command_added_streaming_event:ResponseShellCallCommandAddedStreamingEvent"
+            ),
+            "response.shell_call_command.delta": ref(
+                "responses.response_shell_call_command_delta_streaming_event:ResponseShellCallCommandDeltaStreamingEvent"
+            ),
+            "response.shell_call_command.done": ref(
+                "responses.response_shell_call_command_done_streaming_event:ResponseShellCallCommandDoneStreamingEvent"
+            ),
+            "response.shell_call_output_content.delta": ref(
+                "responses.response_shell_call_output_content_delta_streaming_event:ResponseShellCallOutputContentDeltaStreamingEvent"
+            ),
+            "response.shell_call_output_content.done": ref(
+                "responses.response_shell_call_output_content_done_streaming_event:ResponseShellCallOutputContentDoneStreamingEvent"
+            ),
+            "response.in_progress": ref("responses.response_in_progress_event:ResponseInProgressEvent"),
+            "response.failed": ref("responses.response_failed_event:ResponseFailedEvent"),
+            "response.incomplete": ref("responses.response_incomplete_event:ResponseIncompleteEvent"),
+            "response.output_item.added": ref(
+                "responses.response_output_item_added_event:ResponseOutputItemAddedEvent"
+            ),
+            "response.output_item.done": ref("responses.response_output_item_done_event:ResponseOutputItemDoneEvent"),
+            "response.reasoning_summary_part.added": ref(
+                "responses.response_reasoning_summary_part_added_event:ResponseReasoningSummaryPartAddedEvent"
+            ),
+            "response.reasoning_summary_part.done": ref(
+                "responses.response_reasoning_summary_part_done_event:ResponseReasoningSummaryPartDoneEvent"
+            ),
+            "response.reasoning_summary_text.delta": ref(
+                "responses.response_reasoning_summary_text_delta_event:ResponseReasoningSummaryTextDeltaEvent"
+            ),
+            "response.reasoning_summary_text.done": ref(
+                "responses.response_reasoning_summary_text_done_event:ResponseReasoningSummaryTextDoneEvent"
+            ),
+            "response.reasoning_text.delta": ref(
+                "responses.response_reasoning_text_delta_event:ResponseReasoningTextDeltaEvent"
+            ),
+            "response.reasoning_text.done": ref(
+                "responses.response_reasoning_text_done_event:ResponseReasoningTextDoneEvent"
+            ),
+            "response.refusal.delta": ref("responses.response_refusal_delta_event:ResponseRefusalDeltaEvent"),
+            "response.refusal.done": ref("responses.response_refusal_done_event:ResponseRefusalDoneEvent"),
+            "response.output_text.delta": ref("responses.response_text_delta_event:ResponseTextDeltaEvent"),
+            "response.output_text.done": ref("responses.response_text_done_event:ResponseTextDoneEvent"),
+            "response.web_search_call.completed": ref(
+                "responses.response_web_search_call_completed_event:ResponseWebSearchCallCompletedEvent"
+            ),
+            "response.web_search_call.in_progress": ref(
+                "responses.response_web_search_call_in_progress_event:ResponseWebSearchCallInProgressEvent"
+            ),
+            "response.web_search_call.searching": ref(
+                "responses.response_web_search_call_searching_event:ResponseWebSearchCallSearchingEvent"
+            ),
+            "response.image_generation_call.completed": ref(
+                "responses.response_image_gen_call_completed_event:ResponseImageGenCallCompletedEvent"
+            ),
+            "response.image_generation_call.generating": ref(
+                "responses.response_image_gen_call_generating_event:ResponseImageGenCallGeneratingEvent"
+            ),
+            "response.image_generation_call.in_progress": ref(
+                "responses.response_image_gen_call_in_progress_event:ResponseImageGenCallInProgressEvent"
+            ),
+            "response.image_generation_call.partial_image": ref(
+                "responses.response_image_gen_call_partial_image_event:ResponseImageGenCallPartialImageEvent"
+            ),
+            "response.mcp_call_arguments.delta": ref(
+                "responses.response_mcp_call_arguments_delta_event:ResponseMCPCallArgumentsDeltaEvent"
+            ),
+            "response.mcp_call_arguments.done": ref(
+                "responses.response_mcp_call_arguments_done_event:ResponseMCPCallArgumentsDoneEvent"
+            ),
+            "response.mcp_call.completed": ref(
+                "responses.response_mcp_call_completed_event:ResponseMCPCallCompletedEvent"
+            ),
+            "response.mcp_call.failed": ref("responses.response_mcp_call_failed_event:ResponseMCPCallFailedEvent"),
+            "response.mcp_call.in_progress": ref(
+                "responses.response_mcp_call_in_progress_event:ResponseMCPCallInProgressEvent"
+            ),
+            "response.mcp_list_tools.completed": ref(
+                "responses.response_mcp_list_tools_completed_event:ResponseMCPListToolsCompletedEvent"
+            ),
+            "response.mcp_list_tools.failed": ref(
+                "responses.response_mcp_list_tools_failed_event:ResponseMCPListToolsFailedEvent"
+            ),
+            "response.mcp_list_tools.in_progress": ref(
+                "responses.response_mcp_list_tools_in_progress_event:ResponseMCPListToolsInProgressEvent"
+            ),
+            "response.output_text.annotation.added": ref(
+                "responses.response_output_text_annotation_added_event:ResponseOutputTextAnnotationAddedEvent"
+            ),
+            "response.queued": ref("responses.response_queued_event:ResponseQueuedEvent"),
+            "response.custom_tool_call_input.delta": ref(
+                "responses.response_custom_tool_call_input_delta_event:ResponseCustomToolCallInputDeltaEvent"
+            ),
+            "response.custom_tool_call_input.done": ref(
+                "responses.response_custom_tool_call_input_done_event:ResponseCustomToolCallInputDoneEvent"
+            ),
+        },
+    ),
+)
 
 
 class Responses(ResponsesHelpers, SyncAPIResource):
@@ -140,42 +551,68 @@ class Responses(ResponsesHelpers, SyncAPIResource):
         return ResponsesInputTokens(self._client)
 
     def cancel(self, response_id: str, **kwargs: Unpack[RequestOptions]) -> Response:
-        """Cancels a model response with the given ID. Only responses created with the background parameter set to true can be cancelled.  [Learn more](/docs/guides/background)."""
-        return call(self._client, ops.RESPONSES_CANCEL, {"response_id": response_id}, kwargs)  # type: ignore[no-any-return]
+        """Cancels a model response with the given ID. Only responses created with the background parameter set to true can
+        be cancelled.  [Learn more](/docs/guides/background)."""
+        return call(self._client, RESPONSES_CANCEL, {"response_id": response_id}, kwargs)
 
     def compact(self, **kwargs: Unpack[_RESPONSES_COMPACT_ARGS]) -> CompactResource:
         """Compact a conversation. Returns a compacted response object."""
-        return call(self._client, ops.RESPONSES_COMPACT, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, RESPONSES_COMPACT, {}, kwargs)
 
     @overload
-    def create(self, *, stream: Literal[True], **kwargs: Unpack[_RESPONSES_CREATE_ARGS]) -> Stream[ResponseAudioDeltaEvent | ResponseAudioDoneEvent | ResponseAudioTranscriptDeltaEvent | ResponseAudioTranscriptDoneEvent | ResponseCodeInterpreterCallCodeDeltaEvent | ResponseCodeInterpreterCallCodeDoneEvent | ResponseCodeInterpreterCallCompletedEvent | ResponseCodeInterpreterCallInProgressEvent | ResponseCodeInterpreterCallInterpretingEvent | ResponseCompletedEvent | ResponseContentPartAddedEvent | ResponseContentPartDoneEvent | ResponseCreatedEvent | ResponseErrorEvent | ResponseFileSearchCallCompletedEvent | ResponseFileSearchCallInProgressEvent | ResponseFileSearchCallSearchingEvent | ResponseFunctionCallArgumentsDeltaEvent | ResponseFunctionCallArgumentsDoneEvent | ResponseShellCallCommandAddedStreamingEvent | ResponseShellCallCommandDeltaStreamingEvent | ResponseShellCallCommandDoneStreamingEvent | ResponseShellCallOutputContentDeltaStreamingEvent | ResponseShellCallOutputContentDoneStreamingEvent | ResponseInProgressEvent | ResponseFailedEvent | ResponseIncompleteEvent | ResponseOutputItemAddedEvent | ResponseOutputItemDoneEvent | ResponseReasoningSummaryPartAddedEvent | ResponseReasoningSummaryPartDoneEvent | ResponseReasoningSummaryTextDeltaEvent | ResponseReasoningSummaryTextDoneEvent | ResponseReasoningTextDeltaEvent | ResponseReasoningTextDoneEvent | ResponseRefusalDeltaEvent | ResponseRefusalDoneEvent | ResponseTextDeltaEvent | ResponseTextDoneEvent | ResponseWebSearchCallCompletedEvent | ResponseWebSearchCallInProgressEvent | ResponseWebSearchCallSearchingEvent | ResponseImageGenCallCompletedEvent | ResponseImageGenCallGeneratingEvent | ResponseImageGenCallInProgressEvent | ResponseImageGenCallPartialImageEvent | ResponseMCPCallArgumentsDeltaEvent | ResponseMCPCallArgumentsDoneEvent | ResponseMCPCallCompletedEvent | ResponseMCPCallFailedEvent | ResponseMCPCallInProgressEvent | ResponseMCPListToolsCompletedEvent | ResponseMCPListToolsFailedEvent | ResponseMCPListToolsInProgressEvent | ResponseOutputTextAnnotationAddedEvent | ResponseQueuedEvent | ResponseCustomToolCallInputDeltaEvent | ResponseCustomToolCallInputDoneEvent]: ...
+    def create(self, *, stream: Literal[True], **kwargs: Unpack[_RESPONSES_CREATE_ARGS]) -> Stream[
+        ResponseAudioDeltaEvent | ResponseAudioDoneEvent | ResponseAudioTranscriptDeltaEvent | ResponseAudioTranscriptDoneEvent | ResponseCodeInterpreterCallCodeDeltaEvent | ResponseCodeInterpreterCallCodeDoneEvent | ResponseCodeInterpreterCallCompletedEvent | ResponseCodeInterpreterCallInProgressEvent | ResponseCodeInterpreterCallInterpretingEvent | ResponseCompletedEvent | ResponseContentPartAddedEvent | ResponseContentPartDoneEvent | ResponseCreatedEvent | ResponseErrorEvent | ResponseFileSearchCallCompletedEvent | ResponseFileSearchCallInProgressEvent | ResponseFileSearchCallSearchingEvent | ResponseFunctionCallArgumentsDeltaEvent | ResponseFunctionCallArgumentsDoneEvent | ResponseShellCallCommandAddedStreamingEvent | ResponseShellCallCommandDeltaStreamingEvent | ResponseShellCallCommandDoneStreamingEvent | ResponseShellCallOutputContentDeltaStreamingEvent | ResponseShellCallOutputContentDoneStreamingEvent | ResponseInProgressEvent | ResponseFailedEvent | ResponseIncompleteEvent | ResponseOutputItemAddedEvent | ResponseOutputItemDoneEvent | ResponseReasoningSummaryPartAddedEvent | ResponseReasoningSummaryPartDoneEvent | ResponseReasoningSummaryTextDeltaEvent | ResponseReasoningSummaryTextDoneEvent | ResponseReasoningTextDeltaEvent | ResponseReasoningTextDoneEvent | ResponseRefusalDeltaEvent | ResponseRefusalDoneEvent | ResponseTextDeltaEvent | ResponseTextDoneEvent | ResponseWebSearchCallCompletedEvent | ResponseWebSearchCallInProgressEvent | ResponseWebSearchCallSearchingEvent | ResponseImageGenCallCompletedEvent | ResponseImageGenCallGeneratingEvent | ResponseImageGenCallInProgressEvent | ResponseImageGenCallPartialImageEvent | ResponseMCPCallArgumentsDeltaEvent | ResponseMCPCallArgumentsDoneEvent | ResponseMCPCallCompletedEvent | ResponseMCPCallFailedEvent | ResponseMCPCallInProgressEvent | ResponseMCPListToolsCompletedEvent | ResponseMCPListToolsFailedEvent | ResponseMCPListToolsInProgressEvent | ResponseOutputTextAnnotationAddedEvent | ResponseQueuedEvent | ResponseCustomToolCallInputDeltaEvent | ResponseCustomToolCallInputDoneEvent
+    ]: ...
 
     @overload
     def create(self, *, stream: Literal[False] | None = None, **kwargs: Unpack[_RESPONSES_CREATE_ARGS]) -> Response: ...
 
     @overload
-    def create(self, *, stream: bool, **kwargs: Unpack[_RESPONSES_CREATE_ARGS]) -> Response | Stream[ResponseAudioDeltaEvent | ResponseAudioDoneEvent | ResponseAudioTranscriptDeltaEvent | ResponseAudioTranscriptDoneEvent | ResponseCodeInterpreterCallCodeDeltaEvent | ResponseCodeInterpreterCallCodeDoneEvent | ResponseCodeInterpreterCallCompletedEvent | ResponseCodeInterpreterCallInProgressEvent | ResponseCodeInterpreterCallInterpretingEvent | ResponseCompletedEvent | ResponseContentPartAddedEvent | ResponseContentPartDoneEvent | ResponseCreatedEvent | ResponseErrorEvent | ResponseFileSearchCallCompletedEvent | ResponseFileSearchCallInProgressEvent | ResponseFileSearchCallSearchingEvent | ResponseFunctionCallArgumentsDeltaEvent | ResponseFunctionCallArgumentsDoneEvent | ResponseShellCallCommandAddedStreamingEvent | ResponseShellCallCommandDeltaStreamingEvent | ResponseShellCallCommandDoneStreamingEvent | ResponseShellCallOutputContentDeltaStreamingEvent | ResponseShellCallOutputContentDoneStreamingEvent | ResponseInProgressEvent | ResponseFailedEvent | ResponseIncompleteEvent | ResponseOutputItemAddedEvent | ResponseOutputItemDoneEvent | ResponseReasoningSummaryPartAddedEvent | ResponseReasoningSummaryPartDoneEvent | ResponseReasoningSummaryTextDeltaEvent | ResponseReasoningSummaryTextDoneEvent | ResponseReasoningTextDeltaEvent | ResponseReasoningTextDoneEvent | ResponseRefusalDeltaEvent | ResponseRefusalDoneEvent | ResponseTextDeltaEvent | ResponseTextDoneEvent | ResponseWebSearchCallCompletedEvent | ResponseWebSearchCallInProgressEvent | ResponseWebSearchCallSearchingEvent | ResponseImageGenCallCompletedEvent | ResponseImageGenCallGeneratingEvent | ResponseImageGenCallInProgressEvent | ResponseImageGenCallPartialImageEvent | ResponseMCPCallArgumentsDeltaEvent | ResponseMCPCallArgumentsDoneEvent | ResponseMCPCallCompletedEvent | ResponseMCPCallFailedEvent | ResponseMCPCallInProgressEvent | ResponseMCPListToolsCompletedEvent | ResponseMCPListToolsFailedEvent | ResponseMCPListToolsInProgressEvent | ResponseOutputTextAnnotationAddedEvent | ResponseQueuedEvent | ResponseCustomToolCallInputDeltaEvent | ResponseCustomToolCallInputDoneEvent]: ...
+    def create(self, *, stream: bool, **kwargs: Unpack[_RESPONSES_CREATE_ARGS]) -> Response | Stream[
+        ResponseAudioDeltaEvent | ResponseAudioDoneEvent | ResponseAudioTranscriptDeltaEvent | ResponseAudioTranscriptDoneEvent | ResponseCodeInterpreterCallCodeDeltaEvent | ResponseCodeInterpreterCallCodeDoneEvent | ResponseCodeInterpreterCallCompletedEvent | ResponseCodeInterpreterCallInProgressEvent | ResponseCodeInterpreterCallInterpretingEvent | ResponseCompletedEvent | ResponseContentPartAddedEvent | ResponseContentPartDoneEvent | ResponseCreatedEvent | ResponseErrorEvent | ResponseFileSearchCallCompletedEvent | ResponseFileSearchCallInProgressEvent | ResponseFileSearchCallSearchingEvent | ResponseFunctionCallArgumentsDeltaEvent | ResponseFunctionCallArgumentsDoneEvent | ResponseShellCallCommandAddedStreamingEvent | ResponseShellCallCommandDeltaStreamingEvent | ResponseShellCallCommandDoneStreamingEvent | ResponseShellCallOutputContentDeltaStreamingEvent | ResponseShellCallOutputContentDoneStreamingEvent | ResponseInProgressEvent | ResponseFailedEvent | ResponseIncompleteEvent | ResponseOutputItemAddedEvent | ResponseOutputItemDoneEvent | ResponseReasoningSummaryPartAddedEvent | ResponseReasoningSummaryPartDoneEvent | ResponseReasoningSummaryTextDeltaEvent | ResponseReasoningSummaryTextDoneEvent | ResponseReasoningTextDeltaEvent | ResponseReasoningTextDoneEvent | ResponseRefusalDeltaEvent | ResponseRefusalDoneEvent | ResponseTextDeltaEvent | ResponseTextDoneEvent | ResponseWebSearchCallCompletedEvent | ResponseWebSearchCallInProgressEvent | ResponseWebSearchCallSearchingEvent | ResponseImageGenCallCompletedEvent | ResponseImageGenCallGeneratingEvent | ResponseImageGenCallInProgressEvent | ResponseImageGenCallPartialImageEvent | ResponseMCPCallArgumentsDeltaEvent | ResponseMCPCallArgumentsDoneEvent | ResponseMCPCallCompletedEvent | ResponseMCPCallFailedEvent | ResponseMCPCallInProgressEvent | ResponseMCPListToolsCompletedEvent | ResponseMCPListToolsFailedEvent | ResponseMCPListToolsInProgressEvent | ResponseOutputTextAnnotationAddedEvent | ResponseQueuedEvent | ResponseCustomToolCallInputDeltaEvent | ResponseCustomToolCallInputDoneEvent
+    ]: ...
 
-    def create(self, *, stream: bool | None = None, **kwargs: Unpack[_RESPONSES_CREATE_ARGS]) -> Response | Stream[ResponseAudioDeltaEvent | ResponseAudioDoneEvent | ResponseAudioTranscriptDeltaEvent | ResponseAudioTranscriptDoneEvent | ResponseCodeInterpreterCallCodeDeltaEvent | ResponseCodeInterpreterCallCodeDoneEvent | ResponseCodeInterpreterCallCompletedEvent | ResponseCodeInterpreterCallInProgressEvent | ResponseCodeInterpreterCallInterpretingEvent | ResponseCompletedEvent | ResponseContentPartAddedEvent | ResponseContentPartDoneEvent | ResponseCreatedEvent | ResponseErrorEvent | ResponseFileSearchCallCompletedEvent | ResponseFileSearchCallInProgressEvent | ResponseFileSearchCallSearchingEvent | ResponseFunctionCallArgumentsDeltaEvent | ResponseFunctionCallArgumentsDoneEvent | ResponseShellCallCommandAddedStreamingEvent | ResponseShellCallCommandDeltaStreamingEvent | ResponseShellCallCommandDoneStreamingEvent | ResponseShellCallOutputContentDeltaStreamingEvent | ResponseShellCallOutputContentDoneStreamingEvent | ResponseInProgressEvent | ResponseFailedEvent | ResponseIncompleteEvent | ResponseOutputItemAddedEvent | ResponseOutputItemDoneEvent | ResponseReasoningSummaryPartAddedEvent | ResponseReasoningSummaryPartDoneEvent | ResponseReasoningSummaryTextDeltaEvent | ResponseReasoningSummaryTextDoneEvent | ResponseReasoningTextDeltaEvent | ResponseReasoningTextDoneEvent | ResponseRefusalDeltaEvent | ResponseRefusalDoneEvent | ResponseTextDeltaEvent | ResponseTextDoneEvent | ResponseWebSearchCallCompletedEvent | ResponseWebSearchCallInProgressEvent | ResponseWebSearchCallSearchingEvent | ResponseImageGenCallCompletedEvent | ResponseImageGenCallGeneratingEvent | ResponseImageGenCallInProgressEvent | ResponseImageGenCallPartialImageEvent | ResponseMCPCallArgumentsDeltaEvent | ResponseMCPCallArgumentsDoneEvent | ResponseMCPCallCompletedEvent | ResponseMCPCallFailedEvent | ResponseMCPCallInProgressEvent | ResponseMCPListToolsCompletedEvent | ResponseMCPListToolsFailedEvent | ResponseMCPListToolsInProgressEvent | ResponseOutputTextAnnotationAddedEvent | ResponseQueuedEvent | ResponseCustomToolCallInputDeltaEvent | ResponseCustomToolCallInputDoneEvent]:
-        """Creates a model response. Provide [text](/docs/guides/text) or [image](/docs/guides/images) inputs to generate [text](/docs/guides/text) or [JSON](/docs/guides/structured-outputs) outputs. Have the model call your own [custom code](/docs/guides/function-calling) or use built-in [tools](/docs/guides/tools) like [web search](/docs/guides/tools-web-search) or [file search](/docs/guides/tools-file-sea"""
-        return call(self._client, ops.RESPONSES_CREATE, {}, kwargs, stream=stream)  # type: ignore[no-any-return]
+    def create(self, *, stream: bool | None = None, **kwargs: Unpack[_RESPONSES_CREATE_ARGS]) -> Response | Stream[
+        ResponseAudioDeltaEvent | ResponseAudioDoneEvent | ResponseAudioTranscriptDeltaEvent | ResponseAudioTranscriptDoneEvent | ResponseCodeInterpreterCallCodeDeltaEvent | ResponseCodeInterpreterCallCodeDoneEvent | ResponseCodeInterpreterCallCompletedEvent | ResponseCodeInterpreterCallInProgressEvent | ResponseCodeInterpreterCallInterpretingEvent | ResponseCompletedEvent | ResponseContentPartAddedEvent | ResponseContentPartDoneEvent | ResponseCreatedEvent | ResponseErrorEvent | ResponseFileSearchCallCompletedEvent | ResponseFileSearchCallInProgressEvent | ResponseFileSearchCallSearchingEvent | ResponseFunctionCallArgumentsDeltaEvent | ResponseFunctionCallArgumentsDoneEvent | ResponseShellCallCommandAddedStreamingEvent | ResponseShellCallCommandDeltaStreamingEvent | ResponseShellCallCommandDoneStreamingEvent | ResponseShellCallOutputContentDeltaStreamingEvent | ResponseShellCallOutputContentDoneStreamingEvent | ResponseInProgressEvent | ResponseFailedEvent | ResponseIncompleteEvent | ResponseOutputItemAddedEvent | ResponseOutputItemDoneEvent | ResponseReasoningSummaryPartAddedEvent | ResponseReasoningSummaryPartDoneEvent | ResponseReasoningSummaryTextDeltaEvent | ResponseReasoningSummaryTextDoneEvent | ResponseReasoningTextDeltaEvent | ResponseReasoningTextDoneEvent | ResponseRefusalDeltaEvent | ResponseRefusalDoneEvent | ResponseTextDeltaEvent | ResponseTextDoneEvent | ResponseWebSearchCallCompletedEvent | ResponseWebSearchCallInProgressEvent | ResponseWebSearchCallSearchingEvent | ResponseImageGenCallCompletedEvent | ResponseImageGenCallGeneratingEvent | ResponseImageGenCallInProgressEvent | ResponseImageGenCallPartialImageEvent | ResponseMCPCallArgumentsDeltaEvent | ResponseMCPCallArgumentsDoneEvent | ResponseMCPCallCompletedEvent | ResponseMCPCallFailedEvent | ResponseMCPCallInProgressEvent | ResponseMCPListToolsCompletedEvent | ResponseMCPListToolsFailedEvent | ResponseMCPListToolsInProgressEvent | ResponseOutputTextAnnotationAddedEvent | ResponseQueuedEvent | ResponseCustomToolCallInputDeltaEvent | ResponseCustomToolCallInputDoneEvent
+    ]:
+        """Creates a model response. Provide [text](/docs/guides/text) or [image](/docs/guides/images) inputs to generate
+        [text](/docs/guides/text) or [JSON](/docs/guides/structured-outputs) outputs. Have the model call your own
+        [custom code](/docs/guides/function-calling) or use built-in [tools](/docs/guides/tools) like [web
+        search](/docs/guides/tools-web-search) or [file search](/docs/guides/tools-file-sea"""
+        if stream:
+            return call_stream(self._client, RESPONSES_CREATE, {}, kwargs)
+        return call(self._client, RESPONSES_CREATE, {}, kwargs, stream=stream)
 
     def delete(self, response_id: str, **kwargs: Unpack[RequestOptions]) -> None:
         """Deletes a model response with the given ID."""
-        return call(self._client, ops.RESPONSES_DELETE, {"response_id": response_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, RESPONSES_DELETE, {"response_id": response_id}, kwargs)
 
     @overload
-    def retrieve(self, response_id: str, *, stream: Literal[True], **kwargs: Unpack[_RESPONSES_RETRIEVE_ARGS]) -> Stream[ResponseAudioDeltaEvent | ResponseAudioDoneEvent | ResponseAudioTranscriptDeltaEvent | ResponseAudioTranscriptDoneEvent | ResponseCodeInterpreterCallCodeDeltaEvent | ResponseCodeInterpreterCallCodeDoneEvent | ResponseCodeInterpreterCallCompletedEvent | ResponseCodeInterpreterCallInProgressEvent | ResponseCodeInterpreterCallInterpretingEvent | ResponseCompletedEvent | ResponseContentPartAddedEvent | ResponseContentPartDoneEvent | ResponseCreatedEvent | ResponseErrorEvent | ResponseFileSearchCallCompletedEvent | ResponseFileSearchCallInProgressEvent | ResponseFileSearchCallSearchingEvent | ResponseFunctionCallArgumentsDeltaEvent | ResponseFunctionCallArgumentsDoneEvent | ResponseShellCallCommandAddedStreamingEvent | ResponseShellCallCommandDeltaStreamingEvent | ResponseShellCallCommandDoneStreamingEvent | ResponseShellCallOutputContentDeltaStreamingEvent | ResponseShellCallOutputContentDoneStreamingEvent | ResponseInProgressEvent | ResponseFailedEvent | ResponseIncompleteEvent | ResponseOutputItemAddedEvent | ResponseOutputItemDoneEvent | ResponseReasoningSummaryPartAddedEvent | ResponseReasoningSummaryPartDoneEvent | ResponseReasoningSummaryTextDeltaEvent | ResponseReasoningSummaryTextDoneEvent | ResponseReasoningTextDeltaEvent | ResponseReasoningTextDoneEvent | ResponseRefusalDeltaEvent | ResponseRefusalDoneEvent | ResponseTextDeltaEvent | ResponseTextDoneEvent | ResponseWebSearchCallCompletedEvent | ResponseWebSearchCallInProgressEvent | ResponseWebSearchCallSearchingEvent | ResponseImageGenCallCompletedEvent | ResponseImageGenCallGeneratingEvent | ResponseImageGenCallInProgressEvent | ResponseImageGenCallPartialImageEvent | ResponseMCPCallArgumentsDeltaEvent | ResponseMCPCallArgumentsDoneEvent | ResponseMCPCallCompletedEvent | ResponseMCPCallFailedEvent | ResponseMCPCallInProgressEvent | ResponseMCPListToolsCompletedEvent | ResponseMCPListToolsFailedEvent | ResponseMCPListToolsInProgressEvent | ResponseOutputTextAnnotationAddedEvent | ResponseQueuedEvent | ResponseCustomToolCallInputDeltaEvent | ResponseCustomToolCallInputDoneEvent]: ...
+    def retrieve(self, response_id: str, *, stream: Literal[True], **kwargs: Unpack[_RESPONSES_RETRIEVE_ARGS]) -> Stream[
+        ResponseAudioDeltaEvent | ResponseAudioDoneEvent | ResponseAudioTranscriptDeltaEvent | ResponseAudioTranscriptDoneEvent | ResponseCodeInterpreterCallCodeDeltaEvent | ResponseCodeInterpreterCallCodeDoneEvent | ResponseCodeInterpreterCallCompletedEvent | ResponseCodeInterpreterCallInProgressEvent | ResponseCodeInterpreterCallInterpretingEvent | ResponseCompletedEvent | ResponseContentPartAddedEvent | ResponseContentPartDoneEvent | ResponseCreatedEvent | ResponseErrorEvent | ResponseFileSearchCallCompletedEvent | ResponseFileSearchCallInProgressEvent | ResponseFileSearchCallSearchingEvent | ResponseFunctionCallArgumentsDeltaEvent | ResponseFunctionCallArgumentsDoneEvent | ResponseShellCallCommandAddedStreamingEvent | ResponseShellCallCommandDeltaStreamingEvent | ResponseShellCallCommandDoneStreamingEvent | ResponseShellCallOutputContentDeltaStreamingEvent | ResponseShellCallOutputContentDoneStreamingEvent | ResponseInProgressEvent | ResponseFailedEvent | ResponseIncompleteEvent | ResponseOutputItemAddedEvent | ResponseOutputItemDoneEvent | ResponseReasoningSummaryPartAddedEvent | ResponseReasoningSummaryPartDoneEvent | ResponseReasoningSummaryTextDeltaEvent | ResponseReasoningSummaryTextDoneEvent | ResponseReasoningTextDeltaEvent | ResponseReasoningTextDoneEvent | ResponseRefusalDeltaEvent | ResponseRefusalDoneEvent | ResponseTextDeltaEvent | ResponseTextDoneEvent | ResponseWebSearchCallCompletedEvent | ResponseWebSearchCallInProgressEvent | ResponseWebSearchCallSearchingEvent | ResponseImageGenCallCompletedEvent | ResponseImageGenCallGeneratingEvent | ResponseImageGenCallInProgressEvent | ResponseImageGenCallPartialImageEvent | ResponseMCPCallArgumentsDeltaEvent | ResponseMCPCallArgumentsDoneEvent | ResponseMCPCallCompletedEvent | ResponseMCPCallFailedEvent | ResponseMCPCallInProgressEvent | ResponseMCPListToolsCompletedEvent | ResponseMCPListToolsFailedEvent | ResponseMCPListToolsInProgressEvent | ResponseOutputTextAnnotationAddedEvent | ResponseQueuedEvent | ResponseCustomToolCallInputDeltaEvent | ResponseCustomToolCallInputDoneEvent
+    ]: ...
 
     @overload
-    def retrieve(self, response_id: str, *, stream: Literal[False] | None = None, **kwargs: Unpack[_RESPONSES_RETRIEVE_ARGS]) -> Response: ...
+    def retrieve(
+        self,
+        response_id: str,
+        *,
+        stream: Literal[False] | None = None,
+        **kwargs: Unpack[_RESPONSES_RETRIEVE_ARGS],
+    ) -> Response: ...
 
     @overload
-    def retrieve(self, response_id: str, *, stream: bool, **kwargs: Unpack[_RESPONSES_RETRIEVE_ARGS]) -> Response | Stream[ResponseAudioDeltaEvent | ResponseAudioDoneEvent | ResponseAudioTranscriptDeltaEvent | ResponseAudioTranscriptDoneEvent | ResponseCodeInterpreterCallCodeDeltaEvent | ResponseCodeInterpreterCallCodeDoneEvent | ResponseCodeInterpreterCallCompletedEvent | ResponseCodeInterpreterCallInProgressEvent | ResponseCodeInterpreterCallInterpretingEvent | ResponseCompletedEvent | ResponseContentPartAddedEvent | ResponseContentPartDoneEvent | ResponseCreatedEvent | ResponseErrorEvent | ResponseFileSearchCallCompletedEvent | ResponseFileSearchCallInProgressEvent | ResponseFileSearchCallSearchingEvent | ResponseFunctionCallArgumentsDeltaEvent | ResponseFunctionCallArgumentsDoneEvent | ResponseShellCallCommandAddedStreamingEvent | ResponseShellCallCommandDeltaStreamingEvent | ResponseShellCallCommandDoneStreamingEvent | ResponseShellCallOutputContentDeltaStreamingEvent | ResponseShellCallOutputContentDoneStreamingEvent | ResponseInProgressEvent | ResponseFailedEvent | ResponseIncompleteEvent | ResponseOutputItemAddedEvent | ResponseOutputItemDoneEvent | ResponseReasoningSummaryPartAddedEvent | ResponseReasoningSummaryPartDoneEvent | ResponseReasoningSummaryTextDeltaEvent | ResponseReasoningSummaryTextDoneEvent | ResponseReasoningTextDeltaEvent | ResponseReasoningTextDoneEvent | ResponseRefusalDeltaEvent | ResponseRefusalDoneEvent | ResponseTextDeltaEvent | ResponseTextDoneEvent | ResponseWebSearchCallCompletedEvent | ResponseWebSearchCallInProgressEvent | ResponseWebSearchCallSearchingEvent | ResponseImageGenCallCompletedEvent | ResponseImageGenCallGeneratingEvent | ResponseImageGenCallInProgressEvent | ResponseImageGenCallPartialImageEvent | ResponseMCPCallArgumentsDeltaEvent | ResponseMCPCallArgumentsDoneEvent | ResponseMCPCallCompletedEvent | ResponseMCPCallFailedEvent | ResponseMCPCallInProgressEvent | ResponseMCPListToolsCompletedEvent | ResponseMCPListToolsFailedEvent | ResponseMCPListToolsInProgressEvent | ResponseOutputTextAnnotationAddedEvent | ResponseQueuedEvent | ResponseCustomToolCallInputDeltaEvent | ResponseCustomToolCallInputDoneEvent]: ...
+    def retrieve(self, response_id: str, *, stream: bool, **kwargs: Unpack[_RESPONSES_RETRIEVE_ARGS]) -> Response | Stream[
+        ResponseAudioDeltaEvent | ResponseAudioDoneEvent | ResponseAudioTranscriptDeltaEvent | ResponseAudioTranscriptDoneEvent | ResponseCodeInterpreterCallCodeDeltaEvent | ResponseCodeInterpreterCallCodeDoneEvent | ResponseCodeInterpreterCallCompletedEvent | ResponseCodeInterpreterCallInProgressEvent | ResponseCodeInterpreterCallInterpretingEvent | ResponseCompletedEvent | ResponseContentPartAddedEvent | ResponseContentPartDoneEvent | ResponseCreatedEvent | ResponseErrorEvent | ResponseFileSearchCallCompletedEvent | ResponseFileSearchCallInProgressEvent | ResponseFileSearchCallSearchingEvent | ResponseFunctionCallArgumentsDeltaEvent | ResponseFunctionCallArgumentsDoneEvent | ResponseShellCallCommandAddedStreamingEvent | ResponseShellCallCommandDeltaStreamingEvent | ResponseShellCallCommandDoneStreamingEvent | ResponseShellCallOutputContentDeltaStreamingEvent | ResponseShellCallOutputContentDoneStreamingEvent | ResponseInProgressEvent | ResponseFailedEvent | ResponseIncompleteEvent | ResponseOutputItemAddedEvent | ResponseOutputItemDoneEvent | ResponseReasoningSummaryPartAddedEvent | ResponseReasoningSummaryPartDoneEvent | ResponseReasoningSummaryTextDeltaEvent | ResponseReasoningSummaryTextDoneEvent | ResponseReasoningTextDeltaEvent | ResponseReasoningTextDoneEvent | ResponseRefusalDeltaEvent | ResponseRefusalDoneEvent | ResponseTextDeltaEvent | ResponseTextDoneEvent | ResponseWebSearchCallCompletedEvent | ResponseWebSearchCallInProgressEvent | ResponseWebSearchCallSearchingEvent | ResponseImageGenCallCompletedEvent | ResponseImageGenCallGeneratingEvent | ResponseImageGenCallInProgressEvent | ResponseImageGenCallPartialImageEvent | ResponseMCPCallArgumentsDeltaEvent | ResponseMCPCallArgumentsDoneEvent | ResponseMCPCallCompletedEvent | ResponseMCPCallFailedEvent | ResponseMCPCallInProgressEvent | ResponseMCPListToolsCompletedEvent | ResponseMCPListToolsFailedEvent | ResponseMCPListToolsInProgressEvent | ResponseOutputTextAnnotationAddedEvent | ResponseQueuedEvent | ResponseCustomToolCallInputDeltaEvent | ResponseCustomToolCallInputDoneEvent
+    ]: ...
 
-    def retrieve(self, response_id: str, *, stream: bool | None = None, **kwargs: Unpack[_RESPONSES_RETRIEVE_ARGS]) -> Response | Stream[ResponseAudioDeltaEvent | ResponseAudioDoneEvent | ResponseAudioTranscriptDeltaEvent | ResponseAudioTranscriptDoneEvent | ResponseCodeInterpreterCallCodeDeltaEvent | ResponseCodeInterpreterCallCodeDoneEvent | ResponseCodeInterpreterCallCompletedEvent | ResponseCodeInterpreterCallInProgressEvent | ResponseCodeInterpreterCallInterpretingEvent | ResponseCompletedEvent | ResponseContentPartAddedEvent | ResponseContentPartDoneEvent | ResponseCreatedEvent | ResponseErrorEvent | ResponseFileSearchCallCompletedEvent | ResponseFileSearchCallInProgressEvent | ResponseFileSearchCallSearchingEvent | ResponseFunctionCallArgumentsDeltaEvent | ResponseFunctionCallArgumentsDoneEvent | ResponseShellCallCommandAddedStreamingEvent | ResponseShellCallCommandDeltaStreamingEvent | ResponseShellCallCommandDoneStreamingEvent | ResponseShellCallOutputContentDeltaStreamingEvent | ResponseShellCallOutputContentDoneStreamingEvent | ResponseInProgressEvent | ResponseFailedEvent | ResponseIncompleteEvent | ResponseOutputItemAddedEvent | ResponseOutputItemDoneEvent | ResponseReasoningSummaryPartAddedEvent | ResponseReasoningSummaryPartDoneEvent | ResponseReasoningSummaryTextDeltaEvent | ResponseReasoningSummaryTextDoneEvent | ResponseReasoningTextDeltaEvent | ResponseReasoningTextDoneEvent | ResponseRefusalDeltaEvent | ResponseRefusalDoneEvent | ResponseTextDeltaEvent | ResponseTextDoneEvent | ResponseWebSearchCallCompletedEvent | ResponseWebSearchCallInProgressEvent | ResponseWebSearchCallSearchingEvent | ResponseImageGenCallCompletedEvent | ResponseImageGenCallGeneratingEvent | ResponseImageGenCallInProgressEvent | ResponseImageGenCallPartialImageEvent | ResponseMCPCallArgumentsDeltaEvent | ResponseMCPCallArgumentsDoneEvent | ResponseMCPCallCompletedEvent | ResponseMCPCallFailedEvent | ResponseMCPCallInProgressEvent | ResponseMCPListToolsCompletedEvent | ResponseMCPListToolsFailedEvent | ResponseMCPListToolsInProgressEvent | ResponseOutputTextAnnotationAddedEvent | ResponseQueuedEvent | ResponseCustomToolCallInputDeltaEvent | ResponseCustomToolCallInputDoneEvent]:
+    def retrieve(self, response_id: str, *, stream: bool | None = None, **kwargs: Unpack[_RESPONSES_RETRIEVE_ARGS]) -> Response | Stream[
+        ResponseAudioDeltaEvent | ResponseAudioDoneEvent | ResponseAudioTranscriptDeltaEvent | ResponseAudioTranscriptDoneEvent | ResponseCodeInterpreterCallCodeDeltaEvent | ResponseCodeInterpreterCallCodeDoneEvent | ResponseCodeInterpreterCallCompletedEvent | ResponseCodeInterpreterCallInProgressEvent | ResponseCodeInterpreterCallInterpretingEvent | ResponseCompletedEvent | ResponseContentPartAddedEvent | ResponseContentPartDoneEvent | ResponseCreatedEvent | ResponseErrorEvent | ResponseFileSearchCallCompletedEvent | ResponseFileSearchCallInProgressEvent | ResponseFileSearchCallSearchingEvent | ResponseFunctionCallArgumentsDeltaEvent | ResponseFunctionCallArgumentsDoneEvent | ResponseShellCallCommandAddedStreamingEvent | ResponseShellCallCommandDeltaStreamingEvent | ResponseShellCallCommandDoneStreamingEvent | ResponseShellCallOutputContentDeltaStreamingEvent | ResponseShellCallOutputContentDoneStreamingEvent | ResponseInProgressEvent | ResponseFailedEvent | ResponseIncompleteEvent | ResponseOutputItemAddedEvent | ResponseOutputItemDoneEvent | ResponseReasoningSummaryPartAddedEvent | ResponseReasoningSummaryPartDoneEvent | ResponseReasoningSummaryTextDeltaEvent | ResponseReasoningSummaryTextDoneEvent | ResponseReasoningTextDeltaEvent | ResponseReasoningTextDoneEvent | ResponseRefusalDeltaEvent | ResponseRefusalDoneEvent | ResponseTextDeltaEvent | ResponseTextDoneEvent | ResponseWebSearchCallCompletedEvent | ResponseWebSearchCallInProgressEvent | ResponseWebSearchCallSearchingEvent | ResponseImageGenCallCompletedEvent | ResponseImageGenCallGeneratingEvent | ResponseImageGenCallInProgressEvent | ResponseImageGenCallPartialImageEvent | ResponseMCPCallArgumentsDeltaEvent | ResponseMCPCallArgumentsDoneEvent | ResponseMCPCallCompletedEvent | ResponseMCPCallFailedEvent | ResponseMCPCallInProgressEvent | ResponseMCPListToolsCompletedEvent | ResponseMCPListToolsFailedEvent | ResponseMCPListToolsInProgressEvent | ResponseOutputTextAnnotationAddedEvent | ResponseQueuedEvent | ResponseCustomToolCallInputDeltaEvent | ResponseCustomToolCallInputDoneEvent
+    ]:
         """Retrieves a model response with the given ID."""
-        return call(self._client, ops.RESPONSES_RETRIEVE, {"response_id": response_id}, kwargs, stream=stream)  # type: ignore[no-any-return]
+        if stream:
+            return call_stream(self._client, RESPONSES_RETRIEVE, {"response_id": response_id}, kwargs)
+        return call(self._client, RESPONSES_RETRIEVE, {"response_id": response_id}, kwargs, stream=stream)
 
     @cached_property
     def with_raw_response(self) -> ResponsesWithRawResponse:
@@ -225,9 +662,11 @@ class ResponsesWithStreamingResponse:
 class ResponsesInputItems(SyncAPIResource):
     """``client.responses.input_items``."""
 
-    def list(self, response_id: str, **kwargs: Unpack[_RESPONSES_INPUT_ITEMS_LIST_ARGS]) -> CursorPage[InputMessageResource | OutputMessage | FileSearchToolCall | ComputerToolCall | ComputerToolCallOutputResource | WebSearchToolCall | FunctionToolCallResource | FunctionToolCallOutputResource | ToolSearchCall | ToolSearchOutput | AdditionalTools | ReasoningItem | Program | ProgramOutput | CompactionBody | ImageGenToolCall | CodeInterpreterToolCall | LocalShellToolCall | LocalShellToolCallOutput | FunctionShellCall | FunctionShellCallOutput | ApplyPatchToolCall | ApplyPatchToolCallOutput | MCPListTools | MCPApprovalRequest | MCPApprovalResponseResource | MCPToolCall | CustomToolCallResource | CustomToolCallOutputResource]:
+    def list(self, response_id: str, **kwargs: Unpack[_RESPONSES_INPUT_ITEMS_LIST_ARGS]) -> CursorPage[
+        InputMessageResource | OutputMessage | FileSearchToolCall | ComputerToolCall | ComputerToolCallOutputResource | WebSearchToolCall | FunctionToolCallResource | FunctionToolCallOutputResource | ToolSearchCall | ToolSearchOutput | AdditionalTools | ReasoningItem | Program | ProgramOutput | CompactionBody | ImageGenToolCall | CodeInterpreterToolCall | LocalShellToolCall | LocalShellToolCallOutput | FunctionShellCall | FunctionShellCallOutput | ApplyPatchToolCall | ApplyPatchToolCallOutput | MCPListTools | MCPApprovalRequest | MCPApprovalResponseResource | MCPToolCall | CustomToolCallResource | CustomToolCallOutputResource
+    ]:
         """Returns a list of input items for a given response."""
-        return call(self._client, ops.RESPONSES_INPUT_ITEMS_LIST, {"response_id": response_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, RESPONSES_INPUT_ITEMS_LIST, {"response_id": response_id}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> ResponsesInputItemsWithRawResponse:
@@ -255,7 +694,7 @@ class ResponsesInputTokens(SyncAPIResource):
 
     def count(self, **kwargs: Unpack[_RESPONSES_INPUT_TOKENS_COUNT_ARGS]) -> TokenCountsResource:
         """Returns input token counts of the request."""
-        return call(self._client, ops.RESPONSES_INPUT_TOKENS_COUNT, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, RESPONSES_INPUT_TOKENS_COUNT, {}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> ResponsesInputTokensWithRawResponse:

@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING
 
-from .._operation import call
+from .._operation import Operation, call
 from .._resource import SyncAPIResource, to_raw_response_wrapper, to_streamed_response_wrapper
-from . import _operations as ops
+from ..types._ref import ref
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -35,9 +35,96 @@ if TYPE_CHECKING:
 
     class _SKILLS_VERSIONS_LIST_ARGS(VersionListParams, RequestOptions, total=False): ...
 
-__all__ = ["Skills", "SkillsContent", "SkillsVersions", "SkillsVersionsContent"]
+__all__ = [
+    "Skills",
+    "SkillsContent",
+    "SkillsVersions",
+    "SkillsVersionsContent",
+]
 
-_ = (Any, Literal, overload)
+# The operations of ``client.skills``, typed by what each answers and streams.
+SKILLS_CONTENT_RETRIEVE: Operation[str, None] = Operation(
+    'GET',
+    '/skills/{skill_id}/content',
+    path_params=('skill_id',),
+    response='json',
+)
+SKILLS_CREATE: Operation[Skill, None] = Operation(
+    'POST',
+    '/skills',
+    body='multipart',
+    files=('files',),
+    response='model',
+    item=lambda: ref("skill:Skill"),
+)
+SKILLS_DELETE: Operation[DeletedSkill, None] = Operation(
+    'DELETE',
+    '/skills/{skill_id}',
+    path_params=('skill_id',),
+    response='model',
+    item=lambda: ref("deleted_skill:DeletedSkill"),
+)
+SKILLS_LIST: Operation[CursorPage[Skill], None] = Operation(
+    'GET',
+    '/skills',
+    query={'limit': 'limit', 'order': 'order', 'after': 'after'},
+    response='page',
+    page='cursor',
+    item=lambda: ref("skill:Skill"),
+)
+SKILLS_RETRIEVE: Operation[Skill, None] = Operation(
+    'GET',
+    '/skills/{skill_id}',
+    path_params=('skill_id',),
+    response='model',
+    item=lambda: ref("skill:Skill"),
+)
+SKILLS_UPDATE: Operation[Skill, None] = Operation(
+    'POST',
+    '/skills/{skill_id}',
+    path_params=('skill_id',),
+    body='json',
+    response='model',
+    item=lambda: ref("skill:Skill"),
+)
+SKILLS_VERSIONS_CONTENT_RETRIEVE: Operation[str, None] = Operation(
+    'GET',
+    '/skills/{skill_id}/versions/{version}/content',
+    path_params=('skill_id', 'version'),
+    response='json',
+)
+SKILLS_VERSIONS_CREATE: Operation[SkillVersion, None] = Operation(
+    'POST',
+    '/skills/{skill_id}/versions',
+    path_params=('skill_id',),
+    body='multipart',
+    files=('files',),
+    response='model',
+    item=lambda: ref("skills.skill_version:SkillVersion"),
+)
+SKILLS_VERSIONS_DELETE: Operation[DeletedSkillVersion, None] = Operation(
+    'DELETE',
+    '/skills/{skill_id}/versions/{version}',
+    path_params=('skill_id', 'version'),
+    response='model',
+    item=lambda: ref("skills.deleted_skill_version:DeletedSkillVersion"),
+)
+SKILLS_VERSIONS_LIST: Operation[CursorPage[SkillVersion], None] = Operation(
+    'GET',
+    '/skills/{skill_id}/versions',
+    path_params=('skill_id',),
+    query={'limit': 'limit', 'order': 'order', 'after': 'after'},
+    response='page',
+    page='cursor',
+    item=lambda: ref("skills.skill_version:SkillVersion"),
+)
+SKILLS_VERSIONS_RETRIEVE: Operation[SkillVersion, None] = Operation(
+    'GET',
+    '/skills/{skill_id}/versions/{version}',
+    path_params=('skill_id', 'version'),
+    response='model',
+    item=lambda: ref("skills.skill_version:SkillVersion"),
+)
 
 
 class Skills(SyncAPIResource):
@@ -53,23 +140,23 @@ class Skills(SyncAPIResource):
 
     def create(self, **kwargs: Unpack[_SKILLS_CREATE_ARGS]) -> Skill:
         """Create a new skill."""
-        return call(self._client, ops.SKILLS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, SKILLS_CREATE, {}, kwargs)
 
     def delete(self, skill_id: str, **kwargs: Unpack[RequestOptions]) -> DeletedSkill:
         """Delete a skill by its ID."""
-        return call(self._client, ops.SKILLS_DELETE, {"skill_id": skill_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, SKILLS_DELETE, {"skill_id": skill_id}, kwargs)
 
     def list(self, **kwargs: Unpack[_SKILLS_LIST_ARGS]) -> CursorPage[Skill]:
         """List all skills for the current project."""
-        return call(self._client, ops.SKILLS_LIST, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, SKILLS_LIST, {}, kwargs)
 
     def retrieve(self, skill_id: str, **kwargs: Unpack[RequestOptions]) -> Skill:
         """Get a skill by its ID."""
-        return call(self._client, ops.SKILLS_RETRIEVE, {"skill_id": skill_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, SKILLS_RETRIEVE, {"skill_id": skill_id}, kwargs)
 
     def update(self, skill_id: str, **kwargs: Unpack[_SKILLS_UPDATE_ARGS]) -> Skill:
         """Update the default version pointer for a skill."""
-        return call(self._client, ops.SKILLS_UPDATE, {"skill_id": skill_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, SKILLS_UPDATE, {"skill_id": skill_id}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> SkillsWithRawResponse:
@@ -121,7 +208,7 @@ class SkillsContent(SyncAPIResource):
 
     def retrieve(self, skill_id: str, **kwargs: Unpack[RequestOptions]) -> str:
         """Download a skill zip bundle by its ID."""
-        return call(self._client, ops.SKILLS_CONTENT_RETRIEVE, {"skill_id": skill_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, SKILLS_CONTENT_RETRIEVE, {"skill_id": skill_id}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> SkillsContentWithRawResponse:
@@ -153,19 +240,19 @@ class SkillsVersions(SyncAPIResource):
 
     def create(self, skill_id: str, **kwargs: Unpack[_SKILLS_VERSIONS_CREATE_ARGS]) -> SkillVersion:
         """Create a new immutable skill version."""
-        return call(self._client, ops.SKILLS_VERSIONS_CREATE, {"skill_id": skill_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, SKILLS_VERSIONS_CREATE, {"skill_id": skill_id}, kwargs)
 
     def delete(self, version: str, *, skill_id: str, **kwargs: Unpack[RequestOptions]) -> DeletedSkillVersion:
         """Delete a skill version."""
-        return call(self._client, ops.SKILLS_VERSIONS_DELETE, {"skill_id": skill_id, "version": version}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, SKILLS_VERSIONS_DELETE, {"skill_id": skill_id, "version": version}, kwargs)
 
     def list(self, skill_id: str, **kwargs: Unpack[_SKILLS_VERSIONS_LIST_ARGS]) -> CursorPage[SkillVersion]:
         """List skill versions for a skill."""
-        return call(self._client, ops.SKILLS_VERSIONS_LIST, {"skill_id": skill_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, SKILLS_VERSIONS_LIST, {"skill_id": skill_id}, kwargs)
 
     def retrieve(self, version: str, *, skill_id: str, **kwargs: Unpack[RequestOptions]) -> SkillVersion:
         """Get a specific skill version."""
-        return call(self._client, ops.SKILLS_VERSIONS_RETRIEVE, {"skill_id": skill_id, "version": version}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, SKILLS_VERSIONS_RETRIEVE, {"skill_id": skill_id, "version": version}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> SkillsVersionsWithRawResponse:
@@ -207,7 +294,7 @@ class SkillsVersionsContent(SyncAPIResource):
 
     def retrieve(self, version: str, *, skill_id: str, **kwargs: Unpack[RequestOptions]) -> str:
         """Download a skill version zip bundle."""
-        return call(self._client, ops.SKILLS_VERSIONS_CONTENT_RETRIEVE, {"skill_id": skill_id, "version": version}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, SKILLS_VERSIONS_CONTENT_RETRIEVE, {"skill_id": skill_id, "version": version}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> SkillsVersionsContentWithRawResponse:

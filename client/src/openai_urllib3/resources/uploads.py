@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING
 
 from .._helpers import UploadsHelpers
-from .._operation import call
+from .._operation import Operation, call
 from .._resource import SyncAPIResource, to_raw_response_wrapper, to_streamed_response_wrapper
-from . import _operations as ops
+from ..types._ref import ref
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -27,9 +27,43 @@ if TYPE_CHECKING:
 
     class _UPLOADS_PARTS_CREATE_ARGS(PartCreateParams, RequestOptions, total=False): ...
 
-__all__ = ["Uploads", "UploadsParts"]
+__all__ = [
+    "Uploads",
+    "UploadsParts",
+]
 
-_ = (Any, Literal, overload)
+# The operations of ``client.uploads``, typed by what each answers and streams.
+UPLOADS_CANCEL: Operation[Upload, None] = Operation(
+    'POST',
+    '/uploads/{upload_id}/cancel',
+    path_params=('upload_id',),
+    response='model',
+    item=lambda: ref("upload:Upload"),
+)
+UPLOADS_COMPLETE: Operation[Upload, None] = Operation(
+    'POST',
+    '/uploads/{upload_id}/complete',
+    path_params=('upload_id',),
+    body='json',
+    response='model',
+    item=lambda: ref("upload:Upload"),
+)
+UPLOADS_CREATE: Operation[Upload, None] = Operation(
+    'POST',
+    '/uploads',
+    body='json',
+    response='model',
+    item=lambda: ref("upload:Upload"),
+)
+UPLOADS_PARTS_CREATE: Operation[UploadPart, None] = Operation(
+    'POST',
+    '/uploads/{upload_id}/parts',
+    path_params=('upload_id',),
+    body='multipart',
+    files=('data',),
+    response='model',
+    item=lambda: ref("uploads.upload_part:UploadPart"),
+)
 
 
 class Uploads(UploadsHelpers, SyncAPIResource):
@@ -41,15 +75,17 @@ class Uploads(UploadsHelpers, SyncAPIResource):
 
     def cancel(self, upload_id: str, **kwargs: Unpack[RequestOptions]) -> Upload:
         """Cancels the Upload. No Parts may be added after an Upload is cancelled."""
-        return call(self._client, ops.UPLOADS_CANCEL, {"upload_id": upload_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, UPLOADS_CANCEL, {"upload_id": upload_id}, kwargs)
 
     def complete(self, upload_id: str, **kwargs: Unpack[_UPLOADS_COMPLETE_ARGS]) -> Upload:
         """Completes the [Upload](/docs/api-reference/uploads/object)."""
-        return call(self._client, ops.UPLOADS_COMPLETE, {"upload_id": upload_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, UPLOADS_COMPLETE, {"upload_id": upload_id}, kwargs)
 
     def create(self, **kwargs: Unpack[_UPLOADS_CREATE_ARGS]) -> Upload:
-        """Creates an intermediate [Upload](/docs/api-reference/uploads/object) object that you can add [Parts](/docs/api-reference/uploads/part-object) to. Currently, an Upload can accept at most 8 GB in total and expires after an hour after you create it."""
-        return call(self._client, ops.UPLOADS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
+        """Creates an intermediate [Upload](/docs/api-reference/uploads/object) object that you can add
+        [Parts](/docs/api-reference/uploads/part-object) to. Currently, an Upload can accept at most 8 GB in total and
+        expires after an hour after you create it."""
+        return call(self._client, UPLOADS_CREATE, {}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> UploadsWithRawResponse:
@@ -88,8 +124,9 @@ class UploadsParts(SyncAPIResource):
     """``client.uploads.parts``."""
 
     def create(self, upload_id: str, **kwargs: Unpack[_UPLOADS_PARTS_CREATE_ARGS]) -> UploadPart:
-        """Adds a [Part](/docs/api-reference/uploads/part-object) to an [Upload](/docs/api-reference/uploads/object) object. A Part represents a chunk of bytes from the file you are trying to upload."""
-        return call(self._client, ops.UPLOADS_PARTS_CREATE, {"upload_id": upload_id}, kwargs)  # type: ignore[no-any-return]
+        """Adds a [Part](/docs/api-reference/uploads/part-object) to an [Upload](/docs/api-reference/uploads/object)
+        object. A Part represents a chunk of bytes from the file you are trying to upload."""
+        return call(self._client, UPLOADS_PARTS_CREATE, {"upload_id": upload_id}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> UploadsPartsWithRawResponse:

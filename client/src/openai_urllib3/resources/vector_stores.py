@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING
 
-from .._helpers import VectorStoreFileBatchesHelpers, VectorStoreFilesHelpers
-from .._operation import call
+from .._helpers import VectorStoreFileBatchesHelpers
+from .._helpers import VectorStoreFilesHelpers
+from .._operation import Operation, call
 from .._resource import SyncAPIResource, to_raw_response_wrapper, to_streamed_response_wrapper
-from . import _operations as ops
+from ..types._ref import ref
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -51,9 +52,135 @@ if TYPE_CHECKING:
 
     class _VECTOR_STORES_UPDATE_ARGS(VectorStoreUpdateParams, RequestOptions, total=False): ...
 
-__all__ = ["VectorStores", "VectorStoresFileBatches", "VectorStoresFiles"]
+__all__ = [
+    "VectorStores",
+    "VectorStoresFileBatches",
+    "VectorStoresFiles",
+]
 
-_ = (Any, Literal, overload)
+# The operations of ``client.vector_stores``, typed by what each answers and streams.
+VECTOR_STORES_CREATE: Operation[VectorStore, None] = Operation(
+    'POST',
+    '/vector_stores',
+    body='json',
+    response='model',
+    item=lambda: ref("vector_store:VectorStore"),
+)
+VECTOR_STORES_DELETE: Operation[VectorStoreDeleted, None] = Operation(
+    'DELETE',
+    '/vector_stores/{vector_store_id}',
+    path_params=('vector_store_id',),
+    response='model',
+    item=lambda: ref("vector_store_deleted:VectorStoreDeleted"),
+)
+VECTOR_STORES_FILES_CONTENT: Operation[VectorStoreFileContentResponse, None] = Operation(
+    'GET',
+    '/vector_stores/{vector_store_id}/files/{file_id}/content',
+    path_params=('vector_store_id', 'file_id'),
+    response='model',
+    item=lambda: ref("vector_stores.vector_store_file_content_response:VectorStoreFileContentResponse"),
+)
+VECTOR_STORES_FILES_CREATE: Operation[VectorStoreFile, None] = Operation(
+    'POST',
+    '/vector_stores/{vector_store_id}/files',
+    path_params=('vector_store_id',),
+    body='json',
+    response='model',
+    item=lambda: ref("vector_stores.vector_store_file:VectorStoreFile"),
+)
+VECTOR_STORES_FILES_DELETE: Operation[VectorStoreFileDeleted, None] = Operation(
+    'DELETE',
+    '/vector_stores/{vector_store_id}/files/{file_id}',
+    path_params=('vector_store_id', 'file_id'),
+    response='model',
+    item=lambda: ref("vector_stores.vector_store_file_deleted:VectorStoreFileDeleted"),
+)
+VECTOR_STORES_FILES_LIST: Operation[CursorPage[VectorStoreFile], None] = Operation(
+    'GET',
+    '/vector_stores/{vector_store_id}/files',
+    path_params=('vector_store_id',),
+    query={'limit': 'limit', 'order': 'order', 'after': 'after', 'before': 'before', 'filter': 'filter'},
+    response='page',
+    page='cursor',
+    item=lambda: ref("vector_stores.vector_store_file:VectorStoreFile"),
+)
+VECTOR_STORES_FILES_RETRIEVE: Operation[VectorStoreFile, None] = Operation(
+    'GET',
+    '/vector_stores/{vector_store_id}/files/{file_id}',
+    path_params=('vector_store_id', 'file_id'),
+    response='model',
+    item=lambda: ref("vector_stores.vector_store_file:VectorStoreFile"),
+)
+VECTOR_STORES_FILES_UPDATE: Operation[VectorStoreFile, None] = Operation(
+    'POST',
+    '/vector_stores/{vector_store_id}/files/{file_id}',
+    path_params=('vector_store_id', 'file_id'),
+    body='json',
+    response='model',
+    item=lambda: ref("vector_stores.vector_store_file:VectorStoreFile"),
+)
+VECTOR_STORES_FILE_BATCHES_CANCEL: Operation[VectorStoreFileBatch, None] = Operation(
+    'POST',
+    '/vector_stores/{vector_store_id}/file_batches/{batch_id}/cancel',
+    path_params=('vector_store_id', 'batch_id'),
+    response='model',
+    item=lambda: ref("vector_stores.vector_store_file_batch:VectorStoreFileBatch"),
+)
+VECTOR_STORES_FILE_BATCHES_CREATE: Operation[VectorStoreFileBatch, None] = Operation(
+    'POST',
+    '/vector_stores/{vector_store_id}/file_batches',
+    path_params=('vector_store_id',),
+    body='json',
+    response='model',
+    item=lambda: ref("vector_stores.vector_store_file_batch:VectorStoreFileBatch"),
+)
+VECTOR_STORES_FILE_BATCHES_LIST_FILES: Operation[CursorPage[VectorStoreFile], None] = Operation(
+    'GET',
+    '/vector_stores/{vector_store_id}/file_batches/{batch_id}/files',
+    path_params=('vector_store_id', 'batch_id'),
+    query={'limit': 'limit', 'order': 'order', 'after': 'after', 'before': 'before', 'filter': 'filter'},
+    response='page',
+    page='cursor',
+    item=lambda: ref("vector_stores.vector_store_file:VectorStoreFile"),
+)
+VECTOR_STORES_FILE_BATCHES_RETRIEVE: Operation[VectorStoreFileBatch, None] = Operation(
+    'GET',
+    '/vector_stores/{vector_store_id}/file_batches/{batch_id}',
+    path_params=('vector_store_id', 'batch_id'),
+    response='model',
+    item=lambda: ref("vector_stores.vector_store_file_batch:VectorStoreFileBatch"),
+)
+VECTOR_STORES_LIST: Operation[CursorPage[VectorStore], None] = Operation(
+    'GET',
+    '/vector_stores',
+    query={'limit': 'limit', 'order': 'order', 'after': 'after', 'before': 'before'},
+    response='page',
+    page='cursor',
+    item=lambda: ref("vector_store:VectorStore"),
+)
+VECTOR_STORES_RETRIEVE: Operation[VectorStore, None] = Operation(
+    'GET',
+    '/vector_stores/{vector_store_id}',
+    path_params=('vector_store_id',),
+    response='model',
+    item=lambda: ref("vector_store:VectorStore"),
+)
+VECTOR_STORES_SEARCH: Operation[VectorStoreSearchResultsPage, None] = Operation(
+    'POST',
+    '/vector_stores/{vector_store_id}/search',
+    path_params=('vector_store_id',),
+    body='json',
+    response='model',
+    item=lambda: ref("vector_stores.vector_store_search_results_page:VectorStoreSearchResultsPage"),
+)
+VECTOR_STORES_UPDATE: Operation[VectorStore, None] = Operation(
+    'POST',
+    '/vector_stores/{vector_store_id}',
+    path_params=('vector_store_id',),
+    body='json',
+    response='model',
+    item=lambda: ref("vector_store:VectorStore"),
+)
 
 
 class VectorStores(SyncAPIResource):
@@ -69,27 +196,31 @@ class VectorStores(SyncAPIResource):
 
     def create(self, **kwargs: Unpack[_VECTOR_STORES_CREATE_ARGS]) -> VectorStore:
         """Create a vector store."""
-        return call(self._client, ops.VECTOR_STORES_CREATE, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, VECTOR_STORES_CREATE, {}, kwargs)
 
     def delete(self, vector_store_id: str, **kwargs: Unpack[RequestOptions]) -> VectorStoreDeleted:
         """Delete a vector store."""
-        return call(self._client, ops.VECTOR_STORES_DELETE, {"vector_store_id": vector_store_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, VECTOR_STORES_DELETE, {"vector_store_id": vector_store_id}, kwargs)
 
     def list(self, **kwargs: Unpack[_VECTOR_STORES_LIST_ARGS]) -> CursorPage[VectorStore]:
         """Returns a list of vector stores."""
-        return call(self._client, ops.VECTOR_STORES_LIST, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, VECTOR_STORES_LIST, {}, kwargs)
 
     def retrieve(self, vector_store_id: str, **kwargs: Unpack[RequestOptions]) -> VectorStore:
         """Retrieves a vector store."""
-        return call(self._client, ops.VECTOR_STORES_RETRIEVE, {"vector_store_id": vector_store_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, VECTOR_STORES_RETRIEVE, {"vector_store_id": vector_store_id}, kwargs)
 
-    def search(self, vector_store_id: str, **kwargs: Unpack[_VECTOR_STORES_SEARCH_ARGS]) -> VectorStoreSearchResultsPage:
+    def search(
+        self,
+        vector_store_id: str,
+        **kwargs: Unpack[_VECTOR_STORES_SEARCH_ARGS],
+    ) -> VectorStoreSearchResultsPage:
         """Search a vector store for relevant chunks based on a query and file attributes filter."""
-        return call(self._client, ops.VECTOR_STORES_SEARCH, {"vector_store_id": vector_store_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, VECTOR_STORES_SEARCH, {"vector_store_id": vector_store_id}, kwargs)
 
     def update(self, vector_store_id: str, **kwargs: Unpack[_VECTOR_STORES_UPDATE_ARGS]) -> VectorStore:
         """Modifies a vector store."""
-        return call(self._client, ops.VECTOR_STORES_UPDATE, {"vector_store_id": vector_store_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, VECTOR_STORES_UPDATE, {"vector_store_id": vector_store_id}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> VectorStoresWithRawResponse:
@@ -142,20 +273,52 @@ class VectorStoresFileBatches(VectorStoreFileBatchesHelpers, SyncAPIResource):
     """``client.vector_stores.file_batches``."""
 
     def cancel(self, batch_id: str, *, vector_store_id: str, **kwargs: Unpack[RequestOptions]) -> VectorStoreFileBatch:
-        """Cancel a vector store file batch. This attempts to cancel the processing of files in this batch as soon as possible."""
-        return call(self._client, ops.VECTOR_STORES_FILE_BATCHES_CANCEL, {"vector_store_id": vector_store_id, "batch_id": batch_id}, kwargs)  # type: ignore[no-any-return]
+        """Cancel a vector store file batch. This attempts to cancel the processing of files in this batch as soon as
+        possible."""
+        return call(
+            self._client,
+            VECTOR_STORES_FILE_BATCHES_CANCEL,
+            {"vector_store_id": vector_store_id, "batch_id": batch_id},
+            kwargs,
+        )
 
-    def create(self, vector_store_id: str, **kwargs: Unpack[_VECTOR_STORES_FILE_BATCHES_CREATE_ARGS]) -> VectorStoreFileBatch:
+    def create(
+        self,
+        vector_store_id: str,
+        **kwargs: Unpack[_VECTOR_STORES_FILE_BATCHES_CREATE_ARGS],
+    ) -> VectorStoreFileBatch:
         """Create a vector store file batch."""
-        return call(self._client, ops.VECTOR_STORES_FILE_BATCHES_CREATE, {"vector_store_id": vector_store_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, VECTOR_STORES_FILE_BATCHES_CREATE, {"vector_store_id": vector_store_id}, kwargs)
 
-    def list_files(self, batch_id: str, *, vector_store_id: str, **kwargs: Unpack[_VECTOR_STORES_FILE_BATCHES_LIST_FILES_ARGS]) -> CursorPage[VectorStoreFile]:
+    def list_files(
+        self,
+        batch_id: str,
+        *,
+        vector_store_id: str,
+        **kwargs: Unpack[_VECTOR_STORES_FILE_BATCHES_LIST_FILES_ARGS],
+    ) -> CursorPage[VectorStoreFile]:
         """Returns a list of vector store files in a batch."""
-        return call(self._client, ops.VECTOR_STORES_FILE_BATCHES_LIST_FILES, {"vector_store_id": vector_store_id, "batch_id": batch_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            VECTOR_STORES_FILE_BATCHES_LIST_FILES,
+            {"vector_store_id": vector_store_id, "batch_id": batch_id},
+            kwargs,
+        )
 
-    def retrieve(self, batch_id: str, *, vector_store_id: str, **kwargs: Unpack[RequestOptions]) -> VectorStoreFileBatch:
+    def retrieve(
+        self,
+        batch_id: str,
+        *,
+        vector_store_id: str,
+        **kwargs: Unpack[RequestOptions],
+    ) -> VectorStoreFileBatch:
         """Retrieves a vector store file batch."""
-        return call(self._client, ops.VECTOR_STORES_FILE_BATCHES_RETRIEVE, {"vector_store_id": vector_store_id, "batch_id": batch_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            VECTOR_STORES_FILE_BATCHES_RETRIEVE,
+            {"vector_store_id": vector_store_id, "batch_id": batch_id},
+            kwargs,
+        )
 
     @cached_property
     def with_raw_response(self) -> VectorStoresFileBatchesWithRawResponse:
@@ -187,29 +350,67 @@ class VectorStoresFileBatchesWithStreamingResponse:
 class VectorStoresFiles(VectorStoreFilesHelpers, SyncAPIResource):
     """``client.vector_stores.files``."""
 
-    def content(self, file_id: str, *, vector_store_id: str, **kwargs: Unpack[RequestOptions]) -> VectorStoreFileContentResponse:
+    def content(
+        self,
+        file_id: str,
+        *,
+        vector_store_id: str,
+        **kwargs: Unpack[RequestOptions],
+    ) -> VectorStoreFileContentResponse:
         """Retrieve the parsed contents of a vector store file."""
-        return call(self._client, ops.VECTOR_STORES_FILES_CONTENT, {"vector_store_id": vector_store_id, "file_id": file_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            VECTOR_STORES_FILES_CONTENT,
+            {"vector_store_id": vector_store_id, "file_id": file_id},
+            kwargs,
+        )
 
     def create(self, vector_store_id: str, **kwargs: Unpack[_VECTOR_STORES_FILES_CREATE_ARGS]) -> VectorStoreFile:
-        """Create a vector store file by attaching a [File](/docs/api-reference/files) to a [vector store](/docs/api-reference/vector-stores/object)."""
-        return call(self._client, ops.VECTOR_STORES_FILES_CREATE, {"vector_store_id": vector_store_id}, kwargs)  # type: ignore[no-any-return]
+        """Create a vector store file by attaching a [File](/docs/api-reference/files) to a [vector
+        store](/docs/api-reference/vector-stores/object)."""
+        return call(self._client, VECTOR_STORES_FILES_CREATE, {"vector_store_id": vector_store_id}, kwargs)
 
     def delete(self, file_id: str, *, vector_store_id: str, **kwargs: Unpack[RequestOptions]) -> VectorStoreFileDeleted:
-        """Delete a vector store file. This will remove the file from the vector store but the file itself will not be deleted. To delete the file, use the [delete file](/docs/api-reference/files/delete) endpoint."""
-        return call(self._client, ops.VECTOR_STORES_FILES_DELETE, {"vector_store_id": vector_store_id, "file_id": file_id}, kwargs)  # type: ignore[no-any-return]
+        """Delete a vector store file. This will remove the file from the vector store but the file itself will not be
+        deleted. To delete the file, use the [delete file](/docs/api-reference/files/delete) endpoint."""
+        return call(
+            self._client,
+            VECTOR_STORES_FILES_DELETE,
+            {"vector_store_id": vector_store_id, "file_id": file_id},
+            kwargs,
+        )
 
-    def list(self, vector_store_id: str, **kwargs: Unpack[_VECTOR_STORES_FILES_LIST_ARGS]) -> CursorPage[VectorStoreFile]:
+    def list(
+        self,
+        vector_store_id: str,
+        **kwargs: Unpack[_VECTOR_STORES_FILES_LIST_ARGS],
+    ) -> CursorPage[VectorStoreFile]:
         """Returns a list of vector store files."""
-        return call(self._client, ops.VECTOR_STORES_FILES_LIST, {"vector_store_id": vector_store_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, VECTOR_STORES_FILES_LIST, {"vector_store_id": vector_store_id}, kwargs)
 
     def retrieve(self, file_id: str, *, vector_store_id: str, **kwargs: Unpack[RequestOptions]) -> VectorStoreFile:
         """Retrieves a vector store file."""
-        return call(self._client, ops.VECTOR_STORES_FILES_RETRIEVE, {"vector_store_id": vector_store_id, "file_id": file_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            VECTOR_STORES_FILES_RETRIEVE,
+            {"vector_store_id": vector_store_id, "file_id": file_id},
+            kwargs,
+        )
 
-    def update(self, file_id: str, *, vector_store_id: str, **kwargs: Unpack[_VECTOR_STORES_FILES_UPDATE_ARGS]) -> VectorStoreFile:
+    def update(
+        self,
+        file_id: str,
+        *,
+        vector_store_id: str,
+        **kwargs: Unpack[_VECTOR_STORES_FILES_UPDATE_ARGS],
+    ) -> VectorStoreFile:
         """Update attributes on a vector store file."""
-        return call(self._client, ops.VECTOR_STORES_FILES_UPDATE, {"vector_store_id": vector_store_id, "file_id": file_id}, kwargs)  # type: ignore[no-any-return]
+        return call(
+            self._client,
+            VECTOR_STORES_FILES_UPDATE,
+            {"vector_store_id": vector_store_id, "file_id": file_id},
+            kwargs,
+        )
 
     @cached_property
     def with_raw_response(self) -> VectorStoresFilesWithRawResponse:

@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING
 
 from .._helpers import VideosHelpers
-from .._operation import call
+from .._operation import Operation, call
 from .._resource import SyncAPIResource, to_raw_response_wrapper, to_streamed_response_wrapper
-from . import _operations as ops
+from ..types._ref import ref
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -42,9 +42,87 @@ if TYPE_CHECKING:
 
     class _VIDEOS_REMIX_ARGS(VideoRemixParams, RequestOptions, total=False): ...
 
-__all__ = ["Videos"]
+__all__ = [
+    "Videos",
+]
 
-_ = (Any, Literal, overload)
+# The operations of ``client.videos``, typed by what each answers and streams.
+VIDEOS_CREATE: Operation[Video, None] = Operation(
+    'POST',
+    '/videos',
+    body='multipart',
+    files=('input_reference',),
+    response='model',
+    item=lambda: ref("video:Video"),
+)
+VIDEOS_CREATE_CHARACTER: Operation[VideoCreateCharacterResponse, None] = Operation(
+    'POST',
+    '/videos/characters',
+    body='multipart',
+    files=('video',),
+    response='model',
+    item=lambda: ref("video_create_character_response:VideoCreateCharacterResponse"),
+)
+VIDEOS_DELETE: Operation[VideoDeleteResponse, None] = Operation(
+    'DELETE',
+    '/videos/{video_id}',
+    path_params=('video_id',),
+    response='model',
+    item=lambda: ref("video_delete_response:VideoDeleteResponse"),
+)
+VIDEOS_DOWNLOAD_CONTENT: Operation[BinaryResponse, None] = Operation(
+    'GET',
+    '/videos/{video_id}/content',
+    path_params=('video_id',),
+    query={'variant': 'variant'},
+    response='binary',
+)
+VIDEOS_EDIT: Operation[Video, None] = Operation(
+    'POST',
+    '/videos/edits',
+    body='multipart',
+    files=('video',),
+    response='model',
+    item=lambda: ref("video:Video"),
+)
+VIDEOS_EXTEND: Operation[Video, None] = Operation(
+    'POST',
+    '/videos/extensions',
+    body='multipart',
+    files=('video',),
+    response='model',
+    item=lambda: ref("video:Video"),
+)
+VIDEOS_GET_CHARACTER: Operation[VideoCreateCharacterResponse, None] = Operation(
+    'GET',
+    '/videos/characters/{character_id}',
+    path_params=('character_id',),
+    response='model',
+    item=lambda: ref("video_create_character_response:VideoCreateCharacterResponse"),
+)
+VIDEOS_LIST: Operation[CursorPage[Video], None] = Operation(
+    'GET',
+    '/videos',
+    query={'limit': 'limit', 'order': 'order', 'after': 'after'},
+    response='page',
+    page='cursor',
+    item=lambda: ref("video:Video"),
+)
+VIDEOS_REMIX: Operation[Video, None] = Operation(
+    'POST',
+    '/videos/{video_id}/remix',
+    path_params=('video_id',),
+    body='json',
+    response='model',
+    item=lambda: ref("video:Video"),
+)
+VIDEOS_RETRIEVE: Operation[Video, None] = Operation(
+    'GET',
+    '/videos/{video_id}',
+    path_params=('video_id',),
+    response='model',
+    item=lambda: ref("video:Video"),
+)
 
 
 class Videos(VideosHelpers, SyncAPIResource):
@@ -53,52 +131,52 @@ class Videos(VideosHelpers, SyncAPIResource):
     def create(self, **kwargs: Unpack[_VIDEOS_CREATE_ARGS]) -> Video:
         """Create a new video generation job from a prompt and optional reference assets."""
         # Deprecated by the API.
-        return call(self._client, ops.VIDEOS_CREATE, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, VIDEOS_CREATE, {}, kwargs)
 
     def create_character(self, **kwargs: Unpack[_VIDEOS_CREATE_CHARACTER_ARGS]) -> VideoCreateCharacterResponse:
         """Create a character from an uploaded video."""
         # Deprecated by the API.
-        return call(self._client, ops.VIDEOS_CREATE_CHARACTER, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, VIDEOS_CREATE_CHARACTER, {}, kwargs)
 
     def delete(self, video_id: str, **kwargs: Unpack[RequestOptions]) -> VideoDeleteResponse:
         """Permanently delete a completed or failed video and its stored assets."""
         # Deprecated by the API.
-        return call(self._client, ops.VIDEOS_DELETE, {"video_id": video_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, VIDEOS_DELETE, {"video_id": video_id}, kwargs)
 
     def download_content(self, video_id: str, **kwargs: Unpack[_VIDEOS_DOWNLOAD_CONTENT_ARGS]) -> BinaryResponse:
         """Download the generated video bytes or a derived preview asset."""
         # Deprecated by the API.
-        return call(self._client, ops.VIDEOS_DOWNLOAD_CONTENT, {"video_id": video_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, VIDEOS_DOWNLOAD_CONTENT, {"video_id": video_id}, kwargs)
 
     def edit(self, **kwargs: Unpack[_VIDEOS_EDIT_ARGS]) -> Video:
         """Create a new video generation job by editing a source video or existing generated video."""
         # Deprecated by the API.
-        return call(self._client, ops.VIDEOS_EDIT, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, VIDEOS_EDIT, {}, kwargs)
 
     def extend(self, **kwargs: Unpack[_VIDEOS_EXTEND_ARGS]) -> Video:
         """Create an extension of a completed video."""
         # Deprecated by the API.
-        return call(self._client, ops.VIDEOS_EXTEND, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, VIDEOS_EXTEND, {}, kwargs)
 
     def get_character(self, character_id: str, **kwargs: Unpack[RequestOptions]) -> VideoCreateCharacterResponse:
         """Fetch a character."""
         # Deprecated by the API.
-        return call(self._client, ops.VIDEOS_GET_CHARACTER, {"character_id": character_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, VIDEOS_GET_CHARACTER, {"character_id": character_id}, kwargs)
 
     def list(self, **kwargs: Unpack[_VIDEOS_LIST_ARGS]) -> CursorPage[Video]:
         """List recently generated videos for the current project."""
         # Deprecated by the API.
-        return call(self._client, ops.VIDEOS_LIST, {}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, VIDEOS_LIST, {}, kwargs)
 
     def remix(self, video_id: str, **kwargs: Unpack[_VIDEOS_REMIX_ARGS]) -> Video:
         """Create a remix of a completed video using a refreshed prompt."""
         # Deprecated by the API.
-        return call(self._client, ops.VIDEOS_REMIX, {"video_id": video_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, VIDEOS_REMIX, {"video_id": video_id}, kwargs)
 
     def retrieve(self, video_id: str, **kwargs: Unpack[RequestOptions]) -> Video:
         """Fetch the latest metadata for a generated video."""
         # Deprecated by the API.
-        return call(self._client, ops.VIDEOS_RETRIEVE, {"video_id": video_id}, kwargs)  # type: ignore[no-any-return]
+        return call(self._client, VIDEOS_RETRIEVE, {"video_id": video_id}, kwargs)
 
     @cached_property
     def with_raw_response(self) -> VideosWithRawResponse:

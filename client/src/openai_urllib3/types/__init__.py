@@ -13,53 +13,23 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.apply_patch_tool_call import ApplyPatchToolCall as ApplyPatchToolCall
     from openai_urllib3.types.shared.apply_patch_tool_call_output import ApplyPatchToolCallOutput as ApplyPatchToolCallOutput
     from openai_urllib3.types.shared.apply_patch_update_file_operation import ApplyPatchUpdateFileOperation as ApplyPatchUpdateFileOperation
-    from openai_urllib3.types.shared.approximate_location import ApproximateLocation as ApproximateLocation
-    from openai_urllib3.types.shared.assistant_stream_event04 import AssistantStreamEvent04 as AssistantStreamEvent04
-    from openai_urllib3.types.shared.assistant_stream_event104 import AssistantStreamEvent104 as AssistantStreamEvent104
-    from openai_urllib3.types.shared.assistant_stream_event114 import AssistantStreamEvent114 as AssistantStreamEvent114
-    from openai_urllib3.types.shared.assistant_stream_event115 import AssistantStreamEvent115 as AssistantStreamEvent115
-    from openai_urllib3.types.shared.assistant_stream_event124 import AssistantStreamEvent124 as AssistantStreamEvent124
-    from openai_urllib3.types.shared.assistant_stream_event134 import AssistantStreamEvent134 as AssistantStreamEvent134
-    from openai_urllib3.types.shared.assistant_stream_event144 import AssistantStreamEvent144 as AssistantStreamEvent144
-    from openai_urllib3.types.shared.assistant_stream_event154 import AssistantStreamEvent154 as AssistantStreamEvent154
-    from openai_urllib3.types.shared.assistant_stream_event164 import AssistantStreamEvent164 as AssistantStreamEvent164
-    from openai_urllib3.types.shared.assistant_stream_event174 import AssistantStreamEvent174 as AssistantStreamEvent174
-    from openai_urllib3.types.shared.assistant_stream_event184 import AssistantStreamEvent184 as AssistantStreamEvent184
-    from openai_urllib3.types.shared.assistant_stream_event194 import AssistantStreamEvent194 as AssistantStreamEvent194
-    from openai_urllib3.types.shared.assistant_stream_event204 import AssistantStreamEvent204 as AssistantStreamEvent204
-    from openai_urllib3.types.shared.assistant_stream_event214 import AssistantStreamEvent214 as AssistantStreamEvent214
-    from openai_urllib3.types.shared.assistant_stream_event224 import AssistantStreamEvent224 as AssistantStreamEvent224
-    from openai_urllib3.types.shared.assistant_stream_event25 import AssistantStreamEvent25 as AssistantStreamEvent25
-    from openai_urllib3.types.shared.assistant_stream_event34 import AssistantStreamEvent34 as AssistantStreamEvent34
-    from openai_urllib3.types.shared.assistant_stream_event44 import AssistantStreamEvent44 as AssistantStreamEvent44
-    from openai_urllib3.types.shared.assistant_stream_event54 import AssistantStreamEvent54 as AssistantStreamEvent54
-    from openai_urllib3.types.shared.assistant_stream_event64 import AssistantStreamEvent64 as AssistantStreamEvent64
-    from openai_urllib3.types.shared.assistant_stream_event74 import AssistantStreamEvent74 as AssistantStreamEvent74
-    from openai_urllib3.types.shared.assistant_stream_event84 import AssistantStreamEvent84 as AssistantStreamEvent84
-    from openai_urllib3.types.shared.assistant_stream_event94 import AssistantStreamEvent94 as AssistantStreamEvent94
     from openai_urllib3.types.audio_response_format import AudioResponseFormat as AudioResponseFormat
-    from openai_urllib3.types.shared.audio_transcription import AudioTranscription as AudioTranscription
-    from openai_urllib3.types.shared.audio_transcription_response import AudioTranscriptionResponse as AudioTranscriptionResponse
-    from openai_urllib3.types.shared.auto_code_interpreter_tool_param import AutoCodeInterpreterToolParam as AutoCodeInterpreterToolParam
     from openai_urllib3.types.auto_file_chunking_strategy_param import AutoFileChunkingStrategyParam as AutoFileChunkingStrategyParam
     from openai_urllib3.types.batch import Batch as Batch
     from openai_urllib3.types.batch_create_params import BatchCreateParams as BatchCreateParams
     from openai_urllib3.types.batch_error import BatchError as BatchError
     from openai_urllib3.types.batch import BatchErrors as BatchErrors
-    from openai_urllib3.types.batch_file_expiration_after_param import BatchFileExpirationAfterParam as BatchFileExpirationAfterParam
+    from openai_urllib3.types.batch_create_params import BatchFileExpirationAfterParam as BatchFileExpirationAfterParam
     from openai_urllib3.types.batch_list_params import BatchListParams as BatchListParams
     from openai_urllib3.types.batch_request_counts import BatchRequestCounts as BatchRequestCounts
     from openai_urllib3.types.batch_usage import BatchUsage as BatchUsage
     from openai_urllib3.types.batch_usage import BatchUsageInputTokensDetails as BatchUsageInputTokensDetails
     from openai_urllib3.types.batch_usage import BatchUsageOutputTokensDetails as BatchUsageOutputTokensDetails
-    from openai_urllib3.types.shared.beta_approximate_location import BetaApproximateLocation as BetaApproximateLocation
-    from openai_urllib3.types.shared.beta_web_search_approximate_location2 import BetaWebSearchApproximateLocation2 as BetaWebSearchApproximateLocation2
-    from openai_urllib3.types.c2_pa_provenance_result import C2PAProvenanceResult as C2PAProvenanceResult
+    from openai_urllib3.types.content_provenance_check import C2PAProvenanceResult as C2PAProvenanceResult
     from openai_urllib3.types.chat_model import ChatModel as ChatModel
     from openai_urllib3.types.shared.click_param import ClickParam as ClickParam
     from openai_urllib3.types.shared.code_interpreter_output_image import CodeInterpreterOutputImage as CodeInterpreterOutputImage
     from openai_urllib3.types.shared.code_interpreter_output_logs import CodeInterpreterOutputLogs as CodeInterpreterOutputLogs
-    from openai_urllib3.types.shared.code_interpreter_tool2 import CodeInterpreterTool2 as CodeInterpreterTool2
     from openai_urllib3.types.shared.code_interpreter_tool_call import CodeInterpreterToolCall as CodeInterpreterToolCall
     from openai_urllib3.types.shared.compaction_body import CompactionBody as CompactionBody
     from openai_urllib3.types.shared.comparison_filter import ComparisonFilter as ComparisonFilter
@@ -92,18 +62,22 @@ if TYPE_CHECKING:
     from openai_urllib3.types.content_provenance_check_create_params import ContentProvenanceCheckCreateParams as ContentProvenanceCheckCreateParams
     from openai_urllib3.types.shared.coord_param import CoordParam as CoordParam
     from openai_urllib3.types.batch_create_params import CreateBatchRequestParam as CreateBatchRequestParam
-    from openai_urllib3.types.container_create_params import CreateContainerBodyExpiresAfterParam as CreateContainerBodyExpiresAfterParam
+    from openai_urllib3.types.completion_create_params import CreateCompletionRequestParam as CreateCompletionRequestParam
     from openai_urllib3.types.container_create_params import CreateContainerBodyParam as CreateContainerBodyParam
     from openai_urllib3.types.content_provenance_check_create_params import CreateContentProvenanceBodyParam as CreateContentProvenanceBodyParam
     from openai_urllib3.types.embedding_create_params import CreateEmbeddingRequestParam as CreateEmbeddingRequestParam
     from openai_urllib3.types.create_embedding_response import CreateEmbeddingResponse as CreateEmbeddingResponse
     from openai_urllib3.types.create_embedding_response import CreateEmbeddingResponseUsage as CreateEmbeddingResponseUsage
+    from openai_urllib3.types.eval_create_params import CreateEvalCustomDataSourceConfigParam as CreateEvalCustomDataSourceConfigParam
+    from openai_urllib3.types.eval_create_params import CreateEvalItem0Param as CreateEvalItem0Param
+    from openai_urllib3.types.eval_create_params import CreateEvalLabelModelGraderParam as CreateEvalLabelModelGraderParam
+    from openai_urllib3.types.eval_create_params import CreateEvalLogsDataSourceConfigParam as CreateEvalLogsDataSourceConfigParam
     from openai_urllib3.types.eval_create_params import CreateEvalRequestParam as CreateEvalRequestParam
+    from openai_urllib3.types.eval_create_params import CreateEvalStoredCompletionsDataSourceConfigParam as CreateEvalStoredCompletionsDataSourceConfigParam
     from openai_urllib3.types.file_create_params import CreateFileRequestParam as CreateFileRequestParam
+    from openai_urllib3.types.image_edit_params import CreateImageEditRequestParam as CreateImageEditRequestParam
+    from openai_urllib3.types.image_generate_params import CreateImageRequestParam as CreateImageRequestParam
     from openai_urllib3.types.image_create_variation_params import CreateImageVariationRequestParam as CreateImageVariationRequestParam
-    from openai_urllib3.types.moderation_image_url_input_param import CreateModerationRequestInput20ImageUrlParam as CreateModerationRequestInput20ImageUrlParam
-    from openai_urllib3.types.moderation_image_url_input_param import CreateModerationRequestInput20Param as CreateModerationRequestInput20Param
-    from openai_urllib3.types.moderation_text_input_param import CreateModerationRequestInput21Param as CreateModerationRequestInput21Param
     from openai_urllib3.types.moderation_create_params import CreateModerationRequestParam as CreateModerationRequestParam
     from openai_urllib3.types.skill_create_params import CreateSkillBodyParam as CreateSkillBodyParam
     from openai_urllib3.types.upload_create_params import CreateUploadRequestParam as CreateUploadRequestParam
@@ -113,8 +87,8 @@ if TYPE_CHECKING:
     from openai_urllib3.types.video_extend_params import CreateVideoExtendMultipartBodyParam as CreateVideoExtendMultipartBodyParam
     from openai_urllib3.types.video_create_params import CreateVideoMultipartBodyParam as CreateVideoMultipartBodyParam
     from openai_urllib3.types.video_remix_params import CreateVideoRemixBodyParam as CreateVideoRemixBodyParam
-    from openai_urllib3.types.shared.custom_grammar_format_param import CustomGrammarFormatParam as CustomGrammarFormatParam
-    from openai_urllib3.types.shared.custom_text_format_param import CustomTextFormatParam as CustomTextFormatParam
+    from openai_urllib3.types.shared.custom_tool_input_format import CustomGrammarFormatParam as CustomGrammarFormatParam
+    from openai_urllib3.types.shared.custom_tool_input_format import CustomTextFormatParam as CustomTextFormatParam
     from openai_urllib3.types.shared.custom_tool_call import CustomToolCall as CustomToolCall
     from openai_urllib3.types.shared.custom_tool_call_output import CustomToolCallOutput as CustomToolCallOutput
     from openai_urllib3.types.custom_tool_input_format import CustomToolInputFormat as CustomToolInputFormat
@@ -130,9 +104,18 @@ if TYPE_CHECKING:
     from openai_urllib3.types.eval_create_response import EvalCreateResponse as EvalCreateResponse
     from openai_urllib3.types.eval_custom_data_source_config import EvalCustomDataSourceConfig as EvalCustomDataSourceConfig
     from openai_urllib3.types.eval_delete_response import EvalDeleteResponse as EvalDeleteResponse
-    from openai_urllib3.types.shared.eval_item_content_output_text import EvalItemContentOutputText as EvalItemContentOutputText
+    from openai_urllib3.types.eval_create_response import EvalGraderPython as EvalGraderPython
+    from openai_urllib3.types.eval_create_params import EvalGraderPythonParam as EvalGraderPythonParam
+    from openai_urllib3.types.eval_create_response import EvalGraderScoreModel as EvalGraderScoreModel
+    from openai_urllib3.types.eval_create_params import EvalGraderScoreModelParam as EvalGraderScoreModelParam
+    from openai_urllib3.types.eval_create_response import EvalGraderScoreModelSamplingParams as EvalGraderScoreModelSamplingParams
+    from openai_urllib3.types.eval_create_params import EvalGraderScoreModelSamplingParamsParam as EvalGraderScoreModelSamplingParamsParam
+    from openai_urllib3.types.eval_create_response import EvalGraderTextSimilarity as EvalGraderTextSimilarity
+    from openai_urllib3.types.eval_create_params import EvalGraderTextSimilarityParam as EvalGraderTextSimilarityParam
+    from openai_urllib3.types.eval_create_params import EvalItemContentOutputTextParam as EvalItemContentOutputTextParam
     from openai_urllib3.types.eval_list_params import EvalListParams as EvalListParams
     from openai_urllib3.types.eval_create_response import EvalCreateResponse as EvalListResponse
+    from openai_urllib3.types.eval_create_response import EvalLogsDataSourceConfig as EvalLogsDataSourceConfig
     from openai_urllib3.types.eval_create_response import EvalCreateResponse as EvalRetrieveResponse
     from openai_urllib3.types.eval_stored_completions_data_source_config import EvalStoredCompletionsDataSourceConfig as EvalStoredCompletionsDataSourceConfig
     from openai_urllib3.types.eval_update_params import EvalUpdateParams as EvalUpdateParams
@@ -142,6 +125,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.file_citation_body import FileCitationBody as FileCitationBody
     from openai_urllib3.types.file_create_params import FilesCreateParams as FileCreateParams
     from openai_urllib3.types.file_deleted import FileDeleted as FileDeleted
+    from openai_urllib3.types.file_create_params import FileExpirationAfterParam as FileExpirationAfterParam
     from openai_urllib3.types.file_list_params import FilesListParams as FileListParams
     from openai_urllib3.types.file_object import FileObject as FileObject
     from openai_urllib3.types.shared.file_path import FilePath as FilePath
@@ -160,9 +144,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.function_shell_call_output_timeout_outcome import FunctionShellCallOutputTimeoutOutcome as FunctionShellCallOutputTimeoutOutcome
     from openai_urllib3.types.shared.function_tool_call_output_resource import FunctionToolCallOutputResource as FunctionToolCallOutputResource
     from openai_urllib3.types.shared.function_tool_call_resource import FunctionToolCallResource as FunctionToolCallResource
-    from openai_urllib3.types.shared.function_tool_param2 import FunctionToolParam2 as FunctionToolParam2
     from openai_urllib3.types.shared.http_error import HTTPError as HTTPError
-    from openai_urllib3.types.shared.hybrid_search_options import HybridSearchOptions as HybridSearchOptions
     from openai_urllib3.types.image import Image as Image
     from openai_urllib3.types.image_create_variation_params import ImageCreateVariationParams as ImageCreateVariationParams
     from openai_urllib3.types.image_edit_completed_event import ImageEditCompletedEvent as ImageEditCompletedEvent
@@ -170,38 +152,31 @@ if TYPE_CHECKING:
     from openai_urllib3.types.image_edit_partial_image_event import ImageEditPartialImageEvent as ImageEditPartialImageEvent
     from openai_urllib3.types.image_edit_stream_event import ImageEditStreamEvent as ImageEditStreamEvent
     from openai_urllib3.types.image_gen_completed_event import ImageGenCompletedEvent as ImageGenCompletedEvent
-    from openai_urllib3.types.image_gen_input_usage_details import ImageGenInputUsageDetails as ImageGenInputUsageDetails
-    from openai_urllib3.types.image_gen_output_tokens_details import ImageGenOutputTokensDetails as ImageGenOutputTokensDetails
+    from openai_urllib3.types.images_response import ImageGenInputUsageDetails as ImageGenInputUsageDetails
+    from openai_urllib3.types.images_response import ImageGenOutputTokensDetails as ImageGenOutputTokensDetails
     from openai_urllib3.types.image_gen_partial_image_event import ImageGenPartialImageEvent as ImageGenPartialImageEvent
     from openai_urllib3.types.image_gen_stream_event import ImageGenStreamEvent as ImageGenStreamEvent
-    from openai_urllib3.types.shared.image_gen_tool import ImageGenTool as ImageGenTool
     from openai_urllib3.types.shared.image_gen_tool_call import ImageGenToolCall as ImageGenToolCall
-    from openai_urllib3.types.shared.image_gen_tool import ImageGenToolInputImageMask as ImageGenToolInputImageMask
-    from openai_urllib3.types.image_gen_usage import ImageGenUsage as ImageGenUsage
+    from openai_urllib3.types.images_response import ImageGenUsage as ImageGenUsage
     from openai_urllib3.types.image_generate_params import ImageGenerateParams as ImageGenerateParams
     from openai_urllib3.types.image_input_reference_param import ImageInputReferenceParam as ImageInputReferenceParam
     from openai_urllib3.types.images_response import ImagesResponse as ImagesResponse
-    from openai_urllib3.types.images_usage import ImagesUsage as ImagesUsage
-    from openai_urllib3.types.images_usage import ImagesUsageInputTokensDetails as ImagesUsageInputTokensDetails
+    from openai_urllib3.types.image_edit_completed_event import ImagesUsage as ImagesUsage
+    from openai_urllib3.types.image_edit_completed_event import ImagesUsageInputTokensDetails as ImagesUsageInputTokensDetails
     from openai_urllib3.types.shared.input_message import InputMessage as InputMessage
     from openai_urllib3.types.shared.key_press_action import KeyPressAction as KeyPressAction
     from openai_urllib3.types.shared.local_environment_resource import LocalEnvironmentResource as LocalEnvironmentResource
     from openai_urllib3.types.shared.local_shell_exec_action import LocalShellExecAction as LocalShellExecAction
     from openai_urllib3.types.shared.local_shell_tool_call import LocalShellToolCall as LocalShellToolCall
     from openai_urllib3.types.shared.local_shell_tool_call_output import LocalShellToolCallOutput as LocalShellToolCallOutput
-    from openai_urllib3.types.shared.local_shell_tool_param import LocalShellToolParam as LocalShellToolParam
     from openai_urllib3.types.shared.log_prob import LogProb as LogProb
-    from openai_urllib3.types.shared.log_prob_properties import LogProbProperties as LogProbProperties
     from openai_urllib3.types.shared.mcp_approval_request import MCPApprovalRequest as MCPApprovalRequest
     from openai_urllib3.types.shared.mcp_approval_response_resource import MCPApprovalResponseResource as MCPApprovalResponseResource
     from openai_urllib3.types.shared.mcp_list_tools import MCPListTools as MCPListTools
     from openai_urllib3.types.shared.mcp_list_tools_tool import MCPListToolsTool as MCPListToolsTool
     from openai_urllib3.types.shared.mcp_protocol_error import MCPProtocolError as MCPProtocolError
-    from openai_urllib3.types.shared.mcp_tool import MCPTool as MCPTool
     from openai_urllib3.types.shared.mcp_tool_call import MCPToolCall as MCPToolCall
     from openai_urllib3.types.shared.mcp_tool_execution_error import MCPToolExecutionError as MCPToolExecutionError
-    from openai_urllib3.types.shared.mcp_tool_filter import MCPToolFilter as MCPToolFilter
-    from openai_urllib3.types.shared.mcp_tool import MCPToolRequireApproval0 as MCPToolRequireApproval0
     from openai_urllib3.types.shared.message import Message as Message
     from openai_urllib3.types.metadata import Metadata as Metadata
     from openai_urllib3.types.model import Model as Model
@@ -215,7 +190,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.moderation_image_url_input_param import ModerationImageURLInputImageUrlParam as ModerationImageURLInputImageUrlParam
     from openai_urllib3.types.moderation_image_url_input_param import ModerationImageURLInputParam as ModerationImageURLInputParam
     from openai_urllib3.types.moderation_multi_modal_input_param import ModerationMultiModalInputParam as ModerationMultiModalInputParam
-    from openai_urllib3.types.shared.moderation_result_body import ModerationResultBody as ModerationResultBody
     from openai_urllib3.types.moderation_text_input_param import ModerationTextInputParam as ModerationTextInputParam
     from openai_urllib3.types.shared.move_param import MoveParam as MoveParam
     from openai_urllib3.types.other_file_chunking_strategy_object import OtherFileChunkingStrategyObject as OtherFileChunkingStrategyObject
@@ -224,14 +198,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.program_output import ProgramOutput as ProgramOutput
     from openai_urllib3.types.shared.program_tool_call_caller import ProgramToolCallCaller as ProgramToolCallCaller
     from openai_urllib3.types.shared.program_tool_call_caller_param import ProgramToolCallCallerParam as ProgramToolCallCallerParam
-    from openai_urllib3.types.shared.programmatic_tool_calling_param import ProgrammaticToolCallingParam as ProgrammaticToolCallingParam
-    from openai_urllib3.types.shared.realtime_beta_response_create_params import Prompt3 as Prompt3
-    from openai_urllib3.types.shared.realtime_session_create_request import Prompt4 as Prompt4
-    from openai_urllib3.types.shared.prompt_cache_breakpoint_config import PromptCacheBreakpointConfig as PromptCacheBreakpointConfig
-    from openai_urllib3.types.shared.prompt_cache_breakpoint_param2 import PromptCacheBreakpointParam2 as PromptCacheBreakpointParam2
-    from openai_urllib3.types.shared.ranking_options import RankingOptions as RankingOptions
-    from openai_urllib3.types.shared.realtime_beta_response_create_params import RealtimeBetaResponseCreateParams as RealtimeBetaResponseCreateParams
-    from openai_urllib3.types.shared.realtime_beta_response_create_params import RealtimeBetaResponseCreateParamsTool as RealtimeBetaResponseCreateParamsTool
     from openai_urllib3.types.shared.realtime_conversation_item_function_call import RealtimeConversationItemFunctionCall as RealtimeConversationItemFunctionCall
     from openai_urllib3.types.shared.realtime_conversation_item_function_call_output import RealtimeConversationItemFunctionCallOutput as RealtimeConversationItemFunctionCallOutput
     from openai_urllib3.types.shared.realtime_conversation_item_message_assistant import RealtimeConversationItemMessageAssistant as RealtimeConversationItemMessageAssistant
@@ -240,7 +206,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.realtime_conversation_item_message_system import RealtimeConversationItemMessageSystemContent as RealtimeConversationItemMessageSystemContent
     from openai_urllib3.types.shared.realtime_conversation_item_message_user import RealtimeConversationItemMessageUser as RealtimeConversationItemMessageUser
     from openai_urllib3.types.shared.realtime_conversation_item_message_user import RealtimeConversationItemMessageUserContent as RealtimeConversationItemMessageUserContent
-    from openai_urllib3.types.shared.realtime_function_tool import RealtimeFunctionTool as RealtimeFunctionTool
     from openai_urllib3.types.shared.realtime_mcp_approval_request import RealtimeMCPApprovalRequest as RealtimeMCPApprovalRequest
     from openai_urllib3.types.shared.realtime_mcp_approval_response import RealtimeMCPApprovalResponse as RealtimeMCPApprovalResponse
     from openai_urllib3.types.shared.realtime_mcphttp_error import RealtimeMCPHTTPError as RealtimeMCPHTTPError
@@ -248,17 +213,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.realtime_mcp_protocol_error import RealtimeMCPProtocolError as RealtimeMCPProtocolError
     from openai_urllib3.types.shared.realtime_mcp_tool_call import RealtimeMCPToolCall as RealtimeMCPToolCall
     from openai_urllib3.types.shared.realtime_mcp_tool_execution_error import RealtimeMCPToolExecutionError as RealtimeMCPToolExecutionError
-    from openai_urllib3.types.shared.realtime_session_create_request import RealtimeSessionCreateRequest as RealtimeSessionCreateRequest
-    from openai_urllib3.types.shared.realtime_session_create_request import RealtimeSessionCreateRequestClientSecret as RealtimeSessionCreateRequestClientSecret
-    from openai_urllib3.types.shared.realtime_session_create_request import RealtimeSessionCreateRequestInputAudioTranscription as RealtimeSessionCreateRequestInputAudioTranscription
-    from openai_urllib3.types.shared.realtime_session_create_request import RealtimeSessionCreateRequestTool as RealtimeSessionCreateRequestTool
-    from openai_urllib3.types.shared.realtime_session_create_request import RealtimeSessionCreateRequestTracing1 as RealtimeSessionCreateRequestTracing1
-    from openai_urllib3.types.shared.realtime_session_create_request import RealtimeSessionCreateRequestTurnDetection as RealtimeSessionCreateRequestTurnDetection
-    from openai_urllib3.types.shared.realtime_transcription_session_create_request import RealtimeTranscriptionSessionCreateRequest as RealtimeTranscriptionSessionCreateRequest
-    from openai_urllib3.types.shared.realtime_transcription_session_create_request import RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction as RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction
-    from openai_urllib3.types.shared.realtime_transcription_session_create_request import RealtimeTranscriptionSessionCreateRequestTurnDetection as RealtimeTranscriptionSessionCreateRequestTurnDetection
-    from openai_urllib3.types.shared.realtime_session_create_request import RealtimeTruncationRetentionRatio2 as RealtimeTruncationRetentionRatio2
-    from openai_urllib3.types.shared.realtime_session_create_request import RealtimeTruncationRetentionRatio2TokenLimits as RealtimeTruncationRetentionRatio2TokenLimits
     from openai_urllib3.types.reasoning_effort import ReasoningEffort as ReasoningEffort
     from openai_urllib3.types.shared.reasoning_item import ReasoningItem as ReasoningItem
     from openai_urllib3.types.shared.reasoning_text_content import ReasoningTextContent as ReasoningTextContent
@@ -270,8 +224,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.response_format_text_grammar import ResponseFormatTextGrammar as ResponseFormatTextGrammar
     from openai_urllib3.types.beta.beta_tool_choice_types import BetaToolChoiceTypes as ResponseFormatTextPython
     from openai_urllib3.types.responses_model import ResponsesModel as ResponsesModel
-    from openai_urllib3.types.shared.run_completion_usage2 import RunCompletionUsage2 as RunCompletionUsage2
-    from openai_urllib3.types.shared.run_step_completion_usage2 import RunStepCompletionUsage2 as RunStepCompletionUsage2
     from openai_urllib3.types.shared.screenshot_param import ScreenshotParam as ScreenshotParam
     from openai_urllib3.types.shared.scroll_param import ScrollParam as ScrollParam
     from openai_urllib3.types.skill_update_params import SetDefaultSkillVersionBodyParam as SetDefaultSkillVersionBodyParam
@@ -285,7 +237,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.static_file_chunking_strategy_object_param import StaticFileChunkingStrategyObjectParam as StaticFileChunkingStrategyObjectParam
     from openai_urllib3.types.static_file_chunking_strategy_param import StaticFileChunkingStrategyParam as StaticFileChunkingStrategyParam
     from openai_urllib3.types.shared.summary_text_content import SummaryTextContent as SummaryTextContent
-    from openai_urllib3.types.synth_id_provenance_result import SynthIDProvenanceResult as SynthIDProvenanceResult
+    from openai_urllib3.types.content_provenance_check import SynthIDProvenanceResult as SynthIDProvenanceResult
     from openai_urllib3.types.shared.text_content import TextContent as TextContent
     from openai_urllib3.types.shared.tool_choice_function import ToolChoiceFunction as ToolChoiceFunction
     from openai_urllib3.types.shared.tool_choice_mcp import ToolChoiceMCP as ToolChoiceMCP
@@ -301,13 +253,15 @@ if TYPE_CHECKING:
     from openai_urllib3.types.vector_store import VectorStore as VectorStore
     from openai_urllib3.types.vector_store_create_params import VectorStoreCreateParams as VectorStoreCreateParams
     from openai_urllib3.types.vector_store_deleted import VectorStoreDeleted as VectorStoreDeleted
+    from openai_urllib3.types.vector_store import VectorStoreExpirationAfter as VectorStoreExpirationAfter
+    from openai_urllib3.types.vector_store_create_params import VectorStoreExpirationAfterParam as VectorStoreExpirationAfterParam
     from openai_urllib3.types.vector_store import VectorStoreFileCounts as VectorStoreFileCounts
     from openai_urllib3.types.vector_store_list_params import VectorStoreListParams as VectorStoreListParams
     from openai_urllib3.types.vector_store_search_params import VectorStoreSearchParams as VectorStoreSearchParams
     from openai_urllib3.types.vector_store_search_params import VectorStoreSearchParamsRankingOptionsParam as VectorStoreSearchParamsRankingOptionsParam
     from openai_urllib3.types.vector_store_search_params import VectorStoreSearchRequestParam as VectorStoreSearchRequestParam
-    from openai_urllib3.types.vector_store_search_params import VectorStoreSearchRequestRankingOptionsParam as VectorStoreSearchRequestRankingOptionsParam
     from openai_urllib3.types.vector_store_search_response import VectorStoreSearchResponse as VectorStoreSearchResponse
+    from openai_urllib3.types.vector_store_search_response import VectorStoreSearchResultContentObject as VectorStoreSearchResultContentObject
     from openai_urllib3.types.vector_store_update_params import VectorStoreUpdateParams as VectorStoreUpdateParams
     from openai_urllib3.types.video import Video as Video
     from openai_urllib3.types.video_create_character_params import VideoCreateCharacterParams as VideoCreateCharacterParams
@@ -321,18 +275,15 @@ if TYPE_CHECKING:
     from openai_urllib3.types.video_create_character_response import VideoCreateCharacterResponse as VideoGetCharacterResponse
     from openai_urllib3.types.video_list_params import VideoListParams as VideoListParams
     from openai_urllib3.types.video_model import VideoModel as VideoModel
-    from openai_urllib3.types.video_reference_input_param import VideoReferenceInputParam as VideoReferenceInputParam
+    from openai_urllib3.types.video_edit_params import VideoReferenceInputParam as VideoReferenceInputParam
     from openai_urllib3.types.video_remix_params import VideoRemixParams as VideoRemixParams
     from openai_urllib3.types.video_seconds import VideoSeconds as VideoSeconds
     from openai_urllib3.types.video_size import VideoSize as VideoSize
-    from openai_urllib3.types.shared.realtime_beta_response_create_params import VoiceIdsOrCustomVoice2 as VoiceIdsOrCustomVoice2
-    from openai_urllib3.types.shared.realtime_session_create_request import VoiceIdsOrCustomVoice22 as VoiceIdsOrCustomVoice22
     from openai_urllib3.types.shared.wait_param import WaitParam as WaitParam
     from openai_urllib3.types.shared.web_search_action_find import WebSearchActionFind as WebSearchActionFind
     from openai_urllib3.types.shared.web_search_action_open_page import WebSearchActionOpenPage as WebSearchActionOpenPage
     from openai_urllib3.types.shared.web_search_action_search import WebSearchActionSearch as WebSearchActionSearch
     from openai_urllib3.types.shared.web_search_action_search import WebSearchActionSearchSource as WebSearchActionSearchSource
-    from openai_urllib3.types.shared.web_search_approximate_location2 import WebSearchApproximateLocation2 as WebSearchApproximateLocation2
     from openai_urllib3.types.shared.web_search_tool_call import WebSearchToolCall as WebSearchToolCall
 
 _NAMES: dict[str, str] = {
@@ -343,53 +294,23 @@ _NAMES: dict[str, str] = {
     "ApplyPatchToolCall": "shared.apply_patch_tool_call:ApplyPatchToolCall",
     "ApplyPatchToolCallOutput": "shared.apply_patch_tool_call_output:ApplyPatchToolCallOutput",
     "ApplyPatchUpdateFileOperation": "shared.apply_patch_update_file_operation:ApplyPatchUpdateFileOperation",
-    "ApproximateLocation": "shared.approximate_location:ApproximateLocation",
-    "AssistantStreamEvent04": "shared.assistant_stream_event04:AssistantStreamEvent04",
-    "AssistantStreamEvent104": "shared.assistant_stream_event104:AssistantStreamEvent104",
-    "AssistantStreamEvent114": "shared.assistant_stream_event114:AssistantStreamEvent114",
-    "AssistantStreamEvent115": "shared.assistant_stream_event115:AssistantStreamEvent115",
-    "AssistantStreamEvent124": "shared.assistant_stream_event124:AssistantStreamEvent124",
-    "AssistantStreamEvent134": "shared.assistant_stream_event134:AssistantStreamEvent134",
-    "AssistantStreamEvent144": "shared.assistant_stream_event144:AssistantStreamEvent144",
-    "AssistantStreamEvent154": "shared.assistant_stream_event154:AssistantStreamEvent154",
-    "AssistantStreamEvent164": "shared.assistant_stream_event164:AssistantStreamEvent164",
-    "AssistantStreamEvent174": "shared.assistant_stream_event174:AssistantStreamEvent174",
-    "AssistantStreamEvent184": "shared.assistant_stream_event184:AssistantStreamEvent184",
-    "AssistantStreamEvent194": "shared.assistant_stream_event194:AssistantStreamEvent194",
-    "AssistantStreamEvent204": "shared.assistant_stream_event204:AssistantStreamEvent204",
-    "AssistantStreamEvent214": "shared.assistant_stream_event214:AssistantStreamEvent214",
-    "AssistantStreamEvent224": "shared.assistant_stream_event224:AssistantStreamEvent224",
-    "AssistantStreamEvent25": "shared.assistant_stream_event25:AssistantStreamEvent25",
-    "AssistantStreamEvent34": "shared.assistant_stream_event34:AssistantStreamEvent34",
-    "AssistantStreamEvent44": "shared.assistant_stream_event44:AssistantStreamEvent44",
-    "AssistantStreamEvent54": "shared.assistant_stream_event54:AssistantStreamEvent54",
-    "AssistantStreamEvent64": "shared.assistant_stream_event64:AssistantStreamEvent64",
-    "AssistantStreamEvent74": "shared.assistant_stream_event74:AssistantStreamEvent74",
-    "AssistantStreamEvent84": "shared.assistant_stream_event84:AssistantStreamEvent84",
-    "AssistantStreamEvent94": "shared.assistant_stream_event94:AssistantStreamEvent94",
     "AudioResponseFormat": "audio_response_format:AudioResponseFormat",
-    "AudioTranscription": "shared.audio_transcription:AudioTranscription",
-    "AudioTranscriptionResponse": "shared.audio_transcription_response:AudioTranscriptionResponse",
-    "AutoCodeInterpreterToolParam": "shared.auto_code_interpreter_tool_param:AutoCodeInterpreterToolParam",
     "AutoFileChunkingStrategyParam": "auto_file_chunking_strategy_param:AutoFileChunkingStrategyParam",
     "Batch": "batch:Batch",
     "BatchCreateParams": "batch_create_params:BatchCreateParams",
     "BatchError": "batch_error:BatchError",
     "BatchErrors": "batch:BatchErrors",
-    "BatchFileExpirationAfterParam": "batch_file_expiration_after_param:BatchFileExpirationAfterParam",
+    "BatchFileExpirationAfterParam": "batch_create_params:BatchFileExpirationAfterParam",
     "BatchListParams": "batch_list_params:BatchListParams",
     "BatchRequestCounts": "batch_request_counts:BatchRequestCounts",
     "BatchUsage": "batch_usage:BatchUsage",
     "BatchUsageInputTokensDetails": "batch_usage:BatchUsageInputTokensDetails",
     "BatchUsageOutputTokensDetails": "batch_usage:BatchUsageOutputTokensDetails",
-    "BetaApproximateLocation": "shared.beta_approximate_location:BetaApproximateLocation",
-    "BetaWebSearchApproximateLocation2": "shared.beta_web_search_approximate_location2:BetaWebSearchApproximateLocation2",
-    "C2PAProvenanceResult": "c2_pa_provenance_result:C2PAProvenanceResult",
+    "C2PAProvenanceResult": "content_provenance_check:C2PAProvenanceResult",
     "ChatModel": "chat_model:ChatModel",
     "ClickParam": "shared.click_param:ClickParam",
     "CodeInterpreterOutputImage": "shared.code_interpreter_output_image:CodeInterpreterOutputImage",
     "CodeInterpreterOutputLogs": "shared.code_interpreter_output_logs:CodeInterpreterOutputLogs",
-    "CodeInterpreterTool2": "shared.code_interpreter_tool2:CodeInterpreterTool2",
     "CodeInterpreterToolCall": "shared.code_interpreter_tool_call:CodeInterpreterToolCall",
     "CompactionBody": "shared.compaction_body:CompactionBody",
     "ComparisonFilter": "shared.comparison_filter:ComparisonFilter",
@@ -422,18 +343,22 @@ _NAMES: dict[str, str] = {
     "ContentProvenanceCheckCreateParams": "content_provenance_check_create_params:ContentProvenanceCheckCreateParams",
     "CoordParam": "shared.coord_param:CoordParam",
     "CreateBatchRequestParam": "batch_create_params:CreateBatchRequestParam",
-    "CreateContainerBodyExpiresAfterParam": "container_create_params:CreateContainerBodyExpiresAfterParam",
+    "CreateCompletionRequestParam": "completion_create_params:CreateCompletionRequestParam",
     "CreateContainerBodyParam": "container_create_params:CreateContainerBodyParam",
     "CreateContentProvenanceBodyParam": "content_provenance_check_create_params:CreateContentProvenanceBodyParam",
     "CreateEmbeddingRequestParam": "embedding_create_params:CreateEmbeddingRequestParam",
     "CreateEmbeddingResponse": "create_embedding_response:CreateEmbeddingResponse",
     "CreateEmbeddingResponseUsage": "create_embedding_response:CreateEmbeddingResponseUsage",
+    "CreateEvalCustomDataSourceConfigParam": "eval_create_params:CreateEvalCustomDataSourceConfigParam",
+    "CreateEvalItem0Param": "eval_create_params:CreateEvalItem0Param",
+    "CreateEvalLabelModelGraderParam": "eval_create_params:CreateEvalLabelModelGraderParam",
+    "CreateEvalLogsDataSourceConfigParam": "eval_create_params:CreateEvalLogsDataSourceConfigParam",
     "CreateEvalRequestParam": "eval_create_params:CreateEvalRequestParam",
+    "CreateEvalStoredCompletionsDataSourceConfigParam": "eval_create_params:CreateEvalStoredCompletionsDataSourceConfigParam",
     "CreateFileRequestParam": "file_create_params:CreateFileRequestParam",
+    "CreateImageEditRequestParam": "image_edit_params:CreateImageEditRequestParam",
+    "CreateImageRequestParam": "image_generate_params:CreateImageRequestParam",
     "CreateImageVariationRequestParam": "image_create_variation_params:CreateImageVariationRequestParam",
-    "CreateModerationRequestInput20ImageUrlParam": "moderation_image_url_input_param:CreateModerationRequestInput20ImageUrlParam",
-    "CreateModerationRequestInput20Param": "moderation_image_url_input_param:CreateModerationRequestInput20Param",
-    "CreateModerationRequestInput21Param": "moderation_text_input_param:CreateModerationRequestInput21Param",
     "CreateModerationRequestParam": "moderation_create_params:CreateModerationRequestParam",
     "CreateSkillBodyParam": "skill_create_params:CreateSkillBodyParam",
     "CreateUploadRequestParam": "upload_create_params:CreateUploadRequestParam",
@@ -443,8 +368,8 @@ _NAMES: dict[str, str] = {
     "CreateVideoExtendMultipartBodyParam": "video_extend_params:CreateVideoExtendMultipartBodyParam",
     "CreateVideoMultipartBodyParam": "video_create_params:CreateVideoMultipartBodyParam",
     "CreateVideoRemixBodyParam": "video_remix_params:CreateVideoRemixBodyParam",
-    "CustomGrammarFormatParam": "shared.custom_grammar_format_param:CustomGrammarFormatParam",
-    "CustomTextFormatParam": "shared.custom_text_format_param:CustomTextFormatParam",
+    "CustomGrammarFormatParam": "shared.custom_tool_input_format:CustomGrammarFormatParam",
+    "CustomTextFormatParam": "shared.custom_tool_input_format:CustomTextFormatParam",
     "CustomToolCall": "shared.custom_tool_call:CustomToolCall",
     "CustomToolCallOutput": "shared.custom_tool_call_output:CustomToolCallOutput",
     "CustomToolInputFormat": "custom_tool_input_format:CustomToolInputFormat",
@@ -460,9 +385,18 @@ _NAMES: dict[str, str] = {
     "EvalCreateResponse": "eval_create_response:EvalCreateResponse",
     "EvalCustomDataSourceConfig": "eval_custom_data_source_config:EvalCustomDataSourceConfig",
     "EvalDeleteResponse": "eval_delete_response:EvalDeleteResponse",
-    "EvalItemContentOutputText": "shared.eval_item_content_output_text:EvalItemContentOutputText",
+    "EvalGraderPython": "eval_create_response:EvalGraderPython",
+    "EvalGraderPythonParam": "eval_create_params:EvalGraderPythonParam",
+    "EvalGraderScoreModel": "eval_create_response:EvalGraderScoreModel",
+    "EvalGraderScoreModelParam": "eval_create_params:EvalGraderScoreModelParam",
+    "EvalGraderScoreModelSamplingParams": "eval_create_response:EvalGraderScoreModelSamplingParams",
+    "EvalGraderScoreModelSamplingParamsParam": "eval_create_params:EvalGraderScoreModelSamplingParamsParam",
+    "EvalGraderTextSimilarity": "eval_create_response:EvalGraderTextSimilarity",
+    "EvalGraderTextSimilarityParam": "eval_create_params:EvalGraderTextSimilarityParam",
+    "EvalItemContentOutputTextParam": "eval_create_params:EvalItemContentOutputTextParam",
     "EvalListParams": "eval_list_params:EvalListParams",
     "EvalListResponse": "eval_create_response:EvalCreateResponse",
+    "EvalLogsDataSourceConfig": "eval_create_response:EvalLogsDataSourceConfig",
     "EvalRetrieveResponse": "eval_create_response:EvalCreateResponse",
     "EvalStoredCompletionsDataSourceConfig": "eval_stored_completions_data_source_config:EvalStoredCompletionsDataSourceConfig",
     "EvalUpdateParams": "eval_update_params:EvalUpdateParams",
@@ -472,6 +406,7 @@ _NAMES: dict[str, str] = {
     "FileCitationBody": "shared.file_citation_body:FileCitationBody",
     "FileCreateParams": "file_create_params:FilesCreateParams",
     "FileDeleted": "file_deleted:FileDeleted",
+    "FileExpirationAfterParam": "file_create_params:FileExpirationAfterParam",
     "FileListParams": "file_list_params:FilesListParams",
     "FileObject": "file_object:FileObject",
     "FilePath": "shared.file_path:FilePath",
@@ -490,9 +425,7 @@ _NAMES: dict[str, str] = {
     "FunctionShellCallOutputTimeoutOutcome": "shared.function_shell_call_output_timeout_outcome:FunctionShellCallOutputTimeoutOutcome",
     "FunctionToolCallOutputResource": "shared.function_tool_call_output_resource:FunctionToolCallOutputResource",
     "FunctionToolCallResource": "shared.function_tool_call_resource:FunctionToolCallResource",
-    "FunctionToolParam2": "shared.function_tool_param2:FunctionToolParam2",
     "HTTPError": "shared.http_error:HTTPError",
-    "HybridSearchOptions": "shared.hybrid_search_options:HybridSearchOptions",
     "Image": "image:Image",
     "ImageCreateVariationParams": "image_create_variation_params:ImageCreateVariationParams",
     "ImageEditCompletedEvent": "image_edit_completed_event:ImageEditCompletedEvent",
@@ -500,38 +433,31 @@ _NAMES: dict[str, str] = {
     "ImageEditPartialImageEvent": "image_edit_partial_image_event:ImageEditPartialImageEvent",
     "ImageEditStreamEvent": "image_edit_stream_event:ImageEditStreamEvent",
     "ImageGenCompletedEvent": "image_gen_completed_event:ImageGenCompletedEvent",
-    "ImageGenInputUsageDetails": "image_gen_input_usage_details:ImageGenInputUsageDetails",
-    "ImageGenOutputTokensDetails": "image_gen_output_tokens_details:ImageGenOutputTokensDetails",
+    "ImageGenInputUsageDetails": "images_response:ImageGenInputUsageDetails",
+    "ImageGenOutputTokensDetails": "images_response:ImageGenOutputTokensDetails",
     "ImageGenPartialImageEvent": "image_gen_partial_image_event:ImageGenPartialImageEvent",
     "ImageGenStreamEvent": "image_gen_stream_event:ImageGenStreamEvent",
-    "ImageGenTool": "shared.image_gen_tool:ImageGenTool",
     "ImageGenToolCall": "shared.image_gen_tool_call:ImageGenToolCall",
-    "ImageGenToolInputImageMask": "shared.image_gen_tool:ImageGenToolInputImageMask",
-    "ImageGenUsage": "image_gen_usage:ImageGenUsage",
+    "ImageGenUsage": "images_response:ImageGenUsage",
     "ImageGenerateParams": "image_generate_params:ImageGenerateParams",
     "ImageInputReferenceParam": "image_input_reference_param:ImageInputReferenceParam",
     "ImagesResponse": "images_response:ImagesResponse",
-    "ImagesUsage": "images_usage:ImagesUsage",
-    "ImagesUsageInputTokensDetails": "images_usage:ImagesUsageInputTokensDetails",
+    "ImagesUsage": "image_edit_completed_event:ImagesUsage",
+    "ImagesUsageInputTokensDetails": "image_edit_completed_event:ImagesUsageInputTokensDetails",
     "InputMessage": "shared.input_message:InputMessage",
     "KeyPressAction": "shared.key_press_action:KeyPressAction",
     "LocalEnvironmentResource": "shared.local_environment_resource:LocalEnvironmentResource",
     "LocalShellExecAction": "shared.local_shell_exec_action:LocalShellExecAction",
     "LocalShellToolCall": "shared.local_shell_tool_call:LocalShellToolCall",
     "LocalShellToolCallOutput": "shared.local_shell_tool_call_output:LocalShellToolCallOutput",
-    "LocalShellToolParam": "shared.local_shell_tool_param:LocalShellToolParam",
     "LogProb": "shared.log_prob:LogProb",
-    "LogProbProperties": "shared.log_prob_properties:LogProbProperties",
     "MCPApprovalRequest": "shared.mcp_approval_request:MCPApprovalRequest",
     "MCPApprovalResponseResource": "shared.mcp_approval_response_resource:MCPApprovalResponseResource",
     "MCPListTools": "shared.mcp_list_tools:MCPListTools",
     "MCPListToolsTool": "shared.mcp_list_tools_tool:MCPListToolsTool",
     "MCPProtocolError": "shared.mcp_protocol_error:MCPProtocolError",
-    "MCPTool": "shared.mcp_tool:MCPTool",
     "MCPToolCall": "shared.mcp_tool_call:MCPToolCall",
     "MCPToolExecutionError": "shared.mcp_tool_execution_error:MCPToolExecutionError",
-    "MCPToolFilter": "shared.mcp_tool_filter:MCPToolFilter",
-    "MCPToolRequireApproval0": "shared.mcp_tool:MCPToolRequireApproval0",
     "Message": "shared.message:Message",
     "Metadata": "metadata:Metadata",
     "Model": "model:Model",
@@ -545,7 +471,6 @@ _NAMES: dict[str, str] = {
     "ModerationImageURLInputImageUrlParam": "moderation_image_url_input_param:ModerationImageURLInputImageUrlParam",
     "ModerationImageURLInputParam": "moderation_image_url_input_param:ModerationImageURLInputParam",
     "ModerationMultiModalInputParam": "moderation_multi_modal_input_param:ModerationMultiModalInputParam",
-    "ModerationResultBody": "shared.moderation_result_body:ModerationResultBody",
     "ModerationTextInputParam": "moderation_text_input_param:ModerationTextInputParam",
     "MoveParam": "shared.move_param:MoveParam",
     "OtherFileChunkingStrategyObject": "other_file_chunking_strategy_object:OtherFileChunkingStrategyObject",
@@ -554,14 +479,6 @@ _NAMES: dict[str, str] = {
     "ProgramOutput": "shared.program_output:ProgramOutput",
     "ProgramToolCallCaller": "shared.program_tool_call_caller:ProgramToolCallCaller",
     "ProgramToolCallCallerParam": "shared.program_tool_call_caller_param:ProgramToolCallCallerParam",
-    "ProgrammaticToolCallingParam": "shared.programmatic_tool_calling_param:ProgrammaticToolCallingParam",
-    "Prompt3": "shared.realtime_beta_response_create_params:Prompt3",
-    "Prompt4": "shared.realtime_session_create_request:Prompt4",
-    "PromptCacheBreakpointConfig": "shared.prompt_cache_breakpoint_config:PromptCacheBreakpointConfig",
-    "PromptCacheBreakpointParam2": "shared.prompt_cache_breakpoint_param2:PromptCacheBreakpointParam2",
-    "RankingOptions": "shared.ranking_options:RankingOptions",
-    "RealtimeBetaResponseCreateParams": "shared.realtime_beta_response_create_params:RealtimeBetaResponseCreateParams",
-    "RealtimeBetaResponseCreateParamsTool": "shared.realtime_beta_response_create_params:RealtimeBetaResponseCreateParamsTool",
     "RealtimeConversationItemFunctionCall": "shared.realtime_conversation_item_function_call:RealtimeConversationItemFunctionCall",
     "RealtimeConversationItemFunctionCallOutput": "shared.realtime_conversation_item_function_call_output:RealtimeConversationItemFunctionCallOutput",
     "RealtimeConversationItemMessageAssistant": "shared.realtime_conversation_item_message_assistant:RealtimeConversationItemMessageAssistant",
@@ -570,7 +487,6 @@ _NAMES: dict[str, str] = {
     "RealtimeConversationItemMessageSystemContent": "shared.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystemContent",
     "RealtimeConversationItemMessageUser": "shared.realtime_conversation_item_message_user:RealtimeConversationItemMessageUser",
     "RealtimeConversationItemMessageUserContent": "shared.realtime_conversation_item_message_user:RealtimeConversationItemMessageUserContent",
-    "RealtimeFunctionTool": "shared.realtime_function_tool:RealtimeFunctionTool",
     "RealtimeMCPApprovalRequest": "shared.realtime_mcp_approval_request:RealtimeMCPApprovalRequest",
     "RealtimeMCPApprovalResponse": "shared.realtime_mcp_approval_response:RealtimeMCPApprovalResponse",
     "RealtimeMCPHTTPError": "shared.realtime_mcphttp_error:RealtimeMCPHTTPError",
@@ -578,17 +494,6 @@ _NAMES: dict[str, str] = {
     "RealtimeMCPProtocolError": "shared.realtime_mcp_protocol_error:RealtimeMCPProtocolError",
     "RealtimeMCPToolCall": "shared.realtime_mcp_tool_call:RealtimeMCPToolCall",
     "RealtimeMCPToolExecutionError": "shared.realtime_mcp_tool_execution_error:RealtimeMCPToolExecutionError",
-    "RealtimeSessionCreateRequest": "shared.realtime_session_create_request:RealtimeSessionCreateRequest",
-    "RealtimeSessionCreateRequestClientSecret": "shared.realtime_session_create_request:RealtimeSessionCreateRequestClientSecret",
-    "RealtimeSessionCreateRequestInputAudioTranscription": "shared.realtime_session_create_request:RealtimeSessionCreateRequestInputAudioTranscription",
-    "RealtimeSessionCreateRequestTool": "shared.realtime_session_create_request:RealtimeSessionCreateRequestTool",
-    "RealtimeSessionCreateRequestTracing1": "shared.realtime_session_create_request:RealtimeSessionCreateRequestTracing1",
-    "RealtimeSessionCreateRequestTurnDetection": "shared.realtime_session_create_request:RealtimeSessionCreateRequestTurnDetection",
-    "RealtimeTranscriptionSessionCreateRequest": "shared.realtime_transcription_session_create_request:RealtimeTranscriptionSessionCreateRequest",
-    "RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction": "shared.realtime_transcription_session_create_request:RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction",
-    "RealtimeTranscriptionSessionCreateRequestTurnDetection": "shared.realtime_transcription_session_create_request:RealtimeTranscriptionSessionCreateRequestTurnDetection",
-    "RealtimeTruncationRetentionRatio2": "shared.realtime_session_create_request:RealtimeTruncationRetentionRatio2",
-    "RealtimeTruncationRetentionRatio2TokenLimits": "shared.realtime_session_create_request:RealtimeTruncationRetentionRatio2TokenLimits",
     "ReasoningEffort": "reasoning_effort:ReasoningEffort",
     "ReasoningItem": "shared.reasoning_item:ReasoningItem",
     "ReasoningTextContent": "shared.reasoning_text_content:ReasoningTextContent",
@@ -600,8 +505,6 @@ _NAMES: dict[str, str] = {
     "ResponseFormatTextGrammar": "shared.response_format_text_grammar:ResponseFormatTextGrammar",
     "ResponseFormatTextPython": "beta.beta_tool_choice_types:BetaToolChoiceTypes",
     "ResponsesModel": "responses_model:ResponsesModel",
-    "RunCompletionUsage2": "shared.run_completion_usage2:RunCompletionUsage2",
-    "RunStepCompletionUsage2": "shared.run_step_completion_usage2:RunStepCompletionUsage2",
     "ScreenshotParam": "shared.screenshot_param:ScreenshotParam",
     "ScrollParam": "shared.scroll_param:ScrollParam",
     "SetDefaultSkillVersionBodyParam": "skill_update_params:SetDefaultSkillVersionBodyParam",
@@ -615,7 +518,7 @@ _NAMES: dict[str, str] = {
     "StaticFileChunkingStrategyObjectParam": "static_file_chunking_strategy_object_param:StaticFileChunkingStrategyObjectParam",
     "StaticFileChunkingStrategyParam": "static_file_chunking_strategy_param:StaticFileChunkingStrategyParam",
     "SummaryTextContent": "shared.summary_text_content:SummaryTextContent",
-    "SynthIDProvenanceResult": "synth_id_provenance_result:SynthIDProvenanceResult",
+    "SynthIDProvenanceResult": "content_provenance_check:SynthIDProvenanceResult",
     "TextContent": "shared.text_content:TextContent",
     "ToolChoiceFunction": "shared.tool_choice_function:ToolChoiceFunction",
     "ToolChoiceMCP": "shared.tool_choice_mcp:ToolChoiceMCP",
@@ -631,13 +534,15 @@ _NAMES: dict[str, str] = {
     "VectorStore": "vector_store:VectorStore",
     "VectorStoreCreateParams": "vector_store_create_params:VectorStoreCreateParams",
     "VectorStoreDeleted": "vector_store_deleted:VectorStoreDeleted",
+    "VectorStoreExpirationAfter": "vector_store:VectorStoreExpirationAfter",
+    "VectorStoreExpirationAfterParam": "vector_store_create_params:VectorStoreExpirationAfterParam",
     "VectorStoreFileCounts": "vector_store:VectorStoreFileCounts",
     "VectorStoreListParams": "vector_store_list_params:VectorStoreListParams",
     "VectorStoreSearchParams": "vector_store_search_params:VectorStoreSearchParams",
     "VectorStoreSearchParamsRankingOptionsParam": "vector_store_search_params:VectorStoreSearchParamsRankingOptionsParam",
     "VectorStoreSearchRequestParam": "vector_store_search_params:VectorStoreSearchRequestParam",
-    "VectorStoreSearchRequestRankingOptionsParam": "vector_store_search_params:VectorStoreSearchRequestRankingOptionsParam",
     "VectorStoreSearchResponse": "vector_store_search_response:VectorStoreSearchResponse",
+    "VectorStoreSearchResultContentObject": "vector_store_search_response:VectorStoreSearchResultContentObject",
     "VectorStoreUpdateParams": "vector_store_update_params:VectorStoreUpdateParams",
     "Video": "video:Video",
     "VideoCreateCharacterParams": "video_create_character_params:VideoCreateCharacterParams",
@@ -651,18 +556,15 @@ _NAMES: dict[str, str] = {
     "VideoGetCharacterResponse": "video_create_character_response:VideoCreateCharacterResponse",
     "VideoListParams": "video_list_params:VideoListParams",
     "VideoModel": "video_model:VideoModel",
-    "VideoReferenceInputParam": "video_reference_input_param:VideoReferenceInputParam",
+    "VideoReferenceInputParam": "video_edit_params:VideoReferenceInputParam",
     "VideoRemixParams": "video_remix_params:VideoRemixParams",
     "VideoSeconds": "video_seconds:VideoSeconds",
     "VideoSize": "video_size:VideoSize",
-    "VoiceIdsOrCustomVoice2": "shared.realtime_beta_response_create_params:VoiceIdsOrCustomVoice2",
-    "VoiceIdsOrCustomVoice22": "shared.realtime_session_create_request:VoiceIdsOrCustomVoice22",
     "WaitParam": "shared.wait_param:WaitParam",
     "WebSearchActionFind": "shared.web_search_action_find:WebSearchActionFind",
     "WebSearchActionOpenPage": "shared.web_search_action_open_page:WebSearchActionOpenPage",
     "WebSearchActionSearch": "shared.web_search_action_search:WebSearchActionSearch",
     "WebSearchActionSearchSource": "shared.web_search_action_search:WebSearchActionSearchSource",
-    "WebSearchApproximateLocation2": "shared.web_search_approximate_location2:WebSearchApproximateLocation2",
     "WebSearchToolCall": "shared.web_search_tool_call:WebSearchToolCall",
 }
 
@@ -674,34 +576,7 @@ __all__ = [
     "ApplyPatchToolCall",
     "ApplyPatchToolCallOutput",
     "ApplyPatchUpdateFileOperation",
-    "ApproximateLocation",
-    "AssistantStreamEvent04",
-    "AssistantStreamEvent104",
-    "AssistantStreamEvent114",
-    "AssistantStreamEvent115",
-    "AssistantStreamEvent124",
-    "AssistantStreamEvent134",
-    "AssistantStreamEvent144",
-    "AssistantStreamEvent154",
-    "AssistantStreamEvent164",
-    "AssistantStreamEvent174",
-    "AssistantStreamEvent184",
-    "AssistantStreamEvent194",
-    "AssistantStreamEvent204",
-    "AssistantStreamEvent214",
-    "AssistantStreamEvent224",
-    "AssistantStreamEvent25",
-    "AssistantStreamEvent34",
-    "AssistantStreamEvent44",
-    "AssistantStreamEvent54",
-    "AssistantStreamEvent64",
-    "AssistantStreamEvent74",
-    "AssistantStreamEvent84",
-    "AssistantStreamEvent94",
     "AudioResponseFormat",
-    "AudioTranscription",
-    "AudioTranscriptionResponse",
-    "AutoCodeInterpreterToolParam",
     "AutoFileChunkingStrategyParam",
     "Batch",
     "BatchCreateParams",
@@ -713,14 +588,11 @@ __all__ = [
     "BatchUsage",
     "BatchUsageInputTokensDetails",
     "BatchUsageOutputTokensDetails",
-    "BetaApproximateLocation",
-    "BetaWebSearchApproximateLocation2",
     "C2PAProvenanceResult",
     "ChatModel",
     "ClickParam",
     "CodeInterpreterOutputImage",
     "CodeInterpreterOutputLogs",
-    "CodeInterpreterTool2",
     "CodeInterpreterToolCall",
     "CompactionBody",
     "ComparisonFilter",
@@ -753,18 +625,22 @@ __all__ = [
     "ContentProvenanceCheckCreateParams",
     "CoordParam",
     "CreateBatchRequestParam",
-    "CreateContainerBodyExpiresAfterParam",
+    "CreateCompletionRequestParam",
     "CreateContainerBodyParam",
     "CreateContentProvenanceBodyParam",
     "CreateEmbeddingRequestParam",
     "CreateEmbeddingResponse",
     "CreateEmbeddingResponseUsage",
+    "CreateEvalCustomDataSourceConfigParam",
+    "CreateEvalItem0Param",
+    "CreateEvalLabelModelGraderParam",
+    "CreateEvalLogsDataSourceConfigParam",
     "CreateEvalRequestParam",
+    "CreateEvalStoredCompletionsDataSourceConfigParam",
     "CreateFileRequestParam",
+    "CreateImageEditRequestParam",
+    "CreateImageRequestParam",
     "CreateImageVariationRequestParam",
-    "CreateModerationRequestInput20ImageUrlParam",
-    "CreateModerationRequestInput20Param",
-    "CreateModerationRequestInput21Param",
     "CreateModerationRequestParam",
     "CreateSkillBodyParam",
     "CreateUploadRequestParam",
@@ -791,9 +667,18 @@ __all__ = [
     "EvalCreateResponse",
     "EvalCustomDataSourceConfig",
     "EvalDeleteResponse",
-    "EvalItemContentOutputText",
+    "EvalGraderPython",
+    "EvalGraderPythonParam",
+    "EvalGraderScoreModel",
+    "EvalGraderScoreModelParam",
+    "EvalGraderScoreModelSamplingParams",
+    "EvalGraderScoreModelSamplingParamsParam",
+    "EvalGraderTextSimilarity",
+    "EvalGraderTextSimilarityParam",
+    "EvalItemContentOutputTextParam",
     "EvalListParams",
     "EvalListResponse",
+    "EvalLogsDataSourceConfig",
     "EvalRetrieveResponse",
     "EvalStoredCompletionsDataSourceConfig",
     "EvalUpdateParams",
@@ -803,6 +688,7 @@ __all__ = [
     "FileCitationBody",
     "FileCreateParams",
     "FileDeleted",
+    "FileExpirationAfterParam",
     "FileListParams",
     "FileObject",
     "FilePath",
@@ -821,9 +707,7 @@ __all__ = [
     "FunctionShellCallOutputTimeoutOutcome",
     "FunctionToolCallOutputResource",
     "FunctionToolCallResource",
-    "FunctionToolParam2",
     "HTTPError",
-    "HybridSearchOptions",
     "Image",
     "ImageCreateVariationParams",
     "ImageEditCompletedEvent",
@@ -835,9 +719,7 @@ __all__ = [
     "ImageGenOutputTokensDetails",
     "ImageGenPartialImageEvent",
     "ImageGenStreamEvent",
-    "ImageGenTool",
     "ImageGenToolCall",
-    "ImageGenToolInputImageMask",
     "ImageGenUsage",
     "ImageGenerateParams",
     "ImageInputReferenceParam",
@@ -850,19 +732,14 @@ __all__ = [
     "LocalShellExecAction",
     "LocalShellToolCall",
     "LocalShellToolCallOutput",
-    "LocalShellToolParam",
     "LogProb",
-    "LogProbProperties",
     "MCPApprovalRequest",
     "MCPApprovalResponseResource",
     "MCPListTools",
     "MCPListToolsTool",
     "MCPProtocolError",
-    "MCPTool",
     "MCPToolCall",
     "MCPToolExecutionError",
-    "MCPToolFilter",
-    "MCPToolRequireApproval0",
     "Message",
     "Metadata",
     "Model",
@@ -876,7 +753,6 @@ __all__ = [
     "ModerationImageURLInputImageUrlParam",
     "ModerationImageURLInputParam",
     "ModerationMultiModalInputParam",
-    "ModerationResultBody",
     "ModerationTextInputParam",
     "MoveParam",
     "OtherFileChunkingStrategyObject",
@@ -885,14 +761,6 @@ __all__ = [
     "ProgramOutput",
     "ProgramToolCallCaller",
     "ProgramToolCallCallerParam",
-    "ProgrammaticToolCallingParam",
-    "Prompt3",
-    "Prompt4",
-    "PromptCacheBreakpointConfig",
-    "PromptCacheBreakpointParam2",
-    "RankingOptions",
-    "RealtimeBetaResponseCreateParams",
-    "RealtimeBetaResponseCreateParamsTool",
     "RealtimeConversationItemFunctionCall",
     "RealtimeConversationItemFunctionCallOutput",
     "RealtimeConversationItemMessageAssistant",
@@ -901,7 +769,6 @@ __all__ = [
     "RealtimeConversationItemMessageSystemContent",
     "RealtimeConversationItemMessageUser",
     "RealtimeConversationItemMessageUserContent",
-    "RealtimeFunctionTool",
     "RealtimeMCPApprovalRequest",
     "RealtimeMCPApprovalResponse",
     "RealtimeMCPHTTPError",
@@ -909,17 +776,6 @@ __all__ = [
     "RealtimeMCPProtocolError",
     "RealtimeMCPToolCall",
     "RealtimeMCPToolExecutionError",
-    "RealtimeSessionCreateRequest",
-    "RealtimeSessionCreateRequestClientSecret",
-    "RealtimeSessionCreateRequestInputAudioTranscription",
-    "RealtimeSessionCreateRequestTool",
-    "RealtimeSessionCreateRequestTracing1",
-    "RealtimeSessionCreateRequestTurnDetection",
-    "RealtimeTranscriptionSessionCreateRequest",
-    "RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction",
-    "RealtimeTranscriptionSessionCreateRequestTurnDetection",
-    "RealtimeTruncationRetentionRatio2",
-    "RealtimeTruncationRetentionRatio2TokenLimits",
     "ReasoningEffort",
     "ReasoningItem",
     "ReasoningTextContent",
@@ -931,8 +787,6 @@ __all__ = [
     "ResponseFormatTextGrammar",
     "ResponseFormatTextPython",
     "ResponsesModel",
-    "RunCompletionUsage2",
-    "RunStepCompletionUsage2",
     "ScreenshotParam",
     "ScrollParam",
     "SetDefaultSkillVersionBodyParam",
@@ -962,13 +816,15 @@ __all__ = [
     "VectorStore",
     "VectorStoreCreateParams",
     "VectorStoreDeleted",
+    "VectorStoreExpirationAfter",
+    "VectorStoreExpirationAfterParam",
     "VectorStoreFileCounts",
     "VectorStoreListParams",
     "VectorStoreSearchParams",
     "VectorStoreSearchParamsRankingOptionsParam",
     "VectorStoreSearchRequestParam",
-    "VectorStoreSearchRequestRankingOptionsParam",
     "VectorStoreSearchResponse",
+    "VectorStoreSearchResultContentObject",
     "VectorStoreUpdateParams",
     "Video",
     "VideoCreateCharacterParams",
@@ -986,14 +842,11 @@ __all__ = [
     "VideoRemixParams",
     "VideoSeconds",
     "VideoSize",
-    "VoiceIdsOrCustomVoice2",
-    "VoiceIdsOrCustomVoice22",
     "WaitParam",
     "WebSearchActionFind",
     "WebSearchActionOpenPage",
     "WebSearchActionSearch",
     "WebSearchActionSearchSource",
-    "WebSearchApproximateLocation2",
     "WebSearchToolCall",
 ]
 

@@ -10,11 +10,10 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.batch_file_expiration_after_param import BatchFileExpirationAfterParam
-    from openai_urllib3.types.batch_file_expiration_after_param import BatchFileExpirationAfterParam as OutputExpiresAfter
 
 __all__ = [
     "BatchCreateParams",
+    "BatchFileExpirationAfterParam",
     "CreateBatchRequestParam",
     "OutputExpiresAfter",
 ]
@@ -30,6 +29,12 @@ class BatchCreateParams(TypedDict, total=False):
     output_expires_after: BatchFileExpirationAfterParam
 
 
+class BatchFileExpirationAfterParam(TypedDict, total=False):
+    """The expiration policy for the output and/or error file that are generated for a batch."""
+    anchor: Required[Literal["created_at"]]
+    seconds: Required[int]
+
+
 class CreateBatchRequestParam(TypedDict, total=False):
     input_file_id: Required[str]
     endpoint: Required[Literal["/v1/responses", "/v1/chat/completions", "/v1/embeddings", "/v1/completions", "/v1/moderations", "/v1/images/generations", "/v1/images/edits", "/v1/videos"]]
@@ -37,14 +42,4 @@ class CreateBatchRequestParam(TypedDict, total=False):
     metadata: Optional[Dict[str, str]]
     output_expires_after: BatchFileExpirationAfterParam
 
-_ELSEWHERE: dict[str, str] = {
-    "OutputExpiresAfter": "batch_file_expiration_after_param:BatchFileExpirationAfterParam",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+OutputExpiresAfter = BatchFileExpirationAfterParam

@@ -10,13 +10,13 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.chat.chat_completion_stream_options_param import ChatCompletionStreamOptions0Param
-    from openai_urllib3.types.shared_params.create_completion_request_param import CreateCompletionRequestParam as CompletionCreateParamsBase
+    from openai_urllib3.types.chat.chat_completion_stream_options_param import ChatCompletionStreamOptionsParam
 
 __all__ = [
     "CompletionCreateParams",
     "CompletionCreateParamsBase",
     "CompletionsCreateParams",
+    "CreateCompletionRequestParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
@@ -35,22 +35,32 @@ class CompletionsCreateParams(TypedDict, total=False):
     presence_penalty: float
     seed: int
     stop: Union[str, Iterable[str]]
-    stream_options: Optional[ChatCompletionStreamOptions0Param]
+    stream_options: Optional[ChatCompletionStreamOptionsParam]
+    suffix: str
+    temperature: float
+    top_p: float
+    user: str
+
+
+class CreateCompletionRequestParam(TypedDict, total=False):
+    model: Required[Union[str, Literal["gpt-3.5-turbo-instruct", "davinci-002", "babbage-002"]]]
+    prompt: Required[Union[str, Iterable[str], Iterable[int], Iterable[Iterable[int]]]]
+    best_of: int
+    echo: bool
+    frequency_penalty: float
+    logit_bias: Dict[str, int]
+    logprobs: int
+    max_tokens: int
+    n: int
+    presence_penalty: float
+    seed: int
+    stop: Union[str, Iterable[str]]
+    stream: bool
+    stream_options: Optional[ChatCompletionStreamOptionsParam]
     suffix: str
     temperature: float
     top_p: float
     user: str
 
 CompletionCreateParams = CompletionsCreateParams
-
-_ELSEWHERE: dict[str, str] = {
-    "CompletionCreateParamsBase": "shared_params.create_completion_request_param:CreateCompletionRequestParam",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+CompletionCreateParamsBase = CreateCompletionRequestParam

@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 __all__ = [
     "ContainerCreateParams",
     "ContainerCreateParamsExpiresAfterParam",
-    "CreateContainerBodyExpiresAfterParam",
     "CreateContainerBodyParam",
     "ExpiresAfter",
 ]
@@ -44,15 +43,9 @@ class ContainerCreateParamsExpiresAfterParam(TypedDict, total=False):
 class CreateContainerBodyParam(TypedDict, total=False):
     name: Required[str]
     file_ids: Iterable[str]
-    expires_after: CreateContainerBodyExpiresAfterParam
+    expires_after: ContainerCreateParamsExpiresAfterParam
     skills: Iterable[Union[SkillReferenceParam, InlineSkillParam]]
     memory_limit: Literal["1g", "4g", "16g", "64g"]
     network_policy: Union[ContainerNetworkPolicyDisabledParam, ContainerNetworkPolicyAllowlistParam]
-
-
-class CreateContainerBodyExpiresAfterParam(TypedDict, total=False):
-    """Container expiration time in seconds relative to the 'anchor' time."""
-    anchor: Required[Literal["last_active_at"]]
-    minutes: Required[int]
 
 ExpiresAfter = ContainerCreateParamsExpiresAfterParam

@@ -12,15 +12,13 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.c2_pa_provenance_result import C2PAProvenanceResult
-    from openai_urllib3.types.synth_id_provenance_result import SynthIDProvenanceResult
-    from openai_urllib3.types.c2_pa_provenance_result import C2PAProvenanceResult as ResultC2PA
-    from openai_urllib3.types.synth_id_provenance_result import SynthIDProvenanceResult as ResultSynthID
 
 __all__ = [
+    "C2PAProvenanceResult",
     "ContentProvenanceCheck",
     "ResultC2PA",
     "ResultSynthID",
+    "SynthIDProvenanceResult",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
@@ -30,17 +28,25 @@ class ContentProvenanceCheck(BaseModel):
     __slots__ = ()
     object = Field['Literal["content_provenance_check"]']()
     created_at = Field['int']()
-    results = Field['list[C2PAProvenanceResult | SynthIDProvenanceResult]'](list_of(union_of("type", {"c2pa": ref("c2_pa_provenance_result:C2PAProvenanceResult"), "synthid": ref("synth_id_provenance_result:SynthIDProvenanceResult")})))
-
-_ELSEWHERE: dict[str, str] = {
-    "ResultC2PA": "c2_pa_provenance_result:C2PAProvenanceResult",
-    "ResultSynthID": "synth_id_provenance_result:SynthIDProvenanceResult",
-}
+    results = Field['list[C2PAProvenanceResult | SynthIDProvenanceResult]'](list_of(union_of("type", {"c2pa": ref("content_provenance_check:C2PAProvenanceResult"), "synthid": ref("content_provenance_check:SynthIDProvenanceResult")})))
 
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
+class C2PAProvenanceResult(BaseModel):
+    __slots__ = ()
+    type = Field['Literal["c2pa"]']()
+    outcome = Field['Literal["detected", "not_detected"]']()
+    validation_state = Field['Literal["trusted", "valid", "invalid", "not_present"]']()
+    issuer = Field['str | None']()
+    model = Field['str | None']()
+    generated_at = Field['str | None']()
 
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+
+class SynthIDProvenanceResult(BaseModel):
+    __slots__ = ()
+    type = Field['Literal["synthid"]']()
+    outcome = Field['Literal["detected", "not_detected"]']()
+    model = Field['str | None']()
+    generated_at = Field['str | None']()
+
+ResultC2PA = C2PAProvenanceResult
+ResultSynthID = SynthIDProvenanceResult

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union, TypeAlias
 
-from openai_urllib3.types.shared.custom_grammar_format_param import CustomGrammarFormatParam
-from openai_urllib3.types.shared.custom_text_format_param import CustomTextFormatParam
+from openai_urllib3.types.shared.custom_tool_input_format import CustomGrammarFormatParam
+from openai_urllib3.types.shared.custom_tool_input_format import CustomTextFormatParam
 
 if TYPE_CHECKING:
     from typing_extensions import Required

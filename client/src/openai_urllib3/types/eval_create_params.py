@@ -10,32 +10,28 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.evals.create_eval_custom_data_source_config_param import CreateEvalCustomDataSourceConfigParam
-    from openai_urllib3.types.evals.create_eval_label_model_grader_param import CreateEvalLabelModelGraderParam
-    from openai_urllib3.types.evals.create_eval_logs_data_source_config_param import CreateEvalLogsDataSourceConfigParam
-    from openai_urllib3.types.evals.create_eval_stored_completions_data_source_config_param import CreateEvalStoredCompletionsDataSourceConfigParam
-    from openai_urllib3.types.evals.eval_grader_python_param import EvalGraderPythonParam
-    from openai_urllib3.types.evals.eval_grader_score_model_param import EvalGraderScoreModelParam
     from openai_urllib3.types.evals.eval_grader_string_check_param import EvalGraderStringCheckParam
-    from openai_urllib3.types.evals.eval_grader_text_similarity_param import EvalGraderTextSimilarityParam
-    from openai_urllib3.types.evals.create_eval_custom_data_source_config_param import CreateEvalCustomDataSourceConfigParam as DataSourceConfigCustom
-    from openai_urllib3.types.evals.create_eval_logs_data_source_config_param import CreateEvalLogsDataSourceConfigParam as DataSourceConfigLogs
-    from openai_urllib3.types.evals.create_eval_stored_completions_data_source_config_param import CreateEvalStoredCompletionsDataSourceConfigParam as DataSourceConfigStoredCompletions
-    from openai_urllib3.types.evals.create_eval_label_model_grader_param import CreateEvalLabelModelGraderParam as TestingCriterionLabelModel
+    from openai_urllib3.types.reasoning_effort import ReasoningEffort
+    from openai_urllib3.types.responses.easy_input_message_param import EvalItemParam
     from openai_urllib3.types.responses.easy_input_message_param import EvalItemParam as TestingCriterionLabelModelInputEvalItem
     from openai_urllib3.types.responses.response_input_image_param import EvalItemInputImageParam as TestingCriterionLabelModelInputEvalItemContentInputImage
-    from openai_urllib3.types.shared_params.eval_item_content_output_text_param import EvalItemContentOutputTextParam as TestingCriterionLabelModelInputEvalItemContentOutputText
-    from openai_urllib3.types.evals.create_eval_label_model_grader_param import CreateEvalItem0Param as TestingCriterionLabelModelInputSimpleInputMessage
-    from openai_urllib3.types.evals.eval_grader_python_param import EvalGraderPythonParam as TestingCriterionPython
-    from openai_urllib3.types.evals.eval_grader_score_model_param import EvalGraderScoreModelParam as TestingCriterionScoreModel
-    from openai_urllib3.types.evals.eval_grader_text_similarity_param import EvalGraderTextSimilarityParam as TestingCriterionTextSimilarity
 
 __all__ = [
+    "CreateEvalCustomDataSourceConfigParam",
+    "CreateEvalItem0Param",
+    "CreateEvalLabelModelGraderParam",
+    "CreateEvalLogsDataSourceConfigParam",
     "CreateEvalRequestParam",
+    "CreateEvalStoredCompletionsDataSourceConfigParam",
     "DataSourceConfigCustom",
     "DataSourceConfigLogs",
     "DataSourceConfigStoredCompletions",
     "EvalCreateParams",
+    "EvalGraderPythonParam",
+    "EvalGraderScoreModelParam",
+    "EvalGraderScoreModelSamplingParamsParam",
+    "EvalGraderTextSimilarityParam",
+    "EvalItemContentOutputTextParam",
     "TestingCriterionLabelModel",
     "TestingCriterionLabelModelInputEvalItem",
     "TestingCriterionLabelModelInputEvalItemContentInputImage",
@@ -56,6 +52,86 @@ class EvalCreateParams(TypedDict, total=False):
     testing_criteria: Required[Iterable[Union[CreateEvalLabelModelGraderParam, EvalGraderStringCheckParam, EvalGraderTextSimilarityParam, EvalGraderPythonParam, EvalGraderScoreModelParam]]]
 
 
+class CreateEvalCustomDataSourceConfigParam(TypedDict, total=False):
+    """A CustomDataSourceConfig object that defines the schema for the data source used for the evaluation runs. This schema is used to define the shape of the data that will be: - Used to define your testing criteria and - What data is required when creating a run"""
+    type: Required[Literal["custom"]]
+    item_schema: Required[Dict[str, Any]]
+    include_sample_schema: bool
+
+
+class CreateEvalLogsDataSourceConfigParam(TypedDict, total=False):
+    """A data source config which specifies the metadata property of your logs query. This is usually metadata like `usecase=chatbot` or `prompt-version=v2`, etc."""
+    type: Required[Literal["logs"]]
+    metadata: Dict[str, Any]
+
+
+class CreateEvalStoredCompletionsDataSourceConfigParam(TypedDict, total=False):
+    """Deprecated in favor of LogsDataSourceConfig."""
+    type: Required[Literal["stored_completions"]]
+    metadata: Dict[str, Any]
+
+
+class CreateEvalLabelModelGraderParam(TypedDict, total=False):
+    """A LabelModelGrader object which uses a model to assign labels to each item in the evaluation."""
+    type: Required[Literal["label_model"]]
+    name: Required[str]
+    model: Required[str]
+    input: Required[Iterable[Union[CreateEvalItem0Param, EvalItemParam]]]
+    labels: Required[Iterable[str]]
+    passing_labels: Required[Iterable[str]]
+
+
+class CreateEvalItem0Param(TypedDict, total=False):
+    """SimpleInputMessage"""
+    role: Required[str]
+    content: Required[str]
+
+
+class EvalItemContentOutputTextParam(TypedDict, total=False):
+    """A text output from the model."""
+    type: Required[Literal["output_text"]]
+    text: Required[str]
+
+
+class EvalGraderTextSimilarityParam(TypedDict, total=False):
+    """TextSimilarityGrader"""
+    type: Required[Literal["text_similarity"]]
+    name: Required[str]
+    input: Required[str]
+    reference: Required[str]
+    evaluation_metric: Required[Literal["cosine", "fuzzy_match", "bleu", "gleu", "meteor", "rouge_1", "rouge_2", "rouge_3", "rouge_4", "rouge_5", "rouge_l"]]
+    pass_threshold: Required[float]
+
+
+class EvalGraderPythonParam(TypedDict, total=False):
+    """PythonGrader"""
+    type: Required[Literal["python"]]
+    name: Required[str]
+    source: Required[str]
+    image_tag: str
+    pass_threshold: float
+
+
+class EvalGraderScoreModelParam(TypedDict, total=False):
+    """ScoreModelGrader"""
+    type: Required[Literal["score_model"]]
+    name: Required[str]
+    model: Required[str]
+    sampling_params: EvalGraderScoreModelSamplingParamsParam
+    input: Required[Iterable[EvalItemParam]]
+    range: Iterable[float]
+    pass_threshold: float
+
+
+class EvalGraderScoreModelSamplingParamsParam(TypedDict, total=False):
+    """The sampling parameters for the model."""
+    seed: Optional[int]
+    top_p: Optional[float]
+    temperature: Optional[float]
+    max_completions_tokens: Optional[int]
+    reasoning_effort: Optional[ReasoningEffort]
+
+
 class CreateEvalRequestParam(TypedDict, total=False):
     """CreateEvalRequest"""
     name: str
@@ -63,18 +139,19 @@ class CreateEvalRequestParam(TypedDict, total=False):
     data_source_config: Required[Union[CreateEvalCustomDataSourceConfigParam, CreateEvalLogsDataSourceConfigParam, CreateEvalStoredCompletionsDataSourceConfigParam]]
     testing_criteria: Required[Iterable[Union[CreateEvalLabelModelGraderParam, EvalGraderStringCheckParam, EvalGraderTextSimilarityParam, EvalGraderPythonParam, EvalGraderScoreModelParam]]]
 
+DataSourceConfigCustom = CreateEvalCustomDataSourceConfigParam
+DataSourceConfigLogs = CreateEvalLogsDataSourceConfigParam
+DataSourceConfigStoredCompletions = CreateEvalStoredCompletionsDataSourceConfigParam
+TestingCriterionLabelModel = CreateEvalLabelModelGraderParam
+TestingCriterionLabelModelInputEvalItemContentOutputText = EvalItemContentOutputTextParam
+TestingCriterionLabelModelInputSimpleInputMessage = CreateEvalItem0Param
+TestingCriterionPython = EvalGraderPythonParam
+TestingCriterionScoreModel = EvalGraderScoreModelParam
+TestingCriterionTextSimilarity = EvalGraderTextSimilarityParam
+
 _ELSEWHERE: dict[str, str] = {
-    "DataSourceConfigCustom": "evals.create_eval_custom_data_source_config_param:CreateEvalCustomDataSourceConfigParam",
-    "DataSourceConfigLogs": "evals.create_eval_logs_data_source_config_param:CreateEvalLogsDataSourceConfigParam",
-    "DataSourceConfigStoredCompletions": "evals.create_eval_stored_completions_data_source_config_param:CreateEvalStoredCompletionsDataSourceConfigParam",
-    "TestingCriterionLabelModel": "evals.create_eval_label_model_grader_param:CreateEvalLabelModelGraderParam",
     "TestingCriterionLabelModelInputEvalItem": "responses.easy_input_message_param:EvalItemParam",
     "TestingCriterionLabelModelInputEvalItemContentInputImage": "responses.response_input_image_param:EvalItemInputImageParam",
-    "TestingCriterionLabelModelInputEvalItemContentOutputText": "shared_params.eval_item_content_output_text_param:EvalItemContentOutputTextParam",
-    "TestingCriterionLabelModelInputSimpleInputMessage": "evals.create_eval_label_model_grader_param:CreateEvalItem0Param",
-    "TestingCriterionPython": "evals.eval_grader_python_param:EvalGraderPythonParam",
-    "TestingCriterionScoreModel": "evals.eval_grader_score_model_param:EvalGraderScoreModelParam",
-    "TestingCriterionTextSimilarity": "evals.eval_grader_text_similarity_param:EvalGraderTextSimilarityParam",
 }
 
 

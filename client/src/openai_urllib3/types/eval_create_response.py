@@ -15,20 +15,19 @@ if TYPE_CHECKING:
     from openai_urllib3.types.eval_custom_data_source_config import EvalCustomDataSourceConfig
     from openai_urllib3.types.eval_stored_completions_data_source_config import EvalStoredCompletionsDataSourceConfig
     from openai_urllib3.types.evals.eval_grader_label_model import EvalGraderLabelModel
-    from openai_urllib3.types.evals.eval_grader_python import EvalGraderPython
-    from openai_urllib3.types.evals.eval_grader_score_model import EvalGraderScoreModel
     from openai_urllib3.types.evals.eval_grader_string_check import EvalGraderStringCheck
-    from openai_urllib3.types.evals.eval_grader_text_similarity import EvalGraderTextSimilarity
-    from openai_urllib3.types.evals.eval_logs_data_source_config import EvalLogsDataSourceConfig
     from openai_urllib3.types.metadata import Metadata
-    from openai_urllib3.types.evals.eval_logs_data_source_config import EvalLogsDataSourceConfig as DataSourceConfigLogs
-    from openai_urllib3.types.evals.eval_grader_python import EvalGraderPython as TestingCriterionEvalGraderPython
-    from openai_urllib3.types.evals.eval_grader_score_model import EvalGraderScoreModel as TestingCriterionEvalGraderScoreModel
-    from openai_urllib3.types.evals.eval_grader_text_similarity import EvalGraderTextSimilarity as TestingCriterionEvalGraderTextSimilarity
+    from openai_urllib3.types.reasoning_effort import ReasoningEffort
+    from openai_urllib3.types.responses.easy_input_message import EasyInputMessage
 
 __all__ = [
     "DataSourceConfigLogs",
     "EvalCreateResponse",
+    "EvalGraderPython",
+    "EvalGraderScoreModel",
+    "EvalGraderScoreModelSamplingParams",
+    "EvalGraderTextSimilarity",
+    "EvalLogsDataSourceConfig",
     "TestingCriterionEvalGraderPython",
     "TestingCriterionEvalGraderScoreModel",
     "TestingCriterionEvalGraderTextSimilarity",
@@ -44,22 +43,68 @@ class EvalCreateResponse(BaseModel):
     object = Field['Literal["eval"]']()
     id = Field['str']()
     name = Field['str']()
-    data_source_config = Field['EvalCustomDataSourceConfig | EvalLogsDataSourceConfig | EvalStoredCompletionsDataSourceConfig'](union_of("type", {"custom": ref("eval_custom_data_source_config:EvalCustomDataSourceConfig"), "logs": ref("evals.eval_logs_data_source_config:EvalLogsDataSourceConfig"), "stored_completions": ref("eval_stored_completions_data_source_config:EvalStoredCompletionsDataSourceConfig")}))
-    testing_criteria = Field['list[EvalGraderLabelModel | EvalGraderStringCheck | EvalGraderTextSimilarity | EvalGraderPython | EvalGraderScoreModel]'](list_of(union_of("type", {"label_model": ref("evals.eval_grader_label_model:EvalGraderLabelModel"), "string_check": ref("evals.eval_grader_string_check:EvalGraderStringCheck"), "text_similarity": ref("evals.eval_grader_text_similarity:EvalGraderTextSimilarity"), "python": ref("evals.eval_grader_python:EvalGraderPython"), "score_model": ref("evals.eval_grader_score_model:EvalGraderScoreModel")})))
+    data_source_config = Field['EvalCustomDataSourceConfig | EvalLogsDataSourceConfig | EvalStoredCompletionsDataSourceConfig'](union_of("type", {"custom": ref("eval_custom_data_source_config:EvalCustomDataSourceConfig"), "logs": ref("eval_create_response:EvalLogsDataSourceConfig"), "stored_completions": ref("eval_stored_completions_data_source_config:EvalStoredCompletionsDataSourceConfig")}))
+    testing_criteria = Field['list[EvalGraderLabelModel | EvalGraderStringCheck | EvalGraderTextSimilarity | EvalGraderPython | EvalGraderScoreModel]'](list_of(union_of("type", {"label_model": ref("evals.eval_grader_label_model:EvalGraderLabelModel"), "string_check": ref("evals.eval_grader_string_check:EvalGraderStringCheck"), "text_similarity": ref("eval_create_response:EvalGraderTextSimilarity"), "python": ref("eval_create_response:EvalGraderPython"), "score_model": ref("eval_create_response:EvalGraderScoreModel")})))
     created_at = Field['int']()
     metadata = Field['Metadata | None']()
 
-_ELSEWHERE: dict[str, str] = {
-    "DataSourceConfigLogs": "evals.eval_logs_data_source_config:EvalLogsDataSourceConfig",
-    "TestingCriterionEvalGraderPython": "evals.eval_grader_python:EvalGraderPython",
-    "TestingCriterionEvalGraderScoreModel": "evals.eval_grader_score_model:EvalGraderScoreModel",
-    "TestingCriterionEvalGraderTextSimilarity": "evals.eval_grader_text_similarity:EvalGraderTextSimilarity",
-}
+
+class EvalLogsDataSourceConfig(BaseModel):
+    """A LogsDataSourceConfig which specifies the metadata property of your logs query. This is usually metadata like `usecase=chatbot` or `prompt-version=v2`, etc. The schema returned by this data source config is used to defined what variables are available in your evals. `item` and `sample` are both def"""
+
+    __slots__ = ()
+    type = Field['Literal["logs"]']()
+    metadata = Field['Metadata | None']()
+    schema = Field['dict[str, Any]']()
 
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
+class EvalGraderTextSimilarity(BaseModel):
+    """TextSimilarityGrader"""
 
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+    __slots__ = ()
+    type = Field['Literal["text_similarity"]']()
+    name = Field['str']()
+    input = Field['str']()
+    reference = Field['str']()
+    evaluation_metric = Field['Literal["cosine", "fuzzy_match", "bleu", "gleu", "meteor", "rouge_1", "rouge_2", "rouge_3", "rouge_4", "rouge_5", "rouge_l"]']()
+    pass_threshold = Field['float']()
+
+
+class EvalGraderPython(BaseModel):
+    """PythonGrader"""
+
+    __slots__ = ()
+    type = Field['Literal["python"]']()
+    name = Field['str']()
+    source = Field['str']()
+    image_tag = Field['str | None']()
+    pass_threshold = Field['float | None']()
+
+
+class EvalGraderScoreModel(BaseModel):
+    """ScoreModelGrader"""
+
+    __slots__ = ()
+    type = Field['Literal["score_model"]']()
+    name = Field['str']()
+    model = Field['str']()
+    sampling_params = Field['EvalGraderScoreModelSamplingParams | None'](ref("eval_create_response:EvalGraderScoreModelSamplingParams"))
+    input = Field['list[EasyInputMessage]'](list_of(ref("responses.easy_input_message:EasyInputMessage")))
+    range = Field['list[float] | None']()
+    pass_threshold = Field['float | None']()
+
+
+class EvalGraderScoreModelSamplingParams(BaseModel):
+    """The sampling parameters for the model."""
+
+    __slots__ = ()
+    seed = Field['int | None']()
+    top_p = Field['float | None']()
+    temperature = Field['float | None']()
+    max_completions_tokens = Field['int | None']()
+    reasoning_effort = Field['ReasoningEffort | None']()
+
+DataSourceConfigLogs = EvalLogsDataSourceConfig
+TestingCriterionEvalGraderPython = EvalGraderPython
+TestingCriterionEvalGraderScoreModel = EvalGraderScoreModel
+TestingCriterionEvalGraderTextSimilarity = EvalGraderTextSimilarity

@@ -10,11 +10,11 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.evals.eval_logs_data_source_config import EvalLogsDataSourceConfig as DataSourceConfigLogs
+    from openai_urllib3.types.eval_create_response import EvalLogsDataSourceConfig as DataSourceConfigLogs
     from openai_urllib3.types.eval_create_response import EvalCreateResponse as EvalRetrieveResponse
-    from openai_urllib3.types.evals.eval_grader_python import EvalGraderPython as TestingCriterionEvalGraderPython
-    from openai_urllib3.types.evals.eval_grader_score_model import EvalGraderScoreModel as TestingCriterionEvalGraderScoreModel
-    from openai_urllib3.types.evals.eval_grader_text_similarity import EvalGraderTextSimilarity as TestingCriterionEvalGraderTextSimilarity
+    from openai_urllib3.types.eval_create_response import EvalGraderPython as TestingCriterionEvalGraderPython
+    from openai_urllib3.types.eval_create_response import EvalGraderScoreModel as TestingCriterionEvalGraderScoreModel
+    from openai_urllib3.types.eval_create_response import EvalGraderTextSimilarity as TestingCriterionEvalGraderTextSimilarity
 
 __all__ = [
     "DataSourceConfigLogs",
@@ -27,11 +27,11 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 _ELSEWHERE: dict[str, str] = {
-    "DataSourceConfigLogs": "evals.eval_logs_data_source_config:EvalLogsDataSourceConfig",
+    "DataSourceConfigLogs": "eval_create_response:EvalLogsDataSourceConfig",
     "EvalRetrieveResponse": "eval_create_response:EvalCreateResponse",
-    "TestingCriterionEvalGraderPython": "evals.eval_grader_python:EvalGraderPython",
-    "TestingCriterionEvalGraderScoreModel": "evals.eval_grader_score_model:EvalGraderScoreModel",
-    "TestingCriterionEvalGraderTextSimilarity": "evals.eval_grader_text_similarity:EvalGraderTextSimilarity",
+    "TestingCriterionEvalGraderPython": "eval_create_response:EvalGraderPython",
+    "TestingCriterionEvalGraderScoreModel": "eval_create_response:EvalGraderScoreModel",
+    "TestingCriterionEvalGraderTextSimilarity": "eval_create_response:EvalGraderTextSimilarity",
 }
 
 

@@ -11,13 +11,12 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.file_purpose import FilePurpose
-    from openai_urllib3.types.shared_params.file_expiration_after_param import FileExpirationAfterParam
-    from openai_urllib3.types.shared_params.file_expiration_after_param import FileExpirationAfterParam as ExpiresAfter
 
 __all__ = [
     "CreateFileRequestParam",
     "ExpiresAfter",
     "FileCreateParams",
+    "FileExpirationAfterParam",
     "FilesCreateParams",
 ]
 
@@ -30,21 +29,16 @@ class FilesCreateParams(TypedDict, total=False):
     expires_after: FileExpirationAfterParam
 
 
+class FileExpirationAfterParam(TypedDict, total=False):
+    """The expiration policy for a file. By default, files with `purpose=batch` expire after 30 days and all other files are persisted until they are manually deleted."""
+    anchor: Required[Literal["created_at"]]
+    seconds: Required[int]
+
+
 class CreateFileRequestParam(TypedDict, total=False):
     file: Required[FileTypes]
     purpose: Required[FilePurpose]
     expires_after: FileExpirationAfterParam
 
+ExpiresAfter = FileExpirationAfterParam
 FileCreateParams = FilesCreateParams
-
-_ELSEWHERE: dict[str, str] = {
-    "ExpiresAfter": "shared_params.file_expiration_after_param:FileExpirationAfterParam",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])

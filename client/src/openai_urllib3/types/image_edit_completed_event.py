@@ -12,12 +12,11 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.images_usage import ImagesUsage
-    from openai_urllib3.types.images_usage import ImagesUsage as Usage
-    from openai_urllib3.types.images_usage import ImagesUsageInputTokensDetails as UsageInputTokensDetails
 
 __all__ = [
     "ImageEditCompletedEvent",
+    "ImagesUsage",
+    "ImagesUsageInputTokensDetails",
     "Usage",
     "UsageInputTokensDetails",
 ]
@@ -36,17 +35,25 @@ class ImageEditCompletedEvent(BaseModel):
     quality = Field['Literal["low", "medium", "high", "auto"]']()
     background = Field['Literal["transparent", "opaque", "auto"]']()
     output_format = Field['Literal["png", "webp", "jpeg"]']()
-    usage = Field['ImagesUsage'](ref("images_usage:ImagesUsage"))
-
-_ELSEWHERE: dict[str, str] = {
-    "Usage": "images_usage:ImagesUsage",
-    "UsageInputTokensDetails": "images_usage:ImagesUsageInputTokensDetails",
-}
+    usage = Field['ImagesUsage'](ref("image_edit_completed_event:ImagesUsage"))
 
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
+class ImagesUsage(BaseModel):
+    """For the GPT image models only, the token usage information for the image generation."""
 
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+    __slots__ = ()
+    total_tokens = Field['int']()
+    input_tokens = Field['int']()
+    output_tokens = Field['int']()
+    input_tokens_details = Field['ImagesUsageInputTokensDetails'](ref("image_edit_completed_event:ImagesUsageInputTokensDetails"))
+
+
+class ImagesUsageInputTokensDetails(BaseModel):
+    """The input tokens detailed information for the image generation."""
+
+    __slots__ = ()
+    text_tokens = Field['int']()
+    image_tokens = Field['int']()
+
+Usage = ImagesUsage
+UsageInputTokensDetails = ImagesUsageInputTokensDetails

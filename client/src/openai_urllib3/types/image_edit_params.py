@@ -10,9 +10,9 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared_params.create_image_edit_request_param import CreateImageEditRequestParam as ImageEditParamsBase
 
 __all__ = [
+    "CreateImageEditRequestParam",
     "ImageEditParams",
     "ImageEditParamsBase",
 ]
@@ -36,14 +36,22 @@ class ImageEditParams(TypedDict, total=False):
     partial_images: Optional[int]
     quality: Literal["standard", "low", "medium", "high", "auto"]
 
-_ELSEWHERE: dict[str, str] = {
-    "ImageEditParamsBase": "shared_params.create_image_edit_request_param:CreateImageEditRequestParam",
-}
 
+class CreateImageEditRequestParam(TypedDict, total=False):
+    image: Required[Union[FileTypes, Iterable[FileTypes]]]
+    prompt: Required[str]
+    mask: FileTypes
+    background: Literal["transparent", "opaque", "auto"]
+    model: Union[str, Literal["gpt-image-1.5", "gpt-image-2", "gpt-image-2-2026-04-21", "dall-e-2", "gpt-image-1", "gpt-image-1-mini", "chatgpt-image-latest"]]
+    n: int
+    size: Union[str, Literal["256x256", "512x512", "1024x1024", "1536x1024", "1024x1536", "auto"]]
+    response_format: Literal["url", "b64_json"]
+    output_format: Literal["png", "jpeg", "webp"]
+    output_compression: int
+    user: str
+    input_fidelity: Optional[Literal["high", "low"]]
+    stream: bool
+    partial_images: Optional[int]
+    quality: Literal["standard", "low", "medium", "high", "auto"]
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+ImageEditParamsBase = CreateImageEditRequestParam

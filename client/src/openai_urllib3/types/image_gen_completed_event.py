@@ -12,9 +12,9 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.images_usage import ImagesUsage
-    from openai_urllib3.types.images_usage import ImagesUsage as Usage
-    from openai_urllib3.types.images_usage import ImagesUsageInputTokensDetails as UsageInputTokensDetails
+    from openai_urllib3.types.image_edit_completed_event import ImagesUsage
+    from openai_urllib3.types.image_edit_completed_event import ImagesUsage as Usage
+    from openai_urllib3.types.image_edit_completed_event import ImagesUsageInputTokensDetails as UsageInputTokensDetails
 
 __all__ = [
     "ImageGenCompletedEvent",
@@ -36,11 +36,11 @@ class ImageGenCompletedEvent(BaseModel):
     quality = Field['Literal["low", "medium", "high", "auto"]']()
     background = Field['Literal["transparent", "opaque", "auto"]']()
     output_format = Field['Literal["png", "webp", "jpeg"]']()
-    usage = Field['ImagesUsage'](ref("images_usage:ImagesUsage"))
+    usage = Field['ImagesUsage'](ref("image_edit_completed_event:ImagesUsage"))
 
 _ELSEWHERE: dict[str, str] = {
-    "Usage": "images_usage:ImagesUsage",
-    "UsageInputTokensDetails": "images_usage:ImagesUsageInputTokensDetails",
+    "Usage": "image_edit_completed_event:ImagesUsage",
+    "UsageInputTokensDetails": "image_edit_completed_event:ImagesUsageInputTokensDetails",
 }
 
 

@@ -10,9 +10,9 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared_params.create_image_request_param import CreateImageRequestParam as ImageGenerateParamsBase
 
 __all__ = [
+    "CreateImageRequestParam",
     "ImageGenerateParams",
     "ImageGenerateParamsBase",
 ]
@@ -35,14 +35,21 @@ class ImageGenerateParams(TypedDict, total=False):
     style: Literal["vivid", "natural"]
     user: str
 
-_ELSEWHERE: dict[str, str] = {
-    "ImageGenerateParamsBase": "shared_params.create_image_request_param:CreateImageRequestParam",
-}
 
+class CreateImageRequestParam(TypedDict, total=False):
+    prompt: Required[str]
+    model: Union[str, Literal["gpt-image-1.5", "gpt-image-2", "gpt-image-2-2026-04-21", "dall-e-2", "dall-e-3", "gpt-image-1", "gpt-image-1-mini"]]
+    n: int
+    quality: Literal["standard", "hd", "low", "medium", "high", "auto"]
+    response_format: Literal["url", "b64_json"]
+    output_format: Literal["png", "jpeg", "webp"]
+    output_compression: int
+    stream: bool
+    partial_images: Optional[int]
+    size: Union[str, Literal["auto", "1024x1024", "1536x1024", "1024x1536", "256x256", "512x512", "1792x1024", "1024x1792"]]
+    moderation: Literal["low", "auto"]
+    background: Literal["transparent", "opaque", "auto"]
+    style: Literal["vivid", "natural"]
+    user: str
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+ImageGenerateParamsBase = CreateImageRequestParam

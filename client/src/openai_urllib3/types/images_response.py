@@ -13,12 +13,11 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.image import Image
-    from openai_urllib3.types.image_gen_usage import ImageGenUsage
-    from openai_urllib3.types.image_gen_usage import ImageGenUsage as Usage
-    from openai_urllib3.types.image_gen_input_usage_details import ImageGenInputUsageDetails as UsageInputTokensDetails
-    from openai_urllib3.types.image_gen_output_tokens_details import ImageGenOutputTokensDetails as UsageOutputTokensDetails
 
 __all__ = [
+    "ImageGenInputUsageDetails",
+    "ImageGenOutputTokensDetails",
+    "ImageGenUsage",
     "ImagesResponse",
     "Usage",
     "UsageInputTokensDetails",
@@ -38,18 +37,35 @@ class ImagesResponse(BaseModel):
     output_format = Field['Literal["png", "webp", "jpeg"] | None']()
     size = Field['Literal["1024x1024", "1024x1536", "1536x1024"] | None']()
     quality = Field['Literal["low", "medium", "high"] | None']()
-    usage = Field['ImageGenUsage | None'](ref("image_gen_usage:ImageGenUsage"))
-
-_ELSEWHERE: dict[str, str] = {
-    "Usage": "image_gen_usage:ImageGenUsage",
-    "UsageInputTokensDetails": "image_gen_input_usage_details:ImageGenInputUsageDetails",
-    "UsageOutputTokensDetails": "image_gen_output_tokens_details:ImageGenOutputTokensDetails",
-}
+    usage = Field['ImageGenUsage | None'](ref("images_response:ImageGenUsage"))
 
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
+class ImageGenUsage(BaseModel):
+    """For `gpt-image-1` only, the token usage information for the image generation."""
 
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+    __slots__ = ()
+    input_tokens = Field['int']()
+    total_tokens = Field['int']()
+    output_tokens = Field['int']()
+    output_tokens_details = Field['ImageGenOutputTokensDetails | None'](ref("images_response:ImageGenOutputTokensDetails"))
+    input_tokens_details = Field['ImageGenInputUsageDetails'](ref("images_response:ImageGenInputUsageDetails"))
+
+
+class ImageGenOutputTokensDetails(BaseModel):
+    """The output token details for the image generation."""
+
+    __slots__ = ()
+    image_tokens = Field['int']()
+    text_tokens = Field['int']()
+
+
+class ImageGenInputUsageDetails(BaseModel):
+    """The input tokens detailed information for the image generation."""
+
+    __slots__ = ()
+    text_tokens = Field['int']()
+    image_tokens = Field['int']()
+
+Usage = ImageGenUsage
+UsageInputTokensDetails = ImageGenInputUsageDetails
+UsageOutputTokensDetails = ImageGenOutputTokensDetails

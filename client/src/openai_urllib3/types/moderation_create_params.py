@@ -10,9 +10,7 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.moderation_image_url_input_param import CreateModerationRequestInput20Param
     from openai_urllib3.types.moderation_multi_modal_input_param import ModerationMultiModalInputParam
-    from openai_urllib3.types.moderation_text_input_param import CreateModerationRequestInput21Param
 
 __all__ = [
     "CreateModerationRequestParam",
@@ -28,5 +26,5 @@ class ModerationCreateParams(TypedDict, total=False):
 
 
 class CreateModerationRequestParam(TypedDict, total=False):
-    input: Required[Union[str, Iterable[str], Iterable[Union[CreateModerationRequestInput20Param, CreateModerationRequestInput21Param]]]]
+    input: Required[Union[str, Iterable[str], Iterable[ModerationMultiModalInputParam]]]
     model: Union[str, Literal["omni-moderation-latest", "omni-moderation-2024-09-26", "text-moderation-latest", "text-moderation-stable"]]

@@ -12,8 +12,6 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "CreateModerationRequestInput20ImageUrlParam",
-    "CreateModerationRequestInput20Param",
     "ImageURL",
     "ModerationImageURLInputImageUrlParam",
     "ModerationImageURLInputParam",
@@ -29,17 +27,6 @@ class ModerationImageURLInputParam(TypedDict, total=False):
 
 
 class ModerationImageURLInputImageUrlParam(TypedDict, total=False):
-    """Contains either an image URL or a data URL for a base64 encoded image."""
-    url: Required[str]
-
-
-class CreateModerationRequestInput20Param(TypedDict, total=False):
-    """An object describing an image to classify."""
-    type: Required[Literal["image_url"]]
-    image_url: Required[CreateModerationRequestInput20ImageUrlParam]
-
-
-class CreateModerationRequestInput20ImageUrlParam(TypedDict, total=False):
     """Contains either an image URL or a data URL for a base64 encoded image."""
     url: Required[str]
 

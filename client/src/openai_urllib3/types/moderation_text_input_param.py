@@ -12,7 +12,6 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "CreateModerationRequestInput21Param",
     "ModerationTextInputParam",
 ]
 
@@ -20,12 +19,6 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class ModerationTextInputParam(TypedDict, total=False):
-    """An object describing text to classify."""
-    type: Required[Literal["text"]]
-    text: Required[str]
-
-
-class CreateModerationRequestInput21Param(TypedDict, total=False):
     """An object describing text to classify."""
     type: Required[Literal["text"]]
     text: Required[str]

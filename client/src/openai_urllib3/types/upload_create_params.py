@@ -10,8 +10,8 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared_params.file_expiration_after_param import FileExpirationAfterParam
-    from openai_urllib3.types.shared_params.file_expiration_after_param import FileExpirationAfterParam as ExpiresAfter
+    from openai_urllib3.types.file_create_params import FileExpirationAfterParam
+    from openai_urllib3.types.file_create_params import FileExpirationAfterParam as ExpiresAfter
 
 __all__ = [
     "CreateUploadRequestParam",
@@ -38,7 +38,7 @@ class CreateUploadRequestParam(TypedDict, total=False):
     expires_after: FileExpirationAfterParam
 
 _ELSEWHERE: dict[str, str] = {
-    "ExpiresAfter": "shared_params.file_expiration_after_param:FileExpirationAfterParam",
+    "ExpiresAfter": "file_create_params:FileExpirationAfterParam",
 }
 
 

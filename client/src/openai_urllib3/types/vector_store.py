@@ -13,13 +13,12 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.metadata import Metadata
-    from openai_urllib3.types.vector_stores.vector_store_expiration_after import VectorStoreExpirationAfter
-    from openai_urllib3.types.vector_stores.vector_store_expiration_after import VectorStoreExpirationAfter as ExpiresAfter
 
 __all__ = [
     "ExpiresAfter",
     "FileCounts",
     "VectorStore",
+    "VectorStoreExpirationAfter",
     "VectorStoreFileCounts",
 ]
 
@@ -37,7 +36,7 @@ class VectorStore(BaseModel):
     usage_bytes = Field['int']()
     file_counts = Field['VectorStoreFileCounts'](ref("vector_store:VectorStoreFileCounts"))
     status = Field['Literal["expired", "in_progress", "completed"]']()
-    expires_after = Field['VectorStoreExpirationAfter | None'](ref("vector_stores.vector_store_expiration_after:VectorStoreExpirationAfter"))
+    expires_after = Field['VectorStoreExpirationAfter | None'](ref("vector_store:VectorStoreExpirationAfter"))
     expires_at = Field['int | None']()
     last_active_at = Field['int | None']()
     metadata = Field['Metadata | None']()
@@ -51,16 +50,13 @@ class VectorStoreFileCounts(BaseModel):
     cancelled = Field['int']()
     total = Field['int']()
 
+
+class VectorStoreExpirationAfter(BaseModel):
+    """The expiration policy for a vector store."""
+
+    __slots__ = ()
+    anchor = Field['Literal["last_active_at"]']()
+    days = Field['int']()
+
+ExpiresAfter = VectorStoreExpirationAfter
 FileCounts = VectorStoreFileCounts
-
-_ELSEWHERE: dict[str, str] = {
-    "ExpiresAfter": "vector_stores.vector_store_expiration_after:VectorStoreExpirationAfter",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])

@@ -12,13 +12,12 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.auto_file_chunking_strategy_param import AutoFileChunkingStrategyParam
     from openai_urllib3.types.static_file_chunking_strategy_object_param import StaticFileChunkingStrategyObjectParam
-    from openai_urllib3.types.vector_stores.vector_store_expiration_after_param import VectorStoreExpirationAfterParam
-    from openai_urllib3.types.vector_stores.vector_store_expiration_after_param import VectorStoreExpirationAfterParam as ExpiresAfter
 
 __all__ = [
     "CreateVectorStoreRequestParam",
     "ExpiresAfter",
     "VectorStoreCreateParams",
+    "VectorStoreExpirationAfterParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
@@ -33,6 +32,12 @@ class VectorStoreCreateParams(TypedDict, total=False):
     metadata: Optional[Dict[str, str]]
 
 
+class VectorStoreExpirationAfterParam(TypedDict, total=False):
+    """The expiration policy for a vector store."""
+    anchor: Required[Literal["last_active_at"]]
+    days: Required[int]
+
+
 class CreateVectorStoreRequestParam(TypedDict, total=False):
     file_ids: Iterable[str]
     name: str
@@ -41,14 +46,4 @@ class CreateVectorStoreRequestParam(TypedDict, total=False):
     chunking_strategy: Union[AutoFileChunkingStrategyParam, StaticFileChunkingStrategyObjectParam]
     metadata: Optional[Dict[str, str]]
 
-_ELSEWHERE: dict[str, str] = {
-    "ExpiresAfter": "vector_stores.vector_store_expiration_after_param:VectorStoreExpirationAfterParam",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+ExpiresAfter = VectorStoreExpirationAfterParam

@@ -18,7 +18,6 @@ __all__ = [
     "VectorStoreSearchParams",
     "VectorStoreSearchParamsRankingOptionsParam",
     "VectorStoreSearchRequestParam",
-    "VectorStoreSearchRequestRankingOptionsParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
@@ -43,12 +42,6 @@ class VectorStoreSearchRequestParam(TypedDict, total=False):
     rewrite_query: bool
     max_num_results: int
     filters: Union[ComparisonFilterParam, CompoundFilterParam]
-    ranking_options: VectorStoreSearchRequestRankingOptionsParam
-
-
-class VectorStoreSearchRequestRankingOptionsParam(TypedDict, total=False):
-    """Ranking options for search."""
-    ranker: Literal["none", "auto", "default-2024-11-15"]
-    score_threshold: float
+    ranking_options: VectorStoreSearchParamsRankingOptionsParam
 
 RankingOptions = VectorStoreSearchParamsRankingOptionsParam

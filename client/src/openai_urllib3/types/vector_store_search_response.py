@@ -12,12 +12,11 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.vector_stores.vector_store_search_result_content_object import VectorStoreSearchResultContentObject
-    from openai_urllib3.types.vector_stores.vector_store_search_result_content_object import VectorStoreSearchResultContentObject as Content
 
 __all__ = [
     "Content",
     "VectorStoreSearchResponse",
+    "VectorStoreSearchResultContentObject",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
@@ -29,16 +28,12 @@ class VectorStoreSearchResponse(BaseModel):
     filename = Field['str']()
     score = Field['float']()
     attributes = Field['dict[str, str | float | bool] | None']()
-    content = Field['list[VectorStoreSearchResultContentObject]'](list_of(ref("vector_stores.vector_store_search_result_content_object:VectorStoreSearchResultContentObject")))
-
-_ELSEWHERE: dict[str, str] = {
-    "Content": "vector_stores.vector_store_search_result_content_object:VectorStoreSearchResultContentObject",
-}
+    content = Field['list[VectorStoreSearchResultContentObject]'](list_of(ref("vector_store_search_response:VectorStoreSearchResultContentObject")))
 
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
+class VectorStoreSearchResultContentObject(BaseModel):
+    __slots__ = ()
+    type = Field['Literal["text"]']()
+    text = Field['str']()
 
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+Content = VectorStoreSearchResultContentObject

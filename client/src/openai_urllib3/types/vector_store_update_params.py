@@ -10,8 +10,8 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.vector_stores.vector_store_expiration_after_param import VectorStoreExpirationAfterParam
-    from openai_urllib3.types.vector_stores.vector_store_expiration_after_param import VectorStoreExpirationAfterParam as ExpiresAfter
+    from openai_urllib3.types.vector_store_create_params import VectorStoreExpirationAfterParam
+    from openai_urllib3.types.vector_store_create_params import VectorStoreExpirationAfterParam as ExpiresAfter
 
 __all__ = [
     "ExpiresAfter",
@@ -34,7 +34,7 @@ class UpdateVectorStoreRequestParam(TypedDict, total=False):
     metadata: Optional[Dict[str, str]]
 
 _ELSEWHERE: dict[str, str] = {
-    "ExpiresAfter": "vector_stores.vector_store_expiration_after_param:VectorStoreExpirationAfterParam",
+    "ExpiresAfter": "vector_store_create_params:VectorStoreExpirationAfterParam",
 }
 
 

@@ -10,12 +10,11 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.video_reference_input_param import VideoReferenceInputParam
-    from openai_urllib3.types.video_reference_input_param import VideoReferenceInputParam as VideoVideoReferenceInputParam
 
 __all__ = [
     "CreateVideoEditMultipartBodyParam",
     "VideoEditParams",
+    "VideoReferenceInputParam",
     "VideoVideoReferenceInputParam",
 ]
 
@@ -27,19 +26,14 @@ class VideoEditParams(TypedDict, total=False):
     prompt: Required[str]
 
 
+class VideoReferenceInputParam(TypedDict, total=False):
+    """Reference to the completed video."""
+    id: Required[str]
+
+
 class CreateVideoEditMultipartBodyParam(TypedDict, total=False):
     """Parameters for editing an existing generated video."""
     video: Required[Union[FileTypes, VideoReferenceInputParam]]
     prompt: Required[str]
 
-_ELSEWHERE: dict[str, str] = {
-    "VideoVideoReferenceInputParam": "video_reference_input_param:VideoReferenceInputParam",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+VideoVideoReferenceInputParam = VideoReferenceInputParam

@@ -10,9 +10,9 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.video_reference_input_param import VideoReferenceInputParam
+    from openai_urllib3.types.video_edit_params import VideoReferenceInputParam
     from openai_urllib3.types.video_seconds import VideoSeconds
-    from openai_urllib3.types.video_reference_input_param import VideoReferenceInputParam as VideoVideoReferenceInputParam
+    from openai_urllib3.types.video_edit_params import VideoReferenceInputParam as VideoVideoReferenceInputParam
 
 __all__ = [
     "CreateVideoExtendMultipartBodyParam",
@@ -36,7 +36,7 @@ class CreateVideoExtendMultipartBodyParam(TypedDict, total=False):
     seconds: Required[VideoSeconds]
 
 _ELSEWHERE: dict[str, str] = {
-    "VideoVideoReferenceInputParam": "video_reference_input_param:VideoReferenceInputParam",
+    "VideoVideoReferenceInputParam": "video_edit_params:VideoReferenceInputParam",
 }
 
 

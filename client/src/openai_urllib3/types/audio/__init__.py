@@ -11,14 +11,15 @@ if TYPE_CHECKING:
     from openai_urllib3.types.audio.audio_voice_consents_update_params import AudioVoiceConsentsUpdateParams as AudioVoiceConsentsUpdateParams
     from openai_urllib3.types.audio.audio_voices_create_params import AudioVoicesCreateParams as AudioVoicesCreateParams
     from openai_urllib3.types.audio.speech_create_params import CreateSpeechRequestParam as CreateSpeechRequestParam
+    from openai_urllib3.types.audio.transcription_create_params import CreateTranscriptionRequestParam as CreateTranscriptionRequestParam
     from openai_urllib3.types.audio.translation_create_params import CreateTranslationRequestParam as CreateTranslationRequestParam
     from openai_urllib3.types.audio.speech_audio_delta_event import SpeechAudioDeltaEvent as SpeechAudioDeltaEvent
     from openai_urllib3.types.audio.speech_audio_done_event import SpeechAudioDoneEvent as SpeechAudioDoneEvent
     from openai_urllib3.types.audio.speech_audio_done_event import SpeechAudioDoneEventUsage as SpeechAudioDoneEventUsage
     from openai_urllib3.types.audio.speech_create_params import SpeechCreateParams as SpeechCreateParams
-    from openai_urllib3.types.audio.transcript_text_usage_duration import TranscriptTextUsageDuration as TranscriptTextUsageDuration
-    from openai_urllib3.types.audio.transcript_text_usage_tokens import TranscriptTextUsageTokens as TranscriptTextUsageTokens
-    from openai_urllib3.types.audio.transcript_text_usage_tokens import TranscriptTextUsageTokensInputTokenDetails as TranscriptTextUsageTokensInputTokenDetails
+    from openai_urllib3.types.audio.transcription import TranscriptTextUsageDuration as TranscriptTextUsageDuration
+    from openai_urllib3.types.audio.transcription import TranscriptTextUsageTokens as TranscriptTextUsageTokens
+    from openai_urllib3.types.audio.transcription import TranscriptTextUsageTokensInputTokenDetails as TranscriptTextUsageTokensInputTokenDetails
     from openai_urllib3.types.audio.transcription import Transcription as Transcription
     from openai_urllib3.types.audio.transcription_create_params import TranscriptionCreateParams as TranscriptionCreateParams
     from openai_urllib3.types.audio.transcription_create_response import TranscriptionCreateResponse as TranscriptionCreateResponse
@@ -40,11 +41,10 @@ if TYPE_CHECKING:
     from openai_urllib3.types.audio.translation_create_params import TranslationCreateParams as TranslationCreateParams
     from openai_urllib3.types.audio.translation_create_response import TranslationCreateResponse as TranslationCreateResponse
     from openai_urllib3.types.audio.translation_verbose import TranslationVerbose as TranslationVerbose
-    from openai_urllib3.types.audio.vad_config_param import VadConfigParam as VadConfigParam
+    from openai_urllib3.types.audio.transcription_create_params import VadConfigParam as VadConfigParam
     from openai_urllib3.types.audio.voice_consent_deleted_resource import VoiceConsentDeletedResource as VoiceConsentDeletedResource
     from openai_urllib3.types.audio.voice_consent_resource import VoiceConsentResource as VoiceConsentResource
     from openai_urllib3.types.audio.speech_create_params import VoiceIdsOrCustomVoice2Param as VoiceIdsOrCustomVoice2Param
-    from openai_urllib3.types.audio.speech_create_params import VoiceIdsOrCustomVoice2Param8 as VoiceIdsOrCustomVoice2Param8
     from openai_urllib3.types.audio.voice_resource import VoiceResource as VoiceResource
 
 _NAMES: dict[str, str] = {
@@ -53,14 +53,15 @@ _NAMES: dict[str, str] = {
     "AudioVoiceConsentsUpdateParams": "audio.audio_voice_consents_update_params:AudioVoiceConsentsUpdateParams",
     "AudioVoicesCreateParams": "audio.audio_voices_create_params:AudioVoicesCreateParams",
     "CreateSpeechRequestParam": "audio.speech_create_params:CreateSpeechRequestParam",
+    "CreateTranscriptionRequestParam": "audio.transcription_create_params:CreateTranscriptionRequestParam",
     "CreateTranslationRequestParam": "audio.translation_create_params:CreateTranslationRequestParam",
     "SpeechAudioDeltaEvent": "audio.speech_audio_delta_event:SpeechAudioDeltaEvent",
     "SpeechAudioDoneEvent": "audio.speech_audio_done_event:SpeechAudioDoneEvent",
     "SpeechAudioDoneEventUsage": "audio.speech_audio_done_event:SpeechAudioDoneEventUsage",
     "SpeechCreateParams": "audio.speech_create_params:SpeechCreateParams",
-    "TranscriptTextUsageDuration": "audio.transcript_text_usage_duration:TranscriptTextUsageDuration",
-    "TranscriptTextUsageTokens": "audio.transcript_text_usage_tokens:TranscriptTextUsageTokens",
-    "TranscriptTextUsageTokensInputTokenDetails": "audio.transcript_text_usage_tokens:TranscriptTextUsageTokensInputTokenDetails",
+    "TranscriptTextUsageDuration": "audio.transcription:TranscriptTextUsageDuration",
+    "TranscriptTextUsageTokens": "audio.transcription:TranscriptTextUsageTokens",
+    "TranscriptTextUsageTokensInputTokenDetails": "audio.transcription:TranscriptTextUsageTokensInputTokenDetails",
     "Transcription": "audio.transcription:Transcription",
     "TranscriptionCreateParams": "audio.transcription_create_params:TranscriptionCreateParams",
     "TranscriptionCreateResponse": "audio.transcription_create_response:TranscriptionCreateResponse",
@@ -82,11 +83,10 @@ _NAMES: dict[str, str] = {
     "TranslationCreateParams": "audio.translation_create_params:TranslationCreateParams",
     "TranslationCreateResponse": "audio.translation_create_response:TranslationCreateResponse",
     "TranslationVerbose": "audio.translation_verbose:TranslationVerbose",
-    "VadConfigParam": "audio.vad_config_param:VadConfigParam",
+    "VadConfigParam": "audio.transcription_create_params:VadConfigParam",
     "VoiceConsentDeletedResource": "audio.voice_consent_deleted_resource:VoiceConsentDeletedResource",
     "VoiceConsentResource": "audio.voice_consent_resource:VoiceConsentResource",
     "VoiceIdsOrCustomVoice2Param": "audio.speech_create_params:VoiceIdsOrCustomVoice2Param",
-    "VoiceIdsOrCustomVoice2Param8": "audio.speech_create_params:VoiceIdsOrCustomVoice2Param8",
     "VoiceResource": "audio.voice_resource:VoiceResource",
 }
 
@@ -96,6 +96,7 @@ __all__ = [
     "AudioVoiceConsentsUpdateParams",
     "AudioVoicesCreateParams",
     "CreateSpeechRequestParam",
+    "CreateTranscriptionRequestParam",
     "CreateTranslationRequestParam",
     "SpeechAudioDeltaEvent",
     "SpeechAudioDoneEvent",
@@ -129,7 +130,6 @@ __all__ = [
     "VoiceConsentDeletedResource",
     "VoiceConsentResource",
     "VoiceIdsOrCustomVoice2Param",
-    "VoiceIdsOrCustomVoice2Param8",
     "VoiceResource",
 ]
 

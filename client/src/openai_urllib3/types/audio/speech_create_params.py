@@ -16,7 +16,6 @@ __all__ = [
     "SpeechCreateParams",
     "VoiceID",
     "VoiceIdsOrCustomVoice2Param",
-    "VoiceIdsOrCustomVoice2Param8",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
@@ -41,14 +40,9 @@ class CreateSpeechRequestParam(TypedDict, total=False):
     model: Required[Union[str, Literal["tts-1", "tts-1-hd", "gpt-4o-mini-tts", "gpt-4o-mini-tts-2025-12-15"]]]
     input: Required[str]
     instructions: str
-    voice: Required[Union[str, Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"], VoiceIdsOrCustomVoice2Param8]]
+    voice: Required[Union[str, Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"], VoiceIdsOrCustomVoice2Param]]
     response_format: Literal["mp3", "opus", "aac", "flac", "wav", "pcm"]
     speed: float
     stream_format: Literal["sse", "audio"]
-
-
-class VoiceIdsOrCustomVoice2Param8(TypedDict, total=False):
-    """Custom voice reference."""
-    id: Required[str]
 
 VoiceID = VoiceIdsOrCustomVoice2Param

@@ -12,15 +12,13 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.audio.transcript_text_usage_duration import TranscriptTextUsageDuration
-    from openai_urllib3.types.audio.transcript_text_usage_tokens import TranscriptTextUsageTokens
     from openai_urllib3.types.audio.transcription_language import TranscriptionLanguage
-    from openai_urllib3.types.audio.transcript_text_usage_duration import TranscriptTextUsageDuration as UsageDuration
-    from openai_urllib3.types.audio.transcript_text_usage_tokens import TranscriptTextUsageTokens as UsageTokens
-    from openai_urllib3.types.audio.transcript_text_usage_tokens import TranscriptTextUsageTokensInputTokenDetails as UsageTokensInputTokenDetails
 
 __all__ = [
     "Logprob",
+    "TranscriptTextUsageDuration",
+    "TranscriptTextUsageTokens",
+    "TranscriptTextUsageTokensInputTokenDetails",
     "Transcription",
     "TranscriptionLogprob",
     "UsageDuration",
@@ -31,6 +29,25 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
+class TranscriptTextUsageTokens(BaseModel):
+    """Usage statistics for models billed by token usage."""
+
+    __slots__ = ()
+    type = Field['Literal["tokens"]']()
+    input_tokens = Field['int']()
+    input_token_details = Field['TranscriptTextUsageTokensInputTokenDetails | None'](ref("audio.transcription:TranscriptTextUsageTokensInputTokenDetails"))
+    output_tokens = Field['int']()
+    total_tokens = Field['int']()
+
+
+class TranscriptTextUsageTokensInputTokenDetails(BaseModel):
+    """Details about the input tokens billed for this request."""
+
+    __slots__ = ()
+    text_tokens = Field['int | None']()
+    audio_tokens = Field['int | None']()
+
+
 class Transcription(BaseModel):
     """Represents a transcription response returned by model, based on the provided input."""
 
@@ -38,7 +55,7 @@ class Transcription(BaseModel):
     text = Field['str']()
     languages = Field['list[TranscriptionLanguage] | None'](list_of(ref("audio.transcription_language:TranscriptionLanguage")))
     logprobs = Field['list[TranscriptionLogprob] | None'](list_of(ref("audio.transcription:TranscriptionLogprob")))
-    usage = Field['TranscriptTextUsageTokens | TranscriptTextUsageDuration | None'](union_of("type", {"tokens": ref("audio.transcript_text_usage_tokens:TranscriptTextUsageTokens"), "duration": ref("audio.transcript_text_usage_duration:TranscriptTextUsageDuration")}))
+    usage = Field['TranscriptTextUsageTokens | TranscriptTextUsageDuration | None'](union_of("type", {"tokens": ref("audio.transcription:TranscriptTextUsageTokens"), "duration": ref("audio.transcription:TranscriptTextUsageDuration")}))
 
 
 class TranscriptionLogprob(BaseModel):
@@ -47,18 +64,15 @@ class TranscriptionLogprob(BaseModel):
     logprob = Field['float | None']()
     bytes = Field['list[float] | None']()
 
+
+class TranscriptTextUsageDuration(BaseModel):
+    """Usage statistics for models billed by audio input duration."""
+
+    __slots__ = ()
+    type = Field['Literal["duration"]']()
+    seconds = Field['float']()
+
 Logprob = TranscriptionLogprob
-
-_ELSEWHERE: dict[str, str] = {
-    "UsageDuration": "audio.transcript_text_usage_duration:TranscriptTextUsageDuration",
-    "UsageTokens": "audio.transcript_text_usage_tokens:TranscriptTextUsageTokens",
-    "UsageTokensInputTokenDetails": "audio.transcript_text_usage_tokens:TranscriptTextUsageTokensInputTokenDetails",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+UsageDuration = TranscriptTextUsageDuration
+UsageTokens = TranscriptTextUsageTokens
+UsageTokensInputTokenDetails = TranscriptTextUsageTokensInputTokenDetails

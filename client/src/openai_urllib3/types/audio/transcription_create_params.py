@@ -11,15 +11,14 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.audio.transcription_include import TranscriptionInclude
-    from openai_urllib3.types.audio.vad_config_param import VadConfigParam
     from openai_urllib3.types.audio_response_format import AudioResponseFormat
-    from openai_urllib3.types.audio.vad_config_param import VadConfigParam as ChunkingStrategyVadConfig
-    from openai_urllib3.types.shared_params.create_transcription_request_param import CreateTranscriptionRequestParam as TranscriptionCreateParamsBase
 
 __all__ = [
     "ChunkingStrategyVadConfig",
+    "CreateTranscriptionRequestParam",
     "TranscriptionCreateParams",
     "TranscriptionCreateParamsBase",
+    "VadConfigParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
@@ -40,15 +39,29 @@ class TranscriptionCreateParams(TypedDict, total=False):
     known_speaker_names: Iterable[str]
     known_speaker_references: Iterable[str]
 
-_ELSEWHERE: dict[str, str] = {
-    "ChunkingStrategyVadConfig": "audio.vad_config_param:VadConfigParam",
-    "TranscriptionCreateParamsBase": "shared_params.create_transcription_request_param:CreateTranscriptionRequestParam",
-}
+
+class VadConfigParam(TypedDict, total=False):
+    type: Required[Literal["server_vad"]]
+    prefix_padding_ms: int
+    silence_duration_ms: int
+    threshold: float
 
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
+class CreateTranscriptionRequestParam(TypedDict, total=False):
+    file: Required[FileTypes]
+    model: Required[Union[str, Literal["whisper-1", "gpt-transcribe", "gpt-4o-transcribe", "gpt-4o-mini-transcribe", "gpt-4o-mini-transcribe-2025-12-15", "gpt-4o-transcribe-diarize"]]]
+    language: str
+    languages: Iterable[str]
+    keywords: Iterable[str]
+    prompt: str
+    response_format: AudioResponseFormat
+    temperature: float
+    include: Iterable[TranscriptionInclude]
+    timestamp_granularities: Iterable[Literal["word", "segment"]]
+    stream: Optional[bool]
+    chunking_strategy: Optional[Union[Literal["auto"], VadConfigParam]]
+    known_speaker_names: Iterable[str]
+    known_speaker_references: Iterable[str]
 
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+ChunkingStrategyVadConfig = VadConfigParam
+TranscriptionCreateParamsBase = CreateTranscriptionRequestParam

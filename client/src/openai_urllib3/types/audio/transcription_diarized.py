@@ -12,12 +12,12 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.audio.transcript_text_usage_duration import TranscriptTextUsageDuration
-    from openai_urllib3.types.audio.transcript_text_usage_tokens import TranscriptTextUsageTokens
+    from openai_urllib3.types.audio.transcription import TranscriptTextUsageDuration
+    from openai_urllib3.types.audio.transcription import TranscriptTextUsageTokens
     from openai_urllib3.types.audio.transcription_diarized_segment import TranscriptionDiarizedSegment
-    from openai_urllib3.types.audio.transcript_text_usage_duration import TranscriptTextUsageDuration as UsageDuration
-    from openai_urllib3.types.audio.transcript_text_usage_tokens import TranscriptTextUsageTokens as UsageTokens
-    from openai_urllib3.types.audio.transcript_text_usage_tokens import TranscriptTextUsageTokensInputTokenDetails as UsageTokensInputTokenDetails
+    from openai_urllib3.types.audio.transcription import TranscriptTextUsageDuration as UsageDuration
+    from openai_urllib3.types.audio.transcription import TranscriptTextUsageTokens as UsageTokens
+    from openai_urllib3.types.audio.transcription import TranscriptTextUsageTokensInputTokenDetails as UsageTokensInputTokenDetails
 
 __all__ = [
     "TranscriptionDiarized",
@@ -37,12 +37,12 @@ class TranscriptionDiarized(BaseModel):
     duration = Field['float']()
     text = Field['str']()
     segments = Field['list[TranscriptionDiarizedSegment]'](list_of(ref("audio.transcription_diarized_segment:TranscriptionDiarizedSegment")))
-    usage = Field['TranscriptTextUsageTokens | TranscriptTextUsageDuration | None'](union_of("type", {"tokens": ref("audio.transcript_text_usage_tokens:TranscriptTextUsageTokens"), "duration": ref("audio.transcript_text_usage_duration:TranscriptTextUsageDuration")}))
+    usage = Field['TranscriptTextUsageTokens | TranscriptTextUsageDuration | None'](union_of("type", {"tokens": ref("audio.transcription:TranscriptTextUsageTokens"), "duration": ref("audio.transcription:TranscriptTextUsageDuration")}))
 
 _ELSEWHERE: dict[str, str] = {
-    "UsageDuration": "audio.transcript_text_usage_duration:TranscriptTextUsageDuration",
-    "UsageTokens": "audio.transcript_text_usage_tokens:TranscriptTextUsageTokens",
-    "UsageTokensInputTokenDetails": "audio.transcript_text_usage_tokens:TranscriptTextUsageTokensInputTokenDetails",
+    "UsageDuration": "audio.transcription:TranscriptTextUsageDuration",
+    "UsageTokens": "audio.transcription:TranscriptTextUsageTokens",
+    "UsageTokensInputTokenDetails": "audio.transcription:TranscriptTextUsageTokensInputTokenDetails",
 }
 
 

@@ -12,10 +12,10 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.audio.transcript_text_usage_tokens import TranscriptTextUsageTokens
+    from openai_urllib3.types.audio.transcription import TranscriptTextUsageTokens
     from openai_urllib3.types.audio.transcription_language import TranscriptionLanguage
-    from openai_urllib3.types.audio.transcript_text_usage_tokens import TranscriptTextUsageTokens as Usage
-    from openai_urllib3.types.audio.transcript_text_usage_tokens import TranscriptTextUsageTokensInputTokenDetails as UsageInputTokenDetails
+    from openai_urllib3.types.audio.transcription import TranscriptTextUsageTokens as Usage
+    from openai_urllib3.types.audio.transcription import TranscriptTextUsageTokensInputTokenDetails as UsageInputTokenDetails
 
 __all__ = [
     "Logprob",
@@ -36,7 +36,7 @@ class TranscriptionTextDoneEvent(BaseModel):
     text = Field['str']()
     languages = Field['list[TranscriptionLanguage] | None'](list_of(ref("audio.transcription_language:TranscriptionLanguage")))
     logprobs = Field['list[TranscriptionTextDoneEventLogprob] | None'](list_of(ref("audio.transcription_text_done_event:TranscriptionTextDoneEventLogprob")))
-    usage = Field['TranscriptTextUsageTokens | None'](ref("audio.transcript_text_usage_tokens:TranscriptTextUsageTokens"))
+    usage = Field['TranscriptTextUsageTokens | None'](ref("audio.transcription:TranscriptTextUsageTokens"))
 
 
 class TranscriptionTextDoneEventLogprob(BaseModel):
@@ -48,8 +48,8 @@ class TranscriptionTextDoneEventLogprob(BaseModel):
 Logprob = TranscriptionTextDoneEventLogprob
 
 _ELSEWHERE: dict[str, str] = {
-    "Usage": "audio.transcript_text_usage_tokens:TranscriptTextUsageTokens",
-    "UsageInputTokenDetails": "audio.transcript_text_usage_tokens:TranscriptTextUsageTokensInputTokenDetails",
+    "Usage": "audio.transcription:TranscriptTextUsageTokens",
+    "UsageInputTokenDetails": "audio.transcription:TranscriptTextUsageTokensInputTokenDetails",
 }
 
 

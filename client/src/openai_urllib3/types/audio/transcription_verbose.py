@@ -12,10 +12,10 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.audio.transcript_text_usage_duration import TranscriptTextUsageDuration
+    from openai_urllib3.types.audio.transcription import TranscriptTextUsageDuration
     from openai_urllib3.types.audio.transcription_segment import TranscriptionSegment
     from openai_urllib3.types.audio.transcription_word import TranscriptionWord
-    from openai_urllib3.types.audio.transcript_text_usage_duration import TranscriptTextUsageDuration as Usage
+    from openai_urllib3.types.audio.transcription import TranscriptTextUsageDuration as Usage
 
 __all__ = [
     "TranscriptionVerbose",
@@ -34,10 +34,10 @@ class TranscriptionVerbose(BaseModel):
     text = Field['str']()
     words = Field['list[TranscriptionWord] | None'](list_of(ref("audio.transcription_word:TranscriptionWord")))
     segments = Field['list[TranscriptionSegment] | None'](list_of(ref("audio.transcription_segment:TranscriptionSegment")))
-    usage = Field['TranscriptTextUsageDuration | None'](ref("audio.transcript_text_usage_duration:TranscriptTextUsageDuration"))
+    usage = Field['TranscriptTextUsageDuration | None'](ref("audio.transcription:TranscriptTextUsageDuration"))
 
 _ELSEWHERE: dict[str, str] = {
-    "Usage": "audio.transcript_text_usage_duration:TranscriptTextUsageDuration",
+    "Usage": "audio.transcription:TranscriptTextUsageDuration",
 }
 
 

@@ -6,89 +6,42 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from openai_urllib3.types.beta.active_status import ActiveStatus as ActiveStatus
     from openai_urllib3.types.beta.assistant import Assistant as Assistant
     from openai_urllib3.types.beta.assistant_create_params import AssistantCreateParams as AssistantCreateParams
     from openai_urllib3.types.beta.assistant_create_params import AssistantCreateParamsToolResources0CodeInterpreterParam as AssistantCreateParamsToolResources0CodeInterpreterParam
     from openai_urllib3.types.beta.assistant_create_params import AssistantCreateParamsToolResources0FileSearchParam as AssistantCreateParamsToolResources0FileSearchParam
-    from openai_urllib3.types.beta.assistant_create_params import AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy0Param as AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy0Param
-    from openai_urllib3.types.beta.assistant_create_params import AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1Param as AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1Param
-    from openai_urllib3.types.beta.assistant_create_params import AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam as AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam
+    from openai_urllib3.types.beta.assistant_create_params import AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam as AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam
+    from openai_urllib3.types.beta.assistant_create_params import AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam as AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam
+    from openai_urllib3.types.beta.assistant_create_params import AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam as AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam
     from openai_urllib3.types.beta.assistant_create_params import AssistantCreateParamsToolResources0FileSearchVectorStoreParam as AssistantCreateParamsToolResources0FileSearchVectorStoreParam
     from openai_urllib3.types.beta.assistant_create_params import AssistantCreateParamsToolResources0Param as AssistantCreateParamsToolResources0Param
     from openai_urllib3.types.beta.assistant_deleted import AssistantDeleted as AssistantDeleted
     from openai_urllib3.types.beta.assistant_list_params import AssistantListParams as AssistantListParams
     from openai_urllib3.types.beta.assistant_response_format_option import AssistantResponseFormatOption as AssistantResponseFormatOption
     from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEvent as AssistantStreamEvent
-    from openai_urllib3.types.beta.assistant_stream_event0 import AssistantStreamEvent0 as AssistantStreamEvent0
-    from openai_urllib3.types.beta.assistant_stream_event02 import AssistantStreamEvent02 as AssistantStreamEvent02
-    from openai_urllib3.types.beta.assistant_stream_event03 import AssistantStreamEvent03 as AssistantStreamEvent03
-    from openai_urllib3.types.beta.assistant_stream_event1 import AssistantStreamEvent1 as AssistantStreamEvent1
-    from openai_urllib3.types.beta.assistant_stream_event10 import AssistantStreamEvent10 as AssistantStreamEvent10
-    from openai_urllib3.types.beta.assistant_stream_event102 import AssistantStreamEvent102 as AssistantStreamEvent102
-    from openai_urllib3.types.beta.assistant_stream_event103 import AssistantStreamEvent103 as AssistantStreamEvent103
-    from openai_urllib3.types.beta.assistant_stream_event11 import AssistantStreamEvent11 as AssistantStreamEvent11
-    from openai_urllib3.types.beta.assistant_stream_event110 import AssistantStreamEvent110 as AssistantStreamEvent110
-    from openai_urllib3.types.beta.assistant_stream_event111 import AssistantStreamEvent111 as AssistantStreamEvent111
-    from openai_urllib3.types.beta.assistant_stream_event112 import AssistantStreamEvent112 as AssistantStreamEvent112
-    from openai_urllib3.types.beta.assistant_stream_event113 import AssistantStreamEvent113 as AssistantStreamEvent113
-    from openai_urllib3.types.beta.assistant_stream_event12 import AssistantStreamEvent12 as AssistantStreamEvent12
-    from openai_urllib3.types.beta.assistant_stream_event122 import AssistantStreamEvent122 as AssistantStreamEvent122
-    from openai_urllib3.types.beta.assistant_stream_event123 import AssistantStreamEvent123 as AssistantStreamEvent123
-    from openai_urllib3.types.beta.assistant_stream_event13 import AssistantStreamEvent13 as AssistantStreamEvent13
-    from openai_urllib3.types.beta.assistant_stream_event132 import AssistantStreamEvent132 as AssistantStreamEvent132
-    from openai_urllib3.types.beta.assistant_stream_event133 import AssistantStreamEvent133 as AssistantStreamEvent133
-    from openai_urllib3.types.beta.assistant_stream_event14 import AssistantStreamEvent14 as AssistantStreamEvent14
-    from openai_urllib3.types.beta.assistant_stream_event142 import AssistantStreamEvent142 as AssistantStreamEvent142
-    from openai_urllib3.types.beta.assistant_stream_event143 import AssistantStreamEvent143 as AssistantStreamEvent143
-    from openai_urllib3.types.beta.assistant_stream_event15 import AssistantStreamEvent15 as AssistantStreamEvent15
-    from openai_urllib3.types.beta.assistant_stream_event152 import AssistantStreamEvent152 as AssistantStreamEvent152
-    from openai_urllib3.types.beta.assistant_stream_event153 import AssistantStreamEvent153 as AssistantStreamEvent153
-    from openai_urllib3.types.beta.assistant_stream_event16 import AssistantStreamEvent16 as AssistantStreamEvent16
-    from openai_urllib3.types.beta.assistant_stream_event162 import AssistantStreamEvent162 as AssistantStreamEvent162
-    from openai_urllib3.types.beta.assistant_stream_event163 import AssistantStreamEvent163 as AssistantStreamEvent163
-    from openai_urllib3.types.beta.assistant_stream_event17 import AssistantStreamEvent17 as AssistantStreamEvent17
-    from openai_urllib3.types.beta.assistant_stream_event172 import AssistantStreamEvent172 as AssistantStreamEvent172
-    from openai_urllib3.types.beta.assistant_stream_event173 import AssistantStreamEvent173 as AssistantStreamEvent173
-    from openai_urllib3.types.beta.assistant_stream_event18 import AssistantStreamEvent18 as AssistantStreamEvent18
-    from openai_urllib3.types.beta.assistant_stream_event182 import AssistantStreamEvent182 as AssistantStreamEvent182
-    from openai_urllib3.types.beta.assistant_stream_event183 import AssistantStreamEvent183 as AssistantStreamEvent183
-    from openai_urllib3.types.beta.assistant_stream_event19 import AssistantStreamEvent19 as AssistantStreamEvent19
-    from openai_urllib3.types.beta.assistant_stream_event192 import AssistantStreamEvent192 as AssistantStreamEvent192
-    from openai_urllib3.types.beta.assistant_stream_event193 import AssistantStreamEvent193 as AssistantStreamEvent193
-    from openai_urllib3.types.beta.assistant_stream_event2 import AssistantStreamEvent2 as AssistantStreamEvent2
-    from openai_urllib3.types.beta.assistant_stream_event20 import AssistantStreamEvent20 as AssistantStreamEvent20
-    from openai_urllib3.types.beta.assistant_stream_event202 import AssistantStreamEvent202 as AssistantStreamEvent202
-    from openai_urllib3.types.beta.assistant_stream_event203 import AssistantStreamEvent203 as AssistantStreamEvent203
-    from openai_urllib3.types.beta.assistant_stream_event21 import AssistantStreamEvent21 as AssistantStreamEvent21
-    from openai_urllib3.types.beta.assistant_stream_event212 import AssistantStreamEvent212 as AssistantStreamEvent212
-    from openai_urllib3.types.beta.assistant_stream_event213 import AssistantStreamEvent213 as AssistantStreamEvent213
-    from openai_urllib3.types.beta.assistant_stream_event22 import AssistantStreamEvent22 as AssistantStreamEvent22
-    from openai_urllib3.types.beta.assistant_stream_event222 import AssistantStreamEvent222 as AssistantStreamEvent222
-    from openai_urllib3.types.beta.assistant_stream_event223 import AssistantStreamEvent223 as AssistantStreamEvent223
-    from openai_urllib3.types.beta.assistant_stream_event23 import AssistantStreamEvent23 as AssistantStreamEvent23
-    from openai_urllib3.types.beta.assistant_stream_event24 import AssistantStreamEvent24 as AssistantStreamEvent24
-    from openai_urllib3.types.beta.assistant_stream_event3 import AssistantStreamEvent3 as AssistantStreamEvent3
-    from openai_urllib3.types.beta.assistant_stream_event32 import AssistantStreamEvent32 as AssistantStreamEvent32
-    from openai_urllib3.types.beta.assistant_stream_event33 import AssistantStreamEvent33 as AssistantStreamEvent33
-    from openai_urllib3.types.beta.assistant_stream_event4 import AssistantStreamEvent4 as AssistantStreamEvent4
-    from openai_urllib3.types.beta.assistant_stream_event42 import AssistantStreamEvent42 as AssistantStreamEvent42
-    from openai_urllib3.types.beta.assistant_stream_event43 import AssistantStreamEvent43 as AssistantStreamEvent43
-    from openai_urllib3.types.beta.assistant_stream_event5 import AssistantStreamEvent5 as AssistantStreamEvent5
-    from openai_urllib3.types.beta.assistant_stream_event52 import AssistantStreamEvent52 as AssistantStreamEvent52
-    from openai_urllib3.types.beta.assistant_stream_event53 import AssistantStreamEvent53 as AssistantStreamEvent53
-    from openai_urllib3.types.beta.assistant_stream_event6 import AssistantStreamEvent6 as AssistantStreamEvent6
-    from openai_urllib3.types.beta.assistant_stream_event62 import AssistantStreamEvent62 as AssistantStreamEvent62
-    from openai_urllib3.types.beta.assistant_stream_event63 import AssistantStreamEvent63 as AssistantStreamEvent63
-    from openai_urllib3.types.beta.assistant_stream_event7 import AssistantStreamEvent7 as AssistantStreamEvent7
-    from openai_urllib3.types.beta.assistant_stream_event72 import AssistantStreamEvent72 as AssistantStreamEvent72
-    from openai_urllib3.types.beta.assistant_stream_event73 import AssistantStreamEvent73 as AssistantStreamEvent73
-    from openai_urllib3.types.beta.assistant_stream_event8 import AssistantStreamEvent8 as AssistantStreamEvent8
-    from openai_urllib3.types.beta.assistant_stream_event82 import AssistantStreamEvent82 as AssistantStreamEvent82
-    from openai_urllib3.types.beta.assistant_stream_event83 import AssistantStreamEvent83 as AssistantStreamEvent83
-    from openai_urllib3.types.beta.assistant_stream_event9 import AssistantStreamEvent9 as AssistantStreamEvent9
-    from openai_urllib3.types.beta.assistant_stream_event92 import AssistantStreamEvent92 as AssistantStreamEvent92
-    from openai_urllib3.types.beta.assistant_stream_event93 import AssistantStreamEvent93 as AssistantStreamEvent93
+    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadCreated as AssistantStreamEventThreadCreated
+    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadMessageCompleted as AssistantStreamEventThreadMessageCompleted
+    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadMessageCreated as AssistantStreamEventThreadMessageCreated
+    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadMessageDelta as AssistantStreamEventThreadMessageDelta
+    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadMessageInProgress as AssistantStreamEventThreadMessageInProgress
+    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadMessageIncomplete as AssistantStreamEventThreadMessageIncomplete
+    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadRunCancelled as AssistantStreamEventThreadRunCancelled
+    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadRunCancelling as AssistantStreamEventThreadRunCancelling
+    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadRunCompleted as AssistantStreamEventThreadRunCompleted
+    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadRunCreated as AssistantStreamEventThreadRunCreated
+    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadRunExpired as AssistantStreamEventThreadRunExpired
+    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadRunFailed as AssistantStreamEventThreadRunFailed
+    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadRunInProgress as AssistantStreamEventThreadRunInProgress
+    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadRunIncomplete as AssistantStreamEventThreadRunIncomplete
+    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadRunQueued as AssistantStreamEventThreadRunQueued
+    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadRunRequiresAction as AssistantStreamEventThreadRunRequiresAction
+    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadRunStepCancelled as AssistantStreamEventThreadRunStepCancelled
+    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadRunStepCompleted as AssistantStreamEventThreadRunStepCompleted
+    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadRunStepCreated as AssistantStreamEventThreadRunStepCreated
+    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadRunStepDelta as AssistantStreamEventThreadRunStepDelta
+    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadRunStepExpired as AssistantStreamEventThreadRunStepExpired
+    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadRunStepFailed as AssistantStreamEventThreadRunStepFailed
+    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadRunStepInProgress as AssistantStreamEventThreadRunStepInProgress
     from openai_urllib3.types.beta.assistant_tool import AssistantTool as AssistantTool
     from openai_urllib3.types.beta.assistant_tool_choice import AssistantToolChoice as AssistantToolChoice
     from openai_urllib3.types.beta.assistant_tool_choice_function import AssistantToolChoiceFunction as AssistantToolChoiceFunction
@@ -97,73 +50,72 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.assistant import AssistantToolResources as AssistantToolResources
     from openai_urllib3.types.beta.assistant import AssistantToolResourcesCodeInterpreter as AssistantToolResourcesCodeInterpreter
     from openai_urllib3.types.beta.assistant import AssistantToolResourcesFileSearch as AssistantToolResourcesFileSearch
-    from openai_urllib3.types.beta.assistant_tools_file_search_type_only import AssistantToolsFileSearchTypeOnly as AssistantToolsFileSearchTypeOnly
-    from openai_urllib3.types.beta.assistant_tools_file_search_type_only_param import AssistantToolsFileSearchTypeOnlyParam as AssistantToolsFileSearchTypeOnlyParam
+    from openai_urllib3.types.beta.thread_create_and_run_params import AssistantToolsFileSearchTypeOnlyParam as AssistantToolsFileSearchTypeOnlyParam
     from openai_urllib3.types.beta.assistant_update_params import AssistantUpdateParams as AssistantUpdateParams
     from openai_urllib3.types.beta.assistant_update_params import AssistantUpdateParamsToolResources0CodeInterpreterParam as AssistantUpdateParamsToolResources0CodeInterpreterParam
     from openai_urllib3.types.beta.assistant_update_params import AssistantUpdateParamsToolResources0FileSearchParam as AssistantUpdateParamsToolResources0FileSearchParam
     from openai_urllib3.types.beta.assistant_update_params import AssistantUpdateParamsToolResources0Param as AssistantUpdateParamsToolResources0Param
-    from openai_urllib3.types.beta.automatic_thread_titling_param import AutomaticThreadTitlingParam as AutomaticThreadTitlingParam
-    from openai_urllib3.types.beta.beta_additional_tools import BetaAdditionalTools as BetaAdditionalTools
-    from openai_urllib3.types.beta.beta_additional_tools_item_param import BetaAdditionalToolsItemParam as BetaAdditionalToolsItemParam
-    from openai_urllib3.types.beta.beta_additional_tools_item_param2 import BetaAdditionalToolsItemParam2 as BetaAdditionalToolsItemParam2
-    from openai_urllib3.types.beta.beta_agent_message import BetaAgentMessage as BetaAgentMessage
-    from openai_urllib3.types.beta.beta_agent_message_item_param import BetaAgentMessageItemParam as BetaAgentMessageItemParam
-    from openai_urllib3.types.beta.beta_agent_message_item_param2 import BetaAgentMessageItemParam2 as BetaAgentMessageItemParam2
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as BetaAgentTag
-    from openai_urllib3.types.beta.beta_agent_tag_param import BetaAgentTagParam as BetaAgentTagParam
-    from openai_urllib3.types.beta.beta_agent_tag_param2 import BetaAgentTagParam2 as BetaAgentTagParam2
-    from openai_urllib3.types.beta.beta_agent_tag_param3 import BetaAgentTagParam3 as BetaAgentTagParam3
-    from openai_urllib3.types.beta.beta_apply_patch_create_file_operation import BetaApplyPatchCreateFileOperation as BetaApplyPatchCreateFileOperation
-    from openai_urllib3.types.beta.beta_apply_patch_create_file_operation_param import BetaApplyPatchCreateFileOperationParam as BetaApplyPatchCreateFileOperationParam
-    from openai_urllib3.types.beta.beta_apply_patch_create_file_operation_param2 import BetaApplyPatchCreateFileOperationParam2 as BetaApplyPatchCreateFileOperationParam2
-    from openai_urllib3.types.beta.beta_apply_patch_delete_file_operation import BetaApplyPatchDeleteFileOperation as BetaApplyPatchDeleteFileOperation
-    from openai_urllib3.types.beta.beta_apply_patch_delete_file_operation_param import BetaApplyPatchDeleteFileOperationParam as BetaApplyPatchDeleteFileOperationParam
-    from openai_urllib3.types.beta.beta_apply_patch_delete_file_operation_param2 import BetaApplyPatchDeleteFileOperationParam2 as BetaApplyPatchDeleteFileOperationParam2
+    from openai_urllib3.types.beta.beta_response_item import BetaAdditionalTools as BetaAdditionalTools
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaAdditionalToolsItemParam as BetaAdditionalToolsItemParam
+    from openai_urllib3.types.beta.beta_response_input_item import BetaAdditionalToolsItemParam2 as BetaAdditionalToolsItemParam2
+    from openai_urllib3.types.beta.beta_response_item import BetaAgentMessage as BetaAgentMessage
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaAgentMessageItemParam as BetaAgentMessageItemParam
+    from openai_urllib3.types.beta.beta_response_input_item import BetaAgentMessageItemParam2 as BetaAgentMessageItemParam2
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as BetaAgentTag
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam as BetaAgentTagParam
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as BetaAgentTagParam2
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as BetaAgentTagParam3
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaApplyPatchCreateFileOperation as BetaApplyPatchCreateFileOperation
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaApplyPatchCreateFileOperationParam as BetaApplyPatchCreateFileOperationParam
+    from openai_urllib3.types.beta.beta_response_input_item import BetaApplyPatchCreateFileOperationParam2 as BetaApplyPatchCreateFileOperationParam2
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaApplyPatchDeleteFileOperation as BetaApplyPatchDeleteFileOperation
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaApplyPatchDeleteFileOperationParam as BetaApplyPatchDeleteFileOperationParam
+    from openai_urllib3.types.beta.beta_response_input_item import BetaApplyPatchDeleteFileOperationParam2 as BetaApplyPatchDeleteFileOperationParam2
     from openai_urllib3.types.beta.beta_apply_patch_tool import BetaApplyPatchTool as BetaApplyPatchTool
-    from openai_urllib3.types.beta.beta_apply_patch_tool_call_item_param import BetaApplyPatchToolCallItemParam as BetaApplyPatchToolCallItemParam
-    from openai_urllib3.types.beta.beta_apply_patch_tool_call_item_param2 import BetaApplyPatchToolCallItemParam2 as BetaApplyPatchToolCallItemParam2
-    from openai_urllib3.types.beta.beta_apply_patch_tool_call_output_item_param import BetaApplyPatchToolCallOutputItemParam as BetaApplyPatchToolCallOutputItemParam
-    from openai_urllib3.types.beta.beta_apply_patch_tool_call_output_item_param2 import BetaApplyPatchToolCallOutputItemParam2 as BetaApplyPatchToolCallOutputItemParam2
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaApplyPatchToolCallItemParam as BetaApplyPatchToolCallItemParam
+    from openai_urllib3.types.beta.beta_response_input_item import BetaApplyPatchToolCallItemParam2 as BetaApplyPatchToolCallItemParam2
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaApplyPatchToolCallOutputItemParam as BetaApplyPatchToolCallOutputItemParam
+    from openai_urllib3.types.beta.beta_response_input_item import BetaApplyPatchToolCallOutputItemParam2 as BetaApplyPatchToolCallOutputItemParam2
     from openai_urllib3.types.beta.beta_apply_patch_tool_param import BetaApplyPatchToolParam as BetaApplyPatchToolParam
-    from openai_urllib3.types.beta.beta_apply_patch_update_file_operation import BetaApplyPatchUpdateFileOperation as BetaApplyPatchUpdateFileOperation
-    from openai_urllib3.types.beta.beta_apply_patch_update_file_operation_param import BetaApplyPatchUpdateFileOperationParam as BetaApplyPatchUpdateFileOperationParam
-    from openai_urllib3.types.beta.beta_apply_patch_update_file_operation_param2 import BetaApplyPatchUpdateFileOperationParam2 as BetaApplyPatchUpdateFileOperationParam2
-    from openai_urllib3.types.beta.beta_approximate_location_param import BetaApproximateLocationParam as BetaApproximateLocationParam
-    from openai_urllib3.types.beta.beta_auto_code_interpreter_tool_param import BetaAutoCodeInterpreterToolParam as BetaAutoCodeInterpreterToolParam
-    from openai_urllib3.types.beta.beta_auto_code_interpreter_tool_param2 import BetaAutoCodeInterpreterToolParam2 as BetaAutoCodeInterpreterToolParam2
-    from openai_urllib3.types.beta.beta_click_param import BetaClickParam as BetaClickParam
-    from openai_urllib3.types.beta.beta_click_param2 import BetaClickParam2 as BetaClickParam2
-    from openai_urllib3.types.beta.beta_code_interpreter_output_image import BetaCodeInterpreterOutputImage as BetaCodeInterpreterOutputImage
-    from openai_urllib3.types.beta.beta_code_interpreter_output_image_param import BetaCodeInterpreterOutputImageParam as BetaCodeInterpreterOutputImageParam
-    from openai_urllib3.types.beta.beta_code_interpreter_output_logs import BetaCodeInterpreterOutputLogs as BetaCodeInterpreterOutputLogs
-    from openai_urllib3.types.beta.beta_code_interpreter_output_logs_param import BetaCodeInterpreterOutputLogsParam as BetaCodeInterpreterOutputLogsParam
-    from openai_urllib3.types.beta.beta_code_interpreter_tool import BetaCodeInterpreterTool as BetaCodeInterpreterTool
-    from openai_urllib3.types.beta.beta_code_interpreter_tool_param import BetaCodeInterpreterToolParam as BetaCodeInterpreterToolParam
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaApplyPatchUpdateFileOperation as BetaApplyPatchUpdateFileOperation
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaApplyPatchUpdateFileOperationParam as BetaApplyPatchUpdateFileOperationParam
+    from openai_urllib3.types.beta.beta_response_input_item import BetaApplyPatchUpdateFileOperationParam2 as BetaApplyPatchUpdateFileOperationParam2
+    from openai_urllib3.types.beta.beta_web_search_preview_tool import BetaApproximateLocation as BetaApproximateLocation
+    from openai_urllib3.types.beta.beta_web_search_preview_tool_param import BetaApproximateLocationParam as BetaApproximateLocationParam
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaAutoCodeInterpreterToolParam as BetaAutoCodeInterpreterToolParam
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaAutoCodeInterpreterToolParam2 as BetaAutoCodeInterpreterToolParam2
+    from openai_urllib3.types.beta.beta_computer_action_list_param import BetaClickParam as BetaClickParam
+    from openai_urllib3.types.beta.beta_computer_action import BetaClickParam2 as BetaClickParam2
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call import BetaCodeInterpreterOutputImage as BetaCodeInterpreterOutputImage
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaCodeInterpreterOutputImageParam as BetaCodeInterpreterOutputImageParam
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call import BetaCodeInterpreterOutputLogs as BetaCodeInterpreterOutputLogs
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaCodeInterpreterOutputLogsParam as BetaCodeInterpreterOutputLogsParam
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaCodeInterpreterTool as BetaCodeInterpreterTool
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaCodeInterpreterToolParam as BetaCodeInterpreterToolParam
     from openai_urllib3.types.beta.response_compact_params import BetaCompactResponseMethodPublicBodyParam as BetaCompactResponseMethodPublicBodyParam
     from openai_urllib3.types.beta.beta_compacted_response import BetaCompactedResponse as BetaCompactedResponse
-    from openai_urllib3.types.beta.beta_compaction_trigger_item_param import BetaCompactionTriggerItemParam as BetaCompactionTriggerItemParam
-    from openai_urllib3.types.beta.beta_compaction_trigger_item_param2 import BetaCompactionTriggerItemParam2 as BetaCompactionTriggerItemParam2
-    from openai_urllib3.types.beta.beta_comparison_filter import BetaComparisonFilter as BetaComparisonFilter
-    from openai_urllib3.types.beta.beta_comparison_filter_param import BetaComparisonFilterParam as BetaComparisonFilterParam
-    from openai_urllib3.types.beta.beta_compound_filter import BetaCompoundFilter as BetaCompoundFilter
-    from openai_urllib3.types.beta.beta_compound_filter_param import BetaCompoundFilterParam as BetaCompoundFilterParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaCompactionTriggerItemParam as BetaCompactionTriggerItemParam
+    from openai_urllib3.types.beta.beta_response_input_item import BetaCompactionTriggerItemParam2 as BetaCompactionTriggerItemParam2
+    from openai_urllib3.types.beta.beta_file_search_tool import BetaComparisonFilter as BetaComparisonFilter
+    from openai_urllib3.types.beta.beta_file_search_tool_param import BetaComparisonFilterParam as BetaComparisonFilterParam
+    from openai_urllib3.types.beta.beta_file_search_tool import BetaCompoundFilter as BetaCompoundFilter
+    from openai_urllib3.types.beta.beta_file_search_tool_param import BetaCompoundFilterParam as BetaCompoundFilterParam
     from openai_urllib3.types.beta.beta_computer_action import BetaComputerAction as BetaComputerAction
-    from openai_urllib3.types.beta.beta_computer_call_output_item_param import BetaComputerCallOutputItemParam as BetaComputerCallOutputItemParam
-    from openai_urllib3.types.beta.beta_computer_call_output_item_param2 import BetaComputerCallOutputItemParam2 as BetaComputerCallOutputItemParam2
-    from openai_urllib3.types.beta.beta_computer_call_safety_check_param import BetaComputerCallSafetyCheckParam as BetaComputerCallSafetyCheckParam
-    from openai_urllib3.types.beta.beta_computer_call_safety_check_param2 import BetaComputerCallSafetyCheckParam2 as BetaComputerCallSafetyCheckParam2
-    from openai_urllib3.types.beta.beta_computer_screenshot_content import BetaComputerScreenshotContent as BetaComputerScreenshotContent
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaComputerCallOutputItemParam as BetaComputerCallOutputItemParam
+    from openai_urllib3.types.beta.beta_response_input_item import BetaComputerCallOutputItemParam2 as BetaComputerCallOutputItemParam2
+    from openai_urllib3.types.beta.beta_response_computer_tool_call_param import BetaComputerCallSafetyCheckParam as BetaComputerCallSafetyCheckParam
+    from openai_urllib3.types.beta.beta_response_computer_tool_call import BetaComputerCallSafetyCheckParam2 as BetaComputerCallSafetyCheckParam2
+    from openai_urllib3.types.beta.beta_response_item import BetaComputerScreenshotContent as BetaComputerScreenshotContent
     from openai_urllib3.types.beta.beta_computer_tool import BetaComputerTool as BetaComputerTool
     from openai_urllib3.types.beta.beta_computer_tool_param import BetaComputerToolParam as BetaComputerToolParam
     from openai_urllib3.types.beta.beta_computer_use_preview_tool import BetaComputerUsePreviewTool as BetaComputerUsePreviewTool
     from openai_urllib3.types.beta.beta_computer_use_preview_tool_param import BetaComputerUsePreviewToolParam as BetaComputerUsePreviewToolParam
     from openai_urllib3.types.beta.beta_container_auto import BetaContainerAuto as BetaContainerAuto
     from openai_urllib3.types.beta.beta_container_auto_param import BetaContainerAutoParam as BetaContainerAutoParam
-    from openai_urllib3.types.beta.beta_container_file_citation_body import BetaContainerFileCitationBody as BetaContainerFileCitationBody
+    from openai_urllib3.types.beta.beta_response_output_text import BetaContainerFileCitationBody as BetaContainerFileCitationBody
     from openai_urllib3.types.beta.beta_container_file_citation_body_param import BetaContainerFileCitationBodyParam as BetaContainerFileCitationBodyParam
-    from openai_urllib3.types.beta.beta_container_file_citation_param import BetaContainerFileCitationParam as BetaContainerFileCitationParam
-    from openai_urllib3.types.beta.beta_container_file_citation_param2 import BetaContainerFileCitationParam2 as BetaContainerFileCitationParam2
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaContainerFileCitationParam as BetaContainerFileCitationParam
+    from openai_urllib3.types.beta.beta_response_input_item import BetaContainerFileCitationParam2 as BetaContainerFileCitationParam2
     from openai_urllib3.types.beta.beta_container_network_policy_allowlist import BetaContainerNetworkPolicyAllowlist as BetaContainerNetworkPolicyAllowlist
     from openai_urllib3.types.beta.beta_container_network_policy_allowlist_param import BetaContainerNetworkPolicyAllowlistParam as BetaContainerNetworkPolicyAllowlistParam
     from openai_urllib3.types.beta.beta_container_network_policy_disabled import BetaContainerNetworkPolicyDisabled as BetaContainerNetworkPolicyDisabled
@@ -172,165 +124,163 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_container_network_policy_domain_secret_param import BetaContainerNetworkPolicyDomainSecretParam as BetaContainerNetworkPolicyDomainSecretParam
     from openai_urllib3.types.beta.beta_container_reference import BetaContainerReference as BetaContainerReference
     from openai_urllib3.types.beta.beta_container_reference_param import BetaContainerReferenceParam as BetaContainerReferenceParam
-    from openai_urllib3.types.beta.beta_context_management_param import BetaContextManagementParam as BetaContextManagementParam
-    from openai_urllib3.types.beta.beta_coord_param import BetaCoordParam as BetaCoordParam
-    from openai_urllib3.types.beta.beta_coord_param2 import BetaCoordParam2 as BetaCoordParam2
-    from openai_urllib3.types.beta.beta_custom_grammar_format_param import BetaCustomGrammarFormatParam as BetaCustomGrammarFormatParam
-    from openai_urllib3.types.beta.beta_custom_grammar_format_param2 import BetaCustomGrammarFormatParam2 as BetaCustomGrammarFormatParam2
-    from openai_urllib3.types.beta.beta_custom_text_format_param import BetaCustomTextFormatParam as BetaCustomTextFormatParam
-    from openai_urllib3.types.beta.beta_custom_text_format_param2 import BetaCustomTextFormatParam2 as BetaCustomTextFormatParam2
+    from openai_urllib3.types.beta.response_create_params import BetaContextManagementParam as BetaContextManagementParam
+    from openai_urllib3.types.beta.beta_computer_action_list_param import BetaCoordParam as BetaCoordParam
+    from openai_urllib3.types.beta.beta_computer_action import BetaCoordParam2 as BetaCoordParam2
+    from openai_urllib3.types.beta.response_create_params import BetaCreateResponseParam as BetaCreateResponseParam
+    from openai_urllib3.types.beta.beta_custom_tool_param import BetaCustomGrammarFormatParam as BetaCustomGrammarFormatParam
+    from openai_urllib3.types.beta.beta_custom_tool import BetaCustomGrammarFormatParam2 as BetaCustomGrammarFormatParam2
+    from openai_urllib3.types.beta.beta_custom_tool_param import BetaCustomTextFormatParam as BetaCustomTextFormatParam
+    from openai_urllib3.types.beta.beta_custom_tool import BetaCustomTextFormatParam2 as BetaCustomTextFormatParam2
     from openai_urllib3.types.beta.beta_custom_tool import BetaCustomTool as BetaCustomTool
     from openai_urllib3.types.beta.beta_custom_tool_param import BetaCustomToolParam as BetaCustomToolParam
-    from openai_urllib3.types.beta.beta_direct_tool_call_caller import BetaDirectToolCallCaller as BetaDirectToolCallCaller
-    from openai_urllib3.types.beta.beta_direct_tool_call_caller_param import BetaDirectToolCallCallerParam as BetaDirectToolCallCallerParam
-    from openai_urllib3.types.beta.beta_direct_tool_call_caller_param2 import BetaDirectToolCallCallerParam2 as BetaDirectToolCallCallerParam2
-    from openai_urllib3.types.beta.beta_direct_tool_call_caller_param3 import BetaDirectToolCallCallerParam3 as BetaDirectToolCallCallerParam3
-    from openai_urllib3.types.beta.beta_double_click_action import BetaDoubleClickAction as BetaDoubleClickAction
-    from openai_urllib3.types.beta.beta_double_click_action_param import BetaDoubleClickActionParam as BetaDoubleClickActionParam
-    from openai_urllib3.types.beta.beta_drag_param import BetaDragParam as BetaDragParam
-    from openai_urllib3.types.beta.beta_drag_param2 import BetaDragParam2 as BetaDragParam2
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaDirectToolCallCaller as BetaDirectToolCallCaller
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_param import BetaDirectToolCallCallerParam as BetaDirectToolCallCallerParam
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaDirectToolCallCallerParam2 as BetaDirectToolCallCallerParam2
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaDirectToolCallCallerParam3 as BetaDirectToolCallCallerParam3
+    from openai_urllib3.types.beta.beta_computer_action import BetaDoubleClickAction as BetaDoubleClickAction
+    from openai_urllib3.types.beta.beta_computer_action_list_param import BetaDoubleClickActionParam as BetaDoubleClickActionParam
+    from openai_urllib3.types.beta.beta_computer_action_list_param import BetaDragParam as BetaDragParam
+    from openai_urllib3.types.beta.beta_computer_action import BetaDragParam2 as BetaDragParam2
     from openai_urllib3.types.beta.beta_easy_input_message import BetaEasyInputMessage as BetaEasyInputMessage
     from openai_urllib3.types.beta.beta_easy_input_message import BetaEasyInputMessage2 as BetaEasyInputMessage2
     from openai_urllib3.types.beta.beta_easy_input_message_param import BetaEasyInputMessageParam as BetaEasyInputMessageParam
-    from openai_urllib3.types.beta.beta_encrypted_content import BetaEncryptedContent as BetaEncryptedContent
-    from openai_urllib3.types.beta.beta_encrypted_content_param import BetaEncryptedContentParam as BetaEncryptedContentParam
-    from openai_urllib3.types.beta.beta_encrypted_content_param2 import BetaEncryptedContentParam2 as BetaEncryptedContentParam2
-    from openai_urllib3.types.beta.beta_file_citation_body import BetaFileCitationBody as BetaFileCitationBody
+    from openai_urllib3.types.beta.beta_response_item import BetaEncryptedContent as BetaEncryptedContent
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaEncryptedContentParam as BetaEncryptedContentParam
+    from openai_urllib3.types.beta.beta_response_input_item import BetaEncryptedContentParam2 as BetaEncryptedContentParam2
+    from openai_urllib3.types.beta.beta_response_output_text import BetaFileCitationBody as BetaFileCitationBody
     from openai_urllib3.types.beta.beta_file_citation_body_param import BetaFileCitationBodyParam as BetaFileCitationBodyParam
-    from openai_urllib3.types.beta.beta_file_citation_param import BetaFileCitationParam as BetaFileCitationParam
-    from openai_urllib3.types.beta.beta_file_citation_param2 import BetaFileCitationParam2 as BetaFileCitationParam2
-    from openai_urllib3.types.beta.beta_file_path import BetaFilePath as BetaFilePath
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaFileCitationParam as BetaFileCitationParam
+    from openai_urllib3.types.beta.beta_response_input_item import BetaFileCitationParam2 as BetaFileCitationParam2
+    from openai_urllib3.types.beta.beta_response_output_text import BetaFilePath as BetaFilePath
     from openai_urllib3.types.beta.beta_file_path_param import BetaFilePathParam as BetaFilePathParam
     from openai_urllib3.types.beta.beta_file_search_tool import BetaFileSearchTool as BetaFileSearchTool
     from openai_urllib3.types.beta.beta_file_search_tool_param import BetaFileSearchToolParam as BetaFileSearchToolParam
-    from openai_urllib3.types.beta.beta_function_call_output_item_param import BetaFunctionCallOutputItemParam as BetaFunctionCallOutputItemParam
-    from openai_urllib3.types.beta.beta_function_call_output_item_param2 import BetaFunctionCallOutputItemParam2 as BetaFunctionCallOutputItemParam2
-    from openai_urllib3.types.beta.beta_function_shell_action import BetaFunctionShellAction as BetaFunctionShellAction
-    from openai_urllib3.types.beta.beta_function_shell_action_param import BetaFunctionShellActionParam as BetaFunctionShellActionParam
-    from openai_urllib3.types.beta.beta_function_shell_action_param2 import BetaFunctionShellActionParam2 as BetaFunctionShellActionParam2
-    from openai_urllib3.types.beta.beta_function_shell_call_item_param import BetaFunctionShellCallItemParam as BetaFunctionShellCallItemParam
-    from openai_urllib3.types.beta.beta_function_shell_call_item_param2 import BetaFunctionShellCallItemParam2 as BetaFunctionShellCallItemParam2
-    from openai_urllib3.types.beta.beta_function_shell_call_output_content import BetaFunctionShellCallOutputContent as BetaFunctionShellCallOutputContent
-    from openai_urllib3.types.beta.beta_function_shell_call_output_exit_outcome import BetaFunctionShellCallOutputExitOutcome as BetaFunctionShellCallOutputExitOutcome
-    from openai_urllib3.types.beta.beta_function_shell_call_output_exit_outcome_param import BetaFunctionShellCallOutputExitOutcomeParam as BetaFunctionShellCallOutputExitOutcomeParam
-    from openai_urllib3.types.beta.beta_function_shell_call_output_exit_outcome_param2 import BetaFunctionShellCallOutputExitOutcomeParam2 as BetaFunctionShellCallOutputExitOutcomeParam2
-    from openai_urllib3.types.beta.beta_function_shell_call_output_item_param import BetaFunctionShellCallOutputItemParam as BetaFunctionShellCallOutputItemParam
-    from openai_urllib3.types.beta.beta_function_shell_call_output_item_param2 import BetaFunctionShellCallOutputItemParam2 as BetaFunctionShellCallOutputItemParam2
-    from openai_urllib3.types.beta.beta_function_shell_call_output_timeout_outcome import BetaFunctionShellCallOutputTimeoutOutcome as BetaFunctionShellCallOutputTimeoutOutcome
-    from openai_urllib3.types.beta.beta_function_shell_call_output_timeout_outcome_param import BetaFunctionShellCallOutputTimeoutOutcomeParam as BetaFunctionShellCallOutputTimeoutOutcomeParam
-    from openai_urllib3.types.beta.beta_function_shell_call_output_timeout_outcome_param2 import BetaFunctionShellCallOutputTimeoutOutcomeParam2 as BetaFunctionShellCallOutputTimeoutOutcomeParam2
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaFunctionCallOutputItemParam as BetaFunctionCallOutputItemParam
+    from openai_urllib3.types.beta.beta_response_input_item import BetaFunctionCallOutputItemParam2 as BetaFunctionCallOutputItemParam2
+    from openai_urllib3.types.beta.beta_response_function_shell_tool_call import BetaFunctionShellAction as BetaFunctionShellAction
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaFunctionShellActionParam as BetaFunctionShellActionParam
+    from openai_urllib3.types.beta.beta_response_input_item import BetaFunctionShellActionParam2 as BetaFunctionShellActionParam2
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaFunctionShellCallItemParam as BetaFunctionShellCallItemParam
+    from openai_urllib3.types.beta.beta_response_input_item import BetaFunctionShellCallItemParam2 as BetaFunctionShellCallItemParam2
+    from openai_urllib3.types.beta.beta_response_function_shell_tool_call_output import BetaFunctionShellCallOutputContent as BetaFunctionShellCallOutputContent
+    from openai_urllib3.types.beta.beta_response_function_shell_tool_call_output import BetaFunctionShellCallOutputExitOutcome as BetaFunctionShellCallOutputExitOutcome
+    from openai_urllib3.types.beta.beta_response_function_shell_call_output_content_param import BetaFunctionShellCallOutputExitOutcomeParam as BetaFunctionShellCallOutputExitOutcomeParam
+    from openai_urllib3.types.beta.beta_response_function_shell_call_output_content import BetaFunctionShellCallOutputExitOutcomeParam2 as BetaFunctionShellCallOutputExitOutcomeParam2
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaFunctionShellCallOutputItemParam as BetaFunctionShellCallOutputItemParam
+    from openai_urllib3.types.beta.beta_response_input_item import BetaFunctionShellCallOutputItemParam2 as BetaFunctionShellCallOutputItemParam2
+    from openai_urllib3.types.beta.beta_response_function_shell_tool_call_output import BetaFunctionShellCallOutputTimeoutOutcome as BetaFunctionShellCallOutputTimeoutOutcome
+    from openai_urllib3.types.beta.beta_response_function_shell_call_output_content_param import BetaFunctionShellCallOutputTimeoutOutcomeParam as BetaFunctionShellCallOutputTimeoutOutcomeParam
+    from openai_urllib3.types.beta.beta_response_function_shell_call_output_content import BetaFunctionShellCallOutputTimeoutOutcomeParam2 as BetaFunctionShellCallOutputTimeoutOutcomeParam2
     from openai_urllib3.types.beta.beta_function_shell_tool import BetaFunctionShellTool as BetaFunctionShellTool
     from openai_urllib3.types.beta.beta_function_shell_tool_param import BetaFunctionShellToolParam as BetaFunctionShellToolParam
     from openai_urllib3.types.beta.beta_function_tool import BetaFunctionTool as BetaFunctionTool
     from openai_urllib3.types.beta.beta_response_function_tool_call_output_item import BetaFunctionToolCallOutput as BetaFunctionToolCallOutput
     from openai_urllib3.types.beta.beta_function_tool_param import BetaFunctionToolParam as BetaFunctionToolParam
-    from openai_urllib3.types.beta.beta_function_tool_param2 import BetaFunctionToolParam2 as BetaFunctionToolParam2
-    from openai_urllib3.types.beta.beta_function_tool_param3 import BetaFunctionToolParam3 as BetaFunctionToolParam3
-    from openai_urllib3.types.beta.beta_http_error import BetaHTTPError as BetaHTTPError
-    from openai_urllib3.types.beta.beta_http_error_param import BetaHTTPErrorParam as BetaHTTPErrorParam
-    from openai_urllib3.types.beta.beta_hybrid_search_options import BetaHybridSearchOptions as BetaHybridSearchOptions
-    from openai_urllib3.types.beta.beta_hybrid_search_options_param import BetaHybridSearchOptionsParam as BetaHybridSearchOptionsParam
+    from openai_urllib3.types.beta.beta_namespace_tool_param import BetaFunctionToolParam2 as BetaFunctionToolParam2
+    from openai_urllib3.types.beta.beta_namespace_tool import BetaFunctionToolParam3 as BetaFunctionToolParam3
+    from openai_urllib3.types.beta.beta_mcp_tool_call_error import BetaHTTPError as BetaHTTPError
+    from openai_urllib3.types.beta.beta_mcp_tool_call_error_param import BetaHTTPErrorParam as BetaHTTPErrorParam
+    from openai_urllib3.types.beta.beta_file_search_tool import BetaHybridSearchOptions as BetaHybridSearchOptions
+    from openai_urllib3.types.beta.beta_file_search_tool_param import BetaHybridSearchOptionsParam as BetaHybridSearchOptionsParam
     from openai_urllib3.types.beta.beta_image_detail import BetaImageDetail as BetaImageDetail
-    from openai_urllib3.types.beta.beta_image_gen_tool import BetaImageGenTool as BetaImageGenTool
-    from openai_urllib3.types.beta.beta_image_gen_tool_call import BetaImageGenToolCall as BetaImageGenToolCall
-    from openai_urllib3.types.beta.beta_image_gen_tool_call_param import BetaImageGenToolCallParam as BetaImageGenToolCallParam
-    from openai_urllib3.types.beta.beta_image_gen_tool import BetaImageGenToolInputImageMask as BetaImageGenToolInputImageMask
-    from openai_urllib3.types.beta.beta_image_gen_tool_param import BetaImageGenToolInputImageMaskParam as BetaImageGenToolInputImageMaskParam
-    from openai_urllib3.types.beta.beta_image_gen_tool_param import BetaImageGenToolParam as BetaImageGenToolParam
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaImageGenTool as BetaImageGenTool
+    from openai_urllib3.types.beta.beta_response_input_item import BetaImageGenToolCall as BetaImageGenToolCall
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaImageGenToolCallParam as BetaImageGenToolCallParam
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaImageGenToolInputImageMask as BetaImageGenToolInputImageMask
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaImageGenToolInputImageMaskParam as BetaImageGenToolInputImageMaskParam
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaImageGenToolParam as BetaImageGenToolParam
     from openai_urllib3.types.beta.beta_inline_skill import BetaInlineSkill as BetaInlineSkill
     from openai_urllib3.types.beta.beta_inline_skill_param import BetaInlineSkillParam as BetaInlineSkillParam
     from openai_urllib3.types.beta.beta_inline_skill_source import BetaInlineSkillSource as BetaInlineSkillSource
     from openai_urllib3.types.beta.beta_inline_skill_source_param import BetaInlineSkillSourceParam as BetaInlineSkillSourceParam
     from openai_urllib3.types.beta.beta_easy_input_message import BetaInputMessage as BetaInputMessage
     from openai_urllib3.types.beta.beta_easy_input_message_param import BetaInputMessageParam as BetaInputMessageParam
-    from openai_urllib3.types.beta.beta_item_reference_param import BetaItemReferenceParam as BetaItemReferenceParam
-    from openai_urllib3.types.beta.beta_item_reference_param2 import BetaItemReferenceParam2 as BetaItemReferenceParam2
-    from openai_urllib3.types.beta.beta_key_press_action import BetaKeyPressAction as BetaKeyPressAction
-    from openai_urllib3.types.beta.beta_key_press_action_param import BetaKeyPressActionParam as BetaKeyPressActionParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaItemReferenceParam as BetaItemReferenceParam
+    from openai_urllib3.types.beta.beta_response_input_item import BetaItemReferenceParam2 as BetaItemReferenceParam2
+    from openai_urllib3.types.beta.beta_computer_action import BetaKeyPressAction as BetaKeyPressAction
+    from openai_urllib3.types.beta.beta_computer_action_list_param import BetaKeyPressActionParam as BetaKeyPressActionParam
     from openai_urllib3.types.beta.beta_local_environment import BetaLocalEnvironment as BetaLocalEnvironment
     from openai_urllib3.types.beta.beta_local_environment_param import BetaLocalEnvironmentParam as BetaLocalEnvironmentParam
-    from openai_urllib3.types.beta.beta_local_shell_exec_action import BetaLocalShellExecAction as BetaLocalShellExecAction
-    from openai_urllib3.types.beta.beta_local_shell_exec_action_param import BetaLocalShellExecActionParam as BetaLocalShellExecActionParam
-    from openai_urllib3.types.beta.beta_local_shell_tool_call import BetaLocalShellToolCall as BetaLocalShellToolCall
-    from openai_urllib3.types.beta.beta_local_shell_tool_call_output import BetaLocalShellToolCallOutput as BetaLocalShellToolCallOutput
-    from openai_urllib3.types.beta.beta_local_shell_tool_call_output_param import BetaLocalShellToolCallOutputParam as BetaLocalShellToolCallOutputParam
-    from openai_urllib3.types.beta.beta_local_shell_tool_call_param import BetaLocalShellToolCallParam as BetaLocalShellToolCallParam
-    from openai_urllib3.types.beta.beta_local_shell_tool_param import BetaLocalShellToolParam as BetaLocalShellToolParam
-    from openai_urllib3.types.beta.beta_local_shell_tool_param2 import BetaLocalShellToolParam2 as BetaLocalShellToolParam2
+    from openai_urllib3.types.beta.beta_response_input_item import BetaLocalShellExecAction as BetaLocalShellExecAction
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaLocalShellExecActionParam as BetaLocalShellExecActionParam
+    from openai_urllib3.types.beta.beta_response_input_item import BetaLocalShellToolCall as BetaLocalShellToolCall
+    from openai_urllib3.types.beta.beta_response_input_item import BetaLocalShellToolCallOutput as BetaLocalShellToolCallOutput
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaLocalShellToolCallOutputParam as BetaLocalShellToolCallOutputParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaLocalShellToolCallParam as BetaLocalShellToolCallParam
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaLocalShellToolParam as BetaLocalShellToolParam
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaLocalShellToolParam2 as BetaLocalShellToolParam2
     from openai_urllib3.types.beta.beta_local_skill import BetaLocalSkill as BetaLocalSkill
     from openai_urllib3.types.beta.beta_local_skill_param import BetaLocalSkillParam as BetaLocalSkillParam
-    from openai_urllib3.types.beta.beta_log_prob import BetaLogProb as BetaLogProb
+    from openai_urllib3.types.beta.beta_response_output_text import BetaLogProb as BetaLogProb
     from openai_urllib3.types.beta.beta_log_prob_param import BetaLogProbParam as BetaLogProbParam
-    from openai_urllib3.types.beta.beta_mcp_approval_request import BetaMCPApprovalRequest as BetaMCPApprovalRequest
-    from openai_urllib3.types.beta.beta_mcp_approval_request_param import BetaMCPApprovalRequestParam as BetaMCPApprovalRequestParam
-    from openai_urllib3.types.beta.beta_mcp_approval_response import BetaMCPApprovalResponse as BetaMCPApprovalResponse
-    from openai_urllib3.types.beta.beta_mcp_approval_response_param import BetaMCPApprovalResponseParam as BetaMCPApprovalResponseParam
-    from openai_urllib3.types.beta.beta_mcp_approval_response_resource import BetaMCPApprovalResponseResource as BetaMCPApprovalResponseResource
-    from openai_urllib3.types.beta.beta_mcp_list_tools import BetaMCPListTools as BetaMCPListTools
-    from openai_urllib3.types.beta.beta_mcp_list_tools_param import BetaMCPListToolsParam as BetaMCPListToolsParam
-    from openai_urllib3.types.beta.beta_mcp_list_tools_tool import BetaMCPListToolsTool as BetaMCPListToolsTool
-    from openai_urllib3.types.beta.beta_mcp_list_tools_tool_param import BetaMCPListToolsToolParam as BetaMCPListToolsToolParam
-    from openai_urllib3.types.beta.beta_mcp_protocol_error import BetaMCPProtocolError as BetaMCPProtocolError
-    from openai_urllib3.types.beta.beta_mcp_protocol_error_param import BetaMCPProtocolErrorParam as BetaMCPProtocolErrorParam
-    from openai_urllib3.types.beta.beta_mcp_tool import BetaMCPTool as BetaMCPTool
-    from openai_urllib3.types.beta.beta_mcp_tool_call import BetaMCPToolCall as BetaMCPToolCall
-    from openai_urllib3.types.beta.beta_mcp_tool_call_param import BetaMCPToolCallParam as BetaMCPToolCallParam
-    from openai_urllib3.types.beta.beta_mcp_tool_execution_error import BetaMCPToolExecutionError as BetaMCPToolExecutionError
-    from openai_urllib3.types.beta.beta_mcp_tool_execution_error_param import BetaMCPToolExecutionErrorParam as BetaMCPToolExecutionErrorParam
-    from openai_urllib3.types.beta.beta_mcp_tool_filter import BetaMCPToolFilter as BetaMCPToolFilter
-    from openai_urllib3.types.beta.beta_mcp_tool_filter_param import BetaMCPToolFilterParam as BetaMCPToolFilterParam
-    from openai_urllib3.types.beta.beta_mcp_tool_param import BetaMCPToolParam as BetaMCPToolParam
-    from openai_urllib3.types.beta.beta_mcp_tool import BetaMCPToolRequireApproval0 as BetaMCPToolRequireApproval0
-    from openai_urllib3.types.beta.beta_mcp_tool_param import BetaMCPToolRequireApproval0Param as BetaMCPToolRequireApproval0Param
+    from openai_urllib3.types.beta.beta_response_input_item import BetaMCPApprovalRequest as BetaMCPApprovalRequest
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPApprovalRequestParam as BetaMCPApprovalRequestParam
+    from openai_urllib3.types.beta.beta_response_input_item import BetaMCPApprovalResponse as BetaMCPApprovalResponse
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPApprovalResponseParam as BetaMCPApprovalResponseParam
+    from openai_urllib3.types.beta.beta_response_item import BetaMCPApprovalResponseResource as BetaMCPApprovalResponseResource
+    from openai_urllib3.types.beta.beta_response_input_item import BetaMCPListTools as BetaMCPListTools
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPListToolsParam as BetaMCPListToolsParam
+    from openai_urllib3.types.beta.beta_response_input_item import BetaMCPListToolsTool as BetaMCPListToolsTool
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPListToolsToolParam as BetaMCPListToolsToolParam
+    from openai_urllib3.types.beta.beta_mcp_tool_call_error import BetaMCPProtocolError as BetaMCPProtocolError
+    from openai_urllib3.types.beta.beta_mcp_tool_call_error_param import BetaMCPProtocolErrorParam as BetaMCPProtocolErrorParam
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaMCPTool as BetaMCPTool
+    from openai_urllib3.types.beta.beta_response_input_item import BetaMCPToolCall as BetaMCPToolCall
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPToolCallParam as BetaMCPToolCallParam
+    from openai_urllib3.types.beta.beta_mcp_tool_call_error import BetaMCPToolExecutionError as BetaMCPToolExecutionError
+    from openai_urllib3.types.beta.beta_mcp_tool_call_error_param import BetaMCPToolExecutionErrorParam as BetaMCPToolExecutionErrorParam
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaMCPToolFilter as BetaMCPToolFilter
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaMCPToolFilterParam as BetaMCPToolFilterParam
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaMCPToolParam as BetaMCPToolParam
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaMCPToolRequireApproval0 as BetaMCPToolRequireApproval0
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaMCPToolRequireApproval0Param as BetaMCPToolRequireApproval0Param
     from openai_urllib3.types.beta.beta_mcp_tool_call_error import BetaMcpToolCallError as BetaMcpToolCallError
-    from openai_urllib3.types.beta.beta_moderation import BetaModeration as BetaModeration
-    from openai_urllib3.types.beta.beta_moderation_config_param import BetaModerationConfigParam as BetaModerationConfigParam
-    from openai_urllib3.types.beta.beta_moderation_error_body import BetaModerationErrorBody as BetaModerationErrorBody
-    from openai_urllib3.types.beta.beta_moderation_param import BetaModerationParam as BetaModerationParam
-    from openai_urllib3.types.beta.beta_moderation_policy_param import BetaModerationPolicyParam as BetaModerationPolicyParam
-    from openai_urllib3.types.beta.beta_moderation_result_body import BetaModerationResultBody as BetaModerationResultBody
-    from openai_urllib3.types.beta.beta_move_param import BetaMoveParam as BetaMoveParam
-    from openai_urllib3.types.beta.beta_move_param2 import BetaMoveParam2 as BetaMoveParam2
-    from openai_urllib3.types.beta.beta_multi_agent_call import BetaMultiAgentCall as BetaMultiAgentCall
-    from openai_urllib3.types.beta.beta_multi_agent_call_item_param import BetaMultiAgentCallItemParam as BetaMultiAgentCallItemParam
-    from openai_urllib3.types.beta.beta_multi_agent_call_item_param2 import BetaMultiAgentCallItemParam2 as BetaMultiAgentCallItemParam2
-    from openai_urllib3.types.beta.beta_multi_agent_call_output import BetaMultiAgentCallOutput as BetaMultiAgentCallOutput
-    from openai_urllib3.types.beta.beta_multi_agent_call_output_item_param import BetaMultiAgentCallOutputItemParam as BetaMultiAgentCallOutputItemParam
-    from openai_urllib3.types.beta.beta_multi_agent_call_output_item_param2 import BetaMultiAgentCallOutputItemParam2 as BetaMultiAgentCallOutputItemParam2
-    from openai_urllib3.types.beta.beta_multi_agent_param import BetaMultiAgentParam as BetaMultiAgentParam
+    from openai_urllib3.types.beta.beta_response import BetaModeration as BetaModeration
+    from openai_urllib3.types.beta.response_create_params import BetaModerationConfigParam as BetaModerationConfigParam
+    from openai_urllib3.types.beta.beta_response import BetaModerationErrorBody as BetaModerationErrorBody
+    from openai_urllib3.types.beta.response_create_params import BetaModerationParam as BetaModerationParam
+    from openai_urllib3.types.beta.response_create_params import BetaModerationPolicyParam as BetaModerationPolicyParam
+    from openai_urllib3.types.beta.beta_response import BetaModerationResultBody as BetaModerationResultBody
+    from openai_urllib3.types.beta.beta_computer_action_list_param import BetaMoveParam as BetaMoveParam
+    from openai_urllib3.types.beta.beta_computer_action import BetaMoveParam2 as BetaMoveParam2
+    from openai_urllib3.types.beta.beta_response_item import BetaMultiAgentCall as BetaMultiAgentCall
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMultiAgentCallItemParam as BetaMultiAgentCallItemParam
+    from openai_urllib3.types.beta.beta_response_input_item import BetaMultiAgentCallItemParam2 as BetaMultiAgentCallItemParam2
+    from openai_urllib3.types.beta.beta_response_item import BetaMultiAgentCallOutput as BetaMultiAgentCallOutput
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMultiAgentCallOutputItemParam as BetaMultiAgentCallOutputItemParam
+    from openai_urllib3.types.beta.beta_response_input_item import BetaMultiAgentCallOutputItemParam2 as BetaMultiAgentCallOutputItemParam2
+    from openai_urllib3.types.beta.response_create_params import BetaMultiAgentParam as BetaMultiAgentParam
     from openai_urllib3.types.beta.beta_namespace_tool import BetaNamespaceTool as BetaNamespaceTool
     from openai_urllib3.types.beta.beta_namespace_tool_param import BetaNamespaceToolParam as BetaNamespaceToolParam
     from openai_urllib3.types.beta.beta_easy_input_message_param import BetaOutputMessageParam as BetaOutputMessageParam
     from openai_urllib3.types.beta.beta_output_text_content_param import BetaOutputTextContentParam as BetaOutputTextContentParam
-    from openai_urllib3.types.beta.beta_output_text_content_param2 import BetaOutputTextContentParam2 as BetaOutputTextContentParam2
-    from openai_urllib3.types.beta.beta_output_text_content_param3 import BetaOutputTextContentParam3 as BetaOutputTextContentParam3
-    from openai_urllib3.types.beta.beta_program import BetaProgram as BetaProgram
-    from openai_urllib3.types.beta.beta_program_item_param import BetaProgramItemParam as BetaProgramItemParam
-    from openai_urllib3.types.beta.beta_program_item_param2 import BetaProgramItemParam2 as BetaProgramItemParam2
-    from openai_urllib3.types.beta.beta_program_output import BetaProgramOutput as BetaProgramOutput
-    from openai_urllib3.types.beta.beta_program_output_item_param import BetaProgramOutputItemParam as BetaProgramOutputItemParam
-    from openai_urllib3.types.beta.beta_program_output_item_param2 import BetaProgramOutputItemParam2 as BetaProgramOutputItemParam2
-    from openai_urllib3.types.beta.beta_program_tool_call_caller import BetaProgramToolCallCaller as BetaProgramToolCallCaller
-    from openai_urllib3.types.beta.beta_program_tool_call_caller_param import BetaProgramToolCallCallerParam as BetaProgramToolCallCallerParam
-    from openai_urllib3.types.beta.beta_program_tool_call_caller_param2 import BetaProgramToolCallCallerParam2 as BetaProgramToolCallCallerParam2
-    from openai_urllib3.types.beta.beta_program_tool_call_caller_param3 import BetaProgramToolCallCallerParam3 as BetaProgramToolCallCallerParam3
-    from openai_urllib3.types.beta.beta_programmatic_tool_calling_param import BetaProgrammaticToolCallingParam as BetaProgrammaticToolCallingParam
-    from openai_urllib3.types.beta.beta_programmatic_tool_calling_param2 import BetaProgrammaticToolCallingParam2 as BetaProgrammaticToolCallingParam2
-    from openai_urllib3.types.beta.beta_response_prompt import BetaPrompt as BetaPrompt
-    from openai_urllib3.types.beta.beta_response_prompt_param import BetaPrompt0Param as BetaPrompt0Param
-    from openai_urllib3.types.beta.beta_response_prompt_param import BetaPrompt0Param2 as BetaPrompt0Param2
-    from openai_urllib3.types.beta.beta_prompt_cache_breakpoint_config import BetaPromptCacheBreakpointConfig as BetaPromptCacheBreakpointConfig
-    from openai_urllib3.types.beta.beta_prompt_cache_breakpoint_config_param import BetaPromptCacheBreakpointConfigParam as BetaPromptCacheBreakpointConfigParam
-    from openai_urllib3.types.beta.beta_prompt_cache_breakpoint_param import BetaPromptCacheBreakpointParam as BetaPromptCacheBreakpointParam
-    from openai_urllib3.types.beta.beta_prompt_cache_breakpoint_param2 import BetaPromptCacheBreakpointParam2 as BetaPromptCacheBreakpointParam2
-    from openai_urllib3.types.beta.beta_prompt_cache_options import BetaPromptCacheOptions as BetaPromptCacheOptions
-    from openai_urllib3.types.beta.beta_prompt_cache_options_param import BetaPromptCacheOptionsParam as BetaPromptCacheOptionsParam
-    from openai_urllib3.types.beta.beta_ranking_options import BetaRankingOptions as BetaRankingOptions
-    from openai_urllib3.types.beta.beta_ranking_options_param import BetaRankingOptionsParam as BetaRankingOptionsParam
-    from openai_urllib3.types.beta.beta_reasoning import BetaReasoning as BetaReasoning
-    from openai_urllib3.types.beta.beta_reasoning_param import BetaReasoningParam as BetaReasoningParam
-    from openai_urllib3.types.beta.beta_reasoning_text_content import BetaReasoningTextContent as BetaReasoningTextContent
-    from openai_urllib3.types.beta.beta_reasoning_text_content_param import BetaReasoningTextContentParam as BetaReasoningTextContentParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaOutputTextContentParam2 as BetaOutputTextContentParam2
+    from openai_urllib3.types.beta.beta_response_input_item import BetaOutputTextContentParam3 as BetaOutputTextContentParam3
+    from openai_urllib3.types.beta.beta_response_item import BetaProgram as BetaProgram
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaProgramItemParam as BetaProgramItemParam
+    from openai_urllib3.types.beta.beta_response_input_item import BetaProgramItemParam2 as BetaProgramItemParam2
+    from openai_urllib3.types.beta.beta_response_item import BetaProgramOutput as BetaProgramOutput
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaProgramOutputItemParam as BetaProgramOutputItemParam
+    from openai_urllib3.types.beta.beta_response_input_item import BetaProgramOutputItemParam2 as BetaProgramOutputItemParam2
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaProgramToolCallCaller as BetaProgramToolCallCaller
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_param import BetaProgramToolCallCallerParam as BetaProgramToolCallCallerParam
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaProgramToolCallCallerParam2 as BetaProgramToolCallCallerParam2
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaProgramToolCallCallerParam3 as BetaProgramToolCallCallerParam3
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaProgrammaticToolCallingParam as BetaProgrammaticToolCallingParam
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaProgrammaticToolCallingParam2 as BetaProgrammaticToolCallingParam2
+    from openai_urllib3.types.beta.beta_response_input_file import BetaPromptCacheBreakpointConfig as BetaPromptCacheBreakpointConfig
+    from openai_urllib3.types.beta.beta_response_input_file_param import BetaPromptCacheBreakpointConfigParam as BetaPromptCacheBreakpointConfigParam
+    from openai_urllib3.types.beta.beta_response_input_file_content_param import BetaPromptCacheBreakpointParam as BetaPromptCacheBreakpointParam
+    from openai_urllib3.types.beta.beta_response_input_file_content import BetaPromptCacheBreakpointParam2 as BetaPromptCacheBreakpointParam2
+    from openai_urllib3.types.beta.beta_response import BetaPromptCacheOptions as BetaPromptCacheOptions
+    from openai_urllib3.types.beta.response_compact_params import BetaPromptCacheOptionsParam as BetaPromptCacheOptionsParam
+    from openai_urllib3.types.beta.beta_file_search_tool import BetaRankingOptions as BetaRankingOptions
+    from openai_urllib3.types.beta.beta_file_search_tool_param import BetaRankingOptionsParam as BetaRankingOptionsParam
+    from openai_urllib3.types.beta.beta_response import BetaReasoning as BetaReasoning
+    from openai_urllib3.types.beta.response_create_params import BetaReasoningParam as BetaReasoningParam
+    from openai_urllib3.types.beta.beta_response_content_part_added_event import BetaReasoningTextContent as BetaReasoningTextContent
+    from openai_urllib3.types.beta.beta_response_reasoning_item_param import BetaReasoningTextContentParam as BetaReasoningTextContentParam
     from openai_urllib3.types.beta.beta_refusal_content_param import BetaRefusalContentParam as BetaRefusalContentParam
     from openai_urllib3.types.beta.beta_response import BetaResponse as BetaResponse
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaResponseApplyPatchToolCall as BetaResponseApplyPatchToolCall
@@ -358,7 +308,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_container_reference import BetaResponseContainerReference as BetaResponseContainerReference
     from openai_urllib3.types.beta.beta_response_content_part_added_event import BetaResponseContentPartAddedEvent as BetaResponseContentPartAddedEvent
     from openai_urllib3.types.beta.beta_response_content_part_done_event import BetaResponseContentPartDoneEvent as BetaResponseContentPartDoneEvent
-    from openai_urllib3.types.beta.beta_response_conversation import BetaResponseConversation as BetaResponseConversation
+    from openai_urllib3.types.beta.beta_response import BetaResponseConversation as BetaResponseConversation
     from openai_urllib3.types.beta.beta_response_conversation_param_param import BetaResponseConversationParamParam as BetaResponseConversationParamParam
     from openai_urllib3.types.beta.beta_response_created_event import BetaResponseCreatedEvent as BetaResponseCreatedEvent
     from openai_urllib3.types.beta.beta_response_custom_tool_call import BetaResponseCustomToolCall as BetaResponseCustomToolCall
@@ -370,7 +320,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaResponseCustomToolCallOutputParam as BetaResponseCustomToolCallOutputParam
     from openai_urllib3.types.beta.beta_response_custom_tool_call_param import BetaResponseCustomToolCallParam as BetaResponseCustomToolCallParam
     from openai_urllib3.types.beta.beta_response_error import BetaResponseError as BetaResponseError
-    from openai_urllib3.types.beta.beta_response_error import BetaResponseError2 as BetaResponseError2
     from openai_urllib3.types.beta.beta_response_error_event import BetaResponseErrorEvent as BetaResponseErrorEvent
     from openai_urllib3.types.beta.beta_response_failed_event import BetaResponseFailedEvent as BetaResponseFailedEvent
     from openai_urllib3.types.beta.beta_response_file_search_call_completed_event import BetaResponseFileSearchCallCompletedEvent as BetaResponseFileSearchCallCompletedEvent
@@ -380,13 +329,13 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_file_search_tool_call_param import BetaResponseFileSearchToolCallParam as BetaResponseFileSearchToolCallParam
     from openai_urllib3.types.beta.beta_response_file_search_tool_call import BetaResponseFileSearchToolCallResult as BetaResponseFileSearchToolCallResult
     from openai_urllib3.types.beta.beta_response_file_search_tool_call_param import BetaResponseFileSearchToolCallResults0Param as BetaResponseFileSearchToolCallResults0Param
-    from openai_urllib3.types.beta.beta_response_format_json_object import BetaResponseFormatJsonObject as BetaResponseFormatJsonObject
-    from openai_urllib3.types.beta.beta_response_format_json_object_param import BetaResponseFormatJsonObjectParam as BetaResponseFormatJsonObjectParam
-    from openai_urllib3.types.beta.beta_response_format_text import BetaResponseFormatText as BetaResponseFormatText
+    from openai_urllib3.types.beta.beta_response_format_text_config import BetaResponseFormatJsonObject as BetaResponseFormatJsonObject
+    from openai_urllib3.types.beta.beta_response_format_text_config_param import BetaResponseFormatJsonObjectParam as BetaResponseFormatJsonObjectParam
+    from openai_urllib3.types.beta.beta_response_format_text_config import BetaResponseFormatText as BetaResponseFormatText
     from openai_urllib3.types.beta.beta_response_format_text_config import BetaResponseFormatTextConfig as BetaResponseFormatTextConfig
     from openai_urllib3.types.beta.beta_response_format_text_json_schema_config import BetaResponseFormatTextJSONSchemaConfig as BetaResponseFormatTextJSONSchemaConfig
     from openai_urllib3.types.beta.beta_response_format_text_json_schema_config_param import BetaResponseFormatTextJSONSchemaConfigParam as BetaResponseFormatTextJSONSchemaConfigParam
-    from openai_urllib3.types.beta.beta_response_format_text_param import BetaResponseFormatTextParam as BetaResponseFormatTextParam
+    from openai_urllib3.types.beta.beta_response_format_text_config_param import BetaResponseFormatTextParam as BetaResponseFormatTextParam
     from openai_urllib3.types.beta.beta_response_function_call_arguments_delta_event import BetaResponseFunctionCallArgumentsDeltaEvent as BetaResponseFunctionCallArgumentsDeltaEvent
     from openai_urllib3.types.beta.beta_response_function_call_arguments_done_event import BetaResponseFunctionCallArgumentsDoneEvent as BetaResponseFunctionCallArgumentsDoneEvent
     from openai_urllib3.types.beta.beta_response_function_call_output_item import BetaResponseFunctionCallOutputItem as BetaResponseFunctionCallOutputItem
@@ -429,8 +378,8 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_input_text_param import BetaResponseInputTextParam as BetaResponseInputTextParam
     from openai_urllib3.types.beta.beta_response_item import BetaResponseItem as BetaResponseItem
     from openai_urllib3.types.beta.beta_response_local_environment import BetaResponseLocalEnvironment as BetaResponseLocalEnvironment
-    from openai_urllib3.types.beta.beta_response_log_prob import BetaResponseLogProb as BetaResponseLogProb
-    from openai_urllib3.types.beta.beta_response_log_prob import BetaResponseLogProbTopLogprob as BetaResponseLogProbTopLogprob
+    from openai_urllib3.types.beta.beta_response_text_delta_event import BetaResponseLogProb as BetaResponseLogProb
+    from openai_urllib3.types.beta.beta_response_text_delta_event import BetaResponseLogProbTopLogprob as BetaResponseLogProbTopLogprob
     from openai_urllib3.types.beta.beta_response_mcp_call_arguments_delta_event import BetaResponseMcpCallArgumentsDeltaEvent as BetaResponseMcpCallArgumentsDeltaEvent
     from openai_urllib3.types.beta.beta_response_mcp_call_arguments_done_event import BetaResponseMcpCallArgumentsDoneEvent as BetaResponseMcpCallArgumentsDoneEvent
     from openai_urllib3.types.beta.beta_response_mcp_call_completed_event import BetaResponseMcpCallCompletedEvent as BetaResponseMcpCallCompletedEvent
@@ -485,21 +434,21 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_web_search_call_searching_event import BetaResponseWebSearchCallSearchingEvent as BetaResponseWebSearchCallSearchingEvent
     from openai_urllib3.types.beta.beta_responses_cancel_params import BetaResponsesCancelParams as BetaResponsesCancelParams
     from openai_urllib3.types.beta.beta_responses_delete_params import BetaResponsesDeleteParams as BetaResponsesDeleteParams
-    from openai_urllib3.types.beta.beta_screenshot_param import BetaScreenshotParam as BetaScreenshotParam
-    from openai_urllib3.types.beta.beta_screenshot_param2 import BetaScreenshotParam2 as BetaScreenshotParam2
-    from openai_urllib3.types.beta.beta_scroll_param import BetaScrollParam as BetaScrollParam
-    from openai_urllib3.types.beta.beta_scroll_param2 import BetaScrollParam2 as BetaScrollParam2
+    from openai_urllib3.types.beta.beta_computer_action_list_param import BetaScreenshotParam as BetaScreenshotParam
+    from openai_urllib3.types.beta.beta_computer_action import BetaScreenshotParam2 as BetaScreenshotParam2
+    from openai_urllib3.types.beta.beta_computer_action_list_param import BetaScrollParam as BetaScrollParam
+    from openai_urllib3.types.beta.beta_computer_action import BetaScrollParam2 as BetaScrollParam2
     from openai_urllib3.types.beta.beta_service_tier import BetaServiceTier as BetaServiceTier
-    from openai_urllib3.types.beta.beta_shell_call_output_delta import BetaShellCallOutputDelta as BetaShellCallOutputDelta
+    from openai_urllib3.types.beta.beta_response_shell_call_output_content_delta_event import BetaShellCallOutputDelta as BetaShellCallOutputDelta
     from openai_urllib3.types.beta.beta_skill_reference import BetaSkillReference as BetaSkillReference
     from openai_urllib3.types.beta.beta_skill_reference_param import BetaSkillReferenceParam as BetaSkillReferenceParam
     from openai_urllib3.types.beta.beta_tool_choice_shell_param import BetaSpecificFunctionShellParam as BetaSpecificFunctionShellParam
     from openai_urllib3.types.beta.beta_tool_choice_shell import BetaSpecificFunctionShellParam2 as BetaSpecificFunctionShellParam2
-    from openai_urllib3.types.beta.beta_specific_programmatic_tool_calling_param import BetaSpecificProgrammaticToolCallingParam as BetaSpecificProgrammaticToolCallingParam
-    from openai_urllib3.types.beta.beta_specific_programmatic_tool_calling_param2 import BetaSpecificProgrammaticToolCallingParam2 as BetaSpecificProgrammaticToolCallingParam2
-    from openai_urllib3.types.beta.beta_summary_text_content import BetaSummaryTextContent as BetaSummaryTextContent
-    from openai_urllib3.types.beta.beta_summary_text_content_param import BetaSummaryTextContentParam as BetaSummaryTextContentParam
-    from openai_urllib3.types.beta.beta_text_content import BetaTextContent as BetaTextContent
+    from openai_urllib3.types.beta.response_create_params import BetaSpecificProgrammaticToolCallingParam as BetaSpecificProgrammaticToolCallingParam
+    from openai_urllib3.types.beta.beta_response import BetaSpecificProgrammaticToolCallingParam2 as BetaSpecificProgrammaticToolCallingParam2
+    from openai_urllib3.types.beta.beta_response_item import BetaSummaryTextContent as BetaSummaryTextContent
+    from openai_urllib3.types.beta.beta_response_reasoning_item_param import BetaSummaryTextContentParam as BetaSummaryTextContentParam
+    from openai_urllib3.types.beta.beta_response_item import BetaTextContent as BetaTextContent
     from openai_urllib3.types.beta.beta_tool import BetaTool as BetaTool
     from openai_urllib3.types.beta.beta_tool_choice_allowed import BetaToolChoiceAllowed as BetaToolChoiceAllowed
     from openai_urllib3.types.beta.beta_tool_choice_allowed_param import BetaToolChoiceAllowedParam as BetaToolChoiceAllowedParam
@@ -515,32 +464,32 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_tool_choice_shell import BetaToolChoiceShell as BetaToolChoiceShell
     from openai_urllib3.types.beta.beta_tool_choice_shell_param import BetaToolChoiceShellParam as BetaToolChoiceShellParam
     from openai_urllib3.types.beta.beta_tool_choice_types import BetaToolChoiceTypes as BetaToolChoiceTypes
-    from openai_urllib3.types.beta.beta_tool_search_call_item_param import BetaToolSearchCallItemParam as BetaToolSearchCallItemParam
-    from openai_urllib3.types.beta.beta_tool_search_call_item_param2 import BetaToolSearchCallItemParam2 as BetaToolSearchCallItemParam2
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaToolSearchCallItemParam as BetaToolSearchCallItemParam
+    from openai_urllib3.types.beta.beta_response_input_item import BetaToolSearchCallItemParam2 as BetaToolSearchCallItemParam2
     from openai_urllib3.types.beta.beta_namespace_tool import BetaNamespaceTool as BetaToolSearchOutputNamespaceTool
     from openai_urllib3.types.beta.beta_namespace_tool_param import BetaNamespaceToolParam as BetaToolSearchOutputNamespaceToolParam
     from openai_urllib3.types.beta.beta_tool_search_tool import BetaToolSearchTool as BetaToolSearchTool
     from openai_urllib3.types.beta.beta_tool_search_tool_param import BetaToolSearchToolParam as BetaToolSearchToolParam
-    from openai_urllib3.types.beta.beta_top_log_prob import BetaTopLogProb as BetaTopLogProb
+    from openai_urllib3.types.beta.beta_response_output_text import BetaTopLogProb as BetaTopLogProb
     from openai_urllib3.types.beta.beta_top_log_prob_param import BetaTopLogProbParam as BetaTopLogProbParam
-    from openai_urllib3.types.beta.beta_type_param import BetaTypeParam as BetaTypeParam
-    from openai_urllib3.types.beta.beta_type_param2 import BetaTypeParam2 as BetaTypeParam2
-    from openai_urllib3.types.beta.beta_url_citation_body import BetaUrlCitationBody as BetaUrlCitationBody
+    from openai_urllib3.types.beta.beta_computer_action_list_param import BetaTypeParam as BetaTypeParam
+    from openai_urllib3.types.beta.beta_computer_action import BetaTypeParam2 as BetaTypeParam2
+    from openai_urllib3.types.beta.beta_response_output_text import BetaUrlCitationBody as BetaUrlCitationBody
     from openai_urllib3.types.beta.beta_url_citation_body_param import BetaUrlCitationBodyParam as BetaUrlCitationBodyParam
-    from openai_urllib3.types.beta.beta_url_citation_param import BetaUrlCitationParam as BetaUrlCitationParam
-    from openai_urllib3.types.beta.beta_url_citation_param2 import BetaUrlCitationParam2 as BetaUrlCitationParam2
-    from openai_urllib3.types.beta.beta_wait_param import BetaWaitParam as BetaWaitParam
-    from openai_urllib3.types.beta.beta_wait_param2 import BetaWaitParam2 as BetaWaitParam2
-    from openai_urllib3.types.beta.beta_web_search_action_find import BetaWebSearchActionFind as BetaWebSearchActionFind
-    from openai_urllib3.types.beta.beta_web_search_action_find_param import BetaWebSearchActionFindParam as BetaWebSearchActionFindParam
-    from openai_urllib3.types.beta.beta_web_search_action_open_page import BetaWebSearchActionOpenPage as BetaWebSearchActionOpenPage
-    from openai_urllib3.types.beta.beta_web_search_action_open_page_param import BetaWebSearchActionOpenPageParam as BetaWebSearchActionOpenPageParam
-    from openai_urllib3.types.beta.beta_web_search_action_search import BetaWebSearchActionSearch as BetaWebSearchActionSearch
-    from openai_urllib3.types.beta.beta_web_search_action_search_param import BetaWebSearchActionSearchParam as BetaWebSearchActionSearchParam
-    from openai_urllib3.types.beta.beta_web_search_action_search import BetaWebSearchActionSearchSource as BetaWebSearchActionSearchSource
-    from openai_urllib3.types.beta.beta_web_search_action_search_param import BetaWebSearchActionSearchSourceParam as BetaWebSearchActionSearchSourceParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaUrlCitationParam as BetaUrlCitationParam
+    from openai_urllib3.types.beta.beta_response_input_item import BetaUrlCitationParam2 as BetaUrlCitationParam2
+    from openai_urllib3.types.beta.beta_computer_action_list_param import BetaWaitParam as BetaWaitParam
+    from openai_urllib3.types.beta.beta_computer_action import BetaWaitParam2 as BetaWaitParam2
+    from openai_urllib3.types.beta.beta_response_function_web_search import BetaWebSearchActionFind as BetaWebSearchActionFind
+    from openai_urllib3.types.beta.beta_response_function_web_search_param import BetaWebSearchActionFindParam as BetaWebSearchActionFindParam
+    from openai_urllib3.types.beta.beta_response_function_web_search import BetaWebSearchActionOpenPage as BetaWebSearchActionOpenPage
+    from openai_urllib3.types.beta.beta_response_function_web_search_param import BetaWebSearchActionOpenPageParam as BetaWebSearchActionOpenPageParam
+    from openai_urllib3.types.beta.beta_response_function_web_search import BetaWebSearchActionSearch as BetaWebSearchActionSearch
+    from openai_urllib3.types.beta.beta_response_function_web_search_param import BetaWebSearchActionSearchParam as BetaWebSearchActionSearchParam
+    from openai_urllib3.types.beta.beta_response_function_web_search import BetaWebSearchActionSearchSource as BetaWebSearchActionSearchSource
+    from openai_urllib3.types.beta.beta_response_function_web_search_param import BetaWebSearchActionSearchSourceParam as BetaWebSearchActionSearchSourceParam
     from openai_urllib3.types.beta.beta_web_search_tool import BetaWebSearchApproximateLocation as BetaWebSearchApproximateLocation
-    from openai_urllib3.types.beta.beta_web_search_tool_param import BetaWebSearchApproximateLocation0Param as BetaWebSearchApproximateLocation0Param
+    from openai_urllib3.types.beta.beta_web_search_tool_param import BetaWebSearchApproximateLocationApproximateParam as BetaWebSearchApproximateLocationApproximateParam
     from openai_urllib3.types.beta.beta_web_search_preview_tool import BetaWebSearchPreviewTool as BetaWebSearchPreviewTool
     from openai_urllib3.types.beta.beta_web_search_preview_tool_param import BetaWebSearchPreviewToolParam as BetaWebSearchPreviewToolParam
     from openai_urllib3.types.beta.beta_web_search_tool import BetaWebSearchTool as BetaWebSearchTool
@@ -548,62 +497,28 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_web_search_tool_param import BetaWebSearchToolFilters0Param as BetaWebSearchToolFilters0Param
     from openai_urllib3.types.beta.beta_web_search_tool_param import BetaWebSearchToolParam as BetaWebSearchToolParam
     from openai_urllib3.types.beta.chatkit_workflow import ChatKitWorkflow as ChatKitWorkflow
-    from openai_urllib3.types.beta.chatkit_workflow_tracing import ChatkitWorkflowTracing as ChatkitWorkflowTracing
+    from openai_urllib3.types.beta.chatkit_workflow import ChatkitWorkflowTracing as ChatkitWorkflowTracing
     from openai_urllib3.types.beta.client_tool_call_item import ClientToolCallItem as ClientToolCallItem
-    from openai_urllib3.types.beta.closed_status import ClosedStatus as ClosedStatus
     from openai_urllib3.types.beta.code_interpreter_tool import CodeInterpreterTool as CodeInterpreterTool
     from openai_urllib3.types.beta.code_interpreter_tool_param import CodeInterpreterToolParam as CodeInterpreterToolParam
     from openai_urllib3.types.beta.assistant_create_params import CreateAssistantRequestParam as CreateAssistantRequestParam
-    from openai_urllib3.types.beta.assistant_create_params import CreateAssistantRequestToolResources0CodeInterpreterParam as CreateAssistantRequestToolResources0CodeInterpreterParam
-    from openai_urllib3.types.beta.assistant_create_params import CreateAssistantRequestToolResources0FileSearchParam as CreateAssistantRequestToolResources0FileSearchParam
-    from openai_urllib3.types.beta.assistant_create_params import CreateAssistantRequestToolResources0FileSearchVectorStoreChunkingStrategy0Param as CreateAssistantRequestToolResources0FileSearchVectorStoreChunkingStrategy0Param
-    from openai_urllib3.types.beta.assistant_create_params import CreateAssistantRequestToolResources0FileSearchVectorStoreChunkingStrategy1Param as CreateAssistantRequestToolResources0FileSearchVectorStoreChunkingStrategy1Param
-    from openai_urllib3.types.beta.assistant_create_params import CreateAssistantRequestToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam as CreateAssistantRequestToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam
-    from openai_urllib3.types.beta.assistant_create_params import CreateAssistantRequestToolResources0FileSearchVectorStoreParam as CreateAssistantRequestToolResources0FileSearchVectorStoreParam
-    from openai_urllib3.types.beta.assistant_create_params import CreateAssistantRequestToolResources0Param as CreateAssistantRequestToolResources0Param
+    from openai_urllib3.types.beta.thread_create_and_run_params import CreateThreadAndRunRequestParam as CreateThreadAndRunRequestParam
     from openai_urllib3.types.beta.thread_create_params import CreateThreadRequestParam as CreateThreadRequestParam
-    from openai_urllib3.types.beta.thread_create_params import CreateThreadRequestToolResources0CodeInterpreterParam as CreateThreadRequestToolResources0CodeInterpreterParam
-    from openai_urllib3.types.beta.thread_create_params import CreateThreadRequestToolResources0FileSearchParam as CreateThreadRequestToolResources0FileSearchParam
-    from openai_urllib3.types.beta.thread_create_params import CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy0Param as CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy0Param
-    from openai_urllib3.types.beta.thread_create_params import CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy1Param as CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy1Param
-    from openai_urllib3.types.beta.thread_create_params import CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam as CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam
-    from openai_urllib3.types.beta.thread_create_params import CreateThreadRequestToolResources0FileSearchVectorStoreParam as CreateThreadRequestToolResources0FileSearchVectorStoreParam
-    from openai_urllib3.types.beta.thread_create_params import CreateThreadRequestToolResources0Param as CreateThreadRequestToolResources0Param
     from openai_urllib3.types.beta.done_event import DoneEvent as DoneEvent
-    from openai_urllib3.types.beta.error_event import ErrorEvent as ErrorEvent
-    from openai_urllib3.types.beta.file_annotation import FileAnnotation as FileAnnotation
-    from openai_urllib3.types.beta.file_annotation_source import FileAnnotationSource as FileAnnotationSource
-    from openai_urllib3.types.beta.file_search_ranking_options import FileSearchRankingOptions as FileSearchRankingOptions
-    from openai_urllib3.types.beta.file_search_ranking_options_param import FileSearchRankingOptionsParam as FileSearchRankingOptionsParam
+    from openai_urllib3.types.beta.assistant_stream_event import ErrorEvent as ErrorEvent
+    from openai_urllib3.types.beta.file_search_tool import FileSearchRankingOptions as FileSearchRankingOptions
+    from openai_urllib3.types.beta.file_search_tool_param import FileSearchRankingOptionsParam as FileSearchRankingOptionsParam
     from openai_urllib3.types.beta.file_search_tool import FileSearchTool as FileSearchTool
     from openai_urllib3.types.beta.file_search_tool import FileSearchToolFileSearch as FileSearchToolFileSearch
     from openai_urllib3.types.beta.file_search_tool_param import FileSearchToolFileSearchParam as FileSearchToolFileSearchParam
     from openai_urllib3.types.beta.file_search_tool_param import FileSearchToolParam as FileSearchToolParam
-    from openai_urllib3.types.beta.file_upload_param import FileUploadParam as FileUploadParam
     from openai_urllib3.types.beta.function_tool import FunctionTool as FunctionTool
     from openai_urllib3.types.beta.function_tool_param import FunctionToolParam as FunctionToolParam
-    from openai_urllib3.types.beta.history_param import HistoryParam as HistoryParam
-    from openai_urllib3.types.beta.inference_options import InferenceOptions as InferenceOptions
-    from openai_urllib3.types.beta.locked_status import LockedStatus as LockedStatus
     from openai_urllib3.types.beta.assistant_update_params import ModifyAssistantRequestParam as ModifyAssistantRequestParam
-    from openai_urllib3.types.beta.assistant_update_params import ModifyAssistantRequestToolResources0CodeInterpreterParam as ModifyAssistantRequestToolResources0CodeInterpreterParam
-    from openai_urllib3.types.beta.assistant_update_params import ModifyAssistantRequestToolResources0FileSearchParam as ModifyAssistantRequestToolResources0FileSearchParam
-    from openai_urllib3.types.beta.assistant_update_params import ModifyAssistantRequestToolResources0Param as ModifyAssistantRequestToolResources0Param
     from openai_urllib3.types.beta.thread_update_params import ModifyThreadRequestParam as ModifyThreadRequestParam
-    from openai_urllib3.types.beta.thread_update_params import ModifyThreadRequestToolResources0CodeInterpreterParam as ModifyThreadRequestToolResources0CodeInterpreterParam
-    from openai_urllib3.types.beta.thread_update_params import ModifyThreadRequestToolResources0FileSearchParam as ModifyThreadRequestToolResources0FileSearchParam
-    from openai_urllib3.types.beta.thread_update_params import ModifyThreadRequestToolResources0Param as ModifyThreadRequestToolResources0Param
     from openai_urllib3.types.beta.response_compact_params import ResponseCompactParams as ResponseCompactParams
     from openai_urllib3.types.beta.response_create_params import ResponseCreateParams as ResponseCreateParams
     from openai_urllib3.types.beta.response_retrieve_params import ResponseRetrieveParams as ResponseRetrieveParams
-    from openai_urllib3.types.beta.run_step_delta_object import RunStepDeltaObject as RunStepDeltaObject
-    from openai_urllib3.types.beta.run_step_delta_object import RunStepDeltaObjectDelta as RunStepDeltaObjectDelta
-    from openai_urllib3.types.beta.run_step_details_tool_calls_code_output_image_object import RunStepDetailsToolCallsCodeOutputImageObject as RunStepDetailsToolCallsCodeOutputImageObject
-    from openai_urllib3.types.beta.run_step_details_tool_calls_code_output_image_object import RunStepDetailsToolCallsCodeOutputImageObjectImage as RunStepDetailsToolCallsCodeOutputImageObjectImage
-    from openai_urllib3.types.beta.run_step_details_tool_calls_code_output_logs_object import RunStepDetailsToolCallsCodeOutputLogsObject as RunStepDetailsToolCallsCodeOutputLogsObject
-    from openai_urllib3.types.beta.run_step_details_tool_calls_file_search_ranking_options_object import RunStepDetailsToolCallsFileSearchRankingOptionsObject as RunStepDetailsToolCallsFileSearchRankingOptionsObject
-    from openai_urllib3.types.beta.run_step_details_tool_calls_file_search_result_object import RunStepDetailsToolCallsFileSearchResultObject as RunStepDetailsToolCallsFileSearchResultObject
-    from openai_urllib3.types.beta.run_step_details_tool_calls_file_search_result_object import RunStepDetailsToolCallsFileSearchResultObjectContent as RunStepDetailsToolCallsFileSearchResultObjectContent
     from openai_urllib3.types.beta.task_group_item import TaskGroupItem as TaskGroupItem
     from openai_urllib3.types.beta.task_group_task import TaskGroupTask as TaskGroupTask
     from openai_urllib3.types.beta.task_item import TaskItem as TaskItem
@@ -615,9 +530,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.thread_create_params import ThreadCreateParams as ThreadCreateParams
     from openai_urllib3.types.beta.thread_create_params import ThreadCreateParamsToolResources0CodeInterpreterParam as ThreadCreateParamsToolResources0CodeInterpreterParam
     from openai_urllib3.types.beta.thread_create_params import ThreadCreateParamsToolResources0FileSearchParam as ThreadCreateParamsToolResources0FileSearchParam
-    from openai_urllib3.types.beta.thread_create_params import ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy0Param as ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy0Param
-    from openai_urllib3.types.beta.thread_create_params import ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1Param as ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1Param
-    from openai_urllib3.types.beta.thread_create_params import ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam as ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam
+    from openai_urllib3.types.beta.thread_create_params import ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam as ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam
+    from openai_urllib3.types.beta.thread_create_params import ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam as ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam
+    from openai_urllib3.types.beta.thread_create_params import ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam as ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam
     from openai_urllib3.types.beta.thread_create_params import ThreadCreateParamsToolResources0FileSearchVectorStoreParam as ThreadCreateParamsToolResources0FileSearchVectorStoreParam
     from openai_urllib3.types.beta.thread_create_params import ThreadCreateParamsToolResources0Param as ThreadCreateParamsToolResources0Param
     from openai_urllib3.types.beta.thread_deleted import ThreadDeleted as ThreadDeleted
@@ -628,99 +543,45 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.thread_update_params import ThreadUpdateParamsToolResources0CodeInterpreterParam as ThreadUpdateParamsToolResources0CodeInterpreterParam
     from openai_urllib3.types.beta.thread_update_params import ThreadUpdateParamsToolResources0FileSearchParam as ThreadUpdateParamsToolResources0FileSearchParam
     from openai_urllib3.types.beta.thread_update_params import ThreadUpdateParamsToolResources0Param as ThreadUpdateParamsToolResources0Param
-    from openai_urllib3.types.beta.tool_choice import ToolChoice as ToolChoice
-    from openai_urllib3.types.beta.truncation_object import TruncationObject as TruncationObject
-    from openai_urllib3.types.beta.truncation_object_param import TruncationObjectParam as TruncationObjectParam
-    from openai_urllib3.types.beta.url_annotation import UrlAnnotation as UrlAnnotation
-    from openai_urllib3.types.beta.url_annotation_source import UrlAnnotationSource as UrlAnnotationSource
-    from openai_urllib3.types.beta.user_message_input_text import UserMessageInputText as UserMessageInputText
-    from openai_urllib3.types.beta.user_message_quoted_text import UserMessageQuotedText as UserMessageQuotedText
-    from openai_urllib3.types.beta.workflow_tracing_param import WorkflowTracingParam as WorkflowTracingParam
+    from openai_urllib3.types.beta.thread_create_and_run_params import TruncationObjectParam as TruncationObjectParam
 
 _NAMES: dict[str, str] = {
-    "ActiveStatus": "beta.active_status:ActiveStatus",
     "Assistant": "beta.assistant:Assistant",
     "AssistantCreateParams": "beta.assistant_create_params:AssistantCreateParams",
     "AssistantCreateParamsToolResources0CodeInterpreterParam": "beta.assistant_create_params:AssistantCreateParamsToolResources0CodeInterpreterParam",
     "AssistantCreateParamsToolResources0FileSearchParam": "beta.assistant_create_params:AssistantCreateParamsToolResources0FileSearchParam",
-    "AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy0Param": "beta.assistant_create_params:AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy0Param",
-    "AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1Param": "beta.assistant_create_params:AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1Param",
-    "AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam": "beta.assistant_create_params:AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam",
+    "AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam": "beta.assistant_create_params:AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam",
+    "AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam": "beta.assistant_create_params:AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam",
+    "AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam": "beta.assistant_create_params:AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam",
     "AssistantCreateParamsToolResources0FileSearchVectorStoreParam": "beta.assistant_create_params:AssistantCreateParamsToolResources0FileSearchVectorStoreParam",
     "AssistantCreateParamsToolResources0Param": "beta.assistant_create_params:AssistantCreateParamsToolResources0Param",
     "AssistantDeleted": "beta.assistant_deleted:AssistantDeleted",
     "AssistantListParams": "beta.assistant_list_params:AssistantListParams",
     "AssistantResponseFormatOption": "beta.assistant_response_format_option:AssistantResponseFormatOption",
     "AssistantStreamEvent": "beta.assistant_stream_event:AssistantStreamEvent",
-    "AssistantStreamEvent0": "beta.assistant_stream_event0:AssistantStreamEvent0",
-    "AssistantStreamEvent02": "beta.assistant_stream_event02:AssistantStreamEvent02",
-    "AssistantStreamEvent03": "beta.assistant_stream_event03:AssistantStreamEvent03",
-    "AssistantStreamEvent1": "beta.assistant_stream_event1:AssistantStreamEvent1",
-    "AssistantStreamEvent10": "beta.assistant_stream_event10:AssistantStreamEvent10",
-    "AssistantStreamEvent102": "beta.assistant_stream_event102:AssistantStreamEvent102",
-    "AssistantStreamEvent103": "beta.assistant_stream_event103:AssistantStreamEvent103",
-    "AssistantStreamEvent11": "beta.assistant_stream_event11:AssistantStreamEvent11",
-    "AssistantStreamEvent110": "beta.assistant_stream_event110:AssistantStreamEvent110",
-    "AssistantStreamEvent111": "beta.assistant_stream_event111:AssistantStreamEvent111",
-    "AssistantStreamEvent112": "beta.assistant_stream_event112:AssistantStreamEvent112",
-    "AssistantStreamEvent113": "beta.assistant_stream_event113:AssistantStreamEvent113",
-    "AssistantStreamEvent12": "beta.assistant_stream_event12:AssistantStreamEvent12",
-    "AssistantStreamEvent122": "beta.assistant_stream_event122:AssistantStreamEvent122",
-    "AssistantStreamEvent123": "beta.assistant_stream_event123:AssistantStreamEvent123",
-    "AssistantStreamEvent13": "beta.assistant_stream_event13:AssistantStreamEvent13",
-    "AssistantStreamEvent132": "beta.assistant_stream_event132:AssistantStreamEvent132",
-    "AssistantStreamEvent133": "beta.assistant_stream_event133:AssistantStreamEvent133",
-    "AssistantStreamEvent14": "beta.assistant_stream_event14:AssistantStreamEvent14",
-    "AssistantStreamEvent142": "beta.assistant_stream_event142:AssistantStreamEvent142",
-    "AssistantStreamEvent143": "beta.assistant_stream_event143:AssistantStreamEvent143",
-    "AssistantStreamEvent15": "beta.assistant_stream_event15:AssistantStreamEvent15",
-    "AssistantStreamEvent152": "beta.assistant_stream_event152:AssistantStreamEvent152",
-    "AssistantStreamEvent153": "beta.assistant_stream_event153:AssistantStreamEvent153",
-    "AssistantStreamEvent16": "beta.assistant_stream_event16:AssistantStreamEvent16",
-    "AssistantStreamEvent162": "beta.assistant_stream_event162:AssistantStreamEvent162",
-    "AssistantStreamEvent163": "beta.assistant_stream_event163:AssistantStreamEvent163",
-    "AssistantStreamEvent17": "beta.assistant_stream_event17:AssistantStreamEvent17",
-    "AssistantStreamEvent172": "beta.assistant_stream_event172:AssistantStreamEvent172",
-    "AssistantStreamEvent173": "beta.assistant_stream_event173:AssistantStreamEvent173",
-    "AssistantStreamEvent18": "beta.assistant_stream_event18:AssistantStreamEvent18",
-    "AssistantStreamEvent182": "beta.assistant_stream_event182:AssistantStreamEvent182",
-    "AssistantStreamEvent183": "beta.assistant_stream_event183:AssistantStreamEvent183",
-    "AssistantStreamEvent19": "beta.assistant_stream_event19:AssistantStreamEvent19",
-    "AssistantStreamEvent192": "beta.assistant_stream_event192:AssistantStreamEvent192",
-    "AssistantStreamEvent193": "beta.assistant_stream_event193:AssistantStreamEvent193",
-    "AssistantStreamEvent2": "beta.assistant_stream_event2:AssistantStreamEvent2",
-    "AssistantStreamEvent20": "beta.assistant_stream_event20:AssistantStreamEvent20",
-    "AssistantStreamEvent202": "beta.assistant_stream_event202:AssistantStreamEvent202",
-    "AssistantStreamEvent203": "beta.assistant_stream_event203:AssistantStreamEvent203",
-    "AssistantStreamEvent21": "beta.assistant_stream_event21:AssistantStreamEvent21",
-    "AssistantStreamEvent212": "beta.assistant_stream_event212:AssistantStreamEvent212",
-    "AssistantStreamEvent213": "beta.assistant_stream_event213:AssistantStreamEvent213",
-    "AssistantStreamEvent22": "beta.assistant_stream_event22:AssistantStreamEvent22",
-    "AssistantStreamEvent222": "beta.assistant_stream_event222:AssistantStreamEvent222",
-    "AssistantStreamEvent223": "beta.assistant_stream_event223:AssistantStreamEvent223",
-    "AssistantStreamEvent23": "beta.assistant_stream_event23:AssistantStreamEvent23",
-    "AssistantStreamEvent24": "beta.assistant_stream_event24:AssistantStreamEvent24",
-    "AssistantStreamEvent3": "beta.assistant_stream_event3:AssistantStreamEvent3",
-    "AssistantStreamEvent32": "beta.assistant_stream_event32:AssistantStreamEvent32",
-    "AssistantStreamEvent33": "beta.assistant_stream_event33:AssistantStreamEvent33",
-    "AssistantStreamEvent4": "beta.assistant_stream_event4:AssistantStreamEvent4",
-    "AssistantStreamEvent42": "beta.assistant_stream_event42:AssistantStreamEvent42",
-    "AssistantStreamEvent43": "beta.assistant_stream_event43:AssistantStreamEvent43",
-    "AssistantStreamEvent5": "beta.assistant_stream_event5:AssistantStreamEvent5",
-    "AssistantStreamEvent52": "beta.assistant_stream_event52:AssistantStreamEvent52",
-    "AssistantStreamEvent53": "beta.assistant_stream_event53:AssistantStreamEvent53",
-    "AssistantStreamEvent6": "beta.assistant_stream_event6:AssistantStreamEvent6",
-    "AssistantStreamEvent62": "beta.assistant_stream_event62:AssistantStreamEvent62",
-    "AssistantStreamEvent63": "beta.assistant_stream_event63:AssistantStreamEvent63",
-    "AssistantStreamEvent7": "beta.assistant_stream_event7:AssistantStreamEvent7",
-    "AssistantStreamEvent72": "beta.assistant_stream_event72:AssistantStreamEvent72",
-    "AssistantStreamEvent73": "beta.assistant_stream_event73:AssistantStreamEvent73",
-    "AssistantStreamEvent8": "beta.assistant_stream_event8:AssistantStreamEvent8",
-    "AssistantStreamEvent82": "beta.assistant_stream_event82:AssistantStreamEvent82",
-    "AssistantStreamEvent83": "beta.assistant_stream_event83:AssistantStreamEvent83",
-    "AssistantStreamEvent9": "beta.assistant_stream_event9:AssistantStreamEvent9",
-    "AssistantStreamEvent92": "beta.assistant_stream_event92:AssistantStreamEvent92",
-    "AssistantStreamEvent93": "beta.assistant_stream_event93:AssistantStreamEvent93",
+    "AssistantStreamEventThreadCreated": "beta.assistant_stream_event:AssistantStreamEventThreadCreated",
+    "AssistantStreamEventThreadMessageCompleted": "beta.assistant_stream_event:AssistantStreamEventThreadMessageCompleted",
+    "AssistantStreamEventThreadMessageCreated": "beta.assistant_stream_event:AssistantStreamEventThreadMessageCreated",
+    "AssistantStreamEventThreadMessageDelta": "beta.assistant_stream_event:AssistantStreamEventThreadMessageDelta",
+    "AssistantStreamEventThreadMessageInProgress": "beta.assistant_stream_event:AssistantStreamEventThreadMessageInProgress",
+    "AssistantStreamEventThreadMessageIncomplete": "beta.assistant_stream_event:AssistantStreamEventThreadMessageIncomplete",
+    "AssistantStreamEventThreadRunCancelled": "beta.assistant_stream_event:AssistantStreamEventThreadRunCancelled",
+    "AssistantStreamEventThreadRunCancelling": "beta.assistant_stream_event:AssistantStreamEventThreadRunCancelling",
+    "AssistantStreamEventThreadRunCompleted": "beta.assistant_stream_event:AssistantStreamEventThreadRunCompleted",
+    "AssistantStreamEventThreadRunCreated": "beta.assistant_stream_event:AssistantStreamEventThreadRunCreated",
+    "AssistantStreamEventThreadRunExpired": "beta.assistant_stream_event:AssistantStreamEventThreadRunExpired",
+    "AssistantStreamEventThreadRunFailed": "beta.assistant_stream_event:AssistantStreamEventThreadRunFailed",
+    "AssistantStreamEventThreadRunInProgress": "beta.assistant_stream_event:AssistantStreamEventThreadRunInProgress",
+    "AssistantStreamEventThreadRunIncomplete": "beta.assistant_stream_event:AssistantStreamEventThreadRunIncomplete",
+    "AssistantStreamEventThreadRunQueued": "beta.assistant_stream_event:AssistantStreamEventThreadRunQueued",
+    "AssistantStreamEventThreadRunRequiresAction": "beta.assistant_stream_event:AssistantStreamEventThreadRunRequiresAction",
+    "AssistantStreamEventThreadRunStepCancelled": "beta.assistant_stream_event:AssistantStreamEventThreadRunStepCancelled",
+    "AssistantStreamEventThreadRunStepCompleted": "beta.assistant_stream_event:AssistantStreamEventThreadRunStepCompleted",
+    "AssistantStreamEventThreadRunStepCreated": "beta.assistant_stream_event:AssistantStreamEventThreadRunStepCreated",
+    "AssistantStreamEventThreadRunStepDelta": "beta.assistant_stream_event:AssistantStreamEventThreadRunStepDelta",
+    "AssistantStreamEventThreadRunStepExpired": "beta.assistant_stream_event:AssistantStreamEventThreadRunStepExpired",
+    "AssistantStreamEventThreadRunStepFailed": "beta.assistant_stream_event:AssistantStreamEventThreadRunStepFailed",
+    "AssistantStreamEventThreadRunStepInProgress": "beta.assistant_stream_event:AssistantStreamEventThreadRunStepInProgress",
     "AssistantTool": "beta.assistant_tool:AssistantTool",
     "AssistantToolChoice": "beta.assistant_tool_choice:AssistantToolChoice",
     "AssistantToolChoiceFunction": "beta.assistant_tool_choice_function:AssistantToolChoiceFunction",
@@ -729,73 +590,72 @@ _NAMES: dict[str, str] = {
     "AssistantToolResources": "beta.assistant:AssistantToolResources",
     "AssistantToolResourcesCodeInterpreter": "beta.assistant:AssistantToolResourcesCodeInterpreter",
     "AssistantToolResourcesFileSearch": "beta.assistant:AssistantToolResourcesFileSearch",
-    "AssistantToolsFileSearchTypeOnly": "beta.assistant_tools_file_search_type_only:AssistantToolsFileSearchTypeOnly",
-    "AssistantToolsFileSearchTypeOnlyParam": "beta.assistant_tools_file_search_type_only_param:AssistantToolsFileSearchTypeOnlyParam",
+    "AssistantToolsFileSearchTypeOnlyParam": "beta.thread_create_and_run_params:AssistantToolsFileSearchTypeOnlyParam",
     "AssistantUpdateParams": "beta.assistant_update_params:AssistantUpdateParams",
     "AssistantUpdateParamsToolResources0CodeInterpreterParam": "beta.assistant_update_params:AssistantUpdateParamsToolResources0CodeInterpreterParam",
     "AssistantUpdateParamsToolResources0FileSearchParam": "beta.assistant_update_params:AssistantUpdateParamsToolResources0FileSearchParam",
     "AssistantUpdateParamsToolResources0Param": "beta.assistant_update_params:AssistantUpdateParamsToolResources0Param",
-    "AutomaticThreadTitlingParam": "beta.automatic_thread_titling_param:AutomaticThreadTitlingParam",
-    "BetaAdditionalTools": "beta.beta_additional_tools:BetaAdditionalTools",
-    "BetaAdditionalToolsItemParam": "beta.beta_additional_tools_item_param:BetaAdditionalToolsItemParam",
-    "BetaAdditionalToolsItemParam2": "beta.beta_additional_tools_item_param2:BetaAdditionalToolsItemParam2",
-    "BetaAgentMessage": "beta.beta_agent_message:BetaAgentMessage",
-    "BetaAgentMessageItemParam": "beta.beta_agent_message_item_param:BetaAgentMessageItemParam",
-    "BetaAgentMessageItemParam2": "beta.beta_agent_message_item_param2:BetaAgentMessageItemParam2",
-    "BetaAgentTag": "beta.beta_agent_tag:BetaAgentTag",
-    "BetaAgentTagParam": "beta.beta_agent_tag_param:BetaAgentTagParam",
-    "BetaAgentTagParam2": "beta.beta_agent_tag_param2:BetaAgentTagParam2",
-    "BetaAgentTagParam3": "beta.beta_agent_tag_param3:BetaAgentTagParam3",
-    "BetaApplyPatchCreateFileOperation": "beta.beta_apply_patch_create_file_operation:BetaApplyPatchCreateFileOperation",
-    "BetaApplyPatchCreateFileOperationParam": "beta.beta_apply_patch_create_file_operation_param:BetaApplyPatchCreateFileOperationParam",
-    "BetaApplyPatchCreateFileOperationParam2": "beta.beta_apply_patch_create_file_operation_param2:BetaApplyPatchCreateFileOperationParam2",
-    "BetaApplyPatchDeleteFileOperation": "beta.beta_apply_patch_delete_file_operation:BetaApplyPatchDeleteFileOperation",
-    "BetaApplyPatchDeleteFileOperationParam": "beta.beta_apply_patch_delete_file_operation_param:BetaApplyPatchDeleteFileOperationParam",
-    "BetaApplyPatchDeleteFileOperationParam2": "beta.beta_apply_patch_delete_file_operation_param2:BetaApplyPatchDeleteFileOperationParam2",
+    "BetaAdditionalTools": "beta.beta_response_item:BetaAdditionalTools",
+    "BetaAdditionalToolsItemParam": "beta.beta_response_input_item_param:BetaAdditionalToolsItemParam",
+    "BetaAdditionalToolsItemParam2": "beta.beta_response_input_item:BetaAdditionalToolsItemParam2",
+    "BetaAgentMessage": "beta.beta_response_item:BetaAgentMessage",
+    "BetaAgentMessageItemParam": "beta.beta_response_input_item_param:BetaAgentMessageItemParam",
+    "BetaAgentMessageItemParam2": "beta.beta_response_input_item:BetaAgentMessageItemParam2",
+    "BetaAgentTag": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "BetaAgentTagParam": "beta.beta_response_code_interpreter_tool_call_param:BetaAgentTagParam",
+    "BetaAgentTagParam2": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "BetaAgentTagParam3": "beta.beta_response_compaction_item_param:BetaAgentTagParam3",
+    "BetaApplyPatchCreateFileOperation": "beta.beta_response_apply_patch_tool_call:BetaApplyPatchCreateFileOperation",
+    "BetaApplyPatchCreateFileOperationParam": "beta.beta_response_input_item_param:BetaApplyPatchCreateFileOperationParam",
+    "BetaApplyPatchCreateFileOperationParam2": "beta.beta_response_input_item:BetaApplyPatchCreateFileOperationParam2",
+    "BetaApplyPatchDeleteFileOperation": "beta.beta_response_apply_patch_tool_call:BetaApplyPatchDeleteFileOperation",
+    "BetaApplyPatchDeleteFileOperationParam": "beta.beta_response_input_item_param:BetaApplyPatchDeleteFileOperationParam",
+    "BetaApplyPatchDeleteFileOperationParam2": "beta.beta_response_input_item:BetaApplyPatchDeleteFileOperationParam2",
     "BetaApplyPatchTool": "beta.beta_apply_patch_tool:BetaApplyPatchTool",
-    "BetaApplyPatchToolCallItemParam": "beta.beta_apply_patch_tool_call_item_param:BetaApplyPatchToolCallItemParam",
-    "BetaApplyPatchToolCallItemParam2": "beta.beta_apply_patch_tool_call_item_param2:BetaApplyPatchToolCallItemParam2",
-    "BetaApplyPatchToolCallOutputItemParam": "beta.beta_apply_patch_tool_call_output_item_param:BetaApplyPatchToolCallOutputItemParam",
-    "BetaApplyPatchToolCallOutputItemParam2": "beta.beta_apply_patch_tool_call_output_item_param2:BetaApplyPatchToolCallOutputItemParam2",
+    "BetaApplyPatchToolCallItemParam": "beta.beta_response_input_item_param:BetaApplyPatchToolCallItemParam",
+    "BetaApplyPatchToolCallItemParam2": "beta.beta_response_input_item:BetaApplyPatchToolCallItemParam2",
+    "BetaApplyPatchToolCallOutputItemParam": "beta.beta_response_input_item_param:BetaApplyPatchToolCallOutputItemParam",
+    "BetaApplyPatchToolCallOutputItemParam2": "beta.beta_response_input_item:BetaApplyPatchToolCallOutputItemParam2",
     "BetaApplyPatchToolParam": "beta.beta_apply_patch_tool_param:BetaApplyPatchToolParam",
-    "BetaApplyPatchUpdateFileOperation": "beta.beta_apply_patch_update_file_operation:BetaApplyPatchUpdateFileOperation",
-    "BetaApplyPatchUpdateFileOperationParam": "beta.beta_apply_patch_update_file_operation_param:BetaApplyPatchUpdateFileOperationParam",
-    "BetaApplyPatchUpdateFileOperationParam2": "beta.beta_apply_patch_update_file_operation_param2:BetaApplyPatchUpdateFileOperationParam2",
-    "BetaApproximateLocationParam": "beta.beta_approximate_location_param:BetaApproximateLocationParam",
-    "BetaAutoCodeInterpreterToolParam": "beta.beta_auto_code_interpreter_tool_param:BetaAutoCodeInterpreterToolParam",
-    "BetaAutoCodeInterpreterToolParam2": "beta.beta_auto_code_interpreter_tool_param2:BetaAutoCodeInterpreterToolParam2",
-    "BetaClickParam": "beta.beta_click_param:BetaClickParam",
-    "BetaClickParam2": "beta.beta_click_param2:BetaClickParam2",
-    "BetaCodeInterpreterOutputImage": "beta.beta_code_interpreter_output_image:BetaCodeInterpreterOutputImage",
-    "BetaCodeInterpreterOutputImageParam": "beta.beta_code_interpreter_output_image_param:BetaCodeInterpreterOutputImageParam",
-    "BetaCodeInterpreterOutputLogs": "beta.beta_code_interpreter_output_logs:BetaCodeInterpreterOutputLogs",
-    "BetaCodeInterpreterOutputLogsParam": "beta.beta_code_interpreter_output_logs_param:BetaCodeInterpreterOutputLogsParam",
-    "BetaCodeInterpreterTool": "beta.beta_code_interpreter_tool:BetaCodeInterpreterTool",
-    "BetaCodeInterpreterToolParam": "beta.beta_code_interpreter_tool_param:BetaCodeInterpreterToolParam",
+    "BetaApplyPatchUpdateFileOperation": "beta.beta_response_apply_patch_tool_call:BetaApplyPatchUpdateFileOperation",
+    "BetaApplyPatchUpdateFileOperationParam": "beta.beta_response_input_item_param:BetaApplyPatchUpdateFileOperationParam",
+    "BetaApplyPatchUpdateFileOperationParam2": "beta.beta_response_input_item:BetaApplyPatchUpdateFileOperationParam2",
+    "BetaApproximateLocation": "beta.beta_web_search_preview_tool:BetaApproximateLocation",
+    "BetaApproximateLocationParam": "beta.beta_web_search_preview_tool_param:BetaApproximateLocationParam",
+    "BetaAutoCodeInterpreterToolParam": "beta.beta_response_tool_search_output_item_param_param:BetaAutoCodeInterpreterToolParam",
+    "BetaAutoCodeInterpreterToolParam2": "beta.beta_response_tool_search_output_item_param:BetaAutoCodeInterpreterToolParam2",
+    "BetaClickParam": "beta.beta_computer_action_list_param:BetaClickParam",
+    "BetaClickParam2": "beta.beta_computer_action:BetaClickParam2",
+    "BetaCodeInterpreterOutputImage": "beta.beta_response_code_interpreter_tool_call:BetaCodeInterpreterOutputImage",
+    "BetaCodeInterpreterOutputImageParam": "beta.beta_response_code_interpreter_tool_call_param:BetaCodeInterpreterOutputImageParam",
+    "BetaCodeInterpreterOutputLogs": "beta.beta_response_code_interpreter_tool_call:BetaCodeInterpreterOutputLogs",
+    "BetaCodeInterpreterOutputLogsParam": "beta.beta_response_code_interpreter_tool_call_param:BetaCodeInterpreterOutputLogsParam",
+    "BetaCodeInterpreterTool": "beta.beta_response_tool_search_output_item_param:BetaCodeInterpreterTool",
+    "BetaCodeInterpreterToolParam": "beta.beta_response_tool_search_output_item_param_param:BetaCodeInterpreterToolParam",
     "BetaCompactResponseMethodPublicBodyParam": "beta.response_compact_params:BetaCompactResponseMethodPublicBodyParam",
     "BetaCompactedResponse": "beta.beta_compacted_response:BetaCompactedResponse",
-    "BetaCompactionTriggerItemParam": "beta.beta_compaction_trigger_item_param:BetaCompactionTriggerItemParam",
-    "BetaCompactionTriggerItemParam2": "beta.beta_compaction_trigger_item_param2:BetaCompactionTriggerItemParam2",
-    "BetaComparisonFilter": "beta.beta_comparison_filter:BetaComparisonFilter",
-    "BetaComparisonFilterParam": "beta.beta_comparison_filter_param:BetaComparisonFilterParam",
-    "BetaCompoundFilter": "beta.beta_compound_filter:BetaCompoundFilter",
-    "BetaCompoundFilterParam": "beta.beta_compound_filter_param:BetaCompoundFilterParam",
+    "BetaCompactionTriggerItemParam": "beta.beta_response_input_item_param:BetaCompactionTriggerItemParam",
+    "BetaCompactionTriggerItemParam2": "beta.beta_response_input_item:BetaCompactionTriggerItemParam2",
+    "BetaComparisonFilter": "beta.beta_file_search_tool:BetaComparisonFilter",
+    "BetaComparisonFilterParam": "beta.beta_file_search_tool_param:BetaComparisonFilterParam",
+    "BetaCompoundFilter": "beta.beta_file_search_tool:BetaCompoundFilter",
+    "BetaCompoundFilterParam": "beta.beta_file_search_tool_param:BetaCompoundFilterParam",
     "BetaComputerAction": "beta.beta_computer_action:BetaComputerAction",
-    "BetaComputerCallOutputItemParam": "beta.beta_computer_call_output_item_param:BetaComputerCallOutputItemParam",
-    "BetaComputerCallOutputItemParam2": "beta.beta_computer_call_output_item_param2:BetaComputerCallOutputItemParam2",
-    "BetaComputerCallSafetyCheckParam": "beta.beta_computer_call_safety_check_param:BetaComputerCallSafetyCheckParam",
-    "BetaComputerCallSafetyCheckParam2": "beta.beta_computer_call_safety_check_param2:BetaComputerCallSafetyCheckParam2",
-    "BetaComputerScreenshotContent": "beta.beta_computer_screenshot_content:BetaComputerScreenshotContent",
+    "BetaComputerCallOutputItemParam": "beta.beta_response_input_item_param:BetaComputerCallOutputItemParam",
+    "BetaComputerCallOutputItemParam2": "beta.beta_response_input_item:BetaComputerCallOutputItemParam2",
+    "BetaComputerCallSafetyCheckParam": "beta.beta_response_computer_tool_call_param:BetaComputerCallSafetyCheckParam",
+    "BetaComputerCallSafetyCheckParam2": "beta.beta_response_computer_tool_call:BetaComputerCallSafetyCheckParam2",
+    "BetaComputerScreenshotContent": "beta.beta_response_item:BetaComputerScreenshotContent",
     "BetaComputerTool": "beta.beta_computer_tool:BetaComputerTool",
     "BetaComputerToolParam": "beta.beta_computer_tool_param:BetaComputerToolParam",
     "BetaComputerUsePreviewTool": "beta.beta_computer_use_preview_tool:BetaComputerUsePreviewTool",
     "BetaComputerUsePreviewToolParam": "beta.beta_computer_use_preview_tool_param:BetaComputerUsePreviewToolParam",
     "BetaContainerAuto": "beta.beta_container_auto:BetaContainerAuto",
     "BetaContainerAutoParam": "beta.beta_container_auto_param:BetaContainerAutoParam",
-    "BetaContainerFileCitationBody": "beta.beta_container_file_citation_body:BetaContainerFileCitationBody",
+    "BetaContainerFileCitationBody": "beta.beta_response_output_text:BetaContainerFileCitationBody",
     "BetaContainerFileCitationBodyParam": "beta.beta_container_file_citation_body_param:BetaContainerFileCitationBodyParam",
-    "BetaContainerFileCitationParam": "beta.beta_container_file_citation_param:BetaContainerFileCitationParam",
-    "BetaContainerFileCitationParam2": "beta.beta_container_file_citation_param2:BetaContainerFileCitationParam2",
+    "BetaContainerFileCitationParam": "beta.beta_response_input_item_param:BetaContainerFileCitationParam",
+    "BetaContainerFileCitationParam2": "beta.beta_response_input_item:BetaContainerFileCitationParam2",
     "BetaContainerNetworkPolicyAllowlist": "beta.beta_container_network_policy_allowlist:BetaContainerNetworkPolicyAllowlist",
     "BetaContainerNetworkPolicyAllowlistParam": "beta.beta_container_network_policy_allowlist_param:BetaContainerNetworkPolicyAllowlistParam",
     "BetaContainerNetworkPolicyDisabled": "beta.beta_container_network_policy_disabled:BetaContainerNetworkPolicyDisabled",
@@ -804,165 +664,163 @@ _NAMES: dict[str, str] = {
     "BetaContainerNetworkPolicyDomainSecretParam": "beta.beta_container_network_policy_domain_secret_param:BetaContainerNetworkPolicyDomainSecretParam",
     "BetaContainerReference": "beta.beta_container_reference:BetaContainerReference",
     "BetaContainerReferenceParam": "beta.beta_container_reference_param:BetaContainerReferenceParam",
-    "BetaContextManagementParam": "beta.beta_context_management_param:BetaContextManagementParam",
-    "BetaCoordParam": "beta.beta_coord_param:BetaCoordParam",
-    "BetaCoordParam2": "beta.beta_coord_param2:BetaCoordParam2",
-    "BetaCustomGrammarFormatParam": "beta.beta_custom_grammar_format_param:BetaCustomGrammarFormatParam",
-    "BetaCustomGrammarFormatParam2": "beta.beta_custom_grammar_format_param2:BetaCustomGrammarFormatParam2",
-    "BetaCustomTextFormatParam": "beta.beta_custom_text_format_param:BetaCustomTextFormatParam",
-    "BetaCustomTextFormatParam2": "beta.beta_custom_text_format_param2:BetaCustomTextFormatParam2",
+    "BetaContextManagementParam": "beta.response_create_params:BetaContextManagementParam",
+    "BetaCoordParam": "beta.beta_computer_action_list_param:BetaCoordParam",
+    "BetaCoordParam2": "beta.beta_computer_action:BetaCoordParam2",
+    "BetaCreateResponseParam": "beta.response_create_params:BetaCreateResponseParam",
+    "BetaCustomGrammarFormatParam": "beta.beta_custom_tool_param:BetaCustomGrammarFormatParam",
+    "BetaCustomGrammarFormatParam2": "beta.beta_custom_tool:BetaCustomGrammarFormatParam2",
+    "BetaCustomTextFormatParam": "beta.beta_custom_tool_param:BetaCustomTextFormatParam",
+    "BetaCustomTextFormatParam2": "beta.beta_custom_tool:BetaCustomTextFormatParam2",
     "BetaCustomTool": "beta.beta_custom_tool:BetaCustomTool",
     "BetaCustomToolParam": "beta.beta_custom_tool_param:BetaCustomToolParam",
-    "BetaDirectToolCallCaller": "beta.beta_direct_tool_call_caller:BetaDirectToolCallCaller",
-    "BetaDirectToolCallCallerParam": "beta.beta_direct_tool_call_caller_param:BetaDirectToolCallCallerParam",
-    "BetaDirectToolCallCallerParam2": "beta.beta_direct_tool_call_caller_param2:BetaDirectToolCallCallerParam2",
-    "BetaDirectToolCallCallerParam3": "beta.beta_direct_tool_call_caller_param3:BetaDirectToolCallCallerParam3",
-    "BetaDoubleClickAction": "beta.beta_double_click_action:BetaDoubleClickAction",
-    "BetaDoubleClickActionParam": "beta.beta_double_click_action_param:BetaDoubleClickActionParam",
-    "BetaDragParam": "beta.beta_drag_param:BetaDragParam",
-    "BetaDragParam2": "beta.beta_drag_param2:BetaDragParam2",
+    "BetaDirectToolCallCaller": "beta.beta_response_apply_patch_tool_call:BetaDirectToolCallCaller",
+    "BetaDirectToolCallCallerParam": "beta.beta_response_custom_tool_call_param:BetaDirectToolCallCallerParam",
+    "BetaDirectToolCallCallerParam2": "beta.beta_response_custom_tool_call_output_param:BetaDirectToolCallCallerParam2",
+    "BetaDirectToolCallCallerParam3": "beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3",
+    "BetaDoubleClickAction": "beta.beta_computer_action:BetaDoubleClickAction",
+    "BetaDoubleClickActionParam": "beta.beta_computer_action_list_param:BetaDoubleClickActionParam",
+    "BetaDragParam": "beta.beta_computer_action_list_param:BetaDragParam",
+    "BetaDragParam2": "beta.beta_computer_action:BetaDragParam2",
     "BetaEasyInputMessage": "beta.beta_easy_input_message:BetaEasyInputMessage",
     "BetaEasyInputMessage2": "beta.beta_easy_input_message:BetaEasyInputMessage2",
     "BetaEasyInputMessageParam": "beta.beta_easy_input_message_param:BetaEasyInputMessageParam",
-    "BetaEncryptedContent": "beta.beta_encrypted_content:BetaEncryptedContent",
-    "BetaEncryptedContentParam": "beta.beta_encrypted_content_param:BetaEncryptedContentParam",
-    "BetaEncryptedContentParam2": "beta.beta_encrypted_content_param2:BetaEncryptedContentParam2",
-    "BetaFileCitationBody": "beta.beta_file_citation_body:BetaFileCitationBody",
+    "BetaEncryptedContent": "beta.beta_response_item:BetaEncryptedContent",
+    "BetaEncryptedContentParam": "beta.beta_response_input_item_param:BetaEncryptedContentParam",
+    "BetaEncryptedContentParam2": "beta.beta_response_input_item:BetaEncryptedContentParam2",
+    "BetaFileCitationBody": "beta.beta_response_output_text:BetaFileCitationBody",
     "BetaFileCitationBodyParam": "beta.beta_file_citation_body_param:BetaFileCitationBodyParam",
-    "BetaFileCitationParam": "beta.beta_file_citation_param:BetaFileCitationParam",
-    "BetaFileCitationParam2": "beta.beta_file_citation_param2:BetaFileCitationParam2",
-    "BetaFilePath": "beta.beta_file_path:BetaFilePath",
+    "BetaFileCitationParam": "beta.beta_response_input_item_param:BetaFileCitationParam",
+    "BetaFileCitationParam2": "beta.beta_response_input_item:BetaFileCitationParam2",
+    "BetaFilePath": "beta.beta_response_output_text:BetaFilePath",
     "BetaFilePathParam": "beta.beta_file_path_param:BetaFilePathParam",
     "BetaFileSearchTool": "beta.beta_file_search_tool:BetaFileSearchTool",
     "BetaFileSearchToolParam": "beta.beta_file_search_tool_param:BetaFileSearchToolParam",
-    "BetaFunctionCallOutputItemParam": "beta.beta_function_call_output_item_param:BetaFunctionCallOutputItemParam",
-    "BetaFunctionCallOutputItemParam2": "beta.beta_function_call_output_item_param2:BetaFunctionCallOutputItemParam2",
-    "BetaFunctionShellAction": "beta.beta_function_shell_action:BetaFunctionShellAction",
-    "BetaFunctionShellActionParam": "beta.beta_function_shell_action_param:BetaFunctionShellActionParam",
-    "BetaFunctionShellActionParam2": "beta.beta_function_shell_action_param2:BetaFunctionShellActionParam2",
-    "BetaFunctionShellCallItemParam": "beta.beta_function_shell_call_item_param:BetaFunctionShellCallItemParam",
-    "BetaFunctionShellCallItemParam2": "beta.beta_function_shell_call_item_param2:BetaFunctionShellCallItemParam2",
-    "BetaFunctionShellCallOutputContent": "beta.beta_function_shell_call_output_content:BetaFunctionShellCallOutputContent",
-    "BetaFunctionShellCallOutputExitOutcome": "beta.beta_function_shell_call_output_exit_outcome:BetaFunctionShellCallOutputExitOutcome",
-    "BetaFunctionShellCallOutputExitOutcomeParam": "beta.beta_function_shell_call_output_exit_outcome_param:BetaFunctionShellCallOutputExitOutcomeParam",
-    "BetaFunctionShellCallOutputExitOutcomeParam2": "beta.beta_function_shell_call_output_exit_outcome_param2:BetaFunctionShellCallOutputExitOutcomeParam2",
-    "BetaFunctionShellCallOutputItemParam": "beta.beta_function_shell_call_output_item_param:BetaFunctionShellCallOutputItemParam",
-    "BetaFunctionShellCallOutputItemParam2": "beta.beta_function_shell_call_output_item_param2:BetaFunctionShellCallOutputItemParam2",
-    "BetaFunctionShellCallOutputTimeoutOutcome": "beta.beta_function_shell_call_output_timeout_outcome:BetaFunctionShellCallOutputTimeoutOutcome",
-    "BetaFunctionShellCallOutputTimeoutOutcomeParam": "beta.beta_function_shell_call_output_timeout_outcome_param:BetaFunctionShellCallOutputTimeoutOutcomeParam",
-    "BetaFunctionShellCallOutputTimeoutOutcomeParam2": "beta.beta_function_shell_call_output_timeout_outcome_param2:BetaFunctionShellCallOutputTimeoutOutcomeParam2",
+    "BetaFunctionCallOutputItemParam": "beta.beta_response_input_item_param:BetaFunctionCallOutputItemParam",
+    "BetaFunctionCallOutputItemParam2": "beta.beta_response_input_item:BetaFunctionCallOutputItemParam2",
+    "BetaFunctionShellAction": "beta.beta_response_function_shell_tool_call:BetaFunctionShellAction",
+    "BetaFunctionShellActionParam": "beta.beta_response_input_item_param:BetaFunctionShellActionParam",
+    "BetaFunctionShellActionParam2": "beta.beta_response_input_item:BetaFunctionShellActionParam2",
+    "BetaFunctionShellCallItemParam": "beta.beta_response_input_item_param:BetaFunctionShellCallItemParam",
+    "BetaFunctionShellCallItemParam2": "beta.beta_response_input_item:BetaFunctionShellCallItemParam2",
+    "BetaFunctionShellCallOutputContent": "beta.beta_response_function_shell_tool_call_output:BetaFunctionShellCallOutputContent",
+    "BetaFunctionShellCallOutputExitOutcome": "beta.beta_response_function_shell_tool_call_output:BetaFunctionShellCallOutputExitOutcome",
+    "BetaFunctionShellCallOutputExitOutcomeParam": "beta.beta_response_function_shell_call_output_content_param:BetaFunctionShellCallOutputExitOutcomeParam",
+    "BetaFunctionShellCallOutputExitOutcomeParam2": "beta.beta_response_function_shell_call_output_content:BetaFunctionShellCallOutputExitOutcomeParam2",
+    "BetaFunctionShellCallOutputItemParam": "beta.beta_response_input_item_param:BetaFunctionShellCallOutputItemParam",
+    "BetaFunctionShellCallOutputItemParam2": "beta.beta_response_input_item:BetaFunctionShellCallOutputItemParam2",
+    "BetaFunctionShellCallOutputTimeoutOutcome": "beta.beta_response_function_shell_tool_call_output:BetaFunctionShellCallOutputTimeoutOutcome",
+    "BetaFunctionShellCallOutputTimeoutOutcomeParam": "beta.beta_response_function_shell_call_output_content_param:BetaFunctionShellCallOutputTimeoutOutcomeParam",
+    "BetaFunctionShellCallOutputTimeoutOutcomeParam2": "beta.beta_response_function_shell_call_output_content:BetaFunctionShellCallOutputTimeoutOutcomeParam2",
     "BetaFunctionShellTool": "beta.beta_function_shell_tool:BetaFunctionShellTool",
     "BetaFunctionShellToolParam": "beta.beta_function_shell_tool_param:BetaFunctionShellToolParam",
     "BetaFunctionTool": "beta.beta_function_tool:BetaFunctionTool",
     "BetaFunctionToolCallOutput": "beta.beta_response_function_tool_call_output_item:BetaFunctionToolCallOutput",
     "BetaFunctionToolParam": "beta.beta_function_tool_param:BetaFunctionToolParam",
-    "BetaFunctionToolParam2": "beta.beta_function_tool_param2:BetaFunctionToolParam2",
-    "BetaFunctionToolParam3": "beta.beta_function_tool_param3:BetaFunctionToolParam3",
-    "BetaHTTPError": "beta.beta_http_error:BetaHTTPError",
-    "BetaHTTPErrorParam": "beta.beta_http_error_param:BetaHTTPErrorParam",
-    "BetaHybridSearchOptions": "beta.beta_hybrid_search_options:BetaHybridSearchOptions",
-    "BetaHybridSearchOptionsParam": "beta.beta_hybrid_search_options_param:BetaHybridSearchOptionsParam",
+    "BetaFunctionToolParam2": "beta.beta_namespace_tool_param:BetaFunctionToolParam2",
+    "BetaFunctionToolParam3": "beta.beta_namespace_tool:BetaFunctionToolParam3",
+    "BetaHTTPError": "beta.beta_mcp_tool_call_error:BetaHTTPError",
+    "BetaHTTPErrorParam": "beta.beta_mcp_tool_call_error_param:BetaHTTPErrorParam",
+    "BetaHybridSearchOptions": "beta.beta_file_search_tool:BetaHybridSearchOptions",
+    "BetaHybridSearchOptionsParam": "beta.beta_file_search_tool_param:BetaHybridSearchOptionsParam",
     "BetaImageDetail": "beta.beta_image_detail:BetaImageDetail",
-    "BetaImageGenTool": "beta.beta_image_gen_tool:BetaImageGenTool",
-    "BetaImageGenToolCall": "beta.beta_image_gen_tool_call:BetaImageGenToolCall",
-    "BetaImageGenToolCallParam": "beta.beta_image_gen_tool_call_param:BetaImageGenToolCallParam",
-    "BetaImageGenToolInputImageMask": "beta.beta_image_gen_tool:BetaImageGenToolInputImageMask",
-    "BetaImageGenToolInputImageMaskParam": "beta.beta_image_gen_tool_param:BetaImageGenToolInputImageMaskParam",
-    "BetaImageGenToolParam": "beta.beta_image_gen_tool_param:BetaImageGenToolParam",
+    "BetaImageGenTool": "beta.beta_response_tool_search_output_item_param:BetaImageGenTool",
+    "BetaImageGenToolCall": "beta.beta_response_input_item:BetaImageGenToolCall",
+    "BetaImageGenToolCallParam": "beta.beta_response_input_item_param:BetaImageGenToolCallParam",
+    "BetaImageGenToolInputImageMask": "beta.beta_response_tool_search_output_item_param:BetaImageGenToolInputImageMask",
+    "BetaImageGenToolInputImageMaskParam": "beta.beta_response_tool_search_output_item_param_param:BetaImageGenToolInputImageMaskParam",
+    "BetaImageGenToolParam": "beta.beta_response_tool_search_output_item_param_param:BetaImageGenToolParam",
     "BetaInlineSkill": "beta.beta_inline_skill:BetaInlineSkill",
     "BetaInlineSkillParam": "beta.beta_inline_skill_param:BetaInlineSkillParam",
     "BetaInlineSkillSource": "beta.beta_inline_skill_source:BetaInlineSkillSource",
     "BetaInlineSkillSourceParam": "beta.beta_inline_skill_source_param:BetaInlineSkillSourceParam",
     "BetaInputMessage": "beta.beta_easy_input_message:BetaInputMessage",
     "BetaInputMessageParam": "beta.beta_easy_input_message_param:BetaInputMessageParam",
-    "BetaItemReferenceParam": "beta.beta_item_reference_param:BetaItemReferenceParam",
-    "BetaItemReferenceParam2": "beta.beta_item_reference_param2:BetaItemReferenceParam2",
-    "BetaKeyPressAction": "beta.beta_key_press_action:BetaKeyPressAction",
-    "BetaKeyPressActionParam": "beta.beta_key_press_action_param:BetaKeyPressActionParam",
+    "BetaItemReferenceParam": "beta.beta_response_input_item_param:BetaItemReferenceParam",
+    "BetaItemReferenceParam2": "beta.beta_response_input_item:BetaItemReferenceParam2",
+    "BetaKeyPressAction": "beta.beta_computer_action:BetaKeyPressAction",
+    "BetaKeyPressActionParam": "beta.beta_computer_action_list_param:BetaKeyPressActionParam",
     "BetaLocalEnvironment": "beta.beta_local_environment:BetaLocalEnvironment",
     "BetaLocalEnvironmentParam": "beta.beta_local_environment_param:BetaLocalEnvironmentParam",
-    "BetaLocalShellExecAction": "beta.beta_local_shell_exec_action:BetaLocalShellExecAction",
-    "BetaLocalShellExecActionParam": "beta.beta_local_shell_exec_action_param:BetaLocalShellExecActionParam",
-    "BetaLocalShellToolCall": "beta.beta_local_shell_tool_call:BetaLocalShellToolCall",
-    "BetaLocalShellToolCallOutput": "beta.beta_local_shell_tool_call_output:BetaLocalShellToolCallOutput",
-    "BetaLocalShellToolCallOutputParam": "beta.beta_local_shell_tool_call_output_param:BetaLocalShellToolCallOutputParam",
-    "BetaLocalShellToolCallParam": "beta.beta_local_shell_tool_call_param:BetaLocalShellToolCallParam",
-    "BetaLocalShellToolParam": "beta.beta_local_shell_tool_param:BetaLocalShellToolParam",
-    "BetaLocalShellToolParam2": "beta.beta_local_shell_tool_param2:BetaLocalShellToolParam2",
+    "BetaLocalShellExecAction": "beta.beta_response_input_item:BetaLocalShellExecAction",
+    "BetaLocalShellExecActionParam": "beta.beta_response_input_item_param:BetaLocalShellExecActionParam",
+    "BetaLocalShellToolCall": "beta.beta_response_input_item:BetaLocalShellToolCall",
+    "BetaLocalShellToolCallOutput": "beta.beta_response_input_item:BetaLocalShellToolCallOutput",
+    "BetaLocalShellToolCallOutputParam": "beta.beta_response_input_item_param:BetaLocalShellToolCallOutputParam",
+    "BetaLocalShellToolCallParam": "beta.beta_response_input_item_param:BetaLocalShellToolCallParam",
+    "BetaLocalShellToolParam": "beta.beta_response_tool_search_output_item_param_param:BetaLocalShellToolParam",
+    "BetaLocalShellToolParam2": "beta.beta_response_tool_search_output_item_param:BetaLocalShellToolParam2",
     "BetaLocalSkill": "beta.beta_local_skill:BetaLocalSkill",
     "BetaLocalSkillParam": "beta.beta_local_skill_param:BetaLocalSkillParam",
-    "BetaLogProb": "beta.beta_log_prob:BetaLogProb",
+    "BetaLogProb": "beta.beta_response_output_text:BetaLogProb",
     "BetaLogProbParam": "beta.beta_log_prob_param:BetaLogProbParam",
-    "BetaMCPApprovalRequest": "beta.beta_mcp_approval_request:BetaMCPApprovalRequest",
-    "BetaMCPApprovalRequestParam": "beta.beta_mcp_approval_request_param:BetaMCPApprovalRequestParam",
-    "BetaMCPApprovalResponse": "beta.beta_mcp_approval_response:BetaMCPApprovalResponse",
-    "BetaMCPApprovalResponseParam": "beta.beta_mcp_approval_response_param:BetaMCPApprovalResponseParam",
-    "BetaMCPApprovalResponseResource": "beta.beta_mcp_approval_response_resource:BetaMCPApprovalResponseResource",
-    "BetaMCPListTools": "beta.beta_mcp_list_tools:BetaMCPListTools",
-    "BetaMCPListToolsParam": "beta.beta_mcp_list_tools_param:BetaMCPListToolsParam",
-    "BetaMCPListToolsTool": "beta.beta_mcp_list_tools_tool:BetaMCPListToolsTool",
-    "BetaMCPListToolsToolParam": "beta.beta_mcp_list_tools_tool_param:BetaMCPListToolsToolParam",
-    "BetaMCPProtocolError": "beta.beta_mcp_protocol_error:BetaMCPProtocolError",
-    "BetaMCPProtocolErrorParam": "beta.beta_mcp_protocol_error_param:BetaMCPProtocolErrorParam",
-    "BetaMCPTool": "beta.beta_mcp_tool:BetaMCPTool",
-    "BetaMCPToolCall": "beta.beta_mcp_tool_call:BetaMCPToolCall",
-    "BetaMCPToolCallParam": "beta.beta_mcp_tool_call_param:BetaMCPToolCallParam",
-    "BetaMCPToolExecutionError": "beta.beta_mcp_tool_execution_error:BetaMCPToolExecutionError",
-    "BetaMCPToolExecutionErrorParam": "beta.beta_mcp_tool_execution_error_param:BetaMCPToolExecutionErrorParam",
-    "BetaMCPToolFilter": "beta.beta_mcp_tool_filter:BetaMCPToolFilter",
-    "BetaMCPToolFilterParam": "beta.beta_mcp_tool_filter_param:BetaMCPToolFilterParam",
-    "BetaMCPToolParam": "beta.beta_mcp_tool_param:BetaMCPToolParam",
-    "BetaMCPToolRequireApproval0": "beta.beta_mcp_tool:BetaMCPToolRequireApproval0",
-    "BetaMCPToolRequireApproval0Param": "beta.beta_mcp_tool_param:BetaMCPToolRequireApproval0Param",
+    "BetaMCPApprovalRequest": "beta.beta_response_input_item:BetaMCPApprovalRequest",
+    "BetaMCPApprovalRequestParam": "beta.beta_response_input_item_param:BetaMCPApprovalRequestParam",
+    "BetaMCPApprovalResponse": "beta.beta_response_input_item:BetaMCPApprovalResponse",
+    "BetaMCPApprovalResponseParam": "beta.beta_response_input_item_param:BetaMCPApprovalResponseParam",
+    "BetaMCPApprovalResponseResource": "beta.beta_response_item:BetaMCPApprovalResponseResource",
+    "BetaMCPListTools": "beta.beta_response_input_item:BetaMCPListTools",
+    "BetaMCPListToolsParam": "beta.beta_response_input_item_param:BetaMCPListToolsParam",
+    "BetaMCPListToolsTool": "beta.beta_response_input_item:BetaMCPListToolsTool",
+    "BetaMCPListToolsToolParam": "beta.beta_response_input_item_param:BetaMCPListToolsToolParam",
+    "BetaMCPProtocolError": "beta.beta_mcp_tool_call_error:BetaMCPProtocolError",
+    "BetaMCPProtocolErrorParam": "beta.beta_mcp_tool_call_error_param:BetaMCPProtocolErrorParam",
+    "BetaMCPTool": "beta.beta_response_tool_search_output_item_param:BetaMCPTool",
+    "BetaMCPToolCall": "beta.beta_response_input_item:BetaMCPToolCall",
+    "BetaMCPToolCallParam": "beta.beta_response_input_item_param:BetaMCPToolCallParam",
+    "BetaMCPToolExecutionError": "beta.beta_mcp_tool_call_error:BetaMCPToolExecutionError",
+    "BetaMCPToolExecutionErrorParam": "beta.beta_mcp_tool_call_error_param:BetaMCPToolExecutionErrorParam",
+    "BetaMCPToolFilter": "beta.beta_response_tool_search_output_item_param:BetaMCPToolFilter",
+    "BetaMCPToolFilterParam": "beta.beta_response_tool_search_output_item_param_param:BetaMCPToolFilterParam",
+    "BetaMCPToolParam": "beta.beta_response_tool_search_output_item_param_param:BetaMCPToolParam",
+    "BetaMCPToolRequireApproval0": "beta.beta_response_tool_search_output_item_param:BetaMCPToolRequireApproval0",
+    "BetaMCPToolRequireApproval0Param": "beta.beta_response_tool_search_output_item_param_param:BetaMCPToolRequireApproval0Param",
     "BetaMcpToolCallError": "beta.beta_mcp_tool_call_error:BetaMcpToolCallError",
-    "BetaModeration": "beta.beta_moderation:BetaModeration",
-    "BetaModerationConfigParam": "beta.beta_moderation_config_param:BetaModerationConfigParam",
-    "BetaModerationErrorBody": "beta.beta_moderation_error_body:BetaModerationErrorBody",
-    "BetaModerationParam": "beta.beta_moderation_param:BetaModerationParam",
-    "BetaModerationPolicyParam": "beta.beta_moderation_policy_param:BetaModerationPolicyParam",
-    "BetaModerationResultBody": "beta.beta_moderation_result_body:BetaModerationResultBody",
-    "BetaMoveParam": "beta.beta_move_param:BetaMoveParam",
-    "BetaMoveParam2": "beta.beta_move_param2:BetaMoveParam2",
-    "BetaMultiAgentCall": "beta.beta_multi_agent_call:BetaMultiAgentCall",
-    "BetaMultiAgentCallItemParam": "beta.beta_multi_agent_call_item_param:BetaMultiAgentCallItemParam",
-    "BetaMultiAgentCallItemParam2": "beta.beta_multi_agent_call_item_param2:BetaMultiAgentCallItemParam2",
-    "BetaMultiAgentCallOutput": "beta.beta_multi_agent_call_output:BetaMultiAgentCallOutput",
-    "BetaMultiAgentCallOutputItemParam": "beta.beta_multi_agent_call_output_item_param:BetaMultiAgentCallOutputItemParam",
-    "BetaMultiAgentCallOutputItemParam2": "beta.beta_multi_agent_call_output_item_param2:BetaMultiAgentCallOutputItemParam2",
-    "BetaMultiAgentParam": "beta.beta_multi_agent_param:BetaMultiAgentParam",
+    "BetaModeration": "beta.beta_response:BetaModeration",
+    "BetaModerationConfigParam": "beta.response_create_params:BetaModerationConfigParam",
+    "BetaModerationErrorBody": "beta.beta_response:BetaModerationErrorBody",
+    "BetaModerationParam": "beta.response_create_params:BetaModerationParam",
+    "BetaModerationPolicyParam": "beta.response_create_params:BetaModerationPolicyParam",
+    "BetaModerationResultBody": "beta.beta_response:BetaModerationResultBody",
+    "BetaMoveParam": "beta.beta_computer_action_list_param:BetaMoveParam",
+    "BetaMoveParam2": "beta.beta_computer_action:BetaMoveParam2",
+    "BetaMultiAgentCall": "beta.beta_response_item:BetaMultiAgentCall",
+    "BetaMultiAgentCallItemParam": "beta.beta_response_input_item_param:BetaMultiAgentCallItemParam",
+    "BetaMultiAgentCallItemParam2": "beta.beta_response_input_item:BetaMultiAgentCallItemParam2",
+    "BetaMultiAgentCallOutput": "beta.beta_response_item:BetaMultiAgentCallOutput",
+    "BetaMultiAgentCallOutputItemParam": "beta.beta_response_input_item_param:BetaMultiAgentCallOutputItemParam",
+    "BetaMultiAgentCallOutputItemParam2": "beta.beta_response_input_item:BetaMultiAgentCallOutputItemParam2",
+    "BetaMultiAgentParam": "beta.response_create_params:BetaMultiAgentParam",
     "BetaNamespaceTool": "beta.beta_namespace_tool:BetaNamespaceTool",
     "BetaNamespaceToolParam": "beta.beta_namespace_tool_param:BetaNamespaceToolParam",
     "BetaOutputMessageParam": "beta.beta_easy_input_message_param:BetaOutputMessageParam",
     "BetaOutputTextContentParam": "beta.beta_output_text_content_param:BetaOutputTextContentParam",
-    "BetaOutputTextContentParam2": "beta.beta_output_text_content_param2:BetaOutputTextContentParam2",
-    "BetaOutputTextContentParam3": "beta.beta_output_text_content_param3:BetaOutputTextContentParam3",
-    "BetaProgram": "beta.beta_program:BetaProgram",
-    "BetaProgramItemParam": "beta.beta_program_item_param:BetaProgramItemParam",
-    "BetaProgramItemParam2": "beta.beta_program_item_param2:BetaProgramItemParam2",
-    "BetaProgramOutput": "beta.beta_program_output:BetaProgramOutput",
-    "BetaProgramOutputItemParam": "beta.beta_program_output_item_param:BetaProgramOutputItemParam",
-    "BetaProgramOutputItemParam2": "beta.beta_program_output_item_param2:BetaProgramOutputItemParam2",
-    "BetaProgramToolCallCaller": "beta.beta_program_tool_call_caller:BetaProgramToolCallCaller",
-    "BetaProgramToolCallCallerParam": "beta.beta_program_tool_call_caller_param:BetaProgramToolCallCallerParam",
-    "BetaProgramToolCallCallerParam2": "beta.beta_program_tool_call_caller_param2:BetaProgramToolCallCallerParam2",
-    "BetaProgramToolCallCallerParam3": "beta.beta_program_tool_call_caller_param3:BetaProgramToolCallCallerParam3",
-    "BetaProgrammaticToolCallingParam": "beta.beta_programmatic_tool_calling_param:BetaProgrammaticToolCallingParam",
-    "BetaProgrammaticToolCallingParam2": "beta.beta_programmatic_tool_calling_param2:BetaProgrammaticToolCallingParam2",
-    "BetaPrompt": "beta.beta_response_prompt:BetaPrompt",
-    "BetaPrompt0Param": "beta.beta_response_prompt_param:BetaPrompt0Param",
-    "BetaPrompt0Param2": "beta.beta_response_prompt_param:BetaPrompt0Param2",
-    "BetaPromptCacheBreakpointConfig": "beta.beta_prompt_cache_breakpoint_config:BetaPromptCacheBreakpointConfig",
-    "BetaPromptCacheBreakpointConfigParam": "beta.beta_prompt_cache_breakpoint_config_param:BetaPromptCacheBreakpointConfigParam",
-    "BetaPromptCacheBreakpointParam": "beta.beta_prompt_cache_breakpoint_param:BetaPromptCacheBreakpointParam",
-    "BetaPromptCacheBreakpointParam2": "beta.beta_prompt_cache_breakpoint_param2:BetaPromptCacheBreakpointParam2",
-    "BetaPromptCacheOptions": "beta.beta_prompt_cache_options:BetaPromptCacheOptions",
-    "BetaPromptCacheOptionsParam": "beta.beta_prompt_cache_options_param:BetaPromptCacheOptionsParam",
-    "BetaRankingOptions": "beta.beta_ranking_options:BetaRankingOptions",
-    "BetaRankingOptionsParam": "beta.beta_ranking_options_param:BetaRankingOptionsParam",
-    "BetaReasoning": "beta.beta_reasoning:BetaReasoning",
-    "BetaReasoningParam": "beta.beta_reasoning_param:BetaReasoningParam",
-    "BetaReasoningTextContent": "beta.beta_reasoning_text_content:BetaReasoningTextContent",
-    "BetaReasoningTextContentParam": "beta.beta_reasoning_text_content_param:BetaReasoningTextContentParam",
+    "BetaOutputTextContentParam2": "beta.beta_response_input_item_param:BetaOutputTextContentParam2",
+    "BetaOutputTextContentParam3": "beta.beta_response_input_item:BetaOutputTextContentParam3",
+    "BetaProgram": "beta.beta_response_item:BetaProgram",
+    "BetaProgramItemParam": "beta.beta_response_input_item_param:BetaProgramItemParam",
+    "BetaProgramItemParam2": "beta.beta_response_input_item:BetaProgramItemParam2",
+    "BetaProgramOutput": "beta.beta_response_item:BetaProgramOutput",
+    "BetaProgramOutputItemParam": "beta.beta_response_input_item_param:BetaProgramOutputItemParam",
+    "BetaProgramOutputItemParam2": "beta.beta_response_input_item:BetaProgramOutputItemParam2",
+    "BetaProgramToolCallCaller": "beta.beta_response_apply_patch_tool_call:BetaProgramToolCallCaller",
+    "BetaProgramToolCallCallerParam": "beta.beta_response_custom_tool_call_param:BetaProgramToolCallCallerParam",
+    "BetaProgramToolCallCallerParam2": "beta.beta_response_custom_tool_call_output_param:BetaProgramToolCallCallerParam2",
+    "BetaProgramToolCallCallerParam3": "beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3",
+    "BetaProgrammaticToolCallingParam": "beta.beta_response_tool_search_output_item_param_param:BetaProgrammaticToolCallingParam",
+    "BetaProgrammaticToolCallingParam2": "beta.beta_response_tool_search_output_item_param:BetaProgrammaticToolCallingParam2",
+    "BetaPromptCacheBreakpointConfig": "beta.beta_response_input_file:BetaPromptCacheBreakpointConfig",
+    "BetaPromptCacheBreakpointConfigParam": "beta.beta_response_input_file_param:BetaPromptCacheBreakpointConfigParam",
+    "BetaPromptCacheBreakpointParam": "beta.beta_response_input_file_content_param:BetaPromptCacheBreakpointParam",
+    "BetaPromptCacheBreakpointParam2": "beta.beta_response_input_file_content:BetaPromptCacheBreakpointParam2",
+    "BetaPromptCacheOptions": "beta.beta_response:BetaPromptCacheOptions",
+    "BetaPromptCacheOptionsParam": "beta.response_compact_params:BetaPromptCacheOptionsParam",
+    "BetaRankingOptions": "beta.beta_file_search_tool:BetaRankingOptions",
+    "BetaRankingOptionsParam": "beta.beta_file_search_tool_param:BetaRankingOptionsParam",
+    "BetaReasoning": "beta.beta_response:BetaReasoning",
+    "BetaReasoningParam": "beta.response_create_params:BetaReasoningParam",
+    "BetaReasoningTextContent": "beta.beta_response_content_part_added_event:BetaReasoningTextContent",
+    "BetaReasoningTextContentParam": "beta.beta_response_reasoning_item_param:BetaReasoningTextContentParam",
     "BetaRefusalContentParam": "beta.beta_refusal_content_param:BetaRefusalContentParam",
     "BetaResponse": "beta.beta_response:BetaResponse",
     "BetaResponseApplyPatchToolCall": "beta.beta_response_apply_patch_tool_call:BetaResponseApplyPatchToolCall",
@@ -990,7 +848,7 @@ _NAMES: dict[str, str] = {
     "BetaResponseContainerReference": "beta.beta_response_container_reference:BetaResponseContainerReference",
     "BetaResponseContentPartAddedEvent": "beta.beta_response_content_part_added_event:BetaResponseContentPartAddedEvent",
     "BetaResponseContentPartDoneEvent": "beta.beta_response_content_part_done_event:BetaResponseContentPartDoneEvent",
-    "BetaResponseConversation": "beta.beta_response_conversation:BetaResponseConversation",
+    "BetaResponseConversation": "beta.beta_response:BetaResponseConversation",
     "BetaResponseConversationParamParam": "beta.beta_response_conversation_param_param:BetaResponseConversationParamParam",
     "BetaResponseCreatedEvent": "beta.beta_response_created_event:BetaResponseCreatedEvent",
     "BetaResponseCustomToolCall": "beta.beta_response_custom_tool_call:BetaResponseCustomToolCall",
@@ -1002,7 +860,6 @@ _NAMES: dict[str, str] = {
     "BetaResponseCustomToolCallOutputParam": "beta.beta_response_custom_tool_call_output_param:BetaResponseCustomToolCallOutputParam",
     "BetaResponseCustomToolCallParam": "beta.beta_response_custom_tool_call_param:BetaResponseCustomToolCallParam",
     "BetaResponseError": "beta.beta_response_error:BetaResponseError",
-    "BetaResponseError2": "beta.beta_response_error:BetaResponseError2",
     "BetaResponseErrorEvent": "beta.beta_response_error_event:BetaResponseErrorEvent",
     "BetaResponseFailedEvent": "beta.beta_response_failed_event:BetaResponseFailedEvent",
     "BetaResponseFileSearchCallCompletedEvent": "beta.beta_response_file_search_call_completed_event:BetaResponseFileSearchCallCompletedEvent",
@@ -1012,13 +869,13 @@ _NAMES: dict[str, str] = {
     "BetaResponseFileSearchToolCallParam": "beta.beta_response_file_search_tool_call_param:BetaResponseFileSearchToolCallParam",
     "BetaResponseFileSearchToolCallResult": "beta.beta_response_file_search_tool_call:BetaResponseFileSearchToolCallResult",
     "BetaResponseFileSearchToolCallResults0Param": "beta.beta_response_file_search_tool_call_param:BetaResponseFileSearchToolCallResults0Param",
-    "BetaResponseFormatJsonObject": "beta.beta_response_format_json_object:BetaResponseFormatJsonObject",
-    "BetaResponseFormatJsonObjectParam": "beta.beta_response_format_json_object_param:BetaResponseFormatJsonObjectParam",
-    "BetaResponseFormatText": "beta.beta_response_format_text:BetaResponseFormatText",
+    "BetaResponseFormatJsonObject": "beta.beta_response_format_text_config:BetaResponseFormatJsonObject",
+    "BetaResponseFormatJsonObjectParam": "beta.beta_response_format_text_config_param:BetaResponseFormatJsonObjectParam",
+    "BetaResponseFormatText": "beta.beta_response_format_text_config:BetaResponseFormatText",
     "BetaResponseFormatTextConfig": "beta.beta_response_format_text_config:BetaResponseFormatTextConfig",
     "BetaResponseFormatTextJSONSchemaConfig": "beta.beta_response_format_text_json_schema_config:BetaResponseFormatTextJSONSchemaConfig",
     "BetaResponseFormatTextJSONSchemaConfigParam": "beta.beta_response_format_text_json_schema_config_param:BetaResponseFormatTextJSONSchemaConfigParam",
-    "BetaResponseFormatTextParam": "beta.beta_response_format_text_param:BetaResponseFormatTextParam",
+    "BetaResponseFormatTextParam": "beta.beta_response_format_text_config_param:BetaResponseFormatTextParam",
     "BetaResponseFunctionCallArgumentsDeltaEvent": "beta.beta_response_function_call_arguments_delta_event:BetaResponseFunctionCallArgumentsDeltaEvent",
     "BetaResponseFunctionCallArgumentsDoneEvent": "beta.beta_response_function_call_arguments_done_event:BetaResponseFunctionCallArgumentsDoneEvent",
     "BetaResponseFunctionCallOutputItem": "beta.beta_response_function_call_output_item:BetaResponseFunctionCallOutputItem",
@@ -1061,8 +918,8 @@ _NAMES: dict[str, str] = {
     "BetaResponseInputTextParam": "beta.beta_response_input_text_param:BetaResponseInputTextParam",
     "BetaResponseItem": "beta.beta_response_item:BetaResponseItem",
     "BetaResponseLocalEnvironment": "beta.beta_response_local_environment:BetaResponseLocalEnvironment",
-    "BetaResponseLogProb": "beta.beta_response_log_prob:BetaResponseLogProb",
-    "BetaResponseLogProbTopLogprob": "beta.beta_response_log_prob:BetaResponseLogProbTopLogprob",
+    "BetaResponseLogProb": "beta.beta_response_text_delta_event:BetaResponseLogProb",
+    "BetaResponseLogProbTopLogprob": "beta.beta_response_text_delta_event:BetaResponseLogProbTopLogprob",
     "BetaResponseMcpCallArgumentsDeltaEvent": "beta.beta_response_mcp_call_arguments_delta_event:BetaResponseMcpCallArgumentsDeltaEvent",
     "BetaResponseMcpCallArgumentsDoneEvent": "beta.beta_response_mcp_call_arguments_done_event:BetaResponseMcpCallArgumentsDoneEvent",
     "BetaResponseMcpCallCompletedEvent": "beta.beta_response_mcp_call_completed_event:BetaResponseMcpCallCompletedEvent",
@@ -1117,21 +974,21 @@ _NAMES: dict[str, str] = {
     "BetaResponseWebSearchCallSearchingEvent": "beta.beta_response_web_search_call_searching_event:BetaResponseWebSearchCallSearchingEvent",
     "BetaResponsesCancelParams": "beta.beta_responses_cancel_params:BetaResponsesCancelParams",
     "BetaResponsesDeleteParams": "beta.beta_responses_delete_params:BetaResponsesDeleteParams",
-    "BetaScreenshotParam": "beta.beta_screenshot_param:BetaScreenshotParam",
-    "BetaScreenshotParam2": "beta.beta_screenshot_param2:BetaScreenshotParam2",
-    "BetaScrollParam": "beta.beta_scroll_param:BetaScrollParam",
-    "BetaScrollParam2": "beta.beta_scroll_param2:BetaScrollParam2",
+    "BetaScreenshotParam": "beta.beta_computer_action_list_param:BetaScreenshotParam",
+    "BetaScreenshotParam2": "beta.beta_computer_action:BetaScreenshotParam2",
+    "BetaScrollParam": "beta.beta_computer_action_list_param:BetaScrollParam",
+    "BetaScrollParam2": "beta.beta_computer_action:BetaScrollParam2",
     "BetaServiceTier": "beta.beta_service_tier:BetaServiceTier",
-    "BetaShellCallOutputDelta": "beta.beta_shell_call_output_delta:BetaShellCallOutputDelta",
+    "BetaShellCallOutputDelta": "beta.beta_response_shell_call_output_content_delta_event:BetaShellCallOutputDelta",
     "BetaSkillReference": "beta.beta_skill_reference:BetaSkillReference",
     "BetaSkillReferenceParam": "beta.beta_skill_reference_param:BetaSkillReferenceParam",
     "BetaSpecificFunctionShellParam": "beta.beta_tool_choice_shell_param:BetaSpecificFunctionShellParam",
     "BetaSpecificFunctionShellParam2": "beta.beta_tool_choice_shell:BetaSpecificFunctionShellParam2",
-    "BetaSpecificProgrammaticToolCallingParam": "beta.beta_specific_programmatic_tool_calling_param:BetaSpecificProgrammaticToolCallingParam",
-    "BetaSpecificProgrammaticToolCallingParam2": "beta.beta_specific_programmatic_tool_calling_param2:BetaSpecificProgrammaticToolCallingParam2",
-    "BetaSummaryTextContent": "beta.beta_summary_text_content:BetaSummaryTextContent",
-    "BetaSummaryTextContentParam": "beta.beta_summary_text_content_param:BetaSummaryTextContentParam",
-    "BetaTextContent": "beta.beta_text_content:BetaTextContent",
+    "BetaSpecificProgrammaticToolCallingParam": "beta.response_create_params:BetaSpecificProgrammaticToolCallingParam",
+    "BetaSpecificProgrammaticToolCallingParam2": "beta.beta_response:BetaSpecificProgrammaticToolCallingParam2",
+    "BetaSummaryTextContent": "beta.beta_response_item:BetaSummaryTextContent",
+    "BetaSummaryTextContentParam": "beta.beta_response_reasoning_item_param:BetaSummaryTextContentParam",
+    "BetaTextContent": "beta.beta_response_item:BetaTextContent",
     "BetaTool": "beta.beta_tool:BetaTool",
     "BetaToolChoiceAllowed": "beta.beta_tool_choice_allowed:BetaToolChoiceAllowed",
     "BetaToolChoiceAllowedParam": "beta.beta_tool_choice_allowed_param:BetaToolChoiceAllowedParam",
@@ -1147,32 +1004,32 @@ _NAMES: dict[str, str] = {
     "BetaToolChoiceShell": "beta.beta_tool_choice_shell:BetaToolChoiceShell",
     "BetaToolChoiceShellParam": "beta.beta_tool_choice_shell_param:BetaToolChoiceShellParam",
     "BetaToolChoiceTypes": "beta.beta_tool_choice_types:BetaToolChoiceTypes",
-    "BetaToolSearchCallItemParam": "beta.beta_tool_search_call_item_param:BetaToolSearchCallItemParam",
-    "BetaToolSearchCallItemParam2": "beta.beta_tool_search_call_item_param2:BetaToolSearchCallItemParam2",
+    "BetaToolSearchCallItemParam": "beta.beta_response_input_item_param:BetaToolSearchCallItemParam",
+    "BetaToolSearchCallItemParam2": "beta.beta_response_input_item:BetaToolSearchCallItemParam2",
     "BetaToolSearchOutputNamespaceTool": "beta.beta_namespace_tool:BetaNamespaceTool",
     "BetaToolSearchOutputNamespaceToolParam": "beta.beta_namespace_tool_param:BetaNamespaceToolParam",
     "BetaToolSearchTool": "beta.beta_tool_search_tool:BetaToolSearchTool",
     "BetaToolSearchToolParam": "beta.beta_tool_search_tool_param:BetaToolSearchToolParam",
-    "BetaTopLogProb": "beta.beta_top_log_prob:BetaTopLogProb",
+    "BetaTopLogProb": "beta.beta_response_output_text:BetaTopLogProb",
     "BetaTopLogProbParam": "beta.beta_top_log_prob_param:BetaTopLogProbParam",
-    "BetaTypeParam": "beta.beta_type_param:BetaTypeParam",
-    "BetaTypeParam2": "beta.beta_type_param2:BetaTypeParam2",
-    "BetaUrlCitationBody": "beta.beta_url_citation_body:BetaUrlCitationBody",
+    "BetaTypeParam": "beta.beta_computer_action_list_param:BetaTypeParam",
+    "BetaTypeParam2": "beta.beta_computer_action:BetaTypeParam2",
+    "BetaUrlCitationBody": "beta.beta_response_output_text:BetaUrlCitationBody",
     "BetaUrlCitationBodyParam": "beta.beta_url_citation_body_param:BetaUrlCitationBodyParam",
-    "BetaUrlCitationParam": "beta.beta_url_citation_param:BetaUrlCitationParam",
-    "BetaUrlCitationParam2": "beta.beta_url_citation_param2:BetaUrlCitationParam2",
-    "BetaWaitParam": "beta.beta_wait_param:BetaWaitParam",
-    "BetaWaitParam2": "beta.beta_wait_param2:BetaWaitParam2",
-    "BetaWebSearchActionFind": "beta.beta_web_search_action_find:BetaWebSearchActionFind",
-    "BetaWebSearchActionFindParam": "beta.beta_web_search_action_find_param:BetaWebSearchActionFindParam",
-    "BetaWebSearchActionOpenPage": "beta.beta_web_search_action_open_page:BetaWebSearchActionOpenPage",
-    "BetaWebSearchActionOpenPageParam": "beta.beta_web_search_action_open_page_param:BetaWebSearchActionOpenPageParam",
-    "BetaWebSearchActionSearch": "beta.beta_web_search_action_search:BetaWebSearchActionSearch",
-    "BetaWebSearchActionSearchParam": "beta.beta_web_search_action_search_param:BetaWebSearchActionSearchParam",
-    "BetaWebSearchActionSearchSource": "beta.beta_web_search_action_search:BetaWebSearchActionSearchSource",
-    "BetaWebSearchActionSearchSourceParam": "beta.beta_web_search_action_search_param:BetaWebSearchActionSearchSourceParam",
+    "BetaUrlCitationParam": "beta.beta_response_input_item_param:BetaUrlCitationParam",
+    "BetaUrlCitationParam2": "beta.beta_response_input_item:BetaUrlCitationParam2",
+    "BetaWaitParam": "beta.beta_computer_action_list_param:BetaWaitParam",
+    "BetaWaitParam2": "beta.beta_computer_action:BetaWaitParam2",
+    "BetaWebSearchActionFind": "beta.beta_response_function_web_search:BetaWebSearchActionFind",
+    "BetaWebSearchActionFindParam": "beta.beta_response_function_web_search_param:BetaWebSearchActionFindParam",
+    "BetaWebSearchActionOpenPage": "beta.beta_response_function_web_search:BetaWebSearchActionOpenPage",
+    "BetaWebSearchActionOpenPageParam": "beta.beta_response_function_web_search_param:BetaWebSearchActionOpenPageParam",
+    "BetaWebSearchActionSearch": "beta.beta_response_function_web_search:BetaWebSearchActionSearch",
+    "BetaWebSearchActionSearchParam": "beta.beta_response_function_web_search_param:BetaWebSearchActionSearchParam",
+    "BetaWebSearchActionSearchSource": "beta.beta_response_function_web_search:BetaWebSearchActionSearchSource",
+    "BetaWebSearchActionSearchSourceParam": "beta.beta_response_function_web_search_param:BetaWebSearchActionSearchSourceParam",
     "BetaWebSearchApproximateLocation": "beta.beta_web_search_tool:BetaWebSearchApproximateLocation",
-    "BetaWebSearchApproximateLocation0Param": "beta.beta_web_search_tool_param:BetaWebSearchApproximateLocation0Param",
+    "BetaWebSearchApproximateLocationApproximateParam": "beta.beta_web_search_tool_param:BetaWebSearchApproximateLocationApproximateParam",
     "BetaWebSearchPreviewTool": "beta.beta_web_search_preview_tool:BetaWebSearchPreviewTool",
     "BetaWebSearchPreviewToolParam": "beta.beta_web_search_preview_tool_param:BetaWebSearchPreviewToolParam",
     "BetaWebSearchTool": "beta.beta_web_search_tool:BetaWebSearchTool",
@@ -1180,62 +1037,28 @@ _NAMES: dict[str, str] = {
     "BetaWebSearchToolFilters0Param": "beta.beta_web_search_tool_param:BetaWebSearchToolFilters0Param",
     "BetaWebSearchToolParam": "beta.beta_web_search_tool_param:BetaWebSearchToolParam",
     "ChatKitWorkflow": "beta.chatkit_workflow:ChatKitWorkflow",
-    "ChatkitWorkflowTracing": "beta.chatkit_workflow_tracing:ChatkitWorkflowTracing",
+    "ChatkitWorkflowTracing": "beta.chatkit_workflow:ChatkitWorkflowTracing",
     "ClientToolCallItem": "beta.client_tool_call_item:ClientToolCallItem",
-    "ClosedStatus": "beta.closed_status:ClosedStatus",
     "CodeInterpreterTool": "beta.code_interpreter_tool:CodeInterpreterTool",
     "CodeInterpreterToolParam": "beta.code_interpreter_tool_param:CodeInterpreterToolParam",
     "CreateAssistantRequestParam": "beta.assistant_create_params:CreateAssistantRequestParam",
-    "CreateAssistantRequestToolResources0CodeInterpreterParam": "beta.assistant_create_params:CreateAssistantRequestToolResources0CodeInterpreterParam",
-    "CreateAssistantRequestToolResources0FileSearchParam": "beta.assistant_create_params:CreateAssistantRequestToolResources0FileSearchParam",
-    "CreateAssistantRequestToolResources0FileSearchVectorStoreChunkingStrategy0Param": "beta.assistant_create_params:CreateAssistantRequestToolResources0FileSearchVectorStoreChunkingStrategy0Param",
-    "CreateAssistantRequestToolResources0FileSearchVectorStoreChunkingStrategy1Param": "beta.assistant_create_params:CreateAssistantRequestToolResources0FileSearchVectorStoreChunkingStrategy1Param",
-    "CreateAssistantRequestToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam": "beta.assistant_create_params:CreateAssistantRequestToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam",
-    "CreateAssistantRequestToolResources0FileSearchVectorStoreParam": "beta.assistant_create_params:CreateAssistantRequestToolResources0FileSearchVectorStoreParam",
-    "CreateAssistantRequestToolResources0Param": "beta.assistant_create_params:CreateAssistantRequestToolResources0Param",
+    "CreateThreadAndRunRequestParam": "beta.thread_create_and_run_params:CreateThreadAndRunRequestParam",
     "CreateThreadRequestParam": "beta.thread_create_params:CreateThreadRequestParam",
-    "CreateThreadRequestToolResources0CodeInterpreterParam": "beta.thread_create_params:CreateThreadRequestToolResources0CodeInterpreterParam",
-    "CreateThreadRequestToolResources0FileSearchParam": "beta.thread_create_params:CreateThreadRequestToolResources0FileSearchParam",
-    "CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy0Param": "beta.thread_create_params:CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy0Param",
-    "CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy1Param": "beta.thread_create_params:CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy1Param",
-    "CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam": "beta.thread_create_params:CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam",
-    "CreateThreadRequestToolResources0FileSearchVectorStoreParam": "beta.thread_create_params:CreateThreadRequestToolResources0FileSearchVectorStoreParam",
-    "CreateThreadRequestToolResources0Param": "beta.thread_create_params:CreateThreadRequestToolResources0Param",
     "DoneEvent": "beta.done_event:DoneEvent",
-    "ErrorEvent": "beta.error_event:ErrorEvent",
-    "FileAnnotation": "beta.file_annotation:FileAnnotation",
-    "FileAnnotationSource": "beta.file_annotation_source:FileAnnotationSource",
-    "FileSearchRankingOptions": "beta.file_search_ranking_options:FileSearchRankingOptions",
-    "FileSearchRankingOptionsParam": "beta.file_search_ranking_options_param:FileSearchRankingOptionsParam",
+    "ErrorEvent": "beta.assistant_stream_event:ErrorEvent",
+    "FileSearchRankingOptions": "beta.file_search_tool:FileSearchRankingOptions",
+    "FileSearchRankingOptionsParam": "beta.file_search_tool_param:FileSearchRankingOptionsParam",
     "FileSearchTool": "beta.file_search_tool:FileSearchTool",
     "FileSearchToolFileSearch": "beta.file_search_tool:FileSearchToolFileSearch",
     "FileSearchToolFileSearchParam": "beta.file_search_tool_param:FileSearchToolFileSearchParam",
     "FileSearchToolParam": "beta.file_search_tool_param:FileSearchToolParam",
-    "FileUploadParam": "beta.file_upload_param:FileUploadParam",
     "FunctionTool": "beta.function_tool:FunctionTool",
     "FunctionToolParam": "beta.function_tool_param:FunctionToolParam",
-    "HistoryParam": "beta.history_param:HistoryParam",
-    "InferenceOptions": "beta.inference_options:InferenceOptions",
-    "LockedStatus": "beta.locked_status:LockedStatus",
     "ModifyAssistantRequestParam": "beta.assistant_update_params:ModifyAssistantRequestParam",
-    "ModifyAssistantRequestToolResources0CodeInterpreterParam": "beta.assistant_update_params:ModifyAssistantRequestToolResources0CodeInterpreterParam",
-    "ModifyAssistantRequestToolResources0FileSearchParam": "beta.assistant_update_params:ModifyAssistantRequestToolResources0FileSearchParam",
-    "ModifyAssistantRequestToolResources0Param": "beta.assistant_update_params:ModifyAssistantRequestToolResources0Param",
     "ModifyThreadRequestParam": "beta.thread_update_params:ModifyThreadRequestParam",
-    "ModifyThreadRequestToolResources0CodeInterpreterParam": "beta.thread_update_params:ModifyThreadRequestToolResources0CodeInterpreterParam",
-    "ModifyThreadRequestToolResources0FileSearchParam": "beta.thread_update_params:ModifyThreadRequestToolResources0FileSearchParam",
-    "ModifyThreadRequestToolResources0Param": "beta.thread_update_params:ModifyThreadRequestToolResources0Param",
     "ResponseCompactParams": "beta.response_compact_params:ResponseCompactParams",
     "ResponseCreateParams": "beta.response_create_params:ResponseCreateParams",
     "ResponseRetrieveParams": "beta.response_retrieve_params:ResponseRetrieveParams",
-    "RunStepDeltaObject": "beta.run_step_delta_object:RunStepDeltaObject",
-    "RunStepDeltaObjectDelta": "beta.run_step_delta_object:RunStepDeltaObjectDelta",
-    "RunStepDetailsToolCallsCodeOutputImageObject": "beta.run_step_details_tool_calls_code_output_image_object:RunStepDetailsToolCallsCodeOutputImageObject",
-    "RunStepDetailsToolCallsCodeOutputImageObjectImage": "beta.run_step_details_tool_calls_code_output_image_object:RunStepDetailsToolCallsCodeOutputImageObjectImage",
-    "RunStepDetailsToolCallsCodeOutputLogsObject": "beta.run_step_details_tool_calls_code_output_logs_object:RunStepDetailsToolCallsCodeOutputLogsObject",
-    "RunStepDetailsToolCallsFileSearchRankingOptionsObject": "beta.run_step_details_tool_calls_file_search_ranking_options_object:RunStepDetailsToolCallsFileSearchRankingOptionsObject",
-    "RunStepDetailsToolCallsFileSearchResultObject": "beta.run_step_details_tool_calls_file_search_result_object:RunStepDetailsToolCallsFileSearchResultObject",
-    "RunStepDetailsToolCallsFileSearchResultObjectContent": "beta.run_step_details_tool_calls_file_search_result_object:RunStepDetailsToolCallsFileSearchResultObjectContent",
     "TaskGroupItem": "beta.task_group_item:TaskGroupItem",
     "TaskGroupTask": "beta.task_group_task:TaskGroupTask",
     "TaskItem": "beta.task_item:TaskItem",
@@ -1247,9 +1070,9 @@ _NAMES: dict[str, str] = {
     "ThreadCreateParams": "beta.thread_create_params:ThreadCreateParams",
     "ThreadCreateParamsToolResources0CodeInterpreterParam": "beta.thread_create_params:ThreadCreateParamsToolResources0CodeInterpreterParam",
     "ThreadCreateParamsToolResources0FileSearchParam": "beta.thread_create_params:ThreadCreateParamsToolResources0FileSearchParam",
-    "ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy0Param": "beta.thread_create_params:ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy0Param",
-    "ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1Param": "beta.thread_create_params:ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1Param",
-    "ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam": "beta.thread_create_params:ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam",
+    "ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam": "beta.thread_create_params:ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam",
+    "ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam": "beta.thread_create_params:ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam",
+    "ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam": "beta.thread_create_params:ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam",
     "ThreadCreateParamsToolResources0FileSearchVectorStoreParam": "beta.thread_create_params:ThreadCreateParamsToolResources0FileSearchVectorStoreParam",
     "ThreadCreateParamsToolResources0Param": "beta.thread_create_params:ThreadCreateParamsToolResources0Param",
     "ThreadDeleted": "beta.thread_deleted:ThreadDeleted",
@@ -1260,100 +1083,46 @@ _NAMES: dict[str, str] = {
     "ThreadUpdateParamsToolResources0CodeInterpreterParam": "beta.thread_update_params:ThreadUpdateParamsToolResources0CodeInterpreterParam",
     "ThreadUpdateParamsToolResources0FileSearchParam": "beta.thread_update_params:ThreadUpdateParamsToolResources0FileSearchParam",
     "ThreadUpdateParamsToolResources0Param": "beta.thread_update_params:ThreadUpdateParamsToolResources0Param",
-    "ToolChoice": "beta.tool_choice:ToolChoice",
-    "TruncationObject": "beta.truncation_object:TruncationObject",
-    "TruncationObjectParam": "beta.truncation_object_param:TruncationObjectParam",
-    "UrlAnnotation": "beta.url_annotation:UrlAnnotation",
-    "UrlAnnotationSource": "beta.url_annotation_source:UrlAnnotationSource",
-    "UserMessageInputText": "beta.user_message_input_text:UserMessageInputText",
-    "UserMessageQuotedText": "beta.user_message_quoted_text:UserMessageQuotedText",
-    "WorkflowTracingParam": "beta.workflow_tracing_param:WorkflowTracingParam",
+    "TruncationObjectParam": "beta.thread_create_and_run_params:TruncationObjectParam",
 }
 
 __all__ = [
-    "ActiveStatus",
     "Assistant",
     "AssistantCreateParams",
     "AssistantCreateParamsToolResources0CodeInterpreterParam",
     "AssistantCreateParamsToolResources0FileSearchParam",
-    "AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy0Param",
-    "AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1Param",
-    "AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam",
+    "AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam",
+    "AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam",
+    "AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam",
     "AssistantCreateParamsToolResources0FileSearchVectorStoreParam",
     "AssistantCreateParamsToolResources0Param",
     "AssistantDeleted",
     "AssistantListParams",
     "AssistantResponseFormatOption",
     "AssistantStreamEvent",
-    "AssistantStreamEvent0",
-    "AssistantStreamEvent02",
-    "AssistantStreamEvent03",
-    "AssistantStreamEvent1",
-    "AssistantStreamEvent10",
-    "AssistantStreamEvent102",
-    "AssistantStreamEvent103",
-    "AssistantStreamEvent11",
-    "AssistantStreamEvent110",
-    "AssistantStreamEvent111",
-    "AssistantStreamEvent112",
-    "AssistantStreamEvent113",
-    "AssistantStreamEvent12",
-    "AssistantStreamEvent122",
-    "AssistantStreamEvent123",
-    "AssistantStreamEvent13",
-    "AssistantStreamEvent132",
-    "AssistantStreamEvent133",
-    "AssistantStreamEvent14",
-    "AssistantStreamEvent142",
-    "AssistantStreamEvent143",
-    "AssistantStreamEvent15",
-    "AssistantStreamEvent152",
-    "AssistantStreamEvent153",
-    "AssistantStreamEvent16",
-    "AssistantStreamEvent162",
-    "AssistantStreamEvent163",
-    "AssistantStreamEvent17",
-    "AssistantStreamEvent172",
-    "AssistantStreamEvent173",
-    "AssistantStreamEvent18",
-    "AssistantStreamEvent182",
-    "AssistantStreamEvent183",
-    "AssistantStreamEvent19",
-    "AssistantStreamEvent192",
-    "AssistantStreamEvent193",
-    "AssistantStreamEvent2",
-    "AssistantStreamEvent20",
-    "AssistantStreamEvent202",
-    "AssistantStreamEvent203",
-    "AssistantStreamEvent21",
-    "AssistantStreamEvent212",
-    "AssistantStreamEvent213",
-    "AssistantStreamEvent22",
-    "AssistantStreamEvent222",
-    "AssistantStreamEvent223",
-    "AssistantStreamEvent23",
-    "AssistantStreamEvent24",
-    "AssistantStreamEvent3",
-    "AssistantStreamEvent32",
-    "AssistantStreamEvent33",
-    "AssistantStreamEvent4",
-    "AssistantStreamEvent42",
-    "AssistantStreamEvent43",
-    "AssistantStreamEvent5",
-    "AssistantStreamEvent52",
-    "AssistantStreamEvent53",
-    "AssistantStreamEvent6",
-    "AssistantStreamEvent62",
-    "AssistantStreamEvent63",
-    "AssistantStreamEvent7",
-    "AssistantStreamEvent72",
-    "AssistantStreamEvent73",
-    "AssistantStreamEvent8",
-    "AssistantStreamEvent82",
-    "AssistantStreamEvent83",
-    "AssistantStreamEvent9",
-    "AssistantStreamEvent92",
-    "AssistantStreamEvent93",
+    "AssistantStreamEventThreadCreated",
+    "AssistantStreamEventThreadMessageCompleted",
+    "AssistantStreamEventThreadMessageCreated",
+    "AssistantStreamEventThreadMessageDelta",
+    "AssistantStreamEventThreadMessageInProgress",
+    "AssistantStreamEventThreadMessageIncomplete",
+    "AssistantStreamEventThreadRunCancelled",
+    "AssistantStreamEventThreadRunCancelling",
+    "AssistantStreamEventThreadRunCompleted",
+    "AssistantStreamEventThreadRunCreated",
+    "AssistantStreamEventThreadRunExpired",
+    "AssistantStreamEventThreadRunFailed",
+    "AssistantStreamEventThreadRunInProgress",
+    "AssistantStreamEventThreadRunIncomplete",
+    "AssistantStreamEventThreadRunQueued",
+    "AssistantStreamEventThreadRunRequiresAction",
+    "AssistantStreamEventThreadRunStepCancelled",
+    "AssistantStreamEventThreadRunStepCompleted",
+    "AssistantStreamEventThreadRunStepCreated",
+    "AssistantStreamEventThreadRunStepDelta",
+    "AssistantStreamEventThreadRunStepExpired",
+    "AssistantStreamEventThreadRunStepFailed",
+    "AssistantStreamEventThreadRunStepInProgress",
     "AssistantTool",
     "AssistantToolChoice",
     "AssistantToolChoiceFunction",
@@ -1362,13 +1131,11 @@ __all__ = [
     "AssistantToolResources",
     "AssistantToolResourcesCodeInterpreter",
     "AssistantToolResourcesFileSearch",
-    "AssistantToolsFileSearchTypeOnly",
     "AssistantToolsFileSearchTypeOnlyParam",
     "AssistantUpdateParams",
     "AssistantUpdateParamsToolResources0CodeInterpreterParam",
     "AssistantUpdateParamsToolResources0FileSearchParam",
     "AssistantUpdateParamsToolResources0Param",
-    "AutomaticThreadTitlingParam",
     "BetaAdditionalTools",
     "BetaAdditionalToolsItemParam",
     "BetaAdditionalToolsItemParam2",
@@ -1394,6 +1161,7 @@ __all__ = [
     "BetaApplyPatchUpdateFileOperation",
     "BetaApplyPatchUpdateFileOperationParam",
     "BetaApplyPatchUpdateFileOperationParam2",
+    "BetaApproximateLocation",
     "BetaApproximateLocationParam",
     "BetaAutoCodeInterpreterToolParam",
     "BetaAutoCodeInterpreterToolParam2",
@@ -1440,6 +1208,7 @@ __all__ = [
     "BetaContextManagementParam",
     "BetaCoordParam",
     "BetaCoordParam2",
+    "BetaCreateResponseParam",
     "BetaCustomGrammarFormatParam",
     "BetaCustomGrammarFormatParam2",
     "BetaCustomTextFormatParam",
@@ -1581,9 +1350,6 @@ __all__ = [
     "BetaProgramToolCallCallerParam3",
     "BetaProgrammaticToolCallingParam",
     "BetaProgrammaticToolCallingParam2",
-    "BetaPrompt",
-    "BetaPrompt0Param",
-    "BetaPrompt0Param2",
     "BetaPromptCacheBreakpointConfig",
     "BetaPromptCacheBreakpointConfigParam",
     "BetaPromptCacheBreakpointParam",
@@ -1635,7 +1401,6 @@ __all__ = [
     "BetaResponseCustomToolCallOutputParam",
     "BetaResponseCustomToolCallParam",
     "BetaResponseError",
-    "BetaResponseError2",
     "BetaResponseErrorEvent",
     "BetaResponseFailedEvent",
     "BetaResponseFileSearchCallCompletedEvent",
@@ -1805,7 +1570,7 @@ __all__ = [
     "BetaWebSearchActionSearchSource",
     "BetaWebSearchActionSearchSourceParam",
     "BetaWebSearchApproximateLocation",
-    "BetaWebSearchApproximateLocation0Param",
+    "BetaWebSearchApproximateLocationApproximateParam",
     "BetaWebSearchPreviewTool",
     "BetaWebSearchPreviewToolParam",
     "BetaWebSearchTool",
@@ -1815,60 +1580,26 @@ __all__ = [
     "ChatKitWorkflow",
     "ChatkitWorkflowTracing",
     "ClientToolCallItem",
-    "ClosedStatus",
     "CodeInterpreterTool",
     "CodeInterpreterToolParam",
     "CreateAssistantRequestParam",
-    "CreateAssistantRequestToolResources0CodeInterpreterParam",
-    "CreateAssistantRequestToolResources0FileSearchParam",
-    "CreateAssistantRequestToolResources0FileSearchVectorStoreChunkingStrategy0Param",
-    "CreateAssistantRequestToolResources0FileSearchVectorStoreChunkingStrategy1Param",
-    "CreateAssistantRequestToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam",
-    "CreateAssistantRequestToolResources0FileSearchVectorStoreParam",
-    "CreateAssistantRequestToolResources0Param",
+    "CreateThreadAndRunRequestParam",
     "CreateThreadRequestParam",
-    "CreateThreadRequestToolResources0CodeInterpreterParam",
-    "CreateThreadRequestToolResources0FileSearchParam",
-    "CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy0Param",
-    "CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy1Param",
-    "CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam",
-    "CreateThreadRequestToolResources0FileSearchVectorStoreParam",
-    "CreateThreadRequestToolResources0Param",
     "DoneEvent",
     "ErrorEvent",
-    "FileAnnotation",
-    "FileAnnotationSource",
     "FileSearchRankingOptions",
     "FileSearchRankingOptionsParam",
     "FileSearchTool",
     "FileSearchToolFileSearch",
     "FileSearchToolFileSearchParam",
     "FileSearchToolParam",
-    "FileUploadParam",
     "FunctionTool",
     "FunctionToolParam",
-    "HistoryParam",
-    "InferenceOptions",
-    "LockedStatus",
     "ModifyAssistantRequestParam",
-    "ModifyAssistantRequestToolResources0CodeInterpreterParam",
-    "ModifyAssistantRequestToolResources0FileSearchParam",
-    "ModifyAssistantRequestToolResources0Param",
     "ModifyThreadRequestParam",
-    "ModifyThreadRequestToolResources0CodeInterpreterParam",
-    "ModifyThreadRequestToolResources0FileSearchParam",
-    "ModifyThreadRequestToolResources0Param",
     "ResponseCompactParams",
     "ResponseCreateParams",
     "ResponseRetrieveParams",
-    "RunStepDeltaObject",
-    "RunStepDeltaObjectDelta",
-    "RunStepDetailsToolCallsCodeOutputImageObject",
-    "RunStepDetailsToolCallsCodeOutputImageObjectImage",
-    "RunStepDetailsToolCallsCodeOutputLogsObject",
-    "RunStepDetailsToolCallsFileSearchRankingOptionsObject",
-    "RunStepDetailsToolCallsFileSearchResultObject",
-    "RunStepDetailsToolCallsFileSearchResultObjectContent",
     "TaskGroupItem",
     "TaskGroupTask",
     "TaskItem",
@@ -1880,9 +1611,9 @@ __all__ = [
     "ThreadCreateParams",
     "ThreadCreateParamsToolResources0CodeInterpreterParam",
     "ThreadCreateParamsToolResources0FileSearchParam",
-    "ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy0Param",
-    "ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1Param",
-    "ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam",
+    "ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam",
+    "ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam",
+    "ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam",
     "ThreadCreateParamsToolResources0FileSearchVectorStoreParam",
     "ThreadCreateParamsToolResources0Param",
     "ThreadDeleted",
@@ -1893,14 +1624,7 @@ __all__ = [
     "ThreadUpdateParamsToolResources0CodeInterpreterParam",
     "ThreadUpdateParamsToolResources0FileSearchParam",
     "ThreadUpdateParamsToolResources0Param",
-    "ToolChoice",
-    "TruncationObject",
     "TruncationObjectParam",
-    "UrlAnnotation",
-    "UrlAnnotationSource",
-    "UserMessageInputText",
-    "UserMessageQuotedText",
-    "WorkflowTracingParam",
 ]
 
 

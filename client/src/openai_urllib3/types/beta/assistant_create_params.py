@@ -22,19 +22,12 @@ __all__ = [
     "AssistantCreateParams",
     "AssistantCreateParamsToolResources0CodeInterpreterParam",
     "AssistantCreateParamsToolResources0FileSearchParam",
-    "AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy0Param",
-    "AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1Param",
-    "AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam",
+    "AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam",
+    "AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam",
+    "AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam",
     "AssistantCreateParamsToolResources0FileSearchVectorStoreParam",
     "AssistantCreateParamsToolResources0Param",
     "CreateAssistantRequestParam",
-    "CreateAssistantRequestToolResources0CodeInterpreterParam",
-    "CreateAssistantRequestToolResources0FileSearchParam",
-    "CreateAssistantRequestToolResources0FileSearchVectorStoreChunkingStrategy0Param",
-    "CreateAssistantRequestToolResources0FileSearchVectorStoreChunkingStrategy1Param",
-    "CreateAssistantRequestToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam",
-    "CreateAssistantRequestToolResources0FileSearchVectorStoreParam",
-    "CreateAssistantRequestToolResources0Param",
     "ToolResources",
     "ToolResourcesCodeInterpreter",
     "ToolResourcesFileSearch",
@@ -78,22 +71,22 @@ class AssistantCreateParamsToolResources0FileSearchParam(TypedDict, total=False)
 
 class AssistantCreateParamsToolResources0FileSearchVectorStoreParam(TypedDict, total=False):
     file_ids: Iterable[str]
-    chunking_strategy: Union[AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy0Param, AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1Param]
+    chunking_strategy: Union[AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam, AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam]
     metadata: Optional[Dict[str, str]]
 
 
-class AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy0Param(TypedDict, total=False):
+class AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam(TypedDict, total=False):
     """The default strategy. This strategy currently uses a `max_chunk_size_tokens` of `800` and `chunk_overlap_tokens` of `400`."""
     type: Required[Literal["auto"]]
 
 
-class AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1Param(TypedDict, total=False):
+class AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam(TypedDict, total=False):
     """Static Chunking Strategy"""
     type: Required[Literal["static"]]
-    static: Required[AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam]
+    static: Required[AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam]
 
 
-class AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam(TypedDict, total=False):
+class AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam(TypedDict, total=False):
     max_chunk_size_tokens: Required[int]
     chunk_overlap_tokens: Required[int]
 
@@ -105,53 +98,16 @@ class CreateAssistantRequestParam(TypedDict, total=False):
     instructions: Optional[str]
     reasoning_effort: Optional[ReasoningEffort]
     tools: Iterable[Union[CodeInterpreterToolParam, FileSearchToolParam, FunctionToolParam]]
-    tool_resources: Optional[CreateAssistantRequestToolResources0Param]
+    tool_resources: Optional[AssistantCreateParamsToolResources0Param]
     metadata: Optional[Dict[str, str]]
     temperature: Optional[float]
     top_p: Optional[float]
     response_format: Optional[Union[Literal["auto"], ResponseFormatTextParam, ResponseFormatJsonObjectParam, ResponseFormatJsonSchemaParam]]
 
-
-class CreateAssistantRequestToolResources0Param(TypedDict, total=False):
-    """A set of resources that are used by the assistant's tools. The resources are specific to the type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the `file_search` tool requires a list of vector store IDs."""
-    code_interpreter: CreateAssistantRequestToolResources0CodeInterpreterParam
-    file_search: CreateAssistantRequestToolResources0FileSearchParam
-
-
-class CreateAssistantRequestToolResources0CodeInterpreterParam(TypedDict, total=False):
-    file_ids: Iterable[str]
-
-
-class CreateAssistantRequestToolResources0FileSearchParam(TypedDict, total=False):
-    vector_store_ids: Iterable[str]
-    vector_stores: Iterable[CreateAssistantRequestToolResources0FileSearchVectorStoreParam]
-
-
-class CreateAssistantRequestToolResources0FileSearchVectorStoreParam(TypedDict, total=False):
-    file_ids: Iterable[str]
-    chunking_strategy: Union[CreateAssistantRequestToolResources0FileSearchVectorStoreChunkingStrategy0Param, CreateAssistantRequestToolResources0FileSearchVectorStoreChunkingStrategy1Param]
-    metadata: Optional[Dict[str, str]]
-
-
-class CreateAssistantRequestToolResources0FileSearchVectorStoreChunkingStrategy0Param(TypedDict, total=False):
-    """The default strategy. This strategy currently uses a `max_chunk_size_tokens` of `800` and `chunk_overlap_tokens` of `400`."""
-    type: Required[Literal["auto"]]
-
-
-class CreateAssistantRequestToolResources0FileSearchVectorStoreChunkingStrategy1Param(TypedDict, total=False):
-    """Static Chunking Strategy"""
-    type: Required[Literal["static"]]
-    static: Required[CreateAssistantRequestToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam]
-
-
-class CreateAssistantRequestToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam(TypedDict, total=False):
-    max_chunk_size_tokens: Required[int]
-    chunk_overlap_tokens: Required[int]
-
 ToolResources = AssistantCreateParamsToolResources0Param
 ToolResourcesCodeInterpreter = AssistantCreateParamsToolResources0CodeInterpreterParam
 ToolResourcesFileSearch = AssistantCreateParamsToolResources0FileSearchParam
 ToolResourcesFileSearchVectorStore = AssistantCreateParamsToolResources0FileSearchVectorStoreParam
-ToolResourcesFileSearchVectorStoreChunkingStrategyAuto = AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy0Param
-ToolResourcesFileSearchVectorStoreChunkingStrategyStatic = AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1Param
-ToolResourcesFileSearchVectorStoreChunkingStrategyStaticStatic = AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam
+ToolResourcesFileSearchVectorStoreChunkingStrategyAuto = AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam
+ToolResourcesFileSearchVectorStoreChunkingStrategyStatic = AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam
+ToolResourcesFileSearchVectorStoreChunkingStrategyStaticStatic = AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam

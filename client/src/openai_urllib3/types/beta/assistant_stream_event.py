@@ -5,41 +5,290 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union, TypeAlias
 
-from openai_urllib3.types.beta.assistant_stream_event0 import AssistantStreamEvent0
-from openai_urllib3.types.beta.assistant_stream_event1 import AssistantStreamEvent1
-from openai_urllib3.types.beta.assistant_stream_event10 import AssistantStreamEvent10
-from openai_urllib3.types.beta.assistant_stream_event11 import AssistantStreamEvent11
-from openai_urllib3.types.beta.assistant_stream_event12 import AssistantStreamEvent12
-from openai_urllib3.types.beta.assistant_stream_event13 import AssistantStreamEvent13
-from openai_urllib3.types.beta.assistant_stream_event14 import AssistantStreamEvent14
-from openai_urllib3.types.beta.assistant_stream_event15 import AssistantStreamEvent15
-from openai_urllib3.types.beta.assistant_stream_event16 import AssistantStreamEvent16
-from openai_urllib3.types.beta.assistant_stream_event17 import AssistantStreamEvent17
-from openai_urllib3.types.beta.assistant_stream_event18 import AssistantStreamEvent18
-from openai_urllib3.types.beta.assistant_stream_event19 import AssistantStreamEvent19
-from openai_urllib3.types.beta.assistant_stream_event2 import AssistantStreamEvent2
-from openai_urllib3.types.beta.assistant_stream_event20 import AssistantStreamEvent20
-from openai_urllib3.types.beta.assistant_stream_event21 import AssistantStreamEvent21
-from openai_urllib3.types.beta.assistant_stream_event22 import AssistantStreamEvent22
-from openai_urllib3.types.beta.assistant_stream_event3 import AssistantStreamEvent3
-from openai_urllib3.types.beta.assistant_stream_event4 import AssistantStreamEvent4
-from openai_urllib3.types.beta.assistant_stream_event5 import AssistantStreamEvent5
-from openai_urllib3.types.beta.assistant_stream_event6 import AssistantStreamEvent6
-from openai_urllib3.types.beta.assistant_stream_event7 import AssistantStreamEvent7
-from openai_urllib3.types.beta.assistant_stream_event8 import AssistantStreamEvent8
-from openai_urllib3.types.beta.assistant_stream_event9 import AssistantStreamEvent9
+from openai_urllib3._models import BaseModel, Field
+from openai_urllib3.types._ref import ref
 from openai_urllib3.types.beta.done_event import DoneEvent
-from openai_urllib3.types.beta.error_event import ErrorEvent
 
 if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
+    from openai_urllib3.types.beta.thread import Thread
+    from openai_urllib3.types.beta.threads.message import Message2
+    from openai_urllib3.types.beta.threads.message_delta_event import MessageDeltaEvent
+    from openai_urllib3.types.beta.threads.run import Run
+    from openai_urllib3.types.beta.threads.runs.run_step import RunStep
+    from openai_urllib3.types.beta.threads.runs.run_step_delta_event import RunStepDeltaEvent
+    from openai_urllib3.types.shared.error_object import ErrorObject
 
 __all__ = [
     "AssistantStreamEvent",
+    "AssistantStreamEventThreadCreated",
+    "AssistantStreamEventThreadMessageCompleted",
+    "AssistantStreamEventThreadMessageCreated",
+    "AssistantStreamEventThreadMessageDelta",
+    "AssistantStreamEventThreadMessageInProgress",
+    "AssistantStreamEventThreadMessageIncomplete",
+    "AssistantStreamEventThreadRunCancelled",
+    "AssistantStreamEventThreadRunCancelling",
+    "AssistantStreamEventThreadRunCompleted",
+    "AssistantStreamEventThreadRunCreated",
+    "AssistantStreamEventThreadRunExpired",
+    "AssistantStreamEventThreadRunFailed",
+    "AssistantStreamEventThreadRunInProgress",
+    "AssistantStreamEventThreadRunIncomplete",
+    "AssistantStreamEventThreadRunQueued",
+    "AssistantStreamEventThreadRunRequiresAction",
+    "AssistantStreamEventThreadRunStepCancelled",
+    "AssistantStreamEventThreadRunStepCompleted",
+    "AssistantStreamEventThreadRunStepCreated",
+    "AssistantStreamEventThreadRunStepDelta",
+    "AssistantStreamEventThreadRunStepExpired",
+    "AssistantStreamEventThreadRunStepFailed",
+    "AssistantStreamEventThreadRunStepInProgress",
+    "ErrorEvent",
+    "ThreadCreated",
+    "ThreadMessageCompleted",
+    "ThreadMessageCreated",
+    "ThreadMessageDelta",
+    "ThreadMessageInProgress",
+    "ThreadMessageIncomplete",
+    "ThreadRunCancelled",
+    "ThreadRunCancelling",
+    "ThreadRunCompleted",
+    "ThreadRunCreated",
+    "ThreadRunExpired",
+    "ThreadRunFailed",
+    "ThreadRunInProgress",
+    "ThreadRunIncomplete",
+    "ThreadRunQueued",
+    "ThreadRunRequiresAction",
+    "ThreadRunStepCancelled",
+    "ThreadRunStepCompleted",
+    "ThreadRunStepCreated",
+    "ThreadRunStepDelta",
+    "ThreadRunStepExpired",
+    "ThreadRunStepFailed",
+    "ThreadRunStepInProgress",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
-AssistantStreamEvent: TypeAlias = AssistantStreamEvent0 | AssistantStreamEvent1 | AssistantStreamEvent2 | AssistantStreamEvent3 | AssistantStreamEvent4 | AssistantStreamEvent5 | AssistantStreamEvent6 | AssistantStreamEvent7 | AssistantStreamEvent8 | AssistantStreamEvent9 | AssistantStreamEvent10 | AssistantStreamEvent11 | AssistantStreamEvent12 | AssistantStreamEvent13 | AssistantStreamEvent14 | AssistantStreamEvent15 | AssistantStreamEvent16 | AssistantStreamEvent17 | AssistantStreamEvent18 | AssistantStreamEvent19 | AssistantStreamEvent20 | AssistantStreamEvent21 | AssistantStreamEvent22 | ErrorEvent | DoneEvent
+
+class AssistantStreamEventThreadCreated(BaseModel):
+    """Occurs when a new [thread](/docs/api-reference/threads/object) is created."""
+
+    __slots__ = ()
+    enabled = Field['bool | None']()
+    event = Field['Literal["thread.created"]']()
+    data = Field['Thread'](ref("beta.thread:Thread"))
+
+
+class AssistantStreamEventThreadRunCreated(BaseModel):
+    """Occurs when a new [run](/docs/api-reference/runs/object) is created."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.created"]']()
+    data = Field['Run'](ref("beta.threads.run:Run"))
+
+
+class AssistantStreamEventThreadRunQueued(BaseModel):
+    """Occurs when a [run](/docs/api-reference/runs/object) moves to a `queued` status."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.queued"]']()
+    data = Field['Run'](ref("beta.threads.run:Run"))
+
+
+class AssistantStreamEventThreadRunInProgress(BaseModel):
+    """Occurs when a [run](/docs/api-reference/runs/object) moves to an `in_progress` status."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.in_progress"]']()
+    data = Field['Run'](ref("beta.threads.run:Run"))
+
+
+class AssistantStreamEventThreadRunRequiresAction(BaseModel):
+    """Occurs when a [run](/docs/api-reference/runs/object) moves to a `requires_action` status."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.requires_action"]']()
+    data = Field['Run'](ref("beta.threads.run:Run"))
+
+
+class AssistantStreamEventThreadRunCompleted(BaseModel):
+    """Occurs when a [run](/docs/api-reference/runs/object) is completed."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.completed"]']()
+    data = Field['Run'](ref("beta.threads.run:Run"))
+
+
+class AssistantStreamEventThreadRunIncomplete(BaseModel):
+    """Occurs when a [run](/docs/api-reference/runs/object) ends with status `incomplete`."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.incomplete"]']()
+    data = Field['Run'](ref("beta.threads.run:Run"))
+
+
+class AssistantStreamEventThreadRunFailed(BaseModel):
+    """Occurs when a [run](/docs/api-reference/runs/object) fails."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.failed"]']()
+    data = Field['Run'](ref("beta.threads.run:Run"))
+
+
+class AssistantStreamEventThreadRunCancelling(BaseModel):
+    """Occurs when a [run](/docs/api-reference/runs/object) moves to a `cancelling` status."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.cancelling"]']()
+    data = Field['Run'](ref("beta.threads.run:Run"))
+
+
+class AssistantStreamEventThreadRunCancelled(BaseModel):
+    """Occurs when a [run](/docs/api-reference/runs/object) is cancelled."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.cancelled"]']()
+    data = Field['Run'](ref("beta.threads.run:Run"))
+
+
+class AssistantStreamEventThreadRunExpired(BaseModel):
+    """Occurs when a [run](/docs/api-reference/runs/object) expires."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.expired"]']()
+    data = Field['Run'](ref("beta.threads.run:Run"))
+
+
+class AssistantStreamEventThreadRunStepCreated(BaseModel):
+    """Occurs when a [run step](/docs/api-reference/run-steps/step-object) is created."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.step.created"]']()
+    data = Field['RunStep'](ref("beta.threads.runs.run_step:RunStep"))
+
+
+class AssistantStreamEventThreadRunStepInProgress(BaseModel):
+    """Occurs when a [run step](/docs/api-reference/run-steps/step-object) moves to an `in_progress` state."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.step.in_progress"]']()
+    data = Field['RunStep'](ref("beta.threads.runs.run_step:RunStep"))
+
+
+class AssistantStreamEventThreadRunStepDelta(BaseModel):
+    """Occurs when parts of a [run step](/docs/api-reference/run-steps/step-object) are being streamed."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.step.delta"]']()
+    data = Field['RunStepDeltaEvent'](ref("beta.threads.runs.run_step_delta_event:RunStepDeltaEvent"))
+
+
+class AssistantStreamEventThreadRunStepCompleted(BaseModel):
+    """Occurs when a [run step](/docs/api-reference/run-steps/step-object) is completed."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.step.completed"]']()
+    data = Field['RunStep'](ref("beta.threads.runs.run_step:RunStep"))
+
+
+class AssistantStreamEventThreadRunStepFailed(BaseModel):
+    """Occurs when a [run step](/docs/api-reference/run-steps/step-object) fails."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.step.failed"]']()
+    data = Field['RunStep'](ref("beta.threads.runs.run_step:RunStep"))
+
+
+class AssistantStreamEventThreadRunStepCancelled(BaseModel):
+    """Occurs when a [run step](/docs/api-reference/run-steps/step-object) is cancelled."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.step.cancelled"]']()
+    data = Field['RunStep'](ref("beta.threads.runs.run_step:RunStep"))
+
+
+class AssistantStreamEventThreadRunStepExpired(BaseModel):
+    """Occurs when a [run step](/docs/api-reference/run-steps/step-object) expires."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.run.step.expired"]']()
+    data = Field['RunStep'](ref("beta.threads.runs.run_step:RunStep"))
+
+
+class AssistantStreamEventThreadMessageCreated(BaseModel):
+    """Occurs when a [message](/docs/api-reference/messages/object) is created."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.message.created"]']()
+    data = Field['Message2'](ref("beta.threads.message:Message2"))
+
+
+class AssistantStreamEventThreadMessageInProgress(BaseModel):
+    """Occurs when a [message](/docs/api-reference/messages/object) moves to an `in_progress` state."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.message.in_progress"]']()
+    data = Field['Message2'](ref("beta.threads.message:Message2"))
+
+
+class AssistantStreamEventThreadMessageDelta(BaseModel):
+    """Occurs when parts of a [Message](/docs/api-reference/messages/object) are being streamed."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.message.delta"]']()
+    data = Field['MessageDeltaEvent'](ref("beta.threads.message_delta_event:MessageDeltaEvent"))
+
+
+class AssistantStreamEventThreadMessageCompleted(BaseModel):
+    """Occurs when a [message](/docs/api-reference/messages/object) is completed."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.message.completed"]']()
+    data = Field['Message2'](ref("beta.threads.message:Message2"))
+
+
+class AssistantStreamEventThreadMessageIncomplete(BaseModel):
+    """Occurs when a [message](/docs/api-reference/messages/object) ends before it is completed."""
+
+    __slots__ = ()
+    event = Field['Literal["thread.message.incomplete"]']()
+    data = Field['Message2'](ref("beta.threads.message:Message2"))
+
+
+class ErrorEvent(BaseModel):
+    """Occurs when an [error](/docs/guides/error-codes#api-errors) occurs. This can happen due to an internal server error or a timeout."""
+
+    __slots__ = ()
+    event = Field['Literal["error"]']()
+    data = Field['ErrorObject'](ref("shared.error_object:ErrorObject"))
+
+AssistantStreamEvent: TypeAlias = AssistantStreamEventThreadCreated | AssistantStreamEventThreadRunCreated | AssistantStreamEventThreadRunQueued | AssistantStreamEventThreadRunInProgress | AssistantStreamEventThreadRunRequiresAction | AssistantStreamEventThreadRunCompleted | AssistantStreamEventThreadRunIncomplete | AssistantStreamEventThreadRunFailed | AssistantStreamEventThreadRunCancelling | AssistantStreamEventThreadRunCancelled | AssistantStreamEventThreadRunExpired | AssistantStreamEventThreadRunStepCreated | AssistantStreamEventThreadRunStepInProgress | AssistantStreamEventThreadRunStepDelta | AssistantStreamEventThreadRunStepCompleted | AssistantStreamEventThreadRunStepFailed | AssistantStreamEventThreadRunStepCancelled | AssistantStreamEventThreadRunStepExpired | AssistantStreamEventThreadMessageCreated | AssistantStreamEventThreadMessageInProgress | AssistantStreamEventThreadMessageDelta | AssistantStreamEventThreadMessageCompleted | AssistantStreamEventThreadMessageIncomplete | ErrorEvent | DoneEvent
+
+ThreadCreated = AssistantStreamEventThreadCreated
+ThreadMessageCompleted = AssistantStreamEventThreadMessageCompleted
+ThreadMessageCreated = AssistantStreamEventThreadMessageCreated
+ThreadMessageDelta = AssistantStreamEventThreadMessageDelta
+ThreadMessageInProgress = AssistantStreamEventThreadMessageInProgress
+ThreadMessageIncomplete = AssistantStreamEventThreadMessageIncomplete
+ThreadRunCancelled = AssistantStreamEventThreadRunCancelled
+ThreadRunCancelling = AssistantStreamEventThreadRunCancelling
+ThreadRunCompleted = AssistantStreamEventThreadRunCompleted
+ThreadRunCreated = AssistantStreamEventThreadRunCreated
+ThreadRunExpired = AssistantStreamEventThreadRunExpired
+ThreadRunFailed = AssistantStreamEventThreadRunFailed
+ThreadRunInProgress = AssistantStreamEventThreadRunInProgress
+ThreadRunIncomplete = AssistantStreamEventThreadRunIncomplete
+ThreadRunQueued = AssistantStreamEventThreadRunQueued
+ThreadRunRequiresAction = AssistantStreamEventThreadRunRequiresAction
+ThreadRunStepCancelled = AssistantStreamEventThreadRunStepCancelled
+ThreadRunStepCompleted = AssistantStreamEventThreadRunStepCompleted
+ThreadRunStepCreated = AssistantStreamEventThreadRunStepCreated
+ThreadRunStepDelta = AssistantStreamEventThreadRunStepDelta
+ThreadRunStepExpired = AssistantStreamEventThreadRunStepExpired
+ThreadRunStepFailed = AssistantStreamEventThreadRunStepFailed
+ThreadRunStepInProgress = AssistantStreamEventThreadRunStepInProgress

@@ -24,9 +24,6 @@ __all__ = [
     "AssistantUpdateParamsToolResources0FileSearchParam",
     "AssistantUpdateParamsToolResources0Param",
     "ModifyAssistantRequestParam",
-    "ModifyAssistantRequestToolResources0CodeInterpreterParam",
-    "ModifyAssistantRequestToolResources0FileSearchParam",
-    "ModifyAssistantRequestToolResources0Param",
     "ToolResources",
     "ToolResourcesCodeInterpreter",
     "ToolResourcesFileSearch",
@@ -70,25 +67,11 @@ class ModifyAssistantRequestParam(TypedDict, total=False):
     description: Optional[str]
     instructions: Optional[str]
     tools: Iterable[Union[CodeInterpreterToolParam, FileSearchToolParam, FunctionToolParam]]
-    tool_resources: Optional[ModifyAssistantRequestToolResources0Param]
+    tool_resources: Optional[AssistantUpdateParamsToolResources0Param]
     metadata: Optional[Dict[str, str]]
     temperature: Optional[float]
     top_p: Optional[float]
     response_format: Optional[Union[Literal["auto"], ResponseFormatTextParam, ResponseFormatJsonObjectParam, ResponseFormatJsonSchemaParam]]
-
-
-class ModifyAssistantRequestToolResources0Param(TypedDict, total=False):
-    """A set of resources that are used by the assistant's tools. The resources are specific to the type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the `file_search` tool requires a list of vector store IDs."""
-    code_interpreter: ModifyAssistantRequestToolResources0CodeInterpreterParam
-    file_search: ModifyAssistantRequestToolResources0FileSearchParam
-
-
-class ModifyAssistantRequestToolResources0CodeInterpreterParam(TypedDict, total=False):
-    file_ids: Iterable[str]
-
-
-class ModifyAssistantRequestToolResources0FileSearchParam(TypedDict, total=False):
-    vector_store_ids: Iterable[str]
 
 ToolResources = AssistantUpdateParamsToolResources0Param
 ToolResourcesCodeInterpreter = AssistantUpdateParamsToolResources0CodeInterpreterParam

@@ -5,33 +5,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union, TypeAlias
 
-from openai_urllib3.types.beta.beta_click_param2 import BetaClickParam2
-from openai_urllib3.types.beta.beta_double_click_action import BetaDoubleClickAction
-from openai_urllib3.types.beta.beta_drag_param2 import BetaDragParam2
-from openai_urllib3.types.beta.beta_key_press_action import BetaKeyPressAction
-from openai_urllib3.types.beta.beta_move_param2 import BetaMoveParam2
-from openai_urllib3.types.beta.beta_screenshot_param2 import BetaScreenshotParam2
-from openai_urllib3.types.beta.beta_scroll_param2 import BetaScrollParam2
-from openai_urllib3.types.beta.beta_type_param2 import BetaTypeParam2
-from openai_urllib3.types.beta.beta_wait_param2 import BetaWaitParam2
+from openai_urllib3._models import BaseModel, Field, list_of
+from openai_urllib3.types._ref import ref
 
 if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_click_param2 import BetaClickParam2 as Click
-    from openai_urllib3.types.beta.beta_double_click_action import BetaDoubleClickAction as DoubleClick
-    from openai_urllib3.types.beta.beta_drag_param2 import BetaDragParam2 as Drag
-    from openai_urllib3.types.beta.beta_coord_param2 import BetaCoordParam2 as DragPath
-    from openai_urllib3.types.beta.beta_key_press_action import BetaKeyPressAction as Keypress
-    from openai_urllib3.types.beta.beta_move_param2 import BetaMoveParam2 as Move
-    from openai_urllib3.types.beta.beta_screenshot_param2 import BetaScreenshotParam2 as Screenshot
-    from openai_urllib3.types.beta.beta_scroll_param2 import BetaScrollParam2 as Scroll
-    from openai_urllib3.types.beta.beta_type_param2 import BetaTypeParam2 as Type
-    from openai_urllib3.types.beta.beta_wait_param2 import BetaWaitParam2 as Wait
 
 __all__ = [
+    "BetaClickParam2",
     "BetaComputerAction",
+    "BetaCoordParam2",
+    "BetaDoubleClickAction",
+    "BetaDragParam2",
+    "BetaKeyPressAction",
+    "BetaMoveParam2",
+    "BetaScreenshotParam2",
+    "BetaScrollParam2",
+    "BetaTypeParam2",
+    "BetaWaitParam2",
     "Click",
     "DoubleClick",
     "Drag",
@@ -46,25 +39,105 @@ __all__ = [
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
+
+class BetaClickParam2(BaseModel):
+    """A click action."""
+
+    __slots__ = ()
+    type = Field['Literal["click"]']()
+    button = Field['Literal["left", "right", "wheel", "back", "forward"]']()
+    x = Field['int']()
+    y = Field['int']()
+    keys = Field['list[str] | None']()
+
+
+class BetaDoubleClickAction(BaseModel):
+    """A double click action."""
+
+    __slots__ = ()
+    type = Field['Literal["double_click"]']()
+    x = Field['int']()
+    y = Field['int']()
+    keys = Field['list[str] | None']()
+
+
+class BetaDragParam2(BaseModel):
+    """A drag action."""
+
+    __slots__ = ()
+    type = Field['Literal["drag"]']()
+    path = Field['list[BetaCoordParam2]'](list_of(ref("beta.beta_computer_action:BetaCoordParam2")))
+    keys = Field['list[str] | None']()
+
+
+class BetaCoordParam2(BaseModel):
+    """An x/y coordinate pair, e.g. `{ x: 100, y: 200 }`."""
+
+    __slots__ = ()
+    x = Field['int']()
+    y = Field['int']()
+
+
+class BetaKeyPressAction(BaseModel):
+    """A collection of keypresses the model would like to perform."""
+
+    __slots__ = ()
+    type = Field['Literal["keypress"]']()
+    keys = Field['list[str]']()
+
+
+class BetaMoveParam2(BaseModel):
+    """A mouse move action."""
+
+    __slots__ = ()
+    type = Field['Literal["move"]']()
+    x = Field['int']()
+    y = Field['int']()
+    keys = Field['list[str] | None']()
+
+
+class BetaScreenshotParam2(BaseModel):
+    """A screenshot action."""
+
+    __slots__ = ()
+    type = Field['Literal["screenshot"]']()
+
+
+class BetaScrollParam2(BaseModel):
+    """A scroll action."""
+
+    __slots__ = ()
+    type = Field['Literal["scroll"]']()
+    x = Field['int']()
+    y = Field['int']()
+    scroll_x = Field['int']()
+    scroll_y = Field['int']()
+    keys = Field['list[str] | None']()
+
+
+class BetaTypeParam2(BaseModel):
+    """An action to type in text."""
+
+    __slots__ = ()
+    type = Field['Literal["type"]']()
+    text = Field['str']()
+
+
+class BetaWaitParam2(BaseModel):
+    """A wait action."""
+
+    __slots__ = ()
+    type = Field['Literal["wait"]']()
+
 BetaComputerAction: TypeAlias = BetaClickParam2 | BetaDoubleClickAction | BetaDragParam2 | BetaKeyPressAction | BetaMoveParam2 | BetaScreenshotParam2 | BetaScrollParam2 | BetaTypeParam2 | BetaWaitParam2
 
-_ELSEWHERE: dict[str, str] = {
-    "Click": "beta.beta_click_param2:BetaClickParam2",
-    "DoubleClick": "beta.beta_double_click_action:BetaDoubleClickAction",
-    "Drag": "beta.beta_drag_param2:BetaDragParam2",
-    "DragPath": "beta.beta_coord_param2:BetaCoordParam2",
-    "Keypress": "beta.beta_key_press_action:BetaKeyPressAction",
-    "Move": "beta.beta_move_param2:BetaMoveParam2",
-    "Screenshot": "beta.beta_screenshot_param2:BetaScreenshotParam2",
-    "Scroll": "beta.beta_scroll_param2:BetaScrollParam2",
-    "Type": "beta.beta_type_param2:BetaTypeParam2",
-    "Wait": "beta.beta_wait_param2:BetaWaitParam2",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+Click = BetaClickParam2
+DoubleClick = BetaDoubleClickAction
+Drag = BetaDragParam2
+DragPath = BetaCoordParam2
+Keypress = BetaKeyPressAction
+Move = BetaMoveParam2
+Screenshot = BetaScreenshotParam2
+Scroll = BetaScrollParam2
+Type = BetaTypeParam2
+Wait = BetaWaitParam2

@@ -10,18 +10,18 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_click_param import BetaClickParam as Click
-    from openai_urllib3.types.beta.beta_double_click_action_param import BetaDoubleClickActionParam as DoubleClick
-    from openai_urllib3.types.beta.beta_drag_param import BetaDragParam as Drag
-    from openai_urllib3.types.beta.beta_coord_param import BetaCoordParam as DragPath
-    from openai_urllib3.types.beta.beta_key_press_action_param import BetaKeyPressActionParam as Keypress
-    from openai_urllib3.types.beta.beta_move_param import BetaMoveParam as Move
-    from openai_urllib3.types.beta.beta_screenshot_param import BetaScreenshotParam as Screenshot
-    from openai_urllib3.types.beta.beta_scroll_param import BetaScrollParam as Scroll
-    from openai_urllib3.types.beta.beta_type_param import BetaTypeParam as Type
-    from openai_urllib3.types.beta.beta_wait_param import BetaWaitParam as Wait
 
 __all__ = [
+    "BetaClickParam",
+    "BetaCoordParam",
+    "BetaDoubleClickActionParam",
+    "BetaDragParam",
+    "BetaKeyPressActionParam",
+    "BetaMoveParam",
+    "BetaScreenshotParam",
+    "BetaScrollParam",
+    "BetaTypeParam",
+    "BetaWaitParam",
     "Click",
     "DoubleClick",
     "Drag",
@@ -36,23 +36,83 @@ __all__ = [
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
-_ELSEWHERE: dict[str, str] = {
-    "Click": "beta.beta_click_param:BetaClickParam",
-    "DoubleClick": "beta.beta_double_click_action_param:BetaDoubleClickActionParam",
-    "Drag": "beta.beta_drag_param:BetaDragParam",
-    "DragPath": "beta.beta_coord_param:BetaCoordParam",
-    "Keypress": "beta.beta_key_press_action_param:BetaKeyPressActionParam",
-    "Move": "beta.beta_move_param:BetaMoveParam",
-    "Screenshot": "beta.beta_screenshot_param:BetaScreenshotParam",
-    "Scroll": "beta.beta_scroll_param:BetaScrollParam",
-    "Type": "beta.beta_type_param:BetaTypeParam",
-    "Wait": "beta.beta_wait_param:BetaWaitParam",
-}
+
+class BetaClickParam(TypedDict, total=False):
+    """A click action."""
+    type: Required[Literal["click"]]
+    button: Required[Literal["left", "right", "wheel", "back", "forward"]]
+    x: Required[int]
+    y: Required[int]
+    keys: Optional[Iterable[str]]
 
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
+class BetaDoubleClickActionParam(TypedDict, total=False):
+    """A double click action."""
+    type: Required[Literal["double_click"]]
+    x: Required[int]
+    y: Required[int]
+    keys: Required[Optional[Iterable[str]]]
 
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+
+class BetaDragParam(TypedDict, total=False):
+    """A drag action."""
+    type: Required[Literal["drag"]]
+    path: Required[Iterable[BetaCoordParam]]
+    keys: Optional[Iterable[str]]
+
+
+class BetaCoordParam(TypedDict, total=False):
+    """An x/y coordinate pair, e.g. `{ x: 100, y: 200 }`."""
+    x: Required[int]
+    y: Required[int]
+
+
+class BetaKeyPressActionParam(TypedDict, total=False):
+    """A collection of keypresses the model would like to perform."""
+    type: Required[Literal["keypress"]]
+    keys: Required[Iterable[str]]
+
+
+class BetaMoveParam(TypedDict, total=False):
+    """A mouse move action."""
+    type: Required[Literal["move"]]
+    x: Required[int]
+    y: Required[int]
+    keys: Optional[Iterable[str]]
+
+
+class BetaScreenshotParam(TypedDict, total=False):
+    """A screenshot action."""
+    type: Required[Literal["screenshot"]]
+
+
+class BetaScrollParam(TypedDict, total=False):
+    """A scroll action."""
+    type: Required[Literal["scroll"]]
+    x: Required[int]
+    y: Required[int]
+    scroll_x: Required[int]
+    scroll_y: Required[int]
+    keys: Optional[Iterable[str]]
+
+
+class BetaTypeParam(TypedDict, total=False):
+    """An action to type in text."""
+    type: Required[Literal["type"]]
+    text: Required[str]
+
+
+class BetaWaitParam(TypedDict, total=False):
+    """A wait action."""
+    type: Required[Literal["wait"]]
+
+Click = BetaClickParam
+DoubleClick = BetaDoubleClickActionParam
+Drag = BetaDragParam
+DragPath = BetaCoordParam
+Keypress = BetaKeyPressActionParam
+Move = BetaMoveParam
+Screenshot = BetaScreenshotParam
+Scroll = BetaScrollParam
+Type = BetaTypeParam
+Wait = BetaWaitParam

@@ -10,16 +10,16 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_click_param import BetaClickParam as Click
-    from openai_urllib3.types.beta.beta_double_click_action_param import BetaDoubleClickActionParam as DoubleClick
-    from openai_urllib3.types.beta.beta_drag_param import BetaDragParam as Drag
-    from openai_urllib3.types.beta.beta_coord_param import BetaCoordParam as DragPath
-    from openai_urllib3.types.beta.beta_key_press_action_param import BetaKeyPressActionParam as Keypress
-    from openai_urllib3.types.beta.beta_move_param import BetaMoveParam as Move
-    from openai_urllib3.types.beta.beta_screenshot_param import BetaScreenshotParam as Screenshot
-    from openai_urllib3.types.beta.beta_scroll_param import BetaScrollParam as Scroll
-    from openai_urllib3.types.beta.beta_type_param import BetaTypeParam as Type
-    from openai_urllib3.types.beta.beta_wait_param import BetaWaitParam as Wait
+    from openai_urllib3.types.beta.beta_computer_action_list_param import BetaClickParam as Click
+    from openai_urllib3.types.beta.beta_computer_action_list_param import BetaDoubleClickActionParam as DoubleClick
+    from openai_urllib3.types.beta.beta_computer_action_list_param import BetaDragParam as Drag
+    from openai_urllib3.types.beta.beta_computer_action_list_param import BetaCoordParam as DragPath
+    from openai_urllib3.types.beta.beta_computer_action_list_param import BetaKeyPressActionParam as Keypress
+    from openai_urllib3.types.beta.beta_computer_action_list_param import BetaMoveParam as Move
+    from openai_urllib3.types.beta.beta_computer_action_list_param import BetaScreenshotParam as Screenshot
+    from openai_urllib3.types.beta.beta_computer_action_list_param import BetaScrollParam as Scroll
+    from openai_urllib3.types.beta.beta_computer_action_list_param import BetaTypeParam as Type
+    from openai_urllib3.types.beta.beta_computer_action_list_param import BetaWaitParam as Wait
 
 __all__ = [
     "Click",
@@ -37,16 +37,16 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 _ELSEWHERE: dict[str, str] = {
-    "Click": "beta.beta_click_param:BetaClickParam",
-    "DoubleClick": "beta.beta_double_click_action_param:BetaDoubleClickActionParam",
-    "Drag": "beta.beta_drag_param:BetaDragParam",
-    "DragPath": "beta.beta_coord_param:BetaCoordParam",
-    "Keypress": "beta.beta_key_press_action_param:BetaKeyPressActionParam",
-    "Move": "beta.beta_move_param:BetaMoveParam",
-    "Screenshot": "beta.beta_screenshot_param:BetaScreenshotParam",
-    "Scroll": "beta.beta_scroll_param:BetaScrollParam",
-    "Type": "beta.beta_type_param:BetaTypeParam",
-    "Wait": "beta.beta_wait_param:BetaWaitParam",
+    "Click": "beta.beta_computer_action_list_param:BetaClickParam",
+    "DoubleClick": "beta.beta_computer_action_list_param:BetaDoubleClickActionParam",
+    "Drag": "beta.beta_computer_action_list_param:BetaDragParam",
+    "DragPath": "beta.beta_computer_action_list_param:BetaCoordParam",
+    "Keypress": "beta.beta_computer_action_list_param:BetaKeyPressActionParam",
+    "Move": "beta.beta_computer_action_list_param:BetaMoveParam",
+    "Screenshot": "beta.beta_computer_action_list_param:BetaScreenshotParam",
+    "Scroll": "beta.beta_computer_action_list_param:BetaScrollParam",
+    "Type": "beta.beta_computer_action_list_param:BetaTypeParam",
+    "Wait": "beta.beta_computer_action_list_param:BetaWaitParam",
 }
 
 

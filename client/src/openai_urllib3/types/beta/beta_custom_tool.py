@@ -12,12 +12,10 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_custom_grammar_format_param2 import BetaCustomGrammarFormatParam2
-    from openai_urllib3.types.beta.beta_custom_text_format_param2 import BetaCustomTextFormatParam2
-    from openai_urllib3.types.beta.beta_custom_grammar_format_param2 import BetaCustomGrammarFormatParam2 as FormatGrammar
-    from openai_urllib3.types.beta.beta_custom_text_format_param2 import BetaCustomTextFormatParam2 as FormatText
 
 __all__ = [
+    "BetaCustomGrammarFormatParam2",
+    "BetaCustomTextFormatParam2",
     "BetaCustomTool",
     "FormatGrammar",
     "FormatText",
@@ -33,19 +31,25 @@ class BetaCustomTool(BaseModel):
     type = Field['Literal["custom"]']()
     name = Field['str']()
     description = Field['str | None']()
-    format = Field['BetaCustomTextFormatParam2 | BetaCustomGrammarFormatParam2 | None'](union_of("type", {"text": ref("beta.beta_custom_text_format_param2:BetaCustomTextFormatParam2"), "grammar": ref("beta.beta_custom_grammar_format_param2:BetaCustomGrammarFormatParam2")}))
+    format = Field['BetaCustomTextFormatParam2 | BetaCustomGrammarFormatParam2 | None'](union_of("type", {"text": ref("beta.beta_custom_tool:BetaCustomTextFormatParam2"), "grammar": ref("beta.beta_custom_tool:BetaCustomGrammarFormatParam2")}))
     defer_loading = Field['bool | None']()
     allowed_callers = Field['list[Literal["direct", "programmatic"]] | None']()
 
-_ELSEWHERE: dict[str, str] = {
-    "FormatGrammar": "beta.beta_custom_grammar_format_param2:BetaCustomGrammarFormatParam2",
-    "FormatText": "beta.beta_custom_text_format_param2:BetaCustomTextFormatParam2",
-}
+
+class BetaCustomTextFormatParam2(BaseModel):
+    """Unconstrained free-form text."""
+
+    __slots__ = ()
+    type = Field['Literal["text"]']()
 
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
+class BetaCustomGrammarFormatParam2(BaseModel):
+    """A grammar defined by the user."""
 
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+    __slots__ = ()
+    type = Field['Literal["grammar"]']()
+    syntax = Field['Literal["lark", "regex"]']()
+    definition = Field['str']()
+
+FormatGrammar = BetaCustomGrammarFormatParam2
+FormatText = BetaCustomTextFormatParam2

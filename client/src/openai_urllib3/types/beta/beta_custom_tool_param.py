@@ -10,12 +10,10 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_custom_grammar_format_param import BetaCustomGrammarFormatParam
-    from openai_urllib3.types.beta.beta_custom_text_format_param import BetaCustomTextFormatParam
-    from openai_urllib3.types.beta.beta_custom_grammar_format_param import BetaCustomGrammarFormatParam as FormatGrammar
-    from openai_urllib3.types.beta.beta_custom_text_format_param import BetaCustomTextFormatParam as FormatText
 
 __all__ = [
+    "BetaCustomGrammarFormatParam",
+    "BetaCustomTextFormatParam",
     "BetaCustomToolParam",
     "FormatGrammar",
     "FormatText",
@@ -33,15 +31,17 @@ class BetaCustomToolParam(TypedDict, total=False):
     defer_loading: bool
     allowed_callers: Optional[Iterable[Literal["direct", "programmatic"]]]
 
-_ELSEWHERE: dict[str, str] = {
-    "FormatGrammar": "beta.beta_custom_grammar_format_param:BetaCustomGrammarFormatParam",
-    "FormatText": "beta.beta_custom_text_format_param:BetaCustomTextFormatParam",
-}
+
+class BetaCustomTextFormatParam(TypedDict, total=False):
+    """Unconstrained free-form text."""
+    type: Required[Literal["text"]]
 
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
+class BetaCustomGrammarFormatParam(TypedDict, total=False):
+    """A grammar defined by the user."""
+    type: Required[Literal["grammar"]]
+    syntax: Required[Literal["lark", "regex"]]
+    definition: Required[str]
 
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+FormatGrammar = BetaCustomGrammarFormatParam
+FormatText = BetaCustomTextFormatParam

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag
     from openai_urllib3.types.beta.beta_response_input_content import BetaResponseInputContent
     from openai_urllib3.types.beta.beta_response_output_refusal import BetaResponseOutputRefusal
     from openai_urllib3.types.beta.beta_response_output_text import BetaResponseOutputText
@@ -30,7 +30,7 @@ class BetaEasyInputMessage(BaseModel):
     """An output message from the model."""
 
     __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("beta.beta_agent_tag:BetaAgentTag"))
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
     id = Field['str']()
     type = Field['Literal["message"]']()
     role = Field['Literal["assistant"]']()
@@ -53,7 +53,7 @@ class BetaInputMessage(BaseModel):
     """A message input to the model with a role indicating instruction following hierarchy. Instructions given with the `developer` or `system` role take precedence over instructions given with the `user` role."""
 
     __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("beta.beta_agent_tag:BetaAgentTag"))
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
     type = Field['Literal["message"] | None']()
     role = Field['Literal["user", "system", "developer"]']()
     status = Field['Literal["in_progress", "completed", "incomplete"] | None']()

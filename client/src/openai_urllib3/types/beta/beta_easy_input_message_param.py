@@ -10,9 +10,9 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_agent_tag_param import BetaAgentTagParam
     from openai_urllib3.types.beta.beta_output_text_content_param import BetaOutputTextContentParam
     from openai_urllib3.types.beta.beta_refusal_content_param import BetaRefusalContentParam
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam
     from openai_urllib3.types.beta.beta_response_input_file_param import BetaResponseInputFileParam
     from openai_urllib3.types.beta.beta_response_input_image_param import BetaResponseInputImageParam
     from openai_urllib3.types.beta.beta_response_input_text_param import BetaResponseInputTextParam

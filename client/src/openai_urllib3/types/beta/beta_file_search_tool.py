@@ -5,24 +5,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union
 
-from openai_urllib3._models import BaseModel, Field, by_required_fields
+from openai_urllib3._models import BaseModel, Field, by_required_fields, list_of
 from openai_urllib3.types._ref import ref
 
 if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_comparison_filter import BetaComparisonFilter
-    from openai_urllib3.types.beta.beta_compound_filter import BetaCompoundFilter
-    from openai_urllib3.types.beta.beta_ranking_options import BetaRankingOptions
-    from openai_urllib3.types.beta.beta_comparison_filter import BetaComparisonFilter as FiltersComparisonFilter
-    from openai_urllib3.types.beta.beta_compound_filter import BetaCompoundFilter as FiltersCompoundFilter
-    from openai_urllib3.types.beta.beta_comparison_filter import BetaComparisonFilter as FiltersCompoundFilterFilterComparisonFilter
-    from openai_urllib3.types.beta.beta_ranking_options import BetaRankingOptions as RankingOptions
-    from openai_urllib3.types.beta.beta_hybrid_search_options import BetaHybridSearchOptions as RankingOptionsHybridSearch
 
 __all__ = [
+    "BetaComparisonFilter",
+    "BetaCompoundFilter",
     "BetaFileSearchTool",
+    "BetaHybridSearchOptions",
+    "BetaRankingOptions",
     "FiltersComparisonFilter",
     "FiltersCompoundFilter",
     "FiltersCompoundFilterFilterComparisonFilter",
@@ -40,21 +36,41 @@ class BetaFileSearchTool(BaseModel):
     type = Field['Literal["file_search"]']()
     vector_store_ids = Field['list[str]']()
     max_num_results = Field['int | None']()
-    ranking_options = Field['BetaRankingOptions | None'](ref("beta.beta_ranking_options:BetaRankingOptions"))
-    filters = Field['BetaComparisonFilter | BetaCompoundFilter | None'](by_required_fields((('key', 'type', 'value'), ref("beta.beta_comparison_filter:BetaComparisonFilter")), (('filters', 'type'), ref("beta.beta_compound_filter:BetaCompoundFilter"))))
-
-_ELSEWHERE: dict[str, str] = {
-    "FiltersComparisonFilter": "beta.beta_comparison_filter:BetaComparisonFilter",
-    "FiltersCompoundFilter": "beta.beta_compound_filter:BetaCompoundFilter",
-    "FiltersCompoundFilterFilterComparisonFilter": "beta.beta_comparison_filter:BetaComparisonFilter",
-    "RankingOptions": "beta.beta_ranking_options:BetaRankingOptions",
-    "RankingOptionsHybridSearch": "beta.beta_hybrid_search_options:BetaHybridSearchOptions",
-}
+    ranking_options = Field['BetaRankingOptions | None'](ref("beta.beta_file_search_tool:BetaRankingOptions"))
+    filters = Field['BetaComparisonFilter | BetaCompoundFilter | None'](by_required_fields((('key', 'type', 'value'), ref("beta.beta_file_search_tool:BetaComparisonFilter")), (('filters', 'type'), ref("beta.beta_file_search_tool:BetaCompoundFilter"))))
 
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
+class BetaRankingOptions(BaseModel):
+    __slots__ = ()
+    ranker = Field['Literal["auto", "default-2024-11-15"] | None']()
+    score_threshold = Field['float | None']()
+    hybrid_search = Field['BetaHybridSearchOptions | None'](ref("beta.beta_file_search_tool:BetaHybridSearchOptions"))
 
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+
+class BetaHybridSearchOptions(BaseModel):
+    __slots__ = ()
+    embedding_weight = Field['float']()
+    text_weight = Field['float']()
+
+
+class BetaComparisonFilter(BaseModel):
+    """A filter used to compare a specified attribute key to a given value using a defined comparison operation."""
+
+    __slots__ = ()
+    type = Field['Literal["eq", "ne", "gt", "gte", "lt", "lte", "in", "nin"]']()
+    key = Field['str']()
+    value = Field['str | float | bool | list[str | float]']()
+
+
+class BetaCompoundFilter(BaseModel):
+    """Combine multiple filters using `and` or `or`."""
+
+    __slots__ = ()
+    type = Field['Literal["and", "or"]']()
+    filters = Field['list[Any]'](list_of(ref("beta.beta_file_search_tool:BetaComparisonFilter")))
+
+FiltersComparisonFilter = BetaComparisonFilter
+FiltersCompoundFilter = BetaCompoundFilter
+FiltersCompoundFilterFilterComparisonFilter = BetaComparisonFilter
+RankingOptions = BetaRankingOptions
+RankingOptionsHybridSearch = BetaHybridSearchOptions

@@ -10,17 +10,13 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_comparison_filter_param import BetaComparisonFilterParam
-    from openai_urllib3.types.beta.beta_compound_filter_param import BetaCompoundFilterParam
-    from openai_urllib3.types.beta.beta_ranking_options_param import BetaRankingOptionsParam
-    from openai_urllib3.types.beta.beta_comparison_filter_param import BetaComparisonFilterParam as FiltersComparisonFilter
-    from openai_urllib3.types.beta.beta_compound_filter_param import BetaCompoundFilterParam as FiltersCompoundFilter
-    from openai_urllib3.types.beta.beta_comparison_filter_param import BetaComparisonFilterParam as FiltersCompoundFilterFilterComparisonFilter
-    from openai_urllib3.types.beta.beta_ranking_options_param import BetaRankingOptionsParam as RankingOptions
-    from openai_urllib3.types.beta.beta_hybrid_search_options_param import BetaHybridSearchOptionsParam as RankingOptionsHybridSearch
 
 __all__ = [
+    "BetaComparisonFilterParam",
+    "BetaCompoundFilterParam",
     "BetaFileSearchToolParam",
+    "BetaHybridSearchOptionsParam",
+    "BetaRankingOptionsParam",
     "FiltersComparisonFilter",
     "FiltersCompoundFilter",
     "FiltersCompoundFilterFilterComparisonFilter",
@@ -39,18 +35,32 @@ class BetaFileSearchToolParam(TypedDict, total=False):
     ranking_options: BetaRankingOptionsParam
     filters: Optional[Union[BetaComparisonFilterParam, BetaCompoundFilterParam]]
 
-_ELSEWHERE: dict[str, str] = {
-    "FiltersComparisonFilter": "beta.beta_comparison_filter_param:BetaComparisonFilterParam",
-    "FiltersCompoundFilter": "beta.beta_compound_filter_param:BetaCompoundFilterParam",
-    "FiltersCompoundFilterFilterComparisonFilter": "beta.beta_comparison_filter_param:BetaComparisonFilterParam",
-    "RankingOptions": "beta.beta_ranking_options_param:BetaRankingOptionsParam",
-    "RankingOptionsHybridSearch": "beta.beta_hybrid_search_options_param:BetaHybridSearchOptionsParam",
-}
+
+class BetaRankingOptionsParam(TypedDict, total=False):
+    ranker: Literal["auto", "default-2024-11-15"]
+    score_threshold: float
+    hybrid_search: BetaHybridSearchOptionsParam
 
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
+class BetaHybridSearchOptionsParam(TypedDict, total=False):
+    embedding_weight: Required[float]
+    text_weight: Required[float]
 
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+
+class BetaComparisonFilterParam(TypedDict, total=False):
+    """A filter used to compare a specified attribute key to a given value using a defined comparison operation."""
+    type: Required[Literal["eq", "ne", "gt", "gte", "lt", "lte", "in", "nin"]]
+    key: Required[str]
+    value: Required[Union[str, float, bool, Iterable[Union[str, float]]]]
+
+
+class BetaCompoundFilterParam(TypedDict, total=False):
+    """Combine multiple filters using `and` or `or`."""
+    type: Required[Literal["and", "or"]]
+    filters: Required[Iterable[Any]]
+
+FiltersComparisonFilter = BetaComparisonFilterParam
+FiltersCompoundFilter = BetaCompoundFilterParam
+FiltersCompoundFilterFilterComparisonFilter = BetaComparisonFilterParam
+RankingOptions = BetaRankingOptionsParam
+RankingOptionsHybridSearch = BetaHybridSearchOptionsParam

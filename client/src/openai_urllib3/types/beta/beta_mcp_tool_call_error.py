@@ -5,19 +5,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union, TypeAlias
 
-from openai_urllib3.types.beta.beta_http_error import BetaHTTPError
-from openai_urllib3.types.beta.beta_mcp_protocol_error import BetaMCPProtocolError
-from openai_urllib3.types.beta.beta_mcp_tool_execution_error import BetaMCPToolExecutionError
+from openai_urllib3._models import BaseModel, Field
 
 if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_http_error import BetaHTTPError as HTTPError
-    from openai_urllib3.types.beta.beta_mcp_protocol_error import BetaMCPProtocolError as McpProtocolError
-    from openai_urllib3.types.beta.beta_mcp_tool_execution_error import BetaMCPToolExecutionError as McpToolExecutionError
 
 __all__ = [
+    "BetaHTTPError",
+    "BetaMCPProtocolError",
+    "BetaMCPToolExecutionError",
     "BetaMcpToolCallError",
     "HTTPError",
     "McpProtocolError",
@@ -26,18 +24,28 @@ __all__ = [
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
+
+class BetaMCPProtocolError(BaseModel):
+    __slots__ = ()
+    type = Field['Literal["mcp_protocol_error"]']()
+    code = Field['int']()
+    message = Field['str']()
+
+
+class BetaMCPToolExecutionError(BaseModel):
+    __slots__ = ()
+    type = Field['Literal["mcp_tool_execution_error"]']()
+    content = Field['Any']()
+
+
+class BetaHTTPError(BaseModel):
+    __slots__ = ()
+    type = Field['Literal["http_error"]']()
+    code = Field['int']()
+    message = Field['str']()
+
 BetaMcpToolCallError: TypeAlias = BetaMCPProtocolError | BetaMCPToolExecutionError | BetaHTTPError
 
-_ELSEWHERE: dict[str, str] = {
-    "HTTPError": "beta.beta_http_error:BetaHTTPError",
-    "McpProtocolError": "beta.beta_mcp_protocol_error:BetaMCPProtocolError",
-    "McpToolExecutionError": "beta.beta_mcp_tool_execution_error:BetaMCPToolExecutionError",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+HTTPError = BetaHTTPError
+McpProtocolError = BetaMCPProtocolError
+McpToolExecutionError = BetaMCPToolExecutionError

@@ -10,11 +10,11 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_http_error_param import BetaHTTPErrorParam as HTTPError
-    from openai_urllib3.types.beta.beta_mcp_protocol_error_param import BetaMCPProtocolErrorParam as McpProtocolError
-    from openai_urllib3.types.beta.beta_mcp_tool_execution_error_param import BetaMCPToolExecutionErrorParam as McpToolExecutionError
 
 __all__ = [
+    "BetaHTTPErrorParam",
+    "BetaMCPProtocolErrorParam",
+    "BetaMCPToolExecutionErrorParam",
     "HTTPError",
     "McpProtocolError",
     "McpToolExecutionError",
@@ -22,16 +22,23 @@ __all__ = [
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
-_ELSEWHERE: dict[str, str] = {
-    "HTTPError": "beta.beta_http_error_param:BetaHTTPErrorParam",
-    "McpProtocolError": "beta.beta_mcp_protocol_error_param:BetaMCPProtocolErrorParam",
-    "McpToolExecutionError": "beta.beta_mcp_tool_execution_error_param:BetaMCPToolExecutionErrorParam",
-}
+
+class BetaMCPProtocolErrorParam(TypedDict, total=False):
+    type: Required[Literal["mcp_protocol_error"]]
+    code: Required[int]
+    message: Required[str]
 
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
+class BetaMCPToolExecutionErrorParam(TypedDict, total=False):
+    type: Required[Literal["mcp_tool_execution_error"]]
+    content: Required[Any]
 
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+
+class BetaHTTPErrorParam(TypedDict, total=False):
+    type: Required[Literal["http_error"]]
+    code: Required[int]
+    message: Required[str]
+
+HTTPError = BetaHTTPErrorParam
+McpProtocolError = BetaMCPProtocolErrorParam
+McpToolExecutionError = BetaMCPToolExecutionErrorParam

@@ -13,10 +13,9 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.beta.beta_custom_tool import BetaCustomTool
-    from openai_urllib3.types.beta.beta_function_tool_param3 import BetaFunctionToolParam3
-    from openai_urllib3.types.beta.beta_function_tool_param3 import BetaFunctionToolParam3 as ToolFunction
 
 __all__ = [
+    "BetaFunctionToolParam3",
     "BetaNamespaceTool",
     "ToolFunction",
 ]
@@ -31,16 +30,18 @@ class BetaNamespaceTool(BaseModel):
     type = Field['Literal["namespace"]']()
     name = Field['str']()
     description = Field['str']()
-    tools = Field['list[BetaFunctionToolParam3 | BetaCustomTool]'](list_of(union_of("type", {"function": ref("beta.beta_function_tool_param3:BetaFunctionToolParam3"), "custom": ref("beta.beta_custom_tool:BetaCustomTool")})))
-
-_ELSEWHERE: dict[str, str] = {
-    "ToolFunction": "beta.beta_function_tool_param3:BetaFunctionToolParam3",
-}
+    tools = Field['list[BetaFunctionToolParam3 | BetaCustomTool]'](list_of(union_of("type", {"function": ref("beta.beta_namespace_tool:BetaFunctionToolParam3"), "custom": ref("beta.beta_custom_tool:BetaCustomTool")})))
 
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
+class BetaFunctionToolParam3(BaseModel):
+    __slots__ = ()
+    name = Field['str']()
+    description = Field['str | None']()
+    parameters = Field['dict[str, Any] | None']()
+    strict = Field['bool | None']()
+    type = Field['Literal["function"]']()
+    output_schema = Field['dict[str, Any] | None']()
+    defer_loading = Field['bool | None']()
+    allowed_callers = Field['list[Literal["direct", "programmatic"]] | None']()
 
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+ToolFunction = BetaFunctionToolParam3

@@ -11,10 +11,9 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.beta.beta_custom_tool_param import BetaCustomToolParam
-    from openai_urllib3.types.beta.beta_function_tool_param2 import BetaFunctionToolParam2
-    from openai_urllib3.types.beta.beta_function_tool_param2 import BetaFunctionToolParam2 as ToolFunction
 
 __all__ = [
+    "BetaFunctionToolParam2",
     "BetaNamespaceToolParam",
     "ToolFunction",
 ]
@@ -29,14 +28,15 @@ class BetaNamespaceToolParam(TypedDict, total=False):
     description: Required[str]
     tools: Required[Iterable[Union[BetaFunctionToolParam2, BetaCustomToolParam]]]
 
-_ELSEWHERE: dict[str, str] = {
-    "ToolFunction": "beta.beta_function_tool_param2:BetaFunctionToolParam2",
-}
 
+class BetaFunctionToolParam2(TypedDict, total=False):
+    name: Required[str]
+    description: Optional[str]
+    parameters: Optional[Dict[str, Any]]
+    strict: Optional[bool]
+    type: Required[Literal["function"]]
+    output_schema: Optional[Dict[str, Any]]
+    defer_loading: bool
+    allowed_callers: Optional[Iterable[Literal["direct", "programmatic"]]]
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+ToolFunction = BetaFunctionToolParam2

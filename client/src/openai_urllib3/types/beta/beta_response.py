@@ -12,10 +12,6 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_moderation import BetaModeration
-    from openai_urllib3.types.beta.beta_prompt_cache_options import BetaPromptCacheOptions
-    from openai_urllib3.types.beta.beta_reasoning import BetaReasoning
-    from openai_urllib3.types.beta.beta_response_conversation import BetaResponseConversation
     from openai_urllib3.types.beta.beta_response_error import BetaResponseError
     from openai_urllib3.types.beta.beta_response_input_item import BetaResponseInputItem
     from openai_urllib3.types.beta.beta_response_output_item import BetaResponseOutputItem
@@ -24,7 +20,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_text_config import BetaResponseTextConfig
     from openai_urllib3.types.beta.beta_response_usage import BetaResponseUsage
     from openai_urllib3.types.beta.beta_service_tier import BetaServiceTier
-    from openai_urllib3.types.beta.beta_specific_programmatic_tool_calling_param2 import BetaSpecificProgrammaticToolCallingParam2
     from openai_urllib3.types.beta.beta_tool import BetaTool
     from openai_urllib3.types.beta.beta_tool_choice_allowed import BetaToolChoiceAllowed
     from openai_urllib3.types.beta.beta_tool_choice_apply_patch import BetaToolChoiceApplyPatch
@@ -34,19 +29,18 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_tool_choice_options import BetaToolChoiceOptions
     from openai_urllib3.types.beta.beta_tool_choice_shell import BetaSpecificFunctionShellParam2
     from openai_urllib3.types.beta.beta_tool_choice_shell import BetaToolChoiceShell
-    from openai_urllib3.types.beta.beta_response_conversation import BetaResponseConversation as Conversation
-    from openai_urllib3.types.beta.beta_moderation import BetaModeration as Moderation
-    from openai_urllib3.types.beta.beta_moderation_error_body import BetaModerationErrorBody as ModerationInputError
-    from openai_urllib3.types.beta.beta_moderation_result_body import BetaModerationResultBody as ModerationInputModerationResult
-    from openai_urllib3.types.beta.beta_moderation_error_body import BetaModerationErrorBody as ModerationOutputError
-    from openai_urllib3.types.beta.beta_moderation_result_body import BetaModerationResultBody as ModerationOutputModerationResult
-    from openai_urllib3.types.beta.beta_prompt_cache_options import BetaPromptCacheOptions as PromptCacheOptions
-    from openai_urllib3.types.beta.beta_reasoning import BetaReasoning as Reasoning
-    from openai_urllib3.types.beta.beta_specific_programmatic_tool_calling_param2 import BetaSpecificProgrammaticToolCallingParam2 as ToolChoiceBetaSpecificProgrammaticToolCallingParam
+    from openai_urllib3.types.chat.chat_completion_reasoning_effort import ChatCompletionReasoningEffort
 
 __all__ = [
+    "BetaModeration",
+    "BetaModerationErrorBody",
+    "BetaModerationResultBody",
+    "BetaPromptCacheOptions",
+    "BetaReasoning",
     "BetaResponse",
+    "BetaResponseConversation",
     "BetaResponseIncompleteDetails",
+    "BetaSpecificProgrammaticToolCallingParam2",
     "Conversation",
     "IncompleteDetails",
     "Moderation",
@@ -79,8 +73,8 @@ class BetaResponse(BaseModel):
     background = Field['bool | None']()
     max_tool_calls = Field['int | None']()
     text = Field['BetaResponseTextConfig | None'](ref("beta.beta_response_text_config:BetaResponseTextConfig"))
-    tools = Field['list[BetaTool]'](list_of(union_of("type", {"function": ref("beta.beta_function_tool:BetaFunctionTool"), "file_search": ref("beta.beta_file_search_tool:BetaFileSearchTool"), "computer": ref("beta.beta_computer_tool:BetaComputerTool"), "computer_use_preview": ref("beta.beta_computer_use_preview_tool:BetaComputerUsePreviewTool"), "mcp": ref("beta.beta_mcp_tool:BetaMCPTool"), "code_interpreter": ref("beta.beta_code_interpreter_tool:BetaCodeInterpreterTool"), "programmatic_tool_calling": ref("beta.beta_programmatic_tool_calling_param2:BetaProgrammaticToolCallingParam2"), "image_generation": ref("beta.beta_image_gen_tool:BetaImageGenTool"), "local_shell": ref("beta.beta_local_shell_tool_param2:BetaLocalShellToolParam2"), "shell": ref("beta.beta_function_shell_tool:BetaFunctionShellTool"), "custom": ref("beta.beta_custom_tool:BetaCustomTool"), "namespace": ref("beta.beta_namespace_tool:BetaNamespaceTool"), "tool_search": ref("beta.beta_tool_search_tool:BetaToolSearchTool"), "apply_patch": ref("beta.beta_apply_patch_tool:BetaApplyPatchTool")})))
-    tool_choice = Field['BetaToolChoiceOptions | BetaToolChoiceAllowed | BetaToolChoiceShell | BetaToolChoiceFunction | BetaToolChoiceMcp | BetaToolChoiceCustom | BetaSpecificProgrammaticToolCallingParam2 | BetaToolChoiceApplyPatch | BetaSpecificFunctionShellParam2'](union_of("type", {"allowed_tools": ref("beta.beta_tool_choice_allowed:BetaToolChoiceAllowed"), "function": ref("beta.beta_tool_choice_function:BetaToolChoiceFunction"), "mcp": ref("beta.beta_tool_choice_mcp:BetaToolChoiceMcp"), "custom": ref("beta.beta_tool_choice_custom:BetaToolChoiceCustom"), "programmatic_tool_calling": ref("beta.beta_specific_programmatic_tool_calling_param2:BetaSpecificProgrammaticToolCallingParam2"), "apply_patch": ref("beta.beta_tool_choice_apply_patch:BetaToolChoiceApplyPatch"), "shell": ref("beta.beta_tool_choice_shell:BetaSpecificFunctionShellParam2")}, ref("beta.beta_tool_choice_shell:BetaToolChoiceShell")))
+    tools = Field['list[BetaTool]'](list_of(union_of("type", {"function": ref("beta.beta_function_tool:BetaFunctionTool"), "file_search": ref("beta.beta_file_search_tool:BetaFileSearchTool"), "computer": ref("beta.beta_computer_tool:BetaComputerTool"), "computer_use_preview": ref("beta.beta_computer_use_preview_tool:BetaComputerUsePreviewTool"), "mcp": ref("beta.beta_response_tool_search_output_item_param:BetaMCPTool"), "code_interpreter": ref("beta.beta_response_tool_search_output_item_param:BetaCodeInterpreterTool"), "programmatic_tool_calling": ref("beta.beta_response_tool_search_output_item_param:BetaProgrammaticToolCallingParam2"), "image_generation": ref("beta.beta_response_tool_search_output_item_param:BetaImageGenTool"), "local_shell": ref("beta.beta_response_tool_search_output_item_param:BetaLocalShellToolParam2"), "shell": ref("beta.beta_function_shell_tool:BetaFunctionShellTool"), "custom": ref("beta.beta_custom_tool:BetaCustomTool"), "namespace": ref("beta.beta_namespace_tool:BetaNamespaceTool"), "tool_search": ref("beta.beta_tool_search_tool:BetaToolSearchTool"), "apply_patch": ref("beta.beta_apply_patch_tool:BetaApplyPatchTool")})))
+    tool_choice = Field['BetaToolChoiceOptions | BetaToolChoiceAllowed | BetaToolChoiceShell | BetaToolChoiceFunction | BetaToolChoiceMcp | BetaToolChoiceCustom | BetaSpecificProgrammaticToolCallingParam2 | BetaToolChoiceApplyPatch | BetaSpecificFunctionShellParam2'](union_of("type", {"allowed_tools": ref("beta.beta_tool_choice_allowed:BetaToolChoiceAllowed"), "function": ref("beta.beta_tool_choice_function:BetaToolChoiceFunction"), "mcp": ref("beta.beta_tool_choice_mcp:BetaToolChoiceMcp"), "custom": ref("beta.beta_tool_choice_custom:BetaToolChoiceCustom"), "programmatic_tool_calling": ref("beta.beta_response:BetaSpecificProgrammaticToolCallingParam2"), "apply_patch": ref("beta.beta_tool_choice_apply_patch:BetaToolChoiceApplyPatch"), "shell": ref("beta.beta_tool_choice_shell:BetaSpecificFunctionShellParam2")}, ref("beta.beta_tool_choice_shell:BetaToolChoiceShell")))
     prompt = Field['BetaResponsePrompt | None'](ref("beta.beta_response_prompt:BetaResponsePrompt"))
     service_tier = Field['BetaServiceTier | None']()
     truncation = Field['Literal["auto", "disabled"] | None']()
@@ -91,16 +85,21 @@ class BetaResponse(BaseModel):
     completed_at = Field['float | None']()
     error = Field['BetaResponseError | None'](ref("beta.beta_response_error:BetaResponseError"))
     incomplete_details = Field['BetaResponseIncompleteDetails | None'](ref("beta.beta_response:BetaResponseIncompleteDetails"))
-    output = Field['list[BetaResponseOutputItem]'](list_of(union_of("type", {"message": ref("beta.beta_easy_input_message:BetaEasyInputMessage"), "file_search_call": ref("beta.beta_response_file_search_tool_call:BetaResponseFileSearchToolCall"), "function_call": ref("beta.beta_response_function_tool_call:BetaResponseFunctionToolCall"), "function_call_output": ref("beta.beta_response_function_tool_call_output_item:BetaResponseFunctionToolCallOutputItem"), "agent_message": ref("beta.beta_agent_message:BetaAgentMessage"), "multi_agent_call": ref("beta.beta_multi_agent_call:BetaMultiAgentCall"), "multi_agent_call_output": ref("beta.beta_multi_agent_call_output:BetaMultiAgentCallOutput"), "web_search_call": ref("beta.beta_response_function_web_search:BetaResponseFunctionWebSearch"), "computer_call": ref("beta.beta_response_computer_tool_call:BetaResponseComputerToolCall"), "computer_call_output": ref("beta.beta_response_computer_tool_call_output_item:BetaResponseComputerToolCallOutputItem"), "reasoning": ref("beta.beta_response_reasoning_item:BetaResponseReasoningItem"), "program": ref("beta.beta_program:BetaProgram"), "program_output": ref("beta.beta_program_output:BetaProgramOutput"), "tool_search_call": ref("beta.beta_response_tool_search_call:BetaResponseToolSearchCall"), "tool_search_output": ref("beta.beta_response_tool_search_output_item:BetaResponseToolSearchOutputItem"), "additional_tools": ref("beta.beta_additional_tools:BetaAdditionalTools"), "compaction": ref("beta.beta_response_compaction_item:BetaResponseCompactionItem"), "image_generation_call": ref("beta.beta_image_gen_tool_call:BetaImageGenToolCall"), "code_interpreter_call": ref("beta.beta_response_code_interpreter_tool_call:BetaResponseCodeInterpreterToolCall"), "local_shell_call": ref("beta.beta_local_shell_tool_call:BetaLocalShellToolCall"), "local_shell_call_output": ref("beta.beta_local_shell_tool_call_output:BetaLocalShellToolCallOutput"), "shell_call": ref("beta.beta_response_function_shell_tool_call:BetaResponseFunctionShellToolCall"), "shell_call_output": ref("beta.beta_response_function_shell_tool_call_output:BetaResponseFunctionShellToolCallOutput"), "apply_patch_call": ref("beta.beta_response_apply_patch_tool_call:BetaResponseApplyPatchToolCall"), "apply_patch_call_output": ref("beta.beta_response_apply_patch_tool_call_output:BetaResponseApplyPatchToolCallOutput"), "mcp_call": ref("beta.beta_mcp_tool_call:BetaMCPToolCall"), "mcp_list_tools": ref("beta.beta_mcp_list_tools:BetaMCPListTools"), "mcp_approval_request": ref("beta.beta_mcp_approval_request:BetaMCPApprovalRequest"), "mcp_approval_response": ref("beta.beta_mcp_approval_response_resource:BetaMCPApprovalResponseResource"), "custom_tool_call": ref("beta.beta_response_custom_tool_call:BetaResponseCustomToolCall"), "custom_tool_call_output": ref("beta.beta_response_custom_tool_call_output_item:BetaResponseCustomToolCallOutputItem")})))
-    reasoning = Field['BetaReasoning | None'](ref("beta.beta_reasoning:BetaReasoning"))
-    instructions = Field['str | list[BetaResponseInputItem] | None'](by_json_type(object=None, array=list_of(union_of("type", {"message": ref("beta.beta_easy_input_message:BetaEasyInputMessage2"), "file_search_call": ref("beta.beta_response_file_search_tool_call:BetaResponseFileSearchToolCall"), "computer_call": ref("beta.beta_response_computer_tool_call:BetaResponseComputerToolCall"), "computer_call_output": ref("beta.beta_computer_call_output_item_param2:BetaComputerCallOutputItemParam2"), "web_search_call": ref("beta.beta_response_function_web_search:BetaResponseFunctionWebSearch"), "function_call": ref("beta.beta_response_function_tool_call:BetaResponseFunctionToolCall"), "function_call_output": ref("beta.beta_function_call_output_item_param2:BetaFunctionCallOutputItemParam2"), "agent_message": ref("beta.beta_agent_message_item_param2:BetaAgentMessageItemParam2"), "multi_agent_call": ref("beta.beta_multi_agent_call_item_param2:BetaMultiAgentCallItemParam2"), "multi_agent_call_output": ref("beta.beta_multi_agent_call_output_item_param2:BetaMultiAgentCallOutputItemParam2"), "tool_search_call": ref("beta.beta_tool_search_call_item_param2:BetaToolSearchCallItemParam2"), "tool_search_output": ref("beta.beta_response_tool_search_output_item_param:BetaResponseToolSearchOutputItemParam"), "additional_tools": ref("beta.beta_additional_tools_item_param2:BetaAdditionalToolsItemParam2"), "reasoning": ref("beta.beta_response_reasoning_item:BetaResponseReasoningItem"), "compaction": ref("beta.beta_response_compaction_item_param:BetaResponseCompactionItemParam"), "image_generation_call": ref("beta.beta_image_gen_tool_call:BetaImageGenToolCall"), "code_interpreter_call": ref("beta.beta_response_code_interpreter_tool_call:BetaResponseCodeInterpreterToolCall"), "local_shell_call": ref("beta.beta_local_shell_tool_call:BetaLocalShellToolCall"), "local_shell_call_output": ref("beta.beta_local_shell_tool_call_output:BetaLocalShellToolCallOutput"), "shell_call": ref("beta.beta_function_shell_call_item_param2:BetaFunctionShellCallItemParam2"), "shell_call_output": ref("beta.beta_function_shell_call_output_item_param2:BetaFunctionShellCallOutputItemParam2"), "apply_patch_call": ref("beta.beta_apply_patch_tool_call_item_param2:BetaApplyPatchToolCallItemParam2"), "apply_patch_call_output": ref("beta.beta_apply_patch_tool_call_output_item_param2:BetaApplyPatchToolCallOutputItemParam2"), "mcp_list_tools": ref("beta.beta_mcp_list_tools:BetaMCPListTools"), "mcp_approval_request": ref("beta.beta_mcp_approval_request:BetaMCPApprovalRequest"), "mcp_approval_response": ref("beta.beta_mcp_approval_response:BetaMCPApprovalResponse"), "mcp_call": ref("beta.beta_mcp_tool_call:BetaMCPToolCall"), "custom_tool_call_output": ref("beta.beta_response_custom_tool_call_output:BetaResponseCustomToolCallOutput"), "custom_tool_call": ref("beta.beta_response_custom_tool_call:BetaResponseCustomToolCall"), "compaction_trigger": ref("beta.beta_compaction_trigger_item_param2:BetaCompactionTriggerItemParam2"), "program": ref("beta.beta_program_item_param2:BetaProgramItemParam2"), "program_output": ref("beta.beta_program_output_item_param2:BetaProgramOutputItemParam2")}, ref("beta.beta_item_reference_param2:BetaItemReferenceParam2")))))
+    output = Field['list[BetaResponseOutputItem]'](list_of(union_of("type", {"message": ref("beta.beta_easy_input_message:BetaEasyInputMessage"), "file_search_call": ref("beta.beta_response_file_search_tool_call:BetaResponseFileSearchToolCall"), "function_call": ref("beta.beta_response_function_tool_call:BetaResponseFunctionToolCall"), "function_call_output": ref("beta.beta_response_function_tool_call_output_item:BetaResponseFunctionToolCallOutputItem"), "agent_message": ref("beta.beta_response_item:BetaAgentMessage"), "multi_agent_call": ref("beta.beta_response_item:BetaMultiAgentCall"), "multi_agent_call_output": ref("beta.beta_response_item:BetaMultiAgentCallOutput"), "web_search_call": ref("beta.beta_response_function_web_search:BetaResponseFunctionWebSearch"), "computer_call": ref("beta.beta_response_computer_tool_call:BetaResponseComputerToolCall"), "computer_call_output": ref("beta.beta_response_computer_tool_call_output_item:BetaResponseComputerToolCallOutputItem"), "reasoning": ref("beta.beta_response_reasoning_item:BetaResponseReasoningItem"), "program": ref("beta.beta_response_item:BetaProgram"), "program_output": ref("beta.beta_response_item:BetaProgramOutput"), "tool_search_call": ref("beta.beta_response_tool_search_call:BetaResponseToolSearchCall"), "tool_search_output": ref("beta.beta_response_tool_search_output_item:BetaResponseToolSearchOutputItem"), "additional_tools": ref("beta.beta_response_item:BetaAdditionalTools"), "compaction": ref("beta.beta_response_compaction_item:BetaResponseCompactionItem"), "image_generation_call": ref("beta.beta_response_input_item:BetaImageGenToolCall"), "code_interpreter_call": ref("beta.beta_response_code_interpreter_tool_call:BetaResponseCodeInterpreterToolCall"), "local_shell_call": ref("beta.beta_response_input_item:BetaLocalShellToolCall"), "local_shell_call_output": ref("beta.beta_response_input_item:BetaLocalShellToolCallOutput"), "shell_call": ref("beta.beta_response_function_shell_tool_call:BetaResponseFunctionShellToolCall"), "shell_call_output": ref("beta.beta_response_function_shell_tool_call_output:BetaResponseFunctionShellToolCallOutput"), "apply_patch_call": ref("beta.beta_response_apply_patch_tool_call:BetaResponseApplyPatchToolCall"), "apply_patch_call_output": ref("beta.beta_response_apply_patch_tool_call_output:BetaResponseApplyPatchToolCallOutput"), "mcp_call": ref("beta.beta_response_input_item:BetaMCPToolCall"), "mcp_list_tools": ref("beta.beta_response_input_item:BetaMCPListTools"), "mcp_approval_request": ref("beta.beta_response_input_item:BetaMCPApprovalRequest"), "mcp_approval_response": ref("beta.beta_response_item:BetaMCPApprovalResponseResource"), "custom_tool_call": ref("beta.beta_response_custom_tool_call:BetaResponseCustomToolCall"), "custom_tool_call_output": ref("beta.beta_response_custom_tool_call_output_item:BetaResponseCustomToolCallOutputItem")})))
+    reasoning = Field['BetaReasoning | None'](ref("beta.beta_response:BetaReasoning"))
+    instructions = Field['str | list[BetaResponseInputItem] | None'](by_json_type(object=None, array=list_of(union_of("type", {"message": ref("beta.beta_easy_input_message:BetaEasyInputMessage2"), "file_search_call": ref("beta.beta_response_file_search_tool_call:BetaResponseFileSearchToolCall"), "computer_call": ref("beta.beta_response_computer_tool_call:BetaResponseComputerToolCall"), "computer_call_output": ref("beta.beta_response_input_item:BetaComputerCallOutputItemParam2"), "web_search_call": ref("beta.beta_response_function_web_search:BetaResponseFunctionWebSearch"), "function_call": ref("beta.beta_response_function_tool_call:BetaResponseFunctionToolCall"), "function_call_output": ref("beta.beta_response_input_item:BetaFunctionCallOutputItemParam2"), "agent_message": ref("beta.beta_response_input_item:BetaAgentMessageItemParam2"), "multi_agent_call": ref("beta.beta_response_input_item:BetaMultiAgentCallItemParam2"), "multi_agent_call_output": ref("beta.beta_response_input_item:BetaMultiAgentCallOutputItemParam2"), "tool_search_call": ref("beta.beta_response_input_item:BetaToolSearchCallItemParam2"), "tool_search_output": ref("beta.beta_response_tool_search_output_item_param:BetaResponseToolSearchOutputItemParam"), "additional_tools": ref("beta.beta_response_input_item:BetaAdditionalToolsItemParam2"), "reasoning": ref("beta.beta_response_reasoning_item:BetaResponseReasoningItem"), "compaction": ref("beta.beta_response_compaction_item_param:BetaResponseCompactionItemParam"), "image_generation_call": ref("beta.beta_response_input_item:BetaImageGenToolCall"), "code_interpreter_call": ref("beta.beta_response_code_interpreter_tool_call:BetaResponseCodeInterpreterToolCall"), "local_shell_call": ref("beta.beta_response_input_item:BetaLocalShellToolCall"), "local_shell_call_output": ref("beta.beta_response_input_item:BetaLocalShellToolCallOutput"), "shell_call": ref("beta.beta_response_input_item:BetaFunctionShellCallItemParam2"), "shell_call_output": ref("beta.beta_response_input_item:BetaFunctionShellCallOutputItemParam2"), "apply_patch_call": ref("beta.beta_response_input_item:BetaApplyPatchToolCallItemParam2"), "apply_patch_call_output": ref("beta.beta_response_input_item:BetaApplyPatchToolCallOutputItemParam2"), "mcp_list_tools": ref("beta.beta_response_input_item:BetaMCPListTools"), "mcp_approval_request": ref("beta.beta_response_input_item:BetaMCPApprovalRequest"), "mcp_approval_response": ref("beta.beta_response_input_item:BetaMCPApprovalResponse"), "mcp_call": ref("beta.beta_response_input_item:BetaMCPToolCall"), "custom_tool_call_output": ref("beta.beta_response_custom_tool_call_output:BetaResponseCustomToolCallOutput"), "custom_tool_call": ref("beta.beta_response_custom_tool_call:BetaResponseCustomToolCall"), "compaction_trigger": ref("beta.beta_response_input_item:BetaCompactionTriggerItemParam2"), "program": ref("beta.beta_response_input_item:BetaProgramItemParam2"), "program_output": ref("beta.beta_response_input_item:BetaProgramOutputItemParam2")}, ref("beta.beta_response_input_item:BetaItemReferenceParam2")))))
     output_text = Field['str | None']()
     usage = Field['BetaResponseUsage | None'](ref("beta.beta_response_usage:BetaResponseUsage"))
-    prompt_cache_options = Field['BetaPromptCacheOptions | None'](ref("beta.beta_prompt_cache_options:BetaPromptCacheOptions"))
-    moderation = Field['BetaModeration | None'](ref("beta.beta_moderation:BetaModeration"))
+    prompt_cache_options = Field['BetaPromptCacheOptions | None'](ref("beta.beta_response:BetaPromptCacheOptions"))
+    moderation = Field['BetaModeration | None'](ref("beta.beta_response:BetaModeration"))
     parallel_tool_calls = Field['bool']()
-    conversation = Field['BetaResponseConversation | None'](ref("beta.beta_response_conversation:BetaResponseConversation"))
+    conversation = Field['BetaResponseConversation | None'](ref("beta.beta_response:BetaResponseConversation"))
     max_output_tokens = Field['int | None']()
+
+
+class BetaSpecificProgrammaticToolCallingParam2(BaseModel):
+    __slots__ = ()
+    type = Field['Literal["programmatic_tool_calling"]']()
 
 
 class BetaResponseIncompleteDetails(BaseModel):
@@ -109,24 +108,68 @@ class BetaResponseIncompleteDetails(BaseModel):
     __slots__ = ()
     reason = Field['Literal["max_output_tokens", "content_filter"] | None']()
 
+
+class BetaReasoning(BaseModel):
+    """**gpt-5 and o-series models only**"""
+
+    __slots__ = ()
+    mode = Field['str | Literal["standard", "pro"] | None']()
+    effort = Field['ChatCompletionReasoningEffort | None']()
+    summary = Field['Literal["auto", "concise", "detailed"] | None']()
+    context = Field['Literal["auto", "current_turn", "all_turns"] | None']()
+    generate_summary = Field['Literal["auto", "concise", "detailed"] | None']()
+
+
+class BetaPromptCacheOptions(BaseModel):
+    """The prompt-caching options that were applied to the response. Supported for `gpt-5.6` and later models."""
+
+    __slots__ = ()
+    ttl = Field['Literal["30m"]']()
+    mode = Field['Literal["implicit", "explicit"]']()
+
+
+class BetaModeration(BaseModel):
+    """Moderation results or errors for the response input and output."""
+
+    __slots__ = ()
+    input = Field['BetaModerationResultBody | BetaModerationErrorBody'](union_of("type", {"moderation_result": ref("beta.beta_response:BetaModerationResultBody"), "error": ref("beta.beta_response:BetaModerationErrorBody")}))
+    output = Field['BetaModerationResultBody | BetaModerationErrorBody'](union_of("type", {"moderation_result": ref("beta.beta_response:BetaModerationResultBody"), "error": ref("beta.beta_response:BetaModerationErrorBody")}))
+
+
+class BetaModerationResultBody(BaseModel):
+    """A moderation result produced for the response input or output."""
+
+    __slots__ = ()
+    type = Field['Literal["moderation_result"]']()
+    model = Field['str']()
+    flagged = Field['bool']()
+    categories = Field['dict[str, bool]']()
+    category_scores = Field['dict[str, float]']()
+    category_applied_input_types = Field['dict[str, list[Literal["text", "image"]]]']()
+
+
+class BetaModerationErrorBody(BaseModel):
+    """An error produced while attempting moderation for the response input or output."""
+
+    __slots__ = ()
+    type = Field['Literal["error"]']()
+    code = Field['str']()
+    message = Field['str']()
+
+
+class BetaResponseConversation(BaseModel):
+    """The conversation that this response belonged to. Input items and output items from this response were automatically added to this conversation."""
+
+    __slots__ = ()
+    id = Field['str']()
+
+Conversation = BetaResponseConversation
 IncompleteDetails = BetaResponseIncompleteDetails
-
-_ELSEWHERE: dict[str, str] = {
-    "Conversation": "beta.beta_response_conversation:BetaResponseConversation",
-    "Moderation": "beta.beta_moderation:BetaModeration",
-    "ModerationInputError": "beta.beta_moderation_error_body:BetaModerationErrorBody",
-    "ModerationInputModerationResult": "beta.beta_moderation_result_body:BetaModerationResultBody",
-    "ModerationOutputError": "beta.beta_moderation_error_body:BetaModerationErrorBody",
-    "ModerationOutputModerationResult": "beta.beta_moderation_result_body:BetaModerationResultBody",
-    "PromptCacheOptions": "beta.beta_prompt_cache_options:BetaPromptCacheOptions",
-    "Reasoning": "beta.beta_reasoning:BetaReasoning",
-    "ToolChoiceBetaSpecificProgrammaticToolCallingParam": "beta.beta_specific_programmatic_tool_calling_param2:BetaSpecificProgrammaticToolCallingParam2",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+Moderation = BetaModeration
+ModerationInputError = BetaModerationErrorBody
+ModerationInputModerationResult = BetaModerationResultBody
+ModerationOutputError = BetaModerationErrorBody
+ModerationOutputModerationResult = BetaModerationResultBody
+PromptCacheOptions = BetaPromptCacheOptions
+Reasoning = BetaReasoning
+ToolChoiceBetaSpecificProgrammaticToolCallingParam = BetaSpecificProgrammaticToolCallingParam2

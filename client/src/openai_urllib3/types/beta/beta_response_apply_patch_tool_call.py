@@ -12,21 +12,15 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag
-    from openai_urllib3.types.beta.beta_apply_patch_create_file_operation import BetaApplyPatchCreateFileOperation
-    from openai_urllib3.types.beta.beta_apply_patch_delete_file_operation import BetaApplyPatchDeleteFileOperation
-    from openai_urllib3.types.beta.beta_apply_patch_update_file_operation import BetaApplyPatchUpdateFileOperation
-    from openai_urllib3.types.beta.beta_direct_tool_call_caller import BetaDirectToolCallCaller
-    from openai_urllib3.types.beta.beta_program_tool_call_caller import BetaProgramToolCallCaller
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as Agent
-    from openai_urllib3.types.beta.beta_direct_tool_call_caller import BetaDirectToolCallCaller as CallerDirect
-    from openai_urllib3.types.beta.beta_program_tool_call_caller import BetaProgramToolCallCaller as CallerProgram
-    from openai_urllib3.types.beta.beta_apply_patch_create_file_operation import BetaApplyPatchCreateFileOperation as OperationCreateFile
-    from openai_urllib3.types.beta.beta_apply_patch_delete_file_operation import BetaApplyPatchDeleteFileOperation as OperationDeleteFile
-    from openai_urllib3.types.beta.beta_apply_patch_update_file_operation import BetaApplyPatchUpdateFileOperation as OperationUpdateFile
 
 __all__ = [
     "Agent",
+    "BetaAgentTag",
+    "BetaApplyPatchCreateFileOperation",
+    "BetaApplyPatchDeleteFileOperation",
+    "BetaApplyPatchUpdateFileOperation",
+    "BetaDirectToolCallCaller",
+    "BetaProgramToolCallCaller",
     "BetaResponseApplyPatchToolCall",
     "CallerDirect",
     "CallerProgram",
@@ -38,32 +32,64 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
+class BetaAgentTag(BaseModel):
+    __slots__ = ()
+    agent_name = Field['str']()
+
+
+class BetaDirectToolCallCaller(BaseModel):
+    __slots__ = ()
+    type = Field['Literal["direct"]']()
+
+
+class BetaProgramToolCallCaller(BaseModel):
+    __slots__ = ()
+    type = Field['Literal["program"]']()
+    caller_id = Field['str']()
+
+
 class BetaResponseApplyPatchToolCall(BaseModel):
     """A tool call that applies file diffs by creating, deleting, or updating files."""
 
     __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("beta.beta_agent_tag:BetaAgentTag"))
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
     type = Field['Literal["apply_patch_call"]']()
     id = Field['str']()
     call_id = Field['str']()
-    caller = Field['BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'](union_of("type", {"direct": ref("beta.beta_direct_tool_call_caller:BetaDirectToolCallCaller"), "program": ref("beta.beta_program_tool_call_caller:BetaProgramToolCallCaller")}))
+    caller = Field['BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'](union_of("type", {"direct": ref("beta.beta_response_apply_patch_tool_call:BetaDirectToolCallCaller"), "program": ref("beta.beta_response_apply_patch_tool_call:BetaProgramToolCallCaller")}))
     status = Field['Literal["in_progress", "completed"]']()
-    operation = Field['BetaApplyPatchCreateFileOperation | BetaApplyPatchDeleteFileOperation | BetaApplyPatchUpdateFileOperation'](union_of("type", {"create_file": ref("beta.beta_apply_patch_create_file_operation:BetaApplyPatchCreateFileOperation"), "delete_file": ref("beta.beta_apply_patch_delete_file_operation:BetaApplyPatchDeleteFileOperation"), "update_file": ref("beta.beta_apply_patch_update_file_operation:BetaApplyPatchUpdateFileOperation")}))
+    operation = Field['BetaApplyPatchCreateFileOperation | BetaApplyPatchDeleteFileOperation | BetaApplyPatchUpdateFileOperation'](union_of("type", {"create_file": ref("beta.beta_response_apply_patch_tool_call:BetaApplyPatchCreateFileOperation"), "delete_file": ref("beta.beta_response_apply_patch_tool_call:BetaApplyPatchDeleteFileOperation"), "update_file": ref("beta.beta_response_apply_patch_tool_call:BetaApplyPatchUpdateFileOperation")}))
     created_by = Field['str | None']()
 
-_ELSEWHERE: dict[str, str] = {
-    "Agent": "beta.beta_agent_tag:BetaAgentTag",
-    "CallerDirect": "beta.beta_direct_tool_call_caller:BetaDirectToolCallCaller",
-    "CallerProgram": "beta.beta_program_tool_call_caller:BetaProgramToolCallCaller",
-    "OperationCreateFile": "beta.beta_apply_patch_create_file_operation:BetaApplyPatchCreateFileOperation",
-    "OperationDeleteFile": "beta.beta_apply_patch_delete_file_operation:BetaApplyPatchDeleteFileOperation",
-    "OperationUpdateFile": "beta.beta_apply_patch_update_file_operation:BetaApplyPatchUpdateFileOperation",
-}
+
+class BetaApplyPatchCreateFileOperation(BaseModel):
+    """Instruction describing how to create a file via the apply_patch tool."""
+
+    __slots__ = ()
+    type = Field['Literal["create_file"]']()
+    path = Field['str']()
+    diff = Field['str']()
 
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
+class BetaApplyPatchDeleteFileOperation(BaseModel):
+    """Instruction describing how to delete a file via the apply_patch tool."""
 
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+    __slots__ = ()
+    type = Field['Literal["delete_file"]']()
+    path = Field['str']()
+
+
+class BetaApplyPatchUpdateFileOperation(BaseModel):
+    """Instruction describing how to update a file via the apply_patch tool."""
+
+    __slots__ = ()
+    type = Field['Literal["update_file"]']()
+    path = Field['str']()
+    diff = Field['str']()
+
+Agent = BetaAgentTag
+CallerDirect = BetaDirectToolCallCaller
+CallerProgram = BetaProgramToolCallCaller
+OperationCreateFile = BetaApplyPatchCreateFileOperation
+OperationDeleteFile = BetaApplyPatchDeleteFileOperation
+OperationUpdateFile = BetaApplyPatchUpdateFileOperation

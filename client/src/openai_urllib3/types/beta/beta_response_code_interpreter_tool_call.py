@@ -12,15 +12,13 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag
-    from openai_urllib3.types.beta.beta_code_interpreter_output_image import BetaCodeInterpreterOutputImage
-    from openai_urllib3.types.beta.beta_code_interpreter_output_logs import BetaCodeInterpreterOutputLogs
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as Agent
-    from openai_urllib3.types.beta.beta_code_interpreter_output_image import BetaCodeInterpreterOutputImage as OutputImage
-    from openai_urllib3.types.beta.beta_code_interpreter_output_logs import BetaCodeInterpreterOutputLogs as OutputLogs
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as Agent
 
 __all__ = [
     "Agent",
+    "BetaCodeInterpreterOutputImage",
+    "BetaCodeInterpreterOutputLogs",
     "BetaResponseCodeInterpreterToolCall",
     "OutputImage",
     "OutputLogs",
@@ -33,18 +31,35 @@ class BetaResponseCodeInterpreterToolCall(BaseModel):
     """A tool call to run code."""
 
     __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("beta.beta_agent_tag:BetaAgentTag"))
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
     type = Field['Literal["code_interpreter_call"]']()
     id = Field['str']()
     status = Field['Literal["in_progress", "completed", "incomplete", "interpreting", "failed"]']()
     container_id = Field['str']()
     code = Field['str | None']()
-    outputs = Field['list[BetaCodeInterpreterOutputLogs | BetaCodeInterpreterOutputImage] | None'](list_of(union_of("type", {"logs": ref("beta.beta_code_interpreter_output_logs:BetaCodeInterpreterOutputLogs"), "image": ref("beta.beta_code_interpreter_output_image:BetaCodeInterpreterOutputImage")})))
+    outputs = Field['list[BetaCodeInterpreterOutputLogs | BetaCodeInterpreterOutputImage] | None'](list_of(union_of("type", {"logs": ref("beta.beta_response_code_interpreter_tool_call:BetaCodeInterpreterOutputLogs"), "image": ref("beta.beta_response_code_interpreter_tool_call:BetaCodeInterpreterOutputImage")})))
+
+
+class BetaCodeInterpreterOutputLogs(BaseModel):
+    """The logs output from the code interpreter."""
+
+    __slots__ = ()
+    type = Field['Literal["logs"]']()
+    logs = Field['str']()
+
+
+class BetaCodeInterpreterOutputImage(BaseModel):
+    """The image output from the code interpreter."""
+
+    __slots__ = ()
+    type = Field['Literal["image"]']()
+    url = Field['str']()
+
+OutputImage = BetaCodeInterpreterOutputImage
+OutputLogs = BetaCodeInterpreterOutputLogs
 
 _ELSEWHERE: dict[str, str] = {
-    "Agent": "beta.beta_agent_tag:BetaAgentTag",
-    "OutputImage": "beta.beta_code_interpreter_output_image:BetaCodeInterpreterOutputImage",
-    "OutputLogs": "beta.beta_code_interpreter_output_logs:BetaCodeInterpreterOutputLogs",
+    "Agent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
 }
 
 

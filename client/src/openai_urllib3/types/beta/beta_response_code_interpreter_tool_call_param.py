@@ -10,21 +10,22 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_agent_tag_param import BetaAgentTagParam
-    from openai_urllib3.types.beta.beta_code_interpreter_output_image_param import BetaCodeInterpreterOutputImageParam
-    from openai_urllib3.types.beta.beta_code_interpreter_output_logs_param import BetaCodeInterpreterOutputLogsParam
-    from openai_urllib3.types.beta.beta_agent_tag_param import BetaAgentTagParam as Agent
-    from openai_urllib3.types.beta.beta_code_interpreter_output_image_param import BetaCodeInterpreterOutputImageParam as OutputImage
-    from openai_urllib3.types.beta.beta_code_interpreter_output_logs_param import BetaCodeInterpreterOutputLogsParam as OutputLogs
 
 __all__ = [
     "Agent",
+    "BetaAgentTagParam",
+    "BetaCodeInterpreterOutputImageParam",
+    "BetaCodeInterpreterOutputLogsParam",
     "BetaResponseCodeInterpreterToolCallParam",
     "OutputImage",
     "OutputLogs",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
+
+
+class BetaAgentTagParam(TypedDict, total=False):
+    agent_name: Required[str]
 
 
 class BetaResponseCodeInterpreterToolCallParam(TypedDict, total=False):
@@ -37,16 +38,18 @@ class BetaResponseCodeInterpreterToolCallParam(TypedDict, total=False):
     code: Required[Optional[str]]
     outputs: Required[Optional[Iterable[Union[BetaCodeInterpreterOutputLogsParam, BetaCodeInterpreterOutputImageParam]]]]
 
-_ELSEWHERE: dict[str, str] = {
-    "Agent": "beta.beta_agent_tag_param:BetaAgentTagParam",
-    "OutputImage": "beta.beta_code_interpreter_output_image_param:BetaCodeInterpreterOutputImageParam",
-    "OutputLogs": "beta.beta_code_interpreter_output_logs_param:BetaCodeInterpreterOutputLogsParam",
-}
+
+class BetaCodeInterpreterOutputLogsParam(TypedDict, total=False):
+    """The logs output from the code interpreter."""
+    type: Required[Literal["logs"]]
+    logs: Required[str]
 
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
+class BetaCodeInterpreterOutputImageParam(TypedDict, total=False):
+    """The image output from the code interpreter."""
+    type: Required[Literal["image"]]
+    url: Required[str]
 
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+Agent = BetaAgentTagParam
+OutputImage = BetaCodeInterpreterOutputImageParam
+OutputLogs = BetaCodeInterpreterOutputLogsParam

@@ -10,15 +10,19 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_agent_tag_param2 import BetaAgentTagParam2
-    from openai_urllib3.types.beta.beta_agent_tag_param2 import BetaAgentTagParam2 as Agent
 
 __all__ = [
     "Agent",
+    "BetaAgentTagParam2",
     "BetaResponseCompactionItemParamParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
+
+
+class BetaAgentTagParam2(TypedDict, total=False):
+    """The agent that produced this item."""
+    agent_name: Required[str]
 
 
 class BetaResponseCompactionItemParamParam(TypedDict, total=False):
@@ -28,14 +32,4 @@ class BetaResponseCompactionItemParamParam(TypedDict, total=False):
     type: Required[Literal["compaction"]]
     encrypted_content: Required[str]
 
-_ELSEWHERE: dict[str, str] = {
-    "Agent": "beta.beta_agent_tag_param2:BetaAgentTagParam2",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+Agent = BetaAgentTagParam2

@@ -12,14 +12,13 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag
     from openai_urllib3.types.beta.beta_computer_action import BetaComputerAction
-    from openai_urllib3.types.beta.beta_computer_call_safety_check_param2 import BetaComputerCallSafetyCheckParam2
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as Agent
-    from openai_urllib3.types.beta.beta_computer_call_safety_check_param2 import BetaComputerCallSafetyCheckParam2 as PendingSafetyCheck
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as Agent
 
 __all__ = [
     "Agent",
+    "BetaComputerCallSafetyCheckParam2",
     "BetaResponseComputerToolCall",
     "PendingSafetyCheck",
 ]
@@ -31,18 +30,28 @@ class BetaResponseComputerToolCall(BaseModel):
     """A tool call to a computer use tool. See the [computer use guide](/docs/guides/tools-computer-use) for more information."""
 
     __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("beta.beta_agent_tag:BetaAgentTag"))
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
     type = Field['Literal["computer_call"]']()
     id = Field['str']()
     call_id = Field['str']()
-    action = Field['BetaComputerAction | None'](union_of("type", {"click": ref("beta.beta_click_param2:BetaClickParam2"), "double_click": ref("beta.beta_double_click_action:BetaDoubleClickAction"), "drag": ref("beta.beta_drag_param2:BetaDragParam2"), "keypress": ref("beta.beta_key_press_action:BetaKeyPressAction"), "move": ref("beta.beta_move_param2:BetaMoveParam2"), "screenshot": ref("beta.beta_screenshot_param2:BetaScreenshotParam2"), "scroll": ref("beta.beta_scroll_param2:BetaScrollParam2"), "type": ref("beta.beta_type_param2:BetaTypeParam2"), "wait": ref("beta.beta_wait_param2:BetaWaitParam2")}))
-    actions = Field['list[BetaComputerAction] | None'](list_of(union_of("type", {"click": ref("beta.beta_click_param2:BetaClickParam2"), "double_click": ref("beta.beta_double_click_action:BetaDoubleClickAction"), "drag": ref("beta.beta_drag_param2:BetaDragParam2"), "keypress": ref("beta.beta_key_press_action:BetaKeyPressAction"), "move": ref("beta.beta_move_param2:BetaMoveParam2"), "screenshot": ref("beta.beta_screenshot_param2:BetaScreenshotParam2"), "scroll": ref("beta.beta_scroll_param2:BetaScrollParam2"), "type": ref("beta.beta_type_param2:BetaTypeParam2"), "wait": ref("beta.beta_wait_param2:BetaWaitParam2")})))
-    pending_safety_checks = Field['list[BetaComputerCallSafetyCheckParam2]'](list_of(ref("beta.beta_computer_call_safety_check_param2:BetaComputerCallSafetyCheckParam2")))
+    action = Field['BetaComputerAction | None'](union_of("type", {"click": ref("beta.beta_computer_action:BetaClickParam2"), "double_click": ref("beta.beta_computer_action:BetaDoubleClickAction"), "drag": ref("beta.beta_computer_action:BetaDragParam2"), "keypress": ref("beta.beta_computer_action:BetaKeyPressAction"), "move": ref("beta.beta_computer_action:BetaMoveParam2"), "screenshot": ref("beta.beta_computer_action:BetaScreenshotParam2"), "scroll": ref("beta.beta_computer_action:BetaScrollParam2"), "type": ref("beta.beta_computer_action:BetaTypeParam2"), "wait": ref("beta.beta_computer_action:BetaWaitParam2")}))
+    actions = Field['list[BetaComputerAction] | None'](list_of(union_of("type", {"click": ref("beta.beta_computer_action:BetaClickParam2"), "double_click": ref("beta.beta_computer_action:BetaDoubleClickAction"), "drag": ref("beta.beta_computer_action:BetaDragParam2"), "keypress": ref("beta.beta_computer_action:BetaKeyPressAction"), "move": ref("beta.beta_computer_action:BetaMoveParam2"), "screenshot": ref("beta.beta_computer_action:BetaScreenshotParam2"), "scroll": ref("beta.beta_computer_action:BetaScrollParam2"), "type": ref("beta.beta_computer_action:BetaTypeParam2"), "wait": ref("beta.beta_computer_action:BetaWaitParam2")})))
+    pending_safety_checks = Field['list[BetaComputerCallSafetyCheckParam2]'](list_of(ref("beta.beta_response_computer_tool_call:BetaComputerCallSafetyCheckParam2")))
     status = Field['Literal["in_progress", "completed", "incomplete"]']()
 
+
+class BetaComputerCallSafetyCheckParam2(BaseModel):
+    """A pending safety check for the computer call."""
+
+    __slots__ = ()
+    id = Field['str']()
+    code = Field['str | None']()
+    message = Field['str | None']()
+
+PendingSafetyCheck = BetaComputerCallSafetyCheckParam2
+
 _ELSEWHERE: dict[str, str] = {
-    "Agent": "beta.beta_agent_tag:BetaAgentTag",
-    "PendingSafetyCheck": "beta.beta_computer_call_safety_check_param2:BetaComputerCallSafetyCheckParam2",
+    "Agent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
 }
 
 

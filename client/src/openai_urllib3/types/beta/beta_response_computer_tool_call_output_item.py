@@ -12,11 +12,11 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag
-    from openai_urllib3.types.beta.beta_computer_call_safety_check_param2 import BetaComputerCallSafetyCheckParam2
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag
+    from openai_urllib3.types.beta.beta_response_computer_tool_call import BetaComputerCallSafetyCheckParam2
     from openai_urllib3.types.beta.beta_response_computer_tool_call_output_screenshot import BetaResponseComputerToolCallOutputScreenshot
-    from openai_urllib3.types.beta.beta_computer_call_safety_check_param2 import BetaComputerCallSafetyCheckParam2 as AcknowledgedSafetyCheck
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as Agent
+    from openai_urllib3.types.beta.beta_response_computer_tool_call import BetaComputerCallSafetyCheckParam2 as AcknowledgedSafetyCheck
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as Agent
 
 __all__ = [
     "AcknowledgedSafetyCheck",
@@ -29,18 +29,18 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 class BetaResponseComputerToolCallOutputItem(BaseModel):
     __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("beta.beta_agent_tag:BetaAgentTag"))
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
     type = Field['Literal["computer_call_output"]']()
     id = Field['str']()
     call_id = Field['str']()
-    acknowledged_safety_checks = Field['list[BetaComputerCallSafetyCheckParam2] | None'](list_of(ref("beta.beta_computer_call_safety_check_param2:BetaComputerCallSafetyCheckParam2")))
+    acknowledged_safety_checks = Field['list[BetaComputerCallSafetyCheckParam2] | None'](list_of(ref("beta.beta_response_computer_tool_call:BetaComputerCallSafetyCheckParam2")))
     output = Field['BetaResponseComputerToolCallOutputScreenshot'](ref("beta.beta_response_computer_tool_call_output_screenshot:BetaResponseComputerToolCallOutputScreenshot"))
     status = Field['Literal["completed", "incomplete", "failed"]']()
     created_by = Field['str | None']()
 
 _ELSEWHERE: dict[str, str] = {
-    "AcknowledgedSafetyCheck": "beta.beta_computer_call_safety_check_param2:BetaComputerCallSafetyCheckParam2",
-    "Agent": "beta.beta_agent_tag:BetaAgentTag",
+    "AcknowledgedSafetyCheck": "beta.beta_response_computer_tool_call:BetaComputerCallSafetyCheckParam2",
+    "Agent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
 }
 
 

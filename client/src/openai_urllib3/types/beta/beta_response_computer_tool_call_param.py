@@ -10,22 +10,21 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_agent_tag_param import BetaAgentTagParam
-    from openai_urllib3.types.beta.beta_click_param import BetaClickParam
-    from openai_urllib3.types.beta.beta_computer_call_safety_check_param import BetaComputerCallSafetyCheckParam
-    from openai_urllib3.types.beta.beta_double_click_action_param import BetaDoubleClickActionParam
-    from openai_urllib3.types.beta.beta_drag_param import BetaDragParam
-    from openai_urllib3.types.beta.beta_key_press_action_param import BetaKeyPressActionParam
-    from openai_urllib3.types.beta.beta_move_param import BetaMoveParam
-    from openai_urllib3.types.beta.beta_screenshot_param import BetaScreenshotParam
-    from openai_urllib3.types.beta.beta_scroll_param import BetaScrollParam
-    from openai_urllib3.types.beta.beta_type_param import BetaTypeParam
-    from openai_urllib3.types.beta.beta_wait_param import BetaWaitParam
-    from openai_urllib3.types.beta.beta_agent_tag_param import BetaAgentTagParam as Agent
-    from openai_urllib3.types.beta.beta_computer_call_safety_check_param import BetaComputerCallSafetyCheckParam as PendingSafetyCheck
+    from openai_urllib3.types.beta.beta_computer_action_list_param import BetaClickParam
+    from openai_urllib3.types.beta.beta_computer_action_list_param import BetaDoubleClickActionParam
+    from openai_urllib3.types.beta.beta_computer_action_list_param import BetaDragParam
+    from openai_urllib3.types.beta.beta_computer_action_list_param import BetaKeyPressActionParam
+    from openai_urllib3.types.beta.beta_computer_action_list_param import BetaMoveParam
+    from openai_urllib3.types.beta.beta_computer_action_list_param import BetaScreenshotParam
+    from openai_urllib3.types.beta.beta_computer_action_list_param import BetaScrollParam
+    from openai_urllib3.types.beta.beta_computer_action_list_param import BetaTypeParam
+    from openai_urllib3.types.beta.beta_computer_action_list_param import BetaWaitParam
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam as Agent
 
 __all__ = [
     "Agent",
+    "BetaComputerCallSafetyCheckParam",
     "BetaResponseComputerToolCallParam",
     "PendingSafetyCheck",
 ]
@@ -44,9 +43,17 @@ class BetaResponseComputerToolCallParam(TypedDict, total=False):
     pending_safety_checks: Required[Iterable[BetaComputerCallSafetyCheckParam]]
     status: Required[Literal["in_progress", "completed", "incomplete"]]
 
+
+class BetaComputerCallSafetyCheckParam(TypedDict, total=False):
+    """A pending safety check for the computer call."""
+    id: Required[str]
+    code: Optional[str]
+    message: Optional[str]
+
+PendingSafetyCheck = BetaComputerCallSafetyCheckParam
+
 _ELSEWHERE: dict[str, str] = {
-    "Agent": "beta.beta_agent_tag_param:BetaAgentTagParam",
-    "PendingSafetyCheck": "beta.beta_computer_call_safety_check_param:BetaComputerCallSafetyCheckParam",
+    "Agent": "beta.beta_response_code_interpreter_tool_call_param:BetaAgentTagParam",
 }
 
 

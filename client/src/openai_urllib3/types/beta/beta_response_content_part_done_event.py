@@ -12,12 +12,12 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag
-    from openai_urllib3.types.beta.beta_reasoning_text_content import BetaReasoningTextContent
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag
+    from openai_urllib3.types.beta.beta_response_content_part_added_event import BetaReasoningTextContent
     from openai_urllib3.types.beta.beta_response_output_refusal import BetaResponseOutputRefusal
     from openai_urllib3.types.beta.beta_response_output_text import BetaResponseOutputText
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as Agent
-    from openai_urllib3.types.beta.beta_reasoning_text_content import BetaReasoningTextContent as PartReasoningText
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as Agent
+    from openai_urllib3.types.beta.beta_response_content_part_added_event import BetaReasoningTextContent as PartReasoningText
 
 __all__ = [
     "Agent",
@@ -32,17 +32,17 @@ class BetaResponseContentPartDoneEvent(BaseModel):
     """Emitted when a content part is done."""
 
     __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("beta.beta_agent_tag:BetaAgentTag"))
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
     type = Field['Literal["response.content_part.done"]']()
     item_id = Field['str']()
     output_index = Field['int']()
     content_index = Field['int']()
     sequence_number = Field['int']()
-    part = Field['BetaResponseOutputText | BetaResponseOutputRefusal | BetaReasoningTextContent'](union_of("type", {"output_text": ref("beta.beta_response_output_text:BetaResponseOutputText"), "refusal": ref("beta.beta_response_output_refusal:BetaResponseOutputRefusal"), "reasoning_text": ref("beta.beta_reasoning_text_content:BetaReasoningTextContent")}))
+    part = Field['BetaResponseOutputText | BetaResponseOutputRefusal | BetaReasoningTextContent'](union_of("type", {"output_text": ref("beta.beta_response_output_text:BetaResponseOutputText"), "refusal": ref("beta.beta_response_output_refusal:BetaResponseOutputRefusal"), "reasoning_text": ref("beta.beta_response_content_part_added_event:BetaReasoningTextContent")}))
 
 _ELSEWHERE: dict[str, str] = {
-    "Agent": "beta.beta_agent_tag:BetaAgentTag",
-    "PartReasoningText": "beta.beta_reasoning_text_content:BetaReasoningTextContent",
+    "Agent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "PartReasoningText": "beta.beta_response_content_part_added_event:BetaReasoningTextContent",
 }
 
 

@@ -12,9 +12,9 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag
-    from openai_urllib3.types.beta.beta_direct_tool_call_caller import BetaDirectToolCallCaller
-    from openai_urllib3.types.beta.beta_program_tool_call_caller import BetaProgramToolCallCaller
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaDirectToolCallCaller
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaProgramToolCallCaller
 
 __all__ = [
     "BetaResponseCustomToolCallItem",
@@ -27,11 +27,11 @@ class BetaResponseCustomToolCallItem(BaseModel):
     """ResponseCustomToolCallItem"""
 
     __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("beta.beta_agent_tag:BetaAgentTag"))
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
     type = Field['Literal["custom_tool_call"]']()
     id = Field['str']()
     call_id = Field['str']()
-    caller = Field['BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'](union_of("type", {"direct": ref("beta.beta_direct_tool_call_caller:BetaDirectToolCallCaller"), "program": ref("beta.beta_program_tool_call_caller:BetaProgramToolCallCaller")}))
+    caller = Field['BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'](union_of("type", {"direct": ref("beta.beta_response_apply_patch_tool_call:BetaDirectToolCallCaller"), "program": ref("beta.beta_response_apply_patch_tool_call:BetaProgramToolCallCaller")}))
     namespace = Field['str | None']()
     name = Field['str']()
     input = Field['str']()

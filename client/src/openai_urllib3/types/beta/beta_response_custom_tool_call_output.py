@@ -12,18 +12,16 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag
-    from openai_urllib3.types.beta.beta_direct_tool_call_caller_param3 import BetaDirectToolCallCallerParam3
-    from openai_urllib3.types.beta.beta_program_tool_call_caller_param3 import BetaProgramToolCallCallerParam3
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag
     from openai_urllib3.types.beta.beta_response_input_file import BetaResponseInputFile
     from openai_urllib3.types.beta.beta_response_input_image import BetaResponseInputImage
     from openai_urllib3.types.beta.beta_response_input_text import BetaResponseInputText
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as Agent
-    from openai_urllib3.types.beta.beta_direct_tool_call_caller_param3 import BetaDirectToolCallCallerParam3 as CallerDirect
-    from openai_urllib3.types.beta.beta_program_tool_call_caller_param3 import BetaProgramToolCallCallerParam3 as CallerProgram
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as Agent
 
 __all__ = [
     "Agent",
+    "BetaDirectToolCallCallerParam3",
+    "BetaProgramToolCallCallerParam3",
     "BetaResponseCustomToolCallOutput",
     "CallerDirect",
     "CallerProgram",
@@ -32,21 +30,33 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
+class BetaDirectToolCallCallerParam3(BaseModel):
+    __slots__ = ()
+    type = Field['Literal["direct"]']()
+
+
+class BetaProgramToolCallCallerParam3(BaseModel):
+    __slots__ = ()
+    type = Field['Literal["program"]']()
+    caller_id = Field['str']()
+
+
 class BetaResponseCustomToolCallOutput(BaseModel):
     """The output of a custom tool call from your code, being sent back to the model."""
 
     __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("beta.beta_agent_tag:BetaAgentTag"))
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
     type = Field['Literal["custom_tool_call_output"]']()
     id = Field['str | None']()
     call_id = Field['str']()
-    caller = Field['BetaDirectToolCallCallerParam3 | BetaProgramToolCallCallerParam3 | None'](union_of("type", {"direct": ref("beta.beta_direct_tool_call_caller_param3:BetaDirectToolCallCallerParam3"), "program": ref("beta.beta_program_tool_call_caller_param3:BetaProgramToolCallCallerParam3")}))
+    caller = Field['BetaDirectToolCallCallerParam3 | BetaProgramToolCallCallerParam3 | None'](union_of("type", {"direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3"), "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3")}))
     output = Field['str | list[BetaResponseInputText | BetaResponseInputImage | BetaResponseInputFile]'](by_json_type(object=None, array=list_of(union_of("type", {"input_text": ref("beta.beta_response_input_text:BetaResponseInputText"), "input_image": ref("beta.beta_response_input_image:BetaResponseInputImage"), "input_file": ref("beta.beta_response_input_file:BetaResponseInputFile")}))))
 
+CallerDirect = BetaDirectToolCallCallerParam3
+CallerProgram = BetaProgramToolCallCallerParam3
+
 _ELSEWHERE: dict[str, str] = {
-    "Agent": "beta.beta_agent_tag:BetaAgentTag",
-    "CallerDirect": "beta.beta_direct_tool_call_caller_param3:BetaDirectToolCallCallerParam3",
-    "CallerProgram": "beta.beta_program_tool_call_caller_param3:BetaProgramToolCallCallerParam3",
+    "Agent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
 }
 
 

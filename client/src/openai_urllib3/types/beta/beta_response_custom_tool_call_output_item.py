@@ -12,9 +12,9 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag
-    from openai_urllib3.types.beta.beta_direct_tool_call_caller_param3 import BetaDirectToolCallCallerParam3
-    from openai_urllib3.types.beta.beta_program_tool_call_caller_param3 import BetaProgramToolCallCallerParam3
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaDirectToolCallCallerParam3
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaProgramToolCallCallerParam3
     from openai_urllib3.types.beta.beta_response_input_file import BetaResponseInputFile
     from openai_urllib3.types.beta.beta_response_input_image import BetaResponseInputImage
     from openai_urllib3.types.beta.beta_response_input_text import BetaResponseInputText
@@ -30,11 +30,11 @@ class BetaResponseCustomToolCallOutputItem(BaseModel):
     """ResponseCustomToolCallOutputItem"""
 
     __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("beta.beta_agent_tag:BetaAgentTag"))
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
     type = Field['Literal["custom_tool_call_output"]']()
     id = Field['str']()
     call_id = Field['str']()
-    caller = Field['BetaDirectToolCallCallerParam3 | BetaProgramToolCallCallerParam3 | None'](union_of("type", {"direct": ref("beta.beta_direct_tool_call_caller_param3:BetaDirectToolCallCallerParam3"), "program": ref("beta.beta_program_tool_call_caller_param3:BetaProgramToolCallCallerParam3")}))
+    caller = Field['BetaDirectToolCallCallerParam3 | BetaProgramToolCallCallerParam3 | None'](union_of("type", {"direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3"), "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3")}))
     output = Field['str | list[BetaResponseInputText | BetaResponseInputImage | BetaResponseInputFile]'](by_json_type(object=None, array=list_of(union_of("type", {"input_text": ref("beta.beta_response_input_text:BetaResponseInputText"), "input_image": ref("beta.beta_response_input_image:BetaResponseInputImage"), "input_file": ref("beta.beta_response_input_file:BetaResponseInputFile")}))))
     status = Field['Literal["in_progress", "completed", "incomplete"]']()
     created_by = Field['str | None']()

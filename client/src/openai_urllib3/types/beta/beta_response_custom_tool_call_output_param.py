@@ -10,24 +10,31 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_agent_tag_param import BetaAgentTagParam
-    from openai_urllib3.types.beta.beta_direct_tool_call_caller_param2 import BetaDirectToolCallCallerParam2
-    from openai_urllib3.types.beta.beta_program_tool_call_caller_param2 import BetaProgramToolCallCallerParam2
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam
     from openai_urllib3.types.beta.beta_response_input_file_param import BetaResponseInputFileParam
     from openai_urllib3.types.beta.beta_response_input_image_param import BetaResponseInputImageParam
     from openai_urllib3.types.beta.beta_response_input_text_param import BetaResponseInputTextParam
-    from openai_urllib3.types.beta.beta_agent_tag_param import BetaAgentTagParam as Agent
-    from openai_urllib3.types.beta.beta_direct_tool_call_caller_param2 import BetaDirectToolCallCallerParam2 as CallerDirect
-    from openai_urllib3.types.beta.beta_program_tool_call_caller_param2 import BetaProgramToolCallCallerParam2 as CallerProgram
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam as Agent
 
 __all__ = [
     "Agent",
+    "BetaDirectToolCallCallerParam2",
+    "BetaProgramToolCallCallerParam2",
     "BetaResponseCustomToolCallOutputParam",
     "CallerDirect",
     "CallerProgram",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
+
+
+class BetaDirectToolCallCallerParam2(TypedDict, total=False):
+    type: Required[Literal["direct"]]
+
+
+class BetaProgramToolCallCallerParam2(TypedDict, total=False):
+    type: Required[Literal["program"]]
+    caller_id: Required[str]
 
 
 class BetaResponseCustomToolCallOutputParam(TypedDict, total=False):
@@ -39,10 +46,11 @@ class BetaResponseCustomToolCallOutputParam(TypedDict, total=False):
     caller: Optional[Union[BetaDirectToolCallCallerParam2, BetaProgramToolCallCallerParam2]]
     output: Required[Union[str, Iterable[Union[BetaResponseInputTextParam, BetaResponseInputImageParam, BetaResponseInputFileParam]]]]
 
+CallerDirect = BetaDirectToolCallCallerParam2
+CallerProgram = BetaProgramToolCallCallerParam2
+
 _ELSEWHERE: dict[str, str] = {
-    "Agent": "beta.beta_agent_tag_param:BetaAgentTagParam",
-    "CallerDirect": "beta.beta_direct_tool_call_caller_param2:BetaDirectToolCallCallerParam2",
-    "CallerProgram": "beta.beta_program_tool_call_caller_param2:BetaProgramToolCallCallerParam2",
+    "Agent": "beta.beta_response_code_interpreter_tool_call_param:BetaAgentTagParam",
 }
 
 

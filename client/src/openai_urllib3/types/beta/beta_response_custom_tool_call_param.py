@@ -10,21 +10,28 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_agent_tag_param import BetaAgentTagParam
-    from openai_urllib3.types.beta.beta_direct_tool_call_caller_param import BetaDirectToolCallCallerParam
-    from openai_urllib3.types.beta.beta_program_tool_call_caller_param import BetaProgramToolCallCallerParam
-    from openai_urllib3.types.beta.beta_agent_tag_param import BetaAgentTagParam as Agent
-    from openai_urllib3.types.beta.beta_direct_tool_call_caller_param import BetaDirectToolCallCallerParam as CallerDirect
-    from openai_urllib3.types.beta.beta_program_tool_call_caller_param import BetaProgramToolCallCallerParam as CallerProgram
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam as Agent
 
 __all__ = [
     "Agent",
+    "BetaDirectToolCallCallerParam",
+    "BetaProgramToolCallCallerParam",
     "BetaResponseCustomToolCallParam",
     "CallerDirect",
     "CallerProgram",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
+
+
+class BetaDirectToolCallCallerParam(TypedDict, total=False):
+    type: Required[Literal["direct"]]
+
+
+class BetaProgramToolCallCallerParam(TypedDict, total=False):
+    type: Required[Literal["program"]]
+    caller_id: Required[str]
 
 
 class BetaResponseCustomToolCallParam(TypedDict, total=False):
@@ -38,10 +45,11 @@ class BetaResponseCustomToolCallParam(TypedDict, total=False):
     name: Required[str]
     input: Required[str]
 
+CallerDirect = BetaDirectToolCallCallerParam
+CallerProgram = BetaProgramToolCallCallerParam
+
 _ELSEWHERE: dict[str, str] = {
-    "Agent": "beta.beta_agent_tag_param:BetaAgentTagParam",
-    "CallerDirect": "beta.beta_direct_tool_call_caller_param:BetaDirectToolCallCallerParam",
-    "CallerProgram": "beta.beta_program_tool_call_caller_param:BetaProgramToolCallCallerParam",
+    "Agent": "beta.beta_response_code_interpreter_tool_call_param:BetaAgentTagParam",
 }
 
 

@@ -12,8 +12,8 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as Agent
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as Agent
 
 __all__ = [
     "Agent",
@@ -29,7 +29,7 @@ class BetaResponseFileSearchToolCall(BaseModel):
     """The results of a file search tool call. See the [file search guide](/docs/guides/tools-file-search) for more information."""
 
     __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("beta.beta_agent_tag:BetaAgentTag"))
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
     id = Field['str']()
     type = Field['Literal["file_search_call"]']()
     status = Field['Literal["in_progress", "searching", "completed", "incomplete", "failed"]']()
@@ -48,7 +48,7 @@ class BetaResponseFileSearchToolCallResult(BaseModel):
 Result = BetaResponseFileSearchToolCallResult
 
 _ELSEWHERE: dict[str, str] = {
-    "Agent": "beta.beta_agent_tag:BetaAgentTag",
+    "Agent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
 }
 
 

@@ -10,8 +10,8 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_agent_tag_param import BetaAgentTagParam
-    from openai_urllib3.types.beta.beta_agent_tag_param import BetaAgentTagParam as Agent
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam as Agent
 
 __all__ = [
     "Agent",
@@ -43,7 +43,7 @@ class BetaResponseFileSearchToolCallResults0Param(TypedDict, total=False):
 Result = BetaResponseFileSearchToolCallResults0Param
 
 _ELSEWHERE: dict[str, str] = {
-    "Agent": "beta.beta_agent_tag_param:BetaAgentTagParam",
+    "Agent": "beta.beta_response_code_interpreter_tool_call_param:BetaAgentTagParam",
 }
 
 

@@ -5,18 +5,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union, TypeAlias
 
-from openai_urllib3.types.beta.beta_response_format_json_object import BetaResponseFormatJsonObject
-from openai_urllib3.types.beta.beta_response_format_text import BetaResponseFormatText
+from openai_urllib3._models import BaseModel, Field
 from openai_urllib3.types.beta.beta_response_format_text_json_schema_config import BetaResponseFormatTextJSONSchemaConfig
 
 if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_response_format_json_object import BetaResponseFormatJsonObject as JSONObject
-    from openai_urllib3.types.beta.beta_response_format_text import BetaResponseFormatText as Text
 
 __all__ = [
+    "BetaResponseFormatJsonObject",
+    "BetaResponseFormatText",
     "BetaResponseFormatTextConfig",
     "JSONObject",
     "Text",
@@ -24,17 +23,21 @@ __all__ = [
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
+
+class BetaResponseFormatText(BaseModel):
+    """Default response format. Used to generate text responses."""
+
+    __slots__ = ()
+    type = Field['Literal["text"]']()
+
+
+class BetaResponseFormatJsonObject(BaseModel):
+    """JSON object response format. An older method of generating JSON responses. Using `json_schema` is recommended for models that support it. Note that the model will not generate JSON without a system or user message instructing it to do so."""
+
+    __slots__ = ()
+    type = Field['Literal["json_object"]']()
+
 BetaResponseFormatTextConfig: TypeAlias = BetaResponseFormatText | BetaResponseFormatTextJSONSchemaConfig | BetaResponseFormatJsonObject
 
-_ELSEWHERE: dict[str, str] = {
-    "JSONObject": "beta.beta_response_format_json_object:BetaResponseFormatJsonObject",
-    "Text": "beta.beta_response_format_text:BetaResponseFormatText",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+JSONObject = BetaResponseFormatJsonObject
+Text = BetaResponseFormatText

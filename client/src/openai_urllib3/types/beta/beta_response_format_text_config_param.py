@@ -10,25 +10,25 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_response_format_json_object_param import BetaResponseFormatJsonObjectParam as JSONObject
-    from openai_urllib3.types.beta.beta_response_format_text_param import BetaResponseFormatTextParam as Text
 
 __all__ = [
+    "BetaResponseFormatJsonObjectParam",
+    "BetaResponseFormatTextParam",
     "JSONObject",
     "Text",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
-_ELSEWHERE: dict[str, str] = {
-    "JSONObject": "beta.beta_response_format_json_object_param:BetaResponseFormatJsonObjectParam",
-    "Text": "beta.beta_response_format_text_param:BetaResponseFormatTextParam",
-}
+
+class BetaResponseFormatTextParam(TypedDict, total=False):
+    """Default response format. Used to generate text responses."""
+    type: Required[Literal["text"]]
 
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
+class BetaResponseFormatJsonObjectParam(TypedDict, total=False):
+    """JSON object response format. An older method of generating JSON responses. Using `json_schema` is recommended for models that support it. Note that the model will not generate JSON without a system or user message instructing it to do so."""
+    type: Required[Literal["json_object"]]
 
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+JSONObject = BetaResponseFormatJsonObjectParam
+Text = BetaResponseFormatTextParam

@@ -12,12 +12,10 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_function_shell_call_output_exit_outcome_param2 import BetaFunctionShellCallOutputExitOutcomeParam2
-    from openai_urllib3.types.beta.beta_function_shell_call_output_timeout_outcome_param2 import BetaFunctionShellCallOutputTimeoutOutcomeParam2
-    from openai_urllib3.types.beta.beta_function_shell_call_output_exit_outcome_param2 import BetaFunctionShellCallOutputExitOutcomeParam2 as OutcomeExit
-    from openai_urllib3.types.beta.beta_function_shell_call_output_timeout_outcome_param2 import BetaFunctionShellCallOutputTimeoutOutcomeParam2 as OutcomeTimeout
 
 __all__ = [
+    "BetaFunctionShellCallOutputExitOutcomeParam2",
+    "BetaFunctionShellCallOutputTimeoutOutcomeParam2",
     "BetaResponseFunctionShellCallOutputContent",
     "OutcomeExit",
     "OutcomeTimeout",
@@ -32,17 +30,22 @@ class BetaResponseFunctionShellCallOutputContent(BaseModel):
     __slots__ = ()
     stdout = Field['str']()
     stderr = Field['str']()
-    outcome = Field['BetaFunctionShellCallOutputTimeoutOutcomeParam2 | BetaFunctionShellCallOutputExitOutcomeParam2'](union_of("type", {"timeout": ref("beta.beta_function_shell_call_output_timeout_outcome_param2:BetaFunctionShellCallOutputTimeoutOutcomeParam2"), "exit": ref("beta.beta_function_shell_call_output_exit_outcome_param2:BetaFunctionShellCallOutputExitOutcomeParam2")}))
-
-_ELSEWHERE: dict[str, str] = {
-    "OutcomeExit": "beta.beta_function_shell_call_output_exit_outcome_param2:BetaFunctionShellCallOutputExitOutcomeParam2",
-    "OutcomeTimeout": "beta.beta_function_shell_call_output_timeout_outcome_param2:BetaFunctionShellCallOutputTimeoutOutcomeParam2",
-}
+    outcome = Field['BetaFunctionShellCallOutputTimeoutOutcomeParam2 | BetaFunctionShellCallOutputExitOutcomeParam2'](union_of("type", {"timeout": ref("beta.beta_response_function_shell_call_output_content:BetaFunctionShellCallOutputTimeoutOutcomeParam2"), "exit": ref("beta.beta_response_function_shell_call_output_content:BetaFunctionShellCallOutputExitOutcomeParam2")}))
 
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
+class BetaFunctionShellCallOutputTimeoutOutcomeParam2(BaseModel):
+    """Indicates that the shell call exceeded its configured time limit."""
 
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+    __slots__ = ()
+    type = Field['Literal["timeout"]']()
+
+
+class BetaFunctionShellCallOutputExitOutcomeParam2(BaseModel):
+    """Indicates that the shell commands finished and returned an exit code."""
+
+    __slots__ = ()
+    type = Field['Literal["exit"]']()
+    exit_code = Field['int']()
+
+OutcomeExit = BetaFunctionShellCallOutputExitOutcomeParam2
+OutcomeTimeout = BetaFunctionShellCallOutputTimeoutOutcomeParam2

@@ -10,12 +10,10 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_function_shell_call_output_exit_outcome_param import BetaFunctionShellCallOutputExitOutcomeParam
-    from openai_urllib3.types.beta.beta_function_shell_call_output_timeout_outcome_param import BetaFunctionShellCallOutputTimeoutOutcomeParam
-    from openai_urllib3.types.beta.beta_function_shell_call_output_exit_outcome_param import BetaFunctionShellCallOutputExitOutcomeParam as OutcomeExit
-    from openai_urllib3.types.beta.beta_function_shell_call_output_timeout_outcome_param import BetaFunctionShellCallOutputTimeoutOutcomeParam as OutcomeTimeout
 
 __all__ = [
+    "BetaFunctionShellCallOutputExitOutcomeParam",
+    "BetaFunctionShellCallOutputTimeoutOutcomeParam",
     "BetaResponseFunctionShellCallOutputContentParam",
     "OutcomeExit",
     "OutcomeTimeout",
@@ -30,15 +28,16 @@ class BetaResponseFunctionShellCallOutputContentParam(TypedDict, total=False):
     stderr: Required[str]
     outcome: Required[Union[BetaFunctionShellCallOutputTimeoutOutcomeParam, BetaFunctionShellCallOutputExitOutcomeParam]]
 
-_ELSEWHERE: dict[str, str] = {
-    "OutcomeExit": "beta.beta_function_shell_call_output_exit_outcome_param:BetaFunctionShellCallOutputExitOutcomeParam",
-    "OutcomeTimeout": "beta.beta_function_shell_call_output_timeout_outcome_param:BetaFunctionShellCallOutputTimeoutOutcomeParam",
-}
+
+class BetaFunctionShellCallOutputTimeoutOutcomeParam(TypedDict, total=False):
+    """Indicates that the shell call exceeded its configured time limit."""
+    type: Required[Literal["timeout"]]
 
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
+class BetaFunctionShellCallOutputExitOutcomeParam(TypedDict, total=False):
+    """Indicates that the shell commands finished and returned an exit code."""
+    type: Required[Literal["exit"]]
+    exit_code: Required[int]
 
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+OutcomeExit = BetaFunctionShellCallOutputExitOutcomeParam
+OutcomeTimeout = BetaFunctionShellCallOutputTimeoutOutcomeParam

@@ -12,20 +12,19 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag
-    from openai_urllib3.types.beta.beta_direct_tool_call_caller import BetaDirectToolCallCaller
-    from openai_urllib3.types.beta.beta_function_shell_action import BetaFunctionShellAction
-    from openai_urllib3.types.beta.beta_program_tool_call_caller import BetaProgramToolCallCaller
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaDirectToolCallCaller
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaProgramToolCallCaller
     from openai_urllib3.types.beta.beta_response_container_reference import BetaResponseContainerReference
     from openai_urllib3.types.beta.beta_response_local_environment import BetaResponseLocalEnvironment
-    from openai_urllib3.types.beta.beta_function_shell_action import BetaFunctionShellAction as Action
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as Agent
-    from openai_urllib3.types.beta.beta_direct_tool_call_caller import BetaDirectToolCallCaller as CallerDirect
-    from openai_urllib3.types.beta.beta_program_tool_call_caller import BetaProgramToolCallCaller as CallerProgram
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as Agent
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaDirectToolCallCaller as CallerDirect
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaProgramToolCallCaller as CallerProgram
 
 __all__ = [
     "Action",
     "Agent",
+    "BetaFunctionShellAction",
     "BetaResponseFunctionShellToolCall",
     "CallerDirect",
     "CallerProgram",
@@ -38,21 +37,31 @@ class BetaResponseFunctionShellToolCall(BaseModel):
     """A tool call that executes one or more shell commands in a managed environment."""
 
     __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("beta.beta_agent_tag:BetaAgentTag"))
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
     type = Field['Literal["shell_call"]']()
     id = Field['str']()
     call_id = Field['str']()
-    caller = Field['BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'](union_of("type", {"direct": ref("beta.beta_direct_tool_call_caller:BetaDirectToolCallCaller"), "program": ref("beta.beta_program_tool_call_caller:BetaProgramToolCallCaller")}))
-    action = Field['BetaFunctionShellAction'](ref("beta.beta_function_shell_action:BetaFunctionShellAction"))
+    caller = Field['BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'](union_of("type", {"direct": ref("beta.beta_response_apply_patch_tool_call:BetaDirectToolCallCaller"), "program": ref("beta.beta_response_apply_patch_tool_call:BetaProgramToolCallCaller")}))
+    action = Field['BetaFunctionShellAction'](ref("beta.beta_response_function_shell_tool_call:BetaFunctionShellAction"))
     status = Field['Literal["in_progress", "completed", "incomplete"]']()
     environment = Field['BetaResponseLocalEnvironment | BetaResponseContainerReference | None'](union_of("type", {"local": ref("beta.beta_response_local_environment:BetaResponseLocalEnvironment"), "container_reference": ref("beta.beta_response_container_reference:BetaResponseContainerReference")}))
     created_by = Field['str | None']()
 
+
+class BetaFunctionShellAction(BaseModel):
+    """Execute a shell command."""
+
+    __slots__ = ()
+    commands = Field['list[str]']()
+    timeout_ms = Field['int | None']()
+    max_output_length = Field['int | None']()
+
+Action = BetaFunctionShellAction
+
 _ELSEWHERE: dict[str, str] = {
-    "Action": "beta.beta_function_shell_action:BetaFunctionShellAction",
-    "Agent": "beta.beta_agent_tag:BetaAgentTag",
-    "CallerDirect": "beta.beta_direct_tool_call_caller:BetaDirectToolCallCaller",
-    "CallerProgram": "beta.beta_program_tool_call_caller:BetaProgramToolCallCaller",
+    "Agent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "CallerDirect": "beta.beta_response_apply_patch_tool_call:BetaDirectToolCallCaller",
+    "CallerProgram": "beta.beta_response_apply_patch_tool_call:BetaProgramToolCallCaller",
 }
 
 

@@ -12,19 +12,18 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag
-    from openai_urllib3.types.beta.beta_direct_tool_call_caller import BetaDirectToolCallCaller
-    from openai_urllib3.types.beta.beta_function_shell_call_output_content import BetaFunctionShellCallOutputContent
-    from openai_urllib3.types.beta.beta_program_tool_call_caller import BetaProgramToolCallCaller
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as Agent
-    from openai_urllib3.types.beta.beta_direct_tool_call_caller import BetaDirectToolCallCaller as CallerDirect
-    from openai_urllib3.types.beta.beta_program_tool_call_caller import BetaProgramToolCallCaller as CallerProgram
-    from openai_urllib3.types.beta.beta_function_shell_call_output_content import BetaFunctionShellCallOutputContent as Output
-    from openai_urllib3.types.beta.beta_function_shell_call_output_exit_outcome import BetaFunctionShellCallOutputExitOutcome as OutputOutcomeExit
-    from openai_urllib3.types.beta.beta_function_shell_call_output_timeout_outcome import BetaFunctionShellCallOutputTimeoutOutcome as OutputOutcomeTimeout
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaDirectToolCallCaller
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaProgramToolCallCaller
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as Agent
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaDirectToolCallCaller as CallerDirect
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaProgramToolCallCaller as CallerProgram
 
 __all__ = [
     "Agent",
+    "BetaFunctionShellCallOutputContent",
+    "BetaFunctionShellCallOutputExitOutcome",
+    "BetaFunctionShellCallOutputTimeoutOutcome",
     "BetaResponseFunctionShellToolCallOutput",
     "CallerDirect",
     "CallerProgram",
@@ -40,23 +39,49 @@ class BetaResponseFunctionShellToolCallOutput(BaseModel):
     """The output of a shell tool call that was emitted."""
 
     __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("beta.beta_agent_tag:BetaAgentTag"))
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
     type = Field['Literal["shell_call_output"]']()
     id = Field['str']()
     call_id = Field['str']()
-    caller = Field['BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'](union_of("type", {"direct": ref("beta.beta_direct_tool_call_caller:BetaDirectToolCallCaller"), "program": ref("beta.beta_program_tool_call_caller:BetaProgramToolCallCaller")}))
+    caller = Field['BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'](union_of("type", {"direct": ref("beta.beta_response_apply_patch_tool_call:BetaDirectToolCallCaller"), "program": ref("beta.beta_response_apply_patch_tool_call:BetaProgramToolCallCaller")}))
     status = Field['Literal["in_progress", "completed", "incomplete"]']()
-    output = Field['list[BetaFunctionShellCallOutputContent]'](list_of(ref("beta.beta_function_shell_call_output_content:BetaFunctionShellCallOutputContent")))
+    output = Field['list[BetaFunctionShellCallOutputContent]'](list_of(ref("beta.beta_response_function_shell_tool_call_output:BetaFunctionShellCallOutputContent")))
     max_output_length = Field['int | None']()
     created_by = Field['str | None']()
 
+
+class BetaFunctionShellCallOutputContent(BaseModel):
+    """The content of a shell tool call output that was emitted."""
+
+    __slots__ = ()
+    stdout = Field['str']()
+    stderr = Field['str']()
+    outcome = Field['BetaFunctionShellCallOutputTimeoutOutcome | BetaFunctionShellCallOutputExitOutcome'](union_of("type", {"timeout": ref("beta.beta_response_function_shell_tool_call_output:BetaFunctionShellCallOutputTimeoutOutcome"), "exit": ref("beta.beta_response_function_shell_tool_call_output:BetaFunctionShellCallOutputExitOutcome")}))
+    created_by = Field['str | None']()
+
+
+class BetaFunctionShellCallOutputTimeoutOutcome(BaseModel):
+    """Indicates that the shell call exceeded its configured time limit."""
+
+    __slots__ = ()
+    type = Field['Literal["timeout"]']()
+
+
+class BetaFunctionShellCallOutputExitOutcome(BaseModel):
+    """Indicates that the shell commands finished and returned an exit code."""
+
+    __slots__ = ()
+    type = Field['Literal["exit"]']()
+    exit_code = Field['int']()
+
+Output = BetaFunctionShellCallOutputContent
+OutputOutcomeExit = BetaFunctionShellCallOutputExitOutcome
+OutputOutcomeTimeout = BetaFunctionShellCallOutputTimeoutOutcome
+
 _ELSEWHERE: dict[str, str] = {
-    "Agent": "beta.beta_agent_tag:BetaAgentTag",
-    "CallerDirect": "beta.beta_direct_tool_call_caller:BetaDirectToolCallCaller",
-    "CallerProgram": "beta.beta_program_tool_call_caller:BetaProgramToolCallCaller",
-    "Output": "beta.beta_function_shell_call_output_content:BetaFunctionShellCallOutputContent",
-    "OutputOutcomeExit": "beta.beta_function_shell_call_output_exit_outcome:BetaFunctionShellCallOutputExitOutcome",
-    "OutputOutcomeTimeout": "beta.beta_function_shell_call_output_timeout_outcome:BetaFunctionShellCallOutputTimeoutOutcome",
+    "Agent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "CallerDirect": "beta.beta_response_apply_patch_tool_call:BetaDirectToolCallCaller",
+    "CallerProgram": "beta.beta_response_apply_patch_tool_call:BetaProgramToolCallCaller",
 }
 
 

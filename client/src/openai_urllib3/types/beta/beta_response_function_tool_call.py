@@ -12,12 +12,12 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag
-    from openai_urllib3.types.beta.beta_direct_tool_call_caller import BetaDirectToolCallCaller
-    from openai_urllib3.types.beta.beta_program_tool_call_caller import BetaProgramToolCallCaller
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as Agent
-    from openai_urllib3.types.beta.beta_direct_tool_call_caller import BetaDirectToolCallCaller as CallerDirect
-    from openai_urllib3.types.beta.beta_program_tool_call_caller import BetaProgramToolCallCaller as CallerProgram
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaDirectToolCallCaller
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaProgramToolCallCaller
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as Agent
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaDirectToolCallCaller as CallerDirect
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaProgramToolCallCaller as CallerProgram
 
 __all__ = [
     "Agent",
@@ -33,20 +33,20 @@ class BetaResponseFunctionToolCall(BaseModel):
     """A tool call to run a function. See the  [function calling guide](/docs/guides/function-calling) for more information."""
 
     __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("beta.beta_agent_tag:BetaAgentTag"))
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
     id = Field['str | None']()
     type = Field['Literal["function_call"]']()
     call_id = Field['str']()
-    caller = Field['BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'](union_of("type", {"direct": ref("beta.beta_direct_tool_call_caller:BetaDirectToolCallCaller"), "program": ref("beta.beta_program_tool_call_caller:BetaProgramToolCallCaller")}))
+    caller = Field['BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'](union_of("type", {"direct": ref("beta.beta_response_apply_patch_tool_call:BetaDirectToolCallCaller"), "program": ref("beta.beta_response_apply_patch_tool_call:BetaProgramToolCallCaller")}))
     namespace = Field['str | None']()
     name = Field['str']()
     arguments = Field['str']()
     status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
 
 _ELSEWHERE: dict[str, str] = {
-    "Agent": "beta.beta_agent_tag:BetaAgentTag",
-    "CallerDirect": "beta.beta_direct_tool_call_caller:BetaDirectToolCallCaller",
-    "CallerProgram": "beta.beta_program_tool_call_caller:BetaProgramToolCallCaller",
+    "Agent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "CallerDirect": "beta.beta_response_apply_patch_tool_call:BetaDirectToolCallCaller",
+    "CallerProgram": "beta.beta_response_apply_patch_tool_call:BetaProgramToolCallCaller",
 }
 
 

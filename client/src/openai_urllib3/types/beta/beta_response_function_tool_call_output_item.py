@@ -12,15 +12,15 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag
-    from openai_urllib3.types.beta.beta_direct_tool_call_caller_param3 import BetaDirectToolCallCallerParam3
-    from openai_urllib3.types.beta.beta_program_tool_call_caller_param3 import BetaProgramToolCallCallerParam3
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaDirectToolCallCallerParam3
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaProgramToolCallCallerParam3
     from openai_urllib3.types.beta.beta_response_input_file import BetaResponseInputFile
     from openai_urllib3.types.beta.beta_response_input_image import BetaResponseInputImage
     from openai_urllib3.types.beta.beta_response_input_text import BetaResponseInputText
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as Agent
-    from openai_urllib3.types.beta.beta_direct_tool_call_caller_param3 import BetaDirectToolCallCallerParam3 as CallerDirect
-    from openai_urllib3.types.beta.beta_program_tool_call_caller_param3 import BetaProgramToolCallCallerParam3 as CallerProgram
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as Agent
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaDirectToolCallCallerParam3 as CallerDirect
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaProgramToolCallCallerParam3 as CallerProgram
 
 __all__ = [
     "Agent",
@@ -35,13 +35,13 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 class BetaResponseFunctionToolCallOutputItem(BaseModel):
     __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("beta.beta_agent_tag:BetaAgentTag"))
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
     id = Field['str']()
     type = Field['Literal["function_call_output"]']()
     call_id = Field['str | None']()
     name = Field['str | None']()
     namespace = Field['str | None']()
-    caller = Field['BetaDirectToolCallCallerParam3 | BetaProgramToolCallCallerParam3 | None'](union_of("type", {"direct": ref("beta.beta_direct_tool_call_caller_param3:BetaDirectToolCallCallerParam3"), "program": ref("beta.beta_program_tool_call_caller_param3:BetaProgramToolCallCallerParam3")}))
+    caller = Field['BetaDirectToolCallCallerParam3 | BetaProgramToolCallCallerParam3 | None'](union_of("type", {"direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3"), "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3")}))
     output = Field['str | list[BetaResponseInputText | BetaResponseInputImage | BetaResponseInputFile]'](by_json_type(object=None, array=list_of(union_of("type", {"input_text": ref("beta.beta_response_input_text:BetaResponseInputText"), "input_image": ref("beta.beta_response_input_image:BetaResponseInputImage"), "input_file": ref("beta.beta_response_input_file:BetaResponseInputFile")}))))
     status = Field['Literal["in_progress", "completed", "incomplete"]']()
     created_by = Field['str | None']()
@@ -51,20 +51,20 @@ class BetaFunctionToolCallOutput(BaseModel):
     """The output of a function tool call."""
 
     __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("beta.beta_agent_tag:BetaAgentTag"))
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
     id = Field['str | None']()
     type = Field['Literal["function_call_output"]']()
     call_id = Field['str | None']()
     name = Field['str | None']()
     namespace = Field['str | None']()
-    caller = Field['BetaDirectToolCallCallerParam3 | BetaProgramToolCallCallerParam3 | None'](union_of("type", {"direct": ref("beta.beta_direct_tool_call_caller_param3:BetaDirectToolCallCallerParam3"), "program": ref("beta.beta_program_tool_call_caller_param3:BetaProgramToolCallCallerParam3")}))
+    caller = Field['BetaDirectToolCallCallerParam3 | BetaProgramToolCallCallerParam3 | None'](union_of("type", {"direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3"), "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3")}))
     output = Field['str | list[BetaResponseInputText | BetaResponseInputImage | BetaResponseInputFile]'](by_json_type(object=None, array=list_of(union_of("type", {"input_text": ref("beta.beta_response_input_text:BetaResponseInputText"), "input_image": ref("beta.beta_response_input_image:BetaResponseInputImage"), "input_file": ref("beta.beta_response_input_file:BetaResponseInputFile")}))))
     status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
 
 _ELSEWHERE: dict[str, str] = {
-    "Agent": "beta.beta_agent_tag:BetaAgentTag",
-    "CallerDirect": "beta.beta_direct_tool_call_caller_param3:BetaDirectToolCallCallerParam3",
-    "CallerProgram": "beta.beta_program_tool_call_caller_param3:BetaProgramToolCallCallerParam3",
+    "Agent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "CallerDirect": "beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3",
+    "CallerProgram": "beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3",
 }
 
 

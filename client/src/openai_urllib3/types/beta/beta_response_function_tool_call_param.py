@@ -10,12 +10,12 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_agent_tag_param import BetaAgentTagParam
-    from openai_urllib3.types.beta.beta_direct_tool_call_caller_param import BetaDirectToolCallCallerParam
-    from openai_urllib3.types.beta.beta_program_tool_call_caller_param import BetaProgramToolCallCallerParam
-    from openai_urllib3.types.beta.beta_agent_tag_param import BetaAgentTagParam as Agent
-    from openai_urllib3.types.beta.beta_direct_tool_call_caller_param import BetaDirectToolCallCallerParam as CallerDirect
-    from openai_urllib3.types.beta.beta_program_tool_call_caller_param import BetaProgramToolCallCallerParam as CallerProgram
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_param import BetaDirectToolCallCallerParam
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_param import BetaProgramToolCallCallerParam
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam as Agent
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_param import BetaDirectToolCallCallerParam as CallerDirect
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_param import BetaProgramToolCallCallerParam as CallerProgram
 
 __all__ = [
     "Agent",
@@ -40,9 +40,9 @@ class BetaResponseFunctionToolCallParam(TypedDict, total=False):
     status: Literal["in_progress", "completed", "incomplete"]
 
 _ELSEWHERE: dict[str, str] = {
-    "Agent": "beta.beta_agent_tag_param:BetaAgentTagParam",
-    "CallerDirect": "beta.beta_direct_tool_call_caller_param:BetaDirectToolCallCallerParam",
-    "CallerProgram": "beta.beta_program_tool_call_caller_param:BetaProgramToolCallCallerParam",
+    "Agent": "beta.beta_response_code_interpreter_tool_call_param:BetaAgentTagParam",
+    "CallerDirect": "beta.beta_response_custom_tool_call_param:BetaDirectToolCallCallerParam",
+    "CallerProgram": "beta.beta_response_custom_tool_call_param:BetaProgramToolCallCallerParam",
 }
 
 

@@ -5,22 +5,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union
 
-from openai_urllib3._models import BaseModel, Field, union_of
+from openai_urllib3._models import BaseModel, Field, list_of, union_of
 from openai_urllib3.types._ref import ref
 
 if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag
-    from openai_urllib3.types.beta.beta_web_search_action_find import BetaWebSearchActionFind
-    from openai_urllib3.types.beta.beta_web_search_action_open_page import BetaWebSearchActionOpenPage
-    from openai_urllib3.types.beta.beta_web_search_action_search import BetaWebSearchActionSearch
-    from openai_urllib3.types.beta.beta_web_search_action_find import BetaWebSearchActionFind as ActionFindInPage
-    from openai_urllib3.types.beta.beta_web_search_action_open_page import BetaWebSearchActionOpenPage as ActionOpenPage
-    from openai_urllib3.types.beta.beta_web_search_action_search import BetaWebSearchActionSearch as ActionSearch
-    from openai_urllib3.types.beta.beta_web_search_action_search import BetaWebSearchActionSearchSource as ActionSearchSource
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as Agent
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as Agent
 
 __all__ = [
     "ActionFindInPage",
@@ -29,6 +22,10 @@ __all__ = [
     "ActionSearchSource",
     "Agent",
     "BetaResponseFunctionWebSearch",
+    "BetaWebSearchActionFind",
+    "BetaWebSearchActionOpenPage",
+    "BetaWebSearchActionSearch",
+    "BetaWebSearchActionSearchSource",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
@@ -38,18 +35,54 @@ class BetaResponseFunctionWebSearch(BaseModel):
     """The results of a web search tool call. See the [web search guide](/docs/guides/tools-web-search) for more information."""
 
     __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("beta.beta_agent_tag:BetaAgentTag"))
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
     id = Field['str']()
     type = Field['Literal["web_search_call"]']()
     status = Field['Literal["in_progress", "searching", "completed", "failed"]']()
-    action = Field['BetaWebSearchActionSearch | BetaWebSearchActionOpenPage | BetaWebSearchActionFind'](union_of("type", {"search": ref("beta.beta_web_search_action_search:BetaWebSearchActionSearch"), "open_page": ref("beta.beta_web_search_action_open_page:BetaWebSearchActionOpenPage"), "find_in_page": ref("beta.beta_web_search_action_find:BetaWebSearchActionFind")}))
+    action = Field['BetaWebSearchActionSearch | BetaWebSearchActionOpenPage | BetaWebSearchActionFind'](union_of("type", {"search": ref("beta.beta_response_function_web_search:BetaWebSearchActionSearch"), "open_page": ref("beta.beta_response_function_web_search:BetaWebSearchActionOpenPage"), "find_in_page": ref("beta.beta_response_function_web_search:BetaWebSearchActionFind")}))
+
+
+class BetaWebSearchActionSearch(BaseModel):
+    """Action type "search" - Performs a web search query."""
+
+    __slots__ = ()
+    type = Field['Literal["search"]']()
+    query = Field['str | None']()
+    queries = Field['list[str] | None']()
+    sources = Field['list[BetaWebSearchActionSearchSource] | None'](list_of(ref("beta.beta_response_function_web_search:BetaWebSearchActionSearchSource")))
+
+
+class BetaWebSearchActionSearchSource(BaseModel):
+    """A source used in the search."""
+
+    __slots__ = ()
+    type = Field['Literal["url"]']()
+    url = Field['str']()
+
+
+class BetaWebSearchActionOpenPage(BaseModel):
+    """Action type "open_page" - Opens a specific URL from search results."""
+
+    __slots__ = ()
+    type = Field['Literal["open_page"]']()
+    url = Field['str | None']()
+
+
+class BetaWebSearchActionFind(BaseModel):
+    """Action type "find_in_page": Searches for a pattern within a loaded page."""
+
+    __slots__ = ()
+    type = Field['Literal["find_in_page"]']()
+    url = Field['str']()
+    pattern = Field['str']()
+
+ActionFindInPage = BetaWebSearchActionFind
+ActionOpenPage = BetaWebSearchActionOpenPage
+ActionSearch = BetaWebSearchActionSearch
+ActionSearchSource = BetaWebSearchActionSearchSource
 
 _ELSEWHERE: dict[str, str] = {
-    "ActionFindInPage": "beta.beta_web_search_action_find:BetaWebSearchActionFind",
-    "ActionOpenPage": "beta.beta_web_search_action_open_page:BetaWebSearchActionOpenPage",
-    "ActionSearch": "beta.beta_web_search_action_search:BetaWebSearchActionSearch",
-    "ActionSearchSource": "beta.beta_web_search_action_search:BetaWebSearchActionSearchSource",
-    "Agent": "beta.beta_agent_tag:BetaAgentTag",
+    "Agent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
 }
 
 

@@ -10,15 +10,8 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_agent_tag_param import BetaAgentTagParam
-    from openai_urllib3.types.beta.beta_web_search_action_find_param import BetaWebSearchActionFindParam
-    from openai_urllib3.types.beta.beta_web_search_action_open_page_param import BetaWebSearchActionOpenPageParam
-    from openai_urllib3.types.beta.beta_web_search_action_search_param import BetaWebSearchActionSearchParam
-    from openai_urllib3.types.beta.beta_web_search_action_find_param import BetaWebSearchActionFindParam as ActionFindInPage
-    from openai_urllib3.types.beta.beta_web_search_action_open_page_param import BetaWebSearchActionOpenPageParam as ActionOpenPage
-    from openai_urllib3.types.beta.beta_web_search_action_search_param import BetaWebSearchActionSearchParam as ActionSearch
-    from openai_urllib3.types.beta.beta_web_search_action_search_param import BetaWebSearchActionSearchSourceParam as ActionSearchSource
-    from openai_urllib3.types.beta.beta_agent_tag_param import BetaAgentTagParam as Agent
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam as Agent
 
 __all__ = [
     "ActionFindInPage",
@@ -27,6 +20,10 @@ __all__ = [
     "ActionSearchSource",
     "Agent",
     "BetaResponseFunctionWebSearchParam",
+    "BetaWebSearchActionFindParam",
+    "BetaWebSearchActionOpenPageParam",
+    "BetaWebSearchActionSearchParam",
+    "BetaWebSearchActionSearchSourceParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
@@ -40,12 +37,40 @@ class BetaResponseFunctionWebSearchParam(TypedDict, total=False):
     status: Required[Literal["in_progress", "searching", "completed", "failed"]]
     action: Required[Union[BetaWebSearchActionSearchParam, BetaWebSearchActionOpenPageParam, BetaWebSearchActionFindParam]]
 
+
+class BetaWebSearchActionSearchParam(TypedDict, total=False):
+    """Action type "search" - Performs a web search query."""
+    type: Required[Literal["search"]]
+    query: str
+    queries: Iterable[str]
+    sources: Iterable[BetaWebSearchActionSearchSourceParam]
+
+
+class BetaWebSearchActionSearchSourceParam(TypedDict, total=False):
+    """A source used in the search."""
+    type: Required[Literal["url"]]
+    url: Required[str]
+
+
+class BetaWebSearchActionOpenPageParam(TypedDict, total=False):
+    """Action type "open_page" - Opens a specific URL from search results."""
+    type: Required[Literal["open_page"]]
+    url: Optional[str]
+
+
+class BetaWebSearchActionFindParam(TypedDict, total=False):
+    """Action type "find_in_page": Searches for a pattern within a loaded page."""
+    type: Required[Literal["find_in_page"]]
+    url: Required[str]
+    pattern: Required[str]
+
+ActionFindInPage = BetaWebSearchActionFindParam
+ActionOpenPage = BetaWebSearchActionOpenPageParam
+ActionSearch = BetaWebSearchActionSearchParam
+ActionSearchSource = BetaWebSearchActionSearchSourceParam
+
 _ELSEWHERE: dict[str, str] = {
-    "ActionFindInPage": "beta.beta_web_search_action_find_param:BetaWebSearchActionFindParam",
-    "ActionOpenPage": "beta.beta_web_search_action_open_page_param:BetaWebSearchActionOpenPageParam",
-    "ActionSearch": "beta.beta_web_search_action_search_param:BetaWebSearchActionSearchParam",
-    "ActionSearchSource": "beta.beta_web_search_action_search_param:BetaWebSearchActionSearchSourceParam",
-    "Agent": "beta.beta_agent_tag_param:BetaAgentTagParam",
+    "Agent": "beta.beta_response_code_interpreter_tool_call_param:BetaAgentTagParam",
 }
 
 

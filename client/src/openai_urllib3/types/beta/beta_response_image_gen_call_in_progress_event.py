@@ -12,8 +12,8 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as Agent
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as Agent
 
 __all__ = [
     "Agent",
@@ -27,14 +27,14 @@ class BetaResponseImageGenCallInProgressEvent(BaseModel):
     """Emitted when an image generation tool call is in progress."""
 
     __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("beta.beta_agent_tag:BetaAgentTag"))
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
     type = Field['Literal["response.image_generation_call.in_progress"]']()
     output_index = Field['int']()
     item_id = Field['str']()
     sequence_number = Field['int']()
 
 _ELSEWHERE: dict[str, str] = {
-    "Agent": "beta.beta_agent_tag:BetaAgentTag",
+    "Agent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
 }
 
 

@@ -12,15 +12,21 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_prompt_cache_breakpoint_config import BetaPromptCacheBreakpointConfig
-    from openai_urllib3.types.beta.beta_prompt_cache_breakpoint_config import BetaPromptCacheBreakpointConfig as PromptCacheBreakpoint
 
 __all__ = [
+    "BetaPromptCacheBreakpointConfig",
     "BetaResponseInputFile",
     "PromptCacheBreakpoint",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
+
+
+class BetaPromptCacheBreakpointConfig(BaseModel):
+    """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block."""
+
+    __slots__ = ()
+    mode = Field['Literal["explicit"]']()
 
 
 class BetaResponseInputFile(BaseModel):
@@ -31,18 +37,8 @@ class BetaResponseInputFile(BaseModel):
     file_id = Field['str | None']()
     filename = Field['str | None']()
     file_data = Field['str | None']()
-    prompt_cache_breakpoint = Field['BetaPromptCacheBreakpointConfig | None'](ref("beta.beta_prompt_cache_breakpoint_config:BetaPromptCacheBreakpointConfig"))
+    prompt_cache_breakpoint = Field['BetaPromptCacheBreakpointConfig | None'](ref("beta.beta_response_input_file:BetaPromptCacheBreakpointConfig"))
     file_url = Field['str | None']()
     detail = Field['Literal["auto", "low", "high"] | None']()
 
-_ELSEWHERE: dict[str, str] = {
-    "PromptCacheBreakpoint": "beta.beta_prompt_cache_breakpoint_config:BetaPromptCacheBreakpointConfig",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+PromptCacheBreakpoint = BetaPromptCacheBreakpointConfig

@@ -12,15 +12,21 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_prompt_cache_breakpoint_param2 import BetaPromptCacheBreakpointParam2
-    from openai_urllib3.types.beta.beta_prompt_cache_breakpoint_param2 import BetaPromptCacheBreakpointParam2 as PromptCacheBreakpoint
 
 __all__ = [
+    "BetaPromptCacheBreakpointParam2",
     "BetaResponseInputFileContent",
     "PromptCacheBreakpoint",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
+
+
+class BetaPromptCacheBreakpointParam2(BaseModel):
+    """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block."""
+
+    __slots__ = ()
+    mode = Field['Literal["explicit"]']()
 
 
 class BetaResponseInputFileContent(BaseModel):
@@ -33,16 +39,6 @@ class BetaResponseInputFileContent(BaseModel):
     file_data = Field['str | None']()
     file_url = Field['str | None']()
     detail = Field['Literal["auto", "low", "high"] | None']()
-    prompt_cache_breakpoint = Field['BetaPromptCacheBreakpointParam2 | None'](ref("beta.beta_prompt_cache_breakpoint_param2:BetaPromptCacheBreakpointParam2"))
+    prompt_cache_breakpoint = Field['BetaPromptCacheBreakpointParam2 | None'](ref("beta.beta_response_input_file_content:BetaPromptCacheBreakpointParam2"))
 
-_ELSEWHERE: dict[str, str] = {
-    "PromptCacheBreakpoint": "beta.beta_prompt_cache_breakpoint_param2:BetaPromptCacheBreakpointParam2",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+PromptCacheBreakpoint = BetaPromptCacheBreakpointParam2

@@ -10,15 +10,19 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_prompt_cache_breakpoint_param import BetaPromptCacheBreakpointParam
-    from openai_urllib3.types.beta.beta_prompt_cache_breakpoint_param import BetaPromptCacheBreakpointParam as PromptCacheBreakpoint
 
 __all__ = [
+    "BetaPromptCacheBreakpointParam",
     "BetaResponseInputFileContentParam",
     "PromptCacheBreakpoint",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
+
+
+class BetaPromptCacheBreakpointParam(TypedDict, total=False):
+    """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block."""
+    mode: Required[Literal["explicit"]]
 
 
 class BetaResponseInputFileContentParam(TypedDict, total=False):
@@ -31,14 +35,4 @@ class BetaResponseInputFileContentParam(TypedDict, total=False):
     detail: Literal["auto", "low", "high"]
     prompt_cache_breakpoint: Optional[BetaPromptCacheBreakpointParam]
 
-_ELSEWHERE: dict[str, str] = {
-    "PromptCacheBreakpoint": "beta.beta_prompt_cache_breakpoint_param:BetaPromptCacheBreakpointParam",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+PromptCacheBreakpoint = BetaPromptCacheBreakpointParam

@@ -10,15 +10,19 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_prompt_cache_breakpoint_config_param import BetaPromptCacheBreakpointConfigParam
-    from openai_urllib3.types.beta.beta_prompt_cache_breakpoint_config_param import BetaPromptCacheBreakpointConfigParam as PromptCacheBreakpoint
 
 __all__ = [
+    "BetaPromptCacheBreakpointConfigParam",
     "BetaResponseInputFileParam",
     "PromptCacheBreakpoint",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
+
+
+class BetaPromptCacheBreakpointConfigParam(TypedDict, total=False):
+    """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block."""
+    mode: Required[Literal["explicit"]]
 
 
 class BetaResponseInputFileParam(TypedDict, total=False):
@@ -31,14 +35,4 @@ class BetaResponseInputFileParam(TypedDict, total=False):
     file_url: str
     detail: Literal["auto", "low", "high"]
 
-_ELSEWHERE: dict[str, str] = {
-    "PromptCacheBreakpoint": "beta.beta_prompt_cache_breakpoint_config_param:BetaPromptCacheBreakpointConfigParam",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+PromptCacheBreakpoint = BetaPromptCacheBreakpointConfigParam

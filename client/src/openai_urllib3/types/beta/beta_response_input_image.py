@@ -13,8 +13,8 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.beta.beta_image_detail import BetaImageDetail
-    from openai_urllib3.types.beta.beta_prompt_cache_breakpoint_config import BetaPromptCacheBreakpointConfig
-    from openai_urllib3.types.beta.beta_prompt_cache_breakpoint_config import BetaPromptCacheBreakpointConfig as PromptCacheBreakpoint
+    from openai_urllib3.types.beta.beta_response_input_file import BetaPromptCacheBreakpointConfig
+    from openai_urllib3.types.beta.beta_response_input_file import BetaPromptCacheBreakpointConfig as PromptCacheBreakpoint
 
 __all__ = [
     "BetaResponseInputImage",
@@ -32,10 +32,10 @@ class BetaResponseInputImage(BaseModel):
     image_url = Field['str | None']()
     file_id = Field['str | None']()
     detail = Field['BetaImageDetail']()
-    prompt_cache_breakpoint = Field['BetaPromptCacheBreakpointConfig | None'](ref("beta.beta_prompt_cache_breakpoint_config:BetaPromptCacheBreakpointConfig"))
+    prompt_cache_breakpoint = Field['BetaPromptCacheBreakpointConfig | None'](ref("beta.beta_response_input_file:BetaPromptCacheBreakpointConfig"))
 
 _ELSEWHERE: dict[str, str] = {
-    "PromptCacheBreakpoint": "beta.beta_prompt_cache_breakpoint_config:BetaPromptCacheBreakpointConfig",
+    "PromptCacheBreakpoint": "beta.beta_response_input_file:BetaPromptCacheBreakpointConfig",
 }
 
 

@@ -10,8 +10,8 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_prompt_cache_breakpoint_param import BetaPromptCacheBreakpointParam
-    from openai_urllib3.types.beta.beta_prompt_cache_breakpoint_param import BetaPromptCacheBreakpointParam as PromptCacheBreakpoint
+    from openai_urllib3.types.beta.beta_response_input_file_content_param import BetaPromptCacheBreakpointParam
+    from openai_urllib3.types.beta.beta_response_input_file_content_param import BetaPromptCacheBreakpointParam as PromptCacheBreakpoint
 
 __all__ = [
     "BetaResponseInputImageContentParam",
@@ -30,7 +30,7 @@ class BetaResponseInputImageContentParam(TypedDict, total=False):
     prompt_cache_breakpoint: Optional[BetaPromptCacheBreakpointParam]
 
 _ELSEWHERE: dict[str, str] = {
-    "PromptCacheBreakpoint": "beta.beta_prompt_cache_breakpoint_param:BetaPromptCacheBreakpointParam",
+    "PromptCacheBreakpoint": "beta.beta_response_input_file_content_param:BetaPromptCacheBreakpointParam",
 }
 
 

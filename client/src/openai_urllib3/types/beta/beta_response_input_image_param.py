@@ -11,8 +11,8 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.beta.beta_image_detail import BetaImageDetail
-    from openai_urllib3.types.beta.beta_prompt_cache_breakpoint_config_param import BetaPromptCacheBreakpointConfigParam
-    from openai_urllib3.types.beta.beta_prompt_cache_breakpoint_config_param import BetaPromptCacheBreakpointConfigParam as PromptCacheBreakpoint
+    from openai_urllib3.types.beta.beta_response_input_file_param import BetaPromptCacheBreakpointConfigParam
+    from openai_urllib3.types.beta.beta_response_input_file_param import BetaPromptCacheBreakpointConfigParam as PromptCacheBreakpoint
 
 __all__ = [
     "BetaResponseInputImageParam",
@@ -31,7 +31,7 @@ class BetaResponseInputImageParam(TypedDict, total=False):
     prompt_cache_breakpoint: BetaPromptCacheBreakpointConfigParam
 
 _ELSEWHERE: dict[str, str] = {
-    "PromptCacheBreakpoint": "beta.beta_prompt_cache_breakpoint_config_param:BetaPromptCacheBreakpointConfigParam",
+    "PromptCacheBreakpoint": "beta.beta_response_input_file_param:BetaPromptCacheBreakpointConfigParam",
 }
 
 

@@ -5,30 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union, TypeAlias
 
-from openai_urllib3.types.beta.beta_additional_tools_item_param2 import BetaAdditionalToolsItemParam2
-from openai_urllib3.types.beta.beta_agent_message_item_param2 import BetaAgentMessageItemParam2
-from openai_urllib3.types.beta.beta_apply_patch_tool_call_item_param2 import BetaApplyPatchToolCallItemParam2
-from openai_urllib3.types.beta.beta_apply_patch_tool_call_output_item_param2 import BetaApplyPatchToolCallOutputItemParam2
-from openai_urllib3.types.beta.beta_compaction_trigger_item_param2 import BetaCompactionTriggerItemParam2
-from openai_urllib3.types.beta.beta_computer_call_output_item_param2 import BetaComputerCallOutputItemParam2
+from openai_urllib3._models import BaseModel, Field, by_json_type, list_of, union_of
+from openai_urllib3.types._ref import ref
 from openai_urllib3.types.beta.beta_easy_input_message import BetaEasyInputMessage
 from openai_urllib3.types.beta.beta_easy_input_message import BetaEasyInputMessage2
 from openai_urllib3.types.beta.beta_easy_input_message import BetaInputMessage
-from openai_urllib3.types.beta.beta_function_call_output_item_param2 import BetaFunctionCallOutputItemParam2
-from openai_urllib3.types.beta.beta_function_shell_call_item_param2 import BetaFunctionShellCallItemParam2
-from openai_urllib3.types.beta.beta_function_shell_call_output_item_param2 import BetaFunctionShellCallOutputItemParam2
-from openai_urllib3.types.beta.beta_image_gen_tool_call import BetaImageGenToolCall
-from openai_urllib3.types.beta.beta_item_reference_param2 import BetaItemReferenceParam2
-from openai_urllib3.types.beta.beta_local_shell_tool_call import BetaLocalShellToolCall
-from openai_urllib3.types.beta.beta_local_shell_tool_call_output import BetaLocalShellToolCallOutput
-from openai_urllib3.types.beta.beta_mcp_approval_request import BetaMCPApprovalRequest
-from openai_urllib3.types.beta.beta_mcp_approval_response import BetaMCPApprovalResponse
-from openai_urllib3.types.beta.beta_mcp_list_tools import BetaMCPListTools
-from openai_urllib3.types.beta.beta_mcp_tool_call import BetaMCPToolCall
-from openai_urllib3.types.beta.beta_multi_agent_call_item_param2 import BetaMultiAgentCallItemParam2
-from openai_urllib3.types.beta.beta_multi_agent_call_output_item_param2 import BetaMultiAgentCallOutputItemParam2
-from openai_urllib3.types.beta.beta_program_item_param2 import BetaProgramItemParam2
-from openai_urllib3.types.beta.beta_program_output_item_param2 import BetaProgramOutputItemParam2
 from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call import BetaResponseCodeInterpreterToolCall
 from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaResponseCompactionItemParam
 from openai_urllib3.types.beta.beta_response_computer_tool_call import BetaResponseComputerToolCall
@@ -39,78 +20,60 @@ from openai_urllib3.types.beta.beta_response_function_tool_call import BetaRespo
 from openai_urllib3.types.beta.beta_response_function_web_search import BetaResponseFunctionWebSearch
 from openai_urllib3.types.beta.beta_response_reasoning_item import BetaResponseReasoningItem
 from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaResponseToolSearchOutputItemParam
-from openai_urllib3.types.beta.beta_tool_search_call_item_param2 import BetaToolSearchCallItemParam2
 
 if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_additional_tools_item_param2 import BetaAdditionalToolsItemParam2 as AdditionalTools
-    from openai_urllib3.types.beta.beta_agent_tag_param3 import BetaAgentTagParam3 as AdditionalToolsAgent
-    from openai_urllib3.types.beta.beta_agent_message_item_param2 import BetaAgentMessageItemParam2 as AgentMessage
-    from openai_urllib3.types.beta.beta_agent_tag_param3 import BetaAgentTagParam3 as AgentMessageAgent
-    from openai_urllib3.types.beta.beta_encrypted_content_param2 import BetaEncryptedContentParam2 as AgentMessageContentEncryptedContent
-    from openai_urllib3.types.beta.beta_apply_patch_tool_call_item_param2 import BetaApplyPatchToolCallItemParam2 as ApplyPatchCall
-    from openai_urllib3.types.beta.beta_agent_tag_param3 import BetaAgentTagParam3 as ApplyPatchCallAgent
-    from openai_urllib3.types.beta.beta_direct_tool_call_caller_param3 import BetaDirectToolCallCallerParam3 as ApplyPatchCallCallerDirect
-    from openai_urllib3.types.beta.beta_program_tool_call_caller_param3 import BetaProgramToolCallCallerParam3 as ApplyPatchCallCallerProgram
-    from openai_urllib3.types.beta.beta_apply_patch_create_file_operation_param2 import BetaApplyPatchCreateFileOperationParam2 as ApplyPatchCallOperationCreateFile
-    from openai_urllib3.types.beta.beta_apply_patch_delete_file_operation_param2 import BetaApplyPatchDeleteFileOperationParam2 as ApplyPatchCallOperationDeleteFile
-    from openai_urllib3.types.beta.beta_apply_patch_update_file_operation_param2 import BetaApplyPatchUpdateFileOperationParam2 as ApplyPatchCallOperationUpdateFile
-    from openai_urllib3.types.beta.beta_apply_patch_tool_call_output_item_param2 import BetaApplyPatchToolCallOutputItemParam2 as ApplyPatchCallOutput
-    from openai_urllib3.types.beta.beta_agent_tag_param3 import BetaAgentTagParam3 as ApplyPatchCallOutputAgent
-    from openai_urllib3.types.beta.beta_direct_tool_call_caller_param3 import BetaDirectToolCallCallerParam3 as ApplyPatchCallOutputCallerDirect
-    from openai_urllib3.types.beta.beta_program_tool_call_caller_param3 import BetaProgramToolCallCallerParam3 as ApplyPatchCallOutputCallerProgram
-    from openai_urllib3.types.beta.beta_compaction_trigger_item_param2 import BetaCompactionTriggerItemParam2 as CompactionTrigger
-    from openai_urllib3.types.beta.beta_agent_tag_param3 import BetaAgentTagParam3 as CompactionTriggerAgent
-    from openai_urllib3.types.beta.beta_computer_call_output_item_param2 import BetaComputerCallOutputItemParam2 as ComputerCallOutput
-    from openai_urllib3.types.beta.beta_computer_call_safety_check_param2 import BetaComputerCallSafetyCheckParam2 as ComputerCallOutputAcknowledgedSafetyCheck
-    from openai_urllib3.types.beta.beta_agent_tag_param3 import BetaAgentTagParam3 as ComputerCallOutputAgent
-    from openai_urllib3.types.beta.beta_function_call_output_item_param2 import BetaFunctionCallOutputItemParam2 as FunctionCallOutput
-    from openai_urllib3.types.beta.beta_agent_tag_param3 import BetaAgentTagParam3 as FunctionCallOutputAgent
-    from openai_urllib3.types.beta.beta_direct_tool_call_caller_param3 import BetaDirectToolCallCallerParam3 as FunctionCallOutputCallerDirect
-    from openai_urllib3.types.beta.beta_program_tool_call_caller_param3 import BetaProgramToolCallCallerParam3 as FunctionCallOutputCallerProgram
-    from openai_urllib3.types.beta.beta_image_gen_tool_call import BetaImageGenToolCall as ImageGenerationCall
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as ImageGenerationCallAgent
-    from openai_urllib3.types.beta.beta_item_reference_param2 import BetaItemReferenceParam2 as ItemReference
-    from openai_urllib3.types.beta.beta_agent_tag_param3 import BetaAgentTagParam3 as ItemReferenceAgent
-    from openai_urllib3.types.beta.beta_local_shell_tool_call import BetaLocalShellToolCall as LocalShellCall
-    from openai_urllib3.types.beta.beta_local_shell_exec_action import BetaLocalShellExecAction as LocalShellCallAction
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as LocalShellCallAgent
-    from openai_urllib3.types.beta.beta_local_shell_tool_call_output import BetaLocalShellToolCallOutput as LocalShellCallOutput
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as LocalShellCallOutputAgent
-    from openai_urllib3.types.beta.beta_mcp_approval_request import BetaMCPApprovalRequest as McpApprovalRequest
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as McpApprovalRequestAgent
-    from openai_urllib3.types.beta.beta_mcp_approval_response import BetaMCPApprovalResponse as McpApprovalResponse
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as McpApprovalResponseAgent
-    from openai_urllib3.types.beta.beta_mcp_tool_call import BetaMCPToolCall as McpCall
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as McpCallAgent
-    from openai_urllib3.types.beta.beta_mcp_list_tools import BetaMCPListTools as McpListTools
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as McpListToolsAgent
-    from openai_urllib3.types.beta.beta_mcp_list_tools_tool import BetaMCPListToolsTool as McpListToolsTool
-    from openai_urllib3.types.beta.beta_multi_agent_call_item_param2 import BetaMultiAgentCallItemParam2 as MultiAgentCall
-    from openai_urllib3.types.beta.beta_agent_tag_param3 import BetaAgentTagParam3 as MultiAgentCallAgent
-    from openai_urllib3.types.beta.beta_multi_agent_call_output_item_param2 import BetaMultiAgentCallOutputItemParam2 as MultiAgentCallOutput
-    from openai_urllib3.types.beta.beta_agent_tag_param3 import BetaAgentTagParam3 as MultiAgentCallOutputAgent
-    from openai_urllib3.types.beta.beta_output_text_content_param3 import BetaOutputTextContentParam3 as MultiAgentCallOutputOutput
-    from openai_urllib3.types.beta.beta_container_file_citation_param2 import BetaContainerFileCitationParam2 as MultiAgentCallOutputOutputAnnotationContainerFileCitation
-    from openai_urllib3.types.beta.beta_file_citation_param2 import BetaFileCitationParam2 as MultiAgentCallOutputOutputAnnotationFileCitation
-    from openai_urllib3.types.beta.beta_url_citation_param2 import BetaUrlCitationParam2 as MultiAgentCallOutputOutputAnnotationURLCitation
-    from openai_urllib3.types.beta.beta_program_item_param2 import BetaProgramItemParam2 as Program
-    from openai_urllib3.types.beta.beta_agent_tag_param3 import BetaAgentTagParam3 as ProgramAgent
-    from openai_urllib3.types.beta.beta_program_output_item_param2 import BetaProgramOutputItemParam2 as ProgramOutput
-    from openai_urllib3.types.beta.beta_agent_tag_param3 import BetaAgentTagParam3 as ProgramOutputAgent
-    from openai_urllib3.types.beta.beta_function_shell_call_item_param2 import BetaFunctionShellCallItemParam2 as ShellCall
-    from openai_urllib3.types.beta.beta_function_shell_action_param2 import BetaFunctionShellActionParam2 as ShellCallAction
-    from openai_urllib3.types.beta.beta_agent_tag_param3 import BetaAgentTagParam3 as ShellCallAgent
-    from openai_urllib3.types.beta.beta_direct_tool_call_caller_param3 import BetaDirectToolCallCallerParam3 as ShellCallCallerDirect
-    from openai_urllib3.types.beta.beta_program_tool_call_caller_param3 import BetaProgramToolCallCallerParam3 as ShellCallCallerProgram
-    from openai_urllib3.types.beta.beta_function_shell_call_output_item_param2 import BetaFunctionShellCallOutputItemParam2 as ShellCallOutput
-    from openai_urllib3.types.beta.beta_agent_tag_param3 import BetaAgentTagParam3 as ShellCallOutputAgent
-    from openai_urllib3.types.beta.beta_direct_tool_call_caller_param3 import BetaDirectToolCallCallerParam3 as ShellCallOutputCallerDirect
-    from openai_urllib3.types.beta.beta_program_tool_call_caller_param3 import BetaProgramToolCallCallerParam3 as ShellCallOutputCallerProgram
-    from openai_urllib3.types.beta.beta_tool_search_call_item_param2 import BetaToolSearchCallItemParam2 as ToolSearchCall
-    from openai_urllib3.types.beta.beta_agent_tag_param3 import BetaAgentTagParam3 as ToolSearchCallAgent
+    from openai_urllib3.types.beta.beta_container_reference import BetaContainerReference
+    from openai_urllib3.types.beta.beta_local_environment import BetaLocalEnvironment
+    from openai_urllib3.types.beta.beta_mcp_tool_call_error import BetaHTTPError
+    from openai_urllib3.types.beta.beta_mcp_tool_call_error import BetaMCPProtocolError
+    from openai_urllib3.types.beta.beta_mcp_tool_call_error import BetaMCPToolExecutionError
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3
+    from openai_urllib3.types.beta.beta_response_computer_tool_call import BetaComputerCallSafetyCheckParam2
+    from openai_urllib3.types.beta.beta_response_computer_tool_call_output_screenshot import BetaResponseComputerToolCallOutputScreenshot
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaDirectToolCallCallerParam3
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaProgramToolCallCallerParam3
+    from openai_urllib3.types.beta.beta_response_function_call_output_item import BetaResponseFunctionCallOutputItem
+    from openai_urllib3.types.beta.beta_response_function_shell_call_output_content import BetaResponseFunctionShellCallOutputContent
+    from openai_urllib3.types.beta.beta_response_input_image_content import BetaResponseInputImageContent
+    from openai_urllib3.types.beta.beta_response_input_text_content import BetaResponseInputTextContent
+    from openai_urllib3.types.beta.beta_tool import BetaTool
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as AdditionalToolsAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as AgentMessageAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as ApplyPatchCallAgent
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaDirectToolCallCallerParam3 as ApplyPatchCallCallerDirect
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaProgramToolCallCallerParam3 as ApplyPatchCallCallerProgram
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as ApplyPatchCallOutputAgent
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaDirectToolCallCallerParam3 as ApplyPatchCallOutputCallerDirect
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaProgramToolCallCallerParam3 as ApplyPatchCallOutputCallerProgram
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as CompactionTriggerAgent
+    from openai_urllib3.types.beta.beta_response_computer_tool_call import BetaComputerCallSafetyCheckParam2 as ComputerCallOutputAcknowledgedSafetyCheck
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as ComputerCallOutputAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as FunctionCallOutputAgent
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaDirectToolCallCallerParam3 as FunctionCallOutputCallerDirect
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaProgramToolCallCallerParam3 as FunctionCallOutputCallerProgram
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as ImageGenerationCallAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as ItemReferenceAgent
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as LocalShellCallAgent
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as LocalShellCallOutputAgent
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as McpApprovalRequestAgent
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as McpApprovalResponseAgent
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as McpCallAgent
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as McpListToolsAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as MultiAgentCallAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as MultiAgentCallOutputAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as ProgramAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as ProgramOutputAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as ShellCallAgent
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaDirectToolCallCallerParam3 as ShellCallCallerDirect
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaProgramToolCallCallerParam3 as ShellCallCallerProgram
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as ShellCallOutputAgent
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaDirectToolCallCallerParam3 as ShellCallOutputCallerDirect
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaProgramToolCallCallerParam3 as ShellCallOutputCallerProgram
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as ToolSearchCallAgent
 
 __all__ = [
     "AdditionalTools",
@@ -129,7 +92,40 @@ __all__ = [
     "ApplyPatchCallOutputAgent",
     "ApplyPatchCallOutputCallerDirect",
     "ApplyPatchCallOutputCallerProgram",
+    "BetaAdditionalToolsItemParam2",
+    "BetaAgentMessageItemParam2",
+    "BetaApplyPatchCreateFileOperationParam2",
+    "BetaApplyPatchDeleteFileOperationParam2",
+    "BetaApplyPatchToolCallItemParam2",
+    "BetaApplyPatchToolCallOutputItemParam2",
+    "BetaApplyPatchUpdateFileOperationParam2",
+    "BetaCompactionTriggerItemParam2",
+    "BetaComputerCallOutputItemParam2",
+    "BetaContainerFileCitationParam2",
+    "BetaEncryptedContentParam2",
+    "BetaFileCitationParam2",
+    "BetaFunctionCallOutputItemParam2",
+    "BetaFunctionShellActionParam2",
+    "BetaFunctionShellCallItemParam2",
+    "BetaFunctionShellCallOutputItemParam2",
+    "BetaImageGenToolCall",
+    "BetaItemReferenceParam2",
+    "BetaLocalShellExecAction",
+    "BetaLocalShellToolCall",
+    "BetaLocalShellToolCallOutput",
+    "BetaMCPApprovalRequest",
+    "BetaMCPApprovalResponse",
+    "BetaMCPListTools",
+    "BetaMCPListToolsTool",
+    "BetaMCPToolCall",
+    "BetaMultiAgentCallItemParam2",
+    "BetaMultiAgentCallOutputItemParam2",
+    "BetaOutputTextContentParam3",
+    "BetaProgramItemParam2",
+    "BetaProgramOutputItemParam2",
     "BetaResponseInputItem",
+    "BetaToolSearchCallItemParam2",
+    "BetaUrlCitationParam2",
     "CompactionTrigger",
     "CompactionTriggerAgent",
     "ComputerCallOutput",
@@ -184,75 +180,432 @@ __all__ = [
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
+
+class BetaImageGenToolCall(BaseModel):
+    """An image generation request made by the model."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
+    type = Field['Literal["image_generation_call"]']()
+    id = Field['str']()
+    status = Field['Literal["in_progress", "completed", "generating", "failed"]']()
+    result = Field['str | None']()
+
+
+class BetaLocalShellToolCall(BaseModel):
+    """A tool call to run a command on the local shell."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
+    type = Field['Literal["local_shell_call"]']()
+    id = Field['str']()
+    call_id = Field['str']()
+    action = Field['BetaLocalShellExecAction'](ref("beta.beta_response_input_item:BetaLocalShellExecAction"))
+    status = Field['Literal["in_progress", "completed", "incomplete"]']()
+
+
+class BetaLocalShellExecAction(BaseModel):
+    """Execute a shell command on the server."""
+
+    __slots__ = ()
+    type = Field['Literal["exec"]']()
+    command = Field['list[str]']()
+    timeout_ms = Field['int | None']()
+    working_directory = Field['str | None']()
+    env = Field['dict[str, str]']()
+    user = Field['str | None']()
+
+
+class BetaLocalShellToolCallOutput(BaseModel):
+    """The output of a local shell tool call."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
+    type = Field['Literal["local_shell_call_output"]']()
+    id = Field['str']()
+    output = Field['str']()
+    status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
+
+
+class BetaMCPToolCall(BaseModel):
+    """An invocation of a tool on an MCP server."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
+    type = Field['Literal["mcp_call"]']()
+    id = Field['str']()
+    server_label = Field['str']()
+    name = Field['str']()
+    arguments = Field['str']()
+    output = Field['str | None']()
+    error = Field['BetaMCPProtocolError | BetaMCPToolExecutionError | BetaHTTPError | None'](union_of("type", {"mcp_protocol_error": ref("beta.beta_mcp_tool_call_error:BetaMCPProtocolError"), "mcp_tool_execution_error": ref("beta.beta_mcp_tool_call_error:BetaMCPToolExecutionError"), "http_error": ref("beta.beta_mcp_tool_call_error:BetaHTTPError")}))
+    status = Field['Literal["in_progress", "completed", "incomplete", "calling", "failed"] | None']()
+    approval_request_id = Field['str | None']()
+
+
+class BetaMCPListTools(BaseModel):
+    """A list of tools available on an MCP server."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
+    type = Field['Literal["mcp_list_tools"]']()
+    id = Field['str']()
+    server_label = Field['str']()
+    tools = Field['list[BetaMCPListToolsTool]'](list_of(ref("beta.beta_response_input_item:BetaMCPListToolsTool")))
+    error = Field['str | None']()
+
+
+class BetaMCPListToolsTool(BaseModel):
+    """A tool available on an MCP server."""
+
+    __slots__ = ()
+    name = Field['str']()
+    description = Field['str | None']()
+    input_schema = Field['dict[str, Any]']()
+    annotations = Field['dict[str, Any] | None']()
+
+
+class BetaMCPApprovalRequest(BaseModel):
+    """A request for human approval of a tool invocation."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
+    type = Field['Literal["mcp_approval_request"]']()
+    id = Field['str']()
+    server_label = Field['str']()
+    name = Field['str']()
+    arguments = Field['str']()
+
+
+class BetaComputerCallOutputItemParam2(BaseModel):
+    """The output of a computer tool call."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTagParam3 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam3"))
+    id = Field['str | None']()
+    call_id = Field['str']()
+    type = Field['Literal["computer_call_output"]']()
+    output = Field['BetaResponseComputerToolCallOutputScreenshot'](ref("beta.beta_response_computer_tool_call_output_screenshot:BetaResponseComputerToolCallOutputScreenshot"))
+    acknowledged_safety_checks = Field['list[BetaComputerCallSafetyCheckParam2] | None'](list_of(ref("beta.beta_response_computer_tool_call:BetaComputerCallSafetyCheckParam2")))
+    status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
+
+
+class BetaFunctionCallOutputItemParam2(BaseModel):
+    """The output of a function tool call."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTagParam3 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam3"))
+    id = Field['str | None']()
+    call_id = Field['str | None']()
+    type = Field['Literal["function_call_output"]']()
+    output = Field['str | list[BetaResponseFunctionCallOutputItem]'](by_json_type(object=None, array=list_of(union_of("type", {"input_text": ref("beta.beta_response_input_text_content:BetaResponseInputTextContent"), "input_image": ref("beta.beta_response_input_image_content:BetaResponseInputImageContent"), "input_file": ref("beta.beta_response_input_file_content:BetaResponseInputFileContent")}))))
+    name = Field['str | None']()
+    namespace = Field['str | None']()
+    caller = Field['BetaDirectToolCallCallerParam3 | BetaProgramToolCallCallerParam3 | None'](union_of("type", {"direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3"), "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3")}))
+    status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
+
+
+class BetaAgentMessageItemParam2(BaseModel):
+    """A message routed between agents."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTagParam3 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam3"))
+    id = Field['str | None']()
+    type = Field['Literal["agent_message"]']()
+    author = Field['str']()
+    recipient = Field['str']()
+    content = Field['list[BetaResponseInputTextContent | BetaResponseInputImageContent | BetaEncryptedContentParam2]'](list_of(union_of("type", {"input_text": ref("beta.beta_response_input_text_content:BetaResponseInputTextContent"), "input_image": ref("beta.beta_response_input_image_content:BetaResponseInputImageContent"), "encrypted_content": ref("beta.beta_response_input_item:BetaEncryptedContentParam2")})))
+
+
+class BetaEncryptedContentParam2(BaseModel):
+    """Opaque encrypted content that Responses API decrypts inside trusted model execution."""
+
+    __slots__ = ()
+    type = Field['Literal["encrypted_content"]']()
+    encrypted_content = Field['str']()
+
+
+class BetaMultiAgentCallItemParam2(BaseModel):
+    __slots__ = ()
+    agent = Field['BetaAgentTagParam3 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam3"))
+    id = Field['str | None']()
+    call_id = Field['str']()
+    type = Field['Literal["multi_agent_call"]']()
+    action = Field['Literal["spawn_agent", "interrupt_agent", "list_agents", "send_message", "followup_task", "wait_agent"]']()
+    arguments = Field['str']()
+
+
+class BetaMultiAgentCallOutputItemParam2(BaseModel):
+    __slots__ = ()
+    agent = Field['BetaAgentTagParam3 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam3"))
+    id = Field['str | None']()
+    call_id = Field['str']()
+    type = Field['Literal["multi_agent_call_output"]']()
+    action = Field['Literal["spawn_agent", "interrupt_agent", "list_agents", "send_message", "followup_task", "wait_agent"]']()
+    output = Field['list[BetaOutputTextContentParam3]'](list_of(ref("beta.beta_response_input_item:BetaOutputTextContentParam3")))
+
+
+class BetaOutputTextContentParam3(BaseModel):
+    __slots__ = ()
+    type = Field['Literal["output_text"]']()
+    text = Field['str']()
+    annotations = Field['list[BetaFileCitationParam2 | BetaUrlCitationParam2 | BetaContainerFileCitationParam2] | None'](list_of(union_of("type", {"file_citation": ref("beta.beta_response_input_item:BetaFileCitationParam2"), "url_citation": ref("beta.beta_response_input_item:BetaUrlCitationParam2"), "container_file_citation": ref("beta.beta_response_input_item:BetaContainerFileCitationParam2")})))
+
+
+class BetaFileCitationParam2(BaseModel):
+    __slots__ = ()
+    type = Field['Literal["file_citation"]']()
+    index = Field['int']()
+    file_id = Field['str']()
+    filename = Field['str']()
+
+
+class BetaUrlCitationParam2(BaseModel):
+    __slots__ = ()
+    type = Field['Literal["url_citation"]']()
+    start_index = Field['int']()
+    end_index = Field['int']()
+    url = Field['str']()
+    title = Field['str']()
+
+
+class BetaContainerFileCitationParam2(BaseModel):
+    __slots__ = ()
+    type = Field['Literal["container_file_citation"]']()
+    start_index = Field['int']()
+    end_index = Field['int']()
+    container_id = Field['str']()
+    file_id = Field['str']()
+    filename = Field['str']()
+
+
+class BetaToolSearchCallItemParam2(BaseModel):
+    __slots__ = ()
+    agent = Field['BetaAgentTagParam3 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam3"))
+    id = Field['str | None']()
+    call_id = Field['str | None']()
+    type = Field['Literal["tool_search_call"]']()
+    execution = Field['Literal["server", "client"] | None']()
+    arguments = Field['dict[str, Any]']()
+    status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
+
+
+class BetaAdditionalToolsItemParam2(BaseModel):
+    __slots__ = ()
+    agent = Field['BetaAgentTagParam3 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam3"))
+    id = Field['str | None']()
+    type = Field['Literal["additional_tools"]']()
+    role = Field['Literal["developer"]']()
+    tools = Field['list[BetaTool]'](list_of(union_of("type", {"function": ref("beta.beta_function_tool:BetaFunctionTool"), "file_search": ref("beta.beta_file_search_tool:BetaFileSearchTool"), "computer": ref("beta.beta_computer_tool:BetaComputerTool"), "computer_use_preview": ref("beta.beta_computer_use_preview_tool:BetaComputerUsePreviewTool"), "mcp": ref("beta.beta_response_tool_search_output_item_param:BetaMCPTool"), "code_interpreter": ref("beta.beta_response_tool_search_output_item_param:BetaCodeInterpreterTool"), "programmatic_tool_calling": ref("beta.beta_response_tool_search_output_item_param:BetaProgrammaticToolCallingParam2"), "image_generation": ref("beta.beta_response_tool_search_output_item_param:BetaImageGenTool"), "local_shell": ref("beta.beta_response_tool_search_output_item_param:BetaLocalShellToolParam2"), "shell": ref("beta.beta_function_shell_tool:BetaFunctionShellTool"), "custom": ref("beta.beta_custom_tool:BetaCustomTool"), "namespace": ref("beta.beta_namespace_tool:BetaNamespaceTool"), "tool_search": ref("beta.beta_tool_search_tool:BetaToolSearchTool"), "apply_patch": ref("beta.beta_apply_patch_tool:BetaApplyPatchTool")})))
+
+
+class BetaFunctionShellCallItemParam2(BaseModel):
+    """A tool representing a request to execute one or more shell commands."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTagParam3 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam3"))
+    id = Field['str | None']()
+    call_id = Field['str']()
+    caller = Field['BetaDirectToolCallCallerParam3 | BetaProgramToolCallCallerParam3 | None'](union_of("type", {"direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3"), "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3")}))
+    type = Field['Literal["shell_call"]']()
+    action = Field['BetaFunctionShellActionParam2'](ref("beta.beta_response_input_item:BetaFunctionShellActionParam2"))
+    status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
+    environment = Field['BetaLocalEnvironment | BetaContainerReference | None'](union_of("type", {"local": ref("beta.beta_local_environment:BetaLocalEnvironment"), "container_reference": ref("beta.beta_container_reference:BetaContainerReference")}))
+
+
+class BetaFunctionShellActionParam2(BaseModel):
+    """Commands and limits describing how to run the shell tool call."""
+
+    __slots__ = ()
+    commands = Field['list[str]']()
+    timeout_ms = Field['int | None']()
+    max_output_length = Field['int | None']()
+
+
+class BetaFunctionShellCallOutputItemParam2(BaseModel):
+    """The streamed output items emitted by a shell tool call."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTagParam3 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam3"))
+    id = Field['str | None']()
+    call_id = Field['str']()
+    caller = Field['BetaDirectToolCallCallerParam3 | BetaProgramToolCallCallerParam3 | None'](union_of("type", {"direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3"), "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3")}))
+    type = Field['Literal["shell_call_output"]']()
+    output = Field['list[BetaResponseFunctionShellCallOutputContent]'](list_of(ref("beta.beta_response_function_shell_call_output_content:BetaResponseFunctionShellCallOutputContent")))
+    status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
+    max_output_length = Field['int | None']()
+
+
+class BetaApplyPatchToolCallItemParam2(BaseModel):
+    """A tool call representing a request to create, delete, or update files using diff patches."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTagParam3 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam3"))
+    type = Field['Literal["apply_patch_call"]']()
+    id = Field['str | None']()
+    call_id = Field['str']()
+    caller = Field['BetaDirectToolCallCallerParam3 | BetaProgramToolCallCallerParam3 | None'](union_of("type", {"direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3"), "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3")}))
+    status = Field['Literal["in_progress", "completed"]']()
+    operation = Field['BetaApplyPatchCreateFileOperationParam2 | BetaApplyPatchDeleteFileOperationParam2 | BetaApplyPatchUpdateFileOperationParam2'](union_of("type", {"create_file": ref("beta.beta_response_input_item:BetaApplyPatchCreateFileOperationParam2"), "delete_file": ref("beta.beta_response_input_item:BetaApplyPatchDeleteFileOperationParam2"), "update_file": ref("beta.beta_response_input_item:BetaApplyPatchUpdateFileOperationParam2")}))
+
+
+class BetaApplyPatchCreateFileOperationParam2(BaseModel):
+    """Instruction for creating a new file via the apply_patch tool."""
+
+    __slots__ = ()
+    type = Field['Literal["create_file"]']()
+    path = Field['str']()
+    diff = Field['str']()
+
+
+class BetaApplyPatchDeleteFileOperationParam2(BaseModel):
+    """Instruction for deleting an existing file via the apply_patch tool."""
+
+    __slots__ = ()
+    type = Field['Literal["delete_file"]']()
+    path = Field['str']()
+
+
+class BetaApplyPatchUpdateFileOperationParam2(BaseModel):
+    """Instruction for updating an existing file via the apply_patch tool."""
+
+    __slots__ = ()
+    type = Field['Literal["update_file"]']()
+    path = Field['str']()
+    diff = Field['str']()
+
+
+class BetaApplyPatchToolCallOutputItemParam2(BaseModel):
+    """The streamed output emitted by an apply patch tool call."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTagParam3 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam3"))
+    type = Field['Literal["apply_patch_call_output"]']()
+    id = Field['str | None']()
+    call_id = Field['str']()
+    caller = Field['BetaDirectToolCallCallerParam3 | BetaProgramToolCallCallerParam3 | None'](union_of("type", {"direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3"), "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3")}))
+    status = Field['Literal["completed", "failed"]']()
+    output = Field['str | None']()
+
+
+class BetaMCPApprovalResponse(BaseModel):
+    """A response to an MCP approval request."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
+    type = Field['Literal["mcp_approval_response"]']()
+    id = Field['str | None']()
+    approval_request_id = Field['str']()
+    approve = Field['bool']()
+    reason = Field['str | None']()
+
+
+class BetaCompactionTriggerItemParam2(BaseModel):
+    """Compacts the current context. Must be the final input item."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTagParam3 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam3"))
+    type = Field['Literal["compaction_trigger"]']()
+
+
+class BetaItemReferenceParam2(BaseModel):
+    """An internal identifier for an item to reference."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTagParam3 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam3"))
+    type = Field['Literal["item_reference"] | None']()
+    id = Field['str']()
+
+
+class BetaProgramItemParam2(BaseModel):
+    __slots__ = ()
+    agent = Field['BetaAgentTagParam3 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam3"))
+    id = Field['str']()
+    type = Field['Literal["program"]']()
+    call_id = Field['str']()
+    code = Field['str']()
+    fingerprint = Field['str']()
+
+
+class BetaProgramOutputItemParam2(BaseModel):
+    __slots__ = ()
+    agent = Field['BetaAgentTagParam3 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam3"))
+    id = Field['str']()
+    type = Field['Literal["program_output"]']()
+    call_id = Field['str']()
+    result = Field['str']()
+    status = Field['Literal["completed", "incomplete"]']()
+
 BetaResponseInputItem: TypeAlias = BetaEasyInputMessage2 | BetaInputMessage | BetaEasyInputMessage | BetaResponseFileSearchToolCall | BetaResponseComputerToolCall | BetaComputerCallOutputItemParam2 | BetaResponseFunctionWebSearch | BetaResponseFunctionToolCall | BetaFunctionCallOutputItemParam2 | BetaAgentMessageItemParam2 | BetaMultiAgentCallItemParam2 | BetaMultiAgentCallOutputItemParam2 | BetaToolSearchCallItemParam2 | BetaResponseToolSearchOutputItemParam | BetaAdditionalToolsItemParam2 | BetaResponseReasoningItem | BetaResponseCompactionItemParam | BetaImageGenToolCall | BetaResponseCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaFunctionShellCallItemParam2 | BetaFunctionShellCallOutputItemParam2 | BetaApplyPatchToolCallItemParam2 | BetaApplyPatchToolCallOutputItemParam2 | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponse | BetaMCPToolCall | BetaResponseCustomToolCallOutput | BetaResponseCustomToolCall | BetaCompactionTriggerItemParam2 | BetaItemReferenceParam2 | BetaProgramItemParam2 | BetaProgramOutputItemParam2
 
+AdditionalTools = BetaAdditionalToolsItemParam2
+AgentMessage = BetaAgentMessageItemParam2
+AgentMessageContentEncryptedContent = BetaEncryptedContentParam2
+ApplyPatchCall = BetaApplyPatchToolCallItemParam2
+ApplyPatchCallOperationCreateFile = BetaApplyPatchCreateFileOperationParam2
+ApplyPatchCallOperationDeleteFile = BetaApplyPatchDeleteFileOperationParam2
+ApplyPatchCallOperationUpdateFile = BetaApplyPatchUpdateFileOperationParam2
+ApplyPatchCallOutput = BetaApplyPatchToolCallOutputItemParam2
+CompactionTrigger = BetaCompactionTriggerItemParam2
+ComputerCallOutput = BetaComputerCallOutputItemParam2
+FunctionCallOutput = BetaFunctionCallOutputItemParam2
+ImageGenerationCall = BetaImageGenToolCall
+ItemReference = BetaItemReferenceParam2
+LocalShellCall = BetaLocalShellToolCall
+LocalShellCallAction = BetaLocalShellExecAction
+LocalShellCallOutput = BetaLocalShellToolCallOutput
+McpApprovalRequest = BetaMCPApprovalRequest
+McpApprovalResponse = BetaMCPApprovalResponse
+McpCall = BetaMCPToolCall
+McpListTools = BetaMCPListTools
+McpListToolsTool = BetaMCPListToolsTool
+MultiAgentCall = BetaMultiAgentCallItemParam2
+MultiAgentCallOutput = BetaMultiAgentCallOutputItemParam2
+MultiAgentCallOutputOutput = BetaOutputTextContentParam3
+MultiAgentCallOutputOutputAnnotationContainerFileCitation = BetaContainerFileCitationParam2
+MultiAgentCallOutputOutputAnnotationFileCitation = BetaFileCitationParam2
+MultiAgentCallOutputOutputAnnotationURLCitation = BetaUrlCitationParam2
+Program = BetaProgramItemParam2
+ProgramOutput = BetaProgramOutputItemParam2
+ShellCall = BetaFunctionShellCallItemParam2
+ShellCallAction = BetaFunctionShellActionParam2
+ShellCallOutput = BetaFunctionShellCallOutputItemParam2
+ToolSearchCall = BetaToolSearchCallItemParam2
+
 _ELSEWHERE: dict[str, str] = {
-    "AdditionalTools": "beta.beta_additional_tools_item_param2:BetaAdditionalToolsItemParam2",
-    "AdditionalToolsAgent": "beta.beta_agent_tag_param3:BetaAgentTagParam3",
-    "AgentMessage": "beta.beta_agent_message_item_param2:BetaAgentMessageItemParam2",
-    "AgentMessageAgent": "beta.beta_agent_tag_param3:BetaAgentTagParam3",
-    "AgentMessageContentEncryptedContent": "beta.beta_encrypted_content_param2:BetaEncryptedContentParam2",
-    "ApplyPatchCall": "beta.beta_apply_patch_tool_call_item_param2:BetaApplyPatchToolCallItemParam2",
-    "ApplyPatchCallAgent": "beta.beta_agent_tag_param3:BetaAgentTagParam3",
-    "ApplyPatchCallCallerDirect": "beta.beta_direct_tool_call_caller_param3:BetaDirectToolCallCallerParam3",
-    "ApplyPatchCallCallerProgram": "beta.beta_program_tool_call_caller_param3:BetaProgramToolCallCallerParam3",
-    "ApplyPatchCallOperationCreateFile": "beta.beta_apply_patch_create_file_operation_param2:BetaApplyPatchCreateFileOperationParam2",
-    "ApplyPatchCallOperationDeleteFile": "beta.beta_apply_patch_delete_file_operation_param2:BetaApplyPatchDeleteFileOperationParam2",
-    "ApplyPatchCallOperationUpdateFile": "beta.beta_apply_patch_update_file_operation_param2:BetaApplyPatchUpdateFileOperationParam2",
-    "ApplyPatchCallOutput": "beta.beta_apply_patch_tool_call_output_item_param2:BetaApplyPatchToolCallOutputItemParam2",
-    "ApplyPatchCallOutputAgent": "beta.beta_agent_tag_param3:BetaAgentTagParam3",
-    "ApplyPatchCallOutputCallerDirect": "beta.beta_direct_tool_call_caller_param3:BetaDirectToolCallCallerParam3",
-    "ApplyPatchCallOutputCallerProgram": "beta.beta_program_tool_call_caller_param3:BetaProgramToolCallCallerParam3",
-    "CompactionTrigger": "beta.beta_compaction_trigger_item_param2:BetaCompactionTriggerItemParam2",
-    "CompactionTriggerAgent": "beta.beta_agent_tag_param3:BetaAgentTagParam3",
-    "ComputerCallOutput": "beta.beta_computer_call_output_item_param2:BetaComputerCallOutputItemParam2",
-    "ComputerCallOutputAcknowledgedSafetyCheck": "beta.beta_computer_call_safety_check_param2:BetaComputerCallSafetyCheckParam2",
-    "ComputerCallOutputAgent": "beta.beta_agent_tag_param3:BetaAgentTagParam3",
-    "FunctionCallOutput": "beta.beta_function_call_output_item_param2:BetaFunctionCallOutputItemParam2",
-    "FunctionCallOutputAgent": "beta.beta_agent_tag_param3:BetaAgentTagParam3",
-    "FunctionCallOutputCallerDirect": "beta.beta_direct_tool_call_caller_param3:BetaDirectToolCallCallerParam3",
-    "FunctionCallOutputCallerProgram": "beta.beta_program_tool_call_caller_param3:BetaProgramToolCallCallerParam3",
-    "ImageGenerationCall": "beta.beta_image_gen_tool_call:BetaImageGenToolCall",
-    "ImageGenerationCallAgent": "beta.beta_agent_tag:BetaAgentTag",
-    "ItemReference": "beta.beta_item_reference_param2:BetaItemReferenceParam2",
-    "ItemReferenceAgent": "beta.beta_agent_tag_param3:BetaAgentTagParam3",
-    "LocalShellCall": "beta.beta_local_shell_tool_call:BetaLocalShellToolCall",
-    "LocalShellCallAction": "beta.beta_local_shell_exec_action:BetaLocalShellExecAction",
-    "LocalShellCallAgent": "beta.beta_agent_tag:BetaAgentTag",
-    "LocalShellCallOutput": "beta.beta_local_shell_tool_call_output:BetaLocalShellToolCallOutput",
-    "LocalShellCallOutputAgent": "beta.beta_agent_tag:BetaAgentTag",
-    "McpApprovalRequest": "beta.beta_mcp_approval_request:BetaMCPApprovalRequest",
-    "McpApprovalRequestAgent": "beta.beta_agent_tag:BetaAgentTag",
-    "McpApprovalResponse": "beta.beta_mcp_approval_response:BetaMCPApprovalResponse",
-    "McpApprovalResponseAgent": "beta.beta_agent_tag:BetaAgentTag",
-    "McpCall": "beta.beta_mcp_tool_call:BetaMCPToolCall",
-    "McpCallAgent": "beta.beta_agent_tag:BetaAgentTag",
-    "McpListTools": "beta.beta_mcp_list_tools:BetaMCPListTools",
-    "McpListToolsAgent": "beta.beta_agent_tag:BetaAgentTag",
-    "McpListToolsTool": "beta.beta_mcp_list_tools_tool:BetaMCPListToolsTool",
-    "MultiAgentCall": "beta.beta_multi_agent_call_item_param2:BetaMultiAgentCallItemParam2",
-    "MultiAgentCallAgent": "beta.beta_agent_tag_param3:BetaAgentTagParam3",
-    "MultiAgentCallOutput": "beta.beta_multi_agent_call_output_item_param2:BetaMultiAgentCallOutputItemParam2",
-    "MultiAgentCallOutputAgent": "beta.beta_agent_tag_param3:BetaAgentTagParam3",
-    "MultiAgentCallOutputOutput": "beta.beta_output_text_content_param3:BetaOutputTextContentParam3",
-    "MultiAgentCallOutputOutputAnnotationContainerFileCitation": "beta.beta_container_file_citation_param2:BetaContainerFileCitationParam2",
-    "MultiAgentCallOutputOutputAnnotationFileCitation": "beta.beta_file_citation_param2:BetaFileCitationParam2",
-    "MultiAgentCallOutputOutputAnnotationURLCitation": "beta.beta_url_citation_param2:BetaUrlCitationParam2",
-    "Program": "beta.beta_program_item_param2:BetaProgramItemParam2",
-    "ProgramAgent": "beta.beta_agent_tag_param3:BetaAgentTagParam3",
-    "ProgramOutput": "beta.beta_program_output_item_param2:BetaProgramOutputItemParam2",
-    "ProgramOutputAgent": "beta.beta_agent_tag_param3:BetaAgentTagParam3",
-    "ShellCall": "beta.beta_function_shell_call_item_param2:BetaFunctionShellCallItemParam2",
-    "ShellCallAction": "beta.beta_function_shell_action_param2:BetaFunctionShellActionParam2",
-    "ShellCallAgent": "beta.beta_agent_tag_param3:BetaAgentTagParam3",
-    "ShellCallCallerDirect": "beta.beta_direct_tool_call_caller_param3:BetaDirectToolCallCallerParam3",
-    "ShellCallCallerProgram": "beta.beta_program_tool_call_caller_param3:BetaProgramToolCallCallerParam3",
-    "ShellCallOutput": "beta.beta_function_shell_call_output_item_param2:BetaFunctionShellCallOutputItemParam2",
-    "ShellCallOutputAgent": "beta.beta_agent_tag_param3:BetaAgentTagParam3",
-    "ShellCallOutputCallerDirect": "beta.beta_direct_tool_call_caller_param3:BetaDirectToolCallCallerParam3",
-    "ShellCallOutputCallerProgram": "beta.beta_program_tool_call_caller_param3:BetaProgramToolCallCallerParam3",
-    "ToolSearchCall": "beta.beta_tool_search_call_item_param2:BetaToolSearchCallItemParam2",
-    "ToolSearchCallAgent": "beta.beta_agent_tag_param3:BetaAgentTagParam3",
+    "AdditionalToolsAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam3",
+    "AgentMessageAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam3",
+    "ApplyPatchCallAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam3",
+    "ApplyPatchCallCallerDirect": "beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3",
+    "ApplyPatchCallCallerProgram": "beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3",
+    "ApplyPatchCallOutputAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam3",
+    "ApplyPatchCallOutputCallerDirect": "beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3",
+    "ApplyPatchCallOutputCallerProgram": "beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3",
+    "CompactionTriggerAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam3",
+    "ComputerCallOutputAcknowledgedSafetyCheck": "beta.beta_response_computer_tool_call:BetaComputerCallSafetyCheckParam2",
+    "ComputerCallOutputAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam3",
+    "FunctionCallOutputAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam3",
+    "FunctionCallOutputCallerDirect": "beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3",
+    "FunctionCallOutputCallerProgram": "beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3",
+    "ImageGenerationCallAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "ItemReferenceAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam3",
+    "LocalShellCallAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "LocalShellCallOutputAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "McpApprovalRequestAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "McpApprovalResponseAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "McpCallAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "McpListToolsAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "MultiAgentCallAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam3",
+    "MultiAgentCallOutputAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam3",
+    "ProgramAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam3",
+    "ProgramOutputAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam3",
+    "ShellCallAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam3",
+    "ShellCallCallerDirect": "beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3",
+    "ShellCallCallerProgram": "beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3",
+    "ShellCallOutputAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam3",
+    "ShellCallOutputCallerDirect": "beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3",
+    "ShellCallOutputCallerProgram": "beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3",
+    "ToolSearchCallAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam3",
 }
 
 

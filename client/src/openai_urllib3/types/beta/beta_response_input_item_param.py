@@ -10,72 +10,70 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_additional_tools_item_param import BetaAdditionalToolsItemParam as AdditionalTools
-    from openai_urllib3.types.beta.beta_agent_tag_param2 import BetaAgentTagParam2 as AdditionalToolsAgent
-    from openai_urllib3.types.beta.beta_agent_message_item_param import BetaAgentMessageItemParam as AgentMessage
-    from openai_urllib3.types.beta.beta_agent_tag_param2 import BetaAgentTagParam2 as AgentMessageAgent
-    from openai_urllib3.types.beta.beta_encrypted_content_param import BetaEncryptedContentParam as AgentMessageContentEncryptedContent
-    from openai_urllib3.types.beta.beta_apply_patch_tool_call_item_param import BetaApplyPatchToolCallItemParam as ApplyPatchCall
-    from openai_urllib3.types.beta.beta_agent_tag_param2 import BetaAgentTagParam2 as ApplyPatchCallAgent
-    from openai_urllib3.types.beta.beta_direct_tool_call_caller_param2 import BetaDirectToolCallCallerParam2 as ApplyPatchCallCallerDirect
-    from openai_urllib3.types.beta.beta_program_tool_call_caller_param2 import BetaProgramToolCallCallerParam2 as ApplyPatchCallCallerProgram
-    from openai_urllib3.types.beta.beta_apply_patch_create_file_operation_param import BetaApplyPatchCreateFileOperationParam as ApplyPatchCallOperationCreateFile
-    from openai_urllib3.types.beta.beta_apply_patch_delete_file_operation_param import BetaApplyPatchDeleteFileOperationParam as ApplyPatchCallOperationDeleteFile
-    from openai_urllib3.types.beta.beta_apply_patch_update_file_operation_param import BetaApplyPatchUpdateFileOperationParam as ApplyPatchCallOperationUpdateFile
-    from openai_urllib3.types.beta.beta_apply_patch_tool_call_output_item_param import BetaApplyPatchToolCallOutputItemParam as ApplyPatchCallOutput
-    from openai_urllib3.types.beta.beta_agent_tag_param2 import BetaAgentTagParam2 as ApplyPatchCallOutputAgent
-    from openai_urllib3.types.beta.beta_direct_tool_call_caller_param2 import BetaDirectToolCallCallerParam2 as ApplyPatchCallOutputCallerDirect
-    from openai_urllib3.types.beta.beta_program_tool_call_caller_param2 import BetaProgramToolCallCallerParam2 as ApplyPatchCallOutputCallerProgram
-    from openai_urllib3.types.beta.beta_compaction_trigger_item_param import BetaCompactionTriggerItemParam as CompactionTrigger
-    from openai_urllib3.types.beta.beta_agent_tag_param2 import BetaAgentTagParam2 as CompactionTriggerAgent
-    from openai_urllib3.types.beta.beta_computer_call_output_item_param import BetaComputerCallOutputItemParam as ComputerCallOutput
-    from openai_urllib3.types.beta.beta_computer_call_safety_check_param import BetaComputerCallSafetyCheckParam as ComputerCallOutputAcknowledgedSafetyCheck
-    from openai_urllib3.types.beta.beta_agent_tag_param2 import BetaAgentTagParam2 as ComputerCallOutputAgent
-    from openai_urllib3.types.beta.beta_function_call_output_item_param import BetaFunctionCallOutputItemParam as FunctionCallOutput
-    from openai_urllib3.types.beta.beta_agent_tag_param2 import BetaAgentTagParam2 as FunctionCallOutputAgent
-    from openai_urllib3.types.beta.beta_direct_tool_call_caller_param2 import BetaDirectToolCallCallerParam2 as FunctionCallOutputCallerDirect
-    from openai_urllib3.types.beta.beta_program_tool_call_caller_param2 import BetaProgramToolCallCallerParam2 as FunctionCallOutputCallerProgram
-    from openai_urllib3.types.beta.beta_image_gen_tool_call_param import BetaImageGenToolCallParam as ImageGenerationCall
-    from openai_urllib3.types.beta.beta_agent_tag_param import BetaAgentTagParam as ImageGenerationCallAgent
-    from openai_urllib3.types.beta.beta_item_reference_param import BetaItemReferenceParam as ItemReference
-    from openai_urllib3.types.beta.beta_agent_tag_param2 import BetaAgentTagParam2 as ItemReferenceAgent
-    from openai_urllib3.types.beta.beta_local_shell_tool_call_param import BetaLocalShellToolCallParam as LocalShellCall
-    from openai_urllib3.types.beta.beta_local_shell_exec_action_param import BetaLocalShellExecActionParam as LocalShellCallAction
-    from openai_urllib3.types.beta.beta_agent_tag_param import BetaAgentTagParam as LocalShellCallAgent
-    from openai_urllib3.types.beta.beta_local_shell_tool_call_output_param import BetaLocalShellToolCallOutputParam as LocalShellCallOutput
-    from openai_urllib3.types.beta.beta_agent_tag_param import BetaAgentTagParam as LocalShellCallOutputAgent
-    from openai_urllib3.types.beta.beta_mcp_approval_request_param import BetaMCPApprovalRequestParam as McpApprovalRequest
-    from openai_urllib3.types.beta.beta_agent_tag_param import BetaAgentTagParam as McpApprovalRequestAgent
-    from openai_urllib3.types.beta.beta_mcp_approval_response_param import BetaMCPApprovalResponseParam as McpApprovalResponse
-    from openai_urllib3.types.beta.beta_agent_tag_param import BetaAgentTagParam as McpApprovalResponseAgent
-    from openai_urllib3.types.beta.beta_mcp_tool_call_param import BetaMCPToolCallParam as McpCall
-    from openai_urllib3.types.beta.beta_agent_tag_param import BetaAgentTagParam as McpCallAgent
-    from openai_urllib3.types.beta.beta_mcp_list_tools_param import BetaMCPListToolsParam as McpListTools
-    from openai_urllib3.types.beta.beta_agent_tag_param import BetaAgentTagParam as McpListToolsAgent
-    from openai_urllib3.types.beta.beta_mcp_list_tools_tool_param import BetaMCPListToolsToolParam as McpListToolsTool
-    from openai_urllib3.types.beta.beta_multi_agent_call_item_param import BetaMultiAgentCallItemParam as MultiAgentCall
-    from openai_urllib3.types.beta.beta_agent_tag_param2 import BetaAgentTagParam2 as MultiAgentCallAgent
-    from openai_urllib3.types.beta.beta_multi_agent_call_output_item_param import BetaMultiAgentCallOutputItemParam as MultiAgentCallOutput
-    from openai_urllib3.types.beta.beta_agent_tag_param2 import BetaAgentTagParam2 as MultiAgentCallOutputAgent
-    from openai_urllib3.types.beta.beta_output_text_content_param2 import BetaOutputTextContentParam2 as MultiAgentCallOutputOutput
-    from openai_urllib3.types.beta.beta_container_file_citation_param import BetaContainerFileCitationParam as MultiAgentCallOutputOutputAnnotationContainerFileCitation
-    from openai_urllib3.types.beta.beta_file_citation_param import BetaFileCitationParam as MultiAgentCallOutputOutputAnnotationFileCitation
-    from openai_urllib3.types.beta.beta_url_citation_param import BetaUrlCitationParam as MultiAgentCallOutputOutputAnnotationURLCitation
-    from openai_urllib3.types.beta.beta_program_item_param import BetaProgramItemParam as Program
-    from openai_urllib3.types.beta.beta_agent_tag_param2 import BetaAgentTagParam2 as ProgramAgent
-    from openai_urllib3.types.beta.beta_program_output_item_param import BetaProgramOutputItemParam as ProgramOutput
-    from openai_urllib3.types.beta.beta_agent_tag_param2 import BetaAgentTagParam2 as ProgramOutputAgent
-    from openai_urllib3.types.beta.beta_function_shell_call_item_param import BetaFunctionShellCallItemParam as ShellCall
-    from openai_urllib3.types.beta.beta_function_shell_action_param import BetaFunctionShellActionParam as ShellCallAction
-    from openai_urllib3.types.beta.beta_agent_tag_param2 import BetaAgentTagParam2 as ShellCallAgent
-    from openai_urllib3.types.beta.beta_direct_tool_call_caller_param2 import BetaDirectToolCallCallerParam2 as ShellCallCallerDirect
-    from openai_urllib3.types.beta.beta_program_tool_call_caller_param2 import BetaProgramToolCallCallerParam2 as ShellCallCallerProgram
-    from openai_urllib3.types.beta.beta_function_shell_call_output_item_param import BetaFunctionShellCallOutputItemParam as ShellCallOutput
-    from openai_urllib3.types.beta.beta_agent_tag_param2 import BetaAgentTagParam2 as ShellCallOutputAgent
-    from openai_urllib3.types.beta.beta_direct_tool_call_caller_param2 import BetaDirectToolCallCallerParam2 as ShellCallOutputCallerDirect
-    from openai_urllib3.types.beta.beta_program_tool_call_caller_param2 import BetaProgramToolCallCallerParam2 as ShellCallOutputCallerProgram
-    from openai_urllib3.types.beta.beta_tool_search_call_item_param import BetaToolSearchCallItemParam as ToolSearchCall
-    from openai_urllib3.types.beta.beta_agent_tag_param2 import BetaAgentTagParam2 as ToolSearchCallAgent
+    from openai_urllib3.types.beta.beta_apply_patch_tool_param import BetaApplyPatchToolParam
+    from openai_urllib3.types.beta.beta_computer_tool_param import BetaComputerToolParam
+    from openai_urllib3.types.beta.beta_computer_use_preview_tool_param import BetaComputerUsePreviewToolParam
+    from openai_urllib3.types.beta.beta_container_reference_param import BetaContainerReferenceParam
+    from openai_urllib3.types.beta.beta_custom_tool_param import BetaCustomToolParam
+    from openai_urllib3.types.beta.beta_file_search_tool_param import BetaFileSearchToolParam
+    from openai_urllib3.types.beta.beta_function_shell_tool_param import BetaFunctionShellToolParam
+    from openai_urllib3.types.beta.beta_function_tool_param import BetaFunctionToolParam
+    from openai_urllib3.types.beta.beta_local_environment_param import BetaLocalEnvironmentParam
+    from openai_urllib3.types.beta.beta_mcp_tool_call_error_param import BetaHTTPErrorParam
+    from openai_urllib3.types.beta.beta_mcp_tool_call_error_param import BetaMCPProtocolErrorParam
+    from openai_urllib3.types.beta.beta_mcp_tool_call_error_param import BetaMCPToolExecutionErrorParam
+    from openai_urllib3.types.beta.beta_namespace_tool_param import BetaNamespaceToolParam
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2
+    from openai_urllib3.types.beta.beta_response_computer_tool_call_output_screenshot_param import BetaResponseComputerToolCallOutputScreenshotParam
+    from openai_urllib3.types.beta.beta_response_computer_tool_call_param import BetaComputerCallSafetyCheckParam
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaDirectToolCallCallerParam2
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaProgramToolCallCallerParam2
+    from openai_urllib3.types.beta.beta_response_function_shell_call_output_content_param import BetaResponseFunctionShellCallOutputContentParam
+    from openai_urllib3.types.beta.beta_response_input_file_content_param import BetaResponseInputFileContentParam
+    from openai_urllib3.types.beta.beta_response_input_image_content_param import BetaResponseInputImageContentParam
+    from openai_urllib3.types.beta.beta_response_input_text_content_param import BetaResponseInputTextContentParam
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaCodeInterpreterToolParam
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaImageGenToolParam
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaLocalShellToolParam
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaMCPToolParam
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaProgrammaticToolCallingParam
+    from openai_urllib3.types.beta.beta_tool_search_tool_param import BetaToolSearchToolParam
+    from openai_urllib3.types.beta.beta_web_search_preview_tool_param import BetaWebSearchPreviewToolParam
+    from openai_urllib3.types.beta.beta_web_search_tool_param import BetaWebSearchToolParam
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as AdditionalToolsAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as AgentMessageAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ApplyPatchCallAgent
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaDirectToolCallCallerParam2 as ApplyPatchCallCallerDirect
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaProgramToolCallCallerParam2 as ApplyPatchCallCallerProgram
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ApplyPatchCallOutputAgent
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaDirectToolCallCallerParam2 as ApplyPatchCallOutputCallerDirect
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaProgramToolCallCallerParam2 as ApplyPatchCallOutputCallerProgram
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as CompactionTriggerAgent
+    from openai_urllib3.types.beta.beta_response_computer_tool_call_param import BetaComputerCallSafetyCheckParam as ComputerCallOutputAcknowledgedSafetyCheck
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ComputerCallOutputAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as FunctionCallOutputAgent
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaDirectToolCallCallerParam2 as FunctionCallOutputCallerDirect
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaProgramToolCallCallerParam2 as FunctionCallOutputCallerProgram
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam as ImageGenerationCallAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ItemReferenceAgent
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam as LocalShellCallAgent
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam as LocalShellCallOutputAgent
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam as McpApprovalRequestAgent
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam as McpApprovalResponseAgent
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam as McpCallAgent
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam as McpListToolsAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as MultiAgentCallAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as MultiAgentCallOutputAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ProgramAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ProgramOutputAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ShellCallAgent
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaDirectToolCallCallerParam2 as ShellCallCallerDirect
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaProgramToolCallCallerParam2 as ShellCallCallerProgram
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ShellCallOutputAgent
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaDirectToolCallCallerParam2 as ShellCallOutputCallerDirect
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaProgramToolCallCallerParam2 as ShellCallOutputCallerProgram
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ToolSearchCallAgent
 
 __all__ = [
     "AdditionalTools",
@@ -94,6 +92,39 @@ __all__ = [
     "ApplyPatchCallOutputAgent",
     "ApplyPatchCallOutputCallerDirect",
     "ApplyPatchCallOutputCallerProgram",
+    "BetaAdditionalToolsItemParam",
+    "BetaAgentMessageItemParam",
+    "BetaApplyPatchCreateFileOperationParam",
+    "BetaApplyPatchDeleteFileOperationParam",
+    "BetaApplyPatchToolCallItemParam",
+    "BetaApplyPatchToolCallOutputItemParam",
+    "BetaApplyPatchUpdateFileOperationParam",
+    "BetaCompactionTriggerItemParam",
+    "BetaComputerCallOutputItemParam",
+    "BetaContainerFileCitationParam",
+    "BetaEncryptedContentParam",
+    "BetaFileCitationParam",
+    "BetaFunctionCallOutputItemParam",
+    "BetaFunctionShellActionParam",
+    "BetaFunctionShellCallItemParam",
+    "BetaFunctionShellCallOutputItemParam",
+    "BetaImageGenToolCallParam",
+    "BetaItemReferenceParam",
+    "BetaLocalShellExecActionParam",
+    "BetaLocalShellToolCallOutputParam",
+    "BetaLocalShellToolCallParam",
+    "BetaMCPApprovalRequestParam",
+    "BetaMCPApprovalResponseParam",
+    "BetaMCPListToolsParam",
+    "BetaMCPListToolsToolParam",
+    "BetaMCPToolCallParam",
+    "BetaMultiAgentCallItemParam",
+    "BetaMultiAgentCallOutputItemParam",
+    "BetaOutputTextContentParam2",
+    "BetaProgramItemParam",
+    "BetaProgramOutputItemParam",
+    "BetaToolSearchCallItemParam",
+    "BetaUrlCitationParam",
     "CompactionTrigger",
     "CompactionTriggerAgent",
     "ComputerCallOutput",
@@ -148,73 +179,374 @@ __all__ = [
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
+
+class BetaComputerCallOutputItemParam(TypedDict, total=False):
+    """The output of a computer tool call."""
+    agent: Optional[BetaAgentTagParam2]
+    id: Optional[str]
+    call_id: Required[str]
+    type: Required[Literal["computer_call_output"]]
+    output: Required[BetaResponseComputerToolCallOutputScreenshotParam]
+    acknowledged_safety_checks: Optional[Iterable[BetaComputerCallSafetyCheckParam]]
+    status: Optional[Literal["in_progress", "completed", "incomplete"]]
+
+
+class BetaFunctionCallOutputItemParam(TypedDict, total=False):
+    """The output of a function tool call."""
+    agent: Optional[BetaAgentTagParam2]
+    id: Optional[str]
+    call_id: Optional[str]
+    type: Required[Literal["function_call_output"]]
+    output: Required[Union[str, Iterable[Union[BetaResponseInputTextContentParam, BetaResponseInputImageContentParam, BetaResponseInputFileContentParam]]]]
+    name: Optional[str]
+    namespace: Optional[str]
+    caller: Optional[Union[BetaDirectToolCallCallerParam2, BetaProgramToolCallCallerParam2]]
+    status: Optional[Literal["in_progress", "completed", "incomplete"]]
+
+
+class BetaAgentMessageItemParam(TypedDict, total=False):
+    """A message routed between agents."""
+    agent: Optional[BetaAgentTagParam2]
+    id: Optional[str]
+    type: Required[Literal["agent_message"]]
+    author: Required[str]
+    recipient: Required[str]
+    content: Required[Iterable[Union[BetaResponseInputTextContentParam, BetaResponseInputImageContentParam, BetaEncryptedContentParam]]]
+
+
+class BetaEncryptedContentParam(TypedDict, total=False):
+    """Opaque encrypted content that Responses API decrypts inside trusted model execution."""
+    type: Required[Literal["encrypted_content"]]
+    encrypted_content: Required[str]
+
+
+class BetaMultiAgentCallItemParam(TypedDict, total=False):
+    agent: Optional[BetaAgentTagParam2]
+    id: Optional[str]
+    call_id: Required[str]
+    type: Required[Literal["multi_agent_call"]]
+    action: Required[Literal["spawn_agent", "interrupt_agent", "list_agents", "send_message", "followup_task", "wait_agent"]]
+    arguments: Required[str]
+
+
+class BetaMultiAgentCallOutputItemParam(TypedDict, total=False):
+    agent: Optional[BetaAgentTagParam2]
+    id: Optional[str]
+    call_id: Required[str]
+    type: Required[Literal["multi_agent_call_output"]]
+    action: Required[Literal["spawn_agent", "interrupt_agent", "list_agents", "send_message", "followup_task", "wait_agent"]]
+    output: Required[Iterable[BetaOutputTextContentParam2]]
+
+
+class BetaOutputTextContentParam2(TypedDict, total=False):
+    type: Required[Literal["output_text"]]
+    text: Required[str]
+    annotations: Iterable[Union[BetaFileCitationParam, BetaUrlCitationParam, BetaContainerFileCitationParam]]
+
+
+class BetaFileCitationParam(TypedDict, total=False):
+    type: Required[Literal["file_citation"]]
+    index: Required[int]
+    file_id: Required[str]
+    filename: Required[str]
+
+
+class BetaUrlCitationParam(TypedDict, total=False):
+    type: Required[Literal["url_citation"]]
+    start_index: Required[int]
+    end_index: Required[int]
+    url: Required[str]
+    title: Required[str]
+
+
+class BetaContainerFileCitationParam(TypedDict, total=False):
+    type: Required[Literal["container_file_citation"]]
+    start_index: Required[int]
+    end_index: Required[int]
+    container_id: Required[str]
+    file_id: Required[str]
+    filename: Required[str]
+
+
+class BetaToolSearchCallItemParam(TypedDict, total=False):
+    agent: Optional[BetaAgentTagParam2]
+    id: Optional[str]
+    call_id: Optional[str]
+    type: Required[Literal["tool_search_call"]]
+    execution: Literal["server", "client"]
+    arguments: Required[Dict[str, Any]]
+    status: Optional[Literal["in_progress", "completed", "incomplete"]]
+
+
+class BetaAdditionalToolsItemParam(TypedDict, total=False):
+    agent: Optional[BetaAgentTagParam2]
+    id: Optional[str]
+    type: Required[Literal["additional_tools"]]
+    role: Required[Literal["developer"]]
+    tools: Required[Iterable[Union[BetaFunctionToolParam, BetaFileSearchToolParam, BetaComputerToolParam, BetaComputerUsePreviewToolParam, BetaWebSearchToolParam, BetaMCPToolParam, BetaCodeInterpreterToolParam, BetaProgrammaticToolCallingParam, BetaImageGenToolParam, BetaLocalShellToolParam, BetaFunctionShellToolParam, BetaCustomToolParam, BetaNamespaceToolParam, BetaToolSearchToolParam, BetaWebSearchPreviewToolParam, BetaApplyPatchToolParam]]]
+
+
+class BetaImageGenToolCallParam(TypedDict, total=False):
+    """An image generation request made by the model."""
+    agent: Optional[BetaAgentTagParam]
+    type: Required[Literal["image_generation_call"]]
+    id: Required[str]
+    status: Required[Literal["in_progress", "completed", "generating", "failed"]]
+    result: Required[Optional[str]]
+
+
+class BetaLocalShellToolCallParam(TypedDict, total=False):
+    """A tool call to run a command on the local shell."""
+    agent: Optional[BetaAgentTagParam]
+    type: Required[Literal["local_shell_call"]]
+    id: Required[str]
+    call_id: Required[str]
+    action: Required[BetaLocalShellExecActionParam]
+    status: Required[Literal["in_progress", "completed", "incomplete"]]
+
+
+class BetaLocalShellExecActionParam(TypedDict, total=False):
+    """Execute a shell command on the server."""
+    type: Required[Literal["exec"]]
+    command: Required[Iterable[str]]
+    timeout_ms: Optional[int]
+    working_directory: Optional[str]
+    env: Required[Dict[str, str]]
+    user: Optional[str]
+
+
+class BetaLocalShellToolCallOutputParam(TypedDict, total=False):
+    """The output of a local shell tool call."""
+    agent: Optional[BetaAgentTagParam]
+    type: Required[Literal["local_shell_call_output"]]
+    id: Required[str]
+    output: Required[str]
+    status: Optional[Literal["in_progress", "completed", "incomplete"]]
+
+
+class BetaFunctionShellCallItemParam(TypedDict, total=False):
+    """A tool representing a request to execute one or more shell commands."""
+    agent: Optional[BetaAgentTagParam2]
+    id: Optional[str]
+    call_id: Required[str]
+    caller: Optional[Union[BetaDirectToolCallCallerParam2, BetaProgramToolCallCallerParam2]]
+    type: Required[Literal["shell_call"]]
+    action: Required[BetaFunctionShellActionParam]
+    status: Optional[Literal["in_progress", "completed", "incomplete"]]
+    environment: Optional[Union[BetaLocalEnvironmentParam, BetaContainerReferenceParam]]
+
+
+class BetaFunctionShellActionParam(TypedDict, total=False):
+    """Commands and limits describing how to run the shell tool call."""
+    commands: Required[Iterable[str]]
+    timeout_ms: Optional[int]
+    max_output_length: Optional[int]
+
+
+class BetaFunctionShellCallOutputItemParam(TypedDict, total=False):
+    """The streamed output items emitted by a shell tool call."""
+    agent: Optional[BetaAgentTagParam2]
+    id: Optional[str]
+    call_id: Required[str]
+    caller: Optional[Union[BetaDirectToolCallCallerParam2, BetaProgramToolCallCallerParam2]]
+    type: Required[Literal["shell_call_output"]]
+    output: Required[Iterable[BetaResponseFunctionShellCallOutputContentParam]]
+    status: Optional[Literal["in_progress", "completed", "incomplete"]]
+    max_output_length: Optional[int]
+
+
+class BetaApplyPatchToolCallItemParam(TypedDict, total=False):
+    """A tool call representing a request to create, delete, or update files using diff patches."""
+    agent: Optional[BetaAgentTagParam2]
+    type: Required[Literal["apply_patch_call"]]
+    id: Optional[str]
+    call_id: Required[str]
+    caller: Optional[Union[BetaDirectToolCallCallerParam2, BetaProgramToolCallCallerParam2]]
+    status: Required[Literal["in_progress", "completed"]]
+    operation: Required[Union[BetaApplyPatchCreateFileOperationParam, BetaApplyPatchDeleteFileOperationParam, BetaApplyPatchUpdateFileOperationParam]]
+
+
+class BetaApplyPatchCreateFileOperationParam(TypedDict, total=False):
+    """Instruction for creating a new file via the apply_patch tool."""
+    type: Required[Literal["create_file"]]
+    path: Required[str]
+    diff: Required[str]
+
+
+class BetaApplyPatchDeleteFileOperationParam(TypedDict, total=False):
+    """Instruction for deleting an existing file via the apply_patch tool."""
+    type: Required[Literal["delete_file"]]
+    path: Required[str]
+
+
+class BetaApplyPatchUpdateFileOperationParam(TypedDict, total=False):
+    """Instruction for updating an existing file via the apply_patch tool."""
+    type: Required[Literal["update_file"]]
+    path: Required[str]
+    diff: Required[str]
+
+
+class BetaApplyPatchToolCallOutputItemParam(TypedDict, total=False):
+    """The streamed output emitted by an apply patch tool call."""
+    agent: Optional[BetaAgentTagParam2]
+    type: Required[Literal["apply_patch_call_output"]]
+    id: Optional[str]
+    call_id: Required[str]
+    caller: Optional[Union[BetaDirectToolCallCallerParam2, BetaProgramToolCallCallerParam2]]
+    status: Required[Literal["completed", "failed"]]
+    output: Optional[str]
+
+
+class BetaMCPListToolsParam(TypedDict, total=False):
+    """A list of tools available on an MCP server."""
+    agent: Optional[BetaAgentTagParam]
+    type: Required[Literal["mcp_list_tools"]]
+    id: Required[str]
+    server_label: Required[str]
+    tools: Required[Iterable[BetaMCPListToolsToolParam]]
+    error: Optional[str]
+
+
+class BetaMCPListToolsToolParam(TypedDict, total=False):
+    """A tool available on an MCP server."""
+    name: Required[str]
+    description: Optional[str]
+    input_schema: Required[Dict[str, Any]]
+    annotations: Optional[Dict[str, Any]]
+
+
+class BetaMCPApprovalRequestParam(TypedDict, total=False):
+    """A request for human approval of a tool invocation."""
+    agent: Optional[BetaAgentTagParam]
+    type: Required[Literal["mcp_approval_request"]]
+    id: Required[str]
+    server_label: Required[str]
+    name: Required[str]
+    arguments: Required[str]
+
+
+class BetaMCPApprovalResponseParam(TypedDict, total=False):
+    """A response to an MCP approval request."""
+    agent: Optional[BetaAgentTagParam]
+    type: Required[Literal["mcp_approval_response"]]
+    id: Optional[str]
+    approval_request_id: Required[str]
+    approve: Required[bool]
+    reason: Optional[str]
+
+
+class BetaMCPToolCallParam(TypedDict, total=False):
+    """An invocation of a tool on an MCP server."""
+    agent: Optional[BetaAgentTagParam]
+    type: Required[Literal["mcp_call"]]
+    id: Required[str]
+    server_label: Required[str]
+    name: Required[str]
+    arguments: Required[str]
+    output: Optional[str]
+    error: Optional[Union[BetaMCPProtocolErrorParam, BetaMCPToolExecutionErrorParam, BetaHTTPErrorParam]]
+    status: Literal["in_progress", "completed", "incomplete", "calling", "failed"]
+    approval_request_id: Optional[str]
+
+
+class BetaCompactionTriggerItemParam(TypedDict, total=False):
+    """Compacts the current context. Must be the final input item."""
+    agent: Optional[BetaAgentTagParam2]
+    type: Required[Literal["compaction_trigger"]]
+
+
+class BetaItemReferenceParam(TypedDict, total=False):
+    """An internal identifier for an item to reference."""
+    agent: Optional[BetaAgentTagParam2]
+    type: Optional[Literal["item_reference"]]
+    id: Required[str]
+
+
+class BetaProgramItemParam(TypedDict, total=False):
+    agent: Optional[BetaAgentTagParam2]
+    id: Required[str]
+    type: Required[Literal["program"]]
+    call_id: Required[str]
+    code: Required[str]
+    fingerprint: Required[str]
+
+
+class BetaProgramOutputItemParam(TypedDict, total=False):
+    agent: Optional[BetaAgentTagParam2]
+    id: Required[str]
+    type: Required[Literal["program_output"]]
+    call_id: Required[str]
+    result: Required[str]
+    status: Required[Literal["completed", "incomplete"]]
+
+AdditionalTools = BetaAdditionalToolsItemParam
+AgentMessage = BetaAgentMessageItemParam
+AgentMessageContentEncryptedContent = BetaEncryptedContentParam
+ApplyPatchCall = BetaApplyPatchToolCallItemParam
+ApplyPatchCallOperationCreateFile = BetaApplyPatchCreateFileOperationParam
+ApplyPatchCallOperationDeleteFile = BetaApplyPatchDeleteFileOperationParam
+ApplyPatchCallOperationUpdateFile = BetaApplyPatchUpdateFileOperationParam
+ApplyPatchCallOutput = BetaApplyPatchToolCallOutputItemParam
+CompactionTrigger = BetaCompactionTriggerItemParam
+ComputerCallOutput = BetaComputerCallOutputItemParam
+FunctionCallOutput = BetaFunctionCallOutputItemParam
+ImageGenerationCall = BetaImageGenToolCallParam
+ItemReference = BetaItemReferenceParam
+LocalShellCall = BetaLocalShellToolCallParam
+LocalShellCallAction = BetaLocalShellExecActionParam
+LocalShellCallOutput = BetaLocalShellToolCallOutputParam
+McpApprovalRequest = BetaMCPApprovalRequestParam
+McpApprovalResponse = BetaMCPApprovalResponseParam
+McpCall = BetaMCPToolCallParam
+McpListTools = BetaMCPListToolsParam
+McpListToolsTool = BetaMCPListToolsToolParam
+MultiAgentCall = BetaMultiAgentCallItemParam
+MultiAgentCallOutput = BetaMultiAgentCallOutputItemParam
+MultiAgentCallOutputOutput = BetaOutputTextContentParam2
+MultiAgentCallOutputOutputAnnotationContainerFileCitation = BetaContainerFileCitationParam
+MultiAgentCallOutputOutputAnnotationFileCitation = BetaFileCitationParam
+MultiAgentCallOutputOutputAnnotationURLCitation = BetaUrlCitationParam
+Program = BetaProgramItemParam
+ProgramOutput = BetaProgramOutputItemParam
+ShellCall = BetaFunctionShellCallItemParam
+ShellCallAction = BetaFunctionShellActionParam
+ShellCallOutput = BetaFunctionShellCallOutputItemParam
+ToolSearchCall = BetaToolSearchCallItemParam
+
 _ELSEWHERE: dict[str, str] = {
-    "AdditionalTools": "beta.beta_additional_tools_item_param:BetaAdditionalToolsItemParam",
-    "AdditionalToolsAgent": "beta.beta_agent_tag_param2:BetaAgentTagParam2",
-    "AgentMessage": "beta.beta_agent_message_item_param:BetaAgentMessageItemParam",
-    "AgentMessageAgent": "beta.beta_agent_tag_param2:BetaAgentTagParam2",
-    "AgentMessageContentEncryptedContent": "beta.beta_encrypted_content_param:BetaEncryptedContentParam",
-    "ApplyPatchCall": "beta.beta_apply_patch_tool_call_item_param:BetaApplyPatchToolCallItemParam",
-    "ApplyPatchCallAgent": "beta.beta_agent_tag_param2:BetaAgentTagParam2",
-    "ApplyPatchCallCallerDirect": "beta.beta_direct_tool_call_caller_param2:BetaDirectToolCallCallerParam2",
-    "ApplyPatchCallCallerProgram": "beta.beta_program_tool_call_caller_param2:BetaProgramToolCallCallerParam2",
-    "ApplyPatchCallOperationCreateFile": "beta.beta_apply_patch_create_file_operation_param:BetaApplyPatchCreateFileOperationParam",
-    "ApplyPatchCallOperationDeleteFile": "beta.beta_apply_patch_delete_file_operation_param:BetaApplyPatchDeleteFileOperationParam",
-    "ApplyPatchCallOperationUpdateFile": "beta.beta_apply_patch_update_file_operation_param:BetaApplyPatchUpdateFileOperationParam",
-    "ApplyPatchCallOutput": "beta.beta_apply_patch_tool_call_output_item_param:BetaApplyPatchToolCallOutputItemParam",
-    "ApplyPatchCallOutputAgent": "beta.beta_agent_tag_param2:BetaAgentTagParam2",
-    "ApplyPatchCallOutputCallerDirect": "beta.beta_direct_tool_call_caller_param2:BetaDirectToolCallCallerParam2",
-    "ApplyPatchCallOutputCallerProgram": "beta.beta_program_tool_call_caller_param2:BetaProgramToolCallCallerParam2",
-    "CompactionTrigger": "beta.beta_compaction_trigger_item_param:BetaCompactionTriggerItemParam",
-    "CompactionTriggerAgent": "beta.beta_agent_tag_param2:BetaAgentTagParam2",
-    "ComputerCallOutput": "beta.beta_computer_call_output_item_param:BetaComputerCallOutputItemParam",
-    "ComputerCallOutputAcknowledgedSafetyCheck": "beta.beta_computer_call_safety_check_param:BetaComputerCallSafetyCheckParam",
-    "ComputerCallOutputAgent": "beta.beta_agent_tag_param2:BetaAgentTagParam2",
-    "FunctionCallOutput": "beta.beta_function_call_output_item_param:BetaFunctionCallOutputItemParam",
-    "FunctionCallOutputAgent": "beta.beta_agent_tag_param2:BetaAgentTagParam2",
-    "FunctionCallOutputCallerDirect": "beta.beta_direct_tool_call_caller_param2:BetaDirectToolCallCallerParam2",
-    "FunctionCallOutputCallerProgram": "beta.beta_program_tool_call_caller_param2:BetaProgramToolCallCallerParam2",
-    "ImageGenerationCall": "beta.beta_image_gen_tool_call_param:BetaImageGenToolCallParam",
-    "ImageGenerationCallAgent": "beta.beta_agent_tag_param:BetaAgentTagParam",
-    "ItemReference": "beta.beta_item_reference_param:BetaItemReferenceParam",
-    "ItemReferenceAgent": "beta.beta_agent_tag_param2:BetaAgentTagParam2",
-    "LocalShellCall": "beta.beta_local_shell_tool_call_param:BetaLocalShellToolCallParam",
-    "LocalShellCallAction": "beta.beta_local_shell_exec_action_param:BetaLocalShellExecActionParam",
-    "LocalShellCallAgent": "beta.beta_agent_tag_param:BetaAgentTagParam",
-    "LocalShellCallOutput": "beta.beta_local_shell_tool_call_output_param:BetaLocalShellToolCallOutputParam",
-    "LocalShellCallOutputAgent": "beta.beta_agent_tag_param:BetaAgentTagParam",
-    "McpApprovalRequest": "beta.beta_mcp_approval_request_param:BetaMCPApprovalRequestParam",
-    "McpApprovalRequestAgent": "beta.beta_agent_tag_param:BetaAgentTagParam",
-    "McpApprovalResponse": "beta.beta_mcp_approval_response_param:BetaMCPApprovalResponseParam",
-    "McpApprovalResponseAgent": "beta.beta_agent_tag_param:BetaAgentTagParam",
-    "McpCall": "beta.beta_mcp_tool_call_param:BetaMCPToolCallParam",
-    "McpCallAgent": "beta.beta_agent_tag_param:BetaAgentTagParam",
-    "McpListTools": "beta.beta_mcp_list_tools_param:BetaMCPListToolsParam",
-    "McpListToolsAgent": "beta.beta_agent_tag_param:BetaAgentTagParam",
-    "McpListToolsTool": "beta.beta_mcp_list_tools_tool_param:BetaMCPListToolsToolParam",
-    "MultiAgentCall": "beta.beta_multi_agent_call_item_param:BetaMultiAgentCallItemParam",
-    "MultiAgentCallAgent": "beta.beta_agent_tag_param2:BetaAgentTagParam2",
-    "MultiAgentCallOutput": "beta.beta_multi_agent_call_output_item_param:BetaMultiAgentCallOutputItemParam",
-    "MultiAgentCallOutputAgent": "beta.beta_agent_tag_param2:BetaAgentTagParam2",
-    "MultiAgentCallOutputOutput": "beta.beta_output_text_content_param2:BetaOutputTextContentParam2",
-    "MultiAgentCallOutputOutputAnnotationContainerFileCitation": "beta.beta_container_file_citation_param:BetaContainerFileCitationParam",
-    "MultiAgentCallOutputOutputAnnotationFileCitation": "beta.beta_file_citation_param:BetaFileCitationParam",
-    "MultiAgentCallOutputOutputAnnotationURLCitation": "beta.beta_url_citation_param:BetaUrlCitationParam",
-    "Program": "beta.beta_program_item_param:BetaProgramItemParam",
-    "ProgramAgent": "beta.beta_agent_tag_param2:BetaAgentTagParam2",
-    "ProgramOutput": "beta.beta_program_output_item_param:BetaProgramOutputItemParam",
-    "ProgramOutputAgent": "beta.beta_agent_tag_param2:BetaAgentTagParam2",
-    "ShellCall": "beta.beta_function_shell_call_item_param:BetaFunctionShellCallItemParam",
-    "ShellCallAction": "beta.beta_function_shell_action_param:BetaFunctionShellActionParam",
-    "ShellCallAgent": "beta.beta_agent_tag_param2:BetaAgentTagParam2",
-    "ShellCallCallerDirect": "beta.beta_direct_tool_call_caller_param2:BetaDirectToolCallCallerParam2",
-    "ShellCallCallerProgram": "beta.beta_program_tool_call_caller_param2:BetaProgramToolCallCallerParam2",
-    "ShellCallOutput": "beta.beta_function_shell_call_output_item_param:BetaFunctionShellCallOutputItemParam",
-    "ShellCallOutputAgent": "beta.beta_agent_tag_param2:BetaAgentTagParam2",
-    "ShellCallOutputCallerDirect": "beta.beta_direct_tool_call_caller_param2:BetaDirectToolCallCallerParam2",
-    "ShellCallOutputCallerProgram": "beta.beta_program_tool_call_caller_param2:BetaProgramToolCallCallerParam2",
-    "ToolSearchCall": "beta.beta_tool_search_call_item_param:BetaToolSearchCallItemParam",
-    "ToolSearchCallAgent": "beta.beta_agent_tag_param2:BetaAgentTagParam2",
+    "AdditionalToolsAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "AgentMessageAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "ApplyPatchCallAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "ApplyPatchCallCallerDirect": "beta.beta_response_custom_tool_call_output_param:BetaDirectToolCallCallerParam2",
+    "ApplyPatchCallCallerProgram": "beta.beta_response_custom_tool_call_output_param:BetaProgramToolCallCallerParam2",
+    "ApplyPatchCallOutputAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "ApplyPatchCallOutputCallerDirect": "beta.beta_response_custom_tool_call_output_param:BetaDirectToolCallCallerParam2",
+    "ApplyPatchCallOutputCallerProgram": "beta.beta_response_custom_tool_call_output_param:BetaProgramToolCallCallerParam2",
+    "CompactionTriggerAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "ComputerCallOutputAcknowledgedSafetyCheck": "beta.beta_response_computer_tool_call_param:BetaComputerCallSafetyCheckParam",
+    "ComputerCallOutputAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "FunctionCallOutputAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "FunctionCallOutputCallerDirect": "beta.beta_response_custom_tool_call_output_param:BetaDirectToolCallCallerParam2",
+    "FunctionCallOutputCallerProgram": "beta.beta_response_custom_tool_call_output_param:BetaProgramToolCallCallerParam2",
+    "ImageGenerationCallAgent": "beta.beta_response_code_interpreter_tool_call_param:BetaAgentTagParam",
+    "ItemReferenceAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "LocalShellCallAgent": "beta.beta_response_code_interpreter_tool_call_param:BetaAgentTagParam",
+    "LocalShellCallOutputAgent": "beta.beta_response_code_interpreter_tool_call_param:BetaAgentTagParam",
+    "McpApprovalRequestAgent": "beta.beta_response_code_interpreter_tool_call_param:BetaAgentTagParam",
+    "McpApprovalResponseAgent": "beta.beta_response_code_interpreter_tool_call_param:BetaAgentTagParam",
+    "McpCallAgent": "beta.beta_response_code_interpreter_tool_call_param:BetaAgentTagParam",
+    "McpListToolsAgent": "beta.beta_response_code_interpreter_tool_call_param:BetaAgentTagParam",
+    "MultiAgentCallAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "MultiAgentCallOutputAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "ProgramAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "ProgramOutputAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "ShellCallAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "ShellCallCallerDirect": "beta.beta_response_custom_tool_call_output_param:BetaDirectToolCallCallerParam2",
+    "ShellCallCallerProgram": "beta.beta_response_custom_tool_call_output_param:BetaProgramToolCallCallerParam2",
+    "ShellCallOutputAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "ShellCallOutputCallerDirect": "beta.beta_response_custom_tool_call_output_param:BetaDirectToolCallCallerParam2",
+    "ShellCallOutputCallerProgram": "beta.beta_response_custom_tool_call_output_param:BetaProgramToolCallCallerParam2",
+    "ToolSearchCallAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
 }
 
 

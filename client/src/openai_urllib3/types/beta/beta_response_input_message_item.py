@@ -12,9 +12,9 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag
     from openai_urllib3.types.beta.beta_response_input_content import BetaResponseInputContent
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as Agent
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as Agent
 
 __all__ = [
     "Agent",
@@ -26,7 +26,7 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 class BetaResponseInputMessageItem(BaseModel):
     __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("beta.beta_agent_tag:BetaAgentTag"))
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
     type = Field['Literal["message"]']()
     role = Field['Literal["user", "system", "developer"]']()
     status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
@@ -34,7 +34,7 @@ class BetaResponseInputMessageItem(BaseModel):
     id = Field['str']()
 
 _ELSEWHERE: dict[str, str] = {
-    "Agent": "beta.beta_agent_tag:BetaAgentTag",
+    "Agent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
 }
 
 

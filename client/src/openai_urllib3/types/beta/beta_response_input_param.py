@@ -10,72 +10,72 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_additional_tools_item_param import BetaAdditionalToolsItemParam as AdditionalTools
-    from openai_urllib3.types.beta.beta_agent_tag_param2 import BetaAgentTagParam2 as AdditionalToolsAgent
-    from openai_urllib3.types.beta.beta_agent_message_item_param import BetaAgentMessageItemParam as AgentMessage
-    from openai_urllib3.types.beta.beta_agent_tag_param2 import BetaAgentTagParam2 as AgentMessageAgent
-    from openai_urllib3.types.beta.beta_encrypted_content_param import BetaEncryptedContentParam as AgentMessageContentEncryptedContent
-    from openai_urllib3.types.beta.beta_apply_patch_tool_call_item_param import BetaApplyPatchToolCallItemParam as ApplyPatchCall
-    from openai_urllib3.types.beta.beta_agent_tag_param2 import BetaAgentTagParam2 as ApplyPatchCallAgent
-    from openai_urllib3.types.beta.beta_direct_tool_call_caller_param2 import BetaDirectToolCallCallerParam2 as ApplyPatchCallCallerDirect
-    from openai_urllib3.types.beta.beta_program_tool_call_caller_param2 import BetaProgramToolCallCallerParam2 as ApplyPatchCallCallerProgram
-    from openai_urllib3.types.beta.beta_apply_patch_create_file_operation_param import BetaApplyPatchCreateFileOperationParam as ApplyPatchCallOperationCreateFile
-    from openai_urllib3.types.beta.beta_apply_patch_delete_file_operation_param import BetaApplyPatchDeleteFileOperationParam as ApplyPatchCallOperationDeleteFile
-    from openai_urllib3.types.beta.beta_apply_patch_update_file_operation_param import BetaApplyPatchUpdateFileOperationParam as ApplyPatchCallOperationUpdateFile
-    from openai_urllib3.types.beta.beta_apply_patch_tool_call_output_item_param import BetaApplyPatchToolCallOutputItemParam as ApplyPatchCallOutput
-    from openai_urllib3.types.beta.beta_agent_tag_param2 import BetaAgentTagParam2 as ApplyPatchCallOutputAgent
-    from openai_urllib3.types.beta.beta_direct_tool_call_caller_param2 import BetaDirectToolCallCallerParam2 as ApplyPatchCallOutputCallerDirect
-    from openai_urllib3.types.beta.beta_program_tool_call_caller_param2 import BetaProgramToolCallCallerParam2 as ApplyPatchCallOutputCallerProgram
-    from openai_urllib3.types.beta.beta_compaction_trigger_item_param import BetaCompactionTriggerItemParam as CompactionTrigger
-    from openai_urllib3.types.beta.beta_agent_tag_param2 import BetaAgentTagParam2 as CompactionTriggerAgent
-    from openai_urllib3.types.beta.beta_computer_call_output_item_param import BetaComputerCallOutputItemParam as ComputerCallOutput
-    from openai_urllib3.types.beta.beta_computer_call_safety_check_param import BetaComputerCallSafetyCheckParam as ComputerCallOutputAcknowledgedSafetyCheck
-    from openai_urllib3.types.beta.beta_agent_tag_param2 import BetaAgentTagParam2 as ComputerCallOutputAgent
-    from openai_urllib3.types.beta.beta_function_call_output_item_param import BetaFunctionCallOutputItemParam as FunctionCallOutput
-    from openai_urllib3.types.beta.beta_agent_tag_param2 import BetaAgentTagParam2 as FunctionCallOutputAgent
-    from openai_urllib3.types.beta.beta_direct_tool_call_caller_param2 import BetaDirectToolCallCallerParam2 as FunctionCallOutputCallerDirect
-    from openai_urllib3.types.beta.beta_program_tool_call_caller_param2 import BetaProgramToolCallCallerParam2 as FunctionCallOutputCallerProgram
-    from openai_urllib3.types.beta.beta_image_gen_tool_call_param import BetaImageGenToolCallParam as ImageGenerationCall
-    from openai_urllib3.types.beta.beta_agent_tag_param import BetaAgentTagParam as ImageGenerationCallAgent
-    from openai_urllib3.types.beta.beta_item_reference_param import BetaItemReferenceParam as ItemReference
-    from openai_urllib3.types.beta.beta_agent_tag_param2 import BetaAgentTagParam2 as ItemReferenceAgent
-    from openai_urllib3.types.beta.beta_local_shell_tool_call_param import BetaLocalShellToolCallParam as LocalShellCall
-    from openai_urllib3.types.beta.beta_local_shell_exec_action_param import BetaLocalShellExecActionParam as LocalShellCallAction
-    from openai_urllib3.types.beta.beta_agent_tag_param import BetaAgentTagParam as LocalShellCallAgent
-    from openai_urllib3.types.beta.beta_local_shell_tool_call_output_param import BetaLocalShellToolCallOutputParam as LocalShellCallOutput
-    from openai_urllib3.types.beta.beta_agent_tag_param import BetaAgentTagParam as LocalShellCallOutputAgent
-    from openai_urllib3.types.beta.beta_mcp_approval_request_param import BetaMCPApprovalRequestParam as McpApprovalRequest
-    from openai_urllib3.types.beta.beta_agent_tag_param import BetaAgentTagParam as McpApprovalRequestAgent
-    from openai_urllib3.types.beta.beta_mcp_approval_response_param import BetaMCPApprovalResponseParam as McpApprovalResponse
-    from openai_urllib3.types.beta.beta_agent_tag_param import BetaAgentTagParam as McpApprovalResponseAgent
-    from openai_urllib3.types.beta.beta_mcp_tool_call_param import BetaMCPToolCallParam as McpCall
-    from openai_urllib3.types.beta.beta_agent_tag_param import BetaAgentTagParam as McpCallAgent
-    from openai_urllib3.types.beta.beta_mcp_list_tools_param import BetaMCPListToolsParam as McpListTools
-    from openai_urllib3.types.beta.beta_agent_tag_param import BetaAgentTagParam as McpListToolsAgent
-    from openai_urllib3.types.beta.beta_mcp_list_tools_tool_param import BetaMCPListToolsToolParam as McpListToolsTool
-    from openai_urllib3.types.beta.beta_multi_agent_call_item_param import BetaMultiAgentCallItemParam as MultiAgentCall
-    from openai_urllib3.types.beta.beta_agent_tag_param2 import BetaAgentTagParam2 as MultiAgentCallAgent
-    from openai_urllib3.types.beta.beta_multi_agent_call_output_item_param import BetaMultiAgentCallOutputItemParam as MultiAgentCallOutput
-    from openai_urllib3.types.beta.beta_agent_tag_param2 import BetaAgentTagParam2 as MultiAgentCallOutputAgent
-    from openai_urllib3.types.beta.beta_output_text_content_param2 import BetaOutputTextContentParam2 as MultiAgentCallOutputOutput
-    from openai_urllib3.types.beta.beta_container_file_citation_param import BetaContainerFileCitationParam as MultiAgentCallOutputOutputAnnotationContainerFileCitation
-    from openai_urllib3.types.beta.beta_file_citation_param import BetaFileCitationParam as MultiAgentCallOutputOutputAnnotationFileCitation
-    from openai_urllib3.types.beta.beta_url_citation_param import BetaUrlCitationParam as MultiAgentCallOutputOutputAnnotationURLCitation
-    from openai_urllib3.types.beta.beta_program_item_param import BetaProgramItemParam as Program
-    from openai_urllib3.types.beta.beta_agent_tag_param2 import BetaAgentTagParam2 as ProgramAgent
-    from openai_urllib3.types.beta.beta_program_output_item_param import BetaProgramOutputItemParam as ProgramOutput
-    from openai_urllib3.types.beta.beta_agent_tag_param2 import BetaAgentTagParam2 as ProgramOutputAgent
-    from openai_urllib3.types.beta.beta_function_shell_call_item_param import BetaFunctionShellCallItemParam as ShellCall
-    from openai_urllib3.types.beta.beta_function_shell_action_param import BetaFunctionShellActionParam as ShellCallAction
-    from openai_urllib3.types.beta.beta_agent_tag_param2 import BetaAgentTagParam2 as ShellCallAgent
-    from openai_urllib3.types.beta.beta_direct_tool_call_caller_param2 import BetaDirectToolCallCallerParam2 as ShellCallCallerDirect
-    from openai_urllib3.types.beta.beta_program_tool_call_caller_param2 import BetaProgramToolCallCallerParam2 as ShellCallCallerProgram
-    from openai_urllib3.types.beta.beta_function_shell_call_output_item_param import BetaFunctionShellCallOutputItemParam as ShellCallOutput
-    from openai_urllib3.types.beta.beta_agent_tag_param2 import BetaAgentTagParam2 as ShellCallOutputAgent
-    from openai_urllib3.types.beta.beta_direct_tool_call_caller_param2 import BetaDirectToolCallCallerParam2 as ShellCallOutputCallerDirect
-    from openai_urllib3.types.beta.beta_program_tool_call_caller_param2 import BetaProgramToolCallCallerParam2 as ShellCallOutputCallerProgram
-    from openai_urllib3.types.beta.beta_tool_search_call_item_param import BetaToolSearchCallItemParam as ToolSearchCall
-    from openai_urllib3.types.beta.beta_agent_tag_param2 import BetaAgentTagParam2 as ToolSearchCallAgent
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaAdditionalToolsItemParam as AdditionalTools
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as AdditionalToolsAgent
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaAgentMessageItemParam as AgentMessage
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as AgentMessageAgent
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaEncryptedContentParam as AgentMessageContentEncryptedContent
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaApplyPatchToolCallItemParam as ApplyPatchCall
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ApplyPatchCallAgent
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaDirectToolCallCallerParam2 as ApplyPatchCallCallerDirect
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaProgramToolCallCallerParam2 as ApplyPatchCallCallerProgram
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaApplyPatchCreateFileOperationParam as ApplyPatchCallOperationCreateFile
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaApplyPatchDeleteFileOperationParam as ApplyPatchCallOperationDeleteFile
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaApplyPatchUpdateFileOperationParam as ApplyPatchCallOperationUpdateFile
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaApplyPatchToolCallOutputItemParam as ApplyPatchCallOutput
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ApplyPatchCallOutputAgent
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaDirectToolCallCallerParam2 as ApplyPatchCallOutputCallerDirect
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaProgramToolCallCallerParam2 as ApplyPatchCallOutputCallerProgram
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaCompactionTriggerItemParam as CompactionTrigger
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as CompactionTriggerAgent
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaComputerCallOutputItemParam as ComputerCallOutput
+    from openai_urllib3.types.beta.beta_response_computer_tool_call_param import BetaComputerCallSafetyCheckParam as ComputerCallOutputAcknowledgedSafetyCheck
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ComputerCallOutputAgent
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaFunctionCallOutputItemParam as FunctionCallOutput
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as FunctionCallOutputAgent
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaDirectToolCallCallerParam2 as FunctionCallOutputCallerDirect
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaProgramToolCallCallerParam2 as FunctionCallOutputCallerProgram
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaImageGenToolCallParam as ImageGenerationCall
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam as ImageGenerationCallAgent
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaItemReferenceParam as ItemReference
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ItemReferenceAgent
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaLocalShellToolCallParam as LocalShellCall
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaLocalShellExecActionParam as LocalShellCallAction
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam as LocalShellCallAgent
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaLocalShellToolCallOutputParam as LocalShellCallOutput
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam as LocalShellCallOutputAgent
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPApprovalRequestParam as McpApprovalRequest
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam as McpApprovalRequestAgent
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPApprovalResponseParam as McpApprovalResponse
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam as McpApprovalResponseAgent
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPToolCallParam as McpCall
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam as McpCallAgent
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPListToolsParam as McpListTools
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam as McpListToolsAgent
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPListToolsToolParam as McpListToolsTool
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMultiAgentCallItemParam as MultiAgentCall
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as MultiAgentCallAgent
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMultiAgentCallOutputItemParam as MultiAgentCallOutput
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as MultiAgentCallOutputAgent
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaOutputTextContentParam2 as MultiAgentCallOutputOutput
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaContainerFileCitationParam as MultiAgentCallOutputOutputAnnotationContainerFileCitation
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaFileCitationParam as MultiAgentCallOutputOutputAnnotationFileCitation
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaUrlCitationParam as MultiAgentCallOutputOutputAnnotationURLCitation
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaProgramItemParam as Program
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ProgramAgent
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaProgramOutputItemParam as ProgramOutput
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ProgramOutputAgent
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaFunctionShellCallItemParam as ShellCall
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaFunctionShellActionParam as ShellCallAction
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ShellCallAgent
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaDirectToolCallCallerParam2 as ShellCallCallerDirect
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaProgramToolCallCallerParam2 as ShellCallCallerProgram
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaFunctionShellCallOutputItemParam as ShellCallOutput
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ShellCallOutputAgent
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaDirectToolCallCallerParam2 as ShellCallOutputCallerDirect
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaProgramToolCallCallerParam2 as ShellCallOutputCallerProgram
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaToolSearchCallItemParam as ToolSearchCall
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ToolSearchCallAgent
 
 __all__ = [
     "AdditionalTools",
@@ -149,72 +149,72 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 _ELSEWHERE: dict[str, str] = {
-    "AdditionalTools": "beta.beta_additional_tools_item_param:BetaAdditionalToolsItemParam",
-    "AdditionalToolsAgent": "beta.beta_agent_tag_param2:BetaAgentTagParam2",
-    "AgentMessage": "beta.beta_agent_message_item_param:BetaAgentMessageItemParam",
-    "AgentMessageAgent": "beta.beta_agent_tag_param2:BetaAgentTagParam2",
-    "AgentMessageContentEncryptedContent": "beta.beta_encrypted_content_param:BetaEncryptedContentParam",
-    "ApplyPatchCall": "beta.beta_apply_patch_tool_call_item_param:BetaApplyPatchToolCallItemParam",
-    "ApplyPatchCallAgent": "beta.beta_agent_tag_param2:BetaAgentTagParam2",
-    "ApplyPatchCallCallerDirect": "beta.beta_direct_tool_call_caller_param2:BetaDirectToolCallCallerParam2",
-    "ApplyPatchCallCallerProgram": "beta.beta_program_tool_call_caller_param2:BetaProgramToolCallCallerParam2",
-    "ApplyPatchCallOperationCreateFile": "beta.beta_apply_patch_create_file_operation_param:BetaApplyPatchCreateFileOperationParam",
-    "ApplyPatchCallOperationDeleteFile": "beta.beta_apply_patch_delete_file_operation_param:BetaApplyPatchDeleteFileOperationParam",
-    "ApplyPatchCallOperationUpdateFile": "beta.beta_apply_patch_update_file_operation_param:BetaApplyPatchUpdateFileOperationParam",
-    "ApplyPatchCallOutput": "beta.beta_apply_patch_tool_call_output_item_param:BetaApplyPatchToolCallOutputItemParam",
-    "ApplyPatchCallOutputAgent": "beta.beta_agent_tag_param2:BetaAgentTagParam2",
-    "ApplyPatchCallOutputCallerDirect": "beta.beta_direct_tool_call_caller_param2:BetaDirectToolCallCallerParam2",
-    "ApplyPatchCallOutputCallerProgram": "beta.beta_program_tool_call_caller_param2:BetaProgramToolCallCallerParam2",
-    "CompactionTrigger": "beta.beta_compaction_trigger_item_param:BetaCompactionTriggerItemParam",
-    "CompactionTriggerAgent": "beta.beta_agent_tag_param2:BetaAgentTagParam2",
-    "ComputerCallOutput": "beta.beta_computer_call_output_item_param:BetaComputerCallOutputItemParam",
-    "ComputerCallOutputAcknowledgedSafetyCheck": "beta.beta_computer_call_safety_check_param:BetaComputerCallSafetyCheckParam",
-    "ComputerCallOutputAgent": "beta.beta_agent_tag_param2:BetaAgentTagParam2",
-    "FunctionCallOutput": "beta.beta_function_call_output_item_param:BetaFunctionCallOutputItemParam",
-    "FunctionCallOutputAgent": "beta.beta_agent_tag_param2:BetaAgentTagParam2",
-    "FunctionCallOutputCallerDirect": "beta.beta_direct_tool_call_caller_param2:BetaDirectToolCallCallerParam2",
-    "FunctionCallOutputCallerProgram": "beta.beta_program_tool_call_caller_param2:BetaProgramToolCallCallerParam2",
-    "ImageGenerationCall": "beta.beta_image_gen_tool_call_param:BetaImageGenToolCallParam",
-    "ImageGenerationCallAgent": "beta.beta_agent_tag_param:BetaAgentTagParam",
-    "ItemReference": "beta.beta_item_reference_param:BetaItemReferenceParam",
-    "ItemReferenceAgent": "beta.beta_agent_tag_param2:BetaAgentTagParam2",
-    "LocalShellCall": "beta.beta_local_shell_tool_call_param:BetaLocalShellToolCallParam",
-    "LocalShellCallAction": "beta.beta_local_shell_exec_action_param:BetaLocalShellExecActionParam",
-    "LocalShellCallAgent": "beta.beta_agent_tag_param:BetaAgentTagParam",
-    "LocalShellCallOutput": "beta.beta_local_shell_tool_call_output_param:BetaLocalShellToolCallOutputParam",
-    "LocalShellCallOutputAgent": "beta.beta_agent_tag_param:BetaAgentTagParam",
-    "McpApprovalRequest": "beta.beta_mcp_approval_request_param:BetaMCPApprovalRequestParam",
-    "McpApprovalRequestAgent": "beta.beta_agent_tag_param:BetaAgentTagParam",
-    "McpApprovalResponse": "beta.beta_mcp_approval_response_param:BetaMCPApprovalResponseParam",
-    "McpApprovalResponseAgent": "beta.beta_agent_tag_param:BetaAgentTagParam",
-    "McpCall": "beta.beta_mcp_tool_call_param:BetaMCPToolCallParam",
-    "McpCallAgent": "beta.beta_agent_tag_param:BetaAgentTagParam",
-    "McpListTools": "beta.beta_mcp_list_tools_param:BetaMCPListToolsParam",
-    "McpListToolsAgent": "beta.beta_agent_tag_param:BetaAgentTagParam",
-    "McpListToolsTool": "beta.beta_mcp_list_tools_tool_param:BetaMCPListToolsToolParam",
-    "MultiAgentCall": "beta.beta_multi_agent_call_item_param:BetaMultiAgentCallItemParam",
-    "MultiAgentCallAgent": "beta.beta_agent_tag_param2:BetaAgentTagParam2",
-    "MultiAgentCallOutput": "beta.beta_multi_agent_call_output_item_param:BetaMultiAgentCallOutputItemParam",
-    "MultiAgentCallOutputAgent": "beta.beta_agent_tag_param2:BetaAgentTagParam2",
-    "MultiAgentCallOutputOutput": "beta.beta_output_text_content_param2:BetaOutputTextContentParam2",
-    "MultiAgentCallOutputOutputAnnotationContainerFileCitation": "beta.beta_container_file_citation_param:BetaContainerFileCitationParam",
-    "MultiAgentCallOutputOutputAnnotationFileCitation": "beta.beta_file_citation_param:BetaFileCitationParam",
-    "MultiAgentCallOutputOutputAnnotationURLCitation": "beta.beta_url_citation_param:BetaUrlCitationParam",
-    "Program": "beta.beta_program_item_param:BetaProgramItemParam",
-    "ProgramAgent": "beta.beta_agent_tag_param2:BetaAgentTagParam2",
-    "ProgramOutput": "beta.beta_program_output_item_param:BetaProgramOutputItemParam",
-    "ProgramOutputAgent": "beta.beta_agent_tag_param2:BetaAgentTagParam2",
-    "ShellCall": "beta.beta_function_shell_call_item_param:BetaFunctionShellCallItemParam",
-    "ShellCallAction": "beta.beta_function_shell_action_param:BetaFunctionShellActionParam",
-    "ShellCallAgent": "beta.beta_agent_tag_param2:BetaAgentTagParam2",
-    "ShellCallCallerDirect": "beta.beta_direct_tool_call_caller_param2:BetaDirectToolCallCallerParam2",
-    "ShellCallCallerProgram": "beta.beta_program_tool_call_caller_param2:BetaProgramToolCallCallerParam2",
-    "ShellCallOutput": "beta.beta_function_shell_call_output_item_param:BetaFunctionShellCallOutputItemParam",
-    "ShellCallOutputAgent": "beta.beta_agent_tag_param2:BetaAgentTagParam2",
-    "ShellCallOutputCallerDirect": "beta.beta_direct_tool_call_caller_param2:BetaDirectToolCallCallerParam2",
-    "ShellCallOutputCallerProgram": "beta.beta_program_tool_call_caller_param2:BetaProgramToolCallCallerParam2",
-    "ToolSearchCall": "beta.beta_tool_search_call_item_param:BetaToolSearchCallItemParam",
-    "ToolSearchCallAgent": "beta.beta_agent_tag_param2:BetaAgentTagParam2",
+    "AdditionalTools": "beta.beta_response_input_item_param:BetaAdditionalToolsItemParam",
+    "AdditionalToolsAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "AgentMessage": "beta.beta_response_input_item_param:BetaAgentMessageItemParam",
+    "AgentMessageAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "AgentMessageContentEncryptedContent": "beta.beta_response_input_item_param:BetaEncryptedContentParam",
+    "ApplyPatchCall": "beta.beta_response_input_item_param:BetaApplyPatchToolCallItemParam",
+    "ApplyPatchCallAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "ApplyPatchCallCallerDirect": "beta.beta_response_custom_tool_call_output_param:BetaDirectToolCallCallerParam2",
+    "ApplyPatchCallCallerProgram": "beta.beta_response_custom_tool_call_output_param:BetaProgramToolCallCallerParam2",
+    "ApplyPatchCallOperationCreateFile": "beta.beta_response_input_item_param:BetaApplyPatchCreateFileOperationParam",
+    "ApplyPatchCallOperationDeleteFile": "beta.beta_response_input_item_param:BetaApplyPatchDeleteFileOperationParam",
+    "ApplyPatchCallOperationUpdateFile": "beta.beta_response_input_item_param:BetaApplyPatchUpdateFileOperationParam",
+    "ApplyPatchCallOutput": "beta.beta_response_input_item_param:BetaApplyPatchToolCallOutputItemParam",
+    "ApplyPatchCallOutputAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "ApplyPatchCallOutputCallerDirect": "beta.beta_response_custom_tool_call_output_param:BetaDirectToolCallCallerParam2",
+    "ApplyPatchCallOutputCallerProgram": "beta.beta_response_custom_tool_call_output_param:BetaProgramToolCallCallerParam2",
+    "CompactionTrigger": "beta.beta_response_input_item_param:BetaCompactionTriggerItemParam",
+    "CompactionTriggerAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "ComputerCallOutput": "beta.beta_response_input_item_param:BetaComputerCallOutputItemParam",
+    "ComputerCallOutputAcknowledgedSafetyCheck": "beta.beta_response_computer_tool_call_param:BetaComputerCallSafetyCheckParam",
+    "ComputerCallOutputAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "FunctionCallOutput": "beta.beta_response_input_item_param:BetaFunctionCallOutputItemParam",
+    "FunctionCallOutputAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "FunctionCallOutputCallerDirect": "beta.beta_response_custom_tool_call_output_param:BetaDirectToolCallCallerParam2",
+    "FunctionCallOutputCallerProgram": "beta.beta_response_custom_tool_call_output_param:BetaProgramToolCallCallerParam2",
+    "ImageGenerationCall": "beta.beta_response_input_item_param:BetaImageGenToolCallParam",
+    "ImageGenerationCallAgent": "beta.beta_response_code_interpreter_tool_call_param:BetaAgentTagParam",
+    "ItemReference": "beta.beta_response_input_item_param:BetaItemReferenceParam",
+    "ItemReferenceAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "LocalShellCall": "beta.beta_response_input_item_param:BetaLocalShellToolCallParam",
+    "LocalShellCallAction": "beta.beta_response_input_item_param:BetaLocalShellExecActionParam",
+    "LocalShellCallAgent": "beta.beta_response_code_interpreter_tool_call_param:BetaAgentTagParam",
+    "LocalShellCallOutput": "beta.beta_response_input_item_param:BetaLocalShellToolCallOutputParam",
+    "LocalShellCallOutputAgent": "beta.beta_response_code_interpreter_tool_call_param:BetaAgentTagParam",
+    "McpApprovalRequest": "beta.beta_response_input_item_param:BetaMCPApprovalRequestParam",
+    "McpApprovalRequestAgent": "beta.beta_response_code_interpreter_tool_call_param:BetaAgentTagParam",
+    "McpApprovalResponse": "beta.beta_response_input_item_param:BetaMCPApprovalResponseParam",
+    "McpApprovalResponseAgent": "beta.beta_response_code_interpreter_tool_call_param:BetaAgentTagParam",
+    "McpCall": "beta.beta_response_input_item_param:BetaMCPToolCallParam",
+    "McpCallAgent": "beta.beta_response_code_interpreter_tool_call_param:BetaAgentTagParam",
+    "McpListTools": "beta.beta_response_input_item_param:BetaMCPListToolsParam",
+    "McpListToolsAgent": "beta.beta_response_code_interpreter_tool_call_param:BetaAgentTagParam",
+    "McpListToolsTool": "beta.beta_response_input_item_param:BetaMCPListToolsToolParam",
+    "MultiAgentCall": "beta.beta_response_input_item_param:BetaMultiAgentCallItemParam",
+    "MultiAgentCallAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "MultiAgentCallOutput": "beta.beta_response_input_item_param:BetaMultiAgentCallOutputItemParam",
+    "MultiAgentCallOutputAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "MultiAgentCallOutputOutput": "beta.beta_response_input_item_param:BetaOutputTextContentParam2",
+    "MultiAgentCallOutputOutputAnnotationContainerFileCitation": "beta.beta_response_input_item_param:BetaContainerFileCitationParam",
+    "MultiAgentCallOutputOutputAnnotationFileCitation": "beta.beta_response_input_item_param:BetaFileCitationParam",
+    "MultiAgentCallOutputOutputAnnotationURLCitation": "beta.beta_response_input_item_param:BetaUrlCitationParam",
+    "Program": "beta.beta_response_input_item_param:BetaProgramItemParam",
+    "ProgramAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "ProgramOutput": "beta.beta_response_input_item_param:BetaProgramOutputItemParam",
+    "ProgramOutputAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "ShellCall": "beta.beta_response_input_item_param:BetaFunctionShellCallItemParam",
+    "ShellCallAction": "beta.beta_response_input_item_param:BetaFunctionShellActionParam",
+    "ShellCallAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "ShellCallCallerDirect": "beta.beta_response_custom_tool_call_output_param:BetaDirectToolCallCallerParam2",
+    "ShellCallCallerProgram": "beta.beta_response_custom_tool_call_output_param:BetaProgramToolCallCallerParam2",
+    "ShellCallOutput": "beta.beta_response_input_item_param:BetaFunctionShellCallOutputItemParam",
+    "ShellCallOutputAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "ShellCallOutputCallerDirect": "beta.beta_response_custom_tool_call_output_param:BetaDirectToolCallCallerParam2",
+    "ShellCallOutputCallerProgram": "beta.beta_response_custom_tool_call_output_param:BetaProgramToolCallCallerParam2",
+    "ToolSearchCall": "beta.beta_response_input_item_param:BetaToolSearchCallItemParam",
+    "ToolSearchCallAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
 }
 
 

@@ -12,8 +12,8 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_prompt_cache_breakpoint_config import BetaPromptCacheBreakpointConfig
-    from openai_urllib3.types.beta.beta_prompt_cache_breakpoint_config import BetaPromptCacheBreakpointConfig as PromptCacheBreakpoint
+    from openai_urllib3.types.beta.beta_response_input_file import BetaPromptCacheBreakpointConfig
+    from openai_urllib3.types.beta.beta_response_input_file import BetaPromptCacheBreakpointConfig as PromptCacheBreakpoint
 
 __all__ = [
     "BetaResponseInputText",
@@ -29,10 +29,10 @@ class BetaResponseInputText(BaseModel):
     __slots__ = ()
     type = Field['Literal["input_text"]']()
     text = Field['str']()
-    prompt_cache_breakpoint = Field['BetaPromptCacheBreakpointConfig | None'](ref("beta.beta_prompt_cache_breakpoint_config:BetaPromptCacheBreakpointConfig"))
+    prompt_cache_breakpoint = Field['BetaPromptCacheBreakpointConfig | None'](ref("beta.beta_response_input_file:BetaPromptCacheBreakpointConfig"))
 
 _ELSEWHERE: dict[str, str] = {
-    "PromptCacheBreakpoint": "beta.beta_prompt_cache_breakpoint_config:BetaPromptCacheBreakpointConfig",
+    "PromptCacheBreakpoint": "beta.beta_response_input_file:BetaPromptCacheBreakpointConfig",
 }
 
 

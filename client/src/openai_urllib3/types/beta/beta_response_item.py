@@ -5,20 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union, TypeAlias
 
-from openai_urllib3.types.beta.beta_additional_tools import BetaAdditionalTools
-from openai_urllib3.types.beta.beta_agent_message import BetaAgentMessage
+from openai_urllib3._models import BaseModel, Field, list_of, union_of
+from openai_urllib3.types._ref import ref
 from openai_urllib3.types.beta.beta_easy_input_message import BetaEasyInputMessage
-from openai_urllib3.types.beta.beta_image_gen_tool_call import BetaImageGenToolCall
-from openai_urllib3.types.beta.beta_local_shell_tool_call import BetaLocalShellToolCall
-from openai_urllib3.types.beta.beta_local_shell_tool_call_output import BetaLocalShellToolCallOutput
-from openai_urllib3.types.beta.beta_mcp_approval_request import BetaMCPApprovalRequest
-from openai_urllib3.types.beta.beta_mcp_approval_response_resource import BetaMCPApprovalResponseResource
-from openai_urllib3.types.beta.beta_mcp_list_tools import BetaMCPListTools
-from openai_urllib3.types.beta.beta_mcp_tool_call import BetaMCPToolCall
-from openai_urllib3.types.beta.beta_multi_agent_call import BetaMultiAgentCall
-from openai_urllib3.types.beta.beta_multi_agent_call_output import BetaMultiAgentCallOutput
-from openai_urllib3.types.beta.beta_program import BetaProgram
-from openai_urllib3.types.beta.beta_program_output import BetaProgramOutput
 from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaResponseApplyPatchToolCall
 from openai_urllib3.types.beta.beta_response_apply_patch_tool_call_output import BetaResponseApplyPatchToolCallOutput
 from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call import BetaResponseCodeInterpreterToolCall
@@ -33,6 +22,12 @@ from openai_urllib3.types.beta.beta_response_function_shell_tool_call_output imp
 from openai_urllib3.types.beta.beta_response_function_tool_call_item import BetaResponseFunctionToolCallItem
 from openai_urllib3.types.beta.beta_response_function_tool_call_output_item import BetaResponseFunctionToolCallOutputItem
 from openai_urllib3.types.beta.beta_response_function_web_search import BetaResponseFunctionWebSearch
+from openai_urllib3.types.beta.beta_response_input_item import BetaImageGenToolCall
+from openai_urllib3.types.beta.beta_response_input_item import BetaLocalShellToolCall
+from openai_urllib3.types.beta.beta_response_input_item import BetaLocalShellToolCallOutput
+from openai_urllib3.types.beta.beta_response_input_item import BetaMCPApprovalRequest
+from openai_urllib3.types.beta.beta_response_input_item import BetaMCPListTools
+from openai_urllib3.types.beta.beta_response_input_item import BetaMCPToolCall
 from openai_urllib3.types.beta.beta_response_input_message_item import BetaResponseInputMessageItem
 from openai_urllib3.types.beta.beta_response_reasoning_item import BetaResponseReasoningItem
 from openai_urllib3.types.beta.beta_response_tool_search_call import BetaResponseToolSearchCall
@@ -42,40 +37,39 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_additional_tools import BetaAdditionalTools as AdditionalTools
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as AdditionalToolsAgent
-    from openai_urllib3.types.beta.beta_agent_message import BetaAgentMessage as AgentMessage
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as AgentMessageAgent
-    from openai_urllib3.types.beta.beta_computer_screenshot_content import BetaComputerScreenshotContent as AgentMessageContentComputerScreenshot
-    from openai_urllib3.types.beta.beta_prompt_cache_breakpoint_config import BetaPromptCacheBreakpointConfig as AgentMessageContentComputerScreenshotPromptCacheBreakpoint
-    from openai_urllib3.types.beta.beta_encrypted_content import BetaEncryptedContent as AgentMessageContentEncryptedContent
-    from openai_urllib3.types.beta.beta_reasoning_text_content import BetaReasoningTextContent as AgentMessageContentReasoningText
-    from openai_urllib3.types.beta.beta_summary_text_content import BetaSummaryTextContent as AgentMessageContentSummaryText
-    from openai_urllib3.types.beta.beta_text_content import BetaTextContent as AgentMessageContentText
-    from openai_urllib3.types.beta.beta_image_gen_tool_call import BetaImageGenToolCall as ImageGenerationCall
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as ImageGenerationCallAgent
-    from openai_urllib3.types.beta.beta_local_shell_tool_call import BetaLocalShellToolCall as LocalShellCall
-    from openai_urllib3.types.beta.beta_local_shell_exec_action import BetaLocalShellExecAction as LocalShellCallAction
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as LocalShellCallAgent
-    from openai_urllib3.types.beta.beta_local_shell_tool_call_output import BetaLocalShellToolCallOutput as LocalShellCallOutput
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as LocalShellCallOutputAgent
-    from openai_urllib3.types.beta.beta_mcp_approval_request import BetaMCPApprovalRequest as McpApprovalRequest
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as McpApprovalRequestAgent
-    from openai_urllib3.types.beta.beta_mcp_approval_response_resource import BetaMCPApprovalResponseResource as McpApprovalResponse
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as McpApprovalResponseAgent
-    from openai_urllib3.types.beta.beta_mcp_tool_call import BetaMCPToolCall as McpCall
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as McpCallAgent
-    from openai_urllib3.types.beta.beta_mcp_list_tools import BetaMCPListTools as McpListTools
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as McpListToolsAgent
-    from openai_urllib3.types.beta.beta_mcp_list_tools_tool import BetaMCPListToolsTool as McpListToolsTool
-    from openai_urllib3.types.beta.beta_multi_agent_call import BetaMultiAgentCall as MultiAgentCall
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as MultiAgentCallAgent
-    from openai_urllib3.types.beta.beta_multi_agent_call_output import BetaMultiAgentCallOutput as MultiAgentCallOutput
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as MultiAgentCallOutputAgent
-    from openai_urllib3.types.beta.beta_program import BetaProgram as Program
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as ProgramAgent
-    from openai_urllib3.types.beta.beta_program_output import BetaProgramOutput as ProgramOutput
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as ProgramOutputAgent
+    from openai_urllib3.types.beta.beta_image_detail import BetaImageDetail
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag
+    from openai_urllib3.types.beta.beta_response_content_part_added_event import BetaReasoningTextContent
+    from openai_urllib3.types.beta.beta_response_input_file import BetaPromptCacheBreakpointConfig
+    from openai_urllib3.types.beta.beta_response_input_file import BetaResponseInputFile
+    from openai_urllib3.types.beta.beta_response_input_image import BetaResponseInputImage
+    from openai_urllib3.types.beta.beta_response_input_text import BetaResponseInputText
+    from openai_urllib3.types.beta.beta_response_output_refusal import BetaResponseOutputRefusal
+    from openai_urllib3.types.beta.beta_response_output_text import BetaResponseOutputText
+    from openai_urllib3.types.beta.beta_tool import BetaTool
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as AdditionalToolsAgent
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as AgentMessageAgent
+    from openai_urllib3.types.beta.beta_response_input_file import BetaPromptCacheBreakpointConfig as AgentMessageContentComputerScreenshotPromptCacheBreakpoint
+    from openai_urllib3.types.beta.beta_response_content_part_added_event import BetaReasoningTextContent as AgentMessageContentReasoningText
+    from openai_urllib3.types.beta.beta_response_input_item import BetaImageGenToolCall as ImageGenerationCall
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as ImageGenerationCallAgent
+    from openai_urllib3.types.beta.beta_response_input_item import BetaLocalShellToolCall as LocalShellCall
+    from openai_urllib3.types.beta.beta_response_input_item import BetaLocalShellExecAction as LocalShellCallAction
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as LocalShellCallAgent
+    from openai_urllib3.types.beta.beta_response_input_item import BetaLocalShellToolCallOutput as LocalShellCallOutput
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as LocalShellCallOutputAgent
+    from openai_urllib3.types.beta.beta_response_input_item import BetaMCPApprovalRequest as McpApprovalRequest
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as McpApprovalRequestAgent
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as McpApprovalResponseAgent
+    from openai_urllib3.types.beta.beta_response_input_item import BetaMCPToolCall as McpCall
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as McpCallAgent
+    from openai_urllib3.types.beta.beta_response_input_item import BetaMCPListTools as McpListTools
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as McpListToolsAgent
+    from openai_urllib3.types.beta.beta_response_input_item import BetaMCPListToolsTool as McpListToolsTool
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as MultiAgentCallAgent
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as MultiAgentCallOutputAgent
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as ProgramAgent
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as ProgramOutputAgent
 
 __all__ = [
     "AdditionalTools",
@@ -88,7 +82,18 @@ __all__ = [
     "AgentMessageContentReasoningText",
     "AgentMessageContentSummaryText",
     "AgentMessageContentText",
+    "BetaAdditionalTools",
+    "BetaAgentMessage",
+    "BetaComputerScreenshotContent",
+    "BetaEncryptedContent",
+    "BetaMCPApprovalResponseResource",
+    "BetaMultiAgentCall",
+    "BetaMultiAgentCallOutput",
+    "BetaProgram",
+    "BetaProgramOutput",
     "BetaResponseItem",
+    "BetaSummaryTextContent",
+    "BetaTextContent",
     "ImageGenerationCall",
     "ImageGenerationCallAgent",
     "LocalShellCall",
@@ -117,43 +122,150 @@ __all__ = [
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
+
+class BetaAgentMessage(BaseModel):
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
+    type = Field['Literal["agent_message"]']()
+    id = Field['str']()
+    author = Field['str']()
+    recipient = Field['str']()
+    content = Field['list[BetaResponseInputText | BetaResponseOutputText | BetaTextContent | BetaSummaryTextContent | BetaReasoningTextContent | BetaResponseOutputRefusal | BetaResponseInputImage | BetaComputerScreenshotContent | BetaResponseInputFile | BetaEncryptedContent]'](list_of(union_of("type", {"input_text": ref("beta.beta_response_input_text:BetaResponseInputText"), "output_text": ref("beta.beta_response_output_text:BetaResponseOutputText"), "text": ref("beta.beta_response_item:BetaTextContent"), "summary_text": ref("beta.beta_response_item:BetaSummaryTextContent"), "reasoning_text": ref("beta.beta_response_content_part_added_event:BetaReasoningTextContent"), "refusal": ref("beta.beta_response_output_refusal:BetaResponseOutputRefusal"), "input_image": ref("beta.beta_response_input_image:BetaResponseInputImage"), "computer_screenshot": ref("beta.beta_response_item:BetaComputerScreenshotContent"), "input_file": ref("beta.beta_response_input_file:BetaResponseInputFile"), "encrypted_content": ref("beta.beta_response_item:BetaEncryptedContent")})))
+
+
+class BetaTextContent(BaseModel):
+    """A text content."""
+
+    __slots__ = ()
+    type = Field['Literal["text"]']()
+    text = Field['str']()
+
+
+class BetaSummaryTextContent(BaseModel):
+    """A summary text from the model."""
+
+    __slots__ = ()
+    type = Field['Literal["summary_text"]']()
+    text = Field['str']()
+
+
+class BetaComputerScreenshotContent(BaseModel):
+    """A screenshot of a computer."""
+
+    __slots__ = ()
+    type = Field['Literal["computer_screenshot"]']()
+    image_url = Field['str | None']()
+    file_id = Field['str | None']()
+    detail = Field['BetaImageDetail']()
+    prompt_cache_breakpoint = Field['BetaPromptCacheBreakpointConfig | None'](ref("beta.beta_response_input_file:BetaPromptCacheBreakpointConfig"))
+
+
+class BetaEncryptedContent(BaseModel):
+    """Opaque encrypted content that Responses API decrypts inside trusted model execution."""
+
+    __slots__ = ()
+    type = Field['Literal["encrypted_content"]']()
+    encrypted_content = Field['str']()
+
+
+class BetaMultiAgentCall(BaseModel):
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
+    type = Field['Literal["multi_agent_call"]']()
+    id = Field['str']()
+    call_id = Field['str']()
+    action = Field['Literal["spawn_agent", "interrupt_agent", "list_agents", "send_message", "followup_task", "wait_agent"]']()
+    arguments = Field['str']()
+
+
+class BetaMultiAgentCallOutput(BaseModel):
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
+    type = Field['Literal["multi_agent_call_output"]']()
+    id = Field['str']()
+    call_id = Field['str']()
+    action = Field['Literal["spawn_agent", "interrupt_agent", "list_agents", "send_message", "followup_task", "wait_agent"]']()
+    output = Field['list[BetaResponseOutputText]'](list_of(ref("beta.beta_response_output_text:BetaResponseOutputText")))
+
+
+class BetaProgram(BaseModel):
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
+    type = Field['Literal["program"]']()
+    id = Field['str']()
+    call_id = Field['str']()
+    code = Field['str']()
+    fingerprint = Field['str']()
+
+
+class BetaProgramOutput(BaseModel):
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
+    type = Field['Literal["program_output"]']()
+    id = Field['str']()
+    call_id = Field['str']()
+    result = Field['str']()
+    status = Field['Literal["completed", "incomplete"]']()
+
+
+class BetaAdditionalTools(BaseModel):
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
+    type = Field['Literal["additional_tools"]']()
+    id = Field['str']()
+    role = Field['Literal["unknown", "user", "assistant", "system", "critic", "discriminator", "developer", "tool"]']()
+    tools = Field['list[BetaTool]'](list_of(union_of("type", {"function": ref("beta.beta_function_tool:BetaFunctionTool"), "file_search": ref("beta.beta_file_search_tool:BetaFileSearchTool"), "computer": ref("beta.beta_computer_tool:BetaComputerTool"), "computer_use_preview": ref("beta.beta_computer_use_preview_tool:BetaComputerUsePreviewTool"), "mcp": ref("beta.beta_response_tool_search_output_item_param:BetaMCPTool"), "code_interpreter": ref("beta.beta_response_tool_search_output_item_param:BetaCodeInterpreterTool"), "programmatic_tool_calling": ref("beta.beta_response_tool_search_output_item_param:BetaProgrammaticToolCallingParam2"), "image_generation": ref("beta.beta_response_tool_search_output_item_param:BetaImageGenTool"), "local_shell": ref("beta.beta_response_tool_search_output_item_param:BetaLocalShellToolParam2"), "shell": ref("beta.beta_function_shell_tool:BetaFunctionShellTool"), "custom": ref("beta.beta_custom_tool:BetaCustomTool"), "namespace": ref("beta.beta_namespace_tool:BetaNamespaceTool"), "tool_search": ref("beta.beta_tool_search_tool:BetaToolSearchTool"), "apply_patch": ref("beta.beta_apply_patch_tool:BetaApplyPatchTool")})))
+
+
+class BetaMCPApprovalResponseResource(BaseModel):
+    """A response to an MCP approval request."""
+
+    __slots__ = ()
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
+    type = Field['Literal["mcp_approval_response"]']()
+    id = Field['str']()
+    approval_request_id = Field['str']()
+    approve = Field['bool']()
+    reason = Field['str | None']()
+
 BetaResponseItem: TypeAlias = BetaResponseInputMessageItem | BetaEasyInputMessage | BetaResponseFileSearchToolCall | BetaResponseComputerToolCall | BetaResponseComputerToolCallOutputItem | BetaResponseFunctionWebSearch | BetaResponseFunctionToolCallItem | BetaResponseFunctionToolCallOutputItem | BetaAgentMessage | BetaMultiAgentCall | BetaMultiAgentCallOutput | BetaResponseToolSearchCall | BetaResponseToolSearchOutputItem | BetaAdditionalTools | BetaResponseReasoningItem | BetaProgram | BetaProgramOutput | BetaResponseCompactionItem | BetaImageGenToolCall | BetaResponseCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaResponseFunctionShellToolCall | BetaResponseFunctionShellToolCallOutput | BetaResponseApplyPatchToolCall | BetaResponseApplyPatchToolCallOutput | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponseResource | BetaMCPToolCall | BetaResponseCustomToolCallItem | BetaResponseCustomToolCallOutputItem
 
+AdditionalTools = BetaAdditionalTools
+AgentMessage = BetaAgentMessage
+AgentMessageContentComputerScreenshot = BetaComputerScreenshotContent
+AgentMessageContentEncryptedContent = BetaEncryptedContent
+AgentMessageContentSummaryText = BetaSummaryTextContent
+AgentMessageContentText = BetaTextContent
+McpApprovalResponse = BetaMCPApprovalResponseResource
+MultiAgentCall = BetaMultiAgentCall
+MultiAgentCallOutput = BetaMultiAgentCallOutput
+Program = BetaProgram
+ProgramOutput = BetaProgramOutput
+
 _ELSEWHERE: dict[str, str] = {
-    "AdditionalTools": "beta.beta_additional_tools:BetaAdditionalTools",
-    "AdditionalToolsAgent": "beta.beta_agent_tag:BetaAgentTag",
-    "AgentMessage": "beta.beta_agent_message:BetaAgentMessage",
-    "AgentMessageAgent": "beta.beta_agent_tag:BetaAgentTag",
-    "AgentMessageContentComputerScreenshot": "beta.beta_computer_screenshot_content:BetaComputerScreenshotContent",
-    "AgentMessageContentComputerScreenshotPromptCacheBreakpoint": "beta.beta_prompt_cache_breakpoint_config:BetaPromptCacheBreakpointConfig",
-    "AgentMessageContentEncryptedContent": "beta.beta_encrypted_content:BetaEncryptedContent",
-    "AgentMessageContentReasoningText": "beta.beta_reasoning_text_content:BetaReasoningTextContent",
-    "AgentMessageContentSummaryText": "beta.beta_summary_text_content:BetaSummaryTextContent",
-    "AgentMessageContentText": "beta.beta_text_content:BetaTextContent",
-    "ImageGenerationCall": "beta.beta_image_gen_tool_call:BetaImageGenToolCall",
-    "ImageGenerationCallAgent": "beta.beta_agent_tag:BetaAgentTag",
-    "LocalShellCall": "beta.beta_local_shell_tool_call:BetaLocalShellToolCall",
-    "LocalShellCallAction": "beta.beta_local_shell_exec_action:BetaLocalShellExecAction",
-    "LocalShellCallAgent": "beta.beta_agent_tag:BetaAgentTag",
-    "LocalShellCallOutput": "beta.beta_local_shell_tool_call_output:BetaLocalShellToolCallOutput",
-    "LocalShellCallOutputAgent": "beta.beta_agent_tag:BetaAgentTag",
-    "McpApprovalRequest": "beta.beta_mcp_approval_request:BetaMCPApprovalRequest",
-    "McpApprovalRequestAgent": "beta.beta_agent_tag:BetaAgentTag",
-    "McpApprovalResponse": "beta.beta_mcp_approval_response_resource:BetaMCPApprovalResponseResource",
-    "McpApprovalResponseAgent": "beta.beta_agent_tag:BetaAgentTag",
-    "McpCall": "beta.beta_mcp_tool_call:BetaMCPToolCall",
-    "McpCallAgent": "beta.beta_agent_tag:BetaAgentTag",
-    "McpListTools": "beta.beta_mcp_list_tools:BetaMCPListTools",
-    "McpListToolsAgent": "beta.beta_agent_tag:BetaAgentTag",
-    "McpListToolsTool": "beta.beta_mcp_list_tools_tool:BetaMCPListToolsTool",
-    "MultiAgentCall": "beta.beta_multi_agent_call:BetaMultiAgentCall",
-    "MultiAgentCallAgent": "beta.beta_agent_tag:BetaAgentTag",
-    "MultiAgentCallOutput": "beta.beta_multi_agent_call_output:BetaMultiAgentCallOutput",
-    "MultiAgentCallOutputAgent": "beta.beta_agent_tag:BetaAgentTag",
-    "Program": "beta.beta_program:BetaProgram",
-    "ProgramAgent": "beta.beta_agent_tag:BetaAgentTag",
-    "ProgramOutput": "beta.beta_program_output:BetaProgramOutput",
-    "ProgramOutputAgent": "beta.beta_agent_tag:BetaAgentTag",
+    "AdditionalToolsAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "AgentMessageAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "AgentMessageContentComputerScreenshotPromptCacheBreakpoint": "beta.beta_response_input_file:BetaPromptCacheBreakpointConfig",
+    "AgentMessageContentReasoningText": "beta.beta_response_content_part_added_event:BetaReasoningTextContent",
+    "ImageGenerationCall": "beta.beta_response_input_item:BetaImageGenToolCall",
+    "ImageGenerationCallAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "LocalShellCall": "beta.beta_response_input_item:BetaLocalShellToolCall",
+    "LocalShellCallAction": "beta.beta_response_input_item:BetaLocalShellExecAction",
+    "LocalShellCallAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "LocalShellCallOutput": "beta.beta_response_input_item:BetaLocalShellToolCallOutput",
+    "LocalShellCallOutputAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "McpApprovalRequest": "beta.beta_response_input_item:BetaMCPApprovalRequest",
+    "McpApprovalRequestAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "McpApprovalResponseAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "McpCall": "beta.beta_response_input_item:BetaMCPToolCall",
+    "McpCallAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "McpListTools": "beta.beta_response_input_item:BetaMCPListTools",
+    "McpListToolsAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "McpListToolsTool": "beta.beta_response_input_item:BetaMCPListToolsTool",
+    "MultiAgentCallAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "MultiAgentCallOutputAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "ProgramAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "ProgramOutputAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
 }
 
 

@@ -5,20 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union, TypeAlias
 
-from openai_urllib3.types.beta.beta_additional_tools import BetaAdditionalTools
-from openai_urllib3.types.beta.beta_agent_message import BetaAgentMessage
 from openai_urllib3.types.beta.beta_easy_input_message import BetaEasyInputMessage
-from openai_urllib3.types.beta.beta_image_gen_tool_call import BetaImageGenToolCall
-from openai_urllib3.types.beta.beta_local_shell_tool_call import BetaLocalShellToolCall
-from openai_urllib3.types.beta.beta_local_shell_tool_call_output import BetaLocalShellToolCallOutput
-from openai_urllib3.types.beta.beta_mcp_approval_request import BetaMCPApprovalRequest
-from openai_urllib3.types.beta.beta_mcp_approval_response_resource import BetaMCPApprovalResponseResource
-from openai_urllib3.types.beta.beta_mcp_list_tools import BetaMCPListTools
-from openai_urllib3.types.beta.beta_mcp_tool_call import BetaMCPToolCall
-from openai_urllib3.types.beta.beta_multi_agent_call import BetaMultiAgentCall
-from openai_urllib3.types.beta.beta_multi_agent_call_output import BetaMultiAgentCallOutput
-from openai_urllib3.types.beta.beta_program import BetaProgram
-from openai_urllib3.types.beta.beta_program_output import BetaProgramOutput
 from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaResponseApplyPatchToolCall
 from openai_urllib3.types.beta.beta_response_apply_patch_tool_call_output import BetaResponseApplyPatchToolCallOutput
 from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call import BetaResponseCodeInterpreterToolCall
@@ -33,6 +20,19 @@ from openai_urllib3.types.beta.beta_response_function_shell_tool_call_output imp
 from openai_urllib3.types.beta.beta_response_function_tool_call import BetaResponseFunctionToolCall
 from openai_urllib3.types.beta.beta_response_function_tool_call_output_item import BetaResponseFunctionToolCallOutputItem
 from openai_urllib3.types.beta.beta_response_function_web_search import BetaResponseFunctionWebSearch
+from openai_urllib3.types.beta.beta_response_input_item import BetaImageGenToolCall
+from openai_urllib3.types.beta.beta_response_input_item import BetaLocalShellToolCall
+from openai_urllib3.types.beta.beta_response_input_item import BetaLocalShellToolCallOutput
+from openai_urllib3.types.beta.beta_response_input_item import BetaMCPApprovalRequest
+from openai_urllib3.types.beta.beta_response_input_item import BetaMCPListTools
+from openai_urllib3.types.beta.beta_response_input_item import BetaMCPToolCall
+from openai_urllib3.types.beta.beta_response_item import BetaAdditionalTools
+from openai_urllib3.types.beta.beta_response_item import BetaAgentMessage
+from openai_urllib3.types.beta.beta_response_item import BetaMCPApprovalResponseResource
+from openai_urllib3.types.beta.beta_response_item import BetaMultiAgentCall
+from openai_urllib3.types.beta.beta_response_item import BetaMultiAgentCallOutput
+from openai_urllib3.types.beta.beta_response_item import BetaProgram
+from openai_urllib3.types.beta.beta_response_item import BetaProgramOutput
 from openai_urllib3.types.beta.beta_response_reasoning_item import BetaResponseReasoningItem
 from openai_urllib3.types.beta.beta_response_tool_search_call import BetaResponseToolSearchCall
 from openai_urllib3.types.beta.beta_response_tool_search_output_item import BetaResponseToolSearchOutputItem
@@ -41,40 +41,40 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_additional_tools import BetaAdditionalTools as AdditionalTools
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as AdditionalToolsAgent
-    from openai_urllib3.types.beta.beta_agent_message import BetaAgentMessage as AgentMessage
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as AgentMessageAgent
-    from openai_urllib3.types.beta.beta_computer_screenshot_content import BetaComputerScreenshotContent as AgentMessageContentComputerScreenshot
-    from openai_urllib3.types.beta.beta_prompt_cache_breakpoint_config import BetaPromptCacheBreakpointConfig as AgentMessageContentComputerScreenshotPromptCacheBreakpoint
-    from openai_urllib3.types.beta.beta_encrypted_content import BetaEncryptedContent as AgentMessageContentEncryptedContent
-    from openai_urllib3.types.beta.beta_reasoning_text_content import BetaReasoningTextContent as AgentMessageContentReasoningText
-    from openai_urllib3.types.beta.beta_summary_text_content import BetaSummaryTextContent as AgentMessageContentSummaryText
-    from openai_urllib3.types.beta.beta_text_content import BetaTextContent as AgentMessageContentText
-    from openai_urllib3.types.beta.beta_image_gen_tool_call import BetaImageGenToolCall as ImageGenerationCall
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as ImageGenerationCallAgent
-    from openai_urllib3.types.beta.beta_local_shell_tool_call import BetaLocalShellToolCall as LocalShellCall
-    from openai_urllib3.types.beta.beta_local_shell_exec_action import BetaLocalShellExecAction as LocalShellCallAction
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as LocalShellCallAgent
-    from openai_urllib3.types.beta.beta_local_shell_tool_call_output import BetaLocalShellToolCallOutput as LocalShellCallOutput
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as LocalShellCallOutputAgent
-    from openai_urllib3.types.beta.beta_mcp_approval_request import BetaMCPApprovalRequest as McpApprovalRequest
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as McpApprovalRequestAgent
-    from openai_urllib3.types.beta.beta_mcp_approval_response_resource import BetaMCPApprovalResponseResource as McpApprovalResponse
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as McpApprovalResponseAgent
-    from openai_urllib3.types.beta.beta_mcp_tool_call import BetaMCPToolCall as McpCall
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as McpCallAgent
-    from openai_urllib3.types.beta.beta_mcp_list_tools import BetaMCPListTools as McpListTools
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as McpListToolsAgent
-    from openai_urllib3.types.beta.beta_mcp_list_tools_tool import BetaMCPListToolsTool as McpListToolsTool
-    from openai_urllib3.types.beta.beta_multi_agent_call import BetaMultiAgentCall as MultiAgentCall
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as MultiAgentCallAgent
-    from openai_urllib3.types.beta.beta_multi_agent_call_output import BetaMultiAgentCallOutput as MultiAgentCallOutput
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as MultiAgentCallOutputAgent
-    from openai_urllib3.types.beta.beta_program import BetaProgram as Program
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as ProgramAgent
-    from openai_urllib3.types.beta.beta_program_output import BetaProgramOutput as ProgramOutput
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as ProgramOutputAgent
+    from openai_urllib3.types.beta.beta_response_item import BetaAdditionalTools as AdditionalTools
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as AdditionalToolsAgent
+    from openai_urllib3.types.beta.beta_response_item import BetaAgentMessage as AgentMessage
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as AgentMessageAgent
+    from openai_urllib3.types.beta.beta_response_item import BetaComputerScreenshotContent as AgentMessageContentComputerScreenshot
+    from openai_urllib3.types.beta.beta_response_input_file import BetaPromptCacheBreakpointConfig as AgentMessageContentComputerScreenshotPromptCacheBreakpoint
+    from openai_urllib3.types.beta.beta_response_item import BetaEncryptedContent as AgentMessageContentEncryptedContent
+    from openai_urllib3.types.beta.beta_response_content_part_added_event import BetaReasoningTextContent as AgentMessageContentReasoningText
+    from openai_urllib3.types.beta.beta_response_item import BetaSummaryTextContent as AgentMessageContentSummaryText
+    from openai_urllib3.types.beta.beta_response_item import BetaTextContent as AgentMessageContentText
+    from openai_urllib3.types.beta.beta_response_input_item import BetaImageGenToolCall as ImageGenerationCall
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as ImageGenerationCallAgent
+    from openai_urllib3.types.beta.beta_response_input_item import BetaLocalShellToolCall as LocalShellCall
+    from openai_urllib3.types.beta.beta_response_input_item import BetaLocalShellExecAction as LocalShellCallAction
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as LocalShellCallAgent
+    from openai_urllib3.types.beta.beta_response_input_item import BetaLocalShellToolCallOutput as LocalShellCallOutput
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as LocalShellCallOutputAgent
+    from openai_urllib3.types.beta.beta_response_input_item import BetaMCPApprovalRequest as McpApprovalRequest
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as McpApprovalRequestAgent
+    from openai_urllib3.types.beta.beta_response_item import BetaMCPApprovalResponseResource as McpApprovalResponse
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as McpApprovalResponseAgent
+    from openai_urllib3.types.beta.beta_response_input_item import BetaMCPToolCall as McpCall
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as McpCallAgent
+    from openai_urllib3.types.beta.beta_response_input_item import BetaMCPListTools as McpListTools
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as McpListToolsAgent
+    from openai_urllib3.types.beta.beta_response_input_item import BetaMCPListToolsTool as McpListToolsTool
+    from openai_urllib3.types.beta.beta_response_item import BetaMultiAgentCall as MultiAgentCall
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as MultiAgentCallAgent
+    from openai_urllib3.types.beta.beta_response_item import BetaMultiAgentCallOutput as MultiAgentCallOutput
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as MultiAgentCallOutputAgent
+    from openai_urllib3.types.beta.beta_response_item import BetaProgram as Program
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as ProgramAgent
+    from openai_urllib3.types.beta.beta_response_item import BetaProgramOutput as ProgramOutput
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as ProgramOutputAgent
 
 __all__ = [
     "AdditionalTools",
@@ -119,40 +119,40 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 BetaResponseOutputItem: TypeAlias = BetaEasyInputMessage | BetaResponseFileSearchToolCall | BetaResponseFunctionToolCall | BetaResponseFunctionToolCallOutputItem | BetaAgentMessage | BetaMultiAgentCall | BetaMultiAgentCallOutput | BetaResponseFunctionWebSearch | BetaResponseComputerToolCall | BetaResponseComputerToolCallOutputItem | BetaResponseReasoningItem | BetaProgram | BetaProgramOutput | BetaResponseToolSearchCall | BetaResponseToolSearchOutputItem | BetaAdditionalTools | BetaResponseCompactionItem | BetaImageGenToolCall | BetaResponseCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaResponseFunctionShellToolCall | BetaResponseFunctionShellToolCallOutput | BetaResponseApplyPatchToolCall | BetaResponseApplyPatchToolCallOutput | BetaMCPToolCall | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponseResource | BetaResponseCustomToolCall | BetaResponseCustomToolCallOutputItem
 
 _ELSEWHERE: dict[str, str] = {
-    "AdditionalTools": "beta.beta_additional_tools:BetaAdditionalTools",
-    "AdditionalToolsAgent": "beta.beta_agent_tag:BetaAgentTag",
-    "AgentMessage": "beta.beta_agent_message:BetaAgentMessage",
-    "AgentMessageAgent": "beta.beta_agent_tag:BetaAgentTag",
-    "AgentMessageContentComputerScreenshot": "beta.beta_computer_screenshot_content:BetaComputerScreenshotContent",
-    "AgentMessageContentComputerScreenshotPromptCacheBreakpoint": "beta.beta_prompt_cache_breakpoint_config:BetaPromptCacheBreakpointConfig",
-    "AgentMessageContentEncryptedContent": "beta.beta_encrypted_content:BetaEncryptedContent",
-    "AgentMessageContentReasoningText": "beta.beta_reasoning_text_content:BetaReasoningTextContent",
-    "AgentMessageContentSummaryText": "beta.beta_summary_text_content:BetaSummaryTextContent",
-    "AgentMessageContentText": "beta.beta_text_content:BetaTextContent",
-    "ImageGenerationCall": "beta.beta_image_gen_tool_call:BetaImageGenToolCall",
-    "ImageGenerationCallAgent": "beta.beta_agent_tag:BetaAgentTag",
-    "LocalShellCall": "beta.beta_local_shell_tool_call:BetaLocalShellToolCall",
-    "LocalShellCallAction": "beta.beta_local_shell_exec_action:BetaLocalShellExecAction",
-    "LocalShellCallAgent": "beta.beta_agent_tag:BetaAgentTag",
-    "LocalShellCallOutput": "beta.beta_local_shell_tool_call_output:BetaLocalShellToolCallOutput",
-    "LocalShellCallOutputAgent": "beta.beta_agent_tag:BetaAgentTag",
-    "McpApprovalRequest": "beta.beta_mcp_approval_request:BetaMCPApprovalRequest",
-    "McpApprovalRequestAgent": "beta.beta_agent_tag:BetaAgentTag",
-    "McpApprovalResponse": "beta.beta_mcp_approval_response_resource:BetaMCPApprovalResponseResource",
-    "McpApprovalResponseAgent": "beta.beta_agent_tag:BetaAgentTag",
-    "McpCall": "beta.beta_mcp_tool_call:BetaMCPToolCall",
-    "McpCallAgent": "beta.beta_agent_tag:BetaAgentTag",
-    "McpListTools": "beta.beta_mcp_list_tools:BetaMCPListTools",
-    "McpListToolsAgent": "beta.beta_agent_tag:BetaAgentTag",
-    "McpListToolsTool": "beta.beta_mcp_list_tools_tool:BetaMCPListToolsTool",
-    "MultiAgentCall": "beta.beta_multi_agent_call:BetaMultiAgentCall",
-    "MultiAgentCallAgent": "beta.beta_agent_tag:BetaAgentTag",
-    "MultiAgentCallOutput": "beta.beta_multi_agent_call_output:BetaMultiAgentCallOutput",
-    "MultiAgentCallOutputAgent": "beta.beta_agent_tag:BetaAgentTag",
-    "Program": "beta.beta_program:BetaProgram",
-    "ProgramAgent": "beta.beta_agent_tag:BetaAgentTag",
-    "ProgramOutput": "beta.beta_program_output:BetaProgramOutput",
-    "ProgramOutputAgent": "beta.beta_agent_tag:BetaAgentTag",
+    "AdditionalTools": "beta.beta_response_item:BetaAdditionalTools",
+    "AdditionalToolsAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "AgentMessage": "beta.beta_response_item:BetaAgentMessage",
+    "AgentMessageAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "AgentMessageContentComputerScreenshot": "beta.beta_response_item:BetaComputerScreenshotContent",
+    "AgentMessageContentComputerScreenshotPromptCacheBreakpoint": "beta.beta_response_input_file:BetaPromptCacheBreakpointConfig",
+    "AgentMessageContentEncryptedContent": "beta.beta_response_item:BetaEncryptedContent",
+    "AgentMessageContentReasoningText": "beta.beta_response_content_part_added_event:BetaReasoningTextContent",
+    "AgentMessageContentSummaryText": "beta.beta_response_item:BetaSummaryTextContent",
+    "AgentMessageContentText": "beta.beta_response_item:BetaTextContent",
+    "ImageGenerationCall": "beta.beta_response_input_item:BetaImageGenToolCall",
+    "ImageGenerationCallAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "LocalShellCall": "beta.beta_response_input_item:BetaLocalShellToolCall",
+    "LocalShellCallAction": "beta.beta_response_input_item:BetaLocalShellExecAction",
+    "LocalShellCallAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "LocalShellCallOutput": "beta.beta_response_input_item:BetaLocalShellToolCallOutput",
+    "LocalShellCallOutputAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "McpApprovalRequest": "beta.beta_response_input_item:BetaMCPApprovalRequest",
+    "McpApprovalRequestAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "McpApprovalResponse": "beta.beta_response_item:BetaMCPApprovalResponseResource",
+    "McpApprovalResponseAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "McpCall": "beta.beta_response_input_item:BetaMCPToolCall",
+    "McpCallAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "McpListTools": "beta.beta_response_input_item:BetaMCPListTools",
+    "McpListToolsAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "McpListToolsTool": "beta.beta_response_input_item:BetaMCPListToolsTool",
+    "MultiAgentCall": "beta.beta_response_item:BetaMultiAgentCall",
+    "MultiAgentCallAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "MultiAgentCallOutput": "beta.beta_response_item:BetaMultiAgentCallOutput",
+    "MultiAgentCallOutputAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "Program": "beta.beta_response_item:BetaProgram",
+    "ProgramAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "ProgramOutput": "beta.beta_response_item:BetaProgramOutput",
+    "ProgramOutputAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
 }
 
 

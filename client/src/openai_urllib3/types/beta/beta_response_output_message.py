@@ -12,18 +12,18 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag
-    from openai_urllib3.types.beta.beta_computer_screenshot_content import BetaComputerScreenshotContent
-    from openai_urllib3.types.beta.beta_encrypted_content import BetaEncryptedContent
-    from openai_urllib3.types.beta.beta_reasoning_text_content import BetaReasoningTextContent
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag
+    from openai_urllib3.types.beta.beta_response_content_part_added_event import BetaReasoningTextContent
     from openai_urllib3.types.beta.beta_response_input_file import BetaResponseInputFile
     from openai_urllib3.types.beta.beta_response_input_image import BetaResponseInputImage
     from openai_urllib3.types.beta.beta_response_input_text import BetaResponseInputText
+    from openai_urllib3.types.beta.beta_response_item import BetaComputerScreenshotContent
+    from openai_urllib3.types.beta.beta_response_item import BetaEncryptedContent
+    from openai_urllib3.types.beta.beta_response_item import BetaSummaryTextContent
+    from openai_urllib3.types.beta.beta_response_item import BetaTextContent
     from openai_urllib3.types.beta.beta_response_output_refusal import BetaResponseOutputRefusal
     from openai_urllib3.types.beta.beta_response_output_text import BetaResponseOutputText
-    from openai_urllib3.types.beta.beta_summary_text_content import BetaSummaryTextContent
-    from openai_urllib3.types.beta.beta_text_content import BetaTextContent
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as Agent
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as Agent
 
 __all__ = [
     "Agent",
@@ -37,16 +37,16 @@ class BetaResponseOutputMessage(BaseModel):
     """A message to or from the model."""
 
     __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("beta.beta_agent_tag:BetaAgentTag"))
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
     type = Field['Literal["message"]']()
     id = Field['str']()
     status = Field['Literal["in_progress", "completed", "incomplete"]']()
     role = Field['Literal["unknown", "user", "assistant", "system", "critic", "discriminator", "developer", "tool"]']()
-    content = Field['list[BetaResponseInputText | BetaResponseOutputText | BetaTextContent | BetaSummaryTextContent | BetaReasoningTextContent | BetaResponseOutputRefusal | BetaResponseInputImage | BetaComputerScreenshotContent | BetaResponseInputFile | BetaEncryptedContent]'](list_of(union_of("type", {"input_text": ref("beta.beta_response_input_text:BetaResponseInputText"), "output_text": ref("beta.beta_response_output_text:BetaResponseOutputText"), "text": ref("beta.beta_text_content:BetaTextContent"), "summary_text": ref("beta.beta_summary_text_content:BetaSummaryTextContent"), "reasoning_text": ref("beta.beta_reasoning_text_content:BetaReasoningTextContent"), "refusal": ref("beta.beta_response_output_refusal:BetaResponseOutputRefusal"), "input_image": ref("beta.beta_response_input_image:BetaResponseInputImage"), "computer_screenshot": ref("beta.beta_computer_screenshot_content:BetaComputerScreenshotContent"), "input_file": ref("beta.beta_response_input_file:BetaResponseInputFile"), "encrypted_content": ref("beta.beta_encrypted_content:BetaEncryptedContent")})))
+    content = Field['list[BetaResponseInputText | BetaResponseOutputText | BetaTextContent | BetaSummaryTextContent | BetaReasoningTextContent | BetaResponseOutputRefusal | BetaResponseInputImage | BetaComputerScreenshotContent | BetaResponseInputFile | BetaEncryptedContent]'](list_of(union_of("type", {"input_text": ref("beta.beta_response_input_text:BetaResponseInputText"), "output_text": ref("beta.beta_response_output_text:BetaResponseOutputText"), "text": ref("beta.beta_response_item:BetaTextContent"), "summary_text": ref("beta.beta_response_item:BetaSummaryTextContent"), "reasoning_text": ref("beta.beta_response_content_part_added_event:BetaReasoningTextContent"), "refusal": ref("beta.beta_response_output_refusal:BetaResponseOutputRefusal"), "input_image": ref("beta.beta_response_input_image:BetaResponseInputImage"), "computer_screenshot": ref("beta.beta_response_item:BetaComputerScreenshotContent"), "input_file": ref("beta.beta_response_input_file:BetaResponseInputFile"), "encrypted_content": ref("beta.beta_response_item:BetaEncryptedContent")})))
     phase = Field['Literal["commentary", "final_answer"] | None']()
 
 _ELSEWHERE: dict[str, str] = {
-    "Agent": "beta.beta_agent_tag:BetaAgentTag",
+    "Agent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
 }
 
 

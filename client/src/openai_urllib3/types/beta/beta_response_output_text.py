@@ -12,24 +12,19 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_container_file_citation_body import BetaContainerFileCitationBody
-    from openai_urllib3.types.beta.beta_file_citation_body import BetaFileCitationBody
-    from openai_urllib3.types.beta.beta_file_path import BetaFilePath
-    from openai_urllib3.types.beta.beta_log_prob import BetaLogProb
-    from openai_urllib3.types.beta.beta_url_citation_body import BetaUrlCitationBody
-    from openai_urllib3.types.beta.beta_container_file_citation_body import BetaContainerFileCitationBody as AnnotationContainerFileCitation
-    from openai_urllib3.types.beta.beta_file_citation_body import BetaFileCitationBody as AnnotationFileCitation
-    from openai_urllib3.types.beta.beta_file_path import BetaFilePath as AnnotationFilePath
-    from openai_urllib3.types.beta.beta_url_citation_body import BetaUrlCitationBody as AnnotationURLCitation
-    from openai_urllib3.types.beta.beta_log_prob import BetaLogProb as Logprob
-    from openai_urllib3.types.beta.beta_top_log_prob import BetaTopLogProb as LogprobTopLogprob
 
 __all__ = [
     "AnnotationContainerFileCitation",
     "AnnotationFileCitation",
     "AnnotationFilePath",
     "AnnotationURLCitation",
+    "BetaContainerFileCitationBody",
+    "BetaFileCitationBody",
+    "BetaFilePath",
+    "BetaLogProb",
     "BetaResponseOutputText",
+    "BetaTopLogProb",
+    "BetaUrlCitationBody",
     "Logprob",
     "LogprobTopLogprob",
 ]
@@ -43,22 +38,73 @@ class BetaResponseOutputText(BaseModel):
     __slots__ = ()
     type = Field['Literal["output_text"]']()
     text = Field['str']()
-    annotations = Field['list[BetaFileCitationBody | BetaUrlCitationBody | BetaContainerFileCitationBody | BetaFilePath]'](list_of(union_of("type", {"file_citation": ref("beta.beta_file_citation_body:BetaFileCitationBody"), "url_citation": ref("beta.beta_url_citation_body:BetaUrlCitationBody"), "container_file_citation": ref("beta.beta_container_file_citation_body:BetaContainerFileCitationBody"), "file_path": ref("beta.beta_file_path:BetaFilePath")})))
-    logprobs = Field['list[BetaLogProb]'](list_of(ref("beta.beta_log_prob:BetaLogProb")))
-
-_ELSEWHERE: dict[str, str] = {
-    "AnnotationContainerFileCitation": "beta.beta_container_file_citation_body:BetaContainerFileCitationBody",
-    "AnnotationFileCitation": "beta.beta_file_citation_body:BetaFileCitationBody",
-    "AnnotationFilePath": "beta.beta_file_path:BetaFilePath",
-    "AnnotationURLCitation": "beta.beta_url_citation_body:BetaUrlCitationBody",
-    "Logprob": "beta.beta_log_prob:BetaLogProb",
-    "LogprobTopLogprob": "beta.beta_top_log_prob:BetaTopLogProb",
-}
+    annotations = Field['list[BetaFileCitationBody | BetaUrlCitationBody | BetaContainerFileCitationBody | BetaFilePath]'](list_of(union_of("type", {"file_citation": ref("beta.beta_response_output_text:BetaFileCitationBody"), "url_citation": ref("beta.beta_response_output_text:BetaUrlCitationBody"), "container_file_citation": ref("beta.beta_response_output_text:BetaContainerFileCitationBody"), "file_path": ref("beta.beta_response_output_text:BetaFilePath")})))
+    logprobs = Field['list[BetaLogProb]'](list_of(ref("beta.beta_response_output_text:BetaLogProb")))
 
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
+class BetaFileCitationBody(BaseModel):
+    """A citation to a file."""
 
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+    __slots__ = ()
+    type = Field['Literal["file_citation"]']()
+    file_id = Field['str']()
+    index = Field['int']()
+    filename = Field['str']()
+
+
+class BetaUrlCitationBody(BaseModel):
+    """A citation for a web resource used to generate a model response."""
+
+    __slots__ = ()
+    type = Field['Literal["url_citation"]']()
+    url = Field['str']()
+    start_index = Field['int']()
+    end_index = Field['int']()
+    title = Field['str']()
+
+
+class BetaContainerFileCitationBody(BaseModel):
+    """A citation for a container file used to generate a model response."""
+
+    __slots__ = ()
+    type = Field['Literal["container_file_citation"]']()
+    container_id = Field['str']()
+    file_id = Field['str']()
+    start_index = Field['int']()
+    end_index = Field['int']()
+    filename = Field['str']()
+
+
+class BetaFilePath(BaseModel):
+    """A path to a file."""
+
+    __slots__ = ()
+    type = Field['Literal["file_path"]']()
+    file_id = Field['str']()
+    index = Field['int']()
+
+
+class BetaLogProb(BaseModel):
+    """The log probability of a token."""
+
+    __slots__ = ()
+    token = Field['str']()
+    logprob = Field['float']()
+    bytes = Field['list[int]']()
+    top_logprobs = Field['list[BetaTopLogProb]'](list_of(ref("beta.beta_response_output_text:BetaTopLogProb")))
+
+
+class BetaTopLogProb(BaseModel):
+    """The top log probability of a token."""
+
+    __slots__ = ()
+    token = Field['str']()
+    logprob = Field['float']()
+    bytes = Field['list[int]']()
+
+AnnotationContainerFileCitation = BetaContainerFileCitationBody
+AnnotationFileCitation = BetaFileCitationBody
+AnnotationFilePath = BetaFilePath
+AnnotationURLCitation = BetaUrlCitationBody
+Logprob = BetaLogProb
+LogprobTopLogprob = BetaTopLogProb

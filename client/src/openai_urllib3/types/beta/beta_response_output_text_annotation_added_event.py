@@ -12,16 +12,16 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag
-    from openai_urllib3.types.beta.beta_container_file_citation_body import BetaContainerFileCitationBody
-    from openai_urllib3.types.beta.beta_file_citation_body import BetaFileCitationBody
-    from openai_urllib3.types.beta.beta_file_path import BetaFilePath
-    from openai_urllib3.types.beta.beta_url_citation_body import BetaUrlCitationBody
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as Agent
-    from openai_urllib3.types.beta.beta_container_file_citation_body import BetaContainerFileCitationBody as AnnotationContainerFileCitation
-    from openai_urllib3.types.beta.beta_file_citation_body import BetaFileCitationBody as AnnotationFileCitation
-    from openai_urllib3.types.beta.beta_file_path import BetaFilePath as AnnotationFilePath
-    from openai_urllib3.types.beta.beta_url_citation_body import BetaUrlCitationBody as AnnotationURLCitation
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag
+    from openai_urllib3.types.beta.beta_response_output_text import BetaContainerFileCitationBody
+    from openai_urllib3.types.beta.beta_response_output_text import BetaFileCitationBody
+    from openai_urllib3.types.beta.beta_response_output_text import BetaFilePath
+    from openai_urllib3.types.beta.beta_response_output_text import BetaUrlCitationBody
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as Agent
+    from openai_urllib3.types.beta.beta_response_output_text import BetaContainerFileCitationBody as AnnotationContainerFileCitation
+    from openai_urllib3.types.beta.beta_response_output_text import BetaFileCitationBody as AnnotationFileCitation
+    from openai_urllib3.types.beta.beta_response_output_text import BetaFilePath as AnnotationFilePath
+    from openai_urllib3.types.beta.beta_response_output_text import BetaUrlCitationBody as AnnotationURLCitation
 
 __all__ = [
     "Agent",
@@ -39,21 +39,21 @@ class BetaResponseOutputTextAnnotationAddedEvent(BaseModel):
     """Emitted when an annotation is added to output text content."""
 
     __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("beta.beta_agent_tag:BetaAgentTag"))
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
     type = Field['Literal["response.output_text.annotation.added"]']()
     item_id = Field['str']()
     output_index = Field['int']()
     content_index = Field['int']()
     annotation_index = Field['int']()
     sequence_number = Field['int']()
-    annotation = Field['BetaFileCitationBody | BetaUrlCitationBody | BetaContainerFileCitationBody | BetaFilePath | None'](union_of("type", {"file_citation": ref("beta.beta_file_citation_body:BetaFileCitationBody"), "url_citation": ref("beta.beta_url_citation_body:BetaUrlCitationBody"), "container_file_citation": ref("beta.beta_container_file_citation_body:BetaContainerFileCitationBody"), "file_path": ref("beta.beta_file_path:BetaFilePath")}))
+    annotation = Field['BetaFileCitationBody | BetaUrlCitationBody | BetaContainerFileCitationBody | BetaFilePath | None'](union_of("type", {"file_citation": ref("beta.beta_response_output_text:BetaFileCitationBody"), "url_citation": ref("beta.beta_response_output_text:BetaUrlCitationBody"), "container_file_citation": ref("beta.beta_response_output_text:BetaContainerFileCitationBody"), "file_path": ref("beta.beta_response_output_text:BetaFilePath")}))
 
 _ELSEWHERE: dict[str, str] = {
-    "Agent": "beta.beta_agent_tag:BetaAgentTag",
-    "AnnotationContainerFileCitation": "beta.beta_container_file_citation_body:BetaContainerFileCitationBody",
-    "AnnotationFileCitation": "beta.beta_file_citation_body:BetaFileCitationBody",
-    "AnnotationFilePath": "beta.beta_file_path:BetaFilePath",
-    "AnnotationURLCitation": "beta.beta_url_citation_body:BetaUrlCitationBody",
+    "Agent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "AnnotationContainerFileCitation": "beta.beta_response_output_text:BetaContainerFileCitationBody",
+    "AnnotationFileCitation": "beta.beta_response_output_text:BetaFileCitationBody",
+    "AnnotationFilePath": "beta.beta_response_output_text:BetaFilePath",
+    "AnnotationURLCitation": "beta.beta_response_output_text:BetaUrlCitationBody",
 }
 
 

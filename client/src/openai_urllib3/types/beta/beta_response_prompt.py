@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_input_text import BetaResponseInputText
 
 __all__ = [
-    "BetaPrompt",
     "BetaResponsePrompt",
 ]
 
@@ -25,15 +24,6 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class BetaResponsePrompt(BaseModel):
-    """Reference to a prompt template and its variables. [Learn more](/docs/guides/text?api-mode=responses#reusable-prompts)."""
-
-    __slots__ = ()
-    id = Field['str']()
-    version = Field['str | None']()
-    variables = Field['dict[str, str | BetaResponseInputText | BetaResponseInputImage | BetaResponseInputFile] | None'](dict_of(union_of("type", {"input_text": ref("beta.beta_response_input_text:BetaResponseInputText"), "input_image": ref("beta.beta_response_input_image:BetaResponseInputImage"), "input_file": ref("beta.beta_response_input_file:BetaResponseInputFile")})))
-
-
-class BetaPrompt(BaseModel):
     """Reference to a prompt template and its variables. [Learn more](/docs/guides/text?api-mode=responses#reusable-prompts)."""
 
     __slots__ = ()

@@ -15,8 +15,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_input_text_param import BetaResponseInputTextParam
 
 __all__ = [
-    "BetaPrompt0Param",
-    "BetaPrompt0Param2",
     "BetaResponsePromptParam",
 ]
 
@@ -24,20 +22,6 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class BetaResponsePromptParam(TypedDict, total=False):
-    """Reference to a prompt template and its variables. [Learn more](/docs/guides/text?api-mode=responses#reusable-prompts)."""
-    id: Required[str]
-    version: Optional[str]
-    variables: Optional[Dict[str, Union[str, BetaResponseInputTextParam, BetaResponseInputImageParam, BetaResponseInputFileParam]]]
-
-
-class BetaPrompt0Param(TypedDict, total=False):
-    """Reference to a prompt template and its variables. [Learn more](/docs/guides/text?api-mode=responses#reusable-prompts)."""
-    id: Required[str]
-    version: Optional[str]
-    variables: Optional[Dict[str, Union[str, BetaResponseInputTextParam, BetaResponseInputImageParam, BetaResponseInputFileParam]]]
-
-
-class BetaPrompt0Param2(TypedDict, total=False):
     """Reference to a prompt template and its variables. [Learn more](/docs/guides/text?api-mode=responses#reusable-prompts)."""
     id: Required[str]
     version: Optional[str]

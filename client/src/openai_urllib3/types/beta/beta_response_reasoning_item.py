@@ -12,12 +12,12 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag
-    from openai_urllib3.types.beta.beta_reasoning_text_content import BetaReasoningTextContent
-    from openai_urllib3.types.beta.beta_summary_text_content import BetaSummaryTextContent
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as Agent
-    from openai_urllib3.types.beta.beta_reasoning_text_content import BetaReasoningTextContent as Content
-    from openai_urllib3.types.beta.beta_summary_text_content import BetaSummaryTextContent as Summary
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag
+    from openai_urllib3.types.beta.beta_response_content_part_added_event import BetaReasoningTextContent
+    from openai_urllib3.types.beta.beta_response_item import BetaSummaryTextContent
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as Agent
+    from openai_urllib3.types.beta.beta_response_content_part_added_event import BetaReasoningTextContent as Content
+    from openai_urllib3.types.beta.beta_response_item import BetaSummaryTextContent as Summary
 
 __all__ = [
     "Agent",
@@ -33,18 +33,18 @@ class BetaResponseReasoningItem(BaseModel):
     """A description of the chain of thought used by a reasoning model while generating a response. Be sure to include these items in your `input` to the Responses API for subsequent turns of a conversation if you are manually [managing context](/docs/guides/conversation-state)."""
 
     __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("beta.beta_agent_tag:BetaAgentTag"))
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
     type = Field['Literal["reasoning"]']()
     id = Field['str']()
     encrypted_content = Field['str | None']()
-    summary = Field['list[BetaSummaryTextContent]'](list_of(ref("beta.beta_summary_text_content:BetaSummaryTextContent")))
-    content = Field['list[BetaReasoningTextContent] | None'](list_of(ref("beta.beta_reasoning_text_content:BetaReasoningTextContent")))
+    summary = Field['list[BetaSummaryTextContent]'](list_of(ref("beta.beta_response_item:BetaSummaryTextContent")))
+    content = Field['list[BetaReasoningTextContent] | None'](list_of(ref("beta.beta_response_content_part_added_event:BetaReasoningTextContent")))
     status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
 
 _ELSEWHERE: dict[str, str] = {
-    "Agent": "beta.beta_agent_tag:BetaAgentTag",
-    "Content": "beta.beta_reasoning_text_content:BetaReasoningTextContent",
-    "Summary": "beta.beta_summary_text_content:BetaSummaryTextContent",
+    "Agent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "Content": "beta.beta_response_content_part_added_event:BetaReasoningTextContent",
+    "Summary": "beta.beta_response_item:BetaSummaryTextContent",
 }
 
 

@@ -10,16 +10,14 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_agent_tag_param import BetaAgentTagParam
-    from openai_urllib3.types.beta.beta_reasoning_text_content_param import BetaReasoningTextContentParam
-    from openai_urllib3.types.beta.beta_summary_text_content_param import BetaSummaryTextContentParam
-    from openai_urllib3.types.beta.beta_agent_tag_param import BetaAgentTagParam as Agent
-    from openai_urllib3.types.beta.beta_reasoning_text_content_param import BetaReasoningTextContentParam as Content
-    from openai_urllib3.types.beta.beta_summary_text_content_param import BetaSummaryTextContentParam as Summary
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam as Agent
 
 __all__ = [
     "Agent",
+    "BetaReasoningTextContentParam",
     "BetaResponseReasoningItemParam",
+    "BetaSummaryTextContentParam",
     "Content",
     "Summary",
 ]
@@ -37,10 +35,23 @@ class BetaResponseReasoningItemParam(TypedDict, total=False):
     content: Iterable[BetaReasoningTextContentParam]
     status: Literal["in_progress", "completed", "incomplete"]
 
+
+class BetaSummaryTextContentParam(TypedDict, total=False):
+    """A summary text from the model."""
+    type: Required[Literal["summary_text"]]
+    text: Required[str]
+
+
+class BetaReasoningTextContentParam(TypedDict, total=False):
+    """Reasoning text from the model."""
+    type: Required[Literal["reasoning_text"]]
+    text: Required[str]
+
+Content = BetaReasoningTextContentParam
+Summary = BetaSummaryTextContentParam
+
 _ELSEWHERE: dict[str, str] = {
-    "Agent": "beta.beta_agent_tag_param:BetaAgentTagParam",
-    "Content": "beta.beta_reasoning_text_content_param:BetaReasoningTextContentParam",
-    "Summary": "beta.beta_summary_text_content_param:BetaSummaryTextContentParam",
+    "Agent": "beta.beta_response_code_interpreter_tool_call_param:BetaAgentTagParam",
 }
 
 

@@ -12,14 +12,13 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag
-    from openai_urllib3.types.beta.beta_shell_call_output_delta import BetaShellCallOutputDelta
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as Agent
-    from openai_urllib3.types.beta.beta_shell_call_output_delta import BetaShellCallOutputDelta as Delta
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as Agent
 
 __all__ = [
     "Agent",
     "BetaResponseShellCallOutputContentDeltaEvent",
+    "BetaShellCallOutputDelta",
     "Delta",
 ]
 
@@ -32,15 +31,24 @@ class BetaResponseShellCallOutputContentDeltaEvent(BaseModel):
     __slots__ = ()
     type = Field['Literal["response.shell_call_output_content.delta"]']()
     sequence_number = Field['int']()
-    agent = Field['BetaAgentTag | None'](ref("beta.beta_agent_tag:BetaAgentTag"))
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
     item_id = Field['str']()
     output_index = Field['int']()
     command_index = Field['int']()
-    delta = Field['BetaShellCallOutputDelta'](ref("beta.beta_shell_call_output_delta:BetaShellCallOutputDelta"))
+    delta = Field['BetaShellCallOutputDelta'](ref("beta.beta_response_shell_call_output_content_delta_event:BetaShellCallOutputDelta"))
+
+
+class BetaShellCallOutputDelta(BaseModel):
+    """A delta of stdout/stderr emitted while a shell call was running."""
+
+    __slots__ = ()
+    stdout = Field['str | None']()
+    stderr = Field['str | None']()
+
+Delta = BetaShellCallOutputDelta
 
 _ELSEWHERE: dict[str, str] = {
-    "Agent": "beta.beta_agent_tag:BetaAgentTag",
-    "Delta": "beta.beta_shell_call_output_delta:BetaShellCallOutputDelta",
+    "Agent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
 }
 
 

@@ -12,12 +12,12 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag
-    from openai_urllib3.types.beta.beta_function_shell_call_output_content import BetaFunctionShellCallOutputContent
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as Agent
-    from openai_urllib3.types.beta.beta_function_shell_call_output_content import BetaFunctionShellCallOutputContent as Output
-    from openai_urllib3.types.beta.beta_function_shell_call_output_exit_outcome import BetaFunctionShellCallOutputExitOutcome as OutputOutcomeExit
-    from openai_urllib3.types.beta.beta_function_shell_call_output_timeout_outcome import BetaFunctionShellCallOutputTimeoutOutcome as OutputOutcomeTimeout
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag
+    from openai_urllib3.types.beta.beta_response_function_shell_tool_call_output import BetaFunctionShellCallOutputContent
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as Agent
+    from openai_urllib3.types.beta.beta_response_function_shell_tool_call_output import BetaFunctionShellCallOutputContent as Output
+    from openai_urllib3.types.beta.beta_response_function_shell_tool_call_output import BetaFunctionShellCallOutputExitOutcome as OutputOutcomeExit
+    from openai_urllib3.types.beta.beta_response_function_shell_tool_call_output import BetaFunctionShellCallOutputTimeoutOutcome as OutputOutcomeTimeout
 
 __all__ = [
     "Agent",
@@ -36,17 +36,17 @@ class BetaResponseShellCallOutputContentDoneEvent(BaseModel):
     __slots__ = ()
     type = Field['Literal["response.shell_call_output_content.done"]']()
     sequence_number = Field['int']()
-    agent = Field['BetaAgentTag | None'](ref("beta.beta_agent_tag:BetaAgentTag"))
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
     item_id = Field['str']()
     output_index = Field['int']()
     command_index = Field['int']()
-    output = Field['list[BetaFunctionShellCallOutputContent]'](list_of(ref("beta.beta_function_shell_call_output_content:BetaFunctionShellCallOutputContent")))
+    output = Field['list[BetaFunctionShellCallOutputContent]'](list_of(ref("beta.beta_response_function_shell_tool_call_output:BetaFunctionShellCallOutputContent")))
 
 _ELSEWHERE: dict[str, str] = {
-    "Agent": "beta.beta_agent_tag:BetaAgentTag",
-    "Output": "beta.beta_function_shell_call_output_content:BetaFunctionShellCallOutputContent",
-    "OutputOutcomeExit": "beta.beta_function_shell_call_output_exit_outcome:BetaFunctionShellCallOutputExitOutcome",
-    "OutputOutcomeTimeout": "beta.beta_function_shell_call_output_timeout_outcome:BetaFunctionShellCallOutputTimeoutOutcome",
+    "Agent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "Output": "beta.beta_response_function_shell_tool_call_output:BetaFunctionShellCallOutputContent",
+    "OutputOutcomeExit": "beta.beta_response_function_shell_tool_call_output:BetaFunctionShellCallOutputExitOutcome",
+    "OutputOutcomeTimeout": "beta.beta_response_function_shell_tool_call_output:BetaFunctionShellCallOutputTimeoutOutcome",
 }
 
 

@@ -25,5 +25,5 @@ class BetaResponseTextConfig(BaseModel):
     """Configuration options for a text response from the model. Can be plain text or structured JSON data. Learn more: - [Text inputs and outputs](/docs/guides/text) - [Structured Outputs](/docs/guides/structured-outputs)"""
 
     __slots__ = ()
-    format = Field['BetaResponseFormatTextConfig | None'](union_of("type", {"text": ref("beta.beta_response_format_text:BetaResponseFormatText"), "json_schema": ref("beta.beta_response_format_text_json_schema_config:BetaResponseFormatTextJSONSchemaConfig"), "json_object": ref("beta.beta_response_format_json_object:BetaResponseFormatJsonObject")}))
+    format = Field['BetaResponseFormatTextConfig | None'](union_of("type", {"text": ref("beta.beta_response_format_text_config:BetaResponseFormatText"), "json_schema": ref("beta.beta_response_format_text_json_schema_config:BetaResponseFormatTextJSONSchemaConfig"), "json_object": ref("beta.beta_response_format_text_config:BetaResponseFormatJsonObject")}))
     verbosity = Field['Literal["low", "medium", "high"] | None']()

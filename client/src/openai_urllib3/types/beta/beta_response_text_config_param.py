@@ -10,9 +10,9 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_response_format_json_object_param import BetaResponseFormatJsonObjectParam
+    from openai_urllib3.types.beta.beta_response_format_text_config_param import BetaResponseFormatJsonObjectParam
+    from openai_urllib3.types.beta.beta_response_format_text_config_param import BetaResponseFormatTextParam
     from openai_urllib3.types.beta.beta_response_format_text_json_schema_config_param import BetaResponseFormatTextJSONSchemaConfigParam
-    from openai_urllib3.types.beta.beta_response_format_text_param import BetaResponseFormatTextParam
 
 __all__ = [
     "BetaResponseTextConfigParam",

@@ -12,14 +12,13 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag
-    from openai_urllib3.types.beta.beta_response_log_prob import BetaResponseLogProb
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as Agent
-    from openai_urllib3.types.beta.beta_response_log_prob import BetaResponseLogProb as Logprob
-    from openai_urllib3.types.beta.beta_response_log_prob import BetaResponseLogProbTopLogprob as LogprobTopLogprob
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as Agent
 
 __all__ = [
     "Agent",
+    "BetaResponseLogProb",
+    "BetaResponseLogProbTopLogprob",
     "BetaResponseTextDeltaEvent",
     "Logprob",
     "LogprobTopLogprob",
@@ -32,19 +31,35 @@ class BetaResponseTextDeltaEvent(BaseModel):
     """Emitted when there is an additional text delta."""
 
     __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("beta.beta_agent_tag:BetaAgentTag"))
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
     type = Field['Literal["response.output_text.delta"]']()
     item_id = Field['str']()
     output_index = Field['int']()
     content_index = Field['int']()
     delta = Field['str']()
     sequence_number = Field['int']()
-    logprobs = Field['list[BetaResponseLogProb]'](list_of(ref("beta.beta_response_log_prob:BetaResponseLogProb")))
+    logprobs = Field['list[BetaResponseLogProb]'](list_of(ref("beta.beta_response_text_delta_event:BetaResponseLogProb")))
+
+
+class BetaResponseLogProb(BaseModel):
+    """A logprob is the logarithmic probability that the model assigns to producing  a particular token at a given position in the sequence. Less-negative (higher)  logprob values indicate greater model confidence in that token choice."""
+
+    __slots__ = ()
+    token = Field['str']()
+    logprob = Field['float']()
+    top_logprobs = Field['list[BetaResponseLogProbTopLogprob] | None'](list_of(ref("beta.beta_response_text_delta_event:BetaResponseLogProbTopLogprob")))
+
+
+class BetaResponseLogProbTopLogprob(BaseModel):
+    __slots__ = ()
+    token = Field['str | None']()
+    logprob = Field['float | None']()
+
+Logprob = BetaResponseLogProb
+LogprobTopLogprob = BetaResponseLogProbTopLogprob
 
 _ELSEWHERE: dict[str, str] = {
-    "Agent": "beta.beta_agent_tag:BetaAgentTag",
-    "Logprob": "beta.beta_response_log_prob:BetaResponseLogProb",
-    "LogprobTopLogprob": "beta.beta_response_log_prob:BetaResponseLogProbTopLogprob",
+    "Agent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
 }
 
 

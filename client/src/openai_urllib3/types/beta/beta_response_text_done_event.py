@@ -12,11 +12,11 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag
-    from openai_urllib3.types.beta.beta_response_log_prob import BetaResponseLogProb
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as Agent
-    from openai_urllib3.types.beta.beta_response_log_prob import BetaResponseLogProb as Logprob
-    from openai_urllib3.types.beta.beta_response_log_prob import BetaResponseLogProbTopLogprob as LogprobTopLogprob
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag
+    from openai_urllib3.types.beta.beta_response_text_delta_event import BetaResponseLogProb
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as Agent
+    from openai_urllib3.types.beta.beta_response_text_delta_event import BetaResponseLogProb as Logprob
+    from openai_urllib3.types.beta.beta_response_text_delta_event import BetaResponseLogProbTopLogprob as LogprobTopLogprob
 
 __all__ = [
     "Agent",
@@ -32,19 +32,19 @@ class BetaResponseTextDoneEvent(BaseModel):
     """Emitted when text content is finalized."""
 
     __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("beta.beta_agent_tag:BetaAgentTag"))
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
     type = Field['Literal["response.output_text.done"]']()
     item_id = Field['str']()
     output_index = Field['int']()
     content_index = Field['int']()
     text = Field['str']()
     sequence_number = Field['int']()
-    logprobs = Field['list[BetaResponseLogProb]'](list_of(ref("beta.beta_response_log_prob:BetaResponseLogProb")))
+    logprobs = Field['list[BetaResponseLogProb]'](list_of(ref("beta.beta_response_text_delta_event:BetaResponseLogProb")))
 
 _ELSEWHERE: dict[str, str] = {
-    "Agent": "beta.beta_agent_tag:BetaAgentTag",
-    "Logprob": "beta.beta_response_log_prob:BetaResponseLogProb",
-    "LogprobTopLogprob": "beta.beta_response_log_prob:BetaResponseLogProbTopLogprob",
+    "Agent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
+    "Logprob": "beta.beta_response_text_delta_event:BetaResponseLogProb",
+    "LogprobTopLogprob": "beta.beta_response_text_delta_event:BetaResponseLogProbTopLogprob",
 }
 
 

@@ -12,8 +12,8 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag
-    from openai_urllib3.types.beta.beta_agent_tag import BetaAgentTag as Agent
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as Agent
 
 __all__ = [
     "Agent",
@@ -25,7 +25,7 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 class BetaResponseToolSearchCall(BaseModel):
     __slots__ = ()
-    agent = Field['BetaAgentTag | None'](ref("beta.beta_agent_tag:BetaAgentTag"))
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
     type = Field['Literal["tool_search_call"]']()
     id = Field['str']()
     call_id = Field['str | None']()
@@ -35,7 +35,7 @@ class BetaResponseToolSearchCall(BaseModel):
     created_by = Field['str | None']()
 
 _ELSEWHERE: dict[str, str] = {
-    "Agent": "beta.beta_agent_tag:BetaAgentTag",
+    "Agent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
 }
 
 

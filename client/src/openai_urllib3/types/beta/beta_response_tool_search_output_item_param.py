@@ -12,23 +12,23 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_agent_tag_param3 import BetaAgentTagParam3
+    from openai_urllib3.types.beta.beta_container_network_policy_allowlist import BetaContainerNetworkPolicyAllowlist
+    from openai_urllib3.types.beta.beta_container_network_policy_disabled import BetaContainerNetworkPolicyDisabled
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3
     from openai_urllib3.types.beta.beta_tool import BetaTool
-    from openai_urllib3.types.beta.beta_agent_tag_param3 import BetaAgentTagParam3 as Agent
-    from openai_urllib3.types.beta.beta_code_interpreter_tool import BetaCodeInterpreterTool as ToolCodeInterpreter
-    from openai_urllib3.types.beta.beta_auto_code_interpreter_tool_param2 import BetaAutoCodeInterpreterToolParam2 as ToolCodeInterpreterContainerCodeInterpreterToolAuto
-    from openai_urllib3.types.beta.beta_image_gen_tool import BetaImageGenTool as ToolImageGeneration
-    from openai_urllib3.types.beta.beta_image_gen_tool import BetaImageGenToolInputImageMask as ToolImageGenerationInputImageMask
-    from openai_urllib3.types.beta.beta_local_shell_tool_param2 import BetaLocalShellToolParam2 as ToolLocalShell
-    from openai_urllib3.types.beta.beta_mcp_tool import BetaMCPTool as ToolMcp
-    from openai_urllib3.types.beta.beta_mcp_tool_filter import BetaMCPToolFilter as ToolMcpAllowedToolsMcpToolFilter
-    from openai_urllib3.types.beta.beta_mcp_tool import BetaMCPToolRequireApproval0 as ToolMcpRequireApprovalMcpToolApprovalFilter
-    from openai_urllib3.types.beta.beta_mcp_tool_filter import BetaMCPToolFilter as ToolMcpRequireApprovalMcpToolApprovalFilterAlways
-    from openai_urllib3.types.beta.beta_mcp_tool_filter import BetaMCPToolFilter as ToolMcpRequireApprovalMcpToolApprovalFilterNever
-    from openai_urllib3.types.beta.beta_programmatic_tool_calling_param2 import BetaProgrammaticToolCallingParam2 as ToolProgrammaticToolCalling
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as Agent
 
 __all__ = [
     "Agent",
+    "BetaAutoCodeInterpreterToolParam2",
+    "BetaCodeInterpreterTool",
+    "BetaImageGenTool",
+    "BetaImageGenToolInputImageMask",
+    "BetaLocalShellToolParam2",
+    "BetaMCPTool",
+    "BetaMCPToolFilter",
+    "BetaMCPToolRequireApproval0",
+    "BetaProgrammaticToolCallingParam2",
     "BetaResponseToolSearchOutputItemParam",
     "ToolCodeInterpreter",
     "ToolCodeInterpreterContainerCodeInterpreterToolAuto",
@@ -46,29 +46,121 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
+class BetaMCPTool(BaseModel):
+    """Give the model access to additional tools via remote Model Context Protocol (MCP) servers. [Learn more about MCP](/docs/guides/tools-remote-mcp)."""
+
+    __slots__ = ()
+    type = Field['Literal["mcp"]']()
+    server_label = Field['str']()
+    server_url = Field['str | None']()
+    connector_id = Field['Literal["connector_dropbox", "connector_gmail", "connector_googlecalendar", "connector_googledrive", "connector_microsoftteams", "connector_outlookcalendar", "connector_outlookemail", "connector_sharepoint"] | None']()
+    tunnel_id = Field['str | None']()
+    authorization = Field['str | None']()
+    server_description = Field['str | None']()
+    headers = Field['dict[str, str] | None']()
+    allowed_tools = Field['list[str] | BetaMCPToolFilter | None'](ref("beta.beta_response_tool_search_output_item_param:BetaMCPToolFilter"))
+    allowed_callers = Field['list[Literal["direct", "programmatic"]] | None']()
+    require_approval = Field['BetaMCPToolRequireApproval0 | Literal["always", "never"] | None'](ref("beta.beta_response_tool_search_output_item_param:BetaMCPToolRequireApproval0"))
+    defer_loading = Field['bool | None']()
+
+
+class BetaMCPToolFilter(BaseModel):
+    """A filter object to specify which tools are allowed."""
+
+    __slots__ = ()
+    tool_names = Field['list[str] | None']()
+    read_only = Field['bool | None']()
+
+
+class BetaMCPToolRequireApproval0(BaseModel):
+    """Specify which of the MCP server's tools require approval. Can be `always`, `never`, or a filter object associated with tools that require approval."""
+
+    __slots__ = ()
+    always = Field['BetaMCPToolFilter | None'](ref("beta.beta_response_tool_search_output_item_param:BetaMCPToolFilter"))
+    never = Field['BetaMCPToolFilter | None'](ref("beta.beta_response_tool_search_output_item_param:BetaMCPToolFilter"))
+
+
+class BetaCodeInterpreterTool(BaseModel):
+    """A tool that runs Python code to help generate a response to a prompt."""
+
+    __slots__ = ()
+    type = Field['Literal["code_interpreter"]']()
+    container = Field['str | BetaAutoCodeInterpreterToolParam2'](union_of("type", {"auto": ref("beta.beta_response_tool_search_output_item_param:BetaAutoCodeInterpreterToolParam2")}))
+    allowed_callers = Field['list[Literal["direct", "programmatic"]] | None']()
+
+
+class BetaAutoCodeInterpreterToolParam2(BaseModel):
+    """Configuration for a code interpreter container. Optionally specify the IDs of the files to run the code on."""
+
+    __slots__ = ()
+    type = Field['Literal["auto"]']()
+    file_ids = Field['list[str] | None']()
+    memory_limit = Field['Literal["1g", "4g", "16g", "64g"] | None']()
+    network_policy = Field['BetaContainerNetworkPolicyDisabled | BetaContainerNetworkPolicyAllowlist | None'](union_of("type", {"disabled": ref("beta.beta_container_network_policy_disabled:BetaContainerNetworkPolicyDisabled"), "allowlist": ref("beta.beta_container_network_policy_allowlist:BetaContainerNetworkPolicyAllowlist")}))
+
+
+class BetaProgrammaticToolCallingParam2(BaseModel):
+    __slots__ = ()
+    type = Field['Literal["programmatic_tool_calling"]']()
+
+
+class BetaImageGenTool(BaseModel):
+    """A tool that generates images using the GPT image models."""
+
+    __slots__ = ()
+    type = Field['Literal["image_generation"]']()
+    model = Field['str | Literal["gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5", "gpt-image-2", "gpt-image-2-2026-04-21"] | None']()
+    quality = Field['Literal["low", "medium", "high", "auto"] | None']()
+    size = Field['str | Literal["1024x1024", "1024x1536", "1536x1024", "auto"] | None']()
+    output_format = Field['Literal["png", "webp", "jpeg"] | None']()
+    output_compression = Field['int | None']()
+    moderation = Field['Literal["auto", "low"] | None']()
+    background = Field['Literal["transparent", "opaque", "auto"] | None']()
+    input_fidelity = Field['Literal["high", "low"] | None']()
+    input_image_mask = Field['BetaImageGenToolInputImageMask | None'](ref("beta.beta_response_tool_search_output_item_param:BetaImageGenToolInputImageMask"))
+    partial_images = Field['int | None']()
+    action = Field['Literal["generate", "edit", "auto"] | None']()
+
+
+class BetaImageGenToolInputImageMask(BaseModel):
+    """Optional mask for inpainting. Contains `image_url` (string, optional) and `file_id` (string, optional)."""
+
+    __slots__ = ()
+    image_url = Field['str | None']()
+    file_id = Field['str | None']()
+
+
+class BetaLocalShellToolParam2(BaseModel):
+    """A tool that allows the model to execute shell commands in a local environment."""
+
+    __slots__ = ()
+    type = Field['Literal["local_shell"]']()
+
+
 class BetaResponseToolSearchOutputItemParam(BaseModel):
     __slots__ = ()
-    agent = Field['BetaAgentTagParam3 | None'](ref("beta.beta_agent_tag_param3:BetaAgentTagParam3"))
+    agent = Field['BetaAgentTagParam3 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam3"))
     id = Field['str | None']()
     call_id = Field['str | None']()
     type = Field['Literal["tool_search_output"]']()
     execution = Field['Literal["server", "client"] | None']()
-    tools = Field['list[BetaTool]'](list_of(union_of("type", {"function": ref("beta.beta_function_tool:BetaFunctionTool"), "file_search": ref("beta.beta_file_search_tool:BetaFileSearchTool"), "computer": ref("beta.beta_computer_tool:BetaComputerTool"), "computer_use_preview": ref("beta.beta_computer_use_preview_tool:BetaComputerUsePreviewTool"), "mcp": ref("beta.beta_mcp_tool:BetaMCPTool"), "code_interpreter": ref("beta.beta_code_interpreter_tool:BetaCodeInterpreterTool"), "programmatic_tool_calling": ref("beta.beta_programmatic_tool_calling_param2:BetaProgrammaticToolCallingParam2"), "image_generation": ref("beta.beta_image_gen_tool:BetaImageGenTool"), "local_shell": ref("beta.beta_local_shell_tool_param2:BetaLocalShellToolParam2"), "shell": ref("beta.beta_function_shell_tool:BetaFunctionShellTool"), "custom": ref("beta.beta_custom_tool:BetaCustomTool"), "namespace": ref("beta.beta_namespace_tool:BetaNamespaceTool"), "tool_search": ref("beta.beta_tool_search_tool:BetaToolSearchTool"), "apply_patch": ref("beta.beta_apply_patch_tool:BetaApplyPatchTool")})))
+    tools = Field['list[BetaTool]'](list_of(union_of("type", {"function": ref("beta.beta_function_tool:BetaFunctionTool"), "file_search": ref("beta.beta_file_search_tool:BetaFileSearchTool"), "computer": ref("beta.beta_computer_tool:BetaComputerTool"), "computer_use_preview": ref("beta.beta_computer_use_preview_tool:BetaComputerUsePreviewTool"), "mcp": ref("beta.beta_response_tool_search_output_item_param:BetaMCPTool"), "code_interpreter": ref("beta.beta_response_tool_search_output_item_param:BetaCodeInterpreterTool"), "programmatic_tool_calling": ref("beta.beta_response_tool_search_output_item_param:BetaProgrammaticToolCallingParam2"), "image_generation": ref("beta.beta_response_tool_search_output_item_param:BetaImageGenTool"), "local_shell": ref("beta.beta_response_tool_search_output_item_param:BetaLocalShellToolParam2"), "shell": ref("beta.beta_function_shell_tool:BetaFunctionShellTool"), "custom": ref("beta.beta_custom_tool:BetaCustomTool"), "namespace": ref("beta.beta_namespace_tool:BetaNamespaceTool"), "tool_search": ref("beta.beta_tool_search_tool:BetaToolSearchTool"), "apply_patch": ref("beta.beta_apply_patch_tool:BetaApplyPatchTool")})))
     status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
 
+ToolCodeInterpreter = BetaCodeInterpreterTool
+ToolCodeInterpreterContainerCodeInterpreterToolAuto = BetaAutoCodeInterpreterToolParam2
+ToolImageGeneration = BetaImageGenTool
+ToolImageGenerationInputImageMask = BetaImageGenToolInputImageMask
+ToolLocalShell = BetaLocalShellToolParam2
+ToolMcp = BetaMCPTool
+ToolMcpAllowedToolsMcpToolFilter = BetaMCPToolFilter
+ToolMcpRequireApprovalMcpToolApprovalFilter = BetaMCPToolRequireApproval0
+ToolMcpRequireApprovalMcpToolApprovalFilterAlways = BetaMCPToolFilter
+ToolMcpRequireApprovalMcpToolApprovalFilterNever = BetaMCPToolFilter
+ToolProgrammaticToolCalling = BetaProgrammaticToolCallingParam2
+
 _ELSEWHERE: dict[str, str] = {
-    "Agent": "beta.beta_agent_tag_param3:BetaAgentTagParam3",
-    "ToolCodeInterpreter": "beta.beta_code_interpreter_tool:BetaCodeInterpreterTool",
-    "ToolCodeInterpreterContainerCodeInterpreterToolAuto": "beta.beta_auto_code_interpreter_tool_param2:BetaAutoCodeInterpreterToolParam2",
-    "ToolImageGeneration": "beta.beta_image_gen_tool:BetaImageGenTool",
-    "ToolImageGenerationInputImageMask": "beta.beta_image_gen_tool:BetaImageGenToolInputImageMask",
-    "ToolLocalShell": "beta.beta_local_shell_tool_param2:BetaLocalShellToolParam2",
-    "ToolMcp": "beta.beta_mcp_tool:BetaMCPTool",
-    "ToolMcpAllowedToolsMcpToolFilter": "beta.beta_mcp_tool_filter:BetaMCPToolFilter",
-    "ToolMcpRequireApprovalMcpToolApprovalFilter": "beta.beta_mcp_tool:BetaMCPToolRequireApproval0",
-    "ToolMcpRequireApprovalMcpToolApprovalFilterAlways": "beta.beta_mcp_tool_filter:BetaMCPToolFilter",
-    "ToolMcpRequireApprovalMcpToolApprovalFilterNever": "beta.beta_mcp_tool_filter:BetaMCPToolFilter",
-    "ToolProgrammaticToolCalling": "beta.beta_programmatic_tool_calling_param2:BetaProgrammaticToolCallingParam2",
+    "Agent": "beta.beta_response_compaction_item_param:BetaAgentTagParam3",
 }
 
 

@@ -10,38 +10,33 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_agent_tag_param2 import BetaAgentTagParam2
     from openai_urllib3.types.beta.beta_apply_patch_tool_param import BetaApplyPatchToolParam
-    from openai_urllib3.types.beta.beta_code_interpreter_tool_param import BetaCodeInterpreterToolParam
     from openai_urllib3.types.beta.beta_computer_tool_param import BetaComputerToolParam
     from openai_urllib3.types.beta.beta_computer_use_preview_tool_param import BetaComputerUsePreviewToolParam
+    from openai_urllib3.types.beta.beta_container_network_policy_allowlist_param import BetaContainerNetworkPolicyAllowlistParam
+    from openai_urllib3.types.beta.beta_container_network_policy_disabled_param import BetaContainerNetworkPolicyDisabledParam
     from openai_urllib3.types.beta.beta_custom_tool_param import BetaCustomToolParam
     from openai_urllib3.types.beta.beta_file_search_tool_param import BetaFileSearchToolParam
     from openai_urllib3.types.beta.beta_function_shell_tool_param import BetaFunctionShellToolParam
     from openai_urllib3.types.beta.beta_function_tool_param import BetaFunctionToolParam
-    from openai_urllib3.types.beta.beta_image_gen_tool_param import BetaImageGenToolParam
-    from openai_urllib3.types.beta.beta_local_shell_tool_param import BetaLocalShellToolParam
-    from openai_urllib3.types.beta.beta_mcp_tool_param import BetaMCPToolParam
     from openai_urllib3.types.beta.beta_namespace_tool_param import BetaNamespaceToolParam
-    from openai_urllib3.types.beta.beta_programmatic_tool_calling_param import BetaProgrammaticToolCallingParam
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2
     from openai_urllib3.types.beta.beta_tool_search_tool_param import BetaToolSearchToolParam
     from openai_urllib3.types.beta.beta_web_search_preview_tool_param import BetaWebSearchPreviewToolParam
     from openai_urllib3.types.beta.beta_web_search_tool_param import BetaWebSearchToolParam
-    from openai_urllib3.types.beta.beta_agent_tag_param2 import BetaAgentTagParam2 as Agent
-    from openai_urllib3.types.beta.beta_code_interpreter_tool_param import BetaCodeInterpreterToolParam as ToolCodeInterpreter
-    from openai_urllib3.types.beta.beta_auto_code_interpreter_tool_param import BetaAutoCodeInterpreterToolParam as ToolCodeInterpreterContainerCodeInterpreterToolAuto
-    from openai_urllib3.types.beta.beta_image_gen_tool_param import BetaImageGenToolParam as ToolImageGeneration
-    from openai_urllib3.types.beta.beta_image_gen_tool_param import BetaImageGenToolInputImageMaskParam as ToolImageGenerationInputImageMask
-    from openai_urllib3.types.beta.beta_local_shell_tool_param import BetaLocalShellToolParam as ToolLocalShell
-    from openai_urllib3.types.beta.beta_mcp_tool_param import BetaMCPToolParam as ToolMcp
-    from openai_urllib3.types.beta.beta_mcp_tool_filter_param import BetaMCPToolFilterParam as ToolMcpAllowedToolsMcpToolFilter
-    from openai_urllib3.types.beta.beta_mcp_tool_param import BetaMCPToolRequireApproval0Param as ToolMcpRequireApprovalMcpToolApprovalFilter
-    from openai_urllib3.types.beta.beta_mcp_tool_filter_param import BetaMCPToolFilterParam as ToolMcpRequireApprovalMcpToolApprovalFilterAlways
-    from openai_urllib3.types.beta.beta_mcp_tool_filter_param import BetaMCPToolFilterParam as ToolMcpRequireApprovalMcpToolApprovalFilterNever
-    from openai_urllib3.types.beta.beta_programmatic_tool_calling_param import BetaProgrammaticToolCallingParam as ToolProgrammaticToolCalling
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as Agent
 
 __all__ = [
     "Agent",
+    "BetaAutoCodeInterpreterToolParam",
+    "BetaCodeInterpreterToolParam",
+    "BetaImageGenToolInputImageMaskParam",
+    "BetaImageGenToolParam",
+    "BetaLocalShellToolParam",
+    "BetaMCPToolFilterParam",
+    "BetaMCPToolParam",
+    "BetaMCPToolRequireApproval0Param",
+    "BetaProgrammaticToolCallingParam",
     "BetaResponseToolSearchOutputItemParamParam",
     "ToolCodeInterpreter",
     "ToolCodeInterpreterContainerCodeInterpreterToolAuto",
@@ -59,6 +54,80 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
+class BetaMCPToolParam(TypedDict, total=False):
+    """Give the model access to additional tools via remote Model Context Protocol (MCP) servers. [Learn more about MCP](/docs/guides/tools-remote-mcp)."""
+    type: Required[Literal["mcp"]]
+    server_label: Required[str]
+    server_url: str
+    connector_id: Literal["connector_dropbox", "connector_gmail", "connector_googlecalendar", "connector_googledrive", "connector_microsoftteams", "connector_outlookcalendar", "connector_outlookemail", "connector_sharepoint"]
+    tunnel_id: str
+    authorization: str
+    server_description: str
+    headers: Optional[Dict[str, str]]
+    allowed_tools: Optional[Union[Iterable[str], BetaMCPToolFilterParam]]
+    allowed_callers: Optional[Iterable[Literal["direct", "programmatic"]]]
+    require_approval: Optional[Union[BetaMCPToolRequireApproval0Param, Literal["always", "never"]]]
+    defer_loading: bool
+
+
+class BetaMCPToolFilterParam(TypedDict, total=False):
+    """A filter object to specify which tools are allowed."""
+    tool_names: Iterable[str]
+    read_only: bool
+
+
+class BetaMCPToolRequireApproval0Param(TypedDict, total=False):
+    """Specify which of the MCP server's tools require approval. Can be `always`, `never`, or a filter object associated with tools that require approval."""
+    always: BetaMCPToolFilterParam
+    never: BetaMCPToolFilterParam
+
+
+class BetaCodeInterpreterToolParam(TypedDict, total=False):
+    """A tool that runs Python code to help generate a response to a prompt."""
+    type: Required[Literal["code_interpreter"]]
+    container: Required[Union[str, BetaAutoCodeInterpreterToolParam]]
+    allowed_callers: Optional[Iterable[Literal["direct", "programmatic"]]]
+
+
+class BetaAutoCodeInterpreterToolParam(TypedDict, total=False):
+    """Configuration for a code interpreter container. Optionally specify the IDs of the files to run the code on."""
+    type: Required[Literal["auto"]]
+    file_ids: Iterable[str]
+    memory_limit: Optional[Literal["1g", "4g", "16g", "64g"]]
+    network_policy: Union[BetaContainerNetworkPolicyDisabledParam, BetaContainerNetworkPolicyAllowlistParam]
+
+
+class BetaProgrammaticToolCallingParam(TypedDict, total=False):
+    type: Required[Literal["programmatic_tool_calling"]]
+
+
+class BetaImageGenToolParam(TypedDict, total=False):
+    """A tool that generates images using the GPT image models."""
+    type: Required[Literal["image_generation"]]
+    model: Union[str, Literal["gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5", "gpt-image-2", "gpt-image-2-2026-04-21"]]
+    quality: Literal["low", "medium", "high", "auto"]
+    size: Union[str, Literal["1024x1024", "1024x1536", "1536x1024", "auto"]]
+    output_format: Literal["png", "webp", "jpeg"]
+    output_compression: int
+    moderation: Literal["auto", "low"]
+    background: Literal["transparent", "opaque", "auto"]
+    input_fidelity: Optional[Literal["high", "low"]]
+    input_image_mask: BetaImageGenToolInputImageMaskParam
+    partial_images: int
+    action: Literal["generate", "edit", "auto"]
+
+
+class BetaImageGenToolInputImageMaskParam(TypedDict, total=False):
+    """Optional mask for inpainting. Contains `image_url` (string, optional) and `file_id` (string, optional)."""
+    image_url: str
+    file_id: str
+
+
+class BetaLocalShellToolParam(TypedDict, total=False):
+    """A tool that allows the model to execute shell commands in a local environment."""
+    type: Required[Literal["local_shell"]]
+
+
 class BetaResponseToolSearchOutputItemParamParam(TypedDict, total=False):
     agent: Optional[BetaAgentTagParam2]
     id: Optional[str]
@@ -68,19 +137,20 @@ class BetaResponseToolSearchOutputItemParamParam(TypedDict, total=False):
     tools: Required[Iterable[Union[BetaFunctionToolParam, BetaFileSearchToolParam, BetaComputerToolParam, BetaComputerUsePreviewToolParam, BetaWebSearchToolParam, BetaMCPToolParam, BetaCodeInterpreterToolParam, BetaProgrammaticToolCallingParam, BetaImageGenToolParam, BetaLocalShellToolParam, BetaFunctionShellToolParam, BetaCustomToolParam, BetaNamespaceToolParam, BetaToolSearchToolParam, BetaWebSearchPreviewToolParam, BetaApplyPatchToolParam]]]
     status: Optional[Literal["in_progress", "completed", "incomplete"]]
 
+ToolCodeInterpreter = BetaCodeInterpreterToolParam
+ToolCodeInterpreterContainerCodeInterpreterToolAuto = BetaAutoCodeInterpreterToolParam
+ToolImageGeneration = BetaImageGenToolParam
+ToolImageGenerationInputImageMask = BetaImageGenToolInputImageMaskParam
+ToolLocalShell = BetaLocalShellToolParam
+ToolMcp = BetaMCPToolParam
+ToolMcpAllowedToolsMcpToolFilter = BetaMCPToolFilterParam
+ToolMcpRequireApprovalMcpToolApprovalFilter = BetaMCPToolRequireApproval0Param
+ToolMcpRequireApprovalMcpToolApprovalFilterAlways = BetaMCPToolFilterParam
+ToolMcpRequireApprovalMcpToolApprovalFilterNever = BetaMCPToolFilterParam
+ToolProgrammaticToolCalling = BetaProgrammaticToolCallingParam
+
 _ELSEWHERE: dict[str, str] = {
-    "Agent": "beta.beta_agent_tag_param2:BetaAgentTagParam2",
-    "ToolCodeInterpreter": "beta.beta_code_interpreter_tool_param:BetaCodeInterpreterToolParam",
-    "ToolCodeInterpreterContainerCodeInterpreterToolAuto": "beta.beta_auto_code_interpreter_tool_param:BetaAutoCodeInterpreterToolParam",
-    "ToolImageGeneration": "beta.beta_image_gen_tool_param:BetaImageGenToolParam",
-    "ToolImageGenerationInputImageMask": "beta.beta_image_gen_tool_param:BetaImageGenToolInputImageMaskParam",
-    "ToolLocalShell": "beta.beta_local_shell_tool_param:BetaLocalShellToolParam",
-    "ToolMcp": "beta.beta_mcp_tool_param:BetaMCPToolParam",
-    "ToolMcpAllowedToolsMcpToolFilter": "beta.beta_mcp_tool_filter_param:BetaMCPToolFilterParam",
-    "ToolMcpRequireApprovalMcpToolApprovalFilter": "beta.beta_mcp_tool_param:BetaMCPToolRequireApproval0Param",
-    "ToolMcpRequireApprovalMcpToolApprovalFilterAlways": "beta.beta_mcp_tool_filter_param:BetaMCPToolFilterParam",
-    "ToolMcpRequireApprovalMcpToolApprovalFilterNever": "beta.beta_mcp_tool_filter_param:BetaMCPToolFilterParam",
-    "ToolProgrammaticToolCalling": "beta.beta_programmatic_tool_calling_param:BetaProgrammaticToolCallingParam",
+    "Agent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
 }
 
 

@@ -6,18 +6,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union, TypeAlias
 
 from openai_urllib3.types.beta.beta_apply_patch_tool import BetaApplyPatchTool
-from openai_urllib3.types.beta.beta_code_interpreter_tool import BetaCodeInterpreterTool
 from openai_urllib3.types.beta.beta_computer_tool import BetaComputerTool
 from openai_urllib3.types.beta.beta_computer_use_preview_tool import BetaComputerUsePreviewTool
 from openai_urllib3.types.beta.beta_custom_tool import BetaCustomTool
 from openai_urllib3.types.beta.beta_file_search_tool import BetaFileSearchTool
 from openai_urllib3.types.beta.beta_function_shell_tool import BetaFunctionShellTool
 from openai_urllib3.types.beta.beta_function_tool import BetaFunctionTool
-from openai_urllib3.types.beta.beta_image_gen_tool import BetaImageGenTool
-from openai_urllib3.types.beta.beta_local_shell_tool_param2 import BetaLocalShellToolParam2
-from openai_urllib3.types.beta.beta_mcp_tool import BetaMCPTool
 from openai_urllib3.types.beta.beta_namespace_tool import BetaNamespaceTool
-from openai_urllib3.types.beta.beta_programmatic_tool_calling_param2 import BetaProgrammaticToolCallingParam2
+from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaCodeInterpreterTool
+from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaImageGenTool
+from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaLocalShellToolParam2
+from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaMCPTool
+from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaProgrammaticToolCallingParam2
 from openai_urllib3.types.beta.beta_tool_search_tool import BetaToolSearchTool
 from openai_urllib3.types.beta.beta_web_search_preview_tool import BetaWebSearchPreviewTool
 from openai_urllib3.types.beta.beta_web_search_tool import BetaWebSearchTool
@@ -26,17 +26,17 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_code_interpreter_tool import BetaCodeInterpreterTool as CodeInterpreter
-    from openai_urllib3.types.beta.beta_auto_code_interpreter_tool_param2 import BetaAutoCodeInterpreterToolParam2 as CodeInterpreterContainerCodeInterpreterToolAuto
-    from openai_urllib3.types.beta.beta_image_gen_tool import BetaImageGenTool as ImageGeneration
-    from openai_urllib3.types.beta.beta_image_gen_tool import BetaImageGenToolInputImageMask as ImageGenerationInputImageMask
-    from openai_urllib3.types.beta.beta_local_shell_tool_param2 import BetaLocalShellToolParam2 as LocalShell
-    from openai_urllib3.types.beta.beta_mcp_tool import BetaMCPTool as Mcp
-    from openai_urllib3.types.beta.beta_mcp_tool_filter import BetaMCPToolFilter as McpAllowedToolsMcpToolFilter
-    from openai_urllib3.types.beta.beta_mcp_tool import BetaMCPToolRequireApproval0 as McpRequireApprovalMcpToolApprovalFilter
-    from openai_urllib3.types.beta.beta_mcp_tool_filter import BetaMCPToolFilter as McpRequireApprovalMcpToolApprovalFilterAlways
-    from openai_urllib3.types.beta.beta_mcp_tool_filter import BetaMCPToolFilter as McpRequireApprovalMcpToolApprovalFilterNever
-    from openai_urllib3.types.beta.beta_programmatic_tool_calling_param2 import BetaProgrammaticToolCallingParam2 as ProgrammaticToolCalling
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaCodeInterpreterTool as CodeInterpreter
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaAutoCodeInterpreterToolParam2 as CodeInterpreterContainerCodeInterpreterToolAuto
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaImageGenTool as ImageGeneration
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaImageGenToolInputImageMask as ImageGenerationInputImageMask
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaLocalShellToolParam2 as LocalShell
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaMCPTool as Mcp
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaMCPToolFilter as McpAllowedToolsMcpToolFilter
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaMCPToolRequireApproval0 as McpRequireApprovalMcpToolApprovalFilter
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaMCPToolFilter as McpRequireApprovalMcpToolApprovalFilterAlways
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaMCPToolFilter as McpRequireApprovalMcpToolApprovalFilterNever
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaProgrammaticToolCallingParam2 as ProgrammaticToolCalling
 
 __all__ = [
     "BetaTool",
@@ -58,17 +58,17 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 BetaTool: TypeAlias = BetaFunctionTool | BetaFileSearchTool | BetaComputerTool | BetaComputerUsePreviewTool | BetaWebSearchTool | BetaMCPTool | BetaCodeInterpreterTool | BetaProgrammaticToolCallingParam2 | BetaImageGenTool | BetaLocalShellToolParam2 | BetaFunctionShellTool | BetaCustomTool | BetaNamespaceTool | BetaToolSearchTool | BetaWebSearchPreviewTool | BetaApplyPatchTool
 
 _ELSEWHERE: dict[str, str] = {
-    "CodeInterpreter": "beta.beta_code_interpreter_tool:BetaCodeInterpreterTool",
-    "CodeInterpreterContainerCodeInterpreterToolAuto": "beta.beta_auto_code_interpreter_tool_param2:BetaAutoCodeInterpreterToolParam2",
-    "ImageGeneration": "beta.beta_image_gen_tool:BetaImageGenTool",
-    "ImageGenerationInputImageMask": "beta.beta_image_gen_tool:BetaImageGenToolInputImageMask",
-    "LocalShell": "beta.beta_local_shell_tool_param2:BetaLocalShellToolParam2",
-    "Mcp": "beta.beta_mcp_tool:BetaMCPTool",
-    "McpAllowedToolsMcpToolFilter": "beta.beta_mcp_tool_filter:BetaMCPToolFilter",
-    "McpRequireApprovalMcpToolApprovalFilter": "beta.beta_mcp_tool:BetaMCPToolRequireApproval0",
-    "McpRequireApprovalMcpToolApprovalFilterAlways": "beta.beta_mcp_tool_filter:BetaMCPToolFilter",
-    "McpRequireApprovalMcpToolApprovalFilterNever": "beta.beta_mcp_tool_filter:BetaMCPToolFilter",
-    "ProgrammaticToolCalling": "beta.beta_programmatic_tool_calling_param2:BetaProgrammaticToolCallingParam2",
+    "CodeInterpreter": "beta.beta_response_tool_search_output_item_param:BetaCodeInterpreterTool",
+    "CodeInterpreterContainerCodeInterpreterToolAuto": "beta.beta_response_tool_search_output_item_param:BetaAutoCodeInterpreterToolParam2",
+    "ImageGeneration": "beta.beta_response_tool_search_output_item_param:BetaImageGenTool",
+    "ImageGenerationInputImageMask": "beta.beta_response_tool_search_output_item_param:BetaImageGenToolInputImageMask",
+    "LocalShell": "beta.beta_response_tool_search_output_item_param:BetaLocalShellToolParam2",
+    "Mcp": "beta.beta_response_tool_search_output_item_param:BetaMCPTool",
+    "McpAllowedToolsMcpToolFilter": "beta.beta_response_tool_search_output_item_param:BetaMCPToolFilter",
+    "McpRequireApprovalMcpToolApprovalFilter": "beta.beta_response_tool_search_output_item_param:BetaMCPToolRequireApproval0",
+    "McpRequireApprovalMcpToolApprovalFilterAlways": "beta.beta_response_tool_search_output_item_param:BetaMCPToolFilter",
+    "McpRequireApprovalMcpToolApprovalFilterNever": "beta.beta_response_tool_search_output_item_param:BetaMCPToolFilter",
+    "ProgrammaticToolCalling": "beta.beta_response_tool_search_output_item_param:BetaProgrammaticToolCallingParam2",
 }
 
 

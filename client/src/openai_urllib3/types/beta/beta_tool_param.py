@@ -10,17 +10,17 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_code_interpreter_tool_param import BetaCodeInterpreterToolParam as CodeInterpreter
-    from openai_urllib3.types.beta.beta_auto_code_interpreter_tool_param import BetaAutoCodeInterpreterToolParam as CodeInterpreterContainerCodeInterpreterToolAuto
-    from openai_urllib3.types.beta.beta_image_gen_tool_param import BetaImageGenToolParam as ImageGeneration
-    from openai_urllib3.types.beta.beta_image_gen_tool_param import BetaImageGenToolInputImageMaskParam as ImageGenerationInputImageMask
-    from openai_urllib3.types.beta.beta_local_shell_tool_param import BetaLocalShellToolParam as LocalShell
-    from openai_urllib3.types.beta.beta_mcp_tool_param import BetaMCPToolParam as Mcp
-    from openai_urllib3.types.beta.beta_mcp_tool_filter_param import BetaMCPToolFilterParam as McpAllowedToolsMcpToolFilter
-    from openai_urllib3.types.beta.beta_mcp_tool_param import BetaMCPToolRequireApproval0Param as McpRequireApprovalMcpToolApprovalFilter
-    from openai_urllib3.types.beta.beta_mcp_tool_filter_param import BetaMCPToolFilterParam as McpRequireApprovalMcpToolApprovalFilterAlways
-    from openai_urllib3.types.beta.beta_mcp_tool_filter_param import BetaMCPToolFilterParam as McpRequireApprovalMcpToolApprovalFilterNever
-    from openai_urllib3.types.beta.beta_programmatic_tool_calling_param import BetaProgrammaticToolCallingParam as ProgrammaticToolCalling
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaCodeInterpreterToolParam as CodeInterpreter
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaAutoCodeInterpreterToolParam as CodeInterpreterContainerCodeInterpreterToolAuto
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaImageGenToolParam as ImageGeneration
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaImageGenToolInputImageMaskParam as ImageGenerationInputImageMask
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaLocalShellToolParam as LocalShell
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaMCPToolParam as Mcp
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaMCPToolFilterParam as McpAllowedToolsMcpToolFilter
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaMCPToolRequireApproval0Param as McpRequireApprovalMcpToolApprovalFilter
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaMCPToolFilterParam as McpRequireApprovalMcpToolApprovalFilterAlways
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaMCPToolFilterParam as McpRequireApprovalMcpToolApprovalFilterNever
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaProgrammaticToolCallingParam as ProgrammaticToolCalling
 
 __all__ = [
     "CodeInterpreter",
@@ -39,17 +39,17 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 _ELSEWHERE: dict[str, str] = {
-    "CodeInterpreter": "beta.beta_code_interpreter_tool_param:BetaCodeInterpreterToolParam",
-    "CodeInterpreterContainerCodeInterpreterToolAuto": "beta.beta_auto_code_interpreter_tool_param:BetaAutoCodeInterpreterToolParam",
-    "ImageGeneration": "beta.beta_image_gen_tool_param:BetaImageGenToolParam",
-    "ImageGenerationInputImageMask": "beta.beta_image_gen_tool_param:BetaImageGenToolInputImageMaskParam",
-    "LocalShell": "beta.beta_local_shell_tool_param:BetaLocalShellToolParam",
-    "Mcp": "beta.beta_mcp_tool_param:BetaMCPToolParam",
-    "McpAllowedToolsMcpToolFilter": "beta.beta_mcp_tool_filter_param:BetaMCPToolFilterParam",
-    "McpRequireApprovalMcpToolApprovalFilter": "beta.beta_mcp_tool_param:BetaMCPToolRequireApproval0Param",
-    "McpRequireApprovalMcpToolApprovalFilterAlways": "beta.beta_mcp_tool_filter_param:BetaMCPToolFilterParam",
-    "McpRequireApprovalMcpToolApprovalFilterNever": "beta.beta_mcp_tool_filter_param:BetaMCPToolFilterParam",
-    "ProgrammaticToolCalling": "beta.beta_programmatic_tool_calling_param:BetaProgrammaticToolCallingParam",
+    "CodeInterpreter": "beta.beta_response_tool_search_output_item_param_param:BetaCodeInterpreterToolParam",
+    "CodeInterpreterContainerCodeInterpreterToolAuto": "beta.beta_response_tool_search_output_item_param_param:BetaAutoCodeInterpreterToolParam",
+    "ImageGeneration": "beta.beta_response_tool_search_output_item_param_param:BetaImageGenToolParam",
+    "ImageGenerationInputImageMask": "beta.beta_response_tool_search_output_item_param_param:BetaImageGenToolInputImageMaskParam",
+    "LocalShell": "beta.beta_response_tool_search_output_item_param_param:BetaLocalShellToolParam",
+    "Mcp": "beta.beta_response_tool_search_output_item_param_param:BetaMCPToolParam",
+    "McpAllowedToolsMcpToolFilter": "beta.beta_response_tool_search_output_item_param_param:BetaMCPToolFilterParam",
+    "McpRequireApprovalMcpToolApprovalFilter": "beta.beta_response_tool_search_output_item_param_param:BetaMCPToolRequireApproval0Param",
+    "McpRequireApprovalMcpToolApprovalFilterAlways": "beta.beta_response_tool_search_output_item_param_param:BetaMCPToolFilterParam",
+    "McpRequireApprovalMcpToolApprovalFilterNever": "beta.beta_response_tool_search_output_item_param_param:BetaMCPToolFilterParam",
+    "ProgrammaticToolCalling": "beta.beta_response_tool_search_output_item_param_param:BetaProgrammaticToolCallingParam",
 }
 
 

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.beta.beta_namespace_tool_param import BetaNamespaceToolParam as BetaToolSearchOutputNamespaceToolParam
-    from openai_urllib3.types.beta.beta_function_tool_param2 import BetaFunctionToolParam2 as ToolFunction
+    from openai_urllib3.types.beta.beta_namespace_tool_param import BetaFunctionToolParam2 as ToolFunction
 
 __all__ = [
     "BetaToolSearchOutputNamespaceToolParam",
@@ -22,7 +22,7 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 _ELSEWHERE: dict[str, str] = {
     "BetaToolSearchOutputNamespaceToolParam": "beta.beta_namespace_tool_param:BetaNamespaceToolParam",
-    "ToolFunction": "beta.beta_function_tool_param2:BetaFunctionToolParam2",
+    "ToolFunction": "beta.beta_namespace_tool_param:BetaFunctionToolParam2",
 }
 
 

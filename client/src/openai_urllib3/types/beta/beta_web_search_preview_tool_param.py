@@ -10,10 +10,9 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_approximate_location_param import BetaApproximateLocationParam
-    from openai_urllib3.types.beta.beta_approximate_location_param import BetaApproximateLocationParam as UserLocation
 
 __all__ = [
+    "BetaApproximateLocationParam",
     "BetaWebSearchPreviewToolParam",
     "UserLocation",
 ]
@@ -28,14 +27,12 @@ class BetaWebSearchPreviewToolParam(TypedDict, total=False):
     search_context_size: Literal["low", "medium", "high"]
     search_content_types: Iterable[Literal["text", "image"]]
 
-_ELSEWHERE: dict[str, str] = {
-    "UserLocation": "beta.beta_approximate_location_param:BetaApproximateLocationParam",
-}
 
+class BetaApproximateLocationParam(TypedDict, total=False):
+    type: Required[Literal["approximate"]]
+    country: Optional[str]
+    region: Optional[str]
+    city: Optional[str]
+    timezone: Optional[str]
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+UserLocation = BetaApproximateLocationParam

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "BetaWebSearchApproximateLocation0Param",
+    "BetaWebSearchApproximateLocationApproximateParam",
     "BetaWebSearchToolFilters0Param",
     "BetaWebSearchToolParam",
     "Filters",
@@ -27,7 +27,7 @@ class BetaWebSearchToolParam(TypedDict, total=False):
     type: Required[Literal["web_search", "web_search_2025_08_26"]]
     external_web_access: bool
     filters: Optional[BetaWebSearchToolFilters0Param]
-    user_location: Optional[BetaWebSearchApproximateLocation0Param]
+    user_location: Optional[BetaWebSearchApproximateLocationApproximateParam]
     search_context_size: Literal["low", "medium", "high"]
 
 
@@ -36,7 +36,7 @@ class BetaWebSearchToolFilters0Param(TypedDict, total=False):
     allowed_domains: Optional[Iterable[str]]
 
 
-class BetaWebSearchApproximateLocation0Param(TypedDict, total=False):
+class BetaWebSearchApproximateLocationApproximateParam(TypedDict, total=False):
     """The approximate location of the user."""
     type: Literal["approximate"]
     country: Optional[str]
@@ -45,4 +45,4 @@ class BetaWebSearchApproximateLocation0Param(TypedDict, total=False):
     timezone: Optional[str]
 
 Filters = BetaWebSearchToolFilters0Param
-UserLocation = BetaWebSearchApproximateLocation0Param
+UserLocation = BetaWebSearchApproximateLocationApproximateParam

@@ -12,11 +12,10 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.chatkit_workflow_tracing import ChatkitWorkflowTracing
-    from openai_urllib3.types.beta.chatkit_workflow_tracing import ChatkitWorkflowTracing as Tracing
 
 __all__ = [
     "ChatKitWorkflow",
+    "ChatkitWorkflowTracing",
     "Tracing",
 ]
 
@@ -30,16 +29,13 @@ class ChatKitWorkflow(BaseModel):
     id = Field['str']()
     version = Field['str | None']()
     state_variables = Field['dict[str, str | int | bool | float] | None']()
-    tracing = Field['ChatkitWorkflowTracing'](ref("beta.chatkit_workflow_tracing:ChatkitWorkflowTracing"))
-
-_ELSEWHERE: dict[str, str] = {
-    "Tracing": "beta.chatkit_workflow_tracing:ChatkitWorkflowTracing",
-}
+    tracing = Field['ChatkitWorkflowTracing'](ref("beta.chatkit_workflow:ChatkitWorkflowTracing"))
 
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
+class ChatkitWorkflowTracing(BaseModel):
+    """Controls diagnostic tracing during the session."""
 
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+    __slots__ = ()
+    enabled = Field['bool']()
+
+Tracing = ChatkitWorkflowTracing

@@ -12,7 +12,6 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.file_search_ranking_options import FileSearchRankingOptions as FileSearchRankingOptions
 
 __all__ = [
     "FileSearch",
@@ -37,18 +36,14 @@ class FileSearchToolFileSearch(BaseModel):
 
     __slots__ = ()
     max_num_results = Field['int | None']()
-    ranking_options = Field['FileSearchRankingOptions | None'](ref("beta.file_search_ranking_options:FileSearchRankingOptions"))
+    ranking_options = Field['FileSearchRankingOptions | None'](ref("beta.file_search_tool:FileSearchRankingOptions"))
+
+
+class FileSearchRankingOptions(BaseModel):
+    """The ranking options for the file search. If not specified, the file search tool will use the `auto` ranker and a score_threshold of 0."""
+
+    __slots__ = ()
+    ranker = Field['Literal["auto", "default_2024_08_21"] | None']()
+    score_threshold = Field['float']()
 
 FileSearch = FileSearchToolFileSearch
-
-_ELSEWHERE: dict[str, str] = {
-    "FileSearchRankingOptions": "beta.file_search_ranking_options:FileSearchRankingOptions",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])

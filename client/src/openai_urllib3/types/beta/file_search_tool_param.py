@@ -10,12 +10,11 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.file_search_ranking_options_param import FileSearchRankingOptionsParam
-    from openai_urllib3.types.beta.file_search_ranking_options_param import FileSearchRankingOptionsParam as FileSearchRankingOptions
 
 __all__ = [
     "FileSearch",
     "FileSearchRankingOptions",
+    "FileSearchRankingOptionsParam",
     "FileSearchToolFileSearchParam",
     "FileSearchToolParam",
 ]
@@ -34,16 +33,11 @@ class FileSearchToolFileSearchParam(TypedDict, total=False):
     max_num_results: int
     ranking_options: FileSearchRankingOptionsParam
 
+
+class FileSearchRankingOptionsParam(TypedDict, total=False):
+    """The ranking options for the file search. If not specified, the file search tool will use the `auto` ranker and a score_threshold of 0."""
+    ranker: Literal["auto", "default_2024_08_21"]
+    score_threshold: Required[float]
+
 FileSearch = FileSearchToolFileSearchParam
-
-_ELSEWHERE: dict[str, str] = {
-    "FileSearchRankingOptions": "beta.file_search_ranking_options_param:FileSearchRankingOptionsParam",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+FileSearchRankingOptions = FileSearchRankingOptionsParam

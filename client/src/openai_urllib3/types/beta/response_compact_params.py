@@ -10,31 +10,9 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_additional_tools_item_param import BetaAdditionalToolsItemParam
-    from openai_urllib3.types.beta.beta_agent_message_item_param import BetaAgentMessageItemParam
-    from openai_urllib3.types.beta.beta_apply_patch_tool_call_item_param import BetaApplyPatchToolCallItemParam
-    from openai_urllib3.types.beta.beta_apply_patch_tool_call_output_item_param import BetaApplyPatchToolCallOutputItemParam
-    from openai_urllib3.types.beta.beta_compaction_trigger_item_param import BetaCompactionTriggerItemParam
-    from openai_urllib3.types.beta.beta_computer_call_output_item_param import BetaComputerCallOutputItemParam
     from openai_urllib3.types.beta.beta_easy_input_message_param import BetaEasyInputMessageParam
     from openai_urllib3.types.beta.beta_easy_input_message_param import BetaInputMessageParam
     from openai_urllib3.types.beta.beta_easy_input_message_param import BetaOutputMessageParam
-    from openai_urllib3.types.beta.beta_function_call_output_item_param import BetaFunctionCallOutputItemParam
-    from openai_urllib3.types.beta.beta_function_shell_call_item_param import BetaFunctionShellCallItemParam
-    from openai_urllib3.types.beta.beta_function_shell_call_output_item_param import BetaFunctionShellCallOutputItemParam
-    from openai_urllib3.types.beta.beta_image_gen_tool_call_param import BetaImageGenToolCallParam
-    from openai_urllib3.types.beta.beta_item_reference_param import BetaItemReferenceParam
-    from openai_urllib3.types.beta.beta_local_shell_tool_call_output_param import BetaLocalShellToolCallOutputParam
-    from openai_urllib3.types.beta.beta_local_shell_tool_call_param import BetaLocalShellToolCallParam
-    from openai_urllib3.types.beta.beta_mcp_approval_request_param import BetaMCPApprovalRequestParam
-    from openai_urllib3.types.beta.beta_mcp_approval_response_param import BetaMCPApprovalResponseParam
-    from openai_urllib3.types.beta.beta_mcp_list_tools_param import BetaMCPListToolsParam
-    from openai_urllib3.types.beta.beta_mcp_tool_call_param import BetaMCPToolCallParam
-    from openai_urllib3.types.beta.beta_multi_agent_call_item_param import BetaMultiAgentCallItemParam
-    from openai_urllib3.types.beta.beta_multi_agent_call_output_item_param import BetaMultiAgentCallOutputItemParam
-    from openai_urllib3.types.beta.beta_program_item_param import BetaProgramItemParam
-    from openai_urllib3.types.beta.beta_program_output_item_param import BetaProgramOutputItemParam
-    from openai_urllib3.types.beta.beta_prompt_cache_options_param import BetaPromptCacheOptionsParam
     from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaResponseCodeInterpreterToolCallParam
     from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaResponseCompactionItemParamParam
     from openai_urllib3.types.beta.beta_response_computer_tool_call_param import BetaResponseComputerToolCallParam
@@ -43,18 +21,45 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_file_search_tool_call_param import BetaResponseFileSearchToolCallParam
     from openai_urllib3.types.beta.beta_response_function_tool_call_param import BetaResponseFunctionToolCallParam
     from openai_urllib3.types.beta.beta_response_function_web_search_param import BetaResponseFunctionWebSearchParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaAdditionalToolsItemParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaAgentMessageItemParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaApplyPatchToolCallItemParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaApplyPatchToolCallOutputItemParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaCompactionTriggerItemParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaComputerCallOutputItemParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaFunctionCallOutputItemParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaFunctionShellCallItemParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaFunctionShellCallOutputItemParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaImageGenToolCallParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaItemReferenceParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaLocalShellToolCallOutputParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaLocalShellToolCallParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPApprovalRequestParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPApprovalResponseParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPListToolsParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPToolCallParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMultiAgentCallItemParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMultiAgentCallOutputItemParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaProgramItemParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaProgramOutputItemParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaToolSearchCallItemParam
     from openai_urllib3.types.beta.beta_response_reasoning_item_param import BetaResponseReasoningItemParam
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaResponseToolSearchOutputItemParamParam
-    from openai_urllib3.types.beta.beta_tool_search_call_item_param import BetaToolSearchCallItemParam
-    from openai_urllib3.types.beta.beta_prompt_cache_options_param import BetaPromptCacheOptionsParam as PromptCacheOptions
 
 __all__ = [
     "BetaCompactResponseMethodPublicBodyParam",
+    "BetaPromptCacheOptionsParam",
     "PromptCacheOptions",
     "ResponseCompactParams",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
+
+
+class BetaPromptCacheOptionsParam(TypedDict, total=False):
+    """Options for prompt caching. Supported for `gpt-5.6` and later models. By default, OpenAI automatically chooses one implicit cache breakpoint. You can add explicit breakpoints to content blocks with `prompt_cache_breakpoint`. Each request can write up to four breakpoints. For cache matching, OpenAI c"""
+    ttl: Literal["30m"]
+    mode: Literal["implicit", "explicit"]
 
 
 class ResponseCompactParams(TypedDict, total=False):
@@ -79,14 +84,4 @@ class BetaCompactResponseMethodPublicBodyParam(TypedDict, total=False):
     prompt_cache_options: Optional[BetaPromptCacheOptionsParam]
     service_tier: Optional[Literal["auto", "default", "fast", "flex", "priority"]]
 
-_ELSEWHERE: dict[str, str] = {
-    "PromptCacheOptions": "beta.beta_prompt_cache_options_param:BetaPromptCacheOptionsParam",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+PromptCacheOptions = BetaPromptCacheOptionsParam

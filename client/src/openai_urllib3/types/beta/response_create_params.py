@@ -10,48 +10,17 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_additional_tools_item_param import BetaAdditionalToolsItemParam
-    from openai_urllib3.types.beta.beta_agent_message_item_param import BetaAgentMessageItemParam
-    from openai_urllib3.types.beta.beta_apply_patch_tool_call_item_param import BetaApplyPatchToolCallItemParam
-    from openai_urllib3.types.beta.beta_apply_patch_tool_call_output_item_param import BetaApplyPatchToolCallOutputItemParam
     from openai_urllib3.types.beta.beta_apply_patch_tool_param import BetaApplyPatchToolParam
-    from openai_urllib3.types.beta.beta_code_interpreter_tool_param import BetaCodeInterpreterToolParam
-    from openai_urllib3.types.beta.beta_compaction_trigger_item_param import BetaCompactionTriggerItemParam
-    from openai_urllib3.types.beta.beta_computer_call_output_item_param import BetaComputerCallOutputItemParam
     from openai_urllib3.types.beta.beta_computer_tool_param import BetaComputerToolParam
     from openai_urllib3.types.beta.beta_computer_use_preview_tool_param import BetaComputerUsePreviewToolParam
-    from openai_urllib3.types.beta.beta_context_management_param import BetaContextManagementParam
     from openai_urllib3.types.beta.beta_custom_tool_param import BetaCustomToolParam
     from openai_urllib3.types.beta.beta_easy_input_message_param import BetaEasyInputMessageParam
     from openai_urllib3.types.beta.beta_easy_input_message_param import BetaInputMessageParam
     from openai_urllib3.types.beta.beta_easy_input_message_param import BetaOutputMessageParam
     from openai_urllib3.types.beta.beta_file_search_tool_param import BetaFileSearchToolParam
-    from openai_urllib3.types.beta.beta_function_call_output_item_param import BetaFunctionCallOutputItemParam
-    from openai_urllib3.types.beta.beta_function_shell_call_item_param import BetaFunctionShellCallItemParam
-    from openai_urllib3.types.beta.beta_function_shell_call_output_item_param import BetaFunctionShellCallOutputItemParam
     from openai_urllib3.types.beta.beta_function_shell_tool_param import BetaFunctionShellToolParam
     from openai_urllib3.types.beta.beta_function_tool_param import BetaFunctionToolParam
-    from openai_urllib3.types.beta.beta_image_gen_tool_call_param import BetaImageGenToolCallParam
-    from openai_urllib3.types.beta.beta_image_gen_tool_param import BetaImageGenToolParam
-    from openai_urllib3.types.beta.beta_item_reference_param import BetaItemReferenceParam
-    from openai_urllib3.types.beta.beta_local_shell_tool_call_output_param import BetaLocalShellToolCallOutputParam
-    from openai_urllib3.types.beta.beta_local_shell_tool_call_param import BetaLocalShellToolCallParam
-    from openai_urllib3.types.beta.beta_local_shell_tool_param import BetaLocalShellToolParam
-    from openai_urllib3.types.beta.beta_mcp_approval_request_param import BetaMCPApprovalRequestParam
-    from openai_urllib3.types.beta.beta_mcp_approval_response_param import BetaMCPApprovalResponseParam
-    from openai_urllib3.types.beta.beta_mcp_list_tools_param import BetaMCPListToolsParam
-    from openai_urllib3.types.beta.beta_mcp_tool_call_param import BetaMCPToolCallParam
-    from openai_urllib3.types.beta.beta_mcp_tool_param import BetaMCPToolParam
-    from openai_urllib3.types.beta.beta_moderation_param import BetaModerationParam
-    from openai_urllib3.types.beta.beta_multi_agent_call_item_param import BetaMultiAgentCallItemParam
-    from openai_urllib3.types.beta.beta_multi_agent_call_output_item_param import BetaMultiAgentCallOutputItemParam
-    from openai_urllib3.types.beta.beta_multi_agent_param import BetaMultiAgentParam
     from openai_urllib3.types.beta.beta_namespace_tool_param import BetaNamespaceToolParam
-    from openai_urllib3.types.beta.beta_program_item_param import BetaProgramItemParam
-    from openai_urllib3.types.beta.beta_program_output_item_param import BetaProgramOutputItemParam
-    from openai_urllib3.types.beta.beta_programmatic_tool_calling_param import BetaProgrammaticToolCallingParam
-    from openai_urllib3.types.beta.beta_prompt_cache_options_param import BetaPromptCacheOptionsParam
-    from openai_urllib3.types.beta.beta_reasoning_param import BetaReasoningParam
     from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaResponseCodeInterpreterToolCallParam
     from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaResponseCompactionItemParamParam
     from openai_urllib3.types.beta.beta_response_computer_tool_call_param import BetaResponseComputerToolCallParam
@@ -62,12 +31,38 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_function_tool_call_param import BetaResponseFunctionToolCallParam
     from openai_urllib3.types.beta.beta_response_function_web_search_param import BetaResponseFunctionWebSearchParam
     from openai_urllib3.types.beta.beta_response_includable import BetaResponseIncludable
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaAdditionalToolsItemParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaAgentMessageItemParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaApplyPatchToolCallItemParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaApplyPatchToolCallOutputItemParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaCompactionTriggerItemParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaComputerCallOutputItemParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaFunctionCallOutputItemParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaFunctionShellCallItemParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaFunctionShellCallOutputItemParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaImageGenToolCallParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaItemReferenceParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaLocalShellToolCallOutputParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaLocalShellToolCallParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPApprovalRequestParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPApprovalResponseParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPListToolsParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPToolCallParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMultiAgentCallItemParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMultiAgentCallOutputItemParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaProgramItemParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaProgramOutputItemParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaToolSearchCallItemParam
     from openai_urllib3.types.beta.beta_response_prompt_param import BetaResponsePromptParam
     from openai_urllib3.types.beta.beta_response_reasoning_item_param import BetaResponseReasoningItemParam
     from openai_urllib3.types.beta.beta_response_text_config_param import BetaResponseTextConfigParam
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaCodeInterpreterToolParam
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaImageGenToolParam
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaLocalShellToolParam
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaMCPToolParam
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaProgrammaticToolCallingParam
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaResponseToolSearchOutputItemParamParam
     from openai_urllib3.types.beta.beta_service_tier import BetaServiceTier
-    from openai_urllib3.types.beta.beta_specific_programmatic_tool_calling_param import BetaSpecificProgrammaticToolCallingParam
     from openai_urllib3.types.beta.beta_tool_choice_allowed_param import BetaToolChoiceAllowedParam
     from openai_urllib3.types.beta.beta_tool_choice_apply_patch_param import BetaToolChoiceApplyPatchParam
     from openai_urllib3.types.beta.beta_tool_choice_custom_param import BetaToolChoiceCustomParam
@@ -76,23 +71,23 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_tool_choice_options import BetaToolChoiceOptions
     from openai_urllib3.types.beta.beta_tool_choice_shell_param import BetaSpecificFunctionShellParam
     from openai_urllib3.types.beta.beta_tool_choice_shell_param import BetaToolChoiceShellParam
-    from openai_urllib3.types.beta.beta_tool_search_call_item_param import BetaToolSearchCallItemParam
     from openai_urllib3.types.beta.beta_tool_search_tool_param import BetaToolSearchToolParam
     from openai_urllib3.types.beta.beta_web_search_preview_tool_param import BetaWebSearchPreviewToolParam
     from openai_urllib3.types.beta.beta_web_search_tool_param import BetaWebSearchToolParam
-    from openai_urllib3.types.beta.beta_context_management_param import BetaContextManagementParam as ContextManagement
-    from openai_urllib3.types.beta.beta_moderation_param import BetaModerationParam as Moderation
-    from openai_urllib3.types.beta.beta_moderation_policy_param import BetaModerationPolicyParam as ModerationPolicy
-    from openai_urllib3.types.beta.beta_moderation_config_param import BetaModerationConfigParam as ModerationPolicyInput
-    from openai_urllib3.types.beta.beta_moderation_config_param import BetaModerationConfigParam as ModerationPolicyOutput
-    from openai_urllib3.types.beta.beta_multi_agent_param import BetaMultiAgentParam as MultiAgent
-    from openai_urllib3.types.beta.beta_prompt_cache_options_param import BetaPromptCacheOptionsParam as PromptCacheOptions
-    from openai_urllib3.types.beta.beta_reasoning_param import BetaReasoningParam as Reasoning
-    from openai_urllib3.types.shared_params.beta_create_response_param import BetaCreateResponseParam as ResponseCreateParamsBase
-    from openai_urllib3.types.beta.beta_specific_programmatic_tool_calling_param import BetaSpecificProgrammaticToolCallingParam as ToolChoiceBetaSpecificProgrammaticToolCallingParam
+    from openai_urllib3.types.beta.response_compact_params import BetaPromptCacheOptionsParam
+    from openai_urllib3.types.chat.chat_completion_reasoning_effort import ChatCompletionReasoningEffort
+    from openai_urllib3.types.beta.response_compact_params import BetaPromptCacheOptionsParam as PromptCacheOptions
 
 __all__ = [
+    "BetaContextManagementParam",
+    "BetaCreateResponseParam",
+    "BetaModerationConfigParam",
+    "BetaModerationParam",
+    "BetaModerationPolicyParam",
+    "BetaMultiAgentParam",
+    "BetaReasoningParam",
     "BetaResponseStreamOptions0Param",
+    "BetaSpecificProgrammaticToolCallingParam",
     "ContextManagement",
     "Moderation",
     "ModerationPolicy",
@@ -145,23 +140,99 @@ class ResponseCreateParams(TypedDict, total=False):
     betas: Iterable[Literal["responses_multi_agent=v1"]]
 
 
+class BetaSpecificProgrammaticToolCallingParam(TypedDict, total=False):
+    type: Required[Literal["programmatic_tool_calling"]]
+
+
+class BetaReasoningParam(TypedDict, total=False):
+    """**gpt-5 and o-series models only**"""
+    mode: Union[str, Literal["standard", "pro"]]
+    effort: Optional[ChatCompletionReasoningEffort]
+    summary: Optional[Literal["auto", "concise", "detailed"]]
+    context: Optional[Literal["auto", "current_turn", "all_turns"]]
+    generate_summary: Optional[Literal["auto", "concise", "detailed"]]
+
+
+class BetaModerationParam(TypedDict, total=False):
+    """Configuration for running moderation on the input and output of this response."""
+    model: Required[str]
+    policy: Optional[BetaModerationPolicyParam]
+
+
+class BetaModerationPolicyParam(TypedDict, total=False):
+    """The policy to apply to moderated response input and output."""
+    input: Optional[BetaModerationConfigParam]
+    output: Optional[BetaModerationConfigParam]
+
+
+class BetaModerationConfigParam(TypedDict, total=False):
+    """The moderation policy for the response input."""
+    mode: Required[Literal["score", "block"]]
+
+
 class BetaResponseStreamOptions0Param(TypedDict, total=False):
     """Options for streaming responses. Only set this when you set `stream: true`."""
     include_obfuscation: bool
 
+
+class BetaContextManagementParam(TypedDict, total=False):
+    type: Required[str]
+    compact_threshold: Optional[int]
+
+
+class BetaMultiAgentParam(TypedDict, total=False):
+    """Configuration for server-hosted multi-agent execution."""
+    enabled: Required[bool]
+    max_concurrent_subagents: int
+
+
+class BetaCreateResponseParam(TypedDict, total=False):
+    metadata: Optional[Dict[str, str]]
+    top_logprobs: int
+    temperature: Optional[float]
+    top_p: Optional[float]
+    user: str
+    safety_identifier: Optional[str]
+    prompt_cache_key: Optional[str]
+    prompt_cache_retention: Optional[Literal["in_memory", "24h"]]
+    prompt_cache_options: BetaPromptCacheOptionsParam
+    previous_response_id: Optional[str]
+    model: Union[str, Literal["gpt-5.6-sol", "gpt-5.6-terra", "gpt-5.6-luna", "gpt-5.5", "gpt-5.5-2026-04-23", "gpt-5.4", "gpt-5.4-mini", "gpt-5.4-nano", "gpt-5.4-mini-2026-03-17", "gpt-5.4-nano-2026-03-17", "gpt-5.3-chat-latest", "gpt-5.2", "gpt-5.2-2025-12-11", "gpt-5.2-chat-latest", "gpt-5.2-pro", "gpt-5.2-pro-2025-12-11", "gpt-5.1", "gpt-5.1-2025-11-13", "gpt-5.1-codex", "gpt-5.1-mini", "gpt-5.1-chat-latest", "gpt-5", "gpt-5-mini", "gpt-5-nano", "gpt-5-2025-08-07", "gpt-5-mini-2025-08-07", "gpt-5-nano-2025-08-07", "gpt-5-chat-latest", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-4.1-2025-04-14", "gpt-4.1-mini-2025-04-14", "gpt-4.1-nano-2025-04-14", "o4-mini", "o4-mini-2025-04-16", "o3", "o3-2025-04-16", "o3-mini", "o3-mini-2025-01-31", "o1", "o1-2024-12-17", "o1-preview", "o1-preview-2024-09-12", "o1-mini", "o1-mini-2024-09-12", "gpt-4o", "gpt-4o-2024-11-20", "gpt-4o-2024-08-06", "gpt-4o-2024-05-13", "gpt-4o-audio-preview", "gpt-4o-audio-preview-2024-10-01", "gpt-4o-audio-preview-2024-12-17", "gpt-4o-audio-preview-2025-06-03", "gpt-4o-mini-audio-preview", "gpt-4o-mini-audio-preview-2024-12-17", "gpt-4o-search-preview", "gpt-4o-mini-search-preview", "gpt-4o-search-preview-2025-03-11", "gpt-4o-mini-search-preview-2025-03-11", "chatgpt-4o-latest", "codex-mini-latest", "gpt-4o-mini", "gpt-4o-mini-2024-07-18", "gpt-4-turbo", "gpt-4-turbo-2024-04-09", "gpt-4-0125-preview", "gpt-4-turbo-preview", "gpt-4-1106-preview", "gpt-4-vision-preview", "gpt-4", "gpt-4-0314", "gpt-4-0613", "gpt-4-32k", "gpt-4-32k-0314", "gpt-4-32k-0613", "gpt-3.5-turbo", "gpt-3.5-turbo-16k", "gpt-3.5-turbo-0301", "gpt-3.5-turbo-0613", "gpt-3.5-turbo-1106", "gpt-3.5-turbo-0125", "gpt-3.5-turbo-16k-0613"], Literal["o1-pro", "o1-pro-2025-03-19", "o3-pro", "o3-pro-2025-06-10", "o3-deep-research", "o3-deep-research-2025-06-26", "o4-mini-deep-research", "o4-mini-deep-research-2025-06-26", "computer-use-preview", "computer-use-preview-2025-03-11", "gpt-5.5-pro", "gpt-5.5-pro-2026-04-23", "gpt-5-codex", "gpt-5-pro", "gpt-5-pro-2025-10-06", "gpt-5.1-codex-max", "gpt-daybreak-blue-latest", "gpt-daybreak-red-latest", "gpt-5.6-cyber"]]
+    background: Optional[bool]
+    max_tool_calls: Optional[int]
+    text: BetaResponseTextConfigParam
+    tools: Iterable[Union[BetaFunctionToolParam, BetaFileSearchToolParam, BetaComputerToolParam, BetaComputerUsePreviewToolParam, BetaWebSearchToolParam, BetaMCPToolParam, BetaCodeInterpreterToolParam, BetaProgrammaticToolCallingParam, BetaImageGenToolParam, BetaLocalShellToolParam, BetaFunctionShellToolParam, BetaCustomToolParam, BetaNamespaceToolParam, BetaToolSearchToolParam, BetaWebSearchPreviewToolParam, BetaApplyPatchToolParam]]
+    tool_choice: Union[BetaToolChoiceOptions, BetaToolChoiceAllowedParam, BetaToolChoiceShellParam, BetaToolChoiceFunctionParam, BetaToolChoiceMcpParam, BetaToolChoiceCustomParam, BetaSpecificProgrammaticToolCallingParam, BetaToolChoiceApplyPatchParam, BetaSpecificFunctionShellParam]
+    prompt: Optional[BetaResponsePromptParam]
+    service_tier: Optional[BetaServiceTier]
+    truncation: Optional[Literal["auto", "disabled"]]
+    reasoning: Optional[BetaReasoningParam]
+    input: Union[str, Iterable[Union[BetaEasyInputMessageParam, BetaInputMessageParam, BetaOutputMessageParam, BetaResponseFileSearchToolCallParam, BetaResponseComputerToolCallParam, BetaComputerCallOutputItemParam, BetaResponseFunctionWebSearchParam, BetaResponseFunctionToolCallParam, BetaFunctionCallOutputItemParam, BetaAgentMessageItemParam, BetaMultiAgentCallItemParam, BetaMultiAgentCallOutputItemParam, BetaToolSearchCallItemParam, BetaResponseToolSearchOutputItemParamParam, BetaAdditionalToolsItemParam, BetaResponseReasoningItemParam, BetaResponseCompactionItemParamParam, BetaImageGenToolCallParam, BetaResponseCodeInterpreterToolCallParam, BetaLocalShellToolCallParam, BetaLocalShellToolCallOutputParam, BetaFunctionShellCallItemParam, BetaFunctionShellCallOutputItemParam, BetaApplyPatchToolCallItemParam, BetaApplyPatchToolCallOutputItemParam, BetaMCPListToolsParam, BetaMCPApprovalRequestParam, BetaMCPApprovalResponseParam, BetaMCPToolCallParam, BetaResponseCustomToolCallOutputParam, BetaResponseCustomToolCallParam, BetaCompactionTriggerItemParam, BetaItemReferenceParam, BetaProgramItemParam, BetaProgramOutputItemParam]]]
+    include: Optional[Iterable[BetaResponseIncludable]]
+    parallel_tool_calls: Optional[bool]
+    store: Optional[bool]
+    instructions: Optional[str]
+    moderation: Optional[BetaModerationParam]
+    stream: Optional[bool]
+    stream_options: Optional[BetaResponseStreamOptions0Param]
+    conversation: Optional[Union[str, BetaResponseConversationParamParam]]
+    context_management: Optional[Iterable[BetaContextManagementParam]]
+    max_output_tokens: Optional[int]
+    multi_agent: Optional[BetaMultiAgentParam]
+
+ContextManagement = BetaContextManagementParam
+Moderation = BetaModerationParam
+ModerationPolicy = BetaModerationPolicyParam
+ModerationPolicyInput = BetaModerationConfigParam
+ModerationPolicyOutput = BetaModerationConfigParam
+MultiAgent = BetaMultiAgentParam
+Reasoning = BetaReasoningParam
+ResponseCreateParamsBase = BetaCreateResponseParam
 StreamOptions = BetaResponseStreamOptions0Param
+ToolChoiceBetaSpecificProgrammaticToolCallingParam = BetaSpecificProgrammaticToolCallingParam
 
 _ELSEWHERE: dict[str, str] = {
-    "ContextManagement": "beta.beta_context_management_param:BetaContextManagementParam",
-    "Moderation": "beta.beta_moderation_param:BetaModerationParam",
-    "ModerationPolicy": "beta.beta_moderation_policy_param:BetaModerationPolicyParam",
-    "ModerationPolicyInput": "beta.beta_moderation_config_param:BetaModerationConfigParam",
-    "ModerationPolicyOutput": "beta.beta_moderation_config_param:BetaModerationConfigParam",
-    "MultiAgent": "beta.beta_multi_agent_param:BetaMultiAgentParam",
-    "PromptCacheOptions": "beta.beta_prompt_cache_options_param:BetaPromptCacheOptionsParam",
-    "Reasoning": "beta.beta_reasoning_param:BetaReasoningParam",
-    "ResponseCreateParamsBase": "shared_params.beta_create_response_param:BetaCreateResponseParam",
-    "ToolChoiceBetaSpecificProgrammaticToolCallingParam": "beta.beta_specific_programmatic_tool_calling_param:BetaSpecificProgrammaticToolCallingParam",
+    "PromptCacheOptions": "beta.response_compact_params:BetaPromptCacheOptionsParam",
 }
 
 

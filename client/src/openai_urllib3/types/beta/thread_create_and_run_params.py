@@ -15,25 +15,23 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.file_search_tool_param import FileSearchToolParam
     from openai_urllib3.types.beta.function_tool_param import FunctionToolParam
     from openai_urllib3.types.beta.thread_create_params import CreateThreadRequestParam
-    from openai_urllib3.types.beta.truncation_object_param import TruncationObjectParam
     from openai_urllib3.types.shared_params.response_format_json_object import ResponseFormatJsonObjectParam
     from openai_urllib3.types.shared_params.response_format_json_schema import ResponseFormatJsonSchemaParam
     from openai_urllib3.types.shared_params.response_format_text import ResponseFormatTextParam
     from openai_urllib3.types.beta.thread_create_params import CreateThreadRequestParam as Thread
-    from openai_urllib3.types.shared_params.create_thread_and_run_request_param import CreateThreadAndRunRequestParam as ThreadCreateAndRunParamsBase
     from openai_urllib3.types.beta.threads.message_create_params import MessageCreateParams as ThreadMessage
     from openai_urllib3.types.beta.threads.message_create_params import MessageCreateParamsAttachments0Param as ThreadMessageAttachment
-    from openai_urllib3.types.beta.assistant_tools_file_search_type_only_param import AssistantToolsFileSearchTypeOnlyParam as ThreadMessageAttachmentToolFileSearch
     from openai_urllib3.types.beta.thread_create_params import ThreadCreateParamsToolResources0Param as ThreadToolResources
     from openai_urllib3.types.beta.thread_create_params import ThreadCreateParamsToolResources0CodeInterpreterParam as ThreadToolResourcesCodeInterpreter
     from openai_urllib3.types.beta.thread_create_params import ThreadCreateParamsToolResources0FileSearchParam as ThreadToolResourcesFileSearch
     from openai_urllib3.types.beta.thread_create_params import ThreadCreateParamsToolResources0FileSearchVectorStoreParam as ThreadToolResourcesFileSearchVectorStore
-    from openai_urllib3.types.beta.thread_create_params import ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy0Param as ThreadToolResourcesFileSearchVectorStoreChunkingStrategyAuto
-    from openai_urllib3.types.beta.thread_create_params import ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1Param as ThreadToolResourcesFileSearchVectorStoreChunkingStrategyStatic
-    from openai_urllib3.types.beta.thread_create_params import ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam as ThreadToolResourcesFileSearchVectorStoreChunkingStrategyStaticStatic
-    from openai_urllib3.types.beta.truncation_object_param import TruncationObjectParam as TruncationStrategy
+    from openai_urllib3.types.beta.thread_create_params import ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam as ThreadToolResourcesFileSearchVectorStoreChunkingStrategyAuto
+    from openai_urllib3.types.beta.thread_create_params import ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam as ThreadToolResourcesFileSearchVectorStoreChunkingStrategyStatic
+    from openai_urllib3.types.beta.thread_create_params import ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam as ThreadToolResourcesFileSearchVectorStoreChunkingStrategyStaticStatic
 
 __all__ = [
+    "AssistantToolsFileSearchTypeOnlyParam",
+    "CreateThreadAndRunRequestParam",
     "Thread",
     "ThreadCreateAndRunParams",
     "ThreadCreateAndRunParamsBase",
@@ -53,10 +51,16 @@ __all__ = [
     "ToolResources",
     "ToolResourcesCodeInterpreter",
     "ToolResourcesFileSearch",
+    "TruncationObjectParam",
     "TruncationStrategy",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
+
+
+class AssistantToolsFileSearchTypeOnlyParam(TypedDict, total=False):
+    """FileSearch tool"""
+    type: Required[Literal["file_search"]]
 
 
 class ThreadCreateAndRunParams(TypedDict, total=False):
@@ -90,24 +94,49 @@ class ThreadCreateAndRunParamsToolResourcesCodeInterpreterParam(TypedDict, total
 class ThreadCreateAndRunParamsToolResourcesFileSearchParam(TypedDict, total=False):
     vector_store_ids: Iterable[str]
 
+
+class TruncationObjectParam(TypedDict, total=False):
+    """Controls for how a thread will be truncated prior to the run. Use this to control the initial context window of the run."""
+    type: Required[Literal["auto", "last_messages"]]
+    last_messages: Optional[int]
+
+
+class CreateThreadAndRunRequestParam(TypedDict, total=False):
+    assistant_id: Required[str]
+    thread: CreateThreadRequestParam
+    model: Union[str, Literal["gpt-5", "gpt-5-mini", "gpt-5-nano", "gpt-5-2025-08-07", "gpt-5-mini-2025-08-07", "gpt-5-nano-2025-08-07", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-4.1-2025-04-14", "gpt-4.1-mini-2025-04-14", "gpt-4.1-nano-2025-04-14", "gpt-4o", "gpt-4o-2024-11-20", "gpt-4o-2024-08-06", "gpt-4o-2024-05-13", "gpt-4o-mini", "gpt-4o-mini-2024-07-18", "gpt-4.5-preview", "gpt-4.5-preview-2025-02-27", "gpt-4-turbo", "gpt-4-turbo-2024-04-09", "gpt-4-0125-preview", "gpt-4-turbo-preview", "gpt-4-1106-preview", "gpt-4-vision-preview", "gpt-4", "gpt-4-0314", "gpt-4-0613", "gpt-4-32k", "gpt-4-32k-0314", "gpt-4-32k-0613", "gpt-3.5-turbo", "gpt-3.5-turbo-16k", "gpt-3.5-turbo-0613", "gpt-3.5-turbo-1106", "gpt-3.5-turbo-0125", "gpt-3.5-turbo-16k-0613"]]
+    instructions: str
+    tools: Iterable[Union[CodeInterpreterToolParam, FileSearchToolParam, FunctionToolParam]]
+    tool_resources: ThreadCreateAndRunParamsToolResourcesParam
+    metadata: Optional[Dict[str, str]]
+    temperature: float
+    top_p: float
+    stream: bool
+    max_prompt_tokens: int
+    max_completion_tokens: int
+    truncation_strategy: Optional[TruncationObjectParam]
+    tool_choice: Optional[Union[Literal["none", "auto", "required"], AssistantToolChoiceParam]]
+    parallel_tool_calls: bool
+    response_format: Union[Literal["auto"], ResponseFormatTextParam, ResponseFormatJsonObjectParam, ResponseFormatJsonSchemaParam]
+
+ThreadCreateAndRunParamsBase = CreateThreadAndRunRequestParam
+ThreadMessageAttachmentToolFileSearch = AssistantToolsFileSearchTypeOnlyParam
 ToolResources = ThreadCreateAndRunParamsToolResourcesParam
 ToolResourcesCodeInterpreter = ThreadCreateAndRunParamsToolResourcesCodeInterpreterParam
 ToolResourcesFileSearch = ThreadCreateAndRunParamsToolResourcesFileSearchParam
+TruncationStrategy = TruncationObjectParam
 
 _ELSEWHERE: dict[str, str] = {
     "Thread": "beta.thread_create_params:CreateThreadRequestParam",
-    "ThreadCreateAndRunParamsBase": "shared_params.create_thread_and_run_request_param:CreateThreadAndRunRequestParam",
     "ThreadMessage": "beta.threads.message_create_params:MessageCreateParams",
     "ThreadMessageAttachment": "beta.threads.message_create_params:MessageCreateParamsAttachments0Param",
-    "ThreadMessageAttachmentToolFileSearch": "beta.assistant_tools_file_search_type_only_param:AssistantToolsFileSearchTypeOnlyParam",
     "ThreadToolResources": "beta.thread_create_params:ThreadCreateParamsToolResources0Param",
     "ThreadToolResourcesCodeInterpreter": "beta.thread_create_params:ThreadCreateParamsToolResources0CodeInterpreterParam",
     "ThreadToolResourcesFileSearch": "beta.thread_create_params:ThreadCreateParamsToolResources0FileSearchParam",
     "ThreadToolResourcesFileSearchVectorStore": "beta.thread_create_params:ThreadCreateParamsToolResources0FileSearchVectorStoreParam",
-    "ThreadToolResourcesFileSearchVectorStoreChunkingStrategyAuto": "beta.thread_create_params:ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy0Param",
-    "ThreadToolResourcesFileSearchVectorStoreChunkingStrategyStatic": "beta.thread_create_params:ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1Param",
-    "ThreadToolResourcesFileSearchVectorStoreChunkingStrategyStaticStatic": "beta.thread_create_params:ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam",
-    "TruncationStrategy": "beta.truncation_object_param:TruncationObjectParam",
+    "ThreadToolResourcesFileSearchVectorStoreChunkingStrategyAuto": "beta.thread_create_params:ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam",
+    "ThreadToolResourcesFileSearchVectorStoreChunkingStrategyStatic": "beta.thread_create_params:ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam",
+    "ThreadToolResourcesFileSearchVectorStoreChunkingStrategyStaticStatic": "beta.thread_create_params:ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam",
 }
 
 

@@ -13,26 +13,19 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.threads.message_create_params import MessageCreateParams
     from openai_urllib3.types.beta.threads.message_create_params import MessageCreateParams as Message
     from openai_urllib3.types.beta.threads.message_create_params import MessageCreateParamsAttachments0Param as MessageAttachment
-    from openai_urllib3.types.beta.assistant_tools_file_search_type_only_param import AssistantToolsFileSearchTypeOnlyParam as MessageAttachmentToolFileSearch
+    from openai_urllib3.types.beta.thread_create_and_run_params import AssistantToolsFileSearchTypeOnlyParam as MessageAttachmentToolFileSearch
 
 __all__ = [
     "CreateThreadRequestParam",
-    "CreateThreadRequestToolResources0CodeInterpreterParam",
-    "CreateThreadRequestToolResources0FileSearchParam",
-    "CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy0Param",
-    "CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy1Param",
-    "CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam",
-    "CreateThreadRequestToolResources0FileSearchVectorStoreParam",
-    "CreateThreadRequestToolResources0Param",
     "Message",
     "MessageAttachment",
     "MessageAttachmentToolFileSearch",
     "ThreadCreateParams",
     "ThreadCreateParamsToolResources0CodeInterpreterParam",
     "ThreadCreateParamsToolResources0FileSearchParam",
-    "ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy0Param",
-    "ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1Param",
-    "ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam",
+    "ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam",
+    "ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam",
+    "ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam",
     "ThreadCreateParamsToolResources0FileSearchVectorStoreParam",
     "ThreadCreateParamsToolResources0Param",
     "ToolResources",
@@ -70,22 +63,22 @@ class ThreadCreateParamsToolResources0FileSearchParam(TypedDict, total=False):
 
 class ThreadCreateParamsToolResources0FileSearchVectorStoreParam(TypedDict, total=False):
     file_ids: Iterable[str]
-    chunking_strategy: Union[ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy0Param, ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1Param]
+    chunking_strategy: Union[ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam, ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam]
     metadata: Optional[Dict[str, str]]
 
 
-class ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy0Param(TypedDict, total=False):
+class ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam(TypedDict, total=False):
     """The default strategy. This strategy currently uses a `max_chunk_size_tokens` of `800` and `chunk_overlap_tokens` of `400`."""
     type: Required[Literal["auto"]]
 
 
-class ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1Param(TypedDict, total=False):
+class ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam(TypedDict, total=False):
     """Static Chunking Strategy"""
     type: Required[Literal["static"]]
-    static: Required[ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam]
+    static: Required[ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam]
 
 
-class ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam(TypedDict, total=False):
+class ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam(TypedDict, total=False):
     max_chunk_size_tokens: Required[int]
     chunk_overlap_tokens: Required[int]
 
@@ -93,58 +86,21 @@ class ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1Stat
 class CreateThreadRequestParam(TypedDict, total=False):
     """Options to create a new thread. If no thread is provided when running a request, an empty thread will be created."""
     messages: Iterable[MessageCreateParams]
-    tool_resources: Optional[CreateThreadRequestToolResources0Param]
+    tool_resources: Optional[ThreadCreateParamsToolResources0Param]
     metadata: Optional[Dict[str, str]]
-
-
-class CreateThreadRequestToolResources0Param(TypedDict, total=False):
-    """A set of resources that are made available to the assistant's tools in this thread. The resources are specific to the type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the `file_search` tool requires a list of vector store IDs."""
-    code_interpreter: CreateThreadRequestToolResources0CodeInterpreterParam
-    file_search: CreateThreadRequestToolResources0FileSearchParam
-
-
-class CreateThreadRequestToolResources0CodeInterpreterParam(TypedDict, total=False):
-    file_ids: Iterable[str]
-
-
-class CreateThreadRequestToolResources0FileSearchParam(TypedDict, total=False):
-    vector_store_ids: Iterable[str]
-    vector_stores: Iterable[CreateThreadRequestToolResources0FileSearchVectorStoreParam]
-
-
-class CreateThreadRequestToolResources0FileSearchVectorStoreParam(TypedDict, total=False):
-    file_ids: Iterable[str]
-    chunking_strategy: Union[CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy0Param, CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy1Param]
-    metadata: Optional[Dict[str, str]]
-
-
-class CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy0Param(TypedDict, total=False):
-    """The default strategy. This strategy currently uses a `max_chunk_size_tokens` of `800` and `chunk_overlap_tokens` of `400`."""
-    type: Required[Literal["auto"]]
-
-
-class CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy1Param(TypedDict, total=False):
-    """Static Chunking Strategy"""
-    type: Required[Literal["static"]]
-    static: Required[CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam]
-
-
-class CreateThreadRequestToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam(TypedDict, total=False):
-    max_chunk_size_tokens: Required[int]
-    chunk_overlap_tokens: Required[int]
 
 ToolResources = ThreadCreateParamsToolResources0Param
 ToolResourcesCodeInterpreter = ThreadCreateParamsToolResources0CodeInterpreterParam
 ToolResourcesFileSearch = ThreadCreateParamsToolResources0FileSearchParam
 ToolResourcesFileSearchVectorStore = ThreadCreateParamsToolResources0FileSearchVectorStoreParam
-ToolResourcesFileSearchVectorStoreChunkingStrategyAuto = ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy0Param
-ToolResourcesFileSearchVectorStoreChunkingStrategyStatic = ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1Param
-ToolResourcesFileSearchVectorStoreChunkingStrategyStaticStatic = ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategy1StaticParam
+ToolResourcesFileSearchVectorStoreChunkingStrategyAuto = ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam
+ToolResourcesFileSearchVectorStoreChunkingStrategyStatic = ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam
+ToolResourcesFileSearchVectorStoreChunkingStrategyStaticStatic = ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam
 
 _ELSEWHERE: dict[str, str] = {
     "Message": "beta.threads.message_create_params:MessageCreateParams",
     "MessageAttachment": "beta.threads.message_create_params:MessageCreateParamsAttachments0Param",
-    "MessageAttachmentToolFileSearch": "beta.assistant_tools_file_search_type_only_param:AssistantToolsFileSearchTypeOnlyParam",
+    "MessageAttachmentToolFileSearch": "beta.thread_create_and_run_params:AssistantToolsFileSearchTypeOnlyParam",
 }
 
 

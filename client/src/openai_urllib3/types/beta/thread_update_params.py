@@ -13,9 +13,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ModifyThreadRequestParam",
-    "ModifyThreadRequestToolResources0CodeInterpreterParam",
-    "ModifyThreadRequestToolResources0FileSearchParam",
-    "ModifyThreadRequestToolResources0Param",
     "ThreadUpdateParams",
     "ThreadUpdateParamsToolResources0CodeInterpreterParam",
     "ThreadUpdateParamsToolResources0FileSearchParam",
@@ -48,22 +45,8 @@ class ThreadUpdateParamsToolResources0FileSearchParam(TypedDict, total=False):
 
 
 class ModifyThreadRequestParam(TypedDict, total=False):
-    tool_resources: Optional[ModifyThreadRequestToolResources0Param]
+    tool_resources: Optional[ThreadUpdateParamsToolResources0Param]
     metadata: Optional[Dict[str, str]]
-
-
-class ModifyThreadRequestToolResources0Param(TypedDict, total=False):
-    """A set of resources that are made available to the assistant's tools in this thread. The resources are specific to the type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the `file_search` tool requires a list of vector store IDs."""
-    code_interpreter: ModifyThreadRequestToolResources0CodeInterpreterParam
-    file_search: ModifyThreadRequestToolResources0FileSearchParam
-
-
-class ModifyThreadRequestToolResources0CodeInterpreterParam(TypedDict, total=False):
-    file_ids: Iterable[str]
-
-
-class ModifyThreadRequestToolResources0FileSearchParam(TypedDict, total=False):
-    vector_store_ids: Iterable[str]
 
 ToolResources = ThreadUpdateParamsToolResources0Param
 ToolResourcesCodeInterpreter = ThreadUpdateParamsToolResources0CodeInterpreterParam

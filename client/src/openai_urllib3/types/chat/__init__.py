@@ -29,9 +29,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.chat.chat_completion_content_part_refusal_param import ChatCompletionContentPartRefusalParam as ChatCompletionContentPartRefusalParam
     from openai_urllib3.types.chat.chat_completion_content_part_text import ChatCompletionContentPartText as ChatCompletionContentPartText
     from openai_urllib3.types.chat.chat_completion_content_part_text_param import ChatCompletionContentPartTextParam as ChatCompletionContentPartTextParam
-    from openai_urllib3.types.chat.chat_completion_custom_tool_param import ChatCompletionCustomToolCustomFormat0Param as ChatCompletionCustomToolCustomFormat0Param
-    from openai_urllib3.types.chat.chat_completion_custom_tool_param import ChatCompletionCustomToolCustomFormat1GrammarParam as ChatCompletionCustomToolCustomFormat1GrammarParam
-    from openai_urllib3.types.chat.chat_completion_custom_tool_param import ChatCompletionCustomToolCustomFormat1Param as ChatCompletionCustomToolCustomFormat1Param
+    from openai_urllib3.types.chat.chat_completion_custom_tool_param import ChatCompletionCustomToolCustomFormatGrammarGrammarParam as ChatCompletionCustomToolCustomFormatGrammarGrammarParam
+    from openai_urllib3.types.chat.chat_completion_custom_tool_param import ChatCompletionCustomToolCustomFormatGrammarParam as ChatCompletionCustomToolCustomFormatGrammarParam
+    from openai_urllib3.types.chat.chat_completion_custom_tool_param import ChatCompletionCustomToolCustomFormatTextParam as ChatCompletionCustomToolCustomFormatTextParam
     from openai_urllib3.types.chat.chat_completion_custom_tool_param import ChatCompletionCustomToolCustomParam as ChatCompletionCustomToolCustomParam
     from openai_urllib3.types.chat.chat_completion_custom_tool_param import ChatCompletionCustomToolParam as ChatCompletionCustomToolParam
     from openai_urllib3.types.chat.chat_completion_deleted import ChatCompletionDeleted as ChatCompletionDeleted
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.chat.chat_completion_function_message_param import ChatCompletionFunctionMessageParam as ChatCompletionFunctionMessageParam
     from openai_urllib3.types.chat.chat_completion_function_tool import ChatCompletionFunctionTool as ChatCompletionFunctionTool
     from openai_urllib3.types.chat.chat_completion_function_tool_param import ChatCompletionFunctionToolParam as ChatCompletionFunctionToolParam
-    from openai_urllib3.types.chat.chat_completion_functions_param import ChatCompletionFunctionsParam as ChatCompletionFunctionsParam
+    from openai_urllib3.types.chat.completion_create_params import ChatCompletionFunctionsParam as ChatCompletionFunctionsParam
     from openai_urllib3.types.chat.chat_completion_message import ChatCompletionMessage as ChatCompletionMessage
     from openai_urllib3.types.chat.chat_completion_message import ChatCompletionMessageAnnotation as ChatCompletionMessageAnnotation
     from openai_urllib3.types.chat.chat_completion_message import ChatCompletionMessageAnnotationUrlCitation as ChatCompletionMessageAnnotationUrlCitation
@@ -56,27 +56,23 @@ if TYPE_CHECKING:
     from openai_urllib3.types.chat.chat_completion_message_param import ChatCompletionMessageParam as ChatCompletionMessageParam
     from openai_urllib3.types.chat.chat_completion_message_tool_call_union import ChatCompletionMessageToolCallUnion as ChatCompletionMessageToolCallUnion
     from openai_urllib3.types.chat.chat_completion_modality import ChatCompletionModality as ChatCompletionModality
-    from openai_urllib3.types.chat.chat_completion_moderation import ChatCompletionModeration as ChatCompletionModeration
-    from openai_urllib3.types.chat.chat_completion_moderation_error import ChatCompletionModerationError as ChatCompletionModerationError
-    from openai_urllib3.types.chat.chat_completion_moderation_results import ChatCompletionModerationResults as ChatCompletionModerationResults
+    from openai_urllib3.types.chat.chat_completion import ChatCompletionModeration as ChatCompletionModeration
+    from openai_urllib3.types.chat.chat_completion import ChatCompletionModerationError as ChatCompletionModerationError
+    from openai_urllib3.types.chat.chat_completion import ChatCompletionModerationResults as ChatCompletionModerationResults
     from openai_urllib3.types.chat.chat_completion_named_tool_choice_custom_param import ChatCompletionNamedToolChoiceCustomCustomParam as ChatCompletionNamedToolChoiceCustomCustomParam
     from openai_urllib3.types.chat.chat_completion_named_tool_choice_custom_param import ChatCompletionNamedToolChoiceCustomParam as ChatCompletionNamedToolChoiceCustomParam
     from openai_urllib3.types.chat.chat_completion_named_tool_choice_param import ChatCompletionNamedToolChoiceFunctionParam as ChatCompletionNamedToolChoiceFunctionParam
     from openai_urllib3.types.chat.chat_completion_named_tool_choice_param import ChatCompletionNamedToolChoiceParam as ChatCompletionNamedToolChoiceParam
     from openai_urllib3.types.chat.chat_completion_prediction_content_param import ChatCompletionPredictionContentParam as ChatCompletionPredictionContentParam
     from openai_urllib3.types.chat.chat_completion_reasoning_effort import ChatCompletionReasoningEffort as ChatCompletionReasoningEffort
-    from openai_urllib3.types.chat.chat_completion_request_message_content_part_file_param import ChatCompletionRequestMessageContentPartFileFileParam as ChatCompletionRequestMessageContentPartFileFileParam
-    from openai_urllib3.types.chat.chat_completion_request_message_content_part_file_param import ChatCompletionRequestMessageContentPartFileParam as ChatCompletionRequestMessageContentPartFileParam
+    from openai_urllib3.types.chat.chat_completion_content_part_param import ChatCompletionRequestMessageContentPartFileFileParam as ChatCompletionRequestMessageContentPartFileFileParam
+    from openai_urllib3.types.chat.chat_completion_content_part_param import ChatCompletionRequestMessageContentPartFileParam as ChatCompletionRequestMessageContentPartFileParam
     from openai_urllib3.types.chat.chat_completion_role import ChatCompletionRole as ChatCompletionRole
     from openai_urllib3.types.chat.chat_completion_store_message import ChatCompletionStoreMessage as ChatCompletionStoreMessage
     from openai_urllib3.types.chat.chat_completion_store_message import ChatCompletionStoreMessageAnnotation as ChatCompletionStoreMessageAnnotation
     from openai_urllib3.types.chat.chat_completion_store_message import ChatCompletionStoreMessageAnnotationUrlCitation as ChatCompletionStoreMessageAnnotationUrlCitation
     from openai_urllib3.types.chat.chat_completion_audio import ChatCompletionStoreMessageAudio as ChatCompletionStoreMessageAudio
     from openai_urllib3.types.chat.chat_completion_store_message import ChatCompletionStoreMessageFunctionCall as ChatCompletionStoreMessageFunctionCall
-    from openai_urllib3.types.chat.chat_completion_stream_options_param import ChatCompletionStreamOptions0Param as ChatCompletionStreamOptions0Param
-    from openai_urllib3.types.chat.chat_completion_stream_options_param import ChatCompletionStreamOptions0Param2 as ChatCompletionStreamOptions0Param2
-    from openai_urllib3.types.chat.chat_completion_stream_options_param import ChatCompletionStreamOptions0Param3 as ChatCompletionStreamOptions0Param3
-    from openai_urllib3.types.chat.chat_completion_stream_options_param import ChatCompletionStreamOptions0Param4 as ChatCompletionStreamOptions0Param4
     from openai_urllib3.types.chat.chat_completion_stream_options_param import ChatCompletionStreamOptionsParam as ChatCompletionStreamOptionsParam
     from openai_urllib3.types.chat.chat_completion_system_message_param import ChatCompletionSystemMessageParam as ChatCompletionSystemMessageParam
     from openai_urllib3.types.chat.chat_completion_token_logprob import ChatCompletionTokenLogprob as ChatCompletionTokenLogprob
@@ -85,17 +81,22 @@ if TYPE_CHECKING:
     from openai_urllib3.types.chat.chat_completion_tool_message_param import ChatCompletionToolMessageParam as ChatCompletionToolMessageParam
     from openai_urllib3.types.chat.chat_completion_tool_union_param import ChatCompletionToolUnionParam as ChatCompletionToolUnionParam
     from openai_urllib3.types.chat.chat_completion_user_message_param import ChatCompletionUserMessageParam as ChatCompletionUserMessageParam
-    from openai_urllib3.types.chat.choice_delta import ChoiceDelta as ChoiceDelta
-    from openai_urllib3.types.chat.choice_delta import ChoiceDeltaFunctionCall as ChoiceDeltaFunctionCall
+    from openai_urllib3.types.chat.chat_completion_chunk import ChoiceDelta as ChoiceDelta
+    from openai_urllib3.types.chat.chat_completion_chunk import ChoiceDeltaFunctionCall as ChoiceDeltaFunctionCall
     from openai_urllib3.types.chat.completion_create_params import CompletionCreateParams as CompletionCreateParams
     from openai_urllib3.types.chat.completion_create_params import CompletionCreateParamsWebSearchOptionsParam as CompletionCreateParamsWebSearchOptionsParam
     from openai_urllib3.types.chat.completion_create_params import CompletionCreateParamsWebSearchOptionsUserLocationParam as CompletionCreateParamsWebSearchOptionsUserLocationParam
     from openai_urllib3.types.chat.completion_list_params import CompletionListParams as CompletionListParams
     from openai_urllib3.types.chat.completion_update_params import CompletionUpdateParams as CompletionUpdateParams
-    from openai_urllib3.types.chat.chat_completion_audio_param import CreateChatCompletionRequestAudioParam as CreateChatCompletionRequestAudioParam
-    from openai_urllib3.types.chat.chat_completion_audio_param import VoiceIdsOrCustomVoice2Param2 as VoiceIdsOrCustomVoice2Param2
-    from openai_urllib3.types.chat.chat_completion_audio_param import VoiceIdsOrCustomVoice2Param7 as VoiceIdsOrCustomVoice2Param7
-    from openai_urllib3.types.chat.web_search_location_param import WebSearchLocationParam as WebSearchLocationParam
+    from openai_urllib3.types.chat.completion_create_params import CreateChatCompletionRequestParam as CreateChatCompletionRequestParam
+    from openai_urllib3.types.chat.completion_create_params import ModerationConfigParam as ModerationConfigParam
+    from openai_urllib3.types.chat.completion_create_params import ModerationParam as ModerationParam
+    from openai_urllib3.types.chat.completion_create_params import ModerationPolicyParam as ModerationPolicyParam
+    from openai_urllib3.types.chat.chat_completion import ModerationResultBody as ModerationResultBody
+    from openai_urllib3.types.chat.chat_completion_content_part_image_param import PromptCacheBreakpointParam as PromptCacheBreakpointParam
+    from openai_urllib3.types.chat.chat_completion_content_part_image import PromptCacheBreakpointParam2 as PromptCacheBreakpointParam2
+    from openai_urllib3.types.chat.completion_create_params import PromptCacheOptionsParam as PromptCacheOptionsParam
+    from openai_urllib3.types.chat.completion_create_params import WebSearchLocationParam as WebSearchLocationParam
 
 _NAMES: dict[str, str] = {
     "ChatCompletion": "chat.chat_completion:ChatCompletion",
@@ -121,9 +122,9 @@ _NAMES: dict[str, str] = {
     "ChatCompletionContentPartRefusalParam": "chat.chat_completion_content_part_refusal_param:ChatCompletionContentPartRefusalParam",
     "ChatCompletionContentPartText": "chat.chat_completion_content_part_text:ChatCompletionContentPartText",
     "ChatCompletionContentPartTextParam": "chat.chat_completion_content_part_text_param:ChatCompletionContentPartTextParam",
-    "ChatCompletionCustomToolCustomFormat0Param": "chat.chat_completion_custom_tool_param:ChatCompletionCustomToolCustomFormat0Param",
-    "ChatCompletionCustomToolCustomFormat1GrammarParam": "chat.chat_completion_custom_tool_param:ChatCompletionCustomToolCustomFormat1GrammarParam",
-    "ChatCompletionCustomToolCustomFormat1Param": "chat.chat_completion_custom_tool_param:ChatCompletionCustomToolCustomFormat1Param",
+    "ChatCompletionCustomToolCustomFormatGrammarGrammarParam": "chat.chat_completion_custom_tool_param:ChatCompletionCustomToolCustomFormatGrammarGrammarParam",
+    "ChatCompletionCustomToolCustomFormatGrammarParam": "chat.chat_completion_custom_tool_param:ChatCompletionCustomToolCustomFormatGrammarParam",
+    "ChatCompletionCustomToolCustomFormatTextParam": "chat.chat_completion_custom_tool_param:ChatCompletionCustomToolCustomFormatTextParam",
     "ChatCompletionCustomToolCustomParam": "chat.chat_completion_custom_tool_param:ChatCompletionCustomToolCustomParam",
     "ChatCompletionCustomToolParam": "chat.chat_completion_custom_tool_param:ChatCompletionCustomToolParam",
     "ChatCompletionDeleted": "chat.chat_completion_deleted:ChatCompletionDeleted",
@@ -132,7 +133,7 @@ _NAMES: dict[str, str] = {
     "ChatCompletionFunctionMessageParam": "chat.chat_completion_function_message_param:ChatCompletionFunctionMessageParam",
     "ChatCompletionFunctionTool": "chat.chat_completion_function_tool:ChatCompletionFunctionTool",
     "ChatCompletionFunctionToolParam": "chat.chat_completion_function_tool_param:ChatCompletionFunctionToolParam",
-    "ChatCompletionFunctionsParam": "chat.chat_completion_functions_param:ChatCompletionFunctionsParam",
+    "ChatCompletionFunctionsParam": "chat.completion_create_params:ChatCompletionFunctionsParam",
     "ChatCompletionMessage": "chat.chat_completion_message:ChatCompletionMessage",
     "ChatCompletionMessageAnnotation": "chat.chat_completion_message:ChatCompletionMessageAnnotation",
     "ChatCompletionMessageAnnotationUrlCitation": "chat.chat_completion_message:ChatCompletionMessageAnnotationUrlCitation",
@@ -148,27 +149,23 @@ _NAMES: dict[str, str] = {
     "ChatCompletionMessageParam": "chat.chat_completion_message_param:ChatCompletionMessageParam",
     "ChatCompletionMessageToolCallUnion": "chat.chat_completion_message_tool_call_union:ChatCompletionMessageToolCallUnion",
     "ChatCompletionModality": "chat.chat_completion_modality:ChatCompletionModality",
-    "ChatCompletionModeration": "chat.chat_completion_moderation:ChatCompletionModeration",
-    "ChatCompletionModerationError": "chat.chat_completion_moderation_error:ChatCompletionModerationError",
-    "ChatCompletionModerationResults": "chat.chat_completion_moderation_results:ChatCompletionModerationResults",
+    "ChatCompletionModeration": "chat.chat_completion:ChatCompletionModeration",
+    "ChatCompletionModerationError": "chat.chat_completion:ChatCompletionModerationError",
+    "ChatCompletionModerationResults": "chat.chat_completion:ChatCompletionModerationResults",
     "ChatCompletionNamedToolChoiceCustomCustomParam": "chat.chat_completion_named_tool_choice_custom_param:ChatCompletionNamedToolChoiceCustomCustomParam",
     "ChatCompletionNamedToolChoiceCustomParam": "chat.chat_completion_named_tool_choice_custom_param:ChatCompletionNamedToolChoiceCustomParam",
     "ChatCompletionNamedToolChoiceFunctionParam": "chat.chat_completion_named_tool_choice_param:ChatCompletionNamedToolChoiceFunctionParam",
     "ChatCompletionNamedToolChoiceParam": "chat.chat_completion_named_tool_choice_param:ChatCompletionNamedToolChoiceParam",
     "ChatCompletionPredictionContentParam": "chat.chat_completion_prediction_content_param:ChatCompletionPredictionContentParam",
     "ChatCompletionReasoningEffort": "chat.chat_completion_reasoning_effort:ChatCompletionReasoningEffort",
-    "ChatCompletionRequestMessageContentPartFileFileParam": "chat.chat_completion_request_message_content_part_file_param:ChatCompletionRequestMessageContentPartFileFileParam",
-    "ChatCompletionRequestMessageContentPartFileParam": "chat.chat_completion_request_message_content_part_file_param:ChatCompletionRequestMessageContentPartFileParam",
+    "ChatCompletionRequestMessageContentPartFileFileParam": "chat.chat_completion_content_part_param:ChatCompletionRequestMessageContentPartFileFileParam",
+    "ChatCompletionRequestMessageContentPartFileParam": "chat.chat_completion_content_part_param:ChatCompletionRequestMessageContentPartFileParam",
     "ChatCompletionRole": "chat.chat_completion_role:ChatCompletionRole",
     "ChatCompletionStoreMessage": "chat.chat_completion_store_message:ChatCompletionStoreMessage",
     "ChatCompletionStoreMessageAnnotation": "chat.chat_completion_store_message:ChatCompletionStoreMessageAnnotation",
     "ChatCompletionStoreMessageAnnotationUrlCitation": "chat.chat_completion_store_message:ChatCompletionStoreMessageAnnotationUrlCitation",
     "ChatCompletionStoreMessageAudio": "chat.chat_completion_audio:ChatCompletionStoreMessageAudio",
     "ChatCompletionStoreMessageFunctionCall": "chat.chat_completion_store_message:ChatCompletionStoreMessageFunctionCall",
-    "ChatCompletionStreamOptions0Param": "chat.chat_completion_stream_options_param:ChatCompletionStreamOptions0Param",
-    "ChatCompletionStreamOptions0Param2": "chat.chat_completion_stream_options_param:ChatCompletionStreamOptions0Param2",
-    "ChatCompletionStreamOptions0Param3": "chat.chat_completion_stream_options_param:ChatCompletionStreamOptions0Param3",
-    "ChatCompletionStreamOptions0Param4": "chat.chat_completion_stream_options_param:ChatCompletionStreamOptions0Param4",
     "ChatCompletionStreamOptionsParam": "chat.chat_completion_stream_options_param:ChatCompletionStreamOptionsParam",
     "ChatCompletionSystemMessageParam": "chat.chat_completion_system_message_param:ChatCompletionSystemMessageParam",
     "ChatCompletionTokenLogprob": "chat.chat_completion_token_logprob:ChatCompletionTokenLogprob",
@@ -177,17 +174,22 @@ _NAMES: dict[str, str] = {
     "ChatCompletionToolMessageParam": "chat.chat_completion_tool_message_param:ChatCompletionToolMessageParam",
     "ChatCompletionToolUnionParam": "chat.chat_completion_tool_union_param:ChatCompletionToolUnionParam",
     "ChatCompletionUserMessageParam": "chat.chat_completion_user_message_param:ChatCompletionUserMessageParam",
-    "ChoiceDelta": "chat.choice_delta:ChoiceDelta",
-    "ChoiceDeltaFunctionCall": "chat.choice_delta:ChoiceDeltaFunctionCall",
+    "ChoiceDelta": "chat.chat_completion_chunk:ChoiceDelta",
+    "ChoiceDeltaFunctionCall": "chat.chat_completion_chunk:ChoiceDeltaFunctionCall",
     "CompletionCreateParams": "chat.completion_create_params:CompletionCreateParams",
     "CompletionCreateParamsWebSearchOptionsParam": "chat.completion_create_params:CompletionCreateParamsWebSearchOptionsParam",
     "CompletionCreateParamsWebSearchOptionsUserLocationParam": "chat.completion_create_params:CompletionCreateParamsWebSearchOptionsUserLocationParam",
     "CompletionListParams": "chat.completion_list_params:CompletionListParams",
     "CompletionUpdateParams": "chat.completion_update_params:CompletionUpdateParams",
-    "CreateChatCompletionRequestAudioParam": "chat.chat_completion_audio_param:CreateChatCompletionRequestAudioParam",
-    "VoiceIdsOrCustomVoice2Param2": "chat.chat_completion_audio_param:VoiceIdsOrCustomVoice2Param2",
-    "VoiceIdsOrCustomVoice2Param7": "chat.chat_completion_audio_param:VoiceIdsOrCustomVoice2Param7",
-    "WebSearchLocationParam": "chat.web_search_location_param:WebSearchLocationParam",
+    "CreateChatCompletionRequestParam": "chat.completion_create_params:CreateChatCompletionRequestParam",
+    "ModerationConfigParam": "chat.completion_create_params:ModerationConfigParam",
+    "ModerationParam": "chat.completion_create_params:ModerationParam",
+    "ModerationPolicyParam": "chat.completion_create_params:ModerationPolicyParam",
+    "ModerationResultBody": "chat.chat_completion:ModerationResultBody",
+    "PromptCacheBreakpointParam": "chat.chat_completion_content_part_image_param:PromptCacheBreakpointParam",
+    "PromptCacheBreakpointParam2": "chat.chat_completion_content_part_image:PromptCacheBreakpointParam2",
+    "PromptCacheOptionsParam": "chat.completion_create_params:PromptCacheOptionsParam",
+    "WebSearchLocationParam": "chat.completion_create_params:WebSearchLocationParam",
 }
 
 __all__ = [
@@ -214,9 +216,9 @@ __all__ = [
     "ChatCompletionContentPartRefusalParam",
     "ChatCompletionContentPartText",
     "ChatCompletionContentPartTextParam",
-    "ChatCompletionCustomToolCustomFormat0Param",
-    "ChatCompletionCustomToolCustomFormat1GrammarParam",
-    "ChatCompletionCustomToolCustomFormat1Param",
+    "ChatCompletionCustomToolCustomFormatGrammarGrammarParam",
+    "ChatCompletionCustomToolCustomFormatGrammarParam",
+    "ChatCompletionCustomToolCustomFormatTextParam",
     "ChatCompletionCustomToolCustomParam",
     "ChatCompletionCustomToolParam",
     "ChatCompletionDeleted",
@@ -258,10 +260,6 @@ __all__ = [
     "ChatCompletionStoreMessageAnnotationUrlCitation",
     "ChatCompletionStoreMessageAudio",
     "ChatCompletionStoreMessageFunctionCall",
-    "ChatCompletionStreamOptions0Param",
-    "ChatCompletionStreamOptions0Param2",
-    "ChatCompletionStreamOptions0Param3",
-    "ChatCompletionStreamOptions0Param4",
     "ChatCompletionStreamOptionsParam",
     "ChatCompletionSystemMessageParam",
     "ChatCompletionTokenLogprob",
@@ -277,9 +275,14 @@ __all__ = [
     "CompletionCreateParamsWebSearchOptionsUserLocationParam",
     "CompletionListParams",
     "CompletionUpdateParams",
-    "CreateChatCompletionRequestAudioParam",
-    "VoiceIdsOrCustomVoice2Param2",
-    "VoiceIdsOrCustomVoice2Param7",
+    "CreateChatCompletionRequestParam",
+    "ModerationConfigParam",
+    "ModerationParam",
+    "ModerationPolicyParam",
+    "ModerationResultBody",
+    "PromptCacheBreakpointParam",
+    "PromptCacheBreakpointParam2",
+    "PromptCacheOptionsParam",
     "WebSearchLocationParam",
 ]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union
 
-from openai_urllib3._models import BaseModel, Field, list_of
+from openai_urllib3._models import BaseModel, Field, list_of, union_of
 from openai_urllib3.types._ref import ref
 
 if TYPE_CHECKING:
@@ -13,22 +13,17 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.chat.chat_completion_message import ChatCompletionMessage
-    from openai_urllib3.types.chat.chat_completion_moderation import ChatCompletionModeration
     from openai_urllib3.types.chat.chat_completion_token_logprob import ChatCompletionTokenLogprob
     from openai_urllib3.types.completion_usage import CompletionUsage
     from openai_urllib3.types.metadata import Metadata
-    from openai_urllib3.types.chat.chat_completion_moderation import ChatCompletionModeration as Moderation
-    from openai_urllib3.types.chat.chat_completion_moderation_error import ChatCompletionModerationError as ModerationInputError
-    from openai_urllib3.types.chat.chat_completion_moderation_results import ChatCompletionModerationResults as ModerationInputModerationResults
-    from openai_urllib3.types.shared.moderation_result_body import ModerationResultBody as ModerationInputModerationResultsResult
-    from openai_urllib3.types.chat.chat_completion_moderation_error import ChatCompletionModerationError as ModerationOutputError
-    from openai_urllib3.types.chat.chat_completion_moderation_results import ChatCompletionModerationResults as ModerationOutputModerationResults
-    from openai_urllib3.types.shared.moderation_result_body import ModerationResultBody as ModerationOutputModerationResultsResult
 
 __all__ = [
     "ChatCompletion",
     "ChatCompletionChoice",
     "ChatCompletionChoiceLogprobs",
+    "ChatCompletionModeration",
+    "ChatCompletionModerationError",
+    "ChatCompletionModerationResults",
     "Choice",
     "ChoiceLogprobs",
     "Moderation",
@@ -38,6 +33,7 @@ __all__ = [
     "ModerationOutputError",
     "ModerationOutputModerationResults",
     "ModerationOutputModerationResultsResult",
+    "ModerationResultBody",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
@@ -56,7 +52,7 @@ class ChatCompletion(BaseModel):
     system_fingerprint = Field['str | None']()
     object = Field['Literal["chat.completion"]']()
     usage = Field['CompletionUsage | None'](ref("completion_usage:CompletionUsage"))
-    moderation = Field['ChatCompletionModeration | None'](ref("chat.chat_completion_moderation:ChatCompletionModeration"))
+    moderation = Field['ChatCompletionModeration | None'](ref("chat.chat_completion:ChatCompletionModeration"))
 
 
 class ChatCompletionChoice(BaseModel):
@@ -74,23 +70,50 @@ class ChatCompletionChoiceLogprobs(BaseModel):
     content = Field['list[ChatCompletionTokenLogprob] | None'](list_of(ref("chat.chat_completion_token_logprob:ChatCompletionTokenLogprob")))
     refusal = Field['list[ChatCompletionTokenLogprob] | None'](list_of(ref("chat.chat_completion_token_logprob:ChatCompletionTokenLogprob")))
 
+
+class ChatCompletionModeration(BaseModel):
+    """Moderation results or errors for the request input and generated output."""
+
+    __slots__ = ()
+    input = Field['ChatCompletionModerationResults | ChatCompletionModerationError'](union_of("type", {"moderation_results": ref("chat.chat_completion:ChatCompletionModerationResults"), "error": ref("chat.chat_completion:ChatCompletionModerationError")}))
+    output = Field['ChatCompletionModerationResults | ChatCompletionModerationError'](union_of("type", {"moderation_results": ref("chat.chat_completion:ChatCompletionModerationResults"), "error": ref("chat.chat_completion:ChatCompletionModerationError")}))
+
+
+class ChatCompletionModerationResults(BaseModel):
+    """Successful moderation results for the request input or generated output."""
+
+    __slots__ = ()
+    type = Field['Literal["moderation_results"]']()
+    model = Field['str']()
+    results = Field['list[ModerationResultBody]'](list_of(ref("chat.chat_completion:ModerationResultBody")))
+
+
+class ModerationResultBody(BaseModel):
+    """A moderation result produced for the response input or output."""
+
+    __slots__ = ()
+    type = Field['Literal["moderation_result"]']()
+    model = Field['str']()
+    flagged = Field['bool']()
+    categories = Field['dict[str, bool]']()
+    category_scores = Field['dict[str, float]']()
+    category_applied_input_types = Field['dict[str, list[Literal["text", "image"]]]']()
+
+
+class ChatCompletionModerationError(BaseModel):
+    """An error produced while attempting moderation."""
+
+    __slots__ = ()
+    type = Field['Literal["error"]']()
+    code = Field['str']()
+    message = Field['str']()
+
 Choice = ChatCompletionChoice
 ChoiceLogprobs = ChatCompletionChoiceLogprobs
-
-_ELSEWHERE: dict[str, str] = {
-    "Moderation": "chat.chat_completion_moderation:ChatCompletionModeration",
-    "ModerationInputError": "chat.chat_completion_moderation_error:ChatCompletionModerationError",
-    "ModerationInputModerationResults": "chat.chat_completion_moderation_results:ChatCompletionModerationResults",
-    "ModerationInputModerationResultsResult": "shared.moderation_result_body:ModerationResultBody",
-    "ModerationOutputError": "chat.chat_completion_moderation_error:ChatCompletionModerationError",
-    "ModerationOutputModerationResults": "chat.chat_completion_moderation_results:ChatCompletionModerationResults",
-    "ModerationOutputModerationResultsResult": "shared.moderation_result_body:ModerationResultBody",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+Moderation = ChatCompletionModeration
+ModerationInputError = ChatCompletionModerationError
+ModerationInputModerationResults = ChatCompletionModerationResults
+ModerationInputModerationResultsResult = ModerationResultBody
+ModerationOutputError = ChatCompletionModerationError
+ModerationOutputModerationResults = ChatCompletionModerationResults
+ModerationOutputModerationResultsResult = ModerationResultBody

@@ -10,14 +10,12 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
+    from openai_urllib3.types.audio.speech_create_params import VoiceIdsOrCustomVoice2Param
     from openai_urllib3.types.audio.speech_create_params import VoiceIdsOrCustomVoice2Param as VoiceID
 
 __all__ = [
     "ChatCompletionAudioParam",
-    "CreateChatCompletionRequestAudioParam",
     "VoiceID",
-    "VoiceIdsOrCustomVoice2Param2",
-    "VoiceIdsOrCustomVoice2Param7",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
@@ -25,24 +23,8 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 class ChatCompletionAudioParam(TypedDict, total=False):
     """Parameters for audio output. Required when audio output is requested with `modalities: ["audio"]`. [Learn more](/docs/guides/audio)."""
-    voice: Required[Union[str, Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"], VoiceIdsOrCustomVoice2Param2]]
+    voice: Required[Union[str, Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"], VoiceIdsOrCustomVoice2Param]]
     format: Required[Literal["wav", "aac", "mp3", "flac", "opus", "pcm16"]]
-
-
-class VoiceIdsOrCustomVoice2Param2(TypedDict, total=False):
-    """Custom voice reference."""
-    id: Required[str]
-
-
-class CreateChatCompletionRequestAudioParam(TypedDict, total=False):
-    """Parameters for audio output. Required when audio output is requested with `modalities: ["audio"]`. [Learn more](/docs/guides/audio)."""
-    voice: Required[Union[str, Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"], VoiceIdsOrCustomVoice2Param7]]
-    format: Required[Literal["wav", "aac", "mp3", "flac", "opus", "pcm16"]]
-
-
-class VoiceIdsOrCustomVoice2Param7(TypedDict, total=False):
-    """Custom voice reference."""
-    id: Required[str]
 
 _ELSEWHERE: dict[str, str] = {
     "VoiceID": "audio.speech_create_params:VoiceIdsOrCustomVoice2Param",

@@ -12,17 +12,23 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared.prompt_cache_breakpoint_param2 import PromptCacheBreakpointParam2
-    from openai_urllib3.types.shared.prompt_cache_breakpoint_param2 import PromptCacheBreakpointParam2 as PromptCacheBreakpoint
 
 __all__ = [
     "ChatCompletionContentPartImage",
     "ChatCompletionContentPartImageImageUrl",
     "ImageURL",
     "PromptCacheBreakpoint",
+    "PromptCacheBreakpointParam2",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
+
+
+class PromptCacheBreakpointParam2(BaseModel):
+    """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block."""
+
+    __slots__ = ()
+    mode = Field['Literal["explicit"]']()
 
 
 class ChatCompletionContentPartImage(BaseModel):
@@ -31,7 +37,7 @@ class ChatCompletionContentPartImage(BaseModel):
     __slots__ = ()
     type = Field['Literal["image_url"]']()
     image_url = Field['ChatCompletionContentPartImageImageUrl'](ref("chat.chat_completion_content_part_image:ChatCompletionContentPartImageImageUrl"))
-    prompt_cache_breakpoint = Field['PromptCacheBreakpointParam2 | None'](ref("shared.prompt_cache_breakpoint_param2:PromptCacheBreakpointParam2"))
+    prompt_cache_breakpoint = Field['PromptCacheBreakpointParam2 | None'](ref("chat.chat_completion_content_part_image:PromptCacheBreakpointParam2"))
 
 
 class ChatCompletionContentPartImageImageUrl(BaseModel):
@@ -40,15 +46,4 @@ class ChatCompletionContentPartImageImageUrl(BaseModel):
     detail = Field['Literal["auto", "low", "high"] | None']()
 
 ImageURL = ChatCompletionContentPartImageImageUrl
-
-_ELSEWHERE: dict[str, str] = {
-    "PromptCacheBreakpoint": "shared.prompt_cache_breakpoint_param2:PromptCacheBreakpointParam2",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+PromptCacheBreakpoint = PromptCacheBreakpointParam2

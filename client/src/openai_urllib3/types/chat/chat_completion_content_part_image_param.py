@@ -10,17 +10,21 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared_params.prompt_cache_breakpoint_param import PromptCacheBreakpointParam
-    from openai_urllib3.types.shared_params.prompt_cache_breakpoint_param import PromptCacheBreakpointParam as PromptCacheBreakpoint
 
 __all__ = [
     "ChatCompletionContentPartImageImageUrlParam",
     "ChatCompletionContentPartImageParam",
     "ImageURL",
     "PromptCacheBreakpoint",
+    "PromptCacheBreakpointParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
+
+
+class PromptCacheBreakpointParam(TypedDict, total=False):
+    """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block."""
+    mode: Required[Literal["explicit"]]
 
 
 class ChatCompletionContentPartImageParam(TypedDict, total=False):
@@ -35,15 +39,4 @@ class ChatCompletionContentPartImageImageUrlParam(TypedDict, total=False):
     detail: Literal["auto", "low", "high"]
 
 ImageURL = ChatCompletionContentPartImageImageUrlParam
-
-_ELSEWHERE: dict[str, str] = {
-    "PromptCacheBreakpoint": "shared_params.prompt_cache_breakpoint_param:PromptCacheBreakpointParam",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+PromptCacheBreakpoint = PromptCacheBreakpointParam

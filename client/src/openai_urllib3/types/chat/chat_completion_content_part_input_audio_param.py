@@ -10,8 +10,8 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared_params.prompt_cache_breakpoint_param import PromptCacheBreakpointParam
-    from openai_urllib3.types.shared_params.prompt_cache_breakpoint_param import PromptCacheBreakpointParam as PromptCacheBreakpoint
+    from openai_urllib3.types.chat.chat_completion_content_part_image_param import PromptCacheBreakpointParam
+    from openai_urllib3.types.chat.chat_completion_content_part_image_param import PromptCacheBreakpointParam as PromptCacheBreakpoint
 
 __all__ = [
     "ChatCompletionContentPartInputAudioInputAudioParam",
@@ -37,7 +37,7 @@ class ChatCompletionContentPartInputAudioInputAudioParam(TypedDict, total=False)
 InputAudio = ChatCompletionContentPartInputAudioInputAudioParam
 
 _ELSEWHERE: dict[str, str] = {
-    "PromptCacheBreakpoint": "shared_params.prompt_cache_breakpoint_param:PromptCacheBreakpointParam",
+    "PromptCacheBreakpoint": "chat.chat_completion_content_part_image_param:PromptCacheBreakpointParam",
 }
 
 

@@ -8,18 +8,18 @@ from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedD
 from openai_urllib3.types.chat.chat_completion_content_part_image_param import ChatCompletionContentPartImageParam
 from openai_urllib3.types.chat.chat_completion_content_part_input_audio_param import ChatCompletionContentPartInputAudioParam
 from openai_urllib3.types.chat.chat_completion_content_part_text_param import ChatCompletionContentPartTextParam
-from openai_urllib3.types.chat.chat_completion_request_message_content_part_file_param import ChatCompletionRequestMessageContentPartFileParam
 
 if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.chat.chat_completion_request_message_content_part_file_param import ChatCompletionRequestMessageContentPartFileParam as File
-    from openai_urllib3.types.chat.chat_completion_request_message_content_part_file_param import ChatCompletionRequestMessageContentPartFileFileParam as FileFile
-    from openai_urllib3.types.shared_params.prompt_cache_breakpoint_param import PromptCacheBreakpointParam as FilePromptCacheBreakpoint
+    from openai_urllib3.types.chat.chat_completion_content_part_image_param import PromptCacheBreakpointParam
+    from openai_urllib3.types.chat.chat_completion_content_part_image_param import PromptCacheBreakpointParam as FilePromptCacheBreakpoint
 
 __all__ = [
     "ChatCompletionContentPartParam",
+    "ChatCompletionRequestMessageContentPartFileFileParam",
+    "ChatCompletionRequestMessageContentPartFileParam",
     "File",
     "FileFile",
     "FilePromptCacheBreakpoint",
@@ -27,12 +27,26 @@ __all__ = [
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
+
+class ChatCompletionRequestMessageContentPartFileParam(TypedDict, total=False):
+    """Learn about [file inputs](/docs/guides/text) for text generation."""
+    type: Required[Literal["file"]]
+    file: Required[ChatCompletionRequestMessageContentPartFileFileParam]
+    prompt_cache_breakpoint: PromptCacheBreakpointParam
+
+
+class ChatCompletionRequestMessageContentPartFileFileParam(TypedDict, total=False):
+    filename: str
+    file_data: str
+    file_id: str
+
 ChatCompletionContentPartParam: TypeAlias = Union[ChatCompletionContentPartTextParam, ChatCompletionContentPartImageParam, ChatCompletionContentPartInputAudioParam, ChatCompletionRequestMessageContentPartFileParam]
 
+File = ChatCompletionRequestMessageContentPartFileParam
+FileFile = ChatCompletionRequestMessageContentPartFileFileParam
+
 _ELSEWHERE: dict[str, str] = {
-    "File": "chat.chat_completion_request_message_content_part_file_param:ChatCompletionRequestMessageContentPartFileParam",
-    "FileFile": "chat.chat_completion_request_message_content_part_file_param:ChatCompletionRequestMessageContentPartFileFileParam",
-    "FilePromptCacheBreakpoint": "shared_params.prompt_cache_breakpoint_param:PromptCacheBreakpointParam",
+    "FilePromptCacheBreakpoint": "chat.chat_completion_content_part_image_param:PromptCacheBreakpointParam",
 }
 
 

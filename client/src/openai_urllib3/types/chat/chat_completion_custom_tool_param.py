@@ -12,9 +12,9 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "ChatCompletionCustomToolCustomFormat0Param",
-    "ChatCompletionCustomToolCustomFormat1GrammarParam",
-    "ChatCompletionCustomToolCustomFormat1Param",
+    "ChatCompletionCustomToolCustomFormatGrammarGrammarParam",
+    "ChatCompletionCustomToolCustomFormatGrammarParam",
+    "ChatCompletionCustomToolCustomFormatTextParam",
     "ChatCompletionCustomToolCustomParam",
     "ChatCompletionCustomToolParam",
     "Custom",
@@ -36,26 +36,26 @@ class ChatCompletionCustomToolCustomParam(TypedDict, total=False):
     """Properties of the custom tool."""
     name: Required[str]
     description: str
-    format: Union[ChatCompletionCustomToolCustomFormat0Param, ChatCompletionCustomToolCustomFormat1Param]
+    format: Union[ChatCompletionCustomToolCustomFormatTextParam, ChatCompletionCustomToolCustomFormatGrammarParam]
 
 
-class ChatCompletionCustomToolCustomFormat0Param(TypedDict, total=False):
+class ChatCompletionCustomToolCustomFormatTextParam(TypedDict, total=False):
     """Unconstrained free-form text."""
     type: Required[Literal["text"]]
 
 
-class ChatCompletionCustomToolCustomFormat1Param(TypedDict, total=False):
+class ChatCompletionCustomToolCustomFormatGrammarParam(TypedDict, total=False):
     """A grammar defined by the user."""
     type: Required[Literal["grammar"]]
-    grammar: Required[ChatCompletionCustomToolCustomFormat1GrammarParam]
+    grammar: Required[ChatCompletionCustomToolCustomFormatGrammarGrammarParam]
 
 
-class ChatCompletionCustomToolCustomFormat1GrammarParam(TypedDict, total=False):
+class ChatCompletionCustomToolCustomFormatGrammarGrammarParam(TypedDict, total=False):
     """Your chosen grammar."""
     definition: Required[str]
     syntax: Required[Literal["lark", "regex"]]
 
 Custom = ChatCompletionCustomToolCustomParam
-CustomFormatGrammar = ChatCompletionCustomToolCustomFormat1Param
-CustomFormatGrammarGrammar = ChatCompletionCustomToolCustomFormat1GrammarParam
-CustomFormatText = ChatCompletionCustomToolCustomFormat0Param
+CustomFormatGrammar = ChatCompletionCustomToolCustomFormatGrammarParam
+CustomFormatGrammarGrammar = ChatCompletionCustomToolCustomFormatGrammarGrammarParam
+CustomFormatText = ChatCompletionCustomToolCustomFormatTextParam

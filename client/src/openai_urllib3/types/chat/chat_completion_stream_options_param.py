@@ -12,10 +12,6 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "ChatCompletionStreamOptions0Param",
-    "ChatCompletionStreamOptions0Param2",
-    "ChatCompletionStreamOptions0Param3",
-    "ChatCompletionStreamOptions0Param4",
     "ChatCompletionStreamOptionsParam",
 ]
 
@@ -23,30 +19,6 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class ChatCompletionStreamOptionsParam(TypedDict, total=False):
-    """Options for streaming response. Only set this when you set `stream: true`."""
-    include_usage: bool
-    include_obfuscation: bool
-
-
-class ChatCompletionStreamOptions0Param(TypedDict, total=False):
-    """Options for streaming response. Only set this when you set `stream: true`."""
-    include_usage: bool
-    include_obfuscation: bool
-
-
-class ChatCompletionStreamOptions0Param2(TypedDict, total=False):
-    """Options for streaming response. Only set this when you set `stream: true`."""
-    include_usage: bool
-    include_obfuscation: bool
-
-
-class ChatCompletionStreamOptions0Param3(TypedDict, total=False):
-    """Options for streaming response. Only set this when you set `stream: true`."""
-    include_usage: bool
-    include_obfuscation: bool
-
-
-class ChatCompletionStreamOptions0Param4(TypedDict, total=False):
     """Options for streaming response. Only set this when you set `stream: true`."""
     include_usage: bool
     include_obfuscation: bool

@@ -12,40 +12,35 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.chat.chat_completion_audio_param import ChatCompletionAudioParam
     from openai_urllib3.types.chat.chat_completion_function_call_option_param import ChatCompletionFunctionCallOptionParam
-    from openai_urllib3.types.chat.chat_completion_functions_param import ChatCompletionFunctionsParam
     from openai_urllib3.types.chat.chat_completion_message_param import ChatCompletionMessageParam
     from openai_urllib3.types.chat.chat_completion_modality import ChatCompletionModality
     from openai_urllib3.types.chat.chat_completion_prediction_content_param import ChatCompletionPredictionContentParam
     from openai_urllib3.types.chat.chat_completion_stream_options_param import ChatCompletionStreamOptionsParam
     from openai_urllib3.types.chat.chat_completion_tool_choice_option_param import ChatCompletionToolChoiceOptionParam
     from openai_urllib3.types.chat.chat_completion_tool_union_param import ChatCompletionToolUnionParam
-    from openai_urllib3.types.chat.web_search_location_param import WebSearchLocationParam
     from openai_urllib3.types.reasoning_effort import ReasoningEffort
-    from openai_urllib3.types.shared_params.moderation_param import ModerationParam
-    from openai_urllib3.types.shared_params.prompt_cache_options_param import PromptCacheOptionsParam
     from openai_urllib3.types.shared_params.response_format_json_object import ResponseFormatJsonObjectParam
     from openai_urllib3.types.shared_params.response_format_json_schema import ResponseFormatJsonSchemaParam
     from openai_urllib3.types.shared_params.response_format_text import ResponseFormatTextParam
-    from openai_urllib3.types.shared_params.create_chat_completion_request_param import CreateChatCompletionRequestParam as CompletionCreateParamsBase
-    from openai_urllib3.types.chat.chat_completion_functions_param import ChatCompletionFunctionsParam as Function
-    from openai_urllib3.types.shared_params.moderation_param import ModerationParam as Moderation
-    from openai_urllib3.types.shared_params.moderation_policy_param import ModerationPolicyParam as ModerationPolicy
-    from openai_urllib3.types.shared_params.moderation_config_param import ModerationConfigParam as ModerationPolicyInput
-    from openai_urllib3.types.shared_params.moderation_config_param import ModerationConfigParam as ModerationPolicyOutput
-    from openai_urllib3.types.shared_params.prompt_cache_options_param import PromptCacheOptionsParam as PromptCacheOptions
-    from openai_urllib3.types.chat.web_search_location_param import WebSearchLocationParam as WebSearchOptionsUserLocationApproximate
 
 __all__ = [
+    "ChatCompletionFunctionsParam",
     "CompletionCreateParams",
     "CompletionCreateParamsBase",
     "CompletionCreateParamsWebSearchOptionsParam",
     "CompletionCreateParamsWebSearchOptionsUserLocationParam",
+    "CreateChatCompletionRequestParam",
     "Function",
     "Moderation",
+    "ModerationConfigParam",
+    "ModerationParam",
     "ModerationPolicy",
     "ModerationPolicyInput",
     "ModerationPolicyOutput",
+    "ModerationPolicyParam",
     "PromptCacheOptions",
+    "PromptCacheOptionsParam",
+    "WebSearchLocationParam",
     "WebSearchOptions",
     "WebSearchOptionsUserLocation",
     "WebSearchOptionsUserLocationApproximate",
@@ -93,6 +88,12 @@ class CompletionCreateParams(TypedDict, total=False):
     functions: Iterable[ChatCompletionFunctionsParam]
 
 
+class PromptCacheOptionsParam(TypedDict, total=False):
+    """Options for prompt caching. Supported for `gpt-5.6` and later models. By default, OpenAI automatically chooses one implicit cache breakpoint. You can add explicit breakpoints to content blocks with `prompt_cache_breakpoint`. Each request can write up to four breakpoints. For cache matching, OpenAI c"""
+    ttl: Literal["30m"]
+    mode: Literal["implicit", "explicit"]
+
+
 class CompletionCreateParamsWebSearchOptionsParam(TypedDict, total=False):
     """This tool searches the web for relevant results to use in a response. Learn more about the [web search tool](/docs/guides/tools-web-search?api-mode=chat)."""
     user_location: CompletionCreateParamsWebSearchOptionsUserLocationParam
@@ -104,24 +105,84 @@ class CompletionCreateParamsWebSearchOptionsUserLocationParam(TypedDict, total=F
     type: Required[Literal["approximate"]]
     approximate: Required[WebSearchLocationParam]
 
+
+class WebSearchLocationParam(TypedDict, total=False):
+    """Approximate location parameters for the search."""
+    country: str
+    region: str
+    city: str
+    timezone: str
+
+
+class ModerationParam(TypedDict, total=False):
+    """Configuration for running moderation on the input and output of this response."""
+    model: Required[str]
+    policy: Optional[ModerationPolicyParam]
+
+
+class ModerationPolicyParam(TypedDict, total=False):
+    """The policy to apply to moderated response input and output."""
+    input: Optional[ModerationConfigParam]
+    output: Optional[ModerationConfigParam]
+
+
+class ModerationConfigParam(TypedDict, total=False):
+    """The moderation policy for the response input."""
+    mode: Required[Literal["score", "block"]]
+
+
+class ChatCompletionFunctionsParam(TypedDict, total=False):
+    description: str
+    name: Required[str]
+    parameters: Dict[str, Any]
+
+
+class CreateChatCompletionRequestParam(TypedDict, total=False):
+    metadata: Optional[Dict[str, str]]
+    top_logprobs: int
+    temperature: Optional[float]
+    top_p: Optional[float]
+    user: str
+    safety_identifier: Optional[str]
+    prompt_cache_key: Optional[str]
+    prompt_cache_retention: Optional[Literal["in_memory", "24h"]]
+    prompt_cache_options: PromptCacheOptionsParam
+    messages: Required[Iterable[ChatCompletionMessageParam]]
+    model: Required[Union[str, Literal["gpt-5.6-sol", "gpt-5.6-terra", "gpt-5.6-luna", "gpt-5.5", "gpt-5.5-2026-04-23", "gpt-5.4", "gpt-5.4-mini", "gpt-5.4-nano", "gpt-5.4-mini-2026-03-17", "gpt-5.4-nano-2026-03-17", "gpt-5.3-chat-latest", "gpt-5.2", "gpt-5.2-2025-12-11", "gpt-5.2-chat-latest", "gpt-5.2-pro", "gpt-5.2-pro-2025-12-11", "gpt-5.1", "gpt-5.1-2025-11-13", "gpt-5.1-codex", "gpt-5.1-mini", "gpt-5.1-chat-latest", "gpt-5", "gpt-5-mini", "gpt-5-nano", "gpt-5-2025-08-07", "gpt-5-mini-2025-08-07", "gpt-5-nano-2025-08-07", "gpt-5-chat-latest", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-4.1-2025-04-14", "gpt-4.1-mini-2025-04-14", "gpt-4.1-nano-2025-04-14", "o4-mini", "o4-mini-2025-04-16", "o3", "o3-2025-04-16", "o3-mini", "o3-mini-2025-01-31", "o1", "o1-2024-12-17", "o1-preview", "o1-preview-2024-09-12", "o1-mini", "o1-mini-2024-09-12", "gpt-4o", "gpt-4o-2024-11-20", "gpt-4o-2024-08-06", "gpt-4o-2024-05-13", "gpt-4o-audio-preview", "gpt-4o-audio-preview-2024-10-01", "gpt-4o-audio-preview-2024-12-17", "gpt-4o-audio-preview-2025-06-03", "gpt-4o-mini-audio-preview", "gpt-4o-mini-audio-preview-2024-12-17", "gpt-4o-search-preview", "gpt-4o-mini-search-preview", "gpt-4o-search-preview-2025-03-11", "gpt-4o-mini-search-preview-2025-03-11", "chatgpt-4o-latest", "codex-mini-latest", "gpt-4o-mini", "gpt-4o-mini-2024-07-18", "gpt-4-turbo", "gpt-4-turbo-2024-04-09", "gpt-4-0125-preview", "gpt-4-turbo-preview", "gpt-4-1106-preview", "gpt-4-vision-preview", "gpt-4", "gpt-4-0314", "gpt-4-0613", "gpt-4-32k", "gpt-4-32k-0314", "gpt-4-32k-0613", "gpt-3.5-turbo", "gpt-3.5-turbo-16k", "gpt-3.5-turbo-0301", "gpt-3.5-turbo-0613", "gpt-3.5-turbo-1106", "gpt-3.5-turbo-0125", "gpt-3.5-turbo-16k-0613"]]]
+    service_tier: Optional[Literal["auto", "default", "flex", "scale", "priority", "fast"]]
+    modalities: Optional[Iterable[ChatCompletionModality]]
+    verbosity: Optional[Literal["low", "medium", "high"]]
+    reasoning_effort: Optional[ReasoningEffort]
+    max_completion_tokens: int
+    frequency_penalty: float
+    presence_penalty: float
+    web_search_options: CompletionCreateParamsWebSearchOptionsParam
+    response_format: Union[ResponseFormatTextParam, ResponseFormatJsonSchemaParam, ResponseFormatJsonObjectParam]
+    audio: ChatCompletionAudioParam
+    store: bool
+    moderation: Optional[ModerationParam]
+    stream: bool
+    stop: Union[str, Iterable[str]]
+    logit_bias: Dict[str, int]
+    logprobs: bool
+    max_tokens: int
+    n: int
+    prediction: ChatCompletionPredictionContentParam
+    seed: int
+    stream_options: Optional[ChatCompletionStreamOptionsParam]
+    tools: Iterable[ChatCompletionToolUnionParam]
+    tool_choice: ChatCompletionToolChoiceOptionParam
+    parallel_tool_calls: bool
+    function_call: Union[Literal["none", "auto"], ChatCompletionFunctionCallOptionParam]
+    functions: Iterable[ChatCompletionFunctionsParam]
+
+CompletionCreateParamsBase = CreateChatCompletionRequestParam
+Function = ChatCompletionFunctionsParam
+Moderation = ModerationParam
+ModerationPolicy = ModerationPolicyParam
+ModerationPolicyInput = ModerationConfigParam
+ModerationPolicyOutput = ModerationConfigParam
+PromptCacheOptions = PromptCacheOptionsParam
 WebSearchOptions = CompletionCreateParamsWebSearchOptionsParam
 WebSearchOptionsUserLocation = CompletionCreateParamsWebSearchOptionsUserLocationParam
-
-_ELSEWHERE: dict[str, str] = {
-    "CompletionCreateParamsBase": "shared_params.create_chat_completion_request_param:CreateChatCompletionRequestParam",
-    "Function": "chat.chat_completion_functions_param:ChatCompletionFunctionsParam",
-    "Moderation": "shared_params.moderation_param:ModerationParam",
-    "ModerationPolicy": "shared_params.moderation_policy_param:ModerationPolicyParam",
-    "ModerationPolicyInput": "shared_params.moderation_config_param:ModerationConfigParam",
-    "ModerationPolicyOutput": "shared_params.moderation_config_param:ModerationConfigParam",
-    "PromptCacheOptions": "shared_params.prompt_cache_options_param:PromptCacheOptionsParam",
-    "WebSearchOptionsUserLocationApproximate": "chat.web_search_location_param:WebSearchLocationParam",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+WebSearchOptionsUserLocationApproximate = WebSearchLocationParam

@@ -7,57 +7,43 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from openai_urllib3.types.evals.create_eval_completions_run_data_source import CreateEvalCompletionsRunDataSource as CreateEvalCompletionsRunDataSource
-    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import CreateEvalCompletionsRunDataSourceInputMessages0Param as CreateEvalCompletionsRunDataSourceInputMessages0Param
-    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import CreateEvalCompletionsRunDataSourceInputMessages1Param as CreateEvalCompletionsRunDataSourceInputMessages1Param
     from openai_urllib3.types.evals.create_eval_completions_run_data_source import CreateEvalCompletionsRunDataSourceInputMessagesItemReference as CreateEvalCompletionsRunDataSourceInputMessagesItemReference
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceParam as CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceParam
     from openai_urllib3.types.evals.create_eval_completions_run_data_source import CreateEvalCompletionsRunDataSourceInputMessagesTemplate as CreateEvalCompletionsRunDataSourceInputMessagesTemplate
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import CreateEvalCompletionsRunDataSourceInputMessagesTemplateParam as CreateEvalCompletionsRunDataSourceInputMessagesTemplateParam
     from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import CreateEvalCompletionsRunDataSourceParam as CreateEvalCompletionsRunDataSourceParam
     from openai_urllib3.types.evals.create_eval_completions_run_data_source import CreateEvalCompletionsRunDataSourceSamplingParams as CreateEvalCompletionsRunDataSourceSamplingParams
     from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import CreateEvalCompletionsRunDataSourceSamplingParamsParam as CreateEvalCompletionsRunDataSourceSamplingParamsParam
-    from openai_urllib3.types.evals.create_eval_custom_data_source_config_param import CreateEvalCustomDataSourceConfigParam as CreateEvalCustomDataSourceConfigParam
-    from openai_urllib3.types.evals.create_eval_label_model_grader_param import CreateEvalItem0Param as CreateEvalItem0Param
     from openai_urllib3.types.evals.create_eval_jsonl_run_data_source import CreateEvalJSONLRunDataSource as CreateEvalJSONLRunDataSource
     from openai_urllib3.types.evals.create_eval_jsonl_run_data_source_param import CreateEvalJSONLRunDataSourceParam as CreateEvalJSONLRunDataSourceParam
-    from openai_urllib3.types.evals.create_eval_label_model_grader_param import CreateEvalLabelModelGraderParam as CreateEvalLabelModelGraderParam
-    from openai_urllib3.types.evals.create_eval_logs_data_source_config_param import CreateEvalLogsDataSourceConfigParam as CreateEvalLogsDataSourceConfigParam
-    from openai_urllib3.types.evals.create_eval_responses_run_data_source import CreateEvalResponsesRunDataSource as CreateEvalResponsesRunDataSource
-    from openai_urllib3.types.evals.create_eval_responses_run_data_source_param import CreateEvalResponsesRunDataSourceInputMessages0Param as CreateEvalResponsesRunDataSourceInputMessages0Param
-    from openai_urllib3.types.evals.create_eval_responses_run_data_source_param import CreateEvalResponsesRunDataSourceInputMessages0Template0Param as CreateEvalResponsesRunDataSourceInputMessages0Template0Param
-    from openai_urllib3.types.evals.create_eval_responses_run_data_source_param import CreateEvalResponsesRunDataSourceInputMessages1Param as CreateEvalResponsesRunDataSourceInputMessages1Param
-    from openai_urllib3.types.evals.create_eval_responses_run_data_source import CreateEvalResponsesRunDataSourceInputMessagesItemReference as CreateEvalResponsesRunDataSourceInputMessagesItemReference
-    from openai_urllib3.types.evals.create_eval_responses_run_data_source import CreateEvalResponsesRunDataSourceInputMessagesTemplate as CreateEvalResponsesRunDataSourceInputMessagesTemplate
-    from openai_urllib3.types.evals.create_eval_responses_run_data_source import CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0 as CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0
-    from openai_urllib3.types.evals.create_eval_responses_run_data_source_param import CreateEvalResponsesRunDataSourceParam as CreateEvalResponsesRunDataSourceParam
-    from openai_urllib3.types.evals.create_eval_responses_run_data_source import CreateEvalResponsesRunDataSourceSamplingParams as CreateEvalResponsesRunDataSourceSamplingParams
-    from openai_urllib3.types.evals.create_eval_responses_run_data_source_param import CreateEvalResponsesRunDataSourceSamplingParamsParam as CreateEvalResponsesRunDataSourceSamplingParamsParam
-    from openai_urllib3.types.evals.create_eval_responses_run_data_source import CreateEvalResponsesRunDataSourceSamplingParamsText as CreateEvalResponsesRunDataSourceSamplingParamsText
-    from openai_urllib3.types.evals.create_eval_responses_run_data_source_param import CreateEvalResponsesRunDataSourceSamplingParamsTextParam as CreateEvalResponsesRunDataSourceSamplingParamsTextParam
+    from openai_urllib3.types.evals.run_cancel_response import CreateEvalResponsesRunDataSource as CreateEvalResponsesRunDataSource
+    from openai_urllib3.types.evals.run_cancel_response import CreateEvalResponsesRunDataSourceInputMessagesItemReference as CreateEvalResponsesRunDataSourceInputMessagesItemReference
+    from openai_urllib3.types.evals.run_create_params import CreateEvalResponsesRunDataSourceInputMessagesItemReferenceParam as CreateEvalResponsesRunDataSourceInputMessagesItemReferenceParam
+    from openai_urllib3.types.evals.run_cancel_response import CreateEvalResponsesRunDataSourceInputMessagesTemplate as CreateEvalResponsesRunDataSourceInputMessagesTemplate
+    from openai_urllib3.types.evals.run_create_params import CreateEvalResponsesRunDataSourceInputMessagesTemplateParam as CreateEvalResponsesRunDataSourceInputMessagesTemplateParam
+    from openai_urllib3.types.evals.run_cancel_response import CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0 as CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0
+    from openai_urllib3.types.evals.run_create_params import CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0Param as CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0Param
+    from openai_urllib3.types.evals.run_create_params import CreateEvalResponsesRunDataSourceParam as CreateEvalResponsesRunDataSourceParam
+    from openai_urllib3.types.evals.run_cancel_response import CreateEvalResponsesRunDataSourceSamplingParams as CreateEvalResponsesRunDataSourceSamplingParams
+    from openai_urllib3.types.evals.run_create_params import CreateEvalResponsesRunDataSourceSamplingParamsParam as CreateEvalResponsesRunDataSourceSamplingParamsParam
+    from openai_urllib3.types.evals.run_cancel_response import CreateEvalResponsesRunDataSourceSamplingParamsText as CreateEvalResponsesRunDataSourceSamplingParamsText
+    from openai_urllib3.types.evals.run_create_params import CreateEvalResponsesRunDataSourceSamplingParamsTextParam as CreateEvalResponsesRunDataSourceSamplingParamsTextParam
     from openai_urllib3.types.evals.run_create_params import CreateEvalRunRequestParam as CreateEvalRunRequestParam
-    from openai_urllib3.types.evals.create_eval_stored_completions_data_source_config_param import CreateEvalStoredCompletionsDataSourceConfigParam as CreateEvalStoredCompletionsDataSourceConfigParam
     from openai_urllib3.types.evals.eval_api_error import EvalAPIError as EvalAPIError
     from openai_urllib3.types.evals.eval_grader_label_model import EvalGraderLabelModel as EvalGraderLabelModel
-    from openai_urllib3.types.evals.eval_grader_python import EvalGraderPython as EvalGraderPython
-    from openai_urllib3.types.evals.eval_grader_python_param import EvalGraderPythonParam as EvalGraderPythonParam
-    from openai_urllib3.types.evals.eval_grader_score_model import EvalGraderScoreModel as EvalGraderScoreModel
-    from openai_urllib3.types.evals.eval_grader_score_model_param import EvalGraderScoreModelParam as EvalGraderScoreModelParam
-    from openai_urllib3.types.evals.eval_grader_score_model import EvalGraderScoreModelSamplingParams as EvalGraderScoreModelSamplingParams
-    from openai_urllib3.types.evals.eval_grader_score_model_param import EvalGraderScoreModelSamplingParamsParam as EvalGraderScoreModelSamplingParamsParam
     from openai_urllib3.types.evals.eval_grader_string_check import EvalGraderStringCheck as EvalGraderStringCheck
     from openai_urllib3.types.evals.eval_grader_string_check_param import EvalGraderStringCheckParam as EvalGraderStringCheckParam
-    from openai_urllib3.types.evals.eval_grader_text_similarity import EvalGraderTextSimilarity as EvalGraderTextSimilarity
-    from openai_urllib3.types.evals.eval_grader_text_similarity_param import EvalGraderTextSimilarityParam as EvalGraderTextSimilarityParam
-    from openai_urllib3.types.evals.eval_jsonl_file_content_source import EvalJsonlFileContentSource as EvalJsonlFileContentSource
-    from openai_urllib3.types.evals.eval_jsonl_file_content_source import EvalJsonlFileContentSourceContent as EvalJsonlFileContentSourceContent
-    from openai_urllib3.types.evals.eval_jsonl_file_content_source_param import EvalJsonlFileContentSourceContentParam as EvalJsonlFileContentSourceContentParam
-    from openai_urllib3.types.evals.eval_jsonl_file_content_source_param import EvalJsonlFileContentSourceParam as EvalJsonlFileContentSourceParam
-    from openai_urllib3.types.evals.eval_jsonl_file_id_source import EvalJsonlFileIdSource as EvalJsonlFileIdSource
-    from openai_urllib3.types.evals.eval_jsonl_file_id_source_param import EvalJsonlFileIdSourceParam as EvalJsonlFileIdSourceParam
-    from openai_urllib3.types.evals.eval_logs_data_source_config import EvalLogsDataSourceConfig as EvalLogsDataSourceConfig
-    from openai_urllib3.types.evals.eval_responses_source import EvalResponsesSource as EvalResponsesSource
-    from openai_urllib3.types.evals.eval_responses_source_param import EvalResponsesSourceParam as EvalResponsesSourceParam
-    from openai_urllib3.types.evals.eval_run_output_item_result import EvalRunOutputItemResult as EvalRunOutputItemResult
-    from openai_urllib3.types.evals.eval_stored_completions_source import EvalStoredCompletionsSource as EvalStoredCompletionsSource
-    from openai_urllib3.types.evals.eval_stored_completions_source_param import EvalStoredCompletionsSourceParam as EvalStoredCompletionsSourceParam
+    from openai_urllib3.types.evals.run_cancel_response import EvalItemContentOutputText as EvalItemContentOutputText
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source import EvalJsonlFileContentSource as EvalJsonlFileContentSource
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source import EvalJsonlFileContentSourceContent as EvalJsonlFileContentSourceContent
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import EvalJsonlFileContentSourceContentParam as EvalJsonlFileContentSourceContentParam
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import EvalJsonlFileContentSourceParam as EvalJsonlFileContentSourceParam
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source import EvalJsonlFileIdSource as EvalJsonlFileIdSource
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import EvalJsonlFileIdSourceParam as EvalJsonlFileIdSourceParam
+    from openai_urllib3.types.evals.run_cancel_response import EvalResponsesSource as EvalResponsesSource
+    from openai_urllib3.types.evals.run_create_params import EvalResponsesSourceParam as EvalResponsesSourceParam
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source import EvalStoredCompletionsSource as EvalStoredCompletionsSource
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import EvalStoredCompletionsSourceParam as EvalStoredCompletionsSourceParam
     from openai_urllib3.types.evals.run_cancel_response import RunCancelResponse as RunCancelResponse
     from openai_urllib3.types.evals.run_cancel_response import RunCancelResponsePerModelUsage as RunCancelResponsePerModelUsage
     from openai_urllib3.types.evals.run_cancel_response import RunCancelResponsePerTestingCriteriaResult as RunCancelResponsePerTestingCriteriaResult
@@ -71,57 +57,43 @@ if TYPE_CHECKING:
 
 _NAMES: dict[str, str] = {
     "CreateEvalCompletionsRunDataSource": "evals.create_eval_completions_run_data_source:CreateEvalCompletionsRunDataSource",
-    "CreateEvalCompletionsRunDataSourceInputMessages0Param": "evals.create_eval_completions_run_data_source_param:CreateEvalCompletionsRunDataSourceInputMessages0Param",
-    "CreateEvalCompletionsRunDataSourceInputMessages1Param": "evals.create_eval_completions_run_data_source_param:CreateEvalCompletionsRunDataSourceInputMessages1Param",
     "CreateEvalCompletionsRunDataSourceInputMessagesItemReference": "evals.create_eval_completions_run_data_source:CreateEvalCompletionsRunDataSourceInputMessagesItemReference",
+    "CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceParam": "evals.create_eval_completions_run_data_source_param:CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceParam",
     "CreateEvalCompletionsRunDataSourceInputMessagesTemplate": "evals.create_eval_completions_run_data_source:CreateEvalCompletionsRunDataSourceInputMessagesTemplate",
+    "CreateEvalCompletionsRunDataSourceInputMessagesTemplateParam": "evals.create_eval_completions_run_data_source_param:CreateEvalCompletionsRunDataSourceInputMessagesTemplateParam",
     "CreateEvalCompletionsRunDataSourceParam": "evals.create_eval_completions_run_data_source_param:CreateEvalCompletionsRunDataSourceParam",
     "CreateEvalCompletionsRunDataSourceSamplingParams": "evals.create_eval_completions_run_data_source:CreateEvalCompletionsRunDataSourceSamplingParams",
     "CreateEvalCompletionsRunDataSourceSamplingParamsParam": "evals.create_eval_completions_run_data_source_param:CreateEvalCompletionsRunDataSourceSamplingParamsParam",
-    "CreateEvalCustomDataSourceConfigParam": "evals.create_eval_custom_data_source_config_param:CreateEvalCustomDataSourceConfigParam",
-    "CreateEvalItem0Param": "evals.create_eval_label_model_grader_param:CreateEvalItem0Param",
     "CreateEvalJSONLRunDataSource": "evals.create_eval_jsonl_run_data_source:CreateEvalJSONLRunDataSource",
     "CreateEvalJSONLRunDataSourceParam": "evals.create_eval_jsonl_run_data_source_param:CreateEvalJSONLRunDataSourceParam",
-    "CreateEvalLabelModelGraderParam": "evals.create_eval_label_model_grader_param:CreateEvalLabelModelGraderParam",
-    "CreateEvalLogsDataSourceConfigParam": "evals.create_eval_logs_data_source_config_param:CreateEvalLogsDataSourceConfigParam",
-    "CreateEvalResponsesRunDataSource": "evals.create_eval_responses_run_data_source:CreateEvalResponsesRunDataSource",
-    "CreateEvalResponsesRunDataSourceInputMessages0Param": "evals.create_eval_responses_run_data_source_param:CreateEvalResponsesRunDataSourceInputMessages0Param",
-    "CreateEvalResponsesRunDataSourceInputMessages0Template0Param": "evals.create_eval_responses_run_data_source_param:CreateEvalResponsesRunDataSourceInputMessages0Template0Param",
-    "CreateEvalResponsesRunDataSourceInputMessages1Param": "evals.create_eval_responses_run_data_source_param:CreateEvalResponsesRunDataSourceInputMessages1Param",
-    "CreateEvalResponsesRunDataSourceInputMessagesItemReference": "evals.create_eval_responses_run_data_source:CreateEvalResponsesRunDataSourceInputMessagesItemReference",
-    "CreateEvalResponsesRunDataSourceInputMessagesTemplate": "evals.create_eval_responses_run_data_source:CreateEvalResponsesRunDataSourceInputMessagesTemplate",
-    "CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0": "evals.create_eval_responses_run_data_source:CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0",
-    "CreateEvalResponsesRunDataSourceParam": "evals.create_eval_responses_run_data_source_param:CreateEvalResponsesRunDataSourceParam",
-    "CreateEvalResponsesRunDataSourceSamplingParams": "evals.create_eval_responses_run_data_source:CreateEvalResponsesRunDataSourceSamplingParams",
-    "CreateEvalResponsesRunDataSourceSamplingParamsParam": "evals.create_eval_responses_run_data_source_param:CreateEvalResponsesRunDataSourceSamplingParamsParam",
-    "CreateEvalResponsesRunDataSourceSamplingParamsText": "evals.create_eval_responses_run_data_source:CreateEvalResponsesRunDataSourceSamplingParamsText",
-    "CreateEvalResponsesRunDataSourceSamplingParamsTextParam": "evals.create_eval_responses_run_data_source_param:CreateEvalResponsesRunDataSourceSamplingParamsTextParam",
+    "CreateEvalResponsesRunDataSource": "evals.run_cancel_response:CreateEvalResponsesRunDataSource",
+    "CreateEvalResponsesRunDataSourceInputMessagesItemReference": "evals.run_cancel_response:CreateEvalResponsesRunDataSourceInputMessagesItemReference",
+    "CreateEvalResponsesRunDataSourceInputMessagesItemReferenceParam": "evals.run_create_params:CreateEvalResponsesRunDataSourceInputMessagesItemReferenceParam",
+    "CreateEvalResponsesRunDataSourceInputMessagesTemplate": "evals.run_cancel_response:CreateEvalResponsesRunDataSourceInputMessagesTemplate",
+    "CreateEvalResponsesRunDataSourceInputMessagesTemplateParam": "evals.run_create_params:CreateEvalResponsesRunDataSourceInputMessagesTemplateParam",
+    "CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0": "evals.run_cancel_response:CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0",
+    "CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0Param": "evals.run_create_params:CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0Param",
+    "CreateEvalResponsesRunDataSourceParam": "evals.run_create_params:CreateEvalResponsesRunDataSourceParam",
+    "CreateEvalResponsesRunDataSourceSamplingParams": "evals.run_cancel_response:CreateEvalResponsesRunDataSourceSamplingParams",
+    "CreateEvalResponsesRunDataSourceSamplingParamsParam": "evals.run_create_params:CreateEvalResponsesRunDataSourceSamplingParamsParam",
+    "CreateEvalResponsesRunDataSourceSamplingParamsText": "evals.run_cancel_response:CreateEvalResponsesRunDataSourceSamplingParamsText",
+    "CreateEvalResponsesRunDataSourceSamplingParamsTextParam": "evals.run_create_params:CreateEvalResponsesRunDataSourceSamplingParamsTextParam",
     "CreateEvalRunRequestParam": "evals.run_create_params:CreateEvalRunRequestParam",
-    "CreateEvalStoredCompletionsDataSourceConfigParam": "evals.create_eval_stored_completions_data_source_config_param:CreateEvalStoredCompletionsDataSourceConfigParam",
     "EvalAPIError": "evals.eval_api_error:EvalAPIError",
     "EvalGraderLabelModel": "evals.eval_grader_label_model:EvalGraderLabelModel",
-    "EvalGraderPython": "evals.eval_grader_python:EvalGraderPython",
-    "EvalGraderPythonParam": "evals.eval_grader_python_param:EvalGraderPythonParam",
-    "EvalGraderScoreModel": "evals.eval_grader_score_model:EvalGraderScoreModel",
-    "EvalGraderScoreModelParam": "evals.eval_grader_score_model_param:EvalGraderScoreModelParam",
-    "EvalGraderScoreModelSamplingParams": "evals.eval_grader_score_model:EvalGraderScoreModelSamplingParams",
-    "EvalGraderScoreModelSamplingParamsParam": "evals.eval_grader_score_model_param:EvalGraderScoreModelSamplingParamsParam",
     "EvalGraderStringCheck": "evals.eval_grader_string_check:EvalGraderStringCheck",
     "EvalGraderStringCheckParam": "evals.eval_grader_string_check_param:EvalGraderStringCheckParam",
-    "EvalGraderTextSimilarity": "evals.eval_grader_text_similarity:EvalGraderTextSimilarity",
-    "EvalGraderTextSimilarityParam": "evals.eval_grader_text_similarity_param:EvalGraderTextSimilarityParam",
-    "EvalJsonlFileContentSource": "evals.eval_jsonl_file_content_source:EvalJsonlFileContentSource",
-    "EvalJsonlFileContentSourceContent": "evals.eval_jsonl_file_content_source:EvalJsonlFileContentSourceContent",
-    "EvalJsonlFileContentSourceContentParam": "evals.eval_jsonl_file_content_source_param:EvalJsonlFileContentSourceContentParam",
-    "EvalJsonlFileContentSourceParam": "evals.eval_jsonl_file_content_source_param:EvalJsonlFileContentSourceParam",
-    "EvalJsonlFileIdSource": "evals.eval_jsonl_file_id_source:EvalJsonlFileIdSource",
-    "EvalJsonlFileIdSourceParam": "evals.eval_jsonl_file_id_source_param:EvalJsonlFileIdSourceParam",
-    "EvalLogsDataSourceConfig": "evals.eval_logs_data_source_config:EvalLogsDataSourceConfig",
-    "EvalResponsesSource": "evals.eval_responses_source:EvalResponsesSource",
-    "EvalResponsesSourceParam": "evals.eval_responses_source_param:EvalResponsesSourceParam",
-    "EvalRunOutputItemResult": "evals.eval_run_output_item_result:EvalRunOutputItemResult",
-    "EvalStoredCompletionsSource": "evals.eval_stored_completions_source:EvalStoredCompletionsSource",
-    "EvalStoredCompletionsSourceParam": "evals.eval_stored_completions_source_param:EvalStoredCompletionsSourceParam",
+    "EvalItemContentOutputText": "evals.run_cancel_response:EvalItemContentOutputText",
+    "EvalJsonlFileContentSource": "evals.create_eval_completions_run_data_source:EvalJsonlFileContentSource",
+    "EvalJsonlFileContentSourceContent": "evals.create_eval_completions_run_data_source:EvalJsonlFileContentSourceContent",
+    "EvalJsonlFileContentSourceContentParam": "evals.create_eval_completions_run_data_source_param:EvalJsonlFileContentSourceContentParam",
+    "EvalJsonlFileContentSourceParam": "evals.create_eval_completions_run_data_source_param:EvalJsonlFileContentSourceParam",
+    "EvalJsonlFileIdSource": "evals.create_eval_completions_run_data_source:EvalJsonlFileIdSource",
+    "EvalJsonlFileIdSourceParam": "evals.create_eval_completions_run_data_source_param:EvalJsonlFileIdSourceParam",
+    "EvalResponsesSource": "evals.run_cancel_response:EvalResponsesSource",
+    "EvalResponsesSourceParam": "evals.run_create_params:EvalResponsesSourceParam",
+    "EvalStoredCompletionsSource": "evals.create_eval_completions_run_data_source:EvalStoredCompletionsSource",
+    "EvalStoredCompletionsSourceParam": "evals.create_eval_completions_run_data_source_param:EvalStoredCompletionsSourceParam",
     "RunCancelResponse": "evals.run_cancel_response:RunCancelResponse",
     "RunCancelResponsePerModelUsage": "evals.run_cancel_response:RunCancelResponsePerModelUsage",
     "RunCancelResponsePerTestingCriteriaResult": "evals.run_cancel_response:RunCancelResponsePerTestingCriteriaResult",
@@ -136,55 +108,41 @@ _NAMES: dict[str, str] = {
 
 __all__ = [
     "CreateEvalCompletionsRunDataSource",
-    "CreateEvalCompletionsRunDataSourceInputMessages0Param",
-    "CreateEvalCompletionsRunDataSourceInputMessages1Param",
     "CreateEvalCompletionsRunDataSourceInputMessagesItemReference",
+    "CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceParam",
     "CreateEvalCompletionsRunDataSourceInputMessagesTemplate",
+    "CreateEvalCompletionsRunDataSourceInputMessagesTemplateParam",
     "CreateEvalCompletionsRunDataSourceParam",
     "CreateEvalCompletionsRunDataSourceSamplingParams",
     "CreateEvalCompletionsRunDataSourceSamplingParamsParam",
-    "CreateEvalCustomDataSourceConfigParam",
-    "CreateEvalItem0Param",
     "CreateEvalJSONLRunDataSource",
     "CreateEvalJSONLRunDataSourceParam",
-    "CreateEvalLabelModelGraderParam",
-    "CreateEvalLogsDataSourceConfigParam",
     "CreateEvalResponsesRunDataSource",
-    "CreateEvalResponsesRunDataSourceInputMessages0Param",
-    "CreateEvalResponsesRunDataSourceInputMessages0Template0Param",
-    "CreateEvalResponsesRunDataSourceInputMessages1Param",
     "CreateEvalResponsesRunDataSourceInputMessagesItemReference",
+    "CreateEvalResponsesRunDataSourceInputMessagesItemReferenceParam",
     "CreateEvalResponsesRunDataSourceInputMessagesTemplate",
+    "CreateEvalResponsesRunDataSourceInputMessagesTemplateParam",
     "CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0",
+    "CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0Param",
     "CreateEvalResponsesRunDataSourceParam",
     "CreateEvalResponsesRunDataSourceSamplingParams",
     "CreateEvalResponsesRunDataSourceSamplingParamsParam",
     "CreateEvalResponsesRunDataSourceSamplingParamsText",
     "CreateEvalResponsesRunDataSourceSamplingParamsTextParam",
     "CreateEvalRunRequestParam",
-    "CreateEvalStoredCompletionsDataSourceConfigParam",
     "EvalAPIError",
     "EvalGraderLabelModel",
-    "EvalGraderPython",
-    "EvalGraderPythonParam",
-    "EvalGraderScoreModel",
-    "EvalGraderScoreModelParam",
-    "EvalGraderScoreModelSamplingParams",
-    "EvalGraderScoreModelSamplingParamsParam",
     "EvalGraderStringCheck",
     "EvalGraderStringCheckParam",
-    "EvalGraderTextSimilarity",
-    "EvalGraderTextSimilarityParam",
+    "EvalItemContentOutputText",
     "EvalJsonlFileContentSource",
     "EvalJsonlFileContentSourceContent",
     "EvalJsonlFileContentSourceContentParam",
     "EvalJsonlFileContentSourceParam",
     "EvalJsonlFileIdSource",
     "EvalJsonlFileIdSourceParam",
-    "EvalLogsDataSourceConfig",
     "EvalResponsesSource",
     "EvalResponsesSourceParam",
-    "EvalRunOutputItemResult",
     "EvalStoredCompletionsSource",
     "EvalStoredCompletionsSourceParam",
     "RunCancelResponse",

@@ -14,22 +14,20 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.beta.assistant_response_format_option import AssistantResponseFormatOption
     from openai_urllib3.types.chat.chat_completion_function_tool import ChatCompletionFunctionTool
-    from openai_urllib3.types.evals.eval_jsonl_file_content_source import EvalJsonlFileContentSource
-    from openai_urllib3.types.evals.eval_jsonl_file_id_source import EvalJsonlFileIdSource
-    from openai_urllib3.types.evals.eval_stored_completions_source import EvalStoredCompletionsSource
+    from openai_urllib3.types.metadata import Metadata
     from openai_urllib3.types.reasoning_effort import ReasoningEffort
     from openai_urllib3.types.responses.easy_input_message import EasyInputMessage
     from openai_urllib3.types.responses.easy_input_message import EasyInputMessage2
-    from openai_urllib3.types.evals.eval_jsonl_file_content_source import EvalJsonlFileContentSource as SourceFileContent
-    from openai_urllib3.types.evals.eval_jsonl_file_content_source import EvalJsonlFileContentSourceContent as SourceFileContentContent
-    from openai_urllib3.types.evals.eval_jsonl_file_id_source import EvalJsonlFileIdSource as SourceFileID
-    from openai_urllib3.types.evals.eval_stored_completions_source import EvalStoredCompletionsSource as SourceStoredCompletions
 
 __all__ = [
     "CreateEvalCompletionsRunDataSource",
     "CreateEvalCompletionsRunDataSourceInputMessagesItemReference",
     "CreateEvalCompletionsRunDataSourceInputMessagesTemplate",
     "CreateEvalCompletionsRunDataSourceSamplingParams",
+    "EvalJsonlFileContentSource",
+    "EvalJsonlFileContentSourceContent",
+    "EvalJsonlFileIdSource",
+    "EvalStoredCompletionsSource",
     "InputMessagesItemReference",
     "InputMessagesTemplate",
     "SamplingParams",
@@ -42,6 +40,28 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
+class EvalJsonlFileContentSource(BaseModel):
+    """EvalJsonlFileContentSource"""
+
+    __slots__ = ()
+    type = Field['Literal["file_content"]']()
+    content = Field['list[EvalJsonlFileContentSourceContent]'](list_of(ref("evals.create_eval_completions_run_data_source:EvalJsonlFileContentSourceContent")))
+
+
+class EvalJsonlFileContentSourceContent(BaseModel):
+    __slots__ = ()
+    item = Field['dict[str, Any]']()
+    sample = Field['dict[str, Any] | None']()
+
+
+class EvalJsonlFileIdSource(BaseModel):
+    """EvalJsonlFileIdSource"""
+
+    __slots__ = ()
+    type = Field['Literal["file_id"]']()
+    id = Field['str']()
+
+
 class CreateEvalCompletionsRunDataSource(BaseModel):
     """A CompletionsRunDataSource object describing a model sampling configuration."""
 
@@ -50,7 +70,7 @@ class CreateEvalCompletionsRunDataSource(BaseModel):
     input_messages = Field['CreateEvalCompletionsRunDataSourceInputMessagesTemplate | CreateEvalCompletionsRunDataSourceInputMessagesItemReference | None'](union_of("type", {"template": ref("evals.create_eval_completions_run_data_source:CreateEvalCompletionsRunDataSourceInputMessagesTemplate"), "item_reference": ref("evals.create_eval_completions_run_data_source:CreateEvalCompletionsRunDataSourceInputMessagesItemReference")}))
     sampling_params = Field['CreateEvalCompletionsRunDataSourceSamplingParams | None'](ref("evals.create_eval_completions_run_data_source:CreateEvalCompletionsRunDataSourceSamplingParams"))
     model = Field['str | None']()
-    source = Field['EvalJsonlFileContentSource | EvalJsonlFileIdSource | EvalStoredCompletionsSource'](union_of("type", {"file_content": ref("evals.eval_jsonl_file_content_source:EvalJsonlFileContentSource"), "file_id": ref("evals.eval_jsonl_file_id_source:EvalJsonlFileIdSource"), "stored_completions": ref("evals.eval_stored_completions_source:EvalStoredCompletionsSource")}))
+    source = Field['EvalJsonlFileContentSource | EvalJsonlFileIdSource | EvalStoredCompletionsSource'](union_of("type", {"file_content": ref("evals.create_eval_completions_run_data_source:EvalJsonlFileContentSource"), "file_id": ref("evals.create_eval_completions_run_data_source:EvalJsonlFileIdSource"), "stored_completions": ref("evals.create_eval_completions_run_data_source:EvalStoredCompletionsSource")}))
 
 
 class CreateEvalCompletionsRunDataSourceInputMessagesTemplate(BaseModel):
@@ -79,21 +99,22 @@ class CreateEvalCompletionsRunDataSourceSamplingParams(BaseModel):
     response_format = Field['AssistantResponseFormatOption | None'](union_of("type", {"text": ref("shared.response_format_text:ResponseFormatText"), "json_schema": ref("shared.response_format_json_schema:ResponseFormatJSONSchema"), "json_object": ref("shared.response_format_json_object:ResponseFormatJSONObject")}))
     tools = Field['list[ChatCompletionFunctionTool] | None'](list_of(ref("chat.chat_completion_function_tool:ChatCompletionFunctionTool")))
 
+
+class EvalStoredCompletionsSource(BaseModel):
+    """A StoredCompletionsRunDataSource configuration describing a set of filters"""
+
+    __slots__ = ()
+    type = Field['Literal["stored_completions"]']()
+    metadata = Field['Metadata | None']()
+    model = Field['str | None']()
+    created_after = Field['int | None']()
+    created_before = Field['int | None']()
+    limit = Field['int | None']()
+
 InputMessagesItemReference = CreateEvalCompletionsRunDataSourceInputMessagesItemReference
 InputMessagesTemplate = CreateEvalCompletionsRunDataSourceInputMessagesTemplate
 SamplingParams = CreateEvalCompletionsRunDataSourceSamplingParams
-
-_ELSEWHERE: dict[str, str] = {
-    "SourceFileContent": "evals.eval_jsonl_file_content_source:EvalJsonlFileContentSource",
-    "SourceFileContentContent": "evals.eval_jsonl_file_content_source:EvalJsonlFileContentSourceContent",
-    "SourceFileID": "evals.eval_jsonl_file_id_source:EvalJsonlFileIdSource",
-    "SourceStoredCompletions": "evals.eval_stored_completions_source:EvalStoredCompletionsSource",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+SourceFileContent = EvalJsonlFileContentSource
+SourceFileContentContent = EvalJsonlFileContentSourceContent
+SourceFileID = EvalJsonlFileIdSource
+SourceStoredCompletions = EvalStoredCompletionsSource

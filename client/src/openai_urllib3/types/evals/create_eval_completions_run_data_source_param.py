@@ -11,25 +11,22 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.chat.chat_completion_function_tool_param import ChatCompletionFunctionToolParam
-    from openai_urllib3.types.evals.eval_jsonl_file_content_source_param import EvalJsonlFileContentSourceParam
-    from openai_urllib3.types.evals.eval_jsonl_file_id_source_param import EvalJsonlFileIdSourceParam
-    from openai_urllib3.types.evals.eval_stored_completions_source_param import EvalStoredCompletionsSourceParam
     from openai_urllib3.types.reasoning_effort import ReasoningEffort
     from openai_urllib3.types.responses.easy_input_message_param import EasyInputMessageParam
     from openai_urllib3.types.responses.easy_input_message_param import EvalItemParam
     from openai_urllib3.types.shared_params.response_format_json_object import ResponseFormatJsonObjectParam
     from openai_urllib3.types.shared_params.response_format_json_schema import ResponseFormatJsonSchemaParam
     from openai_urllib3.types.shared_params.response_format_text import ResponseFormatTextParam
-    from openai_urllib3.types.evals.eval_jsonl_file_content_source_param import EvalJsonlFileContentSourceParam as SourceFileContent
-    from openai_urllib3.types.evals.eval_jsonl_file_content_source_param import EvalJsonlFileContentSourceContentParam as SourceFileContentContent
-    from openai_urllib3.types.evals.eval_jsonl_file_id_source_param import EvalJsonlFileIdSourceParam as SourceFileID
-    from openai_urllib3.types.evals.eval_stored_completions_source_param import EvalStoredCompletionsSourceParam as SourceStoredCompletions
 
 __all__ = [
-    "CreateEvalCompletionsRunDataSourceInputMessages0Param",
-    "CreateEvalCompletionsRunDataSourceInputMessages1Param",
+    "CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceParam",
+    "CreateEvalCompletionsRunDataSourceInputMessagesTemplateParam",
     "CreateEvalCompletionsRunDataSourceParam",
     "CreateEvalCompletionsRunDataSourceSamplingParamsParam",
+    "EvalJsonlFileContentSourceContentParam",
+    "EvalJsonlFileContentSourceParam",
+    "EvalJsonlFileIdSourceParam",
+    "EvalStoredCompletionsSourceParam",
     "InputMessagesItemReference",
     "InputMessagesTemplate",
     "SamplingParams",
@@ -42,22 +39,39 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
+class EvalJsonlFileContentSourceParam(TypedDict, total=False):
+    """EvalJsonlFileContentSource"""
+    type: Required[Literal["file_content"]]
+    content: Required[Iterable[EvalJsonlFileContentSourceContentParam]]
+
+
+class EvalJsonlFileContentSourceContentParam(TypedDict, total=False):
+    item: Required[Dict[str, Any]]
+    sample: Dict[str, Any]
+
+
+class EvalJsonlFileIdSourceParam(TypedDict, total=False):
+    """EvalJsonlFileIdSource"""
+    type: Required[Literal["file_id"]]
+    id: Required[str]
+
+
 class CreateEvalCompletionsRunDataSourceParam(TypedDict, total=False):
     """A CompletionsRunDataSource object describing a model sampling configuration."""
     type: Required[Literal["completions"]]
-    input_messages: Union[CreateEvalCompletionsRunDataSourceInputMessages0Param, CreateEvalCompletionsRunDataSourceInputMessages1Param]
+    input_messages: Union[CreateEvalCompletionsRunDataSourceInputMessagesTemplateParam, CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceParam]
     sampling_params: CreateEvalCompletionsRunDataSourceSamplingParamsParam
     model: str
     source: Required[Union[EvalJsonlFileContentSourceParam, EvalJsonlFileIdSourceParam, EvalStoredCompletionsSourceParam]]
 
 
-class CreateEvalCompletionsRunDataSourceInputMessages0Param(TypedDict, total=False):
+class CreateEvalCompletionsRunDataSourceInputMessagesTemplateParam(TypedDict, total=False):
     """TemplateInputMessages"""
     type: Required[Literal["template"]]
     template: Required[Iterable[Union[EasyInputMessageParam, EvalItemParam]]]
 
 
-class CreateEvalCompletionsRunDataSourceInputMessages1Param(TypedDict, total=False):
+class CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceParam(TypedDict, total=False):
     """ItemReferenceInputMessages"""
     type: Required[Literal["item_reference"]]
     item_reference: Required[str]
@@ -72,21 +86,20 @@ class CreateEvalCompletionsRunDataSourceSamplingParamsParam(TypedDict, total=Fal
     response_format: Union[ResponseFormatTextParam, ResponseFormatJsonSchemaParam, ResponseFormatJsonObjectParam]
     tools: Iterable[ChatCompletionFunctionToolParam]
 
-InputMessagesItemReference = CreateEvalCompletionsRunDataSourceInputMessages1Param
-InputMessagesTemplate = CreateEvalCompletionsRunDataSourceInputMessages0Param
+
+class EvalStoredCompletionsSourceParam(TypedDict, total=False):
+    """A StoredCompletionsRunDataSource configuration describing a set of filters"""
+    type: Required[Literal["stored_completions"]]
+    metadata: Optional[Dict[str, str]]
+    model: Optional[str]
+    created_after: Optional[int]
+    created_before: Optional[int]
+    limit: Optional[int]
+
+InputMessagesItemReference = CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceParam
+InputMessagesTemplate = CreateEvalCompletionsRunDataSourceInputMessagesTemplateParam
 SamplingParams = CreateEvalCompletionsRunDataSourceSamplingParamsParam
-
-_ELSEWHERE: dict[str, str] = {
-    "SourceFileContent": "evals.eval_jsonl_file_content_source_param:EvalJsonlFileContentSourceParam",
-    "SourceFileContentContent": "evals.eval_jsonl_file_content_source_param:EvalJsonlFileContentSourceContentParam",
-    "SourceFileID": "evals.eval_jsonl_file_id_source_param:EvalJsonlFileIdSourceParam",
-    "SourceStoredCompletions": "evals.eval_stored_completions_source_param:EvalStoredCompletionsSourceParam",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+SourceFileContent = EvalJsonlFileContentSourceParam
+SourceFileContentContent = EvalJsonlFileContentSourceContentParam
+SourceFileID = EvalJsonlFileIdSourceParam
+SourceStoredCompletions = EvalStoredCompletionsSourceParam

@@ -12,11 +12,11 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.evals.eval_jsonl_file_content_source import EvalJsonlFileContentSource
-    from openai_urllib3.types.evals.eval_jsonl_file_id_source import EvalJsonlFileIdSource
-    from openai_urllib3.types.evals.eval_jsonl_file_content_source import EvalJsonlFileContentSource as SourceFileContent
-    from openai_urllib3.types.evals.eval_jsonl_file_content_source import EvalJsonlFileContentSourceContent as SourceFileContentContent
-    from openai_urllib3.types.evals.eval_jsonl_file_id_source import EvalJsonlFileIdSource as SourceFileID
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source import EvalJsonlFileContentSource
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source import EvalJsonlFileIdSource
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source import EvalJsonlFileContentSource as SourceFileContent
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source import EvalJsonlFileContentSourceContent as SourceFileContentContent
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source import EvalJsonlFileIdSource as SourceFileID
 
 __all__ = [
     "CreateEvalJSONLRunDataSource",
@@ -33,12 +33,12 @@ class CreateEvalJSONLRunDataSource(BaseModel):
 
     __slots__ = ()
     type = Field['Literal["jsonl"]']()
-    source = Field['EvalJsonlFileContentSource | EvalJsonlFileIdSource'](union_of("type", {"file_content": ref("evals.eval_jsonl_file_content_source:EvalJsonlFileContentSource"), "file_id": ref("evals.eval_jsonl_file_id_source:EvalJsonlFileIdSource")}))
+    source = Field['EvalJsonlFileContentSource | EvalJsonlFileIdSource'](union_of("type", {"file_content": ref("evals.create_eval_completions_run_data_source:EvalJsonlFileContentSource"), "file_id": ref("evals.create_eval_completions_run_data_source:EvalJsonlFileIdSource")}))
 
 _ELSEWHERE: dict[str, str] = {
-    "SourceFileContent": "evals.eval_jsonl_file_content_source:EvalJsonlFileContentSource",
-    "SourceFileContentContent": "evals.eval_jsonl_file_content_source:EvalJsonlFileContentSourceContent",
-    "SourceFileID": "evals.eval_jsonl_file_id_source:EvalJsonlFileIdSource",
+    "SourceFileContent": "evals.create_eval_completions_run_data_source:EvalJsonlFileContentSource",
+    "SourceFileContentContent": "evals.create_eval_completions_run_data_source:EvalJsonlFileContentSourceContent",
+    "SourceFileID": "evals.create_eval_completions_run_data_source:EvalJsonlFileIdSource",
 }
 
 

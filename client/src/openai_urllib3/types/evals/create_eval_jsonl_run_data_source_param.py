@@ -10,11 +10,11 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.evals.eval_jsonl_file_content_source_param import EvalJsonlFileContentSourceParam
-    from openai_urllib3.types.evals.eval_jsonl_file_id_source_param import EvalJsonlFileIdSourceParam
-    from openai_urllib3.types.evals.eval_jsonl_file_content_source_param import EvalJsonlFileContentSourceParam as SourceFileContent
-    from openai_urllib3.types.evals.eval_jsonl_file_content_source_param import EvalJsonlFileContentSourceContentParam as SourceFileContentContent
-    from openai_urllib3.types.evals.eval_jsonl_file_id_source_param import EvalJsonlFileIdSourceParam as SourceFileID
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import EvalJsonlFileContentSourceParam
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import EvalJsonlFileIdSourceParam
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import EvalJsonlFileContentSourceParam as SourceFileContent
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import EvalJsonlFileContentSourceContentParam as SourceFileContentContent
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import EvalJsonlFileIdSourceParam as SourceFileID
 
 __all__ = [
     "CreateEvalJSONLRunDataSourceParam",
@@ -32,9 +32,9 @@ class CreateEvalJSONLRunDataSourceParam(TypedDict, total=False):
     source: Required[Union[EvalJsonlFileContentSourceParam, EvalJsonlFileIdSourceParam]]
 
 _ELSEWHERE: dict[str, str] = {
-    "SourceFileContent": "evals.eval_jsonl_file_content_source_param:EvalJsonlFileContentSourceParam",
-    "SourceFileContentContent": "evals.eval_jsonl_file_content_source_param:EvalJsonlFileContentSourceContentParam",
-    "SourceFileID": "evals.eval_jsonl_file_id_source_param:EvalJsonlFileIdSourceParam",
+    "SourceFileContent": "evals.create_eval_completions_run_data_source_param:EvalJsonlFileContentSourceParam",
+    "SourceFileContentContent": "evals.create_eval_completions_run_data_source_param:EvalJsonlFileContentSourceContentParam",
+    "SourceFileID": "evals.create_eval_completions_run_data_source_param:EvalJsonlFileIdSourceParam",
 }
 
 

@@ -13,25 +13,45 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.evals.create_eval_completions_run_data_source import CreateEvalCompletionsRunDataSource
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source import EvalJsonlFileContentSource
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source import EvalJsonlFileIdSource
     from openai_urllib3.types.evals.create_eval_jsonl_run_data_source import CreateEvalJSONLRunDataSource
-    from openai_urllib3.types.evals.create_eval_responses_run_data_source import CreateEvalResponsesRunDataSource
     from openai_urllib3.types.evals.eval_api_error import EvalAPIError
     from openai_urllib3.types.metadata import Metadata
-    from openai_urllib3.types.evals.create_eval_responses_run_data_source import CreateEvalResponsesRunDataSource as DataSourceResponses
-    from openai_urllib3.types.evals.create_eval_responses_run_data_source import CreateEvalResponsesRunDataSourceInputMessagesItemReference as DataSourceResponsesInputMessagesItemReference
-    from openai_urllib3.types.evals.create_eval_responses_run_data_source import CreateEvalResponsesRunDataSourceInputMessagesTemplate as DataSourceResponsesInputMessagesTemplate
-    from openai_urllib3.types.evals.create_eval_responses_run_data_source import CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0 as DataSourceResponsesInputMessagesTemplateTemplateChatMessage
+    from openai_urllib3.types.reasoning_effort import ReasoningEffort
+    from openai_urllib3.types.responses.apply_patch_tool import ApplyPatchTool
+    from openai_urllib3.types.responses.computer_tool import ComputerTool
+    from openai_urllib3.types.responses.computer_use_preview_tool import ComputerUsePreviewTool
+    from openai_urllib3.types.responses.custom_tool import CustomTool
+    from openai_urllib3.types.responses.easy_input_message import EasyInputMessage
+    from openai_urllib3.types.responses.file_search_tool import FileSearchTool2
+    from openai_urllib3.types.responses.function_shell_tool import FunctionShellTool
+    from openai_urllib3.types.responses.function_tool import FunctionTool2
+    from openai_urllib3.types.responses.namespace_tool import NamespaceTool
+    from openai_urllib3.types.responses.response_format_text_json_schema_config import ResponseFormatTextJSONSchemaConfig
+    from openai_urllib3.types.responses.tool import CodeInterpreterTool2
+    from openai_urllib3.types.responses.tool import ImageGenTool
+    from openai_urllib3.types.responses.tool import LocalShellToolParam
+    from openai_urllib3.types.responses.tool import MCPTool
+    from openai_urllib3.types.responses.tool import ProgrammaticToolCallingParam
+    from openai_urllib3.types.responses.tool_search_tool import ToolSearchTool
+    from openai_urllib3.types.responses.web_search_preview_tool import WebSearchPreviewTool
+    from openai_urllib3.types.responses.web_search_tool import WebSearchTool
+    from openai_urllib3.types.shared.response_format_json_object import ResponseFormatJSONObject
+    from openai_urllib3.types.shared.response_format_text import ResponseFormatText
     from openai_urllib3.types.responses.easy_input_message import EasyInputMessage as DataSourceResponsesInputMessagesTemplateTemplateEvalItem
     from openai_urllib3.types.responses.response_input_image import EvalItemInputImage as DataSourceResponsesInputMessagesTemplateTemplateEvalItemContentInputImage
-    from openai_urllib3.types.shared.eval_item_content_output_text import EvalItemContentOutputText as DataSourceResponsesInputMessagesTemplateTemplateEvalItemContentOutputText
-    from openai_urllib3.types.evals.create_eval_responses_run_data_source import CreateEvalResponsesRunDataSourceSamplingParams as DataSourceResponsesSamplingParams
-    from openai_urllib3.types.evals.create_eval_responses_run_data_source import CreateEvalResponsesRunDataSourceSamplingParamsText as DataSourceResponsesSamplingParamsText
-    from openai_urllib3.types.evals.eval_jsonl_file_content_source import EvalJsonlFileContentSource as DataSourceResponsesSourceFileContent
-    from openai_urllib3.types.evals.eval_jsonl_file_content_source import EvalJsonlFileContentSourceContent as DataSourceResponsesSourceFileContentContent
-    from openai_urllib3.types.evals.eval_jsonl_file_id_source import EvalJsonlFileIdSource as DataSourceResponsesSourceFileID
-    from openai_urllib3.types.evals.eval_responses_source import EvalResponsesSource as DataSourceResponsesSourceResponses
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source import EvalJsonlFileContentSource as DataSourceResponsesSourceFileContent
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source import EvalJsonlFileContentSourceContent as DataSourceResponsesSourceFileContentContent
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source import EvalJsonlFileIdSource as DataSourceResponsesSourceFileID
 
 __all__ = [
+    "CreateEvalResponsesRunDataSource",
+    "CreateEvalResponsesRunDataSourceInputMessagesItemReference",
+    "CreateEvalResponsesRunDataSourceInputMessagesTemplate",
+    "CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0",
+    "CreateEvalResponsesRunDataSourceSamplingParams",
+    "CreateEvalResponsesRunDataSourceSamplingParamsText",
     "DataSourceResponses",
     "DataSourceResponsesInputMessagesItemReference",
     "DataSourceResponsesInputMessagesTemplate",
@@ -45,6 +65,8 @@ __all__ = [
     "DataSourceResponsesSourceFileContentContent",
     "DataSourceResponsesSourceFileID",
     "DataSourceResponsesSourceResponses",
+    "EvalItemContentOutputText",
+    "EvalResponsesSource",
     "PerModelUsage",
     "PerTestingCriteriaResult",
     "ResultCounts",
@@ -55,6 +77,14 @@ __all__ = [
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
+
+
+class EvalItemContentOutputText(BaseModel):
+    """A text output from the model."""
+
+    __slots__ = ()
+    type = Field['Literal["output_text"]']()
+    text = Field['str']()
 
 
 class RunCancelResponse(BaseModel):
@@ -72,7 +102,7 @@ class RunCancelResponse(BaseModel):
     result_counts = Field['RunCancelResponseResultCounts'](ref("evals.run_cancel_response:RunCancelResponseResultCounts"))
     per_model_usage = Field['list[RunCancelResponsePerModelUsage]'](list_of(ref("evals.run_cancel_response:RunCancelResponsePerModelUsage")))
     per_testing_criteria_results = Field['list[RunCancelResponsePerTestingCriteriaResult]'](list_of(ref("evals.run_cancel_response:RunCancelResponsePerTestingCriteriaResult")))
-    data_source = Field['CreateEvalJSONLRunDataSource | CreateEvalCompletionsRunDataSource | CreateEvalResponsesRunDataSource'](union_of("type", {"jsonl": ref("evals.create_eval_jsonl_run_data_source:CreateEvalJSONLRunDataSource"), "completions": ref("evals.create_eval_completions_run_data_source:CreateEvalCompletionsRunDataSource"), "responses": ref("evals.create_eval_responses_run_data_source:CreateEvalResponsesRunDataSource")}))
+    data_source = Field['CreateEvalJSONLRunDataSource | CreateEvalCompletionsRunDataSource | CreateEvalResponsesRunDataSource'](union_of("type", {"jsonl": ref("evals.create_eval_jsonl_run_data_source:CreateEvalJSONLRunDataSource"), "completions": ref("evals.create_eval_completions_run_data_source:CreateEvalCompletionsRunDataSource"), "responses": ref("evals.run_cancel_response:CreateEvalResponsesRunDataSource")}))
     metadata = Field['Metadata | None']()
     error = Field['EvalAPIError'](ref("evals.eval_api_error:EvalAPIError"))
 
@@ -103,24 +133,94 @@ class RunCancelResponsePerTestingCriteriaResult(BaseModel):
     passed = Field['int']()
     failed = Field['int']()
 
+
+class CreateEvalResponsesRunDataSource(BaseModel):
+    """A ResponsesRunDataSource object describing a model sampling configuration."""
+
+    __slots__ = ()
+    type = Field['Literal["responses"]']()
+    input_messages = Field['CreateEvalResponsesRunDataSourceInputMessagesTemplate | CreateEvalResponsesRunDataSourceInputMessagesItemReference | None'](union_of("type", {"template": ref("evals.run_cancel_response:CreateEvalResponsesRunDataSourceInputMessagesTemplate"), "item_reference": ref("evals.run_cancel_response:CreateEvalResponsesRunDataSourceInputMessagesItemReference")}))
+    sampling_params = Field['CreateEvalResponsesRunDataSourceSamplingParams | None'](ref("evals.run_cancel_response:CreateEvalResponsesRunDataSourceSamplingParams"))
+    model = Field['str | None']()
+    source = Field['EvalJsonlFileContentSource | EvalJsonlFileIdSource | EvalResponsesSource'](union_of("type", {"file_content": ref("evals.create_eval_completions_run_data_source:EvalJsonlFileContentSource"), "file_id": ref("evals.create_eval_completions_run_data_source:EvalJsonlFileIdSource"), "responses": ref("evals.run_cancel_response:EvalResponsesSource")}))
+
+
+class CreateEvalResponsesRunDataSourceInputMessagesTemplate(BaseModel):
+    """InputMessagesTemplate"""
+
+    __slots__ = ()
+    type = Field['Literal["template"]']()
+    template = Field['list[CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0 | EasyInputMessage]'](list_of(union_of("type", {"message": ref("responses.easy_input_message:EasyInputMessage")}, ref("evals.run_cancel_response:CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0"))))
+
+
+class CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0(BaseModel):
+    """ChatMessage"""
+
+    __slots__ = ()
+    role = Field['str']()
+    content = Field['str']()
+
+
+class CreateEvalResponsesRunDataSourceInputMessagesItemReference(BaseModel):
+    """InputMessagesItemReference"""
+
+    __slots__ = ()
+    type = Field['Literal["item_reference"]']()
+    item_reference = Field['str']()
+
+
+class CreateEvalResponsesRunDataSourceSamplingParams(BaseModel):
+    __slots__ = ()
+    reasoning_effort = Field['ReasoningEffort | None']()
+    temperature = Field['float | None']()
+    max_completion_tokens = Field['int | None']()
+    top_p = Field['float | None']()
+    seed = Field['int | None']()
+    tools = Field['list[FunctionTool2 | FileSearchTool2 | ComputerTool | ComputerUsePreviewTool | WebSearchTool | MCPTool | CodeInterpreterTool2 | ProgrammaticToolCallingParam | ImageGenTool | LocalShellToolParam | FunctionShellTool | CustomTool | NamespaceTool | ToolSearchTool | WebSearchPreviewTool | ApplyPatchTool] | None'](list_of(union_of("type", {"function": ref("responses.function_tool:FunctionTool2"), "file_search": ref("responses.file_search_tool:FileSearchTool2"), "computer": ref("responses.computer_tool:ComputerTool"), "computer_use_preview": ref("responses.computer_use_preview_tool:ComputerUsePreviewTool"), "mcp": ref("responses.tool:MCPTool"), "code_interpreter": ref("responses.tool:CodeInterpreterTool2"), "programmatic_tool_calling": ref("responses.tool:ProgrammaticToolCallingParam"), "image_generation": ref("responses.tool:ImageGenTool"), "local_shell": ref("responses.tool:LocalShellToolParam"), "shell": ref("responses.function_shell_tool:FunctionShellTool"), "custom": ref("responses.custom_tool:CustomTool"), "namespace": ref("responses.namespace_tool:NamespaceTool"), "tool_search": ref("responses.tool_search_tool:ToolSearchTool"), "apply_patch": ref("responses.apply_patch_tool:ApplyPatchTool")})))
+    text = Field['CreateEvalResponsesRunDataSourceSamplingParamsText | None'](ref("evals.run_cancel_response:CreateEvalResponsesRunDataSourceSamplingParamsText"))
+
+
+class CreateEvalResponsesRunDataSourceSamplingParamsText(BaseModel):
+    """Configuration options for a text response from the model. Can be plain text or structured JSON data. Learn more: - [Text inputs and outputs](/docs/guides/text) - [Structured Outputs](/docs/guides/structured-outputs)"""
+
+    __slots__ = ()
+    format = Field['ResponseFormatText | ResponseFormatTextJSONSchemaConfig | ResponseFormatJSONObject | None'](union_of("type", {"text": ref("shared.response_format_text:ResponseFormatText"), "json_schema": ref("responses.response_format_text_json_schema_config:ResponseFormatTextJSONSchemaConfig"), "json_object": ref("shared.response_format_json_object:ResponseFormatJSONObject")}))
+
+
+class EvalResponsesSource(BaseModel):
+    """A EvalResponsesSource object describing a run data source configuration."""
+
+    __slots__ = ()
+    type = Field['Literal["responses"]']()
+    metadata = Field['dict[str, Any] | None']()
+    model = Field['str | None']()
+    instructions_search = Field['str | None']()
+    created_after = Field['int | None']()
+    created_before = Field['int | None']()
+    reasoning_effort = Field['Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"] | None']()
+    temperature = Field['float | None']()
+    top_p = Field['float | None']()
+    users = Field['list[str] | None']()
+    tools = Field['list[str] | None']()
+
+DataSourceResponses = CreateEvalResponsesRunDataSource
+DataSourceResponsesInputMessagesItemReference = CreateEvalResponsesRunDataSourceInputMessagesItemReference
+DataSourceResponsesInputMessagesTemplate = CreateEvalResponsesRunDataSourceInputMessagesTemplate
+DataSourceResponsesInputMessagesTemplateTemplateChatMessage = CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0
+DataSourceResponsesInputMessagesTemplateTemplateEvalItemContentOutputText = EvalItemContentOutputText
+DataSourceResponsesSamplingParams = CreateEvalResponsesRunDataSourceSamplingParams
+DataSourceResponsesSamplingParamsText = CreateEvalResponsesRunDataSourceSamplingParamsText
+DataSourceResponsesSourceResponses = EvalResponsesSource
 PerModelUsage = RunCancelResponsePerModelUsage
 PerTestingCriteriaResult = RunCancelResponsePerTestingCriteriaResult
 ResultCounts = RunCancelResponseResultCounts
 
 _ELSEWHERE: dict[str, str] = {
-    "DataSourceResponses": "evals.create_eval_responses_run_data_source:CreateEvalResponsesRunDataSource",
-    "DataSourceResponsesInputMessagesItemReference": "evals.create_eval_responses_run_data_source:CreateEvalResponsesRunDataSourceInputMessagesItemReference",
-    "DataSourceResponsesInputMessagesTemplate": "evals.create_eval_responses_run_data_source:CreateEvalResponsesRunDataSourceInputMessagesTemplate",
-    "DataSourceResponsesInputMessagesTemplateTemplateChatMessage": "evals.create_eval_responses_run_data_source:CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0",
     "DataSourceResponsesInputMessagesTemplateTemplateEvalItem": "responses.easy_input_message:EasyInputMessage",
     "DataSourceResponsesInputMessagesTemplateTemplateEvalItemContentInputImage": "responses.response_input_image:EvalItemInputImage",
-    "DataSourceResponsesInputMessagesTemplateTemplateEvalItemContentOutputText": "shared.eval_item_content_output_text:EvalItemContentOutputText",
-    "DataSourceResponsesSamplingParams": "evals.create_eval_responses_run_data_source:CreateEvalResponsesRunDataSourceSamplingParams",
-    "DataSourceResponsesSamplingParamsText": "evals.create_eval_responses_run_data_source:CreateEvalResponsesRunDataSourceSamplingParamsText",
-    "DataSourceResponsesSourceFileContent": "evals.eval_jsonl_file_content_source:EvalJsonlFileContentSource",
-    "DataSourceResponsesSourceFileContentContent": "evals.eval_jsonl_file_content_source:EvalJsonlFileContentSourceContent",
-    "DataSourceResponsesSourceFileID": "evals.eval_jsonl_file_id_source:EvalJsonlFileIdSource",
-    "DataSourceResponsesSourceResponses": "evals.eval_responses_source:EvalResponsesSource",
+    "DataSourceResponsesSourceFileContent": "evals.create_eval_completions_run_data_source:EvalJsonlFileContentSource",
+    "DataSourceResponsesSourceFileContentContent": "evals.create_eval_completions_run_data_source:EvalJsonlFileContentSourceContent",
+    "DataSourceResponsesSourceFileID": "evals.create_eval_completions_run_data_source:EvalJsonlFileIdSource",
 }
 
 

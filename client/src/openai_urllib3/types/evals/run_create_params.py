@@ -11,23 +11,44 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import CreateEvalCompletionsRunDataSourceParam
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import EvalJsonlFileContentSourceParam
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import EvalJsonlFileIdSourceParam
     from openai_urllib3.types.evals.create_eval_jsonl_run_data_source_param import CreateEvalJSONLRunDataSourceParam
-    from openai_urllib3.types.evals.create_eval_responses_run_data_source_param import CreateEvalResponsesRunDataSourceParam
-    from openai_urllib3.types.evals.create_eval_responses_run_data_source_param import CreateEvalResponsesRunDataSourceParam as DataSourceCreateEvalResponsesRunDataSource
-    from openai_urllib3.types.evals.create_eval_responses_run_data_source_param import CreateEvalResponsesRunDataSourceInputMessages1Param as DataSourceCreateEvalResponsesRunDataSourceInputMessagesItemReference
-    from openai_urllib3.types.evals.create_eval_responses_run_data_source_param import CreateEvalResponsesRunDataSourceInputMessages0Param as DataSourceCreateEvalResponsesRunDataSourceInputMessagesTemplate
-    from openai_urllib3.types.evals.create_eval_responses_run_data_source_param import CreateEvalResponsesRunDataSourceInputMessages0Template0Param as DataSourceCreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateChatMessage
+    from openai_urllib3.types.reasoning_effort import ReasoningEffort
+    from openai_urllib3.types.responses.apply_patch_tool_param import ApplyPatchToolParam
+    from openai_urllib3.types.responses.computer_tool_param import ComputerToolParam
+    from openai_urllib3.types.responses.computer_use_preview_tool_param import ComputerUsePreviewToolParam
+    from openai_urllib3.types.responses.custom_tool_param import CustomToolParam
+    from openai_urllib3.types.responses.easy_input_message_param import EvalItemParam
+    from openai_urllib3.types.responses.file_search_tool_param import FileSearchToolParam2
+    from openai_urllib3.types.responses.function_shell_tool_param import FunctionShellToolParam
+    from openai_urllib3.types.responses.function_tool_param import FunctionToolParam3
+    from openai_urllib3.types.responses.namespace_tool_param import NamespaceToolParam
+    from openai_urllib3.types.responses.response_format_text_json_schema_config_param import ResponseFormatTextJSONSchemaConfigParam
+    from openai_urllib3.types.responses.tool_param import CodeInterpreterToolParam2
+    from openai_urllib3.types.responses.tool_param import ImageGenToolParam
+    from openai_urllib3.types.responses.tool_param import LocalShellToolParam2
+    from openai_urllib3.types.responses.tool_param import MCPToolParam
+    from openai_urllib3.types.responses.tool_param import ProgrammaticToolCallingParam2
+    from openai_urllib3.types.responses.tool_search_tool_param import ToolSearchToolParam
+    from openai_urllib3.types.responses.web_search_preview_tool_param import WebSearchPreviewToolParam
+    from openai_urllib3.types.responses.web_search_tool_param import WebSearchToolParam
+    from openai_urllib3.types.shared_params.response_format_json_object import ResponseFormatJsonObjectParam
+    from openai_urllib3.types.shared_params.response_format_text import ResponseFormatTextParam
     from openai_urllib3.types.responses.easy_input_message_param import EvalItemParam as DataSourceCreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateEvalItem
     from openai_urllib3.types.responses.response_input_image_param import EvalItemInputImageParam as DataSourceCreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateEvalItemContentInputImage
-    from openai_urllib3.types.shared_params.eval_item_content_output_text_param import EvalItemContentOutputTextParam as DataSourceCreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateEvalItemContentOutputText
-    from openai_urllib3.types.evals.create_eval_responses_run_data_source_param import CreateEvalResponsesRunDataSourceSamplingParamsParam as DataSourceCreateEvalResponsesRunDataSourceSamplingParams
-    from openai_urllib3.types.evals.create_eval_responses_run_data_source_param import CreateEvalResponsesRunDataSourceSamplingParamsTextParam as DataSourceCreateEvalResponsesRunDataSourceSamplingParamsText
-    from openai_urllib3.types.evals.eval_jsonl_file_content_source_param import EvalJsonlFileContentSourceParam as DataSourceCreateEvalResponsesRunDataSourceSourceFileContent
-    from openai_urllib3.types.evals.eval_jsonl_file_content_source_param import EvalJsonlFileContentSourceContentParam as DataSourceCreateEvalResponsesRunDataSourceSourceFileContentContent
-    from openai_urllib3.types.evals.eval_jsonl_file_id_source_param import EvalJsonlFileIdSourceParam as DataSourceCreateEvalResponsesRunDataSourceSourceFileID
-    from openai_urllib3.types.evals.eval_responses_source_param import EvalResponsesSourceParam as DataSourceCreateEvalResponsesRunDataSourceSourceResponses
+    from openai_urllib3.types.eval_create_params import EvalItemContentOutputTextParam as DataSourceCreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateEvalItemContentOutputText
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import EvalJsonlFileContentSourceParam as DataSourceCreateEvalResponsesRunDataSourceSourceFileContent
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import EvalJsonlFileContentSourceContentParam as DataSourceCreateEvalResponsesRunDataSourceSourceFileContentContent
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import EvalJsonlFileIdSourceParam as DataSourceCreateEvalResponsesRunDataSourceSourceFileID
 
 __all__ = [
+    "CreateEvalResponsesRunDataSourceInputMessagesItemReferenceParam",
+    "CreateEvalResponsesRunDataSourceInputMessagesTemplateParam",
+    "CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0Param",
+    "CreateEvalResponsesRunDataSourceParam",
+    "CreateEvalResponsesRunDataSourceSamplingParamsParam",
+    "CreateEvalResponsesRunDataSourceSamplingParamsTextParam",
     "CreateEvalRunRequestParam",
     "DataSourceCreateEvalResponsesRunDataSource",
     "DataSourceCreateEvalResponsesRunDataSourceInputMessagesItemReference",
@@ -42,6 +63,7 @@ __all__ = [
     "DataSourceCreateEvalResponsesRunDataSourceSourceFileContentContent",
     "DataSourceCreateEvalResponsesRunDataSourceSourceFileID",
     "DataSourceCreateEvalResponsesRunDataSourceSourceResponses",
+    "EvalResponsesSourceParam",
     "RunCreateParams",
 ]
 
@@ -54,26 +76,84 @@ class RunCreateParams(TypedDict, total=False):
     data_source: Required[Union[CreateEvalJSONLRunDataSourceParam, CreateEvalCompletionsRunDataSourceParam, CreateEvalResponsesRunDataSourceParam]]
 
 
+class CreateEvalResponsesRunDataSourceParam(TypedDict, total=False):
+    """A ResponsesRunDataSource object describing a model sampling configuration."""
+    type: Required[Literal["responses"]]
+    input_messages: Union[CreateEvalResponsesRunDataSourceInputMessagesTemplateParam, CreateEvalResponsesRunDataSourceInputMessagesItemReferenceParam]
+    sampling_params: CreateEvalResponsesRunDataSourceSamplingParamsParam
+    model: str
+    source: Required[Union[EvalJsonlFileContentSourceParam, EvalJsonlFileIdSourceParam, EvalResponsesSourceParam]]
+
+
+class CreateEvalResponsesRunDataSourceInputMessagesTemplateParam(TypedDict, total=False):
+    """InputMessagesTemplate"""
+    type: Required[Literal["template"]]
+    template: Required[Iterable[Union[CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0Param, EvalItemParam]]]
+
+
+class CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0Param(TypedDict, total=False):
+    """ChatMessage"""
+    role: Required[str]
+    content: Required[str]
+
+
+class CreateEvalResponsesRunDataSourceInputMessagesItemReferenceParam(TypedDict, total=False):
+    """InputMessagesItemReference"""
+    type: Required[Literal["item_reference"]]
+    item_reference: Required[str]
+
+
+class CreateEvalResponsesRunDataSourceSamplingParamsParam(TypedDict, total=False):
+    reasoning_effort: Optional[ReasoningEffort]
+    temperature: float
+    max_completion_tokens: int
+    top_p: float
+    seed: int
+    tools: Iterable[Union[FunctionToolParam3, FileSearchToolParam2, ComputerToolParam, ComputerUsePreviewToolParam, WebSearchToolParam, MCPToolParam, CodeInterpreterToolParam2, ProgrammaticToolCallingParam2, ImageGenToolParam, LocalShellToolParam2, FunctionShellToolParam, CustomToolParam, NamespaceToolParam, ToolSearchToolParam, WebSearchPreviewToolParam, ApplyPatchToolParam]]
+    text: CreateEvalResponsesRunDataSourceSamplingParamsTextParam
+
+
+class CreateEvalResponsesRunDataSourceSamplingParamsTextParam(TypedDict, total=False):
+    """Configuration options for a text response from the model. Can be plain text or structured JSON data. Learn more: - [Text inputs and outputs](/docs/guides/text) - [Structured Outputs](/docs/guides/structured-outputs)"""
+    format: Union[ResponseFormatTextParam, ResponseFormatTextJSONSchemaConfigParam, ResponseFormatJsonObjectParam]
+
+
+class EvalResponsesSourceParam(TypedDict, total=False):
+    """A EvalResponsesSource object describing a run data source configuration."""
+    type: Required[Literal["responses"]]
+    metadata: Optional[Dict[str, Any]]
+    model: Optional[str]
+    instructions_search: Optional[str]
+    created_after: Optional[int]
+    created_before: Optional[int]
+    reasoning_effort: Optional[Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]]
+    temperature: Optional[float]
+    top_p: Optional[float]
+    users: Optional[Iterable[str]]
+    tools: Optional[Iterable[str]]
+
+
 class CreateEvalRunRequestParam(TypedDict, total=False):
     """CreateEvalRunRequest"""
     name: str
     metadata: Optional[Dict[str, str]]
     data_source: Required[Union[CreateEvalJSONLRunDataSourceParam, CreateEvalCompletionsRunDataSourceParam, CreateEvalResponsesRunDataSourceParam]]
 
+DataSourceCreateEvalResponsesRunDataSource = CreateEvalResponsesRunDataSourceParam
+DataSourceCreateEvalResponsesRunDataSourceInputMessagesItemReference = CreateEvalResponsesRunDataSourceInputMessagesItemReferenceParam
+DataSourceCreateEvalResponsesRunDataSourceInputMessagesTemplate = CreateEvalResponsesRunDataSourceInputMessagesTemplateParam
+DataSourceCreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateChatMessage = CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0Param
+DataSourceCreateEvalResponsesRunDataSourceSamplingParams = CreateEvalResponsesRunDataSourceSamplingParamsParam
+DataSourceCreateEvalResponsesRunDataSourceSamplingParamsText = CreateEvalResponsesRunDataSourceSamplingParamsTextParam
+DataSourceCreateEvalResponsesRunDataSourceSourceResponses = EvalResponsesSourceParam
+
 _ELSEWHERE: dict[str, str] = {
-    "DataSourceCreateEvalResponsesRunDataSource": "evals.create_eval_responses_run_data_source_param:CreateEvalResponsesRunDataSourceParam",
-    "DataSourceCreateEvalResponsesRunDataSourceInputMessagesItemReference": "evals.create_eval_responses_run_data_source_param:CreateEvalResponsesRunDataSourceInputMessages1Param",
-    "DataSourceCreateEvalResponsesRunDataSourceInputMessagesTemplate": "evals.create_eval_responses_run_data_source_param:CreateEvalResponsesRunDataSourceInputMessages0Param",
-    "DataSourceCreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateChatMessage": "evals.create_eval_responses_run_data_source_param:CreateEvalResponsesRunDataSourceInputMessages0Template0Param",
     "DataSourceCreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateEvalItem": "responses.easy_input_message_param:EvalItemParam",
     "DataSourceCreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateEvalItemContentInputImage": "responses.response_input_image_param:EvalItemInputImageParam",
-    "DataSourceCreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateEvalItemContentOutputText": "shared_params.eval_item_content_output_text_param:EvalItemContentOutputTextParam",
-    "DataSourceCreateEvalResponsesRunDataSourceSamplingParams": "evals.create_eval_responses_run_data_source_param:CreateEvalResponsesRunDataSourceSamplingParamsParam",
-    "DataSourceCreateEvalResponsesRunDataSourceSamplingParamsText": "evals.create_eval_responses_run_data_source_param:CreateEvalResponsesRunDataSourceSamplingParamsTextParam",
-    "DataSourceCreateEvalResponsesRunDataSourceSourceFileContent": "evals.eval_jsonl_file_content_source_param:EvalJsonlFileContentSourceParam",
-    "DataSourceCreateEvalResponsesRunDataSourceSourceFileContentContent": "evals.eval_jsonl_file_content_source_param:EvalJsonlFileContentSourceContentParam",
-    "DataSourceCreateEvalResponsesRunDataSourceSourceFileID": "evals.eval_jsonl_file_id_source_param:EvalJsonlFileIdSourceParam",
-    "DataSourceCreateEvalResponsesRunDataSourceSourceResponses": "evals.eval_responses_source_param:EvalResponsesSourceParam",
+    "DataSourceCreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateEvalItemContentOutputText": "eval_create_params:EvalItemContentOutputTextParam",
+    "DataSourceCreateEvalResponsesRunDataSourceSourceFileContent": "evals.create_eval_completions_run_data_source_param:EvalJsonlFileContentSourceParam",
+    "DataSourceCreateEvalResponsesRunDataSourceSourceFileContentContent": "evals.create_eval_completions_run_data_source_param:EvalJsonlFileContentSourceContentParam",
+    "DataSourceCreateEvalResponsesRunDataSourceSourceFileID": "evals.create_eval_completions_run_data_source_param:EvalJsonlFileIdSourceParam",
 }
 
 

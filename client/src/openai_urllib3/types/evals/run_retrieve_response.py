@@ -10,19 +10,19 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.evals.create_eval_responses_run_data_source import CreateEvalResponsesRunDataSource as DataSourceResponses
-    from openai_urllib3.types.evals.create_eval_responses_run_data_source import CreateEvalResponsesRunDataSourceInputMessagesItemReference as DataSourceResponsesInputMessagesItemReference
-    from openai_urllib3.types.evals.create_eval_responses_run_data_source import CreateEvalResponsesRunDataSourceInputMessagesTemplate as DataSourceResponsesInputMessagesTemplate
-    from openai_urllib3.types.evals.create_eval_responses_run_data_source import CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0 as DataSourceResponsesInputMessagesTemplateTemplateChatMessage
+    from openai_urllib3.types.evals.run_cancel_response import CreateEvalResponsesRunDataSource as DataSourceResponses
+    from openai_urllib3.types.evals.run_cancel_response import CreateEvalResponsesRunDataSourceInputMessagesItemReference as DataSourceResponsesInputMessagesItemReference
+    from openai_urllib3.types.evals.run_cancel_response import CreateEvalResponsesRunDataSourceInputMessagesTemplate as DataSourceResponsesInputMessagesTemplate
+    from openai_urllib3.types.evals.run_cancel_response import CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0 as DataSourceResponsesInputMessagesTemplateTemplateChatMessage
     from openai_urllib3.types.responses.easy_input_message import EasyInputMessage as DataSourceResponsesInputMessagesTemplateTemplateEvalItem
     from openai_urllib3.types.responses.response_input_image import EvalItemInputImage as DataSourceResponsesInputMessagesTemplateTemplateEvalItemContentInputImage
-    from openai_urllib3.types.shared.eval_item_content_output_text import EvalItemContentOutputText as DataSourceResponsesInputMessagesTemplateTemplateEvalItemContentOutputText
-    from openai_urllib3.types.evals.create_eval_responses_run_data_source import CreateEvalResponsesRunDataSourceSamplingParams as DataSourceResponsesSamplingParams
-    from openai_urllib3.types.evals.create_eval_responses_run_data_source import CreateEvalResponsesRunDataSourceSamplingParamsText as DataSourceResponsesSamplingParamsText
-    from openai_urllib3.types.evals.eval_jsonl_file_content_source import EvalJsonlFileContentSource as DataSourceResponsesSourceFileContent
-    from openai_urllib3.types.evals.eval_jsonl_file_content_source import EvalJsonlFileContentSourceContent as DataSourceResponsesSourceFileContentContent
-    from openai_urllib3.types.evals.eval_jsonl_file_id_source import EvalJsonlFileIdSource as DataSourceResponsesSourceFileID
-    from openai_urllib3.types.evals.eval_responses_source import EvalResponsesSource as DataSourceResponsesSourceResponses
+    from openai_urllib3.types.evals.run_cancel_response import EvalItemContentOutputText as DataSourceResponsesInputMessagesTemplateTemplateEvalItemContentOutputText
+    from openai_urllib3.types.evals.run_cancel_response import CreateEvalResponsesRunDataSourceSamplingParams as DataSourceResponsesSamplingParams
+    from openai_urllib3.types.evals.run_cancel_response import CreateEvalResponsesRunDataSourceSamplingParamsText as DataSourceResponsesSamplingParamsText
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source import EvalJsonlFileContentSource as DataSourceResponsesSourceFileContent
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source import EvalJsonlFileContentSourceContent as DataSourceResponsesSourceFileContentContent
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source import EvalJsonlFileIdSource as DataSourceResponsesSourceFileID
+    from openai_urllib3.types.evals.run_cancel_response import EvalResponsesSource as DataSourceResponsesSourceResponses
     from openai_urllib3.types.evals.run_cancel_response import RunCancelResponsePerModelUsage as PerModelUsage
     from openai_urllib3.types.evals.run_cancel_response import RunCancelResponsePerTestingCriteriaResult as PerTestingCriteriaResult
     from openai_urllib3.types.evals.run_cancel_response import RunCancelResponseResultCounts as ResultCounts
@@ -51,19 +51,19 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 _ELSEWHERE: dict[str, str] = {
-    "DataSourceResponses": "evals.create_eval_responses_run_data_source:CreateEvalResponsesRunDataSource",
-    "DataSourceResponsesInputMessagesItemReference": "evals.create_eval_responses_run_data_source:CreateEvalResponsesRunDataSourceInputMessagesItemReference",
-    "DataSourceResponsesInputMessagesTemplate": "evals.create_eval_responses_run_data_source:CreateEvalResponsesRunDataSourceInputMessagesTemplate",
-    "DataSourceResponsesInputMessagesTemplateTemplateChatMessage": "evals.create_eval_responses_run_data_source:CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0",
+    "DataSourceResponses": "evals.run_cancel_response:CreateEvalResponsesRunDataSource",
+    "DataSourceResponsesInputMessagesItemReference": "evals.run_cancel_response:CreateEvalResponsesRunDataSourceInputMessagesItemReference",
+    "DataSourceResponsesInputMessagesTemplate": "evals.run_cancel_response:CreateEvalResponsesRunDataSourceInputMessagesTemplate",
+    "DataSourceResponsesInputMessagesTemplateTemplateChatMessage": "evals.run_cancel_response:CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0",
     "DataSourceResponsesInputMessagesTemplateTemplateEvalItem": "responses.easy_input_message:EasyInputMessage",
     "DataSourceResponsesInputMessagesTemplateTemplateEvalItemContentInputImage": "responses.response_input_image:EvalItemInputImage",
-    "DataSourceResponsesInputMessagesTemplateTemplateEvalItemContentOutputText": "shared.eval_item_content_output_text:EvalItemContentOutputText",
-    "DataSourceResponsesSamplingParams": "evals.create_eval_responses_run_data_source:CreateEvalResponsesRunDataSourceSamplingParams",
-    "DataSourceResponsesSamplingParamsText": "evals.create_eval_responses_run_data_source:CreateEvalResponsesRunDataSourceSamplingParamsText",
-    "DataSourceResponsesSourceFileContent": "evals.eval_jsonl_file_content_source:EvalJsonlFileContentSource",
-    "DataSourceResponsesSourceFileContentContent": "evals.eval_jsonl_file_content_source:EvalJsonlFileContentSourceContent",
-    "DataSourceResponsesSourceFileID": "evals.eval_jsonl_file_id_source:EvalJsonlFileIdSource",
-    "DataSourceResponsesSourceResponses": "evals.eval_responses_source:EvalResponsesSource",
+    "DataSourceResponsesInputMessagesTemplateTemplateEvalItemContentOutputText": "evals.run_cancel_response:EvalItemContentOutputText",
+    "DataSourceResponsesSamplingParams": "evals.run_cancel_response:CreateEvalResponsesRunDataSourceSamplingParams",
+    "DataSourceResponsesSamplingParamsText": "evals.run_cancel_response:CreateEvalResponsesRunDataSourceSamplingParamsText",
+    "DataSourceResponsesSourceFileContent": "evals.create_eval_completions_run_data_source:EvalJsonlFileContentSource",
+    "DataSourceResponsesSourceFileContentContent": "evals.create_eval_completions_run_data_source:EvalJsonlFileContentSourceContent",
+    "DataSourceResponsesSourceFileID": "evals.create_eval_completions_run_data_source:EvalJsonlFileIdSource",
+    "DataSourceResponsesSourceResponses": "evals.run_cancel_response:EvalResponsesSource",
     "PerModelUsage": "evals.run_cancel_response:RunCancelResponsePerModelUsage",
     "PerTestingCriteriaResult": "evals.run_cancel_response:RunCancelResponsePerTestingCriteriaResult",
     "ResultCounts": "evals.run_cancel_response:RunCancelResponseResultCounts",

@@ -6,16 +6,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from openai_urllib3.types.fine_tuning.job_create_params import CreateFineTuningJobRequestHyperparametersParam as CreateFineTuningJobRequestHyperparametersParam
-    from openai_urllib3.types.fine_tuning.job_create_params import CreateFineTuningJobRequestIntegrationParam as CreateFineTuningJobRequestIntegrationParam
-    from openai_urllib3.types.fine_tuning.job_create_params import CreateFineTuningJobRequestIntegrationWandbParam as CreateFineTuningJobRequestIntegrationWandbParam
     from openai_urllib3.types.fine_tuning.job_create_params import CreateFineTuningJobRequestParam as CreateFineTuningJobRequestParam
     from openai_urllib3.types.fine_tuning.dpo_hyperparameters import DpoHyperparameters as DpoHyperparameters
     from openai_urllib3.types.fine_tuning.dpo_hyperparameters_param import DpoHyperparametersParam as DpoHyperparametersParam
     from openai_urllib3.types.fine_tuning.dpo_method import DpoMethod as DpoMethod
     from openai_urllib3.types.fine_tuning.dpo_method_param import DpoMethodParam as DpoMethodParam
-    from openai_urllib3.types.fine_tuning.fine_tune_method import FineTuneMethod as FineTuneMethod
-    from openai_urllib3.types.fine_tuning.fine_tune_method_param import FineTuneMethodParam as FineTuneMethodParam
+    from openai_urllib3.types.fine_tuning.fine_tuning_job import FineTuneMethod as FineTuneMethod
+    from openai_urllib3.types.fine_tuning.job_create_params import FineTuneMethodParam as FineTuneMethodParam
     from openai_urllib3.types.fine_tuning.fine_tuning_checkpoints_permissions_list_params import FineTuningCheckpointsPermissionsListParams as FineTuningCheckpointsPermissionsListParams
     from openai_urllib3.types.fine_tuning.fine_tuning_job import FineTuningJob as FineTuningJob
     from openai_urllib3.types.fine_tuning.fine_tuning_job import FineTuningJobError as FineTuningJobError
@@ -39,16 +36,13 @@ if TYPE_CHECKING:
     from openai_urllib3.types.fine_tuning.supervised_method_param import SupervisedMethodParam as SupervisedMethodParam
 
 _NAMES: dict[str, str] = {
-    "CreateFineTuningJobRequestHyperparametersParam": "fine_tuning.job_create_params:CreateFineTuningJobRequestHyperparametersParam",
-    "CreateFineTuningJobRequestIntegrationParam": "fine_tuning.job_create_params:CreateFineTuningJobRequestIntegrationParam",
-    "CreateFineTuningJobRequestIntegrationWandbParam": "fine_tuning.job_create_params:CreateFineTuningJobRequestIntegrationWandbParam",
     "CreateFineTuningJobRequestParam": "fine_tuning.job_create_params:CreateFineTuningJobRequestParam",
     "DpoHyperparameters": "fine_tuning.dpo_hyperparameters:DpoHyperparameters",
     "DpoHyperparametersParam": "fine_tuning.dpo_hyperparameters_param:DpoHyperparametersParam",
     "DpoMethod": "fine_tuning.dpo_method:DpoMethod",
     "DpoMethodParam": "fine_tuning.dpo_method_param:DpoMethodParam",
-    "FineTuneMethod": "fine_tuning.fine_tune_method:FineTuneMethod",
-    "FineTuneMethodParam": "fine_tuning.fine_tune_method_param:FineTuneMethodParam",
+    "FineTuneMethod": "fine_tuning.fine_tuning_job:FineTuneMethod",
+    "FineTuneMethodParam": "fine_tuning.job_create_params:FineTuneMethodParam",
     "FineTuningCheckpointsPermissionsListParams": "fine_tuning.fine_tuning_checkpoints_permissions_list_params:FineTuningCheckpointsPermissionsListParams",
     "FineTuningJob": "fine_tuning.fine_tuning_job:FineTuningJob",
     "FineTuningJobError": "fine_tuning.fine_tuning_job:FineTuningJobError",
@@ -73,9 +67,6 @@ _NAMES: dict[str, str] = {
 }
 
 __all__ = [
-    "CreateFineTuningJobRequestHyperparametersParam",
-    "CreateFineTuningJobRequestIntegrationParam",
-    "CreateFineTuningJobRequestIntegrationWandbParam",
     "CreateFineTuningJobRequestParam",
     "DpoHyperparameters",
     "DpoHyperparametersParam",

@@ -12,13 +12,15 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.fine_tuning.fine_tune_method import FineTuneMethod
+    from openai_urllib3.types.fine_tuning.dpo_method import DpoMethod
     from openai_urllib3.types.fine_tuning.fine_tuning_job_wandb_integration_object import FineTuningJobWandbIntegrationObject
+    from openai_urllib3.types.fine_tuning.reinforcement_method import ReinforcementMethod
+    from openai_urllib3.types.fine_tuning.supervised_method import SupervisedMethod
     from openai_urllib3.types.metadata import Metadata
-    from openai_urllib3.types.fine_tuning.fine_tune_method import FineTuneMethod as Method
 
 __all__ = [
     "Error",
+    "FineTuneMethod",
     "FineTuningJob",
     "FineTuningJobError",
     "FineTuningJobHyperparameters",
@@ -50,7 +52,7 @@ class FineTuningJob(BaseModel):
     integrations = Field['list[FineTuningJobWandbIntegrationObject] | None'](list_of(ref("fine_tuning.fine_tuning_job_wandb_integration_object:FineTuningJobWandbIntegrationObject")))
     seed = Field['int']()
     estimated_finish = Field['int | None']()
-    method = Field['FineTuneMethod | None'](ref("fine_tuning.fine_tune_method:FineTuneMethod"))
+    method = Field['FineTuneMethod | None'](ref("fine_tuning.fine_tuning_job:FineTuneMethod"))
     metadata = Field['Metadata | None']()
 
 
@@ -71,17 +73,16 @@ class FineTuningJobHyperparameters(BaseModel):
     learning_rate_multiplier = Field['Literal["auto"] | float | None']()
     n_epochs = Field['Literal["auto"] | int | None']()
 
+
+class FineTuneMethod(BaseModel):
+    """The method used for fine-tuning."""
+
+    __slots__ = ()
+    type = Field['Literal["supervised", "dpo", "reinforcement"]']()
+    supervised = Field['SupervisedMethod | None'](ref("fine_tuning.supervised_method:SupervisedMethod"))
+    dpo = Field['DpoMethod | None'](ref("fine_tuning.dpo_method:DpoMethod"))
+    reinforcement = Field['ReinforcementMethod | None'](ref("fine_tuning.reinforcement_method:ReinforcementMethod"))
+
 Error = FineTuningJobError
 Hyperparameters = FineTuningJobHyperparameters
-
-_ELSEWHERE: dict[str, str] = {
-    "Method": "fine_tuning.fine_tune_method:FineTuneMethod",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+Method = FineTuneMethod

@@ -10,14 +10,13 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.fine_tuning.fine_tune_method_param import FineTuneMethodParam
-    from openai_urllib3.types.fine_tuning.fine_tune_method_param import FineTuneMethodParam as Method
+    from openai_urllib3.types.fine_tuning.dpo_method_param import DpoMethodParam
+    from openai_urllib3.types.fine_tuning.reinforcement_method_param import ReinforcementMethodParam
+    from openai_urllib3.types.fine_tuning.supervised_method_param import SupervisedMethodParam
 
 __all__ = [
-    "CreateFineTuningJobRequestHyperparametersParam",
-    "CreateFineTuningJobRequestIntegrationParam",
-    "CreateFineTuningJobRequestIntegrationWandbParam",
     "CreateFineTuningJobRequestParam",
+    "FineTuneMethodParam",
     "Hyperparameters",
     "Integration",
     "IntegrationWandb",
@@ -63,49 +62,26 @@ class JobCreateParamsIntegrationWandbParam(TypedDict, total=False):
     tags: Iterable[str]
 
 
+class FineTuneMethodParam(TypedDict, total=False):
+    """The method used for fine-tuning."""
+    type: Required[Literal["supervised", "dpo", "reinforcement"]]
+    supervised: SupervisedMethodParam
+    dpo: DpoMethodParam
+    reinforcement: ReinforcementMethodParam
+
+
 class CreateFineTuningJobRequestParam(TypedDict, total=False):
     model: Required[Union[str, Literal["babbage-002", "davinci-002", "gpt-3.5-turbo", "gpt-4o-mini"]]]
     training_file: Required[str]
-    hyperparameters: CreateFineTuningJobRequestHyperparametersParam
+    hyperparameters: JobCreateParamsHyperparametersParam
     suffix: str
     validation_file: str
-    integrations: Iterable[CreateFineTuningJobRequestIntegrationParam]
+    integrations: Iterable[JobCreateParamsIntegrationParam]
     seed: int
     method: FineTuneMethodParam
     metadata: Optional[Dict[str, str]]
 
-
-class CreateFineTuningJobRequestHyperparametersParam(TypedDict, total=False):
-    """The hyperparameters used for the fine-tuning job. This value is now deprecated in favor of `method`, and should be passed in under the `method` parameter."""
-    batch_size: Union[Literal["auto"], int]
-    learning_rate_multiplier: Union[Literal["auto"], float]
-    n_epochs: Union[Literal["auto"], int]
-
-
-class CreateFineTuningJobRequestIntegrationParam(TypedDict, total=False):
-    type: Required[Literal["wandb"]]
-    wandb: Required[CreateFineTuningJobRequestIntegrationWandbParam]
-
-
-class CreateFineTuningJobRequestIntegrationWandbParam(TypedDict, total=False):
-    """The settings for your integration with Weights and Biases. This payload specifies the project that metrics will be sent to. Optionally, you can set an explicit display name for your run, add tags to your run, and set a default entity (team, username, etc) to be associated with your run."""
-    project: Required[str]
-    name: str
-    entity: str
-    tags: Iterable[str]
-
 Hyperparameters = JobCreateParamsHyperparametersParam
 Integration = JobCreateParamsIntegrationParam
 IntegrationWandb = JobCreateParamsIntegrationWandbParam
-
-_ELSEWHERE: dict[str, str] = {
-    "Method": "fine_tuning.fine_tune_method_param:FineTuneMethodParam",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+Method = FineTuneMethodParam

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.responses.response_input_image import EvalItemInputImage as GraderInputItemInputImage
-    from openai_urllib3.types.shared.eval_item_content_output_text import EvalItemContentOutputText as GraderInputItemOutputText
+    from openai_urllib3.types.evals.run_cancel_response import EvalItemContentOutputText as GraderInputItemOutputText
 
 __all__ = [
     "GraderInputItemInputImage",
@@ -22,7 +22,7 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 _ELSEWHERE: dict[str, str] = {
     "GraderInputItemInputImage": "responses.response_input_image:EvalItemInputImage",
-    "GraderInputItemOutputText": "shared.eval_item_content_output_text:EvalItemContentOutputText",
+    "GraderInputItemOutputText": "evals.run_cancel_response:EvalItemContentOutputText",
 }
 
 

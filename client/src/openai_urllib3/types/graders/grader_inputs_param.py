@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.responses.response_input_image_param import EvalItemInputImageParam as GraderInputsParamItemInputImage
-    from openai_urllib3.types.shared_params.eval_item_content_output_text_param import EvalItemContentOutputTextParam as GraderInputsParamItemOutputText
+    from openai_urllib3.types.eval_create_params import EvalItemContentOutputTextParam as GraderInputsParamItemOutputText
 
 __all__ = [
     "GraderInputsParamItemInputImage",
@@ -22,7 +22,7 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 _ELSEWHERE: dict[str, str] = {
     "GraderInputsParamItemInputImage": "responses.response_input_image_param:EvalItemInputImageParam",
-    "GraderInputsParamItemOutputText": "shared_params.eval_item_content_output_text_param:EvalItemContentOutputTextParam",
+    "GraderInputsParamItemOutputText": "eval_create_params:EvalItemContentOutputTextParam",
 }
 
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.easy_input_message import EasyInputMessage
     from openai_urllib3.types.responses.easy_input_message import EasyInputMessage as Input
     from openai_urllib3.types.responses.response_input_image import EvalItemInputImage as InputContentInputImage
-    from openai_urllib3.types.shared.eval_item_content_output_text import EvalItemContentOutputText as InputContentOutputText
+    from openai_urllib3.types.evals.run_cancel_response import EvalItemContentOutputText as InputContentOutputText
 
 __all__ = [
     "Input",
@@ -41,7 +41,7 @@ class LabelModelGrader(BaseModel):
 _ELSEWHERE: dict[str, str] = {
     "Input": "responses.easy_input_message:EasyInputMessage",
     "InputContentInputImage": "responses.response_input_image:EvalItemInputImage",
-    "InputContentOutputText": "shared.eval_item_content_output_text:EvalItemContentOutputText",
+    "InputContentOutputText": "evals.run_cancel_response:EvalItemContentOutputText",
 }
 
 

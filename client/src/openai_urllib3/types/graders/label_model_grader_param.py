@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.easy_input_message_param import EvalItemParam
     from openai_urllib3.types.responses.easy_input_message_param import EvalItemParam as Input
     from openai_urllib3.types.responses.response_input_image_param import EvalItemInputImageParam as InputContentInputImage
-    from openai_urllib3.types.shared_params.eval_item_content_output_text_param import EvalItemContentOutputTextParam as InputContentOutputText
+    from openai_urllib3.types.eval_create_params import EvalItemContentOutputTextParam as InputContentOutputText
 
 __all__ = [
     "Input",
@@ -37,7 +37,7 @@ class LabelModelGraderParam(TypedDict, total=False):
 _ELSEWHERE: dict[str, str] = {
     "Input": "responses.easy_input_message_param:EvalItemParam",
     "InputContentInputImage": "responses.response_input_image_param:EvalItemInputImageParam",
-    "InputContentOutputText": "shared_params.eval_item_content_output_text_param:EvalItemContentOutputTextParam",
+    "InputContentOutputText": "eval_create_params:EvalItemContentOutputTextParam",
 }
 
 

@@ -16,8 +16,8 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.easy_input_message import EasyInputMessage
     from openai_urllib3.types.responses.easy_input_message import EasyInputMessage as Input
     from openai_urllib3.types.responses.response_input_image import EvalItemInputImage as InputContentInputImage
-    from openai_urllib3.types.shared.eval_item_content_output_text import EvalItemContentOutputText as InputContentOutputText
-    from openai_urllib3.types.evals.eval_grader_score_model import EvalGraderScoreModelSamplingParams as SamplingParams
+    from openai_urllib3.types.evals.run_cancel_response import EvalItemContentOutputText as InputContentOutputText
+    from openai_urllib3.types.eval_create_response import EvalGraderScoreModelSamplingParams as SamplingParams
 
 __all__ = [
     "Input",
@@ -56,8 +56,8 @@ class ScoreModelGraderSamplingParams(BaseModel):
 _ELSEWHERE: dict[str, str] = {
     "Input": "responses.easy_input_message:EasyInputMessage",
     "InputContentInputImage": "responses.response_input_image:EvalItemInputImage",
-    "InputContentOutputText": "shared.eval_item_content_output_text:EvalItemContentOutputText",
-    "SamplingParams": "evals.eval_grader_score_model:EvalGraderScoreModelSamplingParams",
+    "InputContentOutputText": "evals.run_cancel_response:EvalItemContentOutputText",
+    "SamplingParams": "eval_create_response:EvalGraderScoreModelSamplingParams",
 }
 
 

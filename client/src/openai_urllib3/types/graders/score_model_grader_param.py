@@ -14,8 +14,8 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.easy_input_message_param import EvalItemParam
     from openai_urllib3.types.responses.easy_input_message_param import EvalItemParam as Input
     from openai_urllib3.types.responses.response_input_image_param import EvalItemInputImageParam as InputContentInputImage
-    from openai_urllib3.types.shared_params.eval_item_content_output_text_param import EvalItemContentOutputTextParam as InputContentOutputText
-    from openai_urllib3.types.evals.eval_grader_score_model_param import EvalGraderScoreModelSamplingParamsParam as SamplingParams
+    from openai_urllib3.types.eval_create_params import EvalItemContentOutputTextParam as InputContentOutputText
+    from openai_urllib3.types.eval_create_params import EvalGraderScoreModelSamplingParamsParam as SamplingParams
 
 __all__ = [
     "Input",
@@ -50,8 +50,8 @@ class ScoreModelGraderSamplingParamsParam(TypedDict, total=False):
 _ELSEWHERE: dict[str, str] = {
     "Input": "responses.easy_input_message_param:EvalItemParam",
     "InputContentInputImage": "responses.response_input_image_param:EvalItemInputImageParam",
-    "InputContentOutputText": "shared_params.eval_item_content_output_text_param:EvalItemContentOutputTextParam",
-    "SamplingParams": "evals.eval_grader_score_model_param:EvalGraderScoreModelSamplingParamsParam",
+    "InputContentOutputText": "eval_create_params:EvalItemContentOutputTextParam",
+    "SamplingParams": "eval_create_params:EvalGraderScoreModelSamplingParamsParam",
 }
 
 

@@ -8,38 +8,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from openai_urllib3.types.realtime.realtime_session_create_response_ga import Prompt as Prompt
     from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import Prompt0Param as Prompt0Param
-    from openai_urllib3.types.realtime.realtime_calls_accept_params import Prompt0Param2 as Prompt0Param2
-    from openai_urllib3.types.realtime.realtime_sessions_create_params import Prompt0Param4 as Prompt0Param4
-    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeAudioFormats0Param as RealtimeAudioFormats0Param
-    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeAudioFormats0Param2 as RealtimeAudioFormats0Param2
-    from openai_urllib3.types.realtime.realtime_calls_accept_params import RealtimeAudioFormats0Param3 as RealtimeAudioFormats0Param3
-    from openai_urllib3.types.realtime.realtime_calls_accept_params import RealtimeAudioFormats0Param4 as RealtimeAudioFormats0Param4
-    from openai_urllib3.types.realtime.realtime_transcription_session_create_request_ga_param import RealtimeAudioFormats0Param5 as RealtimeAudioFormats0Param5
-    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeAudioFormats1Param as RealtimeAudioFormats1Param
-    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeAudioFormats1Param2 as RealtimeAudioFormats1Param2
-    from openai_urllib3.types.realtime.realtime_calls_accept_params import RealtimeAudioFormats1Param3 as RealtimeAudioFormats1Param3
-    from openai_urllib3.types.realtime.realtime_calls_accept_params import RealtimeAudioFormats1Param4 as RealtimeAudioFormats1Param4
-    from openai_urllib3.types.realtime.realtime_transcription_session_create_request_ga_param import RealtimeAudioFormats1Param5 as RealtimeAudioFormats1Param5
-    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeAudioFormats2Param as RealtimeAudioFormats2Param
-    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeAudioFormats2Param2 as RealtimeAudioFormats2Param2
-    from openai_urllib3.types.realtime.realtime_calls_accept_params import RealtimeAudioFormats2Param3 as RealtimeAudioFormats2Param3
-    from openai_urllib3.types.realtime.realtime_calls_accept_params import RealtimeAudioFormats2Param4 as RealtimeAudioFormats2Param4
-    from openai_urllib3.types.realtime.realtime_transcription_session_create_request_ga_param import RealtimeAudioFormats2Param5 as RealtimeAudioFormats2Param5
     from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeAudioFormatsAudioPcm as RealtimeAudioFormatsAudioPcm
-    from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeAudioFormatsAudioPcm2 as RealtimeAudioFormatsAudioPcm2
-    from openai_urllib3.types.realtime.realtime_transcription_session_create_response_ga import RealtimeAudioFormatsAudioPcm3 as RealtimeAudioFormatsAudioPcm3
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeAudioFormatsAudioPcmParam as RealtimeAudioFormatsAudioPcmParam
     from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeAudioFormatsAudioPcma as RealtimeAudioFormatsAudioPcma
-    from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeAudioFormatsAudioPcma2 as RealtimeAudioFormatsAudioPcma2
-    from openai_urllib3.types.realtime.realtime_transcription_session_create_response_ga import RealtimeAudioFormatsAudioPcma3 as RealtimeAudioFormatsAudioPcma3
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeAudioFormatsAudioPcmaParam as RealtimeAudioFormatsAudioPcmaParam
     from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeAudioFormatsAudioPcmu as RealtimeAudioFormatsAudioPcmu
-    from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeAudioFormatsAudioPcmu2 as RealtimeAudioFormatsAudioPcmu2
-    from openai_urllib3.types.realtime.realtime_transcription_session_create_response_ga import RealtimeAudioFormatsAudioPcmu3 as RealtimeAudioFormatsAudioPcmu3
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeAudioFormatsAudioPcmuParam as RealtimeAudioFormatsAudioPcmuParam
     from openai_urllib3.types.realtime.realtime_calls_accept_params import RealtimeCallsAcceptParams as RealtimeCallsAcceptParams
-    from openai_urllib3.types.realtime.realtime_calls_accept_params import RealtimeCallsAcceptParamsAudioInputNoiseReductionParam as RealtimeCallsAcceptParamsAudioInputNoiseReductionParam
-    from openai_urllib3.types.realtime.realtime_calls_accept_params import RealtimeCallsAcceptParamsAudioInputParam as RealtimeCallsAcceptParamsAudioInputParam
-    from openai_urllib3.types.realtime.realtime_calls_accept_params import RealtimeCallsAcceptParamsAudioOutputParam as RealtimeCallsAcceptParamsAudioOutputParam
-    from openai_urllib3.types.realtime.realtime_calls_accept_params import RealtimeCallsAcceptParamsAudioParam as RealtimeCallsAcceptParamsAudioParam
-    from openai_urllib3.types.realtime.realtime_calls_accept_params import RealtimeCallsAcceptParamsTracing1Param as RealtimeCallsAcceptParamsTracing1Param
     from openai_urllib3.types.realtime.realtime_calls_create_params import RealtimeCallsCreateParams as RealtimeCallsCreateParams
     from openai_urllib3.types.realtime.realtime_calls_refer_params import RealtimeCallsReferParams as RealtimeCallsReferParams
     from openai_urllib3.types.realtime.realtime_calls_reject_params import RealtimeCallsRejectParams as RealtimeCallsRejectParams
@@ -62,11 +37,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeSessionCreateResponseGAAudioOutput as RealtimeSessionCreateResponseGAAudioOutput
     from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeSessionCreateResponseGATracing1 as RealtimeSessionCreateResponseGATracing1
     from openai_urllib3.types.realtime.realtime_sessions_create_params import RealtimeSessionsCreateParams as RealtimeSessionsCreateParams
-    from openai_urllib3.types.realtime.realtime_sessions_create_params import RealtimeSessionsCreateParamsClientSecretParam as RealtimeSessionsCreateParamsClientSecretParam
-    from openai_urllib3.types.realtime.realtime_sessions_create_params import RealtimeSessionsCreateParamsInputAudioTranscriptionParam as RealtimeSessionsCreateParamsInputAudioTranscriptionParam
-    from openai_urllib3.types.realtime.realtime_sessions_create_params import RealtimeSessionsCreateParamsToolParam as RealtimeSessionsCreateParamsToolParam
-    from openai_urllib3.types.realtime.realtime_sessions_create_params import RealtimeSessionsCreateParamsTracing1Param as RealtimeSessionsCreateParamsTracing1Param
-    from openai_urllib3.types.realtime.realtime_sessions_create_params import RealtimeSessionsCreateParamsTurnDetectionParam as RealtimeSessionsCreateParamsTurnDetectionParam
     from openai_urllib3.types.realtime.realtime_transcription_session_create_request_ga_param import RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam as RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam
     from openai_urllib3.types.realtime.realtime_transcription_session_create_request_ga_param import RealtimeTranscriptionSessionCreateRequestGAAudioInputParam as RealtimeTranscriptionSessionCreateRequestGAAudioInputParam
     from openai_urllib3.types.realtime.realtime_transcription_session_create_request_ga_param import RealtimeTranscriptionSessionCreateRequestGAAudioParam as RealtimeTranscriptionSessionCreateRequestGAAudioParam
@@ -77,8 +47,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.realtime.realtime_transcription_session_create_response_ga import RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction as RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction
     from openai_urllib3.types.realtime.realtime_transcription_session_create_response_ga import RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection as RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection
     from openai_urllib3.types.realtime.realtime_transcription_sessions_create_params import RealtimeTranscriptionSessionsCreateParams as RealtimeTranscriptionSessionsCreateParams
-    from openai_urllib3.types.realtime.realtime_transcription_sessions_create_params import RealtimeTranscriptionSessionsCreateParamsInputAudioNoiseReductionParam as RealtimeTranscriptionSessionsCreateParamsInputAudioNoiseReductionParam
-    from openai_urllib3.types.realtime.realtime_transcription_sessions_create_params import RealtimeTranscriptionSessionsCreateParamsTurnDetectionParam as RealtimeTranscriptionSessionsCreateParamsTurnDetectionParam
     from openai_urllib3.types.realtime.realtime_translation_client_secret_create_response import RealtimeTranslationClientSecretCreateResponse as RealtimeTranslationClientSecretCreateResponse
     from openai_urllib3.types.realtime.realtime_translation_session import RealtimeTranslationSession as RealtimeTranslationSession
     from openai_urllib3.types.realtime.realtime_translation_session import RealtimeTranslationSessionAudio as RealtimeTranslationSessionAudio
@@ -94,61 +62,25 @@ if TYPE_CHECKING:
     from openai_urllib3.types.realtime.realtime_translation_session_create_request_param import RealtimeTranslationSessionCreateRequestParam as RealtimeTranslationSessionCreateRequestParam
     from openai_urllib3.types.realtime.realtime_translations_client_secrets_create_params import RealtimeTranslationsClientSecretsCreateParams as RealtimeTranslationsClientSecretsCreateParams
     from openai_urllib3.types.realtime.realtime_translations_client_secrets_create_params import RealtimeTranslationsClientSecretsCreateParamsExpiresAfterParam as RealtimeTranslationsClientSecretsCreateParamsExpiresAfterParam
-    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeTruncation1Param as RealtimeTruncation1Param
-    from openai_urllib3.types.realtime.realtime_calls_accept_params import RealtimeTruncation1Param2 as RealtimeTruncation1Param2
-    from openai_urllib3.types.realtime.realtime_calls_accept_params import RealtimeTruncation1Param2TokenLimitsParam as RealtimeTruncation1Param2TokenLimitsParam
-    from openai_urllib3.types.realtime.realtime_sessions_create_params import RealtimeTruncation1Param4 as RealtimeTruncation1Param4
-    from openai_urllib3.types.realtime.realtime_sessions_create_params import RealtimeTruncation1Param4TokenLimitsParam as RealtimeTruncation1Param4TokenLimitsParam
-    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeTruncation1TokenLimitsParam as RealtimeTruncation1TokenLimitsParam
     from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeTruncationRetentionRatio as RealtimeTruncationRetentionRatio
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeTruncationRetentionRatioParam as RealtimeTruncationRetentionRatioParam
     from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeTruncationRetentionRatioTokenLimits as RealtimeTruncationRetentionRatioTokenLimits
-    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeTurnDetection0Param as RealtimeTurnDetection0Param
-    from openai_urllib3.types.realtime.realtime_calls_accept_params import RealtimeTurnDetection0Param2 as RealtimeTurnDetection0Param2
-    from openai_urllib3.types.realtime.realtime_transcription_session_create_request_ga_param import RealtimeTurnDetection0Param3 as RealtimeTurnDetection0Param3
-    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeTurnDetection1Param as RealtimeTurnDetection1Param
-    from openai_urllib3.types.realtime.realtime_calls_accept_params import RealtimeTurnDetection1Param2 as RealtimeTurnDetection1Param2
-    from openai_urllib3.types.realtime.realtime_transcription_session_create_request_ga_param import RealtimeTurnDetection1Param3 as RealtimeTurnDetection1Param3
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeTruncationRetentionRatioTokenLimitsParam as RealtimeTruncationRetentionRatioTokenLimitsParam
     from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeTurnDetectionSemanticVad as RealtimeTurnDetectionSemanticVad
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeTurnDetectionSemanticVadParam as RealtimeTurnDetectionSemanticVadParam
     from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeTurnDetectionServerVad as RealtimeTurnDetectionServerVad
-    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import VoiceIdsOrCustomVoice2Param3 as VoiceIdsOrCustomVoice2Param3
-    from openai_urllib3.types.realtime.realtime_calls_accept_params import VoiceIdsOrCustomVoice2Param4 as VoiceIdsOrCustomVoice2Param4
-    from openai_urllib3.types.realtime.realtime_sessions_create_params import VoiceIdsOrCustomVoice2Param6 as VoiceIdsOrCustomVoice2Param6
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeTurnDetectionServerVadParam as RealtimeTurnDetectionServerVadParam
 
 _NAMES: dict[str, str] = {
     "Prompt": "realtime.realtime_session_create_response_ga:Prompt",
     "Prompt0Param": "realtime.realtime_session_create_request_ga_param:Prompt0Param",
-    "Prompt0Param2": "realtime.realtime_calls_accept_params:Prompt0Param2",
-    "Prompt0Param4": "realtime.realtime_sessions_create_params:Prompt0Param4",
-    "RealtimeAudioFormats0Param": "realtime.realtime_session_create_request_ga_param:RealtimeAudioFormats0Param",
-    "RealtimeAudioFormats0Param2": "realtime.realtime_session_create_request_ga_param:RealtimeAudioFormats0Param2",
-    "RealtimeAudioFormats0Param3": "realtime.realtime_calls_accept_params:RealtimeAudioFormats0Param3",
-    "RealtimeAudioFormats0Param4": "realtime.realtime_calls_accept_params:RealtimeAudioFormats0Param4",
-    "RealtimeAudioFormats0Param5": "realtime.realtime_transcription_session_create_request_ga_param:RealtimeAudioFormats0Param5",
-    "RealtimeAudioFormats1Param": "realtime.realtime_session_create_request_ga_param:RealtimeAudioFormats1Param",
-    "RealtimeAudioFormats1Param2": "realtime.realtime_session_create_request_ga_param:RealtimeAudioFormats1Param2",
-    "RealtimeAudioFormats1Param3": "realtime.realtime_calls_accept_params:RealtimeAudioFormats1Param3",
-    "RealtimeAudioFormats1Param4": "realtime.realtime_calls_accept_params:RealtimeAudioFormats1Param4",
-    "RealtimeAudioFormats1Param5": "realtime.realtime_transcription_session_create_request_ga_param:RealtimeAudioFormats1Param5",
-    "RealtimeAudioFormats2Param": "realtime.realtime_session_create_request_ga_param:RealtimeAudioFormats2Param",
-    "RealtimeAudioFormats2Param2": "realtime.realtime_session_create_request_ga_param:RealtimeAudioFormats2Param2",
-    "RealtimeAudioFormats2Param3": "realtime.realtime_calls_accept_params:RealtimeAudioFormats2Param3",
-    "RealtimeAudioFormats2Param4": "realtime.realtime_calls_accept_params:RealtimeAudioFormats2Param4",
-    "RealtimeAudioFormats2Param5": "realtime.realtime_transcription_session_create_request_ga_param:RealtimeAudioFormats2Param5",
     "RealtimeAudioFormatsAudioPcm": "realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcm",
-    "RealtimeAudioFormatsAudioPcm2": "realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcm2",
-    "RealtimeAudioFormatsAudioPcm3": "realtime.realtime_transcription_session_create_response_ga:RealtimeAudioFormatsAudioPcm3",
+    "RealtimeAudioFormatsAudioPcmParam": "realtime.realtime_session_create_request_ga_param:RealtimeAudioFormatsAudioPcmParam",
     "RealtimeAudioFormatsAudioPcma": "realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcma",
-    "RealtimeAudioFormatsAudioPcma2": "realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcma2",
-    "RealtimeAudioFormatsAudioPcma3": "realtime.realtime_transcription_session_create_response_ga:RealtimeAudioFormatsAudioPcma3",
+    "RealtimeAudioFormatsAudioPcmaParam": "realtime.realtime_session_create_request_ga_param:RealtimeAudioFormatsAudioPcmaParam",
     "RealtimeAudioFormatsAudioPcmu": "realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcmu",
-    "RealtimeAudioFormatsAudioPcmu2": "realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcmu2",
-    "RealtimeAudioFormatsAudioPcmu3": "realtime.realtime_transcription_session_create_response_ga:RealtimeAudioFormatsAudioPcmu3",
+    "RealtimeAudioFormatsAudioPcmuParam": "realtime.realtime_session_create_request_ga_param:RealtimeAudioFormatsAudioPcmuParam",
     "RealtimeCallsAcceptParams": "realtime.realtime_calls_accept_params:RealtimeCallsAcceptParams",
-    "RealtimeCallsAcceptParamsAudioInputNoiseReductionParam": "realtime.realtime_calls_accept_params:RealtimeCallsAcceptParamsAudioInputNoiseReductionParam",
-    "RealtimeCallsAcceptParamsAudioInputParam": "realtime.realtime_calls_accept_params:RealtimeCallsAcceptParamsAudioInputParam",
-    "RealtimeCallsAcceptParamsAudioOutputParam": "realtime.realtime_calls_accept_params:RealtimeCallsAcceptParamsAudioOutputParam",
-    "RealtimeCallsAcceptParamsAudioParam": "realtime.realtime_calls_accept_params:RealtimeCallsAcceptParamsAudioParam",
-    "RealtimeCallsAcceptParamsTracing1Param": "realtime.realtime_calls_accept_params:RealtimeCallsAcceptParamsTracing1Param",
     "RealtimeCallsCreateParams": "realtime.realtime_calls_create_params:RealtimeCallsCreateParams",
     "RealtimeCallsReferParams": "realtime.realtime_calls_refer_params:RealtimeCallsReferParams",
     "RealtimeCallsRejectParams": "realtime.realtime_calls_reject_params:RealtimeCallsRejectParams",
@@ -171,11 +103,6 @@ _NAMES: dict[str, str] = {
     "RealtimeSessionCreateResponseGAAudioOutput": "realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGAAudioOutput",
     "RealtimeSessionCreateResponseGATracing1": "realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGATracing1",
     "RealtimeSessionsCreateParams": "realtime.realtime_sessions_create_params:RealtimeSessionsCreateParams",
-    "RealtimeSessionsCreateParamsClientSecretParam": "realtime.realtime_sessions_create_params:RealtimeSessionsCreateParamsClientSecretParam",
-    "RealtimeSessionsCreateParamsInputAudioTranscriptionParam": "realtime.realtime_sessions_create_params:RealtimeSessionsCreateParamsInputAudioTranscriptionParam",
-    "RealtimeSessionsCreateParamsToolParam": "realtime.realtime_sessions_create_params:RealtimeSessionsCreateParamsToolParam",
-    "RealtimeSessionsCreateParamsTracing1Param": "realtime.realtime_sessions_create_params:RealtimeSessionsCreateParamsTracing1Param",
-    "RealtimeSessionsCreateParamsTurnDetectionParam": "realtime.realtime_sessions_create_params:RealtimeSessionsCreateParamsTurnDetectionParam",
     "RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam": "realtime.realtime_transcription_session_create_request_ga_param:RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam",
     "RealtimeTranscriptionSessionCreateRequestGAAudioInputParam": "realtime.realtime_transcription_session_create_request_ga_param:RealtimeTranscriptionSessionCreateRequestGAAudioInputParam",
     "RealtimeTranscriptionSessionCreateRequestGAAudioParam": "realtime.realtime_transcription_session_create_request_ga_param:RealtimeTranscriptionSessionCreateRequestGAAudioParam",
@@ -186,8 +113,6 @@ _NAMES: dict[str, str] = {
     "RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction": "realtime.realtime_transcription_session_create_response_ga:RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction",
     "RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection": "realtime.realtime_transcription_session_create_response_ga:RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection",
     "RealtimeTranscriptionSessionsCreateParams": "realtime.realtime_transcription_sessions_create_params:RealtimeTranscriptionSessionsCreateParams",
-    "RealtimeTranscriptionSessionsCreateParamsInputAudioNoiseReductionParam": "realtime.realtime_transcription_sessions_create_params:RealtimeTranscriptionSessionsCreateParamsInputAudioNoiseReductionParam",
-    "RealtimeTranscriptionSessionsCreateParamsTurnDetectionParam": "realtime.realtime_transcription_sessions_create_params:RealtimeTranscriptionSessionsCreateParamsTurnDetectionParam",
     "RealtimeTranslationClientSecretCreateResponse": "realtime.realtime_translation_client_secret_create_response:RealtimeTranslationClientSecretCreateResponse",
     "RealtimeTranslationSession": "realtime.realtime_translation_session:RealtimeTranslationSession",
     "RealtimeTranslationSessionAudio": "realtime.realtime_translation_session:RealtimeTranslationSessionAudio",
@@ -203,62 +128,26 @@ _NAMES: dict[str, str] = {
     "RealtimeTranslationSessionCreateRequestParam": "realtime.realtime_translation_session_create_request_param:RealtimeTranslationSessionCreateRequestParam",
     "RealtimeTranslationsClientSecretsCreateParams": "realtime.realtime_translations_client_secrets_create_params:RealtimeTranslationsClientSecretsCreateParams",
     "RealtimeTranslationsClientSecretsCreateParamsExpiresAfterParam": "realtime.realtime_translations_client_secrets_create_params:RealtimeTranslationsClientSecretsCreateParamsExpiresAfterParam",
-    "RealtimeTruncation1Param": "realtime.realtime_session_create_request_ga_param:RealtimeTruncation1Param",
-    "RealtimeTruncation1Param2": "realtime.realtime_calls_accept_params:RealtimeTruncation1Param2",
-    "RealtimeTruncation1Param2TokenLimitsParam": "realtime.realtime_calls_accept_params:RealtimeTruncation1Param2TokenLimitsParam",
-    "RealtimeTruncation1Param4": "realtime.realtime_sessions_create_params:RealtimeTruncation1Param4",
-    "RealtimeTruncation1Param4TokenLimitsParam": "realtime.realtime_sessions_create_params:RealtimeTruncation1Param4TokenLimitsParam",
-    "RealtimeTruncation1TokenLimitsParam": "realtime.realtime_session_create_request_ga_param:RealtimeTruncation1TokenLimitsParam",
     "RealtimeTruncationRetentionRatio": "realtime.realtime_session_create_response_ga:RealtimeTruncationRetentionRatio",
+    "RealtimeTruncationRetentionRatioParam": "realtime.realtime_session_create_request_ga_param:RealtimeTruncationRetentionRatioParam",
     "RealtimeTruncationRetentionRatioTokenLimits": "realtime.realtime_session_create_response_ga:RealtimeTruncationRetentionRatioTokenLimits",
-    "RealtimeTurnDetection0Param": "realtime.realtime_session_create_request_ga_param:RealtimeTurnDetection0Param",
-    "RealtimeTurnDetection0Param2": "realtime.realtime_calls_accept_params:RealtimeTurnDetection0Param2",
-    "RealtimeTurnDetection0Param3": "realtime.realtime_transcription_session_create_request_ga_param:RealtimeTurnDetection0Param3",
-    "RealtimeTurnDetection1Param": "realtime.realtime_session_create_request_ga_param:RealtimeTurnDetection1Param",
-    "RealtimeTurnDetection1Param2": "realtime.realtime_calls_accept_params:RealtimeTurnDetection1Param2",
-    "RealtimeTurnDetection1Param3": "realtime.realtime_transcription_session_create_request_ga_param:RealtimeTurnDetection1Param3",
+    "RealtimeTruncationRetentionRatioTokenLimitsParam": "realtime.realtime_session_create_request_ga_param:RealtimeTruncationRetentionRatioTokenLimitsParam",
     "RealtimeTurnDetectionSemanticVad": "realtime.realtime_session_create_response_ga:RealtimeTurnDetectionSemanticVad",
+    "RealtimeTurnDetectionSemanticVadParam": "realtime.realtime_session_create_request_ga_param:RealtimeTurnDetectionSemanticVadParam",
     "RealtimeTurnDetectionServerVad": "realtime.realtime_session_create_response_ga:RealtimeTurnDetectionServerVad",
-    "VoiceIdsOrCustomVoice2Param3": "realtime.realtime_session_create_request_ga_param:VoiceIdsOrCustomVoice2Param3",
-    "VoiceIdsOrCustomVoice2Param4": "realtime.realtime_calls_accept_params:VoiceIdsOrCustomVoice2Param4",
-    "VoiceIdsOrCustomVoice2Param6": "realtime.realtime_sessions_create_params:VoiceIdsOrCustomVoice2Param6",
+    "RealtimeTurnDetectionServerVadParam": "realtime.realtime_session_create_request_ga_param:RealtimeTurnDetectionServerVadParam",
 }
 
 __all__ = [
     "Prompt",
     "Prompt0Param",
-    "Prompt0Param2",
-    "Prompt0Param4",
-    "RealtimeAudioFormats0Param",
-    "RealtimeAudioFormats0Param2",
-    "RealtimeAudioFormats0Param3",
-    "RealtimeAudioFormats0Param4",
-    "RealtimeAudioFormats0Param5",
-    "RealtimeAudioFormats1Param",
-    "RealtimeAudioFormats1Param2",
-    "RealtimeAudioFormats1Param3",
-    "RealtimeAudioFormats1Param4",
-    "RealtimeAudioFormats1Param5",
-    "RealtimeAudioFormats2Param",
-    "RealtimeAudioFormats2Param2",
-    "RealtimeAudioFormats2Param3",
-    "RealtimeAudioFormats2Param4",
-    "RealtimeAudioFormats2Param5",
     "RealtimeAudioFormatsAudioPcm",
-    "RealtimeAudioFormatsAudioPcm2",
-    "RealtimeAudioFormatsAudioPcm3",
+    "RealtimeAudioFormatsAudioPcmParam",
     "RealtimeAudioFormatsAudioPcma",
-    "RealtimeAudioFormatsAudioPcma2",
-    "RealtimeAudioFormatsAudioPcma3",
+    "RealtimeAudioFormatsAudioPcmaParam",
     "RealtimeAudioFormatsAudioPcmu",
-    "RealtimeAudioFormatsAudioPcmu2",
-    "RealtimeAudioFormatsAudioPcmu3",
+    "RealtimeAudioFormatsAudioPcmuParam",
     "RealtimeCallsAcceptParams",
-    "RealtimeCallsAcceptParamsAudioInputNoiseReductionParam",
-    "RealtimeCallsAcceptParamsAudioInputParam",
-    "RealtimeCallsAcceptParamsAudioOutputParam",
-    "RealtimeCallsAcceptParamsAudioParam",
-    "RealtimeCallsAcceptParamsTracing1Param",
     "RealtimeCallsCreateParams",
     "RealtimeCallsReferParams",
     "RealtimeCallsRejectParams",
@@ -281,11 +170,6 @@ __all__ = [
     "RealtimeSessionCreateResponseGAAudioOutput",
     "RealtimeSessionCreateResponseGATracing1",
     "RealtimeSessionsCreateParams",
-    "RealtimeSessionsCreateParamsClientSecretParam",
-    "RealtimeSessionsCreateParamsInputAudioTranscriptionParam",
-    "RealtimeSessionsCreateParamsToolParam",
-    "RealtimeSessionsCreateParamsTracing1Param",
-    "RealtimeSessionsCreateParamsTurnDetectionParam",
     "RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam",
     "RealtimeTranscriptionSessionCreateRequestGAAudioInputParam",
     "RealtimeTranscriptionSessionCreateRequestGAAudioParam",
@@ -296,8 +180,6 @@ __all__ = [
     "RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction",
     "RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection",
     "RealtimeTranscriptionSessionsCreateParams",
-    "RealtimeTranscriptionSessionsCreateParamsInputAudioNoiseReductionParam",
-    "RealtimeTranscriptionSessionsCreateParamsTurnDetectionParam",
     "RealtimeTranslationClientSecretCreateResponse",
     "RealtimeTranslationSession",
     "RealtimeTranslationSessionAudio",
@@ -313,25 +195,14 @@ __all__ = [
     "RealtimeTranslationSessionCreateRequestParam",
     "RealtimeTranslationsClientSecretsCreateParams",
     "RealtimeTranslationsClientSecretsCreateParamsExpiresAfterParam",
-    "RealtimeTruncation1Param",
-    "RealtimeTruncation1Param2",
-    "RealtimeTruncation1Param2TokenLimitsParam",
-    "RealtimeTruncation1Param4",
-    "RealtimeTruncation1Param4TokenLimitsParam",
-    "RealtimeTruncation1TokenLimitsParam",
     "RealtimeTruncationRetentionRatio",
+    "RealtimeTruncationRetentionRatioParam",
     "RealtimeTruncationRetentionRatioTokenLimits",
-    "RealtimeTurnDetection0Param",
-    "RealtimeTurnDetection0Param2",
-    "RealtimeTurnDetection0Param3",
-    "RealtimeTurnDetection1Param",
-    "RealtimeTurnDetection1Param2",
-    "RealtimeTurnDetection1Param3",
+    "RealtimeTruncationRetentionRatioTokenLimitsParam",
     "RealtimeTurnDetectionSemanticVad",
+    "RealtimeTurnDetectionSemanticVadParam",
     "RealtimeTurnDetectionServerVad",
-    "VoiceIdsOrCustomVoice2Param3",
-    "VoiceIdsOrCustomVoice2Param4",
-    "VoiceIdsOrCustomVoice2Param6",
+    "RealtimeTurnDetectionServerVadParam",
 ]
 
 

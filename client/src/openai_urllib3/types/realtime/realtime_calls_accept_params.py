@@ -12,33 +12,16 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.realtime.realtime_function_tool_param import RealtimeFunctionToolParam
     from openai_urllib3.types.realtime.realtime_reasoning_param import RealtimeReasoningParam
-    from openai_urllib3.types.responses.response_input_file_param import ResponseInputFileParam
-    from openai_urllib3.types.responses.response_input_image_param import ResponseInputImageParam
-    from openai_urllib3.types.responses.response_input_text_param import ResponseInputTextParam
-    from openai_urllib3.types.shared_params.audio_transcription_param import AudioTranscriptionParam
-    from openai_urllib3.types.shared_params.mcp_tool_param import MCPToolParam
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import Prompt0Param
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeSessionCreateRequestGAAudioParam
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeSessionCreateRequestGATracing1Param
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeTruncationRetentionRatioParam
+    from openai_urllib3.types.responses.tool_param import MCPToolParam
     from openai_urllib3.types.shared_params.tool_choice_function_param import ToolChoiceFunctionParam
     from openai_urllib3.types.shared_params.tool_choice_mcp_param import ToolChoiceMCPParam
 
 __all__ = [
-    "Prompt0Param2",
-    "RealtimeAudioFormats0Param3",
-    "RealtimeAudioFormats0Param4",
-    "RealtimeAudioFormats1Param3",
-    "RealtimeAudioFormats1Param4",
-    "RealtimeAudioFormats2Param3",
-    "RealtimeAudioFormats2Param4",
     "RealtimeCallsAcceptParams",
-    "RealtimeCallsAcceptParamsAudioInputNoiseReductionParam",
-    "RealtimeCallsAcceptParamsAudioInputParam",
-    "RealtimeCallsAcceptParamsAudioOutputParam",
-    "RealtimeCallsAcceptParamsAudioParam",
-    "RealtimeCallsAcceptParamsTracing1Param",
-    "RealtimeTruncation1Param2",
-    "RealtimeTruncation1Param2TokenLimitsParam",
-    "RealtimeTurnDetection0Param2",
-    "RealtimeTurnDetection1Param2",
-    "VoiceIdsOrCustomVoice2Param4",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
@@ -49,119 +32,13 @@ class RealtimeCallsAcceptParams(TypedDict, total=False):
     output_modalities: Iterable[Literal["text", "audio"]]
     model: Union[str, Literal["gpt-realtime", "gpt-realtime-1.5", "gpt-realtime-2", "gpt-realtime-2.1", "gpt-realtime-2.1-mini", "gpt-realtime-2025-08-28", "gpt-4o-realtime-preview", "gpt-4o-realtime-preview-2024-10-01", "gpt-4o-realtime-preview-2024-12-17", "gpt-4o-realtime-preview-2025-06-03", "gpt-4o-mini-realtime-preview", "gpt-4o-mini-realtime-preview-2024-12-17", "gpt-realtime-mini", "gpt-realtime-mini-2025-10-06", "gpt-realtime-mini-2025-12-15", "gpt-audio-1.5", "gpt-audio-mini", "gpt-audio-mini-2025-10-06", "gpt-audio-mini-2025-12-15"]]
     instructions: str
-    audio: RealtimeCallsAcceptParamsAudioParam
+    audio: RealtimeSessionCreateRequestGAAudioParam
     include: Iterable[Literal["item.input_audio_transcription.logprobs"]]
-    tracing: Union[Literal["auto"], RealtimeCallsAcceptParamsTracing1Param]
+    tracing: Union[Literal["auto"], RealtimeSessionCreateRequestGATracing1Param]
     tools: Iterable[Union[RealtimeFunctionToolParam, MCPToolParam]]
     tool_choice: Union[Literal["none", "auto", "required"], ToolChoiceFunctionParam, ToolChoiceMCPParam]
     parallel_tool_calls: bool
     reasoning: RealtimeReasoningParam
     max_output_tokens: Union[int, Literal["inf"]]
-    truncation: Union[Literal["auto", "disabled"], RealtimeTruncation1Param2]
-    prompt: Optional[Prompt0Param2]
-
-
-class RealtimeCallsAcceptParamsAudioParam(TypedDict, total=False):
-    """Configuration for input and output audio."""
-    input: RealtimeCallsAcceptParamsAudioInputParam
-    output: RealtimeCallsAcceptParamsAudioOutputParam
-
-
-class RealtimeCallsAcceptParamsAudioInputParam(TypedDict, total=False):
-    format: Union[RealtimeAudioFormats0Param3, RealtimeAudioFormats1Param3, RealtimeAudioFormats2Param3]
-    transcription: AudioTranscriptionParam
-    noise_reduction: RealtimeCallsAcceptParamsAudioInputNoiseReductionParam
-    turn_detection: Optional[Union[RealtimeTurnDetection0Param2, RealtimeTurnDetection1Param2]]
-
-
-class RealtimeAudioFormats0Param3(TypedDict, total=False):
-    """The PCM audio format. Only a 24kHz sample rate is supported."""
-    type: Literal["audio/pcm"]
-    rate: Literal[24000]
-
-
-class RealtimeAudioFormats1Param3(TypedDict, total=False):
-    """The G.711 μ-law format."""
-    type: Literal["audio/pcmu"]
-
-
-class RealtimeAudioFormats2Param3(TypedDict, total=False):
-    """The G.711 A-law format."""
-    type: Literal["audio/pcma"]
-
-
-class RealtimeCallsAcceptParamsAudioInputNoiseReductionParam(TypedDict, total=False):
-    """Configuration for input audio noise reduction. This can be set to `null` to turn off. Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the model. Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and model performance"""
-    type: Literal["near_field", "far_field"]
-
-
-class RealtimeTurnDetection0Param2(TypedDict, total=False):
-    """Server-side voice activity detection (VAD) which flips on when user speech is detected and off after a period of silence."""
-    type: Required[Literal["server_vad"]]
-    threshold: float
-    prefix_padding_ms: int
-    silence_duration_ms: int
-    create_response: bool
-    interrupt_response: bool
-    idle_timeout_ms: Optional[int]
-
-
-class RealtimeTurnDetection1Param2(TypedDict, total=False):
-    """Server-side semantic turn detection which uses a model to determine when the user has finished speaking."""
-    type: Required[Literal["semantic_vad"]]
-    eagerness: Literal["low", "medium", "high", "auto"]
-    create_response: bool
-    interrupt_response: bool
-
-
-class RealtimeCallsAcceptParamsAudioOutputParam(TypedDict, total=False):
-    format: Union[RealtimeAudioFormats0Param4, RealtimeAudioFormats1Param4, RealtimeAudioFormats2Param4]
-    voice: Union[str, Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"], VoiceIdsOrCustomVoice2Param4]
-    speed: float
-
-
-class RealtimeAudioFormats0Param4(TypedDict, total=False):
-    """The PCM audio format. Only a 24kHz sample rate is supported."""
-    type: Literal["audio/pcm"]
-    rate: Literal[24000]
-
-
-class RealtimeAudioFormats1Param4(TypedDict, total=False):
-    """The G.711 μ-law format."""
-    type: Literal["audio/pcmu"]
-
-
-class RealtimeAudioFormats2Param4(TypedDict, total=False):
-    """The G.711 A-law format."""
-    type: Literal["audio/pcma"]
-
-
-class VoiceIdsOrCustomVoice2Param4(TypedDict, total=False):
-    """Custom voice reference."""
-    id: Required[str]
-
-
-class RealtimeCallsAcceptParamsTracing1Param(TypedDict, total=False):
-    """Granular configuration for tracing."""
-    workflow_name: str
-    group_id: str
-    metadata: Dict[str, Any]
-
-
-class RealtimeTruncation1Param2(TypedDict, total=False):
-    """Retain a fraction of the conversation tokens when the conversation exceeds the input token limit. This allows you to amortize truncations across multiple turns, which can help improve cached token usage."""
-    type: Required[Literal["retention_ratio"]]
-    retention_ratio: Required[float]
-    token_limits: RealtimeTruncation1Param2TokenLimitsParam
-
-
-class RealtimeTruncation1Param2TokenLimitsParam(TypedDict, total=False):
-    """Optional custom token limits for this truncation strategy. If not provided, the model's default token limits will be used."""
-    post_instructions: int
-
-
-class Prompt0Param2(TypedDict, total=False):
-    """Reference to a prompt template and its variables. [Learn more](/docs/guides/text?api-mode=responses#reusable-prompts)."""
-    id: Required[str]
-    version: Optional[str]
-    variables: Optional[Dict[str, Union[str, ResponseInputTextParam, ResponseInputImageParam, ResponseInputFileParam]]]
+    truncation: Union[Literal["auto", "disabled"], RealtimeTruncationRetentionRatioParam]
+    prompt: Optional[Prompt0Param]

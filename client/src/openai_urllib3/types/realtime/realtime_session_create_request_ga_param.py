@@ -10,35 +10,32 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
+    from openai_urllib3.types.audio.speech_create_params import VoiceIdsOrCustomVoice2Param
+    from openai_urllib3.types.beta.realtime.transcription_session_create_params import AudioTranscriptionParam
     from openai_urllib3.types.realtime.realtime_function_tool_param import RealtimeFunctionToolParam
     from openai_urllib3.types.realtime.realtime_reasoning_param import RealtimeReasoningParam
     from openai_urllib3.types.responses.response_input_file_param import ResponseInputFileParam
     from openai_urllib3.types.responses.response_input_image_param import ResponseInputImageParam
     from openai_urllib3.types.responses.response_input_text_param import ResponseInputTextParam
-    from openai_urllib3.types.shared_params.audio_transcription_param import AudioTranscriptionParam
-    from openai_urllib3.types.shared_params.mcp_tool_param import MCPToolParam
+    from openai_urllib3.types.responses.tool_param import MCPToolParam
     from openai_urllib3.types.shared_params.tool_choice_function_param import ToolChoiceFunctionParam
     from openai_urllib3.types.shared_params.tool_choice_mcp_param import ToolChoiceMCPParam
 
 __all__ = [
     "Prompt0Param",
-    "RealtimeAudioFormats0Param",
-    "RealtimeAudioFormats0Param2",
-    "RealtimeAudioFormats1Param",
-    "RealtimeAudioFormats1Param2",
-    "RealtimeAudioFormats2Param",
-    "RealtimeAudioFormats2Param2",
+    "RealtimeAudioFormatsAudioPcmParam",
+    "RealtimeAudioFormatsAudioPcmaParam",
+    "RealtimeAudioFormatsAudioPcmuParam",
     "RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam",
     "RealtimeSessionCreateRequestGAAudioInputParam",
     "RealtimeSessionCreateRequestGAAudioOutputParam",
     "RealtimeSessionCreateRequestGAAudioParam",
     "RealtimeSessionCreateRequestGAParam",
     "RealtimeSessionCreateRequestGATracing1Param",
-    "RealtimeTruncation1Param",
-    "RealtimeTruncation1TokenLimitsParam",
-    "RealtimeTurnDetection0Param",
-    "RealtimeTurnDetection1Param",
-    "VoiceIdsOrCustomVoice2Param3",
+    "RealtimeTruncationRetentionRatioParam",
+    "RealtimeTruncationRetentionRatioTokenLimitsParam",
+    "RealtimeTurnDetectionSemanticVadParam",
+    "RealtimeTurnDetectionServerVadParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
@@ -58,7 +55,7 @@ class RealtimeSessionCreateRequestGAParam(TypedDict, total=False):
     parallel_tool_calls: bool
     reasoning: RealtimeReasoningParam
     max_output_tokens: Union[int, Literal["inf"]]
-    truncation: Union[Literal["auto", "disabled"], RealtimeTruncation1Param]
+    truncation: Union[Literal["auto", "disabled"], RealtimeTruncationRetentionRatioParam]
     prompt: Optional[Prompt0Param]
 
 
@@ -69,24 +66,24 @@ class RealtimeSessionCreateRequestGAAudioParam(TypedDict, total=False):
 
 
 class RealtimeSessionCreateRequestGAAudioInputParam(TypedDict, total=False):
-    format: Union[RealtimeAudioFormats0Param, RealtimeAudioFormats1Param, RealtimeAudioFormats2Param]
+    format: Union[RealtimeAudioFormatsAudioPcmParam, RealtimeAudioFormatsAudioPcmuParam, RealtimeAudioFormatsAudioPcmaParam]
     transcription: AudioTranscriptionParam
     noise_reduction: RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam
-    turn_detection: Optional[Union[RealtimeTurnDetection0Param, RealtimeTurnDetection1Param]]
+    turn_detection: Optional[Union[RealtimeTurnDetectionServerVadParam, RealtimeTurnDetectionSemanticVadParam]]
 
 
-class RealtimeAudioFormats0Param(TypedDict, total=False):
+class RealtimeAudioFormatsAudioPcmParam(TypedDict, total=False):
     """The PCM audio format. Only a 24kHz sample rate is supported."""
     type: Literal["audio/pcm"]
     rate: Literal[24000]
 
 
-class RealtimeAudioFormats1Param(TypedDict, total=False):
+class RealtimeAudioFormatsAudioPcmuParam(TypedDict, total=False):
     """The G.711 μ-law format."""
     type: Literal["audio/pcmu"]
 
 
-class RealtimeAudioFormats2Param(TypedDict, total=False):
+class RealtimeAudioFormatsAudioPcmaParam(TypedDict, total=False):
     """The G.711 A-law format."""
     type: Literal["audio/pcma"]
 
@@ -96,7 +93,7 @@ class RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam(TypedDict, tot
     type: Literal["near_field", "far_field"]
 
 
-class RealtimeTurnDetection0Param(TypedDict, total=False):
+class RealtimeTurnDetectionServerVadParam(TypedDict, total=False):
     """Server-side voice activity detection (VAD) which flips on when user speech is detected and off after a period of silence."""
     type: Required[Literal["server_vad"]]
     threshold: float
@@ -107,7 +104,7 @@ class RealtimeTurnDetection0Param(TypedDict, total=False):
     idle_timeout_ms: Optional[int]
 
 
-class RealtimeTurnDetection1Param(TypedDict, total=False):
+class RealtimeTurnDetectionSemanticVadParam(TypedDict, total=False):
     """Server-side semantic turn detection which uses a model to determine when the user has finished speaking."""
     type: Required[Literal["semantic_vad"]]
     eagerness: Literal["low", "medium", "high", "auto"]
@@ -116,30 +113,9 @@ class RealtimeTurnDetection1Param(TypedDict, total=False):
 
 
 class RealtimeSessionCreateRequestGAAudioOutputParam(TypedDict, total=False):
-    format: Union[RealtimeAudioFormats0Param2, RealtimeAudioFormats1Param2, RealtimeAudioFormats2Param2]
-    voice: Union[str, Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"], VoiceIdsOrCustomVoice2Param3]
+    format: Union[RealtimeAudioFormatsAudioPcmParam, RealtimeAudioFormatsAudioPcmuParam, RealtimeAudioFormatsAudioPcmaParam]
+    voice: Union[str, Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"], VoiceIdsOrCustomVoice2Param]
     speed: float
-
-
-class RealtimeAudioFormats0Param2(TypedDict, total=False):
-    """The PCM audio format. Only a 24kHz sample rate is supported."""
-    type: Literal["audio/pcm"]
-    rate: Literal[24000]
-
-
-class RealtimeAudioFormats1Param2(TypedDict, total=False):
-    """The G.711 μ-law format."""
-    type: Literal["audio/pcmu"]
-
-
-class RealtimeAudioFormats2Param2(TypedDict, total=False):
-    """The G.711 A-law format."""
-    type: Literal["audio/pcma"]
-
-
-class VoiceIdsOrCustomVoice2Param3(TypedDict, total=False):
-    """Custom voice reference."""
-    id: Required[str]
 
 
 class RealtimeSessionCreateRequestGATracing1Param(TypedDict, total=False):
@@ -149,14 +125,14 @@ class RealtimeSessionCreateRequestGATracing1Param(TypedDict, total=False):
     metadata: Dict[str, Any]
 
 
-class RealtimeTruncation1Param(TypedDict, total=False):
+class RealtimeTruncationRetentionRatioParam(TypedDict, total=False):
     """Retain a fraction of the conversation tokens when the conversation exceeds the input token limit. This allows you to amortize truncations across multiple turns, which can help improve cached token usage."""
     type: Required[Literal["retention_ratio"]]
     retention_ratio: Required[float]
-    token_limits: RealtimeTruncation1TokenLimitsParam
+    token_limits: RealtimeTruncationRetentionRatioTokenLimitsParam
 
 
-class RealtimeTruncation1TokenLimitsParam(TypedDict, total=False):
+class RealtimeTruncationRetentionRatioTokenLimitsParam(TypedDict, total=False):
     """Optional custom token limits for this truncation strategy. If not provided, the model's default token limits will be used."""
     post_instructions: int
 

@@ -12,24 +12,21 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
+    from openai_urllib3.types.beta.realtime.session import AudioTranscriptionResponse
+    from openai_urllib3.types.beta.realtime.session import RealtimeFunctionTool
     from openai_urllib3.types.realtime.realtime_reasoning import RealtimeReasoning
     from openai_urllib3.types.responses.response_input_file import ResponseInputFile
     from openai_urllib3.types.responses.response_input_image import ResponseInputImage
     from openai_urllib3.types.responses.response_input_text import ResponseInputText
-    from openai_urllib3.types.shared.audio_transcription_response import AudioTranscriptionResponse
-    from openai_urllib3.types.shared.mcp_tool import MCPTool
-    from openai_urllib3.types.shared.realtime_function_tool import RealtimeFunctionTool
+    from openai_urllib3.types.responses.tool import MCPTool
     from openai_urllib3.types.shared.tool_choice_function import ToolChoiceFunction
     from openai_urllib3.types.shared.tool_choice_mcp import ToolChoiceMCP
 
 __all__ = [
     "Prompt",
     "RealtimeAudioFormatsAudioPcm",
-    "RealtimeAudioFormatsAudioPcm2",
     "RealtimeAudioFormatsAudioPcma",
-    "RealtimeAudioFormatsAudioPcma2",
     "RealtimeAudioFormatsAudioPcmu",
-    "RealtimeAudioFormatsAudioPcmu2",
     "RealtimeSessionCreateResponseGA",
     "RealtimeSessionCreateResponseGAAudio",
     "RealtimeSessionCreateResponseGAAudioInput",
@@ -59,7 +56,7 @@ class RealtimeSessionCreateResponseGA(BaseModel):
     audio = Field['RealtimeSessionCreateResponseGAAudio | None'](ref("realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGAAudio"))
     include = Field['list[Literal["item.input_audio_transcription.logprobs"]] | None']()
     tracing = Field['Literal["auto"] | RealtimeSessionCreateResponseGATracing1 | None'](ref("realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGATracing1"))
-    tools = Field['list[RealtimeFunctionTool | MCPTool] | None'](list_of(union_of("type", {"function": ref("shared.realtime_function_tool:RealtimeFunctionTool"), "mcp": ref("shared.mcp_tool:MCPTool")})))
+    tools = Field['list[RealtimeFunctionTool | MCPTool] | None'](list_of(union_of("type", {"function": ref("beta.realtime.session:RealtimeFunctionTool"), "mcp": ref("responses.tool:MCPTool")})))
     tool_choice = Field['Literal["none", "auto", "required"] | ToolChoiceFunction | ToolChoiceMCP | None'](union_of("type", {"function": ref("shared.tool_choice_function:ToolChoiceFunction"), "mcp": ref("shared.tool_choice_mcp:ToolChoiceMCP")}))
     reasoning = Field['RealtimeReasoning | None'](ref("realtime.realtime_reasoning:RealtimeReasoning"))
     max_output_tokens = Field['int | Literal["inf"] | None']()
@@ -78,7 +75,7 @@ class RealtimeSessionCreateResponseGAAudio(BaseModel):
 class RealtimeSessionCreateResponseGAAudioInput(BaseModel):
     __slots__ = ()
     format = Field['RealtimeAudioFormatsAudioPcm | RealtimeAudioFormatsAudioPcmu | RealtimeAudioFormatsAudioPcma | None'](union_of("type", {"audio/pcm": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcm"), "audio/pcmu": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcmu"), "audio/pcma": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcma")}))
-    transcription = Field['AudioTranscriptionResponse | None'](ref("shared.audio_transcription_response:AudioTranscriptionResponse"))
+    transcription = Field['AudioTranscriptionResponse | None'](ref("beta.realtime.session:AudioTranscriptionResponse"))
     noise_reduction = Field['RealtimeSessionCreateResponseGAAudioInputNoiseReduction | None'](ref("realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGAAudioInputNoiseReduction"))
     turn_detection = Field['RealtimeTurnDetectionServerVad | RealtimeTurnDetectionSemanticVad | None'](union_of("type", {"server_vad": ref("realtime.realtime_session_create_response_ga:RealtimeTurnDetectionServerVad"), "semantic_vad": ref("realtime.realtime_session_create_response_ga:RealtimeTurnDetectionSemanticVad")}))
 
@@ -137,31 +134,9 @@ class RealtimeTurnDetectionSemanticVad(BaseModel):
 
 class RealtimeSessionCreateResponseGAAudioOutput(BaseModel):
     __slots__ = ()
-    format = Field['RealtimeAudioFormatsAudioPcm2 | RealtimeAudioFormatsAudioPcmu2 | RealtimeAudioFormatsAudioPcma2 | None'](union_of("type", {"audio/pcm": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcm2"), "audio/pcmu": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcmu2"), "audio/pcma": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcma2")}))
+    format = Field['RealtimeAudioFormatsAudioPcm | RealtimeAudioFormatsAudioPcmu | RealtimeAudioFormatsAudioPcma | None'](union_of("type", {"audio/pcm": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcm"), "audio/pcmu": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcmu"), "audio/pcma": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcma")}))
     voice = Field['str | Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"] | None']()
     speed = Field['float | None']()
-
-
-class RealtimeAudioFormatsAudioPcm2(BaseModel):
-    """The PCM audio format. Only a 24kHz sample rate is supported."""
-
-    __slots__ = ()
-    type = Field['Literal["audio/pcm"] | None']()
-    rate = Field['Literal[24000] | None']()
-
-
-class RealtimeAudioFormatsAudioPcmu2(BaseModel):
-    """The G.711 μ-law format."""
-
-    __slots__ = ()
-    type = Field['Literal["audio/pcmu"] | None']()
-
-
-class RealtimeAudioFormatsAudioPcma2(BaseModel):
-    """The G.711 A-law format."""
-
-    __slots__ = ()
-    type = Field['Literal["audio/pcma"] | None']()
 
 
 class RealtimeSessionCreateResponseGATracing1(BaseModel):

@@ -10,18 +10,18 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared_params.audio_transcription_param import AudioTranscriptionParam
+    from openai_urllib3.types.beta.realtime.transcription_session_create_params import AudioTranscriptionParam
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeAudioFormatsAudioPcmParam
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeAudioFormatsAudioPcmaParam
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeAudioFormatsAudioPcmuParam
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeTurnDetectionSemanticVadParam
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeTurnDetectionServerVadParam
 
 __all__ = [
-    "RealtimeAudioFormats0Param5",
-    "RealtimeAudioFormats1Param5",
-    "RealtimeAudioFormats2Param5",
     "RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam",
     "RealtimeTranscriptionSessionCreateRequestGAAudioInputParam",
     "RealtimeTranscriptionSessionCreateRequestGAAudioParam",
     "RealtimeTranscriptionSessionCreateRequestGAParam",
-    "RealtimeTurnDetection0Param3",
-    "RealtimeTurnDetection1Param3",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
@@ -40,47 +40,12 @@ class RealtimeTranscriptionSessionCreateRequestGAAudioParam(TypedDict, total=Fal
 
 
 class RealtimeTranscriptionSessionCreateRequestGAAudioInputParam(TypedDict, total=False):
-    format: Union[RealtimeAudioFormats0Param5, RealtimeAudioFormats1Param5, RealtimeAudioFormats2Param5]
+    format: Union[RealtimeAudioFormatsAudioPcmParam, RealtimeAudioFormatsAudioPcmuParam, RealtimeAudioFormatsAudioPcmaParam]
     transcription: AudioTranscriptionParam
     noise_reduction: RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam
-    turn_detection: Optional[Union[RealtimeTurnDetection0Param3, RealtimeTurnDetection1Param3]]
-
-
-class RealtimeAudioFormats0Param5(TypedDict, total=False):
-    """The PCM audio format. Only a 24kHz sample rate is supported."""
-    type: Literal["audio/pcm"]
-    rate: Literal[24000]
-
-
-class RealtimeAudioFormats1Param5(TypedDict, total=False):
-    """The G.711 μ-law format."""
-    type: Literal["audio/pcmu"]
-
-
-class RealtimeAudioFormats2Param5(TypedDict, total=False):
-    """The G.711 A-law format."""
-    type: Literal["audio/pcma"]
+    turn_detection: Optional[Union[RealtimeTurnDetectionServerVadParam, RealtimeTurnDetectionSemanticVadParam]]
 
 
 class RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam(TypedDict, total=False):
     """Configuration for input audio noise reduction. This can be set to `null` to turn off. Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the model. Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and model performance"""
     type: Literal["near_field", "far_field"]
-
-
-class RealtimeTurnDetection0Param3(TypedDict, total=False):
-    """Server-side voice activity detection (VAD) which flips on when user speech is detected and off after a period of silence."""
-    type: Required[Literal["server_vad"]]
-    threshold: float
-    prefix_padding_ms: int
-    silence_duration_ms: int
-    create_response: bool
-    interrupt_response: bool
-    idle_timeout_ms: Optional[int]
-
-
-class RealtimeTurnDetection1Param3(TypedDict, total=False):
-    """Server-side semantic turn detection which uses a model to determine when the user has finished speaking."""
-    type: Required[Literal["semantic_vad"]]
-    eagerness: Literal["low", "medium", "high", "auto"]
-    create_response: bool
-    interrupt_response: bool

@@ -12,12 +12,12 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared.audio_transcription_response import AudioTranscriptionResponse
+    from openai_urllib3.types.beta.realtime.session import AudioTranscriptionResponse
+    from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeAudioFormatsAudioPcm
+    from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeAudioFormatsAudioPcma
+    from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeAudioFormatsAudioPcmu
 
 __all__ = [
-    "RealtimeAudioFormatsAudioPcm3",
-    "RealtimeAudioFormatsAudioPcma3",
-    "RealtimeAudioFormatsAudioPcmu3",
     "RealtimeTranscriptionSessionCreateResponseGA",
     "RealtimeTranscriptionSessionCreateResponseGAAudio",
     "RealtimeTranscriptionSessionCreateResponseGAAudioInput",
@@ -49,32 +49,10 @@ class RealtimeTranscriptionSessionCreateResponseGAAudio(BaseModel):
 
 class RealtimeTranscriptionSessionCreateResponseGAAudioInput(BaseModel):
     __slots__ = ()
-    format = Field['RealtimeAudioFormatsAudioPcm3 | RealtimeAudioFormatsAudioPcmu3 | RealtimeAudioFormatsAudioPcma3 | None'](union_of("type", {"audio/pcm": ref("realtime.realtime_transcription_session_create_response_ga:RealtimeAudioFormatsAudioPcm3"), "audio/pcmu": ref("realtime.realtime_transcription_session_create_response_ga:RealtimeAudioFormatsAudioPcmu3"), "audio/pcma": ref("realtime.realtime_transcription_session_create_response_ga:RealtimeAudioFormatsAudioPcma3")}))
-    transcription = Field['AudioTranscriptionResponse | None'](ref("shared.audio_transcription_response:AudioTranscriptionResponse"))
+    format = Field['RealtimeAudioFormatsAudioPcm | RealtimeAudioFormatsAudioPcmu | RealtimeAudioFormatsAudioPcma | None'](union_of("type", {"audio/pcm": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcm"), "audio/pcmu": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcmu"), "audio/pcma": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcma")}))
+    transcription = Field['AudioTranscriptionResponse | None'](ref("beta.realtime.session:AudioTranscriptionResponse"))
     noise_reduction = Field['RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction | None'](ref("realtime.realtime_transcription_session_create_response_ga:RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction"))
     turn_detection = Field['RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection | None'](ref("realtime.realtime_transcription_session_create_response_ga:RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection"))
-
-
-class RealtimeAudioFormatsAudioPcm3(BaseModel):
-    """The PCM audio format. Only a 24kHz sample rate is supported."""
-
-    __slots__ = ()
-    type = Field['Literal["audio/pcm"] | None']()
-    rate = Field['Literal[24000] | None']()
-
-
-class RealtimeAudioFormatsAudioPcmu3(BaseModel):
-    """The G.711 μ-law format."""
-
-    __slots__ = ()
-    type = Field['Literal["audio/pcmu"] | None']()
-
-
-class RealtimeAudioFormatsAudioPcma3(BaseModel):
-    """The G.711 A-law format."""
-
-    __slots__ = ()
-    type = Field['Literal["audio/pcma"] | None']()
 
 
 class RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction(BaseModel):

@@ -10,33 +10,20 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared_params.audio_transcription_param import AudioTranscriptionParam
+    from openai_urllib3.types.beta.realtime.transcription_session_create_params import AudioTranscriptionParam
+    from openai_urllib3.types.beta.realtime.transcription_session_create_params import TranscriptionSessionCreateParamsInputAudioNoiseReductionParam
+    from openai_urllib3.types.beta.realtime.transcription_session_create_params import TranscriptionSessionCreateParamsTurnDetectionParam
 
 __all__ = [
     "RealtimeTranscriptionSessionsCreateParams",
-    "RealtimeTranscriptionSessionsCreateParamsInputAudioNoiseReductionParam",
-    "RealtimeTranscriptionSessionsCreateParamsTurnDetectionParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
 class RealtimeTranscriptionSessionsCreateParams(TypedDict, total=False):
-    turn_detection: RealtimeTranscriptionSessionsCreateParamsTurnDetectionParam
-    input_audio_noise_reduction: RealtimeTranscriptionSessionsCreateParamsInputAudioNoiseReductionParam
+    turn_detection: TranscriptionSessionCreateParamsTurnDetectionParam
+    input_audio_noise_reduction: TranscriptionSessionCreateParamsInputAudioNoiseReductionParam
     input_audio_format: Literal["pcm16", "g711_ulaw", "g711_alaw"]
     input_audio_transcription: AudioTranscriptionParam
     include: Iterable[Literal["item.input_audio_transcription.logprobs"]]
-
-
-class RealtimeTranscriptionSessionsCreateParamsTurnDetectionParam(TypedDict, total=False):
-    """Configuration for turn detection. Can be set to `null` to turn off. Server VAD means that the model will detect the start and end of speech based on audio volume and respond at the end of user speech."""
-    type: Literal["server_vad"]
-    threshold: float
-    prefix_padding_ms: int
-    silence_duration_ms: int
-
-
-class RealtimeTranscriptionSessionsCreateParamsInputAudioNoiseReductionParam(TypedDict, total=False):
-    """Configuration for input audio noise reduction. This can be set to `null` to turn off. Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the model. Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and model performance"""
-    type: Literal["near_field", "far_field"]

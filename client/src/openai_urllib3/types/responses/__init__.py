@@ -14,6 +14,12 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.apply_patch_tool_call_output_item_param2 import ApplyPatchToolCallOutputItemParam2 as ApplyPatchToolCallOutputItemParam2
     from openai_urllib3.types.responses.apply_patch_tool_param import ApplyPatchToolParam as ApplyPatchToolParam
     from openai_urllib3.types.responses.apply_patch_update_file_operation_param2 import ApplyPatchUpdateFileOperationParam2 as ApplyPatchUpdateFileOperationParam2
+    from openai_urllib3.types.responses.web_search_preview_tool import ApproximateLocation as ApproximateLocation
+    from openai_urllib3.types.responses.web_search_preview_tool_param import ApproximateLocationParam as ApproximateLocationParam
+    from openai_urllib3.types.responses.tool import AutoCodeInterpreterToolParam as AutoCodeInterpreterToolParam
+    from openai_urllib3.types.responses.tool_param import AutoCodeInterpreterToolParam2 as AutoCodeInterpreterToolParam2
+    from openai_urllib3.types.responses.tool import CodeInterpreterTool2 as CodeInterpreterTool2
+    from openai_urllib3.types.responses.tool_param import CodeInterpreterToolParam2 as CodeInterpreterToolParam2
     from openai_urllib3.types.responses.compact_resource import CompactResource as CompactResource
     from openai_urllib3.types.responses.compaction_summary_item_param2 import CompactionSummaryItemParam2 as CompactionSummaryItemParam2
     from openai_urllib3.types.responses.compaction_trigger_item_param2 import CompactionTriggerItemParam2 as CompactionTriggerItemParam2
@@ -62,7 +68,15 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.function_tool_call import FunctionToolCall as FunctionToolCall
     from openai_urllib3.types.responses.function_tool_call_output import FunctionToolCallOutput as FunctionToolCallOutput
     from openai_urllib3.types.responses.function_tool_param import FunctionToolParam3 as FunctionToolParam
+    from openai_urllib3.types.responses.namespace_tool import FunctionToolParam2 as FunctionToolParam2
     from openai_urllib3.types.responses.function_tool_param import FunctionToolParam3 as FunctionToolParam3
+    from openai_urllib3.types.responses.namespace_tool_param import FunctionToolParam4 as FunctionToolParam4
+    from openai_urllib3.types.responses.file_search_tool import HybridSearchOptions as HybridSearchOptions
+    from openai_urllib3.types.responses.file_search_tool_param import HybridSearchOptionsParam as HybridSearchOptionsParam
+    from openai_urllib3.types.responses.tool import ImageGenTool as ImageGenTool
+    from openai_urllib3.types.responses.tool import ImageGenToolInputImageMask as ImageGenToolInputImageMask
+    from openai_urllib3.types.responses.tool_param import ImageGenToolInputImageMaskParam as ImageGenToolInputImageMaskParam
+    from openai_urllib3.types.responses.tool_param import ImageGenToolParam as ImageGenToolParam
     from openai_urllib3.types.responses.inline_skill import InlineSkill as InlineSkill
     from openai_urllib3.types.responses.inline_skill_param import InlineSkillParam as InlineSkillParam
     from openai_urllib3.types.responses.inline_skill_source import InlineSkillSource as InlineSkillSource
@@ -74,9 +88,17 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.item_reference_param2 import ItemReferenceParam2 as ItemReferenceParam2
     from openai_urllib3.types.responses.local_environment import LocalEnvironment as LocalEnvironment
     from openai_urllib3.types.responses.local_environment_param import LocalEnvironmentParam as LocalEnvironmentParam
+    from openai_urllib3.types.responses.tool import LocalShellToolParam as LocalShellToolParam
+    from openai_urllib3.types.responses.tool_param import LocalShellToolParam2 as LocalShellToolParam2
     from openai_urllib3.types.responses.local_skill import LocalSkill as LocalSkill
     from openai_urllib3.types.responses.local_skill_param import LocalSkillParam as LocalSkillParam
     from openai_urllib3.types.responses.mcp_approval_response import MCPApprovalResponse as MCPApprovalResponse
+    from openai_urllib3.types.responses.tool import MCPTool as MCPTool
+    from openai_urllib3.types.responses.tool import MCPToolFilter as MCPToolFilter
+    from openai_urllib3.types.responses.tool_param import MCPToolFilterParam as MCPToolFilterParam
+    from openai_urllib3.types.responses.tool_param import MCPToolParam as MCPToolParam
+    from openai_urllib3.types.responses.tool import MCPToolRequireApproval0 as MCPToolRequireApproval0
+    from openai_urllib3.types.responses.tool_param import MCPToolRequireApproval0Param as MCPToolRequireApproval0Param
     from openai_urllib3.types.responses.moderation2 import Moderation2 as Moderation2
     from openai_urllib3.types.responses.moderation_error_body import ModerationErrorBody as ModerationErrorBody
     from openai_urllib3.types.responses.namespace_tool import NamespaceTool as NamespaceTool
@@ -84,9 +106,13 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.output_message import OutputMessage as OutputMessage
     from openai_urllib3.types.responses.program_item_param2 import ProgramItemParam2 as ProgramItemParam2
     from openai_urllib3.types.responses.program_output_item_param2 import ProgramOutputItemParam2 as ProgramOutputItemParam2
-    from openai_urllib3.types.responses.responses_create_params import Prompt0Param5 as Prompt0Param5
-    from openai_urllib3.types.responses.response import Prompt2 as Prompt2
+    from openai_urllib3.types.responses.tool import ProgrammaticToolCallingParam as ProgrammaticToolCallingParam
+    from openai_urllib3.types.responses.tool_param import ProgrammaticToolCallingParam2 as ProgrammaticToolCallingParam2
+    from openai_urllib3.types.responses.response_input_file import PromptCacheBreakpointConfig as PromptCacheBreakpointConfig
+    from openai_urllib3.types.responses.response_input_file_param import PromptCacheBreakpointConfigParam as PromptCacheBreakpointConfigParam
     from openai_urllib3.types.responses.prompt_cache_options import PromptCacheOptions as PromptCacheOptions
+    from openai_urllib3.types.responses.file_search_tool import RankingOptions as RankingOptions
+    from openai_urllib3.types.responses.file_search_tool_param import RankingOptionsParam as RankingOptionsParam
     from openai_urllib3.types.responses.reasoning import Reasoning as Reasoning
     from openai_urllib3.types.responses.reasoning_param import ReasoningParam as ReasoningParam
     from openai_urllib3.types.responses.response import Response as Response
@@ -194,7 +220,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.tool_search_tool import ToolSearchTool as ToolSearchTool
     from openai_urllib3.types.responses.tool_search_tool_param import ToolSearchToolParam as ToolSearchToolParam
     from openai_urllib3.types.responses.web_search_tool import WebSearchApproximateLocation as WebSearchApproximateLocation
-    from openai_urllib3.types.responses.web_search_tool_param import WebSearchApproximateLocation0Param as WebSearchApproximateLocation0Param
+    from openai_urllib3.types.responses.web_search_tool_param import WebSearchApproximateLocationApproximateParam as WebSearchApproximateLocationApproximateParam
     from openai_urllib3.types.responses.web_search_preview_tool import WebSearchPreviewTool as WebSearchPreviewTool
     from openai_urllib3.types.responses.web_search_preview_tool_param import WebSearchPreviewToolParam as WebSearchPreviewToolParam
     from openai_urllib3.types.responses.web_search_tool import WebSearchTool as WebSearchTool
@@ -211,6 +237,12 @@ _NAMES: dict[str, str] = {
     "ApplyPatchToolCallOutputItemParam2": "responses.apply_patch_tool_call_output_item_param2:ApplyPatchToolCallOutputItemParam2",
     "ApplyPatchToolParam": "responses.apply_patch_tool_param:ApplyPatchToolParam",
     "ApplyPatchUpdateFileOperationParam2": "responses.apply_patch_update_file_operation_param2:ApplyPatchUpdateFileOperationParam2",
+    "ApproximateLocation": "responses.web_search_preview_tool:ApproximateLocation",
+    "ApproximateLocationParam": "responses.web_search_preview_tool_param:ApproximateLocationParam",
+    "AutoCodeInterpreterToolParam": "responses.tool:AutoCodeInterpreterToolParam",
+    "AutoCodeInterpreterToolParam2": "responses.tool_param:AutoCodeInterpreterToolParam2",
+    "CodeInterpreterTool2": "responses.tool:CodeInterpreterTool2",
+    "CodeInterpreterToolParam2": "responses.tool_param:CodeInterpreterToolParam2",
     "CompactResource": "responses.compact_resource:CompactResource",
     "CompactionSummaryItemParam2": "responses.compaction_summary_item_param2:CompactionSummaryItemParam2",
     "CompactionTriggerItemParam2": "responses.compaction_trigger_item_param2:CompactionTriggerItemParam2",
@@ -259,7 +291,15 @@ _NAMES: dict[str, str] = {
     "FunctionToolCall": "responses.function_tool_call:FunctionToolCall",
     "FunctionToolCallOutput": "responses.function_tool_call_output:FunctionToolCallOutput",
     "FunctionToolParam": "responses.function_tool_param:FunctionToolParam3",
+    "FunctionToolParam2": "responses.namespace_tool:FunctionToolParam2",
     "FunctionToolParam3": "responses.function_tool_param:FunctionToolParam3",
+    "FunctionToolParam4": "responses.namespace_tool_param:FunctionToolParam4",
+    "HybridSearchOptions": "responses.file_search_tool:HybridSearchOptions",
+    "HybridSearchOptionsParam": "responses.file_search_tool_param:HybridSearchOptionsParam",
+    "ImageGenTool": "responses.tool:ImageGenTool",
+    "ImageGenToolInputImageMask": "responses.tool:ImageGenToolInputImageMask",
+    "ImageGenToolInputImageMaskParam": "responses.tool_param:ImageGenToolInputImageMaskParam",
+    "ImageGenToolParam": "responses.tool_param:ImageGenToolParam",
     "InlineSkill": "responses.inline_skill:InlineSkill",
     "InlineSkillParam": "responses.inline_skill_param:InlineSkillParam",
     "InlineSkillSource": "responses.inline_skill_source:InlineSkillSource",
@@ -271,9 +311,17 @@ _NAMES: dict[str, str] = {
     "ItemReferenceParam2": "responses.item_reference_param2:ItemReferenceParam2",
     "LocalEnvironment": "responses.local_environment:LocalEnvironment",
     "LocalEnvironmentParam": "responses.local_environment_param:LocalEnvironmentParam",
+    "LocalShellToolParam": "responses.tool:LocalShellToolParam",
+    "LocalShellToolParam2": "responses.tool_param:LocalShellToolParam2",
     "LocalSkill": "responses.local_skill:LocalSkill",
     "LocalSkillParam": "responses.local_skill_param:LocalSkillParam",
     "MCPApprovalResponse": "responses.mcp_approval_response:MCPApprovalResponse",
+    "MCPTool": "responses.tool:MCPTool",
+    "MCPToolFilter": "responses.tool:MCPToolFilter",
+    "MCPToolFilterParam": "responses.tool_param:MCPToolFilterParam",
+    "MCPToolParam": "responses.tool_param:MCPToolParam",
+    "MCPToolRequireApproval0": "responses.tool:MCPToolRequireApproval0",
+    "MCPToolRequireApproval0Param": "responses.tool_param:MCPToolRequireApproval0Param",
     "Moderation2": "responses.moderation2:Moderation2",
     "ModerationErrorBody": "responses.moderation_error_body:ModerationErrorBody",
     "NamespaceTool": "responses.namespace_tool:NamespaceTool",
@@ -281,9 +329,13 @@ _NAMES: dict[str, str] = {
     "OutputMessage": "responses.output_message:OutputMessage",
     "ProgramItemParam2": "responses.program_item_param2:ProgramItemParam2",
     "ProgramOutputItemParam2": "responses.program_output_item_param2:ProgramOutputItemParam2",
-    "Prompt0Param5": "responses.responses_create_params:Prompt0Param5",
-    "Prompt2": "responses.response:Prompt2",
+    "ProgrammaticToolCallingParam": "responses.tool:ProgrammaticToolCallingParam",
+    "ProgrammaticToolCallingParam2": "responses.tool_param:ProgrammaticToolCallingParam2",
+    "PromptCacheBreakpointConfig": "responses.response_input_file:PromptCacheBreakpointConfig",
+    "PromptCacheBreakpointConfigParam": "responses.response_input_file_param:PromptCacheBreakpointConfigParam",
     "PromptCacheOptions": "responses.prompt_cache_options:PromptCacheOptions",
+    "RankingOptions": "responses.file_search_tool:RankingOptions",
+    "RankingOptionsParam": "responses.file_search_tool_param:RankingOptionsParam",
     "Reasoning": "responses.reasoning:Reasoning",
     "ReasoningParam": "responses.reasoning_param:ReasoningParam",
     "Response": "responses.response:Response",
@@ -391,7 +443,7 @@ _NAMES: dict[str, str] = {
     "ToolSearchTool": "responses.tool_search_tool:ToolSearchTool",
     "ToolSearchToolParam": "responses.tool_search_tool_param:ToolSearchToolParam",
     "WebSearchApproximateLocation": "responses.web_search_tool:WebSearchApproximateLocation",
-    "WebSearchApproximateLocation0Param": "responses.web_search_tool_param:WebSearchApproximateLocation0Param",
+    "WebSearchApproximateLocationApproximateParam": "responses.web_search_tool_param:WebSearchApproximateLocationApproximateParam",
     "WebSearchPreviewTool": "responses.web_search_preview_tool:WebSearchPreviewTool",
     "WebSearchPreviewToolParam": "responses.web_search_preview_tool_param:WebSearchPreviewToolParam",
     "WebSearchTool": "responses.web_search_tool:WebSearchTool",
@@ -409,6 +461,12 @@ __all__ = [
     "ApplyPatchToolCallOutputItemParam2",
     "ApplyPatchToolParam",
     "ApplyPatchUpdateFileOperationParam2",
+    "ApproximateLocation",
+    "ApproximateLocationParam",
+    "AutoCodeInterpreterToolParam",
+    "AutoCodeInterpreterToolParam2",
+    "CodeInterpreterTool2",
+    "CodeInterpreterToolParam2",
     "CompactResource",
     "CompactionSummaryItemParam2",
     "CompactionTriggerItemParam2",
@@ -457,7 +515,15 @@ __all__ = [
     "FunctionToolCall",
     "FunctionToolCallOutput",
     "FunctionToolParam",
+    "FunctionToolParam2",
     "FunctionToolParam3",
+    "FunctionToolParam4",
+    "HybridSearchOptions",
+    "HybridSearchOptionsParam",
+    "ImageGenTool",
+    "ImageGenToolInputImageMask",
+    "ImageGenToolInputImageMaskParam",
+    "ImageGenToolParam",
     "InlineSkill",
     "InlineSkillParam",
     "InlineSkillSource",
@@ -469,9 +535,17 @@ __all__ = [
     "ItemReferenceParam2",
     "LocalEnvironment",
     "LocalEnvironmentParam",
+    "LocalShellToolParam",
+    "LocalShellToolParam2",
     "LocalSkill",
     "LocalSkillParam",
     "MCPApprovalResponse",
+    "MCPTool",
+    "MCPToolFilter",
+    "MCPToolFilterParam",
+    "MCPToolParam",
+    "MCPToolRequireApproval0",
+    "MCPToolRequireApproval0Param",
     "Moderation2",
     "ModerationErrorBody",
     "NamespaceTool",
@@ -479,9 +553,13 @@ __all__ = [
     "OutputMessage",
     "ProgramItemParam2",
     "ProgramOutputItemParam2",
-    "Prompt0Param5",
-    "Prompt2",
+    "ProgrammaticToolCallingParam",
+    "ProgrammaticToolCallingParam2",
+    "PromptCacheBreakpointConfig",
+    "PromptCacheBreakpointConfigParam",
     "PromptCacheOptions",
+    "RankingOptions",
+    "RankingOptionsParam",
     "Reasoning",
     "ReasoningParam",
     "Response",
@@ -589,7 +667,7 @@ __all__ = [
     "ToolSearchTool",
     "ToolSearchToolParam",
     "WebSearchApproximateLocation",
-    "WebSearchApproximateLocation0Param",
+    "WebSearchApproximateLocationApproximateParam",
     "WebSearchPreviewTool",
     "WebSearchPreviewToolParam",
     "WebSearchTool",

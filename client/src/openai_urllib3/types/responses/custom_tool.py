@@ -28,6 +28,6 @@ class CustomTool(BaseModel):
     type = Field['Literal["custom"]']()
     name = Field['str']()
     description = Field['str | None']()
-    format = Field['CustomToolInputFormat | None'](union_of("type", {"text": ref("shared.custom_text_format_param:CustomTextFormatParam"), "grammar": ref("shared.custom_grammar_format_param:CustomGrammarFormatParam")}))
+    format = Field['CustomToolInputFormat | None'](union_of("type", {"text": ref("shared.custom_tool_input_format:CustomTextFormatParam"), "grammar": ref("shared.custom_tool_input_format:CustomGrammarFormatParam")}))
     defer_loading = Field['bool | None']()
     allowed_callers = Field['list[Literal["direct", "programmatic"]] | None']()

@@ -10,8 +10,8 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared_params.custom_grammar_format_param2 import CustomGrammarFormatParam2
-    from openai_urllib3.types.shared_params.custom_text_format_param2 import CustomTextFormatParam2
+    from openai_urllib3.types.shared_params.custom_tool_input_format import CustomGrammarFormatParam2
+    from openai_urllib3.types.shared_params.custom_tool_input_format import CustomTextFormatParam2
 
 __all__ = [
     "CustomToolParam",

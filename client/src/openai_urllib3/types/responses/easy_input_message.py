@@ -12,12 +12,12 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
+    from openai_urllib3.types.evals.run_cancel_response import EvalItemContentOutputText
     from openai_urllib3.types.responses.response_input_audio import ResponseInputAudio
     from openai_urllib3.types.responses.response_input_file import ResponseInputFile
     from openai_urllib3.types.responses.response_input_image import EvalItemInputImage
     from openai_urllib3.types.responses.response_input_image import ResponseInputImage
     from openai_urllib3.types.responses.response_input_text import ResponseInputText
-    from openai_urllib3.types.shared.eval_item_content_output_text import EvalItemContentOutputText
 
 __all__ = [
     "EasyInputMessage",
@@ -32,7 +32,7 @@ class EasyInputMessage(BaseModel):
 
     __slots__ = ()
     role = Field['Literal["user", "assistant", "system", "developer"]']()
-    content = Field['str | ResponseInputText | EvalItemContentOutputText | EvalItemInputImage | ResponseInputAudio | list[str | ResponseInputText | EvalItemContentOutputText | EvalItemInputImage | ResponseInputAudio]'](by_json_type(object=union_of("type", {"input_text": ref("responses.response_input_text:ResponseInputText"), "output_text": ref("shared.eval_item_content_output_text:EvalItemContentOutputText"), "input_image": ref("responses.response_input_image:EvalItemInputImage"), "input_audio": ref("responses.response_input_audio:ResponseInputAudio")}), array=list_of(union_of("type", {"input_text": ref("responses.response_input_text:ResponseInputText"), "output_text": ref("shared.eval_item_content_output_text:EvalItemContentOutputText"), "input_image": ref("responses.response_input_image:EvalItemInputImage"), "input_audio": ref("responses.response_input_audio:ResponseInputAudio")}))))
+    content = Field['str | ResponseInputText | EvalItemContentOutputText | EvalItemInputImage | ResponseInputAudio | list[str | ResponseInputText | EvalItemContentOutputText | EvalItemInputImage | ResponseInputAudio]'](by_json_type(object=union_of("type", {"input_text": ref("responses.response_input_text:ResponseInputText"), "output_text": ref("evals.run_cancel_response:EvalItemContentOutputText"), "input_image": ref("responses.response_input_image:EvalItemInputImage"), "input_audio": ref("responses.response_input_audio:ResponseInputAudio")}), array=list_of(union_of("type", {"input_text": ref("responses.response_input_text:ResponseInputText"), "output_text": ref("evals.run_cancel_response:EvalItemContentOutputText"), "input_image": ref("responses.response_input_image:EvalItemInputImage"), "input_audio": ref("responses.response_input_audio:ResponseInputAudio")}))))
     type = Field['Literal["message"] | None']()
 
 

@@ -10,12 +10,12 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
+    from openai_urllib3.types.eval_create_params import EvalItemContentOutputTextParam
     from openai_urllib3.types.responses.response_input_audio_param import ResponseInputAudioParam
     from openai_urllib3.types.responses.response_input_file_param import ResponseInputFileParam
     from openai_urllib3.types.responses.response_input_image_param import EvalItemInputImageParam
     from openai_urllib3.types.responses.response_input_image_param import ResponseInputImageParam
     from openai_urllib3.types.responses.response_input_text_param import ResponseInputTextParam
-    from openai_urllib3.types.shared_params.eval_item_content_output_text_param import EvalItemContentOutputTextParam
 
 __all__ = [
     "EasyInputMessageParam",

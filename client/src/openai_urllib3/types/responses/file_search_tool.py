@@ -14,12 +14,11 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.shared.comparison_filter import ComparisonFilter
     from openai_urllib3.types.shared.compound_filter import CompoundFilter
-    from openai_urllib3.types.shared.ranking_options import RankingOptions as RankingOptions
-    from openai_urllib3.types.shared.hybrid_search_options import HybridSearchOptions as RankingOptionsHybridSearch
 
 __all__ = [
     "FileSearchTool",
     "FileSearchTool2",
+    "HybridSearchOptions",
     "RankingOptions",
     "RankingOptionsHybridSearch",
 ]
@@ -34,20 +33,21 @@ class FileSearchTool2(BaseModel):
     type = Field['Literal["file_search"]']()
     vector_store_ids = Field['list[str]']()
     max_num_results = Field['int | None']()
-    ranking_options = Field['RankingOptions | None'](ref("shared.ranking_options:RankingOptions"))
+    ranking_options = Field['RankingOptions | None'](ref("responses.file_search_tool:RankingOptions"))
     filters = Field['ComparisonFilter | CompoundFilter | None'](by_required_fields((('key', 'type', 'value'), ref("shared.comparison_filter:ComparisonFilter")), (('filters', 'type'), ref("shared.compound_filter:CompoundFilter"))))
 
+
+class RankingOptions(BaseModel):
+    __slots__ = ()
+    ranker = Field['Literal["auto", "default-2024-11-15"] | None']()
+    score_threshold = Field['float | None']()
+    hybrid_search = Field['HybridSearchOptions | None'](ref("responses.file_search_tool:HybridSearchOptions"))
+
+
+class HybridSearchOptions(BaseModel):
+    __slots__ = ()
+    embedding_weight = Field['float']()
+    text_weight = Field['float']()
+
 FileSearchTool = FileSearchTool2
-
-_ELSEWHERE: dict[str, str] = {
-    "RankingOptions": "shared.ranking_options:RankingOptions",
-    "RankingOptionsHybridSearch": "shared.hybrid_search_options:HybridSearchOptions",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+RankingOptionsHybridSearch = HybridSearchOptions

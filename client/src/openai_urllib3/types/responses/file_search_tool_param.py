@@ -12,15 +12,14 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.shared_params.comparison_filter import ComparisonFilterParam
     from openai_urllib3.types.shared_params.compound_filter import CompoundFilterParam
-    from openai_urllib3.types.shared_params.ranking_options_param import RankingOptionsParam
-    from openai_urllib3.types.shared_params.ranking_options_param import RankingOptionsParam as RankingOptions
-    from openai_urllib3.types.shared_params.hybrid_search_options_param import HybridSearchOptionsParam as RankingOptionsHybridSearch
 
 __all__ = [
     "FileSearchToolParam",
     "FileSearchToolParam2",
+    "HybridSearchOptionsParam",
     "RankingOptions",
     "RankingOptionsHybridSearch",
+    "RankingOptionsParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
@@ -34,17 +33,17 @@ class FileSearchToolParam2(TypedDict, total=False):
     ranking_options: RankingOptionsParam
     filters: Optional[Union[ComparisonFilterParam, CompoundFilterParam]]
 
+
+class RankingOptionsParam(TypedDict, total=False):
+    ranker: Literal["auto", "default-2024-11-15"]
+    score_threshold: float
+    hybrid_search: HybridSearchOptionsParam
+
+
+class HybridSearchOptionsParam(TypedDict, total=False):
+    embedding_weight: Required[float]
+    text_weight: Required[float]
+
 FileSearchToolParam = FileSearchToolParam2
-
-_ELSEWHERE: dict[str, str] = {
-    "RankingOptions": "shared_params.ranking_options_param:RankingOptionsParam",
-    "RankingOptionsHybridSearch": "shared_params.hybrid_search_options_param:HybridSearchOptionsParam",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+RankingOptions = RankingOptionsParam
+RankingOptionsHybridSearch = HybridSearchOptionsParam

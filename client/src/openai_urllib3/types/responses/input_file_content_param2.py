@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared.prompt_cache_breakpoint_param2 import PromptCacheBreakpointParam2
+    from openai_urllib3.types.chat.chat_completion_content_part_image import PromptCacheBreakpointParam2
 
 __all__ = [
     "InputFileContentParam2",
@@ -31,4 +31,4 @@ class InputFileContentParam2(BaseModel):
     file_data = Field['str | None']()
     file_url = Field['str | None']()
     detail = Field['Literal["auto", "low", "high"] | None']()
-    prompt_cache_breakpoint = Field['PromptCacheBreakpointParam2 | None'](ref("shared.prompt_cache_breakpoint_param2:PromptCacheBreakpointParam2"))
+    prompt_cache_breakpoint = Field['PromptCacheBreakpointParam2 | None'](ref("chat.chat_completion_content_part_image:PromptCacheBreakpointParam2"))

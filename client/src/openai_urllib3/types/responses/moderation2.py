@@ -12,8 +12,8 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
+    from openai_urllib3.types.chat.chat_completion import ModerationResultBody
     from openai_urllib3.types.responses.moderation_error_body import ModerationErrorBody
-    from openai_urllib3.types.shared.moderation_result_body import ModerationResultBody
 
 __all__ = [
     "Moderation2",
@@ -26,5 +26,5 @@ class Moderation2(BaseModel):
     """Moderation results or errors for the response input and output."""
 
     __slots__ = ()
-    input = Field['ModerationResultBody | ModerationErrorBody'](union_of("type", {"moderation_result": ref("shared.moderation_result_body:ModerationResultBody"), "error": ref("responses.moderation_error_body:ModerationErrorBody")}))
-    output = Field['ModerationResultBody | ModerationErrorBody'](union_of("type", {"moderation_result": ref("shared.moderation_result_body:ModerationResultBody"), "error": ref("responses.moderation_error_body:ModerationErrorBody")}))
+    input = Field['ModerationResultBody | ModerationErrorBody'](union_of("type", {"moderation_result": ref("chat.chat_completion:ModerationResultBody"), "error": ref("responses.moderation_error_body:ModerationErrorBody")}))
+    output = Field['ModerationResultBody | ModerationErrorBody'](union_of("type", {"moderation_result": ref("chat.chat_completion:ModerationResultBody"), "error": ref("responses.moderation_error_body:ModerationErrorBody")}))

@@ -13,10 +13,9 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.responses.custom_tool import CustomTool
-    from openai_urllib3.types.shared.function_tool_param2 import FunctionToolParam2
-    from openai_urllib3.types.shared.function_tool_param2 import FunctionToolParam2 as ToolFunction
 
 __all__ = [
+    "FunctionToolParam2",
     "NamespaceTool",
     "ToolFunction",
 ]
@@ -31,16 +30,18 @@ class NamespaceTool(BaseModel):
     type = Field['Literal["namespace"]']()
     name = Field['str']()
     description = Field['str']()
-    tools = Field['list[FunctionToolParam2 | CustomTool]'](list_of(union_of("type", {"function": ref("shared.function_tool_param2:FunctionToolParam2"), "custom": ref("responses.custom_tool:CustomTool")})))
-
-_ELSEWHERE: dict[str, str] = {
-    "ToolFunction": "shared.function_tool_param2:FunctionToolParam2",
-}
+    tools = Field['list[FunctionToolParam2 | CustomTool]'](list_of(union_of("type", {"function": ref("responses.namespace_tool:FunctionToolParam2"), "custom": ref("responses.custom_tool:CustomTool")})))
 
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
+class FunctionToolParam2(BaseModel):
+    __slots__ = ()
+    name = Field['str']()
+    description = Field['str | None']()
+    parameters = Field['dict[str, Any] | None']()
+    strict = Field['bool | None']()
+    type = Field['Literal["function"]']()
+    output_schema = Field['dict[str, Any] | None']()
+    defer_loading = Field['bool | None']()
+    allowed_callers = Field['list[Literal["direct", "programmatic"]] | None']()
 
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+ToolFunction = FunctionToolParam2

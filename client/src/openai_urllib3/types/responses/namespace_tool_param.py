@@ -11,10 +11,9 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.responses.custom_tool_param import CustomToolParam
-    from openai_urllib3.types.shared_params.function_tool_param4 import FunctionToolParam4
-    from openai_urllib3.types.shared_params.function_tool_param4 import FunctionToolParam4 as ToolFunction
 
 __all__ = [
+    "FunctionToolParam4",
     "NamespaceToolParam",
     "ToolFunction",
 ]
@@ -29,14 +28,15 @@ class NamespaceToolParam(TypedDict, total=False):
     description: Required[str]
     tools: Required[Iterable[Union[FunctionToolParam4, CustomToolParam]]]
 
-_ELSEWHERE: dict[str, str] = {
-    "ToolFunction": "shared_params.function_tool_param4:FunctionToolParam4",
-}
 
+class FunctionToolParam4(TypedDict, total=False):
+    name: Required[str]
+    description: Optional[str]
+    parameters: Optional[Dict[str, Any]]
+    strict: Optional[bool]
+    type: Required[Literal["function"]]
+    output_schema: Optional[Dict[str, Any]]
+    defer_loading: bool
+    allowed_callers: Optional[Iterable[Literal["direct", "programmatic"]]]
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+ToolFunction = FunctionToolParam4

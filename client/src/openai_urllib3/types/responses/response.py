@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union
 
-from openai_urllib3._models import BaseModel, Field, by_json_type, dict_of, list_of, union_of
+from openai_urllib3._models import BaseModel, Field, by_json_type, list_of, union_of
 from openai_urllib3._mixins import ResponseMixin
 from openai_urllib3.types._ref import ref
 
@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.metadata import Metadata
+    from openai_urllib3.types.realtime.realtime_session_create_response_ga import Prompt
     from openai_urllib3.types.responses.additional_tools_item_param2 import AdditionalToolsItemParam2
     from openai_urllib3.types.responses.apply_patch_tool import ApplyPatchTool
     from openai_urllib3.types.responses.apply_patch_tool_call_item_param2 import ApplyPatchToolCallItemParam2
@@ -43,14 +44,16 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.prompt_cache_options import PromptCacheOptions
     from openai_urllib3.types.responses.reasoning import Reasoning
     from openai_urllib3.types.responses.response_conversation import ResponseConversation
-    from openai_urllib3.types.responses.response_input_file import ResponseInputFile
-    from openai_urllib3.types.responses.response_input_image import ResponseInputImage
-    from openai_urllib3.types.responses.response_input_text import ResponseInputText
     from openai_urllib3.types.responses.response_text_param2 import ResponseTextParam2
     from openai_urllib3.types.responses.response_usage import ResponseUsage
     from openai_urllib3.types.responses.specific_apply_patch_param2 import SpecificApplyPatchParam2
     from openai_urllib3.types.responses.specific_function_shell_param2 import SpecificFunctionShellParam2
     from openai_urllib3.types.responses.specific_programmatic_tool_calling_param2 import SpecificProgrammaticToolCallingParam2
+    from openai_urllib3.types.responses.tool import CodeInterpreterTool2
+    from openai_urllib3.types.responses.tool import ImageGenTool
+    from openai_urllib3.types.responses.tool import LocalShellToolParam
+    from openai_urllib3.types.responses.tool import MCPTool
+    from openai_urllib3.types.responses.tool import ProgrammaticToolCallingParam
     from openai_urllib3.types.responses.tool_choice_allowed import ToolChoiceAllowed
     from openai_urllib3.types.responses.tool_choice_custom import ToolChoiceCustom
     from openai_urllib3.types.responses.tool_choice_types import ToolChoiceTypes
@@ -63,7 +66,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.additional_tools import AdditionalTools
     from openai_urllib3.types.shared.apply_patch_tool_call import ApplyPatchToolCall
     from openai_urllib3.types.shared.apply_patch_tool_call_output import ApplyPatchToolCallOutput
-    from openai_urllib3.types.shared.code_interpreter_tool2 import CodeInterpreterTool2
     from openai_urllib3.types.shared.code_interpreter_tool_call import CodeInterpreterToolCall
     from openai_urllib3.types.shared.compaction_body import CompactionBody
     from openai_urllib3.types.shared.computer_tool_call import ComputerToolCall
@@ -74,20 +76,16 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.function_shell_call import FunctionShellCall
     from openai_urllib3.types.shared.function_shell_call_output import FunctionShellCallOutput
     from openai_urllib3.types.shared.function_tool_call_output_resource import FunctionToolCallOutputResource
-    from openai_urllib3.types.shared.image_gen_tool import ImageGenTool
     from openai_urllib3.types.shared.image_gen_tool_call import ImageGenToolCall
     from openai_urllib3.types.shared.input_message import InputMessage
     from openai_urllib3.types.shared.local_shell_tool_call import LocalShellToolCall
     from openai_urllib3.types.shared.local_shell_tool_call_output import LocalShellToolCallOutput
-    from openai_urllib3.types.shared.local_shell_tool_param import LocalShellToolParam
     from openai_urllib3.types.shared.mcp_approval_request import MCPApprovalRequest
     from openai_urllib3.types.shared.mcp_approval_response_resource import MCPApprovalResponseResource
     from openai_urllib3.types.shared.mcp_list_tools import MCPListTools
-    from openai_urllib3.types.shared.mcp_tool import MCPTool
     from openai_urllib3.types.shared.mcp_tool_call import MCPToolCall
     from openai_urllib3.types.shared.program import Program
     from openai_urllib3.types.shared.program_output import ProgramOutput
-    from openai_urllib3.types.shared.programmatic_tool_calling_param import ProgrammaticToolCallingParam
     from openai_urllib3.types.shared.reasoning_item import ReasoningItem
     from openai_urllib3.types.shared.tool_choice_function import ToolChoiceFunction
     from openai_urllib3.types.shared.tool_choice_mcp import ToolChoiceMCP
@@ -96,7 +94,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.web_search_tool_call import WebSearchToolCall
 
 __all__ = [
-    "Prompt2",
     "Response",
     "ResponseError",
     "ResponseIncompleteDetails",
@@ -122,9 +119,9 @@ class Response(ResponseMixin, BaseModel):
     background = Field['bool | None']()
     max_tool_calls = Field['int | None']()
     text = Field['ResponseTextParam2 | None'](ref("responses.response_text_param2:ResponseTextParam2"))
-    tools = Field['list[FunctionTool2 | FileSearchTool2 | ComputerTool | ComputerUsePreviewTool | WebSearchTool | MCPTool | CodeInterpreterTool2 | ProgrammaticToolCallingParam | ImageGenTool | LocalShellToolParam | FunctionShellTool | CustomTool | NamespaceTool | ToolSearchTool | WebSearchPreviewTool | ApplyPatchTool]'](list_of(union_of("type", {"function": ref("responses.function_tool:FunctionTool2"), "file_search": ref("responses.file_search_tool:FileSearchTool2"), "computer": ref("responses.computer_tool:ComputerTool"), "computer_use_preview": ref("responses.computer_use_preview_tool:ComputerUsePreviewTool"), "mcp": ref("shared.mcp_tool:MCPTool"), "code_interpreter": ref("shared.code_interpreter_tool2:CodeInterpreterTool2"), "programmatic_tool_calling": ref("shared.programmatic_tool_calling_param:ProgrammaticToolCallingParam"), "image_generation": ref("shared.image_gen_tool:ImageGenTool"), "local_shell": ref("shared.local_shell_tool_param:LocalShellToolParam"), "shell": ref("responses.function_shell_tool:FunctionShellTool"), "custom": ref("responses.custom_tool:CustomTool"), "namespace": ref("responses.namespace_tool:NamespaceTool"), "tool_search": ref("responses.tool_search_tool:ToolSearchTool"), "apply_patch": ref("responses.apply_patch_tool:ApplyPatchTool")})))
+    tools = Field['list[FunctionTool2 | FileSearchTool2 | ComputerTool | ComputerUsePreviewTool | WebSearchTool | MCPTool | CodeInterpreterTool2 | ProgrammaticToolCallingParam | ImageGenTool | LocalShellToolParam | FunctionShellTool | CustomTool | NamespaceTool | ToolSearchTool | WebSearchPreviewTool | ApplyPatchTool]'](list_of(union_of("type", {"function": ref("responses.function_tool:FunctionTool2"), "file_search": ref("responses.file_search_tool:FileSearchTool2"), "computer": ref("responses.computer_tool:ComputerTool"), "computer_use_preview": ref("responses.computer_use_preview_tool:ComputerUsePreviewTool"), "mcp": ref("responses.tool:MCPTool"), "code_interpreter": ref("responses.tool:CodeInterpreterTool2"), "programmatic_tool_calling": ref("responses.tool:ProgrammaticToolCallingParam"), "image_generation": ref("responses.tool:ImageGenTool"), "local_shell": ref("responses.tool:LocalShellToolParam"), "shell": ref("responses.function_shell_tool:FunctionShellTool"), "custom": ref("responses.custom_tool:CustomTool"), "namespace": ref("responses.namespace_tool:NamespaceTool"), "tool_search": ref("responses.tool_search_tool:ToolSearchTool"), "apply_patch": ref("responses.apply_patch_tool:ApplyPatchTool")})))
     tool_choice = Field['Literal["none", "auto", "required"] | ToolChoiceAllowed | ToolChoiceTypes | ToolChoiceFunction | ToolChoiceMCP | ToolChoiceCustom | SpecificProgrammaticToolCallingParam2 | SpecificApplyPatchParam2 | SpecificFunctionShellParam2'](union_of("type", {"allowed_tools": ref("responses.tool_choice_allowed:ToolChoiceAllowed"), "function": ref("shared.tool_choice_function:ToolChoiceFunction"), "mcp": ref("shared.tool_choice_mcp:ToolChoiceMCP"), "custom": ref("responses.tool_choice_custom:ToolChoiceCustom"), "programmatic_tool_calling": ref("responses.specific_programmatic_tool_calling_param2:SpecificProgrammaticToolCallingParam2"), "apply_patch": ref("responses.specific_apply_patch_param2:SpecificApplyPatchParam2"), "shell": ref("responses.specific_function_shell_param2:SpecificFunctionShellParam2")}, ref("responses.tool_choice_types:ToolChoiceTypes")))
-    prompt = Field['Prompt2 | None'](ref("responses.response:Prompt2"))
+    prompt = Field['Prompt | None'](ref("realtime.realtime_session_create_response_ga:Prompt"))
     service_tier = Field['Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"] | None']()
     truncation = Field['Literal["auto", "disabled"] | None']()
     id = Field['str']()
@@ -143,15 +140,6 @@ class Response(ResponseMixin, BaseModel):
     parallel_tool_calls = Field['bool']()
     conversation = Field['ResponseConversation | None'](ref("responses.response_conversation:ResponseConversation"))
     max_output_tokens = Field['int | None']()
-
-
-class Prompt2(BaseModel):
-    """Reference to a prompt template and its variables. [Learn more](/docs/guides/text?api-mode=responses#reusable-prompts)."""
-
-    __slots__ = ()
-    id = Field['str']()
-    version = Field['str | None']()
-    variables = Field['dict[str, str | ResponseInputText | ResponseInputImage | ResponseInputFile] | None'](dict_of(union_of("type", {"input_text": ref("responses.response_input_text:ResponseInputText"), "input_image": ref("responses.response_input_image:ResponseInputImage"), "input_file": ref("responses.response_input_file:ResponseInputFile")})))
 
 
 class ResponseError(BaseModel):

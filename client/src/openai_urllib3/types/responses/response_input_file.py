@@ -12,15 +12,21 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared.prompt_cache_breakpoint_config import PromptCacheBreakpointConfig
-    from openai_urllib3.types.shared.prompt_cache_breakpoint_config import PromptCacheBreakpointConfig as PromptCacheBreakpoint
 
 __all__ = [
     "PromptCacheBreakpoint",
+    "PromptCacheBreakpointConfig",
     "ResponseInputFile",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
+
+
+class PromptCacheBreakpointConfig(BaseModel):
+    """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block."""
+
+    __slots__ = ()
+    mode = Field['Literal["explicit"]']()
 
 
 class ResponseInputFile(BaseModel):
@@ -31,18 +37,8 @@ class ResponseInputFile(BaseModel):
     file_id = Field['str | None']()
     filename = Field['str | None']()
     file_data = Field['str | None']()
-    prompt_cache_breakpoint = Field['PromptCacheBreakpointConfig | None'](ref("shared.prompt_cache_breakpoint_config:PromptCacheBreakpointConfig"))
+    prompt_cache_breakpoint = Field['PromptCacheBreakpointConfig | None'](ref("responses.response_input_file:PromptCacheBreakpointConfig"))
     file_url = Field['str | None']()
     detail = Field['Literal["auto", "low", "high"] | None']()
 
-_ELSEWHERE: dict[str, str] = {
-    "PromptCacheBreakpoint": "shared.prompt_cache_breakpoint_config:PromptCacheBreakpointConfig",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+PromptCacheBreakpoint = PromptCacheBreakpointConfig

@@ -10,15 +10,19 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared_params.prompt_cache_breakpoint_config_param import PromptCacheBreakpointConfigParam
-    from openai_urllib3.types.shared_params.prompt_cache_breakpoint_config_param import PromptCacheBreakpointConfigParam as PromptCacheBreakpoint
 
 __all__ = [
     "PromptCacheBreakpoint",
+    "PromptCacheBreakpointConfigParam",
     "ResponseInputFileParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
+
+
+class PromptCacheBreakpointConfigParam(TypedDict, total=False):
+    """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block."""
+    mode: Required[Literal["explicit"]]
 
 
 class ResponseInputFileParam(TypedDict, total=False):
@@ -31,14 +35,4 @@ class ResponseInputFileParam(TypedDict, total=False):
     file_url: str
     detail: Literal["auto", "low", "high"]
 
-_ELSEWHERE: dict[str, str] = {
-    "PromptCacheBreakpoint": "shared_params.prompt_cache_breakpoint_config_param:PromptCacheBreakpointConfigParam",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+PromptCacheBreakpoint = PromptCacheBreakpointConfigParam

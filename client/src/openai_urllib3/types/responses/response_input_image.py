@@ -12,8 +12,8 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared.prompt_cache_breakpoint_config import PromptCacheBreakpointConfig
-    from openai_urllib3.types.shared.prompt_cache_breakpoint_config import PromptCacheBreakpointConfig as PromptCacheBreakpoint
+    from openai_urllib3.types.responses.response_input_file import PromptCacheBreakpointConfig
+    from openai_urllib3.types.responses.response_input_file import PromptCacheBreakpointConfig as PromptCacheBreakpoint
 
 __all__ = [
     "EvalItemInputImage",
@@ -32,7 +32,7 @@ class ResponseInputImage(BaseModel):
     image_url = Field['str | None']()
     file_id = Field['str | None']()
     detail = Field['Literal["low", "high", "auto", "original"]']()
-    prompt_cache_breakpoint = Field['PromptCacheBreakpointConfig | None'](ref("shared.prompt_cache_breakpoint_config:PromptCacheBreakpointConfig"))
+    prompt_cache_breakpoint = Field['PromptCacheBreakpointConfig | None'](ref("responses.response_input_file:PromptCacheBreakpointConfig"))
 
 
 class EvalItemInputImage(BaseModel):
@@ -44,7 +44,7 @@ class EvalItemInputImage(BaseModel):
     detail = Field['str | None']()
 
 _ELSEWHERE: dict[str, str] = {
-    "PromptCacheBreakpoint": "shared.prompt_cache_breakpoint_config:PromptCacheBreakpointConfig",
+    "PromptCacheBreakpoint": "responses.response_input_file:PromptCacheBreakpointConfig",
 }
 
 

@@ -10,8 +10,8 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared_params.prompt_cache_breakpoint_config_param import PromptCacheBreakpointConfigParam
-    from openai_urllib3.types.shared_params.prompt_cache_breakpoint_config_param import PromptCacheBreakpointConfigParam as PromptCacheBreakpoint
+    from openai_urllib3.types.responses.response_input_file_param import PromptCacheBreakpointConfigParam
+    from openai_urllib3.types.responses.response_input_file_param import PromptCacheBreakpointConfigParam as PromptCacheBreakpoint
 
 __all__ = [
     "EvalItemInputImageParam",
@@ -38,7 +38,7 @@ class EvalItemInputImageParam(TypedDict, total=False):
     detail: str
 
 _ELSEWHERE: dict[str, str] = {
-    "PromptCacheBreakpoint": "shared_params.prompt_cache_breakpoint_config_param:PromptCacheBreakpointConfigParam",
+    "PromptCacheBreakpoint": "responses.response_input_file_param:PromptCacheBreakpointConfigParam",
 }
 
 

@@ -12,8 +12,8 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared.prompt_cache_breakpoint_config import PromptCacheBreakpointConfig
-    from openai_urllib3.types.shared.prompt_cache_breakpoint_config import PromptCacheBreakpointConfig as PromptCacheBreakpoint
+    from openai_urllib3.types.responses.response_input_file import PromptCacheBreakpointConfig
+    from openai_urllib3.types.responses.response_input_file import PromptCacheBreakpointConfig as PromptCacheBreakpoint
 
 __all__ = [
     "PromptCacheBreakpoint",
@@ -29,10 +29,10 @@ class ResponseInputText(BaseModel):
     __slots__ = ()
     type = Field['Literal["input_text"]']()
     text = Field['str']()
-    prompt_cache_breakpoint = Field['PromptCacheBreakpointConfig | None'](ref("shared.prompt_cache_breakpoint_config:PromptCacheBreakpointConfig"))
+    prompt_cache_breakpoint = Field['PromptCacheBreakpointConfig | None'](ref("responses.response_input_file:PromptCacheBreakpointConfig"))
 
 _ELSEWHERE: dict[str, str] = {
-    "PromptCacheBreakpoint": "shared.prompt_cache_breakpoint_config:PromptCacheBreakpointConfig",
+    "PromptCacheBreakpoint": "responses.response_input_file:PromptCacheBreakpointConfig",
 }
 
 

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
+    from openai_urllib3.types.chat.completion_create_params import PromptCacheOptionsParam
     from openai_urllib3.types.responses.easy_input_message_param import EasyInputMessageParam
     from openai_urllib3.types.shared_params.additional_tools_item_param import AdditionalToolsItemParam
     from openai_urllib3.types.shared_params.apply_patch_tool_call_item_param import ApplyPatchToolCallItemParam
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared_params.output_message_param import OutputMessageParam
     from openai_urllib3.types.shared_params.program_item_param import ProgramItemParam
     from openai_urllib3.types.shared_params.program_output_item_param import ProgramOutputItemParam
-    from openai_urllib3.types.shared_params.prompt_cache_options_param import PromptCacheOptionsParam
     from openai_urllib3.types.shared_params.reasoning_item_param import ReasoningItemParam
     from openai_urllib3.types.shared_params.tool_search_call_item_param import ToolSearchCallItemParam
     from openai_urllib3.types.shared_params.tool_search_output_item_param import ToolSearchOutputItemParam

@@ -10,6 +10,9 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
+    from openai_urllib3.types.chat.completion_create_params import ModerationParam
+    from openai_urllib3.types.chat.completion_create_params import PromptCacheOptionsParam
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import Prompt0Param
     from openai_urllib3.types.responses.apply_patch_tool_param import ApplyPatchToolParam
     from openai_urllib3.types.responses.computer_tool_param import ComputerToolParam
     from openai_urllib3.types.responses.computer_use_preview_tool_param import ComputerUsePreviewToolParam
@@ -22,9 +25,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.function_tool_param import FunctionToolParam3
     from openai_urllib3.types.responses.namespace_tool_param import NamespaceToolParam
     from openai_urllib3.types.responses.reasoning_param import ReasoningParam
-    from openai_urllib3.types.responses.response_input_file_param import ResponseInputFileParam
-    from openai_urllib3.types.responses.response_input_image_param import ResponseInputImageParam
-    from openai_urllib3.types.responses.response_input_text_param import ResponseInputTextParam
     from openai_urllib3.types.responses.response_text_param import ResponseTextParam
     from openai_urllib3.types.responses.specific_apply_patch_param import SpecificApplyPatchParam
     from openai_urllib3.types.responses.specific_function_shell_param import SpecificFunctionShellParam
@@ -32,6 +32,11 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.tool_choice_allowed_param import ToolChoiceAllowedParam
     from openai_urllib3.types.responses.tool_choice_custom_param import ToolChoiceCustomParam
     from openai_urllib3.types.responses.tool_choice_types_param import ToolChoiceTypesParam
+    from openai_urllib3.types.responses.tool_param import CodeInterpreterToolParam2
+    from openai_urllib3.types.responses.tool_param import ImageGenToolParam
+    from openai_urllib3.types.responses.tool_param import LocalShellToolParam2
+    from openai_urllib3.types.responses.tool_param import MCPToolParam
+    from openai_urllib3.types.responses.tool_param import ProgrammaticToolCallingParam2
     from openai_urllib3.types.responses.tool_search_tool_param import ToolSearchToolParam
     from openai_urllib3.types.responses.web_search_preview_tool_param import WebSearchPreviewToolParam
     from openai_urllib3.types.responses.web_search_tool_param import WebSearchToolParam
@@ -39,7 +44,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared_params.apply_patch_tool_call_item_param import ApplyPatchToolCallItemParam
     from openai_urllib3.types.shared_params.apply_patch_tool_call_output_item_param import ApplyPatchToolCallOutputItemParam
     from openai_urllib3.types.shared_params.code_interpreter_tool_call_param import CodeInterpreterToolCallParam
-    from openai_urllib3.types.shared_params.code_interpreter_tool_param2 import CodeInterpreterToolParam2
     from openai_urllib3.types.shared_params.compaction_summary_item_param import CompactionSummaryItemParam
     from openai_urllib3.types.shared_params.compaction_trigger_item_param import CompactionTriggerItemParam
     from openai_urllib3.types.shared_params.computer_call_output_item_param import ComputerCallOutputItemParam
@@ -52,23 +56,17 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared_params.function_shell_call_output_item_param import FunctionShellCallOutputItemParam
     from openai_urllib3.types.shared_params.function_tool_call_param import FunctionToolCallParam
     from openai_urllib3.types.shared_params.image_gen_tool_call_param import ImageGenToolCallParam
-    from openai_urllib3.types.shared_params.image_gen_tool_param import ImageGenToolParam
     from openai_urllib3.types.shared_params.input_message_param import InputMessageParam
     from openai_urllib3.types.shared_params.item_reference_param import ItemReferenceParam
     from openai_urllib3.types.shared_params.local_shell_tool_call_output_param import LocalShellToolCallOutputParam
     from openai_urllib3.types.shared_params.local_shell_tool_call_param import LocalShellToolCallParam
-    from openai_urllib3.types.shared_params.local_shell_tool_param2 import LocalShellToolParam2
     from openai_urllib3.types.shared_params.mcp_approval_request_param import MCPApprovalRequestParam
     from openai_urllib3.types.shared_params.mcp_approval_response_param import MCPApprovalResponseParam
     from openai_urllib3.types.shared_params.mcp_list_tools_param import MCPListToolsParam
     from openai_urllib3.types.shared_params.mcp_tool_call_param import MCPToolCallParam
-    from openai_urllib3.types.shared_params.mcp_tool_param import MCPToolParam
-    from openai_urllib3.types.shared_params.moderation_param import ModerationParam
     from openai_urllib3.types.shared_params.output_message_param import OutputMessageParam
     from openai_urllib3.types.shared_params.program_item_param import ProgramItemParam
     from openai_urllib3.types.shared_params.program_output_item_param import ProgramOutputItemParam
-    from openai_urllib3.types.shared_params.programmatic_tool_calling_param2 import ProgrammaticToolCallingParam2
-    from openai_urllib3.types.shared_params.prompt_cache_options_param import PromptCacheOptionsParam
     from openai_urllib3.types.shared_params.reasoning_item_param import ReasoningItemParam
     from openai_urllib3.types.shared_params.tool_choice_function_param import ToolChoiceFunctionParam
     from openai_urllib3.types.shared_params.tool_choice_mcp_param import ToolChoiceMCPParam
@@ -77,7 +75,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared_params.web_search_tool_call_param import WebSearchToolCallParam
 
 __all__ = [
-    "Prompt0Param5",
     "ResponseStreamOptions0Param",
     "ResponsesCreateParams",
 ]
@@ -102,7 +99,7 @@ class ResponsesCreateParams(TypedDict, total=False):
     text: ResponseTextParam
     tools: Iterable[Union[FunctionToolParam3, FileSearchToolParam2, ComputerToolParam, ComputerUsePreviewToolParam, WebSearchToolParam, MCPToolParam, CodeInterpreterToolParam2, ProgrammaticToolCallingParam2, ImageGenToolParam, LocalShellToolParam2, FunctionShellToolParam, CustomToolParam, NamespaceToolParam, ToolSearchToolParam, WebSearchPreviewToolParam, ApplyPatchToolParam]]
     tool_choice: Union[Literal["none", "auto", "required"], ToolChoiceAllowedParam, ToolChoiceTypesParam, ToolChoiceFunctionParam, ToolChoiceMCPParam, ToolChoiceCustomParam, SpecificProgrammaticToolCallingParam, SpecificApplyPatchParam, SpecificFunctionShellParam]
-    prompt: Optional[Prompt0Param5]
+    prompt: Optional[Prompt0Param]
     service_tier: Optional[Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]]
     truncation: Optional[Literal["auto", "disabled"]]
     reasoning: Optional[ReasoningParam]
@@ -116,13 +113,6 @@ class ResponsesCreateParams(TypedDict, total=False):
     conversation: Optional[Union[str, ConversationParam2Param]]
     context_management: Optional[Iterable[ContextManagementParam]]
     max_output_tokens: Optional[int]
-
-
-class Prompt0Param5(TypedDict, total=False):
-    """Reference to a prompt template and its variables. [Learn more](/docs/guides/text?api-mode=responses#reusable-prompts)."""
-    id: Required[str]
-    version: Optional[str]
-    variables: Optional[Dict[str, Union[str, ResponseInputTextParam, ResponseInputImageParam, ResponseInputFileParam]]]
 
 
 class ResponseStreamOptions0Param(TypedDict, total=False):

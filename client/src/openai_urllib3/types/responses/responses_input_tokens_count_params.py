@@ -28,6 +28,11 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.tool_choice_allowed_param import ToolChoiceAllowedParam
     from openai_urllib3.types.responses.tool_choice_custom_param import ToolChoiceCustomParam
     from openai_urllib3.types.responses.tool_choice_types_param import ToolChoiceTypesParam
+    from openai_urllib3.types.responses.tool_param import CodeInterpreterToolParam2
+    from openai_urllib3.types.responses.tool_param import ImageGenToolParam
+    from openai_urllib3.types.responses.tool_param import LocalShellToolParam2
+    from openai_urllib3.types.responses.tool_param import MCPToolParam
+    from openai_urllib3.types.responses.tool_param import ProgrammaticToolCallingParam2
     from openai_urllib3.types.responses.tool_search_tool_param import ToolSearchToolParam
     from openai_urllib3.types.responses.web_search_preview_tool_param import WebSearchPreviewToolParam
     from openai_urllib3.types.responses.web_search_tool_param import WebSearchToolParam
@@ -35,7 +40,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared_params.apply_patch_tool_call_item_param import ApplyPatchToolCallItemParam
     from openai_urllib3.types.shared_params.apply_patch_tool_call_output_item_param import ApplyPatchToolCallOutputItemParam
     from openai_urllib3.types.shared_params.code_interpreter_tool_call_param import CodeInterpreterToolCallParam
-    from openai_urllib3.types.shared_params.code_interpreter_tool_param2 import CodeInterpreterToolParam2
     from openai_urllib3.types.shared_params.compaction_summary_item_param import CompactionSummaryItemParam
     from openai_urllib3.types.shared_params.compaction_trigger_item_param import CompactionTriggerItemParam
     from openai_urllib3.types.shared_params.computer_call_output_item_param import ComputerCallOutputItemParam
@@ -48,21 +52,17 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared_params.function_shell_call_output_item_param import FunctionShellCallOutputItemParam
     from openai_urllib3.types.shared_params.function_tool_call_param import FunctionToolCallParam
     from openai_urllib3.types.shared_params.image_gen_tool_call_param import ImageGenToolCallParam
-    from openai_urllib3.types.shared_params.image_gen_tool_param import ImageGenToolParam
     from openai_urllib3.types.shared_params.input_message_param import InputMessageParam
     from openai_urllib3.types.shared_params.item_reference_param import ItemReferenceParam
     from openai_urllib3.types.shared_params.local_shell_tool_call_output_param import LocalShellToolCallOutputParam
     from openai_urllib3.types.shared_params.local_shell_tool_call_param import LocalShellToolCallParam
-    from openai_urllib3.types.shared_params.local_shell_tool_param2 import LocalShellToolParam2
     from openai_urllib3.types.shared_params.mcp_approval_request_param import MCPApprovalRequestParam
     from openai_urllib3.types.shared_params.mcp_approval_response_param import MCPApprovalResponseParam
     from openai_urllib3.types.shared_params.mcp_list_tools_param import MCPListToolsParam
     from openai_urllib3.types.shared_params.mcp_tool_call_param import MCPToolCallParam
-    from openai_urllib3.types.shared_params.mcp_tool_param import MCPToolParam
     from openai_urllib3.types.shared_params.output_message_param import OutputMessageParam
     from openai_urllib3.types.shared_params.program_item_param import ProgramItemParam
     from openai_urllib3.types.shared_params.program_output_item_param import ProgramOutputItemParam
-    from openai_urllib3.types.shared_params.programmatic_tool_calling_param2 import ProgrammaticToolCallingParam2
     from openai_urllib3.types.shared_params.reasoning_item_param import ReasoningItemParam
     from openai_urllib3.types.shared_params.tool_choice_function_param import ToolChoiceFunctionParam
     from openai_urllib3.types.shared_params.tool_choice_mcp_param import ToolChoiceMCPParam

@@ -5,57 +5,140 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union
 
+from openai_urllib3._models import BaseModel, Field, union_of
+from openai_urllib3.types._ref import ref
 
 if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared.code_interpreter_tool2 import CodeInterpreterTool2 as CodeInterpreter
-    from openai_urllib3.types.shared.auto_code_interpreter_tool_param import AutoCodeInterpreterToolParam as CodeInterpreterContainerCodeInterpreterToolAuto
-    from openai_urllib3.types.shared.image_gen_tool import ImageGenTool as ImageGeneration
-    from openai_urllib3.types.shared.image_gen_tool import ImageGenToolInputImageMask as ImageGenerationInputImageMask
-    from openai_urllib3.types.shared.local_shell_tool_param import LocalShellToolParam as LocalShell
-    from openai_urllib3.types.shared.mcp_tool import MCPTool as Mcp
-    from openai_urllib3.types.shared.mcp_tool_filter import MCPToolFilter as McpAllowedToolsMcpToolFilter
-    from openai_urllib3.types.shared.mcp_tool import MCPToolRequireApproval0 as McpRequireApprovalMcpToolApprovalFilter
-    from openai_urllib3.types.shared.mcp_tool_filter import MCPToolFilter as McpRequireApprovalMcpToolApprovalFilterAlways
-    from openai_urllib3.types.shared.mcp_tool_filter import MCPToolFilter as McpRequireApprovalMcpToolApprovalFilterNever
-    from openai_urllib3.types.shared.programmatic_tool_calling_param import ProgrammaticToolCallingParam as ProgrammaticToolCalling
+    from openai_urllib3.types.responses.container_network_policy_allowlist import ContainerNetworkPolicyAllowlist
+    from openai_urllib3.types.responses.container_network_policy_disabled import ContainerNetworkPolicyDisabled
 
 __all__ = [
+    "AutoCodeInterpreterToolParam",
     "CodeInterpreter",
     "CodeInterpreterContainerCodeInterpreterToolAuto",
+    "CodeInterpreterTool2",
+    "ImageGenTool",
+    "ImageGenToolInputImageMask",
     "ImageGeneration",
     "ImageGenerationInputImageMask",
     "LocalShell",
+    "LocalShellToolParam",
+    "MCPTool",
+    "MCPToolFilter",
+    "MCPToolRequireApproval0",
     "Mcp",
     "McpAllowedToolsMcpToolFilter",
     "McpRequireApprovalMcpToolApprovalFilter",
     "McpRequireApprovalMcpToolApprovalFilterAlways",
     "McpRequireApprovalMcpToolApprovalFilterNever",
     "ProgrammaticToolCalling",
+    "ProgrammaticToolCallingParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
-_ELSEWHERE: dict[str, str] = {
-    "CodeInterpreter": "shared.code_interpreter_tool2:CodeInterpreterTool2",
-    "CodeInterpreterContainerCodeInterpreterToolAuto": "shared.auto_code_interpreter_tool_param:AutoCodeInterpreterToolParam",
-    "ImageGeneration": "shared.image_gen_tool:ImageGenTool",
-    "ImageGenerationInputImageMask": "shared.image_gen_tool:ImageGenToolInputImageMask",
-    "LocalShell": "shared.local_shell_tool_param:LocalShellToolParam",
-    "Mcp": "shared.mcp_tool:MCPTool",
-    "McpAllowedToolsMcpToolFilter": "shared.mcp_tool_filter:MCPToolFilter",
-    "McpRequireApprovalMcpToolApprovalFilter": "shared.mcp_tool:MCPToolRequireApproval0",
-    "McpRequireApprovalMcpToolApprovalFilterAlways": "shared.mcp_tool_filter:MCPToolFilter",
-    "McpRequireApprovalMcpToolApprovalFilterNever": "shared.mcp_tool_filter:MCPToolFilter",
-    "ProgrammaticToolCalling": "shared.programmatic_tool_calling_param:ProgrammaticToolCallingParam",
-}
+
+class MCPTool(BaseModel):
+    """Give the model access to additional tools via remote Model Context Protocol (MCP) servers. [Learn more about MCP](/docs/guides/tools-remote-mcp)."""
+
+    __slots__ = ()
+    type = Field['Literal["mcp"]']()
+    server_label = Field['str']()
+    server_url = Field['str | None']()
+    connector_id = Field['Literal["connector_dropbox", "connector_gmail", "connector_googlecalendar", "connector_googledrive", "connector_microsoftteams", "connector_outlookcalendar", "connector_outlookemail", "connector_sharepoint"] | None']()
+    tunnel_id = Field['str | None']()
+    authorization = Field['str | None']()
+    server_description = Field['str | None']()
+    headers = Field['dict[str, str] | None']()
+    allowed_tools = Field['list[str] | MCPToolFilter | None'](ref("responses.tool:MCPToolFilter"))
+    allowed_callers = Field['list[Literal["direct", "programmatic"]] | None']()
+    require_approval = Field['MCPToolRequireApproval0 | Literal["always", "never"] | None'](ref("responses.tool:MCPToolRequireApproval0"))
+    defer_loading = Field['bool | None']()
 
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
+class MCPToolFilter(BaseModel):
+    """A filter object to specify which tools are allowed."""
 
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+    __slots__ = ()
+    tool_names = Field['list[str] | None']()
+    read_only = Field['bool | None']()
+
+
+class MCPToolRequireApproval0(BaseModel):
+    """Specify which of the MCP server's tools require approval. Can be `always`, `never`, or a filter object associated with tools that require approval."""
+
+    __slots__ = ()
+    always = Field['MCPToolFilter | None'](ref("responses.tool:MCPToolFilter"))
+    never = Field['MCPToolFilter | None'](ref("responses.tool:MCPToolFilter"))
+
+
+class CodeInterpreterTool2(BaseModel):
+    """A tool that runs Python code to help generate a response to a prompt."""
+
+    __slots__ = ()
+    type = Field['Literal["code_interpreter"]']()
+    container = Field['str | AutoCodeInterpreterToolParam'](union_of("type", {"auto": ref("responses.tool:AutoCodeInterpreterToolParam")}))
+    allowed_callers = Field['list[Literal["direct", "programmatic"]] | None']()
+
+
+class AutoCodeInterpreterToolParam(BaseModel):
+    """Configuration for a code interpreter container. Optionally specify the IDs of the files to run the code on."""
+
+    __slots__ = ()
+    type = Field['Literal["auto"]']()
+    file_ids = Field['list[str] | None']()
+    memory_limit = Field['Literal["1g", "4g", "16g", "64g"] | None']()
+    network_policy = Field['ContainerNetworkPolicyDisabled | ContainerNetworkPolicyAllowlist | None'](union_of("type", {"disabled": ref("responses.container_network_policy_disabled:ContainerNetworkPolicyDisabled"), "allowlist": ref("responses.container_network_policy_allowlist:ContainerNetworkPolicyAllowlist")}))
+
+
+class ProgrammaticToolCallingParam(BaseModel):
+    __slots__ = ()
+    type = Field['Literal["programmatic_tool_calling"]']()
+
+
+class ImageGenTool(BaseModel):
+    """A tool that generates images using the GPT image models."""
+
+    __slots__ = ()
+    type = Field['Literal["image_generation"]']()
+    model = Field['str | Literal["gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5", "gpt-image-2", "gpt-image-2-2026-04-21"] | None']()
+    quality = Field['Literal["low", "medium", "high", "auto"] | None']()
+    size = Field['str | Literal["1024x1024", "1024x1536", "1536x1024", "auto"] | None']()
+    output_format = Field['Literal["png", "webp", "jpeg"] | None']()
+    output_compression = Field['int | None']()
+    moderation = Field['Literal["auto", "low"] | None']()
+    background = Field['Literal["transparent", "opaque", "auto"] | None']()
+    input_fidelity = Field['Literal["high", "low"] | None']()
+    input_image_mask = Field['ImageGenToolInputImageMask | None'](ref("responses.tool:ImageGenToolInputImageMask"))
+    partial_images = Field['int | None']()
+    action = Field['Literal["generate", "edit", "auto"] | None']()
+
+
+class ImageGenToolInputImageMask(BaseModel):
+    """Optional mask for inpainting. Contains `image_url` (string, optional) and `file_id` (string, optional)."""
+
+    __slots__ = ()
+    image_url = Field['str | None']()
+    file_id = Field['str | None']()
+
+
+class LocalShellToolParam(BaseModel):
+    """A tool that allows the model to execute shell commands in a local environment."""
+
+    __slots__ = ()
+    type = Field['Literal["local_shell"]']()
+
+CodeInterpreter = CodeInterpreterTool2
+CodeInterpreterContainerCodeInterpreterToolAuto = AutoCodeInterpreterToolParam
+ImageGeneration = ImageGenTool
+ImageGenerationInputImageMask = ImageGenToolInputImageMask
+LocalShell = LocalShellToolParam
+Mcp = MCPTool
+McpAllowedToolsMcpToolFilter = MCPToolFilter
+McpRequireApprovalMcpToolApprovalFilter = MCPToolRequireApproval0
+McpRequireApprovalMcpToolApprovalFilterAlways = MCPToolFilter
+McpRequireApprovalMcpToolApprovalFilterNever = MCPToolFilter
+ProgrammaticToolCalling = ProgrammaticToolCallingParam

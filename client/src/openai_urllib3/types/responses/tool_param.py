@@ -10,52 +10,116 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared_params.code_interpreter_tool_param2 import CodeInterpreterToolParam2 as CodeInterpreter
-    from openai_urllib3.types.shared_params.auto_code_interpreter_tool_param2 import AutoCodeInterpreterToolParam2 as CodeInterpreterContainerCodeInterpreterToolAuto
-    from openai_urllib3.types.shared_params.image_gen_tool_param import ImageGenToolParam as ImageGeneration
-    from openai_urllib3.types.shared_params.image_gen_tool_param import ImageGenToolInputImageMaskParam as ImageGenerationInputImageMask
-    from openai_urllib3.types.shared_params.local_shell_tool_param2 import LocalShellToolParam2 as LocalShell
-    from openai_urllib3.types.shared_params.mcp_tool_param import MCPToolParam as Mcp
-    from openai_urllib3.types.shared_params.mcp_tool_filter_param import MCPToolFilterParam as McpAllowedToolsMcpToolFilter
-    from openai_urllib3.types.shared_params.mcp_tool_param import MCPToolRequireApproval0Param as McpRequireApprovalMcpToolApprovalFilter
-    from openai_urllib3.types.shared_params.mcp_tool_filter_param import MCPToolFilterParam as McpRequireApprovalMcpToolApprovalFilterAlways
-    from openai_urllib3.types.shared_params.mcp_tool_filter_param import MCPToolFilterParam as McpRequireApprovalMcpToolApprovalFilterNever
-    from openai_urllib3.types.shared_params.programmatic_tool_calling_param2 import ProgrammaticToolCallingParam2 as ProgrammaticToolCalling
+    from openai_urllib3.types.responses.container_network_policy_allowlist_param import ContainerNetworkPolicyAllowlistParam
+    from openai_urllib3.types.responses.container_network_policy_disabled_param import ContainerNetworkPolicyDisabledParam
 
 __all__ = [
+    "AutoCodeInterpreterToolParam2",
     "CodeInterpreter",
     "CodeInterpreterContainerCodeInterpreterToolAuto",
+    "CodeInterpreterToolParam2",
+    "ImageGenToolInputImageMaskParam",
+    "ImageGenToolParam",
     "ImageGeneration",
     "ImageGenerationInputImageMask",
     "LocalShell",
+    "LocalShellToolParam2",
+    "MCPToolFilterParam",
+    "MCPToolParam",
+    "MCPToolRequireApproval0Param",
     "Mcp",
     "McpAllowedToolsMcpToolFilter",
     "McpRequireApprovalMcpToolApprovalFilter",
     "McpRequireApprovalMcpToolApprovalFilterAlways",
     "McpRequireApprovalMcpToolApprovalFilterNever",
     "ProgrammaticToolCalling",
+    "ProgrammaticToolCallingParam2",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
-_ELSEWHERE: dict[str, str] = {
-    "CodeInterpreter": "shared_params.code_interpreter_tool_param2:CodeInterpreterToolParam2",
-    "CodeInterpreterContainerCodeInterpreterToolAuto": "shared_params.auto_code_interpreter_tool_param2:AutoCodeInterpreterToolParam2",
-    "ImageGeneration": "shared_params.image_gen_tool_param:ImageGenToolParam",
-    "ImageGenerationInputImageMask": "shared_params.image_gen_tool_param:ImageGenToolInputImageMaskParam",
-    "LocalShell": "shared_params.local_shell_tool_param2:LocalShellToolParam2",
-    "Mcp": "shared_params.mcp_tool_param:MCPToolParam",
-    "McpAllowedToolsMcpToolFilter": "shared_params.mcp_tool_filter_param:MCPToolFilterParam",
-    "McpRequireApprovalMcpToolApprovalFilter": "shared_params.mcp_tool_param:MCPToolRequireApproval0Param",
-    "McpRequireApprovalMcpToolApprovalFilterAlways": "shared_params.mcp_tool_filter_param:MCPToolFilterParam",
-    "McpRequireApprovalMcpToolApprovalFilterNever": "shared_params.mcp_tool_filter_param:MCPToolFilterParam",
-    "ProgrammaticToolCalling": "shared_params.programmatic_tool_calling_param2:ProgrammaticToolCallingParam2",
-}
+
+class MCPToolParam(TypedDict, total=False):
+    """Give the model access to additional tools via remote Model Context Protocol (MCP) servers. [Learn more about MCP](/docs/guides/tools-remote-mcp)."""
+    type: Required[Literal["mcp"]]
+    server_label: Required[str]
+    server_url: str
+    connector_id: Literal["connector_dropbox", "connector_gmail", "connector_googlecalendar", "connector_googledrive", "connector_microsoftteams", "connector_outlookcalendar", "connector_outlookemail", "connector_sharepoint"]
+    tunnel_id: str
+    authorization: str
+    server_description: str
+    headers: Optional[Dict[str, str]]
+    allowed_tools: Optional[Union[Iterable[str], MCPToolFilterParam]]
+    allowed_callers: Optional[Iterable[Literal["direct", "programmatic"]]]
+    require_approval: Optional[Union[MCPToolRequireApproval0Param, Literal["always", "never"]]]
+    defer_loading: bool
 
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
+class MCPToolFilterParam(TypedDict, total=False):
+    """A filter object to specify which tools are allowed."""
+    tool_names: Iterable[str]
+    read_only: bool
 
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+
+class MCPToolRequireApproval0Param(TypedDict, total=False):
+    """Specify which of the MCP server's tools require approval. Can be `always`, `never`, or a filter object associated with tools that require approval."""
+    always: MCPToolFilterParam
+    never: MCPToolFilterParam
+
+
+class CodeInterpreterToolParam2(TypedDict, total=False):
+    """A tool that runs Python code to help generate a response to a prompt."""
+    type: Required[Literal["code_interpreter"]]
+    container: Required[Union[str, AutoCodeInterpreterToolParam2]]
+    allowed_callers: Optional[Iterable[Literal["direct", "programmatic"]]]
+
+
+class AutoCodeInterpreterToolParam2(TypedDict, total=False):
+    """Configuration for a code interpreter container. Optionally specify the IDs of the files to run the code on."""
+    type: Required[Literal["auto"]]
+    file_ids: Iterable[str]
+    memory_limit: Optional[Literal["1g", "4g", "16g", "64g"]]
+    network_policy: Union[ContainerNetworkPolicyDisabledParam, ContainerNetworkPolicyAllowlistParam]
+
+
+class ProgrammaticToolCallingParam2(TypedDict, total=False):
+    type: Required[Literal["programmatic_tool_calling"]]
+
+
+class ImageGenToolParam(TypedDict, total=False):
+    """A tool that generates images using the GPT image models."""
+    type: Required[Literal["image_generation"]]
+    model: Union[str, Literal["gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5", "gpt-image-2", "gpt-image-2-2026-04-21"]]
+    quality: Literal["low", "medium", "high", "auto"]
+    size: Union[str, Literal["1024x1024", "1024x1536", "1536x1024", "auto"]]
+    output_format: Literal["png", "webp", "jpeg"]
+    output_compression: int
+    moderation: Literal["auto", "low"]
+    background: Literal["transparent", "opaque", "auto"]
+    input_fidelity: Optional[Literal["high", "low"]]
+    input_image_mask: ImageGenToolInputImageMaskParam
+    partial_images: int
+    action: Literal["generate", "edit", "auto"]
+
+
+class ImageGenToolInputImageMaskParam(TypedDict, total=False):
+    """Optional mask for inpainting. Contains `image_url` (string, optional) and `file_id` (string, optional)."""
+    image_url: str
+    file_id: str
+
+
+class LocalShellToolParam2(TypedDict, total=False):
+    """A tool that allows the model to execute shell commands in a local environment."""
+    type: Required[Literal["local_shell"]]
+
+CodeInterpreter = CodeInterpreterToolParam2
+CodeInterpreterContainerCodeInterpreterToolAuto = AutoCodeInterpreterToolParam2
+ImageGeneration = ImageGenToolParam
+ImageGenerationInputImageMask = ImageGenToolInputImageMaskParam
+LocalShell = LocalShellToolParam2
+Mcp = MCPToolParam
+McpAllowedToolsMcpToolFilter = MCPToolFilterParam
+McpRequireApprovalMcpToolApprovalFilter = MCPToolRequireApproval0Param
+McpRequireApprovalMcpToolApprovalFilterAlways = MCPToolFilterParam
+McpRequireApprovalMcpToolApprovalFilterNever = MCPToolFilterParam
+ProgrammaticToolCalling = ProgrammaticToolCallingParam2

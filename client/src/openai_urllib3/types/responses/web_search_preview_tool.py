@@ -12,10 +12,9 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared.approximate_location import ApproximateLocation
-    from openai_urllib3.types.shared.approximate_location import ApproximateLocation as UserLocation
 
 __all__ = [
+    "ApproximateLocation",
     "UserLocation",
     "WebSearchPreviewTool",
 ]
@@ -28,18 +27,17 @@ class WebSearchPreviewTool(BaseModel):
 
     __slots__ = ()
     type = Field['Literal["web_search_preview", "web_search_preview_2025_03_11"]']()
-    user_location = Field['ApproximateLocation | None'](ref("shared.approximate_location:ApproximateLocation"))
+    user_location = Field['ApproximateLocation | None'](ref("responses.web_search_preview_tool:ApproximateLocation"))
     search_context_size = Field['Literal["low", "medium", "high"] | None']()
     search_content_types = Field['list[Literal["text", "image"]] | None']()
 
-_ELSEWHERE: dict[str, str] = {
-    "UserLocation": "shared.approximate_location:ApproximateLocation",
-}
 
+class ApproximateLocation(BaseModel):
+    __slots__ = ()
+    type = Field['Literal["approximate"]']()
+    country = Field['str | None']()
+    region = Field['str | None']()
+    city = Field['str | None']()
+    timezone = Field['str | None']()
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+UserLocation = ApproximateLocation

@@ -10,10 +10,9 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared_params.approximate_location_param import ApproximateLocationParam
-    from openai_urllib3.types.shared_params.approximate_location_param import ApproximateLocationParam as UserLocation
 
 __all__ = [
+    "ApproximateLocationParam",
     "UserLocation",
     "WebSearchPreviewToolParam",
 ]
@@ -28,14 +27,12 @@ class WebSearchPreviewToolParam(TypedDict, total=False):
     search_context_size: Literal["low", "medium", "high"]
     search_content_types: Iterable[Literal["text", "image"]]
 
-_ELSEWHERE: dict[str, str] = {
-    "UserLocation": "shared_params.approximate_location_param:ApproximateLocationParam",
-}
 
+class ApproximateLocationParam(TypedDict, total=False):
+    type: Required[Literal["approximate"]]
+    country: Optional[str]
+    region: Optional[str]
+    city: Optional[str]
+    timezone: Optional[str]
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+UserLocation = ApproximateLocationParam

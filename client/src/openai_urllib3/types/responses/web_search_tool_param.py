@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Filters",
     "UserLocation",
-    "WebSearchApproximateLocation0Param",
+    "WebSearchApproximateLocationApproximateParam",
     "WebSearchToolFilters0Param",
     "WebSearchToolParam",
 ]
@@ -27,7 +27,7 @@ class WebSearchToolParam(TypedDict, total=False):
     type: Required[Literal["web_search", "web_search_2025_08_26"]]
     external_web_access: bool
     filters: Optional[WebSearchToolFilters0Param]
-    user_location: Optional[WebSearchApproximateLocation0Param]
+    user_location: Optional[WebSearchApproximateLocationApproximateParam]
     search_context_size: Literal["low", "medium", "high"]
 
 
@@ -36,7 +36,7 @@ class WebSearchToolFilters0Param(TypedDict, total=False):
     allowed_domains: Optional[Iterable[str]]
 
 
-class WebSearchApproximateLocation0Param(TypedDict, total=False):
+class WebSearchApproximateLocationApproximateParam(TypedDict, total=False):
     """The approximate location of the user."""
     type: Literal["approximate"]
     country: Optional[str]
@@ -45,4 +45,4 @@ class WebSearchApproximateLocation0Param(TypedDict, total=False):
     timezone: Optional[str]
 
 Filters = WebSearchToolFilters0Param
-UserLocation = WebSearchApproximateLocation0Param
+UserLocation = WebSearchApproximateLocationApproximateParam

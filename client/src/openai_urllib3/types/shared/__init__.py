@@ -12,39 +12,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.apply_patch_tool_call import ApplyPatchToolCall as ApplyPatchToolCall
     from openai_urllib3.types.shared.apply_patch_tool_call_output import ApplyPatchToolCallOutput as ApplyPatchToolCallOutput
     from openai_urllib3.types.shared.apply_patch_update_file_operation import ApplyPatchUpdateFileOperation as ApplyPatchUpdateFileOperation
-    from openai_urllib3.types.shared.approximate_location import ApproximateLocation as ApproximateLocation
-    from openai_urllib3.types.shared.assistant_stream_event04 import AssistantStreamEvent04 as AssistantStreamEvent04
-    from openai_urllib3.types.shared.assistant_stream_event104 import AssistantStreamEvent104 as AssistantStreamEvent104
-    from openai_urllib3.types.shared.assistant_stream_event114 import AssistantStreamEvent114 as AssistantStreamEvent114
-    from openai_urllib3.types.shared.assistant_stream_event115 import AssistantStreamEvent115 as AssistantStreamEvent115
-    from openai_urllib3.types.shared.assistant_stream_event124 import AssistantStreamEvent124 as AssistantStreamEvent124
-    from openai_urllib3.types.shared.assistant_stream_event134 import AssistantStreamEvent134 as AssistantStreamEvent134
-    from openai_urllib3.types.shared.assistant_stream_event144 import AssistantStreamEvent144 as AssistantStreamEvent144
-    from openai_urllib3.types.shared.assistant_stream_event154 import AssistantStreamEvent154 as AssistantStreamEvent154
-    from openai_urllib3.types.shared.assistant_stream_event164 import AssistantStreamEvent164 as AssistantStreamEvent164
-    from openai_urllib3.types.shared.assistant_stream_event174 import AssistantStreamEvent174 as AssistantStreamEvent174
-    from openai_urllib3.types.shared.assistant_stream_event184 import AssistantStreamEvent184 as AssistantStreamEvent184
-    from openai_urllib3.types.shared.assistant_stream_event194 import AssistantStreamEvent194 as AssistantStreamEvent194
-    from openai_urllib3.types.shared.assistant_stream_event204 import AssistantStreamEvent204 as AssistantStreamEvent204
-    from openai_urllib3.types.shared.assistant_stream_event214 import AssistantStreamEvent214 as AssistantStreamEvent214
-    from openai_urllib3.types.shared.assistant_stream_event224 import AssistantStreamEvent224 as AssistantStreamEvent224
-    from openai_urllib3.types.shared.assistant_stream_event25 import AssistantStreamEvent25 as AssistantStreamEvent25
-    from openai_urllib3.types.shared.assistant_stream_event34 import AssistantStreamEvent34 as AssistantStreamEvent34
-    from openai_urllib3.types.shared.assistant_stream_event44 import AssistantStreamEvent44 as AssistantStreamEvent44
-    from openai_urllib3.types.shared.assistant_stream_event54 import AssistantStreamEvent54 as AssistantStreamEvent54
-    from openai_urllib3.types.shared.assistant_stream_event64 import AssistantStreamEvent64 as AssistantStreamEvent64
-    from openai_urllib3.types.shared.assistant_stream_event74 import AssistantStreamEvent74 as AssistantStreamEvent74
-    from openai_urllib3.types.shared.assistant_stream_event84 import AssistantStreamEvent84 as AssistantStreamEvent84
-    from openai_urllib3.types.shared.assistant_stream_event94 import AssistantStreamEvent94 as AssistantStreamEvent94
-    from openai_urllib3.types.shared.audio_transcription import AudioTranscription as AudioTranscription
-    from openai_urllib3.types.shared.audio_transcription_response import AudioTranscriptionResponse as AudioTranscriptionResponse
-    from openai_urllib3.types.shared.auto_code_interpreter_tool_param import AutoCodeInterpreterToolParam as AutoCodeInterpreterToolParam
-    from openai_urllib3.types.shared.beta_approximate_location import BetaApproximateLocation as BetaApproximateLocation
-    from openai_urllib3.types.shared.beta_web_search_approximate_location2 import BetaWebSearchApproximateLocation2 as BetaWebSearchApproximateLocation2
     from openai_urllib3.types.shared.click_param import ClickParam as ClickParam
     from openai_urllib3.types.shared.code_interpreter_output_image import CodeInterpreterOutputImage as CodeInterpreterOutputImage
     from openai_urllib3.types.shared.code_interpreter_output_logs import CodeInterpreterOutputLogs as CodeInterpreterOutputLogs
-    from openai_urllib3.types.shared.code_interpreter_tool2 import CodeInterpreterTool2 as CodeInterpreterTool2
     from openai_urllib3.types.shared.code_interpreter_tool_call import CodeInterpreterToolCall as CodeInterpreterToolCall
     from openai_urllib3.types.shared.compaction_body import CompactionBody as CompactionBody
     from openai_urllib3.types.shared.comparison_filter import ComparisonFilter as ComparisonFilter
@@ -57,8 +27,8 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.container_file_citation_body import ContainerFileCitationBody as ContainerFileCitationBody
     from openai_urllib3.types.shared.container_reference_resource import ContainerReferenceResource as ContainerReferenceResource
     from openai_urllib3.types.shared.coord_param import CoordParam as CoordParam
-    from openai_urllib3.types.shared.custom_grammar_format_param import CustomGrammarFormatParam as CustomGrammarFormatParam
-    from openai_urllib3.types.shared.custom_text_format_param import CustomTextFormatParam as CustomTextFormatParam
+    from openai_urllib3.types.shared.custom_tool_input_format import CustomGrammarFormatParam as CustomGrammarFormatParam
+    from openai_urllib3.types.shared.custom_tool_input_format import CustomTextFormatParam as CustomTextFormatParam
     from openai_urllib3.types.shared.custom_tool_call import CustomToolCall as CustomToolCall
     from openai_urllib3.types.shared.custom_tool_call_output import CustomToolCallOutput as CustomToolCallOutput
     from openai_urllib3.types.shared.direct_tool_call_caller import DirectToolCallCaller as DirectToolCallCaller
@@ -66,7 +36,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.double_click_action import DoubleClickAction as DoubleClickAction
     from openai_urllib3.types.shared.drag_param import DragParam as DragParam
     from openai_urllib3.types.shared.error_object import ErrorObject as ErrorObject
-    from openai_urllib3.types.shared.eval_item_content_output_text import EvalItemContentOutputText as EvalItemContentOutputText
     from openai_urllib3.types.shared.file_citation_body import FileCitationBody as FileCitationBody
     from openai_urllib3.types.shared.file_path import FilePath as FilePath
     from openai_urllib3.types.shared.file_search_tool_call import FileSearchToolCall as FileSearchToolCall
@@ -80,47 +49,29 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.function_shell_call_output_timeout_outcome import FunctionShellCallOutputTimeoutOutcome as FunctionShellCallOutputTimeoutOutcome
     from openai_urllib3.types.shared.function_tool_call_output_resource import FunctionToolCallOutputResource as FunctionToolCallOutputResource
     from openai_urllib3.types.shared.function_tool_call_resource import FunctionToolCallResource as FunctionToolCallResource
-    from openai_urllib3.types.shared.function_tool_param2 import FunctionToolParam2 as FunctionToolParam2
     from openai_urllib3.types.shared.http_error import HTTPError as HTTPError
-    from openai_urllib3.types.shared.hybrid_search_options import HybridSearchOptions as HybridSearchOptions
-    from openai_urllib3.types.shared.image_gen_tool import ImageGenTool as ImageGenTool
     from openai_urllib3.types.shared.image_gen_tool_call import ImageGenToolCall as ImageGenToolCall
-    from openai_urllib3.types.shared.image_gen_tool import ImageGenToolInputImageMask as ImageGenToolInputImageMask
     from openai_urllib3.types.shared.input_message import InputMessage as InputMessage
     from openai_urllib3.types.shared.key_press_action import KeyPressAction as KeyPressAction
     from openai_urllib3.types.shared.local_environment_resource import LocalEnvironmentResource as LocalEnvironmentResource
     from openai_urllib3.types.shared.local_shell_exec_action import LocalShellExecAction as LocalShellExecAction
     from openai_urllib3.types.shared.local_shell_tool_call import LocalShellToolCall as LocalShellToolCall
     from openai_urllib3.types.shared.local_shell_tool_call_output import LocalShellToolCallOutput as LocalShellToolCallOutput
-    from openai_urllib3.types.shared.local_shell_tool_param import LocalShellToolParam as LocalShellToolParam
     from openai_urllib3.types.shared.log_prob import LogProb as LogProb
-    from openai_urllib3.types.shared.log_prob_properties import LogProbProperties as LogProbProperties
     from openai_urllib3.types.shared.mcp_approval_request import MCPApprovalRequest as MCPApprovalRequest
     from openai_urllib3.types.shared.mcp_approval_response_resource import MCPApprovalResponseResource as MCPApprovalResponseResource
     from openai_urllib3.types.shared.mcp_list_tools import MCPListTools as MCPListTools
     from openai_urllib3.types.shared.mcp_list_tools_tool import MCPListToolsTool as MCPListToolsTool
     from openai_urllib3.types.shared.mcp_protocol_error import MCPProtocolError as MCPProtocolError
-    from openai_urllib3.types.shared.mcp_tool import MCPTool as MCPTool
     from openai_urllib3.types.shared.mcp_tool_call import MCPToolCall as MCPToolCall
     from openai_urllib3.types.shared.mcp_tool_execution_error import MCPToolExecutionError as MCPToolExecutionError
-    from openai_urllib3.types.shared.mcp_tool_filter import MCPToolFilter as MCPToolFilter
-    from openai_urllib3.types.shared.mcp_tool import MCPToolRequireApproval0 as MCPToolRequireApproval0
     from openai_urllib3.types.shared.message import Message as Message
-    from openai_urllib3.types.shared.moderation_result_body import ModerationResultBody as ModerationResultBody
     from openai_urllib3.types.shared.move_param import MoveParam as MoveParam
     from openai_urllib3.types.shared.output_text_content import OutputTextContent as OutputTextContent
     from openai_urllib3.types.shared.program import Program as Program
     from openai_urllib3.types.shared.program_output import ProgramOutput as ProgramOutput
     from openai_urllib3.types.shared.program_tool_call_caller import ProgramToolCallCaller as ProgramToolCallCaller
     from openai_urllib3.types.shared.program_tool_call_caller_param import ProgramToolCallCallerParam as ProgramToolCallCallerParam
-    from openai_urllib3.types.shared.programmatic_tool_calling_param import ProgrammaticToolCallingParam as ProgrammaticToolCallingParam
-    from openai_urllib3.types.shared.realtime_beta_response_create_params import Prompt3 as Prompt3
-    from openai_urllib3.types.shared.realtime_session_create_request import Prompt4 as Prompt4
-    from openai_urllib3.types.shared.prompt_cache_breakpoint_config import PromptCacheBreakpointConfig as PromptCacheBreakpointConfig
-    from openai_urllib3.types.shared.prompt_cache_breakpoint_param2 import PromptCacheBreakpointParam2 as PromptCacheBreakpointParam2
-    from openai_urllib3.types.shared.ranking_options import RankingOptions as RankingOptions
-    from openai_urllib3.types.shared.realtime_beta_response_create_params import RealtimeBetaResponseCreateParams as RealtimeBetaResponseCreateParams
-    from openai_urllib3.types.shared.realtime_beta_response_create_params import RealtimeBetaResponseCreateParamsTool as RealtimeBetaResponseCreateParamsTool
     from openai_urllib3.types.shared.realtime_conversation_item_function_call import RealtimeConversationItemFunctionCall as RealtimeConversationItemFunctionCall
     from openai_urllib3.types.shared.realtime_conversation_item_function_call_output import RealtimeConversationItemFunctionCallOutput as RealtimeConversationItemFunctionCallOutput
     from openai_urllib3.types.shared.realtime_conversation_item_message_assistant import RealtimeConversationItemMessageAssistant as RealtimeConversationItemMessageAssistant
@@ -129,7 +80,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.realtime_conversation_item_message_system import RealtimeConversationItemMessageSystemContent as RealtimeConversationItemMessageSystemContent
     from openai_urllib3.types.shared.realtime_conversation_item_message_user import RealtimeConversationItemMessageUser as RealtimeConversationItemMessageUser
     from openai_urllib3.types.shared.realtime_conversation_item_message_user import RealtimeConversationItemMessageUserContent as RealtimeConversationItemMessageUserContent
-    from openai_urllib3.types.shared.realtime_function_tool import RealtimeFunctionTool as RealtimeFunctionTool
     from openai_urllib3.types.shared.realtime_mcp_approval_request import RealtimeMCPApprovalRequest as RealtimeMCPApprovalRequest
     from openai_urllib3.types.shared.realtime_mcp_approval_response import RealtimeMCPApprovalResponse as RealtimeMCPApprovalResponse
     from openai_urllib3.types.shared.realtime_mcphttp_error import RealtimeMCPHTTPError as RealtimeMCPHTTPError
@@ -137,17 +87,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.realtime_mcp_protocol_error import RealtimeMCPProtocolError as RealtimeMCPProtocolError
     from openai_urllib3.types.shared.realtime_mcp_tool_call import RealtimeMCPToolCall as RealtimeMCPToolCall
     from openai_urllib3.types.shared.realtime_mcp_tool_execution_error import RealtimeMCPToolExecutionError as RealtimeMCPToolExecutionError
-    from openai_urllib3.types.shared.realtime_session_create_request import RealtimeSessionCreateRequest as RealtimeSessionCreateRequest
-    from openai_urllib3.types.shared.realtime_session_create_request import RealtimeSessionCreateRequestClientSecret as RealtimeSessionCreateRequestClientSecret
-    from openai_urllib3.types.shared.realtime_session_create_request import RealtimeSessionCreateRequestInputAudioTranscription as RealtimeSessionCreateRequestInputAudioTranscription
-    from openai_urllib3.types.shared.realtime_session_create_request import RealtimeSessionCreateRequestTool as RealtimeSessionCreateRequestTool
-    from openai_urllib3.types.shared.realtime_session_create_request import RealtimeSessionCreateRequestTracing1 as RealtimeSessionCreateRequestTracing1
-    from openai_urllib3.types.shared.realtime_session_create_request import RealtimeSessionCreateRequestTurnDetection as RealtimeSessionCreateRequestTurnDetection
-    from openai_urllib3.types.shared.realtime_transcription_session_create_request import RealtimeTranscriptionSessionCreateRequest as RealtimeTranscriptionSessionCreateRequest
-    from openai_urllib3.types.shared.realtime_transcription_session_create_request import RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction as RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction
-    from openai_urllib3.types.shared.realtime_transcription_session_create_request import RealtimeTranscriptionSessionCreateRequestTurnDetection as RealtimeTranscriptionSessionCreateRequestTurnDetection
-    from openai_urllib3.types.shared.realtime_session_create_request import RealtimeTruncationRetentionRatio2 as RealtimeTruncationRetentionRatio2
-    from openai_urllib3.types.shared.realtime_session_create_request import RealtimeTruncationRetentionRatio2TokenLimits as RealtimeTruncationRetentionRatio2TokenLimits
     from openai_urllib3.types.shared.reasoning_item import ReasoningItem as ReasoningItem
     from openai_urllib3.types.shared.reasoning_text_content import ReasoningTextContent as ReasoningTextContent
     from openai_urllib3.types.shared.refusal_content import RefusalContent as RefusalContent
@@ -157,8 +96,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.response_format_text import ResponseFormatText as ResponseFormatText
     from openai_urllib3.types.shared.response_format_text_grammar import ResponseFormatTextGrammar as ResponseFormatTextGrammar
     from openai_urllib3.types.beta.beta_tool_choice_types import BetaToolChoiceTypes as ResponseFormatTextPython
-    from openai_urllib3.types.shared.run_completion_usage2 import RunCompletionUsage2 as RunCompletionUsage2
-    from openai_urllib3.types.shared.run_step_completion_usage2 import RunStepCompletionUsage2 as RunStepCompletionUsage2
     from openai_urllib3.types.shared.screenshot_param import ScreenshotParam as ScreenshotParam
     from openai_urllib3.types.shared.scroll_param import ScrollParam as ScrollParam
     from openai_urllib3.types.shared.summary_text_content import SummaryTextContent as SummaryTextContent
@@ -170,14 +107,11 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.top_log_prob import TopLogProb as TopLogProb
     from openai_urllib3.types.shared.type_param import TypeParam as TypeParam
     from openai_urllib3.types.shared.url_citation_body import UrlCitationBody as UrlCitationBody
-    from openai_urllib3.types.shared.realtime_beta_response_create_params import VoiceIdsOrCustomVoice2 as VoiceIdsOrCustomVoice2
-    from openai_urllib3.types.shared.realtime_session_create_request import VoiceIdsOrCustomVoice22 as VoiceIdsOrCustomVoice22
     from openai_urllib3.types.shared.wait_param import WaitParam as WaitParam
     from openai_urllib3.types.shared.web_search_action_find import WebSearchActionFind as WebSearchActionFind
     from openai_urllib3.types.shared.web_search_action_open_page import WebSearchActionOpenPage as WebSearchActionOpenPage
     from openai_urllib3.types.shared.web_search_action_search import WebSearchActionSearch as WebSearchActionSearch
     from openai_urllib3.types.shared.web_search_action_search import WebSearchActionSearchSource as WebSearchActionSearchSource
-    from openai_urllib3.types.shared.web_search_approximate_location2 import WebSearchApproximateLocation2 as WebSearchApproximateLocation2
     from openai_urllib3.types.shared.web_search_tool_call import WebSearchToolCall as WebSearchToolCall
 
 _NAMES: dict[str, str] = {
@@ -187,39 +121,9 @@ _NAMES: dict[str, str] = {
     "ApplyPatchToolCall": "shared.apply_patch_tool_call:ApplyPatchToolCall",
     "ApplyPatchToolCallOutput": "shared.apply_patch_tool_call_output:ApplyPatchToolCallOutput",
     "ApplyPatchUpdateFileOperation": "shared.apply_patch_update_file_operation:ApplyPatchUpdateFileOperation",
-    "ApproximateLocation": "shared.approximate_location:ApproximateLocation",
-    "AssistantStreamEvent04": "shared.assistant_stream_event04:AssistantStreamEvent04",
-    "AssistantStreamEvent104": "shared.assistant_stream_event104:AssistantStreamEvent104",
-    "AssistantStreamEvent114": "shared.assistant_stream_event114:AssistantStreamEvent114",
-    "AssistantStreamEvent115": "shared.assistant_stream_event115:AssistantStreamEvent115",
-    "AssistantStreamEvent124": "shared.assistant_stream_event124:AssistantStreamEvent124",
-    "AssistantStreamEvent134": "shared.assistant_stream_event134:AssistantStreamEvent134",
-    "AssistantStreamEvent144": "shared.assistant_stream_event144:AssistantStreamEvent144",
-    "AssistantStreamEvent154": "shared.assistant_stream_event154:AssistantStreamEvent154",
-    "AssistantStreamEvent164": "shared.assistant_stream_event164:AssistantStreamEvent164",
-    "AssistantStreamEvent174": "shared.assistant_stream_event174:AssistantStreamEvent174",
-    "AssistantStreamEvent184": "shared.assistant_stream_event184:AssistantStreamEvent184",
-    "AssistantStreamEvent194": "shared.assistant_stream_event194:AssistantStreamEvent194",
-    "AssistantStreamEvent204": "shared.assistant_stream_event204:AssistantStreamEvent204",
-    "AssistantStreamEvent214": "shared.assistant_stream_event214:AssistantStreamEvent214",
-    "AssistantStreamEvent224": "shared.assistant_stream_event224:AssistantStreamEvent224",
-    "AssistantStreamEvent25": "shared.assistant_stream_event25:AssistantStreamEvent25",
-    "AssistantStreamEvent34": "shared.assistant_stream_event34:AssistantStreamEvent34",
-    "AssistantStreamEvent44": "shared.assistant_stream_event44:AssistantStreamEvent44",
-    "AssistantStreamEvent54": "shared.assistant_stream_event54:AssistantStreamEvent54",
-    "AssistantStreamEvent64": "shared.assistant_stream_event64:AssistantStreamEvent64",
-    "AssistantStreamEvent74": "shared.assistant_stream_event74:AssistantStreamEvent74",
-    "AssistantStreamEvent84": "shared.assistant_stream_event84:AssistantStreamEvent84",
-    "AssistantStreamEvent94": "shared.assistant_stream_event94:AssistantStreamEvent94",
-    "AudioTranscription": "shared.audio_transcription:AudioTranscription",
-    "AudioTranscriptionResponse": "shared.audio_transcription_response:AudioTranscriptionResponse",
-    "AutoCodeInterpreterToolParam": "shared.auto_code_interpreter_tool_param:AutoCodeInterpreterToolParam",
-    "BetaApproximateLocation": "shared.beta_approximate_location:BetaApproximateLocation",
-    "BetaWebSearchApproximateLocation2": "shared.beta_web_search_approximate_location2:BetaWebSearchApproximateLocation2",
     "ClickParam": "shared.click_param:ClickParam",
     "CodeInterpreterOutputImage": "shared.code_interpreter_output_image:CodeInterpreterOutputImage",
     "CodeInterpreterOutputLogs": "shared.code_interpreter_output_logs:CodeInterpreterOutputLogs",
-    "CodeInterpreterTool2": "shared.code_interpreter_tool2:CodeInterpreterTool2",
     "CodeInterpreterToolCall": "shared.code_interpreter_tool_call:CodeInterpreterToolCall",
     "CompactionBody": "shared.compaction_body:CompactionBody",
     "ComparisonFilter": "shared.comparison_filter:ComparisonFilter",
@@ -232,8 +136,8 @@ _NAMES: dict[str, str] = {
     "ContainerFileCitationBody": "shared.container_file_citation_body:ContainerFileCitationBody",
     "ContainerReferenceResource": "shared.container_reference_resource:ContainerReferenceResource",
     "CoordParam": "shared.coord_param:CoordParam",
-    "CustomGrammarFormatParam": "shared.custom_grammar_format_param:CustomGrammarFormatParam",
-    "CustomTextFormatParam": "shared.custom_text_format_param:CustomTextFormatParam",
+    "CustomGrammarFormatParam": "shared.custom_tool_input_format:CustomGrammarFormatParam",
+    "CustomTextFormatParam": "shared.custom_tool_input_format:CustomTextFormatParam",
     "CustomToolCall": "shared.custom_tool_call:CustomToolCall",
     "CustomToolCallOutput": "shared.custom_tool_call_output:CustomToolCallOutput",
     "DirectToolCallCaller": "shared.direct_tool_call_caller:DirectToolCallCaller",
@@ -241,7 +145,6 @@ _NAMES: dict[str, str] = {
     "DoubleClickAction": "shared.double_click_action:DoubleClickAction",
     "DragParam": "shared.drag_param:DragParam",
     "ErrorObject": "shared.error_object:ErrorObject",
-    "EvalItemContentOutputText": "shared.eval_item_content_output_text:EvalItemContentOutputText",
     "FileCitationBody": "shared.file_citation_body:FileCitationBody",
     "FilePath": "shared.file_path:FilePath",
     "FileSearchToolCall": "shared.file_search_tool_call:FileSearchToolCall",
@@ -255,47 +158,29 @@ _NAMES: dict[str, str] = {
     "FunctionShellCallOutputTimeoutOutcome": "shared.function_shell_call_output_timeout_outcome:FunctionShellCallOutputTimeoutOutcome",
     "FunctionToolCallOutputResource": "shared.function_tool_call_output_resource:FunctionToolCallOutputResource",
     "FunctionToolCallResource": "shared.function_tool_call_resource:FunctionToolCallResource",
-    "FunctionToolParam2": "shared.function_tool_param2:FunctionToolParam2",
     "HTTPError": "shared.http_error:HTTPError",
-    "HybridSearchOptions": "shared.hybrid_search_options:HybridSearchOptions",
-    "ImageGenTool": "shared.image_gen_tool:ImageGenTool",
     "ImageGenToolCall": "shared.image_gen_tool_call:ImageGenToolCall",
-    "ImageGenToolInputImageMask": "shared.image_gen_tool:ImageGenToolInputImageMask",
     "InputMessage": "shared.input_message:InputMessage",
     "KeyPressAction": "shared.key_press_action:KeyPressAction",
     "LocalEnvironmentResource": "shared.local_environment_resource:LocalEnvironmentResource",
     "LocalShellExecAction": "shared.local_shell_exec_action:LocalShellExecAction",
     "LocalShellToolCall": "shared.local_shell_tool_call:LocalShellToolCall",
     "LocalShellToolCallOutput": "shared.local_shell_tool_call_output:LocalShellToolCallOutput",
-    "LocalShellToolParam": "shared.local_shell_tool_param:LocalShellToolParam",
     "LogProb": "shared.log_prob:LogProb",
-    "LogProbProperties": "shared.log_prob_properties:LogProbProperties",
     "MCPApprovalRequest": "shared.mcp_approval_request:MCPApprovalRequest",
     "MCPApprovalResponseResource": "shared.mcp_approval_response_resource:MCPApprovalResponseResource",
     "MCPListTools": "shared.mcp_list_tools:MCPListTools",
     "MCPListToolsTool": "shared.mcp_list_tools_tool:MCPListToolsTool",
     "MCPProtocolError": "shared.mcp_protocol_error:MCPProtocolError",
-    "MCPTool": "shared.mcp_tool:MCPTool",
     "MCPToolCall": "shared.mcp_tool_call:MCPToolCall",
     "MCPToolExecutionError": "shared.mcp_tool_execution_error:MCPToolExecutionError",
-    "MCPToolFilter": "shared.mcp_tool_filter:MCPToolFilter",
-    "MCPToolRequireApproval0": "shared.mcp_tool:MCPToolRequireApproval0",
     "Message": "shared.message:Message",
-    "ModerationResultBody": "shared.moderation_result_body:ModerationResultBody",
     "MoveParam": "shared.move_param:MoveParam",
     "OutputTextContent": "shared.output_text_content:OutputTextContent",
     "Program": "shared.program:Program",
     "ProgramOutput": "shared.program_output:ProgramOutput",
     "ProgramToolCallCaller": "shared.program_tool_call_caller:ProgramToolCallCaller",
     "ProgramToolCallCallerParam": "shared.program_tool_call_caller_param:ProgramToolCallCallerParam",
-    "ProgrammaticToolCallingParam": "shared.programmatic_tool_calling_param:ProgrammaticToolCallingParam",
-    "Prompt3": "shared.realtime_beta_response_create_params:Prompt3",
-    "Prompt4": "shared.realtime_session_create_request:Prompt4",
-    "PromptCacheBreakpointConfig": "shared.prompt_cache_breakpoint_config:PromptCacheBreakpointConfig",
-    "PromptCacheBreakpointParam2": "shared.prompt_cache_breakpoint_param2:PromptCacheBreakpointParam2",
-    "RankingOptions": "shared.ranking_options:RankingOptions",
-    "RealtimeBetaResponseCreateParams": "shared.realtime_beta_response_create_params:RealtimeBetaResponseCreateParams",
-    "RealtimeBetaResponseCreateParamsTool": "shared.realtime_beta_response_create_params:RealtimeBetaResponseCreateParamsTool",
     "RealtimeConversationItemFunctionCall": "shared.realtime_conversation_item_function_call:RealtimeConversationItemFunctionCall",
     "RealtimeConversationItemFunctionCallOutput": "shared.realtime_conversation_item_function_call_output:RealtimeConversationItemFunctionCallOutput",
     "RealtimeConversationItemMessageAssistant": "shared.realtime_conversation_item_message_assistant:RealtimeConversationItemMessageAssistant",
@@ -304,7 +189,6 @@ _NAMES: dict[str, str] = {
     "RealtimeConversationItemMessageSystemContent": "shared.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystemContent",
     "RealtimeConversationItemMessageUser": "shared.realtime_conversation_item_message_user:RealtimeConversationItemMessageUser",
     "RealtimeConversationItemMessageUserContent": "shared.realtime_conversation_item_message_user:RealtimeConversationItemMessageUserContent",
-    "RealtimeFunctionTool": "shared.realtime_function_tool:RealtimeFunctionTool",
     "RealtimeMCPApprovalRequest": "shared.realtime_mcp_approval_request:RealtimeMCPApprovalRequest",
     "RealtimeMCPApprovalResponse": "shared.realtime_mcp_approval_response:RealtimeMCPApprovalResponse",
     "RealtimeMCPHTTPError": "shared.realtime_mcphttp_error:RealtimeMCPHTTPError",
@@ -312,17 +196,6 @@ _NAMES: dict[str, str] = {
     "RealtimeMCPProtocolError": "shared.realtime_mcp_protocol_error:RealtimeMCPProtocolError",
     "RealtimeMCPToolCall": "shared.realtime_mcp_tool_call:RealtimeMCPToolCall",
     "RealtimeMCPToolExecutionError": "shared.realtime_mcp_tool_execution_error:RealtimeMCPToolExecutionError",
-    "RealtimeSessionCreateRequest": "shared.realtime_session_create_request:RealtimeSessionCreateRequest",
-    "RealtimeSessionCreateRequestClientSecret": "shared.realtime_session_create_request:RealtimeSessionCreateRequestClientSecret",
-    "RealtimeSessionCreateRequestInputAudioTranscription": "shared.realtime_session_create_request:RealtimeSessionCreateRequestInputAudioTranscription",
-    "RealtimeSessionCreateRequestTool": "shared.realtime_session_create_request:RealtimeSessionCreateRequestTool",
-    "RealtimeSessionCreateRequestTracing1": "shared.realtime_session_create_request:RealtimeSessionCreateRequestTracing1",
-    "RealtimeSessionCreateRequestTurnDetection": "shared.realtime_session_create_request:RealtimeSessionCreateRequestTurnDetection",
-    "RealtimeTranscriptionSessionCreateRequest": "shared.realtime_transcription_session_create_request:RealtimeTranscriptionSessionCreateRequest",
-    "RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction": "shared.realtime_transcription_session_create_request:RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction",
-    "RealtimeTranscriptionSessionCreateRequestTurnDetection": "shared.realtime_transcription_session_create_request:RealtimeTranscriptionSessionCreateRequestTurnDetection",
-    "RealtimeTruncationRetentionRatio2": "shared.realtime_session_create_request:RealtimeTruncationRetentionRatio2",
-    "RealtimeTruncationRetentionRatio2TokenLimits": "shared.realtime_session_create_request:RealtimeTruncationRetentionRatio2TokenLimits",
     "ReasoningItem": "shared.reasoning_item:ReasoningItem",
     "ReasoningTextContent": "shared.reasoning_text_content:ReasoningTextContent",
     "RefusalContent": "shared.refusal_content:RefusalContent",
@@ -332,8 +205,6 @@ _NAMES: dict[str, str] = {
     "ResponseFormatText": "shared.response_format_text:ResponseFormatText",
     "ResponseFormatTextGrammar": "shared.response_format_text_grammar:ResponseFormatTextGrammar",
     "ResponseFormatTextPython": "beta.beta_tool_choice_types:BetaToolChoiceTypes",
-    "RunCompletionUsage2": "shared.run_completion_usage2:RunCompletionUsage2",
-    "RunStepCompletionUsage2": "shared.run_step_completion_usage2:RunStepCompletionUsage2",
     "ScreenshotParam": "shared.screenshot_param:ScreenshotParam",
     "ScrollParam": "shared.scroll_param:ScrollParam",
     "SummaryTextContent": "shared.summary_text_content:SummaryTextContent",
@@ -345,14 +216,11 @@ _NAMES: dict[str, str] = {
     "TopLogProb": "shared.top_log_prob:TopLogProb",
     "TypeParam": "shared.type_param:TypeParam",
     "UrlCitationBody": "shared.url_citation_body:UrlCitationBody",
-    "VoiceIdsOrCustomVoice2": "shared.realtime_beta_response_create_params:VoiceIdsOrCustomVoice2",
-    "VoiceIdsOrCustomVoice22": "shared.realtime_session_create_request:VoiceIdsOrCustomVoice22",
     "WaitParam": "shared.wait_param:WaitParam",
     "WebSearchActionFind": "shared.web_search_action_find:WebSearchActionFind",
     "WebSearchActionOpenPage": "shared.web_search_action_open_page:WebSearchActionOpenPage",
     "WebSearchActionSearch": "shared.web_search_action_search:WebSearchActionSearch",
     "WebSearchActionSearchSource": "shared.web_search_action_search:WebSearchActionSearchSource",
-    "WebSearchApproximateLocation2": "shared.web_search_approximate_location2:WebSearchApproximateLocation2",
     "WebSearchToolCall": "shared.web_search_tool_call:WebSearchToolCall",
 }
 
@@ -363,39 +231,9 @@ __all__ = [
     "ApplyPatchToolCall",
     "ApplyPatchToolCallOutput",
     "ApplyPatchUpdateFileOperation",
-    "ApproximateLocation",
-    "AssistantStreamEvent04",
-    "AssistantStreamEvent104",
-    "AssistantStreamEvent114",
-    "AssistantStreamEvent115",
-    "AssistantStreamEvent124",
-    "AssistantStreamEvent134",
-    "AssistantStreamEvent144",
-    "AssistantStreamEvent154",
-    "AssistantStreamEvent164",
-    "AssistantStreamEvent174",
-    "AssistantStreamEvent184",
-    "AssistantStreamEvent194",
-    "AssistantStreamEvent204",
-    "AssistantStreamEvent214",
-    "AssistantStreamEvent224",
-    "AssistantStreamEvent25",
-    "AssistantStreamEvent34",
-    "AssistantStreamEvent44",
-    "AssistantStreamEvent54",
-    "AssistantStreamEvent64",
-    "AssistantStreamEvent74",
-    "AssistantStreamEvent84",
-    "AssistantStreamEvent94",
-    "AudioTranscription",
-    "AudioTranscriptionResponse",
-    "AutoCodeInterpreterToolParam",
-    "BetaApproximateLocation",
-    "BetaWebSearchApproximateLocation2",
     "ClickParam",
     "CodeInterpreterOutputImage",
     "CodeInterpreterOutputLogs",
-    "CodeInterpreterTool2",
     "CodeInterpreterToolCall",
     "CompactionBody",
     "ComparisonFilter",
@@ -417,7 +255,6 @@ __all__ = [
     "DoubleClickAction",
     "DragParam",
     "ErrorObject",
-    "EvalItemContentOutputText",
     "FileCitationBody",
     "FilePath",
     "FileSearchToolCall",
@@ -431,47 +268,29 @@ __all__ = [
     "FunctionShellCallOutputTimeoutOutcome",
     "FunctionToolCallOutputResource",
     "FunctionToolCallResource",
-    "FunctionToolParam2",
     "HTTPError",
-    "HybridSearchOptions",
-    "ImageGenTool",
     "ImageGenToolCall",
-    "ImageGenToolInputImageMask",
     "InputMessage",
     "KeyPressAction",
     "LocalEnvironmentResource",
     "LocalShellExecAction",
     "LocalShellToolCall",
     "LocalShellToolCallOutput",
-    "LocalShellToolParam",
     "LogProb",
-    "LogProbProperties",
     "MCPApprovalRequest",
     "MCPApprovalResponseResource",
     "MCPListTools",
     "MCPListToolsTool",
     "MCPProtocolError",
-    "MCPTool",
     "MCPToolCall",
     "MCPToolExecutionError",
-    "MCPToolFilter",
-    "MCPToolRequireApproval0",
     "Message",
-    "ModerationResultBody",
     "MoveParam",
     "OutputTextContent",
     "Program",
     "ProgramOutput",
     "ProgramToolCallCaller",
     "ProgramToolCallCallerParam",
-    "ProgrammaticToolCallingParam",
-    "Prompt3",
-    "Prompt4",
-    "PromptCacheBreakpointConfig",
-    "PromptCacheBreakpointParam2",
-    "RankingOptions",
-    "RealtimeBetaResponseCreateParams",
-    "RealtimeBetaResponseCreateParamsTool",
     "RealtimeConversationItemFunctionCall",
     "RealtimeConversationItemFunctionCallOutput",
     "RealtimeConversationItemMessageAssistant",
@@ -480,7 +299,6 @@ __all__ = [
     "RealtimeConversationItemMessageSystemContent",
     "RealtimeConversationItemMessageUser",
     "RealtimeConversationItemMessageUserContent",
-    "RealtimeFunctionTool",
     "RealtimeMCPApprovalRequest",
     "RealtimeMCPApprovalResponse",
     "RealtimeMCPHTTPError",
@@ -488,17 +306,6 @@ __all__ = [
     "RealtimeMCPProtocolError",
     "RealtimeMCPToolCall",
     "RealtimeMCPToolExecutionError",
-    "RealtimeSessionCreateRequest",
-    "RealtimeSessionCreateRequestClientSecret",
-    "RealtimeSessionCreateRequestInputAudioTranscription",
-    "RealtimeSessionCreateRequestTool",
-    "RealtimeSessionCreateRequestTracing1",
-    "RealtimeSessionCreateRequestTurnDetection",
-    "RealtimeTranscriptionSessionCreateRequest",
-    "RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction",
-    "RealtimeTranscriptionSessionCreateRequestTurnDetection",
-    "RealtimeTruncationRetentionRatio2",
-    "RealtimeTruncationRetentionRatio2TokenLimits",
     "ReasoningItem",
     "ReasoningTextContent",
     "RefusalContent",
@@ -508,8 +315,6 @@ __all__ = [
     "ResponseFormatText",
     "ResponseFormatTextGrammar",
     "ResponseFormatTextPython",
-    "RunCompletionUsage2",
-    "RunStepCompletionUsage2",
     "ScreenshotParam",
     "ScrollParam",
     "SummaryTextContent",
@@ -521,14 +326,11 @@ __all__ = [
     "TopLogProb",
     "TypeParam",
     "UrlCitationBody",
-    "VoiceIdsOrCustomVoice2",
-    "VoiceIdsOrCustomVoice22",
     "WaitParam",
     "WebSearchActionFind",
     "WebSearchActionOpenPage",
     "WebSearchActionSearch",
     "WebSearchActionSearchSource",
-    "WebSearchApproximateLocation2",
     "WebSearchToolCall",
 ]
 

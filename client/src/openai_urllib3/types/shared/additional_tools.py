@@ -20,14 +20,14 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.function_shell_tool import FunctionShellTool
     from openai_urllib3.types.responses.function_tool import FunctionTool2
     from openai_urllib3.types.responses.namespace_tool import NamespaceTool
+    from openai_urllib3.types.responses.tool import CodeInterpreterTool2
+    from openai_urllib3.types.responses.tool import ImageGenTool
+    from openai_urllib3.types.responses.tool import LocalShellToolParam
+    from openai_urllib3.types.responses.tool import MCPTool
+    from openai_urllib3.types.responses.tool import ProgrammaticToolCallingParam
     from openai_urllib3.types.responses.tool_search_tool import ToolSearchTool
     from openai_urllib3.types.responses.web_search_preview_tool import WebSearchPreviewTool
     from openai_urllib3.types.responses.web_search_tool import WebSearchTool
-    from openai_urllib3.types.shared.code_interpreter_tool2 import CodeInterpreterTool2
-    from openai_urllib3.types.shared.image_gen_tool import ImageGenTool
-    from openai_urllib3.types.shared.local_shell_tool_param import LocalShellToolParam
-    from openai_urllib3.types.shared.mcp_tool import MCPTool
-    from openai_urllib3.types.shared.programmatic_tool_calling_param import ProgrammaticToolCallingParam
 
 __all__ = [
     "AdditionalTools",
@@ -41,4 +41,4 @@ class AdditionalTools(BaseModel):
     type = Field['Literal["additional_tools"]']()
     id = Field['str']()
     role = Field['Literal["unknown", "user", "assistant", "system", "critic", "discriminator", "developer", "tool"]']()
-    tools = Field['list[FunctionTool2 | FileSearchTool2 | ComputerTool | ComputerUsePreviewTool | WebSearchTool | MCPTool | CodeInterpreterTool2 | ProgrammaticToolCallingParam | ImageGenTool | LocalShellToolParam | FunctionShellTool | CustomTool | NamespaceTool | ToolSearchTool | WebSearchPreviewTool | ApplyPatchTool]'](list_of(union_of("type", {"function": ref("responses.function_tool:FunctionTool2"), "file_search": ref("responses.file_search_tool:FileSearchTool2"), "computer": ref("responses.computer_tool:ComputerTool"), "computer_use_preview": ref("responses.computer_use_preview_tool:ComputerUsePreviewTool"), "mcp": ref("shared.mcp_tool:MCPTool"), "code_interpreter": ref("shared.code_interpreter_tool2:CodeInterpreterTool2"), "programmatic_tool_calling": ref("shared.programmatic_tool_calling_param:ProgrammaticToolCallingParam"), "image_generation": ref("shared.image_gen_tool:ImageGenTool"), "local_shell": ref("shared.local_shell_tool_param:LocalShellToolParam"), "shell": ref("responses.function_shell_tool:FunctionShellTool"), "custom": ref("responses.custom_tool:CustomTool"), "namespace": ref("responses.namespace_tool:NamespaceTool"), "tool_search": ref("responses.tool_search_tool:ToolSearchTool"), "apply_patch": ref("responses.apply_patch_tool:ApplyPatchTool")})))
+    tools = Field['list[FunctionTool2 | FileSearchTool2 | ComputerTool | ComputerUsePreviewTool | WebSearchTool | MCPTool | CodeInterpreterTool2 | ProgrammaticToolCallingParam | ImageGenTool | LocalShellToolParam | FunctionShellTool | CustomTool | NamespaceTool | ToolSearchTool | WebSearchPreviewTool | ApplyPatchTool]'](list_of(union_of("type", {"function": ref("responses.function_tool:FunctionTool2"), "file_search": ref("responses.file_search_tool:FileSearchTool2"), "computer": ref("responses.computer_tool:ComputerTool"), "computer_use_preview": ref("responses.computer_use_preview_tool:ComputerUsePreviewTool"), "mcp": ref("responses.tool:MCPTool"), "code_interpreter": ref("responses.tool:CodeInterpreterTool2"), "programmatic_tool_calling": ref("responses.tool:ProgrammaticToolCallingParam"), "image_generation": ref("responses.tool:ImageGenTool"), "local_shell": ref("responses.tool:LocalShellToolParam"), "shell": ref("responses.function_shell_tool:FunctionShellTool"), "custom": ref("responses.custom_tool:CustomTool"), "namespace": ref("responses.namespace_tool:NamespaceTool"), "tool_search": ref("responses.tool_search_tool:ToolSearchTool"), "apply_patch": ref("responses.apply_patch_tool:ApplyPatchTool")})))

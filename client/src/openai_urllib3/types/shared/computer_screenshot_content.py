@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared.prompt_cache_breakpoint_config import PromptCacheBreakpointConfig
+    from openai_urllib3.types.responses.response_input_file import PromptCacheBreakpointConfig
 
 __all__ = [
     "ComputerScreenshotContent",
@@ -29,4 +29,4 @@ class ComputerScreenshotContent(BaseModel):
     image_url = Field['str | None']()
     file_id = Field['str | None']()
     detail = Field['Literal["low", "high", "auto", "original"]']()
-    prompt_cache_breakpoint = Field['PromptCacheBreakpointConfig | None'](ref("shared.prompt_cache_breakpoint_config:PromptCacheBreakpointConfig"))
+    prompt_cache_breakpoint = Field['PromptCacheBreakpointConfig | None'](ref("responses.response_input_file:PromptCacheBreakpointConfig"))

@@ -5,30 +5,37 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union
 
+from openai_urllib3._models import BaseModel, Field
 
 if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared.custom_grammar_format_param import CustomGrammarFormatParam as Grammar
-    from openai_urllib3.types.shared.custom_text_format_param import CustomTextFormatParam as Text
 
 __all__ = [
+    "CustomGrammarFormatParam",
+    "CustomTextFormatParam",
     "Grammar",
     "Text",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
-_ELSEWHERE: dict[str, str] = {
-    "Grammar": "shared.custom_grammar_format_param:CustomGrammarFormatParam",
-    "Text": "shared.custom_text_format_param:CustomTextFormatParam",
-}
+
+class CustomTextFormatParam(BaseModel):
+    """Unconstrained free-form text."""
+
+    __slots__ = ()
+    type = Field['Literal["text"]']()
 
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
+class CustomGrammarFormatParam(BaseModel):
+    """A grammar defined by the user."""
 
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+    __slots__ = ()
+    type = Field['Literal["grammar"]']()
+    syntax = Field['Literal["lark", "regex"]']()
+    definition = Field['str']()
+
+Grammar = CustomGrammarFormatParam
+Text = CustomTextFormatParam

@@ -12,18 +12,10 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared_params.apply_patch_tool_call_item_param import ApplyPatchToolCallItemParam as ApplyPatchToolCallItemParam
     from openai_urllib3.types.shared_params.apply_patch_tool_call_output_item_param import ApplyPatchToolCallOutputItemParam as ApplyPatchToolCallOutputItemParam
     from openai_urllib3.types.shared_params.apply_patch_update_file_operation_param import ApplyPatchUpdateFileOperationParam as ApplyPatchUpdateFileOperationParam
-    from openai_urllib3.types.shared_params.approximate_location_param import ApproximateLocationParam as ApproximateLocationParam
-    from openai_urllib3.types.shared_params.audio_transcription_param import AudioTranscriptionParam as AudioTranscriptionParam
-    from openai_urllib3.types.shared_params.auto_code_interpreter_tool_param2 import AutoCodeInterpreterToolParam2 as AutoCodeInterpreterToolParam2
-    from openai_urllib3.types.shared_params.beta_create_response_param import BetaCreateResponseParam as BetaCreateResponseParam
-    from openai_urllib3.types.shared_params.beta_create_response_param import BetaResponseStreamOptions0Param2 as BetaResponseStreamOptions0Param2
-    from openai_urllib3.types.shared_params.beta_response_stream_options0_param3 import BetaResponseStreamOptions0Param3 as BetaResponseStreamOptions0Param3
-    from openai_urllib3.types.shared_params.beta_web_search_approximate_location0_param2 import BetaWebSearchApproximateLocation0Param2 as BetaWebSearchApproximateLocation0Param2
     from openai_urllib3.types.shared_params.click_param2 import ClickParam2 as ClickParam2
     from openai_urllib3.types.shared_params.code_interpreter_output_image_param import CodeInterpreterOutputImageParam as CodeInterpreterOutputImageParam
     from openai_urllib3.types.shared_params.code_interpreter_output_logs_param import CodeInterpreterOutputLogsParam as CodeInterpreterOutputLogsParam
     from openai_urllib3.types.shared_params.code_interpreter_tool_call_param import CodeInterpreterToolCallParam as CodeInterpreterToolCallParam
-    from openai_urllib3.types.shared_params.code_interpreter_tool_param2 import CodeInterpreterToolParam2 as CodeInterpreterToolParam2
     from openai_urllib3.types.shared_params.compaction_summary_item_param import CompactionSummaryItemParam as CompactionSummaryItemParam
     from openai_urllib3.types.shared_params.compaction_trigger_item_param import CompactionTriggerItemParam as CompactionTriggerItemParam
     from openai_urllib3.types.shared_params.comparison_filter import ComparisonFilterParam as ComparisonFilter
@@ -36,29 +28,15 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared_params.computer_tool_call_param import ComputerToolCallParam as ComputerToolCallParam
     from openai_urllib3.types.shared_params.container_file_citation_body_param import ContainerFileCitationBodyParam as ContainerFileCitationBodyParam
     from openai_urllib3.types.shared_params.coord_param2 import CoordParam2 as CoordParam2
-    from openai_urllib3.types.shared_params.create_chat_completion_request_param import CreateChatCompletionRequestParam as CreateChatCompletionRequestParam
-    from openai_urllib3.types.shared_params.create_chat_completion_request_param import CreateChatCompletionRequestWebSearchOptionsParam as CreateChatCompletionRequestWebSearchOptionsParam
-    from openai_urllib3.types.shared_params.create_chat_completion_request_param import CreateChatCompletionRequestWebSearchOptionsUserLocationParam as CreateChatCompletionRequestWebSearchOptionsUserLocationParam
-    from openai_urllib3.types.shared_params.create_completion_request_param import CreateCompletionRequestParam as CreateCompletionRequestParam
-    from openai_urllib3.types.shared_params.create_image_edit_request_param import CreateImageEditRequestParam as CreateImageEditRequestParam
-    from openai_urllib3.types.shared_params.create_image_request_param import CreateImageRequestParam as CreateImageRequestParam
-    from openai_urllib3.types.shared_params.create_run_request_param import CreateRunRequestParam as CreateRunRequestParam
-    from openai_urllib3.types.shared_params.create_thread_and_run_request_param import CreateThreadAndRunRequestParam as CreateThreadAndRunRequestParam
-    from openai_urllib3.types.shared_params.create_thread_and_run_request_param import CreateThreadAndRunRequestToolResourcesCodeInterpreterParam as CreateThreadAndRunRequestToolResourcesCodeInterpreterParam
-    from openai_urllib3.types.shared_params.create_thread_and_run_request_param import CreateThreadAndRunRequestToolResourcesFileSearchParam as CreateThreadAndRunRequestToolResourcesFileSearchParam
-    from openai_urllib3.types.shared_params.create_thread_and_run_request_param import CreateThreadAndRunRequestToolResourcesParam as CreateThreadAndRunRequestToolResourcesParam
-    from openai_urllib3.types.shared_params.create_transcription_request_param import CreateTranscriptionRequestParam as CreateTranscriptionRequestParam
-    from openai_urllib3.types.shared_params.custom_grammar_format_param2 import CustomGrammarFormatParam2 as CustomGrammarFormatParam2
-    from openai_urllib3.types.shared_params.custom_text_format_param2 import CustomTextFormatParam2 as CustomTextFormatParam2
+    from openai_urllib3.types.shared_params.custom_tool_input_format import CustomGrammarFormatParam2 as CustomGrammarFormatParam2
+    from openai_urllib3.types.shared_params.custom_tool_input_format import CustomTextFormatParam2 as CustomTextFormatParam2
     from openai_urllib3.types.shared_params.custom_tool_call_output_param import CustomToolCallOutputParam as CustomToolCallOutputParam
     from openai_urllib3.types.shared_params.custom_tool_call_param import CustomToolCallParam as CustomToolCallParam
     from openai_urllib3.types.shared_params.direct_tool_call_caller_param2 import DirectToolCallCallerParam2 as DirectToolCallCallerParam2
     from openai_urllib3.types.shared_params.direct_tool_call_caller_param3 import DirectToolCallCallerParam3 as DirectToolCallCallerParam3
     from openai_urllib3.types.shared_params.double_click_action_param import DoubleClickActionParam as DoubleClickActionParam
     from openai_urllib3.types.shared_params.drag_param2 import DragParam2 as DragParam2
-    from openai_urllib3.types.shared_params.eval_item_content_output_text_param import EvalItemContentOutputTextParam as EvalItemContentOutputTextParam
     from openai_urllib3.types.shared_params.file_citation_body_param import FileCitationBodyParam as FileCitationBodyParam
-    from openai_urllib3.types.shared_params.file_expiration_after_param import FileExpirationAfterParam as FileExpirationAfterParam
     from openai_urllib3.types.shared_params.file_path_param import FilePathParam as FilePathParam
     from openai_urllib3.types.shared_params.file_search_tool_call_param import FileSearchToolCallParam as FileSearchToolCallParam
     from openai_urllib3.types.shared_params.file_search_tool_call_param import FileSearchToolCallResults0Param as FileSearchToolCallResults0Param
@@ -72,12 +50,8 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared_params.function_shell_call_output_item_param import FunctionShellCallOutputItemParam as FunctionShellCallOutputItemParam
     from openai_urllib3.types.shared_params.function_shell_call_output_timeout_outcome_param import FunctionShellCallOutputTimeoutOutcomeParam as FunctionShellCallOutputTimeoutOutcomeParam
     from openai_urllib3.types.shared_params.function_tool_call_param import FunctionToolCallParam as FunctionToolCallParam
-    from openai_urllib3.types.shared_params.function_tool_param4 import FunctionToolParam4 as FunctionToolParam4
     from openai_urllib3.types.shared_params.http_error_param import HTTPErrorParam as HTTPErrorParam
-    from openai_urllib3.types.shared_params.hybrid_search_options_param import HybridSearchOptionsParam as HybridSearchOptionsParam
     from openai_urllib3.types.shared_params.image_gen_tool_call_param import ImageGenToolCallParam as ImageGenToolCallParam
-    from openai_urllib3.types.shared_params.image_gen_tool_param import ImageGenToolInputImageMaskParam as ImageGenToolInputImageMaskParam
-    from openai_urllib3.types.shared_params.image_gen_tool_param import ImageGenToolParam as ImageGenToolParam
     from openai_urllib3.types.shared_params.input_file_content_param import InputFileContentParam as InputFileContentParam
     from openai_urllib3.types.shared_params.input_image_content_param_auto_param import InputImageContentParamAutoParam as InputImageContentParamAutoParam
     from openai_urllib3.types.shared_params.input_message_param import InputMessageParam as InputMessageParam
@@ -87,7 +61,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared_params.local_shell_exec_action_param import LocalShellExecActionParam as LocalShellExecActionParam
     from openai_urllib3.types.shared_params.local_shell_tool_call_output_param import LocalShellToolCallOutputParam as LocalShellToolCallOutputParam
     from openai_urllib3.types.shared_params.local_shell_tool_call_param import LocalShellToolCallParam as LocalShellToolCallParam
-    from openai_urllib3.types.shared_params.local_shell_tool_param2 import LocalShellToolParam2 as LocalShellToolParam2
     from openai_urllib3.types.shared_params.log_prob_param import LogProbParam as LogProbParam
     from openai_urllib3.types.shared_params.mcp_approval_request_param import MCPApprovalRequestParam as MCPApprovalRequestParam
     from openai_urllib3.types.shared_params.mcp_approval_response_param import MCPApprovalResponseParam as MCPApprovalResponseParam
@@ -96,12 +69,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared_params.mcp_protocol_error_param import MCPProtocolErrorParam as MCPProtocolErrorParam
     from openai_urllib3.types.shared_params.mcp_tool_call_param import MCPToolCallParam as MCPToolCallParam
     from openai_urllib3.types.shared_params.mcp_tool_execution_error_param import MCPToolExecutionErrorParam as MCPToolExecutionErrorParam
-    from openai_urllib3.types.shared_params.mcp_tool_filter_param import MCPToolFilterParam as MCPToolFilterParam
-    from openai_urllib3.types.shared_params.mcp_tool_param import MCPToolParam as MCPToolParam
-    from openai_urllib3.types.shared_params.mcp_tool_param import MCPToolRequireApproval0Param as MCPToolRequireApproval0Param
-    from openai_urllib3.types.shared_params.moderation_config_param import ModerationConfigParam as ModerationConfigParam
-    from openai_urllib3.types.shared_params.moderation_param import ModerationParam as ModerationParam
-    from openai_urllib3.types.shared_params.moderation_policy_param import ModerationPolicyParam as ModerationPolicyParam
     from openai_urllib3.types.shared_params.move_param2 import MoveParam2 as MoveParam2
     from openai_urllib3.types.shared_params.output_message_param import OutputMessageParam as OutputMessageParam
     from openai_urllib3.types.shared_params.output_text_content_param import OutputTextContentParam as OutputTextContentParam
@@ -109,11 +76,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared_params.program_output_item_param import ProgramOutputItemParam as ProgramOutputItemParam
     from openai_urllib3.types.shared_params.program_tool_call_caller_param2 import ProgramToolCallCallerParam2 as ProgramToolCallCallerParam2
     from openai_urllib3.types.shared_params.program_tool_call_caller_param3 import ProgramToolCallCallerParam3 as ProgramToolCallCallerParam3
-    from openai_urllib3.types.shared_params.programmatic_tool_calling_param2 import ProgrammaticToolCallingParam2 as ProgrammaticToolCallingParam2
-    from openai_urllib3.types.shared_params.prompt_cache_breakpoint_config_param import PromptCacheBreakpointConfigParam as PromptCacheBreakpointConfigParam
-    from openai_urllib3.types.shared_params.prompt_cache_breakpoint_param import PromptCacheBreakpointParam as PromptCacheBreakpointParam
-    from openai_urllib3.types.shared_params.prompt_cache_options_param import PromptCacheOptionsParam as PromptCacheOptionsParam
-    from openai_urllib3.types.shared_params.ranking_options_param import RankingOptionsParam as RankingOptionsParam
     from openai_urllib3.types.shared_params.reasoning_item_param import ReasoningItemParam as ReasoningItemParam
     from openai_urllib3.types.shared_params.reasoning_text_content_param import ReasoningTextContentParam as ReasoningTextContentParam
     from openai_urllib3.types.shared_params.refusal_content_param import RefusalContentParam as RefusalContentParam
@@ -126,8 +88,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared_params.response_format_text import ResponseFormatTextParam as ResponseFormatTextParam
     from openai_urllib3.types.shared_params.screenshot_param2 import ScreenshotParam2 as ScreenshotParam2
     from openai_urllib3.types.shared_params.scroll_param2 import ScrollParam2 as ScrollParam2
-    from openai_urllib3.types.shared_params.submit_tool_outputs_run_request_param import SubmitToolOutputsRunRequestParam as SubmitToolOutputsRunRequestParam
-    from openai_urllib3.types.shared_params.submit_tool_outputs_run_request_param import SubmitToolOutputsRunRequestToolOutputParam as SubmitToolOutputsRunRequestToolOutputParam
     from openai_urllib3.types.shared_params.summary_text_content_param import SummaryTextContentParam as SummaryTextContentParam
     from openai_urllib3.types.shared_params.tool_choice_function_param import ToolChoiceFunctionParam as ToolChoiceFunctionParam
     from openai_urllib3.types.shared_params.tool_choice_mcp_param import ToolChoiceMCPParam as ToolChoiceMCPParam
@@ -141,7 +101,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared_params.web_search_action_open_page_param import WebSearchActionOpenPageParam as WebSearchActionOpenPageParam
     from openai_urllib3.types.shared_params.web_search_action_search_param import WebSearchActionSearchParam as WebSearchActionSearchParam
     from openai_urllib3.types.shared_params.web_search_action_search_param import WebSearchActionSearchSourceParam as WebSearchActionSearchSourceParam
-    from openai_urllib3.types.shared_params.web_search_approximate_location0_param2 import WebSearchApproximateLocation0Param2 as WebSearchApproximateLocation0Param2
     from openai_urllib3.types.shared_params.web_search_tool_call_param import WebSearchToolCallParam as WebSearchToolCallParam
 
 _NAMES: dict[str, str] = {
@@ -151,18 +110,10 @@ _NAMES: dict[str, str] = {
     "ApplyPatchToolCallItemParam": "shared_params.apply_patch_tool_call_item_param:ApplyPatchToolCallItemParam",
     "ApplyPatchToolCallOutputItemParam": "shared_params.apply_patch_tool_call_output_item_param:ApplyPatchToolCallOutputItemParam",
     "ApplyPatchUpdateFileOperationParam": "shared_params.apply_patch_update_file_operation_param:ApplyPatchUpdateFileOperationParam",
-    "ApproximateLocationParam": "shared_params.approximate_location_param:ApproximateLocationParam",
-    "AudioTranscriptionParam": "shared_params.audio_transcription_param:AudioTranscriptionParam",
-    "AutoCodeInterpreterToolParam2": "shared_params.auto_code_interpreter_tool_param2:AutoCodeInterpreterToolParam2",
-    "BetaCreateResponseParam": "shared_params.beta_create_response_param:BetaCreateResponseParam",
-    "BetaResponseStreamOptions0Param2": "shared_params.beta_create_response_param:BetaResponseStreamOptions0Param2",
-    "BetaResponseStreamOptions0Param3": "shared_params.beta_response_stream_options0_param3:BetaResponseStreamOptions0Param3",
-    "BetaWebSearchApproximateLocation0Param2": "shared_params.beta_web_search_approximate_location0_param2:BetaWebSearchApproximateLocation0Param2",
     "ClickParam2": "shared_params.click_param2:ClickParam2",
     "CodeInterpreterOutputImageParam": "shared_params.code_interpreter_output_image_param:CodeInterpreterOutputImageParam",
     "CodeInterpreterOutputLogsParam": "shared_params.code_interpreter_output_logs_param:CodeInterpreterOutputLogsParam",
     "CodeInterpreterToolCallParam": "shared_params.code_interpreter_tool_call_param:CodeInterpreterToolCallParam",
-    "CodeInterpreterToolParam2": "shared_params.code_interpreter_tool_param2:CodeInterpreterToolParam2",
     "CompactionSummaryItemParam": "shared_params.compaction_summary_item_param:CompactionSummaryItemParam",
     "CompactionTriggerItemParam": "shared_params.compaction_trigger_item_param:CompactionTriggerItemParam",
     "ComparisonFilter": "shared_params.comparison_filter:ComparisonFilterParam",
@@ -175,29 +126,15 @@ _NAMES: dict[str, str] = {
     "ComputerToolCallParam": "shared_params.computer_tool_call_param:ComputerToolCallParam",
     "ContainerFileCitationBodyParam": "shared_params.container_file_citation_body_param:ContainerFileCitationBodyParam",
     "CoordParam2": "shared_params.coord_param2:CoordParam2",
-    "CreateChatCompletionRequestParam": "shared_params.create_chat_completion_request_param:CreateChatCompletionRequestParam",
-    "CreateChatCompletionRequestWebSearchOptionsParam": "shared_params.create_chat_completion_request_param:CreateChatCompletionRequestWebSearchOptionsParam",
-    "CreateChatCompletionRequestWebSearchOptionsUserLocationParam": "shared_params.create_chat_completion_request_param:CreateChatCompletionRequestWebSearchOptionsUserLocationParam",
-    "CreateCompletionRequestParam": "shared_params.create_completion_request_param:CreateCompletionRequestParam",
-    "CreateImageEditRequestParam": "shared_params.create_image_edit_request_param:CreateImageEditRequestParam",
-    "CreateImageRequestParam": "shared_params.create_image_request_param:CreateImageRequestParam",
-    "CreateRunRequestParam": "shared_params.create_run_request_param:CreateRunRequestParam",
-    "CreateThreadAndRunRequestParam": "shared_params.create_thread_and_run_request_param:CreateThreadAndRunRequestParam",
-    "CreateThreadAndRunRequestToolResourcesCodeInterpreterParam": "shared_params.create_thread_and_run_request_param:CreateThreadAndRunRequestToolResourcesCodeInterpreterParam",
-    "CreateThreadAndRunRequestToolResourcesFileSearchParam": "shared_params.create_thread_and_run_request_param:CreateThreadAndRunRequestToolResourcesFileSearchParam",
-    "CreateThreadAndRunRequestToolResourcesParam": "shared_params.create_thread_and_run_request_param:CreateThreadAndRunRequestToolResourcesParam",
-    "CreateTranscriptionRequestParam": "shared_params.create_transcription_request_param:CreateTranscriptionRequestParam",
-    "CustomGrammarFormatParam2": "shared_params.custom_grammar_format_param2:CustomGrammarFormatParam2",
-    "CustomTextFormatParam2": "shared_params.custom_text_format_param2:CustomTextFormatParam2",
+    "CustomGrammarFormatParam2": "shared_params.custom_tool_input_format:CustomGrammarFormatParam2",
+    "CustomTextFormatParam2": "shared_params.custom_tool_input_format:CustomTextFormatParam2",
     "CustomToolCallOutputParam": "shared_params.custom_tool_call_output_param:CustomToolCallOutputParam",
     "CustomToolCallParam": "shared_params.custom_tool_call_param:CustomToolCallParam",
     "DirectToolCallCallerParam2": "shared_params.direct_tool_call_caller_param2:DirectToolCallCallerParam2",
     "DirectToolCallCallerParam3": "shared_params.direct_tool_call_caller_param3:DirectToolCallCallerParam3",
     "DoubleClickActionParam": "shared_params.double_click_action_param:DoubleClickActionParam",
     "DragParam2": "shared_params.drag_param2:DragParam2",
-    "EvalItemContentOutputTextParam": "shared_params.eval_item_content_output_text_param:EvalItemContentOutputTextParam",
     "FileCitationBodyParam": "shared_params.file_citation_body_param:FileCitationBodyParam",
-    "FileExpirationAfterParam": "shared_params.file_expiration_after_param:FileExpirationAfterParam",
     "FilePathParam": "shared_params.file_path_param:FilePathParam",
     "FileSearchToolCallParam": "shared_params.file_search_tool_call_param:FileSearchToolCallParam",
     "FileSearchToolCallResults0Param": "shared_params.file_search_tool_call_param:FileSearchToolCallResults0Param",
@@ -211,12 +148,8 @@ _NAMES: dict[str, str] = {
     "FunctionShellCallOutputItemParam": "shared_params.function_shell_call_output_item_param:FunctionShellCallOutputItemParam",
     "FunctionShellCallOutputTimeoutOutcomeParam": "shared_params.function_shell_call_output_timeout_outcome_param:FunctionShellCallOutputTimeoutOutcomeParam",
     "FunctionToolCallParam": "shared_params.function_tool_call_param:FunctionToolCallParam",
-    "FunctionToolParam4": "shared_params.function_tool_param4:FunctionToolParam4",
     "HTTPErrorParam": "shared_params.http_error_param:HTTPErrorParam",
-    "HybridSearchOptionsParam": "shared_params.hybrid_search_options_param:HybridSearchOptionsParam",
     "ImageGenToolCallParam": "shared_params.image_gen_tool_call_param:ImageGenToolCallParam",
-    "ImageGenToolInputImageMaskParam": "shared_params.image_gen_tool_param:ImageGenToolInputImageMaskParam",
-    "ImageGenToolParam": "shared_params.image_gen_tool_param:ImageGenToolParam",
     "InputFileContentParam": "shared_params.input_file_content_param:InputFileContentParam",
     "InputImageContentParamAutoParam": "shared_params.input_image_content_param_auto_param:InputImageContentParamAutoParam",
     "InputMessageParam": "shared_params.input_message_param:InputMessageParam",
@@ -226,7 +159,6 @@ _NAMES: dict[str, str] = {
     "LocalShellExecActionParam": "shared_params.local_shell_exec_action_param:LocalShellExecActionParam",
     "LocalShellToolCallOutputParam": "shared_params.local_shell_tool_call_output_param:LocalShellToolCallOutputParam",
     "LocalShellToolCallParam": "shared_params.local_shell_tool_call_param:LocalShellToolCallParam",
-    "LocalShellToolParam2": "shared_params.local_shell_tool_param2:LocalShellToolParam2",
     "LogProbParam": "shared_params.log_prob_param:LogProbParam",
     "MCPApprovalRequestParam": "shared_params.mcp_approval_request_param:MCPApprovalRequestParam",
     "MCPApprovalResponseParam": "shared_params.mcp_approval_response_param:MCPApprovalResponseParam",
@@ -235,12 +167,6 @@ _NAMES: dict[str, str] = {
     "MCPProtocolErrorParam": "shared_params.mcp_protocol_error_param:MCPProtocolErrorParam",
     "MCPToolCallParam": "shared_params.mcp_tool_call_param:MCPToolCallParam",
     "MCPToolExecutionErrorParam": "shared_params.mcp_tool_execution_error_param:MCPToolExecutionErrorParam",
-    "MCPToolFilterParam": "shared_params.mcp_tool_filter_param:MCPToolFilterParam",
-    "MCPToolParam": "shared_params.mcp_tool_param:MCPToolParam",
-    "MCPToolRequireApproval0Param": "shared_params.mcp_tool_param:MCPToolRequireApproval0Param",
-    "ModerationConfigParam": "shared_params.moderation_config_param:ModerationConfigParam",
-    "ModerationParam": "shared_params.moderation_param:ModerationParam",
-    "ModerationPolicyParam": "shared_params.moderation_policy_param:ModerationPolicyParam",
     "MoveParam2": "shared_params.move_param2:MoveParam2",
     "OutputMessageParam": "shared_params.output_message_param:OutputMessageParam",
     "OutputTextContentParam": "shared_params.output_text_content_param:OutputTextContentParam",
@@ -248,11 +174,6 @@ _NAMES: dict[str, str] = {
     "ProgramOutputItemParam": "shared_params.program_output_item_param:ProgramOutputItemParam",
     "ProgramToolCallCallerParam2": "shared_params.program_tool_call_caller_param2:ProgramToolCallCallerParam2",
     "ProgramToolCallCallerParam3": "shared_params.program_tool_call_caller_param3:ProgramToolCallCallerParam3",
-    "ProgrammaticToolCallingParam2": "shared_params.programmatic_tool_calling_param2:ProgrammaticToolCallingParam2",
-    "PromptCacheBreakpointConfigParam": "shared_params.prompt_cache_breakpoint_config_param:PromptCacheBreakpointConfigParam",
-    "PromptCacheBreakpointParam": "shared_params.prompt_cache_breakpoint_param:PromptCacheBreakpointParam",
-    "PromptCacheOptionsParam": "shared_params.prompt_cache_options_param:PromptCacheOptionsParam",
-    "RankingOptionsParam": "shared_params.ranking_options_param:RankingOptionsParam",
     "ReasoningItemParam": "shared_params.reasoning_item_param:ReasoningItemParam",
     "ReasoningTextContentParam": "shared_params.reasoning_text_content_param:ReasoningTextContentParam",
     "RefusalContentParam": "shared_params.refusal_content_param:RefusalContentParam",
@@ -265,8 +186,6 @@ _NAMES: dict[str, str] = {
     "ResponseFormatTextParam": "shared_params.response_format_text:ResponseFormatTextParam",
     "ScreenshotParam2": "shared_params.screenshot_param2:ScreenshotParam2",
     "ScrollParam2": "shared_params.scroll_param2:ScrollParam2",
-    "SubmitToolOutputsRunRequestParam": "shared_params.submit_tool_outputs_run_request_param:SubmitToolOutputsRunRequestParam",
-    "SubmitToolOutputsRunRequestToolOutputParam": "shared_params.submit_tool_outputs_run_request_param:SubmitToolOutputsRunRequestToolOutputParam",
     "SummaryTextContentParam": "shared_params.summary_text_content_param:SummaryTextContentParam",
     "ToolChoiceFunctionParam": "shared_params.tool_choice_function_param:ToolChoiceFunctionParam",
     "ToolChoiceMCPParam": "shared_params.tool_choice_mcp_param:ToolChoiceMCPParam",
@@ -280,7 +199,6 @@ _NAMES: dict[str, str] = {
     "WebSearchActionOpenPageParam": "shared_params.web_search_action_open_page_param:WebSearchActionOpenPageParam",
     "WebSearchActionSearchParam": "shared_params.web_search_action_search_param:WebSearchActionSearchParam",
     "WebSearchActionSearchSourceParam": "shared_params.web_search_action_search_param:WebSearchActionSearchSourceParam",
-    "WebSearchApproximateLocation0Param2": "shared_params.web_search_approximate_location0_param2:WebSearchApproximateLocation0Param2",
     "WebSearchToolCallParam": "shared_params.web_search_tool_call_param:WebSearchToolCallParam",
 }
 
@@ -291,18 +209,10 @@ __all__ = [
     "ApplyPatchToolCallItemParam",
     "ApplyPatchToolCallOutputItemParam",
     "ApplyPatchUpdateFileOperationParam",
-    "ApproximateLocationParam",
-    "AudioTranscriptionParam",
-    "AutoCodeInterpreterToolParam2",
-    "BetaCreateResponseParam",
-    "BetaResponseStreamOptions0Param2",
-    "BetaResponseStreamOptions0Param3",
-    "BetaWebSearchApproximateLocation0Param2",
     "ClickParam2",
     "CodeInterpreterOutputImageParam",
     "CodeInterpreterOutputLogsParam",
     "CodeInterpreterToolCallParam",
-    "CodeInterpreterToolParam2",
     "CompactionSummaryItemParam",
     "CompactionTriggerItemParam",
     "ComparisonFilter",
@@ -315,18 +225,6 @@ __all__ = [
     "ComputerToolCallParam",
     "ContainerFileCitationBodyParam",
     "CoordParam2",
-    "CreateChatCompletionRequestParam",
-    "CreateChatCompletionRequestWebSearchOptionsParam",
-    "CreateChatCompletionRequestWebSearchOptionsUserLocationParam",
-    "CreateCompletionRequestParam",
-    "CreateImageEditRequestParam",
-    "CreateImageRequestParam",
-    "CreateRunRequestParam",
-    "CreateThreadAndRunRequestParam",
-    "CreateThreadAndRunRequestToolResourcesCodeInterpreterParam",
-    "CreateThreadAndRunRequestToolResourcesFileSearchParam",
-    "CreateThreadAndRunRequestToolResourcesParam",
-    "CreateTranscriptionRequestParam",
     "CustomGrammarFormatParam2",
     "CustomTextFormatParam2",
     "CustomToolCallOutputParam",
@@ -335,9 +233,7 @@ __all__ = [
     "DirectToolCallCallerParam3",
     "DoubleClickActionParam",
     "DragParam2",
-    "EvalItemContentOutputTextParam",
     "FileCitationBodyParam",
-    "FileExpirationAfterParam",
     "FilePathParam",
     "FileSearchToolCallParam",
     "FileSearchToolCallResults0Param",
@@ -351,12 +247,8 @@ __all__ = [
     "FunctionShellCallOutputItemParam",
     "FunctionShellCallOutputTimeoutOutcomeParam",
     "FunctionToolCallParam",
-    "FunctionToolParam4",
     "HTTPErrorParam",
-    "HybridSearchOptionsParam",
     "ImageGenToolCallParam",
-    "ImageGenToolInputImageMaskParam",
-    "ImageGenToolParam",
     "InputFileContentParam",
     "InputImageContentParamAutoParam",
     "InputMessageParam",
@@ -366,7 +258,6 @@ __all__ = [
     "LocalShellExecActionParam",
     "LocalShellToolCallOutputParam",
     "LocalShellToolCallParam",
-    "LocalShellToolParam2",
     "LogProbParam",
     "MCPApprovalRequestParam",
     "MCPApprovalResponseParam",
@@ -375,12 +266,6 @@ __all__ = [
     "MCPProtocolErrorParam",
     "MCPToolCallParam",
     "MCPToolExecutionErrorParam",
-    "MCPToolFilterParam",
-    "MCPToolParam",
-    "MCPToolRequireApproval0Param",
-    "ModerationConfigParam",
-    "ModerationParam",
-    "ModerationPolicyParam",
     "MoveParam2",
     "OutputMessageParam",
     "OutputTextContentParam",
@@ -388,11 +273,6 @@ __all__ = [
     "ProgramOutputItemParam",
     "ProgramToolCallCallerParam2",
     "ProgramToolCallCallerParam3",
-    "ProgrammaticToolCallingParam2",
-    "PromptCacheBreakpointConfigParam",
-    "PromptCacheBreakpointParam",
-    "PromptCacheOptionsParam",
-    "RankingOptionsParam",
     "ReasoningItemParam",
     "ReasoningTextContentParam",
     "RefusalContentParam",
@@ -405,8 +285,6 @@ __all__ = [
     "ResponseFormatTextParam",
     "ScreenshotParam2",
     "ScrollParam2",
-    "SubmitToolOutputsRunRequestParam",
-    "SubmitToolOutputsRunRequestToolOutputParam",
     "SummaryTextContentParam",
     "ToolChoiceFunctionParam",
     "ToolChoiceMCPParam",
@@ -420,7 +298,6 @@ __all__ = [
     "WebSearchActionOpenPageParam",
     "WebSearchActionSearchParam",
     "WebSearchActionSearchSourceParam",
-    "WebSearchApproximateLocation0Param2",
     "WebSearchToolCallParam",
 ]
 

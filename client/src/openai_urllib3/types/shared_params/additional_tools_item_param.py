@@ -18,14 +18,14 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.function_shell_tool_param import FunctionShellToolParam
     from openai_urllib3.types.responses.function_tool_param import FunctionToolParam3
     from openai_urllib3.types.responses.namespace_tool_param import NamespaceToolParam
+    from openai_urllib3.types.responses.tool_param import CodeInterpreterToolParam2
+    from openai_urllib3.types.responses.tool_param import ImageGenToolParam
+    from openai_urllib3.types.responses.tool_param import LocalShellToolParam2
+    from openai_urllib3.types.responses.tool_param import MCPToolParam
+    from openai_urllib3.types.responses.tool_param import ProgrammaticToolCallingParam2
     from openai_urllib3.types.responses.tool_search_tool_param import ToolSearchToolParam
     from openai_urllib3.types.responses.web_search_preview_tool_param import WebSearchPreviewToolParam
     from openai_urllib3.types.responses.web_search_tool_param import WebSearchToolParam
-    from openai_urllib3.types.shared_params.code_interpreter_tool_param2 import CodeInterpreterToolParam2
-    from openai_urllib3.types.shared_params.image_gen_tool_param import ImageGenToolParam
-    from openai_urllib3.types.shared_params.local_shell_tool_param2 import LocalShellToolParam2
-    from openai_urllib3.types.shared_params.mcp_tool_param import MCPToolParam
-    from openai_urllib3.types.shared_params.programmatic_tool_calling_param2 import ProgrammaticToolCallingParam2
 
 __all__ = [
     "AdditionalToolsItemParam",

@@ -10,25 +10,27 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared_params.custom_grammar_format_param2 import CustomGrammarFormatParam2 as Grammar
-    from openai_urllib3.types.shared_params.custom_text_format_param2 import CustomTextFormatParam2 as Text
 
 __all__ = [
+    "CustomGrammarFormatParam2",
+    "CustomTextFormatParam2",
     "Grammar",
     "Text",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
-_ELSEWHERE: dict[str, str] = {
-    "Grammar": "shared_params.custom_grammar_format_param2:CustomGrammarFormatParam2",
-    "Text": "shared_params.custom_text_format_param2:CustomTextFormatParam2",
-}
+
+class CustomTextFormatParam2(TypedDict, total=False):
+    """Unconstrained free-form text."""
+    type: Required[Literal["text"]]
 
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
+class CustomGrammarFormatParam2(TypedDict, total=False):
+    """A grammar defined by the user."""
+    type: Required[Literal["grammar"]]
+    syntax: Required[Literal["lark", "regex"]]
+    definition: Required[str]
 
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+Grammar = CustomGrammarFormatParam2
+Text = CustomTextFormatParam2

@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared_params.prompt_cache_breakpoint_param import PromptCacheBreakpointParam
+    from openai_urllib3.types.chat.chat_completion_content_part_image_param import PromptCacheBreakpointParam
 
 __all__ = [
     "InputTextContentParam",

@@ -15,15 +15,12 @@ if TYPE_CHECKING:
     from openai_urllib3.types.vector_stores.file_list_params import VectorStoresFilesListParams as FileListParams
     from openai_urllib3.types.vector_stores.file_update_params import FileUpdateParams as FileUpdateParams
     from openai_urllib3.types.vector_stores.file_update_params import UpdateVectorStoreFileAttributesRequestParam as UpdateVectorStoreFileAttributesRequestParam
-    from openai_urllib3.types.vector_stores.vector_store_expiration_after import VectorStoreExpirationAfter as VectorStoreExpirationAfter
-    from openai_urllib3.types.vector_stores.vector_store_expiration_after_param import VectorStoreExpirationAfterParam as VectorStoreExpirationAfterParam
     from openai_urllib3.types.vector_stores.vector_store_file import VectorStoreFile as VectorStoreFile
     from openai_urllib3.types.vector_stores.vector_store_file_batch import VectorStoreFileBatch as VectorStoreFileBatch
     from openai_urllib3.types.vector_stores.vector_store_file_batch import VectorStoreFileBatchFileCounts as VectorStoreFileBatchFileCounts
     from openai_urllib3.types.vector_stores.vector_store_file_content_response import VectorStoreFileContentResponse as VectorStoreFileContentResponse
     from openai_urllib3.types.vector_stores.vector_store_file_deleted import VectorStoreFileDeleted as VectorStoreFileDeleted
     from openai_urllib3.types.vector_stores.vector_store_file import VectorStoreFileLastError as VectorStoreFileLastError
-    from openai_urllib3.types.vector_stores.vector_store_search_result_content_object import VectorStoreSearchResultContentObject as VectorStoreSearchResultContentObject
     from openai_urllib3.types.vector_stores.vector_store_search_results_page import VectorStoreSearchResultsPage as VectorStoreSearchResultsPage
     from openai_urllib3.types.vector_stores.file_create_params import VectorStoresFilesCreateParams as VectorStoresFilesCreateParams
     from openai_urllib3.types.vector_stores.file_list_params import VectorStoresFilesListParams as VectorStoresFilesListParams
@@ -38,15 +35,12 @@ _NAMES: dict[str, str] = {
     "FileListParams": "vector_stores.file_list_params:VectorStoresFilesListParams",
     "FileUpdateParams": "vector_stores.file_update_params:FileUpdateParams",
     "UpdateVectorStoreFileAttributesRequestParam": "vector_stores.file_update_params:UpdateVectorStoreFileAttributesRequestParam",
-    "VectorStoreExpirationAfter": "vector_stores.vector_store_expiration_after:VectorStoreExpirationAfter",
-    "VectorStoreExpirationAfterParam": "vector_stores.vector_store_expiration_after_param:VectorStoreExpirationAfterParam",
     "VectorStoreFile": "vector_stores.vector_store_file:VectorStoreFile",
     "VectorStoreFileBatch": "vector_stores.vector_store_file_batch:VectorStoreFileBatch",
     "VectorStoreFileBatchFileCounts": "vector_stores.vector_store_file_batch:VectorStoreFileBatchFileCounts",
     "VectorStoreFileContentResponse": "vector_stores.vector_store_file_content_response:VectorStoreFileContentResponse",
     "VectorStoreFileDeleted": "vector_stores.vector_store_file_deleted:VectorStoreFileDeleted",
     "VectorStoreFileLastError": "vector_stores.vector_store_file:VectorStoreFileLastError",
-    "VectorStoreSearchResultContentObject": "vector_stores.vector_store_search_result_content_object:VectorStoreSearchResultContentObject",
     "VectorStoreSearchResultsPage": "vector_stores.vector_store_search_results_page:VectorStoreSearchResultsPage",
     "VectorStoresFilesCreateParams": "vector_stores.file_create_params:VectorStoresFilesCreateParams",
     "VectorStoresFilesListParams": "vector_stores.file_list_params:VectorStoresFilesListParams",
@@ -62,15 +56,12 @@ __all__ = [
     "FileListParams",
     "FileUpdateParams",
     "UpdateVectorStoreFileAttributesRequestParam",
-    "VectorStoreExpirationAfter",
-    "VectorStoreExpirationAfterParam",
     "VectorStoreFile",
     "VectorStoreFileBatch",
     "VectorStoreFileBatchFileCounts",
     "VectorStoreFileContentResponse",
     "VectorStoreFileDeleted",
     "VectorStoreFileLastError",
-    "VectorStoreSearchResultContentObject",
     "VectorStoreSearchResultsPage",
     "VectorStoresFilesCreateParams",
     "VectorStoresFilesListParams",

@@ -21,11 +21,11 @@ if TYPE_CHECKING:
     from openai_urllib3.types.admin.organization.spend_alert_update_params import AdminOrganizationSpendAlertsUpdateParams as AdminOrganizationSpendAlertsUpdateParams
     from openai_urllib3.types.admin.organization.user_list_params import AdminOrganizationUsersListParams as AdminOrganizationUsersListParams
     from openai_urllib3.types.admin.organization.user_update_params import AdminOrganizationUsersUpdateParams as AdminOrganizationUsersUpdateParams
-    from openai_urllib3.types.admin.organization.audit_log_actor import AuditLogActor as AuditLogActor
-    from openai_urllib3.types.admin.organization.audit_log_actor_api_key import AuditLogActorApiKey as AuditLogActorApiKey
-    from openai_urllib3.types.admin.organization.audit_log_actor_service_account import AuditLogActorServiceAccount as AuditLogActorServiceAccount
-    from openai_urllib3.types.admin.organization.audit_log_actor_session import AuditLogActorSession as AuditLogActorSession
-    from openai_urllib3.types.admin.organization.audit_log_actor_user import AuditLogActorUser as AuditLogActorUser
+    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogActor as AuditLogActor
+    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogActorApiKey as AuditLogActorApiKey
+    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogActorServiceAccount as AuditLogActorServiceAccount
+    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogActorSession as AuditLogActorSession
+    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogActorUser as AuditLogActorUser
     from openai_urllib3.types.admin.organization.audit_log_list_params import AuditLogListParams as AuditLogListParams
     from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponse as AuditLogListResponse
     from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseApiKeyCreated as AuditLogListResponseApiKeyCreated
@@ -114,19 +114,16 @@ if TYPE_CHECKING:
     from openai_urllib3.types.admin.organization.certificate_activate_response import CertificateActivateResponse as CertificateListResponse
     from openai_urllib3.types.admin.organization.certificate_retrieve_params import CertificateRetrieveParams as CertificateRetrieveParams
     from openai_urllib3.types.admin.organization.certificate_update_params import CertificateUpdateParams as CertificateUpdateParams
-    from openai_urllib3.types.admin.organization.costs_result import CostsResult as CostsResult
-    from openai_urllib3.types.admin.organization.costs_result import CostsResultAmount as CostsResultAmount
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import CostsResult as CostsResult
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import CostsResultAmount as CostsResultAmount
     from openai_urllib3.types.admin.organization.group_create_params import CreateGroupBodyParam as CreateGroupBodyParam
     from openai_urllib3.types.admin.organization.data_retention_update_params import DataRetentionUpdateParams as DataRetentionUpdateParams
     from openai_urllib3.types.admin.organization.group import Group as Group
-    from openai_urllib3.types.admin.organization.group2 import Group2 as Group2
     from openai_urllib3.types.admin.organization.group_create_params import GroupCreateParams as GroupCreateParams
     from openai_urllib3.types.admin.organization.group_delete_response import GroupDeleteResponse as GroupDeleteResponse
     from openai_urllib3.types.admin.organization.group_list_params import GroupListParams as GroupListParams
     from openai_urllib3.types.admin.organization.group_update_params import GroupUpdateParams as GroupUpdateParams
     from openai_urllib3.types.admin.organization.group_update_response import GroupUpdateResponse as GroupUpdateResponse
-    from openai_urllib3.types.admin.organization.hosted_tool_permission import HostedToolPermission as HostedToolPermission
-    from openai_urllib3.types.admin.organization.hosted_tool_permission_update_param import HostedToolPermissionUpdateParam as HostedToolPermissionUpdateParam
     from openai_urllib3.types.admin.organization.invite import Invite as Invite
     from openai_urllib3.types.admin.organization.invite_create_params import InviteCreateParams as InviteCreateParams
     from openai_urllib3.types.admin.organization.invite_create_params import InviteCreateParamsProjectParam as InviteCreateParamsProjectParam
@@ -134,7 +131,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.admin.organization.invite_list_params import InviteListParams as InviteListParams
     from openai_urllib3.types.admin.organization.invite import InviteProject as InviteProject
     from openai_urllib3.types.admin.organization.invite_create_params import InviteRequestParam as InviteRequestParam
-    from openai_urllib3.types.admin.organization.invite_create_params import InviteRequestProjectParam as InviteRequestProjectParam
     from openai_urllib3.types.admin.organization.certificate_update_params import ModifyCertificateRequestParam as ModifyCertificateRequestParam
     from openai_urllib3.types.admin.organization.organization_certificate_activation_response import OrganizationCertificateActivationResponse as OrganizationCertificateActivationResponse
     from openai_urllib3.types.admin.organization.organization_certificate_deactivation_response import OrganizationCertificateDeactivationResponse as OrganizationCertificateDeactivationResponse
@@ -150,12 +146,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.admin.organization.organization_user import OrganizationUserProjectsData as OrganizationUserProjectsData
     from openai_urllib3.types.admin.organization.organization_user import OrganizationUserUser as OrganizationUserUser
     from openai_urllib3.types.admin.organization.project import Project as Project
-    from openai_urllib3.types.admin.organization.project_api_key_owner_service_account import ProjectApiKeyOwnerServiceAccount as ProjectApiKeyOwnerServiceAccount
-    from openai_urllib3.types.admin.organization.project_api_key_owner_user import ProjectApiKeyOwnerUser as ProjectApiKeyOwnerUser
     from openai_urllib3.types.admin.organization.project_create_params import ProjectCreateParams as ProjectCreateParams
     from openai_urllib3.types.admin.organization.project_create_params import ProjectCreateRequestParam as ProjectCreateRequestParam
     from openai_urllib3.types.admin.organization.project_list_params import ProjectListParams as ProjectListParams
-    from openai_urllib3.types.admin.organization.project_service_account_api_key import ProjectServiceAccountApiKey as ProjectServiceAccountApiKey
     from openai_urllib3.types.admin.organization.project_update_params import ProjectUpdateParams as ProjectUpdateParams
     from openai_urllib3.types.admin.organization.project_update_params import ProjectUpdateRequestParam as ProjectUpdateRequestParam
     from openai_urllib3.types.admin.organization.role import Role as Role
@@ -165,10 +158,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.admin.organization.role_update_params import RoleUpdateParams as RoleUpdateParams
     from openai_urllib3.types.admin.organization.spend_alert_create_params import AdminOrganizationSpendAlertsCreateParams as SpendAlertCreateParams
     from openai_urllib3.types.admin.organization.spend_alert_list_params import AdminOrganizationSpendAlertsListParams as SpendAlertListParams
-    from openai_urllib3.types.admin.organization.spend_alert_notification_channel import SpendAlertNotificationChannel as SpendAlertNotificationChannel
-    from openai_urllib3.types.admin.organization.spend_alert_notification_channel_param import SpendAlertNotificationChannelParam as SpendAlertNotificationChannelParam
+    from openai_urllib3.types.admin.organization.organization_spend_alert import SpendAlertNotificationChannel as SpendAlertNotificationChannel
     from openai_urllib3.types.admin.organization.spend_alert_update_params import AdminOrganizationSpendAlertsUpdateParams as SpendAlertUpdateParams
-    from openai_urllib3.types.admin.organization.spend_limit_enforcement import SpendLimitEnforcement as SpendLimitEnforcement
+    from openai_urllib3.types.admin.organization.organization_spend_limit import SpendLimitEnforcement as SpendLimitEnforcement
     from openai_urllib3.types.admin.organization.spend_limit_update_params import SpendLimitUpdateParams as SpendLimitUpdateParams
     from openai_urllib3.types.admin.organization.certificate_activate_params import ToggleCertificatesRequestParam as ToggleCertificatesRequestParam
     from openai_urllib3.types.admin.organization.group_update_params import UpdateGroupBodyParam as UpdateGroupBodyParam
@@ -177,37 +169,37 @@ if TYPE_CHECKING:
     from openai_urllib3.types.admin.organization.certificate_create_params import UploadCertificateRequestParam as UploadCertificateRequestParam
     from openai_urllib3.types.admin.organization.usage_audio_speeches_params import UsageAudioSpeechesParams as UsageAudioSpeechesParams
     from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageAudioSpeechesResponse as UsageAudioSpeechesResponse
-    from openai_urllib3.types.admin.organization.usage_audio_speeches_result import UsageAudioSpeechesResult as UsageAudioSpeechesResult
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageAudioSpeechesResult as UsageAudioSpeechesResult
     from openai_urllib3.types.admin.organization.usage_audio_transcriptions_params import UsageAudioTranscriptionsParams as UsageAudioTranscriptionsParams
     from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageAudioSpeechesResponse as UsageAudioTranscriptionsResponse
-    from openai_urllib3.types.admin.organization.usage_audio_transcriptions_result import UsageAudioTranscriptionsResult as UsageAudioTranscriptionsResult
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageAudioTranscriptionsResult as UsageAudioTranscriptionsResult
     from openai_urllib3.types.admin.organization.usage_code_interpreter_sessions_params import UsageCodeInterpreterSessionsParams as UsageCodeInterpreterSessionsParams
     from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageAudioSpeechesResponse as UsageCodeInterpreterSessionsResponse
-    from openai_urllib3.types.admin.organization.usage_code_interpreter_sessions_result import UsageCodeInterpreterSessionsResult as UsageCodeInterpreterSessionsResult
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageCodeInterpreterSessionsResult as UsageCodeInterpreterSessionsResult
     from openai_urllib3.types.admin.organization.usage_completions_params import UsageCompletionsParams as UsageCompletionsParams
     from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageAudioSpeechesResponse as UsageCompletionsResponse
-    from openai_urllib3.types.admin.organization.usage_completions_result import UsageCompletionsResult as UsageCompletionsResult
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageCompletionsResult as UsageCompletionsResult
     from openai_urllib3.types.admin.organization.usage_costs_params import UsageCostsParams as UsageCostsParams
     from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageAudioSpeechesResponse as UsageCostsResponse
     from openai_urllib3.types.admin.organization.usage_embeddings_params import UsageEmbeddingsParams as UsageEmbeddingsParams
     from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageAudioSpeechesResponse as UsageEmbeddingsResponse
-    from openai_urllib3.types.admin.organization.usage_embeddings_result import UsageEmbeddingsResult as UsageEmbeddingsResult
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageEmbeddingsResult as UsageEmbeddingsResult
     from openai_urllib3.types.admin.organization.usage_file_search_calls_params import UsageFileSearchCallsParams as UsageFileSearchCallsParams
     from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageAudioSpeechesResponse as UsageFileSearchCallsResponse
-    from openai_urllib3.types.admin.organization.usage_file_search_calls_result import UsageFileSearchCallsResult as UsageFileSearchCallsResult
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageFileSearchCallsResult as UsageFileSearchCallsResult
     from openai_urllib3.types.admin.organization.usage_images_params import UsageImagesParams as UsageImagesParams
     from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageAudioSpeechesResponse as UsageImagesResponse
-    from openai_urllib3.types.admin.organization.usage_images_result import UsageImagesResult as UsageImagesResult
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageImagesResult as UsageImagesResult
     from openai_urllib3.types.admin.organization.usage_moderations_params import UsageModerationsParams as UsageModerationsParams
     from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageAudioSpeechesResponse as UsageModerationsResponse
-    from openai_urllib3.types.admin.organization.usage_moderations_result import UsageModerationsResult as UsageModerationsResult
-    from openai_urllib3.types.admin.organization.usage_time_bucket import UsageTimeBucket as UsageTimeBucket
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageModerationsResult as UsageModerationsResult
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageTimeBucket as UsageTimeBucket
     from openai_urllib3.types.admin.organization.usage_vector_stores_params import UsageVectorStoresParams as UsageVectorStoresParams
     from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageAudioSpeechesResponse as UsageVectorStoresResponse
-    from openai_urllib3.types.admin.organization.usage_vector_stores_result import UsageVectorStoresResult as UsageVectorStoresResult
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageVectorStoresResult as UsageVectorStoresResult
     from openai_urllib3.types.admin.organization.usage_web_search_calls_params import UsageWebSearchCallsParams as UsageWebSearchCallsParams
     from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageAudioSpeechesResponse as UsageWebSearchCallsResponse
-    from openai_urllib3.types.admin.organization.usage_web_search_calls_result import UsageWebSearchCallsResult as UsageWebSearchCallsResult
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageWebSearchCallsResult as UsageWebSearchCallsResult
     from openai_urllib3.types.admin.organization.user_delete_response import UserDeleteResponse2 as UserDeleteResponse
     from openai_urllib3.types.admin.organization.user_delete_response import UserDeleteResponse2 as UserDeleteResponse2
     from openai_urllib3.types.admin.organization.user_list_params import AdminOrganizationUsersListParams as UserListParams
@@ -230,11 +222,11 @@ _NAMES: dict[str, str] = {
     "AdminOrganizationSpendAlertsUpdateParams": "admin.organization.spend_alert_update_params:AdminOrganizationSpendAlertsUpdateParams",
     "AdminOrganizationUsersListParams": "admin.organization.user_list_params:AdminOrganizationUsersListParams",
     "AdminOrganizationUsersUpdateParams": "admin.organization.user_update_params:AdminOrganizationUsersUpdateParams",
-    "AuditLogActor": "admin.organization.audit_log_actor:AuditLogActor",
-    "AuditLogActorApiKey": "admin.organization.audit_log_actor_api_key:AuditLogActorApiKey",
-    "AuditLogActorServiceAccount": "admin.organization.audit_log_actor_service_account:AuditLogActorServiceAccount",
-    "AuditLogActorSession": "admin.organization.audit_log_actor_session:AuditLogActorSession",
-    "AuditLogActorUser": "admin.organization.audit_log_actor_user:AuditLogActorUser",
+    "AuditLogActor": "admin.organization.audit_log_list_response:AuditLogActor",
+    "AuditLogActorApiKey": "admin.organization.audit_log_list_response:AuditLogActorApiKey",
+    "AuditLogActorServiceAccount": "admin.organization.audit_log_list_response:AuditLogActorServiceAccount",
+    "AuditLogActorSession": "admin.organization.audit_log_list_response:AuditLogActorSession",
+    "AuditLogActorUser": "admin.organization.audit_log_list_response:AuditLogActorUser",
     "AuditLogListParams": "admin.organization.audit_log_list_params:AuditLogListParams",
     "AuditLogListResponse": "admin.organization.audit_log_list_response:AuditLogListResponse",
     "AuditLogListResponseApiKeyCreated": "admin.organization.audit_log_list_response:AuditLogListResponseApiKeyCreated",
@@ -323,19 +315,16 @@ _NAMES: dict[str, str] = {
     "CertificateListResponse": "admin.organization.certificate_activate_response:CertificateActivateResponse",
     "CertificateRetrieveParams": "admin.organization.certificate_retrieve_params:CertificateRetrieveParams",
     "CertificateUpdateParams": "admin.organization.certificate_update_params:CertificateUpdateParams",
-    "CostsResult": "admin.organization.costs_result:CostsResult",
-    "CostsResultAmount": "admin.organization.costs_result:CostsResultAmount",
+    "CostsResult": "admin.organization.usage_audio_speeches_response:CostsResult",
+    "CostsResultAmount": "admin.organization.usage_audio_speeches_response:CostsResultAmount",
     "CreateGroupBodyParam": "admin.organization.group_create_params:CreateGroupBodyParam",
     "DataRetentionUpdateParams": "admin.organization.data_retention_update_params:DataRetentionUpdateParams",
     "Group": "admin.organization.group:Group",
-    "Group2": "admin.organization.group2:Group2",
     "GroupCreateParams": "admin.organization.group_create_params:GroupCreateParams",
     "GroupDeleteResponse": "admin.organization.group_delete_response:GroupDeleteResponse",
     "GroupListParams": "admin.organization.group_list_params:GroupListParams",
     "GroupUpdateParams": "admin.organization.group_update_params:GroupUpdateParams",
     "GroupUpdateResponse": "admin.organization.group_update_response:GroupUpdateResponse",
-    "HostedToolPermission": "admin.organization.hosted_tool_permission:HostedToolPermission",
-    "HostedToolPermissionUpdateParam": "admin.organization.hosted_tool_permission_update_param:HostedToolPermissionUpdateParam",
     "Invite": "admin.organization.invite:Invite",
     "InviteCreateParams": "admin.organization.invite_create_params:InviteCreateParams",
     "InviteCreateParamsProjectParam": "admin.organization.invite_create_params:InviteCreateParamsProjectParam",
@@ -343,7 +332,6 @@ _NAMES: dict[str, str] = {
     "InviteListParams": "admin.organization.invite_list_params:InviteListParams",
     "InviteProject": "admin.organization.invite:InviteProject",
     "InviteRequestParam": "admin.organization.invite_create_params:InviteRequestParam",
-    "InviteRequestProjectParam": "admin.organization.invite_create_params:InviteRequestProjectParam",
     "ModifyCertificateRequestParam": "admin.organization.certificate_update_params:ModifyCertificateRequestParam",
     "OrganizationCertificateActivationResponse": "admin.organization.organization_certificate_activation_response:OrganizationCertificateActivationResponse",
     "OrganizationCertificateDeactivationResponse": "admin.organization.organization_certificate_deactivation_response:OrganizationCertificateDeactivationResponse",
@@ -359,12 +347,9 @@ _NAMES: dict[str, str] = {
     "OrganizationUserProjectsData": "admin.organization.organization_user:OrganizationUserProjectsData",
     "OrganizationUserUser": "admin.organization.organization_user:OrganizationUserUser",
     "Project": "admin.organization.project:Project",
-    "ProjectApiKeyOwnerServiceAccount": "admin.organization.project_api_key_owner_service_account:ProjectApiKeyOwnerServiceAccount",
-    "ProjectApiKeyOwnerUser": "admin.organization.project_api_key_owner_user:ProjectApiKeyOwnerUser",
     "ProjectCreateParams": "admin.organization.project_create_params:ProjectCreateParams",
     "ProjectCreateRequestParam": "admin.organization.project_create_params:ProjectCreateRequestParam",
     "ProjectListParams": "admin.organization.project_list_params:ProjectListParams",
-    "ProjectServiceAccountApiKey": "admin.organization.project_service_account_api_key:ProjectServiceAccountApiKey",
     "ProjectUpdateParams": "admin.organization.project_update_params:ProjectUpdateParams",
     "ProjectUpdateRequestParam": "admin.organization.project_update_params:ProjectUpdateRequestParam",
     "Role": "admin.organization.role:Role",
@@ -374,10 +359,9 @@ _NAMES: dict[str, str] = {
     "RoleUpdateParams": "admin.organization.role_update_params:RoleUpdateParams",
     "SpendAlertCreateParams": "admin.organization.spend_alert_create_params:AdminOrganizationSpendAlertsCreateParams",
     "SpendAlertListParams": "admin.organization.spend_alert_list_params:AdminOrganizationSpendAlertsListParams",
-    "SpendAlertNotificationChannel": "admin.organization.spend_alert_notification_channel:SpendAlertNotificationChannel",
-    "SpendAlertNotificationChannelParam": "admin.organization.spend_alert_notification_channel_param:SpendAlertNotificationChannelParam",
+    "SpendAlertNotificationChannel": "admin.organization.organization_spend_alert:SpendAlertNotificationChannel",
     "SpendAlertUpdateParams": "admin.organization.spend_alert_update_params:AdminOrganizationSpendAlertsUpdateParams",
-    "SpendLimitEnforcement": "admin.organization.spend_limit_enforcement:SpendLimitEnforcement",
+    "SpendLimitEnforcement": "admin.organization.organization_spend_limit:SpendLimitEnforcement",
     "SpendLimitUpdateParams": "admin.organization.spend_limit_update_params:SpendLimitUpdateParams",
     "ToggleCertificatesRequestParam": "admin.organization.certificate_activate_params:ToggleCertificatesRequestParam",
     "UpdateGroupBodyParam": "admin.organization.group_update_params:UpdateGroupBodyParam",
@@ -386,37 +370,37 @@ _NAMES: dict[str, str] = {
     "UploadCertificateRequestParam": "admin.organization.certificate_create_params:UploadCertificateRequestParam",
     "UsageAudioSpeechesParams": "admin.organization.usage_audio_speeches_params:UsageAudioSpeechesParams",
     "UsageAudioSpeechesResponse": "admin.organization.usage_audio_speeches_response:UsageAudioSpeechesResponse",
-    "UsageAudioSpeechesResult": "admin.organization.usage_audio_speeches_result:UsageAudioSpeechesResult",
+    "UsageAudioSpeechesResult": "admin.organization.usage_audio_speeches_response:UsageAudioSpeechesResult",
     "UsageAudioTranscriptionsParams": "admin.organization.usage_audio_transcriptions_params:UsageAudioTranscriptionsParams",
     "UsageAudioTranscriptionsResponse": "admin.organization.usage_audio_speeches_response:UsageAudioSpeechesResponse",
-    "UsageAudioTranscriptionsResult": "admin.organization.usage_audio_transcriptions_result:UsageAudioTranscriptionsResult",
+    "UsageAudioTranscriptionsResult": "admin.organization.usage_audio_speeches_response:UsageAudioTranscriptionsResult",
     "UsageCodeInterpreterSessionsParams": "admin.organization.usage_code_interpreter_sessions_params:UsageCodeInterpreterSessionsParams",
     "UsageCodeInterpreterSessionsResponse": "admin.organization.usage_audio_speeches_response:UsageAudioSpeechesResponse",
-    "UsageCodeInterpreterSessionsResult": "admin.organization.usage_code_interpreter_sessions_result:UsageCodeInterpreterSessionsResult",
+    "UsageCodeInterpreterSessionsResult": "admin.organization.usage_audio_speeches_response:UsageCodeInterpreterSessionsResult",
     "UsageCompletionsParams": "admin.organization.usage_completions_params:UsageCompletionsParams",
     "UsageCompletionsResponse": "admin.organization.usage_audio_speeches_response:UsageAudioSpeechesResponse",
-    "UsageCompletionsResult": "admin.organization.usage_completions_result:UsageCompletionsResult",
+    "UsageCompletionsResult": "admin.organization.usage_audio_speeches_response:UsageCompletionsResult",
     "UsageCostsParams": "admin.organization.usage_costs_params:UsageCostsParams",
     "UsageCostsResponse": "admin.organization.usage_audio_speeches_response:UsageAudioSpeechesResponse",
     "UsageEmbeddingsParams": "admin.organization.usage_embeddings_params:UsageEmbeddingsParams",
     "UsageEmbeddingsResponse": "admin.organization.usage_audio_speeches_response:UsageAudioSpeechesResponse",
-    "UsageEmbeddingsResult": "admin.organization.usage_embeddings_result:UsageEmbeddingsResult",
+    "UsageEmbeddingsResult": "admin.organization.usage_audio_speeches_response:UsageEmbeddingsResult",
     "UsageFileSearchCallsParams": "admin.organization.usage_file_search_calls_params:UsageFileSearchCallsParams",
     "UsageFileSearchCallsResponse": "admin.organization.usage_audio_speeches_response:UsageAudioSpeechesResponse",
-    "UsageFileSearchCallsResult": "admin.organization.usage_file_search_calls_result:UsageFileSearchCallsResult",
+    "UsageFileSearchCallsResult": "admin.organization.usage_audio_speeches_response:UsageFileSearchCallsResult",
     "UsageImagesParams": "admin.organization.usage_images_params:UsageImagesParams",
     "UsageImagesResponse": "admin.organization.usage_audio_speeches_response:UsageAudioSpeechesResponse",
-    "UsageImagesResult": "admin.organization.usage_images_result:UsageImagesResult",
+    "UsageImagesResult": "admin.organization.usage_audio_speeches_response:UsageImagesResult",
     "UsageModerationsParams": "admin.organization.usage_moderations_params:UsageModerationsParams",
     "UsageModerationsResponse": "admin.organization.usage_audio_speeches_response:UsageAudioSpeechesResponse",
-    "UsageModerationsResult": "admin.organization.usage_moderations_result:UsageModerationsResult",
-    "UsageTimeBucket": "admin.organization.usage_time_bucket:UsageTimeBucket",
+    "UsageModerationsResult": "admin.organization.usage_audio_speeches_response:UsageModerationsResult",
+    "UsageTimeBucket": "admin.organization.usage_audio_speeches_response:UsageTimeBucket",
     "UsageVectorStoresParams": "admin.organization.usage_vector_stores_params:UsageVectorStoresParams",
     "UsageVectorStoresResponse": "admin.organization.usage_audio_speeches_response:UsageAudioSpeechesResponse",
-    "UsageVectorStoresResult": "admin.organization.usage_vector_stores_result:UsageVectorStoresResult",
+    "UsageVectorStoresResult": "admin.organization.usage_audio_speeches_response:UsageVectorStoresResult",
     "UsageWebSearchCallsParams": "admin.organization.usage_web_search_calls_params:UsageWebSearchCallsParams",
     "UsageWebSearchCallsResponse": "admin.organization.usage_audio_speeches_response:UsageAudioSpeechesResponse",
-    "UsageWebSearchCallsResult": "admin.organization.usage_web_search_calls_result:UsageWebSearchCallsResult",
+    "UsageWebSearchCallsResult": "admin.organization.usage_audio_speeches_response:UsageWebSearchCallsResult",
     "UserDeleteResponse": "admin.organization.user_delete_response:UserDeleteResponse2",
     "UserDeleteResponse2": "admin.organization.user_delete_response:UserDeleteResponse2",
     "UserListParams": "admin.organization.user_list_params:AdminOrganizationUsersListParams",
@@ -538,14 +522,11 @@ __all__ = [
     "CreateGroupBodyParam",
     "DataRetentionUpdateParams",
     "Group",
-    "Group2",
     "GroupCreateParams",
     "GroupDeleteResponse",
     "GroupListParams",
     "GroupUpdateParams",
     "GroupUpdateResponse",
-    "HostedToolPermission",
-    "HostedToolPermissionUpdateParam",
     "Invite",
     "InviteCreateParams",
     "InviteCreateParamsProjectParam",
@@ -553,7 +534,6 @@ __all__ = [
     "InviteListParams",
     "InviteProject",
     "InviteRequestParam",
-    "InviteRequestProjectParam",
     "ModifyCertificateRequestParam",
     "OrganizationCertificateActivationResponse",
     "OrganizationCertificateDeactivationResponse",
@@ -569,12 +549,9 @@ __all__ = [
     "OrganizationUserProjectsData",
     "OrganizationUserUser",
     "Project",
-    "ProjectApiKeyOwnerServiceAccount",
-    "ProjectApiKeyOwnerUser",
     "ProjectCreateParams",
     "ProjectCreateRequestParam",
     "ProjectListParams",
-    "ProjectServiceAccountApiKey",
     "ProjectUpdateParams",
     "ProjectUpdateRequestParam",
     "Role",
@@ -585,7 +562,6 @@ __all__ = [
     "SpendAlertCreateParams",
     "SpendAlertListParams",
     "SpendAlertNotificationChannel",
-    "SpendAlertNotificationChannelParam",
     "SpendAlertUpdateParams",
     "SpendLimitEnforcement",
     "SpendLimitUpdateParams",

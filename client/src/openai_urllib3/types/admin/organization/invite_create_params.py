@@ -15,7 +15,6 @@ __all__ = [
     "InviteCreateParams",
     "InviteCreateParamsProjectParam",
     "InviteRequestParam",
-    "InviteRequestProjectParam",
     "Project",
 ]
 
@@ -36,11 +35,6 @@ class InviteCreateParamsProjectParam(TypedDict, total=False):
 class InviteRequestParam(TypedDict, total=False):
     email: Required[str]
     role: Required[Literal["reader", "owner"]]
-    projects: Iterable[InviteRequestProjectParam]
-
-
-class InviteRequestProjectParam(TypedDict, total=False):
-    id: Required[str]
-    role: Required[Literal["member", "owner"]]
+    projects: Iterable[InviteCreateParamsProjectParam]
 
 Project = InviteCreateParamsProjectParam

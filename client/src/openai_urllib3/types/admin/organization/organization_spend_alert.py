@@ -12,15 +12,23 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.admin.organization.spend_alert_notification_channel import SpendAlertNotificationChannel
-    from openai_urllib3.types.admin.organization.spend_alert_notification_channel import SpendAlertNotificationChannel as NotificationChannel
 
 __all__ = [
     "NotificationChannel",
     "OrganizationSpendAlert",
+    "SpendAlertNotificationChannel",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
+
+
+class SpendAlertNotificationChannel(BaseModel):
+    """Email notification settings for a spend alert."""
+
+    __slots__ = ()
+    type = Field['Literal["email"]']()
+    recipients = Field['list[str]']()
+    subject_prefix = Field['str | None']()
 
 
 class OrganizationSpendAlert(BaseModel):
@@ -32,16 +40,6 @@ class OrganizationSpendAlert(BaseModel):
     threshold_amount = Field['int']()
     currency = Field['Literal["USD"]']()
     interval = Field['Literal["month"]']()
-    notification_channel = Field['SpendAlertNotificationChannel'](ref("admin.organization.spend_alert_notification_channel:SpendAlertNotificationChannel"))
+    notification_channel = Field['SpendAlertNotificationChannel'](ref("admin.organization.organization_spend_alert:SpendAlertNotificationChannel"))
 
-_ELSEWHERE: dict[str, str] = {
-    "NotificationChannel": "admin.organization.spend_alert_notification_channel:SpendAlertNotificationChannel",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+NotificationChannel = SpendAlertNotificationChannel

@@ -12,12 +12,11 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.admin.organization.spend_limit_enforcement import SpendLimitEnforcement
-    from openai_urllib3.types.admin.organization.spend_limit_enforcement import SpendLimitEnforcement as Enforcement
 
 __all__ = [
     "Enforcement",
     "OrganizationSpendLimit",
+    "SpendLimitEnforcement",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
@@ -31,16 +30,13 @@ class OrganizationSpendLimit(BaseModel):
     threshold_amount = Field['int']()
     currency = Field['str | Literal["USD"]']()
     interval = Field['str | Literal["month"]']()
-    enforcement = Field['SpendLimitEnforcement'](ref("admin.organization.spend_limit_enforcement:SpendLimitEnforcement"))
-
-_ELSEWHERE: dict[str, str] = {
-    "Enforcement": "admin.organization.spend_limit_enforcement:SpendLimitEnforcement",
-}
+    enforcement = Field['SpendLimitEnforcement'](ref("admin.organization.organization_spend_limit:SpendLimitEnforcement"))
 
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
+class SpendLimitEnforcement(BaseModel):
+    """The current enforcement state of a hard spend limit."""
 
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+    __slots__ = ()
+    status = Field['str | Literal["inactive", "enforcing"]']()
+
+Enforcement = SpendLimitEnforcement

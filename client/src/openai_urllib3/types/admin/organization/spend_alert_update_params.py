@@ -10,8 +10,8 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.admin.organization.spend_alert_notification_channel_param import SpendAlertNotificationChannelParam
-    from openai_urllib3.types.admin.organization.spend_alert_notification_channel_param import SpendAlertNotificationChannelParam as NotificationChannel
+    from openai_urllib3.types.admin.organization.projects.spend_alert_create_params import SpendAlertNotificationChannelParam
+    from openai_urllib3.types.admin.organization.projects.spend_alert_create_params import SpendAlertNotificationChannelParam as NotificationChannel
 
 __all__ = [
     "AdminOrganizationSpendAlertsUpdateParams",
@@ -31,7 +31,7 @@ class AdminOrganizationSpendAlertsUpdateParams(TypedDict, total=False):
 SpendAlertUpdateParams = AdminOrganizationSpendAlertsUpdateParams
 
 _ELSEWHERE: dict[str, str] = {
-    "NotificationChannel": "admin.organization.spend_alert_notification_channel_param:SpendAlertNotificationChannelParam",
+    "NotificationChannel": "admin.organization.projects.spend_alert_create_params:SpendAlertNotificationChannelParam",
 }
 
 

@@ -5,29 +5,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union
 
-from openai_urllib3._models import BaseModel, Field, list_of
+from openai_urllib3._models import BaseModel, Field, list_of, union_of
 from openai_urllib3.types._ref import ref
 
 if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.admin.organization.usage_time_bucket import UsageTimeBucket
-    from openai_urllib3.types.admin.organization.usage_time_bucket import UsageTimeBucket as Data
-    from openai_urllib3.types.admin.organization.costs_result import CostsResult as DataResultOrganizationCostsResult
-    from openai_urllib3.types.admin.organization.costs_result import CostsResultAmount as DataResultOrganizationCostsResultAmount
-    from openai_urllib3.types.admin.organization.usage_audio_speeches_result import UsageAudioSpeechesResult as DataResultOrganizationUsageAudioSpeechesResult
-    from openai_urllib3.types.admin.organization.usage_audio_transcriptions_result import UsageAudioTranscriptionsResult as DataResultOrganizationUsageAudioTranscriptionsResult
-    from openai_urllib3.types.admin.organization.usage_code_interpreter_sessions_result import UsageCodeInterpreterSessionsResult as DataResultOrganizationUsageCodeInterpreterSessionsResult
-    from openai_urllib3.types.admin.organization.usage_completions_result import UsageCompletionsResult as DataResultOrganizationUsageCompletionsResult
-    from openai_urllib3.types.admin.organization.usage_embeddings_result import UsageEmbeddingsResult as DataResultOrganizationUsageEmbeddingsResult
-    from openai_urllib3.types.admin.organization.usage_file_search_calls_result import UsageFileSearchCallsResult as DataResultOrganizationUsageFileSearchesResult
-    from openai_urllib3.types.admin.organization.usage_images_result import UsageImagesResult as DataResultOrganizationUsageImagesResult
-    from openai_urllib3.types.admin.organization.usage_moderations_result import UsageModerationsResult as DataResultOrganizationUsageModerationsResult
-    from openai_urllib3.types.admin.organization.usage_vector_stores_result import UsageVectorStoresResult as DataResultOrganizationUsageVectorStoresResult
-    from openai_urllib3.types.admin.organization.usage_web_search_calls_result import UsageWebSearchCallsResult as DataResultOrganizationUsageWebSearchesResult
 
 __all__ = [
+    "CostsResult",
+    "CostsResultAmount",
     "Data",
     "DataResultOrganizationCostsResult",
     "DataResultOrganizationCostsResultAmount",
@@ -42,38 +30,207 @@ __all__ = [
     "DataResultOrganizationUsageVectorStoresResult",
     "DataResultOrganizationUsageWebSearchesResult",
     "UsageAudioSpeechesResponse",
+    "UsageAudioSpeechesResult",
+    "UsageAudioTranscriptionsResult",
+    "UsageCodeInterpreterSessionsResult",
+    "UsageCompletionsResult",
+    "UsageEmbeddingsResult",
+    "UsageFileSearchCallsResult",
+    "UsageImagesResult",
+    "UsageModerationsResult",
+    "UsageTimeBucket",
+    "UsageVectorStoresResult",
+    "UsageWebSearchCallsResult",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
+class UsageTimeBucket(BaseModel):
+    __slots__ = ()
+    object = Field['Literal["bucket"]']()
+    start_time = Field['int']()
+    end_time = Field['int']()
+    results = Field['list[UsageCompletionsResult | UsageEmbeddingsResult | UsageModerationsResult | UsageImagesResult | UsageAudioSpeechesResult | UsageAudioTranscriptionsResult | UsageVectorStoresResult | UsageCodeInterpreterSessionsResult | UsageFileSearchCallsResult | UsageWebSearchCallsResult | CostsResult]'](list_of(union_of("object", {"organization.usage.completions.result": ref("admin.organization.usage_audio_speeches_response:UsageCompletionsResult"), "organization.usage.embeddings.result": ref("admin.organization.usage_audio_speeches_response:UsageEmbeddingsResult"), "organization.usage.moderations.result": ref("admin.organization.usage_audio_speeches_response:UsageModerationsResult"), "organization.usage.images.result": ref("admin.organization.usage_audio_speeches_response:UsageImagesResult"), "organization.usage.audio_speeches.result": ref("admin.organization.usage_audio_speeches_response:UsageAudioSpeechesResult"), "organization.usage.audio_transcriptions.result": ref("admin.organization.usage_audio_speeches_response:UsageAudioTranscriptionsResult"), "organization.usage.vector_stores.result": ref("admin.organization.usage_audio_speeches_response:UsageVectorStoresResult"), "organization.usage.code_interpreter_sessions.result": ref("admin.organization.usage_audio_speeches_response:UsageCodeInterpreterSessionsResult"), "organization.usage.file_searches.result": ref("admin.organization.usage_audio_speeches_response:UsageFileSearchCallsResult"), "organization.usage.web_searches.result": ref("admin.organization.usage_audio_speeches_response:UsageWebSearchCallsResult"), "organization.costs.result": ref("admin.organization.usage_audio_speeches_response:CostsResult")})))
+
+
+class UsageCompletionsResult(BaseModel):
+    """The aggregated completions usage details of the specific time bucket."""
+
+    __slots__ = ()
+    object = Field['Literal["organization.usage.completions.result"]']()
+    input_tokens = Field['int']()
+    input_cached_tokens = Field['int | None']()
+    input_cache_write_tokens = Field['int | None']()
+    input_uncached_tokens = Field['int | None']()
+    output_tokens = Field['int']()
+    input_text_tokens = Field['int | None']()
+    output_text_tokens = Field['int | None']()
+    input_cached_text_tokens = Field['int | None']()
+    input_audio_tokens = Field['int | None']()
+    input_cached_audio_tokens = Field['int | None']()
+    output_audio_tokens = Field['int | None']()
+    input_image_tokens = Field['int | None']()
+    input_cached_image_tokens = Field['int | None']()
+    output_image_tokens = Field['int | None']()
+    num_model_requests = Field['int']()
+    project_id = Field['str | None']()
+    user_id = Field['str | None']()
+    api_key_id = Field['str | None']()
+    model = Field['str | None']()
+    batch = Field['bool | None']()
+    service_tier = Field['str | None']()
+
+
+class UsageEmbeddingsResult(BaseModel):
+    """The aggregated embeddings usage details of the specific time bucket."""
+
+    __slots__ = ()
+    object = Field['Literal["organization.usage.embeddings.result"]']()
+    input_tokens = Field['int']()
+    num_model_requests = Field['int']()
+    project_id = Field['str | None']()
+    user_id = Field['str | None']()
+    api_key_id = Field['str | None']()
+    model = Field['str | None']()
+
+
+class UsageModerationsResult(BaseModel):
+    """The aggregated moderations usage details of the specific time bucket."""
+
+    __slots__ = ()
+    object = Field['Literal["organization.usage.moderations.result"]']()
+    input_tokens = Field['int']()
+    num_model_requests = Field['int']()
+    project_id = Field['str | None']()
+    user_id = Field['str | None']()
+    api_key_id = Field['str | None']()
+    model = Field['str | None']()
+
+
+class UsageImagesResult(BaseModel):
+    """The aggregated images usage details of the specific time bucket."""
+
+    __slots__ = ()
+    object = Field['Literal["organization.usage.images.result"]']()
+    images = Field['int']()
+    num_model_requests = Field['int']()
+    source = Field['str | None']()
+    size = Field['str | None']()
+    project_id = Field['str | None']()
+    user_id = Field['str | None']()
+    api_key_id = Field['str | None']()
+    model = Field['str | None']()
+
+
+class UsageAudioSpeechesResult(BaseModel):
+    """The aggregated audio speeches usage details of the specific time bucket."""
+
+    __slots__ = ()
+    object = Field['Literal["organization.usage.audio_speeches.result"]']()
+    characters = Field['int']()
+    num_model_requests = Field['int']()
+    project_id = Field['str | None']()
+    user_id = Field['str | None']()
+    api_key_id = Field['str | None']()
+    model = Field['str | None']()
+
+
+class UsageAudioTranscriptionsResult(BaseModel):
+    """The aggregated audio transcriptions usage details of the specific time bucket."""
+
+    __slots__ = ()
+    object = Field['Literal["organization.usage.audio_transcriptions.result"]']()
+    seconds = Field['int']()
+    num_model_requests = Field['int']()
+    project_id = Field['str | None']()
+    user_id = Field['str | None']()
+    api_key_id = Field['str | None']()
+    model = Field['str | None']()
+
+
+class UsageVectorStoresResult(BaseModel):
+    """The aggregated vector stores usage details of the specific time bucket."""
+
+    __slots__ = ()
+    object = Field['Literal["organization.usage.vector_stores.result"]']()
+    usage_bytes = Field['int']()
+    project_id = Field['str | None']()
+
+
+class UsageCodeInterpreterSessionsResult(BaseModel):
+    """The aggregated code interpreter sessions usage details of the specific time bucket."""
+
+    __slots__ = ()
+    object = Field['Literal["organization.usage.code_interpreter_sessions.result"]']()
+    num_sessions = Field['int']()
+    project_id = Field['str | None']()
+
+
+class UsageFileSearchCallsResult(BaseModel):
+    """The aggregated file search calls usage details of the specific time bucket."""
+
+    __slots__ = ()
+    object = Field['Literal["organization.usage.file_searches.result"]']()
+    num_requests = Field['int']()
+    project_id = Field['str | None']()
+    user_id = Field['str | None']()
+    api_key_id = Field['str | None']()
+    vector_store_id = Field['str | None']()
+
+
+class UsageWebSearchCallsResult(BaseModel):
+    """The aggregated web search calls usage details of the specific time bucket."""
+
+    __slots__ = ()
+    object = Field['Literal["organization.usage.web_searches.result"]']()
+    num_model_requests = Field['int']()
+    num_requests = Field['int']()
+    project_id = Field['str | None']()
+    user_id = Field['str | None']()
+    api_key_id = Field['str | None']()
+    model = Field['str | None']()
+    context_level = Field['str | None']()
+
+
+class CostsResult(BaseModel):
+    """The aggregated costs details of the specific time bucket."""
+
+    __slots__ = ()
+    object = Field['Literal["organization.costs.result"]']()
+    amount = Field['CostsResultAmount | None'](ref("admin.organization.usage_audio_speeches_response:CostsResultAmount"))
+    line_item = Field['str | None']()
+    project_id = Field['str | None']()
+    api_key_id = Field['str | None']()
+    quantity = Field['float | None']()
+    quantity_unit = Field['str | Literal["tokens", "1000_tokens", "duration_seconds", "duration_minutes", "duration_hours", "gibibyte_hours", "images", "characters"] | None']()
+
+
+class CostsResultAmount(BaseModel):
+    """The monetary value in its associated currency."""
+
+    __slots__ = ()
+    value = Field['float | None']()
+    currency = Field['str | None']()
+
+
 class UsageAudioSpeechesResponse(BaseModel):
     __slots__ = ()
     object = Field['Literal["page"]']()
-    data = Field['list[UsageTimeBucket]'](list_of(ref("admin.organization.usage_time_bucket:UsageTimeBucket")))
+    data = Field['list[UsageTimeBucket]'](list_of(ref("admin.organization.usage_audio_speeches_response:UsageTimeBucket")))
     has_more = Field['bool']()
     next_page = Field['str | None']()
 
-_ELSEWHERE: dict[str, str] = {
-    "Data": "admin.organization.usage_time_bucket:UsageTimeBucket",
-    "DataResultOrganizationCostsResult": "admin.organization.costs_result:CostsResult",
-    "DataResultOrganizationCostsResultAmount": "admin.organization.costs_result:CostsResultAmount",
-    "DataResultOrganizationUsageAudioSpeechesResult": "admin.organization.usage_audio_speeches_result:UsageAudioSpeechesResult",
-    "DataResultOrganizationUsageAudioTranscriptionsResult": "admin.organization.usage_audio_transcriptions_result:UsageAudioTranscriptionsResult",
-    "DataResultOrganizationUsageCodeInterpreterSessionsResult": "admin.organization.usage_code_interpreter_sessions_result:UsageCodeInterpreterSessionsResult",
-    "DataResultOrganizationUsageCompletionsResult": "admin.organization.usage_completions_result:UsageCompletionsResult",
-    "DataResultOrganizationUsageEmbeddingsResult": "admin.organization.usage_embeddings_result:UsageEmbeddingsResult",
-    "DataResultOrganizationUsageFileSearchesResult": "admin.organization.usage_file_search_calls_result:UsageFileSearchCallsResult",
-    "DataResultOrganizationUsageImagesResult": "admin.organization.usage_images_result:UsageImagesResult",
-    "DataResultOrganizationUsageModerationsResult": "admin.organization.usage_moderations_result:UsageModerationsResult",
-    "DataResultOrganizationUsageVectorStoresResult": "admin.organization.usage_vector_stores_result:UsageVectorStoresResult",
-    "DataResultOrganizationUsageWebSearchesResult": "admin.organization.usage_web_search_calls_result:UsageWebSearchCallsResult",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+Data = UsageTimeBucket
+DataResultOrganizationCostsResult = CostsResult
+DataResultOrganizationCostsResultAmount = CostsResultAmount
+DataResultOrganizationUsageAudioSpeechesResult = UsageAudioSpeechesResult
+DataResultOrganizationUsageAudioTranscriptionsResult = UsageAudioTranscriptionsResult
+DataResultOrganizationUsageCodeInterpreterSessionsResult = UsageCodeInterpreterSessionsResult
+DataResultOrganizationUsageCompletionsResult = UsageCompletionsResult
+DataResultOrganizationUsageEmbeddingsResult = UsageEmbeddingsResult
+DataResultOrganizationUsageFileSearchesResult = UsageFileSearchCallsResult
+DataResultOrganizationUsageImagesResult = UsageImagesResult
+DataResultOrganizationUsageModerationsResult = UsageModerationsResult
+DataResultOrganizationUsageVectorStoresResult = UsageVectorStoresResult
+DataResultOrganizationUsageWebSearchesResult = UsageWebSearchCallsResult

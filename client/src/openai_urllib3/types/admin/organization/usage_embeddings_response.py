@@ -10,19 +10,19 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.admin.organization.usage_time_bucket import UsageTimeBucket as Data
-    from openai_urllib3.types.admin.organization.costs_result import CostsResult as DataResultOrganizationCostsResult
-    from openai_urllib3.types.admin.organization.costs_result import CostsResultAmount as DataResultOrganizationCostsResultAmount
-    from openai_urllib3.types.admin.organization.usage_audio_speeches_result import UsageAudioSpeechesResult as DataResultOrganizationUsageAudioSpeechesResult
-    from openai_urllib3.types.admin.organization.usage_audio_transcriptions_result import UsageAudioTranscriptionsResult as DataResultOrganizationUsageAudioTranscriptionsResult
-    from openai_urllib3.types.admin.organization.usage_code_interpreter_sessions_result import UsageCodeInterpreterSessionsResult as DataResultOrganizationUsageCodeInterpreterSessionsResult
-    from openai_urllib3.types.admin.organization.usage_completions_result import UsageCompletionsResult as DataResultOrganizationUsageCompletionsResult
-    from openai_urllib3.types.admin.organization.usage_embeddings_result import UsageEmbeddingsResult as DataResultOrganizationUsageEmbeddingsResult
-    from openai_urllib3.types.admin.organization.usage_file_search_calls_result import UsageFileSearchCallsResult as DataResultOrganizationUsageFileSearchesResult
-    from openai_urllib3.types.admin.organization.usage_images_result import UsageImagesResult as DataResultOrganizationUsageImagesResult
-    from openai_urllib3.types.admin.organization.usage_moderations_result import UsageModerationsResult as DataResultOrganizationUsageModerationsResult
-    from openai_urllib3.types.admin.organization.usage_vector_stores_result import UsageVectorStoresResult as DataResultOrganizationUsageVectorStoresResult
-    from openai_urllib3.types.admin.organization.usage_web_search_calls_result import UsageWebSearchCallsResult as DataResultOrganizationUsageWebSearchesResult
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageTimeBucket as Data
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import CostsResult as DataResultOrganizationCostsResult
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import CostsResultAmount as DataResultOrganizationCostsResultAmount
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageAudioSpeechesResult as DataResultOrganizationUsageAudioSpeechesResult
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageAudioTranscriptionsResult as DataResultOrganizationUsageAudioTranscriptionsResult
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageCodeInterpreterSessionsResult as DataResultOrganizationUsageCodeInterpreterSessionsResult
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageCompletionsResult as DataResultOrganizationUsageCompletionsResult
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageEmbeddingsResult as DataResultOrganizationUsageEmbeddingsResult
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageFileSearchCallsResult as DataResultOrganizationUsageFileSearchesResult
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageImagesResult as DataResultOrganizationUsageImagesResult
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageModerationsResult as DataResultOrganizationUsageModerationsResult
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageVectorStoresResult as DataResultOrganizationUsageVectorStoresResult
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageWebSearchCallsResult as DataResultOrganizationUsageWebSearchesResult
     from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageAudioSpeechesResponse as UsageEmbeddingsResponse
 
 __all__ = [
@@ -45,19 +45,19 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 _ELSEWHERE: dict[str, str] = {
-    "Data": "admin.organization.usage_time_bucket:UsageTimeBucket",
-    "DataResultOrganizationCostsResult": "admin.organization.costs_result:CostsResult",
-    "DataResultOrganizationCostsResultAmount": "admin.organization.costs_result:CostsResultAmount",
-    "DataResultOrganizationUsageAudioSpeechesResult": "admin.organization.usage_audio_speeches_result:UsageAudioSpeechesResult",
-    "DataResultOrganizationUsageAudioTranscriptionsResult": "admin.organization.usage_audio_transcriptions_result:UsageAudioTranscriptionsResult",
-    "DataResultOrganizationUsageCodeInterpreterSessionsResult": "admin.organization.usage_code_interpreter_sessions_result:UsageCodeInterpreterSessionsResult",
-    "DataResultOrganizationUsageCompletionsResult": "admin.organization.usage_completions_result:UsageCompletionsResult",
-    "DataResultOrganizationUsageEmbeddingsResult": "admin.organization.usage_embeddings_result:UsageEmbeddingsResult",
-    "DataResultOrganizationUsageFileSearchesResult": "admin.organization.usage_file_search_calls_result:UsageFileSearchCallsResult",
-    "DataResultOrganizationUsageImagesResult": "admin.organization.usage_images_result:UsageImagesResult",
-    "DataResultOrganizationUsageModerationsResult": "admin.organization.usage_moderations_result:UsageModerationsResult",
-    "DataResultOrganizationUsageVectorStoresResult": "admin.organization.usage_vector_stores_result:UsageVectorStoresResult",
-    "DataResultOrganizationUsageWebSearchesResult": "admin.organization.usage_web_search_calls_result:UsageWebSearchCallsResult",
+    "Data": "admin.organization.usage_audio_speeches_response:UsageTimeBucket",
+    "DataResultOrganizationCostsResult": "admin.organization.usage_audio_speeches_response:CostsResult",
+    "DataResultOrganizationCostsResultAmount": "admin.organization.usage_audio_speeches_response:CostsResultAmount",
+    "DataResultOrganizationUsageAudioSpeechesResult": "admin.organization.usage_audio_speeches_response:UsageAudioSpeechesResult",
+    "DataResultOrganizationUsageAudioTranscriptionsResult": "admin.organization.usage_audio_speeches_response:UsageAudioTranscriptionsResult",
+    "DataResultOrganizationUsageCodeInterpreterSessionsResult": "admin.organization.usage_audio_speeches_response:UsageCodeInterpreterSessionsResult",
+    "DataResultOrganizationUsageCompletionsResult": "admin.organization.usage_audio_speeches_response:UsageCompletionsResult",
+    "DataResultOrganizationUsageEmbeddingsResult": "admin.organization.usage_audio_speeches_response:UsageEmbeddingsResult",
+    "DataResultOrganizationUsageFileSearchesResult": "admin.organization.usage_audio_speeches_response:UsageFileSearchCallsResult",
+    "DataResultOrganizationUsageImagesResult": "admin.organization.usage_audio_speeches_response:UsageImagesResult",
+    "DataResultOrganizationUsageModerationsResult": "admin.organization.usage_audio_speeches_response:UsageModerationsResult",
+    "DataResultOrganizationUsageVectorStoresResult": "admin.organization.usage_audio_speeches_response:UsageVectorStoresResult",
+    "DataResultOrganizationUsageWebSearchesResult": "admin.organization.usage_audio_speeches_response:UsageWebSearchCallsResult",
     "UsageEmbeddingsResponse": "admin.organization.usage_audio_speeches_response:UsageAudioSpeechesResponse",
 }
 

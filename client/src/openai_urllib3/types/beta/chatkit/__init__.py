@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from openai_urllib3.types.beta.chatkit.chatkit_thread import ActiveStatus as ActiveStatus
+    from openai_urllib3.types.beta.chatkit.chat_session_chatkit_configuration_param import AutomaticThreadTitlingParam as AutomaticThreadTitlingParam
     from openai_urllib3.types.beta.chatkit.session_create_params import BetaChatkitSessionsCreateParams as BetaChatkitSessionsCreateParams
     from openai_urllib3.types.beta.chatkit.chatkit_attachment import ChatKitAttachment as ChatKitAttachment
     from openai_urllib3.types.beta.chatkit.chatkit_response_output_text import ChatKitResponseOutputText as ChatKitResponseOutputText
@@ -25,13 +27,28 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.chatkit.chat_session_rate_limits_param import ChatSessionRateLimitsParam as ChatSessionRateLimitsParam
     from openai_urllib3.types.beta.chatkit.chat_session_status import ChatSessionStatus as ChatSessionStatus
     from openai_urllib3.types.beta.chatkit.chat_session_workflow_param import ChatSessionWorkflowParam as ChatSessionWorkflowParam
+    from openai_urllib3.types.beta.chatkit.chatkit_thread import ClosedStatus as ClosedStatus
     from openai_urllib3.types.beta.chatkit.session_create_params import CreateChatSessionBodyParam as CreateChatSessionBodyParam
+    from openai_urllib3.types.beta.chatkit.chatkit_response_output_text import FileAnnotation as FileAnnotation
+    from openai_urllib3.types.beta.chatkit.chatkit_response_output_text import FileAnnotationSource as FileAnnotationSource
+    from openai_urllib3.types.beta.chatkit.chat_session_chatkit_configuration_param import FileUploadParam as FileUploadParam
+    from openai_urllib3.types.beta.chatkit.chat_session_chatkit_configuration_param import HistoryParam as HistoryParam
+    from openai_urllib3.types.beta.chatkit.chatkit_thread_user_message_item import InferenceOptions as InferenceOptions
+    from openai_urllib3.types.beta.chatkit.chatkit_thread import LockedStatus as LockedStatus
     from openai_urllib3.types.beta.chatkit.session_create_params import BetaChatkitSessionsCreateParams as SessionCreateParams
     from openai_urllib3.types.beta.chatkit.thread_delete_response import ThreadDeleteResponse as ThreadDeleteResponse
     from openai_urllib3.types.beta.chatkit.thread_list_items_params import ThreadListItemsParams as ThreadListItemsParams
     from openai_urllib3.types.beta.chatkit.thread_list_params import ThreadListParams as ThreadListParams
+    from openai_urllib3.types.beta.chatkit.chatkit_thread_user_message_item import ToolChoice as ToolChoice
+    from openai_urllib3.types.beta.chatkit.chatkit_response_output_text import UrlAnnotation as UrlAnnotation
+    from openai_urllib3.types.beta.chatkit.chatkit_response_output_text import UrlAnnotationSource as UrlAnnotationSource
+    from openai_urllib3.types.beta.chatkit.chatkit_thread_user_message_item import UserMessageInputText as UserMessageInputText
+    from openai_urllib3.types.beta.chatkit.chatkit_thread_user_message_item import UserMessageQuotedText as UserMessageQuotedText
+    from openai_urllib3.types.beta.chatkit.chat_session_workflow_param import WorkflowTracingParam as WorkflowTracingParam
 
 _NAMES: dict[str, str] = {
+    "ActiveStatus": "beta.chatkit.chatkit_thread:ActiveStatus",
+    "AutomaticThreadTitlingParam": "beta.chatkit.chat_session_chatkit_configuration_param:AutomaticThreadTitlingParam",
     "BetaChatkitSessionsCreateParams": "beta.chatkit.session_create_params:BetaChatkitSessionsCreateParams",
     "ChatKitAttachment": "beta.chatkit.chatkit_attachment:ChatKitAttachment",
     "ChatKitResponseOutputText": "beta.chatkit.chatkit_response_output_text:ChatKitResponseOutputText",
@@ -51,14 +68,29 @@ _NAMES: dict[str, str] = {
     "ChatSessionRateLimitsParam": "beta.chatkit.chat_session_rate_limits_param:ChatSessionRateLimitsParam",
     "ChatSessionStatus": "beta.chatkit.chat_session_status:ChatSessionStatus",
     "ChatSessionWorkflowParam": "beta.chatkit.chat_session_workflow_param:ChatSessionWorkflowParam",
+    "ClosedStatus": "beta.chatkit.chatkit_thread:ClosedStatus",
     "CreateChatSessionBodyParam": "beta.chatkit.session_create_params:CreateChatSessionBodyParam",
+    "FileAnnotation": "beta.chatkit.chatkit_response_output_text:FileAnnotation",
+    "FileAnnotationSource": "beta.chatkit.chatkit_response_output_text:FileAnnotationSource",
+    "FileUploadParam": "beta.chatkit.chat_session_chatkit_configuration_param:FileUploadParam",
+    "HistoryParam": "beta.chatkit.chat_session_chatkit_configuration_param:HistoryParam",
+    "InferenceOptions": "beta.chatkit.chatkit_thread_user_message_item:InferenceOptions",
+    "LockedStatus": "beta.chatkit.chatkit_thread:LockedStatus",
     "SessionCreateParams": "beta.chatkit.session_create_params:BetaChatkitSessionsCreateParams",
     "ThreadDeleteResponse": "beta.chatkit.thread_delete_response:ThreadDeleteResponse",
     "ThreadListItemsParams": "beta.chatkit.thread_list_items_params:ThreadListItemsParams",
     "ThreadListParams": "beta.chatkit.thread_list_params:ThreadListParams",
+    "ToolChoice": "beta.chatkit.chatkit_thread_user_message_item:ToolChoice",
+    "UrlAnnotation": "beta.chatkit.chatkit_response_output_text:UrlAnnotation",
+    "UrlAnnotationSource": "beta.chatkit.chatkit_response_output_text:UrlAnnotationSource",
+    "UserMessageInputText": "beta.chatkit.chatkit_thread_user_message_item:UserMessageInputText",
+    "UserMessageQuotedText": "beta.chatkit.chatkit_thread_user_message_item:UserMessageQuotedText",
+    "WorkflowTracingParam": "beta.chatkit.chat_session_workflow_param:WorkflowTracingParam",
 }
 
 __all__ = [
+    "ActiveStatus",
+    "AutomaticThreadTitlingParam",
     "BetaChatkitSessionsCreateParams",
     "ChatKitAttachment",
     "ChatKitResponseOutputText",
@@ -78,11 +110,24 @@ __all__ = [
     "ChatSessionRateLimitsParam",
     "ChatSessionStatus",
     "ChatSessionWorkflowParam",
+    "ClosedStatus",
     "CreateChatSessionBodyParam",
+    "FileAnnotation",
+    "FileAnnotationSource",
+    "FileUploadParam",
+    "HistoryParam",
+    "InferenceOptions",
+    "LockedStatus",
     "SessionCreateParams",
     "ThreadDeleteResponse",
     "ThreadListItemsParams",
     "ThreadListParams",
+    "ToolChoice",
+    "UrlAnnotation",
+    "UrlAnnotationSource",
+    "UserMessageInputText",
+    "UserMessageQuotedText",
+    "WorkflowTracingParam",
 ]
 
 

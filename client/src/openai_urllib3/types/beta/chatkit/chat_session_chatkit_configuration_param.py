@@ -10,18 +10,15 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.automatic_thread_titling_param import AutomaticThreadTitlingParam
-    from openai_urllib3.types.beta.file_upload_param import FileUploadParam
-    from openai_urllib3.types.beta.history_param import HistoryParam
-    from openai_urllib3.types.beta.automatic_thread_titling_param import AutomaticThreadTitlingParam as AutomaticThreadTitling
-    from openai_urllib3.types.beta.file_upload_param import FileUploadParam as FileUpload
-    from openai_urllib3.types.beta.history_param import HistoryParam as History
 
 __all__ = [
     "AutomaticThreadTitling",
+    "AutomaticThreadTitlingParam",
     "ChatSessionChatKitConfigurationParam",
     "FileUpload",
+    "FileUploadParam",
     "History",
+    "HistoryParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
@@ -33,16 +30,24 @@ class ChatSessionChatKitConfigurationParam(TypedDict, total=False):
     file_upload: FileUploadParam
     history: HistoryParam
 
-_ELSEWHERE: dict[str, str] = {
-    "AutomaticThreadTitling": "beta.automatic_thread_titling_param:AutomaticThreadTitlingParam",
-    "FileUpload": "beta.file_upload_param:FileUploadParam",
-    "History": "beta.history_param:HistoryParam",
-}
+
+class AutomaticThreadTitlingParam(TypedDict, total=False):
+    """Controls whether ChatKit automatically generates thread titles."""
+    enabled: bool
 
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
+class FileUploadParam(TypedDict, total=False):
+    """Controls whether users can upload files."""
+    enabled: bool
+    max_file_size: int
+    max_files: int
 
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+
+class HistoryParam(TypedDict, total=False):
+    """Controls how much historical context is retained for the session."""
+    enabled: bool
+    recent_threads: int
+
+AutomaticThreadTitling = AutomaticThreadTitlingParam
+FileUpload = FileUploadParam
+History = HistoryParam

@@ -10,12 +10,11 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.workflow_tracing_param import WorkflowTracingParam
-    from openai_urllib3.types.beta.workflow_tracing_param import WorkflowTracingParam as Tracing
 
 __all__ = [
     "ChatSessionWorkflowParam",
     "Tracing",
+    "WorkflowTracingParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
@@ -28,14 +27,9 @@ class ChatSessionWorkflowParam(TypedDict, total=False):
     state_variables: Dict[str, Union[str, int, bool, float]]
     tracing: WorkflowTracingParam
 
-_ELSEWHERE: dict[str, str] = {
-    "Tracing": "beta.workflow_tracing_param:WorkflowTracingParam",
-}
 
+class WorkflowTracingParam(TypedDict, total=False):
+    """Controls diagnostic tracing during the session."""
+    enabled: bool
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+Tracing = WorkflowTracingParam

@@ -12,12 +12,6 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.file_annotation import FileAnnotation
-    from openai_urllib3.types.beta.url_annotation import UrlAnnotation
-    from openai_urllib3.types.beta.file_annotation import FileAnnotation as AnnotationFile
-    from openai_urllib3.types.beta.file_annotation_source import FileAnnotationSource as AnnotationFileSource
-    from openai_urllib3.types.beta.url_annotation import UrlAnnotation as AnnotationURL
-    from openai_urllib3.types.beta.url_annotation_source import UrlAnnotationSource as AnnotationURLSource
 
 __all__ = [
     "AnnotationFile",
@@ -25,6 +19,10 @@ __all__ = [
     "AnnotationURL",
     "AnnotationURLSource",
     "ChatKitResponseOutputText",
+    "FileAnnotation",
+    "FileAnnotationSource",
+    "UrlAnnotation",
+    "UrlAnnotationSource",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
@@ -36,19 +34,41 @@ class ChatKitResponseOutputText(BaseModel):
     __slots__ = ()
     type = Field['Literal["output_text"]']()
     text = Field['str']()
-    annotations = Field['list[FileAnnotation | UrlAnnotation]'](list_of(union_of("type", {"file": ref("beta.file_annotation:FileAnnotation"), "url": ref("beta.url_annotation:UrlAnnotation")})))
-
-_ELSEWHERE: dict[str, str] = {
-    "AnnotationFile": "beta.file_annotation:FileAnnotation",
-    "AnnotationFileSource": "beta.file_annotation_source:FileAnnotationSource",
-    "AnnotationURL": "beta.url_annotation:UrlAnnotation",
-    "AnnotationURLSource": "beta.url_annotation_source:UrlAnnotationSource",
-}
+    annotations = Field['list[FileAnnotation | UrlAnnotation]'](list_of(union_of("type", {"file": ref("beta.chatkit.chatkit_response_output_text:FileAnnotation"), "url": ref("beta.chatkit.chatkit_response_output_text:UrlAnnotation")})))
 
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
+class FileAnnotation(BaseModel):
+    """Annotation that references an uploaded file."""
 
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+    __slots__ = ()
+    type = Field['Literal["file"]']()
+    source = Field['FileAnnotationSource'](ref("beta.chatkit.chatkit_response_output_text:FileAnnotationSource"))
+
+
+class FileAnnotationSource(BaseModel):
+    """Attachment source referenced by an annotation."""
+
+    __slots__ = ()
+    type = Field['Literal["file"]']()
+    filename = Field['str']()
+
+
+class UrlAnnotation(BaseModel):
+    """Annotation that references a URL."""
+
+    __slots__ = ()
+    type = Field['Literal["url"]']()
+    source = Field['UrlAnnotationSource'](ref("beta.chatkit.chatkit_response_output_text:UrlAnnotationSource"))
+
+
+class UrlAnnotationSource(BaseModel):
+    """URL backing an annotation entry."""
+
+    __slots__ = ()
+    type = Field['Literal["url"]']()
+    url = Field['str']()
+
+AnnotationFile = FileAnnotation
+AnnotationFileSource = FileAnnotationSource
+AnnotationURL = UrlAnnotation
+AnnotationURLSource = UrlAnnotationSource

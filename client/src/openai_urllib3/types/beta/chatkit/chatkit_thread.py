@@ -12,15 +12,12 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.active_status import ActiveStatus
-    from openai_urllib3.types.beta.closed_status import ClosedStatus
-    from openai_urllib3.types.beta.locked_status import LockedStatus
-    from openai_urllib3.types.beta.active_status import ActiveStatus as StatusActive
-    from openai_urllib3.types.beta.closed_status import ClosedStatus as StatusClosed
-    from openai_urllib3.types.beta.locked_status import LockedStatus as StatusLocked
 
 __all__ = [
+    "ActiveStatus",
     "ChatKitThread",
+    "ClosedStatus",
+    "LockedStatus",
     "StatusActive",
     "StatusClosed",
     "StatusLocked",
@@ -37,19 +34,32 @@ class ChatKitThread(BaseModel):
     object = Field['Literal["chatkit.thread"]']()
     created_at = Field['int']()
     title = Field['str | None']()
-    status = Field['ActiveStatus | LockedStatus | ClosedStatus'](union_of("type", {"active": ref("beta.active_status:ActiveStatus"), "locked": ref("beta.locked_status:LockedStatus"), "closed": ref("beta.closed_status:ClosedStatus")}))
+    status = Field['ActiveStatus | LockedStatus | ClosedStatus'](union_of("type", {"active": ref("beta.chatkit.chatkit_thread:ActiveStatus"), "locked": ref("beta.chatkit.chatkit_thread:LockedStatus"), "closed": ref("beta.chatkit.chatkit_thread:ClosedStatus")}))
     user = Field['str']()
 
-_ELSEWHERE: dict[str, str] = {
-    "StatusActive": "beta.active_status:ActiveStatus",
-    "StatusClosed": "beta.closed_status:ClosedStatus",
-    "StatusLocked": "beta.locked_status:LockedStatus",
-}
+
+class ActiveStatus(BaseModel):
+    """Indicates that a thread is active."""
+
+    __slots__ = ()
+    type = Field['Literal["active"]']()
 
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
+class LockedStatus(BaseModel):
+    """Indicates that a thread is locked and cannot accept new input."""
 
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+    __slots__ = ()
+    type = Field['Literal["locked"]']()
+    reason = Field['str | None']()
+
+
+class ClosedStatus(BaseModel):
+    """Indicates that a thread has been closed."""
+
+    __slots__ = ()
+    type = Field['Literal["closed"]']()
+    reason = Field['str | None']()
+
+StatusActive = ActiveStatus
+StatusClosed = ClosedStatus
+StatusLocked = LockedStatus

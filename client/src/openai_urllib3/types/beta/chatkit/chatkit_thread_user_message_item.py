@@ -13,12 +13,6 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.beta.chatkit.chatkit_attachment import ChatKitAttachment
-    from openai_urllib3.types.beta.user_message_input_text import UserMessageInputText
-    from openai_urllib3.types.beta.user_message_quoted_text import UserMessageQuotedText
-    from openai_urllib3.types.beta.user_message_input_text import UserMessageInputText as ContentInputText
-    from openai_urllib3.types.beta.user_message_quoted_text import UserMessageQuotedText as ContentQuotedText
-    from openai_urllib3.types.beta.inference_options import InferenceOptions as InferenceOptions
-    from openai_urllib3.types.beta.tool_choice import ToolChoice as InferenceOptionsToolChoice
 
 __all__ = [
     "ChatKitThreadUserMessageItem",
@@ -26,6 +20,9 @@ __all__ = [
     "ContentQuotedText",
     "InferenceOptions",
     "InferenceOptionsToolChoice",
+    "ToolChoice",
+    "UserMessageInputText",
+    "UserMessageQuotedText",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
@@ -40,21 +37,41 @@ class ChatKitThreadUserMessageItem(BaseModel):
     created_at = Field['int']()
     thread_id = Field['str']()
     type = Field['Literal["chatkit.user_message"]']()
-    content = Field['list[UserMessageInputText | UserMessageQuotedText]'](list_of(union_of("type", {"input_text": ref("beta.user_message_input_text:UserMessageInputText"), "quoted_text": ref("beta.user_message_quoted_text:UserMessageQuotedText")})))
+    content = Field['list[UserMessageInputText | UserMessageQuotedText]'](list_of(union_of("type", {"input_text": ref("beta.chatkit.chatkit_thread_user_message_item:UserMessageInputText"), "quoted_text": ref("beta.chatkit.chatkit_thread_user_message_item:UserMessageQuotedText")})))
     attachments = Field['list[ChatKitAttachment]'](list_of(ref("beta.chatkit.chatkit_attachment:ChatKitAttachment")))
-    inference_options = Field['InferenceOptions | None'](ref("beta.inference_options:InferenceOptions"))
-
-_ELSEWHERE: dict[str, str] = {
-    "ContentInputText": "beta.user_message_input_text:UserMessageInputText",
-    "ContentQuotedText": "beta.user_message_quoted_text:UserMessageQuotedText",
-    "InferenceOptions": "beta.inference_options:InferenceOptions",
-    "InferenceOptionsToolChoice": "beta.tool_choice:ToolChoice",
-}
+    inference_options = Field['InferenceOptions | None'](ref("beta.chatkit.chatkit_thread_user_message_item:InferenceOptions"))
 
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
+class UserMessageInputText(BaseModel):
+    """Text block that a user contributed to the thread."""
 
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+    __slots__ = ()
+    type = Field['Literal["input_text"]']()
+    text = Field['str']()
+
+
+class UserMessageQuotedText(BaseModel):
+    """Quoted snippet that the user referenced in their message."""
+
+    __slots__ = ()
+    type = Field['Literal["quoted_text"]']()
+    text = Field['str']()
+
+
+class InferenceOptions(BaseModel):
+    """Model and tool overrides applied when generating the assistant response."""
+
+    __slots__ = ()
+    tool_choice = Field['ToolChoice | None'](ref("beta.chatkit.chatkit_thread_user_message_item:ToolChoice"))
+    model = Field['str | None']()
+
+
+class ToolChoice(BaseModel):
+    """Tool selection that the assistant should honor when executing the item."""
+
+    __slots__ = ()
+    id = Field['str']()
+
+ContentInputText = UserMessageInputText
+ContentQuotedText = UserMessageQuotedText
+InferenceOptionsToolChoice = ToolChoice

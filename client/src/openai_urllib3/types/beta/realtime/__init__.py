@@ -6,6 +6,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from openai_urllib3.types.beta.realtime.transcription_session_update import AudioTranscription as AudioTranscription
+    from openai_urllib3.types.beta.realtime.transcription_session_create_params import AudioTranscriptionParam as AudioTranscriptionParam
+    from openai_urllib3.types.beta.realtime.session import AudioTranscriptionResponse as AudioTranscriptionResponse
     from openai_urllib3.types.beta.realtime.conversation_created_event import ConversationCreatedEvent as ConversationCreatedEvent
     from openai_urllib3.types.beta.realtime.conversation_created_event import ConversationCreatedEventConversation as ConversationCreatedEventConversation
     from openai_urllib3.types.beta.realtime.conversation_item import ConversationItem as ConversationItem
@@ -30,25 +33,18 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.realtime.input_audio_buffer_committed_event import InputAudioBufferCommittedEvent as InputAudioBufferCommittedEvent
     from openai_urllib3.types.beta.realtime.input_audio_buffer_speech_started_event import InputAudioBufferSpeechStartedEvent as InputAudioBufferSpeechStartedEvent
     from openai_urllib3.types.beta.realtime.input_audio_buffer_speech_stopped_event import InputAudioBufferSpeechStoppedEvent as InputAudioBufferSpeechStoppedEvent
-    from openai_urllib3.types.beta.realtime.session_create_params import Prompt0Param3 as Prompt0Param3
-    from openai_urllib3.types.beta.realtime.session_create_params import Prompt0Param6 as Prompt0Param6
+    from openai_urllib3.types.beta.realtime.conversation_item_input_audio_transcription_completed_event import LogProbProperties as LogProbProperties
     from openai_urllib3.types.beta.realtime.rate_limits_updated_event import RateLimitsUpdatedEvent as RateLimitsUpdatedEvent
     from openai_urllib3.types.beta.realtime.rate_limits_updated_event import RateLimitsUpdatedEventRateLimit as RateLimitsUpdatedEventRateLimit
-    from openai_urllib3.types.beta.realtime.session_create_response import RealtimeAudioFormatsAudioPcm4 as RealtimeAudioFormatsAudioPcm4
-    from openai_urllib3.types.beta.realtime.session_create_response import RealtimeAudioFormatsAudioPcm5 as RealtimeAudioFormatsAudioPcm5
-    from openai_urllib3.types.beta.realtime.realtime_response import RealtimeAudioFormatsAudioPcm6 as RealtimeAudioFormatsAudioPcm6
-    from openai_urllib3.types.beta.realtime.session_create_response import RealtimeAudioFormatsAudioPcma4 as RealtimeAudioFormatsAudioPcma4
-    from openai_urllib3.types.beta.realtime.session_create_response import RealtimeAudioFormatsAudioPcma5 as RealtimeAudioFormatsAudioPcma5
-    from openai_urllib3.types.beta.realtime.realtime_response import RealtimeAudioFormatsAudioPcma6 as RealtimeAudioFormatsAudioPcma6
-    from openai_urllib3.types.beta.realtime.session_create_response import RealtimeAudioFormatsAudioPcmu4 as RealtimeAudioFormatsAudioPcmu4
-    from openai_urllib3.types.beta.realtime.session_create_response import RealtimeAudioFormatsAudioPcmu5 as RealtimeAudioFormatsAudioPcmu5
-    from openai_urllib3.types.beta.realtime.realtime_response import RealtimeAudioFormatsAudioPcmu6 as RealtimeAudioFormatsAudioPcmu6
+    from openai_urllib3.types.beta.realtime.response_create_event import RealtimeBetaResponseCreateParams as RealtimeBetaResponseCreateParams
+    from openai_urllib3.types.beta.realtime.response_create_event import RealtimeBetaResponseCreateParamsTool as RealtimeBetaResponseCreateParamsTool
     from openai_urllib3.types.beta.realtime.error_event import RealtimeBetaServerEventError as RealtimeBetaServerEventError
     from openai_urllib3.types.beta.realtime.error_event import RealtimeBetaServerEventErrorError as RealtimeBetaServerEventErrorError
     from openai_urllib3.types.beta.realtime.response_created_event import RealtimeBetaServerEventResponseCreated as RealtimeBetaServerEventResponseCreated
     from openai_urllib3.types.beta.realtime.response_function_call_arguments_delta_event import RealtimeBetaServerEventResponseFunctionCallArgumentsDelta as RealtimeBetaServerEventResponseFunctionCallArgumentsDelta
     from openai_urllib3.types.beta.realtime.response_output_item_added_event import RealtimeBetaServerEventResponseOutputItemAdded as RealtimeBetaServerEventResponseOutputItemAdded
     from openai_urllib3.types.beta.realtime.response_output_item_done_event import RealtimeBetaServerEventResponseOutputItemDone as RealtimeBetaServerEventResponseOutputItemDone
+    from openai_urllib3.types.beta.realtime.session import RealtimeFunctionTool as RealtimeFunctionTool
     from openai_urllib3.types.beta.realtime.realtime_response import RealtimeResponse as RealtimeResponse
     from openai_urllib3.types.beta.realtime.realtime_response import RealtimeResponse2 as RealtimeResponse2
     from openai_urllib3.types.beta.realtime.realtime_response import RealtimeResponse2Audio as RealtimeResponse2Audio
@@ -65,21 +61,17 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.realtime.realtime_response_usage import RealtimeResponseUsageInputTokenDetails as RealtimeResponseUsageInputTokenDetails
     from openai_urllib3.types.beta.realtime.realtime_response_usage import RealtimeResponseUsageInputTokenDetailsCachedTokensDetails as RealtimeResponseUsageInputTokenDetailsCachedTokensDetails
     from openai_urllib3.types.beta.realtime.realtime_response_usage import RealtimeResponseUsageOutputTokenDetails as RealtimeResponseUsageOutputTokenDetails
-    from openai_urllib3.types.beta.realtime.session_create_params import RealtimeSessionCreateRequestClientSecretParam as RealtimeSessionCreateRequestClientSecretParam
-    from openai_urllib3.types.beta.realtime.session_create_params import RealtimeSessionCreateRequestInputAudioTranscriptionParam as RealtimeSessionCreateRequestInputAudioTranscriptionParam
+    from openai_urllib3.types.beta.realtime.session_update_event import RealtimeSessionCreateRequest as RealtimeSessionCreateRequest
+    from openai_urllib3.types.beta.realtime.session_update_event import RealtimeSessionCreateRequestClientSecret as RealtimeSessionCreateRequestClientSecret
+    from openai_urllib3.types.beta.realtime.session_update_event import RealtimeSessionCreateRequestInputAudioTranscription as RealtimeSessionCreateRequestInputAudioTranscription
     from openai_urllib3.types.beta.realtime.session_create_params import RealtimeSessionCreateRequestParam as RealtimeSessionCreateRequestParam
-    from openai_urllib3.types.beta.realtime.session_create_params import RealtimeSessionCreateRequestToolParam as RealtimeSessionCreateRequestToolParam
-    from openai_urllib3.types.beta.realtime.session_create_params import RealtimeSessionCreateRequestTracing1Param as RealtimeSessionCreateRequestTracing1Param
-    from openai_urllib3.types.beta.realtime.session_create_params import RealtimeSessionCreateRequestTurnDetectionParam as RealtimeSessionCreateRequestTurnDetectionParam
-    from openai_urllib3.types.beta.realtime.transcription_session_create_params import RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReductionParam as RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReductionParam
+    from openai_urllib3.types.beta.realtime.session_update_event import RealtimeSessionCreateRequestTool as RealtimeSessionCreateRequestTool
+    from openai_urllib3.types.beta.realtime.session_update_event import RealtimeSessionCreateRequestTracing1 as RealtimeSessionCreateRequestTracing1
+    from openai_urllib3.types.beta.realtime.session_update_event import RealtimeSessionCreateRequestTurnDetection as RealtimeSessionCreateRequestTurnDetection
+    from openai_urllib3.types.beta.realtime.transcription_session_update import RealtimeTranscriptionSessionCreateRequest as RealtimeTranscriptionSessionCreateRequest
+    from openai_urllib3.types.beta.realtime.transcription_session_update import RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction as RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction
     from openai_urllib3.types.beta.realtime.transcription_session_create_params import RealtimeTranscriptionSessionCreateRequestParam as RealtimeTranscriptionSessionCreateRequestParam
-    from openai_urllib3.types.beta.realtime.transcription_session_create_params import RealtimeTranscriptionSessionCreateRequestTurnDetectionParam as RealtimeTranscriptionSessionCreateRequestTurnDetectionParam
-    from openai_urllib3.types.beta.realtime.session_create_params import RealtimeTruncation1Param3 as RealtimeTruncation1Param3
-    from openai_urllib3.types.beta.realtime.session_create_params import RealtimeTruncation1Param3TokenLimitsParam as RealtimeTruncation1Param3TokenLimitsParam
-    from openai_urllib3.types.beta.realtime.session_create_params import RealtimeTruncation1Param5 as RealtimeTruncation1Param5
-    from openai_urllib3.types.beta.realtime.session_create_params import RealtimeTruncation1Param5TokenLimitsParam as RealtimeTruncation1Param5TokenLimitsParam
-    from openai_urllib3.types.beta.realtime.session import RealtimeTurnDetectionSemanticVad2 as RealtimeTurnDetectionSemanticVad2
-    from openai_urllib3.types.beta.realtime.session import RealtimeTurnDetectionServerVad2 as RealtimeTurnDetectionServerVad2
+    from openai_urllib3.types.beta.realtime.transcription_session_update import RealtimeTranscriptionSessionCreateRequestTurnDetection as RealtimeTranscriptionSessionCreateRequestTurnDetection
     from openai_urllib3.types.beta.realtime.response_audio_delta_event import ResponseAudioDeltaEvent as ResponseAudioDeltaEvent
     from openai_urllib3.types.beta.realtime.response_audio_done_event import ResponseAudioDoneEvent as ResponseAudioDoneEvent
     from openai_urllib3.types.beta.realtime.response_cancel_event import ResponseCancelEvent as ResponseCancelEvent
@@ -121,10 +113,12 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.realtime.transcription_session import TranscriptionSessionTurnDetection as TranscriptionSessionTurnDetection
     from openai_urllib3.types.beta.realtime.transcription_session_update import TranscriptionSessionUpdate as TranscriptionSessionUpdate
     from openai_urllib3.types.beta.realtime.transcription_session_updated_event import TranscriptionSessionUpdatedEvent as TranscriptionSessionUpdatedEvent
-    from openai_urllib3.types.beta.realtime.session_create_params import VoiceIdsOrCustomVoice2Param5 as VoiceIdsOrCustomVoice2Param5
-    from openai_urllib3.types.beta.realtime.session_create_params import VoiceIdsOrCustomVoice2Param9 as VoiceIdsOrCustomVoice2Param9
+    from openai_urllib3.types.beta.realtime.response_create_event import VoiceIdsOrCustomVoice2 as VoiceIdsOrCustomVoice2
 
 _NAMES: dict[str, str] = {
+    "AudioTranscription": "beta.realtime.transcription_session_update:AudioTranscription",
+    "AudioTranscriptionParam": "beta.realtime.transcription_session_create_params:AudioTranscriptionParam",
+    "AudioTranscriptionResponse": "beta.realtime.session:AudioTranscriptionResponse",
     "ConversationCreatedEvent": "beta.realtime.conversation_created_event:ConversationCreatedEvent",
     "ConversationCreatedEventConversation": "beta.realtime.conversation_created_event:ConversationCreatedEventConversation",
     "ConversationItem": "beta.realtime.conversation_item:ConversationItem",
@@ -149,25 +143,18 @@ _NAMES: dict[str, str] = {
     "InputAudioBufferCommittedEvent": "beta.realtime.input_audio_buffer_committed_event:InputAudioBufferCommittedEvent",
     "InputAudioBufferSpeechStartedEvent": "beta.realtime.input_audio_buffer_speech_started_event:InputAudioBufferSpeechStartedEvent",
     "InputAudioBufferSpeechStoppedEvent": "beta.realtime.input_audio_buffer_speech_stopped_event:InputAudioBufferSpeechStoppedEvent",
-    "Prompt0Param3": "beta.realtime.session_create_params:Prompt0Param3",
-    "Prompt0Param6": "beta.realtime.session_create_params:Prompt0Param6",
+    "LogProbProperties": "beta.realtime.conversation_item_input_audio_transcription_completed_event:LogProbProperties",
     "RateLimitsUpdatedEvent": "beta.realtime.rate_limits_updated_event:RateLimitsUpdatedEvent",
     "RateLimitsUpdatedEventRateLimit": "beta.realtime.rate_limits_updated_event:RateLimitsUpdatedEventRateLimit",
-    "RealtimeAudioFormatsAudioPcm4": "beta.realtime.session_create_response:RealtimeAudioFormatsAudioPcm4",
-    "RealtimeAudioFormatsAudioPcm5": "beta.realtime.session_create_response:RealtimeAudioFormatsAudioPcm5",
-    "RealtimeAudioFormatsAudioPcm6": "beta.realtime.realtime_response:RealtimeAudioFormatsAudioPcm6",
-    "RealtimeAudioFormatsAudioPcma4": "beta.realtime.session_create_response:RealtimeAudioFormatsAudioPcma4",
-    "RealtimeAudioFormatsAudioPcma5": "beta.realtime.session_create_response:RealtimeAudioFormatsAudioPcma5",
-    "RealtimeAudioFormatsAudioPcma6": "beta.realtime.realtime_response:RealtimeAudioFormatsAudioPcma6",
-    "RealtimeAudioFormatsAudioPcmu4": "beta.realtime.session_create_response:RealtimeAudioFormatsAudioPcmu4",
-    "RealtimeAudioFormatsAudioPcmu5": "beta.realtime.session_create_response:RealtimeAudioFormatsAudioPcmu5",
-    "RealtimeAudioFormatsAudioPcmu6": "beta.realtime.realtime_response:RealtimeAudioFormatsAudioPcmu6",
+    "RealtimeBetaResponseCreateParams": "beta.realtime.response_create_event:RealtimeBetaResponseCreateParams",
+    "RealtimeBetaResponseCreateParamsTool": "beta.realtime.response_create_event:RealtimeBetaResponseCreateParamsTool",
     "RealtimeBetaServerEventError": "beta.realtime.error_event:RealtimeBetaServerEventError",
     "RealtimeBetaServerEventErrorError": "beta.realtime.error_event:RealtimeBetaServerEventErrorError",
     "RealtimeBetaServerEventResponseCreated": "beta.realtime.response_created_event:RealtimeBetaServerEventResponseCreated",
     "RealtimeBetaServerEventResponseFunctionCallArgumentsDelta": "beta.realtime.response_function_call_arguments_delta_event:RealtimeBetaServerEventResponseFunctionCallArgumentsDelta",
     "RealtimeBetaServerEventResponseOutputItemAdded": "beta.realtime.response_output_item_added_event:RealtimeBetaServerEventResponseOutputItemAdded",
     "RealtimeBetaServerEventResponseOutputItemDone": "beta.realtime.response_output_item_done_event:RealtimeBetaServerEventResponseOutputItemDone",
+    "RealtimeFunctionTool": "beta.realtime.session:RealtimeFunctionTool",
     "RealtimeResponse": "beta.realtime.realtime_response:RealtimeResponse",
     "RealtimeResponse2": "beta.realtime.realtime_response:RealtimeResponse2",
     "RealtimeResponse2Audio": "beta.realtime.realtime_response:RealtimeResponse2Audio",
@@ -184,21 +171,17 @@ _NAMES: dict[str, str] = {
     "RealtimeResponseUsageInputTokenDetails": "beta.realtime.realtime_response_usage:RealtimeResponseUsageInputTokenDetails",
     "RealtimeResponseUsageInputTokenDetailsCachedTokensDetails": "beta.realtime.realtime_response_usage:RealtimeResponseUsageInputTokenDetailsCachedTokensDetails",
     "RealtimeResponseUsageOutputTokenDetails": "beta.realtime.realtime_response_usage:RealtimeResponseUsageOutputTokenDetails",
-    "RealtimeSessionCreateRequestClientSecretParam": "beta.realtime.session_create_params:RealtimeSessionCreateRequestClientSecretParam",
-    "RealtimeSessionCreateRequestInputAudioTranscriptionParam": "beta.realtime.session_create_params:RealtimeSessionCreateRequestInputAudioTranscriptionParam",
+    "RealtimeSessionCreateRequest": "beta.realtime.session_update_event:RealtimeSessionCreateRequest",
+    "RealtimeSessionCreateRequestClientSecret": "beta.realtime.session_update_event:RealtimeSessionCreateRequestClientSecret",
+    "RealtimeSessionCreateRequestInputAudioTranscription": "beta.realtime.session_update_event:RealtimeSessionCreateRequestInputAudioTranscription",
     "RealtimeSessionCreateRequestParam": "beta.realtime.session_create_params:RealtimeSessionCreateRequestParam",
-    "RealtimeSessionCreateRequestToolParam": "beta.realtime.session_create_params:RealtimeSessionCreateRequestToolParam",
-    "RealtimeSessionCreateRequestTracing1Param": "beta.realtime.session_create_params:RealtimeSessionCreateRequestTracing1Param",
-    "RealtimeSessionCreateRequestTurnDetectionParam": "beta.realtime.session_create_params:RealtimeSessionCreateRequestTurnDetectionParam",
-    "RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReductionParam": "beta.realtime.transcription_session_create_params:RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReductionParam",
+    "RealtimeSessionCreateRequestTool": "beta.realtime.session_update_event:RealtimeSessionCreateRequestTool",
+    "RealtimeSessionCreateRequestTracing1": "beta.realtime.session_update_event:RealtimeSessionCreateRequestTracing1",
+    "RealtimeSessionCreateRequestTurnDetection": "beta.realtime.session_update_event:RealtimeSessionCreateRequestTurnDetection",
+    "RealtimeTranscriptionSessionCreateRequest": "beta.realtime.transcription_session_update:RealtimeTranscriptionSessionCreateRequest",
+    "RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction": "beta.realtime.transcription_session_update:RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction",
     "RealtimeTranscriptionSessionCreateRequestParam": "beta.realtime.transcription_session_create_params:RealtimeTranscriptionSessionCreateRequestParam",
-    "RealtimeTranscriptionSessionCreateRequestTurnDetectionParam": "beta.realtime.transcription_session_create_params:RealtimeTranscriptionSessionCreateRequestTurnDetectionParam",
-    "RealtimeTruncation1Param3": "beta.realtime.session_create_params:RealtimeTruncation1Param3",
-    "RealtimeTruncation1Param3TokenLimitsParam": "beta.realtime.session_create_params:RealtimeTruncation1Param3TokenLimitsParam",
-    "RealtimeTruncation1Param5": "beta.realtime.session_create_params:RealtimeTruncation1Param5",
-    "RealtimeTruncation1Param5TokenLimitsParam": "beta.realtime.session_create_params:RealtimeTruncation1Param5TokenLimitsParam",
-    "RealtimeTurnDetectionSemanticVad2": "beta.realtime.session:RealtimeTurnDetectionSemanticVad2",
-    "RealtimeTurnDetectionServerVad2": "beta.realtime.session:RealtimeTurnDetectionServerVad2",
+    "RealtimeTranscriptionSessionCreateRequestTurnDetection": "beta.realtime.transcription_session_update:RealtimeTranscriptionSessionCreateRequestTurnDetection",
     "ResponseAudioDeltaEvent": "beta.realtime.response_audio_delta_event:ResponseAudioDeltaEvent",
     "ResponseAudioDoneEvent": "beta.realtime.response_audio_done_event:ResponseAudioDoneEvent",
     "ResponseCancelEvent": "beta.realtime.response_cancel_event:ResponseCancelEvent",
@@ -240,11 +223,13 @@ _NAMES: dict[str, str] = {
     "TranscriptionSessionTurnDetection": "beta.realtime.transcription_session:TranscriptionSessionTurnDetection",
     "TranscriptionSessionUpdate": "beta.realtime.transcription_session_update:TranscriptionSessionUpdate",
     "TranscriptionSessionUpdatedEvent": "beta.realtime.transcription_session_updated_event:TranscriptionSessionUpdatedEvent",
-    "VoiceIdsOrCustomVoice2Param5": "beta.realtime.session_create_params:VoiceIdsOrCustomVoice2Param5",
-    "VoiceIdsOrCustomVoice2Param9": "beta.realtime.session_create_params:VoiceIdsOrCustomVoice2Param9",
+    "VoiceIdsOrCustomVoice2": "beta.realtime.response_create_event:VoiceIdsOrCustomVoice2",
 }
 
 __all__ = [
+    "AudioTranscription",
+    "AudioTranscriptionParam",
+    "AudioTranscriptionResponse",
     "ConversationCreatedEvent",
     "ConversationCreatedEventConversation",
     "ConversationItem",
@@ -269,25 +254,18 @@ __all__ = [
     "InputAudioBufferCommittedEvent",
     "InputAudioBufferSpeechStartedEvent",
     "InputAudioBufferSpeechStoppedEvent",
-    "Prompt0Param3",
-    "Prompt0Param6",
+    "LogProbProperties",
     "RateLimitsUpdatedEvent",
     "RateLimitsUpdatedEventRateLimit",
-    "RealtimeAudioFormatsAudioPcm4",
-    "RealtimeAudioFormatsAudioPcm5",
-    "RealtimeAudioFormatsAudioPcm6",
-    "RealtimeAudioFormatsAudioPcma4",
-    "RealtimeAudioFormatsAudioPcma5",
-    "RealtimeAudioFormatsAudioPcma6",
-    "RealtimeAudioFormatsAudioPcmu4",
-    "RealtimeAudioFormatsAudioPcmu5",
-    "RealtimeAudioFormatsAudioPcmu6",
+    "RealtimeBetaResponseCreateParams",
+    "RealtimeBetaResponseCreateParamsTool",
     "RealtimeBetaServerEventError",
     "RealtimeBetaServerEventErrorError",
     "RealtimeBetaServerEventResponseCreated",
     "RealtimeBetaServerEventResponseFunctionCallArgumentsDelta",
     "RealtimeBetaServerEventResponseOutputItemAdded",
     "RealtimeBetaServerEventResponseOutputItemDone",
+    "RealtimeFunctionTool",
     "RealtimeResponse",
     "RealtimeResponse2",
     "RealtimeResponse2Audio",
@@ -304,21 +282,17 @@ __all__ = [
     "RealtimeResponseUsageInputTokenDetails",
     "RealtimeResponseUsageInputTokenDetailsCachedTokensDetails",
     "RealtimeResponseUsageOutputTokenDetails",
-    "RealtimeSessionCreateRequestClientSecretParam",
-    "RealtimeSessionCreateRequestInputAudioTranscriptionParam",
+    "RealtimeSessionCreateRequest",
+    "RealtimeSessionCreateRequestClientSecret",
+    "RealtimeSessionCreateRequestInputAudioTranscription",
     "RealtimeSessionCreateRequestParam",
-    "RealtimeSessionCreateRequestToolParam",
-    "RealtimeSessionCreateRequestTracing1Param",
-    "RealtimeSessionCreateRequestTurnDetectionParam",
-    "RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReductionParam",
+    "RealtimeSessionCreateRequestTool",
+    "RealtimeSessionCreateRequestTracing1",
+    "RealtimeSessionCreateRequestTurnDetection",
+    "RealtimeTranscriptionSessionCreateRequest",
+    "RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction",
     "RealtimeTranscriptionSessionCreateRequestParam",
-    "RealtimeTranscriptionSessionCreateRequestTurnDetectionParam",
-    "RealtimeTruncation1Param3",
-    "RealtimeTruncation1Param3TokenLimitsParam",
-    "RealtimeTruncation1Param5",
-    "RealtimeTruncation1Param5TokenLimitsParam",
-    "RealtimeTurnDetectionSemanticVad2",
-    "RealtimeTurnDetectionServerVad2",
+    "RealtimeTranscriptionSessionCreateRequestTurnDetection",
     "ResponseAudioDeltaEvent",
     "ResponseAudioDoneEvent",
     "ResponseCancelEvent",
@@ -360,8 +334,7 @@ __all__ = [
     "TranscriptionSessionTurnDetection",
     "TranscriptionSessionUpdate",
     "TranscriptionSessionUpdatedEvent",
-    "VoiceIdsOrCustomVoice2Param5",
-    "VoiceIdsOrCustomVoice2Param9",
+    "VoiceIdsOrCustomVoice2",
 ]
 
 

@@ -12,17 +12,16 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.audio.transcript_text_usage_duration import TranscriptTextUsageDuration
-    from openai_urllib3.types.audio.transcript_text_usage_tokens import TranscriptTextUsageTokens
+    from openai_urllib3.types.audio.transcription import TranscriptTextUsageDuration
+    from openai_urllib3.types.audio.transcription import TranscriptTextUsageTokens
     from openai_urllib3.types.audio.transcription_language import TranscriptionLanguage
-    from openai_urllib3.types.shared.log_prob_properties import LogProbProperties
-    from openai_urllib3.types.shared.log_prob_properties import LogProbProperties as Logprob
-    from openai_urllib3.types.audio.transcript_text_usage_duration import TranscriptTextUsageDuration as UsageTranscriptTextUsageDuration
-    from openai_urllib3.types.audio.transcript_text_usage_tokens import TranscriptTextUsageTokens as UsageTranscriptTextUsageTokens
-    from openai_urllib3.types.audio.transcript_text_usage_tokens import TranscriptTextUsageTokensInputTokenDetails as UsageTranscriptTextUsageTokensInputTokenDetails
+    from openai_urllib3.types.audio.transcription import TranscriptTextUsageDuration as UsageTranscriptTextUsageDuration
+    from openai_urllib3.types.audio.transcription import TranscriptTextUsageTokens as UsageTranscriptTextUsageTokens
+    from openai_urllib3.types.audio.transcription import TranscriptTextUsageTokensInputTokenDetails as UsageTranscriptTextUsageTokensInputTokenDetails
 
 __all__ = [
     "ConversationItemInputAudioTranscriptionCompletedEvent",
+    "LogProbProperties",
     "Logprob",
     "UsageTranscriptTextUsageDuration",
     "UsageTranscriptTextUsageTokens",
@@ -30,6 +29,15 @@ __all__ = [
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
+
+
+class LogProbProperties(BaseModel):
+    """A log probability object."""
+
+    __slots__ = ()
+    token = Field['str']()
+    logprob = Field['float']()
+    bytes = Field['list[int]']()
 
 
 class ConversationItemInputAudioTranscriptionCompletedEvent(BaseModel):
@@ -42,14 +50,15 @@ class ConversationItemInputAudioTranscriptionCompletedEvent(BaseModel):
     content_index = Field['int']()
     transcript = Field['str']()
     languages = Field['list[TranscriptionLanguage] | None'](list_of(ref("audio.transcription_language:TranscriptionLanguage")))
-    logprobs = Field['list[LogProbProperties] | None'](list_of(ref("shared.log_prob_properties:LogProbProperties")))
-    usage = Field['TranscriptTextUsageTokens | TranscriptTextUsageDuration'](union_of("type", {"tokens": ref("audio.transcript_text_usage_tokens:TranscriptTextUsageTokens"), "duration": ref("audio.transcript_text_usage_duration:TranscriptTextUsageDuration")}))
+    logprobs = Field['list[LogProbProperties] | None'](list_of(ref("beta.realtime.conversation_item_input_audio_transcription_completed_event:LogProbProperties")))
+    usage = Field['TranscriptTextUsageTokens | TranscriptTextUsageDuration'](union_of("type", {"tokens": ref("audio.transcription:TranscriptTextUsageTokens"), "duration": ref("audio.transcription:TranscriptTextUsageDuration")}))
+
+Logprob = LogProbProperties
 
 _ELSEWHERE: dict[str, str] = {
-    "Logprob": "shared.log_prob_properties:LogProbProperties",
-    "UsageTranscriptTextUsageDuration": "audio.transcript_text_usage_duration:TranscriptTextUsageDuration",
-    "UsageTranscriptTextUsageTokens": "audio.transcript_text_usage_tokens:TranscriptTextUsageTokens",
-    "UsageTranscriptTextUsageTokensInputTokenDetails": "audio.transcript_text_usage_tokens:TranscriptTextUsageTokensInputTokenDetails",
+    "UsageTranscriptTextUsageDuration": "audio.transcription:TranscriptTextUsageDuration",
+    "UsageTranscriptTextUsageTokens": "audio.transcription:TranscriptTextUsageTokens",
+    "UsageTranscriptTextUsageTokensInputTokenDetails": "audio.transcription:TranscriptTextUsageTokensInputTokenDetails",
 }
 
 

@@ -12,8 +12,8 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared.log_prob_properties import LogProbProperties
-    from openai_urllib3.types.shared.log_prob_properties import LogProbProperties as Logprob
+    from openai_urllib3.types.beta.realtime.conversation_item_input_audio_transcription_completed_event import LogProbProperties
+    from openai_urllib3.types.beta.realtime.conversation_item_input_audio_transcription_completed_event import LogProbProperties as Logprob
 
 __all__ = [
     "ConversationItemInputAudioTranscriptionDeltaEvent",
@@ -32,10 +32,10 @@ class ConversationItemInputAudioTranscriptionDeltaEvent(BaseModel):
     item_id = Field['str']()
     content_index = Field['int | None']()
     delta = Field['str | None']()
-    logprobs = Field['list[LogProbProperties] | None'](list_of(ref("shared.log_prob_properties:LogProbProperties")))
+    logprobs = Field['list[LogProbProperties] | None'](list_of(ref("beta.realtime.conversation_item_input_audio_transcription_completed_event:LogProbProperties")))
 
 _ELSEWHERE: dict[str, str] = {
-    "Logprob": "shared.log_prob_properties:LogProbProperties",
+    "Logprob": "beta.realtime.conversation_item_input_audio_transcription_completed_event:LogProbProperties",
 }
 
 

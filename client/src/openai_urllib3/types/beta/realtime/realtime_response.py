@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.realtime.realtime_response_usage import RealtimeResponse2Usage
     from openai_urllib3.types.beta.realtime.realtime_response_usage import RealtimeResponseUsage
     from openai_urllib3.types.metadata import Metadata
+    from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeAudioFormatsAudioPcm
+    from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeAudioFormatsAudioPcma
+    from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeAudioFormatsAudioPcmu
     from openai_urllib3.types.shared.realtime_conversation_item_function_call import RealtimeConversationItemFunctionCall
     from openai_urllib3.types.shared.realtime_conversation_item_function_call_output import RealtimeConversationItemFunctionCallOutput
     from openai_urllib3.types.shared.realtime_conversation_item_message_assistant import RealtimeConversationItemMessageAssistant
@@ -28,9 +31,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.realtime_mcp_tool_call import RealtimeMCPToolCall
 
 __all__ = [
-    "RealtimeAudioFormatsAudioPcm6",
-    "RealtimeAudioFormatsAudioPcma6",
-    "RealtimeAudioFormatsAudioPcmu6",
     "RealtimeResponse",
     "RealtimeResponse2",
     "RealtimeResponse2Audio",
@@ -85,27 +85,5 @@ class RealtimeResponse2Audio(BaseModel):
 
 class RealtimeResponse2AudioOutput(BaseModel):
     __slots__ = ()
-    format = Field['RealtimeAudioFormatsAudioPcm6 | RealtimeAudioFormatsAudioPcmu6 | RealtimeAudioFormatsAudioPcma6 | None'](union_of("type", {"audio/pcm": ref("beta.realtime.realtime_response:RealtimeAudioFormatsAudioPcm6"), "audio/pcmu": ref("beta.realtime.realtime_response:RealtimeAudioFormatsAudioPcmu6"), "audio/pcma": ref("beta.realtime.realtime_response:RealtimeAudioFormatsAudioPcma6")}))
+    format = Field['RealtimeAudioFormatsAudioPcm | RealtimeAudioFormatsAudioPcmu | RealtimeAudioFormatsAudioPcma | None'](union_of("type", {"audio/pcm": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcm"), "audio/pcmu": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcmu"), "audio/pcma": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcma")}))
     voice = Field['str | Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"] | None']()
-
-
-class RealtimeAudioFormatsAudioPcm6(BaseModel):
-    """The PCM audio format. Only a 24kHz sample rate is supported."""
-
-    __slots__ = ()
-    type = Field['Literal["audio/pcm"] | None']()
-    rate = Field['Literal[24000] | None']()
-
-
-class RealtimeAudioFormatsAudioPcmu6(BaseModel):
-    """The G.711 μ-law format."""
-
-    __slots__ = ()
-    type = Field['Literal["audio/pcmu"] | None']()
-
-
-class RealtimeAudioFormatsAudioPcma6(BaseModel):
-    """The G.711 A-law format."""
-
-    __slots__ = ()
-    type = Field['Literal["audio/pcma"] | None']()

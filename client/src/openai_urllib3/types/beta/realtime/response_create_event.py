@@ -5,21 +5,34 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union
 
-from openai_urllib3._models import BaseModel, Field
+from openai_urllib3._models import BaseModel, Field, list_of, union_of
 from openai_urllib3.types._ref import ref
 
 if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared.realtime_beta_response_create_params import RealtimeBetaResponseCreateParams
-    from openai_urllib3.types.shared.realtime_beta_response_create_params import RealtimeBetaResponseCreateParams as Response
-    from openai_urllib3.types.shared.realtime_beta_response_create_params import RealtimeBetaResponseCreateParamsTool as ResponseTool
+    from openai_urllib3.types.metadata import Metadata
+    from openai_urllib3.types.realtime.realtime_session_create_response_ga import Prompt
+    from openai_urllib3.types.shared.realtime_conversation_item_function_call import RealtimeConversationItemFunctionCall
+    from openai_urllib3.types.shared.realtime_conversation_item_function_call_output import RealtimeConversationItemFunctionCallOutput
+    from openai_urllib3.types.shared.realtime_conversation_item_message_assistant import RealtimeConversationItemMessageAssistant
+    from openai_urllib3.types.shared.realtime_conversation_item_message_system import RealtimeConversationItemMessageSystem
+    from openai_urllib3.types.shared.realtime_conversation_item_message_user import RealtimeConversationItemMessageUser
+    from openai_urllib3.types.shared.realtime_mcp_approval_request import RealtimeMCPApprovalRequest
+    from openai_urllib3.types.shared.realtime_mcp_approval_response import RealtimeMCPApprovalResponse
+    from openai_urllib3.types.shared.realtime_mcp_list_tools import RealtimeMCPListTools
+    from openai_urllib3.types.shared.realtime_mcp_tool_call import RealtimeMCPToolCall
+    from openai_urllib3.types.shared.tool_choice_function import ToolChoiceFunction
+    from openai_urllib3.types.shared.tool_choice_mcp import ToolChoiceMCP
 
 __all__ = [
+    "RealtimeBetaResponseCreateParams",
+    "RealtimeBetaResponseCreateParamsTool",
     "Response",
     "ResponseCreateEvent",
     "ResponseTool",
+    "VoiceIdsOrCustomVoice2",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
@@ -31,17 +44,40 @@ class ResponseCreateEvent(BaseModel):
     __slots__ = ()
     event_id = Field['str | None']()
     type = Field['Literal["response.create"]']()
-    response = Field['RealtimeBetaResponseCreateParams | None'](ref("shared.realtime_beta_response_create_params:RealtimeBetaResponseCreateParams"))
-
-_ELSEWHERE: dict[str, str] = {
-    "Response": "shared.realtime_beta_response_create_params:RealtimeBetaResponseCreateParams",
-    "ResponseTool": "shared.realtime_beta_response_create_params:RealtimeBetaResponseCreateParamsTool",
-}
+    response = Field['RealtimeBetaResponseCreateParams | None'](ref("beta.realtime.response_create_event:RealtimeBetaResponseCreateParams"))
 
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
+class RealtimeBetaResponseCreateParams(BaseModel):
+    """Create a new Realtime response with these parameters"""
 
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+    __slots__ = ()
+    modalities = Field['list[Literal["text", "audio"]] | None']()
+    instructions = Field['str | None']()
+    voice = Field['str | Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"] | VoiceIdsOrCustomVoice2 | None'](ref("beta.realtime.response_create_event:VoiceIdsOrCustomVoice2"))
+    output_audio_format = Field['Literal["pcm16", "g711_ulaw", "g711_alaw"] | None']()
+    tools = Field['list[RealtimeBetaResponseCreateParamsTool] | None'](list_of(ref("beta.realtime.response_create_event:RealtimeBetaResponseCreateParamsTool")))
+    tool_choice = Field['Literal["none", "auto", "required"] | ToolChoiceFunction | ToolChoiceMCP | None'](union_of("type", {"function": ref("shared.tool_choice_function:ToolChoiceFunction"), "mcp": ref("shared.tool_choice_mcp:ToolChoiceMCP")}))
+    temperature = Field['float | None']()
+    max_output_tokens = Field['int | Literal["inf"] | None']()
+    conversation = Field['str | Literal["auto", "none"] | None']()
+    metadata = Field['Metadata | None']()
+    prompt = Field['Prompt | None'](ref("realtime.realtime_session_create_response_ga:Prompt"))
+    input = Field['list[RealtimeConversationItemMessageSystem | RealtimeConversationItemMessageUser | RealtimeConversationItemMessageAssistant | RealtimeConversationItemFunctionCall | RealtimeConversationItemFunctionCallOutput | RealtimeMCPApprovalResponse | RealtimeMCPListTools | RealtimeMCPToolCall | RealtimeMCPApprovalRequest] | None'](list_of(union_of("type", {"message": ref("shared.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystem"), "function_call": ref("shared.realtime_conversation_item_function_call:RealtimeConversationItemFunctionCall"), "function_call_output": ref("shared.realtime_conversation_item_function_call_output:RealtimeConversationItemFunctionCallOutput"), "mcp_approval_response": ref("shared.realtime_mcp_approval_response:RealtimeMCPApprovalResponse"), "mcp_list_tools": ref("shared.realtime_mcp_list_tools:RealtimeMCPListTools"), "mcp_call": ref("shared.realtime_mcp_tool_call:RealtimeMCPToolCall"), "mcp_approval_request": ref("shared.realtime_mcp_approval_request:RealtimeMCPApprovalRequest")})))
+
+
+class VoiceIdsOrCustomVoice2(BaseModel):
+    """Custom voice reference."""
+
+    __slots__ = ()
+    id = Field['str']()
+
+
+class RealtimeBetaResponseCreateParamsTool(BaseModel):
+    __slots__ = ()
+    type = Field['Literal["function"] | None']()
+    name = Field['str | None']()
+    description = Field['str | None']()
+    parameters = Field['dict[str, Any] | None']()
+
+Response = RealtimeBetaResponseCreateParams
+ResponseTool = RealtimeBetaResponseCreateParamsTool

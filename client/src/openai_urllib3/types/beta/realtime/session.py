@@ -12,19 +12,17 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
+    from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeTurnDetectionSemanticVad
+    from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeTurnDetectionServerVad
     from openai_urllib3.types.responses.response_input_file import ResponseInputFile
     from openai_urllib3.types.responses.response_input_image import ResponseInputImage
     from openai_urllib3.types.responses.response_input_text import ResponseInputText
-    from openai_urllib3.types.shared.audio_transcription_response import AudioTranscriptionResponse
-    from openai_urllib3.types.shared.realtime_function_tool import RealtimeFunctionTool
-    from openai_urllib3.types.shared.audio_transcription_response import AudioTranscriptionResponse as InputAudioTranscription
-    from openai_urllib3.types.shared.realtime_function_tool import RealtimeFunctionTool as Tool
 
 __all__ = [
+    "AudioTranscriptionResponse",
     "InputAudioNoiseReduction",
     "InputAudioTranscription",
-    "RealtimeTurnDetectionSemanticVad2",
-    "RealtimeTurnDetectionServerVad2",
+    "RealtimeFunctionTool",
     "Session",
     "SessionInputAudioNoiseReduction",
     "SessionPrompt",
@@ -34,6 +32,24 @@ __all__ = [
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
+
+
+class AudioTranscriptionResponse(BaseModel):
+    __slots__ = ()
+    model = Field['str | Literal["whisper-1", "gpt-transcribe", "gpt-live-transcribe", "gpt-4o-mini-transcribe", "gpt-4o-mini-transcribe-2025-12-15", "gpt-4o-transcribe", "gpt-4o-transcribe-diarize", "gpt-realtime-whisper"] | None']()
+    language = Field['str | None']()
+    languages = Field['list[str] | None']()
+    prompt = Field['str | None']()
+
+
+class RealtimeFunctionTool(BaseModel):
+    """Function tool"""
+
+    __slots__ = ()
+    type = Field['Literal["function"] | None']()
+    name = Field['str | None']()
+    description = Field['str | None']()
+    parameters = Field['dict[str, Any] | None']()
 
 
 class Session(BaseModel):
@@ -48,41 +64,18 @@ class Session(BaseModel):
     voice = Field['str | Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"] | None']()
     input_audio_format = Field['Literal["pcm16", "g711_ulaw", "g711_alaw"] | None']()
     output_audio_format = Field['Literal["pcm16", "g711_ulaw", "g711_alaw"] | None']()
-    input_audio_transcription = Field['AudioTranscriptionResponse | None'](ref("shared.audio_transcription_response:AudioTranscriptionResponse"))
-    turn_detection = Field['RealtimeTurnDetectionServerVad2 | RealtimeTurnDetectionSemanticVad2 | None'](union_of("type", {"server_vad": ref("beta.realtime.session:RealtimeTurnDetectionServerVad2"), "semantic_vad": ref("beta.realtime.session:RealtimeTurnDetectionSemanticVad2")}))
+    input_audio_transcription = Field['AudioTranscriptionResponse | None'](ref("beta.realtime.session:AudioTranscriptionResponse"))
+    turn_detection = Field['RealtimeTurnDetectionServerVad | RealtimeTurnDetectionSemanticVad | None'](union_of("type", {"server_vad": ref("realtime.realtime_session_create_response_ga:RealtimeTurnDetectionServerVad"), "semantic_vad": ref("realtime.realtime_session_create_response_ga:RealtimeTurnDetectionSemanticVad")}))
     input_audio_noise_reduction = Field['SessionInputAudioNoiseReduction | None'](ref("beta.realtime.session:SessionInputAudioNoiseReduction"))
     speed = Field['float | None']()
     tracing = Field['Literal["auto"] | SessionTracing1 | None'](ref("beta.realtime.session:SessionTracing1"))
-    tools = Field['list[RealtimeFunctionTool] | None'](list_of(ref("shared.realtime_function_tool:RealtimeFunctionTool")))
+    tools = Field['list[RealtimeFunctionTool] | None'](list_of(ref("beta.realtime.session:RealtimeFunctionTool")))
     tool_choice = Field['str | None']()
     temperature = Field['float | None']()
     max_response_output_tokens = Field['int | Literal["inf"] | None']()
     expires_at = Field['int | None']()
     prompt = Field['SessionPrompt | None'](ref("beta.realtime.session:SessionPrompt"))
     include = Field['list[Literal["item.input_audio_transcription.logprobs"]] | None']()
-
-
-class RealtimeTurnDetectionServerVad2(BaseModel):
-    """Server-side voice activity detection (VAD) which flips on when user speech is detected and off after a period of silence."""
-
-    __slots__ = ()
-    type = Field['Literal["server_vad"]']()
-    threshold = Field['float | None']()
-    prefix_padding_ms = Field['int | None']()
-    silence_duration_ms = Field['int | None']()
-    create_response = Field['bool | None']()
-    interrupt_response = Field['bool | None']()
-    idle_timeout_ms = Field['int | None']()
-
-
-class RealtimeTurnDetectionSemanticVad2(BaseModel):
-    """Server-side semantic turn detection which uses a model to determine when the user has finished speaking."""
-
-    __slots__ = ()
-    type = Field['Literal["semantic_vad"]']()
-    eagerness = Field['Literal["low", "medium", "high", "auto"] | None']()
-    create_response = Field['bool | None']()
-    interrupt_response = Field['bool | None']()
 
 
 class SessionInputAudioNoiseReduction(BaseModel):
@@ -110,17 +103,6 @@ class SessionPrompt(BaseModel):
     variables = Field['dict[str, str | ResponseInputText | ResponseInputImage | ResponseInputFile] | None'](dict_of(union_of("type", {"input_text": ref("responses.response_input_text:ResponseInputText"), "input_image": ref("responses.response_input_image:ResponseInputImage"), "input_file": ref("responses.response_input_file:ResponseInputFile")})))
 
 InputAudioNoiseReduction = SessionInputAudioNoiseReduction
+InputAudioTranscription = AudioTranscriptionResponse
+Tool = RealtimeFunctionTool
 TracingTracingConfiguration = SessionTracing1
-
-_ELSEWHERE: dict[str, str] = {
-    "InputAudioTranscription": "shared.audio_transcription_response:AudioTranscriptionResponse",
-    "Tool": "shared.realtime_function_tool:RealtimeFunctionTool",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])

@@ -10,25 +10,14 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.responses.response_input_file_param import ResponseInputFileParam
-    from openai_urllib3.types.responses.response_input_image_param import ResponseInputImageParam
-    from openai_urllib3.types.responses.response_input_text_param import ResponseInputTextParam
+    from openai_urllib3.types.audio.speech_create_params import VoiceIdsOrCustomVoice2Param
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import Prompt0Param
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeTruncationRetentionRatioParam
 
 __all__ = [
     "ClientSecret",
     "InputAudioTranscription",
-    "Prompt0Param3",
-    "Prompt0Param6",
-    "RealtimeSessionCreateRequestClientSecretParam",
-    "RealtimeSessionCreateRequestInputAudioTranscriptionParam",
     "RealtimeSessionCreateRequestParam",
-    "RealtimeSessionCreateRequestToolParam",
-    "RealtimeSessionCreateRequestTracing1Param",
-    "RealtimeSessionCreateRequestTurnDetectionParam",
-    "RealtimeTruncation1Param3",
-    "RealtimeTruncation1Param3TokenLimitsParam",
-    "RealtimeTruncation1Param5",
-    "RealtimeTruncation1Param5TokenLimitsParam",
     "SessionCreateParams",
     "SessionCreateParamsClientSecretParam",
     "SessionCreateParamsInputAudioTranscriptionParam",
@@ -38,8 +27,6 @@ __all__ = [
     "Tool",
     "TracingTracingConfiguration",
     "TurnDetection",
-    "VoiceIdsOrCustomVoice2Param5",
-    "VoiceIdsOrCustomVoice2Param9",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
@@ -49,7 +36,7 @@ class SessionCreateParams(TypedDict, total=False):
     client_secret: Required[SessionCreateParamsClientSecretParam]
     modalities: Any
     instructions: str
-    voice: Union[str, Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"], VoiceIdsOrCustomVoice2Param5]
+    voice: Union[str, Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"], VoiceIdsOrCustomVoice2Param]
     input_audio_format: str
     output_audio_format: str
     input_audio_transcription: SessionCreateParamsInputAudioTranscriptionParam
@@ -60,19 +47,14 @@ class SessionCreateParams(TypedDict, total=False):
     tool_choice: str
     temperature: float
     max_response_output_tokens: Union[int, Literal["inf"]]
-    truncation: Union[Literal["auto", "disabled"], RealtimeTruncation1Param3]
-    prompt: Optional[Prompt0Param3]
+    truncation: Union[Literal["auto", "disabled"], RealtimeTruncationRetentionRatioParam]
+    prompt: Optional[Prompt0Param]
 
 
 class SessionCreateParamsClientSecretParam(TypedDict, total=False):
     """Ephemeral key returned by the API."""
     value: Required[str]
     expires_at: Required[int]
-
-
-class VoiceIdsOrCustomVoice2Param5(TypedDict, total=False):
-    """Custom voice reference."""
-    id: Required[str]
 
 
 class SessionCreateParamsInputAudioTranscriptionParam(TypedDict, total=False):
@@ -102,100 +84,24 @@ class SessionCreateParamsToolParam(TypedDict, total=False):
     parameters: Dict[str, Any]
 
 
-class RealtimeTruncation1Param3(TypedDict, total=False):
-    """Retain a fraction of the conversation tokens when the conversation exceeds the input token limit. This allows you to amortize truncations across multiple turns, which can help improve cached token usage."""
-    type: Required[Literal["retention_ratio"]]
-    retention_ratio: Required[float]
-    token_limits: RealtimeTruncation1Param3TokenLimitsParam
-
-
-class RealtimeTruncation1Param3TokenLimitsParam(TypedDict, total=False):
-    """Optional custom token limits for this truncation strategy. If not provided, the model's default token limits will be used."""
-    post_instructions: int
-
-
-class Prompt0Param3(TypedDict, total=False):
-    """Reference to a prompt template and its variables. [Learn more](/docs/guides/text?api-mode=responses#reusable-prompts)."""
-    id: Required[str]
-    version: Optional[str]
-    variables: Optional[Dict[str, Union[str, ResponseInputTextParam, ResponseInputImageParam, ResponseInputFileParam]]]
-
-
 class RealtimeSessionCreateRequestParam(TypedDict, total=False):
     """A new Realtime session configuration, with an ephemeral key. Default TTL for keys is one minute."""
-    client_secret: Required[RealtimeSessionCreateRequestClientSecretParam]
+    client_secret: Required[SessionCreateParamsClientSecretParam]
     modalities: Any
     instructions: str
-    voice: Union[str, Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"], VoiceIdsOrCustomVoice2Param9]
+    voice: Union[str, Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"], VoiceIdsOrCustomVoice2Param]
     input_audio_format: str
     output_audio_format: str
-    input_audio_transcription: RealtimeSessionCreateRequestInputAudioTranscriptionParam
+    input_audio_transcription: SessionCreateParamsInputAudioTranscriptionParam
     speed: float
-    tracing: Union[Literal["auto"], RealtimeSessionCreateRequestTracing1Param]
-    turn_detection: RealtimeSessionCreateRequestTurnDetectionParam
-    tools: Iterable[RealtimeSessionCreateRequestToolParam]
+    tracing: Union[Literal["auto"], SessionCreateParamsTracing1Param]
+    turn_detection: SessionCreateParamsTurnDetectionParam
+    tools: Iterable[SessionCreateParamsToolParam]
     tool_choice: str
     temperature: float
     max_response_output_tokens: Union[int, Literal["inf"]]
-    truncation: Union[Literal["auto", "disabled"], RealtimeTruncation1Param5]
-    prompt: Optional[Prompt0Param6]
-
-
-class RealtimeSessionCreateRequestClientSecretParam(TypedDict, total=False):
-    """Ephemeral key returned by the API."""
-    value: Required[str]
-    expires_at: Required[int]
-
-
-class VoiceIdsOrCustomVoice2Param9(TypedDict, total=False):
-    """Custom voice reference."""
-    id: Required[str]
-
-
-class RealtimeSessionCreateRequestInputAudioTranscriptionParam(TypedDict, total=False):
-    """Configuration for input audio transcription, defaults to off and can be set to `null` to turn off once on. Input audio transcription is not native to the model, since the model consumes audio directly. Transcription runs asynchronously and should be treated as rough guidance rather than the represen"""
-    model: str
-
-
-class RealtimeSessionCreateRequestTracing1Param(TypedDict, total=False):
-    """Granular configuration for tracing."""
-    workflow_name: str
-    group_id: str
-    metadata: Dict[str, Any]
-
-
-class RealtimeSessionCreateRequestTurnDetectionParam(TypedDict, total=False):
-    """Configuration for turn detection. Can be set to `null` to turn off. Server VAD means that the model will detect the start and end of speech based on audio volume and respond at the end of user speech."""
-    type: str
-    threshold: float
-    prefix_padding_ms: int
-    silence_duration_ms: int
-
-
-class RealtimeSessionCreateRequestToolParam(TypedDict, total=False):
-    type: Literal["function"]
-    name: str
-    description: str
-    parameters: Dict[str, Any]
-
-
-class RealtimeTruncation1Param5(TypedDict, total=False):
-    """Retain a fraction of the conversation tokens when the conversation exceeds the input token limit. This allows you to amortize truncations across multiple turns, which can help improve cached token usage."""
-    type: Required[Literal["retention_ratio"]]
-    retention_ratio: Required[float]
-    token_limits: RealtimeTruncation1Param5TokenLimitsParam
-
-
-class RealtimeTruncation1Param5TokenLimitsParam(TypedDict, total=False):
-    """Optional custom token limits for this truncation strategy. If not provided, the model's default token limits will be used."""
-    post_instructions: int
-
-
-class Prompt0Param6(TypedDict, total=False):
-    """Reference to a prompt template and its variables. [Learn more](/docs/guides/text?api-mode=responses#reusable-prompts)."""
-    id: Required[str]
-    version: Optional[str]
-    variables: Optional[Dict[str, Union[str, ResponseInputTextParam, ResponseInputImageParam, ResponseInputFileParam]]]
+    truncation: Union[Literal["auto", "disabled"], RealtimeTruncationRetentionRatioParam]
+    prompt: Optional[Prompt0Param]
 
 ClientSecret = SessionCreateParamsClientSecretParam
 InputAudioTranscription = SessionCreateParamsInputAudioTranscriptionParam

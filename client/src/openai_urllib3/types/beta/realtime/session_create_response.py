@@ -12,17 +12,14 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared.audio_transcription_response import AudioTranscriptionResponse
-    from openai_urllib3.types.shared.realtime_function_tool import RealtimeFunctionTool
-    from openai_urllib3.types.shared.realtime_function_tool import RealtimeFunctionTool as Tool
+    from openai_urllib3.types.beta.realtime.session import AudioTranscriptionResponse
+    from openai_urllib3.types.beta.realtime.session import RealtimeFunctionTool
+    from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeAudioFormatsAudioPcm
+    from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeAudioFormatsAudioPcma
+    from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeAudioFormatsAudioPcmu
+    from openai_urllib3.types.beta.realtime.session import RealtimeFunctionTool as Tool
 
 __all__ = [
-    "RealtimeAudioFormatsAudioPcm4",
-    "RealtimeAudioFormatsAudioPcm5",
-    "RealtimeAudioFormatsAudioPcma4",
-    "RealtimeAudioFormatsAudioPcma5",
-    "RealtimeAudioFormatsAudioPcmu4",
-    "RealtimeAudioFormatsAudioPcmu5",
     "SessionCreateResponse",
     "SessionCreateResponseAudio",
     "SessionCreateResponseAudioInput",
@@ -53,7 +50,7 @@ class SessionCreateResponse(BaseModel):
     audio = Field['SessionCreateResponseAudio | None'](ref("beta.realtime.session_create_response:SessionCreateResponseAudio"))
     tracing = Field['Literal["auto"] | SessionCreateResponseTracing1 | None'](ref("beta.realtime.session_create_response:SessionCreateResponseTracing1"))
     turn_detection = Field['SessionCreateResponseTurnDetection | None'](ref("beta.realtime.session_create_response:SessionCreateResponseTurnDetection"))
-    tools = Field['list[RealtimeFunctionTool] | None'](list_of(ref("shared.realtime_function_tool:RealtimeFunctionTool")))
+    tools = Field['list[RealtimeFunctionTool] | None'](list_of(ref("beta.realtime.session:RealtimeFunctionTool")))
     tool_choice = Field['str | None']()
     max_output_tokens = Field['int | Literal["inf"] | None']()
 
@@ -68,32 +65,10 @@ class SessionCreateResponseAudio(BaseModel):
 
 class SessionCreateResponseAudioInput(BaseModel):
     __slots__ = ()
-    format = Field['RealtimeAudioFormatsAudioPcm4 | RealtimeAudioFormatsAudioPcmu4 | RealtimeAudioFormatsAudioPcma4 | None'](union_of("type", {"audio/pcm": ref("beta.realtime.session_create_response:RealtimeAudioFormatsAudioPcm4"), "audio/pcmu": ref("beta.realtime.session_create_response:RealtimeAudioFormatsAudioPcmu4"), "audio/pcma": ref("beta.realtime.session_create_response:RealtimeAudioFormatsAudioPcma4")}))
-    transcription = Field['AudioTranscriptionResponse | None'](ref("shared.audio_transcription_response:AudioTranscriptionResponse"))
+    format = Field['RealtimeAudioFormatsAudioPcm | RealtimeAudioFormatsAudioPcmu | RealtimeAudioFormatsAudioPcma | None'](union_of("type", {"audio/pcm": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcm"), "audio/pcmu": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcmu"), "audio/pcma": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcma")}))
+    transcription = Field['AudioTranscriptionResponse | None'](ref("beta.realtime.session:AudioTranscriptionResponse"))
     noise_reduction = Field['SessionCreateResponseAudioInputNoiseReduction | None'](ref("beta.realtime.session_create_response:SessionCreateResponseAudioInputNoiseReduction"))
     turn_detection = Field['SessionCreateResponseAudioInputTurnDetection | None'](ref("beta.realtime.session_create_response:SessionCreateResponseAudioInputTurnDetection"))
-
-
-class RealtimeAudioFormatsAudioPcm4(BaseModel):
-    """The PCM audio format. Only a 24kHz sample rate is supported."""
-
-    __slots__ = ()
-    type = Field['Literal["audio/pcm"] | None']()
-    rate = Field['Literal[24000] | None']()
-
-
-class RealtimeAudioFormatsAudioPcmu4(BaseModel):
-    """The G.711 μ-law format."""
-
-    __slots__ = ()
-    type = Field['Literal["audio/pcmu"] | None']()
-
-
-class RealtimeAudioFormatsAudioPcma4(BaseModel):
-    """The G.711 A-law format."""
-
-    __slots__ = ()
-    type = Field['Literal["audio/pcma"] | None']()
 
 
 class SessionCreateResponseAudioInputNoiseReduction(BaseModel):
@@ -115,31 +90,9 @@ class SessionCreateResponseAudioInputTurnDetection(BaseModel):
 
 class SessionCreateResponseAudioOutput(BaseModel):
     __slots__ = ()
-    format = Field['RealtimeAudioFormatsAudioPcm5 | RealtimeAudioFormatsAudioPcmu5 | RealtimeAudioFormatsAudioPcma5 | None'](union_of("type", {"audio/pcm": ref("beta.realtime.session_create_response:RealtimeAudioFormatsAudioPcm5"), "audio/pcmu": ref("beta.realtime.session_create_response:RealtimeAudioFormatsAudioPcmu5"), "audio/pcma": ref("beta.realtime.session_create_response:RealtimeAudioFormatsAudioPcma5")}))
+    format = Field['RealtimeAudioFormatsAudioPcm | RealtimeAudioFormatsAudioPcmu | RealtimeAudioFormatsAudioPcma | None'](union_of("type", {"audio/pcm": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcm"), "audio/pcmu": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcmu"), "audio/pcma": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcma")}))
     voice = Field['str | Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"] | None']()
     speed = Field['float | None']()
-
-
-class RealtimeAudioFormatsAudioPcm5(BaseModel):
-    """The PCM audio format. Only a 24kHz sample rate is supported."""
-
-    __slots__ = ()
-    type = Field['Literal["audio/pcm"] | None']()
-    rate = Field['Literal[24000] | None']()
-
-
-class RealtimeAudioFormatsAudioPcmu5(BaseModel):
-    """The G.711 μ-law format."""
-
-    __slots__ = ()
-    type = Field['Literal["audio/pcmu"] | None']()
-
-
-class RealtimeAudioFormatsAudioPcma5(BaseModel):
-    """The G.711 A-law format."""
-
-    __slots__ = ()
-    type = Field['Literal["audio/pcma"] | None']()
 
 
 class SessionCreateResponseTracing1(BaseModel):
@@ -164,7 +117,7 @@ TracingTracingConfiguration = SessionCreateResponseTracing1
 TurnDetection = SessionCreateResponseTurnDetection
 
 _ELSEWHERE: dict[str, str] = {
-    "Tool": "shared.realtime_function_tool:RealtimeFunctionTool",
+    "Tool": "beta.realtime.session:RealtimeFunctionTool",
 }
 
 

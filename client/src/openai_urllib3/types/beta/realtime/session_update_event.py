@@ -5,22 +5,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union
 
-from openai_urllib3._models import BaseModel, Field
+from openai_urllib3._models import BaseModel, Field, list_of, union_of
 from openai_urllib3.types._ref import ref
 
 if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared.realtime_session_create_request import RealtimeSessionCreateRequest
-    from openai_urllib3.types.shared.realtime_session_create_request import RealtimeSessionCreateRequest as Session
-    from openai_urllib3.types.shared.realtime_session_create_request import RealtimeSessionCreateRequestClientSecret as SessionClientSecret
-    from openai_urllib3.types.shared.realtime_session_create_request import RealtimeSessionCreateRequestInputAudioTranscription as SessionInputAudioTranscription
-    from openai_urllib3.types.shared.realtime_session_create_request import RealtimeSessionCreateRequestTool as SessionTool
-    from openai_urllib3.types.shared.realtime_session_create_request import RealtimeSessionCreateRequestTracing1 as SessionTracingTracingConfiguration
-    from openai_urllib3.types.shared.realtime_session_create_request import RealtimeSessionCreateRequestTurnDetection as SessionTurnDetection
+    from openai_urllib3.types.beta.realtime.response_create_event import VoiceIdsOrCustomVoice2
+    from openai_urllib3.types.realtime.realtime_session_create_response_ga import Prompt
+    from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeTruncationRetentionRatio
 
 __all__ = [
+    "RealtimeSessionCreateRequest",
+    "RealtimeSessionCreateRequestClientSecret",
+    "RealtimeSessionCreateRequestInputAudioTranscription",
+    "RealtimeSessionCreateRequestTool",
+    "RealtimeSessionCreateRequestTracing1",
+    "RealtimeSessionCreateRequestTurnDetection",
     "Session",
     "SessionClientSecret",
     "SessionInputAudioTranscription",
@@ -39,21 +41,75 @@ class SessionUpdateEvent(BaseModel):
     __slots__ = ()
     event_id = Field['str | None']()
     type = Field['Literal["session.update"]']()
-    session = Field['RealtimeSessionCreateRequest'](ref("shared.realtime_session_create_request:RealtimeSessionCreateRequest"))
-
-_ELSEWHERE: dict[str, str] = {
-    "Session": "shared.realtime_session_create_request:RealtimeSessionCreateRequest",
-    "SessionClientSecret": "shared.realtime_session_create_request:RealtimeSessionCreateRequestClientSecret",
-    "SessionInputAudioTranscription": "shared.realtime_session_create_request:RealtimeSessionCreateRequestInputAudioTranscription",
-    "SessionTool": "shared.realtime_session_create_request:RealtimeSessionCreateRequestTool",
-    "SessionTracingTracingConfiguration": "shared.realtime_session_create_request:RealtimeSessionCreateRequestTracing1",
-    "SessionTurnDetection": "shared.realtime_session_create_request:RealtimeSessionCreateRequestTurnDetection",
-}
+    session = Field['RealtimeSessionCreateRequest'](ref("beta.realtime.session_update_event:RealtimeSessionCreateRequest"))
 
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
+class RealtimeSessionCreateRequest(BaseModel):
+    """A new Realtime session configuration, with an ephemeral key. Default TTL for keys is one minute."""
 
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+    __slots__ = ()
+    client_secret = Field['RealtimeSessionCreateRequestClientSecret'](ref("beta.realtime.session_update_event:RealtimeSessionCreateRequestClientSecret"))
+    modalities = Field['Any']()
+    instructions = Field['str | None']()
+    voice = Field['str | Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"] | VoiceIdsOrCustomVoice2 | None'](ref("beta.realtime.response_create_event:VoiceIdsOrCustomVoice2"))
+    input_audio_format = Field['str | None']()
+    output_audio_format = Field['str | None']()
+    input_audio_transcription = Field['RealtimeSessionCreateRequestInputAudioTranscription | None'](ref("beta.realtime.session_update_event:RealtimeSessionCreateRequestInputAudioTranscription"))
+    speed = Field['float | None']()
+    tracing = Field['Literal["auto"] | RealtimeSessionCreateRequestTracing1 | None'](ref("beta.realtime.session_update_event:RealtimeSessionCreateRequestTracing1"))
+    turn_detection = Field['RealtimeSessionCreateRequestTurnDetection | None'](ref("beta.realtime.session_update_event:RealtimeSessionCreateRequestTurnDetection"))
+    tools = Field['list[RealtimeSessionCreateRequestTool] | None'](list_of(ref("beta.realtime.session_update_event:RealtimeSessionCreateRequestTool")))
+    tool_choice = Field['str | None']()
+    temperature = Field['float | None']()
+    max_response_output_tokens = Field['int | Literal["inf"] | None']()
+    truncation = Field['Literal["auto", "disabled"] | RealtimeTruncationRetentionRatio | None'](union_of("type", {"retention_ratio": ref("realtime.realtime_session_create_response_ga:RealtimeTruncationRetentionRatio")}))
+    prompt = Field['Prompt | None'](ref("realtime.realtime_session_create_response_ga:Prompt"))
+
+
+class RealtimeSessionCreateRequestClientSecret(BaseModel):
+    """Ephemeral key returned by the API."""
+
+    __slots__ = ()
+    value = Field['str']()
+    expires_at = Field['int']()
+
+
+class RealtimeSessionCreateRequestInputAudioTranscription(BaseModel):
+    """Configuration for input audio transcription, defaults to off and can be set to `null` to turn off once on. Input audio transcription is not native to the model, since the model consumes audio directly. Transcription runs asynchronously and should be treated as rough guidance rather than the represen"""
+
+    __slots__ = ()
+    model = Field['str | None']()
+
+
+class RealtimeSessionCreateRequestTracing1(BaseModel):
+    """Granular configuration for tracing."""
+
+    __slots__ = ()
+    workflow_name = Field['str | None']()
+    group_id = Field['str | None']()
+    metadata = Field['dict[str, Any] | None']()
+
+
+class RealtimeSessionCreateRequestTurnDetection(BaseModel):
+    """Configuration for turn detection. Can be set to `null` to turn off. Server VAD means that the model will detect the start and end of speech based on audio volume and respond at the end of user speech."""
+
+    __slots__ = ()
+    type = Field['str | None']()
+    threshold = Field['float | None']()
+    prefix_padding_ms = Field['int | None']()
+    silence_duration_ms = Field['int | None']()
+
+
+class RealtimeSessionCreateRequestTool(BaseModel):
+    __slots__ = ()
+    type = Field['Literal["function"] | None']()
+    name = Field['str | None']()
+    description = Field['str | None']()
+    parameters = Field['dict[str, Any] | None']()
+
+Session = RealtimeSessionCreateRequest
+SessionClientSecret = RealtimeSessionCreateRequestClientSecret
+SessionInputAudioTranscription = RealtimeSessionCreateRequestInputAudioTranscription
+SessionTool = RealtimeSessionCreateRequestTool
+SessionTracingTracingConfiguration = RealtimeSessionCreateRequestTracing1
+SessionTurnDetection = RealtimeSessionCreateRequestTurnDetection

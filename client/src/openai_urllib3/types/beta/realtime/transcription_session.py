@@ -12,8 +12,8 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared.audio_transcription_response import AudioTranscriptionResponse
-    from openai_urllib3.types.shared.audio_transcription_response import AudioTranscriptionResponse as InputAudioTranscription
+    from openai_urllib3.types.beta.realtime.session import AudioTranscriptionResponse
+    from openai_urllib3.types.beta.realtime.session import AudioTranscriptionResponse as InputAudioTranscription
 
 __all__ = [
     "ClientSecret",
@@ -34,7 +34,7 @@ class TranscriptionSession(BaseModel):
     client_secret = Field['TranscriptionSessionClientSecret'](ref("beta.realtime.transcription_session:TranscriptionSessionClientSecret"))
     modalities = Field['Any']()
     input_audio_format = Field['str | None']()
-    input_audio_transcription = Field['AudioTranscriptionResponse | None'](ref("shared.audio_transcription_response:AudioTranscriptionResponse"))
+    input_audio_transcription = Field['AudioTranscriptionResponse | None'](ref("beta.realtime.session:AudioTranscriptionResponse"))
     turn_detection = Field['TranscriptionSessionTurnDetection | None'](ref("beta.realtime.transcription_session:TranscriptionSessionTurnDetection"))
 
 
@@ -59,7 +59,7 @@ ClientSecret = TranscriptionSessionClientSecret
 TurnDetection = TranscriptionSessionTurnDetection
 
 _ELSEWHERE: dict[str, str] = {
-    "InputAudioTranscription": "shared.audio_transcription_response:AudioTranscriptionResponse",
+    "InputAudioTranscription": "beta.realtime.session:AudioTranscriptionResponse",
 }
 
 

@@ -10,15 +10,12 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared_params.audio_transcription_param import AudioTranscriptionParam
-    from openai_urllib3.types.shared_params.audio_transcription_param import AudioTranscriptionParam as InputAudioTranscription
 
 __all__ = [
+    "AudioTranscriptionParam",
     "InputAudioNoiseReduction",
     "InputAudioTranscription",
-    "RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReductionParam",
     "RealtimeTranscriptionSessionCreateRequestParam",
-    "RealtimeTranscriptionSessionCreateRequestTurnDetectionParam",
     "TranscriptionSessionCreateParams",
     "TranscriptionSessionCreateParamsInputAudioNoiseReductionParam",
     "TranscriptionSessionCreateParamsTurnDetectionParam",
@@ -26,6 +23,15 @@ __all__ = [
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
+
+
+class AudioTranscriptionParam(TypedDict, total=False):
+    model: Union[str, Literal["whisper-1", "gpt-transcribe", "gpt-live-transcribe", "gpt-4o-mini-transcribe", "gpt-4o-mini-transcribe-2025-12-15", "gpt-4o-transcribe", "gpt-4o-transcribe-diarize", "gpt-realtime-whisper"]]
+    language: str
+    languages: Iterable[str]
+    keywords: Iterable[str]
+    prompt: str
+    delay: Literal["minimal", "low", "medium", "high", "xhigh"]
 
 
 class TranscriptionSessionCreateParams(TypedDict, total=False):
@@ -51,36 +57,12 @@ class TranscriptionSessionCreateParamsInputAudioNoiseReductionParam(TypedDict, t
 
 class RealtimeTranscriptionSessionCreateRequestParam(TypedDict, total=False):
     """Realtime transcription session object configuration."""
-    turn_detection: RealtimeTranscriptionSessionCreateRequestTurnDetectionParam
-    input_audio_noise_reduction: RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReductionParam
+    turn_detection: TranscriptionSessionCreateParamsTurnDetectionParam
+    input_audio_noise_reduction: TranscriptionSessionCreateParamsInputAudioNoiseReductionParam
     input_audio_format: Literal["pcm16", "g711_ulaw", "g711_alaw"]
     input_audio_transcription: AudioTranscriptionParam
     include: Iterable[Literal["item.input_audio_transcription.logprobs"]]
 
-
-class RealtimeTranscriptionSessionCreateRequestTurnDetectionParam(TypedDict, total=False):
-    """Configuration for turn detection. Can be set to `null` to turn off. Server VAD means that the model will detect the start and end of speech based on audio volume and respond at the end of user speech."""
-    type: Literal["server_vad"]
-    threshold: float
-    prefix_padding_ms: int
-    silence_duration_ms: int
-
-
-class RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReductionParam(TypedDict, total=False):
-    """Configuration for input audio noise reduction. This can be set to `null` to turn off. Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the model. Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and model performance"""
-    type: Literal["near_field", "far_field"]
-
 InputAudioNoiseReduction = TranscriptionSessionCreateParamsInputAudioNoiseReductionParam
+InputAudioTranscription = AudioTranscriptionParam
 TurnDetection = TranscriptionSessionCreateParamsTurnDetectionParam
-
-_ELSEWHERE: dict[str, str] = {
-    "InputAudioTranscription": "shared_params.audio_transcription_param:AudioTranscriptionParam",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])

@@ -12,13 +12,12 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared.realtime_transcription_session_create_request import RealtimeTranscriptionSessionCreateRequest
-    from openai_urllib3.types.shared.realtime_transcription_session_create_request import RealtimeTranscriptionSessionCreateRequest as Session
-    from openai_urllib3.types.shared.realtime_transcription_session_create_request import RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction as SessionInputAudioNoiseReduction
-    from openai_urllib3.types.shared.audio_transcription import AudioTranscription as SessionInputAudioTranscription
-    from openai_urllib3.types.shared.realtime_transcription_session_create_request import RealtimeTranscriptionSessionCreateRequestTurnDetection as SessionTurnDetection
 
 __all__ = [
+    "AudioTranscription",
+    "RealtimeTranscriptionSessionCreateRequest",
+    "RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction",
+    "RealtimeTranscriptionSessionCreateRequestTurnDetection",
     "Session",
     "SessionInputAudioNoiseReduction",
     "SessionInputAudioTranscription",
@@ -29,25 +28,53 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
+class AudioTranscription(BaseModel):
+    __slots__ = ()
+    model = Field['str | Literal["whisper-1", "gpt-transcribe", "gpt-live-transcribe", "gpt-4o-mini-transcribe", "gpt-4o-mini-transcribe-2025-12-15", "gpt-4o-transcribe", "gpt-4o-transcribe-diarize", "gpt-realtime-whisper"] | None']()
+    language = Field['str | None']()
+    languages = Field['list[str] | None']()
+    keywords = Field['list[str] | None']()
+    prompt = Field['str | None']()
+    delay = Field['Literal["minimal", "low", "medium", "high", "xhigh"] | None']()
+
+
 class TranscriptionSessionUpdate(BaseModel):
     """Send this event to update a transcription session."""
 
     __slots__ = ()
     event_id = Field['str | None']()
     type = Field['Literal["transcription_session.update"]']()
-    session = Field['RealtimeTranscriptionSessionCreateRequest'](ref("shared.realtime_transcription_session_create_request:RealtimeTranscriptionSessionCreateRequest"))
-
-_ELSEWHERE: dict[str, str] = {
-    "Session": "shared.realtime_transcription_session_create_request:RealtimeTranscriptionSessionCreateRequest",
-    "SessionInputAudioNoiseReduction": "shared.realtime_transcription_session_create_request:RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction",
-    "SessionInputAudioTranscription": "shared.audio_transcription:AudioTranscription",
-    "SessionTurnDetection": "shared.realtime_transcription_session_create_request:RealtimeTranscriptionSessionCreateRequestTurnDetection",
-}
+    session = Field['RealtimeTranscriptionSessionCreateRequest'](ref("beta.realtime.transcription_session_update:RealtimeTranscriptionSessionCreateRequest"))
 
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
+class RealtimeTranscriptionSessionCreateRequest(BaseModel):
+    """Realtime transcription session object configuration."""
 
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+    __slots__ = ()
+    turn_detection = Field['RealtimeTranscriptionSessionCreateRequestTurnDetection | None'](ref("beta.realtime.transcription_session_update:RealtimeTranscriptionSessionCreateRequestTurnDetection"))
+    input_audio_noise_reduction = Field['RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction | None'](ref("beta.realtime.transcription_session_update:RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction"))
+    input_audio_format = Field['Literal["pcm16", "g711_ulaw", "g711_alaw"] | None']()
+    input_audio_transcription = Field['AudioTranscription | None'](ref("beta.realtime.transcription_session_update:AudioTranscription"))
+    include = Field['list[Literal["item.input_audio_transcription.logprobs"]] | None']()
+
+
+class RealtimeTranscriptionSessionCreateRequestTurnDetection(BaseModel):
+    """Configuration for turn detection. Can be set to `null` to turn off. Server VAD means that the model will detect the start and end of speech based on audio volume and respond at the end of user speech."""
+
+    __slots__ = ()
+    type = Field['Literal["server_vad"] | None']()
+    threshold = Field['float | None']()
+    prefix_padding_ms = Field['int | None']()
+    silence_duration_ms = Field['int | None']()
+
+
+class RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction(BaseModel):
+    """Configuration for input audio noise reduction. This can be set to `null` to turn off. Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the model. Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and model performance"""
+
+    __slots__ = ()
+    type = Field['Literal["near_field", "far_field"] | None']()
+
+Session = RealtimeTranscriptionSessionCreateRequest
+SessionInputAudioNoiseReduction = RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction
+SessionInputAudioTranscription = AudioTranscription
+SessionTurnDetection = RealtimeTranscriptionSessionCreateRequestTurnDetection

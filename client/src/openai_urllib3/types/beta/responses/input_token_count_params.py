@@ -10,14 +10,7 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_additional_tools_item_param import BetaAdditionalToolsItemParam
-    from openai_urllib3.types.beta.beta_agent_message_item_param import BetaAgentMessageItemParam
-    from openai_urllib3.types.beta.beta_apply_patch_tool_call_item_param import BetaApplyPatchToolCallItemParam
-    from openai_urllib3.types.beta.beta_apply_patch_tool_call_output_item_param import BetaApplyPatchToolCallOutputItemParam
     from openai_urllib3.types.beta.beta_apply_patch_tool_param import BetaApplyPatchToolParam
-    from openai_urllib3.types.beta.beta_code_interpreter_tool_param import BetaCodeInterpreterToolParam
-    from openai_urllib3.types.beta.beta_compaction_trigger_item_param import BetaCompactionTriggerItemParam
-    from openai_urllib3.types.beta.beta_computer_call_output_item_param import BetaComputerCallOutputItemParam
     from openai_urllib3.types.beta.beta_computer_tool_param import BetaComputerToolParam
     from openai_urllib3.types.beta.beta_computer_use_preview_tool_param import BetaComputerUsePreviewToolParam
     from openai_urllib3.types.beta.beta_custom_tool_param import BetaCustomToolParam
@@ -25,29 +18,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_easy_input_message_param import BetaInputMessageParam
     from openai_urllib3.types.beta.beta_easy_input_message_param import BetaOutputMessageParam
     from openai_urllib3.types.beta.beta_file_search_tool_param import BetaFileSearchToolParam
-    from openai_urllib3.types.beta.beta_function_call_output_item_param import BetaFunctionCallOutputItemParam
-    from openai_urllib3.types.beta.beta_function_shell_call_item_param import BetaFunctionShellCallItemParam
-    from openai_urllib3.types.beta.beta_function_shell_call_output_item_param import BetaFunctionShellCallOutputItemParam
     from openai_urllib3.types.beta.beta_function_shell_tool_param import BetaFunctionShellToolParam
     from openai_urllib3.types.beta.beta_function_tool_param import BetaFunctionToolParam
-    from openai_urllib3.types.beta.beta_image_gen_tool_call_param import BetaImageGenToolCallParam
-    from openai_urllib3.types.beta.beta_image_gen_tool_param import BetaImageGenToolParam
-    from openai_urllib3.types.beta.beta_item_reference_param import BetaItemReferenceParam
-    from openai_urllib3.types.beta.beta_local_shell_tool_call_output_param import BetaLocalShellToolCallOutputParam
-    from openai_urllib3.types.beta.beta_local_shell_tool_call_param import BetaLocalShellToolCallParam
-    from openai_urllib3.types.beta.beta_local_shell_tool_param import BetaLocalShellToolParam
-    from openai_urllib3.types.beta.beta_mcp_approval_request_param import BetaMCPApprovalRequestParam
-    from openai_urllib3.types.beta.beta_mcp_approval_response_param import BetaMCPApprovalResponseParam
-    from openai_urllib3.types.beta.beta_mcp_list_tools_param import BetaMCPListToolsParam
-    from openai_urllib3.types.beta.beta_mcp_tool_call_param import BetaMCPToolCallParam
-    from openai_urllib3.types.beta.beta_mcp_tool_param import BetaMCPToolParam
-    from openai_urllib3.types.beta.beta_multi_agent_call_item_param import BetaMultiAgentCallItemParam
-    from openai_urllib3.types.beta.beta_multi_agent_call_output_item_param import BetaMultiAgentCallOutputItemParam
     from openai_urllib3.types.beta.beta_namespace_tool_param import BetaNamespaceToolParam
-    from openai_urllib3.types.beta.beta_program_item_param import BetaProgramItemParam
-    from openai_urllib3.types.beta.beta_program_output_item_param import BetaProgramOutputItemParam
-    from openai_urllib3.types.beta.beta_programmatic_tool_calling_param import BetaProgrammaticToolCallingParam
-    from openai_urllib3.types.beta.beta_reasoning_param import BetaReasoningParam
     from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaResponseCodeInterpreterToolCallParam
     from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaResponseCompactionItemParamParam
     from openai_urllib3.types.beta.beta_response_computer_tool_call_param import BetaResponseComputerToolCallParam
@@ -57,10 +30,36 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_file_search_tool_call_param import BetaResponseFileSearchToolCallParam
     from openai_urllib3.types.beta.beta_response_function_tool_call_param import BetaResponseFunctionToolCallParam
     from openai_urllib3.types.beta.beta_response_function_web_search_param import BetaResponseFunctionWebSearchParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaAdditionalToolsItemParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaAgentMessageItemParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaApplyPatchToolCallItemParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaApplyPatchToolCallOutputItemParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaCompactionTriggerItemParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaComputerCallOutputItemParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaFunctionCallOutputItemParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaFunctionShellCallItemParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaFunctionShellCallOutputItemParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaImageGenToolCallParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaItemReferenceParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaLocalShellToolCallOutputParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaLocalShellToolCallParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPApprovalRequestParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPApprovalResponseParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPListToolsParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPToolCallParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMultiAgentCallItemParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMultiAgentCallOutputItemParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaProgramItemParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaProgramOutputItemParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaToolSearchCallItemParam
     from openai_urllib3.types.beta.beta_response_reasoning_item_param import BetaResponseReasoningItemParam
     from openai_urllib3.types.beta.beta_response_text_config_param import BetaResponseTextConfigParam
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaCodeInterpreterToolParam
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaImageGenToolParam
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaLocalShellToolParam
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaMCPToolParam
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaProgrammaticToolCallingParam
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaResponseToolSearchOutputItemParamParam
-    from openai_urllib3.types.beta.beta_specific_programmatic_tool_calling_param import BetaSpecificProgrammaticToolCallingParam
     from openai_urllib3.types.beta.beta_tool_choice_allowed_param import BetaToolChoiceAllowedParam
     from openai_urllib3.types.beta.beta_tool_choice_apply_patch_param import BetaToolChoiceApplyPatchParam
     from openai_urllib3.types.beta.beta_tool_choice_custom_param import BetaToolChoiceCustomParam
@@ -69,13 +68,14 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_tool_choice_options import BetaToolChoiceOptions
     from openai_urllib3.types.beta.beta_tool_choice_shell_param import BetaSpecificFunctionShellParam
     from openai_urllib3.types.beta.beta_tool_choice_shell_param import BetaToolChoiceShellParam
-    from openai_urllib3.types.beta.beta_tool_search_call_item_param import BetaToolSearchCallItemParam
     from openai_urllib3.types.beta.beta_tool_search_tool_param import BetaToolSearchToolParam
     from openai_urllib3.types.beta.beta_web_search_preview_tool_param import BetaWebSearchPreviewToolParam
     from openai_urllib3.types.beta.beta_web_search_tool_param import BetaWebSearchToolParam
-    from openai_urllib3.types.beta.beta_reasoning_param import BetaReasoningParam as Reasoning
+    from openai_urllib3.types.beta.response_create_params import BetaReasoningParam
+    from openai_urllib3.types.beta.response_create_params import BetaSpecificProgrammaticToolCallingParam
+    from openai_urllib3.types.beta.response_create_params import BetaReasoningParam as Reasoning
     from openai_urllib3.types.beta.beta_response_text_config_param import BetaResponseTextConfigParam as Text
-    from openai_urllib3.types.beta.beta_specific_programmatic_tool_calling_param import BetaSpecificProgrammaticToolCallingParam as ToolChoiceBetaSpecificProgrammaticToolCallingParam
+    from openai_urllib3.types.beta.response_create_params import BetaSpecificProgrammaticToolCallingParam as ToolChoiceBetaSpecificProgrammaticToolCallingParam
 
 __all__ = [
     "BetaTokenCountsBodyParam",
@@ -119,9 +119,9 @@ class BetaTokenCountsBodyParam(TypedDict, total=False):
     parallel_tool_calls: Optional[bool]
 
 _ELSEWHERE: dict[str, str] = {
-    "Reasoning": "beta.beta_reasoning_param:BetaReasoningParam",
+    "Reasoning": "beta.response_create_params:BetaReasoningParam",
     "Text": "beta.beta_response_text_config_param:BetaResponseTextConfigParam",
-    "ToolChoiceBetaSpecificProgrammaticToolCallingParam": "beta.beta_specific_programmatic_tool_calling_param:BetaSpecificProgrammaticToolCallingParam",
+    "ToolChoiceBetaSpecificProgrammaticToolCallingParam": "beta.response_create_params:BetaSpecificProgrammaticToolCallingParam",
 }
 
 

@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from openai_urllib3.types.beta.threads.annotation import Annotation as Annotation
     from openai_urllib3.types.beta.threads.annotation_delta import AnnotationDelta as AnnotationDelta
+    from openai_urllib3.types.beta.threads.message import AssistantToolsFileSearchTypeOnly as AssistantToolsFileSearchTypeOnly
     from openai_urllib3.types.beta.threads.message_create_params import BetaThreadsMessagesCreateParams as BetaThreadsMessagesCreateParams
-    from openai_urllib3.types.beta.threads.message_create_params import BetaThreadsMessagesCreateParamsAttachments0Param as BetaThreadsMessagesCreateParamsAttachments0Param
     from openai_urllib3.types.beta.threads.message_list_params import BetaThreadsMessagesListParams as BetaThreadsMessagesListParams
     from openai_urllib3.types.beta.threads.run_create_params import BetaThreadsRunsCreateParams as BetaThreadsRunsCreateParams
     from openai_urllib3.types.beta.threads.run_list_params import BetaThreadsRunsListParams as BetaThreadsRunsListParams
+    from openai_urllib3.types.beta.threads.run_create_params import CreateRunRequestParam as CreateRunRequestParam
     from openai_urllib3.types.beta.threads.file_citation_annotation import FileCitationAnnotation as FileCitationAnnotation
     from openai_urllib3.types.beta.threads.file_citation_annotation import FileCitationAnnotationFileCitation as FileCitationAnnotationFileCitation
     from openai_urllib3.types.beta.threads.file_citation_delta_annotation import FileCitationDeltaAnnotation as FileCitationDeltaAnnotation
@@ -65,20 +66,23 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.threads.run_submit_tool_outputs_params import RunSubmitToolOutputsParams as RunSubmitToolOutputsParams
     from openai_urllib3.types.beta.threads.run_submit_tool_outputs_params import RunSubmitToolOutputsParamsToolOutputParam as RunSubmitToolOutputsParamsToolOutputParam
     from openai_urllib3.types.beta.threads.run_update_params import RunUpdateParams as RunUpdateParams
+    from openai_urllib3.types.beta.threads.run_submit_tool_outputs_params import SubmitToolOutputsRunRequestParam as SubmitToolOutputsRunRequestParam
     from openai_urllib3.types.beta.threads.text import Text as Text
     from openai_urllib3.types.beta.threads.text_content_block import TextContentBlock as TextContentBlock
     from openai_urllib3.types.beta.threads.text_content_block_param import TextContentBlockParam as TextContentBlockParam
     from openai_urllib3.types.beta.threads.text_delta import TextDelta as TextDelta
     from openai_urllib3.types.beta.threads.text_delta_block import TextDeltaBlock as TextDeltaBlock
+    from openai_urllib3.types.beta.threads.run import TruncationObject as TruncationObject
 
 _NAMES: dict[str, str] = {
     "Annotation": "beta.threads.annotation:Annotation",
     "AnnotationDelta": "beta.threads.annotation_delta:AnnotationDelta",
+    "AssistantToolsFileSearchTypeOnly": "beta.threads.message:AssistantToolsFileSearchTypeOnly",
     "BetaThreadsMessagesCreateParams": "beta.threads.message_create_params:BetaThreadsMessagesCreateParams",
-    "BetaThreadsMessagesCreateParamsAttachments0Param": "beta.threads.message_create_params:BetaThreadsMessagesCreateParamsAttachments0Param",
     "BetaThreadsMessagesListParams": "beta.threads.message_list_params:BetaThreadsMessagesListParams",
     "BetaThreadsRunsCreateParams": "beta.threads.run_create_params:BetaThreadsRunsCreateParams",
     "BetaThreadsRunsListParams": "beta.threads.run_list_params:BetaThreadsRunsListParams",
+    "CreateRunRequestParam": "beta.threads.run_create_params:CreateRunRequestParam",
     "FileCitationAnnotation": "beta.threads.file_citation_annotation:FileCitationAnnotation",
     "FileCitationAnnotationFileCitation": "beta.threads.file_citation_annotation:FileCitationAnnotationFileCitation",
     "FileCitationDeltaAnnotation": "beta.threads.file_citation_delta_annotation:FileCitationDeltaAnnotation",
@@ -131,21 +135,24 @@ _NAMES: dict[str, str] = {
     "RunSubmitToolOutputsParams": "beta.threads.run_submit_tool_outputs_params:RunSubmitToolOutputsParams",
     "RunSubmitToolOutputsParamsToolOutputParam": "beta.threads.run_submit_tool_outputs_params:RunSubmitToolOutputsParamsToolOutputParam",
     "RunUpdateParams": "beta.threads.run_update_params:RunUpdateParams",
+    "SubmitToolOutputsRunRequestParam": "beta.threads.run_submit_tool_outputs_params:SubmitToolOutputsRunRequestParam",
     "Text": "beta.threads.text:Text",
     "TextContentBlock": "beta.threads.text_content_block:TextContentBlock",
     "TextContentBlockParam": "beta.threads.text_content_block_param:TextContentBlockParam",
     "TextDelta": "beta.threads.text_delta:TextDelta",
     "TextDeltaBlock": "beta.threads.text_delta_block:TextDeltaBlock",
+    "TruncationObject": "beta.threads.run:TruncationObject",
 }
 
 __all__ = [
     "Annotation",
     "AnnotationDelta",
+    "AssistantToolsFileSearchTypeOnly",
     "BetaThreadsMessagesCreateParams",
-    "BetaThreadsMessagesCreateParamsAttachments0Param",
     "BetaThreadsMessagesListParams",
     "BetaThreadsRunsCreateParams",
     "BetaThreadsRunsListParams",
+    "CreateRunRequestParam",
     "FileCitationAnnotation",
     "FileCitationAnnotationFileCitation",
     "FileCitationDeltaAnnotation",
@@ -198,11 +205,13 @@ __all__ = [
     "RunSubmitToolOutputsParams",
     "RunSubmitToolOutputsParamsToolOutputParam",
     "RunUpdateParams",
+    "SubmitToolOutputsRunRequestParam",
     "Text",
     "TextContentBlock",
     "TextContentBlockParam",
     "TextDelta",
     "TextDeltaBlock",
+    "TruncationObject",
 ]
 
 

@@ -12,13 +12,12 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.assistant_tools_file_search_type_only import AssistantToolsFileSearchTypeOnly
     from openai_urllib3.types.beta.code_interpreter_tool import CodeInterpreterTool
     from openai_urllib3.types.beta.threads.message_content import MessageContent
     from openai_urllib3.types.metadata import Metadata
-    from openai_urllib3.types.beta.assistant_tools_file_search_type_only import AssistantToolsFileSearchTypeOnly as AttachmentToolAssistantToolsFileSearchTypeOnly
 
 __all__ = [
+    "AssistantToolsFileSearchTypeOnly",
     "Attachment",
     "AttachmentToolAssistantToolsFileSearchTypeOnly",
     "IncompleteDetails",
@@ -61,20 +60,16 @@ class Message2IncompleteDetails(BaseModel):
 class Message2Attachment(BaseModel):
     __slots__ = ()
     file_id = Field['str | None']()
-    tools = Field['list[CodeInterpreterTool | AssistantToolsFileSearchTypeOnly] | None'](list_of(union_of("type", {"code_interpreter": ref("beta.code_interpreter_tool:CodeInterpreterTool"), "file_search": ref("beta.assistant_tools_file_search_type_only:AssistantToolsFileSearchTypeOnly")})))
+    tools = Field['list[CodeInterpreterTool | AssistantToolsFileSearchTypeOnly] | None'](list_of(union_of("type", {"code_interpreter": ref("beta.code_interpreter_tool:CodeInterpreterTool"), "file_search": ref("beta.threads.message:AssistantToolsFileSearchTypeOnly")})))
+
+
+class AssistantToolsFileSearchTypeOnly(BaseModel):
+    """FileSearch tool"""
+
+    __slots__ = ()
+    type = Field['Literal["file_search"]']()
 
 Attachment = Message2Attachment
+AttachmentToolAssistantToolsFileSearchTypeOnly = AssistantToolsFileSearchTypeOnly
 IncompleteDetails = Message2IncompleteDetails
 Message = Message2
-
-_ELSEWHERE: dict[str, str] = {
-    "AttachmentToolAssistantToolsFileSearchTypeOnly": "beta.assistant_tools_file_search_type_only:AssistantToolsFileSearchTypeOnly",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])

@@ -10,16 +10,15 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.assistant_tools_file_search_type_only_param import AssistantToolsFileSearchTypeOnlyParam
     from openai_urllib3.types.beta.code_interpreter_tool_param import CodeInterpreterToolParam
+    from openai_urllib3.types.beta.thread_create_and_run_params import AssistantToolsFileSearchTypeOnlyParam
     from openai_urllib3.types.beta.threads.message_content_part_param import MessageContentPartParam
-    from openai_urllib3.types.beta.assistant_tools_file_search_type_only_param import AssistantToolsFileSearchTypeOnlyParam as AttachmentToolFileSearch
+    from openai_urllib3.types.beta.thread_create_and_run_params import AssistantToolsFileSearchTypeOnlyParam as AttachmentToolFileSearch
 
 __all__ = [
     "Attachment",
     "AttachmentToolFileSearch",
     "BetaThreadsMessagesCreateParams",
-    "BetaThreadsMessagesCreateParamsAttachments0Param",
     "MessageCreateParams",
     "MessageCreateParamsAttachments0Param",
 ]
@@ -42,18 +41,13 @@ class MessageCreateParamsAttachments0Param(TypedDict, total=False):
 class BetaThreadsMessagesCreateParams(TypedDict, total=False):
     role: Required[Literal["user", "assistant"]]
     content: Required[Union[str, Iterable[MessageContentPartParam]]]
-    attachments: Optional[Iterable[BetaThreadsMessagesCreateParamsAttachments0Param]]
+    attachments: Optional[Iterable[MessageCreateParamsAttachments0Param]]
     metadata: Optional[Dict[str, str]]
-
-
-class BetaThreadsMessagesCreateParamsAttachments0Param(TypedDict, total=False):
-    file_id: str
-    tools: Iterable[Union[CodeInterpreterToolParam, AssistantToolsFileSearchTypeOnlyParam]]
 
 Attachment = MessageCreateParamsAttachments0Param
 
 _ELSEWHERE: dict[str, str] = {
-    "AttachmentToolFileSearch": "beta.assistant_tools_file_search_type_only_param:AssistantToolsFileSearchTypeOnlyParam",
+    "AttachmentToolFileSearch": "beta.thread_create_and_run_params:AssistantToolsFileSearchTypeOnlyParam",
 }
 
 

@@ -16,12 +16,10 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.assistant_tool_choice import AssistantToolChoice
     from openai_urllib3.types.beta.threads.required_action_function_tool_call import RequiredActionFunctionToolCall
     from openai_urllib3.types.beta.threads.run_status import RunStatus
-    from openai_urllib3.types.beta.truncation_object import TruncationObject
     from openai_urllib3.types.metadata import Metadata
     from openai_urllib3.types.shared.response_format_json_object import ResponseFormatJSONObject
     from openai_urllib3.types.shared.response_format_json_schema import ResponseFormatJSONSchema
     from openai_urllib3.types.shared.response_format_text import ResponseFormatText
-    from openai_urllib3.types.beta.truncation_object import TruncationObject as TruncationStrategy
 
 __all__ = [
     "IncompleteDetails",
@@ -34,6 +32,7 @@ __all__ = [
     "RunLastError",
     "RunRequiredAction",
     "RunRequiredActionSubmitToolOutputs",
+    "TruncationObject",
     "TruncationStrategy",
     "Usage",
 ]
@@ -68,7 +67,7 @@ class Run(BaseModel):
     top_p = Field['float | None']()
     max_prompt_tokens = Field['int']()
     max_completion_tokens = Field['int']()
-    truncation_strategy = Field['TruncationObject | None'](ref("beta.truncation_object:TruncationObject"))
+    truncation_strategy = Field['TruncationObject | None'](ref("beta.threads.run:TruncationObject"))
     tool_choice = Field['Literal["none", "auto", "required"] | AssistantToolChoice | None'](ref("beta.assistant_tool_choice:AssistantToolChoice"))
     parallel_tool_calls = Field['bool']()
     response_format = Field['Literal["auto"] | ResponseFormatText | ResponseFormatJSONObject | ResponseFormatJSONSchema'](union_of("type", {"text": ref("shared.response_format_text:ResponseFormatText"), "json_object": ref("shared.response_format_json_object:ResponseFormatJSONObject"), "json_schema": ref("shared.response_format_json_schema:ResponseFormatJSONSchema")}))
@@ -112,20 +111,17 @@ class RunCompletionUsage(BaseModel):
     prompt_tokens = Field['int']()
     total_tokens = Field['int']()
 
+
+class TruncationObject(BaseModel):
+    """Controls for how a thread will be truncated prior to the run. Use this to control the initial context window of the run."""
+
+    __slots__ = ()
+    type = Field['Literal["auto", "last_messages"]']()
+    last_messages = Field['int | None']()
+
 IncompleteDetails = RunIncompleteDetails
 LastError = RunLastError
 RequiredAction = RunRequiredAction
 RequiredActionSubmitToolOutputs = RunRequiredActionSubmitToolOutputs
+TruncationStrategy = TruncationObject
 Usage = RunCompletionUsage
-
-_ELSEWHERE: dict[str, str] = {
-    "TruncationStrategy": "beta.truncation_object:TruncationObject",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])

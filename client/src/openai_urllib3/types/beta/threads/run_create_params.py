@@ -14,23 +14,23 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.code_interpreter_tool_param import CodeInterpreterToolParam
     from openai_urllib3.types.beta.file_search_tool_param import FileSearchToolParam
     from openai_urllib3.types.beta.function_tool_param import FunctionToolParam
+    from openai_urllib3.types.beta.thread_create_and_run_params import TruncationObjectParam
     from openai_urllib3.types.beta.threads.message_create_params import MessageCreateParams
-    from openai_urllib3.types.beta.truncation_object_param import TruncationObjectParam
     from openai_urllib3.types.reasoning_effort import ReasoningEffort
     from openai_urllib3.types.shared_params.response_format_json_object import ResponseFormatJsonObjectParam
     from openai_urllib3.types.shared_params.response_format_json_schema import ResponseFormatJsonSchemaParam
     from openai_urllib3.types.shared_params.response_format_text import ResponseFormatTextParam
     from openai_urllib3.types.beta.threads.message_create_params import MessageCreateParams as AdditionalMessage
     from openai_urllib3.types.beta.threads.message_create_params import MessageCreateParamsAttachments0Param as AdditionalMessageAttachment
-    from openai_urllib3.types.beta.assistant_tools_file_search_type_only_param import AssistantToolsFileSearchTypeOnlyParam as AdditionalMessageAttachmentToolFileSearch
-    from openai_urllib3.types.shared_params.create_run_request_param import CreateRunRequestParam as RunCreateParamsBase
-    from openai_urllib3.types.beta.truncation_object_param import TruncationObjectParam as TruncationStrategy
+    from openai_urllib3.types.beta.thread_create_and_run_params import AssistantToolsFileSearchTypeOnlyParam as AdditionalMessageAttachmentToolFileSearch
+    from openai_urllib3.types.beta.thread_create_and_run_params import TruncationObjectParam as TruncationStrategy
 
 __all__ = [
     "AdditionalMessage",
     "AdditionalMessageAttachment",
     "AdditionalMessageAttachmentToolFileSearch",
     "BetaThreadsRunsCreateParams",
+    "CreateRunRequestParam",
     "RunCreateParams",
     "RunCreateParamsBase",
     "TruncationStrategy",
@@ -58,14 +58,34 @@ class BetaThreadsRunsCreateParams(TypedDict, total=False):
     response_format: Union[Literal["auto"], ResponseFormatTextParam, ResponseFormatJsonObjectParam, ResponseFormatJsonSchemaParam]
     include: Iterable[Literal["step_details.tool_calls[*].file_search.results[*].content"]]
 
+
+class CreateRunRequestParam(TypedDict, total=False):
+    assistant_id: Required[str]
+    model: Union[str, Literal["gpt-5", "gpt-5-mini", "gpt-5-nano", "gpt-5-2025-08-07", "gpt-5-mini-2025-08-07", "gpt-5-nano-2025-08-07", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-4.1-2025-04-14", "gpt-4.1-mini-2025-04-14", "gpt-4.1-nano-2025-04-14", "o3-mini", "o3-mini-2025-01-31", "o1", "o1-2024-12-17", "gpt-4o", "gpt-4o-2024-11-20", "gpt-4o-2024-08-06", "gpt-4o-2024-05-13", "gpt-4o-mini", "gpt-4o-mini-2024-07-18", "gpt-4.5-preview", "gpt-4.5-preview-2025-02-27", "gpt-4-turbo", "gpt-4-turbo-2024-04-09", "gpt-4-0125-preview", "gpt-4-turbo-preview", "gpt-4-1106-preview", "gpt-4-vision-preview", "gpt-4", "gpt-4-0314", "gpt-4-0613", "gpt-4-32k", "gpt-4-32k-0314", "gpt-4-32k-0613", "gpt-3.5-turbo", "gpt-3.5-turbo-16k", "gpt-3.5-turbo-0613", "gpt-3.5-turbo-1106", "gpt-3.5-turbo-0125", "gpt-3.5-turbo-16k-0613"]]
+    reasoning_effort: Optional[ReasoningEffort]
+    instructions: str
+    additional_instructions: str
+    additional_messages: Iterable[MessageCreateParams]
+    tools: Iterable[Union[CodeInterpreterToolParam, FileSearchToolParam, FunctionToolParam]]
+    metadata: Optional[Dict[str, str]]
+    temperature: float
+    top_p: float
+    stream: bool
+    max_prompt_tokens: int
+    max_completion_tokens: int
+    truncation_strategy: Optional[TruncationObjectParam]
+    tool_choice: Optional[Union[Literal["none", "auto", "required"], AssistantToolChoiceParam]]
+    parallel_tool_calls: bool
+    response_format: Union[Literal["auto"], ResponseFormatTextParam, ResponseFormatJsonObjectParam, ResponseFormatJsonSchemaParam]
+
 RunCreateParams = BetaThreadsRunsCreateParams
+RunCreateParamsBase = CreateRunRequestParam
 
 _ELSEWHERE: dict[str, str] = {
     "AdditionalMessage": "beta.threads.message_create_params:MessageCreateParams",
     "AdditionalMessageAttachment": "beta.threads.message_create_params:MessageCreateParamsAttachments0Param",
-    "AdditionalMessageAttachmentToolFileSearch": "beta.assistant_tools_file_search_type_only_param:AssistantToolsFileSearchTypeOnlyParam",
-    "RunCreateParamsBase": "shared_params.create_run_request_param:CreateRunRequestParam",
-    "TruncationStrategy": "beta.truncation_object_param:TruncationObjectParam",
+    "AdditionalMessageAttachmentToolFileSearch": "beta.thread_create_and_run_params:AssistantToolsFileSearchTypeOnlyParam",
+    "TruncationStrategy": "beta.thread_create_and_run_params:TruncationObjectParam",
 }
 
 

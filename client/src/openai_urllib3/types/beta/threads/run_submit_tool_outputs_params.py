@@ -10,12 +10,12 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared_params.submit_tool_outputs_run_request_param import SubmitToolOutputsRunRequestParam as RunSubmitToolOutputsParamsBase
 
 __all__ = [
     "RunSubmitToolOutputsParams",
     "RunSubmitToolOutputsParamsBase",
     "RunSubmitToolOutputsParamsToolOutputParam",
+    "SubmitToolOutputsRunRequestParam",
     "ToolOutput",
 ]
 
@@ -30,16 +30,10 @@ class RunSubmitToolOutputsParamsToolOutputParam(TypedDict, total=False):
     tool_call_id: str
     output: str
 
+
+class SubmitToolOutputsRunRequestParam(TypedDict, total=False):
+    tool_outputs: Required[Iterable[RunSubmitToolOutputsParamsToolOutputParam]]
+    stream: Optional[bool]
+
+RunSubmitToolOutputsParamsBase = SubmitToolOutputsRunRequestParam
 ToolOutput = RunSubmitToolOutputsParamsToolOutputParam
-
-_ELSEWHERE: dict[str, str] = {
-    "RunSubmitToolOutputsParamsBase": "shared_params.submit_tool_outputs_run_request_param:SubmitToolOutputsRunRequestParam",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from openai_urllib3.types.evals.runs.output_item_list_response import EvalRunOutputItemResult as EvalRunOutputItemResult
     from openai_urllib3.types.evals.runs.output_item_list_params import OutputItemListParams as OutputItemListParams
     from openai_urllib3.types.evals.runs.output_item_list_response import OutputItemListResponse as OutputItemListResponse
     from openai_urllib3.types.evals.runs.output_item_list_response import OutputItemListResponseSample as OutputItemListResponseSample
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.evals.runs.output_item_list_response import OutputItemListResponse as OutputItemRetrieveResponse
 
 _NAMES: dict[str, str] = {
+    "EvalRunOutputItemResult": "evals.runs.output_item_list_response:EvalRunOutputItemResult",
     "OutputItemListParams": "evals.runs.output_item_list_params:OutputItemListParams",
     "OutputItemListResponse": "evals.runs.output_item_list_response:OutputItemListResponse",
     "OutputItemListResponseSample": "evals.runs.output_item_list_response:OutputItemListResponseSample",
@@ -25,6 +27,7 @@ _NAMES: dict[str, str] = {
 }
 
 __all__ = [
+    "EvalRunOutputItemResult",
     "OutputItemListParams",
     "OutputItemListResponse",
     "OutputItemListResponseSample",

@@ -13,10 +13,9 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.evals.eval_api_error import EvalAPIError
-    from openai_urllib3.types.evals.eval_run_output_item_result import EvalRunOutputItemResult
-    from openai_urllib3.types.evals.eval_run_output_item_result import EvalRunOutputItemResult as Result
 
 __all__ = [
+    "EvalRunOutputItemResult",
     "OutputItemListResponse",
     "OutputItemListResponseSample",
     "OutputItemListResponseSampleInput",
@@ -44,8 +43,19 @@ class OutputItemListResponse(BaseModel):
     status = Field['str']()
     datasource_item_id = Field['int']()
     datasource_item = Field['dict[str, Any]']()
-    results = Field['list[EvalRunOutputItemResult]'](list_of(ref("evals.eval_run_output_item_result:EvalRunOutputItemResult")))
+    results = Field['list[EvalRunOutputItemResult]'](list_of(ref("evals.runs.output_item_list_response:EvalRunOutputItemResult")))
     sample = Field['OutputItemListResponseSample'](ref("evals.runs.output_item_list_response:OutputItemListResponseSample"))
+
+
+class EvalRunOutputItemResult(BaseModel):
+    """A single grader result for an evaluation run output item."""
+
+    __slots__ = ()
+    name = Field['str']()
+    type = Field['str | None']()
+    score = Field['float']()
+    passed = Field['bool']()
+    sample = Field['dict[str, Any] | None']()
 
 
 class OutputItemListResponseSample(BaseModel):
@@ -87,19 +97,8 @@ class OutputItemListResponseSampleUsage(BaseModel):
     prompt_tokens = Field['int']()
     cached_tokens = Field['int']()
 
+Result = EvalRunOutputItemResult
 Sample = OutputItemListResponseSample
 SampleInput = OutputItemListResponseSampleInput
 SampleOutput = OutputItemListResponseSampleOutput
 SampleUsage = OutputItemListResponseSampleUsage
-
-_ELSEWHERE: dict[str, str] = {
-    "Result": "evals.eval_run_output_item_result:EvalRunOutputItemResult",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.evals.runs.output_item_list_response import OutputItemListResponse as OutputItemRetrieveResponse
-    from openai_urllib3.types.evals.eval_run_output_item_result import EvalRunOutputItemResult as Result
+    from openai_urllib3.types.evals.runs.output_item_list_response import EvalRunOutputItemResult as Result
     from openai_urllib3.types.evals.runs.output_item_list_response import OutputItemListResponseSample as Sample
     from openai_urllib3.types.evals.runs.output_item_list_response import OutputItemListResponseSampleInput as SampleInput
     from openai_urllib3.types.evals.runs.output_item_list_response import OutputItemListResponseSampleOutput as SampleOutput
@@ -30,7 +30,7 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 _ELSEWHERE: dict[str, str] = {
     "OutputItemRetrieveResponse": "evals.runs.output_item_list_response:OutputItemListResponse",
-    "Result": "evals.eval_run_output_item_result:EvalRunOutputItemResult",
+    "Result": "evals.runs.output_item_list_response:EvalRunOutputItemResult",
     "Sample": "evals.runs.output_item_list_response:OutputItemListResponseSample",
     "SampleInput": "evals.runs.output_item_list_response:OutputItemListResponseSampleInput",
     "SampleOutput": "evals.runs.output_item_list_response:OutputItemListResponseSampleOutput",

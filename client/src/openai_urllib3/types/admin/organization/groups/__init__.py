@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from openai_urllib3.types.admin.organization.groups.user_create_params import CreateGroupUserBodyParam as CreateGroupUserBodyParam
+    from openai_urllib3.types.admin.organization.groups.role_create_response import Group2 as Group2
     from openai_urllib3.types.admin.organization.groups.organization_group_user import OrganizationGroupUser as OrganizationGroupUser
     from openai_urllib3.types.admin.organization.groups.role_create_params import PublicAssignOrganizationGroupRoleBodyParam as PublicAssignOrganizationGroupRoleBodyParam
     from openai_urllib3.types.admin.organization.groups.role_create_params import RoleCreateParams as RoleCreateParams
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 _NAMES: dict[str, str] = {
     "CreateGroupUserBodyParam": "admin.organization.groups.user_create_params:CreateGroupUserBodyParam",
+    "Group2": "admin.organization.groups.role_create_response:Group2",
     "OrganizationGroupUser": "admin.organization.groups.organization_group_user:OrganizationGroupUser",
     "PublicAssignOrganizationGroupRoleBodyParam": "admin.organization.groups.role_create_params:PublicAssignOrganizationGroupRoleBodyParam",
     "RoleCreateParams": "admin.organization.groups.role_create_params:RoleCreateParams",
@@ -42,6 +44,7 @@ _NAMES: dict[str, str] = {
 
 __all__ = [
     "CreateGroupUserBodyParam",
+    "Group2",
     "OrganizationGroupUser",
     "PublicAssignOrganizationGroupRoleBodyParam",
     "RoleCreateParams",

@@ -12,12 +12,11 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.admin.organization.group2 import Group2
     from openai_urllib3.types.admin.organization.role import Role
-    from openai_urllib3.types.admin.organization.group2 import Group2 as Group
 
 __all__ = [
     "Group",
+    "Group2",
     "RoleCreateResponse",
 ]
 
@@ -29,17 +28,18 @@ class RoleCreateResponse(BaseModel):
 
     __slots__ = ()
     object = Field['Literal["group.role"]']()
-    group = Field['Group2'](ref("admin.organization.group2:Group2"))
+    group = Field['Group2'](ref("admin.organization.groups.role_create_response:Group2"))
     role = Field['Role'](ref("admin.organization.role:Role"))
 
-_ELSEWHERE: dict[str, str] = {
-    "Group": "admin.organization.group2:Group2",
-}
 
+class Group2(BaseModel):
+    """Summary information about a group returned in role assignment responses."""
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
+    __slots__ = ()
+    object = Field['Literal["group"]']()
+    id = Field['str']()
+    name = Field['str']()
+    created_at = Field['int']()
+    scim_managed = Field['bool']()
 
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+Group = Group2

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from openai_urllib3.types.admin.organization.projects.group_delete_response import ProjectGroupDeletedResource as GroupDeleteResponse
     from openai_urllib3.types.admin.organization.projects.group_list_params import AdminOrganizationProjectsGroupsListParams as GroupListParams
     from openai_urllib3.types.admin.organization.projects.group_retrieve_params import GroupRetrieveParams as GroupRetrieveParams
+    from openai_urllib3.types.admin.organization.projects.project_hosted_tool_permissions import HostedToolPermission as HostedToolPermission
+    from openai_urllib3.types.admin.organization.projects.hosted_tool_permission_update_params import HostedToolPermissionUpdateParam as HostedToolPermissionUpdateParam
     from openai_urllib3.types.admin.organization.projects.hosted_tool_permission_update_params import HostedToolPermissionUpdateParams as HostedToolPermissionUpdateParams
     from openai_urllib3.types.admin.organization.projects.group_create_params import InviteProjectGroupBodyParam as InviteProjectGroupBodyParam
     from openai_urllib3.types.admin.organization.projects.model_permission_update_params import ModelPermissionUpdateParams as ModelPermissionUpdateParams
@@ -39,6 +41,8 @@ if TYPE_CHECKING:
     from openai_urllib3.types.admin.organization.projects.certificate_activate_response import OrganizationProjectCertificateCertificateDetails as OrganizationProjectCertificateCertificateDetails
     from openai_urllib3.types.admin.organization.projects.project_api_key import ProjectAPIKey as ProjectAPIKey
     from openai_urllib3.types.admin.organization.projects.project_api_key import ProjectAPIKeyOwner as ProjectAPIKeyOwner
+    from openai_urllib3.types.admin.organization.projects.project_api_key import ProjectApiKeyOwnerServiceAccount as ProjectApiKeyOwnerServiceAccount
+    from openai_urllib3.types.admin.organization.projects.project_api_key import ProjectApiKeyOwnerUser as ProjectApiKeyOwnerUser
     from openai_urllib3.types.admin.organization.projects.project_data_retention import ProjectDataRetention as ProjectDataRetention
     from openai_urllib3.types.admin.organization.projects.project_group import ProjectGroup as ProjectGroup
     from openai_urllib3.types.admin.organization.projects.group_delete_response import ProjectGroupDeletedResource as ProjectGroupDeletedResource
@@ -50,6 +54,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.admin.organization.projects.project_rate_limit import ProjectRateLimit as ProjectRateLimit
     from openai_urllib3.types.admin.organization.projects.rate_limit_update_rate_limit_params import ProjectRateLimitUpdateRequestParam as ProjectRateLimitUpdateRequestParam
     from openai_urllib3.types.admin.organization.projects.project_service_account import ProjectServiceAccount as ProjectServiceAccount
+    from openai_urllib3.types.admin.organization.projects.service_account_create_response import ProjectServiceAccountApiKey as ProjectServiceAccountApiKey
     from openai_urllib3.types.admin.organization.projects.service_account_create_params import ProjectServiceAccountCreateRequestParam as ProjectServiceAccountCreateRequestParam
     from openai_urllib3.types.admin.organization.projects.project_spend_alert import ProjectSpendAlert as ProjectSpendAlert
     from openai_urllib3.types.admin.organization.projects.project_spend_alert_deleted import ProjectSpendAlertDeleted as ProjectSpendAlertDeleted
@@ -75,6 +80,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.admin.organization.projects.service_account_update_params import ServiceAccountUpdateParams as ServiceAccountUpdateParams
     from openai_urllib3.types.admin.organization.projects.spend_alert_create_params import SpendAlertCreateParams as SpendAlertCreateParams
     from openai_urllib3.types.admin.organization.projects.spend_alert_list_params import SpendAlertListParams as SpendAlertListParams
+    from openai_urllib3.types.admin.organization.projects.spend_alert_create_params import SpendAlertNotificationChannelParam as SpendAlertNotificationChannelParam
     from openai_urllib3.types.admin.organization.projects.spend_alert_update_params import SpendAlertUpdateParams as SpendAlertUpdateParams
     from openai_urllib3.types.admin.organization.projects.spend_limit_update_params import AdminOrganizationProjectsSpendLimitUpdateParams as SpendLimitUpdateParams
     from openai_urllib3.types.admin.organization.projects.data_retention_update_params import UpdateProjectDataRetentionBodyParam as UpdateProjectDataRetentionBodyParam
@@ -112,6 +118,8 @@ _NAMES: dict[str, str] = {
     "GroupDeleteResponse": "admin.organization.projects.group_delete_response:ProjectGroupDeletedResource",
     "GroupListParams": "admin.organization.projects.group_list_params:AdminOrganizationProjectsGroupsListParams",
     "GroupRetrieveParams": "admin.organization.projects.group_retrieve_params:GroupRetrieveParams",
+    "HostedToolPermission": "admin.organization.projects.project_hosted_tool_permissions:HostedToolPermission",
+    "HostedToolPermissionUpdateParam": "admin.organization.projects.hosted_tool_permission_update_params:HostedToolPermissionUpdateParam",
     "HostedToolPermissionUpdateParams": "admin.organization.projects.hosted_tool_permission_update_params:HostedToolPermissionUpdateParams",
     "InviteProjectGroupBodyParam": "admin.organization.projects.group_create_params:InviteProjectGroupBodyParam",
     "ModelPermissionUpdateParams": "admin.organization.projects.model_permission_update_params:ModelPermissionUpdateParams",
@@ -119,6 +127,8 @@ _NAMES: dict[str, str] = {
     "OrganizationProjectCertificateCertificateDetails": "admin.organization.projects.certificate_activate_response:OrganizationProjectCertificateCertificateDetails",
     "ProjectAPIKey": "admin.organization.projects.project_api_key:ProjectAPIKey",
     "ProjectAPIKeyOwner": "admin.organization.projects.project_api_key:ProjectAPIKeyOwner",
+    "ProjectApiKeyOwnerServiceAccount": "admin.organization.projects.project_api_key:ProjectApiKeyOwnerServiceAccount",
+    "ProjectApiKeyOwnerUser": "admin.organization.projects.project_api_key:ProjectApiKeyOwnerUser",
     "ProjectDataRetention": "admin.organization.projects.project_data_retention:ProjectDataRetention",
     "ProjectGroup": "admin.organization.projects.project_group:ProjectGroup",
     "ProjectGroupDeletedResource": "admin.organization.projects.group_delete_response:ProjectGroupDeletedResource",
@@ -130,6 +140,7 @@ _NAMES: dict[str, str] = {
     "ProjectRateLimit": "admin.organization.projects.project_rate_limit:ProjectRateLimit",
     "ProjectRateLimitUpdateRequestParam": "admin.organization.projects.rate_limit_update_rate_limit_params:ProjectRateLimitUpdateRequestParam",
     "ProjectServiceAccount": "admin.organization.projects.project_service_account:ProjectServiceAccount",
+    "ProjectServiceAccountApiKey": "admin.organization.projects.service_account_create_response:ProjectServiceAccountApiKey",
     "ProjectServiceAccountCreateRequestParam": "admin.organization.projects.service_account_create_params:ProjectServiceAccountCreateRequestParam",
     "ProjectSpendAlert": "admin.organization.projects.project_spend_alert:ProjectSpendAlert",
     "ProjectSpendAlertDeleted": "admin.organization.projects.project_spend_alert_deleted:ProjectSpendAlertDeleted",
@@ -155,6 +166,7 @@ _NAMES: dict[str, str] = {
     "ServiceAccountUpdateParams": "admin.organization.projects.service_account_update_params:ServiceAccountUpdateParams",
     "SpendAlertCreateParams": "admin.organization.projects.spend_alert_create_params:SpendAlertCreateParams",
     "SpendAlertListParams": "admin.organization.projects.spend_alert_list_params:SpendAlertListParams",
+    "SpendAlertNotificationChannelParam": "admin.organization.projects.spend_alert_create_params:SpendAlertNotificationChannelParam",
     "SpendAlertUpdateParams": "admin.organization.projects.spend_alert_update_params:SpendAlertUpdateParams",
     "SpendLimitUpdateParams": "admin.organization.projects.spend_limit_update_params:AdminOrganizationProjectsSpendLimitUpdateParams",
     "UpdateProjectDataRetentionBodyParam": "admin.organization.projects.data_retention_update_params:UpdateProjectDataRetentionBodyParam",
@@ -193,6 +205,8 @@ __all__ = [
     "GroupDeleteResponse",
     "GroupListParams",
     "GroupRetrieveParams",
+    "HostedToolPermission",
+    "HostedToolPermissionUpdateParam",
     "HostedToolPermissionUpdateParams",
     "InviteProjectGroupBodyParam",
     "ModelPermissionUpdateParams",
@@ -200,6 +214,8 @@ __all__ = [
     "OrganizationProjectCertificateCertificateDetails",
     "ProjectAPIKey",
     "ProjectAPIKeyOwner",
+    "ProjectApiKeyOwnerServiceAccount",
+    "ProjectApiKeyOwnerUser",
     "ProjectDataRetention",
     "ProjectGroup",
     "ProjectGroupDeletedResource",
@@ -211,6 +227,7 @@ __all__ = [
     "ProjectRateLimit",
     "ProjectRateLimitUpdateRequestParam",
     "ProjectServiceAccount",
+    "ProjectServiceAccountApiKey",
     "ProjectServiceAccountCreateRequestParam",
     "ProjectSpendAlert",
     "ProjectSpendAlertDeleted",
@@ -236,6 +253,7 @@ __all__ = [
     "ServiceAccountUpdateParams",
     "SpendAlertCreateParams",
     "SpendAlertListParams",
+    "SpendAlertNotificationChannelParam",
     "SpendAlertUpdateParams",
     "SpendLimitUpdateParams",
     "UpdateProjectDataRetentionBodyParam",

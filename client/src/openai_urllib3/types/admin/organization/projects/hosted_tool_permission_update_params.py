@@ -10,16 +10,11 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.admin.organization.hosted_tool_permission_update_param import HostedToolPermissionUpdateParam
-    from openai_urllib3.types.admin.organization.hosted_tool_permission_update_param import HostedToolPermissionUpdateParam as CodeInterpreter
-    from openai_urllib3.types.admin.organization.hosted_tool_permission_update_param import HostedToolPermissionUpdateParam as FileSearch
-    from openai_urllib3.types.admin.organization.hosted_tool_permission_update_param import HostedToolPermissionUpdateParam as ImageGeneration
-    from openai_urllib3.types.admin.organization.hosted_tool_permission_update_param import HostedToolPermissionUpdateParam as Mcp
-    from openai_urllib3.types.admin.organization.hosted_tool_permission_update_param import HostedToolPermissionUpdateParam as WebSearch
 
 __all__ = [
     "CodeInterpreter",
     "FileSearch",
+    "HostedToolPermissionUpdateParam",
     "HostedToolPermissionUpdateParams",
     "ImageGeneration",
     "Mcp",
@@ -38,6 +33,10 @@ class HostedToolPermissionUpdateParams(TypedDict, total=False):
     code_interpreter: Optional[HostedToolPermissionUpdateParam]
 
 
+class HostedToolPermissionUpdateParam(TypedDict, total=False):
+    enabled: Required[bool]
+
+
 class ProjectHostedToolPermissionsUpdateRequestParam(TypedDict, total=False):
     file_search: Optional[HostedToolPermissionUpdateParam]
     web_search: Optional[HostedToolPermissionUpdateParam]
@@ -45,18 +44,8 @@ class ProjectHostedToolPermissionsUpdateRequestParam(TypedDict, total=False):
     mcp: Optional[HostedToolPermissionUpdateParam]
     code_interpreter: Optional[HostedToolPermissionUpdateParam]
 
-_ELSEWHERE: dict[str, str] = {
-    "CodeInterpreter": "admin.organization.hosted_tool_permission_update_param:HostedToolPermissionUpdateParam",
-    "FileSearch": "admin.organization.hosted_tool_permission_update_param:HostedToolPermissionUpdateParam",
-    "ImageGeneration": "admin.organization.hosted_tool_permission_update_param:HostedToolPermissionUpdateParam",
-    "Mcp": "admin.organization.hosted_tool_permission_update_param:HostedToolPermissionUpdateParam",
-    "WebSearch": "admin.organization.hosted_tool_permission_update_param:HostedToolPermissionUpdateParam",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+CodeInterpreter = HostedToolPermissionUpdateParam
+FileSearch = HostedToolPermissionUpdateParam
+ImageGeneration = HostedToolPermissionUpdateParam
+Mcp = HostedToolPermissionUpdateParam
+WebSearch = HostedToolPermissionUpdateParam

@@ -12,10 +12,6 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.admin.organization.project_api_key_owner_service_account import ProjectApiKeyOwnerServiceAccount
-    from openai_urllib3.types.admin.organization.project_api_key_owner_user import ProjectApiKeyOwnerUser
-    from openai_urllib3.types.admin.organization.project_api_key_owner_service_account import ProjectApiKeyOwnerServiceAccount as OwnerServiceAccount
-    from openai_urllib3.types.admin.organization.project_api_key_owner_user import ProjectApiKeyOwnerUser as OwnerUser
 
 __all__ = [
     "Owner",
@@ -23,6 +19,8 @@ __all__ = [
     "OwnerUser",
     "ProjectAPIKey",
     "ProjectAPIKeyOwner",
+    "ProjectApiKeyOwnerServiceAccount",
+    "ProjectApiKeyOwnerUser",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
@@ -45,20 +43,30 @@ class ProjectAPIKey(BaseModel):
 class ProjectAPIKeyOwner(BaseModel):
     __slots__ = ()
     type = Field['Literal["user", "service_account"] | None']()
-    user = Field['ProjectApiKeyOwnerUser | None'](ref("admin.organization.project_api_key_owner_user:ProjectApiKeyOwnerUser"))
-    service_account = Field['ProjectApiKeyOwnerServiceAccount | None'](ref("admin.organization.project_api_key_owner_service_account:ProjectApiKeyOwnerServiceAccount"))
+    user = Field['ProjectApiKeyOwnerUser | None'](ref("admin.organization.projects.project_api_key:ProjectApiKeyOwnerUser"))
+    service_account = Field['ProjectApiKeyOwnerServiceAccount | None'](ref("admin.organization.projects.project_api_key:ProjectApiKeyOwnerServiceAccount"))
+
+
+class ProjectApiKeyOwnerUser(BaseModel):
+    """The user that owns a project API key."""
+
+    __slots__ = ()
+    id = Field['str']()
+    email = Field['str']()
+    name = Field['str']()
+    created_at = Field['int']()
+    role = Field['str']()
+
+
+class ProjectApiKeyOwnerServiceAccount(BaseModel):
+    """The service account that owns a project API key."""
+
+    __slots__ = ()
+    id = Field['str']()
+    name = Field['str']()
+    created_at = Field['int']()
+    role = Field['str']()
 
 Owner = ProjectAPIKeyOwner
-
-_ELSEWHERE: dict[str, str] = {
-    "OwnerServiceAccount": "admin.organization.project_api_key_owner_service_account:ProjectApiKeyOwnerServiceAccount",
-    "OwnerUser": "admin.organization.project_api_key_owner_user:ProjectApiKeyOwnerUser",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+OwnerServiceAccount = ProjectApiKeyOwnerServiceAccount
+OwnerUser = ProjectApiKeyOwnerUser

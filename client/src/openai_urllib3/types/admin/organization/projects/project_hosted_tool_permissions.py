@@ -12,16 +12,11 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.admin.organization.hosted_tool_permission import HostedToolPermission
-    from openai_urllib3.types.admin.organization.hosted_tool_permission import HostedToolPermission as CodeInterpreter
-    from openai_urllib3.types.admin.organization.hosted_tool_permission import HostedToolPermission as FileSearch
-    from openai_urllib3.types.admin.organization.hosted_tool_permission import HostedToolPermission as ImageGeneration
-    from openai_urllib3.types.admin.organization.hosted_tool_permission import HostedToolPermission as Mcp
-    from openai_urllib3.types.admin.organization.hosted_tool_permission import HostedToolPermission as WebSearch
 
 __all__ = [
     "CodeInterpreter",
     "FileSearch",
+    "HostedToolPermission",
     "ImageGeneration",
     "Mcp",
     "ProjectHostedToolPermissions",
@@ -35,24 +30,21 @@ class ProjectHostedToolPermissions(BaseModel):
     """Represents hosted tool permissions for a project."""
 
     __slots__ = ()
-    file_search = Field['HostedToolPermission'](ref("admin.organization.hosted_tool_permission:HostedToolPermission"))
-    web_search = Field['HostedToolPermission'](ref("admin.organization.hosted_tool_permission:HostedToolPermission"))
-    image_generation = Field['HostedToolPermission'](ref("admin.organization.hosted_tool_permission:HostedToolPermission"))
-    mcp = Field['HostedToolPermission'](ref("admin.organization.hosted_tool_permission:HostedToolPermission"))
-    code_interpreter = Field['HostedToolPermission'](ref("admin.organization.hosted_tool_permission:HostedToolPermission"))
-
-_ELSEWHERE: dict[str, str] = {
-    "CodeInterpreter": "admin.organization.hosted_tool_permission:HostedToolPermission",
-    "FileSearch": "admin.organization.hosted_tool_permission:HostedToolPermission",
-    "ImageGeneration": "admin.organization.hosted_tool_permission:HostedToolPermission",
-    "Mcp": "admin.organization.hosted_tool_permission:HostedToolPermission",
-    "WebSearch": "admin.organization.hosted_tool_permission:HostedToolPermission",
-}
+    file_search = Field['HostedToolPermission'](ref("admin.organization.projects.project_hosted_tool_permissions:HostedToolPermission"))
+    web_search = Field['HostedToolPermission'](ref("admin.organization.projects.project_hosted_tool_permissions:HostedToolPermission"))
+    image_generation = Field['HostedToolPermission'](ref("admin.organization.projects.project_hosted_tool_permissions:HostedToolPermission"))
+    mcp = Field['HostedToolPermission'](ref("admin.organization.projects.project_hosted_tool_permissions:HostedToolPermission"))
+    code_interpreter = Field['HostedToolPermission'](ref("admin.organization.projects.project_hosted_tool_permissions:HostedToolPermission"))
 
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
+class HostedToolPermission(BaseModel):
+    """Permission state for a single hosted tool on a project."""
 
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+    __slots__ = ()
+    enabled = Field['bool']()
+
+CodeInterpreter = HostedToolPermission
+FileSearch = HostedToolPermission
+ImageGeneration = HostedToolPermission
+Mcp = HostedToolPermission
+WebSearch = HostedToolPermission

@@ -12,8 +12,8 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.admin.organization.spend_alert_notification_channel import SpendAlertNotificationChannel
-    from openai_urllib3.types.admin.organization.spend_alert_notification_channel import SpendAlertNotificationChannel as NotificationChannel
+    from openai_urllib3.types.admin.organization.organization_spend_alert import SpendAlertNotificationChannel
+    from openai_urllib3.types.admin.organization.organization_spend_alert import SpendAlertNotificationChannel as NotificationChannel
 
 __all__ = [
     "NotificationChannel",
@@ -32,10 +32,10 @@ class ProjectSpendAlert(BaseModel):
     threshold_amount = Field['int']()
     currency = Field['Literal["USD"]']()
     interval = Field['Literal["month"]']()
-    notification_channel = Field['SpendAlertNotificationChannel'](ref("admin.organization.spend_alert_notification_channel:SpendAlertNotificationChannel"))
+    notification_channel = Field['SpendAlertNotificationChannel'](ref("admin.organization.organization_spend_alert:SpendAlertNotificationChannel"))
 
 _ELSEWHERE: dict[str, str] = {
-    "NotificationChannel": "admin.organization.spend_alert_notification_channel:SpendAlertNotificationChannel",
+    "NotificationChannel": "admin.organization.organization_spend_alert:SpendAlertNotificationChannel",
 }
 
 

@@ -12,8 +12,8 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.admin.organization.spend_limit_enforcement import SpendLimitEnforcement
-    from openai_urllib3.types.admin.organization.spend_limit_enforcement import SpendLimitEnforcement as Enforcement
+    from openai_urllib3.types.admin.organization.organization_spend_limit import SpendLimitEnforcement
+    from openai_urllib3.types.admin.organization.organization_spend_limit import SpendLimitEnforcement as Enforcement
 
 __all__ = [
     "Enforcement",
@@ -31,10 +31,10 @@ class ProjectSpendLimit(BaseModel):
     threshold_amount = Field['int']()
     currency = Field['str | Literal["USD"]']()
     interval = Field['str | Literal["month"]']()
-    enforcement = Field['SpendLimitEnforcement'](ref("admin.organization.spend_limit_enforcement:SpendLimitEnforcement"))
+    enforcement = Field['SpendLimitEnforcement'](ref("admin.organization.organization_spend_limit:SpendLimitEnforcement"))
 
 _ELSEWHERE: dict[str, str] = {
-    "Enforcement": "admin.organization.spend_limit_enforcement:SpendLimitEnforcement",
+    "Enforcement": "admin.organization.organization_spend_limit:SpendLimitEnforcement",
 }
 
 

@@ -12,11 +12,10 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.admin.organization.project_service_account_api_key import ProjectServiceAccountApiKey
-    from openai_urllib3.types.admin.organization.project_service_account_api_key import ProjectServiceAccountApiKey as APIKey
 
 __all__ = [
     "APIKey",
+    "ProjectServiceAccountApiKey",
     "ServiceAccountCreateResponse",
 ]
 
@@ -30,16 +29,15 @@ class ServiceAccountCreateResponse(BaseModel):
     name = Field['str']()
     role = Field['Literal["member", "none"]']()
     created_at = Field['int']()
-    api_key = Field['ProjectServiceAccountApiKey | None'](ref("admin.organization.project_service_account_api_key:ProjectServiceAccountApiKey"))
-
-_ELSEWHERE: dict[str, str] = {
-    "APIKey": "admin.organization.project_service_account_api_key:ProjectServiceAccountApiKey",
-}
+    api_key = Field['ProjectServiceAccountApiKey | None'](ref("admin.organization.projects.service_account_create_response:ProjectServiceAccountApiKey"))
 
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
+class ProjectServiceAccountApiKey(BaseModel):
+    __slots__ = ()
+    object = Field['Literal["organization.project.service_account.api_key"]']()
+    value = Field['str']()
+    name = Field['str']()
+    created_at = Field['int']()
+    id = Field['str']()
 
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+APIKey = ProjectServiceAccountApiKey

@@ -10,13 +10,12 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.admin.organization.spend_alert_notification_channel_param import SpendAlertNotificationChannelParam
-    from openai_urllib3.types.admin.organization.spend_alert_notification_channel_param import SpendAlertNotificationChannelParam as NotificationChannel
 
 __all__ = [
     "CreateSpendAlertBodyParam",
     "NotificationChannel",
     "SpendAlertCreateParams",
+    "SpendAlertNotificationChannelParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
@@ -29,6 +28,13 @@ class SpendAlertCreateParams(TypedDict, total=False):
     notification_channel: Required[SpendAlertNotificationChannelParam]
 
 
+class SpendAlertNotificationChannelParam(TypedDict, total=False):
+    """Email notification settings for a spend alert."""
+    type: Required[Literal["email"]]
+    recipients: Required[Iterable[str]]
+    subject_prefix: Optional[str]
+
+
 class CreateSpendAlertBodyParam(TypedDict, total=False):
     """Parameters for creating or updating a spend alert."""
     threshold_amount: Required[int]
@@ -36,14 +42,4 @@ class CreateSpendAlertBodyParam(TypedDict, total=False):
     interval: Required[Literal["month"]]
     notification_channel: Required[SpendAlertNotificationChannelParam]
 
-_ELSEWHERE: dict[str, str] = {
-    "NotificationChannel": "admin.organization.spend_alert_notification_channel_param:SpendAlertNotificationChannelParam",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+NotificationChannel = SpendAlertNotificationChannelParam

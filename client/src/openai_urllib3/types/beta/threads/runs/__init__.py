@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.threads.runs.message_creation_step_details import MessageCreationStepDetailsMessageCreation as MessageCreationStepDetailsMessageCreation
     from openai_urllib3.types.beta.threads.runs.run_step import RunStep as RunStep
     from openai_urllib3.types.beta.threads.runs.run_step import RunStepCompletionUsage as RunStepCompletionUsage
-    from openai_urllib3.types.beta.threads.message_delta import MessageDelta as RunStepDelta
-    from openai_urllib3.types.beta.threads.message_delta_event import MessageDeltaEvent as RunStepDeltaEvent
+    from openai_urllib3.types.beta.threads.runs.run_step_delta import RunStepDelta as RunStepDelta
+    from openai_urllib3.types.beta.threads.runs.run_step_delta_event import RunStepDeltaEvent as RunStepDeltaEvent
     from openai_urllib3.types.beta.threads.runs.run_step_delta_message_delta import RunStepDeltaMessageDelta as RunStepDeltaMessageDelta
     from openai_urllib3.types.beta.threads.runs.run_step_delta_message_delta import RunStepDeltaMessageDeltaMessageCreation as RunStepDeltaMessageDeltaMessageCreation
     from openai_urllib3.types.beta.threads.runs.code_interpreter_output_image import RunStepDeltaStepDetailsToolCallsCodeOutputImageObject as RunStepDeltaStepDetailsToolCallsCodeOutputImageObject
@@ -30,8 +30,14 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.threads.runs.function_tool_call_delta import RunStepDeltaStepDetailsToolCallsFunctionObjectFunction as RunStepDeltaStepDetailsToolCallsFunctionObjectFunction
     from openai_urllib3.types.beta.threads.runs.code_interpreter_tool_call import RunStepDetailsToolCallsCodeObject as RunStepDetailsToolCallsCodeObject
     from openai_urllib3.types.beta.threads.runs.code_interpreter_tool_call import RunStepDetailsToolCallsCodeObjectCodeInterpreter as RunStepDetailsToolCallsCodeObjectCodeInterpreter
+    from openai_urllib3.types.beta.threads.runs.code_interpreter_tool_call import RunStepDetailsToolCallsCodeOutputImageObject as RunStepDetailsToolCallsCodeOutputImageObject
+    from openai_urllib3.types.beta.threads.runs.code_interpreter_tool_call import RunStepDetailsToolCallsCodeOutputImageObjectImage as RunStepDetailsToolCallsCodeOutputImageObjectImage
+    from openai_urllib3.types.beta.threads.runs.code_interpreter_tool_call import RunStepDetailsToolCallsCodeOutputLogsObject as RunStepDetailsToolCallsCodeOutputLogsObject
     from openai_urllib3.types.beta.threads.runs.file_search_tool_call import RunStepDetailsToolCallsFileSearchObject as RunStepDetailsToolCallsFileSearchObject
     from openai_urllib3.types.beta.threads.runs.file_search_tool_call import RunStepDetailsToolCallsFileSearchObjectFileSearch as RunStepDetailsToolCallsFileSearchObjectFileSearch
+    from openai_urllib3.types.beta.threads.runs.file_search_tool_call import RunStepDetailsToolCallsFileSearchRankingOptionsObject as RunStepDetailsToolCallsFileSearchRankingOptionsObject
+    from openai_urllib3.types.beta.threads.runs.file_search_tool_call import RunStepDetailsToolCallsFileSearchResultObject as RunStepDetailsToolCallsFileSearchResultObject
+    from openai_urllib3.types.beta.threads.runs.file_search_tool_call import RunStepDetailsToolCallsFileSearchResultObjectContent as RunStepDetailsToolCallsFileSearchResultObjectContent
     from openai_urllib3.types.beta.threads.runs.function_tool_call import RunStepDetailsToolCallsFunctionObject as RunStepDetailsToolCallsFunctionObject
     from openai_urllib3.types.beta.threads.runs.function_tool_call import RunStepDetailsToolCallsFunctionObjectFunction as RunStepDetailsToolCallsFunctionObjectFunction
     from openai_urllib3.types.beta.threads.runs.run_step import RunStepLastError as RunStepLastError
@@ -56,8 +62,8 @@ _NAMES: dict[str, str] = {
     "MessageCreationStepDetailsMessageCreation": "beta.threads.runs.message_creation_step_details:MessageCreationStepDetailsMessageCreation",
     "RunStep": "beta.threads.runs.run_step:RunStep",
     "RunStepCompletionUsage": "beta.threads.runs.run_step:RunStepCompletionUsage",
-    "RunStepDelta": "beta.threads.message_delta:MessageDelta",
-    "RunStepDeltaEvent": "beta.threads.message_delta_event:MessageDeltaEvent",
+    "RunStepDelta": "beta.threads.runs.run_step_delta:RunStepDelta",
+    "RunStepDeltaEvent": "beta.threads.runs.run_step_delta_event:RunStepDeltaEvent",
     "RunStepDeltaMessageDelta": "beta.threads.runs.run_step_delta_message_delta:RunStepDeltaMessageDelta",
     "RunStepDeltaMessageDeltaMessageCreation": "beta.threads.runs.run_step_delta_message_delta:RunStepDeltaMessageDeltaMessageCreation",
     "RunStepDeltaStepDetailsToolCallsCodeOutputImageObject": "beta.threads.runs.code_interpreter_output_image:RunStepDeltaStepDetailsToolCallsCodeOutputImageObject",
@@ -66,8 +72,14 @@ _NAMES: dict[str, str] = {
     "RunStepDeltaStepDetailsToolCallsFunctionObjectFunction": "beta.threads.runs.function_tool_call_delta:RunStepDeltaStepDetailsToolCallsFunctionObjectFunction",
     "RunStepDetailsToolCallsCodeObject": "beta.threads.runs.code_interpreter_tool_call:RunStepDetailsToolCallsCodeObject",
     "RunStepDetailsToolCallsCodeObjectCodeInterpreter": "beta.threads.runs.code_interpreter_tool_call:RunStepDetailsToolCallsCodeObjectCodeInterpreter",
+    "RunStepDetailsToolCallsCodeOutputImageObject": "beta.threads.runs.code_interpreter_tool_call:RunStepDetailsToolCallsCodeOutputImageObject",
+    "RunStepDetailsToolCallsCodeOutputImageObjectImage": "beta.threads.runs.code_interpreter_tool_call:RunStepDetailsToolCallsCodeOutputImageObjectImage",
+    "RunStepDetailsToolCallsCodeOutputLogsObject": "beta.threads.runs.code_interpreter_tool_call:RunStepDetailsToolCallsCodeOutputLogsObject",
     "RunStepDetailsToolCallsFileSearchObject": "beta.threads.runs.file_search_tool_call:RunStepDetailsToolCallsFileSearchObject",
     "RunStepDetailsToolCallsFileSearchObjectFileSearch": "beta.threads.runs.file_search_tool_call:RunStepDetailsToolCallsFileSearchObjectFileSearch",
+    "RunStepDetailsToolCallsFileSearchRankingOptionsObject": "beta.threads.runs.file_search_tool_call:RunStepDetailsToolCallsFileSearchRankingOptionsObject",
+    "RunStepDetailsToolCallsFileSearchResultObject": "beta.threads.runs.file_search_tool_call:RunStepDetailsToolCallsFileSearchResultObject",
+    "RunStepDetailsToolCallsFileSearchResultObjectContent": "beta.threads.runs.file_search_tool_call:RunStepDetailsToolCallsFileSearchResultObjectContent",
     "RunStepDetailsToolCallsFunctionObject": "beta.threads.runs.function_tool_call:RunStepDetailsToolCallsFunctionObject",
     "RunStepDetailsToolCallsFunctionObjectFunction": "beta.threads.runs.function_tool_call:RunStepDetailsToolCallsFunctionObjectFunction",
     "RunStepLastError": "beta.threads.runs.run_step:RunStepLastError",
@@ -103,8 +115,14 @@ __all__ = [
     "RunStepDeltaStepDetailsToolCallsFunctionObjectFunction",
     "RunStepDetailsToolCallsCodeObject",
     "RunStepDetailsToolCallsCodeObjectCodeInterpreter",
+    "RunStepDetailsToolCallsCodeOutputImageObject",
+    "RunStepDetailsToolCallsCodeOutputImageObjectImage",
+    "RunStepDetailsToolCallsCodeOutputLogsObject",
     "RunStepDetailsToolCallsFileSearchObject",
     "RunStepDetailsToolCallsFileSearchObjectFileSearch",
+    "RunStepDetailsToolCallsFileSearchRankingOptionsObject",
+    "RunStepDetailsToolCallsFileSearchResultObject",
+    "RunStepDetailsToolCallsFileSearchResultObjectContent",
     "RunStepDetailsToolCallsFunctionObject",
     "RunStepDetailsToolCallsFunctionObjectFunction",
     "RunStepLastError",

@@ -12,11 +12,6 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.run_step_details_tool_calls_code_output_image_object import RunStepDetailsToolCallsCodeOutputImageObject
-    from openai_urllib3.types.beta.run_step_details_tool_calls_code_output_logs_object import RunStepDetailsToolCallsCodeOutputLogsObject
-    from openai_urllib3.types.beta.run_step_details_tool_calls_code_output_image_object import RunStepDetailsToolCallsCodeOutputImageObject as CodeInterpreterOutputImage
-    from openai_urllib3.types.beta.run_step_details_tool_calls_code_output_image_object import RunStepDetailsToolCallsCodeOutputImageObjectImage as CodeInterpreterOutputImageImage
-    from openai_urllib3.types.beta.run_step_details_tool_calls_code_output_logs_object import RunStepDetailsToolCallsCodeOutputLogsObject as CodeInterpreterOutputLogs
 
 __all__ = [
     "CodeInterpreter",
@@ -26,6 +21,9 @@ __all__ = [
     "CodeInterpreterToolCall",
     "RunStepDetailsToolCallsCodeObject",
     "RunStepDetailsToolCallsCodeObjectCodeInterpreter",
+    "RunStepDetailsToolCallsCodeOutputImageObject",
+    "RunStepDetailsToolCallsCodeOutputImageObjectImage",
+    "RunStepDetailsToolCallsCodeOutputLogsObject",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
@@ -45,21 +43,31 @@ class RunStepDetailsToolCallsCodeObjectCodeInterpreter(BaseModel):
 
     __slots__ = ()
     input = Field['str']()
-    outputs = Field['list[RunStepDetailsToolCallsCodeOutputLogsObject | RunStepDetailsToolCallsCodeOutputImageObject]'](list_of(union_of("type", {"logs": ref("beta.run_step_details_tool_calls_code_output_logs_object:RunStepDetailsToolCallsCodeOutputLogsObject"), "image": ref("beta.run_step_details_tool_calls_code_output_image_object:RunStepDetailsToolCallsCodeOutputImageObject")})))
+    outputs = Field['list[RunStepDetailsToolCallsCodeOutputLogsObject | RunStepDetailsToolCallsCodeOutputImageObject]'](list_of(union_of("type", {"logs": ref("beta.threads.runs.code_interpreter_tool_call:RunStepDetailsToolCallsCodeOutputLogsObject"), "image": ref("beta.threads.runs.code_interpreter_tool_call:RunStepDetailsToolCallsCodeOutputImageObject")})))
+
+
+class RunStepDetailsToolCallsCodeOutputLogsObject(BaseModel):
+    """Text output from the Code Interpreter tool call as part of a run step."""
+
+    __slots__ = ()
+    type = Field['Literal["logs"]']()
+    logs = Field['str']()
+
+
+class RunStepDetailsToolCallsCodeOutputImageObject(BaseModel):
+    """Code Interpreter image output"""
+
+    __slots__ = ()
+    type = Field['Literal["image"]']()
+    image = Field['RunStepDetailsToolCallsCodeOutputImageObjectImage'](ref("beta.threads.runs.code_interpreter_tool_call:RunStepDetailsToolCallsCodeOutputImageObjectImage"))
+
+
+class RunStepDetailsToolCallsCodeOutputImageObjectImage(BaseModel):
+    __slots__ = ()
+    file_id = Field['str']()
 
 CodeInterpreter = RunStepDetailsToolCallsCodeObjectCodeInterpreter
+CodeInterpreterOutputImage = RunStepDetailsToolCallsCodeOutputImageObject
+CodeInterpreterOutputImageImage = RunStepDetailsToolCallsCodeOutputImageObjectImage
+CodeInterpreterOutputLogs = RunStepDetailsToolCallsCodeOutputLogsObject
 CodeInterpreterToolCall = RunStepDetailsToolCallsCodeObject
-
-_ELSEWHERE: dict[str, str] = {
-    "CodeInterpreterOutputImage": "beta.run_step_details_tool_calls_code_output_image_object:RunStepDetailsToolCallsCodeOutputImageObject",
-    "CodeInterpreterOutputImageImage": "beta.run_step_details_tool_calls_code_output_image_object:RunStepDetailsToolCallsCodeOutputImageObjectImage",
-    "CodeInterpreterOutputLogs": "beta.run_step_details_tool_calls_code_output_logs_object:RunStepDetailsToolCallsCodeOutputLogsObject",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])

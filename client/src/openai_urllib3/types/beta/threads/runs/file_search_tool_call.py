@@ -12,11 +12,6 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.run_step_details_tool_calls_file_search_ranking_options_object import RunStepDetailsToolCallsFileSearchRankingOptionsObject
-    from openai_urllib3.types.beta.run_step_details_tool_calls_file_search_result_object import RunStepDetailsToolCallsFileSearchResultObject
-    from openai_urllib3.types.beta.run_step_details_tool_calls_file_search_ranking_options_object import RunStepDetailsToolCallsFileSearchRankingOptionsObject as FileSearchRankingOptions
-    from openai_urllib3.types.beta.run_step_details_tool_calls_file_search_result_object import RunStepDetailsToolCallsFileSearchResultObject as FileSearchResult
-    from openai_urllib3.types.beta.run_step_details_tool_calls_file_search_result_object import RunStepDetailsToolCallsFileSearchResultObjectContent as FileSearchResultContent
 
 __all__ = [
     "FileSearch",
@@ -26,6 +21,9 @@ __all__ = [
     "FileSearchToolCall",
     "RunStepDetailsToolCallsFileSearchObject",
     "RunStepDetailsToolCallsFileSearchObjectFileSearch",
+    "RunStepDetailsToolCallsFileSearchRankingOptionsObject",
+    "RunStepDetailsToolCallsFileSearchResultObject",
+    "RunStepDetailsToolCallsFileSearchResultObjectContent",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
@@ -44,22 +42,35 @@ class RunStepDetailsToolCallsFileSearchObjectFileSearch(BaseModel):
     """For now, this is always going to be an empty object."""
 
     __slots__ = ()
-    ranking_options = Field['RunStepDetailsToolCallsFileSearchRankingOptionsObject | None'](ref("beta.run_step_details_tool_calls_file_search_ranking_options_object:RunStepDetailsToolCallsFileSearchRankingOptionsObject"))
-    results = Field['list[RunStepDetailsToolCallsFileSearchResultObject] | None'](list_of(ref("beta.run_step_details_tool_calls_file_search_result_object:RunStepDetailsToolCallsFileSearchResultObject")))
+    ranking_options = Field['RunStepDetailsToolCallsFileSearchRankingOptionsObject | None'](ref("beta.threads.runs.file_search_tool_call:RunStepDetailsToolCallsFileSearchRankingOptionsObject"))
+    results = Field['list[RunStepDetailsToolCallsFileSearchResultObject] | None'](list_of(ref("beta.threads.runs.file_search_tool_call:RunStepDetailsToolCallsFileSearchResultObject")))
+
+
+class RunStepDetailsToolCallsFileSearchRankingOptionsObject(BaseModel):
+    """The ranking options for the file search."""
+
+    __slots__ = ()
+    ranker = Field['Literal["auto", "default_2024_08_21"]']()
+    score_threshold = Field['float']()
+
+
+class RunStepDetailsToolCallsFileSearchResultObject(BaseModel):
+    """A result instance of the file search."""
+
+    __slots__ = ()
+    file_id = Field['str']()
+    file_name = Field['str']()
+    score = Field['float']()
+    content = Field['list[RunStepDetailsToolCallsFileSearchResultObjectContent] | None'](list_of(ref("beta.threads.runs.file_search_tool_call:RunStepDetailsToolCallsFileSearchResultObjectContent")))
+
+
+class RunStepDetailsToolCallsFileSearchResultObjectContent(BaseModel):
+    __slots__ = ()
+    type = Field['Literal["text"] | None']()
+    text = Field['str | None']()
 
 FileSearch = RunStepDetailsToolCallsFileSearchObjectFileSearch
+FileSearchRankingOptions = RunStepDetailsToolCallsFileSearchRankingOptionsObject
+FileSearchResult = RunStepDetailsToolCallsFileSearchResultObject
+FileSearchResultContent = RunStepDetailsToolCallsFileSearchResultObjectContent
 FileSearchToolCall = RunStepDetailsToolCallsFileSearchObject
-
-_ELSEWHERE: dict[str, str] = {
-    "FileSearchRankingOptions": "beta.run_step_details_tool_calls_file_search_ranking_options_object:RunStepDetailsToolCallsFileSearchRankingOptionsObject",
-    "FileSearchResult": "beta.run_step_details_tool_calls_file_search_result_object:RunStepDetailsToolCallsFileSearchResultObject",
-    "FileSearchResultContent": "beta.run_step_details_tool_calls_file_search_result_object:RunStepDetailsToolCallsFileSearchResultObjectContent",
-}
-
-
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union
 
+from openai_urllib3._models import BaseModel, Field, union_of
+from openai_urllib3.types._ref import ref
 
 if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.threads.message_delta import MessageDelta as RunStepDelta
+    from openai_urllib3.types.beta.threads.runs.run_step_delta_message_delta import RunStepDeltaMessageDelta
+    from openai_urllib3.types.beta.threads.runs.tool_call_delta_object import ToolCallDeltaObject
 
 __all__ = [
     "RunStepDelta",
@@ -18,14 +21,9 @@ __all__ = [
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
-_ELSEWHERE: dict[str, str] = {
-    "RunStepDelta": "beta.threads.message_delta:MessageDelta",
-}
 
+class RunStepDelta(BaseModel):
+    """The delta containing the fields that have changed on the run step."""
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+    __slots__ = ()
+    step_details = Field['RunStepDeltaMessageDelta | ToolCallDeltaObject | None'](union_of("type", {"message_creation": ref("beta.threads.runs.run_step_delta_message_delta:RunStepDeltaMessageDelta"), "tool_calls": ref("beta.threads.runs.tool_call_delta_object:ToolCallDeltaObject")}))

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union
 
+from openai_urllib3._models import BaseModel, Field
+from openai_urllib3.types._ref import ref
 
 if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.threads.message_delta_event import MessageDeltaEvent as RunStepDeltaEvent
+    from openai_urllib3.types.beta.threads.runs.run_step_delta import RunStepDelta
 
 __all__ = [
     "RunStepDeltaEvent",
@@ -18,14 +20,11 @@ __all__ = [
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
-_ELSEWHERE: dict[str, str] = {
-    "RunStepDeltaEvent": "beta.threads.message_delta_event:MessageDeltaEvent",
-}
 
+class RunStepDeltaEvent(BaseModel):
+    """Represents a run step delta i.e. any changed fields on a run step during streaming."""
 
-def __getattr__(name: str) -> Any:
-    from openai_urllib3.types._ref import load
-
-    if name not in _ELSEWHERE:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return load(_ELSEWHERE[name])
+    __slots__ = ()
+    id = Field['str']()
+    object = Field['Literal["thread.run.step.delta"]']()
+    delta = Field['RunStepDelta'](ref("beta.threads.runs.run_step_delta:RunStepDelta"))
