@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["API_OPTIONAL", "BINARY_OPERATIONS", "DERIVED_PACKAGES", "TEXT_ANSWERS", "MODEL_BASES", "RENAMES", "RESOURCE_BASES", "SKIPPED_OPERATIONS", "SKIP_FIELDS", "STREAM_ITEMS"]
+__all__ = ["HELPER_TYPES", "API_OPTIONAL", "BINARY_OPERATIONS", "DERIVED_PACKAGES", "TEXT_ANSWERS", "MODEL_BASES", "RENAMES", "RESOURCE_BASES", "SKIPPED_OPERATIONS", "SKIP_FIELDS", "STREAM_ITEMS"]
 
 # Schema name -> the name the official Python SDK gives the type, where they differ.
 RENAMES = {
@@ -101,4 +101,11 @@ DERIVED_PACKAGES = {
     "models": "",
     "moderations": "",
     "videos": "",
+}
+
+# Hand-written types the official SDK lists beside the generated ones (the structured-output
+# results), re-exported from generated modules at the official paths: module -> (source, names).
+HELPER_TYPES = {
+    "chat.parsed_chat_completion": ("openai_urllib3._structured", ("ParsedChatCompletion", "ParsedChatCompletionMessage", "ParsedChoice")),
+    "responses.parsed_response": ("openai_urllib3._structured", ("ParsedResponse",)),
 }

@@ -19,13 +19,22 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
     __package__ = "codegen"
 
-from codegen.config import DERIVED_PACKAGES
+from codegen.config import DERIVED_PACKAGES, HELPER_TYPES
 from codegen.models import AliasDef, ModelBuilder, ParamBuilder, snake
 from codegen.official import Official, module_owns
 from codegen.operations import OpInfo, analyze
 from codegen.render_harness import render_harness_spec
 from codegen.render_resources import render_client_mixin, render_operations, render_resource_module
-from codegen.render_types import HEADER, ModuleContent, qualify_refs, render_index, render_module, render_package, render_ref_module
+from codegen.render_types import (
+    HEADER,
+    ModuleContent,
+    qualify_refs,
+    render_index,
+    render_module,
+    render_package,
+    render_reexport,
+    render_ref_module,
+)
 from codegen.spec import Spec
 
 _NAME = re.compile(r"\b[A-Z][A-Za-z0-9_]*\b")
@@ -121,6 +130,8 @@ def _types_files(models: ModelBuilder, params: ParamBuilder, infos: list[OpInfo]
         for name, target in content.other_names.items():
             if module_owns(module, name):
                 exports[package].setdefault(name, f"{locations[target]}:{target}")
+    for module, (_source, names) in HELPER_TYPES.items():
+        exports[module.rpartition(".")[0]].update({name: f"{module}:{name}" for name in names})
     for name, path in exports.get("shared", {}).items():
         exports[""].setdefault(name, path)  # the official SDK's shared types are importable from ``types``
     files = {types_dir / (module.replace(".", "/") + ".py"): render_module(module, content, locations) for module, content in contents.items()}
@@ -129,6 +140,8 @@ def _types_files(models: ModelBuilder, params: ParamBuilder, infos: list[OpInfo]
         files[directory / "__init__.py"] = render_package(package, names, index="_index" if not package else None)
     files[types_dir / "_index.py"] = render_index({name: f"{module}:{name}" for name, module in locations.items()})
     files[types_dir / "_ref.py"] = render_ref_module()
+    for module, (source, names) in HELPER_TYPES.items():
+        files[types_dir / (module.replace(".", "/") + ".py")] = render_reexport(module, source, names)
     return files, locations
 
 

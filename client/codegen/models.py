@@ -180,6 +180,7 @@ class _Namer(_Walker):
         self.official = official if official is not None else Official()
         self._taken: set[str] = taken if taken is not None else set()
         self._owners: list[str] = []
+        self._reserved = self.official.own_names()
         # Inline types by the schema location they were built for: a union reached from several
         # places (a stream's events from three operations) is built once, not once per path.
         self._inline_by_where: dict[str, str] = {}
@@ -187,7 +188,7 @@ class _Namer(_Walker):
 
     def _unique(self, name: str) -> str:
         candidate, number = name, 2
-        while candidate in self._taken:
+        while candidate in self._taken or candidate in self._reserved:
             candidate = f"{name}{number}"
             number += 1
         self._taken.add(candidate)

@@ -51,6 +51,12 @@ class Official:
                 placement.aliases.append((module, name))
         return placement
 
+    def own_names(self) -> set[str]:
+        """Every name the official SDK gives a type of its own module: kept for that type, so a
+        type the SDK does not name never takes one first (the spec's ``Message`` is not the
+        assistant's ``Message``)."""
+        return {name for rows in self.rows.values() for module, name in rows if module_owns(module, name)}
+
     def named_schemas(self, kind: str) -> list[str]:
         """Locations of ``kind`` rows that are whole named schemas (``ChatCompletionRole``), sorted."""
         return sorted({where for (row_kind, where) in self.rows if row_kind == kind and where.isidentifier()})

@@ -181,7 +181,10 @@ def _docstring(info: OpInfo) -> list[str]:
 
 
 def _signature(name: str, params: list[str], result: str, suffix: str) -> list[str]:
-    return wrap(f"def {name}({', '.join(params)}) -> {result}:{suffix}", "    ")
+    line = f"def {name}({', '.join(params)}) -> {result}:{suffix}"
+    if len(line) + 4 > WIDTH and " | " in result:
+        line = f"def {name}({', '.join(params)}) -> ({result}):{suffix}"  # parenthesized, so it can break at its bars
+    return wrap(line, "    ")
 
 
 def _method(info: OpInfo) -> list[str]:

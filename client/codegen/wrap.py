@@ -3,6 +3,8 @@ bracket, one item per line, recursively, the way a formatter would lay it out by
 
 from __future__ import annotations
 
+import ast
+
 __all__ = ["WIDTH", "import_line", "wrap"]
 
 WIDTH = 120
@@ -39,8 +41,8 @@ def _scan(text: str) -> list[tuple[int, int]] | None:
     return None if stack or quote else pairs
 
 
-def _items(inner: str) -> list[str]:
-    """``inner`` split at its top-level commas."""
+def _items(inner: str, separator: str = ",") -> list[str]:
+    """``inner`` split at its top-level ``separator``s (commas, or the bars of a union)."""
     items: list[str] = []
     depth = 0
     quote = ""
@@ -59,7 +61,7 @@ def _items(inner: str) -> list[str]:
             depth += 1
         elif char in ")]}":
             depth -= 1
-        elif char == "," and depth == 0:
+        elif char == separator and depth == 0:
             items.append(inner[start:index].strip())
             start = index + 1
         index += 1
@@ -69,26 +71,66 @@ def _items(inner: str) -> list[str]:
     return items
 
 
-def wrap(text: str, indent: str = "", width: int = WIDTH) -> list[str]:
+def wrap(text: str, indent: str = "", width: int = WIDTH, *, inside: bool = False) -> list[str]:
     """``text`` (one statement or expression) as lines of at most ``width`` where its brackets allow.
 
     A trailing comma is added only where there are several items, so a call with one argument or a
-    subscript with one type means the same after wrapping.
+    subscript with one type means the same after wrapping. ``inside``: ``text`` is an item within
+    brackets, where a long union may also break before its bars.
     """
     if len(indent) + len(text) <= width:
         return [indent + text]
+    if inside and _is_string(text.rstrip(",")):
+        return _split_string(text, indent, width)
     pairs = _scan(text)
+    members = _items(text.rstrip(","), "|") if inside else []
+    if len(members) > 1 and (not pairs or all(end - start < len(text) // 2 for start, end in pairs)):
+        comma = "," if text.endswith(",") else ""
+        return [f"{indent}{'| ' if index else ''}{member}{comma if index == len(members) - 1 else ''}" for index, member in enumerate(members)]
     if not pairs:
         return [indent + text]
-    start, end = max(pairs, key=lambda pair: pair[1] - pair[0])
+    # The first long bracket pair: an annotation's subscript before the value's call, each then
+    # broken on its own (the rest of the line is wrapped again below).
+    longest = max(end - start for start, end in pairs)
+    start, end = next(pair for pair in pairs if pair[1] - pair[0] >= min(longest, 60))
     items = _items(text[start + 1 : end])
     if not items:
         return [indent + text]
     several = len(items) > 1 or text[start + 1 : end].rstrip().endswith(",")
     lines = [indent + text[: start + 1]]
     for item in items:
-        lines.extend(wrap(item + ("," if several else ""), indent + "    ", width))
-    lines.extend(wrap(text[end:], indent, width))
+        lines.extend(wrap(item + ("," if several else ""), indent + "    ", width, inside=True))
+    # The closing bracket, then the rest of the line, itself wrapped (``] = Operation(...)``).
+    rest = wrap(text[end + 1 :], indent, width - 1) if text[end + 1 :] else [indent]
+    lines.append(indent + text[end] + rest[0][len(indent) :])
+    lines.extend(rest[1:])
+    return lines
+
+
+def _is_string(text: str) -> bool:
+    try:
+        return isinstance(ast.literal_eval(text), str) and text[:1] in "'\"" and text[-1:] == text[:1]
+    except (ValueError, SyntaxError):
+        return False
+
+
+def _split_string(text: str, indent: str, width: int) -> list[str]:
+    """A long string literal within brackets as adjacent literals, broken before spaces: Python
+    joins them back into the one string (a quoted type reads the same to the type checker)."""
+    comma = "," if text.endswith(",") else ""
+    literal = text.rstrip(",")
+    quote, body = literal[0], literal[1:-1]
+    room = max(20, width - len(indent) - 2)
+    pieces: list[str] = []
+    while len(body) > room:
+        cut = body.rfind(" ", 1, room)
+        if cut <= 0:
+            break
+        pieces.append(body[:cut])
+        body = body[cut:]
+    pieces.append(body)
+    lines = [f"{indent}{quote}{piece}{quote}" for piece in pieces]
+    lines[-1] += comma
     return lines
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pathlib
 import sys
+from typing import Any
 
 import pytest
 
@@ -49,3 +50,41 @@ def test_every_generated_file_says_so() -> None:
     for directory in ("types", "resources"):
         for path in (PACKAGE / directory).rglob("*.py"):
             assert path.read_text(encoding="utf-8").startswith(HEADER), f"{path} in a generated folder is not generated"
+
+
+def _codegen(name: str) -> Any:
+    sys.path.insert(0, str(ROOT / "client"))
+    try:
+        return __import__(f"codegen.{name}", fromlist=["_"])
+    finally:
+        sys.path.remove(str(ROOT / "client"))
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "X: Operation[Response, A | B | C] = Operation('POST', '/x', query={'a': 'a', 'b': 'b[]'}, item=lambda: ref(\"m:A\"))",
+        "    tools = Field['list[AAAA | BBBB | CCCC | DDDD] | None'](list_of(union_of(\"type\", {\"a\": ref(\"m:A\"), \"b\": ref(\"m:B\")})), key=\"k\")",
+        "path_params = ('only_one',)",
+        "value = call(single_argument_that_is_long)",
+        "Alias: TypeAlias = (First | Second | Third | Fourth)",
+        "    name = Field['Literal[\"a b\", \"c, d\", \"e | f\"]']()",
+    ],
+)
+@pytest.mark.parametrize("width", [20, 40, 120])
+def test_wrapping_a_generated_line_never_changes_what_it_means(source: str, width: int) -> None:
+    import ast
+    import textwrap
+
+    wrap = _codegen("wrap").wrap
+    indent = source[: len(source) - len(source.lstrip())]
+    lines = wrap(source.strip(), indent, width)
+    original = ast.dump(ast.parse(textwrap.dedent(source)))
+    assert ast.dump(ast.parse(textwrap.dedent("\n".join(lines)))) == original
+    assert len(lines) > 1 or len(source) <= width
+
+
+def test_generated_lines_stay_readable() -> None:
+    """No generated line is wider than 200 characters (one name per line in tables and imports)."""
+    wide = [f"{name}:{number}" for name, text in committed_generated().items() for number, line in enumerate(text.splitlines(), 1) if len(line) > 200]
+    assert not wide, f"{len(wide)} generated lines are over 200 characters: {wide[:5]}"

@@ -67,3 +67,28 @@ def test_cut_stream_raises(sdk: Any, openai_server: MockServer) -> None:
     openai_server.fault("POST /chat/completions", StreamCut(after_events=2))
     with pytest.raises(openai.APIConnectionError):
         list(sdk.chat.completions.create(model="gpt-4o", messages=MESSAGES, stream=True))
+
+
+def _assistant_run_events(client: Any) -> list[Any]:
+    with client.beta.threads.runs.create("thread_abc", assistant_id="asst_abc", stream=True) as stream:
+        return list(stream)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_an_operation_the_server_does_not_emulate_still_streams_its_events(sdk: Any, openai_server: MockServer) -> None:
+    """An assistant run asked to stream answers schema-valid ``{event, data}`` events on the wire
+    as the API sends them (``event:`` line, data payload, ``event: done``); both clients read the
+    same typed events, ours importable by the official SDK's names from its module."""
+    from openai_urllib3 import OpenAI
+    from openai_urllib3.types.beta import assistant_stream_event
+
+    ours = OpenAI(api_key="sk-test", base_url=openai_server.url, max_retries=0, timeout=5)
+    try:
+        official, mine = _assistant_run_events(sdk), _assistant_run_events(ours)
+    finally:
+        ours.close()
+    assert official, "the server streamed no events"
+    assert [(e.event, type(e.data).__name__, e.data.id) for e in mine] == [(e.event, type(e.data).__name__, e.data.id) for e in official]
+    for theirs, event in zip(official, mine):
+        assert event.event.startswith("thread.")
+        assert isinstance(event, getattr(assistant_stream_event, type(theirs).__name__))

@@ -4,12 +4,15 @@ stream helpers with accumulators, and the polling helpers of the official SDK.""
 from __future__ import annotations
 
 import builtins
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, TypeVar, overload
 
 if TYPE_CHECKING:
     from ._chat_stream import ChatCompletionStream
     from ._client import OpenAI
     from ._responses_stream import ResponseStream
+    from ._structured import ParsedChatCompletion, ParsedResponse
+
+_T = TypeVar("_T")
 
 __all__ = ["BetaHelpers", "ChatCompletionsHelpers", "FilesHelpers", "ResponsesHelpers", "UploadsHelpers", "VectorStoreFileBatchesHelpers", "VectorStoreFilesHelpers", "VideosHelpers"]
 
@@ -37,23 +40,33 @@ class ChatCompletionsHelpers(_Helper):
         ``tool_calls.function.arguments.done``, ...); then ``get_final_completion()``, parsed into
         ``response_format`` when one is given."""
         from ._chat_stream import ChatCompletionStream
+        from ._operation import call_stream
         from ._structured import response_format_for
+        from .resources.chat import CHAT_COMPLETIONS_CREATE
 
         kwargs.pop("stream", None)
         if response_format is not None:
             kwargs["response_format"] = response_format_for(response_format)
-        stream = self.create(stream=True, **kwargs)  # type: ignore[attr-defined]
+        stream = call_stream(self._client, CHAT_COMPLETIONS_CREATE, {}, kwargs)
         return ChatCompletionStream(stream, response_format=response_format, tools=kwargs.get("tools"))
 
-    def parse(self, *, response_format: Any = None, **kwargs: Any) -> Any:
+    @overload
+    def parse(self, *, response_format: type[_T], **kwargs: Any) -> ParsedChatCompletion[_T]: ...
+
+    @overload
+    def parse(self, *, response_format: None = None, **kwargs: Any) -> ParsedChatCompletion[None]: ...
+
+    def parse(self, *, response_format: Any = None, **kwargs: Any) -> ParsedChatCompletion[Any]:
         """Create a completion whose message is parsed into ``response_format`` (a dataclass, a
         ``TypedDict`` or a pydantic model): ``choices[i].message.parsed``. Without one, as the
         official SDK, the completion comes back with ``parsed`` left ``None``."""
+        from ._operation import call
         from ._structured import parse_chat_completion, response_format_for
+        from .resources.chat import CHAT_COMPLETIONS_CREATE
 
         if response_format is not None:
             kwargs["response_format"] = response_format_for(response_format)
-        completion = self.create(**kwargs)  # type: ignore[attr-defined]
+        completion = call(self._client, CHAT_COMPLETIONS_CREATE, {}, kwargs)
         return parse_chat_completion(completion, response_format, kwargs.get("tools"))
 
 
@@ -61,23 +74,27 @@ class ResponsesHelpers(_Helper):
     def stream(self, *, text_format: Any = None, **kwargs: Any) -> ResponseStream:
         """Stream a response: iterate its typed events, then ``get_final_response()`` (parsed into
         ``text_format`` when one is given: ``output_parsed``)."""
+        from ._operation import call_stream
         from ._responses_stream import ResponseStream
         from ._structured import text_format_for
+        from .resources.responses import RESPONSES_CREATE
 
         kwargs.pop("stream", None)
         if text_format is not None:
             text = dict(kwargs.pop("text", None) or {})
             text["format"] = text_format_for(text_format)
             kwargs["text"] = text
-        return ResponseStream(self.create(stream=True, **kwargs), text_format=text_format)  # type: ignore[attr-defined]
+        return ResponseStream(call_stream(self._client, RESPONSES_CREATE, {}, kwargs), text_format=text_format)
 
-    def parse(self, *, text_format: Any, **kwargs: Any) -> Any:
+    def parse(self, *, text_format: type[_T], **kwargs: Any) -> ParsedResponse[_T]:
         """Create a response whose output text is parsed into ``text_format``: ``output_parsed``."""
+        from ._operation import call
         from ._structured import parse_response, text_format_for
+        from .resources.responses import RESPONSES_CREATE
 
         text = dict(kwargs.pop("text", None) or {})
         text["format"] = text_format_for(text_format)
-        response = self.create(text=text, **kwargs)  # type: ignore[attr-defined]
+        response = call(self._client, RESPONSES_CREATE, {}, {**kwargs, "text": text})
         return parse_response(response, text_format)
 
 

@@ -21,9 +21,13 @@ __all__ = ["Operation", "call", "call_stream"]
 Factory = Callable[[], Callable[[Any], Any]]
 Result = TypeVar("Result")
 Event = TypeVar("Event")
+# An operation only produces its result and events: covariant, so an operation streaming typed
+# events is one streaming BaseModels.
+_Result_co = TypeVar("_Result_co", covariant=True)
+_Event_co = TypeVar("_Event_co", covariant=True)
 
 
-class Operation(Generic[Result, Event]):
+class Operation(Generic[_Result_co, _Event_co]):
     """One operation of the spec, as the generator described it: ``Operation[Result, Event]``
     answers with a ``Result``, or, asked to stream, with a stream of ``Event``.
 

@@ -25,6 +25,7 @@ from .types.responses import Response
 __all__ = [
     "ParsedChatCompletion",
     "ParsedChatCompletionMessage",
+    "ParsedChoice",
     "ParsedResponse",
     "StructuredOutputError",
     "TypedTool",
@@ -125,13 +126,15 @@ class ParsedChatCompletionMessage(ChatCompletionMessage, Generic[_T]):
         return cast("_T | None", getattr(self, "_parsed", None))
 
 
-class _ParsedChoice(ChatCompletionChoice):
+class ParsedChoice(ChatCompletionChoice, Generic[_T]):
+    """A choice whose message carries ``parsed``."""
+
     __slots__ = ("_parsed_message",)
     _parsed_message: Any
 
     @property
-    def message(self) -> ParsedChatCompletionMessage[Any]:  # type: ignore[override]
-        return cast("ParsedChatCompletionMessage[Any]", self._parsed_message)
+    def message(self) -> ParsedChatCompletionMessage[_T]:  # type: ignore[override]
+        return cast("ParsedChatCompletionMessage[_T]", self._parsed_message)
 
 
 class ParsedChatCompletion(ChatCompletion, Generic[_T]):
@@ -141,8 +144,8 @@ class ParsedChatCompletion(ChatCompletion, Generic[_T]):
     _parsed_choices: Any
 
     @property
-    def choices(self) -> list[_ParsedChoice]:  # type: ignore[override]
-        return cast("list[_ParsedChoice]", self._parsed_choices)
+    def choices(self) -> list[ParsedChoice[_T]]:  # type: ignore[override]
+        return cast("list[ParsedChoice[_T]]", self._parsed_choices)
 
 
 def parse_chat_completion(completion: ChatCompletion, kind: Any, tools: Any = None) -> ParsedChatCompletion[Any]:
@@ -150,7 +153,7 @@ def parse_chat_completion(completion: ChatCompletion, kind: Any, tools: Any = No
     parsed._request_id = completion.request_id
     choices = []
     for raw_choice in parsed.raw("choices") or []:
-        choice = _ParsedChoice(raw_choice)
+        choice = ParsedChoice[Any](raw_choice)
         if raw_choice.get("finish_reason") == "length":
             raise LengthFinishReasonError(completion=completion)
         if raw_choice.get("finish_reason") == "content_filter":

@@ -59,7 +59,10 @@ __all__ = [
 ]
 
 # The operations of ``client.audio``, typed by what each answers and streams.
-AUDIO_SPEECH_CREATE: Operation[BinaryResponse, SpeechAudioDeltaEvent | SpeechAudioDoneEvent] = Operation(
+AUDIO_SPEECH_CREATE: Operation[
+    BinaryResponse,
+    SpeechAudioDeltaEvent | SpeechAudioDoneEvent,
+] = Operation(
     'POST',
     '/audio/speech',
     body='json',
@@ -72,7 +75,10 @@ AUDIO_SPEECH_CREATE: Operation[BinaryResponse, SpeechAudioDeltaEvent | SpeechAud
         },
     ),
 )
-AUDIO_TRANSCRIPTIONS_CREATE: Operation[TranscriptionCreateResponse | str, TranscriptionStreamEvent] = Operation(
+AUDIO_TRANSCRIPTIONS_CREATE: Operation[
+    TranscriptionCreateResponse | str,
+    TranscriptionStreamEvent,
+] = Operation(
     'POST',
     '/audio/transcriptions',
     body='multipart',
@@ -242,7 +248,7 @@ class AudioSpeech(SyncAPIResource):
         *,
         stream: Literal[True],
         **kwargs: Unpack[_AUDIO_SPEECH_CREATE_ARGS],
-    ) -> Stream[SpeechAudioDeltaEvent | SpeechAudioDoneEvent]: ...
+    ) -> (Stream[SpeechAudioDeltaEvent | SpeechAudioDoneEvent]): ...
 
     @overload
     def create(
@@ -258,14 +264,14 @@ class AudioSpeech(SyncAPIResource):
         *,
         stream: bool,
         **kwargs: Unpack[_AUDIO_SPEECH_CREATE_ARGS],
-    ) -> BinaryResponse | Stream[SpeechAudioDeltaEvent | SpeechAudioDoneEvent]: ...
+    ) -> (BinaryResponse | Stream[SpeechAudioDeltaEvent | SpeechAudioDoneEvent]): ...
 
     def create(
         self,
         *,
         stream: bool | None = None,
         **kwargs: Unpack[_AUDIO_SPEECH_CREATE_ARGS],
-    ) -> BinaryResponse | Stream[SpeechAudioDeltaEvent | SpeechAudioDoneEvent]:
+    ) -> (BinaryResponse | Stream[SpeechAudioDeltaEvent | SpeechAudioDoneEvent]):
         """Generates audio from the input text."""
         if stream:
             return call_stream(self._client, AUDIO_SPEECH_CREATE, {}, kwargs)
@@ -309,7 +315,7 @@ class AudioTranscriptions(SyncAPIResource):
         *,
         stream: Literal[False] | None = None,
         **kwargs: Unpack[_AUDIO_TRANSCRIPTIONS_CREATE_ARGS],
-    ) -> TranscriptionCreateResponse | str: ...
+    ) -> (TranscriptionCreateResponse | str): ...
 
     @overload
     def create(
@@ -317,14 +323,14 @@ class AudioTranscriptions(SyncAPIResource):
         *,
         stream: bool,
         **kwargs: Unpack[_AUDIO_TRANSCRIPTIONS_CREATE_ARGS],
-    ) -> TranscriptionCreateResponse | str | Stream[TranscriptionStreamEvent]: ...
+    ) -> (TranscriptionCreateResponse | str | Stream[TranscriptionStreamEvent]): ...
 
     def create(
         self,
         *,
         stream: bool | None = None,
         **kwargs: Unpack[_AUDIO_TRANSCRIPTIONS_CREATE_ARGS],
-    ) -> TranscriptionCreateResponse | str | Stream[TranscriptionStreamEvent]:
+    ) -> (TranscriptionCreateResponse | str | Stream[TranscriptionStreamEvent]):
         """Transcribes audio into the input language."""
         if stream:
             return call_stream(self._client, AUDIO_TRANSCRIPTIONS_CREATE, {}, kwargs)

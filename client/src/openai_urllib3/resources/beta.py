@@ -57,7 +57,7 @@ if TYPE_CHECKING:
     from ..types.beta.thread_create_params import ThreadCreateParams
     from ..types.beta.thread_deleted import ThreadDeleted
     from ..types.beta.thread_update_params import ThreadUpdateParams
-    from ..types.beta.threads.message import Message2
+    from ..types.beta.threads.message import Message
     from ..types.beta.threads.message_create_params import BetaThreadsMessagesCreateParams
     from ..types.beta.threads.message_deleted import MessageDeleted
     from ..types.beta.threads.message_list_params import BetaThreadsMessagesListParams
@@ -214,7 +214,17 @@ BETA_CHATKIT_THREADS_LIST: Operation[CursorPage[ChatKitThread], None] = Operatio
     page='cursor',
     item=lambda: ref("beta.chatkit.chatkit_thread:ChatKitThread"),
 )
-BETA_CHATKIT_THREADS_LIST_ITEMS: Operation[CursorPage[ChatKitThreadUserMessageItem | ChatKitThreadAssistantMessageItem | ChatKitWidgetItem | ClientToolCallItem | TaskItem | TaskGroupItem], None] = Operation(
+BETA_CHATKIT_THREADS_LIST_ITEMS: Operation[
+    CursorPage[
+        ChatKitThreadUserMessageItem
+        | ChatKitThreadAssistantMessageItem
+        | ChatKitWidgetItem
+        | ClientToolCallItem
+        | TaskItem
+        | TaskGroupItem
+    ],
+    None,
+] = Operation(
     'GET',
     '/chatkit/threads/{thread_id}/items',
     path_params=('thread_id',),
@@ -562,7 +572,7 @@ BETA_THREADS_CREATE_AND_RUN: Operation[Run, AssistantStreamEvent] = Operation(
             "thread.message.delta": ref("beta.assistant_stream_event:AssistantStreamEventThreadMessageDelta"),
             "thread.message.completed": ref("beta.assistant_stream_event:AssistantStreamEventThreadMessageCompleted"),
             "thread.message.incomplete": ref("beta.assistant_stream_event:AssistantStreamEventThreadMessageIncomplete"),
-            "error": ref("beta.assistant_stream_event:ErrorEvent"),
+            "error": ref("beta.assistant_stream_event:ErrorEvent2"),
             "done": ref("beta.done_event:DoneEvent"),
         },
     ),
@@ -575,13 +585,13 @@ BETA_THREADS_DELETE: Operation[ThreadDeleted, None] = Operation(
     response='model',
     item=lambda: ref("beta.thread_deleted:ThreadDeleted"),
 )
-BETA_THREADS_MESSAGES_CREATE: Operation[Message2, None] = Operation(
+BETA_THREADS_MESSAGES_CREATE: Operation[Message, None] = Operation(
     'POST',
     '/threads/{thread_id}/messages',
     path_params=('thread_id',),
     body='json',
     response='model',
-    item=lambda: ref("beta.threads.message:Message2"),
+    item=lambda: ref("beta.threads.message:Message"),
 )
 BETA_THREADS_MESSAGES_DELETE: Operation[MessageDeleted, None] = Operation(
     'DELETE',
@@ -590,29 +600,29 @@ BETA_THREADS_MESSAGES_DELETE: Operation[MessageDeleted, None] = Operation(
     response='model',
     item=lambda: ref("beta.threads.message_deleted:MessageDeleted"),
 )
-BETA_THREADS_MESSAGES_LIST: Operation[CursorPage[Message2], None] = Operation(
+BETA_THREADS_MESSAGES_LIST: Operation[CursorPage[Message], None] = Operation(
     'GET',
     '/threads/{thread_id}/messages',
     path_params=('thread_id',),
     query={'limit': 'limit', 'order': 'order', 'after': 'after', 'before': 'before', 'run_id': 'run_id'},
     response='page',
     page='cursor',
-    item=lambda: ref("beta.threads.message:Message2"),
+    item=lambda: ref("beta.threads.message:Message"),
 )
-BETA_THREADS_MESSAGES_RETRIEVE: Operation[Message2, None] = Operation(
+BETA_THREADS_MESSAGES_RETRIEVE: Operation[Message, None] = Operation(
     'GET',
     '/threads/{thread_id}/messages/{message_id}',
     path_params=('thread_id', 'message_id'),
     response='model',
-    item=lambda: ref("beta.threads.message:Message2"),
+    item=lambda: ref("beta.threads.message:Message"),
 )
-BETA_THREADS_MESSAGES_UPDATE: Operation[Message2, None] = Operation(
+BETA_THREADS_MESSAGES_UPDATE: Operation[Message, None] = Operation(
     'POST',
     '/threads/{thread_id}/messages/{message_id}',
     path_params=('thread_id', 'message_id'),
     body='json',
     response='model',
-    item=lambda: ref("beta.threads.message:Message2"),
+    item=lambda: ref("beta.threads.message:Message"),
 )
 BETA_THREADS_RETRIEVE: Operation[Thread, None] = Operation(
     'GET',
@@ -668,7 +678,7 @@ BETA_THREADS_RUNS_CREATE: Operation[Run, AssistantStreamEvent] = Operation(
             "thread.message.delta": ref("beta.assistant_stream_event:AssistantStreamEventThreadMessageDelta"),
             "thread.message.completed": ref("beta.assistant_stream_event:AssistantStreamEventThreadMessageCompleted"),
             "thread.message.incomplete": ref("beta.assistant_stream_event:AssistantStreamEventThreadMessageIncomplete"),
-            "error": ref("beta.assistant_stream_event:ErrorEvent"),
+            "error": ref("beta.assistant_stream_event:ErrorEvent2"),
             "done": ref("beta.done_event:DoneEvent"),
         },
     ),
@@ -746,7 +756,7 @@ BETA_THREADS_RUNS_SUBMIT_TOOL_OUTPUTS: Operation[Run, AssistantStreamEvent] = Op
             "thread.message.delta": ref("beta.assistant_stream_event:AssistantStreamEventThreadMessageDelta"),
             "thread.message.completed": ref("beta.assistant_stream_event:AssistantStreamEventThreadMessageCompleted"),
             "thread.message.incomplete": ref("beta.assistant_stream_event:AssistantStreamEventThreadMessageIncomplete"),
-            "error": ref("beta.assistant_stream_event:ErrorEvent"),
+            "error": ref("beta.assistant_stream_event:ErrorEvent2"),
             "done": ref("beta.done_event:DoneEvent"),
         },
     ),
@@ -1043,14 +1053,14 @@ class BetaResponses(SyncAPIResource):
         *,
         stream: bool,
         **kwargs: Unpack[_BETA_RESPONSES_CREATE_ARGS],
-    ) -> BetaResponse | Stream[BetaResponseStreamEvent]: ...
+    ) -> (BetaResponse | Stream[BetaResponseStreamEvent]): ...
 
     def create(
         self,
         *,
         stream: bool | None = None,
         **kwargs: Unpack[_BETA_RESPONSES_CREATE_ARGS],
-    ) -> BetaResponse | Stream[BetaResponseStreamEvent]:
+    ) -> (BetaResponse | Stream[BetaResponseStreamEvent]):
         """Creates a model response. Provide [text](/docs/guides/text) or [image](/docs/guides/images) inputs to generate
         [text](/docs/guides/text) or [JSON](/docs/guides/structured-outputs) outputs. Have the model call your own
         [custom code](/docs/guides/function-calling) or use built-in [tools](/docs/guides/tools) like [web
@@ -1149,14 +1159,14 @@ class BetaThreads(SyncAPIResource):
         *,
         stream: bool,
         **kwargs: Unpack[_BETA_THREADS_CREATE_AND_RUN_ARGS],
-    ) -> Run | Stream[AssistantStreamEvent]: ...
+    ) -> (Run | Stream[AssistantStreamEvent]): ...
 
     def create_and_run(
         self,
         *,
         stream: bool | None = None,
         **kwargs: Unpack[_BETA_THREADS_CREATE_AND_RUN_ARGS],
-    ) -> Run | Stream[AssistantStreamEvent]:
+    ) -> (Run | Stream[AssistantStreamEvent]):
         """Create a thread and run it in one request."""
         if stream:
             return call_stream(self._client, BETA_THREADS_CREATE_AND_RUN, {}, kwargs)
@@ -1264,9 +1274,20 @@ class BetaChatkitThreads(SyncAPIResource):
         """List ChatKit threads with optional pagination and user filters."""
         return call(self._client, BETA_CHATKIT_THREADS_LIST, {}, kwargs)
 
-    def list_items(self, thread_id: str, **kwargs: Unpack[_BETA_CHATKIT_THREADS_LIST_ITEMS_ARGS]) -> CursorPage[
-        ChatKitThreadUserMessageItem | ChatKitThreadAssistantMessageItem | ChatKitWidgetItem | ClientToolCallItem | TaskItem | TaskGroupItem
-    ]:
+    def list_items(
+        self,
+        thread_id: str,
+        **kwargs: Unpack[_BETA_CHATKIT_THREADS_LIST_ITEMS_ARGS],
+    ) -> (
+        CursorPage[
+            ChatKitThreadUserMessageItem
+            | ChatKitThreadAssistantMessageItem
+            | ChatKitWidgetItem
+            | ClientToolCallItem
+            | TaskItem
+            | TaskGroupItem
+        ]
+    ):
         """List items that belong to a ChatKit thread."""
         return call(self._client, BETA_CHATKIT_THREADS_LIST_ITEMS, {"thread_id": thread_id}, kwargs)
 
@@ -1423,7 +1444,7 @@ class BetaResponsesInputTokensWithStreamingResponse:
 class BetaThreadsMessages(SyncAPIResource):
     """``client.beta.threads.messages``."""
 
-    def create(self, thread_id: str, **kwargs: Unpack[_BETA_THREADS_MESSAGES_CREATE_ARGS]) -> Message2:
+    def create(self, thread_id: str, **kwargs: Unpack[_BETA_THREADS_MESSAGES_CREATE_ARGS]) -> Message:
         """Create a message."""
         return call(self._client, BETA_THREADS_MESSAGES_CREATE, {"thread_id": thread_id}, kwargs)
 
@@ -1436,11 +1457,11 @@ class BetaThreadsMessages(SyncAPIResource):
             kwargs,
         )
 
-    def list(self, thread_id: str, **kwargs: Unpack[_BETA_THREADS_MESSAGES_LIST_ARGS]) -> CursorPage[Message2]:
+    def list(self, thread_id: str, **kwargs: Unpack[_BETA_THREADS_MESSAGES_LIST_ARGS]) -> CursorPage[Message]:
         """Returns a list of messages for a given thread."""
         return call(self._client, BETA_THREADS_MESSAGES_LIST, {"thread_id": thread_id}, kwargs)
 
-    def retrieve(self, message_id: str, *, thread_id: str, **kwargs: Unpack[RequestOptions]) -> Message2:
+    def retrieve(self, message_id: str, *, thread_id: str, **kwargs: Unpack[RequestOptions]) -> Message:
         """Retrieve a message."""
         return call(
             self._client,
@@ -1455,7 +1476,7 @@ class BetaThreadsMessages(SyncAPIResource):
         *,
         thread_id: str,
         **kwargs: Unpack[_BETA_THREADS_MESSAGES_UPDATE_ARGS],
-    ) -> Message2:
+    ) -> Message:
         """Modifies a message."""
         return call(
             self._client,
@@ -1529,7 +1550,7 @@ class BetaThreadsRuns(SyncAPIResource):
         *,
         stream: bool,
         **kwargs: Unpack[_BETA_THREADS_RUNS_CREATE_ARGS],
-    ) -> Run | Stream[AssistantStreamEvent]: ...
+    ) -> (Run | Stream[AssistantStreamEvent]): ...
 
     def create(
         self,
@@ -1537,7 +1558,7 @@ class BetaThreadsRuns(SyncAPIResource):
         *,
         stream: bool | None = None,
         **kwargs: Unpack[_BETA_THREADS_RUNS_CREATE_ARGS],
-    ) -> Run | Stream[AssistantStreamEvent]:
+    ) -> (Run | Stream[AssistantStreamEvent]):
         """Create a run."""
         if stream:
             return call_stream(self._client, BETA_THREADS_RUNS_CREATE, {"thread_id": thread_id}, kwargs)
@@ -1579,7 +1600,7 @@ class BetaThreadsRuns(SyncAPIResource):
         thread_id: str,
         stream: bool,
         **kwargs: Unpack[_BETA_THREADS_RUNS_SUBMIT_TOOL_OUTPUTS_ARGS],
-    ) -> Run | Stream[AssistantStreamEvent]: ...
+    ) -> (Run | Stream[AssistantStreamEvent]): ...
 
     def submit_tool_outputs(
         self,
@@ -1588,7 +1609,7 @@ class BetaThreadsRuns(SyncAPIResource):
         thread_id: str,
         stream: bool | None = None,
         **kwargs: Unpack[_BETA_THREADS_RUNS_SUBMIT_TOOL_OUTPUTS_ARGS],
-    ) -> Run | Stream[AssistantStreamEvent]:
+    ) -> (Run | Stream[AssistantStreamEvent]):
         """When a run has the status: "requires_action" and required_action.type is submit_tool_outputs, this endpoint can
         be used to submit the outputs from the tool calls once they're all completed. All outputs must be submitted in a
         single request."""

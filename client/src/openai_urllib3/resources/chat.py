@@ -153,14 +153,14 @@ class ChatCompletions(ChatCompletionsHelpers, SyncAPIResource):
         *,
         stream: bool,
         **kwargs: Unpack[_CHAT_COMPLETIONS_CREATE_ARGS],
-    ) -> ChatCompletion | Stream[ChatCompletionChunk]: ...
+    ) -> (ChatCompletion | Stream[ChatCompletionChunk]): ...
 
     def create(
         self,
         *,
         stream: bool | None = None,
         **kwargs: Unpack[_CHAT_COMPLETIONS_CREATE_ARGS],
-    ) -> ChatCompletion | Stream[ChatCompletionChunk]:
+    ) -> (ChatCompletion | Stream[ChatCompletionChunk]):
         """Starting a new project? We recommend trying [Responses](/docs/api-reference/responses) to take advantage of the
         latest OpenAI platform features. Compare [Chat Completions with
         Responses](/docs/guides/responses-vs-chat-completions?api-mode=responses)."""

@@ -55,14 +55,14 @@ class Completions(SyncAPIResource):
         *,
         stream: bool,
         **kwargs: Unpack[_COMPLETIONS_CREATE_ARGS],
-    ) -> Completion | Stream[Completion]: ...
+    ) -> (Completion | Stream[Completion]): ...
 
     def create(
         self,
         *,
         stream: bool | None = None,
         **kwargs: Unpack[_COMPLETIONS_CREATE_ARGS],
-    ) -> Completion | Stream[Completion]:
+    ) -> (Completion | Stream[Completion]):
         """Creates a completion for the provided prompt and parameters."""
         if stream:
             return call_stream(self._client, COMPLETIONS_CREATE, {}, kwargs)

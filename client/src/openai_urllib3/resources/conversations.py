@@ -27,13 +27,13 @@ if TYPE_CHECKING:
     from ..types.shared.additional_tools import AdditionalTools
     from ..types.shared.apply_patch_tool_call import ApplyPatchToolCall
     from ..types.shared.apply_patch_tool_call_output import ApplyPatchToolCallOutput
-    from ..types.shared.code_interpreter_tool_call import CodeInterpreterToolCall
+    from ..types.shared.code_interpreter_tool_call2 import CodeInterpreterToolCall2
     from ..types.shared.compaction_body import CompactionBody
     from ..types.shared.computer_tool_call import ComputerToolCall
     from ..types.shared.computer_tool_call_output_resource import ComputerToolCallOutputResource
     from ..types.shared.custom_tool_call import CustomToolCall
     from ..types.shared.custom_tool_call_output import CustomToolCallOutput
-    from ..types.shared.file_search_tool_call import FileSearchToolCall
+    from ..types.shared.file_search_tool_call2 import FileSearchToolCall2
     from ..types.shared.function_shell_call import FunctionShellCall
     from ..types.shared.function_shell_call_output import FunctionShellCallOutput
     from ..types.shared.function_tool_call_output_resource import FunctionToolCallOutputResource
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from ..types.shared.mcp_approval_response_resource import MCPApprovalResponseResource
     from ..types.shared.mcp_list_tools import MCPListTools
     from ..types.shared.mcp_tool_call import MCPToolCall
-    from ..types.shared.message import Message
+    from ..types.shared.message2 import Message2
     from ..types.shared.program import Program
     from ..types.shared.program_output import ProgramOutput
     from ..types.shared.reasoning_item import ReasoningItem
@@ -99,7 +99,39 @@ CONVERSATIONS_ITEMS_DELETE: Operation[ConversationResource, None] = Operation(
     response='model',
     item=lambda: ref("conversations.conversation_resource:ConversationResource"),
 )
-CONVERSATIONS_ITEMS_LIST: Operation[CursorPage[Message | FunctionToolCallResource | FunctionToolCallOutputResource | FileSearchToolCall | WebSearchToolCall | ImageGenToolCall | ComputerToolCall | ComputerToolCallOutputResource | ToolSearchCall | ToolSearchOutput | AdditionalTools | ReasoningItem | Program | ProgramOutput | CompactionBody | CodeInterpreterToolCall | LocalShellToolCall | LocalShellToolCallOutput | FunctionShellCall | FunctionShellCallOutput | ApplyPatchToolCall | ApplyPatchToolCallOutput | MCPListTools | MCPApprovalRequest | MCPApprovalResponseResource | MCPToolCall | CustomToolCall | CustomToolCallOutput], None] = Operation(
+CONVERSATIONS_ITEMS_LIST: Operation[
+    CursorPage[
+        Message2
+        | FunctionToolCallResource
+        | FunctionToolCallOutputResource
+        | FileSearchToolCall2
+        | WebSearchToolCall
+        | ImageGenToolCall
+        | ComputerToolCall
+        | ComputerToolCallOutputResource
+        | ToolSearchCall
+        | ToolSearchOutput
+        | AdditionalTools
+        | ReasoningItem
+        | Program
+        | ProgramOutput
+        | CompactionBody
+        | CodeInterpreterToolCall2
+        | LocalShellToolCall
+        | LocalShellToolCallOutput
+        | FunctionShellCall
+        | FunctionShellCallOutput
+        | ApplyPatchToolCall
+        | ApplyPatchToolCallOutput
+        | MCPListTools
+        | MCPApprovalRequest
+        | MCPApprovalResponseResource
+        | MCPToolCall
+        | CustomToolCall
+        | CustomToolCallOutput
+    ],
+    None,
+] = Operation(
     'GET',
     '/conversations/{conversation_id}/items',
     path_params=('conversation_id',),
@@ -109,10 +141,10 @@ CONVERSATIONS_ITEMS_LIST: Operation[CursorPage[Message | FunctionToolCallResourc
     item=lambda: union_of(
         "type",
         {
-            "message": ref("shared.message:Message"),
+            "message": ref("shared.message2:Message2"),
             "function_call": ref("shared.function_tool_call_resource:FunctionToolCallResource"),
             "function_call_output": ref("shared.function_tool_call_output_resource:FunctionToolCallOutputResource"),
-            "file_search_call": ref("shared.file_search_tool_call:FileSearchToolCall"),
+            "file_search_call": ref("shared.file_search_tool_call2:FileSearchToolCall2"),
             "web_search_call": ref("shared.web_search_tool_call:WebSearchToolCall"),
             "image_generation_call": ref("shared.image_gen_tool_call:ImageGenToolCall"),
             "computer_call": ref("shared.computer_tool_call:ComputerToolCall"),
@@ -124,7 +156,7 @@ CONVERSATIONS_ITEMS_LIST: Operation[CursorPage[Message | FunctionToolCallResourc
             "program": ref("shared.program:Program"),
             "program_output": ref("shared.program_output:ProgramOutput"),
             "compaction": ref("shared.compaction_body:CompactionBody"),
-            "code_interpreter_call": ref("shared.code_interpreter_tool_call:CodeInterpreterToolCall"),
+            "code_interpreter_call": ref("shared.code_interpreter_tool_call2:CodeInterpreterToolCall2"),
             "local_shell_call": ref("shared.local_shell_tool_call:LocalShellToolCall"),
             "local_shell_call_output": ref("shared.local_shell_tool_call_output:LocalShellToolCallOutput"),
             "shell_call": ref("shared.function_shell_call:FunctionShellCall"),
@@ -140,7 +172,37 @@ CONVERSATIONS_ITEMS_LIST: Operation[CursorPage[Message | FunctionToolCallResourc
         },
     ),
 )
-CONVERSATIONS_ITEMS_RETRIEVE: Operation[Message | FunctionToolCallResource | FunctionToolCallOutputResource | FileSearchToolCall | WebSearchToolCall | ImageGenToolCall | ComputerToolCall | ComputerToolCallOutputResource | ToolSearchCall | ToolSearchOutput | AdditionalTools | ReasoningItem | Program | ProgramOutput | CompactionBody | CodeInterpreterToolCall | LocalShellToolCall | LocalShellToolCallOutput | FunctionShellCall | FunctionShellCallOutput | ApplyPatchToolCall | ApplyPatchToolCallOutput | MCPListTools | MCPApprovalRequest | MCPApprovalResponseResource | MCPToolCall | CustomToolCall | CustomToolCallOutput, None] = Operation(
+CONVERSATIONS_ITEMS_RETRIEVE: Operation[
+    Message2
+    | FunctionToolCallResource
+    | FunctionToolCallOutputResource
+    | FileSearchToolCall2
+    | WebSearchToolCall
+    | ImageGenToolCall
+    | ComputerToolCall
+    | ComputerToolCallOutputResource
+    | ToolSearchCall
+    | ToolSearchOutput
+    | AdditionalTools
+    | ReasoningItem
+    | Program
+    | ProgramOutput
+    | CompactionBody
+    | CodeInterpreterToolCall2
+    | LocalShellToolCall
+    | LocalShellToolCallOutput
+    | FunctionShellCall
+    | FunctionShellCallOutput
+    | ApplyPatchToolCall
+    | ApplyPatchToolCallOutput
+    | MCPListTools
+    | MCPApprovalRequest
+    | MCPApprovalResponseResource
+    | MCPToolCall
+    | CustomToolCall
+    | CustomToolCallOutput,
+    None,
+] = Operation(
     'GET',
     '/conversations/{conversation_id}/items/{item_id}',
     path_params=('conversation_id', 'item_id'),
@@ -149,10 +211,10 @@ CONVERSATIONS_ITEMS_RETRIEVE: Operation[Message | FunctionToolCallResource | Fun
     item=lambda: union_of(
         "type",
         {
-            "message": ref("shared.message:Message"),
+            "message": ref("shared.message2:Message2"),
             "function_call": ref("shared.function_tool_call_resource:FunctionToolCallResource"),
             "function_call_output": ref("shared.function_tool_call_output_resource:FunctionToolCallOutputResource"),
-            "file_search_call": ref("shared.file_search_tool_call:FileSearchToolCall"),
+            "file_search_call": ref("shared.file_search_tool_call2:FileSearchToolCall2"),
             "web_search_call": ref("shared.web_search_tool_call:WebSearchToolCall"),
             "image_generation_call": ref("shared.image_gen_tool_call:ImageGenToolCall"),
             "computer_call": ref("shared.computer_tool_call:ComputerToolCall"),
@@ -164,7 +226,7 @@ CONVERSATIONS_ITEMS_RETRIEVE: Operation[Message | FunctionToolCallResource | Fun
             "program": ref("shared.program:Program"),
             "program_output": ref("shared.program_output:ProgramOutput"),
             "compaction": ref("shared.compaction_body:CompactionBody"),
-            "code_interpreter_call": ref("shared.code_interpreter_tool_call:CodeInterpreterToolCall"),
+            "code_interpreter_call": ref("shared.code_interpreter_tool_call2:CodeInterpreterToolCall2"),
             "local_shell_call": ref("shared.local_shell_tool_call:LocalShellToolCall"),
             "local_shell_call_output": ref("shared.local_shell_tool_call_output:LocalShellToolCallOutput"),
             "shell_call": ref("shared.function_shell_call:FunctionShellCall"),
@@ -271,9 +333,42 @@ class ConversationsItems(SyncAPIResource):
             kwargs,
         )
 
-    def list(self, conversation_id: str, **kwargs: Unpack[_CONVERSATIONS_ITEMS_LIST_ARGS]) -> CursorPage[
-        Message | FunctionToolCallResource | FunctionToolCallOutputResource | FileSearchToolCall | WebSearchToolCall | ImageGenToolCall | ComputerToolCall | ComputerToolCallOutputResource | ToolSearchCall | ToolSearchOutput | AdditionalTools | ReasoningItem | Program | ProgramOutput | CompactionBody | CodeInterpreterToolCall | LocalShellToolCall | LocalShellToolCallOutput | FunctionShellCall | FunctionShellCallOutput | ApplyPatchToolCall | ApplyPatchToolCallOutput | MCPListTools | MCPApprovalRequest | MCPApprovalResponseResource | MCPToolCall | CustomToolCall | CustomToolCallOutput
-    ]:
+    def list(
+        self,
+        conversation_id: str,
+        **kwargs: Unpack[_CONVERSATIONS_ITEMS_LIST_ARGS],
+    ) -> (
+        CursorPage[
+            Message2
+            | FunctionToolCallResource
+            | FunctionToolCallOutputResource
+            | FileSearchToolCall2
+            | WebSearchToolCall
+            | ImageGenToolCall
+            | ComputerToolCall
+            | ComputerToolCallOutputResource
+            | ToolSearchCall
+            | ToolSearchOutput
+            | AdditionalTools
+            | ReasoningItem
+            | Program
+            | ProgramOutput
+            | CompactionBody
+            | CodeInterpreterToolCall2
+            | LocalShellToolCall
+            | LocalShellToolCallOutput
+            | FunctionShellCall
+            | FunctionShellCallOutput
+            | ApplyPatchToolCall
+            | ApplyPatchToolCallOutput
+            | MCPListTools
+            | MCPApprovalRequest
+            | MCPApprovalResponseResource
+            | MCPToolCall
+            | CustomToolCall
+            | CustomToolCallOutput
+        ]
+    ):
         """List all items for a conversation with the given ID."""
         return call(self._client, CONVERSATIONS_ITEMS_LIST, {"conversation_id": conversation_id}, kwargs)
 
@@ -283,7 +378,36 @@ class ConversationsItems(SyncAPIResource):
         *,
         conversation_id: str,
         **kwargs: Unpack[_CONVERSATIONS_ITEMS_RETRIEVE_ARGS],
-    ) -> Message | FunctionToolCallResource | FunctionToolCallOutputResource | FileSearchToolCall | WebSearchToolCall | ImageGenToolCall | ComputerToolCall | ComputerToolCallOutputResource | ToolSearchCall | ToolSearchOutput | AdditionalTools | ReasoningItem | Program | ProgramOutput | CompactionBody | CodeInterpreterToolCall | LocalShellToolCall | LocalShellToolCallOutput | FunctionShellCall | FunctionShellCallOutput | ApplyPatchToolCall | ApplyPatchToolCallOutput | MCPListTools | MCPApprovalRequest | MCPApprovalResponseResource | MCPToolCall | CustomToolCall | CustomToolCallOutput:
+    ) -> (
+        Message2
+        | FunctionToolCallResource
+        | FunctionToolCallOutputResource
+        | FileSearchToolCall2
+        | WebSearchToolCall
+        | ImageGenToolCall
+        | ComputerToolCall
+        | ComputerToolCallOutputResource
+        | ToolSearchCall
+        | ToolSearchOutput
+        | AdditionalTools
+        | ReasoningItem
+        | Program
+        | ProgramOutput
+        | CompactionBody
+        | CodeInterpreterToolCall2
+        | LocalShellToolCall
+        | LocalShellToolCallOutput
+        | FunctionShellCall
+        | FunctionShellCallOutput
+        | ApplyPatchToolCall
+        | ApplyPatchToolCallOutput
+        | MCPListTools
+        | MCPApprovalRequest
+        | MCPApprovalResponseResource
+        | MCPToolCall
+        | CustomToolCall
+        | CustomToolCallOutput
+    ):
         """Get a single item from a conversation with the given IDs."""
         return call(
             self._client,

@@ -92,14 +92,14 @@ class Images(SyncAPIResource):
         *,
         stream: bool,
         **kwargs: Unpack[_IMAGES_EDIT_ARGS],
-    ) -> ImagesResponse | Stream[ImageEditStreamEvent]: ...
+    ) -> (ImagesResponse | Stream[ImageEditStreamEvent]): ...
 
     def edit(
         self,
         *,
         stream: bool | None = None,
         **kwargs: Unpack[_IMAGES_EDIT_ARGS],
-    ) -> ImagesResponse | Stream[ImageEditStreamEvent]:
+    ) -> (ImagesResponse | Stream[ImageEditStreamEvent]):
         """Creates an edited or extended image given one or more source images and a prompt. This endpoint supports GPT
         Image models (gpt-image-1.5, gpt-image-1, gpt-image-1-mini, and chatgpt-image-latest) and dall-e-2."""
         if stream:
@@ -128,14 +128,14 @@ class Images(SyncAPIResource):
         *,
         stream: bool,
         **kwargs: Unpack[_IMAGES_GENERATE_ARGS],
-    ) -> ImagesResponse | Stream[ImageGenStreamEvent]: ...
+    ) -> (ImagesResponse | Stream[ImageGenStreamEvent]): ...
 
     def generate(
         self,
         *,
         stream: bool | None = None,
         **kwargs: Unpack[_IMAGES_GENERATE_ARGS],
-    ) -> ImagesResponse | Stream[ImageGenStreamEvent]:
+    ) -> (ImagesResponse | Stream[ImageGenStreamEvent]):
         """Creates an image given a prompt. [Learn more](/docs/guides/images)."""
         if stream:
             return call_stream(self._client, IMAGES_GENERATE, {}, kwargs)

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
         ResponseCodeInterpreterCallInterpretingEvent,
     )
     from ..types.responses.response_completed_event import ResponseCompletedEvent
-    from ..types.responses.response_created_event import ResponseCreatedEvent
+    from ..types.responses.response_created_event2 import ResponseCreatedEvent2
     from ..types.responses.response_custom_tool_call_input_delta_event import ResponseCustomToolCallInputDeltaEvent
     from ..types.responses.response_custom_tool_call_input_done_event import ResponseCustomToolCallInputDoneEvent
     from ..types.responses.response_error_event import ResponseErrorEvent
@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from ..types.responses.response_file_search_call_completed_event import ResponseFileSearchCallCompletedEvent
     from ..types.responses.response_file_search_call_in_progress_event import ResponseFileSearchCallInProgressEvent
     from ..types.responses.response_file_search_call_searching_event import ResponseFileSearchCallSearchingEvent
-    from ..types.responses.response_function_call_arguments_delta_event import ResponseFunctionCallArgumentsDeltaEvent
+    from ..types.responses.response_function_call_arguments_delta_event2 import ResponseFunctionCallArgumentsDeltaEvent2
     from ..types.responses.response_image_gen_call_completed_event import ResponseImageGenCallCompletedEvent
     from ..types.responses.response_image_gen_call_generating_event import ResponseImageGenCallGeneratingEvent
     from ..types.responses.response_image_gen_call_in_progress_event import ResponseImageGenCallInProgressEvent
@@ -70,8 +70,8 @@ if TYPE_CHECKING:
     from ..types.responses.response_mcp_list_tools_completed_event import ResponseMCPListToolsCompletedEvent
     from ..types.responses.response_mcp_list_tools_failed_event import ResponseMCPListToolsFailedEvent
     from ..types.responses.response_mcp_list_tools_in_progress_event import ResponseMCPListToolsInProgressEvent
-    from ..types.responses.response_output_item_added_event import ResponseOutputItemAddedEvent
-    from ..types.responses.response_output_item_done_event import ResponseOutputItemDoneEvent
+    from ..types.responses.response_output_item_added_event2 import ResponseOutputItemAddedEvent2
+    from ..types.responses.response_output_item_done_event2 import ResponseOutputItemDoneEvent2
     from ..types.responses.response_output_text_annotation_added_event import ResponseOutputTextAnnotationAddedEvent
     from ..types.responses.response_queued_event import ResponseQueuedEvent
     from ..types.responses.response_reasoning_summary_part_added_event import ResponseReasoningSummaryPartAddedEvent
@@ -111,11 +111,11 @@ if TYPE_CHECKING:
     from ..types.shared.additional_tools import AdditionalTools
     from ..types.shared.apply_patch_tool_call import ApplyPatchToolCall
     from ..types.shared.apply_patch_tool_call_output import ApplyPatchToolCallOutput
-    from ..types.shared.code_interpreter_tool_call import CodeInterpreterToolCall
+    from ..types.shared.code_interpreter_tool_call2 import CodeInterpreterToolCall2
     from ..types.shared.compaction_body import CompactionBody
     from ..types.shared.computer_tool_call import ComputerToolCall
     from ..types.shared.computer_tool_call_output_resource import ComputerToolCallOutputResource
-    from ..types.shared.file_search_tool_call import FileSearchToolCall
+    from ..types.shared.file_search_tool_call2 import FileSearchToolCall2
     from ..types.shared.function_shell_call import FunctionShellCall
     from ..types.shared.function_shell_call_output import FunctionShellCallOutput
     from ..types.shared.function_tool_call_output_resource import FunctionToolCallOutputResource
@@ -165,7 +165,67 @@ RESPONSES_COMPACT: Operation[CompactResource, None] = Operation(
     response='model',
     item=lambda: ref("responses.compact_resource:CompactResource"),
 )
-RESPONSES_CREATE: Operation[Response, ResponseAudioDeltaEvent | ResponseAudioDoneEvent | ResponseAudioTranscriptDeltaEvent | ResponseAudioTranscriptDoneEvent | ResponseCodeInterpreterCallCodeDeltaEvent | ResponseCodeInterpreterCallCodeDoneEvent | ResponseCodeInterpreterCallCompletedEvent | ResponseCodeInterpreterCallInProgressEvent | ResponseCodeInterpreterCallInterpretingEvent | ResponseCompletedEvent | ResponseContentPartAddedEvent | ResponseContentPartDoneEvent | ResponseCreatedEvent | ResponseErrorEvent | ResponseFileSearchCallCompletedEvent | ResponseFileSearchCallInProgressEvent | ResponseFileSearchCallSearchingEvent | ResponseFunctionCallArgumentsDeltaEvent | ResponseFunctionCallArgumentsDoneEvent | ResponseShellCallCommandAddedStreamingEvent | ResponseShellCallCommandDeltaStreamingEvent | ResponseShellCallCommandDoneStreamingEvent | ResponseShellCallOutputContentDeltaStreamingEvent | ResponseShellCallOutputContentDoneStreamingEvent | ResponseInProgressEvent | ResponseFailedEvent | ResponseIncompleteEvent | ResponseOutputItemAddedEvent | ResponseOutputItemDoneEvent | ResponseReasoningSummaryPartAddedEvent | ResponseReasoningSummaryPartDoneEvent | ResponseReasoningSummaryTextDeltaEvent | ResponseReasoningSummaryTextDoneEvent | ResponseReasoningTextDeltaEvent | ResponseReasoningTextDoneEvent | ResponseRefusalDeltaEvent | ResponseRefusalDoneEvent | ResponseTextDeltaEvent | ResponseTextDoneEvent | ResponseWebSearchCallCompletedEvent | ResponseWebSearchCallInProgressEvent | ResponseWebSearchCallSearchingEvent | ResponseImageGenCallCompletedEvent | ResponseImageGenCallGeneratingEvent | ResponseImageGenCallInProgressEvent | ResponseImageGenCallPartialImageEvent | ResponseMCPCallArgumentsDeltaEvent | ResponseMCPCallArgumentsDoneEvent | ResponseMCPCallCompletedEvent | ResponseMCPCallFailedEvent | ResponseMCPCallInProgressEvent | ResponseMCPListToolsCompletedEvent | ResponseMCPListToolsFailedEvent | ResponseMCPListToolsInProgressEvent | ResponseOutputTextAnnotationAddedEvent | ResponseQueuedEvent | ResponseCustomToolCallInputDeltaEvent | ResponseCustomToolCallInputDoneEvent] = Operation(
+RESPONSES_CREATE: Operation[
+    Response,
+    ResponseAudioDeltaEvent
+    | ResponseAudioDoneEvent
+    | ResponseAudioTranscriptDeltaEvent
+    | ResponseAudioTranscriptDoneEvent
+    | ResponseCodeInterpreterCallCodeDeltaEvent
+    | ResponseCodeInterpreterCallCodeDoneEvent
+    | ResponseCodeInterpreterCallCompletedEvent
+    | ResponseCodeInterpreterCallInProgressEvent
+    | ResponseCodeInterpreterCallInterpretingEvent
+    | ResponseCompletedEvent
+    | ResponseContentPartAddedEvent
+    | ResponseContentPartDoneEvent
+    | ResponseCreatedEvent2
+    | ResponseErrorEvent
+    | ResponseFileSearchCallCompletedEvent
+    | ResponseFileSearchCallInProgressEvent
+    | ResponseFileSearchCallSearchingEvent
+    | ResponseFunctionCallArgumentsDeltaEvent2
+    | ResponseFunctionCallArgumentsDoneEvent
+    | ResponseShellCallCommandAddedStreamingEvent
+    | ResponseShellCallCommandDeltaStreamingEvent
+    | ResponseShellCallCommandDoneStreamingEvent
+    | ResponseShellCallOutputContentDeltaStreamingEvent
+    | ResponseShellCallOutputContentDoneStreamingEvent
+    | ResponseInProgressEvent
+    | ResponseFailedEvent
+    | ResponseIncompleteEvent
+    | ResponseOutputItemAddedEvent2
+    | ResponseOutputItemDoneEvent2
+    | ResponseReasoningSummaryPartAddedEvent
+    | ResponseReasoningSummaryPartDoneEvent
+    | ResponseReasoningSummaryTextDeltaEvent
+    | ResponseReasoningSummaryTextDoneEvent
+    | ResponseReasoningTextDeltaEvent
+    | ResponseReasoningTextDoneEvent
+    | ResponseRefusalDeltaEvent
+    | ResponseRefusalDoneEvent
+    | ResponseTextDeltaEvent
+    | ResponseTextDoneEvent
+    | ResponseWebSearchCallCompletedEvent
+    | ResponseWebSearchCallInProgressEvent
+    | ResponseWebSearchCallSearchingEvent
+    | ResponseImageGenCallCompletedEvent
+    | ResponseImageGenCallGeneratingEvent
+    | ResponseImageGenCallInProgressEvent
+    | ResponseImageGenCallPartialImageEvent
+    | ResponseMCPCallArgumentsDeltaEvent
+    | ResponseMCPCallArgumentsDoneEvent
+    | ResponseMCPCallCompletedEvent
+    | ResponseMCPCallFailedEvent
+    | ResponseMCPCallInProgressEvent
+    | ResponseMCPListToolsCompletedEvent
+    | ResponseMCPListToolsFailedEvent
+    | ResponseMCPListToolsInProgressEvent
+    | ResponseOutputTextAnnotationAddedEvent
+    | ResponseQueuedEvent
+    | ResponseCustomToolCallInputDeltaEvent
+    | ResponseCustomToolCallInputDoneEvent,
+] = Operation(
     'POST',
     '/responses',
     body='json',
@@ -204,7 +264,7 @@ RESPONSES_CREATE: Operation[Response, ResponseAudioDeltaEvent | ResponseAudioDon
             "response.content_part.done": ref(
                 "beta.realtime.response_content_part_done_event:ResponseContentPartDoneEvent"
             ),
-            "response.created": ref("responses.response_created_event:ResponseCreatedEvent"),
+            "response.created": ref("responses.response_created_event2:ResponseCreatedEvent2"),
             "error": ref("responses.response_error_event:ResponseErrorEvent"),
             "response.file_search_call.completed": ref(
                 "responses.response_file_search_call_completed_event:ResponseFileSearchCallCompletedEvent"
@@ -216,7 +276,7 @@ RESPONSES_CREATE: Operation[Response, ResponseAudioDeltaEvent | ResponseAudioDon
                 "responses.response_file_search_call_searching_event:ResponseFileSearchCallSearchingEvent"
             ),
             "response.function_call_arguments.delta": ref(
-                "responses.response_function_call_arguments_delta_event:ResponseFunctionCallArgumentsDeltaEvent"
+                "responses.response_function_call_arguments_delta_event2:ResponseFunctionCallArgumentsDeltaEvent2"
             ),
             "response.function_call_arguments.done": ref(
                 "beta.realtime.response_function_call_arguments_done_event:ResponseFunctionCallArgumentsDoneEvent"
@@ -240,9 +300,11 @@ RESPONSES_CREATE: Operation[Response, ResponseAudioDeltaEvent | ResponseAudioDon
             "response.failed": ref("responses.response_failed_event:ResponseFailedEvent"),
             "response.incomplete": ref("responses.response_incomplete_event:ResponseIncompleteEvent"),
             "response.output_item.added": ref(
-                "responses.response_output_item_added_event:ResponseOutputItemAddedEvent"
+                "responses.response_output_item_added_event2:ResponseOutputItemAddedEvent2"
             ),
-            "response.output_item.done": ref("responses.response_output_item_done_event:ResponseOutputItemDoneEvent"),
+            "response.output_item.done": ref(
+                "responses.response_output_item_done_event2:ResponseOutputItemDoneEvent2"
+            ),
             "response.reasoning_summary_part.added": ref(
                 "responses.response_reasoning_summary_part_added_event:ResponseReasoningSummaryPartAddedEvent"
             ),
@@ -327,7 +389,40 @@ RESPONSES_DELETE: Operation[None, None] = Operation(
     path_params=('response_id',),
     response='none',
 )
-RESPONSES_INPUT_ITEMS_LIST: Operation[CursorPage[InputMessageResource | OutputMessage | FileSearchToolCall | ComputerToolCall | ComputerToolCallOutputResource | WebSearchToolCall | FunctionToolCallResource | FunctionToolCallOutputResource | ToolSearchCall | ToolSearchOutput | AdditionalTools | ReasoningItem | Program | ProgramOutput | CompactionBody | ImageGenToolCall | CodeInterpreterToolCall | LocalShellToolCall | LocalShellToolCallOutput | FunctionShellCall | FunctionShellCallOutput | ApplyPatchToolCall | ApplyPatchToolCallOutput | MCPListTools | MCPApprovalRequest | MCPApprovalResponseResource | MCPToolCall | CustomToolCallResource | CustomToolCallOutputResource], None] = Operation(
+RESPONSES_INPUT_ITEMS_LIST: Operation[
+    CursorPage[
+        InputMessageResource
+        | OutputMessage
+        | FileSearchToolCall2
+        | ComputerToolCall
+        | ComputerToolCallOutputResource
+        | WebSearchToolCall
+        | FunctionToolCallResource
+        | FunctionToolCallOutputResource
+        | ToolSearchCall
+        | ToolSearchOutput
+        | AdditionalTools
+        | ReasoningItem
+        | Program
+        | ProgramOutput
+        | CompactionBody
+        | ImageGenToolCall
+        | CodeInterpreterToolCall2
+        | LocalShellToolCall
+        | LocalShellToolCallOutput
+        | FunctionShellCall
+        | FunctionShellCallOutput
+        | ApplyPatchToolCall
+        | ApplyPatchToolCallOutput
+        | MCPListTools
+        | MCPApprovalRequest
+        | MCPApprovalResponseResource
+        | MCPToolCall
+        | CustomToolCallResource
+        | CustomToolCallOutputResource
+    ],
+    None,
+] = Operation(
     'GET',
     '/responses/{response_id}/input_items',
     path_params=('response_id',),
@@ -338,7 +433,7 @@ RESPONSES_INPUT_ITEMS_LIST: Operation[CursorPage[InputMessageResource | OutputMe
         "type",
         {
             "message": ref("responses.input_message_resource:InputMessageResource"),
-            "file_search_call": ref("shared.file_search_tool_call:FileSearchToolCall"),
+            "file_search_call": ref("shared.file_search_tool_call2:FileSearchToolCall2"),
             "computer_call": ref("shared.computer_tool_call:ComputerToolCall"),
             "computer_call_output": ref("shared.computer_tool_call_output_resource:ComputerToolCallOutputResource"),
             "web_search_call": ref("shared.web_search_tool_call:WebSearchToolCall"),
@@ -352,7 +447,7 @@ RESPONSES_INPUT_ITEMS_LIST: Operation[CursorPage[InputMessageResource | OutputMe
             "program_output": ref("shared.program_output:ProgramOutput"),
             "compaction": ref("shared.compaction_body:CompactionBody"),
             "image_generation_call": ref("shared.image_gen_tool_call:ImageGenToolCall"),
-            "code_interpreter_call": ref("shared.code_interpreter_tool_call:CodeInterpreterToolCall"),
+            "code_interpreter_call": ref("shared.code_interpreter_tool_call2:CodeInterpreterToolCall2"),
             "local_shell_call": ref("shared.local_shell_tool_call:LocalShellToolCall"),
             "local_shell_call_output": ref("shared.local_shell_tool_call_output:LocalShellToolCallOutput"),
             "shell_call": ref("shared.function_shell_call:FunctionShellCall"),
@@ -375,7 +470,67 @@ RESPONSES_INPUT_TOKENS_COUNT: Operation[TokenCountsResource, None] = Operation(
     response='model',
     item=lambda: ref("responses.token_counts_resource:TokenCountsResource"),
 )
-RESPONSES_RETRIEVE: Operation[Response, ResponseAudioDeltaEvent | ResponseAudioDoneEvent | ResponseAudioTranscriptDeltaEvent | ResponseAudioTranscriptDoneEvent | ResponseCodeInterpreterCallCodeDeltaEvent | ResponseCodeInterpreterCallCodeDoneEvent | ResponseCodeInterpreterCallCompletedEvent | ResponseCodeInterpreterCallInProgressEvent | ResponseCodeInterpreterCallInterpretingEvent | ResponseCompletedEvent | ResponseContentPartAddedEvent | ResponseContentPartDoneEvent | ResponseCreatedEvent | ResponseErrorEvent | ResponseFileSearchCallCompletedEvent | ResponseFileSearchCallInProgressEvent | ResponseFileSearchCallSearchingEvent | ResponseFunctionCallArgumentsDeltaEvent | ResponseFunctionCallArgumentsDoneEvent | ResponseShellCallCommandAddedStreamingEvent | ResponseShellCallCommandDeltaStreamingEvent | ResponseShellCallCommandDoneStreamingEvent | ResponseShellCallOutputContentDeltaStreamingEvent | ResponseShellCallOutputContentDoneStreamingEvent | ResponseInProgressEvent | ResponseFailedEvent | ResponseIncompleteEvent | ResponseOutputItemAddedEvent | ResponseOutputItemDoneEvent | ResponseReasoningSummaryPartAddedEvent | ResponseReasoningSummaryPartDoneEvent | ResponseReasoningSummaryTextDeltaEvent | ResponseReasoningSummaryTextDoneEvent | ResponseReasoningTextDeltaEvent | ResponseReasoningTextDoneEvent | ResponseRefusalDeltaEvent | ResponseRefusalDoneEvent | ResponseTextDeltaEvent | ResponseTextDoneEvent | ResponseWebSearchCallCompletedEvent | ResponseWebSearchCallInProgressEvent | ResponseWebSearchCallSearchingEvent | ResponseImageGenCallCompletedEvent | ResponseImageGenCallGeneratingEvent | ResponseImageGenCallInProgressEvent | ResponseImageGenCallPartialImageEvent | ResponseMCPCallArgumentsDeltaEvent | ResponseMCPCallArgumentsDoneEvent | ResponseMCPCallCompletedEvent | ResponseMCPCallFailedEvent | ResponseMCPCallInProgressEvent | ResponseMCPListToolsCompletedEvent | ResponseMCPListToolsFailedEvent | ResponseMCPListToolsInProgressEvent | ResponseOutputTextAnnotationAddedEvent | ResponseQueuedEvent | ResponseCustomToolCallInputDeltaEvent | ResponseCustomToolCallInputDoneEvent] = Operation(
+RESPONSES_RETRIEVE: Operation[
+    Response,
+    ResponseAudioDeltaEvent
+    | ResponseAudioDoneEvent
+    | ResponseAudioTranscriptDeltaEvent
+    | ResponseAudioTranscriptDoneEvent
+    | ResponseCodeInterpreterCallCodeDeltaEvent
+    | ResponseCodeInterpreterCallCodeDoneEvent
+    | ResponseCodeInterpreterCallCompletedEvent
+    | ResponseCodeInterpreterCallInProgressEvent
+    | ResponseCodeInterpreterCallInterpretingEvent
+    | ResponseCompletedEvent
+    | ResponseContentPartAddedEvent
+    | ResponseContentPartDoneEvent
+    | ResponseCreatedEvent2
+    | ResponseErrorEvent
+    | ResponseFileSearchCallCompletedEvent
+    | ResponseFileSearchCallInProgressEvent
+    | ResponseFileSearchCallSearchingEvent
+    | ResponseFunctionCallArgumentsDeltaEvent2
+    | ResponseFunctionCallArgumentsDoneEvent
+    | ResponseShellCallCommandAddedStreamingEvent
+    | ResponseShellCallCommandDeltaStreamingEvent
+    | ResponseShellCallCommandDoneStreamingEvent
+    | ResponseShellCallOutputContentDeltaStreamingEvent
+    | ResponseShellCallOutputContentDoneStreamingEvent
+    | ResponseInProgressEvent
+    | ResponseFailedEvent
+    | ResponseIncompleteEvent
+    | ResponseOutputItemAddedEvent2
+    | ResponseOutputItemDoneEvent2
+    | ResponseReasoningSummaryPartAddedEvent
+    | ResponseReasoningSummaryPartDoneEvent
+    | ResponseReasoningSummaryTextDeltaEvent
+    | ResponseReasoningSummaryTextDoneEvent
+    | ResponseReasoningTextDeltaEvent
+    | ResponseReasoningTextDoneEvent
+    | ResponseRefusalDeltaEvent
+    | ResponseRefusalDoneEvent
+    | ResponseTextDeltaEvent
+    | ResponseTextDoneEvent
+    | ResponseWebSearchCallCompletedEvent
+    | ResponseWebSearchCallInProgressEvent
+    | ResponseWebSearchCallSearchingEvent
+    | ResponseImageGenCallCompletedEvent
+    | ResponseImageGenCallGeneratingEvent
+    | ResponseImageGenCallInProgressEvent
+    | ResponseImageGenCallPartialImageEvent
+    | ResponseMCPCallArgumentsDeltaEvent
+    | ResponseMCPCallArgumentsDoneEvent
+    | ResponseMCPCallCompletedEvent
+    | ResponseMCPCallFailedEvent
+    | ResponseMCPCallInProgressEvent
+    | ResponseMCPListToolsCompletedEvent
+    | ResponseMCPListToolsFailedEvent
+    | ResponseMCPListToolsInProgressEvent
+    | ResponseOutputTextAnnotationAddedEvent
+    | ResponseQueuedEvent
+    | ResponseCustomToolCallInputDeltaEvent
+    | ResponseCustomToolCallInputDoneEvent,
+] = Operation(
     'GET',
     '/responses/{response_id}',
     path_params=('response_id',),
@@ -420,7 +575,7 @@ RESPONSES_RETRIEVE: Operation[Response, ResponseAudioDeltaEvent | ResponseAudioD
             "response.content_part.done": ref(
                 "beta.realtime.response_content_part_done_event:ResponseContentPartDoneEvent"
             ),
-            "response.created": ref("responses.response_created_event:ResponseCreatedEvent"),
+            "response.created": ref("responses.response_created_event2:ResponseCreatedEvent2"),
             "error": ref("responses.response_error_event:ResponseErrorEvent"),
             "response.file_search_call.completed": ref(
                 "responses.response_file_search_call_completed_event:ResponseFileSearchCallCompletedEvent"
@@ -432,7 +587,7 @@ RESPONSES_RETRIEVE: Operation[Response, ResponseAudioDeltaEvent | ResponseAudioD
                 "responses.response_file_search_call_searching_event:ResponseFileSearchCallSearchingEvent"
             ),
             "response.function_call_arguments.delta": ref(
-                "responses.response_function_call_arguments_delta_event:ResponseFunctionCallArgumentsDeltaEvent"
+                "responses.response_function_call_arguments_delta_event2:ResponseFunctionCallArgumentsDeltaEvent2"
             ),
             "response.function_call_arguments.done": ref(
                 "beta.realtime.response_function_call_arguments_done_event:ResponseFunctionCallArgumentsDoneEvent"
@@ -456,9 +611,11 @@ RESPONSES_RETRIEVE: Operation[Response, ResponseAudioDeltaEvent | ResponseAudioD
             "response.failed": ref("responses.response_failed_event:ResponseFailedEvent"),
             "response.incomplete": ref("responses.response_incomplete_event:ResponseIncompleteEvent"),
             "response.output_item.added": ref(
-                "responses.response_output_item_added_event:ResponseOutputItemAddedEvent"
+                "responses.response_output_item_added_event2:ResponseOutputItemAddedEvent2"
             ),
-            "response.output_item.done": ref("responses.response_output_item_done_event:ResponseOutputItemDoneEvent"),
+            "response.output_item.done": ref(
+                "responses.response_output_item_done_event2:ResponseOutputItemDoneEvent2"
+            ),
             "response.reasoning_summary_part.added": ref(
                 "responses.response_reasoning_summary_part_added_event:ResponseReasoningSummaryPartAddedEvent"
             ),
@@ -560,21 +717,213 @@ class Responses(ResponsesHelpers, SyncAPIResource):
         return call(self._client, RESPONSES_COMPACT, {}, kwargs)
 
     @overload
-    def create(self, *, stream: Literal[True], **kwargs: Unpack[_RESPONSES_CREATE_ARGS]) -> Stream[
-        ResponseAudioDeltaEvent | ResponseAudioDoneEvent | ResponseAudioTranscriptDeltaEvent | ResponseAudioTranscriptDoneEvent | ResponseCodeInterpreterCallCodeDeltaEvent | ResponseCodeInterpreterCallCodeDoneEvent | ResponseCodeInterpreterCallCompletedEvent | ResponseCodeInterpreterCallInProgressEvent | ResponseCodeInterpreterCallInterpretingEvent | ResponseCompletedEvent | ResponseContentPartAddedEvent | ResponseContentPartDoneEvent | ResponseCreatedEvent | ResponseErrorEvent | ResponseFileSearchCallCompletedEvent | ResponseFileSearchCallInProgressEvent | ResponseFileSearchCallSearchingEvent | ResponseFunctionCallArgumentsDeltaEvent | ResponseFunctionCallArgumentsDoneEvent | ResponseShellCallCommandAddedStreamingEvent | ResponseShellCallCommandDeltaStreamingEvent | ResponseShellCallCommandDoneStreamingEvent | ResponseShellCallOutputContentDeltaStreamingEvent | ResponseShellCallOutputContentDoneStreamingEvent | ResponseInProgressEvent | ResponseFailedEvent | ResponseIncompleteEvent | ResponseOutputItemAddedEvent | ResponseOutputItemDoneEvent | ResponseReasoningSummaryPartAddedEvent | ResponseReasoningSummaryPartDoneEvent | ResponseReasoningSummaryTextDeltaEvent | ResponseReasoningSummaryTextDoneEvent | ResponseReasoningTextDeltaEvent | ResponseReasoningTextDoneEvent | ResponseRefusalDeltaEvent | ResponseRefusalDoneEvent | ResponseTextDeltaEvent | ResponseTextDoneEvent | ResponseWebSearchCallCompletedEvent | ResponseWebSearchCallInProgressEvent | ResponseWebSearchCallSearchingEvent | ResponseImageGenCallCompletedEvent | ResponseImageGenCallGeneratingEvent | ResponseImageGenCallInProgressEvent | ResponseImageGenCallPartialImageEvent | ResponseMCPCallArgumentsDeltaEvent | ResponseMCPCallArgumentsDoneEvent | ResponseMCPCallCompletedEvent | ResponseMCPCallFailedEvent | ResponseMCPCallInProgressEvent | ResponseMCPListToolsCompletedEvent | ResponseMCPListToolsFailedEvent | ResponseMCPListToolsInProgressEvent | ResponseOutputTextAnnotationAddedEvent | ResponseQueuedEvent | ResponseCustomToolCallInputDeltaEvent | ResponseCustomToolCallInputDoneEvent
-    ]: ...
+    def create(
+        self,
+        *,
+        stream: Literal[True],
+        **kwargs: Unpack[_RESPONSES_CREATE_ARGS],
+    ) -> (
+        Stream[
+            ResponseAudioDeltaEvent
+            | ResponseAudioDoneEvent
+            | ResponseAudioTranscriptDeltaEvent
+            | ResponseAudioTranscriptDoneEvent
+            | ResponseCodeInterpreterCallCodeDeltaEvent
+            | ResponseCodeInterpreterCallCodeDoneEvent
+            | ResponseCodeInterpreterCallCompletedEvent
+            | ResponseCodeInterpreterCallInProgressEvent
+            | ResponseCodeInterpreterCallInterpretingEvent
+            | ResponseCompletedEvent
+            | ResponseContentPartAddedEvent
+            | ResponseContentPartDoneEvent
+            | ResponseCreatedEvent2
+            | ResponseErrorEvent
+            | ResponseFileSearchCallCompletedEvent
+            | ResponseFileSearchCallInProgressEvent
+            | ResponseFileSearchCallSearchingEvent
+            | ResponseFunctionCallArgumentsDeltaEvent2
+            | ResponseFunctionCallArgumentsDoneEvent
+            | ResponseShellCallCommandAddedStreamingEvent
+            | ResponseShellCallCommandDeltaStreamingEvent
+            | ResponseShellCallCommandDoneStreamingEvent
+            | ResponseShellCallOutputContentDeltaStreamingEvent
+            | ResponseShellCallOutputContentDoneStreamingEvent
+            | ResponseInProgressEvent
+            | ResponseFailedEvent
+            | ResponseIncompleteEvent
+            | ResponseOutputItemAddedEvent2
+            | ResponseOutputItemDoneEvent2
+            | ResponseReasoningSummaryPartAddedEvent
+            | ResponseReasoningSummaryPartDoneEvent
+            | ResponseReasoningSummaryTextDeltaEvent
+            | ResponseReasoningSummaryTextDoneEvent
+            | ResponseReasoningTextDeltaEvent
+            | ResponseReasoningTextDoneEvent
+            | ResponseRefusalDeltaEvent
+            | ResponseRefusalDoneEvent
+            | ResponseTextDeltaEvent
+            | ResponseTextDoneEvent
+            | ResponseWebSearchCallCompletedEvent
+            | ResponseWebSearchCallInProgressEvent
+            | ResponseWebSearchCallSearchingEvent
+            | ResponseImageGenCallCompletedEvent
+            | ResponseImageGenCallGeneratingEvent
+            | ResponseImageGenCallInProgressEvent
+            | ResponseImageGenCallPartialImageEvent
+            | ResponseMCPCallArgumentsDeltaEvent
+            | ResponseMCPCallArgumentsDoneEvent
+            | ResponseMCPCallCompletedEvent
+            | ResponseMCPCallFailedEvent
+            | ResponseMCPCallInProgressEvent
+            | ResponseMCPListToolsCompletedEvent
+            | ResponseMCPListToolsFailedEvent
+            | ResponseMCPListToolsInProgressEvent
+            | ResponseOutputTextAnnotationAddedEvent
+            | ResponseQueuedEvent
+            | ResponseCustomToolCallInputDeltaEvent
+            | ResponseCustomToolCallInputDoneEvent
+        ]
+    ): ...
 
     @overload
     def create(self, *, stream: Literal[False] | None = None, **kwargs: Unpack[_RESPONSES_CREATE_ARGS]) -> Response: ...
 
     @overload
-    def create(self, *, stream: bool, **kwargs: Unpack[_RESPONSES_CREATE_ARGS]) -> Response | Stream[
-        ResponseAudioDeltaEvent | ResponseAudioDoneEvent | ResponseAudioTranscriptDeltaEvent | ResponseAudioTranscriptDoneEvent | ResponseCodeInterpreterCallCodeDeltaEvent | ResponseCodeInterpreterCallCodeDoneEvent | ResponseCodeInterpreterCallCompletedEvent | ResponseCodeInterpreterCallInProgressEvent | ResponseCodeInterpreterCallInterpretingEvent | ResponseCompletedEvent | ResponseContentPartAddedEvent | ResponseContentPartDoneEvent | ResponseCreatedEvent | ResponseErrorEvent | ResponseFileSearchCallCompletedEvent | ResponseFileSearchCallInProgressEvent | ResponseFileSearchCallSearchingEvent | ResponseFunctionCallArgumentsDeltaEvent | ResponseFunctionCallArgumentsDoneEvent | ResponseShellCallCommandAddedStreamingEvent | ResponseShellCallCommandDeltaStreamingEvent | ResponseShellCallCommandDoneStreamingEvent | ResponseShellCallOutputContentDeltaStreamingEvent | ResponseShellCallOutputContentDoneStreamingEvent | ResponseInProgressEvent | ResponseFailedEvent | ResponseIncompleteEvent | ResponseOutputItemAddedEvent | ResponseOutputItemDoneEvent | ResponseReasoningSummaryPartAddedEvent | ResponseReasoningSummaryPartDoneEvent | ResponseReasoningSummaryTextDeltaEvent | ResponseReasoningSummaryTextDoneEvent | ResponseReasoningTextDeltaEvent | ResponseReasoningTextDoneEvent | ResponseRefusalDeltaEvent | ResponseRefusalDoneEvent | ResponseTextDeltaEvent | ResponseTextDoneEvent | ResponseWebSearchCallCompletedEvent | ResponseWebSearchCallInProgressEvent | ResponseWebSearchCallSearchingEvent | ResponseImageGenCallCompletedEvent | ResponseImageGenCallGeneratingEvent | ResponseImageGenCallInProgressEvent | ResponseImageGenCallPartialImageEvent | ResponseMCPCallArgumentsDeltaEvent | ResponseMCPCallArgumentsDoneEvent | ResponseMCPCallCompletedEvent | ResponseMCPCallFailedEvent | ResponseMCPCallInProgressEvent | ResponseMCPListToolsCompletedEvent | ResponseMCPListToolsFailedEvent | ResponseMCPListToolsInProgressEvent | ResponseOutputTextAnnotationAddedEvent | ResponseQueuedEvent | ResponseCustomToolCallInputDeltaEvent | ResponseCustomToolCallInputDoneEvent
-    ]: ...
+    def create(
+        self,
+        *,
+        stream: bool,
+        **kwargs: Unpack[_RESPONSES_CREATE_ARGS],
+    ) -> (
+        Response | Stream[
+            ResponseAudioDeltaEvent
+            | ResponseAudioDoneEvent
+            | ResponseAudioTranscriptDeltaEvent
+            | ResponseAudioTranscriptDoneEvent
+            | ResponseCodeInterpreterCallCodeDeltaEvent
+            | ResponseCodeInterpreterCallCodeDoneEvent
+            | ResponseCodeInterpreterCallCompletedEvent
+            | ResponseCodeInterpreterCallInProgressEvent
+            | ResponseCodeInterpreterCallInterpretingEvent
+            | ResponseCompletedEvent
+            | ResponseContentPartAddedEvent
+            | ResponseContentPartDoneEvent
+            | ResponseCreatedEvent2
+            | ResponseErrorEvent
+            | ResponseFileSearchCallCompletedEvent
+            | ResponseFileSearchCallInProgressEvent
+            | ResponseFileSearchCallSearchingEvent
+            | ResponseFunctionCallArgumentsDeltaEvent2
+            | ResponseFunctionCallArgumentsDoneEvent
+            | ResponseShellCallCommandAddedStreamingEvent
+            | ResponseShellCallCommandDeltaStreamingEvent
+            | ResponseShellCallCommandDoneStreamingEvent
+            | ResponseShellCallOutputContentDeltaStreamingEvent
+            | ResponseShellCallOutputContentDoneStreamingEvent
+            | ResponseInProgressEvent
+            | ResponseFailedEvent
+            | ResponseIncompleteEvent
+            | ResponseOutputItemAddedEvent2
+            | ResponseOutputItemDoneEvent2
+            | ResponseReasoningSummaryPartAddedEvent
+            | ResponseReasoningSummaryPartDoneEvent
+            | ResponseReasoningSummaryTextDeltaEvent
+            | ResponseReasoningSummaryTextDoneEvent
+            | ResponseReasoningTextDeltaEvent
+            | ResponseReasoningTextDoneEvent
+            | ResponseRefusalDeltaEvent
+            | ResponseRefusalDoneEvent
+            | ResponseTextDeltaEvent
+            | ResponseTextDoneEvent
+            | ResponseWebSearchCallCompletedEvent
+            | ResponseWebSearchCallInProgressEvent
+            | ResponseWebSearchCallSearchingEvent
+            | ResponseImageGenCallCompletedEvent
+            | ResponseImageGenCallGeneratingEvent
+            | ResponseImageGenCallInProgressEvent
+            | ResponseImageGenCallPartialImageEvent
+            | ResponseMCPCallArgumentsDeltaEvent
+            | ResponseMCPCallArgumentsDoneEvent
+            | ResponseMCPCallCompletedEvent
+            | ResponseMCPCallFailedEvent
+            | ResponseMCPCallInProgressEvent
+            | ResponseMCPListToolsCompletedEvent
+            | ResponseMCPListToolsFailedEvent
+            | ResponseMCPListToolsInProgressEvent
+            | ResponseOutputTextAnnotationAddedEvent
+            | ResponseQueuedEvent
+            | ResponseCustomToolCallInputDeltaEvent
+            | ResponseCustomToolCallInputDoneEvent
+        ]
+    ): ...
 
-    def create(self, *, stream: bool | None = None, **kwargs: Unpack[_RESPONSES_CREATE_ARGS]) -> Response | Stream[
-        ResponseAudioDeltaEvent | ResponseAudioDoneEvent | ResponseAudioTranscriptDeltaEvent | ResponseAudioTranscriptDoneEvent | ResponseCodeInterpreterCallCodeDeltaEvent | ResponseCodeInterpreterCallCodeDoneEvent | ResponseCodeInterpreterCallCompletedEvent | ResponseCodeInterpreterCallInProgressEvent | ResponseCodeInterpreterCallInterpretingEvent | ResponseCompletedEvent | ResponseContentPartAddedEvent | ResponseContentPartDoneEvent | ResponseCreatedEvent | ResponseErrorEvent | ResponseFileSearchCallCompletedEvent | ResponseFileSearchCallInProgressEvent | ResponseFileSearchCallSearchingEvent | ResponseFunctionCallArgumentsDeltaEvent | ResponseFunctionCallArgumentsDoneEvent | ResponseShellCallCommandAddedStreamingEvent | ResponseShellCallCommandDeltaStreamingEvent | ResponseShellCallCommandDoneStreamingEvent | ResponseShellCallOutputContentDeltaStreamingEvent | ResponseShellCallOutputContentDoneStreamingEvent | ResponseInProgressEvent | ResponseFailedEvent | ResponseIncompleteEvent | ResponseOutputItemAddedEvent | ResponseOutputItemDoneEvent | ResponseReasoningSummaryPartAddedEvent | ResponseReasoningSummaryPartDoneEvent | ResponseReasoningSummaryTextDeltaEvent | ResponseReasoningSummaryTextDoneEvent | ResponseReasoningTextDeltaEvent | ResponseReasoningTextDoneEvent | ResponseRefusalDeltaEvent | ResponseRefusalDoneEvent | ResponseTextDeltaEvent | ResponseTextDoneEvent | ResponseWebSearchCallCompletedEvent | ResponseWebSearchCallInProgressEvent | ResponseWebSearchCallSearchingEvent | ResponseImageGenCallCompletedEvent | ResponseImageGenCallGeneratingEvent | ResponseImageGenCallInProgressEvent | ResponseImageGenCallPartialImageEvent | ResponseMCPCallArgumentsDeltaEvent | ResponseMCPCallArgumentsDoneEvent | ResponseMCPCallCompletedEvent | ResponseMCPCallFailedEvent | ResponseMCPCallInProgressEvent | ResponseMCPListToolsCompletedEvent | ResponseMCPListToolsFailedEvent | ResponseMCPListToolsInProgressEvent | ResponseOutputTextAnnotationAddedEvent | ResponseQueuedEvent | ResponseCustomToolCallInputDeltaEvent | ResponseCustomToolCallInputDoneEvent
-    ]:
+    def create(
+        self,
+        *,
+        stream: bool | None = None,
+        **kwargs: Unpack[_RESPONSES_CREATE_ARGS],
+    ) -> (
+        Response | Stream[
+            ResponseAudioDeltaEvent
+            | ResponseAudioDoneEvent
+            | ResponseAudioTranscriptDeltaEvent
+            | ResponseAudioTranscriptDoneEvent
+            | ResponseCodeInterpreterCallCodeDeltaEvent
+            | ResponseCodeInterpreterCallCodeDoneEvent
+            | ResponseCodeInterpreterCallCompletedEvent
+            | ResponseCodeInterpreterCallInProgressEvent
+            | ResponseCodeInterpreterCallInterpretingEvent
+            | ResponseCompletedEvent
+            | ResponseContentPartAddedEvent
+            | ResponseContentPartDoneEvent
+            | ResponseCreatedEvent2
+            | ResponseErrorEvent
+            | ResponseFileSearchCallCompletedEvent
+            | ResponseFileSearchCallInProgressEvent
+            | ResponseFileSearchCallSearchingEvent
+            | ResponseFunctionCallArgumentsDeltaEvent2
+            | ResponseFunctionCallArgumentsDoneEvent
+            | ResponseShellCallCommandAddedStreamingEvent
+            | ResponseShellCallCommandDeltaStreamingEvent
+            | ResponseShellCallCommandDoneStreamingEvent
+            | ResponseShellCallOutputContentDeltaStreamingEvent
+            | ResponseShellCallOutputContentDoneStreamingEvent
+            | ResponseInProgressEvent
+            | ResponseFailedEvent
+            | ResponseIncompleteEvent
+            | ResponseOutputItemAddedEvent2
+            | ResponseOutputItemDoneEvent2
+            | ResponseReasoningSummaryPartAddedEvent
+            | ResponseReasoningSummaryPartDoneEvent
+            | ResponseReasoningSummaryTextDeltaEvent
+            | ResponseReasoningSummaryTextDoneEvent
+            | ResponseReasoningTextDeltaEvent
+            | ResponseReasoningTextDoneEvent
+            | ResponseRefusalDeltaEvent
+            | ResponseRefusalDoneEvent
+            | ResponseTextDeltaEvent
+            | ResponseTextDoneEvent
+            | ResponseWebSearchCallCompletedEvent
+            | ResponseWebSearchCallInProgressEvent
+            | ResponseWebSearchCallSearchingEvent
+            | ResponseImageGenCallCompletedEvent
+            | ResponseImageGenCallGeneratingEvent
+            | ResponseImageGenCallInProgressEvent
+            | ResponseImageGenCallPartialImageEvent
+            | ResponseMCPCallArgumentsDeltaEvent
+            | ResponseMCPCallArgumentsDoneEvent
+            | ResponseMCPCallCompletedEvent
+            | ResponseMCPCallFailedEvent
+            | ResponseMCPCallInProgressEvent
+            | ResponseMCPListToolsCompletedEvent
+            | ResponseMCPListToolsFailedEvent
+            | ResponseMCPListToolsInProgressEvent
+            | ResponseOutputTextAnnotationAddedEvent
+            | ResponseQueuedEvent
+            | ResponseCustomToolCallInputDeltaEvent
+            | ResponseCustomToolCallInputDoneEvent
+        ]
+    ):
         """Creates a model response. Provide [text](/docs/guides/text) or [image](/docs/guides/images) inputs to generate
         [text](/docs/guides/text) or [JSON](/docs/guides/structured-outputs) outputs. Have the model call your own
         [custom code](/docs/guides/function-calling) or use built-in [tools](/docs/guides/tools) like [web
@@ -588,9 +937,74 @@ class Responses(ResponsesHelpers, SyncAPIResource):
         return call(self._client, RESPONSES_DELETE, {"response_id": response_id}, kwargs)
 
     @overload
-    def retrieve(self, response_id: str, *, stream: Literal[True], **kwargs: Unpack[_RESPONSES_RETRIEVE_ARGS]) -> Stream[
-        ResponseAudioDeltaEvent | ResponseAudioDoneEvent | ResponseAudioTranscriptDeltaEvent | ResponseAudioTranscriptDoneEvent | ResponseCodeInterpreterCallCodeDeltaEvent | ResponseCodeInterpreterCallCodeDoneEvent | ResponseCodeInterpreterCallCompletedEvent | ResponseCodeInterpreterCallInProgressEvent | ResponseCodeInterpreterCallInterpretingEvent | ResponseCompletedEvent | ResponseContentPartAddedEvent | ResponseContentPartDoneEvent | ResponseCreatedEvent | ResponseErrorEvent | ResponseFileSearchCallCompletedEvent | ResponseFileSearchCallInProgressEvent | ResponseFileSearchCallSearchingEvent | ResponseFunctionCallArgumentsDeltaEvent | ResponseFunctionCallArgumentsDoneEvent | ResponseShellCallCommandAddedStreamingEvent | ResponseShellCallCommandDeltaStreamingEvent | ResponseShellCallCommandDoneStreamingEvent | ResponseShellCallOutputContentDeltaStreamingEvent | ResponseShellCallOutputContentDoneStreamingEvent | ResponseInProgressEvent | ResponseFailedEvent | ResponseIncompleteEvent | ResponseOutputItemAddedEvent | ResponseOutputItemDoneEvent | ResponseReasoningSummaryPartAddedEvent | ResponseReasoningSummaryPartDoneEvent | ResponseReasoningSummaryTextDeltaEvent | ResponseReasoningSummaryTextDoneEvent | ResponseReasoningTextDeltaEvent | ResponseReasoningTextDoneEvent | ResponseRefusalDeltaEvent | ResponseRefusalDoneEvent | ResponseTextDeltaEvent | ResponseTextDoneEvent | ResponseWebSearchCallCompletedEvent | ResponseWebSearchCallInProgressEvent | ResponseWebSearchCallSearchingEvent | ResponseImageGenCallCompletedEvent | ResponseImageGenCallGeneratingEvent | ResponseImageGenCallInProgressEvent | ResponseImageGenCallPartialImageEvent | ResponseMCPCallArgumentsDeltaEvent | ResponseMCPCallArgumentsDoneEvent | ResponseMCPCallCompletedEvent | ResponseMCPCallFailedEvent | ResponseMCPCallInProgressEvent | ResponseMCPListToolsCompletedEvent | ResponseMCPListToolsFailedEvent | ResponseMCPListToolsInProgressEvent | ResponseOutputTextAnnotationAddedEvent | ResponseQueuedEvent | ResponseCustomToolCallInputDeltaEvent | ResponseCustomToolCallInputDoneEvent
-    ]: ...
+    def retrieve(
+        self,
+        response_id: str,
+        *,
+        stream: Literal[True],
+        **kwargs: Unpack[_RESPONSES_RETRIEVE_ARGS],
+    ) -> (
+        Stream[
+            ResponseAudioDeltaEvent
+            | ResponseAudioDoneEvent
+            | ResponseAudioTranscriptDeltaEvent
+            | ResponseAudioTranscriptDoneEvent
+            | ResponseCodeInterpreterCallCodeDeltaEvent
+            | ResponseCodeInterpreterCallCodeDoneEvent
+            | ResponseCodeInterpreterCallCompletedEvent
+            | ResponseCodeInterpreterCallInProgressEvent
+            | ResponseCodeInterpreterCallInterpretingEvent
+            | ResponseCompletedEvent
+            | ResponseContentPartAddedEvent
+            | ResponseContentPartDoneEvent
+            | ResponseCreatedEvent2
+            | ResponseErrorEvent
+            | ResponseFileSearchCallCompletedEvent
+            | ResponseFileSearchCallInProgressEvent
+            | ResponseFileSearchCallSearchingEvent
+            | ResponseFunctionCallArgumentsDeltaEvent2
+            | ResponseFunctionCallArgumentsDoneEvent
+            | ResponseShellCallCommandAddedStreamingEvent
+            | ResponseShellCallCommandDeltaStreamingEvent
+            | ResponseShellCallCommandDoneStreamingEvent
+            | ResponseShellCallOutputContentDeltaStreamingEvent
+            | ResponseShellCallOutputContentDoneStreamingEvent
+            | ResponseInProgressEvent
+            | ResponseFailedEvent
+            | ResponseIncompleteEvent
+            | ResponseOutputItemAddedEvent2
+            | ResponseOutputItemDoneEvent2
+            | ResponseReasoningSummaryPartAddedEvent
+            | ResponseReasoningSummaryPartDoneEvent
+            | ResponseReasoningSummaryTextDeltaEvent
+            | ResponseReasoningSummaryTextDoneEvent
+            | ResponseReasoningTextDeltaEvent
+            | ResponseReasoningTextDoneEvent
+            | ResponseRefusalDeltaEvent
+            | ResponseRefusalDoneEvent
+            | ResponseTextDeltaEvent
+            | ResponseTextDoneEvent
+            | ResponseWebSearchCallCompletedEvent
+            | ResponseWebSearchCallInProgressEvent
+            | ResponseWebSearchCallSearchingEvent
+            | ResponseImageGenCallCompletedEvent
+            | ResponseImageGenCallGeneratingEvent
+            | ResponseImageGenCallInProgressEvent
+            | ResponseImageGenCallPartialImageEvent
+            | ResponseMCPCallArgumentsDeltaEvent
+            | ResponseMCPCallArgumentsDoneEvent
+            | ResponseMCPCallCompletedEvent
+            | ResponseMCPCallFailedEvent
+            | ResponseMCPCallInProgressEvent
+            | ResponseMCPListToolsCompletedEvent
+            | ResponseMCPListToolsFailedEvent
+            | ResponseMCPListToolsInProgressEvent
+            | ResponseOutputTextAnnotationAddedEvent
+            | ResponseQueuedEvent
+            | ResponseCustomToolCallInputDeltaEvent
+            | ResponseCustomToolCallInputDoneEvent
+        ]
+    ): ...
 
     @overload
     def retrieve(
@@ -602,13 +1016,143 @@ class Responses(ResponsesHelpers, SyncAPIResource):
     ) -> Response: ...
 
     @overload
-    def retrieve(self, response_id: str, *, stream: bool, **kwargs: Unpack[_RESPONSES_RETRIEVE_ARGS]) -> Response | Stream[
-        ResponseAudioDeltaEvent | ResponseAudioDoneEvent | ResponseAudioTranscriptDeltaEvent | ResponseAudioTranscriptDoneEvent | ResponseCodeInterpreterCallCodeDeltaEvent | ResponseCodeInterpreterCallCodeDoneEvent | ResponseCodeInterpreterCallCompletedEvent | ResponseCodeInterpreterCallInProgressEvent | ResponseCodeInterpreterCallInterpretingEvent | ResponseCompletedEvent | ResponseContentPartAddedEvent | ResponseContentPartDoneEvent | ResponseCreatedEvent | ResponseErrorEvent | ResponseFileSearchCallCompletedEvent | ResponseFileSearchCallInProgressEvent | ResponseFileSearchCallSearchingEvent | ResponseFunctionCallArgumentsDeltaEvent | ResponseFunctionCallArgumentsDoneEvent | ResponseShellCallCommandAddedStreamingEvent | ResponseShellCallCommandDeltaStreamingEvent | ResponseShellCallCommandDoneStreamingEvent | ResponseShellCallOutputContentDeltaStreamingEvent | ResponseShellCallOutputContentDoneStreamingEvent | ResponseInProgressEvent | ResponseFailedEvent | ResponseIncompleteEvent | ResponseOutputItemAddedEvent | ResponseOutputItemDoneEvent | ResponseReasoningSummaryPartAddedEvent | ResponseReasoningSummaryPartDoneEvent | ResponseReasoningSummaryTextDeltaEvent | ResponseReasoningSummaryTextDoneEvent | ResponseReasoningTextDeltaEvent | ResponseReasoningTextDoneEvent | ResponseRefusalDeltaEvent | ResponseRefusalDoneEvent | ResponseTextDeltaEvent | ResponseTextDoneEvent | ResponseWebSearchCallCompletedEvent | ResponseWebSearchCallInProgressEvent | ResponseWebSearchCallSearchingEvent | ResponseImageGenCallCompletedEvent | ResponseImageGenCallGeneratingEvent | ResponseImageGenCallInProgressEvent | ResponseImageGenCallPartialImageEvent | ResponseMCPCallArgumentsDeltaEvent | ResponseMCPCallArgumentsDoneEvent | ResponseMCPCallCompletedEvent | ResponseMCPCallFailedEvent | ResponseMCPCallInProgressEvent | ResponseMCPListToolsCompletedEvent | ResponseMCPListToolsFailedEvent | ResponseMCPListToolsInProgressEvent | ResponseOutputTextAnnotationAddedEvent | ResponseQueuedEvent | ResponseCustomToolCallInputDeltaEvent | ResponseCustomToolCallInputDoneEvent
-    ]: ...
+    def retrieve(
+        self,
+        response_id: str,
+        *,
+        stream: bool,
+        **kwargs: Unpack[_RESPONSES_RETRIEVE_ARGS],
+    ) -> (
+        Response | Stream[
+            ResponseAudioDeltaEvent
+            | ResponseAudioDoneEvent
+            | ResponseAudioTranscriptDeltaEvent
+            | ResponseAudioTranscriptDoneEvent
+            | ResponseCodeInterpreterCallCodeDeltaEvent
+            | ResponseCodeInterpreterCallCodeDoneEvent
+            | ResponseCodeInterpreterCallCompletedEvent
+            | ResponseCodeInterpreterCallInProgressEvent
+            | ResponseCodeInterpreterCallInterpretingEvent
+            | ResponseCompletedEvent
+            | ResponseContentPartAddedEvent
+            | ResponseContentPartDoneEvent
+            | ResponseCreatedEvent2
+            | ResponseErrorEvent
+            | ResponseFileSearchCallCompletedEvent
+            | ResponseFileSearchCallInProgressEvent
+            | ResponseFileSearchCallSearchingEvent
+            | ResponseFunctionCallArgumentsDeltaEvent2
+            | ResponseFunctionCallArgumentsDoneEvent
+            | ResponseShellCallCommandAddedStreamingEvent
+            | ResponseShellCallCommandDeltaStreamingEvent
+            | ResponseShellCallCommandDoneStreamingEvent
+            | ResponseShellCallOutputContentDeltaStreamingEvent
+            | ResponseShellCallOutputContentDoneStreamingEvent
+            | ResponseInProgressEvent
+            | ResponseFailedEvent
+            | ResponseIncompleteEvent
+            | ResponseOutputItemAddedEvent2
+            | ResponseOutputItemDoneEvent2
+            | ResponseReasoningSummaryPartAddedEvent
+            | ResponseReasoningSummaryPartDoneEvent
+            | ResponseReasoningSummaryTextDeltaEvent
+            | ResponseReasoningSummaryTextDoneEvent
+            | ResponseReasoningTextDeltaEvent
+            | ResponseReasoningTextDoneEvent
+            | ResponseRefusalDeltaEvent
+            | ResponseRefusalDoneEvent
+            | ResponseTextDeltaEvent
+            | ResponseTextDoneEvent
+            | ResponseWebSearchCallCompletedEvent
+            | ResponseWebSearchCallInProgressEvent
+            | ResponseWebSearchCallSearchingEvent
+            | ResponseImageGenCallCompletedEvent
+            | ResponseImageGenCallGeneratingEvent
+            | ResponseImageGenCallInProgressEvent
+            | ResponseImageGenCallPartialImageEvent
+            | ResponseMCPCallArgumentsDeltaEvent
+            | ResponseMCPCallArgumentsDoneEvent
+            | ResponseMCPCallCompletedEvent
+            | ResponseMCPCallFailedEvent
+            | ResponseMCPCallInProgressEvent
+            | ResponseMCPListToolsCompletedEvent
+            | ResponseMCPListToolsFailedEvent
+            | ResponseMCPListToolsInProgressEvent
+            | ResponseOutputTextAnnotationAddedEvent
+            | ResponseQueuedEvent
+            | ResponseCustomToolCallInputDeltaEvent
+            | ResponseCustomToolCallInputDoneEvent
+        ]
+    ): ...
 
-    def retrieve(self, response_id: str, *, stream: bool | None = None, **kwargs: Unpack[_RESPONSES_RETRIEVE_ARGS]) -> Response | Stream[
-        ResponseAudioDeltaEvent | ResponseAudioDoneEvent | ResponseAudioTranscriptDeltaEvent | ResponseAudioTranscriptDoneEvent | ResponseCodeInterpreterCallCodeDeltaEvent | ResponseCodeInterpreterCallCodeDoneEvent | ResponseCodeInterpreterCallCompletedEvent | ResponseCodeInterpreterCallInProgressEvent | ResponseCodeInterpreterCallInterpretingEvent | ResponseCompletedEvent | ResponseContentPartAddedEvent | ResponseContentPartDoneEvent | ResponseCreatedEvent | ResponseErrorEvent | ResponseFileSearchCallCompletedEvent | ResponseFileSearchCallInProgressEvent | ResponseFileSearchCallSearchingEvent | ResponseFunctionCallArgumentsDeltaEvent | ResponseFunctionCallArgumentsDoneEvent | ResponseShellCallCommandAddedStreamingEvent | ResponseShellCallCommandDeltaStreamingEvent | ResponseShellCallCommandDoneStreamingEvent | ResponseShellCallOutputContentDeltaStreamingEvent | ResponseShellCallOutputContentDoneStreamingEvent | ResponseInProgressEvent | ResponseFailedEvent | ResponseIncompleteEvent | ResponseOutputItemAddedEvent | ResponseOutputItemDoneEvent | ResponseReasoningSummaryPartAddedEvent | ResponseReasoningSummaryPartDoneEvent | ResponseReasoningSummaryTextDeltaEvent | ResponseReasoningSummaryTextDoneEvent | ResponseReasoningTextDeltaEvent | ResponseReasoningTextDoneEvent | ResponseRefusalDeltaEvent | ResponseRefusalDoneEvent | ResponseTextDeltaEvent | ResponseTextDoneEvent | ResponseWebSearchCallCompletedEvent | ResponseWebSearchCallInProgressEvent | ResponseWebSearchCallSearchingEvent | ResponseImageGenCallCompletedEvent | ResponseImageGenCallGeneratingEvent | ResponseImageGenCallInProgressEvent | ResponseImageGenCallPartialImageEvent | ResponseMCPCallArgumentsDeltaEvent | ResponseMCPCallArgumentsDoneEvent | ResponseMCPCallCompletedEvent | ResponseMCPCallFailedEvent | ResponseMCPCallInProgressEvent | ResponseMCPListToolsCompletedEvent | ResponseMCPListToolsFailedEvent | ResponseMCPListToolsInProgressEvent | ResponseOutputTextAnnotationAddedEvent | ResponseQueuedEvent | ResponseCustomToolCallInputDeltaEvent | ResponseCustomToolCallInputDoneEvent
-    ]:
+    def retrieve(
+        self,
+        response_id: str,
+        *,
+        stream: bool | None = None,
+        **kwargs: Unpack[_RESPONSES_RETRIEVE_ARGS],
+    ) -> (
+        Response | Stream[
+            ResponseAudioDeltaEvent
+            | ResponseAudioDoneEvent
+            | ResponseAudioTranscriptDeltaEvent
+            | ResponseAudioTranscriptDoneEvent
+            | ResponseCodeInterpreterCallCodeDeltaEvent
+            | ResponseCodeInterpreterCallCodeDoneEvent
+            | ResponseCodeInterpreterCallCompletedEvent
+            | ResponseCodeInterpreterCallInProgressEvent
+            | ResponseCodeInterpreterCallInterpretingEvent
+            | ResponseCompletedEvent
+            | ResponseContentPartAddedEvent
+            | ResponseContentPartDoneEvent
+            | ResponseCreatedEvent2
+            | ResponseErrorEvent
+            | ResponseFileSearchCallCompletedEvent
+            | ResponseFileSearchCallInProgressEvent
+            | ResponseFileSearchCallSearchingEvent
+            | ResponseFunctionCallArgumentsDeltaEvent2
+            | ResponseFunctionCallArgumentsDoneEvent
+            | ResponseShellCallCommandAddedStreamingEvent
+            | ResponseShellCallCommandDeltaStreamingEvent
+            | ResponseShellCallCommandDoneStreamingEvent
+            | ResponseShellCallOutputContentDeltaStreamingEvent
+            | ResponseShellCallOutputContentDoneStreamingEvent
+            | ResponseInProgressEvent
+            | ResponseFailedEvent
+            | ResponseIncompleteEvent
+            | ResponseOutputItemAddedEvent2
+            | ResponseOutputItemDoneEvent2
+            | ResponseReasoningSummaryPartAddedEvent
+            | ResponseReasoningSummaryPartDoneEvent
+            | ResponseReasoningSummaryTextDeltaEvent
+            | ResponseReasoningSummaryTextDoneEvent
+            | ResponseReasoningTextDeltaEvent
+            | ResponseReasoningTextDoneEvent
+            | ResponseRefusalDeltaEvent
+            | ResponseRefusalDoneEvent
+            | ResponseTextDeltaEvent
+            | ResponseTextDoneEvent
+            | ResponseWebSearchCallCompletedEvent
+            | ResponseWebSearchCallInProgressEvent
+            | ResponseWebSearchCallSearchingEvent
+            | ResponseImageGenCallCompletedEvent
+            | ResponseImageGenCallGeneratingEvent
+            | ResponseImageGenCallInProgressEvent
+            | ResponseImageGenCallPartialImageEvent
+            | ResponseMCPCallArgumentsDeltaEvent
+            | ResponseMCPCallArgumentsDoneEvent
+            | ResponseMCPCallCompletedEvent
+            | ResponseMCPCallFailedEvent
+            | ResponseMCPCallInProgressEvent
+            | ResponseMCPListToolsCompletedEvent
+            | ResponseMCPListToolsFailedEvent
+            | ResponseMCPListToolsInProgressEvent
+            | ResponseOutputTextAnnotationAddedEvent
+            | ResponseQueuedEvent
+            | ResponseCustomToolCallInputDeltaEvent
+            | ResponseCustomToolCallInputDoneEvent
+        ]
+    ):
         """Retrieves a model response with the given ID."""
         if stream:
             return call_stream(self._client, RESPONSES_RETRIEVE, {"response_id": response_id}, kwargs)
@@ -662,9 +1206,43 @@ class ResponsesWithStreamingResponse:
 class ResponsesInputItems(SyncAPIResource):
     """``client.responses.input_items``."""
 
-    def list(self, response_id: str, **kwargs: Unpack[_RESPONSES_INPUT_ITEMS_LIST_ARGS]) -> CursorPage[
-        InputMessageResource | OutputMessage | FileSearchToolCall | ComputerToolCall | ComputerToolCallOutputResource | WebSearchToolCall | FunctionToolCallResource | FunctionToolCallOutputResource | ToolSearchCall | ToolSearchOutput | AdditionalTools | ReasoningItem | Program | ProgramOutput | CompactionBody | ImageGenToolCall | CodeInterpreterToolCall | LocalShellToolCall | LocalShellToolCallOutput | FunctionShellCall | FunctionShellCallOutput | ApplyPatchToolCall | ApplyPatchToolCallOutput | MCPListTools | MCPApprovalRequest | MCPApprovalResponseResource | MCPToolCall | CustomToolCallResource | CustomToolCallOutputResource
-    ]:
+    def list(
+        self,
+        response_id: str,
+        **kwargs: Unpack[_RESPONSES_INPUT_ITEMS_LIST_ARGS],
+    ) -> (
+        CursorPage[
+            InputMessageResource
+            | OutputMessage
+            | FileSearchToolCall2
+            | ComputerToolCall
+            | ComputerToolCallOutputResource
+            | WebSearchToolCall
+            | FunctionToolCallResource
+            | FunctionToolCallOutputResource
+            | ToolSearchCall
+            | ToolSearchOutput
+            | AdditionalTools
+            | ReasoningItem
+            | Program
+            | ProgramOutput
+            | CompactionBody
+            | ImageGenToolCall
+            | CodeInterpreterToolCall2
+            | LocalShellToolCall
+            | LocalShellToolCallOutput
+            | FunctionShellCall
+            | FunctionShellCallOutput
+            | ApplyPatchToolCall
+            | ApplyPatchToolCallOutput
+            | MCPListTools
+            | MCPApprovalRequest
+            | MCPApprovalResponseResource
+            | MCPToolCall
+            | CustomToolCallResource
+            | CustomToolCallOutputResource
+        ]
+    ):
         """Returns a list of input items for a given response."""
         return call(self._client, RESPONSES_INPUT_ITEMS_LIST, {"response_id": response_id}, kwargs)
 

@@ -8,13 +8,23 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from openai_urllib3.types.shared.additional_tools import AdditionalTools as AdditionalTools
     from openai_urllib3.types.all_models import AllModels as AllModels
-    from openai_urllib3.types.shared.apply_patch_create_file_operation import ApplyPatchCreateFileOperation as ApplyPatchCreateFileOperation
-    from openai_urllib3.types.shared.apply_patch_delete_file_operation import ApplyPatchDeleteFileOperation as ApplyPatchDeleteFileOperation
+    from openai_urllib3.types.shared.apply_patch_create_file_operation import (
+        ApplyPatchCreateFileOperation as ApplyPatchCreateFileOperation,
+    )
+    from openai_urllib3.types.shared.apply_patch_delete_file_operation import (
+        ApplyPatchDeleteFileOperation as ApplyPatchDeleteFileOperation,
+    )
     from openai_urllib3.types.shared.apply_patch_tool_call import ApplyPatchToolCall as ApplyPatchToolCall
-    from openai_urllib3.types.shared.apply_patch_tool_call_output import ApplyPatchToolCallOutput as ApplyPatchToolCallOutput
-    from openai_urllib3.types.shared.apply_patch_update_file_operation import ApplyPatchUpdateFileOperation as ApplyPatchUpdateFileOperation
+    from openai_urllib3.types.shared.apply_patch_tool_call_output import (
+        ApplyPatchToolCallOutput as ApplyPatchToolCallOutput,
+    )
+    from openai_urllib3.types.shared.apply_patch_update_file_operation import (
+        ApplyPatchUpdateFileOperation as ApplyPatchUpdateFileOperation,
+    )
     from openai_urllib3.types.audio_response_format import AudioResponseFormat as AudioResponseFormat
-    from openai_urllib3.types.auto_file_chunking_strategy_param import AutoFileChunkingStrategyParam as AutoFileChunkingStrategyParam
+    from openai_urllib3.types.auto_file_chunking_strategy_param import (
+        AutoFileChunkingStrategyParam as AutoFileChunkingStrategyParam,
+    )
     from openai_urllib3.types.batch import Batch as Batch
     from openai_urllib3.types.batch_create_params import BatchCreateParams as BatchCreateParams
     from openai_urllib3.types.batch_error import BatchError as BatchError
@@ -28,9 +38,15 @@ if TYPE_CHECKING:
     from openai_urllib3.types.content_provenance_check import C2PAProvenanceResult as C2PAProvenanceResult
     from openai_urllib3.types.chat_model import ChatModel as ChatModel
     from openai_urllib3.types.shared.click_param import ClickParam as ClickParam
-    from openai_urllib3.types.shared.code_interpreter_output_image import CodeInterpreterOutputImage as CodeInterpreterOutputImage
-    from openai_urllib3.types.shared.code_interpreter_output_logs import CodeInterpreterOutputLogs as CodeInterpreterOutputLogs
-    from openai_urllib3.types.shared.code_interpreter_tool_call import CodeInterpreterToolCall as CodeInterpreterToolCall
+    from openai_urllib3.types.shared.code_interpreter_output_image2 import (
+        CodeInterpreterOutputImage2 as CodeInterpreterOutputImage2,
+    )
+    from openai_urllib3.types.shared.code_interpreter_output_logs import (
+        CodeInterpreterOutputLogs as CodeInterpreterOutputLogs,
+    )
+    from openai_urllib3.types.shared.code_interpreter_tool_call2 import (
+        CodeInterpreterToolCall2 as CodeInterpreterToolCall2,
+    )
     from openai_urllib3.types.shared.compaction_body import CompactionBody as CompactionBody
     from openai_urllib3.types.shared.comparison_filter import ComparisonFilter as ComparisonFilter
     from openai_urllib3.types.upload_complete_params import CompleteUploadRequestParam as CompleteUploadRequestParam
@@ -39,62 +55,114 @@ if TYPE_CHECKING:
     from openai_urllib3.types.completion_choice import CompletionChoiceLogprobs as CompletionChoiceLogprobs
     from openai_urllib3.types.completion_create_params import CompletionsCreateParams as CompletionCreateParams
     from openai_urllib3.types.completion_usage import CompletionUsage as CompletionUsage
-    from openai_urllib3.types.completion_usage import CompletionUsageCompletionTokensDetails as CompletionUsageCompletionTokensDetails
-    from openai_urllib3.types.completion_usage import CompletionUsagePromptTokensDetails as CompletionUsagePromptTokensDetails
+    from openai_urllib3.types.completion_usage import (
+        CompletionUsageCompletionTokensDetails as CompletionUsageCompletionTokensDetails,
+    )
+    from openai_urllib3.types.completion_usage import (
+        CompletionUsagePromptTokensDetails as CompletionUsagePromptTokensDetails,
+    )
     from openai_urllib3.types.completion_create_params import CompletionsCreateParams as CompletionsCreateParams
     from openai_urllib3.types.shared.compound_filter import CompoundFilter as CompoundFilter
-    from openai_urllib3.types.shared.computer_call_safety_check_param import ComputerCallSafetyCheckParam as ComputerCallSafetyCheckParam
-    from openai_urllib3.types.shared.computer_screenshot_content import ComputerScreenshotContent as ComputerScreenshotContent
+    from openai_urllib3.types.shared.computer_call_safety_check_param import (
+        ComputerCallSafetyCheckParam as ComputerCallSafetyCheckParam,
+    )
+    from openai_urllib3.types.shared.computer_screenshot_content import (
+        ComputerScreenshotContent as ComputerScreenshotContent,
+    )
     from openai_urllib3.types.shared.computer_screenshot_image import ComputerScreenshotImage as ComputerScreenshotImage
     from openai_urllib3.types.shared.computer_tool_call import ComputerToolCall as ComputerToolCall
-    from openai_urllib3.types.shared.computer_tool_call_output_resource import ComputerToolCallOutputResource as ComputerToolCallOutputResource
+    from openai_urllib3.types.shared.computer_tool_call_output_resource import (
+        ComputerToolCallOutputResource as ComputerToolCallOutputResource,
+    )
     from openai_urllib3.types.container_create_params import ContainerCreateParams as ContainerCreateParams
-    from openai_urllib3.types.container_create_params import ContainerCreateParamsExpiresAfterParam as ContainerCreateParamsExpiresAfterParam
+    from openai_urllib3.types.container_create_params import (
+        ContainerCreateParamsExpiresAfterParam as ContainerCreateParamsExpiresAfterParam,
+    )
     from openai_urllib3.types.container_create_response import ContainerCreateResponse as ContainerCreateResponse
-    from openai_urllib3.types.container_create_response import ContainerCreateResponseExpiresAfter as ContainerCreateResponseExpiresAfter
-    from openai_urllib3.types.container_create_response import ContainerCreateResponseNetworkPolicy as ContainerCreateResponseNetworkPolicy
-    from openai_urllib3.types.shared.container_file_citation_body import ContainerFileCitationBody as ContainerFileCitationBody
+    from openai_urllib3.types.container_create_response import (
+        ContainerCreateResponseExpiresAfter as ContainerCreateResponseExpiresAfter,
+    )
+    from openai_urllib3.types.container_create_response import (
+        ContainerCreateResponseNetworkPolicy as ContainerCreateResponseNetworkPolicy,
+    )
+    from openai_urllib3.types.shared.container_file_citation_body import (
+        ContainerFileCitationBody as ContainerFileCitationBody,
+    )
     from openai_urllib3.types.container_list_params import ContainerListParams as ContainerListParams
     from openai_urllib3.types.container_create_response import ContainerCreateResponse as ContainerListResponse
-    from openai_urllib3.types.shared.container_reference_resource import ContainerReferenceResource as ContainerReferenceResource
+    from openai_urllib3.types.shared.container_reference_resource import (
+        ContainerReferenceResource as ContainerReferenceResource,
+    )
     from openai_urllib3.types.container_create_response import ContainerCreateResponse as ContainerRetrieveResponse
     from openai_urllib3.types.content_provenance_check import ContentProvenanceCheck as ContentProvenanceCheck
-    from openai_urllib3.types.content_provenance_check_create_params import ContentProvenanceCheckCreateParams as ContentProvenanceCheckCreateParams
+    from openai_urllib3.types.content_provenance_check_create_params import (
+        ContentProvenanceCheckCreateParams as ContentProvenanceCheckCreateParams,
+    )
     from openai_urllib3.types.shared.coord_param import CoordParam as CoordParam
     from openai_urllib3.types.batch_create_params import CreateBatchRequestParam as CreateBatchRequestParam
-    from openai_urllib3.types.completion_create_params import CreateCompletionRequestParam as CreateCompletionRequestParam
+    from openai_urllib3.types.completion_create_params import (
+        CreateCompletionRequestParam as CreateCompletionRequestParam,
+    )
     from openai_urllib3.types.container_create_params import CreateContainerBodyParam as CreateContainerBodyParam
-    from openai_urllib3.types.content_provenance_check_create_params import CreateContentProvenanceBodyParam as CreateContentProvenanceBodyParam
+    from openai_urllib3.types.content_provenance_check_create_params import (
+        CreateContentProvenanceBodyParam as CreateContentProvenanceBodyParam,
+    )
     from openai_urllib3.types.embedding_create_params import CreateEmbeddingRequestParam as CreateEmbeddingRequestParam
     from openai_urllib3.types.create_embedding_response import CreateEmbeddingResponse as CreateEmbeddingResponse
-    from openai_urllib3.types.create_embedding_response import CreateEmbeddingResponseUsage as CreateEmbeddingResponseUsage
-    from openai_urllib3.types.eval_create_params import CreateEvalCustomDataSourceConfigParam as CreateEvalCustomDataSourceConfigParam
+    from openai_urllib3.types.create_embedding_response import (
+        CreateEmbeddingResponseUsage as CreateEmbeddingResponseUsage,
+    )
+    from openai_urllib3.types.eval_create_params import (
+        CreateEvalCustomDataSourceConfigParam as CreateEvalCustomDataSourceConfigParam,
+    )
     from openai_urllib3.types.eval_create_params import CreateEvalItem0Param as CreateEvalItem0Param
-    from openai_urllib3.types.eval_create_params import CreateEvalLabelModelGraderParam as CreateEvalLabelModelGraderParam
-    from openai_urllib3.types.eval_create_params import CreateEvalLogsDataSourceConfigParam as CreateEvalLogsDataSourceConfigParam
+    from openai_urllib3.types.eval_create_params import (
+        CreateEvalLabelModelGraderParam as CreateEvalLabelModelGraderParam,
+    )
+    from openai_urllib3.types.eval_create_params import (
+        CreateEvalLogsDataSourceConfigParam as CreateEvalLogsDataSourceConfigParam,
+    )
     from openai_urllib3.types.eval_create_params import CreateEvalRequestParam as CreateEvalRequestParam
-    from openai_urllib3.types.eval_create_params import CreateEvalStoredCompletionsDataSourceConfigParam as CreateEvalStoredCompletionsDataSourceConfigParam
+    from openai_urllib3.types.eval_create_params import (
+        CreateEvalStoredCompletionsDataSourceConfigParam as CreateEvalStoredCompletionsDataSourceConfigParam,
+    )
     from openai_urllib3.types.file_create_params import CreateFileRequestParam as CreateFileRequestParam
     from openai_urllib3.types.image_edit_params import CreateImageEditRequestParam as CreateImageEditRequestParam
     from openai_urllib3.types.image_generate_params import CreateImageRequestParam as CreateImageRequestParam
-    from openai_urllib3.types.image_create_variation_params import CreateImageVariationRequestParam as CreateImageVariationRequestParam
-    from openai_urllib3.types.moderation_create_params import CreateModerationRequestParam as CreateModerationRequestParam
+    from openai_urllib3.types.image_create_variation_params import (
+        CreateImageVariationRequestParam as CreateImageVariationRequestParam,
+    )
+    from openai_urllib3.types.moderation_create_params import (
+        CreateModerationRequestParam as CreateModerationRequestParam,
+    )
     from openai_urllib3.types.skill_create_params import CreateSkillBodyParam as CreateSkillBodyParam
     from openai_urllib3.types.upload_create_params import CreateUploadRequestParam as CreateUploadRequestParam
-    from openai_urllib3.types.vector_store_create_params import CreateVectorStoreRequestParam as CreateVectorStoreRequestParam
-    from openai_urllib3.types.video_create_character_params import CreateVideoCharacterBodyParam as CreateVideoCharacterBodyParam
-    from openai_urllib3.types.video_edit_params import CreateVideoEditMultipartBodyParam as CreateVideoEditMultipartBodyParam
-    from openai_urllib3.types.video_extend_params import CreateVideoExtendMultipartBodyParam as CreateVideoExtendMultipartBodyParam
+    from openai_urllib3.types.vector_store_create_params import (
+        CreateVectorStoreRequestParam as CreateVectorStoreRequestParam,
+    )
+    from openai_urllib3.types.video_create_character_params import (
+        CreateVideoCharacterBodyParam as CreateVideoCharacterBodyParam,
+    )
+    from openai_urllib3.types.video_edit_params import (
+        CreateVideoEditMultipartBodyParam as CreateVideoEditMultipartBodyParam,
+    )
+    from openai_urllib3.types.video_extend_params import (
+        CreateVideoExtendMultipartBodyParam as CreateVideoExtendMultipartBodyParam,
+    )
     from openai_urllib3.types.video_create_params import CreateVideoMultipartBodyParam as CreateVideoMultipartBodyParam
     from openai_urllib3.types.video_remix_params import CreateVideoRemixBodyParam as CreateVideoRemixBodyParam
-    from openai_urllib3.types.shared.custom_tool_input_format import CustomGrammarFormatParam as CustomGrammarFormatParam
+    from openai_urllib3.types.shared.custom_tool_input_format import (
+        CustomGrammarFormatParam as CustomGrammarFormatParam,
+    )
     from openai_urllib3.types.shared.custom_tool_input_format import CustomTextFormatParam as CustomTextFormatParam
     from openai_urllib3.types.shared.custom_tool_call import CustomToolCall as CustomToolCall
     from openai_urllib3.types.shared.custom_tool_call_output import CustomToolCallOutput as CustomToolCallOutput
     from openai_urllib3.types.custom_tool_input_format import CustomToolInputFormat as CustomToolInputFormat
     from openai_urllib3.types.deleted_skill import DeletedSkill as DeletedSkill
     from openai_urllib3.types.shared.direct_tool_call_caller import DirectToolCallCaller as DirectToolCallCaller
-    from openai_urllib3.types.shared.direct_tool_call_caller_param import DirectToolCallCallerParam as DirectToolCallCallerParam
+    from openai_urllib3.types.shared.direct_tool_call_caller_param import (
+        DirectToolCallCallerParam as DirectToolCallCallerParam,
+    )
     from openai_urllib3.types.shared.double_click_action import DoubleClickAction as DoubleClickAction
     from openai_urllib3.types.shared.drag_param import DragParam as DragParam
     from openai_urllib3.types.embedding import Embedding as Embedding
@@ -102,14 +170,20 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.error_object import ErrorObject as ErrorObject
     from openai_urllib3.types.eval_create_params import EvalCreateParams as EvalCreateParams
     from openai_urllib3.types.eval_create_response import EvalCreateResponse as EvalCreateResponse
-    from openai_urllib3.types.eval_custom_data_source_config import EvalCustomDataSourceConfig as EvalCustomDataSourceConfig
+    from openai_urllib3.types.eval_custom_data_source_config import (
+        EvalCustomDataSourceConfig as EvalCustomDataSourceConfig,
+    )
     from openai_urllib3.types.eval_delete_response import EvalDeleteResponse as EvalDeleteResponse
     from openai_urllib3.types.eval_create_response import EvalGraderPython as EvalGraderPython
     from openai_urllib3.types.eval_create_params import EvalGraderPythonParam as EvalGraderPythonParam
     from openai_urllib3.types.eval_create_response import EvalGraderScoreModel as EvalGraderScoreModel
     from openai_urllib3.types.eval_create_params import EvalGraderScoreModelParam as EvalGraderScoreModelParam
-    from openai_urllib3.types.eval_create_response import EvalGraderScoreModelSamplingParams as EvalGraderScoreModelSamplingParams
-    from openai_urllib3.types.eval_create_params import EvalGraderScoreModelSamplingParamsParam as EvalGraderScoreModelSamplingParamsParam
+    from openai_urllib3.types.eval_create_response import (
+        EvalGraderScoreModelSamplingParams as EvalGraderScoreModelSamplingParams,
+    )
+    from openai_urllib3.types.eval_create_params import (
+        EvalGraderScoreModelSamplingParamsParam as EvalGraderScoreModelSamplingParamsParam,
+    )
     from openai_urllib3.types.eval_create_response import EvalGraderTextSimilarity as EvalGraderTextSimilarity
     from openai_urllib3.types.eval_create_params import EvalGraderTextSimilarityParam as EvalGraderTextSimilarityParam
     from openai_urllib3.types.eval_create_params import EvalItemContentOutputTextParam as EvalItemContentOutputTextParam
@@ -117,7 +191,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.eval_create_response import EvalCreateResponse as EvalListResponse
     from openai_urllib3.types.eval_create_response import EvalLogsDataSourceConfig as EvalLogsDataSourceConfig
     from openai_urllib3.types.eval_create_response import EvalCreateResponse as EvalRetrieveResponse
-    from openai_urllib3.types.eval_stored_completions_data_source_config import EvalStoredCompletionsDataSourceConfig as EvalStoredCompletionsDataSourceConfig
+    from openai_urllib3.types.eval_stored_completions_data_source_config import (
+        EvalStoredCompletionsDataSourceConfig as EvalStoredCompletionsDataSourceConfig,
+    )
     from openai_urllib3.types.eval_update_params import EvalUpdateParams as EvalUpdateParams
     from openai_urllib3.types.eval_create_response import EvalCreateResponse as EvalUpdateResponse
     from openai_urllib3.types.file_chunking_strategy import FileChunkingStrategy as FileChunkingStrategy
@@ -130,31 +206,51 @@ if TYPE_CHECKING:
     from openai_urllib3.types.file_object import FileObject as FileObject
     from openai_urllib3.types.shared.file_path import FilePath as FilePath
     from openai_urllib3.types.file_purpose import FilePurpose as FilePurpose
-    from openai_urllib3.types.shared.file_search_tool_call import FileSearchToolCall as FileSearchToolCall
-    from openai_urllib3.types.shared.file_search_tool_call import FileSearchToolCallResult as FileSearchToolCallResult
+    from openai_urllib3.types.shared.file_search_tool_call2 import FileSearchToolCall2 as FileSearchToolCall2
+    from openai_urllib3.types.shared.file_search_tool_call2 import (
+        FileSearchToolCall2Result as FileSearchToolCall2Result,
+    )
     from openai_urllib3.types.file_create_params import FilesCreateParams as FilesCreateParams
     from openai_urllib3.types.file_list_params import FilesListParams as FilesListParams
     from openai_urllib3.types.shared.function_definition import FunctionDefinition as FunctionDefinition
     from openai_urllib3.types.function_parameters import FunctionParameters as FunctionParameters
     from openai_urllib3.types.shared.function_shell_action import FunctionShellAction as FunctionShellAction
     from openai_urllib3.types.shared.function_shell_call import FunctionShellCall as FunctionShellCall
-    from openai_urllib3.types.shared.function_shell_call_output import FunctionShellCallOutput as FunctionShellCallOutput
-    from openai_urllib3.types.shared.function_shell_call_output_content import FunctionShellCallOutputContent as FunctionShellCallOutputContent
-    from openai_urllib3.types.shared.function_shell_call_output_exit_outcome import FunctionShellCallOutputExitOutcome as FunctionShellCallOutputExitOutcome
-    from openai_urllib3.types.shared.function_shell_call_output_timeout_outcome import FunctionShellCallOutputTimeoutOutcome as FunctionShellCallOutputTimeoutOutcome
-    from openai_urllib3.types.shared.function_tool_call_output_resource import FunctionToolCallOutputResource as FunctionToolCallOutputResource
-    from openai_urllib3.types.shared.function_tool_call_resource import FunctionToolCallResource as FunctionToolCallResource
+    from openai_urllib3.types.shared.function_shell_call_output import (
+        FunctionShellCallOutput as FunctionShellCallOutput,
+    )
+    from openai_urllib3.types.shared.function_shell_call_output_content import (
+        FunctionShellCallOutputContent as FunctionShellCallOutputContent,
+    )
+    from openai_urllib3.types.shared.function_shell_call_output_exit_outcome import (
+        FunctionShellCallOutputExitOutcome as FunctionShellCallOutputExitOutcome,
+    )
+    from openai_urllib3.types.shared.function_shell_call_output_timeout_outcome import (
+        FunctionShellCallOutputTimeoutOutcome as FunctionShellCallOutputTimeoutOutcome,
+    )
+    from openai_urllib3.types.shared.function_tool_call_output_resource import (
+        FunctionToolCallOutputResource as FunctionToolCallOutputResource,
+    )
+    from openai_urllib3.types.shared.function_tool_call_resource import (
+        FunctionToolCallResource as FunctionToolCallResource,
+    )
     from openai_urllib3.types.shared.http_error import HTTPError as HTTPError
     from openai_urllib3.types.image import Image as Image
-    from openai_urllib3.types.image_create_variation_params import ImageCreateVariationParams as ImageCreateVariationParams
+    from openai_urllib3.types.image_create_variation_params import (
+        ImageCreateVariationParams as ImageCreateVariationParams,
+    )
     from openai_urllib3.types.image_edit_completed_event import ImageEditCompletedEvent as ImageEditCompletedEvent
     from openai_urllib3.types.image_edit_params import ImageEditParams as ImageEditParams
-    from openai_urllib3.types.image_edit_partial_image_event import ImageEditPartialImageEvent as ImageEditPartialImageEvent
+    from openai_urllib3.types.image_edit_partial_image_event import (
+        ImageEditPartialImageEvent as ImageEditPartialImageEvent,
+    )
     from openai_urllib3.types.image_edit_stream_event import ImageEditStreamEvent as ImageEditStreamEvent
     from openai_urllib3.types.image_gen_completed_event import ImageGenCompletedEvent as ImageGenCompletedEvent
     from openai_urllib3.types.images_response import ImageGenInputUsageDetails as ImageGenInputUsageDetails
     from openai_urllib3.types.images_response import ImageGenOutputTokensDetails as ImageGenOutputTokensDetails
-    from openai_urllib3.types.image_gen_partial_image_event import ImageGenPartialImageEvent as ImageGenPartialImageEvent
+    from openai_urllib3.types.image_gen_partial_image_event import (
+        ImageGenPartialImageEvent as ImageGenPartialImageEvent,
+    )
     from openai_urllib3.types.image_gen_stream_event import ImageGenStreamEvent as ImageGenStreamEvent
     from openai_urllib3.types.shared.image_gen_tool_call import ImageGenToolCall as ImageGenToolCall
     from openai_urllib3.types.images_response import ImageGenUsage as ImageGenUsage
@@ -162,80 +258,142 @@ if TYPE_CHECKING:
     from openai_urllib3.types.image_input_reference_param import ImageInputReferenceParam as ImageInputReferenceParam
     from openai_urllib3.types.images_response import ImagesResponse as ImagesResponse
     from openai_urllib3.types.image_edit_completed_event import ImagesUsage as ImagesUsage
-    from openai_urllib3.types.image_edit_completed_event import ImagesUsageInputTokensDetails as ImagesUsageInputTokensDetails
+    from openai_urllib3.types.image_edit_completed_event import (
+        ImagesUsageInputTokensDetails as ImagesUsageInputTokensDetails,
+    )
     from openai_urllib3.types.shared.input_message import InputMessage as InputMessage
     from openai_urllib3.types.shared.key_press_action import KeyPressAction as KeyPressAction
-    from openai_urllib3.types.shared.local_environment_resource import LocalEnvironmentResource as LocalEnvironmentResource
+    from openai_urllib3.types.shared.local_environment_resource import (
+        LocalEnvironmentResource as LocalEnvironmentResource,
+    )
     from openai_urllib3.types.shared.local_shell_exec_action import LocalShellExecAction as LocalShellExecAction
     from openai_urllib3.types.shared.local_shell_tool_call import LocalShellToolCall as LocalShellToolCall
-    from openai_urllib3.types.shared.local_shell_tool_call_output import LocalShellToolCallOutput as LocalShellToolCallOutput
+    from openai_urllib3.types.shared.local_shell_tool_call_output import (
+        LocalShellToolCallOutput as LocalShellToolCallOutput,
+    )
     from openai_urllib3.types.shared.log_prob import LogProb as LogProb
     from openai_urllib3.types.shared.mcp_approval_request import MCPApprovalRequest as MCPApprovalRequest
-    from openai_urllib3.types.shared.mcp_approval_response_resource import MCPApprovalResponseResource as MCPApprovalResponseResource
+    from openai_urllib3.types.shared.mcp_approval_response_resource import (
+        MCPApprovalResponseResource as MCPApprovalResponseResource,
+    )
     from openai_urllib3.types.shared.mcp_list_tools import MCPListTools as MCPListTools
     from openai_urllib3.types.shared.mcp_list_tools_tool import MCPListToolsTool as MCPListToolsTool
     from openai_urllib3.types.shared.mcp_protocol_error import MCPProtocolError as MCPProtocolError
     from openai_urllib3.types.shared.mcp_tool_call import MCPToolCall as MCPToolCall
     from openai_urllib3.types.shared.mcp_tool_execution_error import MCPToolExecutionError as MCPToolExecutionError
-    from openai_urllib3.types.shared.message import Message as Message
+    from openai_urllib3.types.shared.message2 import Message2 as Message2
     from openai_urllib3.types.metadata import Metadata as Metadata
     from openai_urllib3.types.model import Model as Model
     from openai_urllib3.types.model_deleted import ModelDeleted as ModelDeleted
     from openai_urllib3.types.moderation import Moderation as Moderation
     from openai_urllib3.types.moderation import ModerationCategories as ModerationCategories
-    from openai_urllib3.types.moderation import ModerationCategoryAppliedInputTypes as ModerationCategoryAppliedInputTypes
+    from openai_urllib3.types.moderation import (
+        ModerationCategoryAppliedInputTypes as ModerationCategoryAppliedInputTypes,
+    )
     from openai_urllib3.types.moderation import ModerationCategoryScores as ModerationCategoryScores
     from openai_urllib3.types.moderation_create_params import ModerationCreateParams as ModerationCreateParams
     from openai_urllib3.types.moderation_create_response import ModerationCreateResponse as ModerationCreateResponse
-    from openai_urllib3.types.moderation_image_url_input_param import ModerationImageURLInputImageUrlParam as ModerationImageURLInputImageUrlParam
-    from openai_urllib3.types.moderation_image_url_input_param import ModerationImageURLInputParam as ModerationImageURLInputParam
-    from openai_urllib3.types.moderation_multi_modal_input_param import ModerationMultiModalInputParam as ModerationMultiModalInputParam
+    from openai_urllib3.types.moderation_image_url_input_param import (
+        ModerationImageURLInputImageUrlParam as ModerationImageURLInputImageUrlParam,
+    )
+    from openai_urllib3.types.moderation_image_url_input_param import (
+        ModerationImageURLInputParam as ModerationImageURLInputParam,
+    )
+    from openai_urllib3.types.moderation_multi_modal_input_param import (
+        ModerationMultiModalInputParam as ModerationMultiModalInputParam,
+    )
     from openai_urllib3.types.moderation_text_input_param import ModerationTextInputParam as ModerationTextInputParam
     from openai_urllib3.types.shared.move_param import MoveParam as MoveParam
-    from openai_urllib3.types.other_file_chunking_strategy_object import OtherFileChunkingStrategyObject as OtherFileChunkingStrategyObject
+    from openai_urllib3.types.other_file_chunking_strategy_object import (
+        OtherFileChunkingStrategyObject as OtherFileChunkingStrategyObject,
+    )
     from openai_urllib3.types.shared.output_text_content import OutputTextContent as OutputTextContent
     from openai_urllib3.types.shared.program import Program as Program
     from openai_urllib3.types.shared.program_output import ProgramOutput as ProgramOutput
     from openai_urllib3.types.shared.program_tool_call_caller import ProgramToolCallCaller as ProgramToolCallCaller
-    from openai_urllib3.types.shared.program_tool_call_caller_param import ProgramToolCallCallerParam as ProgramToolCallCallerParam
-    from openai_urllib3.types.shared.realtime_conversation_item_function_call import RealtimeConversationItemFunctionCall as RealtimeConversationItemFunctionCall
-    from openai_urllib3.types.shared.realtime_conversation_item_function_call_output import RealtimeConversationItemFunctionCallOutput as RealtimeConversationItemFunctionCallOutput
-    from openai_urllib3.types.shared.realtime_conversation_item_message_assistant import RealtimeConversationItemMessageAssistant as RealtimeConversationItemMessageAssistant
-    from openai_urllib3.types.shared.realtime_conversation_item_message_assistant import RealtimeConversationItemMessageAssistantContent as RealtimeConversationItemMessageAssistantContent
-    from openai_urllib3.types.shared.realtime_conversation_item_message_system import RealtimeConversationItemMessageSystem as RealtimeConversationItemMessageSystem
-    from openai_urllib3.types.shared.realtime_conversation_item_message_system import RealtimeConversationItemMessageSystemContent as RealtimeConversationItemMessageSystemContent
-    from openai_urllib3.types.shared.realtime_conversation_item_message_user import RealtimeConversationItemMessageUser as RealtimeConversationItemMessageUser
-    from openai_urllib3.types.shared.realtime_conversation_item_message_user import RealtimeConversationItemMessageUserContent as RealtimeConversationItemMessageUserContent
-    from openai_urllib3.types.shared.realtime_mcp_approval_request import RealtimeMCPApprovalRequest as RealtimeMCPApprovalRequest
-    from openai_urllib3.types.shared.realtime_mcp_approval_response import RealtimeMCPApprovalResponse as RealtimeMCPApprovalResponse
+    from openai_urllib3.types.shared.program_tool_call_caller_param import (
+        ProgramToolCallCallerParam as ProgramToolCallCallerParam,
+    )
+    from openai_urllib3.types.shared.realtime_conversation_item_function_call import (
+        RealtimeConversationItemFunctionCall as RealtimeConversationItemFunctionCall,
+    )
+    from openai_urllib3.types.shared.realtime_conversation_item_function_call_output import (
+        RealtimeConversationItemFunctionCallOutput as RealtimeConversationItemFunctionCallOutput,
+    )
+    from openai_urllib3.types.shared.realtime_conversation_item_message_assistant import (
+        RealtimeConversationItemMessageAssistant as RealtimeConversationItemMessageAssistant,
+    )
+    from openai_urllib3.types.shared.realtime_conversation_item_message_assistant import (
+        RealtimeConversationItemMessageAssistantContent as RealtimeConversationItemMessageAssistantContent,
+    )
+    from openai_urllib3.types.shared.realtime_conversation_item_message_system import (
+        RealtimeConversationItemMessageSystem as RealtimeConversationItemMessageSystem,
+    )
+    from openai_urllib3.types.shared.realtime_conversation_item_message_system import (
+        RealtimeConversationItemMessageSystemContent as RealtimeConversationItemMessageSystemContent,
+    )
+    from openai_urllib3.types.shared.realtime_conversation_item_message_user import (
+        RealtimeConversationItemMessageUser as RealtimeConversationItemMessageUser,
+    )
+    from openai_urllib3.types.shared.realtime_conversation_item_message_user import (
+        RealtimeConversationItemMessageUserContent as RealtimeConversationItemMessageUserContent,
+    )
+    from openai_urllib3.types.shared.realtime_mcp_approval_request import (
+        RealtimeMCPApprovalRequest as RealtimeMCPApprovalRequest,
+    )
+    from openai_urllib3.types.shared.realtime_mcp_approval_response import (
+        RealtimeMCPApprovalResponse as RealtimeMCPApprovalResponse,
+    )
     from openai_urllib3.types.shared.realtime_mcphttp_error import RealtimeMCPHTTPError as RealtimeMCPHTTPError
     from openai_urllib3.types.shared.realtime_mcp_list_tools import RealtimeMCPListTools as RealtimeMCPListTools
-    from openai_urllib3.types.shared.realtime_mcp_protocol_error import RealtimeMCPProtocolError as RealtimeMCPProtocolError
+    from openai_urllib3.types.shared.realtime_mcp_protocol_error import (
+        RealtimeMCPProtocolError as RealtimeMCPProtocolError,
+    )
     from openai_urllib3.types.shared.realtime_mcp_tool_call import RealtimeMCPToolCall as RealtimeMCPToolCall
-    from openai_urllib3.types.shared.realtime_mcp_tool_execution_error import RealtimeMCPToolExecutionError as RealtimeMCPToolExecutionError
+    from openai_urllib3.types.shared.realtime_mcp_tool_execution_error import (
+        RealtimeMCPToolExecutionError as RealtimeMCPToolExecutionError,
+    )
     from openai_urllib3.types.reasoning_effort import ReasoningEffort as ReasoningEffort
     from openai_urllib3.types.shared.reasoning_item import ReasoningItem as ReasoningItem
     from openai_urllib3.types.shared.reasoning_text_content import ReasoningTextContent as ReasoningTextContent
     from openai_urllib3.types.shared.refusal_content import RefusalContent as RefusalContent
-    from openai_urllib3.types.shared.response_format_json_object import ResponseFormatJSONObject as ResponseFormatJSONObject
-    from openai_urllib3.types.shared.response_format_json_schema import ResponseFormatJSONSchema as ResponseFormatJSONSchema
-    from openai_urllib3.types.shared.response_format_json_schema import ResponseFormatJSONSchemaJsonSchema as ResponseFormatJSONSchemaJsonSchema
+    from openai_urllib3.types.shared.response_format_json_object import (
+        ResponseFormatJSONObject as ResponseFormatJSONObject,
+    )
+    from openai_urllib3.types.shared.response_format_json_schema import (
+        ResponseFormatJSONSchema as ResponseFormatJSONSchema,
+    )
+    from openai_urllib3.types.shared.response_format_json_schema import (
+        ResponseFormatJSONSchemaJsonSchema as ResponseFormatJSONSchemaJsonSchema,
+    )
     from openai_urllib3.types.shared.response_format_text import ResponseFormatText as ResponseFormatText
-    from openai_urllib3.types.shared.response_format_text_grammar import ResponseFormatTextGrammar as ResponseFormatTextGrammar
+    from openai_urllib3.types.shared.response_format_text_grammar import (
+        ResponseFormatTextGrammar as ResponseFormatTextGrammar,
+    )
     from openai_urllib3.types.beta.beta_tool_choice_types import BetaToolChoiceTypes as ResponseFormatTextPython
     from openai_urllib3.types.responses_model import ResponsesModel as ResponsesModel
     from openai_urllib3.types.shared.screenshot_param import ScreenshotParam as ScreenshotParam
     from openai_urllib3.types.shared.scroll_param import ScrollParam as ScrollParam
-    from openai_urllib3.types.skill_update_params import SetDefaultSkillVersionBodyParam as SetDefaultSkillVersionBodyParam
+    from openai_urllib3.types.skill_update_params import (
+        SetDefaultSkillVersionBodyParam as SetDefaultSkillVersionBodyParam,
+    )
     from openai_urllib3.types.skill import Skill as Skill
     from openai_urllib3.types.skill_create_params import SkillCreateParams as SkillCreateParams
     from openai_urllib3.types.beta.chatkit.chatkit_thread_item_list import ChatKitThreadItemList as SkillList
     from openai_urllib3.types.skill_list_params import SkillListParams as SkillListParams
     from openai_urllib3.types.skill_update_params import SkillUpdateParams as SkillUpdateParams
-    from openai_urllib3.types.static_file_chunking_strategy import StaticFileChunkingStrategy as StaticFileChunkingStrategy
-    from openai_urllib3.types.static_file_chunking_strategy_object import StaticFileChunkingStrategyObject as StaticFileChunkingStrategyObject
-    from openai_urllib3.types.static_file_chunking_strategy_object_param import StaticFileChunkingStrategyObjectParam as StaticFileChunkingStrategyObjectParam
-    from openai_urllib3.types.static_file_chunking_strategy_param import StaticFileChunkingStrategyParam as StaticFileChunkingStrategyParam
+    from openai_urllib3.types.static_file_chunking_strategy import (
+        StaticFileChunkingStrategy as StaticFileChunkingStrategy,
+    )
+    from openai_urllib3.types.static_file_chunking_strategy_object import (
+        StaticFileChunkingStrategyObject as StaticFileChunkingStrategyObject,
+    )
+    from openai_urllib3.types.static_file_chunking_strategy_object_param import (
+        StaticFileChunkingStrategyObjectParam as StaticFileChunkingStrategyObjectParam,
+    )
+    from openai_urllib3.types.static_file_chunking_strategy_param import (
+        StaticFileChunkingStrategyParam as StaticFileChunkingStrategyParam,
+    )
     from openai_urllib3.types.shared.summary_text_content import SummaryTextContent as SummaryTextContent
     from openai_urllib3.types.content_provenance_check import SynthIDProvenanceResult as SynthIDProvenanceResult
     from openai_urllib3.types.shared.text_content import TextContent as TextContent
@@ -245,7 +403,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.tool_search_output import ToolSearchOutput as ToolSearchOutput
     from openai_urllib3.types.shared.top_log_prob import TopLogProb as TopLogProb
     from openai_urllib3.types.shared.type_param import TypeParam as TypeParam
-    from openai_urllib3.types.vector_store_update_params import UpdateVectorStoreRequestParam as UpdateVectorStoreRequestParam
+    from openai_urllib3.types.vector_store_update_params import (
+        UpdateVectorStoreRequestParam as UpdateVectorStoreRequestParam,
+    )
     from openai_urllib3.types.upload import Upload as Upload
     from openai_urllib3.types.upload_complete_params import UploadCompleteParams as UploadCompleteParams
     from openai_urllib3.types.upload_create_params import UploadCreateParams as UploadCreateParams
@@ -254,25 +414,41 @@ if TYPE_CHECKING:
     from openai_urllib3.types.vector_store_create_params import VectorStoreCreateParams as VectorStoreCreateParams
     from openai_urllib3.types.vector_store_deleted import VectorStoreDeleted as VectorStoreDeleted
     from openai_urllib3.types.vector_store import VectorStoreExpirationAfter as VectorStoreExpirationAfter
-    from openai_urllib3.types.vector_store_create_params import VectorStoreExpirationAfterParam as VectorStoreExpirationAfterParam
+    from openai_urllib3.types.vector_store_create_params import (
+        VectorStoreExpirationAfterParam as VectorStoreExpirationAfterParam,
+    )
     from openai_urllib3.types.vector_store import VectorStoreFileCounts as VectorStoreFileCounts
     from openai_urllib3.types.vector_store_list_params import VectorStoreListParams as VectorStoreListParams
     from openai_urllib3.types.vector_store_search_params import VectorStoreSearchParams as VectorStoreSearchParams
-    from openai_urllib3.types.vector_store_search_params import VectorStoreSearchParamsRankingOptionsParam as VectorStoreSearchParamsRankingOptionsParam
-    from openai_urllib3.types.vector_store_search_params import VectorStoreSearchRequestParam as VectorStoreSearchRequestParam
+    from openai_urllib3.types.vector_store_search_params import (
+        VectorStoreSearchParamsRankingOptionsParam as VectorStoreSearchParamsRankingOptionsParam,
+    )
+    from openai_urllib3.types.vector_store_search_params import (
+        VectorStoreSearchRequestParam as VectorStoreSearchRequestParam,
+    )
     from openai_urllib3.types.vector_store_search_response import VectorStoreSearchResponse as VectorStoreSearchResponse
-    from openai_urllib3.types.vector_store_search_response import VectorStoreSearchResultContentObject as VectorStoreSearchResultContentObject
+    from openai_urllib3.types.vector_store_search_response import (
+        VectorStoreSearchResultContentObject as VectorStoreSearchResultContentObject,
+    )
     from openai_urllib3.types.vector_store_update_params import VectorStoreUpdateParams as VectorStoreUpdateParams
     from openai_urllib3.types.video import Video as Video
-    from openai_urllib3.types.video_create_character_params import VideoCreateCharacterParams as VideoCreateCharacterParams
-    from openai_urllib3.types.video_create_character_response import VideoCreateCharacterResponse as VideoCreateCharacterResponse
+    from openai_urllib3.types.video_create_character_params import (
+        VideoCreateCharacterParams as VideoCreateCharacterParams,
+    )
+    from openai_urllib3.types.video_create_character_response import (
+        VideoCreateCharacterResponse as VideoCreateCharacterResponse,
+    )
     from openai_urllib3.types.video_create_error import VideoCreateError as VideoCreateError
     from openai_urllib3.types.video_create_params import VideoCreateParams as VideoCreateParams
     from openai_urllib3.types.video_delete_response import VideoDeleteResponse as VideoDeleteResponse
-    from openai_urllib3.types.video_download_content_params import VideoDownloadContentParams as VideoDownloadContentParams
+    from openai_urllib3.types.video_download_content_params import (
+        VideoDownloadContentParams as VideoDownloadContentParams,
+    )
     from openai_urllib3.types.video_edit_params import VideoEditParams as VideoEditParams
     from openai_urllib3.types.video_extend_params import VideoExtendParams as VideoExtendParams
-    from openai_urllib3.types.video_create_character_response import VideoCreateCharacterResponse as VideoGetCharacterResponse
+    from openai_urllib3.types.video_create_character_response import (
+        VideoCreateCharacterResponse as VideoGetCharacterResponse,
+    )
     from openai_urllib3.types.video_list_params import VideoListParams as VideoListParams
     from openai_urllib3.types.video_model import VideoModel as VideoModel
     from openai_urllib3.types.video_edit_params import VideoReferenceInputParam as VideoReferenceInputParam
@@ -281,9 +457,13 @@ if TYPE_CHECKING:
     from openai_urllib3.types.video_size import VideoSize as VideoSize
     from openai_urllib3.types.shared.wait_param import WaitParam as WaitParam
     from openai_urllib3.types.shared.web_search_action_find import WebSearchActionFind as WebSearchActionFind
-    from openai_urllib3.types.shared.web_search_action_open_page import WebSearchActionOpenPage as WebSearchActionOpenPage
+    from openai_urllib3.types.shared.web_search_action_open_page import (
+        WebSearchActionOpenPage as WebSearchActionOpenPage,
+    )
     from openai_urllib3.types.shared.web_search_action_search import WebSearchActionSearch as WebSearchActionSearch
-    from openai_urllib3.types.shared.web_search_action_search import WebSearchActionSearchSource as WebSearchActionSearchSource
+    from openai_urllib3.types.shared.web_search_action_search import (
+        WebSearchActionSearchSource as WebSearchActionSearchSource,
+    )
     from openai_urllib3.types.shared.web_search_tool_call import WebSearchToolCall as WebSearchToolCall
 
 _NAMES: dict[str, str] = {
@@ -309,9 +489,9 @@ _NAMES: dict[str, str] = {
     "C2PAProvenanceResult": "content_provenance_check:C2PAProvenanceResult",
     "ChatModel": "chat_model:ChatModel",
     "ClickParam": "shared.click_param:ClickParam",
-    "CodeInterpreterOutputImage": "shared.code_interpreter_output_image:CodeInterpreterOutputImage",
+    "CodeInterpreterOutputImage2": "shared.code_interpreter_output_image2:CodeInterpreterOutputImage2",
     "CodeInterpreterOutputLogs": "shared.code_interpreter_output_logs:CodeInterpreterOutputLogs",
-    "CodeInterpreterToolCall": "shared.code_interpreter_tool_call:CodeInterpreterToolCall",
+    "CodeInterpreterToolCall2": "shared.code_interpreter_tool_call2:CodeInterpreterToolCall2",
     "CompactionBody": "shared.compaction_body:CompactionBody",
     "ComparisonFilter": "shared.comparison_filter:ComparisonFilter",
     "CompleteUploadRequestParam": "upload_complete_params:CompleteUploadRequestParam",
@@ -354,7 +534,8 @@ _NAMES: dict[str, str] = {
     "CreateEvalLabelModelGraderParam": "eval_create_params:CreateEvalLabelModelGraderParam",
     "CreateEvalLogsDataSourceConfigParam": "eval_create_params:CreateEvalLogsDataSourceConfigParam",
     "CreateEvalRequestParam": "eval_create_params:CreateEvalRequestParam",
-    "CreateEvalStoredCompletionsDataSourceConfigParam": "eval_create_params:CreateEvalStoredCompletionsDataSourceConfigParam",
+    "CreateEvalStoredCompletionsDataSourceConfigParam":
+        "eval_create_params:CreateEvalStoredCompletionsDataSourceConfigParam",
     "CreateFileRequestParam": "file_create_params:CreateFileRequestParam",
     "CreateImageEditRequestParam": "image_edit_params:CreateImageEditRequestParam",
     "CreateImageRequestParam": "image_generate_params:CreateImageRequestParam",
@@ -398,7 +579,8 @@ _NAMES: dict[str, str] = {
     "EvalListResponse": "eval_create_response:EvalCreateResponse",
     "EvalLogsDataSourceConfig": "eval_create_response:EvalLogsDataSourceConfig",
     "EvalRetrieveResponse": "eval_create_response:EvalCreateResponse",
-    "EvalStoredCompletionsDataSourceConfig": "eval_stored_completions_data_source_config:EvalStoredCompletionsDataSourceConfig",
+    "EvalStoredCompletionsDataSourceConfig":
+        "eval_stored_completions_data_source_config:EvalStoredCompletionsDataSourceConfig",
     "EvalUpdateParams": "eval_update_params:EvalUpdateParams",
     "EvalUpdateResponse": "eval_create_response:EvalCreateResponse",
     "FileChunkingStrategy": "file_chunking_strategy:FileChunkingStrategy",
@@ -411,8 +593,8 @@ _NAMES: dict[str, str] = {
     "FileObject": "file_object:FileObject",
     "FilePath": "shared.file_path:FilePath",
     "FilePurpose": "file_purpose:FilePurpose",
-    "FileSearchToolCall": "shared.file_search_tool_call:FileSearchToolCall",
-    "FileSearchToolCallResult": "shared.file_search_tool_call:FileSearchToolCallResult",
+    "FileSearchToolCall2": "shared.file_search_tool_call2:FileSearchToolCall2",
+    "FileSearchToolCall2Result": "shared.file_search_tool_call2:FileSearchToolCall2Result",
     "FilesCreateParams": "file_create_params:FilesCreateParams",
     "FilesListParams": "file_list_params:FilesListParams",
     "FunctionDefinition": "shared.function_definition:FunctionDefinition",
@@ -421,8 +603,10 @@ _NAMES: dict[str, str] = {
     "FunctionShellCall": "shared.function_shell_call:FunctionShellCall",
     "FunctionShellCallOutput": "shared.function_shell_call_output:FunctionShellCallOutput",
     "FunctionShellCallOutputContent": "shared.function_shell_call_output_content:FunctionShellCallOutputContent",
-    "FunctionShellCallOutputExitOutcome": "shared.function_shell_call_output_exit_outcome:FunctionShellCallOutputExitOutcome",
-    "FunctionShellCallOutputTimeoutOutcome": "shared.function_shell_call_output_timeout_outcome:FunctionShellCallOutputTimeoutOutcome",
+    "FunctionShellCallOutputExitOutcome":
+        "shared.function_shell_call_output_exit_outcome:FunctionShellCallOutputExitOutcome",
+    "FunctionShellCallOutputTimeoutOutcome":
+        "shared.function_shell_call_output_timeout_outcome:FunctionShellCallOutputTimeoutOutcome",
     "FunctionToolCallOutputResource": "shared.function_tool_call_output_resource:FunctionToolCallOutputResource",
     "FunctionToolCallResource": "shared.function_tool_call_resource:FunctionToolCallResource",
     "HTTPError": "shared.http_error:HTTPError",
@@ -458,7 +642,7 @@ _NAMES: dict[str, str] = {
     "MCPProtocolError": "shared.mcp_protocol_error:MCPProtocolError",
     "MCPToolCall": "shared.mcp_tool_call:MCPToolCall",
     "MCPToolExecutionError": "shared.mcp_tool_execution_error:MCPToolExecutionError",
-    "Message": "shared.message:Message",
+    "Message2": "shared.message2:Message2",
     "Metadata": "metadata:Metadata",
     "Model": "model:Model",
     "ModelDeleted": "model_deleted:ModelDeleted",
@@ -479,14 +663,22 @@ _NAMES: dict[str, str] = {
     "ProgramOutput": "shared.program_output:ProgramOutput",
     "ProgramToolCallCaller": "shared.program_tool_call_caller:ProgramToolCallCaller",
     "ProgramToolCallCallerParam": "shared.program_tool_call_caller_param:ProgramToolCallCallerParam",
-    "RealtimeConversationItemFunctionCall": "shared.realtime_conversation_item_function_call:RealtimeConversationItemFunctionCall",
-    "RealtimeConversationItemFunctionCallOutput": "shared.realtime_conversation_item_function_call_output:RealtimeConversationItemFunctionCallOutput",
-    "RealtimeConversationItemMessageAssistant": "shared.realtime_conversation_item_message_assistant:RealtimeConversationItemMessageAssistant",
-    "RealtimeConversationItemMessageAssistantContent": "shared.realtime_conversation_item_message_assistant:RealtimeConversationItemMessageAssistantContent",
-    "RealtimeConversationItemMessageSystem": "shared.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystem",
-    "RealtimeConversationItemMessageSystemContent": "shared.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystemContent",
-    "RealtimeConversationItemMessageUser": "shared.realtime_conversation_item_message_user:RealtimeConversationItemMessageUser",
-    "RealtimeConversationItemMessageUserContent": "shared.realtime_conversation_item_message_user:RealtimeConversationItemMessageUserContent",
+    "RealtimeConversationItemFunctionCall":
+        "shared.realtime_conversation_item_function_call:RealtimeConversationItemFunctionCall",
+    "RealtimeConversationItemFunctionCallOutput":
+        "shared.realtime_conversation_item_function_call_output:RealtimeConversationItemFunctionCallOutput",
+    "RealtimeConversationItemMessageAssistant":
+        "shared.realtime_conversation_item_message_assistant:RealtimeConversationItemMessageAssistant",
+    "RealtimeConversationItemMessageAssistantContent":
+        "shared.realtime_conversation_item_message_assistant:RealtimeConversationItemMessageAssistantContent",
+    "RealtimeConversationItemMessageSystem":
+        "shared.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystem",
+    "RealtimeConversationItemMessageSystemContent":
+        "shared.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystemContent",
+    "RealtimeConversationItemMessageUser":
+        "shared.realtime_conversation_item_message_user:RealtimeConversationItemMessageUser",
+    "RealtimeConversationItemMessageUserContent":
+        "shared.realtime_conversation_item_message_user:RealtimeConversationItemMessageUserContent",
     "RealtimeMCPApprovalRequest": "shared.realtime_mcp_approval_request:RealtimeMCPApprovalRequest",
     "RealtimeMCPApprovalResponse": "shared.realtime_mcp_approval_response:RealtimeMCPApprovalResponse",
     "RealtimeMCPHTTPError": "shared.realtime_mcphttp_error:RealtimeMCPHTTPError",
@@ -515,7 +707,8 @@ _NAMES: dict[str, str] = {
     "SkillUpdateParams": "skill_update_params:SkillUpdateParams",
     "StaticFileChunkingStrategy": "static_file_chunking_strategy:StaticFileChunkingStrategy",
     "StaticFileChunkingStrategyObject": "static_file_chunking_strategy_object:StaticFileChunkingStrategyObject",
-    "StaticFileChunkingStrategyObjectParam": "static_file_chunking_strategy_object_param:StaticFileChunkingStrategyObjectParam",
+    "StaticFileChunkingStrategyObjectParam":
+        "static_file_chunking_strategy_object_param:StaticFileChunkingStrategyObjectParam",
     "StaticFileChunkingStrategyParam": "static_file_chunking_strategy_param:StaticFileChunkingStrategyParam",
     "SummaryTextContent": "shared.summary_text_content:SummaryTextContent",
     "SynthIDProvenanceResult": "content_provenance_check:SynthIDProvenanceResult",
@@ -539,7 +732,8 @@ _NAMES: dict[str, str] = {
     "VectorStoreFileCounts": "vector_store:VectorStoreFileCounts",
     "VectorStoreListParams": "vector_store_list_params:VectorStoreListParams",
     "VectorStoreSearchParams": "vector_store_search_params:VectorStoreSearchParams",
-    "VectorStoreSearchParamsRankingOptionsParam": "vector_store_search_params:VectorStoreSearchParamsRankingOptionsParam",
+    "VectorStoreSearchParamsRankingOptionsParam":
+        "vector_store_search_params:VectorStoreSearchParamsRankingOptionsParam",
     "VectorStoreSearchRequestParam": "vector_store_search_params:VectorStoreSearchRequestParam",
     "VectorStoreSearchResponse": "vector_store_search_response:VectorStoreSearchResponse",
     "VectorStoreSearchResultContentObject": "vector_store_search_response:VectorStoreSearchResultContentObject",
@@ -591,9 +785,9 @@ __all__ = [
     "C2PAProvenanceResult",
     "ChatModel",
     "ClickParam",
-    "CodeInterpreterOutputImage",
+    "CodeInterpreterOutputImage2",
     "CodeInterpreterOutputLogs",
-    "CodeInterpreterToolCall",
+    "CodeInterpreterToolCall2",
     "CompactionBody",
     "ComparisonFilter",
     "CompleteUploadRequestParam",
@@ -693,8 +887,8 @@ __all__ = [
     "FileObject",
     "FilePath",
     "FilePurpose",
-    "FileSearchToolCall",
-    "FileSearchToolCallResult",
+    "FileSearchToolCall2",
+    "FileSearchToolCall2Result",
     "FilesCreateParams",
     "FilesListParams",
     "FunctionDefinition",
@@ -740,7 +934,7 @@ __all__ = [
     "MCPProtocolError",
     "MCPToolCall",
     "MCPToolExecutionError",
-    "Message",
+    "Message2",
     "Metadata",
     "Model",
     "ModelDeleted",

@@ -18,31 +18,53 @@ NAMES: dict[str, str] = {
     "AdminAPIKeyOwner": "admin.organization.admin_api_key:AdminAPIKeyOwner",
     "AdminApiKeyCreateParams": "admin.organization.admin_api_key_create_params:AdminApiKeyCreateParams",
     "AdminApiKeyListParams": "admin.organization.admin_api_key_list_params:AdminApiKeyListParams",
-    "AdminOrganizationAuditLogsListEffectiveAtParam": "admin.organization.admin_organization_audit_logs_list_effective_at_param:AdminOrganizationAuditLogsListEffectiveAtParam",
-    "AdminOrganizationProjectsCertificatesActivateParams": "admin.organization.projects.certificate_activate_params:AdminOrganizationProjectsCertificatesActivateParams",
-    "AdminOrganizationProjectsCertificatesDeactivateParams": "admin.organization.projects.certificate_deactivate_params:AdminOrganizationProjectsCertificatesDeactivateParams",
-    "AdminOrganizationProjectsCertificatesListParams": "admin.organization.projects.certificate_list_params:AdminOrganizationProjectsCertificatesListParams",
-    "AdminOrganizationProjectsDataRetentionUpdateParams": "admin.organization.projects.data_retention_update_params:AdminOrganizationProjectsDataRetentionUpdateParams",
-    "AdminOrganizationProjectsGroupsCreateParams": "admin.organization.projects.group_create_params:AdminOrganizationProjectsGroupsCreateParams",
-    "AdminOrganizationProjectsGroupsListParams": "admin.organization.projects.group_list_params:AdminOrganizationProjectsGroupsListParams",
-    "AdminOrganizationProjectsGroupsRolesCreateParams": "admin.organization.projects.groups.role_create_params:AdminOrganizationProjectsGroupsRolesCreateParams",
-    "AdminOrganizationProjectsGroupsRolesListParams": "admin.organization.projects.groups.role_list_params:AdminOrganizationProjectsGroupsRolesListParams",
-    "AdminOrganizationProjectsRolesCreateParams": "admin.organization.projects.role_create_params:AdminOrganizationProjectsRolesCreateParams",
-    "AdminOrganizationProjectsRolesListParams": "admin.organization.projects.role_list_params:AdminOrganizationProjectsRolesListParams",
-    "AdminOrganizationProjectsRolesUpdateParams": "admin.organization.projects.role_update_params:AdminOrganizationProjectsRolesUpdateParams",
-    "AdminOrganizationProjectsSpendLimitUpdateParams": "admin.organization.projects.spend_limit_update_params:AdminOrganizationProjectsSpendLimitUpdateParams",
-    "AdminOrganizationProjectsUsersCreateParams": "admin.organization.projects.user_create_params:AdminOrganizationProjectsUsersCreateParams",
-    "AdminOrganizationProjectsUsersListParams": "admin.organization.projects.user_list_params:AdminOrganizationProjectsUsersListParams",
-    "AdminOrganizationProjectsUsersRolesCreateParams": "admin.organization.projects.users.role_create_params:AdminOrganizationProjectsUsersRolesCreateParams",
-    "AdminOrganizationProjectsUsersRolesListParams": "admin.organization.projects.users.role_list_params:AdminOrganizationProjectsUsersRolesListParams",
+    "AdminOrganizationAuditLogsListEffectiveAtParam":
+        "admin.organization.admin_organization_audit_logs_list_effective_at_param:AdminOrganizationAuditLogsListEffectiveAtParam",
+    "AdminOrganizationProjectsCertificatesActivateParams":
+        "admin.organization.projects.certificate_activate_params:AdminOrganizationProjectsCertificatesActivateParams",
+    "AdminOrganizationProjectsCertificatesDeactivateParams":
+        "admin.organization.projects.certificate_deactivate_params:AdminOrganizationProjectsCertificatesDeactivateParams",
+    "AdminOrganizationProjectsCertificatesListParams":
+        "admin.organization.projects.certificate_list_params:AdminOrganizationProjectsCertificatesListParams",
+    "AdminOrganizationProjectsDataRetentionUpdateParams":
+        "admin.organization.projects.data_retention_update_params:AdminOrganizationProjectsDataRetentionUpdateParams",
+    "AdminOrganizationProjectsGroupsCreateParams":
+        "admin.organization.projects.group_create_params:AdminOrganizationProjectsGroupsCreateParams",
+    "AdminOrganizationProjectsGroupsListParams":
+        "admin.organization.projects.group_list_params:AdminOrganizationProjectsGroupsListParams",
+    "AdminOrganizationProjectsGroupsRolesCreateParams":
+        "admin.organization.projects.groups.role_create_params:AdminOrganizationProjectsGroupsRolesCreateParams",
+    "AdminOrganizationProjectsGroupsRolesListParams":
+        "admin.organization.projects.groups.role_list_params:AdminOrganizationProjectsGroupsRolesListParams",
+    "AdminOrganizationProjectsRolesCreateParams":
+        "admin.organization.projects.role_create_params:AdminOrganizationProjectsRolesCreateParams",
+    "AdminOrganizationProjectsRolesListParams":
+        "admin.organization.projects.role_list_params:AdminOrganizationProjectsRolesListParams",
+    "AdminOrganizationProjectsRolesUpdateParams":
+        "admin.organization.projects.role_update_params:AdminOrganizationProjectsRolesUpdateParams",
+    "AdminOrganizationProjectsSpendLimitUpdateParams":
+        "admin.organization.projects.spend_limit_update_params:AdminOrganizationProjectsSpendLimitUpdateParams",
+    "AdminOrganizationProjectsUsersCreateParams":
+        "admin.organization.projects.user_create_params:AdminOrganizationProjectsUsersCreateParams",
+    "AdminOrganizationProjectsUsersListParams":
+        "admin.organization.projects.user_list_params:AdminOrganizationProjectsUsersListParams",
+    "AdminOrganizationProjectsUsersRolesCreateParams":
+        "admin.organization.projects.users.role_create_params:AdminOrganizationProjectsUsersRolesCreateParams",
+    "AdminOrganizationProjectsUsersRolesListParams":
+        "admin.organization.projects.users.role_list_params:AdminOrganizationProjectsUsersRolesListParams",
     "AdminOrganizationRolesCreateParams": "admin.organization.role_create_params:AdminOrganizationRolesCreateParams",
     "AdminOrganizationRolesListParams": "admin.organization.role_list_params:AdminOrganizationRolesListParams",
-    "AdminOrganizationSpendAlertsCreateParams": "admin.organization.spend_alert_create_params:AdminOrganizationSpendAlertsCreateParams",
-    "AdminOrganizationSpendAlertsListParams": "admin.organization.spend_alert_list_params:AdminOrganizationSpendAlertsListParams",
-    "AdminOrganizationSpendAlertsUpdateParams": "admin.organization.spend_alert_update_params:AdminOrganizationSpendAlertsUpdateParams",
+    "AdminOrganizationSpendAlertsCreateParams":
+        "admin.organization.spend_alert_create_params:AdminOrganizationSpendAlertsCreateParams",
+    "AdminOrganizationSpendAlertsListParams":
+        "admin.organization.spend_alert_list_params:AdminOrganizationSpendAlertsListParams",
+    "AdminOrganizationSpendAlertsUpdateParams":
+        "admin.organization.spend_alert_update_params:AdminOrganizationSpendAlertsUpdateParams",
     "AdminOrganizationUsersListParams": "admin.organization.user_list_params:AdminOrganizationUsersListParams",
-    "AdminOrganizationUsersRolesCreateParams": "admin.organization.users.role_create_params:AdminOrganizationUsersRolesCreateParams",
-    "AdminOrganizationUsersRolesListParams": "admin.organization.users.role_list_params:AdminOrganizationUsersRolesListParams",
+    "AdminOrganizationUsersRolesCreateParams":
+        "admin.organization.users.role_create_params:AdminOrganizationUsersRolesCreateParams",
+    "AdminOrganizationUsersRolesListParams":
+        "admin.organization.users.role_list_params:AdminOrganizationUsersRolesListParams",
     "AdminOrganizationUsersUpdateParams": "admin.organization.user_update_params:AdminOrganizationUsersUpdateParams",
     "AllModels": "all_models:AllModels",
     "Annotation": "beta.threads.annotation:Annotation",
@@ -50,43 +72,60 @@ NAMES: dict[str, str] = {
     "ApiKeyCreateParams": "admin.organization.projects.service_accounts.api_key_create_params:ApiKeyCreateParams",
     "ApiKeyListParams": "admin.organization.projects.api_key_list_params:ApiKeyListParams",
     "ApplyPatchCreateFileOperation": "shared.apply_patch_create_file_operation:ApplyPatchCreateFileOperation",
-    "ApplyPatchCreateFileOperationParam": "shared_params.apply_patch_create_file_operation_param:ApplyPatchCreateFileOperationParam",
-    "ApplyPatchCreateFileOperationParam2": "responses.apply_patch_create_file_operation_param2:ApplyPatchCreateFileOperationParam2",
+    "ApplyPatchCreateFileOperationParam":
+        "shared_params.apply_patch_create_file_operation_param:ApplyPatchCreateFileOperationParam",
+    "ApplyPatchCreateFileOperationParam2":
+        "responses.apply_patch_create_file_operation_param2:ApplyPatchCreateFileOperationParam2",
     "ApplyPatchDeleteFileOperation": "shared.apply_patch_delete_file_operation:ApplyPatchDeleteFileOperation",
-    "ApplyPatchDeleteFileOperationParam": "shared_params.apply_patch_delete_file_operation_param:ApplyPatchDeleteFileOperationParam",
-    "ApplyPatchDeleteFileOperationParam2": "responses.apply_patch_delete_file_operation_param2:ApplyPatchDeleteFileOperationParam2",
+    "ApplyPatchDeleteFileOperationParam":
+        "shared_params.apply_patch_delete_file_operation_param:ApplyPatchDeleteFileOperationParam",
+    "ApplyPatchDeleteFileOperationParam2":
+        "responses.apply_patch_delete_file_operation_param2:ApplyPatchDeleteFileOperationParam2",
     "ApplyPatchTool": "responses.apply_patch_tool:ApplyPatchTool",
     "ApplyPatchToolCall": "shared.apply_patch_tool_call:ApplyPatchToolCall",
     "ApplyPatchToolCallItemParam": "shared_params.apply_patch_tool_call_item_param:ApplyPatchToolCallItemParam",
     "ApplyPatchToolCallItemParam2": "responses.apply_patch_tool_call_item_param2:ApplyPatchToolCallItemParam2",
     "ApplyPatchToolCallOutput": "shared.apply_patch_tool_call_output:ApplyPatchToolCallOutput",
-    "ApplyPatchToolCallOutputItemParam": "shared_params.apply_patch_tool_call_output_item_param:ApplyPatchToolCallOutputItemParam",
-    "ApplyPatchToolCallOutputItemParam2": "responses.apply_patch_tool_call_output_item_param2:ApplyPatchToolCallOutputItemParam2",
+    "ApplyPatchToolCallOutputItemParam":
+        "shared_params.apply_patch_tool_call_output_item_param:ApplyPatchToolCallOutputItemParam",
+    "ApplyPatchToolCallOutputItemParam2":
+        "responses.apply_patch_tool_call_output_item_param2:ApplyPatchToolCallOutputItemParam2",
     "ApplyPatchToolParam": "responses.apply_patch_tool_param:ApplyPatchToolParam",
     "ApplyPatchUpdateFileOperation": "shared.apply_patch_update_file_operation:ApplyPatchUpdateFileOperation",
-    "ApplyPatchUpdateFileOperationParam": "shared_params.apply_patch_update_file_operation_param:ApplyPatchUpdateFileOperationParam",
-    "ApplyPatchUpdateFileOperationParam2": "responses.apply_patch_update_file_operation_param2:ApplyPatchUpdateFileOperationParam2",
+    "ApplyPatchUpdateFileOperationParam":
+        "shared_params.apply_patch_update_file_operation_param:ApplyPatchUpdateFileOperationParam",
+    "ApplyPatchUpdateFileOperationParam2":
+        "responses.apply_patch_update_file_operation_param2:ApplyPatchUpdateFileOperationParam2",
     "ApproximateLocation": "responses.web_search_preview_tool:ApproximateLocation",
     "ApproximateLocationParam": "responses.web_search_preview_tool_param:ApproximateLocationParam",
     "Assistant": "beta.assistant:Assistant",
     "AssistantCreateParams": "beta.assistant_create_params:AssistantCreateParams",
-    "AssistantCreateParamsToolResources0CodeInterpreterParam": "beta.assistant_create_params:AssistantCreateParamsToolResources0CodeInterpreterParam",
-    "AssistantCreateParamsToolResources0FileSearchParam": "beta.assistant_create_params:AssistantCreateParamsToolResources0FileSearchParam",
-    "AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam": "beta.assistant_create_params:AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam",
-    "AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam": "beta.assistant_create_params:AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam",
-    "AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam": "beta.assistant_create_params:AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam",
-    "AssistantCreateParamsToolResources0FileSearchVectorStoreParam": "beta.assistant_create_params:AssistantCreateParamsToolResources0FileSearchVectorStoreParam",
+    "AssistantCreateParamsToolResources0CodeInterpreterParam":
+        "beta.assistant_create_params:AssistantCreateParamsToolResources0CodeInterpreterParam",
+    "AssistantCreateParamsToolResources0FileSearchParam":
+        "beta.assistant_create_params:AssistantCreateParamsToolResources0FileSearchParam",
+    "AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam":
+        "beta.assistant_create_params:AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam",
+    "AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam":
+        "beta.assistant_create_params:AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam",
+    "AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam":
+        "beta.assistant_create_params:AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam",
+    "AssistantCreateParamsToolResources0FileSearchVectorStoreParam":
+        "beta.assistant_create_params:AssistantCreateParamsToolResources0FileSearchVectorStoreParam",
     "AssistantCreateParamsToolResources0Param": "beta.assistant_create_params:AssistantCreateParamsToolResources0Param",
     "AssistantDeleted": "beta.assistant_deleted:AssistantDeleted",
     "AssistantListParams": "beta.assistant_list_params:AssistantListParams",
     "AssistantResponseFormatOption": "beta.assistant_response_format_option:AssistantResponseFormatOption",
     "AssistantStreamEvent": "beta.assistant_stream_event:AssistantStreamEvent",
     "AssistantStreamEventThreadCreated": "beta.assistant_stream_event:AssistantStreamEventThreadCreated",
-    "AssistantStreamEventThreadMessageCompleted": "beta.assistant_stream_event:AssistantStreamEventThreadMessageCompleted",
+    "AssistantStreamEventThreadMessageCompleted":
+        "beta.assistant_stream_event:AssistantStreamEventThreadMessageCompleted",
     "AssistantStreamEventThreadMessageCreated": "beta.assistant_stream_event:AssistantStreamEventThreadMessageCreated",
     "AssistantStreamEventThreadMessageDelta": "beta.assistant_stream_event:AssistantStreamEventThreadMessageDelta",
-    "AssistantStreamEventThreadMessageInProgress": "beta.assistant_stream_event:AssistantStreamEventThreadMessageInProgress",
-    "AssistantStreamEventThreadMessageIncomplete": "beta.assistant_stream_event:AssistantStreamEventThreadMessageIncomplete",
+    "AssistantStreamEventThreadMessageInProgress":
+        "beta.assistant_stream_event:AssistantStreamEventThreadMessageInProgress",
+    "AssistantStreamEventThreadMessageIncomplete":
+        "beta.assistant_stream_event:AssistantStreamEventThreadMessageIncomplete",
     "AssistantStreamEventThreadRunCancelled": "beta.assistant_stream_event:AssistantStreamEventThreadRunCancelled",
     "AssistantStreamEventThreadRunCancelling": "beta.assistant_stream_event:AssistantStreamEventThreadRunCancelling",
     "AssistantStreamEventThreadRunCompleted": "beta.assistant_stream_event:AssistantStreamEventThreadRunCompleted",
@@ -96,14 +135,18 @@ NAMES: dict[str, str] = {
     "AssistantStreamEventThreadRunInProgress": "beta.assistant_stream_event:AssistantStreamEventThreadRunInProgress",
     "AssistantStreamEventThreadRunIncomplete": "beta.assistant_stream_event:AssistantStreamEventThreadRunIncomplete",
     "AssistantStreamEventThreadRunQueued": "beta.assistant_stream_event:AssistantStreamEventThreadRunQueued",
-    "AssistantStreamEventThreadRunRequiresAction": "beta.assistant_stream_event:AssistantStreamEventThreadRunRequiresAction",
-    "AssistantStreamEventThreadRunStepCancelled": "beta.assistant_stream_event:AssistantStreamEventThreadRunStepCancelled",
-    "AssistantStreamEventThreadRunStepCompleted": "beta.assistant_stream_event:AssistantStreamEventThreadRunStepCompleted",
+    "AssistantStreamEventThreadRunRequiresAction":
+        "beta.assistant_stream_event:AssistantStreamEventThreadRunRequiresAction",
+    "AssistantStreamEventThreadRunStepCancelled":
+        "beta.assistant_stream_event:AssistantStreamEventThreadRunStepCancelled",
+    "AssistantStreamEventThreadRunStepCompleted":
+        "beta.assistant_stream_event:AssistantStreamEventThreadRunStepCompleted",
     "AssistantStreamEventThreadRunStepCreated": "beta.assistant_stream_event:AssistantStreamEventThreadRunStepCreated",
     "AssistantStreamEventThreadRunStepDelta": "beta.assistant_stream_event:AssistantStreamEventThreadRunStepDelta",
     "AssistantStreamEventThreadRunStepExpired": "beta.assistant_stream_event:AssistantStreamEventThreadRunStepExpired",
     "AssistantStreamEventThreadRunStepFailed": "beta.assistant_stream_event:AssistantStreamEventThreadRunStepFailed",
-    "AssistantStreamEventThreadRunStepInProgress": "beta.assistant_stream_event:AssistantStreamEventThreadRunStepInProgress",
+    "AssistantStreamEventThreadRunStepInProgress":
+        "beta.assistant_stream_event:AssistantStreamEventThreadRunStepInProgress",
     "AssistantTool": "beta.assistant_tool:AssistantTool",
     "AssistantToolChoice": "beta.assistant_tool_choice:AssistantToolChoice",
     "AssistantToolChoiceFunction": "beta.assistant_tool_choice_function:AssistantToolChoiceFunction",
@@ -115,8 +158,10 @@ NAMES: dict[str, str] = {
     "AssistantToolsFileSearchTypeOnly": "beta.threads.message:AssistantToolsFileSearchTypeOnly",
     "AssistantToolsFileSearchTypeOnlyParam": "beta.thread_create_and_run_params:AssistantToolsFileSearchTypeOnlyParam",
     "AssistantUpdateParams": "beta.assistant_update_params:AssistantUpdateParams",
-    "AssistantUpdateParamsToolResources0CodeInterpreterParam": "beta.assistant_update_params:AssistantUpdateParamsToolResources0CodeInterpreterParam",
-    "AssistantUpdateParamsToolResources0FileSearchParam": "beta.assistant_update_params:AssistantUpdateParamsToolResources0FileSearchParam",
+    "AssistantUpdateParamsToolResources0CodeInterpreterParam":
+        "beta.assistant_update_params:AssistantUpdateParamsToolResources0CodeInterpreterParam",
+    "AssistantUpdateParamsToolResources0FileSearchParam":
+        "beta.assistant_update_params:AssistantUpdateParamsToolResources0FileSearchParam",
     "AssistantUpdateParamsToolResources0Param": "beta.assistant_update_params:AssistantUpdateParamsToolResources0Param",
     "AudioResponseFormat": "audio_response_format:AudioResponseFormat",
     "AudioTranscription": "beta.realtime.transcription_session_update:AudioTranscription",
@@ -134,78 +179,131 @@ NAMES: dict[str, str] = {
     "AuditLogListParams": "admin.organization.audit_log_list_params:AuditLogListParams",
     "AuditLogListResponse": "admin.organization.audit_log_list_response:AuditLogListResponse",
     "AuditLogListResponseApiKeyCreated": "admin.organization.audit_log_list_response:AuditLogListResponseApiKeyCreated",
-    "AuditLogListResponseApiKeyCreatedData": "admin.organization.audit_log_list_response:AuditLogListResponseApiKeyCreatedData",
+    "AuditLogListResponseApiKeyCreatedData":
+        "admin.organization.audit_log_list_response:AuditLogListResponseApiKeyCreatedData",
     "AuditLogListResponseApiKeyDeleted": "admin.organization.audit_log_list_response:AuditLogListResponseApiKeyDeleted",
     "AuditLogListResponseApiKeyUpdated": "admin.organization.audit_log_list_response:AuditLogListResponseApiKeyUpdated",
-    "AuditLogListResponseApiKeyUpdatedChangesRequested": "admin.organization.audit_log_list_response:AuditLogListResponseApiKeyUpdatedChangesRequested",
-    "AuditLogListResponseCertificateCreated": "admin.organization.audit_log_list_response:AuditLogListResponseCertificateCreated",
-    "AuditLogListResponseCertificateDeleted": "admin.organization.audit_log_list_response:AuditLogListResponseCertificateDeleted",
-    "AuditLogListResponseCertificateUpdated": "admin.organization.audit_log_list_response:AuditLogListResponseCertificateUpdated",
-    "AuditLogListResponseCertificatesActivated": "admin.organization.audit_log_list_response:AuditLogListResponseCertificatesActivated",
-    "AuditLogListResponseCertificatesActivatedCertificate": "admin.organization.audit_log_list_response:AuditLogListResponseCertificatesActivatedCertificate",
-    "AuditLogListResponseCertificatesDeactivated": "admin.organization.audit_log_list_response:AuditLogListResponseCertificatesDeactivated",
-    "AuditLogListResponseCertificatesDeactivatedCertificate": "admin.organization.audit_log_list_response:AuditLogListResponseCertificatesDeactivatedCertificate",
-    "AuditLogListResponseCheckpointPermissionCreated": "admin.organization.audit_log_list_response:AuditLogListResponseCheckpointPermissionCreated",
-    "AuditLogListResponseCheckpointPermissionCreatedData": "admin.organization.audit_log_list_response:AuditLogListResponseCheckpointPermissionCreatedData",
-    "AuditLogListResponseCheckpointPermissionDeleted": "admin.organization.audit_log_list_response:AuditLogListResponseCheckpointPermissionDeleted",
-    "AuditLogListResponseExternalKeyRegistered": "admin.organization.audit_log_list_response:AuditLogListResponseExternalKeyRegistered",
-    "AuditLogListResponseExternalKeyRemoved": "admin.organization.audit_log_list_response:AuditLogListResponseExternalKeyRemoved",
+    "AuditLogListResponseApiKeyUpdatedChangesRequested":
+        "admin.organization.audit_log_list_response:AuditLogListResponseApiKeyUpdatedChangesRequested",
+    "AuditLogListResponseCertificateCreated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseCertificateCreated",
+    "AuditLogListResponseCertificateDeleted":
+        "admin.organization.audit_log_list_response:AuditLogListResponseCertificateDeleted",
+    "AuditLogListResponseCertificateUpdated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseCertificateUpdated",
+    "AuditLogListResponseCertificatesActivated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseCertificatesActivated",
+    "AuditLogListResponseCertificatesActivatedCertificate":
+        "admin.organization.audit_log_list_response:AuditLogListResponseCertificatesActivatedCertificate",
+    "AuditLogListResponseCertificatesDeactivated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseCertificatesDeactivated",
+    "AuditLogListResponseCertificatesDeactivatedCertificate":
+        "admin.organization.audit_log_list_response:AuditLogListResponseCertificatesDeactivatedCertificate",
+    "AuditLogListResponseCheckpointPermissionCreated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseCheckpointPermissionCreated",
+    "AuditLogListResponseCheckpointPermissionCreatedData":
+        "admin.organization.audit_log_list_response:AuditLogListResponseCheckpointPermissionCreatedData",
+    "AuditLogListResponseCheckpointPermissionDeleted":
+        "admin.organization.audit_log_list_response:AuditLogListResponseCheckpointPermissionDeleted",
+    "AuditLogListResponseExternalKeyRegistered":
+        "admin.organization.audit_log_list_response:AuditLogListResponseExternalKeyRegistered",
+    "AuditLogListResponseExternalKeyRemoved":
+        "admin.organization.audit_log_list_response:AuditLogListResponseExternalKeyRemoved",
     "AuditLogListResponseGroupCreated": "admin.organization.audit_log_list_response:AuditLogListResponseGroupCreated",
-    "AuditLogListResponseGroupCreatedData": "admin.organization.audit_log_list_response:AuditLogListResponseGroupCreatedData",
+    "AuditLogListResponseGroupCreatedData":
+        "admin.organization.audit_log_list_response:AuditLogListResponseGroupCreatedData",
     "AuditLogListResponseGroupDeleted": "admin.organization.audit_log_list_response:AuditLogListResponseGroupDeleted",
     "AuditLogListResponseGroupUpdated": "admin.organization.audit_log_list_response:AuditLogListResponseGroupUpdated",
-    "AuditLogListResponseGroupUpdatedChangesRequested": "admin.organization.audit_log_list_response:AuditLogListResponseGroupUpdatedChangesRequested",
-    "AuditLogListResponseInviteAccepted": "admin.organization.audit_log_list_response:AuditLogListResponseInviteAccepted",
+    "AuditLogListResponseGroupUpdatedChangesRequested":
+        "admin.organization.audit_log_list_response:AuditLogListResponseGroupUpdatedChangesRequested",
+    "AuditLogListResponseInviteAccepted":
+        "admin.organization.audit_log_list_response:AuditLogListResponseInviteAccepted",
     "AuditLogListResponseInviteDeleted": "admin.organization.audit_log_list_response:AuditLogListResponseInviteDeleted",
     "AuditLogListResponseInviteSent": "admin.organization.audit_log_list_response:AuditLogListResponseInviteSent",
-    "AuditLogListResponseInviteSentData": "admin.organization.audit_log_list_response:AuditLogListResponseInviteSentData",
-    "AuditLogListResponseIpAllowlistConfigActivated": "admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistConfigActivated",
-    "AuditLogListResponseIpAllowlistConfigActivatedConfig": "admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistConfigActivatedConfig",
-    "AuditLogListResponseIpAllowlistConfigDeactivated": "admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistConfigDeactivated",
-    "AuditLogListResponseIpAllowlistConfigDeactivatedConfig": "admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistConfigDeactivatedConfig",
-    "AuditLogListResponseIpAllowlistCreated": "admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistCreated",
-    "AuditLogListResponseIpAllowlistDeleted": "admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistDeleted",
-    "AuditLogListResponseIpAllowlistUpdated": "admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistUpdated",
+    "AuditLogListResponseInviteSentData":
+        "admin.organization.audit_log_list_response:AuditLogListResponseInviteSentData",
+    "AuditLogListResponseIpAllowlistConfigActivated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistConfigActivated",
+    "AuditLogListResponseIpAllowlistConfigActivatedConfig":
+        "admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistConfigActivatedConfig",
+    "AuditLogListResponseIpAllowlistConfigDeactivated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistConfigDeactivated",
+    "AuditLogListResponseIpAllowlistConfigDeactivatedConfig":
+        "admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistConfigDeactivatedConfig",
+    "AuditLogListResponseIpAllowlistCreated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistCreated",
+    "AuditLogListResponseIpAllowlistDeleted":
+        "admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistDeleted",
+    "AuditLogListResponseIpAllowlistUpdated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistUpdated",
     "AuditLogListResponseLoginFailed": "admin.organization.audit_log_list_response:AuditLogListResponseLoginFailed",
     "AuditLogListResponseLogoutFailed": "admin.organization.audit_log_list_response:AuditLogListResponseLogoutFailed",
-    "AuditLogListResponseOrganizationUpdated": "admin.organization.audit_log_list_response:AuditLogListResponseOrganizationUpdated",
-    "AuditLogListResponseOrganizationUpdatedChangesRequested": "admin.organization.audit_log_list_response:AuditLogListResponseOrganizationUpdatedChangesRequested",
+    "AuditLogListResponseOrganizationUpdated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseOrganizationUpdated",
+    "AuditLogListResponseOrganizationUpdatedChangesRequested":
+        "admin.organization.audit_log_list_response:AuditLogListResponseOrganizationUpdatedChangesRequested",
     "AuditLogListResponseProject": "admin.organization.audit_log_list_response:AuditLogListResponseProject",
-    "AuditLogListResponseProjectArchived": "admin.organization.audit_log_list_response:AuditLogListResponseProjectArchived",
-    "AuditLogListResponseProjectCreated": "admin.organization.audit_log_list_response:AuditLogListResponseProjectCreated",
-    "AuditLogListResponseProjectCreatedData": "admin.organization.audit_log_list_response:AuditLogListResponseProjectCreatedData",
-    "AuditLogListResponseProjectDeleted": "admin.organization.audit_log_list_response:AuditLogListResponseProjectDeleted",
-    "AuditLogListResponseProjectUpdated": "admin.organization.audit_log_list_response:AuditLogListResponseProjectUpdated",
-    "AuditLogListResponseProjectUpdatedChangesRequested": "admin.organization.audit_log_list_response:AuditLogListResponseProjectUpdatedChangesRequested",
-    "AuditLogListResponseRateLimitDeleted": "admin.organization.audit_log_list_response:AuditLogListResponseRateLimitDeleted",
-    "AuditLogListResponseRateLimitUpdated": "admin.organization.audit_log_list_response:AuditLogListResponseRateLimitUpdated",
-    "AuditLogListResponseRateLimitUpdatedChangesRequested": "admin.organization.audit_log_list_response:AuditLogListResponseRateLimitUpdatedChangesRequested",
-    "AuditLogListResponseRoleAssignmentCreated": "admin.organization.audit_log_list_response:AuditLogListResponseRoleAssignmentCreated",
-    "AuditLogListResponseRoleAssignmentDeleted": "admin.organization.audit_log_list_response:AuditLogListResponseRoleAssignmentDeleted",
-    "AuditLogListResponseRoleBoundToResource": "admin.organization.audit_log_list_response:AuditLogListResponseRoleBoundToResource",
+    "AuditLogListResponseProjectArchived":
+        "admin.organization.audit_log_list_response:AuditLogListResponseProjectArchived",
+    "AuditLogListResponseProjectCreated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseProjectCreated",
+    "AuditLogListResponseProjectCreatedData":
+        "admin.organization.audit_log_list_response:AuditLogListResponseProjectCreatedData",
+    "AuditLogListResponseProjectDeleted":
+        "admin.organization.audit_log_list_response:AuditLogListResponseProjectDeleted",
+    "AuditLogListResponseProjectUpdated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseProjectUpdated",
+    "AuditLogListResponseProjectUpdatedChangesRequested":
+        "admin.organization.audit_log_list_response:AuditLogListResponseProjectUpdatedChangesRequested",
+    "AuditLogListResponseRateLimitDeleted":
+        "admin.organization.audit_log_list_response:AuditLogListResponseRateLimitDeleted",
+    "AuditLogListResponseRateLimitUpdated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseRateLimitUpdated",
+    "AuditLogListResponseRateLimitUpdatedChangesRequested":
+        "admin.organization.audit_log_list_response:AuditLogListResponseRateLimitUpdatedChangesRequested",
+    "AuditLogListResponseRoleAssignmentCreated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseRoleAssignmentCreated",
+    "AuditLogListResponseRoleAssignmentDeleted":
+        "admin.organization.audit_log_list_response:AuditLogListResponseRoleAssignmentDeleted",
+    "AuditLogListResponseRoleBoundToResource":
+        "admin.organization.audit_log_list_response:AuditLogListResponseRoleBoundToResource",
     "AuditLogListResponseRoleCreated": "admin.organization.audit_log_list_response:AuditLogListResponseRoleCreated",
     "AuditLogListResponseRoleDeleted": "admin.organization.audit_log_list_response:AuditLogListResponseRoleDeleted",
-    "AuditLogListResponseRoleUnboundFromResource": "admin.organization.audit_log_list_response:AuditLogListResponseRoleUnboundFromResource",
+    "AuditLogListResponseRoleUnboundFromResource":
+        "admin.organization.audit_log_list_response:AuditLogListResponseRoleUnboundFromResource",
     "AuditLogListResponseRoleUpdated": "admin.organization.audit_log_list_response:AuditLogListResponseRoleUpdated",
-    "AuditLogListResponseRoleUpdatedChangesRequested": "admin.organization.audit_log_list_response:AuditLogListResponseRoleUpdatedChangesRequested",
+    "AuditLogListResponseRoleUpdatedChangesRequested":
+        "admin.organization.audit_log_list_response:AuditLogListResponseRoleUpdatedChangesRequested",
     "AuditLogListResponseScimDisabled": "admin.organization.audit_log_list_response:AuditLogListResponseScimDisabled",
     "AuditLogListResponseScimEnabled": "admin.organization.audit_log_list_response:AuditLogListResponseScimEnabled",
-    "AuditLogListResponseServiceAccountCreated": "admin.organization.audit_log_list_response:AuditLogListResponseServiceAccountCreated",
-    "AuditLogListResponseServiceAccountCreatedData": "admin.organization.audit_log_list_response:AuditLogListResponseServiceAccountCreatedData",
-    "AuditLogListResponseServiceAccountDeleted": "admin.organization.audit_log_list_response:AuditLogListResponseServiceAccountDeleted",
-    "AuditLogListResponseServiceAccountUpdated": "admin.organization.audit_log_list_response:AuditLogListResponseServiceAccountUpdated",
-    "AuditLogListResponseServiceAccountUpdatedChangesRequested": "admin.organization.audit_log_list_response:AuditLogListResponseServiceAccountUpdatedChangesRequested",
+    "AuditLogListResponseServiceAccountCreated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseServiceAccountCreated",
+    "AuditLogListResponseServiceAccountCreatedData":
+        "admin.organization.audit_log_list_response:AuditLogListResponseServiceAccountCreatedData",
+    "AuditLogListResponseServiceAccountDeleted":
+        "admin.organization.audit_log_list_response:AuditLogListResponseServiceAccountDeleted",
+    "AuditLogListResponseServiceAccountUpdated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseServiceAccountUpdated",
+    "AuditLogListResponseServiceAccountUpdatedChangesRequested":
+        "admin.organization.audit_log_list_response:AuditLogListResponseServiceAccountUpdatedChangesRequested",
     "AuditLogListResponseUserAdded": "admin.organization.audit_log_list_response:AuditLogListResponseUserAdded",
     "AuditLogListResponseUserAddedData": "admin.organization.audit_log_list_response:AuditLogListResponseUserAddedData",
     "AuditLogListResponseUserDeleted": "admin.organization.audit_log_list_response:AuditLogListResponseUserDeleted",
     "AuditLogListResponseUserUpdated": "admin.organization.audit_log_list_response:AuditLogListResponseUserUpdated",
-    "AuditLogListResponseUserUpdatedChangesRequested": "admin.organization.audit_log_list_response:AuditLogListResponseUserUpdatedChangesRequested",
-    "AuditLogListResponseWorkloadIdentityProviderCreated": "admin.organization.audit_log_list_response:AuditLogListResponseWorkloadIdentityProviderCreated",
-    "AuditLogListResponseWorkloadIdentityProviderDeleted": "admin.organization.audit_log_list_response:AuditLogListResponseWorkloadIdentityProviderDeleted",
-    "AuditLogListResponseWorkloadIdentityProviderMappingCreated": "admin.organization.audit_log_list_response:AuditLogListResponseWorkloadIdentityProviderMappingCreated",
-    "AuditLogListResponseWorkloadIdentityProviderMappingDeleted": "admin.organization.audit_log_list_response:AuditLogListResponseWorkloadIdentityProviderMappingDeleted",
-    "AuditLogListResponseWorkloadIdentityProviderMappingUpdated": "admin.organization.audit_log_list_response:AuditLogListResponseWorkloadIdentityProviderMappingUpdated",
-    "AuditLogListResponseWorkloadIdentityProviderUpdated": "admin.organization.audit_log_list_response:AuditLogListResponseWorkloadIdentityProviderUpdated",
+    "AuditLogListResponseUserUpdatedChangesRequested":
+        "admin.organization.audit_log_list_response:AuditLogListResponseUserUpdatedChangesRequested",
+    "AuditLogListResponseWorkloadIdentityProviderCreated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseWorkloadIdentityProviderCreated",
+    "AuditLogListResponseWorkloadIdentityProviderDeleted":
+        "admin.organization.audit_log_list_response:AuditLogListResponseWorkloadIdentityProviderDeleted",
+    "AuditLogListResponseWorkloadIdentityProviderMappingCreated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseWorkloadIdentityProviderMappingCreated",
+    "AuditLogListResponseWorkloadIdentityProviderMappingDeleted":
+        "admin.organization.audit_log_list_response:AuditLogListResponseWorkloadIdentityProviderMappingDeleted",
+    "AuditLogListResponseWorkloadIdentityProviderMappingUpdated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseWorkloadIdentityProviderMappingUpdated",
+    "AuditLogListResponseWorkloadIdentityProviderUpdated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseWorkloadIdentityProviderUpdated",
     "AutoCodeInterpreterToolParam": "responses.tool:AutoCodeInterpreterToolParam",
     "AutoCodeInterpreterToolParam2": "responses.tool_param:AutoCodeInterpreterToolParam2",
     "AutoFileChunkingStrategyParam": "auto_file_chunking_strategy_param:AutoFileChunkingStrategyParam",
@@ -231,33 +329,42 @@ NAMES: dict[str, str] = {
     "BetaAgentTagParam2": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
     "BetaAgentTagParam3": "beta.beta_response_compaction_item_param:BetaAgentTagParam3",
     "BetaApplyPatchCreateFileOperation": "beta.beta_response_apply_patch_tool_call:BetaApplyPatchCreateFileOperation",
-    "BetaApplyPatchCreateFileOperationParam": "beta.beta_response_input_item_param:BetaApplyPatchCreateFileOperationParam",
+    "BetaApplyPatchCreateFileOperationParam":
+        "beta.beta_response_input_item_param:BetaApplyPatchCreateFileOperationParam",
     "BetaApplyPatchCreateFileOperationParam2": "beta.beta_response_input_item:BetaApplyPatchCreateFileOperationParam2",
     "BetaApplyPatchDeleteFileOperation": "beta.beta_response_apply_patch_tool_call:BetaApplyPatchDeleteFileOperation",
-    "BetaApplyPatchDeleteFileOperationParam": "beta.beta_response_input_item_param:BetaApplyPatchDeleteFileOperationParam",
+    "BetaApplyPatchDeleteFileOperationParam":
+        "beta.beta_response_input_item_param:BetaApplyPatchDeleteFileOperationParam",
     "BetaApplyPatchDeleteFileOperationParam2": "beta.beta_response_input_item:BetaApplyPatchDeleteFileOperationParam2",
     "BetaApplyPatchTool": "beta.beta_apply_patch_tool:BetaApplyPatchTool",
     "BetaApplyPatchToolCallItemParam": "beta.beta_response_input_item_param:BetaApplyPatchToolCallItemParam",
     "BetaApplyPatchToolCallItemParam2": "beta.beta_response_input_item:BetaApplyPatchToolCallItemParam2",
-    "BetaApplyPatchToolCallOutputItemParam": "beta.beta_response_input_item_param:BetaApplyPatchToolCallOutputItemParam",
+    "BetaApplyPatchToolCallOutputItemParam":
+        "beta.beta_response_input_item_param:BetaApplyPatchToolCallOutputItemParam",
     "BetaApplyPatchToolCallOutputItemParam2": "beta.beta_response_input_item:BetaApplyPatchToolCallOutputItemParam2",
     "BetaApplyPatchToolParam": "beta.beta_apply_patch_tool_param:BetaApplyPatchToolParam",
     "BetaApplyPatchUpdateFileOperation": "beta.beta_response_apply_patch_tool_call:BetaApplyPatchUpdateFileOperation",
-    "BetaApplyPatchUpdateFileOperationParam": "beta.beta_response_input_item_param:BetaApplyPatchUpdateFileOperationParam",
+    "BetaApplyPatchUpdateFileOperationParam":
+        "beta.beta_response_input_item_param:BetaApplyPatchUpdateFileOperationParam",
     "BetaApplyPatchUpdateFileOperationParam2": "beta.beta_response_input_item:BetaApplyPatchUpdateFileOperationParam2",
     "BetaApproximateLocation": "beta.beta_web_search_preview_tool:BetaApproximateLocation",
     "BetaApproximateLocationParam": "beta.beta_web_search_preview_tool_param:BetaApproximateLocationParam",
-    "BetaAutoCodeInterpreterToolParam": "beta.beta_response_tool_search_output_item_param_param:BetaAutoCodeInterpreterToolParam",
-    "BetaAutoCodeInterpreterToolParam2": "beta.beta_response_tool_search_output_item_param:BetaAutoCodeInterpreterToolParam2",
+    "BetaAutoCodeInterpreterToolParam":
+        "beta.beta_response_tool_search_output_item_param_param:BetaAutoCodeInterpreterToolParam",
+    "BetaAutoCodeInterpreterToolParam2":
+        "beta.beta_response_tool_search_output_item_param:BetaAutoCodeInterpreterToolParam2",
     "BetaChatkitSessionsCreateParams": "beta.chatkit.session_create_params:BetaChatkitSessionsCreateParams",
     "BetaClickParam": "beta.beta_computer_action_list_param:BetaClickParam",
     "BetaClickParam2": "beta.beta_computer_action:BetaClickParam2",
     "BetaCodeInterpreterOutputImage": "beta.beta_response_code_interpreter_tool_call:BetaCodeInterpreterOutputImage",
-    "BetaCodeInterpreterOutputImageParam": "beta.beta_response_code_interpreter_tool_call_param:BetaCodeInterpreterOutputImageParam",
+    "BetaCodeInterpreterOutputImageParam":
+        "beta.beta_response_code_interpreter_tool_call_param:BetaCodeInterpreterOutputImageParam",
     "BetaCodeInterpreterOutputLogs": "beta.beta_response_code_interpreter_tool_call:BetaCodeInterpreterOutputLogs",
-    "BetaCodeInterpreterOutputLogsParam": "beta.beta_response_code_interpreter_tool_call_param:BetaCodeInterpreterOutputLogsParam",
+    "BetaCodeInterpreterOutputLogsParam":
+        "beta.beta_response_code_interpreter_tool_call_param:BetaCodeInterpreterOutputLogsParam",
     "BetaCodeInterpreterTool": "beta.beta_response_tool_search_output_item_param:BetaCodeInterpreterTool",
-    "BetaCodeInterpreterToolParam": "beta.beta_response_tool_search_output_item_param_param:BetaCodeInterpreterToolParam",
+    "BetaCodeInterpreterToolParam":
+        "beta.beta_response_tool_search_output_item_param_param:BetaCodeInterpreterToolParam",
     "BetaCompactResponseMethodPublicBodyParam": "beta.response_compact_params:BetaCompactResponseMethodPublicBodyParam",
     "BetaCompactedResponse": "beta.beta_compacted_response:BetaCompactedResponse",
     "BetaCompactionTriggerItemParam": "beta.beta_response_input_item_param:BetaCompactionTriggerItemParam",
@@ -279,15 +386,22 @@ NAMES: dict[str, str] = {
     "BetaContainerAuto": "beta.beta_container_auto:BetaContainerAuto",
     "BetaContainerAutoParam": "beta.beta_container_auto_param:BetaContainerAutoParam",
     "BetaContainerFileCitationBody": "beta.beta_response_output_text:BetaContainerFileCitationBody",
-    "BetaContainerFileCitationBodyParam": "beta.beta_container_file_citation_body_param:BetaContainerFileCitationBodyParam",
+    "BetaContainerFileCitationBodyParam":
+        "beta.beta_container_file_citation_body_param:BetaContainerFileCitationBodyParam",
     "BetaContainerFileCitationParam": "beta.beta_response_input_item_param:BetaContainerFileCitationParam",
     "BetaContainerFileCitationParam2": "beta.beta_response_input_item:BetaContainerFileCitationParam2",
-    "BetaContainerNetworkPolicyAllowlist": "beta.beta_container_network_policy_allowlist:BetaContainerNetworkPolicyAllowlist",
-    "BetaContainerNetworkPolicyAllowlistParam": "beta.beta_container_network_policy_allowlist_param:BetaContainerNetworkPolicyAllowlistParam",
-    "BetaContainerNetworkPolicyDisabled": "beta.beta_container_network_policy_disabled:BetaContainerNetworkPolicyDisabled",
-    "BetaContainerNetworkPolicyDisabledParam": "beta.beta_container_network_policy_disabled_param:BetaContainerNetworkPolicyDisabledParam",
-    "BetaContainerNetworkPolicyDomainSecret": "beta.beta_container_network_policy_domain_secret:BetaContainerNetworkPolicyDomainSecret",
-    "BetaContainerNetworkPolicyDomainSecretParam": "beta.beta_container_network_policy_domain_secret_param:BetaContainerNetworkPolicyDomainSecretParam",
+    "BetaContainerNetworkPolicyAllowlist":
+        "beta.beta_container_network_policy_allowlist:BetaContainerNetworkPolicyAllowlist",
+    "BetaContainerNetworkPolicyAllowlistParam":
+        "beta.beta_container_network_policy_allowlist_param:BetaContainerNetworkPolicyAllowlistParam",
+    "BetaContainerNetworkPolicyDisabled":
+        "beta.beta_container_network_policy_disabled:BetaContainerNetworkPolicyDisabled",
+    "BetaContainerNetworkPolicyDisabledParam":
+        "beta.beta_container_network_policy_disabled_param:BetaContainerNetworkPolicyDisabledParam",
+    "BetaContainerNetworkPolicyDomainSecret":
+        "beta.beta_container_network_policy_domain_secret:BetaContainerNetworkPolicyDomainSecret",
+    "BetaContainerNetworkPolicyDomainSecretParam":
+        "beta.beta_container_network_policy_domain_secret_param:BetaContainerNetworkPolicyDomainSecretParam",
     "BetaContainerReference": "beta.beta_container_reference:BetaContainerReference",
     "BetaContainerReferenceParam": "beta.beta_container_reference_param:BetaContainerReferenceParam",
     "BetaContextManagementParam": "beta.response_create_params:BetaContextManagementParam",
@@ -329,15 +443,22 @@ NAMES: dict[str, str] = {
     "BetaFunctionShellActionParam2": "beta.beta_response_input_item:BetaFunctionShellActionParam2",
     "BetaFunctionShellCallItemParam": "beta.beta_response_input_item_param:BetaFunctionShellCallItemParam",
     "BetaFunctionShellCallItemParam2": "beta.beta_response_input_item:BetaFunctionShellCallItemParam2",
-    "BetaFunctionShellCallOutputContent": "beta.beta_response_function_shell_tool_call_output:BetaFunctionShellCallOutputContent",
-    "BetaFunctionShellCallOutputExitOutcome": "beta.beta_response_function_shell_tool_call_output:BetaFunctionShellCallOutputExitOutcome",
-    "BetaFunctionShellCallOutputExitOutcomeParam": "beta.beta_response_function_shell_call_output_content_param:BetaFunctionShellCallOutputExitOutcomeParam",
-    "BetaFunctionShellCallOutputExitOutcomeParam2": "beta.beta_response_function_shell_call_output_content:BetaFunctionShellCallOutputExitOutcomeParam2",
+    "BetaFunctionShellCallOutputContent":
+        "beta.beta_response_function_shell_tool_call_output:BetaFunctionShellCallOutputContent",
+    "BetaFunctionShellCallOutputExitOutcome":
+        "beta.beta_response_function_shell_tool_call_output:BetaFunctionShellCallOutputExitOutcome",
+    "BetaFunctionShellCallOutputExitOutcomeParam":
+        "beta.beta_response_function_shell_call_output_content_param:BetaFunctionShellCallOutputExitOutcomeParam",
+    "BetaFunctionShellCallOutputExitOutcomeParam2":
+        "beta.beta_response_function_shell_call_output_content:BetaFunctionShellCallOutputExitOutcomeParam2",
     "BetaFunctionShellCallOutputItemParam": "beta.beta_response_input_item_param:BetaFunctionShellCallOutputItemParam",
     "BetaFunctionShellCallOutputItemParam2": "beta.beta_response_input_item:BetaFunctionShellCallOutputItemParam2",
-    "BetaFunctionShellCallOutputTimeoutOutcome": "beta.beta_response_function_shell_tool_call_output:BetaFunctionShellCallOutputTimeoutOutcome",
-    "BetaFunctionShellCallOutputTimeoutOutcomeParam": "beta.beta_response_function_shell_call_output_content_param:BetaFunctionShellCallOutputTimeoutOutcomeParam",
-    "BetaFunctionShellCallOutputTimeoutOutcomeParam2": "beta.beta_response_function_shell_call_output_content:BetaFunctionShellCallOutputTimeoutOutcomeParam2",
+    "BetaFunctionShellCallOutputTimeoutOutcome":
+        "beta.beta_response_function_shell_tool_call_output:BetaFunctionShellCallOutputTimeoutOutcome",
+    "BetaFunctionShellCallOutputTimeoutOutcomeParam":
+        "beta.beta_response_function_shell_call_output_content_param:BetaFunctionShellCallOutputTimeoutOutcomeParam",
+    "BetaFunctionShellCallOutputTimeoutOutcomeParam2":
+        "beta.beta_response_function_shell_call_output_content:BetaFunctionShellCallOutputTimeoutOutcomeParam2",
     "BetaFunctionShellTool": "beta.beta_function_shell_tool:BetaFunctionShellTool",
     "BetaFunctionShellToolParam": "beta.beta_function_shell_tool_param:BetaFunctionShellToolParam",
     "BetaFunctionTool": "beta.beta_function_tool:BetaFunctionTool",
@@ -354,7 +475,8 @@ NAMES: dict[str, str] = {
     "BetaImageGenToolCall": "beta.beta_response_input_item:BetaImageGenToolCall",
     "BetaImageGenToolCallParam": "beta.beta_response_input_item_param:BetaImageGenToolCallParam",
     "BetaImageGenToolInputImageMask": "beta.beta_response_tool_search_output_item_param:BetaImageGenToolInputImageMask",
-    "BetaImageGenToolInputImageMaskParam": "beta.beta_response_tool_search_output_item_param_param:BetaImageGenToolInputImageMaskParam",
+    "BetaImageGenToolInputImageMaskParam":
+        "beta.beta_response_tool_search_output_item_param_param:BetaImageGenToolInputImageMaskParam",
     "BetaImageGenToolParam": "beta.beta_response_tool_search_output_item_param_param:BetaImageGenToolParam",
     "BetaInlineSkill": "beta.beta_inline_skill:BetaInlineSkill",
     "BetaInlineSkillParam": "beta.beta_inline_skill_param:BetaInlineSkillParam",
@@ -400,7 +522,8 @@ NAMES: dict[str, str] = {
     "BetaMCPToolFilterParam": "beta.beta_response_tool_search_output_item_param_param:BetaMCPToolFilterParam",
     "BetaMCPToolParam": "beta.beta_response_tool_search_output_item_param_param:BetaMCPToolParam",
     "BetaMCPToolRequireApproval0": "beta.beta_response_tool_search_output_item_param:BetaMCPToolRequireApproval0",
-    "BetaMCPToolRequireApproval0Param": "beta.beta_response_tool_search_output_item_param_param:BetaMCPToolRequireApproval0Param",
+    "BetaMCPToolRequireApproval0Param":
+        "beta.beta_response_tool_search_output_item_param_param:BetaMCPToolRequireApproval0Param",
     "BetaMcpToolCallError": "beta.beta_mcp_tool_call_error:BetaMcpToolCallError",
     "BetaModeration": "beta.beta_response:BetaModeration",
     "BetaModerationConfigParam": "beta.response_create_params:BetaModerationConfigParam",
@@ -431,10 +554,13 @@ NAMES: dict[str, str] = {
     "BetaProgramOutputItemParam2": "beta.beta_response_input_item:BetaProgramOutputItemParam2",
     "BetaProgramToolCallCaller": "beta.beta_response_apply_patch_tool_call:BetaProgramToolCallCaller",
     "BetaProgramToolCallCallerParam": "beta.beta_response_custom_tool_call_param:BetaProgramToolCallCallerParam",
-    "BetaProgramToolCallCallerParam2": "beta.beta_response_custom_tool_call_output_param:BetaProgramToolCallCallerParam2",
+    "BetaProgramToolCallCallerParam2":
+        "beta.beta_response_custom_tool_call_output_param:BetaProgramToolCallCallerParam2",
     "BetaProgramToolCallCallerParam3": "beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3",
-    "BetaProgrammaticToolCallingParam": "beta.beta_response_tool_search_output_item_param_param:BetaProgrammaticToolCallingParam",
-    "BetaProgrammaticToolCallingParam2": "beta.beta_response_tool_search_output_item_param:BetaProgrammaticToolCallingParam2",
+    "BetaProgrammaticToolCallingParam":
+        "beta.beta_response_tool_search_output_item_param_param:BetaProgrammaticToolCallingParam",
+    "BetaProgrammaticToolCallingParam2":
+        "beta.beta_response_tool_search_output_item_param:BetaProgrammaticToolCallingParam2",
     "BetaPromptCacheBreakpointConfig": "beta.beta_response_input_file:BetaPromptCacheBreakpointConfig",
     "BetaPromptCacheBreakpointConfigParam": "beta.beta_response_input_file_param:BetaPromptCacheBreakpointConfigParam",
     "BetaPromptCacheBreakpointParam": "beta.beta_response_input_file_content_param:BetaPromptCacheBreakpointParam",
@@ -450,75 +576,119 @@ NAMES: dict[str, str] = {
     "BetaRefusalContentParam": "beta.beta_refusal_content_param:BetaRefusalContentParam",
     "BetaResponse": "beta.beta_response:BetaResponse",
     "BetaResponseApplyPatchToolCall": "beta.beta_response_apply_patch_tool_call:BetaResponseApplyPatchToolCall",
-    "BetaResponseApplyPatchToolCallOutput": "beta.beta_response_apply_patch_tool_call_output:BetaResponseApplyPatchToolCallOutput",
+    "BetaResponseApplyPatchToolCallOutput":
+        "beta.beta_response_apply_patch_tool_call_output:BetaResponseApplyPatchToolCallOutput",
     "BetaResponseAudioDeltaEvent": "beta.beta_response_audio_delta_event:BetaResponseAudioDeltaEvent",
     "BetaResponseAudioDoneEvent": "beta.beta_response_audio_done_event:BetaResponseAudioDoneEvent",
-    "BetaResponseAudioTranscriptDeltaEvent": "beta.beta_response_audio_transcript_delta_event:BetaResponseAudioTranscriptDeltaEvent",
-    "BetaResponseAudioTranscriptDoneEvent": "beta.beta_response_audio_transcript_done_event:BetaResponseAudioTranscriptDoneEvent",
-    "BetaResponseCodeInterpreterCallCodeDeltaEvent": "beta.beta_response_code_interpreter_call_code_delta_event:BetaResponseCodeInterpreterCallCodeDeltaEvent",
-    "BetaResponseCodeInterpreterCallCodeDoneEvent": "beta.beta_response_code_interpreter_call_code_done_event:BetaResponseCodeInterpreterCallCodeDoneEvent",
-    "BetaResponseCodeInterpreterCallCompletedEvent": "beta.beta_response_code_interpreter_call_completed_event:BetaResponseCodeInterpreterCallCompletedEvent",
-    "BetaResponseCodeInterpreterCallInProgressEvent": "beta.beta_response_code_interpreter_call_in_progress_event:BetaResponseCodeInterpreterCallInProgressEvent",
-    "BetaResponseCodeInterpreterCallInterpretingEvent": "beta.beta_response_code_interpreter_call_interpreting_event:BetaResponseCodeInterpreterCallInterpretingEvent",
-    "BetaResponseCodeInterpreterToolCall": "beta.beta_response_code_interpreter_tool_call:BetaResponseCodeInterpreterToolCall",
-    "BetaResponseCodeInterpreterToolCallParam": "beta.beta_response_code_interpreter_tool_call_param:BetaResponseCodeInterpreterToolCallParam",
+    "BetaResponseAudioTranscriptDeltaEvent":
+        "beta.beta_response_audio_transcript_delta_event:BetaResponseAudioTranscriptDeltaEvent",
+    "BetaResponseAudioTranscriptDoneEvent":
+        "beta.beta_response_audio_transcript_done_event:BetaResponseAudioTranscriptDoneEvent",
+    "BetaResponseCodeInterpreterCallCodeDeltaEvent":
+        "beta.beta_response_code_interpreter_call_code_delta_event:BetaResponseCodeInterpreterCallCodeDeltaEvent",
+    "BetaResponseCodeInterpreterCallCodeDoneEvent":
+        "beta.beta_response_code_interpreter_call_code_done_event:BetaResponseCodeInterpreterCallCodeDoneEvent",
+    "BetaResponseCodeInterpreterCallCompletedEvent":
+        "beta.beta_response_code_interpreter_call_completed_event:BetaResponseCodeInterpreterCallCompletedEvent",
+    "BetaResponseCodeInterpreterCallInProgressEvent":
+        "beta.beta_response_code_interpreter_call_in_progress_event:BetaResponseCodeInterpreterCallInProgressEvent",
+    "BetaResponseCodeInterpreterCallInterpretingEvent":
+        "beta.beta_response_code_interpreter_call_interpreting_event:BetaResponseCodeInterpreterCallInterpretingEvent",
+    "BetaResponseCodeInterpreterToolCall":
+        "beta.beta_response_code_interpreter_tool_call:BetaResponseCodeInterpreterToolCall",
+    "BetaResponseCodeInterpreterToolCallParam":
+        "beta.beta_response_code_interpreter_tool_call_param:BetaResponseCodeInterpreterToolCallParam",
     "BetaResponseCompactionItem": "beta.beta_response_compaction_item:BetaResponseCompactionItem",
     "BetaResponseCompactionItemParam": "beta.beta_response_compaction_item_param:BetaResponseCompactionItemParam",
-    "BetaResponseCompactionItemParamParam": "beta.beta_response_compaction_item_param_param:BetaResponseCompactionItemParamParam",
+    "BetaResponseCompactionItemParamParam":
+        "beta.beta_response_compaction_item_param_param:BetaResponseCompactionItemParamParam",
     "BetaResponseCompletedEvent": "beta.beta_response_completed_event:BetaResponseCompletedEvent",
     "BetaResponseComputerToolCall": "beta.beta_response_computer_tool_call:BetaResponseComputerToolCall",
-    "BetaResponseComputerToolCallOutputItem": "beta.beta_response_computer_tool_call_output_item:BetaResponseComputerToolCallOutputItem",
-    "BetaResponseComputerToolCallOutputScreenshot": "beta.beta_response_computer_tool_call_output_screenshot:BetaResponseComputerToolCallOutputScreenshot",
-    "BetaResponseComputerToolCallOutputScreenshotParam": "beta.beta_response_computer_tool_call_output_screenshot_param:BetaResponseComputerToolCallOutputScreenshotParam",
-    "BetaResponseComputerToolCallParam": "beta.beta_response_computer_tool_call_param:BetaResponseComputerToolCallParam",
+    "BetaResponseComputerToolCallOutputItem":
+        "beta.beta_response_computer_tool_call_output_item:BetaResponseComputerToolCallOutputItem",
+    "BetaResponseComputerToolCallOutputScreenshot":
+        "beta.beta_response_computer_tool_call_output_screenshot:BetaResponseComputerToolCallOutputScreenshot",
+    "BetaResponseComputerToolCallOutputScreenshotParam":
+        "beta.beta_response_computer_tool_call_output_screenshot_param:BetaResponseComputerToolCallOutputScreenshotParam",
+    "BetaResponseComputerToolCallParam":
+        "beta.beta_response_computer_tool_call_param:BetaResponseComputerToolCallParam",
     "BetaResponseContainerReference": "beta.beta_response_container_reference:BetaResponseContainerReference",
-    "BetaResponseContentPartAddedEvent": "beta.beta_response_content_part_added_event:BetaResponseContentPartAddedEvent",
+    "BetaResponseContentPartAddedEvent":
+        "beta.beta_response_content_part_added_event:BetaResponseContentPartAddedEvent",
     "BetaResponseContentPartDoneEvent": "beta.beta_response_content_part_done_event:BetaResponseContentPartDoneEvent",
     "BetaResponseConversation": "beta.beta_response:BetaResponseConversation",
-    "BetaResponseConversationParamParam": "beta.beta_response_conversation_param_param:BetaResponseConversationParamParam",
+    "BetaResponseConversationParamParam":
+        "beta.beta_response_conversation_param_param:BetaResponseConversationParamParam",
     "BetaResponseCreatedEvent": "beta.beta_response_created_event:BetaResponseCreatedEvent",
     "BetaResponseCustomToolCall": "beta.beta_response_custom_tool_call:BetaResponseCustomToolCall",
-    "BetaResponseCustomToolCallInputDeltaEvent": "beta.beta_response_custom_tool_call_input_delta_event:BetaResponseCustomToolCallInputDeltaEvent",
-    "BetaResponseCustomToolCallInputDoneEvent": "beta.beta_response_custom_tool_call_input_done_event:BetaResponseCustomToolCallInputDoneEvent",
+    "BetaResponseCustomToolCallInputDeltaEvent":
+        "beta.beta_response_custom_tool_call_input_delta_event:BetaResponseCustomToolCallInputDeltaEvent",
+    "BetaResponseCustomToolCallInputDoneEvent":
+        "beta.beta_response_custom_tool_call_input_done_event:BetaResponseCustomToolCallInputDoneEvent",
     "BetaResponseCustomToolCallItem": "beta.beta_response_custom_tool_call_item:BetaResponseCustomToolCallItem",
     "BetaResponseCustomToolCallOutput": "beta.beta_response_custom_tool_call_output:BetaResponseCustomToolCallOutput",
-    "BetaResponseCustomToolCallOutputItem": "beta.beta_response_custom_tool_call_output_item:BetaResponseCustomToolCallOutputItem",
-    "BetaResponseCustomToolCallOutputParam": "beta.beta_response_custom_tool_call_output_param:BetaResponseCustomToolCallOutputParam",
+    "BetaResponseCustomToolCallOutputItem":
+        "beta.beta_response_custom_tool_call_output_item:BetaResponseCustomToolCallOutputItem",
+    "BetaResponseCustomToolCallOutputParam":
+        "beta.beta_response_custom_tool_call_output_param:BetaResponseCustomToolCallOutputParam",
     "BetaResponseCustomToolCallParam": "beta.beta_response_custom_tool_call_param:BetaResponseCustomToolCallParam",
     "BetaResponseError": "beta.beta_response_error:BetaResponseError",
     "BetaResponseErrorEvent": "beta.beta_response_error_event:BetaResponseErrorEvent",
     "BetaResponseFailedEvent": "beta.beta_response_failed_event:BetaResponseFailedEvent",
-    "BetaResponseFileSearchCallCompletedEvent": "beta.beta_response_file_search_call_completed_event:BetaResponseFileSearchCallCompletedEvent",
-    "BetaResponseFileSearchCallInProgressEvent": "beta.beta_response_file_search_call_in_progress_event:BetaResponseFileSearchCallInProgressEvent",
-    "BetaResponseFileSearchCallSearchingEvent": "beta.beta_response_file_search_call_searching_event:BetaResponseFileSearchCallSearchingEvent",
+    "BetaResponseFileSearchCallCompletedEvent":
+        "beta.beta_response_file_search_call_completed_event:BetaResponseFileSearchCallCompletedEvent",
+    "BetaResponseFileSearchCallInProgressEvent":
+        "beta.beta_response_file_search_call_in_progress_event:BetaResponseFileSearchCallInProgressEvent",
+    "BetaResponseFileSearchCallSearchingEvent":
+        "beta.beta_response_file_search_call_searching_event:BetaResponseFileSearchCallSearchingEvent",
     "BetaResponseFileSearchToolCall": "beta.beta_response_file_search_tool_call:BetaResponseFileSearchToolCall",
-    "BetaResponseFileSearchToolCallParam": "beta.beta_response_file_search_tool_call_param:BetaResponseFileSearchToolCallParam",
-    "BetaResponseFileSearchToolCallResult": "beta.beta_response_file_search_tool_call:BetaResponseFileSearchToolCallResult",
-    "BetaResponseFileSearchToolCallResults0Param": "beta.beta_response_file_search_tool_call_param:BetaResponseFileSearchToolCallResults0Param",
+    "BetaResponseFileSearchToolCallParam":
+        "beta.beta_response_file_search_tool_call_param:BetaResponseFileSearchToolCallParam",
+    "BetaResponseFileSearchToolCallResult":
+        "beta.beta_response_file_search_tool_call:BetaResponseFileSearchToolCallResult",
+    "BetaResponseFileSearchToolCallResults0Param":
+        "beta.beta_response_file_search_tool_call_param:BetaResponseFileSearchToolCallResults0Param",
     "BetaResponseFormatJsonObject": "beta.beta_response_format_text_config:BetaResponseFormatJsonObject",
-    "BetaResponseFormatJsonObjectParam": "beta.beta_response_format_text_config_param:BetaResponseFormatJsonObjectParam",
+    "BetaResponseFormatJsonObjectParam":
+        "beta.beta_response_format_text_config_param:BetaResponseFormatJsonObjectParam",
     "BetaResponseFormatText": "beta.beta_response_format_text_config:BetaResponseFormatText",
     "BetaResponseFormatTextConfig": "beta.beta_response_format_text_config:BetaResponseFormatTextConfig",
-    "BetaResponseFormatTextJSONSchemaConfig": "beta.beta_response_format_text_json_schema_config:BetaResponseFormatTextJSONSchemaConfig",
-    "BetaResponseFormatTextJSONSchemaConfigParam": "beta.beta_response_format_text_json_schema_config_param:BetaResponseFormatTextJSONSchemaConfigParam",
+    "BetaResponseFormatTextJSONSchemaConfig":
+        "beta.beta_response_format_text_json_schema_config:BetaResponseFormatTextJSONSchemaConfig",
+    "BetaResponseFormatTextJSONSchemaConfigParam":
+        "beta.beta_response_format_text_json_schema_config_param:BetaResponseFormatTextJSONSchemaConfigParam",
     "BetaResponseFormatTextParam": "beta.beta_response_format_text_config_param:BetaResponseFormatTextParam",
-    "BetaResponseFunctionCallArgumentsDeltaEvent": "beta.beta_response_function_call_arguments_delta_event:BetaResponseFunctionCallArgumentsDeltaEvent",
-    "BetaResponseFunctionCallArgumentsDoneEvent": "beta.beta_response_function_call_arguments_done_event:BetaResponseFunctionCallArgumentsDoneEvent",
-    "BetaResponseFunctionCallOutputItem": "beta.beta_response_function_call_output_item:BetaResponseFunctionCallOutputItem",
-    "BetaResponseFunctionShellCallOutputContent": "beta.beta_response_function_shell_call_output_content:BetaResponseFunctionShellCallOutputContent",
-    "BetaResponseFunctionShellCallOutputContentParam": "beta.beta_response_function_shell_call_output_content_param:BetaResponseFunctionShellCallOutputContentParam",
-    "BetaResponseFunctionShellToolCall": "beta.beta_response_function_shell_tool_call:BetaResponseFunctionShellToolCall",
-    "BetaResponseFunctionShellToolCallOutput": "beta.beta_response_function_shell_tool_call_output:BetaResponseFunctionShellToolCallOutput",
+    "BetaResponseFunctionCallArgumentsDeltaEvent":
+        "beta.beta_response_function_call_arguments_delta_event:BetaResponseFunctionCallArgumentsDeltaEvent",
+    "BetaResponseFunctionCallArgumentsDoneEvent":
+        "beta.beta_response_function_call_arguments_done_event:BetaResponseFunctionCallArgumentsDoneEvent",
+    "BetaResponseFunctionCallOutputItem":
+        "beta.beta_response_function_call_output_item:BetaResponseFunctionCallOutputItem",
+    "BetaResponseFunctionShellCallOutputContent":
+        "beta.beta_response_function_shell_call_output_content:BetaResponseFunctionShellCallOutputContent",
+    "BetaResponseFunctionShellCallOutputContentParam":
+        "beta.beta_response_function_shell_call_output_content_param:BetaResponseFunctionShellCallOutputContentParam",
+    "BetaResponseFunctionShellToolCall":
+        "beta.beta_response_function_shell_tool_call:BetaResponseFunctionShellToolCall",
+    "BetaResponseFunctionShellToolCallOutput":
+        "beta.beta_response_function_shell_tool_call_output:BetaResponseFunctionShellToolCallOutput",
     "BetaResponseFunctionToolCall": "beta.beta_response_function_tool_call:BetaResponseFunctionToolCall",
     "BetaResponseFunctionToolCallItem": "beta.beta_response_function_tool_call_item:BetaResponseFunctionToolCallItem",
-    "BetaResponseFunctionToolCallOutputItem": "beta.beta_response_function_tool_call_output_item:BetaResponseFunctionToolCallOutputItem",
-    "BetaResponseFunctionToolCallParam": "beta.beta_response_function_tool_call_param:BetaResponseFunctionToolCallParam",
+    "BetaResponseFunctionToolCallOutputItem":
+        "beta.beta_response_function_tool_call_output_item:BetaResponseFunctionToolCallOutputItem",
+    "BetaResponseFunctionToolCallParam":
+        "beta.beta_response_function_tool_call_param:BetaResponseFunctionToolCallParam",
     "BetaResponseFunctionWebSearch": "beta.beta_response_function_web_search:BetaResponseFunctionWebSearch",
-    "BetaResponseFunctionWebSearchParam": "beta.beta_response_function_web_search_param:BetaResponseFunctionWebSearchParam",
-    "BetaResponseImageGenCallCompletedEvent": "beta.beta_response_image_gen_call_completed_event:BetaResponseImageGenCallCompletedEvent",
-    "BetaResponseImageGenCallGeneratingEvent": "beta.beta_response_image_gen_call_generating_event:BetaResponseImageGenCallGeneratingEvent",
-    "BetaResponseImageGenCallInProgressEvent": "beta.beta_response_image_gen_call_in_progress_event:BetaResponseImageGenCallInProgressEvent",
-    "BetaResponseImageGenCallPartialImageEvent": "beta.beta_response_image_gen_call_partial_image_event:BetaResponseImageGenCallPartialImageEvent",
+    "BetaResponseFunctionWebSearchParam":
+        "beta.beta_response_function_web_search_param:BetaResponseFunctionWebSearchParam",
+    "BetaResponseImageGenCallCompletedEvent":
+        "beta.beta_response_image_gen_call_completed_event:BetaResponseImageGenCallCompletedEvent",
+    "BetaResponseImageGenCallGeneratingEvent":
+        "beta.beta_response_image_gen_call_generating_event:BetaResponseImageGenCallGeneratingEvent",
+    "BetaResponseImageGenCallInProgressEvent":
+        "beta.beta_response_image_gen_call_in_progress_event:BetaResponseImageGenCallInProgressEvent",
+    "BetaResponseImageGenCallPartialImageEvent":
+        "beta.beta_response_image_gen_call_partial_image_event:BetaResponseImageGenCallPartialImageEvent",
     "BetaResponseInProgressEvent": "beta.beta_response_in_progress_event:BetaResponseInProgressEvent",
     "BetaResponseIncludable": "beta.beta_response_includable:BetaResponseIncludable",
     "BetaResponseIncompleteDetails": "beta.beta_response:BetaResponseIncompleteDetails",
@@ -530,58 +700,82 @@ NAMES: dict[str, str] = {
     "BetaResponseInputContent": "beta.beta_response_input_content:BetaResponseInputContent",
     "BetaResponseInputFile": "beta.beta_response_input_file:BetaResponseInputFile",
     "BetaResponseInputFileContent": "beta.beta_response_input_file_content:BetaResponseInputFileContent",
-    "BetaResponseInputFileContentParam": "beta.beta_response_input_file_content_param:BetaResponseInputFileContentParam",
+    "BetaResponseInputFileContentParam":
+        "beta.beta_response_input_file_content_param:BetaResponseInputFileContentParam",
     "BetaResponseInputFileParam": "beta.beta_response_input_file_param:BetaResponseInputFileParam",
     "BetaResponseInputImage": "beta.beta_response_input_image:BetaResponseInputImage",
     "BetaResponseInputImageContent": "beta.beta_response_input_image_content:BetaResponseInputImageContent",
-    "BetaResponseInputImageContentParam": "beta.beta_response_input_image_content_param:BetaResponseInputImageContentParam",
+    "BetaResponseInputImageContentParam":
+        "beta.beta_response_input_image_content_param:BetaResponseInputImageContentParam",
     "BetaResponseInputImageParam": "beta.beta_response_input_image_param:BetaResponseInputImageParam",
     "BetaResponseInputItem": "beta.beta_response_input_item:BetaResponseInputItem",
     "BetaResponseInputMessageItem": "beta.beta_response_input_message_item:BetaResponseInputMessageItem",
     "BetaResponseInputText": "beta.beta_response_input_text:BetaResponseInputText",
     "BetaResponseInputTextContent": "beta.beta_response_input_text_content:BetaResponseInputTextContent",
-    "BetaResponseInputTextContentParam": "beta.beta_response_input_text_content_param:BetaResponseInputTextContentParam",
+    "BetaResponseInputTextContentParam":
+        "beta.beta_response_input_text_content_param:BetaResponseInputTextContentParam",
     "BetaResponseInputTextParam": "beta.beta_response_input_text_param:BetaResponseInputTextParam",
     "BetaResponseItem": "beta.beta_response_item:BetaResponseItem",
     "BetaResponseItemList": "beta.responses.beta_response_item_list:BetaResponseItemList",
     "BetaResponseLocalEnvironment": "beta.beta_response_local_environment:BetaResponseLocalEnvironment",
     "BetaResponseLogProb": "beta.beta_response_text_delta_event:BetaResponseLogProb",
     "BetaResponseLogProbTopLogprob": "beta.beta_response_text_delta_event:BetaResponseLogProbTopLogprob",
-    "BetaResponseMcpCallArgumentsDeltaEvent": "beta.beta_response_mcp_call_arguments_delta_event:BetaResponseMcpCallArgumentsDeltaEvent",
-    "BetaResponseMcpCallArgumentsDoneEvent": "beta.beta_response_mcp_call_arguments_done_event:BetaResponseMcpCallArgumentsDoneEvent",
-    "BetaResponseMcpCallCompletedEvent": "beta.beta_response_mcp_call_completed_event:BetaResponseMcpCallCompletedEvent",
+    "BetaResponseMcpCallArgumentsDeltaEvent":
+        "beta.beta_response_mcp_call_arguments_delta_event:BetaResponseMcpCallArgumentsDeltaEvent",
+    "BetaResponseMcpCallArgumentsDoneEvent":
+        "beta.beta_response_mcp_call_arguments_done_event:BetaResponseMcpCallArgumentsDoneEvent",
+    "BetaResponseMcpCallCompletedEvent":
+        "beta.beta_response_mcp_call_completed_event:BetaResponseMcpCallCompletedEvent",
     "BetaResponseMcpCallFailedEvent": "beta.beta_response_mcp_call_failed_event:BetaResponseMcpCallFailedEvent",
-    "BetaResponseMcpCallInProgressEvent": "beta.beta_response_mcp_call_in_progress_event:BetaResponseMcpCallInProgressEvent",
-    "BetaResponseMcpListToolsCompletedEvent": "beta.beta_response_mcp_list_tools_completed_event:BetaResponseMcpListToolsCompletedEvent",
-    "BetaResponseMcpListToolsFailedEvent": "beta.beta_response_mcp_list_tools_failed_event:BetaResponseMcpListToolsFailedEvent",
-    "BetaResponseMcpListToolsInProgressEvent": "beta.beta_response_mcp_list_tools_in_progress_event:BetaResponseMcpListToolsInProgressEvent",
+    "BetaResponseMcpCallInProgressEvent":
+        "beta.beta_response_mcp_call_in_progress_event:BetaResponseMcpCallInProgressEvent",
+    "BetaResponseMcpListToolsCompletedEvent":
+        "beta.beta_response_mcp_list_tools_completed_event:BetaResponseMcpListToolsCompletedEvent",
+    "BetaResponseMcpListToolsFailedEvent":
+        "beta.beta_response_mcp_list_tools_failed_event:BetaResponseMcpListToolsFailedEvent",
+    "BetaResponseMcpListToolsInProgressEvent":
+        "beta.beta_response_mcp_list_tools_in_progress_event:BetaResponseMcpListToolsInProgressEvent",
     "BetaResponseOutputItem": "beta.beta_response_output_item:BetaResponseOutputItem",
     "BetaResponseOutputItemAddedEvent": "beta.beta_response_output_item_added_event:BetaResponseOutputItemAddedEvent",
     "BetaResponseOutputItemDoneEvent": "beta.beta_response_output_item_done_event:BetaResponseOutputItemDoneEvent",
     "BetaResponseOutputMessage": "beta.beta_response_output_message:BetaResponseOutputMessage",
     "BetaResponseOutputRefusal": "beta.beta_response_output_refusal:BetaResponseOutputRefusal",
     "BetaResponseOutputText": "beta.beta_response_output_text:BetaResponseOutputText",
-    "BetaResponseOutputTextAnnotationAddedEvent": "beta.beta_response_output_text_annotation_added_event:BetaResponseOutputTextAnnotationAddedEvent",
+    "BetaResponseOutputTextAnnotationAddedEvent":
+        "beta.beta_response_output_text_annotation_added_event:BetaResponseOutputTextAnnotationAddedEvent",
     "BetaResponsePrompt": "beta.beta_response_prompt:BetaResponsePrompt",
     "BetaResponsePromptParam": "beta.beta_response_prompt_param:BetaResponsePromptParam",
     "BetaResponseQueuedEvent": "beta.beta_response_queued_event:BetaResponseQueuedEvent",
     "BetaResponseReasoningItem": "beta.beta_response_reasoning_item:BetaResponseReasoningItem",
     "BetaResponseReasoningItemParam": "beta.beta_response_reasoning_item_param:BetaResponseReasoningItemParam",
-    "BetaResponseReasoningSummaryPartAddedEvent": "beta.beta_response_reasoning_summary_part_added_event:BetaResponseReasoningSummaryPartAddedEvent",
-    "BetaResponseReasoningSummaryPartAddedEventPart": "beta.beta_response_reasoning_summary_part_added_event:BetaResponseReasoningSummaryPartAddedEventPart",
-    "BetaResponseReasoningSummaryPartDoneEvent": "beta.beta_response_reasoning_summary_part_done_event:BetaResponseReasoningSummaryPartDoneEvent",
-    "BetaResponseReasoningSummaryPartDoneEventPart": "beta.beta_response_reasoning_summary_part_done_event:BetaResponseReasoningSummaryPartDoneEventPart",
-    "BetaResponseReasoningSummaryTextDeltaEvent": "beta.beta_response_reasoning_summary_text_delta_event:BetaResponseReasoningSummaryTextDeltaEvent",
-    "BetaResponseReasoningSummaryTextDoneEvent": "beta.beta_response_reasoning_summary_text_done_event:BetaResponseReasoningSummaryTextDoneEvent",
-    "BetaResponseReasoningTextDeltaEvent": "beta.beta_response_reasoning_text_delta_event:BetaResponseReasoningTextDeltaEvent",
-    "BetaResponseReasoningTextDoneEvent": "beta.beta_response_reasoning_text_done_event:BetaResponseReasoningTextDoneEvent",
+    "BetaResponseReasoningSummaryPartAddedEvent":
+        "beta.beta_response_reasoning_summary_part_added_event:BetaResponseReasoningSummaryPartAddedEvent",
+    "BetaResponseReasoningSummaryPartAddedEventPart":
+        "beta.beta_response_reasoning_summary_part_added_event:BetaResponseReasoningSummaryPartAddedEventPart",
+    "BetaResponseReasoningSummaryPartDoneEvent":
+        "beta.beta_response_reasoning_summary_part_done_event:BetaResponseReasoningSummaryPartDoneEvent",
+    "BetaResponseReasoningSummaryPartDoneEventPart":
+        "beta.beta_response_reasoning_summary_part_done_event:BetaResponseReasoningSummaryPartDoneEventPart",
+    "BetaResponseReasoningSummaryTextDeltaEvent":
+        "beta.beta_response_reasoning_summary_text_delta_event:BetaResponseReasoningSummaryTextDeltaEvent",
+    "BetaResponseReasoningSummaryTextDoneEvent":
+        "beta.beta_response_reasoning_summary_text_done_event:BetaResponseReasoningSummaryTextDoneEvent",
+    "BetaResponseReasoningTextDeltaEvent":
+        "beta.beta_response_reasoning_text_delta_event:BetaResponseReasoningTextDeltaEvent",
+    "BetaResponseReasoningTextDoneEvent":
+        "beta.beta_response_reasoning_text_done_event:BetaResponseReasoningTextDoneEvent",
     "BetaResponseRefusalDeltaEvent": "beta.beta_response_refusal_delta_event:BetaResponseRefusalDeltaEvent",
     "BetaResponseRefusalDoneEvent": "beta.beta_response_refusal_done_event:BetaResponseRefusalDoneEvent",
-    "BetaResponseShellCallCommandAddedEvent": "beta.beta_response_shell_call_command_added_event:BetaResponseShellCallCommandAddedEvent",
-    "BetaResponseShellCallCommandDeltaEvent": "beta.beta_response_shell_call_command_delta_event:BetaResponseShellCallCommandDeltaEvent",
-    "BetaResponseShellCallCommandDoneEvent": "beta.beta_response_shell_call_command_done_event:BetaResponseShellCallCommandDoneEvent",
-    "BetaResponseShellCallOutputContentDeltaEvent": "beta.beta_response_shell_call_output_content_delta_event:BetaResponseShellCallOutputContentDeltaEvent",
-    "BetaResponseShellCallOutputContentDoneEvent": "beta.beta_response_shell_call_output_content_done_event:BetaResponseShellCallOutputContentDoneEvent",
+    "BetaResponseShellCallCommandAddedEvent":
+        "beta.beta_response_shell_call_command_added_event:BetaResponseShellCallCommandAddedEvent",
+    "BetaResponseShellCallCommandDeltaEvent":
+        "beta.beta_response_shell_call_command_delta_event:BetaResponseShellCallCommandDeltaEvent",
+    "BetaResponseShellCallCommandDoneEvent":
+        "beta.beta_response_shell_call_command_done_event:BetaResponseShellCallCommandDoneEvent",
+    "BetaResponseShellCallOutputContentDeltaEvent":
+        "beta.beta_response_shell_call_output_content_delta_event:BetaResponseShellCallOutputContentDeltaEvent",
+    "BetaResponseShellCallOutputContentDoneEvent":
+        "beta.beta_response_shell_call_output_content_done_event:BetaResponseShellCallOutputContentDoneEvent",
     "BetaResponseStatus": "beta.beta_response_status:BetaResponseStatus",
     "BetaResponseStreamEvent": "beta.beta_response_stream_event:BetaResponseStreamEvent",
     "BetaResponseStreamOptions0Param": "beta.response_create_params:BetaResponseStreamOptions0Param",
@@ -591,14 +785,19 @@ NAMES: dict[str, str] = {
     "BetaResponseTextDoneEvent": "beta.beta_response_text_done_event:BetaResponseTextDoneEvent",
     "BetaResponseToolSearchCall": "beta.beta_response_tool_search_call:BetaResponseToolSearchCall",
     "BetaResponseToolSearchOutputItem": "beta.beta_response_tool_search_output_item:BetaResponseToolSearchOutputItem",
-    "BetaResponseToolSearchOutputItemParam": "beta.beta_response_tool_search_output_item_param:BetaResponseToolSearchOutputItemParam",
-    "BetaResponseToolSearchOutputItemParamParam": "beta.beta_response_tool_search_output_item_param_param:BetaResponseToolSearchOutputItemParamParam",
+    "BetaResponseToolSearchOutputItemParam":
+        "beta.beta_response_tool_search_output_item_param:BetaResponseToolSearchOutputItemParam",
+    "BetaResponseToolSearchOutputItemParamParam":
+        "beta.beta_response_tool_search_output_item_param_param:BetaResponseToolSearchOutputItemParamParam",
     "BetaResponseUsage": "beta.beta_response_usage:BetaResponseUsage",
     "BetaResponseUsageInputTokensDetails": "beta.beta_response_usage:BetaResponseUsageInputTokensDetails",
     "BetaResponseUsageOutputTokensDetails": "beta.beta_response_usage:BetaResponseUsageOutputTokensDetails",
-    "BetaResponseWebSearchCallCompletedEvent": "beta.beta_response_web_search_call_completed_event:BetaResponseWebSearchCallCompletedEvent",
-    "BetaResponseWebSearchCallInProgressEvent": "beta.beta_response_web_search_call_in_progress_event:BetaResponseWebSearchCallInProgressEvent",
-    "BetaResponseWebSearchCallSearchingEvent": "beta.beta_response_web_search_call_searching_event:BetaResponseWebSearchCallSearchingEvent",
+    "BetaResponseWebSearchCallCompletedEvent":
+        "beta.beta_response_web_search_call_completed_event:BetaResponseWebSearchCallCompletedEvent",
+    "BetaResponseWebSearchCallInProgressEvent":
+        "beta.beta_response_web_search_call_in_progress_event:BetaResponseWebSearchCallInProgressEvent",
+    "BetaResponseWebSearchCallSearchingEvent":
+        "beta.beta_response_web_search_call_searching_event:BetaResponseWebSearchCallSearchingEvent",
     "BetaResponsesCancelParams": "beta.beta_responses_cancel_params:BetaResponsesCancelParams",
     "BetaResponsesDeleteParams": "beta.beta_responses_delete_params:BetaResponsesDeleteParams",
     "BetaScreenshotParam": "beta.beta_computer_action_list_param:BetaScreenshotParam",
@@ -657,9 +856,11 @@ NAMES: dict[str, str] = {
     "BetaWebSearchActionSearch": "beta.beta_response_function_web_search:BetaWebSearchActionSearch",
     "BetaWebSearchActionSearchParam": "beta.beta_response_function_web_search_param:BetaWebSearchActionSearchParam",
     "BetaWebSearchActionSearchSource": "beta.beta_response_function_web_search:BetaWebSearchActionSearchSource",
-    "BetaWebSearchActionSearchSourceParam": "beta.beta_response_function_web_search_param:BetaWebSearchActionSearchSourceParam",
+    "BetaWebSearchActionSearchSourceParam":
+        "beta.beta_response_function_web_search_param:BetaWebSearchActionSearchSourceParam",
     "BetaWebSearchApproximateLocation": "beta.beta_web_search_tool:BetaWebSearchApproximateLocation",
-    "BetaWebSearchApproximateLocationApproximateParam": "beta.beta_web_search_tool_param:BetaWebSearchApproximateLocationApproximateParam",
+    "BetaWebSearchApproximateLocationApproximateParam":
+        "beta.beta_web_search_tool_param:BetaWebSearchApproximateLocationApproximateParam",
     "BetaWebSearchPreviewTool": "beta.beta_web_search_preview_tool:BetaWebSearchPreviewTool",
     "BetaWebSearchPreviewToolParam": "beta.beta_web_search_preview_tool_param:BetaWebSearchPreviewToolParam",
     "BetaWebSearchTool": "beta.beta_web_search_tool:BetaWebSearchTool",
@@ -670,7 +871,8 @@ NAMES: dict[str, str] = {
     "Certificate": "admin.organization.certificate:Certificate",
     "CertificateActivateParams": "admin.organization.certificate_activate_params:CertificateActivateParams",
     "CertificateActivateResponse": "admin.organization.certificate_activate_response:CertificateActivateResponse",
-    "CertificateActivateResponseCertificateDetails": "admin.organization.certificate_activate_response:CertificateActivateResponseCertificateDetails",
+    "CertificateActivateResponseCertificateDetails":
+        "admin.organization.certificate_activate_response:CertificateActivateResponseCertificateDetails",
     "CertificateCertificateDetails": "admin.organization.certificate:CertificateCertificateDetails",
     "CertificateCreateParams": "admin.organization.certificate_create_params:CertificateCreateParams",
     "CertificateDeactivateParams": "admin.organization.certificate_deactivate_params:CertificateDeactivateParams",
@@ -679,11 +881,15 @@ NAMES: dict[str, str] = {
     "CertificateRetrieveParams": "admin.organization.certificate_retrieve_params:CertificateRetrieveParams",
     "CertificateUpdateParams": "admin.organization.certificate_update_params:CertificateUpdateParams",
     "ChatCompletion": "chat.chat_completion:ChatCompletion",
-    "ChatCompletionAllowedToolChoiceParam": "chat.chat_completion_allowed_tool_choice_param:ChatCompletionAllowedToolChoiceParam",
+    "ChatCompletionAllowedToolChoiceParam":
+        "chat.chat_completion_allowed_tool_choice_param:ChatCompletionAllowedToolChoiceParam",
     "ChatCompletionAllowedToolsParam": "chat.chat_completion_allowed_tools_param:ChatCompletionAllowedToolsParam",
-    "ChatCompletionAssistantMessageAudio0Param": "chat.chat_completion_assistant_message_param:ChatCompletionAssistantMessageAudio0Param",
-    "ChatCompletionAssistantMessageFunctionCall0Param": "chat.chat_completion_assistant_message_param:ChatCompletionAssistantMessageFunctionCall0Param",
-    "ChatCompletionAssistantMessageParam": "chat.chat_completion_assistant_message_param:ChatCompletionAssistantMessageParam",
+    "ChatCompletionAssistantMessageAudio0Param":
+        "chat.chat_completion_assistant_message_param:ChatCompletionAssistantMessageAudio0Param",
+    "ChatCompletionAssistantMessageFunctionCall0Param":
+        "chat.chat_completion_assistant_message_param:ChatCompletionAssistantMessageFunctionCall0Param",
+    "ChatCompletionAssistantMessageParam":
+        "chat.chat_completion_assistant_message_param:ChatCompletionAssistantMessageParam",
     "ChatCompletionAudio": "chat.chat_completion_audio:ChatCompletionAudio",
     "ChatCompletionAudioParam": "chat.chat_completion_audio_param:ChatCompletionAudioParam",
     "ChatCompletionChoice": "chat.chat_completion:ChatCompletionChoice",
@@ -692,80 +898,117 @@ NAMES: dict[str, str] = {
     "ChatCompletionChunkChoice": "chat.chat_completion_chunk:ChatCompletionChunkChoice",
     "ChatCompletionChunkChoiceLogprobs": "chat.chat_completion_chunk:ChatCompletionChunkChoiceLogprobs",
     "ChatCompletionContentPartImage": "chat.chat_completion_content_part_image:ChatCompletionContentPartImage",
-    "ChatCompletionContentPartImageImageUrl": "chat.chat_completion_content_part_image:ChatCompletionContentPartImageImageUrl",
-    "ChatCompletionContentPartImageImageUrlParam": "chat.chat_completion_content_part_image_param:ChatCompletionContentPartImageImageUrlParam",
-    "ChatCompletionContentPartImageParam": "chat.chat_completion_content_part_image_param:ChatCompletionContentPartImageParam",
-    "ChatCompletionContentPartInputAudioInputAudioParam": "chat.chat_completion_content_part_input_audio_param:ChatCompletionContentPartInputAudioInputAudioParam",
-    "ChatCompletionContentPartInputAudioParam": "chat.chat_completion_content_part_input_audio_param:ChatCompletionContentPartInputAudioParam",
+    "ChatCompletionContentPartImageImageUrl":
+        "chat.chat_completion_content_part_image:ChatCompletionContentPartImageImageUrl",
+    "ChatCompletionContentPartImageImageUrlParam":
+        "chat.chat_completion_content_part_image_param:ChatCompletionContentPartImageImageUrlParam",
+    "ChatCompletionContentPartImageParam":
+        "chat.chat_completion_content_part_image_param:ChatCompletionContentPartImageParam",
+    "ChatCompletionContentPartInputAudioInputAudioParam":
+        "chat.chat_completion_content_part_input_audio_param:ChatCompletionContentPartInputAudioInputAudioParam",
+    "ChatCompletionContentPartInputAudioParam":
+        "chat.chat_completion_content_part_input_audio_param:ChatCompletionContentPartInputAudioParam",
     "ChatCompletionContentPartParam": "chat.chat_completion_content_part_param:ChatCompletionContentPartParam",
-    "ChatCompletionContentPartRefusalParam": "chat.chat_completion_content_part_refusal_param:ChatCompletionContentPartRefusalParam",
+    "ChatCompletionContentPartRefusalParam":
+        "chat.chat_completion_content_part_refusal_param:ChatCompletionContentPartRefusalParam",
     "ChatCompletionContentPartText": "chat.chat_completion_content_part_text:ChatCompletionContentPartText",
-    "ChatCompletionContentPartTextParam": "chat.chat_completion_content_part_text_param:ChatCompletionContentPartTextParam",
-    "ChatCompletionCustomToolCustomFormatGrammarGrammarParam": "chat.chat_completion_custom_tool_param:ChatCompletionCustomToolCustomFormatGrammarGrammarParam",
-    "ChatCompletionCustomToolCustomFormatGrammarParam": "chat.chat_completion_custom_tool_param:ChatCompletionCustomToolCustomFormatGrammarParam",
-    "ChatCompletionCustomToolCustomFormatTextParam": "chat.chat_completion_custom_tool_param:ChatCompletionCustomToolCustomFormatTextParam",
+    "ChatCompletionContentPartTextParam":
+        "chat.chat_completion_content_part_text_param:ChatCompletionContentPartTextParam",
+    "ChatCompletionCustomToolCustomFormatGrammarGrammarParam":
+        "chat.chat_completion_custom_tool_param:ChatCompletionCustomToolCustomFormatGrammarGrammarParam",
+    "ChatCompletionCustomToolCustomFormatGrammarParam":
+        "chat.chat_completion_custom_tool_param:ChatCompletionCustomToolCustomFormatGrammarParam",
+    "ChatCompletionCustomToolCustomFormatTextParam":
+        "chat.chat_completion_custom_tool_param:ChatCompletionCustomToolCustomFormatTextParam",
     "ChatCompletionCustomToolCustomParam": "chat.chat_completion_custom_tool_param:ChatCompletionCustomToolCustomParam",
     "ChatCompletionCustomToolParam": "chat.chat_completion_custom_tool_param:ChatCompletionCustomToolParam",
     "ChatCompletionDeleted": "chat.chat_completion_deleted:ChatCompletionDeleted",
-    "ChatCompletionDeveloperMessageParam": "chat.chat_completion_developer_message_param:ChatCompletionDeveloperMessageParam",
-    "ChatCompletionFunctionCallOptionParam": "chat.chat_completion_function_call_option_param:ChatCompletionFunctionCallOptionParam",
-    "ChatCompletionFunctionMessageParam": "chat.chat_completion_function_message_param:ChatCompletionFunctionMessageParam",
+    "ChatCompletionDeveloperMessageParam":
+        "chat.chat_completion_developer_message_param:ChatCompletionDeveloperMessageParam",
+    "ChatCompletionFunctionCallOptionParam":
+        "chat.chat_completion_function_call_option_param:ChatCompletionFunctionCallOptionParam",
+    "ChatCompletionFunctionMessageParam":
+        "chat.chat_completion_function_message_param:ChatCompletionFunctionMessageParam",
     "ChatCompletionFunctionTool": "chat.chat_completion_function_tool:ChatCompletionFunctionTool",
     "ChatCompletionFunctionToolParam": "chat.chat_completion_function_tool_param:ChatCompletionFunctionToolParam",
     "ChatCompletionFunctionsParam": "chat.completion_create_params:ChatCompletionFunctionsParam",
     "ChatCompletionMessage": "chat.chat_completion_message:ChatCompletionMessage",
     "ChatCompletionMessageAnnotation": "chat.chat_completion_message:ChatCompletionMessageAnnotation",
-    "ChatCompletionMessageAnnotationUrlCitation": "chat.chat_completion_message:ChatCompletionMessageAnnotationUrlCitation",
-    "ChatCompletionMessageCustomToolCall": "chat.chat_completion_message_custom_tool_call:ChatCompletionMessageCustomToolCall",
-    "ChatCompletionMessageCustomToolCallCustom": "chat.chat_completion_message_custom_tool_call:ChatCompletionMessageCustomToolCallCustom",
-    "ChatCompletionMessageCustomToolCallCustomParam": "chat.chat_completion_message_custom_tool_call_param:ChatCompletionMessageCustomToolCallCustomParam",
-    "ChatCompletionMessageCustomToolCallParam": "chat.chat_completion_message_custom_tool_call_param:ChatCompletionMessageCustomToolCallParam",
+    "ChatCompletionMessageAnnotationUrlCitation":
+        "chat.chat_completion_message:ChatCompletionMessageAnnotationUrlCitation",
+    "ChatCompletionMessageCustomToolCall":
+        "chat.chat_completion_message_custom_tool_call:ChatCompletionMessageCustomToolCall",
+    "ChatCompletionMessageCustomToolCallCustom":
+        "chat.chat_completion_message_custom_tool_call:ChatCompletionMessageCustomToolCallCustom",
+    "ChatCompletionMessageCustomToolCallCustomParam":
+        "chat.chat_completion_message_custom_tool_call_param:ChatCompletionMessageCustomToolCallCustomParam",
+    "ChatCompletionMessageCustomToolCallParam":
+        "chat.chat_completion_message_custom_tool_call_param:ChatCompletionMessageCustomToolCallParam",
     "ChatCompletionMessageFunctionCall": "chat.chat_completion_message:ChatCompletionMessageFunctionCall",
-    "ChatCompletionMessageFunctionToolCall": "chat.chat_completion_message_function_tool_call:ChatCompletionMessageFunctionToolCall",
-    "ChatCompletionMessageFunctionToolCallFunction": "chat.chat_completion_message_function_tool_call:ChatCompletionMessageFunctionToolCallFunction",
-    "ChatCompletionMessageFunctionToolCallFunctionParam": "chat.chat_completion_message_function_tool_call_param:ChatCompletionMessageFunctionToolCallFunctionParam",
-    "ChatCompletionMessageFunctionToolCallParam": "chat.chat_completion_message_function_tool_call_param:ChatCompletionMessageFunctionToolCallParam",
+    "ChatCompletionMessageFunctionToolCall":
+        "chat.chat_completion_message_function_tool_call:ChatCompletionMessageFunctionToolCall",
+    "ChatCompletionMessageFunctionToolCallFunction":
+        "chat.chat_completion_message_function_tool_call:ChatCompletionMessageFunctionToolCallFunction",
+    "ChatCompletionMessageFunctionToolCallFunctionParam":
+        "chat.chat_completion_message_function_tool_call_param:ChatCompletionMessageFunctionToolCallFunctionParam",
+    "ChatCompletionMessageFunctionToolCallParam":
+        "chat.chat_completion_message_function_tool_call_param:ChatCompletionMessageFunctionToolCallParam",
     "ChatCompletionMessageParam": "chat.chat_completion_message_param:ChatCompletionMessageParam",
-    "ChatCompletionMessageToolCallUnion": "chat.chat_completion_message_tool_call_union:ChatCompletionMessageToolCallUnion",
+    "ChatCompletionMessageToolCallUnion":
+        "chat.chat_completion_message_tool_call_union:ChatCompletionMessageToolCallUnion",
     "ChatCompletionModality": "chat.chat_completion_modality:ChatCompletionModality",
     "ChatCompletionModeration": "chat.chat_completion:ChatCompletionModeration",
     "ChatCompletionModerationError": "chat.chat_completion:ChatCompletionModerationError",
     "ChatCompletionModerationResults": "chat.chat_completion:ChatCompletionModerationResults",
-    "ChatCompletionNamedToolChoiceCustomCustomParam": "chat.chat_completion_named_tool_choice_custom_param:ChatCompletionNamedToolChoiceCustomCustomParam",
-    "ChatCompletionNamedToolChoiceCustomParam": "chat.chat_completion_named_tool_choice_custom_param:ChatCompletionNamedToolChoiceCustomParam",
-    "ChatCompletionNamedToolChoiceFunctionParam": "chat.chat_completion_named_tool_choice_param:ChatCompletionNamedToolChoiceFunctionParam",
-    "ChatCompletionNamedToolChoiceParam": "chat.chat_completion_named_tool_choice_param:ChatCompletionNamedToolChoiceParam",
-    "ChatCompletionPredictionContentParam": "chat.chat_completion_prediction_content_param:ChatCompletionPredictionContentParam",
+    "ChatCompletionNamedToolChoiceCustomCustomParam":
+        "chat.chat_completion_named_tool_choice_custom_param:ChatCompletionNamedToolChoiceCustomCustomParam",
+    "ChatCompletionNamedToolChoiceCustomParam":
+        "chat.chat_completion_named_tool_choice_custom_param:ChatCompletionNamedToolChoiceCustomParam",
+    "ChatCompletionNamedToolChoiceFunctionParam":
+        "chat.chat_completion_named_tool_choice_param:ChatCompletionNamedToolChoiceFunctionParam",
+    "ChatCompletionNamedToolChoiceParam":
+        "chat.chat_completion_named_tool_choice_param:ChatCompletionNamedToolChoiceParam",
+    "ChatCompletionPredictionContentParam":
+        "chat.chat_completion_prediction_content_param:ChatCompletionPredictionContentParam",
     "ChatCompletionReasoningEffort": "chat.chat_completion_reasoning_effort:ChatCompletionReasoningEffort",
-    "ChatCompletionRequestMessageContentPartFileFileParam": "chat.chat_completion_content_part_param:ChatCompletionRequestMessageContentPartFileFileParam",
-    "ChatCompletionRequestMessageContentPartFileParam": "chat.chat_completion_content_part_param:ChatCompletionRequestMessageContentPartFileParam",
+    "ChatCompletionRequestMessageContentPartFileFileParam":
+        "chat.chat_completion_content_part_param:ChatCompletionRequestMessageContentPartFileFileParam",
+    "ChatCompletionRequestMessageContentPartFileParam":
+        "chat.chat_completion_content_part_param:ChatCompletionRequestMessageContentPartFileParam",
     "ChatCompletionRole": "chat.chat_completion_role:ChatCompletionRole",
     "ChatCompletionStoreMessage": "chat.chat_completion_store_message:ChatCompletionStoreMessage",
     "ChatCompletionStoreMessageAnnotation": "chat.chat_completion_store_message:ChatCompletionStoreMessageAnnotation",
-    "ChatCompletionStoreMessageAnnotationUrlCitation": "chat.chat_completion_store_message:ChatCompletionStoreMessageAnnotationUrlCitation",
+    "ChatCompletionStoreMessageAnnotationUrlCitation":
+        "chat.chat_completion_store_message:ChatCompletionStoreMessageAnnotationUrlCitation",
     "ChatCompletionStoreMessageAudio": "chat.chat_completion_audio:ChatCompletionStoreMessageAudio",
-    "ChatCompletionStoreMessageFunctionCall": "chat.chat_completion_store_message:ChatCompletionStoreMessageFunctionCall",
+    "ChatCompletionStoreMessageFunctionCall":
+        "chat.chat_completion_store_message:ChatCompletionStoreMessageFunctionCall",
     "ChatCompletionStreamOptionsParam": "chat.chat_completion_stream_options_param:ChatCompletionStreamOptionsParam",
     "ChatCompletionSystemMessageParam": "chat.chat_completion_system_message_param:ChatCompletionSystemMessageParam",
     "ChatCompletionTokenLogprob": "chat.chat_completion_token_logprob:ChatCompletionTokenLogprob",
     "ChatCompletionTokenLogprobTopLogprob": "chat.chat_completion_token_logprob:ChatCompletionTokenLogprobTopLogprob",
-    "ChatCompletionToolChoiceOptionParam": "chat.chat_completion_tool_choice_option_param:ChatCompletionToolChoiceOptionParam",
+    "ChatCompletionToolChoiceOptionParam":
+        "chat.chat_completion_tool_choice_option_param:ChatCompletionToolChoiceOptionParam",
     "ChatCompletionToolMessageParam": "chat.chat_completion_tool_message_param:ChatCompletionToolMessageParam",
     "ChatCompletionToolUnionParam": "chat.chat_completion_tool_union_param:ChatCompletionToolUnionParam",
     "ChatCompletionUserMessageParam": "chat.chat_completion_user_message_param:ChatCompletionUserMessageParam",
     "ChatKitAttachment": "beta.chatkit.chatkit_attachment:ChatKitAttachment",
     "ChatKitResponseOutputText": "beta.chatkit.chatkit_response_output_text:ChatKitResponseOutputText",
     "ChatKitThread": "beta.chatkit.chatkit_thread:ChatKitThread",
-    "ChatKitThreadAssistantMessageItem": "beta.chatkit.chatkit_thread_assistant_message_item:ChatKitThreadAssistantMessageItem",
+    "ChatKitThreadAssistantMessageItem":
+        "beta.chatkit.chatkit_thread_assistant_message_item:ChatKitThreadAssistantMessageItem",
     "ChatKitThreadItemList": "beta.chatkit.chatkit_thread_item_list:ChatKitThreadItemList",
     "ChatKitThreadUserMessageItem": "beta.chatkit.chatkit_thread_user_message_item:ChatKitThreadUserMessageItem",
     "ChatKitWidgetItem": "beta.chatkit.chatkit_widget_item:ChatKitWidgetItem",
     "ChatKitWorkflow": "beta.chatkit_workflow:ChatKitWorkflow",
     "ChatModel": "chat_model:ChatModel",
     "ChatSession": "beta.chatkit.chat_session:ChatSession",
-    "ChatSessionAutomaticThreadTitling": "beta.chatkit.chat_session_automatic_thread_titling:ChatSessionAutomaticThreadTitling",
-    "ChatSessionChatKitConfiguration": "beta.chatkit.chat_session_chatkit_configuration:ChatSessionChatKitConfiguration",
-    "ChatSessionChatKitConfigurationParam": "beta.chatkit.chat_session_chatkit_configuration_param:ChatSessionChatKitConfigurationParam",
+    "ChatSessionAutomaticThreadTitling":
+        "beta.chatkit.chat_session_automatic_thread_titling:ChatSessionAutomaticThreadTitling",
+    "ChatSessionChatKitConfiguration":
+        "beta.chatkit.chat_session_chatkit_configuration:ChatSessionChatKitConfiguration",
+    "ChatSessionChatKitConfigurationParam":
+        "beta.chatkit.chat_session_chatkit_configuration_param:ChatSessionChatKitConfigurationParam",
     "ChatSessionExpiresAfterParam": "beta.chatkit.chat_session_expires_after_param:ChatSessionExpiresAfterParam",
     "ChatSessionFileUpload": "beta.chatkit.chat_session_file_upload:ChatSessionFileUpload",
     "ChatSessionHistory": "beta.chatkit.chat_session_history:ChatSessionHistory",
@@ -782,15 +1025,23 @@ NAMES: dict[str, str] = {
     "ClientToolCallItem": "beta.client_tool_call_item:ClientToolCallItem",
     "ClosedStatus": "beta.chatkit.chatkit_thread:ClosedStatus",
     "CodeInterpreterLogs": "beta.threads.runs.code_interpreter_logs:CodeInterpreterLogs",
-    "CodeInterpreterOutputImage": "shared.code_interpreter_output_image:CodeInterpreterOutputImage",
-    "CodeInterpreterOutputImageParam": "shared_params.code_interpreter_output_image_param:CodeInterpreterOutputImageParam",
+    "CodeInterpreterOutputImage": "beta.threads.runs.code_interpreter_output_image:CodeInterpreterOutputImage",
+    "CodeInterpreterOutputImage2": "shared.code_interpreter_output_image2:CodeInterpreterOutputImage2",
+    "CodeInterpreterOutputImageImage":
+        "beta.threads.runs.code_interpreter_output_image:CodeInterpreterOutputImageImage",
+    "CodeInterpreterOutputImageParam":
+        "shared_params.code_interpreter_output_image_param:CodeInterpreterOutputImageParam",
     "CodeInterpreterOutputLogs": "shared.code_interpreter_output_logs:CodeInterpreterOutputLogs",
     "CodeInterpreterOutputLogsParam": "shared_params.code_interpreter_output_logs_param:CodeInterpreterOutputLogsParam",
     "CodeInterpreterTool": "beta.code_interpreter_tool:CodeInterpreterTool",
     "CodeInterpreterTool2": "responses.tool:CodeInterpreterTool2",
-    "CodeInterpreterToolCall": "shared.code_interpreter_tool_call:CodeInterpreterToolCall",
+    "CodeInterpreterToolCall": "beta.threads.runs.code_interpreter_tool_call:CodeInterpreterToolCall",
+    "CodeInterpreterToolCall2": "shared.code_interpreter_tool_call2:CodeInterpreterToolCall2",
+    "CodeInterpreterToolCallCodeInterpreter":
+        "beta.threads.runs.code_interpreter_tool_call:CodeInterpreterToolCallCodeInterpreter",
     "CodeInterpreterToolCallDelta": "beta.threads.runs.code_interpreter_tool_call_delta:CodeInterpreterToolCallDelta",
-    "CodeInterpreterToolCallDeltaCodeInterpreter": "beta.threads.runs.code_interpreter_tool_call_delta:CodeInterpreterToolCallDeltaCodeInterpreter",
+    "CodeInterpreterToolCallDeltaCodeInterpreter":
+        "beta.threads.runs.code_interpreter_tool_call_delta:CodeInterpreterToolCallDeltaCodeInterpreter",
     "CodeInterpreterToolCallParam": "shared_params.code_interpreter_tool_call_param:CodeInterpreterToolCallParam",
     "CodeInterpreterToolParam": "beta.code_interpreter_tool_param:CodeInterpreterToolParam",
     "CodeInterpreterToolParam2": "responses.tool_param:CodeInterpreterToolParam2",
@@ -807,8 +1058,10 @@ NAMES: dict[str, str] = {
     "CompletionChoice": "completion_choice:CompletionChoice",
     "CompletionChoiceLogprobs": "completion_choice:CompletionChoiceLogprobs",
     "CompletionCreateParams": "chat.completion_create_params:CompletionCreateParams",
-    "CompletionCreateParamsWebSearchOptionsParam": "chat.completion_create_params:CompletionCreateParamsWebSearchOptionsParam",
-    "CompletionCreateParamsWebSearchOptionsUserLocationParam": "chat.completion_create_params:CompletionCreateParamsWebSearchOptionsUserLocationParam",
+    "CompletionCreateParamsWebSearchOptionsParam":
+        "chat.completion_create_params:CompletionCreateParamsWebSearchOptionsParam",
+    "CompletionCreateParamsWebSearchOptionsUserLocationParam":
+        "chat.completion_create_params:CompletionCreateParamsWebSearchOptionsUserLocationParam",
     "CompletionListParams": "chat.completion_list_params:CompletionListParams",
     "CompletionUpdateParams": "chat.completion_update_params:CompletionUpdateParams",
     "CompletionUsage": "completion_usage:CompletionUsage",
@@ -842,11 +1095,15 @@ NAMES: dict[str, str] = {
     "ContainerFileCitationBodyParam": "shared_params.container_file_citation_body_param:ContainerFileCitationBodyParam",
     "ContainerListParams": "container_list_params:ContainerListParams",
     "ContainerNetworkPolicyAllowlist": "responses.container_network_policy_allowlist:ContainerNetworkPolicyAllowlist",
-    "ContainerNetworkPolicyAllowlistParam": "responses.container_network_policy_allowlist_param:ContainerNetworkPolicyAllowlistParam",
+    "ContainerNetworkPolicyAllowlistParam":
+        "responses.container_network_policy_allowlist_param:ContainerNetworkPolicyAllowlistParam",
     "ContainerNetworkPolicyDisabled": "responses.container_network_policy_disabled:ContainerNetworkPolicyDisabled",
-    "ContainerNetworkPolicyDisabledParam": "responses.container_network_policy_disabled_param:ContainerNetworkPolicyDisabledParam",
-    "ContainerNetworkPolicyDomainSecret": "responses.container_network_policy_domain_secret:ContainerNetworkPolicyDomainSecret",
-    "ContainerNetworkPolicyDomainSecretParam": "responses.container_network_policy_domain_secret_param:ContainerNetworkPolicyDomainSecretParam",
+    "ContainerNetworkPolicyDisabledParam":
+        "responses.container_network_policy_disabled_param:ContainerNetworkPolicyDisabledParam",
+    "ContainerNetworkPolicyDomainSecret":
+        "responses.container_network_policy_domain_secret:ContainerNetworkPolicyDomainSecret",
+    "ContainerNetworkPolicyDomainSecretParam":
+        "responses.container_network_policy_domain_secret_param:ContainerNetworkPolicyDomainSecretParam",
     "ContainerReference": "responses.container_reference:ContainerReference",
     "ContainerReferenceParam": "responses.container_reference_param:ContainerReferenceParam",
     "ContainerReferenceResource": "shared.container_reference_resource:ContainerReferenceResource",
@@ -854,17 +1111,22 @@ NAMES: dict[str, str] = {
     "ContentProvenanceCheckCreateParams": "content_provenance_check_create_params:ContentProvenanceCheckCreateParams",
     "ContextManagementParam": "responses.context_management_param:ContextManagementParam",
     "ConversationCreatedEvent": "beta.realtime.conversation_created_event:ConversationCreatedEvent",
-    "ConversationCreatedEventConversation": "beta.realtime.conversation_created_event:ConversationCreatedEventConversation",
+    "ConversationCreatedEventConversation":
+        "beta.realtime.conversation_created_event:ConversationCreatedEventConversation",
     "ConversationItem": "beta.realtime.conversation_item:ConversationItem",
     "ConversationItemContent": "beta.realtime.conversation_item_content:ConversationItemContent",
     "ConversationItemCreateEvent": "beta.realtime.conversation_item_create_event:ConversationItemCreateEvent",
     "ConversationItemCreatedEvent": "beta.realtime.conversation_item_created_event:ConversationItemCreatedEvent",
     "ConversationItemDeleteEvent": "beta.realtime.conversation_item_delete_event:ConversationItemDeleteEvent",
     "ConversationItemDeletedEvent": "beta.realtime.conversation_item_deleted_event:ConversationItemDeletedEvent",
-    "ConversationItemInputAudioTranscriptionCompletedEvent": "beta.realtime.conversation_item_input_audio_transcription_completed_event:ConversationItemInputAudioTranscriptionCompletedEvent",
-    "ConversationItemInputAudioTranscriptionDeltaEvent": "beta.realtime.conversation_item_input_audio_transcription_delta_event:ConversationItemInputAudioTranscriptionDeltaEvent",
-    "ConversationItemInputAudioTranscriptionFailedEvent": "beta.realtime.conversation_item_input_audio_transcription_failed_event:ConversationItemInputAudioTranscriptionFailedEvent",
-    "ConversationItemInputAudioTranscriptionFailedEventError": "beta.realtime.conversation_item_input_audio_transcription_failed_event:ConversationItemInputAudioTranscriptionFailedEventError",
+    "ConversationItemInputAudioTranscriptionCompletedEvent":
+        "beta.realtime.conversation_item_input_audio_transcription_completed_event:ConversationItemInputAudioTranscriptionCompletedEvent",
+    "ConversationItemInputAudioTranscriptionDeltaEvent":
+        "beta.realtime.conversation_item_input_audio_transcription_delta_event:ConversationItemInputAudioTranscriptionDeltaEvent",
+    "ConversationItemInputAudioTranscriptionFailedEvent":
+        "beta.realtime.conversation_item_input_audio_transcription_failed_event:ConversationItemInputAudioTranscriptionFailedEvent",
+    "ConversationItemInputAudioTranscriptionFailedEventError":
+        "beta.realtime.conversation_item_input_audio_transcription_failed_event:ConversationItemInputAudioTranscriptionFailedEventError",
     "ConversationItemList": "conversations.conversation_item_list:ConversationItemList",
     "ConversationItemRetrieveEvent": "beta.realtime.conversation_item_retrieve_event:ConversationItemRetrieveEvent",
     "ConversationItemTruncateEvent": "beta.realtime.conversation_item_truncate_event:ConversationItemTruncateEvent",
@@ -874,7 +1136,8 @@ NAMES: dict[str, str] = {
     "ConversationsCreateParams": "conversations.conversations_create_params:ConversationsCreateParams",
     "ConversationsItemsCreateParams": "conversations.conversations_items_create_params:ConversationsItemsCreateParams",
     "ConversationsItemsListParams": "conversations.conversations_items_list_params:ConversationsItemsListParams",
-    "ConversationsItemsRetrieveParams": "conversations.conversations_items_retrieve_params:ConversationsItemsRetrieveParams",
+    "ConversationsItemsRetrieveParams":
+        "conversations.conversations_items_retrieve_params:ConversationsItemsRetrieveParams",
     "ConversationsUpdateParams": "conversations.conversations_update_params:ConversationsUpdateParams",
     "CoordParam": "shared.coord_param:CoordParam",
     "CoordParam2": "shared_params.coord_param2:CoordParam2",
@@ -891,37 +1154,58 @@ NAMES: dict[str, str] = {
     "CreateEmbeddingRequestParam": "embedding_create_params:CreateEmbeddingRequestParam",
     "CreateEmbeddingResponse": "create_embedding_response:CreateEmbeddingResponse",
     "CreateEmbeddingResponseUsage": "create_embedding_response:CreateEmbeddingResponseUsage",
-    "CreateEvalCompletionsRunDataSource": "evals.create_eval_completions_run_data_source:CreateEvalCompletionsRunDataSource",
-    "CreateEvalCompletionsRunDataSourceInputMessagesItemReference": "evals.create_eval_completions_run_data_source:CreateEvalCompletionsRunDataSourceInputMessagesItemReference",
-    "CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceParam": "evals.create_eval_completions_run_data_source_param:CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceParam",
-    "CreateEvalCompletionsRunDataSourceInputMessagesTemplate": "evals.create_eval_completions_run_data_source:CreateEvalCompletionsRunDataSourceInputMessagesTemplate",
-    "CreateEvalCompletionsRunDataSourceInputMessagesTemplateParam": "evals.create_eval_completions_run_data_source_param:CreateEvalCompletionsRunDataSourceInputMessagesTemplateParam",
-    "CreateEvalCompletionsRunDataSourceParam": "evals.create_eval_completions_run_data_source_param:CreateEvalCompletionsRunDataSourceParam",
-    "CreateEvalCompletionsRunDataSourceSamplingParams": "evals.create_eval_completions_run_data_source:CreateEvalCompletionsRunDataSourceSamplingParams",
-    "CreateEvalCompletionsRunDataSourceSamplingParamsParam": "evals.create_eval_completions_run_data_source_param:CreateEvalCompletionsRunDataSourceSamplingParamsParam",
+    "CreateEvalCompletionsRunDataSource":
+        "evals.create_eval_completions_run_data_source:CreateEvalCompletionsRunDataSource",
+    "CreateEvalCompletionsRunDataSourceInputMessagesItemReference":
+        "evals.create_eval_completions_run_data_source:CreateEvalCompletionsRunDataSourceInputMessagesItemReference",
+    "CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceParam":
+        "evals.create_eval_completions_run_data_source_param:CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceParam",
+    "CreateEvalCompletionsRunDataSourceInputMessagesTemplate":
+        "evals.create_eval_completions_run_data_source:CreateEvalCompletionsRunDataSourceInputMessagesTemplate",
+    "CreateEvalCompletionsRunDataSourceInputMessagesTemplateParam":
+        "evals.create_eval_completions_run_data_source_param:CreateEvalCompletionsRunDataSourceInputMessagesTemplateParam",
+    "CreateEvalCompletionsRunDataSourceParam":
+        "evals.create_eval_completions_run_data_source_param:CreateEvalCompletionsRunDataSourceParam",
+    "CreateEvalCompletionsRunDataSourceSamplingParams":
+        "evals.create_eval_completions_run_data_source:CreateEvalCompletionsRunDataSourceSamplingParams",
+    "CreateEvalCompletionsRunDataSourceSamplingParamsParam":
+        "evals.create_eval_completions_run_data_source_param:CreateEvalCompletionsRunDataSourceSamplingParamsParam",
     "CreateEvalCustomDataSourceConfigParam": "eval_create_params:CreateEvalCustomDataSourceConfigParam",
     "CreateEvalItem0Param": "eval_create_params:CreateEvalItem0Param",
     "CreateEvalJSONLRunDataSource": "evals.create_eval_jsonl_run_data_source:CreateEvalJSONLRunDataSource",
-    "CreateEvalJSONLRunDataSourceParam": "evals.create_eval_jsonl_run_data_source_param:CreateEvalJSONLRunDataSourceParam",
+    "CreateEvalJSONLRunDataSourceParam":
+        "evals.create_eval_jsonl_run_data_source_param:CreateEvalJSONLRunDataSourceParam",
     "CreateEvalLabelModelGraderParam": "eval_create_params:CreateEvalLabelModelGraderParam",
     "CreateEvalLogsDataSourceConfigParam": "eval_create_params:CreateEvalLogsDataSourceConfigParam",
     "CreateEvalRequestParam": "eval_create_params:CreateEvalRequestParam",
     "CreateEvalResponsesRunDataSource": "evals.run_cancel_response:CreateEvalResponsesRunDataSource",
-    "CreateEvalResponsesRunDataSourceInputMessagesItemReference": "evals.run_cancel_response:CreateEvalResponsesRunDataSourceInputMessagesItemReference",
-    "CreateEvalResponsesRunDataSourceInputMessagesItemReferenceParam": "evals.run_create_params:CreateEvalResponsesRunDataSourceInputMessagesItemReferenceParam",
-    "CreateEvalResponsesRunDataSourceInputMessagesTemplate": "evals.run_cancel_response:CreateEvalResponsesRunDataSourceInputMessagesTemplate",
-    "CreateEvalResponsesRunDataSourceInputMessagesTemplateParam": "evals.run_create_params:CreateEvalResponsesRunDataSourceInputMessagesTemplateParam",
-    "CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0": "evals.run_cancel_response:CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0",
-    "CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0Param": "evals.run_create_params:CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0Param",
+    "CreateEvalResponsesRunDataSourceInputMessagesItemReference":
+        "evals.run_cancel_response:CreateEvalResponsesRunDataSourceInputMessagesItemReference",
+    "CreateEvalResponsesRunDataSourceInputMessagesItemReferenceParam":
+        "evals.run_create_params:CreateEvalResponsesRunDataSourceInputMessagesItemReferenceParam",
+    "CreateEvalResponsesRunDataSourceInputMessagesTemplate":
+        "evals.run_cancel_response:CreateEvalResponsesRunDataSourceInputMessagesTemplate",
+    "CreateEvalResponsesRunDataSourceInputMessagesTemplateParam":
+        "evals.run_create_params:CreateEvalResponsesRunDataSourceInputMessagesTemplateParam",
+    "CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0":
+        "evals.run_cancel_response:CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0",
+    "CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0Param":
+        "evals.run_create_params:CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0Param",
     "CreateEvalResponsesRunDataSourceParam": "evals.run_create_params:CreateEvalResponsesRunDataSourceParam",
-    "CreateEvalResponsesRunDataSourceSamplingParams": "evals.run_cancel_response:CreateEvalResponsesRunDataSourceSamplingParams",
-    "CreateEvalResponsesRunDataSourceSamplingParamsParam": "evals.run_create_params:CreateEvalResponsesRunDataSourceSamplingParamsParam",
-    "CreateEvalResponsesRunDataSourceSamplingParamsText": "evals.run_cancel_response:CreateEvalResponsesRunDataSourceSamplingParamsText",
-    "CreateEvalResponsesRunDataSourceSamplingParamsTextParam": "evals.run_create_params:CreateEvalResponsesRunDataSourceSamplingParamsTextParam",
+    "CreateEvalResponsesRunDataSourceSamplingParams":
+        "evals.run_cancel_response:CreateEvalResponsesRunDataSourceSamplingParams",
+    "CreateEvalResponsesRunDataSourceSamplingParamsParam":
+        "evals.run_create_params:CreateEvalResponsesRunDataSourceSamplingParamsParam",
+    "CreateEvalResponsesRunDataSourceSamplingParamsText":
+        "evals.run_cancel_response:CreateEvalResponsesRunDataSourceSamplingParamsText",
+    "CreateEvalResponsesRunDataSourceSamplingParamsTextParam":
+        "evals.run_create_params:CreateEvalResponsesRunDataSourceSamplingParamsTextParam",
     "CreateEvalRunRequestParam": "evals.run_create_params:CreateEvalRunRequestParam",
-    "CreateEvalStoredCompletionsDataSourceConfigParam": "eval_create_params:CreateEvalStoredCompletionsDataSourceConfigParam",
+    "CreateEvalStoredCompletionsDataSourceConfigParam":
+        "eval_create_params:CreateEvalStoredCompletionsDataSourceConfigParam",
     "CreateFileRequestParam": "file_create_params:CreateFileRequestParam",
-    "CreateFineTuningCheckpointPermissionRequestParam": "fine_tuning.checkpoints.permission_create_params:CreateFineTuningCheckpointPermissionRequestParam",
+    "CreateFineTuningCheckpointPermissionRequestParam":
+        "fine_tuning.checkpoints.permission_create_params:CreateFineTuningCheckpointPermissionRequestParam",
     "CreateFineTuningJobRequestParam": "fine_tuning.job_create_params:CreateFineTuningJobRequestParam",
     "CreateGroupBodyParam": "admin.organization.group_create_params:CreateGroupBodyParam",
     "CreateGroupUserBodyParam": "admin.organization.groups.user_create_params:CreateGroupUserBodyParam",
@@ -939,7 +1223,8 @@ NAMES: dict[str, str] = {
     "CreateTranscriptionRequestParam": "audio.transcription_create_params:CreateTranscriptionRequestParam",
     "CreateTranslationRequestParam": "audio.translation_create_params:CreateTranslationRequestParam",
     "CreateUploadRequestParam": "upload_create_params:CreateUploadRequestParam",
-    "CreateVectorStoreFileBatchRequestParam": "vector_stores.file_batch_create_params:CreateVectorStoreFileBatchRequestParam",
+    "CreateVectorStoreFileBatchRequestParam":
+        "vector_stores.file_batch_create_params:CreateVectorStoreFileBatchRequestParam",
     "CreateVectorStoreFileRequestParam": "vector_stores.file_create_params:CreateVectorStoreFileRequestParam",
     "CreateVectorStoreRequestParam": "vector_store_create_params:CreateVectorStoreRequestParam",
     "CreateVideoCharacterBodyParam": "video_create_character_params:CreateVideoCharacterBodyParam",
@@ -982,7 +1267,9 @@ NAMES: dict[str, str] = {
     "EasyInputMessageParam": "responses.easy_input_message_param:EasyInputMessageParam",
     "Embedding": "embedding:Embedding",
     "EmbeddingCreateParams": "embedding_create_params:EmbeddingCreateParams",
-    "ErrorEvent": "beta.assistant_stream_event:ErrorEvent",
+    "ErrorEvent": "beta.realtime.error_event:ErrorEvent",
+    "ErrorEvent2": "beta.assistant_stream_event:ErrorEvent2",
+    "ErrorEventError": "beta.realtime.error_event:ErrorEventError",
     "ErrorObject": "shared.error_object:ErrorObject",
     "EvalAPIError": "evals.eval_api_error:EvalAPIError",
     "EvalCreateParams": "eval_create_params:EvalCreateParams",
@@ -1006,9 +1293,12 @@ NAMES: dict[str, str] = {
     "EvalItemInputImageParam": "responses.response_input_image_param:EvalItemInputImageParam",
     "EvalItemParam": "responses.easy_input_message_param:EvalItemParam",
     "EvalJsonlFileContentSource": "evals.create_eval_completions_run_data_source:EvalJsonlFileContentSource",
-    "EvalJsonlFileContentSourceContent": "evals.create_eval_completions_run_data_source:EvalJsonlFileContentSourceContent",
-    "EvalJsonlFileContentSourceContentParam": "evals.create_eval_completions_run_data_source_param:EvalJsonlFileContentSourceContentParam",
-    "EvalJsonlFileContentSourceParam": "evals.create_eval_completions_run_data_source_param:EvalJsonlFileContentSourceParam",
+    "EvalJsonlFileContentSourceContent":
+        "evals.create_eval_completions_run_data_source:EvalJsonlFileContentSourceContent",
+    "EvalJsonlFileContentSourceContentParam":
+        "evals.create_eval_completions_run_data_source_param:EvalJsonlFileContentSourceContentParam",
+    "EvalJsonlFileContentSourceParam":
+        "evals.create_eval_completions_run_data_source_param:EvalJsonlFileContentSourceParam",
     "EvalJsonlFileIdSource": "evals.create_eval_completions_run_data_source:EvalJsonlFileIdSource",
     "EvalJsonlFileIdSourceParam": "evals.create_eval_completions_run_data_source_param:EvalJsonlFileIdSourceParam",
     "EvalListParams": "eval_list_params:EvalListParams",
@@ -1016,9 +1306,11 @@ NAMES: dict[str, str] = {
     "EvalResponsesSource": "evals.run_cancel_response:EvalResponsesSource",
     "EvalResponsesSourceParam": "evals.run_create_params:EvalResponsesSourceParam",
     "EvalRunOutputItemResult": "evals.runs.output_item_list_response:EvalRunOutputItemResult",
-    "EvalStoredCompletionsDataSourceConfig": "eval_stored_completions_data_source_config:EvalStoredCompletionsDataSourceConfig",
+    "EvalStoredCompletionsDataSourceConfig":
+        "eval_stored_completions_data_source_config:EvalStoredCompletionsDataSourceConfig",
     "EvalStoredCompletionsSource": "evals.create_eval_completions_run_data_source:EvalStoredCompletionsSource",
-    "EvalStoredCompletionsSourceParam": "evals.create_eval_completions_run_data_source_param:EvalStoredCompletionsSourceParam",
+    "EvalStoredCompletionsSourceParam":
+        "evals.create_eval_completions_run_data_source_param:EvalStoredCompletionsSourceParam",
     "EvalUpdateParams": "eval_update_params:EvalUpdateParams",
     "FileAnnotation": "beta.chatkit.chatkit_response_output_text:FileAnnotation",
     "FileAnnotationSource": "beta.chatkit.chatkit_response_output_text:FileAnnotationSource",
@@ -1031,7 +1323,8 @@ NAMES: dict[str, str] = {
     "FileCitationBody": "shared.file_citation_body:FileCitationBody",
     "FileCitationBodyParam": "shared_params.file_citation_body_param:FileCitationBodyParam",
     "FileCitationDeltaAnnotation": "beta.threads.file_citation_delta_annotation:FileCitationDeltaAnnotation",
-    "FileCitationDeltaAnnotationFileCitation": "beta.threads.file_citation_delta_annotation:FileCitationDeltaAnnotationFileCitation",
+    "FileCitationDeltaAnnotationFileCitation":
+        "beta.threads.file_citation_delta_annotation:FileCitationDeltaAnnotationFileCitation",
     "FileContentResponse": "vector_stores.file_content_response:FileContentResponse",
     "FileCreateParams": "containers.file_create_params:FileCreateParams",
     "FileCreateResponse": "containers.file_create_response:FileCreateResponse",
@@ -1050,10 +1343,12 @@ NAMES: dict[str, str] = {
     "FileSearchRankingOptionsParam": "beta.file_search_tool_param:FileSearchRankingOptionsParam",
     "FileSearchTool": "beta.file_search_tool:FileSearchTool",
     "FileSearchTool2": "responses.file_search_tool:FileSearchTool2",
-    "FileSearchToolCall": "shared.file_search_tool_call:FileSearchToolCall",
+    "FileSearchToolCall": "beta.threads.runs.file_search_tool_call:FileSearchToolCall",
+    "FileSearchToolCall2": "shared.file_search_tool_call2:FileSearchToolCall2",
+    "FileSearchToolCall2Result": "shared.file_search_tool_call2:FileSearchToolCall2Result",
     "FileSearchToolCallDelta": "beta.threads.runs.file_search_tool_call_delta:FileSearchToolCallDelta",
+    "FileSearchToolCallFileSearch": "beta.threads.runs.file_search_tool_call:FileSearchToolCallFileSearch",
     "FileSearchToolCallParam": "shared_params.file_search_tool_call_param:FileSearchToolCallParam",
-    "FileSearchToolCallResult": "shared.file_search_tool_call:FileSearchToolCallResult",
     "FileSearchToolCallResults0Param": "shared_params.file_search_tool_call_param:FileSearchToolCallResults0Param",
     "FileSearchToolFileSearch": "beta.file_search_tool:FileSearchToolFileSearch",
     "FileSearchToolFileSearchParam": "beta.file_search_tool_param:FileSearchToolFileSearchParam",
@@ -1065,7 +1360,8 @@ NAMES: dict[str, str] = {
     "FilesListParams": "file_list_params:FilesListParams",
     "FineTuneMethod": "fine_tuning.fine_tuning_job:FineTuneMethod",
     "FineTuneMethodParam": "fine_tuning.job_create_params:FineTuneMethodParam",
-    "FineTuningCheckpointsPermissionsListParams": "fine_tuning.fine_tuning_checkpoints_permissions_list_params:FineTuningCheckpointsPermissionsListParams",
+    "FineTuningCheckpointsPermissionsListParams":
+        "fine_tuning.fine_tuning_checkpoints_permissions_list_params:FineTuningCheckpointsPermissionsListParams",
     "FineTuningJob": "fine_tuning.fine_tuning_job:FineTuningJob",
     "FineTuningJobCheckpoint": "fine_tuning.jobs.fine_tuning_job_checkpoint:FineTuningJobCheckpoint",
     "FineTuningJobCheckpointMetrics": "fine_tuning.jobs.fine_tuning_job_checkpoint:FineTuningJobCheckpointMetrics",
@@ -1073,7 +1369,8 @@ NAMES: dict[str, str] = {
     "FineTuningJobEvent": "fine_tuning.fine_tuning_job_event:FineTuningJobEvent",
     "FineTuningJobHyperparameters": "fine_tuning.fine_tuning_job:FineTuningJobHyperparameters",
     "FineTuningJobWandbIntegration": "fine_tuning.fine_tuning_job_wandb_integration:FineTuningJobWandbIntegration",
-    "FineTuningJobWandbIntegrationObject": "fine_tuning.fine_tuning_job_wandb_integration_object:FineTuningJobWandbIntegrationObject",
+    "FineTuningJobWandbIntegrationObject":
+        "fine_tuning.fine_tuning_job_wandb_integration_object:FineTuningJobWandbIntegrationObject",
     "FunctionCallOutputItemParam": "shared_params.function_call_output_item_param:FunctionCallOutputItemParam",
     "FunctionCallOutputItemParam2": "responses.function_call_output_item_param2:FunctionCallOutputItemParam2",
     "FunctionDefinition": "shared.function_definition:FunctionDefinition",
@@ -1087,23 +1384,35 @@ NAMES: dict[str, str] = {
     "FunctionShellCallItemParam2": "responses.function_shell_call_item_param2:FunctionShellCallItemParam2",
     "FunctionShellCallOutput": "shared.function_shell_call_output:FunctionShellCallOutput",
     "FunctionShellCallOutputContent": "shared.function_shell_call_output_content:FunctionShellCallOutputContent",
-    "FunctionShellCallOutputContentParam": "shared_params.function_shell_call_output_content_param:FunctionShellCallOutputContentParam",
-    "FunctionShellCallOutputContentParam2": "responses.function_shell_call_output_content_param2:FunctionShellCallOutputContentParam2",
-    "FunctionShellCallOutputExitOutcome": "shared.function_shell_call_output_exit_outcome:FunctionShellCallOutputExitOutcome",
-    "FunctionShellCallOutputExitOutcomeParam": "shared_params.function_shell_call_output_exit_outcome_param:FunctionShellCallOutputExitOutcomeParam",
-    "FunctionShellCallOutputExitOutcomeParam2": "responses.function_shell_call_output_exit_outcome_param2:FunctionShellCallOutputExitOutcomeParam2",
-    "FunctionShellCallOutputItemParam": "shared_params.function_shell_call_output_item_param:FunctionShellCallOutputItemParam",
-    "FunctionShellCallOutputItemParam2": "responses.function_shell_call_output_item_param2:FunctionShellCallOutputItemParam2",
-    "FunctionShellCallOutputTimeoutOutcome": "shared.function_shell_call_output_timeout_outcome:FunctionShellCallOutputTimeoutOutcome",
-    "FunctionShellCallOutputTimeoutOutcomeParam": "shared_params.function_shell_call_output_timeout_outcome_param:FunctionShellCallOutputTimeoutOutcomeParam",
-    "FunctionShellCallOutputTimeoutOutcomeParam2": "responses.function_shell_call_output_timeout_outcome_param2:FunctionShellCallOutputTimeoutOutcomeParam2",
+    "FunctionShellCallOutputContentParam":
+        "shared_params.function_shell_call_output_content_param:FunctionShellCallOutputContentParam",
+    "FunctionShellCallOutputContentParam2":
+        "responses.function_shell_call_output_content_param2:FunctionShellCallOutputContentParam2",
+    "FunctionShellCallOutputExitOutcome":
+        "shared.function_shell_call_output_exit_outcome:FunctionShellCallOutputExitOutcome",
+    "FunctionShellCallOutputExitOutcomeParam":
+        "shared_params.function_shell_call_output_exit_outcome_param:FunctionShellCallOutputExitOutcomeParam",
+    "FunctionShellCallOutputExitOutcomeParam2":
+        "responses.function_shell_call_output_exit_outcome_param2:FunctionShellCallOutputExitOutcomeParam2",
+    "FunctionShellCallOutputItemParam":
+        "shared_params.function_shell_call_output_item_param:FunctionShellCallOutputItemParam",
+    "FunctionShellCallOutputItemParam2":
+        "responses.function_shell_call_output_item_param2:FunctionShellCallOutputItemParam2",
+    "FunctionShellCallOutputTimeoutOutcome":
+        "shared.function_shell_call_output_timeout_outcome:FunctionShellCallOutputTimeoutOutcome",
+    "FunctionShellCallOutputTimeoutOutcomeParam":
+        "shared_params.function_shell_call_output_timeout_outcome_param:FunctionShellCallOutputTimeoutOutcomeParam",
+    "FunctionShellCallOutputTimeoutOutcomeParam2":
+        "responses.function_shell_call_output_timeout_outcome_param2:FunctionShellCallOutputTimeoutOutcomeParam2",
     "FunctionShellTool": "responses.function_shell_tool:FunctionShellTool",
     "FunctionShellToolParam": "responses.function_shell_tool_param:FunctionShellToolParam",
     "FunctionTool": "beta.function_tool:FunctionTool",
     "FunctionTool2": "responses.function_tool:FunctionTool2",
-    "FunctionToolCall": "responses.function_tool_call:FunctionToolCall",
+    "FunctionToolCall": "beta.threads.runs.function_tool_call:FunctionToolCall",
+    "FunctionToolCall2": "responses.function_tool_call2:FunctionToolCall2",
     "FunctionToolCallDelta": "beta.threads.runs.function_tool_call_delta:FunctionToolCallDelta",
     "FunctionToolCallDeltaFunction": "beta.threads.runs.function_tool_call_delta:FunctionToolCallDeltaFunction",
+    "FunctionToolCallFunction": "beta.threads.runs.function_tool_call:FunctionToolCallFunction",
     "FunctionToolCallOutput": "responses.function_tool_call_output:FunctionToolCallOutput",
     "FunctionToolCallOutputResource": "shared.function_tool_call_output_resource:FunctionToolCallOutputResource",
     "FunctionToolCallParam": "shared_params.function_tool_call_param:FunctionToolCallParam",
@@ -1130,8 +1439,10 @@ NAMES: dict[str, str] = {
     "HTTPErrorParam": "shared_params.http_error_param:HTTPErrorParam",
     "HistoryParam": "beta.chatkit.chat_session_chatkit_configuration_param:HistoryParam",
     "HostedToolPermission": "admin.organization.projects.project_hosted_tool_permissions:HostedToolPermission",
-    "HostedToolPermissionUpdateParam": "admin.organization.projects.hosted_tool_permission_update_params:HostedToolPermissionUpdateParam",
-    "HostedToolPermissionUpdateParams": "admin.organization.projects.hosted_tool_permission_update_params:HostedToolPermissionUpdateParams",
+    "HostedToolPermissionUpdateParam":
+        "admin.organization.projects.hosted_tool_permission_update_params:HostedToolPermissionUpdateParam",
+    "HostedToolPermissionUpdateParams":
+        "admin.organization.projects.hosted_tool_permission_update_params:HostedToolPermissionUpdateParams",
     "HybridSearchOptions": "responses.file_search_tool:HybridSearchOptions",
     "HybridSearchOptionsParam": "responses.file_search_tool_param:HybridSearchOptionsParam",
     "Image": "image:Image",
@@ -1179,12 +1490,16 @@ NAMES: dict[str, str] = {
     "InputAudioBufferClearedEvent": "beta.realtime.input_audio_buffer_cleared_event:InputAudioBufferClearedEvent",
     "InputAudioBufferCommitEvent": "beta.realtime.input_audio_buffer_commit_event:InputAudioBufferCommitEvent",
     "InputAudioBufferCommittedEvent": "beta.realtime.input_audio_buffer_committed_event:InputAudioBufferCommittedEvent",
-    "InputAudioBufferSpeechStartedEvent": "beta.realtime.input_audio_buffer_speech_started_event:InputAudioBufferSpeechStartedEvent",
-    "InputAudioBufferSpeechStoppedEvent": "beta.realtime.input_audio_buffer_speech_stopped_event:InputAudioBufferSpeechStoppedEvent",
+    "InputAudioBufferSpeechStartedEvent":
+        "beta.realtime.input_audio_buffer_speech_started_event:InputAudioBufferSpeechStartedEvent",
+    "InputAudioBufferSpeechStoppedEvent":
+        "beta.realtime.input_audio_buffer_speech_stopped_event:InputAudioBufferSpeechStoppedEvent",
     "InputFileContentParam": "shared_params.input_file_content_param:InputFileContentParam",
     "InputFileContentParam2": "responses.input_file_content_param2:InputFileContentParam2",
-    "InputImageContentParamAutoParam": "shared_params.input_image_content_param_auto_param:InputImageContentParamAutoParam",
-    "InputImageContentParamAutoParam2": "responses.input_image_content_param_auto_param2:InputImageContentParamAutoParam2",
+    "InputImageContentParamAutoParam":
+        "shared_params.input_image_content_param_auto_param:InputImageContentParamAutoParam",
+    "InputImageContentParamAutoParam2":
+        "responses.input_image_content_param_auto_param2:InputImageContentParamAutoParam2",
     "InputItemListParams": "beta.responses.input_item_list_params:InputItemListParams",
     "InputMessage": "shared.input_message:InputMessage",
     "InputMessageParam": "shared_params.input_message_param:InputMessageParam",
@@ -1251,26 +1566,28 @@ NAMES: dict[str, str] = {
     "MCPToolParam": "responses.tool_param:MCPToolParam",
     "MCPToolRequireApproval0": "responses.tool:MCPToolRequireApproval0",
     "MCPToolRequireApproval0Param": "responses.tool_param:MCPToolRequireApproval0Param",
-    "Message": "shared.message:Message",
-    "Message2": "beta.threads.message:Message2",
-    "Message2Attachment": "beta.threads.message:Message2Attachment",
-    "Message2IncompleteDetails": "beta.threads.message:Message2IncompleteDetails",
+    "Message": "beta.threads.message:Message",
+    "Message2": "shared.message2:Message2",
+    "MessageAttachment": "beta.threads.message:MessageAttachment",
     "MessageContent": "beta.threads.message_content:MessageContent",
     "MessageContentDelta": "beta.threads.message_content_delta:MessageContentDelta",
     "MessageContentPartParam": "beta.threads.message_content_part_param:MessageContentPartParam",
     "MessageCreateParams": "beta.threads.message_create_params:MessageCreateParams",
     "MessageCreateParamsAttachments0Param": "beta.threads.message_create_params:MessageCreateParamsAttachments0Param",
     "MessageCreationStepDetails": "beta.threads.runs.message_creation_step_details:MessageCreationStepDetails",
-    "MessageCreationStepDetailsMessageCreation": "beta.threads.runs.message_creation_step_details:MessageCreationStepDetailsMessageCreation",
+    "MessageCreationStepDetailsMessageCreation":
+        "beta.threads.runs.message_creation_step_details:MessageCreationStepDetailsMessageCreation",
     "MessageDeleted": "beta.threads.message_deleted:MessageDeleted",
     "MessageDelta": "beta.threads.message_delta:MessageDelta",
     "MessageDeltaEvent": "beta.threads.message_delta_event:MessageDeltaEvent",
+    "MessageIncompleteDetails": "beta.threads.message:MessageIncompleteDetails",
     "MessageListParams": "chat.completions.message_list_params:MessageListParams",
     "MessageUpdateParams": "beta.threads.message_update_params:MessageUpdateParams",
     "Metadata": "metadata:Metadata",
     "Model": "model:Model",
     "ModelDeleted": "model_deleted:ModelDeleted",
-    "ModelPermissionUpdateParams": "admin.organization.projects.model_permission_update_params:ModelPermissionUpdateParams",
+    "ModelPermissionUpdateParams":
+        "admin.organization.projects.model_permission_update_params:ModelPermissionUpdateParams",
     "Moderation": "moderation:Moderation",
     "Moderation2": "responses.moderation2:Moderation2",
     "ModerationCategories": "moderation:ModerationCategories",
@@ -1298,18 +1615,26 @@ NAMES: dict[str, str] = {
     "MultiGraderParam": "graders.multi_grader_param:MultiGraderParam",
     "NamespaceTool": "responses.namespace_tool:NamespaceTool",
     "NamespaceToolParam": "responses.namespace_tool_param:NamespaceToolParam",
-    "OrganizationCertificateActivationResponse": "admin.organization.organization_certificate_activation_response:OrganizationCertificateActivationResponse",
-    "OrganizationCertificateDeactivationResponse": "admin.organization.organization_certificate_deactivation_response:OrganizationCertificateDeactivationResponse",
+    "OrganizationCertificateActivationResponse":
+        "admin.organization.organization_certificate_activation_response:OrganizationCertificateActivationResponse",
+    "OrganizationCertificateDeactivationResponse":
+        "admin.organization.organization_certificate_deactivation_response:OrganizationCertificateDeactivationResponse",
     "OrganizationDataRetention": "admin.organization.organization_data_retention:OrganizationDataRetention",
     "OrganizationGroupUser": "admin.organization.groups.organization_group_user:OrganizationGroupUser",
-    "OrganizationProjectCertificate": "admin.organization.projects.certificate_activate_response:OrganizationProjectCertificate",
-    "OrganizationProjectCertificateActivationResponse": "admin.organization.organization_project_certificate_activation_response:OrganizationProjectCertificateActivationResponse",
-    "OrganizationProjectCertificateCertificateDetails": "admin.organization.projects.certificate_activate_response:OrganizationProjectCertificateCertificateDetails",
-    "OrganizationProjectCertificateDeactivationResponse": "admin.organization.organization_project_certificate_deactivation_response:OrganizationProjectCertificateDeactivationResponse",
+    "OrganizationProjectCertificate":
+        "admin.organization.projects.certificate_activate_response:OrganizationProjectCertificate",
+    "OrganizationProjectCertificateActivationResponse":
+        "admin.organization.organization_project_certificate_activation_response:OrganizationProjectCertificateActivationResponse",
+    "OrganizationProjectCertificateCertificateDetails":
+        "admin.organization.projects.certificate_activate_response:OrganizationProjectCertificateCertificateDetails",
+    "OrganizationProjectCertificateDeactivationResponse":
+        "admin.organization.organization_project_certificate_deactivation_response:OrganizationProjectCertificateDeactivationResponse",
     "OrganizationSpendAlert": "admin.organization.organization_spend_alert:OrganizationSpendAlert",
-    "OrganizationSpendAlertDeleted": "admin.organization.organization_spend_alert_deleted:OrganizationSpendAlertDeleted",
+    "OrganizationSpendAlertDeleted":
+        "admin.organization.organization_spend_alert_deleted:OrganizationSpendAlertDeleted",
     "OrganizationSpendLimit": "admin.organization.organization_spend_limit:OrganizationSpendLimit",
-    "OrganizationSpendLimitDeleted": "admin.organization.organization_spend_limit_deleted:OrganizationSpendLimitDeleted",
+    "OrganizationSpendLimitDeleted":
+        "admin.organization.organization_spend_limit_deleted:OrganizationSpendLimitDeleted",
     "OrganizationUser": "admin.organization.organization_user:OrganizationUser",
     "OrganizationUserProjects": "admin.organization.organization_user:OrganizationUserProjects",
     "OrganizationUserProjectsData": "admin.organization.organization_user:OrganizationUserProjectsData",
@@ -1353,17 +1678,24 @@ NAMES: dict[str, str] = {
     "ProjectDataRetention": "admin.organization.projects.project_data_retention:ProjectDataRetention",
     "ProjectGroup": "admin.organization.projects.project_group:ProjectGroup",
     "ProjectGroupDeletedResource": "admin.organization.projects.group_delete_response:ProjectGroupDeletedResource",
-    "ProjectHostedToolPermissions": "admin.organization.projects.project_hosted_tool_permissions:ProjectHostedToolPermissions",
-    "ProjectHostedToolPermissionsUpdateRequestParam": "admin.organization.projects.hosted_tool_permission_update_params:ProjectHostedToolPermissionsUpdateRequestParam",
+    "ProjectHostedToolPermissions":
+        "admin.organization.projects.project_hosted_tool_permissions:ProjectHostedToolPermissions",
+    "ProjectHostedToolPermissionsUpdateRequestParam":
+        "admin.organization.projects.hosted_tool_permission_update_params:ProjectHostedToolPermissionsUpdateRequestParam",
     "ProjectListParams": "admin.organization.project_list_params:ProjectListParams",
     "ProjectModelPermissions": "admin.organization.projects.project_model_permissions:ProjectModelPermissions",
-    "ProjectModelPermissionsDeleted": "admin.organization.projects.project_model_permissions_deleted:ProjectModelPermissionsDeleted",
-    "ProjectModelPermissionsUpdateRequestParam": "admin.organization.projects.model_permission_update_params:ProjectModelPermissionsUpdateRequestParam",
+    "ProjectModelPermissionsDeleted":
+        "admin.organization.projects.project_model_permissions_deleted:ProjectModelPermissionsDeleted",
+    "ProjectModelPermissionsUpdateRequestParam":
+        "admin.organization.projects.model_permission_update_params:ProjectModelPermissionsUpdateRequestParam",
     "ProjectRateLimit": "admin.organization.projects.project_rate_limit:ProjectRateLimit",
-    "ProjectRateLimitUpdateRequestParam": "admin.organization.projects.rate_limit_update_rate_limit_params:ProjectRateLimitUpdateRequestParam",
+    "ProjectRateLimitUpdateRequestParam":
+        "admin.organization.projects.rate_limit_update_rate_limit_params:ProjectRateLimitUpdateRequestParam",
     "ProjectServiceAccount": "admin.organization.projects.project_service_account:ProjectServiceAccount",
-    "ProjectServiceAccountApiKey": "admin.organization.projects.service_account_create_response:ProjectServiceAccountApiKey",
-    "ProjectServiceAccountCreateRequestParam": "admin.organization.projects.service_account_create_params:ProjectServiceAccountCreateRequestParam",
+    "ProjectServiceAccountApiKey":
+        "admin.organization.projects.service_account_create_response:ProjectServiceAccountApiKey",
+    "ProjectServiceAccountCreateRequestParam":
+        "admin.organization.projects.service_account_create_params:ProjectServiceAccountCreateRequestParam",
     "ProjectSpendAlert": "admin.organization.projects.project_spend_alert:ProjectSpendAlert",
     "ProjectSpendAlertDeleted": "admin.organization.projects.project_spend_alert_deleted:ProjectSpendAlertDeleted",
     "ProjectSpendLimit": "admin.organization.projects.project_spend_limit:ProjectSpendLimit",
@@ -1382,46 +1714,59 @@ NAMES: dict[str, str] = {
     "PromptCacheBreakpointParam2": "chat.chat_completion_content_part_image:PromptCacheBreakpointParam2",
     "PromptCacheOptions": "responses.prompt_cache_options:PromptCacheOptions",
     "PromptCacheOptionsParam": "chat.completion_create_params:PromptCacheOptionsParam",
-    "PublicAssignOrganizationGroupRoleBodyParam": "admin.organization.groups.role_create_params:PublicAssignOrganizationGroupRoleBodyParam",
-    "PublicCreateOrganizationRoleBodyParam": "admin.organization.projects.role_create_params:PublicCreateOrganizationRoleBodyParam",
-    "PublicUpdateOrganizationRoleBodyParam": "admin.organization.projects.role_update_params:PublicUpdateOrganizationRoleBodyParam",
+    "PublicAssignOrganizationGroupRoleBodyParam":
+        "admin.organization.groups.role_create_params:PublicAssignOrganizationGroupRoleBodyParam",
+    "PublicCreateOrganizationRoleBodyParam":
+        "admin.organization.projects.role_create_params:PublicCreateOrganizationRoleBodyParam",
+    "PublicUpdateOrganizationRoleBodyParam":
+        "admin.organization.projects.role_update_params:PublicUpdateOrganizationRoleBodyParam",
     "PythonGrader": "graders.python_grader:PythonGrader",
     "PythonGraderParam": "graders.python_grader_param:PythonGraderParam",
     "RankingOptions": "responses.file_search_tool:RankingOptions",
     "RankingOptionsParam": "responses.file_search_tool_param:RankingOptionsParam",
-    "RateLimitListRateLimitsParams": "admin.organization.projects.rate_limit_list_rate_limits_params:RateLimitListRateLimitsParams",
-    "RateLimitUpdateRateLimitParams": "admin.organization.projects.rate_limit_update_rate_limit_params:RateLimitUpdateRateLimitParams",
+    "RateLimitListRateLimitsParams":
+        "admin.organization.projects.rate_limit_list_rate_limits_params:RateLimitListRateLimitsParams",
+    "RateLimitUpdateRateLimitParams":
+        "admin.organization.projects.rate_limit_update_rate_limit_params:RateLimitUpdateRateLimitParams",
     "RateLimitsUpdatedEvent": "beta.realtime.rate_limits_updated_event:RateLimitsUpdatedEvent",
     "RateLimitsUpdatedEventRateLimit": "beta.realtime.rate_limits_updated_event:RateLimitsUpdatedEventRateLimit",
     "RealtimeAudioFormatsAudioPcm": "realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcm",
-    "RealtimeAudioFormatsAudioPcmParam": "realtime.realtime_session_create_request_ga_param:RealtimeAudioFormatsAudioPcmParam",
+    "RealtimeAudioFormatsAudioPcmParam":
+        "realtime.realtime_session_create_request_ga_param:RealtimeAudioFormatsAudioPcmParam",
     "RealtimeAudioFormatsAudioPcma": "realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcma",
-    "RealtimeAudioFormatsAudioPcmaParam": "realtime.realtime_session_create_request_ga_param:RealtimeAudioFormatsAudioPcmaParam",
+    "RealtimeAudioFormatsAudioPcmaParam":
+        "realtime.realtime_session_create_request_ga_param:RealtimeAudioFormatsAudioPcmaParam",
     "RealtimeAudioFormatsAudioPcmu": "realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcmu",
-    "RealtimeAudioFormatsAudioPcmuParam": "realtime.realtime_session_create_request_ga_param:RealtimeAudioFormatsAudioPcmuParam",
+    "RealtimeAudioFormatsAudioPcmuParam":
+        "realtime.realtime_session_create_request_ga_param:RealtimeAudioFormatsAudioPcmuParam",
     "RealtimeBetaResponseCreateParams": "beta.realtime.response_create_event:RealtimeBetaResponseCreateParams",
     "RealtimeBetaResponseCreateParamsTool": "beta.realtime.response_create_event:RealtimeBetaResponseCreateParamsTool",
-    "RealtimeBetaServerEventError": "beta.realtime.error_event:RealtimeBetaServerEventError",
-    "RealtimeBetaServerEventErrorError": "beta.realtime.error_event:RealtimeBetaServerEventErrorError",
-    "RealtimeBetaServerEventResponseCreated": "beta.realtime.response_created_event:RealtimeBetaServerEventResponseCreated",
-    "RealtimeBetaServerEventResponseFunctionCallArgumentsDelta": "beta.realtime.response_function_call_arguments_delta_event:RealtimeBetaServerEventResponseFunctionCallArgumentsDelta",
-    "RealtimeBetaServerEventResponseOutputItemAdded": "beta.realtime.response_output_item_added_event:RealtimeBetaServerEventResponseOutputItemAdded",
-    "RealtimeBetaServerEventResponseOutputItemDone": "beta.realtime.response_output_item_done_event:RealtimeBetaServerEventResponseOutputItemDone",
     "RealtimeCallsAcceptParams": "realtime.realtime_calls_accept_params:RealtimeCallsAcceptParams",
     "RealtimeCallsCreateParams": "realtime.realtime_calls_create_params:RealtimeCallsCreateParams",
     "RealtimeCallsReferParams": "realtime.realtime_calls_refer_params:RealtimeCallsReferParams",
     "RealtimeCallsRejectParams": "realtime.realtime_calls_reject_params:RealtimeCallsRejectParams",
-    "RealtimeClientSecretsCreateParams": "realtime.realtime_client_secrets_create_params:RealtimeClientSecretsCreateParams",
-    "RealtimeClientSecretsCreateParamsExpiresAfterParam": "realtime.realtime_client_secrets_create_params:RealtimeClientSecretsCreateParamsExpiresAfterParam",
-    "RealtimeConversationItemFunctionCall": "shared.realtime_conversation_item_function_call:RealtimeConversationItemFunctionCall",
-    "RealtimeConversationItemFunctionCallOutput": "shared.realtime_conversation_item_function_call_output:RealtimeConversationItemFunctionCallOutput",
-    "RealtimeConversationItemMessageAssistant": "shared.realtime_conversation_item_message_assistant:RealtimeConversationItemMessageAssistant",
-    "RealtimeConversationItemMessageAssistantContent": "shared.realtime_conversation_item_message_assistant:RealtimeConversationItemMessageAssistantContent",
-    "RealtimeConversationItemMessageSystem": "shared.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystem",
-    "RealtimeConversationItemMessageSystemContent": "shared.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystemContent",
-    "RealtimeConversationItemMessageUser": "shared.realtime_conversation_item_message_user:RealtimeConversationItemMessageUser",
-    "RealtimeConversationItemMessageUserContent": "shared.realtime_conversation_item_message_user:RealtimeConversationItemMessageUserContent",
-    "RealtimeCreateClientSecretResponse": "realtime.realtime_create_client_secret_response:RealtimeCreateClientSecretResponse",
+    "RealtimeClientSecretsCreateParams":
+        "realtime.realtime_client_secrets_create_params:RealtimeClientSecretsCreateParams",
+    "RealtimeClientSecretsCreateParamsExpiresAfterParam":
+        "realtime.realtime_client_secrets_create_params:RealtimeClientSecretsCreateParamsExpiresAfterParam",
+    "RealtimeConversationItemFunctionCall":
+        "shared.realtime_conversation_item_function_call:RealtimeConversationItemFunctionCall",
+    "RealtimeConversationItemFunctionCallOutput":
+        "shared.realtime_conversation_item_function_call_output:RealtimeConversationItemFunctionCallOutput",
+    "RealtimeConversationItemMessageAssistant":
+        "shared.realtime_conversation_item_message_assistant:RealtimeConversationItemMessageAssistant",
+    "RealtimeConversationItemMessageAssistantContent":
+        "shared.realtime_conversation_item_message_assistant:RealtimeConversationItemMessageAssistantContent",
+    "RealtimeConversationItemMessageSystem":
+        "shared.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystem",
+    "RealtimeConversationItemMessageSystemContent":
+        "shared.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystemContent",
+    "RealtimeConversationItemMessageUser":
+        "shared.realtime_conversation_item_message_user:RealtimeConversationItemMessageUser",
+    "RealtimeConversationItemMessageUserContent":
+        "shared.realtime_conversation_item_message_user:RealtimeConversationItemMessageUserContent",
+    "RealtimeCreateClientSecretResponse":
+        "realtime.realtime_create_client_secret_response:RealtimeCreateClientSecretResponse",
     "RealtimeFunctionTool": "beta.realtime.session:RealtimeFunctionTool",
     "RealtimeFunctionToolParam": "realtime.realtime_function_tool_param:RealtimeFunctionToolParam",
     "RealtimeMCPApprovalRequest": "shared.realtime_mcp_approval_request:RealtimeMCPApprovalRequest",
@@ -1440,72 +1785,124 @@ NAMES: dict[str, str] = {
     "RealtimeResponse2StatusDetails": "beta.realtime.realtime_response_status:RealtimeResponse2StatusDetails",
     "RealtimeResponse2StatusDetailsError": "beta.realtime.realtime_response_status:RealtimeResponse2StatusDetailsError",
     "RealtimeResponse2Usage": "beta.realtime.realtime_response_usage:RealtimeResponse2Usage",
-    "RealtimeResponse2UsageInputTokenDetails": "beta.realtime.realtime_response_usage:RealtimeResponse2UsageInputTokenDetails",
-    "RealtimeResponse2UsageInputTokenDetailsCachedTokensDetails": "beta.realtime.realtime_response_usage:RealtimeResponse2UsageInputTokenDetailsCachedTokensDetails",
-    "RealtimeResponse2UsageOutputTokenDetails": "beta.realtime.realtime_response_usage:RealtimeResponse2UsageOutputTokenDetails",
+    "RealtimeResponse2UsageInputTokenDetails":
+        "beta.realtime.realtime_response_usage:RealtimeResponse2UsageInputTokenDetails",
+    "RealtimeResponse2UsageInputTokenDetailsCachedTokensDetails":
+        "beta.realtime.realtime_response_usage:RealtimeResponse2UsageInputTokenDetailsCachedTokensDetails",
+    "RealtimeResponse2UsageOutputTokenDetails":
+        "beta.realtime.realtime_response_usage:RealtimeResponse2UsageOutputTokenDetails",
     "RealtimeResponseStatus": "beta.realtime.realtime_response_status:RealtimeResponseStatus",
     "RealtimeResponseStatusError": "beta.realtime.realtime_response_status:RealtimeResponseStatusError",
     "RealtimeResponseUsage": "beta.realtime.realtime_response_usage:RealtimeResponseUsage",
-    "RealtimeResponseUsageInputTokenDetails": "beta.realtime.realtime_response_usage:RealtimeResponseUsageInputTokenDetails",
-    "RealtimeResponseUsageInputTokenDetailsCachedTokensDetails": "beta.realtime.realtime_response_usage:RealtimeResponseUsageInputTokenDetailsCachedTokensDetails",
-    "RealtimeResponseUsageOutputTokenDetails": "beta.realtime.realtime_response_usage:RealtimeResponseUsageOutputTokenDetails",
+    "RealtimeResponseUsageInputTokenDetails":
+        "beta.realtime.realtime_response_usage:RealtimeResponseUsageInputTokenDetails",
+    "RealtimeResponseUsageInputTokenDetailsCachedTokensDetails":
+        "beta.realtime.realtime_response_usage:RealtimeResponseUsageInputTokenDetailsCachedTokensDetails",
+    "RealtimeResponseUsageOutputTokenDetails":
+        "beta.realtime.realtime_response_usage:RealtimeResponseUsageOutputTokenDetails",
     "RealtimeSessionCreateRequest": "beta.realtime.session_update_event:RealtimeSessionCreateRequest",
-    "RealtimeSessionCreateRequestClientSecret": "beta.realtime.session_update_event:RealtimeSessionCreateRequestClientSecret",
-    "RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam": "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam",
-    "RealtimeSessionCreateRequestGAAudioInputParam": "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGAAudioInputParam",
-    "RealtimeSessionCreateRequestGAAudioOutputParam": "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGAAudioOutputParam",
-    "RealtimeSessionCreateRequestGAAudioParam": "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGAAudioParam",
-    "RealtimeSessionCreateRequestGAParam": "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGAParam",
-    "RealtimeSessionCreateRequestGATracing1Param": "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGATracing1Param",
-    "RealtimeSessionCreateRequestInputAudioTranscription": "beta.realtime.session_update_event:RealtimeSessionCreateRequestInputAudioTranscription",
+    "RealtimeSessionCreateRequestClientSecret":
+        "beta.realtime.session_update_event:RealtimeSessionCreateRequestClientSecret",
+    "RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam":
+        "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam",
+    "RealtimeSessionCreateRequestGAAudioInputParam":
+        "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGAAudioInputParam",
+    "RealtimeSessionCreateRequestGAAudioOutputParam":
+        "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGAAudioOutputParam",
+    "RealtimeSessionCreateRequestGAAudioParam":
+        "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGAAudioParam",
+    "RealtimeSessionCreateRequestGAParam":
+        "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGAParam",
+    "RealtimeSessionCreateRequestGATracing1Param":
+        "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGATracing1Param",
+    "RealtimeSessionCreateRequestInputAudioTranscription":
+        "beta.realtime.session_update_event:RealtimeSessionCreateRequestInputAudioTranscription",
     "RealtimeSessionCreateRequestParam": "beta.realtime.session_create_params:RealtimeSessionCreateRequestParam",
     "RealtimeSessionCreateRequestTool": "beta.realtime.session_update_event:RealtimeSessionCreateRequestTool",
     "RealtimeSessionCreateRequestTracing1": "beta.realtime.session_update_event:RealtimeSessionCreateRequestTracing1",
-    "RealtimeSessionCreateRequestTurnDetection": "beta.realtime.session_update_event:RealtimeSessionCreateRequestTurnDetection",
+    "RealtimeSessionCreateRequestTurnDetection":
+        "beta.realtime.session_update_event:RealtimeSessionCreateRequestTurnDetection",
     "RealtimeSessionCreateResponseGA": "realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGA",
-    "RealtimeSessionCreateResponseGAAudio": "realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGAAudio",
-    "RealtimeSessionCreateResponseGAAudioInput": "realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGAAudioInput",
-    "RealtimeSessionCreateResponseGAAudioInputNoiseReduction": "realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGAAudioInputNoiseReduction",
-    "RealtimeSessionCreateResponseGAAudioOutput": "realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGAAudioOutput",
-    "RealtimeSessionCreateResponseGATracing1": "realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGATracing1",
+    "RealtimeSessionCreateResponseGAAudio":
+        "realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGAAudio",
+    "RealtimeSessionCreateResponseGAAudioInput":
+        "realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGAAudioInput",
+    "RealtimeSessionCreateResponseGAAudioInputNoiseReduction":
+        "realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGAAudioInputNoiseReduction",
+    "RealtimeSessionCreateResponseGAAudioOutput":
+        "realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGAAudioOutput",
+    "RealtimeSessionCreateResponseGATracing1":
+        "realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGATracing1",
     "RealtimeSessionsCreateParams": "realtime.realtime_sessions_create_params:RealtimeSessionsCreateParams",
-    "RealtimeTranscriptionSessionCreateRequest": "beta.realtime.transcription_session_update:RealtimeTranscriptionSessionCreateRequest",
-    "RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam": "realtime.realtime_transcription_session_create_request_ga_param:RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam",
-    "RealtimeTranscriptionSessionCreateRequestGAAudioInputParam": "realtime.realtime_transcription_session_create_request_ga_param:RealtimeTranscriptionSessionCreateRequestGAAudioInputParam",
-    "RealtimeTranscriptionSessionCreateRequestGAAudioParam": "realtime.realtime_transcription_session_create_request_ga_param:RealtimeTranscriptionSessionCreateRequestGAAudioParam",
-    "RealtimeTranscriptionSessionCreateRequestGAParam": "realtime.realtime_transcription_session_create_request_ga_param:RealtimeTranscriptionSessionCreateRequestGAParam",
-    "RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction": "beta.realtime.transcription_session_update:RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction",
-    "RealtimeTranscriptionSessionCreateRequestParam": "beta.realtime.transcription_session_create_params:RealtimeTranscriptionSessionCreateRequestParam",
-    "RealtimeTranscriptionSessionCreateRequestTurnDetection": "beta.realtime.transcription_session_update:RealtimeTranscriptionSessionCreateRequestTurnDetection",
-    "RealtimeTranscriptionSessionCreateResponseGA": "realtime.realtime_transcription_session_create_response_ga:RealtimeTranscriptionSessionCreateResponseGA",
-    "RealtimeTranscriptionSessionCreateResponseGAAudio": "realtime.realtime_transcription_session_create_response_ga:RealtimeTranscriptionSessionCreateResponseGAAudio",
-    "RealtimeTranscriptionSessionCreateResponseGAAudioInput": "realtime.realtime_transcription_session_create_response_ga:RealtimeTranscriptionSessionCreateResponseGAAudioInput",
-    "RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction": "realtime.realtime_transcription_session_create_response_ga:RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction",
-    "RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection": "realtime.realtime_transcription_session_create_response_ga:RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection",
-    "RealtimeTranscriptionSessionsCreateParams": "realtime.realtime_transcription_sessions_create_params:RealtimeTranscriptionSessionsCreateParams",
-    "RealtimeTranslationClientSecretCreateResponse": "realtime.realtime_translation_client_secret_create_response:RealtimeTranslationClientSecretCreateResponse",
+    "RealtimeTranscriptionSessionCreateRequest":
+        "beta.realtime.transcription_session_update:RealtimeTranscriptionSessionCreateRequest",
+    "RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam":
+        "realtime.realtime_transcription_session_create_request_ga_param:RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam",
+    "RealtimeTranscriptionSessionCreateRequestGAAudioInputParam":
+        "realtime.realtime_transcription_session_create_request_ga_param:RealtimeTranscriptionSessionCreateRequestGAAudioInputParam",
+    "RealtimeTranscriptionSessionCreateRequestGAAudioParam":
+        "realtime.realtime_transcription_session_create_request_ga_param:RealtimeTranscriptionSessionCreateRequestGAAudioParam",
+    "RealtimeTranscriptionSessionCreateRequestGAParam":
+        "realtime.realtime_transcription_session_create_request_ga_param:RealtimeTranscriptionSessionCreateRequestGAParam",
+    "RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction":
+        "beta.realtime.transcription_session_update:RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction",
+    "RealtimeTranscriptionSessionCreateRequestParam":
+        "beta.realtime.transcription_session_create_params:RealtimeTranscriptionSessionCreateRequestParam",
+    "RealtimeTranscriptionSessionCreateRequestTurnDetection":
+        "beta.realtime.transcription_session_update:RealtimeTranscriptionSessionCreateRequestTurnDetection",
+    "RealtimeTranscriptionSessionCreateResponseGA":
+        "realtime.realtime_transcription_session_create_response_ga:RealtimeTranscriptionSessionCreateResponseGA",
+    "RealtimeTranscriptionSessionCreateResponseGAAudio":
+        "realtime.realtime_transcription_session_create_response_ga:RealtimeTranscriptionSessionCreateResponseGAAudio",
+    "RealtimeTranscriptionSessionCreateResponseGAAudioInput":
+        "realtime.realtime_transcription_session_create_response_ga:RealtimeTranscriptionSessionCreateResponseGAAudioInput",
+    "RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction":
+        "realtime.realtime_transcription_session_create_response_ga:RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction",
+    "RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection":
+        "realtime.realtime_transcription_session_create_response_ga:RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection",
+    "RealtimeTranscriptionSessionsCreateParams":
+        "realtime.realtime_transcription_sessions_create_params:RealtimeTranscriptionSessionsCreateParams",
+    "RealtimeTranslationClientSecretCreateResponse":
+        "realtime.realtime_translation_client_secret_create_response:RealtimeTranslationClientSecretCreateResponse",
     "RealtimeTranslationSession": "realtime.realtime_translation_session:RealtimeTranslationSession",
     "RealtimeTranslationSessionAudio": "realtime.realtime_translation_session:RealtimeTranslationSessionAudio",
-    "RealtimeTranslationSessionAudioInput": "realtime.realtime_translation_session:RealtimeTranslationSessionAudioInput",
-    "RealtimeTranslationSessionAudioInputNoiseReduction": "realtime.realtime_translation_session:RealtimeTranslationSessionAudioInputNoiseReduction",
-    "RealtimeTranslationSessionAudioInputTranscription": "realtime.realtime_translation_session:RealtimeTranslationSessionAudioInputTranscription",
-    "RealtimeTranslationSessionAudioOutput": "realtime.realtime_translation_session:RealtimeTranslationSessionAudioOutput",
-    "RealtimeTranslationSessionCreateRequestAudioInputNoiseReduction0Param": "realtime.realtime_translation_session_create_request_param:RealtimeTranslationSessionCreateRequestAudioInputNoiseReduction0Param",
-    "RealtimeTranslationSessionCreateRequestAudioInputParam": "realtime.realtime_translation_session_create_request_param:RealtimeTranslationSessionCreateRequestAudioInputParam",
-    "RealtimeTranslationSessionCreateRequestAudioInputTranscription0Param": "realtime.realtime_translation_session_create_request_param:RealtimeTranslationSessionCreateRequestAudioInputTranscription0Param",
-    "RealtimeTranslationSessionCreateRequestAudioOutputParam": "realtime.realtime_translation_session_create_request_param:RealtimeTranslationSessionCreateRequestAudioOutputParam",
-    "RealtimeTranslationSessionCreateRequestAudioParam": "realtime.realtime_translation_session_create_request_param:RealtimeTranslationSessionCreateRequestAudioParam",
-    "RealtimeTranslationSessionCreateRequestParam": "realtime.realtime_translation_session_create_request_param:RealtimeTranslationSessionCreateRequestParam",
-    "RealtimeTranslationsClientSecretsCreateParams": "realtime.realtime_translations_client_secrets_create_params:RealtimeTranslationsClientSecretsCreateParams",
-    "RealtimeTranslationsClientSecretsCreateParamsExpiresAfterParam": "realtime.realtime_translations_client_secrets_create_params:RealtimeTranslationsClientSecretsCreateParamsExpiresAfterParam",
+    "RealtimeTranslationSessionAudioInput":
+        "realtime.realtime_translation_session:RealtimeTranslationSessionAudioInput",
+    "RealtimeTranslationSessionAudioInputNoiseReduction":
+        "realtime.realtime_translation_session:RealtimeTranslationSessionAudioInputNoiseReduction",
+    "RealtimeTranslationSessionAudioInputTranscription":
+        "realtime.realtime_translation_session:RealtimeTranslationSessionAudioInputTranscription",
+    "RealtimeTranslationSessionAudioOutput":
+        "realtime.realtime_translation_session:RealtimeTranslationSessionAudioOutput",
+    "RealtimeTranslationSessionCreateRequestAudioInputNoiseReduction0Param":
+        "realtime.realtime_translation_session_create_request_param:RealtimeTranslationSessionCreateRequestAudioInputNoiseReduction0Param",
+    "RealtimeTranslationSessionCreateRequestAudioInputParam":
+        "realtime.realtime_translation_session_create_request_param:RealtimeTranslationSessionCreateRequestAudioInputParam",
+    "RealtimeTranslationSessionCreateRequestAudioInputTranscription0Param":
+        "realtime.realtime_translation_session_create_request_param:RealtimeTranslationSessionCreateRequestAudioInputTranscription0Param",
+    "RealtimeTranslationSessionCreateRequestAudioOutputParam":
+        "realtime.realtime_translation_session_create_request_param:RealtimeTranslationSessionCreateRequestAudioOutputParam",
+    "RealtimeTranslationSessionCreateRequestAudioParam":
+        "realtime.realtime_translation_session_create_request_param:RealtimeTranslationSessionCreateRequestAudioParam",
+    "RealtimeTranslationSessionCreateRequestParam":
+        "realtime.realtime_translation_session_create_request_param:RealtimeTranslationSessionCreateRequestParam",
+    "RealtimeTranslationsClientSecretsCreateParams":
+        "realtime.realtime_translations_client_secrets_create_params:RealtimeTranslationsClientSecretsCreateParams",
+    "RealtimeTranslationsClientSecretsCreateParamsExpiresAfterParam":
+        "realtime.realtime_translations_client_secrets_create_params:RealtimeTranslationsClientSecretsCreateParamsExpiresAfterParam",
     "RealtimeTruncationRetentionRatio": "realtime.realtime_session_create_response_ga:RealtimeTruncationRetentionRatio",
-    "RealtimeTruncationRetentionRatioParam": "realtime.realtime_session_create_request_ga_param:RealtimeTruncationRetentionRatioParam",
-    "RealtimeTruncationRetentionRatioTokenLimits": "realtime.realtime_session_create_response_ga:RealtimeTruncationRetentionRatioTokenLimits",
-    "RealtimeTruncationRetentionRatioTokenLimitsParam": "realtime.realtime_session_create_request_ga_param:RealtimeTruncationRetentionRatioTokenLimitsParam",
+    "RealtimeTruncationRetentionRatioParam":
+        "realtime.realtime_session_create_request_ga_param:RealtimeTruncationRetentionRatioParam",
+    "RealtimeTruncationRetentionRatioTokenLimits":
+        "realtime.realtime_session_create_response_ga:RealtimeTruncationRetentionRatioTokenLimits",
+    "RealtimeTruncationRetentionRatioTokenLimitsParam":
+        "realtime.realtime_session_create_request_ga_param:RealtimeTruncationRetentionRatioTokenLimitsParam",
     "RealtimeTurnDetectionSemanticVad": "realtime.realtime_session_create_response_ga:RealtimeTurnDetectionSemanticVad",
-    "RealtimeTurnDetectionSemanticVadParam": "realtime.realtime_session_create_request_ga_param:RealtimeTurnDetectionSemanticVadParam",
+    "RealtimeTurnDetectionSemanticVadParam":
+        "realtime.realtime_session_create_request_ga_param:RealtimeTurnDetectionSemanticVadParam",
     "RealtimeTurnDetectionServerVad": "realtime.realtime_session_create_response_ga:RealtimeTurnDetectionServerVad",
-    "RealtimeTurnDetectionServerVadParam": "realtime.realtime_session_create_request_ga_param:RealtimeTurnDetectionServerVadParam",
+    "RealtimeTurnDetectionServerVadParam":
+        "realtime.realtime_session_create_request_ga_param:RealtimeTurnDetectionServerVadParam",
     "Reasoning": "responses.reasoning:Reasoning",
     "ReasoningEffort": "reasoning_effort:ReasoningEffort",
     "ReasoningItem": "shared.reasoning_item:ReasoningItem",
@@ -1518,22 +1915,31 @@ NAMES: dict[str, str] = {
     "RefusalContentParam": "shared_params.refusal_content_param:RefusalContentParam",
     "RefusalDeltaBlock": "beta.threads.refusal_delta_block:RefusalDeltaBlock",
     "ReinforcementHyperparameters": "fine_tuning.reinforcement_hyperparameters:ReinforcementHyperparameters",
-    "ReinforcementHyperparametersParam": "fine_tuning.reinforcement_hyperparameters_param:ReinforcementHyperparametersParam",
+    "ReinforcementHyperparametersParam":
+        "fine_tuning.reinforcement_hyperparameters_param:ReinforcementHyperparametersParam",
     "ReinforcementMethod": "fine_tuning.reinforcement_method:ReinforcementMethod",
     "ReinforcementMethodParam": "fine_tuning.reinforcement_method_param:ReinforcementMethodParam",
     "RequiredActionFunctionToolCall": "beta.threads.required_action_function_tool_call:RequiredActionFunctionToolCall",
-    "RequiredActionFunctionToolCallFunction": "beta.threads.required_action_function_tool_call:RequiredActionFunctionToolCallFunction",
+    "RequiredActionFunctionToolCallFunction":
+        "beta.threads.required_action_function_tool_call:RequiredActionFunctionToolCallFunction",
     "Response": "responses.response:Response",
     "ResponseAudioDeltaEvent": "beta.realtime.response_audio_delta_event:ResponseAudioDeltaEvent",
     "ResponseAudioDoneEvent": "beta.realtime.response_audio_done_event:ResponseAudioDoneEvent",
-    "ResponseAudioTranscriptDeltaEvent": "responses.response_audio_transcript_delta_event:ResponseAudioTranscriptDeltaEvent",
-    "ResponseAudioTranscriptDoneEvent": "responses.response_audio_transcript_done_event:ResponseAudioTranscriptDoneEvent",
+    "ResponseAudioTranscriptDeltaEvent":
+        "responses.response_audio_transcript_delta_event:ResponseAudioTranscriptDeltaEvent",
+    "ResponseAudioTranscriptDoneEvent":
+        "responses.response_audio_transcript_done_event:ResponseAudioTranscriptDoneEvent",
     "ResponseCancelEvent": "beta.realtime.response_cancel_event:ResponseCancelEvent",
-    "ResponseCodeInterpreterCallCodeDeltaEvent": "responses.response_code_interpreter_call_code_delta_event:ResponseCodeInterpreterCallCodeDeltaEvent",
-    "ResponseCodeInterpreterCallCodeDoneEvent": "responses.response_code_interpreter_call_code_done_event:ResponseCodeInterpreterCallCodeDoneEvent",
-    "ResponseCodeInterpreterCallCompletedEvent": "responses.response_code_interpreter_call_completed_event:ResponseCodeInterpreterCallCompletedEvent",
-    "ResponseCodeInterpreterCallInProgressEvent": "responses.response_code_interpreter_call_in_progress_event:ResponseCodeInterpreterCallInProgressEvent",
-    "ResponseCodeInterpreterCallInterpretingEvent": "responses.response_code_interpreter_call_interpreting_event:ResponseCodeInterpreterCallInterpretingEvent",
+    "ResponseCodeInterpreterCallCodeDeltaEvent":
+        "responses.response_code_interpreter_call_code_delta_event:ResponseCodeInterpreterCallCodeDeltaEvent",
+    "ResponseCodeInterpreterCallCodeDoneEvent":
+        "responses.response_code_interpreter_call_code_done_event:ResponseCodeInterpreterCallCodeDoneEvent",
+    "ResponseCodeInterpreterCallCompletedEvent":
+        "responses.response_code_interpreter_call_completed_event:ResponseCodeInterpreterCallCompletedEvent",
+    "ResponseCodeInterpreterCallInProgressEvent":
+        "responses.response_code_interpreter_call_in_progress_event:ResponseCodeInterpreterCallInProgressEvent",
+    "ResponseCodeInterpreterCallInterpretingEvent":
+        "responses.response_code_interpreter_call_interpreting_event:ResponseCodeInterpreterCallInterpretingEvent",
     "ResponseCompactParams": "beta.response_compact_params:ResponseCompactParams",
     "ResponseCompletedEvent": "responses.response_completed_event:ResponseCompletedEvent",
     "ResponseContentPartAddedEvent": "beta.realtime.response_content_part_added_event:ResponseContentPartAddedEvent",
@@ -1541,33 +1947,50 @@ NAMES: dict[str, str] = {
     "ResponseConversation": "responses.response_conversation:ResponseConversation",
     "ResponseCreateEvent": "beta.realtime.response_create_event:ResponseCreateEvent",
     "ResponseCreateParams": "beta.response_create_params:ResponseCreateParams",
-    "ResponseCreatedEvent": "responses.response_created_event:ResponseCreatedEvent",
-    "ResponseCustomToolCallInputDeltaEvent": "responses.response_custom_tool_call_input_delta_event:ResponseCustomToolCallInputDeltaEvent",
-    "ResponseCustomToolCallInputDoneEvent": "responses.response_custom_tool_call_input_done_event:ResponseCustomToolCallInputDoneEvent",
+    "ResponseCreatedEvent": "beta.realtime.response_created_event:ResponseCreatedEvent",
+    "ResponseCreatedEvent2": "responses.response_created_event2:ResponseCreatedEvent2",
+    "ResponseCustomToolCallInputDeltaEvent":
+        "responses.response_custom_tool_call_input_delta_event:ResponseCustomToolCallInputDeltaEvent",
+    "ResponseCustomToolCallInputDoneEvent":
+        "responses.response_custom_tool_call_input_done_event:ResponseCustomToolCallInputDoneEvent",
     "ResponseDoneEvent": "beta.realtime.response_done_event:ResponseDoneEvent",
     "ResponseError": "responses.response:ResponseError",
     "ResponseErrorEvent": "responses.response_error_event:ResponseErrorEvent",
     "ResponseFailedEvent": "responses.response_failed_event:ResponseFailedEvent",
-    "ResponseFileSearchCallCompletedEvent": "responses.response_file_search_call_completed_event:ResponseFileSearchCallCompletedEvent",
-    "ResponseFileSearchCallInProgressEvent": "responses.response_file_search_call_in_progress_event:ResponseFileSearchCallInProgressEvent",
-    "ResponseFileSearchCallSearchingEvent": "responses.response_file_search_call_searching_event:ResponseFileSearchCallSearchingEvent",
+    "ResponseFileSearchCallCompletedEvent":
+        "responses.response_file_search_call_completed_event:ResponseFileSearchCallCompletedEvent",
+    "ResponseFileSearchCallInProgressEvent":
+        "responses.response_file_search_call_in_progress_event:ResponseFileSearchCallInProgressEvent",
+    "ResponseFileSearchCallSearchingEvent":
+        "responses.response_file_search_call_searching_event:ResponseFileSearchCallSearchingEvent",
     "ResponseFormatJSONObject": "shared.response_format_json_object:ResponseFormatJSONObject",
     "ResponseFormatJSONSchema": "shared.response_format_json_schema:ResponseFormatJSONSchema",
     "ResponseFormatJSONSchemaJsonSchema": "shared.response_format_json_schema:ResponseFormatJSONSchemaJsonSchema",
     "ResponseFormatJsonObjectParam": "shared_params.response_format_json_object:ResponseFormatJsonObjectParam",
-    "ResponseFormatJsonSchemaJsonSchemaParam": "shared_params.response_format_json_schema:ResponseFormatJsonSchemaJsonSchemaParam",
+    "ResponseFormatJsonSchemaJsonSchemaParam":
+        "shared_params.response_format_json_schema:ResponseFormatJsonSchemaJsonSchemaParam",
     "ResponseFormatJsonSchemaParam": "shared_params.response_format_json_schema:ResponseFormatJsonSchemaParam",
     "ResponseFormatText": "shared.response_format_text:ResponseFormatText",
     "ResponseFormatTextGrammar": "shared.response_format_text_grammar:ResponseFormatTextGrammar",
-    "ResponseFormatTextJSONSchemaConfig": "responses.response_format_text_json_schema_config:ResponseFormatTextJSONSchemaConfig",
-    "ResponseFormatTextJSONSchemaConfigParam": "responses.response_format_text_json_schema_config_param:ResponseFormatTextJSONSchemaConfigParam",
+    "ResponseFormatTextJSONSchemaConfig":
+        "responses.response_format_text_json_schema_config:ResponseFormatTextJSONSchemaConfig",
+    "ResponseFormatTextJSONSchemaConfigParam":
+        "responses.response_format_text_json_schema_config_param:ResponseFormatTextJSONSchemaConfigParam",
     "ResponseFormatTextParam": "shared_params.response_format_text:ResponseFormatTextParam",
-    "ResponseFunctionCallArgumentsDeltaEvent": "responses.response_function_call_arguments_delta_event:ResponseFunctionCallArgumentsDeltaEvent",
-    "ResponseFunctionCallArgumentsDoneEvent": "beta.realtime.response_function_call_arguments_done_event:ResponseFunctionCallArgumentsDoneEvent",
-    "ResponseImageGenCallCompletedEvent": "responses.response_image_gen_call_completed_event:ResponseImageGenCallCompletedEvent",
-    "ResponseImageGenCallGeneratingEvent": "responses.response_image_gen_call_generating_event:ResponseImageGenCallGeneratingEvent",
-    "ResponseImageGenCallInProgressEvent": "responses.response_image_gen_call_in_progress_event:ResponseImageGenCallInProgressEvent",
-    "ResponseImageGenCallPartialImageEvent": "responses.response_image_gen_call_partial_image_event:ResponseImageGenCallPartialImageEvent",
+    "ResponseFunctionCallArgumentsDeltaEvent":
+        "beta.realtime.response_function_call_arguments_delta_event:ResponseFunctionCallArgumentsDeltaEvent",
+    "ResponseFunctionCallArgumentsDeltaEvent2":
+        "responses.response_function_call_arguments_delta_event2:ResponseFunctionCallArgumentsDeltaEvent2",
+    "ResponseFunctionCallArgumentsDoneEvent":
+        "beta.realtime.response_function_call_arguments_done_event:ResponseFunctionCallArgumentsDoneEvent",
+    "ResponseImageGenCallCompletedEvent":
+        "responses.response_image_gen_call_completed_event:ResponseImageGenCallCompletedEvent",
+    "ResponseImageGenCallGeneratingEvent":
+        "responses.response_image_gen_call_generating_event:ResponseImageGenCallGeneratingEvent",
+    "ResponseImageGenCallInProgressEvent":
+        "responses.response_image_gen_call_in_progress_event:ResponseImageGenCallInProgressEvent",
+    "ResponseImageGenCallPartialImageEvent":
+        "responses.response_image_gen_call_partial_image_event:ResponseImageGenCallPartialImageEvent",
     "ResponseInProgressEvent": "responses.response_in_progress_event:ResponseInProgressEvent",
     "ResponseIncompleteDetails": "responses.response:ResponseIncompleteDetails",
     "ResponseIncompleteEvent": "responses.response_incomplete_event:ResponseIncompleteEvent",
@@ -1583,34 +2006,52 @@ NAMES: dict[str, str] = {
     "ResponseInputTextParam": "responses.response_input_text_param:ResponseInputTextParam",
     "ResponseLogProb": "responses.response_log_prob:ResponseLogProb",
     "ResponseLogProbTopLogprob": "responses.response_log_prob:ResponseLogProbTopLogprob",
-    "ResponseMCPCallArgumentsDeltaEvent": "responses.response_mcp_call_arguments_delta_event:ResponseMCPCallArgumentsDeltaEvent",
-    "ResponseMCPCallArgumentsDoneEvent": "responses.response_mcp_call_arguments_done_event:ResponseMCPCallArgumentsDoneEvent",
+    "ResponseMCPCallArgumentsDeltaEvent":
+        "responses.response_mcp_call_arguments_delta_event:ResponseMCPCallArgumentsDeltaEvent",
+    "ResponseMCPCallArgumentsDoneEvent":
+        "responses.response_mcp_call_arguments_done_event:ResponseMCPCallArgumentsDoneEvent",
     "ResponseMCPCallCompletedEvent": "responses.response_mcp_call_completed_event:ResponseMCPCallCompletedEvent",
     "ResponseMCPCallFailedEvent": "responses.response_mcp_call_failed_event:ResponseMCPCallFailedEvent",
     "ResponseMCPCallInProgressEvent": "responses.response_mcp_call_in_progress_event:ResponseMCPCallInProgressEvent",
-    "ResponseMCPListToolsCompletedEvent": "responses.response_mcp_list_tools_completed_event:ResponseMCPListToolsCompletedEvent",
+    "ResponseMCPListToolsCompletedEvent":
+        "responses.response_mcp_list_tools_completed_event:ResponseMCPListToolsCompletedEvent",
     "ResponseMCPListToolsFailedEvent": "responses.response_mcp_list_tools_failed_event:ResponseMCPListToolsFailedEvent",
-    "ResponseMCPListToolsInProgressEvent": "responses.response_mcp_list_tools_in_progress_event:ResponseMCPListToolsInProgressEvent",
-    "ResponseOutputItemAddedEvent": "responses.response_output_item_added_event:ResponseOutputItemAddedEvent",
-    "ResponseOutputItemDoneEvent": "responses.response_output_item_done_event:ResponseOutputItemDoneEvent",
-    "ResponseOutputTextAnnotationAddedEvent": "responses.response_output_text_annotation_added_event:ResponseOutputTextAnnotationAddedEvent",
+    "ResponseMCPListToolsInProgressEvent":
+        "responses.response_mcp_list_tools_in_progress_event:ResponseMCPListToolsInProgressEvent",
+    "ResponseOutputItemAddedEvent": "beta.realtime.response_output_item_added_event:ResponseOutputItemAddedEvent",
+    "ResponseOutputItemAddedEvent2": "responses.response_output_item_added_event2:ResponseOutputItemAddedEvent2",
+    "ResponseOutputItemDoneEvent": "beta.realtime.response_output_item_done_event:ResponseOutputItemDoneEvent",
+    "ResponseOutputItemDoneEvent2": "responses.response_output_item_done_event2:ResponseOutputItemDoneEvent2",
+    "ResponseOutputTextAnnotationAddedEvent":
+        "responses.response_output_text_annotation_added_event:ResponseOutputTextAnnotationAddedEvent",
     "ResponseQueuedEvent": "responses.response_queued_event:ResponseQueuedEvent",
-    "ResponseReasoningSummaryPartAddedEvent": "responses.response_reasoning_summary_part_added_event:ResponseReasoningSummaryPartAddedEvent",
-    "ResponseReasoningSummaryPartAddedEventPart": "responses.response_reasoning_summary_part_added_event:ResponseReasoningSummaryPartAddedEventPart",
-    "ResponseReasoningSummaryPartDoneEvent": "responses.response_reasoning_summary_part_done_event:ResponseReasoningSummaryPartDoneEvent",
-    "ResponseReasoningSummaryPartDoneEventPart": "responses.response_reasoning_summary_part_done_event:ResponseReasoningSummaryPartDoneEventPart",
-    "ResponseReasoningSummaryTextDeltaEvent": "responses.response_reasoning_summary_text_delta_event:ResponseReasoningSummaryTextDeltaEvent",
-    "ResponseReasoningSummaryTextDoneEvent": "responses.response_reasoning_summary_text_done_event:ResponseReasoningSummaryTextDoneEvent",
+    "ResponseReasoningSummaryPartAddedEvent":
+        "responses.response_reasoning_summary_part_added_event:ResponseReasoningSummaryPartAddedEvent",
+    "ResponseReasoningSummaryPartAddedEventPart":
+        "responses.response_reasoning_summary_part_added_event:ResponseReasoningSummaryPartAddedEventPart",
+    "ResponseReasoningSummaryPartDoneEvent":
+        "responses.response_reasoning_summary_part_done_event:ResponseReasoningSummaryPartDoneEvent",
+    "ResponseReasoningSummaryPartDoneEventPart":
+        "responses.response_reasoning_summary_part_done_event:ResponseReasoningSummaryPartDoneEventPart",
+    "ResponseReasoningSummaryTextDeltaEvent":
+        "responses.response_reasoning_summary_text_delta_event:ResponseReasoningSummaryTextDeltaEvent",
+    "ResponseReasoningSummaryTextDoneEvent":
+        "responses.response_reasoning_summary_text_done_event:ResponseReasoningSummaryTextDoneEvent",
     "ResponseReasoningTextDeltaEvent": "responses.response_reasoning_text_delta_event:ResponseReasoningTextDeltaEvent",
     "ResponseReasoningTextDoneEvent": "responses.response_reasoning_text_done_event:ResponseReasoningTextDoneEvent",
     "ResponseRefusalDeltaEvent": "responses.response_refusal_delta_event:ResponseRefusalDeltaEvent",
     "ResponseRefusalDoneEvent": "responses.response_refusal_done_event:ResponseRefusalDoneEvent",
     "ResponseRetrieveParams": "beta.response_retrieve_params:ResponseRetrieveParams",
-    "ResponseShellCallCommandAddedStreamingEvent": "responses.response_shell_call_command_added_streaming_event:ResponseShellCallCommandAddedStreamingEvent",
-    "ResponseShellCallCommandDeltaStreamingEvent": "responses.response_shell_call_command_delta_streaming_event:ResponseShellCallCommandDeltaStreamingEvent",
-    "ResponseShellCallCommandDoneStreamingEvent": "responses.response_shell_call_command_done_streaming_event:ResponseShellCallCommandDoneStreamingEvent",
-    "ResponseShellCallOutputContentDeltaStreamingEvent": "responses.response_shell_call_output_content_delta_streaming_event:ResponseShellCallOutputContentDeltaStreamingEvent",
-    "ResponseShellCallOutputContentDoneStreamingEvent": "responses.response_shell_call_output_content_done_streaming_event:ResponseShellCallOutputContentDoneStreamingEvent",
+    "ResponseShellCallCommandAddedStreamingEvent":
+        "responses.response_shell_call_command_added_streaming_event:ResponseShellCallCommandAddedStreamingEvent",
+    "ResponseShellCallCommandDeltaStreamingEvent":
+        "responses.response_shell_call_command_delta_streaming_event:ResponseShellCallCommandDeltaStreamingEvent",
+    "ResponseShellCallCommandDoneStreamingEvent":
+        "responses.response_shell_call_command_done_streaming_event:ResponseShellCallCommandDoneStreamingEvent",
+    "ResponseShellCallOutputContentDeltaStreamingEvent":
+        "responses.response_shell_call_output_content_delta_streaming_event:ResponseShellCallOutputContentDeltaStreamingEvent",
+    "ResponseShellCallOutputContentDoneStreamingEvent":
+        "responses.response_shell_call_output_content_done_streaming_event:ResponseShellCallOutputContentDoneStreamingEvent",
     "ResponseStreamOptions0Param": "responses.responses_create_params:ResponseStreamOptions0Param",
     "ResponseTextDeltaEvent": "responses.response_text_delta_event:ResponseTextDeltaEvent",
     "ResponseTextDoneEvent": "responses.response_text_done_event:ResponseTextDoneEvent",
@@ -1619,9 +2060,12 @@ NAMES: dict[str, str] = {
     "ResponseUsage": "responses.response_usage:ResponseUsage",
     "ResponseUsageInputTokensDetails": "responses.response_usage:ResponseUsageInputTokensDetails",
     "ResponseUsageOutputTokensDetails": "responses.response_usage:ResponseUsageOutputTokensDetails",
-    "ResponseWebSearchCallCompletedEvent": "responses.response_web_search_call_completed_event:ResponseWebSearchCallCompletedEvent",
-    "ResponseWebSearchCallInProgressEvent": "responses.response_web_search_call_in_progress_event:ResponseWebSearchCallInProgressEvent",
-    "ResponseWebSearchCallSearchingEvent": "responses.response_web_search_call_searching_event:ResponseWebSearchCallSearchingEvent",
+    "ResponseWebSearchCallCompletedEvent":
+        "responses.response_web_search_call_completed_event:ResponseWebSearchCallCompletedEvent",
+    "ResponseWebSearchCallInProgressEvent":
+        "responses.response_web_search_call_in_progress_event:ResponseWebSearchCallInProgressEvent",
+    "ResponseWebSearchCallSearchingEvent":
+        "responses.response_web_search_call_searching_event:ResponseWebSearchCallSearchingEvent",
     "ResponsesCompactParams": "responses.responses_compact_params:ResponsesCompactParams",
     "ResponsesCreateParams": "responses.responses_create_params:ResponsesCreateParams",
     "ResponsesInputItemsListParams": "responses.responses_input_items_list_params:ResponsesInputItemsListParams",
@@ -1657,26 +2101,28 @@ NAMES: dict[str, str] = {
     "RunStepDelta": "beta.threads.runs.run_step_delta:RunStepDelta",
     "RunStepDeltaEvent": "beta.threads.runs.run_step_delta_event:RunStepDeltaEvent",
     "RunStepDeltaMessageDelta": "beta.threads.runs.run_step_delta_message_delta:RunStepDeltaMessageDelta",
-    "RunStepDeltaMessageDeltaMessageCreation": "beta.threads.runs.run_step_delta_message_delta:RunStepDeltaMessageDeltaMessageCreation",
-    "RunStepDeltaStepDetailsToolCallsCodeOutputImageObject": "beta.threads.runs.code_interpreter_output_image:RunStepDeltaStepDetailsToolCallsCodeOutputImageObject",
-    "RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage": "beta.threads.runs.code_interpreter_output_image:RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage",
-    "RunStepDeltaStepDetailsToolCallsFunctionObject": "beta.threads.runs.function_tool_call_delta:RunStepDeltaStepDetailsToolCallsFunctionObject",
-    "RunStepDeltaStepDetailsToolCallsFunctionObjectFunction": "beta.threads.runs.function_tool_call_delta:RunStepDeltaStepDetailsToolCallsFunctionObjectFunction",
-    "RunStepDetailsToolCallsCodeObject": "beta.threads.runs.code_interpreter_tool_call:RunStepDetailsToolCallsCodeObject",
-    "RunStepDetailsToolCallsCodeObjectCodeInterpreter": "beta.threads.runs.code_interpreter_tool_call:RunStepDetailsToolCallsCodeObjectCodeInterpreter",
-    "RunStepDetailsToolCallsCodeOutputImageObject": "beta.threads.runs.code_interpreter_tool_call:RunStepDetailsToolCallsCodeOutputImageObject",
-    "RunStepDetailsToolCallsCodeOutputImageObjectImage": "beta.threads.runs.code_interpreter_tool_call:RunStepDetailsToolCallsCodeOutputImageObjectImage",
-    "RunStepDetailsToolCallsCodeOutputLogsObject": "beta.threads.runs.code_interpreter_tool_call:RunStepDetailsToolCallsCodeOutputLogsObject",
-    "RunStepDetailsToolCallsFileSearchObject": "beta.threads.runs.file_search_tool_call:RunStepDetailsToolCallsFileSearchObject",
-    "RunStepDetailsToolCallsFileSearchObjectFileSearch": "beta.threads.runs.file_search_tool_call:RunStepDetailsToolCallsFileSearchObjectFileSearch",
-    "RunStepDetailsToolCallsFileSearchRankingOptionsObject": "beta.threads.runs.file_search_tool_call:RunStepDetailsToolCallsFileSearchRankingOptionsObject",
-    "RunStepDetailsToolCallsFileSearchResultObject": "beta.threads.runs.file_search_tool_call:RunStepDetailsToolCallsFileSearchResultObject",
-    "RunStepDetailsToolCallsFileSearchResultObjectContent": "beta.threads.runs.file_search_tool_call:RunStepDetailsToolCallsFileSearchResultObjectContent",
-    "RunStepDetailsToolCallsFunctionObject": "beta.threads.runs.function_tool_call:RunStepDetailsToolCallsFunctionObject",
-    "RunStepDetailsToolCallsFunctionObjectFunction": "beta.threads.runs.function_tool_call:RunStepDetailsToolCallsFunctionObjectFunction",
+    "RunStepDeltaMessageDeltaMessageCreation":
+        "beta.threads.runs.run_step_delta_message_delta:RunStepDeltaMessageDeltaMessageCreation",
+    "RunStepDeltaStepDetailsToolCallsFunctionObject":
+        "beta.threads.runs.function_tool_call_delta:RunStepDeltaStepDetailsToolCallsFunctionObject",
+    "RunStepDeltaStepDetailsToolCallsFunctionObjectFunction":
+        "beta.threads.runs.function_tool_call_delta:RunStepDeltaStepDetailsToolCallsFunctionObjectFunction",
+    "RunStepDetailsToolCallsCodeOutputImageObject":
+        "beta.threads.runs.code_interpreter_tool_call:RunStepDetailsToolCallsCodeOutputImageObject",
+    "RunStepDetailsToolCallsCodeOutputImageObjectImage":
+        "beta.threads.runs.code_interpreter_tool_call:RunStepDetailsToolCallsCodeOutputImageObjectImage",
+    "RunStepDetailsToolCallsCodeOutputLogsObject":
+        "beta.threads.runs.code_interpreter_tool_call:RunStepDetailsToolCallsCodeOutputLogsObject",
+    "RunStepDetailsToolCallsFileSearchRankingOptionsObject":
+        "beta.threads.runs.file_search_tool_call:RunStepDetailsToolCallsFileSearchRankingOptionsObject",
+    "RunStepDetailsToolCallsFileSearchResultObject":
+        "beta.threads.runs.file_search_tool_call:RunStepDetailsToolCallsFileSearchResultObject",
+    "RunStepDetailsToolCallsFileSearchResultObjectContent":
+        "beta.threads.runs.file_search_tool_call:RunStepDetailsToolCallsFileSearchResultObjectContent",
     "RunStepLastError": "beta.threads.runs.run_step:RunStepLastError",
     "RunSubmitToolOutputsParams": "beta.threads.run_submit_tool_outputs_params:RunSubmitToolOutputsParams",
-    "RunSubmitToolOutputsParamsToolOutputParam": "beta.threads.run_submit_tool_outputs_params:RunSubmitToolOutputsParamsToolOutputParam",
+    "RunSubmitToolOutputsParamsToolOutputParam":
+        "beta.threads.run_submit_tool_outputs_params:RunSubmitToolOutputsParamsToolOutputParam",
     "RunUpdateParams": "beta.threads.run_update_params:RunUpdateParams",
     "ScoreModelGrader": "graders.score_model_grader:ScoreModelGrader",
     "ScoreModelGraderParam": "graders.score_model_grader_param:ScoreModelGraderParam",
@@ -1686,23 +2132,31 @@ NAMES: dict[str, str] = {
     "ScreenshotParam2": "shared_params.screenshot_param2:ScreenshotParam2",
     "ScrollParam": "shared.scroll_param:ScrollParam",
     "ScrollParam2": "shared_params.scroll_param2:ScrollParam2",
-    "ServiceAccountCreateParams": "admin.organization.projects.service_account_create_params:ServiceAccountCreateParams",
-    "ServiceAccountCreateResponse": "admin.organization.projects.service_account_create_response:ServiceAccountCreateResponse",
-    "ServiceAccountDeleteResponse": "admin.organization.projects.service_account_delete_response:ServiceAccountDeleteResponse",
+    "ServiceAccountCreateParams":
+        "admin.organization.projects.service_account_create_params:ServiceAccountCreateParams",
+    "ServiceAccountCreateResponse":
+        "admin.organization.projects.service_account_create_response:ServiceAccountCreateResponse",
+    "ServiceAccountDeleteResponse":
+        "admin.organization.projects.service_account_delete_response:ServiceAccountDeleteResponse",
     "ServiceAccountListParams": "admin.organization.projects.service_account_list_params:ServiceAccountListParams",
-    "ServiceAccountUpdateParams": "admin.organization.projects.service_account_update_params:ServiceAccountUpdateParams",
+    "ServiceAccountUpdateParams":
+        "admin.organization.projects.service_account_update_params:ServiceAccountUpdateParams",
     "Session": "beta.realtime.session:Session",
     "SessionCreateParams": "beta.realtime.session_create_params:SessionCreateParams",
     "SessionCreateParamsClientSecretParam": "beta.realtime.session_create_params:SessionCreateParamsClientSecretParam",
-    "SessionCreateParamsInputAudioTranscriptionParam": "beta.realtime.session_create_params:SessionCreateParamsInputAudioTranscriptionParam",
+    "SessionCreateParamsInputAudioTranscriptionParam":
+        "beta.realtime.session_create_params:SessionCreateParamsInputAudioTranscriptionParam",
     "SessionCreateParamsToolParam": "beta.realtime.session_create_params:SessionCreateParamsToolParam",
     "SessionCreateParamsTracing1Param": "beta.realtime.session_create_params:SessionCreateParamsTracing1Param",
-    "SessionCreateParamsTurnDetectionParam": "beta.realtime.session_create_params:SessionCreateParamsTurnDetectionParam",
+    "SessionCreateParamsTurnDetectionParam":
+        "beta.realtime.session_create_params:SessionCreateParamsTurnDetectionParam",
     "SessionCreateResponse": "beta.realtime.session_create_response:SessionCreateResponse",
     "SessionCreateResponseAudio": "beta.realtime.session_create_response:SessionCreateResponseAudio",
     "SessionCreateResponseAudioInput": "beta.realtime.session_create_response:SessionCreateResponseAudioInput",
-    "SessionCreateResponseAudioInputNoiseReduction": "beta.realtime.session_create_response:SessionCreateResponseAudioInputNoiseReduction",
-    "SessionCreateResponseAudioInputTurnDetection": "beta.realtime.session_create_response:SessionCreateResponseAudioInputTurnDetection",
+    "SessionCreateResponseAudioInputNoiseReduction":
+        "beta.realtime.session_create_response:SessionCreateResponseAudioInputNoiseReduction",
+    "SessionCreateResponseAudioInputTurnDetection":
+        "beta.realtime.session_create_response:SessionCreateResponseAudioInputTurnDetection",
     "SessionCreateResponseAudioOutput": "beta.realtime.session_create_response:SessionCreateResponseAudioOutput",
     "SessionCreateResponseTracing1": "beta.realtime.session_create_response:SessionCreateResponseTracing1",
     "SessionCreateResponseTurnDetection": "beta.realtime.session_create_response:SessionCreateResponseTurnDetection",
@@ -1725,8 +2179,10 @@ NAMES: dict[str, str] = {
     "SpecificApplyPatchParam2": "responses.specific_apply_patch_param2:SpecificApplyPatchParam2",
     "SpecificFunctionShellParam": "responses.specific_function_shell_param:SpecificFunctionShellParam",
     "SpecificFunctionShellParam2": "responses.specific_function_shell_param2:SpecificFunctionShellParam2",
-    "SpecificProgrammaticToolCallingParam": "responses.specific_programmatic_tool_calling_param:SpecificProgrammaticToolCallingParam",
-    "SpecificProgrammaticToolCallingParam2": "responses.specific_programmatic_tool_calling_param2:SpecificProgrammaticToolCallingParam2",
+    "SpecificProgrammaticToolCallingParam":
+        "responses.specific_programmatic_tool_calling_param:SpecificProgrammaticToolCallingParam",
+    "SpecificProgrammaticToolCallingParam2":
+        "responses.specific_programmatic_tool_calling_param2:SpecificProgrammaticToolCallingParam2",
     "SpeechAudioDeltaEvent": "audio.speech_audio_delta_event:SpeechAudioDeltaEvent",
     "SpeechAudioDoneEvent": "audio.speech_audio_done_event:SpeechAudioDoneEvent",
     "SpeechAudioDoneEventUsage": "audio.speech_audio_done_event:SpeechAudioDoneEventUsage",
@@ -1734,13 +2190,15 @@ NAMES: dict[str, str] = {
     "SpendAlertCreateParams": "admin.organization.projects.spend_alert_create_params:SpendAlertCreateParams",
     "SpendAlertListParams": "admin.organization.projects.spend_alert_list_params:SpendAlertListParams",
     "SpendAlertNotificationChannel": "admin.organization.organization_spend_alert:SpendAlertNotificationChannel",
-    "SpendAlertNotificationChannelParam": "admin.organization.projects.spend_alert_create_params:SpendAlertNotificationChannelParam",
+    "SpendAlertNotificationChannelParam":
+        "admin.organization.projects.spend_alert_create_params:SpendAlertNotificationChannelParam",
     "SpendAlertUpdateParams": "admin.organization.projects.spend_alert_update_params:SpendAlertUpdateParams",
     "SpendLimitEnforcement": "admin.organization.organization_spend_limit:SpendLimitEnforcement",
     "SpendLimitUpdateParams": "admin.organization.spend_limit_update_params:SpendLimitUpdateParams",
     "StaticFileChunkingStrategy": "static_file_chunking_strategy:StaticFileChunkingStrategy",
     "StaticFileChunkingStrategyObject": "static_file_chunking_strategy_object:StaticFileChunkingStrategyObject",
-    "StaticFileChunkingStrategyObjectParam": "static_file_chunking_strategy_object_param:StaticFileChunkingStrategyObjectParam",
+    "StaticFileChunkingStrategyObjectParam":
+        "static_file_chunking_strategy_object_param:StaticFileChunkingStrategyObjectParam",
     "StaticFileChunkingStrategyParam": "static_file_chunking_strategy_param:StaticFileChunkingStrategyParam",
     "StepListParams": "beta.threads.runs.step_list_params:StepListParams",
     "StepRetrieveParams": "beta.threads.runs.step_retrieve_params:StepRetrieveParams",
@@ -1767,16 +2225,25 @@ NAMES: dict[str, str] = {
     "TextSimilarityGraderParam": "graders.text_similarity_grader_param:TextSimilarityGraderParam",
     "Thread": "beta.thread:Thread",
     "ThreadCreateAndRunParams": "beta.thread_create_and_run_params:ThreadCreateAndRunParams",
-    "ThreadCreateAndRunParamsToolResourcesCodeInterpreterParam": "beta.thread_create_and_run_params:ThreadCreateAndRunParamsToolResourcesCodeInterpreterParam",
-    "ThreadCreateAndRunParamsToolResourcesFileSearchParam": "beta.thread_create_and_run_params:ThreadCreateAndRunParamsToolResourcesFileSearchParam",
-    "ThreadCreateAndRunParamsToolResourcesParam": "beta.thread_create_and_run_params:ThreadCreateAndRunParamsToolResourcesParam",
+    "ThreadCreateAndRunParamsToolResourcesCodeInterpreterParam":
+        "beta.thread_create_and_run_params:ThreadCreateAndRunParamsToolResourcesCodeInterpreterParam",
+    "ThreadCreateAndRunParamsToolResourcesFileSearchParam":
+        "beta.thread_create_and_run_params:ThreadCreateAndRunParamsToolResourcesFileSearchParam",
+    "ThreadCreateAndRunParamsToolResourcesParam":
+        "beta.thread_create_and_run_params:ThreadCreateAndRunParamsToolResourcesParam",
     "ThreadCreateParams": "beta.thread_create_params:ThreadCreateParams",
-    "ThreadCreateParamsToolResources0CodeInterpreterParam": "beta.thread_create_params:ThreadCreateParamsToolResources0CodeInterpreterParam",
-    "ThreadCreateParamsToolResources0FileSearchParam": "beta.thread_create_params:ThreadCreateParamsToolResources0FileSearchParam",
-    "ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam": "beta.thread_create_params:ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam",
-    "ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam": "beta.thread_create_params:ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam",
-    "ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam": "beta.thread_create_params:ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam",
-    "ThreadCreateParamsToolResources0FileSearchVectorStoreParam": "beta.thread_create_params:ThreadCreateParamsToolResources0FileSearchVectorStoreParam",
+    "ThreadCreateParamsToolResources0CodeInterpreterParam":
+        "beta.thread_create_params:ThreadCreateParamsToolResources0CodeInterpreterParam",
+    "ThreadCreateParamsToolResources0FileSearchParam":
+        "beta.thread_create_params:ThreadCreateParamsToolResources0FileSearchParam",
+    "ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam":
+        "beta.thread_create_params:ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam",
+    "ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam":
+        "beta.thread_create_params:ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam",
+    "ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam":
+        "beta.thread_create_params:ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam",
+    "ThreadCreateParamsToolResources0FileSearchVectorStoreParam":
+        "beta.thread_create_params:ThreadCreateParamsToolResources0FileSearchVectorStoreParam",
     "ThreadCreateParamsToolResources0Param": "beta.thread_create_params:ThreadCreateParamsToolResources0Param",
     "ThreadDeleteResponse": "beta.chatkit.thread_delete_response:ThreadDeleteResponse",
     "ThreadDeleted": "beta.thread_deleted:ThreadDeleted",
@@ -1786,8 +2253,10 @@ NAMES: dict[str, str] = {
     "ThreadToolResourcesCodeInterpreter": "beta.thread:ThreadToolResourcesCodeInterpreter",
     "ThreadToolResourcesFileSearch": "beta.thread:ThreadToolResourcesFileSearch",
     "ThreadUpdateParams": "beta.thread_update_params:ThreadUpdateParams",
-    "ThreadUpdateParamsToolResources0CodeInterpreterParam": "beta.thread_update_params:ThreadUpdateParamsToolResources0CodeInterpreterParam",
-    "ThreadUpdateParamsToolResources0FileSearchParam": "beta.thread_update_params:ThreadUpdateParamsToolResources0FileSearchParam",
+    "ThreadUpdateParamsToolResources0CodeInterpreterParam":
+        "beta.thread_update_params:ThreadUpdateParamsToolResources0CodeInterpreterParam",
+    "ThreadUpdateParamsToolResources0FileSearchParam":
+        "beta.thread_update_params:ThreadUpdateParamsToolResources0FileSearchParam",
     "ThreadUpdateParamsToolResources0Param": "beta.thread_update_params:ThreadUpdateParamsToolResources0Param",
     "ToggleCertificatesRequestParam": "admin.organization.certificate_activate_params:ToggleCertificatesRequestParam",
     "TokenCountsResource": "responses.token_counts_resource:TokenCountsResource",
@@ -1829,12 +2298,16 @@ NAMES: dict[str, str] = {
     "TranscriptionSegment": "audio.transcription_segment:TranscriptionSegment",
     "TranscriptionSession": "beta.realtime.transcription_session:TranscriptionSession",
     "TranscriptionSessionClientSecret": "beta.realtime.transcription_session:TranscriptionSessionClientSecret",
-    "TranscriptionSessionCreateParams": "beta.realtime.transcription_session_create_params:TranscriptionSessionCreateParams",
-    "TranscriptionSessionCreateParamsInputAudioNoiseReductionParam": "beta.realtime.transcription_session_create_params:TranscriptionSessionCreateParamsInputAudioNoiseReductionParam",
-    "TranscriptionSessionCreateParamsTurnDetectionParam": "beta.realtime.transcription_session_create_params:TranscriptionSessionCreateParamsTurnDetectionParam",
+    "TranscriptionSessionCreateParams":
+        "beta.realtime.transcription_session_create_params:TranscriptionSessionCreateParams",
+    "TranscriptionSessionCreateParamsInputAudioNoiseReductionParam":
+        "beta.realtime.transcription_session_create_params:TranscriptionSessionCreateParamsInputAudioNoiseReductionParam",
+    "TranscriptionSessionCreateParamsTurnDetectionParam":
+        "beta.realtime.transcription_session_create_params:TranscriptionSessionCreateParamsTurnDetectionParam",
     "TranscriptionSessionTurnDetection": "beta.realtime.transcription_session:TranscriptionSessionTurnDetection",
     "TranscriptionSessionUpdate": "beta.realtime.transcription_session_update:TranscriptionSessionUpdate",
-    "TranscriptionSessionUpdatedEvent": "beta.realtime.transcription_session_updated_event:TranscriptionSessionUpdatedEvent",
+    "TranscriptionSessionUpdatedEvent":
+        "beta.realtime.transcription_session_updated_event:TranscriptionSessionUpdatedEvent",
     "TranscriptionStreamEvent": "audio.transcription_stream_event:TranscriptionStreamEvent",
     "TranscriptionTextDeltaEvent": "audio.transcription_text_delta_event:TranscriptionTextDeltaEvent",
     "TranscriptionTextDeltaEventLogprob": "audio.transcription_text_delta_event:TranscriptionTextDeltaEventLogprob",
@@ -1852,12 +2325,18 @@ NAMES: dict[str, str] = {
     "TypeParam": "shared.type_param:TypeParam",
     "TypeParam2": "shared_params.type_param2:TypeParam2",
     "UpdateGroupBodyParam": "admin.organization.group_update_params:UpdateGroupBodyParam",
-    "UpdateOrganizationDataRetentionBodyParam": "admin.organization.data_retention_update_params:UpdateOrganizationDataRetentionBodyParam",
-    "UpdateOrganizationSpendLimitBodyParam": "admin.organization.spend_limit_update_params:UpdateOrganizationSpendLimitBodyParam",
-    "UpdateProjectDataRetentionBodyParam": "admin.organization.projects.data_retention_update_params:UpdateProjectDataRetentionBodyParam",
-    "UpdateProjectServiceAccountBodyParam": "admin.organization.projects.service_account_update_params:UpdateProjectServiceAccountBodyParam",
-    "UpdateProjectSpendLimitBodyParam": "admin.organization.projects.spend_limit_update_params:UpdateProjectSpendLimitBodyParam",
-    "UpdateVectorStoreFileAttributesRequestParam": "vector_stores.file_update_params:UpdateVectorStoreFileAttributesRequestParam",
+    "UpdateOrganizationDataRetentionBodyParam":
+        "admin.organization.data_retention_update_params:UpdateOrganizationDataRetentionBodyParam",
+    "UpdateOrganizationSpendLimitBodyParam":
+        "admin.organization.spend_limit_update_params:UpdateOrganizationSpendLimitBodyParam",
+    "UpdateProjectDataRetentionBodyParam":
+        "admin.organization.projects.data_retention_update_params:UpdateProjectDataRetentionBodyParam",
+    "UpdateProjectServiceAccountBodyParam":
+        "admin.organization.projects.service_account_update_params:UpdateProjectServiceAccountBodyParam",
+    "UpdateProjectSpendLimitBodyParam":
+        "admin.organization.projects.spend_limit_update_params:UpdateProjectSpendLimitBodyParam",
+    "UpdateVectorStoreFileAttributesRequestParam":
+        "vector_stores.file_update_params:UpdateVectorStoreFileAttributesRequestParam",
     "UpdateVectorStoreRequestParam": "vector_store_update_params:UpdateVectorStoreRequestParam",
     "Upload": "upload:Upload",
     "UploadCertificateRequestParam": "admin.organization.certificate_create_params:UploadCertificateRequestParam",
@@ -1871,10 +2350,13 @@ NAMES: dict[str, str] = {
     "UsageAudioSpeechesParams": "admin.organization.usage_audio_speeches_params:UsageAudioSpeechesParams",
     "UsageAudioSpeechesResponse": "admin.organization.usage_audio_speeches_response:UsageAudioSpeechesResponse",
     "UsageAudioSpeechesResult": "admin.organization.usage_audio_speeches_response:UsageAudioSpeechesResult",
-    "UsageAudioTranscriptionsParams": "admin.organization.usage_audio_transcriptions_params:UsageAudioTranscriptionsParams",
+    "UsageAudioTranscriptionsParams":
+        "admin.organization.usage_audio_transcriptions_params:UsageAudioTranscriptionsParams",
     "UsageAudioTranscriptionsResult": "admin.organization.usage_audio_speeches_response:UsageAudioTranscriptionsResult",
-    "UsageCodeInterpreterSessionsParams": "admin.organization.usage_code_interpreter_sessions_params:UsageCodeInterpreterSessionsParams",
-    "UsageCodeInterpreterSessionsResult": "admin.organization.usage_audio_speeches_response:UsageCodeInterpreterSessionsResult",
+    "UsageCodeInterpreterSessionsParams":
+        "admin.organization.usage_code_interpreter_sessions_params:UsageCodeInterpreterSessionsParams",
+    "UsageCodeInterpreterSessionsResult":
+        "admin.organization.usage_audio_speeches_response:UsageCodeInterpreterSessionsResult",
     "UsageCompletionsParams": "admin.organization.usage_completions_params:UsageCompletionsParams",
     "UsageCompletionsResult": "admin.organization.usage_audio_speeches_response:UsageCompletionsResult",
     "UsageCostsParams": "admin.organization.usage_costs_params:UsageCostsParams",
@@ -1918,7 +2400,8 @@ NAMES: dict[str, str] = {
     "VectorStoreFileLastError": "vector_stores.vector_store_file:VectorStoreFileLastError",
     "VectorStoreListParams": "vector_store_list_params:VectorStoreListParams",
     "VectorStoreSearchParams": "vector_store_search_params:VectorStoreSearchParams",
-    "VectorStoreSearchParamsRankingOptionsParam": "vector_store_search_params:VectorStoreSearchParamsRankingOptionsParam",
+    "VectorStoreSearchParamsRankingOptionsParam":
+        "vector_store_search_params:VectorStoreSearchParamsRankingOptionsParam",
     "VectorStoreSearchRequestParam": "vector_store_search_params:VectorStoreSearchRequestParam",
     "VectorStoreSearchResponse": "vector_store_search_response:VectorStoreSearchResponse",
     "VectorStoreSearchResultContentObject": "vector_store_search_response:VectorStoreSearchResultContentObject",
@@ -1959,7 +2442,8 @@ NAMES: dict[str, str] = {
     "WebSearchActionSearchSource": "shared.web_search_action_search:WebSearchActionSearchSource",
     "WebSearchActionSearchSourceParam": "shared_params.web_search_action_search_param:WebSearchActionSearchSourceParam",
     "WebSearchApproximateLocation": "responses.web_search_tool:WebSearchApproximateLocation",
-    "WebSearchApproximateLocationApproximateParam": "responses.web_search_tool_param:WebSearchApproximateLocationApproximateParam",
+    "WebSearchApproximateLocationApproximateParam":
+        "responses.web_search_tool_param:WebSearchApproximateLocationApproximateParam",
     "WebSearchLocationParam": "chat.completion_create_params:WebSearchLocationParam",
     "WebSearchPreviewTool": "responses.web_search_preview_tool:WebSearchPreviewTool",
     "WebSearchPreviewToolParam": "responses.web_search_preview_tool_param:WebSearchPreviewToolParam",
@@ -1994,7 +2478,8 @@ NAMES: dict[str, str] = {
     "WebhookLiveCallIncomingDataSipHeader": "webhooks.webhook_live_call_incoming:WebhookLiveCallIncomingDataSipHeader",
     "WebhookRealtimeCallIncoming": "webhooks.webhook_realtime_call_incoming:WebhookRealtimeCallIncoming",
     "WebhookRealtimeCallIncomingData": "webhooks.webhook_realtime_call_incoming:WebhookRealtimeCallIncomingData",
-    "WebhookRealtimeCallIncomingDataSipHeader": "webhooks.webhook_realtime_call_incoming:WebhookRealtimeCallIncomingDataSipHeader",
+    "WebhookRealtimeCallIncomingDataSipHeader":
+        "webhooks.webhook_realtime_call_incoming:WebhookRealtimeCallIncomingDataSipHeader",
     "WebhookResponseCancelled": "webhooks.webhook_response_cancelled:WebhookResponseCancelled",
     "WebhookResponseCancelledData": "webhooks.webhook_response_cancelled:WebhookResponseCancelledData",
     "WebhookResponseCompleted": "webhooks.webhook_response_completed:WebhookResponseCompleted",

@@ -35,7 +35,10 @@ class Batch(BaseModel):
     errors = Field['BatchErrors | None'](ref("batch:BatchErrors"))
     input_file_id = Field['str']()
     completion_window = Field['str']()
-    status = Field['Literal["validating", "failed", "in_progress", "finalizing", "completed", "expired", "cancelling", "cancelled"]']()
+    status = Field[
+        'Literal["validating", "failed", "in_progress", "finalizing", "completed", "expired", "cancelling",'
+        ' "cancelled"]'
+    ]()
     output_file_id = Field['str | None']()
     error_file_id = Field['str | None']()
     created_at = Field['int']()

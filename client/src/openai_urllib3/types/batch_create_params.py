@@ -23,7 +23,18 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 class BatchCreateParams(TypedDict, total=False):
     input_file_id: Required[str]
-    endpoint: Required[Literal["/v1/responses", "/v1/chat/completions", "/v1/embeddings", "/v1/completions", "/v1/moderations", "/v1/images/generations", "/v1/images/edits", "/v1/videos"]]
+    endpoint: Required[
+        Literal[
+            "/v1/responses",
+            "/v1/chat/completions",
+            "/v1/embeddings",
+            "/v1/completions",
+            "/v1/moderations",
+            "/v1/images/generations",
+            "/v1/images/edits",
+            "/v1/videos",
+        ]
+    ]
     completion_window: Required[Literal["24h"]]
     metadata: Optional[Dict[str, str]]
     output_expires_after: BatchFileExpirationAfterParam
@@ -37,7 +48,18 @@ class BatchFileExpirationAfterParam(TypedDict, total=False):
 
 class CreateBatchRequestParam(TypedDict, total=False):
     input_file_id: Required[str]
-    endpoint: Required[Literal["/v1/responses", "/v1/chat/completions", "/v1/embeddings", "/v1/completions", "/v1/moderations", "/v1/images/generations", "/v1/images/edits", "/v1/videos"]]
+    endpoint: Required[
+        Literal[
+            "/v1/responses",
+            "/v1/chat/completions",
+            "/v1/embeddings",
+            "/v1/completions",
+            "/v1/moderations",
+            "/v1/images/generations",
+            "/v1/images/edits",
+            "/v1/videos",
+        ]
+    ]
     completion_window: Required[Literal["24h"]]
     metadata: Optional[Dict[str, str]]
     output_expires_after: BatchFileExpirationAfterParam

@@ -25,7 +25,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class BatchUsage(BaseModel):
-    """Represents token usage details including input tokens, output tokens, a breakdown of output tokens, and the total tokens used. Only populated on batches created after September 7, 2025."""
+    """Represents token usage details including input tokens, output tokens, a breakdown of output tokens, and the total
+    tokens used. Only populated on batches created after September 7, 2025.
+    """
 
     __slots__ = ()
     input_tokens = Field['int']()

@@ -23,7 +23,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class Completion(BaseModel):
-    """Represents a completion response from the API. Note: both the streamed and non-streamed response objects share the same shape (unlike the chat endpoint)."""
+    """Represents a completion response from the API. Note: both the streamed and non-streamed response objects share the
+    same shape (unlike the chat endpoint).
+    """
 
     __slots__ = ()
     id = Field['str']()

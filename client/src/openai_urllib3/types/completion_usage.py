@@ -31,8 +31,12 @@ class CompletionUsage(BaseModel):
     completion_tokens = Field['int']()
     prompt_tokens = Field['int']()
     total_tokens = Field['int']()
-    completion_tokens_details = Field['CompletionUsageCompletionTokensDetails | None'](ref("completion_usage:CompletionUsageCompletionTokensDetails"))
-    prompt_tokens_details = Field['CompletionUsagePromptTokensDetails | None'](ref("completion_usage:CompletionUsagePromptTokensDetails"))
+    completion_tokens_details = Field['CompletionUsageCompletionTokensDetails | None'](
+        ref("completion_usage:CompletionUsageCompletionTokensDetails")
+    )
+    prompt_tokens_details = Field['CompletionUsagePromptTokensDetails | None'](
+        ref("completion_usage:CompletionUsagePromptTokensDetails")
+    )
 
 
 class CompletionUsageCompletionTokensDetails(BaseModel):

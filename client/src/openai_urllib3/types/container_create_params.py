@@ -10,8 +10,12 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.responses.container_network_policy_allowlist_param import ContainerNetworkPolicyAllowlistParam
-    from openai_urllib3.types.responses.container_network_policy_disabled_param import ContainerNetworkPolicyDisabledParam
+    from openai_urllib3.types.responses.container_network_policy_allowlist_param import (
+        ContainerNetworkPolicyAllowlistParam,
+    )
+    from openai_urllib3.types.responses.container_network_policy_disabled_param import (
+        ContainerNetworkPolicyDisabledParam,
+    )
     from openai_urllib3.types.responses.inline_skill_param import InlineSkillParam
     from openai_urllib3.types.responses.skill_reference_param import SkillReferenceParam
 

@@ -34,13 +34,19 @@ class ContainerCreateResponse(BaseModel):
     created_at = Field['int']()
     status = Field['str']()
     last_active_at = Field['int | None']()
-    expires_after = Field['ContainerCreateResponseExpiresAfter | None'](ref("container_create_response:ContainerCreateResponseExpiresAfter"))
+    expires_after = Field['ContainerCreateResponseExpiresAfter | None'](
+        ref("container_create_response:ContainerCreateResponseExpiresAfter")
+    )
     memory_limit = Field['Literal["1g", "4g", "16g", "64g"] | None']()
-    network_policy = Field['ContainerCreateResponseNetworkPolicy | None'](ref("container_create_response:ContainerCreateResponseNetworkPolicy"))
+    network_policy = Field['ContainerCreateResponseNetworkPolicy | None'](
+        ref("container_create_response:ContainerCreateResponseNetworkPolicy")
+    )
 
 
 class ContainerCreateResponseExpiresAfter(BaseModel):
-    """The container will expire after this time period. The anchor is the reference point for the expiration. The minutes is the number of minutes after the anchor before the container expires."""
+    """The container will expire after this time period. The anchor is the reference point for the expiration. The minutes
+    is the number of minutes after the anchor before the container expires.
+    """
 
     __slots__ = ()
     anchor = Field['Literal["last_active_at"] | None']()

@@ -28,7 +28,17 @@ class ContentProvenanceCheck(BaseModel):
     __slots__ = ()
     object = Field['Literal["content_provenance_check"]']()
     created_at = Field['int']()
-    results = Field['list[C2PAProvenanceResult | SynthIDProvenanceResult]'](list_of(union_of("type", {"c2pa": ref("content_provenance_check:C2PAProvenanceResult"), "synthid": ref("content_provenance_check:SynthIDProvenanceResult")})))
+    results = Field['list[C2PAProvenanceResult | SynthIDProvenanceResult]'](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "c2pa": ref("content_provenance_check:C2PAProvenanceResult"),
+                    "synthid": ref("content_provenance_check:SynthIDProvenanceResult"),
+                },
+            )
+        )
+    )
 
 
 class C2PAProvenanceResult(BaseModel):

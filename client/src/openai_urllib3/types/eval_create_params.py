@@ -13,8 +13,12 @@ if TYPE_CHECKING:
     from openai_urllib3.types.evals.eval_grader_string_check_param import EvalGraderStringCheckParam
     from openai_urllib3.types.reasoning_effort import ReasoningEffort
     from openai_urllib3.types.responses.easy_input_message_param import EvalItemParam
-    from openai_urllib3.types.responses.easy_input_message_param import EvalItemParam as TestingCriterionLabelModelInputEvalItem
-    from openai_urllib3.types.responses.response_input_image_param import EvalItemInputImageParam as TestingCriterionLabelModelInputEvalItemContentInputImage
+    from openai_urllib3.types.responses.easy_input_message_param import (
+        EvalItemParam as TestingCriterionLabelModelInputEvalItem,
+    )
+    from openai_urllib3.types.responses.response_input_image_param import (
+        EvalItemInputImageParam as TestingCriterionLabelModelInputEvalItemContentInputImage,
+    )
 
 __all__ = [
     "CreateEvalCustomDataSourceConfigParam",
@@ -48,19 +52,40 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 class EvalCreateParams(TypedDict, total=False):
     name: str
     metadata: Optional[Dict[str, str]]
-    data_source_config: Required[Union[CreateEvalCustomDataSourceConfigParam, CreateEvalLogsDataSourceConfigParam, CreateEvalStoredCompletionsDataSourceConfigParam]]
-    testing_criteria: Required[Iterable[Union[CreateEvalLabelModelGraderParam, EvalGraderStringCheckParam, EvalGraderTextSimilarityParam, EvalGraderPythonParam, EvalGraderScoreModelParam]]]
+    data_source_config: Required[
+        Union[
+            CreateEvalCustomDataSourceConfigParam,
+            CreateEvalLogsDataSourceConfigParam,
+            CreateEvalStoredCompletionsDataSourceConfigParam,
+        ]
+    ]
+    testing_criteria: Required[
+        Iterable[
+            Union[
+                CreateEvalLabelModelGraderParam,
+                EvalGraderStringCheckParam,
+                EvalGraderTextSimilarityParam,
+                EvalGraderPythonParam,
+                EvalGraderScoreModelParam,
+            ]
+        ]
+    ]
 
 
 class CreateEvalCustomDataSourceConfigParam(TypedDict, total=False):
-    """A CustomDataSourceConfig object that defines the schema for the data source used for the evaluation runs. This schema is used to define the shape of the data that will be: - Used to define your testing criteria and - What data is required when creating a run"""
+    """A CustomDataSourceConfig object that defines the schema for the data source used for the evaluation runs. This
+    schema is used to define the shape of the data that will be: - Used to define your testing criteria and - What data
+    is required when creating a run
+    """
     type: Required[Literal["custom"]]
     item_schema: Required[Dict[str, Any]]
     include_sample_schema: bool
 
 
 class CreateEvalLogsDataSourceConfigParam(TypedDict, total=False):
-    """A data source config which specifies the metadata property of your logs query. This is usually metadata like `usecase=chatbot` or `prompt-version=v2`, etc."""
+    """A data source config which specifies the metadata property of your logs query. This is usually metadata like
+    `usecase=chatbot` or `prompt-version=v2`, etc.
+    """
     type: Required[Literal["logs"]]
     metadata: Dict[str, Any]
 
@@ -99,7 +124,21 @@ class EvalGraderTextSimilarityParam(TypedDict, total=False):
     name: Required[str]
     input: Required[str]
     reference: Required[str]
-    evaluation_metric: Required[Literal["cosine", "fuzzy_match", "bleu", "gleu", "meteor", "rouge_1", "rouge_2", "rouge_3", "rouge_4", "rouge_5", "rouge_l"]]
+    evaluation_metric: Required[
+        Literal[
+            "cosine",
+            "fuzzy_match",
+            "bleu",
+            "gleu",
+            "meteor",
+            "rouge_1",
+            "rouge_2",
+            "rouge_3",
+            "rouge_4",
+            "rouge_5",
+            "rouge_l",
+        ]
+    ]
     pass_threshold: Required[float]
 
 
@@ -136,8 +175,24 @@ class CreateEvalRequestParam(TypedDict, total=False):
     """CreateEvalRequest"""
     name: str
     metadata: Optional[Dict[str, str]]
-    data_source_config: Required[Union[CreateEvalCustomDataSourceConfigParam, CreateEvalLogsDataSourceConfigParam, CreateEvalStoredCompletionsDataSourceConfigParam]]
-    testing_criteria: Required[Iterable[Union[CreateEvalLabelModelGraderParam, EvalGraderStringCheckParam, EvalGraderTextSimilarityParam, EvalGraderPythonParam, EvalGraderScoreModelParam]]]
+    data_source_config: Required[
+        Union[
+            CreateEvalCustomDataSourceConfigParam,
+            CreateEvalLogsDataSourceConfigParam,
+            CreateEvalStoredCompletionsDataSourceConfigParam,
+        ]
+    ]
+    testing_criteria: Required[
+        Iterable[
+            Union[
+                CreateEvalLabelModelGraderParam,
+                EvalGraderStringCheckParam,
+                EvalGraderTextSimilarityParam,
+                EvalGraderPythonParam,
+                EvalGraderScoreModelParam,
+            ]
+        ]
+    ]
 
 DataSourceConfigCustom = CreateEvalCustomDataSourceConfigParam
 DataSourceConfigLogs = CreateEvalLogsDataSourceConfigParam

@@ -37,20 +37,55 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class EvalCreateResponse(BaseModel):
-    """An Eval object with a data source config and testing criteria. An Eval represents a task to be done for your LLM integration. Like:  - Improve the quality of my chatbot  - See how well my chatbot handles customer support  - Check if o4-mini is better at my usecase than gpt-4o"""
+    """An Eval object with a data source config and testing criteria. An Eval represents a task to be done for your LLM
+    integration. Like:  - Improve the quality of my chatbot  - See how well my chatbot handles customer support  - Check
+    if o4-mini is better at my usecase than gpt-4o
+    """
 
     __slots__ = ()
     object = Field['Literal["eval"]']()
     id = Field['str']()
     name = Field['str']()
-    data_source_config = Field['EvalCustomDataSourceConfig | EvalLogsDataSourceConfig | EvalStoredCompletionsDataSourceConfig'](union_of("type", {"custom": ref("eval_custom_data_source_config:EvalCustomDataSourceConfig"), "logs": ref("eval_create_response:EvalLogsDataSourceConfig"), "stored_completions": ref("eval_stored_completions_data_source_config:EvalStoredCompletionsDataSourceConfig")}))
-    testing_criteria = Field['list[EvalGraderLabelModel | EvalGraderStringCheck | EvalGraderTextSimilarity | EvalGraderPython | EvalGraderScoreModel]'](list_of(union_of("type", {"label_model": ref("evals.eval_grader_label_model:EvalGraderLabelModel"), "string_check": ref("evals.eval_grader_string_check:EvalGraderStringCheck"), "text_similarity": ref("eval_create_response:EvalGraderTextSimilarity"), "python": ref("eval_create_response:EvalGraderPython"), "score_model": ref("eval_create_response:EvalGraderScoreModel")})))
+    data_source_config = Field[
+        'EvalCustomDataSourceConfig | EvalLogsDataSourceConfig | EvalStoredCompletionsDataSourceConfig'
+    ](
+        union_of(
+            "type",
+            {
+                "custom": ref("eval_custom_data_source_config:EvalCustomDataSourceConfig"),
+                "logs": ref("eval_create_response:EvalLogsDataSourceConfig"),
+                "stored_completions": ref(
+                    "eval_stored_completions_data_source_config:EvalStoredCompletionsDataSourceConfig"
+                ),
+            },
+        )
+    )
+    testing_criteria = Field[
+        'list[EvalGraderLabelModel | EvalGraderStringCheck | EvalGraderTextSimilarity | EvalGraderPython |'
+        ' EvalGraderScoreModel]'
+    ](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "label_model": ref("evals.eval_grader_label_model:EvalGraderLabelModel"),
+                    "string_check": ref("evals.eval_grader_string_check:EvalGraderStringCheck"),
+                    "text_similarity": ref("eval_create_response:EvalGraderTextSimilarity"),
+                    "python": ref("eval_create_response:EvalGraderPython"),
+                    "score_model": ref("eval_create_response:EvalGraderScoreModel"),
+                },
+            )
+        )
+    )
     created_at = Field['int']()
     metadata = Field['Metadata | None']()
 
 
 class EvalLogsDataSourceConfig(BaseModel):
-    """A LogsDataSourceConfig which specifies the metadata property of your logs query. This is usually metadata like `usecase=chatbot` or `prompt-version=v2`, etc. The schema returned by this data source config is used to defined what variables are available in your evals. `item` and `sample` are both def"""
+    """A LogsDataSourceConfig which specifies the metadata property of your logs query. This is usually metadata like
+    `usecase=chatbot` or `prompt-version=v2`, etc. The schema returned by this data source config is used to defined
+    what variables are available in your evals. `item` and `sample` are both def
+    """
 
     __slots__ = ()
     type = Field['Literal["logs"]']()
@@ -66,7 +101,10 @@ class EvalGraderTextSimilarity(BaseModel):
     name = Field['str']()
     input = Field['str']()
     reference = Field['str']()
-    evaluation_metric = Field['Literal["cosine", "fuzzy_match", "bleu", "gleu", "meteor", "rouge_1", "rouge_2", "rouge_3", "rouge_4", "rouge_5", "rouge_l"]']()
+    evaluation_metric = Field[
+        'Literal["cosine", "fuzzy_match", "bleu", "gleu", "meteor", "rouge_1", "rouge_2", "rouge_3", "rouge_4",'
+        ' "rouge_5", "rouge_l"]'
+    ]()
     pass_threshold = Field['float']()
 
 
@@ -88,7 +126,9 @@ class EvalGraderScoreModel(BaseModel):
     type = Field['Literal["score_model"]']()
     name = Field['str']()
     model = Field['str']()
-    sampling_params = Field['EvalGraderScoreModelSamplingParams | None'](ref("eval_create_response:EvalGraderScoreModelSamplingParams"))
+    sampling_params = Field['EvalGraderScoreModelSamplingParams | None'](
+        ref("eval_create_response:EvalGraderScoreModelSamplingParams")
+    )
     input = Field['list[EasyInputMessage]'](list_of(ref("responses.easy_input_message:EasyInputMessage")))
     range = Field['list[float] | None']()
     pass_threshold = Field['float | None']()

@@ -20,7 +20,10 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class EvalCustomDataSourceConfig(BaseModel):
-    """A CustomDataSourceConfig which specifies the schema of your `item` and optionally `sample` namespaces. The response schema defines the shape of the data that will be: - Used to define your testing criteria and - What data is required when creating a run"""
+    """A CustomDataSourceConfig which specifies the schema of your `item` and optionally `sample` namespaces. The response
+    schema defines the shape of the data that will be: - Used to define your testing criteria and - What data is
+    required when creating a run
+    """
 
     __slots__ = ()
     type = Field['Literal["custom"]']()

@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.eval_create_response import EvalCreateResponse as EvalRetrieveResponse
     from openai_urllib3.types.eval_create_response import EvalGraderPython as TestingCriterionEvalGraderPython
     from openai_urllib3.types.eval_create_response import EvalGraderScoreModel as TestingCriterionEvalGraderScoreModel
-    from openai_urllib3.types.eval_create_response import EvalGraderTextSimilarity as TestingCriterionEvalGraderTextSimilarity
+    from openai_urllib3.types.eval_create_response import (
+        EvalGraderTextSimilarity as TestingCriterionEvalGraderTextSimilarity,
+    )
 
 __all__ = [
     "DataSourceConfigLogs",

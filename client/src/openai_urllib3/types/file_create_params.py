@@ -30,7 +30,9 @@ class FilesCreateParams(TypedDict, total=False):
 
 
 class FileExpirationAfterParam(TypedDict, total=False):
-    """The expiration policy for a file. By default, files with `purpose=batch` expire after 30 days and all other files are persisted until they are manually deleted."""
+    """The expiration policy for a file. By default, files with `purpose=batch` expire after 30 days and all other files
+    are persisted until they are manually deleted.
+    """
     anchor: Required[Literal["created_at"]]
     seconds: Required[int]
 

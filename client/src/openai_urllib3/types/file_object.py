@@ -29,6 +29,9 @@ class FileObject(BaseModel):
     expires_at = Field['int | None']()
     filename = Field['str']()
     object = Field['Literal["file"]']()
-    purpose = Field['Literal["assistants", "assistants_output", "batch", "batch_output", "fine-tune", "fine-tune-results", "vision", "user_data"]']()
+    purpose = Field[
+        'Literal["assistants", "assistants_output", "batch", "batch_output", "fine-tune", "fine-tune-results",'
+        ' "vision", "user_data"]'
+    ]()
     status = Field['Literal["uploaded", "processed", "error"]']()
     status_details = Field['str | None']()

@@ -45,7 +45,9 @@ class ImagesUsage(BaseModel):
     total_tokens = Field['int']()
     input_tokens = Field['int']()
     output_tokens = Field['int']()
-    input_tokens_details = Field['ImagesUsageInputTokensDetails'](ref("image_edit_completed_event:ImagesUsageInputTokensDetails"))
+    input_tokens_details = Field['ImagesUsageInputTokensDetails'](
+        ref("image_edit_completed_event:ImagesUsageInputTokensDetails")
+    )
 
 
 class ImagesUsageInputTokensDetails(BaseModel):

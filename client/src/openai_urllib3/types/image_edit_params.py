@@ -25,7 +25,18 @@ class ImageEditParams(TypedDict, total=False):
     prompt: Required[str]
     mask: FileTypes
     background: Literal["transparent", "opaque", "auto"]
-    model: Union[str, Literal["gpt-image-1.5", "gpt-image-2", "gpt-image-2-2026-04-21", "dall-e-2", "gpt-image-1", "gpt-image-1-mini", "chatgpt-image-latest"]]
+    model: Union[
+        str,
+        Literal[
+            "gpt-image-1.5",
+            "gpt-image-2",
+            "gpt-image-2-2026-04-21",
+            "dall-e-2",
+            "gpt-image-1",
+            "gpt-image-1-mini",
+            "chatgpt-image-latest",
+        ],
+    ]
     n: int
     size: Union[str, Literal["256x256", "512x512", "1024x1024", "1536x1024", "1024x1536", "auto"]]
     response_format: Literal["url", "b64_json"]
@@ -42,7 +53,18 @@ class CreateImageEditRequestParam(TypedDict, total=False):
     prompt: Required[str]
     mask: FileTypes
     background: Literal["transparent", "opaque", "auto"]
-    model: Union[str, Literal["gpt-image-1.5", "gpt-image-2", "gpt-image-2-2026-04-21", "dall-e-2", "gpt-image-1", "gpt-image-1-mini", "chatgpt-image-latest"]]
+    model: Union[
+        str,
+        Literal[
+            "gpt-image-1.5",
+            "gpt-image-2",
+            "gpt-image-2-2026-04-21",
+            "dall-e-2",
+            "gpt-image-1",
+            "gpt-image-1-mini",
+            "chatgpt-image-latest",
+        ],
+    ]
     n: int
     size: Union[str, Literal["256x256", "512x512", "1024x1024", "1536x1024", "1024x1536", "auto"]]
     response_format: Literal["url", "b64_json"]

@@ -22,14 +22,28 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 class ImageGenerateParams(TypedDict, total=False):
     prompt: Required[str]
-    model: Union[str, Literal["gpt-image-1.5", "gpt-image-2", "gpt-image-2-2026-04-21", "dall-e-2", "dall-e-3", "gpt-image-1", "gpt-image-1-mini"]]
+    model: Union[
+        str,
+        Literal[
+            "gpt-image-1.5",
+            "gpt-image-2",
+            "gpt-image-2-2026-04-21",
+            "dall-e-2",
+            "dall-e-3",
+            "gpt-image-1",
+            "gpt-image-1-mini",
+        ],
+    ]
     n: int
     quality: Literal["standard", "hd", "low", "medium", "high", "auto"]
     response_format: Literal["url", "b64_json"]
     output_format: Literal["png", "jpeg", "webp"]
     output_compression: int
     partial_images: Optional[int]
-    size: Union[str, Literal["auto", "1024x1024", "1536x1024", "1024x1536", "256x256", "512x512", "1792x1024", "1024x1792"]]
+    size: Union[
+        str,
+        Literal["auto", "1024x1024", "1536x1024", "1024x1536", "256x256", "512x512", "1792x1024", "1024x1792"],
+    ]
     moderation: Literal["low", "auto"]
     background: Literal["transparent", "opaque", "auto"]
     style: Literal["vivid", "natural"]
@@ -38,7 +52,18 @@ class ImageGenerateParams(TypedDict, total=False):
 
 class CreateImageRequestParam(TypedDict, total=False):
     prompt: Required[str]
-    model: Union[str, Literal["gpt-image-1.5", "gpt-image-2", "gpt-image-2-2026-04-21", "dall-e-2", "dall-e-3", "gpt-image-1", "gpt-image-1-mini"]]
+    model: Union[
+        str,
+        Literal[
+            "gpt-image-1.5",
+            "gpt-image-2",
+            "gpt-image-2-2026-04-21",
+            "dall-e-2",
+            "dall-e-3",
+            "gpt-image-1",
+            "gpt-image-1-mini",
+        ],
+    ]
     n: int
     quality: Literal["standard", "hd", "low", "medium", "high", "auto"]
     response_format: Literal["url", "b64_json"]
@@ -46,7 +71,10 @@ class CreateImageRequestParam(TypedDict, total=False):
     output_compression: int
     stream: bool
     partial_images: Optional[int]
-    size: Union[str, Literal["auto", "1024x1024", "1536x1024", "1024x1536", "256x256", "512x512", "1792x1024", "1024x1792"]]
+    size: Union[
+        str,
+        Literal["auto", "1024x1024", "1536x1024", "1024x1536", "256x256", "512x512", "1792x1024", "1024x1792"],
+    ]
     moderation: Literal["low", "auto"]
     background: Literal["transparent", "opaque", "auto"]
     style: Literal["vivid", "natural"]

@@ -47,7 +47,9 @@ class ImageGenUsage(BaseModel):
     input_tokens = Field['int']()
     total_tokens = Field['int']()
     output_tokens = Field['int']()
-    output_tokens_details = Field['ImageGenOutputTokensDetails | None'](ref("images_response:ImageGenOutputTokensDetails"))
+    output_tokens_details = Field['ImageGenOutputTokensDetails | None'](
+        ref("images_response:ImageGenOutputTokensDetails")
+    )
     input_tokens_details = Field['ImageGenInputUsageDetails'](ref("images_response:ImageGenInputUsageDetails"))
 
 

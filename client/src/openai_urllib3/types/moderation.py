@@ -31,7 +31,9 @@ class Moderation(BaseModel):
     flagged = Field['bool']()
     categories = Field['ModerationCategories'](ref("moderation:ModerationCategories"))
     category_scores = Field['ModerationCategoryScores'](ref("moderation:ModerationCategoryScores"))
-    category_applied_input_types = Field['ModerationCategoryAppliedInputTypes'](ref("moderation:ModerationCategoryAppliedInputTypes"))
+    category_applied_input_types = Field['ModerationCategoryAppliedInputTypes'](
+        ref("moderation:ModerationCategoryAppliedInputTypes")
+    )
 
 
 class ModerationCategories(BaseModel):

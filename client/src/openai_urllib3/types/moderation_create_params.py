@@ -22,9 +22,25 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 class ModerationCreateParams(TypedDict, total=False):
     input: Required[Union[str, Iterable[str], Iterable[ModerationMultiModalInputParam]]]
-    model: Union[str, Literal["omni-moderation-latest", "omni-moderation-2024-09-26", "text-moderation-latest", "text-moderation-stable"]]
+    model: Union[
+        str,
+        Literal[
+            "omni-moderation-latest",
+            "omni-moderation-2024-09-26",
+            "text-moderation-latest",
+            "text-moderation-stable",
+        ],
+    ]
 
 
 class CreateModerationRequestParam(TypedDict, total=False):
     input: Required[Union[str, Iterable[str], Iterable[ModerationMultiModalInputParam]]]
-    model: Union[str, Literal["omni-moderation-latest", "omni-moderation-2024-09-26", "text-moderation-latest", "text-moderation-stable"]]
+    model: Union[
+        str,
+        Literal[
+            "omni-moderation-latest",
+            "omni-moderation-2024-09-26",
+            "text-moderation-latest",
+            "text-moderation-stable",
+        ],
+    ]

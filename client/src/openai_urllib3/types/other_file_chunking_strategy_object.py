@@ -20,7 +20,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class OtherFileChunkingStrategyObject(BaseModel):
-    """This is returned when the chunking strategy is unknown. Typically, this is because the file was indexed before the `chunking_strategy` concept was introduced in the API."""
+    """This is returned when the chunking strategy is unknown. Typically, this is because the file was indexed before the
+    `chunking_strategy` concept was introduced in the API.
+    """
 
     __slots__ = ()
     type = Field['Literal["other"]']()

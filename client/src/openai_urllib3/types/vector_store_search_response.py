@@ -28,7 +28,9 @@ class VectorStoreSearchResponse(BaseModel):
     filename = Field['str']()
     score = Field['float']()
     attributes = Field['dict[str, str | float | bool] | None']()
-    content = Field['list[VectorStoreSearchResultContentObject]'](list_of(ref("vector_store_search_response:VectorStoreSearchResultContentObject")))
+    content = Field['list[VectorStoreSearchResultContentObject]'](
+        list_of(ref("vector_store_search_response:VectorStoreSearchResultContentObject"))
+    )
 
 
 class VectorStoreSearchResultContentObject(BaseModel):

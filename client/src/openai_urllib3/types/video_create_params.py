@@ -23,7 +23,10 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class VideoCreateParams(TypedDict, total=False):
-    model: Union[str, Literal["sora-2", "sora-2-pro", "sora-2-2025-10-06", "sora-2-pro-2025-10-06", "sora-2-2025-12-08"]]
+    model: Union[
+        str,
+        Literal["sora-2", "sora-2-pro", "sora-2-2025-10-06", "sora-2-pro-2025-10-06", "sora-2-2025-12-08"],
+    ]
     prompt: Required[str]
     input_reference: Union[FileTypes, ImageInputReferenceParam]
     seconds: VideoSeconds
@@ -32,7 +35,10 @@ class VideoCreateParams(TypedDict, total=False):
 
 class CreateVideoMultipartBodyParam(TypedDict, total=False):
     """Multipart parameters for creating a new video generation job."""
-    model: Union[str, Literal["sora-2", "sora-2-pro", "sora-2-2025-10-06", "sora-2-pro-2025-10-06", "sora-2-2025-12-08"]]
+    model: Union[
+        str,
+        Literal["sora-2", "sora-2-pro", "sora-2-2025-10-06", "sora-2-pro-2025-10-06", "sora-2-2025-12-08"],
+    ]
     prompt: Required[str]
     input_reference: Union[FileTypes, ImageInputReferenceParam]
     seconds: VideoSeconds

@@ -10,7 +10,9 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.video_create_character_response import VideoCreateCharacterResponse as VideoGetCharacterResponse
+    from openai_urllib3.types.video_create_character_response import (
+        VideoCreateCharacterResponse as VideoGetCharacterResponse,
+    )
 
 __all__ = [
     "VideoGetCharacterResponse",

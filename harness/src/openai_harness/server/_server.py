@@ -279,6 +279,8 @@ class MockServer(LoopbackServer):
                     raise
         if isinstance(resolved, Reply):
             assert operation is not None
+            if operation.get("stream_schema") and _asks_to_stream(request):
+                return spec.generic_stream_reply(operation, self.seed)
             return spec.generic_reply(operation, path_params, self.seed)  # an operation the server does not emulate
         name, handler, params = resolved
         entry.route = name
@@ -332,3 +334,8 @@ def _status_reply(fault: Status) -> Reply:
 
 def describe(server: MockServer) -> dict[str, Any]:
     return {"url": server.url, "routes": server.router.templates(), "faults": server.faults.describe()}
+
+
+def _asks_to_stream(request: AppRequest) -> bool:
+    """``stream: true`` in a JSON body, or ``?stream=true``."""
+    return request.q("stream") == "true" or (isinstance(request.body, dict) and request.body.get("stream") is True)

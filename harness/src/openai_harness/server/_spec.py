@@ -166,6 +166,43 @@ class SpecIndex:
             body["id"] = list(params.values())[-1]
         return json_reply(body)
 
+    def generic_stream_reply(self, op: dict[str, Any], seed: int, count: int = 4) -> Reply:
+        """A schema-valid event stream for a streaming operation the server does not emulate (an
+        assistant run, a speech stream): ``count`` events drawn from the stream's event schema, the
+        same for the same seed, none of them an error. Events shaped ``{event, data}`` go on the wire
+        as the API sends them, the name on the SSE ``event:`` line and the data as the payload, and
+        end with ``event: done`` / ``data: [DONE]``; others carry their ``type`` as the event name."""
+        from ._streaming import sse, stream_reply
+
+        rng = random.Random(_stable_seed(seed, op["key"] + ">stream"))
+        variants = [v for v in self._variants(op["stream_schema"]) if _event_name(v, self) not in _NOT_MID_STREAM]
+        chosen = sorted(rng.sample(range(len(variants)), min(count, len(variants))))
+        sampler = Sampler(self, rng)
+        events: list[bytes] = []
+        enveloped = False
+        for index in chosen:
+            value = sampler.sample(variants[index])
+            if isinstance(value, dict) and set(value) == {"event", "data"}:
+                enveloped = True
+                events.append(sse(value["data"], value["event"]))
+            else:
+                events.append(sse(value, value.get("type") if isinstance(value, dict) else None))
+        if enveloped:
+            events.append(sse("[DONE]", "done"))
+
+        def error_event(message: str, code: str | None, kind: str, sequence: int) -> bytes:
+            return sse({"error": {"message": message, "type": kind, "param": None, "code": code}}, "error")
+
+        return stream_reply(iter(events), error_event)
+
+    def _variants(self, schema: Any, depth: int = 0) -> list[Any]:
+        """A union's variants, nested unions flattened."""
+        target = self.deref(schema)
+        options = (target.get("oneOf") or target.get("anyOf")) if isinstance(target, dict) and not target.get("properties") else None
+        if not options or depth > 5:
+            return [target]
+        return [variant for option in options for variant in self._variants(option, depth + 1)]
+
     def prune(self, value: Any, schema: Any, depth: int = 0) -> Any:
         """Drop ``null`` fields the schema does not allow to be null and does not require: the API
         leaves such fields out rather than sending null. Changes ``value`` in place."""
@@ -356,6 +393,22 @@ def placeholder_bytes(content_type: str, key: str) -> Reply:
     head = _PLACEHOLDERS.get(content_type.split(";")[0], b"")
     body = head + hashlib.sha256(key.encode()).digest() * 4
     return Reply(200, [("content-type", content_type)], body)
+
+
+_NOT_MID_STREAM = frozenset({"error", "done"})
+
+
+def _event_name(schema: Any, spec: SpecIndex) -> str | None:
+    """The constant ``event`` or ``type`` of a stream event schema."""
+    props = (schema.get("properties") or {}) if isinstance(schema, dict) else {}
+    for key in ("event", "type"):
+        target = spec.deref(props.get(key) or {})
+        if isinstance(target, dict):
+            if "const" in target:
+                return str(target["const"])
+            if isinstance(target.get("enum"), list) and len(target["enum"]) == 1:
+                return str(target["enum"][0])
+    return None
 
 
 class Sampler:

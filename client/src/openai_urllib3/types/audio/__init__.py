@@ -6,45 +6,83 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from openai_urllib3.types.audio.audio_voice_consents_create_params import AudioVoiceConsentsCreateParams as AudioVoiceConsentsCreateParams
-    from openai_urllib3.types.audio.audio_voice_consents_list_params import AudioVoiceConsentsListParams as AudioVoiceConsentsListParams
-    from openai_urllib3.types.audio.audio_voice_consents_update_params import AudioVoiceConsentsUpdateParams as AudioVoiceConsentsUpdateParams
+    from openai_urllib3.types.audio.audio_voice_consents_create_params import (
+        AudioVoiceConsentsCreateParams as AudioVoiceConsentsCreateParams,
+    )
+    from openai_urllib3.types.audio.audio_voice_consents_list_params import (
+        AudioVoiceConsentsListParams as AudioVoiceConsentsListParams,
+    )
+    from openai_urllib3.types.audio.audio_voice_consents_update_params import (
+        AudioVoiceConsentsUpdateParams as AudioVoiceConsentsUpdateParams,
+    )
     from openai_urllib3.types.audio.audio_voices_create_params import AudioVoicesCreateParams as AudioVoicesCreateParams
     from openai_urllib3.types.audio.speech_create_params import CreateSpeechRequestParam as CreateSpeechRequestParam
-    from openai_urllib3.types.audio.transcription_create_params import CreateTranscriptionRequestParam as CreateTranscriptionRequestParam
-    from openai_urllib3.types.audio.translation_create_params import CreateTranslationRequestParam as CreateTranslationRequestParam
+    from openai_urllib3.types.audio.transcription_create_params import (
+        CreateTranscriptionRequestParam as CreateTranscriptionRequestParam,
+    )
+    from openai_urllib3.types.audio.translation_create_params import (
+        CreateTranslationRequestParam as CreateTranslationRequestParam,
+    )
     from openai_urllib3.types.audio.speech_audio_delta_event import SpeechAudioDeltaEvent as SpeechAudioDeltaEvent
     from openai_urllib3.types.audio.speech_audio_done_event import SpeechAudioDoneEvent as SpeechAudioDoneEvent
-    from openai_urllib3.types.audio.speech_audio_done_event import SpeechAudioDoneEventUsage as SpeechAudioDoneEventUsage
+    from openai_urllib3.types.audio.speech_audio_done_event import (
+        SpeechAudioDoneEventUsage as SpeechAudioDoneEventUsage,
+    )
     from openai_urllib3.types.audio.speech_create_params import SpeechCreateParams as SpeechCreateParams
     from openai_urllib3.types.audio.transcription import TranscriptTextUsageDuration as TranscriptTextUsageDuration
     from openai_urllib3.types.audio.transcription import TranscriptTextUsageTokens as TranscriptTextUsageTokens
-    from openai_urllib3.types.audio.transcription import TranscriptTextUsageTokensInputTokenDetails as TranscriptTextUsageTokensInputTokenDetails
+    from openai_urllib3.types.audio.transcription import (
+        TranscriptTextUsageTokensInputTokenDetails as TranscriptTextUsageTokensInputTokenDetails,
+    )
     from openai_urllib3.types.audio.transcription import Transcription as Transcription
-    from openai_urllib3.types.audio.transcription_create_params import TranscriptionCreateParams as TranscriptionCreateParams
-    from openai_urllib3.types.audio.transcription_create_response import TranscriptionCreateResponse as TranscriptionCreateResponse
+    from openai_urllib3.types.audio.transcription_create_params import (
+        TranscriptionCreateParams as TranscriptionCreateParams,
+    )
+    from openai_urllib3.types.audio.transcription_create_response import (
+        TranscriptionCreateResponse as TranscriptionCreateResponse,
+    )
     from openai_urllib3.types.audio.transcription_diarized import TranscriptionDiarized as TranscriptionDiarized
-    from openai_urllib3.types.audio.transcription_diarized_segment import TranscriptionDiarizedSegment as TranscriptionDiarizedSegment
+    from openai_urllib3.types.audio.transcription_diarized_segment import (
+        TranscriptionDiarizedSegment as TranscriptionDiarizedSegment,
+    )
     from openai_urllib3.types.audio.transcription_include import TranscriptionInclude as TranscriptionInclude
     from openai_urllib3.types.audio.transcription_language import TranscriptionLanguage as TranscriptionLanguage
     from openai_urllib3.types.audio.transcription import TranscriptionLogprob as TranscriptionLogprob
     from openai_urllib3.types.audio.transcription_segment import TranscriptionSegment as TranscriptionSegment
-    from openai_urllib3.types.audio.transcription_stream_event import TranscriptionStreamEvent as TranscriptionStreamEvent
-    from openai_urllib3.types.audio.transcription_text_delta_event import TranscriptionTextDeltaEvent as TranscriptionTextDeltaEvent
-    from openai_urllib3.types.audio.transcription_text_delta_event import TranscriptionTextDeltaEventLogprob as TranscriptionTextDeltaEventLogprob
-    from openai_urllib3.types.audio.transcription_text_done_event import TranscriptionTextDoneEvent as TranscriptionTextDoneEvent
-    from openai_urllib3.types.audio.transcription_text_done_event import TranscriptionTextDoneEventLogprob as TranscriptionTextDoneEventLogprob
-    from openai_urllib3.types.audio.transcription_text_segment_event import TranscriptionTextSegmentEvent as TranscriptionTextSegmentEvent
+    from openai_urllib3.types.audio.transcription_stream_event import (
+        TranscriptionStreamEvent as TranscriptionStreamEvent,
+    )
+    from openai_urllib3.types.audio.transcription_text_delta_event import (
+        TranscriptionTextDeltaEvent as TranscriptionTextDeltaEvent,
+    )
+    from openai_urllib3.types.audio.transcription_text_delta_event import (
+        TranscriptionTextDeltaEventLogprob as TranscriptionTextDeltaEventLogprob,
+    )
+    from openai_urllib3.types.audio.transcription_text_done_event import (
+        TranscriptionTextDoneEvent as TranscriptionTextDoneEvent,
+    )
+    from openai_urllib3.types.audio.transcription_text_done_event import (
+        TranscriptionTextDoneEventLogprob as TranscriptionTextDoneEventLogprob,
+    )
+    from openai_urllib3.types.audio.transcription_text_segment_event import (
+        TranscriptionTextSegmentEvent as TranscriptionTextSegmentEvent,
+    )
     from openai_urllib3.types.audio.transcription_verbose import TranscriptionVerbose as TranscriptionVerbose
     from openai_urllib3.types.audio.transcription_word import TranscriptionWord as TranscriptionWord
     from openai_urllib3.types.audio.translation import Translation as Translation
     from openai_urllib3.types.audio.translation_create_params import TranslationCreateParams as TranslationCreateParams
-    from openai_urllib3.types.audio.translation_create_response import TranslationCreateResponse as TranslationCreateResponse
+    from openai_urllib3.types.audio.translation_create_response import (
+        TranslationCreateResponse as TranslationCreateResponse,
+    )
     from openai_urllib3.types.audio.translation_verbose import TranslationVerbose as TranslationVerbose
     from openai_urllib3.types.audio.transcription_create_params import VadConfigParam as VadConfigParam
-    from openai_urllib3.types.audio.voice_consent_deleted_resource import VoiceConsentDeletedResource as VoiceConsentDeletedResource
+    from openai_urllib3.types.audio.voice_consent_deleted_resource import (
+        VoiceConsentDeletedResource as VoiceConsentDeletedResource,
+    )
     from openai_urllib3.types.audio.voice_consent_resource import VoiceConsentResource as VoiceConsentResource
-    from openai_urllib3.types.audio.speech_create_params import VoiceIdsOrCustomVoice2Param as VoiceIdsOrCustomVoice2Param
+    from openai_urllib3.types.audio.speech_create_params import (
+        VoiceIdsOrCustomVoice2Param as VoiceIdsOrCustomVoice2Param,
+    )
     from openai_urllib3.types.audio.voice_resource import VoiceResource as VoiceResource
 
 _NAMES: dict[str, str] = {

@@ -25,7 +25,13 @@ class SpeechCreateParams(TypedDict, total=False):
     model: Required[Union[str, Literal["tts-1", "tts-1-hd", "gpt-4o-mini-tts", "gpt-4o-mini-tts-2025-12-15"]]]
     input: Required[str]
     instructions: str
-    voice: Required[Union[str, Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"], VoiceIdsOrCustomVoice2Param]]
+    voice: Required[
+        Union[
+            str,
+            Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"],
+            VoiceIdsOrCustomVoice2Param,
+        ]
+    ]
     response_format: Literal["mp3", "opus", "aac", "flac", "wav", "pcm"]
     speed: float
     stream_format: Literal["sse", "audio"]
@@ -40,7 +46,13 @@ class CreateSpeechRequestParam(TypedDict, total=False):
     model: Required[Union[str, Literal["tts-1", "tts-1-hd", "gpt-4o-mini-tts", "gpt-4o-mini-tts-2025-12-15"]]]
     input: Required[str]
     instructions: str
-    voice: Required[Union[str, Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"], VoiceIdsOrCustomVoice2Param]]
+    voice: Required[
+        Union[
+            str,
+            Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"],
+            VoiceIdsOrCustomVoice2Param,
+        ]
+    ]
     response_format: Literal["mp3", "opus", "aac", "flac", "wav", "pcm"]
     speed: float
     stream_format: Literal["sse", "audio"]

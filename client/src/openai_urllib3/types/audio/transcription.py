@@ -35,7 +35,9 @@ class TranscriptTextUsageTokens(BaseModel):
     __slots__ = ()
     type = Field['Literal["tokens"]']()
     input_tokens = Field['int']()
-    input_token_details = Field['TranscriptTextUsageTokensInputTokenDetails | None'](ref("audio.transcription:TranscriptTextUsageTokensInputTokenDetails"))
+    input_token_details = Field['TranscriptTextUsageTokensInputTokenDetails | None'](
+        ref("audio.transcription:TranscriptTextUsageTokensInputTokenDetails")
+    )
     output_tokens = Field['int']()
     total_tokens = Field['int']()
 
@@ -53,9 +55,21 @@ class Transcription(BaseModel):
 
     __slots__ = ()
     text = Field['str']()
-    languages = Field['list[TranscriptionLanguage] | None'](list_of(ref("audio.transcription_language:TranscriptionLanguage")))
+    languages = Field['list[TranscriptionLanguage] | None'](
+        list_of(ref("audio.transcription_language:TranscriptionLanguage"))
+    )
     logprobs = Field['list[TranscriptionLogprob] | None'](list_of(ref("audio.transcription:TranscriptionLogprob")))
-    usage = Field['TranscriptTextUsageTokens | TranscriptTextUsageDuration | None'](union_of("type", {"tokens": ref("audio.transcription:TranscriptTextUsageTokens"), "duration": ref("audio.transcription:TranscriptTextUsageDuration")}))
+    usage = Field[
+        'TranscriptTextUsageTokens | TranscriptTextUsageDuration | None'
+    ](
+        union_of(
+            "type",
+            {
+                "tokens": ref("audio.transcription:TranscriptTextUsageTokens"),
+                "duration": ref("audio.transcription:TranscriptTextUsageDuration"),
+            },
+        )
+    )
 
 
 class TranscriptionLogprob(BaseModel):

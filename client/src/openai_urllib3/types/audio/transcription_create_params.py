@@ -26,7 +26,19 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 class TranscriptionCreateParams(TypedDict, total=False):
     file: Required[FileTypes]
-    model: Required[Union[str, Literal["whisper-1", "gpt-transcribe", "gpt-4o-transcribe", "gpt-4o-mini-transcribe", "gpt-4o-mini-transcribe-2025-12-15", "gpt-4o-transcribe-diarize"]]]
+    model: Required[
+        Union[
+            str,
+            Literal[
+                "whisper-1",
+                "gpt-transcribe",
+                "gpt-4o-transcribe",
+                "gpt-4o-mini-transcribe",
+                "gpt-4o-mini-transcribe-2025-12-15",
+                "gpt-4o-transcribe-diarize",
+            ],
+        ]
+    ]
     language: str
     languages: Iterable[str]
     keywords: Iterable[str]
@@ -49,7 +61,19 @@ class VadConfigParam(TypedDict, total=False):
 
 class CreateTranscriptionRequestParam(TypedDict, total=False):
     file: Required[FileTypes]
-    model: Required[Union[str, Literal["whisper-1", "gpt-transcribe", "gpt-4o-transcribe", "gpt-4o-mini-transcribe", "gpt-4o-mini-transcribe-2025-12-15", "gpt-4o-transcribe-diarize"]]]
+    model: Required[
+        Union[
+            str,
+            Literal[
+                "whisper-1",
+                "gpt-transcribe",
+                "gpt-4o-transcribe",
+                "gpt-4o-mini-transcribe",
+                "gpt-4o-mini-transcribe-2025-12-15",
+                "gpt-4o-transcribe-diarize",
+            ],
+        ]
+    ]
     language: str
     languages: Iterable[str]
     keywords: Iterable[str]

@@ -17,7 +17,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.audio.transcription_diarized_segment import TranscriptionDiarizedSegment
     from openai_urllib3.types.audio.transcription import TranscriptTextUsageDuration as UsageDuration
     from openai_urllib3.types.audio.transcription import TranscriptTextUsageTokens as UsageTokens
-    from openai_urllib3.types.audio.transcription import TranscriptTextUsageTokensInputTokenDetails as UsageTokensInputTokenDetails
+    from openai_urllib3.types.audio.transcription import (
+        TranscriptTextUsageTokensInputTokenDetails as UsageTokensInputTokenDetails,
+    )
 
 __all__ = [
     "TranscriptionDiarized",
@@ -30,14 +32,28 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class TranscriptionDiarized(BaseModel):
-    """Represents a diarized transcription response returned by the model, including the combined transcript and speaker-segment annotations."""
+    """Represents a diarized transcription response returned by the model, including the combined transcript and
+    speaker-segment annotations.
+    """
 
     __slots__ = ()
     task = Field['Literal["transcribe"]']()
     duration = Field['float']()
     text = Field['str']()
-    segments = Field['list[TranscriptionDiarizedSegment]'](list_of(ref("audio.transcription_diarized_segment:TranscriptionDiarizedSegment")))
-    usage = Field['TranscriptTextUsageTokens | TranscriptTextUsageDuration | None'](union_of("type", {"tokens": ref("audio.transcription:TranscriptTextUsageTokens"), "duration": ref("audio.transcription:TranscriptTextUsageDuration")}))
+    segments = Field['list[TranscriptionDiarizedSegment]'](
+        list_of(ref("audio.transcription_diarized_segment:TranscriptionDiarizedSegment"))
+    )
+    usage = Field[
+        'TranscriptTextUsageTokens | TranscriptTextUsageDuration | None'
+    ](
+        union_of(
+            "type",
+            {
+                "tokens": ref("audio.transcription:TranscriptTextUsageTokens"),
+                "duration": ref("audio.transcription:TranscriptTextUsageDuration"),
+            },
+        )
+    )
 
 _ELSEWHERE: dict[str, str] = {
     "UsageDuration": "audio.transcription:TranscriptTextUsageDuration",

@@ -23,12 +23,17 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class TranscriptionTextDeltaEvent(BaseModel):
-    """Emitted when there is an additional text delta. This is also the first event emitted when the transcription starts. Only emitted when you [create a transcription](/docs/api-reference/audio/create-transcription) with the `Stream` parameter set to `true`."""
+    """Emitted when there is an additional text delta. This is also the first event emitted when the transcription starts.
+    Only emitted when you [create a transcription](/docs/api-reference/audio/create-transcription) with the `Stream`
+    parameter set to `true`.
+    """
 
     __slots__ = ()
     type = Field['Literal["transcript.text.delta"]']()
     delta = Field['str']()
-    logprobs = Field['list[TranscriptionTextDeltaEventLogprob] | None'](list_of(ref("audio.transcription_text_delta_event:TranscriptionTextDeltaEventLogprob")))
+    logprobs = Field['list[TranscriptionTextDeltaEventLogprob] | None'](
+        list_of(ref("audio.transcription_text_delta_event:TranscriptionTextDeltaEventLogprob"))
+    )
     segment_id = Field['str | None']()
 
 

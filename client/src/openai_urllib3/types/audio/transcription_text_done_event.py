@@ -15,7 +15,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.audio.transcription import TranscriptTextUsageTokens
     from openai_urllib3.types.audio.transcription_language import TranscriptionLanguage
     from openai_urllib3.types.audio.transcription import TranscriptTextUsageTokens as Usage
-    from openai_urllib3.types.audio.transcription import TranscriptTextUsageTokensInputTokenDetails as UsageInputTokenDetails
+    from openai_urllib3.types.audio.transcription import (
+        TranscriptTextUsageTokensInputTokenDetails as UsageInputTokenDetails,
+    )
 
 __all__ = [
     "Logprob",
@@ -29,13 +31,19 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class TranscriptionTextDoneEvent(BaseModel):
-    """Emitted when the transcription is complete. Contains the complete transcription text. Only emitted when you [create a transcription](/docs/api-reference/audio/create-transcription) with the `Stream` parameter set to `true`."""
+    """Emitted when the transcription is complete. Contains the complete transcription text. Only emitted when you [create
+    a transcription](/docs/api-reference/audio/create-transcription) with the `Stream` parameter set to `true`.
+    """
 
     __slots__ = ()
     type = Field['Literal["transcript.text.done"]']()
     text = Field['str']()
-    languages = Field['list[TranscriptionLanguage] | None'](list_of(ref("audio.transcription_language:TranscriptionLanguage")))
-    logprobs = Field['list[TranscriptionTextDoneEventLogprob] | None'](list_of(ref("audio.transcription_text_done_event:TranscriptionTextDoneEventLogprob")))
+    languages = Field['list[TranscriptionLanguage] | None'](
+        list_of(ref("audio.transcription_language:TranscriptionLanguage"))
+    )
+    logprobs = Field['list[TranscriptionTextDoneEventLogprob] | None'](
+        list_of(ref("audio.transcription_text_done_event:TranscriptionTextDoneEventLogprob"))
+    )
     usage = Field['TranscriptTextUsageTokens | None'](ref("audio.transcription:TranscriptTextUsageTokens"))
 
 

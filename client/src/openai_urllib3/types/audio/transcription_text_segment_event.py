@@ -20,7 +20,10 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class TranscriptionTextSegmentEvent(BaseModel):
-    """Emitted when a diarized transcription returns a completed segment with speaker information. Only emitted when you [create a transcription](/docs/api-reference/audio/create-transcription) with `stream` set to `true` and `response_format` set to `diarized_json`."""
+    """Emitted when a diarized transcription returns a completed segment with speaker information. Only emitted when you
+    [create a transcription](/docs/api-reference/audio/create-transcription) with `stream` set to `true` and
+    `response_format` set to `diarized_json`.
+    """
 
     __slots__ = ()
     type = Field['Literal["transcript.text.segment"]']()

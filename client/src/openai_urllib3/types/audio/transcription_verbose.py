@@ -33,7 +33,9 @@ class TranscriptionVerbose(BaseModel):
     duration = Field['float']()
     text = Field['str']()
     words = Field['list[TranscriptionWord] | None'](list_of(ref("audio.transcription_word:TranscriptionWord")))
-    segments = Field['list[TranscriptionSegment] | None'](list_of(ref("audio.transcription_segment:TranscriptionSegment")))
+    segments = Field['list[TranscriptionSegment] | None'](
+        list_of(ref("audio.transcription_segment:TranscriptionSegment"))
+    )
     usage = Field['TranscriptTextUsageDuration | None'](ref("audio.transcription:TranscriptTextUsageDuration"))
 
 _ELSEWHERE: dict[str, str] = {

@@ -26,4 +26,6 @@ class TranslationVerbose(BaseModel):
     language = Field['str']()
     duration = Field['float']()
     text = Field['str']()
-    segments = Field['list[TranscriptionSegment] | None'](list_of(ref("audio.transcription_segment:TranscriptionSegment")))
+    segments = Field['list[TranscriptionSegment] | None'](
+        list_of(ref("audio.transcription_segment:TranscriptionSegment"))
+    )

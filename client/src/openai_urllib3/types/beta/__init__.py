@@ -8,233 +8,529 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from openai_urllib3.types.beta.assistant import Assistant as Assistant
     from openai_urllib3.types.beta.assistant_create_params import AssistantCreateParams as AssistantCreateParams
-    from openai_urllib3.types.beta.assistant_create_params import AssistantCreateParamsToolResources0CodeInterpreterParam as AssistantCreateParamsToolResources0CodeInterpreterParam
-    from openai_urllib3.types.beta.assistant_create_params import AssistantCreateParamsToolResources0FileSearchParam as AssistantCreateParamsToolResources0FileSearchParam
-    from openai_urllib3.types.beta.assistant_create_params import AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam as AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam
-    from openai_urllib3.types.beta.assistant_create_params import AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam as AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam
-    from openai_urllib3.types.beta.assistant_create_params import AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam as AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam
-    from openai_urllib3.types.beta.assistant_create_params import AssistantCreateParamsToolResources0FileSearchVectorStoreParam as AssistantCreateParamsToolResources0FileSearchVectorStoreParam
-    from openai_urllib3.types.beta.assistant_create_params import AssistantCreateParamsToolResources0Param as AssistantCreateParamsToolResources0Param
+    from openai_urllib3.types.beta.assistant_create_params import (
+        AssistantCreateParamsToolResources0CodeInterpreterParam as AssistantCreateParamsToolResources0CodeInterpreterParam,
+    )
+    from openai_urllib3.types.beta.assistant_create_params import (
+        AssistantCreateParamsToolResources0FileSearchParam as AssistantCreateParamsToolResources0FileSearchParam,
+    )
+    from openai_urllib3.types.beta.assistant_create_params import (
+        AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam as AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam,
+    )
+    from openai_urllib3.types.beta.assistant_create_params import (
+        AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam as AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam,
+    )
+    from openai_urllib3.types.beta.assistant_create_params import (
+        AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam as AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam,
+    )
+    from openai_urllib3.types.beta.assistant_create_params import (
+        AssistantCreateParamsToolResources0FileSearchVectorStoreParam as AssistantCreateParamsToolResources0FileSearchVectorStoreParam,
+    )
+    from openai_urllib3.types.beta.assistant_create_params import (
+        AssistantCreateParamsToolResources0Param as AssistantCreateParamsToolResources0Param,
+    )
     from openai_urllib3.types.beta.assistant_deleted import AssistantDeleted as AssistantDeleted
     from openai_urllib3.types.beta.assistant_list_params import AssistantListParams as AssistantListParams
-    from openai_urllib3.types.beta.assistant_response_format_option import AssistantResponseFormatOption as AssistantResponseFormatOption
+    from openai_urllib3.types.beta.assistant_response_format_option import (
+        AssistantResponseFormatOption as AssistantResponseFormatOption,
+    )
     from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEvent as AssistantStreamEvent
-    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadCreated as AssistantStreamEventThreadCreated
-    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadMessageCompleted as AssistantStreamEventThreadMessageCompleted
-    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadMessageCreated as AssistantStreamEventThreadMessageCreated
-    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadMessageDelta as AssistantStreamEventThreadMessageDelta
-    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadMessageInProgress as AssistantStreamEventThreadMessageInProgress
-    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadMessageIncomplete as AssistantStreamEventThreadMessageIncomplete
-    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadRunCancelled as AssistantStreamEventThreadRunCancelled
-    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadRunCancelling as AssistantStreamEventThreadRunCancelling
-    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadRunCompleted as AssistantStreamEventThreadRunCompleted
-    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadRunCreated as AssistantStreamEventThreadRunCreated
-    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadRunExpired as AssistantStreamEventThreadRunExpired
-    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadRunFailed as AssistantStreamEventThreadRunFailed
-    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadRunInProgress as AssistantStreamEventThreadRunInProgress
-    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadRunIncomplete as AssistantStreamEventThreadRunIncomplete
-    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadRunQueued as AssistantStreamEventThreadRunQueued
-    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadRunRequiresAction as AssistantStreamEventThreadRunRequiresAction
-    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadRunStepCancelled as AssistantStreamEventThreadRunStepCancelled
-    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadRunStepCompleted as AssistantStreamEventThreadRunStepCompleted
-    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadRunStepCreated as AssistantStreamEventThreadRunStepCreated
-    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadRunStepDelta as AssistantStreamEventThreadRunStepDelta
-    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadRunStepExpired as AssistantStreamEventThreadRunStepExpired
-    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadRunStepFailed as AssistantStreamEventThreadRunStepFailed
-    from openai_urllib3.types.beta.assistant_stream_event import AssistantStreamEventThreadRunStepInProgress as AssistantStreamEventThreadRunStepInProgress
+    from openai_urllib3.types.beta.assistant_stream_event import (
+        AssistantStreamEventThreadCreated as AssistantStreamEventThreadCreated,
+    )
+    from openai_urllib3.types.beta.assistant_stream_event import (
+        AssistantStreamEventThreadMessageCompleted as AssistantStreamEventThreadMessageCompleted,
+    )
+    from openai_urllib3.types.beta.assistant_stream_event import (
+        AssistantStreamEventThreadMessageCreated as AssistantStreamEventThreadMessageCreated,
+    )
+    from openai_urllib3.types.beta.assistant_stream_event import (
+        AssistantStreamEventThreadMessageDelta as AssistantStreamEventThreadMessageDelta,
+    )
+    from openai_urllib3.types.beta.assistant_stream_event import (
+        AssistantStreamEventThreadMessageInProgress as AssistantStreamEventThreadMessageInProgress,
+    )
+    from openai_urllib3.types.beta.assistant_stream_event import (
+        AssistantStreamEventThreadMessageIncomplete as AssistantStreamEventThreadMessageIncomplete,
+    )
+    from openai_urllib3.types.beta.assistant_stream_event import (
+        AssistantStreamEventThreadRunCancelled as AssistantStreamEventThreadRunCancelled,
+    )
+    from openai_urllib3.types.beta.assistant_stream_event import (
+        AssistantStreamEventThreadRunCancelling as AssistantStreamEventThreadRunCancelling,
+    )
+    from openai_urllib3.types.beta.assistant_stream_event import (
+        AssistantStreamEventThreadRunCompleted as AssistantStreamEventThreadRunCompleted,
+    )
+    from openai_urllib3.types.beta.assistant_stream_event import (
+        AssistantStreamEventThreadRunCreated as AssistantStreamEventThreadRunCreated,
+    )
+    from openai_urllib3.types.beta.assistant_stream_event import (
+        AssistantStreamEventThreadRunExpired as AssistantStreamEventThreadRunExpired,
+    )
+    from openai_urllib3.types.beta.assistant_stream_event import (
+        AssistantStreamEventThreadRunFailed as AssistantStreamEventThreadRunFailed,
+    )
+    from openai_urllib3.types.beta.assistant_stream_event import (
+        AssistantStreamEventThreadRunInProgress as AssistantStreamEventThreadRunInProgress,
+    )
+    from openai_urllib3.types.beta.assistant_stream_event import (
+        AssistantStreamEventThreadRunIncomplete as AssistantStreamEventThreadRunIncomplete,
+    )
+    from openai_urllib3.types.beta.assistant_stream_event import (
+        AssistantStreamEventThreadRunQueued as AssistantStreamEventThreadRunQueued,
+    )
+    from openai_urllib3.types.beta.assistant_stream_event import (
+        AssistantStreamEventThreadRunRequiresAction as AssistantStreamEventThreadRunRequiresAction,
+    )
+    from openai_urllib3.types.beta.assistant_stream_event import (
+        AssistantStreamEventThreadRunStepCancelled as AssistantStreamEventThreadRunStepCancelled,
+    )
+    from openai_urllib3.types.beta.assistant_stream_event import (
+        AssistantStreamEventThreadRunStepCompleted as AssistantStreamEventThreadRunStepCompleted,
+    )
+    from openai_urllib3.types.beta.assistant_stream_event import (
+        AssistantStreamEventThreadRunStepCreated as AssistantStreamEventThreadRunStepCreated,
+    )
+    from openai_urllib3.types.beta.assistant_stream_event import (
+        AssistantStreamEventThreadRunStepDelta as AssistantStreamEventThreadRunStepDelta,
+    )
+    from openai_urllib3.types.beta.assistant_stream_event import (
+        AssistantStreamEventThreadRunStepExpired as AssistantStreamEventThreadRunStepExpired,
+    )
+    from openai_urllib3.types.beta.assistant_stream_event import (
+        AssistantStreamEventThreadRunStepFailed as AssistantStreamEventThreadRunStepFailed,
+    )
+    from openai_urllib3.types.beta.assistant_stream_event import (
+        AssistantStreamEventThreadRunStepInProgress as AssistantStreamEventThreadRunStepInProgress,
+    )
     from openai_urllib3.types.beta.assistant_tool import AssistantTool as AssistantTool
     from openai_urllib3.types.beta.assistant_tool_choice import AssistantToolChoice as AssistantToolChoice
-    from openai_urllib3.types.beta.assistant_tool_choice_function import AssistantToolChoiceFunction as AssistantToolChoiceFunction
-    from openai_urllib3.types.beta.assistant_tool_choice_function_param import AssistantToolChoiceFunctionParam as AssistantToolChoiceFunctionParam
-    from openai_urllib3.types.beta.assistant_tool_choice_param import AssistantToolChoiceParam as AssistantToolChoiceParam
+    from openai_urllib3.types.beta.assistant_tool_choice_function import (
+        AssistantToolChoiceFunction as AssistantToolChoiceFunction,
+    )
+    from openai_urllib3.types.beta.assistant_tool_choice_function_param import (
+        AssistantToolChoiceFunctionParam as AssistantToolChoiceFunctionParam,
+    )
+    from openai_urllib3.types.beta.assistant_tool_choice_param import (
+        AssistantToolChoiceParam as AssistantToolChoiceParam,
+    )
     from openai_urllib3.types.beta.assistant import AssistantToolResources as AssistantToolResources
-    from openai_urllib3.types.beta.assistant import AssistantToolResourcesCodeInterpreter as AssistantToolResourcesCodeInterpreter
+    from openai_urllib3.types.beta.assistant import (
+        AssistantToolResourcesCodeInterpreter as AssistantToolResourcesCodeInterpreter,
+    )
     from openai_urllib3.types.beta.assistant import AssistantToolResourcesFileSearch as AssistantToolResourcesFileSearch
-    from openai_urllib3.types.beta.thread_create_and_run_params import AssistantToolsFileSearchTypeOnlyParam as AssistantToolsFileSearchTypeOnlyParam
+    from openai_urllib3.types.beta.thread_create_and_run_params import (
+        AssistantToolsFileSearchTypeOnlyParam as AssistantToolsFileSearchTypeOnlyParam,
+    )
     from openai_urllib3.types.beta.assistant_update_params import AssistantUpdateParams as AssistantUpdateParams
-    from openai_urllib3.types.beta.assistant_update_params import AssistantUpdateParamsToolResources0CodeInterpreterParam as AssistantUpdateParamsToolResources0CodeInterpreterParam
-    from openai_urllib3.types.beta.assistant_update_params import AssistantUpdateParamsToolResources0FileSearchParam as AssistantUpdateParamsToolResources0FileSearchParam
-    from openai_urllib3.types.beta.assistant_update_params import AssistantUpdateParamsToolResources0Param as AssistantUpdateParamsToolResources0Param
+    from openai_urllib3.types.beta.assistant_update_params import (
+        AssistantUpdateParamsToolResources0CodeInterpreterParam as AssistantUpdateParamsToolResources0CodeInterpreterParam,
+    )
+    from openai_urllib3.types.beta.assistant_update_params import (
+        AssistantUpdateParamsToolResources0FileSearchParam as AssistantUpdateParamsToolResources0FileSearchParam,
+    )
+    from openai_urllib3.types.beta.assistant_update_params import (
+        AssistantUpdateParamsToolResources0Param as AssistantUpdateParamsToolResources0Param,
+    )
     from openai_urllib3.types.beta.beta_response_item import BetaAdditionalTools as BetaAdditionalTools
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaAdditionalToolsItemParam as BetaAdditionalToolsItemParam
-    from openai_urllib3.types.beta.beta_response_input_item import BetaAdditionalToolsItemParam2 as BetaAdditionalToolsItemParam2
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaAdditionalToolsItemParam as BetaAdditionalToolsItemParam,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item import (
+        BetaAdditionalToolsItemParam2 as BetaAdditionalToolsItemParam2,
+    )
     from openai_urllib3.types.beta.beta_response_item import BetaAgentMessage as BetaAgentMessage
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaAgentMessageItemParam as BetaAgentMessageItemParam
-    from openai_urllib3.types.beta.beta_response_input_item import BetaAgentMessageItemParam2 as BetaAgentMessageItemParam2
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaAgentMessageItemParam as BetaAgentMessageItemParam,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item import (
+        BetaAgentMessageItemParam2 as BetaAgentMessageItemParam2,
+    )
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as BetaAgentTag
-    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam as BetaAgentTagParam
-    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as BetaAgentTagParam2
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import (
+        BetaAgentTagParam as BetaAgentTagParam,
+    )
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
+        BetaAgentTagParam2 as BetaAgentTagParam2,
+    )
     from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as BetaAgentTagParam3
-    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaApplyPatchCreateFileOperation as BetaApplyPatchCreateFileOperation
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaApplyPatchCreateFileOperationParam as BetaApplyPatchCreateFileOperationParam
-    from openai_urllib3.types.beta.beta_response_input_item import BetaApplyPatchCreateFileOperationParam2 as BetaApplyPatchCreateFileOperationParam2
-    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaApplyPatchDeleteFileOperation as BetaApplyPatchDeleteFileOperation
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaApplyPatchDeleteFileOperationParam as BetaApplyPatchDeleteFileOperationParam
-    from openai_urllib3.types.beta.beta_response_input_item import BetaApplyPatchDeleteFileOperationParam2 as BetaApplyPatchDeleteFileOperationParam2
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import (
+        BetaApplyPatchCreateFileOperation as BetaApplyPatchCreateFileOperation,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaApplyPatchCreateFileOperationParam as BetaApplyPatchCreateFileOperationParam,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item import (
+        BetaApplyPatchCreateFileOperationParam2 as BetaApplyPatchCreateFileOperationParam2,
+    )
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import (
+        BetaApplyPatchDeleteFileOperation as BetaApplyPatchDeleteFileOperation,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaApplyPatchDeleteFileOperationParam as BetaApplyPatchDeleteFileOperationParam,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item import (
+        BetaApplyPatchDeleteFileOperationParam2 as BetaApplyPatchDeleteFileOperationParam2,
+    )
     from openai_urllib3.types.beta.beta_apply_patch_tool import BetaApplyPatchTool as BetaApplyPatchTool
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaApplyPatchToolCallItemParam as BetaApplyPatchToolCallItemParam
-    from openai_urllib3.types.beta.beta_response_input_item import BetaApplyPatchToolCallItemParam2 as BetaApplyPatchToolCallItemParam2
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaApplyPatchToolCallOutputItemParam as BetaApplyPatchToolCallOutputItemParam
-    from openai_urllib3.types.beta.beta_response_input_item import BetaApplyPatchToolCallOutputItemParam2 as BetaApplyPatchToolCallOutputItemParam2
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaApplyPatchToolCallItemParam as BetaApplyPatchToolCallItemParam,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item import (
+        BetaApplyPatchToolCallItemParam2 as BetaApplyPatchToolCallItemParam2,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaApplyPatchToolCallOutputItemParam as BetaApplyPatchToolCallOutputItemParam,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item import (
+        BetaApplyPatchToolCallOutputItemParam2 as BetaApplyPatchToolCallOutputItemParam2,
+    )
     from openai_urllib3.types.beta.beta_apply_patch_tool_param import BetaApplyPatchToolParam as BetaApplyPatchToolParam
-    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaApplyPatchUpdateFileOperation as BetaApplyPatchUpdateFileOperation
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaApplyPatchUpdateFileOperationParam as BetaApplyPatchUpdateFileOperationParam
-    from openai_urllib3.types.beta.beta_response_input_item import BetaApplyPatchUpdateFileOperationParam2 as BetaApplyPatchUpdateFileOperationParam2
-    from openai_urllib3.types.beta.beta_web_search_preview_tool import BetaApproximateLocation as BetaApproximateLocation
-    from openai_urllib3.types.beta.beta_web_search_preview_tool_param import BetaApproximateLocationParam as BetaApproximateLocationParam
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaAutoCodeInterpreterToolParam as BetaAutoCodeInterpreterToolParam
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaAutoCodeInterpreterToolParam2 as BetaAutoCodeInterpreterToolParam2
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import (
+        BetaApplyPatchUpdateFileOperation as BetaApplyPatchUpdateFileOperation,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaApplyPatchUpdateFileOperationParam as BetaApplyPatchUpdateFileOperationParam,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item import (
+        BetaApplyPatchUpdateFileOperationParam2 as BetaApplyPatchUpdateFileOperationParam2,
+    )
+    from openai_urllib3.types.beta.beta_web_search_preview_tool import (
+        BetaApproximateLocation as BetaApproximateLocation,
+    )
+    from openai_urllib3.types.beta.beta_web_search_preview_tool_param import (
+        BetaApproximateLocationParam as BetaApproximateLocationParam,
+    )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import (
+        BetaAutoCodeInterpreterToolParam as BetaAutoCodeInterpreterToolParam,
+    )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import (
+        BetaAutoCodeInterpreterToolParam2 as BetaAutoCodeInterpreterToolParam2,
+    )
     from openai_urllib3.types.beta.beta_computer_action_list_param import BetaClickParam as BetaClickParam
     from openai_urllib3.types.beta.beta_computer_action import BetaClickParam2 as BetaClickParam2
-    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call import BetaCodeInterpreterOutputImage as BetaCodeInterpreterOutputImage
-    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaCodeInterpreterOutputImageParam as BetaCodeInterpreterOutputImageParam
-    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call import BetaCodeInterpreterOutputLogs as BetaCodeInterpreterOutputLogs
-    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaCodeInterpreterOutputLogsParam as BetaCodeInterpreterOutputLogsParam
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaCodeInterpreterTool as BetaCodeInterpreterTool
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaCodeInterpreterToolParam as BetaCodeInterpreterToolParam
-    from openai_urllib3.types.beta.response_compact_params import BetaCompactResponseMethodPublicBodyParam as BetaCompactResponseMethodPublicBodyParam
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call import (
+        BetaCodeInterpreterOutputImage as BetaCodeInterpreterOutputImage,
+    )
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import (
+        BetaCodeInterpreterOutputImageParam as BetaCodeInterpreterOutputImageParam,
+    )
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call import (
+        BetaCodeInterpreterOutputLogs as BetaCodeInterpreterOutputLogs,
+    )
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import (
+        BetaCodeInterpreterOutputLogsParam as BetaCodeInterpreterOutputLogsParam,
+    )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import (
+        BetaCodeInterpreterTool as BetaCodeInterpreterTool,
+    )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import (
+        BetaCodeInterpreterToolParam as BetaCodeInterpreterToolParam,
+    )
+    from openai_urllib3.types.beta.response_compact_params import (
+        BetaCompactResponseMethodPublicBodyParam as BetaCompactResponseMethodPublicBodyParam,
+    )
     from openai_urllib3.types.beta.beta_compacted_response import BetaCompactedResponse as BetaCompactedResponse
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaCompactionTriggerItemParam as BetaCompactionTriggerItemParam
-    from openai_urllib3.types.beta.beta_response_input_item import BetaCompactionTriggerItemParam2 as BetaCompactionTriggerItemParam2
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaCompactionTriggerItemParam as BetaCompactionTriggerItemParam,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item import (
+        BetaCompactionTriggerItemParam2 as BetaCompactionTriggerItemParam2,
+    )
     from openai_urllib3.types.beta.beta_file_search_tool import BetaComparisonFilter as BetaComparisonFilter
-    from openai_urllib3.types.beta.beta_file_search_tool_param import BetaComparisonFilterParam as BetaComparisonFilterParam
+    from openai_urllib3.types.beta.beta_file_search_tool_param import (
+        BetaComparisonFilterParam as BetaComparisonFilterParam,
+    )
     from openai_urllib3.types.beta.beta_file_search_tool import BetaCompoundFilter as BetaCompoundFilter
     from openai_urllib3.types.beta.beta_file_search_tool_param import BetaCompoundFilterParam as BetaCompoundFilterParam
     from openai_urllib3.types.beta.beta_computer_action import BetaComputerAction as BetaComputerAction
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaComputerCallOutputItemParam as BetaComputerCallOutputItemParam
-    from openai_urllib3.types.beta.beta_response_input_item import BetaComputerCallOutputItemParam2 as BetaComputerCallOutputItemParam2
-    from openai_urllib3.types.beta.beta_response_computer_tool_call_param import BetaComputerCallSafetyCheckParam as BetaComputerCallSafetyCheckParam
-    from openai_urllib3.types.beta.beta_response_computer_tool_call import BetaComputerCallSafetyCheckParam2 as BetaComputerCallSafetyCheckParam2
-    from openai_urllib3.types.beta.beta_response_item import BetaComputerScreenshotContent as BetaComputerScreenshotContent
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaComputerCallOutputItemParam as BetaComputerCallOutputItemParam,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item import (
+        BetaComputerCallOutputItemParam2 as BetaComputerCallOutputItemParam2,
+    )
+    from openai_urllib3.types.beta.beta_response_computer_tool_call_param import (
+        BetaComputerCallSafetyCheckParam as BetaComputerCallSafetyCheckParam,
+    )
+    from openai_urllib3.types.beta.beta_response_computer_tool_call import (
+        BetaComputerCallSafetyCheckParam2 as BetaComputerCallSafetyCheckParam2,
+    )
+    from openai_urllib3.types.beta.beta_response_item import (
+        BetaComputerScreenshotContent as BetaComputerScreenshotContent,
+    )
     from openai_urllib3.types.beta.beta_computer_tool import BetaComputerTool as BetaComputerTool
     from openai_urllib3.types.beta.beta_computer_tool_param import BetaComputerToolParam as BetaComputerToolParam
-    from openai_urllib3.types.beta.beta_computer_use_preview_tool import BetaComputerUsePreviewTool as BetaComputerUsePreviewTool
-    from openai_urllib3.types.beta.beta_computer_use_preview_tool_param import BetaComputerUsePreviewToolParam as BetaComputerUsePreviewToolParam
+    from openai_urllib3.types.beta.beta_computer_use_preview_tool import (
+        BetaComputerUsePreviewTool as BetaComputerUsePreviewTool,
+    )
+    from openai_urllib3.types.beta.beta_computer_use_preview_tool_param import (
+        BetaComputerUsePreviewToolParam as BetaComputerUsePreviewToolParam,
+    )
     from openai_urllib3.types.beta.beta_container_auto import BetaContainerAuto as BetaContainerAuto
     from openai_urllib3.types.beta.beta_container_auto_param import BetaContainerAutoParam as BetaContainerAutoParam
-    from openai_urllib3.types.beta.beta_response_output_text import BetaContainerFileCitationBody as BetaContainerFileCitationBody
-    from openai_urllib3.types.beta.beta_container_file_citation_body_param import BetaContainerFileCitationBodyParam as BetaContainerFileCitationBodyParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaContainerFileCitationParam as BetaContainerFileCitationParam
-    from openai_urllib3.types.beta.beta_response_input_item import BetaContainerFileCitationParam2 as BetaContainerFileCitationParam2
-    from openai_urllib3.types.beta.beta_container_network_policy_allowlist import BetaContainerNetworkPolicyAllowlist as BetaContainerNetworkPolicyAllowlist
-    from openai_urllib3.types.beta.beta_container_network_policy_allowlist_param import BetaContainerNetworkPolicyAllowlistParam as BetaContainerNetworkPolicyAllowlistParam
-    from openai_urllib3.types.beta.beta_container_network_policy_disabled import BetaContainerNetworkPolicyDisabled as BetaContainerNetworkPolicyDisabled
-    from openai_urllib3.types.beta.beta_container_network_policy_disabled_param import BetaContainerNetworkPolicyDisabledParam as BetaContainerNetworkPolicyDisabledParam
-    from openai_urllib3.types.beta.beta_container_network_policy_domain_secret import BetaContainerNetworkPolicyDomainSecret as BetaContainerNetworkPolicyDomainSecret
-    from openai_urllib3.types.beta.beta_container_network_policy_domain_secret_param import BetaContainerNetworkPolicyDomainSecretParam as BetaContainerNetworkPolicyDomainSecretParam
+    from openai_urllib3.types.beta.beta_response_output_text import (
+        BetaContainerFileCitationBody as BetaContainerFileCitationBody,
+    )
+    from openai_urllib3.types.beta.beta_container_file_citation_body_param import (
+        BetaContainerFileCitationBodyParam as BetaContainerFileCitationBodyParam,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaContainerFileCitationParam as BetaContainerFileCitationParam,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item import (
+        BetaContainerFileCitationParam2 as BetaContainerFileCitationParam2,
+    )
+    from openai_urllib3.types.beta.beta_container_network_policy_allowlist import (
+        BetaContainerNetworkPolicyAllowlist as BetaContainerNetworkPolicyAllowlist,
+    )
+    from openai_urllib3.types.beta.beta_container_network_policy_allowlist_param import (
+        BetaContainerNetworkPolicyAllowlistParam as BetaContainerNetworkPolicyAllowlistParam,
+    )
+    from openai_urllib3.types.beta.beta_container_network_policy_disabled import (
+        BetaContainerNetworkPolicyDisabled as BetaContainerNetworkPolicyDisabled,
+    )
+    from openai_urllib3.types.beta.beta_container_network_policy_disabled_param import (
+        BetaContainerNetworkPolicyDisabledParam as BetaContainerNetworkPolicyDisabledParam,
+    )
+    from openai_urllib3.types.beta.beta_container_network_policy_domain_secret import (
+        BetaContainerNetworkPolicyDomainSecret as BetaContainerNetworkPolicyDomainSecret,
+    )
+    from openai_urllib3.types.beta.beta_container_network_policy_domain_secret_param import (
+        BetaContainerNetworkPolicyDomainSecretParam as BetaContainerNetworkPolicyDomainSecretParam,
+    )
     from openai_urllib3.types.beta.beta_container_reference import BetaContainerReference as BetaContainerReference
-    from openai_urllib3.types.beta.beta_container_reference_param import BetaContainerReferenceParam as BetaContainerReferenceParam
-    from openai_urllib3.types.beta.response_create_params import BetaContextManagementParam as BetaContextManagementParam
+    from openai_urllib3.types.beta.beta_container_reference_param import (
+        BetaContainerReferenceParam as BetaContainerReferenceParam,
+    )
+    from openai_urllib3.types.beta.response_create_params import (
+        BetaContextManagementParam as BetaContextManagementParam,
+    )
     from openai_urllib3.types.beta.beta_computer_action_list_param import BetaCoordParam as BetaCoordParam
     from openai_urllib3.types.beta.beta_computer_action import BetaCoordParam2 as BetaCoordParam2
     from openai_urllib3.types.beta.response_create_params import BetaCreateResponseParam as BetaCreateResponseParam
-    from openai_urllib3.types.beta.beta_custom_tool_param import BetaCustomGrammarFormatParam as BetaCustomGrammarFormatParam
-    from openai_urllib3.types.beta.beta_custom_tool import BetaCustomGrammarFormatParam2 as BetaCustomGrammarFormatParam2
+    from openai_urllib3.types.beta.beta_custom_tool_param import (
+        BetaCustomGrammarFormatParam as BetaCustomGrammarFormatParam,
+    )
+    from openai_urllib3.types.beta.beta_custom_tool import (
+        BetaCustomGrammarFormatParam2 as BetaCustomGrammarFormatParam2,
+    )
     from openai_urllib3.types.beta.beta_custom_tool_param import BetaCustomTextFormatParam as BetaCustomTextFormatParam
     from openai_urllib3.types.beta.beta_custom_tool import BetaCustomTextFormatParam2 as BetaCustomTextFormatParam2
     from openai_urllib3.types.beta.beta_custom_tool import BetaCustomTool as BetaCustomTool
     from openai_urllib3.types.beta.beta_custom_tool_param import BetaCustomToolParam as BetaCustomToolParam
-    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaDirectToolCallCaller as BetaDirectToolCallCaller
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_param import BetaDirectToolCallCallerParam as BetaDirectToolCallCallerParam
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaDirectToolCallCallerParam2 as BetaDirectToolCallCallerParam2
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaDirectToolCallCallerParam3 as BetaDirectToolCallCallerParam3
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import (
+        BetaDirectToolCallCaller as BetaDirectToolCallCaller,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_param import (
+        BetaDirectToolCallCallerParam as BetaDirectToolCallCallerParam,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
+        BetaDirectToolCallCallerParam2 as BetaDirectToolCallCallerParam2,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
+        BetaDirectToolCallCallerParam3 as BetaDirectToolCallCallerParam3,
+    )
     from openai_urllib3.types.beta.beta_computer_action import BetaDoubleClickAction as BetaDoubleClickAction
-    from openai_urllib3.types.beta.beta_computer_action_list_param import BetaDoubleClickActionParam as BetaDoubleClickActionParam
+    from openai_urllib3.types.beta.beta_computer_action_list_param import (
+        BetaDoubleClickActionParam as BetaDoubleClickActionParam,
+    )
     from openai_urllib3.types.beta.beta_computer_action_list_param import BetaDragParam as BetaDragParam
     from openai_urllib3.types.beta.beta_computer_action import BetaDragParam2 as BetaDragParam2
     from openai_urllib3.types.beta.beta_easy_input_message import BetaEasyInputMessage as BetaEasyInputMessage
     from openai_urllib3.types.beta.beta_easy_input_message import BetaEasyInputMessage2 as BetaEasyInputMessage2
-    from openai_urllib3.types.beta.beta_easy_input_message_param import BetaEasyInputMessageParam as BetaEasyInputMessageParam
+    from openai_urllib3.types.beta.beta_easy_input_message_param import (
+        BetaEasyInputMessageParam as BetaEasyInputMessageParam,
+    )
     from openai_urllib3.types.beta.beta_response_item import BetaEncryptedContent as BetaEncryptedContent
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaEncryptedContentParam as BetaEncryptedContentParam
-    from openai_urllib3.types.beta.beta_response_input_item import BetaEncryptedContentParam2 as BetaEncryptedContentParam2
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaEncryptedContentParam as BetaEncryptedContentParam,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item import (
+        BetaEncryptedContentParam2 as BetaEncryptedContentParam2,
+    )
     from openai_urllib3.types.beta.beta_response_output_text import BetaFileCitationBody as BetaFileCitationBody
-    from openai_urllib3.types.beta.beta_file_citation_body_param import BetaFileCitationBodyParam as BetaFileCitationBodyParam
+    from openai_urllib3.types.beta.beta_file_citation_body_param import (
+        BetaFileCitationBodyParam as BetaFileCitationBodyParam,
+    )
     from openai_urllib3.types.beta.beta_response_input_item_param import BetaFileCitationParam as BetaFileCitationParam
     from openai_urllib3.types.beta.beta_response_input_item import BetaFileCitationParam2 as BetaFileCitationParam2
     from openai_urllib3.types.beta.beta_response_output_text import BetaFilePath as BetaFilePath
     from openai_urllib3.types.beta.beta_file_path_param import BetaFilePathParam as BetaFilePathParam
     from openai_urllib3.types.beta.beta_file_search_tool import BetaFileSearchTool as BetaFileSearchTool
     from openai_urllib3.types.beta.beta_file_search_tool_param import BetaFileSearchToolParam as BetaFileSearchToolParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaFunctionCallOutputItemParam as BetaFunctionCallOutputItemParam
-    from openai_urllib3.types.beta.beta_response_input_item import BetaFunctionCallOutputItemParam2 as BetaFunctionCallOutputItemParam2
-    from openai_urllib3.types.beta.beta_response_function_shell_tool_call import BetaFunctionShellAction as BetaFunctionShellAction
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaFunctionShellActionParam as BetaFunctionShellActionParam
-    from openai_urllib3.types.beta.beta_response_input_item import BetaFunctionShellActionParam2 as BetaFunctionShellActionParam2
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaFunctionShellCallItemParam as BetaFunctionShellCallItemParam
-    from openai_urllib3.types.beta.beta_response_input_item import BetaFunctionShellCallItemParam2 as BetaFunctionShellCallItemParam2
-    from openai_urllib3.types.beta.beta_response_function_shell_tool_call_output import BetaFunctionShellCallOutputContent as BetaFunctionShellCallOutputContent
-    from openai_urllib3.types.beta.beta_response_function_shell_tool_call_output import BetaFunctionShellCallOutputExitOutcome as BetaFunctionShellCallOutputExitOutcome
-    from openai_urllib3.types.beta.beta_response_function_shell_call_output_content_param import BetaFunctionShellCallOutputExitOutcomeParam as BetaFunctionShellCallOutputExitOutcomeParam
-    from openai_urllib3.types.beta.beta_response_function_shell_call_output_content import BetaFunctionShellCallOutputExitOutcomeParam2 as BetaFunctionShellCallOutputExitOutcomeParam2
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaFunctionShellCallOutputItemParam as BetaFunctionShellCallOutputItemParam
-    from openai_urllib3.types.beta.beta_response_input_item import BetaFunctionShellCallOutputItemParam2 as BetaFunctionShellCallOutputItemParam2
-    from openai_urllib3.types.beta.beta_response_function_shell_tool_call_output import BetaFunctionShellCallOutputTimeoutOutcome as BetaFunctionShellCallOutputTimeoutOutcome
-    from openai_urllib3.types.beta.beta_response_function_shell_call_output_content_param import BetaFunctionShellCallOutputTimeoutOutcomeParam as BetaFunctionShellCallOutputTimeoutOutcomeParam
-    from openai_urllib3.types.beta.beta_response_function_shell_call_output_content import BetaFunctionShellCallOutputTimeoutOutcomeParam2 as BetaFunctionShellCallOutputTimeoutOutcomeParam2
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaFunctionCallOutputItemParam as BetaFunctionCallOutputItemParam,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item import (
+        BetaFunctionCallOutputItemParam2 as BetaFunctionCallOutputItemParam2,
+    )
+    from openai_urllib3.types.beta.beta_response_function_shell_tool_call import (
+        BetaFunctionShellAction as BetaFunctionShellAction,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaFunctionShellActionParam as BetaFunctionShellActionParam,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item import (
+        BetaFunctionShellActionParam2 as BetaFunctionShellActionParam2,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaFunctionShellCallItemParam as BetaFunctionShellCallItemParam,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item import (
+        BetaFunctionShellCallItemParam2 as BetaFunctionShellCallItemParam2,
+    )
+    from openai_urllib3.types.beta.beta_response_function_shell_tool_call_output import (
+        BetaFunctionShellCallOutputContent as BetaFunctionShellCallOutputContent,
+    )
+    from openai_urllib3.types.beta.beta_response_function_shell_tool_call_output import (
+        BetaFunctionShellCallOutputExitOutcome as BetaFunctionShellCallOutputExitOutcome,
+    )
+    from openai_urllib3.types.beta.beta_response_function_shell_call_output_content_param import (
+        BetaFunctionShellCallOutputExitOutcomeParam as BetaFunctionShellCallOutputExitOutcomeParam,
+    )
+    from openai_urllib3.types.beta.beta_response_function_shell_call_output_content import (
+        BetaFunctionShellCallOutputExitOutcomeParam2 as BetaFunctionShellCallOutputExitOutcomeParam2,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaFunctionShellCallOutputItemParam as BetaFunctionShellCallOutputItemParam,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item import (
+        BetaFunctionShellCallOutputItemParam2 as BetaFunctionShellCallOutputItemParam2,
+    )
+    from openai_urllib3.types.beta.beta_response_function_shell_tool_call_output import (
+        BetaFunctionShellCallOutputTimeoutOutcome as BetaFunctionShellCallOutputTimeoutOutcome,
+    )
+    from openai_urllib3.types.beta.beta_response_function_shell_call_output_content_param import (
+        BetaFunctionShellCallOutputTimeoutOutcomeParam as BetaFunctionShellCallOutputTimeoutOutcomeParam,
+    )
+    from openai_urllib3.types.beta.beta_response_function_shell_call_output_content import (
+        BetaFunctionShellCallOutputTimeoutOutcomeParam2 as BetaFunctionShellCallOutputTimeoutOutcomeParam2,
+    )
     from openai_urllib3.types.beta.beta_function_shell_tool import BetaFunctionShellTool as BetaFunctionShellTool
-    from openai_urllib3.types.beta.beta_function_shell_tool_param import BetaFunctionShellToolParam as BetaFunctionShellToolParam
+    from openai_urllib3.types.beta.beta_function_shell_tool_param import (
+        BetaFunctionShellToolParam as BetaFunctionShellToolParam,
+    )
     from openai_urllib3.types.beta.beta_function_tool import BetaFunctionTool as BetaFunctionTool
-    from openai_urllib3.types.beta.beta_response_function_tool_call_output_item import BetaFunctionToolCallOutput as BetaFunctionToolCallOutput
+    from openai_urllib3.types.beta.beta_response_function_tool_call_output_item import (
+        BetaFunctionToolCallOutput as BetaFunctionToolCallOutput,
+    )
     from openai_urllib3.types.beta.beta_function_tool_param import BetaFunctionToolParam as BetaFunctionToolParam
     from openai_urllib3.types.beta.beta_namespace_tool_param import BetaFunctionToolParam2 as BetaFunctionToolParam2
     from openai_urllib3.types.beta.beta_namespace_tool import BetaFunctionToolParam3 as BetaFunctionToolParam3
     from openai_urllib3.types.beta.beta_mcp_tool_call_error import BetaHTTPError as BetaHTTPError
     from openai_urllib3.types.beta.beta_mcp_tool_call_error_param import BetaHTTPErrorParam as BetaHTTPErrorParam
     from openai_urllib3.types.beta.beta_file_search_tool import BetaHybridSearchOptions as BetaHybridSearchOptions
-    from openai_urllib3.types.beta.beta_file_search_tool_param import BetaHybridSearchOptionsParam as BetaHybridSearchOptionsParam
+    from openai_urllib3.types.beta.beta_file_search_tool_param import (
+        BetaHybridSearchOptionsParam as BetaHybridSearchOptionsParam,
+    )
     from openai_urllib3.types.beta.beta_image_detail import BetaImageDetail as BetaImageDetail
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaImageGenTool as BetaImageGenTool
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import (
+        BetaImageGenTool as BetaImageGenTool,
+    )
     from openai_urllib3.types.beta.beta_response_input_item import BetaImageGenToolCall as BetaImageGenToolCall
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaImageGenToolCallParam as BetaImageGenToolCallParam
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaImageGenToolInputImageMask as BetaImageGenToolInputImageMask
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaImageGenToolInputImageMaskParam as BetaImageGenToolInputImageMaskParam
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaImageGenToolParam as BetaImageGenToolParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaImageGenToolCallParam as BetaImageGenToolCallParam,
+    )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import (
+        BetaImageGenToolInputImageMask as BetaImageGenToolInputImageMask,
+    )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import (
+        BetaImageGenToolInputImageMaskParam as BetaImageGenToolInputImageMaskParam,
+    )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import (
+        BetaImageGenToolParam as BetaImageGenToolParam,
+    )
     from openai_urllib3.types.beta.beta_inline_skill import BetaInlineSkill as BetaInlineSkill
     from openai_urllib3.types.beta.beta_inline_skill_param import BetaInlineSkillParam as BetaInlineSkillParam
     from openai_urllib3.types.beta.beta_inline_skill_source import BetaInlineSkillSource as BetaInlineSkillSource
-    from openai_urllib3.types.beta.beta_inline_skill_source_param import BetaInlineSkillSourceParam as BetaInlineSkillSourceParam
+    from openai_urllib3.types.beta.beta_inline_skill_source_param import (
+        BetaInlineSkillSourceParam as BetaInlineSkillSourceParam,
+    )
     from openai_urllib3.types.beta.beta_easy_input_message import BetaInputMessage as BetaInputMessage
     from openai_urllib3.types.beta.beta_easy_input_message_param import BetaInputMessageParam as BetaInputMessageParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaItemReferenceParam as BetaItemReferenceParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaItemReferenceParam as BetaItemReferenceParam,
+    )
     from openai_urllib3.types.beta.beta_response_input_item import BetaItemReferenceParam2 as BetaItemReferenceParam2
     from openai_urllib3.types.beta.beta_computer_action import BetaKeyPressAction as BetaKeyPressAction
-    from openai_urllib3.types.beta.beta_computer_action_list_param import BetaKeyPressActionParam as BetaKeyPressActionParam
+    from openai_urllib3.types.beta.beta_computer_action_list_param import (
+        BetaKeyPressActionParam as BetaKeyPressActionParam,
+    )
     from openai_urllib3.types.beta.beta_local_environment import BetaLocalEnvironment as BetaLocalEnvironment
-    from openai_urllib3.types.beta.beta_local_environment_param import BetaLocalEnvironmentParam as BetaLocalEnvironmentParam
+    from openai_urllib3.types.beta.beta_local_environment_param import (
+        BetaLocalEnvironmentParam as BetaLocalEnvironmentParam,
+    )
     from openai_urllib3.types.beta.beta_response_input_item import BetaLocalShellExecAction as BetaLocalShellExecAction
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaLocalShellExecActionParam as BetaLocalShellExecActionParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaLocalShellExecActionParam as BetaLocalShellExecActionParam,
+    )
     from openai_urllib3.types.beta.beta_response_input_item import BetaLocalShellToolCall as BetaLocalShellToolCall
-    from openai_urllib3.types.beta.beta_response_input_item import BetaLocalShellToolCallOutput as BetaLocalShellToolCallOutput
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaLocalShellToolCallOutputParam as BetaLocalShellToolCallOutputParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaLocalShellToolCallParam as BetaLocalShellToolCallParam
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaLocalShellToolParam as BetaLocalShellToolParam
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaLocalShellToolParam2 as BetaLocalShellToolParam2
+    from openai_urllib3.types.beta.beta_response_input_item import (
+        BetaLocalShellToolCallOutput as BetaLocalShellToolCallOutput,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaLocalShellToolCallOutputParam as BetaLocalShellToolCallOutputParam,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaLocalShellToolCallParam as BetaLocalShellToolCallParam,
+    )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import (
+        BetaLocalShellToolParam as BetaLocalShellToolParam,
+    )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import (
+        BetaLocalShellToolParam2 as BetaLocalShellToolParam2,
+    )
     from openai_urllib3.types.beta.beta_local_skill import BetaLocalSkill as BetaLocalSkill
     from openai_urllib3.types.beta.beta_local_skill_param import BetaLocalSkillParam as BetaLocalSkillParam
     from openai_urllib3.types.beta.beta_response_output_text import BetaLogProb as BetaLogProb
     from openai_urllib3.types.beta.beta_log_prob_param import BetaLogProbParam as BetaLogProbParam
     from openai_urllib3.types.beta.beta_response_input_item import BetaMCPApprovalRequest as BetaMCPApprovalRequest
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPApprovalRequestParam as BetaMCPApprovalRequestParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaMCPApprovalRequestParam as BetaMCPApprovalRequestParam,
+    )
     from openai_urllib3.types.beta.beta_response_input_item import BetaMCPApprovalResponse as BetaMCPApprovalResponse
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPApprovalResponseParam as BetaMCPApprovalResponseParam
-    from openai_urllib3.types.beta.beta_response_item import BetaMCPApprovalResponseResource as BetaMCPApprovalResponseResource
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaMCPApprovalResponseParam as BetaMCPApprovalResponseParam,
+    )
+    from openai_urllib3.types.beta.beta_response_item import (
+        BetaMCPApprovalResponseResource as BetaMCPApprovalResponseResource,
+    )
     from openai_urllib3.types.beta.beta_response_input_item import BetaMCPListTools as BetaMCPListTools
     from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPListToolsParam as BetaMCPListToolsParam
     from openai_urllib3.types.beta.beta_response_input_item import BetaMCPListToolsTool as BetaMCPListToolsTool
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPListToolsToolParam as BetaMCPListToolsToolParam
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaMCPListToolsToolParam as BetaMCPListToolsToolParam,
+    )
     from openai_urllib3.types.beta.beta_mcp_tool_call_error import BetaMCPProtocolError as BetaMCPProtocolError
-    from openai_urllib3.types.beta.beta_mcp_tool_call_error_param import BetaMCPProtocolErrorParam as BetaMCPProtocolErrorParam
+    from openai_urllib3.types.beta.beta_mcp_tool_call_error_param import (
+        BetaMCPProtocolErrorParam as BetaMCPProtocolErrorParam,
+    )
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaMCPTool as BetaMCPTool
     from openai_urllib3.types.beta.beta_response_input_item import BetaMCPToolCall as BetaMCPToolCall
     from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPToolCallParam as BetaMCPToolCallParam
-    from openai_urllib3.types.beta.beta_mcp_tool_call_error import BetaMCPToolExecutionError as BetaMCPToolExecutionError
-    from openai_urllib3.types.beta.beta_mcp_tool_call_error_param import BetaMCPToolExecutionErrorParam as BetaMCPToolExecutionErrorParam
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaMCPToolFilter as BetaMCPToolFilter
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaMCPToolFilterParam as BetaMCPToolFilterParam
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaMCPToolParam as BetaMCPToolParam
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaMCPToolRequireApproval0 as BetaMCPToolRequireApproval0
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaMCPToolRequireApproval0Param as BetaMCPToolRequireApproval0Param
+    from openai_urllib3.types.beta.beta_mcp_tool_call_error import (
+        BetaMCPToolExecutionError as BetaMCPToolExecutionError,
+    )
+    from openai_urllib3.types.beta.beta_mcp_tool_call_error_param import (
+        BetaMCPToolExecutionErrorParam as BetaMCPToolExecutionErrorParam,
+    )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import (
+        BetaMCPToolFilter as BetaMCPToolFilter,
+    )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import (
+        BetaMCPToolFilterParam as BetaMCPToolFilterParam,
+    )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import (
+        BetaMCPToolParam as BetaMCPToolParam,
+    )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import (
+        BetaMCPToolRequireApproval0 as BetaMCPToolRequireApproval0,
+    )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import (
+        BetaMCPToolRequireApproval0Param as BetaMCPToolRequireApproval0Param,
+    )
     from openai_urllib3.types.beta.beta_mcp_tool_call_error import BetaMcpToolCallError as BetaMcpToolCallError
     from openai_urllib3.types.beta.beta_response import BetaModeration as BetaModeration
     from openai_urllib3.types.beta.response_create_params import BetaModerationConfigParam as BetaModerationConfigParam
@@ -245,229 +541,561 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_computer_action_list_param import BetaMoveParam as BetaMoveParam
     from openai_urllib3.types.beta.beta_computer_action import BetaMoveParam2 as BetaMoveParam2
     from openai_urllib3.types.beta.beta_response_item import BetaMultiAgentCall as BetaMultiAgentCall
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMultiAgentCallItemParam as BetaMultiAgentCallItemParam
-    from openai_urllib3.types.beta.beta_response_input_item import BetaMultiAgentCallItemParam2 as BetaMultiAgentCallItemParam2
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaMultiAgentCallItemParam as BetaMultiAgentCallItemParam,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item import (
+        BetaMultiAgentCallItemParam2 as BetaMultiAgentCallItemParam2,
+    )
     from openai_urllib3.types.beta.beta_response_item import BetaMultiAgentCallOutput as BetaMultiAgentCallOutput
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMultiAgentCallOutputItemParam as BetaMultiAgentCallOutputItemParam
-    from openai_urllib3.types.beta.beta_response_input_item import BetaMultiAgentCallOutputItemParam2 as BetaMultiAgentCallOutputItemParam2
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaMultiAgentCallOutputItemParam as BetaMultiAgentCallOutputItemParam,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item import (
+        BetaMultiAgentCallOutputItemParam2 as BetaMultiAgentCallOutputItemParam2,
+    )
     from openai_urllib3.types.beta.response_create_params import BetaMultiAgentParam as BetaMultiAgentParam
     from openai_urllib3.types.beta.beta_namespace_tool import BetaNamespaceTool as BetaNamespaceTool
     from openai_urllib3.types.beta.beta_namespace_tool_param import BetaNamespaceToolParam as BetaNamespaceToolParam
     from openai_urllib3.types.beta.beta_easy_input_message_param import BetaOutputMessageParam as BetaOutputMessageParam
-    from openai_urllib3.types.beta.beta_output_text_content_param import BetaOutputTextContentParam as BetaOutputTextContentParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaOutputTextContentParam2 as BetaOutputTextContentParam2
-    from openai_urllib3.types.beta.beta_response_input_item import BetaOutputTextContentParam3 as BetaOutputTextContentParam3
+    from openai_urllib3.types.beta.beta_output_text_content_param import (
+        BetaOutputTextContentParam as BetaOutputTextContentParam,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaOutputTextContentParam2 as BetaOutputTextContentParam2,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item import (
+        BetaOutputTextContentParam3 as BetaOutputTextContentParam3,
+    )
     from openai_urllib3.types.beta.beta_response_item import BetaProgram as BetaProgram
     from openai_urllib3.types.beta.beta_response_input_item_param import BetaProgramItemParam as BetaProgramItemParam
     from openai_urllib3.types.beta.beta_response_input_item import BetaProgramItemParam2 as BetaProgramItemParam2
     from openai_urllib3.types.beta.beta_response_item import BetaProgramOutput as BetaProgramOutput
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaProgramOutputItemParam as BetaProgramOutputItemParam
-    from openai_urllib3.types.beta.beta_response_input_item import BetaProgramOutputItemParam2 as BetaProgramOutputItemParam2
-    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaProgramToolCallCaller as BetaProgramToolCallCaller
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_param import BetaProgramToolCallCallerParam as BetaProgramToolCallCallerParam
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaProgramToolCallCallerParam2 as BetaProgramToolCallCallerParam2
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaProgramToolCallCallerParam3 as BetaProgramToolCallCallerParam3
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaProgrammaticToolCallingParam as BetaProgrammaticToolCallingParam
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaProgrammaticToolCallingParam2 as BetaProgrammaticToolCallingParam2
-    from openai_urllib3.types.beta.beta_response_input_file import BetaPromptCacheBreakpointConfig as BetaPromptCacheBreakpointConfig
-    from openai_urllib3.types.beta.beta_response_input_file_param import BetaPromptCacheBreakpointConfigParam as BetaPromptCacheBreakpointConfigParam
-    from openai_urllib3.types.beta.beta_response_input_file_content_param import BetaPromptCacheBreakpointParam as BetaPromptCacheBreakpointParam
-    from openai_urllib3.types.beta.beta_response_input_file_content import BetaPromptCacheBreakpointParam2 as BetaPromptCacheBreakpointParam2
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaProgramOutputItemParam as BetaProgramOutputItemParam,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item import (
+        BetaProgramOutputItemParam2 as BetaProgramOutputItemParam2,
+    )
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import (
+        BetaProgramToolCallCaller as BetaProgramToolCallCaller,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_param import (
+        BetaProgramToolCallCallerParam as BetaProgramToolCallCallerParam,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
+        BetaProgramToolCallCallerParam2 as BetaProgramToolCallCallerParam2,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
+        BetaProgramToolCallCallerParam3 as BetaProgramToolCallCallerParam3,
+    )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import (
+        BetaProgrammaticToolCallingParam as BetaProgrammaticToolCallingParam,
+    )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import (
+        BetaProgrammaticToolCallingParam2 as BetaProgrammaticToolCallingParam2,
+    )
+    from openai_urllib3.types.beta.beta_response_input_file import (
+        BetaPromptCacheBreakpointConfig as BetaPromptCacheBreakpointConfig,
+    )
+    from openai_urllib3.types.beta.beta_response_input_file_param import (
+        BetaPromptCacheBreakpointConfigParam as BetaPromptCacheBreakpointConfigParam,
+    )
+    from openai_urllib3.types.beta.beta_response_input_file_content_param import (
+        BetaPromptCacheBreakpointParam as BetaPromptCacheBreakpointParam,
+    )
+    from openai_urllib3.types.beta.beta_response_input_file_content import (
+        BetaPromptCacheBreakpointParam2 as BetaPromptCacheBreakpointParam2,
+    )
     from openai_urllib3.types.beta.beta_response import BetaPromptCacheOptions as BetaPromptCacheOptions
-    from openai_urllib3.types.beta.response_compact_params import BetaPromptCacheOptionsParam as BetaPromptCacheOptionsParam
+    from openai_urllib3.types.beta.response_compact_params import (
+        BetaPromptCacheOptionsParam as BetaPromptCacheOptionsParam,
+    )
     from openai_urllib3.types.beta.beta_file_search_tool import BetaRankingOptions as BetaRankingOptions
     from openai_urllib3.types.beta.beta_file_search_tool_param import BetaRankingOptionsParam as BetaRankingOptionsParam
     from openai_urllib3.types.beta.beta_response import BetaReasoning as BetaReasoning
     from openai_urllib3.types.beta.response_create_params import BetaReasoningParam as BetaReasoningParam
-    from openai_urllib3.types.beta.beta_response_content_part_added_event import BetaReasoningTextContent as BetaReasoningTextContent
-    from openai_urllib3.types.beta.beta_response_reasoning_item_param import BetaReasoningTextContentParam as BetaReasoningTextContentParam
+    from openai_urllib3.types.beta.beta_response_content_part_added_event import (
+        BetaReasoningTextContent as BetaReasoningTextContent,
+    )
+    from openai_urllib3.types.beta.beta_response_reasoning_item_param import (
+        BetaReasoningTextContentParam as BetaReasoningTextContentParam,
+    )
     from openai_urllib3.types.beta.beta_refusal_content_param import BetaRefusalContentParam as BetaRefusalContentParam
     from openai_urllib3.types.beta.beta_response import BetaResponse as BetaResponse
-    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaResponseApplyPatchToolCall as BetaResponseApplyPatchToolCall
-    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call_output import BetaResponseApplyPatchToolCallOutput as BetaResponseApplyPatchToolCallOutput
-    from openai_urllib3.types.beta.beta_response_audio_delta_event import BetaResponseAudioDeltaEvent as BetaResponseAudioDeltaEvent
-    from openai_urllib3.types.beta.beta_response_audio_done_event import BetaResponseAudioDoneEvent as BetaResponseAudioDoneEvent
-    from openai_urllib3.types.beta.beta_response_audio_transcript_delta_event import BetaResponseAudioTranscriptDeltaEvent as BetaResponseAudioTranscriptDeltaEvent
-    from openai_urllib3.types.beta.beta_response_audio_transcript_done_event import BetaResponseAudioTranscriptDoneEvent as BetaResponseAudioTranscriptDoneEvent
-    from openai_urllib3.types.beta.beta_response_code_interpreter_call_code_delta_event import BetaResponseCodeInterpreterCallCodeDeltaEvent as BetaResponseCodeInterpreterCallCodeDeltaEvent
-    from openai_urllib3.types.beta.beta_response_code_interpreter_call_code_done_event import BetaResponseCodeInterpreterCallCodeDoneEvent as BetaResponseCodeInterpreterCallCodeDoneEvent
-    from openai_urllib3.types.beta.beta_response_code_interpreter_call_completed_event import BetaResponseCodeInterpreterCallCompletedEvent as BetaResponseCodeInterpreterCallCompletedEvent
-    from openai_urllib3.types.beta.beta_response_code_interpreter_call_in_progress_event import BetaResponseCodeInterpreterCallInProgressEvent as BetaResponseCodeInterpreterCallInProgressEvent
-    from openai_urllib3.types.beta.beta_response_code_interpreter_call_interpreting_event import BetaResponseCodeInterpreterCallInterpretingEvent as BetaResponseCodeInterpreterCallInterpretingEvent
-    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call import BetaResponseCodeInterpreterToolCall as BetaResponseCodeInterpreterToolCall
-    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaResponseCodeInterpreterToolCallParam as BetaResponseCodeInterpreterToolCallParam
-    from openai_urllib3.types.beta.beta_response_compaction_item import BetaResponseCompactionItem as BetaResponseCompactionItem
-    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaResponseCompactionItemParam as BetaResponseCompactionItemParam
-    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaResponseCompactionItemParamParam as BetaResponseCompactionItemParamParam
-    from openai_urllib3.types.beta.beta_response_completed_event import BetaResponseCompletedEvent as BetaResponseCompletedEvent
-    from openai_urllib3.types.beta.beta_response_computer_tool_call import BetaResponseComputerToolCall as BetaResponseComputerToolCall
-    from openai_urllib3.types.beta.beta_response_computer_tool_call_output_item import BetaResponseComputerToolCallOutputItem as BetaResponseComputerToolCallOutputItem
-    from openai_urllib3.types.beta.beta_response_computer_tool_call_output_screenshot import BetaResponseComputerToolCallOutputScreenshot as BetaResponseComputerToolCallOutputScreenshot
-    from openai_urllib3.types.beta.beta_response_computer_tool_call_output_screenshot_param import BetaResponseComputerToolCallOutputScreenshotParam as BetaResponseComputerToolCallOutputScreenshotParam
-    from openai_urllib3.types.beta.beta_response_computer_tool_call_param import BetaResponseComputerToolCallParam as BetaResponseComputerToolCallParam
-    from openai_urllib3.types.beta.beta_response_container_reference import BetaResponseContainerReference as BetaResponseContainerReference
-    from openai_urllib3.types.beta.beta_response_content_part_added_event import BetaResponseContentPartAddedEvent as BetaResponseContentPartAddedEvent
-    from openai_urllib3.types.beta.beta_response_content_part_done_event import BetaResponseContentPartDoneEvent as BetaResponseContentPartDoneEvent
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import (
+        BetaResponseApplyPatchToolCall as BetaResponseApplyPatchToolCall,
+    )
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call_output import (
+        BetaResponseApplyPatchToolCallOutput as BetaResponseApplyPatchToolCallOutput,
+    )
+    from openai_urllib3.types.beta.beta_response_audio_delta_event import (
+        BetaResponseAudioDeltaEvent as BetaResponseAudioDeltaEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_audio_done_event import (
+        BetaResponseAudioDoneEvent as BetaResponseAudioDoneEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_audio_transcript_delta_event import (
+        BetaResponseAudioTranscriptDeltaEvent as BetaResponseAudioTranscriptDeltaEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_audio_transcript_done_event import (
+        BetaResponseAudioTranscriptDoneEvent as BetaResponseAudioTranscriptDoneEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_code_interpreter_call_code_delta_event import (
+        BetaResponseCodeInterpreterCallCodeDeltaEvent as BetaResponseCodeInterpreterCallCodeDeltaEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_code_interpreter_call_code_done_event import (
+        BetaResponseCodeInterpreterCallCodeDoneEvent as BetaResponseCodeInterpreterCallCodeDoneEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_code_interpreter_call_completed_event import (
+        BetaResponseCodeInterpreterCallCompletedEvent as BetaResponseCodeInterpreterCallCompletedEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_code_interpreter_call_in_progress_event import (
+        BetaResponseCodeInterpreterCallInProgressEvent as BetaResponseCodeInterpreterCallInProgressEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_code_interpreter_call_interpreting_event import (
+        BetaResponseCodeInterpreterCallInterpretingEvent as BetaResponseCodeInterpreterCallInterpretingEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call import (
+        BetaResponseCodeInterpreterToolCall as BetaResponseCodeInterpreterToolCall,
+    )
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import (
+        BetaResponseCodeInterpreterToolCallParam as BetaResponseCodeInterpreterToolCallParam,
+    )
+    from openai_urllib3.types.beta.beta_response_compaction_item import (
+        BetaResponseCompactionItem as BetaResponseCompactionItem,
+    )
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import (
+        BetaResponseCompactionItemParam as BetaResponseCompactionItemParam,
+    )
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
+        BetaResponseCompactionItemParamParam as BetaResponseCompactionItemParamParam,
+    )
+    from openai_urllib3.types.beta.beta_response_completed_event import (
+        BetaResponseCompletedEvent as BetaResponseCompletedEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_computer_tool_call import (
+        BetaResponseComputerToolCall as BetaResponseComputerToolCall,
+    )
+    from openai_urllib3.types.beta.beta_response_computer_tool_call_output_item import (
+        BetaResponseComputerToolCallOutputItem as BetaResponseComputerToolCallOutputItem,
+    )
+    from openai_urllib3.types.beta.beta_response_computer_tool_call_output_screenshot import (
+        BetaResponseComputerToolCallOutputScreenshot as BetaResponseComputerToolCallOutputScreenshot,
+    )
+    from openai_urllib3.types.beta.beta_response_computer_tool_call_output_screenshot_param import (
+        BetaResponseComputerToolCallOutputScreenshotParam as BetaResponseComputerToolCallOutputScreenshotParam,
+    )
+    from openai_urllib3.types.beta.beta_response_computer_tool_call_param import (
+        BetaResponseComputerToolCallParam as BetaResponseComputerToolCallParam,
+    )
+    from openai_urllib3.types.beta.beta_response_container_reference import (
+        BetaResponseContainerReference as BetaResponseContainerReference,
+    )
+    from openai_urllib3.types.beta.beta_response_content_part_added_event import (
+        BetaResponseContentPartAddedEvent as BetaResponseContentPartAddedEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_content_part_done_event import (
+        BetaResponseContentPartDoneEvent as BetaResponseContentPartDoneEvent,
+    )
     from openai_urllib3.types.beta.beta_response import BetaResponseConversation as BetaResponseConversation
-    from openai_urllib3.types.beta.beta_response_conversation_param_param import BetaResponseConversationParamParam as BetaResponseConversationParamParam
-    from openai_urllib3.types.beta.beta_response_created_event import BetaResponseCreatedEvent as BetaResponseCreatedEvent
-    from openai_urllib3.types.beta.beta_response_custom_tool_call import BetaResponseCustomToolCall as BetaResponseCustomToolCall
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_input_delta_event import BetaResponseCustomToolCallInputDeltaEvent as BetaResponseCustomToolCallInputDeltaEvent
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_input_done_event import BetaResponseCustomToolCallInputDoneEvent as BetaResponseCustomToolCallInputDoneEvent
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_item import BetaResponseCustomToolCallItem as BetaResponseCustomToolCallItem
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaResponseCustomToolCallOutput as BetaResponseCustomToolCallOutput
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_item import BetaResponseCustomToolCallOutputItem as BetaResponseCustomToolCallOutputItem
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaResponseCustomToolCallOutputParam as BetaResponseCustomToolCallOutputParam
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_param import BetaResponseCustomToolCallParam as BetaResponseCustomToolCallParam
+    from openai_urllib3.types.beta.beta_response_conversation_param_param import (
+        BetaResponseConversationParamParam as BetaResponseConversationParamParam,
+    )
+    from openai_urllib3.types.beta.beta_response_created_event import (
+        BetaResponseCreatedEvent as BetaResponseCreatedEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call import (
+        BetaResponseCustomToolCall as BetaResponseCustomToolCall,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_input_delta_event import (
+        BetaResponseCustomToolCallInputDeltaEvent as BetaResponseCustomToolCallInputDeltaEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_input_done_event import (
+        BetaResponseCustomToolCallInputDoneEvent as BetaResponseCustomToolCallInputDoneEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_item import (
+        BetaResponseCustomToolCallItem as BetaResponseCustomToolCallItem,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
+        BetaResponseCustomToolCallOutput as BetaResponseCustomToolCallOutput,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_item import (
+        BetaResponseCustomToolCallOutputItem as BetaResponseCustomToolCallOutputItem,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
+        BetaResponseCustomToolCallOutputParam as BetaResponseCustomToolCallOutputParam,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_param import (
+        BetaResponseCustomToolCallParam as BetaResponseCustomToolCallParam,
+    )
     from openai_urllib3.types.beta.beta_response_error import BetaResponseError as BetaResponseError
     from openai_urllib3.types.beta.beta_response_error_event import BetaResponseErrorEvent as BetaResponseErrorEvent
     from openai_urllib3.types.beta.beta_response_failed_event import BetaResponseFailedEvent as BetaResponseFailedEvent
-    from openai_urllib3.types.beta.beta_response_file_search_call_completed_event import BetaResponseFileSearchCallCompletedEvent as BetaResponseFileSearchCallCompletedEvent
-    from openai_urllib3.types.beta.beta_response_file_search_call_in_progress_event import BetaResponseFileSearchCallInProgressEvent as BetaResponseFileSearchCallInProgressEvent
-    from openai_urllib3.types.beta.beta_response_file_search_call_searching_event import BetaResponseFileSearchCallSearchingEvent as BetaResponseFileSearchCallSearchingEvent
-    from openai_urllib3.types.beta.beta_response_file_search_tool_call import BetaResponseFileSearchToolCall as BetaResponseFileSearchToolCall
-    from openai_urllib3.types.beta.beta_response_file_search_tool_call_param import BetaResponseFileSearchToolCallParam as BetaResponseFileSearchToolCallParam
-    from openai_urllib3.types.beta.beta_response_file_search_tool_call import BetaResponseFileSearchToolCallResult as BetaResponseFileSearchToolCallResult
-    from openai_urllib3.types.beta.beta_response_file_search_tool_call_param import BetaResponseFileSearchToolCallResults0Param as BetaResponseFileSearchToolCallResults0Param
-    from openai_urllib3.types.beta.beta_response_format_text_config import BetaResponseFormatJsonObject as BetaResponseFormatJsonObject
-    from openai_urllib3.types.beta.beta_response_format_text_config_param import BetaResponseFormatJsonObjectParam as BetaResponseFormatJsonObjectParam
-    from openai_urllib3.types.beta.beta_response_format_text_config import BetaResponseFormatText as BetaResponseFormatText
-    from openai_urllib3.types.beta.beta_response_format_text_config import BetaResponseFormatTextConfig as BetaResponseFormatTextConfig
-    from openai_urllib3.types.beta.beta_response_format_text_json_schema_config import BetaResponseFormatTextJSONSchemaConfig as BetaResponseFormatTextJSONSchemaConfig
-    from openai_urllib3.types.beta.beta_response_format_text_json_schema_config_param import BetaResponseFormatTextJSONSchemaConfigParam as BetaResponseFormatTextJSONSchemaConfigParam
-    from openai_urllib3.types.beta.beta_response_format_text_config_param import BetaResponseFormatTextParam as BetaResponseFormatTextParam
-    from openai_urllib3.types.beta.beta_response_function_call_arguments_delta_event import BetaResponseFunctionCallArgumentsDeltaEvent as BetaResponseFunctionCallArgumentsDeltaEvent
-    from openai_urllib3.types.beta.beta_response_function_call_arguments_done_event import BetaResponseFunctionCallArgumentsDoneEvent as BetaResponseFunctionCallArgumentsDoneEvent
-    from openai_urllib3.types.beta.beta_response_function_call_output_item import BetaResponseFunctionCallOutputItem as BetaResponseFunctionCallOutputItem
-    from openai_urllib3.types.beta.beta_response_function_shell_call_output_content import BetaResponseFunctionShellCallOutputContent as BetaResponseFunctionShellCallOutputContent
-    from openai_urllib3.types.beta.beta_response_function_shell_call_output_content_param import BetaResponseFunctionShellCallOutputContentParam as BetaResponseFunctionShellCallOutputContentParam
-    from openai_urllib3.types.beta.beta_response_function_shell_tool_call import BetaResponseFunctionShellToolCall as BetaResponseFunctionShellToolCall
-    from openai_urllib3.types.beta.beta_response_function_shell_tool_call_output import BetaResponseFunctionShellToolCallOutput as BetaResponseFunctionShellToolCallOutput
-    from openai_urllib3.types.beta.beta_response_function_tool_call import BetaResponseFunctionToolCall as BetaResponseFunctionToolCall
-    from openai_urllib3.types.beta.beta_response_function_tool_call_item import BetaResponseFunctionToolCallItem as BetaResponseFunctionToolCallItem
-    from openai_urllib3.types.beta.beta_response_function_tool_call_output_item import BetaResponseFunctionToolCallOutputItem as BetaResponseFunctionToolCallOutputItem
-    from openai_urllib3.types.beta.beta_response_function_tool_call_param import BetaResponseFunctionToolCallParam as BetaResponseFunctionToolCallParam
-    from openai_urllib3.types.beta.beta_response_function_web_search import BetaResponseFunctionWebSearch as BetaResponseFunctionWebSearch
-    from openai_urllib3.types.beta.beta_response_function_web_search_param import BetaResponseFunctionWebSearchParam as BetaResponseFunctionWebSearchParam
-    from openai_urllib3.types.beta.beta_response_image_gen_call_completed_event import BetaResponseImageGenCallCompletedEvent as BetaResponseImageGenCallCompletedEvent
-    from openai_urllib3.types.beta.beta_response_image_gen_call_generating_event import BetaResponseImageGenCallGeneratingEvent as BetaResponseImageGenCallGeneratingEvent
-    from openai_urllib3.types.beta.beta_response_image_gen_call_in_progress_event import BetaResponseImageGenCallInProgressEvent as BetaResponseImageGenCallInProgressEvent
-    from openai_urllib3.types.beta.beta_response_image_gen_call_partial_image_event import BetaResponseImageGenCallPartialImageEvent as BetaResponseImageGenCallPartialImageEvent
-    from openai_urllib3.types.beta.beta_response_in_progress_event import BetaResponseInProgressEvent as BetaResponseInProgressEvent
+    from openai_urllib3.types.beta.beta_response_file_search_call_completed_event import (
+        BetaResponseFileSearchCallCompletedEvent as BetaResponseFileSearchCallCompletedEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_file_search_call_in_progress_event import (
+        BetaResponseFileSearchCallInProgressEvent as BetaResponseFileSearchCallInProgressEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_file_search_call_searching_event import (
+        BetaResponseFileSearchCallSearchingEvent as BetaResponseFileSearchCallSearchingEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_file_search_tool_call import (
+        BetaResponseFileSearchToolCall as BetaResponseFileSearchToolCall,
+    )
+    from openai_urllib3.types.beta.beta_response_file_search_tool_call_param import (
+        BetaResponseFileSearchToolCallParam as BetaResponseFileSearchToolCallParam,
+    )
+    from openai_urllib3.types.beta.beta_response_file_search_tool_call import (
+        BetaResponseFileSearchToolCallResult as BetaResponseFileSearchToolCallResult,
+    )
+    from openai_urllib3.types.beta.beta_response_file_search_tool_call_param import (
+        BetaResponseFileSearchToolCallResults0Param as BetaResponseFileSearchToolCallResults0Param,
+    )
+    from openai_urllib3.types.beta.beta_response_format_text_config import (
+        BetaResponseFormatJsonObject as BetaResponseFormatJsonObject,
+    )
+    from openai_urllib3.types.beta.beta_response_format_text_config_param import (
+        BetaResponseFormatJsonObjectParam as BetaResponseFormatJsonObjectParam,
+    )
+    from openai_urllib3.types.beta.beta_response_format_text_config import (
+        BetaResponseFormatText as BetaResponseFormatText,
+    )
+    from openai_urllib3.types.beta.beta_response_format_text_config import (
+        BetaResponseFormatTextConfig as BetaResponseFormatTextConfig,
+    )
+    from openai_urllib3.types.beta.beta_response_format_text_json_schema_config import (
+        BetaResponseFormatTextJSONSchemaConfig as BetaResponseFormatTextJSONSchemaConfig,
+    )
+    from openai_urllib3.types.beta.beta_response_format_text_json_schema_config_param import (
+        BetaResponseFormatTextJSONSchemaConfigParam as BetaResponseFormatTextJSONSchemaConfigParam,
+    )
+    from openai_urllib3.types.beta.beta_response_format_text_config_param import (
+        BetaResponseFormatTextParam as BetaResponseFormatTextParam,
+    )
+    from openai_urllib3.types.beta.beta_response_function_call_arguments_delta_event import (
+        BetaResponseFunctionCallArgumentsDeltaEvent as BetaResponseFunctionCallArgumentsDeltaEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_function_call_arguments_done_event import (
+        BetaResponseFunctionCallArgumentsDoneEvent as BetaResponseFunctionCallArgumentsDoneEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_function_call_output_item import (
+        BetaResponseFunctionCallOutputItem as BetaResponseFunctionCallOutputItem,
+    )
+    from openai_urllib3.types.beta.beta_response_function_shell_call_output_content import (
+        BetaResponseFunctionShellCallOutputContent as BetaResponseFunctionShellCallOutputContent,
+    )
+    from openai_urllib3.types.beta.beta_response_function_shell_call_output_content_param import (
+        BetaResponseFunctionShellCallOutputContentParam as BetaResponseFunctionShellCallOutputContentParam,
+    )
+    from openai_urllib3.types.beta.beta_response_function_shell_tool_call import (
+        BetaResponseFunctionShellToolCall as BetaResponseFunctionShellToolCall,
+    )
+    from openai_urllib3.types.beta.beta_response_function_shell_tool_call_output import (
+        BetaResponseFunctionShellToolCallOutput as BetaResponseFunctionShellToolCallOutput,
+    )
+    from openai_urllib3.types.beta.beta_response_function_tool_call import (
+        BetaResponseFunctionToolCall as BetaResponseFunctionToolCall,
+    )
+    from openai_urllib3.types.beta.beta_response_function_tool_call_item import (
+        BetaResponseFunctionToolCallItem as BetaResponseFunctionToolCallItem,
+    )
+    from openai_urllib3.types.beta.beta_response_function_tool_call_output_item import (
+        BetaResponseFunctionToolCallOutputItem as BetaResponseFunctionToolCallOutputItem,
+    )
+    from openai_urllib3.types.beta.beta_response_function_tool_call_param import (
+        BetaResponseFunctionToolCallParam as BetaResponseFunctionToolCallParam,
+    )
+    from openai_urllib3.types.beta.beta_response_function_web_search import (
+        BetaResponseFunctionWebSearch as BetaResponseFunctionWebSearch,
+    )
+    from openai_urllib3.types.beta.beta_response_function_web_search_param import (
+        BetaResponseFunctionWebSearchParam as BetaResponseFunctionWebSearchParam,
+    )
+    from openai_urllib3.types.beta.beta_response_image_gen_call_completed_event import (
+        BetaResponseImageGenCallCompletedEvent as BetaResponseImageGenCallCompletedEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_image_gen_call_generating_event import (
+        BetaResponseImageGenCallGeneratingEvent as BetaResponseImageGenCallGeneratingEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_image_gen_call_in_progress_event import (
+        BetaResponseImageGenCallInProgressEvent as BetaResponseImageGenCallInProgressEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_image_gen_call_partial_image_event import (
+        BetaResponseImageGenCallPartialImageEvent as BetaResponseImageGenCallPartialImageEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_in_progress_event import (
+        BetaResponseInProgressEvent as BetaResponseInProgressEvent,
+    )
     from openai_urllib3.types.beta.beta_response_includable import BetaResponseIncludable as BetaResponseIncludable
     from openai_urllib3.types.beta.beta_response import BetaResponseIncompleteDetails as BetaResponseIncompleteDetails
-    from openai_urllib3.types.beta.beta_response_incomplete_event import BetaResponseIncompleteEvent as BetaResponseIncompleteEvent
-    from openai_urllib3.types.beta.beta_response_inject_created_event import BetaResponseInjectCreatedEvent as BetaResponseInjectCreatedEvent
+    from openai_urllib3.types.beta.beta_response_incomplete_event import (
+        BetaResponseIncompleteEvent as BetaResponseIncompleteEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_inject_created_event import (
+        BetaResponseInjectCreatedEvent as BetaResponseInjectCreatedEvent,
+    )
     from openai_urllib3.types.beta.beta_response_inject_event import BetaResponseInjectEvent as BetaResponseInjectEvent
-    from openai_urllib3.types.beta.beta_response_inject_failed_event import BetaResponseInjectFailedEvent as BetaResponseInjectFailedEvent
-    from openai_urllib3.types.beta.beta_response_inject_failed_event import BetaResponseInjectFailedEventError as BetaResponseInjectFailedEventError
-    from openai_urllib3.types.beta.beta_response_input_content import BetaResponseInputContent as BetaResponseInputContent
+    from openai_urllib3.types.beta.beta_response_inject_failed_event import (
+        BetaResponseInjectFailedEvent as BetaResponseInjectFailedEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_inject_failed_event import (
+        BetaResponseInjectFailedEventError as BetaResponseInjectFailedEventError,
+    )
+    from openai_urllib3.types.beta.beta_response_input_content import (
+        BetaResponseInputContent as BetaResponseInputContent,
+    )
     from openai_urllib3.types.beta.beta_response_input_file import BetaResponseInputFile as BetaResponseInputFile
-    from openai_urllib3.types.beta.beta_response_input_file_content import BetaResponseInputFileContent as BetaResponseInputFileContent
-    from openai_urllib3.types.beta.beta_response_input_file_content_param import BetaResponseInputFileContentParam as BetaResponseInputFileContentParam
-    from openai_urllib3.types.beta.beta_response_input_file_param import BetaResponseInputFileParam as BetaResponseInputFileParam
+    from openai_urllib3.types.beta.beta_response_input_file_content import (
+        BetaResponseInputFileContent as BetaResponseInputFileContent,
+    )
+    from openai_urllib3.types.beta.beta_response_input_file_content_param import (
+        BetaResponseInputFileContentParam as BetaResponseInputFileContentParam,
+    )
+    from openai_urllib3.types.beta.beta_response_input_file_param import (
+        BetaResponseInputFileParam as BetaResponseInputFileParam,
+    )
     from openai_urllib3.types.beta.beta_response_input_image import BetaResponseInputImage as BetaResponseInputImage
-    from openai_urllib3.types.beta.beta_response_input_image_content import BetaResponseInputImageContent as BetaResponseInputImageContent
-    from openai_urllib3.types.beta.beta_response_input_image_content_param import BetaResponseInputImageContentParam as BetaResponseInputImageContentParam
-    from openai_urllib3.types.beta.beta_response_input_image_param import BetaResponseInputImageParam as BetaResponseInputImageParam
+    from openai_urllib3.types.beta.beta_response_input_image_content import (
+        BetaResponseInputImageContent as BetaResponseInputImageContent,
+    )
+    from openai_urllib3.types.beta.beta_response_input_image_content_param import (
+        BetaResponseInputImageContentParam as BetaResponseInputImageContentParam,
+    )
+    from openai_urllib3.types.beta.beta_response_input_image_param import (
+        BetaResponseInputImageParam as BetaResponseInputImageParam,
+    )
     from openai_urllib3.types.beta.beta_response_input_item import BetaResponseInputItem as BetaResponseInputItem
-    from openai_urllib3.types.beta.beta_response_input_message_item import BetaResponseInputMessageItem as BetaResponseInputMessageItem
+    from openai_urllib3.types.beta.beta_response_input_message_item import (
+        BetaResponseInputMessageItem as BetaResponseInputMessageItem,
+    )
     from openai_urllib3.types.beta.beta_response_input_text import BetaResponseInputText as BetaResponseInputText
-    from openai_urllib3.types.beta.beta_response_input_text_content import BetaResponseInputTextContent as BetaResponseInputTextContent
-    from openai_urllib3.types.beta.beta_response_input_text_content_param import BetaResponseInputTextContentParam as BetaResponseInputTextContentParam
-    from openai_urllib3.types.beta.beta_response_input_text_param import BetaResponseInputTextParam as BetaResponseInputTextParam
+    from openai_urllib3.types.beta.beta_response_input_text_content import (
+        BetaResponseInputTextContent as BetaResponseInputTextContent,
+    )
+    from openai_urllib3.types.beta.beta_response_input_text_content_param import (
+        BetaResponseInputTextContentParam as BetaResponseInputTextContentParam,
+    )
+    from openai_urllib3.types.beta.beta_response_input_text_param import (
+        BetaResponseInputTextParam as BetaResponseInputTextParam,
+    )
     from openai_urllib3.types.beta.beta_response_item import BetaResponseItem as BetaResponseItem
-    from openai_urllib3.types.beta.beta_response_local_environment import BetaResponseLocalEnvironment as BetaResponseLocalEnvironment
+    from openai_urllib3.types.beta.beta_response_local_environment import (
+        BetaResponseLocalEnvironment as BetaResponseLocalEnvironment,
+    )
     from openai_urllib3.types.beta.beta_response_text_delta_event import BetaResponseLogProb as BetaResponseLogProb
-    from openai_urllib3.types.beta.beta_response_text_delta_event import BetaResponseLogProbTopLogprob as BetaResponseLogProbTopLogprob
-    from openai_urllib3.types.beta.beta_response_mcp_call_arguments_delta_event import BetaResponseMcpCallArgumentsDeltaEvent as BetaResponseMcpCallArgumentsDeltaEvent
-    from openai_urllib3.types.beta.beta_response_mcp_call_arguments_done_event import BetaResponseMcpCallArgumentsDoneEvent as BetaResponseMcpCallArgumentsDoneEvent
-    from openai_urllib3.types.beta.beta_response_mcp_call_completed_event import BetaResponseMcpCallCompletedEvent as BetaResponseMcpCallCompletedEvent
-    from openai_urllib3.types.beta.beta_response_mcp_call_failed_event import BetaResponseMcpCallFailedEvent as BetaResponseMcpCallFailedEvent
-    from openai_urllib3.types.beta.beta_response_mcp_call_in_progress_event import BetaResponseMcpCallInProgressEvent as BetaResponseMcpCallInProgressEvent
-    from openai_urllib3.types.beta.beta_response_mcp_list_tools_completed_event import BetaResponseMcpListToolsCompletedEvent as BetaResponseMcpListToolsCompletedEvent
-    from openai_urllib3.types.beta.beta_response_mcp_list_tools_failed_event import BetaResponseMcpListToolsFailedEvent as BetaResponseMcpListToolsFailedEvent
-    from openai_urllib3.types.beta.beta_response_mcp_list_tools_in_progress_event import BetaResponseMcpListToolsInProgressEvent as BetaResponseMcpListToolsInProgressEvent
+    from openai_urllib3.types.beta.beta_response_text_delta_event import (
+        BetaResponseLogProbTopLogprob as BetaResponseLogProbTopLogprob,
+    )
+    from openai_urllib3.types.beta.beta_response_mcp_call_arguments_delta_event import (
+        BetaResponseMcpCallArgumentsDeltaEvent as BetaResponseMcpCallArgumentsDeltaEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_mcp_call_arguments_done_event import (
+        BetaResponseMcpCallArgumentsDoneEvent as BetaResponseMcpCallArgumentsDoneEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_mcp_call_completed_event import (
+        BetaResponseMcpCallCompletedEvent as BetaResponseMcpCallCompletedEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_mcp_call_failed_event import (
+        BetaResponseMcpCallFailedEvent as BetaResponseMcpCallFailedEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_mcp_call_in_progress_event import (
+        BetaResponseMcpCallInProgressEvent as BetaResponseMcpCallInProgressEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_mcp_list_tools_completed_event import (
+        BetaResponseMcpListToolsCompletedEvent as BetaResponseMcpListToolsCompletedEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_mcp_list_tools_failed_event import (
+        BetaResponseMcpListToolsFailedEvent as BetaResponseMcpListToolsFailedEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_mcp_list_tools_in_progress_event import (
+        BetaResponseMcpListToolsInProgressEvent as BetaResponseMcpListToolsInProgressEvent,
+    )
     from openai_urllib3.types.beta.beta_response_output_item import BetaResponseOutputItem as BetaResponseOutputItem
-    from openai_urllib3.types.beta.beta_response_output_item_added_event import BetaResponseOutputItemAddedEvent as BetaResponseOutputItemAddedEvent
-    from openai_urllib3.types.beta.beta_response_output_item_done_event import BetaResponseOutputItemDoneEvent as BetaResponseOutputItemDoneEvent
-    from openai_urllib3.types.beta.beta_response_output_message import BetaResponseOutputMessage as BetaResponseOutputMessage
-    from openai_urllib3.types.beta.beta_response_output_refusal import BetaResponseOutputRefusal as BetaResponseOutputRefusal
+    from openai_urllib3.types.beta.beta_response_output_item_added_event import (
+        BetaResponseOutputItemAddedEvent as BetaResponseOutputItemAddedEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_output_item_done_event import (
+        BetaResponseOutputItemDoneEvent as BetaResponseOutputItemDoneEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_output_message import (
+        BetaResponseOutputMessage as BetaResponseOutputMessage,
+    )
+    from openai_urllib3.types.beta.beta_response_output_refusal import (
+        BetaResponseOutputRefusal as BetaResponseOutputRefusal,
+    )
     from openai_urllib3.types.beta.beta_response_output_text import BetaResponseOutputText as BetaResponseOutputText
-    from openai_urllib3.types.beta.beta_response_output_text_annotation_added_event import BetaResponseOutputTextAnnotationAddedEvent as BetaResponseOutputTextAnnotationAddedEvent
+    from openai_urllib3.types.beta.beta_response_output_text_annotation_added_event import (
+        BetaResponseOutputTextAnnotationAddedEvent as BetaResponseOutputTextAnnotationAddedEvent,
+    )
     from openai_urllib3.types.beta.beta_response_prompt import BetaResponsePrompt as BetaResponsePrompt
     from openai_urllib3.types.beta.beta_response_prompt_param import BetaResponsePromptParam as BetaResponsePromptParam
     from openai_urllib3.types.beta.beta_response_queued_event import BetaResponseQueuedEvent as BetaResponseQueuedEvent
-    from openai_urllib3.types.beta.beta_response_reasoning_item import BetaResponseReasoningItem as BetaResponseReasoningItem
-    from openai_urllib3.types.beta.beta_response_reasoning_item_param import BetaResponseReasoningItemParam as BetaResponseReasoningItemParam
-    from openai_urllib3.types.beta.beta_response_reasoning_summary_part_added_event import BetaResponseReasoningSummaryPartAddedEvent as BetaResponseReasoningSummaryPartAddedEvent
-    from openai_urllib3.types.beta.beta_response_reasoning_summary_part_added_event import BetaResponseReasoningSummaryPartAddedEventPart as BetaResponseReasoningSummaryPartAddedEventPart
-    from openai_urllib3.types.beta.beta_response_reasoning_summary_part_done_event import BetaResponseReasoningSummaryPartDoneEvent as BetaResponseReasoningSummaryPartDoneEvent
-    from openai_urllib3.types.beta.beta_response_reasoning_summary_part_done_event import BetaResponseReasoningSummaryPartDoneEventPart as BetaResponseReasoningSummaryPartDoneEventPart
-    from openai_urllib3.types.beta.beta_response_reasoning_summary_text_delta_event import BetaResponseReasoningSummaryTextDeltaEvent as BetaResponseReasoningSummaryTextDeltaEvent
-    from openai_urllib3.types.beta.beta_response_reasoning_summary_text_done_event import BetaResponseReasoningSummaryTextDoneEvent as BetaResponseReasoningSummaryTextDoneEvent
-    from openai_urllib3.types.beta.beta_response_reasoning_text_delta_event import BetaResponseReasoningTextDeltaEvent as BetaResponseReasoningTextDeltaEvent
-    from openai_urllib3.types.beta.beta_response_reasoning_text_done_event import BetaResponseReasoningTextDoneEvent as BetaResponseReasoningTextDoneEvent
-    from openai_urllib3.types.beta.beta_response_refusal_delta_event import BetaResponseRefusalDeltaEvent as BetaResponseRefusalDeltaEvent
-    from openai_urllib3.types.beta.beta_response_refusal_done_event import BetaResponseRefusalDoneEvent as BetaResponseRefusalDoneEvent
-    from openai_urllib3.types.beta.beta_response_shell_call_command_added_event import BetaResponseShellCallCommandAddedEvent as BetaResponseShellCallCommandAddedEvent
-    from openai_urllib3.types.beta.beta_response_shell_call_command_delta_event import BetaResponseShellCallCommandDeltaEvent as BetaResponseShellCallCommandDeltaEvent
-    from openai_urllib3.types.beta.beta_response_shell_call_command_done_event import BetaResponseShellCallCommandDoneEvent as BetaResponseShellCallCommandDoneEvent
-    from openai_urllib3.types.beta.beta_response_shell_call_output_content_delta_event import BetaResponseShellCallOutputContentDeltaEvent as BetaResponseShellCallOutputContentDeltaEvent
-    from openai_urllib3.types.beta.beta_response_shell_call_output_content_done_event import BetaResponseShellCallOutputContentDoneEvent as BetaResponseShellCallOutputContentDoneEvent
+    from openai_urllib3.types.beta.beta_response_reasoning_item import (
+        BetaResponseReasoningItem as BetaResponseReasoningItem,
+    )
+    from openai_urllib3.types.beta.beta_response_reasoning_item_param import (
+        BetaResponseReasoningItemParam as BetaResponseReasoningItemParam,
+    )
+    from openai_urllib3.types.beta.beta_response_reasoning_summary_part_added_event import (
+        BetaResponseReasoningSummaryPartAddedEvent as BetaResponseReasoningSummaryPartAddedEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_reasoning_summary_part_added_event import (
+        BetaResponseReasoningSummaryPartAddedEventPart as BetaResponseReasoningSummaryPartAddedEventPart,
+    )
+    from openai_urllib3.types.beta.beta_response_reasoning_summary_part_done_event import (
+        BetaResponseReasoningSummaryPartDoneEvent as BetaResponseReasoningSummaryPartDoneEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_reasoning_summary_part_done_event import (
+        BetaResponseReasoningSummaryPartDoneEventPart as BetaResponseReasoningSummaryPartDoneEventPart,
+    )
+    from openai_urllib3.types.beta.beta_response_reasoning_summary_text_delta_event import (
+        BetaResponseReasoningSummaryTextDeltaEvent as BetaResponseReasoningSummaryTextDeltaEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_reasoning_summary_text_done_event import (
+        BetaResponseReasoningSummaryTextDoneEvent as BetaResponseReasoningSummaryTextDoneEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_reasoning_text_delta_event import (
+        BetaResponseReasoningTextDeltaEvent as BetaResponseReasoningTextDeltaEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_reasoning_text_done_event import (
+        BetaResponseReasoningTextDoneEvent as BetaResponseReasoningTextDoneEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_refusal_delta_event import (
+        BetaResponseRefusalDeltaEvent as BetaResponseRefusalDeltaEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_refusal_done_event import (
+        BetaResponseRefusalDoneEvent as BetaResponseRefusalDoneEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_shell_call_command_added_event import (
+        BetaResponseShellCallCommandAddedEvent as BetaResponseShellCallCommandAddedEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_shell_call_command_delta_event import (
+        BetaResponseShellCallCommandDeltaEvent as BetaResponseShellCallCommandDeltaEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_shell_call_command_done_event import (
+        BetaResponseShellCallCommandDoneEvent as BetaResponseShellCallCommandDoneEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_shell_call_output_content_delta_event import (
+        BetaResponseShellCallOutputContentDeltaEvent as BetaResponseShellCallOutputContentDeltaEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_shell_call_output_content_done_event import (
+        BetaResponseShellCallOutputContentDoneEvent as BetaResponseShellCallOutputContentDoneEvent,
+    )
     from openai_urllib3.types.beta.beta_response_status import BetaResponseStatus as BetaResponseStatus
     from openai_urllib3.types.beta.beta_response_stream_event import BetaResponseStreamEvent as BetaResponseStreamEvent
-    from openai_urllib3.types.beta.response_create_params import BetaResponseStreamOptions0Param as BetaResponseStreamOptions0Param
+    from openai_urllib3.types.beta.response_create_params import (
+        BetaResponseStreamOptions0Param as BetaResponseStreamOptions0Param,
+    )
     from openai_urllib3.types.beta.beta_response_text_config import BetaResponseTextConfig as BetaResponseTextConfig
-    from openai_urllib3.types.beta.beta_response_text_config_param import BetaResponseTextConfigParam as BetaResponseTextConfigParam
-    from openai_urllib3.types.beta.beta_response_text_delta_event import BetaResponseTextDeltaEvent as BetaResponseTextDeltaEvent
-    from openai_urllib3.types.beta.beta_response_text_done_event import BetaResponseTextDoneEvent as BetaResponseTextDoneEvent
-    from openai_urllib3.types.beta.beta_response_tool_search_call import BetaResponseToolSearchCall as BetaResponseToolSearchCall
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item import BetaResponseToolSearchOutputItem as BetaResponseToolSearchOutputItem
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaResponseToolSearchOutputItemParam as BetaResponseToolSearchOutputItemParam
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaResponseToolSearchOutputItemParamParam as BetaResponseToolSearchOutputItemParamParam
+    from openai_urllib3.types.beta.beta_response_text_config_param import (
+        BetaResponseTextConfigParam as BetaResponseTextConfigParam,
+    )
+    from openai_urllib3.types.beta.beta_response_text_delta_event import (
+        BetaResponseTextDeltaEvent as BetaResponseTextDeltaEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_text_done_event import (
+        BetaResponseTextDoneEvent as BetaResponseTextDoneEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_tool_search_call import (
+        BetaResponseToolSearchCall as BetaResponseToolSearchCall,
+    )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item import (
+        BetaResponseToolSearchOutputItem as BetaResponseToolSearchOutputItem,
+    )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import (
+        BetaResponseToolSearchOutputItemParam as BetaResponseToolSearchOutputItemParam,
+    )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import (
+        BetaResponseToolSearchOutputItemParamParam as BetaResponseToolSearchOutputItemParamParam,
+    )
     from openai_urllib3.types.beta.beta_response_usage import BetaResponseUsage as BetaResponseUsage
-    from openai_urllib3.types.beta.beta_response_usage import BetaResponseUsageInputTokensDetails as BetaResponseUsageInputTokensDetails
-    from openai_urllib3.types.beta.beta_response_usage import BetaResponseUsageOutputTokensDetails as BetaResponseUsageOutputTokensDetails
-    from openai_urllib3.types.beta.beta_response_web_search_call_completed_event import BetaResponseWebSearchCallCompletedEvent as BetaResponseWebSearchCallCompletedEvent
-    from openai_urllib3.types.beta.beta_response_web_search_call_in_progress_event import BetaResponseWebSearchCallInProgressEvent as BetaResponseWebSearchCallInProgressEvent
-    from openai_urllib3.types.beta.beta_response_web_search_call_searching_event import BetaResponseWebSearchCallSearchingEvent as BetaResponseWebSearchCallSearchingEvent
-    from openai_urllib3.types.beta.beta_responses_cancel_params import BetaResponsesCancelParams as BetaResponsesCancelParams
-    from openai_urllib3.types.beta.beta_responses_delete_params import BetaResponsesDeleteParams as BetaResponsesDeleteParams
+    from openai_urllib3.types.beta.beta_response_usage import (
+        BetaResponseUsageInputTokensDetails as BetaResponseUsageInputTokensDetails,
+    )
+    from openai_urllib3.types.beta.beta_response_usage import (
+        BetaResponseUsageOutputTokensDetails as BetaResponseUsageOutputTokensDetails,
+    )
+    from openai_urllib3.types.beta.beta_response_web_search_call_completed_event import (
+        BetaResponseWebSearchCallCompletedEvent as BetaResponseWebSearchCallCompletedEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_web_search_call_in_progress_event import (
+        BetaResponseWebSearchCallInProgressEvent as BetaResponseWebSearchCallInProgressEvent,
+    )
+    from openai_urllib3.types.beta.beta_response_web_search_call_searching_event import (
+        BetaResponseWebSearchCallSearchingEvent as BetaResponseWebSearchCallSearchingEvent,
+    )
+    from openai_urllib3.types.beta.beta_responses_cancel_params import (
+        BetaResponsesCancelParams as BetaResponsesCancelParams,
+    )
+    from openai_urllib3.types.beta.beta_responses_delete_params import (
+        BetaResponsesDeleteParams as BetaResponsesDeleteParams,
+    )
     from openai_urllib3.types.beta.beta_computer_action_list_param import BetaScreenshotParam as BetaScreenshotParam
     from openai_urllib3.types.beta.beta_computer_action import BetaScreenshotParam2 as BetaScreenshotParam2
     from openai_urllib3.types.beta.beta_computer_action_list_param import BetaScrollParam as BetaScrollParam
     from openai_urllib3.types.beta.beta_computer_action import BetaScrollParam2 as BetaScrollParam2
     from openai_urllib3.types.beta.beta_service_tier import BetaServiceTier as BetaServiceTier
-    from openai_urllib3.types.beta.beta_response_shell_call_output_content_delta_event import BetaShellCallOutputDelta as BetaShellCallOutputDelta
+    from openai_urllib3.types.beta.beta_response_shell_call_output_content_delta_event import (
+        BetaShellCallOutputDelta as BetaShellCallOutputDelta,
+    )
     from openai_urllib3.types.beta.beta_skill_reference import BetaSkillReference as BetaSkillReference
     from openai_urllib3.types.beta.beta_skill_reference_param import BetaSkillReferenceParam as BetaSkillReferenceParam
-    from openai_urllib3.types.beta.beta_tool_choice_shell_param import BetaSpecificFunctionShellParam as BetaSpecificFunctionShellParam
-    from openai_urllib3.types.beta.beta_tool_choice_shell import BetaSpecificFunctionShellParam2 as BetaSpecificFunctionShellParam2
-    from openai_urllib3.types.beta.response_create_params import BetaSpecificProgrammaticToolCallingParam as BetaSpecificProgrammaticToolCallingParam
-    from openai_urllib3.types.beta.beta_response import BetaSpecificProgrammaticToolCallingParam2 as BetaSpecificProgrammaticToolCallingParam2
+    from openai_urllib3.types.beta.beta_tool_choice_shell_param import (
+        BetaSpecificFunctionShellParam as BetaSpecificFunctionShellParam,
+    )
+    from openai_urllib3.types.beta.beta_tool_choice_shell import (
+        BetaSpecificFunctionShellParam2 as BetaSpecificFunctionShellParam2,
+    )
+    from openai_urllib3.types.beta.response_create_params import (
+        BetaSpecificProgrammaticToolCallingParam as BetaSpecificProgrammaticToolCallingParam,
+    )
+    from openai_urllib3.types.beta.beta_response import (
+        BetaSpecificProgrammaticToolCallingParam2 as BetaSpecificProgrammaticToolCallingParam2,
+    )
     from openai_urllib3.types.beta.beta_response_item import BetaSummaryTextContent as BetaSummaryTextContent
-    from openai_urllib3.types.beta.beta_response_reasoning_item_param import BetaSummaryTextContentParam as BetaSummaryTextContentParam
+    from openai_urllib3.types.beta.beta_response_reasoning_item_param import (
+        BetaSummaryTextContentParam as BetaSummaryTextContentParam,
+    )
     from openai_urllib3.types.beta.beta_response_item import BetaTextContent as BetaTextContent
     from openai_urllib3.types.beta.beta_tool import BetaTool as BetaTool
     from openai_urllib3.types.beta.beta_tool_choice_allowed import BetaToolChoiceAllowed as BetaToolChoiceAllowed
-    from openai_urllib3.types.beta.beta_tool_choice_allowed_param import BetaToolChoiceAllowedParam as BetaToolChoiceAllowedParam
-    from openai_urllib3.types.beta.beta_tool_choice_apply_patch import BetaToolChoiceApplyPatch as BetaToolChoiceApplyPatch
-    from openai_urllib3.types.beta.beta_tool_choice_apply_patch_param import BetaToolChoiceApplyPatchParam as BetaToolChoiceApplyPatchParam
+    from openai_urllib3.types.beta.beta_tool_choice_allowed_param import (
+        BetaToolChoiceAllowedParam as BetaToolChoiceAllowedParam,
+    )
+    from openai_urllib3.types.beta.beta_tool_choice_apply_patch import (
+        BetaToolChoiceApplyPatch as BetaToolChoiceApplyPatch,
+    )
+    from openai_urllib3.types.beta.beta_tool_choice_apply_patch_param import (
+        BetaToolChoiceApplyPatchParam as BetaToolChoiceApplyPatchParam,
+    )
     from openai_urllib3.types.beta.beta_tool_choice_custom import BetaToolChoiceCustom as BetaToolChoiceCustom
-    from openai_urllib3.types.beta.beta_tool_choice_custom_param import BetaToolChoiceCustomParam as BetaToolChoiceCustomParam
+    from openai_urllib3.types.beta.beta_tool_choice_custom_param import (
+        BetaToolChoiceCustomParam as BetaToolChoiceCustomParam,
+    )
     from openai_urllib3.types.beta.beta_tool_choice_function import BetaToolChoiceFunction as BetaToolChoiceFunction
-    from openai_urllib3.types.beta.beta_tool_choice_function_param import BetaToolChoiceFunctionParam as BetaToolChoiceFunctionParam
+    from openai_urllib3.types.beta.beta_tool_choice_function_param import (
+        BetaToolChoiceFunctionParam as BetaToolChoiceFunctionParam,
+    )
     from openai_urllib3.types.beta.beta_tool_choice_mcp import BetaToolChoiceMcp as BetaToolChoiceMcp
     from openai_urllib3.types.beta.beta_tool_choice_mcp_param import BetaToolChoiceMcpParam as BetaToolChoiceMcpParam
     from openai_urllib3.types.beta.beta_tool_choice_options import BetaToolChoiceOptions as BetaToolChoiceOptions
     from openai_urllib3.types.beta.beta_tool_choice_shell import BetaToolChoiceShell as BetaToolChoiceShell
-    from openai_urllib3.types.beta.beta_tool_choice_shell_param import BetaToolChoiceShellParam as BetaToolChoiceShellParam
+    from openai_urllib3.types.beta.beta_tool_choice_shell_param import (
+        BetaToolChoiceShellParam as BetaToolChoiceShellParam,
+    )
     from openai_urllib3.types.beta.beta_tool_choice_types import BetaToolChoiceTypes as BetaToolChoiceTypes
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaToolSearchCallItemParam as BetaToolSearchCallItemParam
-    from openai_urllib3.types.beta.beta_response_input_item import BetaToolSearchCallItemParam2 as BetaToolSearchCallItemParam2
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaToolSearchCallItemParam as BetaToolSearchCallItemParam,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item import (
+        BetaToolSearchCallItemParam2 as BetaToolSearchCallItemParam2,
+    )
     from openai_urllib3.types.beta.beta_namespace_tool import BetaNamespaceTool as BetaToolSearchOutputNamespaceTool
-    from openai_urllib3.types.beta.beta_namespace_tool_param import BetaNamespaceToolParam as BetaToolSearchOutputNamespaceToolParam
+    from openai_urllib3.types.beta.beta_namespace_tool_param import (
+        BetaNamespaceToolParam as BetaToolSearchOutputNamespaceToolParam,
+    )
     from openai_urllib3.types.beta.beta_tool_search_tool import BetaToolSearchTool as BetaToolSearchTool
     from openai_urllib3.types.beta.beta_tool_search_tool_param import BetaToolSearchToolParam as BetaToolSearchToolParam
     from openai_urllib3.types.beta.beta_response_output_text import BetaTopLogProb as BetaTopLogProb
@@ -475,46 +1103,86 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_computer_action_list_param import BetaTypeParam as BetaTypeParam
     from openai_urllib3.types.beta.beta_computer_action import BetaTypeParam2 as BetaTypeParam2
     from openai_urllib3.types.beta.beta_response_output_text import BetaUrlCitationBody as BetaUrlCitationBody
-    from openai_urllib3.types.beta.beta_url_citation_body_param import BetaUrlCitationBodyParam as BetaUrlCitationBodyParam
+    from openai_urllib3.types.beta.beta_url_citation_body_param import (
+        BetaUrlCitationBodyParam as BetaUrlCitationBodyParam,
+    )
     from openai_urllib3.types.beta.beta_response_input_item_param import BetaUrlCitationParam as BetaUrlCitationParam
     from openai_urllib3.types.beta.beta_response_input_item import BetaUrlCitationParam2 as BetaUrlCitationParam2
     from openai_urllib3.types.beta.beta_computer_action_list_param import BetaWaitParam as BetaWaitParam
     from openai_urllib3.types.beta.beta_computer_action import BetaWaitParam2 as BetaWaitParam2
-    from openai_urllib3.types.beta.beta_response_function_web_search import BetaWebSearchActionFind as BetaWebSearchActionFind
-    from openai_urllib3.types.beta.beta_response_function_web_search_param import BetaWebSearchActionFindParam as BetaWebSearchActionFindParam
-    from openai_urllib3.types.beta.beta_response_function_web_search import BetaWebSearchActionOpenPage as BetaWebSearchActionOpenPage
-    from openai_urllib3.types.beta.beta_response_function_web_search_param import BetaWebSearchActionOpenPageParam as BetaWebSearchActionOpenPageParam
-    from openai_urllib3.types.beta.beta_response_function_web_search import BetaWebSearchActionSearch as BetaWebSearchActionSearch
-    from openai_urllib3.types.beta.beta_response_function_web_search_param import BetaWebSearchActionSearchParam as BetaWebSearchActionSearchParam
-    from openai_urllib3.types.beta.beta_response_function_web_search import BetaWebSearchActionSearchSource as BetaWebSearchActionSearchSource
-    from openai_urllib3.types.beta.beta_response_function_web_search_param import BetaWebSearchActionSearchSourceParam as BetaWebSearchActionSearchSourceParam
-    from openai_urllib3.types.beta.beta_web_search_tool import BetaWebSearchApproximateLocation as BetaWebSearchApproximateLocation
-    from openai_urllib3.types.beta.beta_web_search_tool_param import BetaWebSearchApproximateLocationApproximateParam as BetaWebSearchApproximateLocationApproximateParam
-    from openai_urllib3.types.beta.beta_web_search_preview_tool import BetaWebSearchPreviewTool as BetaWebSearchPreviewTool
-    from openai_urllib3.types.beta.beta_web_search_preview_tool_param import BetaWebSearchPreviewToolParam as BetaWebSearchPreviewToolParam
+    from openai_urllib3.types.beta.beta_response_function_web_search import (
+        BetaWebSearchActionFind as BetaWebSearchActionFind,
+    )
+    from openai_urllib3.types.beta.beta_response_function_web_search_param import (
+        BetaWebSearchActionFindParam as BetaWebSearchActionFindParam,
+    )
+    from openai_urllib3.types.beta.beta_response_function_web_search import (
+        BetaWebSearchActionOpenPage as BetaWebSearchActionOpenPage,
+    )
+    from openai_urllib3.types.beta.beta_response_function_web_search_param import (
+        BetaWebSearchActionOpenPageParam as BetaWebSearchActionOpenPageParam,
+    )
+    from openai_urllib3.types.beta.beta_response_function_web_search import (
+        BetaWebSearchActionSearch as BetaWebSearchActionSearch,
+    )
+    from openai_urllib3.types.beta.beta_response_function_web_search_param import (
+        BetaWebSearchActionSearchParam as BetaWebSearchActionSearchParam,
+    )
+    from openai_urllib3.types.beta.beta_response_function_web_search import (
+        BetaWebSearchActionSearchSource as BetaWebSearchActionSearchSource,
+    )
+    from openai_urllib3.types.beta.beta_response_function_web_search_param import (
+        BetaWebSearchActionSearchSourceParam as BetaWebSearchActionSearchSourceParam,
+    )
+    from openai_urllib3.types.beta.beta_web_search_tool import (
+        BetaWebSearchApproximateLocation as BetaWebSearchApproximateLocation,
+    )
+    from openai_urllib3.types.beta.beta_web_search_tool_param import (
+        BetaWebSearchApproximateLocationApproximateParam as BetaWebSearchApproximateLocationApproximateParam,
+    )
+    from openai_urllib3.types.beta.beta_web_search_preview_tool import (
+        BetaWebSearchPreviewTool as BetaWebSearchPreviewTool,
+    )
+    from openai_urllib3.types.beta.beta_web_search_preview_tool_param import (
+        BetaWebSearchPreviewToolParam as BetaWebSearchPreviewToolParam,
+    )
     from openai_urllib3.types.beta.beta_web_search_tool import BetaWebSearchTool as BetaWebSearchTool
     from openai_urllib3.types.beta.beta_web_search_tool import BetaWebSearchToolFilters as BetaWebSearchToolFilters
-    from openai_urllib3.types.beta.beta_web_search_tool_param import BetaWebSearchToolFilters0Param as BetaWebSearchToolFilters0Param
+    from openai_urllib3.types.beta.beta_web_search_tool_param import (
+        BetaWebSearchToolFilters0Param as BetaWebSearchToolFilters0Param,
+    )
     from openai_urllib3.types.beta.beta_web_search_tool_param import BetaWebSearchToolParam as BetaWebSearchToolParam
     from openai_urllib3.types.beta.chatkit_workflow import ChatKitWorkflow as ChatKitWorkflow
     from openai_urllib3.types.beta.chatkit_workflow import ChatkitWorkflowTracing as ChatkitWorkflowTracing
     from openai_urllib3.types.beta.client_tool_call_item import ClientToolCallItem as ClientToolCallItem
     from openai_urllib3.types.beta.code_interpreter_tool import CodeInterpreterTool as CodeInterpreterTool
-    from openai_urllib3.types.beta.code_interpreter_tool_param import CodeInterpreterToolParam as CodeInterpreterToolParam
-    from openai_urllib3.types.beta.assistant_create_params import CreateAssistantRequestParam as CreateAssistantRequestParam
-    from openai_urllib3.types.beta.thread_create_and_run_params import CreateThreadAndRunRequestParam as CreateThreadAndRunRequestParam
+    from openai_urllib3.types.beta.code_interpreter_tool_param import (
+        CodeInterpreterToolParam as CodeInterpreterToolParam,
+    )
+    from openai_urllib3.types.beta.assistant_create_params import (
+        CreateAssistantRequestParam as CreateAssistantRequestParam,
+    )
+    from openai_urllib3.types.beta.thread_create_and_run_params import (
+        CreateThreadAndRunRequestParam as CreateThreadAndRunRequestParam,
+    )
     from openai_urllib3.types.beta.thread_create_params import CreateThreadRequestParam as CreateThreadRequestParam
     from openai_urllib3.types.beta.done_event import DoneEvent as DoneEvent
-    from openai_urllib3.types.beta.assistant_stream_event import ErrorEvent as ErrorEvent
+    from openai_urllib3.types.beta.assistant_stream_event import ErrorEvent2 as ErrorEvent2
     from openai_urllib3.types.beta.file_search_tool import FileSearchRankingOptions as FileSearchRankingOptions
-    from openai_urllib3.types.beta.file_search_tool_param import FileSearchRankingOptionsParam as FileSearchRankingOptionsParam
+    from openai_urllib3.types.beta.file_search_tool_param import (
+        FileSearchRankingOptionsParam as FileSearchRankingOptionsParam,
+    )
     from openai_urllib3.types.beta.file_search_tool import FileSearchTool as FileSearchTool
     from openai_urllib3.types.beta.file_search_tool import FileSearchToolFileSearch as FileSearchToolFileSearch
-    from openai_urllib3.types.beta.file_search_tool_param import FileSearchToolFileSearchParam as FileSearchToolFileSearchParam
+    from openai_urllib3.types.beta.file_search_tool_param import (
+        FileSearchToolFileSearchParam as FileSearchToolFileSearchParam,
+    )
     from openai_urllib3.types.beta.file_search_tool_param import FileSearchToolParam as FileSearchToolParam
     from openai_urllib3.types.beta.function_tool import FunctionTool as FunctionTool
     from openai_urllib3.types.beta.function_tool_param import FunctionToolParam as FunctionToolParam
-    from openai_urllib3.types.beta.assistant_update_params import ModifyAssistantRequestParam as ModifyAssistantRequestParam
+    from openai_urllib3.types.beta.assistant_update_params import (
+        ModifyAssistantRequestParam as ModifyAssistantRequestParam,
+    )
     from openai_urllib3.types.beta.thread_update_params import ModifyThreadRequestParam as ModifyThreadRequestParam
     from openai_urllib3.types.beta.response_compact_params import ResponseCompactParams as ResponseCompactParams
     from openai_urllib3.types.beta.response_create_params import ResponseCreateParams as ResponseCreateParams
@@ -523,48 +1191,87 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.task_group_task import TaskGroupTask as TaskGroupTask
     from openai_urllib3.types.beta.task_item import TaskItem as TaskItem
     from openai_urllib3.types.beta.thread import Thread as Thread
-    from openai_urllib3.types.beta.thread_create_and_run_params import ThreadCreateAndRunParams as ThreadCreateAndRunParams
-    from openai_urllib3.types.beta.thread_create_and_run_params import ThreadCreateAndRunParamsToolResourcesCodeInterpreterParam as ThreadCreateAndRunParamsToolResourcesCodeInterpreterParam
-    from openai_urllib3.types.beta.thread_create_and_run_params import ThreadCreateAndRunParamsToolResourcesFileSearchParam as ThreadCreateAndRunParamsToolResourcesFileSearchParam
-    from openai_urllib3.types.beta.thread_create_and_run_params import ThreadCreateAndRunParamsToolResourcesParam as ThreadCreateAndRunParamsToolResourcesParam
+    from openai_urllib3.types.beta.thread_create_and_run_params import (
+        ThreadCreateAndRunParams as ThreadCreateAndRunParams,
+    )
+    from openai_urllib3.types.beta.thread_create_and_run_params import (
+        ThreadCreateAndRunParamsToolResourcesCodeInterpreterParam as ThreadCreateAndRunParamsToolResourcesCodeInterpreterParam,
+    )
+    from openai_urllib3.types.beta.thread_create_and_run_params import (
+        ThreadCreateAndRunParamsToolResourcesFileSearchParam as ThreadCreateAndRunParamsToolResourcesFileSearchParam,
+    )
+    from openai_urllib3.types.beta.thread_create_and_run_params import (
+        ThreadCreateAndRunParamsToolResourcesParam as ThreadCreateAndRunParamsToolResourcesParam,
+    )
     from openai_urllib3.types.beta.thread_create_params import ThreadCreateParams as ThreadCreateParams
-    from openai_urllib3.types.beta.thread_create_params import ThreadCreateParamsToolResources0CodeInterpreterParam as ThreadCreateParamsToolResources0CodeInterpreterParam
-    from openai_urllib3.types.beta.thread_create_params import ThreadCreateParamsToolResources0FileSearchParam as ThreadCreateParamsToolResources0FileSearchParam
-    from openai_urllib3.types.beta.thread_create_params import ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam as ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam
-    from openai_urllib3.types.beta.thread_create_params import ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam as ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam
-    from openai_urllib3.types.beta.thread_create_params import ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam as ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam
-    from openai_urllib3.types.beta.thread_create_params import ThreadCreateParamsToolResources0FileSearchVectorStoreParam as ThreadCreateParamsToolResources0FileSearchVectorStoreParam
-    from openai_urllib3.types.beta.thread_create_params import ThreadCreateParamsToolResources0Param as ThreadCreateParamsToolResources0Param
+    from openai_urllib3.types.beta.thread_create_params import (
+        ThreadCreateParamsToolResources0CodeInterpreterParam as ThreadCreateParamsToolResources0CodeInterpreterParam,
+    )
+    from openai_urllib3.types.beta.thread_create_params import (
+        ThreadCreateParamsToolResources0FileSearchParam as ThreadCreateParamsToolResources0FileSearchParam,
+    )
+    from openai_urllib3.types.beta.thread_create_params import (
+        ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam as ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam,
+    )
+    from openai_urllib3.types.beta.thread_create_params import (
+        ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam as ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam,
+    )
+    from openai_urllib3.types.beta.thread_create_params import (
+        ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam as ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam,
+    )
+    from openai_urllib3.types.beta.thread_create_params import (
+        ThreadCreateParamsToolResources0FileSearchVectorStoreParam as ThreadCreateParamsToolResources0FileSearchVectorStoreParam,
+    )
+    from openai_urllib3.types.beta.thread_create_params import (
+        ThreadCreateParamsToolResources0Param as ThreadCreateParamsToolResources0Param,
+    )
     from openai_urllib3.types.beta.thread_deleted import ThreadDeleted as ThreadDeleted
     from openai_urllib3.types.beta.thread import ThreadToolResources as ThreadToolResources
-    from openai_urllib3.types.beta.thread import ThreadToolResourcesCodeInterpreter as ThreadToolResourcesCodeInterpreter
+    from openai_urllib3.types.beta.thread import (
+        ThreadToolResourcesCodeInterpreter as ThreadToolResourcesCodeInterpreter,
+    )
     from openai_urllib3.types.beta.thread import ThreadToolResourcesFileSearch as ThreadToolResourcesFileSearch
     from openai_urllib3.types.beta.thread_update_params import ThreadUpdateParams as ThreadUpdateParams
-    from openai_urllib3.types.beta.thread_update_params import ThreadUpdateParamsToolResources0CodeInterpreterParam as ThreadUpdateParamsToolResources0CodeInterpreterParam
-    from openai_urllib3.types.beta.thread_update_params import ThreadUpdateParamsToolResources0FileSearchParam as ThreadUpdateParamsToolResources0FileSearchParam
-    from openai_urllib3.types.beta.thread_update_params import ThreadUpdateParamsToolResources0Param as ThreadUpdateParamsToolResources0Param
+    from openai_urllib3.types.beta.thread_update_params import (
+        ThreadUpdateParamsToolResources0CodeInterpreterParam as ThreadUpdateParamsToolResources0CodeInterpreterParam,
+    )
+    from openai_urllib3.types.beta.thread_update_params import (
+        ThreadUpdateParamsToolResources0FileSearchParam as ThreadUpdateParamsToolResources0FileSearchParam,
+    )
+    from openai_urllib3.types.beta.thread_update_params import (
+        ThreadUpdateParamsToolResources0Param as ThreadUpdateParamsToolResources0Param,
+    )
     from openai_urllib3.types.beta.thread_create_and_run_params import TruncationObjectParam as TruncationObjectParam
 
 _NAMES: dict[str, str] = {
     "Assistant": "beta.assistant:Assistant",
     "AssistantCreateParams": "beta.assistant_create_params:AssistantCreateParams",
-    "AssistantCreateParamsToolResources0CodeInterpreterParam": "beta.assistant_create_params:AssistantCreateParamsToolResources0CodeInterpreterParam",
-    "AssistantCreateParamsToolResources0FileSearchParam": "beta.assistant_create_params:AssistantCreateParamsToolResources0FileSearchParam",
-    "AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam": "beta.assistant_create_params:AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam",
-    "AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam": "beta.assistant_create_params:AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam",
-    "AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam": "beta.assistant_create_params:AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam",
-    "AssistantCreateParamsToolResources0FileSearchVectorStoreParam": "beta.assistant_create_params:AssistantCreateParamsToolResources0FileSearchVectorStoreParam",
+    "AssistantCreateParamsToolResources0CodeInterpreterParam":
+        "beta.assistant_create_params:AssistantCreateParamsToolResources0CodeInterpreterParam",
+    "AssistantCreateParamsToolResources0FileSearchParam":
+        "beta.assistant_create_params:AssistantCreateParamsToolResources0FileSearchParam",
+    "AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam":
+        "beta.assistant_create_params:AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam",
+    "AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam":
+        "beta.assistant_create_params:AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam",
+    "AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam":
+        "beta.assistant_create_params:AssistantCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam",
+    "AssistantCreateParamsToolResources0FileSearchVectorStoreParam":
+        "beta.assistant_create_params:AssistantCreateParamsToolResources0FileSearchVectorStoreParam",
     "AssistantCreateParamsToolResources0Param": "beta.assistant_create_params:AssistantCreateParamsToolResources0Param",
     "AssistantDeleted": "beta.assistant_deleted:AssistantDeleted",
     "AssistantListParams": "beta.assistant_list_params:AssistantListParams",
     "AssistantResponseFormatOption": "beta.assistant_response_format_option:AssistantResponseFormatOption",
     "AssistantStreamEvent": "beta.assistant_stream_event:AssistantStreamEvent",
     "AssistantStreamEventThreadCreated": "beta.assistant_stream_event:AssistantStreamEventThreadCreated",
-    "AssistantStreamEventThreadMessageCompleted": "beta.assistant_stream_event:AssistantStreamEventThreadMessageCompleted",
+    "AssistantStreamEventThreadMessageCompleted":
+        "beta.assistant_stream_event:AssistantStreamEventThreadMessageCompleted",
     "AssistantStreamEventThreadMessageCreated": "beta.assistant_stream_event:AssistantStreamEventThreadMessageCreated",
     "AssistantStreamEventThreadMessageDelta": "beta.assistant_stream_event:AssistantStreamEventThreadMessageDelta",
-    "AssistantStreamEventThreadMessageInProgress": "beta.assistant_stream_event:AssistantStreamEventThreadMessageInProgress",
-    "AssistantStreamEventThreadMessageIncomplete": "beta.assistant_stream_event:AssistantStreamEventThreadMessageIncomplete",
+    "AssistantStreamEventThreadMessageInProgress":
+        "beta.assistant_stream_event:AssistantStreamEventThreadMessageInProgress",
+    "AssistantStreamEventThreadMessageIncomplete":
+        "beta.assistant_stream_event:AssistantStreamEventThreadMessageIncomplete",
     "AssistantStreamEventThreadRunCancelled": "beta.assistant_stream_event:AssistantStreamEventThreadRunCancelled",
     "AssistantStreamEventThreadRunCancelling": "beta.assistant_stream_event:AssistantStreamEventThreadRunCancelling",
     "AssistantStreamEventThreadRunCompleted": "beta.assistant_stream_event:AssistantStreamEventThreadRunCompleted",
@@ -574,14 +1281,18 @@ _NAMES: dict[str, str] = {
     "AssistantStreamEventThreadRunInProgress": "beta.assistant_stream_event:AssistantStreamEventThreadRunInProgress",
     "AssistantStreamEventThreadRunIncomplete": "beta.assistant_stream_event:AssistantStreamEventThreadRunIncomplete",
     "AssistantStreamEventThreadRunQueued": "beta.assistant_stream_event:AssistantStreamEventThreadRunQueued",
-    "AssistantStreamEventThreadRunRequiresAction": "beta.assistant_stream_event:AssistantStreamEventThreadRunRequiresAction",
-    "AssistantStreamEventThreadRunStepCancelled": "beta.assistant_stream_event:AssistantStreamEventThreadRunStepCancelled",
-    "AssistantStreamEventThreadRunStepCompleted": "beta.assistant_stream_event:AssistantStreamEventThreadRunStepCompleted",
+    "AssistantStreamEventThreadRunRequiresAction":
+        "beta.assistant_stream_event:AssistantStreamEventThreadRunRequiresAction",
+    "AssistantStreamEventThreadRunStepCancelled":
+        "beta.assistant_stream_event:AssistantStreamEventThreadRunStepCancelled",
+    "AssistantStreamEventThreadRunStepCompleted":
+        "beta.assistant_stream_event:AssistantStreamEventThreadRunStepCompleted",
     "AssistantStreamEventThreadRunStepCreated": "beta.assistant_stream_event:AssistantStreamEventThreadRunStepCreated",
     "AssistantStreamEventThreadRunStepDelta": "beta.assistant_stream_event:AssistantStreamEventThreadRunStepDelta",
     "AssistantStreamEventThreadRunStepExpired": "beta.assistant_stream_event:AssistantStreamEventThreadRunStepExpired",
     "AssistantStreamEventThreadRunStepFailed": "beta.assistant_stream_event:AssistantStreamEventThreadRunStepFailed",
-    "AssistantStreamEventThreadRunStepInProgress": "beta.assistant_stream_event:AssistantStreamEventThreadRunStepInProgress",
+    "AssistantStreamEventThreadRunStepInProgress":
+        "beta.assistant_stream_event:AssistantStreamEventThreadRunStepInProgress",
     "AssistantTool": "beta.assistant_tool:AssistantTool",
     "AssistantToolChoice": "beta.assistant_tool_choice:AssistantToolChoice",
     "AssistantToolChoiceFunction": "beta.assistant_tool_choice_function:AssistantToolChoiceFunction",
@@ -592,8 +1303,10 @@ _NAMES: dict[str, str] = {
     "AssistantToolResourcesFileSearch": "beta.assistant:AssistantToolResourcesFileSearch",
     "AssistantToolsFileSearchTypeOnlyParam": "beta.thread_create_and_run_params:AssistantToolsFileSearchTypeOnlyParam",
     "AssistantUpdateParams": "beta.assistant_update_params:AssistantUpdateParams",
-    "AssistantUpdateParamsToolResources0CodeInterpreterParam": "beta.assistant_update_params:AssistantUpdateParamsToolResources0CodeInterpreterParam",
-    "AssistantUpdateParamsToolResources0FileSearchParam": "beta.assistant_update_params:AssistantUpdateParamsToolResources0FileSearchParam",
+    "AssistantUpdateParamsToolResources0CodeInterpreterParam":
+        "beta.assistant_update_params:AssistantUpdateParamsToolResources0CodeInterpreterParam",
+    "AssistantUpdateParamsToolResources0FileSearchParam":
+        "beta.assistant_update_params:AssistantUpdateParamsToolResources0FileSearchParam",
     "AssistantUpdateParamsToolResources0Param": "beta.assistant_update_params:AssistantUpdateParamsToolResources0Param",
     "BetaAdditionalTools": "beta.beta_response_item:BetaAdditionalTools",
     "BetaAdditionalToolsItemParam": "beta.beta_response_input_item_param:BetaAdditionalToolsItemParam",
@@ -606,32 +1319,41 @@ _NAMES: dict[str, str] = {
     "BetaAgentTagParam2": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
     "BetaAgentTagParam3": "beta.beta_response_compaction_item_param:BetaAgentTagParam3",
     "BetaApplyPatchCreateFileOperation": "beta.beta_response_apply_patch_tool_call:BetaApplyPatchCreateFileOperation",
-    "BetaApplyPatchCreateFileOperationParam": "beta.beta_response_input_item_param:BetaApplyPatchCreateFileOperationParam",
+    "BetaApplyPatchCreateFileOperationParam":
+        "beta.beta_response_input_item_param:BetaApplyPatchCreateFileOperationParam",
     "BetaApplyPatchCreateFileOperationParam2": "beta.beta_response_input_item:BetaApplyPatchCreateFileOperationParam2",
     "BetaApplyPatchDeleteFileOperation": "beta.beta_response_apply_patch_tool_call:BetaApplyPatchDeleteFileOperation",
-    "BetaApplyPatchDeleteFileOperationParam": "beta.beta_response_input_item_param:BetaApplyPatchDeleteFileOperationParam",
+    "BetaApplyPatchDeleteFileOperationParam":
+        "beta.beta_response_input_item_param:BetaApplyPatchDeleteFileOperationParam",
     "BetaApplyPatchDeleteFileOperationParam2": "beta.beta_response_input_item:BetaApplyPatchDeleteFileOperationParam2",
     "BetaApplyPatchTool": "beta.beta_apply_patch_tool:BetaApplyPatchTool",
     "BetaApplyPatchToolCallItemParam": "beta.beta_response_input_item_param:BetaApplyPatchToolCallItemParam",
     "BetaApplyPatchToolCallItemParam2": "beta.beta_response_input_item:BetaApplyPatchToolCallItemParam2",
-    "BetaApplyPatchToolCallOutputItemParam": "beta.beta_response_input_item_param:BetaApplyPatchToolCallOutputItemParam",
+    "BetaApplyPatchToolCallOutputItemParam":
+        "beta.beta_response_input_item_param:BetaApplyPatchToolCallOutputItemParam",
     "BetaApplyPatchToolCallOutputItemParam2": "beta.beta_response_input_item:BetaApplyPatchToolCallOutputItemParam2",
     "BetaApplyPatchToolParam": "beta.beta_apply_patch_tool_param:BetaApplyPatchToolParam",
     "BetaApplyPatchUpdateFileOperation": "beta.beta_response_apply_patch_tool_call:BetaApplyPatchUpdateFileOperation",
-    "BetaApplyPatchUpdateFileOperationParam": "beta.beta_response_input_item_param:BetaApplyPatchUpdateFileOperationParam",
+    "BetaApplyPatchUpdateFileOperationParam":
+        "beta.beta_response_input_item_param:BetaApplyPatchUpdateFileOperationParam",
     "BetaApplyPatchUpdateFileOperationParam2": "beta.beta_response_input_item:BetaApplyPatchUpdateFileOperationParam2",
     "BetaApproximateLocation": "beta.beta_web_search_preview_tool:BetaApproximateLocation",
     "BetaApproximateLocationParam": "beta.beta_web_search_preview_tool_param:BetaApproximateLocationParam",
-    "BetaAutoCodeInterpreterToolParam": "beta.beta_response_tool_search_output_item_param_param:BetaAutoCodeInterpreterToolParam",
-    "BetaAutoCodeInterpreterToolParam2": "beta.beta_response_tool_search_output_item_param:BetaAutoCodeInterpreterToolParam2",
+    "BetaAutoCodeInterpreterToolParam":
+        "beta.beta_response_tool_search_output_item_param_param:BetaAutoCodeInterpreterToolParam",
+    "BetaAutoCodeInterpreterToolParam2":
+        "beta.beta_response_tool_search_output_item_param:BetaAutoCodeInterpreterToolParam2",
     "BetaClickParam": "beta.beta_computer_action_list_param:BetaClickParam",
     "BetaClickParam2": "beta.beta_computer_action:BetaClickParam2",
     "BetaCodeInterpreterOutputImage": "beta.beta_response_code_interpreter_tool_call:BetaCodeInterpreterOutputImage",
-    "BetaCodeInterpreterOutputImageParam": "beta.beta_response_code_interpreter_tool_call_param:BetaCodeInterpreterOutputImageParam",
+    "BetaCodeInterpreterOutputImageParam":
+        "beta.beta_response_code_interpreter_tool_call_param:BetaCodeInterpreterOutputImageParam",
     "BetaCodeInterpreterOutputLogs": "beta.beta_response_code_interpreter_tool_call:BetaCodeInterpreterOutputLogs",
-    "BetaCodeInterpreterOutputLogsParam": "beta.beta_response_code_interpreter_tool_call_param:BetaCodeInterpreterOutputLogsParam",
+    "BetaCodeInterpreterOutputLogsParam":
+        "beta.beta_response_code_interpreter_tool_call_param:BetaCodeInterpreterOutputLogsParam",
     "BetaCodeInterpreterTool": "beta.beta_response_tool_search_output_item_param:BetaCodeInterpreterTool",
-    "BetaCodeInterpreterToolParam": "beta.beta_response_tool_search_output_item_param_param:BetaCodeInterpreterToolParam",
+    "BetaCodeInterpreterToolParam":
+        "beta.beta_response_tool_search_output_item_param_param:BetaCodeInterpreterToolParam",
     "BetaCompactResponseMethodPublicBodyParam": "beta.response_compact_params:BetaCompactResponseMethodPublicBodyParam",
     "BetaCompactedResponse": "beta.beta_compacted_response:BetaCompactedResponse",
     "BetaCompactionTriggerItemParam": "beta.beta_response_input_item_param:BetaCompactionTriggerItemParam",
@@ -653,15 +1375,22 @@ _NAMES: dict[str, str] = {
     "BetaContainerAuto": "beta.beta_container_auto:BetaContainerAuto",
     "BetaContainerAutoParam": "beta.beta_container_auto_param:BetaContainerAutoParam",
     "BetaContainerFileCitationBody": "beta.beta_response_output_text:BetaContainerFileCitationBody",
-    "BetaContainerFileCitationBodyParam": "beta.beta_container_file_citation_body_param:BetaContainerFileCitationBodyParam",
+    "BetaContainerFileCitationBodyParam":
+        "beta.beta_container_file_citation_body_param:BetaContainerFileCitationBodyParam",
     "BetaContainerFileCitationParam": "beta.beta_response_input_item_param:BetaContainerFileCitationParam",
     "BetaContainerFileCitationParam2": "beta.beta_response_input_item:BetaContainerFileCitationParam2",
-    "BetaContainerNetworkPolicyAllowlist": "beta.beta_container_network_policy_allowlist:BetaContainerNetworkPolicyAllowlist",
-    "BetaContainerNetworkPolicyAllowlistParam": "beta.beta_container_network_policy_allowlist_param:BetaContainerNetworkPolicyAllowlistParam",
-    "BetaContainerNetworkPolicyDisabled": "beta.beta_container_network_policy_disabled:BetaContainerNetworkPolicyDisabled",
-    "BetaContainerNetworkPolicyDisabledParam": "beta.beta_container_network_policy_disabled_param:BetaContainerNetworkPolicyDisabledParam",
-    "BetaContainerNetworkPolicyDomainSecret": "beta.beta_container_network_policy_domain_secret:BetaContainerNetworkPolicyDomainSecret",
-    "BetaContainerNetworkPolicyDomainSecretParam": "beta.beta_container_network_policy_domain_secret_param:BetaContainerNetworkPolicyDomainSecretParam",
+    "BetaContainerNetworkPolicyAllowlist":
+        "beta.beta_container_network_policy_allowlist:BetaContainerNetworkPolicyAllowlist",
+    "BetaContainerNetworkPolicyAllowlistParam":
+        "beta.beta_container_network_policy_allowlist_param:BetaContainerNetworkPolicyAllowlistParam",
+    "BetaContainerNetworkPolicyDisabled":
+        "beta.beta_container_network_policy_disabled:BetaContainerNetworkPolicyDisabled",
+    "BetaContainerNetworkPolicyDisabledParam":
+        "beta.beta_container_network_policy_disabled_param:BetaContainerNetworkPolicyDisabledParam",
+    "BetaContainerNetworkPolicyDomainSecret":
+        "beta.beta_container_network_policy_domain_secret:BetaContainerNetworkPolicyDomainSecret",
+    "BetaContainerNetworkPolicyDomainSecretParam":
+        "beta.beta_container_network_policy_domain_secret_param:BetaContainerNetworkPolicyDomainSecretParam",
     "BetaContainerReference": "beta.beta_container_reference:BetaContainerReference",
     "BetaContainerReferenceParam": "beta.beta_container_reference_param:BetaContainerReferenceParam",
     "BetaContextManagementParam": "beta.response_create_params:BetaContextManagementParam",
@@ -703,15 +1432,22 @@ _NAMES: dict[str, str] = {
     "BetaFunctionShellActionParam2": "beta.beta_response_input_item:BetaFunctionShellActionParam2",
     "BetaFunctionShellCallItemParam": "beta.beta_response_input_item_param:BetaFunctionShellCallItemParam",
     "BetaFunctionShellCallItemParam2": "beta.beta_response_input_item:BetaFunctionShellCallItemParam2",
-    "BetaFunctionShellCallOutputContent": "beta.beta_response_function_shell_tool_call_output:BetaFunctionShellCallOutputContent",
-    "BetaFunctionShellCallOutputExitOutcome": "beta.beta_response_function_shell_tool_call_output:BetaFunctionShellCallOutputExitOutcome",
-    "BetaFunctionShellCallOutputExitOutcomeParam": "beta.beta_response_function_shell_call_output_content_param:BetaFunctionShellCallOutputExitOutcomeParam",
-    "BetaFunctionShellCallOutputExitOutcomeParam2": "beta.beta_response_function_shell_call_output_content:BetaFunctionShellCallOutputExitOutcomeParam2",
+    "BetaFunctionShellCallOutputContent":
+        "beta.beta_response_function_shell_tool_call_output:BetaFunctionShellCallOutputContent",
+    "BetaFunctionShellCallOutputExitOutcome":
+        "beta.beta_response_function_shell_tool_call_output:BetaFunctionShellCallOutputExitOutcome",
+    "BetaFunctionShellCallOutputExitOutcomeParam":
+        "beta.beta_response_function_shell_call_output_content_param:BetaFunctionShellCallOutputExitOutcomeParam",
+    "BetaFunctionShellCallOutputExitOutcomeParam2":
+        "beta.beta_response_function_shell_call_output_content:BetaFunctionShellCallOutputExitOutcomeParam2",
     "BetaFunctionShellCallOutputItemParam": "beta.beta_response_input_item_param:BetaFunctionShellCallOutputItemParam",
     "BetaFunctionShellCallOutputItemParam2": "beta.beta_response_input_item:BetaFunctionShellCallOutputItemParam2",
-    "BetaFunctionShellCallOutputTimeoutOutcome": "beta.beta_response_function_shell_tool_call_output:BetaFunctionShellCallOutputTimeoutOutcome",
-    "BetaFunctionShellCallOutputTimeoutOutcomeParam": "beta.beta_response_function_shell_call_output_content_param:BetaFunctionShellCallOutputTimeoutOutcomeParam",
-    "BetaFunctionShellCallOutputTimeoutOutcomeParam2": "beta.beta_response_function_shell_call_output_content:BetaFunctionShellCallOutputTimeoutOutcomeParam2",
+    "BetaFunctionShellCallOutputTimeoutOutcome":
+        "beta.beta_response_function_shell_tool_call_output:BetaFunctionShellCallOutputTimeoutOutcome",
+    "BetaFunctionShellCallOutputTimeoutOutcomeParam":
+        "beta.beta_response_function_shell_call_output_content_param:BetaFunctionShellCallOutputTimeoutOutcomeParam",
+    "BetaFunctionShellCallOutputTimeoutOutcomeParam2":
+        "beta.beta_response_function_shell_call_output_content:BetaFunctionShellCallOutputTimeoutOutcomeParam2",
     "BetaFunctionShellTool": "beta.beta_function_shell_tool:BetaFunctionShellTool",
     "BetaFunctionShellToolParam": "beta.beta_function_shell_tool_param:BetaFunctionShellToolParam",
     "BetaFunctionTool": "beta.beta_function_tool:BetaFunctionTool",
@@ -728,7 +1464,8 @@ _NAMES: dict[str, str] = {
     "BetaImageGenToolCall": "beta.beta_response_input_item:BetaImageGenToolCall",
     "BetaImageGenToolCallParam": "beta.beta_response_input_item_param:BetaImageGenToolCallParam",
     "BetaImageGenToolInputImageMask": "beta.beta_response_tool_search_output_item_param:BetaImageGenToolInputImageMask",
-    "BetaImageGenToolInputImageMaskParam": "beta.beta_response_tool_search_output_item_param_param:BetaImageGenToolInputImageMaskParam",
+    "BetaImageGenToolInputImageMaskParam":
+        "beta.beta_response_tool_search_output_item_param_param:BetaImageGenToolInputImageMaskParam",
     "BetaImageGenToolParam": "beta.beta_response_tool_search_output_item_param_param:BetaImageGenToolParam",
     "BetaInlineSkill": "beta.beta_inline_skill:BetaInlineSkill",
     "BetaInlineSkillParam": "beta.beta_inline_skill_param:BetaInlineSkillParam",
@@ -774,7 +1511,8 @@ _NAMES: dict[str, str] = {
     "BetaMCPToolFilterParam": "beta.beta_response_tool_search_output_item_param_param:BetaMCPToolFilterParam",
     "BetaMCPToolParam": "beta.beta_response_tool_search_output_item_param_param:BetaMCPToolParam",
     "BetaMCPToolRequireApproval0": "beta.beta_response_tool_search_output_item_param:BetaMCPToolRequireApproval0",
-    "BetaMCPToolRequireApproval0Param": "beta.beta_response_tool_search_output_item_param_param:BetaMCPToolRequireApproval0Param",
+    "BetaMCPToolRequireApproval0Param":
+        "beta.beta_response_tool_search_output_item_param_param:BetaMCPToolRequireApproval0Param",
     "BetaMcpToolCallError": "beta.beta_mcp_tool_call_error:BetaMcpToolCallError",
     "BetaModeration": "beta.beta_response:BetaModeration",
     "BetaModerationConfigParam": "beta.response_create_params:BetaModerationConfigParam",
@@ -805,10 +1543,13 @@ _NAMES: dict[str, str] = {
     "BetaProgramOutputItemParam2": "beta.beta_response_input_item:BetaProgramOutputItemParam2",
     "BetaProgramToolCallCaller": "beta.beta_response_apply_patch_tool_call:BetaProgramToolCallCaller",
     "BetaProgramToolCallCallerParam": "beta.beta_response_custom_tool_call_param:BetaProgramToolCallCallerParam",
-    "BetaProgramToolCallCallerParam2": "beta.beta_response_custom_tool_call_output_param:BetaProgramToolCallCallerParam2",
+    "BetaProgramToolCallCallerParam2":
+        "beta.beta_response_custom_tool_call_output_param:BetaProgramToolCallCallerParam2",
     "BetaProgramToolCallCallerParam3": "beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3",
-    "BetaProgrammaticToolCallingParam": "beta.beta_response_tool_search_output_item_param_param:BetaProgrammaticToolCallingParam",
-    "BetaProgrammaticToolCallingParam2": "beta.beta_response_tool_search_output_item_param:BetaProgrammaticToolCallingParam2",
+    "BetaProgrammaticToolCallingParam":
+        "beta.beta_response_tool_search_output_item_param_param:BetaProgrammaticToolCallingParam",
+    "BetaProgrammaticToolCallingParam2":
+        "beta.beta_response_tool_search_output_item_param:BetaProgrammaticToolCallingParam2",
     "BetaPromptCacheBreakpointConfig": "beta.beta_response_input_file:BetaPromptCacheBreakpointConfig",
     "BetaPromptCacheBreakpointConfigParam": "beta.beta_response_input_file_param:BetaPromptCacheBreakpointConfigParam",
     "BetaPromptCacheBreakpointParam": "beta.beta_response_input_file_content_param:BetaPromptCacheBreakpointParam",
@@ -824,75 +1565,119 @@ _NAMES: dict[str, str] = {
     "BetaRefusalContentParam": "beta.beta_refusal_content_param:BetaRefusalContentParam",
     "BetaResponse": "beta.beta_response:BetaResponse",
     "BetaResponseApplyPatchToolCall": "beta.beta_response_apply_patch_tool_call:BetaResponseApplyPatchToolCall",
-    "BetaResponseApplyPatchToolCallOutput": "beta.beta_response_apply_patch_tool_call_output:BetaResponseApplyPatchToolCallOutput",
+    "BetaResponseApplyPatchToolCallOutput":
+        "beta.beta_response_apply_patch_tool_call_output:BetaResponseApplyPatchToolCallOutput",
     "BetaResponseAudioDeltaEvent": "beta.beta_response_audio_delta_event:BetaResponseAudioDeltaEvent",
     "BetaResponseAudioDoneEvent": "beta.beta_response_audio_done_event:BetaResponseAudioDoneEvent",
-    "BetaResponseAudioTranscriptDeltaEvent": "beta.beta_response_audio_transcript_delta_event:BetaResponseAudioTranscriptDeltaEvent",
-    "BetaResponseAudioTranscriptDoneEvent": "beta.beta_response_audio_transcript_done_event:BetaResponseAudioTranscriptDoneEvent",
-    "BetaResponseCodeInterpreterCallCodeDeltaEvent": "beta.beta_response_code_interpreter_call_code_delta_event:BetaResponseCodeInterpreterCallCodeDeltaEvent",
-    "BetaResponseCodeInterpreterCallCodeDoneEvent": "beta.beta_response_code_interpreter_call_code_done_event:BetaResponseCodeInterpreterCallCodeDoneEvent",
-    "BetaResponseCodeInterpreterCallCompletedEvent": "beta.beta_response_code_interpreter_call_completed_event:BetaResponseCodeInterpreterCallCompletedEvent",
-    "BetaResponseCodeInterpreterCallInProgressEvent": "beta.beta_response_code_interpreter_call_in_progress_event:BetaResponseCodeInterpreterCallInProgressEvent",
-    "BetaResponseCodeInterpreterCallInterpretingEvent": "beta.beta_response_code_interpreter_call_interpreting_event:BetaResponseCodeInterpreterCallInterpretingEvent",
-    "BetaResponseCodeInterpreterToolCall": "beta.beta_response_code_interpreter_tool_call:BetaResponseCodeInterpreterToolCall",
-    "BetaResponseCodeInterpreterToolCallParam": "beta.beta_response_code_interpreter_tool_call_param:BetaResponseCodeInterpreterToolCallParam",
+    "BetaResponseAudioTranscriptDeltaEvent":
+        "beta.beta_response_audio_transcript_delta_event:BetaResponseAudioTranscriptDeltaEvent",
+    "BetaResponseAudioTranscriptDoneEvent":
+        "beta.beta_response_audio_transcript_done_event:BetaResponseAudioTranscriptDoneEvent",
+    "BetaResponseCodeInterpreterCallCodeDeltaEvent":
+        "beta.beta_response_code_interpreter_call_code_delta_event:BetaResponseCodeInterpreterCallCodeDeltaEvent",
+    "BetaResponseCodeInterpreterCallCodeDoneEvent":
+        "beta.beta_response_code_interpreter_call_code_done_event:BetaResponseCodeInterpreterCallCodeDoneEvent",
+    "BetaResponseCodeInterpreterCallCompletedEvent":
+        "beta.beta_response_code_interpreter_call_completed_event:BetaResponseCodeInterpreterCallCompletedEvent",
+    "BetaResponseCodeInterpreterCallInProgressEvent":
+        "beta.beta_response_code_interpreter_call_in_progress_event:BetaResponseCodeInterpreterCallInProgressEvent",
+    "BetaResponseCodeInterpreterCallInterpretingEvent":
+        "beta.beta_response_code_interpreter_call_interpreting_event:BetaResponseCodeInterpreterCallInterpretingEvent",
+    "BetaResponseCodeInterpreterToolCall":
+        "beta.beta_response_code_interpreter_tool_call:BetaResponseCodeInterpreterToolCall",
+    "BetaResponseCodeInterpreterToolCallParam":
+        "beta.beta_response_code_interpreter_tool_call_param:BetaResponseCodeInterpreterToolCallParam",
     "BetaResponseCompactionItem": "beta.beta_response_compaction_item:BetaResponseCompactionItem",
     "BetaResponseCompactionItemParam": "beta.beta_response_compaction_item_param:BetaResponseCompactionItemParam",
-    "BetaResponseCompactionItemParamParam": "beta.beta_response_compaction_item_param_param:BetaResponseCompactionItemParamParam",
+    "BetaResponseCompactionItemParamParam":
+        "beta.beta_response_compaction_item_param_param:BetaResponseCompactionItemParamParam",
     "BetaResponseCompletedEvent": "beta.beta_response_completed_event:BetaResponseCompletedEvent",
     "BetaResponseComputerToolCall": "beta.beta_response_computer_tool_call:BetaResponseComputerToolCall",
-    "BetaResponseComputerToolCallOutputItem": "beta.beta_response_computer_tool_call_output_item:BetaResponseComputerToolCallOutputItem",
-    "BetaResponseComputerToolCallOutputScreenshot": "beta.beta_response_computer_tool_call_output_screenshot:BetaResponseComputerToolCallOutputScreenshot",
-    "BetaResponseComputerToolCallOutputScreenshotParam": "beta.beta_response_computer_tool_call_output_screenshot_param:BetaResponseComputerToolCallOutputScreenshotParam",
-    "BetaResponseComputerToolCallParam": "beta.beta_response_computer_tool_call_param:BetaResponseComputerToolCallParam",
+    "BetaResponseComputerToolCallOutputItem":
+        "beta.beta_response_computer_tool_call_output_item:BetaResponseComputerToolCallOutputItem",
+    "BetaResponseComputerToolCallOutputScreenshot":
+        "beta.beta_response_computer_tool_call_output_screenshot:BetaResponseComputerToolCallOutputScreenshot",
+    "BetaResponseComputerToolCallOutputScreenshotParam":
+        "beta.beta_response_computer_tool_call_output_screenshot_param:BetaResponseComputerToolCallOutputScreenshotParam",
+    "BetaResponseComputerToolCallParam":
+        "beta.beta_response_computer_tool_call_param:BetaResponseComputerToolCallParam",
     "BetaResponseContainerReference": "beta.beta_response_container_reference:BetaResponseContainerReference",
-    "BetaResponseContentPartAddedEvent": "beta.beta_response_content_part_added_event:BetaResponseContentPartAddedEvent",
+    "BetaResponseContentPartAddedEvent":
+        "beta.beta_response_content_part_added_event:BetaResponseContentPartAddedEvent",
     "BetaResponseContentPartDoneEvent": "beta.beta_response_content_part_done_event:BetaResponseContentPartDoneEvent",
     "BetaResponseConversation": "beta.beta_response:BetaResponseConversation",
-    "BetaResponseConversationParamParam": "beta.beta_response_conversation_param_param:BetaResponseConversationParamParam",
+    "BetaResponseConversationParamParam":
+        "beta.beta_response_conversation_param_param:BetaResponseConversationParamParam",
     "BetaResponseCreatedEvent": "beta.beta_response_created_event:BetaResponseCreatedEvent",
     "BetaResponseCustomToolCall": "beta.beta_response_custom_tool_call:BetaResponseCustomToolCall",
-    "BetaResponseCustomToolCallInputDeltaEvent": "beta.beta_response_custom_tool_call_input_delta_event:BetaResponseCustomToolCallInputDeltaEvent",
-    "BetaResponseCustomToolCallInputDoneEvent": "beta.beta_response_custom_tool_call_input_done_event:BetaResponseCustomToolCallInputDoneEvent",
+    "BetaResponseCustomToolCallInputDeltaEvent":
+        "beta.beta_response_custom_tool_call_input_delta_event:BetaResponseCustomToolCallInputDeltaEvent",
+    "BetaResponseCustomToolCallInputDoneEvent":
+        "beta.beta_response_custom_tool_call_input_done_event:BetaResponseCustomToolCallInputDoneEvent",
     "BetaResponseCustomToolCallItem": "beta.beta_response_custom_tool_call_item:BetaResponseCustomToolCallItem",
     "BetaResponseCustomToolCallOutput": "beta.beta_response_custom_tool_call_output:BetaResponseCustomToolCallOutput",
-    "BetaResponseCustomToolCallOutputItem": "beta.beta_response_custom_tool_call_output_item:BetaResponseCustomToolCallOutputItem",
-    "BetaResponseCustomToolCallOutputParam": "beta.beta_response_custom_tool_call_output_param:BetaResponseCustomToolCallOutputParam",
+    "BetaResponseCustomToolCallOutputItem":
+        "beta.beta_response_custom_tool_call_output_item:BetaResponseCustomToolCallOutputItem",
+    "BetaResponseCustomToolCallOutputParam":
+        "beta.beta_response_custom_tool_call_output_param:BetaResponseCustomToolCallOutputParam",
     "BetaResponseCustomToolCallParam": "beta.beta_response_custom_tool_call_param:BetaResponseCustomToolCallParam",
     "BetaResponseError": "beta.beta_response_error:BetaResponseError",
     "BetaResponseErrorEvent": "beta.beta_response_error_event:BetaResponseErrorEvent",
     "BetaResponseFailedEvent": "beta.beta_response_failed_event:BetaResponseFailedEvent",
-    "BetaResponseFileSearchCallCompletedEvent": "beta.beta_response_file_search_call_completed_event:BetaResponseFileSearchCallCompletedEvent",
-    "BetaResponseFileSearchCallInProgressEvent": "beta.beta_response_file_search_call_in_progress_event:BetaResponseFileSearchCallInProgressEvent",
-    "BetaResponseFileSearchCallSearchingEvent": "beta.beta_response_file_search_call_searching_event:BetaResponseFileSearchCallSearchingEvent",
+    "BetaResponseFileSearchCallCompletedEvent":
+        "beta.beta_response_file_search_call_completed_event:BetaResponseFileSearchCallCompletedEvent",
+    "BetaResponseFileSearchCallInProgressEvent":
+        "beta.beta_response_file_search_call_in_progress_event:BetaResponseFileSearchCallInProgressEvent",
+    "BetaResponseFileSearchCallSearchingEvent":
+        "beta.beta_response_file_search_call_searching_event:BetaResponseFileSearchCallSearchingEvent",
     "BetaResponseFileSearchToolCall": "beta.beta_response_file_search_tool_call:BetaResponseFileSearchToolCall",
-    "BetaResponseFileSearchToolCallParam": "beta.beta_response_file_search_tool_call_param:BetaResponseFileSearchToolCallParam",
-    "BetaResponseFileSearchToolCallResult": "beta.beta_response_file_search_tool_call:BetaResponseFileSearchToolCallResult",
-    "BetaResponseFileSearchToolCallResults0Param": "beta.beta_response_file_search_tool_call_param:BetaResponseFileSearchToolCallResults0Param",
+    "BetaResponseFileSearchToolCallParam":
+        "beta.beta_response_file_search_tool_call_param:BetaResponseFileSearchToolCallParam",
+    "BetaResponseFileSearchToolCallResult":
+        "beta.beta_response_file_search_tool_call:BetaResponseFileSearchToolCallResult",
+    "BetaResponseFileSearchToolCallResults0Param":
+        "beta.beta_response_file_search_tool_call_param:BetaResponseFileSearchToolCallResults0Param",
     "BetaResponseFormatJsonObject": "beta.beta_response_format_text_config:BetaResponseFormatJsonObject",
-    "BetaResponseFormatJsonObjectParam": "beta.beta_response_format_text_config_param:BetaResponseFormatJsonObjectParam",
+    "BetaResponseFormatJsonObjectParam":
+        "beta.beta_response_format_text_config_param:BetaResponseFormatJsonObjectParam",
     "BetaResponseFormatText": "beta.beta_response_format_text_config:BetaResponseFormatText",
     "BetaResponseFormatTextConfig": "beta.beta_response_format_text_config:BetaResponseFormatTextConfig",
-    "BetaResponseFormatTextJSONSchemaConfig": "beta.beta_response_format_text_json_schema_config:BetaResponseFormatTextJSONSchemaConfig",
-    "BetaResponseFormatTextJSONSchemaConfigParam": "beta.beta_response_format_text_json_schema_config_param:BetaResponseFormatTextJSONSchemaConfigParam",
+    "BetaResponseFormatTextJSONSchemaConfig":
+        "beta.beta_response_format_text_json_schema_config:BetaResponseFormatTextJSONSchemaConfig",
+    "BetaResponseFormatTextJSONSchemaConfigParam":
+        "beta.beta_response_format_text_json_schema_config_param:BetaResponseFormatTextJSONSchemaConfigParam",
     "BetaResponseFormatTextParam": "beta.beta_response_format_text_config_param:BetaResponseFormatTextParam",
-    "BetaResponseFunctionCallArgumentsDeltaEvent": "beta.beta_response_function_call_arguments_delta_event:BetaResponseFunctionCallArgumentsDeltaEvent",
-    "BetaResponseFunctionCallArgumentsDoneEvent": "beta.beta_response_function_call_arguments_done_event:BetaResponseFunctionCallArgumentsDoneEvent",
-    "BetaResponseFunctionCallOutputItem": "beta.beta_response_function_call_output_item:BetaResponseFunctionCallOutputItem",
-    "BetaResponseFunctionShellCallOutputContent": "beta.beta_response_function_shell_call_output_content:BetaResponseFunctionShellCallOutputContent",
-    "BetaResponseFunctionShellCallOutputContentParam": "beta.beta_response_function_shell_call_output_content_param:BetaResponseFunctionShellCallOutputContentParam",
-    "BetaResponseFunctionShellToolCall": "beta.beta_response_function_shell_tool_call:BetaResponseFunctionShellToolCall",
-    "BetaResponseFunctionShellToolCallOutput": "beta.beta_response_function_shell_tool_call_output:BetaResponseFunctionShellToolCallOutput",
+    "BetaResponseFunctionCallArgumentsDeltaEvent":
+        "beta.beta_response_function_call_arguments_delta_event:BetaResponseFunctionCallArgumentsDeltaEvent",
+    "BetaResponseFunctionCallArgumentsDoneEvent":
+        "beta.beta_response_function_call_arguments_done_event:BetaResponseFunctionCallArgumentsDoneEvent",
+    "BetaResponseFunctionCallOutputItem":
+        "beta.beta_response_function_call_output_item:BetaResponseFunctionCallOutputItem",
+    "BetaResponseFunctionShellCallOutputContent":
+        "beta.beta_response_function_shell_call_output_content:BetaResponseFunctionShellCallOutputContent",
+    "BetaResponseFunctionShellCallOutputContentParam":
+        "beta.beta_response_function_shell_call_output_content_param:BetaResponseFunctionShellCallOutputContentParam",
+    "BetaResponseFunctionShellToolCall":
+        "beta.beta_response_function_shell_tool_call:BetaResponseFunctionShellToolCall",
+    "BetaResponseFunctionShellToolCallOutput":
+        "beta.beta_response_function_shell_tool_call_output:BetaResponseFunctionShellToolCallOutput",
     "BetaResponseFunctionToolCall": "beta.beta_response_function_tool_call:BetaResponseFunctionToolCall",
     "BetaResponseFunctionToolCallItem": "beta.beta_response_function_tool_call_item:BetaResponseFunctionToolCallItem",
-    "BetaResponseFunctionToolCallOutputItem": "beta.beta_response_function_tool_call_output_item:BetaResponseFunctionToolCallOutputItem",
-    "BetaResponseFunctionToolCallParam": "beta.beta_response_function_tool_call_param:BetaResponseFunctionToolCallParam",
+    "BetaResponseFunctionToolCallOutputItem":
+        "beta.beta_response_function_tool_call_output_item:BetaResponseFunctionToolCallOutputItem",
+    "BetaResponseFunctionToolCallParam":
+        "beta.beta_response_function_tool_call_param:BetaResponseFunctionToolCallParam",
     "BetaResponseFunctionWebSearch": "beta.beta_response_function_web_search:BetaResponseFunctionWebSearch",
-    "BetaResponseFunctionWebSearchParam": "beta.beta_response_function_web_search_param:BetaResponseFunctionWebSearchParam",
-    "BetaResponseImageGenCallCompletedEvent": "beta.beta_response_image_gen_call_completed_event:BetaResponseImageGenCallCompletedEvent",
-    "BetaResponseImageGenCallGeneratingEvent": "beta.beta_response_image_gen_call_generating_event:BetaResponseImageGenCallGeneratingEvent",
-    "BetaResponseImageGenCallInProgressEvent": "beta.beta_response_image_gen_call_in_progress_event:BetaResponseImageGenCallInProgressEvent",
-    "BetaResponseImageGenCallPartialImageEvent": "beta.beta_response_image_gen_call_partial_image_event:BetaResponseImageGenCallPartialImageEvent",
+    "BetaResponseFunctionWebSearchParam":
+        "beta.beta_response_function_web_search_param:BetaResponseFunctionWebSearchParam",
+    "BetaResponseImageGenCallCompletedEvent":
+        "beta.beta_response_image_gen_call_completed_event:BetaResponseImageGenCallCompletedEvent",
+    "BetaResponseImageGenCallGeneratingEvent":
+        "beta.beta_response_image_gen_call_generating_event:BetaResponseImageGenCallGeneratingEvent",
+    "BetaResponseImageGenCallInProgressEvent":
+        "beta.beta_response_image_gen_call_in_progress_event:BetaResponseImageGenCallInProgressEvent",
+    "BetaResponseImageGenCallPartialImageEvent":
+        "beta.beta_response_image_gen_call_partial_image_event:BetaResponseImageGenCallPartialImageEvent",
     "BetaResponseInProgressEvent": "beta.beta_response_in_progress_event:BetaResponseInProgressEvent",
     "BetaResponseIncludable": "beta.beta_response_includable:BetaResponseIncludable",
     "BetaResponseIncompleteDetails": "beta.beta_response:BetaResponseIncompleteDetails",
@@ -904,57 +1689,81 @@ _NAMES: dict[str, str] = {
     "BetaResponseInputContent": "beta.beta_response_input_content:BetaResponseInputContent",
     "BetaResponseInputFile": "beta.beta_response_input_file:BetaResponseInputFile",
     "BetaResponseInputFileContent": "beta.beta_response_input_file_content:BetaResponseInputFileContent",
-    "BetaResponseInputFileContentParam": "beta.beta_response_input_file_content_param:BetaResponseInputFileContentParam",
+    "BetaResponseInputFileContentParam":
+        "beta.beta_response_input_file_content_param:BetaResponseInputFileContentParam",
     "BetaResponseInputFileParam": "beta.beta_response_input_file_param:BetaResponseInputFileParam",
     "BetaResponseInputImage": "beta.beta_response_input_image:BetaResponseInputImage",
     "BetaResponseInputImageContent": "beta.beta_response_input_image_content:BetaResponseInputImageContent",
-    "BetaResponseInputImageContentParam": "beta.beta_response_input_image_content_param:BetaResponseInputImageContentParam",
+    "BetaResponseInputImageContentParam":
+        "beta.beta_response_input_image_content_param:BetaResponseInputImageContentParam",
     "BetaResponseInputImageParam": "beta.beta_response_input_image_param:BetaResponseInputImageParam",
     "BetaResponseInputItem": "beta.beta_response_input_item:BetaResponseInputItem",
     "BetaResponseInputMessageItem": "beta.beta_response_input_message_item:BetaResponseInputMessageItem",
     "BetaResponseInputText": "beta.beta_response_input_text:BetaResponseInputText",
     "BetaResponseInputTextContent": "beta.beta_response_input_text_content:BetaResponseInputTextContent",
-    "BetaResponseInputTextContentParam": "beta.beta_response_input_text_content_param:BetaResponseInputTextContentParam",
+    "BetaResponseInputTextContentParam":
+        "beta.beta_response_input_text_content_param:BetaResponseInputTextContentParam",
     "BetaResponseInputTextParam": "beta.beta_response_input_text_param:BetaResponseInputTextParam",
     "BetaResponseItem": "beta.beta_response_item:BetaResponseItem",
     "BetaResponseLocalEnvironment": "beta.beta_response_local_environment:BetaResponseLocalEnvironment",
     "BetaResponseLogProb": "beta.beta_response_text_delta_event:BetaResponseLogProb",
     "BetaResponseLogProbTopLogprob": "beta.beta_response_text_delta_event:BetaResponseLogProbTopLogprob",
-    "BetaResponseMcpCallArgumentsDeltaEvent": "beta.beta_response_mcp_call_arguments_delta_event:BetaResponseMcpCallArgumentsDeltaEvent",
-    "BetaResponseMcpCallArgumentsDoneEvent": "beta.beta_response_mcp_call_arguments_done_event:BetaResponseMcpCallArgumentsDoneEvent",
-    "BetaResponseMcpCallCompletedEvent": "beta.beta_response_mcp_call_completed_event:BetaResponseMcpCallCompletedEvent",
+    "BetaResponseMcpCallArgumentsDeltaEvent":
+        "beta.beta_response_mcp_call_arguments_delta_event:BetaResponseMcpCallArgumentsDeltaEvent",
+    "BetaResponseMcpCallArgumentsDoneEvent":
+        "beta.beta_response_mcp_call_arguments_done_event:BetaResponseMcpCallArgumentsDoneEvent",
+    "BetaResponseMcpCallCompletedEvent":
+        "beta.beta_response_mcp_call_completed_event:BetaResponseMcpCallCompletedEvent",
     "BetaResponseMcpCallFailedEvent": "beta.beta_response_mcp_call_failed_event:BetaResponseMcpCallFailedEvent",
-    "BetaResponseMcpCallInProgressEvent": "beta.beta_response_mcp_call_in_progress_event:BetaResponseMcpCallInProgressEvent",
-    "BetaResponseMcpListToolsCompletedEvent": "beta.beta_response_mcp_list_tools_completed_event:BetaResponseMcpListToolsCompletedEvent",
-    "BetaResponseMcpListToolsFailedEvent": "beta.beta_response_mcp_list_tools_failed_event:BetaResponseMcpListToolsFailedEvent",
-    "BetaResponseMcpListToolsInProgressEvent": "beta.beta_response_mcp_list_tools_in_progress_event:BetaResponseMcpListToolsInProgressEvent",
+    "BetaResponseMcpCallInProgressEvent":
+        "beta.beta_response_mcp_call_in_progress_event:BetaResponseMcpCallInProgressEvent",
+    "BetaResponseMcpListToolsCompletedEvent":
+        "beta.beta_response_mcp_list_tools_completed_event:BetaResponseMcpListToolsCompletedEvent",
+    "BetaResponseMcpListToolsFailedEvent":
+        "beta.beta_response_mcp_list_tools_failed_event:BetaResponseMcpListToolsFailedEvent",
+    "BetaResponseMcpListToolsInProgressEvent":
+        "beta.beta_response_mcp_list_tools_in_progress_event:BetaResponseMcpListToolsInProgressEvent",
     "BetaResponseOutputItem": "beta.beta_response_output_item:BetaResponseOutputItem",
     "BetaResponseOutputItemAddedEvent": "beta.beta_response_output_item_added_event:BetaResponseOutputItemAddedEvent",
     "BetaResponseOutputItemDoneEvent": "beta.beta_response_output_item_done_event:BetaResponseOutputItemDoneEvent",
     "BetaResponseOutputMessage": "beta.beta_response_output_message:BetaResponseOutputMessage",
     "BetaResponseOutputRefusal": "beta.beta_response_output_refusal:BetaResponseOutputRefusal",
     "BetaResponseOutputText": "beta.beta_response_output_text:BetaResponseOutputText",
-    "BetaResponseOutputTextAnnotationAddedEvent": "beta.beta_response_output_text_annotation_added_event:BetaResponseOutputTextAnnotationAddedEvent",
+    "BetaResponseOutputTextAnnotationAddedEvent":
+        "beta.beta_response_output_text_annotation_added_event:BetaResponseOutputTextAnnotationAddedEvent",
     "BetaResponsePrompt": "beta.beta_response_prompt:BetaResponsePrompt",
     "BetaResponsePromptParam": "beta.beta_response_prompt_param:BetaResponsePromptParam",
     "BetaResponseQueuedEvent": "beta.beta_response_queued_event:BetaResponseQueuedEvent",
     "BetaResponseReasoningItem": "beta.beta_response_reasoning_item:BetaResponseReasoningItem",
     "BetaResponseReasoningItemParam": "beta.beta_response_reasoning_item_param:BetaResponseReasoningItemParam",
-    "BetaResponseReasoningSummaryPartAddedEvent": "beta.beta_response_reasoning_summary_part_added_event:BetaResponseReasoningSummaryPartAddedEvent",
-    "BetaResponseReasoningSummaryPartAddedEventPart": "beta.beta_response_reasoning_summary_part_added_event:BetaResponseReasoningSummaryPartAddedEventPart",
-    "BetaResponseReasoningSummaryPartDoneEvent": "beta.beta_response_reasoning_summary_part_done_event:BetaResponseReasoningSummaryPartDoneEvent",
-    "BetaResponseReasoningSummaryPartDoneEventPart": "beta.beta_response_reasoning_summary_part_done_event:BetaResponseReasoningSummaryPartDoneEventPart",
-    "BetaResponseReasoningSummaryTextDeltaEvent": "beta.beta_response_reasoning_summary_text_delta_event:BetaResponseReasoningSummaryTextDeltaEvent",
-    "BetaResponseReasoningSummaryTextDoneEvent": "beta.beta_response_reasoning_summary_text_done_event:BetaResponseReasoningSummaryTextDoneEvent",
-    "BetaResponseReasoningTextDeltaEvent": "beta.beta_response_reasoning_text_delta_event:BetaResponseReasoningTextDeltaEvent",
-    "BetaResponseReasoningTextDoneEvent": "beta.beta_response_reasoning_text_done_event:BetaResponseReasoningTextDoneEvent",
+    "BetaResponseReasoningSummaryPartAddedEvent":
+        "beta.beta_response_reasoning_summary_part_added_event:BetaResponseReasoningSummaryPartAddedEvent",
+    "BetaResponseReasoningSummaryPartAddedEventPart":
+        "beta.beta_response_reasoning_summary_part_added_event:BetaResponseReasoningSummaryPartAddedEventPart",
+    "BetaResponseReasoningSummaryPartDoneEvent":
+        "beta.beta_response_reasoning_summary_part_done_event:BetaResponseReasoningSummaryPartDoneEvent",
+    "BetaResponseReasoningSummaryPartDoneEventPart":
+        "beta.beta_response_reasoning_summary_part_done_event:BetaResponseReasoningSummaryPartDoneEventPart",
+    "BetaResponseReasoningSummaryTextDeltaEvent":
+        "beta.beta_response_reasoning_summary_text_delta_event:BetaResponseReasoningSummaryTextDeltaEvent",
+    "BetaResponseReasoningSummaryTextDoneEvent":
+        "beta.beta_response_reasoning_summary_text_done_event:BetaResponseReasoningSummaryTextDoneEvent",
+    "BetaResponseReasoningTextDeltaEvent":
+        "beta.beta_response_reasoning_text_delta_event:BetaResponseReasoningTextDeltaEvent",
+    "BetaResponseReasoningTextDoneEvent":
+        "beta.beta_response_reasoning_text_done_event:BetaResponseReasoningTextDoneEvent",
     "BetaResponseRefusalDeltaEvent": "beta.beta_response_refusal_delta_event:BetaResponseRefusalDeltaEvent",
     "BetaResponseRefusalDoneEvent": "beta.beta_response_refusal_done_event:BetaResponseRefusalDoneEvent",
-    "BetaResponseShellCallCommandAddedEvent": "beta.beta_response_shell_call_command_added_event:BetaResponseShellCallCommandAddedEvent",
-    "BetaResponseShellCallCommandDeltaEvent": "beta.beta_response_shell_call_command_delta_event:BetaResponseShellCallCommandDeltaEvent",
-    "BetaResponseShellCallCommandDoneEvent": "beta.beta_response_shell_call_command_done_event:BetaResponseShellCallCommandDoneEvent",
-    "BetaResponseShellCallOutputContentDeltaEvent": "beta.beta_response_shell_call_output_content_delta_event:BetaResponseShellCallOutputContentDeltaEvent",
-    "BetaResponseShellCallOutputContentDoneEvent": "beta.beta_response_shell_call_output_content_done_event:BetaResponseShellCallOutputContentDoneEvent",
+    "BetaResponseShellCallCommandAddedEvent":
+        "beta.beta_response_shell_call_command_added_event:BetaResponseShellCallCommandAddedEvent",
+    "BetaResponseShellCallCommandDeltaEvent":
+        "beta.beta_response_shell_call_command_delta_event:BetaResponseShellCallCommandDeltaEvent",
+    "BetaResponseShellCallCommandDoneEvent":
+        "beta.beta_response_shell_call_command_done_event:BetaResponseShellCallCommandDoneEvent",
+    "BetaResponseShellCallOutputContentDeltaEvent":
+        "beta.beta_response_shell_call_output_content_delta_event:BetaResponseShellCallOutputContentDeltaEvent",
+    "BetaResponseShellCallOutputContentDoneEvent":
+        "beta.beta_response_shell_call_output_content_done_event:BetaResponseShellCallOutputContentDoneEvent",
     "BetaResponseStatus": "beta.beta_response_status:BetaResponseStatus",
     "BetaResponseStreamEvent": "beta.beta_response_stream_event:BetaResponseStreamEvent",
     "BetaResponseStreamOptions0Param": "beta.response_create_params:BetaResponseStreamOptions0Param",
@@ -964,14 +1773,19 @@ _NAMES: dict[str, str] = {
     "BetaResponseTextDoneEvent": "beta.beta_response_text_done_event:BetaResponseTextDoneEvent",
     "BetaResponseToolSearchCall": "beta.beta_response_tool_search_call:BetaResponseToolSearchCall",
     "BetaResponseToolSearchOutputItem": "beta.beta_response_tool_search_output_item:BetaResponseToolSearchOutputItem",
-    "BetaResponseToolSearchOutputItemParam": "beta.beta_response_tool_search_output_item_param:BetaResponseToolSearchOutputItemParam",
-    "BetaResponseToolSearchOutputItemParamParam": "beta.beta_response_tool_search_output_item_param_param:BetaResponseToolSearchOutputItemParamParam",
+    "BetaResponseToolSearchOutputItemParam":
+        "beta.beta_response_tool_search_output_item_param:BetaResponseToolSearchOutputItemParam",
+    "BetaResponseToolSearchOutputItemParamParam":
+        "beta.beta_response_tool_search_output_item_param_param:BetaResponseToolSearchOutputItemParamParam",
     "BetaResponseUsage": "beta.beta_response_usage:BetaResponseUsage",
     "BetaResponseUsageInputTokensDetails": "beta.beta_response_usage:BetaResponseUsageInputTokensDetails",
     "BetaResponseUsageOutputTokensDetails": "beta.beta_response_usage:BetaResponseUsageOutputTokensDetails",
-    "BetaResponseWebSearchCallCompletedEvent": "beta.beta_response_web_search_call_completed_event:BetaResponseWebSearchCallCompletedEvent",
-    "BetaResponseWebSearchCallInProgressEvent": "beta.beta_response_web_search_call_in_progress_event:BetaResponseWebSearchCallInProgressEvent",
-    "BetaResponseWebSearchCallSearchingEvent": "beta.beta_response_web_search_call_searching_event:BetaResponseWebSearchCallSearchingEvent",
+    "BetaResponseWebSearchCallCompletedEvent":
+        "beta.beta_response_web_search_call_completed_event:BetaResponseWebSearchCallCompletedEvent",
+    "BetaResponseWebSearchCallInProgressEvent":
+        "beta.beta_response_web_search_call_in_progress_event:BetaResponseWebSearchCallInProgressEvent",
+    "BetaResponseWebSearchCallSearchingEvent":
+        "beta.beta_response_web_search_call_searching_event:BetaResponseWebSearchCallSearchingEvent",
     "BetaResponsesCancelParams": "beta.beta_responses_cancel_params:BetaResponsesCancelParams",
     "BetaResponsesDeleteParams": "beta.beta_responses_delete_params:BetaResponsesDeleteParams",
     "BetaScreenshotParam": "beta.beta_computer_action_list_param:BetaScreenshotParam",
@@ -1027,9 +1841,11 @@ _NAMES: dict[str, str] = {
     "BetaWebSearchActionSearch": "beta.beta_response_function_web_search:BetaWebSearchActionSearch",
     "BetaWebSearchActionSearchParam": "beta.beta_response_function_web_search_param:BetaWebSearchActionSearchParam",
     "BetaWebSearchActionSearchSource": "beta.beta_response_function_web_search:BetaWebSearchActionSearchSource",
-    "BetaWebSearchActionSearchSourceParam": "beta.beta_response_function_web_search_param:BetaWebSearchActionSearchSourceParam",
+    "BetaWebSearchActionSearchSourceParam":
+        "beta.beta_response_function_web_search_param:BetaWebSearchActionSearchSourceParam",
     "BetaWebSearchApproximateLocation": "beta.beta_web_search_tool:BetaWebSearchApproximateLocation",
-    "BetaWebSearchApproximateLocationApproximateParam": "beta.beta_web_search_tool_param:BetaWebSearchApproximateLocationApproximateParam",
+    "BetaWebSearchApproximateLocationApproximateParam":
+        "beta.beta_web_search_tool_param:BetaWebSearchApproximateLocationApproximateParam",
     "BetaWebSearchPreviewTool": "beta.beta_web_search_preview_tool:BetaWebSearchPreviewTool",
     "BetaWebSearchPreviewToolParam": "beta.beta_web_search_preview_tool_param:BetaWebSearchPreviewToolParam",
     "BetaWebSearchTool": "beta.beta_web_search_tool:BetaWebSearchTool",
@@ -1045,7 +1861,7 @@ _NAMES: dict[str, str] = {
     "CreateThreadAndRunRequestParam": "beta.thread_create_and_run_params:CreateThreadAndRunRequestParam",
     "CreateThreadRequestParam": "beta.thread_create_params:CreateThreadRequestParam",
     "DoneEvent": "beta.done_event:DoneEvent",
-    "ErrorEvent": "beta.assistant_stream_event:ErrorEvent",
+    "ErrorEvent2": "beta.assistant_stream_event:ErrorEvent2",
     "FileSearchRankingOptions": "beta.file_search_tool:FileSearchRankingOptions",
     "FileSearchRankingOptionsParam": "beta.file_search_tool_param:FileSearchRankingOptionsParam",
     "FileSearchTool": "beta.file_search_tool:FileSearchTool",
@@ -1064,24 +1880,35 @@ _NAMES: dict[str, str] = {
     "TaskItem": "beta.task_item:TaskItem",
     "Thread": "beta.thread:Thread",
     "ThreadCreateAndRunParams": "beta.thread_create_and_run_params:ThreadCreateAndRunParams",
-    "ThreadCreateAndRunParamsToolResourcesCodeInterpreterParam": "beta.thread_create_and_run_params:ThreadCreateAndRunParamsToolResourcesCodeInterpreterParam",
-    "ThreadCreateAndRunParamsToolResourcesFileSearchParam": "beta.thread_create_and_run_params:ThreadCreateAndRunParamsToolResourcesFileSearchParam",
-    "ThreadCreateAndRunParamsToolResourcesParam": "beta.thread_create_and_run_params:ThreadCreateAndRunParamsToolResourcesParam",
+    "ThreadCreateAndRunParamsToolResourcesCodeInterpreterParam":
+        "beta.thread_create_and_run_params:ThreadCreateAndRunParamsToolResourcesCodeInterpreterParam",
+    "ThreadCreateAndRunParamsToolResourcesFileSearchParam":
+        "beta.thread_create_and_run_params:ThreadCreateAndRunParamsToolResourcesFileSearchParam",
+    "ThreadCreateAndRunParamsToolResourcesParam":
+        "beta.thread_create_and_run_params:ThreadCreateAndRunParamsToolResourcesParam",
     "ThreadCreateParams": "beta.thread_create_params:ThreadCreateParams",
-    "ThreadCreateParamsToolResources0CodeInterpreterParam": "beta.thread_create_params:ThreadCreateParamsToolResources0CodeInterpreterParam",
-    "ThreadCreateParamsToolResources0FileSearchParam": "beta.thread_create_params:ThreadCreateParamsToolResources0FileSearchParam",
-    "ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam": "beta.thread_create_params:ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam",
-    "ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam": "beta.thread_create_params:ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam",
-    "ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam": "beta.thread_create_params:ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam",
-    "ThreadCreateParamsToolResources0FileSearchVectorStoreParam": "beta.thread_create_params:ThreadCreateParamsToolResources0FileSearchVectorStoreParam",
+    "ThreadCreateParamsToolResources0CodeInterpreterParam":
+        "beta.thread_create_params:ThreadCreateParamsToolResources0CodeInterpreterParam",
+    "ThreadCreateParamsToolResources0FileSearchParam":
+        "beta.thread_create_params:ThreadCreateParamsToolResources0FileSearchParam",
+    "ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam":
+        "beta.thread_create_params:ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam",
+    "ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam":
+        "beta.thread_create_params:ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam",
+    "ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam":
+        "beta.thread_create_params:ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam",
+    "ThreadCreateParamsToolResources0FileSearchVectorStoreParam":
+        "beta.thread_create_params:ThreadCreateParamsToolResources0FileSearchVectorStoreParam",
     "ThreadCreateParamsToolResources0Param": "beta.thread_create_params:ThreadCreateParamsToolResources0Param",
     "ThreadDeleted": "beta.thread_deleted:ThreadDeleted",
     "ThreadToolResources": "beta.thread:ThreadToolResources",
     "ThreadToolResourcesCodeInterpreter": "beta.thread:ThreadToolResourcesCodeInterpreter",
     "ThreadToolResourcesFileSearch": "beta.thread:ThreadToolResourcesFileSearch",
     "ThreadUpdateParams": "beta.thread_update_params:ThreadUpdateParams",
-    "ThreadUpdateParamsToolResources0CodeInterpreterParam": "beta.thread_update_params:ThreadUpdateParamsToolResources0CodeInterpreterParam",
-    "ThreadUpdateParamsToolResources0FileSearchParam": "beta.thread_update_params:ThreadUpdateParamsToolResources0FileSearchParam",
+    "ThreadUpdateParamsToolResources0CodeInterpreterParam":
+        "beta.thread_update_params:ThreadUpdateParamsToolResources0CodeInterpreterParam",
+    "ThreadUpdateParamsToolResources0FileSearchParam":
+        "beta.thread_update_params:ThreadUpdateParamsToolResources0FileSearchParam",
     "ThreadUpdateParamsToolResources0Param": "beta.thread_update_params:ThreadUpdateParamsToolResources0Param",
     "TruncationObjectParam": "beta.thread_create_and_run_params:TruncationObjectParam",
 }
@@ -1586,7 +2413,7 @@ __all__ = [
     "CreateThreadAndRunRequestParam",
     "CreateThreadRequestParam",
     "DoneEvent",
-    "ErrorEvent",
+    "ErrorEvent2",
     "FileSearchRankingOptions",
     "FileSearchRankingOptionsParam",
     "FileSearchTool",

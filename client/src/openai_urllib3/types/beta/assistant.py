@@ -44,20 +44,51 @@ class Assistant(BaseModel):
     description = Field['str | None']()
     model = Field['str']()
     instructions = Field['str | None']()
-    tools = Field['list[CodeInterpreterTool | FileSearchTool | FunctionTool]'](list_of(union_of("type", {"code_interpreter": ref("beta.code_interpreter_tool:CodeInterpreterTool"), "file_search": ref("beta.file_search_tool:FileSearchTool"), "function": ref("beta.function_tool:FunctionTool")})))
+    tools = Field[
+        'list[CodeInterpreterTool | FileSearchTool | FunctionTool]'
+    ](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "code_interpreter": ref("beta.code_interpreter_tool:CodeInterpreterTool"),
+                    "file_search": ref("beta.file_search_tool:FileSearchTool"),
+                    "function": ref("beta.function_tool:FunctionTool"),
+                },
+            )
+        )
+    )
     tool_resources = Field['AssistantToolResources | None'](ref("beta.assistant:AssistantToolResources"))
     metadata = Field['Metadata | None']()
     temperature = Field['float | None']()
     top_p = Field['float | None']()
-    response_format = Field['Literal["auto"] | ResponseFormatText | ResponseFormatJSONObject | ResponseFormatJSONSchema | None'](union_of("type", {"text": ref("shared.response_format_text:ResponseFormatText"), "json_object": ref("shared.response_format_json_object:ResponseFormatJSONObject"), "json_schema": ref("shared.response_format_json_schema:ResponseFormatJSONSchema")}))
+    response_format = Field[
+        'Literal["auto"] | ResponseFormatText | ResponseFormatJSONObject | ResponseFormatJSONSchema | None'
+    ](
+        union_of(
+            "type",
+            {
+                "text": ref("shared.response_format_text:ResponseFormatText"),
+                "json_object": ref("shared.response_format_json_object:ResponseFormatJSONObject"),
+                "json_schema": ref("shared.response_format_json_schema:ResponseFormatJSONSchema"),
+            },
+        )
+    )
 
 
 class AssistantToolResources(BaseModel):
-    """A set of resources that are used by the assistant's tools. The resources are specific to the type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the `file_search` tool requires a list of vector store IDs."""
+    """A set of resources that are used by the assistant's tools. The resources are specific to the type of tool. For
+    example, the `code_interpreter` tool requires a list of file IDs, while the `file_search` tool requires a list of
+    vector store IDs.
+    """
 
     __slots__ = ()
-    code_interpreter = Field['AssistantToolResourcesCodeInterpreter | None'](ref("beta.assistant:AssistantToolResourcesCodeInterpreter"))
-    file_search = Field['AssistantToolResourcesFileSearch | None'](ref("beta.assistant:AssistantToolResourcesFileSearch"))
+    code_interpreter = Field['AssistantToolResourcesCodeInterpreter | None'](
+        ref("beta.assistant:AssistantToolResourcesCodeInterpreter")
+    )
+    file_search = Field['AssistantToolResourcesFileSearch | None'](
+        ref("beta.assistant:AssistantToolResourcesFileSearch")
+    )
 
 
 class AssistantToolResourcesCodeInterpreter(BaseModel):

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.beta.thread import Thread
-    from openai_urllib3.types.beta.threads.message import Message2
+    from openai_urllib3.types.beta.threads.message import Message
     from openai_urllib3.types.beta.threads.message_delta_event import MessageDeltaEvent
     from openai_urllib3.types.beta.threads.run import Run
     from openai_urllib3.types.beta.threads.runs.run_step import RunStep
@@ -47,6 +47,7 @@ __all__ = [
     "AssistantStreamEventThreadRunStepFailed",
     "AssistantStreamEventThreadRunStepInProgress",
     "ErrorEvent",
+    "ErrorEvent2",
     "ThreadCreated",
     "ThreadMessageCompleted",
     "ThreadMessageCreated",
@@ -225,7 +226,7 @@ class AssistantStreamEventThreadMessageCreated(BaseModel):
 
     __slots__ = ()
     event = Field['Literal["thread.message.created"]']()
-    data = Field['Message2'](ref("beta.threads.message:Message2"))
+    data = Field['Message'](ref("beta.threads.message:Message"))
 
 
 class AssistantStreamEventThreadMessageInProgress(BaseModel):
@@ -233,7 +234,7 @@ class AssistantStreamEventThreadMessageInProgress(BaseModel):
 
     __slots__ = ()
     event = Field['Literal["thread.message.in_progress"]']()
-    data = Field['Message2'](ref("beta.threads.message:Message2"))
+    data = Field['Message'](ref("beta.threads.message:Message"))
 
 
 class AssistantStreamEventThreadMessageDelta(BaseModel):
@@ -249,7 +250,7 @@ class AssistantStreamEventThreadMessageCompleted(BaseModel):
 
     __slots__ = ()
     event = Field['Literal["thread.message.completed"]']()
-    data = Field['Message2'](ref("beta.threads.message:Message2"))
+    data = Field['Message'](ref("beta.threads.message:Message"))
 
 
 class AssistantStreamEventThreadMessageIncomplete(BaseModel):
@@ -257,18 +258,47 @@ class AssistantStreamEventThreadMessageIncomplete(BaseModel):
 
     __slots__ = ()
     event = Field['Literal["thread.message.incomplete"]']()
-    data = Field['Message2'](ref("beta.threads.message:Message2"))
+    data = Field['Message'](ref("beta.threads.message:Message"))
 
 
-class ErrorEvent(BaseModel):
-    """Occurs when an [error](/docs/guides/error-codes#api-errors) occurs. This can happen due to an internal server error or a timeout."""
+class ErrorEvent2(BaseModel):
+    """Occurs when an [error](/docs/guides/error-codes#api-errors) occurs. This can happen due to an internal server error
+    or a timeout.
+    """
 
     __slots__ = ()
     event = Field['Literal["error"]']()
     data = Field['ErrorObject'](ref("shared.error_object:ErrorObject"))
 
-AssistantStreamEvent: TypeAlias = AssistantStreamEventThreadCreated | AssistantStreamEventThreadRunCreated | AssistantStreamEventThreadRunQueued | AssistantStreamEventThreadRunInProgress | AssistantStreamEventThreadRunRequiresAction | AssistantStreamEventThreadRunCompleted | AssistantStreamEventThreadRunIncomplete | AssistantStreamEventThreadRunFailed | AssistantStreamEventThreadRunCancelling | AssistantStreamEventThreadRunCancelled | AssistantStreamEventThreadRunExpired | AssistantStreamEventThreadRunStepCreated | AssistantStreamEventThreadRunStepInProgress | AssistantStreamEventThreadRunStepDelta | AssistantStreamEventThreadRunStepCompleted | AssistantStreamEventThreadRunStepFailed | AssistantStreamEventThreadRunStepCancelled | AssistantStreamEventThreadRunStepExpired | AssistantStreamEventThreadMessageCreated | AssistantStreamEventThreadMessageInProgress | AssistantStreamEventThreadMessageDelta | AssistantStreamEventThreadMessageCompleted | AssistantStreamEventThreadMessageIncomplete | ErrorEvent | DoneEvent
+AssistantStreamEvent: TypeAlias = (
+    AssistantStreamEventThreadCreated
+    | AssistantStreamEventThreadRunCreated
+    | AssistantStreamEventThreadRunQueued
+    | AssistantStreamEventThreadRunInProgress
+    | AssistantStreamEventThreadRunRequiresAction
+    | AssistantStreamEventThreadRunCompleted
+    | AssistantStreamEventThreadRunIncomplete
+    | AssistantStreamEventThreadRunFailed
+    | AssistantStreamEventThreadRunCancelling
+    | AssistantStreamEventThreadRunCancelled
+    | AssistantStreamEventThreadRunExpired
+    | AssistantStreamEventThreadRunStepCreated
+    | AssistantStreamEventThreadRunStepInProgress
+    | AssistantStreamEventThreadRunStepDelta
+    | AssistantStreamEventThreadRunStepCompleted
+    | AssistantStreamEventThreadRunStepFailed
+    | AssistantStreamEventThreadRunStepCancelled
+    | AssistantStreamEventThreadRunStepExpired
+    | AssistantStreamEventThreadMessageCreated
+    | AssistantStreamEventThreadMessageInProgress
+    | AssistantStreamEventThreadMessageDelta
+    | AssistantStreamEventThreadMessageCompleted
+    | AssistantStreamEventThreadMessageIncomplete
+    | ErrorEvent2
+    | DoneEvent
+)
 
+ErrorEvent = ErrorEvent2
 ThreadCreated = AssistantStreamEventThreadCreated
 ThreadMessageCompleted = AssistantStreamEventThreadMessageCompleted
 ThreadMessageCreated = AssistantStreamEventThreadMessageCreated

@@ -26,4 +26,6 @@ class AssistantToolChoice(BaseModel):
 
     __slots__ = ()
     type = Field['Literal["function", "code_interpreter", "file_search"]']()
-    function = Field['AssistantToolChoiceFunction | None'](ref("beta.assistant_tool_choice_function:AssistantToolChoiceFunction"))
+    function = Field['AssistantToolChoiceFunction | None'](
+        ref("beta.assistant_tool_choice_function:AssistantToolChoiceFunction")
+    )

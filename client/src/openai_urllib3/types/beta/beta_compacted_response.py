@@ -13,16 +13,22 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaResponseApplyPatchToolCall
-    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call_output import BetaResponseApplyPatchToolCallOutput
+    from openai_urllib3.types.beta.beta_response_apply_patch_tool_call_output import (
+        BetaResponseApplyPatchToolCallOutput,
+    )
     from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call import BetaResponseCodeInterpreterToolCall
     from openai_urllib3.types.beta.beta_response_compaction_item import BetaResponseCompactionItem
     from openai_urllib3.types.beta.beta_response_computer_tool_call import BetaResponseComputerToolCall
-    from openai_urllib3.types.beta.beta_response_computer_tool_call_output_item import BetaResponseComputerToolCallOutputItem
+    from openai_urllib3.types.beta.beta_response_computer_tool_call_output_item import (
+        BetaResponseComputerToolCallOutputItem,
+    )
     from openai_urllib3.types.beta.beta_response_custom_tool_call import BetaResponseCustomToolCall
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaResponseCustomToolCallOutput
     from openai_urllib3.types.beta.beta_response_file_search_tool_call import BetaResponseFileSearchToolCall
     from openai_urllib3.types.beta.beta_response_function_shell_tool_call import BetaResponseFunctionShellToolCall
-    from openai_urllib3.types.beta.beta_response_function_shell_tool_call_output import BetaResponseFunctionShellToolCallOutput
+    from openai_urllib3.types.beta.beta_response_function_shell_tool_call_output import (
+        BetaResponseFunctionShellToolCallOutput,
+    )
     from openai_urllib3.types.beta.beta_response_function_tool_call import BetaResponseFunctionToolCall
     from openai_urllib3.types.beta.beta_response_function_tool_call_output_item import BetaFunctionToolCallOutput
     from openai_urllib3.types.beta.beta_response_function_web_search import BetaResponseFunctionWebSearch
@@ -58,6 +64,70 @@ class BetaCompactedResponse(BaseModel):
     __slots__ = ()
     id = Field['str']()
     object = Field['Literal["response.compaction"]']()
-    output = Field['list[BetaResponseOutputMessage | BetaProgram | BetaProgramOutput | BetaResponseFunctionToolCall | BetaMultiAgentCall | BetaMultiAgentCallOutput | BetaResponseToolSearchCall | BetaResponseToolSearchOutputItem | BetaAdditionalTools | BetaAgentMessage | BetaFunctionToolCallOutput | BetaResponseFileSearchToolCall | BetaResponseFunctionWebSearch | BetaImageGenToolCall | BetaResponseComputerToolCall | BetaResponseComputerToolCallOutputItem | BetaResponseReasoningItem | BetaResponseCompactionItem | BetaResponseCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaResponseFunctionShellToolCall | BetaResponseFunctionShellToolCallOutput | BetaResponseApplyPatchToolCall | BetaResponseApplyPatchToolCallOutput | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponseResource | BetaMCPToolCall | BetaResponseCustomToolCall | BetaResponseCustomToolCallOutput]'](list_of(union_of("type", {"message": ref("beta.beta_response_output_message:BetaResponseOutputMessage"), "program": ref("beta.beta_response_item:BetaProgram"), "program_output": ref("beta.beta_response_item:BetaProgramOutput"), "function_call": ref("beta.beta_response_function_tool_call:BetaResponseFunctionToolCall"), "multi_agent_call": ref("beta.beta_response_item:BetaMultiAgentCall"), "multi_agent_call_output": ref("beta.beta_response_item:BetaMultiAgentCallOutput"), "tool_search_call": ref("beta.beta_response_tool_search_call:BetaResponseToolSearchCall"), "tool_search_output": ref("beta.beta_response_tool_search_output_item:BetaResponseToolSearchOutputItem"), "additional_tools": ref("beta.beta_response_item:BetaAdditionalTools"), "agent_message": ref("beta.beta_response_item:BetaAgentMessage"), "function_call_output": ref("beta.beta_response_function_tool_call_output_item:BetaFunctionToolCallOutput"), "file_search_call": ref("beta.beta_response_file_search_tool_call:BetaResponseFileSearchToolCall"), "web_search_call": ref("beta.beta_response_function_web_search:BetaResponseFunctionWebSearch"), "image_generation_call": ref("beta.beta_response_input_item:BetaImageGenToolCall"), "computer_call": ref("beta.beta_response_computer_tool_call:BetaResponseComputerToolCall"), "computer_call_output": ref("beta.beta_response_computer_tool_call_output_item:BetaResponseComputerToolCallOutputItem"), "reasoning": ref("beta.beta_response_reasoning_item:BetaResponseReasoningItem"), "compaction": ref("beta.beta_response_compaction_item:BetaResponseCompactionItem"), "code_interpreter_call": ref("beta.beta_response_code_interpreter_tool_call:BetaResponseCodeInterpreterToolCall"), "local_shell_call": ref("beta.beta_response_input_item:BetaLocalShellToolCall"), "local_shell_call_output": ref("beta.beta_response_input_item:BetaLocalShellToolCallOutput"), "shell_call": ref("beta.beta_response_function_shell_tool_call:BetaResponseFunctionShellToolCall"), "shell_call_output": ref("beta.beta_response_function_shell_tool_call_output:BetaResponseFunctionShellToolCallOutput"), "apply_patch_call": ref("beta.beta_response_apply_patch_tool_call:BetaResponseApplyPatchToolCall"), "apply_patch_call_output": ref("beta.beta_response_apply_patch_tool_call_output:BetaResponseApplyPatchToolCallOutput"), "mcp_list_tools": ref("beta.beta_response_input_item:BetaMCPListTools"), "mcp_approval_request": ref("beta.beta_response_input_item:BetaMCPApprovalRequest"), "mcp_approval_response": ref("beta.beta_response_item:BetaMCPApprovalResponseResource"), "mcp_call": ref("beta.beta_response_input_item:BetaMCPToolCall"), "custom_tool_call": ref("beta.beta_response_custom_tool_call:BetaResponseCustomToolCall"), "custom_tool_call_output": ref("beta.beta_response_custom_tool_call_output:BetaResponseCustomToolCallOutput")})))
+    output = Field[
+        'list[BetaResponseOutputMessage | BetaProgram | BetaProgramOutput | BetaResponseFunctionToolCall |'
+        ' BetaMultiAgentCall | BetaMultiAgentCallOutput | BetaResponseToolSearchCall |'
+        ' BetaResponseToolSearchOutputItem | BetaAdditionalTools | BetaAgentMessage | BetaFunctionToolCallOutput |'
+        ' BetaResponseFileSearchToolCall | BetaResponseFunctionWebSearch | BetaImageGenToolCall |'
+        ' BetaResponseComputerToolCall | BetaResponseComputerToolCallOutputItem | BetaResponseReasoningItem |'
+        ' BetaResponseCompactionItem | BetaResponseCodeInterpreterToolCall | BetaLocalShellToolCall |'
+        ' BetaLocalShellToolCallOutput | BetaResponseFunctionShellToolCall | BetaResponseFunctionShellToolCallOutput |'
+        ' BetaResponseApplyPatchToolCall | BetaResponseApplyPatchToolCallOutput | BetaMCPListTools |'
+        ' BetaMCPApprovalRequest | BetaMCPApprovalResponseResource | BetaMCPToolCall | BetaResponseCustomToolCall |'
+        ' BetaResponseCustomToolCallOutput]'
+    ](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "message": ref("beta.beta_response_output_message:BetaResponseOutputMessage"),
+                    "program": ref("beta.beta_response_item:BetaProgram"),
+                    "program_output": ref("beta.beta_response_item:BetaProgramOutput"),
+                    "function_call": ref("beta.beta_response_function_tool_call:BetaResponseFunctionToolCall"),
+                    "multi_agent_call": ref("beta.beta_response_item:BetaMultiAgentCall"),
+                    "multi_agent_call_output": ref("beta.beta_response_item:BetaMultiAgentCallOutput"),
+                    "tool_search_call": ref("beta.beta_response_tool_search_call:BetaResponseToolSearchCall"),
+                    "tool_search_output": ref(
+                        "beta.beta_response_tool_search_output_item:BetaResponseToolSearchOutputItem"
+                    ),
+                    "additional_tools": ref("beta.beta_response_item:BetaAdditionalTools"),
+                    "agent_message": ref("beta.beta_response_item:BetaAgentMessage"),
+                    "function_call_output": ref(
+                        "beta.beta_response_function_tool_call_output_item:BetaFunctionToolCallOutput"
+                    ),
+                    "file_search_call": ref("beta.beta_response_file_search_tool_call:BetaResponseFileSearchToolCall"),
+                    "web_search_call": ref("beta.beta_response_function_web_search:BetaResponseFunctionWebSearch"),
+                    "image_generation_call": ref("beta.beta_response_input_item:BetaImageGenToolCall"),
+                    "computer_call": ref("beta.beta_response_computer_tool_call:BetaResponseComputerToolCall"),
+                    "computer_call_output": ref(
+                        "beta.beta_response_computer_tool_call_output_item:BetaResponseComputerToolCallOutputItem"
+                    ),
+                    "reasoning": ref("beta.beta_response_reasoning_item:BetaResponseReasoningItem"),
+                    "compaction": ref("beta.beta_response_compaction_item:BetaResponseCompactionItem"),
+                    "code_interpreter_call": ref(
+                        "beta.beta_response_code_interpreter_tool_call:BetaResponseCodeInterpreterToolCall"
+                    ),
+                    "local_shell_call": ref("beta.beta_response_input_item:BetaLocalShellToolCall"),
+                    "local_shell_call_output": ref("beta.beta_response_input_item:BetaLocalShellToolCallOutput"),
+                    "shell_call": ref("beta.beta_response_function_shell_tool_call:BetaResponseFunctionShellToolCall"),
+                    "shell_call_output": ref(
+                        "beta.beta_response_function_shell_tool_call_output:BetaResponseFunctionShellToolCallOutput"
+                    ),
+                    "apply_patch_call": ref("beta.beta_response_apply_patch_tool_call:BetaResponseApplyPatchToolCall"),
+                    "apply_patch_call_output": ref(
+                        "beta.beta_response_apply_patch_tool_call_output:BetaResponseApplyPatchToolCallOutput"
+                    ),
+                    "mcp_list_tools": ref("beta.beta_response_input_item:BetaMCPListTools"),
+                    "mcp_approval_request": ref("beta.beta_response_input_item:BetaMCPApprovalRequest"),
+                    "mcp_approval_response": ref("beta.beta_response_item:BetaMCPApprovalResponseResource"),
+                    "mcp_call": ref("beta.beta_response_input_item:BetaMCPToolCall"),
+                    "custom_tool_call": ref("beta.beta_response_custom_tool_call:BetaResponseCustomToolCall"),
+                    "custom_tool_call_output": ref(
+                        "beta.beta_response_custom_tool_call_output:BetaResponseCustomToolCallOutput"
+                    ),
+                },
+            )
+        )
+    )
     created_at = Field['int']()
     usage = Field['BetaResponseUsage'](ref("beta.beta_response_usage:BetaResponseUsage"))

@@ -129,7 +129,17 @@ class BetaWaitParam2(BaseModel):
     __slots__ = ()
     type = Field['Literal["wait"]']()
 
-BetaComputerAction: TypeAlias = BetaClickParam2 | BetaDoubleClickAction | BetaDragParam2 | BetaKeyPressAction | BetaMoveParam2 | BetaScreenshotParam2 | BetaScrollParam2 | BetaTypeParam2 | BetaWaitParam2
+BetaComputerAction: TypeAlias = (
+    BetaClickParam2
+    | BetaDoubleClickAction
+    | BetaDragParam2
+    | BetaKeyPressAction
+    | BetaMoveParam2
+    | BetaScreenshotParam2
+    | BetaScrollParam2
+    | BetaTypeParam2
+    | BetaWaitParam2
+)
 
 Click = BetaClickParam2
 DoubleClick = BetaDoubleClickAction

@@ -29,5 +29,25 @@ class BetaContainerAuto(BaseModel):
     type = Field['Literal["container_auto"]']()
     file_ids = Field['list[str] | None']()
     memory_limit = Field['Literal["1g", "4g", "16g", "64g"] | None']()
-    network_policy = Field['BetaContainerNetworkPolicyDisabled | BetaContainerNetworkPolicyAllowlist | None'](union_of("type", {"disabled": ref("beta.beta_container_network_policy_disabled:BetaContainerNetworkPolicyDisabled"), "allowlist": ref("beta.beta_container_network_policy_allowlist:BetaContainerNetworkPolicyAllowlist")}))
-    skills = Field['list[BetaSkillReference | BetaInlineSkill] | None'](list_of(union_of("type", {"skill_reference": ref("beta.beta_skill_reference:BetaSkillReference"), "inline": ref("beta.beta_inline_skill:BetaInlineSkill")})))
+    network_policy = Field[
+        'BetaContainerNetworkPolicyDisabled | BetaContainerNetworkPolicyAllowlist | None'
+    ](
+        union_of(
+            "type",
+            {
+                "disabled": ref("beta.beta_container_network_policy_disabled:BetaContainerNetworkPolicyDisabled"),
+                "allowlist": ref("beta.beta_container_network_policy_allowlist:BetaContainerNetworkPolicyAllowlist"),
+            },
+        )
+    )
+    skills = Field['list[BetaSkillReference | BetaInlineSkill] | None'](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "skill_reference": ref("beta.beta_skill_reference:BetaSkillReference"),
+                    "inline": ref("beta.beta_inline_skill:BetaInlineSkill"),
+                },
+            )
+        )
+    )

@@ -10,8 +10,12 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_container_network_policy_allowlist_param import BetaContainerNetworkPolicyAllowlistParam
-    from openai_urllib3.types.beta.beta_container_network_policy_disabled_param import BetaContainerNetworkPolicyDisabledParam
+    from openai_urllib3.types.beta.beta_container_network_policy_allowlist_param import (
+        BetaContainerNetworkPolicyAllowlistParam,
+    )
+    from openai_urllib3.types.beta.beta_container_network_policy_disabled_param import (
+        BetaContainerNetworkPolicyDisabledParam,
+    )
     from openai_urllib3.types.beta.beta_inline_skill_param import BetaInlineSkillParam
     from openai_urllib3.types.beta.beta_skill_reference_param import BetaSkillReferenceParam
 

@@ -12,7 +12,9 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_container_network_policy_domain_secret import BetaContainerNetworkPolicyDomainSecret
+    from openai_urllib3.types.beta.beta_container_network_policy_domain_secret import (
+        BetaContainerNetworkPolicyDomainSecret,
+    )
 
 __all__ = [
     "BetaContainerNetworkPolicyAllowlist",
@@ -25,4 +27,6 @@ class BetaContainerNetworkPolicyAllowlist(BaseModel):
     __slots__ = ()
     type = Field['Literal["allowlist"]']()
     allowed_domains = Field['list[str]']()
-    domain_secrets = Field['list[BetaContainerNetworkPolicyDomainSecret] | None'](list_of(ref("beta.beta_container_network_policy_domain_secret:BetaContainerNetworkPolicyDomainSecret")))
+    domain_secrets = Field['list[BetaContainerNetworkPolicyDomainSecret] | None'](
+        list_of(ref("beta.beta_container_network_policy_domain_secret:BetaContainerNetworkPolicyDomainSecret"))
+    )

@@ -10,7 +10,9 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_container_network_policy_domain_secret_param import BetaContainerNetworkPolicyDomainSecretParam
+    from openai_urllib3.types.beta.beta_container_network_policy_domain_secret_param import (
+        BetaContainerNetworkPolicyDomainSecretParam,
+    )
 
 __all__ = [
     "BetaContainerNetworkPolicyAllowlistParam",

@@ -25,13 +25,25 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class BetaCustomTool(BaseModel):
-    """A custom tool that processes input using a specified format. Learn more about   [custom tools](/docs/guides/function-calling#custom-tools)"""
+    """A custom tool that processes input using a specified format. Learn more about   [custom
+    tools](/docs/guides/function-calling#custom-tools)
+    """
 
     __slots__ = ()
     type = Field['Literal["custom"]']()
     name = Field['str']()
     description = Field['str | None']()
-    format = Field['BetaCustomTextFormatParam2 | BetaCustomGrammarFormatParam2 | None'](union_of("type", {"text": ref("beta.beta_custom_tool:BetaCustomTextFormatParam2"), "grammar": ref("beta.beta_custom_tool:BetaCustomGrammarFormatParam2")}))
+    format = Field[
+        'BetaCustomTextFormatParam2 | BetaCustomGrammarFormatParam2 | None'
+    ](
+        union_of(
+            "type",
+            {
+                "text": ref("beta.beta_custom_tool:BetaCustomTextFormatParam2"),
+                "grammar": ref("beta.beta_custom_tool:BetaCustomGrammarFormatParam2"),
+            },
+        )
+    )
     defer_loading = Field['bool | None']()
     allowed_callers = Field['list[Literal["direct", "programmatic"]] | None']()
 

@@ -30,14 +30,21 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class BetaFileSearchTool(BaseModel):
-    """A tool that searches for relevant content from uploaded files. Learn more about the [file search tool](https://platform.openai.com/docs/guides/tools-file-search)."""
+    """A tool that searches for relevant content from uploaded files. Learn more about the [file search
+    tool](https://platform.openai.com/docs/guides/tools-file-search).
+    """
 
     __slots__ = ()
     type = Field['Literal["file_search"]']()
     vector_store_ids = Field['list[str]']()
     max_num_results = Field['int | None']()
     ranking_options = Field['BetaRankingOptions | None'](ref("beta.beta_file_search_tool:BetaRankingOptions"))
-    filters = Field['BetaComparisonFilter | BetaCompoundFilter | None'](by_required_fields((('key', 'type', 'value'), ref("beta.beta_file_search_tool:BetaComparisonFilter")), (('filters', 'type'), ref("beta.beta_file_search_tool:BetaCompoundFilter"))))
+    filters = Field['BetaComparisonFilter | BetaCompoundFilter | None'](
+        by_required_fields(
+            (('key', 'type', 'value'), ref("beta.beta_file_search_tool:BetaComparisonFilter")),
+            (('filters', 'type'), ref("beta.beta_file_search_tool:BetaCompoundFilter")),
+        )
+    )
 
 
 class BetaRankingOptions(BaseModel):

@@ -28,5 +28,16 @@ class BetaFunctionShellTool(BaseModel):
 
     __slots__ = ()
     type = Field['Literal["shell"]']()
-    environment = Field['BetaContainerAuto | BetaLocalEnvironment | BetaContainerReference | None'](union_of("type", {"container_auto": ref("beta.beta_container_auto:BetaContainerAuto"), "local": ref("beta.beta_local_environment:BetaLocalEnvironment"), "container_reference": ref("beta.beta_container_reference:BetaContainerReference")}))
+    environment = Field[
+        'BetaContainerAuto | BetaLocalEnvironment | BetaContainerReference | None'
+    ](
+        union_of(
+            "type",
+            {
+                "container_auto": ref("beta.beta_container_auto:BetaContainerAuto"),
+                "local": ref("beta.beta_local_environment:BetaLocalEnvironment"),
+                "container_reference": ref("beta.beta_container_reference:BetaContainerReference"),
+            },
+        )
+    )
     allowed_callers = Field['list[Literal["direct", "programmatic"]] | None']()

@@ -30,7 +30,17 @@ class BetaNamespaceTool(BaseModel):
     type = Field['Literal["namespace"]']()
     name = Field['str']()
     description = Field['str']()
-    tools = Field['list[BetaFunctionToolParam3 | BetaCustomTool]'](list_of(union_of("type", {"function": ref("beta.beta_namespace_tool:BetaFunctionToolParam3"), "custom": ref("beta.beta_custom_tool:BetaCustomTool")})))
+    tools = Field['list[BetaFunctionToolParam3 | BetaCustomTool]'](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "function": ref("beta.beta_namespace_tool:BetaFunctionToolParam3"),
+                    "custom": ref("beta.beta_custom_tool:BetaCustomTool"),
+                },
+            )
+        )
+    )
 
 
 class BetaFunctionToolParam3(BaseModel):

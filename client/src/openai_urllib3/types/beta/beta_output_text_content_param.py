@@ -27,5 +27,14 @@ class BetaOutputTextContentParam(TypedDict, total=False):
     """A text output from the model."""
     type: Required[Literal["output_text"]]
     text: Required[str]
-    annotations: Required[Iterable[Union[BetaFileCitationBodyParam, BetaUrlCitationBodyParam, BetaContainerFileCitationBodyParam, BetaFilePathParam]]]
+    annotations: Required[
+        Iterable[
+            Union[
+                BetaFileCitationBodyParam,
+                BetaUrlCitationBodyParam,
+                BetaContainerFileCitationBodyParam,
+                BetaFilePathParam,
+            ]
+        ]
+    ]
     logprobs: Required[Iterable[BetaLogProbParam]]

@@ -69,12 +69,77 @@ class BetaResponse(BaseModel):
     prompt_cache_key = Field['str | None']()
     prompt_cache_retention = Field['Literal["in_memory", "24h"] | None']()
     previous_response_id = Field['str | None']()
-    model = Field['str | Literal["gpt-5.6-sol", "gpt-5.6-terra", "gpt-5.6-luna", "gpt-5.5", "gpt-5.5-2026-04-23", "gpt-5.4", "gpt-5.4-mini", "gpt-5.4-nano", "gpt-5.4-mini-2026-03-17", "gpt-5.4-nano-2026-03-17", "gpt-5.3-chat-latest", "gpt-5.2", "gpt-5.2-2025-12-11", "gpt-5.2-chat-latest", "gpt-5.2-pro", "gpt-5.2-pro-2025-12-11", "gpt-5.1", "gpt-5.1-2025-11-13", "gpt-5.1-codex", "gpt-5.1-mini", "gpt-5.1-chat-latest", "gpt-5", "gpt-5-mini", "gpt-5-nano", "gpt-5-2025-08-07", "gpt-5-mini-2025-08-07", "gpt-5-nano-2025-08-07", "gpt-5-chat-latest", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-4.1-2025-04-14", "gpt-4.1-mini-2025-04-14", "gpt-4.1-nano-2025-04-14", "o4-mini", "o4-mini-2025-04-16", "o3", "o3-2025-04-16", "o3-mini", "o3-mini-2025-01-31", "o1", "o1-2024-12-17", "o1-preview", "o1-preview-2024-09-12", "o1-mini", "o1-mini-2024-09-12", "gpt-4o", "gpt-4o-2024-11-20", "gpt-4o-2024-08-06", "gpt-4o-2024-05-13", "gpt-4o-audio-preview", "gpt-4o-audio-preview-2024-10-01", "gpt-4o-audio-preview-2024-12-17", "gpt-4o-audio-preview-2025-06-03", "gpt-4o-mini-audio-preview", "gpt-4o-mini-audio-preview-2024-12-17", "gpt-4o-search-preview", "gpt-4o-mini-search-preview", "gpt-4o-search-preview-2025-03-11", "gpt-4o-mini-search-preview-2025-03-11", "chatgpt-4o-latest", "codex-mini-latest", "gpt-4o-mini", "gpt-4o-mini-2024-07-18", "gpt-4-turbo", "gpt-4-turbo-2024-04-09", "gpt-4-0125-preview", "gpt-4-turbo-preview", "gpt-4-1106-preview", "gpt-4-vision-preview", "gpt-4", "gpt-4-0314", "gpt-4-0613", "gpt-4-32k", "gpt-4-32k-0314", "gpt-4-32k-0613", "gpt-3.5-turbo", "gpt-3.5-turbo-16k", "gpt-3.5-turbo-0301", "gpt-3.5-turbo-0613", "gpt-3.5-turbo-1106", "gpt-3.5-turbo-0125", "gpt-3.5-turbo-16k-0613"] | Literal["o1-pro", "o1-pro-2025-03-19", "o3-pro", "o3-pro-2025-06-10", "o3-deep-research", "o3-deep-research-2025-06-26", "o4-mini-deep-research", "o4-mini-deep-research-2025-06-26", "computer-use-preview", "computer-use-preview-2025-03-11", "gpt-5.5-pro", "gpt-5.5-pro-2026-04-23", "gpt-5-codex", "gpt-5-pro", "gpt-5-pro-2025-10-06", "gpt-5.1-codex-max", "gpt-daybreak-blue-latest", "gpt-daybreak-red-latest", "gpt-5.6-cyber"]']()
+    model = Field[
+        'str | Literal["gpt-5.6-sol", "gpt-5.6-terra", "gpt-5.6-luna", "gpt-5.5", "gpt-5.5-2026-04-23", "gpt-5.4",'
+        ' "gpt-5.4-mini", "gpt-5.4-nano", "gpt-5.4-mini-2026-03-17", "gpt-5.4-nano-2026-03-17", "gpt-5.3-chat-latest",'
+        ' "gpt-5.2", "gpt-5.2-2025-12-11", "gpt-5.2-chat-latest", "gpt-5.2-pro", "gpt-5.2-pro-2025-12-11", "gpt-5.1",'
+        ' "gpt-5.1-2025-11-13", "gpt-5.1-codex", "gpt-5.1-mini", "gpt-5.1-chat-latest", "gpt-5", "gpt-5-mini",'
+        ' "gpt-5-nano", "gpt-5-2025-08-07", "gpt-5-mini-2025-08-07", "gpt-5-nano-2025-08-07", "gpt-5-chat-latest",'
+        ' "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-4.1-2025-04-14", "gpt-4.1-mini-2025-04-14",'
+        ' "gpt-4.1-nano-2025-04-14", "o4-mini", "o4-mini-2025-04-16", "o3", "o3-2025-04-16", "o3-mini",'
+        ' "o3-mini-2025-01-31", "o1", "o1-2024-12-17", "o1-preview", "o1-preview-2024-09-12", "o1-mini",'
+        ' "o1-mini-2024-09-12", "gpt-4o", "gpt-4o-2024-11-20", "gpt-4o-2024-08-06", "gpt-4o-2024-05-13",'
+        ' "gpt-4o-audio-preview", "gpt-4o-audio-preview-2024-10-01", "gpt-4o-audio-preview-2024-12-17",'
+        ' "gpt-4o-audio-preview-2025-06-03", "gpt-4o-mini-audio-preview", "gpt-4o-mini-audio-preview-2024-12-17",'
+        ' "gpt-4o-search-preview", "gpt-4o-mini-search-preview", "gpt-4o-search-preview-2025-03-11",'
+        ' "gpt-4o-mini-search-preview-2025-03-11", "chatgpt-4o-latest", "codex-mini-latest", "gpt-4o-mini",'
+        ' "gpt-4o-mini-2024-07-18", "gpt-4-turbo", "gpt-4-turbo-2024-04-09", "gpt-4-0125-preview",'
+        ' "gpt-4-turbo-preview", "gpt-4-1106-preview", "gpt-4-vision-preview", "gpt-4", "gpt-4-0314", "gpt-4-0613",'
+        ' "gpt-4-32k", "gpt-4-32k-0314", "gpt-4-32k-0613", "gpt-3.5-turbo", "gpt-3.5-turbo-16k", "gpt-3.5-turbo-0301",'
+        ' "gpt-3.5-turbo-0613", "gpt-3.5-turbo-1106", "gpt-3.5-turbo-0125", "gpt-3.5-turbo-16k-0613"] |'
+        ' Literal["o1-pro", "o1-pro-2025-03-19", "o3-pro", "o3-pro-2025-06-10", "o3-deep-research",'
+        ' "o3-deep-research-2025-06-26", "o4-mini-deep-research", "o4-mini-deep-research-2025-06-26",'
+        ' "computer-use-preview", "computer-use-preview-2025-03-11", "gpt-5.5-pro", "gpt-5.5-pro-2026-04-23",'
+        ' "gpt-5-codex", "gpt-5-pro", "gpt-5-pro-2025-10-06", "gpt-5.1-codex-max", "gpt-daybreak-blue-latest",'
+        ' "gpt-daybreak-red-latest", "gpt-5.6-cyber"]'
+    ]()
     background = Field['bool | None']()
     max_tool_calls = Field['int | None']()
     text = Field['BetaResponseTextConfig | None'](ref("beta.beta_response_text_config:BetaResponseTextConfig"))
-    tools = Field['list[BetaTool]'](list_of(union_of("type", {"function": ref("beta.beta_function_tool:BetaFunctionTool"), "file_search": ref("beta.beta_file_search_tool:BetaFileSearchTool"), "computer": ref("beta.beta_computer_tool:BetaComputerTool"), "computer_use_preview": ref("beta.beta_computer_use_preview_tool:BetaComputerUsePreviewTool"), "mcp": ref("beta.beta_response_tool_search_output_item_param:BetaMCPTool"), "code_interpreter": ref("beta.beta_response_tool_search_output_item_param:BetaCodeInterpreterTool"), "programmatic_tool_calling": ref("beta.beta_response_tool_search_output_item_param:BetaProgrammaticToolCallingParam2"), "image_generation": ref("beta.beta_response_tool_search_output_item_param:BetaImageGenTool"), "local_shell": ref("beta.beta_response_tool_search_output_item_param:BetaLocalShellToolParam2"), "shell": ref("beta.beta_function_shell_tool:BetaFunctionShellTool"), "custom": ref("beta.beta_custom_tool:BetaCustomTool"), "namespace": ref("beta.beta_namespace_tool:BetaNamespaceTool"), "tool_search": ref("beta.beta_tool_search_tool:BetaToolSearchTool"), "apply_patch": ref("beta.beta_apply_patch_tool:BetaApplyPatchTool")})))
-    tool_choice = Field['BetaToolChoiceOptions | BetaToolChoiceAllowed | BetaToolChoiceShell | BetaToolChoiceFunction | BetaToolChoiceMcp | BetaToolChoiceCustom | BetaSpecificProgrammaticToolCallingParam2 | BetaToolChoiceApplyPatch | BetaSpecificFunctionShellParam2'](union_of("type", {"allowed_tools": ref("beta.beta_tool_choice_allowed:BetaToolChoiceAllowed"), "function": ref("beta.beta_tool_choice_function:BetaToolChoiceFunction"), "mcp": ref("beta.beta_tool_choice_mcp:BetaToolChoiceMcp"), "custom": ref("beta.beta_tool_choice_custom:BetaToolChoiceCustom"), "programmatic_tool_calling": ref("beta.beta_response:BetaSpecificProgrammaticToolCallingParam2"), "apply_patch": ref("beta.beta_tool_choice_apply_patch:BetaToolChoiceApplyPatch"), "shell": ref("beta.beta_tool_choice_shell:BetaSpecificFunctionShellParam2")}, ref("beta.beta_tool_choice_shell:BetaToolChoiceShell")))
+    tools = Field['list[BetaTool]'](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "function": ref("beta.beta_function_tool:BetaFunctionTool"),
+                    "file_search": ref("beta.beta_file_search_tool:BetaFileSearchTool"),
+                    "computer": ref("beta.beta_computer_tool:BetaComputerTool"),
+                    "computer_use_preview": ref("beta.beta_computer_use_preview_tool:BetaComputerUsePreviewTool"),
+                    "mcp": ref("beta.beta_response_tool_search_output_item_param:BetaMCPTool"),
+                    "code_interpreter": ref("beta.beta_response_tool_search_output_item_param:BetaCodeInterpreterTool"),
+                    "programmatic_tool_calling": ref(
+                        "beta.beta_response_tool_search_output_item_param:BetaProgrammaticToolCallingParam2"
+                    ),
+                    "image_generation": ref("beta.beta_response_tool_search_output_item_param:BetaImageGenTool"),
+                    "local_shell": ref("beta.beta_response_tool_search_output_item_param:BetaLocalShellToolParam2"),
+                    "shell": ref("beta.beta_function_shell_tool:BetaFunctionShellTool"),
+                    "custom": ref("beta.beta_custom_tool:BetaCustomTool"),
+                    "namespace": ref("beta.beta_namespace_tool:BetaNamespaceTool"),
+                    "tool_search": ref("beta.beta_tool_search_tool:BetaToolSearchTool"),
+                    "apply_patch": ref("beta.beta_apply_patch_tool:BetaApplyPatchTool"),
+                },
+            )
+        )
+    )
+    tool_choice = Field[
+        'BetaToolChoiceOptions | BetaToolChoiceAllowed | BetaToolChoiceShell | BetaToolChoiceFunction |'
+        ' BetaToolChoiceMcp | BetaToolChoiceCustom | BetaSpecificProgrammaticToolCallingParam2 |'
+        ' BetaToolChoiceApplyPatch | BetaSpecificFunctionShellParam2'
+    ](
+        union_of(
+            "type",
+            {
+                "allowed_tools": ref("beta.beta_tool_choice_allowed:BetaToolChoiceAllowed"),
+                "function": ref("beta.beta_tool_choice_function:BetaToolChoiceFunction"),
+                "mcp": ref("beta.beta_tool_choice_mcp:BetaToolChoiceMcp"),
+                "custom": ref("beta.beta_tool_choice_custom:BetaToolChoiceCustom"),
+                "programmatic_tool_calling": ref("beta.beta_response:BetaSpecificProgrammaticToolCallingParam2"),
+                "apply_patch": ref("beta.beta_tool_choice_apply_patch:BetaToolChoiceApplyPatch"),
+                "shell": ref("beta.beta_tool_choice_shell:BetaSpecificFunctionShellParam2"),
+            },
+            ref("beta.beta_tool_choice_shell:BetaToolChoiceShell"),
+        )
+    )
     prompt = Field['BetaResponsePrompt | None'](ref("beta.beta_response_prompt:BetaResponsePrompt"))
     service_tier = Field['BetaServiceTier | None']()
     truncation = Field['Literal["auto", "disabled"] | None']()
@@ -84,10 +149,121 @@ class BetaResponse(BaseModel):
     created_at = Field['float']()
     completed_at = Field['float | None']()
     error = Field['BetaResponseError | None'](ref("beta.beta_response_error:BetaResponseError"))
-    incomplete_details = Field['BetaResponseIncompleteDetails | None'](ref("beta.beta_response:BetaResponseIncompleteDetails"))
-    output = Field['list[BetaResponseOutputItem]'](list_of(union_of("type", {"message": ref("beta.beta_easy_input_message:BetaEasyInputMessage"), "file_search_call": ref("beta.beta_response_file_search_tool_call:BetaResponseFileSearchToolCall"), "function_call": ref("beta.beta_response_function_tool_call:BetaResponseFunctionToolCall"), "function_call_output": ref("beta.beta_response_function_tool_call_output_item:BetaResponseFunctionToolCallOutputItem"), "agent_message": ref("beta.beta_response_item:BetaAgentMessage"), "multi_agent_call": ref("beta.beta_response_item:BetaMultiAgentCall"), "multi_agent_call_output": ref("beta.beta_response_item:BetaMultiAgentCallOutput"), "web_search_call": ref("beta.beta_response_function_web_search:BetaResponseFunctionWebSearch"), "computer_call": ref("beta.beta_response_computer_tool_call:BetaResponseComputerToolCall"), "computer_call_output": ref("beta.beta_response_computer_tool_call_output_item:BetaResponseComputerToolCallOutputItem"), "reasoning": ref("beta.beta_response_reasoning_item:BetaResponseReasoningItem"), "program": ref("beta.beta_response_item:BetaProgram"), "program_output": ref("beta.beta_response_item:BetaProgramOutput"), "tool_search_call": ref("beta.beta_response_tool_search_call:BetaResponseToolSearchCall"), "tool_search_output": ref("beta.beta_response_tool_search_output_item:BetaResponseToolSearchOutputItem"), "additional_tools": ref("beta.beta_response_item:BetaAdditionalTools"), "compaction": ref("beta.beta_response_compaction_item:BetaResponseCompactionItem"), "image_generation_call": ref("beta.beta_response_input_item:BetaImageGenToolCall"), "code_interpreter_call": ref("beta.beta_response_code_interpreter_tool_call:BetaResponseCodeInterpreterToolCall"), "local_shell_call": ref("beta.beta_response_input_item:BetaLocalShellToolCall"), "local_shell_call_output": ref("beta.beta_response_input_item:BetaLocalShellToolCallOutput"), "shell_call": ref("beta.beta_response_function_shell_tool_call:BetaResponseFunctionShellToolCall"), "shell_call_output": ref("beta.beta_response_function_shell_tool_call_output:BetaResponseFunctionShellToolCallOutput"), "apply_patch_call": ref("beta.beta_response_apply_patch_tool_call:BetaResponseApplyPatchToolCall"), "apply_patch_call_output": ref("beta.beta_response_apply_patch_tool_call_output:BetaResponseApplyPatchToolCallOutput"), "mcp_call": ref("beta.beta_response_input_item:BetaMCPToolCall"), "mcp_list_tools": ref("beta.beta_response_input_item:BetaMCPListTools"), "mcp_approval_request": ref("beta.beta_response_input_item:BetaMCPApprovalRequest"), "mcp_approval_response": ref("beta.beta_response_item:BetaMCPApprovalResponseResource"), "custom_tool_call": ref("beta.beta_response_custom_tool_call:BetaResponseCustomToolCall"), "custom_tool_call_output": ref("beta.beta_response_custom_tool_call_output_item:BetaResponseCustomToolCallOutputItem")})))
+    incomplete_details = Field['BetaResponseIncompleteDetails | None'](
+        ref("beta.beta_response:BetaResponseIncompleteDetails")
+    )
+    output = Field['list[BetaResponseOutputItem]'](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "message": ref("beta.beta_easy_input_message:BetaEasyInputMessage"),
+                    "file_search_call": ref("beta.beta_response_file_search_tool_call:BetaResponseFileSearchToolCall"),
+                    "function_call": ref("beta.beta_response_function_tool_call:BetaResponseFunctionToolCall"),
+                    "function_call_output": ref(
+                        "beta.beta_response_function_tool_call_output_item:BetaResponseFunctionToolCallOutputItem"
+                    ),
+                    "agent_message": ref("beta.beta_response_item:BetaAgentMessage"),
+                    "multi_agent_call": ref("beta.beta_response_item:BetaMultiAgentCall"),
+                    "multi_agent_call_output": ref("beta.beta_response_item:BetaMultiAgentCallOutput"),
+                    "web_search_call": ref("beta.beta_response_function_web_search:BetaResponseFunctionWebSearch"),
+                    "computer_call": ref("beta.beta_response_computer_tool_call:BetaResponseComputerToolCall"),
+                    "computer_call_output": ref(
+                        "beta.beta_response_computer_tool_call_output_item:BetaResponseComputerToolCallOutputItem"
+                    ),
+                    "reasoning": ref("beta.beta_response_reasoning_item:BetaResponseReasoningItem"),
+                    "program": ref("beta.beta_response_item:BetaProgram"),
+                    "program_output": ref("beta.beta_response_item:BetaProgramOutput"),
+                    "tool_search_call": ref("beta.beta_response_tool_search_call:BetaResponseToolSearchCall"),
+                    "tool_search_output": ref(
+                        "beta.beta_response_tool_search_output_item:BetaResponseToolSearchOutputItem"
+                    ),
+                    "additional_tools": ref("beta.beta_response_item:BetaAdditionalTools"),
+                    "compaction": ref("beta.beta_response_compaction_item:BetaResponseCompactionItem"),
+                    "image_generation_call": ref("beta.beta_response_input_item:BetaImageGenToolCall"),
+                    "code_interpreter_call": ref(
+                        "beta.beta_response_code_interpreter_tool_call:BetaResponseCodeInterpreterToolCall"
+                    ),
+                    "local_shell_call": ref("beta.beta_response_input_item:BetaLocalShellToolCall"),
+                    "local_shell_call_output": ref("beta.beta_response_input_item:BetaLocalShellToolCallOutput"),
+                    "shell_call": ref("beta.beta_response_function_shell_tool_call:BetaResponseFunctionShellToolCall"),
+                    "shell_call_output": ref(
+                        "beta.beta_response_function_shell_tool_call_output:BetaResponseFunctionShellToolCallOutput"
+                    ),
+                    "apply_patch_call": ref("beta.beta_response_apply_patch_tool_call:BetaResponseApplyPatchToolCall"),
+                    "apply_patch_call_output": ref(
+                        "beta.beta_response_apply_patch_tool_call_output:BetaResponseApplyPatchToolCallOutput"
+                    ),
+                    "mcp_call": ref("beta.beta_response_input_item:BetaMCPToolCall"),
+                    "mcp_list_tools": ref("beta.beta_response_input_item:BetaMCPListTools"),
+                    "mcp_approval_request": ref("beta.beta_response_input_item:BetaMCPApprovalRequest"),
+                    "mcp_approval_response": ref("beta.beta_response_item:BetaMCPApprovalResponseResource"),
+                    "custom_tool_call": ref("beta.beta_response_custom_tool_call:BetaResponseCustomToolCall"),
+                    "custom_tool_call_output": ref(
+                        "beta.beta_response_custom_tool_call_output_item:BetaResponseCustomToolCallOutputItem"
+                    ),
+                },
+            )
+        )
+    )
     reasoning = Field['BetaReasoning | None'](ref("beta.beta_response:BetaReasoning"))
-    instructions = Field['str | list[BetaResponseInputItem] | None'](by_json_type(object=None, array=list_of(union_of("type", {"message": ref("beta.beta_easy_input_message:BetaEasyInputMessage2"), "file_search_call": ref("beta.beta_response_file_search_tool_call:BetaResponseFileSearchToolCall"), "computer_call": ref("beta.beta_response_computer_tool_call:BetaResponseComputerToolCall"), "computer_call_output": ref("beta.beta_response_input_item:BetaComputerCallOutputItemParam2"), "web_search_call": ref("beta.beta_response_function_web_search:BetaResponseFunctionWebSearch"), "function_call": ref("beta.beta_response_function_tool_call:BetaResponseFunctionToolCall"), "function_call_output": ref("beta.beta_response_input_item:BetaFunctionCallOutputItemParam2"), "agent_message": ref("beta.beta_response_input_item:BetaAgentMessageItemParam2"), "multi_agent_call": ref("beta.beta_response_input_item:BetaMultiAgentCallItemParam2"), "multi_agent_call_output": ref("beta.beta_response_input_item:BetaMultiAgentCallOutputItemParam2"), "tool_search_call": ref("beta.beta_response_input_item:BetaToolSearchCallItemParam2"), "tool_search_output": ref("beta.beta_response_tool_search_output_item_param:BetaResponseToolSearchOutputItemParam"), "additional_tools": ref("beta.beta_response_input_item:BetaAdditionalToolsItemParam2"), "reasoning": ref("beta.beta_response_reasoning_item:BetaResponseReasoningItem"), "compaction": ref("beta.beta_response_compaction_item_param:BetaResponseCompactionItemParam"), "image_generation_call": ref("beta.beta_response_input_item:BetaImageGenToolCall"), "code_interpreter_call": ref("beta.beta_response_code_interpreter_tool_call:BetaResponseCodeInterpreterToolCall"), "local_shell_call": ref("beta.beta_response_input_item:BetaLocalShellToolCall"), "local_shell_call_output": ref("beta.beta_response_input_item:BetaLocalShellToolCallOutput"), "shell_call": ref("beta.beta_response_input_item:BetaFunctionShellCallItemParam2"), "shell_call_output": ref("beta.beta_response_input_item:BetaFunctionShellCallOutputItemParam2"), "apply_patch_call": ref("beta.beta_response_input_item:BetaApplyPatchToolCallItemParam2"), "apply_patch_call_output": ref("beta.beta_response_input_item:BetaApplyPatchToolCallOutputItemParam2"), "mcp_list_tools": ref("beta.beta_response_input_item:BetaMCPListTools"), "mcp_approval_request": ref("beta.beta_response_input_item:BetaMCPApprovalRequest"), "mcp_approval_response": ref("beta.beta_response_input_item:BetaMCPApprovalResponse"), "mcp_call": ref("beta.beta_response_input_item:BetaMCPToolCall"), "custom_tool_call_output": ref("beta.beta_response_custom_tool_call_output:BetaResponseCustomToolCallOutput"), "custom_tool_call": ref("beta.beta_response_custom_tool_call:BetaResponseCustomToolCall"), "compaction_trigger": ref("beta.beta_response_input_item:BetaCompactionTriggerItemParam2"), "program": ref("beta.beta_response_input_item:BetaProgramItemParam2"), "program_output": ref("beta.beta_response_input_item:BetaProgramOutputItemParam2")}, ref("beta.beta_response_input_item:BetaItemReferenceParam2")))))
+    instructions = Field['str | list[BetaResponseInputItem] | None'](
+        by_json_type(
+            object=None,
+            array=list_of(
+                union_of(
+                    "type",
+                    {
+                        "message": ref("beta.beta_easy_input_message:BetaEasyInputMessage2"),
+                        "file_search_call": ref(
+                            "beta.beta_response_file_search_tool_call:BetaResponseFileSearchToolCall"
+                        ),
+                        "computer_call": ref("beta.beta_response_computer_tool_call:BetaResponseComputerToolCall"),
+                        "computer_call_output": ref("beta.beta_response_input_item:BetaComputerCallOutputItemParam2"),
+                        "web_search_call": ref("beta.beta_response_function_web_search:BetaResponseFunctionWebSearch"),
+                        "function_call": ref("beta.beta_response_function_tool_call:BetaResponseFunctionToolCall"),
+                        "function_call_output": ref("beta.beta_response_input_item:BetaFunctionCallOutputItemParam2"),
+                        "agent_message": ref("beta.beta_response_input_item:BetaAgentMessageItemParam2"),
+                        "multi_agent_call": ref("beta.beta_response_input_item:BetaMultiAgentCallItemParam2"),
+                        "multi_agent_call_output": ref(
+                            "beta.beta_response_input_item:BetaMultiAgentCallOutputItemParam2"
+                        ),
+                        "tool_search_call": ref("beta.beta_response_input_item:BetaToolSearchCallItemParam2"),
+                        "tool_search_output": ref(
+                            "beta.beta_response_tool_search_output_item_param:BetaResponseToolSearchOutputItemParam"
+                        ),
+                        "additional_tools": ref("beta.beta_response_input_item:BetaAdditionalToolsItemParam2"),
+                        "reasoning": ref("beta.beta_response_reasoning_item:BetaResponseReasoningItem"),
+                        "compaction": ref("beta.beta_response_compaction_item_param:BetaResponseCompactionItemParam"),
+                        "image_generation_call": ref("beta.beta_response_input_item:BetaImageGenToolCall"),
+                        "code_interpreter_call": ref(
+                            "beta.beta_response_code_interpreter_tool_call:BetaResponseCodeInterpreterToolCall"
+                        ),
+                        "local_shell_call": ref("beta.beta_response_input_item:BetaLocalShellToolCall"),
+                        "local_shell_call_output": ref("beta.beta_response_input_item:BetaLocalShellToolCallOutput"),
+                        "shell_call": ref("beta.beta_response_input_item:BetaFunctionShellCallItemParam2"),
+                        "shell_call_output": ref("beta.beta_response_input_item:BetaFunctionShellCallOutputItemParam2"),
+                        "apply_patch_call": ref("beta.beta_response_input_item:BetaApplyPatchToolCallItemParam2"),
+                        "apply_patch_call_output": ref(
+                            "beta.beta_response_input_item:BetaApplyPatchToolCallOutputItemParam2"
+                        ),
+                        "mcp_list_tools": ref("beta.beta_response_input_item:BetaMCPListTools"),
+                        "mcp_approval_request": ref("beta.beta_response_input_item:BetaMCPApprovalRequest"),
+                        "mcp_approval_response": ref("beta.beta_response_input_item:BetaMCPApprovalResponse"),
+                        "mcp_call": ref("beta.beta_response_input_item:BetaMCPToolCall"),
+                        "custom_tool_call_output": ref(
+                            "beta.beta_response_custom_tool_call_output:BetaResponseCustomToolCallOutput"
+                        ),
+                        "custom_tool_call": ref("beta.beta_response_custom_tool_call:BetaResponseCustomToolCall"),
+                        "compaction_trigger": ref("beta.beta_response_input_item:BetaCompactionTriggerItemParam2"),
+                        "program": ref("beta.beta_response_input_item:BetaProgramItemParam2"),
+                        "program_output": ref("beta.beta_response_input_item:BetaProgramOutputItemParam2"),
+                    },
+                    ref("beta.beta_response_input_item:BetaItemReferenceParam2"),
+                )
+            ),
+        )
+    )
     output_text = Field['str | None']()
     usage = Field['BetaResponseUsage | None'](ref("beta.beta_response_usage:BetaResponseUsage"))
     prompt_cache_options = Field['BetaPromptCacheOptions | None'](ref("beta.beta_response:BetaPromptCacheOptions"))
@@ -132,8 +308,24 @@ class BetaModeration(BaseModel):
     """Moderation results or errors for the response input and output."""
 
     __slots__ = ()
-    input = Field['BetaModerationResultBody | BetaModerationErrorBody'](union_of("type", {"moderation_result": ref("beta.beta_response:BetaModerationResultBody"), "error": ref("beta.beta_response:BetaModerationErrorBody")}))
-    output = Field['BetaModerationResultBody | BetaModerationErrorBody'](union_of("type", {"moderation_result": ref("beta.beta_response:BetaModerationResultBody"), "error": ref("beta.beta_response:BetaModerationErrorBody")}))
+    input = Field['BetaModerationResultBody | BetaModerationErrorBody'](
+        union_of(
+            "type",
+            {
+                "moderation_result": ref("beta.beta_response:BetaModerationResultBody"),
+                "error": ref("beta.beta_response:BetaModerationErrorBody"),
+            },
+        )
+    )
+    output = Field['BetaModerationResultBody | BetaModerationErrorBody'](
+        union_of(
+            "type",
+            {
+                "moderation_result": ref("beta.beta_response:BetaModerationResultBody"),
+                "error": ref("beta.beta_response:BetaModerationErrorBody"),
+            },
+        )
+    )
 
 
 class BetaModerationResultBody(BaseModel):
@@ -158,7 +350,9 @@ class BetaModerationErrorBody(BaseModel):
 
 
 class BetaResponseConversation(BaseModel):
-    """The conversation that this response belonged to. Input items and output items from this response were automatically added to this conversation."""
+    """The conversation that this response belonged to. Input items and output items from this response were automatically
+    added to this conversation.
+    """
 
     __slots__ = ()
     id = Field['str']()

@@ -56,9 +56,30 @@ class BetaResponseApplyPatchToolCall(BaseModel):
     type = Field['Literal["apply_patch_call"]']()
     id = Field['str']()
     call_id = Field['str']()
-    caller = Field['BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'](union_of("type", {"direct": ref("beta.beta_response_apply_patch_tool_call:BetaDirectToolCallCaller"), "program": ref("beta.beta_response_apply_patch_tool_call:BetaProgramToolCallCaller")}))
+    caller = Field[
+        'BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'
+    ](
+        union_of(
+            "type",
+            {
+                "direct": ref("beta.beta_response_apply_patch_tool_call:BetaDirectToolCallCaller"),
+                "program": ref("beta.beta_response_apply_patch_tool_call:BetaProgramToolCallCaller"),
+            },
+        )
+    )
     status = Field['Literal["in_progress", "completed"]']()
-    operation = Field['BetaApplyPatchCreateFileOperation | BetaApplyPatchDeleteFileOperation | BetaApplyPatchUpdateFileOperation'](union_of("type", {"create_file": ref("beta.beta_response_apply_patch_tool_call:BetaApplyPatchCreateFileOperation"), "delete_file": ref("beta.beta_response_apply_patch_tool_call:BetaApplyPatchDeleteFileOperation"), "update_file": ref("beta.beta_response_apply_patch_tool_call:BetaApplyPatchUpdateFileOperation")}))
+    operation = Field[
+        'BetaApplyPatchCreateFileOperation | BetaApplyPatchDeleteFileOperation | BetaApplyPatchUpdateFileOperation'
+    ](
+        union_of(
+            "type",
+            {
+                "create_file": ref("beta.beta_response_apply_patch_tool_call:BetaApplyPatchCreateFileOperation"),
+                "delete_file": ref("beta.beta_response_apply_patch_tool_call:BetaApplyPatchDeleteFileOperation"),
+                "update_file": ref("beta.beta_response_apply_patch_tool_call:BetaApplyPatchUpdateFileOperation"),
+            },
+        )
+    )
     created_by = Field['str | None']()
 
 

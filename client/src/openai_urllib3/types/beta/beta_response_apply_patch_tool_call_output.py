@@ -37,7 +37,17 @@ class BetaResponseApplyPatchToolCallOutput(BaseModel):
     type = Field['Literal["apply_patch_call_output"]']()
     id = Field['str']()
     call_id = Field['str']()
-    caller = Field['BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'](union_of("type", {"direct": ref("beta.beta_response_apply_patch_tool_call:BetaDirectToolCallCaller"), "program": ref("beta.beta_response_apply_patch_tool_call:BetaProgramToolCallCaller")}))
+    caller = Field[
+        'BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'
+    ](
+        union_of(
+            "type",
+            {
+                "direct": ref("beta.beta_response_apply_patch_tool_call:BetaDirectToolCallCaller"),
+                "program": ref("beta.beta_response_apply_patch_tool_call:BetaProgramToolCallCaller"),
+            },
+        )
+    )
     status = Field['Literal["completed", "failed"]']()
     output = Field['str | None']()
     created_by = Field['str | None']()

@@ -37,7 +37,19 @@ class BetaResponseCodeInterpreterToolCall(BaseModel):
     status = Field['Literal["in_progress", "completed", "incomplete", "interpreting", "failed"]']()
     container_id = Field['str']()
     code = Field['str | None']()
-    outputs = Field['list[BetaCodeInterpreterOutputLogs | BetaCodeInterpreterOutputImage] | None'](list_of(union_of("type", {"logs": ref("beta.beta_response_code_interpreter_tool_call:BetaCodeInterpreterOutputLogs"), "image": ref("beta.beta_response_code_interpreter_tool_call:BetaCodeInterpreterOutputImage")})))
+    outputs = Field[
+        'list[BetaCodeInterpreterOutputLogs | BetaCodeInterpreterOutputImage] | None'
+    ](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "logs": ref("beta.beta_response_code_interpreter_tool_call:BetaCodeInterpreterOutputLogs"),
+                    "image": ref("beta.beta_response_code_interpreter_tool_call:BetaCodeInterpreterOutputImage"),
+                },
+            )
+        )
+    )
 
 
 class BetaCodeInterpreterOutputLogs(BaseModel):

@@ -36,7 +36,9 @@ class BetaResponseCodeInterpreterToolCallParam(TypedDict, total=False):
     status: Required[Literal["in_progress", "completed", "incomplete", "interpreting", "failed"]]
     container_id: Required[str]
     code: Required[Optional[str]]
-    outputs: Required[Optional[Iterable[Union[BetaCodeInterpreterOutputLogsParam, BetaCodeInterpreterOutputImageParam]]]]
+    outputs: Required[
+        Optional[Iterable[Union[BetaCodeInterpreterOutputLogsParam, BetaCodeInterpreterOutputImageParam]]]
+    ]
 
 
 class BetaCodeInterpreterOutputLogsParam(TypedDict, total=False):

@@ -27,16 +27,52 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class BetaResponseComputerToolCall(BaseModel):
-    """A tool call to a computer use tool. See the [computer use guide](/docs/guides/tools-computer-use) for more information."""
+    """A tool call to a computer use tool. See the [computer use guide](/docs/guides/tools-computer-use) for more
+    information.
+    """
 
     __slots__ = ()
     agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
     type = Field['Literal["computer_call"]']()
     id = Field['str']()
     call_id = Field['str']()
-    action = Field['BetaComputerAction | None'](union_of("type", {"click": ref("beta.beta_computer_action:BetaClickParam2"), "double_click": ref("beta.beta_computer_action:BetaDoubleClickAction"), "drag": ref("beta.beta_computer_action:BetaDragParam2"), "keypress": ref("beta.beta_computer_action:BetaKeyPressAction"), "move": ref("beta.beta_computer_action:BetaMoveParam2"), "screenshot": ref("beta.beta_computer_action:BetaScreenshotParam2"), "scroll": ref("beta.beta_computer_action:BetaScrollParam2"), "type": ref("beta.beta_computer_action:BetaTypeParam2"), "wait": ref("beta.beta_computer_action:BetaWaitParam2")}))
-    actions = Field['list[BetaComputerAction] | None'](list_of(union_of("type", {"click": ref("beta.beta_computer_action:BetaClickParam2"), "double_click": ref("beta.beta_computer_action:BetaDoubleClickAction"), "drag": ref("beta.beta_computer_action:BetaDragParam2"), "keypress": ref("beta.beta_computer_action:BetaKeyPressAction"), "move": ref("beta.beta_computer_action:BetaMoveParam2"), "screenshot": ref("beta.beta_computer_action:BetaScreenshotParam2"), "scroll": ref("beta.beta_computer_action:BetaScrollParam2"), "type": ref("beta.beta_computer_action:BetaTypeParam2"), "wait": ref("beta.beta_computer_action:BetaWaitParam2")})))
-    pending_safety_checks = Field['list[BetaComputerCallSafetyCheckParam2]'](list_of(ref("beta.beta_response_computer_tool_call:BetaComputerCallSafetyCheckParam2")))
+    action = Field['BetaComputerAction | None'](
+        union_of(
+            "type",
+            {
+                "click": ref("beta.beta_computer_action:BetaClickParam2"),
+                "double_click": ref("beta.beta_computer_action:BetaDoubleClickAction"),
+                "drag": ref("beta.beta_computer_action:BetaDragParam2"),
+                "keypress": ref("beta.beta_computer_action:BetaKeyPressAction"),
+                "move": ref("beta.beta_computer_action:BetaMoveParam2"),
+                "screenshot": ref("beta.beta_computer_action:BetaScreenshotParam2"),
+                "scroll": ref("beta.beta_computer_action:BetaScrollParam2"),
+                "type": ref("beta.beta_computer_action:BetaTypeParam2"),
+                "wait": ref("beta.beta_computer_action:BetaWaitParam2"),
+            },
+        )
+    )
+    actions = Field['list[BetaComputerAction] | None'](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "click": ref("beta.beta_computer_action:BetaClickParam2"),
+                    "double_click": ref("beta.beta_computer_action:BetaDoubleClickAction"),
+                    "drag": ref("beta.beta_computer_action:BetaDragParam2"),
+                    "keypress": ref("beta.beta_computer_action:BetaKeyPressAction"),
+                    "move": ref("beta.beta_computer_action:BetaMoveParam2"),
+                    "screenshot": ref("beta.beta_computer_action:BetaScreenshotParam2"),
+                    "scroll": ref("beta.beta_computer_action:BetaScrollParam2"),
+                    "type": ref("beta.beta_computer_action:BetaTypeParam2"),
+                    "wait": ref("beta.beta_computer_action:BetaWaitParam2"),
+                },
+            )
+        )
+    )
+    pending_safety_checks = Field['list[BetaComputerCallSafetyCheckParam2]'](
+        list_of(ref("beta.beta_response_computer_tool_call:BetaComputerCallSafetyCheckParam2"))
+    )
     status = Field['Literal["in_progress", "completed", "incomplete"]']()
 
 

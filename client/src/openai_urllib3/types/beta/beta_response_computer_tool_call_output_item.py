@@ -14,8 +14,12 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag
     from openai_urllib3.types.beta.beta_response_computer_tool_call import BetaComputerCallSafetyCheckParam2
-    from openai_urllib3.types.beta.beta_response_computer_tool_call_output_screenshot import BetaResponseComputerToolCallOutputScreenshot
-    from openai_urllib3.types.beta.beta_response_computer_tool_call import BetaComputerCallSafetyCheckParam2 as AcknowledgedSafetyCheck
+    from openai_urllib3.types.beta.beta_response_computer_tool_call_output_screenshot import (
+        BetaResponseComputerToolCallOutputScreenshot,
+    )
+    from openai_urllib3.types.beta.beta_response_computer_tool_call import (
+        BetaComputerCallSafetyCheckParam2 as AcknowledgedSafetyCheck,
+    )
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as Agent
 
 __all__ = [
@@ -33,8 +37,12 @@ class BetaResponseComputerToolCallOutputItem(BaseModel):
     type = Field['Literal["computer_call_output"]']()
     id = Field['str']()
     call_id = Field['str']()
-    acknowledged_safety_checks = Field['list[BetaComputerCallSafetyCheckParam2] | None'](list_of(ref("beta.beta_response_computer_tool_call:BetaComputerCallSafetyCheckParam2")))
-    output = Field['BetaResponseComputerToolCallOutputScreenshot'](ref("beta.beta_response_computer_tool_call_output_screenshot:BetaResponseComputerToolCallOutputScreenshot"))
+    acknowledged_safety_checks = Field['list[BetaComputerCallSafetyCheckParam2] | None'](
+        list_of(ref("beta.beta_response_computer_tool_call:BetaComputerCallSafetyCheckParam2"))
+    )
+    output = Field['BetaResponseComputerToolCallOutputScreenshot'](
+        ref("beta.beta_response_computer_tool_call_output_screenshot:BetaResponseComputerToolCallOutputScreenshot")
+    )
     status = Field['Literal["completed", "incomplete", "failed"]']()
     created_by = Field['str | None']()
 

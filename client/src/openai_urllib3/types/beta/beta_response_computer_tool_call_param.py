@@ -33,13 +33,37 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class BetaResponseComputerToolCallParam(TypedDict, total=False):
-    """A tool call to a computer use tool. See the [computer use guide](/docs/guides/tools-computer-use) for more information."""
+    """A tool call to a computer use tool. See the [computer use guide](/docs/guides/tools-computer-use) for more
+    information.
+    """
     agent: Optional[BetaAgentTagParam]
     type: Required[Literal["computer_call"]]
     id: Required[str]
     call_id: Required[str]
-    action: Union[BetaClickParam, BetaDoubleClickActionParam, BetaDragParam, BetaKeyPressActionParam, BetaMoveParam, BetaScreenshotParam, BetaScrollParam, BetaTypeParam, BetaWaitParam]
-    actions: Iterable[Union[BetaClickParam, BetaDoubleClickActionParam, BetaDragParam, BetaKeyPressActionParam, BetaMoveParam, BetaScreenshotParam, BetaScrollParam, BetaTypeParam, BetaWaitParam]]
+    action: Union[
+        BetaClickParam,
+        BetaDoubleClickActionParam,
+        BetaDragParam,
+        BetaKeyPressActionParam,
+        BetaMoveParam,
+        BetaScreenshotParam,
+        BetaScrollParam,
+        BetaTypeParam,
+        BetaWaitParam,
+    ]
+    actions: Iterable[
+        Union[
+            BetaClickParam,
+            BetaDoubleClickActionParam,
+            BetaDragParam,
+            BetaKeyPressActionParam,
+            BetaMoveParam,
+            BetaScreenshotParam,
+            BetaScrollParam,
+            BetaTypeParam,
+            BetaWaitParam,
+        ]
+    ]
     pending_safety_checks: Required[Iterable[BetaComputerCallSafetyCheckParam]]
     status: Required[Literal["in_progress", "completed", "incomplete"]]
 

@@ -44,7 +44,18 @@ class BetaResponseContentPartAddedEvent(BaseModel):
     item_id = Field['str']()
     output_index = Field['int']()
     content_index = Field['int']()
-    part = Field['BetaResponseOutputText | BetaResponseOutputRefusal | BetaReasoningTextContent'](union_of("type", {"output_text": ref("beta.beta_response_output_text:BetaResponseOutputText"), "refusal": ref("beta.beta_response_output_refusal:BetaResponseOutputRefusal"), "reasoning_text": ref("beta.beta_response_content_part_added_event:BetaReasoningTextContent")}))
+    part = Field[
+        'BetaResponseOutputText | BetaResponseOutputRefusal | BetaReasoningTextContent'
+    ](
+        union_of(
+            "type",
+            {
+                "output_text": ref("beta.beta_response_output_text:BetaResponseOutputText"),
+                "refusal": ref("beta.beta_response_output_refusal:BetaResponseOutputRefusal"),
+                "reasoning_text": ref("beta.beta_response_content_part_added_event:BetaReasoningTextContent"),
+            },
+        )
+    )
     sequence_number = Field['int']()
 
 PartReasoningText = BetaReasoningTextContent

@@ -17,7 +17,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_output_refusal import BetaResponseOutputRefusal
     from openai_urllib3.types.beta.beta_response_output_text import BetaResponseOutputText
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as Agent
-    from openai_urllib3.types.beta.beta_response_content_part_added_event import BetaReasoningTextContent as PartReasoningText
+    from openai_urllib3.types.beta.beta_response_content_part_added_event import (
+        BetaReasoningTextContent as PartReasoningText,
+    )
 
 __all__ = [
     "Agent",
@@ -38,7 +40,18 @@ class BetaResponseContentPartDoneEvent(BaseModel):
     output_index = Field['int']()
     content_index = Field['int']()
     sequence_number = Field['int']()
-    part = Field['BetaResponseOutputText | BetaResponseOutputRefusal | BetaReasoningTextContent'](union_of("type", {"output_text": ref("beta.beta_response_output_text:BetaResponseOutputText"), "refusal": ref("beta.beta_response_output_refusal:BetaResponseOutputRefusal"), "reasoning_text": ref("beta.beta_response_content_part_added_event:BetaReasoningTextContent")}))
+    part = Field[
+        'BetaResponseOutputText | BetaResponseOutputRefusal | BetaReasoningTextContent'
+    ](
+        union_of(
+            "type",
+            {
+                "output_text": ref("beta.beta_response_output_text:BetaResponseOutputText"),
+                "refusal": ref("beta.beta_response_output_refusal:BetaResponseOutputRefusal"),
+                "reasoning_text": ref("beta.beta_response_content_part_added_event:BetaReasoningTextContent"),
+            },
+        )
+    )
 
 _ELSEWHERE: dict[str, str] = {
     "Agent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",

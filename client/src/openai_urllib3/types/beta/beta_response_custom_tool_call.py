@@ -37,7 +37,17 @@ class BetaResponseCustomToolCall(BaseModel):
     type = Field['Literal["custom_tool_call"]']()
     id = Field['str | None']()
     call_id = Field['str']()
-    caller = Field['BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'](union_of("type", {"direct": ref("beta.beta_response_apply_patch_tool_call:BetaDirectToolCallCaller"), "program": ref("beta.beta_response_apply_patch_tool_call:BetaProgramToolCallCaller")}))
+    caller = Field[
+        'BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'
+    ](
+        union_of(
+            "type",
+            {
+                "direct": ref("beta.beta_response_apply_patch_tool_call:BetaDirectToolCallCaller"),
+                "program": ref("beta.beta_response_apply_patch_tool_call:BetaProgramToolCallCaller"),
+            },
+        )
+    )
     namespace = Field['str | None']()
     name = Field['str']()
     input = Field['str']()

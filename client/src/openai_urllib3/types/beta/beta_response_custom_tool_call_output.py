@@ -49,8 +49,34 @@ class BetaResponseCustomToolCallOutput(BaseModel):
     type = Field['Literal["custom_tool_call_output"]']()
     id = Field['str | None']()
     call_id = Field['str']()
-    caller = Field['BetaDirectToolCallCallerParam3 | BetaProgramToolCallCallerParam3 | None'](union_of("type", {"direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3"), "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3")}))
-    output = Field['str | list[BetaResponseInputText | BetaResponseInputImage | BetaResponseInputFile]'](by_json_type(object=None, array=list_of(union_of("type", {"input_text": ref("beta.beta_response_input_text:BetaResponseInputText"), "input_image": ref("beta.beta_response_input_image:BetaResponseInputImage"), "input_file": ref("beta.beta_response_input_file:BetaResponseInputFile")}))))
+    caller = Field[
+        'BetaDirectToolCallCallerParam3 | BetaProgramToolCallCallerParam3 | None'
+    ](
+        union_of(
+            "type",
+            {
+                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3"),
+                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3"),
+            },
+        )
+    )
+    output = Field[
+        'str | list[BetaResponseInputText | BetaResponseInputImage | BetaResponseInputFile]'
+    ](
+        by_json_type(
+            object=None,
+            array=list_of(
+                union_of(
+                    "type",
+                    {
+                        "input_text": ref("beta.beta_response_input_text:BetaResponseInputText"),
+                        "input_image": ref("beta.beta_response_input_image:BetaResponseInputImage"),
+                        "input_file": ref("beta.beta_response_input_file:BetaResponseInputFile"),
+                    },
+                )
+            ),
+        )
+    )
 
 CallerDirect = BetaDirectToolCallCallerParam3
 CallerProgram = BetaProgramToolCallCallerParam3

@@ -44,7 +44,9 @@ class BetaResponseCustomToolCallOutputParam(TypedDict, total=False):
     id: str
     call_id: Required[str]
     caller: Optional[Union[BetaDirectToolCallCallerParam2, BetaProgramToolCallCallerParam2]]
-    output: Required[Union[str, Iterable[Union[BetaResponseInputTextParam, BetaResponseInputImageParam, BetaResponseInputFileParam]]]]
+    output: Required[
+        Union[str, Iterable[Union[BetaResponseInputTextParam, BetaResponseInputImageParam, BetaResponseInputFileParam]]]
+    ]
 
 CallerDirect = BetaDirectToolCallCallerParam2
 CallerProgram = BetaProgramToolCallCallerParam2

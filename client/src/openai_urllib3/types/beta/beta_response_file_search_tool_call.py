@@ -26,7 +26,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class BetaResponseFileSearchToolCall(BaseModel):
-    """The results of a file search tool call. See the [file search guide](/docs/guides/tools-file-search) for more information."""
+    """The results of a file search tool call. See the [file search guide](/docs/guides/tools-file-search) for more
+    information.
+    """
 
     __slots__ = ()
     agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
@@ -34,7 +36,9 @@ class BetaResponseFileSearchToolCall(BaseModel):
     type = Field['Literal["file_search_call"]']()
     status = Field['Literal["in_progress", "searching", "completed", "incomplete", "failed"]']()
     queries = Field['list[str]']()
-    results = Field['list[BetaResponseFileSearchToolCallResult] | None'](list_of(ref("beta.beta_response_file_search_tool_call:BetaResponseFileSearchToolCallResult")))
+    results = Field['list[BetaResponseFileSearchToolCallResult] | None'](
+        list_of(ref("beta.beta_response_file_search_tool_call:BetaResponseFileSearchToolCallResult"))
+    )
 
 
 class BetaResponseFileSearchToolCallResult(BaseModel):

@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union, TypeAlias
 
 from openai_urllib3._models import BaseModel, Field
-from openai_urllib3.types.beta.beta_response_format_text_json_schema_config import BetaResponseFormatTextJSONSchemaConfig
+from openai_urllib3.types.beta.beta_response_format_text_json_schema_config import (
+    BetaResponseFormatTextJSONSchemaConfig,
+)
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -32,12 +34,17 @@ class BetaResponseFormatText(BaseModel):
 
 
 class BetaResponseFormatJsonObject(BaseModel):
-    """JSON object response format. An older method of generating JSON responses. Using `json_schema` is recommended for models that support it. Note that the model will not generate JSON without a system or user message instructing it to do so."""
+    """JSON object response format. An older method of generating JSON responses. Using `json_schema` is recommended for
+    models that support it. Note that the model will not generate JSON without a system or user message instructing it
+    to do so.
+    """
 
     __slots__ = ()
     type = Field['Literal["json_object"]']()
 
-BetaResponseFormatTextConfig: TypeAlias = BetaResponseFormatText | BetaResponseFormatTextJSONSchemaConfig | BetaResponseFormatJsonObject
+BetaResponseFormatTextConfig: TypeAlias = (
+    BetaResponseFormatText | BetaResponseFormatTextJSONSchemaConfig | BetaResponseFormatJsonObject
+)
 
 JSONObject = BetaResponseFormatJsonObject
 Text = BetaResponseFormatText

@@ -27,7 +27,10 @@ class BetaResponseFormatTextParam(TypedDict, total=False):
 
 
 class BetaResponseFormatJsonObjectParam(TypedDict, total=False):
-    """JSON object response format. An older method of generating JSON responses. Using `json_schema` is recommended for models that support it. Note that the model will not generate JSON without a system or user message instructing it to do so."""
+    """JSON object response format. An older method of generating JSON responses. Using `json_schema` is recommended for
+    models that support it. Note that the model will not generate JSON without a system or user message instructing it
+    to do so.
+    """
     type: Required[Literal["json_object"]]
 
 JSONObject = BetaResponseFormatJsonObjectParam

@@ -30,7 +30,21 @@ class BetaResponseFunctionShellCallOutputContent(BaseModel):
     __slots__ = ()
     stdout = Field['str']()
     stderr = Field['str']()
-    outcome = Field['BetaFunctionShellCallOutputTimeoutOutcomeParam2 | BetaFunctionShellCallOutputExitOutcomeParam2'](union_of("type", {"timeout": ref("beta.beta_response_function_shell_call_output_content:BetaFunctionShellCallOutputTimeoutOutcomeParam2"), "exit": ref("beta.beta_response_function_shell_call_output_content:BetaFunctionShellCallOutputExitOutcomeParam2")}))
+    outcome = Field[
+        'BetaFunctionShellCallOutputTimeoutOutcomeParam2 | BetaFunctionShellCallOutputExitOutcomeParam2'
+    ](
+        union_of(
+            "type",
+            {
+                "timeout": ref(
+                    "beta.beta_response_function_shell_call_output_content:BetaFunctionShellCallOutputTimeoutOutcomeParam2"
+                ),
+                "exit": ref(
+                    "beta.beta_response_function_shell_call_output_content:BetaFunctionShellCallOutputExitOutcomeParam2"
+                ),
+            },
+        )
+    )
 
 
 class BetaFunctionShellCallOutputTimeoutOutcomeParam2(BaseModel):

@@ -26,7 +26,9 @@ class BetaResponseFunctionShellCallOutputContentParam(TypedDict, total=False):
     """Captured stdout and stderr for a portion of a shell tool call output."""
     stdout: Required[str]
     stderr: Required[str]
-    outcome: Required[Union[BetaFunctionShellCallOutputTimeoutOutcomeParam, BetaFunctionShellCallOutputExitOutcomeParam]]
+    outcome: Required[
+        Union[BetaFunctionShellCallOutputTimeoutOutcomeParam, BetaFunctionShellCallOutputExitOutcomeParam]
+    ]
 
 
 class BetaFunctionShellCallOutputTimeoutOutcomeParam(TypedDict, total=False):

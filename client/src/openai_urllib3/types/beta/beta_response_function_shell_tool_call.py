@@ -41,10 +41,32 @@ class BetaResponseFunctionShellToolCall(BaseModel):
     type = Field['Literal["shell_call"]']()
     id = Field['str']()
     call_id = Field['str']()
-    caller = Field['BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'](union_of("type", {"direct": ref("beta.beta_response_apply_patch_tool_call:BetaDirectToolCallCaller"), "program": ref("beta.beta_response_apply_patch_tool_call:BetaProgramToolCallCaller")}))
-    action = Field['BetaFunctionShellAction'](ref("beta.beta_response_function_shell_tool_call:BetaFunctionShellAction"))
+    caller = Field[
+        'BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'
+    ](
+        union_of(
+            "type",
+            {
+                "direct": ref("beta.beta_response_apply_patch_tool_call:BetaDirectToolCallCaller"),
+                "program": ref("beta.beta_response_apply_patch_tool_call:BetaProgramToolCallCaller"),
+            },
+        )
+    )
+    action = Field['BetaFunctionShellAction'](
+        ref("beta.beta_response_function_shell_tool_call:BetaFunctionShellAction")
+    )
     status = Field['Literal["in_progress", "completed", "incomplete"]']()
-    environment = Field['BetaResponseLocalEnvironment | BetaResponseContainerReference | None'](union_of("type", {"local": ref("beta.beta_response_local_environment:BetaResponseLocalEnvironment"), "container_reference": ref("beta.beta_response_container_reference:BetaResponseContainerReference")}))
+    environment = Field[
+        'BetaResponseLocalEnvironment | BetaResponseContainerReference | None'
+    ](
+        union_of(
+            "type",
+            {
+                "local": ref("beta.beta_response_local_environment:BetaResponseLocalEnvironment"),
+                "container_reference": ref("beta.beta_response_container_reference:BetaResponseContainerReference"),
+            },
+        )
+    )
     created_by = Field['str | None']()
 
 

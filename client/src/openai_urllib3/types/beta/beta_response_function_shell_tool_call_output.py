@@ -43,9 +43,21 @@ class BetaResponseFunctionShellToolCallOutput(BaseModel):
     type = Field['Literal["shell_call_output"]']()
     id = Field['str']()
     call_id = Field['str']()
-    caller = Field['BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'](union_of("type", {"direct": ref("beta.beta_response_apply_patch_tool_call:BetaDirectToolCallCaller"), "program": ref("beta.beta_response_apply_patch_tool_call:BetaProgramToolCallCaller")}))
+    caller = Field[
+        'BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'
+    ](
+        union_of(
+            "type",
+            {
+                "direct": ref("beta.beta_response_apply_patch_tool_call:BetaDirectToolCallCaller"),
+                "program": ref("beta.beta_response_apply_patch_tool_call:BetaProgramToolCallCaller"),
+            },
+        )
+    )
     status = Field['Literal["in_progress", "completed", "incomplete"]']()
-    output = Field['list[BetaFunctionShellCallOutputContent]'](list_of(ref("beta.beta_response_function_shell_tool_call_output:BetaFunctionShellCallOutputContent")))
+    output = Field['list[BetaFunctionShellCallOutputContent]'](
+        list_of(ref("beta.beta_response_function_shell_tool_call_output:BetaFunctionShellCallOutputContent"))
+    )
     max_output_length = Field['int | None']()
     created_by = Field['str | None']()
 
@@ -56,7 +68,21 @@ class BetaFunctionShellCallOutputContent(BaseModel):
     __slots__ = ()
     stdout = Field['str']()
     stderr = Field['str']()
-    outcome = Field['BetaFunctionShellCallOutputTimeoutOutcome | BetaFunctionShellCallOutputExitOutcome'](union_of("type", {"timeout": ref("beta.beta_response_function_shell_tool_call_output:BetaFunctionShellCallOutputTimeoutOutcome"), "exit": ref("beta.beta_response_function_shell_tool_call_output:BetaFunctionShellCallOutputExitOutcome")}))
+    outcome = Field[
+        'BetaFunctionShellCallOutputTimeoutOutcome | BetaFunctionShellCallOutputExitOutcome'
+    ](
+        union_of(
+            "type",
+            {
+                "timeout": ref(
+                    "beta.beta_response_function_shell_tool_call_output:BetaFunctionShellCallOutputTimeoutOutcome"
+                ),
+                "exit": ref(
+                    "beta.beta_response_function_shell_tool_call_output:BetaFunctionShellCallOutputExitOutcome"
+                ),
+            },
+        )
+    )
     created_by = Field['str | None']()
 
 

@@ -30,14 +30,26 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class BetaResponseFunctionToolCall(BaseModel):
-    """A tool call to run a function. See the  [function calling guide](/docs/guides/function-calling) for more information."""
+    """A tool call to run a function. See the  [function calling guide](/docs/guides/function-calling) for more
+    information.
+    """
 
     __slots__ = ()
     agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
     id = Field['str | None']()
     type = Field['Literal["function_call"]']()
     call_id = Field['str']()
-    caller = Field['BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'](union_of("type", {"direct": ref("beta.beta_response_apply_patch_tool_call:BetaDirectToolCallCaller"), "program": ref("beta.beta_response_apply_patch_tool_call:BetaProgramToolCallCaller")}))
+    caller = Field[
+        'BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'
+    ](
+        union_of(
+            "type",
+            {
+                "direct": ref("beta.beta_response_apply_patch_tool_call:BetaDirectToolCallCaller"),
+                "program": ref("beta.beta_response_apply_patch_tool_call:BetaProgramToolCallCaller"),
+            },
+        )
+    )
     namespace = Field['str | None']()
     name = Field['str']()
     arguments = Field['str']()

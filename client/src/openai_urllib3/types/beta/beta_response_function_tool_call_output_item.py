@@ -19,8 +19,12 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_input_image import BetaResponseInputImage
     from openai_urllib3.types.beta.beta_response_input_text import BetaResponseInputText
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as Agent
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaDirectToolCallCallerParam3 as CallerDirect
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaProgramToolCallCallerParam3 as CallerProgram
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
+        BetaDirectToolCallCallerParam3 as CallerDirect,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
+        BetaProgramToolCallCallerParam3 as CallerProgram,
+    )
 
 __all__ = [
     "Agent",
@@ -41,8 +45,34 @@ class BetaResponseFunctionToolCallOutputItem(BaseModel):
     call_id = Field['str | None']()
     name = Field['str | None']()
     namespace = Field['str | None']()
-    caller = Field['BetaDirectToolCallCallerParam3 | BetaProgramToolCallCallerParam3 | None'](union_of("type", {"direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3"), "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3")}))
-    output = Field['str | list[BetaResponseInputText | BetaResponseInputImage | BetaResponseInputFile]'](by_json_type(object=None, array=list_of(union_of("type", {"input_text": ref("beta.beta_response_input_text:BetaResponseInputText"), "input_image": ref("beta.beta_response_input_image:BetaResponseInputImage"), "input_file": ref("beta.beta_response_input_file:BetaResponseInputFile")}))))
+    caller = Field[
+        'BetaDirectToolCallCallerParam3 | BetaProgramToolCallCallerParam3 | None'
+    ](
+        union_of(
+            "type",
+            {
+                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3"),
+                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3"),
+            },
+        )
+    )
+    output = Field[
+        'str | list[BetaResponseInputText | BetaResponseInputImage | BetaResponseInputFile]'
+    ](
+        by_json_type(
+            object=None,
+            array=list_of(
+                union_of(
+                    "type",
+                    {
+                        "input_text": ref("beta.beta_response_input_text:BetaResponseInputText"),
+                        "input_image": ref("beta.beta_response_input_image:BetaResponseInputImage"),
+                        "input_file": ref("beta.beta_response_input_file:BetaResponseInputFile"),
+                    },
+                )
+            ),
+        )
+    )
     status = Field['Literal["in_progress", "completed", "incomplete"]']()
     created_by = Field['str | None']()
 
@@ -57,8 +87,34 @@ class BetaFunctionToolCallOutput(BaseModel):
     call_id = Field['str | None']()
     name = Field['str | None']()
     namespace = Field['str | None']()
-    caller = Field['BetaDirectToolCallCallerParam3 | BetaProgramToolCallCallerParam3 | None'](union_of("type", {"direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3"), "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3")}))
-    output = Field['str | list[BetaResponseInputText | BetaResponseInputImage | BetaResponseInputFile]'](by_json_type(object=None, array=list_of(union_of("type", {"input_text": ref("beta.beta_response_input_text:BetaResponseInputText"), "input_image": ref("beta.beta_response_input_image:BetaResponseInputImage"), "input_file": ref("beta.beta_response_input_file:BetaResponseInputFile")}))))
+    caller = Field[
+        'BetaDirectToolCallCallerParam3 | BetaProgramToolCallCallerParam3 | None'
+    ](
+        union_of(
+            "type",
+            {
+                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3"),
+                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3"),
+            },
+        )
+    )
+    output = Field[
+        'str | list[BetaResponseInputText | BetaResponseInputImage | BetaResponseInputFile]'
+    ](
+        by_json_type(
+            object=None,
+            array=list_of(
+                union_of(
+                    "type",
+                    {
+                        "input_text": ref("beta.beta_response_input_text:BetaResponseInputText"),
+                        "input_image": ref("beta.beta_response_input_image:BetaResponseInputImage"),
+                        "input_file": ref("beta.beta_response_input_file:BetaResponseInputFile"),
+                    },
+                )
+            ),
+        )
+    )
     status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
 
 _ELSEWHERE: dict[str, str] = {

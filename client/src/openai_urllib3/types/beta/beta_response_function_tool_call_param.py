@@ -14,8 +14,12 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_custom_tool_call_param import BetaDirectToolCallCallerParam
     from openai_urllib3.types.beta.beta_response_custom_tool_call_param import BetaProgramToolCallCallerParam
     from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam as Agent
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_param import BetaDirectToolCallCallerParam as CallerDirect
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_param import BetaProgramToolCallCallerParam as CallerProgram
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_param import (
+        BetaDirectToolCallCallerParam as CallerDirect,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_param import (
+        BetaProgramToolCallCallerParam as CallerProgram,
+    )
 
 __all__ = [
     "Agent",
@@ -28,7 +32,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class BetaResponseFunctionToolCallParam(TypedDict, total=False):
-    """A tool call to run a function. See the  [function calling guide](/docs/guides/function-calling) for more information."""
+    """A tool call to run a function. See the  [function calling guide](/docs/guides/function-calling) for more
+    information.
+    """
     agent: Optional[BetaAgentTagParam]
     id: str
     type: Required[Literal["function_call"]]

@@ -32,14 +32,27 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class BetaResponseFunctionWebSearch(BaseModel):
-    """The results of a web search tool call. See the [web search guide](/docs/guides/tools-web-search) for more information."""
+    """The results of a web search tool call. See the [web search guide](/docs/guides/tools-web-search) for more
+    information.
+    """
 
     __slots__ = ()
     agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
     id = Field['str']()
     type = Field['Literal["web_search_call"]']()
     status = Field['Literal["in_progress", "searching", "completed", "failed"]']()
-    action = Field['BetaWebSearchActionSearch | BetaWebSearchActionOpenPage | BetaWebSearchActionFind'](union_of("type", {"search": ref("beta.beta_response_function_web_search:BetaWebSearchActionSearch"), "open_page": ref("beta.beta_response_function_web_search:BetaWebSearchActionOpenPage"), "find_in_page": ref("beta.beta_response_function_web_search:BetaWebSearchActionFind")}))
+    action = Field[
+        'BetaWebSearchActionSearch | BetaWebSearchActionOpenPage | BetaWebSearchActionFind'
+    ](
+        union_of(
+            "type",
+            {
+                "search": ref("beta.beta_response_function_web_search:BetaWebSearchActionSearch"),
+                "open_page": ref("beta.beta_response_function_web_search:BetaWebSearchActionOpenPage"),
+                "find_in_page": ref("beta.beta_response_function_web_search:BetaWebSearchActionFind"),
+            },
+        )
+    )
 
 
 class BetaWebSearchActionSearch(BaseModel):
@@ -49,7 +62,9 @@ class BetaWebSearchActionSearch(BaseModel):
     type = Field['Literal["search"]']()
     query = Field['str | None']()
     queries = Field['list[str] | None']()
-    sources = Field['list[BetaWebSearchActionSearchSource] | None'](list_of(ref("beta.beta_response_function_web_search:BetaWebSearchActionSearchSource")))
+    sources = Field['list[BetaWebSearchActionSearchSource] | None'](
+        list_of(ref("beta.beta_response_function_web_search:BetaWebSearchActionSearchSource"))
+    )
 
 
 class BetaWebSearchActionSearchSource(BaseModel):

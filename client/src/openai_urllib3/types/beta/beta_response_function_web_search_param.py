@@ -30,12 +30,16 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class BetaResponseFunctionWebSearchParam(TypedDict, total=False):
-    """The results of a web search tool call. See the [web search guide](/docs/guides/tools-web-search) for more information."""
+    """The results of a web search tool call. See the [web search guide](/docs/guides/tools-web-search) for more
+    information.
+    """
     agent: Optional[BetaAgentTagParam]
     id: Required[str]
     type: Required[Literal["web_search_call"]]
     status: Required[Literal["in_progress", "searching", "completed", "failed"]]
-    action: Required[Union[BetaWebSearchActionSearchParam, BetaWebSearchActionOpenPageParam, BetaWebSearchActionFindParam]]
+    action: Required[
+        Union[BetaWebSearchActionSearchParam, BetaWebSearchActionOpenPageParam, BetaWebSearchActionFindParam]
+    ]
 
 
 class BetaWebSearchActionSearchParam(TypedDict, total=False):

@@ -22,9 +22,60 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class BetaResponseInjectEvent(BaseModel):
-    """Injects input items into an active response over a WebSocket connection. The items are validated and committed atomically. Currently, the server accepts client-owned tool outputs that resume a waiting agent."""
+    """Injects input items into an active response over a WebSocket connection. The items are validated and committed
+    atomically. Currently, the server accepts client-owned tool outputs that resume a waiting agent.
+    """
 
     __slots__ = ()
     type = Field['Literal["response.inject"]']()
     response_id = Field['str']()
-    input = Field['list[BetaResponseInputItem]'](list_of(union_of("type", {"message": ref("beta.beta_easy_input_message:BetaEasyInputMessage2"), "file_search_call": ref("beta.beta_response_file_search_tool_call:BetaResponseFileSearchToolCall"), "computer_call": ref("beta.beta_response_computer_tool_call:BetaResponseComputerToolCall"), "computer_call_output": ref("beta.beta_response_input_item:BetaComputerCallOutputItemParam2"), "web_search_call": ref("beta.beta_response_function_web_search:BetaResponseFunctionWebSearch"), "function_call": ref("beta.beta_response_function_tool_call:BetaResponseFunctionToolCall"), "function_call_output": ref("beta.beta_response_input_item:BetaFunctionCallOutputItemParam2"), "agent_message": ref("beta.beta_response_input_item:BetaAgentMessageItemParam2"), "multi_agent_call": ref("beta.beta_response_input_item:BetaMultiAgentCallItemParam2"), "multi_agent_call_output": ref("beta.beta_response_input_item:BetaMultiAgentCallOutputItemParam2"), "tool_search_call": ref("beta.beta_response_input_item:BetaToolSearchCallItemParam2"), "tool_search_output": ref("beta.beta_response_tool_search_output_item_param:BetaResponseToolSearchOutputItemParam"), "additional_tools": ref("beta.beta_response_input_item:BetaAdditionalToolsItemParam2"), "reasoning": ref("beta.beta_response_reasoning_item:BetaResponseReasoningItem"), "compaction": ref("beta.beta_response_compaction_item_param:BetaResponseCompactionItemParam"), "image_generation_call": ref("beta.beta_response_input_item:BetaImageGenToolCall"), "code_interpreter_call": ref("beta.beta_response_code_interpreter_tool_call:BetaResponseCodeInterpreterToolCall"), "local_shell_call": ref("beta.beta_response_input_item:BetaLocalShellToolCall"), "local_shell_call_output": ref("beta.beta_response_input_item:BetaLocalShellToolCallOutput"), "shell_call": ref("beta.beta_response_input_item:BetaFunctionShellCallItemParam2"), "shell_call_output": ref("beta.beta_response_input_item:BetaFunctionShellCallOutputItemParam2"), "apply_patch_call": ref("beta.beta_response_input_item:BetaApplyPatchToolCallItemParam2"), "apply_patch_call_output": ref("beta.beta_response_input_item:BetaApplyPatchToolCallOutputItemParam2"), "mcp_list_tools": ref("beta.beta_response_input_item:BetaMCPListTools"), "mcp_approval_request": ref("beta.beta_response_input_item:BetaMCPApprovalRequest"), "mcp_approval_response": ref("beta.beta_response_input_item:BetaMCPApprovalResponse"), "mcp_call": ref("beta.beta_response_input_item:BetaMCPToolCall"), "custom_tool_call_output": ref("beta.beta_response_custom_tool_call_output:BetaResponseCustomToolCallOutput"), "custom_tool_call": ref("beta.beta_response_custom_tool_call:BetaResponseCustomToolCall"), "compaction_trigger": ref("beta.beta_response_input_item:BetaCompactionTriggerItemParam2"), "program": ref("beta.beta_response_input_item:BetaProgramItemParam2"), "program_output": ref("beta.beta_response_input_item:BetaProgramOutputItemParam2")}, ref("beta.beta_response_input_item:BetaItemReferenceParam2"))))
+    input = Field['list[BetaResponseInputItem]'](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "message": ref("beta.beta_easy_input_message:BetaEasyInputMessage2"),
+                    "file_search_call": ref("beta.beta_response_file_search_tool_call:BetaResponseFileSearchToolCall"),
+                    "computer_call": ref("beta.beta_response_computer_tool_call:BetaResponseComputerToolCall"),
+                    "computer_call_output": ref("beta.beta_response_input_item:BetaComputerCallOutputItemParam2"),
+                    "web_search_call": ref("beta.beta_response_function_web_search:BetaResponseFunctionWebSearch"),
+                    "function_call": ref("beta.beta_response_function_tool_call:BetaResponseFunctionToolCall"),
+                    "function_call_output": ref("beta.beta_response_input_item:BetaFunctionCallOutputItemParam2"),
+                    "agent_message": ref("beta.beta_response_input_item:BetaAgentMessageItemParam2"),
+                    "multi_agent_call": ref("beta.beta_response_input_item:BetaMultiAgentCallItemParam2"),
+                    "multi_agent_call_output": ref("beta.beta_response_input_item:BetaMultiAgentCallOutputItemParam2"),
+                    "tool_search_call": ref("beta.beta_response_input_item:BetaToolSearchCallItemParam2"),
+                    "tool_search_output": ref(
+                        "beta.beta_response_tool_search_output_item_param:BetaResponseToolSearchOutputItemParam"
+                    ),
+                    "additional_tools": ref("beta.beta_response_input_item:BetaAdditionalToolsItemParam2"),
+                    "reasoning": ref("beta.beta_response_reasoning_item:BetaResponseReasoningItem"),
+                    "compaction": ref("beta.beta_response_compaction_item_param:BetaResponseCompactionItemParam"),
+                    "image_generation_call": ref("beta.beta_response_input_item:BetaImageGenToolCall"),
+                    "code_interpreter_call": ref(
+                        "beta.beta_response_code_interpreter_tool_call:BetaResponseCodeInterpreterToolCall"
+                    ),
+                    "local_shell_call": ref("beta.beta_response_input_item:BetaLocalShellToolCall"),
+                    "local_shell_call_output": ref("beta.beta_response_input_item:BetaLocalShellToolCallOutput"),
+                    "shell_call": ref("beta.beta_response_input_item:BetaFunctionShellCallItemParam2"),
+                    "shell_call_output": ref("beta.beta_response_input_item:BetaFunctionShellCallOutputItemParam2"),
+                    "apply_patch_call": ref("beta.beta_response_input_item:BetaApplyPatchToolCallItemParam2"),
+                    "apply_patch_call_output": ref(
+                        "beta.beta_response_input_item:BetaApplyPatchToolCallOutputItemParam2"
+                    ),
+                    "mcp_list_tools": ref("beta.beta_response_input_item:BetaMCPListTools"),
+                    "mcp_approval_request": ref("beta.beta_response_input_item:BetaMCPApprovalRequest"),
+                    "mcp_approval_response": ref("beta.beta_response_input_item:BetaMCPApprovalResponse"),
+                    "mcp_call": ref("beta.beta_response_input_item:BetaMCPToolCall"),
+                    "custom_tool_call_output": ref(
+                        "beta.beta_response_custom_tool_call_output:BetaResponseCustomToolCallOutput"
+                    ),
+                    "custom_tool_call": ref("beta.beta_response_custom_tool_call:BetaResponseCustomToolCall"),
+                    "compaction_trigger": ref("beta.beta_response_input_item:BetaCompactionTriggerItemParam2"),
+                    "program": ref("beta.beta_response_input_item:BetaProgramItemParam2"),
+                    "program_output": ref("beta.beta_response_input_item:BetaProgramOutputItemParam2"),
+                },
+                ref("beta.beta_response_input_item:BetaItemReferenceParam2"),
+            )
+        )
+    )

@@ -23,7 +23,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class BetaPromptCacheBreakpointConfig(BaseModel):
-    """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block."""
+    """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's
+    `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
+    """
 
     __slots__ = ()
     mode = Field['Literal["explicit"]']()
@@ -37,7 +39,9 @@ class BetaResponseInputFile(BaseModel):
     file_id = Field['str | None']()
     filename = Field['str | None']()
     file_data = Field['str | None']()
-    prompt_cache_breakpoint = Field['BetaPromptCacheBreakpointConfig | None'](ref("beta.beta_response_input_file:BetaPromptCacheBreakpointConfig"))
+    prompt_cache_breakpoint = Field['BetaPromptCacheBreakpointConfig | None'](
+        ref("beta.beta_response_input_file:BetaPromptCacheBreakpointConfig")
+    )
     file_url = Field['str | None']()
     detail = Field['Literal["auto", "low", "high"] | None']()
 

@@ -23,7 +23,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class BetaPromptCacheBreakpointParam2(BaseModel):
-    """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block."""
+    """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's
+    `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
+    """
 
     __slots__ = ()
     mode = Field['Literal["explicit"]']()
@@ -39,6 +41,8 @@ class BetaResponseInputFileContent(BaseModel):
     file_data = Field['str | None']()
     file_url = Field['str | None']()
     detail = Field['Literal["auto", "low", "high"] | None']()
-    prompt_cache_breakpoint = Field['BetaPromptCacheBreakpointParam2 | None'](ref("beta.beta_response_input_file_content:BetaPromptCacheBreakpointParam2"))
+    prompt_cache_breakpoint = Field['BetaPromptCacheBreakpointParam2 | None'](
+        ref("beta.beta_response_input_file_content:BetaPromptCacheBreakpointParam2")
+    )
 
 PromptCacheBreakpoint = BetaPromptCacheBreakpointParam2

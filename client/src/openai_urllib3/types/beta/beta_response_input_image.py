@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.beta.beta_image_detail import BetaImageDetail
     from openai_urllib3.types.beta.beta_response_input_file import BetaPromptCacheBreakpointConfig
-    from openai_urllib3.types.beta.beta_response_input_file import BetaPromptCacheBreakpointConfig as PromptCacheBreakpoint
+    from openai_urllib3.types.beta.beta_response_input_file import (
+        BetaPromptCacheBreakpointConfig as PromptCacheBreakpoint,
+    )
 
 __all__ = [
     "BetaResponseInputImage",
@@ -32,7 +34,9 @@ class BetaResponseInputImage(BaseModel):
     image_url = Field['str | None']()
     file_id = Field['str | None']()
     detail = Field['BetaImageDetail']()
-    prompt_cache_breakpoint = Field['BetaPromptCacheBreakpointConfig | None'](ref("beta.beta_response_input_file:BetaPromptCacheBreakpointConfig"))
+    prompt_cache_breakpoint = Field['BetaPromptCacheBreakpointConfig | None'](
+        ref("beta.beta_response_input_file:BetaPromptCacheBreakpointConfig")
+    )
 
 _ELSEWHERE: dict[str, str] = {
     "PromptCacheBreakpoint": "beta.beta_response_input_file:BetaPromptCacheBreakpointConfig",

@@ -13,7 +13,9 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.beta.beta_response_input_file_content import BetaPromptCacheBreakpointParam2
-    from openai_urllib3.types.beta.beta_response_input_file_content import BetaPromptCacheBreakpointParam2 as PromptCacheBreakpoint
+    from openai_urllib3.types.beta.beta_response_input_file_content import (
+        BetaPromptCacheBreakpointParam2 as PromptCacheBreakpoint,
+    )
 
 __all__ = [
     "BetaResponseInputImageContent",
@@ -31,7 +33,9 @@ class BetaResponseInputImageContent(BaseModel):
     image_url = Field['str | None']()
     file_id = Field['str | None']()
     detail = Field['Literal["low", "high", "auto", "original"] | None']()
-    prompt_cache_breakpoint = Field['BetaPromptCacheBreakpointParam2 | None'](ref("beta.beta_response_input_file_content:BetaPromptCacheBreakpointParam2"))
+    prompt_cache_breakpoint = Field['BetaPromptCacheBreakpointParam2 | None'](
+        ref("beta.beta_response_input_file_content:BetaPromptCacheBreakpointParam2")
+    )
 
 _ELSEWHERE: dict[str, str] = {
     "PromptCacheBreakpoint": "beta.beta_response_input_file_content:BetaPromptCacheBreakpointParam2",

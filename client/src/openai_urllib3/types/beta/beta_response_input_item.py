@@ -33,28 +33,54 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag
     from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3
     from openai_urllib3.types.beta.beta_response_computer_tool_call import BetaComputerCallSafetyCheckParam2
-    from openai_urllib3.types.beta.beta_response_computer_tool_call_output_screenshot import BetaResponseComputerToolCallOutputScreenshot
+    from openai_urllib3.types.beta.beta_response_computer_tool_call_output_screenshot import (
+        BetaResponseComputerToolCallOutputScreenshot,
+    )
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaDirectToolCallCallerParam3
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaProgramToolCallCallerParam3
     from openai_urllib3.types.beta.beta_response_function_call_output_item import BetaResponseFunctionCallOutputItem
-    from openai_urllib3.types.beta.beta_response_function_shell_call_output_content import BetaResponseFunctionShellCallOutputContent
+    from openai_urllib3.types.beta.beta_response_function_shell_call_output_content import (
+        BetaResponseFunctionShellCallOutputContent,
+    )
     from openai_urllib3.types.beta.beta_response_input_image_content import BetaResponseInputImageContent
     from openai_urllib3.types.beta.beta_response_input_text_content import BetaResponseInputTextContent
     from openai_urllib3.types.beta.beta_tool import BetaTool
     from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as AdditionalToolsAgent
     from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as AgentMessageAgent
     from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as ApplyPatchCallAgent
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaDirectToolCallCallerParam3 as ApplyPatchCallCallerDirect
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaProgramToolCallCallerParam3 as ApplyPatchCallCallerProgram
-    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as ApplyPatchCallOutputAgent
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaDirectToolCallCallerParam3 as ApplyPatchCallOutputCallerDirect
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaProgramToolCallCallerParam3 as ApplyPatchCallOutputCallerProgram
-    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as CompactionTriggerAgent
-    from openai_urllib3.types.beta.beta_response_computer_tool_call import BetaComputerCallSafetyCheckParam2 as ComputerCallOutputAcknowledgedSafetyCheck
-    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as ComputerCallOutputAgent
-    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as FunctionCallOutputAgent
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaDirectToolCallCallerParam3 as FunctionCallOutputCallerDirect
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaProgramToolCallCallerParam3 as FunctionCallOutputCallerProgram
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
+        BetaDirectToolCallCallerParam3 as ApplyPatchCallCallerDirect,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
+        BetaProgramToolCallCallerParam3 as ApplyPatchCallCallerProgram,
+    )
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import (
+        BetaAgentTagParam3 as ApplyPatchCallOutputAgent,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
+        BetaDirectToolCallCallerParam3 as ApplyPatchCallOutputCallerDirect,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
+        BetaProgramToolCallCallerParam3 as ApplyPatchCallOutputCallerProgram,
+    )
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import (
+        BetaAgentTagParam3 as CompactionTriggerAgent,
+    )
+    from openai_urllib3.types.beta.beta_response_computer_tool_call import (
+        BetaComputerCallSafetyCheckParam2 as ComputerCallOutputAcknowledgedSafetyCheck,
+    )
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import (
+        BetaAgentTagParam3 as ComputerCallOutputAgent,
+    )
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import (
+        BetaAgentTagParam3 as FunctionCallOutputAgent,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
+        BetaDirectToolCallCallerParam3 as FunctionCallOutputCallerDirect,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
+        BetaProgramToolCallCallerParam3 as FunctionCallOutputCallerProgram,
+    )
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as ImageGenerationCallAgent
     from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as ItemReferenceAgent
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as LocalShellCallAgent
@@ -64,15 +90,25 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as McpCallAgent
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as McpListToolsAgent
     from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as MultiAgentCallAgent
-    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as MultiAgentCallOutputAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import (
+        BetaAgentTagParam3 as MultiAgentCallOutputAgent,
+    )
     from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as ProgramAgent
     from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as ProgramOutputAgent
     from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as ShellCallAgent
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaDirectToolCallCallerParam3 as ShellCallCallerDirect
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaProgramToolCallCallerParam3 as ShellCallCallerProgram
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
+        BetaDirectToolCallCallerParam3 as ShellCallCallerDirect,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
+        BetaProgramToolCallCallerParam3 as ShellCallCallerProgram,
+    )
     from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as ShellCallOutputAgent
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaDirectToolCallCallerParam3 as ShellCallOutputCallerDirect
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaProgramToolCallCallerParam3 as ShellCallOutputCallerProgram
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
+        BetaDirectToolCallCallerParam3 as ShellCallOutputCallerDirect,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
+        BetaProgramToolCallCallerParam3 as ShellCallOutputCallerProgram,
+    )
     from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as ToolSearchCallAgent
 
 __all__ = [
@@ -238,7 +274,18 @@ class BetaMCPToolCall(BaseModel):
     name = Field['str']()
     arguments = Field['str']()
     output = Field['str | None']()
-    error = Field['BetaMCPProtocolError | BetaMCPToolExecutionError | BetaHTTPError | None'](union_of("type", {"mcp_protocol_error": ref("beta.beta_mcp_tool_call_error:BetaMCPProtocolError"), "mcp_tool_execution_error": ref("beta.beta_mcp_tool_call_error:BetaMCPToolExecutionError"), "http_error": ref("beta.beta_mcp_tool_call_error:BetaHTTPError")}))
+    error = Field[
+        'BetaMCPProtocolError | BetaMCPToolExecutionError | BetaHTTPError | None'
+    ](
+        union_of(
+            "type",
+            {
+                "mcp_protocol_error": ref("beta.beta_mcp_tool_call_error:BetaMCPProtocolError"),
+                "mcp_tool_execution_error": ref("beta.beta_mcp_tool_call_error:BetaMCPToolExecutionError"),
+                "http_error": ref("beta.beta_mcp_tool_call_error:BetaHTTPError"),
+            },
+        )
+    )
     status = Field['Literal["in_progress", "completed", "incomplete", "calling", "failed"] | None']()
     approval_request_id = Field['str | None']()
 
@@ -285,8 +332,12 @@ class BetaComputerCallOutputItemParam2(BaseModel):
     id = Field['str | None']()
     call_id = Field['str']()
     type = Field['Literal["computer_call_output"]']()
-    output = Field['BetaResponseComputerToolCallOutputScreenshot'](ref("beta.beta_response_computer_tool_call_output_screenshot:BetaResponseComputerToolCallOutputScreenshot"))
-    acknowledged_safety_checks = Field['list[BetaComputerCallSafetyCheckParam2] | None'](list_of(ref("beta.beta_response_computer_tool_call:BetaComputerCallSafetyCheckParam2")))
+    output = Field['BetaResponseComputerToolCallOutputScreenshot'](
+        ref("beta.beta_response_computer_tool_call_output_screenshot:BetaResponseComputerToolCallOutputScreenshot")
+    )
+    acknowledged_safety_checks = Field['list[BetaComputerCallSafetyCheckParam2] | None'](
+        list_of(ref("beta.beta_response_computer_tool_call:BetaComputerCallSafetyCheckParam2"))
+    )
     status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
 
 
@@ -298,10 +349,34 @@ class BetaFunctionCallOutputItemParam2(BaseModel):
     id = Field['str | None']()
     call_id = Field['str | None']()
     type = Field['Literal["function_call_output"]']()
-    output = Field['str | list[BetaResponseFunctionCallOutputItem]'](by_json_type(object=None, array=list_of(union_of("type", {"input_text": ref("beta.beta_response_input_text_content:BetaResponseInputTextContent"), "input_image": ref("beta.beta_response_input_image_content:BetaResponseInputImageContent"), "input_file": ref("beta.beta_response_input_file_content:BetaResponseInputFileContent")}))))
+    output = Field['str | list[BetaResponseFunctionCallOutputItem]'](
+        by_json_type(
+            object=None,
+            array=list_of(
+                union_of(
+                    "type",
+                    {
+                        "input_text": ref("beta.beta_response_input_text_content:BetaResponseInputTextContent"),
+                        "input_image": ref("beta.beta_response_input_image_content:BetaResponseInputImageContent"),
+                        "input_file": ref("beta.beta_response_input_file_content:BetaResponseInputFileContent"),
+                    },
+                )
+            ),
+        )
+    )
     name = Field['str | None']()
     namespace = Field['str | None']()
-    caller = Field['BetaDirectToolCallCallerParam3 | BetaProgramToolCallCallerParam3 | None'](union_of("type", {"direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3"), "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3")}))
+    caller = Field[
+        'BetaDirectToolCallCallerParam3 | BetaProgramToolCallCallerParam3 | None'
+    ](
+        union_of(
+            "type",
+            {
+                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3"),
+                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3"),
+            },
+        )
+    )
     status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
 
 
@@ -314,7 +389,20 @@ class BetaAgentMessageItemParam2(BaseModel):
     type = Field['Literal["agent_message"]']()
     author = Field['str']()
     recipient = Field['str']()
-    content = Field['list[BetaResponseInputTextContent | BetaResponseInputImageContent | BetaEncryptedContentParam2]'](list_of(union_of("type", {"input_text": ref("beta.beta_response_input_text_content:BetaResponseInputTextContent"), "input_image": ref("beta.beta_response_input_image_content:BetaResponseInputImageContent"), "encrypted_content": ref("beta.beta_response_input_item:BetaEncryptedContentParam2")})))
+    content = Field[
+        'list[BetaResponseInputTextContent | BetaResponseInputImageContent | BetaEncryptedContentParam2]'
+    ](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "input_text": ref("beta.beta_response_input_text_content:BetaResponseInputTextContent"),
+                    "input_image": ref("beta.beta_response_input_image_content:BetaResponseInputImageContent"),
+                    "encrypted_content": ref("beta.beta_response_input_item:BetaEncryptedContentParam2"),
+                },
+            )
+        )
+    )
 
 
 class BetaEncryptedContentParam2(BaseModel):
@@ -331,7 +419,9 @@ class BetaMultiAgentCallItemParam2(BaseModel):
     id = Field['str | None']()
     call_id = Field['str']()
     type = Field['Literal["multi_agent_call"]']()
-    action = Field['Literal["spawn_agent", "interrupt_agent", "list_agents", "send_message", "followup_task", "wait_agent"]']()
+    action = Field[
+        'Literal["spawn_agent", "interrupt_agent", "list_agents", "send_message", "followup_task", "wait_agent"]'
+    ]()
     arguments = Field['str']()
 
 
@@ -341,15 +431,32 @@ class BetaMultiAgentCallOutputItemParam2(BaseModel):
     id = Field['str | None']()
     call_id = Field['str']()
     type = Field['Literal["multi_agent_call_output"]']()
-    action = Field['Literal["spawn_agent", "interrupt_agent", "list_agents", "send_message", "followup_task", "wait_agent"]']()
-    output = Field['list[BetaOutputTextContentParam3]'](list_of(ref("beta.beta_response_input_item:BetaOutputTextContentParam3")))
+    action = Field[
+        'Literal["spawn_agent", "interrupt_agent", "list_agents", "send_message", "followup_task", "wait_agent"]'
+    ]()
+    output = Field['list[BetaOutputTextContentParam3]'](
+        list_of(ref("beta.beta_response_input_item:BetaOutputTextContentParam3"))
+    )
 
 
 class BetaOutputTextContentParam3(BaseModel):
     __slots__ = ()
     type = Field['Literal["output_text"]']()
     text = Field['str']()
-    annotations = Field['list[BetaFileCitationParam2 | BetaUrlCitationParam2 | BetaContainerFileCitationParam2] | None'](list_of(union_of("type", {"file_citation": ref("beta.beta_response_input_item:BetaFileCitationParam2"), "url_citation": ref("beta.beta_response_input_item:BetaUrlCitationParam2"), "container_file_citation": ref("beta.beta_response_input_item:BetaContainerFileCitationParam2")})))
+    annotations = Field[
+        'list[BetaFileCitationParam2 | BetaUrlCitationParam2 | BetaContainerFileCitationParam2] | None'
+    ](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "file_citation": ref("beta.beta_response_input_item:BetaFileCitationParam2"),
+                    "url_citation": ref("beta.beta_response_input_item:BetaUrlCitationParam2"),
+                    "container_file_citation": ref("beta.beta_response_input_item:BetaContainerFileCitationParam2"),
+                },
+            )
+        )
+    )
 
 
 class BetaFileCitationParam2(BaseModel):
@@ -396,7 +503,31 @@ class BetaAdditionalToolsItemParam2(BaseModel):
     id = Field['str | None']()
     type = Field['Literal["additional_tools"]']()
     role = Field['Literal["developer"]']()
-    tools = Field['list[BetaTool]'](list_of(union_of("type", {"function": ref("beta.beta_function_tool:BetaFunctionTool"), "file_search": ref("beta.beta_file_search_tool:BetaFileSearchTool"), "computer": ref("beta.beta_computer_tool:BetaComputerTool"), "computer_use_preview": ref("beta.beta_computer_use_preview_tool:BetaComputerUsePreviewTool"), "mcp": ref("beta.beta_response_tool_search_output_item_param:BetaMCPTool"), "code_interpreter": ref("beta.beta_response_tool_search_output_item_param:BetaCodeInterpreterTool"), "programmatic_tool_calling": ref("beta.beta_response_tool_search_output_item_param:BetaProgrammaticToolCallingParam2"), "image_generation": ref("beta.beta_response_tool_search_output_item_param:BetaImageGenTool"), "local_shell": ref("beta.beta_response_tool_search_output_item_param:BetaLocalShellToolParam2"), "shell": ref("beta.beta_function_shell_tool:BetaFunctionShellTool"), "custom": ref("beta.beta_custom_tool:BetaCustomTool"), "namespace": ref("beta.beta_namespace_tool:BetaNamespaceTool"), "tool_search": ref("beta.beta_tool_search_tool:BetaToolSearchTool"), "apply_patch": ref("beta.beta_apply_patch_tool:BetaApplyPatchTool")})))
+    tools = Field['list[BetaTool]'](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "function": ref("beta.beta_function_tool:BetaFunctionTool"),
+                    "file_search": ref("beta.beta_file_search_tool:BetaFileSearchTool"),
+                    "computer": ref("beta.beta_computer_tool:BetaComputerTool"),
+                    "computer_use_preview": ref("beta.beta_computer_use_preview_tool:BetaComputerUsePreviewTool"),
+                    "mcp": ref("beta.beta_response_tool_search_output_item_param:BetaMCPTool"),
+                    "code_interpreter": ref("beta.beta_response_tool_search_output_item_param:BetaCodeInterpreterTool"),
+                    "programmatic_tool_calling": ref(
+                        "beta.beta_response_tool_search_output_item_param:BetaProgrammaticToolCallingParam2"
+                    ),
+                    "image_generation": ref("beta.beta_response_tool_search_output_item_param:BetaImageGenTool"),
+                    "local_shell": ref("beta.beta_response_tool_search_output_item_param:BetaLocalShellToolParam2"),
+                    "shell": ref("beta.beta_function_shell_tool:BetaFunctionShellTool"),
+                    "custom": ref("beta.beta_custom_tool:BetaCustomTool"),
+                    "namespace": ref("beta.beta_namespace_tool:BetaNamespaceTool"),
+                    "tool_search": ref("beta.beta_tool_search_tool:BetaToolSearchTool"),
+                    "apply_patch": ref("beta.beta_apply_patch_tool:BetaApplyPatchTool"),
+                },
+            )
+        )
+    )
 
 
 class BetaFunctionShellCallItemParam2(BaseModel):
@@ -406,11 +537,29 @@ class BetaFunctionShellCallItemParam2(BaseModel):
     agent = Field['BetaAgentTagParam3 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam3"))
     id = Field['str | None']()
     call_id = Field['str']()
-    caller = Field['BetaDirectToolCallCallerParam3 | BetaProgramToolCallCallerParam3 | None'](union_of("type", {"direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3"), "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3")}))
+    caller = Field[
+        'BetaDirectToolCallCallerParam3 | BetaProgramToolCallCallerParam3 | None'
+    ](
+        union_of(
+            "type",
+            {
+                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3"),
+                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3"),
+            },
+        )
+    )
     type = Field['Literal["shell_call"]']()
     action = Field['BetaFunctionShellActionParam2'](ref("beta.beta_response_input_item:BetaFunctionShellActionParam2"))
     status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
-    environment = Field['BetaLocalEnvironment | BetaContainerReference | None'](union_of("type", {"local": ref("beta.beta_local_environment:BetaLocalEnvironment"), "container_reference": ref("beta.beta_container_reference:BetaContainerReference")}))
+    environment = Field['BetaLocalEnvironment | BetaContainerReference | None'](
+        union_of(
+            "type",
+            {
+                "local": ref("beta.beta_local_environment:BetaLocalEnvironment"),
+                "container_reference": ref("beta.beta_container_reference:BetaContainerReference"),
+            },
+        )
+    )
 
 
 class BetaFunctionShellActionParam2(BaseModel):
@@ -429,9 +578,21 @@ class BetaFunctionShellCallOutputItemParam2(BaseModel):
     agent = Field['BetaAgentTagParam3 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam3"))
     id = Field['str | None']()
     call_id = Field['str']()
-    caller = Field['BetaDirectToolCallCallerParam3 | BetaProgramToolCallCallerParam3 | None'](union_of("type", {"direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3"), "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3")}))
+    caller = Field[
+        'BetaDirectToolCallCallerParam3 | BetaProgramToolCallCallerParam3 | None'
+    ](
+        union_of(
+            "type",
+            {
+                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3"),
+                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3"),
+            },
+        )
+    )
     type = Field['Literal["shell_call_output"]']()
-    output = Field['list[BetaResponseFunctionShellCallOutputContent]'](list_of(ref("beta.beta_response_function_shell_call_output_content:BetaResponseFunctionShellCallOutputContent")))
+    output = Field['list[BetaResponseFunctionShellCallOutputContent]'](
+        list_of(ref("beta.beta_response_function_shell_call_output_content:BetaResponseFunctionShellCallOutputContent"))
+    )
     status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
     max_output_length = Field['int | None']()
 
@@ -444,9 +605,31 @@ class BetaApplyPatchToolCallItemParam2(BaseModel):
     type = Field['Literal["apply_patch_call"]']()
     id = Field['str | None']()
     call_id = Field['str']()
-    caller = Field['BetaDirectToolCallCallerParam3 | BetaProgramToolCallCallerParam3 | None'](union_of("type", {"direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3"), "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3")}))
+    caller = Field[
+        'BetaDirectToolCallCallerParam3 | BetaProgramToolCallCallerParam3 | None'
+    ](
+        union_of(
+            "type",
+            {
+                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3"),
+                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3"),
+            },
+        )
+    )
     status = Field['Literal["in_progress", "completed"]']()
-    operation = Field['BetaApplyPatchCreateFileOperationParam2 | BetaApplyPatchDeleteFileOperationParam2 | BetaApplyPatchUpdateFileOperationParam2'](union_of("type", {"create_file": ref("beta.beta_response_input_item:BetaApplyPatchCreateFileOperationParam2"), "delete_file": ref("beta.beta_response_input_item:BetaApplyPatchDeleteFileOperationParam2"), "update_file": ref("beta.beta_response_input_item:BetaApplyPatchUpdateFileOperationParam2")}))
+    operation = Field[
+        'BetaApplyPatchCreateFileOperationParam2 | BetaApplyPatchDeleteFileOperationParam2 |'
+        ' BetaApplyPatchUpdateFileOperationParam2'
+    ](
+        union_of(
+            "type",
+            {
+                "create_file": ref("beta.beta_response_input_item:BetaApplyPatchCreateFileOperationParam2"),
+                "delete_file": ref("beta.beta_response_input_item:BetaApplyPatchDeleteFileOperationParam2"),
+                "update_file": ref("beta.beta_response_input_item:BetaApplyPatchUpdateFileOperationParam2"),
+            },
+        )
+    )
 
 
 class BetaApplyPatchCreateFileOperationParam2(BaseModel):
@@ -483,7 +666,17 @@ class BetaApplyPatchToolCallOutputItemParam2(BaseModel):
     type = Field['Literal["apply_patch_call_output"]']()
     id = Field['str | None']()
     call_id = Field['str']()
-    caller = Field['BetaDirectToolCallCallerParam3 | BetaProgramToolCallCallerParam3 | None'](union_of("type", {"direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3"), "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3")}))
+    caller = Field[
+        'BetaDirectToolCallCallerParam3 | BetaProgramToolCallCallerParam3 | None'
+    ](
+        union_of(
+            "type",
+            {
+                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3"),
+                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3"),
+            },
+        )
+    )
     status = Field['Literal["completed", "failed"]']()
     output = Field['str | None']()
 
@@ -536,7 +729,43 @@ class BetaProgramOutputItemParam2(BaseModel):
     result = Field['str']()
     status = Field['Literal["completed", "incomplete"]']()
 
-BetaResponseInputItem: TypeAlias = BetaEasyInputMessage2 | BetaInputMessage | BetaEasyInputMessage | BetaResponseFileSearchToolCall | BetaResponseComputerToolCall | BetaComputerCallOutputItemParam2 | BetaResponseFunctionWebSearch | BetaResponseFunctionToolCall | BetaFunctionCallOutputItemParam2 | BetaAgentMessageItemParam2 | BetaMultiAgentCallItemParam2 | BetaMultiAgentCallOutputItemParam2 | BetaToolSearchCallItemParam2 | BetaResponseToolSearchOutputItemParam | BetaAdditionalToolsItemParam2 | BetaResponseReasoningItem | BetaResponseCompactionItemParam | BetaImageGenToolCall | BetaResponseCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaFunctionShellCallItemParam2 | BetaFunctionShellCallOutputItemParam2 | BetaApplyPatchToolCallItemParam2 | BetaApplyPatchToolCallOutputItemParam2 | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponse | BetaMCPToolCall | BetaResponseCustomToolCallOutput | BetaResponseCustomToolCall | BetaCompactionTriggerItemParam2 | BetaItemReferenceParam2 | BetaProgramItemParam2 | BetaProgramOutputItemParam2
+BetaResponseInputItem: TypeAlias = (
+    BetaEasyInputMessage2
+    | BetaInputMessage
+    | BetaEasyInputMessage
+    | BetaResponseFileSearchToolCall
+    | BetaResponseComputerToolCall
+    | BetaComputerCallOutputItemParam2
+    | BetaResponseFunctionWebSearch
+    | BetaResponseFunctionToolCall
+    | BetaFunctionCallOutputItemParam2
+    | BetaAgentMessageItemParam2
+    | BetaMultiAgentCallItemParam2
+    | BetaMultiAgentCallOutputItemParam2
+    | BetaToolSearchCallItemParam2
+    | BetaResponseToolSearchOutputItemParam
+    | BetaAdditionalToolsItemParam2
+    | BetaResponseReasoningItem
+    | BetaResponseCompactionItemParam
+    | BetaImageGenToolCall
+    | BetaResponseCodeInterpreterToolCall
+    | BetaLocalShellToolCall
+    | BetaLocalShellToolCallOutput
+    | BetaFunctionShellCallItemParam2
+    | BetaFunctionShellCallOutputItemParam2
+    | BetaApplyPatchToolCallItemParam2
+    | BetaApplyPatchToolCallOutputItemParam2
+    | BetaMCPListTools
+    | BetaMCPApprovalRequest
+    | BetaMCPApprovalResponse
+    | BetaMCPToolCall
+    | BetaResponseCustomToolCallOutput
+    | BetaResponseCustomToolCall
+    | BetaCompactionTriggerItemParam2
+    | BetaItemReferenceParam2
+    | BetaProgramItemParam2
+    | BetaProgramOutputItemParam2
+)
 
 AdditionalTools = BetaAdditionalToolsItemParam2
 AgentMessage = BetaAgentMessageItemParam2

@@ -25,11 +25,15 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_namespace_tool_param import BetaNamespaceToolParam
     from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam
     from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2
-    from openai_urllib3.types.beta.beta_response_computer_tool_call_output_screenshot_param import BetaResponseComputerToolCallOutputScreenshotParam
+    from openai_urllib3.types.beta.beta_response_computer_tool_call_output_screenshot_param import (
+        BetaResponseComputerToolCallOutputScreenshotParam,
+    )
     from openai_urllib3.types.beta.beta_response_computer_tool_call_param import BetaComputerCallSafetyCheckParam
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaDirectToolCallCallerParam2
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaProgramToolCallCallerParam2
-    from openai_urllib3.types.beta.beta_response_function_shell_call_output_content_param import BetaResponseFunctionShellCallOutputContentParam
+    from openai_urllib3.types.beta.beta_response_function_shell_call_output_content_param import (
+        BetaResponseFunctionShellCallOutputContentParam,
+    )
     from openai_urllib3.types.beta.beta_response_input_file_content_param import BetaResponseInputFileContentParam
     from openai_urllib3.types.beta.beta_response_input_image_content_param import BetaResponseInputImageContentParam
     from openai_urllib3.types.beta.beta_response_input_text_content_param import BetaResponseInputTextContentParam
@@ -37,43 +41,107 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaImageGenToolParam
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaLocalShellToolParam
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaMCPToolParam
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaProgrammaticToolCallingParam
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import (
+        BetaProgrammaticToolCallingParam,
+    )
     from openai_urllib3.types.beta.beta_tool_search_tool_param import BetaToolSearchToolParam
     from openai_urllib3.types.beta.beta_web_search_preview_tool_param import BetaWebSearchPreviewToolParam
     from openai_urllib3.types.beta.beta_web_search_tool_param import BetaWebSearchToolParam
-    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as AdditionalToolsAgent
-    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as AgentMessageAgent
-    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ApplyPatchCallAgent
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaDirectToolCallCallerParam2 as ApplyPatchCallCallerDirect
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaProgramToolCallCallerParam2 as ApplyPatchCallCallerProgram
-    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ApplyPatchCallOutputAgent
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaDirectToolCallCallerParam2 as ApplyPatchCallOutputCallerDirect
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaProgramToolCallCallerParam2 as ApplyPatchCallOutputCallerProgram
-    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as CompactionTriggerAgent
-    from openai_urllib3.types.beta.beta_response_computer_tool_call_param import BetaComputerCallSafetyCheckParam as ComputerCallOutputAcknowledgedSafetyCheck
-    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ComputerCallOutputAgent
-    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as FunctionCallOutputAgent
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaDirectToolCallCallerParam2 as FunctionCallOutputCallerDirect
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaProgramToolCallCallerParam2 as FunctionCallOutputCallerProgram
-    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam as ImageGenerationCallAgent
-    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ItemReferenceAgent
-    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam as LocalShellCallAgent
-    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam as LocalShellCallOutputAgent
-    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam as McpApprovalRequestAgent
-    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam as McpApprovalResponseAgent
-    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam as McpCallAgent
-    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam as McpListToolsAgent
-    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as MultiAgentCallAgent
-    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as MultiAgentCallOutputAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
+        BetaAgentTagParam2 as AdditionalToolsAgent,
+    )
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
+        BetaAgentTagParam2 as AgentMessageAgent,
+    )
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
+        BetaAgentTagParam2 as ApplyPatchCallAgent,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
+        BetaDirectToolCallCallerParam2 as ApplyPatchCallCallerDirect,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
+        BetaProgramToolCallCallerParam2 as ApplyPatchCallCallerProgram,
+    )
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
+        BetaAgentTagParam2 as ApplyPatchCallOutputAgent,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
+        BetaDirectToolCallCallerParam2 as ApplyPatchCallOutputCallerDirect,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
+        BetaProgramToolCallCallerParam2 as ApplyPatchCallOutputCallerProgram,
+    )
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
+        BetaAgentTagParam2 as CompactionTriggerAgent,
+    )
+    from openai_urllib3.types.beta.beta_response_computer_tool_call_param import (
+        BetaComputerCallSafetyCheckParam as ComputerCallOutputAcknowledgedSafetyCheck,
+    )
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
+        BetaAgentTagParam2 as ComputerCallOutputAgent,
+    )
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
+        BetaAgentTagParam2 as FunctionCallOutputAgent,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
+        BetaDirectToolCallCallerParam2 as FunctionCallOutputCallerDirect,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
+        BetaProgramToolCallCallerParam2 as FunctionCallOutputCallerProgram,
+    )
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import (
+        BetaAgentTagParam as ImageGenerationCallAgent,
+    )
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
+        BetaAgentTagParam2 as ItemReferenceAgent,
+    )
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import (
+        BetaAgentTagParam as LocalShellCallAgent,
+    )
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import (
+        BetaAgentTagParam as LocalShellCallOutputAgent,
+    )
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import (
+        BetaAgentTagParam as McpApprovalRequestAgent,
+    )
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import (
+        BetaAgentTagParam as McpApprovalResponseAgent,
+    )
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import (
+        BetaAgentTagParam as McpCallAgent,
+    )
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import (
+        BetaAgentTagParam as McpListToolsAgent,
+    )
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
+        BetaAgentTagParam2 as MultiAgentCallAgent,
+    )
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
+        BetaAgentTagParam2 as MultiAgentCallOutputAgent,
+    )
     from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ProgramAgent
-    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ProgramOutputAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
+        BetaAgentTagParam2 as ProgramOutputAgent,
+    )
     from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ShellCallAgent
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaDirectToolCallCallerParam2 as ShellCallCallerDirect
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaProgramToolCallCallerParam2 as ShellCallCallerProgram
-    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ShellCallOutputAgent
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaDirectToolCallCallerParam2 as ShellCallOutputCallerDirect
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaProgramToolCallCallerParam2 as ShellCallOutputCallerProgram
-    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ToolSearchCallAgent
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
+        BetaDirectToolCallCallerParam2 as ShellCallCallerDirect,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
+        BetaProgramToolCallCallerParam2 as ShellCallCallerProgram,
+    )
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
+        BetaAgentTagParam2 as ShellCallOutputAgent,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
+        BetaDirectToolCallCallerParam2 as ShellCallOutputCallerDirect,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
+        BetaProgramToolCallCallerParam2 as ShellCallOutputCallerProgram,
+    )
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
+        BetaAgentTagParam2 as ToolSearchCallAgent,
+    )
 
 __all__ = [
     "AdditionalTools",
@@ -197,7 +265,18 @@ class BetaFunctionCallOutputItemParam(TypedDict, total=False):
     id: Optional[str]
     call_id: Optional[str]
     type: Required[Literal["function_call_output"]]
-    output: Required[Union[str, Iterable[Union[BetaResponseInputTextContentParam, BetaResponseInputImageContentParam, BetaResponseInputFileContentParam]]]]
+    output: Required[
+        Union[
+            str,
+            Iterable[
+                Union[
+                    BetaResponseInputTextContentParam,
+                    BetaResponseInputImageContentParam,
+                    BetaResponseInputFileContentParam,
+                ]
+            ],
+        ]
+    ]
     name: Optional[str]
     namespace: Optional[str]
     caller: Optional[Union[BetaDirectToolCallCallerParam2, BetaProgramToolCallCallerParam2]]
@@ -211,7 +290,11 @@ class BetaAgentMessageItemParam(TypedDict, total=False):
     type: Required[Literal["agent_message"]]
     author: Required[str]
     recipient: Required[str]
-    content: Required[Iterable[Union[BetaResponseInputTextContentParam, BetaResponseInputImageContentParam, BetaEncryptedContentParam]]]
+    content: Required[
+        Iterable[
+            Union[BetaResponseInputTextContentParam, BetaResponseInputImageContentParam, BetaEncryptedContentParam]
+        ]
+    ]
 
 
 class BetaEncryptedContentParam(TypedDict, total=False):
@@ -225,7 +308,9 @@ class BetaMultiAgentCallItemParam(TypedDict, total=False):
     id: Optional[str]
     call_id: Required[str]
     type: Required[Literal["multi_agent_call"]]
-    action: Required[Literal["spawn_agent", "interrupt_agent", "list_agents", "send_message", "followup_task", "wait_agent"]]
+    action: Required[
+        Literal["spawn_agent", "interrupt_agent", "list_agents", "send_message", "followup_task", "wait_agent"]
+    ]
     arguments: Required[str]
 
 
@@ -234,7 +319,9 @@ class BetaMultiAgentCallOutputItemParam(TypedDict, total=False):
     id: Optional[str]
     call_id: Required[str]
     type: Required[Literal["multi_agent_call_output"]]
-    action: Required[Literal["spawn_agent", "interrupt_agent", "list_agents", "send_message", "followup_task", "wait_agent"]]
+    action: Required[
+        Literal["spawn_agent", "interrupt_agent", "list_agents", "send_message", "followup_task", "wait_agent"]
+    ]
     output: Required[Iterable[BetaOutputTextContentParam2]]
 
 
@@ -283,7 +370,28 @@ class BetaAdditionalToolsItemParam(TypedDict, total=False):
     id: Optional[str]
     type: Required[Literal["additional_tools"]]
     role: Required[Literal["developer"]]
-    tools: Required[Iterable[Union[BetaFunctionToolParam, BetaFileSearchToolParam, BetaComputerToolParam, BetaComputerUsePreviewToolParam, BetaWebSearchToolParam, BetaMCPToolParam, BetaCodeInterpreterToolParam, BetaProgrammaticToolCallingParam, BetaImageGenToolParam, BetaLocalShellToolParam, BetaFunctionShellToolParam, BetaCustomToolParam, BetaNamespaceToolParam, BetaToolSearchToolParam, BetaWebSearchPreviewToolParam, BetaApplyPatchToolParam]]]
+    tools: Required[
+        Iterable[
+            Union[
+                BetaFunctionToolParam,
+                BetaFileSearchToolParam,
+                BetaComputerToolParam,
+                BetaComputerUsePreviewToolParam,
+                BetaWebSearchToolParam,
+                BetaMCPToolParam,
+                BetaCodeInterpreterToolParam,
+                BetaProgrammaticToolCallingParam,
+                BetaImageGenToolParam,
+                BetaLocalShellToolParam,
+                BetaFunctionShellToolParam,
+                BetaCustomToolParam,
+                BetaNamespaceToolParam,
+                BetaToolSearchToolParam,
+                BetaWebSearchPreviewToolParam,
+                BetaApplyPatchToolParam,
+            ]
+        ]
+    ]
 
 
 class BetaImageGenToolCallParam(TypedDict, total=False):
@@ -363,7 +471,13 @@ class BetaApplyPatchToolCallItemParam(TypedDict, total=False):
     call_id: Required[str]
     caller: Optional[Union[BetaDirectToolCallCallerParam2, BetaProgramToolCallCallerParam2]]
     status: Required[Literal["in_progress", "completed"]]
-    operation: Required[Union[BetaApplyPatchCreateFileOperationParam, BetaApplyPatchDeleteFileOperationParam, BetaApplyPatchUpdateFileOperationParam]]
+    operation: Required[
+        Union[
+            BetaApplyPatchCreateFileOperationParam,
+            BetaApplyPatchDeleteFileOperationParam,
+            BetaApplyPatchUpdateFileOperationParam,
+        ]
+    ]
 
 
 class BetaApplyPatchCreateFileOperationParam(TypedDict, total=False):

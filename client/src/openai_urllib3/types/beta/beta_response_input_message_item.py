@@ -30,7 +30,18 @@ class BetaResponseInputMessageItem(BaseModel):
     type = Field['Literal["message"]']()
     role = Field['Literal["user", "system", "developer"]']()
     status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
-    content = Field['list[BetaResponseInputContent]'](list_of(union_of("type", {"input_text": ref("beta.beta_response_input_text:BetaResponseInputText"), "input_image": ref("beta.beta_response_input_image:BetaResponseInputImage"), "input_file": ref("beta.beta_response_input_file:BetaResponseInputFile")})))
+    content = Field['list[BetaResponseInputContent]'](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "input_text": ref("beta.beta_response_input_text:BetaResponseInputText"),
+                    "input_image": ref("beta.beta_response_input_image:BetaResponseInputImage"),
+                    "input_file": ref("beta.beta_response_input_file:BetaResponseInputFile"),
+                },
+            )
+        )
+    )
     id = Field['str']()
 
 _ELSEWHERE: dict[str, str] = {

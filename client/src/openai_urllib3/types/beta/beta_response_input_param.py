@@ -11,71 +11,173 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.beta.beta_response_input_item_param import BetaAdditionalToolsItemParam as AdditionalTools
-    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as AdditionalToolsAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
+        BetaAgentTagParam2 as AdditionalToolsAgent,
+    )
     from openai_urllib3.types.beta.beta_response_input_item_param import BetaAgentMessageItemParam as AgentMessage
-    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as AgentMessageAgent
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaEncryptedContentParam as AgentMessageContentEncryptedContent
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaApplyPatchToolCallItemParam as ApplyPatchCall
-    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ApplyPatchCallAgent
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaDirectToolCallCallerParam2 as ApplyPatchCallCallerDirect
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaProgramToolCallCallerParam2 as ApplyPatchCallCallerProgram
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaApplyPatchCreateFileOperationParam as ApplyPatchCallOperationCreateFile
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaApplyPatchDeleteFileOperationParam as ApplyPatchCallOperationDeleteFile
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaApplyPatchUpdateFileOperationParam as ApplyPatchCallOperationUpdateFile
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaApplyPatchToolCallOutputItemParam as ApplyPatchCallOutput
-    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ApplyPatchCallOutputAgent
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaDirectToolCallCallerParam2 as ApplyPatchCallOutputCallerDirect
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaProgramToolCallCallerParam2 as ApplyPatchCallOutputCallerProgram
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaCompactionTriggerItemParam as CompactionTrigger
-    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as CompactionTriggerAgent
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaComputerCallOutputItemParam as ComputerCallOutput
-    from openai_urllib3.types.beta.beta_response_computer_tool_call_param import BetaComputerCallSafetyCheckParam as ComputerCallOutputAcknowledgedSafetyCheck
-    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ComputerCallOutputAgent
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaFunctionCallOutputItemParam as FunctionCallOutput
-    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as FunctionCallOutputAgent
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaDirectToolCallCallerParam2 as FunctionCallOutputCallerDirect
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaProgramToolCallCallerParam2 as FunctionCallOutputCallerProgram
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaImageGenToolCallParam as ImageGenerationCall
-    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam as ImageGenerationCallAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
+        BetaAgentTagParam2 as AgentMessageAgent,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaEncryptedContentParam as AgentMessageContentEncryptedContent,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaApplyPatchToolCallItemParam as ApplyPatchCall,
+    )
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
+        BetaAgentTagParam2 as ApplyPatchCallAgent,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
+        BetaDirectToolCallCallerParam2 as ApplyPatchCallCallerDirect,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
+        BetaProgramToolCallCallerParam2 as ApplyPatchCallCallerProgram,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaApplyPatchCreateFileOperationParam as ApplyPatchCallOperationCreateFile,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaApplyPatchDeleteFileOperationParam as ApplyPatchCallOperationDeleteFile,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaApplyPatchUpdateFileOperationParam as ApplyPatchCallOperationUpdateFile,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaApplyPatchToolCallOutputItemParam as ApplyPatchCallOutput,
+    )
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
+        BetaAgentTagParam2 as ApplyPatchCallOutputAgent,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
+        BetaDirectToolCallCallerParam2 as ApplyPatchCallOutputCallerDirect,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
+        BetaProgramToolCallCallerParam2 as ApplyPatchCallOutputCallerProgram,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaCompactionTriggerItemParam as CompactionTrigger,
+    )
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
+        BetaAgentTagParam2 as CompactionTriggerAgent,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaComputerCallOutputItemParam as ComputerCallOutput,
+    )
+    from openai_urllib3.types.beta.beta_response_computer_tool_call_param import (
+        BetaComputerCallSafetyCheckParam as ComputerCallOutputAcknowledgedSafetyCheck,
+    )
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
+        BetaAgentTagParam2 as ComputerCallOutputAgent,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaFunctionCallOutputItemParam as FunctionCallOutput,
+    )
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
+        BetaAgentTagParam2 as FunctionCallOutputAgent,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
+        BetaDirectToolCallCallerParam2 as FunctionCallOutputCallerDirect,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
+        BetaProgramToolCallCallerParam2 as FunctionCallOutputCallerProgram,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaImageGenToolCallParam as ImageGenerationCall,
+    )
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import (
+        BetaAgentTagParam as ImageGenerationCallAgent,
+    )
     from openai_urllib3.types.beta.beta_response_input_item_param import BetaItemReferenceParam as ItemReference
-    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ItemReferenceAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
+        BetaAgentTagParam2 as ItemReferenceAgent,
+    )
     from openai_urllib3.types.beta.beta_response_input_item_param import BetaLocalShellToolCallParam as LocalShellCall
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaLocalShellExecActionParam as LocalShellCallAction
-    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam as LocalShellCallAgent
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaLocalShellToolCallOutputParam as LocalShellCallOutput
-    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam as LocalShellCallOutputAgent
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPApprovalRequestParam as McpApprovalRequest
-    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam as McpApprovalRequestAgent
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPApprovalResponseParam as McpApprovalResponse
-    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam as McpApprovalResponseAgent
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaLocalShellExecActionParam as LocalShellCallAction,
+    )
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import (
+        BetaAgentTagParam as LocalShellCallAgent,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaLocalShellToolCallOutputParam as LocalShellCallOutput,
+    )
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import (
+        BetaAgentTagParam as LocalShellCallOutputAgent,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaMCPApprovalRequestParam as McpApprovalRequest,
+    )
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import (
+        BetaAgentTagParam as McpApprovalRequestAgent,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaMCPApprovalResponseParam as McpApprovalResponse,
+    )
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import (
+        BetaAgentTagParam as McpApprovalResponseAgent,
+    )
     from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPToolCallParam as McpCall
-    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam as McpCallAgent
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import (
+        BetaAgentTagParam as McpCallAgent,
+    )
     from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPListToolsParam as McpListTools
-    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam as McpListToolsAgent
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import (
+        BetaAgentTagParam as McpListToolsAgent,
+    )
     from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPListToolsToolParam as McpListToolsTool
     from openai_urllib3.types.beta.beta_response_input_item_param import BetaMultiAgentCallItemParam as MultiAgentCall
-    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as MultiAgentCallAgent
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMultiAgentCallOutputItemParam as MultiAgentCallOutput
-    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as MultiAgentCallOutputAgent
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaOutputTextContentParam2 as MultiAgentCallOutputOutput
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaContainerFileCitationParam as MultiAgentCallOutputOutputAnnotationContainerFileCitation
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaFileCitationParam as MultiAgentCallOutputOutputAnnotationFileCitation
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaUrlCitationParam as MultiAgentCallOutputOutputAnnotationURLCitation
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
+        BetaAgentTagParam2 as MultiAgentCallAgent,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaMultiAgentCallOutputItemParam as MultiAgentCallOutput,
+    )
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
+        BetaAgentTagParam2 as MultiAgentCallOutputAgent,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaOutputTextContentParam2 as MultiAgentCallOutputOutput,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaContainerFileCitationParam as MultiAgentCallOutputOutputAnnotationContainerFileCitation,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaFileCitationParam as MultiAgentCallOutputOutputAnnotationFileCitation,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaUrlCitationParam as MultiAgentCallOutputOutputAnnotationURLCitation,
+    )
     from openai_urllib3.types.beta.beta_response_input_item_param import BetaProgramItemParam as Program
     from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ProgramAgent
     from openai_urllib3.types.beta.beta_response_input_item_param import BetaProgramOutputItemParam as ProgramOutput
-    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ProgramOutputAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
+        BetaAgentTagParam2 as ProgramOutputAgent,
+    )
     from openai_urllib3.types.beta.beta_response_input_item_param import BetaFunctionShellCallItemParam as ShellCall
     from openai_urllib3.types.beta.beta_response_input_item_param import BetaFunctionShellActionParam as ShellCallAction
     from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ShellCallAgent
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaDirectToolCallCallerParam2 as ShellCallCallerDirect
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaProgramToolCallCallerParam2 as ShellCallCallerProgram
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaFunctionShellCallOutputItemParam as ShellCallOutput
-    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ShellCallOutputAgent
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaDirectToolCallCallerParam2 as ShellCallOutputCallerDirect
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaProgramToolCallCallerParam2 as ShellCallOutputCallerProgram
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
+        BetaDirectToolCallCallerParam2 as ShellCallCallerDirect,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
+        BetaProgramToolCallCallerParam2 as ShellCallCallerProgram,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaFunctionShellCallOutputItemParam as ShellCallOutput,
+    )
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
+        BetaAgentTagParam2 as ShellCallOutputAgent,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
+        BetaDirectToolCallCallerParam2 as ShellCallOutputCallerDirect,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
+        BetaProgramToolCallCallerParam2 as ShellCallOutputCallerProgram,
+    )
     from openai_urllib3.types.beta.beta_response_input_item_param import BetaToolSearchCallItemParam as ToolSearchCall
-    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ToolSearchCallAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
+        BetaAgentTagParam2 as ToolSearchCallAgent,
+    )
 
 __all__ = [
     "AdditionalTools",

@@ -13,7 +13,9 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.beta.beta_response_input_file import BetaPromptCacheBreakpointConfig
-    from openai_urllib3.types.beta.beta_response_input_file import BetaPromptCacheBreakpointConfig as PromptCacheBreakpoint
+    from openai_urllib3.types.beta.beta_response_input_file import (
+        BetaPromptCacheBreakpointConfig as PromptCacheBreakpoint,
+    )
 
 __all__ = [
     "BetaResponseInputText",
@@ -29,7 +31,9 @@ class BetaResponseInputText(BaseModel):
     __slots__ = ()
     type = Field['Literal["input_text"]']()
     text = Field['str']()
-    prompt_cache_breakpoint = Field['BetaPromptCacheBreakpointConfig | None'](ref("beta.beta_response_input_file:BetaPromptCacheBreakpointConfig"))
+    prompt_cache_breakpoint = Field['BetaPromptCacheBreakpointConfig | None'](
+        ref("beta.beta_response_input_file:BetaPromptCacheBreakpointConfig")
+    )
 
 _ELSEWHERE: dict[str, str] = {
     "PromptCacheBreakpoint": "beta.beta_response_input_file:BetaPromptCacheBreakpointConfig",

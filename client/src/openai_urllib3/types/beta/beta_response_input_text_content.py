@@ -13,7 +13,9 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.beta.beta_response_input_file_content import BetaPromptCacheBreakpointParam2
-    from openai_urllib3.types.beta.beta_response_input_file_content import BetaPromptCacheBreakpointParam2 as PromptCacheBreakpoint
+    from openai_urllib3.types.beta.beta_response_input_file_content import (
+        BetaPromptCacheBreakpointParam2 as PromptCacheBreakpoint,
+    )
 
 __all__ = [
     "BetaResponseInputTextContent",
@@ -29,7 +31,9 @@ class BetaResponseInputTextContent(BaseModel):
     __slots__ = ()
     type = Field['Literal["input_text"]']()
     text = Field['str']()
-    prompt_cache_breakpoint = Field['BetaPromptCacheBreakpointParam2 | None'](ref("beta.beta_response_input_file_content:BetaPromptCacheBreakpointParam2"))
+    prompt_cache_breakpoint = Field['BetaPromptCacheBreakpointParam2 | None'](
+        ref("beta.beta_response_input_file_content:BetaPromptCacheBreakpointParam2")
+    )
 
 _ELSEWHERE: dict[str, str] = {
     "PromptCacheBreakpoint": "beta.beta_response_input_file_content:BetaPromptCacheBreakpointParam2",

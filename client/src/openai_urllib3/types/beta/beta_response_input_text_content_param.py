@@ -11,7 +11,9 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.beta.beta_response_input_file_content_param import BetaPromptCacheBreakpointParam
-    from openai_urllib3.types.beta.beta_response_input_file_content_param import BetaPromptCacheBreakpointParam as PromptCacheBreakpoint
+    from openai_urllib3.types.beta.beta_response_input_file_content_param import (
+        BetaPromptCacheBreakpointParam as PromptCacheBreakpoint,
+    )
 
 __all__ = [
     "BetaResponseInputTextContentParam",

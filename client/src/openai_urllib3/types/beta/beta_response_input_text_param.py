@@ -11,7 +11,9 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.beta.beta_response_input_file_param import BetaPromptCacheBreakpointConfigParam
-    from openai_urllib3.types.beta.beta_response_input_file_param import BetaPromptCacheBreakpointConfigParam as PromptCacheBreakpoint
+    from openai_urllib3.types.beta.beta_response_input_file_param import (
+        BetaPromptCacheBreakpointConfigParam as PromptCacheBreakpoint,
+    )
 
 __all__ = [
     "BetaResponseInputTextParam",

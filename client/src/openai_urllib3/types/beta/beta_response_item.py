@@ -13,14 +13,20 @@ from openai_urllib3.types.beta.beta_response_apply_patch_tool_call_output import
 from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call import BetaResponseCodeInterpreterToolCall
 from openai_urllib3.types.beta.beta_response_compaction_item import BetaResponseCompactionItem
 from openai_urllib3.types.beta.beta_response_computer_tool_call import BetaResponseComputerToolCall
-from openai_urllib3.types.beta.beta_response_computer_tool_call_output_item import BetaResponseComputerToolCallOutputItem
+from openai_urllib3.types.beta.beta_response_computer_tool_call_output_item import (
+    BetaResponseComputerToolCallOutputItem,
+)
 from openai_urllib3.types.beta.beta_response_custom_tool_call_item import BetaResponseCustomToolCallItem
 from openai_urllib3.types.beta.beta_response_custom_tool_call_output_item import BetaResponseCustomToolCallOutputItem
 from openai_urllib3.types.beta.beta_response_file_search_tool_call import BetaResponseFileSearchToolCall
 from openai_urllib3.types.beta.beta_response_function_shell_tool_call import BetaResponseFunctionShellToolCall
-from openai_urllib3.types.beta.beta_response_function_shell_tool_call_output import BetaResponseFunctionShellToolCallOutput
+from openai_urllib3.types.beta.beta_response_function_shell_tool_call_output import (
+    BetaResponseFunctionShellToolCallOutput,
+)
 from openai_urllib3.types.beta.beta_response_function_tool_call_item import BetaResponseFunctionToolCallItem
-from openai_urllib3.types.beta.beta_response_function_tool_call_output_item import BetaResponseFunctionToolCallOutputItem
+from openai_urllib3.types.beta.beta_response_function_tool_call_output_item import (
+    BetaResponseFunctionToolCallOutputItem,
+)
 from openai_urllib3.types.beta.beta_response_function_web_search import BetaResponseFunctionWebSearch
 from openai_urllib3.types.beta.beta_response_input_item import BetaImageGenToolCall
 from openai_urllib3.types.beta.beta_response_input_item import BetaLocalShellToolCall
@@ -49,8 +55,12 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_tool import BetaTool
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as AdditionalToolsAgent
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as AgentMessageAgent
-    from openai_urllib3.types.beta.beta_response_input_file import BetaPromptCacheBreakpointConfig as AgentMessageContentComputerScreenshotPromptCacheBreakpoint
-    from openai_urllib3.types.beta.beta_response_content_part_added_event import BetaReasoningTextContent as AgentMessageContentReasoningText
+    from openai_urllib3.types.beta.beta_response_input_file import (
+        BetaPromptCacheBreakpointConfig as AgentMessageContentComputerScreenshotPromptCacheBreakpoint,
+    )
+    from openai_urllib3.types.beta.beta_response_content_part_added_event import (
+        BetaReasoningTextContent as AgentMessageContentReasoningText,
+    )
     from openai_urllib3.types.beta.beta_response_input_item import BetaImageGenToolCall as ImageGenerationCall
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as ImageGenerationCallAgent
     from openai_urllib3.types.beta.beta_response_input_item import BetaLocalShellToolCall as LocalShellCall
@@ -130,7 +140,29 @@ class BetaAgentMessage(BaseModel):
     id = Field['str']()
     author = Field['str']()
     recipient = Field['str']()
-    content = Field['list[BetaResponseInputText | BetaResponseOutputText | BetaTextContent | BetaSummaryTextContent | BetaReasoningTextContent | BetaResponseOutputRefusal | BetaResponseInputImage | BetaComputerScreenshotContent | BetaResponseInputFile | BetaEncryptedContent]'](list_of(union_of("type", {"input_text": ref("beta.beta_response_input_text:BetaResponseInputText"), "output_text": ref("beta.beta_response_output_text:BetaResponseOutputText"), "text": ref("beta.beta_response_item:BetaTextContent"), "summary_text": ref("beta.beta_response_item:BetaSummaryTextContent"), "reasoning_text": ref("beta.beta_response_content_part_added_event:BetaReasoningTextContent"), "refusal": ref("beta.beta_response_output_refusal:BetaResponseOutputRefusal"), "input_image": ref("beta.beta_response_input_image:BetaResponseInputImage"), "computer_screenshot": ref("beta.beta_response_item:BetaComputerScreenshotContent"), "input_file": ref("beta.beta_response_input_file:BetaResponseInputFile"), "encrypted_content": ref("beta.beta_response_item:BetaEncryptedContent")})))
+    content = Field[
+        'list[BetaResponseInputText | BetaResponseOutputText | BetaTextContent | BetaSummaryTextContent |'
+        ' BetaReasoningTextContent | BetaResponseOutputRefusal | BetaResponseInputImage |'
+        ' BetaComputerScreenshotContent | BetaResponseInputFile | BetaEncryptedContent]'
+    ](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "input_text": ref("beta.beta_response_input_text:BetaResponseInputText"),
+                    "output_text": ref("beta.beta_response_output_text:BetaResponseOutputText"),
+                    "text": ref("beta.beta_response_item:BetaTextContent"),
+                    "summary_text": ref("beta.beta_response_item:BetaSummaryTextContent"),
+                    "reasoning_text": ref("beta.beta_response_content_part_added_event:BetaReasoningTextContent"),
+                    "refusal": ref("beta.beta_response_output_refusal:BetaResponseOutputRefusal"),
+                    "input_image": ref("beta.beta_response_input_image:BetaResponseInputImage"),
+                    "computer_screenshot": ref("beta.beta_response_item:BetaComputerScreenshotContent"),
+                    "input_file": ref("beta.beta_response_input_file:BetaResponseInputFile"),
+                    "encrypted_content": ref("beta.beta_response_item:BetaEncryptedContent"),
+                },
+            )
+        )
+    )
 
 
 class BetaTextContent(BaseModel):
@@ -157,7 +189,9 @@ class BetaComputerScreenshotContent(BaseModel):
     image_url = Field['str | None']()
     file_id = Field['str | None']()
     detail = Field['BetaImageDetail']()
-    prompt_cache_breakpoint = Field['BetaPromptCacheBreakpointConfig | None'](ref("beta.beta_response_input_file:BetaPromptCacheBreakpointConfig"))
+    prompt_cache_breakpoint = Field['BetaPromptCacheBreakpointConfig | None'](
+        ref("beta.beta_response_input_file:BetaPromptCacheBreakpointConfig")
+    )
 
 
 class BetaEncryptedContent(BaseModel):
@@ -174,7 +208,9 @@ class BetaMultiAgentCall(BaseModel):
     type = Field['Literal["multi_agent_call"]']()
     id = Field['str']()
     call_id = Field['str']()
-    action = Field['Literal["spawn_agent", "interrupt_agent", "list_agents", "send_message", "followup_task", "wait_agent"]']()
+    action = Field[
+        'Literal["spawn_agent", "interrupt_agent", "list_agents", "send_message", "followup_task", "wait_agent"]'
+    ]()
     arguments = Field['str']()
 
 
@@ -184,8 +220,12 @@ class BetaMultiAgentCallOutput(BaseModel):
     type = Field['Literal["multi_agent_call_output"]']()
     id = Field['str']()
     call_id = Field['str']()
-    action = Field['Literal["spawn_agent", "interrupt_agent", "list_agents", "send_message", "followup_task", "wait_agent"]']()
-    output = Field['list[BetaResponseOutputText]'](list_of(ref("beta.beta_response_output_text:BetaResponseOutputText")))
+    action = Field[
+        'Literal["spawn_agent", "interrupt_agent", "list_agents", "send_message", "followup_task", "wait_agent"]'
+    ]()
+    output = Field['list[BetaResponseOutputText]'](
+        list_of(ref("beta.beta_response_output_text:BetaResponseOutputText"))
+    )
 
 
 class BetaProgram(BaseModel):
@@ -214,7 +254,31 @@ class BetaAdditionalTools(BaseModel):
     type = Field['Literal["additional_tools"]']()
     id = Field['str']()
     role = Field['Literal["unknown", "user", "assistant", "system", "critic", "discriminator", "developer", "tool"]']()
-    tools = Field['list[BetaTool]'](list_of(union_of("type", {"function": ref("beta.beta_function_tool:BetaFunctionTool"), "file_search": ref("beta.beta_file_search_tool:BetaFileSearchTool"), "computer": ref("beta.beta_computer_tool:BetaComputerTool"), "computer_use_preview": ref("beta.beta_computer_use_preview_tool:BetaComputerUsePreviewTool"), "mcp": ref("beta.beta_response_tool_search_output_item_param:BetaMCPTool"), "code_interpreter": ref("beta.beta_response_tool_search_output_item_param:BetaCodeInterpreterTool"), "programmatic_tool_calling": ref("beta.beta_response_tool_search_output_item_param:BetaProgrammaticToolCallingParam2"), "image_generation": ref("beta.beta_response_tool_search_output_item_param:BetaImageGenTool"), "local_shell": ref("beta.beta_response_tool_search_output_item_param:BetaLocalShellToolParam2"), "shell": ref("beta.beta_function_shell_tool:BetaFunctionShellTool"), "custom": ref("beta.beta_custom_tool:BetaCustomTool"), "namespace": ref("beta.beta_namespace_tool:BetaNamespaceTool"), "tool_search": ref("beta.beta_tool_search_tool:BetaToolSearchTool"), "apply_patch": ref("beta.beta_apply_patch_tool:BetaApplyPatchTool")})))
+    tools = Field['list[BetaTool]'](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "function": ref("beta.beta_function_tool:BetaFunctionTool"),
+                    "file_search": ref("beta.beta_file_search_tool:BetaFileSearchTool"),
+                    "computer": ref("beta.beta_computer_tool:BetaComputerTool"),
+                    "computer_use_preview": ref("beta.beta_computer_use_preview_tool:BetaComputerUsePreviewTool"),
+                    "mcp": ref("beta.beta_response_tool_search_output_item_param:BetaMCPTool"),
+                    "code_interpreter": ref("beta.beta_response_tool_search_output_item_param:BetaCodeInterpreterTool"),
+                    "programmatic_tool_calling": ref(
+                        "beta.beta_response_tool_search_output_item_param:BetaProgrammaticToolCallingParam2"
+                    ),
+                    "image_generation": ref("beta.beta_response_tool_search_output_item_param:BetaImageGenTool"),
+                    "local_shell": ref("beta.beta_response_tool_search_output_item_param:BetaLocalShellToolParam2"),
+                    "shell": ref("beta.beta_function_shell_tool:BetaFunctionShellTool"),
+                    "custom": ref("beta.beta_custom_tool:BetaCustomTool"),
+                    "namespace": ref("beta.beta_namespace_tool:BetaNamespaceTool"),
+                    "tool_search": ref("beta.beta_tool_search_tool:BetaToolSearchTool"),
+                    "apply_patch": ref("beta.beta_apply_patch_tool:BetaApplyPatchTool"),
+                },
+            )
+        )
+    )
 
 
 class BetaMCPApprovalResponseResource(BaseModel):
@@ -228,7 +292,40 @@ class BetaMCPApprovalResponseResource(BaseModel):
     approve = Field['bool']()
     reason = Field['str | None']()
 
-BetaResponseItem: TypeAlias = BetaResponseInputMessageItem | BetaEasyInputMessage | BetaResponseFileSearchToolCall | BetaResponseComputerToolCall | BetaResponseComputerToolCallOutputItem | BetaResponseFunctionWebSearch | BetaResponseFunctionToolCallItem | BetaResponseFunctionToolCallOutputItem | BetaAgentMessage | BetaMultiAgentCall | BetaMultiAgentCallOutput | BetaResponseToolSearchCall | BetaResponseToolSearchOutputItem | BetaAdditionalTools | BetaResponseReasoningItem | BetaProgram | BetaProgramOutput | BetaResponseCompactionItem | BetaImageGenToolCall | BetaResponseCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaResponseFunctionShellToolCall | BetaResponseFunctionShellToolCallOutput | BetaResponseApplyPatchToolCall | BetaResponseApplyPatchToolCallOutput | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponseResource | BetaMCPToolCall | BetaResponseCustomToolCallItem | BetaResponseCustomToolCallOutputItem
+BetaResponseItem: TypeAlias = (
+    BetaResponseInputMessageItem
+    | BetaEasyInputMessage
+    | BetaResponseFileSearchToolCall
+    | BetaResponseComputerToolCall
+    | BetaResponseComputerToolCallOutputItem
+    | BetaResponseFunctionWebSearch
+    | BetaResponseFunctionToolCallItem
+    | BetaResponseFunctionToolCallOutputItem
+    | BetaAgentMessage
+    | BetaMultiAgentCall
+    | BetaMultiAgentCallOutput
+    | BetaResponseToolSearchCall
+    | BetaResponseToolSearchOutputItem
+    | BetaAdditionalTools
+    | BetaResponseReasoningItem
+    | BetaProgram
+    | BetaProgramOutput
+    | BetaResponseCompactionItem
+    | BetaImageGenToolCall
+    | BetaResponseCodeInterpreterToolCall
+    | BetaLocalShellToolCall
+    | BetaLocalShellToolCallOutput
+    | BetaResponseFunctionShellToolCall
+    | BetaResponseFunctionShellToolCallOutput
+    | BetaResponseApplyPatchToolCall
+    | BetaResponseApplyPatchToolCallOutput
+    | BetaMCPListTools
+    | BetaMCPApprovalRequest
+    | BetaMCPApprovalResponseResource
+    | BetaMCPToolCall
+    | BetaResponseCustomToolCallItem
+    | BetaResponseCustomToolCallOutputItem
+)
 
 AdditionalTools = BetaAdditionalTools
 AgentMessage = BetaAgentMessage

@@ -11,14 +11,20 @@ from openai_urllib3.types.beta.beta_response_apply_patch_tool_call_output import
 from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call import BetaResponseCodeInterpreterToolCall
 from openai_urllib3.types.beta.beta_response_compaction_item import BetaResponseCompactionItem
 from openai_urllib3.types.beta.beta_response_computer_tool_call import BetaResponseComputerToolCall
-from openai_urllib3.types.beta.beta_response_computer_tool_call_output_item import BetaResponseComputerToolCallOutputItem
+from openai_urllib3.types.beta.beta_response_computer_tool_call_output_item import (
+    BetaResponseComputerToolCallOutputItem,
+)
 from openai_urllib3.types.beta.beta_response_custom_tool_call import BetaResponseCustomToolCall
 from openai_urllib3.types.beta.beta_response_custom_tool_call_output_item import BetaResponseCustomToolCallOutputItem
 from openai_urllib3.types.beta.beta_response_file_search_tool_call import BetaResponseFileSearchToolCall
 from openai_urllib3.types.beta.beta_response_function_shell_tool_call import BetaResponseFunctionShellToolCall
-from openai_urllib3.types.beta.beta_response_function_shell_tool_call_output import BetaResponseFunctionShellToolCallOutput
+from openai_urllib3.types.beta.beta_response_function_shell_tool_call_output import (
+    BetaResponseFunctionShellToolCallOutput,
+)
 from openai_urllib3.types.beta.beta_response_function_tool_call import BetaResponseFunctionToolCall
-from openai_urllib3.types.beta.beta_response_function_tool_call_output_item import BetaResponseFunctionToolCallOutputItem
+from openai_urllib3.types.beta.beta_response_function_tool_call_output_item import (
+    BetaResponseFunctionToolCallOutputItem,
+)
 from openai_urllib3.types.beta.beta_response_function_web_search import BetaResponseFunctionWebSearch
 from openai_urllib3.types.beta.beta_response_input_item import BetaImageGenToolCall
 from openai_urllib3.types.beta.beta_response_input_item import BetaLocalShellToolCall
@@ -45,10 +51,16 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as AdditionalToolsAgent
     from openai_urllib3.types.beta.beta_response_item import BetaAgentMessage as AgentMessage
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as AgentMessageAgent
-    from openai_urllib3.types.beta.beta_response_item import BetaComputerScreenshotContent as AgentMessageContentComputerScreenshot
-    from openai_urllib3.types.beta.beta_response_input_file import BetaPromptCacheBreakpointConfig as AgentMessageContentComputerScreenshotPromptCacheBreakpoint
+    from openai_urllib3.types.beta.beta_response_item import (
+        BetaComputerScreenshotContent as AgentMessageContentComputerScreenshot,
+    )
+    from openai_urllib3.types.beta.beta_response_input_file import (
+        BetaPromptCacheBreakpointConfig as AgentMessageContentComputerScreenshotPromptCacheBreakpoint,
+    )
     from openai_urllib3.types.beta.beta_response_item import BetaEncryptedContent as AgentMessageContentEncryptedContent
-    from openai_urllib3.types.beta.beta_response_content_part_added_event import BetaReasoningTextContent as AgentMessageContentReasoningText
+    from openai_urllib3.types.beta.beta_response_content_part_added_event import (
+        BetaReasoningTextContent as AgentMessageContentReasoningText,
+    )
     from openai_urllib3.types.beta.beta_response_item import BetaSummaryTextContent as AgentMessageContentSummaryText
     from openai_urllib3.types.beta.beta_response_item import BetaTextContent as AgentMessageContentText
     from openai_urllib3.types.beta.beta_response_input_item import BetaImageGenToolCall as ImageGenerationCall
@@ -116,7 +128,39 @@ __all__ = [
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
-BetaResponseOutputItem: TypeAlias = BetaEasyInputMessage | BetaResponseFileSearchToolCall | BetaResponseFunctionToolCall | BetaResponseFunctionToolCallOutputItem | BetaAgentMessage | BetaMultiAgentCall | BetaMultiAgentCallOutput | BetaResponseFunctionWebSearch | BetaResponseComputerToolCall | BetaResponseComputerToolCallOutputItem | BetaResponseReasoningItem | BetaProgram | BetaProgramOutput | BetaResponseToolSearchCall | BetaResponseToolSearchOutputItem | BetaAdditionalTools | BetaResponseCompactionItem | BetaImageGenToolCall | BetaResponseCodeInterpreterToolCall | BetaLocalShellToolCall | BetaLocalShellToolCallOutput | BetaResponseFunctionShellToolCall | BetaResponseFunctionShellToolCallOutput | BetaResponseApplyPatchToolCall | BetaResponseApplyPatchToolCallOutput | BetaMCPToolCall | BetaMCPListTools | BetaMCPApprovalRequest | BetaMCPApprovalResponseResource | BetaResponseCustomToolCall | BetaResponseCustomToolCallOutputItem
+BetaResponseOutputItem: TypeAlias = (
+    BetaEasyInputMessage
+    | BetaResponseFileSearchToolCall
+    | BetaResponseFunctionToolCall
+    | BetaResponseFunctionToolCallOutputItem
+    | BetaAgentMessage
+    | BetaMultiAgentCall
+    | BetaMultiAgentCallOutput
+    | BetaResponseFunctionWebSearch
+    | BetaResponseComputerToolCall
+    | BetaResponseComputerToolCallOutputItem
+    | BetaResponseReasoningItem
+    | BetaProgram
+    | BetaProgramOutput
+    | BetaResponseToolSearchCall
+    | BetaResponseToolSearchOutputItem
+    | BetaAdditionalTools
+    | BetaResponseCompactionItem
+    | BetaImageGenToolCall
+    | BetaResponseCodeInterpreterToolCall
+    | BetaLocalShellToolCall
+    | BetaLocalShellToolCallOutput
+    | BetaResponseFunctionShellToolCall
+    | BetaResponseFunctionShellToolCallOutput
+    | BetaResponseApplyPatchToolCall
+    | BetaResponseApplyPatchToolCallOutput
+    | BetaMCPToolCall
+    | BetaMCPListTools
+    | BetaMCPApprovalRequest
+    | BetaMCPApprovalResponseResource
+    | BetaResponseCustomToolCall
+    | BetaResponseCustomToolCallOutputItem
+)
 
 _ELSEWHERE: dict[str, str] = {
     "AdditionalTools": "beta.beta_response_item:BetaAdditionalTools",

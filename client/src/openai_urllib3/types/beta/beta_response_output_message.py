@@ -42,7 +42,29 @@ class BetaResponseOutputMessage(BaseModel):
     id = Field['str']()
     status = Field['Literal["in_progress", "completed", "incomplete"]']()
     role = Field['Literal["unknown", "user", "assistant", "system", "critic", "discriminator", "developer", "tool"]']()
-    content = Field['list[BetaResponseInputText | BetaResponseOutputText | BetaTextContent | BetaSummaryTextContent | BetaReasoningTextContent | BetaResponseOutputRefusal | BetaResponseInputImage | BetaComputerScreenshotContent | BetaResponseInputFile | BetaEncryptedContent]'](list_of(union_of("type", {"input_text": ref("beta.beta_response_input_text:BetaResponseInputText"), "output_text": ref("beta.beta_response_output_text:BetaResponseOutputText"), "text": ref("beta.beta_response_item:BetaTextContent"), "summary_text": ref("beta.beta_response_item:BetaSummaryTextContent"), "reasoning_text": ref("beta.beta_response_content_part_added_event:BetaReasoningTextContent"), "refusal": ref("beta.beta_response_output_refusal:BetaResponseOutputRefusal"), "input_image": ref("beta.beta_response_input_image:BetaResponseInputImage"), "computer_screenshot": ref("beta.beta_response_item:BetaComputerScreenshotContent"), "input_file": ref("beta.beta_response_input_file:BetaResponseInputFile"), "encrypted_content": ref("beta.beta_response_item:BetaEncryptedContent")})))
+    content = Field[
+        'list[BetaResponseInputText | BetaResponseOutputText | BetaTextContent | BetaSummaryTextContent |'
+        ' BetaReasoningTextContent | BetaResponseOutputRefusal | BetaResponseInputImage |'
+        ' BetaComputerScreenshotContent | BetaResponseInputFile | BetaEncryptedContent]'
+    ](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "input_text": ref("beta.beta_response_input_text:BetaResponseInputText"),
+                    "output_text": ref("beta.beta_response_output_text:BetaResponseOutputText"),
+                    "text": ref("beta.beta_response_item:BetaTextContent"),
+                    "summary_text": ref("beta.beta_response_item:BetaSummaryTextContent"),
+                    "reasoning_text": ref("beta.beta_response_content_part_added_event:BetaReasoningTextContent"),
+                    "refusal": ref("beta.beta_response_output_refusal:BetaResponseOutputRefusal"),
+                    "input_image": ref("beta.beta_response_input_image:BetaResponseInputImage"),
+                    "computer_screenshot": ref("beta.beta_response_item:BetaComputerScreenshotContent"),
+                    "input_file": ref("beta.beta_response_input_file:BetaResponseInputFile"),
+                    "encrypted_content": ref("beta.beta_response_item:BetaEncryptedContent"),
+                },
+            )
+        )
+    )
     phase = Field['Literal["commentary", "final_answer"] | None']()
 
 _ELSEWHERE: dict[str, str] = {

@@ -38,7 +38,21 @@ class BetaResponseOutputText(BaseModel):
     __slots__ = ()
     type = Field['Literal["output_text"]']()
     text = Field['str']()
-    annotations = Field['list[BetaFileCitationBody | BetaUrlCitationBody | BetaContainerFileCitationBody | BetaFilePath]'](list_of(union_of("type", {"file_citation": ref("beta.beta_response_output_text:BetaFileCitationBody"), "url_citation": ref("beta.beta_response_output_text:BetaUrlCitationBody"), "container_file_citation": ref("beta.beta_response_output_text:BetaContainerFileCitationBody"), "file_path": ref("beta.beta_response_output_text:BetaFilePath")})))
+    annotations = Field[
+        'list[BetaFileCitationBody | BetaUrlCitationBody | BetaContainerFileCitationBody | BetaFilePath]'
+    ](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "file_citation": ref("beta.beta_response_output_text:BetaFileCitationBody"),
+                    "url_citation": ref("beta.beta_response_output_text:BetaUrlCitationBody"),
+                    "container_file_citation": ref("beta.beta_response_output_text:BetaContainerFileCitationBody"),
+                    "file_path": ref("beta.beta_response_output_text:BetaFilePath"),
+                },
+            )
+        )
+    )
     logprobs = Field['list[BetaLogProb]'](list_of(ref("beta.beta_response_output_text:BetaLogProb")))
 
 

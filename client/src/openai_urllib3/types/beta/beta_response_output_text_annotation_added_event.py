@@ -18,7 +18,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_output_text import BetaFilePath
     from openai_urllib3.types.beta.beta_response_output_text import BetaUrlCitationBody
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as Agent
-    from openai_urllib3.types.beta.beta_response_output_text import BetaContainerFileCitationBody as AnnotationContainerFileCitation
+    from openai_urllib3.types.beta.beta_response_output_text import (
+        BetaContainerFileCitationBody as AnnotationContainerFileCitation,
+    )
     from openai_urllib3.types.beta.beta_response_output_text import BetaFileCitationBody as AnnotationFileCitation
     from openai_urllib3.types.beta.beta_response_output_text import BetaFilePath as AnnotationFilePath
     from openai_urllib3.types.beta.beta_response_output_text import BetaUrlCitationBody as AnnotationURLCitation
@@ -46,7 +48,19 @@ class BetaResponseOutputTextAnnotationAddedEvent(BaseModel):
     content_index = Field['int']()
     annotation_index = Field['int']()
     sequence_number = Field['int']()
-    annotation = Field['BetaFileCitationBody | BetaUrlCitationBody | BetaContainerFileCitationBody | BetaFilePath | None'](union_of("type", {"file_citation": ref("beta.beta_response_output_text:BetaFileCitationBody"), "url_citation": ref("beta.beta_response_output_text:BetaUrlCitationBody"), "container_file_citation": ref("beta.beta_response_output_text:BetaContainerFileCitationBody"), "file_path": ref("beta.beta_response_output_text:BetaFilePath")}))
+    annotation = Field[
+        'BetaFileCitationBody | BetaUrlCitationBody | BetaContainerFileCitationBody | BetaFilePath | None'
+    ](
+        union_of(
+            "type",
+            {
+                "file_citation": ref("beta.beta_response_output_text:BetaFileCitationBody"),
+                "url_citation": ref("beta.beta_response_output_text:BetaUrlCitationBody"),
+                "container_file_citation": ref("beta.beta_response_output_text:BetaContainerFileCitationBody"),
+                "file_path": ref("beta.beta_response_output_text:BetaFilePath"),
+            },
+        )
+    )
 
 _ELSEWHERE: dict[str, str] = {
     "Agent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",

@@ -24,9 +24,24 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class BetaResponsePrompt(BaseModel):
-    """Reference to a prompt template and its variables. [Learn more](/docs/guides/text?api-mode=responses#reusable-prompts)."""
+    """Reference to a prompt template and its variables. [Learn
+    more](/docs/guides/text?api-mode=responses#reusable-prompts).
+    """
 
     __slots__ = ()
     id = Field['str']()
     version = Field['str | None']()
-    variables = Field['dict[str, str | BetaResponseInputText | BetaResponseInputImage | BetaResponseInputFile] | None'](dict_of(union_of("type", {"input_text": ref("beta.beta_response_input_text:BetaResponseInputText"), "input_image": ref("beta.beta_response_input_image:BetaResponseInputImage"), "input_file": ref("beta.beta_response_input_file:BetaResponseInputFile")})))
+    variables = Field[
+        'dict[str, str | BetaResponseInputText | BetaResponseInputImage | BetaResponseInputFile] | None'
+    ](
+        dict_of(
+            union_of(
+                "type",
+                {
+                    "input_text": ref("beta.beta_response_input_text:BetaResponseInputText"),
+                    "input_image": ref("beta.beta_response_input_image:BetaResponseInputImage"),
+                    "input_file": ref("beta.beta_response_input_file:BetaResponseInputFile"),
+                },
+            )
+        )
+    )

@@ -22,7 +22,11 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class BetaResponsePromptParam(TypedDict, total=False):
-    """Reference to a prompt template and its variables. [Learn more](/docs/guides/text?api-mode=responses#reusable-prompts)."""
+    """Reference to a prompt template and its variables. [Learn
+    more](/docs/guides/text?api-mode=responses#reusable-prompts).
+    """
     id: Required[str]
     version: Optional[str]
-    variables: Optional[Dict[str, Union[str, BetaResponseInputTextParam, BetaResponseInputImageParam, BetaResponseInputFileParam]]]
+    variables: Optional[
+        Dict[str, Union[str, BetaResponseInputTextParam, BetaResponseInputImageParam, BetaResponseInputFileParam]]
+    ]

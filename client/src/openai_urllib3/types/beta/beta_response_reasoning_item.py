@@ -30,7 +30,10 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class BetaResponseReasoningItem(BaseModel):
-    """A description of the chain of thought used by a reasoning model while generating a response. Be sure to include these items in your `input` to the Responses API for subsequent turns of a conversation if you are manually [managing context](/docs/guides/conversation-state)."""
+    """A description of the chain of thought used by a reasoning model while generating a response. Be sure to include
+    these items in your `input` to the Responses API for subsequent turns of a conversation if you are manually
+    [managing context](/docs/guides/conversation-state).
+    """
 
     __slots__ = ()
     agent = Field['BetaAgentTag | None'](ref("beta.beta_response_apply_patch_tool_call:BetaAgentTag"))
@@ -38,7 +41,9 @@ class BetaResponseReasoningItem(BaseModel):
     id = Field['str']()
     encrypted_content = Field['str | None']()
     summary = Field['list[BetaSummaryTextContent]'](list_of(ref("beta.beta_response_item:BetaSummaryTextContent")))
-    content = Field['list[BetaReasoningTextContent] | None'](list_of(ref("beta.beta_response_content_part_added_event:BetaReasoningTextContent")))
+    content = Field['list[BetaReasoningTextContent] | None'](
+        list_of(ref("beta.beta_response_content_part_added_event:BetaReasoningTextContent"))
+    )
     status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
 
 _ELSEWHERE: dict[str, str] = {

@@ -35,7 +35,9 @@ class BetaResponseReasoningSummaryPartAddedEvent(BaseModel):
     output_index = Field['int']()
     summary_index = Field['int']()
     sequence_number = Field['int']()
-    part = Field['BetaResponseReasoningSummaryPartAddedEventPart'](ref("beta.beta_response_reasoning_summary_part_added_event:BetaResponseReasoningSummaryPartAddedEventPart"))
+    part = Field['BetaResponseReasoningSummaryPartAddedEventPart'](
+        ref("beta.beta_response_reasoning_summary_part_added_event:BetaResponseReasoningSummaryPartAddedEventPart")
+    )
 
 
 class BetaResponseReasoningSummaryPartAddedEventPart(BaseModel):

@@ -36,7 +36,9 @@ class BetaResponseReasoningSummaryPartDoneEvent(BaseModel):
     summary_index = Field['int']()
     status = Field['Literal["incomplete"] | None']()
     sequence_number = Field['int']()
-    part = Field['BetaResponseReasoningSummaryPartDoneEventPart'](ref("beta.beta_response_reasoning_summary_part_done_event:BetaResponseReasoningSummaryPartDoneEventPart"))
+    part = Field['BetaResponseReasoningSummaryPartDoneEventPart'](
+        ref("beta.beta_response_reasoning_summary_part_done_event:BetaResponseReasoningSummaryPartDoneEventPart")
+    )
 
 
 class BetaResponseReasoningSummaryPartDoneEventPart(BaseModel):

@@ -35,7 +35,9 @@ class BetaResponseShellCallOutputContentDeltaEvent(BaseModel):
     item_id = Field['str']()
     output_index = Field['int']()
     command_index = Field['int']()
-    delta = Field['BetaShellCallOutputDelta'](ref("beta.beta_response_shell_call_output_content_delta_event:BetaShellCallOutputDelta"))
+    delta = Field['BetaShellCallOutputDelta'](
+        ref("beta.beta_response_shell_call_output_content_delta_event:BetaShellCallOutputDelta")
+    )
 
 
 class BetaShellCallOutputDelta(BaseModel):

@@ -13,11 +13,19 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag
-    from openai_urllib3.types.beta.beta_response_function_shell_tool_call_output import BetaFunctionShellCallOutputContent
+    from openai_urllib3.types.beta.beta_response_function_shell_tool_call_output import (
+        BetaFunctionShellCallOutputContent,
+    )
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as Agent
-    from openai_urllib3.types.beta.beta_response_function_shell_tool_call_output import BetaFunctionShellCallOutputContent as Output
-    from openai_urllib3.types.beta.beta_response_function_shell_tool_call_output import BetaFunctionShellCallOutputExitOutcome as OutputOutcomeExit
-    from openai_urllib3.types.beta.beta_response_function_shell_tool_call_output import BetaFunctionShellCallOutputTimeoutOutcome as OutputOutcomeTimeout
+    from openai_urllib3.types.beta.beta_response_function_shell_tool_call_output import (
+        BetaFunctionShellCallOutputContent as Output,
+    )
+    from openai_urllib3.types.beta.beta_response_function_shell_tool_call_output import (
+        BetaFunctionShellCallOutputExitOutcome as OutputOutcomeExit,
+    )
+    from openai_urllib3.types.beta.beta_response_function_shell_tool_call_output import (
+        BetaFunctionShellCallOutputTimeoutOutcome as OutputOutcomeTimeout,
+    )
 
 __all__ = [
     "Agent",
@@ -40,7 +48,9 @@ class BetaResponseShellCallOutputContentDoneEvent(BaseModel):
     item_id = Field['str']()
     output_index = Field['int']()
     command_index = Field['int']()
-    output = Field['list[BetaFunctionShellCallOutputContent]'](list_of(ref("beta.beta_response_function_shell_tool_call_output:BetaFunctionShellCallOutputContent")))
+    output = Field['list[BetaFunctionShellCallOutputContent]'](
+        list_of(ref("beta.beta_response_function_shell_tool_call_output:BetaFunctionShellCallOutputContent"))
+    )
 
 _ELSEWHERE: dict[str, str] = {
     "Agent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",

@@ -9,60 +9,122 @@ from openai_urllib3.types.beta.beta_response_audio_delta_event import BetaRespon
 from openai_urllib3.types.beta.beta_response_audio_done_event import BetaResponseAudioDoneEvent
 from openai_urllib3.types.beta.beta_response_audio_transcript_delta_event import BetaResponseAudioTranscriptDeltaEvent
 from openai_urllib3.types.beta.beta_response_audio_transcript_done_event import BetaResponseAudioTranscriptDoneEvent
-from openai_urllib3.types.beta.beta_response_code_interpreter_call_code_delta_event import BetaResponseCodeInterpreterCallCodeDeltaEvent
-from openai_urllib3.types.beta.beta_response_code_interpreter_call_code_done_event import BetaResponseCodeInterpreterCallCodeDoneEvent
-from openai_urllib3.types.beta.beta_response_code_interpreter_call_completed_event import BetaResponseCodeInterpreterCallCompletedEvent
-from openai_urllib3.types.beta.beta_response_code_interpreter_call_in_progress_event import BetaResponseCodeInterpreterCallInProgressEvent
-from openai_urllib3.types.beta.beta_response_code_interpreter_call_interpreting_event import BetaResponseCodeInterpreterCallInterpretingEvent
+from openai_urllib3.types.beta.beta_response_code_interpreter_call_code_delta_event import (
+    BetaResponseCodeInterpreterCallCodeDeltaEvent,
+)
+from openai_urllib3.types.beta.beta_response_code_interpreter_call_code_done_event import (
+    BetaResponseCodeInterpreterCallCodeDoneEvent,
+)
+from openai_urllib3.types.beta.beta_response_code_interpreter_call_completed_event import (
+    BetaResponseCodeInterpreterCallCompletedEvent,
+)
+from openai_urllib3.types.beta.beta_response_code_interpreter_call_in_progress_event import (
+    BetaResponseCodeInterpreterCallInProgressEvent,
+)
+from openai_urllib3.types.beta.beta_response_code_interpreter_call_interpreting_event import (
+    BetaResponseCodeInterpreterCallInterpretingEvent,
+)
 from openai_urllib3.types.beta.beta_response_completed_event import BetaResponseCompletedEvent
 from openai_urllib3.types.beta.beta_response_content_part_added_event import BetaResponseContentPartAddedEvent
 from openai_urllib3.types.beta.beta_response_content_part_done_event import BetaResponseContentPartDoneEvent
 from openai_urllib3.types.beta.beta_response_created_event import BetaResponseCreatedEvent
-from openai_urllib3.types.beta.beta_response_custom_tool_call_input_delta_event import BetaResponseCustomToolCallInputDeltaEvent
-from openai_urllib3.types.beta.beta_response_custom_tool_call_input_done_event import BetaResponseCustomToolCallInputDoneEvent
+from openai_urllib3.types.beta.beta_response_custom_tool_call_input_delta_event import (
+    BetaResponseCustomToolCallInputDeltaEvent,
+)
+from openai_urllib3.types.beta.beta_response_custom_tool_call_input_done_event import (
+    BetaResponseCustomToolCallInputDoneEvent,
+)
 from openai_urllib3.types.beta.beta_response_error_event import BetaResponseErrorEvent
 from openai_urllib3.types.beta.beta_response_failed_event import BetaResponseFailedEvent
-from openai_urllib3.types.beta.beta_response_file_search_call_completed_event import BetaResponseFileSearchCallCompletedEvent
-from openai_urllib3.types.beta.beta_response_file_search_call_in_progress_event import BetaResponseFileSearchCallInProgressEvent
-from openai_urllib3.types.beta.beta_response_file_search_call_searching_event import BetaResponseFileSearchCallSearchingEvent
-from openai_urllib3.types.beta.beta_response_function_call_arguments_delta_event import BetaResponseFunctionCallArgumentsDeltaEvent
-from openai_urllib3.types.beta.beta_response_function_call_arguments_done_event import BetaResponseFunctionCallArgumentsDoneEvent
-from openai_urllib3.types.beta.beta_response_image_gen_call_completed_event import BetaResponseImageGenCallCompletedEvent
-from openai_urllib3.types.beta.beta_response_image_gen_call_generating_event import BetaResponseImageGenCallGeneratingEvent
-from openai_urllib3.types.beta.beta_response_image_gen_call_in_progress_event import BetaResponseImageGenCallInProgressEvent
-from openai_urllib3.types.beta.beta_response_image_gen_call_partial_image_event import BetaResponseImageGenCallPartialImageEvent
+from openai_urllib3.types.beta.beta_response_file_search_call_completed_event import (
+    BetaResponseFileSearchCallCompletedEvent,
+)
+from openai_urllib3.types.beta.beta_response_file_search_call_in_progress_event import (
+    BetaResponseFileSearchCallInProgressEvent,
+)
+from openai_urllib3.types.beta.beta_response_file_search_call_searching_event import (
+    BetaResponseFileSearchCallSearchingEvent,
+)
+from openai_urllib3.types.beta.beta_response_function_call_arguments_delta_event import (
+    BetaResponseFunctionCallArgumentsDeltaEvent,
+)
+from openai_urllib3.types.beta.beta_response_function_call_arguments_done_event import (
+    BetaResponseFunctionCallArgumentsDoneEvent,
+)
+from openai_urllib3.types.beta.beta_response_image_gen_call_completed_event import (
+    BetaResponseImageGenCallCompletedEvent,
+)
+from openai_urllib3.types.beta.beta_response_image_gen_call_generating_event import (
+    BetaResponseImageGenCallGeneratingEvent,
+)
+from openai_urllib3.types.beta.beta_response_image_gen_call_in_progress_event import (
+    BetaResponseImageGenCallInProgressEvent,
+)
+from openai_urllib3.types.beta.beta_response_image_gen_call_partial_image_event import (
+    BetaResponseImageGenCallPartialImageEvent,
+)
 from openai_urllib3.types.beta.beta_response_in_progress_event import BetaResponseInProgressEvent
 from openai_urllib3.types.beta.beta_response_incomplete_event import BetaResponseIncompleteEvent
-from openai_urllib3.types.beta.beta_response_mcp_call_arguments_delta_event import BetaResponseMcpCallArgumentsDeltaEvent
+from openai_urllib3.types.beta.beta_response_mcp_call_arguments_delta_event import (
+    BetaResponseMcpCallArgumentsDeltaEvent,
+)
 from openai_urllib3.types.beta.beta_response_mcp_call_arguments_done_event import BetaResponseMcpCallArgumentsDoneEvent
 from openai_urllib3.types.beta.beta_response_mcp_call_completed_event import BetaResponseMcpCallCompletedEvent
 from openai_urllib3.types.beta.beta_response_mcp_call_failed_event import BetaResponseMcpCallFailedEvent
 from openai_urllib3.types.beta.beta_response_mcp_call_in_progress_event import BetaResponseMcpCallInProgressEvent
-from openai_urllib3.types.beta.beta_response_mcp_list_tools_completed_event import BetaResponseMcpListToolsCompletedEvent
+from openai_urllib3.types.beta.beta_response_mcp_list_tools_completed_event import (
+    BetaResponseMcpListToolsCompletedEvent,
+)
 from openai_urllib3.types.beta.beta_response_mcp_list_tools_failed_event import BetaResponseMcpListToolsFailedEvent
-from openai_urllib3.types.beta.beta_response_mcp_list_tools_in_progress_event import BetaResponseMcpListToolsInProgressEvent
+from openai_urllib3.types.beta.beta_response_mcp_list_tools_in_progress_event import (
+    BetaResponseMcpListToolsInProgressEvent,
+)
 from openai_urllib3.types.beta.beta_response_output_item_added_event import BetaResponseOutputItemAddedEvent
 from openai_urllib3.types.beta.beta_response_output_item_done_event import BetaResponseOutputItemDoneEvent
-from openai_urllib3.types.beta.beta_response_output_text_annotation_added_event import BetaResponseOutputTextAnnotationAddedEvent
+from openai_urllib3.types.beta.beta_response_output_text_annotation_added_event import (
+    BetaResponseOutputTextAnnotationAddedEvent,
+)
 from openai_urllib3.types.beta.beta_response_queued_event import BetaResponseQueuedEvent
-from openai_urllib3.types.beta.beta_response_reasoning_summary_part_added_event import BetaResponseReasoningSummaryPartAddedEvent
-from openai_urllib3.types.beta.beta_response_reasoning_summary_part_done_event import BetaResponseReasoningSummaryPartDoneEvent
-from openai_urllib3.types.beta.beta_response_reasoning_summary_text_delta_event import BetaResponseReasoningSummaryTextDeltaEvent
-from openai_urllib3.types.beta.beta_response_reasoning_summary_text_done_event import BetaResponseReasoningSummaryTextDoneEvent
+from openai_urllib3.types.beta.beta_response_reasoning_summary_part_added_event import (
+    BetaResponseReasoningSummaryPartAddedEvent,
+)
+from openai_urllib3.types.beta.beta_response_reasoning_summary_part_done_event import (
+    BetaResponseReasoningSummaryPartDoneEvent,
+)
+from openai_urllib3.types.beta.beta_response_reasoning_summary_text_delta_event import (
+    BetaResponseReasoningSummaryTextDeltaEvent,
+)
+from openai_urllib3.types.beta.beta_response_reasoning_summary_text_done_event import (
+    BetaResponseReasoningSummaryTextDoneEvent,
+)
 from openai_urllib3.types.beta.beta_response_reasoning_text_delta_event import BetaResponseReasoningTextDeltaEvent
 from openai_urllib3.types.beta.beta_response_reasoning_text_done_event import BetaResponseReasoningTextDoneEvent
 from openai_urllib3.types.beta.beta_response_refusal_delta_event import BetaResponseRefusalDeltaEvent
 from openai_urllib3.types.beta.beta_response_refusal_done_event import BetaResponseRefusalDoneEvent
-from openai_urllib3.types.beta.beta_response_shell_call_command_added_event import BetaResponseShellCallCommandAddedEvent
-from openai_urllib3.types.beta.beta_response_shell_call_command_delta_event import BetaResponseShellCallCommandDeltaEvent
+from openai_urllib3.types.beta.beta_response_shell_call_command_added_event import (
+    BetaResponseShellCallCommandAddedEvent,
+)
+from openai_urllib3.types.beta.beta_response_shell_call_command_delta_event import (
+    BetaResponseShellCallCommandDeltaEvent,
+)
 from openai_urllib3.types.beta.beta_response_shell_call_command_done_event import BetaResponseShellCallCommandDoneEvent
-from openai_urllib3.types.beta.beta_response_shell_call_output_content_delta_event import BetaResponseShellCallOutputContentDeltaEvent
-from openai_urllib3.types.beta.beta_response_shell_call_output_content_done_event import BetaResponseShellCallOutputContentDoneEvent
+from openai_urllib3.types.beta.beta_response_shell_call_output_content_delta_event import (
+    BetaResponseShellCallOutputContentDeltaEvent,
+)
+from openai_urllib3.types.beta.beta_response_shell_call_output_content_done_event import (
+    BetaResponseShellCallOutputContentDoneEvent,
+)
 from openai_urllib3.types.beta.beta_response_text_delta_event import BetaResponseTextDeltaEvent
 from openai_urllib3.types.beta.beta_response_text_done_event import BetaResponseTextDoneEvent
-from openai_urllib3.types.beta.beta_response_web_search_call_completed_event import BetaResponseWebSearchCallCompletedEvent
-from openai_urllib3.types.beta.beta_response_web_search_call_in_progress_event import BetaResponseWebSearchCallInProgressEvent
-from openai_urllib3.types.beta.beta_response_web_search_call_searching_event import BetaResponseWebSearchCallSearchingEvent
+from openai_urllib3.types.beta.beta_response_web_search_call_completed_event import (
+    BetaResponseWebSearchCallCompletedEvent,
+)
+from openai_urllib3.types.beta.beta_response_web_search_call_in_progress_event import (
+    BetaResponseWebSearchCallInProgressEvent,
+)
+from openai_urllib3.types.beta.beta_response_web_search_call_searching_event import (
+    BetaResponseWebSearchCallSearchingEvent,
+)
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -75,4 +137,63 @@ __all__ = [
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
-BetaResponseStreamEvent: TypeAlias = BetaResponseAudioDeltaEvent | BetaResponseAudioDoneEvent | BetaResponseAudioTranscriptDeltaEvent | BetaResponseAudioTranscriptDoneEvent | BetaResponseCodeInterpreterCallCodeDeltaEvent | BetaResponseCodeInterpreterCallCodeDoneEvent | BetaResponseCodeInterpreterCallCompletedEvent | BetaResponseCodeInterpreterCallInProgressEvent | BetaResponseCodeInterpreterCallInterpretingEvent | BetaResponseCompletedEvent | BetaResponseContentPartAddedEvent | BetaResponseContentPartDoneEvent | BetaResponseCreatedEvent | BetaResponseErrorEvent | BetaResponseFileSearchCallCompletedEvent | BetaResponseFileSearchCallInProgressEvent | BetaResponseFileSearchCallSearchingEvent | BetaResponseFunctionCallArgumentsDeltaEvent | BetaResponseFunctionCallArgumentsDoneEvent | BetaResponseShellCallCommandAddedEvent | BetaResponseShellCallCommandDeltaEvent | BetaResponseShellCallCommandDoneEvent | BetaResponseShellCallOutputContentDeltaEvent | BetaResponseShellCallOutputContentDoneEvent | BetaResponseInProgressEvent | BetaResponseFailedEvent | BetaResponseIncompleteEvent | BetaResponseOutputItemAddedEvent | BetaResponseOutputItemDoneEvent | BetaResponseReasoningSummaryPartAddedEvent | BetaResponseReasoningSummaryPartDoneEvent | BetaResponseReasoningSummaryTextDeltaEvent | BetaResponseReasoningSummaryTextDoneEvent | BetaResponseReasoningTextDeltaEvent | BetaResponseReasoningTextDoneEvent | BetaResponseRefusalDeltaEvent | BetaResponseRefusalDoneEvent | BetaResponseTextDeltaEvent | BetaResponseTextDoneEvent | BetaResponseWebSearchCallCompletedEvent | BetaResponseWebSearchCallInProgressEvent | BetaResponseWebSearchCallSearchingEvent | BetaResponseImageGenCallCompletedEvent | BetaResponseImageGenCallGeneratingEvent | BetaResponseImageGenCallInProgressEvent | BetaResponseImageGenCallPartialImageEvent | BetaResponseMcpCallArgumentsDeltaEvent | BetaResponseMcpCallArgumentsDoneEvent | BetaResponseMcpCallCompletedEvent | BetaResponseMcpCallFailedEvent | BetaResponseMcpCallInProgressEvent | BetaResponseMcpListToolsCompletedEvent | BetaResponseMcpListToolsFailedEvent | BetaResponseMcpListToolsInProgressEvent | BetaResponseOutputTextAnnotationAddedEvent | BetaResponseQueuedEvent | BetaResponseCustomToolCallInputDeltaEvent | BetaResponseCustomToolCallInputDoneEvent
+BetaResponseStreamEvent: TypeAlias = (
+    BetaResponseAudioDeltaEvent
+    | BetaResponseAudioDoneEvent
+    | BetaResponseAudioTranscriptDeltaEvent
+    | BetaResponseAudioTranscriptDoneEvent
+    | BetaResponseCodeInterpreterCallCodeDeltaEvent
+    | BetaResponseCodeInterpreterCallCodeDoneEvent
+    | BetaResponseCodeInterpreterCallCompletedEvent
+    | BetaResponseCodeInterpreterCallInProgressEvent
+    | BetaResponseCodeInterpreterCallInterpretingEvent
+    | BetaResponseCompletedEvent
+    | BetaResponseContentPartAddedEvent
+    | BetaResponseContentPartDoneEvent
+    | BetaResponseCreatedEvent
+    | BetaResponseErrorEvent
+    | BetaResponseFileSearchCallCompletedEvent
+    | BetaResponseFileSearchCallInProgressEvent
+    | BetaResponseFileSearchCallSearchingEvent
+    | BetaResponseFunctionCallArgumentsDeltaEvent
+    | BetaResponseFunctionCallArgumentsDoneEvent
+    | BetaResponseShellCallCommandAddedEvent
+    | BetaResponseShellCallCommandDeltaEvent
+    | BetaResponseShellCallCommandDoneEvent
+    | BetaResponseShellCallOutputContentDeltaEvent
+    | BetaResponseShellCallOutputContentDoneEvent
+    | BetaResponseInProgressEvent
+    | BetaResponseFailedEvent
+    | BetaResponseIncompleteEvent
+    | BetaResponseOutputItemAddedEvent
+    | BetaResponseOutputItemDoneEvent
+    | BetaResponseReasoningSummaryPartAddedEvent
+    | BetaResponseReasoningSummaryPartDoneEvent
+    | BetaResponseReasoningSummaryTextDeltaEvent
+    | BetaResponseReasoningSummaryTextDoneEvent
+    | BetaResponseReasoningTextDeltaEvent
+    | BetaResponseReasoningTextDoneEvent
+    | BetaResponseRefusalDeltaEvent
+    | BetaResponseRefusalDoneEvent
+    | BetaResponseTextDeltaEvent
+    | BetaResponseTextDoneEvent
+    | BetaResponseWebSearchCallCompletedEvent
+    | BetaResponseWebSearchCallInProgressEvent
+    | BetaResponseWebSearchCallSearchingEvent
+    | BetaResponseImageGenCallCompletedEvent
+    | BetaResponseImageGenCallGeneratingEvent
+    | BetaResponseImageGenCallInProgressEvent
+    | BetaResponseImageGenCallPartialImageEvent
+    | BetaResponseMcpCallArgumentsDeltaEvent
+    | BetaResponseMcpCallArgumentsDoneEvent
+    | BetaResponseMcpCallCompletedEvent
+    | BetaResponseMcpCallFailedEvent
+    | BetaResponseMcpCallInProgressEvent
+    | BetaResponseMcpListToolsCompletedEvent
+    | BetaResponseMcpListToolsFailedEvent
+    | BetaResponseMcpListToolsInProgressEvent
+    | BetaResponseOutputTextAnnotationAddedEvent
+    | BetaResponseQueuedEvent
+    | BetaResponseCustomToolCallInputDeltaEvent
+    | BetaResponseCustomToolCallInputDoneEvent
+)

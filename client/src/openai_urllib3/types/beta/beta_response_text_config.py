@@ -22,8 +22,21 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class BetaResponseTextConfig(BaseModel):
-    """Configuration options for a text response from the model. Can be plain text or structured JSON data. Learn more: - [Text inputs and outputs](/docs/guides/text) - [Structured Outputs](/docs/guides/structured-outputs)"""
+    """Configuration options for a text response from the model. Can be plain text or structured JSON data. Learn more: -
+    [Text inputs and outputs](/docs/guides/text) - [Structured Outputs](/docs/guides/structured-outputs)
+    """
 
     __slots__ = ()
-    format = Field['BetaResponseFormatTextConfig | None'](union_of("type", {"text": ref("beta.beta_response_format_text_config:BetaResponseFormatText"), "json_schema": ref("beta.beta_response_format_text_json_schema_config:BetaResponseFormatTextJSONSchemaConfig"), "json_object": ref("beta.beta_response_format_text_config:BetaResponseFormatJsonObject")}))
+    format = Field['BetaResponseFormatTextConfig | None'](
+        union_of(
+            "type",
+            {
+                "text": ref("beta.beta_response_format_text_config:BetaResponseFormatText"),
+                "json_schema": ref(
+                    "beta.beta_response_format_text_json_schema_config:BetaResponseFormatTextJSONSchemaConfig"
+                ),
+                "json_object": ref("beta.beta_response_format_text_config:BetaResponseFormatJsonObject"),
+            },
+        )
+    )
     verbosity = Field['Literal["low", "medium", "high"] | None']()

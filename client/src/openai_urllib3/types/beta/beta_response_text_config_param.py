@@ -12,7 +12,9 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.beta.beta_response_format_text_config_param import BetaResponseFormatJsonObjectParam
     from openai_urllib3.types.beta.beta_response_format_text_config_param import BetaResponseFormatTextParam
-    from openai_urllib3.types.beta.beta_response_format_text_json_schema_config_param import BetaResponseFormatTextJSONSchemaConfigParam
+    from openai_urllib3.types.beta.beta_response_format_text_json_schema_config_param import (
+        BetaResponseFormatTextJSONSchemaConfigParam,
+    )
 
 __all__ = [
     "BetaResponseTextConfigParam",
@@ -22,6 +24,12 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class BetaResponseTextConfigParam(TypedDict, total=False):
-    """Configuration options for a text response from the model. Can be plain text or structured JSON data. Learn more: - [Text inputs and outputs](/docs/guides/text) - [Structured Outputs](/docs/guides/structured-outputs)"""
-    format: Union[BetaResponseFormatTextParam, BetaResponseFormatTextJSONSchemaConfigParam, BetaResponseFormatJsonObjectParam]
+    """Configuration options for a text response from the model. Can be plain text or structured JSON data. Learn more: -
+    [Text inputs and outputs](/docs/guides/text) - [Structured Outputs](/docs/guides/structured-outputs)
+    """
+    format: Union[
+        BetaResponseFormatTextParam,
+        BetaResponseFormatTextJSONSchemaConfigParam,
+        BetaResponseFormatJsonObjectParam,
+    ]
     verbosity: Optional[Literal["low", "medium", "high"]]

@@ -38,16 +38,22 @@ class BetaResponseTextDeltaEvent(BaseModel):
     content_index = Field['int']()
     delta = Field['str']()
     sequence_number = Field['int']()
-    logprobs = Field['list[BetaResponseLogProb]'](list_of(ref("beta.beta_response_text_delta_event:BetaResponseLogProb")))
+    logprobs = Field['list[BetaResponseLogProb]'](
+        list_of(ref("beta.beta_response_text_delta_event:BetaResponseLogProb"))
+    )
 
 
 class BetaResponseLogProb(BaseModel):
-    """A logprob is the logarithmic probability that the model assigns to producing  a particular token at a given position in the sequence. Less-negative (higher)  logprob values indicate greater model confidence in that token choice."""
+    """A logprob is the logarithmic probability that the model assigns to producing  a particular token at a given position
+    in the sequence. Less-negative (higher)  logprob values indicate greater model confidence in that token choice.
+    """
 
     __slots__ = ()
     token = Field['str']()
     logprob = Field['float']()
-    top_logprobs = Field['list[BetaResponseLogProbTopLogprob] | None'](list_of(ref("beta.beta_response_text_delta_event:BetaResponseLogProbTopLogprob")))
+    top_logprobs = Field['list[BetaResponseLogProbTopLogprob] | None'](
+        list_of(ref("beta.beta_response_text_delta_event:BetaResponseLogProbTopLogprob"))
+    )
 
 
 class BetaResponseLogProbTopLogprob(BaseModel):

@@ -16,7 +16,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_text_delta_event import BetaResponseLogProb
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as Agent
     from openai_urllib3.types.beta.beta_response_text_delta_event import BetaResponseLogProb as Logprob
-    from openai_urllib3.types.beta.beta_response_text_delta_event import BetaResponseLogProbTopLogprob as LogprobTopLogprob
+    from openai_urllib3.types.beta.beta_response_text_delta_event import (
+        BetaResponseLogProbTopLogprob as LogprobTopLogprob,
+    )
 
 __all__ = [
     "Agent",
@@ -39,7 +41,9 @@ class BetaResponseTextDoneEvent(BaseModel):
     content_index = Field['int']()
     text = Field['str']()
     sequence_number = Field['int']()
-    logprobs = Field['list[BetaResponseLogProb]'](list_of(ref("beta.beta_response_text_delta_event:BetaResponseLogProb")))
+    logprobs = Field['list[BetaResponseLogProb]'](
+        list_of(ref("beta.beta_response_text_delta_event:BetaResponseLogProb"))
+    )
 
 _ELSEWHERE: dict[str, str] = {
     "Agent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",

@@ -31,7 +31,31 @@ class BetaResponseToolSearchOutputItem(BaseModel):
     id = Field['str']()
     call_id = Field['str | None']()
     execution = Field['Literal["server", "client"]']()
-    tools = Field['list[BetaTool]'](list_of(union_of("type", {"function": ref("beta.beta_function_tool:BetaFunctionTool"), "file_search": ref("beta.beta_file_search_tool:BetaFileSearchTool"), "computer": ref("beta.beta_computer_tool:BetaComputerTool"), "computer_use_preview": ref("beta.beta_computer_use_preview_tool:BetaComputerUsePreviewTool"), "mcp": ref("beta.beta_response_tool_search_output_item_param:BetaMCPTool"), "code_interpreter": ref("beta.beta_response_tool_search_output_item_param:BetaCodeInterpreterTool"), "programmatic_tool_calling": ref("beta.beta_response_tool_search_output_item_param:BetaProgrammaticToolCallingParam2"), "image_generation": ref("beta.beta_response_tool_search_output_item_param:BetaImageGenTool"), "local_shell": ref("beta.beta_response_tool_search_output_item_param:BetaLocalShellToolParam2"), "shell": ref("beta.beta_function_shell_tool:BetaFunctionShellTool"), "custom": ref("beta.beta_custom_tool:BetaCustomTool"), "namespace": ref("beta.beta_namespace_tool:BetaNamespaceTool"), "tool_search": ref("beta.beta_tool_search_tool:BetaToolSearchTool"), "apply_patch": ref("beta.beta_apply_patch_tool:BetaApplyPatchTool")})))
+    tools = Field['list[BetaTool]'](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "function": ref("beta.beta_function_tool:BetaFunctionTool"),
+                    "file_search": ref("beta.beta_file_search_tool:BetaFileSearchTool"),
+                    "computer": ref("beta.beta_computer_tool:BetaComputerTool"),
+                    "computer_use_preview": ref("beta.beta_computer_use_preview_tool:BetaComputerUsePreviewTool"),
+                    "mcp": ref("beta.beta_response_tool_search_output_item_param:BetaMCPTool"),
+                    "code_interpreter": ref("beta.beta_response_tool_search_output_item_param:BetaCodeInterpreterTool"),
+                    "programmatic_tool_calling": ref(
+                        "beta.beta_response_tool_search_output_item_param:BetaProgrammaticToolCallingParam2"
+                    ),
+                    "image_generation": ref("beta.beta_response_tool_search_output_item_param:BetaImageGenTool"),
+                    "local_shell": ref("beta.beta_response_tool_search_output_item_param:BetaLocalShellToolParam2"),
+                    "shell": ref("beta.beta_function_shell_tool:BetaFunctionShellTool"),
+                    "custom": ref("beta.beta_custom_tool:BetaCustomTool"),
+                    "namespace": ref("beta.beta_namespace_tool:BetaNamespaceTool"),
+                    "tool_search": ref("beta.beta_tool_search_tool:BetaToolSearchTool"),
+                    "apply_patch": ref("beta.beta_apply_patch_tool:BetaApplyPatchTool"),
+                },
+            )
+        )
+    )
     status = Field['Literal["in_progress", "completed", "incomplete"]']()
     created_by = Field['str | None']()
 

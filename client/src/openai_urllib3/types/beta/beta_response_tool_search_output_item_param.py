@@ -47,20 +47,30 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class BetaMCPTool(BaseModel):
-    """Give the model access to additional tools via remote Model Context Protocol (MCP) servers. [Learn more about MCP](/docs/guides/tools-remote-mcp)."""
+    """Give the model access to additional tools via remote Model Context Protocol (MCP) servers. [Learn more about
+    MCP](/docs/guides/tools-remote-mcp).
+    """
 
     __slots__ = ()
     type = Field['Literal["mcp"]']()
     server_label = Field['str']()
     server_url = Field['str | None']()
-    connector_id = Field['Literal["connector_dropbox", "connector_gmail", "connector_googlecalendar", "connector_googledrive", "connector_microsoftteams", "connector_outlookcalendar", "connector_outlookemail", "connector_sharepoint"] | None']()
+    connector_id = Field[
+        'Literal["connector_dropbox", "connector_gmail", "connector_googlecalendar", "connector_googledrive",'
+        ' "connector_microsoftteams", "connector_outlookcalendar", "connector_outlookemail", "connector_sharepoint"] |'
+        ' None'
+    ]()
     tunnel_id = Field['str | None']()
     authorization = Field['str | None']()
     server_description = Field['str | None']()
     headers = Field['dict[str, str] | None']()
-    allowed_tools = Field['list[str] | BetaMCPToolFilter | None'](ref("beta.beta_response_tool_search_output_item_param:BetaMCPToolFilter"))
+    allowed_tools = Field['list[str] | BetaMCPToolFilter | None'](
+        ref("beta.beta_response_tool_search_output_item_param:BetaMCPToolFilter")
+    )
     allowed_callers = Field['list[Literal["direct", "programmatic"]] | None']()
-    require_approval = Field['BetaMCPToolRequireApproval0 | Literal["always", "never"] | None'](ref("beta.beta_response_tool_search_output_item_param:BetaMCPToolRequireApproval0"))
+    require_approval = Field[
+        'BetaMCPToolRequireApproval0 | Literal["always", "never"] | None'
+    ](ref("beta.beta_response_tool_search_output_item_param:BetaMCPToolRequireApproval0"))
     defer_loading = Field['bool | None']()
 
 
@@ -73,10 +83,14 @@ class BetaMCPToolFilter(BaseModel):
 
 
 class BetaMCPToolRequireApproval0(BaseModel):
-    """Specify which of the MCP server's tools require approval. Can be `always`, `never`, or a filter object associated with tools that require approval."""
+    """Specify which of the MCP server's tools require approval. Can be `always`, `never`, or a filter object associated
+    with tools that require approval.
+    """
 
     __slots__ = ()
-    always = Field['BetaMCPToolFilter | None'](ref("beta.beta_response_tool_search_output_item_param:BetaMCPToolFilter"))
+    always = Field['BetaMCPToolFilter | None'](
+        ref("beta.beta_response_tool_search_output_item_param:BetaMCPToolFilter")
+    )
     never = Field['BetaMCPToolFilter | None'](ref("beta.beta_response_tool_search_output_item_param:BetaMCPToolFilter"))
 
 
@@ -85,7 +99,12 @@ class BetaCodeInterpreterTool(BaseModel):
 
     __slots__ = ()
     type = Field['Literal["code_interpreter"]']()
-    container = Field['str | BetaAutoCodeInterpreterToolParam2'](union_of("type", {"auto": ref("beta.beta_response_tool_search_output_item_param:BetaAutoCodeInterpreterToolParam2")}))
+    container = Field['str | BetaAutoCodeInterpreterToolParam2'](
+        union_of(
+            "type",
+            {"auto": ref("beta.beta_response_tool_search_output_item_param:BetaAutoCodeInterpreterToolParam2")},
+        )
+    )
     allowed_callers = Field['list[Literal["direct", "programmatic"]] | None']()
 
 
@@ -96,7 +115,17 @@ class BetaAutoCodeInterpreterToolParam2(BaseModel):
     type = Field['Literal["auto"]']()
     file_ids = Field['list[str] | None']()
     memory_limit = Field['Literal["1g", "4g", "16g", "64g"] | None']()
-    network_policy = Field['BetaContainerNetworkPolicyDisabled | BetaContainerNetworkPolicyAllowlist | None'](union_of("type", {"disabled": ref("beta.beta_container_network_policy_disabled:BetaContainerNetworkPolicyDisabled"), "allowlist": ref("beta.beta_container_network_policy_allowlist:BetaContainerNetworkPolicyAllowlist")}))
+    network_policy = Field[
+        'BetaContainerNetworkPolicyDisabled | BetaContainerNetworkPolicyAllowlist | None'
+    ](
+        union_of(
+            "type",
+            {
+                "disabled": ref("beta.beta_container_network_policy_disabled:BetaContainerNetworkPolicyDisabled"),
+                "allowlist": ref("beta.beta_container_network_policy_allowlist:BetaContainerNetworkPolicyAllowlist"),
+            },
+        )
+    )
 
 
 class BetaProgrammaticToolCallingParam2(BaseModel):
@@ -109,7 +138,10 @@ class BetaImageGenTool(BaseModel):
 
     __slots__ = ()
     type = Field['Literal["image_generation"]']()
-    model = Field['str | Literal["gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5", "gpt-image-2", "gpt-image-2-2026-04-21"] | None']()
+    model = Field[
+        'str | Literal["gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5", "gpt-image-2", "gpt-image-2-2026-04-21"] |'
+        ' None'
+    ]()
     quality = Field['Literal["low", "medium", "high", "auto"] | None']()
     size = Field['str | Literal["1024x1024", "1024x1536", "1536x1024", "auto"] | None']()
     output_format = Field['Literal["png", "webp", "jpeg"] | None']()
@@ -117,7 +149,9 @@ class BetaImageGenTool(BaseModel):
     moderation = Field['Literal["auto", "low"] | None']()
     background = Field['Literal["transparent", "opaque", "auto"] | None']()
     input_fidelity = Field['Literal["high", "low"] | None']()
-    input_image_mask = Field['BetaImageGenToolInputImageMask | None'](ref("beta.beta_response_tool_search_output_item_param:BetaImageGenToolInputImageMask"))
+    input_image_mask = Field['BetaImageGenToolInputImageMask | None'](
+        ref("beta.beta_response_tool_search_output_item_param:BetaImageGenToolInputImageMask")
+    )
     partial_images = Field['int | None']()
     action = Field['Literal["generate", "edit", "auto"] | None']()
 
@@ -144,7 +178,31 @@ class BetaResponseToolSearchOutputItemParam(BaseModel):
     call_id = Field['str | None']()
     type = Field['Literal["tool_search_output"]']()
     execution = Field['Literal["server", "client"] | None']()
-    tools = Field['list[BetaTool]'](list_of(union_of("type", {"function": ref("beta.beta_function_tool:BetaFunctionTool"), "file_search": ref("beta.beta_file_search_tool:BetaFileSearchTool"), "computer": ref("beta.beta_computer_tool:BetaComputerTool"), "computer_use_preview": ref("beta.beta_computer_use_preview_tool:BetaComputerUsePreviewTool"), "mcp": ref("beta.beta_response_tool_search_output_item_param:BetaMCPTool"), "code_interpreter": ref("beta.beta_response_tool_search_output_item_param:BetaCodeInterpreterTool"), "programmatic_tool_calling": ref("beta.beta_response_tool_search_output_item_param:BetaProgrammaticToolCallingParam2"), "image_generation": ref("beta.beta_response_tool_search_output_item_param:BetaImageGenTool"), "local_shell": ref("beta.beta_response_tool_search_output_item_param:BetaLocalShellToolParam2"), "shell": ref("beta.beta_function_shell_tool:BetaFunctionShellTool"), "custom": ref("beta.beta_custom_tool:BetaCustomTool"), "namespace": ref("beta.beta_namespace_tool:BetaNamespaceTool"), "tool_search": ref("beta.beta_tool_search_tool:BetaToolSearchTool"), "apply_patch": ref("beta.beta_apply_patch_tool:BetaApplyPatchTool")})))
+    tools = Field['list[BetaTool]'](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "function": ref("beta.beta_function_tool:BetaFunctionTool"),
+                    "file_search": ref("beta.beta_file_search_tool:BetaFileSearchTool"),
+                    "computer": ref("beta.beta_computer_tool:BetaComputerTool"),
+                    "computer_use_preview": ref("beta.beta_computer_use_preview_tool:BetaComputerUsePreviewTool"),
+                    "mcp": ref("beta.beta_response_tool_search_output_item_param:BetaMCPTool"),
+                    "code_interpreter": ref("beta.beta_response_tool_search_output_item_param:BetaCodeInterpreterTool"),
+                    "programmatic_tool_calling": ref(
+                        "beta.beta_response_tool_search_output_item_param:BetaProgrammaticToolCallingParam2"
+                    ),
+                    "image_generation": ref("beta.beta_response_tool_search_output_item_param:BetaImageGenTool"),
+                    "local_shell": ref("beta.beta_response_tool_search_output_item_param:BetaLocalShellToolParam2"),
+                    "shell": ref("beta.beta_function_shell_tool:BetaFunctionShellTool"),
+                    "custom": ref("beta.beta_custom_tool:BetaCustomTool"),
+                    "namespace": ref("beta.beta_namespace_tool:BetaNamespaceTool"),
+                    "tool_search": ref("beta.beta_tool_search_tool:BetaToolSearchTool"),
+                    "apply_patch": ref("beta.beta_apply_patch_tool:BetaApplyPatchTool"),
+                },
+            )
+        )
+    )
     status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
 
 ToolCodeInterpreter = BetaCodeInterpreterTool

@@ -13,8 +13,12 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_apply_patch_tool_param import BetaApplyPatchToolParam
     from openai_urllib3.types.beta.beta_computer_tool_param import BetaComputerToolParam
     from openai_urllib3.types.beta.beta_computer_use_preview_tool_param import BetaComputerUsePreviewToolParam
-    from openai_urllib3.types.beta.beta_container_network_policy_allowlist_param import BetaContainerNetworkPolicyAllowlistParam
-    from openai_urllib3.types.beta.beta_container_network_policy_disabled_param import BetaContainerNetworkPolicyDisabledParam
+    from openai_urllib3.types.beta.beta_container_network_policy_allowlist_param import (
+        BetaContainerNetworkPolicyAllowlistParam,
+    )
+    from openai_urllib3.types.beta.beta_container_network_policy_disabled_param import (
+        BetaContainerNetworkPolicyDisabledParam,
+    )
     from openai_urllib3.types.beta.beta_custom_tool_param import BetaCustomToolParam
     from openai_urllib3.types.beta.beta_file_search_tool_param import BetaFileSearchToolParam
     from openai_urllib3.types.beta.beta_function_shell_tool_param import BetaFunctionShellToolParam
@@ -55,11 +59,22 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class BetaMCPToolParam(TypedDict, total=False):
-    """Give the model access to additional tools via remote Model Context Protocol (MCP) servers. [Learn more about MCP](/docs/guides/tools-remote-mcp)."""
+    """Give the model access to additional tools via remote Model Context Protocol (MCP) servers. [Learn more about
+    MCP](/docs/guides/tools-remote-mcp).
+    """
     type: Required[Literal["mcp"]]
     server_label: Required[str]
     server_url: str
-    connector_id: Literal["connector_dropbox", "connector_gmail", "connector_googlecalendar", "connector_googledrive", "connector_microsoftteams", "connector_outlookcalendar", "connector_outlookemail", "connector_sharepoint"]
+    connector_id: Literal[
+        "connector_dropbox",
+        "connector_gmail",
+        "connector_googlecalendar",
+        "connector_googledrive",
+        "connector_microsoftteams",
+        "connector_outlookcalendar",
+        "connector_outlookemail",
+        "connector_sharepoint",
+    ]
     tunnel_id: str
     authorization: str
     server_description: str
@@ -77,7 +92,9 @@ class BetaMCPToolFilterParam(TypedDict, total=False):
 
 
 class BetaMCPToolRequireApproval0Param(TypedDict, total=False):
-    """Specify which of the MCP server's tools require approval. Can be `always`, `never`, or a filter object associated with tools that require approval."""
+    """Specify which of the MCP server's tools require approval. Can be `always`, `never`, or a filter object associated
+    with tools that require approval.
+    """
     always: BetaMCPToolFilterParam
     never: BetaMCPToolFilterParam
 
@@ -104,7 +121,10 @@ class BetaProgrammaticToolCallingParam(TypedDict, total=False):
 class BetaImageGenToolParam(TypedDict, total=False):
     """A tool that generates images using the GPT image models."""
     type: Required[Literal["image_generation"]]
-    model: Union[str, Literal["gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5", "gpt-image-2", "gpt-image-2-2026-04-21"]]
+    model: Union[
+        str,
+        Literal["gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5", "gpt-image-2", "gpt-image-2-2026-04-21"],
+    ]
     quality: Literal["low", "medium", "high", "auto"]
     size: Union[str, Literal["1024x1024", "1024x1536", "1536x1024", "auto"]]
     output_format: Literal["png", "webp", "jpeg"]
@@ -134,7 +154,28 @@ class BetaResponseToolSearchOutputItemParamParam(TypedDict, total=False):
     call_id: Optional[str]
     type: Required[Literal["tool_search_output"]]
     execution: Literal["server", "client"]
-    tools: Required[Iterable[Union[BetaFunctionToolParam, BetaFileSearchToolParam, BetaComputerToolParam, BetaComputerUsePreviewToolParam, BetaWebSearchToolParam, BetaMCPToolParam, BetaCodeInterpreterToolParam, BetaProgrammaticToolCallingParam, BetaImageGenToolParam, BetaLocalShellToolParam, BetaFunctionShellToolParam, BetaCustomToolParam, BetaNamespaceToolParam, BetaToolSearchToolParam, BetaWebSearchPreviewToolParam, BetaApplyPatchToolParam]]]
+    tools: Required[
+        Iterable[
+            Union[
+                BetaFunctionToolParam,
+                BetaFileSearchToolParam,
+                BetaComputerToolParam,
+                BetaComputerUsePreviewToolParam,
+                BetaWebSearchToolParam,
+                BetaMCPToolParam,
+                BetaCodeInterpreterToolParam,
+                BetaProgrammaticToolCallingParam,
+                BetaImageGenToolParam,
+                BetaLocalShellToolParam,
+                BetaFunctionShellToolParam,
+                BetaCustomToolParam,
+                BetaNamespaceToolParam,
+                BetaToolSearchToolParam,
+                BetaWebSearchPreviewToolParam,
+                BetaApplyPatchToolParam,
+            ]
+        ]
+    ]
     status: Optional[Literal["in_progress", "completed", "incomplete"]]
 
 ToolCodeInterpreter = BetaCodeInterpreterToolParam

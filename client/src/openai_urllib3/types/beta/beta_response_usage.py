@@ -25,13 +25,19 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class BetaResponseUsage(BaseModel):
-    """Represents token usage details including input tokens, output tokens, a breakdown of output tokens, and the total tokens used."""
+    """Represents token usage details including input tokens, output tokens, a breakdown of output tokens, and the total
+    tokens used.
+    """
 
     __slots__ = ()
     input_tokens = Field['int']()
-    input_tokens_details = Field['BetaResponseUsageInputTokensDetails'](ref("beta.beta_response_usage:BetaResponseUsageInputTokensDetails"))
+    input_tokens_details = Field['BetaResponseUsageInputTokensDetails'](
+        ref("beta.beta_response_usage:BetaResponseUsageInputTokensDetails")
+    )
     output_tokens = Field['int']()
-    output_tokens_details = Field['BetaResponseUsageOutputTokensDetails'](ref("beta.beta_response_usage:BetaResponseUsageOutputTokensDetails"))
+    output_tokens_details = Field['BetaResponseUsageOutputTokensDetails'](
+        ref("beta.beta_response_usage:BetaResponseUsageOutputTokensDetails")
+    )
     total_tokens = Field['int']()
 
 

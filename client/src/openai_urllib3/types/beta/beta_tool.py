@@ -26,17 +26,37 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaCodeInterpreterTool as CodeInterpreter
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaAutoCodeInterpreterToolParam2 as CodeInterpreterContainerCodeInterpreterToolAuto
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaImageGenTool as ImageGeneration
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaImageGenToolInputImageMask as ImageGenerationInputImageMask
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaLocalShellToolParam2 as LocalShell
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import (
+        BetaCodeInterpreterTool as CodeInterpreter,
+    )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import (
+        BetaAutoCodeInterpreterToolParam2 as CodeInterpreterContainerCodeInterpreterToolAuto,
+    )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import (
+        BetaImageGenTool as ImageGeneration,
+    )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import (
+        BetaImageGenToolInputImageMask as ImageGenerationInputImageMask,
+    )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import (
+        BetaLocalShellToolParam2 as LocalShell,
+    )
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaMCPTool as Mcp
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaMCPToolFilter as McpAllowedToolsMcpToolFilter
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaMCPToolRequireApproval0 as McpRequireApprovalMcpToolApprovalFilter
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaMCPToolFilter as McpRequireApprovalMcpToolApprovalFilterAlways
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaMCPToolFilter as McpRequireApprovalMcpToolApprovalFilterNever
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaProgrammaticToolCallingParam2 as ProgrammaticToolCalling
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import (
+        BetaMCPToolFilter as McpAllowedToolsMcpToolFilter,
+    )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import (
+        BetaMCPToolRequireApproval0 as McpRequireApprovalMcpToolApprovalFilter,
+    )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import (
+        BetaMCPToolFilter as McpRequireApprovalMcpToolApprovalFilterAlways,
+    )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import (
+        BetaMCPToolFilter as McpRequireApprovalMcpToolApprovalFilterNever,
+    )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import (
+        BetaProgrammaticToolCallingParam2 as ProgrammaticToolCalling,
+    )
 
 __all__ = [
     "BetaTool",
@@ -55,7 +75,24 @@ __all__ = [
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
-BetaTool: TypeAlias = BetaFunctionTool | BetaFileSearchTool | BetaComputerTool | BetaComputerUsePreviewTool | BetaWebSearchTool | BetaMCPTool | BetaCodeInterpreterTool | BetaProgrammaticToolCallingParam2 | BetaImageGenTool | BetaLocalShellToolParam2 | BetaFunctionShellTool | BetaCustomTool | BetaNamespaceTool | BetaToolSearchTool | BetaWebSearchPreviewTool | BetaApplyPatchTool
+BetaTool: TypeAlias = (
+    BetaFunctionTool
+    | BetaFileSearchTool
+    | BetaComputerTool
+    | BetaComputerUsePreviewTool
+    | BetaWebSearchTool
+    | BetaMCPTool
+    | BetaCodeInterpreterTool
+    | BetaProgrammaticToolCallingParam2
+    | BetaImageGenTool
+    | BetaLocalShellToolParam2
+    | BetaFunctionShellTool
+    | BetaCustomTool
+    | BetaNamespaceTool
+    | BetaToolSearchTool
+    | BetaWebSearchPreviewTool
+    | BetaApplyPatchTool
+)
 
 _ELSEWHERE: dict[str, str] = {
     "CodeInterpreter": "beta.beta_response_tool_search_output_item_param:BetaCodeInterpreterTool",

@@ -20,8 +20,21 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class BetaToolChoiceShellParam(TypedDict, total=False):
-    """Indicates that the model should use a built-in tool to generate a response. [Learn more about built-in tools](/docs/guides/tools)."""
-    type: Required[Literal["file_search", "web_search_preview", "computer", "computer_use_preview", "computer_use", "web_search_preview_2025_03_11", "image_generation", "code_interpreter"]]
+    """Indicates that the model should use a built-in tool to generate a response. [Learn more about built-in
+    tools](/docs/guides/tools).
+    """
+    type: Required[
+        Literal[
+            "file_search",
+            "web_search_preview",
+            "computer",
+            "computer_use_preview",
+            "computer_use",
+            "web_search_preview_2025_03_11",
+            "image_generation",
+            "code_interpreter",
+        ]
+    ]
 
 
 class BetaSpecificFunctionShellParam(TypedDict, total=False):

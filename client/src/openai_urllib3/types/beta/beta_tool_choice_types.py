@@ -20,7 +20,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class BetaToolChoiceTypes(BaseModel):
-    """Configure the model to generate valid Python code. See the [custom grammars guide](/docs/guides/custom-grammars) for more details."""
+    """Configure the model to generate valid Python code. See the [custom grammars guide](/docs/guides/custom-grammars) for
+    more details.
+    """
 
     __slots__ = ()
     type = Field['Literal["python"]']()

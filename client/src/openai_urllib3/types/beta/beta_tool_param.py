@@ -10,17 +10,37 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaCodeInterpreterToolParam as CodeInterpreter
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaAutoCodeInterpreterToolParam as CodeInterpreterContainerCodeInterpreterToolAuto
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaImageGenToolParam as ImageGeneration
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaImageGenToolInputImageMaskParam as ImageGenerationInputImageMask
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaLocalShellToolParam as LocalShell
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import (
+        BetaCodeInterpreterToolParam as CodeInterpreter,
+    )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import (
+        BetaAutoCodeInterpreterToolParam as CodeInterpreterContainerCodeInterpreterToolAuto,
+    )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import (
+        BetaImageGenToolParam as ImageGeneration,
+    )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import (
+        BetaImageGenToolInputImageMaskParam as ImageGenerationInputImageMask,
+    )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import (
+        BetaLocalShellToolParam as LocalShell,
+    )
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaMCPToolParam as Mcp
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaMCPToolFilterParam as McpAllowedToolsMcpToolFilter
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaMCPToolRequireApproval0Param as McpRequireApprovalMcpToolApprovalFilter
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaMCPToolFilterParam as McpRequireApprovalMcpToolApprovalFilterAlways
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaMCPToolFilterParam as McpRequireApprovalMcpToolApprovalFilterNever
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaProgrammaticToolCallingParam as ProgrammaticToolCalling
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import (
+        BetaMCPToolFilterParam as McpAllowedToolsMcpToolFilter,
+    )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import (
+        BetaMCPToolRequireApproval0Param as McpRequireApprovalMcpToolApprovalFilter,
+    )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import (
+        BetaMCPToolFilterParam as McpRequireApprovalMcpToolApprovalFilterAlways,
+    )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import (
+        BetaMCPToolFilterParam as McpRequireApprovalMcpToolApprovalFilterNever,
+    )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import (
+        BetaProgrammaticToolCallingParam as ProgrammaticToolCalling,
+    )
 
 __all__ = [
     "CodeInterpreter",

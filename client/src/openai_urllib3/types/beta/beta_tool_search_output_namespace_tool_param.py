@@ -10,7 +10,9 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_namespace_tool_param import BetaNamespaceToolParam as BetaToolSearchOutputNamespaceToolParam
+    from openai_urllib3.types.beta.beta_namespace_tool_param import (
+        BetaNamespaceToolParam as BetaToolSearchOutputNamespaceToolParam,
+    )
     from openai_urllib3.types.beta.beta_namespace_tool_param import BetaFunctionToolParam2 as ToolFunction
 
 __all__ = [

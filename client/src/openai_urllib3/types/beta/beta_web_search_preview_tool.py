@@ -23,11 +23,15 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class BetaWebSearchPreviewTool(BaseModel):
-    """This tool searches the web for relevant results to use in a response. Learn more about the [web search tool](https://platform.openai.com/docs/guides/tools-web-search)."""
+    """This tool searches the web for relevant results to use in a response. Learn more about the [web search
+    tool](https://platform.openai.com/docs/guides/tools-web-search).
+    """
 
     __slots__ = ()
     type = Field['Literal["web_search_preview", "web_search_preview_2025_03_11"]']()
-    user_location = Field['BetaApproximateLocation | None'](ref("beta.beta_web_search_preview_tool:BetaApproximateLocation"))
+    user_location = Field['BetaApproximateLocation | None'](
+        ref("beta.beta_web_search_preview_tool:BetaApproximateLocation")
+    )
     search_context_size = Field['Literal["low", "medium", "high"] | None']()
     search_content_types = Field['list[Literal["text", "image"]] | None']()
 

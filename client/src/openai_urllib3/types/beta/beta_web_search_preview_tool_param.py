@@ -21,7 +21,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class BetaWebSearchPreviewToolParam(TypedDict, total=False):
-    """This tool searches the web for relevant results to use in a response. Learn more about the [web search tool](https://platform.openai.com/docs/guides/tools-web-search)."""
+    """This tool searches the web for relevant results to use in a response. Learn more about the [web search
+    tool](https://platform.openai.com/docs/guides/tools-web-search).
+    """
     type: Required[Literal["web_search_preview", "web_search_preview_2025_03_11"]]
     user_location: Optional[BetaApproximateLocationParam]
     search_context_size: Literal["low", "medium", "high"]

@@ -25,13 +25,17 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class BetaWebSearchTool(BaseModel):
-    """Search the Internet for sources related to the prompt. Learn more about the [web search tool](/docs/guides/tools-web-search)."""
+    """Search the Internet for sources related to the prompt. Learn more about the [web search
+    tool](/docs/guides/tools-web-search).
+    """
 
     __slots__ = ()
     type = Field['Literal["web_search", "web_search_2025_08_26"]']()
     external_web_access = Field['bool | None']()
     filters = Field['BetaWebSearchToolFilters | None'](ref("beta.beta_web_search_tool:BetaWebSearchToolFilters"))
-    user_location = Field['BetaWebSearchApproximateLocation | None'](ref("beta.beta_web_search_tool:BetaWebSearchApproximateLocation"))
+    user_location = Field['BetaWebSearchApproximateLocation | None'](
+        ref("beta.beta_web_search_tool:BetaWebSearchApproximateLocation")
+    )
     search_context_size = Field['Literal["low", "medium", "high"] | None']()
 
 

@@ -23,7 +23,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class BetaWebSearchToolParam(TypedDict, total=False):
-    """Search the Internet for sources related to the prompt. Learn more about the [web search tool](/docs/guides/tools-web-search)."""
+    """Search the Internet for sources related to the prompt. Learn more about the [web search
+    tool](/docs/guides/tools-web-search).
+    """
     type: Required[Literal["web_search", "web_search_2025_08_26"]]
     external_web_access: bool
     filters: Optional[BetaWebSearchToolFilters0Param]

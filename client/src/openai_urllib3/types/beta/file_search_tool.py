@@ -40,7 +40,9 @@ class FileSearchToolFileSearch(BaseModel):
 
 
 class FileSearchRankingOptions(BaseModel):
-    """The ranking options for the file search. If not specified, the file search tool will use the `auto` ranker and a score_threshold of 0."""
+    """The ranking options for the file search. If not specified, the file search tool will use the `auto` ranker and a
+    score_threshold of 0.
+    """
 
     __slots__ = ()
     ranker = Field['Literal["auto", "default_2024_08_21"] | None']()

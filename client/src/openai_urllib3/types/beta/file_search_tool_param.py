@@ -35,7 +35,9 @@ class FileSearchToolFileSearchParam(TypedDict, total=False):
 
 
 class FileSearchRankingOptionsParam(TypedDict, total=False):
-    """The ranking options for the file search. If not specified, the file search tool will use the `auto` ranker and a score_threshold of 0."""
+    """The ranking options for the file search. If not specified, the file search tool will use the `auto` ranker and a
+    score_threshold of 0.
+    """
     ranker: Literal["auto", "default_2024_08_21"]
     score_threshold: Required[float]
 

@@ -13,10 +13,14 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_easy_input_message_param import BetaEasyInputMessageParam
     from openai_urllib3.types.beta.beta_easy_input_message_param import BetaInputMessageParam
     from openai_urllib3.types.beta.beta_easy_input_message_param import BetaOutputMessageParam
-    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaResponseCodeInterpreterToolCallParam
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import (
+        BetaResponseCodeInterpreterToolCallParam,
+    )
     from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaResponseCompactionItemParamParam
     from openai_urllib3.types.beta.beta_response_computer_tool_call_param import BetaResponseComputerToolCallParam
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaResponseCustomToolCallOutputParam
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
+        BetaResponseCustomToolCallOutputParam,
+    )
     from openai_urllib3.types.beta.beta_response_custom_tool_call_param import BetaResponseCustomToolCallParam
     from openai_urllib3.types.beta.beta_response_file_search_tool_call_param import BetaResponseFileSearchToolCallParam
     from openai_urllib3.types.beta.beta_response_function_tool_call_param import BetaResponseFunctionToolCallParam
@@ -44,7 +48,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_input_item_param import BetaProgramOutputItemParam
     from openai_urllib3.types.beta.beta_response_input_item_param import BetaToolSearchCallItemParam
     from openai_urllib3.types.beta.beta_response_reasoning_item_param import BetaResponseReasoningItemParam
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaResponseToolSearchOutputItemParamParam
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import (
+        BetaResponseToolSearchOutputItemParamParam,
+    )
 
 __all__ = [
     "BetaCompactResponseMethodPublicBodyParam",
@@ -57,14 +63,172 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class BetaPromptCacheOptionsParam(TypedDict, total=False):
-    """Options for prompt caching. Supported for `gpt-5.6` and later models. By default, OpenAI automatically chooses one implicit cache breakpoint. You can add explicit breakpoints to content blocks with `prompt_cache_breakpoint`. Each request can write up to four breakpoints. For cache matching, OpenAI c"""
+    """Options for prompt caching. Supported for `gpt-5.6` and later models. By default, OpenAI automatically chooses one
+    implicit cache breakpoint. You can add explicit breakpoints to content blocks with `prompt_cache_breakpoint`. Each
+    request can write up to four breakpoints. For cache matching, OpenAI c
+    """
     ttl: Literal["30m"]
     mode: Literal["implicit", "explicit"]
 
 
 class ResponseCompactParams(TypedDict, total=False):
-    model: Required[Optional[Union[str, Literal["gpt-5.6-sol", "gpt-5.6-terra", "gpt-5.6-luna", "gpt-5.5", "gpt-5.5-2026-04-23", "gpt-5.4", "gpt-5.4-mini", "gpt-5.4-nano", "gpt-5.4-mini-2026-03-17", "gpt-5.4-nano-2026-03-17", "gpt-5.3-chat-latest", "gpt-5.2", "gpt-5.2-2025-12-11", "gpt-5.2-chat-latest", "gpt-5.2-pro", "gpt-5.2-pro-2025-12-11", "gpt-5.1", "gpt-5.1-2025-11-13", "gpt-5.1-codex", "gpt-5.1-mini", "gpt-5.1-chat-latest", "gpt-5", "gpt-5-mini", "gpt-5-nano", "gpt-5-2025-08-07", "gpt-5-mini-2025-08-07", "gpt-5-nano-2025-08-07", "gpt-5-chat-latest", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-4.1-2025-04-14", "gpt-4.1-mini-2025-04-14", "gpt-4.1-nano-2025-04-14", "o4-mini", "o4-mini-2025-04-16", "o3", "o3-2025-04-16", "o3-mini", "o3-mini-2025-01-31", "o1", "o1-2024-12-17", "o1-preview", "o1-preview-2024-09-12", "o1-mini", "o1-mini-2024-09-12", "gpt-4o", "gpt-4o-2024-11-20", "gpt-4o-2024-08-06", "gpt-4o-2024-05-13", "gpt-4o-audio-preview", "gpt-4o-audio-preview-2024-10-01", "gpt-4o-audio-preview-2024-12-17", "gpt-4o-audio-preview-2025-06-03", "gpt-4o-mini-audio-preview", "gpt-4o-mini-audio-preview-2024-12-17", "gpt-4o-search-preview", "gpt-4o-mini-search-preview", "gpt-4o-search-preview-2025-03-11", "gpt-4o-mini-search-preview-2025-03-11", "chatgpt-4o-latest", "codex-mini-latest", "gpt-4o-mini", "gpt-4o-mini-2024-07-18", "gpt-4-turbo", "gpt-4-turbo-2024-04-09", "gpt-4-0125-preview", "gpt-4-turbo-preview", "gpt-4-1106-preview", "gpt-4-vision-preview", "gpt-4", "gpt-4-0314", "gpt-4-0613", "gpt-4-32k", "gpt-4-32k-0314", "gpt-4-32k-0613", "gpt-3.5-turbo", "gpt-3.5-turbo-16k", "gpt-3.5-turbo-0301", "gpt-3.5-turbo-0613", "gpt-3.5-turbo-1106", "gpt-3.5-turbo-0125", "gpt-3.5-turbo-16k-0613"], Literal["o1-pro", "o1-pro-2025-03-19", "o3-pro", "o3-pro-2025-06-10", "o3-deep-research", "o3-deep-research-2025-06-26", "o4-mini-deep-research", "o4-mini-deep-research-2025-06-26", "computer-use-preview", "computer-use-preview-2025-03-11", "gpt-5.5-pro", "gpt-5.5-pro-2026-04-23", "gpt-5-codex", "gpt-5-pro", "gpt-5-pro-2025-10-06", "gpt-5.1-codex-max", "gpt-daybreak-blue-latest", "gpt-daybreak-red-latest", "gpt-5.6-cyber"]]]]
-    input: Optional[Union[str, Iterable[Union[BetaEasyInputMessageParam, BetaInputMessageParam, BetaOutputMessageParam, BetaResponseFileSearchToolCallParam, BetaResponseComputerToolCallParam, BetaComputerCallOutputItemParam, BetaResponseFunctionWebSearchParam, BetaResponseFunctionToolCallParam, BetaFunctionCallOutputItemParam, BetaAgentMessageItemParam, BetaMultiAgentCallItemParam, BetaMultiAgentCallOutputItemParam, BetaToolSearchCallItemParam, BetaResponseToolSearchOutputItemParamParam, BetaAdditionalToolsItemParam, BetaResponseReasoningItemParam, BetaResponseCompactionItemParamParam, BetaImageGenToolCallParam, BetaResponseCodeInterpreterToolCallParam, BetaLocalShellToolCallParam, BetaLocalShellToolCallOutputParam, BetaFunctionShellCallItemParam, BetaFunctionShellCallOutputItemParam, BetaApplyPatchToolCallItemParam, BetaApplyPatchToolCallOutputItemParam, BetaMCPListToolsParam, BetaMCPApprovalRequestParam, BetaMCPApprovalResponseParam, BetaMCPToolCallParam, BetaResponseCustomToolCallOutputParam, BetaResponseCustomToolCallParam, BetaCompactionTriggerItemParam, BetaItemReferenceParam, BetaProgramItemParam, BetaProgramOutputItemParam]]]]
+    model: Required[
+        Optional[
+            Union[
+                str,
+                Literal[
+                    "gpt-5.6-sol",
+                    "gpt-5.6-terra",
+                    "gpt-5.6-luna",
+                    "gpt-5.5",
+                    "gpt-5.5-2026-04-23",
+                    "gpt-5.4",
+                    "gpt-5.4-mini",
+                    "gpt-5.4-nano",
+                    "gpt-5.4-mini-2026-03-17",
+                    "gpt-5.4-nano-2026-03-17",
+                    "gpt-5.3-chat-latest",
+                    "gpt-5.2",
+                    "gpt-5.2-2025-12-11",
+                    "gpt-5.2-chat-latest",
+                    "gpt-5.2-pro",
+                    "gpt-5.2-pro-2025-12-11",
+                    "gpt-5.1",
+                    "gpt-5.1-2025-11-13",
+                    "gpt-5.1-codex",
+                    "gpt-5.1-mini",
+                    "gpt-5.1-chat-latest",
+                    "gpt-5",
+                    "gpt-5-mini",
+                    "gpt-5-nano",
+                    "gpt-5-2025-08-07",
+                    "gpt-5-mini-2025-08-07",
+                    "gpt-5-nano-2025-08-07",
+                    "gpt-5-chat-latest",
+                    "gpt-4.1",
+                    "gpt-4.1-mini",
+                    "gpt-4.1-nano",
+                    "gpt-4.1-2025-04-14",
+                    "gpt-4.1-mini-2025-04-14",
+                    "gpt-4.1-nano-2025-04-14",
+                    "o4-mini",
+                    "o4-mini-2025-04-16",
+                    "o3",
+                    "o3-2025-04-16",
+                    "o3-mini",
+                    "o3-mini-2025-01-31",
+                    "o1",
+                    "o1-2024-12-17",
+                    "o1-preview",
+                    "o1-preview-2024-09-12",
+                    "o1-mini",
+                    "o1-mini-2024-09-12",
+                    "gpt-4o",
+                    "gpt-4o-2024-11-20",
+                    "gpt-4o-2024-08-06",
+                    "gpt-4o-2024-05-13",
+                    "gpt-4o-audio-preview",
+                    "gpt-4o-audio-preview-2024-10-01",
+                    "gpt-4o-audio-preview-2024-12-17",
+                    "gpt-4o-audio-preview-2025-06-03",
+                    "gpt-4o-mini-audio-preview",
+                    "gpt-4o-mini-audio-preview-2024-12-17",
+                    "gpt-4o-search-preview",
+                    "gpt-4o-mini-search-preview",
+                    "gpt-4o-search-preview-2025-03-11",
+                    "gpt-4o-mini-search-preview-2025-03-11",
+                    "chatgpt-4o-latest",
+                    "codex-mini-latest",
+                    "gpt-4o-mini",
+                    "gpt-4o-mini-2024-07-18",
+                    "gpt-4-turbo",
+                    "gpt-4-turbo-2024-04-09",
+                    "gpt-4-0125-preview",
+                    "gpt-4-turbo-preview",
+                    "gpt-4-1106-preview",
+                    "gpt-4-vision-preview",
+                    "gpt-4",
+                    "gpt-4-0314",
+                    "gpt-4-0613",
+                    "gpt-4-32k",
+                    "gpt-4-32k-0314",
+                    "gpt-4-32k-0613",
+                    "gpt-3.5-turbo",
+                    "gpt-3.5-turbo-16k",
+                    "gpt-3.5-turbo-0301",
+                    "gpt-3.5-turbo-0613",
+                    "gpt-3.5-turbo-1106",
+                    "gpt-3.5-turbo-0125",
+                    "gpt-3.5-turbo-16k-0613",
+                ],
+                Literal[
+                    "o1-pro",
+                    "o1-pro-2025-03-19",
+                    "o3-pro",
+                    "o3-pro-2025-06-10",
+                    "o3-deep-research",
+                    "o3-deep-research-2025-06-26",
+                    "o4-mini-deep-research",
+                    "o4-mini-deep-research-2025-06-26",
+                    "computer-use-preview",
+                    "computer-use-preview-2025-03-11",
+                    "gpt-5.5-pro",
+                    "gpt-5.5-pro-2026-04-23",
+                    "gpt-5-codex",
+                    "gpt-5-pro",
+                    "gpt-5-pro-2025-10-06",
+                    "gpt-5.1-codex-max",
+                    "gpt-daybreak-blue-latest",
+                    "gpt-daybreak-red-latest",
+                    "gpt-5.6-cyber",
+                ],
+            ]
+        ]
+    ]
+    input: Optional[
+        Union[
+            str,
+            Iterable[
+                Union[
+                    BetaEasyInputMessageParam,
+                    BetaInputMessageParam,
+                    BetaOutputMessageParam,
+                    BetaResponseFileSearchToolCallParam,
+                    BetaResponseComputerToolCallParam,
+                    BetaComputerCallOutputItemParam,
+                    BetaResponseFunctionWebSearchParam,
+                    BetaResponseFunctionToolCallParam,
+                    BetaFunctionCallOutputItemParam,
+                    BetaAgentMessageItemParam,
+                    BetaMultiAgentCallItemParam,
+                    BetaMultiAgentCallOutputItemParam,
+                    BetaToolSearchCallItemParam,
+                    BetaResponseToolSearchOutputItemParamParam,
+                    BetaAdditionalToolsItemParam,
+                    BetaResponseReasoningItemParam,
+                    BetaResponseCompactionItemParamParam,
+                    BetaImageGenToolCallParam,
+                    BetaResponseCodeInterpreterToolCallParam,
+                    BetaLocalShellToolCallParam,
+                    BetaLocalShellToolCallOutputParam,
+                    BetaFunctionShellCallItemParam,
+                    BetaFunctionShellCallOutputItemParam,
+                    BetaApplyPatchToolCallItemParam,
+                    BetaApplyPatchToolCallOutputItemParam,
+                    BetaMCPListToolsParam,
+                    BetaMCPApprovalRequestParam,
+                    BetaMCPApprovalResponseParam,
+                    BetaMCPToolCallParam,
+                    BetaResponseCustomToolCallOutputParam,
+                    BetaResponseCustomToolCallParam,
+                    BetaCompactionTriggerItemParam,
+                    BetaItemReferenceParam,
+                    BetaProgramItemParam,
+                    BetaProgramOutputItemParam,
+                ]
+            ],
+        ]
+    ]
     previous_response_id: Optional[str]
     instructions: Optional[str]
     prompt_cache_key: Optional[str]
@@ -75,8 +239,163 @@ class ResponseCompactParams(TypedDict, total=False):
 
 
 class BetaCompactResponseMethodPublicBodyParam(TypedDict, total=False):
-    model: Required[Optional[Union[str, Literal["gpt-5.6-sol", "gpt-5.6-terra", "gpt-5.6-luna", "gpt-5.5", "gpt-5.5-2026-04-23", "gpt-5.4", "gpt-5.4-mini", "gpt-5.4-nano", "gpt-5.4-mini-2026-03-17", "gpt-5.4-nano-2026-03-17", "gpt-5.3-chat-latest", "gpt-5.2", "gpt-5.2-2025-12-11", "gpt-5.2-chat-latest", "gpt-5.2-pro", "gpt-5.2-pro-2025-12-11", "gpt-5.1", "gpt-5.1-2025-11-13", "gpt-5.1-codex", "gpt-5.1-mini", "gpt-5.1-chat-latest", "gpt-5", "gpt-5-mini", "gpt-5-nano", "gpt-5-2025-08-07", "gpt-5-mini-2025-08-07", "gpt-5-nano-2025-08-07", "gpt-5-chat-latest", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-4.1-2025-04-14", "gpt-4.1-mini-2025-04-14", "gpt-4.1-nano-2025-04-14", "o4-mini", "o4-mini-2025-04-16", "o3", "o3-2025-04-16", "o3-mini", "o3-mini-2025-01-31", "o1", "o1-2024-12-17", "o1-preview", "o1-preview-2024-09-12", "o1-mini", "o1-mini-2024-09-12", "gpt-4o", "gpt-4o-2024-11-20", "gpt-4o-2024-08-06", "gpt-4o-2024-05-13", "gpt-4o-audio-preview", "gpt-4o-audio-preview-2024-10-01", "gpt-4o-audio-preview-2024-12-17", "gpt-4o-audio-preview-2025-06-03", "gpt-4o-mini-audio-preview", "gpt-4o-mini-audio-preview-2024-12-17", "gpt-4o-search-preview", "gpt-4o-mini-search-preview", "gpt-4o-search-preview-2025-03-11", "gpt-4o-mini-search-preview-2025-03-11", "chatgpt-4o-latest", "codex-mini-latest", "gpt-4o-mini", "gpt-4o-mini-2024-07-18", "gpt-4-turbo", "gpt-4-turbo-2024-04-09", "gpt-4-0125-preview", "gpt-4-turbo-preview", "gpt-4-1106-preview", "gpt-4-vision-preview", "gpt-4", "gpt-4-0314", "gpt-4-0613", "gpt-4-32k", "gpt-4-32k-0314", "gpt-4-32k-0613", "gpt-3.5-turbo", "gpt-3.5-turbo-16k", "gpt-3.5-turbo-0301", "gpt-3.5-turbo-0613", "gpt-3.5-turbo-1106", "gpt-3.5-turbo-0125", "gpt-3.5-turbo-16k-0613"], Literal["o1-pro", "o1-pro-2025-03-19", "o3-pro", "o3-pro-2025-06-10", "o3-deep-research", "o3-deep-research-2025-06-26", "o4-mini-deep-research", "o4-mini-deep-research-2025-06-26", "computer-use-preview", "computer-use-preview-2025-03-11", "gpt-5.5-pro", "gpt-5.5-pro-2026-04-23", "gpt-5-codex", "gpt-5-pro", "gpt-5-pro-2025-10-06", "gpt-5.1-codex-max", "gpt-daybreak-blue-latest", "gpt-daybreak-red-latest", "gpt-5.6-cyber"]]]]
-    input: Optional[Union[str, Iterable[Union[BetaEasyInputMessageParam, BetaInputMessageParam, BetaOutputMessageParam, BetaResponseFileSearchToolCallParam, BetaResponseComputerToolCallParam, BetaComputerCallOutputItemParam, BetaResponseFunctionWebSearchParam, BetaResponseFunctionToolCallParam, BetaFunctionCallOutputItemParam, BetaAgentMessageItemParam, BetaMultiAgentCallItemParam, BetaMultiAgentCallOutputItemParam, BetaToolSearchCallItemParam, BetaResponseToolSearchOutputItemParamParam, BetaAdditionalToolsItemParam, BetaResponseReasoningItemParam, BetaResponseCompactionItemParamParam, BetaImageGenToolCallParam, BetaResponseCodeInterpreterToolCallParam, BetaLocalShellToolCallParam, BetaLocalShellToolCallOutputParam, BetaFunctionShellCallItemParam, BetaFunctionShellCallOutputItemParam, BetaApplyPatchToolCallItemParam, BetaApplyPatchToolCallOutputItemParam, BetaMCPListToolsParam, BetaMCPApprovalRequestParam, BetaMCPApprovalResponseParam, BetaMCPToolCallParam, BetaResponseCustomToolCallOutputParam, BetaResponseCustomToolCallParam, BetaCompactionTriggerItemParam, BetaItemReferenceParam, BetaProgramItemParam, BetaProgramOutputItemParam]]]]
+    model: Required[
+        Optional[
+            Union[
+                str,
+                Literal[
+                    "gpt-5.6-sol",
+                    "gpt-5.6-terra",
+                    "gpt-5.6-luna",
+                    "gpt-5.5",
+                    "gpt-5.5-2026-04-23",
+                    "gpt-5.4",
+                    "gpt-5.4-mini",
+                    "gpt-5.4-nano",
+                    "gpt-5.4-mini-2026-03-17",
+                    "gpt-5.4-nano-2026-03-17",
+                    "gpt-5.3-chat-latest",
+                    "gpt-5.2",
+                    "gpt-5.2-2025-12-11",
+                    "gpt-5.2-chat-latest",
+                    "gpt-5.2-pro",
+                    "gpt-5.2-pro-2025-12-11",
+                    "gpt-5.1",
+                    "gpt-5.1-2025-11-13",
+                    "gpt-5.1-codex",
+                    "gpt-5.1-mini",
+                    "gpt-5.1-chat-latest",
+                    "gpt-5",
+                    "gpt-5-mini",
+                    "gpt-5-nano",
+                    "gpt-5-2025-08-07",
+                    "gpt-5-mini-2025-08-07",
+                    "gpt-5-nano-2025-08-07",
+                    "gpt-5-chat-latest",
+                    "gpt-4.1",
+                    "gpt-4.1-mini",
+                    "gpt-4.1-nano",
+                    "gpt-4.1-2025-04-14",
+                    "gpt-4.1-mini-2025-04-14",
+                    "gpt-4.1-nano-2025-04-14",
+                    "o4-mini",
+                    "o4-mini-2025-04-16",
+                    "o3",
+                    "o3-2025-04-16",
+                    "o3-mini",
+                    "o3-mini-2025-01-31",
+                    "o1",
+                    "o1-2024-12-17",
+                    "o1-preview",
+                    "o1-preview-2024-09-12",
+                    "o1-mini",
+                    "o1-mini-2024-09-12",
+                    "gpt-4o",
+                    "gpt-4o-2024-11-20",
+                    "gpt-4o-2024-08-06",
+                    "gpt-4o-2024-05-13",
+                    "gpt-4o-audio-preview",
+                    "gpt-4o-audio-preview-2024-10-01",
+                    "gpt-4o-audio-preview-2024-12-17",
+                    "gpt-4o-audio-preview-2025-06-03",
+                    "gpt-4o-mini-audio-preview",
+                    "gpt-4o-mini-audio-preview-2024-12-17",
+                    "gpt-4o-search-preview",
+                    "gpt-4o-mini-search-preview",
+                    "gpt-4o-search-preview-2025-03-11",
+                    "gpt-4o-mini-search-preview-2025-03-11",
+                    "chatgpt-4o-latest",
+                    "codex-mini-latest",
+                    "gpt-4o-mini",
+                    "gpt-4o-mini-2024-07-18",
+                    "gpt-4-turbo",
+                    "gpt-4-turbo-2024-04-09",
+                    "gpt-4-0125-preview",
+                    "gpt-4-turbo-preview",
+                    "gpt-4-1106-preview",
+                    "gpt-4-vision-preview",
+                    "gpt-4",
+                    "gpt-4-0314",
+                    "gpt-4-0613",
+                    "gpt-4-32k",
+                    "gpt-4-32k-0314",
+                    "gpt-4-32k-0613",
+                    "gpt-3.5-turbo",
+                    "gpt-3.5-turbo-16k",
+                    "gpt-3.5-turbo-0301",
+                    "gpt-3.5-turbo-0613",
+                    "gpt-3.5-turbo-1106",
+                    "gpt-3.5-turbo-0125",
+                    "gpt-3.5-turbo-16k-0613",
+                ],
+                Literal[
+                    "o1-pro",
+                    "o1-pro-2025-03-19",
+                    "o3-pro",
+                    "o3-pro-2025-06-10",
+                    "o3-deep-research",
+                    "o3-deep-research-2025-06-26",
+                    "o4-mini-deep-research",
+                    "o4-mini-deep-research-2025-06-26",
+                    "computer-use-preview",
+                    "computer-use-preview-2025-03-11",
+                    "gpt-5.5-pro",
+                    "gpt-5.5-pro-2026-04-23",
+                    "gpt-5-codex",
+                    "gpt-5-pro",
+                    "gpt-5-pro-2025-10-06",
+                    "gpt-5.1-codex-max",
+                    "gpt-daybreak-blue-latest",
+                    "gpt-daybreak-red-latest",
+                    "gpt-5.6-cyber",
+                ],
+            ]
+        ]
+    ]
+    input: Optional[
+        Union[
+            str,
+            Iterable[
+                Union[
+                    BetaEasyInputMessageParam,
+                    BetaInputMessageParam,
+                    BetaOutputMessageParam,
+                    BetaResponseFileSearchToolCallParam,
+                    BetaResponseComputerToolCallParam,
+                    BetaComputerCallOutputItemParam,
+                    BetaResponseFunctionWebSearchParam,
+                    BetaResponseFunctionToolCallParam,
+                    BetaFunctionCallOutputItemParam,
+                    BetaAgentMessageItemParam,
+                    BetaMultiAgentCallItemParam,
+                    BetaMultiAgentCallOutputItemParam,
+                    BetaToolSearchCallItemParam,
+                    BetaResponseToolSearchOutputItemParamParam,
+                    BetaAdditionalToolsItemParam,
+                    BetaResponseReasoningItemParam,
+                    BetaResponseCompactionItemParamParam,
+                    BetaImageGenToolCallParam,
+                    BetaResponseCodeInterpreterToolCallParam,
+                    BetaLocalShellToolCallParam,
+                    BetaLocalShellToolCallOutputParam,
+                    BetaFunctionShellCallItemParam,
+                    BetaFunctionShellCallOutputItemParam,
+                    BetaApplyPatchToolCallItemParam,
+                    BetaApplyPatchToolCallOutputItemParam,
+                    BetaMCPListToolsParam,
+                    BetaMCPApprovalRequestParam,
+                    BetaMCPApprovalResponseParam,
+                    BetaMCPToolCallParam,
+                    BetaResponseCustomToolCallOutputParam,
+                    BetaResponseCustomToolCallParam,
+                    BetaCompactionTriggerItemParam,
+                    BetaItemReferenceParam,
+                    BetaProgramItemParam,
+                    BetaProgramOutputItemParam,
+                ]
+            ],
+        ]
+    ]
     previous_response_id: Optional[str]
     instructions: Optional[str]
     prompt_cache_key: Optional[str]

@@ -21,11 +21,15 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_function_shell_tool_param import BetaFunctionShellToolParam
     from openai_urllib3.types.beta.beta_function_tool_param import BetaFunctionToolParam
     from openai_urllib3.types.beta.beta_namespace_tool_param import BetaNamespaceToolParam
-    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaResponseCodeInterpreterToolCallParam
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import (
+        BetaResponseCodeInterpreterToolCallParam,
+    )
     from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaResponseCompactionItemParamParam
     from openai_urllib3.types.beta.beta_response_computer_tool_call_param import BetaResponseComputerToolCallParam
     from openai_urllib3.types.beta.beta_response_conversation_param_param import BetaResponseConversationParamParam
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaResponseCustomToolCallOutputParam
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
+        BetaResponseCustomToolCallOutputParam,
+    )
     from openai_urllib3.types.beta.beta_response_custom_tool_call_param import BetaResponseCustomToolCallParam
     from openai_urllib3.types.beta.beta_response_file_search_tool_call_param import BetaResponseFileSearchToolCallParam
     from openai_urllib3.types.beta.beta_response_function_tool_call_param import BetaResponseFunctionToolCallParam
@@ -60,8 +64,12 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaImageGenToolParam
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaLocalShellToolParam
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaMCPToolParam
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaProgrammaticToolCallingParam
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaResponseToolSearchOutputItemParamParam
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import (
+        BetaProgrammaticToolCallingParam,
+    )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import (
+        BetaResponseToolSearchOutputItemParamParam,
+    )
     from openai_urllib3.types.beta.beta_service_tier import BetaServiceTier
     from openai_urllib3.types.beta.beta_tool_choice_allowed_param import BetaToolChoiceAllowedParam
     from openai_urllib3.types.beta.beta_tool_choice_apply_patch_param import BetaToolChoiceApplyPatchParam
@@ -116,17 +124,195 @@ class ResponseCreateParams(TypedDict, total=False):
     prompt_cache_retention: Optional[Literal["in_memory", "24h"]]
     prompt_cache_options: BetaPromptCacheOptionsParam
     previous_response_id: Optional[str]
-    model: Union[str, Literal["gpt-5.6-sol", "gpt-5.6-terra", "gpt-5.6-luna", "gpt-5.5", "gpt-5.5-2026-04-23", "gpt-5.4", "gpt-5.4-mini", "gpt-5.4-nano", "gpt-5.4-mini-2026-03-17", "gpt-5.4-nano-2026-03-17", "gpt-5.3-chat-latest", "gpt-5.2", "gpt-5.2-2025-12-11", "gpt-5.2-chat-latest", "gpt-5.2-pro", "gpt-5.2-pro-2025-12-11", "gpt-5.1", "gpt-5.1-2025-11-13", "gpt-5.1-codex", "gpt-5.1-mini", "gpt-5.1-chat-latest", "gpt-5", "gpt-5-mini", "gpt-5-nano", "gpt-5-2025-08-07", "gpt-5-mini-2025-08-07", "gpt-5-nano-2025-08-07", "gpt-5-chat-latest", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-4.1-2025-04-14", "gpt-4.1-mini-2025-04-14", "gpt-4.1-nano-2025-04-14", "o4-mini", "o4-mini-2025-04-16", "o3", "o3-2025-04-16", "o3-mini", "o3-mini-2025-01-31", "o1", "o1-2024-12-17", "o1-preview", "o1-preview-2024-09-12", "o1-mini", "o1-mini-2024-09-12", "gpt-4o", "gpt-4o-2024-11-20", "gpt-4o-2024-08-06", "gpt-4o-2024-05-13", "gpt-4o-audio-preview", "gpt-4o-audio-preview-2024-10-01", "gpt-4o-audio-preview-2024-12-17", "gpt-4o-audio-preview-2025-06-03", "gpt-4o-mini-audio-preview", "gpt-4o-mini-audio-preview-2024-12-17", "gpt-4o-search-preview", "gpt-4o-mini-search-preview", "gpt-4o-search-preview-2025-03-11", "gpt-4o-mini-search-preview-2025-03-11", "chatgpt-4o-latest", "codex-mini-latest", "gpt-4o-mini", "gpt-4o-mini-2024-07-18", "gpt-4-turbo", "gpt-4-turbo-2024-04-09", "gpt-4-0125-preview", "gpt-4-turbo-preview", "gpt-4-1106-preview", "gpt-4-vision-preview", "gpt-4", "gpt-4-0314", "gpt-4-0613", "gpt-4-32k", "gpt-4-32k-0314", "gpt-4-32k-0613", "gpt-3.5-turbo", "gpt-3.5-turbo-16k", "gpt-3.5-turbo-0301", "gpt-3.5-turbo-0613", "gpt-3.5-turbo-1106", "gpt-3.5-turbo-0125", "gpt-3.5-turbo-16k-0613"], Literal["o1-pro", "o1-pro-2025-03-19", "o3-pro", "o3-pro-2025-06-10", "o3-deep-research", "o3-deep-research-2025-06-26", "o4-mini-deep-research", "o4-mini-deep-research-2025-06-26", "computer-use-preview", "computer-use-preview-2025-03-11", "gpt-5.5-pro", "gpt-5.5-pro-2026-04-23", "gpt-5-codex", "gpt-5-pro", "gpt-5-pro-2025-10-06", "gpt-5.1-codex-max", "gpt-daybreak-blue-latest", "gpt-daybreak-red-latest", "gpt-5.6-cyber"]]
+    model: Union[
+        str,
+        Literal[
+            "gpt-5.6-sol",
+            "gpt-5.6-terra",
+            "gpt-5.6-luna",
+            "gpt-5.5",
+            "gpt-5.5-2026-04-23",
+            "gpt-5.4",
+            "gpt-5.4-mini",
+            "gpt-5.4-nano",
+            "gpt-5.4-mini-2026-03-17",
+            "gpt-5.4-nano-2026-03-17",
+            "gpt-5.3-chat-latest",
+            "gpt-5.2",
+            "gpt-5.2-2025-12-11",
+            "gpt-5.2-chat-latest",
+            "gpt-5.2-pro",
+            "gpt-5.2-pro-2025-12-11",
+            "gpt-5.1",
+            "gpt-5.1-2025-11-13",
+            "gpt-5.1-codex",
+            "gpt-5.1-mini",
+            "gpt-5.1-chat-latest",
+            "gpt-5",
+            "gpt-5-mini",
+            "gpt-5-nano",
+            "gpt-5-2025-08-07",
+            "gpt-5-mini-2025-08-07",
+            "gpt-5-nano-2025-08-07",
+            "gpt-5-chat-latest",
+            "gpt-4.1",
+            "gpt-4.1-mini",
+            "gpt-4.1-nano",
+            "gpt-4.1-2025-04-14",
+            "gpt-4.1-mini-2025-04-14",
+            "gpt-4.1-nano-2025-04-14",
+            "o4-mini",
+            "o4-mini-2025-04-16",
+            "o3",
+            "o3-2025-04-16",
+            "o3-mini",
+            "o3-mini-2025-01-31",
+            "o1",
+            "o1-2024-12-17",
+            "o1-preview",
+            "o1-preview-2024-09-12",
+            "o1-mini",
+            "o1-mini-2024-09-12",
+            "gpt-4o",
+            "gpt-4o-2024-11-20",
+            "gpt-4o-2024-08-06",
+            "gpt-4o-2024-05-13",
+            "gpt-4o-audio-preview",
+            "gpt-4o-audio-preview-2024-10-01",
+            "gpt-4o-audio-preview-2024-12-17",
+            "gpt-4o-audio-preview-2025-06-03",
+            "gpt-4o-mini-audio-preview",
+            "gpt-4o-mini-audio-preview-2024-12-17",
+            "gpt-4o-search-preview",
+            "gpt-4o-mini-search-preview",
+            "gpt-4o-search-preview-2025-03-11",
+            "gpt-4o-mini-search-preview-2025-03-11",
+            "chatgpt-4o-latest",
+            "codex-mini-latest",
+            "gpt-4o-mini",
+            "gpt-4o-mini-2024-07-18",
+            "gpt-4-turbo",
+            "gpt-4-turbo-2024-04-09",
+            "gpt-4-0125-preview",
+            "gpt-4-turbo-preview",
+            "gpt-4-1106-preview",
+            "gpt-4-vision-preview",
+            "gpt-4",
+            "gpt-4-0314",
+            "gpt-4-0613",
+            "gpt-4-32k",
+            "gpt-4-32k-0314",
+            "gpt-4-32k-0613",
+            "gpt-3.5-turbo",
+            "gpt-3.5-turbo-16k",
+            "gpt-3.5-turbo-0301",
+            "gpt-3.5-turbo-0613",
+            "gpt-3.5-turbo-1106",
+            "gpt-3.5-turbo-0125",
+            "gpt-3.5-turbo-16k-0613",
+        ],
+        Literal[
+            "o1-pro",
+            "o1-pro-2025-03-19",
+            "o3-pro",
+            "o3-pro-2025-06-10",
+            "o3-deep-research",
+            "o3-deep-research-2025-06-26",
+            "o4-mini-deep-research",
+            "o4-mini-deep-research-2025-06-26",
+            "computer-use-preview",
+            "computer-use-preview-2025-03-11",
+            "gpt-5.5-pro",
+            "gpt-5.5-pro-2026-04-23",
+            "gpt-5-codex",
+            "gpt-5-pro",
+            "gpt-5-pro-2025-10-06",
+            "gpt-5.1-codex-max",
+            "gpt-daybreak-blue-latest",
+            "gpt-daybreak-red-latest",
+            "gpt-5.6-cyber",
+        ],
+    ]
     background: Optional[bool]
     max_tool_calls: Optional[int]
     text: BetaResponseTextConfigParam
-    tools: Iterable[Union[BetaFunctionToolParam, BetaFileSearchToolParam, BetaComputerToolParam, BetaComputerUsePreviewToolParam, BetaWebSearchToolParam, BetaMCPToolParam, BetaCodeInterpreterToolParam, BetaProgrammaticToolCallingParam, BetaImageGenToolParam, BetaLocalShellToolParam, BetaFunctionShellToolParam, BetaCustomToolParam, BetaNamespaceToolParam, BetaToolSearchToolParam, BetaWebSearchPreviewToolParam, BetaApplyPatchToolParam]]
-    tool_choice: Union[BetaToolChoiceOptions, BetaToolChoiceAllowedParam, BetaToolChoiceShellParam, BetaToolChoiceFunctionParam, BetaToolChoiceMcpParam, BetaToolChoiceCustomParam, BetaSpecificProgrammaticToolCallingParam, BetaToolChoiceApplyPatchParam, BetaSpecificFunctionShellParam]
+    tools: Iterable[
+        Union[
+            BetaFunctionToolParam,
+            BetaFileSearchToolParam,
+            BetaComputerToolParam,
+            BetaComputerUsePreviewToolParam,
+            BetaWebSearchToolParam,
+            BetaMCPToolParam,
+            BetaCodeInterpreterToolParam,
+            BetaProgrammaticToolCallingParam,
+            BetaImageGenToolParam,
+            BetaLocalShellToolParam,
+            BetaFunctionShellToolParam,
+            BetaCustomToolParam,
+            BetaNamespaceToolParam,
+            BetaToolSearchToolParam,
+            BetaWebSearchPreviewToolParam,
+            BetaApplyPatchToolParam,
+        ]
+    ]
+    tool_choice: Union[
+        BetaToolChoiceOptions,
+        BetaToolChoiceAllowedParam,
+        BetaToolChoiceShellParam,
+        BetaToolChoiceFunctionParam,
+        BetaToolChoiceMcpParam,
+        BetaToolChoiceCustomParam,
+        BetaSpecificProgrammaticToolCallingParam,
+        BetaToolChoiceApplyPatchParam,
+        BetaSpecificFunctionShellParam,
+    ]
     prompt: Optional[BetaResponsePromptParam]
     service_tier: Optional[BetaServiceTier]
     truncation: Optional[Literal["auto", "disabled"]]
     reasoning: Optional[BetaReasoningParam]
-    input: Union[str, Iterable[Union[BetaEasyInputMessageParam, BetaInputMessageParam, BetaOutputMessageParam, BetaResponseFileSearchToolCallParam, BetaResponseComputerToolCallParam, BetaComputerCallOutputItemParam, BetaResponseFunctionWebSearchParam, BetaResponseFunctionToolCallParam, BetaFunctionCallOutputItemParam, BetaAgentMessageItemParam, BetaMultiAgentCallItemParam, BetaMultiAgentCallOutputItemParam, BetaToolSearchCallItemParam, BetaResponseToolSearchOutputItemParamParam, BetaAdditionalToolsItemParam, BetaResponseReasoningItemParam, BetaResponseCompactionItemParamParam, BetaImageGenToolCallParam, BetaResponseCodeInterpreterToolCallParam, BetaLocalShellToolCallParam, BetaLocalShellToolCallOutputParam, BetaFunctionShellCallItemParam, BetaFunctionShellCallOutputItemParam, BetaApplyPatchToolCallItemParam, BetaApplyPatchToolCallOutputItemParam, BetaMCPListToolsParam, BetaMCPApprovalRequestParam, BetaMCPApprovalResponseParam, BetaMCPToolCallParam, BetaResponseCustomToolCallOutputParam, BetaResponseCustomToolCallParam, BetaCompactionTriggerItemParam, BetaItemReferenceParam, BetaProgramItemParam, BetaProgramOutputItemParam]]]
+    input: Union[
+        str,
+        Iterable[
+            Union[
+                BetaEasyInputMessageParam,
+                BetaInputMessageParam,
+                BetaOutputMessageParam,
+                BetaResponseFileSearchToolCallParam,
+                BetaResponseComputerToolCallParam,
+                BetaComputerCallOutputItemParam,
+                BetaResponseFunctionWebSearchParam,
+                BetaResponseFunctionToolCallParam,
+                BetaFunctionCallOutputItemParam,
+                BetaAgentMessageItemParam,
+                BetaMultiAgentCallItemParam,
+                BetaMultiAgentCallOutputItemParam,
+                BetaToolSearchCallItemParam,
+                BetaResponseToolSearchOutputItemParamParam,
+                BetaAdditionalToolsItemParam,
+                BetaResponseReasoningItemParam,
+                BetaResponseCompactionItemParamParam,
+                BetaImageGenToolCallParam,
+                BetaResponseCodeInterpreterToolCallParam,
+                BetaLocalShellToolCallParam,
+                BetaLocalShellToolCallOutputParam,
+                BetaFunctionShellCallItemParam,
+                BetaFunctionShellCallOutputItemParam,
+                BetaApplyPatchToolCallItemParam,
+                BetaApplyPatchToolCallOutputItemParam,
+                BetaMCPListToolsParam,
+                BetaMCPApprovalRequestParam,
+                BetaMCPApprovalResponseParam,
+                BetaMCPToolCallParam,
+                BetaResponseCustomToolCallOutputParam,
+                BetaResponseCustomToolCallParam,
+                BetaCompactionTriggerItemParam,
+                BetaItemReferenceParam,
+                BetaProgramItemParam,
+                BetaProgramOutputItemParam,
+            ]
+        ],
+    ]
     include: Optional[Iterable[BetaResponseIncludable]]
     parallel_tool_calls: Optional[bool]
     store: Optional[bool]
@@ -197,17 +383,195 @@ class BetaCreateResponseParam(TypedDict, total=False):
     prompt_cache_retention: Optional[Literal["in_memory", "24h"]]
     prompt_cache_options: BetaPromptCacheOptionsParam
     previous_response_id: Optional[str]
-    model: Union[str, Literal["gpt-5.6-sol", "gpt-5.6-terra", "gpt-5.6-luna", "gpt-5.5", "gpt-5.5-2026-04-23", "gpt-5.4", "gpt-5.4-mini", "gpt-5.4-nano", "gpt-5.4-mini-2026-03-17", "gpt-5.4-nano-2026-03-17", "gpt-5.3-chat-latest", "gpt-5.2", "gpt-5.2-2025-12-11", "gpt-5.2-chat-latest", "gpt-5.2-pro", "gpt-5.2-pro-2025-12-11", "gpt-5.1", "gpt-5.1-2025-11-13", "gpt-5.1-codex", "gpt-5.1-mini", "gpt-5.1-chat-latest", "gpt-5", "gpt-5-mini", "gpt-5-nano", "gpt-5-2025-08-07", "gpt-5-mini-2025-08-07", "gpt-5-nano-2025-08-07", "gpt-5-chat-latest", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-4.1-2025-04-14", "gpt-4.1-mini-2025-04-14", "gpt-4.1-nano-2025-04-14", "o4-mini", "o4-mini-2025-04-16", "o3", "o3-2025-04-16", "o3-mini", "o3-mini-2025-01-31", "o1", "o1-2024-12-17", "o1-preview", "o1-preview-2024-09-12", "o1-mini", "o1-mini-2024-09-12", "gpt-4o", "gpt-4o-2024-11-20", "gpt-4o-2024-08-06", "gpt-4o-2024-05-13", "gpt-4o-audio-preview", "gpt-4o-audio-preview-2024-10-01", "gpt-4o-audio-preview-2024-12-17", "gpt-4o-audio-preview-2025-06-03", "gpt-4o-mini-audio-preview", "gpt-4o-mini-audio-preview-2024-12-17", "gpt-4o-search-preview", "gpt-4o-mini-search-preview", "gpt-4o-search-preview-2025-03-11", "gpt-4o-mini-search-preview-2025-03-11", "chatgpt-4o-latest", "codex-mini-latest", "gpt-4o-mini", "gpt-4o-mini-2024-07-18", "gpt-4-turbo", "gpt-4-turbo-2024-04-09", "gpt-4-0125-preview", "gpt-4-turbo-preview", "gpt-4-1106-preview", "gpt-4-vision-preview", "gpt-4", "gpt-4-0314", "gpt-4-0613", "gpt-4-32k", "gpt-4-32k-0314", "gpt-4-32k-0613", "gpt-3.5-turbo", "gpt-3.5-turbo-16k", "gpt-3.5-turbo-0301", "gpt-3.5-turbo-0613", "gpt-3.5-turbo-1106", "gpt-3.5-turbo-0125", "gpt-3.5-turbo-16k-0613"], Literal["o1-pro", "o1-pro-2025-03-19", "o3-pro", "o3-pro-2025-06-10", "o3-deep-research", "o3-deep-research-2025-06-26", "o4-mini-deep-research", "o4-mini-deep-research-2025-06-26", "computer-use-preview", "computer-use-preview-2025-03-11", "gpt-5.5-pro", "gpt-5.5-pro-2026-04-23", "gpt-5-codex", "gpt-5-pro", "gpt-5-pro-2025-10-06", "gpt-5.1-codex-max", "gpt-daybreak-blue-latest", "gpt-daybreak-red-latest", "gpt-5.6-cyber"]]
+    model: Union[
+        str,
+        Literal[
+            "gpt-5.6-sol",
+            "gpt-5.6-terra",
+            "gpt-5.6-luna",
+            "gpt-5.5",
+            "gpt-5.5-2026-04-23",
+            "gpt-5.4",
+            "gpt-5.4-mini",
+            "gpt-5.4-nano",
+            "gpt-5.4-mini-2026-03-17",
+            "gpt-5.4-nano-2026-03-17",
+            "gpt-5.3-chat-latest",
+            "gpt-5.2",
+            "gpt-5.2-2025-12-11",
+            "gpt-5.2-chat-latest",
+            "gpt-5.2-pro",
+            "gpt-5.2-pro-2025-12-11",
+            "gpt-5.1",
+            "gpt-5.1-2025-11-13",
+            "gpt-5.1-codex",
+            "gpt-5.1-mini",
+            "gpt-5.1-chat-latest",
+            "gpt-5",
+            "gpt-5-mini",
+            "gpt-5-nano",
+            "gpt-5-2025-08-07",
+            "gpt-5-mini-2025-08-07",
+            "gpt-5-nano-2025-08-07",
+            "gpt-5-chat-latest",
+            "gpt-4.1",
+            "gpt-4.1-mini",
+            "gpt-4.1-nano",
+            "gpt-4.1-2025-04-14",
+            "gpt-4.1-mini-2025-04-14",
+            "gpt-4.1-nano-2025-04-14",
+            "o4-mini",
+            "o4-mini-2025-04-16",
+            "o3",
+            "o3-2025-04-16",
+            "o3-mini",
+            "o3-mini-2025-01-31",
+            "o1",
+            "o1-2024-12-17",
+            "o1-preview",
+            "o1-preview-2024-09-12",
+            "o1-mini",
+            "o1-mini-2024-09-12",
+            "gpt-4o",
+            "gpt-4o-2024-11-20",
+            "gpt-4o-2024-08-06",
+            "gpt-4o-2024-05-13",
+            "gpt-4o-audio-preview",
+            "gpt-4o-audio-preview-2024-10-01",
+            "gpt-4o-audio-preview-2024-12-17",
+            "gpt-4o-audio-preview-2025-06-03",
+            "gpt-4o-mini-audio-preview",
+            "gpt-4o-mini-audio-preview-2024-12-17",
+            "gpt-4o-search-preview",
+            "gpt-4o-mini-search-preview",
+            "gpt-4o-search-preview-2025-03-11",
+            "gpt-4o-mini-search-preview-2025-03-11",
+            "chatgpt-4o-latest",
+            "codex-mini-latest",
+            "gpt-4o-mini",
+            "gpt-4o-mini-2024-07-18",
+            "gpt-4-turbo",
+            "gpt-4-turbo-2024-04-09",
+            "gpt-4-0125-preview",
+            "gpt-4-turbo-preview",
+            "gpt-4-1106-preview",
+            "gpt-4-vision-preview",
+            "gpt-4",
+            "gpt-4-0314",
+            "gpt-4-0613",
+            "gpt-4-32k",
+            "gpt-4-32k-0314",
+            "gpt-4-32k-0613",
+            "gpt-3.5-turbo",
+            "gpt-3.5-turbo-16k",
+            "gpt-3.5-turbo-0301",
+            "gpt-3.5-turbo-0613",
+            "gpt-3.5-turbo-1106",
+            "gpt-3.5-turbo-0125",
+            "gpt-3.5-turbo-16k-0613",
+        ],
+        Literal[
+            "o1-pro",
+            "o1-pro-2025-03-19",
+            "o3-pro",
+            "o3-pro-2025-06-10",
+            "o3-deep-research",
+            "o3-deep-research-2025-06-26",
+            "o4-mini-deep-research",
+            "o4-mini-deep-research-2025-06-26",
+            "computer-use-preview",
+            "computer-use-preview-2025-03-11",
+            "gpt-5.5-pro",
+            "gpt-5.5-pro-2026-04-23",
+            "gpt-5-codex",
+            "gpt-5-pro",
+            "gpt-5-pro-2025-10-06",
+            "gpt-5.1-codex-max",
+            "gpt-daybreak-blue-latest",
+            "gpt-daybreak-red-latest",
+            "gpt-5.6-cyber",
+        ],
+    ]
     background: Optional[bool]
     max_tool_calls: Optional[int]
     text: BetaResponseTextConfigParam
-    tools: Iterable[Union[BetaFunctionToolParam, BetaFileSearchToolParam, BetaComputerToolParam, BetaComputerUsePreviewToolParam, BetaWebSearchToolParam, BetaMCPToolParam, BetaCodeInterpreterToolParam, BetaProgrammaticToolCallingParam, BetaImageGenToolParam, BetaLocalShellToolParam, BetaFunctionShellToolParam, BetaCustomToolParam, BetaNamespaceToolParam, BetaToolSearchToolParam, BetaWebSearchPreviewToolParam, BetaApplyPatchToolParam]]
-    tool_choice: Union[BetaToolChoiceOptions, BetaToolChoiceAllowedParam, BetaToolChoiceShellParam, BetaToolChoiceFunctionParam, BetaToolChoiceMcpParam, BetaToolChoiceCustomParam, BetaSpecificProgrammaticToolCallingParam, BetaToolChoiceApplyPatchParam, BetaSpecificFunctionShellParam]
+    tools: Iterable[
+        Union[
+            BetaFunctionToolParam,
+            BetaFileSearchToolParam,
+            BetaComputerToolParam,
+            BetaComputerUsePreviewToolParam,
+            BetaWebSearchToolParam,
+            BetaMCPToolParam,
+            BetaCodeInterpreterToolParam,
+            BetaProgrammaticToolCallingParam,
+            BetaImageGenToolParam,
+            BetaLocalShellToolParam,
+            BetaFunctionShellToolParam,
+            BetaCustomToolParam,
+            BetaNamespaceToolParam,
+            BetaToolSearchToolParam,
+            BetaWebSearchPreviewToolParam,
+            BetaApplyPatchToolParam,
+        ]
+    ]
+    tool_choice: Union[
+        BetaToolChoiceOptions,
+        BetaToolChoiceAllowedParam,
+        BetaToolChoiceShellParam,
+        BetaToolChoiceFunctionParam,
+        BetaToolChoiceMcpParam,
+        BetaToolChoiceCustomParam,
+        BetaSpecificProgrammaticToolCallingParam,
+        BetaToolChoiceApplyPatchParam,
+        BetaSpecificFunctionShellParam,
+    ]
     prompt: Optional[BetaResponsePromptParam]
     service_tier: Optional[BetaServiceTier]
     truncation: Optional[Literal["auto", "disabled"]]
     reasoning: Optional[BetaReasoningParam]
-    input: Union[str, Iterable[Union[BetaEasyInputMessageParam, BetaInputMessageParam, BetaOutputMessageParam, BetaResponseFileSearchToolCallParam, BetaResponseComputerToolCallParam, BetaComputerCallOutputItemParam, BetaResponseFunctionWebSearchParam, BetaResponseFunctionToolCallParam, BetaFunctionCallOutputItemParam, BetaAgentMessageItemParam, BetaMultiAgentCallItemParam, BetaMultiAgentCallOutputItemParam, BetaToolSearchCallItemParam, BetaResponseToolSearchOutputItemParamParam, BetaAdditionalToolsItemParam, BetaResponseReasoningItemParam, BetaResponseCompactionItemParamParam, BetaImageGenToolCallParam, BetaResponseCodeInterpreterToolCallParam, BetaLocalShellToolCallParam, BetaLocalShellToolCallOutputParam, BetaFunctionShellCallItemParam, BetaFunctionShellCallOutputItemParam, BetaApplyPatchToolCallItemParam, BetaApplyPatchToolCallOutputItemParam, BetaMCPListToolsParam, BetaMCPApprovalRequestParam, BetaMCPApprovalResponseParam, BetaMCPToolCallParam, BetaResponseCustomToolCallOutputParam, BetaResponseCustomToolCallParam, BetaCompactionTriggerItemParam, BetaItemReferenceParam, BetaProgramItemParam, BetaProgramOutputItemParam]]]
+    input: Union[
+        str,
+        Iterable[
+            Union[
+                BetaEasyInputMessageParam,
+                BetaInputMessageParam,
+                BetaOutputMessageParam,
+                BetaResponseFileSearchToolCallParam,
+                BetaResponseComputerToolCallParam,
+                BetaComputerCallOutputItemParam,
+                BetaResponseFunctionWebSearchParam,
+                BetaResponseFunctionToolCallParam,
+                BetaFunctionCallOutputItemParam,
+                BetaAgentMessageItemParam,
+                BetaMultiAgentCallItemParam,
+                BetaMultiAgentCallOutputItemParam,
+                BetaToolSearchCallItemParam,
+                BetaResponseToolSearchOutputItemParamParam,
+                BetaAdditionalToolsItemParam,
+                BetaResponseReasoningItemParam,
+                BetaResponseCompactionItemParamParam,
+                BetaImageGenToolCallParam,
+                BetaResponseCodeInterpreterToolCallParam,
+                BetaLocalShellToolCallParam,
+                BetaLocalShellToolCallOutputParam,
+                BetaFunctionShellCallItemParam,
+                BetaFunctionShellCallOutputItemParam,
+                BetaApplyPatchToolCallItemParam,
+                BetaApplyPatchToolCallOutputItemParam,
+                BetaMCPListToolsParam,
+                BetaMCPApprovalRequestParam,
+                BetaMCPApprovalResponseParam,
+                BetaMCPToolCallParam,
+                BetaResponseCustomToolCallOutputParam,
+                BetaResponseCustomToolCallParam,
+                BetaCompactionTriggerItemParam,
+                BetaItemReferenceParam,
+                BetaProgramItemParam,
+                BetaProgramOutputItemParam,
+            ]
+        ],
+    ]
     include: Optional[Iterable[BetaResponseIncludable]]
     parallel_tool_calls: Optional[bool]
     store: Optional[bool]

@@ -39,10 +39,15 @@ class Thread(BaseModel):
 
 
 class ThreadToolResources(BaseModel):
-    """A set of resources that are made available to the assistant's tools in this thread. The resources are specific to the type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the `file_search` tool requires a list of vector store IDs."""
+    """A set of resources that are made available to the assistant's tools in this thread. The resources are specific to
+    the type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the `file_search` tool
+    requires a list of vector store IDs.
+    """
 
     __slots__ = ()
-    code_interpreter = Field['ThreadToolResourcesCodeInterpreter | None'](ref("beta.thread:ThreadToolResourcesCodeInterpreter"))
+    code_interpreter = Field['ThreadToolResourcesCodeInterpreter | None'](
+        ref("beta.thread:ThreadToolResourcesCodeInterpreter")
+    )
     file_search = Field['ThreadToolResourcesFileSearch | None'](ref("beta.thread:ThreadToolResourcesFileSearch"))
 
 

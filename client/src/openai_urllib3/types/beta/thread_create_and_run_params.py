@@ -20,14 +20,30 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared_params.response_format_text import ResponseFormatTextParam
     from openai_urllib3.types.beta.thread_create_params import CreateThreadRequestParam as Thread
     from openai_urllib3.types.beta.threads.message_create_params import MessageCreateParams as ThreadMessage
-    from openai_urllib3.types.beta.threads.message_create_params import MessageCreateParamsAttachments0Param as ThreadMessageAttachment
-    from openai_urllib3.types.beta.thread_create_params import ThreadCreateParamsToolResources0Param as ThreadToolResources
-    from openai_urllib3.types.beta.thread_create_params import ThreadCreateParamsToolResources0CodeInterpreterParam as ThreadToolResourcesCodeInterpreter
-    from openai_urllib3.types.beta.thread_create_params import ThreadCreateParamsToolResources0FileSearchParam as ThreadToolResourcesFileSearch
-    from openai_urllib3.types.beta.thread_create_params import ThreadCreateParamsToolResources0FileSearchVectorStoreParam as ThreadToolResourcesFileSearchVectorStore
-    from openai_urllib3.types.beta.thread_create_params import ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam as ThreadToolResourcesFileSearchVectorStoreChunkingStrategyAuto
-    from openai_urllib3.types.beta.thread_create_params import ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam as ThreadToolResourcesFileSearchVectorStoreChunkingStrategyStatic
-    from openai_urllib3.types.beta.thread_create_params import ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam as ThreadToolResourcesFileSearchVectorStoreChunkingStrategyStaticStatic
+    from openai_urllib3.types.beta.threads.message_create_params import (
+        MessageCreateParamsAttachments0Param as ThreadMessageAttachment,
+    )
+    from openai_urllib3.types.beta.thread_create_params import (
+        ThreadCreateParamsToolResources0Param as ThreadToolResources,
+    )
+    from openai_urllib3.types.beta.thread_create_params import (
+        ThreadCreateParamsToolResources0CodeInterpreterParam as ThreadToolResourcesCodeInterpreter,
+    )
+    from openai_urllib3.types.beta.thread_create_params import (
+        ThreadCreateParamsToolResources0FileSearchParam as ThreadToolResourcesFileSearch,
+    )
+    from openai_urllib3.types.beta.thread_create_params import (
+        ThreadCreateParamsToolResources0FileSearchVectorStoreParam as ThreadToolResourcesFileSearchVectorStore,
+    )
+    from openai_urllib3.types.beta.thread_create_params import (
+        ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam as ThreadToolResourcesFileSearchVectorStoreChunkingStrategyAuto,
+    )
+    from openai_urllib3.types.beta.thread_create_params import (
+        ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam as ThreadToolResourcesFileSearchVectorStoreChunkingStrategyStatic,
+    )
+    from openai_urllib3.types.beta.thread_create_params import (
+        ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticStaticParam as ThreadToolResourcesFileSearchVectorStoreChunkingStrategyStaticStatic,
+    )
 
 __all__ = [
     "AssistantToolsFileSearchTypeOnlyParam",
@@ -66,7 +82,49 @@ class AssistantToolsFileSearchTypeOnlyParam(TypedDict, total=False):
 class ThreadCreateAndRunParams(TypedDict, total=False):
     assistant_id: Required[str]
     thread: CreateThreadRequestParam
-    model: Union[str, Literal["gpt-5", "gpt-5-mini", "gpt-5-nano", "gpt-5-2025-08-07", "gpt-5-mini-2025-08-07", "gpt-5-nano-2025-08-07", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-4.1-2025-04-14", "gpt-4.1-mini-2025-04-14", "gpt-4.1-nano-2025-04-14", "gpt-4o", "gpt-4o-2024-11-20", "gpt-4o-2024-08-06", "gpt-4o-2024-05-13", "gpt-4o-mini", "gpt-4o-mini-2024-07-18", "gpt-4.5-preview", "gpt-4.5-preview-2025-02-27", "gpt-4-turbo", "gpt-4-turbo-2024-04-09", "gpt-4-0125-preview", "gpt-4-turbo-preview", "gpt-4-1106-preview", "gpt-4-vision-preview", "gpt-4", "gpt-4-0314", "gpt-4-0613", "gpt-4-32k", "gpt-4-32k-0314", "gpt-4-32k-0613", "gpt-3.5-turbo", "gpt-3.5-turbo-16k", "gpt-3.5-turbo-0613", "gpt-3.5-turbo-1106", "gpt-3.5-turbo-0125", "gpt-3.5-turbo-16k-0613"]]
+    model: Union[
+        str,
+        Literal[
+            "gpt-5",
+            "gpt-5-mini",
+            "gpt-5-nano",
+            "gpt-5-2025-08-07",
+            "gpt-5-mini-2025-08-07",
+            "gpt-5-nano-2025-08-07",
+            "gpt-4.1",
+            "gpt-4.1-mini",
+            "gpt-4.1-nano",
+            "gpt-4.1-2025-04-14",
+            "gpt-4.1-mini-2025-04-14",
+            "gpt-4.1-nano-2025-04-14",
+            "gpt-4o",
+            "gpt-4o-2024-11-20",
+            "gpt-4o-2024-08-06",
+            "gpt-4o-2024-05-13",
+            "gpt-4o-mini",
+            "gpt-4o-mini-2024-07-18",
+            "gpt-4.5-preview",
+            "gpt-4.5-preview-2025-02-27",
+            "gpt-4-turbo",
+            "gpt-4-turbo-2024-04-09",
+            "gpt-4-0125-preview",
+            "gpt-4-turbo-preview",
+            "gpt-4-1106-preview",
+            "gpt-4-vision-preview",
+            "gpt-4",
+            "gpt-4-0314",
+            "gpt-4-0613",
+            "gpt-4-32k",
+            "gpt-4-32k-0314",
+            "gpt-4-32k-0613",
+            "gpt-3.5-turbo",
+            "gpt-3.5-turbo-16k",
+            "gpt-3.5-turbo-0613",
+            "gpt-3.5-turbo-1106",
+            "gpt-3.5-turbo-0125",
+            "gpt-3.5-turbo-16k-0613",
+        ],
+    ]
     instructions: str
     tools: Iterable[Union[CodeInterpreterToolParam, FileSearchToolParam, FunctionToolParam]]
     tool_resources: ThreadCreateAndRunParamsToolResourcesParam
@@ -78,11 +136,19 @@ class ThreadCreateAndRunParams(TypedDict, total=False):
     truncation_strategy: Optional[TruncationObjectParam]
     tool_choice: Optional[Union[Literal["none", "auto", "required"], AssistantToolChoiceParam]]
     parallel_tool_calls: bool
-    response_format: Union[Literal["auto"], ResponseFormatTextParam, ResponseFormatJsonObjectParam, ResponseFormatJsonSchemaParam]
+    response_format: Union[
+        Literal["auto"],
+        ResponseFormatTextParam,
+        ResponseFormatJsonObjectParam,
+        ResponseFormatJsonSchemaParam,
+    ]
 
 
 class ThreadCreateAndRunParamsToolResourcesParam(TypedDict, total=False):
-    """A set of resources that are used by the assistant's tools. The resources are specific to the type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the `file_search` tool requires a list of vector store IDs."""
+    """A set of resources that are used by the assistant's tools. The resources are specific to the type of tool. For
+    example, the `code_interpreter` tool requires a list of file IDs, while the `file_search` tool requires a list of
+    vector store IDs.
+    """
     code_interpreter: ThreadCreateAndRunParamsToolResourcesCodeInterpreterParam
     file_search: ThreadCreateAndRunParamsToolResourcesFileSearchParam
 
@@ -96,7 +162,9 @@ class ThreadCreateAndRunParamsToolResourcesFileSearchParam(TypedDict, total=Fals
 
 
 class TruncationObjectParam(TypedDict, total=False):
-    """Controls for how a thread will be truncated prior to the run. Use this to control the initial context window of the run."""
+    """Controls for how a thread will be truncated prior to the run. Use this to control the initial context window of the
+    run.
+    """
     type: Required[Literal["auto", "last_messages"]]
     last_messages: Optional[int]
 
@@ -104,7 +172,49 @@ class TruncationObjectParam(TypedDict, total=False):
 class CreateThreadAndRunRequestParam(TypedDict, total=False):
     assistant_id: Required[str]
     thread: CreateThreadRequestParam
-    model: Union[str, Literal["gpt-5", "gpt-5-mini", "gpt-5-nano", "gpt-5-2025-08-07", "gpt-5-mini-2025-08-07", "gpt-5-nano-2025-08-07", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-4.1-2025-04-14", "gpt-4.1-mini-2025-04-14", "gpt-4.1-nano-2025-04-14", "gpt-4o", "gpt-4o-2024-11-20", "gpt-4o-2024-08-06", "gpt-4o-2024-05-13", "gpt-4o-mini", "gpt-4o-mini-2024-07-18", "gpt-4.5-preview", "gpt-4.5-preview-2025-02-27", "gpt-4-turbo", "gpt-4-turbo-2024-04-09", "gpt-4-0125-preview", "gpt-4-turbo-preview", "gpt-4-1106-preview", "gpt-4-vision-preview", "gpt-4", "gpt-4-0314", "gpt-4-0613", "gpt-4-32k", "gpt-4-32k-0314", "gpt-4-32k-0613", "gpt-3.5-turbo", "gpt-3.5-turbo-16k", "gpt-3.5-turbo-0613", "gpt-3.5-turbo-1106", "gpt-3.5-turbo-0125", "gpt-3.5-turbo-16k-0613"]]
+    model: Union[
+        str,
+        Literal[
+            "gpt-5",
+            "gpt-5-mini",
+            "gpt-5-nano",
+            "gpt-5-2025-08-07",
+            "gpt-5-mini-2025-08-07",
+            "gpt-5-nano-2025-08-07",
+            "gpt-4.1",
+            "gpt-4.1-mini",
+            "gpt-4.1-nano",
+            "gpt-4.1-2025-04-14",
+            "gpt-4.1-mini-2025-04-14",
+            "gpt-4.1-nano-2025-04-14",
+            "gpt-4o",
+            "gpt-4o-2024-11-20",
+            "gpt-4o-2024-08-06",
+            "gpt-4o-2024-05-13",
+            "gpt-4o-mini",
+            "gpt-4o-mini-2024-07-18",
+            "gpt-4.5-preview",
+            "gpt-4.5-preview-2025-02-27",
+            "gpt-4-turbo",
+            "gpt-4-turbo-2024-04-09",
+            "gpt-4-0125-preview",
+            "gpt-4-turbo-preview",
+            "gpt-4-1106-preview",
+            "gpt-4-vision-preview",
+            "gpt-4",
+            "gpt-4-0314",
+            "gpt-4-0613",
+            "gpt-4-32k",
+            "gpt-4-32k-0314",
+            "gpt-4-32k-0613",
+            "gpt-3.5-turbo",
+            "gpt-3.5-turbo-16k",
+            "gpt-3.5-turbo-0613",
+            "gpt-3.5-turbo-1106",
+            "gpt-3.5-turbo-0125",
+            "gpt-3.5-turbo-16k-0613",
+        ],
+    ]
     instructions: str
     tools: Iterable[Union[CodeInterpreterToolParam, FileSearchToolParam, FunctionToolParam]]
     tool_resources: ThreadCreateAndRunParamsToolResourcesParam
@@ -117,7 +227,12 @@ class CreateThreadAndRunRequestParam(TypedDict, total=False):
     truncation_strategy: Optional[TruncationObjectParam]
     tool_choice: Optional[Union[Literal["none", "auto", "required"], AssistantToolChoiceParam]]
     parallel_tool_calls: bool
-    response_format: Union[Literal["auto"], ResponseFormatTextParam, ResponseFormatJsonObjectParam, ResponseFormatJsonSchemaParam]
+    response_format: Union[
+        Literal["auto"],
+        ResponseFormatTextParam,
+        ResponseFormatJsonObjectParam,
+        ResponseFormatJsonSchemaParam,
+    ]
 
 ThreadCreateAndRunParamsBase = CreateThreadAndRunRequestParam
 ThreadMessageAttachmentToolFileSearch = AssistantToolsFileSearchTypeOnlyParam

@@ -12,8 +12,12 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.beta.threads.message_create_params import MessageCreateParams
     from openai_urllib3.types.beta.threads.message_create_params import MessageCreateParams as Message
-    from openai_urllib3.types.beta.threads.message_create_params import MessageCreateParamsAttachments0Param as MessageAttachment
-    from openai_urllib3.types.beta.thread_create_and_run_params import AssistantToolsFileSearchTypeOnlyParam as MessageAttachmentToolFileSearch
+    from openai_urllib3.types.beta.threads.message_create_params import (
+        MessageCreateParamsAttachments0Param as MessageAttachment,
+    )
+    from openai_urllib3.types.beta.thread_create_and_run_params import (
+        AssistantToolsFileSearchTypeOnlyParam as MessageAttachmentToolFileSearch,
+    )
 
 __all__ = [
     "CreateThreadRequestParam",
@@ -47,7 +51,10 @@ class ThreadCreateParams(TypedDict, total=False):
 
 
 class ThreadCreateParamsToolResources0Param(TypedDict, total=False):
-    """A set of resources that are made available to the assistant's tools in this thread. The resources are specific to the type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the `file_search` tool requires a list of vector store IDs."""
+    """A set of resources that are made available to the assistant's tools in this thread. The resources are specific to
+    the type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the `file_search` tool
+    requires a list of vector store IDs.
+    """
     code_interpreter: ThreadCreateParamsToolResources0CodeInterpreterParam
     file_search: ThreadCreateParamsToolResources0FileSearchParam
 
@@ -63,12 +70,17 @@ class ThreadCreateParamsToolResources0FileSearchParam(TypedDict, total=False):
 
 class ThreadCreateParamsToolResources0FileSearchVectorStoreParam(TypedDict, total=False):
     file_ids: Iterable[str]
-    chunking_strategy: Union[ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam, ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam]
+    chunking_strategy: Union[
+        ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam,
+        ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStaticParam,
+    ]
     metadata: Optional[Dict[str, str]]
 
 
 class ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyAutoParam(TypedDict, total=False):
-    """The default strategy. This strategy currently uses a `max_chunk_size_tokens` of `800` and `chunk_overlap_tokens` of `400`."""
+    """The default strategy. This strategy currently uses a `max_chunk_size_tokens` of `800` and `chunk_overlap_tokens` of
+    `400`.
+    """
     type: Required[Literal["auto"]]
 
 
@@ -84,7 +96,8 @@ class ThreadCreateParamsToolResources0FileSearchVectorStoreChunkingStrategyStati
 
 
 class CreateThreadRequestParam(TypedDict, total=False):
-    """Options to create a new thread. If no thread is provided when running a request, an empty thread will be created."""
+    """Options to create a new thread. If no thread is provided when running a request, an empty thread will be created.
+    """
     messages: Iterable[MessageCreateParams]
     tool_resources: Optional[ThreadCreateParamsToolResources0Param]
     metadata: Optional[Dict[str, str]]

@@ -31,7 +31,10 @@ class ThreadUpdateParams(TypedDict, total=False):
 
 
 class ThreadUpdateParamsToolResources0Param(TypedDict, total=False):
-    """A set of resources that are made available to the assistant's tools in this thread. The resources are specific to the type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the `file_search` tool requires a list of vector store IDs."""
+    """A set of resources that are made available to the assistant's tools in this thread. The resources are specific to
+    the type of tool. For example, the `code_interpreter` tool requires a list of file IDs, while the `file_search` tool
+    requires a list of vector store IDs.
+    """
     code_interpreter: ThreadUpdateParamsToolResources0CodeInterpreterParam
     file_search: ThreadUpdateParamsToolResources0FileSearchParam
 

@@ -7,104 +7,249 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from openai_urllib3.types.chat.chat_completion import ChatCompletion as ChatCompletion
-    from openai_urllib3.types.chat.chat_completion_allowed_tool_choice_param import ChatCompletionAllowedToolChoiceParam as ChatCompletionAllowedToolChoiceParam
-    from openai_urllib3.types.chat.chat_completion_allowed_tools_param import ChatCompletionAllowedToolsParam as ChatCompletionAllowedToolsParam
-    from openai_urllib3.types.chat.chat_completion_assistant_message_param import ChatCompletionAssistantMessageAudio0Param as ChatCompletionAssistantMessageAudio0Param
-    from openai_urllib3.types.chat.chat_completion_assistant_message_param import ChatCompletionAssistantMessageFunctionCall0Param as ChatCompletionAssistantMessageFunctionCall0Param
-    from openai_urllib3.types.chat.chat_completion_assistant_message_param import ChatCompletionAssistantMessageParam as ChatCompletionAssistantMessageParam
+    from openai_urllib3.types.chat.chat_completion_allowed_tool_choice_param import (
+        ChatCompletionAllowedToolChoiceParam as ChatCompletionAllowedToolChoiceParam,
+    )
+    from openai_urllib3.types.chat.chat_completion_allowed_tools_param import (
+        ChatCompletionAllowedToolsParam as ChatCompletionAllowedToolsParam,
+    )
+    from openai_urllib3.types.chat.chat_completion_assistant_message_param import (
+        ChatCompletionAssistantMessageAudio0Param as ChatCompletionAssistantMessageAudio0Param,
+    )
+    from openai_urllib3.types.chat.chat_completion_assistant_message_param import (
+        ChatCompletionAssistantMessageFunctionCall0Param as ChatCompletionAssistantMessageFunctionCall0Param,
+    )
+    from openai_urllib3.types.chat.chat_completion_assistant_message_param import (
+        ChatCompletionAssistantMessageParam as ChatCompletionAssistantMessageParam,
+    )
     from openai_urllib3.types.chat.chat_completion_audio import ChatCompletionAudio as ChatCompletionAudio
-    from openai_urllib3.types.chat.chat_completion_audio_param import ChatCompletionAudioParam as ChatCompletionAudioParam
+    from openai_urllib3.types.chat.chat_completion_audio_param import (
+        ChatCompletionAudioParam as ChatCompletionAudioParam,
+    )
     from openai_urllib3.types.chat.chat_completion import ChatCompletionChoice as ChatCompletionChoice
     from openai_urllib3.types.chat.chat_completion import ChatCompletionChoiceLogprobs as ChatCompletionChoiceLogprobs
     from openai_urllib3.types.chat.chat_completion_chunk import ChatCompletionChunk as ChatCompletionChunk
     from openai_urllib3.types.chat.chat_completion_chunk import ChatCompletionChunkChoice as ChatCompletionChunkChoice
-    from openai_urllib3.types.chat.chat_completion_chunk import ChatCompletionChunkChoiceLogprobs as ChatCompletionChunkChoiceLogprobs
-    from openai_urllib3.types.chat.chat_completion_content_part_image import ChatCompletionContentPartImage as ChatCompletionContentPartImage
-    from openai_urllib3.types.chat.chat_completion_content_part_image import ChatCompletionContentPartImageImageUrl as ChatCompletionContentPartImageImageUrl
-    from openai_urllib3.types.chat.chat_completion_content_part_image_param import ChatCompletionContentPartImageImageUrlParam as ChatCompletionContentPartImageImageUrlParam
-    from openai_urllib3.types.chat.chat_completion_content_part_image_param import ChatCompletionContentPartImageParam as ChatCompletionContentPartImageParam
-    from openai_urllib3.types.chat.chat_completion_content_part_input_audio_param import ChatCompletionContentPartInputAudioInputAudioParam as ChatCompletionContentPartInputAudioInputAudioParam
-    from openai_urllib3.types.chat.chat_completion_content_part_input_audio_param import ChatCompletionContentPartInputAudioParam as ChatCompletionContentPartInputAudioParam
-    from openai_urllib3.types.chat.chat_completion_content_part_param import ChatCompletionContentPartParam as ChatCompletionContentPartParam
-    from openai_urllib3.types.chat.chat_completion_content_part_refusal_param import ChatCompletionContentPartRefusalParam as ChatCompletionContentPartRefusalParam
-    from openai_urllib3.types.chat.chat_completion_content_part_text import ChatCompletionContentPartText as ChatCompletionContentPartText
-    from openai_urllib3.types.chat.chat_completion_content_part_text_param import ChatCompletionContentPartTextParam as ChatCompletionContentPartTextParam
-    from openai_urllib3.types.chat.chat_completion_custom_tool_param import ChatCompletionCustomToolCustomFormatGrammarGrammarParam as ChatCompletionCustomToolCustomFormatGrammarGrammarParam
-    from openai_urllib3.types.chat.chat_completion_custom_tool_param import ChatCompletionCustomToolCustomFormatGrammarParam as ChatCompletionCustomToolCustomFormatGrammarParam
-    from openai_urllib3.types.chat.chat_completion_custom_tool_param import ChatCompletionCustomToolCustomFormatTextParam as ChatCompletionCustomToolCustomFormatTextParam
-    from openai_urllib3.types.chat.chat_completion_custom_tool_param import ChatCompletionCustomToolCustomParam as ChatCompletionCustomToolCustomParam
-    from openai_urllib3.types.chat.chat_completion_custom_tool_param import ChatCompletionCustomToolParam as ChatCompletionCustomToolParam
+    from openai_urllib3.types.chat.chat_completion_chunk import (
+        ChatCompletionChunkChoiceLogprobs as ChatCompletionChunkChoiceLogprobs,
+    )
+    from openai_urllib3.types.chat.chat_completion_content_part_image import (
+        ChatCompletionContentPartImage as ChatCompletionContentPartImage,
+    )
+    from openai_urllib3.types.chat.chat_completion_content_part_image import (
+        ChatCompletionContentPartImageImageUrl as ChatCompletionContentPartImageImageUrl,
+    )
+    from openai_urllib3.types.chat.chat_completion_content_part_image_param import (
+        ChatCompletionContentPartImageImageUrlParam as ChatCompletionContentPartImageImageUrlParam,
+    )
+    from openai_urllib3.types.chat.chat_completion_content_part_image_param import (
+        ChatCompletionContentPartImageParam as ChatCompletionContentPartImageParam,
+    )
+    from openai_urllib3.types.chat.chat_completion_content_part_input_audio_param import (
+        ChatCompletionContentPartInputAudioInputAudioParam as ChatCompletionContentPartInputAudioInputAudioParam,
+    )
+    from openai_urllib3.types.chat.chat_completion_content_part_input_audio_param import (
+        ChatCompletionContentPartInputAudioParam as ChatCompletionContentPartInputAudioParam,
+    )
+    from openai_urllib3.types.chat.chat_completion_content_part_param import (
+        ChatCompletionContentPartParam as ChatCompletionContentPartParam,
+    )
+    from openai_urllib3.types.chat.chat_completion_content_part_refusal_param import (
+        ChatCompletionContentPartRefusalParam as ChatCompletionContentPartRefusalParam,
+    )
+    from openai_urllib3.types.chat.chat_completion_content_part_text import (
+        ChatCompletionContentPartText as ChatCompletionContentPartText,
+    )
+    from openai_urllib3.types.chat.chat_completion_content_part_text_param import (
+        ChatCompletionContentPartTextParam as ChatCompletionContentPartTextParam,
+    )
+    from openai_urllib3.types.chat.chat_completion_custom_tool_param import (
+        ChatCompletionCustomToolCustomFormatGrammarGrammarParam as ChatCompletionCustomToolCustomFormatGrammarGrammarParam,
+    )
+    from openai_urllib3.types.chat.chat_completion_custom_tool_param import (
+        ChatCompletionCustomToolCustomFormatGrammarParam as ChatCompletionCustomToolCustomFormatGrammarParam,
+    )
+    from openai_urllib3.types.chat.chat_completion_custom_tool_param import (
+        ChatCompletionCustomToolCustomFormatTextParam as ChatCompletionCustomToolCustomFormatTextParam,
+    )
+    from openai_urllib3.types.chat.chat_completion_custom_tool_param import (
+        ChatCompletionCustomToolCustomParam as ChatCompletionCustomToolCustomParam,
+    )
+    from openai_urllib3.types.chat.chat_completion_custom_tool_param import (
+        ChatCompletionCustomToolParam as ChatCompletionCustomToolParam,
+    )
     from openai_urllib3.types.chat.chat_completion_deleted import ChatCompletionDeleted as ChatCompletionDeleted
-    from openai_urllib3.types.chat.chat_completion_developer_message_param import ChatCompletionDeveloperMessageParam as ChatCompletionDeveloperMessageParam
-    from openai_urllib3.types.chat.chat_completion_function_call_option_param import ChatCompletionFunctionCallOptionParam as ChatCompletionFunctionCallOptionParam
-    from openai_urllib3.types.chat.chat_completion_function_message_param import ChatCompletionFunctionMessageParam as ChatCompletionFunctionMessageParam
-    from openai_urllib3.types.chat.chat_completion_function_tool import ChatCompletionFunctionTool as ChatCompletionFunctionTool
-    from openai_urllib3.types.chat.chat_completion_function_tool_param import ChatCompletionFunctionToolParam as ChatCompletionFunctionToolParam
-    from openai_urllib3.types.chat.completion_create_params import ChatCompletionFunctionsParam as ChatCompletionFunctionsParam
+    from openai_urllib3.types.chat.chat_completion_developer_message_param import (
+        ChatCompletionDeveloperMessageParam as ChatCompletionDeveloperMessageParam,
+    )
+    from openai_urllib3.types.chat.chat_completion_function_call_option_param import (
+        ChatCompletionFunctionCallOptionParam as ChatCompletionFunctionCallOptionParam,
+    )
+    from openai_urllib3.types.chat.chat_completion_function_message_param import (
+        ChatCompletionFunctionMessageParam as ChatCompletionFunctionMessageParam,
+    )
+    from openai_urllib3.types.chat.chat_completion_function_tool import (
+        ChatCompletionFunctionTool as ChatCompletionFunctionTool,
+    )
+    from openai_urllib3.types.chat.chat_completion_function_tool_param import (
+        ChatCompletionFunctionToolParam as ChatCompletionFunctionToolParam,
+    )
+    from openai_urllib3.types.chat.completion_create_params import (
+        ChatCompletionFunctionsParam as ChatCompletionFunctionsParam,
+    )
     from openai_urllib3.types.chat.chat_completion_message import ChatCompletionMessage as ChatCompletionMessage
-    from openai_urllib3.types.chat.chat_completion_message import ChatCompletionMessageAnnotation as ChatCompletionMessageAnnotation
-    from openai_urllib3.types.chat.chat_completion_message import ChatCompletionMessageAnnotationUrlCitation as ChatCompletionMessageAnnotationUrlCitation
-    from openai_urllib3.types.chat.chat_completion_message_custom_tool_call import ChatCompletionMessageCustomToolCall as ChatCompletionMessageCustomToolCall
-    from openai_urllib3.types.chat.chat_completion_message_custom_tool_call import ChatCompletionMessageCustomToolCallCustom as ChatCompletionMessageCustomToolCallCustom
-    from openai_urllib3.types.chat.chat_completion_message_custom_tool_call_param import ChatCompletionMessageCustomToolCallCustomParam as ChatCompletionMessageCustomToolCallCustomParam
-    from openai_urllib3.types.chat.chat_completion_message_custom_tool_call_param import ChatCompletionMessageCustomToolCallParam as ChatCompletionMessageCustomToolCallParam
-    from openai_urllib3.types.chat.chat_completion_message import ChatCompletionMessageFunctionCall as ChatCompletionMessageFunctionCall
-    from openai_urllib3.types.chat.chat_completion_message_function_tool_call import ChatCompletionMessageFunctionToolCall as ChatCompletionMessageFunctionToolCall
-    from openai_urllib3.types.chat.chat_completion_message_function_tool_call import ChatCompletionMessageFunctionToolCallFunction as ChatCompletionMessageFunctionToolCallFunction
-    from openai_urllib3.types.chat.chat_completion_message_function_tool_call_param import ChatCompletionMessageFunctionToolCallFunctionParam as ChatCompletionMessageFunctionToolCallFunctionParam
-    from openai_urllib3.types.chat.chat_completion_message_function_tool_call_param import ChatCompletionMessageFunctionToolCallParam as ChatCompletionMessageFunctionToolCallParam
-    from openai_urllib3.types.chat.chat_completion_message_param import ChatCompletionMessageParam as ChatCompletionMessageParam
-    from openai_urllib3.types.chat.chat_completion_message_tool_call_union import ChatCompletionMessageToolCallUnion as ChatCompletionMessageToolCallUnion
+    from openai_urllib3.types.chat.chat_completion_message import (
+        ChatCompletionMessageAnnotation as ChatCompletionMessageAnnotation,
+    )
+    from openai_urllib3.types.chat.chat_completion_message import (
+        ChatCompletionMessageAnnotationUrlCitation as ChatCompletionMessageAnnotationUrlCitation,
+    )
+    from openai_urllib3.types.chat.chat_completion_message_custom_tool_call import (
+        ChatCompletionMessageCustomToolCall as ChatCompletionMessageCustomToolCall,
+    )
+    from openai_urllib3.types.chat.chat_completion_message_custom_tool_call import (
+        ChatCompletionMessageCustomToolCallCustom as ChatCompletionMessageCustomToolCallCustom,
+    )
+    from openai_urllib3.types.chat.chat_completion_message_custom_tool_call_param import (
+        ChatCompletionMessageCustomToolCallCustomParam as ChatCompletionMessageCustomToolCallCustomParam,
+    )
+    from openai_urllib3.types.chat.chat_completion_message_custom_tool_call_param import (
+        ChatCompletionMessageCustomToolCallParam as ChatCompletionMessageCustomToolCallParam,
+    )
+    from openai_urllib3.types.chat.chat_completion_message import (
+        ChatCompletionMessageFunctionCall as ChatCompletionMessageFunctionCall,
+    )
+    from openai_urllib3.types.chat.chat_completion_message_function_tool_call import (
+        ChatCompletionMessageFunctionToolCall as ChatCompletionMessageFunctionToolCall,
+    )
+    from openai_urllib3.types.chat.chat_completion_message_function_tool_call import (
+        ChatCompletionMessageFunctionToolCallFunction as ChatCompletionMessageFunctionToolCallFunction,
+    )
+    from openai_urllib3.types.chat.chat_completion_message_function_tool_call_param import (
+        ChatCompletionMessageFunctionToolCallFunctionParam as ChatCompletionMessageFunctionToolCallFunctionParam,
+    )
+    from openai_urllib3.types.chat.chat_completion_message_function_tool_call_param import (
+        ChatCompletionMessageFunctionToolCallParam as ChatCompletionMessageFunctionToolCallParam,
+    )
+    from openai_urllib3.types.chat.chat_completion_message_param import (
+        ChatCompletionMessageParam as ChatCompletionMessageParam,
+    )
+    from openai_urllib3.types.chat.chat_completion_message_tool_call_union import (
+        ChatCompletionMessageToolCallUnion as ChatCompletionMessageToolCallUnion,
+    )
     from openai_urllib3.types.chat.chat_completion_modality import ChatCompletionModality as ChatCompletionModality
     from openai_urllib3.types.chat.chat_completion import ChatCompletionModeration as ChatCompletionModeration
     from openai_urllib3.types.chat.chat_completion import ChatCompletionModerationError as ChatCompletionModerationError
-    from openai_urllib3.types.chat.chat_completion import ChatCompletionModerationResults as ChatCompletionModerationResults
-    from openai_urllib3.types.chat.chat_completion_named_tool_choice_custom_param import ChatCompletionNamedToolChoiceCustomCustomParam as ChatCompletionNamedToolChoiceCustomCustomParam
-    from openai_urllib3.types.chat.chat_completion_named_tool_choice_custom_param import ChatCompletionNamedToolChoiceCustomParam as ChatCompletionNamedToolChoiceCustomParam
-    from openai_urllib3.types.chat.chat_completion_named_tool_choice_param import ChatCompletionNamedToolChoiceFunctionParam as ChatCompletionNamedToolChoiceFunctionParam
-    from openai_urllib3.types.chat.chat_completion_named_tool_choice_param import ChatCompletionNamedToolChoiceParam as ChatCompletionNamedToolChoiceParam
-    from openai_urllib3.types.chat.chat_completion_prediction_content_param import ChatCompletionPredictionContentParam as ChatCompletionPredictionContentParam
-    from openai_urllib3.types.chat.chat_completion_reasoning_effort import ChatCompletionReasoningEffort as ChatCompletionReasoningEffort
-    from openai_urllib3.types.chat.chat_completion_content_part_param import ChatCompletionRequestMessageContentPartFileFileParam as ChatCompletionRequestMessageContentPartFileFileParam
-    from openai_urllib3.types.chat.chat_completion_content_part_param import ChatCompletionRequestMessageContentPartFileParam as ChatCompletionRequestMessageContentPartFileParam
+    from openai_urllib3.types.chat.chat_completion import (
+        ChatCompletionModerationResults as ChatCompletionModerationResults,
+    )
+    from openai_urllib3.types.chat.chat_completion_named_tool_choice_custom_param import (
+        ChatCompletionNamedToolChoiceCustomCustomParam as ChatCompletionNamedToolChoiceCustomCustomParam,
+    )
+    from openai_urllib3.types.chat.chat_completion_named_tool_choice_custom_param import (
+        ChatCompletionNamedToolChoiceCustomParam as ChatCompletionNamedToolChoiceCustomParam,
+    )
+    from openai_urllib3.types.chat.chat_completion_named_tool_choice_param import (
+        ChatCompletionNamedToolChoiceFunctionParam as ChatCompletionNamedToolChoiceFunctionParam,
+    )
+    from openai_urllib3.types.chat.chat_completion_named_tool_choice_param import (
+        ChatCompletionNamedToolChoiceParam as ChatCompletionNamedToolChoiceParam,
+    )
+    from openai_urllib3.types.chat.chat_completion_prediction_content_param import (
+        ChatCompletionPredictionContentParam as ChatCompletionPredictionContentParam,
+    )
+    from openai_urllib3.types.chat.chat_completion_reasoning_effort import (
+        ChatCompletionReasoningEffort as ChatCompletionReasoningEffort,
+    )
+    from openai_urllib3.types.chat.chat_completion_content_part_param import (
+        ChatCompletionRequestMessageContentPartFileFileParam as ChatCompletionRequestMessageContentPartFileFileParam,
+    )
+    from openai_urllib3.types.chat.chat_completion_content_part_param import (
+        ChatCompletionRequestMessageContentPartFileParam as ChatCompletionRequestMessageContentPartFileParam,
+    )
     from openai_urllib3.types.chat.chat_completion_role import ChatCompletionRole as ChatCompletionRole
-    from openai_urllib3.types.chat.chat_completion_store_message import ChatCompletionStoreMessage as ChatCompletionStoreMessage
-    from openai_urllib3.types.chat.chat_completion_store_message import ChatCompletionStoreMessageAnnotation as ChatCompletionStoreMessageAnnotation
-    from openai_urllib3.types.chat.chat_completion_store_message import ChatCompletionStoreMessageAnnotationUrlCitation as ChatCompletionStoreMessageAnnotationUrlCitation
-    from openai_urllib3.types.chat.chat_completion_audio import ChatCompletionStoreMessageAudio as ChatCompletionStoreMessageAudio
-    from openai_urllib3.types.chat.chat_completion_store_message import ChatCompletionStoreMessageFunctionCall as ChatCompletionStoreMessageFunctionCall
-    from openai_urllib3.types.chat.chat_completion_stream_options_param import ChatCompletionStreamOptionsParam as ChatCompletionStreamOptionsParam
-    from openai_urllib3.types.chat.chat_completion_system_message_param import ChatCompletionSystemMessageParam as ChatCompletionSystemMessageParam
-    from openai_urllib3.types.chat.chat_completion_token_logprob import ChatCompletionTokenLogprob as ChatCompletionTokenLogprob
-    from openai_urllib3.types.chat.chat_completion_token_logprob import ChatCompletionTokenLogprobTopLogprob as ChatCompletionTokenLogprobTopLogprob
-    from openai_urllib3.types.chat.chat_completion_tool_choice_option_param import ChatCompletionToolChoiceOptionParam as ChatCompletionToolChoiceOptionParam
-    from openai_urllib3.types.chat.chat_completion_tool_message_param import ChatCompletionToolMessageParam as ChatCompletionToolMessageParam
-    from openai_urllib3.types.chat.chat_completion_tool_union_param import ChatCompletionToolUnionParam as ChatCompletionToolUnionParam
-    from openai_urllib3.types.chat.chat_completion_user_message_param import ChatCompletionUserMessageParam as ChatCompletionUserMessageParam
+    from openai_urllib3.types.chat.chat_completion_store_message import (
+        ChatCompletionStoreMessage as ChatCompletionStoreMessage,
+    )
+    from openai_urllib3.types.chat.chat_completion_store_message import (
+        ChatCompletionStoreMessageAnnotation as ChatCompletionStoreMessageAnnotation,
+    )
+    from openai_urllib3.types.chat.chat_completion_store_message import (
+        ChatCompletionStoreMessageAnnotationUrlCitation as ChatCompletionStoreMessageAnnotationUrlCitation,
+    )
+    from openai_urllib3.types.chat.chat_completion_audio import (
+        ChatCompletionStoreMessageAudio as ChatCompletionStoreMessageAudio,
+    )
+    from openai_urllib3.types.chat.chat_completion_store_message import (
+        ChatCompletionStoreMessageFunctionCall as ChatCompletionStoreMessageFunctionCall,
+    )
+    from openai_urllib3.types.chat.chat_completion_stream_options_param import (
+        ChatCompletionStreamOptionsParam as ChatCompletionStreamOptionsParam,
+    )
+    from openai_urllib3.types.chat.chat_completion_system_message_param import (
+        ChatCompletionSystemMessageParam as ChatCompletionSystemMessageParam,
+    )
+    from openai_urllib3.types.chat.chat_completion_token_logprob import (
+        ChatCompletionTokenLogprob as ChatCompletionTokenLogprob,
+    )
+    from openai_urllib3.types.chat.chat_completion_token_logprob import (
+        ChatCompletionTokenLogprobTopLogprob as ChatCompletionTokenLogprobTopLogprob,
+    )
+    from openai_urllib3.types.chat.chat_completion_tool_choice_option_param import (
+        ChatCompletionToolChoiceOptionParam as ChatCompletionToolChoiceOptionParam,
+    )
+    from openai_urllib3.types.chat.chat_completion_tool_message_param import (
+        ChatCompletionToolMessageParam as ChatCompletionToolMessageParam,
+    )
+    from openai_urllib3.types.chat.chat_completion_tool_union_param import (
+        ChatCompletionToolUnionParam as ChatCompletionToolUnionParam,
+    )
+    from openai_urllib3.types.chat.chat_completion_user_message_param import (
+        ChatCompletionUserMessageParam as ChatCompletionUserMessageParam,
+    )
     from openai_urllib3.types.chat.chat_completion_chunk import ChoiceDelta as ChoiceDelta
     from openai_urllib3.types.chat.chat_completion_chunk import ChoiceDeltaFunctionCall as ChoiceDeltaFunctionCall
     from openai_urllib3.types.chat.completion_create_params import CompletionCreateParams as CompletionCreateParams
-    from openai_urllib3.types.chat.completion_create_params import CompletionCreateParamsWebSearchOptionsParam as CompletionCreateParamsWebSearchOptionsParam
-    from openai_urllib3.types.chat.completion_create_params import CompletionCreateParamsWebSearchOptionsUserLocationParam as CompletionCreateParamsWebSearchOptionsUserLocationParam
+    from openai_urllib3.types.chat.completion_create_params import (
+        CompletionCreateParamsWebSearchOptionsParam as CompletionCreateParamsWebSearchOptionsParam,
+    )
+    from openai_urllib3.types.chat.completion_create_params import (
+        CompletionCreateParamsWebSearchOptionsUserLocationParam as CompletionCreateParamsWebSearchOptionsUserLocationParam,
+    )
     from openai_urllib3.types.chat.completion_list_params import CompletionListParams as CompletionListParams
     from openai_urllib3.types.chat.completion_update_params import CompletionUpdateParams as CompletionUpdateParams
-    from openai_urllib3.types.chat.completion_create_params import CreateChatCompletionRequestParam as CreateChatCompletionRequestParam
+    from openai_urllib3.types.chat.completion_create_params import (
+        CreateChatCompletionRequestParam as CreateChatCompletionRequestParam,
+    )
     from openai_urllib3.types.chat.completion_create_params import ModerationConfigParam as ModerationConfigParam
     from openai_urllib3.types.chat.completion_create_params import ModerationParam as ModerationParam
     from openai_urllib3.types.chat.completion_create_params import ModerationPolicyParam as ModerationPolicyParam
     from openai_urllib3.types.chat.chat_completion import ModerationResultBody as ModerationResultBody
-    from openai_urllib3.types.chat.chat_completion_content_part_image_param import PromptCacheBreakpointParam as PromptCacheBreakpointParam
-    from openai_urllib3.types.chat.chat_completion_content_part_image import PromptCacheBreakpointParam2 as PromptCacheBreakpointParam2
+    from openai_urllib3.types.chat.parsed_chat_completion import ParsedChatCompletion as ParsedChatCompletion
+    from openai_urllib3.types.chat.parsed_chat_completion import (
+        ParsedChatCompletionMessage as ParsedChatCompletionMessage,
+    )
+    from openai_urllib3.types.chat.parsed_chat_completion import ParsedChoice as ParsedChoice
+    from openai_urllib3.types.chat.chat_completion_content_part_image_param import (
+        PromptCacheBreakpointParam as PromptCacheBreakpointParam,
+    )
+    from openai_urllib3.types.chat.chat_completion_content_part_image import (
+        PromptCacheBreakpointParam2 as PromptCacheBreakpointParam2,
+    )
     from openai_urllib3.types.chat.completion_create_params import PromptCacheOptionsParam as PromptCacheOptionsParam
     from openai_urllib3.types.chat.completion_create_params import WebSearchLocationParam as WebSearchLocationParam
 
 _NAMES: dict[str, str] = {
     "ChatCompletion": "chat.chat_completion:ChatCompletion",
-    "ChatCompletionAllowedToolChoiceParam": "chat.chat_completion_allowed_tool_choice_param:ChatCompletionAllowedToolChoiceParam",
+    "ChatCompletionAllowedToolChoiceParam":
+        "chat.chat_completion_allowed_tool_choice_param:ChatCompletionAllowedToolChoiceParam",
     "ChatCompletionAllowedToolsParam": "chat.chat_completion_allowed_tools_param:ChatCompletionAllowedToolsParam",
-    "ChatCompletionAssistantMessageAudio0Param": "chat.chat_completion_assistant_message_param:ChatCompletionAssistantMessageAudio0Param",
-    "ChatCompletionAssistantMessageFunctionCall0Param": "chat.chat_completion_assistant_message_param:ChatCompletionAssistantMessageFunctionCall0Param",
-    "ChatCompletionAssistantMessageParam": "chat.chat_completion_assistant_message_param:ChatCompletionAssistantMessageParam",
+    "ChatCompletionAssistantMessageAudio0Param":
+        "chat.chat_completion_assistant_message_param:ChatCompletionAssistantMessageAudio0Param",
+    "ChatCompletionAssistantMessageFunctionCall0Param":
+        "chat.chat_completion_assistant_message_param:ChatCompletionAssistantMessageFunctionCall0Param",
+    "ChatCompletionAssistantMessageParam":
+        "chat.chat_completion_assistant_message_param:ChatCompletionAssistantMessageParam",
     "ChatCompletionAudio": "chat.chat_completion_audio:ChatCompletionAudio",
     "ChatCompletionAudioParam": "chat.chat_completion_audio_param:ChatCompletionAudioParam",
     "ChatCompletionChoice": "chat.chat_completion:ChatCompletionChoice",
@@ -113,72 +258,107 @@ _NAMES: dict[str, str] = {
     "ChatCompletionChunkChoice": "chat.chat_completion_chunk:ChatCompletionChunkChoice",
     "ChatCompletionChunkChoiceLogprobs": "chat.chat_completion_chunk:ChatCompletionChunkChoiceLogprobs",
     "ChatCompletionContentPartImage": "chat.chat_completion_content_part_image:ChatCompletionContentPartImage",
-    "ChatCompletionContentPartImageImageUrl": "chat.chat_completion_content_part_image:ChatCompletionContentPartImageImageUrl",
-    "ChatCompletionContentPartImageImageUrlParam": "chat.chat_completion_content_part_image_param:ChatCompletionContentPartImageImageUrlParam",
-    "ChatCompletionContentPartImageParam": "chat.chat_completion_content_part_image_param:ChatCompletionContentPartImageParam",
-    "ChatCompletionContentPartInputAudioInputAudioParam": "chat.chat_completion_content_part_input_audio_param:ChatCompletionContentPartInputAudioInputAudioParam",
-    "ChatCompletionContentPartInputAudioParam": "chat.chat_completion_content_part_input_audio_param:ChatCompletionContentPartInputAudioParam",
+    "ChatCompletionContentPartImageImageUrl":
+        "chat.chat_completion_content_part_image:ChatCompletionContentPartImageImageUrl",
+    "ChatCompletionContentPartImageImageUrlParam":
+        "chat.chat_completion_content_part_image_param:ChatCompletionContentPartImageImageUrlParam",
+    "ChatCompletionContentPartImageParam":
+        "chat.chat_completion_content_part_image_param:ChatCompletionContentPartImageParam",
+    "ChatCompletionContentPartInputAudioInputAudioParam":
+        "chat.chat_completion_content_part_input_audio_param:ChatCompletionContentPartInputAudioInputAudioParam",
+    "ChatCompletionContentPartInputAudioParam":
+        "chat.chat_completion_content_part_input_audio_param:ChatCompletionContentPartInputAudioParam",
     "ChatCompletionContentPartParam": "chat.chat_completion_content_part_param:ChatCompletionContentPartParam",
-    "ChatCompletionContentPartRefusalParam": "chat.chat_completion_content_part_refusal_param:ChatCompletionContentPartRefusalParam",
+    "ChatCompletionContentPartRefusalParam":
+        "chat.chat_completion_content_part_refusal_param:ChatCompletionContentPartRefusalParam",
     "ChatCompletionContentPartText": "chat.chat_completion_content_part_text:ChatCompletionContentPartText",
-    "ChatCompletionContentPartTextParam": "chat.chat_completion_content_part_text_param:ChatCompletionContentPartTextParam",
-    "ChatCompletionCustomToolCustomFormatGrammarGrammarParam": "chat.chat_completion_custom_tool_param:ChatCompletionCustomToolCustomFormatGrammarGrammarParam",
-    "ChatCompletionCustomToolCustomFormatGrammarParam": "chat.chat_completion_custom_tool_param:ChatCompletionCustomToolCustomFormatGrammarParam",
-    "ChatCompletionCustomToolCustomFormatTextParam": "chat.chat_completion_custom_tool_param:ChatCompletionCustomToolCustomFormatTextParam",
+    "ChatCompletionContentPartTextParam":
+        "chat.chat_completion_content_part_text_param:ChatCompletionContentPartTextParam",
+    "ChatCompletionCustomToolCustomFormatGrammarGrammarParam":
+        "chat.chat_completion_custom_tool_param:ChatCompletionCustomToolCustomFormatGrammarGrammarParam",
+    "ChatCompletionCustomToolCustomFormatGrammarParam":
+        "chat.chat_completion_custom_tool_param:ChatCompletionCustomToolCustomFormatGrammarParam",
+    "ChatCompletionCustomToolCustomFormatTextParam":
+        "chat.chat_completion_custom_tool_param:ChatCompletionCustomToolCustomFormatTextParam",
     "ChatCompletionCustomToolCustomParam": "chat.chat_completion_custom_tool_param:ChatCompletionCustomToolCustomParam",
     "ChatCompletionCustomToolParam": "chat.chat_completion_custom_tool_param:ChatCompletionCustomToolParam",
     "ChatCompletionDeleted": "chat.chat_completion_deleted:ChatCompletionDeleted",
-    "ChatCompletionDeveloperMessageParam": "chat.chat_completion_developer_message_param:ChatCompletionDeveloperMessageParam",
-    "ChatCompletionFunctionCallOptionParam": "chat.chat_completion_function_call_option_param:ChatCompletionFunctionCallOptionParam",
-    "ChatCompletionFunctionMessageParam": "chat.chat_completion_function_message_param:ChatCompletionFunctionMessageParam",
+    "ChatCompletionDeveloperMessageParam":
+        "chat.chat_completion_developer_message_param:ChatCompletionDeveloperMessageParam",
+    "ChatCompletionFunctionCallOptionParam":
+        "chat.chat_completion_function_call_option_param:ChatCompletionFunctionCallOptionParam",
+    "ChatCompletionFunctionMessageParam":
+        "chat.chat_completion_function_message_param:ChatCompletionFunctionMessageParam",
     "ChatCompletionFunctionTool": "chat.chat_completion_function_tool:ChatCompletionFunctionTool",
     "ChatCompletionFunctionToolParam": "chat.chat_completion_function_tool_param:ChatCompletionFunctionToolParam",
     "ChatCompletionFunctionsParam": "chat.completion_create_params:ChatCompletionFunctionsParam",
     "ChatCompletionMessage": "chat.chat_completion_message:ChatCompletionMessage",
     "ChatCompletionMessageAnnotation": "chat.chat_completion_message:ChatCompletionMessageAnnotation",
-    "ChatCompletionMessageAnnotationUrlCitation": "chat.chat_completion_message:ChatCompletionMessageAnnotationUrlCitation",
-    "ChatCompletionMessageCustomToolCall": "chat.chat_completion_message_custom_tool_call:ChatCompletionMessageCustomToolCall",
-    "ChatCompletionMessageCustomToolCallCustom": "chat.chat_completion_message_custom_tool_call:ChatCompletionMessageCustomToolCallCustom",
-    "ChatCompletionMessageCustomToolCallCustomParam": "chat.chat_completion_message_custom_tool_call_param:ChatCompletionMessageCustomToolCallCustomParam",
-    "ChatCompletionMessageCustomToolCallParam": "chat.chat_completion_message_custom_tool_call_param:ChatCompletionMessageCustomToolCallParam",
+    "ChatCompletionMessageAnnotationUrlCitation":
+        "chat.chat_completion_message:ChatCompletionMessageAnnotationUrlCitation",
+    "ChatCompletionMessageCustomToolCall":
+        "chat.chat_completion_message_custom_tool_call:ChatCompletionMessageCustomToolCall",
+    "ChatCompletionMessageCustomToolCallCustom":
+        "chat.chat_completion_message_custom_tool_call:ChatCompletionMessageCustomToolCallCustom",
+    "ChatCompletionMessageCustomToolCallCustomParam":
+        "chat.chat_completion_message_custom_tool_call_param:ChatCompletionMessageCustomToolCallCustomParam",
+    "ChatCompletionMessageCustomToolCallParam":
+        "chat.chat_completion_message_custom_tool_call_param:ChatCompletionMessageCustomToolCallParam",
     "ChatCompletionMessageFunctionCall": "chat.chat_completion_message:ChatCompletionMessageFunctionCall",
-    "ChatCompletionMessageFunctionToolCall": "chat.chat_completion_message_function_tool_call:ChatCompletionMessageFunctionToolCall",
-    "ChatCompletionMessageFunctionToolCallFunction": "chat.chat_completion_message_function_tool_call:ChatCompletionMessageFunctionToolCallFunction",
-    "ChatCompletionMessageFunctionToolCallFunctionParam": "chat.chat_completion_message_function_tool_call_param:ChatCompletionMessageFunctionToolCallFunctionParam",
-    "ChatCompletionMessageFunctionToolCallParam": "chat.chat_completion_message_function_tool_call_param:ChatCompletionMessageFunctionToolCallParam",
+    "ChatCompletionMessageFunctionToolCall":
+        "chat.chat_completion_message_function_tool_call:ChatCompletionMessageFunctionToolCall",
+    "ChatCompletionMessageFunctionToolCallFunction":
+        "chat.chat_completion_message_function_tool_call:ChatCompletionMessageFunctionToolCallFunction",
+    "ChatCompletionMessageFunctionToolCallFunctionParam":
+        "chat.chat_completion_message_function_tool_call_param:ChatCompletionMessageFunctionToolCallFunctionParam",
+    "ChatCompletionMessageFunctionToolCallParam":
+        "chat.chat_completion_message_function_tool_call_param:ChatCompletionMessageFunctionToolCallParam",
     "ChatCompletionMessageParam": "chat.chat_completion_message_param:ChatCompletionMessageParam",
-    "ChatCompletionMessageToolCallUnion": "chat.chat_completion_message_tool_call_union:ChatCompletionMessageToolCallUnion",
+    "ChatCompletionMessageToolCallUnion":
+        "chat.chat_completion_message_tool_call_union:ChatCompletionMessageToolCallUnion",
     "ChatCompletionModality": "chat.chat_completion_modality:ChatCompletionModality",
     "ChatCompletionModeration": "chat.chat_completion:ChatCompletionModeration",
     "ChatCompletionModerationError": "chat.chat_completion:ChatCompletionModerationError",
     "ChatCompletionModerationResults": "chat.chat_completion:ChatCompletionModerationResults",
-    "ChatCompletionNamedToolChoiceCustomCustomParam": "chat.chat_completion_named_tool_choice_custom_param:ChatCompletionNamedToolChoiceCustomCustomParam",
-    "ChatCompletionNamedToolChoiceCustomParam": "chat.chat_completion_named_tool_choice_custom_param:ChatCompletionNamedToolChoiceCustomParam",
-    "ChatCompletionNamedToolChoiceFunctionParam": "chat.chat_completion_named_tool_choice_param:ChatCompletionNamedToolChoiceFunctionParam",
-    "ChatCompletionNamedToolChoiceParam": "chat.chat_completion_named_tool_choice_param:ChatCompletionNamedToolChoiceParam",
-    "ChatCompletionPredictionContentParam": "chat.chat_completion_prediction_content_param:ChatCompletionPredictionContentParam",
+    "ChatCompletionNamedToolChoiceCustomCustomParam":
+        "chat.chat_completion_named_tool_choice_custom_param:ChatCompletionNamedToolChoiceCustomCustomParam",
+    "ChatCompletionNamedToolChoiceCustomParam":
+        "chat.chat_completion_named_tool_choice_custom_param:ChatCompletionNamedToolChoiceCustomParam",
+    "ChatCompletionNamedToolChoiceFunctionParam":
+        "chat.chat_completion_named_tool_choice_param:ChatCompletionNamedToolChoiceFunctionParam",
+    "ChatCompletionNamedToolChoiceParam":
+        "chat.chat_completion_named_tool_choice_param:ChatCompletionNamedToolChoiceParam",
+    "ChatCompletionPredictionContentParam":
+        "chat.chat_completion_prediction_content_param:ChatCompletionPredictionContentParam",
     "ChatCompletionReasoningEffort": "chat.chat_completion_reasoning_effort:ChatCompletionReasoningEffort",
-    "ChatCompletionRequestMessageContentPartFileFileParam": "chat.chat_completion_content_part_param:ChatCompletionRequestMessageContentPartFileFileParam",
-    "ChatCompletionRequestMessageContentPartFileParam": "chat.chat_completion_content_part_param:ChatCompletionRequestMessageContentPartFileParam",
+    "ChatCompletionRequestMessageContentPartFileFileParam":
+        "chat.chat_completion_content_part_param:ChatCompletionRequestMessageContentPartFileFileParam",
+    "ChatCompletionRequestMessageContentPartFileParam":
+        "chat.chat_completion_content_part_param:ChatCompletionRequestMessageContentPartFileParam",
     "ChatCompletionRole": "chat.chat_completion_role:ChatCompletionRole",
     "ChatCompletionStoreMessage": "chat.chat_completion_store_message:ChatCompletionStoreMessage",
     "ChatCompletionStoreMessageAnnotation": "chat.chat_completion_store_message:ChatCompletionStoreMessageAnnotation",
-    "ChatCompletionStoreMessageAnnotationUrlCitation": "chat.chat_completion_store_message:ChatCompletionStoreMessageAnnotationUrlCitation",
+    "ChatCompletionStoreMessageAnnotationUrlCitation":
+        "chat.chat_completion_store_message:ChatCompletionStoreMessageAnnotationUrlCitation",
     "ChatCompletionStoreMessageAudio": "chat.chat_completion_audio:ChatCompletionStoreMessageAudio",
-    "ChatCompletionStoreMessageFunctionCall": "chat.chat_completion_store_message:ChatCompletionStoreMessageFunctionCall",
+    "ChatCompletionStoreMessageFunctionCall":
+        "chat.chat_completion_store_message:ChatCompletionStoreMessageFunctionCall",
     "ChatCompletionStreamOptionsParam": "chat.chat_completion_stream_options_param:ChatCompletionStreamOptionsParam",
     "ChatCompletionSystemMessageParam": "chat.chat_completion_system_message_param:ChatCompletionSystemMessageParam",
     "ChatCompletionTokenLogprob": "chat.chat_completion_token_logprob:ChatCompletionTokenLogprob",
     "ChatCompletionTokenLogprobTopLogprob": "chat.chat_completion_token_logprob:ChatCompletionTokenLogprobTopLogprob",
-    "ChatCompletionToolChoiceOptionParam": "chat.chat_completion_tool_choice_option_param:ChatCompletionToolChoiceOptionParam",
+    "ChatCompletionToolChoiceOptionParam":
+        "chat.chat_completion_tool_choice_option_param:ChatCompletionToolChoiceOptionParam",
     "ChatCompletionToolMessageParam": "chat.chat_completion_tool_message_param:ChatCompletionToolMessageParam",
     "ChatCompletionToolUnionParam": "chat.chat_completion_tool_union_param:ChatCompletionToolUnionParam",
     "ChatCompletionUserMessageParam": "chat.chat_completion_user_message_param:ChatCompletionUserMessageParam",
     "ChoiceDelta": "chat.chat_completion_chunk:ChoiceDelta",
     "ChoiceDeltaFunctionCall": "chat.chat_completion_chunk:ChoiceDeltaFunctionCall",
     "CompletionCreateParams": "chat.completion_create_params:CompletionCreateParams",
-    "CompletionCreateParamsWebSearchOptionsParam": "chat.completion_create_params:CompletionCreateParamsWebSearchOptionsParam",
-    "CompletionCreateParamsWebSearchOptionsUserLocationParam": "chat.completion_create_params:CompletionCreateParamsWebSearchOptionsUserLocationParam",
+    "CompletionCreateParamsWebSearchOptionsParam":
+        "chat.completion_create_params:CompletionCreateParamsWebSearchOptionsParam",
+    "CompletionCreateParamsWebSearchOptionsUserLocationParam":
+        "chat.completion_create_params:CompletionCreateParamsWebSearchOptionsUserLocationParam",
     "CompletionListParams": "chat.completion_list_params:CompletionListParams",
     "CompletionUpdateParams": "chat.completion_update_params:CompletionUpdateParams",
     "CreateChatCompletionRequestParam": "chat.completion_create_params:CreateChatCompletionRequestParam",
@@ -186,6 +366,9 @@ _NAMES: dict[str, str] = {
     "ModerationParam": "chat.completion_create_params:ModerationParam",
     "ModerationPolicyParam": "chat.completion_create_params:ModerationPolicyParam",
     "ModerationResultBody": "chat.chat_completion:ModerationResultBody",
+    "ParsedChatCompletion": "chat.parsed_chat_completion:ParsedChatCompletion",
+    "ParsedChatCompletionMessage": "chat.parsed_chat_completion:ParsedChatCompletionMessage",
+    "ParsedChoice": "chat.parsed_chat_completion:ParsedChoice",
     "PromptCacheBreakpointParam": "chat.chat_completion_content_part_image_param:PromptCacheBreakpointParam",
     "PromptCacheBreakpointParam2": "chat.chat_completion_content_part_image:PromptCacheBreakpointParam2",
     "PromptCacheOptionsParam": "chat.completion_create_params:PromptCacheOptionsParam",
@@ -280,6 +463,9 @@ __all__ = [
     "ModerationParam",
     "ModerationPolicyParam",
     "ModerationResultBody",
+    "ParsedChatCompletion",
+    "ParsedChatCompletionMessage",
+    "ParsedChoice",
     "PromptCacheBreakpointParam",
     "PromptCacheBreakpointParam2",
     "PromptCacheOptionsParam",

@@ -67,16 +67,40 @@ class ChatCompletionChoiceLogprobs(BaseModel):
     """Log probability information for the choice."""
 
     __slots__ = ()
-    content = Field['list[ChatCompletionTokenLogprob] | None'](list_of(ref("chat.chat_completion_token_logprob:ChatCompletionTokenLogprob")))
-    refusal = Field['list[ChatCompletionTokenLogprob] | None'](list_of(ref("chat.chat_completion_token_logprob:ChatCompletionTokenLogprob")))
+    content = Field['list[ChatCompletionTokenLogprob] | None'](
+        list_of(ref("chat.chat_completion_token_logprob:ChatCompletionTokenLogprob"))
+    )
+    refusal = Field['list[ChatCompletionTokenLogprob] | None'](
+        list_of(ref("chat.chat_completion_token_logprob:ChatCompletionTokenLogprob"))
+    )
 
 
 class ChatCompletionModeration(BaseModel):
     """Moderation results or errors for the request input and generated output."""
 
     __slots__ = ()
-    input = Field['ChatCompletionModerationResults | ChatCompletionModerationError'](union_of("type", {"moderation_results": ref("chat.chat_completion:ChatCompletionModerationResults"), "error": ref("chat.chat_completion:ChatCompletionModerationError")}))
-    output = Field['ChatCompletionModerationResults | ChatCompletionModerationError'](union_of("type", {"moderation_results": ref("chat.chat_completion:ChatCompletionModerationResults"), "error": ref("chat.chat_completion:ChatCompletionModerationError")}))
+    input = Field[
+        'ChatCompletionModerationResults | ChatCompletionModerationError'
+    ](
+        union_of(
+            "type",
+            {
+                "moderation_results": ref("chat.chat_completion:ChatCompletionModerationResults"),
+                "error": ref("chat.chat_completion:ChatCompletionModerationError"),
+            },
+        )
+    )
+    output = Field[
+        'ChatCompletionModerationResults | ChatCompletionModerationError'
+    ](
+        union_of(
+            "type",
+            {
+                "moderation_results": ref("chat.chat_completion:ChatCompletionModerationResults"),
+                "error": ref("chat.chat_completion:ChatCompletionModerationError"),
+            },
+        )
+    )
 
 
 class ChatCompletionModerationResults(BaseModel):

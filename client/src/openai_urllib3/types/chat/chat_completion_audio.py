@@ -21,7 +21,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class ChatCompletionAudio(BaseModel):
-    """If the audio output modality is requested, this object contains data about the audio response from the model. [Learn more](/docs/guides/audio)."""
+    """If the audio output modality is requested, this object contains data about the audio response from the model. [Learn
+    more](/docs/guides/audio).
+    """
 
     __slots__ = ()
     id = Field['str']()
@@ -31,7 +33,9 @@ class ChatCompletionAudio(BaseModel):
 
 
 class ChatCompletionStoreMessageAudio(BaseModel):
-    """If the audio output modality is requested, this object contains data about the audio response from the model. [Learn more](/docs/guides/audio)."""
+    """If the audio output modality is requested, this object contains data about the audio response from the model. [Learn
+    more](/docs/guides/audio).
+    """
 
     __slots__ = ()
     id = Field['str']()

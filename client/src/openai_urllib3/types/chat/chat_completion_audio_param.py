@@ -22,8 +22,16 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class ChatCompletionAudioParam(TypedDict, total=False):
-    """Parameters for audio output. Required when audio output is requested with `modalities: ["audio"]`. [Learn more](/docs/guides/audio)."""
-    voice: Required[Union[str, Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"], VoiceIdsOrCustomVoice2Param]]
+    """Parameters for audio output. Required when audio output is requested with `modalities: ["audio"]`. [Learn
+    more](/docs/guides/audio).
+    """
+    voice: Required[
+        Union[
+            str,
+            Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"],
+            VoiceIdsOrCustomVoice2Param,
+        ]
+    ]
     format: Required[Literal["wav", "aac", "mp3", "flac", "opus", "pcm16"]]
 
 _ELSEWHERE: dict[str, str] = {

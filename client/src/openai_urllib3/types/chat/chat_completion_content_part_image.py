@@ -25,7 +25,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class PromptCacheBreakpointParam2(BaseModel):
-    """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's `prompt_cache_options.ttl`; the boundary is not rounded to a token block."""
+    """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's
+    `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
+    """
 
     __slots__ = ()
     mode = Field['Literal["explicit"]']()
@@ -36,8 +38,12 @@ class ChatCompletionContentPartImage(BaseModel):
 
     __slots__ = ()
     type = Field['Literal["image_url"]']()
-    image_url = Field['ChatCompletionContentPartImageImageUrl'](ref("chat.chat_completion_content_part_image:ChatCompletionContentPartImageImageUrl"))
-    prompt_cache_breakpoint = Field['PromptCacheBreakpointParam2 | None'](ref("chat.chat_completion_content_part_image:PromptCacheBreakpointParam2"))
+    image_url = Field['ChatCompletionContentPartImageImageUrl'](
+        ref("chat.chat_completion_content_part_image:ChatCompletionContentPartImageImageUrl")
+    )
+    prompt_cache_breakpoint = Field['PromptCacheBreakpointParam2 | None'](
+        ref("chat.chat_completion_content_part_image:PromptCacheBreakpointParam2")
+    )
 
 
 class ChatCompletionContentPartImageImageUrl(BaseModel):

@@ -11,7 +11,9 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.chat.chat_completion_content_part_image_param import PromptCacheBreakpointParam
-    from openai_urllib3.types.chat.chat_completion_content_part_image_param import PromptCacheBreakpointParam as PromptCacheBreakpoint
+    from openai_urllib3.types.chat.chat_completion_content_part_image_param import (
+        PromptCacheBreakpointParam as PromptCacheBreakpoint,
+    )
 
 __all__ = [
     "ChatCompletionContentPartInputAudioInputAudioParam",

@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union, TypeAlias
 
 from openai_urllib3.types.chat.chat_completion_content_part_image_param import ChatCompletionContentPartImageParam
-from openai_urllib3.types.chat.chat_completion_content_part_input_audio_param import ChatCompletionContentPartInputAudioParam
+from openai_urllib3.types.chat.chat_completion_content_part_input_audio_param import (
+    ChatCompletionContentPartInputAudioParam,
+)
 from openai_urllib3.types.chat.chat_completion_content_part_text_param import ChatCompletionContentPartTextParam
 
 if TYPE_CHECKING:
@@ -14,7 +16,9 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.chat.chat_completion_content_part_image_param import PromptCacheBreakpointParam
-    from openai_urllib3.types.chat.chat_completion_content_part_image_param import PromptCacheBreakpointParam as FilePromptCacheBreakpoint
+    from openai_urllib3.types.chat.chat_completion_content_part_image_param import (
+        PromptCacheBreakpointParam as FilePromptCacheBreakpoint,
+    )
 
 __all__ = [
     "ChatCompletionContentPartParam",
@@ -40,7 +44,14 @@ class ChatCompletionRequestMessageContentPartFileFileParam(TypedDict, total=Fals
     file_data: str
     file_id: str
 
-ChatCompletionContentPartParam: TypeAlias = Union[ChatCompletionContentPartTextParam, ChatCompletionContentPartImageParam, ChatCompletionContentPartInputAudioParam, ChatCompletionRequestMessageContentPartFileParam]
+ChatCompletionContentPartParam: TypeAlias = (
+    Union[
+        ChatCompletionContentPartTextParam,
+        ChatCompletionContentPartImageParam,
+        ChatCompletionContentPartInputAudioParam,
+        ChatCompletionRequestMessageContentPartFileParam,
+    ]
+)
 
 File = ChatCompletionRequestMessageContentPartFileParam
 FileFile = ChatCompletionRequestMessageContentPartFileFileParam

@@ -13,7 +13,9 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.chat.chat_completion_content_part_image import PromptCacheBreakpointParam2
-    from openai_urllib3.types.chat.chat_completion_content_part_image import PromptCacheBreakpointParam2 as PromptCacheBreakpoint
+    from openai_urllib3.types.chat.chat_completion_content_part_image import (
+        PromptCacheBreakpointParam2 as PromptCacheBreakpoint,
+    )
 
 __all__ = [
     "ChatCompletionContentPartText",
@@ -29,7 +31,9 @@ class ChatCompletionContentPartText(BaseModel):
     __slots__ = ()
     type = Field['Literal["text"]']()
     text = Field['str']()
-    prompt_cache_breakpoint = Field['PromptCacheBreakpointParam2 | None'](ref("chat.chat_completion_content_part_image:PromptCacheBreakpointParam2"))
+    prompt_cache_breakpoint = Field['PromptCacheBreakpointParam2 | None'](
+        ref("chat.chat_completion_content_part_image:PromptCacheBreakpointParam2")
+    )
 
 _ELSEWHERE: dict[str, str] = {
     "PromptCacheBreakpoint": "chat.chat_completion_content_part_image:PromptCacheBreakpointParam2",

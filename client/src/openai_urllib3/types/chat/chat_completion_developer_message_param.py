@@ -20,7 +20,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class ChatCompletionDeveloperMessageParam(TypedDict, total=False):
-    """Developer-provided instructions that the model should follow, regardless of messages sent by the user. With o1 models and newer, `developer` messages replace the previous `system` messages."""
+    """Developer-provided instructions that the model should follow, regardless of messages sent by the user. With o1
+    models and newer, `developer` messages replace the previous `system` messages.
+    """
     content: Required[Union[str, Iterable[ChatCompletionContentPartTextParam]]]
     role: Required[Literal["developer"]]
     name: str

@@ -28,7 +28,9 @@ class ChatCompletionMessageCustomToolCall(BaseModel):
     __slots__ = ()
     id = Field['str']()
     type = Field['Literal["custom"]']()
-    custom = Field['ChatCompletionMessageCustomToolCallCustom'](ref("chat.chat_completion_message_custom_tool_call:ChatCompletionMessageCustomToolCallCustom"))
+    custom = Field['ChatCompletionMessageCustomToolCallCustom'](
+        ref("chat.chat_completion_message_custom_tool_call:ChatCompletionMessageCustomToolCallCustom")
+    )
 
 
 class ChatCompletionMessageCustomToolCallCustom(BaseModel):

@@ -28,7 +28,9 @@ class ChatCompletionMessageFunctionToolCall(BaseModel):
     __slots__ = ()
     id = Field['str']()
     type = Field['Literal["function"]']()
-    function = Field['ChatCompletionMessageFunctionToolCallFunction'](ref("chat.chat_completion_message_function_tool_call:ChatCompletionMessageFunctionToolCallFunction"))
+    function = Field['ChatCompletionMessageFunctionToolCallFunction'](
+        ref("chat.chat_completion_message_function_tool_call:ChatCompletionMessageFunctionToolCallFunction")
+    )
 
 
 class ChatCompletionMessageFunctionToolCallFunction(BaseModel):

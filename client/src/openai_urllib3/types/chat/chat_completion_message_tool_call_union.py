@@ -19,4 +19,6 @@ __all__ = [
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
-ChatCompletionMessageToolCallUnion: TypeAlias = ChatCompletionMessageFunctionToolCall | ChatCompletionMessageCustomToolCall
+ChatCompletionMessageToolCallUnion: TypeAlias = (
+    ChatCompletionMessageFunctionToolCall | ChatCompletionMessageCustomToolCall
+)

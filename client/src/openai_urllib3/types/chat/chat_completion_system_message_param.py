@@ -20,7 +20,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class ChatCompletionSystemMessageParam(TypedDict, total=False):
-    """Developer-provided instructions that the model should follow, regardless of messages sent by the user. With o1 models and newer, use `developer` messages for this purpose instead."""
+    """Developer-provided instructions that the model should follow, regardless of messages sent by the user. With o1
+    models and newer, use `developer` messages for this purpose instead.
+    """
     content: Required[Union[str, Iterable[ChatCompletionContentPartTextParam]]]
     role: Required[Literal["system"]]
     name: str

@@ -27,7 +27,9 @@ class ChatCompletionTokenLogprob(BaseModel):
     token = Field['str']()
     logprob = Field['float']()
     bytes = Field['list[int] | None']()
-    top_logprobs = Field['list[ChatCompletionTokenLogprobTopLogprob]'](list_of(ref("chat.chat_completion_token_logprob:ChatCompletionTokenLogprobTopLogprob")))
+    top_logprobs = Field['list[ChatCompletionTokenLogprobTopLogprob]'](
+        list_of(ref("chat.chat_completion_token_logprob:ChatCompletionTokenLogprobTopLogprob"))
+    )
 
 
 class ChatCompletionTokenLogprobTopLogprob(BaseModel):

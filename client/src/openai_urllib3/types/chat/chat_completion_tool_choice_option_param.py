@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union, TypeAlias
 
 from openai_urllib3.types.chat.chat_completion_allowed_tool_choice_param import ChatCompletionAllowedToolChoiceParam
-from openai_urllib3.types.chat.chat_completion_named_tool_choice_custom_param import ChatCompletionNamedToolChoiceCustomParam
+from openai_urllib3.types.chat.chat_completion_named_tool_choice_custom_param import (
+    ChatCompletionNamedToolChoiceCustomParam,
+)
 from openai_urllib3.types.chat.chat_completion_named_tool_choice_param import ChatCompletionNamedToolChoiceParam
 
 if TYPE_CHECKING:
@@ -20,4 +22,11 @@ __all__ = [
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
-ChatCompletionToolChoiceOptionParam: TypeAlias = Union[Literal["none", "auto", "required"], ChatCompletionAllowedToolChoiceParam, ChatCompletionNamedToolChoiceParam, ChatCompletionNamedToolChoiceCustomParam]
+ChatCompletionToolChoiceOptionParam: TypeAlias = (
+    Union[
+        Literal["none", "auto", "required"],
+        ChatCompletionAllowedToolChoiceParam,
+        ChatCompletionNamedToolChoiceParam,
+        ChatCompletionNamedToolChoiceCustomParam,
+    ]
+)

@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from openai_urllib3.types.containers.file_create_params import CreateContainerFileBodyParam as CreateContainerFileBodyParam
+    from openai_urllib3.types.containers.file_create_params import (
+        CreateContainerFileBodyParam as CreateContainerFileBodyParam,
+    )
     from openai_urllib3.types.containers.file_create_params import FileCreateParams as FileCreateParams
     from openai_urllib3.types.containers.file_create_response import FileCreateResponse as FileCreateResponse
     from openai_urllib3.types.containers.file_list_params import FileListParams as FileListParams

@@ -8,12 +8,24 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from openai_urllib3.types.conversations.conversation_item_list import ConversationItemList as ConversationItemList
     from openai_urllib3.types.conversations.conversation_resource import ConversationResource as ConversationResource
-    from openai_urllib3.types.conversations.conversations_create_params import ConversationsCreateParams as ConversationsCreateParams
-    from openai_urllib3.types.conversations.conversations_items_create_params import ConversationsItemsCreateParams as ConversationsItemsCreateParams
-    from openai_urllib3.types.conversations.conversations_items_list_params import ConversationsItemsListParams as ConversationsItemsListParams
-    from openai_urllib3.types.conversations.conversations_items_retrieve_params import ConversationsItemsRetrieveParams as ConversationsItemsRetrieveParams
-    from openai_urllib3.types.conversations.conversations_update_params import ConversationsUpdateParams as ConversationsUpdateParams
-    from openai_urllib3.types.conversations.deleted_conversation_resource import DeletedConversationResource as DeletedConversationResource
+    from openai_urllib3.types.conversations.conversations_create_params import (
+        ConversationsCreateParams as ConversationsCreateParams,
+    )
+    from openai_urllib3.types.conversations.conversations_items_create_params import (
+        ConversationsItemsCreateParams as ConversationsItemsCreateParams,
+    )
+    from openai_urllib3.types.conversations.conversations_items_list_params import (
+        ConversationsItemsListParams as ConversationsItemsListParams,
+    )
+    from openai_urllib3.types.conversations.conversations_items_retrieve_params import (
+        ConversationsItemsRetrieveParams as ConversationsItemsRetrieveParams,
+    )
+    from openai_urllib3.types.conversations.conversations_update_params import (
+        ConversationsUpdateParams as ConversationsUpdateParams,
+    )
+    from openai_urllib3.types.conversations.deleted_conversation_resource import (
+        DeletedConversationResource as DeletedConversationResource,
+    )
 
 _NAMES: dict[str, str] = {
     "ConversationItemList": "conversations.conversation_item_list:ConversationItemList",
@@ -21,7 +33,8 @@ _NAMES: dict[str, str] = {
     "ConversationsCreateParams": "conversations.conversations_create_params:ConversationsCreateParams",
     "ConversationsItemsCreateParams": "conversations.conversations_items_create_params:ConversationsItemsCreateParams",
     "ConversationsItemsListParams": "conversations.conversations_items_list_params:ConversationsItemsListParams",
-    "ConversationsItemsRetrieveParams": "conversations.conversations_items_retrieve_params:ConversationsItemsRetrieveParams",
+    "ConversationsItemsRetrieveParams":
+        "conversations.conversations_items_retrieve_params:ConversationsItemsRetrieveParams",
     "ConversationsUpdateParams": "conversations.conversations_update_params:ConversationsUpdateParams",
     "DeletedConversationResource": "conversations.deleted_conversation_resource:DeletedConversationResource",
 }

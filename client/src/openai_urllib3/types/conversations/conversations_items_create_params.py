@@ -13,7 +13,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.easy_input_message_param import EasyInputMessageParam
     from openai_urllib3.types.shared_params.additional_tools_item_param import AdditionalToolsItemParam
     from openai_urllib3.types.shared_params.apply_patch_tool_call_item_param import ApplyPatchToolCallItemParam
-    from openai_urllib3.types.shared_params.apply_patch_tool_call_output_item_param import ApplyPatchToolCallOutputItemParam
+    from openai_urllib3.types.shared_params.apply_patch_tool_call_output_item_param import (
+        ApplyPatchToolCallOutputItemParam,
+    )
     from openai_urllib3.types.shared_params.code_interpreter_tool_call_param import CodeInterpreterToolCallParam
     from openai_urllib3.types.shared_params.compaction_summary_item_param import CompactionSummaryItemParam
     from openai_urllib3.types.shared_params.compaction_trigger_item_param import CompactionTriggerItemParam
@@ -24,7 +26,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared_params.file_search_tool_call_param import FileSearchToolCallParam
     from openai_urllib3.types.shared_params.function_call_output_item_param import FunctionCallOutputItemParam
     from openai_urllib3.types.shared_params.function_shell_call_item_param import FunctionShellCallItemParam
-    from openai_urllib3.types.shared_params.function_shell_call_output_item_param import FunctionShellCallOutputItemParam
+    from openai_urllib3.types.shared_params.function_shell_call_output_item_param import (
+        FunctionShellCallOutputItemParam,
+    )
     from openai_urllib3.types.shared_params.function_tool_call_param import FunctionToolCallParam
     from openai_urllib3.types.shared_params.image_gen_tool_call_param import ImageGenToolCallParam
     from openai_urllib3.types.shared_params.input_message_param import InputMessageParam
@@ -51,5 +55,53 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class ConversationsItemsCreateParams(TypedDict, total=False):
-    items: Required[Iterable[Union[EasyInputMessageParam, InputMessageParam, OutputMessageParam, FileSearchToolCallParam, ComputerToolCallParam, ComputerCallOutputItemParam, WebSearchToolCallParam, FunctionToolCallParam, FunctionCallOutputItemParam, ToolSearchCallItemParam, ToolSearchOutputItemParam, AdditionalToolsItemParam, ReasoningItemParam, CompactionSummaryItemParam, ImageGenToolCallParam, CodeInterpreterToolCallParam, LocalShellToolCallParam, LocalShellToolCallOutputParam, FunctionShellCallItemParam, FunctionShellCallOutputItemParam, ApplyPatchToolCallItemParam, ApplyPatchToolCallOutputItemParam, MCPListToolsParam, MCPApprovalRequestParam, MCPApprovalResponseParam, MCPToolCallParam, CustomToolCallOutputParam, CustomToolCallParam, CompactionTriggerItemParam, ItemReferenceParam, ProgramItemParam, ProgramOutputItemParam]]]
-    include: Iterable[Literal["file_search_call.results", "web_search_call.results", "web_search_call.action.sources", "message.input_image.image_url", "computer_call_output.output.image_url", "code_interpreter_call.outputs", "reasoning.encrypted_content", "message.output_text.logprobs"]]
+    items: Required[
+        Iterable[
+            Union[
+                EasyInputMessageParam,
+                InputMessageParam,
+                OutputMessageParam,
+                FileSearchToolCallParam,
+                ComputerToolCallParam,
+                ComputerCallOutputItemParam,
+                WebSearchToolCallParam,
+                FunctionToolCallParam,
+                FunctionCallOutputItemParam,
+                ToolSearchCallItemParam,
+                ToolSearchOutputItemParam,
+                AdditionalToolsItemParam,
+                ReasoningItemParam,
+                CompactionSummaryItemParam,
+                ImageGenToolCallParam,
+                CodeInterpreterToolCallParam,
+                LocalShellToolCallParam,
+                LocalShellToolCallOutputParam,
+                FunctionShellCallItemParam,
+                FunctionShellCallOutputItemParam,
+                ApplyPatchToolCallItemParam,
+                ApplyPatchToolCallOutputItemParam,
+                MCPListToolsParam,
+                MCPApprovalRequestParam,
+                MCPApprovalResponseParam,
+                MCPToolCallParam,
+                CustomToolCallOutputParam,
+                CustomToolCallParam,
+                CompactionTriggerItemParam,
+                ItemReferenceParam,
+                ProgramItemParam,
+                ProgramOutputItemParam,
+            ]
+        ]
+    ]
+    include: Iterable[
+        Literal[
+            "file_search_call.results",
+            "web_search_call.results",
+            "web_search_call.action.sources",
+            "message.input_image.image_url",
+            "computer_call_output.output.image_url",
+            "code_interpreter_call.outputs",
+            "reasoning.encrypted_content",
+            "message.output_text.logprobs",
+        ]
+    ]

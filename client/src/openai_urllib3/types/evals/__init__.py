@@ -6,48 +6,116 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from openai_urllib3.types.evals.create_eval_completions_run_data_source import CreateEvalCompletionsRunDataSource as CreateEvalCompletionsRunDataSource
-    from openai_urllib3.types.evals.create_eval_completions_run_data_source import CreateEvalCompletionsRunDataSourceInputMessagesItemReference as CreateEvalCompletionsRunDataSourceInputMessagesItemReference
-    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceParam as CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceParam
-    from openai_urllib3.types.evals.create_eval_completions_run_data_source import CreateEvalCompletionsRunDataSourceInputMessagesTemplate as CreateEvalCompletionsRunDataSourceInputMessagesTemplate
-    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import CreateEvalCompletionsRunDataSourceInputMessagesTemplateParam as CreateEvalCompletionsRunDataSourceInputMessagesTemplateParam
-    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import CreateEvalCompletionsRunDataSourceParam as CreateEvalCompletionsRunDataSourceParam
-    from openai_urllib3.types.evals.create_eval_completions_run_data_source import CreateEvalCompletionsRunDataSourceSamplingParams as CreateEvalCompletionsRunDataSourceSamplingParams
-    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import CreateEvalCompletionsRunDataSourceSamplingParamsParam as CreateEvalCompletionsRunDataSourceSamplingParamsParam
-    from openai_urllib3.types.evals.create_eval_jsonl_run_data_source import CreateEvalJSONLRunDataSource as CreateEvalJSONLRunDataSource
-    from openai_urllib3.types.evals.create_eval_jsonl_run_data_source_param import CreateEvalJSONLRunDataSourceParam as CreateEvalJSONLRunDataSourceParam
-    from openai_urllib3.types.evals.run_cancel_response import CreateEvalResponsesRunDataSource as CreateEvalResponsesRunDataSource
-    from openai_urllib3.types.evals.run_cancel_response import CreateEvalResponsesRunDataSourceInputMessagesItemReference as CreateEvalResponsesRunDataSourceInputMessagesItemReference
-    from openai_urllib3.types.evals.run_create_params import CreateEvalResponsesRunDataSourceInputMessagesItemReferenceParam as CreateEvalResponsesRunDataSourceInputMessagesItemReferenceParam
-    from openai_urllib3.types.evals.run_cancel_response import CreateEvalResponsesRunDataSourceInputMessagesTemplate as CreateEvalResponsesRunDataSourceInputMessagesTemplate
-    from openai_urllib3.types.evals.run_create_params import CreateEvalResponsesRunDataSourceInputMessagesTemplateParam as CreateEvalResponsesRunDataSourceInputMessagesTemplateParam
-    from openai_urllib3.types.evals.run_cancel_response import CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0 as CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0
-    from openai_urllib3.types.evals.run_create_params import CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0Param as CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0Param
-    from openai_urllib3.types.evals.run_create_params import CreateEvalResponsesRunDataSourceParam as CreateEvalResponsesRunDataSourceParam
-    from openai_urllib3.types.evals.run_cancel_response import CreateEvalResponsesRunDataSourceSamplingParams as CreateEvalResponsesRunDataSourceSamplingParams
-    from openai_urllib3.types.evals.run_create_params import CreateEvalResponsesRunDataSourceSamplingParamsParam as CreateEvalResponsesRunDataSourceSamplingParamsParam
-    from openai_urllib3.types.evals.run_cancel_response import CreateEvalResponsesRunDataSourceSamplingParamsText as CreateEvalResponsesRunDataSourceSamplingParamsText
-    from openai_urllib3.types.evals.run_create_params import CreateEvalResponsesRunDataSourceSamplingParamsTextParam as CreateEvalResponsesRunDataSourceSamplingParamsTextParam
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source import (
+        CreateEvalCompletionsRunDataSource as CreateEvalCompletionsRunDataSource,
+    )
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source import (
+        CreateEvalCompletionsRunDataSourceInputMessagesItemReference as CreateEvalCompletionsRunDataSourceInputMessagesItemReference,
+    )
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import (
+        CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceParam as CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceParam,
+    )
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source import (
+        CreateEvalCompletionsRunDataSourceInputMessagesTemplate as CreateEvalCompletionsRunDataSourceInputMessagesTemplate,
+    )
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import (
+        CreateEvalCompletionsRunDataSourceInputMessagesTemplateParam as CreateEvalCompletionsRunDataSourceInputMessagesTemplateParam,
+    )
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import (
+        CreateEvalCompletionsRunDataSourceParam as CreateEvalCompletionsRunDataSourceParam,
+    )
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source import (
+        CreateEvalCompletionsRunDataSourceSamplingParams as CreateEvalCompletionsRunDataSourceSamplingParams,
+    )
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import (
+        CreateEvalCompletionsRunDataSourceSamplingParamsParam as CreateEvalCompletionsRunDataSourceSamplingParamsParam,
+    )
+    from openai_urllib3.types.evals.create_eval_jsonl_run_data_source import (
+        CreateEvalJSONLRunDataSource as CreateEvalJSONLRunDataSource,
+    )
+    from openai_urllib3.types.evals.create_eval_jsonl_run_data_source_param import (
+        CreateEvalJSONLRunDataSourceParam as CreateEvalJSONLRunDataSourceParam,
+    )
+    from openai_urllib3.types.evals.run_cancel_response import (
+        CreateEvalResponsesRunDataSource as CreateEvalResponsesRunDataSource,
+    )
+    from openai_urllib3.types.evals.run_cancel_response import (
+        CreateEvalResponsesRunDataSourceInputMessagesItemReference as CreateEvalResponsesRunDataSourceInputMessagesItemReference,
+    )
+    from openai_urllib3.types.evals.run_create_params import (
+        CreateEvalResponsesRunDataSourceInputMessagesItemReferenceParam as CreateEvalResponsesRunDataSourceInputMessagesItemReferenceParam,
+    )
+    from openai_urllib3.types.evals.run_cancel_response import (
+        CreateEvalResponsesRunDataSourceInputMessagesTemplate as CreateEvalResponsesRunDataSourceInputMessagesTemplate,
+    )
+    from openai_urllib3.types.evals.run_create_params import (
+        CreateEvalResponsesRunDataSourceInputMessagesTemplateParam as CreateEvalResponsesRunDataSourceInputMessagesTemplateParam,
+    )
+    from openai_urllib3.types.evals.run_cancel_response import (
+        CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0 as CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0,
+    )
+    from openai_urllib3.types.evals.run_create_params import (
+        CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0Param as CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0Param,
+    )
+    from openai_urllib3.types.evals.run_create_params import (
+        CreateEvalResponsesRunDataSourceParam as CreateEvalResponsesRunDataSourceParam,
+    )
+    from openai_urllib3.types.evals.run_cancel_response import (
+        CreateEvalResponsesRunDataSourceSamplingParams as CreateEvalResponsesRunDataSourceSamplingParams,
+    )
+    from openai_urllib3.types.evals.run_create_params import (
+        CreateEvalResponsesRunDataSourceSamplingParamsParam as CreateEvalResponsesRunDataSourceSamplingParamsParam,
+    )
+    from openai_urllib3.types.evals.run_cancel_response import (
+        CreateEvalResponsesRunDataSourceSamplingParamsText as CreateEvalResponsesRunDataSourceSamplingParamsText,
+    )
+    from openai_urllib3.types.evals.run_create_params import (
+        CreateEvalResponsesRunDataSourceSamplingParamsTextParam as CreateEvalResponsesRunDataSourceSamplingParamsTextParam,
+    )
     from openai_urllib3.types.evals.run_create_params import CreateEvalRunRequestParam as CreateEvalRunRequestParam
     from openai_urllib3.types.evals.eval_api_error import EvalAPIError as EvalAPIError
     from openai_urllib3.types.evals.eval_grader_label_model import EvalGraderLabelModel as EvalGraderLabelModel
     from openai_urllib3.types.evals.eval_grader_string_check import EvalGraderStringCheck as EvalGraderStringCheck
-    from openai_urllib3.types.evals.eval_grader_string_check_param import EvalGraderStringCheckParam as EvalGraderStringCheckParam
+    from openai_urllib3.types.evals.eval_grader_string_check_param import (
+        EvalGraderStringCheckParam as EvalGraderStringCheckParam,
+    )
     from openai_urllib3.types.evals.run_cancel_response import EvalItemContentOutputText as EvalItemContentOutputText
-    from openai_urllib3.types.evals.create_eval_completions_run_data_source import EvalJsonlFileContentSource as EvalJsonlFileContentSource
-    from openai_urllib3.types.evals.create_eval_completions_run_data_source import EvalJsonlFileContentSourceContent as EvalJsonlFileContentSourceContent
-    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import EvalJsonlFileContentSourceContentParam as EvalJsonlFileContentSourceContentParam
-    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import EvalJsonlFileContentSourceParam as EvalJsonlFileContentSourceParam
-    from openai_urllib3.types.evals.create_eval_completions_run_data_source import EvalJsonlFileIdSource as EvalJsonlFileIdSource
-    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import EvalJsonlFileIdSourceParam as EvalJsonlFileIdSourceParam
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source import (
+        EvalJsonlFileContentSource as EvalJsonlFileContentSource,
+    )
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source import (
+        EvalJsonlFileContentSourceContent as EvalJsonlFileContentSourceContent,
+    )
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import (
+        EvalJsonlFileContentSourceContentParam as EvalJsonlFileContentSourceContentParam,
+    )
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import (
+        EvalJsonlFileContentSourceParam as EvalJsonlFileContentSourceParam,
+    )
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source import (
+        EvalJsonlFileIdSource as EvalJsonlFileIdSource,
+    )
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import (
+        EvalJsonlFileIdSourceParam as EvalJsonlFileIdSourceParam,
+    )
     from openai_urllib3.types.evals.run_cancel_response import EvalResponsesSource as EvalResponsesSource
     from openai_urllib3.types.evals.run_create_params import EvalResponsesSourceParam as EvalResponsesSourceParam
-    from openai_urllib3.types.evals.create_eval_completions_run_data_source import EvalStoredCompletionsSource as EvalStoredCompletionsSource
-    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import EvalStoredCompletionsSourceParam as EvalStoredCompletionsSourceParam
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source import (
+        EvalStoredCompletionsSource as EvalStoredCompletionsSource,
+    )
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import (
+        EvalStoredCompletionsSourceParam as EvalStoredCompletionsSourceParam,
+    )
     from openai_urllib3.types.evals.run_cancel_response import RunCancelResponse as RunCancelResponse
-    from openai_urllib3.types.evals.run_cancel_response import RunCancelResponsePerModelUsage as RunCancelResponsePerModelUsage
-    from openai_urllib3.types.evals.run_cancel_response import RunCancelResponsePerTestingCriteriaResult as RunCancelResponsePerTestingCriteriaResult
-    from openai_urllib3.types.evals.run_cancel_response import RunCancelResponseResultCounts as RunCancelResponseResultCounts
+    from openai_urllib3.types.evals.run_cancel_response import (
+        RunCancelResponsePerModelUsage as RunCancelResponsePerModelUsage,
+    )
+    from openai_urllib3.types.evals.run_cancel_response import (
+        RunCancelResponsePerTestingCriteriaResult as RunCancelResponsePerTestingCriteriaResult,
+    )
+    from openai_urllib3.types.evals.run_cancel_response import (
+        RunCancelResponseResultCounts as RunCancelResponseResultCounts,
+    )
     from openai_urllib3.types.evals.run_create_params import RunCreateParams as RunCreateParams
     from openai_urllib3.types.evals.run_cancel_response import RunCancelResponse as RunCreateResponse
     from openai_urllib3.types.evals.run_delete_response import RunDeleteResponse as RunDeleteResponse
@@ -56,28 +124,47 @@ if TYPE_CHECKING:
     from openai_urllib3.types.evals.run_cancel_response import RunCancelResponse as RunRetrieveResponse
 
 _NAMES: dict[str, str] = {
-    "CreateEvalCompletionsRunDataSource": "evals.create_eval_completions_run_data_source:CreateEvalCompletionsRunDataSource",
-    "CreateEvalCompletionsRunDataSourceInputMessagesItemReference": "evals.create_eval_completions_run_data_source:CreateEvalCompletionsRunDataSourceInputMessagesItemReference",
-    "CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceParam": "evals.create_eval_completions_run_data_source_param:CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceParam",
-    "CreateEvalCompletionsRunDataSourceInputMessagesTemplate": "evals.create_eval_completions_run_data_source:CreateEvalCompletionsRunDataSourceInputMessagesTemplate",
-    "CreateEvalCompletionsRunDataSourceInputMessagesTemplateParam": "evals.create_eval_completions_run_data_source_param:CreateEvalCompletionsRunDataSourceInputMessagesTemplateParam",
-    "CreateEvalCompletionsRunDataSourceParam": "evals.create_eval_completions_run_data_source_param:CreateEvalCompletionsRunDataSourceParam",
-    "CreateEvalCompletionsRunDataSourceSamplingParams": "evals.create_eval_completions_run_data_source:CreateEvalCompletionsRunDataSourceSamplingParams",
-    "CreateEvalCompletionsRunDataSourceSamplingParamsParam": "evals.create_eval_completions_run_data_source_param:CreateEvalCompletionsRunDataSourceSamplingParamsParam",
+    "CreateEvalCompletionsRunDataSource":
+        "evals.create_eval_completions_run_data_source:CreateEvalCompletionsRunDataSource",
+    "CreateEvalCompletionsRunDataSourceInputMessagesItemReference":
+        "evals.create_eval_completions_run_data_source:CreateEvalCompletionsRunDataSourceInputMessagesItemReference",
+    "CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceParam":
+        "evals.create_eval_completions_run_data_source_param:CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceParam",
+    "CreateEvalCompletionsRunDataSourceInputMessagesTemplate":
+        "evals.create_eval_completions_run_data_source:CreateEvalCompletionsRunDataSourceInputMessagesTemplate",
+    "CreateEvalCompletionsRunDataSourceInputMessagesTemplateParam":
+        "evals.create_eval_completions_run_data_source_param:CreateEvalCompletionsRunDataSourceInputMessagesTemplateParam",
+    "CreateEvalCompletionsRunDataSourceParam":
+        "evals.create_eval_completions_run_data_source_param:CreateEvalCompletionsRunDataSourceParam",
+    "CreateEvalCompletionsRunDataSourceSamplingParams":
+        "evals.create_eval_completions_run_data_source:CreateEvalCompletionsRunDataSourceSamplingParams",
+    "CreateEvalCompletionsRunDataSourceSamplingParamsParam":
+        "evals.create_eval_completions_run_data_source_param:CreateEvalCompletionsRunDataSourceSamplingParamsParam",
     "CreateEvalJSONLRunDataSource": "evals.create_eval_jsonl_run_data_source:CreateEvalJSONLRunDataSource",
-    "CreateEvalJSONLRunDataSourceParam": "evals.create_eval_jsonl_run_data_source_param:CreateEvalJSONLRunDataSourceParam",
+    "CreateEvalJSONLRunDataSourceParam":
+        "evals.create_eval_jsonl_run_data_source_param:CreateEvalJSONLRunDataSourceParam",
     "CreateEvalResponsesRunDataSource": "evals.run_cancel_response:CreateEvalResponsesRunDataSource",
-    "CreateEvalResponsesRunDataSourceInputMessagesItemReference": "evals.run_cancel_response:CreateEvalResponsesRunDataSourceInputMessagesItemReference",
-    "CreateEvalResponsesRunDataSourceInputMessagesItemReferenceParam": "evals.run_create_params:CreateEvalResponsesRunDataSourceInputMessagesItemReferenceParam",
-    "CreateEvalResponsesRunDataSourceInputMessagesTemplate": "evals.run_cancel_response:CreateEvalResponsesRunDataSourceInputMessagesTemplate",
-    "CreateEvalResponsesRunDataSourceInputMessagesTemplateParam": "evals.run_create_params:CreateEvalResponsesRunDataSourceInputMessagesTemplateParam",
-    "CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0": "evals.run_cancel_response:CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0",
-    "CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0Param": "evals.run_create_params:CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0Param",
+    "CreateEvalResponsesRunDataSourceInputMessagesItemReference":
+        "evals.run_cancel_response:CreateEvalResponsesRunDataSourceInputMessagesItemReference",
+    "CreateEvalResponsesRunDataSourceInputMessagesItemReferenceParam":
+        "evals.run_create_params:CreateEvalResponsesRunDataSourceInputMessagesItemReferenceParam",
+    "CreateEvalResponsesRunDataSourceInputMessagesTemplate":
+        "evals.run_cancel_response:CreateEvalResponsesRunDataSourceInputMessagesTemplate",
+    "CreateEvalResponsesRunDataSourceInputMessagesTemplateParam":
+        "evals.run_create_params:CreateEvalResponsesRunDataSourceInputMessagesTemplateParam",
+    "CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0":
+        "evals.run_cancel_response:CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0",
+    "CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0Param":
+        "evals.run_create_params:CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0Param",
     "CreateEvalResponsesRunDataSourceParam": "evals.run_create_params:CreateEvalResponsesRunDataSourceParam",
-    "CreateEvalResponsesRunDataSourceSamplingParams": "evals.run_cancel_response:CreateEvalResponsesRunDataSourceSamplingParams",
-    "CreateEvalResponsesRunDataSourceSamplingParamsParam": "evals.run_create_params:CreateEvalResponsesRunDataSourceSamplingParamsParam",
-    "CreateEvalResponsesRunDataSourceSamplingParamsText": "evals.run_cancel_response:CreateEvalResponsesRunDataSourceSamplingParamsText",
-    "CreateEvalResponsesRunDataSourceSamplingParamsTextParam": "evals.run_create_params:CreateEvalResponsesRunDataSourceSamplingParamsTextParam",
+    "CreateEvalResponsesRunDataSourceSamplingParams":
+        "evals.run_cancel_response:CreateEvalResponsesRunDataSourceSamplingParams",
+    "CreateEvalResponsesRunDataSourceSamplingParamsParam":
+        "evals.run_create_params:CreateEvalResponsesRunDataSourceSamplingParamsParam",
+    "CreateEvalResponsesRunDataSourceSamplingParamsText":
+        "evals.run_cancel_response:CreateEvalResponsesRunDataSourceSamplingParamsText",
+    "CreateEvalResponsesRunDataSourceSamplingParamsTextParam":
+        "evals.run_create_params:CreateEvalResponsesRunDataSourceSamplingParamsTextParam",
     "CreateEvalRunRequestParam": "evals.run_create_params:CreateEvalRunRequestParam",
     "EvalAPIError": "evals.eval_api_error:EvalAPIError",
     "EvalGraderLabelModel": "evals.eval_grader_label_model:EvalGraderLabelModel",
@@ -85,15 +172,19 @@ _NAMES: dict[str, str] = {
     "EvalGraderStringCheckParam": "evals.eval_grader_string_check_param:EvalGraderStringCheckParam",
     "EvalItemContentOutputText": "evals.run_cancel_response:EvalItemContentOutputText",
     "EvalJsonlFileContentSource": "evals.create_eval_completions_run_data_source:EvalJsonlFileContentSource",
-    "EvalJsonlFileContentSourceContent": "evals.create_eval_completions_run_data_source:EvalJsonlFileContentSourceContent",
-    "EvalJsonlFileContentSourceContentParam": "evals.create_eval_completions_run_data_source_param:EvalJsonlFileContentSourceContentParam",
-    "EvalJsonlFileContentSourceParam": "evals.create_eval_completions_run_data_source_param:EvalJsonlFileContentSourceParam",
+    "EvalJsonlFileContentSourceContent":
+        "evals.create_eval_completions_run_data_source:EvalJsonlFileContentSourceContent",
+    "EvalJsonlFileContentSourceContentParam":
+        "evals.create_eval_completions_run_data_source_param:EvalJsonlFileContentSourceContentParam",
+    "EvalJsonlFileContentSourceParam":
+        "evals.create_eval_completions_run_data_source_param:EvalJsonlFileContentSourceParam",
     "EvalJsonlFileIdSource": "evals.create_eval_completions_run_data_source:EvalJsonlFileIdSource",
     "EvalJsonlFileIdSourceParam": "evals.create_eval_completions_run_data_source_param:EvalJsonlFileIdSourceParam",
     "EvalResponsesSource": "evals.run_cancel_response:EvalResponsesSource",
     "EvalResponsesSourceParam": "evals.run_create_params:EvalResponsesSourceParam",
     "EvalStoredCompletionsSource": "evals.create_eval_completions_run_data_source:EvalStoredCompletionsSource",
-    "EvalStoredCompletionsSourceParam": "evals.create_eval_completions_run_data_source_param:EvalStoredCompletionsSourceParam",
+    "EvalStoredCompletionsSourceParam":
+        "evals.create_eval_completions_run_data_source_param:EvalStoredCompletionsSourceParam",
     "RunCancelResponse": "evals.run_cancel_response:RunCancelResponse",
     "RunCancelResponsePerModelUsage": "evals.run_cancel_response:RunCancelResponsePerModelUsage",
     "RunCancelResponsePerTestingCriteriaResult": "evals.run_cancel_response:RunCancelResponsePerTestingCriteriaResult",

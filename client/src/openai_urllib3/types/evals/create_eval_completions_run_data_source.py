@@ -45,7 +45,9 @@ class EvalJsonlFileContentSource(BaseModel):
 
     __slots__ = ()
     type = Field['Literal["file_content"]']()
-    content = Field['list[EvalJsonlFileContentSourceContent]'](list_of(ref("evals.create_eval_completions_run_data_source:EvalJsonlFileContentSourceContent")))
+    content = Field['list[EvalJsonlFileContentSourceContent]'](
+        list_of(ref("evals.create_eval_completions_run_data_source:EvalJsonlFileContentSourceContent"))
+    )
 
 
 class EvalJsonlFileContentSourceContent(BaseModel):
@@ -67,10 +69,38 @@ class CreateEvalCompletionsRunDataSource(BaseModel):
 
     __slots__ = ()
     type = Field['Literal["completions"]']()
-    input_messages = Field['CreateEvalCompletionsRunDataSourceInputMessagesTemplate | CreateEvalCompletionsRunDataSourceInputMessagesItemReference | None'](union_of("type", {"template": ref("evals.create_eval_completions_run_data_source:CreateEvalCompletionsRunDataSourceInputMessagesTemplate"), "item_reference": ref("evals.create_eval_completions_run_data_source:CreateEvalCompletionsRunDataSourceInputMessagesItemReference")}))
-    sampling_params = Field['CreateEvalCompletionsRunDataSourceSamplingParams | None'](ref("evals.create_eval_completions_run_data_source:CreateEvalCompletionsRunDataSourceSamplingParams"))
+    input_messages = Field[
+        'CreateEvalCompletionsRunDataSourceInputMessagesTemplate |'
+        ' CreateEvalCompletionsRunDataSourceInputMessagesItemReference | None'
+    ](
+        union_of(
+            "type",
+            {
+                "template": ref(
+                    "evals.create_eval_completions_run_data_source:CreateEvalCompletionsRunDataSourceInputMessagesTemplate"
+                ),
+                "item_reference": ref(
+                    "evals.create_eval_completions_run_data_source:CreateEvalCompletionsRunDataSourceInputMessagesItemReference"
+                ),
+            },
+        )
+    )
+    sampling_params = Field['CreateEvalCompletionsRunDataSourceSamplingParams | None'](
+        ref("evals.create_eval_completions_run_data_source:CreateEvalCompletionsRunDataSourceSamplingParams")
+    )
     model = Field['str | None']()
-    source = Field['EvalJsonlFileContentSource | EvalJsonlFileIdSource | EvalStoredCompletionsSource'](union_of("type", {"file_content": ref("evals.create_eval_completions_run_data_source:EvalJsonlFileContentSource"), "file_id": ref("evals.create_eval_completions_run_data_source:EvalJsonlFileIdSource"), "stored_completions": ref("evals.create_eval_completions_run_data_source:EvalStoredCompletionsSource")}))
+    source = Field[
+        'EvalJsonlFileContentSource | EvalJsonlFileIdSource | EvalStoredCompletionsSource'
+    ](
+        union_of(
+            "type",
+            {
+                "file_content": ref("evals.create_eval_completions_run_data_source:EvalJsonlFileContentSource"),
+                "file_id": ref("evals.create_eval_completions_run_data_source:EvalJsonlFileIdSource"),
+                "stored_completions": ref("evals.create_eval_completions_run_data_source:EvalStoredCompletionsSource"),
+            },
+        )
+    )
 
 
 class CreateEvalCompletionsRunDataSourceInputMessagesTemplate(BaseModel):
@@ -78,7 +108,9 @@ class CreateEvalCompletionsRunDataSourceInputMessagesTemplate(BaseModel):
 
     __slots__ = ()
     type = Field['Literal["template"]']()
-    template = Field['list[EasyInputMessage2 | EasyInputMessage]'](list_of(union_of("type", {"message": ref("responses.easy_input_message:EasyInputMessage2")})))
+    template = Field['list[EasyInputMessage2 | EasyInputMessage]'](
+        list_of(union_of("type", {"message": ref("responses.easy_input_message:EasyInputMessage2")}))
+    )
 
 
 class CreateEvalCompletionsRunDataSourceInputMessagesItemReference(BaseModel):
@@ -96,8 +128,19 @@ class CreateEvalCompletionsRunDataSourceSamplingParams(BaseModel):
     max_completion_tokens = Field['int | None']()
     top_p = Field['float | None']()
     seed = Field['int | None']()
-    response_format = Field['AssistantResponseFormatOption | None'](union_of("type", {"text": ref("shared.response_format_text:ResponseFormatText"), "json_schema": ref("shared.response_format_json_schema:ResponseFormatJSONSchema"), "json_object": ref("shared.response_format_json_object:ResponseFormatJSONObject")}))
-    tools = Field['list[ChatCompletionFunctionTool] | None'](list_of(ref("chat.chat_completion_function_tool:ChatCompletionFunctionTool")))
+    response_format = Field['AssistantResponseFormatOption | None'](
+        union_of(
+            "type",
+            {
+                "text": ref("shared.response_format_text:ResponseFormatText"),
+                "json_schema": ref("shared.response_format_json_schema:ResponseFormatJSONSchema"),
+                "json_object": ref("shared.response_format_json_object:ResponseFormatJSONObject"),
+            },
+        )
+    )
+    tools = Field['list[ChatCompletionFunctionTool] | None'](
+        list_of(ref("chat.chat_completion_function_tool:ChatCompletionFunctionTool"))
+    )
 
 
 class EvalStoredCompletionsSource(BaseModel):

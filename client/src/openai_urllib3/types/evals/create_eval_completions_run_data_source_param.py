@@ -59,10 +59,15 @@ class EvalJsonlFileIdSourceParam(TypedDict, total=False):
 class CreateEvalCompletionsRunDataSourceParam(TypedDict, total=False):
     """A CompletionsRunDataSource object describing a model sampling configuration."""
     type: Required[Literal["completions"]]
-    input_messages: Union[CreateEvalCompletionsRunDataSourceInputMessagesTemplateParam, CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceParam]
+    input_messages: Union[
+        CreateEvalCompletionsRunDataSourceInputMessagesTemplateParam,
+        CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceParam,
+    ]
     sampling_params: CreateEvalCompletionsRunDataSourceSamplingParamsParam
     model: str
-    source: Required[Union[EvalJsonlFileContentSourceParam, EvalJsonlFileIdSourceParam, EvalStoredCompletionsSourceParam]]
+    source: Required[
+        Union[EvalJsonlFileContentSourceParam, EvalJsonlFileIdSourceParam, EvalStoredCompletionsSourceParam]
+    ]
 
 
 class CreateEvalCompletionsRunDataSourceInputMessagesTemplateParam(TypedDict, total=False):

@@ -14,8 +14,12 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.evals.create_eval_completions_run_data_source import EvalJsonlFileContentSource
     from openai_urllib3.types.evals.create_eval_completions_run_data_source import EvalJsonlFileIdSource
-    from openai_urllib3.types.evals.create_eval_completions_run_data_source import EvalJsonlFileContentSource as SourceFileContent
-    from openai_urllib3.types.evals.create_eval_completions_run_data_source import EvalJsonlFileContentSourceContent as SourceFileContentContent
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source import (
+        EvalJsonlFileContentSource as SourceFileContent,
+    )
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source import (
+        EvalJsonlFileContentSourceContent as SourceFileContentContent,
+    )
     from openai_urllib3.types.evals.create_eval_completions_run_data_source import EvalJsonlFileIdSource as SourceFileID
 
 __all__ = [
@@ -33,7 +37,15 @@ class CreateEvalJSONLRunDataSource(BaseModel):
 
     __slots__ = ()
     type = Field['Literal["jsonl"]']()
-    source = Field['EvalJsonlFileContentSource | EvalJsonlFileIdSource'](union_of("type", {"file_content": ref("evals.create_eval_completions_run_data_source:EvalJsonlFileContentSource"), "file_id": ref("evals.create_eval_completions_run_data_source:EvalJsonlFileIdSource")}))
+    source = Field['EvalJsonlFileContentSource | EvalJsonlFileIdSource'](
+        union_of(
+            "type",
+            {
+                "file_content": ref("evals.create_eval_completions_run_data_source:EvalJsonlFileContentSource"),
+                "file_id": ref("evals.create_eval_completions_run_data_source:EvalJsonlFileIdSource"),
+            },
+        )
+    )
 
 _ELSEWHERE: dict[str, str] = {
     "SourceFileContent": "evals.create_eval_completions_run_data_source:EvalJsonlFileContentSource",

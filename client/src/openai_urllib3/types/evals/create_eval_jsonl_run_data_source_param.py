@@ -12,9 +12,15 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import EvalJsonlFileContentSourceParam
     from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import EvalJsonlFileIdSourceParam
-    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import EvalJsonlFileContentSourceParam as SourceFileContent
-    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import EvalJsonlFileContentSourceContentParam as SourceFileContentContent
-    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import EvalJsonlFileIdSourceParam as SourceFileID
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import (
+        EvalJsonlFileContentSourceParam as SourceFileContent,
+    )
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import (
+        EvalJsonlFileContentSourceContentParam as SourceFileContentContent,
+    )
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import (
+        EvalJsonlFileIdSourceParam as SourceFileID,
+    )
 
 __all__ = [
     "CreateEvalJSONLRunDataSourceParam",

@@ -28,7 +28,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.function_shell_tool import FunctionShellTool
     from openai_urllib3.types.responses.function_tool import FunctionTool2
     from openai_urllib3.types.responses.namespace_tool import NamespaceTool
-    from openai_urllib3.types.responses.response_format_text_json_schema_config import ResponseFormatTextJSONSchemaConfig
+    from openai_urllib3.types.responses.response_format_text_json_schema_config import (
+        ResponseFormatTextJSONSchemaConfig,
+    )
     from openai_urllib3.types.responses.tool import CodeInterpreterTool2
     from openai_urllib3.types.responses.tool import ImageGenTool
     from openai_urllib3.types.responses.tool import LocalShellToolParam
@@ -39,11 +41,21 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.web_search_tool import WebSearchTool
     from openai_urllib3.types.shared.response_format_json_object import ResponseFormatJSONObject
     from openai_urllib3.types.shared.response_format_text import ResponseFormatText
-    from openai_urllib3.types.responses.easy_input_message import EasyInputMessage as DataSourceResponsesInputMessagesTemplateTemplateEvalItem
-    from openai_urllib3.types.responses.response_input_image import EvalItemInputImage as DataSourceResponsesInputMessagesTemplateTemplateEvalItemContentInputImage
-    from openai_urllib3.types.evals.create_eval_completions_run_data_source import EvalJsonlFileContentSource as DataSourceResponsesSourceFileContent
-    from openai_urllib3.types.evals.create_eval_completions_run_data_source import EvalJsonlFileContentSourceContent as DataSourceResponsesSourceFileContentContent
-    from openai_urllib3.types.evals.create_eval_completions_run_data_source import EvalJsonlFileIdSource as DataSourceResponsesSourceFileID
+    from openai_urllib3.types.responses.easy_input_message import (
+        EasyInputMessage as DataSourceResponsesInputMessagesTemplateTemplateEvalItem,
+    )
+    from openai_urllib3.types.responses.response_input_image import (
+        EvalItemInputImage as DataSourceResponsesInputMessagesTemplateTemplateEvalItemContentInputImage,
+    )
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source import (
+        EvalJsonlFileContentSource as DataSourceResponsesSourceFileContent,
+    )
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source import (
+        EvalJsonlFileContentSourceContent as DataSourceResponsesSourceFileContentContent,
+    )
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source import (
+        EvalJsonlFileIdSource as DataSourceResponsesSourceFileID,
+    )
 
 __all__ = [
     "CreateEvalResponsesRunDataSource",
@@ -99,10 +111,27 @@ class RunCancelResponse(BaseModel):
     name = Field['str']()
     created_at = Field['int']()
     report_url = Field['str']()
-    result_counts = Field['RunCancelResponseResultCounts'](ref("evals.run_cancel_response:RunCancelResponseResultCounts"))
-    per_model_usage = Field['list[RunCancelResponsePerModelUsage]'](list_of(ref("evals.run_cancel_response:RunCancelResponsePerModelUsage")))
-    per_testing_criteria_results = Field['list[RunCancelResponsePerTestingCriteriaResult]'](list_of(ref("evals.run_cancel_response:RunCancelResponsePerTestingCriteriaResult")))
-    data_source = Field['CreateEvalJSONLRunDataSource | CreateEvalCompletionsRunDataSource | CreateEvalResponsesRunDataSource'](union_of("type", {"jsonl": ref("evals.create_eval_jsonl_run_data_source:CreateEvalJSONLRunDataSource"), "completions": ref("evals.create_eval_completions_run_data_source:CreateEvalCompletionsRunDataSource"), "responses": ref("evals.run_cancel_response:CreateEvalResponsesRunDataSource")}))
+    result_counts = Field['RunCancelResponseResultCounts'](
+        ref("evals.run_cancel_response:RunCancelResponseResultCounts")
+    )
+    per_model_usage = Field['list[RunCancelResponsePerModelUsage]'](
+        list_of(ref("evals.run_cancel_response:RunCancelResponsePerModelUsage"))
+    )
+    per_testing_criteria_results = Field['list[RunCancelResponsePerTestingCriteriaResult]'](
+        list_of(ref("evals.run_cancel_response:RunCancelResponsePerTestingCriteriaResult"))
+    )
+    data_source = Field[
+        'CreateEvalJSONLRunDataSource | CreateEvalCompletionsRunDataSource | CreateEvalResponsesRunDataSource'
+    ](
+        union_of(
+            "type",
+            {
+                "jsonl": ref("evals.create_eval_jsonl_run_data_source:CreateEvalJSONLRunDataSource"),
+                "completions": ref("evals.create_eval_completions_run_data_source:CreateEvalCompletionsRunDataSource"),
+                "responses": ref("evals.run_cancel_response:CreateEvalResponsesRunDataSource"),
+            },
+        )
+    )
     metadata = Field['Metadata | None']()
     error = Field['EvalAPIError'](ref("evals.eval_api_error:EvalAPIError"))
 
@@ -139,10 +168,36 @@ class CreateEvalResponsesRunDataSource(BaseModel):
 
     __slots__ = ()
     type = Field['Literal["responses"]']()
-    input_messages = Field['CreateEvalResponsesRunDataSourceInputMessagesTemplate | CreateEvalResponsesRunDataSourceInputMessagesItemReference | None'](union_of("type", {"template": ref("evals.run_cancel_response:CreateEvalResponsesRunDataSourceInputMessagesTemplate"), "item_reference": ref("evals.run_cancel_response:CreateEvalResponsesRunDataSourceInputMessagesItemReference")}))
-    sampling_params = Field['CreateEvalResponsesRunDataSourceSamplingParams | None'](ref("evals.run_cancel_response:CreateEvalResponsesRunDataSourceSamplingParams"))
+    input_messages = Field[
+        'CreateEvalResponsesRunDataSourceInputMessagesTemplate |'
+        ' CreateEvalResponsesRunDataSourceInputMessagesItemReference | None'
+    ](
+        union_of(
+            "type",
+            {
+                "template": ref("evals.run_cancel_response:CreateEvalResponsesRunDataSourceInputMessagesTemplate"),
+                "item_reference": ref(
+                    "evals.run_cancel_response:CreateEvalResponsesRunDataSourceInputMessagesItemReference"
+                ),
+            },
+        )
+    )
+    sampling_params = Field['CreateEvalResponsesRunDataSourceSamplingParams | None'](
+        ref("evals.run_cancel_response:CreateEvalResponsesRunDataSourceSamplingParams")
+    )
     model = Field['str | None']()
-    source = Field['EvalJsonlFileContentSource | EvalJsonlFileIdSource | EvalResponsesSource'](union_of("type", {"file_content": ref("evals.create_eval_completions_run_data_source:EvalJsonlFileContentSource"), "file_id": ref("evals.create_eval_completions_run_data_source:EvalJsonlFileIdSource"), "responses": ref("evals.run_cancel_response:EvalResponsesSource")}))
+    source = Field[
+        'EvalJsonlFileContentSource | EvalJsonlFileIdSource | EvalResponsesSource'
+    ](
+        union_of(
+            "type",
+            {
+                "file_content": ref("evals.create_eval_completions_run_data_source:EvalJsonlFileContentSource"),
+                "file_id": ref("evals.create_eval_completions_run_data_source:EvalJsonlFileIdSource"),
+                "responses": ref("evals.run_cancel_response:EvalResponsesSource"),
+            },
+        )
+    )
 
 
 class CreateEvalResponsesRunDataSourceInputMessagesTemplate(BaseModel):
@@ -150,7 +205,17 @@ class CreateEvalResponsesRunDataSourceInputMessagesTemplate(BaseModel):
 
     __slots__ = ()
     type = Field['Literal["template"]']()
-    template = Field['list[CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0 | EasyInputMessage]'](list_of(union_of("type", {"message": ref("responses.easy_input_message:EasyInputMessage")}, ref("evals.run_cancel_response:CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0"))))
+    template = Field[
+        'list[CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0 | EasyInputMessage]'
+    ](
+        list_of(
+            union_of(
+                "type",
+                {"message": ref("responses.easy_input_message:EasyInputMessage")},
+                ref("evals.run_cancel_response:CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0"),
+            )
+        )
+    )
 
 
 class CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0(BaseModel):
@@ -176,15 +241,58 @@ class CreateEvalResponsesRunDataSourceSamplingParams(BaseModel):
     max_completion_tokens = Field['int | None']()
     top_p = Field['float | None']()
     seed = Field['int | None']()
-    tools = Field['list[FunctionTool2 | FileSearchTool2 | ComputerTool | ComputerUsePreviewTool | WebSearchTool | MCPTool | CodeInterpreterTool2 | ProgrammaticToolCallingParam | ImageGenTool | LocalShellToolParam | FunctionShellTool | CustomTool | NamespaceTool | ToolSearchTool | WebSearchPreviewTool | ApplyPatchTool] | None'](list_of(union_of("type", {"function": ref("responses.function_tool:FunctionTool2"), "file_search": ref("responses.file_search_tool:FileSearchTool2"), "computer": ref("responses.computer_tool:ComputerTool"), "computer_use_preview": ref("responses.computer_use_preview_tool:ComputerUsePreviewTool"), "mcp": ref("responses.tool:MCPTool"), "code_interpreter": ref("responses.tool:CodeInterpreterTool2"), "programmatic_tool_calling": ref("responses.tool:ProgrammaticToolCallingParam"), "image_generation": ref("responses.tool:ImageGenTool"), "local_shell": ref("responses.tool:LocalShellToolParam"), "shell": ref("responses.function_shell_tool:FunctionShellTool"), "custom": ref("responses.custom_tool:CustomTool"), "namespace": ref("responses.namespace_tool:NamespaceTool"), "tool_search": ref("responses.tool_search_tool:ToolSearchTool"), "apply_patch": ref("responses.apply_patch_tool:ApplyPatchTool")})))
-    text = Field['CreateEvalResponsesRunDataSourceSamplingParamsText | None'](ref("evals.run_cancel_response:CreateEvalResponsesRunDataSourceSamplingParamsText"))
+    tools = Field[
+        'list[FunctionTool2 | FileSearchTool2 | ComputerTool | ComputerUsePreviewTool | WebSearchTool | MCPTool |'
+        ' CodeInterpreterTool2 | ProgrammaticToolCallingParam | ImageGenTool | LocalShellToolParam | FunctionShellTool'
+        ' | CustomTool | NamespaceTool | ToolSearchTool | WebSearchPreviewTool | ApplyPatchTool] | None'
+    ](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "function": ref("responses.function_tool:FunctionTool2"),
+                    "file_search": ref("responses.file_search_tool:FileSearchTool2"),
+                    "computer": ref("responses.computer_tool:ComputerTool"),
+                    "computer_use_preview": ref("responses.computer_use_preview_tool:ComputerUsePreviewTool"),
+                    "mcp": ref("responses.tool:MCPTool"),
+                    "code_interpreter": ref("responses.tool:CodeInterpreterTool2"),
+                    "programmatic_tool_calling": ref("responses.tool:ProgrammaticToolCallingParam"),
+                    "image_generation": ref("responses.tool:ImageGenTool"),
+                    "local_shell": ref("responses.tool:LocalShellToolParam"),
+                    "shell": ref("responses.function_shell_tool:FunctionShellTool"),
+                    "custom": ref("responses.custom_tool:CustomTool"),
+                    "namespace": ref("responses.namespace_tool:NamespaceTool"),
+                    "tool_search": ref("responses.tool_search_tool:ToolSearchTool"),
+                    "apply_patch": ref("responses.apply_patch_tool:ApplyPatchTool"),
+                },
+            )
+        )
+    )
+    text = Field[
+        'CreateEvalResponsesRunDataSourceSamplingParamsText | None'
+    ](ref("evals.run_cancel_response:CreateEvalResponsesRunDataSourceSamplingParamsText"))
 
 
 class CreateEvalResponsesRunDataSourceSamplingParamsText(BaseModel):
-    """Configuration options for a text response from the model. Can be plain text or structured JSON data. Learn more: - [Text inputs and outputs](/docs/guides/text) - [Structured Outputs](/docs/guides/structured-outputs)"""
+    """Configuration options for a text response from the model. Can be plain text or structured JSON data. Learn more: -
+    [Text inputs and outputs](/docs/guides/text) - [Structured Outputs](/docs/guides/structured-outputs)
+    """
 
     __slots__ = ()
-    format = Field['ResponseFormatText | ResponseFormatTextJSONSchemaConfig | ResponseFormatJSONObject | None'](union_of("type", {"text": ref("shared.response_format_text:ResponseFormatText"), "json_schema": ref("responses.response_format_text_json_schema_config:ResponseFormatTextJSONSchemaConfig"), "json_object": ref("shared.response_format_json_object:ResponseFormatJSONObject")}))
+    format = Field[
+        'ResponseFormatText | ResponseFormatTextJSONSchemaConfig | ResponseFormatJSONObject | None'
+    ](
+        union_of(
+            "type",
+            {
+                "text": ref("shared.response_format_text:ResponseFormatText"),
+                "json_schema": ref(
+                    "responses.response_format_text_json_schema_config:ResponseFormatTextJSONSchemaConfig"
+                ),
+                "json_object": ref("shared.response_format_json_object:ResponseFormatJSONObject"),
+            },
+        )
+    )
 
 
 class EvalResponsesSource(BaseModel):

@@ -10,7 +10,9 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import CreateEvalCompletionsRunDataSourceParam
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import (
+        CreateEvalCompletionsRunDataSourceParam,
+    )
     from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import EvalJsonlFileContentSourceParam
     from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import EvalJsonlFileIdSourceParam
     from openai_urllib3.types.evals.create_eval_jsonl_run_data_source_param import CreateEvalJSONLRunDataSourceParam
@@ -24,7 +26,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.function_shell_tool_param import FunctionShellToolParam
     from openai_urllib3.types.responses.function_tool_param import FunctionToolParam3
     from openai_urllib3.types.responses.namespace_tool_param import NamespaceToolParam
-    from openai_urllib3.types.responses.response_format_text_json_schema_config_param import ResponseFormatTextJSONSchemaConfigParam
+    from openai_urllib3.types.responses.response_format_text_json_schema_config_param import (
+        ResponseFormatTextJSONSchemaConfigParam,
+    )
     from openai_urllib3.types.responses.tool_param import CodeInterpreterToolParam2
     from openai_urllib3.types.responses.tool_param import ImageGenToolParam
     from openai_urllib3.types.responses.tool_param import LocalShellToolParam2
@@ -35,12 +39,24 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.web_search_tool_param import WebSearchToolParam
     from openai_urllib3.types.shared_params.response_format_json_object import ResponseFormatJsonObjectParam
     from openai_urllib3.types.shared_params.response_format_text import ResponseFormatTextParam
-    from openai_urllib3.types.responses.easy_input_message_param import EvalItemParam as DataSourceCreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateEvalItem
-    from openai_urllib3.types.responses.response_input_image_param import EvalItemInputImageParam as DataSourceCreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateEvalItemContentInputImage
-    from openai_urllib3.types.eval_create_params import EvalItemContentOutputTextParam as DataSourceCreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateEvalItemContentOutputText
-    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import EvalJsonlFileContentSourceParam as DataSourceCreateEvalResponsesRunDataSourceSourceFileContent
-    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import EvalJsonlFileContentSourceContentParam as DataSourceCreateEvalResponsesRunDataSourceSourceFileContentContent
-    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import EvalJsonlFileIdSourceParam as DataSourceCreateEvalResponsesRunDataSourceSourceFileID
+    from openai_urllib3.types.responses.easy_input_message_param import (
+        EvalItemParam as DataSourceCreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateEvalItem,
+    )
+    from openai_urllib3.types.responses.response_input_image_param import (
+        EvalItemInputImageParam as DataSourceCreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateEvalItemContentInputImage,
+    )
+    from openai_urllib3.types.eval_create_params import (
+        EvalItemContentOutputTextParam as DataSourceCreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateEvalItemContentOutputText,
+    )
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import (
+        EvalJsonlFileContentSourceParam as DataSourceCreateEvalResponsesRunDataSourceSourceFileContent,
+    )
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import (
+        EvalJsonlFileContentSourceContentParam as DataSourceCreateEvalResponsesRunDataSourceSourceFileContentContent,
+    )
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source_param import (
+        EvalJsonlFileIdSourceParam as DataSourceCreateEvalResponsesRunDataSourceSourceFileID,
+    )
 
 __all__ = [
     "CreateEvalResponsesRunDataSourceInputMessagesItemReferenceParam",
@@ -73,13 +89,22 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 class RunCreateParams(TypedDict, total=False):
     name: str
     metadata: Optional[Dict[str, str]]
-    data_source: Required[Union[CreateEvalJSONLRunDataSourceParam, CreateEvalCompletionsRunDataSourceParam, CreateEvalResponsesRunDataSourceParam]]
+    data_source: Required[
+        Union[
+            CreateEvalJSONLRunDataSourceParam,
+            CreateEvalCompletionsRunDataSourceParam,
+            CreateEvalResponsesRunDataSourceParam,
+        ]
+    ]
 
 
 class CreateEvalResponsesRunDataSourceParam(TypedDict, total=False):
     """A ResponsesRunDataSource object describing a model sampling configuration."""
     type: Required[Literal["responses"]]
-    input_messages: Union[CreateEvalResponsesRunDataSourceInputMessagesTemplateParam, CreateEvalResponsesRunDataSourceInputMessagesItemReferenceParam]
+    input_messages: Union[
+        CreateEvalResponsesRunDataSourceInputMessagesTemplateParam,
+        CreateEvalResponsesRunDataSourceInputMessagesItemReferenceParam,
+    ]
     sampling_params: CreateEvalResponsesRunDataSourceSamplingParamsParam
     model: str
     source: Required[Union[EvalJsonlFileContentSourceParam, EvalJsonlFileIdSourceParam, EvalResponsesSourceParam]]
@@ -88,7 +113,9 @@ class CreateEvalResponsesRunDataSourceParam(TypedDict, total=False):
 class CreateEvalResponsesRunDataSourceInputMessagesTemplateParam(TypedDict, total=False):
     """InputMessagesTemplate"""
     type: Required[Literal["template"]]
-    template: Required[Iterable[Union[CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0Param, EvalItemParam]]]
+    template: Required[
+        Iterable[Union[CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0Param, EvalItemParam]]
+    ]
 
 
 class CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0Param(TypedDict, total=False):
@@ -109,12 +136,33 @@ class CreateEvalResponsesRunDataSourceSamplingParamsParam(TypedDict, total=False
     max_completion_tokens: int
     top_p: float
     seed: int
-    tools: Iterable[Union[FunctionToolParam3, FileSearchToolParam2, ComputerToolParam, ComputerUsePreviewToolParam, WebSearchToolParam, MCPToolParam, CodeInterpreterToolParam2, ProgrammaticToolCallingParam2, ImageGenToolParam, LocalShellToolParam2, FunctionShellToolParam, CustomToolParam, NamespaceToolParam, ToolSearchToolParam, WebSearchPreviewToolParam, ApplyPatchToolParam]]
+    tools: Iterable[
+        Union[
+            FunctionToolParam3,
+            FileSearchToolParam2,
+            ComputerToolParam,
+            ComputerUsePreviewToolParam,
+            WebSearchToolParam,
+            MCPToolParam,
+            CodeInterpreterToolParam2,
+            ProgrammaticToolCallingParam2,
+            ImageGenToolParam,
+            LocalShellToolParam2,
+            FunctionShellToolParam,
+            CustomToolParam,
+            NamespaceToolParam,
+            ToolSearchToolParam,
+            WebSearchPreviewToolParam,
+            ApplyPatchToolParam,
+        ]
+    ]
     text: CreateEvalResponsesRunDataSourceSamplingParamsTextParam
 
 
 class CreateEvalResponsesRunDataSourceSamplingParamsTextParam(TypedDict, total=False):
-    """Configuration options for a text response from the model. Can be plain text or structured JSON data. Learn more: - [Text inputs and outputs](/docs/guides/text) - [Structured Outputs](/docs/guides/structured-outputs)"""
+    """Configuration options for a text response from the model. Can be plain text or structured JSON data. Learn more: -
+    [Text inputs and outputs](/docs/guides/text) - [Structured Outputs](/docs/guides/structured-outputs)
+    """
     format: Union[ResponseFormatTextParam, ResponseFormatTextJSONSchemaConfigParam, ResponseFormatJsonObjectParam]
 
 
@@ -137,7 +185,13 @@ class CreateEvalRunRequestParam(TypedDict, total=False):
     """CreateEvalRunRequest"""
     name: str
     metadata: Optional[Dict[str, str]]
-    data_source: Required[Union[CreateEvalJSONLRunDataSourceParam, CreateEvalCompletionsRunDataSourceParam, CreateEvalResponsesRunDataSourceParam]]
+    data_source: Required[
+        Union[
+            CreateEvalJSONLRunDataSourceParam,
+            CreateEvalCompletionsRunDataSourceParam,
+            CreateEvalResponsesRunDataSourceParam,
+        ]
+    ]
 
 DataSourceCreateEvalResponsesRunDataSource = CreateEvalResponsesRunDataSourceParam
 DataSourceCreateEvalResponsesRunDataSourceInputMessagesItemReference = CreateEvalResponsesRunDataSourceInputMessagesItemReferenceParam

@@ -11,20 +11,44 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.evals.run_cancel_response import CreateEvalResponsesRunDataSource as DataSourceResponses
-    from openai_urllib3.types.evals.run_cancel_response import CreateEvalResponsesRunDataSourceInputMessagesItemReference as DataSourceResponsesInputMessagesItemReference
-    from openai_urllib3.types.evals.run_cancel_response import CreateEvalResponsesRunDataSourceInputMessagesTemplate as DataSourceResponsesInputMessagesTemplate
-    from openai_urllib3.types.evals.run_cancel_response import CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0 as DataSourceResponsesInputMessagesTemplateTemplateChatMessage
-    from openai_urllib3.types.responses.easy_input_message import EasyInputMessage as DataSourceResponsesInputMessagesTemplateTemplateEvalItem
-    from openai_urllib3.types.responses.response_input_image import EvalItemInputImage as DataSourceResponsesInputMessagesTemplateTemplateEvalItemContentInputImage
-    from openai_urllib3.types.evals.run_cancel_response import EvalItemContentOutputText as DataSourceResponsesInputMessagesTemplateTemplateEvalItemContentOutputText
-    from openai_urllib3.types.evals.run_cancel_response import CreateEvalResponsesRunDataSourceSamplingParams as DataSourceResponsesSamplingParams
-    from openai_urllib3.types.evals.run_cancel_response import CreateEvalResponsesRunDataSourceSamplingParamsText as DataSourceResponsesSamplingParamsText
-    from openai_urllib3.types.evals.create_eval_completions_run_data_source import EvalJsonlFileContentSource as DataSourceResponsesSourceFileContent
-    from openai_urllib3.types.evals.create_eval_completions_run_data_source import EvalJsonlFileContentSourceContent as DataSourceResponsesSourceFileContentContent
-    from openai_urllib3.types.evals.create_eval_completions_run_data_source import EvalJsonlFileIdSource as DataSourceResponsesSourceFileID
+    from openai_urllib3.types.evals.run_cancel_response import (
+        CreateEvalResponsesRunDataSourceInputMessagesItemReference as DataSourceResponsesInputMessagesItemReference,
+    )
+    from openai_urllib3.types.evals.run_cancel_response import (
+        CreateEvalResponsesRunDataSourceInputMessagesTemplate as DataSourceResponsesInputMessagesTemplate,
+    )
+    from openai_urllib3.types.evals.run_cancel_response import (
+        CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0 as DataSourceResponsesInputMessagesTemplateTemplateChatMessage,
+    )
+    from openai_urllib3.types.responses.easy_input_message import (
+        EasyInputMessage as DataSourceResponsesInputMessagesTemplateTemplateEvalItem,
+    )
+    from openai_urllib3.types.responses.response_input_image import (
+        EvalItemInputImage as DataSourceResponsesInputMessagesTemplateTemplateEvalItemContentInputImage,
+    )
+    from openai_urllib3.types.evals.run_cancel_response import (
+        EvalItemContentOutputText as DataSourceResponsesInputMessagesTemplateTemplateEvalItemContentOutputText,
+    )
+    from openai_urllib3.types.evals.run_cancel_response import (
+        CreateEvalResponsesRunDataSourceSamplingParams as DataSourceResponsesSamplingParams,
+    )
+    from openai_urllib3.types.evals.run_cancel_response import (
+        CreateEvalResponsesRunDataSourceSamplingParamsText as DataSourceResponsesSamplingParamsText,
+    )
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source import (
+        EvalJsonlFileContentSource as DataSourceResponsesSourceFileContent,
+    )
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source import (
+        EvalJsonlFileContentSourceContent as DataSourceResponsesSourceFileContentContent,
+    )
+    from openai_urllib3.types.evals.create_eval_completions_run_data_source import (
+        EvalJsonlFileIdSource as DataSourceResponsesSourceFileID,
+    )
     from openai_urllib3.types.evals.run_cancel_response import EvalResponsesSource as DataSourceResponsesSourceResponses
     from openai_urllib3.types.evals.run_cancel_response import RunCancelResponsePerModelUsage as PerModelUsage
-    from openai_urllib3.types.evals.run_cancel_response import RunCancelResponsePerTestingCriteriaResult as PerTestingCriteriaResult
+    from openai_urllib3.types.evals.run_cancel_response import (
+        RunCancelResponsePerTestingCriteriaResult as PerTestingCriteriaResult,
+    )
     from openai_urllib3.types.evals.run_cancel_response import RunCancelResponseResultCounts as ResultCounts
     from openai_urllib3.types.evals.run_cancel_response import RunCancelResponse as RunRetrieveResponse
 

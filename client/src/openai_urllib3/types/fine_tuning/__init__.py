@@ -6,32 +6,60 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from openai_urllib3.types.fine_tuning.job_create_params import CreateFineTuningJobRequestParam as CreateFineTuningJobRequestParam
+    from openai_urllib3.types.fine_tuning.job_create_params import (
+        CreateFineTuningJobRequestParam as CreateFineTuningJobRequestParam,
+    )
     from openai_urllib3.types.fine_tuning.dpo_hyperparameters import DpoHyperparameters as DpoHyperparameters
-    from openai_urllib3.types.fine_tuning.dpo_hyperparameters_param import DpoHyperparametersParam as DpoHyperparametersParam
+    from openai_urllib3.types.fine_tuning.dpo_hyperparameters_param import (
+        DpoHyperparametersParam as DpoHyperparametersParam,
+    )
     from openai_urllib3.types.fine_tuning.dpo_method import DpoMethod as DpoMethod
     from openai_urllib3.types.fine_tuning.dpo_method_param import DpoMethodParam as DpoMethodParam
     from openai_urllib3.types.fine_tuning.fine_tuning_job import FineTuneMethod as FineTuneMethod
     from openai_urllib3.types.fine_tuning.job_create_params import FineTuneMethodParam as FineTuneMethodParam
-    from openai_urllib3.types.fine_tuning.fine_tuning_checkpoints_permissions_list_params import FineTuningCheckpointsPermissionsListParams as FineTuningCheckpointsPermissionsListParams
+    from openai_urllib3.types.fine_tuning.fine_tuning_checkpoints_permissions_list_params import (
+        FineTuningCheckpointsPermissionsListParams as FineTuningCheckpointsPermissionsListParams,
+    )
     from openai_urllib3.types.fine_tuning.fine_tuning_job import FineTuningJob as FineTuningJob
     from openai_urllib3.types.fine_tuning.fine_tuning_job import FineTuningJobError as FineTuningJobError
     from openai_urllib3.types.fine_tuning.fine_tuning_job_event import FineTuningJobEvent as FineTuningJobEvent
-    from openai_urllib3.types.fine_tuning.fine_tuning_job import FineTuningJobHyperparameters as FineTuningJobHyperparameters
-    from openai_urllib3.types.fine_tuning.fine_tuning_job_wandb_integration import FineTuningJobWandbIntegration as FineTuningJobWandbIntegration
-    from openai_urllib3.types.fine_tuning.fine_tuning_job_wandb_integration_object import FineTuningJobWandbIntegrationObject as FineTuningJobWandbIntegrationObject
+    from openai_urllib3.types.fine_tuning.fine_tuning_job import (
+        FineTuningJobHyperparameters as FineTuningJobHyperparameters,
+    )
+    from openai_urllib3.types.fine_tuning.fine_tuning_job_wandb_integration import (
+        FineTuningJobWandbIntegration as FineTuningJobWandbIntegration,
+    )
+    from openai_urllib3.types.fine_tuning.fine_tuning_job_wandb_integration_object import (
+        FineTuningJobWandbIntegrationObject as FineTuningJobWandbIntegrationObject,
+    )
     from openai_urllib3.types.fine_tuning.job_create_params import JobCreateParams as JobCreateParams
-    from openai_urllib3.types.fine_tuning.job_create_params import JobCreateParamsHyperparametersParam as JobCreateParamsHyperparametersParam
-    from openai_urllib3.types.fine_tuning.job_create_params import JobCreateParamsIntegrationParam as JobCreateParamsIntegrationParam
-    from openai_urllib3.types.fine_tuning.job_create_params import JobCreateParamsIntegrationWandbParam as JobCreateParamsIntegrationWandbParam
+    from openai_urllib3.types.fine_tuning.job_create_params import (
+        JobCreateParamsHyperparametersParam as JobCreateParamsHyperparametersParam,
+    )
+    from openai_urllib3.types.fine_tuning.job_create_params import (
+        JobCreateParamsIntegrationParam as JobCreateParamsIntegrationParam,
+    )
+    from openai_urllib3.types.fine_tuning.job_create_params import (
+        JobCreateParamsIntegrationWandbParam as JobCreateParamsIntegrationWandbParam,
+    )
     from openai_urllib3.types.fine_tuning.job_list_events_params import JobListEventsParams as JobListEventsParams
     from openai_urllib3.types.fine_tuning.job_list_params import JobListParams as JobListParams
-    from openai_urllib3.types.fine_tuning.reinforcement_hyperparameters import ReinforcementHyperparameters as ReinforcementHyperparameters
-    from openai_urllib3.types.fine_tuning.reinforcement_hyperparameters_param import ReinforcementHyperparametersParam as ReinforcementHyperparametersParam
+    from openai_urllib3.types.fine_tuning.reinforcement_hyperparameters import (
+        ReinforcementHyperparameters as ReinforcementHyperparameters,
+    )
+    from openai_urllib3.types.fine_tuning.reinforcement_hyperparameters_param import (
+        ReinforcementHyperparametersParam as ReinforcementHyperparametersParam,
+    )
     from openai_urllib3.types.fine_tuning.reinforcement_method import ReinforcementMethod as ReinforcementMethod
-    from openai_urllib3.types.fine_tuning.reinforcement_method_param import ReinforcementMethodParam as ReinforcementMethodParam
-    from openai_urllib3.types.fine_tuning.supervised_hyperparameters import SupervisedHyperparameters as SupervisedHyperparameters
-    from openai_urllib3.types.fine_tuning.supervised_hyperparameters_param import SupervisedHyperparametersParam as SupervisedHyperparametersParam
+    from openai_urllib3.types.fine_tuning.reinforcement_method_param import (
+        ReinforcementMethodParam as ReinforcementMethodParam,
+    )
+    from openai_urllib3.types.fine_tuning.supervised_hyperparameters import (
+        SupervisedHyperparameters as SupervisedHyperparameters,
+    )
+    from openai_urllib3.types.fine_tuning.supervised_hyperparameters_param import (
+        SupervisedHyperparametersParam as SupervisedHyperparametersParam,
+    )
     from openai_urllib3.types.fine_tuning.supervised_method import SupervisedMethod as SupervisedMethod
     from openai_urllib3.types.fine_tuning.supervised_method_param import SupervisedMethodParam as SupervisedMethodParam
 
@@ -43,13 +71,15 @@ _NAMES: dict[str, str] = {
     "DpoMethodParam": "fine_tuning.dpo_method_param:DpoMethodParam",
     "FineTuneMethod": "fine_tuning.fine_tuning_job:FineTuneMethod",
     "FineTuneMethodParam": "fine_tuning.job_create_params:FineTuneMethodParam",
-    "FineTuningCheckpointsPermissionsListParams": "fine_tuning.fine_tuning_checkpoints_permissions_list_params:FineTuningCheckpointsPermissionsListParams",
+    "FineTuningCheckpointsPermissionsListParams":
+        "fine_tuning.fine_tuning_checkpoints_permissions_list_params:FineTuningCheckpointsPermissionsListParams",
     "FineTuningJob": "fine_tuning.fine_tuning_job:FineTuningJob",
     "FineTuningJobError": "fine_tuning.fine_tuning_job:FineTuningJobError",
     "FineTuningJobEvent": "fine_tuning.fine_tuning_job_event:FineTuningJobEvent",
     "FineTuningJobHyperparameters": "fine_tuning.fine_tuning_job:FineTuningJobHyperparameters",
     "FineTuningJobWandbIntegration": "fine_tuning.fine_tuning_job_wandb_integration:FineTuningJobWandbIntegration",
-    "FineTuningJobWandbIntegrationObject": "fine_tuning.fine_tuning_job_wandb_integration_object:FineTuningJobWandbIntegrationObject",
+    "FineTuningJobWandbIntegrationObject":
+        "fine_tuning.fine_tuning_job_wandb_integration_object:FineTuningJobWandbIntegrationObject",
     "JobCreateParams": "fine_tuning.job_create_params:JobCreateParams",
     "JobCreateParamsHyperparametersParam": "fine_tuning.job_create_params:JobCreateParamsHyperparametersParam",
     "JobCreateParamsIntegrationParam": "fine_tuning.job_create_params:JobCreateParamsIntegrationParam",
@@ -57,7 +87,8 @@ _NAMES: dict[str, str] = {
     "JobListEventsParams": "fine_tuning.job_list_events_params:JobListEventsParams",
     "JobListParams": "fine_tuning.job_list_params:JobListParams",
     "ReinforcementHyperparameters": "fine_tuning.reinforcement_hyperparameters:ReinforcementHyperparameters",
-    "ReinforcementHyperparametersParam": "fine_tuning.reinforcement_hyperparameters_param:ReinforcementHyperparametersParam",
+    "ReinforcementHyperparametersParam":
+        "fine_tuning.reinforcement_hyperparameters_param:ReinforcementHyperparametersParam",
     "ReinforcementMethod": "fine_tuning.reinforcement_method:ReinforcementMethod",
     "ReinforcementMethodParam": "fine_tuning.reinforcement_method_param:ReinforcementMethodParam",
     "SupervisedHyperparameters": "fine_tuning.supervised_hyperparameters:SupervisedHyperparameters",

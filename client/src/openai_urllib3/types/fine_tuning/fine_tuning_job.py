@@ -13,7 +13,9 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.fine_tuning.dpo_method import DpoMethod
-    from openai_urllib3.types.fine_tuning.fine_tuning_job_wandb_integration_object import FineTuningJobWandbIntegrationObject
+    from openai_urllib3.types.fine_tuning.fine_tuning_job_wandb_integration_object import (
+        FineTuningJobWandbIntegrationObject,
+    )
     from openai_urllib3.types.fine_tuning.reinforcement_method import ReinforcementMethod
     from openai_urllib3.types.fine_tuning.supervised_method import SupervisedMethod
     from openai_urllib3.types.metadata import Metadata
@@ -40,7 +42,9 @@ class FineTuningJob(BaseModel):
     error = Field['FineTuningJobError | None'](ref("fine_tuning.fine_tuning_job:FineTuningJobError"))
     fine_tuned_model = Field['str | None']()
     finished_at = Field['int | None']()
-    hyperparameters = Field['FineTuningJobHyperparameters'](ref("fine_tuning.fine_tuning_job:FineTuningJobHyperparameters"))
+    hyperparameters = Field['FineTuningJobHyperparameters'](
+        ref("fine_tuning.fine_tuning_job:FineTuningJobHyperparameters")
+    )
     model = Field['str']()
     object = Field['Literal["fine_tuning.job"]']()
     organization_id = Field['str']()
@@ -49,7 +53,9 @@ class FineTuningJob(BaseModel):
     trained_tokens = Field['int | None']()
     training_file = Field['str']()
     validation_file = Field['str | None']()
-    integrations = Field['list[FineTuningJobWandbIntegrationObject] | None'](list_of(ref("fine_tuning.fine_tuning_job_wandb_integration_object:FineTuningJobWandbIntegrationObject")))
+    integrations = Field['list[FineTuningJobWandbIntegrationObject] | None'](
+        list_of(ref("fine_tuning.fine_tuning_job_wandb_integration_object:FineTuningJobWandbIntegrationObject"))
+    )
     seed = Field['int']()
     estimated_finish = Field['int | None']()
     method = Field['FineTuneMethod | None'](ref("fine_tuning.fine_tuning_job:FineTuneMethod"))
@@ -66,7 +72,8 @@ class FineTuningJobError(BaseModel):
 
 
 class FineTuningJobHyperparameters(BaseModel):
-    """The hyperparameters used for the fine-tuning job. This value will only be returned when running `supervised` jobs."""
+    """The hyperparameters used for the fine-tuning job. This value will only be returned when running `supervised` jobs.
+    """
 
     __slots__ = ()
     batch_size = Field['Literal["auto"] | int | None']()

@@ -20,7 +20,10 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class FineTuningJobWandbIntegration(BaseModel):
-    """The settings for your integration with Weights and Biases. This payload specifies the project that metrics will be sent to. Optionally, you can set an explicit display name for your run, add tags to your run, and set a default entity (team, username, etc) to be associated with your run."""
+    """The settings for your integration with Weights and Biases. This payload specifies the project that metrics will be
+    sent to. Optionally, you can set an explicit display name for your run, add tags to your run, and set a default
+    entity (team, username, etc) to be associated with your run.
+    """
 
     __slots__ = ()
     project = Field['str']()

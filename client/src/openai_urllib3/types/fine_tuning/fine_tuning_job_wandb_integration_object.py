@@ -26,4 +26,6 @@ class FineTuningJobWandbIntegrationObject(BaseModel):
 
     __slots__ = ()
     type = Field['Literal["wandb"]']()
-    wandb = Field['FineTuningJobWandbIntegration'](ref("fine_tuning.fine_tuning_job_wandb_integration:FineTuningJobWandbIntegration"))
+    wandb = Field['FineTuningJobWandbIntegration'](
+        ref("fine_tuning.fine_tuning_job_wandb_integration:FineTuningJobWandbIntegration")
+    )

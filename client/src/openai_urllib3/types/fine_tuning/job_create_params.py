@@ -43,7 +43,9 @@ class JobCreateParams(TypedDict, total=False):
 
 
 class JobCreateParamsHyperparametersParam(TypedDict, total=False):
-    """The hyperparameters used for the fine-tuning job. This value is now deprecated in favor of `method`, and should be passed in under the `method` parameter."""
+    """The hyperparameters used for the fine-tuning job. This value is now deprecated in favor of `method`, and should be
+    passed in under the `method` parameter.
+    """
     batch_size: Union[Literal["auto"], int]
     learning_rate_multiplier: Union[Literal["auto"], float]
     n_epochs: Union[Literal["auto"], int]
@@ -55,7 +57,10 @@ class JobCreateParamsIntegrationParam(TypedDict, total=False):
 
 
 class JobCreateParamsIntegrationWandbParam(TypedDict, total=False):
-    """The settings for your integration with Weights and Biases. This payload specifies the project that metrics will be sent to. Optionally, you can set an explicit display name for your run, add tags to your run, and set a default entity (team, username, etc) to be associated with your run."""
+    """The settings for your integration with Weights and Biases. This payload specifies the project that metrics will be
+    sent to. Optionally, you can set an explicit display name for your run, add tags to your run, and set a default
+    entity (team, username, etc) to be associated with your run.
+    """
     project: Required[str]
     name: str
     entity: str

@@ -30,5 +30,20 @@ class ReinforcementMethod(BaseModel):
     """Configuration for the reinforcement fine-tuning method."""
 
     __slots__ = ()
-    grader = Field['StringCheckGrader | TextSimilarityGrader | PythonGrader | ScoreModelGrader | MultiGrader'](union_of("type", {"string_check": ref("graders.string_check_grader:StringCheckGrader"), "text_similarity": ref("graders.text_similarity_grader:TextSimilarityGrader"), "python": ref("graders.python_grader:PythonGrader"), "score_model": ref("graders.score_model_grader:ScoreModelGrader"), "multi": ref("graders.multi_grader:MultiGrader")}))
-    hyperparameters = Field['ReinforcementHyperparameters | None'](ref("fine_tuning.reinforcement_hyperparameters:ReinforcementHyperparameters"))
+    grader = Field[
+        'StringCheckGrader | TextSimilarityGrader | PythonGrader | ScoreModelGrader | MultiGrader'
+    ](
+        union_of(
+            "type",
+            {
+                "string_check": ref("graders.string_check_grader:StringCheckGrader"),
+                "text_similarity": ref("graders.text_similarity_grader:TextSimilarityGrader"),
+                "python": ref("graders.python_grader:PythonGrader"),
+                "score_model": ref("graders.score_model_grader:ScoreModelGrader"),
+                "multi": ref("graders.multi_grader:MultiGrader"),
+            },
+        )
+    )
+    hyperparameters = Field['ReinforcementHyperparameters | None'](
+        ref("fine_tuning.reinforcement_hyperparameters:ReinforcementHyperparameters")
+    )

@@ -26,5 +26,13 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 class ReinforcementMethodParam(TypedDict, total=False):
     """Configuration for the reinforcement fine-tuning method."""
-    grader: Required[Union[StringCheckGraderParam, TextSimilarityGraderParam, PythonGraderParam, ScoreModelGraderParam, MultiGraderParam]]
+    grader: Required[
+        Union[
+            StringCheckGraderParam,
+            TextSimilarityGraderParam,
+            PythonGraderParam,
+            ScoreModelGraderParam,
+            MultiGraderParam,
+        ]
+    ]
     hyperparameters: ReinforcementHyperparametersParam

@@ -25,4 +25,6 @@ class SupervisedMethod(BaseModel):
     """Configuration for the supervised fine-tuning method."""
 
     __slots__ = ()
-    hyperparameters = Field['SupervisedHyperparameters | None'](ref("fine_tuning.supervised_hyperparameters:SupervisedHyperparameters"))
+    hyperparameters = Field['SupervisedHyperparameters | None'](
+        ref("fine_tuning.supervised_hyperparameters:SupervisedHyperparameters")
+    )

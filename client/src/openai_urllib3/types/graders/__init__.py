@@ -14,12 +14,18 @@ if TYPE_CHECKING:
     from openai_urllib3.types.graders.python_grader_param import PythonGraderParam as PythonGraderParam
     from openai_urllib3.types.graders.score_model_grader import ScoreModelGrader as ScoreModelGrader
     from openai_urllib3.types.graders.score_model_grader_param import ScoreModelGraderParam as ScoreModelGraderParam
-    from openai_urllib3.types.graders.score_model_grader import ScoreModelGraderSamplingParams as ScoreModelGraderSamplingParams
-    from openai_urllib3.types.graders.score_model_grader_param import ScoreModelGraderSamplingParamsParam as ScoreModelGraderSamplingParamsParam
+    from openai_urllib3.types.graders.score_model_grader import (
+        ScoreModelGraderSamplingParams as ScoreModelGraderSamplingParams,
+    )
+    from openai_urllib3.types.graders.score_model_grader_param import (
+        ScoreModelGraderSamplingParamsParam as ScoreModelGraderSamplingParamsParam,
+    )
     from openai_urllib3.types.graders.string_check_grader import StringCheckGrader as StringCheckGrader
     from openai_urllib3.types.graders.string_check_grader_param import StringCheckGraderParam as StringCheckGraderParam
     from openai_urllib3.types.graders.text_similarity_grader import TextSimilarityGrader as TextSimilarityGrader
-    from openai_urllib3.types.graders.text_similarity_grader_param import TextSimilarityGraderParam as TextSimilarityGraderParam
+    from openai_urllib3.types.graders.text_similarity_grader_param import (
+        TextSimilarityGraderParam as TextSimilarityGraderParam,
+    )
 
 _NAMES: dict[str, str] = {
     "LabelModelGrader": "graders.label_model_grader:LabelModelGrader",

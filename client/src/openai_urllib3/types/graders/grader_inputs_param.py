@@ -10,8 +10,12 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.responses.response_input_image_param import EvalItemInputImageParam as GraderInputsParamItemInputImage
-    from openai_urllib3.types.eval_create_params import EvalItemContentOutputTextParam as GraderInputsParamItemOutputText
+    from openai_urllib3.types.responses.response_input_image_param import (
+        EvalItemInputImageParam as GraderInputsParamItemInputImage,
+    )
+    from openai_urllib3.types.eval_create_params import (
+        EvalItemContentOutputTextParam as GraderInputsParamItemOutputText,
+    )
 
 __all__ = [
     "GraderInputsParamItemInputImage",

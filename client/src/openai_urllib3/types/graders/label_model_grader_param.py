@@ -12,7 +12,9 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.responses.easy_input_message_param import EvalItemParam
     from openai_urllib3.types.responses.easy_input_message_param import EvalItemParam as Input
-    from openai_urllib3.types.responses.response_input_image_param import EvalItemInputImageParam as InputContentInputImage
+    from openai_urllib3.types.responses.response_input_image_param import (
+        EvalItemInputImageParam as InputContentInputImage,
+    )
     from openai_urllib3.types.eval_create_params import EvalItemContentOutputTextParam as InputContentOutputText
 
 __all__ = [

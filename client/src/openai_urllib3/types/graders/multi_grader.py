@@ -31,5 +31,18 @@ class MultiGrader(BaseModel):
     __slots__ = ()
     type = Field['Literal["multi"]']()
     name = Field['str']()
-    graders = Field['StringCheckGrader | TextSimilarityGrader | PythonGrader | ScoreModelGrader | LabelModelGrader'](union_of("type", {"string_check": ref("graders.string_check_grader:StringCheckGrader"), "text_similarity": ref("graders.text_similarity_grader:TextSimilarityGrader"), "python": ref("graders.python_grader:PythonGrader"), "score_model": ref("graders.score_model_grader:ScoreModelGrader"), "label_model": ref("graders.label_model_grader:LabelModelGrader")}))
+    graders = Field[
+        'StringCheckGrader | TextSimilarityGrader | PythonGrader | ScoreModelGrader | LabelModelGrader'
+    ](
+        union_of(
+            "type",
+            {
+                "string_check": ref("graders.string_check_grader:StringCheckGrader"),
+                "text_similarity": ref("graders.text_similarity_grader:TextSimilarityGrader"),
+                "python": ref("graders.python_grader:PythonGrader"),
+                "score_model": ref("graders.score_model_grader:ScoreModelGrader"),
+                "label_model": ref("graders.label_model_grader:LabelModelGrader"),
+            },
+        )
+    )
     calculate_output = Field['str']()

@@ -27,5 +27,13 @@ class MultiGraderParam(TypedDict, total=False):
     """A MultiGrader object combines the output of multiple graders to produce a single score."""
     type: Required[Literal["multi"]]
     name: Required[str]
-    graders: Required[Union[StringCheckGraderParam, TextSimilarityGraderParam, PythonGraderParam, ScoreModelGraderParam, LabelModelGraderParam]]
+    graders: Required[
+        Union[
+            StringCheckGraderParam,
+            TextSimilarityGraderParam,
+            PythonGraderParam,
+            ScoreModelGraderParam,
+            LabelModelGraderParam,
+        ]
+    ]
     calculate_output: Required[str]

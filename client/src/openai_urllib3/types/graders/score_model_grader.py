@@ -38,7 +38,9 @@ class ScoreModelGrader(BaseModel):
     type = Field['Literal["score_model"]']()
     name = Field['str']()
     model = Field['str']()
-    sampling_params = Field['ScoreModelGraderSamplingParams | None'](ref("graders.score_model_grader:ScoreModelGraderSamplingParams"))
+    sampling_params = Field['ScoreModelGraderSamplingParams | None'](
+        ref("graders.score_model_grader:ScoreModelGraderSamplingParams")
+    )
     input = Field['list[EasyInputMessage]'](list_of(ref("responses.easy_input_message:EasyInputMessage")))
     range = Field['list[float] | None']()
 

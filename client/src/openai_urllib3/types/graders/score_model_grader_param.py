@@ -13,7 +13,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.reasoning_effort import ReasoningEffort
     from openai_urllib3.types.responses.easy_input_message_param import EvalItemParam
     from openai_urllib3.types.responses.easy_input_message_param import EvalItemParam as Input
-    from openai_urllib3.types.responses.response_input_image_param import EvalItemInputImageParam as InputContentInputImage
+    from openai_urllib3.types.responses.response_input_image_param import (
+        EvalItemInputImageParam as InputContentInputImage,
+    )
     from openai_urllib3.types.eval_create_params import EvalItemContentOutputTextParam as InputContentOutputText
     from openai_urllib3.types.eval_create_params import EvalGraderScoreModelSamplingParamsParam as SamplingParams
 

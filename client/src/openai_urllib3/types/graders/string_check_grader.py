@@ -20,7 +20,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class StringCheckGrader(BaseModel):
-    """A StringCheckGrader object that performs a string comparison between input and reference using a specified operation."""
+    """A StringCheckGrader object that performs a string comparison between input and reference using a specified
+    operation.
+    """
 
     __slots__ = ()
     type = Field['Literal["string_check"]']()

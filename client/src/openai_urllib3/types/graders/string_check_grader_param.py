@@ -19,7 +19,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class StringCheckGraderParam(TypedDict, total=False):
-    """A StringCheckGrader object that performs a string comparison between input and reference using a specified operation."""
+    """A StringCheckGrader object that performs a string comparison between input and reference using a specified
+    operation.
+    """
     type: Required[Literal["string_check"]]
     name: Required[str]
     input: Required[str]

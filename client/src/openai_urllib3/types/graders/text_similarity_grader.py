@@ -27,4 +27,7 @@ class TextSimilarityGrader(BaseModel):
     name = Field['str']()
     input = Field['str']()
     reference = Field['str']()
-    evaluation_metric = Field['Literal["cosine", "fuzzy_match", "bleu", "gleu", "meteor", "rouge_1", "rouge_2", "rouge_3", "rouge_4", "rouge_5", "rouge_l"]']()
+    evaluation_metric = Field[
+        'Literal["cosine", "fuzzy_match", "bleu", "gleu", "meteor", "rouge_1", "rouge_2", "rouge_3", "rouge_4",'
+        ' "rouge_5", "rouge_l"]'
+    ]()

@@ -8,134 +8,299 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from openai_urllib3.types.realtime.realtime_session_create_response_ga import Prompt as Prompt
     from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import Prompt0Param as Prompt0Param
-    from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeAudioFormatsAudioPcm as RealtimeAudioFormatsAudioPcm
-    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeAudioFormatsAudioPcmParam as RealtimeAudioFormatsAudioPcmParam
-    from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeAudioFormatsAudioPcma as RealtimeAudioFormatsAudioPcma
-    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeAudioFormatsAudioPcmaParam as RealtimeAudioFormatsAudioPcmaParam
-    from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeAudioFormatsAudioPcmu as RealtimeAudioFormatsAudioPcmu
-    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeAudioFormatsAudioPcmuParam as RealtimeAudioFormatsAudioPcmuParam
-    from openai_urllib3.types.realtime.realtime_calls_accept_params import RealtimeCallsAcceptParams as RealtimeCallsAcceptParams
-    from openai_urllib3.types.realtime.realtime_calls_create_params import RealtimeCallsCreateParams as RealtimeCallsCreateParams
-    from openai_urllib3.types.realtime.realtime_calls_refer_params import RealtimeCallsReferParams as RealtimeCallsReferParams
-    from openai_urllib3.types.realtime.realtime_calls_reject_params import RealtimeCallsRejectParams as RealtimeCallsRejectParams
-    from openai_urllib3.types.realtime.realtime_client_secrets_create_params import RealtimeClientSecretsCreateParams as RealtimeClientSecretsCreateParams
-    from openai_urllib3.types.realtime.realtime_client_secrets_create_params import RealtimeClientSecretsCreateParamsExpiresAfterParam as RealtimeClientSecretsCreateParamsExpiresAfterParam
-    from openai_urllib3.types.realtime.realtime_create_client_secret_response import RealtimeCreateClientSecretResponse as RealtimeCreateClientSecretResponse
-    from openai_urllib3.types.realtime.realtime_function_tool_param import RealtimeFunctionToolParam as RealtimeFunctionToolParam
+    from openai_urllib3.types.realtime.realtime_session_create_response_ga import (
+        RealtimeAudioFormatsAudioPcm as RealtimeAudioFormatsAudioPcm,
+    )
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import (
+        RealtimeAudioFormatsAudioPcmParam as RealtimeAudioFormatsAudioPcmParam,
+    )
+    from openai_urllib3.types.realtime.realtime_session_create_response_ga import (
+        RealtimeAudioFormatsAudioPcma as RealtimeAudioFormatsAudioPcma,
+    )
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import (
+        RealtimeAudioFormatsAudioPcmaParam as RealtimeAudioFormatsAudioPcmaParam,
+    )
+    from openai_urllib3.types.realtime.realtime_session_create_response_ga import (
+        RealtimeAudioFormatsAudioPcmu as RealtimeAudioFormatsAudioPcmu,
+    )
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import (
+        RealtimeAudioFormatsAudioPcmuParam as RealtimeAudioFormatsAudioPcmuParam,
+    )
+    from openai_urllib3.types.realtime.realtime_calls_accept_params import (
+        RealtimeCallsAcceptParams as RealtimeCallsAcceptParams,
+    )
+    from openai_urllib3.types.realtime.realtime_calls_create_params import (
+        RealtimeCallsCreateParams as RealtimeCallsCreateParams,
+    )
+    from openai_urllib3.types.realtime.realtime_calls_refer_params import (
+        RealtimeCallsReferParams as RealtimeCallsReferParams,
+    )
+    from openai_urllib3.types.realtime.realtime_calls_reject_params import (
+        RealtimeCallsRejectParams as RealtimeCallsRejectParams,
+    )
+    from openai_urllib3.types.realtime.realtime_client_secrets_create_params import (
+        RealtimeClientSecretsCreateParams as RealtimeClientSecretsCreateParams,
+    )
+    from openai_urllib3.types.realtime.realtime_client_secrets_create_params import (
+        RealtimeClientSecretsCreateParamsExpiresAfterParam as RealtimeClientSecretsCreateParamsExpiresAfterParam,
+    )
+    from openai_urllib3.types.realtime.realtime_create_client_secret_response import (
+        RealtimeCreateClientSecretResponse as RealtimeCreateClientSecretResponse,
+    )
+    from openai_urllib3.types.realtime.realtime_function_tool_param import (
+        RealtimeFunctionToolParam as RealtimeFunctionToolParam,
+    )
     from openai_urllib3.types.realtime.realtime_reasoning import RealtimeReasoning as RealtimeReasoning
     from openai_urllib3.types.realtime.realtime_reasoning_param import RealtimeReasoningParam as RealtimeReasoningParam
-    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam as RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam
-    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeSessionCreateRequestGAAudioInputParam as RealtimeSessionCreateRequestGAAudioInputParam
-    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeSessionCreateRequestGAAudioOutputParam as RealtimeSessionCreateRequestGAAudioOutputParam
-    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeSessionCreateRequestGAAudioParam as RealtimeSessionCreateRequestGAAudioParam
-    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeSessionCreateRequestGAParam as RealtimeSessionCreateRequestGAParam
-    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeSessionCreateRequestGATracing1Param as RealtimeSessionCreateRequestGATracing1Param
-    from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeSessionCreateResponseGA as RealtimeSessionCreateResponseGA
-    from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeSessionCreateResponseGAAudio as RealtimeSessionCreateResponseGAAudio
-    from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeSessionCreateResponseGAAudioInput as RealtimeSessionCreateResponseGAAudioInput
-    from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeSessionCreateResponseGAAudioInputNoiseReduction as RealtimeSessionCreateResponseGAAudioInputNoiseReduction
-    from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeSessionCreateResponseGAAudioOutput as RealtimeSessionCreateResponseGAAudioOutput
-    from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeSessionCreateResponseGATracing1 as RealtimeSessionCreateResponseGATracing1
-    from openai_urllib3.types.realtime.realtime_sessions_create_params import RealtimeSessionsCreateParams as RealtimeSessionsCreateParams
-    from openai_urllib3.types.realtime.realtime_transcription_session_create_request_ga_param import RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam as RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam
-    from openai_urllib3.types.realtime.realtime_transcription_session_create_request_ga_param import RealtimeTranscriptionSessionCreateRequestGAAudioInputParam as RealtimeTranscriptionSessionCreateRequestGAAudioInputParam
-    from openai_urllib3.types.realtime.realtime_transcription_session_create_request_ga_param import RealtimeTranscriptionSessionCreateRequestGAAudioParam as RealtimeTranscriptionSessionCreateRequestGAAudioParam
-    from openai_urllib3.types.realtime.realtime_transcription_session_create_request_ga_param import RealtimeTranscriptionSessionCreateRequestGAParam as RealtimeTranscriptionSessionCreateRequestGAParam
-    from openai_urllib3.types.realtime.realtime_transcription_session_create_response_ga import RealtimeTranscriptionSessionCreateResponseGA as RealtimeTranscriptionSessionCreateResponseGA
-    from openai_urllib3.types.realtime.realtime_transcription_session_create_response_ga import RealtimeTranscriptionSessionCreateResponseGAAudio as RealtimeTranscriptionSessionCreateResponseGAAudio
-    from openai_urllib3.types.realtime.realtime_transcription_session_create_response_ga import RealtimeTranscriptionSessionCreateResponseGAAudioInput as RealtimeTranscriptionSessionCreateResponseGAAudioInput
-    from openai_urllib3.types.realtime.realtime_transcription_session_create_response_ga import RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction as RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction
-    from openai_urllib3.types.realtime.realtime_transcription_session_create_response_ga import RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection as RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection
-    from openai_urllib3.types.realtime.realtime_transcription_sessions_create_params import RealtimeTranscriptionSessionsCreateParams as RealtimeTranscriptionSessionsCreateParams
-    from openai_urllib3.types.realtime.realtime_translation_client_secret_create_response import RealtimeTranslationClientSecretCreateResponse as RealtimeTranslationClientSecretCreateResponse
-    from openai_urllib3.types.realtime.realtime_translation_session import RealtimeTranslationSession as RealtimeTranslationSession
-    from openai_urllib3.types.realtime.realtime_translation_session import RealtimeTranslationSessionAudio as RealtimeTranslationSessionAudio
-    from openai_urllib3.types.realtime.realtime_translation_session import RealtimeTranslationSessionAudioInput as RealtimeTranslationSessionAudioInput
-    from openai_urllib3.types.realtime.realtime_translation_session import RealtimeTranslationSessionAudioInputNoiseReduction as RealtimeTranslationSessionAudioInputNoiseReduction
-    from openai_urllib3.types.realtime.realtime_translation_session import RealtimeTranslationSessionAudioInputTranscription as RealtimeTranslationSessionAudioInputTranscription
-    from openai_urllib3.types.realtime.realtime_translation_session import RealtimeTranslationSessionAudioOutput as RealtimeTranslationSessionAudioOutput
-    from openai_urllib3.types.realtime.realtime_translation_session_create_request_param import RealtimeTranslationSessionCreateRequestAudioInputNoiseReduction0Param as RealtimeTranslationSessionCreateRequestAudioInputNoiseReduction0Param
-    from openai_urllib3.types.realtime.realtime_translation_session_create_request_param import RealtimeTranslationSessionCreateRequestAudioInputParam as RealtimeTranslationSessionCreateRequestAudioInputParam
-    from openai_urllib3.types.realtime.realtime_translation_session_create_request_param import RealtimeTranslationSessionCreateRequestAudioInputTranscription0Param as RealtimeTranslationSessionCreateRequestAudioInputTranscription0Param
-    from openai_urllib3.types.realtime.realtime_translation_session_create_request_param import RealtimeTranslationSessionCreateRequestAudioOutputParam as RealtimeTranslationSessionCreateRequestAudioOutputParam
-    from openai_urllib3.types.realtime.realtime_translation_session_create_request_param import RealtimeTranslationSessionCreateRequestAudioParam as RealtimeTranslationSessionCreateRequestAudioParam
-    from openai_urllib3.types.realtime.realtime_translation_session_create_request_param import RealtimeTranslationSessionCreateRequestParam as RealtimeTranslationSessionCreateRequestParam
-    from openai_urllib3.types.realtime.realtime_translations_client_secrets_create_params import RealtimeTranslationsClientSecretsCreateParams as RealtimeTranslationsClientSecretsCreateParams
-    from openai_urllib3.types.realtime.realtime_translations_client_secrets_create_params import RealtimeTranslationsClientSecretsCreateParamsExpiresAfterParam as RealtimeTranslationsClientSecretsCreateParamsExpiresAfterParam
-    from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeTruncationRetentionRatio as RealtimeTruncationRetentionRatio
-    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeTruncationRetentionRatioParam as RealtimeTruncationRetentionRatioParam
-    from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeTruncationRetentionRatioTokenLimits as RealtimeTruncationRetentionRatioTokenLimits
-    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeTruncationRetentionRatioTokenLimitsParam as RealtimeTruncationRetentionRatioTokenLimitsParam
-    from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeTurnDetectionSemanticVad as RealtimeTurnDetectionSemanticVad
-    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeTurnDetectionSemanticVadParam as RealtimeTurnDetectionSemanticVadParam
-    from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeTurnDetectionServerVad as RealtimeTurnDetectionServerVad
-    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeTurnDetectionServerVadParam as RealtimeTurnDetectionServerVadParam
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import (
+        RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam as RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam,
+    )
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import (
+        RealtimeSessionCreateRequestGAAudioInputParam as RealtimeSessionCreateRequestGAAudioInputParam,
+    )
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import (
+        RealtimeSessionCreateRequestGAAudioOutputParam as RealtimeSessionCreateRequestGAAudioOutputParam,
+    )
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import (
+        RealtimeSessionCreateRequestGAAudioParam as RealtimeSessionCreateRequestGAAudioParam,
+    )
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import (
+        RealtimeSessionCreateRequestGAParam as RealtimeSessionCreateRequestGAParam,
+    )
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import (
+        RealtimeSessionCreateRequestGATracing1Param as RealtimeSessionCreateRequestGATracing1Param,
+    )
+    from openai_urllib3.types.realtime.realtime_session_create_response_ga import (
+        RealtimeSessionCreateResponseGA as RealtimeSessionCreateResponseGA,
+    )
+    from openai_urllib3.types.realtime.realtime_session_create_response_ga import (
+        RealtimeSessionCreateResponseGAAudio as RealtimeSessionCreateResponseGAAudio,
+    )
+    from openai_urllib3.types.realtime.realtime_session_create_response_ga import (
+        RealtimeSessionCreateResponseGAAudioInput as RealtimeSessionCreateResponseGAAudioInput,
+    )
+    from openai_urllib3.types.realtime.realtime_session_create_response_ga import (
+        RealtimeSessionCreateResponseGAAudioInputNoiseReduction as RealtimeSessionCreateResponseGAAudioInputNoiseReduction,
+    )
+    from openai_urllib3.types.realtime.realtime_session_create_response_ga import (
+        RealtimeSessionCreateResponseGAAudioOutput as RealtimeSessionCreateResponseGAAudioOutput,
+    )
+    from openai_urllib3.types.realtime.realtime_session_create_response_ga import (
+        RealtimeSessionCreateResponseGATracing1 as RealtimeSessionCreateResponseGATracing1,
+    )
+    from openai_urllib3.types.realtime.realtime_sessions_create_params import (
+        RealtimeSessionsCreateParams as RealtimeSessionsCreateParams,
+    )
+    from openai_urllib3.types.realtime.realtime_transcription_session_create_request_ga_param import (
+        RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam as RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam,
+    )
+    from openai_urllib3.types.realtime.realtime_transcription_session_create_request_ga_param import (
+        RealtimeTranscriptionSessionCreateRequestGAAudioInputParam as RealtimeTranscriptionSessionCreateRequestGAAudioInputParam,
+    )
+    from openai_urllib3.types.realtime.realtime_transcription_session_create_request_ga_param import (
+        RealtimeTranscriptionSessionCreateRequestGAAudioParam as RealtimeTranscriptionSessionCreateRequestGAAudioParam,
+    )
+    from openai_urllib3.types.realtime.realtime_transcription_session_create_request_ga_param import (
+        RealtimeTranscriptionSessionCreateRequestGAParam as RealtimeTranscriptionSessionCreateRequestGAParam,
+    )
+    from openai_urllib3.types.realtime.realtime_transcription_session_create_response_ga import (
+        RealtimeTranscriptionSessionCreateResponseGA as RealtimeTranscriptionSessionCreateResponseGA,
+    )
+    from openai_urllib3.types.realtime.realtime_transcription_session_create_response_ga import (
+        RealtimeTranscriptionSessionCreateResponseGAAudio as RealtimeTranscriptionSessionCreateResponseGAAudio,
+    )
+    from openai_urllib3.types.realtime.realtime_transcription_session_create_response_ga import (
+        RealtimeTranscriptionSessionCreateResponseGAAudioInput as RealtimeTranscriptionSessionCreateResponseGAAudioInput,
+    )
+    from openai_urllib3.types.realtime.realtime_transcription_session_create_response_ga import (
+        RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction as RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction,
+    )
+    from openai_urllib3.types.realtime.realtime_transcription_session_create_response_ga import (
+        RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection as RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection,
+    )
+    from openai_urllib3.types.realtime.realtime_transcription_sessions_create_params import (
+        RealtimeTranscriptionSessionsCreateParams as RealtimeTranscriptionSessionsCreateParams,
+    )
+    from openai_urllib3.types.realtime.realtime_translation_client_secret_create_response import (
+        RealtimeTranslationClientSecretCreateResponse as RealtimeTranslationClientSecretCreateResponse,
+    )
+    from openai_urllib3.types.realtime.realtime_translation_session import (
+        RealtimeTranslationSession as RealtimeTranslationSession,
+    )
+    from openai_urllib3.types.realtime.realtime_translation_session import (
+        RealtimeTranslationSessionAudio as RealtimeTranslationSessionAudio,
+    )
+    from openai_urllib3.types.realtime.realtime_translation_session import (
+        RealtimeTranslationSessionAudioInput as RealtimeTranslationSessionAudioInput,
+    )
+    from openai_urllib3.types.realtime.realtime_translation_session import (
+        RealtimeTranslationSessionAudioInputNoiseReduction as RealtimeTranslationSessionAudioInputNoiseReduction,
+    )
+    from openai_urllib3.types.realtime.realtime_translation_session import (
+        RealtimeTranslationSessionAudioInputTranscription as RealtimeTranslationSessionAudioInputTranscription,
+    )
+    from openai_urllib3.types.realtime.realtime_translation_session import (
+        RealtimeTranslationSessionAudioOutput as RealtimeTranslationSessionAudioOutput,
+    )
+    from openai_urllib3.types.realtime.realtime_translation_session_create_request_param import (
+        RealtimeTranslationSessionCreateRequestAudioInputNoiseReduction0Param as RealtimeTranslationSessionCreateRequestAudioInputNoiseReduction0Param,
+    )
+    from openai_urllib3.types.realtime.realtime_translation_session_create_request_param import (
+        RealtimeTranslationSessionCreateRequestAudioInputParam as RealtimeTranslationSessionCreateRequestAudioInputParam,
+    )
+    from openai_urllib3.types.realtime.realtime_translation_session_create_request_param import (
+        RealtimeTranslationSessionCreateRequestAudioInputTranscription0Param as RealtimeTranslationSessionCreateRequestAudioInputTranscription0Param,
+    )
+    from openai_urllib3.types.realtime.realtime_translation_session_create_request_param import (
+        RealtimeTranslationSessionCreateRequestAudioOutputParam as RealtimeTranslationSessionCreateRequestAudioOutputParam,
+    )
+    from openai_urllib3.types.realtime.realtime_translation_session_create_request_param import (
+        RealtimeTranslationSessionCreateRequestAudioParam as RealtimeTranslationSessionCreateRequestAudioParam,
+    )
+    from openai_urllib3.types.realtime.realtime_translation_session_create_request_param import (
+        RealtimeTranslationSessionCreateRequestParam as RealtimeTranslationSessionCreateRequestParam,
+    )
+    from openai_urllib3.types.realtime.realtime_translations_client_secrets_create_params import (
+        RealtimeTranslationsClientSecretsCreateParams as RealtimeTranslationsClientSecretsCreateParams,
+    )
+    from openai_urllib3.types.realtime.realtime_translations_client_secrets_create_params import (
+        RealtimeTranslationsClientSecretsCreateParamsExpiresAfterParam as RealtimeTranslationsClientSecretsCreateParamsExpiresAfterParam,
+    )
+    from openai_urllib3.types.realtime.realtime_session_create_response_ga import (
+        RealtimeTruncationRetentionRatio as RealtimeTruncationRetentionRatio,
+    )
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import (
+        RealtimeTruncationRetentionRatioParam as RealtimeTruncationRetentionRatioParam,
+    )
+    from openai_urllib3.types.realtime.realtime_session_create_response_ga import (
+        RealtimeTruncationRetentionRatioTokenLimits as RealtimeTruncationRetentionRatioTokenLimits,
+    )
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import (
+        RealtimeTruncationRetentionRatioTokenLimitsParam as RealtimeTruncationRetentionRatioTokenLimitsParam,
+    )
+    from openai_urllib3.types.realtime.realtime_session_create_response_ga import (
+        RealtimeTurnDetectionSemanticVad as RealtimeTurnDetectionSemanticVad,
+    )
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import (
+        RealtimeTurnDetectionSemanticVadParam as RealtimeTurnDetectionSemanticVadParam,
+    )
+    from openai_urllib3.types.realtime.realtime_session_create_response_ga import (
+        RealtimeTurnDetectionServerVad as RealtimeTurnDetectionServerVad,
+    )
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import (
+        RealtimeTurnDetectionServerVadParam as RealtimeTurnDetectionServerVadParam,
+    )
 
 _NAMES: dict[str, str] = {
     "Prompt": "realtime.realtime_session_create_response_ga:Prompt",
     "Prompt0Param": "realtime.realtime_session_create_request_ga_param:Prompt0Param",
     "RealtimeAudioFormatsAudioPcm": "realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcm",
-    "RealtimeAudioFormatsAudioPcmParam": "realtime.realtime_session_create_request_ga_param:RealtimeAudioFormatsAudioPcmParam",
+    "RealtimeAudioFormatsAudioPcmParam":
+        "realtime.realtime_session_create_request_ga_param:RealtimeAudioFormatsAudioPcmParam",
     "RealtimeAudioFormatsAudioPcma": "realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcma",
-    "RealtimeAudioFormatsAudioPcmaParam": "realtime.realtime_session_create_request_ga_param:RealtimeAudioFormatsAudioPcmaParam",
+    "RealtimeAudioFormatsAudioPcmaParam":
+        "realtime.realtime_session_create_request_ga_param:RealtimeAudioFormatsAudioPcmaParam",
     "RealtimeAudioFormatsAudioPcmu": "realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcmu",
-    "RealtimeAudioFormatsAudioPcmuParam": "realtime.realtime_session_create_request_ga_param:RealtimeAudioFormatsAudioPcmuParam",
+    "RealtimeAudioFormatsAudioPcmuParam":
+        "realtime.realtime_session_create_request_ga_param:RealtimeAudioFormatsAudioPcmuParam",
     "RealtimeCallsAcceptParams": "realtime.realtime_calls_accept_params:RealtimeCallsAcceptParams",
     "RealtimeCallsCreateParams": "realtime.realtime_calls_create_params:RealtimeCallsCreateParams",
     "RealtimeCallsReferParams": "realtime.realtime_calls_refer_params:RealtimeCallsReferParams",
     "RealtimeCallsRejectParams": "realtime.realtime_calls_reject_params:RealtimeCallsRejectParams",
-    "RealtimeClientSecretsCreateParams": "realtime.realtime_client_secrets_create_params:RealtimeClientSecretsCreateParams",
-    "RealtimeClientSecretsCreateParamsExpiresAfterParam": "realtime.realtime_client_secrets_create_params:RealtimeClientSecretsCreateParamsExpiresAfterParam",
-    "RealtimeCreateClientSecretResponse": "realtime.realtime_create_client_secret_response:RealtimeCreateClientSecretResponse",
+    "RealtimeClientSecretsCreateParams":
+        "realtime.realtime_client_secrets_create_params:RealtimeClientSecretsCreateParams",
+    "RealtimeClientSecretsCreateParamsExpiresAfterParam":
+        "realtime.realtime_client_secrets_create_params:RealtimeClientSecretsCreateParamsExpiresAfterParam",
+    "RealtimeCreateClientSecretResponse":
+        "realtime.realtime_create_client_secret_response:RealtimeCreateClientSecretResponse",
     "RealtimeFunctionToolParam": "realtime.realtime_function_tool_param:RealtimeFunctionToolParam",
     "RealtimeReasoning": "realtime.realtime_reasoning:RealtimeReasoning",
     "RealtimeReasoningParam": "realtime.realtime_reasoning_param:RealtimeReasoningParam",
-    "RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam": "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam",
-    "RealtimeSessionCreateRequestGAAudioInputParam": "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGAAudioInputParam",
-    "RealtimeSessionCreateRequestGAAudioOutputParam": "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGAAudioOutputParam",
-    "RealtimeSessionCreateRequestGAAudioParam": "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGAAudioParam",
-    "RealtimeSessionCreateRequestGAParam": "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGAParam",
-    "RealtimeSessionCreateRequestGATracing1Param": "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGATracing1Param",
+    "RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam":
+        "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam",
+    "RealtimeSessionCreateRequestGAAudioInputParam":
+        "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGAAudioInputParam",
+    "RealtimeSessionCreateRequestGAAudioOutputParam":
+        "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGAAudioOutputParam",
+    "RealtimeSessionCreateRequestGAAudioParam":
+        "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGAAudioParam",
+    "RealtimeSessionCreateRequestGAParam":
+        "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGAParam",
+    "RealtimeSessionCreateRequestGATracing1Param":
+        "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGATracing1Param",
     "RealtimeSessionCreateResponseGA": "realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGA",
-    "RealtimeSessionCreateResponseGAAudio": "realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGAAudio",
-    "RealtimeSessionCreateResponseGAAudioInput": "realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGAAudioInput",
-    "RealtimeSessionCreateResponseGAAudioInputNoiseReduction": "realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGAAudioInputNoiseReduction",
-    "RealtimeSessionCreateResponseGAAudioOutput": "realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGAAudioOutput",
-    "RealtimeSessionCreateResponseGATracing1": "realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGATracing1",
+    "RealtimeSessionCreateResponseGAAudio":
+        "realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGAAudio",
+    "RealtimeSessionCreateResponseGAAudioInput":
+        "realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGAAudioInput",
+    "RealtimeSessionCreateResponseGAAudioInputNoiseReduction":
+        "realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGAAudioInputNoiseReduction",
+    "RealtimeSessionCreateResponseGAAudioOutput":
+        "realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGAAudioOutput",
+    "RealtimeSessionCreateResponseGATracing1":
+        "realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGATracing1",
     "RealtimeSessionsCreateParams": "realtime.realtime_sessions_create_params:RealtimeSessionsCreateParams",
-    "RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam": "realtime.realtime_transcription_session_create_request_ga_param:RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam",
-    "RealtimeTranscriptionSessionCreateRequestGAAudioInputParam": "realtime.realtime_transcription_session_create_request_ga_param:RealtimeTranscriptionSessionCreateRequestGAAudioInputParam",
-    "RealtimeTranscriptionSessionCreateRequestGAAudioParam": "realtime.realtime_transcription_session_create_request_ga_param:RealtimeTranscriptionSessionCreateRequestGAAudioParam",
-    "RealtimeTranscriptionSessionCreateRequestGAParam": "realtime.realtime_transcription_session_create_request_ga_param:RealtimeTranscriptionSessionCreateRequestGAParam",
-    "RealtimeTranscriptionSessionCreateResponseGA": "realtime.realtime_transcription_session_create_response_ga:RealtimeTranscriptionSessionCreateResponseGA",
-    "RealtimeTranscriptionSessionCreateResponseGAAudio": "realtime.realtime_transcription_session_create_response_ga:RealtimeTranscriptionSessionCreateResponseGAAudio",
-    "RealtimeTranscriptionSessionCreateResponseGAAudioInput": "realtime.realtime_transcription_session_create_response_ga:RealtimeTranscriptionSessionCreateResponseGAAudioInput",
-    "RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction": "realtime.realtime_transcription_session_create_response_ga:RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction",
-    "RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection": "realtime.realtime_transcription_session_create_response_ga:RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection",
-    "RealtimeTranscriptionSessionsCreateParams": "realtime.realtime_transcription_sessions_create_params:RealtimeTranscriptionSessionsCreateParams",
-    "RealtimeTranslationClientSecretCreateResponse": "realtime.realtime_translation_client_secret_create_response:RealtimeTranslationClientSecretCreateResponse",
+    "RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam":
+        "realtime.realtime_transcription_session_create_request_ga_param:RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam",
+    "RealtimeTranscriptionSessionCreateRequestGAAudioInputParam":
+        "realtime.realtime_transcription_session_create_request_ga_param:RealtimeTranscriptionSessionCreateRequestGAAudioInputParam",
+    "RealtimeTranscriptionSessionCreateRequestGAAudioParam":
+        "realtime.realtime_transcription_session_create_request_ga_param:RealtimeTranscriptionSessionCreateRequestGAAudioParam",
+    "RealtimeTranscriptionSessionCreateRequestGAParam":
+        "realtime.realtime_transcription_session_create_request_ga_param:RealtimeTranscriptionSessionCreateRequestGAParam",
+    "RealtimeTranscriptionSessionCreateResponseGA":
+        "realtime.realtime_transcription_session_create_response_ga:RealtimeTranscriptionSessionCreateResponseGA",
+    "RealtimeTranscriptionSessionCreateResponseGAAudio":
+        "realtime.realtime_transcription_session_create_response_ga:RealtimeTranscriptionSessionCreateResponseGAAudio",
+    "RealtimeTranscriptionSessionCreateResponseGAAudioInput":
+        "realtime.realtime_transcription_session_create_response_ga:RealtimeTranscriptionSessionCreateResponseGAAudioInput",
+    "RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction":
+        "realtime.realtime_transcription_session_create_response_ga:RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction",
+    "RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection":
+        "realtime.realtime_transcription_session_create_response_ga:RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection",
+    "RealtimeTranscriptionSessionsCreateParams":
+        "realtime.realtime_transcription_sessions_create_params:RealtimeTranscriptionSessionsCreateParams",
+    "RealtimeTranslationClientSecretCreateResponse":
+        "realtime.realtime_translation_client_secret_create_response:RealtimeTranslationClientSecretCreateResponse",
     "RealtimeTranslationSession": "realtime.realtime_translation_session:RealtimeTranslationSession",
     "RealtimeTranslationSessionAudio": "realtime.realtime_translation_session:RealtimeTranslationSessionAudio",
-    "RealtimeTranslationSessionAudioInput": "realtime.realtime_translation_session:RealtimeTranslationSessionAudioInput",
-    "RealtimeTranslationSessionAudioInputNoiseReduction": "realtime.realtime_translation_session:RealtimeTranslationSessionAudioInputNoiseReduction",
-    "RealtimeTranslationSessionAudioInputTranscription": "realtime.realtime_translation_session:RealtimeTranslationSessionAudioInputTranscription",
-    "RealtimeTranslationSessionAudioOutput": "realtime.realtime_translation_session:RealtimeTranslationSessionAudioOutput",
-    "RealtimeTranslationSessionCreateRequestAudioInputNoiseReduction0Param": "realtime.realtime_translation_session_create_request_param:RealtimeTranslationSessionCreateRequestAudioInputNoiseReduction0Param",
-    "RealtimeTranslationSessionCreateRequestAudioInputParam": "realtime.realtime_translation_session_create_request_param:RealtimeTranslationSessionCreateRequestAudioInputParam",
-    "RealtimeTranslationSessionCreateRequestAudioInputTranscription0Param": "realtime.realtime_translation_session_create_request_param:RealtimeTranslationSessionCreateRequestAudioInputTranscription0Param",
-    "RealtimeTranslationSessionCreateRequestAudioOutputParam": "realtime.realtime_translation_session_create_request_param:RealtimeTranslationSessionCreateRequestAudioOutputParam",
-    "RealtimeTranslationSessionCreateRequestAudioParam": "realtime.realtime_translation_session_create_request_param:RealtimeTranslationSessionCreateRequestAudioParam",
-    "RealtimeTranslationSessionCreateRequestParam": "realtime.realtime_translation_session_create_request_param:RealtimeTranslationSessionCreateRequestParam",
-    "RealtimeTranslationsClientSecretsCreateParams": "realtime.realtime_translations_client_secrets_create_params:RealtimeTranslationsClientSecretsCreateParams",
-    "RealtimeTranslationsClientSecretsCreateParamsExpiresAfterParam": "realtime.realtime_translations_client_secrets_create_params:RealtimeTranslationsClientSecretsCreateParamsExpiresAfterParam",
+    "RealtimeTranslationSessionAudioInput":
+        "realtime.realtime_translation_session:RealtimeTranslationSessionAudioInput",
+    "RealtimeTranslationSessionAudioInputNoiseReduction":
+        "realtime.realtime_translation_session:RealtimeTranslationSessionAudioInputNoiseReduction",
+    "RealtimeTranslationSessionAudioInputTranscription":
+        "realtime.realtime_translation_session:RealtimeTranslationSessionAudioInputTranscription",
+    "RealtimeTranslationSessionAudioOutput":
+        "realtime.realtime_translation_session:RealtimeTranslationSessionAudioOutput",
+    "RealtimeTranslationSessionCreateRequestAudioInputNoiseReduction0Param":
+        "realtime.realtime_translation_session_create_request_param:RealtimeTranslationSessionCreateRequestAudioInputNoiseReduction0Param",
+    "RealtimeTranslationSessionCreateRequestAudioInputParam":
+        "realtime.realtime_translation_session_create_request_param:RealtimeTranslationSessionCreateRequestAudioInputParam",
+    "RealtimeTranslationSessionCreateRequestAudioInputTranscription0Param":
+        "realtime.realtime_translation_session_create_request_param:RealtimeTranslationSessionCreateRequestAudioInputTranscription0Param",
+    "RealtimeTranslationSessionCreateRequestAudioOutputParam":
+        "realtime.realtime_translation_session_create_request_param:RealtimeTranslationSessionCreateRequestAudioOutputParam",
+    "RealtimeTranslationSessionCreateRequestAudioParam":
+        "realtime.realtime_translation_session_create_request_param:RealtimeTranslationSessionCreateRequestAudioParam",
+    "RealtimeTranslationSessionCreateRequestParam":
+        "realtime.realtime_translation_session_create_request_param:RealtimeTranslationSessionCreateRequestParam",
+    "RealtimeTranslationsClientSecretsCreateParams":
+        "realtime.realtime_translations_client_secrets_create_params:RealtimeTranslationsClientSecretsCreateParams",
+    "RealtimeTranslationsClientSecretsCreateParamsExpiresAfterParam":
+        "realtime.realtime_translations_client_secrets_create_params:RealtimeTranslationsClientSecretsCreateParamsExpiresAfterParam",
     "RealtimeTruncationRetentionRatio": "realtime.realtime_session_create_response_ga:RealtimeTruncationRetentionRatio",
-    "RealtimeTruncationRetentionRatioParam": "realtime.realtime_session_create_request_ga_param:RealtimeTruncationRetentionRatioParam",
-    "RealtimeTruncationRetentionRatioTokenLimits": "realtime.realtime_session_create_response_ga:RealtimeTruncationRetentionRatioTokenLimits",
-    "RealtimeTruncationRetentionRatioTokenLimitsParam": "realtime.realtime_session_create_request_ga_param:RealtimeTruncationRetentionRatioTokenLimitsParam",
+    "RealtimeTruncationRetentionRatioParam":
+        "realtime.realtime_session_create_request_ga_param:RealtimeTruncationRetentionRatioParam",
+    "RealtimeTruncationRetentionRatioTokenLimits":
+        "realtime.realtime_session_create_response_ga:RealtimeTruncationRetentionRatioTokenLimits",
+    "RealtimeTruncationRetentionRatioTokenLimitsParam":
+        "realtime.realtime_session_create_request_ga_param:RealtimeTruncationRetentionRatioTokenLimitsParam",
     "RealtimeTurnDetectionSemanticVad": "realtime.realtime_session_create_response_ga:RealtimeTurnDetectionSemanticVad",
-    "RealtimeTurnDetectionSemanticVadParam": "realtime.realtime_session_create_request_ga_param:RealtimeTurnDetectionSemanticVadParam",
+    "RealtimeTurnDetectionSemanticVadParam":
+        "realtime.realtime_session_create_request_ga_param:RealtimeTurnDetectionSemanticVadParam",
     "RealtimeTurnDetectionServerVad": "realtime.realtime_session_create_response_ga:RealtimeTurnDetectionServerVad",
-    "RealtimeTurnDetectionServerVadParam": "realtime.realtime_session_create_request_ga_param:RealtimeTurnDetectionServerVadParam",
+    "RealtimeTurnDetectionServerVadParam":
+        "realtime.realtime_session_create_request_ga_param:RealtimeTurnDetectionServerVadParam",
 }
 
 __all__ = [

@@ -13,9 +13,15 @@ if TYPE_CHECKING:
     from openai_urllib3.types.realtime.realtime_function_tool_param import RealtimeFunctionToolParam
     from openai_urllib3.types.realtime.realtime_reasoning_param import RealtimeReasoningParam
     from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import Prompt0Param
-    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeSessionCreateRequestGAAudioParam
-    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeSessionCreateRequestGATracing1Param
-    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeTruncationRetentionRatioParam
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import (
+        RealtimeSessionCreateRequestGAAudioParam,
+    )
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import (
+        RealtimeSessionCreateRequestGATracing1Param,
+    )
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import (
+        RealtimeTruncationRetentionRatioParam,
+    )
     from openai_urllib3.types.responses.tool_param import MCPToolParam
     from openai_urllib3.types.shared_params.tool_choice_function_param import ToolChoiceFunctionParam
     from openai_urllib3.types.shared_params.tool_choice_mcp_param import ToolChoiceMCPParam
@@ -30,7 +36,30 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 class RealtimeCallsAcceptParams(TypedDict, total=False):
     type: Required[Literal["realtime"]]
     output_modalities: Iterable[Literal["text", "audio"]]
-    model: Union[str, Literal["gpt-realtime", "gpt-realtime-1.5", "gpt-realtime-2", "gpt-realtime-2.1", "gpt-realtime-2.1-mini", "gpt-realtime-2025-08-28", "gpt-4o-realtime-preview", "gpt-4o-realtime-preview-2024-10-01", "gpt-4o-realtime-preview-2024-12-17", "gpt-4o-realtime-preview-2025-06-03", "gpt-4o-mini-realtime-preview", "gpt-4o-mini-realtime-preview-2024-12-17", "gpt-realtime-mini", "gpt-realtime-mini-2025-10-06", "gpt-realtime-mini-2025-12-15", "gpt-audio-1.5", "gpt-audio-mini", "gpt-audio-mini-2025-10-06", "gpt-audio-mini-2025-12-15"]]
+    model: Union[
+        str,
+        Literal[
+            "gpt-realtime",
+            "gpt-realtime-1.5",
+            "gpt-realtime-2",
+            "gpt-realtime-2.1",
+            "gpt-realtime-2.1-mini",
+            "gpt-realtime-2025-08-28",
+            "gpt-4o-realtime-preview",
+            "gpt-4o-realtime-preview-2024-10-01",
+            "gpt-4o-realtime-preview-2024-12-17",
+            "gpt-4o-realtime-preview-2025-06-03",
+            "gpt-4o-mini-realtime-preview",
+            "gpt-4o-mini-realtime-preview-2024-12-17",
+            "gpt-realtime-mini",
+            "gpt-realtime-mini-2025-10-06",
+            "gpt-realtime-mini-2025-12-15",
+            "gpt-audio-1.5",
+            "gpt-audio-mini",
+            "gpt-audio-mini-2025-10-06",
+            "gpt-audio-mini-2025-12-15",
+        ],
+    ]
     instructions: str
     audio: RealtimeSessionCreateRequestGAAudioParam
     include: Iterable[Literal["item.input_audio_transcription.logprobs"]]

@@ -10,7 +10,9 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeSessionCreateRequestGAParam
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import (
+        RealtimeSessionCreateRequestGAParam,
+    )
 
 __all__ = [
     "RealtimeCallsCreateParams",

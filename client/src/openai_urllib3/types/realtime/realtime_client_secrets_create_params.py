@@ -10,8 +10,12 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeSessionCreateRequestGAParam
-    from openai_urllib3.types.realtime.realtime_transcription_session_create_request_ga_param import RealtimeTranscriptionSessionCreateRequestGAParam
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import (
+        RealtimeSessionCreateRequestGAParam,
+    )
+    from openai_urllib3.types.realtime.realtime_transcription_session_create_request_ga_param import (
+        RealtimeTranscriptionSessionCreateRequestGAParam,
+    )
 
 __all__ = [
     "RealtimeClientSecretsCreateParams",
@@ -27,6 +31,9 @@ class RealtimeClientSecretsCreateParams(TypedDict, total=False):
 
 
 class RealtimeClientSecretsCreateParamsExpiresAfterParam(TypedDict, total=False):
-    """Configuration for the client secret expiration. Expiration refers to the time after which a client secret will no longer be valid for creating sessions. The session itself may continue after that time once started. A secret can be used to create multiple sessions until it expires."""
+    """Configuration for the client secret expiration. Expiration refers to the time after which a client secret will no
+    longer be valid for creating sessions. The session itself may continue after that time once started. A secret can be
+    used to create multiple sessions until it expires.
+    """
     anchor: Literal["created_at"]
     seconds: int

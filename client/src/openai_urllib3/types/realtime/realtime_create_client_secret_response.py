@@ -13,7 +13,9 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeSessionCreateResponseGA
-    from openai_urllib3.types.realtime.realtime_transcription_session_create_response_ga import RealtimeTranscriptionSessionCreateResponseGA
+    from openai_urllib3.types.realtime.realtime_transcription_session_create_response_ga import (
+        RealtimeTranscriptionSessionCreateResponseGA,
+    )
 
 __all__ = [
     "RealtimeCreateClientSecretResponse",
@@ -28,4 +30,16 @@ class RealtimeCreateClientSecretResponse(BaseModel):
     __slots__ = ()
     value = Field['str']()
     expires_at = Field['int']()
-    session = Field['RealtimeSessionCreateResponseGA | RealtimeTranscriptionSessionCreateResponseGA'](union_of("type", {"realtime": ref("realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGA"), "transcription": ref("realtime.realtime_transcription_session_create_response_ga:RealtimeTranscriptionSessionCreateResponseGA")}))
+    session = Field[
+        'RealtimeSessionCreateResponseGA | RealtimeTranscriptionSessionCreateResponseGA'
+    ](
+        union_of(
+            "type",
+            {
+                "realtime": ref("realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGA"),
+                "transcription": ref(
+                    "realtime.realtime_transcription_session_create_response_ga:RealtimeTranscriptionSessionCreateResponseGA"
+                ),
+            },
+        )
+    )

@@ -45,7 +45,30 @@ class RealtimeSessionCreateRequestGAParam(TypedDict, total=False):
     """Realtime session object configuration."""
     type: Required[Literal["realtime"]]
     output_modalities: Iterable[Literal["text", "audio"]]
-    model: Union[str, Literal["gpt-realtime", "gpt-realtime-1.5", "gpt-realtime-2", "gpt-realtime-2.1", "gpt-realtime-2.1-mini", "gpt-realtime-2025-08-28", "gpt-4o-realtime-preview", "gpt-4o-realtime-preview-2024-10-01", "gpt-4o-realtime-preview-2024-12-17", "gpt-4o-realtime-preview-2025-06-03", "gpt-4o-mini-realtime-preview", "gpt-4o-mini-realtime-preview-2024-12-17", "gpt-realtime-mini", "gpt-realtime-mini-2025-10-06", "gpt-realtime-mini-2025-12-15", "gpt-audio-1.5", "gpt-audio-mini", "gpt-audio-mini-2025-10-06", "gpt-audio-mini-2025-12-15"]]
+    model: Union[
+        str,
+        Literal[
+            "gpt-realtime",
+            "gpt-realtime-1.5",
+            "gpt-realtime-2",
+            "gpt-realtime-2.1",
+            "gpt-realtime-2.1-mini",
+            "gpt-realtime-2025-08-28",
+            "gpt-4o-realtime-preview",
+            "gpt-4o-realtime-preview-2024-10-01",
+            "gpt-4o-realtime-preview-2024-12-17",
+            "gpt-4o-realtime-preview-2025-06-03",
+            "gpt-4o-mini-realtime-preview",
+            "gpt-4o-mini-realtime-preview-2024-12-17",
+            "gpt-realtime-mini",
+            "gpt-realtime-mini-2025-10-06",
+            "gpt-realtime-mini-2025-12-15",
+            "gpt-audio-1.5",
+            "gpt-audio-mini",
+            "gpt-audio-mini-2025-10-06",
+            "gpt-audio-mini-2025-12-15",
+        ],
+    ]
     instructions: str
     audio: RealtimeSessionCreateRequestGAAudioParam
     include: Iterable[Literal["item.input_audio_transcription.logprobs"]]
@@ -66,7 +89,11 @@ class RealtimeSessionCreateRequestGAAudioParam(TypedDict, total=False):
 
 
 class RealtimeSessionCreateRequestGAAudioInputParam(TypedDict, total=False):
-    format: Union[RealtimeAudioFormatsAudioPcmParam, RealtimeAudioFormatsAudioPcmuParam, RealtimeAudioFormatsAudioPcmaParam]
+    format: Union[
+        RealtimeAudioFormatsAudioPcmParam,
+        RealtimeAudioFormatsAudioPcmuParam,
+        RealtimeAudioFormatsAudioPcmaParam,
+    ]
     transcription: AudioTranscriptionParam
     noise_reduction: RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam
     turn_detection: Optional[Union[RealtimeTurnDetectionServerVadParam, RealtimeTurnDetectionSemanticVadParam]]
@@ -89,12 +116,17 @@ class RealtimeAudioFormatsAudioPcmaParam(TypedDict, total=False):
 
 
 class RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam(TypedDict, total=False):
-    """Configuration for input audio noise reduction. This can be set to `null` to turn off. Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the model. Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and model performance"""
+    """Configuration for input audio noise reduction. This can be set to `null` to turn off. Noise reduction filters audio
+    added to the input audio buffer before it is sent to VAD and the model. Filtering the audio can improve VAD and turn
+    detection accuracy (reducing false positives) and model performance
+    """
     type: Literal["near_field", "far_field"]
 
 
 class RealtimeTurnDetectionServerVadParam(TypedDict, total=False):
-    """Server-side voice activity detection (VAD) which flips on when user speech is detected and off after a period of silence."""
+    """Server-side voice activity detection (VAD) which flips on when user speech is detected and off after a period of
+    silence.
+    """
     type: Required[Literal["server_vad"]]
     threshold: float
     prefix_padding_ms: int
@@ -113,8 +145,16 @@ class RealtimeTurnDetectionSemanticVadParam(TypedDict, total=False):
 
 
 class RealtimeSessionCreateRequestGAAudioOutputParam(TypedDict, total=False):
-    format: Union[RealtimeAudioFormatsAudioPcmParam, RealtimeAudioFormatsAudioPcmuParam, RealtimeAudioFormatsAudioPcmaParam]
-    voice: Union[str, Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"], VoiceIdsOrCustomVoice2Param]
+    format: Union[
+        RealtimeAudioFormatsAudioPcmParam,
+        RealtimeAudioFormatsAudioPcmuParam,
+        RealtimeAudioFormatsAudioPcmaParam,
+    ]
+    voice: Union[
+        str,
+        Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"],
+        VoiceIdsOrCustomVoice2Param,
+    ]
     speed: float
 
 
@@ -126,19 +166,25 @@ class RealtimeSessionCreateRequestGATracing1Param(TypedDict, total=False):
 
 
 class RealtimeTruncationRetentionRatioParam(TypedDict, total=False):
-    """Retain a fraction of the conversation tokens when the conversation exceeds the input token limit. This allows you to amortize truncations across multiple turns, which can help improve cached token usage."""
+    """Retain a fraction of the conversation tokens when the conversation exceeds the input token limit. This allows you to
+    amortize truncations across multiple turns, which can help improve cached token usage.
+    """
     type: Required[Literal["retention_ratio"]]
     retention_ratio: Required[float]
     token_limits: RealtimeTruncationRetentionRatioTokenLimitsParam
 
 
 class RealtimeTruncationRetentionRatioTokenLimitsParam(TypedDict, total=False):
-    """Optional custom token limits for this truncation strategy. If not provided, the model's default token limits will be used."""
+    """Optional custom token limits for this truncation strategy. If not provided, the model's default token limits will be
+    used.
+    """
     post_instructions: int
 
 
 class Prompt0Param(TypedDict, total=False):
-    """Reference to a prompt template and its variables. [Learn more](/docs/guides/text?api-mode=responses#reusable-prompts)."""
+    """Reference to a prompt template and its variables. [Learn
+    more](/docs/guides/text?api-mode=responses#reusable-prompts).
+    """
     id: Required[str]
     version: Optional[str]
     variables: Optional[Dict[str, Union[str, ResponseInputTextParam, ResponseInputImageParam, ResponseInputFileParam]]]

@@ -51,16 +51,52 @@ class RealtimeSessionCreateResponseGA(BaseModel):
     object = Field['Literal["realtime.session"]']()
     expires_at = Field['int | None']()
     output_modalities = Field['list[Literal["text", "audio"]] | None']()
-    model = Field['str | Literal["gpt-realtime", "gpt-realtime-1.5", "gpt-realtime-2", "gpt-realtime-2.1", "gpt-realtime-2.1-mini", "gpt-realtime-2025-08-28", "gpt-4o-realtime-preview", "gpt-4o-realtime-preview-2024-10-01", "gpt-4o-realtime-preview-2024-12-17", "gpt-4o-realtime-preview-2025-06-03", "gpt-4o-mini-realtime-preview", "gpt-4o-mini-realtime-preview-2024-12-17", "gpt-realtime-mini", "gpt-realtime-mini-2025-10-06", "gpt-realtime-mini-2025-12-15", "gpt-audio-1.5", "gpt-audio-mini", "gpt-audio-mini-2025-10-06", "gpt-audio-mini-2025-12-15"] | None']()
+    model = Field[
+        'str | Literal["gpt-realtime", "gpt-realtime-1.5", "gpt-realtime-2", "gpt-realtime-2.1",'
+        ' "gpt-realtime-2.1-mini", "gpt-realtime-2025-08-28", "gpt-4o-realtime-preview",'
+        ' "gpt-4o-realtime-preview-2024-10-01", "gpt-4o-realtime-preview-2024-12-17",'
+        ' "gpt-4o-realtime-preview-2025-06-03", "gpt-4o-mini-realtime-preview",'
+        ' "gpt-4o-mini-realtime-preview-2024-12-17", "gpt-realtime-mini", "gpt-realtime-mini-2025-10-06",'
+        ' "gpt-realtime-mini-2025-12-15", "gpt-audio-1.5", "gpt-audio-mini", "gpt-audio-mini-2025-10-06",'
+        ' "gpt-audio-mini-2025-12-15"] | None'
+    ]()
     instructions = Field['str | None']()
-    audio = Field['RealtimeSessionCreateResponseGAAudio | None'](ref("realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGAAudio"))
+    audio = Field['RealtimeSessionCreateResponseGAAudio | None'](
+        ref("realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGAAudio")
+    )
     include = Field['list[Literal["item.input_audio_transcription.logprobs"]] | None']()
-    tracing = Field['Literal["auto"] | RealtimeSessionCreateResponseGATracing1 | None'](ref("realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGATracing1"))
-    tools = Field['list[RealtimeFunctionTool | MCPTool] | None'](list_of(union_of("type", {"function": ref("beta.realtime.session:RealtimeFunctionTool"), "mcp": ref("responses.tool:MCPTool")})))
-    tool_choice = Field['Literal["none", "auto", "required"] | ToolChoiceFunction | ToolChoiceMCP | None'](union_of("type", {"function": ref("shared.tool_choice_function:ToolChoiceFunction"), "mcp": ref("shared.tool_choice_mcp:ToolChoiceMCP")}))
+    tracing = Field[
+        'Literal["auto"] | RealtimeSessionCreateResponseGATracing1 | None'
+    ](ref("realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGATracing1"))
+    tools = Field['list[RealtimeFunctionTool | MCPTool] | None'](
+        list_of(
+            union_of(
+                "type",
+                {"function": ref("beta.realtime.session:RealtimeFunctionTool"), "mcp": ref("responses.tool:MCPTool")},
+            )
+        )
+    )
+    tool_choice = Field[
+        'Literal["none", "auto", "required"] | ToolChoiceFunction | ToolChoiceMCP | None'
+    ](
+        union_of(
+            "type",
+            {
+                "function": ref("shared.tool_choice_function:ToolChoiceFunction"),
+                "mcp": ref("shared.tool_choice_mcp:ToolChoiceMCP"),
+            },
+        )
+    )
     reasoning = Field['RealtimeReasoning | None'](ref("realtime.realtime_reasoning:RealtimeReasoning"))
     max_output_tokens = Field['int | Literal["inf"] | None']()
-    truncation = Field['Literal["auto", "disabled"] | RealtimeTruncationRetentionRatio | None'](union_of("type", {"retention_ratio": ref("realtime.realtime_session_create_response_ga:RealtimeTruncationRetentionRatio")}))
+    truncation = Field[
+        'Literal["auto", "disabled"] | RealtimeTruncationRetentionRatio | None'
+    ](
+        union_of(
+            "type",
+            {"retention_ratio": ref("realtime.realtime_session_create_response_ga:RealtimeTruncationRetentionRatio")},
+        )
+    )
     prompt = Field['Prompt | None'](ref("realtime.realtime_session_create_response_ga:Prompt"))
 
 
@@ -68,16 +104,43 @@ class RealtimeSessionCreateResponseGAAudio(BaseModel):
     """Configuration for input and output audio."""
 
     __slots__ = ()
-    input = Field['RealtimeSessionCreateResponseGAAudioInput | None'](ref("realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGAAudioInput"))
-    output = Field['RealtimeSessionCreateResponseGAAudioOutput | None'](ref("realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGAAudioOutput"))
+    input = Field['RealtimeSessionCreateResponseGAAudioInput | None'](
+        ref("realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGAAudioInput")
+    )
+    output = Field['RealtimeSessionCreateResponseGAAudioOutput | None'](
+        ref("realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGAAudioOutput")
+    )
 
 
 class RealtimeSessionCreateResponseGAAudioInput(BaseModel):
     __slots__ = ()
-    format = Field['RealtimeAudioFormatsAudioPcm | RealtimeAudioFormatsAudioPcmu | RealtimeAudioFormatsAudioPcma | None'](union_of("type", {"audio/pcm": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcm"), "audio/pcmu": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcmu"), "audio/pcma": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcma")}))
+    format = Field[
+        'RealtimeAudioFormatsAudioPcm | RealtimeAudioFormatsAudioPcmu | RealtimeAudioFormatsAudioPcma | None'
+    ](
+        union_of(
+            "type",
+            {
+                "audio/pcm": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcm"),
+                "audio/pcmu": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcmu"),
+                "audio/pcma": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcma"),
+            },
+        )
+    )
     transcription = Field['AudioTranscriptionResponse | None'](ref("beta.realtime.session:AudioTranscriptionResponse"))
-    noise_reduction = Field['RealtimeSessionCreateResponseGAAudioInputNoiseReduction | None'](ref("realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGAAudioInputNoiseReduction"))
-    turn_detection = Field['RealtimeTurnDetectionServerVad | RealtimeTurnDetectionSemanticVad | None'](union_of("type", {"server_vad": ref("realtime.realtime_session_create_response_ga:RealtimeTurnDetectionServerVad"), "semantic_vad": ref("realtime.realtime_session_create_response_ga:RealtimeTurnDetectionSemanticVad")}))
+    noise_reduction = Field[
+        'RealtimeSessionCreateResponseGAAudioInputNoiseReduction | None'
+    ](ref("realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGAAudioInputNoiseReduction"))
+    turn_detection = Field[
+        'RealtimeTurnDetectionServerVad | RealtimeTurnDetectionSemanticVad | None'
+    ](
+        union_of(
+            "type",
+            {
+                "server_vad": ref("realtime.realtime_session_create_response_ga:RealtimeTurnDetectionServerVad"),
+                "semantic_vad": ref("realtime.realtime_session_create_response_ga:RealtimeTurnDetectionSemanticVad"),
+            },
+        )
+    )
 
 
 class RealtimeAudioFormatsAudioPcm(BaseModel):
@@ -103,14 +166,19 @@ class RealtimeAudioFormatsAudioPcma(BaseModel):
 
 
 class RealtimeSessionCreateResponseGAAudioInputNoiseReduction(BaseModel):
-    """Configuration for input audio noise reduction. This can be set to `null` to turn off. Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the model. Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and model performance"""
+    """Configuration for input audio noise reduction. This can be set to `null` to turn off. Noise reduction filters audio
+    added to the input audio buffer before it is sent to VAD and the model. Filtering the audio can improve VAD and turn
+    detection accuracy (reducing false positives) and model performance
+    """
 
     __slots__ = ()
     type = Field['Literal["near_field", "far_field"] | None']()
 
 
 class RealtimeTurnDetectionServerVad(BaseModel):
-    """Server-side voice activity detection (VAD) which flips on when user speech is detected and off after a period of silence."""
+    """Server-side voice activity detection (VAD) which flips on when user speech is detected and off after a period of
+    silence.
+    """
 
     __slots__ = ()
     type = Field['Literal["server_vad"]']()
@@ -134,8 +202,21 @@ class RealtimeTurnDetectionSemanticVad(BaseModel):
 
 class RealtimeSessionCreateResponseGAAudioOutput(BaseModel):
     __slots__ = ()
-    format = Field['RealtimeAudioFormatsAudioPcm | RealtimeAudioFormatsAudioPcmu | RealtimeAudioFormatsAudioPcma | None'](union_of("type", {"audio/pcm": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcm"), "audio/pcmu": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcmu"), "audio/pcma": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcma")}))
-    voice = Field['str | Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"] | None']()
+    format = Field[
+        'RealtimeAudioFormatsAudioPcm | RealtimeAudioFormatsAudioPcmu | RealtimeAudioFormatsAudioPcma | None'
+    ](
+        union_of(
+            "type",
+            {
+                "audio/pcm": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcm"),
+                "audio/pcmu": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcmu"),
+                "audio/pcma": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcma"),
+            },
+        )
+    )
+    voice = Field[
+        'str | Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"] | None'
+    ]()
     speed = Field['float | None']()
 
 
@@ -149,25 +230,46 @@ class RealtimeSessionCreateResponseGATracing1(BaseModel):
 
 
 class RealtimeTruncationRetentionRatio(BaseModel):
-    """Retain a fraction of the conversation tokens when the conversation exceeds the input token limit. This allows you to amortize truncations across multiple turns, which can help improve cached token usage."""
+    """Retain a fraction of the conversation tokens when the conversation exceeds the input token limit. This allows you to
+    amortize truncations across multiple turns, which can help improve cached token usage.
+    """
 
     __slots__ = ()
     type = Field['Literal["retention_ratio"]']()
     retention_ratio = Field['float']()
-    token_limits = Field['RealtimeTruncationRetentionRatioTokenLimits | None'](ref("realtime.realtime_session_create_response_ga:RealtimeTruncationRetentionRatioTokenLimits"))
+    token_limits = Field['RealtimeTruncationRetentionRatioTokenLimits | None'](
+        ref("realtime.realtime_session_create_response_ga:RealtimeTruncationRetentionRatioTokenLimits")
+    )
 
 
 class RealtimeTruncationRetentionRatioTokenLimits(BaseModel):
-    """Optional custom token limits for this truncation strategy. If not provided, the model's default token limits will be used."""
+    """Optional custom token limits for this truncation strategy. If not provided, the model's default token limits will be
+    used.
+    """
 
     __slots__ = ()
     post_instructions = Field['int | None']()
 
 
 class Prompt(BaseModel):
-    """Reference to a prompt template and its variables. [Learn more](/docs/guides/text?api-mode=responses#reusable-prompts)."""
+    """Reference to a prompt template and its variables. [Learn
+    more](/docs/guides/text?api-mode=responses#reusable-prompts).
+    """
 
     __slots__ = ()
     id = Field['str']()
     version = Field['str | None']()
-    variables = Field['dict[str, str | ResponseInputText | ResponseInputImage | ResponseInputFile] | None'](dict_of(union_of("type", {"input_text": ref("responses.response_input_text:ResponseInputText"), "input_image": ref("responses.response_input_image:ResponseInputImage"), "input_file": ref("responses.response_input_file:ResponseInputFile")})))
+    variables = Field[
+        'dict[str, str | ResponseInputText | ResponseInputImage | ResponseInputFile] | None'
+    ](
+        dict_of(
+            union_of(
+                "type",
+                {
+                    "input_text": ref("responses.response_input_text:ResponseInputText"),
+                    "input_image": ref("responses.response_input_image:ResponseInputImage"),
+                    "input_file": ref("responses.response_input_file:ResponseInputFile"),
+                },
+            )
+        )
+    )

@@ -17,7 +17,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.realtime.session_create_params import SessionCreateParamsTracing1Param
     from openai_urllib3.types.beta.realtime.session_create_params import SessionCreateParamsTurnDetectionParam
     from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import Prompt0Param
-    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeTruncationRetentionRatioParam
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import (
+        RealtimeTruncationRetentionRatioParam,
+    )
 
 __all__ = [
     "RealtimeSessionsCreateParams",
@@ -30,7 +32,11 @@ class RealtimeSessionsCreateParams(TypedDict, total=False):
     client_secret: Required[SessionCreateParamsClientSecretParam]
     modalities: Any
     instructions: str
-    voice: Union[str, Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"], VoiceIdsOrCustomVoice2Param]
+    voice: Union[
+        str,
+        Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"],
+        VoiceIdsOrCustomVoice2Param,
+    ]
     input_audio_format: str
     output_audio_format: str
     input_audio_transcription: SessionCreateParamsInputAudioTranscriptionParam

@@ -12,10 +12,18 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.beta.realtime.transcription_session_create_params import AudioTranscriptionParam
     from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeAudioFormatsAudioPcmParam
-    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeAudioFormatsAudioPcmaParam
-    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeAudioFormatsAudioPcmuParam
-    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeTurnDetectionSemanticVadParam
-    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeTurnDetectionServerVadParam
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import (
+        RealtimeAudioFormatsAudioPcmaParam,
+    )
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import (
+        RealtimeAudioFormatsAudioPcmuParam,
+    )
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import (
+        RealtimeTurnDetectionSemanticVadParam,
+    )
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import (
+        RealtimeTurnDetectionServerVadParam,
+    )
 
 __all__ = [
     "RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam",
@@ -40,12 +48,19 @@ class RealtimeTranscriptionSessionCreateRequestGAAudioParam(TypedDict, total=Fal
 
 
 class RealtimeTranscriptionSessionCreateRequestGAAudioInputParam(TypedDict, total=False):
-    format: Union[RealtimeAudioFormatsAudioPcmParam, RealtimeAudioFormatsAudioPcmuParam, RealtimeAudioFormatsAudioPcmaParam]
+    format: Union[
+        RealtimeAudioFormatsAudioPcmParam,
+        RealtimeAudioFormatsAudioPcmuParam,
+        RealtimeAudioFormatsAudioPcmaParam,
+    ]
     transcription: AudioTranscriptionParam
     noise_reduction: RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam
     turn_detection: Optional[Union[RealtimeTurnDetectionServerVadParam, RealtimeTurnDetectionSemanticVadParam]]
 
 
 class RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam(TypedDict, total=False):
-    """Configuration for input audio noise reduction. This can be set to `null` to turn off. Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the model. Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and model performance"""
+    """Configuration for input audio noise reduction. This can be set to `null` to turn off. Noise reduction filters audio
+    added to the input audio buffer before it is sent to VAD and the model. Filtering the audio can improve VAD and turn
+    detection accuracy (reducing false positives) and model performance
+    """
     type: Literal["near_field", "far_field"]

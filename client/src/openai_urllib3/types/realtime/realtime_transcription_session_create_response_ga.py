@@ -37,22 +37,55 @@ class RealtimeTranscriptionSessionCreateResponseGA(BaseModel):
     object = Field['str']()
     expires_at = Field['int | None']()
     include = Field['list[Literal["item.input_audio_transcription.logprobs"]] | None']()
-    audio = Field['RealtimeTranscriptionSessionCreateResponseGAAudio | None'](ref("realtime.realtime_transcription_session_create_response_ga:RealtimeTranscriptionSessionCreateResponseGAAudio"))
+    audio = Field['RealtimeTranscriptionSessionCreateResponseGAAudio | None'](
+        ref(
+            "realtime.realtime_transcription_session_create_response_ga:RealtimeTranscriptionSessionCreateResponseGAAudio"
+        )
+    )
 
 
 class RealtimeTranscriptionSessionCreateResponseGAAudio(BaseModel):
     """Configuration for input audio for the session."""
 
     __slots__ = ()
-    input = Field['RealtimeTranscriptionSessionCreateResponseGAAudioInput | None'](ref("realtime.realtime_transcription_session_create_response_ga:RealtimeTranscriptionSessionCreateResponseGAAudioInput"))
+    input = Field[
+        'RealtimeTranscriptionSessionCreateResponseGAAudioInput | None'
+    ](
+        ref(
+            "realtime.realtime_transcription_session_create_response_ga:RealtimeTranscriptionSessionCreateResponseGAAudioInput"
+        )
+    )
 
 
 class RealtimeTranscriptionSessionCreateResponseGAAudioInput(BaseModel):
     __slots__ = ()
-    format = Field['RealtimeAudioFormatsAudioPcm | RealtimeAudioFormatsAudioPcmu | RealtimeAudioFormatsAudioPcma | None'](union_of("type", {"audio/pcm": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcm"), "audio/pcmu": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcmu"), "audio/pcma": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcma")}))
+    format = Field[
+        'RealtimeAudioFormatsAudioPcm | RealtimeAudioFormatsAudioPcmu | RealtimeAudioFormatsAudioPcma | None'
+    ](
+        union_of(
+            "type",
+            {
+                "audio/pcm": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcm"),
+                "audio/pcmu": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcmu"),
+                "audio/pcma": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcma"),
+            },
+        )
+    )
     transcription = Field['AudioTranscriptionResponse | None'](ref("beta.realtime.session:AudioTranscriptionResponse"))
-    noise_reduction = Field['RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction | None'](ref("realtime.realtime_transcription_session_create_response_ga:RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction"))
-    turn_detection = Field['RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection | None'](ref("realtime.realtime_transcription_session_create_response_ga:RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection"))
+    noise_reduction = Field[
+        'RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction | None'
+    ](
+        ref(
+            "realtime.realtime_transcription_session_create_response_ga:RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction"
+        )
+    )
+    turn_detection = Field[
+        'RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection | None'
+    ](
+        ref(
+            "realtime.realtime_transcription_session_create_response_ga:RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection"
+        )
+    )
 
 
 class RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction(BaseModel):
@@ -63,7 +96,10 @@ class RealtimeTranscriptionSessionCreateResponseGAAudioInputNoiseReduction(BaseM
 
 
 class RealtimeTranscriptionSessionCreateResponseGAAudioInputTurnDetection(BaseModel):
-    """Configuration for turn detection. Can be set to `null` to turn off. Server VAD means that the model will detect the start and end of speech based on audio volume and respond at the end of user speech. For `gpt-realtime-whisper`, this must be `null`; VAD is not supported."""
+    """Configuration for turn detection. Can be set to `null` to turn off. Server VAD means that the model will detect the
+    start and end of speech based on audio volume and respond at the end of user speech. For `gpt-realtime-whisper`,
+    this must be `null`; VAD is not supported.
+    """
 
     __slots__ = ()
     type = Field['str | None']()

@@ -11,8 +11,12 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.beta.realtime.transcription_session_create_params import AudioTranscriptionParam
-    from openai_urllib3.types.beta.realtime.transcription_session_create_params import TranscriptionSessionCreateParamsInputAudioNoiseReductionParam
-    from openai_urllib3.types.beta.realtime.transcription_session_create_params import TranscriptionSessionCreateParamsTurnDetectionParam
+    from openai_urllib3.types.beta.realtime.transcription_session_create_params import (
+        TranscriptionSessionCreateParamsInputAudioNoiseReductionParam,
+    )
+    from openai_urllib3.types.beta.realtime.transcription_session_create_params import (
+        TranscriptionSessionCreateParamsTurnDetectionParam,
+    )
 
 __all__ = [
     "RealtimeTranscriptionSessionsCreateParams",

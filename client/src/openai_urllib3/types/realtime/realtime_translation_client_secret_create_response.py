@@ -27,4 +27,6 @@ class RealtimeTranslationClientSecretCreateResponse(BaseModel):
     __slots__ = ()
     value = Field['str']()
     expires_at = Field['int']()
-    session = Field['RealtimeTranslationSession'](ref("realtime.realtime_translation_session:RealtimeTranslationSession"))
+    session = Field['RealtimeTranslationSession'](
+        ref("realtime.realtime_translation_session:RealtimeTranslationSession")
+    )

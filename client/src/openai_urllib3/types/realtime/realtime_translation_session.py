@@ -26,32 +26,46 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class RealtimeTranslationSession(BaseModel):
-    """A Realtime translation session. Translation sessions continuously translate input audio into the configured output language."""
+    """A Realtime translation session. Translation sessions continuously translate input audio into the configured output
+    language.
+    """
 
     __slots__ = ()
     id = Field['str']()
     type = Field['Literal["translation"]']()
     expires_at = Field['int']()
     model = Field['str']()
-    audio = Field['RealtimeTranslationSessionAudio'](ref("realtime.realtime_translation_session:RealtimeTranslationSessionAudio"))
+    audio = Field['RealtimeTranslationSessionAudio'](
+        ref("realtime.realtime_translation_session:RealtimeTranslationSessionAudio")
+    )
 
 
 class RealtimeTranslationSessionAudio(BaseModel):
     """Configuration for translation input and output audio."""
 
     __slots__ = ()
-    input = Field['RealtimeTranslationSessionAudioInput | None'](ref("realtime.realtime_translation_session:RealtimeTranslationSessionAudioInput"))
-    output = Field['RealtimeTranslationSessionAudioOutput | None'](ref("realtime.realtime_translation_session:RealtimeTranslationSessionAudioOutput"))
+    input = Field['RealtimeTranslationSessionAudioInput | None'](
+        ref("realtime.realtime_translation_session:RealtimeTranslationSessionAudioInput")
+    )
+    output = Field['RealtimeTranslationSessionAudioOutput | None'](
+        ref("realtime.realtime_translation_session:RealtimeTranslationSessionAudioOutput")
+    )
 
 
 class RealtimeTranslationSessionAudioInput(BaseModel):
     __slots__ = ()
-    transcription = Field['RealtimeTranslationSessionAudioInputTranscription | None'](ref("realtime.realtime_translation_session:RealtimeTranslationSessionAudioInputTranscription"))
-    noise_reduction = Field['RealtimeTranslationSessionAudioInputNoiseReduction | None'](ref("realtime.realtime_translation_session:RealtimeTranslationSessionAudioInputNoiseReduction"))
+    transcription = Field['RealtimeTranslationSessionAudioInputTranscription | None'](
+        ref("realtime.realtime_translation_session:RealtimeTranslationSessionAudioInputTranscription")
+    )
+    noise_reduction = Field[
+        'RealtimeTranslationSessionAudioInputNoiseReduction | None'
+    ](ref("realtime.realtime_translation_session:RealtimeTranslationSessionAudioInputNoiseReduction"))
 
 
 class RealtimeTranslationSessionAudioInputTranscription(BaseModel):
-    """Optional source-language transcription. When configured, the server emits `session.input_transcript.delta` events. Translation itself still runs from the input audio stream."""
+    """Optional source-language transcription. When configured, the server emits `session.input_transcript.delta` events.
+    Translation itself still runs from the input audio stream.
+    """
 
     __slots__ = ()
     model = Field['str']()

@@ -24,7 +24,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class RealtimeTranslationSessionCreateRequestParam(TypedDict, total=False):
-    """Realtime translation session configuration. Translation sessions stream source audio in and translated audio plus transcript deltas out continuously."""
+    """Realtime translation session configuration. Translation sessions stream source audio in and translated audio plus
+    transcript deltas out continuously.
+    """
     model: Required[str]
     audio: RealtimeTranslationSessionCreateRequestAudioParam
 
@@ -41,7 +43,9 @@ class RealtimeTranslationSessionCreateRequestAudioInputParam(TypedDict, total=Fa
 
 
 class RealtimeTranslationSessionCreateRequestAudioInputTranscription0Param(TypedDict, total=False):
-    """Optional source-language transcription. When configured, the server emits `session.input_transcript.delta` events. Translation itself still runs from the input audio stream."""
+    """Optional source-language transcription. When configured, the server emits `session.input_transcript.delta` events.
+    Translation itself still runs from the input audio stream.
+    """
     model: Required[str]
 
 

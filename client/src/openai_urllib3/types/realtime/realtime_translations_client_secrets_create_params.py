@@ -10,7 +10,9 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.realtime.realtime_translation_session_create_request_param import RealtimeTranslationSessionCreateRequestParam
+    from openai_urllib3.types.realtime.realtime_translation_session_create_request_param import (
+        RealtimeTranslationSessionCreateRequestParam,
+    )
 
 __all__ = [
     "RealtimeTranslationsClientSecretsCreateParams",
@@ -26,6 +28,9 @@ class RealtimeTranslationsClientSecretsCreateParams(TypedDict, total=False):
 
 
 class RealtimeTranslationsClientSecretsCreateParamsExpiresAfterParam(TypedDict, total=False):
-    """Configuration for the client secret expiration. Expiration refers to the time after which a client secret will no longer be valid for creating sessions. The session itself may continue after that time once started. A secret can be used to create multiple sessions until it expires."""
+    """Configuration for the client secret expiration. Expiration refers to the time after which a client secret will no
+    longer be valid for creating sessions. The session itself may continue after that time once started. A secret can be
+    used to create multiple sessions until it expires.
+    """
     anchor: Literal["created_at"]
     seconds: int

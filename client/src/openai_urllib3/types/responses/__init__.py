@@ -6,85 +6,161 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from openai_urllib3.types.responses.additional_tools_item_param2 import AdditionalToolsItemParam2 as AdditionalToolsItemParam2
-    from openai_urllib3.types.responses.apply_patch_create_file_operation_param2 import ApplyPatchCreateFileOperationParam2 as ApplyPatchCreateFileOperationParam2
-    from openai_urllib3.types.responses.apply_patch_delete_file_operation_param2 import ApplyPatchDeleteFileOperationParam2 as ApplyPatchDeleteFileOperationParam2
+    from openai_urllib3.types.responses.additional_tools_item_param2 import (
+        AdditionalToolsItemParam2 as AdditionalToolsItemParam2,
+    )
+    from openai_urllib3.types.responses.apply_patch_create_file_operation_param2 import (
+        ApplyPatchCreateFileOperationParam2 as ApplyPatchCreateFileOperationParam2,
+    )
+    from openai_urllib3.types.responses.apply_patch_delete_file_operation_param2 import (
+        ApplyPatchDeleteFileOperationParam2 as ApplyPatchDeleteFileOperationParam2,
+    )
     from openai_urllib3.types.responses.apply_patch_tool import ApplyPatchTool as ApplyPatchTool
-    from openai_urllib3.types.responses.apply_patch_tool_call_item_param2 import ApplyPatchToolCallItemParam2 as ApplyPatchToolCallItemParam2
-    from openai_urllib3.types.responses.apply_patch_tool_call_output_item_param2 import ApplyPatchToolCallOutputItemParam2 as ApplyPatchToolCallOutputItemParam2
+    from openai_urllib3.types.responses.apply_patch_tool_call_item_param2 import (
+        ApplyPatchToolCallItemParam2 as ApplyPatchToolCallItemParam2,
+    )
+    from openai_urllib3.types.responses.apply_patch_tool_call_output_item_param2 import (
+        ApplyPatchToolCallOutputItemParam2 as ApplyPatchToolCallOutputItemParam2,
+    )
     from openai_urllib3.types.responses.apply_patch_tool_param import ApplyPatchToolParam as ApplyPatchToolParam
-    from openai_urllib3.types.responses.apply_patch_update_file_operation_param2 import ApplyPatchUpdateFileOperationParam2 as ApplyPatchUpdateFileOperationParam2
+    from openai_urllib3.types.responses.apply_patch_update_file_operation_param2 import (
+        ApplyPatchUpdateFileOperationParam2 as ApplyPatchUpdateFileOperationParam2,
+    )
     from openai_urllib3.types.responses.web_search_preview_tool import ApproximateLocation as ApproximateLocation
-    from openai_urllib3.types.responses.web_search_preview_tool_param import ApproximateLocationParam as ApproximateLocationParam
+    from openai_urllib3.types.responses.web_search_preview_tool_param import (
+        ApproximateLocationParam as ApproximateLocationParam,
+    )
     from openai_urllib3.types.responses.tool import AutoCodeInterpreterToolParam as AutoCodeInterpreterToolParam
     from openai_urllib3.types.responses.tool_param import AutoCodeInterpreterToolParam2 as AutoCodeInterpreterToolParam2
     from openai_urllib3.types.responses.tool import CodeInterpreterTool2 as CodeInterpreterTool2
     from openai_urllib3.types.responses.tool_param import CodeInterpreterToolParam2 as CodeInterpreterToolParam2
     from openai_urllib3.types.responses.compact_resource import CompactResource as CompactResource
-    from openai_urllib3.types.responses.compaction_summary_item_param2 import CompactionSummaryItemParam2 as CompactionSummaryItemParam2
-    from openai_urllib3.types.responses.compaction_trigger_item_param2 import CompactionTriggerItemParam2 as CompactionTriggerItemParam2
-    from openai_urllib3.types.responses.computer_call_output_item_param2 import ComputerCallOutputItemParam2 as ComputerCallOutputItemParam2
+    from openai_urllib3.types.responses.compaction_summary_item_param2 import (
+        CompactionSummaryItemParam2 as CompactionSummaryItemParam2,
+    )
+    from openai_urllib3.types.responses.compaction_trigger_item_param2 import (
+        CompactionTriggerItemParam2 as CompactionTriggerItemParam2,
+    )
+    from openai_urllib3.types.responses.computer_call_output_item_param2 import (
+        ComputerCallOutputItemParam2 as ComputerCallOutputItemParam2,
+    )
     from openai_urllib3.types.responses.computer_tool import ComputerTool as ComputerTool
     from openai_urllib3.types.responses.computer_tool_param import ComputerToolParam as ComputerToolParam
-    from openai_urllib3.types.responses.computer_use_preview_tool import ComputerUsePreviewTool as ComputerUsePreviewTool
-    from openai_urllib3.types.responses.computer_use_preview_tool_param import ComputerUsePreviewToolParam as ComputerUsePreviewToolParam
+    from openai_urllib3.types.responses.computer_use_preview_tool import (
+        ComputerUsePreviewTool as ComputerUsePreviewTool,
+    )
+    from openai_urllib3.types.responses.computer_use_preview_tool_param import (
+        ComputerUsePreviewToolParam as ComputerUsePreviewToolParam,
+    )
     from openai_urllib3.types.responses.container_auto import ContainerAuto as ContainerAuto
     from openai_urllib3.types.responses.container_auto_param import ContainerAutoParam as ContainerAutoParam
-    from openai_urllib3.types.responses.container_network_policy_allowlist import ContainerNetworkPolicyAllowlist as ContainerNetworkPolicyAllowlist
-    from openai_urllib3.types.responses.container_network_policy_allowlist_param import ContainerNetworkPolicyAllowlistParam as ContainerNetworkPolicyAllowlistParam
-    from openai_urllib3.types.responses.container_network_policy_disabled import ContainerNetworkPolicyDisabled as ContainerNetworkPolicyDisabled
-    from openai_urllib3.types.responses.container_network_policy_disabled_param import ContainerNetworkPolicyDisabledParam as ContainerNetworkPolicyDisabledParam
-    from openai_urllib3.types.responses.container_network_policy_domain_secret import ContainerNetworkPolicyDomainSecret as ContainerNetworkPolicyDomainSecret
-    from openai_urllib3.types.responses.container_network_policy_domain_secret_param import ContainerNetworkPolicyDomainSecretParam as ContainerNetworkPolicyDomainSecretParam
+    from openai_urllib3.types.responses.container_network_policy_allowlist import (
+        ContainerNetworkPolicyAllowlist as ContainerNetworkPolicyAllowlist,
+    )
+    from openai_urllib3.types.responses.container_network_policy_allowlist_param import (
+        ContainerNetworkPolicyAllowlistParam as ContainerNetworkPolicyAllowlistParam,
+    )
+    from openai_urllib3.types.responses.container_network_policy_disabled import (
+        ContainerNetworkPolicyDisabled as ContainerNetworkPolicyDisabled,
+    )
+    from openai_urllib3.types.responses.container_network_policy_disabled_param import (
+        ContainerNetworkPolicyDisabledParam as ContainerNetworkPolicyDisabledParam,
+    )
+    from openai_urllib3.types.responses.container_network_policy_domain_secret import (
+        ContainerNetworkPolicyDomainSecret as ContainerNetworkPolicyDomainSecret,
+    )
+    from openai_urllib3.types.responses.container_network_policy_domain_secret_param import (
+        ContainerNetworkPolicyDomainSecretParam as ContainerNetworkPolicyDomainSecretParam,
+    )
     from openai_urllib3.types.responses.container_reference import ContainerReference as ContainerReference
-    from openai_urllib3.types.responses.container_reference_param import ContainerReferenceParam as ContainerReferenceParam
+    from openai_urllib3.types.responses.container_reference_param import (
+        ContainerReferenceParam as ContainerReferenceParam,
+    )
     from openai_urllib3.types.responses.context_management_param import ContextManagementParam as ContextManagementParam
-    from openai_urllib3.types.responses.conversation_param2_param import ConversationParam2Param as ConversationParam2Param
+    from openai_urllib3.types.responses.conversation_param2_param import (
+        ConversationParam2Param as ConversationParam2Param,
+    )
     from openai_urllib3.types.responses.custom_tool import CustomTool as CustomTool
-    from openai_urllib3.types.responses.custom_tool_call_output_resource import CustomToolCallOutputResource as CustomToolCallOutputResource
-    from openai_urllib3.types.responses.custom_tool_call_resource import CustomToolCallResource as CustomToolCallResource
+    from openai_urllib3.types.responses.custom_tool_call_output_resource import (
+        CustomToolCallOutputResource as CustomToolCallOutputResource,
+    )
+    from openai_urllib3.types.responses.custom_tool_call_resource import (
+        CustomToolCallResource as CustomToolCallResource,
+    )
     from openai_urllib3.types.responses.custom_tool_param import CustomToolParam as CustomToolParam
     from openai_urllib3.types.responses.easy_input_message import EasyInputMessage as EasyInputMessage
     from openai_urllib3.types.responses.easy_input_message import EasyInputMessage2 as EasyInputMessage2
     from openai_urllib3.types.responses.easy_input_message_param import EasyInputMessageParam as EasyInputMessageParam
     from openai_urllib3.types.responses.response_input_image import EvalItemInputImage as EvalItemInputImage
-    from openai_urllib3.types.responses.response_input_image_param import EvalItemInputImageParam as EvalItemInputImageParam
+    from openai_urllib3.types.responses.response_input_image_param import (
+        EvalItemInputImageParam as EvalItemInputImageParam,
+    )
     from openai_urllib3.types.responses.easy_input_message_param import EvalItemParam as EvalItemParam
     from openai_urllib3.types.responses.file_search_tool import FileSearchTool2 as FileSearchTool
     from openai_urllib3.types.responses.file_search_tool import FileSearchTool2 as FileSearchTool2
     from openai_urllib3.types.responses.file_search_tool_param import FileSearchToolParam2 as FileSearchToolParam
     from openai_urllib3.types.responses.file_search_tool_param import FileSearchToolParam2 as FileSearchToolParam2
-    from openai_urllib3.types.responses.function_call_output_item_param2 import FunctionCallOutputItemParam2 as FunctionCallOutputItemParam2
-    from openai_urllib3.types.responses.function_shell_action_param2 import FunctionShellActionParam2 as FunctionShellActionParam2
-    from openai_urllib3.types.responses.function_shell_call_item_param2 import FunctionShellCallItemParam2 as FunctionShellCallItemParam2
-    from openai_urllib3.types.responses.function_shell_call_output_content_param2 import FunctionShellCallOutputContentParam2 as FunctionShellCallOutputContentParam2
-    from openai_urllib3.types.responses.function_shell_call_output_exit_outcome_param2 import FunctionShellCallOutputExitOutcomeParam2 as FunctionShellCallOutputExitOutcomeParam2
-    from openai_urllib3.types.responses.function_shell_call_output_item_param2 import FunctionShellCallOutputItemParam2 as FunctionShellCallOutputItemParam2
-    from openai_urllib3.types.responses.function_shell_call_output_timeout_outcome_param2 import FunctionShellCallOutputTimeoutOutcomeParam2 as FunctionShellCallOutputTimeoutOutcomeParam2
+    from openai_urllib3.types.responses.function_call_output_item_param2 import (
+        FunctionCallOutputItemParam2 as FunctionCallOutputItemParam2,
+    )
+    from openai_urllib3.types.responses.function_shell_action_param2 import (
+        FunctionShellActionParam2 as FunctionShellActionParam2,
+    )
+    from openai_urllib3.types.responses.function_shell_call_item_param2 import (
+        FunctionShellCallItemParam2 as FunctionShellCallItemParam2,
+    )
+    from openai_urllib3.types.responses.function_shell_call_output_content_param2 import (
+        FunctionShellCallOutputContentParam2 as FunctionShellCallOutputContentParam2,
+    )
+    from openai_urllib3.types.responses.function_shell_call_output_exit_outcome_param2 import (
+        FunctionShellCallOutputExitOutcomeParam2 as FunctionShellCallOutputExitOutcomeParam2,
+    )
+    from openai_urllib3.types.responses.function_shell_call_output_item_param2 import (
+        FunctionShellCallOutputItemParam2 as FunctionShellCallOutputItemParam2,
+    )
+    from openai_urllib3.types.responses.function_shell_call_output_timeout_outcome_param2 import (
+        FunctionShellCallOutputTimeoutOutcomeParam2 as FunctionShellCallOutputTimeoutOutcomeParam2,
+    )
     from openai_urllib3.types.responses.function_shell_tool import FunctionShellTool as FunctionShellTool
-    from openai_urllib3.types.responses.function_shell_tool_param import FunctionShellToolParam as FunctionShellToolParam
+    from openai_urllib3.types.responses.function_shell_tool_param import (
+        FunctionShellToolParam as FunctionShellToolParam,
+    )
     from openai_urllib3.types.responses.function_tool import FunctionTool2 as FunctionTool
     from openai_urllib3.types.responses.function_tool import FunctionTool2 as FunctionTool2
-    from openai_urllib3.types.responses.function_tool_call import FunctionToolCall as FunctionToolCall
-    from openai_urllib3.types.responses.function_tool_call_output import FunctionToolCallOutput as FunctionToolCallOutput
+    from openai_urllib3.types.responses.function_tool_call2 import FunctionToolCall2 as FunctionToolCall2
+    from openai_urllib3.types.responses.function_tool_call_output import (
+        FunctionToolCallOutput as FunctionToolCallOutput,
+    )
     from openai_urllib3.types.responses.function_tool_param import FunctionToolParam3 as FunctionToolParam
     from openai_urllib3.types.responses.namespace_tool import FunctionToolParam2 as FunctionToolParam2
     from openai_urllib3.types.responses.function_tool_param import FunctionToolParam3 as FunctionToolParam3
     from openai_urllib3.types.responses.namespace_tool_param import FunctionToolParam4 as FunctionToolParam4
     from openai_urllib3.types.responses.file_search_tool import HybridSearchOptions as HybridSearchOptions
-    from openai_urllib3.types.responses.file_search_tool_param import HybridSearchOptionsParam as HybridSearchOptionsParam
+    from openai_urllib3.types.responses.file_search_tool_param import (
+        HybridSearchOptionsParam as HybridSearchOptionsParam,
+    )
     from openai_urllib3.types.responses.tool import ImageGenTool as ImageGenTool
     from openai_urllib3.types.responses.tool import ImageGenToolInputImageMask as ImageGenToolInputImageMask
-    from openai_urllib3.types.responses.tool_param import ImageGenToolInputImageMaskParam as ImageGenToolInputImageMaskParam
+    from openai_urllib3.types.responses.tool_param import (
+        ImageGenToolInputImageMaskParam as ImageGenToolInputImageMaskParam,
+    )
     from openai_urllib3.types.responses.tool_param import ImageGenToolParam as ImageGenToolParam
     from openai_urllib3.types.responses.inline_skill import InlineSkill as InlineSkill
     from openai_urllib3.types.responses.inline_skill_param import InlineSkillParam as InlineSkillParam
     from openai_urllib3.types.responses.inline_skill_source import InlineSkillSource as InlineSkillSource
-    from openai_urllib3.types.responses.inline_skill_source_param import InlineSkillSourceParam as InlineSkillSourceParam
-    from openai_urllib3.types.responses.input_file_content_param2 import InputFileContentParam2 as InputFileContentParam2
-    from openai_urllib3.types.responses.input_image_content_param_auto_param2 import InputImageContentParamAutoParam2 as InputImageContentParamAutoParam2
+    from openai_urllib3.types.responses.inline_skill_source_param import (
+        InlineSkillSourceParam as InlineSkillSourceParam,
+    )
+    from openai_urllib3.types.responses.input_file_content_param2 import (
+        InputFileContentParam2 as InputFileContentParam2,
+    )
+    from openai_urllib3.types.responses.input_image_content_param_auto_param2 import (
+        InputImageContentParamAutoParam2 as InputImageContentParamAutoParam2,
+    )
     from openai_urllib3.types.responses.input_message_resource import InputMessageResource as InputMessageResource
-    from openai_urllib3.types.responses.input_text_content_param2 import InputTextContentParam2 as InputTextContentParam2
+    from openai_urllib3.types.responses.input_text_content_param2 import (
+        InputTextContentParam2 as InputTextContentParam2,
+    )
     from openai_urllib3.types.responses.item_reference_param2 import ItemReferenceParam2 as ItemReferenceParam2
     from openai_urllib3.types.responses.local_environment import LocalEnvironment as LocalEnvironment
     from openai_urllib3.types.responses.local_environment_param import LocalEnvironmentParam as LocalEnvironmentParam
@@ -104,139 +180,302 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.namespace_tool import NamespaceTool as NamespaceTool
     from openai_urllib3.types.responses.namespace_tool_param import NamespaceToolParam as NamespaceToolParam
     from openai_urllib3.types.responses.output_message import OutputMessage as OutputMessage
+    from openai_urllib3.types.responses.parsed_response import ParsedResponse as ParsedResponse
     from openai_urllib3.types.responses.program_item_param2 import ProgramItemParam2 as ProgramItemParam2
-    from openai_urllib3.types.responses.program_output_item_param2 import ProgramOutputItemParam2 as ProgramOutputItemParam2
+    from openai_urllib3.types.responses.program_output_item_param2 import (
+        ProgramOutputItemParam2 as ProgramOutputItemParam2,
+    )
     from openai_urllib3.types.responses.tool import ProgrammaticToolCallingParam as ProgrammaticToolCallingParam
     from openai_urllib3.types.responses.tool_param import ProgrammaticToolCallingParam2 as ProgrammaticToolCallingParam2
-    from openai_urllib3.types.responses.response_input_file import PromptCacheBreakpointConfig as PromptCacheBreakpointConfig
-    from openai_urllib3.types.responses.response_input_file_param import PromptCacheBreakpointConfigParam as PromptCacheBreakpointConfigParam
+    from openai_urllib3.types.responses.response_input_file import (
+        PromptCacheBreakpointConfig as PromptCacheBreakpointConfig,
+    )
+    from openai_urllib3.types.responses.response_input_file_param import (
+        PromptCacheBreakpointConfigParam as PromptCacheBreakpointConfigParam,
+    )
     from openai_urllib3.types.responses.prompt_cache_options import PromptCacheOptions as PromptCacheOptions
     from openai_urllib3.types.responses.file_search_tool import RankingOptions as RankingOptions
     from openai_urllib3.types.responses.file_search_tool_param import RankingOptionsParam as RankingOptionsParam
     from openai_urllib3.types.responses.reasoning import Reasoning as Reasoning
     from openai_urllib3.types.responses.reasoning_param import ReasoningParam as ReasoningParam
     from openai_urllib3.types.responses.response import Response as Response
-    from openai_urllib3.types.responses.response_audio_transcript_delta_event import ResponseAudioTranscriptDeltaEvent as ResponseAudioTranscriptDeltaEvent
-    from openai_urllib3.types.responses.response_audio_transcript_done_event import ResponseAudioTranscriptDoneEvent as ResponseAudioTranscriptDoneEvent
-    from openai_urllib3.types.responses.response_code_interpreter_call_code_delta_event import ResponseCodeInterpreterCallCodeDeltaEvent as ResponseCodeInterpreterCallCodeDeltaEvent
-    from openai_urllib3.types.responses.response_code_interpreter_call_code_done_event import ResponseCodeInterpreterCallCodeDoneEvent as ResponseCodeInterpreterCallCodeDoneEvent
-    from openai_urllib3.types.responses.response_code_interpreter_call_completed_event import ResponseCodeInterpreterCallCompletedEvent as ResponseCodeInterpreterCallCompletedEvent
-    from openai_urllib3.types.responses.response_code_interpreter_call_in_progress_event import ResponseCodeInterpreterCallInProgressEvent as ResponseCodeInterpreterCallInProgressEvent
-    from openai_urllib3.types.responses.response_code_interpreter_call_interpreting_event import ResponseCodeInterpreterCallInterpretingEvent as ResponseCodeInterpreterCallInterpretingEvent
+    from openai_urllib3.types.responses.response_audio_transcript_delta_event import (
+        ResponseAudioTranscriptDeltaEvent as ResponseAudioTranscriptDeltaEvent,
+    )
+    from openai_urllib3.types.responses.response_audio_transcript_done_event import (
+        ResponseAudioTranscriptDoneEvent as ResponseAudioTranscriptDoneEvent,
+    )
+    from openai_urllib3.types.responses.response_code_interpreter_call_code_delta_event import (
+        ResponseCodeInterpreterCallCodeDeltaEvent as ResponseCodeInterpreterCallCodeDeltaEvent,
+    )
+    from openai_urllib3.types.responses.response_code_interpreter_call_code_done_event import (
+        ResponseCodeInterpreterCallCodeDoneEvent as ResponseCodeInterpreterCallCodeDoneEvent,
+    )
+    from openai_urllib3.types.responses.response_code_interpreter_call_completed_event import (
+        ResponseCodeInterpreterCallCompletedEvent as ResponseCodeInterpreterCallCompletedEvent,
+    )
+    from openai_urllib3.types.responses.response_code_interpreter_call_in_progress_event import (
+        ResponseCodeInterpreterCallInProgressEvent as ResponseCodeInterpreterCallInProgressEvent,
+    )
+    from openai_urllib3.types.responses.response_code_interpreter_call_interpreting_event import (
+        ResponseCodeInterpreterCallInterpretingEvent as ResponseCodeInterpreterCallInterpretingEvent,
+    )
     from openai_urllib3.types.responses.response_completed_event import ResponseCompletedEvent as ResponseCompletedEvent
     from openai_urllib3.types.responses.response_conversation import ResponseConversation as ResponseConversation
-    from openai_urllib3.types.responses.response_created_event import ResponseCreatedEvent as ResponseCreatedEvent
-    from openai_urllib3.types.responses.response_custom_tool_call_input_delta_event import ResponseCustomToolCallInputDeltaEvent as ResponseCustomToolCallInputDeltaEvent
-    from openai_urllib3.types.responses.response_custom_tool_call_input_done_event import ResponseCustomToolCallInputDoneEvent as ResponseCustomToolCallInputDoneEvent
+    from openai_urllib3.types.responses.response_created_event2 import ResponseCreatedEvent2 as ResponseCreatedEvent2
+    from openai_urllib3.types.responses.response_custom_tool_call_input_delta_event import (
+        ResponseCustomToolCallInputDeltaEvent as ResponseCustomToolCallInputDeltaEvent,
+    )
+    from openai_urllib3.types.responses.response_custom_tool_call_input_done_event import (
+        ResponseCustomToolCallInputDoneEvent as ResponseCustomToolCallInputDoneEvent,
+    )
     from openai_urllib3.types.responses.response import ResponseError as ResponseError
     from openai_urllib3.types.responses.response_error_event import ResponseErrorEvent as ResponseErrorEvent
     from openai_urllib3.types.responses.response_failed_event import ResponseFailedEvent as ResponseFailedEvent
-    from openai_urllib3.types.responses.response_file_search_call_completed_event import ResponseFileSearchCallCompletedEvent as ResponseFileSearchCallCompletedEvent
-    from openai_urllib3.types.responses.response_file_search_call_in_progress_event import ResponseFileSearchCallInProgressEvent as ResponseFileSearchCallInProgressEvent
-    from openai_urllib3.types.responses.response_file_search_call_searching_event import ResponseFileSearchCallSearchingEvent as ResponseFileSearchCallSearchingEvent
-    from openai_urllib3.types.responses.response_format_text_json_schema_config import ResponseFormatTextJSONSchemaConfig as ResponseFormatTextJSONSchemaConfig
-    from openai_urllib3.types.responses.response_format_text_json_schema_config_param import ResponseFormatTextJSONSchemaConfigParam as ResponseFormatTextJSONSchemaConfigParam
-    from openai_urllib3.types.responses.response_function_call_arguments_delta_event import ResponseFunctionCallArgumentsDeltaEvent as ResponseFunctionCallArgumentsDeltaEvent
-    from openai_urllib3.types.responses.response_image_gen_call_completed_event import ResponseImageGenCallCompletedEvent as ResponseImageGenCallCompletedEvent
-    from openai_urllib3.types.responses.response_image_gen_call_generating_event import ResponseImageGenCallGeneratingEvent as ResponseImageGenCallGeneratingEvent
-    from openai_urllib3.types.responses.response_image_gen_call_in_progress_event import ResponseImageGenCallInProgressEvent as ResponseImageGenCallInProgressEvent
-    from openai_urllib3.types.responses.response_image_gen_call_partial_image_event import ResponseImageGenCallPartialImageEvent as ResponseImageGenCallPartialImageEvent
-    from openai_urllib3.types.responses.response_in_progress_event import ResponseInProgressEvent as ResponseInProgressEvent
+    from openai_urllib3.types.responses.response_file_search_call_completed_event import (
+        ResponseFileSearchCallCompletedEvent as ResponseFileSearchCallCompletedEvent,
+    )
+    from openai_urllib3.types.responses.response_file_search_call_in_progress_event import (
+        ResponseFileSearchCallInProgressEvent as ResponseFileSearchCallInProgressEvent,
+    )
+    from openai_urllib3.types.responses.response_file_search_call_searching_event import (
+        ResponseFileSearchCallSearchingEvent as ResponseFileSearchCallSearchingEvent,
+    )
+    from openai_urllib3.types.responses.response_format_text_json_schema_config import (
+        ResponseFormatTextJSONSchemaConfig as ResponseFormatTextJSONSchemaConfig,
+    )
+    from openai_urllib3.types.responses.response_format_text_json_schema_config_param import (
+        ResponseFormatTextJSONSchemaConfigParam as ResponseFormatTextJSONSchemaConfigParam,
+    )
+    from openai_urllib3.types.responses.response_function_call_arguments_delta_event2 import (
+        ResponseFunctionCallArgumentsDeltaEvent2 as ResponseFunctionCallArgumentsDeltaEvent2,
+    )
+    from openai_urllib3.types.responses.response_image_gen_call_completed_event import (
+        ResponseImageGenCallCompletedEvent as ResponseImageGenCallCompletedEvent,
+    )
+    from openai_urllib3.types.responses.response_image_gen_call_generating_event import (
+        ResponseImageGenCallGeneratingEvent as ResponseImageGenCallGeneratingEvent,
+    )
+    from openai_urllib3.types.responses.response_image_gen_call_in_progress_event import (
+        ResponseImageGenCallInProgressEvent as ResponseImageGenCallInProgressEvent,
+    )
+    from openai_urllib3.types.responses.response_image_gen_call_partial_image_event import (
+        ResponseImageGenCallPartialImageEvent as ResponseImageGenCallPartialImageEvent,
+    )
+    from openai_urllib3.types.responses.response_in_progress_event import (
+        ResponseInProgressEvent as ResponseInProgressEvent,
+    )
     from openai_urllib3.types.responses.response import ResponseIncompleteDetails as ResponseIncompleteDetails
-    from openai_urllib3.types.responses.response_incomplete_event import ResponseIncompleteEvent as ResponseIncompleteEvent
+    from openai_urllib3.types.responses.response_incomplete_event import (
+        ResponseIncompleteEvent as ResponseIncompleteEvent,
+    )
     from openai_urllib3.types.responses.response_input_audio import ResponseInputAudio as ResponseInputAudio
-    from openai_urllib3.types.responses.response_input_audio import ResponseInputAudioInputAudio as ResponseInputAudioInputAudio
-    from openai_urllib3.types.responses.response_input_audio_param import ResponseInputAudioInputAudioParam as ResponseInputAudioInputAudioParam
-    from openai_urllib3.types.responses.response_input_audio_param import ResponseInputAudioParam as ResponseInputAudioParam
+    from openai_urllib3.types.responses.response_input_audio import (
+        ResponseInputAudioInputAudio as ResponseInputAudioInputAudio,
+    )
+    from openai_urllib3.types.responses.response_input_audio_param import (
+        ResponseInputAudioInputAudioParam as ResponseInputAudioInputAudioParam,
+    )
+    from openai_urllib3.types.responses.response_input_audio_param import (
+        ResponseInputAudioParam as ResponseInputAudioParam,
+    )
     from openai_urllib3.types.responses.response_input_file import ResponseInputFile as ResponseInputFile
-    from openai_urllib3.types.responses.response_input_file_param import ResponseInputFileParam as ResponseInputFileParam
+    from openai_urllib3.types.responses.response_input_file_param import (
+        ResponseInputFileParam as ResponseInputFileParam,
+    )
     from openai_urllib3.types.responses.response_input_image import ResponseInputImage as ResponseInputImage
-    from openai_urllib3.types.responses.response_input_image_param import ResponseInputImageParam as ResponseInputImageParam
+    from openai_urllib3.types.responses.response_input_image_param import (
+        ResponseInputImageParam as ResponseInputImageParam,
+    )
     from openai_urllib3.types.responses.response_input_text import ResponseInputText as ResponseInputText
-    from openai_urllib3.types.responses.response_input_text_param import ResponseInputTextParam as ResponseInputTextParam
+    from openai_urllib3.types.responses.response_input_text_param import (
+        ResponseInputTextParam as ResponseInputTextParam,
+    )
     from openai_urllib3.types.responses.response_log_prob import ResponseLogProb as ResponseLogProb
     from openai_urllib3.types.responses.response_log_prob import ResponseLogProbTopLogprob as ResponseLogProbTopLogprob
-    from openai_urllib3.types.responses.response_mcp_call_arguments_delta_event import ResponseMCPCallArgumentsDeltaEvent as ResponseMCPCallArgumentsDeltaEvent
-    from openai_urllib3.types.responses.response_mcp_call_arguments_done_event import ResponseMCPCallArgumentsDoneEvent as ResponseMCPCallArgumentsDoneEvent
-    from openai_urllib3.types.responses.response_mcp_call_completed_event import ResponseMCPCallCompletedEvent as ResponseMCPCallCompletedEvent
-    from openai_urllib3.types.responses.response_mcp_call_failed_event import ResponseMCPCallFailedEvent as ResponseMCPCallFailedEvent
-    from openai_urllib3.types.responses.response_mcp_call_in_progress_event import ResponseMCPCallInProgressEvent as ResponseMCPCallInProgressEvent
-    from openai_urllib3.types.responses.response_mcp_list_tools_completed_event import ResponseMCPListToolsCompletedEvent as ResponseMCPListToolsCompletedEvent
-    from openai_urllib3.types.responses.response_mcp_list_tools_failed_event import ResponseMCPListToolsFailedEvent as ResponseMCPListToolsFailedEvent
-    from openai_urllib3.types.responses.response_mcp_list_tools_in_progress_event import ResponseMCPListToolsInProgressEvent as ResponseMCPListToolsInProgressEvent
-    from openai_urllib3.types.responses.response_output_item_added_event import ResponseOutputItemAddedEvent as ResponseOutputItemAddedEvent
-    from openai_urllib3.types.responses.response_output_item_done_event import ResponseOutputItemDoneEvent as ResponseOutputItemDoneEvent
-    from openai_urllib3.types.responses.response_output_text_annotation_added_event import ResponseOutputTextAnnotationAddedEvent as ResponseOutputTextAnnotationAddedEvent
+    from openai_urllib3.types.responses.response_mcp_call_arguments_delta_event import (
+        ResponseMCPCallArgumentsDeltaEvent as ResponseMCPCallArgumentsDeltaEvent,
+    )
+    from openai_urllib3.types.responses.response_mcp_call_arguments_done_event import (
+        ResponseMCPCallArgumentsDoneEvent as ResponseMCPCallArgumentsDoneEvent,
+    )
+    from openai_urllib3.types.responses.response_mcp_call_completed_event import (
+        ResponseMCPCallCompletedEvent as ResponseMCPCallCompletedEvent,
+    )
+    from openai_urllib3.types.responses.response_mcp_call_failed_event import (
+        ResponseMCPCallFailedEvent as ResponseMCPCallFailedEvent,
+    )
+    from openai_urllib3.types.responses.response_mcp_call_in_progress_event import (
+        ResponseMCPCallInProgressEvent as ResponseMCPCallInProgressEvent,
+    )
+    from openai_urllib3.types.responses.response_mcp_list_tools_completed_event import (
+        ResponseMCPListToolsCompletedEvent as ResponseMCPListToolsCompletedEvent,
+    )
+    from openai_urllib3.types.responses.response_mcp_list_tools_failed_event import (
+        ResponseMCPListToolsFailedEvent as ResponseMCPListToolsFailedEvent,
+    )
+    from openai_urllib3.types.responses.response_mcp_list_tools_in_progress_event import (
+        ResponseMCPListToolsInProgressEvent as ResponseMCPListToolsInProgressEvent,
+    )
+    from openai_urllib3.types.responses.response_output_item_added_event2 import (
+        ResponseOutputItemAddedEvent2 as ResponseOutputItemAddedEvent2,
+    )
+    from openai_urllib3.types.responses.response_output_item_done_event2 import (
+        ResponseOutputItemDoneEvent2 as ResponseOutputItemDoneEvent2,
+    )
+    from openai_urllib3.types.responses.response_output_text_annotation_added_event import (
+        ResponseOutputTextAnnotationAddedEvent as ResponseOutputTextAnnotationAddedEvent,
+    )
     from openai_urllib3.types.responses.response_queued_event import ResponseQueuedEvent as ResponseQueuedEvent
-    from openai_urllib3.types.responses.response_reasoning_summary_part_added_event import ResponseReasoningSummaryPartAddedEvent as ResponseReasoningSummaryPartAddedEvent
-    from openai_urllib3.types.responses.response_reasoning_summary_part_added_event import ResponseReasoningSummaryPartAddedEventPart as ResponseReasoningSummaryPartAddedEventPart
-    from openai_urllib3.types.responses.response_reasoning_summary_part_done_event import ResponseReasoningSummaryPartDoneEvent as ResponseReasoningSummaryPartDoneEvent
-    from openai_urllib3.types.responses.response_reasoning_summary_part_done_event import ResponseReasoningSummaryPartDoneEventPart as ResponseReasoningSummaryPartDoneEventPart
-    from openai_urllib3.types.responses.response_reasoning_summary_text_delta_event import ResponseReasoningSummaryTextDeltaEvent as ResponseReasoningSummaryTextDeltaEvent
-    from openai_urllib3.types.responses.response_reasoning_summary_text_done_event import ResponseReasoningSummaryTextDoneEvent as ResponseReasoningSummaryTextDoneEvent
-    from openai_urllib3.types.responses.response_reasoning_text_delta_event import ResponseReasoningTextDeltaEvent as ResponseReasoningTextDeltaEvent
-    from openai_urllib3.types.responses.response_reasoning_text_done_event import ResponseReasoningTextDoneEvent as ResponseReasoningTextDoneEvent
-    from openai_urllib3.types.responses.response_refusal_delta_event import ResponseRefusalDeltaEvent as ResponseRefusalDeltaEvent
-    from openai_urllib3.types.responses.response_refusal_done_event import ResponseRefusalDoneEvent as ResponseRefusalDoneEvent
-    from openai_urllib3.types.responses.response_shell_call_command_added_streaming_event import ResponseShellCallCommandAddedStreamingEvent as ResponseShellCallCommandAddedStreamingEvent
-    from openai_urllib3.types.responses.response_shell_call_command_delta_streaming_event import ResponseShellCallCommandDeltaStreamingEvent as ResponseShellCallCommandDeltaStreamingEvent
-    from openai_urllib3.types.responses.response_shell_call_command_done_streaming_event import ResponseShellCallCommandDoneStreamingEvent as ResponseShellCallCommandDoneStreamingEvent
-    from openai_urllib3.types.responses.response_shell_call_output_content_delta_streaming_event import ResponseShellCallOutputContentDeltaStreamingEvent as ResponseShellCallOutputContentDeltaStreamingEvent
-    from openai_urllib3.types.responses.response_shell_call_output_content_done_streaming_event import ResponseShellCallOutputContentDoneStreamingEvent as ResponseShellCallOutputContentDoneStreamingEvent
-    from openai_urllib3.types.responses.responses_create_params import ResponseStreamOptions0Param as ResponseStreamOptions0Param
-    from openai_urllib3.types.responses.response_text_delta_event import ResponseTextDeltaEvent as ResponseTextDeltaEvent
+    from openai_urllib3.types.responses.response_reasoning_summary_part_added_event import (
+        ResponseReasoningSummaryPartAddedEvent as ResponseReasoningSummaryPartAddedEvent,
+    )
+    from openai_urllib3.types.responses.response_reasoning_summary_part_added_event import (
+        ResponseReasoningSummaryPartAddedEventPart as ResponseReasoningSummaryPartAddedEventPart,
+    )
+    from openai_urllib3.types.responses.response_reasoning_summary_part_done_event import (
+        ResponseReasoningSummaryPartDoneEvent as ResponseReasoningSummaryPartDoneEvent,
+    )
+    from openai_urllib3.types.responses.response_reasoning_summary_part_done_event import (
+        ResponseReasoningSummaryPartDoneEventPart as ResponseReasoningSummaryPartDoneEventPart,
+    )
+    from openai_urllib3.types.responses.response_reasoning_summary_text_delta_event import (
+        ResponseReasoningSummaryTextDeltaEvent as ResponseReasoningSummaryTextDeltaEvent,
+    )
+    from openai_urllib3.types.responses.response_reasoning_summary_text_done_event import (
+        ResponseReasoningSummaryTextDoneEvent as ResponseReasoningSummaryTextDoneEvent,
+    )
+    from openai_urllib3.types.responses.response_reasoning_text_delta_event import (
+        ResponseReasoningTextDeltaEvent as ResponseReasoningTextDeltaEvent,
+    )
+    from openai_urllib3.types.responses.response_reasoning_text_done_event import (
+        ResponseReasoningTextDoneEvent as ResponseReasoningTextDoneEvent,
+    )
+    from openai_urllib3.types.responses.response_refusal_delta_event import (
+        ResponseRefusalDeltaEvent as ResponseRefusalDeltaEvent,
+    )
+    from openai_urllib3.types.responses.response_refusal_done_event import (
+        ResponseRefusalDoneEvent as ResponseRefusalDoneEvent,
+    )
+    from openai_urllib3.types.responses.response_shell_call_command_added_streaming_event import (
+        ResponseShellCallCommandAddedStreamingEvent as ResponseShellCallCommandAddedStreamingEvent,
+    )
+    from openai_urllib3.types.responses.response_shell_call_command_delta_streaming_event import (
+        ResponseShellCallCommandDeltaStreamingEvent as ResponseShellCallCommandDeltaStreamingEvent,
+    )
+    from openai_urllib3.types.responses.response_shell_call_command_done_streaming_event import (
+        ResponseShellCallCommandDoneStreamingEvent as ResponseShellCallCommandDoneStreamingEvent,
+    )
+    from openai_urllib3.types.responses.response_shell_call_output_content_delta_streaming_event import (
+        ResponseShellCallOutputContentDeltaStreamingEvent as ResponseShellCallOutputContentDeltaStreamingEvent,
+    )
+    from openai_urllib3.types.responses.response_shell_call_output_content_done_streaming_event import (
+        ResponseShellCallOutputContentDoneStreamingEvent as ResponseShellCallOutputContentDoneStreamingEvent,
+    )
+    from openai_urllib3.types.responses.responses_create_params import (
+        ResponseStreamOptions0Param as ResponseStreamOptions0Param,
+    )
+    from openai_urllib3.types.responses.response_text_delta_event import (
+        ResponseTextDeltaEvent as ResponseTextDeltaEvent,
+    )
     from openai_urllib3.types.responses.response_text_done_event import ResponseTextDoneEvent as ResponseTextDoneEvent
     from openai_urllib3.types.responses.response_text_param import ResponseTextParam as ResponseTextParam
     from openai_urllib3.types.responses.response_text_param2 import ResponseTextParam2 as ResponseTextParam2
     from openai_urllib3.types.responses.response_usage import ResponseUsage as ResponseUsage
-    from openai_urllib3.types.responses.response_usage import ResponseUsageInputTokensDetails as ResponseUsageInputTokensDetails
-    from openai_urllib3.types.responses.response_usage import ResponseUsageOutputTokensDetails as ResponseUsageOutputTokensDetails
-    from openai_urllib3.types.responses.response_web_search_call_completed_event import ResponseWebSearchCallCompletedEvent as ResponseWebSearchCallCompletedEvent
-    from openai_urllib3.types.responses.response_web_search_call_in_progress_event import ResponseWebSearchCallInProgressEvent as ResponseWebSearchCallInProgressEvent
-    from openai_urllib3.types.responses.response_web_search_call_searching_event import ResponseWebSearchCallSearchingEvent as ResponseWebSearchCallSearchingEvent
+    from openai_urllib3.types.responses.response_usage import (
+        ResponseUsageInputTokensDetails as ResponseUsageInputTokensDetails,
+    )
+    from openai_urllib3.types.responses.response_usage import (
+        ResponseUsageOutputTokensDetails as ResponseUsageOutputTokensDetails,
+    )
+    from openai_urllib3.types.responses.response_web_search_call_completed_event import (
+        ResponseWebSearchCallCompletedEvent as ResponseWebSearchCallCompletedEvent,
+    )
+    from openai_urllib3.types.responses.response_web_search_call_in_progress_event import (
+        ResponseWebSearchCallInProgressEvent as ResponseWebSearchCallInProgressEvent,
+    )
+    from openai_urllib3.types.responses.response_web_search_call_searching_event import (
+        ResponseWebSearchCallSearchingEvent as ResponseWebSearchCallSearchingEvent,
+    )
     from openai_urllib3.types.responses.responses_compact_params import ResponsesCompactParams as ResponsesCompactParams
     from openai_urllib3.types.responses.responses_create_params import ResponsesCreateParams as ResponsesCreateParams
-    from openai_urllib3.types.responses.responses_input_items_list_params import ResponsesInputItemsListParams as ResponsesInputItemsListParams
-    from openai_urllib3.types.responses.responses_input_tokens_count_params import ResponsesInputTokensCountParams as ResponsesInputTokensCountParams
-    from openai_urllib3.types.responses.responses_retrieve_params import ResponsesRetrieveParams as ResponsesRetrieveParams
+    from openai_urllib3.types.responses.responses_input_items_list_params import (
+        ResponsesInputItemsListParams as ResponsesInputItemsListParams,
+    )
+    from openai_urllib3.types.responses.responses_input_tokens_count_params import (
+        ResponsesInputTokensCountParams as ResponsesInputTokensCountParams,
+    )
+    from openai_urllib3.types.responses.responses_retrieve_params import (
+        ResponsesRetrieveParams as ResponsesRetrieveParams,
+    )
     from openai_urllib3.types.responses.shell_call_output_delta import ShellCallOutputDelta as ShellCallOutputDelta
     from openai_urllib3.types.responses.skill_reference import SkillReference as SkillReference
     from openai_urllib3.types.responses.skill_reference_param import SkillReferenceParam as SkillReferenceParam
-    from openai_urllib3.types.responses.specific_apply_patch_param import SpecificApplyPatchParam as SpecificApplyPatchParam
-    from openai_urllib3.types.responses.specific_apply_patch_param2 import SpecificApplyPatchParam2 as SpecificApplyPatchParam2
-    from openai_urllib3.types.responses.specific_function_shell_param import SpecificFunctionShellParam as SpecificFunctionShellParam
-    from openai_urllib3.types.responses.specific_function_shell_param2 import SpecificFunctionShellParam2 as SpecificFunctionShellParam2
-    from openai_urllib3.types.responses.specific_programmatic_tool_calling_param import SpecificProgrammaticToolCallingParam as SpecificProgrammaticToolCallingParam
-    from openai_urllib3.types.responses.specific_programmatic_tool_calling_param2 import SpecificProgrammaticToolCallingParam2 as SpecificProgrammaticToolCallingParam2
+    from openai_urllib3.types.responses.specific_apply_patch_param import (
+        SpecificApplyPatchParam as SpecificApplyPatchParam,
+    )
+    from openai_urllib3.types.responses.specific_apply_patch_param2 import (
+        SpecificApplyPatchParam2 as SpecificApplyPatchParam2,
+    )
+    from openai_urllib3.types.responses.specific_function_shell_param import (
+        SpecificFunctionShellParam as SpecificFunctionShellParam,
+    )
+    from openai_urllib3.types.responses.specific_function_shell_param2 import (
+        SpecificFunctionShellParam2 as SpecificFunctionShellParam2,
+    )
+    from openai_urllib3.types.responses.specific_programmatic_tool_calling_param import (
+        SpecificProgrammaticToolCallingParam as SpecificProgrammaticToolCallingParam,
+    )
+    from openai_urllib3.types.responses.specific_programmatic_tool_calling_param2 import (
+        SpecificProgrammaticToolCallingParam2 as SpecificProgrammaticToolCallingParam2,
+    )
     from openai_urllib3.types.responses.token_counts_resource import TokenCountsResource as TokenCountsResource
     from openai_urllib3.types.responses.tool_choice_allowed import ToolChoiceAllowed as ToolChoiceAllowed
-    from openai_urllib3.types.responses.tool_choice_allowed_param import ToolChoiceAllowedParam as ToolChoiceAllowedParam
+    from openai_urllib3.types.responses.tool_choice_allowed_param import (
+        ToolChoiceAllowedParam as ToolChoiceAllowedParam,
+    )
     from openai_urllib3.types.responses.tool_choice_custom import ToolChoiceCustom as ToolChoiceCustom
     from openai_urllib3.types.responses.tool_choice_custom_param import ToolChoiceCustomParam as ToolChoiceCustomParam
     from openai_urllib3.types.responses.tool_choice_types import ToolChoiceTypes as ToolChoiceTypes
     from openai_urllib3.types.responses.tool_choice_types_param import ToolChoiceTypesParam as ToolChoiceTypesParam
-    from openai_urllib3.types.responses.tool_search_call_item_param2 import ToolSearchCallItemParam2 as ToolSearchCallItemParam2
-    from openai_urllib3.types.responses.tool_search_output_item_param2 import ToolSearchOutputItemParam2 as ToolSearchOutputItemParam2
+    from openai_urllib3.types.responses.tool_search_call_item_param2 import (
+        ToolSearchCallItemParam2 as ToolSearchCallItemParam2,
+    )
+    from openai_urllib3.types.responses.tool_search_output_item_param2 import (
+        ToolSearchOutputItemParam2 as ToolSearchOutputItemParam2,
+    )
     from openai_urllib3.types.responses.tool_search_tool import ToolSearchTool as ToolSearchTool
     from openai_urllib3.types.responses.tool_search_tool_param import ToolSearchToolParam as ToolSearchToolParam
-    from openai_urllib3.types.responses.web_search_tool import WebSearchApproximateLocation as WebSearchApproximateLocation
-    from openai_urllib3.types.responses.web_search_tool_param import WebSearchApproximateLocationApproximateParam as WebSearchApproximateLocationApproximateParam
+    from openai_urllib3.types.responses.web_search_tool import (
+        WebSearchApproximateLocation as WebSearchApproximateLocation,
+    )
+    from openai_urllib3.types.responses.web_search_tool_param import (
+        WebSearchApproximateLocationApproximateParam as WebSearchApproximateLocationApproximateParam,
+    )
     from openai_urllib3.types.responses.web_search_preview_tool import WebSearchPreviewTool as WebSearchPreviewTool
-    from openai_urllib3.types.responses.web_search_preview_tool_param import WebSearchPreviewToolParam as WebSearchPreviewToolParam
+    from openai_urllib3.types.responses.web_search_preview_tool_param import (
+        WebSearchPreviewToolParam as WebSearchPreviewToolParam,
+    )
     from openai_urllib3.types.responses.web_search_tool import WebSearchTool as WebSearchTool
     from openai_urllib3.types.responses.web_search_tool import WebSearchToolFilters as WebSearchToolFilters
-    from openai_urllib3.types.responses.web_search_tool_param import WebSearchToolFilters0Param as WebSearchToolFilters0Param
+    from openai_urllib3.types.responses.web_search_tool_param import (
+        WebSearchToolFilters0Param as WebSearchToolFilters0Param,
+    )
     from openai_urllib3.types.responses.web_search_tool_param import WebSearchToolParam as WebSearchToolParam
 
 _NAMES: dict[str, str] = {
     "AdditionalToolsItemParam2": "responses.additional_tools_item_param2:AdditionalToolsItemParam2",
-    "ApplyPatchCreateFileOperationParam2": "responses.apply_patch_create_file_operation_param2:ApplyPatchCreateFileOperationParam2",
-    "ApplyPatchDeleteFileOperationParam2": "responses.apply_patch_delete_file_operation_param2:ApplyPatchDeleteFileOperationParam2",
+    "ApplyPatchCreateFileOperationParam2":
+        "responses.apply_patch_create_file_operation_param2:ApplyPatchCreateFileOperationParam2",
+    "ApplyPatchDeleteFileOperationParam2":
+        "responses.apply_patch_delete_file_operation_param2:ApplyPatchDeleteFileOperationParam2",
     "ApplyPatchTool": "responses.apply_patch_tool:ApplyPatchTool",
     "ApplyPatchToolCallItemParam2": "responses.apply_patch_tool_call_item_param2:ApplyPatchToolCallItemParam2",
-    "ApplyPatchToolCallOutputItemParam2": "responses.apply_patch_tool_call_output_item_param2:ApplyPatchToolCallOutputItemParam2",
+    "ApplyPatchToolCallOutputItemParam2":
+        "responses.apply_patch_tool_call_output_item_param2:ApplyPatchToolCallOutputItemParam2",
     "ApplyPatchToolParam": "responses.apply_patch_tool_param:ApplyPatchToolParam",
-    "ApplyPatchUpdateFileOperationParam2": "responses.apply_patch_update_file_operation_param2:ApplyPatchUpdateFileOperationParam2",
+    "ApplyPatchUpdateFileOperationParam2":
+        "responses.apply_patch_update_file_operation_param2:ApplyPatchUpdateFileOperationParam2",
     "ApproximateLocation": "responses.web_search_preview_tool:ApproximateLocation",
     "ApproximateLocationParam": "responses.web_search_preview_tool_param:ApproximateLocationParam",
     "AutoCodeInterpreterToolParam": "responses.tool:AutoCodeInterpreterToolParam",
@@ -254,11 +493,15 @@ _NAMES: dict[str, str] = {
     "ContainerAuto": "responses.container_auto:ContainerAuto",
     "ContainerAutoParam": "responses.container_auto_param:ContainerAutoParam",
     "ContainerNetworkPolicyAllowlist": "responses.container_network_policy_allowlist:ContainerNetworkPolicyAllowlist",
-    "ContainerNetworkPolicyAllowlistParam": "responses.container_network_policy_allowlist_param:ContainerNetworkPolicyAllowlistParam",
+    "ContainerNetworkPolicyAllowlistParam":
+        "responses.container_network_policy_allowlist_param:ContainerNetworkPolicyAllowlistParam",
     "ContainerNetworkPolicyDisabled": "responses.container_network_policy_disabled:ContainerNetworkPolicyDisabled",
-    "ContainerNetworkPolicyDisabledParam": "responses.container_network_policy_disabled_param:ContainerNetworkPolicyDisabledParam",
-    "ContainerNetworkPolicyDomainSecret": "responses.container_network_policy_domain_secret:ContainerNetworkPolicyDomainSecret",
-    "ContainerNetworkPolicyDomainSecretParam": "responses.container_network_policy_domain_secret_param:ContainerNetworkPolicyDomainSecretParam",
+    "ContainerNetworkPolicyDisabledParam":
+        "responses.container_network_policy_disabled_param:ContainerNetworkPolicyDisabledParam",
+    "ContainerNetworkPolicyDomainSecret":
+        "responses.container_network_policy_domain_secret:ContainerNetworkPolicyDomainSecret",
+    "ContainerNetworkPolicyDomainSecretParam":
+        "responses.container_network_policy_domain_secret_param:ContainerNetworkPolicyDomainSecretParam",
     "ContainerReference": "responses.container_reference:ContainerReference",
     "ContainerReferenceParam": "responses.container_reference_param:ContainerReferenceParam",
     "ContextManagementParam": "responses.context_management_param:ContextManagementParam",
@@ -280,15 +523,19 @@ _NAMES: dict[str, str] = {
     "FunctionCallOutputItemParam2": "responses.function_call_output_item_param2:FunctionCallOutputItemParam2",
     "FunctionShellActionParam2": "responses.function_shell_action_param2:FunctionShellActionParam2",
     "FunctionShellCallItemParam2": "responses.function_shell_call_item_param2:FunctionShellCallItemParam2",
-    "FunctionShellCallOutputContentParam2": "responses.function_shell_call_output_content_param2:FunctionShellCallOutputContentParam2",
-    "FunctionShellCallOutputExitOutcomeParam2": "responses.function_shell_call_output_exit_outcome_param2:FunctionShellCallOutputExitOutcomeParam2",
-    "FunctionShellCallOutputItemParam2": "responses.function_shell_call_output_item_param2:FunctionShellCallOutputItemParam2",
-    "FunctionShellCallOutputTimeoutOutcomeParam2": "responses.function_shell_call_output_timeout_outcome_param2:FunctionShellCallOutputTimeoutOutcomeParam2",
+    "FunctionShellCallOutputContentParam2":
+        "responses.function_shell_call_output_content_param2:FunctionShellCallOutputContentParam2",
+    "FunctionShellCallOutputExitOutcomeParam2":
+        "responses.function_shell_call_output_exit_outcome_param2:FunctionShellCallOutputExitOutcomeParam2",
+    "FunctionShellCallOutputItemParam2":
+        "responses.function_shell_call_output_item_param2:FunctionShellCallOutputItemParam2",
+    "FunctionShellCallOutputTimeoutOutcomeParam2":
+        "responses.function_shell_call_output_timeout_outcome_param2:FunctionShellCallOutputTimeoutOutcomeParam2",
     "FunctionShellTool": "responses.function_shell_tool:FunctionShellTool",
     "FunctionShellToolParam": "responses.function_shell_tool_param:FunctionShellToolParam",
     "FunctionTool": "responses.function_tool:FunctionTool2",
     "FunctionTool2": "responses.function_tool:FunctionTool2",
-    "FunctionToolCall": "responses.function_tool_call:FunctionToolCall",
+    "FunctionToolCall2": "responses.function_tool_call2:FunctionToolCall2",
     "FunctionToolCallOutput": "responses.function_tool_call_output:FunctionToolCallOutput",
     "FunctionToolParam": "responses.function_tool_param:FunctionToolParam3",
     "FunctionToolParam2": "responses.namespace_tool:FunctionToolParam2",
@@ -305,7 +552,8 @@ _NAMES: dict[str, str] = {
     "InlineSkillSource": "responses.inline_skill_source:InlineSkillSource",
     "InlineSkillSourceParam": "responses.inline_skill_source_param:InlineSkillSourceParam",
     "InputFileContentParam2": "responses.input_file_content_param2:InputFileContentParam2",
-    "InputImageContentParamAutoParam2": "responses.input_image_content_param_auto_param2:InputImageContentParamAutoParam2",
+    "InputImageContentParamAutoParam2":
+        "responses.input_image_content_param_auto_param2:InputImageContentParamAutoParam2",
     "InputMessageResource": "responses.input_message_resource:InputMessageResource",
     "InputTextContentParam2": "responses.input_text_content_param2:InputTextContentParam2",
     "ItemReferenceParam2": "responses.item_reference_param2:ItemReferenceParam2",
@@ -327,6 +575,7 @@ _NAMES: dict[str, str] = {
     "NamespaceTool": "responses.namespace_tool:NamespaceTool",
     "NamespaceToolParam": "responses.namespace_tool_param:NamespaceToolParam",
     "OutputMessage": "responses.output_message:OutputMessage",
+    "ParsedResponse": "responses.parsed_response:ParsedResponse",
     "ProgramItemParam2": "responses.program_item_param2:ProgramItemParam2",
     "ProgramOutputItemParam2": "responses.program_output_item_param2:ProgramOutputItemParam2",
     "ProgrammaticToolCallingParam": "responses.tool:ProgrammaticToolCallingParam",
@@ -339,31 +588,50 @@ _NAMES: dict[str, str] = {
     "Reasoning": "responses.reasoning:Reasoning",
     "ReasoningParam": "responses.reasoning_param:ReasoningParam",
     "Response": "responses.response:Response",
-    "ResponseAudioTranscriptDeltaEvent": "responses.response_audio_transcript_delta_event:ResponseAudioTranscriptDeltaEvent",
-    "ResponseAudioTranscriptDoneEvent": "responses.response_audio_transcript_done_event:ResponseAudioTranscriptDoneEvent",
-    "ResponseCodeInterpreterCallCodeDeltaEvent": "responses.response_code_interpreter_call_code_delta_event:ResponseCodeInterpreterCallCodeDeltaEvent",
-    "ResponseCodeInterpreterCallCodeDoneEvent": "responses.response_code_interpreter_call_code_done_event:ResponseCodeInterpreterCallCodeDoneEvent",
-    "ResponseCodeInterpreterCallCompletedEvent": "responses.response_code_interpreter_call_completed_event:ResponseCodeInterpreterCallCompletedEvent",
-    "ResponseCodeInterpreterCallInProgressEvent": "responses.response_code_interpreter_call_in_progress_event:ResponseCodeInterpreterCallInProgressEvent",
-    "ResponseCodeInterpreterCallInterpretingEvent": "responses.response_code_interpreter_call_interpreting_event:ResponseCodeInterpreterCallInterpretingEvent",
+    "ResponseAudioTranscriptDeltaEvent":
+        "responses.response_audio_transcript_delta_event:ResponseAudioTranscriptDeltaEvent",
+    "ResponseAudioTranscriptDoneEvent":
+        "responses.response_audio_transcript_done_event:ResponseAudioTranscriptDoneEvent",
+    "ResponseCodeInterpreterCallCodeDeltaEvent":
+        "responses.response_code_interpreter_call_code_delta_event:ResponseCodeInterpreterCallCodeDeltaEvent",
+    "ResponseCodeInterpreterCallCodeDoneEvent":
+        "responses.response_code_interpreter_call_code_done_event:ResponseCodeInterpreterCallCodeDoneEvent",
+    "ResponseCodeInterpreterCallCompletedEvent":
+        "responses.response_code_interpreter_call_completed_event:ResponseCodeInterpreterCallCompletedEvent",
+    "ResponseCodeInterpreterCallInProgressEvent":
+        "responses.response_code_interpreter_call_in_progress_event:ResponseCodeInterpreterCallInProgressEvent",
+    "ResponseCodeInterpreterCallInterpretingEvent":
+        "responses.response_code_interpreter_call_interpreting_event:ResponseCodeInterpreterCallInterpretingEvent",
     "ResponseCompletedEvent": "responses.response_completed_event:ResponseCompletedEvent",
     "ResponseConversation": "responses.response_conversation:ResponseConversation",
-    "ResponseCreatedEvent": "responses.response_created_event:ResponseCreatedEvent",
-    "ResponseCustomToolCallInputDeltaEvent": "responses.response_custom_tool_call_input_delta_event:ResponseCustomToolCallInputDeltaEvent",
-    "ResponseCustomToolCallInputDoneEvent": "responses.response_custom_tool_call_input_done_event:ResponseCustomToolCallInputDoneEvent",
+    "ResponseCreatedEvent2": "responses.response_created_event2:ResponseCreatedEvent2",
+    "ResponseCustomToolCallInputDeltaEvent":
+        "responses.response_custom_tool_call_input_delta_event:ResponseCustomToolCallInputDeltaEvent",
+    "ResponseCustomToolCallInputDoneEvent":
+        "responses.response_custom_tool_call_input_done_event:ResponseCustomToolCallInputDoneEvent",
     "ResponseError": "responses.response:ResponseError",
     "ResponseErrorEvent": "responses.response_error_event:ResponseErrorEvent",
     "ResponseFailedEvent": "responses.response_failed_event:ResponseFailedEvent",
-    "ResponseFileSearchCallCompletedEvent": "responses.response_file_search_call_completed_event:ResponseFileSearchCallCompletedEvent",
-    "ResponseFileSearchCallInProgressEvent": "responses.response_file_search_call_in_progress_event:ResponseFileSearchCallInProgressEvent",
-    "ResponseFileSearchCallSearchingEvent": "responses.response_file_search_call_searching_event:ResponseFileSearchCallSearchingEvent",
-    "ResponseFormatTextJSONSchemaConfig": "responses.response_format_text_json_schema_config:ResponseFormatTextJSONSchemaConfig",
-    "ResponseFormatTextJSONSchemaConfigParam": "responses.response_format_text_json_schema_config_param:ResponseFormatTextJSONSchemaConfigParam",
-    "ResponseFunctionCallArgumentsDeltaEvent": "responses.response_function_call_arguments_delta_event:ResponseFunctionCallArgumentsDeltaEvent",
-    "ResponseImageGenCallCompletedEvent": "responses.response_image_gen_call_completed_event:ResponseImageGenCallCompletedEvent",
-    "ResponseImageGenCallGeneratingEvent": "responses.response_image_gen_call_generating_event:ResponseImageGenCallGeneratingEvent",
-    "ResponseImageGenCallInProgressEvent": "responses.response_image_gen_call_in_progress_event:ResponseImageGenCallInProgressEvent",
-    "ResponseImageGenCallPartialImageEvent": "responses.response_image_gen_call_partial_image_event:ResponseImageGenCallPartialImageEvent",
+    "ResponseFileSearchCallCompletedEvent":
+        "responses.response_file_search_call_completed_event:ResponseFileSearchCallCompletedEvent",
+    "ResponseFileSearchCallInProgressEvent":
+        "responses.response_file_search_call_in_progress_event:ResponseFileSearchCallInProgressEvent",
+    "ResponseFileSearchCallSearchingEvent":
+        "responses.response_file_search_call_searching_event:ResponseFileSearchCallSearchingEvent",
+    "ResponseFormatTextJSONSchemaConfig":
+        "responses.response_format_text_json_schema_config:ResponseFormatTextJSONSchemaConfig",
+    "ResponseFormatTextJSONSchemaConfigParam":
+        "responses.response_format_text_json_schema_config_param:ResponseFormatTextJSONSchemaConfigParam",
+    "ResponseFunctionCallArgumentsDeltaEvent2":
+        "responses.response_function_call_arguments_delta_event2:ResponseFunctionCallArgumentsDeltaEvent2",
+    "ResponseImageGenCallCompletedEvent":
+        "responses.response_image_gen_call_completed_event:ResponseImageGenCallCompletedEvent",
+    "ResponseImageGenCallGeneratingEvent":
+        "responses.response_image_gen_call_generating_event:ResponseImageGenCallGeneratingEvent",
+    "ResponseImageGenCallInProgressEvent":
+        "responses.response_image_gen_call_in_progress_event:ResponseImageGenCallInProgressEvent",
+    "ResponseImageGenCallPartialImageEvent":
+        "responses.response_image_gen_call_partial_image_event:ResponseImageGenCallPartialImageEvent",
     "ResponseInProgressEvent": "responses.response_in_progress_event:ResponseInProgressEvent",
     "ResponseIncompleteDetails": "responses.response:ResponseIncompleteDetails",
     "ResponseIncompleteEvent": "responses.response_incomplete_event:ResponseIncompleteEvent",
@@ -379,33 +647,49 @@ _NAMES: dict[str, str] = {
     "ResponseInputTextParam": "responses.response_input_text_param:ResponseInputTextParam",
     "ResponseLogProb": "responses.response_log_prob:ResponseLogProb",
     "ResponseLogProbTopLogprob": "responses.response_log_prob:ResponseLogProbTopLogprob",
-    "ResponseMCPCallArgumentsDeltaEvent": "responses.response_mcp_call_arguments_delta_event:ResponseMCPCallArgumentsDeltaEvent",
-    "ResponseMCPCallArgumentsDoneEvent": "responses.response_mcp_call_arguments_done_event:ResponseMCPCallArgumentsDoneEvent",
+    "ResponseMCPCallArgumentsDeltaEvent":
+        "responses.response_mcp_call_arguments_delta_event:ResponseMCPCallArgumentsDeltaEvent",
+    "ResponseMCPCallArgumentsDoneEvent":
+        "responses.response_mcp_call_arguments_done_event:ResponseMCPCallArgumentsDoneEvent",
     "ResponseMCPCallCompletedEvent": "responses.response_mcp_call_completed_event:ResponseMCPCallCompletedEvent",
     "ResponseMCPCallFailedEvent": "responses.response_mcp_call_failed_event:ResponseMCPCallFailedEvent",
     "ResponseMCPCallInProgressEvent": "responses.response_mcp_call_in_progress_event:ResponseMCPCallInProgressEvent",
-    "ResponseMCPListToolsCompletedEvent": "responses.response_mcp_list_tools_completed_event:ResponseMCPListToolsCompletedEvent",
+    "ResponseMCPListToolsCompletedEvent":
+        "responses.response_mcp_list_tools_completed_event:ResponseMCPListToolsCompletedEvent",
     "ResponseMCPListToolsFailedEvent": "responses.response_mcp_list_tools_failed_event:ResponseMCPListToolsFailedEvent",
-    "ResponseMCPListToolsInProgressEvent": "responses.response_mcp_list_tools_in_progress_event:ResponseMCPListToolsInProgressEvent",
-    "ResponseOutputItemAddedEvent": "responses.response_output_item_added_event:ResponseOutputItemAddedEvent",
-    "ResponseOutputItemDoneEvent": "responses.response_output_item_done_event:ResponseOutputItemDoneEvent",
-    "ResponseOutputTextAnnotationAddedEvent": "responses.response_output_text_annotation_added_event:ResponseOutputTextAnnotationAddedEvent",
+    "ResponseMCPListToolsInProgressEvent":
+        "responses.response_mcp_list_tools_in_progress_event:ResponseMCPListToolsInProgressEvent",
+    "ResponseOutputItemAddedEvent2": "responses.response_output_item_added_event2:ResponseOutputItemAddedEvent2",
+    "ResponseOutputItemDoneEvent2": "responses.response_output_item_done_event2:ResponseOutputItemDoneEvent2",
+    "ResponseOutputTextAnnotationAddedEvent":
+        "responses.response_output_text_annotation_added_event:ResponseOutputTextAnnotationAddedEvent",
     "ResponseQueuedEvent": "responses.response_queued_event:ResponseQueuedEvent",
-    "ResponseReasoningSummaryPartAddedEvent": "responses.response_reasoning_summary_part_added_event:ResponseReasoningSummaryPartAddedEvent",
-    "ResponseReasoningSummaryPartAddedEventPart": "responses.response_reasoning_summary_part_added_event:ResponseReasoningSummaryPartAddedEventPart",
-    "ResponseReasoningSummaryPartDoneEvent": "responses.response_reasoning_summary_part_done_event:ResponseReasoningSummaryPartDoneEvent",
-    "ResponseReasoningSummaryPartDoneEventPart": "responses.response_reasoning_summary_part_done_event:ResponseReasoningSummaryPartDoneEventPart",
-    "ResponseReasoningSummaryTextDeltaEvent": "responses.response_reasoning_summary_text_delta_event:ResponseReasoningSummaryTextDeltaEvent",
-    "ResponseReasoningSummaryTextDoneEvent": "responses.response_reasoning_summary_text_done_event:ResponseReasoningSummaryTextDoneEvent",
+    "ResponseReasoningSummaryPartAddedEvent":
+        "responses.response_reasoning_summary_part_added_event:ResponseReasoningSummaryPartAddedEvent",
+    "ResponseReasoningSummaryPartAddedEventPart":
+        "responses.response_reasoning_summary_part_added_event:ResponseReasoningSummaryPartAddedEventPart",
+    "ResponseReasoningSummaryPartDoneEvent":
+        "responses.response_reasoning_summary_part_done_event:ResponseReasoningSummaryPartDoneEvent",
+    "ResponseReasoningSummaryPartDoneEventPart":
+        "responses.response_reasoning_summary_part_done_event:ResponseReasoningSummaryPartDoneEventPart",
+    "ResponseReasoningSummaryTextDeltaEvent":
+        "responses.response_reasoning_summary_text_delta_event:ResponseReasoningSummaryTextDeltaEvent",
+    "ResponseReasoningSummaryTextDoneEvent":
+        "responses.response_reasoning_summary_text_done_event:ResponseReasoningSummaryTextDoneEvent",
     "ResponseReasoningTextDeltaEvent": "responses.response_reasoning_text_delta_event:ResponseReasoningTextDeltaEvent",
     "ResponseReasoningTextDoneEvent": "responses.response_reasoning_text_done_event:ResponseReasoningTextDoneEvent",
     "ResponseRefusalDeltaEvent": "responses.response_refusal_delta_event:ResponseRefusalDeltaEvent",
     "ResponseRefusalDoneEvent": "responses.response_refusal_done_event:ResponseRefusalDoneEvent",
-    "ResponseShellCallCommandAddedStreamingEvent": "responses.response_shell_call_command_added_streaming_event:ResponseShellCallCommandAddedStreamingEvent",
-    "ResponseShellCallCommandDeltaStreamingEvent": "responses.response_shell_call_command_delta_streaming_event:ResponseShellCallCommandDeltaStreamingEvent",
-    "ResponseShellCallCommandDoneStreamingEvent": "responses.response_shell_call_command_done_streaming_event:ResponseShellCallCommandDoneStreamingEvent",
-    "ResponseShellCallOutputContentDeltaStreamingEvent": "responses.response_shell_call_output_content_delta_streaming_event:ResponseShellCallOutputContentDeltaStreamingEvent",
-    "ResponseShellCallOutputContentDoneStreamingEvent": "responses.response_shell_call_output_content_done_streaming_event:ResponseShellCallOutputContentDoneStreamingEvent",
+    "ResponseShellCallCommandAddedStreamingEvent":
+        "responses.response_shell_call_command_added_streaming_event:ResponseShellCallCommandAddedStreamingEvent",
+    "ResponseShellCallCommandDeltaStreamingEvent":
+        "responses.response_shell_call_command_delta_streaming_event:ResponseShellCallCommandDeltaStreamingEvent",
+    "ResponseShellCallCommandDoneStreamingEvent":
+        "responses.response_shell_call_command_done_streaming_event:ResponseShellCallCommandDoneStreamingEvent",
+    "ResponseShellCallOutputContentDeltaStreamingEvent":
+        "responses.response_shell_call_output_content_delta_streaming_event:ResponseShellCallOutputContentDeltaStreamingEvent",
+    "ResponseShellCallOutputContentDoneStreamingEvent":
+        "responses.response_shell_call_output_content_done_streaming_event:ResponseShellCallOutputContentDoneStreamingEvent",
     "ResponseStreamOptions0Param": "responses.responses_create_params:ResponseStreamOptions0Param",
     "ResponseTextDeltaEvent": "responses.response_text_delta_event:ResponseTextDeltaEvent",
     "ResponseTextDoneEvent": "responses.response_text_done_event:ResponseTextDoneEvent",
@@ -414,9 +698,12 @@ _NAMES: dict[str, str] = {
     "ResponseUsage": "responses.response_usage:ResponseUsage",
     "ResponseUsageInputTokensDetails": "responses.response_usage:ResponseUsageInputTokensDetails",
     "ResponseUsageOutputTokensDetails": "responses.response_usage:ResponseUsageOutputTokensDetails",
-    "ResponseWebSearchCallCompletedEvent": "responses.response_web_search_call_completed_event:ResponseWebSearchCallCompletedEvent",
-    "ResponseWebSearchCallInProgressEvent": "responses.response_web_search_call_in_progress_event:ResponseWebSearchCallInProgressEvent",
-    "ResponseWebSearchCallSearchingEvent": "responses.response_web_search_call_searching_event:ResponseWebSearchCallSearchingEvent",
+    "ResponseWebSearchCallCompletedEvent":
+        "responses.response_web_search_call_completed_event:ResponseWebSearchCallCompletedEvent",
+    "ResponseWebSearchCallInProgressEvent":
+        "responses.response_web_search_call_in_progress_event:ResponseWebSearchCallInProgressEvent",
+    "ResponseWebSearchCallSearchingEvent":
+        "responses.response_web_search_call_searching_event:ResponseWebSearchCallSearchingEvent",
     "ResponsesCompactParams": "responses.responses_compact_params:ResponsesCompactParams",
     "ResponsesCreateParams": "responses.responses_create_params:ResponsesCreateParams",
     "ResponsesInputItemsListParams": "responses.responses_input_items_list_params:ResponsesInputItemsListParams",
@@ -429,8 +716,10 @@ _NAMES: dict[str, str] = {
     "SpecificApplyPatchParam2": "responses.specific_apply_patch_param2:SpecificApplyPatchParam2",
     "SpecificFunctionShellParam": "responses.specific_function_shell_param:SpecificFunctionShellParam",
     "SpecificFunctionShellParam2": "responses.specific_function_shell_param2:SpecificFunctionShellParam2",
-    "SpecificProgrammaticToolCallingParam": "responses.specific_programmatic_tool_calling_param:SpecificProgrammaticToolCallingParam",
-    "SpecificProgrammaticToolCallingParam2": "responses.specific_programmatic_tool_calling_param2:SpecificProgrammaticToolCallingParam2",
+    "SpecificProgrammaticToolCallingParam":
+        "responses.specific_programmatic_tool_calling_param:SpecificProgrammaticToolCallingParam",
+    "SpecificProgrammaticToolCallingParam2":
+        "responses.specific_programmatic_tool_calling_param2:SpecificProgrammaticToolCallingParam2",
     "TokenCountsResource": "responses.token_counts_resource:TokenCountsResource",
     "ToolChoiceAllowed": "responses.tool_choice_allowed:ToolChoiceAllowed",
     "ToolChoiceAllowedParam": "responses.tool_choice_allowed_param:ToolChoiceAllowedParam",
@@ -443,7 +732,8 @@ _NAMES: dict[str, str] = {
     "ToolSearchTool": "responses.tool_search_tool:ToolSearchTool",
     "ToolSearchToolParam": "responses.tool_search_tool_param:ToolSearchToolParam",
     "WebSearchApproximateLocation": "responses.web_search_tool:WebSearchApproximateLocation",
-    "WebSearchApproximateLocationApproximateParam": "responses.web_search_tool_param:WebSearchApproximateLocationApproximateParam",
+    "WebSearchApproximateLocationApproximateParam":
+        "responses.web_search_tool_param:WebSearchApproximateLocationApproximateParam",
     "WebSearchPreviewTool": "responses.web_search_preview_tool:WebSearchPreviewTool",
     "WebSearchPreviewToolParam": "responses.web_search_preview_tool_param:WebSearchPreviewToolParam",
     "WebSearchTool": "responses.web_search_tool:WebSearchTool",
@@ -512,7 +802,7 @@ __all__ = [
     "FunctionShellToolParam",
     "FunctionTool",
     "FunctionTool2",
-    "FunctionToolCall",
+    "FunctionToolCall2",
     "FunctionToolCallOutput",
     "FunctionToolParam",
     "FunctionToolParam2",
@@ -551,6 +841,7 @@ __all__ = [
     "NamespaceTool",
     "NamespaceToolParam",
     "OutputMessage",
+    "ParsedResponse",
     "ProgramItemParam2",
     "ProgramOutputItemParam2",
     "ProgrammaticToolCallingParam",
@@ -572,7 +863,7 @@ __all__ = [
     "ResponseCodeInterpreterCallInterpretingEvent",
     "ResponseCompletedEvent",
     "ResponseConversation",
-    "ResponseCreatedEvent",
+    "ResponseCreatedEvent2",
     "ResponseCustomToolCallInputDeltaEvent",
     "ResponseCustomToolCallInputDoneEvent",
     "ResponseError",
@@ -583,7 +874,7 @@ __all__ = [
     "ResponseFileSearchCallSearchingEvent",
     "ResponseFormatTextJSONSchemaConfig",
     "ResponseFormatTextJSONSchemaConfigParam",
-    "ResponseFunctionCallArgumentsDeltaEvent",
+    "ResponseFunctionCallArgumentsDeltaEvent2",
     "ResponseImageGenCallCompletedEvent",
     "ResponseImageGenCallGeneratingEvent",
     "ResponseImageGenCallInProgressEvent",
@@ -611,8 +902,8 @@ __all__ = [
     "ResponseMCPListToolsCompletedEvent",
     "ResponseMCPListToolsFailedEvent",
     "ResponseMCPListToolsInProgressEvent",
-    "ResponseOutputItemAddedEvent",
-    "ResponseOutputItemDoneEvent",
+    "ResponseOutputItemAddedEvent2",
+    "ResponseOutputItemDoneEvent2",
     "ResponseOutputTextAnnotationAddedEvent",
     "ResponseQueuedEvent",
     "ResponseReasoningSummaryPartAddedEvent",

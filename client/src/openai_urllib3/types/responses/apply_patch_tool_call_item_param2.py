@@ -12,9 +12,15 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.responses.apply_patch_create_file_operation_param2 import ApplyPatchCreateFileOperationParam2
-    from openai_urllib3.types.responses.apply_patch_delete_file_operation_param2 import ApplyPatchDeleteFileOperationParam2
-    from openai_urllib3.types.responses.apply_patch_update_file_operation_param2 import ApplyPatchUpdateFileOperationParam2
+    from openai_urllib3.types.responses.apply_patch_create_file_operation_param2 import (
+        ApplyPatchCreateFileOperationParam2,
+    )
+    from openai_urllib3.types.responses.apply_patch_delete_file_operation_param2 import (
+        ApplyPatchDeleteFileOperationParam2,
+    )
+    from openai_urllib3.types.responses.apply_patch_update_file_operation_param2 import (
+        ApplyPatchUpdateFileOperationParam2,
+    )
     from openai_urllib3.types.shared.direct_tool_call_caller_param import DirectToolCallCallerParam
     from openai_urllib3.types.shared.program_tool_call_caller_param import ProgramToolCallCallerParam
 
@@ -32,6 +38,34 @@ class ApplyPatchToolCallItemParam2(BaseModel):
     type = Field['Literal["apply_patch_call"]']()
     id = Field['str | None']()
     call_id = Field['str']()
-    caller = Field['DirectToolCallCallerParam | ProgramToolCallCallerParam | None'](union_of("type", {"direct": ref("shared.direct_tool_call_caller_param:DirectToolCallCallerParam"), "program": ref("shared.program_tool_call_caller_param:ProgramToolCallCallerParam")}))
+    caller = Field[
+        'DirectToolCallCallerParam | ProgramToolCallCallerParam | None'
+    ](
+        union_of(
+            "type",
+            {
+                "direct": ref("shared.direct_tool_call_caller_param:DirectToolCallCallerParam"),
+                "program": ref("shared.program_tool_call_caller_param:ProgramToolCallCallerParam"),
+            },
+        )
+    )
     status = Field['Literal["in_progress", "completed"]']()
-    operation = Field['ApplyPatchCreateFileOperationParam2 | ApplyPatchDeleteFileOperationParam2 | ApplyPatchUpdateFileOperationParam2'](union_of("type", {"create_file": ref("responses.apply_patch_create_file_operation_param2:ApplyPatchCreateFileOperationParam2"), "delete_file": ref("responses.apply_patch_delete_file_operation_param2:ApplyPatchDeleteFileOperationParam2"), "update_file": ref("responses.apply_patch_update_file_operation_param2:ApplyPatchUpdateFileOperationParam2")}))
+    operation = Field[
+        'ApplyPatchCreateFileOperationParam2 | ApplyPatchDeleteFileOperationParam2 |'
+        ' ApplyPatchUpdateFileOperationParam2'
+    ](
+        union_of(
+            "type",
+            {
+                "create_file": ref(
+                    "responses.apply_patch_create_file_operation_param2:ApplyPatchCreateFileOperationParam2"
+                ),
+                "delete_file": ref(
+                    "responses.apply_patch_delete_file_operation_param2:ApplyPatchDeleteFileOperationParam2"
+                ),
+                "update_file": ref(
+                    "responses.apply_patch_update_file_operation_param2:ApplyPatchUpdateFileOperationParam2"
+                ),
+            },
+        )
+    )

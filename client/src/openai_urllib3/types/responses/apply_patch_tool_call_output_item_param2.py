@@ -29,6 +29,16 @@ class ApplyPatchToolCallOutputItemParam2(BaseModel):
     type = Field['Literal["apply_patch_call_output"]']()
     id = Field['str | None']()
     call_id = Field['str']()
-    caller = Field['DirectToolCallCallerParam | ProgramToolCallCallerParam | None'](union_of("type", {"direct": ref("shared.direct_tool_call_caller_param:DirectToolCallCallerParam"), "program": ref("shared.program_tool_call_caller_param:ProgramToolCallCallerParam")}))
+    caller = Field[
+        'DirectToolCallCallerParam | ProgramToolCallCallerParam | None'
+    ](
+        union_of(
+            "type",
+            {
+                "direct": ref("shared.direct_tool_call_caller_param:DirectToolCallCallerParam"),
+                "program": ref("shared.program_tool_call_caller_param:ProgramToolCallCallerParam"),
+            },
+        )
+    )
     status = Field['Literal["completed", "failed"]']()
     output = Field['str | None']()

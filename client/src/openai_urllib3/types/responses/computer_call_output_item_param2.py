@@ -30,5 +30,7 @@ class ComputerCallOutputItemParam2(BaseModel):
     call_id = Field['str']()
     type = Field['Literal["computer_call_output"]']()
     output = Field['ComputerScreenshotImage'](ref("shared.computer_screenshot_image:ComputerScreenshotImage"))
-    acknowledged_safety_checks = Field['list[ComputerCallSafetyCheckParam] | None'](list_of(ref("shared.computer_call_safety_check_param:ComputerCallSafetyCheckParam")))
+    acknowledged_safety_checks = Field['list[ComputerCallSafetyCheckParam] | None'](
+        list_of(ref("shared.computer_call_safety_check_param:ComputerCallSafetyCheckParam"))
+    )
     status = Field['Literal["in_progress", "completed", "incomplete"] | None']()

@@ -19,7 +19,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class ComputerUsePreviewToolParam(TypedDict, total=False):
-    """A tool that controls a virtual computer. Learn more about the [computer tool](https://platform.openai.com/docs/guides/tools-computer-use)."""
+    """A tool that controls a virtual computer. Learn more about the [computer
+    tool](https://platform.openai.com/docs/guides/tools-computer-use).
+    """
     type: Required[Literal["computer_use_preview"]]
     environment: Required[Literal["windows", "mac", "linux", "ubuntu", "browser"]]
     display_width: Required[int]

@@ -29,5 +29,25 @@ class ContainerAuto(BaseModel):
     type = Field['Literal["container_auto"]']()
     file_ids = Field['list[str] | None']()
     memory_limit = Field['Literal["1g", "4g", "16g", "64g"] | None']()
-    network_policy = Field['ContainerNetworkPolicyDisabled | ContainerNetworkPolicyAllowlist | None'](union_of("type", {"disabled": ref("responses.container_network_policy_disabled:ContainerNetworkPolicyDisabled"), "allowlist": ref("responses.container_network_policy_allowlist:ContainerNetworkPolicyAllowlist")}))
-    skills = Field['list[SkillReference | InlineSkill] | None'](list_of(union_of("type", {"skill_reference": ref("responses.skill_reference:SkillReference"), "inline": ref("responses.inline_skill:InlineSkill")})))
+    network_policy = Field[
+        'ContainerNetworkPolicyDisabled | ContainerNetworkPolicyAllowlist | None'
+    ](
+        union_of(
+            "type",
+            {
+                "disabled": ref("responses.container_network_policy_disabled:ContainerNetworkPolicyDisabled"),
+                "allowlist": ref("responses.container_network_policy_allowlist:ContainerNetworkPolicyAllowlist"),
+            },
+        )
+    )
+    skills = Field['list[SkillReference | InlineSkill] | None'](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "skill_reference": ref("responses.skill_reference:SkillReference"),
+                    "inline": ref("responses.inline_skill:InlineSkill"),
+                },
+            )
+        )
+    )

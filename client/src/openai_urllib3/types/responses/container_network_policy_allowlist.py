@@ -25,4 +25,6 @@ class ContainerNetworkPolicyAllowlist(BaseModel):
     __slots__ = ()
     type = Field['Literal["allowlist"]']()
     allowed_domains = Field['list[str]']()
-    domain_secrets = Field['list[ContainerNetworkPolicyDomainSecret] | None'](list_of(ref("responses.container_network_policy_domain_secret:ContainerNetworkPolicyDomainSecret")))
+    domain_secrets = Field['list[ContainerNetworkPolicyDomainSecret] | None'](
+        list_of(ref("responses.container_network_policy_domain_secret:ContainerNetworkPolicyDomainSecret"))
+    )

@@ -22,12 +22,22 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class CustomTool(BaseModel):
-    """A custom tool that processes input using a specified format. Learn more about   [custom tools](/docs/guides/function-calling#custom-tools)"""
+    """A custom tool that processes input using a specified format. Learn more about   [custom
+    tools](/docs/guides/function-calling#custom-tools)
+    """
 
     __slots__ = ()
     type = Field['Literal["custom"]']()
     name = Field['str']()
     description = Field['str | None']()
-    format = Field['CustomToolInputFormat | None'](union_of("type", {"text": ref("shared.custom_tool_input_format:CustomTextFormatParam"), "grammar": ref("shared.custom_tool_input_format:CustomGrammarFormatParam")}))
+    format = Field['CustomToolInputFormat | None'](
+        union_of(
+            "type",
+            {
+                "text": ref("shared.custom_tool_input_format:CustomTextFormatParam"),
+                "grammar": ref("shared.custom_tool_input_format:CustomGrammarFormatParam"),
+            },
+        )
+    )
     defer_loading = Field['bool | None']()
     allowed_callers = Field['list[Literal["direct", "programmatic"]] | None']()

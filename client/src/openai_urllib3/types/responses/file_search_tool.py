@@ -27,14 +27,21 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class FileSearchTool2(BaseModel):
-    """A tool that searches for relevant content from uploaded files. Learn more about the [file search tool](https://platform.openai.com/docs/guides/tools-file-search)."""
+    """A tool that searches for relevant content from uploaded files. Learn more about the [file search
+    tool](https://platform.openai.com/docs/guides/tools-file-search).
+    """
 
     __slots__ = ()
     type = Field['Literal["file_search"]']()
     vector_store_ids = Field['list[str]']()
     max_num_results = Field['int | None']()
     ranking_options = Field['RankingOptions | None'](ref("responses.file_search_tool:RankingOptions"))
-    filters = Field['ComparisonFilter | CompoundFilter | None'](by_required_fields((('key', 'type', 'value'), ref("shared.comparison_filter:ComparisonFilter")), (('filters', 'type'), ref("shared.compound_filter:CompoundFilter"))))
+    filters = Field['ComparisonFilter | CompoundFilter | None'](
+        by_required_fields(
+            (('key', 'type', 'value'), ref("shared.comparison_filter:ComparisonFilter")),
+            (('filters', 'type'), ref("shared.compound_filter:CompoundFilter")),
+        )
+    )
 
 
 class RankingOptions(BaseModel):

@@ -26,7 +26,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class FileSearchToolParam2(TypedDict, total=False):
-    """A tool that searches for relevant content from uploaded files. Learn more about the [file search tool](https://platform.openai.com/docs/guides/tools-file-search)."""
+    """A tool that searches for relevant content from uploaded files. Learn more about the [file search
+    tool](https://platform.openai.com/docs/guides/tools-file-search).
+    """
     type: Required[Literal["file_search"]]
     vector_store_ids: Required[Iterable[str]]
     max_num_results: int

@@ -32,8 +32,36 @@ class FunctionCallOutputItemParam2(BaseModel):
     id = Field['str | None']()
     call_id = Field['str | None']()
     type = Field['Literal["function_call_output"]']()
-    output = Field['str | list[InputTextContentParam2 | InputImageContentParamAutoParam2 | InputFileContentParam2]'](by_json_type(object=None, array=list_of(union_of("type", {"input_text": ref("responses.input_text_content_param2:InputTextContentParam2"), "input_image": ref("responses.input_image_content_param_auto_param2:InputImageContentParamAutoParam2"), "input_file": ref("responses.input_file_content_param2:InputFileContentParam2")}))))
+    output = Field[
+        'str | list[InputTextContentParam2 | InputImageContentParamAutoParam2 | InputFileContentParam2]'
+    ](
+        by_json_type(
+            object=None,
+            array=list_of(
+                union_of(
+                    "type",
+                    {
+                        "input_text": ref("responses.input_text_content_param2:InputTextContentParam2"),
+                        "input_image": ref(
+                            "responses.input_image_content_param_auto_param2:InputImageContentParamAutoParam2"
+                        ),
+                        "input_file": ref("responses.input_file_content_param2:InputFileContentParam2"),
+                    },
+                )
+            ),
+        )
+    )
     name = Field['str | None']()
     namespace = Field['str | None']()
-    caller = Field['DirectToolCallCallerParam | ProgramToolCallCallerParam | None'](union_of("type", {"direct": ref("shared.direct_tool_call_caller_param:DirectToolCallCallerParam"), "program": ref("shared.program_tool_call_caller_param:ProgramToolCallCallerParam")}))
+    caller = Field[
+        'DirectToolCallCallerParam | ProgramToolCallCallerParam | None'
+    ](
+        union_of(
+            "type",
+            {
+                "direct": ref("shared.direct_tool_call_caller_param:DirectToolCallCallerParam"),
+                "program": ref("shared.program_tool_call_caller_param:ProgramToolCallCallerParam"),
+            },
+        )
+    )
     status = Field['Literal["in_progress", "completed", "incomplete"] | None']()

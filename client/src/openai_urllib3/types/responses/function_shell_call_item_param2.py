@@ -31,8 +31,26 @@ class FunctionShellCallItemParam2(BaseModel):
     __slots__ = ()
     id = Field['str | None']()
     call_id = Field['str']()
-    caller = Field['DirectToolCallCallerParam | ProgramToolCallCallerParam | None'](union_of("type", {"direct": ref("shared.direct_tool_call_caller_param:DirectToolCallCallerParam"), "program": ref("shared.program_tool_call_caller_param:ProgramToolCallCallerParam")}))
+    caller = Field[
+        'DirectToolCallCallerParam | ProgramToolCallCallerParam | None'
+    ](
+        union_of(
+            "type",
+            {
+                "direct": ref("shared.direct_tool_call_caller_param:DirectToolCallCallerParam"),
+                "program": ref("shared.program_tool_call_caller_param:ProgramToolCallCallerParam"),
+            },
+        )
+    )
     type = Field['Literal["shell_call"]']()
     action = Field['FunctionShellActionParam2'](ref("responses.function_shell_action_param2:FunctionShellActionParam2"))
     status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
-    environment = Field['LocalEnvironment | ContainerReference | None'](union_of("type", {"local": ref("responses.local_environment:LocalEnvironment"), "container_reference": ref("responses.container_reference:ContainerReference")}))
+    environment = Field['LocalEnvironment | ContainerReference | None'](
+        union_of(
+            "type",
+            {
+                "local": ref("responses.local_environment:LocalEnvironment"),
+                "container_reference": ref("responses.container_reference:ContainerReference"),
+            },
+        )
+    )

@@ -12,8 +12,12 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.responses.function_shell_call_output_exit_outcome_param2 import FunctionShellCallOutputExitOutcomeParam2
-    from openai_urllib3.types.responses.function_shell_call_output_timeout_outcome_param2 import FunctionShellCallOutputTimeoutOutcomeParam2
+    from openai_urllib3.types.responses.function_shell_call_output_exit_outcome_param2 import (
+        FunctionShellCallOutputExitOutcomeParam2,
+    )
+    from openai_urllib3.types.responses.function_shell_call_output_timeout_outcome_param2 import (
+        FunctionShellCallOutputTimeoutOutcomeParam2,
+    )
 
 __all__ = [
     "FunctionShellCallOutputContentParam2",
@@ -28,4 +32,18 @@ class FunctionShellCallOutputContentParam2(BaseModel):
     __slots__ = ()
     stdout = Field['str']()
     stderr = Field['str']()
-    outcome = Field['FunctionShellCallOutputTimeoutOutcomeParam2 | FunctionShellCallOutputExitOutcomeParam2'](union_of("type", {"timeout": ref("responses.function_shell_call_output_timeout_outcome_param2:FunctionShellCallOutputTimeoutOutcomeParam2"), "exit": ref("responses.function_shell_call_output_exit_outcome_param2:FunctionShellCallOutputExitOutcomeParam2")}))
+    outcome = Field[
+        'FunctionShellCallOutputTimeoutOutcomeParam2 | FunctionShellCallOutputExitOutcomeParam2'
+    ](
+        union_of(
+            "type",
+            {
+                "timeout": ref(
+                    "responses.function_shell_call_output_timeout_outcome_param2:FunctionShellCallOutputTimeoutOutcomeParam2"
+                ),
+                "exit": ref(
+                    "responses.function_shell_call_output_exit_outcome_param2:FunctionShellCallOutputExitOutcomeParam2"
+                ),
+            },
+        )
+    )

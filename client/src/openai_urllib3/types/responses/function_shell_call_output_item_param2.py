@@ -12,7 +12,9 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.responses.function_shell_call_output_content_param2 import FunctionShellCallOutputContentParam2
+    from openai_urllib3.types.responses.function_shell_call_output_content_param2 import (
+        FunctionShellCallOutputContentParam2,
+    )
     from openai_urllib3.types.shared.direct_tool_call_caller_param import DirectToolCallCallerParam
     from openai_urllib3.types.shared.program_tool_call_caller_param import ProgramToolCallCallerParam
 
@@ -29,8 +31,20 @@ class FunctionShellCallOutputItemParam2(BaseModel):
     __slots__ = ()
     id = Field['str | None']()
     call_id = Field['str']()
-    caller = Field['DirectToolCallCallerParam | ProgramToolCallCallerParam | None'](union_of("type", {"direct": ref("shared.direct_tool_call_caller_param:DirectToolCallCallerParam"), "program": ref("shared.program_tool_call_caller_param:ProgramToolCallCallerParam")}))
+    caller = Field[
+        'DirectToolCallCallerParam | ProgramToolCallCallerParam | None'
+    ](
+        union_of(
+            "type",
+            {
+                "direct": ref("shared.direct_tool_call_caller_param:DirectToolCallCallerParam"),
+                "program": ref("shared.program_tool_call_caller_param:ProgramToolCallCallerParam"),
+            },
+        )
+    )
     type = Field['Literal["shell_call_output"]']()
-    output = Field['list[FunctionShellCallOutputContentParam2]'](list_of(ref("responses.function_shell_call_output_content_param2:FunctionShellCallOutputContentParam2")))
+    output = Field['list[FunctionShellCallOutputContentParam2]'](
+        list_of(ref("responses.function_shell_call_output_content_param2:FunctionShellCallOutputContentParam2"))
+    )
     status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
     max_output_length = Field['int | None']()

@@ -28,5 +28,16 @@ class FunctionShellTool(BaseModel):
 
     __slots__ = ()
     type = Field['Literal["shell"]']()
-    environment = Field['ContainerAuto | LocalEnvironment | ContainerReference | None'](union_of("type", {"container_auto": ref("responses.container_auto:ContainerAuto"), "local": ref("responses.local_environment:LocalEnvironment"), "container_reference": ref("responses.container_reference:ContainerReference")}))
+    environment = Field[
+        'ContainerAuto | LocalEnvironment | ContainerReference | None'
+    ](
+        union_of(
+            "type",
+            {
+                "container_auto": ref("responses.container_auto:ContainerAuto"),
+                "local": ref("responses.local_environment:LocalEnvironment"),
+                "container_reference": ref("responses.container_reference:ContainerReference"),
+            },
+        )
+    )
     allowed_callers = Field['list[Literal["direct", "programmatic"]] | None']()

@@ -31,4 +31,6 @@ class InputFileContentParam2(BaseModel):
     file_data = Field['str | None']()
     file_url = Field['str | None']()
     detail = Field['Literal["auto", "low", "high"] | None']()
-    prompt_cache_breakpoint = Field['PromptCacheBreakpointParam2 | None'](ref("chat.chat_completion_content_part_image:PromptCacheBreakpointParam2"))
+    prompt_cache_breakpoint = Field['PromptCacheBreakpointParam2 | None'](
+        ref("chat.chat_completion_content_part_image:PromptCacheBreakpointParam2")
+    )

@@ -29,4 +29,6 @@ class InputImageContentParamAutoParam2(BaseModel):
     image_url = Field['str | None']()
     file_id = Field['str | None']()
     detail = Field['Literal["low", "high", "auto", "original"] | None']()
-    prompt_cache_breakpoint = Field['PromptCacheBreakpointParam2 | None'](ref("chat.chat_completion_content_part_image:PromptCacheBreakpointParam2"))
+    prompt_cache_breakpoint = Field['PromptCacheBreakpointParam2 | None'](
+        ref("chat.chat_completion_content_part_image:PromptCacheBreakpointParam2")
+    )

@@ -28,5 +28,18 @@ class InputMessageResource(BaseModel):
     type = Field['Literal["message"]']()
     role = Field['Literal["user", "system", "developer"]']()
     status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
-    content = Field['list[ResponseInputText | ResponseInputImage | ResponseInputFile]'](list_of(union_of("type", {"input_text": ref("responses.response_input_text:ResponseInputText"), "input_image": ref("responses.response_input_image:ResponseInputImage"), "input_file": ref("responses.response_input_file:ResponseInputFile")})))
+    content = Field[
+        'list[ResponseInputText | ResponseInputImage | ResponseInputFile]'
+    ](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "input_text": ref("responses.response_input_text:ResponseInputText"),
+                    "input_image": ref("responses.response_input_image:ResponseInputImage"),
+                    "input_file": ref("responses.response_input_file:ResponseInputFile"),
+                },
+            )
+        )
+    )
     id = Field['str']()

@@ -27,4 +27,6 @@ class InputTextContentParam2(BaseModel):
     __slots__ = ()
     type = Field['Literal["input_text"]']()
     text = Field['str']()
-    prompt_cache_breakpoint = Field['PromptCacheBreakpointParam2 | None'](ref("chat.chat_completion_content_part_image:PromptCacheBreakpointParam2"))
+    prompt_cache_breakpoint = Field['PromptCacheBreakpointParam2 | None'](
+        ref("chat.chat_completion_content_part_image:PromptCacheBreakpointParam2")
+    )

@@ -26,5 +26,21 @@ class Moderation2(BaseModel):
     """Moderation results or errors for the response input and output."""
 
     __slots__ = ()
-    input = Field['ModerationResultBody | ModerationErrorBody'](union_of("type", {"moderation_result": ref("chat.chat_completion:ModerationResultBody"), "error": ref("responses.moderation_error_body:ModerationErrorBody")}))
-    output = Field['ModerationResultBody | ModerationErrorBody'](union_of("type", {"moderation_result": ref("chat.chat_completion:ModerationResultBody"), "error": ref("responses.moderation_error_body:ModerationErrorBody")}))
+    input = Field['ModerationResultBody | ModerationErrorBody'](
+        union_of(
+            "type",
+            {
+                "moderation_result": ref("chat.chat_completion:ModerationResultBody"),
+                "error": ref("responses.moderation_error_body:ModerationErrorBody"),
+            },
+        )
+    )
+    output = Field['ModerationResultBody | ModerationErrorBody'](
+        union_of(
+            "type",
+            {
+                "moderation_result": ref("chat.chat_completion:ModerationResultBody"),
+                "error": ref("responses.moderation_error_body:ModerationErrorBody"),
+            },
+        )
+    )

@@ -30,7 +30,17 @@ class NamespaceTool(BaseModel):
     type = Field['Literal["namespace"]']()
     name = Field['str']()
     description = Field['str']()
-    tools = Field['list[FunctionToolParam2 | CustomTool]'](list_of(union_of("type", {"function": ref("responses.namespace_tool:FunctionToolParam2"), "custom": ref("responses.custom_tool:CustomTool")})))
+    tools = Field['list[FunctionToolParam2 | CustomTool]'](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "function": ref("responses.namespace_tool:FunctionToolParam2"),
+                    "custom": ref("responses.custom_tool:CustomTool"),
+                },
+            )
+        )
+    )
 
 
 class FunctionToolParam2(BaseModel):

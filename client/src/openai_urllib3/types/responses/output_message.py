@@ -29,6 +29,16 @@ class OutputMessage(BaseModel):
     id = Field['str']()
     type = Field['Literal["message"]']()
     role = Field['Literal["assistant"]']()
-    content = Field['list[OutputTextContent | RefusalContent]'](list_of(union_of("type", {"output_text": ref("shared.output_text_content:OutputTextContent"), "refusal": ref("shared.refusal_content:RefusalContent")})))
+    content = Field['list[OutputTextContent | RefusalContent]'](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "output_text": ref("shared.output_text_content:OutputTextContent"),
+                    "refusal": ref("shared.refusal_content:RefusalContent"),
+                },
+            )
+        )
+    )
     phase = Field['Literal["commentary", "final_answer"] | None']()
     status = Field['Literal["in_progress", "completed", "incomplete"]']()

@@ -18,7 +18,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.additional_tools_item_param2 import AdditionalToolsItemParam2
     from openai_urllib3.types.responses.apply_patch_tool import ApplyPatchTool
     from openai_urllib3.types.responses.apply_patch_tool_call_item_param2 import ApplyPatchToolCallItemParam2
-    from openai_urllib3.types.responses.apply_patch_tool_call_output_item_param2 import ApplyPatchToolCallOutputItemParam2
+    from openai_urllib3.types.responses.apply_patch_tool_call_output_item_param2 import (
+        ApplyPatchToolCallOutputItemParam2,
+    )
     from openai_urllib3.types.responses.compaction_summary_item_param2 import CompactionSummaryItemParam2
     from openai_urllib3.types.responses.compaction_trigger_item_param2 import CompactionTriggerItemParam2
     from openai_urllib3.types.responses.computer_call_output_item_param2 import ComputerCallOutputItemParam2
@@ -33,7 +35,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.function_shell_call_output_item_param2 import FunctionShellCallOutputItemParam2
     from openai_urllib3.types.responses.function_shell_tool import FunctionShellTool
     from openai_urllib3.types.responses.function_tool import FunctionTool2
-    from openai_urllib3.types.responses.function_tool_call import FunctionToolCall
+    from openai_urllib3.types.responses.function_tool_call2 import FunctionToolCall2
     from openai_urllib3.types.responses.item_reference_param2 import ItemReferenceParam2
     from openai_urllib3.types.responses.mcp_approval_response import MCPApprovalResponse
     from openai_urllib3.types.responses.moderation2 import Moderation2
@@ -48,7 +50,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.response_usage import ResponseUsage
     from openai_urllib3.types.responses.specific_apply_patch_param2 import SpecificApplyPatchParam2
     from openai_urllib3.types.responses.specific_function_shell_param2 import SpecificFunctionShellParam2
-    from openai_urllib3.types.responses.specific_programmatic_tool_calling_param2 import SpecificProgrammaticToolCallingParam2
+    from openai_urllib3.types.responses.specific_programmatic_tool_calling_param2 import (
+        SpecificProgrammaticToolCallingParam2,
+    )
     from openai_urllib3.types.responses.tool import CodeInterpreterTool2
     from openai_urllib3.types.responses.tool import ImageGenTool
     from openai_urllib3.types.responses.tool import LocalShellToolParam
@@ -66,13 +70,13 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.additional_tools import AdditionalTools
     from openai_urllib3.types.shared.apply_patch_tool_call import ApplyPatchToolCall
     from openai_urllib3.types.shared.apply_patch_tool_call_output import ApplyPatchToolCallOutput
-    from openai_urllib3.types.shared.code_interpreter_tool_call import CodeInterpreterToolCall
+    from openai_urllib3.types.shared.code_interpreter_tool_call2 import CodeInterpreterToolCall2
     from openai_urllib3.types.shared.compaction_body import CompactionBody
     from openai_urllib3.types.shared.computer_tool_call import ComputerToolCall
     from openai_urllib3.types.shared.computer_tool_call_output_resource import ComputerToolCallOutputResource
     from openai_urllib3.types.shared.custom_tool_call import CustomToolCall
     from openai_urllib3.types.shared.custom_tool_call_output import CustomToolCallOutput
-    from openai_urllib3.types.shared.file_search_tool_call import FileSearchToolCall
+    from openai_urllib3.types.shared.file_search_tool_call2 import FileSearchToolCall2
     from openai_urllib3.types.shared.function_shell_call import FunctionShellCall
     from openai_urllib3.types.shared.function_shell_call_output import FunctionShellCallOutput
     from openai_urllib3.types.shared.function_tool_call_output_resource import FunctionToolCallOutputResource
@@ -119,8 +123,54 @@ class Response(ResponseMixin, BaseModel):
     background = Field['bool | None']()
     max_tool_calls = Field['int | None']()
     text = Field['ResponseTextParam2 | None'](ref("responses.response_text_param2:ResponseTextParam2"))
-    tools = Field['list[FunctionTool2 | FileSearchTool2 | ComputerTool | ComputerUsePreviewTool | WebSearchTool | MCPTool | CodeInterpreterTool2 | ProgrammaticToolCallingParam | ImageGenTool | LocalShellToolParam | FunctionShellTool | CustomTool | NamespaceTool | ToolSearchTool | WebSearchPreviewTool | ApplyPatchTool]'](list_of(union_of("type", {"function": ref("responses.function_tool:FunctionTool2"), "file_search": ref("responses.file_search_tool:FileSearchTool2"), "computer": ref("responses.computer_tool:ComputerTool"), "computer_use_preview": ref("responses.computer_use_preview_tool:ComputerUsePreviewTool"), "mcp": ref("responses.tool:MCPTool"), "code_interpreter": ref("responses.tool:CodeInterpreterTool2"), "programmatic_tool_calling": ref("responses.tool:ProgrammaticToolCallingParam"), "image_generation": ref("responses.tool:ImageGenTool"), "local_shell": ref("responses.tool:LocalShellToolParam"), "shell": ref("responses.function_shell_tool:FunctionShellTool"), "custom": ref("responses.custom_tool:CustomTool"), "namespace": ref("responses.namespace_tool:NamespaceTool"), "tool_search": ref("responses.tool_search_tool:ToolSearchTool"), "apply_patch": ref("responses.apply_patch_tool:ApplyPatchTool")})))
-    tool_choice = Field['Literal["none", "auto", "required"] | ToolChoiceAllowed | ToolChoiceTypes | ToolChoiceFunction | ToolChoiceMCP | ToolChoiceCustom | SpecificProgrammaticToolCallingParam2 | SpecificApplyPatchParam2 | SpecificFunctionShellParam2'](union_of("type", {"allowed_tools": ref("responses.tool_choice_allowed:ToolChoiceAllowed"), "function": ref("shared.tool_choice_function:ToolChoiceFunction"), "mcp": ref("shared.tool_choice_mcp:ToolChoiceMCP"), "custom": ref("responses.tool_choice_custom:ToolChoiceCustom"), "programmatic_tool_calling": ref("responses.specific_programmatic_tool_calling_param2:SpecificProgrammaticToolCallingParam2"), "apply_patch": ref("responses.specific_apply_patch_param2:SpecificApplyPatchParam2"), "shell": ref("responses.specific_function_shell_param2:SpecificFunctionShellParam2")}, ref("responses.tool_choice_types:ToolChoiceTypes")))
+    tools = Field[
+        'list[FunctionTool2 | FileSearchTool2 | ComputerTool | ComputerUsePreviewTool | WebSearchTool | MCPTool |'
+        ' CodeInterpreterTool2 | ProgrammaticToolCallingParam | ImageGenTool | LocalShellToolParam | FunctionShellTool'
+        ' | CustomTool | NamespaceTool | ToolSearchTool | WebSearchPreviewTool | ApplyPatchTool]'
+    ](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "function": ref("responses.function_tool:FunctionTool2"),
+                    "file_search": ref("responses.file_search_tool:FileSearchTool2"),
+                    "computer": ref("responses.computer_tool:ComputerTool"),
+                    "computer_use_preview": ref("responses.computer_use_preview_tool:ComputerUsePreviewTool"),
+                    "mcp": ref("responses.tool:MCPTool"),
+                    "code_interpreter": ref("responses.tool:CodeInterpreterTool2"),
+                    "programmatic_tool_calling": ref("responses.tool:ProgrammaticToolCallingParam"),
+                    "image_generation": ref("responses.tool:ImageGenTool"),
+                    "local_shell": ref("responses.tool:LocalShellToolParam"),
+                    "shell": ref("responses.function_shell_tool:FunctionShellTool"),
+                    "custom": ref("responses.custom_tool:CustomTool"),
+                    "namespace": ref("responses.namespace_tool:NamespaceTool"),
+                    "tool_search": ref("responses.tool_search_tool:ToolSearchTool"),
+                    "apply_patch": ref("responses.apply_patch_tool:ApplyPatchTool"),
+                },
+            )
+        )
+    )
+    tool_choice = Field[
+        'Literal["none", "auto", "required"] | ToolChoiceAllowed | ToolChoiceTypes | ToolChoiceFunction |'
+        ' ToolChoiceMCP | ToolChoiceCustom | SpecificProgrammaticToolCallingParam2 | SpecificApplyPatchParam2 |'
+        ' SpecificFunctionShellParam2'
+    ](
+        union_of(
+            "type",
+            {
+                "allowed_tools": ref("responses.tool_choice_allowed:ToolChoiceAllowed"),
+                "function": ref("shared.tool_choice_function:ToolChoiceFunction"),
+                "mcp": ref("shared.tool_choice_mcp:ToolChoiceMCP"),
+                "custom": ref("responses.tool_choice_custom:ToolChoiceCustom"),
+                "programmatic_tool_calling": ref(
+                    "responses.specific_programmatic_tool_calling_param2:SpecificProgrammaticToolCallingParam2"
+                ),
+                "apply_patch": ref("responses.specific_apply_patch_param2:SpecificApplyPatchParam2"),
+                "shell": ref("responses.specific_function_shell_param2:SpecificFunctionShellParam2"),
+            },
+            ref("responses.tool_choice_types:ToolChoiceTypes"),
+        )
+    )
     prompt = Field['Prompt | None'](ref("realtime.realtime_session_create_response_ga:Prompt"))
     service_tier = Field['Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"] | None']()
     truncation = Field['Literal["auto", "disabled"] | None']()
@@ -131,9 +181,122 @@ class Response(ResponseMixin, BaseModel):
     completed_at = Field['float | None']()
     error = Field['ResponseError | None'](ref("responses.response:ResponseError"))
     incomplete_details = Field['ResponseIncompleteDetails | None'](ref("responses.response:ResponseIncompleteDetails"))
-    output = Field['list[OutputMessage | FileSearchToolCall | FunctionToolCall | FunctionToolCallOutputResource | WebSearchToolCall | ComputerToolCall | ComputerToolCallOutputResource | ReasoningItem | Program | ProgramOutput | ToolSearchCall | ToolSearchOutput | AdditionalTools | CompactionBody | ImageGenToolCall | CodeInterpreterToolCall | LocalShellToolCall | LocalShellToolCallOutput | FunctionShellCall | FunctionShellCallOutput | ApplyPatchToolCall | ApplyPatchToolCallOutput | MCPToolCall | MCPListTools | MCPApprovalRequest | MCPApprovalResponseResource | CustomToolCall | CustomToolCallOutputResource]'](list_of(union_of("type", {"message": ref("responses.output_message:OutputMessage"), "file_search_call": ref("shared.file_search_tool_call:FileSearchToolCall"), "function_call": ref("responses.function_tool_call:FunctionToolCall"), "function_call_output": ref("shared.function_tool_call_output_resource:FunctionToolCallOutputResource"), "web_search_call": ref("shared.web_search_tool_call:WebSearchToolCall"), "computer_call": ref("shared.computer_tool_call:ComputerToolCall"), "computer_call_output": ref("shared.computer_tool_call_output_resource:ComputerToolCallOutputResource"), "reasoning": ref("shared.reasoning_item:ReasoningItem"), "program": ref("shared.program:Program"), "program_output": ref("shared.program_output:ProgramOutput"), "tool_search_call": ref("shared.tool_search_call:ToolSearchCall"), "tool_search_output": ref("shared.tool_search_output:ToolSearchOutput"), "additional_tools": ref("shared.additional_tools:AdditionalTools"), "compaction": ref("shared.compaction_body:CompactionBody"), "image_generation_call": ref("shared.image_gen_tool_call:ImageGenToolCall"), "code_interpreter_call": ref("shared.code_interpreter_tool_call:CodeInterpreterToolCall"), "local_shell_call": ref("shared.local_shell_tool_call:LocalShellToolCall"), "local_shell_call_output": ref("shared.local_shell_tool_call_output:LocalShellToolCallOutput"), "shell_call": ref("shared.function_shell_call:FunctionShellCall"), "shell_call_output": ref("shared.function_shell_call_output:FunctionShellCallOutput"), "apply_patch_call": ref("shared.apply_patch_tool_call:ApplyPatchToolCall"), "apply_patch_call_output": ref("shared.apply_patch_tool_call_output:ApplyPatchToolCallOutput"), "mcp_call": ref("shared.mcp_tool_call:MCPToolCall"), "mcp_list_tools": ref("shared.mcp_list_tools:MCPListTools"), "mcp_approval_request": ref("shared.mcp_approval_request:MCPApprovalRequest"), "mcp_approval_response": ref("shared.mcp_approval_response_resource:MCPApprovalResponseResource"), "custom_tool_call": ref("shared.custom_tool_call:CustomToolCall"), "custom_tool_call_output": ref("responses.custom_tool_call_output_resource:CustomToolCallOutputResource")})))
+    output = Field[
+        'list[OutputMessage | FileSearchToolCall2 | FunctionToolCall2 | FunctionToolCallOutputResource |'
+        ' WebSearchToolCall | ComputerToolCall | ComputerToolCallOutputResource | ReasoningItem | Program |'
+        ' ProgramOutput | ToolSearchCall | ToolSearchOutput | AdditionalTools | CompactionBody | ImageGenToolCall |'
+        ' CodeInterpreterToolCall2 | LocalShellToolCall | LocalShellToolCallOutput | FunctionShellCall |'
+        ' FunctionShellCallOutput | ApplyPatchToolCall | ApplyPatchToolCallOutput | MCPToolCall | MCPListTools |'
+        ' MCPApprovalRequest | MCPApprovalResponseResource | CustomToolCall | CustomToolCallOutputResource]'
+    ](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "message": ref("responses.output_message:OutputMessage"),
+                    "file_search_call": ref("shared.file_search_tool_call2:FileSearchToolCall2"),
+                    "function_call": ref("responses.function_tool_call2:FunctionToolCall2"),
+                    "function_call_output": ref(
+                        "shared.function_tool_call_output_resource:FunctionToolCallOutputResource"
+                    ),
+                    "web_search_call": ref("shared.web_search_tool_call:WebSearchToolCall"),
+                    "computer_call": ref("shared.computer_tool_call:ComputerToolCall"),
+                    "computer_call_output": ref(
+                        "shared.computer_tool_call_output_resource:ComputerToolCallOutputResource"
+                    ),
+                    "reasoning": ref("shared.reasoning_item:ReasoningItem"),
+                    "program": ref("shared.program:Program"),
+                    "program_output": ref("shared.program_output:ProgramOutput"),
+                    "tool_search_call": ref("shared.tool_search_call:ToolSearchCall"),
+                    "tool_search_output": ref("shared.tool_search_output:ToolSearchOutput"),
+                    "additional_tools": ref("shared.additional_tools:AdditionalTools"),
+                    "compaction": ref("shared.compaction_body:CompactionBody"),
+                    "image_generation_call": ref("shared.image_gen_tool_call:ImageGenToolCall"),
+                    "code_interpreter_call": ref("shared.code_interpreter_tool_call2:CodeInterpreterToolCall2"),
+                    "local_shell_call": ref("shared.local_shell_tool_call:LocalShellToolCall"),
+                    "local_shell_call_output": ref("shared.local_shell_tool_call_output:LocalShellToolCallOutput"),
+                    "shell_call": ref("shared.function_shell_call:FunctionShellCall"),
+                    "shell_call_output": ref("shared.function_shell_call_output:FunctionShellCallOutput"),
+                    "apply_patch_call": ref("shared.apply_patch_tool_call:ApplyPatchToolCall"),
+                    "apply_patch_call_output": ref("shared.apply_patch_tool_call_output:ApplyPatchToolCallOutput"),
+                    "mcp_call": ref("shared.mcp_tool_call:MCPToolCall"),
+                    "mcp_list_tools": ref("shared.mcp_list_tools:MCPListTools"),
+                    "mcp_approval_request": ref("shared.mcp_approval_request:MCPApprovalRequest"),
+                    "mcp_approval_response": ref("shared.mcp_approval_response_resource:MCPApprovalResponseResource"),
+                    "custom_tool_call": ref("shared.custom_tool_call:CustomToolCall"),
+                    "custom_tool_call_output": ref(
+                        "responses.custom_tool_call_output_resource:CustomToolCallOutputResource"
+                    ),
+                },
+            )
+        )
+    )
     reasoning = Field['Reasoning | None'](ref("responses.reasoning:Reasoning"))
-    instructions = Field['str | list[EasyInputMessage2 | InputMessage | OutputMessage | FileSearchToolCall | ComputerToolCall | ComputerCallOutputItemParam2 | WebSearchToolCall | FunctionToolCall | FunctionCallOutputItemParam2 | ToolSearchCallItemParam2 | ToolSearchOutputItemParam2 | AdditionalToolsItemParam2 | ReasoningItem | CompactionSummaryItemParam2 | ImageGenToolCall | CodeInterpreterToolCall | LocalShellToolCall | LocalShellToolCallOutput | FunctionShellCallItemParam2 | FunctionShellCallOutputItemParam2 | ApplyPatchToolCallItemParam2 | ApplyPatchToolCallOutputItemParam2 | MCPListTools | MCPApprovalRequest | MCPApprovalResponse | MCPToolCall | CustomToolCallOutput | CustomToolCall | CompactionTriggerItemParam2 | ItemReferenceParam2 | ProgramItemParam2 | ProgramOutputItemParam2] | None'](by_json_type(object=None, array=list_of(union_of("type", {"message": ref("responses.easy_input_message:EasyInputMessage2"), "file_search_call": ref("shared.file_search_tool_call:FileSearchToolCall"), "computer_call": ref("shared.computer_tool_call:ComputerToolCall"), "computer_call_output": ref("responses.computer_call_output_item_param2:ComputerCallOutputItemParam2"), "web_search_call": ref("shared.web_search_tool_call:WebSearchToolCall"), "function_call": ref("responses.function_tool_call:FunctionToolCall"), "function_call_output": ref("responses.function_call_output_item_param2:FunctionCallOutputItemParam2"), "tool_search_call": ref("responses.tool_search_call_item_param2:ToolSearchCallItemParam2"), "tool_search_output": ref("responses.tool_search_output_item_param2:ToolSearchOutputItemParam2"), "additional_tools": ref("responses.additional_tools_item_param2:AdditionalToolsItemParam2"), "reasoning": ref("shared.reasoning_item:ReasoningItem"), "compaction": ref("responses.compaction_summary_item_param2:CompactionSummaryItemParam2"), "image_generation_call": ref("shared.image_gen_tool_call:ImageGenToolCall"), "code_interpreter_call": ref("shared.code_interpreter_tool_call:CodeInterpreterToolCall"), "local_shell_call": ref("shared.local_shell_tool_call:LocalShellToolCall"), "local_shell_call_output": ref("shared.local_shell_tool_call_output:LocalShellToolCallOutput"), "shell_call": ref("responses.function_shell_call_item_param2:FunctionShellCallItemParam2"), "shell_call_output": ref("responses.function_shell_call_output_item_param2:FunctionShellCallOutputItemParam2"), "apply_patch_call": ref("responses.apply_patch_tool_call_item_param2:ApplyPatchToolCallItemParam2"), "apply_patch_call_output": ref("responses.apply_patch_tool_call_output_item_param2:ApplyPatchToolCallOutputItemParam2"), "mcp_list_tools": ref("shared.mcp_list_tools:MCPListTools"), "mcp_approval_request": ref("shared.mcp_approval_request:MCPApprovalRequest"), "mcp_approval_response": ref("responses.mcp_approval_response:MCPApprovalResponse"), "mcp_call": ref("shared.mcp_tool_call:MCPToolCall"), "custom_tool_call_output": ref("shared.custom_tool_call_output:CustomToolCallOutput"), "custom_tool_call": ref("shared.custom_tool_call:CustomToolCall"), "compaction_trigger": ref("responses.compaction_trigger_item_param2:CompactionTriggerItemParam2"), "program": ref("responses.program_item_param2:ProgramItemParam2"), "program_output": ref("responses.program_output_item_param2:ProgramOutputItemParam2")}, ref("responses.item_reference_param2:ItemReferenceParam2")))))
+    instructions = Field[
+        'str | list[EasyInputMessage2 | InputMessage | OutputMessage | FileSearchToolCall2 | ComputerToolCall |'
+        ' ComputerCallOutputItemParam2 | WebSearchToolCall | FunctionToolCall2 | FunctionCallOutputItemParam2 |'
+        ' ToolSearchCallItemParam2 | ToolSearchOutputItemParam2 | AdditionalToolsItemParam2 | ReasoningItem |'
+        ' CompactionSummaryItemParam2 | ImageGenToolCall | CodeInterpreterToolCall2 | LocalShellToolCall |'
+        ' LocalShellToolCallOutput | FunctionShellCallItemParam2 | FunctionShellCallOutputItemParam2 |'
+        ' ApplyPatchToolCallItemParam2 | ApplyPatchToolCallOutputItemParam2 | MCPListTools | MCPApprovalRequest |'
+        ' MCPApprovalResponse | MCPToolCall | CustomToolCallOutput | CustomToolCall | CompactionTriggerItemParam2 |'
+        ' ItemReferenceParam2 | ProgramItemParam2 | ProgramOutputItemParam2] | None'
+    ](
+        by_json_type(
+            object=None,
+            array=list_of(
+                union_of(
+                    "type",
+                    {
+                        "message": ref("responses.easy_input_message:EasyInputMessage2"),
+                        "file_search_call": ref("shared.file_search_tool_call2:FileSearchToolCall2"),
+                        "computer_call": ref("shared.computer_tool_call:ComputerToolCall"),
+                        "computer_call_output": ref(
+                            "responses.computer_call_output_item_param2:ComputerCallOutputItemParam2"
+                        ),
+                        "web_search_call": ref("shared.web_search_tool_call:WebSearchToolCall"),
+                        "function_call": ref("responses.function_tool_call2:FunctionToolCall2"),
+                        "function_call_output": ref(
+                            "responses.function_call_output_item_param2:FunctionCallOutputItemParam2"
+                        ),
+                        "tool_search_call": ref("responses.tool_search_call_item_param2:ToolSearchCallItemParam2"),
+                        "tool_search_output": ref(
+                            "responses.tool_search_output_item_param2:ToolSearchOutputItemParam2"
+                        ),
+                        "additional_tools": ref("responses.additional_tools_item_param2:AdditionalToolsItemParam2"),
+                        "reasoning": ref("shared.reasoning_item:ReasoningItem"),
+                        "compaction": ref("responses.compaction_summary_item_param2:CompactionSummaryItemParam2"),
+                        "image_generation_call": ref("shared.image_gen_tool_call:ImageGenToolCall"),
+                        "code_interpreter_call": ref("shared.code_interpreter_tool_call2:CodeInterpreterToolCall2"),
+                        "local_shell_call": ref("shared.local_shell_tool_call:LocalShellToolCall"),
+                        "local_shell_call_output": ref("shared.local_shell_tool_call_output:LocalShellToolCallOutput"),
+                        "shell_call": ref("responses.function_shell_call_item_param2:FunctionShellCallItemParam2"),
+                        "shell_call_output": ref(
+                            "responses.function_shell_call_output_item_param2:FunctionShellCallOutputItemParam2"
+                        ),
+                        "apply_patch_call": ref(
+                            "responses.apply_patch_tool_call_item_param2:ApplyPatchToolCallItemParam2"
+                        ),
+                        "apply_patch_call_output": ref(
+                            "responses.apply_patch_tool_call_output_item_param2:ApplyPatchToolCallOutputItemParam2"
+                        ),
+                        "mcp_list_tools": ref("shared.mcp_list_tools:MCPListTools"),
+                        "mcp_approval_request": ref("shared.mcp_approval_request:MCPApprovalRequest"),
+                        "mcp_approval_response": ref("responses.mcp_approval_response:MCPApprovalResponse"),
+                        "mcp_call": ref("shared.mcp_tool_call:MCPToolCall"),
+                        "custom_tool_call_output": ref("shared.custom_tool_call_output:CustomToolCallOutput"),
+                        "custom_tool_call": ref("shared.custom_tool_call:CustomToolCall"),
+                        "compaction_trigger": ref(
+                            "responses.compaction_trigger_item_param2:CompactionTriggerItemParam2"
+                        ),
+                        "program": ref("responses.program_item_param2:ProgramItemParam2"),
+                        "program_output": ref("responses.program_output_item_param2:ProgramOutputItemParam2"),
+                    },
+                    ref("responses.item_reference_param2:ItemReferenceParam2"),
+                )
+            ),
+        )
+    )
     usage = Field['ResponseUsage | None'](ref("responses.response_usage:ResponseUsage"))
     prompt_cache_options = Field['PromptCacheOptions | None'](ref("responses.prompt_cache_options:PromptCacheOptions"))
     moderation = Field['Moderation2 | None'](ref("responses.moderation2:Moderation2"))
@@ -146,7 +309,13 @@ class ResponseError(BaseModel):
     """An error object returned when the model fails to generate a Response."""
 
     __slots__ = ()
-    code = Field['Literal["server_error", "rate_limit_exceeded", "invalid_prompt", "data_residency_mismatch", "bio_policy", "vector_store_timeout", "invalid_image", "invalid_image_format", "invalid_base64_image", "invalid_image_url", "image_too_large", "image_too_small", "image_parse_error", "image_content_policy_violation", "invalid_image_mode", "image_file_too_large", "unsupported_image_media_type", "empty_image_file", "failed_to_download_image", "image_file_not_found"]']()
+    code = Field[
+        'Literal["server_error", "rate_limit_exceeded", "invalid_prompt", "data_residency_mismatch", "bio_policy",'
+        ' "vector_store_timeout", "invalid_image", "invalid_image_format", "invalid_base64_image",'
+        ' "invalid_image_url", "image_too_large", "image_too_small", "image_parse_error",'
+        ' "image_content_policy_violation", "invalid_image_mode", "image_file_too_large",'
+        ' "unsupported_image_media_type", "empty_image_file", "failed_to_download_image", "image_file_not_found"]'
+    ]()
     message = Field['str']()
 
 

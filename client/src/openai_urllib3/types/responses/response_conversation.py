@@ -20,7 +20,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class ResponseConversation(BaseModel):
-    """The conversation that this response belonged to. Input items and output items from this response were automatically added to this conversation."""
+    """The conversation that this response belonged to. Input items and output items from this response were automatically
+    added to this conversation.
+    """
 
     __slots__ = ()
     id = Field['str']()

@@ -20,7 +20,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class ResponseFormatTextJSONSchemaConfig(BaseModel):
-    """JSON Schema response format. Used to generate structured JSON responses. Learn more about [Structured Outputs](/docs/guides/structured-outputs)."""
+    """JSON Schema response format. Used to generate structured JSON responses. Learn more about [Structured
+    Outputs](/docs/guides/structured-outputs).
+    """
 
     __slots__ = ()
     type = Field['Literal["json_schema"]']()

@@ -19,7 +19,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class ResponseFormatTextJSONSchemaConfigParam(TypedDict, total=False):
-    """JSON Schema response format. Used to generate structured JSON responses. Learn more about [Structured Outputs](/docs/guides/structured-outputs)."""
+    """JSON Schema response format. Used to generate structured JSON responses. Learn more about [Structured
+    Outputs](/docs/guides/structured-outputs).
+    """
     type: Required[Literal["json_schema"]]
     description: str
     name: Required[str]

@@ -27,7 +27,9 @@ class ResponseInputAudio(BaseModel):
 
     __slots__ = ()
     type = Field['Literal["input_audio"]']()
-    input_audio = Field['ResponseInputAudioInputAudio'](ref("responses.response_input_audio:ResponseInputAudioInputAudio"))
+    input_audio = Field['ResponseInputAudioInputAudio'](
+        ref("responses.response_input_audio:ResponseInputAudioInputAudio")
+    )
 
 
 class ResponseInputAudioInputAudio(BaseModel):

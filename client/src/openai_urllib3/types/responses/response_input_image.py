@@ -32,7 +32,9 @@ class ResponseInputImage(BaseModel):
     image_url = Field['str | None']()
     file_id = Field['str | None']()
     detail = Field['Literal["low", "high", "auto", "original"]']()
-    prompt_cache_breakpoint = Field['PromptCacheBreakpointConfig | None'](ref("responses.response_input_file:PromptCacheBreakpointConfig"))
+    prompt_cache_breakpoint = Field['PromptCacheBreakpointConfig | None'](
+        ref("responses.response_input_file:PromptCacheBreakpointConfig")
+    )
 
 
 class EvalItemInputImage(BaseModel):

@@ -11,7 +11,9 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.responses.response_input_file_param import PromptCacheBreakpointConfigParam
-    from openai_urllib3.types.responses.response_input_file_param import PromptCacheBreakpointConfigParam as PromptCacheBreakpoint
+    from openai_urllib3.types.responses.response_input_file_param import (
+        PromptCacheBreakpointConfigParam as PromptCacheBreakpoint,
+    )
 
 __all__ = [
     "EvalItemInputImageParam",

@@ -29,7 +29,9 @@ class ResponseInputText(BaseModel):
     __slots__ = ()
     type = Field['Literal["input_text"]']()
     text = Field['str']()
-    prompt_cache_breakpoint = Field['PromptCacheBreakpointConfig | None'](ref("responses.response_input_file:PromptCacheBreakpointConfig"))
+    prompt_cache_breakpoint = Field['PromptCacheBreakpointConfig | None'](
+        ref("responses.response_input_file:PromptCacheBreakpointConfig")
+    )
 
 _ELSEWHERE: dict[str, str] = {
     "PromptCacheBreakpoint": "responses.response_input_file:PromptCacheBreakpointConfig",

@@ -22,12 +22,16 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class ResponseLogProb(BaseModel):
-    """A logprob is the logarithmic probability that the model assigns to producing  a particular token at a given position in the sequence. Less-negative (higher)  logprob values indicate greater model confidence in that token choice."""
+    """A logprob is the logarithmic probability that the model assigns to producing  a particular token at a given position
+    in the sequence. Less-negative (higher)  logprob values indicate greater model confidence in that token choice.
+    """
 
     __slots__ = ()
     token = Field['str']()
     logprob = Field['float']()
-    top_logprobs = Field['list[ResponseLogProbTopLogprob] | None'](list_of(ref("responses.response_log_prob:ResponseLogProbTopLogprob")))
+    top_logprobs = Field['list[ResponseLogProbTopLogprob] | None'](
+        list_of(ref("responses.response_log_prob:ResponseLogProbTopLogprob"))
+    )
 
 
 class ResponseLogProbTopLogprob(BaseModel):

@@ -34,4 +34,16 @@ class ResponseOutputTextAnnotationAddedEvent(BaseModel):
     content_index = Field['int']()
     annotation_index = Field['int']()
     sequence_number = Field['int']()
-    annotation = Field['FileCitationBody | UrlCitationBody | ContainerFileCitationBody | FilePath | None'](union_of("type", {"file_citation": ref("shared.file_citation_body:FileCitationBody"), "url_citation": ref("shared.url_citation_body:UrlCitationBody"), "container_file_citation": ref("shared.container_file_citation_body:ContainerFileCitationBody"), "file_path": ref("shared.file_path:FilePath")}))
+    annotation = Field[
+        'FileCitationBody | UrlCitationBody | ContainerFileCitationBody | FilePath | None'
+    ](
+        union_of(
+            "type",
+            {
+                "file_citation": ref("shared.file_citation_body:FileCitationBody"),
+                "url_citation": ref("shared.url_citation_body:UrlCitationBody"),
+                "container_file_citation": ref("shared.container_file_citation_body:ContainerFileCitationBody"),
+                "file_path": ref("shared.file_path:FilePath"),
+            },
+        )
+    )

@@ -30,7 +30,9 @@ class ResponseReasoningSummaryPartAddedEvent(BaseModel):
     output_index = Field['int']()
     summary_index = Field['int']()
     sequence_number = Field['int']()
-    part = Field['ResponseReasoningSummaryPartAddedEventPart'](ref("responses.response_reasoning_summary_part_added_event:ResponseReasoningSummaryPartAddedEventPart"))
+    part = Field['ResponseReasoningSummaryPartAddedEventPart'](
+        ref("responses.response_reasoning_summary_part_added_event:ResponseReasoningSummaryPartAddedEventPart")
+    )
 
 
 class ResponseReasoningSummaryPartAddedEventPart(BaseModel):

@@ -31,7 +31,9 @@ class ResponseReasoningSummaryPartDoneEvent(BaseModel):
     summary_index = Field['int']()
     status = Field['Literal["incomplete"] | None']()
     sequence_number = Field['int']()
-    part = Field['ResponseReasoningSummaryPartDoneEventPart'](ref("responses.response_reasoning_summary_part_done_event:ResponseReasoningSummaryPartDoneEventPart"))
+    part = Field['ResponseReasoningSummaryPartDoneEventPart'](
+        ref("responses.response_reasoning_summary_part_done_event:ResponseReasoningSummaryPartDoneEventPart")
+    )
 
 
 class ResponseReasoningSummaryPartDoneEventPart(BaseModel):

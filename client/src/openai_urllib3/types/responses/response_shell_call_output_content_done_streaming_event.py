@@ -30,4 +30,6 @@ class ResponseShellCallOutputContentDoneStreamingEvent(BaseModel):
     item_id = Field['str']()
     output_index = Field['int']()
     command_index = Field['int']()
-    output = Field['list[FunctionShellCallOutputContent]'](list_of(ref("shared.function_shell_call_output_content:FunctionShellCallOutputContent")))
+    output = Field['list[FunctionShellCallOutputContent]'](
+        list_of(ref("shared.function_shell_call_output_content:FunctionShellCallOutputContent"))
+    )

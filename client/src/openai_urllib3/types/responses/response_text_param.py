@@ -10,7 +10,9 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.responses.response_format_text_json_schema_config_param import ResponseFormatTextJSONSchemaConfigParam
+    from openai_urllib3.types.responses.response_format_text_json_schema_config_param import (
+        ResponseFormatTextJSONSchemaConfigParam,
+    )
     from openai_urllib3.types.shared_params.response_format_json_object import ResponseFormatJsonObjectParam
     from openai_urllib3.types.shared_params.response_format_text import ResponseFormatTextParam
 
@@ -22,6 +24,8 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class ResponseTextParam(TypedDict, total=False):
-    """Configuration options for a text response from the model. Can be plain text or structured JSON data. Learn more: - [Text inputs and outputs](/docs/guides/text) - [Structured Outputs](/docs/guides/structured-outputs)"""
+    """Configuration options for a text response from the model. Can be plain text or structured JSON data. Learn more: -
+    [Text inputs and outputs](/docs/guides/text) - [Structured Outputs](/docs/guides/structured-outputs)
+    """
     format: Union[ResponseFormatTextParam, ResponseFormatTextJSONSchemaConfigParam, ResponseFormatJsonObjectParam]
     verbosity: Optional[Literal["low", "medium", "high"]]

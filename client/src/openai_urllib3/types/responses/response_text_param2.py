@@ -12,7 +12,9 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.responses.response_format_text_json_schema_config import ResponseFormatTextJSONSchemaConfig
+    from openai_urllib3.types.responses.response_format_text_json_schema_config import (
+        ResponseFormatTextJSONSchemaConfig,
+    )
     from openai_urllib3.types.shared.response_format_json_object import ResponseFormatJSONObject
     from openai_urllib3.types.shared.response_format_text import ResponseFormatText
 
@@ -24,8 +26,23 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class ResponseTextParam2(BaseModel):
-    """Configuration options for a text response from the model. Can be plain text or structured JSON data. Learn more: - [Text inputs and outputs](/docs/guides/text) - [Structured Outputs](/docs/guides/structured-outputs)"""
+    """Configuration options for a text response from the model. Can be plain text or structured JSON data. Learn more: -
+    [Text inputs and outputs](/docs/guides/text) - [Structured Outputs](/docs/guides/structured-outputs)
+    """
 
     __slots__ = ()
-    format = Field['ResponseFormatText | ResponseFormatTextJSONSchemaConfig | ResponseFormatJSONObject | None'](union_of("type", {"text": ref("shared.response_format_text:ResponseFormatText"), "json_schema": ref("responses.response_format_text_json_schema_config:ResponseFormatTextJSONSchemaConfig"), "json_object": ref("shared.response_format_json_object:ResponseFormatJSONObject")}))
+    format = Field[
+        'ResponseFormatText | ResponseFormatTextJSONSchemaConfig | ResponseFormatJSONObject | None'
+    ](
+        union_of(
+            "type",
+            {
+                "text": ref("shared.response_format_text:ResponseFormatText"),
+                "json_schema": ref(
+                    "responses.response_format_text_json_schema_config:ResponseFormatTextJSONSchemaConfig"
+                ),
+                "json_object": ref("shared.response_format_json_object:ResponseFormatJSONObject"),
+            },
+        )
+    )
     verbosity = Field['Literal["low", "medium", "high"] | None']()

@@ -23,13 +23,19 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class ResponseUsage(BaseModel):
-    """Represents token usage details including input tokens, output tokens, a breakdown of output tokens, and the total tokens used."""
+    """Represents token usage details including input tokens, output tokens, a breakdown of output tokens, and the total
+    tokens used.
+    """
 
     __slots__ = ()
     input_tokens = Field['int']()
-    input_tokens_details = Field['ResponseUsageInputTokensDetails'](ref("responses.response_usage:ResponseUsageInputTokensDetails"))
+    input_tokens_details = Field['ResponseUsageInputTokensDetails'](
+        ref("responses.response_usage:ResponseUsageInputTokensDetails")
+    )
     output_tokens = Field['int']()
-    output_tokens_details = Field['ResponseUsageOutputTokensDetails'](ref("responses.response_usage:ResponseUsageOutputTokensDetails"))
+    output_tokens_details = Field['ResponseUsageOutputTokensDetails'](
+        ref("responses.response_usage:ResponseUsageOutputTokensDetails")
+    )
     total_tokens = Field['int']()
 
 

@@ -28,7 +28,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.response_text_param import ResponseTextParam
     from openai_urllib3.types.responses.specific_apply_patch_param import SpecificApplyPatchParam
     from openai_urllib3.types.responses.specific_function_shell_param import SpecificFunctionShellParam
-    from openai_urllib3.types.responses.specific_programmatic_tool_calling_param import SpecificProgrammaticToolCallingParam
+    from openai_urllib3.types.responses.specific_programmatic_tool_calling_param import (
+        SpecificProgrammaticToolCallingParam,
+    )
     from openai_urllib3.types.responses.tool_choice_allowed_param import ToolChoiceAllowedParam
     from openai_urllib3.types.responses.tool_choice_custom_param import ToolChoiceCustomParam
     from openai_urllib3.types.responses.tool_choice_types_param import ToolChoiceTypesParam
@@ -42,7 +44,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.web_search_tool_param import WebSearchToolParam
     from openai_urllib3.types.shared_params.additional_tools_item_param import AdditionalToolsItemParam
     from openai_urllib3.types.shared_params.apply_patch_tool_call_item_param import ApplyPatchToolCallItemParam
-    from openai_urllib3.types.shared_params.apply_patch_tool_call_output_item_param import ApplyPatchToolCallOutputItemParam
+    from openai_urllib3.types.shared_params.apply_patch_tool_call_output_item_param import (
+        ApplyPatchToolCallOutputItemParam,
+    )
     from openai_urllib3.types.shared_params.code_interpreter_tool_call_param import CodeInterpreterToolCallParam
     from openai_urllib3.types.shared_params.compaction_summary_item_param import CompactionSummaryItemParam
     from openai_urllib3.types.shared_params.compaction_trigger_item_param import CompactionTriggerItemParam
@@ -53,7 +57,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared_params.file_search_tool_call_param import FileSearchToolCallParam
     from openai_urllib3.types.shared_params.function_call_output_item_param import FunctionCallOutputItemParam
     from openai_urllib3.types.shared_params.function_shell_call_item_param import FunctionShellCallItemParam
-    from openai_urllib3.types.shared_params.function_shell_call_output_item_param import FunctionShellCallOutputItemParam
+    from openai_urllib3.types.shared_params.function_shell_call_output_item_param import (
+        FunctionShellCallOutputItemParam,
+    )
     from openai_urllib3.types.shared_params.function_tool_call_param import FunctionToolCallParam
     from openai_urllib3.types.shared_params.image_gen_tool_call_param import ImageGenToolCallParam
     from openai_urllib3.types.shared_params.input_message_param import InputMessageParam
@@ -93,18 +99,206 @@ class ResponsesCreateParams(TypedDict, total=False):
     prompt_cache_retention: Optional[Literal["in_memory", "24h"]]
     prompt_cache_options: PromptCacheOptionsParam
     previous_response_id: Optional[str]
-    model: Union[str, Literal["gpt-5.6-sol", "gpt-5.6-terra", "gpt-5.6-luna", "gpt-5.5", "gpt-5.5-2026-04-23", "gpt-5.4", "gpt-5.4-mini", "gpt-5.4-nano", "gpt-5.4-mini-2026-03-17", "gpt-5.4-nano-2026-03-17", "gpt-5.3-chat-latest", "gpt-5.2", "gpt-5.2-2025-12-11", "gpt-5.2-chat-latest", "gpt-5.2-pro", "gpt-5.2-pro-2025-12-11", "gpt-5.1", "gpt-5.1-2025-11-13", "gpt-5.1-codex", "gpt-5.1-mini", "gpt-5.1-chat-latest", "gpt-5", "gpt-5-mini", "gpt-5-nano", "gpt-5-2025-08-07", "gpt-5-mini-2025-08-07", "gpt-5-nano-2025-08-07", "gpt-5-chat-latest", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-4.1-2025-04-14", "gpt-4.1-mini-2025-04-14", "gpt-4.1-nano-2025-04-14", "o4-mini", "o4-mini-2025-04-16", "o3", "o3-2025-04-16", "o3-mini", "o3-mini-2025-01-31", "o1", "o1-2024-12-17", "o1-preview", "o1-preview-2024-09-12", "o1-mini", "o1-mini-2024-09-12", "gpt-4o", "gpt-4o-2024-11-20", "gpt-4o-2024-08-06", "gpt-4o-2024-05-13", "gpt-4o-audio-preview", "gpt-4o-audio-preview-2024-10-01", "gpt-4o-audio-preview-2024-12-17", "gpt-4o-audio-preview-2025-06-03", "gpt-4o-mini-audio-preview", "gpt-4o-mini-audio-preview-2024-12-17", "gpt-4o-search-preview", "gpt-4o-mini-search-preview", "gpt-4o-search-preview-2025-03-11", "gpt-4o-mini-search-preview-2025-03-11", "chatgpt-4o-latest", "codex-mini-latest", "gpt-4o-mini", "gpt-4o-mini-2024-07-18", "gpt-4-turbo", "gpt-4-turbo-2024-04-09", "gpt-4-0125-preview", "gpt-4-turbo-preview", "gpt-4-1106-preview", "gpt-4-vision-preview", "gpt-4", "gpt-4-0314", "gpt-4-0613", "gpt-4-32k", "gpt-4-32k-0314", "gpt-4-32k-0613", "gpt-3.5-turbo", "gpt-3.5-turbo-16k", "gpt-3.5-turbo-0301", "gpt-3.5-turbo-0613", "gpt-3.5-turbo-1106", "gpt-3.5-turbo-0125", "gpt-3.5-turbo-16k-0613"], Literal["o1-pro", "o1-pro-2025-03-19", "o3-pro", "o3-pro-2025-06-10", "o3-deep-research", "o3-deep-research-2025-06-26", "o4-mini-deep-research", "o4-mini-deep-research-2025-06-26", "computer-use-preview", "computer-use-preview-2025-03-11", "gpt-5.5-pro", "gpt-5.5-pro-2026-04-23", "gpt-5-codex", "gpt-5-pro", "gpt-5-pro-2025-10-06", "gpt-5.1-codex-max", "gpt-daybreak-blue-latest", "gpt-daybreak-red-latest", "gpt-5.6-cyber"]]
+    model: Union[
+        str,
+        Literal[
+            "gpt-5.6-sol",
+            "gpt-5.6-terra",
+            "gpt-5.6-luna",
+            "gpt-5.5",
+            "gpt-5.5-2026-04-23",
+            "gpt-5.4",
+            "gpt-5.4-mini",
+            "gpt-5.4-nano",
+            "gpt-5.4-mini-2026-03-17",
+            "gpt-5.4-nano-2026-03-17",
+            "gpt-5.3-chat-latest",
+            "gpt-5.2",
+            "gpt-5.2-2025-12-11",
+            "gpt-5.2-chat-latest",
+            "gpt-5.2-pro",
+            "gpt-5.2-pro-2025-12-11",
+            "gpt-5.1",
+            "gpt-5.1-2025-11-13",
+            "gpt-5.1-codex",
+            "gpt-5.1-mini",
+            "gpt-5.1-chat-latest",
+            "gpt-5",
+            "gpt-5-mini",
+            "gpt-5-nano",
+            "gpt-5-2025-08-07",
+            "gpt-5-mini-2025-08-07",
+            "gpt-5-nano-2025-08-07",
+            "gpt-5-chat-latest",
+            "gpt-4.1",
+            "gpt-4.1-mini",
+            "gpt-4.1-nano",
+            "gpt-4.1-2025-04-14",
+            "gpt-4.1-mini-2025-04-14",
+            "gpt-4.1-nano-2025-04-14",
+            "o4-mini",
+            "o4-mini-2025-04-16",
+            "o3",
+            "o3-2025-04-16",
+            "o3-mini",
+            "o3-mini-2025-01-31",
+            "o1",
+            "o1-2024-12-17",
+            "o1-preview",
+            "o1-preview-2024-09-12",
+            "o1-mini",
+            "o1-mini-2024-09-12",
+            "gpt-4o",
+            "gpt-4o-2024-11-20",
+            "gpt-4o-2024-08-06",
+            "gpt-4o-2024-05-13",
+            "gpt-4o-audio-preview",
+            "gpt-4o-audio-preview-2024-10-01",
+            "gpt-4o-audio-preview-2024-12-17",
+            "gpt-4o-audio-preview-2025-06-03",
+            "gpt-4o-mini-audio-preview",
+            "gpt-4o-mini-audio-preview-2024-12-17",
+            "gpt-4o-search-preview",
+            "gpt-4o-mini-search-preview",
+            "gpt-4o-search-preview-2025-03-11",
+            "gpt-4o-mini-search-preview-2025-03-11",
+            "chatgpt-4o-latest",
+            "codex-mini-latest",
+            "gpt-4o-mini",
+            "gpt-4o-mini-2024-07-18",
+            "gpt-4-turbo",
+            "gpt-4-turbo-2024-04-09",
+            "gpt-4-0125-preview",
+            "gpt-4-turbo-preview",
+            "gpt-4-1106-preview",
+            "gpt-4-vision-preview",
+            "gpt-4",
+            "gpt-4-0314",
+            "gpt-4-0613",
+            "gpt-4-32k",
+            "gpt-4-32k-0314",
+            "gpt-4-32k-0613",
+            "gpt-3.5-turbo",
+            "gpt-3.5-turbo-16k",
+            "gpt-3.5-turbo-0301",
+            "gpt-3.5-turbo-0613",
+            "gpt-3.5-turbo-1106",
+            "gpt-3.5-turbo-0125",
+            "gpt-3.5-turbo-16k-0613",
+        ],
+        Literal[
+            "o1-pro",
+            "o1-pro-2025-03-19",
+            "o3-pro",
+            "o3-pro-2025-06-10",
+            "o3-deep-research",
+            "o3-deep-research-2025-06-26",
+            "o4-mini-deep-research",
+            "o4-mini-deep-research-2025-06-26",
+            "computer-use-preview",
+            "computer-use-preview-2025-03-11",
+            "gpt-5.5-pro",
+            "gpt-5.5-pro-2026-04-23",
+            "gpt-5-codex",
+            "gpt-5-pro",
+            "gpt-5-pro-2025-10-06",
+            "gpt-5.1-codex-max",
+            "gpt-daybreak-blue-latest",
+            "gpt-daybreak-red-latest",
+            "gpt-5.6-cyber",
+        ],
+    ]
     background: Optional[bool]
     max_tool_calls: Optional[int]
     text: ResponseTextParam
-    tools: Iterable[Union[FunctionToolParam3, FileSearchToolParam2, ComputerToolParam, ComputerUsePreviewToolParam, WebSearchToolParam, MCPToolParam, CodeInterpreterToolParam2, ProgrammaticToolCallingParam2, ImageGenToolParam, LocalShellToolParam2, FunctionShellToolParam, CustomToolParam, NamespaceToolParam, ToolSearchToolParam, WebSearchPreviewToolParam, ApplyPatchToolParam]]
-    tool_choice: Union[Literal["none", "auto", "required"], ToolChoiceAllowedParam, ToolChoiceTypesParam, ToolChoiceFunctionParam, ToolChoiceMCPParam, ToolChoiceCustomParam, SpecificProgrammaticToolCallingParam, SpecificApplyPatchParam, SpecificFunctionShellParam]
+    tools: Iterable[
+        Union[
+            FunctionToolParam3,
+            FileSearchToolParam2,
+            ComputerToolParam,
+            ComputerUsePreviewToolParam,
+            WebSearchToolParam,
+            MCPToolParam,
+            CodeInterpreterToolParam2,
+            ProgrammaticToolCallingParam2,
+            ImageGenToolParam,
+            LocalShellToolParam2,
+            FunctionShellToolParam,
+            CustomToolParam,
+            NamespaceToolParam,
+            ToolSearchToolParam,
+            WebSearchPreviewToolParam,
+            ApplyPatchToolParam,
+        ]
+    ]
+    tool_choice: Union[
+        Literal["none", "auto", "required"],
+        ToolChoiceAllowedParam,
+        ToolChoiceTypesParam,
+        ToolChoiceFunctionParam,
+        ToolChoiceMCPParam,
+        ToolChoiceCustomParam,
+        SpecificProgrammaticToolCallingParam,
+        SpecificApplyPatchParam,
+        SpecificFunctionShellParam,
+    ]
     prompt: Optional[Prompt0Param]
     service_tier: Optional[Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]]
     truncation: Optional[Literal["auto", "disabled"]]
     reasoning: Optional[ReasoningParam]
-    input: Union[str, Iterable[Union[EasyInputMessageParam, InputMessageParam, OutputMessageParam, FileSearchToolCallParam, ComputerToolCallParam, ComputerCallOutputItemParam, WebSearchToolCallParam, FunctionToolCallParam, FunctionCallOutputItemParam, ToolSearchCallItemParam, ToolSearchOutputItemParam, AdditionalToolsItemParam, ReasoningItemParam, CompactionSummaryItemParam, ImageGenToolCallParam, CodeInterpreterToolCallParam, LocalShellToolCallParam, LocalShellToolCallOutputParam, FunctionShellCallItemParam, FunctionShellCallOutputItemParam, ApplyPatchToolCallItemParam, ApplyPatchToolCallOutputItemParam, MCPListToolsParam, MCPApprovalRequestParam, MCPApprovalResponseParam, MCPToolCallParam, CustomToolCallOutputParam, CustomToolCallParam, CompactionTriggerItemParam, ItemReferenceParam, ProgramItemParam, ProgramOutputItemParam]]]
-    include: Optional[Iterable[Literal["file_search_call.results", "web_search_call.results", "web_search_call.action.sources", "message.input_image.image_url", "computer_call_output.output.image_url", "code_interpreter_call.outputs", "reasoning.encrypted_content", "message.output_text.logprobs"]]]
+    input: Union[
+        str,
+        Iterable[
+            Union[
+                EasyInputMessageParam,
+                InputMessageParam,
+                OutputMessageParam,
+                FileSearchToolCallParam,
+                ComputerToolCallParam,
+                ComputerCallOutputItemParam,
+                WebSearchToolCallParam,
+                FunctionToolCallParam,
+                FunctionCallOutputItemParam,
+                ToolSearchCallItemParam,
+                ToolSearchOutputItemParam,
+                AdditionalToolsItemParam,
+                ReasoningItemParam,
+                CompactionSummaryItemParam,
+                ImageGenToolCallParam,
+                CodeInterpreterToolCallParam,
+                LocalShellToolCallParam,
+                LocalShellToolCallOutputParam,
+                FunctionShellCallItemParam,
+                FunctionShellCallOutputItemParam,
+                ApplyPatchToolCallItemParam,
+                ApplyPatchToolCallOutputItemParam,
+                MCPListToolsParam,
+                MCPApprovalRequestParam,
+                MCPApprovalResponseParam,
+                MCPToolCallParam,
+                CustomToolCallOutputParam,
+                CustomToolCallParam,
+                CompactionTriggerItemParam,
+                ItemReferenceParam,
+                ProgramItemParam,
+                ProgramOutputItemParam,
+            ]
+        ],
+    ]
+    include: Optional[
+        Iterable[
+            Literal[
+                "file_search_call.results",
+                "web_search_call.results",
+                "web_search_call.action.sources",
+                "message.input_image.image_url",
+                "computer_call_output.output.image_url",
+                "code_interpreter_call.outputs",
+                "reasoning.encrypted_content",
+                "message.output_text.logprobs",
+            ]
+        ]
+    ]
     parallel_tool_calls: Optional[bool]
     store: Optional[bool]
     instructions: Optional[str]

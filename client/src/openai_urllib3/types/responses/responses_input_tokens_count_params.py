@@ -24,7 +24,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.response_text_param import ResponseTextParam
     from openai_urllib3.types.responses.specific_apply_patch_param import SpecificApplyPatchParam
     from openai_urllib3.types.responses.specific_function_shell_param import SpecificFunctionShellParam
-    from openai_urllib3.types.responses.specific_programmatic_tool_calling_param import SpecificProgrammaticToolCallingParam
+    from openai_urllib3.types.responses.specific_programmatic_tool_calling_param import (
+        SpecificProgrammaticToolCallingParam,
+    )
     from openai_urllib3.types.responses.tool_choice_allowed_param import ToolChoiceAllowedParam
     from openai_urllib3.types.responses.tool_choice_custom_param import ToolChoiceCustomParam
     from openai_urllib3.types.responses.tool_choice_types_param import ToolChoiceTypesParam
@@ -38,7 +40,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.web_search_tool_param import WebSearchToolParam
     from openai_urllib3.types.shared_params.additional_tools_item_param import AdditionalToolsItemParam
     from openai_urllib3.types.shared_params.apply_patch_tool_call_item_param import ApplyPatchToolCallItemParam
-    from openai_urllib3.types.shared_params.apply_patch_tool_call_output_item_param import ApplyPatchToolCallOutputItemParam
+    from openai_urllib3.types.shared_params.apply_patch_tool_call_output_item_param import (
+        ApplyPatchToolCallOutputItemParam,
+    )
     from openai_urllib3.types.shared_params.code_interpreter_tool_call_param import CodeInterpreterToolCallParam
     from openai_urllib3.types.shared_params.compaction_summary_item_param import CompactionSummaryItemParam
     from openai_urllib3.types.shared_params.compaction_trigger_item_param import CompactionTriggerItemParam
@@ -49,7 +53,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared_params.file_search_tool_call_param import FileSearchToolCallParam
     from openai_urllib3.types.shared_params.function_call_output_item_param import FunctionCallOutputItemParam
     from openai_urllib3.types.shared_params.function_shell_call_item_param import FunctionShellCallItemParam
-    from openai_urllib3.types.shared_params.function_shell_call_output_item_param import FunctionShellCallOutputItemParam
+    from openai_urllib3.types.shared_params.function_shell_call_output_item_param import (
+        FunctionShellCallOutputItemParam,
+    )
     from openai_urllib3.types.shared_params.function_tool_call_param import FunctionToolCallParam
     from openai_urllib3.types.shared_params.image_gen_tool_call_param import ImageGenToolCallParam
     from openai_urllib3.types.shared_params.input_message_param import InputMessageParam
@@ -79,14 +85,87 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 class ResponsesInputTokensCountParams(TypedDict, total=False):
     model: Optional[str]
-    input: Optional[Union[str, Iterable[Union[EasyInputMessageParam, InputMessageParam, OutputMessageParam, FileSearchToolCallParam, ComputerToolCallParam, ComputerCallOutputItemParam, WebSearchToolCallParam, FunctionToolCallParam, FunctionCallOutputItemParam, ToolSearchCallItemParam, ToolSearchOutputItemParam, AdditionalToolsItemParam, ReasoningItemParam, CompactionSummaryItemParam, ImageGenToolCallParam, CodeInterpreterToolCallParam, LocalShellToolCallParam, LocalShellToolCallOutputParam, FunctionShellCallItemParam, FunctionShellCallOutputItemParam, ApplyPatchToolCallItemParam, ApplyPatchToolCallOutputItemParam, MCPListToolsParam, MCPApprovalRequestParam, MCPApprovalResponseParam, MCPToolCallParam, CustomToolCallOutputParam, CustomToolCallParam, CompactionTriggerItemParam, ItemReferenceParam, ProgramItemParam, ProgramOutputItemParam]]]]
+    input: Optional[
+        Union[
+            str,
+            Iterable[
+                Union[
+                    EasyInputMessageParam,
+                    InputMessageParam,
+                    OutputMessageParam,
+                    FileSearchToolCallParam,
+                    ComputerToolCallParam,
+                    ComputerCallOutputItemParam,
+                    WebSearchToolCallParam,
+                    FunctionToolCallParam,
+                    FunctionCallOutputItemParam,
+                    ToolSearchCallItemParam,
+                    ToolSearchOutputItemParam,
+                    AdditionalToolsItemParam,
+                    ReasoningItemParam,
+                    CompactionSummaryItemParam,
+                    ImageGenToolCallParam,
+                    CodeInterpreterToolCallParam,
+                    LocalShellToolCallParam,
+                    LocalShellToolCallOutputParam,
+                    FunctionShellCallItemParam,
+                    FunctionShellCallOutputItemParam,
+                    ApplyPatchToolCallItemParam,
+                    ApplyPatchToolCallOutputItemParam,
+                    MCPListToolsParam,
+                    MCPApprovalRequestParam,
+                    MCPApprovalResponseParam,
+                    MCPToolCallParam,
+                    CustomToolCallOutputParam,
+                    CustomToolCallParam,
+                    CompactionTriggerItemParam,
+                    ItemReferenceParam,
+                    ProgramItemParam,
+                    ProgramOutputItemParam,
+                ]
+            ],
+        ]
+    ]
     previous_response_id: Optional[str]
-    tools: Optional[Iterable[Union[FunctionToolParam3, FileSearchToolParam2, ComputerToolParam, ComputerUsePreviewToolParam, WebSearchToolParam, MCPToolParam, CodeInterpreterToolParam2, ProgrammaticToolCallingParam2, ImageGenToolParam, LocalShellToolParam2, FunctionShellToolParam, CustomToolParam, NamespaceToolParam, ToolSearchToolParam, WebSearchPreviewToolParam, ApplyPatchToolParam]]]
+    tools: Optional[
+        Iterable[
+            Union[
+                FunctionToolParam3,
+                FileSearchToolParam2,
+                ComputerToolParam,
+                ComputerUsePreviewToolParam,
+                WebSearchToolParam,
+                MCPToolParam,
+                CodeInterpreterToolParam2,
+                ProgrammaticToolCallingParam2,
+                ImageGenToolParam,
+                LocalShellToolParam2,
+                FunctionShellToolParam,
+                CustomToolParam,
+                NamespaceToolParam,
+                ToolSearchToolParam,
+                WebSearchPreviewToolParam,
+                ApplyPatchToolParam,
+            ]
+        ]
+    ]
     text: Optional[ResponseTextParam]
     reasoning: Optional[ReasoningParam]
     truncation: Literal["auto", "disabled"]
     instructions: Optional[str]
     personality: Union[str, Literal["friendly", "pragmatic"]]
     conversation: Optional[Union[str, ConversationParam2Param]]
-    tool_choice: Optional[Union[Literal["none", "auto", "required"], ToolChoiceAllowedParam, ToolChoiceTypesParam, ToolChoiceFunctionParam, ToolChoiceMCPParam, ToolChoiceCustomParam, SpecificProgrammaticToolCallingParam, SpecificApplyPatchParam, SpecificFunctionShellParam]]
+    tool_choice: Optional[
+        Union[
+            Literal["none", "auto", "required"],
+            ToolChoiceAllowedParam,
+            ToolChoiceTypesParam,
+            ToolChoiceFunctionParam,
+            ToolChoiceMCPParam,
+            ToolChoiceCustomParam,
+            SpecificProgrammaticToolCallingParam,
+            SpecificApplyPatchParam,
+            SpecificFunctionShellParam,
+        ]
+    ]
     parallel_tool_calls: Optional[bool]

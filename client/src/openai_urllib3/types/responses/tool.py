@@ -42,20 +42,28 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class MCPTool(BaseModel):
-    """Give the model access to additional tools via remote Model Context Protocol (MCP) servers. [Learn more about MCP](/docs/guides/tools-remote-mcp)."""
+    """Give the model access to additional tools via remote Model Context Protocol (MCP) servers. [Learn more about
+    MCP](/docs/guides/tools-remote-mcp).
+    """
 
     __slots__ = ()
     type = Field['Literal["mcp"]']()
     server_label = Field['str']()
     server_url = Field['str | None']()
-    connector_id = Field['Literal["connector_dropbox", "connector_gmail", "connector_googlecalendar", "connector_googledrive", "connector_microsoftteams", "connector_outlookcalendar", "connector_outlookemail", "connector_sharepoint"] | None']()
+    connector_id = Field[
+        'Literal["connector_dropbox", "connector_gmail", "connector_googlecalendar", "connector_googledrive",'
+        ' "connector_microsoftteams", "connector_outlookcalendar", "connector_outlookemail", "connector_sharepoint"] |'
+        ' None'
+    ]()
     tunnel_id = Field['str | None']()
     authorization = Field['str | None']()
     server_description = Field['str | None']()
     headers = Field['dict[str, str] | None']()
     allowed_tools = Field['list[str] | MCPToolFilter | None'](ref("responses.tool:MCPToolFilter"))
     allowed_callers = Field['list[Literal["direct", "programmatic"]] | None']()
-    require_approval = Field['MCPToolRequireApproval0 | Literal["always", "never"] | None'](ref("responses.tool:MCPToolRequireApproval0"))
+    require_approval = Field[
+        'MCPToolRequireApproval0 | Literal["always", "never"] | None'
+    ](ref("responses.tool:MCPToolRequireApproval0"))
     defer_loading = Field['bool | None']()
 
 
@@ -68,7 +76,9 @@ class MCPToolFilter(BaseModel):
 
 
 class MCPToolRequireApproval0(BaseModel):
-    """Specify which of the MCP server's tools require approval. Can be `always`, `never`, or a filter object associated with tools that require approval."""
+    """Specify which of the MCP server's tools require approval. Can be `always`, `never`, or a filter object associated
+    with tools that require approval.
+    """
 
     __slots__ = ()
     always = Field['MCPToolFilter | None'](ref("responses.tool:MCPToolFilter"))
@@ -80,7 +90,9 @@ class CodeInterpreterTool2(BaseModel):
 
     __slots__ = ()
     type = Field['Literal["code_interpreter"]']()
-    container = Field['str | AutoCodeInterpreterToolParam'](union_of("type", {"auto": ref("responses.tool:AutoCodeInterpreterToolParam")}))
+    container = Field['str | AutoCodeInterpreterToolParam'](
+        union_of("type", {"auto": ref("responses.tool:AutoCodeInterpreterToolParam")})
+    )
     allowed_callers = Field['list[Literal["direct", "programmatic"]] | None']()
 
 
@@ -91,7 +103,17 @@ class AutoCodeInterpreterToolParam(BaseModel):
     type = Field['Literal["auto"]']()
     file_ids = Field['list[str] | None']()
     memory_limit = Field['Literal["1g", "4g", "16g", "64g"] | None']()
-    network_policy = Field['ContainerNetworkPolicyDisabled | ContainerNetworkPolicyAllowlist | None'](union_of("type", {"disabled": ref("responses.container_network_policy_disabled:ContainerNetworkPolicyDisabled"), "allowlist": ref("responses.container_network_policy_allowlist:ContainerNetworkPolicyAllowlist")}))
+    network_policy = Field[
+        'ContainerNetworkPolicyDisabled | ContainerNetworkPolicyAllowlist | None'
+    ](
+        union_of(
+            "type",
+            {
+                "disabled": ref("responses.container_network_policy_disabled:ContainerNetworkPolicyDisabled"),
+                "allowlist": ref("responses.container_network_policy_allowlist:ContainerNetworkPolicyAllowlist"),
+            },
+        )
+    )
 
 
 class ProgrammaticToolCallingParam(BaseModel):
@@ -104,7 +126,10 @@ class ImageGenTool(BaseModel):
 
     __slots__ = ()
     type = Field['Literal["image_generation"]']()
-    model = Field['str | Literal["gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5", "gpt-image-2", "gpt-image-2-2026-04-21"] | None']()
+    model = Field[
+        'str | Literal["gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5", "gpt-image-2", "gpt-image-2-2026-04-21"] |'
+        ' None'
+    ]()
     quality = Field['Literal["low", "medium", "high", "auto"] | None']()
     size = Field['str | Literal["1024x1024", "1024x1536", "1536x1024", "auto"] | None']()
     output_format = Field['Literal["png", "webp", "jpeg"] | None']()

@@ -20,7 +20,12 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class ToolChoiceTypes(BaseModel):
-    """Indicates that the model should use a built-in tool to generate a response. [Learn more about built-in tools](/docs/guides/tools)."""
+    """Indicates that the model should use a built-in tool to generate a response. [Learn more about built-in
+    tools](/docs/guides/tools).
+    """
 
     __slots__ = ()
-    type = Field['Literal["file_search", "web_search_preview", "computer", "computer_use_preview", "computer_use", "web_search_preview_2025_03_11", "image_generation", "code_interpreter"]']()
+    type = Field[
+        'Literal["file_search", "web_search_preview", "computer", "computer_use_preview", "computer_use",'
+        ' "web_search_preview_2025_03_11", "image_generation", "code_interpreter"]'
+    ]()

@@ -10,8 +10,12 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.responses.container_network_policy_allowlist_param import ContainerNetworkPolicyAllowlistParam
-    from openai_urllib3.types.responses.container_network_policy_disabled_param import ContainerNetworkPolicyDisabledParam
+    from openai_urllib3.types.responses.container_network_policy_allowlist_param import (
+        ContainerNetworkPolicyAllowlistParam,
+    )
+    from openai_urllib3.types.responses.container_network_policy_disabled_param import (
+        ContainerNetworkPolicyDisabledParam,
+    )
 
 __all__ = [
     "AutoCodeInterpreterToolParam2",
@@ -40,11 +44,22 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class MCPToolParam(TypedDict, total=False):
-    """Give the model access to additional tools via remote Model Context Protocol (MCP) servers. [Learn more about MCP](/docs/guides/tools-remote-mcp)."""
+    """Give the model access to additional tools via remote Model Context Protocol (MCP) servers. [Learn more about
+    MCP](/docs/guides/tools-remote-mcp).
+    """
     type: Required[Literal["mcp"]]
     server_label: Required[str]
     server_url: str
-    connector_id: Literal["connector_dropbox", "connector_gmail", "connector_googlecalendar", "connector_googledrive", "connector_microsoftteams", "connector_outlookcalendar", "connector_outlookemail", "connector_sharepoint"]
+    connector_id: Literal[
+        "connector_dropbox",
+        "connector_gmail",
+        "connector_googlecalendar",
+        "connector_googledrive",
+        "connector_microsoftteams",
+        "connector_outlookcalendar",
+        "connector_outlookemail",
+        "connector_sharepoint",
+    ]
     tunnel_id: str
     authorization: str
     server_description: str
@@ -62,7 +77,9 @@ class MCPToolFilterParam(TypedDict, total=False):
 
 
 class MCPToolRequireApproval0Param(TypedDict, total=False):
-    """Specify which of the MCP server's tools require approval. Can be `always`, `never`, or a filter object associated with tools that require approval."""
+    """Specify which of the MCP server's tools require approval. Can be `always`, `never`, or a filter object associated
+    with tools that require approval.
+    """
     always: MCPToolFilterParam
     never: MCPToolFilterParam
 
@@ -89,7 +106,10 @@ class ProgrammaticToolCallingParam2(TypedDict, total=False):
 class ImageGenToolParam(TypedDict, total=False):
     """A tool that generates images using the GPT image models."""
     type: Required[Literal["image_generation"]]
-    model: Union[str, Literal["gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5", "gpt-image-2", "gpt-image-2-2026-04-21"]]
+    model: Union[
+        str,
+        Literal["gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5", "gpt-image-2", "gpt-image-2-2026-04-21"],
+    ]
     quality: Literal["low", "medium", "high", "auto"]
     size: Union[str, Literal["1024x1024", "1024x1536", "1536x1024", "auto"]]
     output_format: Literal["png", "webp", "jpeg"]

@@ -23,7 +23,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class WebSearchPreviewTool(BaseModel):
-    """This tool searches the web for relevant results to use in a response. Learn more about the [web search tool](https://platform.openai.com/docs/guides/tools-web-search)."""
+    """This tool searches the web for relevant results to use in a response. Learn more about the [web search
+    tool](https://platform.openai.com/docs/guides/tools-web-search).
+    """
 
     __slots__ = ()
     type = Field['Literal["web_search_preview", "web_search_preview_2025_03_11"]']()

@@ -25,13 +25,17 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class WebSearchTool(BaseModel):
-    """Search the Internet for sources related to the prompt. Learn more about the [web search tool](/docs/guides/tools-web-search)."""
+    """Search the Internet for sources related to the prompt. Learn more about the [web search
+    tool](/docs/guides/tools-web-search).
+    """
 
     __slots__ = ()
     type = Field['Literal["web_search", "web_search_2025_08_26"]']()
     external_web_access = Field['bool | None']()
     filters = Field['WebSearchToolFilters | None'](ref("responses.web_search_tool:WebSearchToolFilters"))
-    user_location = Field['WebSearchApproximateLocation | None'](ref("responses.web_search_tool:WebSearchApproximateLocation"))
+    user_location = Field['WebSearchApproximateLocation | None'](
+        ref("responses.web_search_tool:WebSearchApproximateLocation")
+    )
     search_context_size = Field['Literal["low", "medium", "high"] | None']()
 
 

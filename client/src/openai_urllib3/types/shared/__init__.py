@@ -7,94 +7,176 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from openai_urllib3.types.shared.additional_tools import AdditionalTools as AdditionalTools
-    from openai_urllib3.types.shared.apply_patch_create_file_operation import ApplyPatchCreateFileOperation as ApplyPatchCreateFileOperation
-    from openai_urllib3.types.shared.apply_patch_delete_file_operation import ApplyPatchDeleteFileOperation as ApplyPatchDeleteFileOperation
+    from openai_urllib3.types.shared.apply_patch_create_file_operation import (
+        ApplyPatchCreateFileOperation as ApplyPatchCreateFileOperation,
+    )
+    from openai_urllib3.types.shared.apply_patch_delete_file_operation import (
+        ApplyPatchDeleteFileOperation as ApplyPatchDeleteFileOperation,
+    )
     from openai_urllib3.types.shared.apply_patch_tool_call import ApplyPatchToolCall as ApplyPatchToolCall
-    from openai_urllib3.types.shared.apply_patch_tool_call_output import ApplyPatchToolCallOutput as ApplyPatchToolCallOutput
-    from openai_urllib3.types.shared.apply_patch_update_file_operation import ApplyPatchUpdateFileOperation as ApplyPatchUpdateFileOperation
+    from openai_urllib3.types.shared.apply_patch_tool_call_output import (
+        ApplyPatchToolCallOutput as ApplyPatchToolCallOutput,
+    )
+    from openai_urllib3.types.shared.apply_patch_update_file_operation import (
+        ApplyPatchUpdateFileOperation as ApplyPatchUpdateFileOperation,
+    )
     from openai_urllib3.types.shared.click_param import ClickParam as ClickParam
-    from openai_urllib3.types.shared.code_interpreter_output_image import CodeInterpreterOutputImage as CodeInterpreterOutputImage
-    from openai_urllib3.types.shared.code_interpreter_output_logs import CodeInterpreterOutputLogs as CodeInterpreterOutputLogs
-    from openai_urllib3.types.shared.code_interpreter_tool_call import CodeInterpreterToolCall as CodeInterpreterToolCall
+    from openai_urllib3.types.shared.code_interpreter_output_image2 import (
+        CodeInterpreterOutputImage2 as CodeInterpreterOutputImage2,
+    )
+    from openai_urllib3.types.shared.code_interpreter_output_logs import (
+        CodeInterpreterOutputLogs as CodeInterpreterOutputLogs,
+    )
+    from openai_urllib3.types.shared.code_interpreter_tool_call2 import (
+        CodeInterpreterToolCall2 as CodeInterpreterToolCall2,
+    )
     from openai_urllib3.types.shared.compaction_body import CompactionBody as CompactionBody
     from openai_urllib3.types.shared.comparison_filter import ComparisonFilter as ComparisonFilter
     from openai_urllib3.types.shared.compound_filter import CompoundFilter as CompoundFilter
-    from openai_urllib3.types.shared.computer_call_safety_check_param import ComputerCallSafetyCheckParam as ComputerCallSafetyCheckParam
-    from openai_urllib3.types.shared.computer_screenshot_content import ComputerScreenshotContent as ComputerScreenshotContent
+    from openai_urllib3.types.shared.computer_call_safety_check_param import (
+        ComputerCallSafetyCheckParam as ComputerCallSafetyCheckParam,
+    )
+    from openai_urllib3.types.shared.computer_screenshot_content import (
+        ComputerScreenshotContent as ComputerScreenshotContent,
+    )
     from openai_urllib3.types.shared.computer_screenshot_image import ComputerScreenshotImage as ComputerScreenshotImage
     from openai_urllib3.types.shared.computer_tool_call import ComputerToolCall as ComputerToolCall
-    from openai_urllib3.types.shared.computer_tool_call_output_resource import ComputerToolCallOutputResource as ComputerToolCallOutputResource
-    from openai_urllib3.types.shared.container_file_citation_body import ContainerFileCitationBody as ContainerFileCitationBody
-    from openai_urllib3.types.shared.container_reference_resource import ContainerReferenceResource as ContainerReferenceResource
+    from openai_urllib3.types.shared.computer_tool_call_output_resource import (
+        ComputerToolCallOutputResource as ComputerToolCallOutputResource,
+    )
+    from openai_urllib3.types.shared.container_file_citation_body import (
+        ContainerFileCitationBody as ContainerFileCitationBody,
+    )
+    from openai_urllib3.types.shared.container_reference_resource import (
+        ContainerReferenceResource as ContainerReferenceResource,
+    )
     from openai_urllib3.types.shared.coord_param import CoordParam as CoordParam
-    from openai_urllib3.types.shared.custom_tool_input_format import CustomGrammarFormatParam as CustomGrammarFormatParam
+    from openai_urllib3.types.shared.custom_tool_input_format import (
+        CustomGrammarFormatParam as CustomGrammarFormatParam,
+    )
     from openai_urllib3.types.shared.custom_tool_input_format import CustomTextFormatParam as CustomTextFormatParam
     from openai_urllib3.types.shared.custom_tool_call import CustomToolCall as CustomToolCall
     from openai_urllib3.types.shared.custom_tool_call_output import CustomToolCallOutput as CustomToolCallOutput
     from openai_urllib3.types.shared.direct_tool_call_caller import DirectToolCallCaller as DirectToolCallCaller
-    from openai_urllib3.types.shared.direct_tool_call_caller_param import DirectToolCallCallerParam as DirectToolCallCallerParam
+    from openai_urllib3.types.shared.direct_tool_call_caller_param import (
+        DirectToolCallCallerParam as DirectToolCallCallerParam,
+    )
     from openai_urllib3.types.shared.double_click_action import DoubleClickAction as DoubleClickAction
     from openai_urllib3.types.shared.drag_param import DragParam as DragParam
     from openai_urllib3.types.shared.error_object import ErrorObject as ErrorObject
     from openai_urllib3.types.shared.file_citation_body import FileCitationBody as FileCitationBody
     from openai_urllib3.types.shared.file_path import FilePath as FilePath
-    from openai_urllib3.types.shared.file_search_tool_call import FileSearchToolCall as FileSearchToolCall
-    from openai_urllib3.types.shared.file_search_tool_call import FileSearchToolCallResult as FileSearchToolCallResult
+    from openai_urllib3.types.shared.file_search_tool_call2 import FileSearchToolCall2 as FileSearchToolCall2
+    from openai_urllib3.types.shared.file_search_tool_call2 import (
+        FileSearchToolCall2Result as FileSearchToolCall2Result,
+    )
     from openai_urllib3.types.shared.function_definition import FunctionDefinition as FunctionDefinition
     from openai_urllib3.types.shared.function_shell_action import FunctionShellAction as FunctionShellAction
     from openai_urllib3.types.shared.function_shell_call import FunctionShellCall as FunctionShellCall
-    from openai_urllib3.types.shared.function_shell_call_output import FunctionShellCallOutput as FunctionShellCallOutput
-    from openai_urllib3.types.shared.function_shell_call_output_content import FunctionShellCallOutputContent as FunctionShellCallOutputContent
-    from openai_urllib3.types.shared.function_shell_call_output_exit_outcome import FunctionShellCallOutputExitOutcome as FunctionShellCallOutputExitOutcome
-    from openai_urllib3.types.shared.function_shell_call_output_timeout_outcome import FunctionShellCallOutputTimeoutOutcome as FunctionShellCallOutputTimeoutOutcome
-    from openai_urllib3.types.shared.function_tool_call_output_resource import FunctionToolCallOutputResource as FunctionToolCallOutputResource
-    from openai_urllib3.types.shared.function_tool_call_resource import FunctionToolCallResource as FunctionToolCallResource
+    from openai_urllib3.types.shared.function_shell_call_output import (
+        FunctionShellCallOutput as FunctionShellCallOutput,
+    )
+    from openai_urllib3.types.shared.function_shell_call_output_content import (
+        FunctionShellCallOutputContent as FunctionShellCallOutputContent,
+    )
+    from openai_urllib3.types.shared.function_shell_call_output_exit_outcome import (
+        FunctionShellCallOutputExitOutcome as FunctionShellCallOutputExitOutcome,
+    )
+    from openai_urllib3.types.shared.function_shell_call_output_timeout_outcome import (
+        FunctionShellCallOutputTimeoutOutcome as FunctionShellCallOutputTimeoutOutcome,
+    )
+    from openai_urllib3.types.shared.function_tool_call_output_resource import (
+        FunctionToolCallOutputResource as FunctionToolCallOutputResource,
+    )
+    from openai_urllib3.types.shared.function_tool_call_resource import (
+        FunctionToolCallResource as FunctionToolCallResource,
+    )
     from openai_urllib3.types.shared.http_error import HTTPError as HTTPError
     from openai_urllib3.types.shared.image_gen_tool_call import ImageGenToolCall as ImageGenToolCall
     from openai_urllib3.types.shared.input_message import InputMessage as InputMessage
     from openai_urllib3.types.shared.key_press_action import KeyPressAction as KeyPressAction
-    from openai_urllib3.types.shared.local_environment_resource import LocalEnvironmentResource as LocalEnvironmentResource
+    from openai_urllib3.types.shared.local_environment_resource import (
+        LocalEnvironmentResource as LocalEnvironmentResource,
+    )
     from openai_urllib3.types.shared.local_shell_exec_action import LocalShellExecAction as LocalShellExecAction
     from openai_urllib3.types.shared.local_shell_tool_call import LocalShellToolCall as LocalShellToolCall
-    from openai_urllib3.types.shared.local_shell_tool_call_output import LocalShellToolCallOutput as LocalShellToolCallOutput
+    from openai_urllib3.types.shared.local_shell_tool_call_output import (
+        LocalShellToolCallOutput as LocalShellToolCallOutput,
+    )
     from openai_urllib3.types.shared.log_prob import LogProb as LogProb
     from openai_urllib3.types.shared.mcp_approval_request import MCPApprovalRequest as MCPApprovalRequest
-    from openai_urllib3.types.shared.mcp_approval_response_resource import MCPApprovalResponseResource as MCPApprovalResponseResource
+    from openai_urllib3.types.shared.mcp_approval_response_resource import (
+        MCPApprovalResponseResource as MCPApprovalResponseResource,
+    )
     from openai_urllib3.types.shared.mcp_list_tools import MCPListTools as MCPListTools
     from openai_urllib3.types.shared.mcp_list_tools_tool import MCPListToolsTool as MCPListToolsTool
     from openai_urllib3.types.shared.mcp_protocol_error import MCPProtocolError as MCPProtocolError
     from openai_urllib3.types.shared.mcp_tool_call import MCPToolCall as MCPToolCall
     from openai_urllib3.types.shared.mcp_tool_execution_error import MCPToolExecutionError as MCPToolExecutionError
-    from openai_urllib3.types.shared.message import Message as Message
+    from openai_urllib3.types.shared.message2 import Message2 as Message2
     from openai_urllib3.types.shared.move_param import MoveParam as MoveParam
     from openai_urllib3.types.shared.output_text_content import OutputTextContent as OutputTextContent
     from openai_urllib3.types.shared.program import Program as Program
     from openai_urllib3.types.shared.program_output import ProgramOutput as ProgramOutput
     from openai_urllib3.types.shared.program_tool_call_caller import ProgramToolCallCaller as ProgramToolCallCaller
-    from openai_urllib3.types.shared.program_tool_call_caller_param import ProgramToolCallCallerParam as ProgramToolCallCallerParam
-    from openai_urllib3.types.shared.realtime_conversation_item_function_call import RealtimeConversationItemFunctionCall as RealtimeConversationItemFunctionCall
-    from openai_urllib3.types.shared.realtime_conversation_item_function_call_output import RealtimeConversationItemFunctionCallOutput as RealtimeConversationItemFunctionCallOutput
-    from openai_urllib3.types.shared.realtime_conversation_item_message_assistant import RealtimeConversationItemMessageAssistant as RealtimeConversationItemMessageAssistant
-    from openai_urllib3.types.shared.realtime_conversation_item_message_assistant import RealtimeConversationItemMessageAssistantContent as RealtimeConversationItemMessageAssistantContent
-    from openai_urllib3.types.shared.realtime_conversation_item_message_system import RealtimeConversationItemMessageSystem as RealtimeConversationItemMessageSystem
-    from openai_urllib3.types.shared.realtime_conversation_item_message_system import RealtimeConversationItemMessageSystemContent as RealtimeConversationItemMessageSystemContent
-    from openai_urllib3.types.shared.realtime_conversation_item_message_user import RealtimeConversationItemMessageUser as RealtimeConversationItemMessageUser
-    from openai_urllib3.types.shared.realtime_conversation_item_message_user import RealtimeConversationItemMessageUserContent as RealtimeConversationItemMessageUserContent
-    from openai_urllib3.types.shared.realtime_mcp_approval_request import RealtimeMCPApprovalRequest as RealtimeMCPApprovalRequest
-    from openai_urllib3.types.shared.realtime_mcp_approval_response import RealtimeMCPApprovalResponse as RealtimeMCPApprovalResponse
+    from openai_urllib3.types.shared.program_tool_call_caller_param import (
+        ProgramToolCallCallerParam as ProgramToolCallCallerParam,
+    )
+    from openai_urllib3.types.shared.realtime_conversation_item_function_call import (
+        RealtimeConversationItemFunctionCall as RealtimeConversationItemFunctionCall,
+    )
+    from openai_urllib3.types.shared.realtime_conversation_item_function_call_output import (
+        RealtimeConversationItemFunctionCallOutput as RealtimeConversationItemFunctionCallOutput,
+    )
+    from openai_urllib3.types.shared.realtime_conversation_item_message_assistant import (
+        RealtimeConversationItemMessageAssistant as RealtimeConversationItemMessageAssistant,
+    )
+    from openai_urllib3.types.shared.realtime_conversation_item_message_assistant import (
+        RealtimeConversationItemMessageAssistantContent as RealtimeConversationItemMessageAssistantContent,
+    )
+    from openai_urllib3.types.shared.realtime_conversation_item_message_system import (
+        RealtimeConversationItemMessageSystem as RealtimeConversationItemMessageSystem,
+    )
+    from openai_urllib3.types.shared.realtime_conversation_item_message_system import (
+        RealtimeConversationItemMessageSystemContent as RealtimeConversationItemMessageSystemContent,
+    )
+    from openai_urllib3.types.shared.realtime_conversation_item_message_user import (
+        RealtimeConversationItemMessageUser as RealtimeConversationItemMessageUser,
+    )
+    from openai_urllib3.types.shared.realtime_conversation_item_message_user import (
+        RealtimeConversationItemMessageUserContent as RealtimeConversationItemMessageUserContent,
+    )
+    from openai_urllib3.types.shared.realtime_mcp_approval_request import (
+        RealtimeMCPApprovalRequest as RealtimeMCPApprovalRequest,
+    )
+    from openai_urllib3.types.shared.realtime_mcp_approval_response import (
+        RealtimeMCPApprovalResponse as RealtimeMCPApprovalResponse,
+    )
     from openai_urllib3.types.shared.realtime_mcphttp_error import RealtimeMCPHTTPError as RealtimeMCPHTTPError
     from openai_urllib3.types.shared.realtime_mcp_list_tools import RealtimeMCPListTools as RealtimeMCPListTools
-    from openai_urllib3.types.shared.realtime_mcp_protocol_error import RealtimeMCPProtocolError as RealtimeMCPProtocolError
+    from openai_urllib3.types.shared.realtime_mcp_protocol_error import (
+        RealtimeMCPProtocolError as RealtimeMCPProtocolError,
+    )
     from openai_urllib3.types.shared.realtime_mcp_tool_call import RealtimeMCPToolCall as RealtimeMCPToolCall
-    from openai_urllib3.types.shared.realtime_mcp_tool_execution_error import RealtimeMCPToolExecutionError as RealtimeMCPToolExecutionError
+    from openai_urllib3.types.shared.realtime_mcp_tool_execution_error import (
+        RealtimeMCPToolExecutionError as RealtimeMCPToolExecutionError,
+    )
     from openai_urllib3.types.shared.reasoning_item import ReasoningItem as ReasoningItem
     from openai_urllib3.types.shared.reasoning_text_content import ReasoningTextContent as ReasoningTextContent
     from openai_urllib3.types.shared.refusal_content import RefusalContent as RefusalContent
-    from openai_urllib3.types.shared.response_format_json_object import ResponseFormatJSONObject as ResponseFormatJSONObject
-    from openai_urllib3.types.shared.response_format_json_schema import ResponseFormatJSONSchema as ResponseFormatJSONSchema
-    from openai_urllib3.types.shared.response_format_json_schema import ResponseFormatJSONSchemaJsonSchema as ResponseFormatJSONSchemaJsonSchema
+    from openai_urllib3.types.shared.response_format_json_object import (
+        ResponseFormatJSONObject as ResponseFormatJSONObject,
+    )
+    from openai_urllib3.types.shared.response_format_json_schema import (
+        ResponseFormatJSONSchema as ResponseFormatJSONSchema,
+    )
+    from openai_urllib3.types.shared.response_format_json_schema import (
+        ResponseFormatJSONSchemaJsonSchema as ResponseFormatJSONSchemaJsonSchema,
+    )
     from openai_urllib3.types.shared.response_format_text import ResponseFormatText as ResponseFormatText
-    from openai_urllib3.types.shared.response_format_text_grammar import ResponseFormatTextGrammar as ResponseFormatTextGrammar
+    from openai_urllib3.types.shared.response_format_text_grammar import (
+        ResponseFormatTextGrammar as ResponseFormatTextGrammar,
+    )
     from openai_urllib3.types.beta.beta_tool_choice_types import BetaToolChoiceTypes as ResponseFormatTextPython
     from openai_urllib3.types.shared.screenshot_param import ScreenshotParam as ScreenshotParam
     from openai_urllib3.types.shared.scroll_param import ScrollParam as ScrollParam
@@ -109,9 +191,13 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.url_citation_body import UrlCitationBody as UrlCitationBody
     from openai_urllib3.types.shared.wait_param import WaitParam as WaitParam
     from openai_urllib3.types.shared.web_search_action_find import WebSearchActionFind as WebSearchActionFind
-    from openai_urllib3.types.shared.web_search_action_open_page import WebSearchActionOpenPage as WebSearchActionOpenPage
+    from openai_urllib3.types.shared.web_search_action_open_page import (
+        WebSearchActionOpenPage as WebSearchActionOpenPage,
+    )
     from openai_urllib3.types.shared.web_search_action_search import WebSearchActionSearch as WebSearchActionSearch
-    from openai_urllib3.types.shared.web_search_action_search import WebSearchActionSearchSource as WebSearchActionSearchSource
+    from openai_urllib3.types.shared.web_search_action_search import (
+        WebSearchActionSearchSource as WebSearchActionSearchSource,
+    )
     from openai_urllib3.types.shared.web_search_tool_call import WebSearchToolCall as WebSearchToolCall
 
 _NAMES: dict[str, str] = {
@@ -122,9 +208,9 @@ _NAMES: dict[str, str] = {
     "ApplyPatchToolCallOutput": "shared.apply_patch_tool_call_output:ApplyPatchToolCallOutput",
     "ApplyPatchUpdateFileOperation": "shared.apply_patch_update_file_operation:ApplyPatchUpdateFileOperation",
     "ClickParam": "shared.click_param:ClickParam",
-    "CodeInterpreterOutputImage": "shared.code_interpreter_output_image:CodeInterpreterOutputImage",
+    "CodeInterpreterOutputImage2": "shared.code_interpreter_output_image2:CodeInterpreterOutputImage2",
     "CodeInterpreterOutputLogs": "shared.code_interpreter_output_logs:CodeInterpreterOutputLogs",
-    "CodeInterpreterToolCall": "shared.code_interpreter_tool_call:CodeInterpreterToolCall",
+    "CodeInterpreterToolCall2": "shared.code_interpreter_tool_call2:CodeInterpreterToolCall2",
     "CompactionBody": "shared.compaction_body:CompactionBody",
     "ComparisonFilter": "shared.comparison_filter:ComparisonFilter",
     "CompoundFilter": "shared.compound_filter:CompoundFilter",
@@ -147,15 +233,17 @@ _NAMES: dict[str, str] = {
     "ErrorObject": "shared.error_object:ErrorObject",
     "FileCitationBody": "shared.file_citation_body:FileCitationBody",
     "FilePath": "shared.file_path:FilePath",
-    "FileSearchToolCall": "shared.file_search_tool_call:FileSearchToolCall",
-    "FileSearchToolCallResult": "shared.file_search_tool_call:FileSearchToolCallResult",
+    "FileSearchToolCall2": "shared.file_search_tool_call2:FileSearchToolCall2",
+    "FileSearchToolCall2Result": "shared.file_search_tool_call2:FileSearchToolCall2Result",
     "FunctionDefinition": "shared.function_definition:FunctionDefinition",
     "FunctionShellAction": "shared.function_shell_action:FunctionShellAction",
     "FunctionShellCall": "shared.function_shell_call:FunctionShellCall",
     "FunctionShellCallOutput": "shared.function_shell_call_output:FunctionShellCallOutput",
     "FunctionShellCallOutputContent": "shared.function_shell_call_output_content:FunctionShellCallOutputContent",
-    "FunctionShellCallOutputExitOutcome": "shared.function_shell_call_output_exit_outcome:FunctionShellCallOutputExitOutcome",
-    "FunctionShellCallOutputTimeoutOutcome": "shared.function_shell_call_output_timeout_outcome:FunctionShellCallOutputTimeoutOutcome",
+    "FunctionShellCallOutputExitOutcome":
+        "shared.function_shell_call_output_exit_outcome:FunctionShellCallOutputExitOutcome",
+    "FunctionShellCallOutputTimeoutOutcome":
+        "shared.function_shell_call_output_timeout_outcome:FunctionShellCallOutputTimeoutOutcome",
     "FunctionToolCallOutputResource": "shared.function_tool_call_output_resource:FunctionToolCallOutputResource",
     "FunctionToolCallResource": "shared.function_tool_call_resource:FunctionToolCallResource",
     "HTTPError": "shared.http_error:HTTPError",
@@ -174,21 +262,29 @@ _NAMES: dict[str, str] = {
     "MCPProtocolError": "shared.mcp_protocol_error:MCPProtocolError",
     "MCPToolCall": "shared.mcp_tool_call:MCPToolCall",
     "MCPToolExecutionError": "shared.mcp_tool_execution_error:MCPToolExecutionError",
-    "Message": "shared.message:Message",
+    "Message2": "shared.message2:Message2",
     "MoveParam": "shared.move_param:MoveParam",
     "OutputTextContent": "shared.output_text_content:OutputTextContent",
     "Program": "shared.program:Program",
     "ProgramOutput": "shared.program_output:ProgramOutput",
     "ProgramToolCallCaller": "shared.program_tool_call_caller:ProgramToolCallCaller",
     "ProgramToolCallCallerParam": "shared.program_tool_call_caller_param:ProgramToolCallCallerParam",
-    "RealtimeConversationItemFunctionCall": "shared.realtime_conversation_item_function_call:RealtimeConversationItemFunctionCall",
-    "RealtimeConversationItemFunctionCallOutput": "shared.realtime_conversation_item_function_call_output:RealtimeConversationItemFunctionCallOutput",
-    "RealtimeConversationItemMessageAssistant": "shared.realtime_conversation_item_message_assistant:RealtimeConversationItemMessageAssistant",
-    "RealtimeConversationItemMessageAssistantContent": "shared.realtime_conversation_item_message_assistant:RealtimeConversationItemMessageAssistantContent",
-    "RealtimeConversationItemMessageSystem": "shared.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystem",
-    "RealtimeConversationItemMessageSystemContent": "shared.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystemContent",
-    "RealtimeConversationItemMessageUser": "shared.realtime_conversation_item_message_user:RealtimeConversationItemMessageUser",
-    "RealtimeConversationItemMessageUserContent": "shared.realtime_conversation_item_message_user:RealtimeConversationItemMessageUserContent",
+    "RealtimeConversationItemFunctionCall":
+        "shared.realtime_conversation_item_function_call:RealtimeConversationItemFunctionCall",
+    "RealtimeConversationItemFunctionCallOutput":
+        "shared.realtime_conversation_item_function_call_output:RealtimeConversationItemFunctionCallOutput",
+    "RealtimeConversationItemMessageAssistant":
+        "shared.realtime_conversation_item_message_assistant:RealtimeConversationItemMessageAssistant",
+    "RealtimeConversationItemMessageAssistantContent":
+        "shared.realtime_conversation_item_message_assistant:RealtimeConversationItemMessageAssistantContent",
+    "RealtimeConversationItemMessageSystem":
+        "shared.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystem",
+    "RealtimeConversationItemMessageSystemContent":
+        "shared.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystemContent",
+    "RealtimeConversationItemMessageUser":
+        "shared.realtime_conversation_item_message_user:RealtimeConversationItemMessageUser",
+    "RealtimeConversationItemMessageUserContent":
+        "shared.realtime_conversation_item_message_user:RealtimeConversationItemMessageUserContent",
     "RealtimeMCPApprovalRequest": "shared.realtime_mcp_approval_request:RealtimeMCPApprovalRequest",
     "RealtimeMCPApprovalResponse": "shared.realtime_mcp_approval_response:RealtimeMCPApprovalResponse",
     "RealtimeMCPHTTPError": "shared.realtime_mcphttp_error:RealtimeMCPHTTPError",
@@ -232,9 +328,9 @@ __all__ = [
     "ApplyPatchToolCallOutput",
     "ApplyPatchUpdateFileOperation",
     "ClickParam",
-    "CodeInterpreterOutputImage",
+    "CodeInterpreterOutputImage2",
     "CodeInterpreterOutputLogs",
-    "CodeInterpreterToolCall",
+    "CodeInterpreterToolCall2",
     "CompactionBody",
     "ComparisonFilter",
     "CompoundFilter",
@@ -257,8 +353,8 @@ __all__ = [
     "ErrorObject",
     "FileCitationBody",
     "FilePath",
-    "FileSearchToolCall",
-    "FileSearchToolCallResult",
+    "FileSearchToolCall2",
+    "FileSearchToolCall2Result",
     "FunctionDefinition",
     "FunctionShellAction",
     "FunctionShellCall",
@@ -284,7 +380,7 @@ __all__ = [
     "MCPProtocolError",
     "MCPToolCall",
     "MCPToolExecutionError",
-    "Message",
+    "Message2",
     "MoveParam",
     "OutputTextContent",
     "Program",

@@ -41,4 +41,30 @@ class AdditionalTools(BaseModel):
     type = Field['Literal["additional_tools"]']()
     id = Field['str']()
     role = Field['Literal["unknown", "user", "assistant", "system", "critic", "discriminator", "developer", "tool"]']()
-    tools = Field['list[FunctionTool2 | FileSearchTool2 | ComputerTool | ComputerUsePreviewTool | WebSearchTool | MCPTool | CodeInterpreterTool2 | ProgrammaticToolCallingParam | ImageGenTool | LocalShellToolParam | FunctionShellTool | CustomTool | NamespaceTool | ToolSearchTool | WebSearchPreviewTool | ApplyPatchTool]'](list_of(union_of("type", {"function": ref("responses.function_tool:FunctionTool2"), "file_search": ref("responses.file_search_tool:FileSearchTool2"), "computer": ref("responses.computer_tool:ComputerTool"), "computer_use_preview": ref("responses.computer_use_preview_tool:ComputerUsePreviewTool"), "mcp": ref("responses.tool:MCPTool"), "code_interpreter": ref("responses.tool:CodeInterpreterTool2"), "programmatic_tool_calling": ref("responses.tool:ProgrammaticToolCallingParam"), "image_generation": ref("responses.tool:ImageGenTool"), "local_shell": ref("responses.tool:LocalShellToolParam"), "shell": ref("responses.function_shell_tool:FunctionShellTool"), "custom": ref("responses.custom_tool:CustomTool"), "namespace": ref("responses.namespace_tool:NamespaceTool"), "tool_search": ref("responses.tool_search_tool:ToolSearchTool"), "apply_patch": ref("responses.apply_patch_tool:ApplyPatchTool")})))
+    tools = Field[
+        'list[FunctionTool2 | FileSearchTool2 | ComputerTool | ComputerUsePreviewTool | WebSearchTool | MCPTool |'
+        ' CodeInterpreterTool2 | ProgrammaticToolCallingParam | ImageGenTool | LocalShellToolParam | FunctionShellTool'
+        ' | CustomTool | NamespaceTool | ToolSearchTool | WebSearchPreviewTool | ApplyPatchTool]'
+    ](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "function": ref("responses.function_tool:FunctionTool2"),
+                    "file_search": ref("responses.file_search_tool:FileSearchTool2"),
+                    "computer": ref("responses.computer_tool:ComputerTool"),
+                    "computer_use_preview": ref("responses.computer_use_preview_tool:ComputerUsePreviewTool"),
+                    "mcp": ref("responses.tool:MCPTool"),
+                    "code_interpreter": ref("responses.tool:CodeInterpreterTool2"),
+                    "programmatic_tool_calling": ref("responses.tool:ProgrammaticToolCallingParam"),
+                    "image_generation": ref("responses.tool:ImageGenTool"),
+                    "local_shell": ref("responses.tool:LocalShellToolParam"),
+                    "shell": ref("responses.function_shell_tool:FunctionShellTool"),
+                    "custom": ref("responses.custom_tool:CustomTool"),
+                    "namespace": ref("responses.namespace_tool:NamespaceTool"),
+                    "tool_search": ref("responses.tool_search_tool:ToolSearchTool"),
+                    "apply_patch": ref("responses.apply_patch_tool:ApplyPatchTool"),
+                },
+            )
+        )
+    )

@@ -32,7 +32,26 @@ class ApplyPatchToolCall(BaseModel):
     type = Field['Literal["apply_patch_call"]']()
     id = Field['str']()
     call_id = Field['str']()
-    caller = Field['DirectToolCallCaller | ProgramToolCallCaller | None'](union_of("type", {"direct": ref("shared.direct_tool_call_caller:DirectToolCallCaller"), "program": ref("shared.program_tool_call_caller:ProgramToolCallCaller")}))
+    caller = Field['DirectToolCallCaller | ProgramToolCallCaller | None'](
+        union_of(
+            "type",
+            {
+                "direct": ref("shared.direct_tool_call_caller:DirectToolCallCaller"),
+                "program": ref("shared.program_tool_call_caller:ProgramToolCallCaller"),
+            },
+        )
+    )
     status = Field['Literal["in_progress", "completed"]']()
-    operation = Field['ApplyPatchCreateFileOperation | ApplyPatchDeleteFileOperation | ApplyPatchUpdateFileOperation'](union_of("type", {"create_file": ref("shared.apply_patch_create_file_operation:ApplyPatchCreateFileOperation"), "delete_file": ref("shared.apply_patch_delete_file_operation:ApplyPatchDeleteFileOperation"), "update_file": ref("shared.apply_patch_update_file_operation:ApplyPatchUpdateFileOperation")}))
+    operation = Field[
+        'ApplyPatchCreateFileOperation | ApplyPatchDeleteFileOperation | ApplyPatchUpdateFileOperation'
+    ](
+        union_of(
+            "type",
+            {
+                "create_file": ref("shared.apply_patch_create_file_operation:ApplyPatchCreateFileOperation"),
+                "delete_file": ref("shared.apply_patch_delete_file_operation:ApplyPatchDeleteFileOperation"),
+                "update_file": ref("shared.apply_patch_update_file_operation:ApplyPatchUpdateFileOperation"),
+            },
+        )
+    )
     created_by = Field['str | None']()

@@ -29,7 +29,15 @@ class ApplyPatchToolCallOutput(BaseModel):
     type = Field['Literal["apply_patch_call_output"]']()
     id = Field['str']()
     call_id = Field['str']()
-    caller = Field['DirectToolCallCaller | ProgramToolCallCaller | None'](union_of("type", {"direct": ref("shared.direct_tool_call_caller:DirectToolCallCaller"), "program": ref("shared.program_tool_call_caller:ProgramToolCallCaller")}))
+    caller = Field['DirectToolCallCaller | ProgramToolCallCaller | None'](
+        union_of(
+            "type",
+            {
+                "direct": ref("shared.direct_tool_call_caller:DirectToolCallCaller"),
+                "program": ref("shared.program_tool_call_caller:ProgramToolCallCaller"),
+            },
+        )
+    )
     status = Field['Literal["completed", "failed"]']()
     output = Field['str | None']()
     created_by = Field['str | None']()

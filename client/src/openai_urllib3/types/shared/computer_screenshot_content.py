@@ -29,4 +29,6 @@ class ComputerScreenshotContent(BaseModel):
     image_url = Field['str | None']()
     file_id = Field['str | None']()
     detail = Field['Literal["low", "high", "auto", "original"]']()
-    prompt_cache_breakpoint = Field['PromptCacheBreakpointConfig | None'](ref("responses.response_input_file:PromptCacheBreakpointConfig"))
+    prompt_cache_breakpoint = Field['PromptCacheBreakpointConfig | None'](
+        ref("responses.response_input_file:PromptCacheBreakpointConfig")
+    )

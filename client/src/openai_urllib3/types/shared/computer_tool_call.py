@@ -31,13 +31,55 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class ComputerToolCall(BaseModel):
-    """A tool call to a computer use tool. See the [computer use guide](/docs/guides/tools-computer-use) for more information."""
+    """A tool call to a computer use tool. See the [computer use guide](/docs/guides/tools-computer-use) for more
+    information.
+    """
 
     __slots__ = ()
     type = Field['Literal["computer_call"]']()
     id = Field['str']()
     call_id = Field['str']()
-    action = Field['ClickParam | DoubleClickAction | DragParam | KeyPressAction | MoveParam | ScreenshotParam | ScrollParam | TypeParam | WaitParam | None'](union_of("type", {"click": ref("shared.click_param:ClickParam"), "double_click": ref("shared.double_click_action:DoubleClickAction"), "drag": ref("shared.drag_param:DragParam"), "keypress": ref("shared.key_press_action:KeyPressAction"), "move": ref("shared.move_param:MoveParam"), "screenshot": ref("shared.screenshot_param:ScreenshotParam"), "scroll": ref("shared.scroll_param:ScrollParam"), "type": ref("shared.type_param:TypeParam"), "wait": ref("shared.wait_param:WaitParam")}))
-    actions = Field['list[ClickParam | DoubleClickAction | DragParam | KeyPressAction | MoveParam | ScreenshotParam | ScrollParam | TypeParam | WaitParam] | None'](list_of(union_of("type", {"click": ref("shared.click_param:ClickParam"), "double_click": ref("shared.double_click_action:DoubleClickAction"), "drag": ref("shared.drag_param:DragParam"), "keypress": ref("shared.key_press_action:KeyPressAction"), "move": ref("shared.move_param:MoveParam"), "screenshot": ref("shared.screenshot_param:ScreenshotParam"), "scroll": ref("shared.scroll_param:ScrollParam"), "type": ref("shared.type_param:TypeParam"), "wait": ref("shared.wait_param:WaitParam")})))
-    pending_safety_checks = Field['list[ComputerCallSafetyCheckParam]'](list_of(ref("shared.computer_call_safety_check_param:ComputerCallSafetyCheckParam")))
+    action = Field[
+        'ClickParam | DoubleClickAction | DragParam | KeyPressAction | MoveParam | ScreenshotParam | ScrollParam |'
+        ' TypeParam | WaitParam | None'
+    ](
+        union_of(
+            "type",
+            {
+                "click": ref("shared.click_param:ClickParam"),
+                "double_click": ref("shared.double_click_action:DoubleClickAction"),
+                "drag": ref("shared.drag_param:DragParam"),
+                "keypress": ref("shared.key_press_action:KeyPressAction"),
+                "move": ref("shared.move_param:MoveParam"),
+                "screenshot": ref("shared.screenshot_param:ScreenshotParam"),
+                "scroll": ref("shared.scroll_param:ScrollParam"),
+                "type": ref("shared.type_param:TypeParam"),
+                "wait": ref("shared.wait_param:WaitParam"),
+            },
+        )
+    )
+    actions = Field[
+        'list[ClickParam | DoubleClickAction | DragParam | KeyPressAction | MoveParam | ScreenshotParam | ScrollParam'
+        ' | TypeParam | WaitParam] | None'
+    ](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "click": ref("shared.click_param:ClickParam"),
+                    "double_click": ref("shared.double_click_action:DoubleClickAction"),
+                    "drag": ref("shared.drag_param:DragParam"),
+                    "keypress": ref("shared.key_press_action:KeyPressAction"),
+                    "move": ref("shared.move_param:MoveParam"),
+                    "screenshot": ref("shared.screenshot_param:ScreenshotParam"),
+                    "scroll": ref("shared.scroll_param:ScrollParam"),
+                    "type": ref("shared.type_param:TypeParam"),
+                    "wait": ref("shared.wait_param:WaitParam"),
+                },
+            )
+        )
+    )
+    pending_safety_checks = Field['list[ComputerCallSafetyCheckParam]'](
+        list_of(ref("shared.computer_call_safety_check_param:ComputerCallSafetyCheckParam"))
+    )
     status = Field['Literal["in_progress", "completed", "incomplete"]']()

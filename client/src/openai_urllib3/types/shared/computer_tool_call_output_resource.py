@@ -27,7 +27,9 @@ class ComputerToolCallOutputResource(BaseModel):
     type = Field['Literal["computer_call_output"]']()
     id = Field['str']()
     call_id = Field['str']()
-    acknowledged_safety_checks = Field['list[ComputerCallSafetyCheckParam] | None'](list_of(ref("shared.computer_call_safety_check_param:ComputerCallSafetyCheckParam")))
+    acknowledged_safety_checks = Field['list[ComputerCallSafetyCheckParam] | None'](
+        list_of(ref("shared.computer_call_safety_check_param:ComputerCallSafetyCheckParam"))
+    )
     output = Field['ComputerScreenshotImage'](ref("shared.computer_screenshot_image:ComputerScreenshotImage"))
     status = Field['Literal["completed", "incomplete", "failed"]']()
     created_by = Field['str | None']()

@@ -29,7 +29,15 @@ class CustomToolCall(BaseModel):
     type = Field['Literal["custom_tool_call"]']()
     id = Field['str | None']()
     call_id = Field['str']()
-    caller = Field['DirectToolCallCaller | ProgramToolCallCaller | None'](union_of("type", {"direct": ref("shared.direct_tool_call_caller:DirectToolCallCaller"), "program": ref("shared.program_tool_call_caller:ProgramToolCallCaller")}))
+    caller = Field['DirectToolCallCaller | ProgramToolCallCaller | None'](
+        union_of(
+            "type",
+            {
+                "direct": ref("shared.direct_tool_call_caller:DirectToolCallCaller"),
+                "program": ref("shared.program_tool_call_caller:ProgramToolCallCaller"),
+            },
+        )
+    )
     namespace = Field['str | None']()
     name = Field['str']()
     input = Field['str']()

@@ -32,5 +32,31 @@ class CustomToolCallOutput(BaseModel):
     type = Field['Literal["custom_tool_call_output"]']()
     id = Field['str | None']()
     call_id = Field['str']()
-    caller = Field['DirectToolCallCallerParam | ProgramToolCallCallerParam | None'](union_of("type", {"direct": ref("shared.direct_tool_call_caller_param:DirectToolCallCallerParam"), "program": ref("shared.program_tool_call_caller_param:ProgramToolCallCallerParam")}))
-    output = Field['str | list[ResponseInputText | ResponseInputImage | ResponseInputFile]'](by_json_type(object=None, array=list_of(union_of("type", {"input_text": ref("responses.response_input_text:ResponseInputText"), "input_image": ref("responses.response_input_image:ResponseInputImage"), "input_file": ref("responses.response_input_file:ResponseInputFile")}))))
+    caller = Field[
+        'DirectToolCallCallerParam | ProgramToolCallCallerParam | None'
+    ](
+        union_of(
+            "type",
+            {
+                "direct": ref("shared.direct_tool_call_caller_param:DirectToolCallCallerParam"),
+                "program": ref("shared.program_tool_call_caller_param:ProgramToolCallCallerParam"),
+            },
+        )
+    )
+    output = Field[
+        'str | list[ResponseInputText | ResponseInputImage | ResponseInputFile]'
+    ](
+        by_json_type(
+            object=None,
+            array=list_of(
+                union_of(
+                    "type",
+                    {
+                        "input_text": ref("responses.response_input_text:ResponseInputText"),
+                        "input_image": ref("responses.response_input_image:ResponseInputImage"),
+                        "input_file": ref("responses.response_input_file:ResponseInputFile"),
+                    },
+                )
+            ),
+        )
+    )

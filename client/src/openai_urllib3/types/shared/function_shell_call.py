@@ -32,8 +32,26 @@ class FunctionShellCall(BaseModel):
     type = Field['Literal["shell_call"]']()
     id = Field['str']()
     call_id = Field['str']()
-    caller = Field['DirectToolCallCaller | ProgramToolCallCaller | None'](union_of("type", {"direct": ref("shared.direct_tool_call_caller:DirectToolCallCaller"), "program": ref("shared.program_tool_call_caller:ProgramToolCallCaller")}))
+    caller = Field['DirectToolCallCaller | ProgramToolCallCaller | None'](
+        union_of(
+            "type",
+            {
+                "direct": ref("shared.direct_tool_call_caller:DirectToolCallCaller"),
+                "program": ref("shared.program_tool_call_caller:ProgramToolCallCaller"),
+            },
+        )
+    )
     action = Field['FunctionShellAction'](ref("shared.function_shell_action:FunctionShellAction"))
     status = Field['Literal["in_progress", "completed", "incomplete"]']()
-    environment = Field['LocalEnvironmentResource | ContainerReferenceResource | None'](union_of("type", {"local": ref("shared.local_environment_resource:LocalEnvironmentResource"), "container_reference": ref("shared.container_reference_resource:ContainerReferenceResource")}))
+    environment = Field[
+        'LocalEnvironmentResource | ContainerReferenceResource | None'
+    ](
+        union_of(
+            "type",
+            {
+                "local": ref("shared.local_environment_resource:LocalEnvironmentResource"),
+                "container_reference": ref("shared.container_reference_resource:ContainerReferenceResource"),
+            },
+        )
+    )
     created_by = Field['str | None']()

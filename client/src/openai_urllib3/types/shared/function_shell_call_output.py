@@ -30,8 +30,18 @@ class FunctionShellCallOutput(BaseModel):
     type = Field['Literal["shell_call_output"]']()
     id = Field['str']()
     call_id = Field['str']()
-    caller = Field['DirectToolCallCaller | ProgramToolCallCaller | None'](union_of("type", {"direct": ref("shared.direct_tool_call_caller:DirectToolCallCaller"), "program": ref("shared.program_tool_call_caller:ProgramToolCallCaller")}))
+    caller = Field['DirectToolCallCaller | ProgramToolCallCaller | None'](
+        union_of(
+            "type",
+            {
+                "direct": ref("shared.direct_tool_call_caller:DirectToolCallCaller"),
+                "program": ref("shared.program_tool_call_caller:ProgramToolCallCaller"),
+            },
+        )
+    )
     status = Field['Literal["in_progress", "completed", "incomplete"]']()
-    output = Field['list[FunctionShellCallOutputContent]'](list_of(ref("shared.function_shell_call_output_content:FunctionShellCallOutputContent")))
+    output = Field['list[FunctionShellCallOutputContent]'](
+        list_of(ref("shared.function_shell_call_output_content:FunctionShellCallOutputContent"))
+    )
     max_output_length = Field['int | None']()
     created_by = Field['str | None']()

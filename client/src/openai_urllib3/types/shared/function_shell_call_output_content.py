@@ -13,7 +13,9 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.shared.function_shell_call_output_exit_outcome import FunctionShellCallOutputExitOutcome
-    from openai_urllib3.types.shared.function_shell_call_output_timeout_outcome import FunctionShellCallOutputTimeoutOutcome
+    from openai_urllib3.types.shared.function_shell_call_output_timeout_outcome import (
+        FunctionShellCallOutputTimeoutOutcome,
+    )
 
 __all__ = [
     "FunctionShellCallOutputContent",
@@ -28,5 +30,17 @@ class FunctionShellCallOutputContent(BaseModel):
     __slots__ = ()
     stdout = Field['str']()
     stderr = Field['str']()
-    outcome = Field['FunctionShellCallOutputTimeoutOutcome | FunctionShellCallOutputExitOutcome'](union_of("type", {"timeout": ref("shared.function_shell_call_output_timeout_outcome:FunctionShellCallOutputTimeoutOutcome"), "exit": ref("shared.function_shell_call_output_exit_outcome:FunctionShellCallOutputExitOutcome")}))
+    outcome = Field[
+        'FunctionShellCallOutputTimeoutOutcome | FunctionShellCallOutputExitOutcome'
+    ](
+        union_of(
+            "type",
+            {
+                "timeout": ref(
+                    "shared.function_shell_call_output_timeout_outcome:FunctionShellCallOutputTimeoutOutcome"
+                ),
+                "exit": ref("shared.function_shell_call_output_exit_outcome:FunctionShellCallOutputExitOutcome"),
+            },
+        )
+    )
     created_by = Field['str | None']()

@@ -24,10 +24,25 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class InputMessage(BaseModel):
-    """A message input to the model with a role indicating instruction following hierarchy. Instructions given with the `developer` or `system` role take precedence over instructions given with the `user` role."""
+    """A message input to the model with a role indicating instruction following hierarchy. Instructions given with the
+    `developer` or `system` role take precedence over instructions given with the `user` role.
+    """
 
     __slots__ = ()
     type = Field['Literal["message"] | None']()
     role = Field['Literal["user", "system", "developer"]']()
     status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
-    content = Field['list[ResponseInputText | ResponseInputImage | ResponseInputFile]'](list_of(union_of("type", {"input_text": ref("responses.response_input_text:ResponseInputText"), "input_image": ref("responses.response_input_image:ResponseInputImage"), "input_file": ref("responses.response_input_file:ResponseInputFile")})))
+    content = Field[
+        'list[ResponseInputText | ResponseInputImage | ResponseInputFile]'
+    ](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "input_text": ref("responses.response_input_text:ResponseInputText"),
+                    "input_image": ref("responses.response_input_image:ResponseInputImage"),
+                    "input_file": ref("responses.response_input_file:ResponseInputFile"),
+                },
+            )
+        )
+    )

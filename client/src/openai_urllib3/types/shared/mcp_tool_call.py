@@ -33,6 +33,17 @@ class MCPToolCall(BaseModel):
     name = Field['str']()
     arguments = Field['str']()
     output = Field['str | None']()
-    error = Field['MCPProtocolError | MCPToolExecutionError | HTTPError | None'](union_of("type", {"mcp_protocol_error": ref("shared.mcp_protocol_error:MCPProtocolError"), "mcp_tool_execution_error": ref("shared.mcp_tool_execution_error:MCPToolExecutionError"), "http_error": ref("shared.http_error:HTTPError")}))
+    error = Field[
+        'MCPProtocolError | MCPToolExecutionError | HTTPError | None'
+    ](
+        union_of(
+            "type",
+            {
+                "mcp_protocol_error": ref("shared.mcp_protocol_error:MCPProtocolError"),
+                "mcp_tool_execution_error": ref("shared.mcp_tool_execution_error:MCPToolExecutionError"),
+                "http_error": ref("shared.http_error:HTTPError"),
+            },
+        )
+    )
     status = Field['Literal["in_progress", "completed", "incomplete", "calling", "failed"] | None']()
     approval_request_id = Field['str | None']()

@@ -31,5 +31,19 @@ class OutputTextContent(BaseModel):
     __slots__ = ()
     type = Field['Literal["output_text"]']()
     text = Field['str']()
-    annotations = Field['list[FileCitationBody | UrlCitationBody | ContainerFileCitationBody | FilePath]'](list_of(union_of("type", {"file_citation": ref("shared.file_citation_body:FileCitationBody"), "url_citation": ref("shared.url_citation_body:UrlCitationBody"), "container_file_citation": ref("shared.container_file_citation_body:ContainerFileCitationBody"), "file_path": ref("shared.file_path:FilePath")})))
+    annotations = Field[
+        'list[FileCitationBody | UrlCitationBody | ContainerFileCitationBody | FilePath]'
+    ](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "file_citation": ref("shared.file_citation_body:FileCitationBody"),
+                    "url_citation": ref("shared.url_citation_body:UrlCitationBody"),
+                    "container_file_citation": ref("shared.container_file_citation_body:ContainerFileCitationBody"),
+                    "file_path": ref("shared.file_path:FilePath"),
+                },
+            )
+        )
+    )
     logprobs = Field['list[LogProb]'](list_of(ref("shared.log_prob:LogProb")))

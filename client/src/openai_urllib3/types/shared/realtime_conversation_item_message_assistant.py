@@ -30,7 +30,11 @@ class RealtimeConversationItemMessageAssistant(BaseModel):
     type = Field['Literal["message"]']()
     status = Field['Literal["completed", "incomplete", "in_progress"] | None']()
     role = Field['Literal["assistant"]']()
-    content = Field['list[RealtimeConversationItemMessageAssistantContent]'](list_of(ref("shared.realtime_conversation_item_message_assistant:RealtimeConversationItemMessageAssistantContent")))
+    content = Field['list[RealtimeConversationItemMessageAssistantContent]'](
+        list_of(
+            ref("shared.realtime_conversation_item_message_assistant:RealtimeConversationItemMessageAssistantContent")
+        )
+    )
 
 
 class RealtimeConversationItemMessageAssistantContent(BaseModel):

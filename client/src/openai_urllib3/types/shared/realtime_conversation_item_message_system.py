@@ -22,7 +22,10 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class RealtimeConversationItemMessageSystem(BaseModel):
-    """A system message in a Realtime conversation can be used to provide additional context or instructions to the model. This is similar but distinct from the instruction prompt provided at the start of a conversation, as system messages can be added at any point in the conversation. For major changes to"""
+    """A system message in a Realtime conversation can be used to provide additional context or instructions to the model.
+    This is similar but distinct from the instruction prompt provided at the start of a conversation, as system messages
+    can be added at any point in the conversation. For major changes to
+    """
 
     __slots__ = ()
     id = Field['str | None']()
@@ -30,7 +33,9 @@ class RealtimeConversationItemMessageSystem(BaseModel):
     type = Field['Literal["message"]']()
     status = Field['Literal["completed", "incomplete", "in_progress"] | None']()
     role = Field['Literal["system"]']()
-    content = Field['list[RealtimeConversationItemMessageSystemContent]'](list_of(ref("shared.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystemContent")))
+    content = Field['list[RealtimeConversationItemMessageSystemContent]'](
+        list_of(ref("shared.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystemContent"))
+    )
 
 
 class RealtimeConversationItemMessageSystemContent(BaseModel):

@@ -30,7 +30,9 @@ class RealtimeConversationItemMessageUser(BaseModel):
     type = Field['Literal["message"]']()
     status = Field['Literal["completed", "incomplete", "in_progress"] | None']()
     role = Field['Literal["user"]']()
-    content = Field['list[RealtimeConversationItemMessageUserContent]'](list_of(ref("shared.realtime_conversation_item_message_user:RealtimeConversationItemMessageUserContent")))
+    content = Field['list[RealtimeConversationItemMessageUserContent]'](
+        list_of(ref("shared.realtime_conversation_item_message_user:RealtimeConversationItemMessageUserContent"))
+    )
 
 
 class RealtimeConversationItemMessageUserContent(BaseModel):

@@ -34,4 +34,15 @@ class RealtimeMCPToolCall(BaseModel):
     arguments = Field['str']()
     approval_request_id = Field['str | None']()
     output = Field['str | None']()
-    error = Field['RealtimeMCPProtocolError | RealtimeMCPToolExecutionError | RealtimeMCPHTTPError | None'](union_of("type", {"protocol_error": ref("shared.realtime_mcp_protocol_error:RealtimeMCPProtocolError"), "tool_execution_error": ref("shared.realtime_mcp_tool_execution_error:RealtimeMCPToolExecutionError"), "http_error": ref("shared.realtime_mcphttp_error:RealtimeMCPHTTPError")}))
+    error = Field[
+        'RealtimeMCPProtocolError | RealtimeMCPToolExecutionError | RealtimeMCPHTTPError | None'
+    ](
+        union_of(
+            "type",
+            {
+                "protocol_error": ref("shared.realtime_mcp_protocol_error:RealtimeMCPProtocolError"),
+                "tool_execution_error": ref("shared.realtime_mcp_tool_execution_error:RealtimeMCPToolExecutionError"),
+                "http_error": ref("shared.realtime_mcphttp_error:RealtimeMCPHTTPError"),
+            },
+        )
+    )

@@ -23,12 +23,17 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class ReasoningItem(BaseModel):
-    """A description of the chain of thought used by a reasoning model while generating a response. Be sure to include these items in your `input` to the Responses API for subsequent turns of a conversation if you are manually [managing context](/docs/guides/conversation-state)."""
+    """A description of the chain of thought used by a reasoning model while generating a response. Be sure to include
+    these items in your `input` to the Responses API for subsequent turns of a conversation if you are manually
+    [managing context](/docs/guides/conversation-state).
+    """
 
     __slots__ = ()
     type = Field['Literal["reasoning"]']()
     id = Field['str']()
     encrypted_content = Field['str | None']()
     summary = Field['list[SummaryTextContent]'](list_of(ref("shared.summary_text_content:SummaryTextContent")))
-    content = Field['list[ReasoningTextContent] | None'](list_of(ref("shared.reasoning_text_content:ReasoningTextContent")))
+    content = Field['list[ReasoningTextContent] | None'](
+        list_of(ref("shared.reasoning_text_content:ReasoningTextContent"))
+    )
     status = Field['Literal["in_progress", "completed", "incomplete"] | None']()

@@ -23,11 +23,15 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class ResponseFormatJSONSchema(BaseModel):
-    """JSON Schema response format. Used to generate structured JSON responses. Learn more about [Structured Outputs](/docs/guides/structured-outputs)."""
+    """JSON Schema response format. Used to generate structured JSON responses. Learn more about [Structured
+    Outputs](/docs/guides/structured-outputs).
+    """
 
     __slots__ = ()
     type = Field['Literal["json_schema"]']()
-    json_schema = Field['ResponseFormatJSONSchemaJsonSchema'](ref("shared.response_format_json_schema:ResponseFormatJSONSchemaJsonSchema"))
+    json_schema = Field['ResponseFormatJSONSchemaJsonSchema'](
+        ref("shared.response_format_json_schema:ResponseFormatJSONSchemaJsonSchema")
+    )
 
 
 class ResponseFormatJSONSchemaJsonSchema(BaseModel):

@@ -20,7 +20,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class ResponseFormatTextGrammar(BaseModel):
-    """A custom grammar for the model to follow when generating text. Learn more in the [custom grammars guide](/docs/guides/custom-grammars)."""
+    """A custom grammar for the model to follow when generating text. Learn more in the [custom grammars
+    guide](/docs/guides/custom-grammars).
+    """
 
     __slots__ = ()
     type = Field['Literal["grammar"]']()

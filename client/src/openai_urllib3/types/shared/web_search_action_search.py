@@ -28,7 +28,9 @@ class WebSearchActionSearch(BaseModel):
     type = Field['Literal["search"]']()
     query = Field['str | None']()
     queries = Field['list[str] | None']()
-    sources = Field['list[WebSearchActionSearchSource] | None'](list_of(ref("shared.web_search_action_search:WebSearchActionSearchSource")))
+    sources = Field['list[WebSearchActionSearchSource] | None'](
+        list_of(ref("shared.web_search_action_search:WebSearchActionSearchSource"))
+    )
 
 
 class WebSearchActionSearchSource(BaseModel):

@@ -24,10 +24,23 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class WebSearchToolCall(BaseModel):
-    """The results of a web search tool call. See the [web search guide](/docs/guides/tools-web-search) for more information."""
+    """The results of a web search tool call. See the [web search guide](/docs/guides/tools-web-search) for more
+    information.
+    """
 
     __slots__ = ()
     id = Field['str']()
     type = Field['Literal["web_search_call"]']()
     status = Field['Literal["in_progress", "searching", "completed", "failed"]']()
-    action = Field['WebSearchActionSearch | WebSearchActionOpenPage | WebSearchActionFind'](union_of("type", {"search": ref("shared.web_search_action_search:WebSearchActionSearch"), "open_page": ref("shared.web_search_action_open_page:WebSearchActionOpenPage"), "find_in_page": ref("shared.web_search_action_find:WebSearchActionFind")}))
+    action = Field[
+        'WebSearchActionSearch | WebSearchActionOpenPage | WebSearchActionFind'
+    ](
+        union_of(
+            "type",
+            {
+                "search": ref("shared.web_search_action_search:WebSearchActionSearch"),
+                "open_page": ref("shared.web_search_action_open_page:WebSearchActionOpenPage"),
+                "find_in_page": ref("shared.web_search_action_find:WebSearchActionFind"),
+            },
+        )
+    )

@@ -6,112 +6,247 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from openai_urllib3.types.shared_params.additional_tools_item_param import AdditionalToolsItemParam as AdditionalToolsItemParam
-    from openai_urllib3.types.shared_params.apply_patch_create_file_operation_param import ApplyPatchCreateFileOperationParam as ApplyPatchCreateFileOperationParam
-    from openai_urllib3.types.shared_params.apply_patch_delete_file_operation_param import ApplyPatchDeleteFileOperationParam as ApplyPatchDeleteFileOperationParam
-    from openai_urllib3.types.shared_params.apply_patch_tool_call_item_param import ApplyPatchToolCallItemParam as ApplyPatchToolCallItemParam
-    from openai_urllib3.types.shared_params.apply_patch_tool_call_output_item_param import ApplyPatchToolCallOutputItemParam as ApplyPatchToolCallOutputItemParam
-    from openai_urllib3.types.shared_params.apply_patch_update_file_operation_param import ApplyPatchUpdateFileOperationParam as ApplyPatchUpdateFileOperationParam
+    from openai_urllib3.types.shared_params.additional_tools_item_param import (
+        AdditionalToolsItemParam as AdditionalToolsItemParam,
+    )
+    from openai_urllib3.types.shared_params.apply_patch_create_file_operation_param import (
+        ApplyPatchCreateFileOperationParam as ApplyPatchCreateFileOperationParam,
+    )
+    from openai_urllib3.types.shared_params.apply_patch_delete_file_operation_param import (
+        ApplyPatchDeleteFileOperationParam as ApplyPatchDeleteFileOperationParam,
+    )
+    from openai_urllib3.types.shared_params.apply_patch_tool_call_item_param import (
+        ApplyPatchToolCallItemParam as ApplyPatchToolCallItemParam,
+    )
+    from openai_urllib3.types.shared_params.apply_patch_tool_call_output_item_param import (
+        ApplyPatchToolCallOutputItemParam as ApplyPatchToolCallOutputItemParam,
+    )
+    from openai_urllib3.types.shared_params.apply_patch_update_file_operation_param import (
+        ApplyPatchUpdateFileOperationParam as ApplyPatchUpdateFileOperationParam,
+    )
     from openai_urllib3.types.shared_params.click_param2 import ClickParam2 as ClickParam2
-    from openai_urllib3.types.shared_params.code_interpreter_output_image_param import CodeInterpreterOutputImageParam as CodeInterpreterOutputImageParam
-    from openai_urllib3.types.shared_params.code_interpreter_output_logs_param import CodeInterpreterOutputLogsParam as CodeInterpreterOutputLogsParam
-    from openai_urllib3.types.shared_params.code_interpreter_tool_call_param import CodeInterpreterToolCallParam as CodeInterpreterToolCallParam
-    from openai_urllib3.types.shared_params.compaction_summary_item_param import CompactionSummaryItemParam as CompactionSummaryItemParam
-    from openai_urllib3.types.shared_params.compaction_trigger_item_param import CompactionTriggerItemParam as CompactionTriggerItemParam
+    from openai_urllib3.types.shared_params.code_interpreter_output_image_param import (
+        CodeInterpreterOutputImageParam as CodeInterpreterOutputImageParam,
+    )
+    from openai_urllib3.types.shared_params.code_interpreter_output_logs_param import (
+        CodeInterpreterOutputLogsParam as CodeInterpreterOutputLogsParam,
+    )
+    from openai_urllib3.types.shared_params.code_interpreter_tool_call_param import (
+        CodeInterpreterToolCallParam as CodeInterpreterToolCallParam,
+    )
+    from openai_urllib3.types.shared_params.compaction_summary_item_param import (
+        CompactionSummaryItemParam as CompactionSummaryItemParam,
+    )
+    from openai_urllib3.types.shared_params.compaction_trigger_item_param import (
+        CompactionTriggerItemParam as CompactionTriggerItemParam,
+    )
     from openai_urllib3.types.shared_params.comparison_filter import ComparisonFilterParam as ComparisonFilter
     from openai_urllib3.types.shared_params.comparison_filter import ComparisonFilterParam as ComparisonFilterParam
     from openai_urllib3.types.shared_params.compound_filter import CompoundFilterParam as CompoundFilter
     from openai_urllib3.types.shared_params.compound_filter import CompoundFilterParam as CompoundFilterParam
-    from openai_urllib3.types.shared_params.computer_call_output_item_param import ComputerCallOutputItemParam as ComputerCallOutputItemParam
-    from openai_urllib3.types.shared_params.computer_call_safety_check_param2 import ComputerCallSafetyCheckParam2 as ComputerCallSafetyCheckParam2
-    from openai_urllib3.types.shared_params.computer_screenshot_image_param import ComputerScreenshotImageParam as ComputerScreenshotImageParam
-    from openai_urllib3.types.shared_params.computer_tool_call_param import ComputerToolCallParam as ComputerToolCallParam
-    from openai_urllib3.types.shared_params.container_file_citation_body_param import ContainerFileCitationBodyParam as ContainerFileCitationBodyParam
+    from openai_urllib3.types.shared_params.computer_call_output_item_param import (
+        ComputerCallOutputItemParam as ComputerCallOutputItemParam,
+    )
+    from openai_urllib3.types.shared_params.computer_call_safety_check_param2 import (
+        ComputerCallSafetyCheckParam2 as ComputerCallSafetyCheckParam2,
+    )
+    from openai_urllib3.types.shared_params.computer_screenshot_image_param import (
+        ComputerScreenshotImageParam as ComputerScreenshotImageParam,
+    )
+    from openai_urllib3.types.shared_params.computer_tool_call_param import (
+        ComputerToolCallParam as ComputerToolCallParam,
+    )
+    from openai_urllib3.types.shared_params.container_file_citation_body_param import (
+        ContainerFileCitationBodyParam as ContainerFileCitationBodyParam,
+    )
     from openai_urllib3.types.shared_params.coord_param2 import CoordParam2 as CoordParam2
-    from openai_urllib3.types.shared_params.custom_tool_input_format import CustomGrammarFormatParam2 as CustomGrammarFormatParam2
-    from openai_urllib3.types.shared_params.custom_tool_input_format import CustomTextFormatParam2 as CustomTextFormatParam2
-    from openai_urllib3.types.shared_params.custom_tool_call_output_param import CustomToolCallOutputParam as CustomToolCallOutputParam
+    from openai_urllib3.types.shared_params.custom_tool_input_format import (
+        CustomGrammarFormatParam2 as CustomGrammarFormatParam2,
+    )
+    from openai_urllib3.types.shared_params.custom_tool_input_format import (
+        CustomTextFormatParam2 as CustomTextFormatParam2,
+    )
+    from openai_urllib3.types.shared_params.custom_tool_call_output_param import (
+        CustomToolCallOutputParam as CustomToolCallOutputParam,
+    )
     from openai_urllib3.types.shared_params.custom_tool_call_param import CustomToolCallParam as CustomToolCallParam
-    from openai_urllib3.types.shared_params.direct_tool_call_caller_param2 import DirectToolCallCallerParam2 as DirectToolCallCallerParam2
-    from openai_urllib3.types.shared_params.direct_tool_call_caller_param3 import DirectToolCallCallerParam3 as DirectToolCallCallerParam3
-    from openai_urllib3.types.shared_params.double_click_action_param import DoubleClickActionParam as DoubleClickActionParam
+    from openai_urllib3.types.shared_params.direct_tool_call_caller_param2 import (
+        DirectToolCallCallerParam2 as DirectToolCallCallerParam2,
+    )
+    from openai_urllib3.types.shared_params.direct_tool_call_caller_param3 import (
+        DirectToolCallCallerParam3 as DirectToolCallCallerParam3,
+    )
+    from openai_urllib3.types.shared_params.double_click_action_param import (
+        DoubleClickActionParam as DoubleClickActionParam,
+    )
     from openai_urllib3.types.shared_params.drag_param2 import DragParam2 as DragParam2
-    from openai_urllib3.types.shared_params.file_citation_body_param import FileCitationBodyParam as FileCitationBodyParam
+    from openai_urllib3.types.shared_params.file_citation_body_param import (
+        FileCitationBodyParam as FileCitationBodyParam,
+    )
     from openai_urllib3.types.shared_params.file_path_param import FilePathParam as FilePathParam
-    from openai_urllib3.types.shared_params.file_search_tool_call_param import FileSearchToolCallParam as FileSearchToolCallParam
-    from openai_urllib3.types.shared_params.file_search_tool_call_param import FileSearchToolCallResults0Param as FileSearchToolCallResults0Param
-    from openai_urllib3.types.shared_params.function_call_output_item_param import FunctionCallOutputItemParam as FunctionCallOutputItemParam
+    from openai_urllib3.types.shared_params.file_search_tool_call_param import (
+        FileSearchToolCallParam as FileSearchToolCallParam,
+    )
+    from openai_urllib3.types.shared_params.file_search_tool_call_param import (
+        FileSearchToolCallResults0Param as FileSearchToolCallResults0Param,
+    )
+    from openai_urllib3.types.shared_params.function_call_output_item_param import (
+        FunctionCallOutputItemParam as FunctionCallOutputItemParam,
+    )
     from openai_urllib3.types.shared_params.function_definition import FunctionObjectParam as FunctionDefinition
     from openai_urllib3.types.shared_params.function_definition import FunctionObjectParam as FunctionObjectParam
-    from openai_urllib3.types.shared_params.function_shell_action_param import FunctionShellActionParam as FunctionShellActionParam
-    from openai_urllib3.types.shared_params.function_shell_call_item_param import FunctionShellCallItemParam as FunctionShellCallItemParam
-    from openai_urllib3.types.shared_params.function_shell_call_output_content_param import FunctionShellCallOutputContentParam as FunctionShellCallOutputContentParam
-    from openai_urllib3.types.shared_params.function_shell_call_output_exit_outcome_param import FunctionShellCallOutputExitOutcomeParam as FunctionShellCallOutputExitOutcomeParam
-    from openai_urllib3.types.shared_params.function_shell_call_output_item_param import FunctionShellCallOutputItemParam as FunctionShellCallOutputItemParam
-    from openai_urllib3.types.shared_params.function_shell_call_output_timeout_outcome_param import FunctionShellCallOutputTimeoutOutcomeParam as FunctionShellCallOutputTimeoutOutcomeParam
-    from openai_urllib3.types.shared_params.function_tool_call_param import FunctionToolCallParam as FunctionToolCallParam
+    from openai_urllib3.types.shared_params.function_shell_action_param import (
+        FunctionShellActionParam as FunctionShellActionParam,
+    )
+    from openai_urllib3.types.shared_params.function_shell_call_item_param import (
+        FunctionShellCallItemParam as FunctionShellCallItemParam,
+    )
+    from openai_urllib3.types.shared_params.function_shell_call_output_content_param import (
+        FunctionShellCallOutputContentParam as FunctionShellCallOutputContentParam,
+    )
+    from openai_urllib3.types.shared_params.function_shell_call_output_exit_outcome_param import (
+        FunctionShellCallOutputExitOutcomeParam as FunctionShellCallOutputExitOutcomeParam,
+    )
+    from openai_urllib3.types.shared_params.function_shell_call_output_item_param import (
+        FunctionShellCallOutputItemParam as FunctionShellCallOutputItemParam,
+    )
+    from openai_urllib3.types.shared_params.function_shell_call_output_timeout_outcome_param import (
+        FunctionShellCallOutputTimeoutOutcomeParam as FunctionShellCallOutputTimeoutOutcomeParam,
+    )
+    from openai_urllib3.types.shared_params.function_tool_call_param import (
+        FunctionToolCallParam as FunctionToolCallParam,
+    )
     from openai_urllib3.types.shared_params.http_error_param import HTTPErrorParam as HTTPErrorParam
-    from openai_urllib3.types.shared_params.image_gen_tool_call_param import ImageGenToolCallParam as ImageGenToolCallParam
-    from openai_urllib3.types.shared_params.input_file_content_param import InputFileContentParam as InputFileContentParam
-    from openai_urllib3.types.shared_params.input_image_content_param_auto_param import InputImageContentParamAutoParam as InputImageContentParamAutoParam
+    from openai_urllib3.types.shared_params.image_gen_tool_call_param import (
+        ImageGenToolCallParam as ImageGenToolCallParam,
+    )
+    from openai_urllib3.types.shared_params.input_file_content_param import (
+        InputFileContentParam as InputFileContentParam,
+    )
+    from openai_urllib3.types.shared_params.input_image_content_param_auto_param import (
+        InputImageContentParamAutoParam as InputImageContentParamAutoParam,
+    )
     from openai_urllib3.types.shared_params.input_message_param import InputMessageParam as InputMessageParam
-    from openai_urllib3.types.shared_params.input_text_content_param import InputTextContentParam as InputTextContentParam
+    from openai_urllib3.types.shared_params.input_text_content_param import (
+        InputTextContentParam as InputTextContentParam,
+    )
     from openai_urllib3.types.shared_params.item_reference_param import ItemReferenceParam as ItemReferenceParam
     from openai_urllib3.types.shared_params.key_press_action_param import KeyPressActionParam as KeyPressActionParam
-    from openai_urllib3.types.shared_params.local_shell_exec_action_param import LocalShellExecActionParam as LocalShellExecActionParam
-    from openai_urllib3.types.shared_params.local_shell_tool_call_output_param import LocalShellToolCallOutputParam as LocalShellToolCallOutputParam
-    from openai_urllib3.types.shared_params.local_shell_tool_call_param import LocalShellToolCallParam as LocalShellToolCallParam
+    from openai_urllib3.types.shared_params.local_shell_exec_action_param import (
+        LocalShellExecActionParam as LocalShellExecActionParam,
+    )
+    from openai_urllib3.types.shared_params.local_shell_tool_call_output_param import (
+        LocalShellToolCallOutputParam as LocalShellToolCallOutputParam,
+    )
+    from openai_urllib3.types.shared_params.local_shell_tool_call_param import (
+        LocalShellToolCallParam as LocalShellToolCallParam,
+    )
     from openai_urllib3.types.shared_params.log_prob_param import LogProbParam as LogProbParam
-    from openai_urllib3.types.shared_params.mcp_approval_request_param import MCPApprovalRequestParam as MCPApprovalRequestParam
-    from openai_urllib3.types.shared_params.mcp_approval_response_param import MCPApprovalResponseParam as MCPApprovalResponseParam
+    from openai_urllib3.types.shared_params.mcp_approval_request_param import (
+        MCPApprovalRequestParam as MCPApprovalRequestParam,
+    )
+    from openai_urllib3.types.shared_params.mcp_approval_response_param import (
+        MCPApprovalResponseParam as MCPApprovalResponseParam,
+    )
     from openai_urllib3.types.shared_params.mcp_list_tools_param import MCPListToolsParam as MCPListToolsParam
-    from openai_urllib3.types.shared_params.mcp_list_tools_tool_param import MCPListToolsToolParam as MCPListToolsToolParam
-    from openai_urllib3.types.shared_params.mcp_protocol_error_param import MCPProtocolErrorParam as MCPProtocolErrorParam
+    from openai_urllib3.types.shared_params.mcp_list_tools_tool_param import (
+        MCPListToolsToolParam as MCPListToolsToolParam,
+    )
+    from openai_urllib3.types.shared_params.mcp_protocol_error_param import (
+        MCPProtocolErrorParam as MCPProtocolErrorParam,
+    )
     from openai_urllib3.types.shared_params.mcp_tool_call_param import MCPToolCallParam as MCPToolCallParam
-    from openai_urllib3.types.shared_params.mcp_tool_execution_error_param import MCPToolExecutionErrorParam as MCPToolExecutionErrorParam
+    from openai_urllib3.types.shared_params.mcp_tool_execution_error_param import (
+        MCPToolExecutionErrorParam as MCPToolExecutionErrorParam,
+    )
     from openai_urllib3.types.shared_params.move_param2 import MoveParam2 as MoveParam2
     from openai_urllib3.types.shared_params.output_message_param import OutputMessageParam as OutputMessageParam
-    from openai_urllib3.types.shared_params.output_text_content_param import OutputTextContentParam as OutputTextContentParam
+    from openai_urllib3.types.shared_params.output_text_content_param import (
+        OutputTextContentParam as OutputTextContentParam,
+    )
     from openai_urllib3.types.shared_params.program_item_param import ProgramItemParam as ProgramItemParam
-    from openai_urllib3.types.shared_params.program_output_item_param import ProgramOutputItemParam as ProgramOutputItemParam
-    from openai_urllib3.types.shared_params.program_tool_call_caller_param2 import ProgramToolCallCallerParam2 as ProgramToolCallCallerParam2
-    from openai_urllib3.types.shared_params.program_tool_call_caller_param3 import ProgramToolCallCallerParam3 as ProgramToolCallCallerParam3
+    from openai_urllib3.types.shared_params.program_output_item_param import (
+        ProgramOutputItemParam as ProgramOutputItemParam,
+    )
+    from openai_urllib3.types.shared_params.program_tool_call_caller_param2 import (
+        ProgramToolCallCallerParam2 as ProgramToolCallCallerParam2,
+    )
+    from openai_urllib3.types.shared_params.program_tool_call_caller_param3 import (
+        ProgramToolCallCallerParam3 as ProgramToolCallCallerParam3,
+    )
     from openai_urllib3.types.shared_params.reasoning_item_param import ReasoningItemParam as ReasoningItemParam
-    from openai_urllib3.types.shared_params.reasoning_text_content_param import ReasoningTextContentParam as ReasoningTextContentParam
+    from openai_urllib3.types.shared_params.reasoning_text_content_param import (
+        ReasoningTextContentParam as ReasoningTextContentParam,
+    )
     from openai_urllib3.types.shared_params.refusal_content_param import RefusalContentParam as RefusalContentParam
-    from openai_urllib3.types.shared_params.response_format_json_object import ResponseFormatJsonObjectParam as ResponseFormatJSONObject
-    from openai_urllib3.types.shared_params.response_format_json_schema import ResponseFormatJsonSchemaParam as ResponseFormatJSONSchema
-    from openai_urllib3.types.shared_params.response_format_json_object import ResponseFormatJsonObjectParam as ResponseFormatJsonObjectParam
-    from openai_urllib3.types.shared_params.response_format_json_schema import ResponseFormatJsonSchemaJsonSchemaParam as ResponseFormatJsonSchemaJsonSchemaParam
-    from openai_urllib3.types.shared_params.response_format_json_schema import ResponseFormatJsonSchemaParam as ResponseFormatJsonSchemaParam
+    from openai_urllib3.types.shared_params.response_format_json_object import (
+        ResponseFormatJsonObjectParam as ResponseFormatJSONObject,
+    )
+    from openai_urllib3.types.shared_params.response_format_json_schema import (
+        ResponseFormatJsonSchemaParam as ResponseFormatJSONSchema,
+    )
+    from openai_urllib3.types.shared_params.response_format_json_object import (
+        ResponseFormatJsonObjectParam as ResponseFormatJsonObjectParam,
+    )
+    from openai_urllib3.types.shared_params.response_format_json_schema import (
+        ResponseFormatJsonSchemaJsonSchemaParam as ResponseFormatJsonSchemaJsonSchemaParam,
+    )
+    from openai_urllib3.types.shared_params.response_format_json_schema import (
+        ResponseFormatJsonSchemaParam as ResponseFormatJsonSchemaParam,
+    )
     from openai_urllib3.types.shared_params.response_format_text import ResponseFormatTextParam as ResponseFormatText
-    from openai_urllib3.types.shared_params.response_format_text import ResponseFormatTextParam as ResponseFormatTextParam
+    from openai_urllib3.types.shared_params.response_format_text import (
+        ResponseFormatTextParam as ResponseFormatTextParam,
+    )
     from openai_urllib3.types.shared_params.screenshot_param2 import ScreenshotParam2 as ScreenshotParam2
     from openai_urllib3.types.shared_params.scroll_param2 import ScrollParam2 as ScrollParam2
-    from openai_urllib3.types.shared_params.summary_text_content_param import SummaryTextContentParam as SummaryTextContentParam
-    from openai_urllib3.types.shared_params.tool_choice_function_param import ToolChoiceFunctionParam as ToolChoiceFunctionParam
+    from openai_urllib3.types.shared_params.summary_text_content_param import (
+        SummaryTextContentParam as SummaryTextContentParam,
+    )
+    from openai_urllib3.types.shared_params.tool_choice_function_param import (
+        ToolChoiceFunctionParam as ToolChoiceFunctionParam,
+    )
     from openai_urllib3.types.shared_params.tool_choice_mcp_param import ToolChoiceMCPParam as ToolChoiceMCPParam
-    from openai_urllib3.types.shared_params.tool_search_call_item_param import ToolSearchCallItemParam as ToolSearchCallItemParam
-    from openai_urllib3.types.shared_params.tool_search_output_item_param import ToolSearchOutputItemParam as ToolSearchOutputItemParam
+    from openai_urllib3.types.shared_params.tool_search_call_item_param import (
+        ToolSearchCallItemParam as ToolSearchCallItemParam,
+    )
+    from openai_urllib3.types.shared_params.tool_search_output_item_param import (
+        ToolSearchOutputItemParam as ToolSearchOutputItemParam,
+    )
     from openai_urllib3.types.shared_params.top_log_prob_param import TopLogProbParam as TopLogProbParam
     from openai_urllib3.types.shared_params.type_param2 import TypeParam2 as TypeParam2
     from openai_urllib3.types.shared_params.url_citation_body_param import UrlCitationBodyParam as UrlCitationBodyParam
     from openai_urllib3.types.shared_params.wait_param2 import WaitParam2 as WaitParam2
-    from openai_urllib3.types.shared_params.web_search_action_find_param import WebSearchActionFindParam as WebSearchActionFindParam
-    from openai_urllib3.types.shared_params.web_search_action_open_page_param import WebSearchActionOpenPageParam as WebSearchActionOpenPageParam
-    from openai_urllib3.types.shared_params.web_search_action_search_param import WebSearchActionSearchParam as WebSearchActionSearchParam
-    from openai_urllib3.types.shared_params.web_search_action_search_param import WebSearchActionSearchSourceParam as WebSearchActionSearchSourceParam
-    from openai_urllib3.types.shared_params.web_search_tool_call_param import WebSearchToolCallParam as WebSearchToolCallParam
+    from openai_urllib3.types.shared_params.web_search_action_find_param import (
+        WebSearchActionFindParam as WebSearchActionFindParam,
+    )
+    from openai_urllib3.types.shared_params.web_search_action_open_page_param import (
+        WebSearchActionOpenPageParam as WebSearchActionOpenPageParam,
+    )
+    from openai_urllib3.types.shared_params.web_search_action_search_param import (
+        WebSearchActionSearchParam as WebSearchActionSearchParam,
+    )
+    from openai_urllib3.types.shared_params.web_search_action_search_param import (
+        WebSearchActionSearchSourceParam as WebSearchActionSearchSourceParam,
+    )
+    from openai_urllib3.types.shared_params.web_search_tool_call_param import (
+        WebSearchToolCallParam as WebSearchToolCallParam,
+    )
 
 _NAMES: dict[str, str] = {
     "AdditionalToolsItemParam": "shared_params.additional_tools_item_param:AdditionalToolsItemParam",
-    "ApplyPatchCreateFileOperationParam": "shared_params.apply_patch_create_file_operation_param:ApplyPatchCreateFileOperationParam",
-    "ApplyPatchDeleteFileOperationParam": "shared_params.apply_patch_delete_file_operation_param:ApplyPatchDeleteFileOperationParam",
+    "ApplyPatchCreateFileOperationParam":
+        "shared_params.apply_patch_create_file_operation_param:ApplyPatchCreateFileOperationParam",
+    "ApplyPatchDeleteFileOperationParam":
+        "shared_params.apply_patch_delete_file_operation_param:ApplyPatchDeleteFileOperationParam",
     "ApplyPatchToolCallItemParam": "shared_params.apply_patch_tool_call_item_param:ApplyPatchToolCallItemParam",
-    "ApplyPatchToolCallOutputItemParam": "shared_params.apply_patch_tool_call_output_item_param:ApplyPatchToolCallOutputItemParam",
-    "ApplyPatchUpdateFileOperationParam": "shared_params.apply_patch_update_file_operation_param:ApplyPatchUpdateFileOperationParam",
+    "ApplyPatchToolCallOutputItemParam":
+        "shared_params.apply_patch_tool_call_output_item_param:ApplyPatchToolCallOutputItemParam",
+    "ApplyPatchUpdateFileOperationParam":
+        "shared_params.apply_patch_update_file_operation_param:ApplyPatchUpdateFileOperationParam",
     "ClickParam2": "shared_params.click_param2:ClickParam2",
-    "CodeInterpreterOutputImageParam": "shared_params.code_interpreter_output_image_param:CodeInterpreterOutputImageParam",
+    "CodeInterpreterOutputImageParam":
+        "shared_params.code_interpreter_output_image_param:CodeInterpreterOutputImageParam",
     "CodeInterpreterOutputLogsParam": "shared_params.code_interpreter_output_logs_param:CodeInterpreterOutputLogsParam",
     "CodeInterpreterToolCallParam": "shared_params.code_interpreter_tool_call_param:CodeInterpreterToolCallParam",
     "CompactionSummaryItemParam": "shared_params.compaction_summary_item_param:CompactionSummaryItemParam",
@@ -143,15 +278,20 @@ _NAMES: dict[str, str] = {
     "FunctionObjectParam": "shared_params.function_definition:FunctionObjectParam",
     "FunctionShellActionParam": "shared_params.function_shell_action_param:FunctionShellActionParam",
     "FunctionShellCallItemParam": "shared_params.function_shell_call_item_param:FunctionShellCallItemParam",
-    "FunctionShellCallOutputContentParam": "shared_params.function_shell_call_output_content_param:FunctionShellCallOutputContentParam",
-    "FunctionShellCallOutputExitOutcomeParam": "shared_params.function_shell_call_output_exit_outcome_param:FunctionShellCallOutputExitOutcomeParam",
-    "FunctionShellCallOutputItemParam": "shared_params.function_shell_call_output_item_param:FunctionShellCallOutputItemParam",
-    "FunctionShellCallOutputTimeoutOutcomeParam": "shared_params.function_shell_call_output_timeout_outcome_param:FunctionShellCallOutputTimeoutOutcomeParam",
+    "FunctionShellCallOutputContentParam":
+        "shared_params.function_shell_call_output_content_param:FunctionShellCallOutputContentParam",
+    "FunctionShellCallOutputExitOutcomeParam":
+        "shared_params.function_shell_call_output_exit_outcome_param:FunctionShellCallOutputExitOutcomeParam",
+    "FunctionShellCallOutputItemParam":
+        "shared_params.function_shell_call_output_item_param:FunctionShellCallOutputItemParam",
+    "FunctionShellCallOutputTimeoutOutcomeParam":
+        "shared_params.function_shell_call_output_timeout_outcome_param:FunctionShellCallOutputTimeoutOutcomeParam",
     "FunctionToolCallParam": "shared_params.function_tool_call_param:FunctionToolCallParam",
     "HTTPErrorParam": "shared_params.http_error_param:HTTPErrorParam",
     "ImageGenToolCallParam": "shared_params.image_gen_tool_call_param:ImageGenToolCallParam",
     "InputFileContentParam": "shared_params.input_file_content_param:InputFileContentParam",
-    "InputImageContentParamAutoParam": "shared_params.input_image_content_param_auto_param:InputImageContentParamAutoParam",
+    "InputImageContentParamAutoParam":
+        "shared_params.input_image_content_param_auto_param:InputImageContentParamAutoParam",
     "InputMessageParam": "shared_params.input_message_param:InputMessageParam",
     "InputTextContentParam": "shared_params.input_text_content_param:InputTextContentParam",
     "ItemReferenceParam": "shared_params.item_reference_param:ItemReferenceParam",
@@ -180,7 +320,8 @@ _NAMES: dict[str, str] = {
     "ResponseFormatJSONObject": "shared_params.response_format_json_object:ResponseFormatJsonObjectParam",
     "ResponseFormatJSONSchema": "shared_params.response_format_json_schema:ResponseFormatJsonSchemaParam",
     "ResponseFormatJsonObjectParam": "shared_params.response_format_json_object:ResponseFormatJsonObjectParam",
-    "ResponseFormatJsonSchemaJsonSchemaParam": "shared_params.response_format_json_schema:ResponseFormatJsonSchemaJsonSchemaParam",
+    "ResponseFormatJsonSchemaJsonSchemaParam":
+        "shared_params.response_format_json_schema:ResponseFormatJsonSchemaJsonSchemaParam",
     "ResponseFormatJsonSchemaParam": "shared_params.response_format_json_schema:ResponseFormatJsonSchemaParam",
     "ResponseFormatText": "shared_params.response_format_text:ResponseFormatTextParam",
     "ResponseFormatTextParam": "shared_params.response_format_text:ResponseFormatTextParam",

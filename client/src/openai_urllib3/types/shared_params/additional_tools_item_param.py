@@ -38,4 +38,25 @@ class AdditionalToolsItemParam(TypedDict, total=False):
     id: Optional[str]
     type: Required[Literal["additional_tools"]]
     role: Required[Literal["developer"]]
-    tools: Required[Iterable[Union[FunctionToolParam3, FileSearchToolParam2, ComputerToolParam, ComputerUsePreviewToolParam, WebSearchToolParam, MCPToolParam, CodeInterpreterToolParam2, ProgrammaticToolCallingParam2, ImageGenToolParam, LocalShellToolParam2, FunctionShellToolParam, CustomToolParam, NamespaceToolParam, ToolSearchToolParam, WebSearchPreviewToolParam, ApplyPatchToolParam]]]
+    tools: Required[
+        Iterable[
+            Union[
+                FunctionToolParam3,
+                FileSearchToolParam2,
+                ComputerToolParam,
+                ComputerUsePreviewToolParam,
+                WebSearchToolParam,
+                MCPToolParam,
+                CodeInterpreterToolParam2,
+                ProgrammaticToolCallingParam2,
+                ImageGenToolParam,
+                LocalShellToolParam2,
+                FunctionShellToolParam,
+                CustomToolParam,
+                NamespaceToolParam,
+                ToolSearchToolParam,
+                WebSearchPreviewToolParam,
+                ApplyPatchToolParam,
+            ]
+        ]
+    ]

@@ -10,9 +10,15 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared_params.apply_patch_create_file_operation_param import ApplyPatchCreateFileOperationParam
-    from openai_urllib3.types.shared_params.apply_patch_delete_file_operation_param import ApplyPatchDeleteFileOperationParam
-    from openai_urllib3.types.shared_params.apply_patch_update_file_operation_param import ApplyPatchUpdateFileOperationParam
+    from openai_urllib3.types.shared_params.apply_patch_create_file_operation_param import (
+        ApplyPatchCreateFileOperationParam,
+    )
+    from openai_urllib3.types.shared_params.apply_patch_delete_file_operation_param import (
+        ApplyPatchDeleteFileOperationParam,
+    )
+    from openai_urllib3.types.shared_params.apply_patch_update_file_operation_param import (
+        ApplyPatchUpdateFileOperationParam,
+    )
     from openai_urllib3.types.shared_params.direct_tool_call_caller_param3 import DirectToolCallCallerParam3
     from openai_urllib3.types.shared_params.program_tool_call_caller_param3 import ProgramToolCallCallerParam3
 
@@ -30,4 +36,10 @@ class ApplyPatchToolCallItemParam(TypedDict, total=False):
     call_id: Required[str]
     caller: Optional[Union[DirectToolCallCallerParam3, ProgramToolCallCallerParam3]]
     status: Required[Literal["in_progress", "completed"]]
-    operation: Required[Union[ApplyPatchCreateFileOperationParam, ApplyPatchDeleteFileOperationParam, ApplyPatchUpdateFileOperationParam]]
+    operation: Required[
+        Union[
+            ApplyPatchCreateFileOperationParam,
+            ApplyPatchDeleteFileOperationParam,
+            ApplyPatchUpdateFileOperationParam,
+        ]
+    ]

@@ -29,11 +29,35 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class ComputerToolCallParam(TypedDict, total=False):
-    """A tool call to a computer use tool. See the [computer use guide](/docs/guides/tools-computer-use) for more information."""
+    """A tool call to a computer use tool. See the [computer use guide](/docs/guides/tools-computer-use) for more
+    information.
+    """
     type: Required[Literal["computer_call"]]
     id: Required[str]
     call_id: Required[str]
-    action: Union[ClickParam2, DoubleClickActionParam, DragParam2, KeyPressActionParam, MoveParam2, ScreenshotParam2, ScrollParam2, TypeParam2, WaitParam2]
-    actions: Iterable[Union[ClickParam2, DoubleClickActionParam, DragParam2, KeyPressActionParam, MoveParam2, ScreenshotParam2, ScrollParam2, TypeParam2, WaitParam2]]
+    action: Union[
+        ClickParam2,
+        DoubleClickActionParam,
+        DragParam2,
+        KeyPressActionParam,
+        MoveParam2,
+        ScreenshotParam2,
+        ScrollParam2,
+        TypeParam2,
+        WaitParam2,
+    ]
+    actions: Iterable[
+        Union[
+            ClickParam2,
+            DoubleClickActionParam,
+            DragParam2,
+            KeyPressActionParam,
+            MoveParam2,
+            ScreenshotParam2,
+            ScrollParam2,
+            TypeParam2,
+            WaitParam2,
+        ]
+    ]
     pending_safety_checks: Required[Iterable[ComputerCallSafetyCheckParam2]]
     status: Required[Literal["in_progress", "completed", "incomplete"]]

@@ -29,4 +29,6 @@ class CustomToolCallOutputParam(TypedDict, total=False):
     id: str
     call_id: Required[str]
     caller: Optional[Union[DirectToolCallCallerParam3, ProgramToolCallCallerParam3]]
-    output: Required[Union[str, Iterable[Union[ResponseInputTextParam, ResponseInputImageParam, ResponseInputFileParam]]]]
+    output: Required[
+        Union[str, Iterable[Union[ResponseInputTextParam, ResponseInputImageParam, ResponseInputFileParam]]]
+    ]

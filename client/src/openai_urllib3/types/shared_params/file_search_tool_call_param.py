@@ -20,7 +20,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class FileSearchToolCallParam(TypedDict, total=False):
-    """The results of a file search tool call. See the [file search guide](/docs/guides/tools-file-search) for more information."""
+    """The results of a file search tool call. See the [file search guide](/docs/guides/tools-file-search) for more
+    information.
+    """
     id: Required[str]
     type: Required[Literal["file_search_call"]]
     status: Required[Literal["in_progress", "searching", "completed", "incomplete", "failed"]]

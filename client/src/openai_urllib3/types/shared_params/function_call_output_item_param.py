@@ -28,7 +28,9 @@ class FunctionCallOutputItemParam(TypedDict, total=False):
     id: Optional[str]
     call_id: Optional[str]
     type: Required[Literal["function_call_output"]]
-    output: Required[Union[str, Iterable[Union[InputTextContentParam, InputImageContentParamAutoParam, InputFileContentParam]]]]
+    output: Required[
+        Union[str, Iterable[Union[InputTextContentParam, InputImageContentParamAutoParam, InputFileContentParam]]]
+    ]
     name: Optional[str]
     namespace: Optional[str]
     caller: Optional[Union[DirectToolCallCallerParam3, ProgramToolCallCallerParam3]]

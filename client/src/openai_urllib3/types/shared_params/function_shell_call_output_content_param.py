@@ -10,8 +10,12 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared_params.function_shell_call_output_exit_outcome_param import FunctionShellCallOutputExitOutcomeParam
-    from openai_urllib3.types.shared_params.function_shell_call_output_timeout_outcome_param import FunctionShellCallOutputTimeoutOutcomeParam
+    from openai_urllib3.types.shared_params.function_shell_call_output_exit_outcome_param import (
+        FunctionShellCallOutputExitOutcomeParam,
+    )
+    from openai_urllib3.types.shared_params.function_shell_call_output_timeout_outcome_param import (
+        FunctionShellCallOutputTimeoutOutcomeParam,
+    )
 
 __all__ = [
     "FunctionShellCallOutputContentParam",

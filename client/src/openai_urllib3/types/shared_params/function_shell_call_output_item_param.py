@@ -11,7 +11,9 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.shared_params.direct_tool_call_caller_param3 import DirectToolCallCallerParam3
-    from openai_urllib3.types.shared_params.function_shell_call_output_content_param import FunctionShellCallOutputContentParam
+    from openai_urllib3.types.shared_params.function_shell_call_output_content_param import (
+        FunctionShellCallOutputContentParam,
+    )
     from openai_urllib3.types.shared_params.program_tool_call_caller_param3 import ProgramToolCallCallerParam3
 
 __all__ = [

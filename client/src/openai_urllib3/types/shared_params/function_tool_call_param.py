@@ -21,7 +21,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class FunctionToolCallParam(TypedDict, total=False):
-    """A tool call to run a function. See the  [function calling guide](/docs/guides/function-calling) for more information."""
+    """A tool call to run a function. See the  [function calling guide](/docs/guides/function-calling) for more
+    information.
+    """
     id: str
     type: Required[Literal["function_call"]]
     call_id: Required[str]

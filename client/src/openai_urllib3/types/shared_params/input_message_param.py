@@ -22,7 +22,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class InputMessageParam(TypedDict, total=False):
-    """A message input to the model with a role indicating instruction following hierarchy. Instructions given with the `developer` or `system` role take precedence over instructions given with the `user` role."""
+    """A message input to the model with a role indicating instruction following hierarchy. Instructions given with the
+    `developer` or `system` role take precedence over instructions given with the `user` role.
+    """
     type: Literal["message"]
     role: Required[Literal["user", "system", "developer"]]
     status: Literal["in_progress", "completed", "incomplete"]

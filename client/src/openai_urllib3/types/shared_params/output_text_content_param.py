@@ -27,5 +27,7 @@ class OutputTextContentParam(TypedDict, total=False):
     """A text output from the model."""
     type: Required[Literal["output_text"]]
     text: Required[str]
-    annotations: Required[Iterable[Union[FileCitationBodyParam, UrlCitationBodyParam, ContainerFileCitationBodyParam, FilePathParam]]]
+    annotations: Required[
+        Iterable[Union[FileCitationBodyParam, UrlCitationBodyParam, ContainerFileCitationBodyParam, FilePathParam]]
+    ]
     logprobs: Required[Iterable[LogProbParam]]

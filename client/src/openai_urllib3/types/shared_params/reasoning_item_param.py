@@ -21,7 +21,10 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class ReasoningItemParam(TypedDict, total=False):
-    """A description of the chain of thought used by a reasoning model while generating a response. Be sure to include these items in your `input` to the Responses API for subsequent turns of a conversation if you are manually [managing context](/docs/guides/conversation-state)."""
+    """A description of the chain of thought used by a reasoning model while generating a response. Be sure to include
+    these items in your `input` to the Responses API for subsequent turns of a conversation if you are manually
+    [managing context](/docs/guides/conversation-state).
+    """
     type: Required[Literal["reasoning"]]
     id: Required[str]
     encrypted_content: Optional[str]

@@ -22,7 +22,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class ResponseFormatJsonSchemaParam(TypedDict, total=False):
-    """JSON Schema response format. Used to generate structured JSON responses. Learn more about [Structured Outputs](/docs/guides/structured-outputs)."""
+    """JSON Schema response format. Used to generate structured JSON responses. Learn more about [Structured
+    Outputs](/docs/guides/structured-outputs).
+    """
     type: Required[Literal["json_schema"]]
     json_schema: Required[ResponseFormatJsonSchemaJsonSchemaParam]
 

@@ -39,5 +39,26 @@ class ToolSearchOutputItemParam(TypedDict, total=False):
     call_id: Optional[str]
     type: Required[Literal["tool_search_output"]]
     execution: Literal["server", "client"]
-    tools: Required[Iterable[Union[FunctionToolParam3, FileSearchToolParam2, ComputerToolParam, ComputerUsePreviewToolParam, WebSearchToolParam, MCPToolParam, CodeInterpreterToolParam2, ProgrammaticToolCallingParam2, ImageGenToolParam, LocalShellToolParam2, FunctionShellToolParam, CustomToolParam, NamespaceToolParam, ToolSearchToolParam, WebSearchPreviewToolParam, ApplyPatchToolParam]]]
+    tools: Required[
+        Iterable[
+            Union[
+                FunctionToolParam3,
+                FileSearchToolParam2,
+                ComputerToolParam,
+                ComputerUsePreviewToolParam,
+                WebSearchToolParam,
+                MCPToolParam,
+                CodeInterpreterToolParam2,
+                ProgrammaticToolCallingParam2,
+                ImageGenToolParam,
+                LocalShellToolParam2,
+                FunctionShellToolParam,
+                CustomToolParam,
+                NamespaceToolParam,
+                ToolSearchToolParam,
+                WebSearchPreviewToolParam,
+                ApplyPatchToolParam,
+            ]
+        ]
+    ]
     status: Optional[Literal["in_progress", "completed", "incomplete"]]

@@ -22,7 +22,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class WebSearchToolCallParam(TypedDict, total=False):
-    """The results of a web search tool call. See the [web search guide](/docs/guides/tools-web-search) for more information."""
+    """The results of a web search tool call. See the [web search guide](/docs/guides/tools-web-search) for more
+    information.
+    """
     id: Required[str]
     type: Required[Literal["web_search_call"]]
     status: Required[Literal["in_progress", "searching", "completed", "failed"]]

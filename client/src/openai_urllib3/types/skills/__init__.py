@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from openai_urllib3.types.skills.version_create_params import CreateSkillVersionBodyParam as CreateSkillVersionBodyParam
+    from openai_urllib3.types.skills.version_create_params import (
+        CreateSkillVersionBodyParam as CreateSkillVersionBodyParam,
+    )
     from openai_urllib3.types.skills.deleted_skill_version import DeletedSkillVersion as DeletedSkillVersion
     from openai_urllib3.types.skills.skill_version import SkillVersion as SkillVersion
     from openai_urllib3.types.beta.chatkit.chatkit_thread_item_list import ChatKitThreadItemList as SkillVersionList

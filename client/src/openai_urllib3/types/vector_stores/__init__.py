@@ -6,27 +6,54 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from openai_urllib3.types.vector_stores.file_batch_create_params import CreateVectorStoreFileBatchRequestParam as CreateVectorStoreFileBatchRequestParam
-    from openai_urllib3.types.vector_stores.file_create_params import CreateVectorStoreFileRequestParam as CreateVectorStoreFileRequestParam
-    from openai_urllib3.types.vector_stores.file_batch_create_params import FileBatchCreateParams as FileBatchCreateParams
-    from openai_urllib3.types.vector_stores.file_batch_list_files_params import FileBatchListFilesParams as FileBatchListFilesParams
+    from openai_urllib3.types.vector_stores.file_batch_create_params import (
+        CreateVectorStoreFileBatchRequestParam as CreateVectorStoreFileBatchRequestParam,
+    )
+    from openai_urllib3.types.vector_stores.file_create_params import (
+        CreateVectorStoreFileRequestParam as CreateVectorStoreFileRequestParam,
+    )
+    from openai_urllib3.types.vector_stores.file_batch_create_params import (
+        FileBatchCreateParams as FileBatchCreateParams,
+    )
+    from openai_urllib3.types.vector_stores.file_batch_list_files_params import (
+        FileBatchListFilesParams as FileBatchListFilesParams,
+    )
     from openai_urllib3.types.vector_stores.file_content_response import FileContentResponse as FileContentResponse
-    from openai_urllib3.types.vector_stores.file_create_params import CreateVectorStoreFileRequestParam as FileCreateParams
+    from openai_urllib3.types.vector_stores.file_create_params import (
+        CreateVectorStoreFileRequestParam as FileCreateParams,
+    )
     from openai_urllib3.types.vector_stores.file_list_params import VectorStoresFilesListParams as FileListParams
     from openai_urllib3.types.vector_stores.file_update_params import FileUpdateParams as FileUpdateParams
-    from openai_urllib3.types.vector_stores.file_update_params import UpdateVectorStoreFileAttributesRequestParam as UpdateVectorStoreFileAttributesRequestParam
+    from openai_urllib3.types.vector_stores.file_update_params import (
+        UpdateVectorStoreFileAttributesRequestParam as UpdateVectorStoreFileAttributesRequestParam,
+    )
     from openai_urllib3.types.vector_stores.vector_store_file import VectorStoreFile as VectorStoreFile
     from openai_urllib3.types.vector_stores.vector_store_file_batch import VectorStoreFileBatch as VectorStoreFileBatch
-    from openai_urllib3.types.vector_stores.vector_store_file_batch import VectorStoreFileBatchFileCounts as VectorStoreFileBatchFileCounts
-    from openai_urllib3.types.vector_stores.vector_store_file_content_response import VectorStoreFileContentResponse as VectorStoreFileContentResponse
-    from openai_urllib3.types.vector_stores.vector_store_file_deleted import VectorStoreFileDeleted as VectorStoreFileDeleted
-    from openai_urllib3.types.vector_stores.vector_store_file import VectorStoreFileLastError as VectorStoreFileLastError
-    from openai_urllib3.types.vector_stores.vector_store_search_results_page import VectorStoreSearchResultsPage as VectorStoreSearchResultsPage
-    from openai_urllib3.types.vector_stores.file_create_params import VectorStoresFilesCreateParams as VectorStoresFilesCreateParams
-    from openai_urllib3.types.vector_stores.file_list_params import VectorStoresFilesListParams as VectorStoresFilesListParams
+    from openai_urllib3.types.vector_stores.vector_store_file_batch import (
+        VectorStoreFileBatchFileCounts as VectorStoreFileBatchFileCounts,
+    )
+    from openai_urllib3.types.vector_stores.vector_store_file_content_response import (
+        VectorStoreFileContentResponse as VectorStoreFileContentResponse,
+    )
+    from openai_urllib3.types.vector_stores.vector_store_file_deleted import (
+        VectorStoreFileDeleted as VectorStoreFileDeleted,
+    )
+    from openai_urllib3.types.vector_stores.vector_store_file import (
+        VectorStoreFileLastError as VectorStoreFileLastError,
+    )
+    from openai_urllib3.types.vector_stores.vector_store_search_results_page import (
+        VectorStoreSearchResultsPage as VectorStoreSearchResultsPage,
+    )
+    from openai_urllib3.types.vector_stores.file_create_params import (
+        VectorStoresFilesCreateParams as VectorStoresFilesCreateParams,
+    )
+    from openai_urllib3.types.vector_stores.file_list_params import (
+        VectorStoresFilesListParams as VectorStoresFilesListParams,
+    )
 
 _NAMES: dict[str, str] = {
-    "CreateVectorStoreFileBatchRequestParam": "vector_stores.file_batch_create_params:CreateVectorStoreFileBatchRequestParam",
+    "CreateVectorStoreFileBatchRequestParam":
+        "vector_stores.file_batch_create_params:CreateVectorStoreFileBatchRequestParam",
     "CreateVectorStoreFileRequestParam": "vector_stores.file_create_params:CreateVectorStoreFileRequestParam",
     "FileBatchCreateParams": "vector_stores.file_batch_create_params:FileBatchCreateParams",
     "FileBatchListFilesParams": "vector_stores.file_batch_list_files_params:FileBatchListFilesParams",
@@ -34,7 +61,8 @@ _NAMES: dict[str, str] = {
     "FileCreateParams": "vector_stores.file_create_params:CreateVectorStoreFileRequestParam",
     "FileListParams": "vector_stores.file_list_params:VectorStoresFilesListParams",
     "FileUpdateParams": "vector_stores.file_update_params:FileUpdateParams",
-    "UpdateVectorStoreFileAttributesRequestParam": "vector_stores.file_update_params:UpdateVectorStoreFileAttributesRequestParam",
+    "UpdateVectorStoreFileAttributesRequestParam":
+        "vector_stores.file_update_params:UpdateVectorStoreFileAttributesRequestParam",
     "VectorStoreFile": "vector_stores.vector_store_file:VectorStoreFile",
     "VectorStoreFileBatch": "vector_stores.vector_store_file_batch:VectorStoreFileBatch",
     "VectorStoreFileBatchFileCounts": "vector_stores.vector_store_file_batch:VectorStoreFileBatchFileCounts",

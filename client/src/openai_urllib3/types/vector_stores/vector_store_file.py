@@ -33,8 +33,18 @@ class VectorStoreFile(BaseModel):
     created_at = Field['int']()
     vector_store_id = Field['str']()
     status = Field['Literal["in_progress", "completed", "cancelled", "failed"]']()
-    last_error = Field['VectorStoreFileLastError | None'](ref("vector_stores.vector_store_file:VectorStoreFileLastError"))
-    chunking_strategy = Field['FileChunkingStrategy | None'](union_of("type", {"static": ref("static_file_chunking_strategy_object:StaticFileChunkingStrategyObject"), "other": ref("other_file_chunking_strategy_object:OtherFileChunkingStrategyObject")}))
+    last_error = Field['VectorStoreFileLastError | None'](
+        ref("vector_stores.vector_store_file:VectorStoreFileLastError")
+    )
+    chunking_strategy = Field['FileChunkingStrategy | None'](
+        union_of(
+            "type",
+            {
+                "static": ref("static_file_chunking_strategy_object:StaticFileChunkingStrategyObject"),
+                "other": ref("other_file_chunking_strategy_object:OtherFileChunkingStrategyObject"),
+            },
+        )
+    )
     attributes = Field['dict[str, str | float | bool] | None']()
 
 

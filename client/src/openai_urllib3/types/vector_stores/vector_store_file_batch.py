@@ -31,7 +31,9 @@ class VectorStoreFileBatch(BaseModel):
     created_at = Field['int']()
     vector_store_id = Field['str']()
     status = Field['Literal["in_progress", "completed", "cancelled", "failed"]']()
-    file_counts = Field['VectorStoreFileBatchFileCounts'](ref("vector_stores.vector_store_file_batch:VectorStoreFileBatchFileCounts"))
+    file_counts = Field['VectorStoreFileBatchFileCounts'](
+        ref("vector_stores.vector_store_file_batch:VectorStoreFileBatchFileCounts")
+    )
 
 
 class VectorStoreFileBatchFileCounts(BaseModel):

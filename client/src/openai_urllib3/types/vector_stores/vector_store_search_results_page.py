@@ -26,6 +26,8 @@ class VectorStoreSearchResultsPage(ItemsMixin, BaseModel):
     __slots__ = ()
     object = Field['Literal["vector_store.search_results.page"]']()
     search_query = Field['list[str]']()
-    data = Field['list[VectorStoreSearchResponse]'](list_of(ref("vector_store_search_response:VectorStoreSearchResponse")))
+    data = Field['list[VectorStoreSearchResponse]'](
+        list_of(ref("vector_store_search_response:VectorStoreSearchResponse"))
+    )
     has_more = Field['bool']()
     next_page = Field['str | None']()

@@ -7,39 +7,89 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from openai_urllib3.types.webhooks.webhook_batch_cancelled import WebhookBatchCancelled as WebhookBatchCancelled
-    from openai_urllib3.types.webhooks.webhook_batch_cancelled import WebhookBatchCancelledData as WebhookBatchCancelledData
+    from openai_urllib3.types.webhooks.webhook_batch_cancelled import (
+        WebhookBatchCancelledData as WebhookBatchCancelledData,
+    )
     from openai_urllib3.types.webhooks.webhook_batch_completed import WebhookBatchCompleted as WebhookBatchCompleted
-    from openai_urllib3.types.webhooks.webhook_batch_completed import WebhookBatchCompletedData as WebhookBatchCompletedData
+    from openai_urllib3.types.webhooks.webhook_batch_completed import (
+        WebhookBatchCompletedData as WebhookBatchCompletedData,
+    )
     from openai_urllib3.types.webhooks.webhook_batch_expired import WebhookBatchExpired as WebhookBatchExpired
     from openai_urllib3.types.webhooks.webhook_batch_expired import WebhookBatchExpiredData as WebhookBatchExpiredData
     from openai_urllib3.types.webhooks.webhook_batch_failed import WebhookBatchFailed as WebhookBatchFailed
     from openai_urllib3.types.webhooks.webhook_batch_failed import WebhookBatchFailedData as WebhookBatchFailedData
     from openai_urllib3.types.webhooks.webhook_eval_run_canceled import WebhookEvalRunCanceled as WebhookEvalRunCanceled
-    from openai_urllib3.types.webhooks.webhook_eval_run_canceled import WebhookEvalRunCanceledData as WebhookEvalRunCanceledData
+    from openai_urllib3.types.webhooks.webhook_eval_run_canceled import (
+        WebhookEvalRunCanceledData as WebhookEvalRunCanceledData,
+    )
     from openai_urllib3.types.webhooks.webhook_eval_run_failed import WebhookEvalRunFailed as WebhookEvalRunFailed
-    from openai_urllib3.types.webhooks.webhook_eval_run_failed import WebhookEvalRunFailedData as WebhookEvalRunFailedData
-    from openai_urllib3.types.webhooks.webhook_eval_run_succeeded import WebhookEvalRunSucceeded as WebhookEvalRunSucceeded
-    from openai_urllib3.types.webhooks.webhook_eval_run_succeeded import WebhookEvalRunSucceededData as WebhookEvalRunSucceededData
-    from openai_urllib3.types.webhooks.webhook_fine_tuning_job_cancelled import WebhookFineTuningJobCancelled as WebhookFineTuningJobCancelled
-    from openai_urllib3.types.webhooks.webhook_fine_tuning_job_cancelled import WebhookFineTuningJobCancelledData as WebhookFineTuningJobCancelledData
-    from openai_urllib3.types.webhooks.webhook_fine_tuning_job_failed import WebhookFineTuningJobFailed as WebhookFineTuningJobFailed
-    from openai_urllib3.types.webhooks.webhook_fine_tuning_job_failed import WebhookFineTuningJobFailedData as WebhookFineTuningJobFailedData
-    from openai_urllib3.types.webhooks.webhook_fine_tuning_job_succeeded import WebhookFineTuningJobSucceeded as WebhookFineTuningJobSucceeded
-    from openai_urllib3.types.webhooks.webhook_fine_tuning_job_succeeded import WebhookFineTuningJobSucceededData as WebhookFineTuningJobSucceededData
-    from openai_urllib3.types.webhooks.webhook_live_call_incoming import WebhookLiveCallIncoming as WebhookLiveCallIncoming
-    from openai_urllib3.types.webhooks.webhook_live_call_incoming import WebhookLiveCallIncomingData as WebhookLiveCallIncomingData
-    from openai_urllib3.types.webhooks.webhook_live_call_incoming import WebhookLiveCallIncomingDataSipHeader as WebhookLiveCallIncomingDataSipHeader
-    from openai_urllib3.types.webhooks.webhook_realtime_call_incoming import WebhookRealtimeCallIncoming as WebhookRealtimeCallIncoming
-    from openai_urllib3.types.webhooks.webhook_realtime_call_incoming import WebhookRealtimeCallIncomingData as WebhookRealtimeCallIncomingData
-    from openai_urllib3.types.webhooks.webhook_realtime_call_incoming import WebhookRealtimeCallIncomingDataSipHeader as WebhookRealtimeCallIncomingDataSipHeader
-    from openai_urllib3.types.webhooks.webhook_response_cancelled import WebhookResponseCancelled as WebhookResponseCancelled
-    from openai_urllib3.types.webhooks.webhook_response_cancelled import WebhookResponseCancelledData as WebhookResponseCancelledData
-    from openai_urllib3.types.webhooks.webhook_response_completed import WebhookResponseCompleted as WebhookResponseCompleted
-    from openai_urllib3.types.webhooks.webhook_response_completed import WebhookResponseCompletedData as WebhookResponseCompletedData
+    from openai_urllib3.types.webhooks.webhook_eval_run_failed import (
+        WebhookEvalRunFailedData as WebhookEvalRunFailedData,
+    )
+    from openai_urllib3.types.webhooks.webhook_eval_run_succeeded import (
+        WebhookEvalRunSucceeded as WebhookEvalRunSucceeded,
+    )
+    from openai_urllib3.types.webhooks.webhook_eval_run_succeeded import (
+        WebhookEvalRunSucceededData as WebhookEvalRunSucceededData,
+    )
+    from openai_urllib3.types.webhooks.webhook_fine_tuning_job_cancelled import (
+        WebhookFineTuningJobCancelled as WebhookFineTuningJobCancelled,
+    )
+    from openai_urllib3.types.webhooks.webhook_fine_tuning_job_cancelled import (
+        WebhookFineTuningJobCancelledData as WebhookFineTuningJobCancelledData,
+    )
+    from openai_urllib3.types.webhooks.webhook_fine_tuning_job_failed import (
+        WebhookFineTuningJobFailed as WebhookFineTuningJobFailed,
+    )
+    from openai_urllib3.types.webhooks.webhook_fine_tuning_job_failed import (
+        WebhookFineTuningJobFailedData as WebhookFineTuningJobFailedData,
+    )
+    from openai_urllib3.types.webhooks.webhook_fine_tuning_job_succeeded import (
+        WebhookFineTuningJobSucceeded as WebhookFineTuningJobSucceeded,
+    )
+    from openai_urllib3.types.webhooks.webhook_fine_tuning_job_succeeded import (
+        WebhookFineTuningJobSucceededData as WebhookFineTuningJobSucceededData,
+    )
+    from openai_urllib3.types.webhooks.webhook_live_call_incoming import (
+        WebhookLiveCallIncoming as WebhookLiveCallIncoming,
+    )
+    from openai_urllib3.types.webhooks.webhook_live_call_incoming import (
+        WebhookLiveCallIncomingData as WebhookLiveCallIncomingData,
+    )
+    from openai_urllib3.types.webhooks.webhook_live_call_incoming import (
+        WebhookLiveCallIncomingDataSipHeader as WebhookLiveCallIncomingDataSipHeader,
+    )
+    from openai_urllib3.types.webhooks.webhook_realtime_call_incoming import (
+        WebhookRealtimeCallIncoming as WebhookRealtimeCallIncoming,
+    )
+    from openai_urllib3.types.webhooks.webhook_realtime_call_incoming import (
+        WebhookRealtimeCallIncomingData as WebhookRealtimeCallIncomingData,
+    )
+    from openai_urllib3.types.webhooks.webhook_realtime_call_incoming import (
+        WebhookRealtimeCallIncomingDataSipHeader as WebhookRealtimeCallIncomingDataSipHeader,
+    )
+    from openai_urllib3.types.webhooks.webhook_response_cancelled import (
+        WebhookResponseCancelled as WebhookResponseCancelled,
+    )
+    from openai_urllib3.types.webhooks.webhook_response_cancelled import (
+        WebhookResponseCancelledData as WebhookResponseCancelledData,
+    )
+    from openai_urllib3.types.webhooks.webhook_response_completed import (
+        WebhookResponseCompleted as WebhookResponseCompleted,
+    )
+    from openai_urllib3.types.webhooks.webhook_response_completed import (
+        WebhookResponseCompletedData as WebhookResponseCompletedData,
+    )
     from openai_urllib3.types.webhooks.webhook_response_failed import WebhookResponseFailed as WebhookResponseFailed
-    from openai_urllib3.types.webhooks.webhook_response_failed import WebhookResponseFailedData as WebhookResponseFailedData
-    from openai_urllib3.types.webhooks.webhook_response_incomplete import WebhookResponseIncomplete as WebhookResponseIncomplete
-    from openai_urllib3.types.webhooks.webhook_response_incomplete import WebhookResponseIncompleteData as WebhookResponseIncompleteData
+    from openai_urllib3.types.webhooks.webhook_response_failed import (
+        WebhookResponseFailedData as WebhookResponseFailedData,
+    )
+    from openai_urllib3.types.webhooks.webhook_response_incomplete import (
+        WebhookResponseIncomplete as WebhookResponseIncomplete,
+    )
+    from openai_urllib3.types.webhooks.webhook_response_incomplete import (
+        WebhookResponseIncompleteData as WebhookResponseIncompleteData,
+    )
 
 _NAMES: dict[str, str] = {
     "WebhookBatchCancelled": "webhooks.webhook_batch_cancelled:WebhookBatchCancelled",
@@ -67,7 +117,8 @@ _NAMES: dict[str, str] = {
     "WebhookLiveCallIncomingDataSipHeader": "webhooks.webhook_live_call_incoming:WebhookLiveCallIncomingDataSipHeader",
     "WebhookRealtimeCallIncoming": "webhooks.webhook_realtime_call_incoming:WebhookRealtimeCallIncoming",
     "WebhookRealtimeCallIncomingData": "webhooks.webhook_realtime_call_incoming:WebhookRealtimeCallIncomingData",
-    "WebhookRealtimeCallIncomingDataSipHeader": "webhooks.webhook_realtime_call_incoming:WebhookRealtimeCallIncomingDataSipHeader",
+    "WebhookRealtimeCallIncomingDataSipHeader":
+        "webhooks.webhook_realtime_call_incoming:WebhookRealtimeCallIncomingDataSipHeader",
     "WebhookResponseCancelled": "webhooks.webhook_response_cancelled:WebhookResponseCancelled",
     "WebhookResponseCancelledData": "webhooks.webhook_response_cancelled:WebhookResponseCancelledData",
     "WebhookResponseCompleted": "webhooks.webhook_response_completed:WebhookResponseCompleted",

@@ -27,7 +27,9 @@ class WebhookFineTuningJobCancelled(BaseModel):
     __slots__ = ()
     created_at = Field['int']()
     id = Field['str']()
-    data = Field['WebhookFineTuningJobCancelledData'](ref("webhooks.webhook_fine_tuning_job_cancelled:WebhookFineTuningJobCancelledData"))
+    data = Field['WebhookFineTuningJobCancelledData'](
+        ref("webhooks.webhook_fine_tuning_job_cancelled:WebhookFineTuningJobCancelledData")
+    )
     object = Field['Literal["event"] | None']()
     type = Field['Literal["fine_tuning.job.cancelled"]']()
 

@@ -27,7 +27,9 @@ class WebhookFineTuningJobFailed(BaseModel):
     __slots__ = ()
     created_at = Field['int']()
     id = Field['str']()
-    data = Field['WebhookFineTuningJobFailedData'](ref("webhooks.webhook_fine_tuning_job_failed:WebhookFineTuningJobFailedData"))
+    data = Field['WebhookFineTuningJobFailedData'](
+        ref("webhooks.webhook_fine_tuning_job_failed:WebhookFineTuningJobFailedData")
+    )
     object = Field['Literal["event"] | None']()
     type = Field['Literal["fine_tuning.job.failed"]']()
 

@@ -27,7 +27,9 @@ class WebhookFineTuningJobSucceeded(BaseModel):
     __slots__ = ()
     created_at = Field['int']()
     id = Field['str']()
-    data = Field['WebhookFineTuningJobSucceededData'](ref("webhooks.webhook_fine_tuning_job_succeeded:WebhookFineTuningJobSucceededData"))
+    data = Field['WebhookFineTuningJobSucceededData'](
+        ref("webhooks.webhook_fine_tuning_job_succeeded:WebhookFineTuningJobSucceededData")
+    )
     object = Field['Literal["event"] | None']()
     type = Field['Literal["fine_tuning.job.succeeded"]']()
 

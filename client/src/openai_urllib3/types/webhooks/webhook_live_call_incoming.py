@@ -23,7 +23,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class WebhookLiveCallIncoming(BaseModel):
-    """Sent when an incoming API SIP session is available for Live acceptance. The same pending session can also emit `realtime.call.incoming`; the first successful Realtime or Live accept endpoint selects the runtime surface."""
+    """Sent when an incoming API SIP session is available for Live acceptance. The same pending session can also emit
+    `realtime.call.incoming`; the first successful Realtime or Live accept endpoint selects the runtime surface.
+    """
 
     __slots__ = ()
     created_at = Field['int']()
@@ -38,7 +40,9 @@ class WebhookLiveCallIncomingData(BaseModel):
 
     __slots__ = ()
     session_id = Field['str']()
-    sip_headers = Field['list[WebhookLiveCallIncomingDataSipHeader]'](list_of(ref("webhooks.webhook_live_call_incoming:WebhookLiveCallIncomingDataSipHeader")))
+    sip_headers = Field['list[WebhookLiveCallIncomingDataSipHeader]'](
+        list_of(ref("webhooks.webhook_live_call_incoming:WebhookLiveCallIncomingDataSipHeader"))
+    )
 
 
 class WebhookLiveCallIncomingDataSipHeader(BaseModel):

@@ -23,12 +23,16 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class WebhookRealtimeCallIncoming(BaseModel):
-    """Sent when an incoming API SIP session is available for Realtime acceptance. The same pending session can also emit `live.call.incoming`; the first successful Realtime or Live accept endpoint selects the runtime surface."""
+    """Sent when an incoming API SIP session is available for Realtime acceptance. The same pending session can also emit
+    `live.call.incoming`; the first successful Realtime or Live accept endpoint selects the runtime surface.
+    """
 
     __slots__ = ()
     created_at = Field['int']()
     id = Field['str']()
-    data = Field['WebhookRealtimeCallIncomingData'](ref("webhooks.webhook_realtime_call_incoming:WebhookRealtimeCallIncomingData"))
+    data = Field['WebhookRealtimeCallIncomingData'](
+        ref("webhooks.webhook_realtime_call_incoming:WebhookRealtimeCallIncomingData")
+    )
     object = Field['Literal["event"] | None']()
     type = Field['Literal["realtime.call.incoming"]']()
 
@@ -38,7 +42,9 @@ class WebhookRealtimeCallIncomingData(BaseModel):
 
     __slots__ = ()
     call_id = Field['str']()
-    sip_headers = Field['list[WebhookRealtimeCallIncomingDataSipHeader]'](list_of(ref("webhooks.webhook_realtime_call_incoming:WebhookRealtimeCallIncomingDataSipHeader")))
+    sip_headers = Field['list[WebhookRealtimeCallIncomingDataSipHeader]'](
+        list_of(ref("webhooks.webhook_realtime_call_incoming:WebhookRealtimeCallIncomingDataSipHeader"))
+    )
 
 
 class WebhookRealtimeCallIncomingDataSipHeader(BaseModel):

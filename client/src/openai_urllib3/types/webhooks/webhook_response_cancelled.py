@@ -27,7 +27,9 @@ class WebhookResponseCancelled(BaseModel):
     __slots__ = ()
     created_at = Field['int']()
     id = Field['str']()
-    data = Field['WebhookResponseCancelledData'](ref("webhooks.webhook_response_cancelled:WebhookResponseCancelledData"))
+    data = Field['WebhookResponseCancelledData'](
+        ref("webhooks.webhook_response_cancelled:WebhookResponseCancelledData")
+    )
     object = Field['Literal["event"] | None']()
     type = Field['Literal["response.cancelled"]']()
 

@@ -27,7 +27,9 @@ class WebhookResponseCompleted(BaseModel):
     __slots__ = ()
     created_at = Field['int']()
     id = Field['str']()
-    data = Field['WebhookResponseCompletedData'](ref("webhooks.webhook_response_completed:WebhookResponseCompletedData"))
+    data = Field['WebhookResponseCompletedData'](
+        ref("webhooks.webhook_response_completed:WebhookResponseCompletedData")
+    )
     object = Field['Literal["event"] | None']()
     type = Field['Literal["response.completed"]']()
 

@@ -27,7 +27,9 @@ class WebhookResponseIncomplete(BaseModel):
     __slots__ = ()
     created_at = Field['int']()
     id = Field['str']()
-    data = Field['WebhookResponseIncompleteData'](ref("webhooks.webhook_response_incomplete:WebhookResponseIncompleteData"))
+    data = Field['WebhookResponseIncompleteData'](
+        ref("webhooks.webhook_response_incomplete:WebhookResponseIncompleteData")
+    )
     object = Field['Literal["event"] | None']()
     type = Field['Literal["response.incomplete"]']()
 

@@ -7,117 +7,325 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from openai_urllib3.types.admin.organization.admin_api_key import AdminAPIKey as AdminAPIKey
-    from openai_urllib3.types.admin.organization.admin_api_key_create_response import AdminAPIKeyCreateResponse as AdminAPIKeyCreateResponse
-    from openai_urllib3.types.admin.organization.admin_api_key_create_response import AdminAPIKeyCreateResponseOwner as AdminAPIKeyCreateResponseOwner
-    from openai_urllib3.types.admin.organization.admin_api_key_delete_response import AdminAPIKeyDeleteResponse as AdminAPIKeyDeleteResponse
+    from openai_urllib3.types.admin.organization.admin_api_key_create_response import (
+        AdminAPIKeyCreateResponse as AdminAPIKeyCreateResponse,
+    )
+    from openai_urllib3.types.admin.organization.admin_api_key_create_response import (
+        AdminAPIKeyCreateResponseOwner as AdminAPIKeyCreateResponseOwner,
+    )
+    from openai_urllib3.types.admin.organization.admin_api_key_delete_response import (
+        AdminAPIKeyDeleteResponse as AdminAPIKeyDeleteResponse,
+    )
     from openai_urllib3.types.admin.organization.admin_api_key import AdminAPIKeyOwner as AdminAPIKeyOwner
-    from openai_urllib3.types.admin.organization.admin_api_key_create_params import AdminApiKeyCreateParams as AdminApiKeyCreateParams
-    from openai_urllib3.types.admin.organization.admin_api_key_list_params import AdminApiKeyListParams as AdminApiKeyListParams
-    from openai_urllib3.types.admin.organization.admin_organization_audit_logs_list_effective_at_param import AdminOrganizationAuditLogsListEffectiveAtParam as AdminOrganizationAuditLogsListEffectiveAtParam
-    from openai_urllib3.types.admin.organization.role_create_params import AdminOrganizationRolesCreateParams as AdminOrganizationRolesCreateParams
-    from openai_urllib3.types.admin.organization.role_list_params import AdminOrganizationRolesListParams as AdminOrganizationRolesListParams
-    from openai_urllib3.types.admin.organization.spend_alert_create_params import AdminOrganizationSpendAlertsCreateParams as AdminOrganizationSpendAlertsCreateParams
-    from openai_urllib3.types.admin.organization.spend_alert_list_params import AdminOrganizationSpendAlertsListParams as AdminOrganizationSpendAlertsListParams
-    from openai_urllib3.types.admin.organization.spend_alert_update_params import AdminOrganizationSpendAlertsUpdateParams as AdminOrganizationSpendAlertsUpdateParams
-    from openai_urllib3.types.admin.organization.user_list_params import AdminOrganizationUsersListParams as AdminOrganizationUsersListParams
-    from openai_urllib3.types.admin.organization.user_update_params import AdminOrganizationUsersUpdateParams as AdminOrganizationUsersUpdateParams
+    from openai_urllib3.types.admin.organization.admin_api_key_create_params import (
+        AdminApiKeyCreateParams as AdminApiKeyCreateParams,
+    )
+    from openai_urllib3.types.admin.organization.admin_api_key_list_params import (
+        AdminApiKeyListParams as AdminApiKeyListParams,
+    )
+    from openai_urllib3.types.admin.organization.admin_organization_audit_logs_list_effective_at_param import (
+        AdminOrganizationAuditLogsListEffectiveAtParam as AdminOrganizationAuditLogsListEffectiveAtParam,
+    )
+    from openai_urllib3.types.admin.organization.role_create_params import (
+        AdminOrganizationRolesCreateParams as AdminOrganizationRolesCreateParams,
+    )
+    from openai_urllib3.types.admin.organization.role_list_params import (
+        AdminOrganizationRolesListParams as AdminOrganizationRolesListParams,
+    )
+    from openai_urllib3.types.admin.organization.spend_alert_create_params import (
+        AdminOrganizationSpendAlertsCreateParams as AdminOrganizationSpendAlertsCreateParams,
+    )
+    from openai_urllib3.types.admin.organization.spend_alert_list_params import (
+        AdminOrganizationSpendAlertsListParams as AdminOrganizationSpendAlertsListParams,
+    )
+    from openai_urllib3.types.admin.organization.spend_alert_update_params import (
+        AdminOrganizationSpendAlertsUpdateParams as AdminOrganizationSpendAlertsUpdateParams,
+    )
+    from openai_urllib3.types.admin.organization.user_list_params import (
+        AdminOrganizationUsersListParams as AdminOrganizationUsersListParams,
+    )
+    from openai_urllib3.types.admin.organization.user_update_params import (
+        AdminOrganizationUsersUpdateParams as AdminOrganizationUsersUpdateParams,
+    )
     from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogActor as AuditLogActor
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogActorApiKey as AuditLogActorApiKey
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogActorServiceAccount as AuditLogActorServiceAccount
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogActorSession as AuditLogActorSession
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogActorApiKey as AuditLogActorApiKey,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogActorServiceAccount as AuditLogActorServiceAccount,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogActorSession as AuditLogActorSession,
+    )
     from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogActorUser as AuditLogActorUser
     from openai_urllib3.types.admin.organization.audit_log_list_params import AuditLogListParams as AuditLogListParams
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponse as AuditLogListResponse
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseApiKeyCreated as AuditLogListResponseApiKeyCreated
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseApiKeyCreatedData as AuditLogListResponseApiKeyCreatedData
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseApiKeyDeleted as AuditLogListResponseApiKeyDeleted
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseApiKeyUpdated as AuditLogListResponseApiKeyUpdated
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseApiKeyUpdatedChangesRequested as AuditLogListResponseApiKeyUpdatedChangesRequested
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseCertificateCreated as AuditLogListResponseCertificateCreated
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseCertificateDeleted as AuditLogListResponseCertificateDeleted
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseCertificateUpdated as AuditLogListResponseCertificateUpdated
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseCertificatesActivated as AuditLogListResponseCertificatesActivated
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseCertificatesActivatedCertificate as AuditLogListResponseCertificatesActivatedCertificate
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseCertificatesDeactivated as AuditLogListResponseCertificatesDeactivated
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseCertificatesDeactivatedCertificate as AuditLogListResponseCertificatesDeactivatedCertificate
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseCheckpointPermissionCreated as AuditLogListResponseCheckpointPermissionCreated
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseCheckpointPermissionCreatedData as AuditLogListResponseCheckpointPermissionCreatedData
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseCheckpointPermissionDeleted as AuditLogListResponseCheckpointPermissionDeleted
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseExternalKeyRegistered as AuditLogListResponseExternalKeyRegistered
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseExternalKeyRemoved as AuditLogListResponseExternalKeyRemoved
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseGroupCreated as AuditLogListResponseGroupCreated
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseGroupCreatedData as AuditLogListResponseGroupCreatedData
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseGroupDeleted as AuditLogListResponseGroupDeleted
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseGroupUpdated as AuditLogListResponseGroupUpdated
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseGroupUpdatedChangesRequested as AuditLogListResponseGroupUpdatedChangesRequested
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseInviteAccepted as AuditLogListResponseInviteAccepted
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseInviteDeleted as AuditLogListResponseInviteDeleted
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseInviteSent as AuditLogListResponseInviteSent
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseInviteSentData as AuditLogListResponseInviteSentData
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseIpAllowlistConfigActivated as AuditLogListResponseIpAllowlistConfigActivated
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseIpAllowlistConfigActivatedConfig as AuditLogListResponseIpAllowlistConfigActivatedConfig
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseIpAllowlistConfigDeactivated as AuditLogListResponseIpAllowlistConfigDeactivated
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseIpAllowlistConfigDeactivatedConfig as AuditLogListResponseIpAllowlistConfigDeactivatedConfig
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseIpAllowlistCreated as AuditLogListResponseIpAllowlistCreated
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseIpAllowlistDeleted as AuditLogListResponseIpAllowlistDeleted
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseIpAllowlistUpdated as AuditLogListResponseIpAllowlistUpdated
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseLoginFailed as AuditLogListResponseLoginFailed
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseLogoutFailed as AuditLogListResponseLogoutFailed
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseOrganizationUpdated as AuditLogListResponseOrganizationUpdated
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseOrganizationUpdatedChangesRequested as AuditLogListResponseOrganizationUpdatedChangesRequested
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseProject as AuditLogListResponseProject
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseProjectArchived as AuditLogListResponseProjectArchived
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseProjectCreated as AuditLogListResponseProjectCreated
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseProjectCreatedData as AuditLogListResponseProjectCreatedData
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseProjectDeleted as AuditLogListResponseProjectDeleted
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseProjectUpdated as AuditLogListResponseProjectUpdated
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseProjectUpdatedChangesRequested as AuditLogListResponseProjectUpdatedChangesRequested
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseRateLimitDeleted as AuditLogListResponseRateLimitDeleted
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseRateLimitUpdated as AuditLogListResponseRateLimitUpdated
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseRateLimitUpdatedChangesRequested as AuditLogListResponseRateLimitUpdatedChangesRequested
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseRoleAssignmentCreated as AuditLogListResponseRoleAssignmentCreated
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseRoleAssignmentDeleted as AuditLogListResponseRoleAssignmentDeleted
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseRoleBoundToResource as AuditLogListResponseRoleBoundToResource
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseRoleCreated as AuditLogListResponseRoleCreated
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseRoleDeleted as AuditLogListResponseRoleDeleted
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseRoleUnboundFromResource as AuditLogListResponseRoleUnboundFromResource
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseRoleUpdated as AuditLogListResponseRoleUpdated
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseRoleUpdatedChangesRequested as AuditLogListResponseRoleUpdatedChangesRequested
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseScimDisabled as AuditLogListResponseScimDisabled
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseScimEnabled as AuditLogListResponseScimEnabled
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseServiceAccountCreated as AuditLogListResponseServiceAccountCreated
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseServiceAccountCreatedData as AuditLogListResponseServiceAccountCreatedData
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseServiceAccountDeleted as AuditLogListResponseServiceAccountDeleted
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseServiceAccountUpdated as AuditLogListResponseServiceAccountUpdated
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseServiceAccountUpdatedChangesRequested as AuditLogListResponseServiceAccountUpdatedChangesRequested
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseUserAdded as AuditLogListResponseUserAdded
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseUserAddedData as AuditLogListResponseUserAddedData
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseUserDeleted as AuditLogListResponseUserDeleted
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseUserUpdated as AuditLogListResponseUserUpdated
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseUserUpdatedChangesRequested as AuditLogListResponseUserUpdatedChangesRequested
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseWorkloadIdentityProviderCreated as AuditLogListResponseWorkloadIdentityProviderCreated
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseWorkloadIdentityProviderDeleted as AuditLogListResponseWorkloadIdentityProviderDeleted
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseWorkloadIdentityProviderMappingCreated as AuditLogListResponseWorkloadIdentityProviderMappingCreated
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseWorkloadIdentityProviderMappingDeleted as AuditLogListResponseWorkloadIdentityProviderMappingDeleted
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseWorkloadIdentityProviderMappingUpdated as AuditLogListResponseWorkloadIdentityProviderMappingUpdated
-    from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogListResponseWorkloadIdentityProviderUpdated as AuditLogListResponseWorkloadIdentityProviderUpdated
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponse as AuditLogListResponse,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseApiKeyCreated as AuditLogListResponseApiKeyCreated,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseApiKeyCreatedData as AuditLogListResponseApiKeyCreatedData,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseApiKeyDeleted as AuditLogListResponseApiKeyDeleted,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseApiKeyUpdated as AuditLogListResponseApiKeyUpdated,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseApiKeyUpdatedChangesRequested as AuditLogListResponseApiKeyUpdatedChangesRequested,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseCertificateCreated as AuditLogListResponseCertificateCreated,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseCertificateDeleted as AuditLogListResponseCertificateDeleted,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseCertificateUpdated as AuditLogListResponseCertificateUpdated,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseCertificatesActivated as AuditLogListResponseCertificatesActivated,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseCertificatesActivatedCertificate as AuditLogListResponseCertificatesActivatedCertificate,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseCertificatesDeactivated as AuditLogListResponseCertificatesDeactivated,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseCertificatesDeactivatedCertificate as AuditLogListResponseCertificatesDeactivatedCertificate,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseCheckpointPermissionCreated as AuditLogListResponseCheckpointPermissionCreated,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseCheckpointPermissionCreatedData as AuditLogListResponseCheckpointPermissionCreatedData,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseCheckpointPermissionDeleted as AuditLogListResponseCheckpointPermissionDeleted,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseExternalKeyRegistered as AuditLogListResponseExternalKeyRegistered,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseExternalKeyRemoved as AuditLogListResponseExternalKeyRemoved,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseGroupCreated as AuditLogListResponseGroupCreated,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseGroupCreatedData as AuditLogListResponseGroupCreatedData,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseGroupDeleted as AuditLogListResponseGroupDeleted,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseGroupUpdated as AuditLogListResponseGroupUpdated,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseGroupUpdatedChangesRequested as AuditLogListResponseGroupUpdatedChangesRequested,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseInviteAccepted as AuditLogListResponseInviteAccepted,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseInviteDeleted as AuditLogListResponseInviteDeleted,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseInviteSent as AuditLogListResponseInviteSent,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseInviteSentData as AuditLogListResponseInviteSentData,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseIpAllowlistConfigActivated as AuditLogListResponseIpAllowlistConfigActivated,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseIpAllowlistConfigActivatedConfig as AuditLogListResponseIpAllowlistConfigActivatedConfig,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseIpAllowlistConfigDeactivated as AuditLogListResponseIpAllowlistConfigDeactivated,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseIpAllowlistConfigDeactivatedConfig as AuditLogListResponseIpAllowlistConfigDeactivatedConfig,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseIpAllowlistCreated as AuditLogListResponseIpAllowlistCreated,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseIpAllowlistDeleted as AuditLogListResponseIpAllowlistDeleted,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseIpAllowlistUpdated as AuditLogListResponseIpAllowlistUpdated,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseLoginFailed as AuditLogListResponseLoginFailed,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseLogoutFailed as AuditLogListResponseLogoutFailed,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseOrganizationUpdated as AuditLogListResponseOrganizationUpdated,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseOrganizationUpdatedChangesRequested as AuditLogListResponseOrganizationUpdatedChangesRequested,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseProject as AuditLogListResponseProject,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseProjectArchived as AuditLogListResponseProjectArchived,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseProjectCreated as AuditLogListResponseProjectCreated,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseProjectCreatedData as AuditLogListResponseProjectCreatedData,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseProjectDeleted as AuditLogListResponseProjectDeleted,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseProjectUpdated as AuditLogListResponseProjectUpdated,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseProjectUpdatedChangesRequested as AuditLogListResponseProjectUpdatedChangesRequested,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseRateLimitDeleted as AuditLogListResponseRateLimitDeleted,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseRateLimitUpdated as AuditLogListResponseRateLimitUpdated,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseRateLimitUpdatedChangesRequested as AuditLogListResponseRateLimitUpdatedChangesRequested,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseRoleAssignmentCreated as AuditLogListResponseRoleAssignmentCreated,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseRoleAssignmentDeleted as AuditLogListResponseRoleAssignmentDeleted,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseRoleBoundToResource as AuditLogListResponseRoleBoundToResource,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseRoleCreated as AuditLogListResponseRoleCreated,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseRoleDeleted as AuditLogListResponseRoleDeleted,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseRoleUnboundFromResource as AuditLogListResponseRoleUnboundFromResource,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseRoleUpdated as AuditLogListResponseRoleUpdated,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseRoleUpdatedChangesRequested as AuditLogListResponseRoleUpdatedChangesRequested,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseScimDisabled as AuditLogListResponseScimDisabled,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseScimEnabled as AuditLogListResponseScimEnabled,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseServiceAccountCreated as AuditLogListResponseServiceAccountCreated,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseServiceAccountCreatedData as AuditLogListResponseServiceAccountCreatedData,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseServiceAccountDeleted as AuditLogListResponseServiceAccountDeleted,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseServiceAccountUpdated as AuditLogListResponseServiceAccountUpdated,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseServiceAccountUpdatedChangesRequested as AuditLogListResponseServiceAccountUpdatedChangesRequested,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseUserAdded as AuditLogListResponseUserAdded,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseUserAddedData as AuditLogListResponseUserAddedData,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseUserDeleted as AuditLogListResponseUserDeleted,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseUserUpdated as AuditLogListResponseUserUpdated,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseUserUpdatedChangesRequested as AuditLogListResponseUserUpdatedChangesRequested,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseWorkloadIdentityProviderCreated as AuditLogListResponseWorkloadIdentityProviderCreated,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseWorkloadIdentityProviderDeleted as AuditLogListResponseWorkloadIdentityProviderDeleted,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseWorkloadIdentityProviderMappingCreated as AuditLogListResponseWorkloadIdentityProviderMappingCreated,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseWorkloadIdentityProviderMappingDeleted as AuditLogListResponseWorkloadIdentityProviderMappingDeleted,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseWorkloadIdentityProviderMappingUpdated as AuditLogListResponseWorkloadIdentityProviderMappingUpdated,
+    )
+    from openai_urllib3.types.admin.organization.audit_log_list_response import (
+        AuditLogListResponseWorkloadIdentityProviderUpdated as AuditLogListResponseWorkloadIdentityProviderUpdated,
+    )
     from openai_urllib3.types.admin.organization.certificate import Certificate as Certificate
-    from openai_urllib3.types.admin.organization.certificate_activate_params import CertificateActivateParams as CertificateActivateParams
-    from openai_urllib3.types.admin.organization.certificate_activate_response import CertificateActivateResponse as CertificateActivateResponse
-    from openai_urllib3.types.admin.organization.certificate_activate_response import CertificateActivateResponseCertificateDetails as CertificateActivateResponseCertificateDetails
-    from openai_urllib3.types.admin.organization.certificate import CertificateCertificateDetails as CertificateCertificateDetails
-    from openai_urllib3.types.admin.organization.certificate_create_params import CertificateCreateParams as CertificateCreateParams
-    from openai_urllib3.types.admin.organization.certificate_deactivate_params import CertificateDeactivateParams as CertificateDeactivateParams
-    from openai_urllib3.types.admin.organization.certificate_activate_response import CertificateActivateResponse as CertificateDeactivateResponse
-    from openai_urllib3.types.admin.organization.certificate_delete_response import CertificateDeleteResponse as CertificateDeleteResponse
-    from openai_urllib3.types.admin.organization.certificate_list_params import CertificateListParams as CertificateListParams
-    from openai_urllib3.types.admin.organization.certificate_activate_response import CertificateActivateResponse as CertificateListResponse
-    from openai_urllib3.types.admin.organization.certificate_retrieve_params import CertificateRetrieveParams as CertificateRetrieveParams
-    from openai_urllib3.types.admin.organization.certificate_update_params import CertificateUpdateParams as CertificateUpdateParams
+    from openai_urllib3.types.admin.organization.certificate_activate_params import (
+        CertificateActivateParams as CertificateActivateParams,
+    )
+    from openai_urllib3.types.admin.organization.certificate_activate_response import (
+        CertificateActivateResponse as CertificateActivateResponse,
+    )
+    from openai_urllib3.types.admin.organization.certificate_activate_response import (
+        CertificateActivateResponseCertificateDetails as CertificateActivateResponseCertificateDetails,
+    )
+    from openai_urllib3.types.admin.organization.certificate import (
+        CertificateCertificateDetails as CertificateCertificateDetails,
+    )
+    from openai_urllib3.types.admin.organization.certificate_create_params import (
+        CertificateCreateParams as CertificateCreateParams,
+    )
+    from openai_urllib3.types.admin.organization.certificate_deactivate_params import (
+        CertificateDeactivateParams as CertificateDeactivateParams,
+    )
+    from openai_urllib3.types.admin.organization.certificate_activate_response import (
+        CertificateActivateResponse as CertificateDeactivateResponse,
+    )
+    from openai_urllib3.types.admin.organization.certificate_delete_response import (
+        CertificateDeleteResponse as CertificateDeleteResponse,
+    )
+    from openai_urllib3.types.admin.organization.certificate_list_params import (
+        CertificateListParams as CertificateListParams,
+    )
+    from openai_urllib3.types.admin.organization.certificate_activate_response import (
+        CertificateActivateResponse as CertificateListResponse,
+    )
+    from openai_urllib3.types.admin.organization.certificate_retrieve_params import (
+        CertificateRetrieveParams as CertificateRetrieveParams,
+    )
+    from openai_urllib3.types.admin.organization.certificate_update_params import (
+        CertificateUpdateParams as CertificateUpdateParams,
+    )
     from openai_urllib3.types.admin.organization.usage_audio_speeches_response import CostsResult as CostsResult
-    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import CostsResultAmount as CostsResultAmount
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import (
+        CostsResultAmount as CostsResultAmount,
+    )
     from openai_urllib3.types.admin.organization.group_create_params import CreateGroupBodyParam as CreateGroupBodyParam
-    from openai_urllib3.types.admin.organization.data_retention_update_params import DataRetentionUpdateParams as DataRetentionUpdateParams
+    from openai_urllib3.types.admin.organization.data_retention_update_params import (
+        DataRetentionUpdateParams as DataRetentionUpdateParams,
+    )
     from openai_urllib3.types.admin.organization.group import Group as Group
     from openai_urllib3.types.admin.organization.group_create_params import GroupCreateParams as GroupCreateParams
     from openai_urllib3.types.admin.organization.group_delete_response import GroupDeleteResponse as GroupDeleteResponse
@@ -126,85 +334,209 @@ if TYPE_CHECKING:
     from openai_urllib3.types.admin.organization.group_update_response import GroupUpdateResponse as GroupUpdateResponse
     from openai_urllib3.types.admin.organization.invite import Invite as Invite
     from openai_urllib3.types.admin.organization.invite_create_params import InviteCreateParams as InviteCreateParams
-    from openai_urllib3.types.admin.organization.invite_create_params import InviteCreateParamsProjectParam as InviteCreateParamsProjectParam
-    from openai_urllib3.types.admin.organization.invite_delete_response import InviteDeleteResponse as InviteDeleteResponse
+    from openai_urllib3.types.admin.organization.invite_create_params import (
+        InviteCreateParamsProjectParam as InviteCreateParamsProjectParam,
+    )
+    from openai_urllib3.types.admin.organization.invite_delete_response import (
+        InviteDeleteResponse as InviteDeleteResponse,
+    )
     from openai_urllib3.types.admin.organization.invite_list_params import InviteListParams as InviteListParams
     from openai_urllib3.types.admin.organization.invite import InviteProject as InviteProject
     from openai_urllib3.types.admin.organization.invite_create_params import InviteRequestParam as InviteRequestParam
-    from openai_urllib3.types.admin.organization.certificate_update_params import ModifyCertificateRequestParam as ModifyCertificateRequestParam
-    from openai_urllib3.types.admin.organization.organization_certificate_activation_response import OrganizationCertificateActivationResponse as OrganizationCertificateActivationResponse
-    from openai_urllib3.types.admin.organization.organization_certificate_deactivation_response import OrganizationCertificateDeactivationResponse as OrganizationCertificateDeactivationResponse
-    from openai_urllib3.types.admin.organization.organization_data_retention import OrganizationDataRetention as OrganizationDataRetention
-    from openai_urllib3.types.admin.organization.organization_project_certificate_activation_response import OrganizationProjectCertificateActivationResponse as OrganizationProjectCertificateActivationResponse
-    from openai_urllib3.types.admin.organization.organization_project_certificate_deactivation_response import OrganizationProjectCertificateDeactivationResponse as OrganizationProjectCertificateDeactivationResponse
-    from openai_urllib3.types.admin.organization.organization_spend_alert import OrganizationSpendAlert as OrganizationSpendAlert
-    from openai_urllib3.types.admin.organization.organization_spend_alert_deleted import OrganizationSpendAlertDeleted as OrganizationSpendAlertDeleted
-    from openai_urllib3.types.admin.organization.organization_spend_limit import OrganizationSpendLimit as OrganizationSpendLimit
-    from openai_urllib3.types.admin.organization.organization_spend_limit_deleted import OrganizationSpendLimitDeleted as OrganizationSpendLimitDeleted
+    from openai_urllib3.types.admin.organization.certificate_update_params import (
+        ModifyCertificateRequestParam as ModifyCertificateRequestParam,
+    )
+    from openai_urllib3.types.admin.organization.organization_certificate_activation_response import (
+        OrganizationCertificateActivationResponse as OrganizationCertificateActivationResponse,
+    )
+    from openai_urllib3.types.admin.organization.organization_certificate_deactivation_response import (
+        OrganizationCertificateDeactivationResponse as OrganizationCertificateDeactivationResponse,
+    )
+    from openai_urllib3.types.admin.organization.organization_data_retention import (
+        OrganizationDataRetention as OrganizationDataRetention,
+    )
+    from openai_urllib3.types.admin.organization.organization_project_certificate_activation_response import (
+        OrganizationProjectCertificateActivationResponse as OrganizationProjectCertificateActivationResponse,
+    )
+    from openai_urllib3.types.admin.organization.organization_project_certificate_deactivation_response import (
+        OrganizationProjectCertificateDeactivationResponse as OrganizationProjectCertificateDeactivationResponse,
+    )
+    from openai_urllib3.types.admin.organization.organization_spend_alert import (
+        OrganizationSpendAlert as OrganizationSpendAlert,
+    )
+    from openai_urllib3.types.admin.organization.organization_spend_alert_deleted import (
+        OrganizationSpendAlertDeleted as OrganizationSpendAlertDeleted,
+    )
+    from openai_urllib3.types.admin.organization.organization_spend_limit import (
+        OrganizationSpendLimit as OrganizationSpendLimit,
+    )
+    from openai_urllib3.types.admin.organization.organization_spend_limit_deleted import (
+        OrganizationSpendLimitDeleted as OrganizationSpendLimitDeleted,
+    )
     from openai_urllib3.types.admin.organization.organization_user import OrganizationUser as OrganizationUser
-    from openai_urllib3.types.admin.organization.organization_user import OrganizationUserProjects as OrganizationUserProjects
-    from openai_urllib3.types.admin.organization.organization_user import OrganizationUserProjectsData as OrganizationUserProjectsData
+    from openai_urllib3.types.admin.organization.organization_user import (
+        OrganizationUserProjects as OrganizationUserProjects,
+    )
+    from openai_urllib3.types.admin.organization.organization_user import (
+        OrganizationUserProjectsData as OrganizationUserProjectsData,
+    )
     from openai_urllib3.types.admin.organization.organization_user import OrganizationUserUser as OrganizationUserUser
     from openai_urllib3.types.admin.organization.project import Project as Project
     from openai_urllib3.types.admin.organization.project_create_params import ProjectCreateParams as ProjectCreateParams
-    from openai_urllib3.types.admin.organization.project_create_params import ProjectCreateRequestParam as ProjectCreateRequestParam
+    from openai_urllib3.types.admin.organization.project_create_params import (
+        ProjectCreateRequestParam as ProjectCreateRequestParam,
+    )
     from openai_urllib3.types.admin.organization.project_list_params import ProjectListParams as ProjectListParams
     from openai_urllib3.types.admin.organization.project_update_params import ProjectUpdateParams as ProjectUpdateParams
-    from openai_urllib3.types.admin.organization.project_update_params import ProjectUpdateRequestParam as ProjectUpdateRequestParam
+    from openai_urllib3.types.admin.organization.project_update_params import (
+        ProjectUpdateRequestParam as ProjectUpdateRequestParam,
+    )
     from openai_urllib3.types.admin.organization.role import Role as Role
-    from openai_urllib3.types.admin.organization.role_create_params import AdminOrganizationRolesCreateParams as RoleCreateParams
-    from openai_urllib3.types.admin.organization.projects.role_delete_response import RoleDeletedResource as RoleDeleteResponse
-    from openai_urllib3.types.admin.organization.role_list_params import AdminOrganizationRolesListParams as RoleListParams
+    from openai_urllib3.types.admin.organization.role_create_params import (
+        AdminOrganizationRolesCreateParams as RoleCreateParams,
+    )
+    from openai_urllib3.types.admin.organization.projects.role_delete_response import (
+        RoleDeletedResource as RoleDeleteResponse,
+    )
+    from openai_urllib3.types.admin.organization.role_list_params import (
+        AdminOrganizationRolesListParams as RoleListParams,
+    )
     from openai_urllib3.types.admin.organization.role_update_params import RoleUpdateParams as RoleUpdateParams
-    from openai_urllib3.types.admin.organization.spend_alert_create_params import AdminOrganizationSpendAlertsCreateParams as SpendAlertCreateParams
-    from openai_urllib3.types.admin.organization.spend_alert_list_params import AdminOrganizationSpendAlertsListParams as SpendAlertListParams
-    from openai_urllib3.types.admin.organization.organization_spend_alert import SpendAlertNotificationChannel as SpendAlertNotificationChannel
-    from openai_urllib3.types.admin.organization.spend_alert_update_params import AdminOrganizationSpendAlertsUpdateParams as SpendAlertUpdateParams
-    from openai_urllib3.types.admin.organization.organization_spend_limit import SpendLimitEnforcement as SpendLimitEnforcement
-    from openai_urllib3.types.admin.organization.spend_limit_update_params import SpendLimitUpdateParams as SpendLimitUpdateParams
-    from openai_urllib3.types.admin.organization.certificate_activate_params import ToggleCertificatesRequestParam as ToggleCertificatesRequestParam
+    from openai_urllib3.types.admin.organization.spend_alert_create_params import (
+        AdminOrganizationSpendAlertsCreateParams as SpendAlertCreateParams,
+    )
+    from openai_urllib3.types.admin.organization.spend_alert_list_params import (
+        AdminOrganizationSpendAlertsListParams as SpendAlertListParams,
+    )
+    from openai_urllib3.types.admin.organization.organization_spend_alert import (
+        SpendAlertNotificationChannel as SpendAlertNotificationChannel,
+    )
+    from openai_urllib3.types.admin.organization.spend_alert_update_params import (
+        AdminOrganizationSpendAlertsUpdateParams as SpendAlertUpdateParams,
+    )
+    from openai_urllib3.types.admin.organization.organization_spend_limit import (
+        SpendLimitEnforcement as SpendLimitEnforcement,
+    )
+    from openai_urllib3.types.admin.organization.spend_limit_update_params import (
+        SpendLimitUpdateParams as SpendLimitUpdateParams,
+    )
+    from openai_urllib3.types.admin.organization.certificate_activate_params import (
+        ToggleCertificatesRequestParam as ToggleCertificatesRequestParam,
+    )
     from openai_urllib3.types.admin.organization.group_update_params import UpdateGroupBodyParam as UpdateGroupBodyParam
-    from openai_urllib3.types.admin.organization.data_retention_update_params import UpdateOrganizationDataRetentionBodyParam as UpdateOrganizationDataRetentionBodyParam
-    from openai_urllib3.types.admin.organization.spend_limit_update_params import UpdateOrganizationSpendLimitBodyParam as UpdateOrganizationSpendLimitBodyParam
-    from openai_urllib3.types.admin.organization.certificate_create_params import UploadCertificateRequestParam as UploadCertificateRequestParam
-    from openai_urllib3.types.admin.organization.usage_audio_speeches_params import UsageAudioSpeechesParams as UsageAudioSpeechesParams
-    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageAudioSpeechesResponse as UsageAudioSpeechesResponse
-    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageAudioSpeechesResult as UsageAudioSpeechesResult
-    from openai_urllib3.types.admin.organization.usage_audio_transcriptions_params import UsageAudioTranscriptionsParams as UsageAudioTranscriptionsParams
-    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageAudioSpeechesResponse as UsageAudioTranscriptionsResponse
-    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageAudioTranscriptionsResult as UsageAudioTranscriptionsResult
-    from openai_urllib3.types.admin.organization.usage_code_interpreter_sessions_params import UsageCodeInterpreterSessionsParams as UsageCodeInterpreterSessionsParams
-    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageAudioSpeechesResponse as UsageCodeInterpreterSessionsResponse
-    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageCodeInterpreterSessionsResult as UsageCodeInterpreterSessionsResult
-    from openai_urllib3.types.admin.organization.usage_completions_params import UsageCompletionsParams as UsageCompletionsParams
-    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageAudioSpeechesResponse as UsageCompletionsResponse
-    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageCompletionsResult as UsageCompletionsResult
+    from openai_urllib3.types.admin.organization.data_retention_update_params import (
+        UpdateOrganizationDataRetentionBodyParam as UpdateOrganizationDataRetentionBodyParam,
+    )
+    from openai_urllib3.types.admin.organization.spend_limit_update_params import (
+        UpdateOrganizationSpendLimitBodyParam as UpdateOrganizationSpendLimitBodyParam,
+    )
+    from openai_urllib3.types.admin.organization.certificate_create_params import (
+        UploadCertificateRequestParam as UploadCertificateRequestParam,
+    )
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_params import (
+        UsageAudioSpeechesParams as UsageAudioSpeechesParams,
+    )
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import (
+        UsageAudioSpeechesResponse as UsageAudioSpeechesResponse,
+    )
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import (
+        UsageAudioSpeechesResult as UsageAudioSpeechesResult,
+    )
+    from openai_urllib3.types.admin.organization.usage_audio_transcriptions_params import (
+        UsageAudioTranscriptionsParams as UsageAudioTranscriptionsParams,
+    )
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import (
+        UsageAudioSpeechesResponse as UsageAudioTranscriptionsResponse,
+    )
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import (
+        UsageAudioTranscriptionsResult as UsageAudioTranscriptionsResult,
+    )
+    from openai_urllib3.types.admin.organization.usage_code_interpreter_sessions_params import (
+        UsageCodeInterpreterSessionsParams as UsageCodeInterpreterSessionsParams,
+    )
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import (
+        UsageAudioSpeechesResponse as UsageCodeInterpreterSessionsResponse,
+    )
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import (
+        UsageCodeInterpreterSessionsResult as UsageCodeInterpreterSessionsResult,
+    )
+    from openai_urllib3.types.admin.organization.usage_completions_params import (
+        UsageCompletionsParams as UsageCompletionsParams,
+    )
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import (
+        UsageAudioSpeechesResponse as UsageCompletionsResponse,
+    )
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import (
+        UsageCompletionsResult as UsageCompletionsResult,
+    )
     from openai_urllib3.types.admin.organization.usage_costs_params import UsageCostsParams as UsageCostsParams
-    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageAudioSpeechesResponse as UsageCostsResponse
-    from openai_urllib3.types.admin.organization.usage_embeddings_params import UsageEmbeddingsParams as UsageEmbeddingsParams
-    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageAudioSpeechesResponse as UsageEmbeddingsResponse
-    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageEmbeddingsResult as UsageEmbeddingsResult
-    from openai_urllib3.types.admin.organization.usage_file_search_calls_params import UsageFileSearchCallsParams as UsageFileSearchCallsParams
-    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageAudioSpeechesResponse as UsageFileSearchCallsResponse
-    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageFileSearchCallsResult as UsageFileSearchCallsResult
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import (
+        UsageAudioSpeechesResponse as UsageCostsResponse,
+    )
+    from openai_urllib3.types.admin.organization.usage_embeddings_params import (
+        UsageEmbeddingsParams as UsageEmbeddingsParams,
+    )
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import (
+        UsageAudioSpeechesResponse as UsageEmbeddingsResponse,
+    )
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import (
+        UsageEmbeddingsResult as UsageEmbeddingsResult,
+    )
+    from openai_urllib3.types.admin.organization.usage_file_search_calls_params import (
+        UsageFileSearchCallsParams as UsageFileSearchCallsParams,
+    )
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import (
+        UsageAudioSpeechesResponse as UsageFileSearchCallsResponse,
+    )
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import (
+        UsageFileSearchCallsResult as UsageFileSearchCallsResult,
+    )
     from openai_urllib3.types.admin.organization.usage_images_params import UsageImagesParams as UsageImagesParams
-    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageAudioSpeechesResponse as UsageImagesResponse
-    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageImagesResult as UsageImagesResult
-    from openai_urllib3.types.admin.organization.usage_moderations_params import UsageModerationsParams as UsageModerationsParams
-    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageAudioSpeechesResponse as UsageModerationsResponse
-    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageModerationsResult as UsageModerationsResult
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import (
+        UsageAudioSpeechesResponse as UsageImagesResponse,
+    )
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import (
+        UsageImagesResult as UsageImagesResult,
+    )
+    from openai_urllib3.types.admin.organization.usage_moderations_params import (
+        UsageModerationsParams as UsageModerationsParams,
+    )
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import (
+        UsageAudioSpeechesResponse as UsageModerationsResponse,
+    )
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import (
+        UsageModerationsResult as UsageModerationsResult,
+    )
     from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageTimeBucket as UsageTimeBucket
-    from openai_urllib3.types.admin.organization.usage_vector_stores_params import UsageVectorStoresParams as UsageVectorStoresParams
-    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageAudioSpeechesResponse as UsageVectorStoresResponse
-    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageVectorStoresResult as UsageVectorStoresResult
-    from openai_urllib3.types.admin.organization.usage_web_search_calls_params import UsageWebSearchCallsParams as UsageWebSearchCallsParams
-    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageAudioSpeechesResponse as UsageWebSearchCallsResponse
-    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageWebSearchCallsResult as UsageWebSearchCallsResult
+    from openai_urllib3.types.admin.organization.usage_vector_stores_params import (
+        UsageVectorStoresParams as UsageVectorStoresParams,
+    )
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import (
+        UsageAudioSpeechesResponse as UsageVectorStoresResponse,
+    )
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import (
+        UsageVectorStoresResult as UsageVectorStoresResult,
+    )
+    from openai_urllib3.types.admin.organization.usage_web_search_calls_params import (
+        UsageWebSearchCallsParams as UsageWebSearchCallsParams,
+    )
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import (
+        UsageAudioSpeechesResponse as UsageWebSearchCallsResponse,
+    )
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import (
+        UsageWebSearchCallsResult as UsageWebSearchCallsResult,
+    )
     from openai_urllib3.types.admin.organization.user_delete_response import UserDeleteResponse2 as UserDeleteResponse
     from openai_urllib3.types.admin.organization.user_delete_response import UserDeleteResponse2 as UserDeleteResponse2
-    from openai_urllib3.types.admin.organization.user_list_params import AdminOrganizationUsersListParams as UserListParams
-    from openai_urllib3.types.admin.organization.user_update_params import UserRoleUpdateRequestParam as UserRoleUpdateRequestParam
-    from openai_urllib3.types.admin.organization.user_update_params import AdminOrganizationUsersUpdateParams as UserUpdateParams
+    from openai_urllib3.types.admin.organization.user_list_params import (
+        AdminOrganizationUsersListParams as UserListParams,
+    )
+    from openai_urllib3.types.admin.organization.user_update_params import (
+        UserRoleUpdateRequestParam as UserRoleUpdateRequestParam,
+    )
+    from openai_urllib3.types.admin.organization.user_update_params import (
+        AdminOrganizationUsersUpdateParams as UserUpdateParams,
+    )
 
 _NAMES: dict[str, str] = {
     "AdminAPIKey": "admin.organization.admin_api_key:AdminAPIKey",
@@ -214,12 +546,16 @@ _NAMES: dict[str, str] = {
     "AdminAPIKeyOwner": "admin.organization.admin_api_key:AdminAPIKeyOwner",
     "AdminApiKeyCreateParams": "admin.organization.admin_api_key_create_params:AdminApiKeyCreateParams",
     "AdminApiKeyListParams": "admin.organization.admin_api_key_list_params:AdminApiKeyListParams",
-    "AdminOrganizationAuditLogsListEffectiveAtParam": "admin.organization.admin_organization_audit_logs_list_effective_at_param:AdminOrganizationAuditLogsListEffectiveAtParam",
+    "AdminOrganizationAuditLogsListEffectiveAtParam":
+        "admin.organization.admin_organization_audit_logs_list_effective_at_param:AdminOrganizationAuditLogsListEffectiveAtParam",
     "AdminOrganizationRolesCreateParams": "admin.organization.role_create_params:AdminOrganizationRolesCreateParams",
     "AdminOrganizationRolesListParams": "admin.organization.role_list_params:AdminOrganizationRolesListParams",
-    "AdminOrganizationSpendAlertsCreateParams": "admin.organization.spend_alert_create_params:AdminOrganizationSpendAlertsCreateParams",
-    "AdminOrganizationSpendAlertsListParams": "admin.organization.spend_alert_list_params:AdminOrganizationSpendAlertsListParams",
-    "AdminOrganizationSpendAlertsUpdateParams": "admin.organization.spend_alert_update_params:AdminOrganizationSpendAlertsUpdateParams",
+    "AdminOrganizationSpendAlertsCreateParams":
+        "admin.organization.spend_alert_create_params:AdminOrganizationSpendAlertsCreateParams",
+    "AdminOrganizationSpendAlertsListParams":
+        "admin.organization.spend_alert_list_params:AdminOrganizationSpendAlertsListParams",
+    "AdminOrganizationSpendAlertsUpdateParams":
+        "admin.organization.spend_alert_update_params:AdminOrganizationSpendAlertsUpdateParams",
     "AdminOrganizationUsersListParams": "admin.organization.user_list_params:AdminOrganizationUsersListParams",
     "AdminOrganizationUsersUpdateParams": "admin.organization.user_update_params:AdminOrganizationUsersUpdateParams",
     "AuditLogActor": "admin.organization.audit_log_list_response:AuditLogActor",
@@ -230,82 +566,136 @@ _NAMES: dict[str, str] = {
     "AuditLogListParams": "admin.organization.audit_log_list_params:AuditLogListParams",
     "AuditLogListResponse": "admin.organization.audit_log_list_response:AuditLogListResponse",
     "AuditLogListResponseApiKeyCreated": "admin.organization.audit_log_list_response:AuditLogListResponseApiKeyCreated",
-    "AuditLogListResponseApiKeyCreatedData": "admin.organization.audit_log_list_response:AuditLogListResponseApiKeyCreatedData",
+    "AuditLogListResponseApiKeyCreatedData":
+        "admin.organization.audit_log_list_response:AuditLogListResponseApiKeyCreatedData",
     "AuditLogListResponseApiKeyDeleted": "admin.organization.audit_log_list_response:AuditLogListResponseApiKeyDeleted",
     "AuditLogListResponseApiKeyUpdated": "admin.organization.audit_log_list_response:AuditLogListResponseApiKeyUpdated",
-    "AuditLogListResponseApiKeyUpdatedChangesRequested": "admin.organization.audit_log_list_response:AuditLogListResponseApiKeyUpdatedChangesRequested",
-    "AuditLogListResponseCertificateCreated": "admin.organization.audit_log_list_response:AuditLogListResponseCertificateCreated",
-    "AuditLogListResponseCertificateDeleted": "admin.organization.audit_log_list_response:AuditLogListResponseCertificateDeleted",
-    "AuditLogListResponseCertificateUpdated": "admin.organization.audit_log_list_response:AuditLogListResponseCertificateUpdated",
-    "AuditLogListResponseCertificatesActivated": "admin.organization.audit_log_list_response:AuditLogListResponseCertificatesActivated",
-    "AuditLogListResponseCertificatesActivatedCertificate": "admin.organization.audit_log_list_response:AuditLogListResponseCertificatesActivatedCertificate",
-    "AuditLogListResponseCertificatesDeactivated": "admin.organization.audit_log_list_response:AuditLogListResponseCertificatesDeactivated",
-    "AuditLogListResponseCertificatesDeactivatedCertificate": "admin.organization.audit_log_list_response:AuditLogListResponseCertificatesDeactivatedCertificate",
-    "AuditLogListResponseCheckpointPermissionCreated": "admin.organization.audit_log_list_response:AuditLogListResponseCheckpointPermissionCreated",
-    "AuditLogListResponseCheckpointPermissionCreatedData": "admin.organization.audit_log_list_response:AuditLogListResponseCheckpointPermissionCreatedData",
-    "AuditLogListResponseCheckpointPermissionDeleted": "admin.organization.audit_log_list_response:AuditLogListResponseCheckpointPermissionDeleted",
-    "AuditLogListResponseExternalKeyRegistered": "admin.organization.audit_log_list_response:AuditLogListResponseExternalKeyRegistered",
-    "AuditLogListResponseExternalKeyRemoved": "admin.organization.audit_log_list_response:AuditLogListResponseExternalKeyRemoved",
+    "AuditLogListResponseApiKeyUpdatedChangesRequested":
+        "admin.organization.audit_log_list_response:AuditLogListResponseApiKeyUpdatedChangesRequested",
+    "AuditLogListResponseCertificateCreated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseCertificateCreated",
+    "AuditLogListResponseCertificateDeleted":
+        "admin.organization.audit_log_list_response:AuditLogListResponseCertificateDeleted",
+    "AuditLogListResponseCertificateUpdated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseCertificateUpdated",
+    "AuditLogListResponseCertificatesActivated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseCertificatesActivated",
+    "AuditLogListResponseCertificatesActivatedCertificate":
+        "admin.organization.audit_log_list_response:AuditLogListResponseCertificatesActivatedCertificate",
+    "AuditLogListResponseCertificatesDeactivated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseCertificatesDeactivated",
+    "AuditLogListResponseCertificatesDeactivatedCertificate":
+        "admin.organization.audit_log_list_response:AuditLogListResponseCertificatesDeactivatedCertificate",
+    "AuditLogListResponseCheckpointPermissionCreated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseCheckpointPermissionCreated",
+    "AuditLogListResponseCheckpointPermissionCreatedData":
+        "admin.organization.audit_log_list_response:AuditLogListResponseCheckpointPermissionCreatedData",
+    "AuditLogListResponseCheckpointPermissionDeleted":
+        "admin.organization.audit_log_list_response:AuditLogListResponseCheckpointPermissionDeleted",
+    "AuditLogListResponseExternalKeyRegistered":
+        "admin.organization.audit_log_list_response:AuditLogListResponseExternalKeyRegistered",
+    "AuditLogListResponseExternalKeyRemoved":
+        "admin.organization.audit_log_list_response:AuditLogListResponseExternalKeyRemoved",
     "AuditLogListResponseGroupCreated": "admin.organization.audit_log_list_response:AuditLogListResponseGroupCreated",
-    "AuditLogListResponseGroupCreatedData": "admin.organization.audit_log_list_response:AuditLogListResponseGroupCreatedData",
+    "AuditLogListResponseGroupCreatedData":
+        "admin.organization.audit_log_list_response:AuditLogListResponseGroupCreatedData",
     "AuditLogListResponseGroupDeleted": "admin.organization.audit_log_list_response:AuditLogListResponseGroupDeleted",
     "AuditLogListResponseGroupUpdated": "admin.organization.audit_log_list_response:AuditLogListResponseGroupUpdated",
-    "AuditLogListResponseGroupUpdatedChangesRequested": "admin.organization.audit_log_list_response:AuditLogListResponseGroupUpdatedChangesRequested",
-    "AuditLogListResponseInviteAccepted": "admin.organization.audit_log_list_response:AuditLogListResponseInviteAccepted",
+    "AuditLogListResponseGroupUpdatedChangesRequested":
+        "admin.organization.audit_log_list_response:AuditLogListResponseGroupUpdatedChangesRequested",
+    "AuditLogListResponseInviteAccepted":
+        "admin.organization.audit_log_list_response:AuditLogListResponseInviteAccepted",
     "AuditLogListResponseInviteDeleted": "admin.organization.audit_log_list_response:AuditLogListResponseInviteDeleted",
     "AuditLogListResponseInviteSent": "admin.organization.audit_log_list_response:AuditLogListResponseInviteSent",
-    "AuditLogListResponseInviteSentData": "admin.organization.audit_log_list_response:AuditLogListResponseInviteSentData",
-    "AuditLogListResponseIpAllowlistConfigActivated": "admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistConfigActivated",
-    "AuditLogListResponseIpAllowlistConfigActivatedConfig": "admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistConfigActivatedConfig",
-    "AuditLogListResponseIpAllowlistConfigDeactivated": "admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistConfigDeactivated",
-    "AuditLogListResponseIpAllowlistConfigDeactivatedConfig": "admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistConfigDeactivatedConfig",
-    "AuditLogListResponseIpAllowlistCreated": "admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistCreated",
-    "AuditLogListResponseIpAllowlistDeleted": "admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistDeleted",
-    "AuditLogListResponseIpAllowlistUpdated": "admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistUpdated",
+    "AuditLogListResponseInviteSentData":
+        "admin.organization.audit_log_list_response:AuditLogListResponseInviteSentData",
+    "AuditLogListResponseIpAllowlistConfigActivated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistConfigActivated",
+    "AuditLogListResponseIpAllowlistConfigActivatedConfig":
+        "admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistConfigActivatedConfig",
+    "AuditLogListResponseIpAllowlistConfigDeactivated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistConfigDeactivated",
+    "AuditLogListResponseIpAllowlistConfigDeactivatedConfig":
+        "admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistConfigDeactivatedConfig",
+    "AuditLogListResponseIpAllowlistCreated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistCreated",
+    "AuditLogListResponseIpAllowlistDeleted":
+        "admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistDeleted",
+    "AuditLogListResponseIpAllowlistUpdated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistUpdated",
     "AuditLogListResponseLoginFailed": "admin.organization.audit_log_list_response:AuditLogListResponseLoginFailed",
     "AuditLogListResponseLogoutFailed": "admin.organization.audit_log_list_response:AuditLogListResponseLogoutFailed",
-    "AuditLogListResponseOrganizationUpdated": "admin.organization.audit_log_list_response:AuditLogListResponseOrganizationUpdated",
-    "AuditLogListResponseOrganizationUpdatedChangesRequested": "admin.organization.audit_log_list_response:AuditLogListResponseOrganizationUpdatedChangesRequested",
+    "AuditLogListResponseOrganizationUpdated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseOrganizationUpdated",
+    "AuditLogListResponseOrganizationUpdatedChangesRequested":
+        "admin.organization.audit_log_list_response:AuditLogListResponseOrganizationUpdatedChangesRequested",
     "AuditLogListResponseProject": "admin.organization.audit_log_list_response:AuditLogListResponseProject",
-    "AuditLogListResponseProjectArchived": "admin.organization.audit_log_list_response:AuditLogListResponseProjectArchived",
-    "AuditLogListResponseProjectCreated": "admin.organization.audit_log_list_response:AuditLogListResponseProjectCreated",
-    "AuditLogListResponseProjectCreatedData": "admin.organization.audit_log_list_response:AuditLogListResponseProjectCreatedData",
-    "AuditLogListResponseProjectDeleted": "admin.organization.audit_log_list_response:AuditLogListResponseProjectDeleted",
-    "AuditLogListResponseProjectUpdated": "admin.organization.audit_log_list_response:AuditLogListResponseProjectUpdated",
-    "AuditLogListResponseProjectUpdatedChangesRequested": "admin.organization.audit_log_list_response:AuditLogListResponseProjectUpdatedChangesRequested",
-    "AuditLogListResponseRateLimitDeleted": "admin.organization.audit_log_list_response:AuditLogListResponseRateLimitDeleted",
-    "AuditLogListResponseRateLimitUpdated": "admin.organization.audit_log_list_response:AuditLogListResponseRateLimitUpdated",
-    "AuditLogListResponseRateLimitUpdatedChangesRequested": "admin.organization.audit_log_list_response:AuditLogListResponseRateLimitUpdatedChangesRequested",
-    "AuditLogListResponseRoleAssignmentCreated": "admin.organization.audit_log_list_response:AuditLogListResponseRoleAssignmentCreated",
-    "AuditLogListResponseRoleAssignmentDeleted": "admin.organization.audit_log_list_response:AuditLogListResponseRoleAssignmentDeleted",
-    "AuditLogListResponseRoleBoundToResource": "admin.organization.audit_log_list_response:AuditLogListResponseRoleBoundToResource",
+    "AuditLogListResponseProjectArchived":
+        "admin.organization.audit_log_list_response:AuditLogListResponseProjectArchived",
+    "AuditLogListResponseProjectCreated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseProjectCreated",
+    "AuditLogListResponseProjectCreatedData":
+        "admin.organization.audit_log_list_response:AuditLogListResponseProjectCreatedData",
+    "AuditLogListResponseProjectDeleted":
+        "admin.organization.audit_log_list_response:AuditLogListResponseProjectDeleted",
+    "AuditLogListResponseProjectUpdated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseProjectUpdated",
+    "AuditLogListResponseProjectUpdatedChangesRequested":
+        "admin.organization.audit_log_list_response:AuditLogListResponseProjectUpdatedChangesRequested",
+    "AuditLogListResponseRateLimitDeleted":
+        "admin.organization.audit_log_list_response:AuditLogListResponseRateLimitDeleted",
+    "AuditLogListResponseRateLimitUpdated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseRateLimitUpdated",
+    "AuditLogListResponseRateLimitUpdatedChangesRequested":
+        "admin.organization.audit_log_list_response:AuditLogListResponseRateLimitUpdatedChangesRequested",
+    "AuditLogListResponseRoleAssignmentCreated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseRoleAssignmentCreated",
+    "AuditLogListResponseRoleAssignmentDeleted":
+        "admin.organization.audit_log_list_response:AuditLogListResponseRoleAssignmentDeleted",
+    "AuditLogListResponseRoleBoundToResource":
+        "admin.organization.audit_log_list_response:AuditLogListResponseRoleBoundToResource",
     "AuditLogListResponseRoleCreated": "admin.organization.audit_log_list_response:AuditLogListResponseRoleCreated",
     "AuditLogListResponseRoleDeleted": "admin.organization.audit_log_list_response:AuditLogListResponseRoleDeleted",
-    "AuditLogListResponseRoleUnboundFromResource": "admin.organization.audit_log_list_response:AuditLogListResponseRoleUnboundFromResource",
+    "AuditLogListResponseRoleUnboundFromResource":
+        "admin.organization.audit_log_list_response:AuditLogListResponseRoleUnboundFromResource",
     "AuditLogListResponseRoleUpdated": "admin.organization.audit_log_list_response:AuditLogListResponseRoleUpdated",
-    "AuditLogListResponseRoleUpdatedChangesRequested": "admin.organization.audit_log_list_response:AuditLogListResponseRoleUpdatedChangesRequested",
+    "AuditLogListResponseRoleUpdatedChangesRequested":
+        "admin.organization.audit_log_list_response:AuditLogListResponseRoleUpdatedChangesRequested",
     "AuditLogListResponseScimDisabled": "admin.organization.audit_log_list_response:AuditLogListResponseScimDisabled",
     "AuditLogListResponseScimEnabled": "admin.organization.audit_log_list_response:AuditLogListResponseScimEnabled",
-    "AuditLogListResponseServiceAccountCreated": "admin.organization.audit_log_list_response:AuditLogListResponseServiceAccountCreated",
-    "AuditLogListResponseServiceAccountCreatedData": "admin.organization.audit_log_list_response:AuditLogListResponseServiceAccountCreatedData",
-    "AuditLogListResponseServiceAccountDeleted": "admin.organization.audit_log_list_response:AuditLogListResponseServiceAccountDeleted",
-    "AuditLogListResponseServiceAccountUpdated": "admin.organization.audit_log_list_response:AuditLogListResponseServiceAccountUpdated",
-    "AuditLogListResponseServiceAccountUpdatedChangesRequested": "admin.organization.audit_log_list_response:AuditLogListResponseServiceAccountUpdatedChangesRequested",
+    "AuditLogListResponseServiceAccountCreated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseServiceAccountCreated",
+    "AuditLogListResponseServiceAccountCreatedData":
+        "admin.organization.audit_log_list_response:AuditLogListResponseServiceAccountCreatedData",
+    "AuditLogListResponseServiceAccountDeleted":
+        "admin.organization.audit_log_list_response:AuditLogListResponseServiceAccountDeleted",
+    "AuditLogListResponseServiceAccountUpdated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseServiceAccountUpdated",
+    "AuditLogListResponseServiceAccountUpdatedChangesRequested":
+        "admin.organization.audit_log_list_response:AuditLogListResponseServiceAccountUpdatedChangesRequested",
     "AuditLogListResponseUserAdded": "admin.organization.audit_log_list_response:AuditLogListResponseUserAdded",
     "AuditLogListResponseUserAddedData": "admin.organization.audit_log_list_response:AuditLogListResponseUserAddedData",
     "AuditLogListResponseUserDeleted": "admin.organization.audit_log_list_response:AuditLogListResponseUserDeleted",
     "AuditLogListResponseUserUpdated": "admin.organization.audit_log_list_response:AuditLogListResponseUserUpdated",
-    "AuditLogListResponseUserUpdatedChangesRequested": "admin.organization.audit_log_list_response:AuditLogListResponseUserUpdatedChangesRequested",
-    "AuditLogListResponseWorkloadIdentityProviderCreated": "admin.organization.audit_log_list_response:AuditLogListResponseWorkloadIdentityProviderCreated",
-    "AuditLogListResponseWorkloadIdentityProviderDeleted": "admin.organization.audit_log_list_response:AuditLogListResponseWorkloadIdentityProviderDeleted",
-    "AuditLogListResponseWorkloadIdentityProviderMappingCreated": "admin.organization.audit_log_list_response:AuditLogListResponseWorkloadIdentityProviderMappingCreated",
-    "AuditLogListResponseWorkloadIdentityProviderMappingDeleted": "admin.organization.audit_log_list_response:AuditLogListResponseWorkloadIdentityProviderMappingDeleted",
-    "AuditLogListResponseWorkloadIdentityProviderMappingUpdated": "admin.organization.audit_log_list_response:AuditLogListResponseWorkloadIdentityProviderMappingUpdated",
-    "AuditLogListResponseWorkloadIdentityProviderUpdated": "admin.organization.audit_log_list_response:AuditLogListResponseWorkloadIdentityProviderUpdated",
+    "AuditLogListResponseUserUpdatedChangesRequested":
+        "admin.organization.audit_log_list_response:AuditLogListResponseUserUpdatedChangesRequested",
+    "AuditLogListResponseWorkloadIdentityProviderCreated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseWorkloadIdentityProviderCreated",
+    "AuditLogListResponseWorkloadIdentityProviderDeleted":
+        "admin.organization.audit_log_list_response:AuditLogListResponseWorkloadIdentityProviderDeleted",
+    "AuditLogListResponseWorkloadIdentityProviderMappingCreated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseWorkloadIdentityProviderMappingCreated",
+    "AuditLogListResponseWorkloadIdentityProviderMappingDeleted":
+        "admin.organization.audit_log_list_response:AuditLogListResponseWorkloadIdentityProviderMappingDeleted",
+    "AuditLogListResponseWorkloadIdentityProviderMappingUpdated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseWorkloadIdentityProviderMappingUpdated",
+    "AuditLogListResponseWorkloadIdentityProviderUpdated":
+        "admin.organization.audit_log_list_response:AuditLogListResponseWorkloadIdentityProviderUpdated",
     "Certificate": "admin.organization.certificate:Certificate",
     "CertificateActivateParams": "admin.organization.certificate_activate_params:CertificateActivateParams",
     "CertificateActivateResponse": "admin.organization.certificate_activate_response:CertificateActivateResponse",
-    "CertificateActivateResponseCertificateDetails": "admin.organization.certificate_activate_response:CertificateActivateResponseCertificateDetails",
+    "CertificateActivateResponseCertificateDetails":
+        "admin.organization.certificate_activate_response:CertificateActivateResponseCertificateDetails",
     "CertificateCertificateDetails": "admin.organization.certificate:CertificateCertificateDetails",
     "CertificateCreateParams": "admin.organization.certificate_create_params:CertificateCreateParams",
     "CertificateDeactivateParams": "admin.organization.certificate_deactivate_params:CertificateDeactivateParams",
@@ -333,15 +723,21 @@ _NAMES: dict[str, str] = {
     "InviteProject": "admin.organization.invite:InviteProject",
     "InviteRequestParam": "admin.organization.invite_create_params:InviteRequestParam",
     "ModifyCertificateRequestParam": "admin.organization.certificate_update_params:ModifyCertificateRequestParam",
-    "OrganizationCertificateActivationResponse": "admin.organization.organization_certificate_activation_response:OrganizationCertificateActivationResponse",
-    "OrganizationCertificateDeactivationResponse": "admin.organization.organization_certificate_deactivation_response:OrganizationCertificateDeactivationResponse",
+    "OrganizationCertificateActivationResponse":
+        "admin.organization.organization_certificate_activation_response:OrganizationCertificateActivationResponse",
+    "OrganizationCertificateDeactivationResponse":
+        "admin.organization.organization_certificate_deactivation_response:OrganizationCertificateDeactivationResponse",
     "OrganizationDataRetention": "admin.organization.organization_data_retention:OrganizationDataRetention",
-    "OrganizationProjectCertificateActivationResponse": "admin.organization.organization_project_certificate_activation_response:OrganizationProjectCertificateActivationResponse",
-    "OrganizationProjectCertificateDeactivationResponse": "admin.organization.organization_project_certificate_deactivation_response:OrganizationProjectCertificateDeactivationResponse",
+    "OrganizationProjectCertificateActivationResponse":
+        "admin.organization.organization_project_certificate_activation_response:OrganizationProjectCertificateActivationResponse",
+    "OrganizationProjectCertificateDeactivationResponse":
+        "admin.organization.organization_project_certificate_deactivation_response:OrganizationProjectCertificateDeactivationResponse",
     "OrganizationSpendAlert": "admin.organization.organization_spend_alert:OrganizationSpendAlert",
-    "OrganizationSpendAlertDeleted": "admin.organization.organization_spend_alert_deleted:OrganizationSpendAlertDeleted",
+    "OrganizationSpendAlertDeleted":
+        "admin.organization.organization_spend_alert_deleted:OrganizationSpendAlertDeleted",
     "OrganizationSpendLimit": "admin.organization.organization_spend_limit:OrganizationSpendLimit",
-    "OrganizationSpendLimitDeleted": "admin.organization.organization_spend_limit_deleted:OrganizationSpendLimitDeleted",
+    "OrganizationSpendLimitDeleted":
+        "admin.organization.organization_spend_limit_deleted:OrganizationSpendLimitDeleted",
     "OrganizationUser": "admin.organization.organization_user:OrganizationUser",
     "OrganizationUserProjects": "admin.organization.organization_user:OrganizationUserProjects",
     "OrganizationUserProjectsData": "admin.organization.organization_user:OrganizationUserProjectsData",
@@ -365,18 +761,24 @@ _NAMES: dict[str, str] = {
     "SpendLimitUpdateParams": "admin.organization.spend_limit_update_params:SpendLimitUpdateParams",
     "ToggleCertificatesRequestParam": "admin.organization.certificate_activate_params:ToggleCertificatesRequestParam",
     "UpdateGroupBodyParam": "admin.organization.group_update_params:UpdateGroupBodyParam",
-    "UpdateOrganizationDataRetentionBodyParam": "admin.organization.data_retention_update_params:UpdateOrganizationDataRetentionBodyParam",
-    "UpdateOrganizationSpendLimitBodyParam": "admin.organization.spend_limit_update_params:UpdateOrganizationSpendLimitBodyParam",
+    "UpdateOrganizationDataRetentionBodyParam":
+        "admin.organization.data_retention_update_params:UpdateOrganizationDataRetentionBodyParam",
+    "UpdateOrganizationSpendLimitBodyParam":
+        "admin.organization.spend_limit_update_params:UpdateOrganizationSpendLimitBodyParam",
     "UploadCertificateRequestParam": "admin.organization.certificate_create_params:UploadCertificateRequestParam",
     "UsageAudioSpeechesParams": "admin.organization.usage_audio_speeches_params:UsageAudioSpeechesParams",
     "UsageAudioSpeechesResponse": "admin.organization.usage_audio_speeches_response:UsageAudioSpeechesResponse",
     "UsageAudioSpeechesResult": "admin.organization.usage_audio_speeches_response:UsageAudioSpeechesResult",
-    "UsageAudioTranscriptionsParams": "admin.organization.usage_audio_transcriptions_params:UsageAudioTranscriptionsParams",
+    "UsageAudioTranscriptionsParams":
+        "admin.organization.usage_audio_transcriptions_params:UsageAudioTranscriptionsParams",
     "UsageAudioTranscriptionsResponse": "admin.organization.usage_audio_speeches_response:UsageAudioSpeechesResponse",
     "UsageAudioTranscriptionsResult": "admin.organization.usage_audio_speeches_response:UsageAudioTranscriptionsResult",
-    "UsageCodeInterpreterSessionsParams": "admin.organization.usage_code_interpreter_sessions_params:UsageCodeInterpreterSessionsParams",
-    "UsageCodeInterpreterSessionsResponse": "admin.organization.usage_audio_speeches_response:UsageAudioSpeechesResponse",
-    "UsageCodeInterpreterSessionsResult": "admin.organization.usage_audio_speeches_response:UsageCodeInterpreterSessionsResult",
+    "UsageCodeInterpreterSessionsParams":
+        "admin.organization.usage_code_interpreter_sessions_params:UsageCodeInterpreterSessionsParams",
+    "UsageCodeInterpreterSessionsResponse":
+        "admin.organization.usage_audio_speeches_response:UsageAudioSpeechesResponse",
+    "UsageCodeInterpreterSessionsResult":
+        "admin.organization.usage_audio_speeches_response:UsageCodeInterpreterSessionsResult",
     "UsageCompletionsParams": "admin.organization.usage_completions_params:UsageCompletionsParams",
     "UsageCompletionsResponse": "admin.organization.usage_audio_speeches_response:UsageAudioSpeechesResponse",
     "UsageCompletionsResult": "admin.organization.usage_audio_speeches_response:UsageCompletionsResult",

@@ -30,7 +30,9 @@ class AdminAPIKeyCreateResponse(BaseModel):
     created_at = Field['int']()
     expires_at = Field['int | None']()
     last_used_at = Field['int | None']()
-    owner = Field['AdminAPIKeyCreateResponseOwner'](ref("admin.organization.admin_api_key_create_response:AdminAPIKeyCreateResponseOwner"))
+    owner = Field['AdminAPIKeyCreateResponseOwner'](
+        ref("admin.organization.admin_api_key_create_response:AdminAPIKeyCreateResponseOwner")
+    )
     value = Field['str']()
 
 

@@ -182,69 +182,294 @@ class AuditLogListResponse(BaseModel):
 
     __slots__ = ()
     id = Field['str']()
-    type = Field['Literal["api_key.created", "api_key.updated", "api_key.deleted", "certificate.created", "certificate.updated", "certificate.deleted", "certificates.activated", "certificates.deactivated", "checkpoint.permission.created", "checkpoint.permission.deleted", "external_key.registered", "external_key.removed", "group.created", "group.updated", "group.deleted", "invite.sent", "invite.accepted", "invite.deleted", "ip_allowlist.created", "ip_allowlist.updated", "ip_allowlist.deleted", "ip_allowlist.config.activated", "ip_allowlist.config.deactivated", "login.succeeded", "login.failed", "logout.succeeded", "logout.failed", "organization.updated", "project.created", "project.updated", "project.archived", "project.deleted", "rate_limit.updated", "rate_limit.deleted", "resource.deleted", "tunnel.created", "tunnel.updated", "tunnel.deleted", "workload_identity_provider.created", "workload_identity_provider.updated", "workload_identity_provider.deleted", "workload_identity_provider_mapping.created", "workload_identity_provider_mapping.updated", "workload_identity_provider_mapping.deleted", "role.created", "role.updated", "role.deleted", "role.assignment.created", "role.assignment.deleted", "role.bound_to_resource", "role.unbound_from_resource", "scim.enabled", "scim.disabled", "service_account.created", "service_account.updated", "service_account.deleted", "user.added", "user.updated", "user.deleted", "tenant.metadata.updated", "tenant.microsoft_entra_mapping.upserted", "tenant.microsoft_entra_mapping.deleted", "tenant.workload_identity.provider.created", "tenant.workload_identity.provider.updated", "tenant.workload_identity.provider.archived", "tenant.workload_identity.mapping.created", "tenant.workload_identity.mapping.updated", "tenant.workload_identity.mapping.archived", "tenant.workload_identity.binding.created", "tenant.workload_identity.principal.provisioned", "tenant.workload_identity.access_token.issued", "tenant.admin_api_key.created", "tenant.admin_api_key.updated", "tenant.admin_api_key.deleted", "tenant.project_api_key.created", "tenant.chatgpt_access_token.revoked", "tenant.migration.completed", "tenant.sso.migrated", "tenant.domains.migrated", "tenant.sso_connection.created", "tenant.sso_connection.updated", "tenant.sso_connection.deleted", "tenant.sso_connection.setup.started", "tenant.policy.created", "tenant.policy.updated", "tenant.policy.deleted", "tenant.policy.attached", "tenant.policy.detached", "tenant.principal_authentication_policy.resolved", "tenant.scim.setup.started", "tenant.scim.deletion.requested", "tenant.scim.directory.created", "tenant.product_access_policy.updated", "tenant.resource_share_grant.created", "tenant.resource_share_grant.updated", "tenant.resource_share_grant.accepted", "tenant.resource_share_grant.declined", "tenant.resource_share_grant.revoked", "tenant.resource_share_grant.deleted", "tenant.service_account.updated", "tenant.service_account.deleted", "tenant.service_account.token.revoked", "tenant.billing.overage_limit.updated", "tenant.billing.alerts.updated", "tenant.billing.info.updated", "tenant.usage_limit.workspace.updated", "tenant.usage_limit.group.updated", "tenant.usage_limit.user.updated", "tenant.usage_limit.increase_request.updated", "tenant.usage_limit.increase_request.resolved", "tenant.group.created", "tenant.group.updated", "tenant.group.deleted", "tenant.group.member.added", "tenant.group.member.removed", "tenant.migration_rollout.status.updated", "tenant.migration_rollout.tier.updated", "tenant.role.metadata.updated", "tenant.custom_role.created", "tenant.custom_role.updated", "tenant.custom_role.deleted", "tenant.role_assignment.created", "tenant.role_assignment.deleted", "tenant.resource_role_assignment.created", "tenant.resource_role_assignment.deleted", "tenant.resource_access.updated", "tenant.resource_access.deleted", "tenant.ads_account.onboarding.redemption", "tenant.session_policy.created", "tenant.session_policy.updated", "tenant.session_policy.deleted", "tenant.session_revocation.started", "tenant.third_party_app_policy.updated", "tenant.user.added", "tenant.user.updated", "tenant.user.removed", "tenant.user.looked_up", "tenant.user.invited", "tenant.membership.revoked", "tenant.api_organization_invite.upserted", "tenant.api_organization_invite.deleted", "tenant.chatgpt_workspace_invite.upserted", "tenant.membership.accepted", "tenant.membership.declined", "tenant.workspace_invite_email_settings.updated"]']()
+    type = Field[
+        'Literal["api_key.created", "api_key.updated", "api_key.deleted", "certificate.created",'
+        ' "certificate.updated", "certificate.deleted", "certificates.activated", "certificates.deactivated",'
+        ' "checkpoint.permission.created", "checkpoint.permission.deleted", "external_key.registered",'
+        ' "external_key.removed", "group.created", "group.updated", "group.deleted", "invite.sent", "invite.accepted",'
+        ' "invite.deleted", "ip_allowlist.created", "ip_allowlist.updated", "ip_allowlist.deleted",'
+        ' "ip_allowlist.config.activated", "ip_allowlist.config.deactivated", "login.succeeded", "login.failed",'
+        ' "logout.succeeded", "logout.failed", "organization.updated", "project.created", "project.updated",'
+        ' "project.archived", "project.deleted", "rate_limit.updated", "rate_limit.deleted", "resource.deleted",'
+        ' "tunnel.created", "tunnel.updated", "tunnel.deleted", "workload_identity_provider.created",'
+        ' "workload_identity_provider.updated", "workload_identity_provider.deleted",'
+        ' "workload_identity_provider_mapping.created", "workload_identity_provider_mapping.updated",'
+        ' "workload_identity_provider_mapping.deleted", "role.created", "role.updated", "role.deleted",'
+        ' "role.assignment.created", "role.assignment.deleted", "role.bound_to_resource",'
+        ' "role.unbound_from_resource", "scim.enabled", "scim.disabled", "service_account.created",'
+        ' "service_account.updated", "service_account.deleted", "user.added", "user.updated", "user.deleted",'
+        ' "tenant.metadata.updated", "tenant.microsoft_entra_mapping.upserted",'
+        ' "tenant.microsoft_entra_mapping.deleted", "tenant.workload_identity.provider.created",'
+        ' "tenant.workload_identity.provider.updated", "tenant.workload_identity.provider.archived",'
+        ' "tenant.workload_identity.mapping.created", "tenant.workload_identity.mapping.updated",'
+        ' "tenant.workload_identity.mapping.archived", "tenant.workload_identity.binding.created",'
+        ' "tenant.workload_identity.principal.provisioned", "tenant.workload_identity.access_token.issued",'
+        ' "tenant.admin_api_key.created", "tenant.admin_api_key.updated", "tenant.admin_api_key.deleted",'
+        ' "tenant.project_api_key.created", "tenant.chatgpt_access_token.revoked", "tenant.migration.completed",'
+        ' "tenant.sso.migrated", "tenant.domains.migrated", "tenant.sso_connection.created",'
+        ' "tenant.sso_connection.updated", "tenant.sso_connection.deleted", "tenant.sso_connection.setup.started",'
+        ' "tenant.policy.created", "tenant.policy.updated", "tenant.policy.deleted", "tenant.policy.attached",'
+        ' "tenant.policy.detached", "tenant.principal_authentication_policy.resolved", "tenant.scim.setup.started",'
+        ' "tenant.scim.deletion.requested", "tenant.scim.directory.created", "tenant.product_access_policy.updated",'
+        ' "tenant.resource_share_grant.created", "tenant.resource_share_grant.updated",'
+        ' "tenant.resource_share_grant.accepted", "tenant.resource_share_grant.declined",'
+        ' "tenant.resource_share_grant.revoked", "tenant.resource_share_grant.deleted",'
+        ' "tenant.service_account.updated", "tenant.service_account.deleted", "tenant.service_account.token.revoked",'
+        ' "tenant.billing.overage_limit.updated", "tenant.billing.alerts.updated", "tenant.billing.info.updated",'
+        ' "tenant.usage_limit.workspace.updated", "tenant.usage_limit.group.updated",'
+        ' "tenant.usage_limit.user.updated", "tenant.usage_limit.increase_request.updated",'
+        ' "tenant.usage_limit.increase_request.resolved", "tenant.group.created", "tenant.group.updated",'
+        ' "tenant.group.deleted", "tenant.group.member.added", "tenant.group.member.removed",'
+        ' "tenant.migration_rollout.status.updated", "tenant.migration_rollout.tier.updated",'
+        ' "tenant.role.metadata.updated", "tenant.custom_role.created", "tenant.custom_role.updated",'
+        ' "tenant.custom_role.deleted", "tenant.role_assignment.created", "tenant.role_assignment.deleted",'
+        ' "tenant.resource_role_assignment.created", "tenant.resource_role_assignment.deleted",'
+        ' "tenant.resource_access.updated", "tenant.resource_access.deleted",'
+        ' "tenant.ads_account.onboarding.redemption", "tenant.session_policy.created",'
+        ' "tenant.session_policy.updated", "tenant.session_policy.deleted", "tenant.session_revocation.started",'
+        ' "tenant.third_party_app_policy.updated", "tenant.user.added", "tenant.user.updated", "tenant.user.removed",'
+        ' "tenant.user.looked_up", "tenant.user.invited", "tenant.membership.revoked",'
+        ' "tenant.api_organization_invite.upserted", "tenant.api_organization_invite.deleted",'
+        ' "tenant.chatgpt_workspace_invite.upserted", "tenant.membership.accepted", "tenant.membership.declined",'
+        ' "tenant.workspace_invite_email_settings.updated"]'
+    ]()
     effective_at = Field['int']()
-    project = Field['AuditLogListResponseProject | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseProject"))
+    project = Field['AuditLogListResponseProject | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseProject")
+    )
     actor = Field['AuditLogActor | None'](ref("admin.organization.audit_log_list_response:AuditLogActor"))
-    api_key_created = Field['AuditLogListResponseApiKeyCreated | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseApiKeyCreated"), key="api_key.created")
-    api_key_updated = Field['AuditLogListResponseApiKeyUpdated | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseApiKeyUpdated"), key="api_key.updated")
-    api_key_deleted = Field['AuditLogListResponseApiKeyDeleted | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseApiKeyDeleted"), key="api_key.deleted")
-    checkpoint_permission_created = Field['AuditLogListResponseCheckpointPermissionCreated | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseCheckpointPermissionCreated"), key="checkpoint.permission.created")
-    checkpoint_permission_deleted = Field['AuditLogListResponseCheckpointPermissionDeleted | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseCheckpointPermissionDeleted"), key="checkpoint.permission.deleted")
-    external_key_registered = Field['AuditLogListResponseExternalKeyRegistered | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseExternalKeyRegistered"), key="external_key.registered")
-    external_key_removed = Field['AuditLogListResponseExternalKeyRemoved | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseExternalKeyRemoved"), key="external_key.removed")
-    group_created = Field['AuditLogListResponseGroupCreated | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseGroupCreated"), key="group.created")
-    group_updated = Field['AuditLogListResponseGroupUpdated | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseGroupUpdated"), key="group.updated")
-    group_deleted = Field['AuditLogListResponseGroupDeleted | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseGroupDeleted"), key="group.deleted")
-    scim_enabled = Field['AuditLogListResponseScimEnabled | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseScimEnabled"), key="scim.enabled")
-    scim_disabled = Field['AuditLogListResponseScimDisabled | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseScimDisabled"), key="scim.disabled")
-    invite_sent = Field['AuditLogListResponseInviteSent | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseInviteSent"), key="invite.sent")
-    invite_accepted = Field['AuditLogListResponseInviteAccepted | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseInviteAccepted"), key="invite.accepted")
-    invite_deleted = Field['AuditLogListResponseInviteDeleted | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseInviteDeleted"), key="invite.deleted")
-    ip_allowlist_created = Field['AuditLogListResponseIpAllowlistCreated | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistCreated"), key="ip_allowlist.created")
-    ip_allowlist_updated = Field['AuditLogListResponseIpAllowlistUpdated | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistUpdated"), key="ip_allowlist.updated")
-    ip_allowlist_deleted = Field['AuditLogListResponseIpAllowlistDeleted | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistDeleted"), key="ip_allowlist.deleted")
-    ip_allowlist_config_activated = Field['AuditLogListResponseIpAllowlistConfigActivated | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistConfigActivated"), key="ip_allowlist.config.activated")
-    ip_allowlist_config_deactivated = Field['AuditLogListResponseIpAllowlistConfigDeactivated | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistConfigDeactivated"), key="ip_allowlist.config.deactivated")
+    api_key_created = Field['AuditLogListResponseApiKeyCreated | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseApiKeyCreated"),
+        key="api_key.created",
+    )
+    api_key_updated = Field['AuditLogListResponseApiKeyUpdated | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseApiKeyUpdated"),
+        key="api_key.updated",
+    )
+    api_key_deleted = Field['AuditLogListResponseApiKeyDeleted | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseApiKeyDeleted"),
+        key="api_key.deleted",
+    )
+    checkpoint_permission_created = Field['AuditLogListResponseCheckpointPermissionCreated | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseCheckpointPermissionCreated"),
+        key="checkpoint.permission.created",
+    )
+    checkpoint_permission_deleted = Field['AuditLogListResponseCheckpointPermissionDeleted | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseCheckpointPermissionDeleted"),
+        key="checkpoint.permission.deleted",
+    )
+    external_key_registered = Field['AuditLogListResponseExternalKeyRegistered | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseExternalKeyRegistered"),
+        key="external_key.registered",
+    )
+    external_key_removed = Field['AuditLogListResponseExternalKeyRemoved | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseExternalKeyRemoved"),
+        key="external_key.removed",
+    )
+    group_created = Field['AuditLogListResponseGroupCreated | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseGroupCreated"),
+        key="group.created",
+    )
+    group_updated = Field['AuditLogListResponseGroupUpdated | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseGroupUpdated"),
+        key="group.updated",
+    )
+    group_deleted = Field['AuditLogListResponseGroupDeleted | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseGroupDeleted"),
+        key="group.deleted",
+    )
+    scim_enabled = Field['AuditLogListResponseScimEnabled | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseScimEnabled"),
+        key="scim.enabled",
+    )
+    scim_disabled = Field['AuditLogListResponseScimDisabled | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseScimDisabled"),
+        key="scim.disabled",
+    )
+    invite_sent = Field['AuditLogListResponseInviteSent | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseInviteSent"),
+        key="invite.sent",
+    )
+    invite_accepted = Field['AuditLogListResponseInviteAccepted | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseInviteAccepted"),
+        key="invite.accepted",
+    )
+    invite_deleted = Field['AuditLogListResponseInviteDeleted | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseInviteDeleted"),
+        key="invite.deleted",
+    )
+    ip_allowlist_created = Field['AuditLogListResponseIpAllowlistCreated | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistCreated"),
+        key="ip_allowlist.created",
+    )
+    ip_allowlist_updated = Field['AuditLogListResponseIpAllowlistUpdated | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistUpdated"),
+        key="ip_allowlist.updated",
+    )
+    ip_allowlist_deleted = Field['AuditLogListResponseIpAllowlistDeleted | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistDeleted"),
+        key="ip_allowlist.deleted",
+    )
+    ip_allowlist_config_activated = Field['AuditLogListResponseIpAllowlistConfigActivated | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistConfigActivated"),
+        key="ip_allowlist.config.activated",
+    )
+    ip_allowlist_config_deactivated = Field['AuditLogListResponseIpAllowlistConfigDeactivated | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistConfigDeactivated"),
+        key="ip_allowlist.config.deactivated",
+    )
     login_succeeded = Field['dict[str, Any] | None'](key="login.succeeded")
-    login_failed = Field['AuditLogListResponseLoginFailed | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseLoginFailed"), key="login.failed")
+    login_failed = Field['AuditLogListResponseLoginFailed | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseLoginFailed"),
+        key="login.failed",
+    )
     logout_succeeded = Field['dict[str, Any] | None'](key="logout.succeeded")
-    logout_failed = Field['AuditLogListResponseLogoutFailed | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseLogoutFailed"), key="logout.failed")
-    organization_updated = Field['AuditLogListResponseOrganizationUpdated | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseOrganizationUpdated"), key="organization.updated")
-    project_created = Field['AuditLogListResponseProjectCreated | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseProjectCreated"), key="project.created")
-    project_updated = Field['AuditLogListResponseProjectUpdated | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseProjectUpdated"), key="project.updated")
-    project_archived = Field['AuditLogListResponseProjectArchived | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseProjectArchived"), key="project.archived")
-    project_deleted = Field['AuditLogListResponseProjectDeleted | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseProjectDeleted"), key="project.deleted")
-    rate_limit_updated = Field['AuditLogListResponseRateLimitUpdated | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseRateLimitUpdated"), key="rate_limit.updated")
-    rate_limit_deleted = Field['AuditLogListResponseRateLimitDeleted | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseRateLimitDeleted"), key="rate_limit.deleted")
-    role_created = Field['AuditLogListResponseRoleCreated | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseRoleCreated"), key="role.created")
-    role_updated = Field['AuditLogListResponseRoleUpdated | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseRoleUpdated"), key="role.updated")
-    role_deleted = Field['AuditLogListResponseRoleDeleted | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseRoleDeleted"), key="role.deleted")
-    role_assignment_created = Field['AuditLogListResponseRoleAssignmentCreated | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseRoleAssignmentCreated"), key="role.assignment.created")
-    role_assignment_deleted = Field['AuditLogListResponseRoleAssignmentDeleted | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseRoleAssignmentDeleted"), key="role.assignment.deleted")
-    role_bound_to_resource = Field['AuditLogListResponseRoleBoundToResource | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseRoleBoundToResource"), key="role.bound_to_resource")
-    role_unbound_from_resource = Field['AuditLogListResponseRoleUnboundFromResource | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseRoleUnboundFromResource"), key="role.unbound_from_resource")
-    service_account_created = Field['AuditLogListResponseServiceAccountCreated | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseServiceAccountCreated"), key="service_account.created")
-    service_account_updated = Field['AuditLogListResponseServiceAccountUpdated | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseServiceAccountUpdated"), key="service_account.updated")
-    service_account_deleted = Field['AuditLogListResponseServiceAccountDeleted | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseServiceAccountDeleted"), key="service_account.deleted")
-    workload_identity_provider_created = Field['AuditLogListResponseWorkloadIdentityProviderCreated | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseWorkloadIdentityProviderCreated"), key="workload_identity_provider.created")
-    workload_identity_provider_updated = Field['AuditLogListResponseWorkloadIdentityProviderUpdated | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseWorkloadIdentityProviderUpdated"), key="workload_identity_provider.updated")
-    workload_identity_provider_deleted = Field['AuditLogListResponseWorkloadIdentityProviderDeleted | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseWorkloadIdentityProviderDeleted"), key="workload_identity_provider.deleted")
-    workload_identity_provider_mapping_created = Field['AuditLogListResponseWorkloadIdentityProviderMappingCreated | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseWorkloadIdentityProviderMappingCreated"), key="workload_identity_provider_mapping.created")
-    workload_identity_provider_mapping_updated = Field['AuditLogListResponseWorkloadIdentityProviderMappingUpdated | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseWorkloadIdentityProviderMappingUpdated"), key="workload_identity_provider_mapping.updated")
-    workload_identity_provider_mapping_deleted = Field['AuditLogListResponseWorkloadIdentityProviderMappingDeleted | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseWorkloadIdentityProviderMappingDeleted"), key="workload_identity_provider_mapping.deleted")
-    user_added = Field['AuditLogListResponseUserAdded | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseUserAdded"), key="user.added")
-    user_updated = Field['AuditLogListResponseUserUpdated | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseUserUpdated"), key="user.updated")
-    user_deleted = Field['AuditLogListResponseUserDeleted | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseUserDeleted"), key="user.deleted")
-    certificate_created = Field['AuditLogListResponseCertificateCreated | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseCertificateCreated"), key="certificate.created")
-    certificate_updated = Field['AuditLogListResponseCertificateUpdated | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseCertificateUpdated"), key="certificate.updated")
-    certificate_deleted = Field['AuditLogListResponseCertificateDeleted | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseCertificateDeleted"), key="certificate.deleted")
-    certificates_activated = Field['AuditLogListResponseCertificatesActivated | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseCertificatesActivated"), key="certificates.activated")
-    certificates_deactivated = Field['AuditLogListResponseCertificatesDeactivated | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseCertificatesDeactivated"), key="certificates.deactivated")
+    logout_failed = Field['AuditLogListResponseLogoutFailed | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseLogoutFailed"),
+        key="logout.failed",
+    )
+    organization_updated = Field['AuditLogListResponseOrganizationUpdated | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseOrganizationUpdated"),
+        key="organization.updated",
+    )
+    project_created = Field['AuditLogListResponseProjectCreated | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseProjectCreated"),
+        key="project.created",
+    )
+    project_updated = Field['AuditLogListResponseProjectUpdated | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseProjectUpdated"),
+        key="project.updated",
+    )
+    project_archived = Field['AuditLogListResponseProjectArchived | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseProjectArchived"),
+        key="project.archived",
+    )
+    project_deleted = Field['AuditLogListResponseProjectDeleted | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseProjectDeleted"),
+        key="project.deleted",
+    )
+    rate_limit_updated = Field['AuditLogListResponseRateLimitUpdated | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseRateLimitUpdated"),
+        key="rate_limit.updated",
+    )
+    rate_limit_deleted = Field['AuditLogListResponseRateLimitDeleted | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseRateLimitDeleted"),
+        key="rate_limit.deleted",
+    )
+    role_created = Field['AuditLogListResponseRoleCreated | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseRoleCreated"),
+        key="role.created",
+    )
+    role_updated = Field['AuditLogListResponseRoleUpdated | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseRoleUpdated"),
+        key="role.updated",
+    )
+    role_deleted = Field['AuditLogListResponseRoleDeleted | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseRoleDeleted"),
+        key="role.deleted",
+    )
+    role_assignment_created = Field['AuditLogListResponseRoleAssignmentCreated | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseRoleAssignmentCreated"),
+        key="role.assignment.created",
+    )
+    role_assignment_deleted = Field['AuditLogListResponseRoleAssignmentDeleted | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseRoleAssignmentDeleted"),
+        key="role.assignment.deleted",
+    )
+    role_bound_to_resource = Field['AuditLogListResponseRoleBoundToResource | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseRoleBoundToResource"),
+        key="role.bound_to_resource",
+    )
+    role_unbound_from_resource = Field['AuditLogListResponseRoleUnboundFromResource | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseRoleUnboundFromResource"),
+        key="role.unbound_from_resource",
+    )
+    service_account_created = Field['AuditLogListResponseServiceAccountCreated | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseServiceAccountCreated"),
+        key="service_account.created",
+    )
+    service_account_updated = Field['AuditLogListResponseServiceAccountUpdated | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseServiceAccountUpdated"),
+        key="service_account.updated",
+    )
+    service_account_deleted = Field['AuditLogListResponseServiceAccountDeleted | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseServiceAccountDeleted"),
+        key="service_account.deleted",
+    )
+    workload_identity_provider_created = Field[
+        'AuditLogListResponseWorkloadIdentityProviderCreated | None'
+    ](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseWorkloadIdentityProviderCreated"),
+        key="workload_identity_provider.created",
+    )
+    workload_identity_provider_updated = Field[
+        'AuditLogListResponseWorkloadIdentityProviderUpdated | None'
+    ](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseWorkloadIdentityProviderUpdated"),
+        key="workload_identity_provider.updated",
+    )
+    workload_identity_provider_deleted = Field[
+        'AuditLogListResponseWorkloadIdentityProviderDeleted | None'
+    ](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseWorkloadIdentityProviderDeleted"),
+        key="workload_identity_provider.deleted",
+    )
+    workload_identity_provider_mapping_created = Field[
+        'AuditLogListResponseWorkloadIdentityProviderMappingCreated | None'
+    ](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseWorkloadIdentityProviderMappingCreated"),
+        key="workload_identity_provider_mapping.created",
+    )
+    workload_identity_provider_mapping_updated = Field[
+        'AuditLogListResponseWorkloadIdentityProviderMappingUpdated | None'
+    ](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseWorkloadIdentityProviderMappingUpdated"),
+        key="workload_identity_provider_mapping.updated",
+    )
+    workload_identity_provider_mapping_deleted = Field[
+        'AuditLogListResponseWorkloadIdentityProviderMappingDeleted | None'
+    ](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseWorkloadIdentityProviderMappingDeleted"),
+        key="workload_identity_provider_mapping.deleted",
+    )
+    user_added = Field['AuditLogListResponseUserAdded | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseUserAdded"),
+        key="user.added",
+    )
+    user_updated = Field['AuditLogListResponseUserUpdated | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseUserUpdated"),
+        key="user.updated",
+    )
+    user_deleted = Field['AuditLogListResponseUserDeleted | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseUserDeleted"),
+        key="user.deleted",
+    )
+    certificate_created = Field['AuditLogListResponseCertificateCreated | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseCertificateCreated"),
+        key="certificate.created",
+    )
+    certificate_updated = Field['AuditLogListResponseCertificateUpdated | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseCertificateUpdated"),
+        key="certificate.updated",
+    )
+    certificate_deleted = Field['AuditLogListResponseCertificateDeleted | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseCertificateDeleted"),
+        key="certificate.deleted",
+    )
+    certificates_activated = Field['AuditLogListResponseCertificatesActivated | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseCertificatesActivated"),
+        key="certificates.activated",
+    )
+    certificates_deactivated = Field['AuditLogListResponseCertificatesDeactivated | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseCertificatesDeactivated"),
+        key="certificates.deactivated",
+    )
 
 
 class AuditLogListResponseProject(BaseModel):
-    """The project that the action was scoped to. Absent for actions not scoped to projects. Note that any admin actions taken via Admin API keys are associated with the default project."""
+    """The project that the action was scoped to. Absent for actions not scoped to projects. Note that any admin actions
+    taken via Admin API keys are associated with the default project.
+    """
 
     __slots__ = ()
     id = Field['str | None']()
@@ -256,7 +481,9 @@ class AuditLogActor(BaseModel):
 
     __slots__ = ()
     type = Field['Literal["session", "api_key"] | None']()
-    session = Field['AuditLogActorSession | None'](ref("admin.organization.audit_log_list_response:AuditLogActorSession"))
+    session = Field['AuditLogActorSession | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogActorSession")
+    )
     api_key = Field['AuditLogActorApiKey | None'](ref("admin.organization.audit_log_list_response:AuditLogActorApiKey"))
 
 
@@ -283,7 +510,9 @@ class AuditLogActorApiKey(BaseModel):
     id = Field['str | None']()
     type = Field['Literal["user", "service_account"] | None']()
     user = Field['AuditLogActorUser | None'](ref("admin.organization.audit_log_list_response:AuditLogActorUser"))
-    service_account = Field['AuditLogActorServiceAccount | None'](ref("admin.organization.audit_log_list_response:AuditLogActorServiceAccount"))
+    service_account = Field['AuditLogActorServiceAccount | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogActorServiceAccount")
+    )
 
 
 class AuditLogActorServiceAccount(BaseModel):
@@ -298,7 +527,9 @@ class AuditLogListResponseApiKeyCreated(BaseModel):
 
     __slots__ = ()
     id = Field['str | None']()
-    data = Field['AuditLogListResponseApiKeyCreatedData | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseApiKeyCreatedData"))
+    data = Field['AuditLogListResponseApiKeyCreatedData | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseApiKeyCreatedData")
+    )
 
 
 class AuditLogListResponseApiKeyCreatedData(BaseModel):
@@ -313,7 +544,9 @@ class AuditLogListResponseApiKeyUpdated(BaseModel):
 
     __slots__ = ()
     id = Field['str | None']()
-    changes_requested = Field['AuditLogListResponseApiKeyUpdatedChangesRequested | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseApiKeyUpdatedChangesRequested"))
+    changes_requested = Field['AuditLogListResponseApiKeyUpdatedChangesRequested | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseApiKeyUpdatedChangesRequested")
+    )
 
 
 class AuditLogListResponseApiKeyUpdatedChangesRequested(BaseModel):
@@ -335,7 +568,9 @@ class AuditLogListResponseCheckpointPermissionCreated(BaseModel):
 
     __slots__ = ()
     id = Field['str | None']()
-    data = Field['AuditLogListResponseCheckpointPermissionCreatedData | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseCheckpointPermissionCreatedData"))
+    data = Field[
+        'AuditLogListResponseCheckpointPermissionCreatedData | None'
+    ](ref("admin.organization.audit_log_list_response:AuditLogListResponseCheckpointPermissionCreatedData"))
 
 
 class AuditLogListResponseCheckpointPermissionCreatedData(BaseModel):
@@ -373,7 +608,9 @@ class AuditLogListResponseGroupCreated(BaseModel):
 
     __slots__ = ()
     id = Field['str | None']()
-    data = Field['AuditLogListResponseGroupCreatedData | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseGroupCreatedData"))
+    data = Field['AuditLogListResponseGroupCreatedData | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseGroupCreatedData")
+    )
 
 
 class AuditLogListResponseGroupCreatedData(BaseModel):
@@ -388,7 +625,9 @@ class AuditLogListResponseGroupUpdated(BaseModel):
 
     __slots__ = ()
     id = Field['str | None']()
-    changes_requested = Field['AuditLogListResponseGroupUpdatedChangesRequested | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseGroupUpdatedChangesRequested"))
+    changes_requested = Field['AuditLogListResponseGroupUpdatedChangesRequested | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseGroupUpdatedChangesRequested")
+    )
 
 
 class AuditLogListResponseGroupUpdatedChangesRequested(BaseModel):
@@ -424,7 +663,9 @@ class AuditLogListResponseInviteSent(BaseModel):
 
     __slots__ = ()
     id = Field['str | None']()
-    data = Field['AuditLogListResponseInviteSentData | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseInviteSentData"))
+    data = Field['AuditLogListResponseInviteSentData | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseInviteSentData")
+    )
 
 
 class AuditLogListResponseInviteSentData(BaseModel):
@@ -479,7 +720,9 @@ class AuditLogListResponseIpAllowlistConfigActivated(BaseModel):
     """The details for events with this `type`."""
 
     __slots__ = ()
-    configs = Field['list[AuditLogListResponseIpAllowlistConfigActivatedConfig] | None'](list_of(ref("admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistConfigActivatedConfig")))
+    configs = Field[
+        'list[AuditLogListResponseIpAllowlistConfigActivatedConfig] | None'
+    ](list_of(ref("admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistConfigActivatedConfig")))
 
 
 class AuditLogListResponseIpAllowlistConfigActivatedConfig(BaseModel):
@@ -492,7 +735,9 @@ class AuditLogListResponseIpAllowlistConfigDeactivated(BaseModel):
     """The details for events with this `type`."""
 
     __slots__ = ()
-    configs = Field['list[AuditLogListResponseIpAllowlistConfigDeactivatedConfig] | None'](list_of(ref("admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistConfigDeactivatedConfig")))
+    configs = Field[
+        'list[AuditLogListResponseIpAllowlistConfigDeactivatedConfig] | None'
+    ](list_of(ref("admin.organization.audit_log_list_response:AuditLogListResponseIpAllowlistConfigDeactivatedConfig")))
 
 
 class AuditLogListResponseIpAllowlistConfigDeactivatedConfig(BaseModel):
@@ -522,7 +767,9 @@ class AuditLogListResponseOrganizationUpdated(BaseModel):
 
     __slots__ = ()
     id = Field['str | None']()
-    changes_requested = Field['AuditLogListResponseOrganizationUpdatedChangesRequested | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseOrganizationUpdatedChangesRequested"))
+    changes_requested = Field[
+        'AuditLogListResponseOrganizationUpdatedChangesRequested | None'
+    ](ref("admin.organization.audit_log_list_response:AuditLogListResponseOrganizationUpdatedChangesRequested"))
 
 
 class AuditLogListResponseOrganizationUpdatedChangesRequested(BaseModel):
@@ -543,7 +790,9 @@ class AuditLogListResponseProjectCreated(BaseModel):
 
     __slots__ = ()
     id = Field['str | None']()
-    data = Field['AuditLogListResponseProjectCreatedData | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseProjectCreatedData"))
+    data = Field['AuditLogListResponseProjectCreatedData | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseProjectCreatedData")
+    )
 
 
 class AuditLogListResponseProjectCreatedData(BaseModel):
@@ -559,7 +808,9 @@ class AuditLogListResponseProjectUpdated(BaseModel):
 
     __slots__ = ()
     id = Field['str | None']()
-    changes_requested = Field['AuditLogListResponseProjectUpdatedChangesRequested | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseProjectUpdatedChangesRequested"))
+    changes_requested = Field[
+        'AuditLogListResponseProjectUpdatedChangesRequested | None'
+    ](ref("admin.organization.audit_log_list_response:AuditLogListResponseProjectUpdatedChangesRequested"))
 
 
 class AuditLogListResponseProjectUpdatedChangesRequested(BaseModel):
@@ -588,7 +839,9 @@ class AuditLogListResponseRateLimitUpdated(BaseModel):
 
     __slots__ = ()
     id = Field['str | None']()
-    changes_requested = Field['AuditLogListResponseRateLimitUpdatedChangesRequested | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseRateLimitUpdatedChangesRequested"))
+    changes_requested = Field[
+        'AuditLogListResponseRateLimitUpdatedChangesRequested | None'
+    ](ref("admin.organization.audit_log_list_response:AuditLogListResponseRateLimitUpdatedChangesRequested"))
 
 
 class AuditLogListResponseRateLimitUpdatedChangesRequested(BaseModel):
@@ -626,7 +879,9 @@ class AuditLogListResponseRoleUpdated(BaseModel):
 
     __slots__ = ()
     id = Field['str | None']()
-    changes_requested = Field['AuditLogListResponseRoleUpdatedChangesRequested | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseRoleUpdatedChangesRequested"))
+    changes_requested = Field['AuditLogListResponseRoleUpdatedChangesRequested | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseRoleUpdatedChangesRequested")
+    )
 
 
 class AuditLogListResponseRoleUpdatedChangesRequested(BaseModel):
@@ -684,7 +939,10 @@ class AuditLogListResponseRoleBoundToResource(BaseModel):
     connector_id = Field['str | None']()
     connector_name = Field['str | None']()
     enabled = Field['bool | None']()
-    source = Field['Literal["role_toggle", "role_connector_update", "role_delete", "workspace_permissions", "connector_publish"] | None']()
+    source = Field[
+        'Literal["role_toggle", "role_connector_update", "role_delete", "workspace_permissions", "connector_publish"]'
+        ' | None'
+    ]()
 
 
 class AuditLogListResponseRoleUnboundFromResource(BaseModel):
@@ -700,7 +958,10 @@ class AuditLogListResponseRoleUnboundFromResource(BaseModel):
     connector_id = Field['str | None']()
     connector_name = Field['str | None']()
     enabled = Field['bool | None']()
-    source = Field['Literal["role_toggle", "role_connector_update", "role_delete", "workspace_permissions", "connector_publish"] | None']()
+    source = Field[
+        'Literal["role_toggle", "role_connector_update", "role_delete", "workspace_permissions", "connector_publish"]'
+        ' | None'
+    ]()
 
 
 class AuditLogListResponseServiceAccountCreated(BaseModel):
@@ -708,7 +969,9 @@ class AuditLogListResponseServiceAccountCreated(BaseModel):
 
     __slots__ = ()
     id = Field['str | None']()
-    data = Field['AuditLogListResponseServiceAccountCreatedData | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseServiceAccountCreatedData"))
+    data = Field['AuditLogListResponseServiceAccountCreatedData | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseServiceAccountCreatedData")
+    )
 
 
 class AuditLogListResponseServiceAccountCreatedData(BaseModel):
@@ -723,7 +986,9 @@ class AuditLogListResponseServiceAccountUpdated(BaseModel):
 
     __slots__ = ()
     id = Field['str | None']()
-    changes_requested = Field['AuditLogListResponseServiceAccountUpdatedChangesRequested | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseServiceAccountUpdatedChangesRequested"))
+    changes_requested = Field[
+        'AuditLogListResponseServiceAccountUpdatedChangesRequested | None'
+    ](ref("admin.organization.audit_log_list_response:AuditLogListResponseServiceAccountUpdatedChangesRequested"))
 
 
 class AuditLogListResponseServiceAccountUpdatedChangesRequested(BaseModel):
@@ -797,7 +1062,9 @@ class AuditLogListResponseUserAdded(BaseModel):
 
     __slots__ = ()
     id = Field['str | None']()
-    data = Field['AuditLogListResponseUserAddedData | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseUserAddedData"))
+    data = Field['AuditLogListResponseUserAddedData | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseUserAddedData")
+    )
 
 
 class AuditLogListResponseUserAddedData(BaseModel):
@@ -812,7 +1079,9 @@ class AuditLogListResponseUserUpdated(BaseModel):
 
     __slots__ = ()
     id = Field['str | None']()
-    changes_requested = Field['AuditLogListResponseUserUpdatedChangesRequested | None'](ref("admin.organization.audit_log_list_response:AuditLogListResponseUserUpdatedChangesRequested"))
+    changes_requested = Field['AuditLogListResponseUserUpdatedChangesRequested | None'](
+        ref("admin.organization.audit_log_list_response:AuditLogListResponseUserUpdatedChangesRequested")
+    )
 
 
 class AuditLogListResponseUserUpdatedChangesRequested(BaseModel):
@@ -858,7 +1127,9 @@ class AuditLogListResponseCertificatesActivated(BaseModel):
     """The details for events with this `type`."""
 
     __slots__ = ()
-    certificates = Field['list[AuditLogListResponseCertificatesActivatedCertificate] | None'](list_of(ref("admin.organization.audit_log_list_response:AuditLogListResponseCertificatesActivatedCertificate")))
+    certificates = Field[
+        'list[AuditLogListResponseCertificatesActivatedCertificate] | None'
+    ](list_of(ref("admin.organization.audit_log_list_response:AuditLogListResponseCertificatesActivatedCertificate")))
 
 
 class AuditLogListResponseCertificatesActivatedCertificate(BaseModel):
@@ -871,7 +1142,9 @@ class AuditLogListResponseCertificatesDeactivated(BaseModel):
     """The details for events with this `type`."""
 
     __slots__ = ()
-    certificates = Field['list[AuditLogListResponseCertificatesDeactivatedCertificate] | None'](list_of(ref("admin.organization.audit_log_list_response:AuditLogListResponseCertificatesDeactivatedCertificate")))
+    certificates = Field[
+        'list[AuditLogListResponseCertificatesDeactivatedCertificate] | None'
+    ](list_of(ref("admin.organization.audit_log_list_response:AuditLogListResponseCertificatesDeactivatedCertificate")))
 
 
 class AuditLogListResponseCertificatesDeactivatedCertificate(BaseModel):

@@ -30,7 +30,9 @@ class Certificate(BaseModel):
     id = Field['str']()
     name = Field['str | None']()
     created_at = Field['int']()
-    certificate_details = Field['CertificateCertificateDetails'](ref("admin.organization.certificate:CertificateCertificateDetails"))
+    certificate_details = Field['CertificateCertificateDetails'](
+        ref("admin.organization.certificate:CertificateCertificateDetails")
+    )
     active = Field['bool | None']()
 
 

@@ -30,7 +30,9 @@ class CertificateActivateResponse(BaseModel):
     id = Field['str']()
     name = Field['str | None']()
     created_at = Field['int']()
-    certificate_details = Field['CertificateActivateResponseCertificateDetails'](ref("admin.organization.certificate_activate_response:CertificateActivateResponseCertificateDetails"))
+    certificate_details = Field['CertificateActivateResponseCertificateDetails'](
+        ref("admin.organization.certificate_activate_response:CertificateActivateResponseCertificateDetails")
+    )
     active = Field['bool']()
 
 

@@ -10,8 +10,12 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.admin.organization.certificate_activate_response import CertificateActivateResponse as CertificateDeactivateResponse
-    from openai_urllib3.types.admin.organization.certificate_activate_response import CertificateActivateResponseCertificateDetails as CertificateDetails
+    from openai_urllib3.types.admin.organization.certificate_activate_response import (
+        CertificateActivateResponse as CertificateDeactivateResponse,
+    )
+    from openai_urllib3.types.admin.organization.certificate_activate_response import (
+        CertificateActivateResponseCertificateDetails as CertificateDetails,
+    )
 
 __all__ = [
     "CertificateDeactivateResponse",

@@ -24,4 +24,6 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 class OrganizationCertificateDeactivationResponse(BaseModel):
     __slots__ = ()
     object = Field['Literal["organization.certificate.deactivation"]']()
-    data = Field['list[CertificateActivateResponse]'](list_of(ref("admin.organization.certificate_activate_response:CertificateActivateResponse")))
+    data = Field['list[CertificateActivateResponse]'](
+        list_of(ref("admin.organization.certificate_activate_response:CertificateActivateResponse"))
+    )

@@ -24,4 +24,7 @@ class OrganizationDataRetention(BaseModel):
 
     __slots__ = ()
     object = Field['Literal["organization.data_retention"]']()
-    type = Field['Literal["zero_data_retention", "modified_abuse_monitoring", "enhanced_zero_data_retention", "enhanced_modified_abuse_monitoring"]']()
+    type = Field[
+        'Literal["zero_data_retention", "modified_abuse_monitoring", "enhanced_zero_data_retention",'
+        ' "enhanced_modified_abuse_monitoring"]'
+    ]()

@@ -12,7 +12,9 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.admin.organization.projects.certificate_activate_response import OrganizationProjectCertificate
+    from openai_urllib3.types.admin.organization.projects.certificate_activate_response import (
+        OrganizationProjectCertificate,
+    )
 
 __all__ = [
     "OrganizationProjectCertificateActivationResponse",
@@ -24,4 +26,6 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 class OrganizationProjectCertificateActivationResponse(BaseModel):
     __slots__ = ()
     object = Field['Literal["organization.project.certificate.activation"]']()
-    data = Field['list[OrganizationProjectCertificate]'](list_of(ref("admin.organization.projects.certificate_activate_response:OrganizationProjectCertificate")))
+    data = Field['list[OrganizationProjectCertificate]'](
+        list_of(ref("admin.organization.projects.certificate_activate_response:OrganizationProjectCertificate"))
+    )

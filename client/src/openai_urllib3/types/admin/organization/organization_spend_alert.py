@@ -40,6 +40,8 @@ class OrganizationSpendAlert(BaseModel):
     threshold_amount = Field['int']()
     currency = Field['Literal["USD"]']()
     interval = Field['Literal["month"]']()
-    notification_channel = Field['SpendAlertNotificationChannel'](ref("admin.organization.organization_spend_alert:SpendAlertNotificationChannel"))
+    notification_channel = Field['SpendAlertNotificationChannel'](
+        ref("admin.organization.organization_spend_alert:SpendAlertNotificationChannel")
+    )
 
 NotificationChannel = SpendAlertNotificationChannel

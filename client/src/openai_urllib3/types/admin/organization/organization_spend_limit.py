@@ -30,7 +30,9 @@ class OrganizationSpendLimit(BaseModel):
     threshold_amount = Field['int']()
     currency = Field['str | Literal["USD"]']()
     interval = Field['str | Literal["month"]']()
-    enforcement = Field['SpendLimitEnforcement'](ref("admin.organization.organization_spend_limit:SpendLimitEnforcement"))
+    enforcement = Field['SpendLimitEnforcement'](
+        ref("admin.organization.organization_spend_limit:SpendLimitEnforcement")
+    )
 
 
 class SpendLimitEnforcement(BaseModel):

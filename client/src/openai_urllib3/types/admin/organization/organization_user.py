@@ -45,7 +45,9 @@ class OrganizationUser(BaseModel):
     api_key_last_used_at = Field['int | None']()
     technical_level = Field['str | None']()
     developer_persona = Field['str | None']()
-    projects = Field['OrganizationUserProjects | None'](ref("admin.organization.organization_user:OrganizationUserProjects"))
+    projects = Field['OrganizationUserProjects | None'](
+        ref("admin.organization.organization_user:OrganizationUserProjects")
+    )
 
 
 class OrganizationUserUser(BaseModel):
@@ -65,7 +67,9 @@ class OrganizationUserUser(BaseModel):
 class OrganizationUserProjects(BaseModel):
     __slots__ = ()
     object = Field['Literal["list"]']()
-    data = Field['list[OrganizationUserProjectsData]'](list_of(ref("admin.organization.organization_user:OrganizationUserProjectsData")))
+    data = Field['list[OrganizationUserProjectsData]'](
+        list_of(ref("admin.organization.organization_user:OrganizationUserProjectsData"))
+    )
 
 
 class OrganizationUserProjectsData(BaseModel):

@@ -21,11 +21,41 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 class ProjectCreateParams(TypedDict, total=False):
     name: Required[str]
-    residency: Optional[Literal["GLOBAL", "US_STORAGE_PROCESSING", "EU_STORAGE_PROCESSING", "JP_STORAGE", "KR_STORAGE", "CA_STORAGE", "SG_STORAGE", "IN_STORAGE", "AU_STORAGE", "GB_STORAGE", "AE_STORAGE", "AE_STORAGE_PROCESSING"]]
+    residency: Optional[
+        Literal[
+            "GLOBAL",
+            "US_STORAGE_PROCESSING",
+            "EU_STORAGE_PROCESSING",
+            "JP_STORAGE",
+            "KR_STORAGE",
+            "CA_STORAGE",
+            "SG_STORAGE",
+            "IN_STORAGE",
+            "AU_STORAGE",
+            "GB_STORAGE",
+            "AE_STORAGE",
+            "AE_STORAGE_PROCESSING",
+        ]
+    ]
     external_key_id: Optional[str]
 
 
 class ProjectCreateRequestParam(TypedDict, total=False):
     name: Required[str]
-    residency: Optional[Literal["GLOBAL", "US_STORAGE_PROCESSING", "EU_STORAGE_PROCESSING", "JP_STORAGE", "KR_STORAGE", "CA_STORAGE", "SG_STORAGE", "IN_STORAGE", "AU_STORAGE", "GB_STORAGE", "AE_STORAGE", "AE_STORAGE_PROCESSING"]]
+    residency: Optional[
+        Literal[
+            "GLOBAL",
+            "US_STORAGE_PROCESSING",
+            "EU_STORAGE_PROCESSING",
+            "JP_STORAGE",
+            "KR_STORAGE",
+            "CA_STORAGE",
+            "SG_STORAGE",
+            "IN_STORAGE",
+            "AU_STORAGE",
+            "GB_STORAGE",
+            "AE_STORAGE",
+            "AE_STORAGE_PROCESSING",
+        ]
+    ]
     external_key_id: Optional[str]

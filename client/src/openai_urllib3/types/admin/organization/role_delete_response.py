@@ -10,7 +10,9 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.admin.organization.projects.role_delete_response import RoleDeletedResource as RoleDeleteResponse
+    from openai_urllib3.types.admin.organization.projects.role_delete_response import (
+        RoleDeletedResource as RoleDeleteResponse,
+    )
 
 __all__ = [
     "RoleDeleteResponse",

@@ -10,8 +10,12 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.admin.organization.projects.spend_alert_create_params import SpendAlertNotificationChannelParam
-    from openai_urllib3.types.admin.organization.projects.spend_alert_create_params import SpendAlertNotificationChannelParam as NotificationChannel
+    from openai_urllib3.types.admin.organization.projects.spend_alert_create_params import (
+        SpendAlertNotificationChannelParam,
+    )
+    from openai_urllib3.types.admin.organization.projects.spend_alert_create_params import (
+        SpendAlertNotificationChannelParam as NotificationChannel,
+    )
 
 __all__ = [
     "AdminOrganizationSpendAlertsCreateParams",

@@ -51,7 +51,50 @@ class UsageTimeBucket(BaseModel):
     object = Field['Literal["bucket"]']()
     start_time = Field['int']()
     end_time = Field['int']()
-    results = Field['list[UsageCompletionsResult | UsageEmbeddingsResult | UsageModerationsResult | UsageImagesResult | UsageAudioSpeechesResult | UsageAudioTranscriptionsResult | UsageVectorStoresResult | UsageCodeInterpreterSessionsResult | UsageFileSearchCallsResult | UsageWebSearchCallsResult | CostsResult]'](list_of(union_of("object", {"organization.usage.completions.result": ref("admin.organization.usage_audio_speeches_response:UsageCompletionsResult"), "organization.usage.embeddings.result": ref("admin.organization.usage_audio_speeches_response:UsageEmbeddingsResult"), "organization.usage.moderations.result": ref("admin.organization.usage_audio_speeches_response:UsageModerationsResult"), "organization.usage.images.result": ref("admin.organization.usage_audio_speeches_response:UsageImagesResult"), "organization.usage.audio_speeches.result": ref("admin.organization.usage_audio_speeches_response:UsageAudioSpeechesResult"), "organization.usage.audio_transcriptions.result": ref("admin.organization.usage_audio_speeches_response:UsageAudioTranscriptionsResult"), "organization.usage.vector_stores.result": ref("admin.organization.usage_audio_speeches_response:UsageVectorStoresResult"), "organization.usage.code_interpreter_sessions.result": ref("admin.organization.usage_audio_speeches_response:UsageCodeInterpreterSessionsResult"), "organization.usage.file_searches.result": ref("admin.organization.usage_audio_speeches_response:UsageFileSearchCallsResult"), "organization.usage.web_searches.result": ref("admin.organization.usage_audio_speeches_response:UsageWebSearchCallsResult"), "organization.costs.result": ref("admin.organization.usage_audio_speeches_response:CostsResult")})))
+    results = Field[
+        'list[UsageCompletionsResult | UsageEmbeddingsResult | UsageModerationsResult | UsageImagesResult |'
+        ' UsageAudioSpeechesResult | UsageAudioTranscriptionsResult | UsageVectorStoresResult |'
+        ' UsageCodeInterpreterSessionsResult | UsageFileSearchCallsResult | UsageWebSearchCallsResult | CostsResult]'
+    ](
+        list_of(
+            union_of(
+                "object",
+                {
+                    "organization.usage.completions.result": ref(
+                        "admin.organization.usage_audio_speeches_response:UsageCompletionsResult"
+                    ),
+                    "organization.usage.embeddings.result": ref(
+                        "admin.organization.usage_audio_speeches_response:UsageEmbeddingsResult"
+                    ),
+                    "organization.usage.moderations.result": ref(
+                        "admin.organization.usage_audio_speeches_response:UsageModerationsResult"
+                    ),
+                    "organization.usage.images.result": ref(
+                        "admin.organization.usage_audio_speeches_response:UsageImagesResult"
+                    ),
+                    "organization.usage.audio_speeches.result": ref(
+                        "admin.organization.usage_audio_speeches_response:UsageAudioSpeechesResult"
+                    ),
+                    "organization.usage.audio_transcriptions.result": ref(
+                        "admin.organization.usage_audio_speeches_response:UsageAudioTranscriptionsResult"
+                    ),
+                    "organization.usage.vector_stores.result": ref(
+                        "admin.organization.usage_audio_speeches_response:UsageVectorStoresResult"
+                    ),
+                    "organization.usage.code_interpreter_sessions.result": ref(
+                        "admin.organization.usage_audio_speeches_response:UsageCodeInterpreterSessionsResult"
+                    ),
+                    "organization.usage.file_searches.result": ref(
+                        "admin.organization.usage_audio_speeches_response:UsageFileSearchCallsResult"
+                    ),
+                    "organization.usage.web_searches.result": ref(
+                        "admin.organization.usage_audio_speeches_response:UsageWebSearchCallsResult"
+                    ),
+                    "organization.costs.result": ref("admin.organization.usage_audio_speeches_response:CostsResult"),
+                },
+            )
+        )
+    )
 
 
 class UsageCompletionsResult(BaseModel):
@@ -198,12 +241,17 @@ class CostsResult(BaseModel):
 
     __slots__ = ()
     object = Field['Literal["organization.costs.result"]']()
-    amount = Field['CostsResultAmount | None'](ref("admin.organization.usage_audio_speeches_response:CostsResultAmount"))
+    amount = Field['CostsResultAmount | None'](
+        ref("admin.organization.usage_audio_speeches_response:CostsResultAmount")
+    )
     line_item = Field['str | None']()
     project_id = Field['str | None']()
     api_key_id = Field['str | None']()
     quantity = Field['float | None']()
-    quantity_unit = Field['str | Literal["tokens", "1000_tokens", "duration_seconds", "duration_minutes", "duration_hours", "gibibyte_hours", "images", "characters"] | None']()
+    quantity_unit = Field[
+        'str | Literal["tokens", "1000_tokens", "duration_seconds", "duration_minutes", "duration_hours",'
+        ' "gibibyte_hours", "images", "characters"] | None'
+    ]()
 
 
 class CostsResultAmount(BaseModel):
@@ -217,7 +265,9 @@ class CostsResultAmount(BaseModel):
 class UsageAudioSpeechesResponse(BaseModel):
     __slots__ = ()
     object = Field['Literal["page"]']()
-    data = Field['list[UsageTimeBucket]'](list_of(ref("admin.organization.usage_audio_speeches_response:UsageTimeBucket")))
+    data = Field['list[UsageTimeBucket]'](
+        list_of(ref("admin.organization.usage_audio_speeches_response:UsageTimeBucket"))
+    )
     has_more = Field['bool']()
     next_page = Field['str | None']()
 

@@ -11,19 +11,45 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageTimeBucket as Data
-    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import CostsResult as DataResultOrganizationCostsResult
-    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import CostsResultAmount as DataResultOrganizationCostsResultAmount
-    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageAudioSpeechesResult as DataResultOrganizationUsageAudioSpeechesResult
-    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageAudioTranscriptionsResult as DataResultOrganizationUsageAudioTranscriptionsResult
-    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageCodeInterpreterSessionsResult as DataResultOrganizationUsageCodeInterpreterSessionsResult
-    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageCompletionsResult as DataResultOrganizationUsageCompletionsResult
-    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageEmbeddingsResult as DataResultOrganizationUsageEmbeddingsResult
-    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageFileSearchCallsResult as DataResultOrganizationUsageFileSearchesResult
-    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageImagesResult as DataResultOrganizationUsageImagesResult
-    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageModerationsResult as DataResultOrganizationUsageModerationsResult
-    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageVectorStoresResult as DataResultOrganizationUsageVectorStoresResult
-    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageWebSearchCallsResult as DataResultOrganizationUsageWebSearchesResult
-    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import UsageAudioSpeechesResponse as UsageCodeInterpreterSessionsResponse
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import (
+        CostsResult as DataResultOrganizationCostsResult,
+    )
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import (
+        CostsResultAmount as DataResultOrganizationCostsResultAmount,
+    )
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import (
+        UsageAudioSpeechesResult as DataResultOrganizationUsageAudioSpeechesResult,
+    )
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import (
+        UsageAudioTranscriptionsResult as DataResultOrganizationUsageAudioTranscriptionsResult,
+    )
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import (
+        UsageCodeInterpreterSessionsResult as DataResultOrganizationUsageCodeInterpreterSessionsResult,
+    )
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import (
+        UsageCompletionsResult as DataResultOrganizationUsageCompletionsResult,
+    )
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import (
+        UsageEmbeddingsResult as DataResultOrganizationUsageEmbeddingsResult,
+    )
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import (
+        UsageFileSearchCallsResult as DataResultOrganizationUsageFileSearchesResult,
+    )
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import (
+        UsageImagesResult as DataResultOrganizationUsageImagesResult,
+    )
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import (
+        UsageModerationsResult as DataResultOrganizationUsageModerationsResult,
+    )
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import (
+        UsageVectorStoresResult as DataResultOrganizationUsageVectorStoresResult,
+    )
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import (
+        UsageWebSearchCallsResult as DataResultOrganizationUsageWebSearchesResult,
+    )
+    from openai_urllib3.types.admin.organization.usage_audio_speeches_response import (
+        UsageAudioSpeechesResponse as UsageCodeInterpreterSessionsResponse,
+    )
 
 __all__ = [
     "Data",

@@ -7,44 +7,90 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from openai_urllib3.types.beta.chatkit.chatkit_thread import ActiveStatus as ActiveStatus
-    from openai_urllib3.types.beta.chatkit.chat_session_chatkit_configuration_param import AutomaticThreadTitlingParam as AutomaticThreadTitlingParam
-    from openai_urllib3.types.beta.chatkit.session_create_params import BetaChatkitSessionsCreateParams as BetaChatkitSessionsCreateParams
+    from openai_urllib3.types.beta.chatkit.chat_session_chatkit_configuration_param import (
+        AutomaticThreadTitlingParam as AutomaticThreadTitlingParam,
+    )
+    from openai_urllib3.types.beta.chatkit.session_create_params import (
+        BetaChatkitSessionsCreateParams as BetaChatkitSessionsCreateParams,
+    )
     from openai_urllib3.types.beta.chatkit.chatkit_attachment import ChatKitAttachment as ChatKitAttachment
-    from openai_urllib3.types.beta.chatkit.chatkit_response_output_text import ChatKitResponseOutputText as ChatKitResponseOutputText
+    from openai_urllib3.types.beta.chatkit.chatkit_response_output_text import (
+        ChatKitResponseOutputText as ChatKitResponseOutputText,
+    )
     from openai_urllib3.types.beta.chatkit.chatkit_thread import ChatKitThread as ChatKitThread
-    from openai_urllib3.types.beta.chatkit.chatkit_thread_assistant_message_item import ChatKitThreadAssistantMessageItem as ChatKitThreadAssistantMessageItem
-    from openai_urllib3.types.beta.chatkit.chatkit_thread_item_list import ChatKitThreadItemList as ChatKitThreadItemList
-    from openai_urllib3.types.beta.chatkit.chatkit_thread_user_message_item import ChatKitThreadUserMessageItem as ChatKitThreadUserMessageItem
+    from openai_urllib3.types.beta.chatkit.chatkit_thread_assistant_message_item import (
+        ChatKitThreadAssistantMessageItem as ChatKitThreadAssistantMessageItem,
+    )
+    from openai_urllib3.types.beta.chatkit.chatkit_thread_item_list import (
+        ChatKitThreadItemList as ChatKitThreadItemList,
+    )
+    from openai_urllib3.types.beta.chatkit.chatkit_thread_user_message_item import (
+        ChatKitThreadUserMessageItem as ChatKitThreadUserMessageItem,
+    )
     from openai_urllib3.types.beta.chatkit.chatkit_widget_item import ChatKitWidgetItem as ChatKitWidgetItem
     from openai_urllib3.types.beta.chatkit.chat_session import ChatSession as ChatSession
-    from openai_urllib3.types.beta.chatkit.chat_session_automatic_thread_titling import ChatSessionAutomaticThreadTitling as ChatSessionAutomaticThreadTitling
-    from openai_urllib3.types.beta.chatkit.chat_session_chatkit_configuration import ChatSessionChatKitConfiguration as ChatSessionChatKitConfiguration
-    from openai_urllib3.types.beta.chatkit.chat_session_chatkit_configuration_param import ChatSessionChatKitConfigurationParam as ChatSessionChatKitConfigurationParam
-    from openai_urllib3.types.beta.chatkit.chat_session_expires_after_param import ChatSessionExpiresAfterParam as ChatSessionExpiresAfterParam
-    from openai_urllib3.types.beta.chatkit.chat_session_file_upload import ChatSessionFileUpload as ChatSessionFileUpload
+    from openai_urllib3.types.beta.chatkit.chat_session_automatic_thread_titling import (
+        ChatSessionAutomaticThreadTitling as ChatSessionAutomaticThreadTitling,
+    )
+    from openai_urllib3.types.beta.chatkit.chat_session_chatkit_configuration import (
+        ChatSessionChatKitConfiguration as ChatSessionChatKitConfiguration,
+    )
+    from openai_urllib3.types.beta.chatkit.chat_session_chatkit_configuration_param import (
+        ChatSessionChatKitConfigurationParam as ChatSessionChatKitConfigurationParam,
+    )
+    from openai_urllib3.types.beta.chatkit.chat_session_expires_after_param import (
+        ChatSessionExpiresAfterParam as ChatSessionExpiresAfterParam,
+    )
+    from openai_urllib3.types.beta.chatkit.chat_session_file_upload import (
+        ChatSessionFileUpload as ChatSessionFileUpload,
+    )
     from openai_urllib3.types.beta.chatkit.chat_session_history import ChatSessionHistory as ChatSessionHistory
-    from openai_urllib3.types.beta.chatkit.chat_session_rate_limits import ChatSessionRateLimits as ChatSessionRateLimits
-    from openai_urllib3.types.beta.chatkit.chat_session_rate_limits_param import ChatSessionRateLimitsParam as ChatSessionRateLimitsParam
+    from openai_urllib3.types.beta.chatkit.chat_session_rate_limits import (
+        ChatSessionRateLimits as ChatSessionRateLimits,
+    )
+    from openai_urllib3.types.beta.chatkit.chat_session_rate_limits_param import (
+        ChatSessionRateLimitsParam as ChatSessionRateLimitsParam,
+    )
     from openai_urllib3.types.beta.chatkit.chat_session_status import ChatSessionStatus as ChatSessionStatus
-    from openai_urllib3.types.beta.chatkit.chat_session_workflow_param import ChatSessionWorkflowParam as ChatSessionWorkflowParam
+    from openai_urllib3.types.beta.chatkit.chat_session_workflow_param import (
+        ChatSessionWorkflowParam as ChatSessionWorkflowParam,
+    )
     from openai_urllib3.types.beta.chatkit.chatkit_thread import ClosedStatus as ClosedStatus
-    from openai_urllib3.types.beta.chatkit.session_create_params import CreateChatSessionBodyParam as CreateChatSessionBodyParam
+    from openai_urllib3.types.beta.chatkit.session_create_params import (
+        CreateChatSessionBodyParam as CreateChatSessionBodyParam,
+    )
     from openai_urllib3.types.beta.chatkit.chatkit_response_output_text import FileAnnotation as FileAnnotation
-    from openai_urllib3.types.beta.chatkit.chatkit_response_output_text import FileAnnotationSource as FileAnnotationSource
-    from openai_urllib3.types.beta.chatkit.chat_session_chatkit_configuration_param import FileUploadParam as FileUploadParam
+    from openai_urllib3.types.beta.chatkit.chatkit_response_output_text import (
+        FileAnnotationSource as FileAnnotationSource,
+    )
+    from openai_urllib3.types.beta.chatkit.chat_session_chatkit_configuration_param import (
+        FileUploadParam as FileUploadParam,
+    )
     from openai_urllib3.types.beta.chatkit.chat_session_chatkit_configuration_param import HistoryParam as HistoryParam
     from openai_urllib3.types.beta.chatkit.chatkit_thread_user_message_item import InferenceOptions as InferenceOptions
     from openai_urllib3.types.beta.chatkit.chatkit_thread import LockedStatus as LockedStatus
-    from openai_urllib3.types.beta.chatkit.session_create_params import BetaChatkitSessionsCreateParams as SessionCreateParams
+    from openai_urllib3.types.beta.chatkit.session_create_params import (
+        BetaChatkitSessionsCreateParams as SessionCreateParams,
+    )
     from openai_urllib3.types.beta.chatkit.thread_delete_response import ThreadDeleteResponse as ThreadDeleteResponse
-    from openai_urllib3.types.beta.chatkit.thread_list_items_params import ThreadListItemsParams as ThreadListItemsParams
+    from openai_urllib3.types.beta.chatkit.thread_list_items_params import (
+        ThreadListItemsParams as ThreadListItemsParams,
+    )
     from openai_urllib3.types.beta.chatkit.thread_list_params import ThreadListParams as ThreadListParams
     from openai_urllib3.types.beta.chatkit.chatkit_thread_user_message_item import ToolChoice as ToolChoice
     from openai_urllib3.types.beta.chatkit.chatkit_response_output_text import UrlAnnotation as UrlAnnotation
-    from openai_urllib3.types.beta.chatkit.chatkit_response_output_text import UrlAnnotationSource as UrlAnnotationSource
-    from openai_urllib3.types.beta.chatkit.chatkit_thread_user_message_item import UserMessageInputText as UserMessageInputText
-    from openai_urllib3.types.beta.chatkit.chatkit_thread_user_message_item import UserMessageQuotedText as UserMessageQuotedText
-    from openai_urllib3.types.beta.chatkit.chat_session_workflow_param import WorkflowTracingParam as WorkflowTracingParam
+    from openai_urllib3.types.beta.chatkit.chatkit_response_output_text import (
+        UrlAnnotationSource as UrlAnnotationSource,
+    )
+    from openai_urllib3.types.beta.chatkit.chatkit_thread_user_message_item import (
+        UserMessageInputText as UserMessageInputText,
+    )
+    from openai_urllib3.types.beta.chatkit.chatkit_thread_user_message_item import (
+        UserMessageQuotedText as UserMessageQuotedText,
+    )
+    from openai_urllib3.types.beta.chatkit.chat_session_workflow_param import (
+        WorkflowTracingParam as WorkflowTracingParam,
+    )
 
 _NAMES: dict[str, str] = {
     "ActiveStatus": "beta.chatkit.chatkit_thread:ActiveStatus",
@@ -53,14 +99,18 @@ _NAMES: dict[str, str] = {
     "ChatKitAttachment": "beta.chatkit.chatkit_attachment:ChatKitAttachment",
     "ChatKitResponseOutputText": "beta.chatkit.chatkit_response_output_text:ChatKitResponseOutputText",
     "ChatKitThread": "beta.chatkit.chatkit_thread:ChatKitThread",
-    "ChatKitThreadAssistantMessageItem": "beta.chatkit.chatkit_thread_assistant_message_item:ChatKitThreadAssistantMessageItem",
+    "ChatKitThreadAssistantMessageItem":
+        "beta.chatkit.chatkit_thread_assistant_message_item:ChatKitThreadAssistantMessageItem",
     "ChatKitThreadItemList": "beta.chatkit.chatkit_thread_item_list:ChatKitThreadItemList",
     "ChatKitThreadUserMessageItem": "beta.chatkit.chatkit_thread_user_message_item:ChatKitThreadUserMessageItem",
     "ChatKitWidgetItem": "beta.chatkit.chatkit_widget_item:ChatKitWidgetItem",
     "ChatSession": "beta.chatkit.chat_session:ChatSession",
-    "ChatSessionAutomaticThreadTitling": "beta.chatkit.chat_session_automatic_thread_titling:ChatSessionAutomaticThreadTitling",
-    "ChatSessionChatKitConfiguration": "beta.chatkit.chat_session_chatkit_configuration:ChatSessionChatKitConfiguration",
-    "ChatSessionChatKitConfigurationParam": "beta.chatkit.chat_session_chatkit_configuration_param:ChatSessionChatKitConfigurationParam",
+    "ChatSessionAutomaticThreadTitling":
+        "beta.chatkit.chat_session_automatic_thread_titling:ChatSessionAutomaticThreadTitling",
+    "ChatSessionChatKitConfiguration":
+        "beta.chatkit.chat_session_chatkit_configuration:ChatSessionChatKitConfiguration",
+    "ChatSessionChatKitConfigurationParam":
+        "beta.chatkit.chat_session_chatkit_configuration_param:ChatSessionChatKitConfigurationParam",
     "ChatSessionExpiresAfterParam": "beta.chatkit.chat_session_expires_after_param:ChatSessionExpiresAfterParam",
     "ChatSessionFileUpload": "beta.chatkit.chat_session_file_upload:ChatSessionFileUpload",
     "ChatSessionHistory": "beta.chatkit.chat_session_history:ChatSessionHistory",

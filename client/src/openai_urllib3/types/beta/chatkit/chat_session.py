@@ -37,4 +37,6 @@ class ChatSession(BaseModel):
     rate_limits = Field['ChatSessionRateLimits'](ref("beta.chatkit.chat_session_rate_limits:ChatSessionRateLimits"))
     max_requests_per_1_minute = Field['int']()
     status = Field['ChatSessionStatus']()
-    chatkit_configuration = Field['ChatSessionChatKitConfiguration'](ref("beta.chatkit.chat_session_chatkit_configuration:ChatSessionChatKitConfiguration"))
+    chatkit_configuration = Field['ChatSessionChatKitConfiguration'](
+        ref("beta.chatkit.chat_session_chatkit_configuration:ChatSessionChatKitConfiguration")
+    )

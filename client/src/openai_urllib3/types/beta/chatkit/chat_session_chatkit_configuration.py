@@ -12,7 +12,9 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.chatkit.chat_session_automatic_thread_titling import ChatSessionAutomaticThreadTitling
+    from openai_urllib3.types.beta.chatkit.chat_session_automatic_thread_titling import (
+        ChatSessionAutomaticThreadTitling,
+    )
     from openai_urllib3.types.beta.chatkit.chat_session_file_upload import ChatSessionFileUpload
     from openai_urllib3.types.beta.chatkit.chat_session_history import ChatSessionHistory
 
@@ -27,6 +29,8 @@ class ChatSessionChatKitConfiguration(BaseModel):
     """ChatKit configuration for the session."""
 
     __slots__ = ()
-    automatic_thread_titling = Field['ChatSessionAutomaticThreadTitling'](ref("beta.chatkit.chat_session_automatic_thread_titling:ChatSessionAutomaticThreadTitling"))
+    automatic_thread_titling = Field['ChatSessionAutomaticThreadTitling'](
+        ref("beta.chatkit.chat_session_automatic_thread_titling:ChatSessionAutomaticThreadTitling")
+    )
     file_upload = Field['ChatSessionFileUpload'](ref("beta.chatkit.chat_session_file_upload:ChatSessionFileUpload"))
     history = Field['ChatSessionHistory'](ref("beta.chatkit.chat_session_history:ChatSessionHistory"))

@@ -34,7 +34,17 @@ class ChatKitResponseOutputText(BaseModel):
     __slots__ = ()
     type = Field['Literal["output_text"]']()
     text = Field['str']()
-    annotations = Field['list[FileAnnotation | UrlAnnotation]'](list_of(union_of("type", {"file": ref("beta.chatkit.chatkit_response_output_text:FileAnnotation"), "url": ref("beta.chatkit.chatkit_response_output_text:UrlAnnotation")})))
+    annotations = Field['list[FileAnnotation | UrlAnnotation]'](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "file": ref("beta.chatkit.chatkit_response_output_text:FileAnnotation"),
+                    "url": ref("beta.chatkit.chatkit_response_output_text:UrlAnnotation"),
+                },
+            )
+        )
+    )
 
 
 class FileAnnotation(BaseModel):

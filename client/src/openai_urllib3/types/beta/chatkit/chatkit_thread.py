@@ -34,7 +34,16 @@ class ChatKitThread(BaseModel):
     object = Field['Literal["chatkit.thread"]']()
     created_at = Field['int']()
     title = Field['str | None']()
-    status = Field['ActiveStatus | LockedStatus | ClosedStatus'](union_of("type", {"active": ref("beta.chatkit.chatkit_thread:ActiveStatus"), "locked": ref("beta.chatkit.chatkit_thread:LockedStatus"), "closed": ref("beta.chatkit.chatkit_thread:ClosedStatus")}))
+    status = Field['ActiveStatus | LockedStatus | ClosedStatus'](
+        union_of(
+            "type",
+            {
+                "active": ref("beta.chatkit.chatkit_thread:ActiveStatus"),
+                "locked": ref("beta.chatkit.chatkit_thread:LockedStatus"),
+                "closed": ref("beta.chatkit.chatkit_thread:ClosedStatus"),
+            },
+        )
+    )
     user = Field['str']()
 
 

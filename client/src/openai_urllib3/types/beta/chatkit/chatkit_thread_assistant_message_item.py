@@ -30,4 +30,6 @@ class ChatKitThreadAssistantMessageItem(BaseModel):
     created_at = Field['int']()
     thread_id = Field['str']()
     type = Field['Literal["chatkit.assistant_message"]']()
-    content = Field['list[ChatKitResponseOutputText]'](list_of(ref("beta.chatkit.chatkit_response_output_text:ChatKitResponseOutputText")))
+    content = Field['list[ChatKitResponseOutputText]'](
+        list_of(ref("beta.chatkit.chatkit_response_output_text:ChatKitResponseOutputText"))
+    )

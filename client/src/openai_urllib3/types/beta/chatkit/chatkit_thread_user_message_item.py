@@ -37,9 +37,21 @@ class ChatKitThreadUserMessageItem(BaseModel):
     created_at = Field['int']()
     thread_id = Field['str']()
     type = Field['Literal["chatkit.user_message"]']()
-    content = Field['list[UserMessageInputText | UserMessageQuotedText]'](list_of(union_of("type", {"input_text": ref("beta.chatkit.chatkit_thread_user_message_item:UserMessageInputText"), "quoted_text": ref("beta.chatkit.chatkit_thread_user_message_item:UserMessageQuotedText")})))
+    content = Field['list[UserMessageInputText | UserMessageQuotedText]'](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "input_text": ref("beta.chatkit.chatkit_thread_user_message_item:UserMessageInputText"),
+                    "quoted_text": ref("beta.chatkit.chatkit_thread_user_message_item:UserMessageQuotedText"),
+                },
+            )
+        )
+    )
     attachments = Field['list[ChatKitAttachment]'](list_of(ref("beta.chatkit.chatkit_attachment:ChatKitAttachment")))
-    inference_options = Field['InferenceOptions | None'](ref("beta.chatkit.chatkit_thread_user_message_item:InferenceOptions"))
+    inference_options = Field['InferenceOptions | None'](
+        ref("beta.chatkit.chatkit_thread_user_message_item:InferenceOptions")
+    )
 
 
 class UserMessageInputText(BaseModel):

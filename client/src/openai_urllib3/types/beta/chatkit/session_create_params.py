@@ -10,7 +10,9 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.chatkit.chat_session_chatkit_configuration_param import ChatSessionChatKitConfigurationParam
+    from openai_urllib3.types.beta.chatkit.chat_session_chatkit_configuration_param import (
+        ChatSessionChatKitConfigurationParam,
+    )
     from openai_urllib3.types.beta.chatkit.chat_session_expires_after_param import ChatSessionExpiresAfterParam
     from openai_urllib3.types.beta.chatkit.chat_session_rate_limits_param import ChatSessionRateLimitsParam
     from openai_urllib3.types.beta.chatkit.chat_session_workflow_param import ChatSessionWorkflowParam

@@ -7,153 +7,312 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from openai_urllib3.types.beta.realtime.transcription_session_update import AudioTranscription as AudioTranscription
-    from openai_urllib3.types.beta.realtime.transcription_session_create_params import AudioTranscriptionParam as AudioTranscriptionParam
+    from openai_urllib3.types.beta.realtime.transcription_session_create_params import (
+        AudioTranscriptionParam as AudioTranscriptionParam,
+    )
     from openai_urllib3.types.beta.realtime.session import AudioTranscriptionResponse as AudioTranscriptionResponse
-    from openai_urllib3.types.beta.realtime.conversation_created_event import ConversationCreatedEvent as ConversationCreatedEvent
-    from openai_urllib3.types.beta.realtime.conversation_created_event import ConversationCreatedEventConversation as ConversationCreatedEventConversation
+    from openai_urllib3.types.beta.realtime.conversation_created_event import (
+        ConversationCreatedEvent as ConversationCreatedEvent,
+    )
+    from openai_urllib3.types.beta.realtime.conversation_created_event import (
+        ConversationCreatedEventConversation as ConversationCreatedEventConversation,
+    )
     from openai_urllib3.types.beta.realtime.conversation_item import ConversationItem as ConversationItem
-    from openai_urllib3.types.beta.realtime.conversation_item_content import ConversationItemContent as ConversationItemContent
-    from openai_urllib3.types.beta.realtime.conversation_item_create_event import ConversationItemCreateEvent as ConversationItemCreateEvent
-    from openai_urllib3.types.beta.realtime.conversation_item_created_event import ConversationItemCreatedEvent as ConversationItemCreatedEvent
-    from openai_urllib3.types.beta.realtime.conversation_item_delete_event import ConversationItemDeleteEvent as ConversationItemDeleteEvent
-    from openai_urllib3.types.beta.realtime.conversation_item_deleted_event import ConversationItemDeletedEvent as ConversationItemDeletedEvent
-    from openai_urllib3.types.beta.realtime.conversation_item_input_audio_transcription_completed_event import ConversationItemInputAudioTranscriptionCompletedEvent as ConversationItemInputAudioTranscriptionCompletedEvent
-    from openai_urllib3.types.beta.realtime.conversation_item_input_audio_transcription_delta_event import ConversationItemInputAudioTranscriptionDeltaEvent as ConversationItemInputAudioTranscriptionDeltaEvent
-    from openai_urllib3.types.beta.realtime.conversation_item_input_audio_transcription_failed_event import ConversationItemInputAudioTranscriptionFailedEvent as ConversationItemInputAudioTranscriptionFailedEvent
-    from openai_urllib3.types.beta.realtime.conversation_item_input_audio_transcription_failed_event import ConversationItemInputAudioTranscriptionFailedEventError as ConversationItemInputAudioTranscriptionFailedEventError
-    from openai_urllib3.types.beta.realtime.conversation_item_retrieve_event import ConversationItemRetrieveEvent as ConversationItemRetrieveEvent
-    from openai_urllib3.types.beta.realtime.conversation_item_truncate_event import ConversationItemTruncateEvent as ConversationItemTruncateEvent
-    from openai_urllib3.types.beta.realtime.conversation_item_truncated_event import ConversationItemTruncatedEvent as ConversationItemTruncatedEvent
+    from openai_urllib3.types.beta.realtime.conversation_item_content import (
+        ConversationItemContent as ConversationItemContent,
+    )
+    from openai_urllib3.types.beta.realtime.conversation_item_create_event import (
+        ConversationItemCreateEvent as ConversationItemCreateEvent,
+    )
+    from openai_urllib3.types.beta.realtime.conversation_item_created_event import (
+        ConversationItemCreatedEvent as ConversationItemCreatedEvent,
+    )
+    from openai_urllib3.types.beta.realtime.conversation_item_delete_event import (
+        ConversationItemDeleteEvent as ConversationItemDeleteEvent,
+    )
+    from openai_urllib3.types.beta.realtime.conversation_item_deleted_event import (
+        ConversationItemDeletedEvent as ConversationItemDeletedEvent,
+    )
+    from openai_urllib3.types.beta.realtime.conversation_item_input_audio_transcription_completed_event import (
+        ConversationItemInputAudioTranscriptionCompletedEvent as ConversationItemInputAudioTranscriptionCompletedEvent,
+    )
+    from openai_urllib3.types.beta.realtime.conversation_item_input_audio_transcription_delta_event import (
+        ConversationItemInputAudioTranscriptionDeltaEvent as ConversationItemInputAudioTranscriptionDeltaEvent,
+    )
+    from openai_urllib3.types.beta.realtime.conversation_item_input_audio_transcription_failed_event import (
+        ConversationItemInputAudioTranscriptionFailedEvent as ConversationItemInputAudioTranscriptionFailedEvent,
+    )
+    from openai_urllib3.types.beta.realtime.conversation_item_input_audio_transcription_failed_event import (
+        ConversationItemInputAudioTranscriptionFailedEventError as ConversationItemInputAudioTranscriptionFailedEventError,
+    )
+    from openai_urllib3.types.beta.realtime.conversation_item_retrieve_event import (
+        ConversationItemRetrieveEvent as ConversationItemRetrieveEvent,
+    )
+    from openai_urllib3.types.beta.realtime.conversation_item_truncate_event import (
+        ConversationItemTruncateEvent as ConversationItemTruncateEvent,
+    )
+    from openai_urllib3.types.beta.realtime.conversation_item_truncated_event import (
+        ConversationItemTruncatedEvent as ConversationItemTruncatedEvent,
+    )
     from openai_urllib3.types.beta.realtime.conversation_item import ConversationItem as ConversationItemWithReference
-    from openai_urllib3.types.beta.realtime.error_event import RealtimeBetaServerEventError as ErrorEvent
-    from openai_urllib3.types.beta.realtime.input_audio_buffer_append_event import InputAudioBufferAppendEvent as InputAudioBufferAppendEvent
-    from openai_urllib3.types.beta.realtime.input_audio_buffer_clear_event import InputAudioBufferClearEvent as InputAudioBufferClearEvent
-    from openai_urllib3.types.beta.realtime.input_audio_buffer_cleared_event import InputAudioBufferClearedEvent as InputAudioBufferClearedEvent
-    from openai_urllib3.types.beta.realtime.input_audio_buffer_commit_event import InputAudioBufferCommitEvent as InputAudioBufferCommitEvent
-    from openai_urllib3.types.beta.realtime.input_audio_buffer_committed_event import InputAudioBufferCommittedEvent as InputAudioBufferCommittedEvent
-    from openai_urllib3.types.beta.realtime.input_audio_buffer_speech_started_event import InputAudioBufferSpeechStartedEvent as InputAudioBufferSpeechStartedEvent
-    from openai_urllib3.types.beta.realtime.input_audio_buffer_speech_stopped_event import InputAudioBufferSpeechStoppedEvent as InputAudioBufferSpeechStoppedEvent
-    from openai_urllib3.types.beta.realtime.conversation_item_input_audio_transcription_completed_event import LogProbProperties as LogProbProperties
-    from openai_urllib3.types.beta.realtime.rate_limits_updated_event import RateLimitsUpdatedEvent as RateLimitsUpdatedEvent
-    from openai_urllib3.types.beta.realtime.rate_limits_updated_event import RateLimitsUpdatedEventRateLimit as RateLimitsUpdatedEventRateLimit
-    from openai_urllib3.types.beta.realtime.response_create_event import RealtimeBetaResponseCreateParams as RealtimeBetaResponseCreateParams
-    from openai_urllib3.types.beta.realtime.response_create_event import RealtimeBetaResponseCreateParamsTool as RealtimeBetaResponseCreateParamsTool
-    from openai_urllib3.types.beta.realtime.error_event import RealtimeBetaServerEventError as RealtimeBetaServerEventError
-    from openai_urllib3.types.beta.realtime.error_event import RealtimeBetaServerEventErrorError as RealtimeBetaServerEventErrorError
-    from openai_urllib3.types.beta.realtime.response_created_event import RealtimeBetaServerEventResponseCreated as RealtimeBetaServerEventResponseCreated
-    from openai_urllib3.types.beta.realtime.response_function_call_arguments_delta_event import RealtimeBetaServerEventResponseFunctionCallArgumentsDelta as RealtimeBetaServerEventResponseFunctionCallArgumentsDelta
-    from openai_urllib3.types.beta.realtime.response_output_item_added_event import RealtimeBetaServerEventResponseOutputItemAdded as RealtimeBetaServerEventResponseOutputItemAdded
-    from openai_urllib3.types.beta.realtime.response_output_item_done_event import RealtimeBetaServerEventResponseOutputItemDone as RealtimeBetaServerEventResponseOutputItemDone
+    from openai_urllib3.types.beta.realtime.error_event import ErrorEvent as ErrorEvent
+    from openai_urllib3.types.beta.realtime.error_event import ErrorEventError as ErrorEventError
+    from openai_urllib3.types.beta.realtime.input_audio_buffer_append_event import (
+        InputAudioBufferAppendEvent as InputAudioBufferAppendEvent,
+    )
+    from openai_urllib3.types.beta.realtime.input_audio_buffer_clear_event import (
+        InputAudioBufferClearEvent as InputAudioBufferClearEvent,
+    )
+    from openai_urllib3.types.beta.realtime.input_audio_buffer_cleared_event import (
+        InputAudioBufferClearedEvent as InputAudioBufferClearedEvent,
+    )
+    from openai_urllib3.types.beta.realtime.input_audio_buffer_commit_event import (
+        InputAudioBufferCommitEvent as InputAudioBufferCommitEvent,
+    )
+    from openai_urllib3.types.beta.realtime.input_audio_buffer_committed_event import (
+        InputAudioBufferCommittedEvent as InputAudioBufferCommittedEvent,
+    )
+    from openai_urllib3.types.beta.realtime.input_audio_buffer_speech_started_event import (
+        InputAudioBufferSpeechStartedEvent as InputAudioBufferSpeechStartedEvent,
+    )
+    from openai_urllib3.types.beta.realtime.input_audio_buffer_speech_stopped_event import (
+        InputAudioBufferSpeechStoppedEvent as InputAudioBufferSpeechStoppedEvent,
+    )
+    from openai_urllib3.types.beta.realtime.conversation_item_input_audio_transcription_completed_event import (
+        LogProbProperties as LogProbProperties,
+    )
+    from openai_urllib3.types.beta.realtime.rate_limits_updated_event import (
+        RateLimitsUpdatedEvent as RateLimitsUpdatedEvent,
+    )
+    from openai_urllib3.types.beta.realtime.rate_limits_updated_event import (
+        RateLimitsUpdatedEventRateLimit as RateLimitsUpdatedEventRateLimit,
+    )
+    from openai_urllib3.types.beta.realtime.response_create_event import (
+        RealtimeBetaResponseCreateParams as RealtimeBetaResponseCreateParams,
+    )
+    from openai_urllib3.types.beta.realtime.response_create_event import (
+        RealtimeBetaResponseCreateParamsTool as RealtimeBetaResponseCreateParamsTool,
+    )
     from openai_urllib3.types.beta.realtime.session import RealtimeFunctionTool as RealtimeFunctionTool
     from openai_urllib3.types.beta.realtime.realtime_response import RealtimeResponse as RealtimeResponse
     from openai_urllib3.types.beta.realtime.realtime_response import RealtimeResponse2 as RealtimeResponse2
     from openai_urllib3.types.beta.realtime.realtime_response import RealtimeResponse2Audio as RealtimeResponse2Audio
-    from openai_urllib3.types.beta.realtime.realtime_response import RealtimeResponse2AudioOutput as RealtimeResponse2AudioOutput
-    from openai_urllib3.types.beta.realtime.realtime_response_status import RealtimeResponse2StatusDetails as RealtimeResponse2StatusDetails
-    from openai_urllib3.types.beta.realtime.realtime_response_status import RealtimeResponse2StatusDetailsError as RealtimeResponse2StatusDetailsError
-    from openai_urllib3.types.beta.realtime.realtime_response_usage import RealtimeResponse2Usage as RealtimeResponse2Usage
-    from openai_urllib3.types.beta.realtime.realtime_response_usage import RealtimeResponse2UsageInputTokenDetails as RealtimeResponse2UsageInputTokenDetails
-    from openai_urllib3.types.beta.realtime.realtime_response_usage import RealtimeResponse2UsageInputTokenDetailsCachedTokensDetails as RealtimeResponse2UsageInputTokenDetailsCachedTokensDetails
-    from openai_urllib3.types.beta.realtime.realtime_response_usage import RealtimeResponse2UsageOutputTokenDetails as RealtimeResponse2UsageOutputTokenDetails
-    from openai_urllib3.types.beta.realtime.realtime_response_status import RealtimeResponseStatus as RealtimeResponseStatus
-    from openai_urllib3.types.beta.realtime.realtime_response_status import RealtimeResponseStatusError as RealtimeResponseStatusError
-    from openai_urllib3.types.beta.realtime.realtime_response_usage import RealtimeResponseUsage as RealtimeResponseUsage
-    from openai_urllib3.types.beta.realtime.realtime_response_usage import RealtimeResponseUsageInputTokenDetails as RealtimeResponseUsageInputTokenDetails
-    from openai_urllib3.types.beta.realtime.realtime_response_usage import RealtimeResponseUsageInputTokenDetailsCachedTokensDetails as RealtimeResponseUsageInputTokenDetailsCachedTokensDetails
-    from openai_urllib3.types.beta.realtime.realtime_response_usage import RealtimeResponseUsageOutputTokenDetails as RealtimeResponseUsageOutputTokenDetails
-    from openai_urllib3.types.beta.realtime.session_update_event import RealtimeSessionCreateRequest as RealtimeSessionCreateRequest
-    from openai_urllib3.types.beta.realtime.session_update_event import RealtimeSessionCreateRequestClientSecret as RealtimeSessionCreateRequestClientSecret
-    from openai_urllib3.types.beta.realtime.session_update_event import RealtimeSessionCreateRequestInputAudioTranscription as RealtimeSessionCreateRequestInputAudioTranscription
-    from openai_urllib3.types.beta.realtime.session_create_params import RealtimeSessionCreateRequestParam as RealtimeSessionCreateRequestParam
-    from openai_urllib3.types.beta.realtime.session_update_event import RealtimeSessionCreateRequestTool as RealtimeSessionCreateRequestTool
-    from openai_urllib3.types.beta.realtime.session_update_event import RealtimeSessionCreateRequestTracing1 as RealtimeSessionCreateRequestTracing1
-    from openai_urllib3.types.beta.realtime.session_update_event import RealtimeSessionCreateRequestTurnDetection as RealtimeSessionCreateRequestTurnDetection
-    from openai_urllib3.types.beta.realtime.transcription_session_update import RealtimeTranscriptionSessionCreateRequest as RealtimeTranscriptionSessionCreateRequest
-    from openai_urllib3.types.beta.realtime.transcription_session_update import RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction as RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction
-    from openai_urllib3.types.beta.realtime.transcription_session_create_params import RealtimeTranscriptionSessionCreateRequestParam as RealtimeTranscriptionSessionCreateRequestParam
-    from openai_urllib3.types.beta.realtime.transcription_session_update import RealtimeTranscriptionSessionCreateRequestTurnDetection as RealtimeTranscriptionSessionCreateRequestTurnDetection
-    from openai_urllib3.types.beta.realtime.response_audio_delta_event import ResponseAudioDeltaEvent as ResponseAudioDeltaEvent
-    from openai_urllib3.types.beta.realtime.response_audio_done_event import ResponseAudioDoneEvent as ResponseAudioDoneEvent
+    from openai_urllib3.types.beta.realtime.realtime_response import (
+        RealtimeResponse2AudioOutput as RealtimeResponse2AudioOutput,
+    )
+    from openai_urllib3.types.beta.realtime.realtime_response_status import (
+        RealtimeResponse2StatusDetails as RealtimeResponse2StatusDetails,
+    )
+    from openai_urllib3.types.beta.realtime.realtime_response_status import (
+        RealtimeResponse2StatusDetailsError as RealtimeResponse2StatusDetailsError,
+    )
+    from openai_urllib3.types.beta.realtime.realtime_response_usage import (
+        RealtimeResponse2Usage as RealtimeResponse2Usage,
+    )
+    from openai_urllib3.types.beta.realtime.realtime_response_usage import (
+        RealtimeResponse2UsageInputTokenDetails as RealtimeResponse2UsageInputTokenDetails,
+    )
+    from openai_urllib3.types.beta.realtime.realtime_response_usage import (
+        RealtimeResponse2UsageInputTokenDetailsCachedTokensDetails as RealtimeResponse2UsageInputTokenDetailsCachedTokensDetails,
+    )
+    from openai_urllib3.types.beta.realtime.realtime_response_usage import (
+        RealtimeResponse2UsageOutputTokenDetails as RealtimeResponse2UsageOutputTokenDetails,
+    )
+    from openai_urllib3.types.beta.realtime.realtime_response_status import (
+        RealtimeResponseStatus as RealtimeResponseStatus,
+    )
+    from openai_urllib3.types.beta.realtime.realtime_response_status import (
+        RealtimeResponseStatusError as RealtimeResponseStatusError,
+    )
+    from openai_urllib3.types.beta.realtime.realtime_response_usage import (
+        RealtimeResponseUsage as RealtimeResponseUsage,
+    )
+    from openai_urllib3.types.beta.realtime.realtime_response_usage import (
+        RealtimeResponseUsageInputTokenDetails as RealtimeResponseUsageInputTokenDetails,
+    )
+    from openai_urllib3.types.beta.realtime.realtime_response_usage import (
+        RealtimeResponseUsageInputTokenDetailsCachedTokensDetails as RealtimeResponseUsageInputTokenDetailsCachedTokensDetails,
+    )
+    from openai_urllib3.types.beta.realtime.realtime_response_usage import (
+        RealtimeResponseUsageOutputTokenDetails as RealtimeResponseUsageOutputTokenDetails,
+    )
+    from openai_urllib3.types.beta.realtime.session_update_event import (
+        RealtimeSessionCreateRequest as RealtimeSessionCreateRequest,
+    )
+    from openai_urllib3.types.beta.realtime.session_update_event import (
+        RealtimeSessionCreateRequestClientSecret as RealtimeSessionCreateRequestClientSecret,
+    )
+    from openai_urllib3.types.beta.realtime.session_update_event import (
+        RealtimeSessionCreateRequestInputAudioTranscription as RealtimeSessionCreateRequestInputAudioTranscription,
+    )
+    from openai_urllib3.types.beta.realtime.session_create_params import (
+        RealtimeSessionCreateRequestParam as RealtimeSessionCreateRequestParam,
+    )
+    from openai_urllib3.types.beta.realtime.session_update_event import (
+        RealtimeSessionCreateRequestTool as RealtimeSessionCreateRequestTool,
+    )
+    from openai_urllib3.types.beta.realtime.session_update_event import (
+        RealtimeSessionCreateRequestTracing1 as RealtimeSessionCreateRequestTracing1,
+    )
+    from openai_urllib3.types.beta.realtime.session_update_event import (
+        RealtimeSessionCreateRequestTurnDetection as RealtimeSessionCreateRequestTurnDetection,
+    )
+    from openai_urllib3.types.beta.realtime.transcription_session_update import (
+        RealtimeTranscriptionSessionCreateRequest as RealtimeTranscriptionSessionCreateRequest,
+    )
+    from openai_urllib3.types.beta.realtime.transcription_session_update import (
+        RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction as RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction,
+    )
+    from openai_urllib3.types.beta.realtime.transcription_session_create_params import (
+        RealtimeTranscriptionSessionCreateRequestParam as RealtimeTranscriptionSessionCreateRequestParam,
+    )
+    from openai_urllib3.types.beta.realtime.transcription_session_update import (
+        RealtimeTranscriptionSessionCreateRequestTurnDetection as RealtimeTranscriptionSessionCreateRequestTurnDetection,
+    )
+    from openai_urllib3.types.beta.realtime.response_audio_delta_event import (
+        ResponseAudioDeltaEvent as ResponseAudioDeltaEvent,
+    )
+    from openai_urllib3.types.beta.realtime.response_audio_done_event import (
+        ResponseAudioDoneEvent as ResponseAudioDoneEvent,
+    )
     from openai_urllib3.types.beta.realtime.response_cancel_event import ResponseCancelEvent as ResponseCancelEvent
-    from openai_urllib3.types.beta.realtime.response_content_part_added_event import ResponseContentPartAddedEvent as ResponseContentPartAddedEvent
-    from openai_urllib3.types.beta.realtime.response_content_part_done_event import ResponseContentPartDoneEvent as ResponseContentPartDoneEvent
+    from openai_urllib3.types.beta.realtime.response_content_part_added_event import (
+        ResponseContentPartAddedEvent as ResponseContentPartAddedEvent,
+    )
+    from openai_urllib3.types.beta.realtime.response_content_part_done_event import (
+        ResponseContentPartDoneEvent as ResponseContentPartDoneEvent,
+    )
     from openai_urllib3.types.beta.realtime.response_create_event import ResponseCreateEvent as ResponseCreateEvent
-    from openai_urllib3.types.beta.realtime.response_created_event import RealtimeBetaServerEventResponseCreated as ResponseCreatedEvent
+    from openai_urllib3.types.beta.realtime.response_created_event import ResponseCreatedEvent as ResponseCreatedEvent
     from openai_urllib3.types.beta.realtime.response_done_event import ResponseDoneEvent as ResponseDoneEvent
-    from openai_urllib3.types.beta.realtime.response_function_call_arguments_delta_event import RealtimeBetaServerEventResponseFunctionCallArgumentsDelta as ResponseFunctionCallArgumentsDeltaEvent
-    from openai_urllib3.types.beta.realtime.response_function_call_arguments_done_event import ResponseFunctionCallArgumentsDoneEvent as ResponseFunctionCallArgumentsDoneEvent
-    from openai_urllib3.types.beta.realtime.response_output_item_added_event import RealtimeBetaServerEventResponseOutputItemAdded as ResponseOutputItemAddedEvent
-    from openai_urllib3.types.beta.realtime.response_output_item_done_event import RealtimeBetaServerEventResponseOutputItemDone as ResponseOutputItemDoneEvent
+    from openai_urllib3.types.beta.realtime.response_function_call_arguments_delta_event import (
+        ResponseFunctionCallArgumentsDeltaEvent as ResponseFunctionCallArgumentsDeltaEvent,
+    )
+    from openai_urllib3.types.beta.realtime.response_function_call_arguments_done_event import (
+        ResponseFunctionCallArgumentsDoneEvent as ResponseFunctionCallArgumentsDoneEvent,
+    )
+    from openai_urllib3.types.beta.realtime.response_output_item_added_event import (
+        ResponseOutputItemAddedEvent as ResponseOutputItemAddedEvent,
+    )
+    from openai_urllib3.types.beta.realtime.response_output_item_done_event import (
+        ResponseOutputItemDoneEvent as ResponseOutputItemDoneEvent,
+    )
     from openai_urllib3.types.beta.realtime.session import Session as Session
     from openai_urllib3.types.beta.realtime.session_create_params import SessionCreateParams as SessionCreateParams
-    from openai_urllib3.types.beta.realtime.session_create_params import SessionCreateParamsClientSecretParam as SessionCreateParamsClientSecretParam
-    from openai_urllib3.types.beta.realtime.session_create_params import SessionCreateParamsInputAudioTranscriptionParam as SessionCreateParamsInputAudioTranscriptionParam
-    from openai_urllib3.types.beta.realtime.session_create_params import SessionCreateParamsToolParam as SessionCreateParamsToolParam
-    from openai_urllib3.types.beta.realtime.session_create_params import SessionCreateParamsTracing1Param as SessionCreateParamsTracing1Param
-    from openai_urllib3.types.beta.realtime.session_create_params import SessionCreateParamsTurnDetectionParam as SessionCreateParamsTurnDetectionParam
-    from openai_urllib3.types.beta.realtime.session_create_response import SessionCreateResponse as SessionCreateResponse
-    from openai_urllib3.types.beta.realtime.session_create_response import SessionCreateResponseAudio as SessionCreateResponseAudio
-    from openai_urllib3.types.beta.realtime.session_create_response import SessionCreateResponseAudioInput as SessionCreateResponseAudioInput
-    from openai_urllib3.types.beta.realtime.session_create_response import SessionCreateResponseAudioInputNoiseReduction as SessionCreateResponseAudioInputNoiseReduction
-    from openai_urllib3.types.beta.realtime.session_create_response import SessionCreateResponseAudioInputTurnDetection as SessionCreateResponseAudioInputTurnDetection
-    from openai_urllib3.types.beta.realtime.session_create_response import SessionCreateResponseAudioOutput as SessionCreateResponseAudioOutput
-    from openai_urllib3.types.beta.realtime.session_create_response import SessionCreateResponseTracing1 as SessionCreateResponseTracing1
-    from openai_urllib3.types.beta.realtime.session_create_response import SessionCreateResponseTurnDetection as SessionCreateResponseTurnDetection
+    from openai_urllib3.types.beta.realtime.session_create_params import (
+        SessionCreateParamsClientSecretParam as SessionCreateParamsClientSecretParam,
+    )
+    from openai_urllib3.types.beta.realtime.session_create_params import (
+        SessionCreateParamsInputAudioTranscriptionParam as SessionCreateParamsInputAudioTranscriptionParam,
+    )
+    from openai_urllib3.types.beta.realtime.session_create_params import (
+        SessionCreateParamsToolParam as SessionCreateParamsToolParam,
+    )
+    from openai_urllib3.types.beta.realtime.session_create_params import (
+        SessionCreateParamsTracing1Param as SessionCreateParamsTracing1Param,
+    )
+    from openai_urllib3.types.beta.realtime.session_create_params import (
+        SessionCreateParamsTurnDetectionParam as SessionCreateParamsTurnDetectionParam,
+    )
+    from openai_urllib3.types.beta.realtime.session_create_response import (
+        SessionCreateResponse as SessionCreateResponse,
+    )
+    from openai_urllib3.types.beta.realtime.session_create_response import (
+        SessionCreateResponseAudio as SessionCreateResponseAudio,
+    )
+    from openai_urllib3.types.beta.realtime.session_create_response import (
+        SessionCreateResponseAudioInput as SessionCreateResponseAudioInput,
+    )
+    from openai_urllib3.types.beta.realtime.session_create_response import (
+        SessionCreateResponseAudioInputNoiseReduction as SessionCreateResponseAudioInputNoiseReduction,
+    )
+    from openai_urllib3.types.beta.realtime.session_create_response import (
+        SessionCreateResponseAudioInputTurnDetection as SessionCreateResponseAudioInputTurnDetection,
+    )
+    from openai_urllib3.types.beta.realtime.session_create_response import (
+        SessionCreateResponseAudioOutput as SessionCreateResponseAudioOutput,
+    )
+    from openai_urllib3.types.beta.realtime.session_create_response import (
+        SessionCreateResponseTracing1 as SessionCreateResponseTracing1,
+    )
+    from openai_urllib3.types.beta.realtime.session_create_response import (
+        SessionCreateResponseTurnDetection as SessionCreateResponseTurnDetection,
+    )
     from openai_urllib3.types.beta.realtime.session_created_event import SessionCreatedEvent as SessionCreatedEvent
-    from openai_urllib3.types.beta.realtime.session import SessionInputAudioNoiseReduction as SessionInputAudioNoiseReduction
+    from openai_urllib3.types.beta.realtime.session import (
+        SessionInputAudioNoiseReduction as SessionInputAudioNoiseReduction,
+    )
     from openai_urllib3.types.beta.realtime.session import SessionPrompt as SessionPrompt
     from openai_urllib3.types.beta.realtime.session import SessionTracing1 as SessionTracing1
     from openai_urllib3.types.beta.realtime.session_update_event import SessionUpdateEvent as SessionUpdateEvent
     from openai_urllib3.types.beta.realtime.session_updated_event import SessionUpdatedEvent as SessionUpdatedEvent
     from openai_urllib3.types.beta.realtime.transcription_session import TranscriptionSession as TranscriptionSession
-    from openai_urllib3.types.beta.realtime.transcription_session import TranscriptionSessionClientSecret as TranscriptionSessionClientSecret
-    from openai_urllib3.types.beta.realtime.transcription_session_create_params import TranscriptionSessionCreateParams as TranscriptionSessionCreateParams
-    from openai_urllib3.types.beta.realtime.transcription_session_create_params import TranscriptionSessionCreateParamsInputAudioNoiseReductionParam as TranscriptionSessionCreateParamsInputAudioNoiseReductionParam
-    from openai_urllib3.types.beta.realtime.transcription_session_create_params import TranscriptionSessionCreateParamsTurnDetectionParam as TranscriptionSessionCreateParamsTurnDetectionParam
-    from openai_urllib3.types.beta.realtime.transcription_session import TranscriptionSessionTurnDetection as TranscriptionSessionTurnDetection
-    from openai_urllib3.types.beta.realtime.transcription_session_update import TranscriptionSessionUpdate as TranscriptionSessionUpdate
-    from openai_urllib3.types.beta.realtime.transcription_session_updated_event import TranscriptionSessionUpdatedEvent as TranscriptionSessionUpdatedEvent
-    from openai_urllib3.types.beta.realtime.response_create_event import VoiceIdsOrCustomVoice2 as VoiceIdsOrCustomVoice2
+    from openai_urllib3.types.beta.realtime.transcription_session import (
+        TranscriptionSessionClientSecret as TranscriptionSessionClientSecret,
+    )
+    from openai_urllib3.types.beta.realtime.transcription_session_create_params import (
+        TranscriptionSessionCreateParams as TranscriptionSessionCreateParams,
+    )
+    from openai_urllib3.types.beta.realtime.transcription_session_create_params import (
+        TranscriptionSessionCreateParamsInputAudioNoiseReductionParam as TranscriptionSessionCreateParamsInputAudioNoiseReductionParam,
+    )
+    from openai_urllib3.types.beta.realtime.transcription_session_create_params import (
+        TranscriptionSessionCreateParamsTurnDetectionParam as TranscriptionSessionCreateParamsTurnDetectionParam,
+    )
+    from openai_urllib3.types.beta.realtime.transcription_session import (
+        TranscriptionSessionTurnDetection as TranscriptionSessionTurnDetection,
+    )
+    from openai_urllib3.types.beta.realtime.transcription_session_update import (
+        TranscriptionSessionUpdate as TranscriptionSessionUpdate,
+    )
+    from openai_urllib3.types.beta.realtime.transcription_session_updated_event import (
+        TranscriptionSessionUpdatedEvent as TranscriptionSessionUpdatedEvent,
+    )
+    from openai_urllib3.types.beta.realtime.response_create_event import (
+        VoiceIdsOrCustomVoice2 as VoiceIdsOrCustomVoice2,
+    )
 
 _NAMES: dict[str, str] = {
     "AudioTranscription": "beta.realtime.transcription_session_update:AudioTranscription",
     "AudioTranscriptionParam": "beta.realtime.transcription_session_create_params:AudioTranscriptionParam",
     "AudioTranscriptionResponse": "beta.realtime.session:AudioTranscriptionResponse",
     "ConversationCreatedEvent": "beta.realtime.conversation_created_event:ConversationCreatedEvent",
-    "ConversationCreatedEventConversation": "beta.realtime.conversation_created_event:ConversationCreatedEventConversation",
+    "ConversationCreatedEventConversation":
+        "beta.realtime.conversation_created_event:ConversationCreatedEventConversation",
     "ConversationItem": "beta.realtime.conversation_item:ConversationItem",
     "ConversationItemContent": "beta.realtime.conversation_item_content:ConversationItemContent",
     "ConversationItemCreateEvent": "beta.realtime.conversation_item_create_event:ConversationItemCreateEvent",
     "ConversationItemCreatedEvent": "beta.realtime.conversation_item_created_event:ConversationItemCreatedEvent",
     "ConversationItemDeleteEvent": "beta.realtime.conversation_item_delete_event:ConversationItemDeleteEvent",
     "ConversationItemDeletedEvent": "beta.realtime.conversation_item_deleted_event:ConversationItemDeletedEvent",
-    "ConversationItemInputAudioTranscriptionCompletedEvent": "beta.realtime.conversation_item_input_audio_transcription_completed_event:ConversationItemInputAudioTranscriptionCompletedEvent",
-    "ConversationItemInputAudioTranscriptionDeltaEvent": "beta.realtime.conversation_item_input_audio_transcription_delta_event:ConversationItemInputAudioTranscriptionDeltaEvent",
-    "ConversationItemInputAudioTranscriptionFailedEvent": "beta.realtime.conversation_item_input_audio_transcription_failed_event:ConversationItemInputAudioTranscriptionFailedEvent",
-    "ConversationItemInputAudioTranscriptionFailedEventError": "beta.realtime.conversation_item_input_audio_transcription_failed_event:ConversationItemInputAudioTranscriptionFailedEventError",
+    "ConversationItemInputAudioTranscriptionCompletedEvent":
+        "beta.realtime.conversation_item_input_audio_transcription_completed_event:ConversationItemInputAudioTranscriptionCompletedEvent",
+    "ConversationItemInputAudioTranscriptionDeltaEvent":
+        "beta.realtime.conversation_item_input_audio_transcription_delta_event:ConversationItemInputAudioTranscriptionDeltaEvent",
+    "ConversationItemInputAudioTranscriptionFailedEvent":
+        "beta.realtime.conversation_item_input_audio_transcription_failed_event:ConversationItemInputAudioTranscriptionFailedEvent",
+    "ConversationItemInputAudioTranscriptionFailedEventError":
+        "beta.realtime.conversation_item_input_audio_transcription_failed_event:ConversationItemInputAudioTranscriptionFailedEventError",
     "ConversationItemRetrieveEvent": "beta.realtime.conversation_item_retrieve_event:ConversationItemRetrieveEvent",
     "ConversationItemTruncateEvent": "beta.realtime.conversation_item_truncate_event:ConversationItemTruncateEvent",
     "ConversationItemTruncatedEvent": "beta.realtime.conversation_item_truncated_event:ConversationItemTruncatedEvent",
     "ConversationItemWithReference": "beta.realtime.conversation_item:ConversationItem",
-    "ErrorEvent": "beta.realtime.error_event:RealtimeBetaServerEventError",
+    "ErrorEvent": "beta.realtime.error_event:ErrorEvent",
+    "ErrorEventError": "beta.realtime.error_event:ErrorEventError",
     "InputAudioBufferAppendEvent": "beta.realtime.input_audio_buffer_append_event:InputAudioBufferAppendEvent",
     "InputAudioBufferClearEvent": "beta.realtime.input_audio_buffer_clear_event:InputAudioBufferClearEvent",
     "InputAudioBufferClearedEvent": "beta.realtime.input_audio_buffer_cleared_event:InputAudioBufferClearedEvent",
     "InputAudioBufferCommitEvent": "beta.realtime.input_audio_buffer_commit_event:InputAudioBufferCommitEvent",
     "InputAudioBufferCommittedEvent": "beta.realtime.input_audio_buffer_committed_event:InputAudioBufferCommittedEvent",
-    "InputAudioBufferSpeechStartedEvent": "beta.realtime.input_audio_buffer_speech_started_event:InputAudioBufferSpeechStartedEvent",
-    "InputAudioBufferSpeechStoppedEvent": "beta.realtime.input_audio_buffer_speech_stopped_event:InputAudioBufferSpeechStoppedEvent",
+    "InputAudioBufferSpeechStartedEvent":
+        "beta.realtime.input_audio_buffer_speech_started_event:InputAudioBufferSpeechStartedEvent",
+    "InputAudioBufferSpeechStoppedEvent":
+        "beta.realtime.input_audio_buffer_speech_stopped_event:InputAudioBufferSpeechStoppedEvent",
     "LogProbProperties": "beta.realtime.conversation_item_input_audio_transcription_completed_event:LogProbProperties",
     "RateLimitsUpdatedEvent": "beta.realtime.rate_limits_updated_event:RateLimitsUpdatedEvent",
     "RateLimitsUpdatedEventRateLimit": "beta.realtime.rate_limits_updated_event:RateLimitsUpdatedEventRateLimit",
     "RealtimeBetaResponseCreateParams": "beta.realtime.response_create_event:RealtimeBetaResponseCreateParams",
     "RealtimeBetaResponseCreateParamsTool": "beta.realtime.response_create_event:RealtimeBetaResponseCreateParamsTool",
-    "RealtimeBetaServerEventError": "beta.realtime.error_event:RealtimeBetaServerEventError",
-    "RealtimeBetaServerEventErrorError": "beta.realtime.error_event:RealtimeBetaServerEventErrorError",
-    "RealtimeBetaServerEventResponseCreated": "beta.realtime.response_created_event:RealtimeBetaServerEventResponseCreated",
-    "RealtimeBetaServerEventResponseFunctionCallArgumentsDelta": "beta.realtime.response_function_call_arguments_delta_event:RealtimeBetaServerEventResponseFunctionCallArgumentsDelta",
-    "RealtimeBetaServerEventResponseOutputItemAdded": "beta.realtime.response_output_item_added_event:RealtimeBetaServerEventResponseOutputItemAdded",
-    "RealtimeBetaServerEventResponseOutputItemDone": "beta.realtime.response_output_item_done_event:RealtimeBetaServerEventResponseOutputItemDone",
     "RealtimeFunctionTool": "beta.realtime.session:RealtimeFunctionTool",
     "RealtimeResponse": "beta.realtime.realtime_response:RealtimeResponse",
     "RealtimeResponse2": "beta.realtime.realtime_response:RealtimeResponse2",
@@ -162,50 +321,69 @@ _NAMES: dict[str, str] = {
     "RealtimeResponse2StatusDetails": "beta.realtime.realtime_response_status:RealtimeResponse2StatusDetails",
     "RealtimeResponse2StatusDetailsError": "beta.realtime.realtime_response_status:RealtimeResponse2StatusDetailsError",
     "RealtimeResponse2Usage": "beta.realtime.realtime_response_usage:RealtimeResponse2Usage",
-    "RealtimeResponse2UsageInputTokenDetails": "beta.realtime.realtime_response_usage:RealtimeResponse2UsageInputTokenDetails",
-    "RealtimeResponse2UsageInputTokenDetailsCachedTokensDetails": "beta.realtime.realtime_response_usage:RealtimeResponse2UsageInputTokenDetailsCachedTokensDetails",
-    "RealtimeResponse2UsageOutputTokenDetails": "beta.realtime.realtime_response_usage:RealtimeResponse2UsageOutputTokenDetails",
+    "RealtimeResponse2UsageInputTokenDetails":
+        "beta.realtime.realtime_response_usage:RealtimeResponse2UsageInputTokenDetails",
+    "RealtimeResponse2UsageInputTokenDetailsCachedTokensDetails":
+        "beta.realtime.realtime_response_usage:RealtimeResponse2UsageInputTokenDetailsCachedTokensDetails",
+    "RealtimeResponse2UsageOutputTokenDetails":
+        "beta.realtime.realtime_response_usage:RealtimeResponse2UsageOutputTokenDetails",
     "RealtimeResponseStatus": "beta.realtime.realtime_response_status:RealtimeResponseStatus",
     "RealtimeResponseStatusError": "beta.realtime.realtime_response_status:RealtimeResponseStatusError",
     "RealtimeResponseUsage": "beta.realtime.realtime_response_usage:RealtimeResponseUsage",
-    "RealtimeResponseUsageInputTokenDetails": "beta.realtime.realtime_response_usage:RealtimeResponseUsageInputTokenDetails",
-    "RealtimeResponseUsageInputTokenDetailsCachedTokensDetails": "beta.realtime.realtime_response_usage:RealtimeResponseUsageInputTokenDetailsCachedTokensDetails",
-    "RealtimeResponseUsageOutputTokenDetails": "beta.realtime.realtime_response_usage:RealtimeResponseUsageOutputTokenDetails",
+    "RealtimeResponseUsageInputTokenDetails":
+        "beta.realtime.realtime_response_usage:RealtimeResponseUsageInputTokenDetails",
+    "RealtimeResponseUsageInputTokenDetailsCachedTokensDetails":
+        "beta.realtime.realtime_response_usage:RealtimeResponseUsageInputTokenDetailsCachedTokensDetails",
+    "RealtimeResponseUsageOutputTokenDetails":
+        "beta.realtime.realtime_response_usage:RealtimeResponseUsageOutputTokenDetails",
     "RealtimeSessionCreateRequest": "beta.realtime.session_update_event:RealtimeSessionCreateRequest",
-    "RealtimeSessionCreateRequestClientSecret": "beta.realtime.session_update_event:RealtimeSessionCreateRequestClientSecret",
-    "RealtimeSessionCreateRequestInputAudioTranscription": "beta.realtime.session_update_event:RealtimeSessionCreateRequestInputAudioTranscription",
+    "RealtimeSessionCreateRequestClientSecret":
+        "beta.realtime.session_update_event:RealtimeSessionCreateRequestClientSecret",
+    "RealtimeSessionCreateRequestInputAudioTranscription":
+        "beta.realtime.session_update_event:RealtimeSessionCreateRequestInputAudioTranscription",
     "RealtimeSessionCreateRequestParam": "beta.realtime.session_create_params:RealtimeSessionCreateRequestParam",
     "RealtimeSessionCreateRequestTool": "beta.realtime.session_update_event:RealtimeSessionCreateRequestTool",
     "RealtimeSessionCreateRequestTracing1": "beta.realtime.session_update_event:RealtimeSessionCreateRequestTracing1",
-    "RealtimeSessionCreateRequestTurnDetection": "beta.realtime.session_update_event:RealtimeSessionCreateRequestTurnDetection",
-    "RealtimeTranscriptionSessionCreateRequest": "beta.realtime.transcription_session_update:RealtimeTranscriptionSessionCreateRequest",
-    "RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction": "beta.realtime.transcription_session_update:RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction",
-    "RealtimeTranscriptionSessionCreateRequestParam": "beta.realtime.transcription_session_create_params:RealtimeTranscriptionSessionCreateRequestParam",
-    "RealtimeTranscriptionSessionCreateRequestTurnDetection": "beta.realtime.transcription_session_update:RealtimeTranscriptionSessionCreateRequestTurnDetection",
+    "RealtimeSessionCreateRequestTurnDetection":
+        "beta.realtime.session_update_event:RealtimeSessionCreateRequestTurnDetection",
+    "RealtimeTranscriptionSessionCreateRequest":
+        "beta.realtime.transcription_session_update:RealtimeTranscriptionSessionCreateRequest",
+    "RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction":
+        "beta.realtime.transcription_session_update:RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction",
+    "RealtimeTranscriptionSessionCreateRequestParam":
+        "beta.realtime.transcription_session_create_params:RealtimeTranscriptionSessionCreateRequestParam",
+    "RealtimeTranscriptionSessionCreateRequestTurnDetection":
+        "beta.realtime.transcription_session_update:RealtimeTranscriptionSessionCreateRequestTurnDetection",
     "ResponseAudioDeltaEvent": "beta.realtime.response_audio_delta_event:ResponseAudioDeltaEvent",
     "ResponseAudioDoneEvent": "beta.realtime.response_audio_done_event:ResponseAudioDoneEvent",
     "ResponseCancelEvent": "beta.realtime.response_cancel_event:ResponseCancelEvent",
     "ResponseContentPartAddedEvent": "beta.realtime.response_content_part_added_event:ResponseContentPartAddedEvent",
     "ResponseContentPartDoneEvent": "beta.realtime.response_content_part_done_event:ResponseContentPartDoneEvent",
     "ResponseCreateEvent": "beta.realtime.response_create_event:ResponseCreateEvent",
-    "ResponseCreatedEvent": "beta.realtime.response_created_event:RealtimeBetaServerEventResponseCreated",
+    "ResponseCreatedEvent": "beta.realtime.response_created_event:ResponseCreatedEvent",
     "ResponseDoneEvent": "beta.realtime.response_done_event:ResponseDoneEvent",
-    "ResponseFunctionCallArgumentsDeltaEvent": "beta.realtime.response_function_call_arguments_delta_event:RealtimeBetaServerEventResponseFunctionCallArgumentsDelta",
-    "ResponseFunctionCallArgumentsDoneEvent": "beta.realtime.response_function_call_arguments_done_event:ResponseFunctionCallArgumentsDoneEvent",
-    "ResponseOutputItemAddedEvent": "beta.realtime.response_output_item_added_event:RealtimeBetaServerEventResponseOutputItemAdded",
-    "ResponseOutputItemDoneEvent": "beta.realtime.response_output_item_done_event:RealtimeBetaServerEventResponseOutputItemDone",
+    "ResponseFunctionCallArgumentsDeltaEvent":
+        "beta.realtime.response_function_call_arguments_delta_event:ResponseFunctionCallArgumentsDeltaEvent",
+    "ResponseFunctionCallArgumentsDoneEvent":
+        "beta.realtime.response_function_call_arguments_done_event:ResponseFunctionCallArgumentsDoneEvent",
+    "ResponseOutputItemAddedEvent": "beta.realtime.response_output_item_added_event:ResponseOutputItemAddedEvent",
+    "ResponseOutputItemDoneEvent": "beta.realtime.response_output_item_done_event:ResponseOutputItemDoneEvent",
     "Session": "beta.realtime.session:Session",
     "SessionCreateParams": "beta.realtime.session_create_params:SessionCreateParams",
     "SessionCreateParamsClientSecretParam": "beta.realtime.session_create_params:SessionCreateParamsClientSecretParam",
-    "SessionCreateParamsInputAudioTranscriptionParam": "beta.realtime.session_create_params:SessionCreateParamsInputAudioTranscriptionParam",
+    "SessionCreateParamsInputAudioTranscriptionParam":
+        "beta.realtime.session_create_params:SessionCreateParamsInputAudioTranscriptionParam",
     "SessionCreateParamsToolParam": "beta.realtime.session_create_params:SessionCreateParamsToolParam",
     "SessionCreateParamsTracing1Param": "beta.realtime.session_create_params:SessionCreateParamsTracing1Param",
-    "SessionCreateParamsTurnDetectionParam": "beta.realtime.session_create_params:SessionCreateParamsTurnDetectionParam",
+    "SessionCreateParamsTurnDetectionParam":
+        "beta.realtime.session_create_params:SessionCreateParamsTurnDetectionParam",
     "SessionCreateResponse": "beta.realtime.session_create_response:SessionCreateResponse",
     "SessionCreateResponseAudio": "beta.realtime.session_create_response:SessionCreateResponseAudio",
     "SessionCreateResponseAudioInput": "beta.realtime.session_create_response:SessionCreateResponseAudioInput",
-    "SessionCreateResponseAudioInputNoiseReduction": "beta.realtime.session_create_response:SessionCreateResponseAudioInputNoiseReduction",
-    "SessionCreateResponseAudioInputTurnDetection": "beta.realtime.session_create_response:SessionCreateResponseAudioInputTurnDetection",
+    "SessionCreateResponseAudioInputNoiseReduction":
+        "beta.realtime.session_create_response:SessionCreateResponseAudioInputNoiseReduction",
+    "SessionCreateResponseAudioInputTurnDetection":
+        "beta.realtime.session_create_response:SessionCreateResponseAudioInputTurnDetection",
     "SessionCreateResponseAudioOutput": "beta.realtime.session_create_response:SessionCreateResponseAudioOutput",
     "SessionCreateResponseTracing1": "beta.realtime.session_create_response:SessionCreateResponseTracing1",
     "SessionCreateResponseTurnDetection": "beta.realtime.session_create_response:SessionCreateResponseTurnDetection",
@@ -217,12 +395,16 @@ _NAMES: dict[str, str] = {
     "SessionUpdatedEvent": "beta.realtime.session_updated_event:SessionUpdatedEvent",
     "TranscriptionSession": "beta.realtime.transcription_session:TranscriptionSession",
     "TranscriptionSessionClientSecret": "beta.realtime.transcription_session:TranscriptionSessionClientSecret",
-    "TranscriptionSessionCreateParams": "beta.realtime.transcription_session_create_params:TranscriptionSessionCreateParams",
-    "TranscriptionSessionCreateParamsInputAudioNoiseReductionParam": "beta.realtime.transcription_session_create_params:TranscriptionSessionCreateParamsInputAudioNoiseReductionParam",
-    "TranscriptionSessionCreateParamsTurnDetectionParam": "beta.realtime.transcription_session_create_params:TranscriptionSessionCreateParamsTurnDetectionParam",
+    "TranscriptionSessionCreateParams":
+        "beta.realtime.transcription_session_create_params:TranscriptionSessionCreateParams",
+    "TranscriptionSessionCreateParamsInputAudioNoiseReductionParam":
+        "beta.realtime.transcription_session_create_params:TranscriptionSessionCreateParamsInputAudioNoiseReductionParam",
+    "TranscriptionSessionCreateParamsTurnDetectionParam":
+        "beta.realtime.transcription_session_create_params:TranscriptionSessionCreateParamsTurnDetectionParam",
     "TranscriptionSessionTurnDetection": "beta.realtime.transcription_session:TranscriptionSessionTurnDetection",
     "TranscriptionSessionUpdate": "beta.realtime.transcription_session_update:TranscriptionSessionUpdate",
-    "TranscriptionSessionUpdatedEvent": "beta.realtime.transcription_session_updated_event:TranscriptionSessionUpdatedEvent",
+    "TranscriptionSessionUpdatedEvent":
+        "beta.realtime.transcription_session_updated_event:TranscriptionSessionUpdatedEvent",
     "VoiceIdsOrCustomVoice2": "beta.realtime.response_create_event:VoiceIdsOrCustomVoice2",
 }
 
@@ -247,6 +429,7 @@ __all__ = [
     "ConversationItemTruncatedEvent",
     "ConversationItemWithReference",
     "ErrorEvent",
+    "ErrorEventError",
     "InputAudioBufferAppendEvent",
     "InputAudioBufferClearEvent",
     "InputAudioBufferClearedEvent",
@@ -259,12 +442,6 @@ __all__ = [
     "RateLimitsUpdatedEventRateLimit",
     "RealtimeBetaResponseCreateParams",
     "RealtimeBetaResponseCreateParamsTool",
-    "RealtimeBetaServerEventError",
-    "RealtimeBetaServerEventErrorError",
-    "RealtimeBetaServerEventResponseCreated",
-    "RealtimeBetaServerEventResponseFunctionCallArgumentsDelta",
-    "RealtimeBetaServerEventResponseOutputItemAdded",
-    "RealtimeBetaServerEventResponseOutputItemDone",
     "RealtimeFunctionTool",
     "RealtimeResponse",
     "RealtimeResponse2",

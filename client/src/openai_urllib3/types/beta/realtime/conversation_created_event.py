@@ -28,7 +28,9 @@ class ConversationCreatedEvent(BaseModel):
     __slots__ = ()
     event_id = Field['str']()
     type = Field['Literal["conversation.created"]']()
-    conversation = Field['ConversationCreatedEventConversation'](ref("beta.realtime.conversation_created_event:ConversationCreatedEventConversation"))
+    conversation = Field['ConversationCreatedEventConversation'](
+        ref("beta.realtime.conversation_created_event:ConversationCreatedEventConversation")
+    )
 
 
 class ConversationCreatedEventConversation(BaseModel):

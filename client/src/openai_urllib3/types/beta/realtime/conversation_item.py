@@ -30,7 +30,9 @@ class ConversationItem(BaseModel):
     object = Field['Literal["realtime.item"] | None']()
     status = Field['Literal["completed", "incomplete", "in_progress"] | None']()
     role = Field['Literal["user", "assistant", "system"] | None']()
-    content = Field['list[ConversationItemContent] | None'](list_of(ref("beta.realtime.conversation_item_content:ConversationItemContent")))
+    content = Field['list[ConversationItemContent] | None'](
+        list_of(ref("beta.realtime.conversation_item_content:ConversationItemContent"))
+    )
     call_id = Field['str | None']()
     name = Field['str | None']()
     arguments = Field['str | None']()

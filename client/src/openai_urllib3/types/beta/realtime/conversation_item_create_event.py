@@ -12,10 +12,18 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared.realtime_conversation_item_function_call import RealtimeConversationItemFunctionCall
-    from openai_urllib3.types.shared.realtime_conversation_item_function_call_output import RealtimeConversationItemFunctionCallOutput
-    from openai_urllib3.types.shared.realtime_conversation_item_message_assistant import RealtimeConversationItemMessageAssistant
-    from openai_urllib3.types.shared.realtime_conversation_item_message_system import RealtimeConversationItemMessageSystem
+    from openai_urllib3.types.shared.realtime_conversation_item_function_call import (
+        RealtimeConversationItemFunctionCall,
+    )
+    from openai_urllib3.types.shared.realtime_conversation_item_function_call_output import (
+        RealtimeConversationItemFunctionCallOutput,
+    )
+    from openai_urllib3.types.shared.realtime_conversation_item_message_assistant import (
+        RealtimeConversationItemMessageAssistant,
+    )
+    from openai_urllib3.types.shared.realtime_conversation_item_message_system import (
+        RealtimeConversationItemMessageSystem,
+    )
     from openai_urllib3.types.shared.realtime_conversation_item_message_user import RealtimeConversationItemMessageUser
     from openai_urllib3.types.shared.realtime_mcp_approval_request import RealtimeMCPApprovalRequest
     from openai_urllib3.types.shared.realtime_mcp_approval_response import RealtimeMCPApprovalResponse
@@ -30,10 +38,37 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class ConversationItemCreateEvent(BaseModel):
-    """Add a new Item to the Conversation's context, including messages, function  calls, and function call responses. This event can be used both to populate a  "history" of the conversation and to add new items mid-stream, but has the  current limitation that it cannot populate assistant audio messages."""
+    """Add a new Item to the Conversation's context, including messages, function  calls, and function call responses. This
+    event can be used both to populate a  "history" of the conversation and to add new items mid-stream, but has the
+    current limitation that it cannot populate assistant audio messages.
+    """
 
     __slots__ = ()
     event_id = Field['str | None']()
     type = Field['Literal["conversation.item.create"]']()
     previous_item_id = Field['str | None']()
-    item = Field['RealtimeConversationItemMessageSystem | RealtimeConversationItemMessageUser | RealtimeConversationItemMessageAssistant | RealtimeConversationItemFunctionCall | RealtimeConversationItemFunctionCallOutput | RealtimeMCPApprovalResponse | RealtimeMCPListTools | RealtimeMCPToolCall | RealtimeMCPApprovalRequest'](union_of("type", {"message": ref("shared.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystem"), "function_call": ref("shared.realtime_conversation_item_function_call:RealtimeConversationItemFunctionCall"), "function_call_output": ref("shared.realtime_conversation_item_function_call_output:RealtimeConversationItemFunctionCallOutput"), "mcp_approval_response": ref("shared.realtime_mcp_approval_response:RealtimeMCPApprovalResponse"), "mcp_list_tools": ref("shared.realtime_mcp_list_tools:RealtimeMCPListTools"), "mcp_call": ref("shared.realtime_mcp_tool_call:RealtimeMCPToolCall"), "mcp_approval_request": ref("shared.realtime_mcp_approval_request:RealtimeMCPApprovalRequest")}))
+    item = Field[
+        'RealtimeConversationItemMessageSystem | RealtimeConversationItemMessageUser |'
+        ' RealtimeConversationItemMessageAssistant | RealtimeConversationItemFunctionCall |'
+        ' RealtimeConversationItemFunctionCallOutput | RealtimeMCPApprovalResponse | RealtimeMCPListTools |'
+        ' RealtimeMCPToolCall | RealtimeMCPApprovalRequest'
+    ](
+        union_of(
+            "type",
+            {
+                "message": ref(
+                    "shared.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystem"
+                ),
+                "function_call": ref(
+                    "shared.realtime_conversation_item_function_call:RealtimeConversationItemFunctionCall"
+                ),
+                "function_call_output": ref(
+                    "shared.realtime_conversation_item_function_call_output:RealtimeConversationItemFunctionCallOutput"
+                ),
+                "mcp_approval_response": ref("shared.realtime_mcp_approval_response:RealtimeMCPApprovalResponse"),
+                "mcp_list_tools": ref("shared.realtime_mcp_list_tools:RealtimeMCPListTools"),
+                "mcp_call": ref("shared.realtime_mcp_tool_call:RealtimeMCPToolCall"),
+                "mcp_approval_request": ref("shared.realtime_mcp_approval_request:RealtimeMCPApprovalRequest"),
+            },
+        )
+    )

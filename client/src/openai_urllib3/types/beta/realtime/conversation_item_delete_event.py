@@ -20,7 +20,10 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class ConversationItemDeleteEvent(BaseModel):
-    """Send this event when you want to remove any item from the conversation  history. The server will respond with a `conversation.item.deleted` event,  unless the item does not exist in the conversation history, in which case the  server will respond with an error."""
+    """Send this event when you want to remove any item from the conversation  history. The server will respond with a
+    `conversation.item.deleted` event,  unless the item does not exist in the conversation history, in which case the
+    server will respond with an error.
+    """
 
     __slots__ = ()
     event_id = Field['str | None']()

@@ -20,7 +20,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class ConversationItemDeletedEvent(BaseModel):
-    """Returned when an item in the conversation is deleted by the client with a  `conversation.item.delete` event. This event is used to synchronize the  server's understanding of the conversation history with the client's view."""
+    """Returned when an item in the conversation is deleted by the client with a  `conversation.item.delete` event. This
+    event is used to synchronize the  server's understanding of the conversation history with the client's view.
+    """
 
     __slots__ = ()
     event_id = Field['str']()

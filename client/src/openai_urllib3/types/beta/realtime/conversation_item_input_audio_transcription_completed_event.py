@@ -17,7 +17,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.audio.transcription_language import TranscriptionLanguage
     from openai_urllib3.types.audio.transcription import TranscriptTextUsageDuration as UsageTranscriptTextUsageDuration
     from openai_urllib3.types.audio.transcription import TranscriptTextUsageTokens as UsageTranscriptTextUsageTokens
-    from openai_urllib3.types.audio.transcription import TranscriptTextUsageTokensInputTokenDetails as UsageTranscriptTextUsageTokensInputTokenDetails
+    from openai_urllib3.types.audio.transcription import (
+        TranscriptTextUsageTokensInputTokenDetails as UsageTranscriptTextUsageTokensInputTokenDetails,
+    )
 
 __all__ = [
     "ConversationItemInputAudioTranscriptionCompletedEvent",
@@ -41,7 +43,10 @@ class LogProbProperties(BaseModel):
 
 
 class ConversationItemInputAudioTranscriptionCompletedEvent(BaseModel):
-    """This event is the output of audio transcription for user audio written to the user audio buffer. Transcription begins when the input audio buffer is committed by the client or server (in `server_vad` mode). Transcription runs asynchronously with Response creation, so this event may come before or af"""
+    """This event is the output of audio transcription for user audio written to the user audio buffer. Transcription
+    begins when the input audio buffer is committed by the client or server (in `server_vad` mode). Transcription runs
+    asynchronously with Response creation, so this event may come before or af
+    """
 
     __slots__ = ()
     event_id = Field['str']()
@@ -49,9 +54,21 @@ class ConversationItemInputAudioTranscriptionCompletedEvent(BaseModel):
     item_id = Field['str']()
     content_index = Field['int']()
     transcript = Field['str']()
-    languages = Field['list[TranscriptionLanguage] | None'](list_of(ref("audio.transcription_language:TranscriptionLanguage")))
-    logprobs = Field['list[LogProbProperties] | None'](list_of(ref("beta.realtime.conversation_item_input_audio_transcription_completed_event:LogProbProperties")))
-    usage = Field['TranscriptTextUsageTokens | TranscriptTextUsageDuration'](union_of("type", {"tokens": ref("audio.transcription:TranscriptTextUsageTokens"), "duration": ref("audio.transcription:TranscriptTextUsageDuration")}))
+    languages = Field['list[TranscriptionLanguage] | None'](
+        list_of(ref("audio.transcription_language:TranscriptionLanguage"))
+    )
+    logprobs = Field['list[LogProbProperties] | None'](
+        list_of(ref("beta.realtime.conversation_item_input_audio_transcription_completed_event:LogProbProperties"))
+    )
+    usage = Field['TranscriptTextUsageTokens | TranscriptTextUsageDuration'](
+        union_of(
+            "type",
+            {
+                "tokens": ref("audio.transcription:TranscriptTextUsageTokens"),
+                "duration": ref("audio.transcription:TranscriptTextUsageDuration"),
+            },
+        )
+    )
 
 Logprob = LogProbProperties
 

@@ -12,8 +12,12 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.realtime.conversation_item_input_audio_transcription_completed_event import LogProbProperties
-    from openai_urllib3.types.beta.realtime.conversation_item_input_audio_transcription_completed_event import LogProbProperties as Logprob
+    from openai_urllib3.types.beta.realtime.conversation_item_input_audio_transcription_completed_event import (
+        LogProbProperties,
+    )
+    from openai_urllib3.types.beta.realtime.conversation_item_input_audio_transcription_completed_event import (
+        LogProbProperties as Logprob,
+    )
 
 __all__ = [
     "ConversationItemInputAudioTranscriptionDeltaEvent",
@@ -32,7 +36,9 @@ class ConversationItemInputAudioTranscriptionDeltaEvent(BaseModel):
     item_id = Field['str']()
     content_index = Field['int | None']()
     delta = Field['str | None']()
-    logprobs = Field['list[LogProbProperties] | None'](list_of(ref("beta.realtime.conversation_item_input_audio_transcription_completed_event:LogProbProperties")))
+    logprobs = Field['list[LogProbProperties] | None'](
+        list_of(ref("beta.realtime.conversation_item_input_audio_transcription_completed_event:LogProbProperties"))
+    )
 
 _ELSEWHERE: dict[str, str] = {
     "Logprob": "beta.realtime.conversation_item_input_audio_transcription_completed_event:LogProbProperties",

@@ -23,14 +23,20 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class ConversationItemInputAudioTranscriptionFailedEvent(BaseModel):
-    """Returned when input audio transcription is configured, and a transcription  request for a user message failed. These events are separate from other  `error` events so that the client can identify the related Item."""
+    """Returned when input audio transcription is configured, and a transcription  request for a user message failed. These
+    events are separate from other  `error` events so that the client can identify the related Item.
+    """
 
     __slots__ = ()
     event_id = Field['str']()
     type = Field['Literal["conversation.item.input_audio_transcription.failed"]']()
     item_id = Field['str']()
     content_index = Field['int']()
-    error = Field['ConversationItemInputAudioTranscriptionFailedEventError'](ref("beta.realtime.conversation_item_input_audio_transcription_failed_event:ConversationItemInputAudioTranscriptionFailedEventError"))
+    error = Field['ConversationItemInputAudioTranscriptionFailedEventError'](
+        ref(
+            "beta.realtime.conversation_item_input_audio_transcription_failed_event:ConversationItemInputAudioTranscriptionFailedEventError"
+        )
+    )
 
 
 class ConversationItemInputAudioTranscriptionFailedEventError(BaseModel):

@@ -20,7 +20,10 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class ConversationItemRetrieveEvent(BaseModel):
-    """Send this event when you want to retrieve the server's representation of a specific item in the conversation history. This is useful, for example, to inspect user audio after noise cancellation and VAD. The server will respond with a `conversation.item.retrieved` event,  unless the item does not exi"""
+    """Send this event when you want to retrieve the server's representation of a specific item in the conversation
+    history. This is useful, for example, to inspect user audio after noise cancellation and VAD. The server will
+    respond with a `conversation.item.retrieved` event,  unless the item does not exi
+    """
 
     __slots__ = ()
     event_id = Field['str | None']()

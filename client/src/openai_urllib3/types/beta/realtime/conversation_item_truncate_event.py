@@ -20,7 +20,10 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class ConversationItemTruncateEvent(BaseModel):
-    """Send this event to truncate a previous assistant message’s audio. The server  will produce audio faster than realtime, so this event is useful when the user  interrupts to truncate audio that has already been sent to the client but not  yet played. This will synchronize the server's understanding of"""
+    """Send this event to truncate a previous assistant message’s audio. The server  will produce audio faster than
+    realtime, so this event is useful when the user  interrupts to truncate audio that has already been sent to the
+    client but not  yet played. This will synchronize the server's understanding of
+    """
 
     __slots__ = ()
     event_id = Field['str | None']()

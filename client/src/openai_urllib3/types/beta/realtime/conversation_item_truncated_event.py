@@ -20,7 +20,10 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class ConversationItemTruncatedEvent(BaseModel):
-    """Returned when an earlier assistant audio message item is truncated by the  client with a `conversation.item.truncate` event. This event is used to  synchronize the server's understanding of the audio with the client's playback."""
+    """Returned when an earlier assistant audio message item is truncated by the  client with a
+    `conversation.item.truncate` event. This event is used to  synchronize the server's understanding of the audio with
+    the client's playback.
+    """
 
     __slots__ = ()
     event_id = Field['str']()

@@ -16,23 +16,24 @@ if TYPE_CHECKING:
 __all__ = [
     "Error",
     "ErrorEvent",
-    "RealtimeBetaServerEventError",
-    "RealtimeBetaServerEventErrorError",
+    "ErrorEventError",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class RealtimeBetaServerEventError(BaseModel):
-    """Returned when an error occurs, which could be a client problem or a server problem. Most errors are recoverable and the session will stay open, we recommend to implementors to monitor and log error messages by default."""
+class ErrorEvent(BaseModel):
+    """Returned when an error occurs, which could be a client problem or a server problem. Most errors are recoverable and
+    the session will stay open, we recommend to implementors to monitor and log error messages by default.
+    """
 
     __slots__ = ()
     event_id = Field['str']()
     type = Field['Literal["error"]']()
-    error = Field['RealtimeBetaServerEventErrorError'](ref("beta.realtime.error_event:RealtimeBetaServerEventErrorError"))
+    error = Field['ErrorEventError'](ref("beta.realtime.error_event:ErrorEventError"))
 
 
-class RealtimeBetaServerEventErrorError(BaseModel):
+class ErrorEventError(BaseModel):
     """Details of the error."""
 
     __slots__ = ()
@@ -42,5 +43,4 @@ class RealtimeBetaServerEventErrorError(BaseModel):
     param = Field['str | None']()
     event_id = Field['str | None']()
 
-Error = RealtimeBetaServerEventErrorError
-ErrorEvent = RealtimeBetaServerEventError
+Error = ErrorEventError

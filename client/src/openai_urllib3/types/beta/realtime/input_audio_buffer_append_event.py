@@ -20,7 +20,10 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class InputAudioBufferAppendEvent(BaseModel):
-    """Send this event to append audio bytes to the input audio buffer. The audio  buffer is temporary storage you can write to and later commit. In Server VAD  mode, the audio buffer is used to detect speech and the server will decide  when to commit. When Server VAD is disabled, you must commit the audio"""
+    """Send this event to append audio bytes to the input audio buffer. The audio  buffer is temporary storage you can
+    write to and later commit. In Server VAD  mode, the audio buffer is used to detect speech and the server will decide
+    when to commit. When Server VAD is disabled, you must commit the audio
+    """
 
     __slots__ = ()
     event_id = Field['str | None']()

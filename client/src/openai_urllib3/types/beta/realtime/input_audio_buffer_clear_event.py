@@ -20,7 +20,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class InputAudioBufferClearEvent(BaseModel):
-    """Send this event to clear the audio bytes in the buffer. The server will  respond with an `input_audio_buffer.cleared` event."""
+    """Send this event to clear the audio bytes in the buffer. The server will  respond with an
+    `input_audio_buffer.cleared` event.
+    """
 
     __slots__ = ()
     event_id = Field['str | None']()

@@ -20,7 +20,10 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class InputAudioBufferCommitEvent(BaseModel):
-    """Send this event to commit the user input audio buffer, which will create a  new user message item in the conversation. This event will produce an error  if the input audio buffer is empty. When in Server VAD mode, the client does  not need to send this event, the server will commit the audio buffer """
+    """Send this event to commit the user input audio buffer, which will create a  new user message item in the
+    conversation. This event will produce an error  if the input audio buffer is empty. When in Server VAD mode, the
+    client does  not need to send this event, the server will commit the audio buffer
+    """
 
     __slots__ = ()
     event_id = Field['str | None']()

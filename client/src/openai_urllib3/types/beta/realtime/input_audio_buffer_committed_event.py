@@ -20,7 +20,10 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class InputAudioBufferCommittedEvent(BaseModel):
-    """Returned when an input audio buffer is committed, either by the client or automatically in server VAD mode. The `item_id` property is the ID of the user message item that will be created, thus a `conversation.item.created` event will also be sent to the client."""
+    """Returned when an input audio buffer is committed, either by the client or automatically in server VAD mode. The
+    `item_id` property is the ID of the user message item that will be created, thus a `conversation.item.created` event
+    will also be sent to the client.
+    """
 
     __slots__ = ()
     event_id = Field['str']()

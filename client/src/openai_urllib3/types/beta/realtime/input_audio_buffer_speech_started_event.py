@@ -20,7 +20,10 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class InputAudioBufferSpeechStartedEvent(BaseModel):
-    """Sent by the server when in `server_vad` mode to indicate that speech has been  detected in the audio buffer. This can happen any time audio is added to the  buffer (unless speech is already detected). The client may want to use this  event to interrupt audio playback or provide visual feedback to th"""
+    """Sent by the server when in `server_vad` mode to indicate that speech has been  detected in the audio buffer. This
+    can happen any time audio is added to the  buffer (unless speech is already detected). The client may want to use
+    this  event to interrupt audio playback or provide visual feedback to th
+    """
 
     __slots__ = ()
     event_id = Field['str']()

@@ -20,7 +20,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class InputAudioBufferSpeechStoppedEvent(BaseModel):
-    """Returned in `server_vad` mode when the server detects the end of speech in  the audio buffer. The server will also send an `conversation.item.created`  event with the user message item that is created from the audio buffer."""
+    """Returned in `server_vad` mode when the server detects the end of speech in  the audio buffer. The server will also
+    send an `conversation.item.created`  event with the user message item that is created from the audio buffer.
+    """
 
     __slots__ = ()
     event_id = Field['str']()

@@ -23,12 +23,17 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class RateLimitsUpdatedEvent(BaseModel):
-    """Emitted at the beginning of a Response to indicate the updated rate limits.  When a Response is created some tokens will be "reserved" for the output  tokens, the rate limits shown here reflect that reservation, which is then  adjusted accordingly once the Response is completed."""
+    """Emitted at the beginning of a Response to indicate the updated rate limits.  When a Response is created some tokens
+    will be "reserved" for the output  tokens, the rate limits shown here reflect that reservation, which is then
+    adjusted accordingly once the Response is completed.
+    """
 
     __slots__ = ()
     event_id = Field['str']()
     type = Field['Literal["rate_limits.updated"]']()
-    rate_limits = Field['list[RateLimitsUpdatedEventRateLimit]'](list_of(ref("beta.realtime.rate_limits_updated_event:RateLimitsUpdatedEventRateLimit")))
+    rate_limits = Field['list[RateLimitsUpdatedEventRateLimit]'](
+        list_of(ref("beta.realtime.rate_limits_updated_event:RateLimitsUpdatedEventRateLimit"))
+    )
 
 
 class RateLimitsUpdatedEventRateLimit(BaseModel):

@@ -20,10 +20,18 @@ if TYPE_CHECKING:
     from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeAudioFormatsAudioPcm
     from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeAudioFormatsAudioPcma
     from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeAudioFormatsAudioPcmu
-    from openai_urllib3.types.shared.realtime_conversation_item_function_call import RealtimeConversationItemFunctionCall
-    from openai_urllib3.types.shared.realtime_conversation_item_function_call_output import RealtimeConversationItemFunctionCallOutput
-    from openai_urllib3.types.shared.realtime_conversation_item_message_assistant import RealtimeConversationItemMessageAssistant
-    from openai_urllib3.types.shared.realtime_conversation_item_message_system import RealtimeConversationItemMessageSystem
+    from openai_urllib3.types.shared.realtime_conversation_item_function_call import (
+        RealtimeConversationItemFunctionCall,
+    )
+    from openai_urllib3.types.shared.realtime_conversation_item_function_call_output import (
+        RealtimeConversationItemFunctionCallOutput,
+    )
+    from openai_urllib3.types.shared.realtime_conversation_item_message_assistant import (
+        RealtimeConversationItemMessageAssistant,
+    )
+    from openai_urllib3.types.shared.realtime_conversation_item_message_system import (
+        RealtimeConversationItemMessageSystem,
+    )
     from openai_urllib3.types.shared.realtime_conversation_item_message_user import RealtimeConversationItemMessageUser
     from openai_urllib3.types.shared.realtime_mcp_approval_request import RealtimeMCPApprovalRequest
     from openai_urllib3.types.shared.realtime_mcp_approval_response import RealtimeMCPApprovalResponse
@@ -47,12 +55,42 @@ class RealtimeResponse(BaseModel):
     id = Field['str | None']()
     object = Field['Literal["realtime.response"] | None']()
     status = Field['Literal["completed", "cancelled", "failed", "incomplete", "in_progress"] | None']()
-    status_details = Field['RealtimeResponseStatus | None'](ref("beta.realtime.realtime_response_status:RealtimeResponseStatus"))
-    output = Field['list[RealtimeConversationItemMessageSystem | RealtimeConversationItemMessageUser | RealtimeConversationItemMessageAssistant | RealtimeConversationItemFunctionCall | RealtimeConversationItemFunctionCallOutput | RealtimeMCPApprovalResponse | RealtimeMCPListTools | RealtimeMCPToolCall | RealtimeMCPApprovalRequest] | None'](list_of(union_of("type", {"message": ref("shared.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystem"), "function_call": ref("shared.realtime_conversation_item_function_call:RealtimeConversationItemFunctionCall"), "function_call_output": ref("shared.realtime_conversation_item_function_call_output:RealtimeConversationItemFunctionCallOutput"), "mcp_approval_response": ref("shared.realtime_mcp_approval_response:RealtimeMCPApprovalResponse"), "mcp_list_tools": ref("shared.realtime_mcp_list_tools:RealtimeMCPListTools"), "mcp_call": ref("shared.realtime_mcp_tool_call:RealtimeMCPToolCall"), "mcp_approval_request": ref("shared.realtime_mcp_approval_request:RealtimeMCPApprovalRequest")})))
+    status_details = Field['RealtimeResponseStatus | None'](
+        ref("beta.realtime.realtime_response_status:RealtimeResponseStatus")
+    )
+    output = Field[
+        'list[RealtimeConversationItemMessageSystem | RealtimeConversationItemMessageUser |'
+        ' RealtimeConversationItemMessageAssistant | RealtimeConversationItemFunctionCall |'
+        ' RealtimeConversationItemFunctionCallOutput | RealtimeMCPApprovalResponse | RealtimeMCPListTools |'
+        ' RealtimeMCPToolCall | RealtimeMCPApprovalRequest] | None'
+    ](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "message": ref(
+                        "shared.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystem"
+                    ),
+                    "function_call": ref(
+                        "shared.realtime_conversation_item_function_call:RealtimeConversationItemFunctionCall"
+                    ),
+                    "function_call_output": ref(
+                        "shared.realtime_conversation_item_function_call_output:RealtimeConversationItemFunctionCallOutput"
+                    ),
+                    "mcp_approval_response": ref("shared.realtime_mcp_approval_response:RealtimeMCPApprovalResponse"),
+                    "mcp_list_tools": ref("shared.realtime_mcp_list_tools:RealtimeMCPListTools"),
+                    "mcp_call": ref("shared.realtime_mcp_tool_call:RealtimeMCPToolCall"),
+                    "mcp_approval_request": ref("shared.realtime_mcp_approval_request:RealtimeMCPApprovalRequest"),
+                },
+            )
+        )
+    )
     metadata = Field['Metadata | None']()
     usage = Field['RealtimeResponseUsage | None'](ref("beta.realtime.realtime_response_usage:RealtimeResponseUsage"))
     conversation_id = Field['str | None']()
-    voice = Field['str | Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"] | None']()
+    voice = Field[
+        'str | Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"] | None'
+    ]()
     modalities = Field['list[Literal["text", "audio"]] | None']()
     output_audio_format = Field['Literal["pcm16", "g711_ulaw", "g711_alaw"] | None']()
     temperature = Field['float | None']()
@@ -66,8 +104,36 @@ class RealtimeResponse2(BaseModel):
     id = Field['str | None']()
     object = Field['Literal["realtime.response"] | None']()
     status = Field['Literal["completed", "cancelled", "failed", "incomplete", "in_progress"] | None']()
-    status_details = Field['RealtimeResponse2StatusDetails | None'](ref("beta.realtime.realtime_response_status:RealtimeResponse2StatusDetails"))
-    output = Field['list[RealtimeConversationItemMessageSystem | RealtimeConversationItemMessageUser | RealtimeConversationItemMessageAssistant | RealtimeConversationItemFunctionCall | RealtimeConversationItemFunctionCallOutput | RealtimeMCPApprovalResponse | RealtimeMCPListTools | RealtimeMCPToolCall | RealtimeMCPApprovalRequest] | None'](list_of(union_of("type", {"message": ref("shared.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystem"), "function_call": ref("shared.realtime_conversation_item_function_call:RealtimeConversationItemFunctionCall"), "function_call_output": ref("shared.realtime_conversation_item_function_call_output:RealtimeConversationItemFunctionCallOutput"), "mcp_approval_response": ref("shared.realtime_mcp_approval_response:RealtimeMCPApprovalResponse"), "mcp_list_tools": ref("shared.realtime_mcp_list_tools:RealtimeMCPListTools"), "mcp_call": ref("shared.realtime_mcp_tool_call:RealtimeMCPToolCall"), "mcp_approval_request": ref("shared.realtime_mcp_approval_request:RealtimeMCPApprovalRequest")})))
+    status_details = Field['RealtimeResponse2StatusDetails | None'](
+        ref("beta.realtime.realtime_response_status:RealtimeResponse2StatusDetails")
+    )
+    output = Field[
+        'list[RealtimeConversationItemMessageSystem | RealtimeConversationItemMessageUser |'
+        ' RealtimeConversationItemMessageAssistant | RealtimeConversationItemFunctionCall |'
+        ' RealtimeConversationItemFunctionCallOutput | RealtimeMCPApprovalResponse | RealtimeMCPListTools |'
+        ' RealtimeMCPToolCall | RealtimeMCPApprovalRequest] | None'
+    ](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "message": ref(
+                        "shared.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystem"
+                    ),
+                    "function_call": ref(
+                        "shared.realtime_conversation_item_function_call:RealtimeConversationItemFunctionCall"
+                    ),
+                    "function_call_output": ref(
+                        "shared.realtime_conversation_item_function_call_output:RealtimeConversationItemFunctionCallOutput"
+                    ),
+                    "mcp_approval_response": ref("shared.realtime_mcp_approval_response:RealtimeMCPApprovalResponse"),
+                    "mcp_list_tools": ref("shared.realtime_mcp_list_tools:RealtimeMCPListTools"),
+                    "mcp_call": ref("shared.realtime_mcp_tool_call:RealtimeMCPToolCall"),
+                    "mcp_approval_request": ref("shared.realtime_mcp_approval_request:RealtimeMCPApprovalRequest"),
+                },
+            )
+        )
+    )
     metadata = Field['Metadata | None']()
     audio = Field['RealtimeResponse2Audio | None'](ref("beta.realtime.realtime_response:RealtimeResponse2Audio"))
     usage = Field['RealtimeResponse2Usage | None'](ref("beta.realtime.realtime_response_usage:RealtimeResponse2Usage"))
@@ -80,10 +146,25 @@ class RealtimeResponse2Audio(BaseModel):
     """Configuration for audio output."""
 
     __slots__ = ()
-    output = Field['RealtimeResponse2AudioOutput | None'](ref("beta.realtime.realtime_response:RealtimeResponse2AudioOutput"))
+    output = Field['RealtimeResponse2AudioOutput | None'](
+        ref("beta.realtime.realtime_response:RealtimeResponse2AudioOutput")
+    )
 
 
 class RealtimeResponse2AudioOutput(BaseModel):
     __slots__ = ()
-    format = Field['RealtimeAudioFormatsAudioPcm | RealtimeAudioFormatsAudioPcmu | RealtimeAudioFormatsAudioPcma | None'](union_of("type", {"audio/pcm": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcm"), "audio/pcmu": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcmu"), "audio/pcma": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcma")}))
-    voice = Field['str | Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"] | None']()
+    format = Field[
+        'RealtimeAudioFormatsAudioPcm | RealtimeAudioFormatsAudioPcmu | RealtimeAudioFormatsAudioPcma | None'
+    ](
+        union_of(
+            "type",
+            {
+                "audio/pcm": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcm"),
+                "audio/pcmu": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcmu"),
+                "audio/pcma": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcma"),
+            },
+        )
+    )
+    voice = Field[
+        'str | Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"] | None'
+    ]()

@@ -30,7 +30,9 @@ class RealtimeResponseStatus(BaseModel):
     __slots__ = ()
     type = Field['Literal["completed", "cancelled", "failed", "incomplete"] | None']()
     reason = Field['Literal["turn_detected", "client_cancelled", "max_output_tokens", "content_filter"] | None']()
-    error = Field['RealtimeResponseStatusError | None'](ref("beta.realtime.realtime_response_status:RealtimeResponseStatusError"))
+    error = Field['RealtimeResponseStatusError | None'](
+        ref("beta.realtime.realtime_response_status:RealtimeResponseStatusError")
+    )
 
 
 class RealtimeResponseStatusError(BaseModel):
@@ -47,7 +49,9 @@ class RealtimeResponse2StatusDetails(BaseModel):
     __slots__ = ()
     type = Field['Literal["completed", "cancelled", "failed", "incomplete"] | None']()
     reason = Field['Literal["turn_detected", "client_cancelled", "max_output_tokens", "content_filter"] | None']()
-    error = Field['RealtimeResponse2StatusDetailsError | None'](ref("beta.realtime.realtime_response_status:RealtimeResponse2StatusDetailsError"))
+    error = Field['RealtimeResponse2StatusDetailsError | None'](
+        ref("beta.realtime.realtime_response_status:RealtimeResponse2StatusDetailsError")
+    )
 
 
 class RealtimeResponse2StatusDetailsError(BaseModel):

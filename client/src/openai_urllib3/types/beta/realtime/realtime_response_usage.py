@@ -30,14 +30,21 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class RealtimeResponseUsage(BaseModel):
-    """Usage statistics for the Response, this will correspond to billing. A  Realtime API session will maintain a conversation context and append new  Items to the Conversation, thus output from previous turns (text and  audio tokens) will become the input for later turns."""
+    """Usage statistics for the Response, this will correspond to billing. A  Realtime API session will maintain a
+    conversation context and append new  Items to the Conversation, thus output from previous turns (text and  audio
+    tokens) will become the input for later turns.
+    """
 
     __slots__ = ()
     total_tokens = Field['int | None']()
     input_tokens = Field['int | None']()
     output_tokens = Field['int | None']()
-    input_token_details = Field['RealtimeResponseUsageInputTokenDetails | None'](ref("beta.realtime.realtime_response_usage:RealtimeResponseUsageInputTokenDetails"))
-    output_token_details = Field['RealtimeResponseUsageOutputTokenDetails | None'](ref("beta.realtime.realtime_response_usage:RealtimeResponseUsageOutputTokenDetails"))
+    input_token_details = Field['RealtimeResponseUsageInputTokenDetails | None'](
+        ref("beta.realtime.realtime_response_usage:RealtimeResponseUsageInputTokenDetails")
+    )
+    output_token_details = Field['RealtimeResponseUsageOutputTokenDetails | None'](
+        ref("beta.realtime.realtime_response_usage:RealtimeResponseUsageOutputTokenDetails")
+    )
 
 
 class RealtimeResponseUsageInputTokenDetails(BaseModel):
@@ -48,7 +55,9 @@ class RealtimeResponseUsageInputTokenDetails(BaseModel):
     text_tokens = Field['int | None']()
     image_tokens = Field['int | None']()
     audio_tokens = Field['int | None']()
-    cached_tokens_details = Field['RealtimeResponseUsageInputTokenDetailsCachedTokensDetails | None'](ref("beta.realtime.realtime_response_usage:RealtimeResponseUsageInputTokenDetailsCachedTokensDetails"))
+    cached_tokens_details = Field[
+        'RealtimeResponseUsageInputTokenDetailsCachedTokensDetails | None'
+    ](ref("beta.realtime.realtime_response_usage:RealtimeResponseUsageInputTokenDetailsCachedTokensDetails"))
 
 
 class RealtimeResponseUsageInputTokenDetailsCachedTokensDetails(BaseModel):
@@ -69,25 +78,37 @@ class RealtimeResponseUsageOutputTokenDetails(BaseModel):
 
 
 class RealtimeResponse2Usage(BaseModel):
-    """Usage statistics for the Response, this will correspond to billing. A  Realtime API session will maintain a conversation context and append new  Items to the Conversation, thus output from previous turns (text and  audio tokens) will become the input for later turns."""
+    """Usage statistics for the Response, this will correspond to billing. A  Realtime API session will maintain a
+    conversation context and append new  Items to the Conversation, thus output from previous turns (text and  audio
+    tokens) will become the input for later turns.
+    """
 
     __slots__ = ()
     total_tokens = Field['int | None']()
     input_tokens = Field['int | None']()
     output_tokens = Field['int | None']()
-    input_token_details = Field['RealtimeResponse2UsageInputTokenDetails | None'](ref("beta.realtime.realtime_response_usage:RealtimeResponse2UsageInputTokenDetails"))
-    output_token_details = Field['RealtimeResponse2UsageOutputTokenDetails | None'](ref("beta.realtime.realtime_response_usage:RealtimeResponse2UsageOutputTokenDetails"))
+    input_token_details = Field['RealtimeResponse2UsageInputTokenDetails | None'](
+        ref("beta.realtime.realtime_response_usage:RealtimeResponse2UsageInputTokenDetails")
+    )
+    output_token_details = Field['RealtimeResponse2UsageOutputTokenDetails | None'](
+        ref("beta.realtime.realtime_response_usage:RealtimeResponse2UsageOutputTokenDetails")
+    )
 
 
 class RealtimeResponse2UsageInputTokenDetails(BaseModel):
-    """Details about the input tokens used in the Response. Cached tokens are tokens from previous turns in the conversation that are included as context for the current response. Cached tokens here are counted as a subset of input tokens, meaning input tokens will include cached and uncached tokens."""
+    """Details about the input tokens used in the Response. Cached tokens are tokens from previous turns in the
+    conversation that are included as context for the current response. Cached tokens here are counted as a subset of
+    input tokens, meaning input tokens will include cached and uncached tokens.
+    """
 
     __slots__ = ()
     cached_tokens = Field['int | None']()
     text_tokens = Field['int | None']()
     image_tokens = Field['int | None']()
     audio_tokens = Field['int | None']()
-    cached_tokens_details = Field['RealtimeResponse2UsageInputTokenDetailsCachedTokensDetails | None'](ref("beta.realtime.realtime_response_usage:RealtimeResponse2UsageInputTokenDetailsCachedTokensDetails"))
+    cached_tokens_details = Field[
+        'RealtimeResponse2UsageInputTokenDetailsCachedTokensDetails | None'
+    ](ref("beta.realtime.realtime_response_usage:RealtimeResponse2UsageInputTokenDetailsCachedTokensDetails"))
 
 
 class RealtimeResponse2UsageInputTokenDetailsCachedTokensDetails(BaseModel):

@@ -20,7 +20,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class ResponseCancelEvent(BaseModel):
-    """Send this event to cancel an in-progress response. The server will respond  with a `response.done` event with a status of `response.status=cancelled`. If  there is no response to cancel, the server will respond with an error."""
+    """Send this event to cancel an in-progress response. The server will respond  with a `response.done` event with a
+    status of `response.status=cancelled`. If  there is no response to cancel, the server will respond with an error.
+    """
 
     __slots__ = ()
     event_id = Field['str | None']()

@@ -31,5 +31,16 @@ class ResponseContentPartAddedEvent(BaseModel):
     item_id = Field['str']()
     output_index = Field['int']()
     content_index = Field['int']()
-    part = Field['OutputTextContent | RefusalContent | ReasoningTextContent'](union_of("type", {"output_text": ref("shared.output_text_content:OutputTextContent"), "refusal": ref("shared.refusal_content:RefusalContent"), "reasoning_text": ref("shared.reasoning_text_content:ReasoningTextContent")}))
+    part = Field[
+        'OutputTextContent | RefusalContent | ReasoningTextContent'
+    ](
+        union_of(
+            "type",
+            {
+                "output_text": ref("shared.output_text_content:OutputTextContent"),
+                "refusal": ref("shared.refusal_content:RefusalContent"),
+                "reasoning_text": ref("shared.reasoning_text_content:ReasoningTextContent"),
+            },
+        )
+    )
     sequence_number = Field['int']()

@@ -32,4 +32,15 @@ class ResponseContentPartDoneEvent(BaseModel):
     output_index = Field['int']()
     content_index = Field['int']()
     sequence_number = Field['int']()
-    part = Field['OutputTextContent | RefusalContent | ReasoningTextContent'](union_of("type", {"output_text": ref("shared.output_text_content:OutputTextContent"), "refusal": ref("shared.refusal_content:RefusalContent"), "reasoning_text": ref("shared.reasoning_text_content:ReasoningTextContent")}))
+    part = Field[
+        'OutputTextContent | RefusalContent | ReasoningTextContent'
+    ](
+        union_of(
+            "type",
+            {
+                "output_text": ref("shared.output_text_content:OutputTextContent"),
+                "refusal": ref("shared.refusal_content:RefusalContent"),
+                "reasoning_text": ref("shared.reasoning_text_content:ReasoningTextContent"),
+            },
+        )
+    )

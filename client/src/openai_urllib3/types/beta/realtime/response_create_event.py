@@ -14,10 +14,18 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.metadata import Metadata
     from openai_urllib3.types.realtime.realtime_session_create_response_ga import Prompt
-    from openai_urllib3.types.shared.realtime_conversation_item_function_call import RealtimeConversationItemFunctionCall
-    from openai_urllib3.types.shared.realtime_conversation_item_function_call_output import RealtimeConversationItemFunctionCallOutput
-    from openai_urllib3.types.shared.realtime_conversation_item_message_assistant import RealtimeConversationItemMessageAssistant
-    from openai_urllib3.types.shared.realtime_conversation_item_message_system import RealtimeConversationItemMessageSystem
+    from openai_urllib3.types.shared.realtime_conversation_item_function_call import (
+        RealtimeConversationItemFunctionCall,
+    )
+    from openai_urllib3.types.shared.realtime_conversation_item_function_call_output import (
+        RealtimeConversationItemFunctionCallOutput,
+    )
+    from openai_urllib3.types.shared.realtime_conversation_item_message_assistant import (
+        RealtimeConversationItemMessageAssistant,
+    )
+    from openai_urllib3.types.shared.realtime_conversation_item_message_system import (
+        RealtimeConversationItemMessageSystem,
+    )
     from openai_urllib3.types.shared.realtime_conversation_item_message_user import RealtimeConversationItemMessageUser
     from openai_urllib3.types.shared.realtime_mcp_approval_request import RealtimeMCPApprovalRequest
     from openai_urllib3.types.shared.realtime_mcp_approval_response import RealtimeMCPApprovalResponse
@@ -39,12 +47,16 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class ResponseCreateEvent(BaseModel):
-    """This event instructs the server to create a Response, which means triggering  model inference. When in Server VAD mode, the server will create Responses  automatically."""
+    """This event instructs the server to create a Response, which means triggering  model inference. When in Server VAD
+    mode, the server will create Responses  automatically.
+    """
 
     __slots__ = ()
     event_id = Field['str | None']()
     type = Field['Literal["response.create"]']()
-    response = Field['RealtimeBetaResponseCreateParams | None'](ref("beta.realtime.response_create_event:RealtimeBetaResponseCreateParams"))
+    response = Field['RealtimeBetaResponseCreateParams | None'](
+        ref("beta.realtime.response_create_event:RealtimeBetaResponseCreateParams")
+    )
 
 
 class RealtimeBetaResponseCreateParams(BaseModel):
@@ -53,16 +65,57 @@ class RealtimeBetaResponseCreateParams(BaseModel):
     __slots__ = ()
     modalities = Field['list[Literal["text", "audio"]] | None']()
     instructions = Field['str | None']()
-    voice = Field['str | Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"] | VoiceIdsOrCustomVoice2 | None'](ref("beta.realtime.response_create_event:VoiceIdsOrCustomVoice2"))
+    voice = Field[
+        'str | Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"] |'
+        ' VoiceIdsOrCustomVoice2 | None'
+    ](ref("beta.realtime.response_create_event:VoiceIdsOrCustomVoice2"))
     output_audio_format = Field['Literal["pcm16", "g711_ulaw", "g711_alaw"] | None']()
-    tools = Field['list[RealtimeBetaResponseCreateParamsTool] | None'](list_of(ref("beta.realtime.response_create_event:RealtimeBetaResponseCreateParamsTool")))
-    tool_choice = Field['Literal["none", "auto", "required"] | ToolChoiceFunction | ToolChoiceMCP | None'](union_of("type", {"function": ref("shared.tool_choice_function:ToolChoiceFunction"), "mcp": ref("shared.tool_choice_mcp:ToolChoiceMCP")}))
+    tools = Field['list[RealtimeBetaResponseCreateParamsTool] | None'](
+        list_of(ref("beta.realtime.response_create_event:RealtimeBetaResponseCreateParamsTool"))
+    )
+    tool_choice = Field[
+        'Literal["none", "auto", "required"] | ToolChoiceFunction | ToolChoiceMCP | None'
+    ](
+        union_of(
+            "type",
+            {
+                "function": ref("shared.tool_choice_function:ToolChoiceFunction"),
+                "mcp": ref("shared.tool_choice_mcp:ToolChoiceMCP"),
+            },
+        )
+    )
     temperature = Field['float | None']()
     max_output_tokens = Field['int | Literal["inf"] | None']()
     conversation = Field['str | Literal["auto", "none"] | None']()
     metadata = Field['Metadata | None']()
     prompt = Field['Prompt | None'](ref("realtime.realtime_session_create_response_ga:Prompt"))
-    input = Field['list[RealtimeConversationItemMessageSystem | RealtimeConversationItemMessageUser | RealtimeConversationItemMessageAssistant | RealtimeConversationItemFunctionCall | RealtimeConversationItemFunctionCallOutput | RealtimeMCPApprovalResponse | RealtimeMCPListTools | RealtimeMCPToolCall | RealtimeMCPApprovalRequest] | None'](list_of(union_of("type", {"message": ref("shared.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystem"), "function_call": ref("shared.realtime_conversation_item_function_call:RealtimeConversationItemFunctionCall"), "function_call_output": ref("shared.realtime_conversation_item_function_call_output:RealtimeConversationItemFunctionCallOutput"), "mcp_approval_response": ref("shared.realtime_mcp_approval_response:RealtimeMCPApprovalResponse"), "mcp_list_tools": ref("shared.realtime_mcp_list_tools:RealtimeMCPListTools"), "mcp_call": ref("shared.realtime_mcp_tool_call:RealtimeMCPToolCall"), "mcp_approval_request": ref("shared.realtime_mcp_approval_request:RealtimeMCPApprovalRequest")})))
+    input = Field[
+        'list[RealtimeConversationItemMessageSystem | RealtimeConversationItemMessageUser |'
+        ' RealtimeConversationItemMessageAssistant | RealtimeConversationItemFunctionCall |'
+        ' RealtimeConversationItemFunctionCallOutput | RealtimeMCPApprovalResponse | RealtimeMCPListTools |'
+        ' RealtimeMCPToolCall | RealtimeMCPApprovalRequest] | None'
+    ](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "message": ref(
+                        "shared.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystem"
+                    ),
+                    "function_call": ref(
+                        "shared.realtime_conversation_item_function_call:RealtimeConversationItemFunctionCall"
+                    ),
+                    "function_call_output": ref(
+                        "shared.realtime_conversation_item_function_call_output:RealtimeConversationItemFunctionCallOutput"
+                    ),
+                    "mcp_approval_response": ref("shared.realtime_mcp_approval_response:RealtimeMCPApprovalResponse"),
+                    "mcp_list_tools": ref("shared.realtime_mcp_list_tools:RealtimeMCPListTools"),
+                    "mcp_call": ref("shared.realtime_mcp_tool_call:RealtimeMCPToolCall"),
+                    "mcp_approval_request": ref("shared.realtime_mcp_approval_request:RealtimeMCPApprovalRequest"),
+                },
+            )
+        )
+    )
 
 
 class VoiceIdsOrCustomVoice2(BaseModel):

@@ -15,19 +15,18 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.realtime.realtime_response import RealtimeResponse
 
 __all__ = [
-    "RealtimeBetaServerEventResponseCreated",
     "ResponseCreatedEvent",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class RealtimeBetaServerEventResponseCreated(BaseModel):
-    """Returned when a new Response is created. The first event of response creation, where the response is in an initial state of `in_progress`."""
+class ResponseCreatedEvent(BaseModel):
+    """Returned when a new Response is created. The first event of response creation, where the response is in an initial
+    state of `in_progress`.
+    """
 
     __slots__ = ()
     event_id = Field['str']()
     type = Field['Literal["response.created"]']()
     response = Field['RealtimeResponse'](ref("beta.realtime.realtime_response:RealtimeResponse"))
-
-ResponseCreatedEvent = RealtimeBetaServerEventResponseCreated

@@ -22,7 +22,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class ResponseDoneEvent(BaseModel):
-    """Returned when a Response is done streaming. Always emitted, no matter the  final state. The Response object included in the `response.done` event will  include all output Items in the Response but will omit the raw audio data."""
+    """Returned when a Response is done streaming. Always emitted, no matter the  final state. The Response object included
+    in the `response.done` event will  include all output Items in the Response but will omit the raw audio data.
+    """
 
     __slots__ = ()
     event_id = Field['str']()

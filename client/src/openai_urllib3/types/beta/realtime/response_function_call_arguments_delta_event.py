@@ -13,14 +13,13 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "RealtimeBetaServerEventResponseFunctionCallArgumentsDelta",
     "ResponseFunctionCallArgumentsDeltaEvent",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class RealtimeBetaServerEventResponseFunctionCallArgumentsDelta(BaseModel):
+class ResponseFunctionCallArgumentsDeltaEvent(BaseModel):
     """Returned when the model-generated function call arguments are updated."""
 
     __slots__ = ()
@@ -31,5 +30,3 @@ class RealtimeBetaServerEventResponseFunctionCallArgumentsDelta(BaseModel):
     output_index = Field['int']()
     call_id = Field['str']()
     delta = Field['str']()
-
-ResponseFunctionCallArgumentsDeltaEvent = RealtimeBetaServerEventResponseFunctionCallArgumentsDelta

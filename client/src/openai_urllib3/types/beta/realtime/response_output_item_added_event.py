@@ -12,10 +12,18 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared.realtime_conversation_item_function_call import RealtimeConversationItemFunctionCall
-    from openai_urllib3.types.shared.realtime_conversation_item_function_call_output import RealtimeConversationItemFunctionCallOutput
-    from openai_urllib3.types.shared.realtime_conversation_item_message_assistant import RealtimeConversationItemMessageAssistant
-    from openai_urllib3.types.shared.realtime_conversation_item_message_system import RealtimeConversationItemMessageSystem
+    from openai_urllib3.types.shared.realtime_conversation_item_function_call import (
+        RealtimeConversationItemFunctionCall,
+    )
+    from openai_urllib3.types.shared.realtime_conversation_item_function_call_output import (
+        RealtimeConversationItemFunctionCallOutput,
+    )
+    from openai_urllib3.types.shared.realtime_conversation_item_message_assistant import (
+        RealtimeConversationItemMessageAssistant,
+    )
+    from openai_urllib3.types.shared.realtime_conversation_item_message_system import (
+        RealtimeConversationItemMessageSystem,
+    )
     from openai_urllib3.types.shared.realtime_conversation_item_message_user import RealtimeConversationItemMessageUser
     from openai_urllib3.types.shared.realtime_mcp_approval_request import RealtimeMCPApprovalRequest
     from openai_urllib3.types.shared.realtime_mcp_approval_response import RealtimeMCPApprovalResponse
@@ -23,14 +31,13 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.realtime_mcp_tool_call import RealtimeMCPToolCall
 
 __all__ = [
-    "RealtimeBetaServerEventResponseOutputItemAdded",
     "ResponseOutputItemAddedEvent",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class RealtimeBetaServerEventResponseOutputItemAdded(BaseModel):
+class ResponseOutputItemAddedEvent(BaseModel):
     """Returned when a new Item is created during Response generation."""
 
     __slots__ = ()
@@ -38,6 +45,28 @@ class RealtimeBetaServerEventResponseOutputItemAdded(BaseModel):
     type = Field['Literal["response.output_item.added"]']()
     response_id = Field['str']()
     output_index = Field['int']()
-    item = Field['RealtimeConversationItemMessageSystem | RealtimeConversationItemMessageUser | RealtimeConversationItemMessageAssistant | RealtimeConversationItemFunctionCall | RealtimeConversationItemFunctionCallOutput | RealtimeMCPApprovalResponse | RealtimeMCPListTools | RealtimeMCPToolCall | RealtimeMCPApprovalRequest'](union_of("type", {"message": ref("shared.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystem"), "function_call": ref("shared.realtime_conversation_item_function_call:RealtimeConversationItemFunctionCall"), "function_call_output": ref("shared.realtime_conversation_item_function_call_output:RealtimeConversationItemFunctionCallOutput"), "mcp_approval_response": ref("shared.realtime_mcp_approval_response:RealtimeMCPApprovalResponse"), "mcp_list_tools": ref("shared.realtime_mcp_list_tools:RealtimeMCPListTools"), "mcp_call": ref("shared.realtime_mcp_tool_call:RealtimeMCPToolCall"), "mcp_approval_request": ref("shared.realtime_mcp_approval_request:RealtimeMCPApprovalRequest")}))
-
-ResponseOutputItemAddedEvent = RealtimeBetaServerEventResponseOutputItemAdded
+    item = Field[
+        'RealtimeConversationItemMessageSystem | RealtimeConversationItemMessageUser |'
+        ' RealtimeConversationItemMessageAssistant | RealtimeConversationItemFunctionCall |'
+        ' RealtimeConversationItemFunctionCallOutput | RealtimeMCPApprovalResponse | RealtimeMCPListTools |'
+        ' RealtimeMCPToolCall | RealtimeMCPApprovalRequest'
+    ](
+        union_of(
+            "type",
+            {
+                "message": ref(
+                    "shared.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystem"
+                ),
+                "function_call": ref(
+                    "shared.realtime_conversation_item_function_call:RealtimeConversationItemFunctionCall"
+                ),
+                "function_call_output": ref(
+                    "shared.realtime_conversation_item_function_call_output:RealtimeConversationItemFunctionCallOutput"
+                ),
+                "mcp_approval_response": ref("shared.realtime_mcp_approval_response:RealtimeMCPApprovalResponse"),
+                "mcp_list_tools": ref("shared.realtime_mcp_list_tools:RealtimeMCPListTools"),
+                "mcp_call": ref("shared.realtime_mcp_tool_call:RealtimeMCPToolCall"),
+                "mcp_approval_request": ref("shared.realtime_mcp_approval_request:RealtimeMCPApprovalRequest"),
+            },
+        )
+    )

@@ -36,7 +36,11 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 class AudioTranscriptionResponse(BaseModel):
     __slots__ = ()
-    model = Field['str | Literal["whisper-1", "gpt-transcribe", "gpt-live-transcribe", "gpt-4o-mini-transcribe", "gpt-4o-mini-transcribe-2025-12-15", "gpt-4o-transcribe", "gpt-4o-transcribe-diarize", "gpt-realtime-whisper"] | None']()
+    model = Field[
+        'str | Literal["whisper-1", "gpt-transcribe", "gpt-live-transcribe", "gpt-4o-mini-transcribe",'
+        ' "gpt-4o-mini-transcribe-2025-12-15", "gpt-4o-transcribe", "gpt-4o-transcribe-diarize",'
+        ' "gpt-realtime-whisper"] | None'
+    ]()
     language = Field['str | None']()
     languages = Field['list[str] | None']()
     prompt = Field['str | None']()
@@ -59,14 +63,37 @@ class Session(BaseModel):
     id = Field['str | None']()
     object = Field['Literal["realtime.session"] | None']()
     modalities = Field['Any']()
-    model = Field['str | Literal["gpt-realtime", "gpt-realtime-1.5", "gpt-realtime-2025-08-28", "gpt-4o-realtime-preview", "gpt-4o-realtime-preview-2024-10-01", "gpt-4o-realtime-preview-2024-12-17", "gpt-4o-realtime-preview-2025-06-03", "gpt-4o-mini-realtime-preview", "gpt-4o-mini-realtime-preview-2024-12-17", "gpt-realtime-mini", "gpt-realtime-mini-2025-10-06", "gpt-realtime-mini-2025-12-15", "gpt-audio-1.5", "gpt-audio-mini", "gpt-audio-mini-2025-10-06", "gpt-audio-mini-2025-12-15"] | None']()
+    model = Field[
+        'str | Literal["gpt-realtime", "gpt-realtime-1.5", "gpt-realtime-2025-08-28", "gpt-4o-realtime-preview",'
+        ' "gpt-4o-realtime-preview-2024-10-01", "gpt-4o-realtime-preview-2024-12-17",'
+        ' "gpt-4o-realtime-preview-2025-06-03", "gpt-4o-mini-realtime-preview",'
+        ' "gpt-4o-mini-realtime-preview-2024-12-17", "gpt-realtime-mini", "gpt-realtime-mini-2025-10-06",'
+        ' "gpt-realtime-mini-2025-12-15", "gpt-audio-1.5", "gpt-audio-mini", "gpt-audio-mini-2025-10-06",'
+        ' "gpt-audio-mini-2025-12-15"] | None'
+    ]()
     instructions = Field['str | None']()
-    voice = Field['str | Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"] | None']()
+    voice = Field[
+        'str | Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"] | None'
+    ]()
     input_audio_format = Field['Literal["pcm16", "g711_ulaw", "g711_alaw"] | None']()
     output_audio_format = Field['Literal["pcm16", "g711_ulaw", "g711_alaw"] | None']()
-    input_audio_transcription = Field['AudioTranscriptionResponse | None'](ref("beta.realtime.session:AudioTranscriptionResponse"))
-    turn_detection = Field['RealtimeTurnDetectionServerVad | RealtimeTurnDetectionSemanticVad | None'](union_of("type", {"server_vad": ref("realtime.realtime_session_create_response_ga:RealtimeTurnDetectionServerVad"), "semantic_vad": ref("realtime.realtime_session_create_response_ga:RealtimeTurnDetectionSemanticVad")}))
-    input_audio_noise_reduction = Field['SessionInputAudioNoiseReduction | None'](ref("beta.realtime.session:SessionInputAudioNoiseReduction"))
+    input_audio_transcription = Field['AudioTranscriptionResponse | None'](
+        ref("beta.realtime.session:AudioTranscriptionResponse")
+    )
+    turn_detection = Field[
+        'RealtimeTurnDetectionServerVad | RealtimeTurnDetectionSemanticVad | None'
+    ](
+        union_of(
+            "type",
+            {
+                "server_vad": ref("realtime.realtime_session_create_response_ga:RealtimeTurnDetectionServerVad"),
+                "semantic_vad": ref("realtime.realtime_session_create_response_ga:RealtimeTurnDetectionSemanticVad"),
+            },
+        )
+    )
+    input_audio_noise_reduction = Field['SessionInputAudioNoiseReduction | None'](
+        ref("beta.realtime.session:SessionInputAudioNoiseReduction")
+    )
     speed = Field['float | None']()
     tracing = Field['Literal["auto"] | SessionTracing1 | None'](ref("beta.realtime.session:SessionTracing1"))
     tools = Field['list[RealtimeFunctionTool] | None'](list_of(ref("beta.realtime.session:RealtimeFunctionTool")))
@@ -79,7 +106,10 @@ class Session(BaseModel):
 
 
 class SessionInputAudioNoiseReduction(BaseModel):
-    """Configuration for input audio noise reduction. This can be set to `null` to turn off. Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the model. Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and model performance"""
+    """Configuration for input audio noise reduction. This can be set to `null` to turn off. Noise reduction filters audio
+    added to the input audio buffer before it is sent to VAD and the model. Filtering the audio can improve VAD and turn
+    detection accuracy (reducing false positives) and model performance
+    """
 
     __slots__ = ()
     type = Field['Literal["near_field", "far_field"] | None']()
@@ -95,12 +125,27 @@ class SessionTracing1(BaseModel):
 
 
 class SessionPrompt(BaseModel):
-    """Reference to a prompt template and its variables. [Learn more](/docs/guides/text?api-mode=responses#reusable-prompts)."""
+    """Reference to a prompt template and its variables. [Learn
+    more](/docs/guides/text?api-mode=responses#reusable-prompts).
+    """
 
     __slots__ = ()
     id = Field['str']()
     version = Field['str | None']()
-    variables = Field['dict[str, str | ResponseInputText | ResponseInputImage | ResponseInputFile] | None'](dict_of(union_of("type", {"input_text": ref("responses.response_input_text:ResponseInputText"), "input_image": ref("responses.response_input_image:ResponseInputImage"), "input_file": ref("responses.response_input_file:ResponseInputFile")})))
+    variables = Field[
+        'dict[str, str | ResponseInputText | ResponseInputImage | ResponseInputFile] | None'
+    ](
+        dict_of(
+            union_of(
+                "type",
+                {
+                    "input_text": ref("responses.response_input_text:ResponseInputText"),
+                    "input_image": ref("responses.response_input_image:ResponseInputImage"),
+                    "input_file": ref("responses.response_input_file:ResponseInputFile"),
+                },
+            )
+        )
+    )
 
 InputAudioNoiseReduction = SessionInputAudioNoiseReduction
 InputAudioTranscription = AudioTranscriptionResponse

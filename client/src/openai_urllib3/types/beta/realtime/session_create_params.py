@@ -12,7 +12,9 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.audio.speech_create_params import VoiceIdsOrCustomVoice2Param
     from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import Prompt0Param
-    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import RealtimeTruncationRetentionRatioParam
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import (
+        RealtimeTruncationRetentionRatioParam,
+    )
 
 __all__ = [
     "ClientSecret",
@@ -36,7 +38,11 @@ class SessionCreateParams(TypedDict, total=False):
     client_secret: Required[SessionCreateParamsClientSecretParam]
     modalities: Any
     instructions: str
-    voice: Union[str, Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"], VoiceIdsOrCustomVoice2Param]
+    voice: Union[
+        str,
+        Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"],
+        VoiceIdsOrCustomVoice2Param,
+    ]
     input_audio_format: str
     output_audio_format: str
     input_audio_transcription: SessionCreateParamsInputAudioTranscriptionParam
@@ -58,7 +64,10 @@ class SessionCreateParamsClientSecretParam(TypedDict, total=False):
 
 
 class SessionCreateParamsInputAudioTranscriptionParam(TypedDict, total=False):
-    """Configuration for input audio transcription, defaults to off and can be set to `null` to turn off once on. Input audio transcription is not native to the model, since the model consumes audio directly. Transcription runs asynchronously and should be treated as rough guidance rather than the represen"""
+    """Configuration for input audio transcription, defaults to off and can be set to `null` to turn off once on. Input
+    audio transcription is not native to the model, since the model consumes audio directly. Transcription runs
+    asynchronously and should be treated as rough guidance rather than the represen
+    """
     model: str
 
 
@@ -70,7 +79,9 @@ class SessionCreateParamsTracing1Param(TypedDict, total=False):
 
 
 class SessionCreateParamsTurnDetectionParam(TypedDict, total=False):
-    """Configuration for turn detection. Can be set to `null` to turn off. Server VAD means that the model will detect the start and end of speech based on audio volume and respond at the end of user speech."""
+    """Configuration for turn detection. Can be set to `null` to turn off. Server VAD means that the model will detect the
+    start and end of speech based on audio volume and respond at the end of user speech.
+    """
     type: str
     threshold: float
     prefix_padding_ms: int
@@ -89,7 +100,11 @@ class RealtimeSessionCreateRequestParam(TypedDict, total=False):
     client_secret: Required[SessionCreateParamsClientSecretParam]
     modalities: Any
     instructions: str
-    voice: Union[str, Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"], VoiceIdsOrCustomVoice2Param]
+    voice: Union[
+        str,
+        Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"],
+        VoiceIdsOrCustomVoice2Param,
+    ]
     input_audio_format: str
     output_audio_format: str
     input_audio_transcription: SessionCreateParamsInputAudioTranscriptionParam

@@ -47,9 +47,15 @@ class SessionCreateResponse(BaseModel):
     model = Field['str | None']()
     output_modalities = Field['Any']()
     instructions = Field['str | None']()
-    audio = Field['SessionCreateResponseAudio | None'](ref("beta.realtime.session_create_response:SessionCreateResponseAudio"))
-    tracing = Field['Literal["auto"] | SessionCreateResponseTracing1 | None'](ref("beta.realtime.session_create_response:SessionCreateResponseTracing1"))
-    turn_detection = Field['SessionCreateResponseTurnDetection | None'](ref("beta.realtime.session_create_response:SessionCreateResponseTurnDetection"))
+    audio = Field['SessionCreateResponseAudio | None'](
+        ref("beta.realtime.session_create_response:SessionCreateResponseAudio")
+    )
+    tracing = Field['Literal["auto"] | SessionCreateResponseTracing1 | None'](
+        ref("beta.realtime.session_create_response:SessionCreateResponseTracing1")
+    )
+    turn_detection = Field['SessionCreateResponseTurnDetection | None'](
+        ref("beta.realtime.session_create_response:SessionCreateResponseTurnDetection")
+    )
     tools = Field['list[RealtimeFunctionTool] | None'](list_of(ref("beta.realtime.session:RealtimeFunctionTool")))
     tool_choice = Field['str | None']()
     max_output_tokens = Field['int | Literal["inf"] | None']()
@@ -59,16 +65,35 @@ class SessionCreateResponseAudio(BaseModel):
     """Configuration for input and output audio for the session."""
 
     __slots__ = ()
-    input = Field['SessionCreateResponseAudioInput | None'](ref("beta.realtime.session_create_response:SessionCreateResponseAudioInput"))
-    output = Field['SessionCreateResponseAudioOutput | None'](ref("beta.realtime.session_create_response:SessionCreateResponseAudioOutput"))
+    input = Field['SessionCreateResponseAudioInput | None'](
+        ref("beta.realtime.session_create_response:SessionCreateResponseAudioInput")
+    )
+    output = Field['SessionCreateResponseAudioOutput | None'](
+        ref("beta.realtime.session_create_response:SessionCreateResponseAudioOutput")
+    )
 
 
 class SessionCreateResponseAudioInput(BaseModel):
     __slots__ = ()
-    format = Field['RealtimeAudioFormatsAudioPcm | RealtimeAudioFormatsAudioPcmu | RealtimeAudioFormatsAudioPcma | None'](union_of("type", {"audio/pcm": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcm"), "audio/pcmu": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcmu"), "audio/pcma": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcma")}))
+    format = Field[
+        'RealtimeAudioFormatsAudioPcm | RealtimeAudioFormatsAudioPcmu | RealtimeAudioFormatsAudioPcma | None'
+    ](
+        union_of(
+            "type",
+            {
+                "audio/pcm": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcm"),
+                "audio/pcmu": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcmu"),
+                "audio/pcma": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcma"),
+            },
+        )
+    )
     transcription = Field['AudioTranscriptionResponse | None'](ref("beta.realtime.session:AudioTranscriptionResponse"))
-    noise_reduction = Field['SessionCreateResponseAudioInputNoiseReduction | None'](ref("beta.realtime.session_create_response:SessionCreateResponseAudioInputNoiseReduction"))
-    turn_detection = Field['SessionCreateResponseAudioInputTurnDetection | None'](ref("beta.realtime.session_create_response:SessionCreateResponseAudioInputTurnDetection"))
+    noise_reduction = Field['SessionCreateResponseAudioInputNoiseReduction | None'](
+        ref("beta.realtime.session_create_response:SessionCreateResponseAudioInputNoiseReduction")
+    )
+    turn_detection = Field['SessionCreateResponseAudioInputTurnDetection | None'](
+        ref("beta.realtime.session_create_response:SessionCreateResponseAudioInputTurnDetection")
+    )
 
 
 class SessionCreateResponseAudioInputNoiseReduction(BaseModel):
@@ -90,8 +115,21 @@ class SessionCreateResponseAudioInputTurnDetection(BaseModel):
 
 class SessionCreateResponseAudioOutput(BaseModel):
     __slots__ = ()
-    format = Field['RealtimeAudioFormatsAudioPcm | RealtimeAudioFormatsAudioPcmu | RealtimeAudioFormatsAudioPcma | None'](union_of("type", {"audio/pcm": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcm"), "audio/pcmu": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcmu"), "audio/pcma": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcma")}))
-    voice = Field['str | Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"] | None']()
+    format = Field[
+        'RealtimeAudioFormatsAudioPcm | RealtimeAudioFormatsAudioPcmu | RealtimeAudioFormatsAudioPcma | None'
+    ](
+        union_of(
+            "type",
+            {
+                "audio/pcm": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcm"),
+                "audio/pcmu": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcmu"),
+                "audio/pcma": ref("realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcma"),
+            },
+        )
+    )
+    voice = Field[
+        'str | Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"] | None'
+    ]()
     speed = Field['float | None']()
 
 
@@ -105,7 +143,9 @@ class SessionCreateResponseTracing1(BaseModel):
 
 
 class SessionCreateResponseTurnDetection(BaseModel):
-    """Configuration for turn detection. Can be set to `null` to turn off. Server VAD means that the model will detect the start and end of speech based on audio volume and respond at the end of user speech."""
+    """Configuration for turn detection. Can be set to `null` to turn off. Server VAD means that the model will detect the
+    start and end of speech based on audio volume and respond at the end of user speech.
+    """
 
     __slots__ = ()
     type = Field['str | None']()

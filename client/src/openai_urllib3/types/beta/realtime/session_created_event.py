@@ -22,7 +22,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class SessionCreatedEvent(BaseModel):
-    """Returned when a Session is created. Emitted automatically when a new connection is established as the first server event. This event will contain the default Session configuration."""
+    """Returned when a Session is created. Emitted automatically when a new connection is established as the first server
+    event. This event will contain the default Session configuration.
+    """
 
     __slots__ = ()
     event_id = Field['str']()

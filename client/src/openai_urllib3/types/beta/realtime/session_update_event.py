@@ -36,33 +36,58 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class SessionUpdateEvent(BaseModel):
-    """Send this event to update the session’s default configuration. The client may send this event at any time to update any field, except for `voice`. However, note that once a session has been initialized with a particular `model`, it can’t be changed to another model using `session.update`."""
+    """Send this event to update the session’s default configuration. The client may send this event at any time to update
+    any field, except for `voice`. However, note that once a session has been initialized with a particular `model`, it
+    can’t be changed to another model using `session.update`.
+    """
 
     __slots__ = ()
     event_id = Field['str | None']()
     type = Field['Literal["session.update"]']()
-    session = Field['RealtimeSessionCreateRequest'](ref("beta.realtime.session_update_event:RealtimeSessionCreateRequest"))
+    session = Field['RealtimeSessionCreateRequest'](
+        ref("beta.realtime.session_update_event:RealtimeSessionCreateRequest")
+    )
 
 
 class RealtimeSessionCreateRequest(BaseModel):
     """A new Realtime session configuration, with an ephemeral key. Default TTL for keys is one minute."""
 
     __slots__ = ()
-    client_secret = Field['RealtimeSessionCreateRequestClientSecret'](ref("beta.realtime.session_update_event:RealtimeSessionCreateRequestClientSecret"))
+    client_secret = Field['RealtimeSessionCreateRequestClientSecret'](
+        ref("beta.realtime.session_update_event:RealtimeSessionCreateRequestClientSecret")
+    )
     modalities = Field['Any']()
     instructions = Field['str | None']()
-    voice = Field['str | Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"] | VoiceIdsOrCustomVoice2 | None'](ref("beta.realtime.response_create_event:VoiceIdsOrCustomVoice2"))
+    voice = Field[
+        'str | Literal["alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "verse", "marin", "cedar"] |'
+        ' VoiceIdsOrCustomVoice2 | None'
+    ](ref("beta.realtime.response_create_event:VoiceIdsOrCustomVoice2"))
     input_audio_format = Field['str | None']()
     output_audio_format = Field['str | None']()
-    input_audio_transcription = Field['RealtimeSessionCreateRequestInputAudioTranscription | None'](ref("beta.realtime.session_update_event:RealtimeSessionCreateRequestInputAudioTranscription"))
+    input_audio_transcription = Field[
+        'RealtimeSessionCreateRequestInputAudioTranscription | None'
+    ](ref("beta.realtime.session_update_event:RealtimeSessionCreateRequestInputAudioTranscription"))
     speed = Field['float | None']()
-    tracing = Field['Literal["auto"] | RealtimeSessionCreateRequestTracing1 | None'](ref("beta.realtime.session_update_event:RealtimeSessionCreateRequestTracing1"))
-    turn_detection = Field['RealtimeSessionCreateRequestTurnDetection | None'](ref("beta.realtime.session_update_event:RealtimeSessionCreateRequestTurnDetection"))
-    tools = Field['list[RealtimeSessionCreateRequestTool] | None'](list_of(ref("beta.realtime.session_update_event:RealtimeSessionCreateRequestTool")))
+    tracing = Field[
+        'Literal["auto"] | RealtimeSessionCreateRequestTracing1 | None'
+    ](ref("beta.realtime.session_update_event:RealtimeSessionCreateRequestTracing1"))
+    turn_detection = Field['RealtimeSessionCreateRequestTurnDetection | None'](
+        ref("beta.realtime.session_update_event:RealtimeSessionCreateRequestTurnDetection")
+    )
+    tools = Field['list[RealtimeSessionCreateRequestTool] | None'](
+        list_of(ref("beta.realtime.session_update_event:RealtimeSessionCreateRequestTool"))
+    )
     tool_choice = Field['str | None']()
     temperature = Field['float | None']()
     max_response_output_tokens = Field['int | Literal["inf"] | None']()
-    truncation = Field['Literal["auto", "disabled"] | RealtimeTruncationRetentionRatio | None'](union_of("type", {"retention_ratio": ref("realtime.realtime_session_create_response_ga:RealtimeTruncationRetentionRatio")}))
+    truncation = Field[
+        'Literal["auto", "disabled"] | RealtimeTruncationRetentionRatio | None'
+    ](
+        union_of(
+            "type",
+            {"retention_ratio": ref("realtime.realtime_session_create_response_ga:RealtimeTruncationRetentionRatio")},
+        )
+    )
     prompt = Field['Prompt | None'](ref("realtime.realtime_session_create_response_ga:Prompt"))
 
 
@@ -75,7 +100,10 @@ class RealtimeSessionCreateRequestClientSecret(BaseModel):
 
 
 class RealtimeSessionCreateRequestInputAudioTranscription(BaseModel):
-    """Configuration for input audio transcription, defaults to off and can be set to `null` to turn off once on. Input audio transcription is not native to the model, since the model consumes audio directly. Transcription runs asynchronously and should be treated as rough guidance rather than the represen"""
+    """Configuration for input audio transcription, defaults to off and can be set to `null` to turn off once on. Input
+    audio transcription is not native to the model, since the model consumes audio directly. Transcription runs
+    asynchronously and should be treated as rough guidance rather than the represen
+    """
 
     __slots__ = ()
     model = Field['str | None']()
@@ -91,7 +119,9 @@ class RealtimeSessionCreateRequestTracing1(BaseModel):
 
 
 class RealtimeSessionCreateRequestTurnDetection(BaseModel):
-    """Configuration for turn detection. Can be set to `null` to turn off. Server VAD means that the model will detect the start and end of speech based on audio volume and respond at the end of user speech."""
+    """Configuration for turn detection. Can be set to `null` to turn off. Server VAD means that the model will detect the
+    start and end of speech based on audio volume and respond at the end of user speech.
+    """
 
     __slots__ = ()
     type = Field['str | None']()

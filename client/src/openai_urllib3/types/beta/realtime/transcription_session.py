@@ -31,11 +31,17 @@ class TranscriptionSession(BaseModel):
     """A new Realtime transcription session configuration."""
 
     __slots__ = ()
-    client_secret = Field['TranscriptionSessionClientSecret'](ref("beta.realtime.transcription_session:TranscriptionSessionClientSecret"))
+    client_secret = Field['TranscriptionSessionClientSecret'](
+        ref("beta.realtime.transcription_session:TranscriptionSessionClientSecret")
+    )
     modalities = Field['Any']()
     input_audio_format = Field['str | None']()
-    input_audio_transcription = Field['AudioTranscriptionResponse | None'](ref("beta.realtime.session:AudioTranscriptionResponse"))
-    turn_detection = Field['TranscriptionSessionTurnDetection | None'](ref("beta.realtime.transcription_session:TranscriptionSessionTurnDetection"))
+    input_audio_transcription = Field['AudioTranscriptionResponse | None'](
+        ref("beta.realtime.session:AudioTranscriptionResponse")
+    )
+    turn_detection = Field['TranscriptionSessionTurnDetection | None'](
+        ref("beta.realtime.transcription_session:TranscriptionSessionTurnDetection")
+    )
 
 
 class TranscriptionSessionClientSecret(BaseModel):
@@ -47,7 +53,9 @@ class TranscriptionSessionClientSecret(BaseModel):
 
 
 class TranscriptionSessionTurnDetection(BaseModel):
-    """Configuration for turn detection. Can be set to `null` to turn off. Server VAD means that the model will detect the start and end of speech based on audio volume and respond at the end of user speech."""
+    """Configuration for turn detection. Can be set to `null` to turn off. Server VAD means that the model will detect the
+    start and end of speech based on audio volume and respond at the end of user speech.
+    """
 
     __slots__ = ()
     type = Field['str | None']()

@@ -26,7 +26,19 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class AudioTranscriptionParam(TypedDict, total=False):
-    model: Union[str, Literal["whisper-1", "gpt-transcribe", "gpt-live-transcribe", "gpt-4o-mini-transcribe", "gpt-4o-mini-transcribe-2025-12-15", "gpt-4o-transcribe", "gpt-4o-transcribe-diarize", "gpt-realtime-whisper"]]
+    model: Union[
+        str,
+        Literal[
+            "whisper-1",
+            "gpt-transcribe",
+            "gpt-live-transcribe",
+            "gpt-4o-mini-transcribe",
+            "gpt-4o-mini-transcribe-2025-12-15",
+            "gpt-4o-transcribe",
+            "gpt-4o-transcribe-diarize",
+            "gpt-realtime-whisper",
+        ],
+    ]
     language: str
     languages: Iterable[str]
     keywords: Iterable[str]
@@ -43,7 +55,9 @@ class TranscriptionSessionCreateParams(TypedDict, total=False):
 
 
 class TranscriptionSessionCreateParamsTurnDetectionParam(TypedDict, total=False):
-    """Configuration for turn detection. Can be set to `null` to turn off. Server VAD means that the model will detect the start and end of speech based on audio volume and respond at the end of user speech."""
+    """Configuration for turn detection. Can be set to `null` to turn off. Server VAD means that the model will detect the
+    start and end of speech based on audio volume and respond at the end of user speech.
+    """
     type: Literal["server_vad"]
     threshold: float
     prefix_padding_ms: int
@@ -51,7 +65,10 @@ class TranscriptionSessionCreateParamsTurnDetectionParam(TypedDict, total=False)
 
 
 class TranscriptionSessionCreateParamsInputAudioNoiseReductionParam(TypedDict, total=False):
-    """Configuration for input audio noise reduction. This can be set to `null` to turn off. Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the model. Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and model performance"""
+    """Configuration for input audio noise reduction. This can be set to `null` to turn off. Noise reduction filters audio
+    added to the input audio buffer before it is sent to VAD and the model. Filtering the audio can improve VAD and turn
+    detection accuracy (reducing false positives) and model performance
+    """
     type: Literal["near_field", "far_field"]
 
 

@@ -30,7 +30,11 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 class AudioTranscription(BaseModel):
     __slots__ = ()
-    model = Field['str | Literal["whisper-1", "gpt-transcribe", "gpt-live-transcribe", "gpt-4o-mini-transcribe", "gpt-4o-mini-transcribe-2025-12-15", "gpt-4o-transcribe", "gpt-4o-transcribe-diarize", "gpt-realtime-whisper"] | None']()
+    model = Field[
+        'str | Literal["whisper-1", "gpt-transcribe", "gpt-live-transcribe", "gpt-4o-mini-transcribe",'
+        ' "gpt-4o-mini-transcribe-2025-12-15", "gpt-4o-transcribe", "gpt-4o-transcribe-diarize",'
+        ' "gpt-realtime-whisper"] | None'
+    ]()
     language = Field['str | None']()
     languages = Field['list[str] | None']()
     keywords = Field['list[str] | None']()
@@ -44,22 +48,36 @@ class TranscriptionSessionUpdate(BaseModel):
     __slots__ = ()
     event_id = Field['str | None']()
     type = Field['Literal["transcription_session.update"]']()
-    session = Field['RealtimeTranscriptionSessionCreateRequest'](ref("beta.realtime.transcription_session_update:RealtimeTranscriptionSessionCreateRequest"))
+    session = Field['RealtimeTranscriptionSessionCreateRequest'](
+        ref("beta.realtime.transcription_session_update:RealtimeTranscriptionSessionCreateRequest")
+    )
 
 
 class RealtimeTranscriptionSessionCreateRequest(BaseModel):
     """Realtime transcription session object configuration."""
 
     __slots__ = ()
-    turn_detection = Field['RealtimeTranscriptionSessionCreateRequestTurnDetection | None'](ref("beta.realtime.transcription_session_update:RealtimeTranscriptionSessionCreateRequestTurnDetection"))
-    input_audio_noise_reduction = Field['RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction | None'](ref("beta.realtime.transcription_session_update:RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction"))
+    turn_detection = Field[
+        'RealtimeTranscriptionSessionCreateRequestTurnDetection | None'
+    ](ref("beta.realtime.transcription_session_update:RealtimeTranscriptionSessionCreateRequestTurnDetection"))
+    input_audio_noise_reduction = Field[
+        'RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction | None'
+    ](
+        ref(
+            "beta.realtime.transcription_session_update:RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction"
+        )
+    )
     input_audio_format = Field['Literal["pcm16", "g711_ulaw", "g711_alaw"] | None']()
-    input_audio_transcription = Field['AudioTranscription | None'](ref("beta.realtime.transcription_session_update:AudioTranscription"))
+    input_audio_transcription = Field['AudioTranscription | None'](
+        ref("beta.realtime.transcription_session_update:AudioTranscription")
+    )
     include = Field['list[Literal["item.input_audio_transcription.logprobs"]] | None']()
 
 
 class RealtimeTranscriptionSessionCreateRequestTurnDetection(BaseModel):
-    """Configuration for turn detection. Can be set to `null` to turn off. Server VAD means that the model will detect the start and end of speech based on audio volume and respond at the end of user speech."""
+    """Configuration for turn detection. Can be set to `null` to turn off. Server VAD means that the model will detect the
+    start and end of speech based on audio volume and respond at the end of user speech.
+    """
 
     __slots__ = ()
     type = Field['Literal["server_vad"] | None']()
@@ -69,7 +87,10 @@ class RealtimeTranscriptionSessionCreateRequestTurnDetection(BaseModel):
 
 
 class RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction(BaseModel):
-    """Configuration for input audio noise reduction. This can be set to `null` to turn off. Noise reduction filters audio added to the input audio buffer before it is sent to VAD and the model. Filtering the audio can improve VAD and turn detection accuracy (reducing false positives) and model performance"""
+    """Configuration for input audio noise reduction. This can be set to `null` to turn off. Noise reduction filters audio
+    added to the input audio buffer before it is sent to VAD and the model. Filtering the audio can improve VAD and turn
+    detection accuracy (reducing false positives) and model performance
+    """
 
     __slots__ = ()
     type = Field['Literal["near_field", "far_field"] | None']()

@@ -22,7 +22,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class TranscriptionSessionUpdatedEvent(BaseModel):
-    """Returned when a transcription session is updated with a `transcription_session.update` event, unless  there is an error."""
+    """Returned when a transcription session is updated with a `transcription_session.update` event, unless  there is an
+    error.
+    """
 
     __slots__ = ()
     event_id = Field['str']()

@@ -7,10 +7,16 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from openai_urllib3.types.beta.responses.beta_response_item_list import BetaResponseItemList as BetaResponseItemList
-    from openai_urllib3.types.beta.responses.input_token_count_params import BetaTokenCountsBodyParam as BetaTokenCountsBodyParam
+    from openai_urllib3.types.beta.responses.input_token_count_params import (
+        BetaTokenCountsBodyParam as BetaTokenCountsBodyParam,
+    )
     from openai_urllib3.types.beta.responses.input_item_list_params import InputItemListParams as InputItemListParams
-    from openai_urllib3.types.beta.responses.input_token_count_params import InputTokenCountParams as InputTokenCountParams
-    from openai_urllib3.types.beta.responses.input_token_count_response import InputTokenCountResponse as InputTokenCountResponse
+    from openai_urllib3.types.beta.responses.input_token_count_params import (
+        InputTokenCountParams as InputTokenCountParams,
+    )
+    from openai_urllib3.types.beta.responses.input_token_count_response import (
+        InputTokenCountResponse as InputTokenCountResponse,
+    )
 
 _NAMES: dict[str, str] = {
     "BetaResponseItemList": "beta.responses.beta_response_item_list:BetaResponseItemList",

@@ -26,7 +26,60 @@ class BetaResponseItemList(BaseModel):
 
     __slots__ = ()
     object = Field['Literal["list"]']()
-    data = Field['list[BetaResponseItem]'](list_of(union_of("type", {"message": ref("beta.beta_response_input_message_item:BetaResponseInputMessageItem"), "file_search_call": ref("beta.beta_response_file_search_tool_call:BetaResponseFileSearchToolCall"), "computer_call": ref("beta.beta_response_computer_tool_call:BetaResponseComputerToolCall"), "computer_call_output": ref("beta.beta_response_computer_tool_call_output_item:BetaResponseComputerToolCallOutputItem"), "web_search_call": ref("beta.beta_response_function_web_search:BetaResponseFunctionWebSearch"), "function_call": ref("beta.beta_response_function_tool_call_item:BetaResponseFunctionToolCallItem"), "function_call_output": ref("beta.beta_response_function_tool_call_output_item:BetaResponseFunctionToolCallOutputItem"), "agent_message": ref("beta.beta_response_item:BetaAgentMessage"), "multi_agent_call": ref("beta.beta_response_item:BetaMultiAgentCall"), "multi_agent_call_output": ref("beta.beta_response_item:BetaMultiAgentCallOutput"), "tool_search_call": ref("beta.beta_response_tool_search_call:BetaResponseToolSearchCall"), "tool_search_output": ref("beta.beta_response_tool_search_output_item:BetaResponseToolSearchOutputItem"), "additional_tools": ref("beta.beta_response_item:BetaAdditionalTools"), "reasoning": ref("beta.beta_response_reasoning_item:BetaResponseReasoningItem"), "program": ref("beta.beta_response_item:BetaProgram"), "program_output": ref("beta.beta_response_item:BetaProgramOutput"), "compaction": ref("beta.beta_response_compaction_item:BetaResponseCompactionItem"), "image_generation_call": ref("beta.beta_response_input_item:BetaImageGenToolCall"), "code_interpreter_call": ref("beta.beta_response_code_interpreter_tool_call:BetaResponseCodeInterpreterToolCall"), "local_shell_call": ref("beta.beta_response_input_item:BetaLocalShellToolCall"), "local_shell_call_output": ref("beta.beta_response_input_item:BetaLocalShellToolCallOutput"), "shell_call": ref("beta.beta_response_function_shell_tool_call:BetaResponseFunctionShellToolCall"), "shell_call_output": ref("beta.beta_response_function_shell_tool_call_output:BetaResponseFunctionShellToolCallOutput"), "apply_patch_call": ref("beta.beta_response_apply_patch_tool_call:BetaResponseApplyPatchToolCall"), "apply_patch_call_output": ref("beta.beta_response_apply_patch_tool_call_output:BetaResponseApplyPatchToolCallOutput"), "mcp_list_tools": ref("beta.beta_response_input_item:BetaMCPListTools"), "mcp_approval_request": ref("beta.beta_response_input_item:BetaMCPApprovalRequest"), "mcp_approval_response": ref("beta.beta_response_item:BetaMCPApprovalResponseResource"), "mcp_call": ref("beta.beta_response_input_item:BetaMCPToolCall"), "custom_tool_call": ref("beta.beta_response_custom_tool_call_item:BetaResponseCustomToolCallItem"), "custom_tool_call_output": ref("beta.beta_response_custom_tool_call_output_item:BetaResponseCustomToolCallOutputItem")})))
+    data = Field['list[BetaResponseItem]'](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "message": ref("beta.beta_response_input_message_item:BetaResponseInputMessageItem"),
+                    "file_search_call": ref("beta.beta_response_file_search_tool_call:BetaResponseFileSearchToolCall"),
+                    "computer_call": ref("beta.beta_response_computer_tool_call:BetaResponseComputerToolCall"),
+                    "computer_call_output": ref(
+                        "beta.beta_response_computer_tool_call_output_item:BetaResponseComputerToolCallOutputItem"
+                    ),
+                    "web_search_call": ref("beta.beta_response_function_web_search:BetaResponseFunctionWebSearch"),
+                    "function_call": ref("beta.beta_response_function_tool_call_item:BetaResponseFunctionToolCallItem"),
+                    "function_call_output": ref(
+                        "beta.beta_response_function_tool_call_output_item:BetaResponseFunctionToolCallOutputItem"
+                    ),
+                    "agent_message": ref("beta.beta_response_item:BetaAgentMessage"),
+                    "multi_agent_call": ref("beta.beta_response_item:BetaMultiAgentCall"),
+                    "multi_agent_call_output": ref("beta.beta_response_item:BetaMultiAgentCallOutput"),
+                    "tool_search_call": ref("beta.beta_response_tool_search_call:BetaResponseToolSearchCall"),
+                    "tool_search_output": ref(
+                        "beta.beta_response_tool_search_output_item:BetaResponseToolSearchOutputItem"
+                    ),
+                    "additional_tools": ref("beta.beta_response_item:BetaAdditionalTools"),
+                    "reasoning": ref("beta.beta_response_reasoning_item:BetaResponseReasoningItem"),
+                    "program": ref("beta.beta_response_item:BetaProgram"),
+                    "program_output": ref("beta.beta_response_item:BetaProgramOutput"),
+                    "compaction": ref("beta.beta_response_compaction_item:BetaResponseCompactionItem"),
+                    "image_generation_call": ref("beta.beta_response_input_item:BetaImageGenToolCall"),
+                    "code_interpreter_call": ref(
+                        "beta.beta_response_code_interpreter_tool_call:BetaResponseCodeInterpreterToolCall"
+                    ),
+                    "local_shell_call": ref("beta.beta_response_input_item:BetaLocalShellToolCall"),
+                    "local_shell_call_output": ref("beta.beta_response_input_item:BetaLocalShellToolCallOutput"),
+                    "shell_call": ref("beta.beta_response_function_shell_tool_call:BetaResponseFunctionShellToolCall"),
+                    "shell_call_output": ref(
+                        "beta.beta_response_function_shell_tool_call_output:BetaResponseFunctionShellToolCallOutput"
+                    ),
+                    "apply_patch_call": ref("beta.beta_response_apply_patch_tool_call:BetaResponseApplyPatchToolCall"),
+                    "apply_patch_call_output": ref(
+                        "beta.beta_response_apply_patch_tool_call_output:BetaResponseApplyPatchToolCallOutput"
+                    ),
+                    "mcp_list_tools": ref("beta.beta_response_input_item:BetaMCPListTools"),
+                    "mcp_approval_request": ref("beta.beta_response_input_item:BetaMCPApprovalRequest"),
+                    "mcp_approval_response": ref("beta.beta_response_item:BetaMCPApprovalResponseResource"),
+                    "mcp_call": ref("beta.beta_response_input_item:BetaMCPToolCall"),
+                    "custom_tool_call": ref("beta.beta_response_custom_tool_call_item:BetaResponseCustomToolCallItem"),
+                    "custom_tool_call_output": ref(
+                        "beta.beta_response_custom_tool_call_output_item:BetaResponseCustomToolCallOutputItem"
+                    ),
+                },
+            )
+        )
+    )
     has_more = Field['bool']()
     first_id = Field['str']()
     last_id = Field['str']()

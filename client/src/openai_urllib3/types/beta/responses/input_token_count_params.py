@@ -21,11 +21,15 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_function_shell_tool_param import BetaFunctionShellToolParam
     from openai_urllib3.types.beta.beta_function_tool_param import BetaFunctionToolParam
     from openai_urllib3.types.beta.beta_namespace_tool_param import BetaNamespaceToolParam
-    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaResponseCodeInterpreterToolCallParam
+    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import (
+        BetaResponseCodeInterpreterToolCallParam,
+    )
     from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaResponseCompactionItemParamParam
     from openai_urllib3.types.beta.beta_response_computer_tool_call_param import BetaResponseComputerToolCallParam
     from openai_urllib3.types.beta.beta_response_conversation_param_param import BetaResponseConversationParamParam
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaResponseCustomToolCallOutputParam
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
+        BetaResponseCustomToolCallOutputParam,
+    )
     from openai_urllib3.types.beta.beta_response_custom_tool_call_param import BetaResponseCustomToolCallParam
     from openai_urllib3.types.beta.beta_response_file_search_tool_call_param import BetaResponseFileSearchToolCallParam
     from openai_urllib3.types.beta.beta_response_function_tool_call_param import BetaResponseFunctionToolCallParam
@@ -58,8 +62,12 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaImageGenToolParam
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaLocalShellToolParam
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaMCPToolParam
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaProgrammaticToolCallingParam
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaResponseToolSearchOutputItemParamParam
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import (
+        BetaProgrammaticToolCallingParam,
+    )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import (
+        BetaResponseToolSearchOutputItemParamParam,
+    )
     from openai_urllib3.types.beta.beta_tool_choice_allowed_param import BetaToolChoiceAllowedParam
     from openai_urllib3.types.beta.beta_tool_choice_apply_patch_param import BetaToolChoiceApplyPatchParam
     from openai_urllib3.types.beta.beta_tool_choice_custom_param import BetaToolChoiceCustomParam
@@ -75,7 +83,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.response_create_params import BetaSpecificProgrammaticToolCallingParam
     from openai_urllib3.types.beta.response_create_params import BetaReasoningParam as Reasoning
     from openai_urllib3.types.beta.beta_response_text_config_param import BetaResponseTextConfigParam as Text
-    from openai_urllib3.types.beta.response_create_params import BetaSpecificProgrammaticToolCallingParam as ToolChoiceBetaSpecificProgrammaticToolCallingParam
+    from openai_urllib3.types.beta.response_create_params import (
+        BetaSpecificProgrammaticToolCallingParam as ToolChoiceBetaSpecificProgrammaticToolCallingParam,
+    )
 
 __all__ = [
     "BetaTokenCountsBodyParam",
@@ -90,32 +100,184 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 class InputTokenCountParams(TypedDict, total=False):
     model: Optional[str]
-    input: Optional[Union[str, Iterable[Union[BetaEasyInputMessageParam, BetaInputMessageParam, BetaOutputMessageParam, BetaResponseFileSearchToolCallParam, BetaResponseComputerToolCallParam, BetaComputerCallOutputItemParam, BetaResponseFunctionWebSearchParam, BetaResponseFunctionToolCallParam, BetaFunctionCallOutputItemParam, BetaAgentMessageItemParam, BetaMultiAgentCallItemParam, BetaMultiAgentCallOutputItemParam, BetaToolSearchCallItemParam, BetaResponseToolSearchOutputItemParamParam, BetaAdditionalToolsItemParam, BetaResponseReasoningItemParam, BetaResponseCompactionItemParamParam, BetaImageGenToolCallParam, BetaResponseCodeInterpreterToolCallParam, BetaLocalShellToolCallParam, BetaLocalShellToolCallOutputParam, BetaFunctionShellCallItemParam, BetaFunctionShellCallOutputItemParam, BetaApplyPatchToolCallItemParam, BetaApplyPatchToolCallOutputItemParam, BetaMCPListToolsParam, BetaMCPApprovalRequestParam, BetaMCPApprovalResponseParam, BetaMCPToolCallParam, BetaResponseCustomToolCallOutputParam, BetaResponseCustomToolCallParam, BetaCompactionTriggerItemParam, BetaItemReferenceParam, BetaProgramItemParam, BetaProgramOutputItemParam]]]]
+    input: Optional[
+        Union[
+            str,
+            Iterable[
+                Union[
+                    BetaEasyInputMessageParam,
+                    BetaInputMessageParam,
+                    BetaOutputMessageParam,
+                    BetaResponseFileSearchToolCallParam,
+                    BetaResponseComputerToolCallParam,
+                    BetaComputerCallOutputItemParam,
+                    BetaResponseFunctionWebSearchParam,
+                    BetaResponseFunctionToolCallParam,
+                    BetaFunctionCallOutputItemParam,
+                    BetaAgentMessageItemParam,
+                    BetaMultiAgentCallItemParam,
+                    BetaMultiAgentCallOutputItemParam,
+                    BetaToolSearchCallItemParam,
+                    BetaResponseToolSearchOutputItemParamParam,
+                    BetaAdditionalToolsItemParam,
+                    BetaResponseReasoningItemParam,
+                    BetaResponseCompactionItemParamParam,
+                    BetaImageGenToolCallParam,
+                    BetaResponseCodeInterpreterToolCallParam,
+                    BetaLocalShellToolCallParam,
+                    BetaLocalShellToolCallOutputParam,
+                    BetaFunctionShellCallItemParam,
+                    BetaFunctionShellCallOutputItemParam,
+                    BetaApplyPatchToolCallItemParam,
+                    BetaApplyPatchToolCallOutputItemParam,
+                    BetaMCPListToolsParam,
+                    BetaMCPApprovalRequestParam,
+                    BetaMCPApprovalResponseParam,
+                    BetaMCPToolCallParam,
+                    BetaResponseCustomToolCallOutputParam,
+                    BetaResponseCustomToolCallParam,
+                    BetaCompactionTriggerItemParam,
+                    BetaItemReferenceParam,
+                    BetaProgramItemParam,
+                    BetaProgramOutputItemParam,
+                ]
+            ],
+        ]
+    ]
     previous_response_id: Optional[str]
-    tools: Optional[Iterable[Union[BetaFunctionToolParam, BetaFileSearchToolParam, BetaComputerToolParam, BetaComputerUsePreviewToolParam, BetaWebSearchToolParam, BetaMCPToolParam, BetaCodeInterpreterToolParam, BetaProgrammaticToolCallingParam, BetaImageGenToolParam, BetaLocalShellToolParam, BetaFunctionShellToolParam, BetaCustomToolParam, BetaNamespaceToolParam, BetaToolSearchToolParam, BetaWebSearchPreviewToolParam, BetaApplyPatchToolParam]]]
+    tools: Optional[
+        Iterable[
+            Union[
+                BetaFunctionToolParam,
+                BetaFileSearchToolParam,
+                BetaComputerToolParam,
+                BetaComputerUsePreviewToolParam,
+                BetaWebSearchToolParam,
+                BetaMCPToolParam,
+                BetaCodeInterpreterToolParam,
+                BetaProgrammaticToolCallingParam,
+                BetaImageGenToolParam,
+                BetaLocalShellToolParam,
+                BetaFunctionShellToolParam,
+                BetaCustomToolParam,
+                BetaNamespaceToolParam,
+                BetaToolSearchToolParam,
+                BetaWebSearchPreviewToolParam,
+                BetaApplyPatchToolParam,
+            ]
+        ]
+    ]
     text: Optional[BetaResponseTextConfigParam]
     reasoning: Optional[BetaReasoningParam]
     truncation: Literal["auto", "disabled"]
     instructions: Optional[str]
     personality: Union[str, Literal["friendly", "pragmatic"]]
     conversation: Optional[Union[str, BetaResponseConversationParamParam]]
-    tool_choice: Optional[Union[BetaToolChoiceOptions, BetaToolChoiceAllowedParam, BetaToolChoiceShellParam, BetaToolChoiceFunctionParam, BetaToolChoiceMcpParam, BetaToolChoiceCustomParam, BetaSpecificProgrammaticToolCallingParam, BetaToolChoiceApplyPatchParam, BetaSpecificFunctionShellParam]]
+    tool_choice: Optional[
+        Union[
+            BetaToolChoiceOptions,
+            BetaToolChoiceAllowedParam,
+            BetaToolChoiceShellParam,
+            BetaToolChoiceFunctionParam,
+            BetaToolChoiceMcpParam,
+            BetaToolChoiceCustomParam,
+            BetaSpecificProgrammaticToolCallingParam,
+            BetaToolChoiceApplyPatchParam,
+            BetaSpecificFunctionShellParam,
+        ]
+    ]
     parallel_tool_calls: Optional[bool]
     betas: Iterable[Literal["responses_multi_agent=v1"]]
 
 
 class BetaTokenCountsBodyParam(TypedDict, total=False):
     model: Optional[str]
-    input: Optional[Union[str, Iterable[Union[BetaEasyInputMessageParam, BetaInputMessageParam, BetaOutputMessageParam, BetaResponseFileSearchToolCallParam, BetaResponseComputerToolCallParam, BetaComputerCallOutputItemParam, BetaResponseFunctionWebSearchParam, BetaResponseFunctionToolCallParam, BetaFunctionCallOutputItemParam, BetaAgentMessageItemParam, BetaMultiAgentCallItemParam, BetaMultiAgentCallOutputItemParam, BetaToolSearchCallItemParam, BetaResponseToolSearchOutputItemParamParam, BetaAdditionalToolsItemParam, BetaResponseReasoningItemParam, BetaResponseCompactionItemParamParam, BetaImageGenToolCallParam, BetaResponseCodeInterpreterToolCallParam, BetaLocalShellToolCallParam, BetaLocalShellToolCallOutputParam, BetaFunctionShellCallItemParam, BetaFunctionShellCallOutputItemParam, BetaApplyPatchToolCallItemParam, BetaApplyPatchToolCallOutputItemParam, BetaMCPListToolsParam, BetaMCPApprovalRequestParam, BetaMCPApprovalResponseParam, BetaMCPToolCallParam, BetaResponseCustomToolCallOutputParam, BetaResponseCustomToolCallParam, BetaCompactionTriggerItemParam, BetaItemReferenceParam, BetaProgramItemParam, BetaProgramOutputItemParam]]]]
+    input: Optional[
+        Union[
+            str,
+            Iterable[
+                Union[
+                    BetaEasyInputMessageParam,
+                    BetaInputMessageParam,
+                    BetaOutputMessageParam,
+                    BetaResponseFileSearchToolCallParam,
+                    BetaResponseComputerToolCallParam,
+                    BetaComputerCallOutputItemParam,
+                    BetaResponseFunctionWebSearchParam,
+                    BetaResponseFunctionToolCallParam,
+                    BetaFunctionCallOutputItemParam,
+                    BetaAgentMessageItemParam,
+                    BetaMultiAgentCallItemParam,
+                    BetaMultiAgentCallOutputItemParam,
+                    BetaToolSearchCallItemParam,
+                    BetaResponseToolSearchOutputItemParamParam,
+                    BetaAdditionalToolsItemParam,
+                    BetaResponseReasoningItemParam,
+                    BetaResponseCompactionItemParamParam,
+                    BetaImageGenToolCallParam,
+                    BetaResponseCodeInterpreterToolCallParam,
+                    BetaLocalShellToolCallParam,
+                    BetaLocalShellToolCallOutputParam,
+                    BetaFunctionShellCallItemParam,
+                    BetaFunctionShellCallOutputItemParam,
+                    BetaApplyPatchToolCallItemParam,
+                    BetaApplyPatchToolCallOutputItemParam,
+                    BetaMCPListToolsParam,
+                    BetaMCPApprovalRequestParam,
+                    BetaMCPApprovalResponseParam,
+                    BetaMCPToolCallParam,
+                    BetaResponseCustomToolCallOutputParam,
+                    BetaResponseCustomToolCallParam,
+                    BetaCompactionTriggerItemParam,
+                    BetaItemReferenceParam,
+                    BetaProgramItemParam,
+                    BetaProgramOutputItemParam,
+                ]
+            ],
+        ]
+    ]
     previous_response_id: Optional[str]
-    tools: Optional[Iterable[Union[BetaFunctionToolParam, BetaFileSearchToolParam, BetaComputerToolParam, BetaComputerUsePreviewToolParam, BetaWebSearchToolParam, BetaMCPToolParam, BetaCodeInterpreterToolParam, BetaProgrammaticToolCallingParam, BetaImageGenToolParam, BetaLocalShellToolParam, BetaFunctionShellToolParam, BetaCustomToolParam, BetaNamespaceToolParam, BetaToolSearchToolParam, BetaWebSearchPreviewToolParam, BetaApplyPatchToolParam]]]
+    tools: Optional[
+        Iterable[
+            Union[
+                BetaFunctionToolParam,
+                BetaFileSearchToolParam,
+                BetaComputerToolParam,
+                BetaComputerUsePreviewToolParam,
+                BetaWebSearchToolParam,
+                BetaMCPToolParam,
+                BetaCodeInterpreterToolParam,
+                BetaProgrammaticToolCallingParam,
+                BetaImageGenToolParam,
+                BetaLocalShellToolParam,
+                BetaFunctionShellToolParam,
+                BetaCustomToolParam,
+                BetaNamespaceToolParam,
+                BetaToolSearchToolParam,
+                BetaWebSearchPreviewToolParam,
+                BetaApplyPatchToolParam,
+            ]
+        ]
+    ]
     text: Optional[BetaResponseTextConfigParam]
     reasoning: Optional[BetaReasoningParam]
     truncation: Literal["auto", "disabled"]
     instructions: Optional[str]
     personality: Union[str, Literal["friendly", "pragmatic"]]
     conversation: Optional[Union[str, BetaResponseConversationParamParam]]
-    tool_choice: Optional[Union[BetaToolChoiceOptions, BetaToolChoiceAllowedParam, BetaToolChoiceShellParam, BetaToolChoiceFunctionParam, BetaToolChoiceMcpParam, BetaToolChoiceCustomParam, BetaSpecificProgrammaticToolCallingParam, BetaToolChoiceApplyPatchParam, BetaSpecificFunctionShellParam]]
+    tool_choice: Optional[
+        Union[
+            BetaToolChoiceOptions,
+            BetaToolChoiceAllowedParam,
+            BetaToolChoiceShellParam,
+            BetaToolChoiceFunctionParam,
+            BetaToolChoiceMcpParam,
+            BetaToolChoiceCustomParam,
+            BetaSpecificProgrammaticToolCallingParam,
+            BetaToolChoiceApplyPatchParam,
+            BetaSpecificFunctionShellParam,
+        ]
+    ]
     parallel_tool_calls: Optional[bool]
 
 _ELSEWHERE: dict[str, str] = {

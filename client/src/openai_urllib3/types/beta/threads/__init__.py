@@ -8,52 +8,89 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from openai_urllib3.types.beta.threads.annotation import Annotation as Annotation
     from openai_urllib3.types.beta.threads.annotation_delta import AnnotationDelta as AnnotationDelta
-    from openai_urllib3.types.beta.threads.message import AssistantToolsFileSearchTypeOnly as AssistantToolsFileSearchTypeOnly
-    from openai_urllib3.types.beta.threads.message_create_params import BetaThreadsMessagesCreateParams as BetaThreadsMessagesCreateParams
-    from openai_urllib3.types.beta.threads.message_list_params import BetaThreadsMessagesListParams as BetaThreadsMessagesListParams
-    from openai_urllib3.types.beta.threads.run_create_params import BetaThreadsRunsCreateParams as BetaThreadsRunsCreateParams
+    from openai_urllib3.types.beta.threads.message import (
+        AssistantToolsFileSearchTypeOnly as AssistantToolsFileSearchTypeOnly,
+    )
+    from openai_urllib3.types.beta.threads.message_create_params import (
+        BetaThreadsMessagesCreateParams as BetaThreadsMessagesCreateParams,
+    )
+    from openai_urllib3.types.beta.threads.message_list_params import (
+        BetaThreadsMessagesListParams as BetaThreadsMessagesListParams,
+    )
+    from openai_urllib3.types.beta.threads.run_create_params import (
+        BetaThreadsRunsCreateParams as BetaThreadsRunsCreateParams,
+    )
     from openai_urllib3.types.beta.threads.run_list_params import BetaThreadsRunsListParams as BetaThreadsRunsListParams
     from openai_urllib3.types.beta.threads.run_create_params import CreateRunRequestParam as CreateRunRequestParam
-    from openai_urllib3.types.beta.threads.file_citation_annotation import FileCitationAnnotation as FileCitationAnnotation
-    from openai_urllib3.types.beta.threads.file_citation_annotation import FileCitationAnnotationFileCitation as FileCitationAnnotationFileCitation
-    from openai_urllib3.types.beta.threads.file_citation_delta_annotation import FileCitationDeltaAnnotation as FileCitationDeltaAnnotation
-    from openai_urllib3.types.beta.threads.file_citation_delta_annotation import FileCitationDeltaAnnotationFileCitation as FileCitationDeltaAnnotationFileCitation
+    from openai_urllib3.types.beta.threads.file_citation_annotation import (
+        FileCitationAnnotation as FileCitationAnnotation,
+    )
+    from openai_urllib3.types.beta.threads.file_citation_annotation import (
+        FileCitationAnnotationFileCitation as FileCitationAnnotationFileCitation,
+    )
+    from openai_urllib3.types.beta.threads.file_citation_delta_annotation import (
+        FileCitationDeltaAnnotation as FileCitationDeltaAnnotation,
+    )
+    from openai_urllib3.types.beta.threads.file_citation_delta_annotation import (
+        FileCitationDeltaAnnotationFileCitation as FileCitationDeltaAnnotationFileCitation,
+    )
     from openai_urllib3.types.beta.threads.file_path_annotation import FilePathAnnotation as FilePathAnnotation
-    from openai_urllib3.types.beta.threads.file_path_annotation import FilePathAnnotationFilePath as FilePathAnnotationFilePath
-    from openai_urllib3.types.beta.threads.file_path_delta_annotation import FilePathDeltaAnnotation as FilePathDeltaAnnotation
-    from openai_urllib3.types.beta.threads.file_path_delta_annotation import FilePathDeltaAnnotationFilePath as FilePathDeltaAnnotationFilePath
+    from openai_urllib3.types.beta.threads.file_path_annotation import (
+        FilePathAnnotationFilePath as FilePathAnnotationFilePath,
+    )
+    from openai_urllib3.types.beta.threads.file_path_delta_annotation import (
+        FilePathDeltaAnnotation as FilePathDeltaAnnotation,
+    )
+    from openai_urllib3.types.beta.threads.file_path_delta_annotation import (
+        FilePathDeltaAnnotationFilePath as FilePathDeltaAnnotationFilePath,
+    )
     from openai_urllib3.types.beta.threads.image_file import ImageFile as ImageFile
-    from openai_urllib3.types.beta.threads.image_file_content_block import ImageFileContentBlock as ImageFileContentBlock
-    from openai_urllib3.types.beta.threads.image_file_content_block_param import ImageFileContentBlockParam as ImageFileContentBlockParam
+    from openai_urllib3.types.beta.threads.image_file_content_block import (
+        ImageFileContentBlock as ImageFileContentBlock,
+    )
+    from openai_urllib3.types.beta.threads.image_file_content_block_param import (
+        ImageFileContentBlockParam as ImageFileContentBlockParam,
+    )
     from openai_urllib3.types.beta.threads.image_file_delta import ImageFileDelta as ImageFileDelta
     from openai_urllib3.types.beta.threads.image_file_delta_block import ImageFileDeltaBlock as ImageFileDeltaBlock
     from openai_urllib3.types.beta.threads.image_file_param import ImageFileParam as ImageFileParam
     from openai_urllib3.types.beta.threads.image_url import ImageURL as ImageURL
     from openai_urllib3.types.beta.threads.image_url_content_block import ImageURLContentBlock as ImageURLContentBlock
-    from openai_urllib3.types.beta.threads.image_url_content_block_param import ImageURLContentBlockParam as ImageURLContentBlockParam
+    from openai_urllib3.types.beta.threads.image_url_content_block_param import (
+        ImageURLContentBlockParam as ImageURLContentBlockParam,
+    )
     from openai_urllib3.types.beta.threads.image_url_delta import ImageURLDelta as ImageURLDelta
     from openai_urllib3.types.beta.threads.image_url_delta_block import ImageURLDeltaBlock as ImageURLDeltaBlock
     from openai_urllib3.types.beta.threads.image_url_param import ImageURLParam as ImageURLParam
-    from openai_urllib3.types.beta.threads.message import Message2 as Message
-    from openai_urllib3.types.beta.threads.message import Message2 as Message2
-    from openai_urllib3.types.beta.threads.message import Message2Attachment as Message2Attachment
-    from openai_urllib3.types.beta.threads.message import Message2IncompleteDetails as Message2IncompleteDetails
+    from openai_urllib3.types.beta.threads.message import Message as Message
+    from openai_urllib3.types.beta.threads.message import MessageAttachment as MessageAttachment
     from openai_urllib3.types.beta.threads.message_content import MessageContent as MessageContent
     from openai_urllib3.types.beta.threads.message_content_delta import MessageContentDelta as MessageContentDelta
-    from openai_urllib3.types.beta.threads.message_content_part_param import MessageContentPartParam as MessageContentPartParam
+    from openai_urllib3.types.beta.threads.message_content_part_param import (
+        MessageContentPartParam as MessageContentPartParam,
+    )
     from openai_urllib3.types.beta.threads.message_create_params import MessageCreateParams as MessageCreateParams
-    from openai_urllib3.types.beta.threads.message_create_params import MessageCreateParamsAttachments0Param as MessageCreateParamsAttachments0Param
+    from openai_urllib3.types.beta.threads.message_create_params import (
+        MessageCreateParamsAttachments0Param as MessageCreateParamsAttachments0Param,
+    )
     from openai_urllib3.types.beta.threads.message_deleted import MessageDeleted as MessageDeleted
     from openai_urllib3.types.beta.threads.message_delta import MessageDelta as MessageDelta
     from openai_urllib3.types.beta.threads.message_delta_event import MessageDeltaEvent as MessageDeltaEvent
+    from openai_urllib3.types.beta.threads.message import MessageIncompleteDetails as MessageIncompleteDetails
     from openai_urllib3.types.beta.threads.message_list_params import BetaThreadsMessagesListParams as MessageListParams
     from openai_urllib3.types.beta.threads.message_update_params import MessageUpdateParams as MessageUpdateParams
-    from openai_urllib3.types.beta.threads.message_update_params import ModifyMessageRequestParam as ModifyMessageRequestParam
+    from openai_urllib3.types.beta.threads.message_update_params import (
+        ModifyMessageRequestParam as ModifyMessageRequestParam,
+    )
     from openai_urllib3.types.beta.threads.run_update_params import ModifyRunRequestParam as ModifyRunRequestParam
     from openai_urllib3.types.beta.threads.refusal_content_block import RefusalContentBlock as RefusalContentBlock
     from openai_urllib3.types.beta.threads.refusal_delta_block import RefusalDeltaBlock as RefusalDeltaBlock
-    from openai_urllib3.types.beta.threads.required_action_function_tool_call import RequiredActionFunctionToolCall as RequiredActionFunctionToolCall
-    from openai_urllib3.types.beta.threads.required_action_function_tool_call import RequiredActionFunctionToolCallFunction as RequiredActionFunctionToolCallFunction
+    from openai_urllib3.types.beta.threads.required_action_function_tool_call import (
+        RequiredActionFunctionToolCall as RequiredActionFunctionToolCall,
+    )
+    from openai_urllib3.types.beta.threads.required_action_function_tool_call import (
+        RequiredActionFunctionToolCallFunction as RequiredActionFunctionToolCallFunction,
+    )
     from openai_urllib3.types.beta.threads.run import Run as Run
     from openai_urllib3.types.beta.threads.run import RunCompletionUsage as RunCompletionUsage
     from openai_urllib3.types.beta.threads.run_create_params import BetaThreadsRunsCreateParams as RunCreateParams
@@ -61,15 +98,25 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.threads.run import RunLastError as RunLastError
     from openai_urllib3.types.beta.threads.run_list_params import BetaThreadsRunsListParams as RunListParams
     from openai_urllib3.types.beta.threads.run import RunRequiredAction as RunRequiredAction
-    from openai_urllib3.types.beta.threads.run import RunRequiredActionSubmitToolOutputs as RunRequiredActionSubmitToolOutputs
+    from openai_urllib3.types.beta.threads.run import (
+        RunRequiredActionSubmitToolOutputs as RunRequiredActionSubmitToolOutputs,
+    )
     from openai_urllib3.types.beta.threads.run_status import RunStatus as RunStatus
-    from openai_urllib3.types.beta.threads.run_submit_tool_outputs_params import RunSubmitToolOutputsParams as RunSubmitToolOutputsParams
-    from openai_urllib3.types.beta.threads.run_submit_tool_outputs_params import RunSubmitToolOutputsParamsToolOutputParam as RunSubmitToolOutputsParamsToolOutputParam
+    from openai_urllib3.types.beta.threads.run_submit_tool_outputs_params import (
+        RunSubmitToolOutputsParams as RunSubmitToolOutputsParams,
+    )
+    from openai_urllib3.types.beta.threads.run_submit_tool_outputs_params import (
+        RunSubmitToolOutputsParamsToolOutputParam as RunSubmitToolOutputsParamsToolOutputParam,
+    )
     from openai_urllib3.types.beta.threads.run_update_params import RunUpdateParams as RunUpdateParams
-    from openai_urllib3.types.beta.threads.run_submit_tool_outputs_params import SubmitToolOutputsRunRequestParam as SubmitToolOutputsRunRequestParam
+    from openai_urllib3.types.beta.threads.run_submit_tool_outputs_params import (
+        SubmitToolOutputsRunRequestParam as SubmitToolOutputsRunRequestParam,
+    )
     from openai_urllib3.types.beta.threads.text import Text as Text
     from openai_urllib3.types.beta.threads.text_content_block import TextContentBlock as TextContentBlock
-    from openai_urllib3.types.beta.threads.text_content_block_param import TextContentBlockParam as TextContentBlockParam
+    from openai_urllib3.types.beta.threads.text_content_block_param import (
+        TextContentBlockParam as TextContentBlockParam,
+    )
     from openai_urllib3.types.beta.threads.text_delta import TextDelta as TextDelta
     from openai_urllib3.types.beta.threads.text_delta_block import TextDeltaBlock as TextDeltaBlock
     from openai_urllib3.types.beta.threads.run import TruncationObject as TruncationObject
@@ -86,7 +133,8 @@ _NAMES: dict[str, str] = {
     "FileCitationAnnotation": "beta.threads.file_citation_annotation:FileCitationAnnotation",
     "FileCitationAnnotationFileCitation": "beta.threads.file_citation_annotation:FileCitationAnnotationFileCitation",
     "FileCitationDeltaAnnotation": "beta.threads.file_citation_delta_annotation:FileCitationDeltaAnnotation",
-    "FileCitationDeltaAnnotationFileCitation": "beta.threads.file_citation_delta_annotation:FileCitationDeltaAnnotationFileCitation",
+    "FileCitationDeltaAnnotationFileCitation":
+        "beta.threads.file_citation_delta_annotation:FileCitationDeltaAnnotationFileCitation",
     "FilePathAnnotation": "beta.threads.file_path_annotation:FilePathAnnotation",
     "FilePathAnnotationFilePath": "beta.threads.file_path_annotation:FilePathAnnotationFilePath",
     "FilePathDeltaAnnotation": "beta.threads.file_path_delta_annotation:FilePathDeltaAnnotation",
@@ -103,10 +151,8 @@ _NAMES: dict[str, str] = {
     "ImageURLDelta": "beta.threads.image_url_delta:ImageURLDelta",
     "ImageURLDeltaBlock": "beta.threads.image_url_delta_block:ImageURLDeltaBlock",
     "ImageURLParam": "beta.threads.image_url_param:ImageURLParam",
-    "Message": "beta.threads.message:Message2",
-    "Message2": "beta.threads.message:Message2",
-    "Message2Attachment": "beta.threads.message:Message2Attachment",
-    "Message2IncompleteDetails": "beta.threads.message:Message2IncompleteDetails",
+    "Message": "beta.threads.message:Message",
+    "MessageAttachment": "beta.threads.message:MessageAttachment",
     "MessageContent": "beta.threads.message_content:MessageContent",
     "MessageContentDelta": "beta.threads.message_content_delta:MessageContentDelta",
     "MessageContentPartParam": "beta.threads.message_content_part_param:MessageContentPartParam",
@@ -115,6 +161,7 @@ _NAMES: dict[str, str] = {
     "MessageDeleted": "beta.threads.message_deleted:MessageDeleted",
     "MessageDelta": "beta.threads.message_delta:MessageDelta",
     "MessageDeltaEvent": "beta.threads.message_delta_event:MessageDeltaEvent",
+    "MessageIncompleteDetails": "beta.threads.message:MessageIncompleteDetails",
     "MessageListParams": "beta.threads.message_list_params:BetaThreadsMessagesListParams",
     "MessageUpdateParams": "beta.threads.message_update_params:MessageUpdateParams",
     "ModifyMessageRequestParam": "beta.threads.message_update_params:ModifyMessageRequestParam",
@@ -122,7 +169,8 @@ _NAMES: dict[str, str] = {
     "RefusalContentBlock": "beta.threads.refusal_content_block:RefusalContentBlock",
     "RefusalDeltaBlock": "beta.threads.refusal_delta_block:RefusalDeltaBlock",
     "RequiredActionFunctionToolCall": "beta.threads.required_action_function_tool_call:RequiredActionFunctionToolCall",
-    "RequiredActionFunctionToolCallFunction": "beta.threads.required_action_function_tool_call:RequiredActionFunctionToolCallFunction",
+    "RequiredActionFunctionToolCallFunction":
+        "beta.threads.required_action_function_tool_call:RequiredActionFunctionToolCallFunction",
     "Run": "beta.threads.run:Run",
     "RunCompletionUsage": "beta.threads.run:RunCompletionUsage",
     "RunCreateParams": "beta.threads.run_create_params:BetaThreadsRunsCreateParams",
@@ -133,7 +181,8 @@ _NAMES: dict[str, str] = {
     "RunRequiredActionSubmitToolOutputs": "beta.threads.run:RunRequiredActionSubmitToolOutputs",
     "RunStatus": "beta.threads.run_status:RunStatus",
     "RunSubmitToolOutputsParams": "beta.threads.run_submit_tool_outputs_params:RunSubmitToolOutputsParams",
-    "RunSubmitToolOutputsParamsToolOutputParam": "beta.threads.run_submit_tool_outputs_params:RunSubmitToolOutputsParamsToolOutputParam",
+    "RunSubmitToolOutputsParamsToolOutputParam":
+        "beta.threads.run_submit_tool_outputs_params:RunSubmitToolOutputsParamsToolOutputParam",
     "RunUpdateParams": "beta.threads.run_update_params:RunUpdateParams",
     "SubmitToolOutputsRunRequestParam": "beta.threads.run_submit_tool_outputs_params:SubmitToolOutputsRunRequestParam",
     "Text": "beta.threads.text:Text",
@@ -174,9 +223,7 @@ __all__ = [
     "ImageURLDeltaBlock",
     "ImageURLParam",
     "Message",
-    "Message2",
-    "Message2Attachment",
-    "Message2IncompleteDetails",
+    "MessageAttachment",
     "MessageContent",
     "MessageContentDelta",
     "MessageContentPartParam",
@@ -185,6 +232,7 @@ __all__ = [
     "MessageDeleted",
     "MessageDelta",
     "MessageDeltaEvent",
+    "MessageIncompleteDetails",
     "MessageListParams",
     "MessageUpdateParams",
     "ModifyMessageRequestParam",

@@ -23,12 +23,16 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class FileCitationAnnotation(BaseModel):
-    """A citation within the message that points to a specific quote from a specific File associated with the assistant or the message. Generated when the assistant uses the "file_search" tool to search files."""
+    """A citation within the message that points to a specific quote from a specific File associated with the assistant or
+    the message. Generated when the assistant uses the "file_search" tool to search files.
+    """
 
     __slots__ = ()
     type = Field['Literal["file_citation"]']()
     text = Field['str']()
-    file_citation = Field['FileCitationAnnotationFileCitation'](ref("beta.threads.file_citation_annotation:FileCitationAnnotationFileCitation"))
+    file_citation = Field['FileCitationAnnotationFileCitation'](
+        ref("beta.threads.file_citation_annotation:FileCitationAnnotationFileCitation")
+    )
     start_index = Field['int']()
     end_index = Field['int']()
 

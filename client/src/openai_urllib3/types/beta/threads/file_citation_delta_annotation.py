@@ -23,13 +23,17 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class FileCitationDeltaAnnotation(BaseModel):
-    """A citation within the message that points to a specific quote from a specific File associated with the assistant or the message. Generated when the assistant uses the "file_search" tool to search files."""
+    """A citation within the message that points to a specific quote from a specific File associated with the assistant or
+    the message. Generated when the assistant uses the "file_search" tool to search files.
+    """
 
     __slots__ = ()
     index = Field['int']()
     type = Field['Literal["file_citation"]']()
     text = Field['str | None']()
-    file_citation = Field['FileCitationDeltaAnnotationFileCitation | None'](ref("beta.threads.file_citation_delta_annotation:FileCitationDeltaAnnotationFileCitation"))
+    file_citation = Field['FileCitationDeltaAnnotationFileCitation | None'](
+        ref("beta.threads.file_citation_delta_annotation:FileCitationDeltaAnnotationFileCitation")
+    )
     start_index = Field['int | None']()
     end_index = Field['int | None']()
 

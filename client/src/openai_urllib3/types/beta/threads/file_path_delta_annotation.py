@@ -29,7 +29,9 @@ class FilePathDeltaAnnotation(BaseModel):
     index = Field['int']()
     type = Field['Literal["file_path"]']()
     text = Field['str | None']()
-    file_path = Field['FilePathDeltaAnnotationFilePath | None'](ref("beta.threads.file_path_delta_annotation:FilePathDeltaAnnotationFilePath"))
+    file_path = Field['FilePathDeltaAnnotationFilePath | None'](
+        ref("beta.threads.file_path_delta_annotation:FilePathDeltaAnnotationFilePath")
+    )
     start_index = Field['int | None']()
     end_index = Field['int | None']()
 

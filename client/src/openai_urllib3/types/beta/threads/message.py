@@ -22,15 +22,14 @@ __all__ = [
     "AttachmentToolAssistantToolsFileSearchTypeOnly",
     "IncompleteDetails",
     "Message",
-    "Message2",
-    "Message2Attachment",
-    "Message2IncompleteDetails",
+    "MessageAttachment",
+    "MessageIncompleteDetails",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class Message2(BaseModel):
+class Message(BaseModel):
     """Represents a message within a [thread](/docs/api-reference/threads)."""
 
     __slots__ = ()
@@ -39,28 +38,52 @@ class Message2(BaseModel):
     created_at = Field['int']()
     thread_id = Field['str']()
     status = Field['Literal["in_progress", "incomplete", "completed"]']()
-    incomplete_details = Field['Message2IncompleteDetails | None'](ref("beta.threads.message:Message2IncompleteDetails"))
+    incomplete_details = Field['MessageIncompleteDetails | None'](ref("beta.threads.message:MessageIncompleteDetails"))
     completed_at = Field['int | None']()
     incomplete_at = Field['int | None']()
     role = Field['Literal["user", "assistant"]']()
-    content = Field['list[MessageContent]'](list_of(union_of("type", {"image_file": ref("beta.threads.image_file_content_block:ImageFileContentBlock"), "image_url": ref("beta.threads.image_url_content_block:ImageURLContentBlock"), "text": ref("beta.threads.text_content_block:TextContentBlock"), "refusal": ref("beta.threads.refusal_content_block:RefusalContentBlock")})))
+    content = Field['list[MessageContent]'](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "image_file": ref("beta.threads.image_file_content_block:ImageFileContentBlock"),
+                    "image_url": ref("beta.threads.image_url_content_block:ImageURLContentBlock"),
+                    "text": ref("beta.threads.text_content_block:TextContentBlock"),
+                    "refusal": ref("beta.threads.refusal_content_block:RefusalContentBlock"),
+                },
+            )
+        )
+    )
     assistant_id = Field['str | None']()
     run_id = Field['str | None']()
-    attachments = Field['list[Message2Attachment] | None'](list_of(ref("beta.threads.message:Message2Attachment")))
+    attachments = Field['list[MessageAttachment] | None'](list_of(ref("beta.threads.message:MessageAttachment")))
     metadata = Field['Metadata | None']()
 
 
-class Message2IncompleteDetails(BaseModel):
+class MessageIncompleteDetails(BaseModel):
     """On an incomplete message, details about why the message is incomplete."""
 
     __slots__ = ()
     reason = Field['Literal["content_filter", "max_tokens", "run_cancelled", "run_expired", "run_failed"]']()
 
 
-class Message2Attachment(BaseModel):
+class MessageAttachment(BaseModel):
     __slots__ = ()
     file_id = Field['str | None']()
-    tools = Field['list[CodeInterpreterTool | AssistantToolsFileSearchTypeOnly] | None'](list_of(union_of("type", {"code_interpreter": ref("beta.code_interpreter_tool:CodeInterpreterTool"), "file_search": ref("beta.threads.message:AssistantToolsFileSearchTypeOnly")})))
+    tools = Field[
+        'list[CodeInterpreterTool | AssistantToolsFileSearchTypeOnly] | None'
+    ](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "code_interpreter": ref("beta.code_interpreter_tool:CodeInterpreterTool"),
+                    "file_search": ref("beta.threads.message:AssistantToolsFileSearchTypeOnly"),
+                },
+            )
+        )
+    )
 
 
 class AssistantToolsFileSearchTypeOnly(BaseModel):
@@ -69,7 +92,6 @@ class AssistantToolsFileSearchTypeOnly(BaseModel):
     __slots__ = ()
     type = Field['Literal["file_search"]']()
 
-Attachment = Message2Attachment
+Attachment = MessageAttachment
 AttachmentToolAssistantToolsFileSearchTypeOnly = AssistantToolsFileSearchTypeOnly
-IncompleteDetails = Message2IncompleteDetails
-Message = Message2
+IncompleteDetails = MessageIncompleteDetails

@@ -13,7 +13,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.code_interpreter_tool_param import CodeInterpreterToolParam
     from openai_urllib3.types.beta.thread_create_and_run_params import AssistantToolsFileSearchTypeOnlyParam
     from openai_urllib3.types.beta.threads.message_content_part_param import MessageContentPartParam
-    from openai_urllib3.types.beta.thread_create_and_run_params import AssistantToolsFileSearchTypeOnlyParam as AttachmentToolFileSearch
+    from openai_urllib3.types.beta.thread_create_and_run_params import (
+        AssistantToolsFileSearchTypeOnlyParam as AttachmentToolFileSearch,
+    )
 
 __all__ = [
     "Attachment",

@@ -26,4 +26,16 @@ class MessageDelta(BaseModel):
 
     __slots__ = ()
     role = Field['Literal["user", "assistant"] | None']()
-    content = Field['list[MessageContentDelta] | None'](list_of(union_of("type", {"image_file": ref("beta.threads.image_file_delta_block:ImageFileDeltaBlock"), "text": ref("beta.threads.text_delta_block:TextDeltaBlock"), "refusal": ref("beta.threads.refusal_delta_block:RefusalDeltaBlock"), "image_url": ref("beta.threads.image_url_delta_block:ImageURLDeltaBlock")})))
+    content = Field['list[MessageContentDelta] | None'](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "image_file": ref("beta.threads.image_file_delta_block:ImageFileDeltaBlock"),
+                    "text": ref("beta.threads.text_delta_block:TextDeltaBlock"),
+                    "refusal": ref("beta.threads.refusal_delta_block:RefusalDeltaBlock"),
+                    "image_url": ref("beta.threads.image_url_delta_block:ImageURLDeltaBlock"),
+                },
+            )
+        )
+    )

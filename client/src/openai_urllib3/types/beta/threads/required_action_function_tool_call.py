@@ -28,7 +28,9 @@ class RequiredActionFunctionToolCall(BaseModel):
     __slots__ = ()
     id = Field['str']()
     type = Field['Literal["function"]']()
-    function = Field['RequiredActionFunctionToolCallFunction'](ref("beta.threads.required_action_function_tool_call:RequiredActionFunctionToolCallFunction"))
+    function = Field['RequiredActionFunctionToolCallFunction'](
+        ref("beta.threads.required_action_function_tool_call:RequiredActionFunctionToolCallFunction")
+    )
 
 
 class RequiredActionFunctionToolCallFunction(BaseModel):

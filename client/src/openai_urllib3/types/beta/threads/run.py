@@ -60,7 +60,18 @@ class Run(BaseModel):
     incomplete_details = Field['RunIncompleteDetails'](ref("beta.threads.run:RunIncompleteDetails"))
     model = Field['str']()
     instructions = Field['str']()
-    tools = Field['list[AssistantTool]'](list_of(union_of("type", {"code_interpreter": ref("beta.code_interpreter_tool:CodeInterpreterTool"), "file_search": ref("beta.file_search_tool:FileSearchTool"), "function": ref("beta.function_tool:FunctionTool")})))
+    tools = Field['list[AssistantTool]'](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "code_interpreter": ref("beta.code_interpreter_tool:CodeInterpreterTool"),
+                    "file_search": ref("beta.file_search_tool:FileSearchTool"),
+                    "function": ref("beta.function_tool:FunctionTool"),
+                },
+            )
+        )
+    )
     metadata = Field['Metadata | None']()
     usage = Field['RunCompletionUsage | None'](ref("beta.threads.run:RunCompletionUsage"))
     temperature = Field['float | None']()
@@ -68,9 +79,22 @@ class Run(BaseModel):
     max_prompt_tokens = Field['int']()
     max_completion_tokens = Field['int']()
     truncation_strategy = Field['TruncationObject | None'](ref("beta.threads.run:TruncationObject"))
-    tool_choice = Field['Literal["none", "auto", "required"] | AssistantToolChoice | None'](ref("beta.assistant_tool_choice:AssistantToolChoice"))
+    tool_choice = Field[
+        'Literal["none", "auto", "required"] | AssistantToolChoice | None'
+    ](ref("beta.assistant_tool_choice:AssistantToolChoice"))
     parallel_tool_calls = Field['bool']()
-    response_format = Field['Literal["auto"] | ResponseFormatText | ResponseFormatJSONObject | ResponseFormatJSONSchema'](union_of("type", {"text": ref("shared.response_format_text:ResponseFormatText"), "json_object": ref("shared.response_format_json_object:ResponseFormatJSONObject"), "json_schema": ref("shared.response_format_json_schema:ResponseFormatJSONSchema")}))
+    response_format = Field[
+        'Literal["auto"] | ResponseFormatText | ResponseFormatJSONObject | ResponseFormatJSONSchema'
+    ](
+        union_of(
+            "type",
+            {
+                "text": ref("shared.response_format_text:ResponseFormatText"),
+                "json_object": ref("shared.response_format_json_object:ResponseFormatJSONObject"),
+                "json_schema": ref("shared.response_format_json_schema:ResponseFormatJSONSchema"),
+            },
+        )
+    )
 
 
 class RunRequiredAction(BaseModel):
@@ -78,14 +102,18 @@ class RunRequiredAction(BaseModel):
 
     __slots__ = ()
     type = Field['Literal["submit_tool_outputs"]']()
-    submit_tool_outputs = Field['RunRequiredActionSubmitToolOutputs'](ref("beta.threads.run:RunRequiredActionSubmitToolOutputs"))
+    submit_tool_outputs = Field['RunRequiredActionSubmitToolOutputs'](
+        ref("beta.threads.run:RunRequiredActionSubmitToolOutputs")
+    )
 
 
 class RunRequiredActionSubmitToolOutputs(BaseModel):
     """Details on the tool outputs needed for this run to continue."""
 
     __slots__ = ()
-    tool_calls = Field['list[RequiredActionFunctionToolCall]'](list_of(ref("beta.threads.required_action_function_tool_call:RequiredActionFunctionToolCall")))
+    tool_calls = Field['list[RequiredActionFunctionToolCall]'](
+        list_of(ref("beta.threads.required_action_function_tool_call:RequiredActionFunctionToolCall"))
+    )
 
 
 class RunLastError(BaseModel):
@@ -104,7 +132,9 @@ class RunIncompleteDetails(BaseModel):
 
 
 class RunCompletionUsage(BaseModel):
-    """Usage statistics related to the run. This value will be `null` if the run is not in a terminal state (i.e. `in_progress`, `queued`, etc.)."""
+    """Usage statistics related to the run. This value will be `null` if the run is not in a terminal state (i.e.
+    `in_progress`, `queued`, etc.).
+    """
 
     __slots__ = ()
     completion_tokens = Field['int']()
@@ -113,7 +143,9 @@ class RunCompletionUsage(BaseModel):
 
 
 class TruncationObject(BaseModel):
-    """Controls for how a thread will be truncated prior to the run. Use this to control the initial context window of the run."""
+    """Controls for how a thread will be truncated prior to the run. Use this to control the initial context window of the
+    run.
+    """
 
     __slots__ = ()
     type = Field['Literal["auto", "last_messages"]']()

@@ -21,8 +21,12 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared_params.response_format_json_schema import ResponseFormatJsonSchemaParam
     from openai_urllib3.types.shared_params.response_format_text import ResponseFormatTextParam
     from openai_urllib3.types.beta.threads.message_create_params import MessageCreateParams as AdditionalMessage
-    from openai_urllib3.types.beta.threads.message_create_params import MessageCreateParamsAttachments0Param as AdditionalMessageAttachment
-    from openai_urllib3.types.beta.thread_create_and_run_params import AssistantToolsFileSearchTypeOnlyParam as AdditionalMessageAttachmentToolFileSearch
+    from openai_urllib3.types.beta.threads.message_create_params import (
+        MessageCreateParamsAttachments0Param as AdditionalMessageAttachment,
+    )
+    from openai_urllib3.types.beta.thread_create_and_run_params import (
+        AssistantToolsFileSearchTypeOnlyParam as AdditionalMessageAttachmentToolFileSearch,
+    )
     from openai_urllib3.types.beta.thread_create_and_run_params import TruncationObjectParam as TruncationStrategy
 
 __all__ = [
@@ -41,7 +45,53 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 class BetaThreadsRunsCreateParams(TypedDict, total=False):
     assistant_id: Required[str]
-    model: Union[str, Literal["gpt-5", "gpt-5-mini", "gpt-5-nano", "gpt-5-2025-08-07", "gpt-5-mini-2025-08-07", "gpt-5-nano-2025-08-07", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-4.1-2025-04-14", "gpt-4.1-mini-2025-04-14", "gpt-4.1-nano-2025-04-14", "o3-mini", "o3-mini-2025-01-31", "o1", "o1-2024-12-17", "gpt-4o", "gpt-4o-2024-11-20", "gpt-4o-2024-08-06", "gpt-4o-2024-05-13", "gpt-4o-mini", "gpt-4o-mini-2024-07-18", "gpt-4.5-preview", "gpt-4.5-preview-2025-02-27", "gpt-4-turbo", "gpt-4-turbo-2024-04-09", "gpt-4-0125-preview", "gpt-4-turbo-preview", "gpt-4-1106-preview", "gpt-4-vision-preview", "gpt-4", "gpt-4-0314", "gpt-4-0613", "gpt-4-32k", "gpt-4-32k-0314", "gpt-4-32k-0613", "gpt-3.5-turbo", "gpt-3.5-turbo-16k", "gpt-3.5-turbo-0613", "gpt-3.5-turbo-1106", "gpt-3.5-turbo-0125", "gpt-3.5-turbo-16k-0613"]]
+    model: Union[
+        str,
+        Literal[
+            "gpt-5",
+            "gpt-5-mini",
+            "gpt-5-nano",
+            "gpt-5-2025-08-07",
+            "gpt-5-mini-2025-08-07",
+            "gpt-5-nano-2025-08-07",
+            "gpt-4.1",
+            "gpt-4.1-mini",
+            "gpt-4.1-nano",
+            "gpt-4.1-2025-04-14",
+            "gpt-4.1-mini-2025-04-14",
+            "gpt-4.1-nano-2025-04-14",
+            "o3-mini",
+            "o3-mini-2025-01-31",
+            "o1",
+            "o1-2024-12-17",
+            "gpt-4o",
+            "gpt-4o-2024-11-20",
+            "gpt-4o-2024-08-06",
+            "gpt-4o-2024-05-13",
+            "gpt-4o-mini",
+            "gpt-4o-mini-2024-07-18",
+            "gpt-4.5-preview",
+            "gpt-4.5-preview-2025-02-27",
+            "gpt-4-turbo",
+            "gpt-4-turbo-2024-04-09",
+            "gpt-4-0125-preview",
+            "gpt-4-turbo-preview",
+            "gpt-4-1106-preview",
+            "gpt-4-vision-preview",
+            "gpt-4",
+            "gpt-4-0314",
+            "gpt-4-0613",
+            "gpt-4-32k",
+            "gpt-4-32k-0314",
+            "gpt-4-32k-0613",
+            "gpt-3.5-turbo",
+            "gpt-3.5-turbo-16k",
+            "gpt-3.5-turbo-0613",
+            "gpt-3.5-turbo-1106",
+            "gpt-3.5-turbo-0125",
+            "gpt-3.5-turbo-16k-0613",
+        ],
+    ]
     reasoning_effort: Optional[ReasoningEffort]
     instructions: str
     additional_instructions: str
@@ -55,13 +105,64 @@ class BetaThreadsRunsCreateParams(TypedDict, total=False):
     truncation_strategy: Optional[TruncationObjectParam]
     tool_choice: Optional[Union[Literal["none", "auto", "required"], AssistantToolChoiceParam]]
     parallel_tool_calls: bool
-    response_format: Union[Literal["auto"], ResponseFormatTextParam, ResponseFormatJsonObjectParam, ResponseFormatJsonSchemaParam]
+    response_format: Union[
+        Literal["auto"],
+        ResponseFormatTextParam,
+        ResponseFormatJsonObjectParam,
+        ResponseFormatJsonSchemaParam,
+    ]
     include: Iterable[Literal["step_details.tool_calls[*].file_search.results[*].content"]]
 
 
 class CreateRunRequestParam(TypedDict, total=False):
     assistant_id: Required[str]
-    model: Union[str, Literal["gpt-5", "gpt-5-mini", "gpt-5-nano", "gpt-5-2025-08-07", "gpt-5-mini-2025-08-07", "gpt-5-nano-2025-08-07", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-4.1-2025-04-14", "gpt-4.1-mini-2025-04-14", "gpt-4.1-nano-2025-04-14", "o3-mini", "o3-mini-2025-01-31", "o1", "o1-2024-12-17", "gpt-4o", "gpt-4o-2024-11-20", "gpt-4o-2024-08-06", "gpt-4o-2024-05-13", "gpt-4o-mini", "gpt-4o-mini-2024-07-18", "gpt-4.5-preview", "gpt-4.5-preview-2025-02-27", "gpt-4-turbo", "gpt-4-turbo-2024-04-09", "gpt-4-0125-preview", "gpt-4-turbo-preview", "gpt-4-1106-preview", "gpt-4-vision-preview", "gpt-4", "gpt-4-0314", "gpt-4-0613", "gpt-4-32k", "gpt-4-32k-0314", "gpt-4-32k-0613", "gpt-3.5-turbo", "gpt-3.5-turbo-16k", "gpt-3.5-turbo-0613", "gpt-3.5-turbo-1106", "gpt-3.5-turbo-0125", "gpt-3.5-turbo-16k-0613"]]
+    model: Union[
+        str,
+        Literal[
+            "gpt-5",
+            "gpt-5-mini",
+            "gpt-5-nano",
+            "gpt-5-2025-08-07",
+            "gpt-5-mini-2025-08-07",
+            "gpt-5-nano-2025-08-07",
+            "gpt-4.1",
+            "gpt-4.1-mini",
+            "gpt-4.1-nano",
+            "gpt-4.1-2025-04-14",
+            "gpt-4.1-mini-2025-04-14",
+            "gpt-4.1-nano-2025-04-14",
+            "o3-mini",
+            "o3-mini-2025-01-31",
+            "o1",
+            "o1-2024-12-17",
+            "gpt-4o",
+            "gpt-4o-2024-11-20",
+            "gpt-4o-2024-08-06",
+            "gpt-4o-2024-05-13",
+            "gpt-4o-mini",
+            "gpt-4o-mini-2024-07-18",
+            "gpt-4.5-preview",
+            "gpt-4.5-preview-2025-02-27",
+            "gpt-4-turbo",
+            "gpt-4-turbo-2024-04-09",
+            "gpt-4-0125-preview",
+            "gpt-4-turbo-preview",
+            "gpt-4-1106-preview",
+            "gpt-4-vision-preview",
+            "gpt-4",
+            "gpt-4-0314",
+            "gpt-4-0613",
+            "gpt-4-32k",
+            "gpt-4-32k-0314",
+            "gpt-4-32k-0613",
+            "gpt-3.5-turbo",
+            "gpt-3.5-turbo-16k",
+            "gpt-3.5-turbo-0613",
+            "gpt-3.5-turbo-1106",
+            "gpt-3.5-turbo-0125",
+            "gpt-3.5-turbo-16k-0613",
+        ],
+    ]
     reasoning_effort: Optional[ReasoningEffort]
     instructions: str
     additional_instructions: str
@@ -76,7 +177,12 @@ class CreateRunRequestParam(TypedDict, total=False):
     truncation_strategy: Optional[TruncationObjectParam]
     tool_choice: Optional[Union[Literal["none", "auto", "required"], AssistantToolChoiceParam]]
     parallel_tool_calls: bool
-    response_format: Union[Literal["auto"], ResponseFormatTextParam, ResponseFormatJsonObjectParam, ResponseFormatJsonSchemaParam]
+    response_format: Union[
+        Literal["auto"],
+        ResponseFormatTextParam,
+        ResponseFormatJsonObjectParam,
+        ResponseFormatJsonSchemaParam,
+    ]
 
 RunCreateParams = BetaThreadsRunsCreateParams
 RunCreateParamsBase = CreateRunRequestParam

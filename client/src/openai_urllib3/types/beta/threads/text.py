@@ -24,4 +24,14 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 class Text(BaseModel):
     __slots__ = ()
     value = Field['str']()
-    annotations = Field['list[Annotation]'](list_of(union_of("type", {"file_citation": ref("beta.threads.file_citation_annotation:FileCitationAnnotation"), "file_path": ref("beta.threads.file_path_annotation:FilePathAnnotation")})))
+    annotations = Field['list[Annotation]'](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "file_citation": ref("beta.threads.file_citation_annotation:FileCitationAnnotation"),
+                    "file_path": ref("beta.threads.file_path_annotation:FilePathAnnotation"),
+                },
+            )
+        )
+    )

@@ -24,4 +24,14 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 class TextDelta(BaseModel):
     __slots__ = ()
     value = Field['str | None']()
-    annotations = Field['list[AnnotationDelta] | None'](list_of(union_of("type", {"file_citation": ref("beta.threads.file_citation_delta_annotation:FileCitationDeltaAnnotation"), "file_path": ref("beta.threads.file_path_delta_annotation:FilePathDeltaAnnotation")})))
+    annotations = Field['list[AnnotationDelta] | None'](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "file_citation": ref("beta.threads.file_citation_delta_annotation:FileCitationDeltaAnnotation"),
+                    "file_path": ref("beta.threads.file_path_delta_annotation:FilePathDeltaAnnotation"),
+                },
+            )
+        )
+    )

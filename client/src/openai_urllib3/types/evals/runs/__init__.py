@@ -6,14 +6,28 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from openai_urllib3.types.evals.runs.output_item_list_response import EvalRunOutputItemResult as EvalRunOutputItemResult
+    from openai_urllib3.types.evals.runs.output_item_list_response import (
+        EvalRunOutputItemResult as EvalRunOutputItemResult,
+    )
     from openai_urllib3.types.evals.runs.output_item_list_params import OutputItemListParams as OutputItemListParams
-    from openai_urllib3.types.evals.runs.output_item_list_response import OutputItemListResponse as OutputItemListResponse
-    from openai_urllib3.types.evals.runs.output_item_list_response import OutputItemListResponseSample as OutputItemListResponseSample
-    from openai_urllib3.types.evals.runs.output_item_list_response import OutputItemListResponseSampleInput as OutputItemListResponseSampleInput
-    from openai_urllib3.types.evals.runs.output_item_list_response import OutputItemListResponseSampleOutput as OutputItemListResponseSampleOutput
-    from openai_urllib3.types.evals.runs.output_item_list_response import OutputItemListResponseSampleUsage as OutputItemListResponseSampleUsage
-    from openai_urllib3.types.evals.runs.output_item_list_response import OutputItemListResponse as OutputItemRetrieveResponse
+    from openai_urllib3.types.evals.runs.output_item_list_response import (
+        OutputItemListResponse as OutputItemListResponse,
+    )
+    from openai_urllib3.types.evals.runs.output_item_list_response import (
+        OutputItemListResponseSample as OutputItemListResponseSample,
+    )
+    from openai_urllib3.types.evals.runs.output_item_list_response import (
+        OutputItemListResponseSampleInput as OutputItemListResponseSampleInput,
+    )
+    from openai_urllib3.types.evals.runs.output_item_list_response import (
+        OutputItemListResponseSampleOutput as OutputItemListResponseSampleOutput,
+    )
+    from openai_urllib3.types.evals.runs.output_item_list_response import (
+        OutputItemListResponseSampleUsage as OutputItemListResponseSampleUsage,
+    )
+    from openai_urllib3.types.evals.runs.output_item_list_response import (
+        OutputItemListResponse as OutputItemRetrieveResponse,
+    )
 
 _NAMES: dict[str, str] = {
     "EvalRunOutputItemResult": "evals.runs.output_item_list_response:EvalRunOutputItemResult",

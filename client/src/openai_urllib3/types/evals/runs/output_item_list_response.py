@@ -43,8 +43,12 @@ class OutputItemListResponse(BaseModel):
     status = Field['str']()
     datasource_item_id = Field['int']()
     datasource_item = Field['dict[str, Any]']()
-    results = Field['list[EvalRunOutputItemResult]'](list_of(ref("evals.runs.output_item_list_response:EvalRunOutputItemResult")))
-    sample = Field['OutputItemListResponseSample'](ref("evals.runs.output_item_list_response:OutputItemListResponseSample"))
+    results = Field['list[EvalRunOutputItemResult]'](
+        list_of(ref("evals.runs.output_item_list_response:EvalRunOutputItemResult"))
+    )
+    sample = Field['OutputItemListResponseSample'](
+        ref("evals.runs.output_item_list_response:OutputItemListResponseSample")
+    )
 
 
 class EvalRunOutputItemResult(BaseModel):
@@ -62,11 +66,17 @@ class OutputItemListResponseSample(BaseModel):
     """A sample containing the input and output of the evaluation run."""
 
     __slots__ = ()
-    input = Field['list[OutputItemListResponseSampleInput]'](list_of(ref("evals.runs.output_item_list_response:OutputItemListResponseSampleInput")))
-    output = Field['list[OutputItemListResponseSampleOutput]'](list_of(ref("evals.runs.output_item_list_response:OutputItemListResponseSampleOutput")))
+    input = Field['list[OutputItemListResponseSampleInput]'](
+        list_of(ref("evals.runs.output_item_list_response:OutputItemListResponseSampleInput"))
+    )
+    output = Field['list[OutputItemListResponseSampleOutput]'](
+        list_of(ref("evals.runs.output_item_list_response:OutputItemListResponseSampleOutput"))
+    )
     finish_reason = Field['str']()
     model = Field['str']()
-    usage = Field['OutputItemListResponseSampleUsage'](ref("evals.runs.output_item_list_response:OutputItemListResponseSampleUsage"))
+    usage = Field['OutputItemListResponseSampleUsage'](
+        ref("evals.runs.output_item_list_response:OutputItemListResponseSampleUsage")
+    )
     error = Field['EvalAPIError'](ref("evals.eval_api_error:EvalAPIError"))
     temperature = Field['float']()
     max_completion_tokens = Field['int']()

@@ -10,12 +10,20 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.evals.runs.output_item_list_response import OutputItemListResponse as OutputItemRetrieveResponse
+    from openai_urllib3.types.evals.runs.output_item_list_response import (
+        OutputItemListResponse as OutputItemRetrieveResponse,
+    )
     from openai_urllib3.types.evals.runs.output_item_list_response import EvalRunOutputItemResult as Result
     from openai_urllib3.types.evals.runs.output_item_list_response import OutputItemListResponseSample as Sample
-    from openai_urllib3.types.evals.runs.output_item_list_response import OutputItemListResponseSampleInput as SampleInput
-    from openai_urllib3.types.evals.runs.output_item_list_response import OutputItemListResponseSampleOutput as SampleOutput
-    from openai_urllib3.types.evals.runs.output_item_list_response import OutputItemListResponseSampleUsage as SampleUsage
+    from openai_urllib3.types.evals.runs.output_item_list_response import (
+        OutputItemListResponseSampleInput as SampleInput,
+    )
+    from openai_urllib3.types.evals.runs.output_item_list_response import (
+        OutputItemListResponseSampleOutput as SampleOutput,
+    )
+    from openai_urllib3.types.evals.runs.output_item_list_response import (
+        OutputItemListResponseSampleUsage as SampleUsage,
+    )
 
 __all__ = [
     "OutputItemRetrieveResponse",

@@ -8,12 +8,22 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from openai_urllib3.types.fine_tuning.alpha.grader_run_params import GraderRunParams as GraderRunParams
     from openai_urllib3.types.fine_tuning.alpha.grader_run_response import GraderRunResponse as GraderRunResponse
-    from openai_urllib3.types.fine_tuning.alpha.grader_run_response import GraderRunResponseMetadata as GraderRunResponseMetadata
-    from openai_urllib3.types.fine_tuning.alpha.grader_run_response import GraderRunResponseMetadataErrors as GraderRunResponseMetadataErrors
-    from openai_urllib3.types.fine_tuning.alpha.grader_validate_params import GraderValidateParams as GraderValidateParams
-    from openai_urllib3.types.fine_tuning.alpha.grader_validate_response import GraderValidateResponse as GraderValidateResponse
+    from openai_urllib3.types.fine_tuning.alpha.grader_run_response import (
+        GraderRunResponseMetadata as GraderRunResponseMetadata,
+    )
+    from openai_urllib3.types.fine_tuning.alpha.grader_run_response import (
+        GraderRunResponseMetadataErrors as GraderRunResponseMetadataErrors,
+    )
+    from openai_urllib3.types.fine_tuning.alpha.grader_validate_params import (
+        GraderValidateParams as GraderValidateParams,
+    )
+    from openai_urllib3.types.fine_tuning.alpha.grader_validate_response import (
+        GraderValidateResponse as GraderValidateResponse,
+    )
     from openai_urllib3.types.fine_tuning.alpha.grader_run_params import RunGraderRequestParam as RunGraderRequestParam
-    from openai_urllib3.types.fine_tuning.alpha.grader_validate_params import ValidateGraderRequestParam as ValidateGraderRequestParam
+    from openai_urllib3.types.fine_tuning.alpha.grader_validate_params import (
+        ValidateGraderRequestParam as ValidateGraderRequestParam,
+    )
 
 _NAMES: dict[str, str] = {
     "GraderRunParams": "fine_tuning.alpha.grader_run_params:GraderRunParams",

@@ -25,13 +25,29 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class GraderRunParams(TypedDict, total=False):
-    grader: Required[Union[StringCheckGraderParam, TextSimilarityGraderParam, PythonGraderParam, ScoreModelGraderParam, MultiGraderParam]]
+    grader: Required[
+        Union[
+            StringCheckGraderParam,
+            TextSimilarityGraderParam,
+            PythonGraderParam,
+            ScoreModelGraderParam,
+            MultiGraderParam,
+        ]
+    ]
     item: Dict[str, Any]
     model_sample: Required[str]
 
 
 class RunGraderRequestParam(TypedDict, total=False):
     """RunGraderRequest"""
-    grader: Required[Union[StringCheckGraderParam, TextSimilarityGraderParam, PythonGraderParam, ScoreModelGraderParam, MultiGraderParam]]
+    grader: Required[
+        Union[
+            StringCheckGraderParam,
+            TextSimilarityGraderParam,
+            PythonGraderParam,
+            ScoreModelGraderParam,
+            MultiGraderParam,
+        ]
+    ]
     item: Dict[str, Any]
     model_sample: Required[str]

@@ -27,7 +27,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 class GraderRunResponse(BaseModel):
     __slots__ = ()
     reward = Field['float']()
-    metadata = Field['GraderRunResponseMetadata'](ref("fine_tuning.alpha.grader_run_response:GraderRunResponseMetadata"))
+    metadata = Field['GraderRunResponseMetadata'](
+        ref("fine_tuning.alpha.grader_run_response:GraderRunResponseMetadata")
+    )
     sub_rewards = Field['dict[str, Any]']()
     model_grader_token_usage_per_model = Field['dict[str, Any]']()
 
@@ -36,7 +38,9 @@ class GraderRunResponseMetadata(BaseModel):
     __slots__ = ()
     name = Field['str']()
     type = Field['str']()
-    errors = Field['GraderRunResponseMetadataErrors'](ref("fine_tuning.alpha.grader_run_response:GraderRunResponseMetadataErrors"))
+    errors = Field['GraderRunResponseMetadataErrors'](
+        ref("fine_tuning.alpha.grader_run_response:GraderRunResponseMetadataErrors")
+    )
     execution_time = Field['float']()
     scores = Field['dict[str, Any]']()
     token_usage = Field['int | None']()

@@ -25,9 +25,25 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class GraderValidateParams(TypedDict, total=False):
-    grader: Required[Union[StringCheckGraderParam, TextSimilarityGraderParam, PythonGraderParam, ScoreModelGraderParam, MultiGraderParam]]
+    grader: Required[
+        Union[
+            StringCheckGraderParam,
+            TextSimilarityGraderParam,
+            PythonGraderParam,
+            ScoreModelGraderParam,
+            MultiGraderParam,
+        ]
+    ]
 
 
 class ValidateGraderRequestParam(TypedDict, total=False):
     """ValidateGraderRequest"""
-    grader: Required[Union[StringCheckGraderParam, TextSimilarityGraderParam, PythonGraderParam, ScoreModelGraderParam, MultiGraderParam]]
+    grader: Required[
+        Union[
+            StringCheckGraderParam,
+            TextSimilarityGraderParam,
+            PythonGraderParam,
+            ScoreModelGraderParam,
+            MultiGraderParam,
+        ]
+    ]

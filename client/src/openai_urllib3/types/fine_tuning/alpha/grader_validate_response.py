@@ -29,4 +29,17 @@ class GraderValidateResponse(BaseModel):
     """ValidateGraderResponse"""
 
     __slots__ = ()
-    grader = Field['StringCheckGrader | TextSimilarityGrader | PythonGrader | ScoreModelGrader | MultiGrader | None'](union_of("type", {"string_check": ref("graders.string_check_grader:StringCheckGrader"), "text_similarity": ref("graders.text_similarity_grader:TextSimilarityGrader"), "python": ref("graders.python_grader:PythonGrader"), "score_model": ref("graders.score_model_grader:ScoreModelGrader"), "multi": ref("graders.multi_grader:MultiGrader")}))
+    grader = Field[
+        'StringCheckGrader | TextSimilarityGrader | PythonGrader | ScoreModelGrader | MultiGrader | None'
+    ](
+        union_of(
+            "type",
+            {
+                "string_check": ref("graders.string_check_grader:StringCheckGrader"),
+                "text_similarity": ref("graders.text_similarity_grader:TextSimilarityGrader"),
+                "python": ref("graders.python_grader:PythonGrader"),
+                "score_model": ref("graders.score_model_grader:ScoreModelGrader"),
+                "multi": ref("graders.multi_grader:MultiGrader"),
+            },
+        )
+    )

@@ -6,17 +6,34 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from openai_urllib3.types.fine_tuning.checkpoints.permission_create_params import CreateFineTuningCheckpointPermissionRequestParam as CreateFineTuningCheckpointPermissionRequestParam
-    from openai_urllib3.types.fine_tuning.checkpoints.permission_create_params import PermissionCreateParams as PermissionCreateParams
-    from openai_urllib3.types.fine_tuning.checkpoints.permission_create_response import PermissionCreateResponse as PermissionCreateResponse
-    from openai_urllib3.types.fine_tuning.checkpoints.permission_delete_response import PermissionDeleteResponse as PermissionDeleteResponse
-    from openai_urllib3.types.fine_tuning.checkpoints.permission_list_params import PermissionListParams as PermissionListParams
-    from openai_urllib3.types.fine_tuning.checkpoints.permission_create_response import PermissionCreateResponse as PermissionListResponse
-    from openai_urllib3.types.fine_tuning.checkpoints.permission_list_params import PermissionListParams as PermissionRetrieveParams
-    from openai_urllib3.types.fine_tuning.checkpoints.permission_retrieve_response import PermissionRetrieveResponse as PermissionRetrieveResponse
+    from openai_urllib3.types.fine_tuning.checkpoints.permission_create_params import (
+        CreateFineTuningCheckpointPermissionRequestParam as CreateFineTuningCheckpointPermissionRequestParam,
+    )
+    from openai_urllib3.types.fine_tuning.checkpoints.permission_create_params import (
+        PermissionCreateParams as PermissionCreateParams,
+    )
+    from openai_urllib3.types.fine_tuning.checkpoints.permission_create_response import (
+        PermissionCreateResponse as PermissionCreateResponse,
+    )
+    from openai_urllib3.types.fine_tuning.checkpoints.permission_delete_response import (
+        PermissionDeleteResponse as PermissionDeleteResponse,
+    )
+    from openai_urllib3.types.fine_tuning.checkpoints.permission_list_params import (
+        PermissionListParams as PermissionListParams,
+    )
+    from openai_urllib3.types.fine_tuning.checkpoints.permission_create_response import (
+        PermissionCreateResponse as PermissionListResponse,
+    )
+    from openai_urllib3.types.fine_tuning.checkpoints.permission_list_params import (
+        PermissionListParams as PermissionRetrieveParams,
+    )
+    from openai_urllib3.types.fine_tuning.checkpoints.permission_retrieve_response import (
+        PermissionRetrieveResponse as PermissionRetrieveResponse,
+    )
 
 _NAMES: dict[str, str] = {
-    "CreateFineTuningCheckpointPermissionRequestParam": "fine_tuning.checkpoints.permission_create_params:CreateFineTuningCheckpointPermissionRequestParam",
+    "CreateFineTuningCheckpointPermissionRequestParam":
+        "fine_tuning.checkpoints.permission_create_params:CreateFineTuningCheckpointPermissionRequestParam",
     "PermissionCreateParams": "fine_tuning.checkpoints.permission_create_params:PermissionCreateParams",
     "PermissionCreateResponse": "fine_tuning.checkpoints.permission_create_response:PermissionCreateResponse",
     "PermissionDeleteResponse": "fine_tuning.checkpoints.permission_delete_response:PermissionDeleteResponse",

@@ -10,7 +10,9 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.fine_tuning.checkpoints.permission_list_params import PermissionListParams as PermissionRetrieveParams
+    from openai_urllib3.types.fine_tuning.checkpoints.permission_list_params import (
+        PermissionListParams as PermissionRetrieveParams,
+    )
 
 __all__ = [
     "PermissionRetrieveParams",

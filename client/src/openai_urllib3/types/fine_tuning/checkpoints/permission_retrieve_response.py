@@ -25,7 +25,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 class PermissionRetrieveResponse(BaseModel):
     __slots__ = ()
-    data = Field['list[PermissionCreateResponse]'](list_of(ref("fine_tuning.checkpoints.permission_create_response:PermissionCreateResponse")))
+    data = Field['list[PermissionCreateResponse]'](
+        list_of(ref("fine_tuning.checkpoints.permission_create_response:PermissionCreateResponse"))
+    )
     object = Field['Literal["list"]']()
     first_id = Field['str | None']()
     last_id = Field['str | None']()

@@ -6,9 +6,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from openai_urllib3.types.fine_tuning.jobs.checkpoint_list_params import CheckpointListParams as CheckpointListParams
-    from openai_urllib3.types.fine_tuning.jobs.fine_tuning_job_checkpoint import FineTuningJobCheckpoint as FineTuningJobCheckpoint
-    from openai_urllib3.types.fine_tuning.jobs.fine_tuning_job_checkpoint import FineTuningJobCheckpointMetrics as FineTuningJobCheckpointMetrics
+    from openai_urllib3.types.fine_tuning.jobs.checkpoint_list_params import (
+        CheckpointListParams as CheckpointListParams,
+    )
+    from openai_urllib3.types.fine_tuning.jobs.fine_tuning_job_checkpoint import (
+        FineTuningJobCheckpoint as FineTuningJobCheckpoint,
+    )
+    from openai_urllib3.types.fine_tuning.jobs.fine_tuning_job_checkpoint import (
+        FineTuningJobCheckpointMetrics as FineTuningJobCheckpointMetrics,
+    )
 
 _NAMES: dict[str, str] = {
     "CheckpointListParams": "fine_tuning.jobs.checkpoint_list_params:CheckpointListParams",

@@ -23,14 +23,17 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class FineTuningJobCheckpoint(BaseModel):
-    """The `fine_tuning.job.checkpoint` object represents a model checkpoint for a fine-tuning job that is ready to use."""
+    """The `fine_tuning.job.checkpoint` object represents a model checkpoint for a fine-tuning job that is ready to use.
+    """
 
     __slots__ = ()
     id = Field['str']()
     created_at = Field['int']()
     fine_tuned_model_checkpoint = Field['str']()
     step_number = Field['int']()
-    metrics = Field['FineTuningJobCheckpointMetrics'](ref("fine_tuning.jobs.fine_tuning_job_checkpoint:FineTuningJobCheckpointMetrics"))
+    metrics = Field['FineTuningJobCheckpointMetrics'](
+        ref("fine_tuning.jobs.fine_tuning_job_checkpoint:FineTuningJobCheckpointMetrics")
+    )
     fine_tuning_job_id = Field['str']()
     object = Field['Literal["fine_tuning.job.checkpoint"]']()
 

@@ -6,28 +6,49 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from openai_urllib3.types.admin.organization.groups.user_create_params import CreateGroupUserBodyParam as CreateGroupUserBodyParam
+    from openai_urllib3.types.admin.organization.groups.user_create_params import (
+        CreateGroupUserBodyParam as CreateGroupUserBodyParam,
+    )
     from openai_urllib3.types.admin.organization.groups.role_create_response import Group2 as Group2
-    from openai_urllib3.types.admin.organization.groups.organization_group_user import OrganizationGroupUser as OrganizationGroupUser
-    from openai_urllib3.types.admin.organization.groups.role_create_params import PublicAssignOrganizationGroupRoleBodyParam as PublicAssignOrganizationGroupRoleBodyParam
+    from openai_urllib3.types.admin.organization.groups.organization_group_user import (
+        OrganizationGroupUser as OrganizationGroupUser,
+    )
+    from openai_urllib3.types.admin.organization.groups.role_create_params import (
+        PublicAssignOrganizationGroupRoleBodyParam as PublicAssignOrganizationGroupRoleBodyParam,
+    )
     from openai_urllib3.types.admin.organization.groups.role_create_params import RoleCreateParams as RoleCreateParams
-    from openai_urllib3.types.admin.organization.groups.role_create_response import RoleCreateResponse as RoleCreateResponse
-    from openai_urllib3.types.admin.organization.groups.role_delete_response import RoleDeleteResponse as RoleDeleteResponse
+    from openai_urllib3.types.admin.organization.groups.role_create_response import (
+        RoleCreateResponse as RoleCreateResponse,
+    )
+    from openai_urllib3.types.admin.organization.groups.role_delete_response import (
+        RoleDeleteResponse as RoleDeleteResponse,
+    )
     from openai_urllib3.types.admin.organization.groups.role_list_params import RoleListParams as RoleListParams
     from openai_urllib3.types.admin.organization.groups.role_list_response import RoleListResponse as RoleListResponse
-    from openai_urllib3.types.admin.organization.groups.role_list_response import RoleListResponseAssignmentSource as RoleListResponseAssignmentSource
-    from openai_urllib3.types.admin.organization.groups.role_list_response import RoleListResponse as RoleRetrieveResponse
+    from openai_urllib3.types.admin.organization.groups.role_list_response import (
+        RoleListResponseAssignmentSource as RoleListResponseAssignmentSource,
+    )
+    from openai_urllib3.types.admin.organization.groups.role_list_response import (
+        RoleListResponse as RoleRetrieveResponse,
+    )
     from openai_urllib3.types.admin.organization.groups.user_create_params import UserCreateParams as UserCreateParams
-    from openai_urllib3.types.admin.organization.groups.user_create_response import UserCreateResponse as UserCreateResponse
-    from openai_urllib3.types.admin.organization.groups.user_delete_response import UserDeleteResponse as UserDeleteResponse
+    from openai_urllib3.types.admin.organization.groups.user_create_response import (
+        UserCreateResponse as UserCreateResponse,
+    )
+    from openai_urllib3.types.admin.organization.groups.user_delete_response import (
+        UserDeleteResponse as UserDeleteResponse,
+    )
     from openai_urllib3.types.admin.organization.groups.user_list_params import UserListParams as UserListParams
-    from openai_urllib3.types.admin.organization.groups.user_retrieve_response import UserRetrieveResponse as UserRetrieveResponse
+    from openai_urllib3.types.admin.organization.groups.user_retrieve_response import (
+        UserRetrieveResponse as UserRetrieveResponse,
+    )
 
 _NAMES: dict[str, str] = {
     "CreateGroupUserBodyParam": "admin.organization.groups.user_create_params:CreateGroupUserBodyParam",
     "Group2": "admin.organization.groups.role_create_response:Group2",
     "OrganizationGroupUser": "admin.organization.groups.organization_group_user:OrganizationGroupUser",
-    "PublicAssignOrganizationGroupRoleBodyParam": "admin.organization.groups.role_create_params:PublicAssignOrganizationGroupRoleBodyParam",
+    "PublicAssignOrganizationGroupRoleBodyParam":
+        "admin.organization.groups.role_create_params:PublicAssignOrganizationGroupRoleBodyParam",
     "RoleCreateParams": "admin.organization.groups.role_create_params:RoleCreateParams",
     "RoleCreateResponse": "admin.organization.groups.role_create_response:RoleCreateResponse",
     "RoleDeleteResponse": "admin.organization.groups.role_delete_response:RoleDeleteResponse",

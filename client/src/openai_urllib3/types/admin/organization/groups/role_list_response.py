@@ -37,7 +37,9 @@ class RoleListResponse(BaseModel):
     created_by = Field['str | None']()
     created_by_user_obj = Field['dict[str, Any] | None']()
     metadata = Field['dict[str, Any] | None']()
-    assignment_sources = Field['list[RoleListResponseAssignmentSource] | None'](list_of(ref("admin.organization.groups.role_list_response:RoleListResponseAssignmentSource")))
+    assignment_sources = Field['list[RoleListResponseAssignmentSource] | None'](
+        list_of(ref("admin.organization.groups.role_list_response:RoleListResponseAssignmentSource"))
+    )
 
 
 class RoleListResponseAssignmentSource(BaseModel):

@@ -10,8 +10,12 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.admin.organization.groups.role_list_response import RoleListResponseAssignmentSource as AssignmentSource
-    from openai_urllib3.types.admin.organization.groups.role_list_response import RoleListResponse as RoleRetrieveResponse
+    from openai_urllib3.types.admin.organization.groups.role_list_response import (
+        RoleListResponseAssignmentSource as AssignmentSource,
+    )
+    from openai_urllib3.types.admin.organization.groups.role_list_response import (
+        RoleListResponse as RoleRetrieveResponse,
+    )
 
 __all__ = [
     "AssignmentSource",

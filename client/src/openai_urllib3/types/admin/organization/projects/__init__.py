@@ -6,125 +6,307 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from openai_urllib3.types.admin.organization.projects.api_key_delete_response import APIKeyDeleteResponse as APIKeyDeleteResponse
-    from openai_urllib3.types.admin.organization.projects.certificate_activate_params import AdminOrganizationProjectsCertificatesActivateParams as AdminOrganizationProjectsCertificatesActivateParams
-    from openai_urllib3.types.admin.organization.projects.certificate_deactivate_params import AdminOrganizationProjectsCertificatesDeactivateParams as AdminOrganizationProjectsCertificatesDeactivateParams
-    from openai_urllib3.types.admin.organization.projects.certificate_list_params import AdminOrganizationProjectsCertificatesListParams as AdminOrganizationProjectsCertificatesListParams
-    from openai_urllib3.types.admin.organization.projects.data_retention_update_params import AdminOrganizationProjectsDataRetentionUpdateParams as AdminOrganizationProjectsDataRetentionUpdateParams
-    from openai_urllib3.types.admin.organization.projects.group_create_params import AdminOrganizationProjectsGroupsCreateParams as AdminOrganizationProjectsGroupsCreateParams
-    from openai_urllib3.types.admin.organization.projects.group_list_params import AdminOrganizationProjectsGroupsListParams as AdminOrganizationProjectsGroupsListParams
-    from openai_urllib3.types.admin.organization.projects.role_create_params import AdminOrganizationProjectsRolesCreateParams as AdminOrganizationProjectsRolesCreateParams
-    from openai_urllib3.types.admin.organization.projects.role_list_params import AdminOrganizationProjectsRolesListParams as AdminOrganizationProjectsRolesListParams
-    from openai_urllib3.types.admin.organization.projects.role_update_params import AdminOrganizationProjectsRolesUpdateParams as AdminOrganizationProjectsRolesUpdateParams
-    from openai_urllib3.types.admin.organization.projects.spend_limit_update_params import AdminOrganizationProjectsSpendLimitUpdateParams as AdminOrganizationProjectsSpendLimitUpdateParams
-    from openai_urllib3.types.admin.organization.projects.user_create_params import AdminOrganizationProjectsUsersCreateParams as AdminOrganizationProjectsUsersCreateParams
-    from openai_urllib3.types.admin.organization.projects.user_list_params import AdminOrganizationProjectsUsersListParams as AdminOrganizationProjectsUsersListParams
-    from openai_urllib3.types.admin.organization.projects.api_key_list_params import ApiKeyListParams as ApiKeyListParams
-    from openai_urllib3.types.admin.organization.projects.certificate_activate_params import AdminOrganizationProjectsCertificatesActivateParams as CertificateActivateParams
-    from openai_urllib3.types.admin.organization.projects.certificate_activate_response import OrganizationProjectCertificate as CertificateActivateResponse
-    from openai_urllib3.types.admin.organization.projects.certificate_deactivate_params import AdminOrganizationProjectsCertificatesDeactivateParams as CertificateDeactivateParams
-    from openai_urllib3.types.admin.organization.projects.certificate_activate_response import OrganizationProjectCertificate as CertificateDeactivateResponse
-    from openai_urllib3.types.admin.organization.projects.certificate_list_params import AdminOrganizationProjectsCertificatesListParams as CertificateListParams
-    from openai_urllib3.types.admin.organization.projects.certificate_activate_response import OrganizationProjectCertificate as CertificateListResponse
-    from openai_urllib3.types.admin.organization.projects.spend_alert_create_params import CreateSpendAlertBodyParam as CreateSpendAlertBodyParam
-    from openai_urllib3.types.admin.organization.projects.data_retention_update_params import AdminOrganizationProjectsDataRetentionUpdateParams as DataRetentionUpdateParams
-    from openai_urllib3.types.admin.organization.projects.group_create_params import AdminOrganizationProjectsGroupsCreateParams as GroupCreateParams
-    from openai_urllib3.types.admin.organization.projects.group_delete_response import ProjectGroupDeletedResource as GroupDeleteResponse
-    from openai_urllib3.types.admin.organization.projects.group_list_params import AdminOrganizationProjectsGroupsListParams as GroupListParams
-    from openai_urllib3.types.admin.organization.projects.group_retrieve_params import GroupRetrieveParams as GroupRetrieveParams
-    from openai_urllib3.types.admin.organization.projects.project_hosted_tool_permissions import HostedToolPermission as HostedToolPermission
-    from openai_urllib3.types.admin.organization.projects.hosted_tool_permission_update_params import HostedToolPermissionUpdateParam as HostedToolPermissionUpdateParam
-    from openai_urllib3.types.admin.organization.projects.hosted_tool_permission_update_params import HostedToolPermissionUpdateParams as HostedToolPermissionUpdateParams
-    from openai_urllib3.types.admin.organization.projects.group_create_params import InviteProjectGroupBodyParam as InviteProjectGroupBodyParam
-    from openai_urllib3.types.admin.organization.projects.model_permission_update_params import ModelPermissionUpdateParams as ModelPermissionUpdateParams
-    from openai_urllib3.types.admin.organization.projects.certificate_activate_response import OrganizationProjectCertificate as OrganizationProjectCertificate
-    from openai_urllib3.types.admin.organization.projects.certificate_activate_response import OrganizationProjectCertificateCertificateDetails as OrganizationProjectCertificateCertificateDetails
+    from openai_urllib3.types.admin.organization.projects.api_key_delete_response import (
+        APIKeyDeleteResponse as APIKeyDeleteResponse,
+    )
+    from openai_urllib3.types.admin.organization.projects.certificate_activate_params import (
+        AdminOrganizationProjectsCertificatesActivateParams as AdminOrganizationProjectsCertificatesActivateParams,
+    )
+    from openai_urllib3.types.admin.organization.projects.certificate_deactivate_params import (
+        AdminOrganizationProjectsCertificatesDeactivateParams as AdminOrganizationProjectsCertificatesDeactivateParams,
+    )
+    from openai_urllib3.types.admin.organization.projects.certificate_list_params import (
+        AdminOrganizationProjectsCertificatesListParams as AdminOrganizationProjectsCertificatesListParams,
+    )
+    from openai_urllib3.types.admin.organization.projects.data_retention_update_params import (
+        AdminOrganizationProjectsDataRetentionUpdateParams as AdminOrganizationProjectsDataRetentionUpdateParams,
+    )
+    from openai_urllib3.types.admin.organization.projects.group_create_params import (
+        AdminOrganizationProjectsGroupsCreateParams as AdminOrganizationProjectsGroupsCreateParams,
+    )
+    from openai_urllib3.types.admin.organization.projects.group_list_params import (
+        AdminOrganizationProjectsGroupsListParams as AdminOrganizationProjectsGroupsListParams,
+    )
+    from openai_urllib3.types.admin.organization.projects.role_create_params import (
+        AdminOrganizationProjectsRolesCreateParams as AdminOrganizationProjectsRolesCreateParams,
+    )
+    from openai_urllib3.types.admin.organization.projects.role_list_params import (
+        AdminOrganizationProjectsRolesListParams as AdminOrganizationProjectsRolesListParams,
+    )
+    from openai_urllib3.types.admin.organization.projects.role_update_params import (
+        AdminOrganizationProjectsRolesUpdateParams as AdminOrganizationProjectsRolesUpdateParams,
+    )
+    from openai_urllib3.types.admin.organization.projects.spend_limit_update_params import (
+        AdminOrganizationProjectsSpendLimitUpdateParams as AdminOrganizationProjectsSpendLimitUpdateParams,
+    )
+    from openai_urllib3.types.admin.organization.projects.user_create_params import (
+        AdminOrganizationProjectsUsersCreateParams as AdminOrganizationProjectsUsersCreateParams,
+    )
+    from openai_urllib3.types.admin.organization.projects.user_list_params import (
+        AdminOrganizationProjectsUsersListParams as AdminOrganizationProjectsUsersListParams,
+    )
+    from openai_urllib3.types.admin.organization.projects.api_key_list_params import (
+        ApiKeyListParams as ApiKeyListParams,
+    )
+    from openai_urllib3.types.admin.organization.projects.certificate_activate_params import (
+        AdminOrganizationProjectsCertificatesActivateParams as CertificateActivateParams,
+    )
+    from openai_urllib3.types.admin.organization.projects.certificate_activate_response import (
+        OrganizationProjectCertificate as CertificateActivateResponse,
+    )
+    from openai_urllib3.types.admin.organization.projects.certificate_deactivate_params import (
+        AdminOrganizationProjectsCertificatesDeactivateParams as CertificateDeactivateParams,
+    )
+    from openai_urllib3.types.admin.organization.projects.certificate_activate_response import (
+        OrganizationProjectCertificate as CertificateDeactivateResponse,
+    )
+    from openai_urllib3.types.admin.organization.projects.certificate_list_params import (
+        AdminOrganizationProjectsCertificatesListParams as CertificateListParams,
+    )
+    from openai_urllib3.types.admin.organization.projects.certificate_activate_response import (
+        OrganizationProjectCertificate as CertificateListResponse,
+    )
+    from openai_urllib3.types.admin.organization.projects.spend_alert_create_params import (
+        CreateSpendAlertBodyParam as CreateSpendAlertBodyParam,
+    )
+    from openai_urllib3.types.admin.organization.projects.data_retention_update_params import (
+        AdminOrganizationProjectsDataRetentionUpdateParams as DataRetentionUpdateParams,
+    )
+    from openai_urllib3.types.admin.organization.projects.group_create_params import (
+        AdminOrganizationProjectsGroupsCreateParams as GroupCreateParams,
+    )
+    from openai_urllib3.types.admin.organization.projects.group_delete_response import (
+        ProjectGroupDeletedResource as GroupDeleteResponse,
+    )
+    from openai_urllib3.types.admin.organization.projects.group_list_params import (
+        AdminOrganizationProjectsGroupsListParams as GroupListParams,
+    )
+    from openai_urllib3.types.admin.organization.projects.group_retrieve_params import (
+        GroupRetrieveParams as GroupRetrieveParams,
+    )
+    from openai_urllib3.types.admin.organization.projects.project_hosted_tool_permissions import (
+        HostedToolPermission as HostedToolPermission,
+    )
+    from openai_urllib3.types.admin.organization.projects.hosted_tool_permission_update_params import (
+        HostedToolPermissionUpdateParam as HostedToolPermissionUpdateParam,
+    )
+    from openai_urllib3.types.admin.organization.projects.hosted_tool_permission_update_params import (
+        HostedToolPermissionUpdateParams as HostedToolPermissionUpdateParams,
+    )
+    from openai_urllib3.types.admin.organization.projects.group_create_params import (
+        InviteProjectGroupBodyParam as InviteProjectGroupBodyParam,
+    )
+    from openai_urllib3.types.admin.organization.projects.model_permission_update_params import (
+        ModelPermissionUpdateParams as ModelPermissionUpdateParams,
+    )
+    from openai_urllib3.types.admin.organization.projects.certificate_activate_response import (
+        OrganizationProjectCertificate as OrganizationProjectCertificate,
+    )
+    from openai_urllib3.types.admin.organization.projects.certificate_activate_response import (
+        OrganizationProjectCertificateCertificateDetails as OrganizationProjectCertificateCertificateDetails,
+    )
     from openai_urllib3.types.admin.organization.projects.project_api_key import ProjectAPIKey as ProjectAPIKey
-    from openai_urllib3.types.admin.organization.projects.project_api_key import ProjectAPIKeyOwner as ProjectAPIKeyOwner
-    from openai_urllib3.types.admin.organization.projects.project_api_key import ProjectApiKeyOwnerServiceAccount as ProjectApiKeyOwnerServiceAccount
-    from openai_urllib3.types.admin.organization.projects.project_api_key import ProjectApiKeyOwnerUser as ProjectApiKeyOwnerUser
-    from openai_urllib3.types.admin.organization.projects.project_data_retention import ProjectDataRetention as ProjectDataRetention
+    from openai_urllib3.types.admin.organization.projects.project_api_key import (
+        ProjectAPIKeyOwner as ProjectAPIKeyOwner,
+    )
+    from openai_urllib3.types.admin.organization.projects.project_api_key import (
+        ProjectApiKeyOwnerServiceAccount as ProjectApiKeyOwnerServiceAccount,
+    )
+    from openai_urllib3.types.admin.organization.projects.project_api_key import (
+        ProjectApiKeyOwnerUser as ProjectApiKeyOwnerUser,
+    )
+    from openai_urllib3.types.admin.organization.projects.project_data_retention import (
+        ProjectDataRetention as ProjectDataRetention,
+    )
     from openai_urllib3.types.admin.organization.projects.project_group import ProjectGroup as ProjectGroup
-    from openai_urllib3.types.admin.organization.projects.group_delete_response import ProjectGroupDeletedResource as ProjectGroupDeletedResource
-    from openai_urllib3.types.admin.organization.projects.project_hosted_tool_permissions import ProjectHostedToolPermissions as ProjectHostedToolPermissions
-    from openai_urllib3.types.admin.organization.projects.hosted_tool_permission_update_params import ProjectHostedToolPermissionsUpdateRequestParam as ProjectHostedToolPermissionsUpdateRequestParam
-    from openai_urllib3.types.admin.organization.projects.project_model_permissions import ProjectModelPermissions as ProjectModelPermissions
-    from openai_urllib3.types.admin.organization.projects.project_model_permissions_deleted import ProjectModelPermissionsDeleted as ProjectModelPermissionsDeleted
-    from openai_urllib3.types.admin.organization.projects.model_permission_update_params import ProjectModelPermissionsUpdateRequestParam as ProjectModelPermissionsUpdateRequestParam
+    from openai_urllib3.types.admin.organization.projects.group_delete_response import (
+        ProjectGroupDeletedResource as ProjectGroupDeletedResource,
+    )
+    from openai_urllib3.types.admin.organization.projects.project_hosted_tool_permissions import (
+        ProjectHostedToolPermissions as ProjectHostedToolPermissions,
+    )
+    from openai_urllib3.types.admin.organization.projects.hosted_tool_permission_update_params import (
+        ProjectHostedToolPermissionsUpdateRequestParam as ProjectHostedToolPermissionsUpdateRequestParam,
+    )
+    from openai_urllib3.types.admin.organization.projects.project_model_permissions import (
+        ProjectModelPermissions as ProjectModelPermissions,
+    )
+    from openai_urllib3.types.admin.organization.projects.project_model_permissions_deleted import (
+        ProjectModelPermissionsDeleted as ProjectModelPermissionsDeleted,
+    )
+    from openai_urllib3.types.admin.organization.projects.model_permission_update_params import (
+        ProjectModelPermissionsUpdateRequestParam as ProjectModelPermissionsUpdateRequestParam,
+    )
     from openai_urllib3.types.admin.organization.projects.project_rate_limit import ProjectRateLimit as ProjectRateLimit
-    from openai_urllib3.types.admin.organization.projects.rate_limit_update_rate_limit_params import ProjectRateLimitUpdateRequestParam as ProjectRateLimitUpdateRequestParam
-    from openai_urllib3.types.admin.organization.projects.project_service_account import ProjectServiceAccount as ProjectServiceAccount
-    from openai_urllib3.types.admin.organization.projects.service_account_create_response import ProjectServiceAccountApiKey as ProjectServiceAccountApiKey
-    from openai_urllib3.types.admin.organization.projects.service_account_create_params import ProjectServiceAccountCreateRequestParam as ProjectServiceAccountCreateRequestParam
-    from openai_urllib3.types.admin.organization.projects.project_spend_alert import ProjectSpendAlert as ProjectSpendAlert
-    from openai_urllib3.types.admin.organization.projects.project_spend_alert_deleted import ProjectSpendAlertDeleted as ProjectSpendAlertDeleted
-    from openai_urllib3.types.admin.organization.projects.project_spend_limit import ProjectSpendLimit as ProjectSpendLimit
-    from openai_urllib3.types.admin.organization.projects.project_spend_limit_deleted import ProjectSpendLimitDeleted as ProjectSpendLimitDeleted
+    from openai_urllib3.types.admin.organization.projects.rate_limit_update_rate_limit_params import (
+        ProjectRateLimitUpdateRequestParam as ProjectRateLimitUpdateRequestParam,
+    )
+    from openai_urllib3.types.admin.organization.projects.project_service_account import (
+        ProjectServiceAccount as ProjectServiceAccount,
+    )
+    from openai_urllib3.types.admin.organization.projects.service_account_create_response import (
+        ProjectServiceAccountApiKey as ProjectServiceAccountApiKey,
+    )
+    from openai_urllib3.types.admin.organization.projects.service_account_create_params import (
+        ProjectServiceAccountCreateRequestParam as ProjectServiceAccountCreateRequestParam,
+    )
+    from openai_urllib3.types.admin.organization.projects.project_spend_alert import (
+        ProjectSpendAlert as ProjectSpendAlert,
+    )
+    from openai_urllib3.types.admin.organization.projects.project_spend_alert_deleted import (
+        ProjectSpendAlertDeleted as ProjectSpendAlertDeleted,
+    )
+    from openai_urllib3.types.admin.organization.projects.project_spend_limit import (
+        ProjectSpendLimit as ProjectSpendLimit,
+    )
+    from openai_urllib3.types.admin.organization.projects.project_spend_limit_deleted import (
+        ProjectSpendLimitDeleted as ProjectSpendLimitDeleted,
+    )
     from openai_urllib3.types.admin.organization.projects.project_user import ProjectUser as ProjectUser
-    from openai_urllib3.types.admin.organization.projects.user_create_params import ProjectUserCreateRequestParam as ProjectUserCreateRequestParam
-    from openai_urllib3.types.admin.organization.projects.user_delete_response import ProjectUserDeleteResponse as ProjectUserDeleteResponse
-    from openai_urllib3.types.admin.organization.projects.user_update_params import ProjectUserUpdateRequestParam as ProjectUserUpdateRequestParam
-    from openai_urllib3.types.admin.organization.projects.role_create_params import PublicCreateOrganizationRoleBodyParam as PublicCreateOrganizationRoleBodyParam
-    from openai_urllib3.types.admin.organization.projects.role_update_params import PublicUpdateOrganizationRoleBodyParam as PublicUpdateOrganizationRoleBodyParam
-    from openai_urllib3.types.admin.organization.projects.rate_limit_list_rate_limits_params import RateLimitListRateLimitsParams as RateLimitListRateLimitsParams
-    from openai_urllib3.types.admin.organization.projects.rate_limit_update_rate_limit_params import RateLimitUpdateRateLimitParams as RateLimitUpdateRateLimitParams
-    from openai_urllib3.types.admin.organization.projects.role_create_params import AdminOrganizationProjectsRolesCreateParams as RoleCreateParams
-    from openai_urllib3.types.admin.organization.projects.role_delete_response import RoleDeletedResource as RoleDeleteResponse
-    from openai_urllib3.types.admin.organization.projects.role_delete_response import RoleDeletedResource as RoleDeletedResource
-    from openai_urllib3.types.admin.organization.projects.role_list_params import AdminOrganizationProjectsRolesListParams as RoleListParams
-    from openai_urllib3.types.admin.organization.projects.role_update_params import AdminOrganizationProjectsRolesUpdateParams as RoleUpdateParams
-    from openai_urllib3.types.admin.organization.projects.service_account_create_params import ServiceAccountCreateParams as ServiceAccountCreateParams
-    from openai_urllib3.types.admin.organization.projects.service_account_create_response import ServiceAccountCreateResponse as ServiceAccountCreateResponse
-    from openai_urllib3.types.admin.organization.projects.service_account_delete_response import ServiceAccountDeleteResponse as ServiceAccountDeleteResponse
-    from openai_urllib3.types.admin.organization.projects.service_account_list_params import ServiceAccountListParams as ServiceAccountListParams
-    from openai_urllib3.types.admin.organization.projects.service_account_update_params import ServiceAccountUpdateParams as ServiceAccountUpdateParams
-    from openai_urllib3.types.admin.organization.projects.spend_alert_create_params import SpendAlertCreateParams as SpendAlertCreateParams
-    from openai_urllib3.types.admin.organization.projects.spend_alert_list_params import SpendAlertListParams as SpendAlertListParams
-    from openai_urllib3.types.admin.organization.projects.spend_alert_create_params import SpendAlertNotificationChannelParam as SpendAlertNotificationChannelParam
-    from openai_urllib3.types.admin.organization.projects.spend_alert_update_params import SpendAlertUpdateParams as SpendAlertUpdateParams
-    from openai_urllib3.types.admin.organization.projects.spend_limit_update_params import AdminOrganizationProjectsSpendLimitUpdateParams as SpendLimitUpdateParams
-    from openai_urllib3.types.admin.organization.projects.data_retention_update_params import UpdateProjectDataRetentionBodyParam as UpdateProjectDataRetentionBodyParam
-    from openai_urllib3.types.admin.organization.projects.service_account_update_params import UpdateProjectServiceAccountBodyParam as UpdateProjectServiceAccountBodyParam
-    from openai_urllib3.types.admin.organization.projects.spend_limit_update_params import UpdateProjectSpendLimitBodyParam as UpdateProjectSpendLimitBodyParam
-    from openai_urllib3.types.admin.organization.projects.user_create_params import AdminOrganizationProjectsUsersCreateParams as UserCreateParams
-    from openai_urllib3.types.admin.organization.projects.user_delete_response import ProjectUserDeleteResponse as UserDeleteResponse
-    from openai_urllib3.types.admin.organization.projects.user_list_params import AdminOrganizationProjectsUsersListParams as UserListParams
+    from openai_urllib3.types.admin.organization.projects.user_create_params import (
+        ProjectUserCreateRequestParam as ProjectUserCreateRequestParam,
+    )
+    from openai_urllib3.types.admin.organization.projects.user_delete_response import (
+        ProjectUserDeleteResponse as ProjectUserDeleteResponse,
+    )
+    from openai_urllib3.types.admin.organization.projects.user_update_params import (
+        ProjectUserUpdateRequestParam as ProjectUserUpdateRequestParam,
+    )
+    from openai_urllib3.types.admin.organization.projects.role_create_params import (
+        PublicCreateOrganizationRoleBodyParam as PublicCreateOrganizationRoleBodyParam,
+    )
+    from openai_urllib3.types.admin.organization.projects.role_update_params import (
+        PublicUpdateOrganizationRoleBodyParam as PublicUpdateOrganizationRoleBodyParam,
+    )
+    from openai_urllib3.types.admin.organization.projects.rate_limit_list_rate_limits_params import (
+        RateLimitListRateLimitsParams as RateLimitListRateLimitsParams,
+    )
+    from openai_urllib3.types.admin.organization.projects.rate_limit_update_rate_limit_params import (
+        RateLimitUpdateRateLimitParams as RateLimitUpdateRateLimitParams,
+    )
+    from openai_urllib3.types.admin.organization.projects.role_create_params import (
+        AdminOrganizationProjectsRolesCreateParams as RoleCreateParams,
+    )
+    from openai_urllib3.types.admin.organization.projects.role_delete_response import (
+        RoleDeletedResource as RoleDeleteResponse,
+    )
+    from openai_urllib3.types.admin.organization.projects.role_delete_response import (
+        RoleDeletedResource as RoleDeletedResource,
+    )
+    from openai_urllib3.types.admin.organization.projects.role_list_params import (
+        AdminOrganizationProjectsRolesListParams as RoleListParams,
+    )
+    from openai_urllib3.types.admin.organization.projects.role_update_params import (
+        AdminOrganizationProjectsRolesUpdateParams as RoleUpdateParams,
+    )
+    from openai_urllib3.types.admin.organization.projects.service_account_create_params import (
+        ServiceAccountCreateParams as ServiceAccountCreateParams,
+    )
+    from openai_urllib3.types.admin.organization.projects.service_account_create_response import (
+        ServiceAccountCreateResponse as ServiceAccountCreateResponse,
+    )
+    from openai_urllib3.types.admin.organization.projects.service_account_delete_response import (
+        ServiceAccountDeleteResponse as ServiceAccountDeleteResponse,
+    )
+    from openai_urllib3.types.admin.organization.projects.service_account_list_params import (
+        ServiceAccountListParams as ServiceAccountListParams,
+    )
+    from openai_urllib3.types.admin.organization.projects.service_account_update_params import (
+        ServiceAccountUpdateParams as ServiceAccountUpdateParams,
+    )
+    from openai_urllib3.types.admin.organization.projects.spend_alert_create_params import (
+        SpendAlertCreateParams as SpendAlertCreateParams,
+    )
+    from openai_urllib3.types.admin.organization.projects.spend_alert_list_params import (
+        SpendAlertListParams as SpendAlertListParams,
+    )
+    from openai_urllib3.types.admin.organization.projects.spend_alert_create_params import (
+        SpendAlertNotificationChannelParam as SpendAlertNotificationChannelParam,
+    )
+    from openai_urllib3.types.admin.organization.projects.spend_alert_update_params import (
+        SpendAlertUpdateParams as SpendAlertUpdateParams,
+    )
+    from openai_urllib3.types.admin.organization.projects.spend_limit_update_params import (
+        AdminOrganizationProjectsSpendLimitUpdateParams as SpendLimitUpdateParams,
+    )
+    from openai_urllib3.types.admin.organization.projects.data_retention_update_params import (
+        UpdateProjectDataRetentionBodyParam as UpdateProjectDataRetentionBodyParam,
+    )
+    from openai_urllib3.types.admin.organization.projects.service_account_update_params import (
+        UpdateProjectServiceAccountBodyParam as UpdateProjectServiceAccountBodyParam,
+    )
+    from openai_urllib3.types.admin.organization.projects.spend_limit_update_params import (
+        UpdateProjectSpendLimitBodyParam as UpdateProjectSpendLimitBodyParam,
+    )
+    from openai_urllib3.types.admin.organization.projects.user_create_params import (
+        AdminOrganizationProjectsUsersCreateParams as UserCreateParams,
+    )
+    from openai_urllib3.types.admin.organization.projects.user_delete_response import (
+        ProjectUserDeleteResponse as UserDeleteResponse,
+    )
+    from openai_urllib3.types.admin.organization.projects.user_list_params import (
+        AdminOrganizationProjectsUsersListParams as UserListParams,
+    )
     from openai_urllib3.types.admin.organization.projects.user_update_params import UserUpdateParams as UserUpdateParams
 
 _NAMES: dict[str, str] = {
     "APIKeyDeleteResponse": "admin.organization.projects.api_key_delete_response:APIKeyDeleteResponse",
-    "AdminOrganizationProjectsCertificatesActivateParams": "admin.organization.projects.certificate_activate_params:AdminOrganizationProjectsCertificatesActivateParams",
-    "AdminOrganizationProjectsCertificatesDeactivateParams": "admin.organization.projects.certificate_deactivate_params:AdminOrganizationProjectsCertificatesDeactivateParams",
-    "AdminOrganizationProjectsCertificatesListParams": "admin.organization.projects.certificate_list_params:AdminOrganizationProjectsCertificatesListParams",
-    "AdminOrganizationProjectsDataRetentionUpdateParams": "admin.organization.projects.data_retention_update_params:AdminOrganizationProjectsDataRetentionUpdateParams",
-    "AdminOrganizationProjectsGroupsCreateParams": "admin.organization.projects.group_create_params:AdminOrganizationProjectsGroupsCreateParams",
-    "AdminOrganizationProjectsGroupsListParams": "admin.organization.projects.group_list_params:AdminOrganizationProjectsGroupsListParams",
-    "AdminOrganizationProjectsRolesCreateParams": "admin.organization.projects.role_create_params:AdminOrganizationProjectsRolesCreateParams",
-    "AdminOrganizationProjectsRolesListParams": "admin.organization.projects.role_list_params:AdminOrganizationProjectsRolesListParams",
-    "AdminOrganizationProjectsRolesUpdateParams": "admin.organization.projects.role_update_params:AdminOrganizationProjectsRolesUpdateParams",
-    "AdminOrganizationProjectsSpendLimitUpdateParams": "admin.organization.projects.spend_limit_update_params:AdminOrganizationProjectsSpendLimitUpdateParams",
-    "AdminOrganizationProjectsUsersCreateParams": "admin.organization.projects.user_create_params:AdminOrganizationProjectsUsersCreateParams",
-    "AdminOrganizationProjectsUsersListParams": "admin.organization.projects.user_list_params:AdminOrganizationProjectsUsersListParams",
+    "AdminOrganizationProjectsCertificatesActivateParams":
+        "admin.organization.projects.certificate_activate_params:AdminOrganizationProjectsCertificatesActivateParams",
+    "AdminOrganizationProjectsCertificatesDeactivateParams":
+        "admin.organization.projects.certificate_deactivate_params:AdminOrganizationProjectsCertificatesDeactivateParams",
+    "AdminOrganizationProjectsCertificatesListParams":
+        "admin.organization.projects.certificate_list_params:AdminOrganizationProjectsCertificatesListParams",
+    "AdminOrganizationProjectsDataRetentionUpdateParams":
+        "admin.organization.projects.data_retention_update_params:AdminOrganizationProjectsDataRetentionUpdateParams",
+    "AdminOrganizationProjectsGroupsCreateParams":
+        "admin.organization.projects.group_create_params:AdminOrganizationProjectsGroupsCreateParams",
+    "AdminOrganizationProjectsGroupsListParams":
+        "admin.organization.projects.group_list_params:AdminOrganizationProjectsGroupsListParams",
+    "AdminOrganizationProjectsRolesCreateParams":
+        "admin.organization.projects.role_create_params:AdminOrganizationProjectsRolesCreateParams",
+    "AdminOrganizationProjectsRolesListParams":
+        "admin.organization.projects.role_list_params:AdminOrganizationProjectsRolesListParams",
+    "AdminOrganizationProjectsRolesUpdateParams":
+        "admin.organization.projects.role_update_params:AdminOrganizationProjectsRolesUpdateParams",
+    "AdminOrganizationProjectsSpendLimitUpdateParams":
+        "admin.organization.projects.spend_limit_update_params:AdminOrganizationProjectsSpendLimitUpdateParams",
+    "AdminOrganizationProjectsUsersCreateParams":
+        "admin.organization.projects.user_create_params:AdminOrganizationProjectsUsersCreateParams",
+    "AdminOrganizationProjectsUsersListParams":
+        "admin.organization.projects.user_list_params:AdminOrganizationProjectsUsersListParams",
     "ApiKeyListParams": "admin.organization.projects.api_key_list_params:ApiKeyListParams",
-    "CertificateActivateParams": "admin.organization.projects.certificate_activate_params:AdminOrganizationProjectsCertificatesActivateParams",
-    "CertificateActivateResponse": "admin.organization.projects.certificate_activate_response:OrganizationProjectCertificate",
-    "CertificateDeactivateParams": "admin.organization.projects.certificate_deactivate_params:AdminOrganizationProjectsCertificatesDeactivateParams",
-    "CertificateDeactivateResponse": "admin.organization.projects.certificate_activate_response:OrganizationProjectCertificate",
-    "CertificateListParams": "admin.organization.projects.certificate_list_params:AdminOrganizationProjectsCertificatesListParams",
-    "CertificateListResponse": "admin.organization.projects.certificate_activate_response:OrganizationProjectCertificate",
+    "CertificateActivateParams":
+        "admin.organization.projects.certificate_activate_params:AdminOrganizationProjectsCertificatesActivateParams",
+    "CertificateActivateResponse":
+        "admin.organization.projects.certificate_activate_response:OrganizationProjectCertificate",
+    "CertificateDeactivateParams":
+        "admin.organization.projects.certificate_deactivate_params:AdminOrganizationProjectsCertificatesDeactivateParams",
+    "CertificateDeactivateResponse":
+        "admin.organization.projects.certificate_activate_response:OrganizationProjectCertificate",
+    "CertificateListParams":
+        "admin.organization.projects.certificate_list_params:AdminOrganizationProjectsCertificatesListParams",
+    "CertificateListResponse":
+        "admin.organization.projects.certificate_activate_response:OrganizationProjectCertificate",
     "CreateSpendAlertBodyParam": "admin.organization.projects.spend_alert_create_params:CreateSpendAlertBodyParam",
-    "DataRetentionUpdateParams": "admin.organization.projects.data_retention_update_params:AdminOrganizationProjectsDataRetentionUpdateParams",
+    "DataRetentionUpdateParams":
+        "admin.organization.projects.data_retention_update_params:AdminOrganizationProjectsDataRetentionUpdateParams",
     "GroupCreateParams": "admin.organization.projects.group_create_params:AdminOrganizationProjectsGroupsCreateParams",
     "GroupDeleteResponse": "admin.organization.projects.group_delete_response:ProjectGroupDeletedResource",
     "GroupListParams": "admin.organization.projects.group_list_params:AdminOrganizationProjectsGroupsListParams",
     "GroupRetrieveParams": "admin.organization.projects.group_retrieve_params:GroupRetrieveParams",
     "HostedToolPermission": "admin.organization.projects.project_hosted_tool_permissions:HostedToolPermission",
-    "HostedToolPermissionUpdateParam": "admin.organization.projects.hosted_tool_permission_update_params:HostedToolPermissionUpdateParam",
-    "HostedToolPermissionUpdateParams": "admin.organization.projects.hosted_tool_permission_update_params:HostedToolPermissionUpdateParams",
+    "HostedToolPermissionUpdateParam":
+        "admin.organization.projects.hosted_tool_permission_update_params:HostedToolPermissionUpdateParam",
+    "HostedToolPermissionUpdateParams":
+        "admin.organization.projects.hosted_tool_permission_update_params:HostedToolPermissionUpdateParams",
     "InviteProjectGroupBodyParam": "admin.organization.projects.group_create_params:InviteProjectGroupBodyParam",
-    "ModelPermissionUpdateParams": "admin.organization.projects.model_permission_update_params:ModelPermissionUpdateParams",
-    "OrganizationProjectCertificate": "admin.organization.projects.certificate_activate_response:OrganizationProjectCertificate",
-    "OrganizationProjectCertificateCertificateDetails": "admin.organization.projects.certificate_activate_response:OrganizationProjectCertificateCertificateDetails",
+    "ModelPermissionUpdateParams":
+        "admin.organization.projects.model_permission_update_params:ModelPermissionUpdateParams",
+    "OrganizationProjectCertificate":
+        "admin.organization.projects.certificate_activate_response:OrganizationProjectCertificate",
+    "OrganizationProjectCertificateCertificateDetails":
+        "admin.organization.projects.certificate_activate_response:OrganizationProjectCertificateCertificateDetails",
     "ProjectAPIKey": "admin.organization.projects.project_api_key:ProjectAPIKey",
     "ProjectAPIKeyOwner": "admin.organization.projects.project_api_key:ProjectAPIKeyOwner",
     "ProjectApiKeyOwnerServiceAccount": "admin.organization.projects.project_api_key:ProjectApiKeyOwnerServiceAccount",
@@ -132,16 +314,23 @@ _NAMES: dict[str, str] = {
     "ProjectDataRetention": "admin.organization.projects.project_data_retention:ProjectDataRetention",
     "ProjectGroup": "admin.organization.projects.project_group:ProjectGroup",
     "ProjectGroupDeletedResource": "admin.organization.projects.group_delete_response:ProjectGroupDeletedResource",
-    "ProjectHostedToolPermissions": "admin.organization.projects.project_hosted_tool_permissions:ProjectHostedToolPermissions",
-    "ProjectHostedToolPermissionsUpdateRequestParam": "admin.organization.projects.hosted_tool_permission_update_params:ProjectHostedToolPermissionsUpdateRequestParam",
+    "ProjectHostedToolPermissions":
+        "admin.organization.projects.project_hosted_tool_permissions:ProjectHostedToolPermissions",
+    "ProjectHostedToolPermissionsUpdateRequestParam":
+        "admin.organization.projects.hosted_tool_permission_update_params:ProjectHostedToolPermissionsUpdateRequestParam",
     "ProjectModelPermissions": "admin.organization.projects.project_model_permissions:ProjectModelPermissions",
-    "ProjectModelPermissionsDeleted": "admin.organization.projects.project_model_permissions_deleted:ProjectModelPermissionsDeleted",
-    "ProjectModelPermissionsUpdateRequestParam": "admin.organization.projects.model_permission_update_params:ProjectModelPermissionsUpdateRequestParam",
+    "ProjectModelPermissionsDeleted":
+        "admin.organization.projects.project_model_permissions_deleted:ProjectModelPermissionsDeleted",
+    "ProjectModelPermissionsUpdateRequestParam":
+        "admin.organization.projects.model_permission_update_params:ProjectModelPermissionsUpdateRequestParam",
     "ProjectRateLimit": "admin.organization.projects.project_rate_limit:ProjectRateLimit",
-    "ProjectRateLimitUpdateRequestParam": "admin.organization.projects.rate_limit_update_rate_limit_params:ProjectRateLimitUpdateRequestParam",
+    "ProjectRateLimitUpdateRequestParam":
+        "admin.organization.projects.rate_limit_update_rate_limit_params:ProjectRateLimitUpdateRequestParam",
     "ProjectServiceAccount": "admin.organization.projects.project_service_account:ProjectServiceAccount",
-    "ProjectServiceAccountApiKey": "admin.organization.projects.service_account_create_response:ProjectServiceAccountApiKey",
-    "ProjectServiceAccountCreateRequestParam": "admin.organization.projects.service_account_create_params:ProjectServiceAccountCreateRequestParam",
+    "ProjectServiceAccountApiKey":
+        "admin.organization.projects.service_account_create_response:ProjectServiceAccountApiKey",
+    "ProjectServiceAccountCreateRequestParam":
+        "admin.organization.projects.service_account_create_params:ProjectServiceAccountCreateRequestParam",
     "ProjectSpendAlert": "admin.organization.projects.project_spend_alert:ProjectSpendAlert",
     "ProjectSpendAlertDeleted": "admin.organization.projects.project_spend_alert_deleted:ProjectSpendAlertDeleted",
     "ProjectSpendLimit": "admin.organization.projects.project_spend_limit:ProjectSpendLimit",
@@ -150,28 +339,41 @@ _NAMES: dict[str, str] = {
     "ProjectUserCreateRequestParam": "admin.organization.projects.user_create_params:ProjectUserCreateRequestParam",
     "ProjectUserDeleteResponse": "admin.organization.projects.user_delete_response:ProjectUserDeleteResponse",
     "ProjectUserUpdateRequestParam": "admin.organization.projects.user_update_params:ProjectUserUpdateRequestParam",
-    "PublicCreateOrganizationRoleBodyParam": "admin.organization.projects.role_create_params:PublicCreateOrganizationRoleBodyParam",
-    "PublicUpdateOrganizationRoleBodyParam": "admin.organization.projects.role_update_params:PublicUpdateOrganizationRoleBodyParam",
-    "RateLimitListRateLimitsParams": "admin.organization.projects.rate_limit_list_rate_limits_params:RateLimitListRateLimitsParams",
-    "RateLimitUpdateRateLimitParams": "admin.organization.projects.rate_limit_update_rate_limit_params:RateLimitUpdateRateLimitParams",
+    "PublicCreateOrganizationRoleBodyParam":
+        "admin.organization.projects.role_create_params:PublicCreateOrganizationRoleBodyParam",
+    "PublicUpdateOrganizationRoleBodyParam":
+        "admin.organization.projects.role_update_params:PublicUpdateOrganizationRoleBodyParam",
+    "RateLimitListRateLimitsParams":
+        "admin.organization.projects.rate_limit_list_rate_limits_params:RateLimitListRateLimitsParams",
+    "RateLimitUpdateRateLimitParams":
+        "admin.organization.projects.rate_limit_update_rate_limit_params:RateLimitUpdateRateLimitParams",
     "RoleCreateParams": "admin.organization.projects.role_create_params:AdminOrganizationProjectsRolesCreateParams",
     "RoleDeleteResponse": "admin.organization.projects.role_delete_response:RoleDeletedResource",
     "RoleDeletedResource": "admin.organization.projects.role_delete_response:RoleDeletedResource",
     "RoleListParams": "admin.organization.projects.role_list_params:AdminOrganizationProjectsRolesListParams",
     "RoleUpdateParams": "admin.organization.projects.role_update_params:AdminOrganizationProjectsRolesUpdateParams",
-    "ServiceAccountCreateParams": "admin.organization.projects.service_account_create_params:ServiceAccountCreateParams",
-    "ServiceAccountCreateResponse": "admin.organization.projects.service_account_create_response:ServiceAccountCreateResponse",
-    "ServiceAccountDeleteResponse": "admin.organization.projects.service_account_delete_response:ServiceAccountDeleteResponse",
+    "ServiceAccountCreateParams":
+        "admin.organization.projects.service_account_create_params:ServiceAccountCreateParams",
+    "ServiceAccountCreateResponse":
+        "admin.organization.projects.service_account_create_response:ServiceAccountCreateResponse",
+    "ServiceAccountDeleteResponse":
+        "admin.organization.projects.service_account_delete_response:ServiceAccountDeleteResponse",
     "ServiceAccountListParams": "admin.organization.projects.service_account_list_params:ServiceAccountListParams",
-    "ServiceAccountUpdateParams": "admin.organization.projects.service_account_update_params:ServiceAccountUpdateParams",
+    "ServiceAccountUpdateParams":
+        "admin.organization.projects.service_account_update_params:ServiceAccountUpdateParams",
     "SpendAlertCreateParams": "admin.organization.projects.spend_alert_create_params:SpendAlertCreateParams",
     "SpendAlertListParams": "admin.organization.projects.spend_alert_list_params:SpendAlertListParams",
-    "SpendAlertNotificationChannelParam": "admin.organization.projects.spend_alert_create_params:SpendAlertNotificationChannelParam",
+    "SpendAlertNotificationChannelParam":
+        "admin.organization.projects.spend_alert_create_params:SpendAlertNotificationChannelParam",
     "SpendAlertUpdateParams": "admin.organization.projects.spend_alert_update_params:SpendAlertUpdateParams",
-    "SpendLimitUpdateParams": "admin.organization.projects.spend_limit_update_params:AdminOrganizationProjectsSpendLimitUpdateParams",
-    "UpdateProjectDataRetentionBodyParam": "admin.organization.projects.data_retention_update_params:UpdateProjectDataRetentionBodyParam",
-    "UpdateProjectServiceAccountBodyParam": "admin.organization.projects.service_account_update_params:UpdateProjectServiceAccountBodyParam",
-    "UpdateProjectSpendLimitBodyParam": "admin.organization.projects.spend_limit_update_params:UpdateProjectSpendLimitBodyParam",
+    "SpendLimitUpdateParams":
+        "admin.organization.projects.spend_limit_update_params:AdminOrganizationProjectsSpendLimitUpdateParams",
+    "UpdateProjectDataRetentionBodyParam":
+        "admin.organization.projects.data_retention_update_params:UpdateProjectDataRetentionBodyParam",
+    "UpdateProjectServiceAccountBodyParam":
+        "admin.organization.projects.service_account_update_params:UpdateProjectServiceAccountBodyParam",
+    "UpdateProjectSpendLimitBodyParam":
+        "admin.organization.projects.spend_limit_update_params:UpdateProjectSpendLimitBodyParam",
     "UserCreateParams": "admin.organization.projects.user_create_params:AdminOrganizationProjectsUsersCreateParams",
     "UserDeleteResponse": "admin.organization.projects.user_delete_response:ProjectUserDeleteResponse",
     "UserListParams": "admin.organization.projects.user_list_params:AdminOrganizationProjectsUsersListParams",

@@ -31,7 +31,11 @@ class OrganizationProjectCertificate(BaseModel):
     id = Field['str']()
     name = Field['str | None']()
     created_at = Field['int']()
-    certificate_details = Field['OrganizationProjectCertificateCertificateDetails'](ref("admin.organization.projects.certificate_activate_response:OrganizationProjectCertificateCertificateDetails"))
+    certificate_details = Field['OrganizationProjectCertificateCertificateDetails'](
+        ref(
+            "admin.organization.projects.certificate_activate_response:OrganizationProjectCertificateCertificateDetails"
+        )
+    )
     active = Field['bool']()
 
 

@@ -10,8 +10,12 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.admin.organization.projects.certificate_activate_response import OrganizationProjectCertificateCertificateDetails as CertificateDetails
-    from openai_urllib3.types.admin.organization.projects.certificate_activate_response import OrganizationProjectCertificate as CertificateListResponse
+    from openai_urllib3.types.admin.organization.projects.certificate_activate_response import (
+        OrganizationProjectCertificateCertificateDetails as CertificateDetails,
+    )
+    from openai_urllib3.types.admin.organization.projects.certificate_activate_response import (
+        OrganizationProjectCertificate as CertificateListResponse,
+    )
 
 __all__ = [
     "CertificateDetails",

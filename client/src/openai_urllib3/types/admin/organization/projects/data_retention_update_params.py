@@ -21,11 +21,29 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class AdminOrganizationProjectsDataRetentionUpdateParams(TypedDict, total=False):
-    retention_type: Required[Literal["organization_default", "none", "zero_data_retention", "modified_abuse_monitoring", "enhanced_zero_data_retention", "enhanced_modified_abuse_monitoring"]]
+    retention_type: Required[
+        Literal[
+            "organization_default",
+            "none",
+            "zero_data_retention",
+            "modified_abuse_monitoring",
+            "enhanced_zero_data_retention",
+            "enhanced_modified_abuse_monitoring",
+        ]
+    ]
 
 
 class UpdateProjectDataRetentionBodyParam(TypedDict, total=False):
     """Parameters for updating project data retention controls."""
-    retention_type: Required[Literal["organization_default", "none", "zero_data_retention", "modified_abuse_monitoring", "enhanced_zero_data_retention", "enhanced_modified_abuse_monitoring"]]
+    retention_type: Required[
+        Literal[
+            "organization_default",
+            "none",
+            "zero_data_retention",
+            "modified_abuse_monitoring",
+            "enhanced_zero_data_retention",
+            "enhanced_modified_abuse_monitoring",
+        ]
+    ]
 
 DataRetentionUpdateParams = AdminOrganizationProjectsDataRetentionUpdateParams

@@ -43,8 +43,12 @@ class ProjectAPIKey(BaseModel):
 class ProjectAPIKeyOwner(BaseModel):
     __slots__ = ()
     type = Field['Literal["user", "service_account"] | None']()
-    user = Field['ProjectApiKeyOwnerUser | None'](ref("admin.organization.projects.project_api_key:ProjectApiKeyOwnerUser"))
-    service_account = Field['ProjectApiKeyOwnerServiceAccount | None'](ref("admin.organization.projects.project_api_key:ProjectApiKeyOwnerServiceAccount"))
+    user = Field['ProjectApiKeyOwnerUser | None'](
+        ref("admin.organization.projects.project_api_key:ProjectApiKeyOwnerUser")
+    )
+    service_account = Field['ProjectApiKeyOwnerServiceAccount | None'](
+        ref("admin.organization.projects.project_api_key:ProjectApiKeyOwnerServiceAccount")
+    )
 
 
 class ProjectApiKeyOwnerUser(BaseModel):

@@ -24,4 +24,7 @@ class ProjectDataRetention(BaseModel):
 
     __slots__ = ()
     object = Field['Literal["project.data_retention"]']()
-    type = Field['Literal["organization_default", "none", "zero_data_retention", "modified_abuse_monitoring", "enhanced_zero_data_retention", "enhanced_modified_abuse_monitoring"]']()
+    type = Field[
+        'Literal["organization_default", "none", "zero_data_retention", "modified_abuse_monitoring",'
+        ' "enhanced_zero_data_retention", "enhanced_modified_abuse_monitoring"]'
+    ]()

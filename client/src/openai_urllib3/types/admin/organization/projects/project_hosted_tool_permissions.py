@@ -30,11 +30,21 @@ class ProjectHostedToolPermissions(BaseModel):
     """Represents hosted tool permissions for a project."""
 
     __slots__ = ()
-    file_search = Field['HostedToolPermission'](ref("admin.organization.projects.project_hosted_tool_permissions:HostedToolPermission"))
-    web_search = Field['HostedToolPermission'](ref("admin.organization.projects.project_hosted_tool_permissions:HostedToolPermission"))
-    image_generation = Field['HostedToolPermission'](ref("admin.organization.projects.project_hosted_tool_permissions:HostedToolPermission"))
-    mcp = Field['HostedToolPermission'](ref("admin.organization.projects.project_hosted_tool_permissions:HostedToolPermission"))
-    code_interpreter = Field['HostedToolPermission'](ref("admin.organization.projects.project_hosted_tool_permissions:HostedToolPermission"))
+    file_search = Field['HostedToolPermission'](
+        ref("admin.organization.projects.project_hosted_tool_permissions:HostedToolPermission")
+    )
+    web_search = Field['HostedToolPermission'](
+        ref("admin.organization.projects.project_hosted_tool_permissions:HostedToolPermission")
+    )
+    image_generation = Field['HostedToolPermission'](
+        ref("admin.organization.projects.project_hosted_tool_permissions:HostedToolPermission")
+    )
+    mcp = Field['HostedToolPermission'](
+        ref("admin.organization.projects.project_hosted_tool_permissions:HostedToolPermission")
+    )
+    code_interpreter = Field['HostedToolPermission'](
+        ref("admin.organization.projects.project_hosted_tool_permissions:HostedToolPermission")
+    )
 
 
 class HostedToolPermission(BaseModel):

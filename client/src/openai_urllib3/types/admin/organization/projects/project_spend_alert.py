@@ -13,7 +13,9 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.admin.organization.organization_spend_alert import SpendAlertNotificationChannel
-    from openai_urllib3.types.admin.organization.organization_spend_alert import SpendAlertNotificationChannel as NotificationChannel
+    from openai_urllib3.types.admin.organization.organization_spend_alert import (
+        SpendAlertNotificationChannel as NotificationChannel,
+    )
 
 __all__ = [
     "NotificationChannel",
@@ -32,7 +34,9 @@ class ProjectSpendAlert(BaseModel):
     threshold_amount = Field['int']()
     currency = Field['Literal["USD"]']()
     interval = Field['Literal["month"]']()
-    notification_channel = Field['SpendAlertNotificationChannel'](ref("admin.organization.organization_spend_alert:SpendAlertNotificationChannel"))
+    notification_channel = Field['SpendAlertNotificationChannel'](
+        ref("admin.organization.organization_spend_alert:SpendAlertNotificationChannel")
+    )
 
 _ELSEWHERE: dict[str, str] = {
     "NotificationChannel": "admin.organization.organization_spend_alert:SpendAlertNotificationChannel",

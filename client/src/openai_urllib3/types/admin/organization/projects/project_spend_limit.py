@@ -31,7 +31,9 @@ class ProjectSpendLimit(BaseModel):
     threshold_amount = Field['int']()
     currency = Field['str | Literal["USD"]']()
     interval = Field['str | Literal["month"]']()
-    enforcement = Field['SpendLimitEnforcement'](ref("admin.organization.organization_spend_limit:SpendLimitEnforcement"))
+    enforcement = Field['SpendLimitEnforcement'](
+        ref("admin.organization.organization_spend_limit:SpendLimitEnforcement")
+    )
 
 _ELSEWHERE: dict[str, str] = {
     "Enforcement": "admin.organization.organization_spend_limit:SpendLimitEnforcement",

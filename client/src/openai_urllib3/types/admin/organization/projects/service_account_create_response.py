@@ -29,7 +29,9 @@ class ServiceAccountCreateResponse(BaseModel):
     name = Field['str']()
     role = Field['Literal["member", "none"]']()
     created_at = Field['int']()
-    api_key = Field['ProjectServiceAccountApiKey | None'](ref("admin.organization.projects.service_account_create_response:ProjectServiceAccountApiKey"))
+    api_key = Field['ProjectServiceAccountApiKey | None'](
+        ref("admin.organization.projects.service_account_create_response:ProjectServiceAccountApiKey")
+    )
 
 
 class ProjectServiceAccountApiKey(BaseModel):

@@ -10,7 +10,9 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.admin.organization.projects.users.role_create_response import UserRoleAssignment as RoleCreateResponse
+    from openai_urllib3.types.admin.organization.projects.users.role_create_response import (
+        UserRoleAssignment as RoleCreateResponse,
+    )
 
 __all__ = [
     "RoleCreateResponse",

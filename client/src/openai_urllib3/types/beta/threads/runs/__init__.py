@@ -7,81 +7,134 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from openai_urllib3.types.beta.threads.runs.code_interpreter_logs import CodeInterpreterLogs as CodeInterpreterLogs
-    from openai_urllib3.types.beta.threads.runs.code_interpreter_output_image import RunStepDeltaStepDetailsToolCallsCodeOutputImageObject as CodeInterpreterOutputImage
-    from openai_urllib3.types.beta.threads.runs.code_interpreter_tool_call import RunStepDetailsToolCallsCodeObject as CodeInterpreterToolCall
-    from openai_urllib3.types.beta.threads.runs.code_interpreter_tool_call_delta import CodeInterpreterToolCallDelta as CodeInterpreterToolCallDelta
-    from openai_urllib3.types.beta.threads.runs.code_interpreter_tool_call_delta import CodeInterpreterToolCallDeltaCodeInterpreter as CodeInterpreterToolCallDeltaCodeInterpreter
-    from openai_urllib3.types.beta.threads.runs.file_search_tool_call import RunStepDetailsToolCallsFileSearchObject as FileSearchToolCall
-    from openai_urllib3.types.beta.threads.runs.file_search_tool_call_delta import FileSearchToolCallDelta as FileSearchToolCallDelta
-    from openai_urllib3.types.beta.threads.runs.function_tool_call import RunStepDetailsToolCallsFunctionObject as FunctionToolCall
-    from openai_urllib3.types.beta.threads.runs.function_tool_call_delta import FunctionToolCallDelta as FunctionToolCallDelta
-    from openai_urllib3.types.beta.threads.runs.function_tool_call_delta import FunctionToolCallDeltaFunction as FunctionToolCallDeltaFunction
-    from openai_urllib3.types.beta.threads.runs.message_creation_step_details import MessageCreationStepDetails as MessageCreationStepDetails
-    from openai_urllib3.types.beta.threads.runs.message_creation_step_details import MessageCreationStepDetailsMessageCreation as MessageCreationStepDetailsMessageCreation
+    from openai_urllib3.types.beta.threads.runs.code_interpreter_output_image import (
+        CodeInterpreterOutputImage as CodeInterpreterOutputImage,
+    )
+    from openai_urllib3.types.beta.threads.runs.code_interpreter_output_image import (
+        CodeInterpreterOutputImageImage as CodeInterpreterOutputImageImage,
+    )
+    from openai_urllib3.types.beta.threads.runs.code_interpreter_tool_call import (
+        CodeInterpreterToolCall as CodeInterpreterToolCall,
+    )
+    from openai_urllib3.types.beta.threads.runs.code_interpreter_tool_call import (
+        CodeInterpreterToolCallCodeInterpreter as CodeInterpreterToolCallCodeInterpreter,
+    )
+    from openai_urllib3.types.beta.threads.runs.code_interpreter_tool_call_delta import (
+        CodeInterpreterToolCallDelta as CodeInterpreterToolCallDelta,
+    )
+    from openai_urllib3.types.beta.threads.runs.code_interpreter_tool_call_delta import (
+        CodeInterpreterToolCallDeltaCodeInterpreter as CodeInterpreterToolCallDeltaCodeInterpreter,
+    )
+    from openai_urllib3.types.beta.threads.runs.file_search_tool_call import FileSearchToolCall as FileSearchToolCall
+    from openai_urllib3.types.beta.threads.runs.file_search_tool_call_delta import (
+        FileSearchToolCallDelta as FileSearchToolCallDelta,
+    )
+    from openai_urllib3.types.beta.threads.runs.file_search_tool_call import (
+        FileSearchToolCallFileSearch as FileSearchToolCallFileSearch,
+    )
+    from openai_urllib3.types.beta.threads.runs.function_tool_call import FunctionToolCall as FunctionToolCall
+    from openai_urllib3.types.beta.threads.runs.function_tool_call_delta import (
+        FunctionToolCallDelta as FunctionToolCallDelta,
+    )
+    from openai_urllib3.types.beta.threads.runs.function_tool_call_delta import (
+        FunctionToolCallDeltaFunction as FunctionToolCallDeltaFunction,
+    )
+    from openai_urllib3.types.beta.threads.runs.function_tool_call import (
+        FunctionToolCallFunction as FunctionToolCallFunction,
+    )
+    from openai_urllib3.types.beta.threads.runs.message_creation_step_details import (
+        MessageCreationStepDetails as MessageCreationStepDetails,
+    )
+    from openai_urllib3.types.beta.threads.runs.message_creation_step_details import (
+        MessageCreationStepDetailsMessageCreation as MessageCreationStepDetailsMessageCreation,
+    )
     from openai_urllib3.types.beta.threads.runs.run_step import RunStep as RunStep
     from openai_urllib3.types.beta.threads.runs.run_step import RunStepCompletionUsage as RunStepCompletionUsage
     from openai_urllib3.types.beta.threads.runs.run_step_delta import RunStepDelta as RunStepDelta
     from openai_urllib3.types.beta.threads.runs.run_step_delta_event import RunStepDeltaEvent as RunStepDeltaEvent
-    from openai_urllib3.types.beta.threads.runs.run_step_delta_message_delta import RunStepDeltaMessageDelta as RunStepDeltaMessageDelta
-    from openai_urllib3.types.beta.threads.runs.run_step_delta_message_delta import RunStepDeltaMessageDeltaMessageCreation as RunStepDeltaMessageDeltaMessageCreation
-    from openai_urllib3.types.beta.threads.runs.code_interpreter_output_image import RunStepDeltaStepDetailsToolCallsCodeOutputImageObject as RunStepDeltaStepDetailsToolCallsCodeOutputImageObject
-    from openai_urllib3.types.beta.threads.runs.code_interpreter_output_image import RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage as RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage
-    from openai_urllib3.types.beta.threads.runs.function_tool_call_delta import RunStepDeltaStepDetailsToolCallsFunctionObject as RunStepDeltaStepDetailsToolCallsFunctionObject
-    from openai_urllib3.types.beta.threads.runs.function_tool_call_delta import RunStepDeltaStepDetailsToolCallsFunctionObjectFunction as RunStepDeltaStepDetailsToolCallsFunctionObjectFunction
-    from openai_urllib3.types.beta.threads.runs.code_interpreter_tool_call import RunStepDetailsToolCallsCodeObject as RunStepDetailsToolCallsCodeObject
-    from openai_urllib3.types.beta.threads.runs.code_interpreter_tool_call import RunStepDetailsToolCallsCodeObjectCodeInterpreter as RunStepDetailsToolCallsCodeObjectCodeInterpreter
-    from openai_urllib3.types.beta.threads.runs.code_interpreter_tool_call import RunStepDetailsToolCallsCodeOutputImageObject as RunStepDetailsToolCallsCodeOutputImageObject
-    from openai_urllib3.types.beta.threads.runs.code_interpreter_tool_call import RunStepDetailsToolCallsCodeOutputImageObjectImage as RunStepDetailsToolCallsCodeOutputImageObjectImage
-    from openai_urllib3.types.beta.threads.runs.code_interpreter_tool_call import RunStepDetailsToolCallsCodeOutputLogsObject as RunStepDetailsToolCallsCodeOutputLogsObject
-    from openai_urllib3.types.beta.threads.runs.file_search_tool_call import RunStepDetailsToolCallsFileSearchObject as RunStepDetailsToolCallsFileSearchObject
-    from openai_urllib3.types.beta.threads.runs.file_search_tool_call import RunStepDetailsToolCallsFileSearchObjectFileSearch as RunStepDetailsToolCallsFileSearchObjectFileSearch
-    from openai_urllib3.types.beta.threads.runs.file_search_tool_call import RunStepDetailsToolCallsFileSearchRankingOptionsObject as RunStepDetailsToolCallsFileSearchRankingOptionsObject
-    from openai_urllib3.types.beta.threads.runs.file_search_tool_call import RunStepDetailsToolCallsFileSearchResultObject as RunStepDetailsToolCallsFileSearchResultObject
-    from openai_urllib3.types.beta.threads.runs.file_search_tool_call import RunStepDetailsToolCallsFileSearchResultObjectContent as RunStepDetailsToolCallsFileSearchResultObjectContent
-    from openai_urllib3.types.beta.threads.runs.function_tool_call import RunStepDetailsToolCallsFunctionObject as RunStepDetailsToolCallsFunctionObject
-    from openai_urllib3.types.beta.threads.runs.function_tool_call import RunStepDetailsToolCallsFunctionObjectFunction as RunStepDetailsToolCallsFunctionObjectFunction
+    from openai_urllib3.types.beta.threads.runs.run_step_delta_message_delta import (
+        RunStepDeltaMessageDelta as RunStepDeltaMessageDelta,
+    )
+    from openai_urllib3.types.beta.threads.runs.run_step_delta_message_delta import (
+        RunStepDeltaMessageDeltaMessageCreation as RunStepDeltaMessageDeltaMessageCreation,
+    )
+    from openai_urllib3.types.beta.threads.runs.function_tool_call_delta import (
+        RunStepDeltaStepDetailsToolCallsFunctionObject as RunStepDeltaStepDetailsToolCallsFunctionObject,
+    )
+    from openai_urllib3.types.beta.threads.runs.function_tool_call_delta import (
+        RunStepDeltaStepDetailsToolCallsFunctionObjectFunction as RunStepDeltaStepDetailsToolCallsFunctionObjectFunction,
+    )
+    from openai_urllib3.types.beta.threads.runs.code_interpreter_tool_call import (
+        RunStepDetailsToolCallsCodeOutputImageObject as RunStepDetailsToolCallsCodeOutputImageObject,
+    )
+    from openai_urllib3.types.beta.threads.runs.code_interpreter_tool_call import (
+        RunStepDetailsToolCallsCodeOutputImageObjectImage as RunStepDetailsToolCallsCodeOutputImageObjectImage,
+    )
+    from openai_urllib3.types.beta.threads.runs.code_interpreter_tool_call import (
+        RunStepDetailsToolCallsCodeOutputLogsObject as RunStepDetailsToolCallsCodeOutputLogsObject,
+    )
+    from openai_urllib3.types.beta.threads.runs.file_search_tool_call import (
+        RunStepDetailsToolCallsFileSearchRankingOptionsObject as RunStepDetailsToolCallsFileSearchRankingOptionsObject,
+    )
+    from openai_urllib3.types.beta.threads.runs.file_search_tool_call import (
+        RunStepDetailsToolCallsFileSearchResultObject as RunStepDetailsToolCallsFileSearchResultObject,
+    )
+    from openai_urllib3.types.beta.threads.runs.file_search_tool_call import (
+        RunStepDetailsToolCallsFileSearchResultObjectContent as RunStepDetailsToolCallsFileSearchResultObjectContent,
+    )
     from openai_urllib3.types.beta.threads.runs.run_step import RunStepLastError as RunStepLastError
     from openai_urllib3.types.beta.threads.runs.step_list_params import StepListParams as StepListParams
     from openai_urllib3.types.beta.threads.runs.step_retrieve_params import StepRetrieveParams as StepRetrieveParams
     from openai_urllib3.types.beta.threads.runs.tool_call import ToolCall as ToolCall
     from openai_urllib3.types.beta.threads.runs.tool_call_delta_object import ToolCallDeltaObject as ToolCallDeltaObject
-    from openai_urllib3.types.beta.threads.runs.tool_calls_step_details import ToolCallsStepDetails as ToolCallsStepDetails
+    from openai_urllib3.types.beta.threads.runs.tool_calls_step_details import (
+        ToolCallsStepDetails as ToolCallsStepDetails,
+    )
 
 _NAMES: dict[str, str] = {
     "CodeInterpreterLogs": "beta.threads.runs.code_interpreter_logs:CodeInterpreterLogs",
-    "CodeInterpreterOutputImage": "beta.threads.runs.code_interpreter_output_image:RunStepDeltaStepDetailsToolCallsCodeOutputImageObject",
-    "CodeInterpreterToolCall": "beta.threads.runs.code_interpreter_tool_call:RunStepDetailsToolCallsCodeObject",
+    "CodeInterpreterOutputImage": "beta.threads.runs.code_interpreter_output_image:CodeInterpreterOutputImage",
+    "CodeInterpreterOutputImageImage":
+        "beta.threads.runs.code_interpreter_output_image:CodeInterpreterOutputImageImage",
+    "CodeInterpreterToolCall": "beta.threads.runs.code_interpreter_tool_call:CodeInterpreterToolCall",
+    "CodeInterpreterToolCallCodeInterpreter":
+        "beta.threads.runs.code_interpreter_tool_call:CodeInterpreterToolCallCodeInterpreter",
     "CodeInterpreterToolCallDelta": "beta.threads.runs.code_interpreter_tool_call_delta:CodeInterpreterToolCallDelta",
-    "CodeInterpreterToolCallDeltaCodeInterpreter": "beta.threads.runs.code_interpreter_tool_call_delta:CodeInterpreterToolCallDeltaCodeInterpreter",
-    "FileSearchToolCall": "beta.threads.runs.file_search_tool_call:RunStepDetailsToolCallsFileSearchObject",
+    "CodeInterpreterToolCallDeltaCodeInterpreter":
+        "beta.threads.runs.code_interpreter_tool_call_delta:CodeInterpreterToolCallDeltaCodeInterpreter",
+    "FileSearchToolCall": "beta.threads.runs.file_search_tool_call:FileSearchToolCall",
     "FileSearchToolCallDelta": "beta.threads.runs.file_search_tool_call_delta:FileSearchToolCallDelta",
-    "FunctionToolCall": "beta.threads.runs.function_tool_call:RunStepDetailsToolCallsFunctionObject",
+    "FileSearchToolCallFileSearch": "beta.threads.runs.file_search_tool_call:FileSearchToolCallFileSearch",
+    "FunctionToolCall": "beta.threads.runs.function_tool_call:FunctionToolCall",
     "FunctionToolCallDelta": "beta.threads.runs.function_tool_call_delta:FunctionToolCallDelta",
     "FunctionToolCallDeltaFunction": "beta.threads.runs.function_tool_call_delta:FunctionToolCallDeltaFunction",
+    "FunctionToolCallFunction": "beta.threads.runs.function_tool_call:FunctionToolCallFunction",
     "MessageCreationStepDetails": "beta.threads.runs.message_creation_step_details:MessageCreationStepDetails",
-    "MessageCreationStepDetailsMessageCreation": "beta.threads.runs.message_creation_step_details:MessageCreationStepDetailsMessageCreation",
+    "MessageCreationStepDetailsMessageCreation":
+        "beta.threads.runs.message_creation_step_details:MessageCreationStepDetailsMessageCreation",
     "RunStep": "beta.threads.runs.run_step:RunStep",
     "RunStepCompletionUsage": "beta.threads.runs.run_step:RunStepCompletionUsage",
     "RunStepDelta": "beta.threads.runs.run_step_delta:RunStepDelta",
     "RunStepDeltaEvent": "beta.threads.runs.run_step_delta_event:RunStepDeltaEvent",
     "RunStepDeltaMessageDelta": "beta.threads.runs.run_step_delta_message_delta:RunStepDeltaMessageDelta",
-    "RunStepDeltaMessageDeltaMessageCreation": "beta.threads.runs.run_step_delta_message_delta:RunStepDeltaMessageDeltaMessageCreation",
-    "RunStepDeltaStepDetailsToolCallsCodeOutputImageObject": "beta.threads.runs.code_interpreter_output_image:RunStepDeltaStepDetailsToolCallsCodeOutputImageObject",
-    "RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage": "beta.threads.runs.code_interpreter_output_image:RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage",
-    "RunStepDeltaStepDetailsToolCallsFunctionObject": "beta.threads.runs.function_tool_call_delta:RunStepDeltaStepDetailsToolCallsFunctionObject",
-    "RunStepDeltaStepDetailsToolCallsFunctionObjectFunction": "beta.threads.runs.function_tool_call_delta:RunStepDeltaStepDetailsToolCallsFunctionObjectFunction",
-    "RunStepDetailsToolCallsCodeObject": "beta.threads.runs.code_interpreter_tool_call:RunStepDetailsToolCallsCodeObject",
-    "RunStepDetailsToolCallsCodeObjectCodeInterpreter": "beta.threads.runs.code_interpreter_tool_call:RunStepDetailsToolCallsCodeObjectCodeInterpreter",
-    "RunStepDetailsToolCallsCodeOutputImageObject": "beta.threads.runs.code_interpreter_tool_call:RunStepDetailsToolCallsCodeOutputImageObject",
-    "RunStepDetailsToolCallsCodeOutputImageObjectImage": "beta.threads.runs.code_interpreter_tool_call:RunStepDetailsToolCallsCodeOutputImageObjectImage",
-    "RunStepDetailsToolCallsCodeOutputLogsObject": "beta.threads.runs.code_interpreter_tool_call:RunStepDetailsToolCallsCodeOutputLogsObject",
-    "RunStepDetailsToolCallsFileSearchObject": "beta.threads.runs.file_search_tool_call:RunStepDetailsToolCallsFileSearchObject",
-    "RunStepDetailsToolCallsFileSearchObjectFileSearch": "beta.threads.runs.file_search_tool_call:RunStepDetailsToolCallsFileSearchObjectFileSearch",
-    "RunStepDetailsToolCallsFileSearchRankingOptionsObject": "beta.threads.runs.file_search_tool_call:RunStepDetailsToolCallsFileSearchRankingOptionsObject",
-    "RunStepDetailsToolCallsFileSearchResultObject": "beta.threads.runs.file_search_tool_call:RunStepDetailsToolCallsFileSearchResultObject",
-    "RunStepDetailsToolCallsFileSearchResultObjectContent": "beta.threads.runs.file_search_tool_call:RunStepDetailsToolCallsFileSearchResultObjectContent",
-    "RunStepDetailsToolCallsFunctionObject": "beta.threads.runs.function_tool_call:RunStepDetailsToolCallsFunctionObject",
-    "RunStepDetailsToolCallsFunctionObjectFunction": "beta.threads.runs.function_tool_call:RunStepDetailsToolCallsFunctionObjectFunction",
+    "RunStepDeltaMessageDeltaMessageCreation":
+        "beta.threads.runs.run_step_delta_message_delta:RunStepDeltaMessageDeltaMessageCreation",
+    "RunStepDeltaStepDetailsToolCallsFunctionObject":
+        "beta.threads.runs.function_tool_call_delta:RunStepDeltaStepDetailsToolCallsFunctionObject",
+    "RunStepDeltaStepDetailsToolCallsFunctionObjectFunction":
+        "beta.threads.runs.function_tool_call_delta:RunStepDeltaStepDetailsToolCallsFunctionObjectFunction",
+    "RunStepDetailsToolCallsCodeOutputImageObject":
+        "beta.threads.runs.code_interpreter_tool_call:RunStepDetailsToolCallsCodeOutputImageObject",
+    "RunStepDetailsToolCallsCodeOutputImageObjectImage":
+        "beta.threads.runs.code_interpreter_tool_call:RunStepDetailsToolCallsCodeOutputImageObjectImage",
+    "RunStepDetailsToolCallsCodeOutputLogsObject":
+        "beta.threads.runs.code_interpreter_tool_call:RunStepDetailsToolCallsCodeOutputLogsObject",
+    "RunStepDetailsToolCallsFileSearchRankingOptionsObject":
+        "beta.threads.runs.file_search_tool_call:RunStepDetailsToolCallsFileSearchRankingOptionsObject",
+    "RunStepDetailsToolCallsFileSearchResultObject":
+        "beta.threads.runs.file_search_tool_call:RunStepDetailsToolCallsFileSearchResultObject",
+    "RunStepDetailsToolCallsFileSearchResultObjectContent":
+        "beta.threads.runs.file_search_tool_call:RunStepDetailsToolCallsFileSearchResultObjectContent",
     "RunStepLastError": "beta.threads.runs.run_step:RunStepLastError",
     "StepListParams": "beta.threads.runs.step_list_params:StepListParams",
     "StepRetrieveParams": "beta.threads.runs.step_retrieve_params:StepRetrieveParams",
@@ -93,14 +146,18 @@ _NAMES: dict[str, str] = {
 __all__ = [
     "CodeInterpreterLogs",
     "CodeInterpreterOutputImage",
+    "CodeInterpreterOutputImageImage",
     "CodeInterpreterToolCall",
+    "CodeInterpreterToolCallCodeInterpreter",
     "CodeInterpreterToolCallDelta",
     "CodeInterpreterToolCallDeltaCodeInterpreter",
     "FileSearchToolCall",
     "FileSearchToolCallDelta",
+    "FileSearchToolCallFileSearch",
     "FunctionToolCall",
     "FunctionToolCallDelta",
     "FunctionToolCallDeltaFunction",
+    "FunctionToolCallFunction",
     "MessageCreationStepDetails",
     "MessageCreationStepDetailsMessageCreation",
     "RunStep",
@@ -109,22 +166,14 @@ __all__ = [
     "RunStepDeltaEvent",
     "RunStepDeltaMessageDelta",
     "RunStepDeltaMessageDeltaMessageCreation",
-    "RunStepDeltaStepDetailsToolCallsCodeOutputImageObject",
-    "RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage",
     "RunStepDeltaStepDetailsToolCallsFunctionObject",
     "RunStepDeltaStepDetailsToolCallsFunctionObjectFunction",
-    "RunStepDetailsToolCallsCodeObject",
-    "RunStepDetailsToolCallsCodeObjectCodeInterpreter",
     "RunStepDetailsToolCallsCodeOutputImageObject",
     "RunStepDetailsToolCallsCodeOutputImageObjectImage",
     "RunStepDetailsToolCallsCodeOutputLogsObject",
-    "RunStepDetailsToolCallsFileSearchObject",
-    "RunStepDetailsToolCallsFileSearchObjectFileSearch",
     "RunStepDetailsToolCallsFileSearchRankingOptionsObject",
     "RunStepDetailsToolCallsFileSearchResultObject",
     "RunStepDetailsToolCallsFileSearchResultObjectContent",
-    "RunStepDetailsToolCallsFunctionObject",
-    "RunStepDetailsToolCallsFunctionObjectFunction",
     "RunStepLastError",
     "StepListParams",
     "StepRetrieveParams",

@@ -15,26 +15,26 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CodeInterpreterOutputImage",
+    "CodeInterpreterOutputImageImage",
     "Image",
-    "RunStepDeltaStepDetailsToolCallsCodeOutputImageObject",
-    "RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class RunStepDeltaStepDetailsToolCallsCodeOutputImageObject(BaseModel):
+class CodeInterpreterOutputImage(BaseModel):
     """Code interpreter image output"""
 
     __slots__ = ()
     index = Field['int']()
     type = Field['Literal["image"]']()
-    image = Field['RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage | None'](ref("beta.threads.runs.code_interpreter_output_image:RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage"))
+    image = Field['CodeInterpreterOutputImageImage | None'](
+        ref("beta.threads.runs.code_interpreter_output_image:CodeInterpreterOutputImageImage")
+    )
 
 
-class RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage(BaseModel):
+class CodeInterpreterOutputImageImage(BaseModel):
     __slots__ = ()
     file_id = Field['str | None']()
 
-CodeInterpreterOutputImage = RunStepDeltaStepDetailsToolCallsCodeOutputImageObject
-Image = RunStepDeltaStepDetailsToolCallsCodeOutputImageObjectImage
+Image = CodeInterpreterOutputImageImage

@@ -19,8 +19,7 @@ __all__ = [
     "CodeInterpreterOutputImageImage",
     "CodeInterpreterOutputLogs",
     "CodeInterpreterToolCall",
-    "RunStepDetailsToolCallsCodeObject",
-    "RunStepDetailsToolCallsCodeObjectCodeInterpreter",
+    "CodeInterpreterToolCallCodeInterpreter",
     "RunStepDetailsToolCallsCodeOutputImageObject",
     "RunStepDetailsToolCallsCodeOutputImageObjectImage",
     "RunStepDetailsToolCallsCodeOutputLogsObject",
@@ -29,21 +28,39 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class RunStepDetailsToolCallsCodeObject(BaseModel):
+class CodeInterpreterToolCall(BaseModel):
     """Details of the Code Interpreter tool call the run step was involved in."""
 
     __slots__ = ()
     id = Field['str']()
     type = Field['Literal["code_interpreter"]']()
-    code_interpreter = Field['RunStepDetailsToolCallsCodeObjectCodeInterpreter'](ref("beta.threads.runs.code_interpreter_tool_call:RunStepDetailsToolCallsCodeObjectCodeInterpreter"))
+    code_interpreter = Field['CodeInterpreterToolCallCodeInterpreter'](
+        ref("beta.threads.runs.code_interpreter_tool_call:CodeInterpreterToolCallCodeInterpreter")
+    )
 
 
-class RunStepDetailsToolCallsCodeObjectCodeInterpreter(BaseModel):
+class CodeInterpreterToolCallCodeInterpreter(BaseModel):
     """The Code Interpreter tool call definition."""
 
     __slots__ = ()
     input = Field['str']()
-    outputs = Field['list[RunStepDetailsToolCallsCodeOutputLogsObject | RunStepDetailsToolCallsCodeOutputImageObject]'](list_of(union_of("type", {"logs": ref("beta.threads.runs.code_interpreter_tool_call:RunStepDetailsToolCallsCodeOutputLogsObject"), "image": ref("beta.threads.runs.code_interpreter_tool_call:RunStepDetailsToolCallsCodeOutputImageObject")})))
+    outputs = Field[
+        'list[RunStepDetailsToolCallsCodeOutputLogsObject | RunStepDetailsToolCallsCodeOutputImageObject]'
+    ](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "logs": ref(
+                        "beta.threads.runs.code_interpreter_tool_call:RunStepDetailsToolCallsCodeOutputLogsObject"
+                    ),
+                    "image": ref(
+                        "beta.threads.runs.code_interpreter_tool_call:RunStepDetailsToolCallsCodeOutputImageObject"
+                    ),
+                },
+            )
+        )
+    )
 
 
 class RunStepDetailsToolCallsCodeOutputLogsObject(BaseModel):
@@ -59,15 +76,16 @@ class RunStepDetailsToolCallsCodeOutputImageObject(BaseModel):
 
     __slots__ = ()
     type = Field['Literal["image"]']()
-    image = Field['RunStepDetailsToolCallsCodeOutputImageObjectImage'](ref("beta.threads.runs.code_interpreter_tool_call:RunStepDetailsToolCallsCodeOutputImageObjectImage"))
+    image = Field['RunStepDetailsToolCallsCodeOutputImageObjectImage'](
+        ref("beta.threads.runs.code_interpreter_tool_call:RunStepDetailsToolCallsCodeOutputImageObjectImage")
+    )
 
 
 class RunStepDetailsToolCallsCodeOutputImageObjectImage(BaseModel):
     __slots__ = ()
     file_id = Field['str']()
 
-CodeInterpreter = RunStepDetailsToolCallsCodeObjectCodeInterpreter
+CodeInterpreter = CodeInterpreterToolCallCodeInterpreter
 CodeInterpreterOutputImage = RunStepDetailsToolCallsCodeOutputImageObject
 CodeInterpreterOutputImageImage = RunStepDetailsToolCallsCodeOutputImageObjectImage
 CodeInterpreterOutputLogs = RunStepDetailsToolCallsCodeOutputLogsObject
-CodeInterpreterToolCall = RunStepDetailsToolCallsCodeObject

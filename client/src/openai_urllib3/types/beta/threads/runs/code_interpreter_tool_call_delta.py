@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.beta.threads.runs.code_interpreter_logs import CodeInterpreterLogs
-    from openai_urllib3.types.beta.threads.runs.code_interpreter_output_image import RunStepDeltaStepDetailsToolCallsCodeOutputImageObject
+    from openai_urllib3.types.beta.threads.runs.code_interpreter_output_image import CodeInterpreterOutputImage
 
 __all__ = [
     "CodeInterpreter",
@@ -31,7 +31,9 @@ class CodeInterpreterToolCallDelta(BaseModel):
     index = Field['int']()
     id = Field['str | None']()
     type = Field['Literal["code_interpreter"]']()
-    code_interpreter = Field['CodeInterpreterToolCallDeltaCodeInterpreter | None'](ref("beta.threads.runs.code_interpreter_tool_call_delta:CodeInterpreterToolCallDeltaCodeInterpreter"))
+    code_interpreter = Field['CodeInterpreterToolCallDeltaCodeInterpreter | None'](
+        ref("beta.threads.runs.code_interpreter_tool_call_delta:CodeInterpreterToolCallDeltaCodeInterpreter")
+    )
 
 
 class CodeInterpreterToolCallDeltaCodeInterpreter(BaseModel):
@@ -39,6 +41,18 @@ class CodeInterpreterToolCallDeltaCodeInterpreter(BaseModel):
 
     __slots__ = ()
     input = Field['str | None']()
-    outputs = Field['list[CodeInterpreterLogs | RunStepDeltaStepDetailsToolCallsCodeOutputImageObject] | None'](list_of(union_of("type", {"logs": ref("beta.threads.runs.code_interpreter_logs:CodeInterpreterLogs"), "image": ref("beta.threads.runs.code_interpreter_output_image:RunStepDeltaStepDetailsToolCallsCodeOutputImageObject")})))
+    outputs = Field[
+        'list[CodeInterpreterLogs | CodeInterpreterOutputImage] | None'
+    ](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "logs": ref("beta.threads.runs.code_interpreter_logs:CodeInterpreterLogs"),
+                    "image": ref("beta.threads.runs.code_interpreter_output_image:CodeInterpreterOutputImage"),
+                },
+            )
+        )
+    )
 
 CodeInterpreter = CodeInterpreterToolCallDeltaCodeInterpreter

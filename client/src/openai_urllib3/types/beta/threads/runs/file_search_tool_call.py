@@ -19,8 +19,7 @@ __all__ = [
     "FileSearchResult",
     "FileSearchResultContent",
     "FileSearchToolCall",
-    "RunStepDetailsToolCallsFileSearchObject",
-    "RunStepDetailsToolCallsFileSearchObjectFileSearch",
+    "FileSearchToolCallFileSearch",
     "RunStepDetailsToolCallsFileSearchRankingOptionsObject",
     "RunStepDetailsToolCallsFileSearchResultObject",
     "RunStepDetailsToolCallsFileSearchResultObjectContent",
@@ -29,21 +28,27 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class RunStepDetailsToolCallsFileSearchObject(BaseModel):
+class FileSearchToolCall(BaseModel):
     """File search tool call"""
 
     __slots__ = ()
     id = Field['str']()
     type = Field['Literal["file_search"]']()
-    file_search = Field['RunStepDetailsToolCallsFileSearchObjectFileSearch'](ref("beta.threads.runs.file_search_tool_call:RunStepDetailsToolCallsFileSearchObjectFileSearch"))
+    file_search = Field['FileSearchToolCallFileSearch'](
+        ref("beta.threads.runs.file_search_tool_call:FileSearchToolCallFileSearch")
+    )
 
 
-class RunStepDetailsToolCallsFileSearchObjectFileSearch(BaseModel):
+class FileSearchToolCallFileSearch(BaseModel):
     """For now, this is always going to be an empty object."""
 
     __slots__ = ()
-    ranking_options = Field['RunStepDetailsToolCallsFileSearchRankingOptionsObject | None'](ref("beta.threads.runs.file_search_tool_call:RunStepDetailsToolCallsFileSearchRankingOptionsObject"))
-    results = Field['list[RunStepDetailsToolCallsFileSearchResultObject] | None'](list_of(ref("beta.threads.runs.file_search_tool_call:RunStepDetailsToolCallsFileSearchResultObject")))
+    ranking_options = Field[
+        'RunStepDetailsToolCallsFileSearchRankingOptionsObject | None'
+    ](ref("beta.threads.runs.file_search_tool_call:RunStepDetailsToolCallsFileSearchRankingOptionsObject"))
+    results = Field[
+        'list[RunStepDetailsToolCallsFileSearchResultObject] | None'
+    ](list_of(ref("beta.threads.runs.file_search_tool_call:RunStepDetailsToolCallsFileSearchResultObject")))
 
 
 class RunStepDetailsToolCallsFileSearchRankingOptionsObject(BaseModel):
@@ -61,7 +66,9 @@ class RunStepDetailsToolCallsFileSearchResultObject(BaseModel):
     file_id = Field['str']()
     file_name = Field['str']()
     score = Field['float']()
-    content = Field['list[RunStepDetailsToolCallsFileSearchResultObjectContent] | None'](list_of(ref("beta.threads.runs.file_search_tool_call:RunStepDetailsToolCallsFileSearchResultObjectContent")))
+    content = Field[
+        'list[RunStepDetailsToolCallsFileSearchResultObjectContent] | None'
+    ](list_of(ref("beta.threads.runs.file_search_tool_call:RunStepDetailsToolCallsFileSearchResultObjectContent")))
 
 
 class RunStepDetailsToolCallsFileSearchResultObjectContent(BaseModel):
@@ -69,8 +76,7 @@ class RunStepDetailsToolCallsFileSearchResultObjectContent(BaseModel):
     type = Field['Literal["text"] | None']()
     text = Field['str | None']()
 
-FileSearch = RunStepDetailsToolCallsFileSearchObjectFileSearch
+FileSearch = FileSearchToolCallFileSearch
 FileSearchRankingOptions = RunStepDetailsToolCallsFileSearchRankingOptionsObject
 FileSearchResult = RunStepDetailsToolCallsFileSearchResultObject
 FileSearchResultContent = RunStepDetailsToolCallsFileSearchResultObjectContent
-FileSearchToolCall = RunStepDetailsToolCallsFileSearchObject

@@ -16,23 +16,22 @@ if TYPE_CHECKING:
 __all__ = [
     "Function",
     "FunctionToolCall",
-    "RunStepDetailsToolCallsFunctionObject",
-    "RunStepDetailsToolCallsFunctionObjectFunction",
+    "FunctionToolCallFunction",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class RunStepDetailsToolCallsFunctionObject(BaseModel):
+class FunctionToolCall(BaseModel):
     """Function tool call"""
 
     __slots__ = ()
     id = Field['str']()
     type = Field['Literal["function"]']()
-    function = Field['RunStepDetailsToolCallsFunctionObjectFunction'](ref("beta.threads.runs.function_tool_call:RunStepDetailsToolCallsFunctionObjectFunction"))
+    function = Field['FunctionToolCallFunction'](ref("beta.threads.runs.function_tool_call:FunctionToolCallFunction"))
 
 
-class RunStepDetailsToolCallsFunctionObjectFunction(BaseModel):
+class FunctionToolCallFunction(BaseModel):
     """The definition of the function that was called."""
 
     __slots__ = ()
@@ -40,5 +39,4 @@ class RunStepDetailsToolCallsFunctionObjectFunction(BaseModel):
     arguments = Field['str']()
     output = Field['str | None']()
 
-Function = RunStepDetailsToolCallsFunctionObjectFunction
-FunctionToolCall = RunStepDetailsToolCallsFunctionObject
+Function = FunctionToolCallFunction

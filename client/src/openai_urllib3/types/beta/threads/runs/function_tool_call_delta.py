@@ -29,7 +29,9 @@ class FunctionToolCallDelta(BaseModel):
     index = Field['int']()
     id = Field['str | None']()
     type = Field['Literal["function"] | None']()
-    function = Field['FunctionToolCallDeltaFunction | None'](ref("beta.threads.runs.function_tool_call_delta:FunctionToolCallDeltaFunction"))
+    function = Field['FunctionToolCallDeltaFunction | None'](
+        ref("beta.threads.runs.function_tool_call_delta:FunctionToolCallDeltaFunction")
+    )
 
 
 class FunctionToolCallDeltaFunction(BaseModel):
@@ -45,7 +47,9 @@ class RunStepDeltaStepDetailsToolCallsFunctionObject(BaseModel):
     index = Field['int']()
     id = Field['str | None']()
     type = Field['Literal["function"]']()
-    function = Field['RunStepDeltaStepDetailsToolCallsFunctionObjectFunction | None'](ref("beta.threads.runs.function_tool_call_delta:RunStepDeltaStepDetailsToolCallsFunctionObjectFunction"))
+    function = Field[
+        'RunStepDeltaStepDetailsToolCallsFunctionObjectFunction | None'
+    ](ref("beta.threads.runs.function_tool_call_delta:RunStepDeltaStepDetailsToolCallsFunctionObjectFunction"))
 
 
 class RunStepDeltaStepDetailsToolCallsFunctionObjectFunction(BaseModel):

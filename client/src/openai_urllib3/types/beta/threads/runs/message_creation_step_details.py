@@ -27,7 +27,9 @@ class MessageCreationStepDetails(BaseModel):
 
     __slots__ = ()
     type = Field['Literal["message_creation"]']()
-    message_creation = Field['MessageCreationStepDetailsMessageCreation'](ref("beta.threads.runs.message_creation_step_details:MessageCreationStepDetailsMessageCreation"))
+    message_creation = Field['MessageCreationStepDetailsMessageCreation'](
+        ref("beta.threads.runs.message_creation_step_details:MessageCreationStepDetailsMessageCreation")
+    )
 
 
 class MessageCreationStepDetailsMessageCreation(BaseModel):

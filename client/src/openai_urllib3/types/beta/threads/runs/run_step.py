@@ -39,7 +39,15 @@ class RunStep(BaseModel):
     run_id = Field['str']()
     type = Field['Literal["message_creation", "tool_calls"]']()
     status = Field['Literal["in_progress", "cancelled", "failed", "completed", "expired"]']()
-    step_details = Field['MessageCreationStepDetails | ToolCallsStepDetails'](union_of("type", {"message_creation": ref("beta.threads.runs.message_creation_step_details:MessageCreationStepDetails"), "tool_calls": ref("beta.threads.runs.tool_calls_step_details:ToolCallsStepDetails")}))
+    step_details = Field['MessageCreationStepDetails | ToolCallsStepDetails'](
+        union_of(
+            "type",
+            {
+                "message_creation": ref("beta.threads.runs.message_creation_step_details:MessageCreationStepDetails"),
+                "tool_calls": ref("beta.threads.runs.tool_calls_step_details:ToolCallsStepDetails"),
+            },
+        )
+    )
     last_error = Field['RunStepLastError | None'](ref("beta.threads.runs.run_step:RunStepLastError"))
     expired_at = Field['int | None']()
     cancelled_at = Field['int | None']()
@@ -58,7 +66,8 @@ class RunStepLastError(BaseModel):
 
 
 class RunStepCompletionUsage(BaseModel):
-    """Usage statistics related to the run step. This value will be `null` while the run step's status is `in_progress`."""
+    """Usage statistics related to the run step. This value will be `null` while the run step's status is `in_progress`.
+    """
 
     __slots__ = ()
     completion_tokens = Field['int']()

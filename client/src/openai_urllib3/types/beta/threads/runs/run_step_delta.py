@@ -26,4 +26,12 @@ class RunStepDelta(BaseModel):
     """The delta containing the fields that have changed on the run step."""
 
     __slots__ = ()
-    step_details = Field['RunStepDeltaMessageDelta | ToolCallDeltaObject | None'](union_of("type", {"message_creation": ref("beta.threads.runs.run_step_delta_message_delta:RunStepDeltaMessageDelta"), "tool_calls": ref("beta.threads.runs.tool_call_delta_object:ToolCallDeltaObject")}))
+    step_details = Field['RunStepDeltaMessageDelta | ToolCallDeltaObject | None'](
+        union_of(
+            "type",
+            {
+                "message_creation": ref("beta.threads.runs.run_step_delta_message_delta:RunStepDeltaMessageDelta"),
+                "tool_calls": ref("beta.threads.runs.tool_call_delta_object:ToolCallDeltaObject"),
+            },
+        )
+    )

@@ -27,7 +27,9 @@ class RunStepDeltaMessageDelta(BaseModel):
 
     __slots__ = ()
     type = Field['Literal["message_creation"]']()
-    message_creation = Field['RunStepDeltaMessageDeltaMessageCreation | None'](ref("beta.threads.runs.run_step_delta_message_delta:RunStepDeltaMessageDeltaMessageCreation"))
+    message_creation = Field['RunStepDeltaMessageDeltaMessageCreation | None'](
+        ref("beta.threads.runs.run_step_delta_message_delta:RunStepDeltaMessageDeltaMessageCreation")
+    )
 
 
 class RunStepDeltaMessageDeltaMessageCreation(BaseModel):

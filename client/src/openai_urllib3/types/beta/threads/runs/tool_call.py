@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union, TypeAlias
 
-from openai_urllib3.types.beta.threads.runs.code_interpreter_tool_call import RunStepDetailsToolCallsCodeObject
-from openai_urllib3.types.beta.threads.runs.file_search_tool_call import RunStepDetailsToolCallsFileSearchObject
-from openai_urllib3.types.beta.threads.runs.function_tool_call import RunStepDetailsToolCallsFunctionObject
+from openai_urllib3.types.beta.threads.runs.code_interpreter_tool_call import CodeInterpreterToolCall
+from openai_urllib3.types.beta.threads.runs.file_search_tool_call import FileSearchToolCall
+from openai_urllib3.types.beta.threads.runs.function_tool_call import FunctionToolCall
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -20,4 +20,4 @@ __all__ = [
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
-ToolCall: TypeAlias = RunStepDetailsToolCallsCodeObject | RunStepDetailsToolCallsFileSearchObject | RunStepDetailsToolCallsFunctionObject
+ToolCall: TypeAlias = CodeInterpreterToolCall | FileSearchToolCall | FunctionToolCall

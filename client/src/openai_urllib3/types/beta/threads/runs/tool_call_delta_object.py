@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.beta.threads.runs.code_interpreter_tool_call_delta import CodeInterpreterToolCallDelta
     from openai_urllib3.types.beta.threads.runs.file_search_tool_call_delta import FileSearchToolCallDelta
-    from openai_urllib3.types.beta.threads.runs.function_tool_call_delta import RunStepDeltaStepDetailsToolCallsFunctionObject
+    from openai_urllib3.types.beta.threads.runs.function_tool_call_delta import (
+        RunStepDeltaStepDetailsToolCallsFunctionObject,
+    )
 
 __all__ = [
     "ToolCallDeltaObject",
@@ -28,4 +30,22 @@ class ToolCallDeltaObject(BaseModel):
 
     __slots__ = ()
     type = Field['Literal["tool_calls"]']()
-    tool_calls = Field['list[CodeInterpreterToolCallDelta | FileSearchToolCallDelta | RunStepDeltaStepDetailsToolCallsFunctionObject] | None'](list_of(union_of("type", {"code_interpreter": ref("beta.threads.runs.code_interpreter_tool_call_delta:CodeInterpreterToolCallDelta"), "file_search": ref("beta.threads.runs.file_search_tool_call_delta:FileSearchToolCallDelta"), "function": ref("beta.threads.runs.function_tool_call_delta:RunStepDeltaStepDetailsToolCallsFunctionObject")})))
+    tool_calls = Field[
+        'list[CodeInterpreterToolCallDelta | FileSearchToolCallDelta | RunStepDeltaStepDetailsToolCallsFunctionObject]'
+        ' | None'
+    ](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "code_interpreter": ref(
+                        "beta.threads.runs.code_interpreter_tool_call_delta:CodeInterpreterToolCallDelta"
+                    ),
+                    "file_search": ref("beta.threads.runs.file_search_tool_call_delta:FileSearchToolCallDelta"),
+                    "function": ref(
+                        "beta.threads.runs.function_tool_call_delta:RunStepDeltaStepDetailsToolCallsFunctionObject"
+                    ),
+                },
+            )
+        )
+    )

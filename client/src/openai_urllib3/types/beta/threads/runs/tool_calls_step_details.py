@@ -26,4 +26,15 @@ class ToolCallsStepDetails(BaseModel):
 
     __slots__ = ()
     type = Field['Literal["tool_calls"]']()
-    tool_calls = Field['list[ToolCall]'](list_of(union_of("type", {"code_interpreter": ref("beta.threads.runs.code_interpreter_tool_call:RunStepDetailsToolCallsCodeObject"), "file_search": ref("beta.threads.runs.file_search_tool_call:RunStepDetailsToolCallsFileSearchObject"), "function": ref("beta.threads.runs.function_tool_call:RunStepDetailsToolCallsFunctionObject")})))
+    tool_calls = Field['list[ToolCall]'](
+        list_of(
+            union_of(
+                "type",
+                {
+                    "code_interpreter": ref("beta.threads.runs.code_interpreter_tool_call:CodeInterpreterToolCall"),
+                    "file_search": ref("beta.threads.runs.file_search_tool_call:FileSearchToolCall"),
+                    "function": ref("beta.threads.runs.function_tool_call:FunctionToolCall"),
+                },
+            )
+        )
+    )

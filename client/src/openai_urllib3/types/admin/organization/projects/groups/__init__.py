@@ -6,22 +6,40 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from openai_urllib3.types.admin.organization.projects.groups.role_create_params import AdminOrganizationProjectsGroupsRolesCreateParams as AdminOrganizationProjectsGroupsRolesCreateParams
-    from openai_urllib3.types.admin.organization.projects.groups.role_list_params import AdminOrganizationProjectsGroupsRolesListParams as AdminOrganizationProjectsGroupsRolesListParams
-    from openai_urllib3.types.admin.organization.projects.groups.role_create_params import AdminOrganizationProjectsGroupsRolesCreateParams as RoleCreateParams
-    from openai_urllib3.types.admin.organization.groups.role_create_response import RoleCreateResponse as RoleCreateResponse
-    from openai_urllib3.types.admin.organization.groups.role_delete_response import RoleDeleteResponse as RoleDeleteResponse
-    from openai_urllib3.types.admin.organization.projects.groups.role_list_params import AdminOrganizationProjectsGroupsRolesListParams as RoleListParams
+    from openai_urllib3.types.admin.organization.projects.groups.role_create_params import (
+        AdminOrganizationProjectsGroupsRolesCreateParams as AdminOrganizationProjectsGroupsRolesCreateParams,
+    )
+    from openai_urllib3.types.admin.organization.projects.groups.role_list_params import (
+        AdminOrganizationProjectsGroupsRolesListParams as AdminOrganizationProjectsGroupsRolesListParams,
+    )
+    from openai_urllib3.types.admin.organization.projects.groups.role_create_params import (
+        AdminOrganizationProjectsGroupsRolesCreateParams as RoleCreateParams,
+    )
+    from openai_urllib3.types.admin.organization.groups.role_create_response import (
+        RoleCreateResponse as RoleCreateResponse,
+    )
+    from openai_urllib3.types.admin.organization.groups.role_delete_response import (
+        RoleDeleteResponse as RoleDeleteResponse,
+    )
+    from openai_urllib3.types.admin.organization.projects.groups.role_list_params import (
+        AdminOrganizationProjectsGroupsRolesListParams as RoleListParams,
+    )
     from openai_urllib3.types.admin.organization.groups.role_list_response import RoleListResponse as RoleListResponse
-    from openai_urllib3.types.admin.organization.groups.role_list_response import RoleListResponse as RoleRetrieveResponse
+    from openai_urllib3.types.admin.organization.groups.role_list_response import (
+        RoleListResponse as RoleRetrieveResponse,
+    )
 
 _NAMES: dict[str, str] = {
-    "AdminOrganizationProjectsGroupsRolesCreateParams": "admin.organization.projects.groups.role_create_params:AdminOrganizationProjectsGroupsRolesCreateParams",
-    "AdminOrganizationProjectsGroupsRolesListParams": "admin.organization.projects.groups.role_list_params:AdminOrganizationProjectsGroupsRolesListParams",
-    "RoleCreateParams": "admin.organization.projects.groups.role_create_params:AdminOrganizationProjectsGroupsRolesCreateParams",
+    "AdminOrganizationProjectsGroupsRolesCreateParams":
+        "admin.organization.projects.groups.role_create_params:AdminOrganizationProjectsGroupsRolesCreateParams",
+    "AdminOrganizationProjectsGroupsRolesListParams":
+        "admin.organization.projects.groups.role_list_params:AdminOrganizationProjectsGroupsRolesListParams",
+    "RoleCreateParams":
+        "admin.organization.projects.groups.role_create_params:AdminOrganizationProjectsGroupsRolesCreateParams",
     "RoleCreateResponse": "admin.organization.groups.role_create_response:RoleCreateResponse",
     "RoleDeleteResponse": "admin.organization.groups.role_delete_response:RoleDeleteResponse",
-    "RoleListParams": "admin.organization.projects.groups.role_list_params:AdminOrganizationProjectsGroupsRolesListParams",
+    "RoleListParams":
+        "admin.organization.projects.groups.role_list_params:AdminOrganizationProjectsGroupsRolesListParams",
     "RoleListResponse": "admin.organization.groups.role_list_response:RoleListResponse",
     "RoleRetrieveResponse": "admin.organization.groups.role_list_response:RoleListResponse",
 }

@@ -11,7 +11,9 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.admin.organization.groups.role_create_response import Group2 as Group
-    from openai_urllib3.types.admin.organization.groups.role_create_response import RoleCreateResponse as RoleCreateResponse
+    from openai_urllib3.types.admin.organization.groups.role_create_response import (
+        RoleCreateResponse as RoleCreateResponse,
+    )
 
 __all__ = [
     "Group",

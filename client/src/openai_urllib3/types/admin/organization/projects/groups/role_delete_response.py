@@ -10,7 +10,9 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.admin.organization.groups.role_delete_response import RoleDeleteResponse as RoleDeleteResponse
+    from openai_urllib3.types.admin.organization.groups.role_delete_response import (
+        RoleDeleteResponse as RoleDeleteResponse,
+    )
 
 __all__ = [
     "RoleDeleteResponse",

@@ -6,8 +6,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from openai_urllib3.types.admin.organization.projects.service_accounts.api_key_create_response import APIKeyCreateResponse as APIKeyCreateResponse
-    from openai_urllib3.types.admin.organization.projects.service_accounts.api_key_create_params import ApiKeyCreateParams as ApiKeyCreateParams
+    from openai_urllib3.types.admin.organization.projects.service_accounts.api_key_create_response import (
+        APIKeyCreateResponse as APIKeyCreateResponse,
+    )
+    from openai_urllib3.types.admin.organization.projects.service_accounts.api_key_create_params import (
+        ApiKeyCreateParams as ApiKeyCreateParams,
+    )
 
 _NAMES: dict[str, str] = {
     "APIKeyCreateResponse": "admin.organization.projects.service_accounts.api_key_create_response:APIKeyCreateResponse",
