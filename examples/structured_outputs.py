@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Any
 from _mock import example_client
 
 from openai_harness import ChatReply
+from openai_urllib3.types.chat import ParsedChatCompletion
+from openai_urllib3.types.responses import ParsedResponse
 
 if TYPE_CHECKING:  # the type checker holds the types below; at run time nothing is checked
     from typing_extensions import assert_type
-
 else:
 
     def assert_type(value: Any, _type: Any) -> Any:
@@ -42,7 +43,7 @@ def main() -> None:
         completion = client.chat.completions.parse(
             model="gpt-4o", messages=[{"role": "user", "content": "Solve 8x + 7 = -23"}], response_format=MathAnswer
         )
-        assert_type(completion, "ParsedChatCompletion[MathAnswer]")  # checked by mypy: the type is carried
+        assert_type(completion, ParsedChatCompletion[MathAnswer])  # checked by mypy: the type is carried
         answer = completion.choices[0].message.parsed
         assert_type(answer, "MathAnswer | None")
         if answer is None:
@@ -51,7 +52,7 @@ def main() -> None:
         for step in answer.steps:
             print(f"{step.explanation}: {step.output}")
         response = client.responses.parse(model="gpt-4o", input="Solve 8x + 7 = -23", text_format=MathAnswer)
-        assert_type(response, "ParsedResponse[MathAnswer]")
+        assert_type(response, ParsedResponse[MathAnswer])
         print("responses API:", asdict(response.output_parsed) if response.output_parsed else None)
 
 
