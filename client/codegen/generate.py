@@ -21,6 +21,7 @@ if __package__ in (None, ""):
 
 from codegen.config import DERIVED_PACKAGES, HELPER_TYPES
 from codegen.models import AliasDef, ModelBuilder, ParamBuilder, snake
+from codegen.naming import top_resource
 from codegen.official import Official, module_owns
 from codegen.operations import OpInfo, analyze
 from codegen.render_harness import render_harness_spec
@@ -41,10 +42,6 @@ _NAME = re.compile(r"\b[A-Z][A-Za-z0-9_]*\b")
 _REF = re.compile(r'ref\("(\w+)"\)')
 DEFAULT_OUT = pathlib.Path(__file__).resolve().parents[1] / "src" / "openai_urllib3"
 DEFAULT_HARNESS_OUT = pathlib.Path(__file__).resolve().parents[2] / "harness" / "src" / "openai_harness" / "server" / "_spec.json"
-
-
-def _top(resource: str) -> str:
-    return resource.split(".", 1)[0]
 
 
 def _reach(roots: dict[str, set[str]], edges: dict[str, set[str]]) -> dict[str, str]:
@@ -90,9 +87,9 @@ def _types_files(models: ModelBuilder, params: ParamBuilder, infos: list[OpInfo]
     model_roots["webhooks"].update(_NAME.findall(webhook_event))
     for info in infos:
         for expression in (info.return_type, info.stream_type or ""):
-            model_roots[_top(info.resource)].update(_NAME.findall(expression))
+            model_roots[top_resource(info.resource)].update(_NAME.findall(expression))
         if info.params_name:
-            param_roots[_top(info.resource)].add(info.params_name)
+            param_roots[top_resource(info.resource)].add(info.params_name)
     model_edges = {name: set(_REF.findall(" ".join(f.converter or "" for f in c.fields))) for name, c in models.classes.items()}
     param_edges = {name: {n for _, t, _, _ in d.fields for n in _NAME.findall(t)} for name, d in params.dicts.items()}
     for name, alias in models.aliases.items():
@@ -192,9 +189,9 @@ def generate(spec_path: str | pathlib.Path, out: pathlib.Path, harness_out: path
     for resource in all_resources:
         if "." in resource and (resource.rsplit(".", 1)[0], resource.rsplit(".", 1)[1]) in methods:
             raise SystemExit(f"{resource} is both a method and a resource")
-    tops = sorted({_top(resource) for resource in all_resources})
+    tops = sorted({top_resource(resource) for resource in all_resources})
     for top in tops:
-        top_infos = [info for info in infos if _top(info.resource) == top]
+        top_infos = [info for info in infos if top_resource(info.resource) == top]
         files[resources_dir / f"{top}.py"] = render_resource_module(top, top_infos, dict(children), class_locations, param_locations)
     files[resources_dir / "_operations.py"] = render_operations(infos, webhook_event)
     files[resources_dir / "__init__.py"] = render_client_mixin(tops)

@@ -8,7 +8,7 @@ import re
 
 from .spec import Operation
 
-__all__ = ["METHOD_ALIASES", "class_name", "method_path", "pascal", "python_name", "singular"]
+__all__ = ["METHOD_ALIASES", "class_name", "method_path", "pascal", "python_name", "singular", "top_resource"]
 
 # Names the official SDK uses that neither the examples nor the path rules give.
 METHOD_OVERRIDES = {
@@ -156,3 +156,8 @@ def _method_path(operation: Operation, list_paths: frozenset[str] = frozenset())
     if operation.beta and not chosen.startswith("beta."):
         chosen = "beta." + chosen
     return chosen
+
+
+def top_resource(resource: str) -> str:
+    """``chat`` for ``chat.completions.messages``: the module a resource's class lives in."""
+    return resource.split(".", 1)[0]

@@ -8,7 +8,7 @@ import textwrap
 from collections import defaultdict
 
 from .config import RESOURCE_BASES
-from .naming import class_name
+from .naming import class_name, top_resource
 from .operations import OpInfo
 from .render_types import HEADER
 from .wrap import WIDTH, import_line, wrap
@@ -75,7 +75,7 @@ def render_operations(infos: list[OpInfo], webhook_event: tuple[str, str | None]
     if webhook_event[1] is not None:
         lines += [*(f"from .._models import {h}" for h in _CONVERTER_HELPERS if h + "(" in webhook_event[1]), "from ..types._ref import ref", ""]
     lines.append("MODULES: dict[str, str] = {")
-    lines.extend(f'    "{info.const}": "{_top(info.resource)}",' for info in sorted(infos, key=lambda i: i.const))
+    lines.extend(f'    "{info.const}": "{top_resource(info.resource)}",' for info in sorted(infos, key=lambda i: i.const))
     lines += ["}", "", "", "def __getattr__(name: str) -> Any:", "    module = MODULES.get(name)", "    if module is None:"]
     lines += ['        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")', '    return getattr(importlib.import_module(f"{__package__}.{module}"), name)']
     lines += ["", "", "# The events a webhook may deliver: a union over the spec's webhooks, by their ``type``."]
@@ -84,10 +84,6 @@ def render_operations(infos: list[OpInfo], webhook_event: tuple[str, str | None]
     else:
         lines += ["def WEBHOOK_EVENT() -> Any:", *wrap(f"return {webhook_event[1]}", "    ")]
     return "\n".join(lines) + "\n"
-
-
-def _top(resource: str) -> str:
-    return resource.split(".", 1)[0]
 
 
 def _class(resource: str) -> str:
