@@ -16,12 +16,14 @@ import time
 from typing import Any, Iterator, Mapping, Protocol
 
 import urllib3
+from urllib3.exceptions import EmptyPoolError as _EmptyPoolError
 from urllib3.exceptions import HTTPError as _Urllib3Error
 from urllib3.exceptions import NewConnectionError as _NewConnectionError
 from urllib3.exceptions import TimeoutError as _Urllib3Timeout
 
 from ._exceptions import APIConnectionError, APITimeoutError, ResponseTooLargeError
 from ._http import Headers, Request, Response
+from ._pool_ledger import PoolLedger
 from ._proxy import proxy_for
 from ._types import NOT_GIVEN, NotGiven, Timeout
 
@@ -54,12 +56,14 @@ def _translate(error: BaseException, request: Request) -> APIConnectionError:
 class Urllib3Response(Response):
     """A response whose body comes from a urllib3 response, read lazily and released once."""
 
-    __slots__ = ("_raw", "deadline")
+    __slots__ = ("_on_release", "_raw", "deadline")
 
     def __init__(self, raw: Any, request: Request, max_bytes: int | None = None) -> None:
         super().__init__(raw.status, raw.headers, request=request)
         self._content = None
         self._raw = raw
+        self._on_release: Any = None
+        """Called once when the connection goes back (set by a blocking pool's bookkeeping)."""
         self.max_bytes = max_bytes
         self.deadline: float | None = None
         """When the attempt must be over, body included (``Timeout(total=...)``), on ``time.monotonic()``."""
@@ -150,6 +154,7 @@ class Urllib3Response(Response):
         if not self._closed:
             self._closed = True
             _release_conn(self._raw)
+            self._released()
 
     def _discard(self) -> None:
         """Close the connection (it may hold unread bytes) and give its pool slot back."""
@@ -159,6 +164,12 @@ class Urllib3Response(Response):
                 self._raw.close()
             finally:
                 _release_conn(self._raw)
+                self._released()
+
+    def _released(self) -> None:
+        on_release, self._on_release = self._on_release, None
+        if on_release is not None:
+            on_release()
 
     def close(self) -> None:
         if self._closed:
@@ -203,6 +214,9 @@ class Urllib3Transport:
             "maxsize": pool_maxsize,
             "block": pool_block,
         }
+        self._pool_maxsize = pool_maxsize
+        self._ledger = PoolLedger() if pool_block else None
+        self._overflow: dict[str | None, urllib3.PoolManager] = {}
         if ca_certs is not None:
             self._pool_kwargs["ca_certs"] = ca_certs
         if cert_file is not None:
@@ -215,9 +229,13 @@ class Urllib3Transport:
         self._route_cache: dict[str, urllib3.PoolManager] = {}
         self._timeouts: dict[Timeout | None, urllib3.Timeout] = {}
 
-    def _manager_for(self, url: str) -> urllib3.PoolManager:
+    @staticmethod
+    def _origin(url: str) -> str:
         origin = url.split("/", 3)[2] if url.count("/") >= 2 else url
-        key = url[: url.find(":")] + "://" + origin
+        return url[: url.find(":")] + "://" + origin
+
+    def _manager_for(self, url: str) -> urllib3.PoolManager:
+        key = self._origin(url)
         manager = self._route_cache.get(key)
         if manager is None:
             if isinstance(self._explicit_proxy, NotGiven):
@@ -254,27 +272,64 @@ class Urllib3Transport:
         headers = request.headers.as_dict() if isinstance(request.headers, Headers) else dict(request.headers.items())
         # An iterable body is sent as it is produced: with its length when known, else chunked.
         chunked = body is not None and not isinstance(body, (bytes, bytearray)) and not any(name.lower() == "content-length" for name in headers)
+        send: dict[str, Any] = {
+            "body": body,
+            "headers": headers,
+            "chunked": chunked,
+            "retries": False,
+            "redirect": False,
+            "preload_content": False,
+            "decode_content": True,
+            "timeout": urllib3_timeout,
+        }
+        manager = self._manager_for(request.url)
         try:
-            raw = self._manager_for(request.url).urlopen(
-                request.method,
-                request.url,
-                body=body,
-                headers=headers,
-                chunked=chunked,
-                retries=False,
-                redirect=False,
-                preload_content=False,
-                decode_content=True,
-                timeout=urllib3_timeout,
-            )
+            if self._ledger is None:
+                raw = manager.urlopen(request.method, request.url, **send)
+            else:
+                raw, counted = self._open_blocking(manager, request, send)
         except _LOW_LEVEL_ERRORS as error:
             raise _translate(error, request) from error
         response = Urllib3Response(raw, request, self.max_response_bytes)
+        if self._ledger is not None and counted:
+            response._on_release = self._ledger.take(self._origin(request.url))
         if timeout is not None and timeout.total is not None:
             response.deadline = started + timeout.total
         return response
 
+    def _open_blocking(self, manager: urllib3.PoolManager, request: Request, send: dict[str, Any]) -> tuple[Any, bool]:
+        """Open with ``pool_block=True``: a free connection at once, else wait for one unless only
+        this thread could give one back. Returns the response and whether it holds a pooled slot."""
+        assert self._ledger is not None
+        try:
+            return manager.urlopen(request.method, request.url, pool_timeout=0, **send), True
+        except _EmptyPoolError:
+            pass
+        if self._ledger.held_here(self._origin(request.url)) >= self._pool_maxsize:
+            # Every connection is held by a response this thread has not closed: waiting would
+            # deadlock. One connection beyond the cap keeps the call going; it is pooled apart.
+            return self._overflow_for(manager).urlopen(request.method, request.url, **send), False
+        timeout = request.timeout
+        wait = timeout.pool if timeout is not None else None
+        try:
+            return manager.urlopen(request.method, request.url, pool_timeout=wait, **send), True
+        except _EmptyPoolError as error:
+            raise APITimeoutError(
+                request,
+                f"No connection to {self._origin(request.url)} came free within the pool timeout ({wait}s): all "
+                f"{self._pool_maxsize} (pool_maxsize, pool_block=True) are in use by other threads' requests or open streams.",
+            ) from error
+
+    def _overflow_for(self, manager: urllib3.PoolManager) -> urllib3.PoolManager:
+        proxy = manager.proxy.url if isinstance(manager, urllib3.ProxyManager) and manager.proxy else None
+        overflow = self._overflow.get(proxy)
+        if overflow is None:
+            kwargs = {**self._pool_kwargs, "block": False}
+            overflow = urllib3.ProxyManager(proxy, **kwargs) if proxy else urllib3.PoolManager(**kwargs)
+            self._overflow[proxy] = overflow
+        return overflow
+
     def close(self) -> None:
         self._direct.clear()
-        for manager in self._proxies.values():
+        for manager in (*self._proxies.values(), *self._overflow.values()):
             manager.clear()

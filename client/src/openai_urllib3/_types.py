@@ -77,9 +77,11 @@ class Timeout:
 
     The first argument applies to every phase not named; ``None`` disables one. ``connect``
     bounds opening the connection (and, as urllib3 sends with it, writing the request); ``read``
-    bounds every wait for bytes, so a stream silent longer than that fails; ``write`` and ``pool``
-    are accepted for compatibility (urllib3 bounds writes by ``connect`` and waits for a pooled
-    connection only with ``pool_block=True``). ``total``, beyond httpx, bounds one whole attempt,
+    bounds every wait for bytes, so a stream silent longer than that fails; ``pool`` bounds the
+    wait for a free connection with ``pool_block=True`` (never spent waiting on the calling
+    thread's own open streams: that could only deadlock, so such a call takes one connection
+    beyond the cap); ``write`` is accepted for compatibility (urllib3 bounds writes by
+    ``connect``). ``total``, beyond httpx, bounds one whole attempt,
     body included: a body dribbled a byte at a time still ends in ``APITimeoutError``.
     """
 
