@@ -47,6 +47,8 @@ SKIP_FIELDS = {
 # Resource path -> hand-written helper classes (in openai_urllib3._helpers) it also derives from.
 RESOURCE_BASES = {
     "beta": ["BetaHelpers"],
+    "beta.threads": ["BetaThreadsHelpers"],
+    "beta.threads.runs": ["BetaThreadsRunsHelpers"],
     "chat.completions": ["ChatCompletionsHelpers"],
     "responses": ["ResponsesHelpers"],
     "files": ["FilesHelpers"],

@@ -75,18 +75,22 @@ def _assistant_run_events(client: Any) -> list[Any]:
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
-def test_an_operation_the_server_does_not_emulate_still_streams_its_events(sdk: Any, openai_server: MockServer) -> None:
-    """An assistant run asked to stream answers schema-valid ``{event, data}`` events on the wire
-    as the API sends them (``event:`` line, data payload, ``event: done``); both clients read the
-    same typed events, ours importable by the official SDK's names from its module."""
+def test_a_stream_for_an_unknown_id_on_a_permissive_server_is_still_a_stream() -> None:
+    """Asked to stream a run on a thread it never saw, a server that invents unknown objects
+    answers schema-valid ``{event, data}`` events on the wire as the API sends them (``event:``
+    line, data payload, ``event: done``); both clients read the same typed events, ours importable
+    by the official SDK's names from its module."""
     from openai_urllib3 import OpenAI
     from openai_urllib3.types.beta import assistant_stream_event
 
-    ours = OpenAI(api_key="sk-test", base_url=openai_server.url, max_retries=0, timeout=5)
-    try:
-        official, mine = _assistant_run_events(sdk), _assistant_run_events(ours)
-    finally:
-        ours.close()
+    with MockServer(unknown_ids="permissive") as server:
+        sdk = openai.OpenAI(api_key="sk-official-test", base_url=server.url, max_retries=0, timeout=5)
+        ours = OpenAI(api_key="sk-test", base_url=server.url, max_retries=0, timeout=5)
+        try:
+            official, mine = _assistant_run_events(sdk), _assistant_run_events(ours)
+        finally:
+            ours.close()
+            sdk.close()
     assert official, "the server streamed no events"
     assert [(e.event, type(e.data).__name__, e.data.id) for e in mine] == [(e.event, type(e.data).__name__, e.data.id) for e in official]
     for theirs, event in zip(official, mine):

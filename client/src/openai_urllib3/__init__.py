@@ -49,6 +49,7 @@ from ._version import __version__
 from ._webhooks import InvalidWebhookSignatureError, Webhooks
 
 if TYPE_CHECKING:
+    from ._assistant_stream import AssistantEventHandler, AssistantStreamManager
     from ._azure import AzureOpenAI
     from ._chat_accumulator import ChatCompletionAccumulator, FinishedContent, FinishedRefusal, FinishedToolCall
     from ._chat_stream import ChatCompletionStream
@@ -57,6 +58,8 @@ if TYPE_CHECKING:
 
 # Imported on first use: these pull in modules the plain request path never needs.
 _LAZY = {
+    "AssistantEventHandler": "._assistant_stream",
+    "AssistantStreamManager": "._assistant_stream",
     "AzureOpenAI": "._azure",
     "ChatCompletionAccumulator": "._chat_accumulator",
     "ChatCompletionStream": "._chat_stream",
@@ -108,6 +111,8 @@ __all__ = [
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AssistantEventHandler",
+    "AssistantStreamManager",
     "AuthenticationError",
     "AzureOpenAI",
     "BadRequestError",

@@ -7,14 +7,22 @@ import builtins
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, TypeVar, overload
 
 if TYPE_CHECKING:
+    from ._assistant_stream import AssistantEventHandler, AssistantStreamManager
     from ._chat_stream import ChatCompletionStream
     from ._client import OpenAI
     from ._responses_stream import ResponseStream
     from ._structured import ParsedChatCompletion, ParsedResponse
+    from .types.beta.threads import Run
 
 _T = TypeVar("_T")
 
-__all__ = ["BetaHelpers", "ChatCompletionsHelpers", "FilesHelpers", "ResponsesHelpers", "UploadsHelpers", "VectorStoreFileBatchesHelpers", "VectorStoreFilesHelpers", "VideosHelpers"]
+__all__ = [
+    "BetaHelpers",
+    "BetaThreadsHelpers",
+    "BetaThreadsRunsHelpers",
+    "ChatCompletionsHelpers", "FilesHelpers", "ResponsesHelpers", "UploadsHelpers", "VectorStoreFileBatchesHelpers", "VectorStoreFilesHelpers",
+    "VideosHelpers",
+]
 
 _TERMINAL_FILE = frozenset({"processed", "error", "deleted"})
 
@@ -32,6 +40,74 @@ class BetaHelpers(_Helper):
         """``client.beta.chat.completions.parse`` / ``.stream``: the official SDK's older paths for
         ``client.chat.completions``, which code written for it still uses."""
         return self._client.chat
+
+
+_RUN_PENDING = frozenset({"queued", "in_progress", "cancelling"})
+
+
+def _assistant_stream(client: OpenAI, operation: Any, path_values: dict[str, str], kwargs: dict[str, Any], event_handler: Any) -> AssistantStreamManager[Any]:
+    from ._assistant_stream import AssistantEventHandler, AssistantStreamManager
+    from ._operation import call_stream
+
+    kwargs.pop("stream", None)
+    kwargs["extra_headers"] = {"X-Stainless-Helper-Method": "stream", **(kwargs.get("extra_headers") or {})}
+    return AssistantStreamManager(lambda: call_stream(client, operation, path_values, kwargs), event_handler or AssistantEventHandler())
+
+
+class BetaThreadsRunsHelpers(_Helper):
+    """The official SDK's run helpers: ``stream`` with an :class:`AssistantEventHandler`, and polling."""
+
+    def stream(self, *, thread_id: str, event_handler: AssistantEventHandler | None = None, **kwargs: Any) -> AssistantStreamManager[Any]:
+        """Create a run and stream it: ``with runs.stream(...) as stream: stream.until_done()``."""
+        from .resources.beta import BETA_THREADS_RUNS_CREATE
+
+        return _assistant_stream(self._client, BETA_THREADS_RUNS_CREATE, {"thread_id": thread_id}, kwargs, event_handler)
+
+    create_and_stream = stream  # the official SDK's older name
+
+    def submit_tool_outputs_stream(
+        self, *, tool_outputs: Iterable[Any], run_id: str, thread_id: str, event_handler: AssistantEventHandler | None = None, **kwargs: Any
+    ) -> AssistantStreamManager[Any]:
+        """Submit tool outputs to a run awaiting them and stream what follows."""
+        from .resources.beta import BETA_THREADS_RUNS_SUBMIT_TOOL_OUTPUTS
+
+        kwargs["tool_outputs"] = list(tool_outputs)
+        return _assistant_stream(self._client, BETA_THREADS_RUNS_SUBMIT_TOOL_OUTPUTS, {"thread_id": thread_id, "run_id": run_id}, kwargs, event_handler)
+
+    def poll(self, run_id: str, thread_id: str, *, poll_interval_ms: int | None = None, **options: Any) -> Run:
+        """Wait until the run is no longer queued or in progress (``requires_action`` ends the wait
+        too), at the interval the server asks for (``openai-poll-after-ms``) unless one is given."""
+        headers = {"X-Stainless-Poll-Helper": "true", **(options.pop("extra_headers", None) or {})}
+        if poll_interval_ms is not None:
+            headers["X-Stainless-Custom-Poll-Interval"] = str(poll_interval_ms)
+        while True:
+            raw = self.with_raw_response.retrieve(run_id, thread_id=thread_id, extra_headers=headers, **options)  # type: ignore[attr-defined]
+            run: Run = raw.parse()
+            if run.status not in _RUN_PENDING:
+                return run
+            self._sleep(_poll_interval(raw, poll_interval_ms))
+
+    def create_and_poll(self, *, thread_id: str, poll_interval_ms: int | None = None, **kwargs: Any) -> Run:
+        run = self.create(thread_id, **kwargs)  # type: ignore[attr-defined]
+        return self.poll(run.id, thread_id, poll_interval_ms=poll_interval_ms)
+
+    def submit_tool_outputs_and_poll(self, *, tool_outputs: Iterable[Any], run_id: str, thread_id: str, poll_interval_ms: int | None = None, **kwargs: Any) -> Run:
+        run = self.submit_tool_outputs(run_id, thread_id=thread_id, tool_outputs=list(tool_outputs), **kwargs)  # type: ignore[attr-defined]
+        return self.poll(run.id, thread_id, poll_interval_ms=poll_interval_ms)
+
+
+class BetaThreadsHelpers(_Helper):
+    def create_and_run_stream(self, *, event_handler: AssistantEventHandler | None = None, **kwargs: Any) -> AssistantStreamManager[Any]:
+        """Create a thread and a run on it, and stream the run."""
+        from .resources.beta import BETA_THREADS_CREATE_AND_RUN
+
+        return _assistant_stream(self._client, BETA_THREADS_CREATE_AND_RUN, {}, kwargs, event_handler)
+
+    def create_and_run_poll(self, *, poll_interval_ms: int | None = None, **kwargs: Any) -> Run:
+        """Create a thread and a run on it, and wait for the run."""
+        run = self.create_and_run(**kwargs)  # type: ignore[attr-defined]
+        runs: BetaThreadsRunsHelpers = self._client.beta.threads.runs
+        return runs.poll(run.id, run.thread_id, poll_interval_ms=poll_interval_ms)
 
 
 class ChatCompletionsHelpers(_Helper):

@@ -7,6 +7,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal, overload
 
 from .._helpers import BetaHelpers
+from .._helpers import BetaThreadsHelpers
+from .._helpers import BetaThreadsRunsHelpers
 from .._models import union_of
 from .._operation import Operation, call, call_stream
 from .._resource import SyncAPIResource, to_raw_response_wrapper, to_streamed_response_wrapper
@@ -1122,7 +1124,7 @@ class BetaResponsesWithStreamingResponse:
         return self._resource.input_tokens.with_streaming_response
 
 
-class BetaThreads(SyncAPIResource):
+class BetaThreads(BetaThreadsHelpers, SyncAPIResource):
     """``client.beta.threads``."""
 
     @cached_property
@@ -1514,7 +1516,7 @@ class BetaThreadsMessagesWithStreamingResponse:
         self.update = to_streamed_response_wrapper(resource.update)
 
 
-class BetaThreadsRuns(SyncAPIResource):
+class BetaThreadsRuns(BetaThreadsRunsHelpers, SyncAPIResource):
     """``client.beta.threads.runs``."""
 
     @cached_property

@@ -35,6 +35,7 @@ _RATE_LIMIT_HEADERS = (
 
 def default_router() -> Router:
     from . import (
+        _assistants_api,
         _batches_api,
         _chat_api,
         _completions_api,
@@ -45,6 +46,7 @@ def default_router() -> Router:
         _media_api,
         _models_api,
         _responses_api,
+        _runs_api,
         _vector_stores_api,
         _videos_api,
     )
@@ -63,6 +65,8 @@ def default_router() -> Router:
         _embeddings_api,
         _media_api,
         _videos_api,
+        _assistants_api,
+        _runs_api,
     ):
         module.register(router)
     return router
@@ -293,6 +297,8 @@ class MockServer(LoopbackServer):
             reply = handler(self.state, request, params)
         except UnknownObject:
             if self.unknown_ids == "permissive" and operation is not None:
+                if operation.get("stream_schema") and _asks_to_stream(request):
+                    return spec.generic_stream_reply(operation, self.seed)
                 return spec.generic_reply(operation, path_params, self.seed)
             raise
         is_json = any(name == "content-type" and value.startswith("application/json") for name, value in reply.headers)

@@ -48,6 +48,8 @@ DEFAULT_DURATIONS: dict[str, float] = {  # seconds on the server's clock
     "response_background": 2.0,
     "videos_queued": 2.0,
     "videos_in_progress": 20.0,
+    "run_queued": 0.0,
+    "run_in_progress": 0.0,
 }
 
 
