@@ -205,3 +205,36 @@ def test_any_process_can_use_it(openai_cassette_server):
         monkeypatch.setenv("UPSTREAM_ROOT", server.root_url)
         pytester.runpytest("-p", "no:cacheprovider", "--record-mode=once").assert_outcomes(passed=1)
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+def test_the_marker_paces_an_in_process_stream_replay(pytester: pytest.Pytester) -> None:
+    from openai_harness.cassettes import use_cassette
+    from openai_urllib3 import OpenAI
+
+    messages = [{"role": "user", "content": "paced"}]
+    cassette_dir = pytester.path / "cassettes" / "test_paced"
+    cassette_dir.mkdir(parents=True)
+    with MockServer() as server:
+        server.set_pacing(first_event=0.3, between_events=0.0)
+        with use_cassette(cassette_dir / "test_stream.yaml", record_mode="once"):
+            list(OpenAI(api_key="sk-test", base_url=server.url, max_retries=0).chat.completions.create(model="gpt-4o", messages=messages, stream=True))
+        url = server.url
+    pytester.makepyfile(
+        test_paced=f"""
+        import time
+        import pytest
+        from openai_urllib3 import OpenAI
+
+        def run():
+            client = OpenAI(api_key="sk-test", base_url={url!r}, max_retries=0)
+            started = time.monotonic()
+            list(client.chat.completions.create(model="gpt-4o", messages={messages!r}, stream=True))
+            return time.monotonic() - started
+
+        @pytest.mark.vcr("test_stream.yaml", pacing=1.0, allow_unplayed=True)
+        def test_stream():
+            assert run() >= 0.25
+        """
+    )
+    result = pytester.runpytest("-p", "no:randomly", "--record-mode=none")
+    result.assert_outcomes(passed=1)

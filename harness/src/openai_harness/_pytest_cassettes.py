@@ -53,7 +53,7 @@ __all__ = [
     "vcr_markers",
 ]
 
-_PLUGIN_ONLY = frozenset({"allow_unplayed", "upstream", "pacing", "allowed_hosts"})
+_PLUGIN_ONLY = frozenset({"allow_unplayed", "upstream", "allowed_hosts"})
 _REPORT = pytest.StashKey[list[str]]()
 
 
@@ -230,7 +230,7 @@ def vcr(
     vcr_config = request.getfixturevalue("vcr_config")
     settings = _settings(request, vcr_config, vcr_markers, record_mode)
     explicit_unplayed = settings.pop("allow_unplayed", None)
-    for key in ("upstream", "pacing", "allowed_hosts"):
+    for key in ("upstream", "allowed_hosts"):
         settings.pop(key, None)
     path, extras = _paths(settings, vcr_cassette_dir, request.getfixturevalue("vcr_cassette_name"), vcr_markers)
     settings.pop("serializer", None)  # the harness writes its own format, reads any

@@ -6,9 +6,9 @@
     with use_cassette("cassettes/chat.yaml", record_mode="none"):
         client.chat.completions.create(...)      # answered from the cassette
 
-In-process, vcrpy reads a recorded stream whole before the client sees it, so its events are
-stored without arrival offsets and replayed without pacing; the over-the-wire replay server and
-recording proxy keep both (see ``ReplayServer`` and ``RecordingProxy``).
+Streamed answers are kept faithful in-process too (``_live_streams``): each event reaches the
+caller as it arrives and is stored with its offset; ``pacing=1.0`` replays them at that pace, and a
+stream cut while recording replays as the same cut.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from vcr.record_mode import RecordMode
 from vcr.request import Request as VCRRequest
 
 from ._format import FORMAT_KEY, dump_cassette, dumps_cassette, load_cassette, loads_cassette, normalize_interaction
+from ._live_streams import StreamTap
 from ._match import InteractionIndex, MatchConfig, Repeats, body_difference
 from ._model import Interaction, RecordedRequest
 from ._scrub import CassetteSecretError, Scrubber
@@ -298,8 +299,18 @@ class HarnessCassette(Cassette):  # type: ignore[misc]
     one is then reported in :attr:`drift` rather than failed.
     """
 
-    def __init__(self, *args: Any, match_config: MatchConfig | None = None, vcr_matching: bool = False, drop_unused: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        match_config: MatchConfig | None = None,
+        vcr_matching: bool = False,
+        drop_unused: bool = False,
+        stream_tap: StreamTap | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if stream_tap is not None:
+            stream_tap.cassette = self
         # vcrpy's drop_unused_requests, done here on every vcrpy version (vcrpy's own needs
         # bookkeeping this cassette replaces): interactions loaded and never played are not saved.
         self.drop_unused = drop_unused
@@ -397,13 +408,20 @@ class HarnessCassette(Cassette):  # type: ignore[misc]
         return self._find(request, play=False) is not None
 
     def play_response(self, request: Any) -> Any:
+        return self.data[self._play(request)][1]
+
+    def play_interaction(self, request: Any) -> Interaction:
+        """As ``play_response``, the recorded interaction itself (its events and their offsets)."""
+        return self.index.interactions[self._play(request)]
+
+    def _play(self, request: Any) -> int:
         if self.drop_unused:
             self.dirty = True  # saved even when nothing new is recorded, so the unused ones go
         index = self._find(request, play=True)
         if index is None:
             raise CassetteMissError(self._miss_message(request), cassette=self, failed_request=request)
         self.play_counts[index] += 1
-        return self.data[index][1]
+        return index
 
     def _miss_message(self, request: Any) -> str:
         recorded = self._recorded(self._before_record(request) or request)
@@ -457,7 +475,7 @@ class _CassetteContext(CassetteContextDecorator):  # type: ignore[misc]
 
 # Per-cassette options vcrpy's use_cassette takes besides those of VCR() itself.
 _USE_CASSETTE_ONLY = frozenset({"additional_matchers", "allow_playback_repeats", "inject_cassette", "persister"})
-_HARNESS_OPTIONS = frozenset({"record_mode", "scrubber", "ignore_fields", "repeats", "match_host", "extra_paths", "configure", "drop_unused_requests"})
+_HARNESS_OPTIONS = frozenset({"record_mode", "scrubber", "ignore_fields", "repeats", "match_host", "extra_paths", "configure", "drop_unused_requests", "pacing"})
 
 
 def vcr_option_names() -> frozenset[str]:
@@ -482,6 +500,7 @@ def use_cassette(
     match_host: bool = False,
     extra_paths: tuple[str | os.PathLike[str], ...] = (),
     configure: Callable[[vcr.VCR], None] | None = None,
+    pacing: float | None = None,
     **vcr_options: Any,
 ) -> Any:
     """A context manager (and decorator) that records to and replays from the cassette at ``path``.
@@ -489,7 +508,9 @@ def use_cassette(
     ``record_mode`` is one of ``none`` (replay only; the default), ``once``, ``new_episodes``,
     ``all`` and ``rewrite`` (forget the file, record afresh). ``extra_paths`` are further
     cassettes whose interactions also answer (never written). ``configure`` is called with the
-    ``vcr.VCR`` before the cassette opens (register matchers there). Other keyword arguments are
+    ``vcr.VCR`` before the cassette opens (register matchers there). ``pacing`` replays streamed
+    events at their recorded offsets scaled by it (``1.0``: as recorded; ``None``, the default: as
+    fast as possible). Other keyword arguments are
     vcrpy's, with vcrpy's meaning (``match_on`` makes requests match as vcrpy matches them);
     an option neither knows is a ``TypeError``.
     """
@@ -519,4 +540,7 @@ def use_cassette(
     merged["vcr_matching"] = vcr_matching
     merged["drop_unused"] = drop_unused
     merged["persister"] = persister
+    tap = StreamTap(pacing)
+    merged["custom_patches"] = (*tuple(merged.get("custom_patches") or ()), *tap.patches())
+    merged["stream_tap"] = tap
     return _CassetteContext.from_args(HarnessCassette, **merged)
