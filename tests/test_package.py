@@ -73,3 +73,21 @@ def test_client_runtime_imports_are_stdlib_or_urllib3() -> None:
 def test_py_typed_markers_ship() -> None:
     assert (ROOT / "client/src/openai_urllib3/py.typed").exists()
     assert (ROOT / "harness/src/openai_harness/py.typed").exists()
+
+
+# The client module sits on top: only the package's entry points build on it at import time. A
+# lower module that imported it would run the whole client's import (and invite cycles); such
+# modules name it for type checking only and receive the client as an argument.
+_BUILT_ON_THE_CLIENT = {"__init__.py", "_client.py", "_azure.py", "_module_client.py"}
+
+
+def test_no_lower_module_imports_the_client_at_runtime() -> None:
+    offenders = []
+    for path in sorted((ROOT / "client" / "src" / "openai_urllib3").rglob("*.py")):
+        if path.parent.name == "openai_urllib3" and path.name in _BUILT_ON_THE_CLIENT:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:  # module level; a TYPE_CHECKING block is an ast.If and not looked into
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[-1] == "_client":
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not offenders, f"modules importing the client at runtime: {offenders}"

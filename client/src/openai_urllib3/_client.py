@@ -6,7 +6,6 @@ One request takes one path: resource method -> :meth:`OpenAI.request` -> retry l
 
 from __future__ import annotations
 
-import contextvars
 import json
 import os
 import time
@@ -31,7 +30,7 @@ from .resources import ResourcesMixin
 if TYPE_CHECKING:
     from ._webhooks import Webhooks
 
-__all__ = ["DEFAULT_TIMEOUT", "OpenAI", "response_mode"]
+__all__ = ["DEFAULT_TIMEOUT", "OpenAI"]
 
 _T = TypeVar("_T")
 
@@ -39,7 +38,6 @@ DEFAULT_BASE_URL = "https://api.openai.com/v1"
 DEFAULT_TIMEOUT = Timeout(600.0, connect=5.0)
 USER_AGENT = f"openai-urllib3/{__version__}"
 
-response_mode: contextvars.ContextVar[str] = contextvars.ContextVar("openai_urllib3_response_mode", default="parsed")
 """Set by ``with_raw_response`` / ``with_streaming_response`` wrappers around one call."""
 
 
@@ -337,17 +335,18 @@ class OpenAI(ResourcesMixin):
         options: RequestOptions | None = None,
         parser: ResponseParser[Any] | None = None,
         stream: bool = False,
+        mode: str = "parsed",
     ) -> Any:
         """Send one API call and build its result.
 
         ``body`` is JSON-encoded (with ``extra_body`` merged over it); ``content`` is sent
         as-is with ``content_type``. ``cast_to`` or ``parser`` says what to build from the
-        response; a ``with_raw_response`` / ``with_streaming_response`` wrapper around the
-        call gets an :class:`APIResponse` instead. Unless ``stream`` is true, the body is read
+        response; ``mode`` ``"raw"`` (``with_raw_response``) gives the :class:`APIResponse`
+        with its body read, ``"stream"`` (``with_streaming_response``) leaves it unread. Unless ``stream`` is true, the body is read
         inside the retry loop, so a connection cut mid-body is retried like any other.
         """
         spec = RequestSpec(method, path, query=query, body=body, options=options)
-        return self.send(spec, cast_to=cast_to, content=content, content_type=content_type, parser=parser, stream=stream)
+        return self.send(spec, cast_to=cast_to, content=content, content_type=content_type, parser=parser, stream=stream, mode=mode)
 
     def send(
         self,
@@ -358,12 +357,9 @@ class OpenAI(ResourcesMixin):
         content_type: str | None = None,
         parser: ResponseParser[Any] | None = None,
         stream: bool = False,
+        mode: str = "parsed",
     ) -> Any:
         """Send a prepared :class:`RequestSpec` (pages use this to fetch the next page)."""
-        mode = response_mode.get()
-        if mode != "parsed":
-            # The wrapper asked for this call only; calls made later (a next page) parse normally.
-            response_mode.set("parsed")
         if parser is None:
             parser = make_parser(cast_to)
         request, max_retries, chain = self._build_request(spec, content, content_type)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 from typing import TYPE_CHECKING, Any, Callable, Generic, TypeVar, cast
 
-from ._client import response_mode
 from ._response import APIResponse
 
 if TYPE_CHECKING:
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
     _P = ParamSpec("_P")
 
-__all__ = ["ResponseContextManager", "SyncAPIResource", "to_raw_response_wrapper", "to_streamed_response_wrapper"]
+__all__ = ["ResponseContextManager", "ResponseModeClient", "SyncAPIResource", "to_raw_response_wrapper", "to_streamed_response_wrapper"]
 
 _R = TypeVar("_R")
 
@@ -30,18 +30,45 @@ class SyncAPIResource:
         return f"<{type(self).__name__} of {self._client!r}>"
 
 
+class ResponseModeClient:
+    """The client as a ``with_raw_response`` / ``with_streaming_response`` method sees it: the
+    call it makes answers an :class:`APIResponse`; everything else is the client's own (a page's
+    next page, fetched by the client itself, is parsed as usual)."""
+
+    __slots__ = ("_client", "_mode")
+
+    def __init__(self, client: OpenAI, mode: str) -> None:
+        self._client = client
+        self._mode = mode
+
+    def request(self, *args: Any, **kwargs: Any) -> Any:
+        return self._client.request(*args, mode=self._mode, **kwargs)
+
+    def send(self, *args: Any, **kwargs: Any) -> Any:
+        return self._client.send(*args, mode=self._mode, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+
+def _in_mode(func: Callable[..., Any], mode: str) -> Callable[..., Any]:
+    """``func``, a resource's bound method, run on a copy of its resource whose client answers in ``mode``."""
+    resource = getattr(func, "__self__", None)
+    if not isinstance(resource, SyncAPIResource):
+        raise TypeError(f"{func!r} is not a method of an API resource")
+    function = getattr(func, "__func__")
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        view = copy.copy(resource)
+        view._client = cast("OpenAI", ResponseModeClient(resource._client, mode))
+        return function(view, *args, **kwargs)
+
+    return call
+
+
 def to_raw_response_wrapper(func: Callable[_P, _R]) -> Callable[_P, APIResponse[_R]]:
     """Make ``func`` return the call's :class:`APIResponse` (body read) instead of the parsed result."""
-
-    @functools.wraps(func)
-    def wrapped(*args: Any, **kwargs: Any) -> APIResponse[_R]:
-        token = response_mode.set("raw")
-        try:
-            return cast("APIResponse[_R]", func(*args, **kwargs))
-        finally:
-            response_mode.reset(token)
-
-    return wrapped
+    return cast("Callable[_P, APIResponse[_R]]", functools.wraps(func)(_in_mode(func, "raw")))
 
 
 class ResponseContextManager(Generic[_R]):
@@ -63,15 +90,10 @@ class ResponseContextManager(Generic[_R]):
 def to_streamed_response_wrapper(func: Callable[_P, _R]) -> Callable[_P, ResponseContextManager[_R]]:
     """Make ``func`` return a context manager over the unread :class:`APIResponse`."""
 
+    streaming = _in_mode(func, "stream")
+
     @functools.wraps(func)
     def wrapped(*args: Any, **kwargs: Any) -> ResponseContextManager[_R]:
-        def call() -> APIResponse[_R]:
-            token = response_mode.set("stream")
-            try:
-                return cast("APIResponse[_R]", func(*args, **kwargs))
-            finally:
-                response_mode.reset(token)
-
-        return ResponseContextManager(call)
+        return ResponseContextManager(lambda: cast("APIResponse[_R]", streaming(*args, **kwargs)))
 
     return wrapped
