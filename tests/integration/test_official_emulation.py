@@ -82,3 +82,17 @@ def test_embeddings_moderations_images(sdk: Any) -> None:
     assert isinstance(encoded.data[0].embedding, str)  # asked for explicitly, the SDK hands the base64 text over
     assert sdk.moderations.create(input="have a nice day").results[0].flagged is False
     assert sdk.images.generate(model="dall-e-3", prompt="sky").data[0].b64_json
+
+
+def test_compacting_a_conversation(sdk: Any) -> None:
+    first = sdk.responses.create(model="gpt-4o", input="Plan the launch.")
+    compacted = sdk.responses.compact(model="gpt-4o", previous_response_id=first.id, input=[{"role": "user", "content": "And the budget?"}])
+    assert compacted.object == "response.compaction" and compacted.usage.total_tokens > 0
+    kinds = [(item.type, getattr(item, "role", None)) for item in compacted.output]
+    assert kinds == [("message", "user"), ("message", "user"), ("compaction", None)]  # every user message, then one compaction
+    assert compacted.output[-1].encrypted_content
+    again = sdk.responses.compact(model="gpt-4o", previous_response_id=first.id, input=[{"role": "user", "content": "And the budget?"}])
+    assert again.output[-1].encrypted_content == compacted.output[-1].encrypted_content  # the same conversation, the same summary
+    assert [item.type for item in sdk.responses.compact(model="gpt-4o").output] == ["compaction"]
+    with pytest.raises(openai.NotFoundError):
+        sdk.responses.compact(model="gpt-4o", previous_response_id="resp_unknown")

@@ -96,10 +96,7 @@ def create(state: State, request: AppRequest, params: dict[str, str]) -> Reply:
 
         history = conversation_items(state, conversation_id)
     if previous_id is not None:
-        previous = state.responses.get(previous_id)
-        if previous is None:
-            raise HTTPError(error_reply(404, f"Previous response with id '{previous_id}' not found.", param="previous_response_id", code="previous_response_not_found"))
-        history = previous["context"]
+        history = _previous_context(state, request, previous_id)
     scripted = request.scripted
     if scripted is not None and not isinstance(scripted, ChatReply):
         raise TypeError(f"Unsupported scripted reply for /responses: {scripted!r}")
@@ -162,6 +159,45 @@ def create(state: State, request: AppRequest, params: dict[str, str]) -> Reply:
     return json_reply(public(response))
 
 
+def _previous_context(state: State, request: AppRequest, previous_id: str) -> list[dict[str, Any]]:
+    """What the response ``previous_id`` saw and said; a 404 when it is unknown (a server that
+    invents unknown objects starts from an empty conversation instead)."""
+    previous = state.responses.get(previous_id)
+    if previous is not None:
+        return list(previous["context"])
+    if request.unknown_ids == "permissive":
+        return []
+    raise HTTPError(error_reply(404, f"Previous response with id '{previous_id}' not found.", param="previous_response_id", code="previous_response_not_found"))
+
+
+def compact(state: State, request: AppRequest, params: dict[str, str]) -> Reply:
+    """``POST /responses/compact``: the conversation's user messages, then one compaction item
+    standing for the rest (its ``encrypted_content`` opaque, as the API's, and deterministic)."""
+    import base64
+    import json
+
+    body = request.json_object()
+    items = _input_items(state, body.get("input") or [])
+    previous_id = body.get("previous_response_id")
+    history: list[dict[str, Any]] = []
+    if previous_id is not None:
+        history = _previous_context(state, request, previous_id)
+    context = history + items
+    users = [{**copy.deepcopy(item), "status": "completed"} for item in context if item.get("type") == "message" and item.get("role") == "user"]
+    summary = json.dumps([_item_text(item) for item in context], separators=(",", ":"), ensure_ascii=False)
+    compaction = {"type": "compaction", "id": state.new_id("cmp_"), "encrypted_content": base64.b64encode(summary.encode()).decode("ascii")}
+    input_tokens = sum(count_tokens(_item_text(item)) for item in context)
+    output_tokens = max(1, input_tokens // 4)
+    usage = {
+        "input_tokens": input_tokens,
+        "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
+        "output_tokens": output_tokens,
+        "output_tokens_details": {"reasoning_tokens": 0},
+        "total_tokens": input_tokens + output_tokens,
+    }
+    return json_reply({"id": state.new_id("resp_", 48), "object": "response.compaction", "output": [*users, compaction], "created_at": state.now(), "usage": usage})
+
+
 def _stored(state: State, response_id: str) -> dict[str, Any]:
     stored = state.responses.get(response_id)
     if stored is None:
@@ -214,6 +250,7 @@ def input_items(state: State, request: AppRequest, params: dict[str, str]) -> Re
 
 def register(router: Router) -> None:
     router.add("POST", "/responses", create)
+    router.add("POST", "/responses/compact", compact)
     router.add("GET", "/responses/{response_id}", retrieve)
     router.add("DELETE", "/responses/{response_id}", delete)
     router.add("POST", "/responses/{response_id}/cancel", cancel)
