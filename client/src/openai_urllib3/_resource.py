@@ -56,7 +56,7 @@ def _in_mode(func: Callable[..., Any], mode: str) -> Callable[..., Any]:
     resource = getattr(func, "__self__", None)
     if not isinstance(resource, SyncAPIResource):
         raise TypeError(f"{func!r} is not a method of an API resource")
-    function = func.__func__
+    function: Callable[..., Any] = cast(Any, func).__func__
 
     def call(*args: Any, **kwargs: Any) -> Any:
         view = copy.copy(resource)

@@ -33,10 +33,12 @@ def cursor_page(
     max_limit: int = 100,
     default_order: str = "asc",
     allow_before: bool = False,
+    order: str | None = None,
 ) -> dict[str, Any]:
-    """One page of ``items`` (given oldest first) for the request's cursor parameters."""
+    """One page of ``items`` (given oldest first) for the request's cursor parameters (``order``,
+    when given, is the request's order already read: a list that spells it ``ascending``)."""
     limit = _limit(request, default_limit, max_limit)
-    order = request.q("order") or default_order
+    order = order or request.q("order") or default_order
     if order not in ("asc", "desc"):
         raise HTTPError(error_reply(400, f"Invalid 'order': {order!r}. Expected 'asc' or 'desc'.", param="order", code="invalid_value"))
     ordered = list(items) if order == "asc" else list(reversed(items))

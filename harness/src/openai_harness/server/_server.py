@@ -285,7 +285,18 @@ class MockServer(LoopbackServer):
             assert operation is not None
             if operation.get("stream_schema") and _asks_to_stream(request):
                 return spec.generic_stream_reply(operation, self.seed)
-            return spec.generic_reply(operation, path_params, self.seed)  # an operation the server does not emulate
+            # An operation without a handler of its own: stateful when it belongs to a resource
+            # family the spec describes (create, list, retrieve, update, delete), else the example.
+            from ._resource_store import stored_reply
+
+            request.unknown_ids = self.unknown_ids
+            try:
+                stored = stored_reply(self.state, spec, operation, path_params, request, self.seed)
+            except UnknownObject:
+                if self.unknown_ids != "permissive":
+                    raise
+                stored = None
+            return stored if stored is not None else spec.generic_reply(operation, path_params, self.seed)
         name, handler, params = resolved
         entry.route = name
         if request.json_error and request.method in ("POST", "PUT", "PATCH"):

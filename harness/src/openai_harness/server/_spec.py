@@ -87,7 +87,10 @@ class SpecIndex:
         return kinds
 
     def find(self, method: str, path: str) -> tuple[dict[str, Any], dict[str, str]] | str | None:
-        """(operation, path params) for a request; ``"method"`` when only the method is wrong."""
+        """(operation, path params) for a request; ``"method"`` when only the method is wrong.
+
+        An action the SDKs address by name under its item (``POST /evals/{eval_id}/runs/{run_id}/cancel``)
+        where the spec puts it on the item itself (an operation named ``evals.runs.cancel``) is that operation."""
         wrong_method = False
         for op_method, pattern, _, op in self._routes:
             match = pattern.match(path)
@@ -96,7 +99,15 @@ class SpecIndex:
             if op_method == method:
                 return op, match.groupdict()
             wrong_method = True
-        return "method" if wrong_method else None
+        if wrong_method:
+            return "method"
+        head, _, action = path.rstrip("/").rpartition("/")
+        if head and action.isidentifier():
+            for op_method, pattern, _, op in self._routes:
+                match = pattern.match(head)
+                if match is not None and op_method == method and op.get("name", "").endswith("." + action):
+                    return op, match.groupdict()
+        return None
 
     def operation(self, key: str) -> dict[str, Any] | None:
         return next((op for op in self.operations if op["key"] == key), None)

@@ -50,6 +50,8 @@ DEFAULT_DURATIONS: dict[str, float] = {  # seconds on the server's clock
     "videos_in_progress": 20.0,
     "run_queued": 0.0,
     "run_in_progress": 0.0,
+    "resource_queued": 1.0,
+    "resource_in_progress": 5.0,
 }
 
 
