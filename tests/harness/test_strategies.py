@@ -184,3 +184,66 @@ def test_drawn_params_are_accepted_by_the_strict_server_they_are_drawn_for(opera
         calls: list[dict[str, Any]] = []
         call()
     assert refused == [] and len(calls) >= 10 and len({json.dumps(params, sort_keys=True, default=str) for params in calls}) > 5
+
+
+@pytest.mark.parametrize(
+    "operation",
+    ["containers.retrieve", "containers.files.retrieve", "containers.files.list", "files.retrieve", "evals.runs.retrieve", "beta.threads.runs.retrieve", "vector_stores.update"],
+)
+def test_ids_drawn_from_the_server_name_objects_it_holds(operation: str) -> None:
+    """With ``server=``, path IDs are drawn among the objects the faithful server holds (a child
+    with its own parent): every draw is answered, none is a 404."""
+    import warnings
+
+    from openai_harness import MockServer
+    from openai_urllib3 import OpenAI
+
+    refused: list[str] = []
+    with MockServer() as server, warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        client = OpenAI(api_key="sk-draws", base_url=server.url, max_retries=0)
+        for name in ("a", "b"):
+            box = client.containers.create(name=name)
+            client.containers.files.create(box.id, file=("f.txt", b"x"))
+            client.files.create(file=("f.txt", b"x"), purpose="assistants")
+            evaluation = client.evals.create(name=name, data_source_config={"type": "custom", "item_schema": {"type": "object"}}, testing_criteria=[])
+            client.evals.runs.create(evaluation.id, data_source={"type": "jsonl", "source": {"type": "file_id", "id": "file-x"}})
+            assistant = client.beta.assistants.create(model="gpt-4o")
+            thread = client.beta.threads.create()
+            client.beta.threads.runs.create(thread.id, assistant_id=assistant.id)
+            client.vector_stores.create(name=name)
+        assert oas.required_ids(operation)
+        method: Any = client
+        for part in operation.split("."):
+            method = getattr(method, part)
+        seen: set[str] = set()
+
+        @given(oas.params_for(operation, server=server))
+        @settings(max_examples=15, deadline=None, database=None)
+        def call(params: dict[str, Any]) -> None:
+            seen.add(json.dumps({k: params[k] for k in oas.required_ids(operation)}, sort_keys=True))
+            try:
+                method(**params)
+            except Exception as error:
+                refused.append(f"{type(error).__name__}: {str(error)[:200]}")
+
+        call()
+    assert refused == [] and len(seen) == 2  # both objects were drawn, each with its own parent
+
+
+def test_ids_can_be_given_and_a_server_without_objects_says_so() -> None:
+    from openai_harness import MockServer
+
+    drawn = oas.params_for("containers.retrieve", ids={"container_id": ["cntr_a", "cntr_b"]})
+    assert find(drawn, lambda params: params["container_id"] == "cntr_b")["container_id"] == "cntr_b"
+    with pytest.raises(ValueError, match="nope, which the operation has no path parameter for"):
+        oas.params_for("containers.retrieve", ids={"nope": "x"})
+    with MockServer() as server:
+
+        @given(oas.params_for("containers.retrieve", server=server))
+        @settings(max_examples=1, deadline=None, database=None)
+        def draw(params: dict[str, Any]) -> None:
+            pass
+
+        with pytest.raises(ValueError, match="holds no object for container_id; create one first"):
+            draw()

@@ -23,7 +23,7 @@ from ._app import AppRequest, Reply, json_reply, not_found
 from ._state import State
 from ._store import stage
 
-__all__ = ["stored_reply"]
+__all__ = ["held_path_params", "stored_reply"]
 
 _ITEM = re.compile(r"^(?P<collection>.+)/\{(?P<param>\w+)\}$")
 _ID_PREFIX = re.compile(r"^([a-z][a-z0-9]{0,11}[_-])[A-Za-z0-9]")
@@ -318,3 +318,37 @@ def _act(state: State, spec: Any, family: _Family, obj: dict[str, Any], verb: st
             if name in properties and spec._fits(state.now(), properties[name]):
                 obj[name] = state.now()
     return json_reply(_public(obj))
+
+
+# Collections the server's own handlers keep: the store kind, and the path parameter an object
+# names its parent by.
+_HANDLER_KINDS = {
+    "/files": ("file", None),
+    "/batches": ("batch", None),
+    "/vector_stores": ("vector_store", None),
+    "/threads": ("thread", None),
+    "/assistants": ("assistant", None),
+    "/conversations": ("conversation", None),
+    "/videos": ("video", None),
+    "/uploads": ("upload", None),
+    "/fine_tuning/jobs": ("fine_tuning_job", None),
+    "/threads/{thread_id}/runs": ("run", "thread_id"),
+}
+
+
+def held_path_params(state: State, spec: Any, path: str) -> list[dict[str, str]]:
+    """Path parameters of ``path`` (a template) that name objects the server holds, one dict per
+    object: ``[{"container_id": "cntr_..", "file_id": "cfile_.."}, ...]``."""
+    names = re.findall(r"\{(\w+)\}", path)
+    if not names:
+        return [{}]
+    item = path[: path.index("{" + names[-1] + "}") + len(names[-1]) + 2]
+    collection = item.rsplit("/", 1)[0]
+    handled = _HANDLER_KINDS.get(collection)
+    if handled is not None:
+        kind, parent = handled
+        return [dict(zip(names, [object_id] if parent is None else [str(obj.get(parent)), object_id])) for object_id, obj in state.store(kind).items()]
+    family = _index(spec).get(item)
+    if family is not None and family.item == item:
+        return [dict(zip(names, [*obj["_parents"], obj["_key"]])) for obj in state.store(family.kind).values()]
+    return []

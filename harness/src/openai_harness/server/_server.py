@@ -153,6 +153,16 @@ class MockServer(LoopbackServer):
             raise ValueError("Pacing delays must be non-negative seconds")
         self.stream_pacing = (float(first_event), float(between_events))
 
+    def held_path_params(self, route: str) -> list[dict[str, str]]:
+        """For a route template (``"GET /containers/{container_id}/files/{file_id}"`` or its path),
+        the path parameters naming objects the server holds now, one dict per object (what
+        ``strategies.params_for(..., server=server)`` draws from)."""
+        from ._resource_store import held_path_params
+        from ._spec import spec_index
+
+        path = route.split(" ", 1)[-1].strip()
+        return held_path_params(self.state, spec_index(), path)
+
     def advance(self, seconds: float) -> None:
         """Move the server's clock forward (batches, fine-tuning jobs, vector store files and
         background responses progress with it)."""

@@ -28,7 +28,7 @@ except ImportError as missing:  # pragma: no cover - depends on the environment
 
 from ._drift import drift
 from ._faults import RETRYABLE_STATUSES, api_error_bodies, fault_schedules, faults
-from ._params import field_items, field_values, operation_names, params_for, response_objects, schema_values
+from ._params import field_items, field_values, operation_names, params_for, required_ids, response_objects, schema_values
 from ._profiles import CI_PROFILE, FUZZ_PROFILE, register_profiles
 from ._schema import json_values
 from ._sse import SSEEvent, SSEStream, byte_splits, chat_completion_streams, sse_streams
@@ -52,6 +52,7 @@ __all__ = [
     "json_values",
     "operation_names",
     "params_for",
+    "required_ids",
     "register_profiles",
     "response_formats",
     "response_input_items",

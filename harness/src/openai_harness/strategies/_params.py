@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from ..server._spec import SpecIndex, spec_index
 from ._schema import SchemaStrategies, schema_strategies
 
-__all__ = ["field_items", "field_values", "operation_names", "params_for", "response_objects", "schema_values"]
+__all__ = ["field_items", "field_values", "operation_names", "params_for", "required_ids", "response_objects", "schema_values"]
 
 # Path parameters are IDs: URL-safe, never "." or "..", which a URL would collapse.
 _path_ids = st.from_regex(r"[A-Za-z0-9_-]{1,24}", fullmatch=True)
@@ -23,6 +23,7 @@ _uploads = st.tuples(st.sampled_from(_UPLOAD_NAMES), st.binary(max_size=64))
 # Fields that only mean something together with ``stream=True``; the API refuses them otherwise.
 _STREAM_ONLY = ("stream", "stream_options")
 _REFERENCE_FIELDS = frozenset({"conversation"})
+_CURSORS = frozenset({"after", "before"})
 
 
 def operation_names() -> list[str]:
@@ -46,7 +47,51 @@ def _file_builder(max_depth: int) -> SchemaStrategies:
     return SchemaStrategies(spec_index(), max_depth=max_depth, binary=_uploads)
 
 
-def params_for(operation: str, *, stream: bool = False, max_depth: int = 3) -> st.SearchStrategy[dict[str, Any]]:
+def required_ids(operation: str) -> tuple[str, ...]:
+    """The path parameters of ``operation`` that name objects (``("container_id", "file_id")``): a
+    faithful server answers 404 unless they name objects it holds; draw them with ``server=`` or
+    give them with ``ids=`` (see :func:`params_for`)."""
+    op = _operation(spec_index(), operation)
+    return tuple(param.get("python_name", param["name"]) for param in op["params"] if param["in"] == "path")
+
+
+def _held(server: Any, op: dict[str, Any]) -> st.SearchStrategy[dict[str, str]]:
+    """Path parameters naming objects ``server`` holds when the example is drawn."""
+
+    @st.composite
+    def draw_held(draw: st.DrawFn) -> dict[str, str]:
+        held = server.held_path_params(op["path"])
+        if not held:
+            raise ValueError(
+                f"params_for({op['name']!r}, server=...): the server holds no object for {', '.join(required_ids(op['name']))}; "
+                "create one first, or pass ids="
+            )
+        chosen: dict[str, str] = draw(st.sampled_from(held))
+        return chosen
+
+    return draw_held()
+
+
+def _given_ids(ids: Any, names: tuple[str, ...]) -> dict[str, st.SearchStrategy[Any]]:
+    unknown = sorted(set(ids) - set(names))
+    if unknown:
+        raise ValueError(f"ids names {', '.join(unknown)}, which the operation has no path parameter for (it has: {', '.join(names) or 'none'})")
+    strategies: dict[str, st.SearchStrategy[Any]] = {}
+    for name, value in ids.items():
+        if isinstance(value, st.SearchStrategy):
+            strategies[name] = value
+        elif isinstance(value, str):
+            strategies[name] = st.just(value)
+        elif isinstance(value, (list, tuple)) and value and all(isinstance(v, str) for v in value):
+            strategies[name] = st.sampled_from(list(value))
+        else:
+            raise TypeError(f"ids[{name!r}] must be an ID, a non-empty list of IDs or a strategy, got {value!r}")
+    return strategies
+
+
+def params_for(
+    operation: str, *, stream: bool = False, max_depth: int = 3, server: Any = None, ids: Any = None
+) -> st.SearchStrategy[dict[str, Any]]:
     """Keyword arguments for one call of ``operation``: path parameters, query parameters and body
     fields, valid for the spec (the mock server accepts them in strict mode).
 
@@ -57,8 +102,14 @@ def params_for(operation: str, *, stream: bool = False, max_depth: int = 3) -> s
     null or an empty list or object (a form cannot tell those from a missing field). ``stream`` and ``stream_options``
     are left out unless ``stream=True`` (then ``stream`` is ``True``). Optional references to other
     objects (``previous_response_id``, ``conversation``, ``*_ids``) are left out, since they would
-    name objects the server does not hold; a ``model`` is always drawn. Other rules between fields
+    name objects the server does not hold (so are the list cursors ``after`` and ``before``, and
+    query filters by ID); a ``model`` is always drawn. Other rules between fields
     that the spec does not state (``top_logprobs`` needing ``logprobs``) are not followed.
+
+    Path parameters name objects (:func:`required_ids`). By default they are drawn as any URL-safe ID,
+    which a server with ``unknown_ids="permissive"`` answers; for a faithful one give ``server=`` (a
+    ``MockServer``: they are drawn among the objects it holds when the example is drawn, parents and
+    children together) or ``ids={"container_id": "cntr_..."}`` (an ID, a list of IDs or a strategy).
 
     Shrinks toward the required fields alone, each at its simplest value.
     """
@@ -72,12 +123,24 @@ def params_for(operation: str, *, stream: bool = False, max_depth: int = 3) -> s
     builder = _file_builder(max_depth) if body.get("kind") == "multipart" else schema_strategies(max_depth=max_depth)
     required: dict[str, st.SearchStrategy[Any]] = {}
     optional: dict[str, st.SearchStrategy[Any]] = {}
+    path_names = required_ids(op["name"])
+    given = _given_ids(ids, path_names) if ids is not None else {}
     for param in op["params"]:
         name = param.get("python_name", param["name"])  # the keyword the clients take: project_ids for project_ids[]
         if param["in"] == "path":
-            required[name] = _path_ids
+            if server is None or name in given:
+                required[name] = given.get(name, _path_ids)
         elif param["in"] == "query":
-            (required if param.get("required") else optional)[name] = builder.build(param.get("schema") or {}, 1)
+            if not param.get("required") and (_is_reference(name) or name in _CURSORS):
+                continue  # names an object (a list cursor, a filter by ID) the server would have to hold
+            schema = param.get("schema") or {}
+            if name == "limit" and isinstance(schema, dict) and schema.get("type") == "integer" and "maximum" not in schema:
+                schema = {**schema, "minimum": max(0, schema.get("minimum", 0)), "maximum": 100}  # every list's range, which some spec entries state only in prose
+            (required if param.get("required") else optional)[name] = builder.build(schema, 1)
+    base = st.fixed_dictionaries(required, optional=optional)
+    if server is not None and set(path_names) - set(given):
+        held = _held(server, op)
+        base = base.flatmap(lambda params: held.map(lambda found: {**{k: v for k, v in found.items() if k not in params}, **params}))
     if body:
         names, body_required = builder.top_level_names(body["schema"])
         # An optional reference to another object (previous_response_id, conversation, file_ids)
@@ -87,8 +150,8 @@ def params_for(operation: str, *, stream: bool = False, max_depth: int = 3) -> s
         fields = builder.object_without(body["schema"], _STREAM_ONLY + references, also_required=("model",))
         if body.get("kind") == "multipart":
             fields = fields.filter(_fits_a_form)
-        return st.fixed_dictionaries(required, optional=optional).flatmap(lambda params: fields.map(lambda values: {**values, **params})).map(lambda params: _with_stream(params, stream))
-    return st.fixed_dictionaries(required, optional=optional)
+        return base.flatmap(lambda params: fields.map(lambda values: {**values, **params})).map(lambda params: _with_stream(params, stream))
+    return base
 
 
 def _is_reference(name: str) -> bool:
