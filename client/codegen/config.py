@@ -67,6 +67,14 @@ STREAM_ITEMS = {
     "POST /threads/{thread_id}/runs/{run_id}/submit_tool_outputs": "AssistantStreamEvent",
 }
 
+# Event unions no operation returns, which the client reads off another channel: converter name ->
+# (the group whose types module holds them, the spec's schema). The Realtime API's events come
+# over a WebSocket.
+EVENT_UNIONS = {
+    "REALTIME_SERVER_EVENT": ("realtime", "RealtimeServerEvent"),
+    "REALTIME_CLIENT_EVENT": ("realtime", "RealtimeClientEvent"),
+}
+
 SKIPPED_OPERATIONS: frozenset[str] = frozenset()
 
 # Operations that answer text/plain for some response_format (text, srt, vtt), which the spec does

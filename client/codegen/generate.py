@@ -19,7 +19,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
     __package__ = "codegen"
 
-from codegen.config import DERIVED_PACKAGES, HELPER_TYPES
+from codegen.config import DERIVED_PACKAGES, EVENT_UNIONS, HELPER_TYPES
 from codegen.models import AliasDef, ModelBuilder, ParamBuilder, snake
 from codegen.naming import top_resource
 from codegen.official import Official, module_owns
@@ -80,11 +80,16 @@ def _modules(defs: dict[str, Any], groups: dict[str, str], shared_package: str) 
     return modules
 
 
-def _types_files(models: ModelBuilder, params: ParamBuilder, infos: list[OpInfo], webhook_event: str, types_dir: pathlib.Path) -> tuple[dict[pathlib.Path, str], dict[str, str]]:
-    """The files of ``types/`` and every type's module (name -> dotted module under ``types``)."""
+def _types_files(
+    models: ModelBuilder, params: ParamBuilder, infos: list[OpInfo], event_roots: dict[str, list[str]], types_dir: pathlib.Path
+) -> tuple[dict[pathlib.Path, str], dict[str, str]]:
+    """The files of ``types/`` and every type's module (name -> dotted module under ``types``);
+    ``event_roots`` are the type expressions of event unions, by the group that holds them."""
     model_roots: dict[str, set[str]] = defaultdict(set)
     param_roots: dict[str, set[str]] = defaultdict(set)
-    model_roots["webhooks"].update(_NAME.findall(webhook_event))
+    for group, expressions in event_roots.items():
+        for expression in expressions:
+            model_roots[group].update(_NAME.findall(expression))
     for info in infos:
         for expression in (info.return_type, info.stream_type or ""):
             model_roots[top_resource(info.resource)].update(_NAME.findall(expression))
@@ -167,13 +172,17 @@ def generate(spec_path: str | pathlib.Path, out: pathlib.Path, harness_out: path
             if schema is not None:
                 webhook_types.append(schema)
     webhook_event = models.resolve({"oneOf": webhook_types, "discriminator": {"propertyName": "type"}}, "WebhookEvent", "webhooks>event") if webhook_types else ("Any", None)
+    events: dict[str, tuple[str, str | None]] = {"WEBHOOK_EVENT": webhook_event}
+    event_roots: dict[str, list[str]] = {"webhooks": [webhook_event[0]]}
+    for const, (group, schema) in EVENT_UNIONS.items():
+        events[const] = models.resolve({"$ref": f"#/components/schemas/{schema}"}, schema, schema)
+        event_roots.setdefault(group, []).append(events[const][0])
     types_dir = out / "types"
-    files, locations = _types_files(models, params, infos, webhook_event[0], types_dir)
+    files, locations = _types_files(models, params, infos, event_roots, types_dir)
     for info in infos:
         info.item_factory = info.item_factory and qualify_refs(info.item_factory, locations)
         info.stream_factory = info.stream_factory and qualify_refs(info.stream_factory, locations)
-    if webhook_event[1] is not None:
-        webhook_event = (webhook_event[0], qualify_refs(webhook_event[1], locations))
+    events = {const: (expression, converter and qualify_refs(converter, locations)) for const, (expression, converter) in events.items()}
     class_locations = param_locations = locations
     resources_dir = out / "resources"
     children: dict[str, list[str]] = defaultdict(list)
@@ -193,7 +202,7 @@ def generate(spec_path: str | pathlib.Path, out: pathlib.Path, harness_out: path
     for top in tops:
         top_infos = [info for info in infos if top_resource(info.resource) == top]
         files[resources_dir / f"{top}.py"] = render_resource_module(top, top_infos, dict(children), class_locations, param_locations)
-    files[resources_dir / "_operations.py"] = render_operations(infos, webhook_event)
+    files[resources_dir / "_operations.py"] = render_operations(infos, events)
     files[resources_dir / "__init__.py"] = render_client_mixin(tops)
     for directory in (types_dir, resources_dir):
         directory.mkdir(parents=True, exist_ok=True)

@@ -58,13 +58,16 @@ def _operation_line(info: OpInfo) -> list[str]:
     return wrap(f"{info.const}: Operation[{info.return_type}, {info.stream_type or 'None'}] = Operation({', '.join(args)})")
 
 
-def render_operations(infos: list[OpInfo], webhook_event: tuple[str, str | None] = ("Any", None)) -> str:
+def render_operations(infos: list[OpInfo], events: dict[str, tuple[str, str | None]] | None = None) -> str:
     """The index of every operation by its constant's name, each found in its resource's module
     when first asked for (tools and tests look operations up by name; a method uses its own
-    module's), and the converter for webhook deliveries."""
+    module's), and the converters of the event unions read off other channels (webhook deliveries,
+    Realtime events)."""
+    events = events or {"WEBHOOK_EVENT": ("Any", None)}
+    converters = " ".join(converter for _, converter in events.values() if converter)
     lines = [
         HEADER.rstrip("\n"),
-        '"""Where each operation is defined (``FILES_CREATE`` -> ``resources/files.py``), and the events a webhook may deliver."""',
+        '"""Where each operation is defined (``FILES_CREATE`` -> ``resources/files.py``), and the events a webhook or a Realtime session may deliver."""',
         "",
         "from __future__ import annotations",
         "",
@@ -72,17 +75,19 @@ def render_operations(infos: list[OpInfo], webhook_event: tuple[str, str | None]
         "from typing import Any",
         "",
     ]
-    if webhook_event[1] is not None:
-        lines += [*(f"from .._models import {h}" for h in _CONVERTER_HELPERS if h + "(" in webhook_event[1]), "from ..types._ref import ref", ""]
+    if converters:
+        lines += [*(f"from .._models import {h}" for h in _CONVERTER_HELPERS if h + "(" in converters), "from ..types._ref import ref", ""]
     lines.append("MODULES: dict[str, str] = {")
     lines.extend(f'    "{info.const}": "{top_resource(info.resource)}",' for info in sorted(infos, key=lambda i: i.const))
     lines += ["}", "", "", "def __getattr__(name: str) -> Any:", "    module = MODULES.get(name)", "    if module is None:"]
     lines += ['        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")', '    return getattr(importlib.import_module(f"{__package__}.{module}"), name)']
-    lines += ["", "", "# The events a webhook may deliver: a union over the spec's webhooks, by their ``type``."]
-    if webhook_event[1] is None:
-        lines.append("WEBHOOK_EVENT = None")
-    else:
-        lines += ["def WEBHOOK_EVENT() -> Any:", *wrap(f"return {webhook_event[1]}", "    ")]
+    for const, (_expression, converter) in sorted(events.items()):
+        what = "a webhook may deliver: a union over the spec's webhooks" if const == "WEBHOOK_EVENT" else f"of ``{const}`` (a Realtime session's)"
+        lines += ["", "", f"# The events {what}, by their ``type``."]
+        if converter is None:
+            lines.append(f"{const} = None")
+        else:
+            lines += [f"def {const}() -> Any:", *wrap(f"return {converter}", "    ")]
     return "\n".join(lines) + "\n"
 
 

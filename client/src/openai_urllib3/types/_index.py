@@ -1745,22 +1745,44 @@ NAMES: dict[str, str] = {
     "RealtimeCallsCreateParams": "realtime.realtime_calls_create_params:RealtimeCallsCreateParams",
     "RealtimeCallsReferParams": "realtime.realtime_calls_refer_params:RealtimeCallsReferParams",
     "RealtimeCallsRejectParams": "realtime.realtime_calls_reject_params:RealtimeCallsRejectParams",
+    "RealtimeClientEventConversationItemCreate":
+        "realtime.realtime_client_event_conversation_item_create:RealtimeClientEventConversationItemCreate",
+    "RealtimeClientEventConversationItemDelete":
+        "realtime.realtime_client_event_conversation_item_delete:RealtimeClientEventConversationItemDelete",
+    "RealtimeClientEventConversationItemRetrieve":
+        "realtime.realtime_client_event_conversation_item_retrieve:RealtimeClientEventConversationItemRetrieve",
+    "RealtimeClientEventConversationItemTruncate":
+        "realtime.realtime_client_event_conversation_item_truncate:RealtimeClientEventConversationItemTruncate",
+    "RealtimeClientEventInputAudioBufferAppend":
+        "realtime.realtime_client_event_input_audio_buffer_append:RealtimeClientEventInputAudioBufferAppend",
+    "RealtimeClientEventInputAudioBufferClear":
+        "realtime.realtime_client_event_input_audio_buffer_clear:RealtimeClientEventInputAudioBufferClear",
+    "RealtimeClientEventInputAudioBufferCommit":
+        "realtime.realtime_client_event_input_audio_buffer_commit:RealtimeClientEventInputAudioBufferCommit",
+    "RealtimeClientEventOutputAudioBufferClear":
+        "realtime.realtime_client_event_output_audio_buffer_clear:RealtimeClientEventOutputAudioBufferClear",
+    "RealtimeClientEventResponseCancel":
+        "realtime.realtime_client_event_response_cancel:RealtimeClientEventResponseCancel",
+    "RealtimeClientEventResponseCreate":
+        "realtime.realtime_client_event_response_create:RealtimeClientEventResponseCreate",
+    "RealtimeClientEventSessionUpdate":
+        "realtime.realtime_client_event_session_update:RealtimeClientEventSessionUpdate",
     "RealtimeClientSecretsCreateParams":
         "realtime.realtime_client_secrets_create_params:RealtimeClientSecretsCreateParams",
     "RealtimeClientSecretsCreateParamsExpiresAfterParam":
         "realtime.realtime_client_secrets_create_params:RealtimeClientSecretsCreateParamsExpiresAfterParam",
     "RealtimeConversationItemFunctionCall":
-        "shared.realtime_conversation_item_function_call:RealtimeConversationItemFunctionCall",
+        "realtime.realtime_conversation_item_function_call:RealtimeConversationItemFunctionCall",
     "RealtimeConversationItemFunctionCallOutput":
-        "shared.realtime_conversation_item_function_call_output:RealtimeConversationItemFunctionCallOutput",
+        "realtime.realtime_conversation_item_function_call_output:RealtimeConversationItemFunctionCallOutput",
     "RealtimeConversationItemMessageAssistant":
         "shared.realtime_conversation_item_message_assistant:RealtimeConversationItemMessageAssistant",
     "RealtimeConversationItemMessageAssistantContent":
         "shared.realtime_conversation_item_message_assistant:RealtimeConversationItemMessageAssistantContent",
     "RealtimeConversationItemMessageSystem":
-        "shared.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystem",
+        "realtime.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystem",
     "RealtimeConversationItemMessageSystemContent":
-        "shared.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystemContent",
+        "realtime.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystemContent",
     "RealtimeConversationItemMessageUser":
         "shared.realtime_conversation_item_message_user:RealtimeConversationItemMessageUser",
     "RealtimeConversationItemMessageUserContent":
@@ -1769,13 +1791,13 @@ NAMES: dict[str, str] = {
         "realtime.realtime_create_client_secret_response:RealtimeCreateClientSecretResponse",
     "RealtimeFunctionTool": "beta.realtime.session:RealtimeFunctionTool",
     "RealtimeFunctionToolParam": "realtime.realtime_function_tool_param:RealtimeFunctionToolParam",
-    "RealtimeMCPApprovalRequest": "shared.realtime_mcp_approval_request:RealtimeMCPApprovalRequest",
-    "RealtimeMCPApprovalResponse": "shared.realtime_mcp_approval_response:RealtimeMCPApprovalResponse",
-    "RealtimeMCPHTTPError": "shared.realtime_mcphttp_error:RealtimeMCPHTTPError",
-    "RealtimeMCPListTools": "shared.realtime_mcp_list_tools:RealtimeMCPListTools",
-    "RealtimeMCPProtocolError": "shared.realtime_mcp_protocol_error:RealtimeMCPProtocolError",
-    "RealtimeMCPToolCall": "shared.realtime_mcp_tool_call:RealtimeMCPToolCall",
-    "RealtimeMCPToolExecutionError": "shared.realtime_mcp_tool_execution_error:RealtimeMCPToolExecutionError",
+    "RealtimeMCPApprovalRequest": "realtime.realtime_mcp_approval_request:RealtimeMCPApprovalRequest",
+    "RealtimeMCPApprovalResponse": "realtime.realtime_mcp_approval_response:RealtimeMCPApprovalResponse",
+    "RealtimeMCPHTTPError": "realtime.realtime_mcphttp_error:RealtimeMCPHTTPError",
+    "RealtimeMCPListTools": "realtime.realtime_mcp_list_tools:RealtimeMCPListTools",
+    "RealtimeMCPProtocolError": "realtime.realtime_mcp_protocol_error:RealtimeMCPProtocolError",
+    "RealtimeMCPToolCall": "realtime.realtime_mcp_tool_call:RealtimeMCPToolCall",
+    "RealtimeMCPToolExecutionError": "realtime.realtime_mcp_tool_execution_error:RealtimeMCPToolExecutionError",
     "RealtimeReasoning": "realtime.realtime_reasoning:RealtimeReasoning",
     "RealtimeReasoningParam": "realtime.realtime_reasoning_param:RealtimeReasoningParam",
     "RealtimeResponse": "beta.realtime.realtime_response:RealtimeResponse",
@@ -1791,6 +1813,10 @@ NAMES: dict[str, str] = {
         "beta.realtime.realtime_response_usage:RealtimeResponse2UsageInputTokenDetailsCachedTokensDetails",
     "RealtimeResponse2UsageOutputTokenDetails":
         "beta.realtime.realtime_response_usage:RealtimeResponse2UsageOutputTokenDetails",
+    "RealtimeResponseCreateParams": "realtime.realtime_response_create_params:RealtimeResponseCreateParams",
+    "RealtimeResponseCreateParamsAudio": "realtime.realtime_response_create_params:RealtimeResponseCreateParamsAudio",
+    "RealtimeResponseCreateParamsAudioOutput":
+        "realtime.realtime_response_create_params:RealtimeResponseCreateParamsAudioOutput",
     "RealtimeResponseStatus": "beta.realtime.realtime_response_status:RealtimeResponseStatus",
     "RealtimeResponseStatusError": "beta.realtime.realtime_response_status:RealtimeResponseStatusError",
     "RealtimeResponseUsage": "beta.realtime.realtime_response_usage:RealtimeResponseUsage",
@@ -1800,19 +1826,127 @@ NAMES: dict[str, str] = {
         "beta.realtime.realtime_response_usage:RealtimeResponseUsageInputTokenDetailsCachedTokensDetails",
     "RealtimeResponseUsageOutputTokenDetails":
         "beta.realtime.realtime_response_usage:RealtimeResponseUsageOutputTokenDetails",
+    "RealtimeServerEventConversationItemAdded":
+        "realtime.realtime_server_event_conversation_item_added:RealtimeServerEventConversationItemAdded",
+    "RealtimeServerEventConversationItemCreated":
+        "realtime.realtime_server_event_conversation_item_created:RealtimeServerEventConversationItemCreated",
+    "RealtimeServerEventConversationItemDeleted":
+        "realtime.realtime_server_event_conversation_item_deleted:RealtimeServerEventConversationItemDeleted",
+    "RealtimeServerEventConversationItemDone":
+        "realtime.realtime_server_event_conversation_item_done:RealtimeServerEventConversationItemDone",
+    "RealtimeServerEventConversationItemInputAudioTranscriptionCompleted":
+        "realtime.realtime_server_event_conversation_item_input_audio_transcription_completed:RealtimeServerEventConversationItemInputAudioTranscriptionCompleted",
+    "RealtimeServerEventConversationItemInputAudioTranscriptionDelta":
+        "realtime.realtime_server_event_conversation_item_input_audio_transcription_delta:RealtimeServerEventConversationItemInputAudioTranscriptionDelta",
+    "RealtimeServerEventConversationItemInputAudioTranscriptionFailed":
+        "realtime.realtime_server_event_conversation_item_input_audio_transcription_failed:RealtimeServerEventConversationItemInputAudioTranscriptionFailed",
+    "RealtimeServerEventConversationItemInputAudioTranscriptionFailedError":
+        "realtime.realtime_server_event_conversation_item_input_audio_transcription_failed:RealtimeServerEventConversationItemInputAudioTranscriptionFailedError",
+    "RealtimeServerEventConversationItemInputAudioTranscriptionSegment":
+        "realtime.realtime_server_event_conversation_item_input_audio_transcription_segment:RealtimeServerEventConversationItemInputAudioTranscriptionSegment",
+    "RealtimeServerEventConversationItemRetrieved":
+        "realtime.realtime_server_event_conversation_item_retrieved:RealtimeServerEventConversationItemRetrieved",
+    "RealtimeServerEventConversationItemTruncated":
+        "realtime.realtime_server_event_conversation_item_truncated:RealtimeServerEventConversationItemTruncated",
+    "RealtimeServerEventError": "realtime.realtime_server_event_error:RealtimeServerEventError",
+    "RealtimeServerEventErrorError": "realtime.realtime_server_event_error:RealtimeServerEventErrorError",
+    "RealtimeServerEventInputAudioBufferCleared":
+        "realtime.realtime_server_event_input_audio_buffer_cleared:RealtimeServerEventInputAudioBufferCleared",
+    "RealtimeServerEventInputAudioBufferCommitted":
+        "realtime.realtime_server_event_input_audio_buffer_committed:RealtimeServerEventInputAudioBufferCommitted",
+    "RealtimeServerEventInputAudioBufferDtmfEventReceived":
+        "realtime.realtime_server_event_input_audio_buffer_dtmf_event_received:RealtimeServerEventInputAudioBufferDtmfEventReceived",
+    "RealtimeServerEventInputAudioBufferSpeechStarted":
+        "realtime.realtime_server_event_input_audio_buffer_speech_started:RealtimeServerEventInputAudioBufferSpeechStarted",
+    "RealtimeServerEventInputAudioBufferSpeechStopped":
+        "realtime.realtime_server_event_input_audio_buffer_speech_stopped:RealtimeServerEventInputAudioBufferSpeechStopped",
+    "RealtimeServerEventInputAudioBufferTimeoutTriggered":
+        "realtime.realtime_server_event_input_audio_buffer_timeout_triggered:RealtimeServerEventInputAudioBufferTimeoutTriggered",
+    "RealtimeServerEventMCPListToolsCompleted":
+        "realtime.realtime_server_event_mcp_list_tools_completed:RealtimeServerEventMCPListToolsCompleted",
+    "RealtimeServerEventMCPListToolsFailed":
+        "realtime.realtime_server_event_mcp_list_tools_failed:RealtimeServerEventMCPListToolsFailed",
+    "RealtimeServerEventMCPListToolsInProgress":
+        "realtime.realtime_server_event_mcp_list_tools_in_progress:RealtimeServerEventMCPListToolsInProgress",
+    "RealtimeServerEventOutputAudioBufferCleared":
+        "realtime.realtime_server_event_output_audio_buffer_cleared:RealtimeServerEventOutputAudioBufferCleared",
+    "RealtimeServerEventOutputAudioBufferStarted":
+        "realtime.realtime_server_event_output_audio_buffer_started:RealtimeServerEventOutputAudioBufferStarted",
+    "RealtimeServerEventOutputAudioBufferStopped":
+        "realtime.realtime_server_event_output_audio_buffer_stopped:RealtimeServerEventOutputAudioBufferStopped",
+    "RealtimeServerEventRateLimitsUpdated":
+        "realtime.realtime_server_event_rate_limits_updated:RealtimeServerEventRateLimitsUpdated",
+    "RealtimeServerEventRateLimitsUpdatedRateLimit":
+        "realtime.realtime_server_event_rate_limits_updated:RealtimeServerEventRateLimitsUpdatedRateLimit",
+    "RealtimeServerEventResponseAudioDelta":
+        "realtime.realtime_server_event_response_audio_delta:RealtimeServerEventResponseAudioDelta",
+    "RealtimeServerEventResponseAudioDone":
+        "realtime.realtime_server_event_response_audio_done:RealtimeServerEventResponseAudioDone",
+    "RealtimeServerEventResponseAudioTranscriptDelta":
+        "realtime.realtime_server_event_response_audio_transcript_delta:RealtimeServerEventResponseAudioTranscriptDelta",
+    "RealtimeServerEventResponseAudioTranscriptDone":
+        "realtime.realtime_server_event_response_audio_transcript_done:RealtimeServerEventResponseAudioTranscriptDone",
+    "RealtimeServerEventResponseContentPartAdded":
+        "realtime.realtime_server_event_response_content_part_added:RealtimeServerEventResponseContentPartAdded",
+    "RealtimeServerEventResponseContentPartAddedPart":
+        "realtime.realtime_server_event_response_content_part_added:RealtimeServerEventResponseContentPartAddedPart",
+    "RealtimeServerEventResponseContentPartDone":
+        "realtime.realtime_server_event_response_content_part_done:RealtimeServerEventResponseContentPartDone",
+    "RealtimeServerEventResponseContentPartDonePart":
+        "realtime.realtime_server_event_response_content_part_done:RealtimeServerEventResponseContentPartDonePart",
+    "RealtimeServerEventResponseCreated":
+        "realtime.realtime_server_event_response_created:RealtimeServerEventResponseCreated",
+    "RealtimeServerEventResponseDone": "realtime.realtime_server_event_response_done:RealtimeServerEventResponseDone",
+    "RealtimeServerEventResponseFunctionCallArgumentsDelta":
+        "realtime.realtime_server_event_response_function_call_arguments_delta:RealtimeServerEventResponseFunctionCallArgumentsDelta",
+    "RealtimeServerEventResponseFunctionCallArgumentsDone":
+        "realtime.realtime_server_event_response_function_call_arguments_done:RealtimeServerEventResponseFunctionCallArgumentsDone",
+    "RealtimeServerEventResponseMCPCallArgumentsDelta":
+        "realtime.realtime_server_event_response_mcp_call_arguments_delta:RealtimeServerEventResponseMCPCallArgumentsDelta",
+    "RealtimeServerEventResponseMCPCallArgumentsDone":
+        "realtime.realtime_server_event_response_mcp_call_arguments_done:RealtimeServerEventResponseMCPCallArgumentsDone",
+    "RealtimeServerEventResponseMCPCallCompleted":
+        "realtime.realtime_server_event_response_mcp_call_completed:RealtimeServerEventResponseMCPCallCompleted",
+    "RealtimeServerEventResponseMCPCallFailed":
+        "realtime.realtime_server_event_response_mcp_call_failed:RealtimeServerEventResponseMCPCallFailed",
+    "RealtimeServerEventResponseMCPCallInProgress":
+        "realtime.realtime_server_event_response_mcp_call_in_progress:RealtimeServerEventResponseMCPCallInProgress",
+    "RealtimeServerEventResponseOutputItemAdded":
+        "realtime.realtime_server_event_response_output_item_added:RealtimeServerEventResponseOutputItemAdded",
+    "RealtimeServerEventResponseOutputItemDone":
+        "realtime.realtime_server_event_response_output_item_done:RealtimeServerEventResponseOutputItemDone",
+    "RealtimeServerEventResponseTextDelta":
+        "realtime.realtime_server_event_response_text_delta:RealtimeServerEventResponseTextDelta",
+    "RealtimeServerEventResponseTextDone":
+        "realtime.realtime_server_event_response_text_done:RealtimeServerEventResponseTextDone",
+    "RealtimeServerEventSessionCreated":
+        "realtime.realtime_server_event_session_created:RealtimeServerEventSessionCreated",
+    "RealtimeServerEventSessionUpdated":
+        "realtime.realtime_server_event_session_updated:RealtimeServerEventSessionUpdated",
     "RealtimeSessionCreateRequest": "beta.realtime.session_update_event:RealtimeSessionCreateRequest",
     "RealtimeSessionCreateRequestClientSecret":
         "beta.realtime.session_update_event:RealtimeSessionCreateRequestClientSecret",
+    "RealtimeSessionCreateRequestGA": "realtime.realtime_session_create_request_ga:RealtimeSessionCreateRequestGA",
+    "RealtimeSessionCreateRequestGAAudio":
+        "realtime.realtime_session_create_request_ga:RealtimeSessionCreateRequestGAAudio",
+    "RealtimeSessionCreateRequestGAAudioInput":
+        "realtime.realtime_session_create_request_ga:RealtimeSessionCreateRequestGAAudioInput",
+    "RealtimeSessionCreateRequestGAAudioInputNoiseReduction":
+        "realtime.realtime_session_create_request_ga:RealtimeSessionCreateRequestGAAudioInputNoiseReduction",
     "RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam":
         "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam",
     "RealtimeSessionCreateRequestGAAudioInputParam":
         "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGAAudioInputParam",
+    "RealtimeSessionCreateRequestGAAudioOutput":
+        "realtime.realtime_session_create_request_ga:RealtimeSessionCreateRequestGAAudioOutput",
     "RealtimeSessionCreateRequestGAAudioOutputParam":
         "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGAAudioOutputParam",
     "RealtimeSessionCreateRequestGAAudioParam":
         "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGAAudioParam",
     "RealtimeSessionCreateRequestGAParam":
         "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGAParam",
+    "RealtimeSessionCreateRequestGATracing1":
+        "realtime.realtime_session_create_request_ga:RealtimeSessionCreateRequestGATracing1",
     "RealtimeSessionCreateRequestGATracing1Param":
         "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGATracing1Param",
     "RealtimeSessionCreateRequestInputAudioTranscription":
@@ -1836,6 +1970,14 @@ NAMES: dict[str, str] = {
     "RealtimeSessionsCreateParams": "realtime.realtime_sessions_create_params:RealtimeSessionsCreateParams",
     "RealtimeTranscriptionSessionCreateRequest":
         "beta.realtime.transcription_session_update:RealtimeTranscriptionSessionCreateRequest",
+    "RealtimeTranscriptionSessionCreateRequestGA":
+        "realtime.realtime_transcription_session_create_request_ga:RealtimeTranscriptionSessionCreateRequestGA",
+    "RealtimeTranscriptionSessionCreateRequestGAAudio":
+        "realtime.realtime_transcription_session_create_request_ga:RealtimeTranscriptionSessionCreateRequestGAAudio",
+    "RealtimeTranscriptionSessionCreateRequestGAAudioInput":
+        "realtime.realtime_transcription_session_create_request_ga:RealtimeTranscriptionSessionCreateRequestGAAudioInput",
+    "RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReduction":
+        "realtime.realtime_transcription_session_create_request_ga:RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReduction",
     "RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam":
         "realtime.realtime_transcription_session_create_request_ga_param:RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam",
     "RealtimeTranscriptionSessionCreateRequestGAAudioInputParam":

@@ -38,11 +38,56 @@ if TYPE_CHECKING:
     from openai_urllib3.types.realtime.realtime_calls_reject_params import (
         RealtimeCallsRejectParams as RealtimeCallsRejectParams,
     )
+    from openai_urllib3.types.realtime.realtime_client_event_conversation_item_create import (
+        RealtimeClientEventConversationItemCreate as RealtimeClientEventConversationItemCreate,
+    )
+    from openai_urllib3.types.realtime.realtime_client_event_conversation_item_delete import (
+        RealtimeClientEventConversationItemDelete as RealtimeClientEventConversationItemDelete,
+    )
+    from openai_urllib3.types.realtime.realtime_client_event_conversation_item_retrieve import (
+        RealtimeClientEventConversationItemRetrieve as RealtimeClientEventConversationItemRetrieve,
+    )
+    from openai_urllib3.types.realtime.realtime_client_event_conversation_item_truncate import (
+        RealtimeClientEventConversationItemTruncate as RealtimeClientEventConversationItemTruncate,
+    )
+    from openai_urllib3.types.realtime.realtime_client_event_input_audio_buffer_append import (
+        RealtimeClientEventInputAudioBufferAppend as RealtimeClientEventInputAudioBufferAppend,
+    )
+    from openai_urllib3.types.realtime.realtime_client_event_input_audio_buffer_clear import (
+        RealtimeClientEventInputAudioBufferClear as RealtimeClientEventInputAudioBufferClear,
+    )
+    from openai_urllib3.types.realtime.realtime_client_event_input_audio_buffer_commit import (
+        RealtimeClientEventInputAudioBufferCommit as RealtimeClientEventInputAudioBufferCommit,
+    )
+    from openai_urllib3.types.realtime.realtime_client_event_output_audio_buffer_clear import (
+        RealtimeClientEventOutputAudioBufferClear as RealtimeClientEventOutputAudioBufferClear,
+    )
+    from openai_urllib3.types.realtime.realtime_client_event_response_cancel import (
+        RealtimeClientEventResponseCancel as RealtimeClientEventResponseCancel,
+    )
+    from openai_urllib3.types.realtime.realtime_client_event_response_create import (
+        RealtimeClientEventResponseCreate as RealtimeClientEventResponseCreate,
+    )
+    from openai_urllib3.types.realtime.realtime_client_event_session_update import (
+        RealtimeClientEventSessionUpdate as RealtimeClientEventSessionUpdate,
+    )
     from openai_urllib3.types.realtime.realtime_client_secrets_create_params import (
         RealtimeClientSecretsCreateParams as RealtimeClientSecretsCreateParams,
     )
     from openai_urllib3.types.realtime.realtime_client_secrets_create_params import (
         RealtimeClientSecretsCreateParamsExpiresAfterParam as RealtimeClientSecretsCreateParamsExpiresAfterParam,
+    )
+    from openai_urllib3.types.realtime.realtime_conversation_item_function_call import (
+        RealtimeConversationItemFunctionCall as RealtimeConversationItemFunctionCall,
+    )
+    from openai_urllib3.types.realtime.realtime_conversation_item_function_call_output import (
+        RealtimeConversationItemFunctionCallOutput as RealtimeConversationItemFunctionCallOutput,
+    )
+    from openai_urllib3.types.realtime.realtime_conversation_item_message_system import (
+        RealtimeConversationItemMessageSystem as RealtimeConversationItemMessageSystem,
+    )
+    from openai_urllib3.types.realtime.realtime_conversation_item_message_system import (
+        RealtimeConversationItemMessageSystemContent as RealtimeConversationItemMessageSystemContent,
     )
     from openai_urllib3.types.realtime.realtime_create_client_secret_response import (
         RealtimeCreateClientSecretResponse as RealtimeCreateClientSecretResponse,
@@ -50,13 +95,202 @@ if TYPE_CHECKING:
     from openai_urllib3.types.realtime.realtime_function_tool_param import (
         RealtimeFunctionToolParam as RealtimeFunctionToolParam,
     )
+    from openai_urllib3.types.realtime.realtime_mcp_approval_request import (
+        RealtimeMCPApprovalRequest as RealtimeMCPApprovalRequest,
+    )
+    from openai_urllib3.types.realtime.realtime_mcp_approval_response import (
+        RealtimeMCPApprovalResponse as RealtimeMCPApprovalResponse,
+    )
+    from openai_urllib3.types.realtime.realtime_mcphttp_error import RealtimeMCPHTTPError as RealtimeMCPHTTPError
+    from openai_urllib3.types.realtime.realtime_mcp_list_tools import RealtimeMCPListTools as RealtimeMCPListTools
+    from openai_urllib3.types.realtime.realtime_mcp_protocol_error import (
+        RealtimeMCPProtocolError as RealtimeMCPProtocolError,
+    )
+    from openai_urllib3.types.realtime.realtime_mcp_tool_call import RealtimeMCPToolCall as RealtimeMCPToolCall
+    from openai_urllib3.types.realtime.realtime_mcp_tool_execution_error import (
+        RealtimeMCPToolExecutionError as RealtimeMCPToolExecutionError,
+    )
     from openai_urllib3.types.realtime.realtime_reasoning import RealtimeReasoning as RealtimeReasoning
     from openai_urllib3.types.realtime.realtime_reasoning_param import RealtimeReasoningParam as RealtimeReasoningParam
+    from openai_urllib3.types.realtime.realtime_response_create_params import (
+        RealtimeResponseCreateParams as RealtimeResponseCreateParams,
+    )
+    from openai_urllib3.types.realtime.realtime_response_create_params import (
+        RealtimeResponseCreateParamsAudio as RealtimeResponseCreateParamsAudio,
+    )
+    from openai_urllib3.types.realtime.realtime_response_create_params import (
+        RealtimeResponseCreateParamsAudioOutput as RealtimeResponseCreateParamsAudioOutput,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_conversation_item_added import (
+        RealtimeServerEventConversationItemAdded as RealtimeServerEventConversationItemAdded,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_conversation_item_created import (
+        RealtimeServerEventConversationItemCreated as RealtimeServerEventConversationItemCreated,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_conversation_item_deleted import (
+        RealtimeServerEventConversationItemDeleted as RealtimeServerEventConversationItemDeleted,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_conversation_item_done import (
+        RealtimeServerEventConversationItemDone as RealtimeServerEventConversationItemDone,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_conversation_item_input_audio_transcription_completed import (
+        RealtimeServerEventConversationItemInputAudioTranscriptionCompleted as RealtimeServerEventConversationItemInputAudioTranscriptionCompleted,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_conversation_item_input_audio_transcription_delta import (
+        RealtimeServerEventConversationItemInputAudioTranscriptionDelta as RealtimeServerEventConversationItemInputAudioTranscriptionDelta,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_conversation_item_input_audio_transcription_failed import (
+        RealtimeServerEventConversationItemInputAudioTranscriptionFailed as RealtimeServerEventConversationItemInputAudioTranscriptionFailed,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_conversation_item_input_audio_transcription_failed import (
+        RealtimeServerEventConversationItemInputAudioTranscriptionFailedError as RealtimeServerEventConversationItemInputAudioTranscriptionFailedError,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_conversation_item_input_audio_transcription_segment import (
+        RealtimeServerEventConversationItemInputAudioTranscriptionSegment as RealtimeServerEventConversationItemInputAudioTranscriptionSegment,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_conversation_item_retrieved import (
+        RealtimeServerEventConversationItemRetrieved as RealtimeServerEventConversationItemRetrieved,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_conversation_item_truncated import (
+        RealtimeServerEventConversationItemTruncated as RealtimeServerEventConversationItemTruncated,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_error import (
+        RealtimeServerEventError as RealtimeServerEventError,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_error import (
+        RealtimeServerEventErrorError as RealtimeServerEventErrorError,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_input_audio_buffer_cleared import (
+        RealtimeServerEventInputAudioBufferCleared as RealtimeServerEventInputAudioBufferCleared,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_input_audio_buffer_committed import (
+        RealtimeServerEventInputAudioBufferCommitted as RealtimeServerEventInputAudioBufferCommitted,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_input_audio_buffer_dtmf_event_received import (
+        RealtimeServerEventInputAudioBufferDtmfEventReceived as RealtimeServerEventInputAudioBufferDtmfEventReceived,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_input_audio_buffer_speech_started import (
+        RealtimeServerEventInputAudioBufferSpeechStarted as RealtimeServerEventInputAudioBufferSpeechStarted,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_input_audio_buffer_speech_stopped import (
+        RealtimeServerEventInputAudioBufferSpeechStopped as RealtimeServerEventInputAudioBufferSpeechStopped,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_input_audio_buffer_timeout_triggered import (
+        RealtimeServerEventInputAudioBufferTimeoutTriggered as RealtimeServerEventInputAudioBufferTimeoutTriggered,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_mcp_list_tools_completed import (
+        RealtimeServerEventMCPListToolsCompleted as RealtimeServerEventMCPListToolsCompleted,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_mcp_list_tools_failed import (
+        RealtimeServerEventMCPListToolsFailed as RealtimeServerEventMCPListToolsFailed,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_mcp_list_tools_in_progress import (
+        RealtimeServerEventMCPListToolsInProgress as RealtimeServerEventMCPListToolsInProgress,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_output_audio_buffer_cleared import (
+        RealtimeServerEventOutputAudioBufferCleared as RealtimeServerEventOutputAudioBufferCleared,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_output_audio_buffer_started import (
+        RealtimeServerEventOutputAudioBufferStarted as RealtimeServerEventOutputAudioBufferStarted,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_output_audio_buffer_stopped import (
+        RealtimeServerEventOutputAudioBufferStopped as RealtimeServerEventOutputAudioBufferStopped,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_rate_limits_updated import (
+        RealtimeServerEventRateLimitsUpdated as RealtimeServerEventRateLimitsUpdated,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_rate_limits_updated import (
+        RealtimeServerEventRateLimitsUpdatedRateLimit as RealtimeServerEventRateLimitsUpdatedRateLimit,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_response_audio_delta import (
+        RealtimeServerEventResponseAudioDelta as RealtimeServerEventResponseAudioDelta,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_response_audio_done import (
+        RealtimeServerEventResponseAudioDone as RealtimeServerEventResponseAudioDone,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_response_audio_transcript_delta import (
+        RealtimeServerEventResponseAudioTranscriptDelta as RealtimeServerEventResponseAudioTranscriptDelta,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_response_audio_transcript_done import (
+        RealtimeServerEventResponseAudioTranscriptDone as RealtimeServerEventResponseAudioTranscriptDone,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_response_content_part_added import (
+        RealtimeServerEventResponseContentPartAdded as RealtimeServerEventResponseContentPartAdded,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_response_content_part_added import (
+        RealtimeServerEventResponseContentPartAddedPart as RealtimeServerEventResponseContentPartAddedPart,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_response_content_part_done import (
+        RealtimeServerEventResponseContentPartDone as RealtimeServerEventResponseContentPartDone,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_response_content_part_done import (
+        RealtimeServerEventResponseContentPartDonePart as RealtimeServerEventResponseContentPartDonePart,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_response_created import (
+        RealtimeServerEventResponseCreated as RealtimeServerEventResponseCreated,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_response_done import (
+        RealtimeServerEventResponseDone as RealtimeServerEventResponseDone,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_response_function_call_arguments_delta import (
+        RealtimeServerEventResponseFunctionCallArgumentsDelta as RealtimeServerEventResponseFunctionCallArgumentsDelta,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_response_function_call_arguments_done import (
+        RealtimeServerEventResponseFunctionCallArgumentsDone as RealtimeServerEventResponseFunctionCallArgumentsDone,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_response_mcp_call_arguments_delta import (
+        RealtimeServerEventResponseMCPCallArgumentsDelta as RealtimeServerEventResponseMCPCallArgumentsDelta,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_response_mcp_call_arguments_done import (
+        RealtimeServerEventResponseMCPCallArgumentsDone as RealtimeServerEventResponseMCPCallArgumentsDone,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_response_mcp_call_completed import (
+        RealtimeServerEventResponseMCPCallCompleted as RealtimeServerEventResponseMCPCallCompleted,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_response_mcp_call_failed import (
+        RealtimeServerEventResponseMCPCallFailed as RealtimeServerEventResponseMCPCallFailed,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_response_mcp_call_in_progress import (
+        RealtimeServerEventResponseMCPCallInProgress as RealtimeServerEventResponseMCPCallInProgress,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_response_output_item_added import (
+        RealtimeServerEventResponseOutputItemAdded as RealtimeServerEventResponseOutputItemAdded,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_response_output_item_done import (
+        RealtimeServerEventResponseOutputItemDone as RealtimeServerEventResponseOutputItemDone,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_response_text_delta import (
+        RealtimeServerEventResponseTextDelta as RealtimeServerEventResponseTextDelta,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_response_text_done import (
+        RealtimeServerEventResponseTextDone as RealtimeServerEventResponseTextDone,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_session_created import (
+        RealtimeServerEventSessionCreated as RealtimeServerEventSessionCreated,
+    )
+    from openai_urllib3.types.realtime.realtime_server_event_session_updated import (
+        RealtimeServerEventSessionUpdated as RealtimeServerEventSessionUpdated,
+    )
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga import (
+        RealtimeSessionCreateRequestGA as RealtimeSessionCreateRequestGA,
+    )
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga import (
+        RealtimeSessionCreateRequestGAAudio as RealtimeSessionCreateRequestGAAudio,
+    )
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga import (
+        RealtimeSessionCreateRequestGAAudioInput as RealtimeSessionCreateRequestGAAudioInput,
+    )
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga import (
+        RealtimeSessionCreateRequestGAAudioInputNoiseReduction as RealtimeSessionCreateRequestGAAudioInputNoiseReduction,
+    )
     from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import (
         RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam as RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam,
     )
     from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import (
         RealtimeSessionCreateRequestGAAudioInputParam as RealtimeSessionCreateRequestGAAudioInputParam,
+    )
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga import (
+        RealtimeSessionCreateRequestGAAudioOutput as RealtimeSessionCreateRequestGAAudioOutput,
     )
     from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import (
         RealtimeSessionCreateRequestGAAudioOutputParam as RealtimeSessionCreateRequestGAAudioOutputParam,
@@ -66,6 +300,9 @@ if TYPE_CHECKING:
     )
     from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import (
         RealtimeSessionCreateRequestGAParam as RealtimeSessionCreateRequestGAParam,
+    )
+    from openai_urllib3.types.realtime.realtime_session_create_request_ga import (
+        RealtimeSessionCreateRequestGATracing1 as RealtimeSessionCreateRequestGATracing1,
     )
     from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import (
         RealtimeSessionCreateRequestGATracing1Param as RealtimeSessionCreateRequestGATracing1Param,
@@ -90,6 +327,18 @@ if TYPE_CHECKING:
     )
     from openai_urllib3.types.realtime.realtime_sessions_create_params import (
         RealtimeSessionsCreateParams as RealtimeSessionsCreateParams,
+    )
+    from openai_urllib3.types.realtime.realtime_transcription_session_create_request_ga import (
+        RealtimeTranscriptionSessionCreateRequestGA as RealtimeTranscriptionSessionCreateRequestGA,
+    )
+    from openai_urllib3.types.realtime.realtime_transcription_session_create_request_ga import (
+        RealtimeTranscriptionSessionCreateRequestGAAudio as RealtimeTranscriptionSessionCreateRequestGAAudio,
+    )
+    from openai_urllib3.types.realtime.realtime_transcription_session_create_request_ga import (
+        RealtimeTranscriptionSessionCreateRequestGAAudioInput as RealtimeTranscriptionSessionCreateRequestGAAudioInput,
+    )
+    from openai_urllib3.types.realtime.realtime_transcription_session_create_request_ga import (
+        RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReduction as RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReduction,
     )
     from openai_urllib3.types.realtime.realtime_transcription_session_create_request_ga_param import (
         RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam as RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam,
@@ -207,25 +456,174 @@ _NAMES: dict[str, str] = {
     "RealtimeCallsCreateParams": "realtime.realtime_calls_create_params:RealtimeCallsCreateParams",
     "RealtimeCallsReferParams": "realtime.realtime_calls_refer_params:RealtimeCallsReferParams",
     "RealtimeCallsRejectParams": "realtime.realtime_calls_reject_params:RealtimeCallsRejectParams",
+    "RealtimeClientEventConversationItemCreate":
+        "realtime.realtime_client_event_conversation_item_create:RealtimeClientEventConversationItemCreate",
+    "RealtimeClientEventConversationItemDelete":
+        "realtime.realtime_client_event_conversation_item_delete:RealtimeClientEventConversationItemDelete",
+    "RealtimeClientEventConversationItemRetrieve":
+        "realtime.realtime_client_event_conversation_item_retrieve:RealtimeClientEventConversationItemRetrieve",
+    "RealtimeClientEventConversationItemTruncate":
+        "realtime.realtime_client_event_conversation_item_truncate:RealtimeClientEventConversationItemTruncate",
+    "RealtimeClientEventInputAudioBufferAppend":
+        "realtime.realtime_client_event_input_audio_buffer_append:RealtimeClientEventInputAudioBufferAppend",
+    "RealtimeClientEventInputAudioBufferClear":
+        "realtime.realtime_client_event_input_audio_buffer_clear:RealtimeClientEventInputAudioBufferClear",
+    "RealtimeClientEventInputAudioBufferCommit":
+        "realtime.realtime_client_event_input_audio_buffer_commit:RealtimeClientEventInputAudioBufferCommit",
+    "RealtimeClientEventOutputAudioBufferClear":
+        "realtime.realtime_client_event_output_audio_buffer_clear:RealtimeClientEventOutputAudioBufferClear",
+    "RealtimeClientEventResponseCancel":
+        "realtime.realtime_client_event_response_cancel:RealtimeClientEventResponseCancel",
+    "RealtimeClientEventResponseCreate":
+        "realtime.realtime_client_event_response_create:RealtimeClientEventResponseCreate",
+    "RealtimeClientEventSessionUpdate":
+        "realtime.realtime_client_event_session_update:RealtimeClientEventSessionUpdate",
     "RealtimeClientSecretsCreateParams":
         "realtime.realtime_client_secrets_create_params:RealtimeClientSecretsCreateParams",
     "RealtimeClientSecretsCreateParamsExpiresAfterParam":
         "realtime.realtime_client_secrets_create_params:RealtimeClientSecretsCreateParamsExpiresAfterParam",
+    "RealtimeConversationItemFunctionCall":
+        "realtime.realtime_conversation_item_function_call:RealtimeConversationItemFunctionCall",
+    "RealtimeConversationItemFunctionCallOutput":
+        "realtime.realtime_conversation_item_function_call_output:RealtimeConversationItemFunctionCallOutput",
+    "RealtimeConversationItemMessageSystem":
+        "realtime.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystem",
+    "RealtimeConversationItemMessageSystemContent":
+        "realtime.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystemContent",
     "RealtimeCreateClientSecretResponse":
         "realtime.realtime_create_client_secret_response:RealtimeCreateClientSecretResponse",
     "RealtimeFunctionToolParam": "realtime.realtime_function_tool_param:RealtimeFunctionToolParam",
+    "RealtimeMCPApprovalRequest": "realtime.realtime_mcp_approval_request:RealtimeMCPApprovalRequest",
+    "RealtimeMCPApprovalResponse": "realtime.realtime_mcp_approval_response:RealtimeMCPApprovalResponse",
+    "RealtimeMCPHTTPError": "realtime.realtime_mcphttp_error:RealtimeMCPHTTPError",
+    "RealtimeMCPListTools": "realtime.realtime_mcp_list_tools:RealtimeMCPListTools",
+    "RealtimeMCPProtocolError": "realtime.realtime_mcp_protocol_error:RealtimeMCPProtocolError",
+    "RealtimeMCPToolCall": "realtime.realtime_mcp_tool_call:RealtimeMCPToolCall",
+    "RealtimeMCPToolExecutionError": "realtime.realtime_mcp_tool_execution_error:RealtimeMCPToolExecutionError",
     "RealtimeReasoning": "realtime.realtime_reasoning:RealtimeReasoning",
     "RealtimeReasoningParam": "realtime.realtime_reasoning_param:RealtimeReasoningParam",
+    "RealtimeResponseCreateParams": "realtime.realtime_response_create_params:RealtimeResponseCreateParams",
+    "RealtimeResponseCreateParamsAudio": "realtime.realtime_response_create_params:RealtimeResponseCreateParamsAudio",
+    "RealtimeResponseCreateParamsAudioOutput":
+        "realtime.realtime_response_create_params:RealtimeResponseCreateParamsAudioOutput",
+    "RealtimeServerEventConversationItemAdded":
+        "realtime.realtime_server_event_conversation_item_added:RealtimeServerEventConversationItemAdded",
+    "RealtimeServerEventConversationItemCreated":
+        "realtime.realtime_server_event_conversation_item_created:RealtimeServerEventConversationItemCreated",
+    "RealtimeServerEventConversationItemDeleted":
+        "realtime.realtime_server_event_conversation_item_deleted:RealtimeServerEventConversationItemDeleted",
+    "RealtimeServerEventConversationItemDone":
+        "realtime.realtime_server_event_conversation_item_done:RealtimeServerEventConversationItemDone",
+    "RealtimeServerEventConversationItemInputAudioTranscriptionCompleted":
+        "realtime.realtime_server_event_conversation_item_input_audio_transcription_completed:RealtimeServerEventConversationItemInputAudioTranscriptionCompleted",
+    "RealtimeServerEventConversationItemInputAudioTranscriptionDelta":
+        "realtime.realtime_server_event_conversation_item_input_audio_transcription_delta:RealtimeServerEventConversationItemInputAudioTranscriptionDelta",
+    "RealtimeServerEventConversationItemInputAudioTranscriptionFailed":
+        "realtime.realtime_server_event_conversation_item_input_audio_transcription_failed:RealtimeServerEventConversationItemInputAudioTranscriptionFailed",
+    "RealtimeServerEventConversationItemInputAudioTranscriptionFailedError":
+        "realtime.realtime_server_event_conversation_item_input_audio_transcription_failed:RealtimeServerEventConversationItemInputAudioTranscriptionFailedError",
+    "RealtimeServerEventConversationItemInputAudioTranscriptionSegment":
+        "realtime.realtime_server_event_conversation_item_input_audio_transcription_segment:RealtimeServerEventConversationItemInputAudioTranscriptionSegment",
+    "RealtimeServerEventConversationItemRetrieved":
+        "realtime.realtime_server_event_conversation_item_retrieved:RealtimeServerEventConversationItemRetrieved",
+    "RealtimeServerEventConversationItemTruncated":
+        "realtime.realtime_server_event_conversation_item_truncated:RealtimeServerEventConversationItemTruncated",
+    "RealtimeServerEventError": "realtime.realtime_server_event_error:RealtimeServerEventError",
+    "RealtimeServerEventErrorError": "realtime.realtime_server_event_error:RealtimeServerEventErrorError",
+    "RealtimeServerEventInputAudioBufferCleared":
+        "realtime.realtime_server_event_input_audio_buffer_cleared:RealtimeServerEventInputAudioBufferCleared",
+    "RealtimeServerEventInputAudioBufferCommitted":
+        "realtime.realtime_server_event_input_audio_buffer_committed:RealtimeServerEventInputAudioBufferCommitted",
+    "RealtimeServerEventInputAudioBufferDtmfEventReceived":
+        "realtime.realtime_server_event_input_audio_buffer_dtmf_event_received:RealtimeServerEventInputAudioBufferDtmfEventReceived",
+    "RealtimeServerEventInputAudioBufferSpeechStarted":
+        "realtime.realtime_server_event_input_audio_buffer_speech_started:RealtimeServerEventInputAudioBufferSpeechStarted",
+    "RealtimeServerEventInputAudioBufferSpeechStopped":
+        "realtime.realtime_server_event_input_audio_buffer_speech_stopped:RealtimeServerEventInputAudioBufferSpeechStopped",
+    "RealtimeServerEventInputAudioBufferTimeoutTriggered":
+        "realtime.realtime_server_event_input_audio_buffer_timeout_triggered:RealtimeServerEventInputAudioBufferTimeoutTriggered",
+    "RealtimeServerEventMCPListToolsCompleted":
+        "realtime.realtime_server_event_mcp_list_tools_completed:RealtimeServerEventMCPListToolsCompleted",
+    "RealtimeServerEventMCPListToolsFailed":
+        "realtime.realtime_server_event_mcp_list_tools_failed:RealtimeServerEventMCPListToolsFailed",
+    "RealtimeServerEventMCPListToolsInProgress":
+        "realtime.realtime_server_event_mcp_list_tools_in_progress:RealtimeServerEventMCPListToolsInProgress",
+    "RealtimeServerEventOutputAudioBufferCleared":
+        "realtime.realtime_server_event_output_audio_buffer_cleared:RealtimeServerEventOutputAudioBufferCleared",
+    "RealtimeServerEventOutputAudioBufferStarted":
+        "realtime.realtime_server_event_output_audio_buffer_started:RealtimeServerEventOutputAudioBufferStarted",
+    "RealtimeServerEventOutputAudioBufferStopped":
+        "realtime.realtime_server_event_output_audio_buffer_stopped:RealtimeServerEventOutputAudioBufferStopped",
+    "RealtimeServerEventRateLimitsUpdated":
+        "realtime.realtime_server_event_rate_limits_updated:RealtimeServerEventRateLimitsUpdated",
+    "RealtimeServerEventRateLimitsUpdatedRateLimit":
+        "realtime.realtime_server_event_rate_limits_updated:RealtimeServerEventRateLimitsUpdatedRateLimit",
+    "RealtimeServerEventResponseAudioDelta":
+        "realtime.realtime_server_event_response_audio_delta:RealtimeServerEventResponseAudioDelta",
+    "RealtimeServerEventResponseAudioDone":
+        "realtime.realtime_server_event_response_audio_done:RealtimeServerEventResponseAudioDone",
+    "RealtimeServerEventResponseAudioTranscriptDelta":
+        "realtime.realtime_server_event_response_audio_transcript_delta:RealtimeServerEventResponseAudioTranscriptDelta",
+    "RealtimeServerEventResponseAudioTranscriptDone":
+        "realtime.realtime_server_event_response_audio_transcript_done:RealtimeServerEventResponseAudioTranscriptDone",
+    "RealtimeServerEventResponseContentPartAdded":
+        "realtime.realtime_server_event_response_content_part_added:RealtimeServerEventResponseContentPartAdded",
+    "RealtimeServerEventResponseContentPartAddedPart":
+        "realtime.realtime_server_event_response_content_part_added:RealtimeServerEventResponseContentPartAddedPart",
+    "RealtimeServerEventResponseContentPartDone":
+        "realtime.realtime_server_event_response_content_part_done:RealtimeServerEventResponseContentPartDone",
+    "RealtimeServerEventResponseContentPartDonePart":
+        "realtime.realtime_server_event_response_content_part_done:RealtimeServerEventResponseContentPartDonePart",
+    "RealtimeServerEventResponseCreated":
+        "realtime.realtime_server_event_response_created:RealtimeServerEventResponseCreated",
+    "RealtimeServerEventResponseDone": "realtime.realtime_server_event_response_done:RealtimeServerEventResponseDone",
+    "RealtimeServerEventResponseFunctionCallArgumentsDelta":
+        "realtime.realtime_server_event_response_function_call_arguments_delta:RealtimeServerEventResponseFunctionCallArgumentsDelta",
+    "RealtimeServerEventResponseFunctionCallArgumentsDone":
+        "realtime.realtime_server_event_response_function_call_arguments_done:RealtimeServerEventResponseFunctionCallArgumentsDone",
+    "RealtimeServerEventResponseMCPCallArgumentsDelta":
+        "realtime.realtime_server_event_response_mcp_call_arguments_delta:RealtimeServerEventResponseMCPCallArgumentsDelta",
+    "RealtimeServerEventResponseMCPCallArgumentsDone":
+        "realtime.realtime_server_event_response_mcp_call_arguments_done:RealtimeServerEventResponseMCPCallArgumentsDone",
+    "RealtimeServerEventResponseMCPCallCompleted":
+        "realtime.realtime_server_event_response_mcp_call_completed:RealtimeServerEventResponseMCPCallCompleted",
+    "RealtimeServerEventResponseMCPCallFailed":
+        "realtime.realtime_server_event_response_mcp_call_failed:RealtimeServerEventResponseMCPCallFailed",
+    "RealtimeServerEventResponseMCPCallInProgress":
+        "realtime.realtime_server_event_response_mcp_call_in_progress:RealtimeServerEventResponseMCPCallInProgress",
+    "RealtimeServerEventResponseOutputItemAdded":
+        "realtime.realtime_server_event_response_output_item_added:RealtimeServerEventResponseOutputItemAdded",
+    "RealtimeServerEventResponseOutputItemDone":
+        "realtime.realtime_server_event_response_output_item_done:RealtimeServerEventResponseOutputItemDone",
+    "RealtimeServerEventResponseTextDelta":
+        "realtime.realtime_server_event_response_text_delta:RealtimeServerEventResponseTextDelta",
+    "RealtimeServerEventResponseTextDone":
+        "realtime.realtime_server_event_response_text_done:RealtimeServerEventResponseTextDone",
+    "RealtimeServerEventSessionCreated":
+        "realtime.realtime_server_event_session_created:RealtimeServerEventSessionCreated",
+    "RealtimeServerEventSessionUpdated":
+        "realtime.realtime_server_event_session_updated:RealtimeServerEventSessionUpdated",
+    "RealtimeSessionCreateRequestGA": "realtime.realtime_session_create_request_ga:RealtimeSessionCreateRequestGA",
+    "RealtimeSessionCreateRequestGAAudio":
+        "realtime.realtime_session_create_request_ga:RealtimeSessionCreateRequestGAAudio",
+    "RealtimeSessionCreateRequestGAAudioInput":
+        "realtime.realtime_session_create_request_ga:RealtimeSessionCreateRequestGAAudioInput",
+    "RealtimeSessionCreateRequestGAAudioInputNoiseReduction":
+        "realtime.realtime_session_create_request_ga:RealtimeSessionCreateRequestGAAudioInputNoiseReduction",
     "RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam":
         "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam",
     "RealtimeSessionCreateRequestGAAudioInputParam":
         "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGAAudioInputParam",
+    "RealtimeSessionCreateRequestGAAudioOutput":
+        "realtime.realtime_session_create_request_ga:RealtimeSessionCreateRequestGAAudioOutput",
     "RealtimeSessionCreateRequestGAAudioOutputParam":
         "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGAAudioOutputParam",
     "RealtimeSessionCreateRequestGAAudioParam":
         "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGAAudioParam",
     "RealtimeSessionCreateRequestGAParam":
         "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGAParam",
+    "RealtimeSessionCreateRequestGATracing1":
+        "realtime.realtime_session_create_request_ga:RealtimeSessionCreateRequestGATracing1",
     "RealtimeSessionCreateRequestGATracing1Param":
         "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGATracing1Param",
     "RealtimeSessionCreateResponseGA": "realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGA",
@@ -240,6 +638,14 @@ _NAMES: dict[str, str] = {
     "RealtimeSessionCreateResponseGATracing1":
         "realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGATracing1",
     "RealtimeSessionsCreateParams": "realtime.realtime_sessions_create_params:RealtimeSessionsCreateParams",
+    "RealtimeTranscriptionSessionCreateRequestGA":
+        "realtime.realtime_transcription_session_create_request_ga:RealtimeTranscriptionSessionCreateRequestGA",
+    "RealtimeTranscriptionSessionCreateRequestGAAudio":
+        "realtime.realtime_transcription_session_create_request_ga:RealtimeTranscriptionSessionCreateRequestGAAudio",
+    "RealtimeTranscriptionSessionCreateRequestGAAudioInput":
+        "realtime.realtime_transcription_session_create_request_ga:RealtimeTranscriptionSessionCreateRequestGAAudioInput",
+    "RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReduction":
+        "realtime.realtime_transcription_session_create_request_ga:RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReduction",
     "RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam":
         "realtime.realtime_transcription_session_create_request_ga_param:RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam",
     "RealtimeTranscriptionSessionCreateRequestGAAudioInputParam":
@@ -316,17 +722,98 @@ __all__ = [
     "RealtimeCallsCreateParams",
     "RealtimeCallsReferParams",
     "RealtimeCallsRejectParams",
+    "RealtimeClientEventConversationItemCreate",
+    "RealtimeClientEventConversationItemDelete",
+    "RealtimeClientEventConversationItemRetrieve",
+    "RealtimeClientEventConversationItemTruncate",
+    "RealtimeClientEventInputAudioBufferAppend",
+    "RealtimeClientEventInputAudioBufferClear",
+    "RealtimeClientEventInputAudioBufferCommit",
+    "RealtimeClientEventOutputAudioBufferClear",
+    "RealtimeClientEventResponseCancel",
+    "RealtimeClientEventResponseCreate",
+    "RealtimeClientEventSessionUpdate",
     "RealtimeClientSecretsCreateParams",
     "RealtimeClientSecretsCreateParamsExpiresAfterParam",
+    "RealtimeConversationItemFunctionCall",
+    "RealtimeConversationItemFunctionCallOutput",
+    "RealtimeConversationItemMessageSystem",
+    "RealtimeConversationItemMessageSystemContent",
     "RealtimeCreateClientSecretResponse",
     "RealtimeFunctionToolParam",
+    "RealtimeMCPApprovalRequest",
+    "RealtimeMCPApprovalResponse",
+    "RealtimeMCPHTTPError",
+    "RealtimeMCPListTools",
+    "RealtimeMCPProtocolError",
+    "RealtimeMCPToolCall",
+    "RealtimeMCPToolExecutionError",
     "RealtimeReasoning",
     "RealtimeReasoningParam",
+    "RealtimeResponseCreateParams",
+    "RealtimeResponseCreateParamsAudio",
+    "RealtimeResponseCreateParamsAudioOutput",
+    "RealtimeServerEventConversationItemAdded",
+    "RealtimeServerEventConversationItemCreated",
+    "RealtimeServerEventConversationItemDeleted",
+    "RealtimeServerEventConversationItemDone",
+    "RealtimeServerEventConversationItemInputAudioTranscriptionCompleted",
+    "RealtimeServerEventConversationItemInputAudioTranscriptionDelta",
+    "RealtimeServerEventConversationItemInputAudioTranscriptionFailed",
+    "RealtimeServerEventConversationItemInputAudioTranscriptionFailedError",
+    "RealtimeServerEventConversationItemInputAudioTranscriptionSegment",
+    "RealtimeServerEventConversationItemRetrieved",
+    "RealtimeServerEventConversationItemTruncated",
+    "RealtimeServerEventError",
+    "RealtimeServerEventErrorError",
+    "RealtimeServerEventInputAudioBufferCleared",
+    "RealtimeServerEventInputAudioBufferCommitted",
+    "RealtimeServerEventInputAudioBufferDtmfEventReceived",
+    "RealtimeServerEventInputAudioBufferSpeechStarted",
+    "RealtimeServerEventInputAudioBufferSpeechStopped",
+    "RealtimeServerEventInputAudioBufferTimeoutTriggered",
+    "RealtimeServerEventMCPListToolsCompleted",
+    "RealtimeServerEventMCPListToolsFailed",
+    "RealtimeServerEventMCPListToolsInProgress",
+    "RealtimeServerEventOutputAudioBufferCleared",
+    "RealtimeServerEventOutputAudioBufferStarted",
+    "RealtimeServerEventOutputAudioBufferStopped",
+    "RealtimeServerEventRateLimitsUpdated",
+    "RealtimeServerEventRateLimitsUpdatedRateLimit",
+    "RealtimeServerEventResponseAudioDelta",
+    "RealtimeServerEventResponseAudioDone",
+    "RealtimeServerEventResponseAudioTranscriptDelta",
+    "RealtimeServerEventResponseAudioTranscriptDone",
+    "RealtimeServerEventResponseContentPartAdded",
+    "RealtimeServerEventResponseContentPartAddedPart",
+    "RealtimeServerEventResponseContentPartDone",
+    "RealtimeServerEventResponseContentPartDonePart",
+    "RealtimeServerEventResponseCreated",
+    "RealtimeServerEventResponseDone",
+    "RealtimeServerEventResponseFunctionCallArgumentsDelta",
+    "RealtimeServerEventResponseFunctionCallArgumentsDone",
+    "RealtimeServerEventResponseMCPCallArgumentsDelta",
+    "RealtimeServerEventResponseMCPCallArgumentsDone",
+    "RealtimeServerEventResponseMCPCallCompleted",
+    "RealtimeServerEventResponseMCPCallFailed",
+    "RealtimeServerEventResponseMCPCallInProgress",
+    "RealtimeServerEventResponseOutputItemAdded",
+    "RealtimeServerEventResponseOutputItemDone",
+    "RealtimeServerEventResponseTextDelta",
+    "RealtimeServerEventResponseTextDone",
+    "RealtimeServerEventSessionCreated",
+    "RealtimeServerEventSessionUpdated",
+    "RealtimeSessionCreateRequestGA",
+    "RealtimeSessionCreateRequestGAAudio",
+    "RealtimeSessionCreateRequestGAAudioInput",
+    "RealtimeSessionCreateRequestGAAudioInputNoiseReduction",
     "RealtimeSessionCreateRequestGAAudioInputNoiseReductionParam",
     "RealtimeSessionCreateRequestGAAudioInputParam",
+    "RealtimeSessionCreateRequestGAAudioOutput",
     "RealtimeSessionCreateRequestGAAudioOutputParam",
     "RealtimeSessionCreateRequestGAAudioParam",
     "RealtimeSessionCreateRequestGAParam",
+    "RealtimeSessionCreateRequestGATracing1",
     "RealtimeSessionCreateRequestGATracing1Param",
     "RealtimeSessionCreateResponseGA",
     "RealtimeSessionCreateResponseGAAudio",
@@ -335,6 +822,10 @@ __all__ = [
     "RealtimeSessionCreateResponseGAAudioOutput",
     "RealtimeSessionCreateResponseGATracing1",
     "RealtimeSessionsCreateParams",
+    "RealtimeTranscriptionSessionCreateRequestGA",
+    "RealtimeTranscriptionSessionCreateRequestGAAudio",
+    "RealtimeTranscriptionSessionCreateRequestGAAudioInput",
+    "RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReduction",
     "RealtimeTranscriptionSessionCreateRequestGAAudioInputNoiseReductionParam",
     "RealtimeTranscriptionSessionCreateRequestGAAudioInputParam",
     "RealtimeTranscriptionSessionCreateRequestGAAudioParam",

@@ -122,44 +122,17 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.program_tool_call_caller_param import (
         ProgramToolCallCallerParam as ProgramToolCallCallerParam,
     )
-    from openai_urllib3.types.shared.realtime_conversation_item_function_call import (
-        RealtimeConversationItemFunctionCall as RealtimeConversationItemFunctionCall,
-    )
-    from openai_urllib3.types.shared.realtime_conversation_item_function_call_output import (
-        RealtimeConversationItemFunctionCallOutput as RealtimeConversationItemFunctionCallOutput,
-    )
     from openai_urllib3.types.shared.realtime_conversation_item_message_assistant import (
         RealtimeConversationItemMessageAssistant as RealtimeConversationItemMessageAssistant,
     )
     from openai_urllib3.types.shared.realtime_conversation_item_message_assistant import (
         RealtimeConversationItemMessageAssistantContent as RealtimeConversationItemMessageAssistantContent,
     )
-    from openai_urllib3.types.shared.realtime_conversation_item_message_system import (
-        RealtimeConversationItemMessageSystem as RealtimeConversationItemMessageSystem,
-    )
-    from openai_urllib3.types.shared.realtime_conversation_item_message_system import (
-        RealtimeConversationItemMessageSystemContent as RealtimeConversationItemMessageSystemContent,
-    )
     from openai_urllib3.types.shared.realtime_conversation_item_message_user import (
         RealtimeConversationItemMessageUser as RealtimeConversationItemMessageUser,
     )
     from openai_urllib3.types.shared.realtime_conversation_item_message_user import (
         RealtimeConversationItemMessageUserContent as RealtimeConversationItemMessageUserContent,
-    )
-    from openai_urllib3.types.shared.realtime_mcp_approval_request import (
-        RealtimeMCPApprovalRequest as RealtimeMCPApprovalRequest,
-    )
-    from openai_urllib3.types.shared.realtime_mcp_approval_response import (
-        RealtimeMCPApprovalResponse as RealtimeMCPApprovalResponse,
-    )
-    from openai_urllib3.types.shared.realtime_mcphttp_error import RealtimeMCPHTTPError as RealtimeMCPHTTPError
-    from openai_urllib3.types.shared.realtime_mcp_list_tools import RealtimeMCPListTools as RealtimeMCPListTools
-    from openai_urllib3.types.shared.realtime_mcp_protocol_error import (
-        RealtimeMCPProtocolError as RealtimeMCPProtocolError,
-    )
-    from openai_urllib3.types.shared.realtime_mcp_tool_call import RealtimeMCPToolCall as RealtimeMCPToolCall
-    from openai_urllib3.types.shared.realtime_mcp_tool_execution_error import (
-        RealtimeMCPToolExecutionError as RealtimeMCPToolExecutionError,
     )
     from openai_urllib3.types.shared.reasoning_item import ReasoningItem as ReasoningItem
     from openai_urllib3.types.shared.reasoning_text_content import ReasoningTextContent as ReasoningTextContent
@@ -269,29 +242,14 @@ _NAMES: dict[str, str] = {
     "ProgramOutput": "shared.program_output:ProgramOutput",
     "ProgramToolCallCaller": "shared.program_tool_call_caller:ProgramToolCallCaller",
     "ProgramToolCallCallerParam": "shared.program_tool_call_caller_param:ProgramToolCallCallerParam",
-    "RealtimeConversationItemFunctionCall":
-        "shared.realtime_conversation_item_function_call:RealtimeConversationItemFunctionCall",
-    "RealtimeConversationItemFunctionCallOutput":
-        "shared.realtime_conversation_item_function_call_output:RealtimeConversationItemFunctionCallOutput",
     "RealtimeConversationItemMessageAssistant":
         "shared.realtime_conversation_item_message_assistant:RealtimeConversationItemMessageAssistant",
     "RealtimeConversationItemMessageAssistantContent":
         "shared.realtime_conversation_item_message_assistant:RealtimeConversationItemMessageAssistantContent",
-    "RealtimeConversationItemMessageSystem":
-        "shared.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystem",
-    "RealtimeConversationItemMessageSystemContent":
-        "shared.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystemContent",
     "RealtimeConversationItemMessageUser":
         "shared.realtime_conversation_item_message_user:RealtimeConversationItemMessageUser",
     "RealtimeConversationItemMessageUserContent":
         "shared.realtime_conversation_item_message_user:RealtimeConversationItemMessageUserContent",
-    "RealtimeMCPApprovalRequest": "shared.realtime_mcp_approval_request:RealtimeMCPApprovalRequest",
-    "RealtimeMCPApprovalResponse": "shared.realtime_mcp_approval_response:RealtimeMCPApprovalResponse",
-    "RealtimeMCPHTTPError": "shared.realtime_mcphttp_error:RealtimeMCPHTTPError",
-    "RealtimeMCPListTools": "shared.realtime_mcp_list_tools:RealtimeMCPListTools",
-    "RealtimeMCPProtocolError": "shared.realtime_mcp_protocol_error:RealtimeMCPProtocolError",
-    "RealtimeMCPToolCall": "shared.realtime_mcp_tool_call:RealtimeMCPToolCall",
-    "RealtimeMCPToolExecutionError": "shared.realtime_mcp_tool_execution_error:RealtimeMCPToolExecutionError",
     "ReasoningItem": "shared.reasoning_item:ReasoningItem",
     "ReasoningTextContent": "shared.reasoning_text_content:ReasoningTextContent",
     "RefusalContent": "shared.refusal_content:RefusalContent",
@@ -387,21 +345,10 @@ __all__ = [
     "ProgramOutput",
     "ProgramToolCallCaller",
     "ProgramToolCallCallerParam",
-    "RealtimeConversationItemFunctionCall",
-    "RealtimeConversationItemFunctionCallOutput",
     "RealtimeConversationItemMessageAssistant",
     "RealtimeConversationItemMessageAssistantContent",
-    "RealtimeConversationItemMessageSystem",
-    "RealtimeConversationItemMessageSystemContent",
     "RealtimeConversationItemMessageUser",
     "RealtimeConversationItemMessageUserContent",
-    "RealtimeMCPApprovalRequest",
-    "RealtimeMCPApprovalResponse",
-    "RealtimeMCPHTTPError",
-    "RealtimeMCPListTools",
-    "RealtimeMCPProtocolError",
-    "RealtimeMCPToolCall",
-    "RealtimeMCPToolExecutionError",
     "ReasoningItem",
     "ReasoningTextContent",
     "RefusalContent",

@@ -17,26 +17,26 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.realtime.realtime_response_usage import RealtimeResponse2Usage
     from openai_urllib3.types.beta.realtime.realtime_response_usage import RealtimeResponseUsage
     from openai_urllib3.types.metadata import Metadata
+    from openai_urllib3.types.realtime.realtime_conversation_item_function_call import (
+        RealtimeConversationItemFunctionCall,
+    )
+    from openai_urllib3.types.realtime.realtime_conversation_item_function_call_output import (
+        RealtimeConversationItemFunctionCallOutput,
+    )
+    from openai_urllib3.types.realtime.realtime_conversation_item_message_system import (
+        RealtimeConversationItemMessageSystem,
+    )
+    from openai_urllib3.types.realtime.realtime_mcp_approval_request import RealtimeMCPApprovalRequest
+    from openai_urllib3.types.realtime.realtime_mcp_approval_response import RealtimeMCPApprovalResponse
+    from openai_urllib3.types.realtime.realtime_mcp_list_tools import RealtimeMCPListTools
+    from openai_urllib3.types.realtime.realtime_mcp_tool_call import RealtimeMCPToolCall
     from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeAudioFormatsAudioPcm
     from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeAudioFormatsAudioPcma
     from openai_urllib3.types.realtime.realtime_session_create_response_ga import RealtimeAudioFormatsAudioPcmu
-    from openai_urllib3.types.shared.realtime_conversation_item_function_call import (
-        RealtimeConversationItemFunctionCall,
-    )
-    from openai_urllib3.types.shared.realtime_conversation_item_function_call_output import (
-        RealtimeConversationItemFunctionCallOutput,
-    )
     from openai_urllib3.types.shared.realtime_conversation_item_message_assistant import (
         RealtimeConversationItemMessageAssistant,
     )
-    from openai_urllib3.types.shared.realtime_conversation_item_message_system import (
-        RealtimeConversationItemMessageSystem,
-    )
     from openai_urllib3.types.shared.realtime_conversation_item_message_user import RealtimeConversationItemMessageUser
-    from openai_urllib3.types.shared.realtime_mcp_approval_request import RealtimeMCPApprovalRequest
-    from openai_urllib3.types.shared.realtime_mcp_approval_response import RealtimeMCPApprovalResponse
-    from openai_urllib3.types.shared.realtime_mcp_list_tools import RealtimeMCPListTools
-    from openai_urllib3.types.shared.realtime_mcp_tool_call import RealtimeMCPToolCall
 
 __all__ = [
     "RealtimeResponse",
@@ -69,18 +69,20 @@ class RealtimeResponse(BaseModel):
                 "type",
                 {
                     "message": ref(
-                        "shared.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystem"
+                        "realtime.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystem"
                     ),
                     "function_call": ref(
-                        "shared.realtime_conversation_item_function_call:RealtimeConversationItemFunctionCall"
+                        "realtime.realtime_conversation_item_function_call:RealtimeConversationItemFunctionCall"
                     ),
                     "function_call_output": ref(
-                        "shared.realtime_conversation_item_function_call_output:RealtimeConversationItemFunctionCallOutput"
+                        "realtime.realtime_conversation_item_function_call_output:RealtimeConversationItemFunctionCallOutput"
                     ),
-                    "mcp_approval_response": ref("shared.realtime_mcp_approval_response:RealtimeMCPApprovalResponse"),
-                    "mcp_list_tools": ref("shared.realtime_mcp_list_tools:RealtimeMCPListTools"),
-                    "mcp_call": ref("shared.realtime_mcp_tool_call:RealtimeMCPToolCall"),
-                    "mcp_approval_request": ref("shared.realtime_mcp_approval_request:RealtimeMCPApprovalRequest"),
+                    "mcp_approval_response": ref(
+                        "realtime.realtime_mcp_approval_response:RealtimeMCPApprovalResponse"
+                    ),
+                    "mcp_list_tools": ref("realtime.realtime_mcp_list_tools:RealtimeMCPListTools"),
+                    "mcp_call": ref("realtime.realtime_mcp_tool_call:RealtimeMCPToolCall"),
+                    "mcp_approval_request": ref("realtime.realtime_mcp_approval_request:RealtimeMCPApprovalRequest"),
                 },
             )
         )
@@ -118,18 +120,20 @@ class RealtimeResponse2(BaseModel):
                 "type",
                 {
                     "message": ref(
-                        "shared.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystem"
+                        "realtime.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystem"
                     ),
                     "function_call": ref(
-                        "shared.realtime_conversation_item_function_call:RealtimeConversationItemFunctionCall"
+                        "realtime.realtime_conversation_item_function_call:RealtimeConversationItemFunctionCall"
                     ),
                     "function_call_output": ref(
-                        "shared.realtime_conversation_item_function_call_output:RealtimeConversationItemFunctionCallOutput"
+                        "realtime.realtime_conversation_item_function_call_output:RealtimeConversationItemFunctionCallOutput"
                     ),
-                    "mcp_approval_response": ref("shared.realtime_mcp_approval_response:RealtimeMCPApprovalResponse"),
-                    "mcp_list_tools": ref("shared.realtime_mcp_list_tools:RealtimeMCPListTools"),
-                    "mcp_call": ref("shared.realtime_mcp_tool_call:RealtimeMCPToolCall"),
-                    "mcp_approval_request": ref("shared.realtime_mcp_approval_request:RealtimeMCPApprovalRequest"),
+                    "mcp_approval_response": ref(
+                        "realtime.realtime_mcp_approval_response:RealtimeMCPApprovalResponse"
+                    ),
+                    "mcp_list_tools": ref("realtime.realtime_mcp_list_tools:RealtimeMCPListTools"),
+                    "mcp_call": ref("realtime.realtime_mcp_tool_call:RealtimeMCPToolCall"),
+                    "mcp_approval_request": ref("realtime.realtime_mcp_approval_request:RealtimeMCPApprovalRequest"),
                 },
             )
         )

@@ -12,23 +12,23 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared.realtime_conversation_item_function_call import (
+    from openai_urllib3.types.realtime.realtime_conversation_item_function_call import (
         RealtimeConversationItemFunctionCall,
     )
-    from openai_urllib3.types.shared.realtime_conversation_item_function_call_output import (
+    from openai_urllib3.types.realtime.realtime_conversation_item_function_call_output import (
         RealtimeConversationItemFunctionCallOutput,
     )
+    from openai_urllib3.types.realtime.realtime_conversation_item_message_system import (
+        RealtimeConversationItemMessageSystem,
+    )
+    from openai_urllib3.types.realtime.realtime_mcp_approval_request import RealtimeMCPApprovalRequest
+    from openai_urllib3.types.realtime.realtime_mcp_approval_response import RealtimeMCPApprovalResponse
+    from openai_urllib3.types.realtime.realtime_mcp_list_tools import RealtimeMCPListTools
+    from openai_urllib3.types.realtime.realtime_mcp_tool_call import RealtimeMCPToolCall
     from openai_urllib3.types.shared.realtime_conversation_item_message_assistant import (
         RealtimeConversationItemMessageAssistant,
     )
-    from openai_urllib3.types.shared.realtime_conversation_item_message_system import (
-        RealtimeConversationItemMessageSystem,
-    )
     from openai_urllib3.types.shared.realtime_conversation_item_message_user import RealtimeConversationItemMessageUser
-    from openai_urllib3.types.shared.realtime_mcp_approval_request import RealtimeMCPApprovalRequest
-    from openai_urllib3.types.shared.realtime_mcp_approval_response import RealtimeMCPApprovalResponse
-    from openai_urllib3.types.shared.realtime_mcp_list_tools import RealtimeMCPListTools
-    from openai_urllib3.types.shared.realtime_mcp_tool_call import RealtimeMCPToolCall
 
 __all__ = [
     "ResponseOutputItemDoneEvent",
@@ -56,18 +56,18 @@ class ResponseOutputItemDoneEvent(BaseModel):
             "type",
             {
                 "message": ref(
-                    "shared.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystem"
+                    "realtime.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystem"
                 ),
                 "function_call": ref(
-                    "shared.realtime_conversation_item_function_call:RealtimeConversationItemFunctionCall"
+                    "realtime.realtime_conversation_item_function_call:RealtimeConversationItemFunctionCall"
                 ),
                 "function_call_output": ref(
-                    "shared.realtime_conversation_item_function_call_output:RealtimeConversationItemFunctionCallOutput"
+                    "realtime.realtime_conversation_item_function_call_output:RealtimeConversationItemFunctionCallOutput"
                 ),
-                "mcp_approval_response": ref("shared.realtime_mcp_approval_response:RealtimeMCPApprovalResponse"),
-                "mcp_list_tools": ref("shared.realtime_mcp_list_tools:RealtimeMCPListTools"),
-                "mcp_call": ref("shared.realtime_mcp_tool_call:RealtimeMCPToolCall"),
-                "mcp_approval_request": ref("shared.realtime_mcp_approval_request:RealtimeMCPApprovalRequest"),
+                "mcp_approval_response": ref("realtime.realtime_mcp_approval_response:RealtimeMCPApprovalResponse"),
+                "mcp_list_tools": ref("realtime.realtime_mcp_list_tools:RealtimeMCPListTools"),
+                "mcp_call": ref("realtime.realtime_mcp_tool_call:RealtimeMCPToolCall"),
+                "mcp_approval_request": ref("realtime.realtime_mcp_approval_request:RealtimeMCPApprovalRequest"),
             },
         )
     )
