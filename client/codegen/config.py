@@ -56,6 +56,7 @@ RESOURCE_BASES = {
     "vector_stores.file_batches": ["VectorStoreFileBatchesHelpers"],
     "uploads": ["UploadsHelpers"],
     "videos": ["VideosHelpers"],
+    "realtime": ["RealtimeHelpers"],
 }
 
 # Operations whose SSE items the spec does not name (they take a ``stream`` flag but declare only JSON).

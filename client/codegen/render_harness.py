@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .config import API_OPTIONAL, STREAM_ITEMS
+from .config import API_OPTIONAL, EVENT_UNIONS, STREAM_ITEMS
 from .operations import OpInfo
 from .spec import Spec
 
@@ -88,6 +88,7 @@ def render_harness_spec(spec: Spec, infos: list[OpInfo]) -> str:
         for part in (entry.get("body"), entry.get("other_bodies"), entry["response"], params, entry.get("stream_schema")):
             _refs(part, used)
         operations.append(entry)
+    used.update(schema for _group, schema in EVENT_UNIONS.values())  # the Realtime events the server checks and sends
     pending = set(used)
     schemas: dict[str, Any] = {}
     while pending:

@@ -4,12 +4,13 @@ stream helpers with accumulators, and the polling helpers of the official SDK.""
 from __future__ import annotations
 
 import builtins
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, TypeVar, overload
 
 if TYPE_CHECKING:
     from ._assistant_stream import AssistantEventHandler, AssistantStreamManager
     from ._chat_stream import ChatCompletionStream
     from ._client import OpenAI
+    from ._realtime import RealtimeConnectionManager
     from ._responses_stream import ResponseStream
     from ._structured import ParsedChatCompletion, ParsedResponse
     from .types.beta.threads import Run
@@ -20,7 +21,13 @@ __all__ = [
     "BetaHelpers",
     "BetaThreadsHelpers",
     "BetaThreadsRunsHelpers",
-    "ChatCompletionsHelpers", "FilesHelpers", "ResponsesHelpers", "UploadsHelpers", "VectorStoreFileBatchesHelpers", "VectorStoreFilesHelpers",
+    "ChatCompletionsHelpers",
+    "FilesHelpers",
+    "RealtimeHelpers",
+    "ResponsesHelpers",
+    "UploadsHelpers",
+    "VectorStoreFileBatchesHelpers",
+    "VectorStoreFilesHelpers",
     "VideosHelpers",
 ]
 
@@ -52,6 +59,27 @@ def _assistant_stream(client: OpenAI, operation: Any, path_values: dict[str, str
     kwargs.pop("stream", None)
     kwargs["extra_headers"] = {"X-Stainless-Helper-Method": "stream", **(kwargs.get("extra_headers") or {})}
     return AssistantStreamManager(lambda: call_stream(client, operation, path_values, kwargs), event_handler or AssistantEventHandler())
+
+
+class RealtimeHelpers(_Helper):
+    def connect(
+        self,
+        *,
+        model: str | None = None,
+        call_id: str | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        websocket_connection_options: Mapping[str, Any] | None = None,
+    ) -> RealtimeConnectionManager:
+        """Open a Realtime session over a WebSocket: ``with client.realtime.connect(model=...) as
+        connection:`` (needs ``pip install 'openai-urllib3[realtime]'``). ``websocket_connection_options``
+        is the official SDK's pass-through to its WebSocket library; none are taken here, so giving
+        any is an error."""
+        from ._realtime import RealtimeConnectionManager
+
+        if websocket_connection_options:
+            raise TypeError(f"websocket_connection_options are not supported here (got {sorted(websocket_connection_options)}); the connection uses the client's own settings")
+        return RealtimeConnectionManager(self._client, model=model, call_id=call_id, extra_query=extra_query, extra_headers=extra_headers)
 
 
 class BetaThreadsRunsHelpers(_Helper):

@@ -209,6 +209,8 @@ class Urllib3Transport:
         if max_response_bytes is not None and (not isinstance(max_response_bytes, int) or max_response_bytes < 1):
             raise ValueError(f"max_response_bytes must be a positive int or None, got {max_response_bytes!r}")
         self.max_response_bytes = max_response_bytes
+        self.ca_certs = ca_certs
+        """The CA bundle HTTPS (and a Realtime session's TLS) trusts; ``None``: the system's."""
         self._pool_kwargs: dict[str, Any] = {
             "num_pools": pool_connections,
             "maxsize": pool_maxsize,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from .._helpers import RealtimeHelpers
 from .._operation import Operation, call
 from .._resource import SyncAPIResource, to_raw_response_wrapper, to_streamed_response_wrapper
 from ..types._ref import ref
@@ -132,7 +133,7 @@ REALTIME_TRANSLATIONS_CLIENT_SECRETS_CREATE: Operation[RealtimeTranslationClient
 )
 
 
-class Realtime(SyncAPIResource):
+class Realtime(RealtimeHelpers, SyncAPIResource):
     """``client.realtime``."""
 
     @cached_property

@@ -9,7 +9,7 @@ import socket
 import threading
 import time
 import traceback
-from typing import TYPE_CHECKING, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from ._limits import ServerLimits
 from ._routes import API_PREFIX
@@ -70,6 +70,12 @@ class LoopbackServer:
 
     def _handle(self, request: AppRequest) -> tuple[Fault | None, Reply]:
         raise NotImplementedError
+
+    def _websocket(self, request: AppRequest) -> Reply | tuple[Any, Any]:
+        """A WebSocket upgrade: the session and its log to serve, or the refusal to answer."""
+        from ._app import error_reply
+
+        return error_reply(404, f"Invalid URL (WebSocket {request.path}): this server takes no WebSocket sessions.", code="unknown_url")
 
     # -- lifecycle ---------------------------------------------------------------------------
 

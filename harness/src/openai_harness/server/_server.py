@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pathlib
+import threading
 import time
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -117,6 +118,9 @@ class MockServer(LoopbackServer):
         self.journal = Journal(self.limits.journal_max_bytes, self.limits.journal_max_entries)
         self.faults = FaultSchedule()
         self.router = default_router()
+        self._realtime_lock = threading.Lock()
+        self.realtime_sessions: list[Any] = []
+        """Every Realtime session opened (``.items``, ``.session``, ``.log.frames``: both directions)."""
 
     # -- test-facing API ----------------------------------------------------------------------
 
@@ -129,6 +133,8 @@ class MockServer(LoopbackServer):
         self.journal.clear()
         self.faults.clear()
         self.clear_errors()
+        with self._realtime_lock:
+            self.realtime_sessions.clear()
 
     def fault(self, route: str, *faults: Fault, times: int = 1, at: Iterable[int] | None = None, retry_count: int | None = None) -> None:
         """Schedule faults for ``route``; see :meth:`FaultSchedule.add`.
@@ -330,6 +336,55 @@ class MockServer(LoopbackServer):
                 spec.prune(data, operation["response"]["schema"])
             reply.body = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
         return reply
+
+    def _websocket(self, request: AppRequest) -> Reply | tuple[Any, Any]:
+        """``GET /v1/realtime?model=...`` upgraded: a Realtime session (``_realtime``), journaled as
+        the request that opened it; its frames both ways are in :attr:`realtime_sessions`."""
+        from ._realtime import ROUTE, RealtimeSession
+        from ._routes import api_path
+        from ._websocket import _Log
+
+        path = api_path(request.path)
+        if path.rstrip("/") != ROUTE:
+            return error_reply(404, f"Invalid URL (WebSocket {request.path}): Realtime sessions open at /v1{ROUTE}.", code="unknown_url")
+        entry = JournalEntry(seq=self.journal.next_seq(), method=request.method, target=request.target, path=request.path, query=request.query, headers=request.headers, body=None, raw_body=b"", time=time.time())
+        entry.route = "GET " + ROUTE
+        self.journal.add(entry)
+        auth = self._check_auth(request)
+        if auth is not None:
+            entry.status = auth.status
+            return auth
+        model = request.q("model")
+        if not model:
+            entry.status = 400
+            return error_reply(400, "Missing required parameter: 'model'.", param="model", code="missing_required_parameter")
+        entry.status = 101
+        session = RealtimeSession(self.state, model, validate=self._realtime_problem, next_reply=lambda body: self.state.next_scripted("GET", ROUTE, body))
+        log = _Log()
+        session.log = log  # type: ignore[attr-defined]
+        with self._realtime_lock:
+            self.realtime_sessions.append(session)
+        return session, log
+
+    def _realtime_problem(self, event: dict[str, Any]) -> str | None:
+        """What is wrong with a client event, by the spec's schema for its type (``None``: nothing)."""
+        if self.validation == "off":
+            return None
+        from ._spec import spec_index
+        from ._validate import ValidationProblem, validate
+
+        spec = spec_index()
+        union = spec.deref({"$ref": "#/components/schemas/RealtimeClientEvent"})
+        for variant in union.get("anyOf") or union.get("oneOf") or []:
+            schema = spec.deref(variant)
+            kinds = spec.deref((schema.get("properties") or {}).get("type") or {}).get("enum") or []
+            if event.get("type") in kinds:
+                try:
+                    validate(event, variant, spec.resolve_ref, unknown_fields=self.validation == "strict")
+                except ValidationProblem as problem:
+                    return f"Invalid '{problem.param}': {problem.message}" if problem.param else problem.message
+                return None
+        return None
 
     def _check_auth(self, request: AppRequest) -> Reply | None:
         if self.require_key is None:

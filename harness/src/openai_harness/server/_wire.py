@@ -222,6 +222,24 @@ class _ConnectionHandler:
             except (OSError, ValueError):
                 return
 
+    # -- WebSocket ------------------------------------------------------------------------------
+
+    def _upgrade(self, request: AppRequest) -> None:
+        """Switch to WebSocket when the server takes the session (else its refusal, as HTTP)."""
+        from ._websocket import accept_token, serve_websocket
+
+        key = request.headers.get("sec-websocket-key", "")
+        outcome = self.server._websocket(request)
+        if isinstance(outcome, Reply) or not key or request.method != "GET":
+            refusal = outcome if isinstance(outcome, Reply) else error_reply(400, "A WebSocket upgrade needs GET and a Sec-WebSocket-Key.", code="bad_websocket_upgrade")
+            self._send_error_and_close(refusal)
+        session, log = outcome
+        headers = [(b"upgrade", b"websocket"), (b"connection", b"Upgrade"), (b"sec-websocket-accept", accept_token(key).encode("ascii"))]
+        self._send(self.conn.send(h11.InformationalResponse(status_code=101, headers=headers, reason=b"Switching Protocols")))
+        trailing, _ = self.conn.trailing_data
+        limits = self.server.limits
+        serve_websocket(self.sock, bytes(trailing), session, stop=self.stop, idle_timeout=limits.idle_timeout, max_message_bytes=self.server.max_body_bytes, log=log)
+
     # -- the loop ------------------------------------------------------------------------------
 
     def run(self) -> None:
@@ -237,6 +255,9 @@ class _ConnectionHandler:
                 event, raw_body = received
                 headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in event.headers}
                 request = AppRequest(event.method.decode("ascii", "replace"), event.target.decode("latin-1"), headers, raw_body)
+                if headers.get("upgrade", "").lower() == "websocket":
+                    self._upgrade(request)
+                    return
                 started = time.perf_counter()
                 fault, reply = self.server._handle(request)
                 try:

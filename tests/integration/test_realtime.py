@@ -1,0 +1,164 @@
+"""Realtime sessions over a real WebSocket on the mock server's port, driven by this client and by
+the official SDK with the same code: a text turn, an audio turn with server VAD, a function-call
+round trip, invalid events, refused upgrades; every server event fits the spec."""
+
+from __future__ import annotations
+
+import base64
+import struct
+from typing import Any, Iterator
+
+import pytest
+
+import openai_urllib3
+from openai_harness import ChatReply, MockServer, ToolCall
+from openai_harness.server._realtime import tone
+
+pytest.importorskip("wsproto")
+
+TEXT = {"type": "realtime", "output_modalities": ["text"]}
+
+
+def _module(which: str) -> Any:
+    if which == "openai":
+        pytest.importorskip("websockets")
+        return pytest.importorskip("openai")
+    return openai_urllib3
+
+
+@pytest.fixture(params=["openai_urllib3", "openai"])
+def sdk(request: pytest.FixtureRequest, openai_server: MockServer) -> Iterator[tuple[Any, Any]]:
+    module = _module(request.param)
+    client = module.OpenAI(api_key="sk-realtime-test", base_url=openai_server.url, max_retries=0, timeout=5)
+    yield module, client
+    client.close()
+
+
+def _user(text: str) -> dict[str, Any]:
+    return {"type": "message", "role": "user", "content": [{"type": "input_text", "text": text}]}
+
+
+def _until(connection: Any, kind: str) -> list[Any]:
+    events = []
+    for event in connection:
+        events.append(event)
+        if event.type == kind:
+            return events
+    raise AssertionError(f"the session ended before {kind}")
+
+
+def test_a_text_turn(sdk: tuple[Any, Any], openai_server: MockServer) -> None:
+    _, client = sdk
+    with client.realtime.connect(model="gpt-realtime") as connection:
+        created = connection.recv()
+        assert created.type == "session.created" and created.session.model == "gpt-realtime"
+        connection.session.update(session={**TEXT, "instructions": "Be brief."})
+        updated = connection.recv()
+        assert updated.type == "session.updated" and updated.session.instructions == "Be brief." and updated.session.output_modalities == ["text"]
+        connection.conversation.item.create(item=_user("hello there"))
+        assert [connection.recv().type, connection.recv().type] == ["conversation.item.added", "conversation.item.done"]
+        connection.response.create()
+        events = _until(connection, "response.done")
+    text = "".join(e.delta for e in events if e.type == "response.output_text.delta")
+    assert text == "You said: hello there"
+    done = events[-1].response
+    assert done.status == "completed" and done.output[0].content[0].text == text and done.usage.total_tokens > 0
+    assert [e.type for e in events][:2] == ["response.created", "response.output_item.added"]
+    assert openai_server.journal.last().route == "GET /realtime" and openai_server.journal.last().status == 101
+    frames = openai_server.realtime_sessions[-1].log.frames
+    assert frames[0][0] == "server" and any(direction == "client" for direction, _, _ in frames)
+
+
+def test_an_audio_turn_with_server_vad(sdk: tuple[Any, Any]) -> None:
+    _, client = sdk
+    with client.realtime.connect(model="gpt-realtime") as connection:
+        connection.recv()
+        for _ in range(3):
+            connection.input_audio_buffer.append(audio=base64.b64encode(tone(100)).decode())
+        connection.input_audio_buffer.append(audio=base64.b64encode(bytes(4800)).decode())  # 100 ms of silence ends the turn
+        events = _until(connection, "response.done")
+    kinds = [e.type for e in events]
+    assert kinds[:3] == ["input_audio_buffer.speech_started", "input_audio_buffer.speech_stopped", "input_audio_buffer.committed"]
+    assert events[1].audio_end_ms == 400
+    audio = b"".join(base64.b64decode(e.delta) for e in events if e.type == "response.output_audio.delta")
+    samples = struct.unpack(f"<{len(audio) // 2}h", audio)
+    assert len(audio) > 0 and max(samples) > 1000  # a tone, PCM16
+    transcript = "".join(e.delta for e in events if e.type == "response.output_audio_transcript.delta")
+    assert transcript == "I heard you." == events[-1].response.output[0].content[0].transcript
+
+
+def test_a_function_call_round_trip(sdk: tuple[Any, Any], openai_server: MockServer) -> None:
+    _, client = sdk
+    openai_server.script("GET /realtime", ChatReply(tool_calls=[ToolCall("get_weather", {"city": "Paris"}, id="call_1")]))
+    with client.realtime.connect(model="gpt-realtime") as connection:
+        connection.recv()
+        connection.session.update(session=TEXT)
+        connection.conversation.item.create(item=_user("Weather in Paris?"))
+        connection.response.create()
+        events = _until(connection, "response.done")
+        done = next(e for e in events if e.type == "response.function_call_arguments.done")
+        assert (done.name, done.arguments, done.call_id) == ("get_weather", '{"city":"Paris"}', "call_1")
+        assert "".join(e.delta for e in events if e.type == "response.function_call_arguments.delta") == done.arguments
+        connection.conversation.item.create(item={"type": "function_call_output", "call_id": "call_1", "output": "sunny"})
+        connection.response.create()
+        answer = _until(connection, "response.done")
+    assert "".join(e.delta for e in answer if e.type == "response.output_text.delta") == "The tool returned: sunny"
+
+
+def test_an_invalid_event_is_answered_with_an_error_and_the_session_goes_on(sdk: tuple[Any, Any]) -> None:
+    _, client = sdk
+    with client.realtime.connect(model="gpt-realtime") as connection:
+        connection.recv()
+        connection.send({"type": "response.explode"})
+        unknown = connection.recv()
+        assert unknown.type == "error" and unknown.error.param == "type" and "response.explode" in unknown.error.message
+        connection.send({"type": "conversation.item.delete", "item_id": "item_missing", "event_id": "evt_1"})
+        missing = connection.recv()
+        assert missing.error.code == "item_not_found" and missing.error.event_id == "evt_1"
+        connection.input_audio_buffer.commit()
+        assert connection.recv().error.code == "input_audio_buffer_commit_empty"
+        connection.send({"type": "session.update", "session": {"type": "realtime", "output_modalities": "text"}})
+        assert "output_modalities" in connection.recv().error.message
+        connection.session.update(session=TEXT)
+        assert connection.recv().type == "session.updated"
+
+
+def test_refused_upgrades_raise_the_status_errors(openai_server: MockServer) -> None:
+    openai_server.require_key = "sk-the-right-key"
+    try:
+        client = openai_urllib3.OpenAI(api_key="sk-a-wrong-key", base_url=openai_server.url, max_retries=0)
+        with pytest.raises(openai_urllib3.AuthenticationError, match="Incorrect API key"):
+            client.realtime.connect(model="gpt-realtime").enter()
+        right = openai_urllib3.OpenAI(api_key="sk-the-right-key", base_url=openai_server.url, max_retries=0)
+        with pytest.raises(openai_urllib3.BadRequestError, match="model"):
+            right.realtime.connect().enter()
+    finally:
+        openai_server.require_key = None
+    unreachable = openai_urllib3.OpenAI(api_key="sk-x", base_url="http://127.0.0.1:9/v1", max_retries=0)
+    with pytest.raises(openai_urllib3.APIConnectionError):
+        unreachable.realtime.connect(model="gpt-realtime").enter()
+
+
+def test_every_server_event_fits_the_spec(openai_server: MockServer) -> None:
+    from openai_harness.server._spec import spec_index
+    from openai_harness.server._validate import validate
+
+    openai_server.script("GET /realtime", ChatReply(content="One moment.", tool_calls=[ToolCall("lookup", {"q": 1})]))
+    client = openai_urllib3.OpenAI(api_key="sk-x", base_url=openai_server.url, max_retries=0)
+    with client.realtime.connect(model="gpt-realtime") as connection:
+        connection.recv()
+        connection.conversation.item.create(item=_user("hi"))
+        connection.response.create()
+        _until(connection, "response.done")
+        connection.input_audio_buffer.append(audio=base64.b64encode(tone(50)).decode())
+        connection.input_audio_buffer.append(audio=base64.b64encode(bytes(2400)).decode())
+        _until(connection, "response.done")
+        connection.conversation.item.retrieve(item_id=openai_server.realtime_sessions[-1].items[0]["id"])
+        connection.recv()
+        connection.input_audio_buffer.clear()
+        connection.recv()
+    spec = spec_index()
+    sent = [payload for direction, _, payload in openai_server.realtime_sessions[-1].log.frames if direction == "server"]
+    assert len(sent) > 20
+    for event in sent:
+        validate(event, {"$ref": "#/components/schemas/RealtimeServerEvent"}, spec.resolve_ref, unknown_fields=True)
