@@ -162,3 +162,58 @@ def test_every_server_event_fits_the_spec(openai_server: MockServer) -> None:
     assert len(sent) > 20
     for event in sent:
         validate(event, {"$ref": "#/components/schemas/RealtimeServerEvent"}, spec.resolve_ref, unknown_fields=True)
+
+
+def _drive(connection: Any) -> list[Any]:
+    """A text turn; every event up to the end of the session or of the response."""
+    connection.session.update(session=TEXT)
+    connection.conversation.item.create(item=_user("tell me"))
+    connection.response.create()
+    events: list[Any] = []
+    for event in connection:
+        events.append(event)
+        if event.type == "response.done":
+            break
+    return events
+
+
+def test_faults_in_a_session(openai_server: MockServer) -> None:
+    from openai_harness import ByteByByte, Close, Stall, Status, StreamCut, StreamError
+
+    client = openai_urllib3.OpenAI(api_key="sk-x", base_url=openai_server.url, max_retries=0, timeout=5)
+    openai_server.fault("GET /realtime", StreamCut(after_events=5))
+    with client.realtime.connect(model="gpt-realtime") as connection, pytest.raises(openai_urllib3.APIConnectionError):
+        _drive(connection)
+    openai_server.fault("GET /realtime", Close(after_events=5, code=1011, reason="overloaded"))
+    with client.realtime.connect(model="gpt-realtime") as connection, pytest.raises(openai_urllib3.APIConnectionError, match="1011: overloaded"):
+        _drive(connection)
+    openai_server.fault("GET /realtime", StreamError(after_events=3, code="rate_limit_exceeded", type="rate_limit_error", message="Slow down."))
+    with client.realtime.connect(model="gpt-realtime") as connection:
+        events = _drive(connection)
+    errors = [e for e in events if e.type == "error"]
+    assert [e.error.code for e in errors] == ["rate_limit_exceeded"] and events[-1].type == "response.done"  # the session went on
+    openai_server.fault("GET /realtime", Stall(after_events=4, seconds=0.3))
+    with client.realtime.connect(model="gpt-realtime") as connection:
+        import time
+
+        started = time.monotonic()
+        assert _drive(connection)[-1].type == "response.done" and time.monotonic() - started >= 0.3
+    openai_server.fault("GET /realtime", ByteByByte())
+    with client.realtime.connect(model="gpt-realtime") as connection:
+        assert "".join(e.delta for e in _drive(connection) if e.type == "response.output_text.delta") == "You said: tell me"
+    openai_server.fault("GET /realtime", Status(429))
+    with pytest.raises(openai_urllib3.RateLimitError):
+        client.realtime.connect(model="gpt-realtime").enter()
+
+
+def test_a_malformed_event_is_a_validation_error_for_ours(openai_server: MockServer) -> None:
+    from openai_harness import MalformedEvent
+
+    client = openai_urllib3.OpenAI(api_key="sk-x", base_url=openai_server.url, max_retries=0, timeout=5)
+    openai_server.fault("GET /realtime", MalformedEvent(after_events=1))
+    with client.realtime.connect(model="gpt-realtime") as connection:
+        connection.recv()
+        connection.session.update(session=TEXT)
+        with pytest.raises(openai_urllib3.APIResponseValidationError, match="not valid JSON"):
+            connection.recv()
+        assert connection.recv().type == "session.updated"  # the next event is whole

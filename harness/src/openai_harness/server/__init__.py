@@ -5,6 +5,7 @@ from __future__ import annotations
 from ._faults import (
     BadChunked,
     ByteByByte,
+    Close,
     Delay,
     Empty,
     Fault,
@@ -31,6 +32,7 @@ __all__ = [
     "BadChunked",
     "ByteByByte",
     "ChatReply",
+    "Close",
     "Delay",
     "Empty",
     "Fault",

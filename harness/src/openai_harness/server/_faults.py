@@ -13,7 +13,13 @@ shell), so the shell knows no fault by name and a new fault is one class here.
     Empty()                                          close without a byte
 
 and inside a stream: StreamCut(after_events), StreamError(after_events), MalformedEvent(after_events),
-Stall(after_events, seconds), ByteByByte().
+Stall(after_events, seconds), ByteByByte(), Close(after_events, code) (a WebSocket close code).
+
+A Realtime session (a WebSocket) takes the same stream faults, counted in server events: StreamCut
+drops the TCP connection, StreamError sends an ``error`` event (the session goes on, as the API's
+do), MalformedEvent a text frame that is not JSON, Stall a silence, ByteByByte splits every message
+into one-character frames, Close closes with its code; before the upgrade, the others act on the
+HTTP exchange (Status refuses it with that status).
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ __all__ = [
     "FAULT_TYPES",
     "BadChunked",
     "ByteByByte",
+    "Close",
     "Delay",
     "Empty",
     "Fault",
@@ -63,6 +70,9 @@ class Wire(Protocol):
     def wait_for_client_close(self, seconds: float | None) -> None: ...
     def close(self) -> NoReturn: ...
     def reset(self) -> NoReturn: ...
+    def close_with(self, code: int, reason: str) -> NoReturn:
+        """End a WebSocket session with a close code (an HTTP connection just closes)."""
+        ...
 
 
 def _body_bytes(reply: Reply) -> bytes:
@@ -318,9 +328,23 @@ class ByteByByte(_InStream):
             wire.send_data(data[index : index + 1])
 
 
-StreamFault = Union[StreamCut, StreamError, MalformedEvent, Stall, ByteByByte]
-Fault = Union[Status, Delay, SlowBody, Hang, Reset, Truncate, Garbage, BadChunked, Empty, StreamCut, StreamError, MalformedEvent, Stall, ByteByByte]
-FAULT_TYPES = (Status, Delay, SlowBody, Hang, Reset, Truncate, Garbage, BadChunked, Empty, StreamCut, StreamError, MalformedEvent, Stall, ByteByByte)
+@dataclass(frozen=True)
+class Close(_InStream):
+    """After ``after_events`` events, close a WebSocket session with ``code`` (1011: an internal
+    error) and ``reason``; on an HTTP stream, end it as StreamCut does."""
+
+    after_events: int = 1
+    code: int = 1011
+    reason: str = "internal error (injected by the harness)"
+    kind: Literal["close"] = field(default="close", repr=False)
+
+    def at_event(self, wire: Wire, body: StreamBody, sent: int) -> bool:
+        wire.close_with(self.code, self.reason)
+
+
+StreamFault = Union[StreamCut, StreamError, MalformedEvent, Stall, ByteByByte, Close]
+Fault = Union[Status, Delay, SlowBody, Hang, Reset, Truncate, Garbage, BadChunked, Empty, StreamCut, StreamError, MalformedEvent, Stall, ByteByByte, Close]
+FAULT_TYPES = (Status, Delay, SlowBody, Hang, Reset, Truncate, Garbage, BadChunked, Empty, StreamCut, StreamError, MalformedEvent, Stall, ByteByByte, Close)
 
 _KINDS: dict[str, type[Any]] = {str(cls.__dataclass_fields__["kind"].default): cls for cls in FAULT_TYPES}
 

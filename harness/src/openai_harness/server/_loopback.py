@@ -71,8 +71,8 @@ class LoopbackServer:
     def _handle(self, request: AppRequest) -> tuple[Fault | None, Reply]:
         raise NotImplementedError
 
-    def _websocket(self, request: AppRequest) -> Reply | tuple[Any, Any]:
-        """A WebSocket upgrade: the session and its log to serve, or the refusal to answer."""
+    def _websocket(self, request: AppRequest) -> Reply | tuple[Any, Any, Any]:
+        """A WebSocket upgrade: the session, its log and a fault to serve it with, or the refusal to answer."""
         from ._app import error_reply
 
         return error_reply(404, f"Invalid URL (WebSocket {request.path}): this server takes no WebSocket sessions.", code="unknown_url")

@@ -9,7 +9,7 @@ import time
 from typing import Any, Iterable, Mapping, Sequence
 
 from ._app import AppRequest, HTTPError, InvalidRequest, Reply, Router, UnknownObject, error_reply, json_reply
-from ._faults import Empty, Fault, Garbage, Hang, Reset, Status
+from ._faults import Delay, Empty, Fault, Garbage, Hang, Reset, Status
 from ._journal import Journal, JournalEntry
 from ._limits import ServerLimits
 from ._loopback import LoopbackServer
@@ -337,7 +337,7 @@ class MockServer(LoopbackServer):
             reply.body = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
         return reply
 
-    def _websocket(self, request: AppRequest) -> Reply | tuple[Any, Any]:
+    def _websocket(self, request: AppRequest) -> Reply | tuple[Any, Any, Any]:
         """``GET /v1/realtime?model=...`` upgraded: a Realtime session (``_realtime``), journaled as
         the request that opened it; its frames both ways are in :attr:`realtime_sessions`."""
         from ._realtime import ROUTE, RealtimeSession
@@ -358,13 +358,22 @@ class MockServer(LoopbackServer):
         if not model:
             entry.status = 400
             return error_reply(400, "Missing required parameter: 'model'.", param="model", code="missing_required_parameter")
+        fault = self.faults.pick(request.method, request.path, None)
+        if fault is not None:
+            entry.fault = repr(fault)
+        if isinstance(fault, Status):
+            entry.status = fault.status
+            return _status_reply(fault)
+        if isinstance(fault, Delay):
+            self._stop_event.wait(fault.seconds)
+            fault = None
         entry.status = 101
         session = RealtimeSession(self.state, model, validate=self._realtime_problem, next_reply=lambda body: self.state.next_scripted("GET", ROUTE, body))
         log = _Log()
         session.log = log  # type: ignore[attr-defined]
         with self._realtime_lock:
             self.realtime_sessions.append(session)
-        return session, log
+        return session, log, fault
 
     def _realtime_problem(self, event: dict[str, Any]) -> str | None:
         """What is wrong with a client event, by the spec's schema for its type (``None``: nothing)."""

@@ -8,9 +8,10 @@ import base64
 import hashlib
 import json
 import socket
+import struct
 import threading
 import time
-from typing import Any, Protocol
+from typing import Any, NoReturn, Protocol
 
 __all__ = ["WebSocketSession", "accept_token", "serve_websocket"]
 
@@ -44,18 +45,90 @@ class _Log:
             self.frames.append((direction, time.monotonic() - self.started, payload))
 
 
-def serve_websocket(sock: socket.socket, trailing: bytes, session: WebSocketSession, *, stop: threading.Event, idle_timeout: float, max_message_bytes: int, log: _Log | None = None) -> None:
-    """Run the session until the client closes, the server stops, or the connection goes idle."""
+class _Done(Exception):
+    """A fault ended the session."""
+
+
+class _MessageWire:
+    """The wire a stream fault acts through in a WebSocket session: ``send_data`` is one text
+    message (or, in a fragmenting transmit, one fragment of it)."""
+
+    def __init__(self, sock: socket.socket, ws: Any, stop: threading.Event, *, fragment: bool = False) -> None:
+        self.sock = sock
+        self.ws = ws
+        self.stop = stop
+        self.fragment = fragment
+
+    def send_data(self, data: bytes) -> None:
+        from wsproto.events import TextMessage
+
+        self.sock.sendall(self.ws.send(TextMessage(data=data.decode("utf-8", "replace"), message_finished=not self.fragment)))
+
+    def send_raw(self, data: bytes) -> None:
+        self.sock.sendall(data)
+
+    def wait(self, seconds: float) -> bool:
+        return self.stop.wait(seconds)
+
+    def close(self) -> NoReturn:
+        self.reset()
+
+    def reset(self) -> NoReturn:
+        try:
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        except OSError:
+            pass
+        raise _Done()
+
+    def close_with(self, code: int, reason: str) -> NoReturn:
+        from wsproto.events import CloseConnection
+
+        self.sock.sendall(self.ws.send(CloseConnection(code=code, reason=reason)))
+        raise _Done()
+
+
+class _ErrorEvents:
+    """Builds the ``error`` event a StreamError fault sends into a Realtime session."""
+
+    def error_event(self, message: str, code: str | None, kind: str, sequence: int) -> bytes:
+        event = {"type": "error", "event_id": f"event_fault{sequence}", "error": {"type": kind, "code": code, "message": message, "param": None, "event_id": None}}
+        return json.dumps(event, separators=(",", ":")).encode("utf-8")
+
+
+def serve_websocket(
+    sock: socket.socket,
+    trailing: bytes,
+    session: WebSocketSession,
+    *,
+    stop: threading.Event,
+    idle_timeout: float,
+    max_message_bytes: int,
+    log: _Log | None = None,
+    fault: Any = None,
+) -> None:
+    """Run the session until the client closes, the server stops, the connection goes idle, or a
+    stream ``fault`` (counted in server events) ends it."""
     from wsproto.connection import Connection, ConnectionType
     from wsproto.events import BytesMessage, CloseConnection, Ping, TextMessage
     from wsproto.utilities import RemoteProtocolError
 
     ws = Connection(ConnectionType.SERVER)
+    wire = _MessageWire(sock, ws, stop)
+    pieces = _MessageWire(sock, ws, stop, fragment=True)
+    sent = 0
 
     def send(event: dict[str, Any]) -> None:
+        nonlocal sent
+        if fault is not None and sent == getattr(fault, "after_events", None):
+            fault.at_event(wire, _ErrorEvents(), sent)
         if log is not None:
             log.add("server", event)
-        sock.sendall(ws.send(TextMessage(data=json.dumps(event, separators=(",", ":"), ensure_ascii=False))))
+        if fault is None:
+            sock.sendall(ws.send(TextMessage(data=json.dumps(event, separators=(",", ":"), ensure_ascii=False))))
+        else:
+            fault.transmit(pieces, json.dumps(event, separators=(",", ":")).encode("ascii"))
+            sock.sendall(ws.send(TextMessage(data="", message_finished=True)))
+        sent += 1
 
     try:
         for event in session.opening():
@@ -103,5 +176,5 @@ def serve_websocket(sock: socket.socket, trailing: bytes, session: WebSocketSess
                         return
             if not data:
                 return
-    except OSError:
+    except (OSError, _Done):
         return

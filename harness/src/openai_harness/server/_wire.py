@@ -202,6 +202,9 @@ class _ConnectionHandler:
     def close(self) -> NoReturn:
         raise _Close()
 
+    def close_with(self, code: int, reason: str) -> NoReturn:
+        raise _Close()  # HTTP has no close code: the connection just ends
+
     def reset(self) -> NoReturn:
         try:
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
@@ -233,12 +236,17 @@ class _ConnectionHandler:
         if isinstance(outcome, Reply) or not key or request.method != "GET":
             refusal = outcome if isinstance(outcome, Reply) else error_reply(400, "A WebSocket upgrade needs GET and a Sec-WebSocket-Key.", code="bad_websocket_upgrade")
             self._send_error_and_close(refusal)
-        session, log = outcome
+        session, log, fault = outcome
+        if fault is not None and not isinstance(fault, StreamFault.__args__):  # type: ignore[attr-defined]
+            fault.apply(self, error_reply(503, "The session could not be opened (injected by the harness).", code="server_error"))
+            raise _Close()  # a fault before the upgrade ends the exchange as it would an HTTP one
         headers = [(b"upgrade", b"websocket"), (b"connection", b"Upgrade"), (b"sec-websocket-accept", accept_token(key).encode("ascii"))]
         self._send(self.conn.send(h11.InformationalResponse(status_code=101, headers=headers, reason=b"Switching Protocols")))
         trailing, _ = self.conn.trailing_data
         limits = self.server.limits
-        serve_websocket(self.sock, bytes(trailing), session, stop=self.stop, idle_timeout=limits.idle_timeout, max_message_bytes=self.server.max_body_bytes, log=log)
+        serve_websocket(
+            self.sock, bytes(trailing), session, stop=self.stop, idle_timeout=limits.idle_timeout, max_message_bytes=self.server.max_body_bytes, log=log, fault=fault
+        )
 
     # -- the loop ------------------------------------------------------------------------------
 
