@@ -217,3 +217,19 @@ def test_a_malformed_event_is_a_validation_error_for_ours(openai_server: MockSer
         with pytest.raises(openai_urllib3.APIResponseValidationError, match="not valid JSON"):
             connection.recv()
         assert connection.recv().type == "session.updated"  # the next event is whole
+
+
+def test_azure_sessions_open_at_the_deployment_with_the_api_key(openai_server: MockServer) -> None:
+    """Azure's realtime route: ``{endpoint}/openai/realtime?api-version=...&deployment=...``, with
+    ``api-key`` (or an Entra ID token); the mock server serves it at its root as at ``/v1``."""
+    keyed = openai_urllib3.AzureOpenAI(azure_endpoint=openai_server.root_url, api_key="azure-key-1", api_version="2025-04-01-preview", max_retries=0)
+    manager = keyed.realtime.connect(model="my-realtime")
+    assert manager._url() == f"ws://{openai_server.root_url.split('://')[1]}/openai/realtime?api-version=2025-04-01-preview&deployment=my-realtime"
+    assert manager._headers()["api-key"] == "azure-key-1"
+    pinned = openai_urllib3.AzureOpenAI(azure_endpoint=openai_server.root_url, azure_deployment="pinned", azure_ad_token_provider=lambda: "entra-token", api_version="2025-04-01-preview")
+    manager = pinned.realtime.connect(model="ignored")
+    assert "/openai/realtime?" in manager._url() and "deployment=pinned" in manager._url()
+    assert manager._headers()["Authorization"] == "Bearer entra-token"
+    with keyed.realtime.connect(model="my-realtime") as connection:
+        assert connection.recv().session.model == "my-realtime"
+    assert openai_server.journal.last().headers["api-key"] == "azure-key-1"

@@ -83,13 +83,26 @@ class AzureOpenAI(OpenAI):
         # With a key, Azure reads api-key; with Entra ID, the middleware sets the bearer token.
         return {"api-key": api_key} if self._azure_api_key else {}
 
-    def _bearer_token(self, request: Request, call_next: Next) -> Response:
+    def _token(self) -> str:
         provider = self._azure_ad_token_provider
         token = provider() if provider is not None else self._azure_ad_token
         if not token:
             raise OpenAIError("azure_ad_token_provider returned no token")
-        request.headers["Authorization"] = f"Bearer {token}"
+        return token
+
+    def _bearer_token(self, request: Request, call_next: Next) -> Response:
+        request.headers["Authorization"] = f"Bearer {self._token()}"
         return call_next(request)
+
+    def _realtime_route(self, model: str | None, query: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        """A Realtime session on Azure: ``{endpoint}/openai/realtime``, the deployment (the pinned one,
+        else ``model``) and ``api-version`` in the query, as the official SDK builds it."""
+        root = self._azure_root or self._config.base_url.split("/deployments/", 1)[0]
+        deployment = self._azure_deployment or model
+        return root, {**query, **({"deployment": deployment} if deployment else {})}
+
+    def _realtime_auth(self) -> dict[str, str]:
+        return {"api-key": self._azure_api_key} if self._azure_api_key else {"Authorization": f"Bearer {self._token()}"}
 
     def with_options(self, *, api_version: str | None = None, **options: Any) -> AzureOpenAI:
         """A copy with some settings changed (``api_version`` too), sharing the connection pool."""

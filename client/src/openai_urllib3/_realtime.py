@@ -237,13 +237,18 @@ class RealtimeConnectionManager:
         self._connection: RealtimeConnection | None = None
 
     def _url(self) -> str:
-        base = self._client._config.base_url.rstrip("/")
-        scheme, rest = base.split("://", 1)
         query: dict[str, Any] = {**self._client._config.default_query, **self._extra_query}
-        if self._model is not None:
-            query["model"] = self._model
         if self._call_id is not None:
             query["call_id"] = self._call_id
+        # Azure puts the deployment in the query and keeps the API root ({endpoint}/openai).
+        route = getattr(self._client, "_realtime_route", None)
+        if route is not None:
+            base, query = route(self._model, query)
+        else:
+            base = self._client._config.base_url
+            if self._model is not None:
+                query["model"] = self._model
+        scheme, rest = base.rstrip("/").split("://", 1)
         url = f"{'wss' if scheme == 'https' else 'ws'}://{rest}/realtime"
         return url + ("?" + urlencode(query) if query else "")
 
@@ -258,6 +263,9 @@ class RealtimeConnectionManager:
 
             config.api_key = _key_from(config.api_key_provider)
             headers.update(self._client._auth_headers(config.api_key))
+        auth = getattr(self._client, "_realtime_auth", None)
+        if auth is not None:
+            headers.update(auth())  # Azure's api-key, or an Entra ID token asked for now
         from ._options import apply_headers
 
         apply_headers(headers, self._extra_headers)

@@ -345,7 +345,7 @@ class MockServer(LoopbackServer):
         from ._websocket import _Log
 
         path = api_path(request.path)
-        if path.rstrip("/") != ROUTE:
+        if path.rstrip("/") not in (ROUTE, "/openai" + ROUTE):  # the API's, and Azure's
             return error_reply(404, f"Invalid URL (WebSocket {request.path}): Realtime sessions open at /v1{ROUTE}.", code="unknown_url")
         entry = JournalEntry(seq=self.journal.next_seq(), method=request.method, target=request.target, path=request.path, query=request.query, headers=request.headers, body=None, raw_body=b"", time=time.time())
         entry.route = "GET " + ROUTE
@@ -354,7 +354,7 @@ class MockServer(LoopbackServer):
         if auth is not None:
             entry.status = auth.status
             return auth
-        model = request.q("model")
+        model = request.q("model") or request.q("deployment")  # Azure names the deployment
         if not model:
             entry.status = 400
             return error_reply(400, "Missing required parameter: 'model'.", param="model", code="missing_required_parameter")
