@@ -233,3 +233,54 @@ def test_azure_sessions_open_at_the_deployment_with_the_api_key(openai_server: M
     with keyed.realtime.connect(model="my-realtime") as connection:
         assert connection.recv().session.model == "my-realtime"
     assert openai_server.journal.last().headers["api-key"] == "azure-key-1"
+
+
+def _text_turn(client: Any, text: str = "hello") -> str:
+    with client.realtime.connect(model="gpt-realtime") as connection:
+        assert connection.recv().type == "session.created"
+        connection.session.update(session=TEXT)
+        connection.conversation.item.create(item=_user(text))
+        connection.response.create()
+        return "".join(e.delta for e in _until(connection, "response.done") if e.type == "response.output_text.delta")
+
+
+def test_a_session_recorded_in_process_replays_with_the_server_gone(tmp_path: Any) -> None:
+    from openai_harness.cassettes import load_cassette, use_cassette
+    from openai_harness.cassettes._live_sessions import RealtimeReplayError
+
+    path = tmp_path / "session.yaml"
+    key = "sk-proj-" + "R7t6Y5u4" * 5
+    with MockServer() as server:
+        server.set_pacing(0.0, 0.0)
+        client = openai_urllib3.OpenAI(api_key=key, base_url=server.url, max_retries=0)
+        with use_cassette(path, record_mode="once"):
+            recorded = _text_turn(client)
+            assert client.models.list().data  # HTTP beside it, in the same cassette
+    assert recorded == "You said: hello"
+    text = path.read_text()
+    assert key not in text and "websocket:" in text
+    session = load_cassette(path)[0].response
+    assert session.status == 101 and session.frames is not None
+    senders = [frame.sender for frame in session.frames]
+    assert senders.count("client") == 3 and senders.count("server") > 5
+    offline = openai_urllib3.OpenAI(api_key=key, base_url="http://127.0.0.1:9/v1", max_retries=0)
+    with use_cassette(path):
+        assert _text_turn(offline) == recorded
+        assert offline.models.list().data
+    with use_cassette(path), pytest.raises(RealtimeReplayError, match=r"item.content.*recorded.*hello.*sent.*goodbye"):
+        _text_turn(offline, "goodbye")
+
+
+def test_a_dropped_session_replays_as_dropped(tmp_path: Any) -> None:
+    from openai_harness import StreamCut
+    from openai_harness.cassettes import use_cassette
+
+    path = tmp_path / "dropped.yaml"
+    with MockServer() as server:
+        server.fault("GET /realtime", StreamCut(after_events=4))
+        client = openai_urllib3.OpenAI(api_key="sk-x", base_url=server.url, max_retries=0)
+        with use_cassette(path, record_mode="once"), pytest.raises(openai_urllib3.APIConnectionError):
+            _text_turn(client)
+    offline = openai_urllib3.OpenAI(api_key="sk-x", base_url="http://127.0.0.1:9/v1", max_retries=0)
+    with use_cassette(path), pytest.raises(openai_urllib3.APIConnectionError, match="dropped"):
+        _text_turn(offline)

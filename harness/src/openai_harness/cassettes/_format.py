@@ -20,7 +20,7 @@ import threading
 import zlib
 from typing import Any, Mapping
 
-from ._model import Event, Interaction, RecordedRequest, RecordedResponse, split_events
+from ._model import Event, Frame, Interaction, RecordedRequest, RecordedResponse, split_events
 
 __all__ = ["FORMAT_VERSION", "CassetteFormatError", "dump_cassette", "dumps_cassette", "load_cassette", "loads_cassette", "normalize_interaction"]
 
@@ -82,6 +82,18 @@ def _event_out(event: Event) -> dict[str, Any]:
     return entry
 
 
+def _frame_out(frame: Frame) -> dict[str, Any]:
+    entry: dict[str, Any] = {"from": frame.sender}
+    if frame.offset_ms is not None:
+        entry["offset_ms"] = round(frame.offset_ms, 1)
+    parsed = frame.json()
+    if isinstance(parsed, (dict, list)) and json.dumps(parsed, separators=(",", ":"), ensure_ascii=False) == frame.data:
+        entry["json"] = parsed  # structured when it re-encodes to the same text
+    else:
+        entry["text"] = frame.data
+    return entry
+
+
 def interaction_to_data(interaction: Interaction) -> dict[str, Any]:
     request, response = interaction.request, interaction.response
     req: dict[str, Any] = {"method": request.method, "uri": request.uri}
@@ -93,7 +105,11 @@ def interaction_to_data(interaction: Interaction) -> dict[str, Any]:
         resp["reason"] = response.reason
     if response.headers:
         resp["headers"] = _headers_out(response.headers)
-    if response.events is not None:
+    if response.frames is not None:
+        resp["websocket"] = [_frame_out(frame) for frame in response.frames]
+        if response.cut:
+            resp["cut"] = True
+    elif response.events is not None:
         resp["events"] = [_event_out(event) for event in response.events]
         if response.cut:
             resp["cut"] = True
@@ -223,6 +239,19 @@ def _events_in(raw: Any, where: str) -> list[Event]:
     return events
 
 
+def _frames_in(raw: Any, where: str) -> list[Frame]:
+    if not isinstance(raw, list):
+        raise CassetteFormatError(f"{where}: websocket must be a list of frames")
+    frames = []
+    for index, entry in enumerate(raw):
+        if not isinstance(entry, Mapping) or entry.get("from") not in ("client", "server") or not ("json" in entry or "text" in entry):
+            raise CassetteFormatError(f"{where}: frame {index} needs 'from' (client or server) and 'json' or 'text'")
+        data = entry["text"] if "text" in entry else json.dumps(entry["json"], separators=(",", ":"), ensure_ascii=False)
+        offset = entry.get("offset_ms")
+        frames.append(Frame(str(entry["from"]), str(data), float(offset) if offset is not None else None))
+    return frames
+
+
 def _request_in(req: Mapping[str, Any], where: str) -> RecordedRequest:
     method, uri = req.get("method"), req.get("uri", req.get("url"))
     if not isinstance(method, str) or not isinstance(uri, str):
@@ -235,6 +264,8 @@ def _request_in(req: Mapping[str, Any], where: str) -> RecordedRequest:
 def _response_in(resp: Mapping[str, Any], where: str) -> RecordedResponse:
     status, reason = _status_in(resp, where)
     headers = _headers_in(resp.get("headers"), where)
+    if "websocket" in resp:
+        return RecordedResponse(status, reason, headers, frames=_frames_in(resp["websocket"], where), cut=bool(resp.get("cut")))
     if "events" in resp:
         return RecordedResponse(status, reason, headers, events=_events_in(resp["events"], where), cut=bool(resp.get("cut")))
     body, headers = _decode_encoding(_body_in(resp, where), headers)

@@ -67,6 +67,9 @@ class StreamTap:
             except ImportError:
                 continue
             triples.append((module.HTTPTransport, "handle_request", self._httpx_handle_request(module)))
+        from ._live_sessions import session_patches
+
+        triples.extend(session_patches(self))  # Realtime sessions of this project's client
         return tuple(triples)
 
     # -- pacing ---------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import parse_qs, urlsplit
 
-__all__ = ["Event", "Interaction", "RecordedRequest", "RecordedResponse", "encode_events", "split_events"]
+__all__ = ["Event", "Frame", "Interaction", "RecordedRequest", "RecordedResponse", "encode_events", "split_events"]
 
 
 @dataclass
@@ -27,6 +27,22 @@ class Event:
             lines.append(f"id: {self.id}")
         lines.extend(f"data: {line}" for line in self.data.split("\n"))
         return ("\n".join(lines) + "\n\n").encode("utf-8")
+
+
+@dataclass
+class Frame:
+    """One message of a WebSocket session: who sent it (``client`` / ``server``), its text (a JSON
+    event), and when, after the session opened."""
+
+    sender: str
+    data: str
+    offset_ms: float | None = None
+
+    def json(self) -> Any:
+        try:
+            return json.loads(self.data)
+        except ValueError:
+            return None
 
 
 @dataclass
@@ -68,6 +84,8 @@ class RecordedResponse:
     """Set for ``text/event-stream`` bodies: the body is these events, in order."""
     cut: bool = False
     """The stream was cut off in the recording (no clean end); replays cut it at the same place."""
+    frames: list[Frame] | None = None
+    """Set for a WebSocket session (status 101): its messages both ways, in order."""
 
     def header(self, name: str) -> str | None:
         lower = name.lower()

@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 
 from openai_urllib3._redact import is_credential_field, is_credential_name, scrub_shapes, scrub_shapes_bytes
 
-from ._model import Event, Interaction
+from ._model import Event, Frame, Interaction
 
 __all__ = ["REDACTED", "CassetteSecretError", "Scrubber"]
 
@@ -90,7 +90,9 @@ class Scrubber:
         request.headers = self._headers(request.headers)
         request.body = self._body(request.body)
         response.headers = self._headers(response.headers)
-        if response.events is not None:
+        if response.frames is not None:
+            response.frames = [Frame(frame.sender, self._text(self._json_text(frame.data)), frame.offset_ms) for frame in response.frames]
+        elif response.events is not None:
             response.events = [self._event(event) for event in response.events]
         else:
             response.body = self._body(response.body)

@@ -1,0 +1,199 @@
+"""Realtime sessions of this project's client in cassettes: recorded as the ordered messages of
+both directions with their offsets, replayed with the server gone.
+
+Recording wraps the connection ``client.realtime.connect()`` opens (through vcrpy's public
+``custom_patches``, as the HTTP streams are): every event the client sends and every one it
+receives is kept, and the session is written to the cassette when it closes. Replaying answers
+``connect()`` from the cassette: each event the client sends must match the next one recorded as
+JSON, ``event_id`` aside and audio bytes aside (``input_audio_buffer.append``'s ``audio``), or the
+replay says what differs; the server's events come back in order, each once the client has sent
+what preceded it in the recording, paced as recorded when ``pacing`` is set.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any, Callable
+
+from ._model import Frame
+
+__all__ = ["RealtimeReplayError", "session_patches"]
+
+_IGNORED = frozenset({"event_id"})
+
+
+class RealtimeReplayError(AssertionError):
+    """A replayed Realtime session went where the recording did not."""
+
+
+def _comparable(event: Any) -> Any:
+    """The event as replay compares it: without ``event_id`` and audio bytes."""
+    if isinstance(event, dict):
+        kept = {key: _comparable(value) for key, value in event.items() if key not in _IGNORED}
+        if event.get("type") == "input_audio_buffer.append":
+            kept.pop("audio", None)
+        return kept
+    if isinstance(event, list):
+        return [_comparable(item) for item in event]
+    return event
+
+
+def _difference(recorded: Any, sent: Any, path: str = "") -> str:
+    if isinstance(recorded, dict) and isinstance(sent, dict):
+        for key in sorted(set(recorded) | set(sent)):
+            if recorded.get(key, ...) != sent.get(key, ...):
+                return _difference(recorded.get(key, "<missing>"), sent.get(key, "<missing>"), f"{path}.{key}" if path else key)
+        return ""
+    return f"{path or 'the event'}: recorded {json.dumps(recorded)[:120]}, sent {json.dumps(sent)[:120]}"
+
+
+def session_patches(tap: Any) -> tuple[tuple[Any, str, Any], ...]:
+    """vcrpy ``custom_patches`` for ``openai_urllib3``'s Realtime connections (none when it is absent)."""
+    try:
+        from openai_urllib3._realtime import RealtimeConnectionManager
+    except ImportError:  # pragma: no cover - the client is a dependency
+        return ()
+    import inspect
+
+    original = inspect.unwrap(RealtimeConnectionManager.enter)
+
+    def enter(manager: Any) -> Any:
+        cassette = tap.cassette
+        if cassette is None:
+            return original(manager)
+        from vcr.request import Request as VCRRequest
+
+        from ._live_streams import _refuse_if_protected
+
+        url = manager._url()
+        headers = dict(manager._headers().items())
+        vcr_request = VCRRequest("GET", url, b"", headers)
+        if not cassette.filter_request(vcr_request):
+            return original(manager)
+        if cassette.can_play_response_for(vcr_request):
+            recorded = cassette.play_interaction(vcr_request).response
+            if recorded.frames is None:
+                raise RealtimeReplayError(f"The cassette answers GET {url} with an HTTP {recorded.status}, not a Realtime session")
+            return _replayed(manager, url, recorded.frames, tap.pacing, cut=recorded.cut)
+        _refuse_if_protected(cassette, vcr_request)
+        connection = original(manager)
+        _record(connection, cassette, vcr_request)
+        return connection
+
+    enter.__wrapped__ = original  # type: ignore[attr-defined]
+    return ((RealtimeConnectionManager, "enter", enter),)
+
+
+def _record(connection: Any, cassette: Any, vcr_request: Any) -> None:
+    """Keep what passes through ``connection`` (both ways, with offsets); append it to the
+    cassette once the session ends (closed by the client, or ended by the server)."""
+    started = time.monotonic()
+    frames: list[dict[str, Any]] = []
+    written = False
+    send, recv_bytes, close = connection.send, connection.recv_bytes, connection.close
+
+    def offset() -> float:
+        return round((time.monotonic() - started) * 1000.0, 1)
+
+    def finish(clean: bool) -> None:
+        nonlocal written
+        if not written:
+            written = True
+            response = {"status": {"code": 101, "message": "Switching Protocols"}, "headers": {}, "body": {"string": b""}, "websocket": frames}
+            if not clean:
+                response["cut"] = True
+            cassette.append(vcr_request, response)
+
+    def recording_send(event: Any) -> None:
+        data = event.to_dict() if hasattr(event, "to_dict") else event
+        send(event)
+        frames.append({"from": "client", "offset_ms": offset(), "text": json.dumps(data, separators=(",", ":"), ensure_ascii=False)})
+
+    def recording_recv_bytes() -> bytes:
+        try:
+            data = recv_bytes()
+        except Exception as error:
+            from openai_urllib3 import APITimeoutError
+
+            if not isinstance(error, APITimeoutError):  # the session ended: closed with a code, or dropped
+                finish(getattr(error, "close_code", None) in (1000, 1001))
+            raise
+        frames.append({"from": "server", "offset_ms": offset(), "text": data.decode("utf-8", "replace")})
+        return bytes(data)
+
+    def recording_close(**options: Any) -> None:
+        close(**options)
+        finish(True)
+
+    connection.send = recording_send
+    connection.recv_bytes = recording_recv_bytes
+    connection.close = recording_close
+
+
+def _replayed(manager: Any, url: str, frames: list[Frame], pacing: float | None, *, cut: bool = False) -> Any:
+    from openai_urllib3._http import Request
+    from openai_urllib3._realtime import RealtimeConnection, _Ended
+
+    request = Request("GET", url.replace("ws", "http", 1))
+
+    class ReplayedConnection(RealtimeConnection):
+        """A Realtime connection answered from a recording (no socket)."""
+
+        def __init__(self) -> None:
+            self._request = request
+            self._closed = False
+            self._convert = None
+            self._server = [index for index, frame in enumerate(frames) if frame.sender == "server"]
+            self._client = [index for index, frame in enumerate(frames) if frame.sender == "client"]
+            self._sent_at: dict[int, float] = {}  # recorded index of a client frame -> when it was sent here
+            self._opened = time.monotonic()
+
+        def send(self, event: Any) -> None:
+            if self._closed:
+                raise _Ended(1000, "the replayed session is closed", request)
+            data = event.to_dict() if hasattr(event, "to_dict") else event
+            if not self._client:
+                raise RealtimeReplayError(f"The recorded session has no more client events; the client sent {json.dumps(data)[:200]}")
+            index = self._client[0]
+            expected = frames[index].json()
+            difference = _difference(_comparable(expected), _comparable(data))
+            if difference:
+                raise RealtimeReplayError(f"Client event #{index + 1} differs from the recording: {difference}")
+            self._client.pop(0)
+            self._sent_at[index] = time.monotonic()
+
+        def recv_bytes(self) -> bytes:
+            if not self._server:
+                self._closed = True
+                if cut:
+                    raise _Ended(1006, "the recorded session was dropped here", request)
+                raise _Ended(1000, "the recorded session ended", request)
+            index = self._server[0]
+            # Recorded when the client read it, a server event may sit after client events it did
+            # not wait for (a session.created read late): it is given whether or not they were sent.
+            trigger = max((i for i in range(index) if frames[i].sender == "client" and i in self._sent_at), default=None)
+            self._wait(index, trigger)
+            self._server.pop(0)
+            return frames[index].data.encode("utf-8")
+
+        def _wait(self, index: int, trigger: int | None) -> None:
+            if not pacing:
+                return
+            since = self._sent_at[trigger] if trigger is not None else self._opened
+            base = frames[trigger].offset_ms if trigger is not None else 0.0
+            delay = ((frames[index].offset_ms or 0.0) - (base or 0.0)) / 1000.0 * pacing
+            remaining = since + delay - time.monotonic()
+            if remaining > 0:
+                time.sleep(remaining)
+
+        def close(self, *, code: int = 1000, reason: str = "") -> None:
+            self._closed = True
+
+        def _drop(self) -> None:
+            self._closed = True
+
+    replayed: Callable[[], Any] = ReplayedConnection
+    connection = replayed()
+    manager._connection = connection
+    return connection
