@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 HERE = pathlib.Path(__file__).parent
-BENCHMARKS = ["bench_import.py", "bench_cold_call.py", "bench_requests.py", "bench_streaming.py", "bench_sse_line.py", "bench_upload.py", "bench_server.py", "bench_cassettes.py"]
+BENCHMARKS = ["bench_import.py", "bench_cold_call.py", "bench_requests.py", "bench_streaming.py", "bench_sse_line.py", "bench_upload.py", "bench_realtime.py", "bench_server.py", "bench_cassettes.py"]
 
 
 def main() -> int:
