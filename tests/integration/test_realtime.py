@@ -284,3 +284,25 @@ def test_a_dropped_session_replays_as_dropped(tmp_path: Any) -> None:
     offline = openai_urllib3.OpenAI(api_key="sk-x", base_url="http://127.0.0.1:9/v1", max_retries=0)
     with use_cassette(path), pytest.raises(openai_urllib3.APIConnectionError, match="dropped"):
         _text_turn(offline)
+
+
+@pytest.mark.parametrize("which", ["openai_urllib3", "openai"])
+def test_a_recorded_session_is_served_over_the_wire_to_any_client(tmp_path: Any, which: str) -> None:
+    from openai_harness.cassettes import use_cassette
+    from openai_harness.cassettes._replay import ReplayServer
+
+    module = _module(which)
+    path = tmp_path / "wire.yaml"
+    with MockServer() as server, use_cassette(path, record_mode="once"):
+        recorded = _text_turn(openai_urllib3.OpenAI(api_key="sk-x", base_url=server.url, max_retries=0))
+    with ReplayServer(path) as replay:
+        assert _text_turn(module.OpenAI(api_key="sk-x", base_url=replay.url, max_retries=0)) == recorded
+    assert replay.unplayed() == [] and replay.sessions[-1].misses == []
+    with ReplayServer(path) as replay:
+        client = module.OpenAI(api_key="sk-x", base_url=replay.url, max_retries=0)
+        with client.realtime.connect(model="gpt-realtime") as connection:
+            connection.recv()
+            connection.send({"type": "response.create", "response": {"instructions": "something else"}})
+            miss = connection.recv()
+        assert miss.type == "error" and miss.error.code == "cassette_miss" and "differs from the recording" in miss.error.message
+    assert replay.sessions[-1].misses

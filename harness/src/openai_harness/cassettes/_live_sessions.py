@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 from ._model import Frame
 
-__all__ = ["RealtimeReplayError", "session_patches"]
+__all__ = ["RealtimeReplayError", "ReplayedSession", "session_patches"]
 
 _IGNORED = frozenset({"event_id"})
 
@@ -197,3 +197,50 @@ def _replayed(manager: Any, url: str, frames: list[Frame], pacing: float | None,
     connection = replayed()
     manager._connection = connection
     return connection
+
+
+class ReplayedSession:
+    """A recorded session served over the wire (the replay server's WebSocket endpoint, for any
+    client): the server's recorded events up to the first client event on opening, then, for each
+    client event that matches the next recorded one, the server events that followed it; a client
+    event that does not match is answered with an ``error`` event naming the difference."""
+
+    def __init__(self, frames: list[Frame], pacing: float | None = None, *, sleep: Callable[[float], object] = time.sleep) -> None:
+        self.frames = frames
+        self.position = 0
+        self.pacing = pacing
+        self.sleep = sleep
+        self.misses: list[str] = []
+
+    def _server_events(self, since: float | None) -> list[dict[str, Any]]:
+        events = []
+        while self.position < len(self.frames) and self.frames[self.position].sender == "server":
+            frame = self.frames[self.position]
+            self.position += 1
+            if self.pacing and since is not None and frame.offset_ms is not None:
+                self.sleep(max(0.0, frame.offset_ms - since) / 1000.0 * self.pacing)
+                since = frame.offset_ms
+            parsed = frame.json()
+            events.append(parsed if isinstance(parsed, dict) else {"type": "error", "error": {"type": "invalid_request_error", "message": frame.data}})
+        return events
+
+    def opening(self) -> list[dict[str, Any]]:
+        return self._server_events(0.0)
+
+    def handle(self, text: str) -> list[dict[str, Any]]:
+        try:
+            sent = json.loads(text)
+        except ValueError:
+            sent = text
+        if self.position >= len(self.frames):
+            return [self._miss(f"The recorded session has no more client events; the client sent {text[:200]}")]
+        expected = self.frames[self.position]
+        difference = _difference(_comparable(expected.json()), _comparable(sent))
+        if difference:
+            return [self._miss(f"Client event #{self.position + 1} differs from the recording: {difference}")]
+        self.position += 1
+        return self._server_events(expected.offset_ms)
+
+    def _miss(self, message: str) -> dict[str, Any]:
+        self.misses.append(message)
+        return {"type": "error", "event_id": f"event_miss{len(self.misses)}", "error": {"type": "invalid_request_error", "code": "cassette_miss", "message": message, "param": None, "event_id": None}}

@@ -52,6 +52,8 @@ class ReplayServer(LoopbackServer):
         self.pacing = pacing
         """Scale for recorded event offsets: ``1.0`` replays the recorded timing, ``None`` as fast as possible."""
         self.misses: list[str] = []
+        self.sessions: list[Any] = []
+        """The Realtime sessions served (each with the ``misses`` its client caused)."""
 
     @property
     def url(self) -> str:
@@ -66,6 +68,19 @@ class ReplayServer(LoopbackServer):
         if interaction is None:
             return None, self._miss(f"No recorded answer for {request.method} {request.target} in {self.source}.\n{self.index.explain_miss(recorded)}")
         return None, self._reply(interaction.response)
+
+    def _websocket(self, request: AppRequest) -> Reply | tuple[Any, Any, Any]:
+        """A recorded Realtime session, served to any client (its events matched as the in-process
+        replay matches them; a difference is an ``error`` event and a miss of this server)."""
+        from ._live_sessions import ReplayedSession
+
+        recorded = RecordedRequest(request.method, request.target, list(request.headers.items()), b"")
+        interaction = self.index.find(recorded)
+        if interaction is None or interaction.response.frames is None:
+            return self._miss(f"No recorded Realtime session for {request.target} in {self.source}.\n{self.index.explain_miss(recorded)}")
+        session = ReplayedSession(interaction.response.frames, self.pacing)
+        self.sessions.append(session)
+        return session, None, None
 
     def _miss(self, message: str) -> Reply:
         self.misses.append(message)
