@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import struct
+import time
 from typing import Any, Iterator
 
 import pytest
@@ -194,8 +195,6 @@ def test_faults_in_a_session(openai_server: MockServer) -> None:
     assert [e.error.code for e in errors] == ["rate_limit_exceeded"] and events[-1].type == "response.done"  # the session went on
     openai_server.fault("GET /realtime", Stall(after_events=4, seconds=0.3))
     with client.realtime.connect(model="gpt-realtime") as connection:
-        import time
-
         started = time.monotonic()
         assert _drive(connection)[-1].type == "response.done" and time.monotonic() - started >= 0.3
     openai_server.fault("GET /realtime", ByteByByte())
@@ -306,3 +305,29 @@ def test_a_recorded_session_is_served_over_the_wire_to_any_client(tmp_path: Any,
             miss = connection.recv()
         assert miss.type == "error" and miss.error.code == "cassette_miss" and "differs from the recording" in miss.error.message
     assert replay.sessions[-1].misses
+
+
+@pytest.mark.parametrize("which", ["openai_urllib3", "openai"])
+def test_the_recording_proxy_records_any_clients_session(tmp_path: Any, which: str) -> None:
+    from openai_harness.cassettes import load_cassette, use_cassette
+    from openai_harness.cassettes._replay import RecordingProxy, ReplayServer
+
+    module = _module(which)
+    path = tmp_path / "proxied.yaml"
+    key = "sk-proj-" + "P0o9I8u7" * 5
+    with MockServer() as server, RecordingProxy(server.root_url, path) as proxy:
+        recorded = _text_turn(module.OpenAI(api_key=key, base_url=proxy.url, max_retries=0))
+        deadline = time.monotonic() + 5
+        while not path.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)  # written when the session has ended on both sides
+        proxy.check()
+    assert recorded == "You said: hello"
+    assert key not in path.read_text()
+    frames = load_cassette(path)[0].response.frames
+    assert frames is not None and frames[0].sender == "server" and frames[0].json()["type"] == "session.created"
+    offsets = [frame.offset_ms or 0 for frame in frames]
+    assert offsets == sorted(offsets)
+    with ReplayServer(path) as replay:
+        assert _text_turn(module.OpenAI(api_key=key, base_url=replay.url, max_retries=0)) == recorded
+    with use_cassette(path):
+        assert _text_turn(openai_urllib3.OpenAI(api_key=key, base_url="http://127.0.0.1:9/v1", max_retries=0)) == recorded

@@ -244,3 +244,112 @@ class ReplayedSession:
     def _miss(self, message: str) -> dict[str, Any]:
         self.misses.append(message)
         return {"type": "error", "event_id": f"event_miss{len(self.misses)}", "error": {"type": "invalid_request_error", "code": "cassette_miss", "message": message, "param": None, "event_id": None}}
+
+
+class RelayedSession:
+    """A client's session relayed to the upstream and recorded as it goes (the recording proxy's
+    WebSocket endpoint): client events are forwarded as they come, the upstream's as they arrive,
+    each stamped with its offset; ``on_end(frames, clean)`` gets the session once either side ends it."""
+
+    def __init__(self, sock: Any, ws: Any, pending: list[Any], on_end: Callable[[list[Frame], bool], None]) -> None:
+        import threading
+
+        self.sock = sock
+        self.ws = ws
+        self.pending = pending
+        self.on_end = on_end
+        self.frames: list[Frame] = []
+        self.started = time.monotonic()
+        self.lock = threading.Lock()
+        self.finished = False
+        self._send: Callable[[Any], None] | None = None
+        self._close: Callable[[int, str], None] | None = None
+
+    def _offset(self) -> float:
+        return round((time.monotonic() - self.started) * 1000.0, 1)
+
+    def attach(self, send: Callable[[Any], None], close: Callable[[int, str], None]) -> None:
+        import threading
+
+        self._send, self._close = send, close
+        threading.Thread(target=self._pump, name="openai-harness-relay", daemon=True).start()
+
+    def opening(self) -> list[dict[str, Any]]:
+        return []  # the upstream's events arrive through the pump
+
+    def handle(self, text: str) -> list[dict[str, Any]]:
+        from wsproto.events import TextMessage
+
+        with self.lock:
+            self.frames.append(Frame("client", text, self._offset()))
+            try:
+                self.sock.sendall(self.ws.send(TextMessage(data=text)))
+            except OSError:
+                pass  # the upstream is gone; the pump ends the session
+        return []
+
+    def _pump(self) -> None:
+        from wsproto.events import CloseConnection, Ping, TextMessage
+
+        parts: list[str] = []
+        clean = False
+        try:
+            frames = list(self.pending)
+            while True:
+                for frame in frames:
+                    if isinstance(frame, TextMessage):
+                        parts.append(frame.data)
+                        if frame.message_finished:
+                            text, parts = "".join(parts), []
+                            with self.lock:
+                                self.frames.append(Frame("server", text, self._offset()))
+                            assert self._send is not None
+                            self._send(text)
+                    elif isinstance(frame, Ping):
+                        with self.lock:
+                            self.sock.sendall(self.ws.send(frame.response()))
+                    elif isinstance(frame, CloseConnection):
+                        clean = frame.code in (1000, 1001)
+                        with self.lock:
+                            try:
+                                self.sock.sendall(self.ws.send(frame.response()))
+                            except Exception:
+                                pass
+                        assert self._close is not None
+                        self._close(frame.code, frame.reason or "")
+                        return
+                data = self.sock.recv(65536)
+                if not data:
+                    assert self._close is not None
+                    self._close(1011, "the upstream dropped the connection")
+                    return
+                self.ws.receive_data(data)
+                frames = list(self.ws.events())
+        except Exception:
+            if self._close is not None:
+                self._close(1011, "the upstream connection failed")
+        finally:
+            self._finish(clean)
+
+    def ended(self) -> None:
+        """The client side ended: close the upstream too."""
+        from wsproto.events import CloseConnection
+
+        with self.lock:
+            try:
+                self.sock.sendall(self.ws.send(CloseConnection(code=1000)))
+            except Exception:
+                pass
+        self._finish(True)
+
+    def _finish(self, clean: bool) -> None:
+        with self.lock:
+            if self.finished:
+                return
+            self.finished = True
+            frames = list(self.frames)
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+        self.on_end(frames, clean)

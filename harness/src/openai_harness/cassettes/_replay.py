@@ -186,6 +186,30 @@ class RecordingProxy(LoopbackServer):
             return None, _refusal(error)
         return None, Reply(upstream.status, response_headers, recorded.body)
 
+    def _websocket(self, request: AppRequest) -> Reply | tuple[Any, Any, Any]:
+        """A Realtime session relayed to the upstream and recorded, both directions with their
+        arrival offsets (written when it ends, scrubbed and secret-checked like the rest)."""
+        from ..server._websocket import connect_upstream
+        from ._live_sessions import RelayedSession
+
+        url = self._upstream_url(request.target)
+        if url is None:
+            return error_reply(400, f"The recording proxy forwards paths under its upstream only, got the request target {request.target[:200]!r}.", code="invalid_target")
+        headers = [(name, value) for name, value in request.headers.items() if name.lower() not in _HOP_BY_HOP and not name.lower().startswith("sec-websocket")]
+        try:
+            sock, ws, pending = connect_upstream("ws" + url[4:], headers)
+        except (OSError, ConnectionError) as error:
+            return error_reply(502, f"The recording proxy could not open the session upstream: {error}", type="server_error", code="upstream_unreachable")
+        recorded_request = RecordedRequest("GET", self.record_as + request.target, headers, b"")
+
+        def on_end(frames: list[Any], clean: bool) -> None:
+            try:
+                self._save(Interaction(recorded_request, RecordedResponse(101, "Switching Protocols", [], frames=frames, cut=not clean)))
+            except CassetteSecretError:
+                pass  # kept by _save for check()
+
+        return RelayedSession(sock, ws, pending, on_end), None, None
+
     def _relay_events(self, upstream: Any, recorded: RecordedResponse, request: RecordedRequest, body: StreamBody) -> Iterator[bytes]:
         from openai_urllib3 import SSEDecoder
 

@@ -13,7 +13,7 @@ import threading
 import time
 from typing import Any, NoReturn, Protocol
 
-__all__ = ["WebSocketSession", "accept_token", "serve_websocket"]
+__all__ = ["WebSocketSession", "accept_token", "connect_upstream", "serve_websocket"]
 
 _GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 _RECV = 65536
@@ -116,20 +116,33 @@ def serve_websocket(
     wire = _MessageWire(sock, ws, stop)
     pieces = _MessageWire(sock, ws, stop, fragment=True)
     sent = 0
+    writing = threading.Lock()  # a relaying session sends from its own thread too
 
-    def send(event: dict[str, Any]) -> None:
+    def send(event: dict[str, Any] | str) -> None:
         nonlocal sent
-        if fault is not None and sent == getattr(fault, "after_events", None):
-            fault.at_event(wire, _ErrorEvents(), sent)
-        if log is not None:
-            log.add("server", event)
-        if fault is None:
-            sock.sendall(ws.send(TextMessage(data=json.dumps(event, separators=(",", ":"), ensure_ascii=False))))
-        else:
-            fault.transmit(pieces, json.dumps(event, separators=(",", ":")).encode("ascii"))
-            sock.sendall(ws.send(TextMessage(data="", message_finished=True)))
-        sent += 1
+        with writing:
+            if fault is not None and sent == getattr(fault, "after_events", None):
+                fault.at_event(wire, _ErrorEvents(), sent)
+            if log is not None:
+                log.add("server", event)
+            text = event if isinstance(event, str) else json.dumps(event, separators=(",", ":"), ensure_ascii=fault is not None)
+            if fault is None:
+                sock.sendall(ws.send(TextMessage(data=text)))
+            else:
+                fault.transmit(pieces, text.encode("utf-8"))
+                sock.sendall(ws.send(TextMessage(data="", message_finished=True)))
+            sent += 1
 
+    def close(code: int, reason: str) -> None:
+        with writing:
+            try:
+                sock.sendall(ws.send(CloseConnection(code=code, reason=reason)))
+            except Exception:
+                pass
+
+    attach = getattr(session, "attach", None)
+    if attach is not None:
+        attach(send, close)  # a session that pushes (a relay) sends as its events arrive
     try:
         for event in session.opening():
             send(event)
@@ -161,7 +174,11 @@ def serve_websocket(
                 elif isinstance(frame, Ping):
                     sock.sendall(ws.send(frame.response()))
                 elif isinstance(frame, CloseConnection):
-                    sock.sendall(ws.send(frame.response()))
+                    with writing:
+                        try:
+                            sock.sendall(ws.send(frame.response()))
+                        except Exception:
+                            pass  # the session had closed first: this is the client's answer
                     return
             sock.settimeout(min(idle_timeout, 0.5))
             deadline = time.monotonic() + idle_timeout
@@ -178,3 +195,41 @@ def serve_websocket(
                 return
     except (OSError, _Done):
         return
+    finally:
+        ended = getattr(session, "ended", None)
+        if ended is not None:
+            ended()
+
+
+def connect_upstream(url: str, headers: list[tuple[str, str]], *, timeout: float = 10.0) -> tuple[socket.socket, Any, list[Any]]:
+    """Open a WebSocket to ``url`` (``ws://`` or ``wss://``) with ``headers``: the socket, the
+    wsproto connection and the frames that came with the handshake. A refusal is ``ConnectionError``
+    naming the status."""
+    import ssl
+    from urllib.parse import urlsplit
+
+    from wsproto import ConnectionType, WSConnection
+    from wsproto.events import AcceptConnection, RejectConnection, Request
+
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    sock = socket.create_connection((host, parts.port or (443 if parts.scheme == "wss" else 80)), timeout=timeout)
+    if parts.scheme == "wss":
+        sock = ssl.create_default_context().wrap_socket(sock, server_hostname=host)
+    ws = WSConnection(ConnectionType.CLIENT)
+    extra = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in headers]
+    sock.sendall(ws.send(Request(host=parts.netloc, target=parts.path + (f"?{parts.query}" if parts.query else ""), extra_headers=extra)))
+    while True:
+        data = sock.recv(_RECV)
+        if not data:
+            sock.close()
+            raise ConnectionError(f"{url} closed the connection during the WebSocket handshake")
+        ws.receive_data(data)
+        events = list(ws.events())
+        for index, event in enumerate(events):
+            if isinstance(event, AcceptConnection):
+                sock.settimeout(None)
+                return sock, ws, events[index + 1 :]
+            if isinstance(event, RejectConnection):
+                sock.close()
+                raise ConnectionError(f"{url} refused the WebSocket upgrade with HTTP {event.status_code}")
