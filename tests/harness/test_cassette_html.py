@@ -116,3 +116,31 @@ def test_a_page_for_a_cassette_without_timing_says_so(tmp_path: pathlib.Path) ->
 def test_show_html_takes_one_cassette() -> None:
     result = subprocess.run([sys.executable, "-m", "openai_harness", "cassette", "show", "--html", "a.yaml", "b.yaml"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "one file" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_realtime_session_is_drawn_as_a_timeline_of_both_directions(tmp_path: pathlib.Path) -> None:
+    from openai_harness.cassettes import use_cassette
+
+    cassette = tmp_path / "realtime.yaml"
+    with MockServer() as server, use_cassette(cassette, record_mode="once"):
+        client = OpenAI(api_key=KEY, base_url=server.url, max_retries=0, trust_env=False)
+        with client.realtime.connect(model="gpt-realtime") as connection:
+            connection.recv()
+            connection.session.update(session={"type": "realtime", "output_modalities": ["text"]})
+            connection.conversation.item.create(item={"type": "message", "role": "user", "content": [{"type": "input_text", "text": "Hi there"}]})
+            connection.response.create()
+            for event in connection:
+                if event.type == "response.done":
+                    break
+    shown = subprocess.run([sys.executable, "-m", "openai_harness", "cassette", "show", str(cassette)], capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0 and "WebSocket session:" in shown.stdout and "(3 from the client)" in shown.stdout
+    page = tmp_path / "realtime.html"
+    cli = subprocess.run([sys.executable, "-m", "openai_harness", "cassette", "show", "--html", str(cassette), "-o", str(page)], capture_output=True, text=True, timeout=60)
+    assert cli.returncode == 0, cli.stderr
+    reader = _Text()
+    reader.feed(rendered(page, tmp_path))
+    text = " ".join(reader.parts)
+    assert "#0 GET /v1/realtime" in text and "-> 101" in text
+    assert "Hi there" in text and "You said: Hi there" in text
+    assert "messages (WebSocket session: server above, client below)" in text
+    assert "client: response.create" in text and "server: response.done" in text

@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from .cassettes import Event, Interaction
+from .cassettes._model import Frame
 
 __all__ = ["cassette_page", "exchange_summary"]
 
@@ -173,6 +174,37 @@ def _event_label(event: Event) -> str:
     return event.event or "event"
 
 
+def _session_summary(frames: list[Frame], cut: bool) -> dict[str, Any]:
+    """A Realtime session as the page draws it: what the user said, what came back, and the
+    messages of both directions on one timeline."""
+    prompt: list[dict[str, Any]] = []
+    text: list[str] = []
+    calls: list[dict[str, str]] = []
+    error = None
+    labels = []
+    for frame in frames:
+        event = frame.json()
+        kind = str(event.get("type")) if isinstance(event, dict) else frame.data[:40]
+        labels.append({"offset_ms": frame.offset_ms, "label": f"{frame.sender}: {kind}", "sender": frame.sender})
+        if not isinstance(event, dict):
+            continue
+        if frame.sender == "client" and kind == "conversation.item.create":
+            item = event.get("item") or {}
+            if item.get("type") == "message":
+                prompt.append({"role": str(item.get("role", "user")), "text": _clip(_content_text(item.get("content"))), "tool_calls": []})
+        elif kind in ("response.output_text.delta", "response.output_audio_transcript.delta"):
+            text.append(str(event.get("delta", "")))
+        elif kind == "response.function_call_arguments.done":
+            calls.append(_tool_call(event.get("name"), event.get("arguments")))
+        elif kind == "error" and isinstance(event.get("error"), dict):
+            error = str(event["error"].get("message", ""))
+    timed = bool(frames) and all(frame.offset_ms is not None for frame in frames)
+    answer: dict[str, Any] = {"text": _clip("".join(text)), "tool_calls": calls}
+    if error:
+        answer["error"] = error
+    return {"prompt": prompt, "answer": answer, "stream": {"timed": timed, "cut": cut, "events": labels, "session": True}}
+
+
 def exchange_summary(number: int, interaction: Interaction) -> dict[str, Any]:
     """One exchange as the page draws it (plain JSON-able data)."""
     request, response = interaction.request, interaction.response
@@ -185,7 +217,9 @@ def exchange_summary(number: int, interaction: Interaction) -> dict[str, Any]:
         "model": str(body.get("model")) if isinstance(body, dict) and body.get("model") is not None else None,
         "prompt": _prompt(body),
     }
-    if response.events is not None:
+    if response.frames is not None:
+        summary.update(_session_summary(response.frames, response.cut))
+    elif response.events is not None:
         offsets = [event.offset_ms for event in response.events]
         timed = all(offset is not None for offset in offsets) and bool(offsets)
         summary["stream"] = {
@@ -238,6 +272,7 @@ h1 { font-size: 1.3em; }
 .error { color: #b00020; font-weight: 600; }
 .timeline { position: relative; height: 34px; margin: 0.6em 0 0.2em; border-bottom: 2px solid #888; }
 .tick { position: absolute; bottom: 0; width: 2px; height: 22px; background: #3465d9; }
+.tick.client { height: 12px; background: #c07a00; }
 .cut { position: absolute; bottom: -4px; height: 34px; width: 3px; background: #b00020; }
 .cut-label { color: #b00020; font-weight: 600; }
 .axis { font-size: 0.8em; color: #666; display: flex; justify-content: space-between; }
@@ -273,7 +308,7 @@ function timeline(stream) {
   const line = el("div", "timeline");
   events.forEach((event, index) => {
     const at = stream.timed ? event.offset_ms : index;
-    const tick = el("div", "tick");
+    const tick = el("div", event.sender === "client" ? "tick client" : "tick");
     tick.style.left = (100 * at / span).toFixed(2) + "%";
     tick.title = (stream.timed ? event.offset_ms.toFixed(1) + " ms: " : "") + event.label;
     line.appendChild(tick);
@@ -287,7 +322,8 @@ function timeline(stream) {
   wrap.appendChild(line);
   const axis = el("div", "axis");
   axis.appendChild(el("span", "", stream.timed ? "0 ms" : "first event"));
-  axis.appendChild(el("span", "", events.length + " events" + (stream.timed ? " over " + span.toFixed(0) + " ms" : " (no timing recorded)")));
+  const noun = stream.session ? " messages (WebSocket session: server above, client below)" : " events";
+  axis.appendChild(el("span", "", events.length + noun + (stream.timed ? " over " + span.toFixed(0) + " ms" : " (no timing recorded)")));
   wrap.appendChild(axis);
   if (stream.cut) wrap.appendChild(el("div", "cut-label", "Stream cut after " + events.length + " events: the recording ends without the stream's end"));
   const details = el("details");

@@ -138,7 +138,12 @@ def _show(args: argparse.Namespace) -> int:
             summary = ""
             if isinstance(body, dict):
                 summary = " ".join(f"{k}={json.dumps(body[k])[:40]}" for k in ("model", "stream") if k in body)
-            if response.events is not None:
+            if response.frames is not None:
+                offsets = [f.offset_ms for f in response.frames if f.offset_ms is not None]
+                span = f" over {offsets[-1]:.0f} ms" if offsets else ""
+                sent = sum(1 for f in response.frames if f.sender == "client")
+                outcome = f"WebSocket session: {len(response.frames)} messages ({sent} from the client){span}{' (dropped)' if response.cut else ''}"
+            elif response.events is not None:
                 offsets = [e.offset_ms for e in response.events if e.offset_ms is not None]
                 span = f" over {offsets[-1]:.0f} ms" if offsets else ""
                 outcome = f"{len(response.events)} events{span}{' (cut)' if response.cut else ''}"
