@@ -331,3 +331,52 @@ def test_the_recording_proxy_records_any_clients_session(tmp_path: Any, which: s
         assert _text_turn(module.OpenAI(api_key=key, base_url=replay.url, max_retries=0)) == recorded
     with use_cassette(path):
         assert _text_turn(openai_urllib3.OpenAI(api_key=key, base_url="http://127.0.0.1:9/v1", max_retries=0)) == recorded
+
+
+def test_a_session_crosses_an_http_proxy_through_a_connect_tunnel(openai_server: MockServer) -> None:
+    """The proxy here is a real loopback CONNECT proxy that sends every tunnel to the mock server:
+    the client could not reach the unresolvable host without it."""
+    import socket
+    import threading
+
+    targets: list[str] = []
+    listener = socket.create_server(("127.0.0.1", 0))
+    upstream = ("127.0.0.1", openai_server.port)
+
+    def pump(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):
+                try:
+                    end.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def serve() -> None:
+        while True:
+            try:
+                client_sock, _ = listener.accept()
+            except OSError:
+                return
+            head = b""
+            while b"\r\n\r\n" not in head:
+                head += client_sock.recv(1)
+            first = head.split(b"\r\n", 1)[0].decode()
+            targets.append(first + ("|auth" if b"Proxy-Authorization: Basic dXNlcjpwYXNz" in head else ""))
+            server_sock = socket.create_connection(upstream)
+            client_sock.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            threading.Thread(target=pump, args=(client_sock, server_sock), daemon=True).start()
+            threading.Thread(target=pump, args=(server_sock, client_sock), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        proxy = f"http://user:pass@127.0.0.1:{listener.getsockname()[1]}"
+        client = openai_urllib3.OpenAI(api_key="sk-x", base_url="http://realtime.example.invalid/v1", proxy=proxy, trust_env=False, max_retries=0)
+        assert _text_turn(client) == "You said: hello"
+        assert targets == ["CONNECT realtime.example.invalid:80 HTTP/1.1|auth"]
+    finally:
+        listener.close()

@@ -12,7 +12,7 @@
 
 Frames go through wsproto (the h11 family's sans-I/O WebSocket library; ``pip install
 'openai-urllib3[realtime]'``) on a socket this module opens with the client's base URL, headers,
-credentials, CA file and connect/read timeouts; a failure to connect or a dropped connection is an
+credentials, CA file, proxy (a ``CONNECT`` tunnel) and connect/read timeouts; a failure to connect or a dropped connection is an
 ``APIConnectionError``, a refused upgrade the ``APIStatusError`` its status implies.
 """
 
@@ -225,6 +225,37 @@ class _Ended(APIConnectionError):
         self.close_reason = reason
 
 
+def _tunnel(proxy: str, host: str, port: int, timeout: float | None, request: Request) -> socket.socket:
+    """A socket to ``host:port`` through the HTTP proxy's ``CONNECT`` tunnel (the way WebSockets
+    cross proxies), with its credentials when the proxy URL carries them."""
+    import base64
+
+    parts = urlsplit(proxy)
+    if parts.scheme not in ("http", ""):
+        raise APIConnectionError(f"Realtime sessions cross HTTP proxies only (CONNECT); the proxy is {parts.scheme}://", request=request)
+    sock = socket.create_connection((parts.hostname or "", parts.port or 80), timeout=timeout)
+    lines = [f"CONNECT {host}:{port} HTTP/1.1", f"Host: {host}:{port}"]
+    if parts.username is not None:
+        from urllib.parse import unquote
+
+        secret = base64.b64encode(f"{unquote(parts.username)}:{unquote(parts.password or '')}".encode()).decode("ascii")
+        lines.append(f"Proxy-Authorization: Basic {secret}")
+    sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+    head = b""
+    while b"\r\n\r\n" not in head:
+        data = sock.recv(1)  # byte by byte: nothing of the tunnel's own bytes is read past the head
+        if not data or len(head) > 65536:
+            sock.close()
+            raise APIConnectionError("The proxy closed the connection before answering CONNECT.", request=request)
+        head += data
+    status_line = head.split(b"\r\n", 1)[0].decode("latin-1")
+    fields = status_line.split(" ", 2)
+    if len(fields) < 2 or fields[1] != "200":
+        sock.close()
+        raise APIConnectionError(f"The proxy refused the tunnel to {host}:{port}: {status_line}", request=request)
+    return sock
+
+
 class RealtimeConnectionManager:
     """What ``client.realtime.connect(...)`` returns: connects on ``__enter__`` (or :meth:`enter`)."""
 
@@ -282,8 +313,13 @@ class RealtimeConnectionManager:
         parts = urlsplit(url)
         host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "wss" else 80)
         timeout = self._client._config.timeout
+        proxy_for = getattr(self._client.transport, "proxy_url_for", None)
+        proxy = proxy_for(request.url) if proxy_for is not None else None
         try:
-            sock = socket.create_connection((host, port), timeout=timeout.connect if timeout is not None else None)
+            if proxy is not None:
+                sock = _tunnel(proxy, host, port, timeout.connect if timeout is not None else None, request)
+            else:
+                sock = socket.create_connection((host, port), timeout=timeout.connect if timeout is not None else None)
             if parts.scheme == "wss":
                 context = ssl.create_default_context(cafile=getattr(self._client.transport, "ca_certs", None))  # the client's CA file, as HTTPS uses
                 sock = context.wrap_socket(sock, server_hostname=host)
