@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import errno
 import socket
+import ssl
 import threading
 import time
 import traceback
@@ -64,6 +65,9 @@ class LoopbackServer:
         self._connections_lock = threading.Lock()
         self.connections_accepted = 0
         """How many client connections the server has accepted since it started."""
+        self.ssl_context: ssl.SSLContext | None = None
+        """Set (a server-side context with its certificate) to serve HTTPS and ``wss://`` (for clients
+        that insist on TLS, such as the Node SDK's Realtime client); ``None``: plain HTTP."""
         self.access_log: Callable[[str], None] | None = None
         """Called with one line per request answered (method, target with credentials redacted,
         status or fault, milliseconds); the commands print these unless ``-q``."""
@@ -126,9 +130,9 @@ class LoopbackServer:
 
     @property
     def root_url(self) -> str:
-        """``http://127.0.0.1:PORT``."""
+        """``http://127.0.0.1:PORT`` (``https://`` with an :attr:`ssl_context`)."""
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return f"{'https' if self.ssl_context is not None else 'http'}://{host}:{self.port}"
 
     @property
     def url(self) -> str:

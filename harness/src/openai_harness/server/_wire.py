@@ -299,6 +299,15 @@ def _access_line(request: AppRequest, fault: Fault | None, reply: Reply, started
 
 
 def serve_connection(sock: socket.socket, server: LoopbackServer) -> None:
+    context = server.ssl_context
+    if context is not None:
+        # The TLS handshake happens here, on the connection's own thread, within the header timeout.
+        try:
+            sock.settimeout(server.limits.header_timeout)
+            sock = context.wrap_socket(sock, server_side=True)
+        except (OSError, ValueError):
+            sock.close()
+            return
     _ConnectionHandler(sock, server).run()
 
 

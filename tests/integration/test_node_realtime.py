@@ -1,0 +1,63 @@
+"""The official Node SDK's Realtime client (``OpenAIRealtimeWS``) against the mock server: it
+insists on ``wss://``, so the server serves TLS with a certificate made for the test. Skips, saying
+why, where Node, its packages (``.ci/run`` installs ``tests/node``) or openssl are missing."""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import shutil
+import ssl
+import subprocess
+
+import pytest
+
+from openai_harness import MockServer
+
+NODE_DIR = pathlib.Path(__file__).resolve().parents[1] / "node"
+
+
+def _certificate(tmp_path: pathlib.Path) -> tuple[pathlib.Path, pathlib.Path]:
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("no openssl to make the test's certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    made = subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if made.returncode != 0:
+        pytest.skip(f"openssl could not make a certificate: {made.stderr[-300:]}")
+    return cert, key
+
+
+def test_the_node_sdk_runs_a_realtime_turn(tmp_path: pathlib.Path) -> None:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("no Node.js installed")
+    if not (NODE_DIR / "node_modules" / "openai").is_dir() or not (NODE_DIR / "node_modules" / "ws").is_dir():
+        pytest.skip(f"the Node SDK is not installed: npm install --prefix {NODE_DIR} (.ci/run does)")
+    cert, key = _certificate(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    server = MockServer()
+    server.ssl_context = context
+    with server:
+        assert server.url.startswith("https://")
+        result = subprocess.run(
+            [node, str(NODE_DIR / "realtime_turn.mjs"), server.url],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "NODE_EXTRA_CA_CERTS": str(cert), "HOME": str(tmp_path)},
+            cwd=NODE_DIR,
+        )
+        server.check()
+    assert result.returncode == 0, result.stdout + result.stderr[-2000:]
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answer["text"] == "You said: hello from node"
+    assert answer["kinds"][0] == "session.created" and "response.done" in answer["kinds"]
+    assert server.journal.last().route == "GET /realtime"
