@@ -380,3 +380,34 @@ def test_a_session_crosses_an_http_proxy_through_a_connect_tunnel(openai_server:
         assert targets == ["CONNECT realtime.example.invalid:80 HTTP/1.1|auth"]
     finally:
         listener.close()
+
+
+def test_the_official_sdk_sees_each_fault(openai_server: MockServer) -> None:
+    """The same faults through the official SDK: it reports them with its WebSocket library's errors."""
+    module = _module("openai")
+    closed = pytest.importorskip("websockets.exceptions")
+    from openai_harness import ByteByByte, Close, MalformedEvent, Status, StreamCut, StreamError
+
+    client = module.OpenAI(api_key="sk-x", base_url=openai_server.url, max_retries=0)
+
+    def session() -> list[Any]:
+        with client.realtime.connect(model="gpt-realtime") as connection:
+            return _drive(connection)
+
+    openai_server.fault("GET /realtime", StreamCut(after_events=5))
+    with pytest.raises(closed.ConnectionClosedError, match="no close frame"):
+        session()
+    openai_server.fault("GET /realtime", Close(after_events=5, code=1011, reason="overloaded"))
+    with pytest.raises(closed.ConnectionClosedError, match="1011.*overloaded"):
+        session()
+    openai_server.fault("GET /realtime", StreamError(after_events=3, code="rate_limit_exceeded"))
+    events = session()
+    assert [e.error.code for e in events if e.type == "error"] == ["rate_limit_exceeded"] and events[-1].type == "response.done"
+    openai_server.fault("GET /realtime", ByteByByte())
+    assert "".join(e.delta for e in session() if e.type == "response.output_text.delta") == "You said: tell me"
+    openai_server.fault("GET /realtime", MalformedEvent(after_events=0))
+    with pytest.raises(ValueError), client.realtime.connect(model="gpt-realtime") as connection:  # the official SDK lets the JSON error through
+        connection.recv()
+    openai_server.fault("GET /realtime", Status(429))
+    with pytest.raises(closed.InvalidStatus, match="429"):
+        session()
