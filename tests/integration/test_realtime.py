@@ -398,7 +398,7 @@ def test_the_official_sdk_sees_each_fault(openai_server: MockServer) -> None:
     with pytest.raises(closed.ConnectionClosedError, match="no close frame"):
         session()
     openai_server.fault("GET /realtime", Close(after_events=5, code=1011, reason="overloaded"))
-    with pytest.raises(closed.ConnectionClosedError, match="1011.*overloaded"):
+    with pytest.raises(closed.ConnectionClosedError, match=r"1011.*overloaded"):
         session()
     openai_server.fault("GET /realtime", StreamError(after_events=3, code="rate_limit_exceeded"))
     events = session()
