@@ -411,3 +411,11 @@ def test_the_official_sdk_sees_each_fault(openai_server: MockServer) -> None:
     openai_server.fault("GET /realtime", Status(429))
     with pytest.raises(closed.InvalidStatus, match="429"):
         session()
+
+
+def test_websocket_base_url_and_settings_survive_copies(openai_server: MockServer) -> None:
+    client = openai_urllib3.OpenAI(api_key="sk-x", base_url="http://api.example.invalid/v1", websocket_base_url=openai_server.url.replace("http", "ws", 1), webhook_secret="whsec_abc")
+    copy = client.with_options(max_retries=0)
+    assert copy.webhook_secret == "whsec_abc" and copy.websocket_base_url == client.websocket_base_url
+    with copy.realtime.connect(model="gpt-realtime") as connection:  # sessions open at websocket_base_url
+        assert connection.recv().type == "session.created"

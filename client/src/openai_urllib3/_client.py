@@ -108,6 +108,7 @@ class OpenAI(ResourcesMixin):
         random: Callable[[], float] | None = None,
         clock: Callable[[], float] = time.time,
         webhook_secret: str | None = None,
+        websocket_base_url: str | None = None,
     ) -> None:
         """Create a client.
 
@@ -116,9 +117,11 @@ class OpenAI(ResourcesMixin):
         environment variables. ``sleep``, ``random`` and ``clock`` drive retry backoff and
         exist so tests never wait. A response body (or one stream event) larger than
         ``max_response_bytes`` (1 GiB; ``None`` for no limit) raises ``ResponseTooLargeError``.
+        ``websocket_base_url`` is where Realtime sessions open (default: the base URL, as ``ws(s)://``).
         """
         environ = os.environ if trust_env else {}
         self.webhook_secret = webhook_secret or environ.get("OPENAI_WEBHOOK_SECRET")
+        self.websocket_base_url = websocket_base_url
         if api_key is None:
             api_key = environ.get("OPENAI_API_KEY")
         if not api_key:
@@ -270,7 +273,7 @@ class OpenAI(ResourcesMixin):
         copy = object.__new__(type(self))
         # Private state (the transport, subclass settings) is shared; cached resources are not,
         # since they are bound to the client that made them.
-        copy.__dict__.update({k: v for k, v in self.__dict__.items() if k.startswith("_") and k != "_config"})
+        copy.__dict__.update({k: v for k, v in self.__dict__.items() if (k.startswith("_") and k != "_config") or k in _SETTINGS})
         provider = old.api_key_provider if api_key is None else api_key if callable(api_key) else None
         copy._config = copy._build_config(
             api_key=(old.api_key if api_key is None else api_key) if provider is None else _key_from(provider),
@@ -495,6 +498,9 @@ class OpenAI(ResourcesMixin):
 
 
 _C = TypeVar("_C", bound=OpenAI)
+
+# Public settings a copy keeps (other public attributes are cached resources, bound to their client).
+_SETTINGS = frozenset({"webhook_secret", "websocket_base_url", "api_version"})
 
 
 def _check_options(options: Mapping[str, Any]) -> RequestOptions:

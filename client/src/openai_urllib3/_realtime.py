@@ -276,11 +276,12 @@ class RealtimeConnectionManager:
         if route is not None:
             base, query = route(self._model, query)
         else:
-            base = self._client._config.base_url
+            base = getattr(self._client, "websocket_base_url", None) or self._client._config.base_url
             if self._model is not None:
                 query["model"] = self._model
         scheme, rest = base.rstrip("/").split("://", 1)
-        url = f"{'wss' if scheme == 'https' else 'ws'}://{rest}/realtime"
+        secure = scheme in ("https", "wss")
+        url = f"{'wss' if secure else 'ws'}://{rest}/realtime"
         return url + ("?" + urlencode(query) if query else "")
 
     def _headers(self) -> Headers:
