@@ -61,3 +61,34 @@ def test_the_node_sdk_runs_a_realtime_turn(tmp_path: pathlib.Path) -> None:
     assert answer["text"] == "You said: hello from node"
     assert answer["kinds"][0] == "session.created" and "response.done" in answer["kinds"]
     assert server.journal.last().route == "GET /realtime"
+
+
+def test_serve_takes_a_certificate_and_refuses_half_of_one(tmp_path: pathlib.Path) -> None:
+    import sys
+    import time
+    import urllib.request
+
+    cert, key = _certificate(tmp_path)
+    refused = subprocess.run([sys.executable, "-m", "openai_harness", "serve", "--tls-cert", str(cert)], capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2 and "--tls-cert and --tls-key go together" in refused.stderr and "Traceback" not in refused.stderr
+    process = subprocess.Popen([sys.executable, "-m", "openai_harness", "serve", "--tls-cert", str(cert), "--tls-key", str(key), "-q"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        url = line.split(" at ", 1)[1].split()[0]
+        assert url.startswith("https://")
+        context = ssl.create_default_context(cafile=str(cert))
+        request = urllib.request.Request(url + "/models", headers={"Authorization": "Bearer sk-x"})
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with urllib.request.urlopen(request, context=context, timeout=5) as answer:  # loopback only
+                    assert answer.status == 200
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+    finally:
+        process.terminate()
+        process.wait(10)

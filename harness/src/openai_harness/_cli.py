@@ -19,6 +19,17 @@ def _serve(args: argparse.Namespace) -> int:
     server = MockServer(
         args.host, args.port, require_key=args.require_key, control_token=args.control_token, seed=args.seed, validation=args.validation, unknown_ids=args.unknown_ids, limits=limits
     )
+    if (args.tls_cert is None) != (args.tls_key is None):
+        raise ValueError("--tls-cert and --tls-key go together (a certificate and its private key, PEM)")
+    if args.tls_cert is not None:
+        import ssl
+
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        try:
+            context.load_cert_chain(args.tls_cert, args.tls_key)
+        except ssl.SSLError as error:
+            raise ValueError(f"the certificate {args.tls_cert} and key {args.tls_key} cannot be loaded: {error}") from None
+        server.ssl_context = context
     from ._cli_cassettes import print_access_log
 
     print_access_log(server, args)
@@ -58,6 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--validation", choices=["strict", "lenient", "off"], default="strict", help="how strictly requests are checked against the spec")
     serve.add_argument("--unknown-ids", choices=["faithful", "permissive"], default="faithful", help="404 for unknown IDs (faithful) or an invented object (permissive)")
     serve.add_argument("--state", default=None, metavar="FILE", help="start from this state: an export, or a seed (JSON or YAML)")
+    serve.add_argument("--tls-cert", default=None, metavar="PEM", help="serve HTTPS and wss:// with this certificate (with --tls-key), for clients that insist on TLS")
+    serve.add_argument("--tls-key", default=None, metavar="PEM", help="the certificate's private key")
     serve.add_argument("-q", "--quiet", action="store_true", help="no access-log line per request")
     serve.set_defaults(run=_serve)
     demo = commands.add_parser("demo", help="run a short session of the client against the mock server")
