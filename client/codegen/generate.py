@@ -20,6 +20,7 @@ if __package__ in (None, ""):
     __package__ = "codegen"
 
 from codegen.config import DERIVED_PACKAGES, EVENT_UNIONS, HELPER_TYPES
+from codegen.local_names import display_names
 from codegen.models import AliasDef, ModelBuilder, ParamBuilder, snake
 from codegen.naming import top_resource
 from codegen.official import Official, module_owns
@@ -117,6 +118,8 @@ def _types_files(
         for module, official_name in definition.aliases:
             if official_name not in locations or locations[official_name] != module:
                 contents[module].other_names.setdefault(official_name, definition.name)
+    display = _display_names(contents, {**models.preferred, **params.preferred})
+    paths = {key: f"{module}:{display.get(key, key)}" for key, module in locations.items()}
     packages = {""}
     for module in contents:
         parts = module.split(".")
@@ -125,26 +128,41 @@ def _types_files(
     if clash:
         raise SystemExit(f"modules that are also packages: {clash}")
     exports: dict[str, dict[str, str]] = {package: {} for package in packages}
-    for module, content in sorted(contents.items()):
-        package = module.rpartition(".")[0]
-        for name in [*(c.name for c in content.classes), *(d.name for d in content.dicts), *(a.name for a in content.aliases)]:
-            exports[package].setdefault(name, f"{module}:{name}")
-        for name, target in content.other_names.items():
-            if module_owns(module, name):
-                exports[package].setdefault(name, f"{locations[target]}:{target}")
+    index: dict[str, str] = {}
+    # A name two modules of a package define is the package's for the type that is called by it
+    # everywhere (the official one), not for one that is called by it only in its own module.
+    for rank in (0, 1):
+        for module, content in sorted(contents.items()):
+            package = module.rpartition(".")[0]
+            for key in [*(c.name for c in content.classes), *(d.name for d in content.dicts), *(a.name for a in content.aliases)]:
+                if (display.get(key, key) != key) == bool(rank):
+                    exports[package].setdefault(display.get(key, key), paths[key])
+                    index.setdefault(display.get(key, key), paths[key])
+            if rank == 0:
+                for name, target in content.other_names.items():
+                    if module_owns(module, name):
+                        exports[package].setdefault(name, paths[target])
     for module, (_source, names) in HELPER_TYPES.items():
         exports[module.rpartition(".")[0]].update({name: f"{module}:{name}" for name in names})
     for name, path in exports.get("shared", {}).items():
         exports[""].setdefault(name, path)  # the official SDK's shared types are importable from ``types``
-    files = {types_dir / (module.replace(".", "/") + ".py"): render_module(module, content, locations) for module, content in contents.items()}
+    files = {types_dir / (module.replace(".", "/") + ".py"): render_module(module, content, locations, display) for module, content in contents.items()}
     for package, names in exports.items():
         directory = types_dir / package.replace(".", "/") if package else types_dir
         files[directory / "__init__.py"] = render_package(package, names, index="_index" if not package else None)
-    files[types_dir / "_index.py"] = render_index({name: f"{module}:{name}" for name, module in locations.items()})
+    files[types_dir / "_index.py"] = render_index(index)
     files[types_dir / "_ref.py"] = render_ref_module()
     for module, (source, names) in HELPER_TYPES.items():
         files[types_dir / (module.replace(".", "/") + ".py")] = render_reexport(module, source, names)
-    return files, locations
+    return files, paths
+
+
+def _display_names(contents: dict[str, ModuleContent], preferred: dict[str, list[str]]) -> dict[str, str]:
+    """Key -> the name its module defines it under (see ``local_names``)."""
+    defined = {module: [*(c.name for c in content.classes), *(d.name for d in content.dicts)] for module, content in contents.items()}
+    taken = {module: {a.name for a in content.aliases} for module, content in contents.items()}
+    reserved = {module: dict(content.other_names) for module, content in contents.items()}
+    return display_names(defined, preferred, taken, reserved)
 
 
 def _build_listed(spec: Spec, official: Official, models: ModelBuilder, params: ParamBuilder) -> None:
@@ -178,12 +196,11 @@ def generate(spec_path: str | pathlib.Path, out: pathlib.Path, harness_out: path
         events[const] = models.resolve({"$ref": f"#/components/schemas/{schema}"}, schema, schema)
         event_roots.setdefault(group, []).append(events[const][0])
     types_dir = out / "types"
-    files, locations = _types_files(models, params, infos, event_roots, types_dir)
+    files, paths = _types_files(models, params, infos, event_roots, types_dir)
     for info in infos:
-        info.item_factory = info.item_factory and qualify_refs(info.item_factory, locations)
-        info.stream_factory = info.stream_factory and qualify_refs(info.stream_factory, locations)
-    events = {const: (expression, converter and qualify_refs(converter, locations)) for const, (expression, converter) in events.items()}
-    class_locations = param_locations = locations
+        info.item_factory = info.item_factory and qualify_refs(info.item_factory, paths)
+        info.stream_factory = info.stream_factory and qualify_refs(info.stream_factory, paths)
+    events = {const: (expression, converter and qualify_refs(converter, paths)) for const, (expression, converter) in events.items()}
     resources_dir = out / "resources"
     children: dict[str, list[str]] = defaultdict(list)
     all_resources = {info.resource for info in infos}
@@ -201,7 +218,7 @@ def generate(spec_path: str | pathlib.Path, out: pathlib.Path, harness_out: path
     tops = sorted({top_resource(resource) for resource in all_resources})
     for top in tops:
         top_infos = [info for info in infos if top_resource(info.resource) == top]
-        files[resources_dir / f"{top}.py"] = render_resource_module(top, top_infos, dict(children), class_locations, param_locations)
+        files[resources_dir / f"{top}.py"] = render_resource_module(top, top_infos, dict(children), paths)
     files[resources_dir / "_operations.py"] = render_operations(infos, events)
     files[resources_dir / "__init__.py"] = render_client_mixin(tops)
     for directory in (types_dir, resources_dir):

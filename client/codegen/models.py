@@ -185,6 +185,9 @@ class _Namer(_Walker):
         # places (a stream's events from three operations) is built once, not once per path.
         self._inline_by_where: dict[str, str] = {}
         self.aliases: dict[str, AliasDef] = aliases if aliases is not None else {}
+        # Key -> the names the type would have alone, best first, for the keys ``_unique`` had to
+        # number (or that lost their official name): its module may still have room for one.
+        self.preferred: dict[str, list[str]] = {}
 
     def _unique(self, name: str) -> str:
         candidate, number = name, 2
@@ -201,7 +204,10 @@ class _Namer(_Walker):
             return placement.name
         if placement.name is not None and placement.module is not None:
             placement.aliases.insert(0, (placement.module, placement.name))
-        return self._unique(default)
+        name = self._unique(default)
+        official = [placement.name] if placement.name is not None and placement.module is not None else []
+        self.preferred[name] = [*official, default]
+        return name
 
     def _owner_for(self, name: str, top_level: bool, placement: Placement) -> str:
         return name if top_level or placement.module is not None or not self._owners else self._owners[-1]

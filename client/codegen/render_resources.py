@@ -8,6 +8,7 @@ import textwrap
 from collections import defaultdict
 
 from .config import RESOURCE_BASES
+from .local_names import import_names, rename
 from .naming import class_name, top_resource
 from .operations import OpInfo
 from .render_types import HEADER
@@ -95,7 +96,7 @@ def _class(resource: str) -> str:
     return class_name(resource.replace(".", "_"))
 
 
-def render_resource_module(top: str, infos: list[OpInfo], children: dict[str, list[str]], class_locations: dict[str, str], param_locations: dict[str, str]) -> str:
+def render_resource_module(top: str, infos: list[OpInfo], children: dict[str, list[str]], paths: dict[str, str]) -> str:
     """``resources/<top>.py``: the operations of ``client.<top>`` and its sub-resources, typed, and a
     class per resource path whose methods call them."""
     resources = sorted({top} | {r for r in children if r == top or r.startswith(top + ".")} | {i.resource for i in infos}, key=lambda r: (r.count("."), r))
@@ -139,23 +140,17 @@ def render_resource_module(top: str, infos: list[OpInfo], children: dict[str, li
         lines.append("    from .._binary import BinaryResponse")
     for page in sorted(uses & {"CursorPage", "NextCursorPage", "PageNumberPage", "SyncPage"}):
         lines.append(f"    from .._pagination import {page}")
-    imports: list[tuple[str, str, str | None]] = []
-    resource_classes = {_class(r) for r in resources}
-    renamed = {name: f"{name}Model" for name in type_names if name in resource_classes}
-    for name in type_names:
-        if name in class_locations:
-            imports.append((class_locations[name], name, renamed.get(name)))
-    for name in param_names:
-        imports.append((param_locations[name], name, None))
-    for module, name, alias in sorted(imports):
-        lines.extend(import_line(f"..types.{module}", name, "    ", alias))
-    if renamed:
-        # A type with the name of a resource class is imported under another name.
-        pattern = re.compile(r"\b(" + "|".join(map(re.escape, renamed)) + r")\b")
-        for info in infos:
-            info.return_type = pattern.sub(lambda m: renamed[m.group(1)], info.return_type)
-            if info.stream_type:
-                info.stream_type = pattern.sub(lambda m: renamed[m.group(1)], info.stream_type)
+    # A type called like a resource class (or like another type imported here) is imported under another name.
+    keys = {name for name in type_names | param_names if name in paths}
+    display = {key: paths[key].partition(":")[2] for key in keys}
+    names = import_names(keys, display, {_class(r) for r in resources} | set(_KNOWN), suffix="Model")
+    for key in sorted(keys, key=lambda k: (paths[k], k)):
+        module, _, own = paths[key].partition(":")
+        lines.extend(import_line(f"..types.{module}", own, "    ", names[key] if names[key] != own else None))
+    for info in infos:
+        info.return_type = rename(info.return_type, names)
+        info.stream_type = info.stream_type and rename(info.stream_type, names)
+        info.params_name = info.params_name and names.get(info.params_name, info.params_name)
     for info in sorted(infos, key=lambda i: i.const):
         if info.params_name:
             lines.append("")

@@ -13,6 +13,7 @@ import re
 import textwrap
 from dataclasses import dataclass, field
 
+from .local_names import import_names, rename
 from .models import AliasDef, ClassDef, TypedDictDef
 from .wrap import WIDTH, import_line, wrap
 
@@ -34,9 +35,9 @@ class ModuleContent:
     other_names: dict[str, str] = field(default_factory=dict)  # official name -> the type it leads to
 
 
-def qualify_refs(expression: str, locations: dict[str, str]) -> str:
-    """``ref("ChatCompletion")`` -> ``ref("chat.chat_completion:ChatCompletion")``."""
-    return _REF.sub(lambda m: f'ref("{locations[m[1]]}:{m[1]}")', expression)
+def qualify_refs(expression: str, paths: dict[str, str]) -> str:
+    """``ref("ChatCompletion")`` -> ``ref("chat.chat_completion:ChatCompletion")`` (``paths``: key -> ``module:Name``)."""
+    return _REF.sub(lambda m: f'ref("{paths[m[1]]}")', expression)
 
 
 def _absolute(module: str) -> str:
@@ -53,32 +54,43 @@ def _docstring(text: str, indent: str) -> list[str]:
     return [f'{indent}"""{body[0]}', *(f"{indent}{line}".rstrip() for line in body[1:]), f'{indent}"""']
 
 
-def _mentioned(expressions: list[str], local: set[str], locations: dict[str, str]) -> dict[str, set[str]]:
-    """Module -> the names of other modules the expressions use."""
-    foreign: dict[str, set[str]] = {}
-    for expression in expressions:
-        for name in _NAME.findall(expression):
-            if name in _TYPING_NAMES or name in local or name not in locations:
-                continue
-            foreign.setdefault(locations[name], set()).add(name)
-    return foreign
+def _mentioned(expressions: list[str], local: set[str], locations: dict[str, str]) -> set[str]:
+    """The keys of other modules' types the expressions use."""
+    return {name for expression in expressions for name in _NAME.findall(expression) if name not in _TYPING_NAMES and name not in local and name in locations}
 
 
-def render_module(module: str, content: ModuleContent, locations: dict[str, str]) -> str:
-    """One module: its classes, ``TypedDict``s and aliases, and the official names that lead to them."""
-    local = {c.name for c in content.classes} | {d.name for d in content.dicts} | {a.name for a in content.aliases}
+def _imports(keys: set[str], names: dict[str, str], locations: dict[str, str], display: dict[str, str], indent: str = "") -> list[str]:
+    lines: list[str] = []
+    for key in sorted(keys, key=lambda k: (locations[k], display.get(k, k), k)):
+        own = display.get(key, key)
+        lines.extend(import_line(_absolute(locations[key]), own, indent, names[key] if names[key] != own else None))
+    return lines
+
+
+def render_module(module: str, content: ModuleContent, locations: dict[str, str], display: dict[str, str]) -> str:
+    """One module: its classes, ``TypedDict``s and aliases, and the official names that lead to them.
+
+    ``locations``: key -> module of every type; ``display``: key -> the name its module gives it.
+    """
+    own = {c.name: display.get(c.name, c.name) for c in content.classes} | {d.name: display.get(d.name, d.name) for d in content.dicts}
+    own |= {a.name: a.name for a in content.aliases}
+    other_names = {name: target for name, target in content.other_names.items() if not (target in own and own[target] == name)}
+    class_expressions = [f.type_expr for c in content.classes for f in c.fields]
+    dict_expressions = [t for d in content.dicts for _, t, _, _ in d.fields]
+    alias_expressions = [a.type_expr for a in content.aliases]
+    helpers = sorted({h for c in content.classes for f in c.fields if f.converter for h in _HELPERS if h + ("(" if h != "generic_object" else "") in f.converter})
+    mixins = sorted({base for c in content.classes for base in c.bases})
+    bound = set(own.values()) | set(other_names) | _TYPING_NAMES | {"TYPE_CHECKING", "TypedDict", "BaseModel", "Field", "ref", *helpers, *mixins}
+    runtime = _mentioned(alias_expressions, set(own), locations)
+    typing_only = _mentioned(class_expressions + dict_expressions, set(own), locations)
+    names = own | import_names(runtime | typing_only, display, bound)
     lines = [HEADER.rstrip("\n"), f'"""Types: ``{module.replace(".", "/")}``."""', "", "from __future__ import annotations", ""]
     lines.append("from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union")
     if content.aliases:
         lines[-1] += ", TypeAlias"
     lines.append("")
-    class_expressions = [f.type_expr for c in content.classes for f in c.fields]
-    dict_expressions = [t for d in content.dicts for _, t, _, _ in d.fields]
-    alias_expressions = [a.type_expr for a in content.aliases]
     if content.classes:
-        helpers = sorted({h for c in content.classes for f in c.fields if f.converter for h in _HELPERS if h + ("(" if h != "generic_object" else "") in f.converter})
         lines.append("from openai_urllib3._models import " + ", ".join(["BaseModel", "Field", *helpers]))
-        mixins = sorted({base for c in content.classes for base in c.bases})
         if mixins:
             lines.append("from openai_urllib3._mixins import " + ", ".join(mixins))
         if any(f.converter and "ref(" in f.converter for c in content.classes for f in c.fields):
@@ -86,56 +98,56 @@ def render_module(module: str, content: ModuleContent, locations: dict[str, str]
     if any("FileTypes" in e for e in alias_expressions):
         lines.append("from openai_urllib3._files import FileTypes")
     # Aliases are values: what they name is imported for real (those modules import nothing back).
-    for other, names in sorted(_mentioned(alias_expressions, local, locations).items()):
-        lines.extend(line for name in sorted(names) for line in import_line(_absolute(other), name))
-    elsewhere = {name: target for name, target in content.other_names.items() if target not in local}
-    typing_only = _mentioned(class_expressions + dict_expressions, local | set(elsewhere), locations)
+    lines.extend(_imports(runtime, names, locations, display))
+    elsewhere = {name: target for name, target in other_names.items() if target not in own}
     lines.append("")
     lines.append("if TYPE_CHECKING:")
     lines.append("    from typing_extensions import Required")
     lines.append("")
     lines.append("    from openai_urllib3._files import FileTypes")
-    for other, names in sorted(typing_only.items()):
-        lines.extend(line for name in sorted(names) for line in import_line(_absolute(other), name, "    "))
+    lines.extend(_imports(typing_only, names, locations, display, "    "))
     for name, target in sorted(elsewhere.items()):
-        lines.extend(import_line(_absolute(locations[target]), target, "    ", name))
+        lines.extend(import_line(_absolute(locations[target]), display.get(target, target), "    ", name))
     lines.append("")
-    exported = sorted(local | set(content.other_names))
+    exported = sorted(set(own.values()) | set(other_names))
     lines.append("__all__ = [")
     lines.extend(f'    "{name}",' for name in exported)
     lines.append("]")
     lines.append("")
     lines.append("_ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types")
+    paths = {key: f"{locations[key]}:{display.get(key, key)}" for key in _REF.findall(" ".join(f.converter or "" for c in content.classes for f in c.fields))}
     for definition in content.classes:
         lines += ["", ""]
-        lines.append(f"class {definition.name}({', '.join([*definition.bases, 'BaseModel'])}):")
+        lines.append(f"class {own[definition.name]}({', '.join([*definition.bases, 'BaseModel'])}):")
         lines.extend(_docstring(definition.doc, "    "))
         if definition.doc:
             lines.append("")
         lines.append("    __slots__ = ()")
         for item in definition.fields:
             key = f'key="{item.key}"' if item.attr != item.key else ""
-            args = (qualify_refs(item.converter, locations) + (f", {key}" if key else "")) if item.converter else key
-            lines.extend(wrap(f"{item.attr} = Field[{item.type_expr!r}]({args})", "    "))
+            args = (qualify_refs(item.converter, paths) + (f", {key}" if key else "")) if item.converter else key
+            lines.extend(wrap(f"{item.attr} = Field[{rename(item.type_expr, names)!r}]({args})", "    "))
     for typed in content.dicts:
         lines += ["", ""]
-        lines.append(f"class {typed.name}(TypedDict, total=False):")
+        lines.append(f"class {own[typed.name]}(TypedDict, total=False):")
         lines.extend(_docstring(typed.doc, "    "))
         if not typed.fields:
             lines.append("    pass")
         for key, type_expr, required, _doc in typed.fields:
+            type_expr = rename(type_expr, names)
             lines.extend(wrap(f"{key}: {f'Required[{type_expr}]' if required else type_expr}", "    "))
     # Aliases are values that may name this module's classes: after them.
     for alias in content.aliases:
-        line = f"{alias.name}: TypeAlias = {alias.type_expr}"
-        lines += ["", *(wrap(f"{alias.name}: TypeAlias = ({alias.type_expr})") if len(line) > WIDTH else [line])]
-    same = {name: target for name, target in content.other_names.items() if target in local}
+        type_expr = rename(alias.type_expr, names)
+        line = f"{alias.name}: TypeAlias = {type_expr}"
+        lines += ["", *(wrap(f"{alias.name}: TypeAlias = ({type_expr})") if len(line) > WIDTH else [line])]
+    same = {name: own[target] for name, target in other_names.items() if target in own}
     if same:
         lines.append("")
         lines.extend(f"{name} = {target}" for name, target in sorted(same.items()))
     if elsewhere:
         lines += ["", "_ELSEWHERE: dict[str, str] = {"]
-        lines.extend(f'    "{name}": "{locations[target]}:{target}",' for name, target in sorted(elsewhere.items()))
+        lines.extend(f'    "{name}": "{locations[target]}:{display.get(target, target)}",' for name, target in sorted(elsewhere.items()))
         lines += ["}", "", "", "def __getattr__(name: str) -> Any:", "    from openai_urllib3.types._ref import load", ""]
         lines += ["    if name not in _ELSEWHERE:", '        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")', "    return load(_ELSEWHERE[name])"]
     return "\n".join(lines) + "\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pathlib
+import re
 import sys
 from typing import Any
 
@@ -88,3 +89,20 @@ def test_generated_lines_stay_readable() -> None:
     """No generated line is wider than 200 characters (one name per line in tables and imports)."""
     wide = [f"{name}:{number}" for name, text in committed_generated().items() for number, line in enumerate(text.splitlines(), 1) if len(line) > 200]
     assert not wide, f"{len(wide)} generated lines are over 200 characters: {wide[:5]}"
+
+
+def test_a_type_is_numbered_only_beside_its_namesake() -> None:
+    """Each module is its own namespace, as in the official SDK: a class takes the name it prefers
+    (``FunctionToolParam`` in both ``beta`` and ``responses``), and carries a number only when its
+    own module already defines a class of that name."""
+    classes = {name: set(re.findall(r"^class (\w+)\(", text, re.MULTILINE)) for name, text in committed_generated().items() if name.startswith("types")}
+    everywhere = set().union(*classes.values())
+    numbered = []
+    for name, defined in classes.items():
+        for cls in defined:
+            base = re.sub(r"[0-9]+$", "", cls)
+            # ``Tracing1``: the second variant of a union, a name of its own; ``FunctionToolParam3``
+            # beside another module's ``FunctionToolParam``: a number this module did not need.
+            if base != cls and base in everywhere and base not in defined:
+                numbered.append(f"{name}:{cls}")
+    assert not numbered, f"{len(numbered)} classes numbered though their module is free of the name: {numbered[:5]}"

@@ -80,27 +80,35 @@ if TYPE_CHECKING:
     from ..types.admin.organization.projects.api_key_delete_response import APIKeyDeleteResponse
     from ..types.admin.organization.projects.api_key_list_params import ApiKeyListParams
     from ..types.admin.organization.projects.certificate_activate_params import (
-        AdminOrganizationProjectsCertificatesActivateParams,
+        CertificateActivateParams as AdminOrganizationProjectsCertificatesActivateParams,
     )
-    from ..types.admin.organization.projects.certificate_activate_response import OrganizationProjectCertificate
+    from ..types.admin.organization.projects.certificate_activate_response import (
+        CertificateActivateResponse as OrganizationProjectCertificate,
+    )
     from ..types.admin.organization.projects.certificate_deactivate_params import (
-        AdminOrganizationProjectsCertificatesDeactivateParams,
+        CertificateDeactivateParams as AdminOrganizationProjectsCertificatesDeactivateParams,
     )
     from ..types.admin.organization.projects.certificate_list_params import (
-        AdminOrganizationProjectsCertificatesListParams,
+        CertificateListParams as AdminOrganizationProjectsCertificatesListParams,
     )
     from ..types.admin.organization.projects.data_retention_update_params import (
-        AdminOrganizationProjectsDataRetentionUpdateParams,
+        DataRetentionUpdateParams as AdminOrganizationProjectsDataRetentionUpdateParams,
     )
-    from ..types.admin.organization.projects.group_create_params import AdminOrganizationProjectsGroupsCreateParams
-    from ..types.admin.organization.projects.group_delete_response import ProjectGroupDeletedResource
-    from ..types.admin.organization.projects.group_list_params import AdminOrganizationProjectsGroupsListParams
+    from ..types.admin.organization.projects.group_create_params import (
+        GroupCreateParams as AdminOrganizationProjectsGroupsCreateParams,
+    )
+    from ..types.admin.organization.projects.group_delete_response import (
+        GroupDeleteResponse as ProjectGroupDeletedResource,
+    )
+    from ..types.admin.organization.projects.group_list_params import (
+        GroupListParams as AdminOrganizationProjectsGroupsListParams,
+    )
     from ..types.admin.organization.projects.group_retrieve_params import GroupRetrieveParams
     from ..types.admin.organization.projects.groups.role_create_params import (
-        AdminOrganizationProjectsGroupsRolesCreateParams,
+        RoleCreateParams as AdminOrganizationProjectsGroupsRolesCreateParams,
     )
     from ..types.admin.organization.projects.groups.role_list_params import (
-        AdminOrganizationProjectsGroupsRolesListParams,
+        RoleListParams as AdminOrganizationProjectsGroupsRolesListParams,
     )
     from ..types.admin.organization.projects.hosted_tool_permission_update_params import (
         HostedToolPermissionUpdateParams,
@@ -121,10 +129,16 @@ if TYPE_CHECKING:
     from ..types.admin.organization.projects.project_user import ProjectUser
     from ..types.admin.organization.projects.rate_limit_list_rate_limits_params import RateLimitListRateLimitsParams
     from ..types.admin.organization.projects.rate_limit_update_rate_limit_params import RateLimitUpdateRateLimitParams
-    from ..types.admin.organization.projects.role_create_params import AdminOrganizationProjectsRolesCreateParams
-    from ..types.admin.organization.projects.role_delete_response import RoleDeletedResource
-    from ..types.admin.organization.projects.role_list_params import AdminOrganizationProjectsRolesListParams
-    from ..types.admin.organization.projects.role_update_params import AdminOrganizationProjectsRolesUpdateParams
+    from ..types.admin.organization.projects.role_create_params import (
+        RoleCreateParams as AdminOrganizationProjectsRolesCreateParams,
+    )
+    from ..types.admin.organization.projects.role_delete_response import RoleDeleteResponse as RoleDeletedResource
+    from ..types.admin.organization.projects.role_list_params import (
+        RoleListParams as AdminOrganizationProjectsRolesListParams,
+    )
+    from ..types.admin.organization.projects.role_update_params import (
+        RoleUpdateParams as AdminOrganizationProjectsRolesUpdateParams,
+    )
     from ..types.admin.organization.projects.service_account_create_params import ServiceAccountCreateParams
     from ..types.admin.organization.projects.service_account_create_response import ServiceAccountCreateResponse
     from ..types.admin.organization.projects.service_account_delete_response import ServiceAccountDeleteResponse
@@ -136,24 +150,36 @@ if TYPE_CHECKING:
     from ..types.admin.organization.projects.spend_alert_list_params import SpendAlertListParams
     from ..types.admin.organization.projects.spend_alert_update_params import SpendAlertUpdateParams
     from ..types.admin.organization.projects.spend_limit_update_params import (
-        AdminOrganizationProjectsSpendLimitUpdateParams,
+        SpendLimitUpdateParams as AdminOrganizationProjectsSpendLimitUpdateParams,
     )
-    from ..types.admin.organization.projects.user_create_params import AdminOrganizationProjectsUsersCreateParams
-    from ..types.admin.organization.projects.user_delete_response import ProjectUserDeleteResponse
-    from ..types.admin.organization.projects.user_list_params import AdminOrganizationProjectsUsersListParams
+    from ..types.admin.organization.projects.user_create_params import (
+        UserCreateParams as AdminOrganizationProjectsUsersCreateParams,
+    )
+    from ..types.admin.organization.projects.user_delete_response import UserDeleteResponse as ProjectUserDeleteResponse
+    from ..types.admin.organization.projects.user_list_params import (
+        UserListParams as AdminOrganizationProjectsUsersListParams,
+    )
     from ..types.admin.organization.projects.user_update_params import UserUpdateParams
     from ..types.admin.organization.projects.users.role_create_params import (
-        AdminOrganizationProjectsUsersRolesCreateParams,
+        RoleCreateParams as AdminOrganizationProjectsUsersRolesCreateParams,
     )
-    from ..types.admin.organization.projects.users.role_create_response import UserRoleAssignment
-    from ..types.admin.organization.projects.users.role_list_params import AdminOrganizationProjectsUsersRolesListParams
+    from ..types.admin.organization.projects.users.role_create_response import RoleCreateResponse as UserRoleAssignment
+    from ..types.admin.organization.projects.users.role_list_params import (
+        RoleListParams as AdminOrganizationProjectsUsersRolesListParams,
+    )
     from ..types.admin.organization.role import Role
-    from ..types.admin.organization.role_create_params import AdminOrganizationRolesCreateParams
-    from ..types.admin.organization.role_list_params import AdminOrganizationRolesListParams
+    from ..types.admin.organization.role_create_params import RoleCreateParams as AdminOrganizationRolesCreateParams
+    from ..types.admin.organization.role_list_params import RoleListParams as AdminOrganizationRolesListParams
     from ..types.admin.organization.role_update_params import RoleUpdateParams
-    from ..types.admin.organization.spend_alert_create_params import AdminOrganizationSpendAlertsCreateParams
-    from ..types.admin.organization.spend_alert_list_params import AdminOrganizationSpendAlertsListParams
-    from ..types.admin.organization.spend_alert_update_params import AdminOrganizationSpendAlertsUpdateParams
+    from ..types.admin.organization.spend_alert_create_params import (
+        SpendAlertCreateParams as AdminOrganizationSpendAlertsCreateParams,
+    )
+    from ..types.admin.organization.spend_alert_list_params import (
+        SpendAlertListParams as AdminOrganizationSpendAlertsListParams,
+    )
+    from ..types.admin.organization.spend_alert_update_params import (
+        SpendAlertUpdateParams as AdminOrganizationSpendAlertsUpdateParams,
+    )
     from ..types.admin.organization.spend_limit_update_params import SpendLimitUpdateParams
     from ..types.admin.organization.usage_audio_speeches_params import UsageAudioSpeechesParams
     from ..types.admin.organization.usage_audio_speeches_response import UsageTimeBucket
@@ -167,11 +193,15 @@ if TYPE_CHECKING:
     from ..types.admin.organization.usage_moderations_params import UsageModerationsParams
     from ..types.admin.organization.usage_vector_stores_params import UsageVectorStoresParams
     from ..types.admin.organization.usage_web_search_calls_params import UsageWebSearchCallsParams
-    from ..types.admin.organization.user_delete_response import UserDeleteResponse2
-    from ..types.admin.organization.user_list_params import AdminOrganizationUsersListParams
-    from ..types.admin.organization.user_update_params import AdminOrganizationUsersUpdateParams
-    from ..types.admin.organization.users.role_create_params import AdminOrganizationUsersRolesCreateParams
-    from ..types.admin.organization.users.role_list_params import AdminOrganizationUsersRolesListParams
+    from ..types.admin.organization.user_delete_response import UserDeleteResponse as UserDeleteResponse2
+    from ..types.admin.organization.user_list_params import UserListParams as AdminOrganizationUsersListParams
+    from ..types.admin.organization.user_update_params import UserUpdateParams as AdminOrganizationUsersUpdateParams
+    from ..types.admin.organization.users.role_create_params import (
+        RoleCreateParams as AdminOrganizationUsersRolesCreateParams,
+    )
+    from ..types.admin.organization.users.role_list_params import (
+        RoleListParams as AdminOrganizationUsersRolesListParams,
+    )
 
     class _ADMIN_ORGANIZATION_ADMIN_API_KEYS_CREATE_ARGS(AdminApiKeyCreateParams, RequestOptions, total=False): ...
 
@@ -795,7 +825,7 @@ ADMIN_ORGANIZATION_PROJECTS_CERTIFICATES_LIST: Operation[CursorPage[Organization
     query={'limit': 'limit', 'after': 'after', 'order': 'order'},
     response='page',
     page='cursor',
-    item=lambda: ref("admin.organization.projects.certificate_activate_response:OrganizationProjectCertificate"),
+    item=lambda: ref("admin.organization.projects.certificate_activate_response:CertificateActivateResponse"),
 )
 ADMIN_ORGANIZATION_PROJECTS_CREATE: Operation[Project, None] = Operation(
     'POST',
@@ -832,7 +862,7 @@ ADMIN_ORGANIZATION_PROJECTS_GROUPS_DELETE: Operation[ProjectGroupDeletedResource
     '/organization/projects/{project_id}/groups/{group_id}',
     path_params=('project_id', 'group_id'),
     response='model',
-    item=lambda: ref("admin.organization.projects.group_delete_response:ProjectGroupDeletedResource"),
+    item=lambda: ref("admin.organization.projects.group_delete_response:GroupDeleteResponse"),
 )
 ADMIN_ORGANIZATION_PROJECTS_GROUPS_LIST: Operation[NextCursorPage[ProjectGroup], None] = Operation(
     'GET',
@@ -964,7 +994,7 @@ ADMIN_ORGANIZATION_PROJECTS_ROLES_DELETE: Operation[RoleDeletedResource, None] =
     '/projects/{project_id}/roles/{role_id}',
     path_params=('project_id', 'role_id'),
     response='model',
-    item=lambda: ref("admin.organization.projects.role_delete_response:RoleDeletedResource"),
+    item=lambda: ref("admin.organization.projects.role_delete_response:RoleDeleteResponse"),
 )
 ADMIN_ORGANIZATION_PROJECTS_ROLES_LIST: Operation[NextCursorPage[Role], None] = Operation(
     'GET',
@@ -1119,7 +1149,7 @@ ADMIN_ORGANIZATION_PROJECTS_USERS_DELETE: Operation[ProjectUserDeleteResponse, N
     '/organization/projects/{project_id}/users/{user_id}',
     path_params=('project_id', 'user_id'),
     response='model',
-    item=lambda: ref("admin.organization.projects.user_delete_response:ProjectUserDeleteResponse"),
+    item=lambda: ref("admin.organization.projects.user_delete_response:UserDeleteResponse"),
 )
 ADMIN_ORGANIZATION_PROJECTS_USERS_LIST: Operation[CursorPage[ProjectUser], None] = Operation(
     'GET',
@@ -1143,7 +1173,7 @@ ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_CREATE: Operation[UserRoleAssignment, No
     path_params=('project_id', 'user_id'),
     body='json',
     response='model',
-    item=lambda: ref("admin.organization.projects.users.role_create_response:UserRoleAssignment"),
+    item=lambda: ref("admin.organization.projects.users.role_create_response:RoleCreateResponse"),
 )
 ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_DELETE: Operation[RoleDeleteResponse, None] = Operation(
     'DELETE',
@@ -1188,7 +1218,7 @@ ADMIN_ORGANIZATION_ROLES_DELETE: Operation[RoleDeletedResource, None] = Operatio
     '/organization/roles/{role_id}',
     path_params=('role_id',),
     response='model',
-    item=lambda: ref("admin.organization.projects.role_delete_response:RoleDeletedResource"),
+    item=lambda: ref("admin.organization.projects.role_delete_response:RoleDeleteResponse"),
 )
 ADMIN_ORGANIZATION_ROLES_LIST: Operation[NextCursorPage[Role], None] = Operation(
     'GET',
@@ -1479,7 +1509,7 @@ ADMIN_ORGANIZATION_USERS_DELETE: Operation[UserDeleteResponse2, None] = Operatio
     '/organization/users/{user_id}',
     path_params=('user_id',),
     response='model',
-    item=lambda: ref("admin.organization.user_delete_response:UserDeleteResponse2"),
+    item=lambda: ref("admin.organization.user_delete_response:UserDeleteResponse"),
 )
 ADMIN_ORGANIZATION_USERS_LIST: Operation[CursorPage[OrganizationUser], None] = Operation(
     'GET',
@@ -1502,7 +1532,7 @@ ADMIN_ORGANIZATION_USERS_ROLES_CREATE: Operation[UserRoleAssignment, None] = Ope
     path_params=('user_id',),
     body='json',
     response='model',
-    item=lambda: ref("admin.organization.projects.users.role_create_response:UserRoleAssignment"),
+    item=lambda: ref("admin.organization.projects.users.role_create_response:RoleCreateResponse"),
 )
 ADMIN_ORGANIZATION_USERS_ROLES_DELETE: Operation[RoleDeleteResponse, None] = Operation(
     'DELETE',

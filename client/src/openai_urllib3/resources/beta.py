@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from ..types.beta.chatkit.chatkit_thread_assistant_message_item import ChatKitThreadAssistantMessageItem
     from ..types.beta.chatkit.chatkit_thread_user_message_item import ChatKitThreadUserMessageItem
     from ..types.beta.chatkit.chatkit_widget_item import ChatKitWidgetItem
-    from ..types.beta.chatkit.session_create_params import BetaChatkitSessionsCreateParams
+    from ..types.beta.chatkit.session_create_params import SessionCreateParams as BetaChatkitSessionsCreateParams
     from ..types.beta.chatkit.thread_delete_response import ThreadDeleteResponse
     from ..types.beta.chatkit.thread_list_items_params import ThreadListItemsParams
     from ..types.beta.chatkit.thread_list_params import ThreadListParams
@@ -62,11 +62,11 @@ if TYPE_CHECKING:
     from ..types.beta.threads.message import Message
     from ..types.beta.threads.message_create_params import BetaThreadsMessagesCreateParams
     from ..types.beta.threads.message_deleted import MessageDeleted
-    from ..types.beta.threads.message_list_params import BetaThreadsMessagesListParams
+    from ..types.beta.threads.message_list_params import MessageListParams
     from ..types.beta.threads.message_update_params import MessageUpdateParams
     from ..types.beta.threads.run import Run
-    from ..types.beta.threads.run_create_params import BetaThreadsRunsCreateParams
-    from ..types.beta.threads.run_list_params import BetaThreadsRunsListParams
+    from ..types.beta.threads.run_create_params import RunCreateParams
+    from ..types.beta.threads.run_list_params import RunListParams
     from ..types.beta.threads.run_submit_tool_outputs_params import RunSubmitToolOutputsParams
     from ..types.beta.threads.run_update_params import RunUpdateParams
     from ..types.beta.threads.runs.run_step import RunStep
@@ -113,13 +113,13 @@ if TYPE_CHECKING:
 
     class _BETA_THREADS_MESSAGES_CREATE_ARGS(BetaThreadsMessagesCreateParams, RequestOptions, total=False): ...
 
-    class _BETA_THREADS_MESSAGES_LIST_ARGS(BetaThreadsMessagesListParams, RequestOptions, total=False): ...
+    class _BETA_THREADS_MESSAGES_LIST_ARGS(MessageListParams, RequestOptions, total=False): ...
 
     class _BETA_THREADS_MESSAGES_UPDATE_ARGS(MessageUpdateParams, RequestOptions, total=False): ...
 
-    class _BETA_THREADS_RUNS_CREATE_ARGS(BetaThreadsRunsCreateParams, RequestOptions, total=False): ...
+    class _BETA_THREADS_RUNS_CREATE_ARGS(RunCreateParams, RequestOptions, total=False): ...
 
-    class _BETA_THREADS_RUNS_LIST_ARGS(BetaThreadsRunsListParams, RequestOptions, total=False): ...
+    class _BETA_THREADS_RUNS_LIST_ARGS(RunListParams, RequestOptions, total=False): ...
 
     class _BETA_THREADS_RUNS_STEPS_LIST_ARGS(StepListParams, RequestOptions, total=False): ...
 
@@ -574,7 +574,7 @@ BETA_THREADS_CREATE_AND_RUN: Operation[Run, AssistantStreamEvent] = Operation(
             "thread.message.delta": ref("beta.assistant_stream_event:AssistantStreamEventThreadMessageDelta"),
             "thread.message.completed": ref("beta.assistant_stream_event:AssistantStreamEventThreadMessageCompleted"),
             "thread.message.incomplete": ref("beta.assistant_stream_event:AssistantStreamEventThreadMessageIncomplete"),
-            "error": ref("beta.assistant_stream_event:ErrorEvent2"),
+            "error": ref("beta.assistant_stream_event:ErrorEvent"),
             "done": ref("beta.done_event:DoneEvent"),
         },
     ),
@@ -680,7 +680,7 @@ BETA_THREADS_RUNS_CREATE: Operation[Run, AssistantStreamEvent] = Operation(
             "thread.message.delta": ref("beta.assistant_stream_event:AssistantStreamEventThreadMessageDelta"),
             "thread.message.completed": ref("beta.assistant_stream_event:AssistantStreamEventThreadMessageCompleted"),
             "thread.message.incomplete": ref("beta.assistant_stream_event:AssistantStreamEventThreadMessageIncomplete"),
-            "error": ref("beta.assistant_stream_event:ErrorEvent2"),
+            "error": ref("beta.assistant_stream_event:ErrorEvent"),
             "done": ref("beta.done_event:DoneEvent"),
         },
     ),
@@ -758,7 +758,7 @@ BETA_THREADS_RUNS_SUBMIT_TOOL_OUTPUTS: Operation[Run, AssistantStreamEvent] = Op
             "thread.message.delta": ref("beta.assistant_stream_event:AssistantStreamEventThreadMessageDelta"),
             "thread.message.completed": ref("beta.assistant_stream_event:AssistantStreamEventThreadMessageCompleted"),
             "thread.message.incomplete": ref("beta.assistant_stream_event:AssistantStreamEventThreadMessageIncomplete"),
-            "error": ref("beta.assistant_stream_event:ErrorEvent2"),
+            "error": ref("beta.assistant_stream_event:ErrorEvent"),
             "done": ref("beta.done_event:DoneEvent"),
         },
     ),

@@ -16,9 +16,9 @@ if TYPE_CHECKING:
     from .._options import RequestOptions
     from .._streaming import Stream
     from ..types.completion import Completion
-    from ..types.completion_create_params import CompletionsCreateParams
+    from ..types.completion_create_params import CompletionCreateParams
 
-    class _COMPLETIONS_CREATE_ARGS(CompletionsCreateParams, RequestOptions, total=False): ...
+    class _COMPLETIONS_CREATE_ARGS(CompletionCreateParams, RequestOptions, total=False): ...
 
 __all__ = [
     "Completions",

@@ -17,14 +17,14 @@ if TYPE_CHECKING:
     from .._options import RequestOptions
     from .._binary import BinaryResponse
     from .._pagination import CursorPage
-    from ..types.file_create_params import FilesCreateParams
+    from ..types.file_create_params import FileCreateParams
     from ..types.file_deleted import FileDeleted
-    from ..types.file_list_params import FilesListParams
+    from ..types.file_list_params import FileListParams
     from ..types.file_object import FileObject
 
-    class _FILES_CREATE_ARGS(FilesCreateParams, RequestOptions, total=False): ...
+    class _FILES_CREATE_ARGS(FileCreateParams, RequestOptions, total=False): ...
 
-    class _FILES_LIST_ARGS(FilesListParams, RequestOptions, total=False): ...
+    class _FILES_LIST_ARGS(FileListParams, RequestOptions, total=False): ...
 
 __all__ = [
     "Files",

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
         ResponseCodeInterpreterCallInterpretingEvent,
     )
     from ..types.responses.response_completed_event import ResponseCompletedEvent
-    from ..types.responses.response_created_event2 import ResponseCreatedEvent2
+    from ..types.responses.response_created_event2 import ResponseCreatedEvent
     from ..types.responses.response_custom_tool_call_input_delta_event import ResponseCustomToolCallInputDeltaEvent
     from ..types.responses.response_custom_tool_call_input_done_event import ResponseCustomToolCallInputDoneEvent
     from ..types.responses.response_error_event import ResponseErrorEvent
@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from ..types.responses.response_file_search_call_completed_event import ResponseFileSearchCallCompletedEvent
     from ..types.responses.response_file_search_call_in_progress_event import ResponseFileSearchCallInProgressEvent
     from ..types.responses.response_file_search_call_searching_event import ResponseFileSearchCallSearchingEvent
-    from ..types.responses.response_function_call_arguments_delta_event2 import ResponseFunctionCallArgumentsDeltaEvent2
+    from ..types.responses.response_function_call_arguments_delta_event2 import ResponseFunctionCallArgumentsDeltaEvent
     from ..types.responses.response_image_gen_call_completed_event import ResponseImageGenCallCompletedEvent
     from ..types.responses.response_image_gen_call_generating_event import ResponseImageGenCallGeneratingEvent
     from ..types.responses.response_image_gen_call_in_progress_event import ResponseImageGenCallInProgressEvent
@@ -70,8 +70,8 @@ if TYPE_CHECKING:
     from ..types.responses.response_mcp_list_tools_completed_event import ResponseMCPListToolsCompletedEvent
     from ..types.responses.response_mcp_list_tools_failed_event import ResponseMCPListToolsFailedEvent
     from ..types.responses.response_mcp_list_tools_in_progress_event import ResponseMCPListToolsInProgressEvent
-    from ..types.responses.response_output_item_added_event2 import ResponseOutputItemAddedEvent2
-    from ..types.responses.response_output_item_done_event2 import ResponseOutputItemDoneEvent2
+    from ..types.responses.response_output_item_added_event2 import ResponseOutputItemAddedEvent
+    from ..types.responses.response_output_item_done_event2 import ResponseOutputItemDoneEvent
     from ..types.responses.response_output_text_annotation_added_event import ResponseOutputTextAnnotationAddedEvent
     from ..types.responses.response_queued_event import ResponseQueuedEvent
     from ..types.responses.response_reasoning_summary_part_added_event import ResponseReasoningSummaryPartAddedEvent
@@ -111,11 +111,11 @@ if TYPE_CHECKING:
     from ..types.shared.additional_tools import AdditionalTools
     from ..types.shared.apply_patch_tool_call import ApplyPatchToolCall
     from ..types.shared.apply_patch_tool_call_output import ApplyPatchToolCallOutput
-    from ..types.shared.code_interpreter_tool_call2 import CodeInterpreterToolCall2
+    from ..types.shared.code_interpreter_tool_call2 import CodeInterpreterToolCall
     from ..types.shared.compaction_body import CompactionBody
     from ..types.shared.computer_tool_call import ComputerToolCall
     from ..types.shared.computer_tool_call_output_resource import ComputerToolCallOutputResource
-    from ..types.shared.file_search_tool_call2 import FileSearchToolCall2
+    from ..types.shared.file_search_tool_call2 import FileSearchToolCall
     from ..types.shared.function_shell_call import FunctionShellCall
     from ..types.shared.function_shell_call_output import FunctionShellCallOutput
     from ..types.shared.function_tool_call_output_resource import FunctionToolCallOutputResource
@@ -179,12 +179,12 @@ RESPONSES_CREATE: Operation[
     | ResponseCompletedEvent
     | ResponseContentPartAddedEvent
     | ResponseContentPartDoneEvent
-    | ResponseCreatedEvent2
+    | ResponseCreatedEvent
     | ResponseErrorEvent
     | ResponseFileSearchCallCompletedEvent
     | ResponseFileSearchCallInProgressEvent
     | ResponseFileSearchCallSearchingEvent
-    | ResponseFunctionCallArgumentsDeltaEvent2
+    | ResponseFunctionCallArgumentsDeltaEvent
     | ResponseFunctionCallArgumentsDoneEvent
     | ResponseShellCallCommandAddedStreamingEvent
     | ResponseShellCallCommandDeltaStreamingEvent
@@ -194,8 +194,8 @@ RESPONSES_CREATE: Operation[
     | ResponseInProgressEvent
     | ResponseFailedEvent
     | ResponseIncompleteEvent
-    | ResponseOutputItemAddedEvent2
-    | ResponseOutputItemDoneEvent2
+    | ResponseOutputItemAddedEvent
+    | ResponseOutputItemDoneEvent
     | ResponseReasoningSummaryPartAddedEvent
     | ResponseReasoningSummaryPartDoneEvent
     | ResponseReasoningSummaryTextDeltaEvent
@@ -264,7 +264,7 @@ RESPONSES_CREATE: Operation[
             "response.content_part.done": ref(
                 "beta.realtime.response_content_part_done_event:ResponseContentPartDoneEvent"
             ),
-            "response.created": ref("responses.response_created_event2:ResponseCreatedEvent2"),
+            "response.created": ref("responses.response_created_event2:ResponseCreatedEvent"),
             "error": ref("responses.response_error_event:ResponseErrorEvent"),
             "response.file_search_call.completed": ref(
                 "responses.response_file_search_call_completed_event:ResponseFileSearchCallCompletedEvent"
@@ -276,7 +276,7 @@ RESPONSES_CREATE: Operation[
                 "responses.response_file_search_call_searching_event:ResponseFileSearchCallSearchingEvent"
             ),
             "response.function_call_arguments.delta": ref(
-                "responses.response_function_call_arguments_delta_event2:ResponseFunctionCallArgumentsDeltaEvent2"
+                "responses.response_function_call_arguments_delta_event2:ResponseFunctionCallArgumentsDeltaEvent"
             ),
             "response.function_call_arguments.done": ref(
                 "beta.realtime.response_function_call_arguments_done_event:ResponseFunctionCallArgumentsDoneEvent"
@@ -300,11 +300,9 @@ RESPONSES_CREATE: Operation[
             "response.failed": ref("responses.response_failed_event:ResponseFailedEvent"),
             "response.incomplete": ref("responses.response_incomplete_event:ResponseIncompleteEvent"),
             "response.output_item.added": ref(
-                "responses.response_output_item_added_event2:ResponseOutputItemAddedEvent2"
+                "responses.response_output_item_added_event2:ResponseOutputItemAddedEvent"
             ),
-            "response.output_item.done": ref(
-                "responses.response_output_item_done_event2:ResponseOutputItemDoneEvent2"
-            ),
+            "response.output_item.done": ref("responses.response_output_item_done_event2:ResponseOutputItemDoneEvent"),
             "response.reasoning_summary_part.added": ref(
                 "responses.response_reasoning_summary_part_added_event:ResponseReasoningSummaryPartAddedEvent"
             ),
@@ -393,7 +391,7 @@ RESPONSES_INPUT_ITEMS_LIST: Operation[
     CursorPage[
         InputMessageResource
         | OutputMessage
-        | FileSearchToolCall2
+        | FileSearchToolCall
         | ComputerToolCall
         | ComputerToolCallOutputResource
         | WebSearchToolCall
@@ -407,7 +405,7 @@ RESPONSES_INPUT_ITEMS_LIST: Operation[
         | ProgramOutput
         | CompactionBody
         | ImageGenToolCall
-        | CodeInterpreterToolCall2
+        | CodeInterpreterToolCall
         | LocalShellToolCall
         | LocalShellToolCallOutput
         | FunctionShellCall
@@ -433,7 +431,7 @@ RESPONSES_INPUT_ITEMS_LIST: Operation[
         "type",
         {
             "message": ref("responses.input_message_resource:InputMessageResource"),
-            "file_search_call": ref("shared.file_search_tool_call2:FileSearchToolCall2"),
+            "file_search_call": ref("shared.file_search_tool_call2:FileSearchToolCall"),
             "computer_call": ref("shared.computer_tool_call:ComputerToolCall"),
             "computer_call_output": ref("shared.computer_tool_call_output_resource:ComputerToolCallOutputResource"),
             "web_search_call": ref("shared.web_search_tool_call:WebSearchToolCall"),
@@ -447,7 +445,7 @@ RESPONSES_INPUT_ITEMS_LIST: Operation[
             "program_output": ref("shared.program_output:ProgramOutput"),
             "compaction": ref("shared.compaction_body:CompactionBody"),
             "image_generation_call": ref("shared.image_gen_tool_call:ImageGenToolCall"),
-            "code_interpreter_call": ref("shared.code_interpreter_tool_call2:CodeInterpreterToolCall2"),
+            "code_interpreter_call": ref("shared.code_interpreter_tool_call2:CodeInterpreterToolCall"),
             "local_shell_call": ref("shared.local_shell_tool_call:LocalShellToolCall"),
             "local_shell_call_output": ref("shared.local_shell_tool_call_output:LocalShellToolCallOutput"),
             "shell_call": ref("shared.function_shell_call:FunctionShellCall"),
@@ -484,12 +482,12 @@ RESPONSES_RETRIEVE: Operation[
     | ResponseCompletedEvent
     | ResponseContentPartAddedEvent
     | ResponseContentPartDoneEvent
-    | ResponseCreatedEvent2
+    | ResponseCreatedEvent
     | ResponseErrorEvent
     | ResponseFileSearchCallCompletedEvent
     | ResponseFileSearchCallInProgressEvent
     | ResponseFileSearchCallSearchingEvent
-    | ResponseFunctionCallArgumentsDeltaEvent2
+    | ResponseFunctionCallArgumentsDeltaEvent
     | ResponseFunctionCallArgumentsDoneEvent
     | ResponseShellCallCommandAddedStreamingEvent
     | ResponseShellCallCommandDeltaStreamingEvent
@@ -499,8 +497,8 @@ RESPONSES_RETRIEVE: Operation[
     | ResponseInProgressEvent
     | ResponseFailedEvent
     | ResponseIncompleteEvent
-    | ResponseOutputItemAddedEvent2
-    | ResponseOutputItemDoneEvent2
+    | ResponseOutputItemAddedEvent
+    | ResponseOutputItemDoneEvent
     | ResponseReasoningSummaryPartAddedEvent
     | ResponseReasoningSummaryPartDoneEvent
     | ResponseReasoningSummaryTextDeltaEvent
@@ -575,7 +573,7 @@ RESPONSES_RETRIEVE: Operation[
             "response.content_part.done": ref(
                 "beta.realtime.response_content_part_done_event:ResponseContentPartDoneEvent"
             ),
-            "response.created": ref("responses.response_created_event2:ResponseCreatedEvent2"),
+            "response.created": ref("responses.response_created_event2:ResponseCreatedEvent"),
             "error": ref("responses.response_error_event:ResponseErrorEvent"),
             "response.file_search_call.completed": ref(
                 "responses.response_file_search_call_completed_event:ResponseFileSearchCallCompletedEvent"
@@ -587,7 +585,7 @@ RESPONSES_RETRIEVE: Operation[
                 "responses.response_file_search_call_searching_event:ResponseFileSearchCallSearchingEvent"
             ),
             "response.function_call_arguments.delta": ref(
-                "responses.response_function_call_arguments_delta_event2:ResponseFunctionCallArgumentsDeltaEvent2"
+                "responses.response_function_call_arguments_delta_event2:ResponseFunctionCallArgumentsDeltaEvent"
             ),
             "response.function_call_arguments.done": ref(
                 "beta.realtime.response_function_call_arguments_done_event:ResponseFunctionCallArgumentsDoneEvent"
@@ -611,11 +609,9 @@ RESPONSES_RETRIEVE: Operation[
             "response.failed": ref("responses.response_failed_event:ResponseFailedEvent"),
             "response.incomplete": ref("responses.response_incomplete_event:ResponseIncompleteEvent"),
             "response.output_item.added": ref(
-                "responses.response_output_item_added_event2:ResponseOutputItemAddedEvent2"
+                "responses.response_output_item_added_event2:ResponseOutputItemAddedEvent"
             ),
-            "response.output_item.done": ref(
-                "responses.response_output_item_done_event2:ResponseOutputItemDoneEvent2"
-            ),
+            "response.output_item.done": ref("responses.response_output_item_done_event2:ResponseOutputItemDoneEvent"),
             "response.reasoning_summary_part.added": ref(
                 "responses.response_reasoning_summary_part_added_event:ResponseReasoningSummaryPartAddedEvent"
             ),
@@ -736,12 +732,12 @@ class Responses(ResponsesHelpers, SyncAPIResource):
             | ResponseCompletedEvent
             | ResponseContentPartAddedEvent
             | ResponseContentPartDoneEvent
-            | ResponseCreatedEvent2
+            | ResponseCreatedEvent
             | ResponseErrorEvent
             | ResponseFileSearchCallCompletedEvent
             | ResponseFileSearchCallInProgressEvent
             | ResponseFileSearchCallSearchingEvent
-            | ResponseFunctionCallArgumentsDeltaEvent2
+            | ResponseFunctionCallArgumentsDeltaEvent
             | ResponseFunctionCallArgumentsDoneEvent
             | ResponseShellCallCommandAddedStreamingEvent
             | ResponseShellCallCommandDeltaStreamingEvent
@@ -751,8 +747,8 @@ class Responses(ResponsesHelpers, SyncAPIResource):
             | ResponseInProgressEvent
             | ResponseFailedEvent
             | ResponseIncompleteEvent
-            | ResponseOutputItemAddedEvent2
-            | ResponseOutputItemDoneEvent2
+            | ResponseOutputItemAddedEvent
+            | ResponseOutputItemDoneEvent
             | ResponseReasoningSummaryPartAddedEvent
             | ResponseReasoningSummaryPartDoneEvent
             | ResponseReasoningSummaryTextDeltaEvent
@@ -808,12 +804,12 @@ class Responses(ResponsesHelpers, SyncAPIResource):
             | ResponseCompletedEvent
             | ResponseContentPartAddedEvent
             | ResponseContentPartDoneEvent
-            | ResponseCreatedEvent2
+            | ResponseCreatedEvent
             | ResponseErrorEvent
             | ResponseFileSearchCallCompletedEvent
             | ResponseFileSearchCallInProgressEvent
             | ResponseFileSearchCallSearchingEvent
-            | ResponseFunctionCallArgumentsDeltaEvent2
+            | ResponseFunctionCallArgumentsDeltaEvent
             | ResponseFunctionCallArgumentsDoneEvent
             | ResponseShellCallCommandAddedStreamingEvent
             | ResponseShellCallCommandDeltaStreamingEvent
@@ -823,8 +819,8 @@ class Responses(ResponsesHelpers, SyncAPIResource):
             | ResponseInProgressEvent
             | ResponseFailedEvent
             | ResponseIncompleteEvent
-            | ResponseOutputItemAddedEvent2
-            | ResponseOutputItemDoneEvent2
+            | ResponseOutputItemAddedEvent
+            | ResponseOutputItemDoneEvent
             | ResponseReasoningSummaryPartAddedEvent
             | ResponseReasoningSummaryPartDoneEvent
             | ResponseReasoningSummaryTextDeltaEvent
@@ -876,12 +872,12 @@ class Responses(ResponsesHelpers, SyncAPIResource):
             | ResponseCompletedEvent
             | ResponseContentPartAddedEvent
             | ResponseContentPartDoneEvent
-            | ResponseCreatedEvent2
+            | ResponseCreatedEvent
             | ResponseErrorEvent
             | ResponseFileSearchCallCompletedEvent
             | ResponseFileSearchCallInProgressEvent
             | ResponseFileSearchCallSearchingEvent
-            | ResponseFunctionCallArgumentsDeltaEvent2
+            | ResponseFunctionCallArgumentsDeltaEvent
             | ResponseFunctionCallArgumentsDoneEvent
             | ResponseShellCallCommandAddedStreamingEvent
             | ResponseShellCallCommandDeltaStreamingEvent
@@ -891,8 +887,8 @@ class Responses(ResponsesHelpers, SyncAPIResource):
             | ResponseInProgressEvent
             | ResponseFailedEvent
             | ResponseIncompleteEvent
-            | ResponseOutputItemAddedEvent2
-            | ResponseOutputItemDoneEvent2
+            | ResponseOutputItemAddedEvent
+            | ResponseOutputItemDoneEvent
             | ResponseReasoningSummaryPartAddedEvent
             | ResponseReasoningSummaryPartDoneEvent
             | ResponseReasoningSummaryTextDeltaEvent
@@ -957,12 +953,12 @@ class Responses(ResponsesHelpers, SyncAPIResource):
             | ResponseCompletedEvent
             | ResponseContentPartAddedEvent
             | ResponseContentPartDoneEvent
-            | ResponseCreatedEvent2
+            | ResponseCreatedEvent
             | ResponseErrorEvent
             | ResponseFileSearchCallCompletedEvent
             | ResponseFileSearchCallInProgressEvent
             | ResponseFileSearchCallSearchingEvent
-            | ResponseFunctionCallArgumentsDeltaEvent2
+            | ResponseFunctionCallArgumentsDeltaEvent
             | ResponseFunctionCallArgumentsDoneEvent
             | ResponseShellCallCommandAddedStreamingEvent
             | ResponseShellCallCommandDeltaStreamingEvent
@@ -972,8 +968,8 @@ class Responses(ResponsesHelpers, SyncAPIResource):
             | ResponseInProgressEvent
             | ResponseFailedEvent
             | ResponseIncompleteEvent
-            | ResponseOutputItemAddedEvent2
-            | ResponseOutputItemDoneEvent2
+            | ResponseOutputItemAddedEvent
+            | ResponseOutputItemDoneEvent
             | ResponseReasoningSummaryPartAddedEvent
             | ResponseReasoningSummaryPartDoneEvent
             | ResponseReasoningSummaryTextDeltaEvent
@@ -1036,12 +1032,12 @@ class Responses(ResponsesHelpers, SyncAPIResource):
             | ResponseCompletedEvent
             | ResponseContentPartAddedEvent
             | ResponseContentPartDoneEvent
-            | ResponseCreatedEvent2
+            | ResponseCreatedEvent
             | ResponseErrorEvent
             | ResponseFileSearchCallCompletedEvent
             | ResponseFileSearchCallInProgressEvent
             | ResponseFileSearchCallSearchingEvent
-            | ResponseFunctionCallArgumentsDeltaEvent2
+            | ResponseFunctionCallArgumentsDeltaEvent
             | ResponseFunctionCallArgumentsDoneEvent
             | ResponseShellCallCommandAddedStreamingEvent
             | ResponseShellCallCommandDeltaStreamingEvent
@@ -1051,8 +1047,8 @@ class Responses(ResponsesHelpers, SyncAPIResource):
             | ResponseInProgressEvent
             | ResponseFailedEvent
             | ResponseIncompleteEvent
-            | ResponseOutputItemAddedEvent2
-            | ResponseOutputItemDoneEvent2
+            | ResponseOutputItemAddedEvent
+            | ResponseOutputItemDoneEvent
             | ResponseReasoningSummaryPartAddedEvent
             | ResponseReasoningSummaryPartDoneEvent
             | ResponseReasoningSummaryTextDeltaEvent
@@ -1105,12 +1101,12 @@ class Responses(ResponsesHelpers, SyncAPIResource):
             | ResponseCompletedEvent
             | ResponseContentPartAddedEvent
             | ResponseContentPartDoneEvent
-            | ResponseCreatedEvent2
+            | ResponseCreatedEvent
             | ResponseErrorEvent
             | ResponseFileSearchCallCompletedEvent
             | ResponseFileSearchCallInProgressEvent
             | ResponseFileSearchCallSearchingEvent
-            | ResponseFunctionCallArgumentsDeltaEvent2
+            | ResponseFunctionCallArgumentsDeltaEvent
             | ResponseFunctionCallArgumentsDoneEvent
             | ResponseShellCallCommandAddedStreamingEvent
             | ResponseShellCallCommandDeltaStreamingEvent
@@ -1120,8 +1116,8 @@ class Responses(ResponsesHelpers, SyncAPIResource):
             | ResponseInProgressEvent
             | ResponseFailedEvent
             | ResponseIncompleteEvent
-            | ResponseOutputItemAddedEvent2
-            | ResponseOutputItemDoneEvent2
+            | ResponseOutputItemAddedEvent
+            | ResponseOutputItemDoneEvent
             | ResponseReasoningSummaryPartAddedEvent
             | ResponseReasoningSummaryPartDoneEvent
             | ResponseReasoningSummaryTextDeltaEvent
@@ -1214,7 +1210,7 @@ class ResponsesInputItems(SyncAPIResource):
         CursorPage[
             InputMessageResource
             | OutputMessage
-            | FileSearchToolCall2
+            | FileSearchToolCall
             | ComputerToolCall
             | ComputerToolCallOutputResource
             | WebSearchToolCall
@@ -1228,7 +1224,7 @@ class ResponsesInputItems(SyncAPIResource):
             | ProgramOutput
             | CompactionBody
             | ImageGenToolCall
-            | CodeInterpreterToolCall2
+            | CodeInterpreterToolCall
             | LocalShellToolCall
             | LocalShellToolCallOutput
             | FunctionShellCall

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ..types.vector_stores.file_batch_create_params import FileBatchCreateParams
     from ..types.vector_stores.file_batch_list_files_params import FileBatchListFilesParams
     from ..types.vector_stores.file_create_params import VectorStoresFilesCreateParams
-    from ..types.vector_stores.file_list_params import VectorStoresFilesListParams
+    from ..types.vector_stores.file_list_params import FileListParams
     from ..types.vector_stores.file_update_params import FileUpdateParams
     from ..types.vector_stores.vector_store_file import VectorStoreFile
     from ..types.vector_stores.vector_store_file_batch import VectorStoreFileBatch
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
     class _VECTOR_STORES_FILES_CREATE_ARGS(VectorStoresFilesCreateParams, RequestOptions, total=False): ...
 
-    class _VECTOR_STORES_FILES_LIST_ARGS(VectorStoresFilesListParams, RequestOptions, total=False): ...
+    class _VECTOR_STORES_FILES_LIST_ARGS(FileListParams, RequestOptions, total=False): ...
 
     class _VECTOR_STORES_FILES_UPDATE_ARGS(FileUpdateParams, RequestOptions, total=False): ...
 

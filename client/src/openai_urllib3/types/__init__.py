@@ -39,13 +39,13 @@ if TYPE_CHECKING:
     from openai_urllib3.types.chat_model import ChatModel as ChatModel
     from openai_urllib3.types.shared.click_param import ClickParam as ClickParam
     from openai_urllib3.types.shared.code_interpreter_output_image2 import (
-        CodeInterpreterOutputImage2 as CodeInterpreterOutputImage2,
+        CodeInterpreterOutputImage as CodeInterpreterOutputImage,
     )
     from openai_urllib3.types.shared.code_interpreter_output_logs import (
         CodeInterpreterOutputLogs as CodeInterpreterOutputLogs,
     )
     from openai_urllib3.types.shared.code_interpreter_tool_call2 import (
-        CodeInterpreterToolCall2 as CodeInterpreterToolCall2,
+        CodeInterpreterToolCall as CodeInterpreterToolCall,
     )
     from openai_urllib3.types.shared.compaction_body import CompactionBody as CompactionBody
     from openai_urllib3.types.shared.comparison_filter import ComparisonFilter as ComparisonFilter
@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.completion import Completion as Completion
     from openai_urllib3.types.completion_choice import CompletionChoice as CompletionChoice
     from openai_urllib3.types.completion_choice import CompletionChoiceLogprobs as CompletionChoiceLogprobs
-    from openai_urllib3.types.completion_create_params import CompletionsCreateParams as CompletionCreateParams
+    from openai_urllib3.types.completion_create_params import CompletionCreateParams as CompletionCreateParams
     from openai_urllib3.types.completion_usage import CompletionUsage as CompletionUsage
     from openai_urllib3.types.completion_usage import (
         CompletionUsageCompletionTokensDetails as CompletionUsageCompletionTokensDetails,
@@ -61,7 +61,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.completion_usage import (
         CompletionUsagePromptTokensDetails as CompletionUsagePromptTokensDetails,
     )
-    from openai_urllib3.types.completion_create_params import CompletionsCreateParams as CompletionsCreateParams
     from openai_urllib3.types.shared.compound_filter import CompoundFilter as CompoundFilter
     from openai_urllib3.types.shared.computer_call_safety_check_param import (
         ComputerCallSafetyCheckParam as ComputerCallSafetyCheckParam,
@@ -199,19 +198,17 @@ if TYPE_CHECKING:
     from openai_urllib3.types.file_chunking_strategy import FileChunkingStrategy as FileChunkingStrategy
     from openai_urllib3.types.file_chunking_strategy_param import FileChunkingStrategyParam as FileChunkingStrategyParam
     from openai_urllib3.types.shared.file_citation_body import FileCitationBody as FileCitationBody
-    from openai_urllib3.types.file_create_params import FilesCreateParams as FileCreateParams
+    from openai_urllib3.types.file_create_params import FileCreateParams as FileCreateParams
     from openai_urllib3.types.file_deleted import FileDeleted as FileDeleted
     from openai_urllib3.types.file_create_params import FileExpirationAfterParam as FileExpirationAfterParam
-    from openai_urllib3.types.file_list_params import FilesListParams as FileListParams
+    from openai_urllib3.types.file_list_params import FileListParams as FileListParams
     from openai_urllib3.types.file_object import FileObject as FileObject
     from openai_urllib3.types.shared.file_path import FilePath as FilePath
     from openai_urllib3.types.file_purpose import FilePurpose as FilePurpose
-    from openai_urllib3.types.shared.file_search_tool_call2 import FileSearchToolCall2 as FileSearchToolCall2
+    from openai_urllib3.types.shared.file_search_tool_call2 import FileSearchToolCall as FileSearchToolCall
     from openai_urllib3.types.shared.file_search_tool_call2 import (
         FileSearchToolCall2Result as FileSearchToolCall2Result,
     )
-    from openai_urllib3.types.file_create_params import FilesCreateParams as FilesCreateParams
-    from openai_urllib3.types.file_list_params import FilesListParams as FilesListParams
     from openai_urllib3.types.shared.function_definition import FunctionDefinition as FunctionDefinition
     from openai_urllib3.types.function_parameters import FunctionParameters as FunctionParameters
     from openai_urllib3.types.shared.function_shell_action import FunctionShellAction as FunctionShellAction
@@ -281,7 +278,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.mcp_protocol_error import MCPProtocolError as MCPProtocolError
     from openai_urllib3.types.shared.mcp_tool_call import MCPToolCall as MCPToolCall
     from openai_urllib3.types.shared.mcp_tool_execution_error import MCPToolExecutionError as MCPToolExecutionError
-    from openai_urllib3.types.shared.message2 import Message2 as Message2
+    from openai_urllib3.types.shared.message2 import Message as Message
     from openai_urllib3.types.metadata import Metadata as Metadata
     from openai_urllib3.types.model import Model as Model
     from openai_urllib3.types.model_deleted import ModelDeleted as ModelDeleted
@@ -462,20 +459,19 @@ _NAMES: dict[str, str] = {
     "C2PAProvenanceResult": "content_provenance_check:C2PAProvenanceResult",
     "ChatModel": "chat_model:ChatModel",
     "ClickParam": "shared.click_param:ClickParam",
-    "CodeInterpreterOutputImage2": "shared.code_interpreter_output_image2:CodeInterpreterOutputImage2",
+    "CodeInterpreterOutputImage": "shared.code_interpreter_output_image2:CodeInterpreterOutputImage",
     "CodeInterpreterOutputLogs": "shared.code_interpreter_output_logs:CodeInterpreterOutputLogs",
-    "CodeInterpreterToolCall2": "shared.code_interpreter_tool_call2:CodeInterpreterToolCall2",
+    "CodeInterpreterToolCall": "shared.code_interpreter_tool_call2:CodeInterpreterToolCall",
     "CompactionBody": "shared.compaction_body:CompactionBody",
     "ComparisonFilter": "shared.comparison_filter:ComparisonFilter",
     "CompleteUploadRequestParam": "upload_complete_params:CompleteUploadRequestParam",
     "Completion": "completion:Completion",
     "CompletionChoice": "completion_choice:CompletionChoice",
     "CompletionChoiceLogprobs": "completion_choice:CompletionChoiceLogprobs",
-    "CompletionCreateParams": "completion_create_params:CompletionsCreateParams",
+    "CompletionCreateParams": "completion_create_params:CompletionCreateParams",
     "CompletionUsage": "completion_usage:CompletionUsage",
     "CompletionUsageCompletionTokensDetails": "completion_usage:CompletionUsageCompletionTokensDetails",
     "CompletionUsagePromptTokensDetails": "completion_usage:CompletionUsagePromptTokensDetails",
-    "CompletionsCreateParams": "completion_create_params:CompletionsCreateParams",
     "CompoundFilter": "shared.compound_filter:CompoundFilter",
     "ComputerCallSafetyCheckParam": "shared.computer_call_safety_check_param:ComputerCallSafetyCheckParam",
     "ComputerScreenshotContent": "shared.computer_screenshot_content:ComputerScreenshotContent",
@@ -559,17 +555,15 @@ _NAMES: dict[str, str] = {
     "FileChunkingStrategy": "file_chunking_strategy:FileChunkingStrategy",
     "FileChunkingStrategyParam": "file_chunking_strategy_param:FileChunkingStrategyParam",
     "FileCitationBody": "shared.file_citation_body:FileCitationBody",
-    "FileCreateParams": "file_create_params:FilesCreateParams",
+    "FileCreateParams": "file_create_params:FileCreateParams",
     "FileDeleted": "file_deleted:FileDeleted",
     "FileExpirationAfterParam": "file_create_params:FileExpirationAfterParam",
-    "FileListParams": "file_list_params:FilesListParams",
+    "FileListParams": "file_list_params:FileListParams",
     "FileObject": "file_object:FileObject",
     "FilePath": "shared.file_path:FilePath",
     "FilePurpose": "file_purpose:FilePurpose",
-    "FileSearchToolCall2": "shared.file_search_tool_call2:FileSearchToolCall2",
+    "FileSearchToolCall": "shared.file_search_tool_call2:FileSearchToolCall",
     "FileSearchToolCall2Result": "shared.file_search_tool_call2:FileSearchToolCall2Result",
-    "FilesCreateParams": "file_create_params:FilesCreateParams",
-    "FilesListParams": "file_list_params:FilesListParams",
     "FunctionDefinition": "shared.function_definition:FunctionDefinition",
     "FunctionParameters": "function_parameters:FunctionParameters",
     "FunctionShellAction": "shared.function_shell_action:FunctionShellAction",
@@ -615,7 +609,7 @@ _NAMES: dict[str, str] = {
     "MCPProtocolError": "shared.mcp_protocol_error:MCPProtocolError",
     "MCPToolCall": "shared.mcp_tool_call:MCPToolCall",
     "MCPToolExecutionError": "shared.mcp_tool_execution_error:MCPToolExecutionError",
-    "Message2": "shared.message2:Message2",
+    "Message": "shared.message2:Message",
     "Metadata": "metadata:Metadata",
     "Model": "model:Model",
     "ModelDeleted": "model_deleted:ModelDeleted",
@@ -743,9 +737,9 @@ __all__ = [
     "C2PAProvenanceResult",
     "ChatModel",
     "ClickParam",
-    "CodeInterpreterOutputImage2",
+    "CodeInterpreterOutputImage",
     "CodeInterpreterOutputLogs",
-    "CodeInterpreterToolCall2",
+    "CodeInterpreterToolCall",
     "CompactionBody",
     "ComparisonFilter",
     "CompleteUploadRequestParam",
@@ -756,7 +750,6 @@ __all__ = [
     "CompletionUsage",
     "CompletionUsageCompletionTokensDetails",
     "CompletionUsagePromptTokensDetails",
-    "CompletionsCreateParams",
     "CompoundFilter",
     "ComputerCallSafetyCheckParam",
     "ComputerScreenshotContent",
@@ -845,10 +838,8 @@ __all__ = [
     "FileObject",
     "FilePath",
     "FilePurpose",
-    "FileSearchToolCall2",
+    "FileSearchToolCall",
     "FileSearchToolCall2Result",
-    "FilesCreateParams",
-    "FilesListParams",
     "FunctionDefinition",
     "FunctionParameters",
     "FunctionShellAction",
@@ -892,7 +883,7 @@ __all__ = [
     "MCPProtocolError",
     "MCPToolCall",
     "MCPToolExecutionError",
-    "Message2",
+    "Message",
     "Metadata",
     "Model",
     "ModelDeleted",

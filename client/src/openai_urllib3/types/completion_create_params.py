@@ -15,14 +15,13 @@ if TYPE_CHECKING:
 __all__ = [
     "CompletionCreateParams",
     "CompletionCreateParamsBase",
-    "CompletionsCreateParams",
     "CreateCompletionRequestParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class CompletionsCreateParams(TypedDict, total=False):
+class CompletionCreateParams(TypedDict, total=False):
     model: Required[Union[str, Literal["gpt-3.5-turbo-instruct", "davinci-002", "babbage-002"]]]
     prompt: Required[Union[str, Iterable[str], Iterable[int], Iterable[Iterable[int]]]]
     best_of: int
@@ -62,5 +61,4 @@ class CreateCompletionRequestParam(TypedDict, total=False):
     top_p: float
     user: str
 
-CompletionCreateParams = CompletionsCreateParams
 CompletionCreateParamsBase = CreateCompletionRequestParam

@@ -17,13 +17,12 @@ __all__ = [
     "ExpiresAfter",
     "FileCreateParams",
     "FileExpirationAfterParam",
-    "FilesCreateParams",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class FilesCreateParams(TypedDict, total=False):
+class FileCreateParams(TypedDict, total=False):
     file: Required[FileTypes]
     purpose: Required[FilePurpose]
     expires_after: FileExpirationAfterParam
@@ -43,4 +42,3 @@ class CreateFileRequestParam(TypedDict, total=False):
     expires_after: FileExpirationAfterParam
 
 ExpiresAfter = FileExpirationAfterParam
-FileCreateParams = FilesCreateParams

@@ -13,16 +13,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FileListParams",
-    "FilesListParams",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class FilesListParams(TypedDict, total=False):
+class FileListParams(TypedDict, total=False):
     purpose: str
     limit: int
     order: Literal["asc", "desc"]
     after: str
-
-FileListParams = FilesListParams

@@ -10,8 +10,8 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared_params.comparison_filter import ComparisonFilterParam
-    from openai_urllib3.types.shared_params.compound_filter import CompoundFilterParam
+    from openai_urllib3.types.shared_params.comparison_filter import ComparisonFilter
+    from openai_urllib3.types.shared_params.compound_filter import CompoundFilter
 
 __all__ = [
     "RankingOptions",
@@ -27,7 +27,7 @@ class VectorStoreSearchParams(TypedDict, total=False):
     query: Required[Union[str, Iterable[str]]]
     rewrite_query: bool
     max_num_results: int
-    filters: Union[ComparisonFilterParam, CompoundFilterParam]
+    filters: Union[ComparisonFilter, CompoundFilter]
     ranking_options: VectorStoreSearchParamsRankingOptionsParam
 
 
@@ -41,7 +41,7 @@ class VectorStoreSearchRequestParam(TypedDict, total=False):
     query: Required[Union[str, Iterable[str]]]
     rewrite_query: bool
     max_num_results: int
-    filters: Union[ComparisonFilterParam, CompoundFilterParam]
+    filters: Union[ComparisonFilter, CompoundFilter]
     ranking_options: VectorStoreSearchParamsRankingOptionsParam
 
 RankingOptions = VectorStoreSearchParamsRankingOptionsParam

@@ -137,32 +137,19 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaAdditionalToolsItemParam as BetaAdditionalToolsItemParam,
     )
-    from openai_urllib3.types.beta.beta_response_input_item import (
-        BetaAdditionalToolsItemParam2 as BetaAdditionalToolsItemParam2,
-    )
     from openai_urllib3.types.beta.beta_response_item import BetaAgentMessage as BetaAgentMessage
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaAgentMessageItemParam as BetaAgentMessageItemParam,
-    )
-    from openai_urllib3.types.beta.beta_response_input_item import (
-        BetaAgentMessageItemParam2 as BetaAgentMessageItemParam2,
     )
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as BetaAgentTag
     from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import (
         BetaAgentTagParam as BetaAgentTagParam,
     )
-    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
-        BetaAgentTagParam2 as BetaAgentTagParam2,
-    )
-    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as BetaAgentTagParam3
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import (
         BetaApplyPatchCreateFileOperation as BetaApplyPatchCreateFileOperation,
     )
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaApplyPatchCreateFileOperationParam as BetaApplyPatchCreateFileOperationParam,
-    )
-    from openai_urllib3.types.beta.beta_response_input_item import (
-        BetaApplyPatchCreateFileOperationParam2 as BetaApplyPatchCreateFileOperationParam2,
     )
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import (
         BetaApplyPatchDeleteFileOperation as BetaApplyPatchDeleteFileOperation,
@@ -170,21 +157,12 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaApplyPatchDeleteFileOperationParam as BetaApplyPatchDeleteFileOperationParam,
     )
-    from openai_urllib3.types.beta.beta_response_input_item import (
-        BetaApplyPatchDeleteFileOperationParam2 as BetaApplyPatchDeleteFileOperationParam2,
-    )
     from openai_urllib3.types.beta.beta_apply_patch_tool import BetaApplyPatchTool as BetaApplyPatchTool
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaApplyPatchToolCallItemParam as BetaApplyPatchToolCallItemParam,
     )
-    from openai_urllib3.types.beta.beta_response_input_item import (
-        BetaApplyPatchToolCallItemParam2 as BetaApplyPatchToolCallItemParam2,
-    )
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaApplyPatchToolCallOutputItemParam as BetaApplyPatchToolCallOutputItemParam,
-    )
-    from openai_urllib3.types.beta.beta_response_input_item import (
-        BetaApplyPatchToolCallOutputItemParam2 as BetaApplyPatchToolCallOutputItemParam2,
     )
     from openai_urllib3.types.beta.beta_apply_patch_tool_param import BetaApplyPatchToolParam as BetaApplyPatchToolParam
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import (
@@ -192,9 +170,6 @@ if TYPE_CHECKING:
     )
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaApplyPatchUpdateFileOperationParam as BetaApplyPatchUpdateFileOperationParam,
-    )
-    from openai_urllib3.types.beta.beta_response_input_item import (
-        BetaApplyPatchUpdateFileOperationParam2 as BetaApplyPatchUpdateFileOperationParam2,
     )
     from openai_urllib3.types.beta.beta_web_search_preview_tool import (
         BetaApproximateLocation as BetaApproximateLocation,
@@ -205,11 +180,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import (
         BetaAutoCodeInterpreterToolParam as BetaAutoCodeInterpreterToolParam,
     )
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import (
-        BetaAutoCodeInterpreterToolParam2 as BetaAutoCodeInterpreterToolParam2,
-    )
     from openai_urllib3.types.beta.beta_computer_action_list_param import BetaClickParam as BetaClickParam
-    from openai_urllib3.types.beta.beta_computer_action import BetaClickParam2 as BetaClickParam2
     from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call import (
         BetaCodeInterpreterOutputImage as BetaCodeInterpreterOutputImage,
     )
@@ -235,9 +206,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaCompactionTriggerItemParam as BetaCompactionTriggerItemParam,
     )
-    from openai_urllib3.types.beta.beta_response_input_item import (
-        BetaCompactionTriggerItemParam2 as BetaCompactionTriggerItemParam2,
-    )
     from openai_urllib3.types.beta.beta_file_search_tool import BetaComparisonFilter as BetaComparisonFilter
     from openai_urllib3.types.beta.beta_file_search_tool_param import (
         BetaComparisonFilterParam as BetaComparisonFilterParam,
@@ -248,14 +216,8 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaComputerCallOutputItemParam as BetaComputerCallOutputItemParam,
     )
-    from openai_urllib3.types.beta.beta_response_input_item import (
-        BetaComputerCallOutputItemParam2 as BetaComputerCallOutputItemParam2,
-    )
     from openai_urllib3.types.beta.beta_response_computer_tool_call_param import (
         BetaComputerCallSafetyCheckParam as BetaComputerCallSafetyCheckParam,
-    )
-    from openai_urllib3.types.beta.beta_response_computer_tool_call import (
-        BetaComputerCallSafetyCheckParam2 as BetaComputerCallSafetyCheckParam2,
     )
     from openai_urllib3.types.beta.beta_response_item import (
         BetaComputerScreenshotContent as BetaComputerScreenshotContent,
@@ -278,9 +240,6 @@ if TYPE_CHECKING:
     )
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaContainerFileCitationParam as BetaContainerFileCitationParam,
-    )
-    from openai_urllib3.types.beta.beta_response_input_item import (
-        BetaContainerFileCitationParam2 as BetaContainerFileCitationParam2,
     )
     from openai_urllib3.types.beta.beta_container_network_policy_allowlist import (
         BetaContainerNetworkPolicyAllowlist as BetaContainerNetworkPolicyAllowlist,
@@ -308,16 +267,11 @@ if TYPE_CHECKING:
         BetaContextManagementParam as BetaContextManagementParam,
     )
     from openai_urllib3.types.beta.beta_computer_action_list_param import BetaCoordParam as BetaCoordParam
-    from openai_urllib3.types.beta.beta_computer_action import BetaCoordParam2 as BetaCoordParam2
     from openai_urllib3.types.beta.response_create_params import BetaCreateResponseParam as BetaCreateResponseParam
     from openai_urllib3.types.beta.beta_custom_tool_param import (
         BetaCustomGrammarFormatParam as BetaCustomGrammarFormatParam,
     )
-    from openai_urllib3.types.beta.beta_custom_tool import (
-        BetaCustomGrammarFormatParam2 as BetaCustomGrammarFormatParam2,
-    )
     from openai_urllib3.types.beta.beta_custom_tool_param import BetaCustomTextFormatParam as BetaCustomTextFormatParam
-    from openai_urllib3.types.beta.beta_custom_tool import BetaCustomTextFormatParam2 as BetaCustomTextFormatParam2
     from openai_urllib3.types.beta.beta_custom_tool import BetaCustomTool as BetaCustomTool
     from openai_urllib3.types.beta.beta_custom_tool_param import BetaCustomToolParam as BetaCustomToolParam
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import (
@@ -326,18 +280,11 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_custom_tool_call_param import (
         BetaDirectToolCallCallerParam as BetaDirectToolCallCallerParam,
     )
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
-        BetaDirectToolCallCallerParam2 as BetaDirectToolCallCallerParam2,
-    )
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
-        BetaDirectToolCallCallerParam3 as BetaDirectToolCallCallerParam3,
-    )
     from openai_urllib3.types.beta.beta_computer_action import BetaDoubleClickAction as BetaDoubleClickAction
     from openai_urllib3.types.beta.beta_computer_action_list_param import (
         BetaDoubleClickActionParam as BetaDoubleClickActionParam,
     )
     from openai_urllib3.types.beta.beta_computer_action_list_param import BetaDragParam as BetaDragParam
-    from openai_urllib3.types.beta.beta_computer_action import BetaDragParam2 as BetaDragParam2
     from openai_urllib3.types.beta.beta_easy_input_message import BetaEasyInputMessage as BetaEasyInputMessage
     from openai_urllib3.types.beta.beta_easy_input_message import BetaEasyInputMessage2 as BetaEasyInputMessage2
     from openai_urllib3.types.beta.beta_easy_input_message_param import (
@@ -347,15 +294,11 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaEncryptedContentParam as BetaEncryptedContentParam,
     )
-    from openai_urllib3.types.beta.beta_response_input_item import (
-        BetaEncryptedContentParam2 as BetaEncryptedContentParam2,
-    )
     from openai_urllib3.types.beta.beta_response_output_text import BetaFileCitationBody as BetaFileCitationBody
     from openai_urllib3.types.beta.beta_file_citation_body_param import (
         BetaFileCitationBodyParam as BetaFileCitationBodyParam,
     )
     from openai_urllib3.types.beta.beta_response_input_item_param import BetaFileCitationParam as BetaFileCitationParam
-    from openai_urllib3.types.beta.beta_response_input_item import BetaFileCitationParam2 as BetaFileCitationParam2
     from openai_urllib3.types.beta.beta_response_output_text import BetaFilePath as BetaFilePath
     from openai_urllib3.types.beta.beta_file_path_param import BetaFilePathParam as BetaFilePathParam
     from openai_urllib3.types.beta.beta_file_search_tool import BetaFileSearchTool as BetaFileSearchTool
@@ -363,23 +306,14 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaFunctionCallOutputItemParam as BetaFunctionCallOutputItemParam,
     )
-    from openai_urllib3.types.beta.beta_response_input_item import (
-        BetaFunctionCallOutputItemParam2 as BetaFunctionCallOutputItemParam2,
-    )
     from openai_urllib3.types.beta.beta_response_function_shell_tool_call import (
         BetaFunctionShellAction as BetaFunctionShellAction,
     )
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaFunctionShellActionParam as BetaFunctionShellActionParam,
     )
-    from openai_urllib3.types.beta.beta_response_input_item import (
-        BetaFunctionShellActionParam2 as BetaFunctionShellActionParam2,
-    )
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaFunctionShellCallItemParam as BetaFunctionShellCallItemParam,
-    )
-    from openai_urllib3.types.beta.beta_response_input_item import (
-        BetaFunctionShellCallItemParam2 as BetaFunctionShellCallItemParam2,
     )
     from openai_urllib3.types.beta.beta_response_function_shell_tool_call_output import (
         BetaFunctionShellCallOutputContent as BetaFunctionShellCallOutputContent,
@@ -390,23 +324,14 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_function_shell_call_output_content_param import (
         BetaFunctionShellCallOutputExitOutcomeParam as BetaFunctionShellCallOutputExitOutcomeParam,
     )
-    from openai_urllib3.types.beta.beta_response_function_shell_call_output_content import (
-        BetaFunctionShellCallOutputExitOutcomeParam2 as BetaFunctionShellCallOutputExitOutcomeParam2,
-    )
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaFunctionShellCallOutputItemParam as BetaFunctionShellCallOutputItemParam,
-    )
-    from openai_urllib3.types.beta.beta_response_input_item import (
-        BetaFunctionShellCallOutputItemParam2 as BetaFunctionShellCallOutputItemParam2,
     )
     from openai_urllib3.types.beta.beta_response_function_shell_tool_call_output import (
         BetaFunctionShellCallOutputTimeoutOutcome as BetaFunctionShellCallOutputTimeoutOutcome,
     )
     from openai_urllib3.types.beta.beta_response_function_shell_call_output_content_param import (
         BetaFunctionShellCallOutputTimeoutOutcomeParam as BetaFunctionShellCallOutputTimeoutOutcomeParam,
-    )
-    from openai_urllib3.types.beta.beta_response_function_shell_call_output_content import (
-        BetaFunctionShellCallOutputTimeoutOutcomeParam2 as BetaFunctionShellCallOutputTimeoutOutcomeParam2,
     )
     from openai_urllib3.types.beta.beta_function_shell_tool import BetaFunctionShellTool as BetaFunctionShellTool
     from openai_urllib3.types.beta.beta_function_shell_tool_param import (
@@ -417,8 +342,6 @@ if TYPE_CHECKING:
         BetaFunctionToolCallOutput as BetaFunctionToolCallOutput,
     )
     from openai_urllib3.types.beta.beta_function_tool_param import BetaFunctionToolParam as BetaFunctionToolParam
-    from openai_urllib3.types.beta.beta_namespace_tool_param import BetaFunctionToolParam2 as BetaFunctionToolParam2
-    from openai_urllib3.types.beta.beta_namespace_tool import BetaFunctionToolParam3 as BetaFunctionToolParam3
     from openai_urllib3.types.beta.beta_mcp_tool_call_error import BetaHTTPError as BetaHTTPError
     from openai_urllib3.types.beta.beta_mcp_tool_call_error_param import BetaHTTPErrorParam as BetaHTTPErrorParam
     from openai_urllib3.types.beta.beta_file_search_tool import BetaHybridSearchOptions as BetaHybridSearchOptions
@@ -453,7 +376,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaItemReferenceParam as BetaItemReferenceParam,
     )
-    from openai_urllib3.types.beta.beta_response_input_item import BetaItemReferenceParam2 as BetaItemReferenceParam2
     from openai_urllib3.types.beta.beta_computer_action import BetaKeyPressAction as BetaKeyPressAction
     from openai_urllib3.types.beta.beta_computer_action_list_param import (
         BetaKeyPressActionParam as BetaKeyPressActionParam,
@@ -478,9 +400,6 @@ if TYPE_CHECKING:
     )
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import (
         BetaLocalShellToolParam as BetaLocalShellToolParam,
-    )
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import (
-        BetaLocalShellToolParam2 as BetaLocalShellToolParam2,
     )
     from openai_urllib3.types.beta.beta_local_skill import BetaLocalSkill as BetaLocalSkill
     from openai_urllib3.types.beta.beta_local_skill_param import BetaLocalSkillParam as BetaLocalSkillParam
@@ -539,20 +458,13 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.response_create_params import BetaModerationPolicyParam as BetaModerationPolicyParam
     from openai_urllib3.types.beta.beta_response import BetaModerationResultBody as BetaModerationResultBody
     from openai_urllib3.types.beta.beta_computer_action_list_param import BetaMoveParam as BetaMoveParam
-    from openai_urllib3.types.beta.beta_computer_action import BetaMoveParam2 as BetaMoveParam2
     from openai_urllib3.types.beta.beta_response_item import BetaMultiAgentCall as BetaMultiAgentCall
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaMultiAgentCallItemParam as BetaMultiAgentCallItemParam,
     )
-    from openai_urllib3.types.beta.beta_response_input_item import (
-        BetaMultiAgentCallItemParam2 as BetaMultiAgentCallItemParam2,
-    )
     from openai_urllib3.types.beta.beta_response_item import BetaMultiAgentCallOutput as BetaMultiAgentCallOutput
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaMultiAgentCallOutputItemParam as BetaMultiAgentCallOutputItemParam,
-    )
-    from openai_urllib3.types.beta.beta_response_input_item import (
-        BetaMultiAgentCallOutputItemParam2 as BetaMultiAgentCallOutputItemParam2,
     )
     from openai_urllib3.types.beta.response_create_params import BetaMultiAgentParam as BetaMultiAgentParam
     from openai_urllib3.types.beta.beta_namespace_tool import BetaNamespaceTool as BetaNamespaceTool
@@ -561,21 +473,11 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_output_text_content_param import (
         BetaOutputTextContentParam as BetaOutputTextContentParam,
     )
-    from openai_urllib3.types.beta.beta_response_input_item_param import (
-        BetaOutputTextContentParam2 as BetaOutputTextContentParam2,
-    )
-    from openai_urllib3.types.beta.beta_response_input_item import (
-        BetaOutputTextContentParam3 as BetaOutputTextContentParam3,
-    )
     from openai_urllib3.types.beta.beta_response_item import BetaProgram as BetaProgram
     from openai_urllib3.types.beta.beta_response_input_item_param import BetaProgramItemParam as BetaProgramItemParam
-    from openai_urllib3.types.beta.beta_response_input_item import BetaProgramItemParam2 as BetaProgramItemParam2
     from openai_urllib3.types.beta.beta_response_item import BetaProgramOutput as BetaProgramOutput
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaProgramOutputItemParam as BetaProgramOutputItemParam,
-    )
-    from openai_urllib3.types.beta.beta_response_input_item import (
-        BetaProgramOutputItemParam2 as BetaProgramOutputItemParam2,
     )
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import (
         BetaProgramToolCallCaller as BetaProgramToolCallCaller,
@@ -583,17 +485,8 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_custom_tool_call_param import (
         BetaProgramToolCallCallerParam as BetaProgramToolCallCallerParam,
     )
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
-        BetaProgramToolCallCallerParam2 as BetaProgramToolCallCallerParam2,
-    )
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
-        BetaProgramToolCallCallerParam3 as BetaProgramToolCallCallerParam3,
-    )
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import (
         BetaProgrammaticToolCallingParam as BetaProgrammaticToolCallingParam,
-    )
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import (
-        BetaProgrammaticToolCallingParam2 as BetaProgrammaticToolCallingParam2,
     )
     from openai_urllib3.types.beta.beta_response_input_file import (
         BetaPromptCacheBreakpointConfig as BetaPromptCacheBreakpointConfig,
@@ -603,9 +496,6 @@ if TYPE_CHECKING:
     )
     from openai_urllib3.types.beta.beta_response_input_file_content_param import (
         BetaPromptCacheBreakpointParam as BetaPromptCacheBreakpointParam,
-    )
-    from openai_urllib3.types.beta.beta_response_input_file_content import (
-        BetaPromptCacheBreakpointParam2 as BetaPromptCacheBreakpointParam2,
     )
     from openai_urllib3.types.beta.beta_response import BetaPromptCacheOptions as BetaPromptCacheOptions
     from openai_urllib3.types.beta.response_compact_params import (
@@ -1033,9 +923,7 @@ if TYPE_CHECKING:
         BetaResponsesDeleteParams as BetaResponsesDeleteParams,
     )
     from openai_urllib3.types.beta.beta_computer_action_list_param import BetaScreenshotParam as BetaScreenshotParam
-    from openai_urllib3.types.beta.beta_computer_action import BetaScreenshotParam2 as BetaScreenshotParam2
     from openai_urllib3.types.beta.beta_computer_action_list_param import BetaScrollParam as BetaScrollParam
-    from openai_urllib3.types.beta.beta_computer_action import BetaScrollParam2 as BetaScrollParam2
     from openai_urllib3.types.beta.beta_service_tier import BetaServiceTier as BetaServiceTier
     from openai_urllib3.types.beta.beta_response_shell_call_output_content_delta_event import (
         BetaShellCallOutputDelta as BetaShellCallOutputDelta,
@@ -1045,14 +933,8 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_tool_choice_shell_param import (
         BetaSpecificFunctionShellParam as BetaSpecificFunctionShellParam,
     )
-    from openai_urllib3.types.beta.beta_tool_choice_shell import (
-        BetaSpecificFunctionShellParam2 as BetaSpecificFunctionShellParam2,
-    )
     from openai_urllib3.types.beta.response_create_params import (
         BetaSpecificProgrammaticToolCallingParam as BetaSpecificProgrammaticToolCallingParam,
-    )
-    from openai_urllib3.types.beta.beta_response import (
-        BetaSpecificProgrammaticToolCallingParam2 as BetaSpecificProgrammaticToolCallingParam2,
     )
     from openai_urllib3.types.beta.beta_response_item import BetaSummaryTextContent as BetaSummaryTextContent
     from openai_urllib3.types.beta.beta_response_reasoning_item_param import (
@@ -1089,9 +971,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaToolSearchCallItemParam as BetaToolSearchCallItemParam,
     )
-    from openai_urllib3.types.beta.beta_response_input_item import (
-        BetaToolSearchCallItemParam2 as BetaToolSearchCallItemParam2,
-    )
     from openai_urllib3.types.beta.beta_namespace_tool import BetaNamespaceTool as BetaToolSearchOutputNamespaceTool
     from openai_urllib3.types.beta.beta_namespace_tool_param import (
         BetaNamespaceToolParam as BetaToolSearchOutputNamespaceToolParam,
@@ -1101,15 +980,12 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_output_text import BetaTopLogProb as BetaTopLogProb
     from openai_urllib3.types.beta.beta_top_log_prob_param import BetaTopLogProbParam as BetaTopLogProbParam
     from openai_urllib3.types.beta.beta_computer_action_list_param import BetaTypeParam as BetaTypeParam
-    from openai_urllib3.types.beta.beta_computer_action import BetaTypeParam2 as BetaTypeParam2
     from openai_urllib3.types.beta.beta_response_output_text import BetaUrlCitationBody as BetaUrlCitationBody
     from openai_urllib3.types.beta.beta_url_citation_body_param import (
         BetaUrlCitationBodyParam as BetaUrlCitationBodyParam,
     )
     from openai_urllib3.types.beta.beta_response_input_item_param import BetaUrlCitationParam as BetaUrlCitationParam
-    from openai_urllib3.types.beta.beta_response_input_item import BetaUrlCitationParam2 as BetaUrlCitationParam2
     from openai_urllib3.types.beta.beta_computer_action_list_param import BetaWaitParam as BetaWaitParam
-    from openai_urllib3.types.beta.beta_computer_action import BetaWaitParam2 as BetaWaitParam2
     from openai_urllib3.types.beta.beta_response_function_web_search import (
         BetaWebSearchActionFind as BetaWebSearchActionFind,
     )
@@ -1167,7 +1043,7 @@ if TYPE_CHECKING:
     )
     from openai_urllib3.types.beta.thread_create_params import CreateThreadRequestParam as CreateThreadRequestParam
     from openai_urllib3.types.beta.done_event import DoneEvent as DoneEvent
-    from openai_urllib3.types.beta.assistant_stream_event import ErrorEvent2 as ErrorEvent2
+    from openai_urllib3.types.beta.assistant_stream_event import ErrorEvent as ErrorEvent
     from openai_urllib3.types.beta.file_search_tool import FileSearchRankingOptions as FileSearchRankingOptions
     from openai_urllib3.types.beta.file_search_tool_param import (
         FileSearchRankingOptionsParam as FileSearchRankingOptionsParam,
@@ -1310,41 +1186,29 @@ _NAMES: dict[str, str] = {
     "AssistantUpdateParamsToolResources0Param": "beta.assistant_update_params:AssistantUpdateParamsToolResources0Param",
     "BetaAdditionalTools": "beta.beta_response_item:BetaAdditionalTools",
     "BetaAdditionalToolsItemParam": "beta.beta_response_input_item_param:BetaAdditionalToolsItemParam",
-    "BetaAdditionalToolsItemParam2": "beta.beta_response_input_item:BetaAdditionalToolsItemParam2",
     "BetaAgentMessage": "beta.beta_response_item:BetaAgentMessage",
     "BetaAgentMessageItemParam": "beta.beta_response_input_item_param:BetaAgentMessageItemParam",
-    "BetaAgentMessageItemParam2": "beta.beta_response_input_item:BetaAgentMessageItemParam2",
     "BetaAgentTag": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
     "BetaAgentTagParam": "beta.beta_response_code_interpreter_tool_call_param:BetaAgentTagParam",
-    "BetaAgentTagParam2": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
-    "BetaAgentTagParam3": "beta.beta_response_compaction_item_param:BetaAgentTagParam3",
     "BetaApplyPatchCreateFileOperation": "beta.beta_response_apply_patch_tool_call:BetaApplyPatchCreateFileOperation",
     "BetaApplyPatchCreateFileOperationParam":
         "beta.beta_response_input_item_param:BetaApplyPatchCreateFileOperationParam",
-    "BetaApplyPatchCreateFileOperationParam2": "beta.beta_response_input_item:BetaApplyPatchCreateFileOperationParam2",
     "BetaApplyPatchDeleteFileOperation": "beta.beta_response_apply_patch_tool_call:BetaApplyPatchDeleteFileOperation",
     "BetaApplyPatchDeleteFileOperationParam":
         "beta.beta_response_input_item_param:BetaApplyPatchDeleteFileOperationParam",
-    "BetaApplyPatchDeleteFileOperationParam2": "beta.beta_response_input_item:BetaApplyPatchDeleteFileOperationParam2",
     "BetaApplyPatchTool": "beta.beta_apply_patch_tool:BetaApplyPatchTool",
     "BetaApplyPatchToolCallItemParam": "beta.beta_response_input_item_param:BetaApplyPatchToolCallItemParam",
-    "BetaApplyPatchToolCallItemParam2": "beta.beta_response_input_item:BetaApplyPatchToolCallItemParam2",
     "BetaApplyPatchToolCallOutputItemParam":
         "beta.beta_response_input_item_param:BetaApplyPatchToolCallOutputItemParam",
-    "BetaApplyPatchToolCallOutputItemParam2": "beta.beta_response_input_item:BetaApplyPatchToolCallOutputItemParam2",
     "BetaApplyPatchToolParam": "beta.beta_apply_patch_tool_param:BetaApplyPatchToolParam",
     "BetaApplyPatchUpdateFileOperation": "beta.beta_response_apply_patch_tool_call:BetaApplyPatchUpdateFileOperation",
     "BetaApplyPatchUpdateFileOperationParam":
         "beta.beta_response_input_item_param:BetaApplyPatchUpdateFileOperationParam",
-    "BetaApplyPatchUpdateFileOperationParam2": "beta.beta_response_input_item:BetaApplyPatchUpdateFileOperationParam2",
     "BetaApproximateLocation": "beta.beta_web_search_preview_tool:BetaApproximateLocation",
     "BetaApproximateLocationParam": "beta.beta_web_search_preview_tool_param:BetaApproximateLocationParam",
     "BetaAutoCodeInterpreterToolParam":
         "beta.beta_response_tool_search_output_item_param_param:BetaAutoCodeInterpreterToolParam",
-    "BetaAutoCodeInterpreterToolParam2":
-        "beta.beta_response_tool_search_output_item_param:BetaAutoCodeInterpreterToolParam2",
     "BetaClickParam": "beta.beta_computer_action_list_param:BetaClickParam",
-    "BetaClickParam2": "beta.beta_computer_action:BetaClickParam2",
     "BetaCodeInterpreterOutputImage": "beta.beta_response_code_interpreter_tool_call:BetaCodeInterpreterOutputImage",
     "BetaCodeInterpreterOutputImageParam":
         "beta.beta_response_code_interpreter_tool_call_param:BetaCodeInterpreterOutputImageParam",
@@ -1357,16 +1221,13 @@ _NAMES: dict[str, str] = {
     "BetaCompactResponseMethodPublicBodyParam": "beta.response_compact_params:BetaCompactResponseMethodPublicBodyParam",
     "BetaCompactedResponse": "beta.beta_compacted_response:BetaCompactedResponse",
     "BetaCompactionTriggerItemParam": "beta.beta_response_input_item_param:BetaCompactionTriggerItemParam",
-    "BetaCompactionTriggerItemParam2": "beta.beta_response_input_item:BetaCompactionTriggerItemParam2",
     "BetaComparisonFilter": "beta.beta_file_search_tool:BetaComparisonFilter",
     "BetaComparisonFilterParam": "beta.beta_file_search_tool_param:BetaComparisonFilterParam",
     "BetaCompoundFilter": "beta.beta_file_search_tool:BetaCompoundFilter",
     "BetaCompoundFilterParam": "beta.beta_file_search_tool_param:BetaCompoundFilterParam",
     "BetaComputerAction": "beta.beta_computer_action:BetaComputerAction",
     "BetaComputerCallOutputItemParam": "beta.beta_response_input_item_param:BetaComputerCallOutputItemParam",
-    "BetaComputerCallOutputItemParam2": "beta.beta_response_input_item:BetaComputerCallOutputItemParam2",
     "BetaComputerCallSafetyCheckParam": "beta.beta_response_computer_tool_call_param:BetaComputerCallSafetyCheckParam",
-    "BetaComputerCallSafetyCheckParam2": "beta.beta_response_computer_tool_call:BetaComputerCallSafetyCheckParam2",
     "BetaComputerScreenshotContent": "beta.beta_response_item:BetaComputerScreenshotContent",
     "BetaComputerTool": "beta.beta_computer_tool:BetaComputerTool",
     "BetaComputerToolParam": "beta.beta_computer_tool_param:BetaComputerToolParam",
@@ -1378,7 +1239,6 @@ _NAMES: dict[str, str] = {
     "BetaContainerFileCitationBodyParam":
         "beta.beta_container_file_citation_body_param:BetaContainerFileCitationBodyParam",
     "BetaContainerFileCitationParam": "beta.beta_response_input_item_param:BetaContainerFileCitationParam",
-    "BetaContainerFileCitationParam2": "beta.beta_response_input_item:BetaContainerFileCitationParam2",
     "BetaContainerNetworkPolicyAllowlist":
         "beta.beta_container_network_policy_allowlist:BetaContainerNetworkPolicyAllowlist",
     "BetaContainerNetworkPolicyAllowlistParam":
@@ -1395,66 +1255,48 @@ _NAMES: dict[str, str] = {
     "BetaContainerReferenceParam": "beta.beta_container_reference_param:BetaContainerReferenceParam",
     "BetaContextManagementParam": "beta.response_create_params:BetaContextManagementParam",
     "BetaCoordParam": "beta.beta_computer_action_list_param:BetaCoordParam",
-    "BetaCoordParam2": "beta.beta_computer_action:BetaCoordParam2",
     "BetaCreateResponseParam": "beta.response_create_params:BetaCreateResponseParam",
     "BetaCustomGrammarFormatParam": "beta.beta_custom_tool_param:BetaCustomGrammarFormatParam",
-    "BetaCustomGrammarFormatParam2": "beta.beta_custom_tool:BetaCustomGrammarFormatParam2",
     "BetaCustomTextFormatParam": "beta.beta_custom_tool_param:BetaCustomTextFormatParam",
-    "BetaCustomTextFormatParam2": "beta.beta_custom_tool:BetaCustomTextFormatParam2",
     "BetaCustomTool": "beta.beta_custom_tool:BetaCustomTool",
     "BetaCustomToolParam": "beta.beta_custom_tool_param:BetaCustomToolParam",
     "BetaDirectToolCallCaller": "beta.beta_response_apply_patch_tool_call:BetaDirectToolCallCaller",
     "BetaDirectToolCallCallerParam": "beta.beta_response_custom_tool_call_param:BetaDirectToolCallCallerParam",
-    "BetaDirectToolCallCallerParam2": "beta.beta_response_custom_tool_call_output_param:BetaDirectToolCallCallerParam2",
-    "BetaDirectToolCallCallerParam3": "beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3",
     "BetaDoubleClickAction": "beta.beta_computer_action:BetaDoubleClickAction",
     "BetaDoubleClickActionParam": "beta.beta_computer_action_list_param:BetaDoubleClickActionParam",
     "BetaDragParam": "beta.beta_computer_action_list_param:BetaDragParam",
-    "BetaDragParam2": "beta.beta_computer_action:BetaDragParam2",
     "BetaEasyInputMessage": "beta.beta_easy_input_message:BetaEasyInputMessage",
     "BetaEasyInputMessage2": "beta.beta_easy_input_message:BetaEasyInputMessage2",
     "BetaEasyInputMessageParam": "beta.beta_easy_input_message_param:BetaEasyInputMessageParam",
     "BetaEncryptedContent": "beta.beta_response_item:BetaEncryptedContent",
     "BetaEncryptedContentParam": "beta.beta_response_input_item_param:BetaEncryptedContentParam",
-    "BetaEncryptedContentParam2": "beta.beta_response_input_item:BetaEncryptedContentParam2",
     "BetaFileCitationBody": "beta.beta_response_output_text:BetaFileCitationBody",
     "BetaFileCitationBodyParam": "beta.beta_file_citation_body_param:BetaFileCitationBodyParam",
     "BetaFileCitationParam": "beta.beta_response_input_item_param:BetaFileCitationParam",
-    "BetaFileCitationParam2": "beta.beta_response_input_item:BetaFileCitationParam2",
     "BetaFilePath": "beta.beta_response_output_text:BetaFilePath",
     "BetaFilePathParam": "beta.beta_file_path_param:BetaFilePathParam",
     "BetaFileSearchTool": "beta.beta_file_search_tool:BetaFileSearchTool",
     "BetaFileSearchToolParam": "beta.beta_file_search_tool_param:BetaFileSearchToolParam",
     "BetaFunctionCallOutputItemParam": "beta.beta_response_input_item_param:BetaFunctionCallOutputItemParam",
-    "BetaFunctionCallOutputItemParam2": "beta.beta_response_input_item:BetaFunctionCallOutputItemParam2",
     "BetaFunctionShellAction": "beta.beta_response_function_shell_tool_call:BetaFunctionShellAction",
     "BetaFunctionShellActionParam": "beta.beta_response_input_item_param:BetaFunctionShellActionParam",
-    "BetaFunctionShellActionParam2": "beta.beta_response_input_item:BetaFunctionShellActionParam2",
     "BetaFunctionShellCallItemParam": "beta.beta_response_input_item_param:BetaFunctionShellCallItemParam",
-    "BetaFunctionShellCallItemParam2": "beta.beta_response_input_item:BetaFunctionShellCallItemParam2",
     "BetaFunctionShellCallOutputContent":
         "beta.beta_response_function_shell_tool_call_output:BetaFunctionShellCallOutputContent",
     "BetaFunctionShellCallOutputExitOutcome":
         "beta.beta_response_function_shell_tool_call_output:BetaFunctionShellCallOutputExitOutcome",
     "BetaFunctionShellCallOutputExitOutcomeParam":
         "beta.beta_response_function_shell_call_output_content_param:BetaFunctionShellCallOutputExitOutcomeParam",
-    "BetaFunctionShellCallOutputExitOutcomeParam2":
-        "beta.beta_response_function_shell_call_output_content:BetaFunctionShellCallOutputExitOutcomeParam2",
     "BetaFunctionShellCallOutputItemParam": "beta.beta_response_input_item_param:BetaFunctionShellCallOutputItemParam",
-    "BetaFunctionShellCallOutputItemParam2": "beta.beta_response_input_item:BetaFunctionShellCallOutputItemParam2",
     "BetaFunctionShellCallOutputTimeoutOutcome":
         "beta.beta_response_function_shell_tool_call_output:BetaFunctionShellCallOutputTimeoutOutcome",
     "BetaFunctionShellCallOutputTimeoutOutcomeParam":
         "beta.beta_response_function_shell_call_output_content_param:BetaFunctionShellCallOutputTimeoutOutcomeParam",
-    "BetaFunctionShellCallOutputTimeoutOutcomeParam2":
-        "beta.beta_response_function_shell_call_output_content:BetaFunctionShellCallOutputTimeoutOutcomeParam2",
     "BetaFunctionShellTool": "beta.beta_function_shell_tool:BetaFunctionShellTool",
     "BetaFunctionShellToolParam": "beta.beta_function_shell_tool_param:BetaFunctionShellToolParam",
     "BetaFunctionTool": "beta.beta_function_tool:BetaFunctionTool",
     "BetaFunctionToolCallOutput": "beta.beta_response_function_tool_call_output_item:BetaFunctionToolCallOutput",
     "BetaFunctionToolParam": "beta.beta_function_tool_param:BetaFunctionToolParam",
-    "BetaFunctionToolParam2": "beta.beta_namespace_tool_param:BetaFunctionToolParam2",
-    "BetaFunctionToolParam3": "beta.beta_namespace_tool:BetaFunctionToolParam3",
     "BetaHTTPError": "beta.beta_mcp_tool_call_error:BetaHTTPError",
     "BetaHTTPErrorParam": "beta.beta_mcp_tool_call_error_param:BetaHTTPErrorParam",
     "BetaHybridSearchOptions": "beta.beta_file_search_tool:BetaHybridSearchOptions",
@@ -1474,7 +1316,6 @@ _NAMES: dict[str, str] = {
     "BetaInputMessage": "beta.beta_easy_input_message:BetaInputMessage",
     "BetaInputMessageParam": "beta.beta_easy_input_message_param:BetaInputMessageParam",
     "BetaItemReferenceParam": "beta.beta_response_input_item_param:BetaItemReferenceParam",
-    "BetaItemReferenceParam2": "beta.beta_response_input_item:BetaItemReferenceParam2",
     "BetaKeyPressAction": "beta.beta_computer_action:BetaKeyPressAction",
     "BetaKeyPressActionParam": "beta.beta_computer_action_list_param:BetaKeyPressActionParam",
     "BetaLocalEnvironment": "beta.beta_local_environment:BetaLocalEnvironment",
@@ -1486,7 +1327,6 @@ _NAMES: dict[str, str] = {
     "BetaLocalShellToolCallOutputParam": "beta.beta_response_input_item_param:BetaLocalShellToolCallOutputParam",
     "BetaLocalShellToolCallParam": "beta.beta_response_input_item_param:BetaLocalShellToolCallParam",
     "BetaLocalShellToolParam": "beta.beta_response_tool_search_output_item_param_param:BetaLocalShellToolParam",
-    "BetaLocalShellToolParam2": "beta.beta_response_tool_search_output_item_param:BetaLocalShellToolParam2",
     "BetaLocalSkill": "beta.beta_local_skill:BetaLocalSkill",
     "BetaLocalSkillParam": "beta.beta_local_skill_param:BetaLocalSkillParam",
     "BetaLogProb": "beta.beta_response_output_text:BetaLogProb",
@@ -1521,39 +1361,26 @@ _NAMES: dict[str, str] = {
     "BetaModerationPolicyParam": "beta.response_create_params:BetaModerationPolicyParam",
     "BetaModerationResultBody": "beta.beta_response:BetaModerationResultBody",
     "BetaMoveParam": "beta.beta_computer_action_list_param:BetaMoveParam",
-    "BetaMoveParam2": "beta.beta_computer_action:BetaMoveParam2",
     "BetaMultiAgentCall": "beta.beta_response_item:BetaMultiAgentCall",
     "BetaMultiAgentCallItemParam": "beta.beta_response_input_item_param:BetaMultiAgentCallItemParam",
-    "BetaMultiAgentCallItemParam2": "beta.beta_response_input_item:BetaMultiAgentCallItemParam2",
     "BetaMultiAgentCallOutput": "beta.beta_response_item:BetaMultiAgentCallOutput",
     "BetaMultiAgentCallOutputItemParam": "beta.beta_response_input_item_param:BetaMultiAgentCallOutputItemParam",
-    "BetaMultiAgentCallOutputItemParam2": "beta.beta_response_input_item:BetaMultiAgentCallOutputItemParam2",
     "BetaMultiAgentParam": "beta.response_create_params:BetaMultiAgentParam",
     "BetaNamespaceTool": "beta.beta_namespace_tool:BetaNamespaceTool",
     "BetaNamespaceToolParam": "beta.beta_namespace_tool_param:BetaNamespaceToolParam",
     "BetaOutputMessageParam": "beta.beta_easy_input_message_param:BetaOutputMessageParam",
     "BetaOutputTextContentParam": "beta.beta_output_text_content_param:BetaOutputTextContentParam",
-    "BetaOutputTextContentParam2": "beta.beta_response_input_item_param:BetaOutputTextContentParam2",
-    "BetaOutputTextContentParam3": "beta.beta_response_input_item:BetaOutputTextContentParam3",
     "BetaProgram": "beta.beta_response_item:BetaProgram",
     "BetaProgramItemParam": "beta.beta_response_input_item_param:BetaProgramItemParam",
-    "BetaProgramItemParam2": "beta.beta_response_input_item:BetaProgramItemParam2",
     "BetaProgramOutput": "beta.beta_response_item:BetaProgramOutput",
     "BetaProgramOutputItemParam": "beta.beta_response_input_item_param:BetaProgramOutputItemParam",
-    "BetaProgramOutputItemParam2": "beta.beta_response_input_item:BetaProgramOutputItemParam2",
     "BetaProgramToolCallCaller": "beta.beta_response_apply_patch_tool_call:BetaProgramToolCallCaller",
     "BetaProgramToolCallCallerParam": "beta.beta_response_custom_tool_call_param:BetaProgramToolCallCallerParam",
-    "BetaProgramToolCallCallerParam2":
-        "beta.beta_response_custom_tool_call_output_param:BetaProgramToolCallCallerParam2",
-    "BetaProgramToolCallCallerParam3": "beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3",
     "BetaProgrammaticToolCallingParam":
         "beta.beta_response_tool_search_output_item_param_param:BetaProgrammaticToolCallingParam",
-    "BetaProgrammaticToolCallingParam2":
-        "beta.beta_response_tool_search_output_item_param:BetaProgrammaticToolCallingParam2",
     "BetaPromptCacheBreakpointConfig": "beta.beta_response_input_file:BetaPromptCacheBreakpointConfig",
     "BetaPromptCacheBreakpointConfigParam": "beta.beta_response_input_file_param:BetaPromptCacheBreakpointConfigParam",
     "BetaPromptCacheBreakpointParam": "beta.beta_response_input_file_content_param:BetaPromptCacheBreakpointParam",
-    "BetaPromptCacheBreakpointParam2": "beta.beta_response_input_file_content:BetaPromptCacheBreakpointParam2",
     "BetaPromptCacheOptions": "beta.beta_response:BetaPromptCacheOptions",
     "BetaPromptCacheOptionsParam": "beta.response_compact_params:BetaPromptCacheOptionsParam",
     "BetaRankingOptions": "beta.beta_file_search_tool:BetaRankingOptions",
@@ -1789,17 +1616,13 @@ _NAMES: dict[str, str] = {
     "BetaResponsesCancelParams": "beta.beta_responses_cancel_params:BetaResponsesCancelParams",
     "BetaResponsesDeleteParams": "beta.beta_responses_delete_params:BetaResponsesDeleteParams",
     "BetaScreenshotParam": "beta.beta_computer_action_list_param:BetaScreenshotParam",
-    "BetaScreenshotParam2": "beta.beta_computer_action:BetaScreenshotParam2",
     "BetaScrollParam": "beta.beta_computer_action_list_param:BetaScrollParam",
-    "BetaScrollParam2": "beta.beta_computer_action:BetaScrollParam2",
     "BetaServiceTier": "beta.beta_service_tier:BetaServiceTier",
     "BetaShellCallOutputDelta": "beta.beta_response_shell_call_output_content_delta_event:BetaShellCallOutputDelta",
     "BetaSkillReference": "beta.beta_skill_reference:BetaSkillReference",
     "BetaSkillReferenceParam": "beta.beta_skill_reference_param:BetaSkillReferenceParam",
     "BetaSpecificFunctionShellParam": "beta.beta_tool_choice_shell_param:BetaSpecificFunctionShellParam",
-    "BetaSpecificFunctionShellParam2": "beta.beta_tool_choice_shell:BetaSpecificFunctionShellParam2",
     "BetaSpecificProgrammaticToolCallingParam": "beta.response_create_params:BetaSpecificProgrammaticToolCallingParam",
-    "BetaSpecificProgrammaticToolCallingParam2": "beta.beta_response:BetaSpecificProgrammaticToolCallingParam2",
     "BetaSummaryTextContent": "beta.beta_response_item:BetaSummaryTextContent",
     "BetaSummaryTextContentParam": "beta.beta_response_reasoning_item_param:BetaSummaryTextContentParam",
     "BetaTextContent": "beta.beta_response_item:BetaTextContent",
@@ -1819,7 +1642,6 @@ _NAMES: dict[str, str] = {
     "BetaToolChoiceShellParam": "beta.beta_tool_choice_shell_param:BetaToolChoiceShellParam",
     "BetaToolChoiceTypes": "beta.beta_tool_choice_types:BetaToolChoiceTypes",
     "BetaToolSearchCallItemParam": "beta.beta_response_input_item_param:BetaToolSearchCallItemParam",
-    "BetaToolSearchCallItemParam2": "beta.beta_response_input_item:BetaToolSearchCallItemParam2",
     "BetaToolSearchOutputNamespaceTool": "beta.beta_namespace_tool:BetaNamespaceTool",
     "BetaToolSearchOutputNamespaceToolParam": "beta.beta_namespace_tool_param:BetaNamespaceToolParam",
     "BetaToolSearchTool": "beta.beta_tool_search_tool:BetaToolSearchTool",
@@ -1827,13 +1649,10 @@ _NAMES: dict[str, str] = {
     "BetaTopLogProb": "beta.beta_response_output_text:BetaTopLogProb",
     "BetaTopLogProbParam": "beta.beta_top_log_prob_param:BetaTopLogProbParam",
     "BetaTypeParam": "beta.beta_computer_action_list_param:BetaTypeParam",
-    "BetaTypeParam2": "beta.beta_computer_action:BetaTypeParam2",
     "BetaUrlCitationBody": "beta.beta_response_output_text:BetaUrlCitationBody",
     "BetaUrlCitationBodyParam": "beta.beta_url_citation_body_param:BetaUrlCitationBodyParam",
     "BetaUrlCitationParam": "beta.beta_response_input_item_param:BetaUrlCitationParam",
-    "BetaUrlCitationParam2": "beta.beta_response_input_item:BetaUrlCitationParam2",
     "BetaWaitParam": "beta.beta_computer_action_list_param:BetaWaitParam",
-    "BetaWaitParam2": "beta.beta_computer_action:BetaWaitParam2",
     "BetaWebSearchActionFind": "beta.beta_response_function_web_search:BetaWebSearchActionFind",
     "BetaWebSearchActionFindParam": "beta.beta_response_function_web_search_param:BetaWebSearchActionFindParam",
     "BetaWebSearchActionOpenPage": "beta.beta_response_function_web_search:BetaWebSearchActionOpenPage",
@@ -1861,7 +1680,7 @@ _NAMES: dict[str, str] = {
     "CreateThreadAndRunRequestParam": "beta.thread_create_and_run_params:CreateThreadAndRunRequestParam",
     "CreateThreadRequestParam": "beta.thread_create_params:CreateThreadRequestParam",
     "DoneEvent": "beta.done_event:DoneEvent",
-    "ErrorEvent2": "beta.assistant_stream_event:ErrorEvent2",
+    "ErrorEvent": "beta.assistant_stream_event:ErrorEvent",
     "FileSearchRankingOptions": "beta.file_search_tool:FileSearchRankingOptions",
     "FileSearchRankingOptionsParam": "beta.file_search_tool_param:FileSearchRankingOptionsParam",
     "FileSearchTool": "beta.file_search_tool:FileSearchTool",
@@ -1965,35 +1784,24 @@ __all__ = [
     "AssistantUpdateParamsToolResources0Param",
     "BetaAdditionalTools",
     "BetaAdditionalToolsItemParam",
-    "BetaAdditionalToolsItemParam2",
     "BetaAgentMessage",
     "BetaAgentMessageItemParam",
-    "BetaAgentMessageItemParam2",
     "BetaAgentTag",
     "BetaAgentTagParam",
-    "BetaAgentTagParam2",
-    "BetaAgentTagParam3",
     "BetaApplyPatchCreateFileOperation",
     "BetaApplyPatchCreateFileOperationParam",
-    "BetaApplyPatchCreateFileOperationParam2",
     "BetaApplyPatchDeleteFileOperation",
     "BetaApplyPatchDeleteFileOperationParam",
-    "BetaApplyPatchDeleteFileOperationParam2",
     "BetaApplyPatchTool",
     "BetaApplyPatchToolCallItemParam",
-    "BetaApplyPatchToolCallItemParam2",
     "BetaApplyPatchToolCallOutputItemParam",
-    "BetaApplyPatchToolCallOutputItemParam2",
     "BetaApplyPatchToolParam",
     "BetaApplyPatchUpdateFileOperation",
     "BetaApplyPatchUpdateFileOperationParam",
-    "BetaApplyPatchUpdateFileOperationParam2",
     "BetaApproximateLocation",
     "BetaApproximateLocationParam",
     "BetaAutoCodeInterpreterToolParam",
-    "BetaAutoCodeInterpreterToolParam2",
     "BetaClickParam",
-    "BetaClickParam2",
     "BetaCodeInterpreterOutputImage",
     "BetaCodeInterpreterOutputImageParam",
     "BetaCodeInterpreterOutputLogs",
@@ -2003,16 +1811,13 @@ __all__ = [
     "BetaCompactResponseMethodPublicBodyParam",
     "BetaCompactedResponse",
     "BetaCompactionTriggerItemParam",
-    "BetaCompactionTriggerItemParam2",
     "BetaComparisonFilter",
     "BetaComparisonFilterParam",
     "BetaCompoundFilter",
     "BetaCompoundFilterParam",
     "BetaComputerAction",
     "BetaComputerCallOutputItemParam",
-    "BetaComputerCallOutputItemParam2",
     "BetaComputerCallSafetyCheckParam",
-    "BetaComputerCallSafetyCheckParam2",
     "BetaComputerScreenshotContent",
     "BetaComputerTool",
     "BetaComputerToolParam",
@@ -2023,7 +1828,6 @@ __all__ = [
     "BetaContainerFileCitationBody",
     "BetaContainerFileCitationBodyParam",
     "BetaContainerFileCitationParam",
-    "BetaContainerFileCitationParam2",
     "BetaContainerNetworkPolicyAllowlist",
     "BetaContainerNetworkPolicyAllowlistParam",
     "BetaContainerNetworkPolicyDisabled",
@@ -2034,59 +1838,43 @@ __all__ = [
     "BetaContainerReferenceParam",
     "BetaContextManagementParam",
     "BetaCoordParam",
-    "BetaCoordParam2",
     "BetaCreateResponseParam",
     "BetaCustomGrammarFormatParam",
-    "BetaCustomGrammarFormatParam2",
     "BetaCustomTextFormatParam",
-    "BetaCustomTextFormatParam2",
     "BetaCustomTool",
     "BetaCustomToolParam",
     "BetaDirectToolCallCaller",
     "BetaDirectToolCallCallerParam",
-    "BetaDirectToolCallCallerParam2",
-    "BetaDirectToolCallCallerParam3",
     "BetaDoubleClickAction",
     "BetaDoubleClickActionParam",
     "BetaDragParam",
-    "BetaDragParam2",
     "BetaEasyInputMessage",
     "BetaEasyInputMessage2",
     "BetaEasyInputMessageParam",
     "BetaEncryptedContent",
     "BetaEncryptedContentParam",
-    "BetaEncryptedContentParam2",
     "BetaFileCitationBody",
     "BetaFileCitationBodyParam",
     "BetaFileCitationParam",
-    "BetaFileCitationParam2",
     "BetaFilePath",
     "BetaFilePathParam",
     "BetaFileSearchTool",
     "BetaFileSearchToolParam",
     "BetaFunctionCallOutputItemParam",
-    "BetaFunctionCallOutputItemParam2",
     "BetaFunctionShellAction",
     "BetaFunctionShellActionParam",
-    "BetaFunctionShellActionParam2",
     "BetaFunctionShellCallItemParam",
-    "BetaFunctionShellCallItemParam2",
     "BetaFunctionShellCallOutputContent",
     "BetaFunctionShellCallOutputExitOutcome",
     "BetaFunctionShellCallOutputExitOutcomeParam",
-    "BetaFunctionShellCallOutputExitOutcomeParam2",
     "BetaFunctionShellCallOutputItemParam",
-    "BetaFunctionShellCallOutputItemParam2",
     "BetaFunctionShellCallOutputTimeoutOutcome",
     "BetaFunctionShellCallOutputTimeoutOutcomeParam",
-    "BetaFunctionShellCallOutputTimeoutOutcomeParam2",
     "BetaFunctionShellTool",
     "BetaFunctionShellToolParam",
     "BetaFunctionTool",
     "BetaFunctionToolCallOutput",
     "BetaFunctionToolParam",
-    "BetaFunctionToolParam2",
-    "BetaFunctionToolParam3",
     "BetaHTTPError",
     "BetaHTTPErrorParam",
     "BetaHybridSearchOptions",
@@ -2105,7 +1893,6 @@ __all__ = [
     "BetaInputMessage",
     "BetaInputMessageParam",
     "BetaItemReferenceParam",
-    "BetaItemReferenceParam2",
     "BetaKeyPressAction",
     "BetaKeyPressActionParam",
     "BetaLocalEnvironment",
@@ -2117,7 +1904,6 @@ __all__ = [
     "BetaLocalShellToolCallOutputParam",
     "BetaLocalShellToolCallParam",
     "BetaLocalShellToolParam",
-    "BetaLocalShellToolParam2",
     "BetaLocalSkill",
     "BetaLocalSkillParam",
     "BetaLogProb",
@@ -2151,36 +1937,25 @@ __all__ = [
     "BetaModerationPolicyParam",
     "BetaModerationResultBody",
     "BetaMoveParam",
-    "BetaMoveParam2",
     "BetaMultiAgentCall",
     "BetaMultiAgentCallItemParam",
-    "BetaMultiAgentCallItemParam2",
     "BetaMultiAgentCallOutput",
     "BetaMultiAgentCallOutputItemParam",
-    "BetaMultiAgentCallOutputItemParam2",
     "BetaMultiAgentParam",
     "BetaNamespaceTool",
     "BetaNamespaceToolParam",
     "BetaOutputMessageParam",
     "BetaOutputTextContentParam",
-    "BetaOutputTextContentParam2",
-    "BetaOutputTextContentParam3",
     "BetaProgram",
     "BetaProgramItemParam",
-    "BetaProgramItemParam2",
     "BetaProgramOutput",
     "BetaProgramOutputItemParam",
-    "BetaProgramOutputItemParam2",
     "BetaProgramToolCallCaller",
     "BetaProgramToolCallCallerParam",
-    "BetaProgramToolCallCallerParam2",
-    "BetaProgramToolCallCallerParam3",
     "BetaProgrammaticToolCallingParam",
-    "BetaProgrammaticToolCallingParam2",
     "BetaPromptCacheBreakpointConfig",
     "BetaPromptCacheBreakpointConfigParam",
     "BetaPromptCacheBreakpointParam",
-    "BetaPromptCacheBreakpointParam2",
     "BetaPromptCacheOptions",
     "BetaPromptCacheOptionsParam",
     "BetaRankingOptions",
@@ -2343,17 +2118,13 @@ __all__ = [
     "BetaResponsesCancelParams",
     "BetaResponsesDeleteParams",
     "BetaScreenshotParam",
-    "BetaScreenshotParam2",
     "BetaScrollParam",
-    "BetaScrollParam2",
     "BetaServiceTier",
     "BetaShellCallOutputDelta",
     "BetaSkillReference",
     "BetaSkillReferenceParam",
     "BetaSpecificFunctionShellParam",
-    "BetaSpecificFunctionShellParam2",
     "BetaSpecificProgrammaticToolCallingParam",
-    "BetaSpecificProgrammaticToolCallingParam2",
     "BetaSummaryTextContent",
     "BetaSummaryTextContentParam",
     "BetaTextContent",
@@ -2373,7 +2144,6 @@ __all__ = [
     "BetaToolChoiceShellParam",
     "BetaToolChoiceTypes",
     "BetaToolSearchCallItemParam",
-    "BetaToolSearchCallItemParam2",
     "BetaToolSearchOutputNamespaceTool",
     "BetaToolSearchOutputNamespaceToolParam",
     "BetaToolSearchTool",
@@ -2381,13 +2151,10 @@ __all__ = [
     "BetaTopLogProb",
     "BetaTopLogProbParam",
     "BetaTypeParam",
-    "BetaTypeParam2",
     "BetaUrlCitationBody",
     "BetaUrlCitationBodyParam",
     "BetaUrlCitationParam",
-    "BetaUrlCitationParam2",
     "BetaWaitParam",
-    "BetaWaitParam2",
     "BetaWebSearchActionFind",
     "BetaWebSearchActionFindParam",
     "BetaWebSearchActionOpenPage",
@@ -2413,7 +2180,7 @@ __all__ = [
     "CreateThreadAndRunRequestParam",
     "CreateThreadRequestParam",
     "DoneEvent",
-    "ErrorEvent2",
+    "ErrorEvent",
     "FileSearchRankingOptions",
     "FileSearchRankingOptionsParam",
     "FileSearchTool",

@@ -47,7 +47,6 @@ __all__ = [
     "AssistantStreamEventThreadRunStepFailed",
     "AssistantStreamEventThreadRunStepInProgress",
     "ErrorEvent",
-    "ErrorEvent2",
     "ThreadCreated",
     "ThreadMessageCompleted",
     "ThreadMessageCreated",
@@ -261,7 +260,7 @@ class AssistantStreamEventThreadMessageIncomplete(BaseModel):
     data = Field['Message'](ref("beta.threads.message:Message"))
 
 
-class ErrorEvent2(BaseModel):
+class ErrorEvent(BaseModel):
     """Occurs when an [error](/docs/guides/error-codes#api-errors) occurs. This can happen due to an internal server error
     or a timeout.
     """
@@ -294,11 +293,10 @@ AssistantStreamEvent: TypeAlias = (
     | AssistantStreamEventThreadMessageDelta
     | AssistantStreamEventThreadMessageCompleted
     | AssistantStreamEventThreadMessageIncomplete
-    | ErrorEvent2
+    | ErrorEvent
     | DoneEvent
 )
 
-ErrorEvent = ErrorEvent2
 ThreadCreated = AssistantStreamEventThreadCreated
 ThreadMessageCompleted = AssistantStreamEventThreadMessageCompleted
 ThreadMessageCreated = AssistantStreamEventThreadMessageCreated

@@ -14,9 +14,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.file_search_tool_param import FileSearchToolParam
     from openai_urllib3.types.beta.function_tool_param import FunctionToolParam
     from openai_urllib3.types.reasoning_effort import ReasoningEffort
-    from openai_urllib3.types.shared_params.response_format_json_object import ResponseFormatJsonObjectParam
-    from openai_urllib3.types.shared_params.response_format_json_schema import ResponseFormatJsonSchemaParam
-    from openai_urllib3.types.shared_params.response_format_text import ResponseFormatTextParam
+    from openai_urllib3.types.shared_params.response_format_json_object import ResponseFormatJSONObject
+    from openai_urllib3.types.shared_params.response_format_json_schema import ResponseFormatJSONSchema
+    from openai_urllib3.types.shared_params.response_format_text import ResponseFormatText
 
 __all__ = [
     "AssistantUpdateParams",
@@ -90,7 +90,7 @@ class AssistantUpdateParams(TypedDict, total=False):
     temperature: Optional[float]
     top_p: Optional[float]
     response_format: Optional[
-        Union[Literal["auto"], ResponseFormatTextParam, ResponseFormatJsonObjectParam, ResponseFormatJsonSchemaParam]
+        Union[Literal["auto"], ResponseFormatText, ResponseFormatJSONObject, ResponseFormatJSONSchema]
     ]
 
 
@@ -169,7 +169,7 @@ class ModifyAssistantRequestParam(TypedDict, total=False):
     temperature: Optional[float]
     top_p: Optional[float]
     response_format: Optional[
-        Union[Literal["auto"], ResponseFormatTextParam, ResponseFormatJsonObjectParam, ResponseFormatJsonSchemaParam]
+        Union[Literal["auto"], ResponseFormatText, ResponseFormatJSONObject, ResponseFormatJSONSchema]
     ]
 
 ToolResources = AssistantUpdateParamsToolResources0Param

@@ -14,17 +14,17 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "BetaClickParam2",
+    "BetaClickParam",
     "BetaComputerAction",
-    "BetaCoordParam2",
+    "BetaCoordParam",
     "BetaDoubleClickAction",
-    "BetaDragParam2",
+    "BetaDragParam",
     "BetaKeyPressAction",
-    "BetaMoveParam2",
-    "BetaScreenshotParam2",
-    "BetaScrollParam2",
-    "BetaTypeParam2",
-    "BetaWaitParam2",
+    "BetaMoveParam",
+    "BetaScreenshotParam",
+    "BetaScrollParam",
+    "BetaTypeParam",
+    "BetaWaitParam",
     "Click",
     "DoubleClick",
     "Drag",
@@ -40,7 +40,7 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class BetaClickParam2(BaseModel):
+class BetaClickParam(BaseModel):
     """A click action."""
 
     __slots__ = ()
@@ -61,16 +61,16 @@ class BetaDoubleClickAction(BaseModel):
     keys = Field['list[str] | None']()
 
 
-class BetaDragParam2(BaseModel):
+class BetaDragParam(BaseModel):
     """A drag action."""
 
     __slots__ = ()
     type = Field['Literal["drag"]']()
-    path = Field['list[BetaCoordParam2]'](list_of(ref("beta.beta_computer_action:BetaCoordParam2")))
+    path = Field['list[BetaCoordParam]'](list_of(ref("beta.beta_computer_action:BetaCoordParam")))
     keys = Field['list[str] | None']()
 
 
-class BetaCoordParam2(BaseModel):
+class BetaCoordParam(BaseModel):
     """An x/y coordinate pair, e.g. `{ x: 100, y: 200 }`."""
 
     __slots__ = ()
@@ -86,7 +86,7 @@ class BetaKeyPressAction(BaseModel):
     keys = Field['list[str]']()
 
 
-class BetaMoveParam2(BaseModel):
+class BetaMoveParam(BaseModel):
     """A mouse move action."""
 
     __slots__ = ()
@@ -96,14 +96,14 @@ class BetaMoveParam2(BaseModel):
     keys = Field['list[str] | None']()
 
 
-class BetaScreenshotParam2(BaseModel):
+class BetaScreenshotParam(BaseModel):
     """A screenshot action."""
 
     __slots__ = ()
     type = Field['Literal["screenshot"]']()
 
 
-class BetaScrollParam2(BaseModel):
+class BetaScrollParam(BaseModel):
     """A scroll action."""
 
     __slots__ = ()
@@ -115,7 +115,7 @@ class BetaScrollParam2(BaseModel):
     keys = Field['list[str] | None']()
 
 
-class BetaTypeParam2(BaseModel):
+class BetaTypeParam(BaseModel):
     """An action to type in text."""
 
     __slots__ = ()
@@ -123,31 +123,31 @@ class BetaTypeParam2(BaseModel):
     text = Field['str']()
 
 
-class BetaWaitParam2(BaseModel):
+class BetaWaitParam(BaseModel):
     """A wait action."""
 
     __slots__ = ()
     type = Field['Literal["wait"]']()
 
 BetaComputerAction: TypeAlias = (
-    BetaClickParam2
+    BetaClickParam
     | BetaDoubleClickAction
-    | BetaDragParam2
+    | BetaDragParam
     | BetaKeyPressAction
-    | BetaMoveParam2
-    | BetaScreenshotParam2
-    | BetaScrollParam2
-    | BetaTypeParam2
-    | BetaWaitParam2
+    | BetaMoveParam
+    | BetaScreenshotParam
+    | BetaScrollParam
+    | BetaTypeParam
+    | BetaWaitParam
 )
 
-Click = BetaClickParam2
+Click = BetaClickParam
 DoubleClick = BetaDoubleClickAction
-Drag = BetaDragParam2
-DragPath = BetaCoordParam2
+Drag = BetaDragParam
+DragPath = BetaCoordParam
 Keypress = BetaKeyPressAction
-Move = BetaMoveParam2
-Screenshot = BetaScreenshotParam2
-Scroll = BetaScrollParam2
-Type = BetaTypeParam2
-Wait = BetaWaitParam2
+Move = BetaMoveParam
+Screenshot = BetaScreenshotParam
+Scroll = BetaScrollParam
+Type = BetaTypeParam
+Wait = BetaWaitParam

@@ -14,8 +14,8 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "BetaCustomGrammarFormatParam2",
-    "BetaCustomTextFormatParam2",
+    "BetaCustomGrammarFormatParam",
+    "BetaCustomTextFormatParam",
     "BetaCustomTool",
     "FormatGrammar",
     "FormatText",
@@ -34,13 +34,13 @@ class BetaCustomTool(BaseModel):
     name = Field['str']()
     description = Field['str | None']()
     format = Field[
-        'BetaCustomTextFormatParam2 | BetaCustomGrammarFormatParam2 | None'
+        'BetaCustomTextFormatParam | BetaCustomGrammarFormatParam | None'
     ](
         union_of(
             "type",
             {
-                "text": ref("beta.beta_custom_tool:BetaCustomTextFormatParam2"),
-                "grammar": ref("beta.beta_custom_tool:BetaCustomGrammarFormatParam2"),
+                "text": ref("beta.beta_custom_tool:BetaCustomTextFormatParam"),
+                "grammar": ref("beta.beta_custom_tool:BetaCustomGrammarFormatParam"),
             },
         )
     )
@@ -48,14 +48,14 @@ class BetaCustomTool(BaseModel):
     allowed_callers = Field['list[Literal["direct", "programmatic"]] | None']()
 
 
-class BetaCustomTextFormatParam2(BaseModel):
+class BetaCustomTextFormatParam(BaseModel):
     """Unconstrained free-form text."""
 
     __slots__ = ()
     type = Field['Literal["text"]']()
 
 
-class BetaCustomGrammarFormatParam2(BaseModel):
+class BetaCustomGrammarFormatParam(BaseModel):
     """A grammar defined by the user."""
 
     __slots__ = ()
@@ -63,5 +63,5 @@ class BetaCustomGrammarFormatParam2(BaseModel):
     syntax = Field['Literal["lark", "regex"]']()
     definition = Field['str']()
 
-FormatGrammar = BetaCustomGrammarFormatParam2
-FormatText = BetaCustomTextFormatParam2
+FormatGrammar = BetaCustomGrammarFormatParam
+FormatText = BetaCustomTextFormatParam

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_custom_tool_param import BetaCustomToolParam
 
 __all__ = [
-    "BetaFunctionToolParam2",
+    "BetaFunctionToolParam",
     "BetaNamespaceToolParam",
     "ToolFunction",
 ]
@@ -26,10 +26,10 @@ class BetaNamespaceToolParam(TypedDict, total=False):
     type: Required[Literal["namespace"]]
     name: Required[str]
     description: Required[str]
-    tools: Required[Iterable[Union[BetaFunctionToolParam2, BetaCustomToolParam]]]
+    tools: Required[Iterable[Union[BetaFunctionToolParam, BetaCustomToolParam]]]
 
 
-class BetaFunctionToolParam2(TypedDict, total=False):
+class BetaFunctionToolParam(TypedDict, total=False):
     name: Required[str]
     description: Optional[str]
     parameters: Optional[Dict[str, Any]]
@@ -39,4 +39,4 @@ class BetaFunctionToolParam2(TypedDict, total=False):
     defer_loading: bool
     allowed_callers: Optional[Iterable[Literal["direct", "programmatic"]]]
 
-ToolFunction = BetaFunctionToolParam2
+ToolFunction = BetaFunctionToolParam

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Agent",
-    "BetaComputerCallSafetyCheckParam2",
+    "BetaComputerCallSafetyCheckParam",
     "BetaResponseComputerToolCall",
     "PendingSafetyCheck",
 ]
@@ -40,15 +40,15 @@ class BetaResponseComputerToolCall(BaseModel):
         union_of(
             "type",
             {
-                "click": ref("beta.beta_computer_action:BetaClickParam2"),
+                "click": ref("beta.beta_computer_action:BetaClickParam"),
                 "double_click": ref("beta.beta_computer_action:BetaDoubleClickAction"),
-                "drag": ref("beta.beta_computer_action:BetaDragParam2"),
+                "drag": ref("beta.beta_computer_action:BetaDragParam"),
                 "keypress": ref("beta.beta_computer_action:BetaKeyPressAction"),
-                "move": ref("beta.beta_computer_action:BetaMoveParam2"),
-                "screenshot": ref("beta.beta_computer_action:BetaScreenshotParam2"),
-                "scroll": ref("beta.beta_computer_action:BetaScrollParam2"),
-                "type": ref("beta.beta_computer_action:BetaTypeParam2"),
-                "wait": ref("beta.beta_computer_action:BetaWaitParam2"),
+                "move": ref("beta.beta_computer_action:BetaMoveParam"),
+                "screenshot": ref("beta.beta_computer_action:BetaScreenshotParam"),
+                "scroll": ref("beta.beta_computer_action:BetaScrollParam"),
+                "type": ref("beta.beta_computer_action:BetaTypeParam"),
+                "wait": ref("beta.beta_computer_action:BetaWaitParam"),
             },
         )
     )
@@ -57,26 +57,26 @@ class BetaResponseComputerToolCall(BaseModel):
             union_of(
                 "type",
                 {
-                    "click": ref("beta.beta_computer_action:BetaClickParam2"),
+                    "click": ref("beta.beta_computer_action:BetaClickParam"),
                     "double_click": ref("beta.beta_computer_action:BetaDoubleClickAction"),
-                    "drag": ref("beta.beta_computer_action:BetaDragParam2"),
+                    "drag": ref("beta.beta_computer_action:BetaDragParam"),
                     "keypress": ref("beta.beta_computer_action:BetaKeyPressAction"),
-                    "move": ref("beta.beta_computer_action:BetaMoveParam2"),
-                    "screenshot": ref("beta.beta_computer_action:BetaScreenshotParam2"),
-                    "scroll": ref("beta.beta_computer_action:BetaScrollParam2"),
-                    "type": ref("beta.beta_computer_action:BetaTypeParam2"),
-                    "wait": ref("beta.beta_computer_action:BetaWaitParam2"),
+                    "move": ref("beta.beta_computer_action:BetaMoveParam"),
+                    "screenshot": ref("beta.beta_computer_action:BetaScreenshotParam"),
+                    "scroll": ref("beta.beta_computer_action:BetaScrollParam"),
+                    "type": ref("beta.beta_computer_action:BetaTypeParam"),
+                    "wait": ref("beta.beta_computer_action:BetaWaitParam"),
                 },
             )
         )
     )
-    pending_safety_checks = Field['list[BetaComputerCallSafetyCheckParam2]'](
-        list_of(ref("beta.beta_response_computer_tool_call:BetaComputerCallSafetyCheckParam2"))
+    pending_safety_checks = Field['list[BetaComputerCallSafetyCheckParam]'](
+        list_of(ref("beta.beta_response_computer_tool_call:BetaComputerCallSafetyCheckParam"))
     )
     status = Field['Literal["in_progress", "completed", "incomplete"]']()
 
 
-class BetaComputerCallSafetyCheckParam2(BaseModel):
+class BetaComputerCallSafetyCheckParam(BaseModel):
     """A pending safety check for the computer call."""
 
     __slots__ = ()
@@ -84,7 +84,7 @@ class BetaComputerCallSafetyCheckParam2(BaseModel):
     code = Field['str | None']()
     message = Field['str | None']()
 
-PendingSafetyCheck = BetaComputerCallSafetyCheckParam2
+PendingSafetyCheck = BetaComputerCallSafetyCheckParam
 
 _ELSEWHERE: dict[str, str] = {
     "Agent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",

@@ -20,8 +20,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Agent",
-    "BetaDirectToolCallCallerParam3",
-    "BetaProgramToolCallCallerParam3",
+    "BetaDirectToolCallCallerParam",
+    "BetaProgramToolCallCallerParam",
     "BetaResponseCustomToolCallOutput",
     "CallerDirect",
     "CallerProgram",
@@ -30,12 +30,12 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class BetaDirectToolCallCallerParam3(BaseModel):
+class BetaDirectToolCallCallerParam(BaseModel):
     __slots__ = ()
     type = Field['Literal["direct"]']()
 
 
-class BetaProgramToolCallCallerParam3(BaseModel):
+class BetaProgramToolCallCallerParam(BaseModel):
     __slots__ = ()
     type = Field['Literal["program"]']()
     caller_id = Field['str']()
@@ -50,13 +50,13 @@ class BetaResponseCustomToolCallOutput(BaseModel):
     id = Field['str | None']()
     call_id = Field['str']()
     caller = Field[
-        'BetaDirectToolCallCallerParam3 | BetaProgramToolCallCallerParam3 | None'
+        'BetaDirectToolCallCallerParam | BetaProgramToolCallCallerParam | None'
     ](
         union_of(
             "type",
             {
-                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3"),
-                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3"),
+                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam"),
+                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam"),
             },
         )
     )
@@ -78,8 +78,8 @@ class BetaResponseCustomToolCallOutput(BaseModel):
         )
     )
 
-CallerDirect = BetaDirectToolCallCallerParam3
-CallerProgram = BetaProgramToolCallCallerParam3
+CallerDirect = BetaDirectToolCallCallerParam
+CallerProgram = BetaProgramToolCallCallerParam
 
 _ELSEWHERE: dict[str, str] = {
     "Agent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",

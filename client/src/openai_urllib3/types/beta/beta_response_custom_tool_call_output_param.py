@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Agent",
-    "BetaDirectToolCallCallerParam2",
-    "BetaProgramToolCallCallerParam2",
+    "BetaDirectToolCallCallerParam",
+    "BetaProgramToolCallCallerParam",
     "BetaResponseCustomToolCallOutputParam",
     "CallerDirect",
     "CallerProgram",
@@ -28,11 +28,11 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class BetaDirectToolCallCallerParam2(TypedDict, total=False):
+class BetaDirectToolCallCallerParam(TypedDict, total=False):
     type: Required[Literal["direct"]]
 
 
-class BetaProgramToolCallCallerParam2(TypedDict, total=False):
+class BetaProgramToolCallCallerParam(TypedDict, total=False):
     type: Required[Literal["program"]]
     caller_id: Required[str]
 
@@ -43,13 +43,13 @@ class BetaResponseCustomToolCallOutputParam(TypedDict, total=False):
     type: Required[Literal["custom_tool_call_output"]]
     id: str
     call_id: Required[str]
-    caller: Optional[Union[BetaDirectToolCallCallerParam2, BetaProgramToolCallCallerParam2]]
+    caller: Optional[Union[BetaDirectToolCallCallerParam, BetaProgramToolCallCallerParam]]
     output: Required[
         Union[str, Iterable[Union[BetaResponseInputTextParam, BetaResponseInputImageParam, BetaResponseInputFileParam]]]
     ]
 
-CallerDirect = BetaDirectToolCallCallerParam2
-CallerProgram = BetaProgramToolCallCallerParam2
+CallerDirect = BetaDirectToolCallCallerParam
+CallerProgram = BetaProgramToolCallCallerParam
 
 _ELSEWHERE: dict[str, str] = {
     "Agent": "beta.beta_response_code_interpreter_tool_call_param:BetaAgentTagParam",

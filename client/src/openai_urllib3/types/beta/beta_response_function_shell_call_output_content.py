@@ -14,8 +14,8 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "BetaFunctionShellCallOutputExitOutcomeParam2",
-    "BetaFunctionShellCallOutputTimeoutOutcomeParam2",
+    "BetaFunctionShellCallOutputExitOutcomeParam",
+    "BetaFunctionShellCallOutputTimeoutOutcomeParam",
     "BetaResponseFunctionShellCallOutputContent",
     "OutcomeExit",
     "OutcomeTimeout",
@@ -31,35 +31,35 @@ class BetaResponseFunctionShellCallOutputContent(BaseModel):
     stdout = Field['str']()
     stderr = Field['str']()
     outcome = Field[
-        'BetaFunctionShellCallOutputTimeoutOutcomeParam2 | BetaFunctionShellCallOutputExitOutcomeParam2'
+        'BetaFunctionShellCallOutputTimeoutOutcomeParam | BetaFunctionShellCallOutputExitOutcomeParam'
     ](
         union_of(
             "type",
             {
                 "timeout": ref(
-                    "beta.beta_response_function_shell_call_output_content:BetaFunctionShellCallOutputTimeoutOutcomeParam2"
+                    "beta.beta_response_function_shell_call_output_content:BetaFunctionShellCallOutputTimeoutOutcomeParam"
                 ),
                 "exit": ref(
-                    "beta.beta_response_function_shell_call_output_content:BetaFunctionShellCallOutputExitOutcomeParam2"
+                    "beta.beta_response_function_shell_call_output_content:BetaFunctionShellCallOutputExitOutcomeParam"
                 ),
             },
         )
     )
 
 
-class BetaFunctionShellCallOutputTimeoutOutcomeParam2(BaseModel):
+class BetaFunctionShellCallOutputTimeoutOutcomeParam(BaseModel):
     """Indicates that the shell call exceeded its configured time limit."""
 
     __slots__ = ()
     type = Field['Literal["timeout"]']()
 
 
-class BetaFunctionShellCallOutputExitOutcomeParam2(BaseModel):
+class BetaFunctionShellCallOutputExitOutcomeParam(BaseModel):
     """Indicates that the shell commands finished and returned an exit code."""
 
     __slots__ = ()
     type = Field['Literal["exit"]']()
     exit_code = Field['int']()
 
-OutcomeExit = BetaFunctionShellCallOutputExitOutcomeParam2
-OutcomeTimeout = BetaFunctionShellCallOutputTimeoutOutcomeParam2
+OutcomeExit = BetaFunctionShellCallOutputExitOutcomeParam
+OutcomeTimeout = BetaFunctionShellCallOutputTimeoutOutcomeParam

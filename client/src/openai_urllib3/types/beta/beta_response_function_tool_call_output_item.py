@@ -13,17 +13,17 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaDirectToolCallCallerParam3
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaProgramToolCallCallerParam3
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaDirectToolCallCallerParam
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaProgramToolCallCallerParam
     from openai_urllib3.types.beta.beta_response_input_file import BetaResponseInputFile
     from openai_urllib3.types.beta.beta_response_input_image import BetaResponseInputImage
     from openai_urllib3.types.beta.beta_response_input_text import BetaResponseInputText
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as Agent
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
-        BetaDirectToolCallCallerParam3 as CallerDirect,
+        BetaDirectToolCallCallerParam as CallerDirect,
     )
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
-        BetaProgramToolCallCallerParam3 as CallerProgram,
+        BetaProgramToolCallCallerParam as CallerProgram,
     )
 
 __all__ = [
@@ -46,13 +46,13 @@ class BetaResponseFunctionToolCallOutputItem(BaseModel):
     name = Field['str | None']()
     namespace = Field['str | None']()
     caller = Field[
-        'BetaDirectToolCallCallerParam3 | BetaProgramToolCallCallerParam3 | None'
+        'BetaDirectToolCallCallerParam | BetaProgramToolCallCallerParam | None'
     ](
         union_of(
             "type",
             {
-                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3"),
-                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3"),
+                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam"),
+                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam"),
             },
         )
     )
@@ -88,13 +88,13 @@ class BetaFunctionToolCallOutput(BaseModel):
     name = Field['str | None']()
     namespace = Field['str | None']()
     caller = Field[
-        'BetaDirectToolCallCallerParam3 | BetaProgramToolCallCallerParam3 | None'
+        'BetaDirectToolCallCallerParam | BetaProgramToolCallCallerParam | None'
     ](
         union_of(
             "type",
             {
-                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3"),
-                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3"),
+                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam"),
+                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam"),
             },
         )
     )
@@ -119,8 +119,8 @@ class BetaFunctionToolCallOutput(BaseModel):
 
 _ELSEWHERE: dict[str, str] = {
     "Agent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
-    "CallerDirect": "beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3",
-    "CallerProgram": "beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3",
+    "CallerDirect": "beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam",
+    "CallerProgram": "beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam",
 }
 
 

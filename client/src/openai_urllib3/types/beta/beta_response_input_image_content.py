@@ -12,9 +12,9 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_response_input_file_content import BetaPromptCacheBreakpointParam2
+    from openai_urllib3.types.beta.beta_response_input_file_content import BetaPromptCacheBreakpointParam
     from openai_urllib3.types.beta.beta_response_input_file_content import (
-        BetaPromptCacheBreakpointParam2 as PromptCacheBreakpoint,
+        BetaPromptCacheBreakpointParam as PromptCacheBreakpoint,
     )
 
 __all__ = [
@@ -33,12 +33,12 @@ class BetaResponseInputImageContent(BaseModel):
     image_url = Field['str | None']()
     file_id = Field['str | None']()
     detail = Field['Literal["low", "high", "auto", "original"] | None']()
-    prompt_cache_breakpoint = Field['BetaPromptCacheBreakpointParam2 | None'](
-        ref("beta.beta_response_input_file_content:BetaPromptCacheBreakpointParam2")
+    prompt_cache_breakpoint = Field['BetaPromptCacheBreakpointParam | None'](
+        ref("beta.beta_response_input_file_content:BetaPromptCacheBreakpointParam")
     )
 
 _ELSEWHERE: dict[str, str] = {
-    "PromptCacheBreakpoint": "beta.beta_response_input_file_content:BetaPromptCacheBreakpointParam2",
+    "PromptCacheBreakpoint": "beta.beta_response_input_file_content:BetaPromptCacheBreakpointParam",
 }
 
 

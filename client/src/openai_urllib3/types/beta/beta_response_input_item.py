@@ -31,13 +31,13 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_mcp_tool_call_error import BetaMCPProtocolError
     from openai_urllib3.types.beta.beta_mcp_tool_call_error import BetaMCPToolExecutionError
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag
-    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3
-    from openai_urllib3.types.beta.beta_response_computer_tool_call import BetaComputerCallSafetyCheckParam2
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam
+    from openai_urllib3.types.beta.beta_response_computer_tool_call import BetaComputerCallSafetyCheckParam
     from openai_urllib3.types.beta.beta_response_computer_tool_call_output_screenshot import (
         BetaResponseComputerToolCallOutputScreenshot,
     )
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaDirectToolCallCallerParam3
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaProgramToolCallCallerParam3
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaDirectToolCallCallerParam
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaProgramToolCallCallerParam
     from openai_urllib3.types.beta.beta_response_function_call_output_item import BetaResponseFunctionCallOutputItem
     from openai_urllib3.types.beta.beta_response_function_shell_call_output_content import (
         BetaResponseFunctionShellCallOutputContent,
@@ -45,71 +45,71 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_input_image_content import BetaResponseInputImageContent
     from openai_urllib3.types.beta.beta_response_input_text_content import BetaResponseInputTextContent
     from openai_urllib3.types.beta.beta_tool import BetaTool
-    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as AdditionalToolsAgent
-    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as AgentMessageAgent
-    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as ApplyPatchCallAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam as AdditionalToolsAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam as AgentMessageAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam as ApplyPatchCallAgent
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
-        BetaDirectToolCallCallerParam3 as ApplyPatchCallCallerDirect,
+        BetaDirectToolCallCallerParam as ApplyPatchCallCallerDirect,
     )
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
-        BetaProgramToolCallCallerParam3 as ApplyPatchCallCallerProgram,
+        BetaProgramToolCallCallerParam as ApplyPatchCallCallerProgram,
     )
     from openai_urllib3.types.beta.beta_response_compaction_item_param import (
-        BetaAgentTagParam3 as ApplyPatchCallOutputAgent,
+        BetaAgentTagParam as ApplyPatchCallOutputAgent,
     )
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
-        BetaDirectToolCallCallerParam3 as ApplyPatchCallOutputCallerDirect,
+        BetaDirectToolCallCallerParam as ApplyPatchCallOutputCallerDirect,
     )
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
-        BetaProgramToolCallCallerParam3 as ApplyPatchCallOutputCallerProgram,
+        BetaProgramToolCallCallerParam as ApplyPatchCallOutputCallerProgram,
     )
     from openai_urllib3.types.beta.beta_response_compaction_item_param import (
-        BetaAgentTagParam3 as CompactionTriggerAgent,
+        BetaAgentTagParam as CompactionTriggerAgent,
     )
     from openai_urllib3.types.beta.beta_response_computer_tool_call import (
-        BetaComputerCallSafetyCheckParam2 as ComputerCallOutputAcknowledgedSafetyCheck,
+        BetaComputerCallSafetyCheckParam as ComputerCallOutputAcknowledgedSafetyCheck,
     )
     from openai_urllib3.types.beta.beta_response_compaction_item_param import (
-        BetaAgentTagParam3 as ComputerCallOutputAgent,
+        BetaAgentTagParam as ComputerCallOutputAgent,
     )
     from openai_urllib3.types.beta.beta_response_compaction_item_param import (
-        BetaAgentTagParam3 as FunctionCallOutputAgent,
+        BetaAgentTagParam as FunctionCallOutputAgent,
     )
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
-        BetaDirectToolCallCallerParam3 as FunctionCallOutputCallerDirect,
+        BetaDirectToolCallCallerParam as FunctionCallOutputCallerDirect,
     )
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
-        BetaProgramToolCallCallerParam3 as FunctionCallOutputCallerProgram,
+        BetaProgramToolCallCallerParam as FunctionCallOutputCallerProgram,
     )
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as ImageGenerationCallAgent
-    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as ItemReferenceAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam as ItemReferenceAgent
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as LocalShellCallAgent
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as LocalShellCallOutputAgent
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as McpApprovalRequestAgent
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as McpApprovalResponseAgent
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as McpCallAgent
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as McpListToolsAgent
-    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as MultiAgentCallAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam as MultiAgentCallAgent
     from openai_urllib3.types.beta.beta_response_compaction_item_param import (
-        BetaAgentTagParam3 as MultiAgentCallOutputAgent,
+        BetaAgentTagParam as MultiAgentCallOutputAgent,
     )
-    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as ProgramAgent
-    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as ProgramOutputAgent
-    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as ShellCallAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam as ProgramAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam as ProgramOutputAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam as ShellCallAgent
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
-        BetaDirectToolCallCallerParam3 as ShellCallCallerDirect,
-    )
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
-        BetaProgramToolCallCallerParam3 as ShellCallCallerProgram,
-    )
-    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as ShellCallOutputAgent
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
-        BetaDirectToolCallCallerParam3 as ShellCallOutputCallerDirect,
+        BetaDirectToolCallCallerParam as ShellCallCallerDirect,
     )
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
-        BetaProgramToolCallCallerParam3 as ShellCallOutputCallerProgram,
+        BetaProgramToolCallCallerParam as ShellCallCallerProgram,
     )
-    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as ToolSearchCallAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam as ShellCallOutputAgent
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
+        BetaDirectToolCallCallerParam as ShellCallOutputCallerDirect,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
+        BetaProgramToolCallCallerParam as ShellCallOutputCallerProgram,
+    )
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam as ToolSearchCallAgent
 
 __all__ = [
     "AdditionalTools",
@@ -128,24 +128,24 @@ __all__ = [
     "ApplyPatchCallOutputAgent",
     "ApplyPatchCallOutputCallerDirect",
     "ApplyPatchCallOutputCallerProgram",
-    "BetaAdditionalToolsItemParam2",
-    "BetaAgentMessageItemParam2",
-    "BetaApplyPatchCreateFileOperationParam2",
-    "BetaApplyPatchDeleteFileOperationParam2",
-    "BetaApplyPatchToolCallItemParam2",
-    "BetaApplyPatchToolCallOutputItemParam2",
-    "BetaApplyPatchUpdateFileOperationParam2",
-    "BetaCompactionTriggerItemParam2",
-    "BetaComputerCallOutputItemParam2",
-    "BetaContainerFileCitationParam2",
-    "BetaEncryptedContentParam2",
-    "BetaFileCitationParam2",
-    "BetaFunctionCallOutputItemParam2",
-    "BetaFunctionShellActionParam2",
-    "BetaFunctionShellCallItemParam2",
-    "BetaFunctionShellCallOutputItemParam2",
+    "BetaAdditionalToolsItemParam",
+    "BetaAgentMessageItemParam",
+    "BetaApplyPatchCreateFileOperationParam",
+    "BetaApplyPatchDeleteFileOperationParam",
+    "BetaApplyPatchToolCallItemParam",
+    "BetaApplyPatchToolCallOutputItemParam",
+    "BetaApplyPatchUpdateFileOperationParam",
+    "BetaCompactionTriggerItemParam",
+    "BetaComputerCallOutputItemParam",
+    "BetaContainerFileCitationParam",
+    "BetaEncryptedContentParam",
+    "BetaFileCitationParam",
+    "BetaFunctionCallOutputItemParam",
+    "BetaFunctionShellActionParam",
+    "BetaFunctionShellCallItemParam",
+    "BetaFunctionShellCallOutputItemParam",
     "BetaImageGenToolCall",
-    "BetaItemReferenceParam2",
+    "BetaItemReferenceParam",
     "BetaLocalShellExecAction",
     "BetaLocalShellToolCall",
     "BetaLocalShellToolCallOutput",
@@ -154,14 +154,14 @@ __all__ = [
     "BetaMCPListTools",
     "BetaMCPListToolsTool",
     "BetaMCPToolCall",
-    "BetaMultiAgentCallItemParam2",
-    "BetaMultiAgentCallOutputItemParam2",
-    "BetaOutputTextContentParam3",
-    "BetaProgramItemParam2",
-    "BetaProgramOutputItemParam2",
+    "BetaMultiAgentCallItemParam",
+    "BetaMultiAgentCallOutputItemParam",
+    "BetaOutputTextContentParam",
+    "BetaProgramItemParam",
+    "BetaProgramOutputItemParam",
     "BetaResponseInputItem",
-    "BetaToolSearchCallItemParam2",
-    "BetaUrlCitationParam2",
+    "BetaToolSearchCallItemParam",
+    "BetaUrlCitationParam",
     "CompactionTrigger",
     "CompactionTriggerAgent",
     "ComputerCallOutput",
@@ -324,28 +324,28 @@ class BetaMCPApprovalRequest(BaseModel):
     arguments = Field['str']()
 
 
-class BetaComputerCallOutputItemParam2(BaseModel):
+class BetaComputerCallOutputItemParam(BaseModel):
     """The output of a computer tool call."""
 
     __slots__ = ()
-    agent = Field['BetaAgentTagParam3 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam3"))
+    agent = Field['BetaAgentTagParam | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam"))
     id = Field['str | None']()
     call_id = Field['str']()
     type = Field['Literal["computer_call_output"]']()
     output = Field['BetaResponseComputerToolCallOutputScreenshot'](
         ref("beta.beta_response_computer_tool_call_output_screenshot:BetaResponseComputerToolCallOutputScreenshot")
     )
-    acknowledged_safety_checks = Field['list[BetaComputerCallSafetyCheckParam2] | None'](
-        list_of(ref("beta.beta_response_computer_tool_call:BetaComputerCallSafetyCheckParam2"))
+    acknowledged_safety_checks = Field['list[BetaComputerCallSafetyCheckParam] | None'](
+        list_of(ref("beta.beta_response_computer_tool_call:BetaComputerCallSafetyCheckParam"))
     )
     status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
 
 
-class BetaFunctionCallOutputItemParam2(BaseModel):
+class BetaFunctionCallOutputItemParam(BaseModel):
     """The output of a function tool call."""
 
     __slots__ = ()
-    agent = Field['BetaAgentTagParam3 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam3"))
+    agent = Field['BetaAgentTagParam | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam"))
     id = Field['str | None']()
     call_id = Field['str | None']()
     type = Field['Literal["function_call_output"]']()
@@ -367,30 +367,30 @@ class BetaFunctionCallOutputItemParam2(BaseModel):
     name = Field['str | None']()
     namespace = Field['str | None']()
     caller = Field[
-        'BetaDirectToolCallCallerParam3 | BetaProgramToolCallCallerParam3 | None'
+        'BetaDirectToolCallCallerParam | BetaProgramToolCallCallerParam | None'
     ](
         union_of(
             "type",
             {
-                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3"),
-                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3"),
+                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam"),
+                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam"),
             },
         )
     )
     status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
 
 
-class BetaAgentMessageItemParam2(BaseModel):
+class BetaAgentMessageItemParam(BaseModel):
     """A message routed between agents."""
 
     __slots__ = ()
-    agent = Field['BetaAgentTagParam3 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam3"))
+    agent = Field['BetaAgentTagParam | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam"))
     id = Field['str | None']()
     type = Field['Literal["agent_message"]']()
     author = Field['str']()
     recipient = Field['str']()
     content = Field[
-        'list[BetaResponseInputTextContent | BetaResponseInputImageContent | BetaEncryptedContentParam2]'
+        'list[BetaResponseInputTextContent | BetaResponseInputImageContent | BetaEncryptedContentParam]'
     ](
         list_of(
             union_of(
@@ -398,14 +398,14 @@ class BetaAgentMessageItemParam2(BaseModel):
                 {
                     "input_text": ref("beta.beta_response_input_text_content:BetaResponseInputTextContent"),
                     "input_image": ref("beta.beta_response_input_image_content:BetaResponseInputImageContent"),
-                    "encrypted_content": ref("beta.beta_response_input_item:BetaEncryptedContentParam2"),
+                    "encrypted_content": ref("beta.beta_response_input_item:BetaEncryptedContentParam"),
                 },
             )
         )
     )
 
 
-class BetaEncryptedContentParam2(BaseModel):
+class BetaEncryptedContentParam(BaseModel):
     """Opaque encrypted content that Responses API decrypts inside trusted model execution."""
 
     __slots__ = ()
@@ -413,9 +413,9 @@ class BetaEncryptedContentParam2(BaseModel):
     encrypted_content = Field['str']()
 
 
-class BetaMultiAgentCallItemParam2(BaseModel):
+class BetaMultiAgentCallItemParam(BaseModel):
     __slots__ = ()
-    agent = Field['BetaAgentTagParam3 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam3"))
+    agent = Field['BetaAgentTagParam | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam"))
     id = Field['str | None']()
     call_id = Field['str']()
     type = Field['Literal["multi_agent_call"]']()
@@ -425,41 +425,41 @@ class BetaMultiAgentCallItemParam2(BaseModel):
     arguments = Field['str']()
 
 
-class BetaMultiAgentCallOutputItemParam2(BaseModel):
+class BetaMultiAgentCallOutputItemParam(BaseModel):
     __slots__ = ()
-    agent = Field['BetaAgentTagParam3 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam3"))
+    agent = Field['BetaAgentTagParam | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam"))
     id = Field['str | None']()
     call_id = Field['str']()
     type = Field['Literal["multi_agent_call_output"]']()
     action = Field[
         'Literal["spawn_agent", "interrupt_agent", "list_agents", "send_message", "followup_task", "wait_agent"]'
     ]()
-    output = Field['list[BetaOutputTextContentParam3]'](
-        list_of(ref("beta.beta_response_input_item:BetaOutputTextContentParam3"))
+    output = Field['list[BetaOutputTextContentParam]'](
+        list_of(ref("beta.beta_response_input_item:BetaOutputTextContentParam"))
     )
 
 
-class BetaOutputTextContentParam3(BaseModel):
+class BetaOutputTextContentParam(BaseModel):
     __slots__ = ()
     type = Field['Literal["output_text"]']()
     text = Field['str']()
     annotations = Field[
-        'list[BetaFileCitationParam2 | BetaUrlCitationParam2 | BetaContainerFileCitationParam2] | None'
+        'list[BetaFileCitationParam | BetaUrlCitationParam | BetaContainerFileCitationParam] | None'
     ](
         list_of(
             union_of(
                 "type",
                 {
-                    "file_citation": ref("beta.beta_response_input_item:BetaFileCitationParam2"),
-                    "url_citation": ref("beta.beta_response_input_item:BetaUrlCitationParam2"),
-                    "container_file_citation": ref("beta.beta_response_input_item:BetaContainerFileCitationParam2"),
+                    "file_citation": ref("beta.beta_response_input_item:BetaFileCitationParam"),
+                    "url_citation": ref("beta.beta_response_input_item:BetaUrlCitationParam"),
+                    "container_file_citation": ref("beta.beta_response_input_item:BetaContainerFileCitationParam"),
                 },
             )
         )
     )
 
 
-class BetaFileCitationParam2(BaseModel):
+class BetaFileCitationParam(BaseModel):
     __slots__ = ()
     type = Field['Literal["file_citation"]']()
     index = Field['int']()
@@ -467,7 +467,7 @@ class BetaFileCitationParam2(BaseModel):
     filename = Field['str']()
 
 
-class BetaUrlCitationParam2(BaseModel):
+class BetaUrlCitationParam(BaseModel):
     __slots__ = ()
     type = Field['Literal["url_citation"]']()
     start_index = Field['int']()
@@ -476,7 +476,7 @@ class BetaUrlCitationParam2(BaseModel):
     title = Field['str']()
 
 
-class BetaContainerFileCitationParam2(BaseModel):
+class BetaContainerFileCitationParam(BaseModel):
     __slots__ = ()
     type = Field['Literal["container_file_citation"]']()
     start_index = Field['int']()
@@ -486,9 +486,9 @@ class BetaContainerFileCitationParam2(BaseModel):
     filename = Field['str']()
 
 
-class BetaToolSearchCallItemParam2(BaseModel):
+class BetaToolSearchCallItemParam(BaseModel):
     __slots__ = ()
-    agent = Field['BetaAgentTagParam3 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam3"))
+    agent = Field['BetaAgentTagParam | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam"))
     id = Field['str | None']()
     call_id = Field['str | None']()
     type = Field['Literal["tool_search_call"]']()
@@ -497,9 +497,9 @@ class BetaToolSearchCallItemParam2(BaseModel):
     status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
 
 
-class BetaAdditionalToolsItemParam2(BaseModel):
+class BetaAdditionalToolsItemParam(BaseModel):
     __slots__ = ()
-    agent = Field['BetaAgentTagParam3 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam3"))
+    agent = Field['BetaAgentTagParam | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam"))
     id = Field['str | None']()
     type = Field['Literal["additional_tools"]']()
     role = Field['Literal["developer"]']()
@@ -515,10 +515,10 @@ class BetaAdditionalToolsItemParam2(BaseModel):
                     "mcp": ref("beta.beta_response_tool_search_output_item_param:BetaMCPTool"),
                     "code_interpreter": ref("beta.beta_response_tool_search_output_item_param:BetaCodeInterpreterTool"),
                     "programmatic_tool_calling": ref(
-                        "beta.beta_response_tool_search_output_item_param:BetaProgrammaticToolCallingParam2"
+                        "beta.beta_response_tool_search_output_item_param:BetaProgrammaticToolCallingParam"
                     ),
                     "image_generation": ref("beta.beta_response_tool_search_output_item_param:BetaImageGenTool"),
-                    "local_shell": ref("beta.beta_response_tool_search_output_item_param:BetaLocalShellToolParam2"),
+                    "local_shell": ref("beta.beta_response_tool_search_output_item_param:BetaLocalShellToolParam"),
                     "shell": ref("beta.beta_function_shell_tool:BetaFunctionShellTool"),
                     "custom": ref("beta.beta_custom_tool:BetaCustomTool"),
                     "namespace": ref("beta.beta_namespace_tool:BetaNamespaceTool"),
@@ -530,26 +530,26 @@ class BetaAdditionalToolsItemParam2(BaseModel):
     )
 
 
-class BetaFunctionShellCallItemParam2(BaseModel):
+class BetaFunctionShellCallItemParam(BaseModel):
     """A tool representing a request to execute one or more shell commands."""
 
     __slots__ = ()
-    agent = Field['BetaAgentTagParam3 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam3"))
+    agent = Field['BetaAgentTagParam | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam"))
     id = Field['str | None']()
     call_id = Field['str']()
     caller = Field[
-        'BetaDirectToolCallCallerParam3 | BetaProgramToolCallCallerParam3 | None'
+        'BetaDirectToolCallCallerParam | BetaProgramToolCallCallerParam | None'
     ](
         union_of(
             "type",
             {
-                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3"),
-                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3"),
+                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam"),
+                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam"),
             },
         )
     )
     type = Field['Literal["shell_call"]']()
-    action = Field['BetaFunctionShellActionParam2'](ref("beta.beta_response_input_item:BetaFunctionShellActionParam2"))
+    action = Field['BetaFunctionShellActionParam'](ref("beta.beta_response_input_item:BetaFunctionShellActionParam"))
     status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
     environment = Field['BetaLocalEnvironment | BetaContainerReference | None'](
         union_of(
@@ -562,7 +562,7 @@ class BetaFunctionShellCallItemParam2(BaseModel):
     )
 
 
-class BetaFunctionShellActionParam2(BaseModel):
+class BetaFunctionShellActionParam(BaseModel):
     """Commands and limits describing how to run the shell tool call."""
 
     __slots__ = ()
@@ -571,21 +571,21 @@ class BetaFunctionShellActionParam2(BaseModel):
     max_output_length = Field['int | None']()
 
 
-class BetaFunctionShellCallOutputItemParam2(BaseModel):
+class BetaFunctionShellCallOutputItemParam(BaseModel):
     """The streamed output items emitted by a shell tool call."""
 
     __slots__ = ()
-    agent = Field['BetaAgentTagParam3 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam3"))
+    agent = Field['BetaAgentTagParam | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam"))
     id = Field['str | None']()
     call_id = Field['str']()
     caller = Field[
-        'BetaDirectToolCallCallerParam3 | BetaProgramToolCallCallerParam3 | None'
+        'BetaDirectToolCallCallerParam | BetaProgramToolCallCallerParam | None'
     ](
         union_of(
             "type",
             {
-                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3"),
-                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3"),
+                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam"),
+                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam"),
             },
         )
     )
@@ -597,42 +597,42 @@ class BetaFunctionShellCallOutputItemParam2(BaseModel):
     max_output_length = Field['int | None']()
 
 
-class BetaApplyPatchToolCallItemParam2(BaseModel):
+class BetaApplyPatchToolCallItemParam(BaseModel):
     """A tool call representing a request to create, delete, or update files using diff patches."""
 
     __slots__ = ()
-    agent = Field['BetaAgentTagParam3 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam3"))
+    agent = Field['BetaAgentTagParam | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam"))
     type = Field['Literal["apply_patch_call"]']()
     id = Field['str | None']()
     call_id = Field['str']()
     caller = Field[
-        'BetaDirectToolCallCallerParam3 | BetaProgramToolCallCallerParam3 | None'
+        'BetaDirectToolCallCallerParam | BetaProgramToolCallCallerParam | None'
     ](
         union_of(
             "type",
             {
-                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3"),
-                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3"),
+                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam"),
+                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam"),
             },
         )
     )
     status = Field['Literal["in_progress", "completed"]']()
     operation = Field[
-        'BetaApplyPatchCreateFileOperationParam2 | BetaApplyPatchDeleteFileOperationParam2 |'
-        ' BetaApplyPatchUpdateFileOperationParam2'
+        'BetaApplyPatchCreateFileOperationParam | BetaApplyPatchDeleteFileOperationParam |'
+        ' BetaApplyPatchUpdateFileOperationParam'
     ](
         union_of(
             "type",
             {
-                "create_file": ref("beta.beta_response_input_item:BetaApplyPatchCreateFileOperationParam2"),
-                "delete_file": ref("beta.beta_response_input_item:BetaApplyPatchDeleteFileOperationParam2"),
-                "update_file": ref("beta.beta_response_input_item:BetaApplyPatchUpdateFileOperationParam2"),
+                "create_file": ref("beta.beta_response_input_item:BetaApplyPatchCreateFileOperationParam"),
+                "delete_file": ref("beta.beta_response_input_item:BetaApplyPatchDeleteFileOperationParam"),
+                "update_file": ref("beta.beta_response_input_item:BetaApplyPatchUpdateFileOperationParam"),
             },
         )
     )
 
 
-class BetaApplyPatchCreateFileOperationParam2(BaseModel):
+class BetaApplyPatchCreateFileOperationParam(BaseModel):
     """Instruction for creating a new file via the apply_patch tool."""
 
     __slots__ = ()
@@ -641,7 +641,7 @@ class BetaApplyPatchCreateFileOperationParam2(BaseModel):
     diff = Field['str']()
 
 
-class BetaApplyPatchDeleteFileOperationParam2(BaseModel):
+class BetaApplyPatchDeleteFileOperationParam(BaseModel):
     """Instruction for deleting an existing file via the apply_patch tool."""
 
     __slots__ = ()
@@ -649,7 +649,7 @@ class BetaApplyPatchDeleteFileOperationParam2(BaseModel):
     path = Field['str']()
 
 
-class BetaApplyPatchUpdateFileOperationParam2(BaseModel):
+class BetaApplyPatchUpdateFileOperationParam(BaseModel):
     """Instruction for updating an existing file via the apply_patch tool."""
 
     __slots__ = ()
@@ -658,22 +658,22 @@ class BetaApplyPatchUpdateFileOperationParam2(BaseModel):
     diff = Field['str']()
 
 
-class BetaApplyPatchToolCallOutputItemParam2(BaseModel):
+class BetaApplyPatchToolCallOutputItemParam(BaseModel):
     """The streamed output emitted by an apply patch tool call."""
 
     __slots__ = ()
-    agent = Field['BetaAgentTagParam3 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam3"))
+    agent = Field['BetaAgentTagParam | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam"))
     type = Field['Literal["apply_patch_call_output"]']()
     id = Field['str | None']()
     call_id = Field['str']()
     caller = Field[
-        'BetaDirectToolCallCallerParam3 | BetaProgramToolCallCallerParam3 | None'
+        'BetaDirectToolCallCallerParam | BetaProgramToolCallCallerParam | None'
     ](
         union_of(
             "type",
             {
-                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3"),
-                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3"),
+                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam"),
+                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam"),
             },
         )
     )
@@ -693,26 +693,26 @@ class BetaMCPApprovalResponse(BaseModel):
     reason = Field['str | None']()
 
 
-class BetaCompactionTriggerItemParam2(BaseModel):
+class BetaCompactionTriggerItemParam(BaseModel):
     """Compacts the current context. Must be the final input item."""
 
     __slots__ = ()
-    agent = Field['BetaAgentTagParam3 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam3"))
+    agent = Field['BetaAgentTagParam | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam"))
     type = Field['Literal["compaction_trigger"]']()
 
 
-class BetaItemReferenceParam2(BaseModel):
+class BetaItemReferenceParam(BaseModel):
     """An internal identifier for an item to reference."""
 
     __slots__ = ()
-    agent = Field['BetaAgentTagParam3 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam3"))
+    agent = Field['BetaAgentTagParam | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam"))
     type = Field['Literal["item_reference"] | None']()
     id = Field['str']()
 
 
-class BetaProgramItemParam2(BaseModel):
+class BetaProgramItemParam(BaseModel):
     __slots__ = ()
-    agent = Field['BetaAgentTagParam3 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam3"))
+    agent = Field['BetaAgentTagParam | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam"))
     id = Field['str']()
     type = Field['Literal["program"]']()
     call_id = Field['str']()
@@ -720,9 +720,9 @@ class BetaProgramItemParam2(BaseModel):
     fingerprint = Field['str']()
 
 
-class BetaProgramOutputItemParam2(BaseModel):
+class BetaProgramOutputItemParam(BaseModel):
     __slots__ = ()
-    agent = Field['BetaAgentTagParam3 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam3"))
+    agent = Field['BetaAgentTagParam | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam"))
     id = Field['str']()
     type = Field['Literal["program_output"]']()
     call_id = Field['str']()
@@ -735,51 +735,51 @@ BetaResponseInputItem: TypeAlias = (
     | BetaEasyInputMessage
     | BetaResponseFileSearchToolCall
     | BetaResponseComputerToolCall
-    | BetaComputerCallOutputItemParam2
+    | BetaComputerCallOutputItemParam
     | BetaResponseFunctionWebSearch
     | BetaResponseFunctionToolCall
-    | BetaFunctionCallOutputItemParam2
-    | BetaAgentMessageItemParam2
-    | BetaMultiAgentCallItemParam2
-    | BetaMultiAgentCallOutputItemParam2
-    | BetaToolSearchCallItemParam2
+    | BetaFunctionCallOutputItemParam
+    | BetaAgentMessageItemParam
+    | BetaMultiAgentCallItemParam
+    | BetaMultiAgentCallOutputItemParam
+    | BetaToolSearchCallItemParam
     | BetaResponseToolSearchOutputItemParam
-    | BetaAdditionalToolsItemParam2
+    | BetaAdditionalToolsItemParam
     | BetaResponseReasoningItem
     | BetaResponseCompactionItemParam
     | BetaImageGenToolCall
     | BetaResponseCodeInterpreterToolCall
     | BetaLocalShellToolCall
     | BetaLocalShellToolCallOutput
-    | BetaFunctionShellCallItemParam2
-    | BetaFunctionShellCallOutputItemParam2
-    | BetaApplyPatchToolCallItemParam2
-    | BetaApplyPatchToolCallOutputItemParam2
+    | BetaFunctionShellCallItemParam
+    | BetaFunctionShellCallOutputItemParam
+    | BetaApplyPatchToolCallItemParam
+    | BetaApplyPatchToolCallOutputItemParam
     | BetaMCPListTools
     | BetaMCPApprovalRequest
     | BetaMCPApprovalResponse
     | BetaMCPToolCall
     | BetaResponseCustomToolCallOutput
     | BetaResponseCustomToolCall
-    | BetaCompactionTriggerItemParam2
-    | BetaItemReferenceParam2
-    | BetaProgramItemParam2
-    | BetaProgramOutputItemParam2
+    | BetaCompactionTriggerItemParam
+    | BetaItemReferenceParam
+    | BetaProgramItemParam
+    | BetaProgramOutputItemParam
 )
 
-AdditionalTools = BetaAdditionalToolsItemParam2
-AgentMessage = BetaAgentMessageItemParam2
-AgentMessageContentEncryptedContent = BetaEncryptedContentParam2
-ApplyPatchCall = BetaApplyPatchToolCallItemParam2
-ApplyPatchCallOperationCreateFile = BetaApplyPatchCreateFileOperationParam2
-ApplyPatchCallOperationDeleteFile = BetaApplyPatchDeleteFileOperationParam2
-ApplyPatchCallOperationUpdateFile = BetaApplyPatchUpdateFileOperationParam2
-ApplyPatchCallOutput = BetaApplyPatchToolCallOutputItemParam2
-CompactionTrigger = BetaCompactionTriggerItemParam2
-ComputerCallOutput = BetaComputerCallOutputItemParam2
-FunctionCallOutput = BetaFunctionCallOutputItemParam2
+AdditionalTools = BetaAdditionalToolsItemParam
+AgentMessage = BetaAgentMessageItemParam
+AgentMessageContentEncryptedContent = BetaEncryptedContentParam
+ApplyPatchCall = BetaApplyPatchToolCallItemParam
+ApplyPatchCallOperationCreateFile = BetaApplyPatchCreateFileOperationParam
+ApplyPatchCallOperationDeleteFile = BetaApplyPatchDeleteFileOperationParam
+ApplyPatchCallOperationUpdateFile = BetaApplyPatchUpdateFileOperationParam
+ApplyPatchCallOutput = BetaApplyPatchToolCallOutputItemParam
+CompactionTrigger = BetaCompactionTriggerItemParam
+ComputerCallOutput = BetaComputerCallOutputItemParam
+FunctionCallOutput = BetaFunctionCallOutputItemParam
 ImageGenerationCall = BetaImageGenToolCall
-ItemReference = BetaItemReferenceParam2
+ItemReference = BetaItemReferenceParam
 LocalShellCall = BetaLocalShellToolCall
 LocalShellCallAction = BetaLocalShellExecAction
 LocalShellCallOutput = BetaLocalShellToolCallOutput
@@ -788,53 +788,53 @@ McpApprovalResponse = BetaMCPApprovalResponse
 McpCall = BetaMCPToolCall
 McpListTools = BetaMCPListTools
 McpListToolsTool = BetaMCPListToolsTool
-MultiAgentCall = BetaMultiAgentCallItemParam2
-MultiAgentCallOutput = BetaMultiAgentCallOutputItemParam2
-MultiAgentCallOutputOutput = BetaOutputTextContentParam3
-MultiAgentCallOutputOutputAnnotationContainerFileCitation = BetaContainerFileCitationParam2
-MultiAgentCallOutputOutputAnnotationFileCitation = BetaFileCitationParam2
-MultiAgentCallOutputOutputAnnotationURLCitation = BetaUrlCitationParam2
-Program = BetaProgramItemParam2
-ProgramOutput = BetaProgramOutputItemParam2
-ShellCall = BetaFunctionShellCallItemParam2
-ShellCallAction = BetaFunctionShellActionParam2
-ShellCallOutput = BetaFunctionShellCallOutputItemParam2
-ToolSearchCall = BetaToolSearchCallItemParam2
+MultiAgentCall = BetaMultiAgentCallItemParam
+MultiAgentCallOutput = BetaMultiAgentCallOutputItemParam
+MultiAgentCallOutputOutput = BetaOutputTextContentParam
+MultiAgentCallOutputOutputAnnotationContainerFileCitation = BetaContainerFileCitationParam
+MultiAgentCallOutputOutputAnnotationFileCitation = BetaFileCitationParam
+MultiAgentCallOutputOutputAnnotationURLCitation = BetaUrlCitationParam
+Program = BetaProgramItemParam
+ProgramOutput = BetaProgramOutputItemParam
+ShellCall = BetaFunctionShellCallItemParam
+ShellCallAction = BetaFunctionShellActionParam
+ShellCallOutput = BetaFunctionShellCallOutputItemParam
+ToolSearchCall = BetaToolSearchCallItemParam
 
 _ELSEWHERE: dict[str, str] = {
-    "AdditionalToolsAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam3",
-    "AgentMessageAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam3",
-    "ApplyPatchCallAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam3",
-    "ApplyPatchCallCallerDirect": "beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3",
-    "ApplyPatchCallCallerProgram": "beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3",
-    "ApplyPatchCallOutputAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam3",
-    "ApplyPatchCallOutputCallerDirect": "beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3",
-    "ApplyPatchCallOutputCallerProgram": "beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3",
-    "CompactionTriggerAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam3",
-    "ComputerCallOutputAcknowledgedSafetyCheck": "beta.beta_response_computer_tool_call:BetaComputerCallSafetyCheckParam2",
-    "ComputerCallOutputAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam3",
-    "FunctionCallOutputAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam3",
-    "FunctionCallOutputCallerDirect": "beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3",
-    "FunctionCallOutputCallerProgram": "beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3",
+    "AdditionalToolsAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam",
+    "AgentMessageAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam",
+    "ApplyPatchCallAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam",
+    "ApplyPatchCallCallerDirect": "beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam",
+    "ApplyPatchCallCallerProgram": "beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam",
+    "ApplyPatchCallOutputAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam",
+    "ApplyPatchCallOutputCallerDirect": "beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam",
+    "ApplyPatchCallOutputCallerProgram": "beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam",
+    "CompactionTriggerAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam",
+    "ComputerCallOutputAcknowledgedSafetyCheck": "beta.beta_response_computer_tool_call:BetaComputerCallSafetyCheckParam",
+    "ComputerCallOutputAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam",
+    "FunctionCallOutputAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam",
+    "FunctionCallOutputCallerDirect": "beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam",
+    "FunctionCallOutputCallerProgram": "beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam",
     "ImageGenerationCallAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
-    "ItemReferenceAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam3",
+    "ItemReferenceAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam",
     "LocalShellCallAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
     "LocalShellCallOutputAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
     "McpApprovalRequestAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
     "McpApprovalResponseAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
     "McpCallAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
     "McpListToolsAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
-    "MultiAgentCallAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam3",
-    "MultiAgentCallOutputAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam3",
-    "ProgramAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam3",
-    "ProgramOutputAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam3",
-    "ShellCallAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam3",
-    "ShellCallCallerDirect": "beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3",
-    "ShellCallCallerProgram": "beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3",
-    "ShellCallOutputAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam3",
-    "ShellCallOutputCallerDirect": "beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam3",
-    "ShellCallOutputCallerProgram": "beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam3",
-    "ToolSearchCallAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam3",
+    "MultiAgentCallAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam",
+    "MultiAgentCallOutputAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam",
+    "ProgramAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam",
+    "ProgramOutputAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam",
+    "ShellCallAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam",
+    "ShellCallCallerDirect": "beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam",
+    "ShellCallCallerProgram": "beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam",
+    "ShellCallOutputAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam",
+    "ShellCallOutputCallerDirect": "beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam",
+    "ShellCallOutputCallerProgram": "beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam",
+    "ToolSearchCallAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam",
 }
 
 

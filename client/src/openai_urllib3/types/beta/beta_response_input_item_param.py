@@ -24,13 +24,15 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_mcp_tool_call_error_param import BetaMCPToolExecutionErrorParam
     from openai_urllib3.types.beta.beta_namespace_tool_param import BetaNamespaceToolParam
     from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import BetaAgentTagParam
-    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
+        BetaAgentTagParam as BetaAgentTagParam2,
+    )
     from openai_urllib3.types.beta.beta_response_computer_tool_call_output_screenshot_param import (
         BetaResponseComputerToolCallOutputScreenshotParam,
     )
     from openai_urllib3.types.beta.beta_response_computer_tool_call_param import BetaComputerCallSafetyCheckParam
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaDirectToolCallCallerParam2
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaProgramToolCallCallerParam2
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaDirectToolCallCallerParam
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaProgramToolCallCallerParam
     from openai_urllib3.types.beta.beta_response_function_shell_call_output_content_param import (
         BetaResponseFunctionShellCallOutputContentParam,
     )
@@ -48,52 +50,52 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_web_search_preview_tool_param import BetaWebSearchPreviewToolParam
     from openai_urllib3.types.beta.beta_web_search_tool_param import BetaWebSearchToolParam
     from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
-        BetaAgentTagParam2 as AdditionalToolsAgent,
+        BetaAgentTagParam as AdditionalToolsAgent,
     )
     from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
-        BetaAgentTagParam2 as AgentMessageAgent,
+        BetaAgentTagParam as AgentMessageAgent,
     )
     from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
-        BetaAgentTagParam2 as ApplyPatchCallAgent,
+        BetaAgentTagParam as ApplyPatchCallAgent,
     )
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
-        BetaDirectToolCallCallerParam2 as ApplyPatchCallCallerDirect,
+        BetaDirectToolCallCallerParam as ApplyPatchCallCallerDirect,
     )
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
-        BetaProgramToolCallCallerParam2 as ApplyPatchCallCallerProgram,
+        BetaProgramToolCallCallerParam as ApplyPatchCallCallerProgram,
     )
     from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
-        BetaAgentTagParam2 as ApplyPatchCallOutputAgent,
+        BetaAgentTagParam as ApplyPatchCallOutputAgent,
     )
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
-        BetaDirectToolCallCallerParam2 as ApplyPatchCallOutputCallerDirect,
+        BetaDirectToolCallCallerParam as ApplyPatchCallOutputCallerDirect,
     )
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
-        BetaProgramToolCallCallerParam2 as ApplyPatchCallOutputCallerProgram,
+        BetaProgramToolCallCallerParam as ApplyPatchCallOutputCallerProgram,
     )
     from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
-        BetaAgentTagParam2 as CompactionTriggerAgent,
+        BetaAgentTagParam as CompactionTriggerAgent,
     )
     from openai_urllib3.types.beta.beta_response_computer_tool_call_param import (
         BetaComputerCallSafetyCheckParam as ComputerCallOutputAcknowledgedSafetyCheck,
     )
     from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
-        BetaAgentTagParam2 as ComputerCallOutputAgent,
+        BetaAgentTagParam as ComputerCallOutputAgent,
     )
     from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
-        BetaAgentTagParam2 as FunctionCallOutputAgent,
+        BetaAgentTagParam as FunctionCallOutputAgent,
     )
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
-        BetaDirectToolCallCallerParam2 as FunctionCallOutputCallerDirect,
+        BetaDirectToolCallCallerParam as FunctionCallOutputCallerDirect,
     )
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
-        BetaProgramToolCallCallerParam2 as FunctionCallOutputCallerProgram,
+        BetaProgramToolCallCallerParam as FunctionCallOutputCallerProgram,
     )
     from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import (
         BetaAgentTagParam as ImageGenerationCallAgent,
     )
     from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
-        BetaAgentTagParam2 as ItemReferenceAgent,
+        BetaAgentTagParam as ItemReferenceAgent,
     )
     from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import (
         BetaAgentTagParam as LocalShellCallAgent,
@@ -114,33 +116,33 @@ if TYPE_CHECKING:
         BetaAgentTagParam as McpListToolsAgent,
     )
     from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
-        BetaAgentTagParam2 as MultiAgentCallAgent,
+        BetaAgentTagParam as MultiAgentCallAgent,
     )
     from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
-        BetaAgentTagParam2 as MultiAgentCallOutputAgent,
+        BetaAgentTagParam as MultiAgentCallOutputAgent,
     )
-    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ProgramAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam as ProgramAgent
     from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
-        BetaAgentTagParam2 as ProgramOutputAgent,
+        BetaAgentTagParam as ProgramOutputAgent,
     )
-    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ShellCallAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam as ShellCallAgent
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
-        BetaDirectToolCallCallerParam2 as ShellCallCallerDirect,
-    )
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
-        BetaProgramToolCallCallerParam2 as ShellCallCallerProgram,
-    )
-    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
-        BetaAgentTagParam2 as ShellCallOutputAgent,
+        BetaDirectToolCallCallerParam as ShellCallCallerDirect,
     )
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
-        BetaDirectToolCallCallerParam2 as ShellCallOutputCallerDirect,
-    )
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
-        BetaProgramToolCallCallerParam2 as ShellCallOutputCallerProgram,
+        BetaProgramToolCallCallerParam as ShellCallCallerProgram,
     )
     from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
-        BetaAgentTagParam2 as ToolSearchCallAgent,
+        BetaAgentTagParam as ShellCallOutputAgent,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
+        BetaDirectToolCallCallerParam as ShellCallOutputCallerDirect,
+    )
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
+        BetaProgramToolCallCallerParam as ShellCallOutputCallerProgram,
+    )
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
+        BetaAgentTagParam as ToolSearchCallAgent,
     )
 
 __all__ = [
@@ -188,7 +190,7 @@ __all__ = [
     "BetaMCPToolCallParam",
     "BetaMultiAgentCallItemParam",
     "BetaMultiAgentCallOutputItemParam",
-    "BetaOutputTextContentParam2",
+    "BetaOutputTextContentParam",
     "BetaProgramItemParam",
     "BetaProgramOutputItemParam",
     "BetaToolSearchCallItemParam",
@@ -279,7 +281,7 @@ class BetaFunctionCallOutputItemParam(TypedDict, total=False):
     ]
     name: Optional[str]
     namespace: Optional[str]
-    caller: Optional[Union[BetaDirectToolCallCallerParam2, BetaProgramToolCallCallerParam2]]
+    caller: Optional[Union[BetaDirectToolCallCallerParam, BetaProgramToolCallCallerParam]]
     status: Optional[Literal["in_progress", "completed", "incomplete"]]
 
 
@@ -322,10 +324,10 @@ class BetaMultiAgentCallOutputItemParam(TypedDict, total=False):
     action: Required[
         Literal["spawn_agent", "interrupt_agent", "list_agents", "send_message", "followup_task", "wait_agent"]
     ]
-    output: Required[Iterable[BetaOutputTextContentParam2]]
+    output: Required[Iterable[BetaOutputTextContentParam]]
 
 
-class BetaOutputTextContentParam2(TypedDict, total=False):
+class BetaOutputTextContentParam(TypedDict, total=False):
     type: Required[Literal["output_text"]]
     text: Required[str]
     annotations: Iterable[Union[BetaFileCitationParam, BetaUrlCitationParam, BetaContainerFileCitationParam]]
@@ -437,7 +439,7 @@ class BetaFunctionShellCallItemParam(TypedDict, total=False):
     agent: Optional[BetaAgentTagParam2]
     id: Optional[str]
     call_id: Required[str]
-    caller: Optional[Union[BetaDirectToolCallCallerParam2, BetaProgramToolCallCallerParam2]]
+    caller: Optional[Union[BetaDirectToolCallCallerParam, BetaProgramToolCallCallerParam]]
     type: Required[Literal["shell_call"]]
     action: Required[BetaFunctionShellActionParam]
     status: Optional[Literal["in_progress", "completed", "incomplete"]]
@@ -456,7 +458,7 @@ class BetaFunctionShellCallOutputItemParam(TypedDict, total=False):
     agent: Optional[BetaAgentTagParam2]
     id: Optional[str]
     call_id: Required[str]
-    caller: Optional[Union[BetaDirectToolCallCallerParam2, BetaProgramToolCallCallerParam2]]
+    caller: Optional[Union[BetaDirectToolCallCallerParam, BetaProgramToolCallCallerParam]]
     type: Required[Literal["shell_call_output"]]
     output: Required[Iterable[BetaResponseFunctionShellCallOutputContentParam]]
     status: Optional[Literal["in_progress", "completed", "incomplete"]]
@@ -469,7 +471,7 @@ class BetaApplyPatchToolCallItemParam(TypedDict, total=False):
     type: Required[Literal["apply_patch_call"]]
     id: Optional[str]
     call_id: Required[str]
-    caller: Optional[Union[BetaDirectToolCallCallerParam2, BetaProgramToolCallCallerParam2]]
+    caller: Optional[Union[BetaDirectToolCallCallerParam, BetaProgramToolCallCallerParam]]
     status: Required[Literal["in_progress", "completed"]]
     operation: Required[
         Union[
@@ -506,7 +508,7 @@ class BetaApplyPatchToolCallOutputItemParam(TypedDict, total=False):
     type: Required[Literal["apply_patch_call_output"]]
     id: Optional[str]
     call_id: Required[str]
-    caller: Optional[Union[BetaDirectToolCallCallerParam2, BetaProgramToolCallCallerParam2]]
+    caller: Optional[Union[BetaDirectToolCallCallerParam, BetaProgramToolCallCallerParam]]
     status: Required[Literal["completed", "failed"]]
     output: Optional[str]
 
@@ -616,7 +618,7 @@ McpListTools = BetaMCPListToolsParam
 McpListToolsTool = BetaMCPListToolsToolParam
 MultiAgentCall = BetaMultiAgentCallItemParam
 MultiAgentCallOutput = BetaMultiAgentCallOutputItemParam
-MultiAgentCallOutputOutput = BetaOutputTextContentParam2
+MultiAgentCallOutputOutput = BetaOutputTextContentParam
 MultiAgentCallOutputOutputAnnotationContainerFileCitation = BetaContainerFileCitationParam
 MultiAgentCallOutputOutputAnnotationFileCitation = BetaFileCitationParam
 MultiAgentCallOutputOutputAnnotationURLCitation = BetaUrlCitationParam
@@ -628,39 +630,39 @@ ShellCallOutput = BetaFunctionShellCallOutputItemParam
 ToolSearchCall = BetaToolSearchCallItemParam
 
 _ELSEWHERE: dict[str, str] = {
-    "AdditionalToolsAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
-    "AgentMessageAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
-    "ApplyPatchCallAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
-    "ApplyPatchCallCallerDirect": "beta.beta_response_custom_tool_call_output_param:BetaDirectToolCallCallerParam2",
-    "ApplyPatchCallCallerProgram": "beta.beta_response_custom_tool_call_output_param:BetaProgramToolCallCallerParam2",
-    "ApplyPatchCallOutputAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
-    "ApplyPatchCallOutputCallerDirect": "beta.beta_response_custom_tool_call_output_param:BetaDirectToolCallCallerParam2",
-    "ApplyPatchCallOutputCallerProgram": "beta.beta_response_custom_tool_call_output_param:BetaProgramToolCallCallerParam2",
-    "CompactionTriggerAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "AdditionalToolsAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam",
+    "AgentMessageAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam",
+    "ApplyPatchCallAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam",
+    "ApplyPatchCallCallerDirect": "beta.beta_response_custom_tool_call_output_param:BetaDirectToolCallCallerParam",
+    "ApplyPatchCallCallerProgram": "beta.beta_response_custom_tool_call_output_param:BetaProgramToolCallCallerParam",
+    "ApplyPatchCallOutputAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam",
+    "ApplyPatchCallOutputCallerDirect": "beta.beta_response_custom_tool_call_output_param:BetaDirectToolCallCallerParam",
+    "ApplyPatchCallOutputCallerProgram": "beta.beta_response_custom_tool_call_output_param:BetaProgramToolCallCallerParam",
+    "CompactionTriggerAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam",
     "ComputerCallOutputAcknowledgedSafetyCheck": "beta.beta_response_computer_tool_call_param:BetaComputerCallSafetyCheckParam",
-    "ComputerCallOutputAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
-    "FunctionCallOutputAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
-    "FunctionCallOutputCallerDirect": "beta.beta_response_custom_tool_call_output_param:BetaDirectToolCallCallerParam2",
-    "FunctionCallOutputCallerProgram": "beta.beta_response_custom_tool_call_output_param:BetaProgramToolCallCallerParam2",
+    "ComputerCallOutputAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam",
+    "FunctionCallOutputAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam",
+    "FunctionCallOutputCallerDirect": "beta.beta_response_custom_tool_call_output_param:BetaDirectToolCallCallerParam",
+    "FunctionCallOutputCallerProgram": "beta.beta_response_custom_tool_call_output_param:BetaProgramToolCallCallerParam",
     "ImageGenerationCallAgent": "beta.beta_response_code_interpreter_tool_call_param:BetaAgentTagParam",
-    "ItemReferenceAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "ItemReferenceAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam",
     "LocalShellCallAgent": "beta.beta_response_code_interpreter_tool_call_param:BetaAgentTagParam",
     "LocalShellCallOutputAgent": "beta.beta_response_code_interpreter_tool_call_param:BetaAgentTagParam",
     "McpApprovalRequestAgent": "beta.beta_response_code_interpreter_tool_call_param:BetaAgentTagParam",
     "McpApprovalResponseAgent": "beta.beta_response_code_interpreter_tool_call_param:BetaAgentTagParam",
     "McpCallAgent": "beta.beta_response_code_interpreter_tool_call_param:BetaAgentTagParam",
     "McpListToolsAgent": "beta.beta_response_code_interpreter_tool_call_param:BetaAgentTagParam",
-    "MultiAgentCallAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
-    "MultiAgentCallOutputAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
-    "ProgramAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
-    "ProgramOutputAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
-    "ShellCallAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
-    "ShellCallCallerDirect": "beta.beta_response_custom_tool_call_output_param:BetaDirectToolCallCallerParam2",
-    "ShellCallCallerProgram": "beta.beta_response_custom_tool_call_output_param:BetaProgramToolCallCallerParam2",
-    "ShellCallOutputAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
-    "ShellCallOutputCallerDirect": "beta.beta_response_custom_tool_call_output_param:BetaDirectToolCallCallerParam2",
-    "ShellCallOutputCallerProgram": "beta.beta_response_custom_tool_call_output_param:BetaProgramToolCallCallerParam2",
-    "ToolSearchCallAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "MultiAgentCallAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam",
+    "MultiAgentCallOutputAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam",
+    "ProgramAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam",
+    "ProgramOutputAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam",
+    "ShellCallAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam",
+    "ShellCallCallerDirect": "beta.beta_response_custom_tool_call_output_param:BetaDirectToolCallCallerParam",
+    "ShellCallCallerProgram": "beta.beta_response_custom_tool_call_output_param:BetaProgramToolCallCallerParam",
+    "ShellCallOutputAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam",
+    "ShellCallOutputCallerDirect": "beta.beta_response_custom_tool_call_output_param:BetaDirectToolCallCallerParam",
+    "ShellCallOutputCallerProgram": "beta.beta_response_custom_tool_call_output_param:BetaProgramToolCallCallerParam",
+    "ToolSearchCallAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam",
 }
 
 

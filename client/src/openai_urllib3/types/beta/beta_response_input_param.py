@@ -12,11 +12,11 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.beta.beta_response_input_item_param import BetaAdditionalToolsItemParam as AdditionalTools
     from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
-        BetaAgentTagParam2 as AdditionalToolsAgent,
+        BetaAgentTagParam as AdditionalToolsAgent,
     )
     from openai_urllib3.types.beta.beta_response_input_item_param import BetaAgentMessageItemParam as AgentMessage
     from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
-        BetaAgentTagParam2 as AgentMessageAgent,
+        BetaAgentTagParam as AgentMessageAgent,
     )
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaEncryptedContentParam as AgentMessageContentEncryptedContent,
@@ -25,13 +25,13 @@ if TYPE_CHECKING:
         BetaApplyPatchToolCallItemParam as ApplyPatchCall,
     )
     from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
-        BetaAgentTagParam2 as ApplyPatchCallAgent,
+        BetaAgentTagParam as ApplyPatchCallAgent,
     )
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
-        BetaDirectToolCallCallerParam2 as ApplyPatchCallCallerDirect,
+        BetaDirectToolCallCallerParam as ApplyPatchCallCallerDirect,
     )
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
-        BetaProgramToolCallCallerParam2 as ApplyPatchCallCallerProgram,
+        BetaProgramToolCallCallerParam as ApplyPatchCallCallerProgram,
     )
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaApplyPatchCreateFileOperationParam as ApplyPatchCallOperationCreateFile,
@@ -46,19 +46,19 @@ if TYPE_CHECKING:
         BetaApplyPatchToolCallOutputItemParam as ApplyPatchCallOutput,
     )
     from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
-        BetaAgentTagParam2 as ApplyPatchCallOutputAgent,
+        BetaAgentTagParam as ApplyPatchCallOutputAgent,
     )
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
-        BetaDirectToolCallCallerParam2 as ApplyPatchCallOutputCallerDirect,
+        BetaDirectToolCallCallerParam as ApplyPatchCallOutputCallerDirect,
     )
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
-        BetaProgramToolCallCallerParam2 as ApplyPatchCallOutputCallerProgram,
+        BetaProgramToolCallCallerParam as ApplyPatchCallOutputCallerProgram,
     )
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaCompactionTriggerItemParam as CompactionTrigger,
     )
     from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
-        BetaAgentTagParam2 as CompactionTriggerAgent,
+        BetaAgentTagParam as CompactionTriggerAgent,
     )
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaComputerCallOutputItemParam as ComputerCallOutput,
@@ -67,19 +67,19 @@ if TYPE_CHECKING:
         BetaComputerCallSafetyCheckParam as ComputerCallOutputAcknowledgedSafetyCheck,
     )
     from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
-        BetaAgentTagParam2 as ComputerCallOutputAgent,
+        BetaAgentTagParam as ComputerCallOutputAgent,
     )
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaFunctionCallOutputItemParam as FunctionCallOutput,
     )
     from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
-        BetaAgentTagParam2 as FunctionCallOutputAgent,
+        BetaAgentTagParam as FunctionCallOutputAgent,
     )
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
-        BetaDirectToolCallCallerParam2 as FunctionCallOutputCallerDirect,
+        BetaDirectToolCallCallerParam as FunctionCallOutputCallerDirect,
     )
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
-        BetaProgramToolCallCallerParam2 as FunctionCallOutputCallerProgram,
+        BetaProgramToolCallCallerParam as FunctionCallOutputCallerProgram,
     )
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaImageGenToolCallParam as ImageGenerationCall,
@@ -89,7 +89,7 @@ if TYPE_CHECKING:
     )
     from openai_urllib3.types.beta.beta_response_input_item_param import BetaItemReferenceParam as ItemReference
     from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
-        BetaAgentTagParam2 as ItemReferenceAgent,
+        BetaAgentTagParam as ItemReferenceAgent,
     )
     from openai_urllib3.types.beta.beta_response_input_item_param import BetaLocalShellToolCallParam as LocalShellCall
     from openai_urllib3.types.beta.beta_response_input_item_param import (
@@ -127,16 +127,16 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPListToolsToolParam as McpListToolsTool
     from openai_urllib3.types.beta.beta_response_input_item_param import BetaMultiAgentCallItemParam as MultiAgentCall
     from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
-        BetaAgentTagParam2 as MultiAgentCallAgent,
+        BetaAgentTagParam as MultiAgentCallAgent,
     )
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaMultiAgentCallOutputItemParam as MultiAgentCallOutput,
     )
     from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
-        BetaAgentTagParam2 as MultiAgentCallOutputAgent,
+        BetaAgentTagParam as MultiAgentCallOutputAgent,
     )
     from openai_urllib3.types.beta.beta_response_input_item_param import (
-        BetaOutputTextContentParam2 as MultiAgentCallOutputOutput,
+        BetaOutputTextContentParam as MultiAgentCallOutputOutput,
     )
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaContainerFileCitationParam as MultiAgentCallOutputOutputAnnotationContainerFileCitation,
@@ -148,35 +148,35 @@ if TYPE_CHECKING:
         BetaUrlCitationParam as MultiAgentCallOutputOutputAnnotationURLCitation,
     )
     from openai_urllib3.types.beta.beta_response_input_item_param import BetaProgramItemParam as Program
-    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ProgramAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam as ProgramAgent
     from openai_urllib3.types.beta.beta_response_input_item_param import BetaProgramOutputItemParam as ProgramOutput
     from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
-        BetaAgentTagParam2 as ProgramOutputAgent,
+        BetaAgentTagParam as ProgramOutputAgent,
     )
     from openai_urllib3.types.beta.beta_response_input_item_param import BetaFunctionShellCallItemParam as ShellCall
     from openai_urllib3.types.beta.beta_response_input_item_param import BetaFunctionShellActionParam as ShellCallAction
-    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as ShellCallAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam as ShellCallAgent
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
-        BetaDirectToolCallCallerParam2 as ShellCallCallerDirect,
+        BetaDirectToolCallCallerParam as ShellCallCallerDirect,
     )
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
-        BetaProgramToolCallCallerParam2 as ShellCallCallerProgram,
+        BetaProgramToolCallCallerParam as ShellCallCallerProgram,
     )
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaFunctionShellCallOutputItemParam as ShellCallOutput,
     )
     from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
-        BetaAgentTagParam2 as ShellCallOutputAgent,
+        BetaAgentTagParam as ShellCallOutputAgent,
     )
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
-        BetaDirectToolCallCallerParam2 as ShellCallOutputCallerDirect,
+        BetaDirectToolCallCallerParam as ShellCallOutputCallerDirect,
     )
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
-        BetaProgramToolCallCallerParam2 as ShellCallOutputCallerProgram,
+        BetaProgramToolCallCallerParam as ShellCallOutputCallerProgram,
     )
     from openai_urllib3.types.beta.beta_response_input_item_param import BetaToolSearchCallItemParam as ToolSearchCall
     from openai_urllib3.types.beta.beta_response_compaction_item_param_param import (
-        BetaAgentTagParam2 as ToolSearchCallAgent,
+        BetaAgentTagParam as ToolSearchCallAgent,
     )
 
 __all__ = [
@@ -252,34 +252,34 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 _ELSEWHERE: dict[str, str] = {
     "AdditionalTools": "beta.beta_response_input_item_param:BetaAdditionalToolsItemParam",
-    "AdditionalToolsAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "AdditionalToolsAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam",
     "AgentMessage": "beta.beta_response_input_item_param:BetaAgentMessageItemParam",
-    "AgentMessageAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "AgentMessageAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam",
     "AgentMessageContentEncryptedContent": "beta.beta_response_input_item_param:BetaEncryptedContentParam",
     "ApplyPatchCall": "beta.beta_response_input_item_param:BetaApplyPatchToolCallItemParam",
-    "ApplyPatchCallAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
-    "ApplyPatchCallCallerDirect": "beta.beta_response_custom_tool_call_output_param:BetaDirectToolCallCallerParam2",
-    "ApplyPatchCallCallerProgram": "beta.beta_response_custom_tool_call_output_param:BetaProgramToolCallCallerParam2",
+    "ApplyPatchCallAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam",
+    "ApplyPatchCallCallerDirect": "beta.beta_response_custom_tool_call_output_param:BetaDirectToolCallCallerParam",
+    "ApplyPatchCallCallerProgram": "beta.beta_response_custom_tool_call_output_param:BetaProgramToolCallCallerParam",
     "ApplyPatchCallOperationCreateFile": "beta.beta_response_input_item_param:BetaApplyPatchCreateFileOperationParam",
     "ApplyPatchCallOperationDeleteFile": "beta.beta_response_input_item_param:BetaApplyPatchDeleteFileOperationParam",
     "ApplyPatchCallOperationUpdateFile": "beta.beta_response_input_item_param:BetaApplyPatchUpdateFileOperationParam",
     "ApplyPatchCallOutput": "beta.beta_response_input_item_param:BetaApplyPatchToolCallOutputItemParam",
-    "ApplyPatchCallOutputAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
-    "ApplyPatchCallOutputCallerDirect": "beta.beta_response_custom_tool_call_output_param:BetaDirectToolCallCallerParam2",
-    "ApplyPatchCallOutputCallerProgram": "beta.beta_response_custom_tool_call_output_param:BetaProgramToolCallCallerParam2",
+    "ApplyPatchCallOutputAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam",
+    "ApplyPatchCallOutputCallerDirect": "beta.beta_response_custom_tool_call_output_param:BetaDirectToolCallCallerParam",
+    "ApplyPatchCallOutputCallerProgram": "beta.beta_response_custom_tool_call_output_param:BetaProgramToolCallCallerParam",
     "CompactionTrigger": "beta.beta_response_input_item_param:BetaCompactionTriggerItemParam",
-    "CompactionTriggerAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "CompactionTriggerAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam",
     "ComputerCallOutput": "beta.beta_response_input_item_param:BetaComputerCallOutputItemParam",
     "ComputerCallOutputAcknowledgedSafetyCheck": "beta.beta_response_computer_tool_call_param:BetaComputerCallSafetyCheckParam",
-    "ComputerCallOutputAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "ComputerCallOutputAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam",
     "FunctionCallOutput": "beta.beta_response_input_item_param:BetaFunctionCallOutputItemParam",
-    "FunctionCallOutputAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
-    "FunctionCallOutputCallerDirect": "beta.beta_response_custom_tool_call_output_param:BetaDirectToolCallCallerParam2",
-    "FunctionCallOutputCallerProgram": "beta.beta_response_custom_tool_call_output_param:BetaProgramToolCallCallerParam2",
+    "FunctionCallOutputAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam",
+    "FunctionCallOutputCallerDirect": "beta.beta_response_custom_tool_call_output_param:BetaDirectToolCallCallerParam",
+    "FunctionCallOutputCallerProgram": "beta.beta_response_custom_tool_call_output_param:BetaProgramToolCallCallerParam",
     "ImageGenerationCall": "beta.beta_response_input_item_param:BetaImageGenToolCallParam",
     "ImageGenerationCallAgent": "beta.beta_response_code_interpreter_tool_call_param:BetaAgentTagParam",
     "ItemReference": "beta.beta_response_input_item_param:BetaItemReferenceParam",
-    "ItemReferenceAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "ItemReferenceAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam",
     "LocalShellCall": "beta.beta_response_input_item_param:BetaLocalShellToolCallParam",
     "LocalShellCallAction": "beta.beta_response_input_item_param:BetaLocalShellExecActionParam",
     "LocalShellCallAgent": "beta.beta_response_code_interpreter_tool_call_param:BetaAgentTagParam",
@@ -295,28 +295,28 @@ _ELSEWHERE: dict[str, str] = {
     "McpListToolsAgent": "beta.beta_response_code_interpreter_tool_call_param:BetaAgentTagParam",
     "McpListToolsTool": "beta.beta_response_input_item_param:BetaMCPListToolsToolParam",
     "MultiAgentCall": "beta.beta_response_input_item_param:BetaMultiAgentCallItemParam",
-    "MultiAgentCallAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "MultiAgentCallAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam",
     "MultiAgentCallOutput": "beta.beta_response_input_item_param:BetaMultiAgentCallOutputItemParam",
-    "MultiAgentCallOutputAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
-    "MultiAgentCallOutputOutput": "beta.beta_response_input_item_param:BetaOutputTextContentParam2",
+    "MultiAgentCallOutputAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam",
+    "MultiAgentCallOutputOutput": "beta.beta_response_input_item_param:BetaOutputTextContentParam",
     "MultiAgentCallOutputOutputAnnotationContainerFileCitation": "beta.beta_response_input_item_param:BetaContainerFileCitationParam",
     "MultiAgentCallOutputOutputAnnotationFileCitation": "beta.beta_response_input_item_param:BetaFileCitationParam",
     "MultiAgentCallOutputOutputAnnotationURLCitation": "beta.beta_response_input_item_param:BetaUrlCitationParam",
     "Program": "beta.beta_response_input_item_param:BetaProgramItemParam",
-    "ProgramAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "ProgramAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam",
     "ProgramOutput": "beta.beta_response_input_item_param:BetaProgramOutputItemParam",
-    "ProgramOutputAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "ProgramOutputAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam",
     "ShellCall": "beta.beta_response_input_item_param:BetaFunctionShellCallItemParam",
     "ShellCallAction": "beta.beta_response_input_item_param:BetaFunctionShellActionParam",
-    "ShellCallAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
-    "ShellCallCallerDirect": "beta.beta_response_custom_tool_call_output_param:BetaDirectToolCallCallerParam2",
-    "ShellCallCallerProgram": "beta.beta_response_custom_tool_call_output_param:BetaProgramToolCallCallerParam2",
+    "ShellCallAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam",
+    "ShellCallCallerDirect": "beta.beta_response_custom_tool_call_output_param:BetaDirectToolCallCallerParam",
+    "ShellCallCallerProgram": "beta.beta_response_custom_tool_call_output_param:BetaProgramToolCallCallerParam",
     "ShellCallOutput": "beta.beta_response_input_item_param:BetaFunctionShellCallOutputItemParam",
-    "ShellCallOutputAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
-    "ShellCallOutputCallerDirect": "beta.beta_response_custom_tool_call_output_param:BetaDirectToolCallCallerParam2",
-    "ShellCallOutputCallerProgram": "beta.beta_response_custom_tool_call_output_param:BetaProgramToolCallCallerParam2",
+    "ShellCallOutputAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam",
+    "ShellCallOutputCallerDirect": "beta.beta_response_custom_tool_call_output_param:BetaDirectToolCallCallerParam",
+    "ShellCallOutputCallerProgram": "beta.beta_response_custom_tool_call_output_param:BetaProgramToolCallCallerParam",
     "ToolSearchCall": "beta.beta_response_input_item_param:BetaToolSearchCallItemParam",
-    "ToolSearchCallAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "ToolSearchCallAgent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam",
 }
 
 

@@ -14,21 +14,21 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.beta.beta_container_network_policy_allowlist import BetaContainerNetworkPolicyAllowlist
     from openai_urllib3.types.beta.beta_container_network_policy_disabled import BetaContainerNetworkPolicyDisabled
-    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam
     from openai_urllib3.types.beta.beta_tool import BetaTool
-    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam3 as Agent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam as Agent
 
 __all__ = [
     "Agent",
-    "BetaAutoCodeInterpreterToolParam2",
+    "BetaAutoCodeInterpreterToolParam",
     "BetaCodeInterpreterTool",
     "BetaImageGenTool",
     "BetaImageGenToolInputImageMask",
-    "BetaLocalShellToolParam2",
+    "BetaLocalShellToolParam",
     "BetaMCPTool",
     "BetaMCPToolFilter",
     "BetaMCPToolRequireApproval0",
-    "BetaProgrammaticToolCallingParam2",
+    "BetaProgrammaticToolCallingParam",
     "BetaResponseToolSearchOutputItemParam",
     "ToolCodeInterpreter",
     "ToolCodeInterpreterContainerCodeInterpreterToolAuto",
@@ -99,16 +99,16 @@ class BetaCodeInterpreterTool(BaseModel):
 
     __slots__ = ()
     type = Field['Literal["code_interpreter"]']()
-    container = Field['str | BetaAutoCodeInterpreterToolParam2'](
+    container = Field['str | BetaAutoCodeInterpreterToolParam'](
         union_of(
             "type",
-            {"auto": ref("beta.beta_response_tool_search_output_item_param:BetaAutoCodeInterpreterToolParam2")},
+            {"auto": ref("beta.beta_response_tool_search_output_item_param:BetaAutoCodeInterpreterToolParam")},
         )
     )
     allowed_callers = Field['list[Literal["direct", "programmatic"]] | None']()
 
 
-class BetaAutoCodeInterpreterToolParam2(BaseModel):
+class BetaAutoCodeInterpreterToolParam(BaseModel):
     """Configuration for a code interpreter container. Optionally specify the IDs of the files to run the code on."""
 
     __slots__ = ()
@@ -128,7 +128,7 @@ class BetaAutoCodeInterpreterToolParam2(BaseModel):
     )
 
 
-class BetaProgrammaticToolCallingParam2(BaseModel):
+class BetaProgrammaticToolCallingParam(BaseModel):
     __slots__ = ()
     type = Field['Literal["programmatic_tool_calling"]']()
 
@@ -164,7 +164,7 @@ class BetaImageGenToolInputImageMask(BaseModel):
     file_id = Field['str | None']()
 
 
-class BetaLocalShellToolParam2(BaseModel):
+class BetaLocalShellToolParam(BaseModel):
     """A tool that allows the model to execute shell commands in a local environment."""
 
     __slots__ = ()
@@ -173,7 +173,7 @@ class BetaLocalShellToolParam2(BaseModel):
 
 class BetaResponseToolSearchOutputItemParam(BaseModel):
     __slots__ = ()
-    agent = Field['BetaAgentTagParam3 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam3"))
+    agent = Field['BetaAgentTagParam | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam"))
     id = Field['str | None']()
     call_id = Field['str | None']()
     type = Field['Literal["tool_search_output"]']()
@@ -190,10 +190,10 @@ class BetaResponseToolSearchOutputItemParam(BaseModel):
                     "mcp": ref("beta.beta_response_tool_search_output_item_param:BetaMCPTool"),
                     "code_interpreter": ref("beta.beta_response_tool_search_output_item_param:BetaCodeInterpreterTool"),
                     "programmatic_tool_calling": ref(
-                        "beta.beta_response_tool_search_output_item_param:BetaProgrammaticToolCallingParam2"
+                        "beta.beta_response_tool_search_output_item_param:BetaProgrammaticToolCallingParam"
                     ),
                     "image_generation": ref("beta.beta_response_tool_search_output_item_param:BetaImageGenTool"),
-                    "local_shell": ref("beta.beta_response_tool_search_output_item_param:BetaLocalShellToolParam2"),
+                    "local_shell": ref("beta.beta_response_tool_search_output_item_param:BetaLocalShellToolParam"),
                     "shell": ref("beta.beta_function_shell_tool:BetaFunctionShellTool"),
                     "custom": ref("beta.beta_custom_tool:BetaCustomTool"),
                     "namespace": ref("beta.beta_namespace_tool:BetaNamespaceTool"),
@@ -206,19 +206,19 @@ class BetaResponseToolSearchOutputItemParam(BaseModel):
     status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
 
 ToolCodeInterpreter = BetaCodeInterpreterTool
-ToolCodeInterpreterContainerCodeInterpreterToolAuto = BetaAutoCodeInterpreterToolParam2
+ToolCodeInterpreterContainerCodeInterpreterToolAuto = BetaAutoCodeInterpreterToolParam
 ToolImageGeneration = BetaImageGenTool
 ToolImageGenerationInputImageMask = BetaImageGenToolInputImageMask
-ToolLocalShell = BetaLocalShellToolParam2
+ToolLocalShell = BetaLocalShellToolParam
 ToolMcp = BetaMCPTool
 ToolMcpAllowedToolsMcpToolFilter = BetaMCPToolFilter
 ToolMcpRequireApprovalMcpToolApprovalFilter = BetaMCPToolRequireApproval0
 ToolMcpRequireApprovalMcpToolApprovalFilterAlways = BetaMCPToolFilter
 ToolMcpRequireApprovalMcpToolApprovalFilterNever = BetaMCPToolFilter
-ToolProgrammaticToolCalling = BetaProgrammaticToolCallingParam2
+ToolProgrammaticToolCalling = BetaProgrammaticToolCallingParam
 
 _ELSEWHERE: dict[str, str] = {
-    "Agent": "beta.beta_response_compaction_item_param:BetaAgentTagParam3",
+    "Agent": "beta.beta_response_compaction_item_param:BetaAgentTagParam",
 }
 
 

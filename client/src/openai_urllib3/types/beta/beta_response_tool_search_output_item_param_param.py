@@ -24,11 +24,11 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_function_shell_tool_param import BetaFunctionShellToolParam
     from openai_urllib3.types.beta.beta_function_tool_param import BetaFunctionToolParam
     from openai_urllib3.types.beta.beta_namespace_tool_param import BetaNamespaceToolParam
-    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam
     from openai_urllib3.types.beta.beta_tool_search_tool_param import BetaToolSearchToolParam
     from openai_urllib3.types.beta.beta_web_search_preview_tool_param import BetaWebSearchPreviewToolParam
     from openai_urllib3.types.beta.beta_web_search_tool_param import BetaWebSearchToolParam
-    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam2 as Agent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaAgentTagParam as Agent
 
 __all__ = [
     "Agent",
@@ -149,7 +149,7 @@ class BetaLocalShellToolParam(TypedDict, total=False):
 
 
 class BetaResponseToolSearchOutputItemParamParam(TypedDict, total=False):
-    agent: Optional[BetaAgentTagParam2]
+    agent: Optional[BetaAgentTagParam]
     id: Optional[str]
     call_id: Optional[str]
     type: Required[Literal["tool_search_output"]]
@@ -191,7 +191,7 @@ ToolMcpRequireApprovalMcpToolApprovalFilterNever = BetaMCPToolFilterParam
 ToolProgrammaticToolCalling = BetaProgrammaticToolCallingParam
 
 _ELSEWHERE: dict[str, str] = {
-    "Agent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam2",
+    "Agent": "beta.beta_response_compaction_item_param_param:BetaAgentTagParam",
 }
 
 

@@ -15,9 +15,9 @@ from openai_urllib3.types.beta.beta_function_tool import BetaFunctionTool
 from openai_urllib3.types.beta.beta_namespace_tool import BetaNamespaceTool
 from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaCodeInterpreterTool
 from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaImageGenTool
-from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaLocalShellToolParam2
+from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaLocalShellToolParam
 from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaMCPTool
-from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaProgrammaticToolCallingParam2
+from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaProgrammaticToolCallingParam
 from openai_urllib3.types.beta.beta_tool_search_tool import BetaToolSearchTool
 from openai_urllib3.types.beta.beta_web_search_preview_tool import BetaWebSearchPreviewTool
 from openai_urllib3.types.beta.beta_web_search_tool import BetaWebSearchTool
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
         BetaCodeInterpreterTool as CodeInterpreter,
     )
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import (
-        BetaAutoCodeInterpreterToolParam2 as CodeInterpreterContainerCodeInterpreterToolAuto,
+        BetaAutoCodeInterpreterToolParam as CodeInterpreterContainerCodeInterpreterToolAuto,
     )
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import (
         BetaImageGenTool as ImageGeneration,
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
         BetaImageGenToolInputImageMask as ImageGenerationInputImageMask,
     )
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import (
-        BetaLocalShellToolParam2 as LocalShell,
+        BetaLocalShellToolParam as LocalShell,
     )
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaMCPTool as Mcp
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import (
@@ -55,7 +55,7 @@ if TYPE_CHECKING:
         BetaMCPToolFilter as McpRequireApprovalMcpToolApprovalFilterNever,
     )
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import (
-        BetaProgrammaticToolCallingParam2 as ProgrammaticToolCalling,
+        BetaProgrammaticToolCallingParam as ProgrammaticToolCalling,
     )
 
 __all__ = [
@@ -83,9 +83,9 @@ BetaTool: TypeAlias = (
     | BetaWebSearchTool
     | BetaMCPTool
     | BetaCodeInterpreterTool
-    | BetaProgrammaticToolCallingParam2
+    | BetaProgrammaticToolCallingParam
     | BetaImageGenTool
-    | BetaLocalShellToolParam2
+    | BetaLocalShellToolParam
     | BetaFunctionShellTool
     | BetaCustomTool
     | BetaNamespaceTool
@@ -96,16 +96,16 @@ BetaTool: TypeAlias = (
 
 _ELSEWHERE: dict[str, str] = {
     "CodeInterpreter": "beta.beta_response_tool_search_output_item_param:BetaCodeInterpreterTool",
-    "CodeInterpreterContainerCodeInterpreterToolAuto": "beta.beta_response_tool_search_output_item_param:BetaAutoCodeInterpreterToolParam2",
+    "CodeInterpreterContainerCodeInterpreterToolAuto": "beta.beta_response_tool_search_output_item_param:BetaAutoCodeInterpreterToolParam",
     "ImageGeneration": "beta.beta_response_tool_search_output_item_param:BetaImageGenTool",
     "ImageGenerationInputImageMask": "beta.beta_response_tool_search_output_item_param:BetaImageGenToolInputImageMask",
-    "LocalShell": "beta.beta_response_tool_search_output_item_param:BetaLocalShellToolParam2",
+    "LocalShell": "beta.beta_response_tool_search_output_item_param:BetaLocalShellToolParam",
     "Mcp": "beta.beta_response_tool_search_output_item_param:BetaMCPTool",
     "McpAllowedToolsMcpToolFilter": "beta.beta_response_tool_search_output_item_param:BetaMCPToolFilter",
     "McpRequireApprovalMcpToolApprovalFilter": "beta.beta_response_tool_search_output_item_param:BetaMCPToolRequireApproval0",
     "McpRequireApprovalMcpToolApprovalFilterAlways": "beta.beta_response_tool_search_output_item_param:BetaMCPToolFilter",
     "McpRequireApprovalMcpToolApprovalFilterNever": "beta.beta_response_tool_search_output_item_param:BetaMCPToolFilter",
-    "ProgrammaticToolCalling": "beta.beta_response_tool_search_output_item_param:BetaProgrammaticToolCallingParam2",
+    "ProgrammaticToolCalling": "beta.beta_response_tool_search_output_item_param:BetaProgrammaticToolCallingParam",
 }
 
 

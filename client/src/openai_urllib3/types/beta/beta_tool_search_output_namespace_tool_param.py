@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_namespace_tool_param import (
         BetaNamespaceToolParam as BetaToolSearchOutputNamespaceToolParam,
     )
-    from openai_urllib3.types.beta.beta_namespace_tool_param import BetaFunctionToolParam2 as ToolFunction
+    from openai_urllib3.types.beta.beta_namespace_tool_param import BetaFunctionToolParam as ToolFunction
 
 __all__ = [
     "BetaToolSearchOutputNamespaceToolParam",
@@ -24,7 +24,7 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 _ELSEWHERE: dict[str, str] = {
     "BetaToolSearchOutputNamespaceToolParam": "beta.beta_namespace_tool_param:BetaNamespaceToolParam",
-    "ToolFunction": "beta.beta_namespace_tool_param:BetaFunctionToolParam2",
+    "ToolFunction": "beta.beta_namespace_tool_param:BetaFunctionToolParam",
 }
 
 

@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared_params.function_definition import FunctionObjectParam
+    from openai_urllib3.types.shared_params.function_definition import FunctionDefinition
 
 __all__ = [
     "FunctionToolParam",
@@ -22,4 +22,4 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 class FunctionToolParam(TypedDict, total=False):
     """Function tool"""
     type: Required[Literal["function"]]
-    function: Required[FunctionObjectParam]
+    function: Required[FunctionDefinition]

@@ -15,9 +15,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.file_search_tool_param import FileSearchToolParam
     from openai_urllib3.types.beta.function_tool_param import FunctionToolParam
     from openai_urllib3.types.beta.thread_create_params import CreateThreadRequestParam
-    from openai_urllib3.types.shared_params.response_format_json_object import ResponseFormatJsonObjectParam
-    from openai_urllib3.types.shared_params.response_format_json_schema import ResponseFormatJsonSchemaParam
-    from openai_urllib3.types.shared_params.response_format_text import ResponseFormatTextParam
+    from openai_urllib3.types.shared_params.response_format_json_object import ResponseFormatJSONObject
+    from openai_urllib3.types.shared_params.response_format_json_schema import ResponseFormatJSONSchema
+    from openai_urllib3.types.shared_params.response_format_text import ResponseFormatText
     from openai_urllib3.types.beta.thread_create_params import CreateThreadRequestParam as Thread
     from openai_urllib3.types.beta.threads.message_create_params import MessageCreateParams as ThreadMessage
     from openai_urllib3.types.beta.threads.message_create_params import (
@@ -136,12 +136,7 @@ class ThreadCreateAndRunParams(TypedDict, total=False):
     truncation_strategy: Optional[TruncationObjectParam]
     tool_choice: Optional[Union[Literal["none", "auto", "required"], AssistantToolChoiceParam]]
     parallel_tool_calls: bool
-    response_format: Union[
-        Literal["auto"],
-        ResponseFormatTextParam,
-        ResponseFormatJsonObjectParam,
-        ResponseFormatJsonSchemaParam,
-    ]
+    response_format: Union[Literal["auto"], ResponseFormatText, ResponseFormatJSONObject, ResponseFormatJSONSchema]
 
 
 class ThreadCreateAndRunParamsToolResourcesParam(TypedDict, total=False):
@@ -227,12 +222,7 @@ class CreateThreadAndRunRequestParam(TypedDict, total=False):
     truncation_strategy: Optional[TruncationObjectParam]
     tool_choice: Optional[Union[Literal["none", "auto", "required"], AssistantToolChoiceParam]]
     parallel_tool_calls: bool
-    response_format: Union[
-        Literal["auto"],
-        ResponseFormatTextParam,
-        ResponseFormatJsonObjectParam,
-        ResponseFormatJsonSchemaParam,
-    ]
+    response_format: Union[Literal["auto"], ResponseFormatText, ResponseFormatJSONObject, ResponseFormatJSONSchema]
 
 ThreadCreateAndRunParamsBase = CreateThreadAndRunRequestParam
 ThreadMessageAttachmentToolFileSearch = AssistantToolsFileSearchTypeOnlyParam

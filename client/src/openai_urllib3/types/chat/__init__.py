@@ -233,9 +233,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.chat.chat_completion_content_part_image_param import (
         PromptCacheBreakpointParam as PromptCacheBreakpointParam,
     )
-    from openai_urllib3.types.chat.chat_completion_content_part_image import (
-        PromptCacheBreakpointParam2 as PromptCacheBreakpointParam2,
-    )
     from openai_urllib3.types.chat.completion_create_params import PromptCacheOptionsParam as PromptCacheOptionsParam
     from openai_urllib3.types.chat.completion_create_params import WebSearchLocationParam as WebSearchLocationParam
 
@@ -370,7 +367,6 @@ _NAMES: dict[str, str] = {
     "ParsedChatCompletionMessage": "chat.parsed_chat_completion:ParsedChatCompletionMessage",
     "ParsedChoice": "chat.parsed_chat_completion:ParsedChoice",
     "PromptCacheBreakpointParam": "chat.chat_completion_content_part_image_param:PromptCacheBreakpointParam",
-    "PromptCacheBreakpointParam2": "chat.chat_completion_content_part_image:PromptCacheBreakpointParam2",
     "PromptCacheOptionsParam": "chat.completion_create_params:PromptCacheOptionsParam",
     "WebSearchLocationParam": "chat.completion_create_params:WebSearchLocationParam",
 }
@@ -467,7 +463,6 @@ __all__ = [
     "ParsedChatCompletionMessage",
     "ParsedChoice",
     "PromptCacheBreakpointParam",
-    "PromptCacheBreakpointParam2",
     "PromptCacheOptionsParam",
     "WebSearchLocationParam",
 ]

@@ -12,9 +12,9 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.chat.chat_completion_content_part_image import PromptCacheBreakpointParam2
+    from openai_urllib3.types.chat.chat_completion_content_part_image import PromptCacheBreakpointParam
     from openai_urllib3.types.chat.chat_completion_content_part_image import (
-        PromptCacheBreakpointParam2 as PromptCacheBreakpoint,
+        PromptCacheBreakpointParam as PromptCacheBreakpoint,
     )
 
 __all__ = [
@@ -31,12 +31,12 @@ class ChatCompletionContentPartText(BaseModel):
     __slots__ = ()
     type = Field['Literal["text"]']()
     text = Field['str']()
-    prompt_cache_breakpoint = Field['PromptCacheBreakpointParam2 | None'](
-        ref("chat.chat_completion_content_part_image:PromptCacheBreakpointParam2")
+    prompt_cache_breakpoint = Field['PromptCacheBreakpointParam | None'](
+        ref("chat.chat_completion_content_part_image:PromptCacheBreakpointParam")
     )
 
 _ELSEWHERE: dict[str, str] = {
-    "PromptCacheBreakpoint": "chat.chat_completion_content_part_image:PromptCacheBreakpointParam2",
+    "PromptCacheBreakpoint": "chat.chat_completion_content_part_image:PromptCacheBreakpointParam",
 }
 
 

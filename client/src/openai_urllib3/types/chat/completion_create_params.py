@@ -21,9 +21,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.chat.chat_completion_tool_choice_option_param import ChatCompletionToolChoiceOptionParam
     from openai_urllib3.types.chat.chat_completion_tool_union_param import ChatCompletionToolUnionParam
     from openai_urllib3.types.reasoning_effort import ReasoningEffort
-    from openai_urllib3.types.shared_params.response_format_json_object import ResponseFormatJsonObjectParam
-    from openai_urllib3.types.shared_params.response_format_json_schema import ResponseFormatJsonSchemaParam
-    from openai_urllib3.types.shared_params.response_format_text import ResponseFormatTextParam
+    from openai_urllib3.types.shared_params.response_format_json_object import ResponseFormatJSONObject
+    from openai_urllib3.types.shared_params.response_format_json_schema import ResponseFormatJSONSchema
+    from openai_urllib3.types.shared_params.response_format_text import ResponseFormatText
 
 __all__ = [
     "ChatCompletionFunctionsParam",
@@ -160,7 +160,7 @@ class CompletionCreateParams(TypedDict, total=False):
     frequency_penalty: float
     presence_penalty: float
     web_search_options: CompletionCreateParamsWebSearchOptionsParam
-    response_format: Union[ResponseFormatTextParam, ResponseFormatJsonSchemaParam, ResponseFormatJsonObjectParam]
+    response_format: Union[ResponseFormatText, ResponseFormatJSONSchema, ResponseFormatJSONObject]
     audio: ChatCompletionAudioParam
     store: bool
     moderation: Optional[ModerationParam]
@@ -342,7 +342,7 @@ class CreateChatCompletionRequestParam(TypedDict, total=False):
     frequency_penalty: float
     presence_penalty: float
     web_search_options: CompletionCreateParamsWebSearchOptionsParam
-    response_format: Union[ResponseFormatTextParam, ResponseFormatJsonSchemaParam, ResponseFormatJsonObjectParam]
+    response_format: Union[ResponseFormatText, ResponseFormatJSONSchema, ResponseFormatJSONObject]
     audio: ChatCompletionAudioParam
     store: bool
     moderation: Optional[ModerationParam]

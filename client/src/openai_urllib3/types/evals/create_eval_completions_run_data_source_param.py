@@ -14,9 +14,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.reasoning_effort import ReasoningEffort
     from openai_urllib3.types.responses.easy_input_message_param import EasyInputMessageParam
     from openai_urllib3.types.responses.easy_input_message_param import EvalItemParam
-    from openai_urllib3.types.shared_params.response_format_json_object import ResponseFormatJsonObjectParam
-    from openai_urllib3.types.shared_params.response_format_json_schema import ResponseFormatJsonSchemaParam
-    from openai_urllib3.types.shared_params.response_format_text import ResponseFormatTextParam
+    from openai_urllib3.types.shared_params.response_format_json_object import ResponseFormatJSONObject
+    from openai_urllib3.types.shared_params.response_format_json_schema import ResponseFormatJSONSchema
+    from openai_urllib3.types.shared_params.response_format_text import ResponseFormatText
 
 __all__ = [
     "CreateEvalCompletionsRunDataSourceInputMessagesItemReferenceParam",
@@ -88,7 +88,7 @@ class CreateEvalCompletionsRunDataSourceSamplingParamsParam(TypedDict, total=Fal
     max_completion_tokens: int
     top_p: float
     seed: int
-    response_format: Union[ResponseFormatTextParam, ResponseFormatJsonSchemaParam, ResponseFormatJsonObjectParam]
+    response_format: Union[ResponseFormatText, ResponseFormatJSONSchema, ResponseFormatJSONObject]
     tools: Iterable[ChatCompletionFunctionToolParam]
 
 

@@ -24,14 +24,14 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.computer_use_preview_tool import ComputerUsePreviewTool
     from openai_urllib3.types.responses.custom_tool import CustomTool
     from openai_urllib3.types.responses.easy_input_message import EasyInputMessage
-    from openai_urllib3.types.responses.file_search_tool import FileSearchTool2
+    from openai_urllib3.types.responses.file_search_tool import FileSearchTool
     from openai_urllib3.types.responses.function_shell_tool import FunctionShellTool
-    from openai_urllib3.types.responses.function_tool import FunctionTool2
+    from openai_urllib3.types.responses.function_tool import FunctionTool
     from openai_urllib3.types.responses.namespace_tool import NamespaceTool
     from openai_urllib3.types.responses.response_format_text_json_schema_config import (
         ResponseFormatTextJSONSchemaConfig,
     )
-    from openai_urllib3.types.responses.tool import CodeInterpreterTool2
+    from openai_urllib3.types.responses.tool import CodeInterpreterTool
     from openai_urllib3.types.responses.tool import ImageGenTool
     from openai_urllib3.types.responses.tool import LocalShellToolParam
     from openai_urllib3.types.responses.tool import MCPTool
@@ -242,20 +242,20 @@ class CreateEvalResponsesRunDataSourceSamplingParams(BaseModel):
     top_p = Field['float | None']()
     seed = Field['int | None']()
     tools = Field[
-        'list[FunctionTool2 | FileSearchTool2 | ComputerTool | ComputerUsePreviewTool | WebSearchTool | MCPTool |'
-        ' CodeInterpreterTool2 | ProgrammaticToolCallingParam | ImageGenTool | LocalShellToolParam | FunctionShellTool'
+        'list[FunctionTool | FileSearchTool | ComputerTool | ComputerUsePreviewTool | WebSearchTool | MCPTool |'
+        ' CodeInterpreterTool | ProgrammaticToolCallingParam | ImageGenTool | LocalShellToolParam | FunctionShellTool'
         ' | CustomTool | NamespaceTool | ToolSearchTool | WebSearchPreviewTool | ApplyPatchTool] | None'
     ](
         list_of(
             union_of(
                 "type",
                 {
-                    "function": ref("responses.function_tool:FunctionTool2"),
-                    "file_search": ref("responses.file_search_tool:FileSearchTool2"),
+                    "function": ref("responses.function_tool:FunctionTool"),
+                    "file_search": ref("responses.file_search_tool:FileSearchTool"),
                     "computer": ref("responses.computer_tool:ComputerTool"),
                     "computer_use_preview": ref("responses.computer_use_preview_tool:ComputerUsePreviewTool"),
                     "mcp": ref("responses.tool:MCPTool"),
-                    "code_interpreter": ref("responses.tool:CodeInterpreterTool2"),
+                    "code_interpreter": ref("responses.tool:CodeInterpreterTool"),
                     "programmatic_tool_calling": ref("responses.tool:ProgrammaticToolCallingParam"),
                     "image_generation": ref("responses.tool:ImageGenTool"),
                     "local_shell": ref("responses.tool:LocalShellToolParam"),

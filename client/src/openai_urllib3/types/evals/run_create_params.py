@@ -22,23 +22,23 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.computer_use_preview_tool_param import ComputerUsePreviewToolParam
     from openai_urllib3.types.responses.custom_tool_param import CustomToolParam
     from openai_urllib3.types.responses.easy_input_message_param import EvalItemParam
-    from openai_urllib3.types.responses.file_search_tool_param import FileSearchToolParam2
+    from openai_urllib3.types.responses.file_search_tool_param import FileSearchToolParam
     from openai_urllib3.types.responses.function_shell_tool_param import FunctionShellToolParam
-    from openai_urllib3.types.responses.function_tool_param import FunctionToolParam3
+    from openai_urllib3.types.responses.function_tool_param import FunctionToolParam
     from openai_urllib3.types.responses.namespace_tool_param import NamespaceToolParam
     from openai_urllib3.types.responses.response_format_text_json_schema_config_param import (
         ResponseFormatTextJSONSchemaConfigParam,
     )
-    from openai_urllib3.types.responses.tool_param import CodeInterpreterToolParam2
+    from openai_urllib3.types.responses.tool_param import CodeInterpreterToolParam
     from openai_urllib3.types.responses.tool_param import ImageGenToolParam
-    from openai_urllib3.types.responses.tool_param import LocalShellToolParam2
+    from openai_urllib3.types.responses.tool_param import LocalShellToolParam
     from openai_urllib3.types.responses.tool_param import MCPToolParam
-    from openai_urllib3.types.responses.tool_param import ProgrammaticToolCallingParam2
+    from openai_urllib3.types.responses.tool_param import ProgrammaticToolCallingParam
     from openai_urllib3.types.responses.tool_search_tool_param import ToolSearchToolParam
     from openai_urllib3.types.responses.web_search_preview_tool_param import WebSearchPreviewToolParam
     from openai_urllib3.types.responses.web_search_tool_param import WebSearchToolParam
-    from openai_urllib3.types.shared_params.response_format_json_object import ResponseFormatJsonObjectParam
-    from openai_urllib3.types.shared_params.response_format_text import ResponseFormatTextParam
+    from openai_urllib3.types.shared_params.response_format_json_object import ResponseFormatJSONObject
+    from openai_urllib3.types.shared_params.response_format_text import ResponseFormatText
     from openai_urllib3.types.responses.easy_input_message_param import (
         EvalItemParam as DataSourceCreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateEvalItem,
     )
@@ -138,16 +138,16 @@ class CreateEvalResponsesRunDataSourceSamplingParamsParam(TypedDict, total=False
     seed: int
     tools: Iterable[
         Union[
-            FunctionToolParam3,
-            FileSearchToolParam2,
+            FunctionToolParam,
+            FileSearchToolParam,
             ComputerToolParam,
             ComputerUsePreviewToolParam,
             WebSearchToolParam,
             MCPToolParam,
-            CodeInterpreterToolParam2,
-            ProgrammaticToolCallingParam2,
+            CodeInterpreterToolParam,
+            ProgrammaticToolCallingParam,
             ImageGenToolParam,
-            LocalShellToolParam2,
+            LocalShellToolParam,
             FunctionShellToolParam,
             CustomToolParam,
             NamespaceToolParam,
@@ -163,7 +163,7 @@ class CreateEvalResponsesRunDataSourceSamplingParamsTextParam(TypedDict, total=F
     """Configuration options for a text response from the model. Can be plain text or structured JSON data. Learn more: -
     [Text inputs and outputs](/docs/guides/text) - [Structured Outputs](/docs/guides/structured-outputs)
     """
-    format: Union[ResponseFormatTextParam, ResponseFormatTextJSONSchemaConfigParam, ResponseFormatJsonObjectParam]
+    format: Union[ResponseFormatText, ResponseFormatTextJSONSchemaConfigParam, ResponseFormatJSONObject]
 
 
 class EvalResponsesSourceParam(TypedDict, total=False):

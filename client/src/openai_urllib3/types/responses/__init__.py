@@ -7,42 +7,41 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from openai_urllib3.types.responses.additional_tools_item_param2 import (
-        AdditionalToolsItemParam2 as AdditionalToolsItemParam2,
+        AdditionalToolsItemParam as AdditionalToolsItemParam,
     )
     from openai_urllib3.types.responses.apply_patch_create_file_operation_param2 import (
-        ApplyPatchCreateFileOperationParam2 as ApplyPatchCreateFileOperationParam2,
+        ApplyPatchCreateFileOperationParam as ApplyPatchCreateFileOperationParam,
     )
     from openai_urllib3.types.responses.apply_patch_delete_file_operation_param2 import (
-        ApplyPatchDeleteFileOperationParam2 as ApplyPatchDeleteFileOperationParam2,
+        ApplyPatchDeleteFileOperationParam as ApplyPatchDeleteFileOperationParam,
     )
     from openai_urllib3.types.responses.apply_patch_tool import ApplyPatchTool as ApplyPatchTool
     from openai_urllib3.types.responses.apply_patch_tool_call_item_param2 import (
-        ApplyPatchToolCallItemParam2 as ApplyPatchToolCallItemParam2,
+        ApplyPatchToolCallItemParam as ApplyPatchToolCallItemParam,
     )
     from openai_urllib3.types.responses.apply_patch_tool_call_output_item_param2 import (
-        ApplyPatchToolCallOutputItemParam2 as ApplyPatchToolCallOutputItemParam2,
+        ApplyPatchToolCallOutputItemParam as ApplyPatchToolCallOutputItemParam,
     )
     from openai_urllib3.types.responses.apply_patch_tool_param import ApplyPatchToolParam as ApplyPatchToolParam
     from openai_urllib3.types.responses.apply_patch_update_file_operation_param2 import (
-        ApplyPatchUpdateFileOperationParam2 as ApplyPatchUpdateFileOperationParam2,
+        ApplyPatchUpdateFileOperationParam as ApplyPatchUpdateFileOperationParam,
     )
     from openai_urllib3.types.responses.web_search_preview_tool import ApproximateLocation as ApproximateLocation
     from openai_urllib3.types.responses.web_search_preview_tool_param import (
         ApproximateLocationParam as ApproximateLocationParam,
     )
     from openai_urllib3.types.responses.tool import AutoCodeInterpreterToolParam as AutoCodeInterpreterToolParam
-    from openai_urllib3.types.responses.tool_param import AutoCodeInterpreterToolParam2 as AutoCodeInterpreterToolParam2
-    from openai_urllib3.types.responses.tool import CodeInterpreterTool2 as CodeInterpreterTool2
-    from openai_urllib3.types.responses.tool_param import CodeInterpreterToolParam2 as CodeInterpreterToolParam2
+    from openai_urllib3.types.responses.tool import CodeInterpreterTool as CodeInterpreterTool
+    from openai_urllib3.types.responses.tool_param import CodeInterpreterToolParam as CodeInterpreterToolParam
     from openai_urllib3.types.responses.compact_resource import CompactResource as CompactResource
     from openai_urllib3.types.responses.compaction_summary_item_param2 import (
-        CompactionSummaryItemParam2 as CompactionSummaryItemParam2,
+        CompactionSummaryItemParam as CompactionSummaryItemParam,
     )
     from openai_urllib3.types.responses.compaction_trigger_item_param2 import (
-        CompactionTriggerItemParam2 as CompactionTriggerItemParam2,
+        CompactionTriggerItemParam as CompactionTriggerItemParam,
     )
     from openai_urllib3.types.responses.computer_call_output_item_param2 import (
-        ComputerCallOutputItemParam2 as ComputerCallOutputItemParam2,
+        ComputerCallOutputItemParam as ComputerCallOutputItemParam,
     )
     from openai_urllib3.types.responses.computer_tool import ComputerTool as ComputerTool
     from openai_urllib3.types.responses.computer_tool_param import ComputerToolParam as ComputerToolParam
@@ -96,45 +95,39 @@ if TYPE_CHECKING:
         EvalItemInputImageParam as EvalItemInputImageParam,
     )
     from openai_urllib3.types.responses.easy_input_message_param import EvalItemParam as EvalItemParam
-    from openai_urllib3.types.responses.file_search_tool import FileSearchTool2 as FileSearchTool
-    from openai_urllib3.types.responses.file_search_tool import FileSearchTool2 as FileSearchTool2
-    from openai_urllib3.types.responses.file_search_tool_param import FileSearchToolParam2 as FileSearchToolParam
-    from openai_urllib3.types.responses.file_search_tool_param import FileSearchToolParam2 as FileSearchToolParam2
+    from openai_urllib3.types.responses.file_search_tool import FileSearchTool as FileSearchTool
+    from openai_urllib3.types.responses.file_search_tool_param import FileSearchToolParam as FileSearchToolParam
     from openai_urllib3.types.responses.function_call_output_item_param2 import (
-        FunctionCallOutputItemParam2 as FunctionCallOutputItemParam2,
+        FunctionCallOutputItemParam as FunctionCallOutputItemParam,
     )
     from openai_urllib3.types.responses.function_shell_action_param2 import (
-        FunctionShellActionParam2 as FunctionShellActionParam2,
+        FunctionShellActionParam as FunctionShellActionParam,
     )
     from openai_urllib3.types.responses.function_shell_call_item_param2 import (
-        FunctionShellCallItemParam2 as FunctionShellCallItemParam2,
+        FunctionShellCallItemParam as FunctionShellCallItemParam,
     )
     from openai_urllib3.types.responses.function_shell_call_output_content_param2 import (
-        FunctionShellCallOutputContentParam2 as FunctionShellCallOutputContentParam2,
+        FunctionShellCallOutputContentParam as FunctionShellCallOutputContentParam,
     )
     from openai_urllib3.types.responses.function_shell_call_output_exit_outcome_param2 import (
-        FunctionShellCallOutputExitOutcomeParam2 as FunctionShellCallOutputExitOutcomeParam2,
+        FunctionShellCallOutputExitOutcomeParam as FunctionShellCallOutputExitOutcomeParam,
     )
     from openai_urllib3.types.responses.function_shell_call_output_item_param2 import (
-        FunctionShellCallOutputItemParam2 as FunctionShellCallOutputItemParam2,
+        FunctionShellCallOutputItemParam as FunctionShellCallOutputItemParam,
     )
     from openai_urllib3.types.responses.function_shell_call_output_timeout_outcome_param2 import (
-        FunctionShellCallOutputTimeoutOutcomeParam2 as FunctionShellCallOutputTimeoutOutcomeParam2,
+        FunctionShellCallOutputTimeoutOutcomeParam as FunctionShellCallOutputTimeoutOutcomeParam,
     )
     from openai_urllib3.types.responses.function_shell_tool import FunctionShellTool as FunctionShellTool
     from openai_urllib3.types.responses.function_shell_tool_param import (
         FunctionShellToolParam as FunctionShellToolParam,
     )
-    from openai_urllib3.types.responses.function_tool import FunctionTool2 as FunctionTool
-    from openai_urllib3.types.responses.function_tool import FunctionTool2 as FunctionTool2
-    from openai_urllib3.types.responses.function_tool_call2 import FunctionToolCall2 as FunctionToolCall2
+    from openai_urllib3.types.responses.function_tool import FunctionTool as FunctionTool
+    from openai_urllib3.types.responses.function_tool_call2 import FunctionToolCall as FunctionToolCall
     from openai_urllib3.types.responses.function_tool_call_output import (
         FunctionToolCallOutput as FunctionToolCallOutput,
     )
-    from openai_urllib3.types.responses.function_tool_param import FunctionToolParam3 as FunctionToolParam
-    from openai_urllib3.types.responses.namespace_tool import FunctionToolParam2 as FunctionToolParam2
-    from openai_urllib3.types.responses.function_tool_param import FunctionToolParam3 as FunctionToolParam3
-    from openai_urllib3.types.responses.namespace_tool_param import FunctionToolParam4 as FunctionToolParam4
+    from openai_urllib3.types.responses.function_tool_param import FunctionToolParam as FunctionToolParam
     from openai_urllib3.types.responses.file_search_tool import HybridSearchOptions as HybridSearchOptions
     from openai_urllib3.types.responses.file_search_tool_param import (
         HybridSearchOptionsParam as HybridSearchOptionsParam,
@@ -151,21 +144,16 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.inline_skill_source_param import (
         InlineSkillSourceParam as InlineSkillSourceParam,
     )
-    from openai_urllib3.types.responses.input_file_content_param2 import (
-        InputFileContentParam2 as InputFileContentParam2,
-    )
+    from openai_urllib3.types.responses.input_file_content_param2 import InputFileContentParam as InputFileContentParam
     from openai_urllib3.types.responses.input_image_content_param_auto_param2 import (
-        InputImageContentParamAutoParam2 as InputImageContentParamAutoParam2,
+        InputImageContentParamAutoParam as InputImageContentParamAutoParam,
     )
     from openai_urllib3.types.responses.input_message_resource import InputMessageResource as InputMessageResource
-    from openai_urllib3.types.responses.input_text_content_param2 import (
-        InputTextContentParam2 as InputTextContentParam2,
-    )
-    from openai_urllib3.types.responses.item_reference_param2 import ItemReferenceParam2 as ItemReferenceParam2
+    from openai_urllib3.types.responses.input_text_content_param2 import InputTextContentParam as InputTextContentParam
+    from openai_urllib3.types.responses.item_reference_param2 import ItemReferenceParam as ItemReferenceParam
     from openai_urllib3.types.responses.local_environment import LocalEnvironment as LocalEnvironment
     from openai_urllib3.types.responses.local_environment_param import LocalEnvironmentParam as LocalEnvironmentParam
     from openai_urllib3.types.responses.tool import LocalShellToolParam as LocalShellToolParam
-    from openai_urllib3.types.responses.tool_param import LocalShellToolParam2 as LocalShellToolParam2
     from openai_urllib3.types.responses.local_skill import LocalSkill as LocalSkill
     from openai_urllib3.types.responses.local_skill_param import LocalSkillParam as LocalSkillParam
     from openai_urllib3.types.responses.mcp_approval_response import MCPApprovalResponse as MCPApprovalResponse
@@ -175,18 +163,17 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.tool_param import MCPToolParam as MCPToolParam
     from openai_urllib3.types.responses.tool import MCPToolRequireApproval0 as MCPToolRequireApproval0
     from openai_urllib3.types.responses.tool_param import MCPToolRequireApproval0Param as MCPToolRequireApproval0Param
-    from openai_urllib3.types.responses.moderation2 import Moderation2 as Moderation2
+    from openai_urllib3.types.responses.moderation2 import Moderation as Moderation
     from openai_urllib3.types.responses.moderation_error_body import ModerationErrorBody as ModerationErrorBody
     from openai_urllib3.types.responses.namespace_tool import NamespaceTool as NamespaceTool
     from openai_urllib3.types.responses.namespace_tool_param import NamespaceToolParam as NamespaceToolParam
     from openai_urllib3.types.responses.output_message import OutputMessage as OutputMessage
     from openai_urllib3.types.responses.parsed_response import ParsedResponse as ParsedResponse
-    from openai_urllib3.types.responses.program_item_param2 import ProgramItemParam2 as ProgramItemParam2
+    from openai_urllib3.types.responses.program_item_param2 import ProgramItemParam as ProgramItemParam
     from openai_urllib3.types.responses.program_output_item_param2 import (
-        ProgramOutputItemParam2 as ProgramOutputItemParam2,
+        ProgramOutputItemParam as ProgramOutputItemParam,
     )
     from openai_urllib3.types.responses.tool import ProgrammaticToolCallingParam as ProgrammaticToolCallingParam
-    from openai_urllib3.types.responses.tool_param import ProgrammaticToolCallingParam2 as ProgrammaticToolCallingParam2
     from openai_urllib3.types.responses.response_input_file import (
         PromptCacheBreakpointConfig as PromptCacheBreakpointConfig,
     )
@@ -222,7 +209,7 @@ if TYPE_CHECKING:
     )
     from openai_urllib3.types.responses.response_completed_event import ResponseCompletedEvent as ResponseCompletedEvent
     from openai_urllib3.types.responses.response_conversation import ResponseConversation as ResponseConversation
-    from openai_urllib3.types.responses.response_created_event2 import ResponseCreatedEvent2 as ResponseCreatedEvent2
+    from openai_urllib3.types.responses.response_created_event2 import ResponseCreatedEvent as ResponseCreatedEvent
     from openai_urllib3.types.responses.response_custom_tool_call_input_delta_event import (
         ResponseCustomToolCallInputDeltaEvent as ResponseCustomToolCallInputDeltaEvent,
     )
@@ -248,7 +235,7 @@ if TYPE_CHECKING:
         ResponseFormatTextJSONSchemaConfigParam as ResponseFormatTextJSONSchemaConfigParam,
     )
     from openai_urllib3.types.responses.response_function_call_arguments_delta_event2 import (
-        ResponseFunctionCallArgumentsDeltaEvent2 as ResponseFunctionCallArgumentsDeltaEvent2,
+        ResponseFunctionCallArgumentsDeltaEvent as ResponseFunctionCallArgumentsDeltaEvent,
     )
     from openai_urllib3.types.responses.response_image_gen_call_completed_event import (
         ResponseImageGenCallCompletedEvent as ResponseImageGenCallCompletedEvent,
@@ -318,10 +305,10 @@ if TYPE_CHECKING:
         ResponseMCPListToolsInProgressEvent as ResponseMCPListToolsInProgressEvent,
     )
     from openai_urllib3.types.responses.response_output_item_added_event2 import (
-        ResponseOutputItemAddedEvent2 as ResponseOutputItemAddedEvent2,
+        ResponseOutputItemAddedEvent as ResponseOutputItemAddedEvent,
     )
     from openai_urllib3.types.responses.response_output_item_done_event2 import (
-        ResponseOutputItemDoneEvent2 as ResponseOutputItemDoneEvent2,
+        ResponseOutputItemDoneEvent as ResponseOutputItemDoneEvent,
     )
     from openai_urllib3.types.responses.response_output_text_annotation_added_event import (
         ResponseOutputTextAnnotationAddedEvent as ResponseOutputTextAnnotationAddedEvent,
@@ -380,7 +367,6 @@ if TYPE_CHECKING:
     )
     from openai_urllib3.types.responses.response_text_done_event import ResponseTextDoneEvent as ResponseTextDoneEvent
     from openai_urllib3.types.responses.response_text_param import ResponseTextParam as ResponseTextParam
-    from openai_urllib3.types.responses.response_text_param2 import ResponseTextParam2 as ResponseTextParam2
     from openai_urllib3.types.responses.response_usage import ResponseUsage as ResponseUsage
     from openai_urllib3.types.responses.response_usage import (
         ResponseUsageInputTokensDetails as ResponseUsageInputTokensDetails,
@@ -414,20 +400,11 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.specific_apply_patch_param import (
         SpecificApplyPatchParam as SpecificApplyPatchParam,
     )
-    from openai_urllib3.types.responses.specific_apply_patch_param2 import (
-        SpecificApplyPatchParam2 as SpecificApplyPatchParam2,
-    )
     from openai_urllib3.types.responses.specific_function_shell_param import (
         SpecificFunctionShellParam as SpecificFunctionShellParam,
     )
-    from openai_urllib3.types.responses.specific_function_shell_param2 import (
-        SpecificFunctionShellParam2 as SpecificFunctionShellParam2,
-    )
     from openai_urllib3.types.responses.specific_programmatic_tool_calling_param import (
         SpecificProgrammaticToolCallingParam as SpecificProgrammaticToolCallingParam,
-    )
-    from openai_urllib3.types.responses.specific_programmatic_tool_calling_param2 import (
-        SpecificProgrammaticToolCallingParam2 as SpecificProgrammaticToolCallingParam2,
     )
     from openai_urllib3.types.responses.token_counts_resource import TokenCountsResource as TokenCountsResource
     from openai_urllib3.types.responses.tool_choice_allowed import ToolChoiceAllowed as ToolChoiceAllowed
@@ -439,10 +416,10 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.tool_choice_types import ToolChoiceTypes as ToolChoiceTypes
     from openai_urllib3.types.responses.tool_choice_types_param import ToolChoiceTypesParam as ToolChoiceTypesParam
     from openai_urllib3.types.responses.tool_search_call_item_param2 import (
-        ToolSearchCallItemParam2 as ToolSearchCallItemParam2,
+        ToolSearchCallItemParam as ToolSearchCallItemParam,
     )
     from openai_urllib3.types.responses.tool_search_output_item_param2 import (
-        ToolSearchOutputItemParam2 as ToolSearchOutputItemParam2,
+        ToolSearchOutputItemParam as ToolSearchOutputItemParam,
     )
     from openai_urllib3.types.responses.tool_search_tool import ToolSearchTool as ToolSearchTool
     from openai_urllib3.types.responses.tool_search_tool_param import ToolSearchToolParam as ToolSearchToolParam
@@ -464,28 +441,27 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.web_search_tool_param import WebSearchToolParam as WebSearchToolParam
 
 _NAMES: dict[str, str] = {
-    "AdditionalToolsItemParam2": "responses.additional_tools_item_param2:AdditionalToolsItemParam2",
-    "ApplyPatchCreateFileOperationParam2":
-        "responses.apply_patch_create_file_operation_param2:ApplyPatchCreateFileOperationParam2",
-    "ApplyPatchDeleteFileOperationParam2":
-        "responses.apply_patch_delete_file_operation_param2:ApplyPatchDeleteFileOperationParam2",
+    "AdditionalToolsItemParam": "responses.additional_tools_item_param2:AdditionalToolsItemParam",
+    "ApplyPatchCreateFileOperationParam":
+        "responses.apply_patch_create_file_operation_param2:ApplyPatchCreateFileOperationParam",
+    "ApplyPatchDeleteFileOperationParam":
+        "responses.apply_patch_delete_file_operation_param2:ApplyPatchDeleteFileOperationParam",
     "ApplyPatchTool": "responses.apply_patch_tool:ApplyPatchTool",
-    "ApplyPatchToolCallItemParam2": "responses.apply_patch_tool_call_item_param2:ApplyPatchToolCallItemParam2",
-    "ApplyPatchToolCallOutputItemParam2":
-        "responses.apply_patch_tool_call_output_item_param2:ApplyPatchToolCallOutputItemParam2",
+    "ApplyPatchToolCallItemParam": "responses.apply_patch_tool_call_item_param2:ApplyPatchToolCallItemParam",
+    "ApplyPatchToolCallOutputItemParam":
+        "responses.apply_patch_tool_call_output_item_param2:ApplyPatchToolCallOutputItemParam",
     "ApplyPatchToolParam": "responses.apply_patch_tool_param:ApplyPatchToolParam",
-    "ApplyPatchUpdateFileOperationParam2":
-        "responses.apply_patch_update_file_operation_param2:ApplyPatchUpdateFileOperationParam2",
+    "ApplyPatchUpdateFileOperationParam":
+        "responses.apply_patch_update_file_operation_param2:ApplyPatchUpdateFileOperationParam",
     "ApproximateLocation": "responses.web_search_preview_tool:ApproximateLocation",
     "ApproximateLocationParam": "responses.web_search_preview_tool_param:ApproximateLocationParam",
     "AutoCodeInterpreterToolParam": "responses.tool:AutoCodeInterpreterToolParam",
-    "AutoCodeInterpreterToolParam2": "responses.tool_param:AutoCodeInterpreterToolParam2",
-    "CodeInterpreterTool2": "responses.tool:CodeInterpreterTool2",
-    "CodeInterpreterToolParam2": "responses.tool_param:CodeInterpreterToolParam2",
+    "CodeInterpreterTool": "responses.tool:CodeInterpreterTool",
+    "CodeInterpreterToolParam": "responses.tool_param:CodeInterpreterToolParam",
     "CompactResource": "responses.compact_resource:CompactResource",
-    "CompactionSummaryItemParam2": "responses.compaction_summary_item_param2:CompactionSummaryItemParam2",
-    "CompactionTriggerItemParam2": "responses.compaction_trigger_item_param2:CompactionTriggerItemParam2",
-    "ComputerCallOutputItemParam2": "responses.computer_call_output_item_param2:ComputerCallOutputItemParam2",
+    "CompactionSummaryItemParam": "responses.compaction_summary_item_param2:CompactionSummaryItemParam",
+    "CompactionTriggerItemParam": "responses.compaction_trigger_item_param2:CompactionTriggerItemParam",
+    "ComputerCallOutputItemParam": "responses.computer_call_output_item_param2:ComputerCallOutputItemParam",
     "ComputerTool": "responses.computer_tool:ComputerTool",
     "ComputerToolParam": "responses.computer_tool_param:ComputerToolParam",
     "ComputerUsePreviewTool": "responses.computer_use_preview_tool:ComputerUsePreviewTool",
@@ -516,31 +492,25 @@ _NAMES: dict[str, str] = {
     "EvalItemInputImage": "responses.response_input_image:EvalItemInputImage",
     "EvalItemInputImageParam": "responses.response_input_image_param:EvalItemInputImageParam",
     "EvalItemParam": "responses.easy_input_message_param:EvalItemParam",
-    "FileSearchTool": "responses.file_search_tool:FileSearchTool2",
-    "FileSearchTool2": "responses.file_search_tool:FileSearchTool2",
-    "FileSearchToolParam": "responses.file_search_tool_param:FileSearchToolParam2",
-    "FileSearchToolParam2": "responses.file_search_tool_param:FileSearchToolParam2",
-    "FunctionCallOutputItemParam2": "responses.function_call_output_item_param2:FunctionCallOutputItemParam2",
-    "FunctionShellActionParam2": "responses.function_shell_action_param2:FunctionShellActionParam2",
-    "FunctionShellCallItemParam2": "responses.function_shell_call_item_param2:FunctionShellCallItemParam2",
-    "FunctionShellCallOutputContentParam2":
-        "responses.function_shell_call_output_content_param2:FunctionShellCallOutputContentParam2",
-    "FunctionShellCallOutputExitOutcomeParam2":
-        "responses.function_shell_call_output_exit_outcome_param2:FunctionShellCallOutputExitOutcomeParam2",
-    "FunctionShellCallOutputItemParam2":
-        "responses.function_shell_call_output_item_param2:FunctionShellCallOutputItemParam2",
-    "FunctionShellCallOutputTimeoutOutcomeParam2":
-        "responses.function_shell_call_output_timeout_outcome_param2:FunctionShellCallOutputTimeoutOutcomeParam2",
+    "FileSearchTool": "responses.file_search_tool:FileSearchTool",
+    "FileSearchToolParam": "responses.file_search_tool_param:FileSearchToolParam",
+    "FunctionCallOutputItemParam": "responses.function_call_output_item_param2:FunctionCallOutputItemParam",
+    "FunctionShellActionParam": "responses.function_shell_action_param2:FunctionShellActionParam",
+    "FunctionShellCallItemParam": "responses.function_shell_call_item_param2:FunctionShellCallItemParam",
+    "FunctionShellCallOutputContentParam":
+        "responses.function_shell_call_output_content_param2:FunctionShellCallOutputContentParam",
+    "FunctionShellCallOutputExitOutcomeParam":
+        "responses.function_shell_call_output_exit_outcome_param2:FunctionShellCallOutputExitOutcomeParam",
+    "FunctionShellCallOutputItemParam":
+        "responses.function_shell_call_output_item_param2:FunctionShellCallOutputItemParam",
+    "FunctionShellCallOutputTimeoutOutcomeParam":
+        "responses.function_shell_call_output_timeout_outcome_param2:FunctionShellCallOutputTimeoutOutcomeParam",
     "FunctionShellTool": "responses.function_shell_tool:FunctionShellTool",
     "FunctionShellToolParam": "responses.function_shell_tool_param:FunctionShellToolParam",
-    "FunctionTool": "responses.function_tool:FunctionTool2",
-    "FunctionTool2": "responses.function_tool:FunctionTool2",
-    "FunctionToolCall2": "responses.function_tool_call2:FunctionToolCall2",
+    "FunctionTool": "responses.function_tool:FunctionTool",
+    "FunctionToolCall": "responses.function_tool_call2:FunctionToolCall",
     "FunctionToolCallOutput": "responses.function_tool_call_output:FunctionToolCallOutput",
-    "FunctionToolParam": "responses.function_tool_param:FunctionToolParam3",
-    "FunctionToolParam2": "responses.namespace_tool:FunctionToolParam2",
-    "FunctionToolParam3": "responses.function_tool_param:FunctionToolParam3",
-    "FunctionToolParam4": "responses.namespace_tool_param:FunctionToolParam4",
+    "FunctionToolParam": "responses.function_tool_param:FunctionToolParam",
     "HybridSearchOptions": "responses.file_search_tool:HybridSearchOptions",
     "HybridSearchOptionsParam": "responses.file_search_tool_param:HybridSearchOptionsParam",
     "ImageGenTool": "responses.tool:ImageGenTool",
@@ -551,16 +521,15 @@ _NAMES: dict[str, str] = {
     "InlineSkillParam": "responses.inline_skill_param:InlineSkillParam",
     "InlineSkillSource": "responses.inline_skill_source:InlineSkillSource",
     "InlineSkillSourceParam": "responses.inline_skill_source_param:InlineSkillSourceParam",
-    "InputFileContentParam2": "responses.input_file_content_param2:InputFileContentParam2",
-    "InputImageContentParamAutoParam2":
-        "responses.input_image_content_param_auto_param2:InputImageContentParamAutoParam2",
+    "InputFileContentParam": "responses.input_file_content_param2:InputFileContentParam",
+    "InputImageContentParamAutoParam":
+        "responses.input_image_content_param_auto_param2:InputImageContentParamAutoParam",
     "InputMessageResource": "responses.input_message_resource:InputMessageResource",
-    "InputTextContentParam2": "responses.input_text_content_param2:InputTextContentParam2",
-    "ItemReferenceParam2": "responses.item_reference_param2:ItemReferenceParam2",
+    "InputTextContentParam": "responses.input_text_content_param2:InputTextContentParam",
+    "ItemReferenceParam": "responses.item_reference_param2:ItemReferenceParam",
     "LocalEnvironment": "responses.local_environment:LocalEnvironment",
     "LocalEnvironmentParam": "responses.local_environment_param:LocalEnvironmentParam",
     "LocalShellToolParam": "responses.tool:LocalShellToolParam",
-    "LocalShellToolParam2": "responses.tool_param:LocalShellToolParam2",
     "LocalSkill": "responses.local_skill:LocalSkill",
     "LocalSkillParam": "responses.local_skill_param:LocalSkillParam",
     "MCPApprovalResponse": "responses.mcp_approval_response:MCPApprovalResponse",
@@ -570,16 +539,15 @@ _NAMES: dict[str, str] = {
     "MCPToolParam": "responses.tool_param:MCPToolParam",
     "MCPToolRequireApproval0": "responses.tool:MCPToolRequireApproval0",
     "MCPToolRequireApproval0Param": "responses.tool_param:MCPToolRequireApproval0Param",
-    "Moderation2": "responses.moderation2:Moderation2",
+    "Moderation": "responses.moderation2:Moderation",
     "ModerationErrorBody": "responses.moderation_error_body:ModerationErrorBody",
     "NamespaceTool": "responses.namespace_tool:NamespaceTool",
     "NamespaceToolParam": "responses.namespace_tool_param:NamespaceToolParam",
     "OutputMessage": "responses.output_message:OutputMessage",
     "ParsedResponse": "responses.parsed_response:ParsedResponse",
-    "ProgramItemParam2": "responses.program_item_param2:ProgramItemParam2",
-    "ProgramOutputItemParam2": "responses.program_output_item_param2:ProgramOutputItemParam2",
+    "ProgramItemParam": "responses.program_item_param2:ProgramItemParam",
+    "ProgramOutputItemParam": "responses.program_output_item_param2:ProgramOutputItemParam",
     "ProgrammaticToolCallingParam": "responses.tool:ProgrammaticToolCallingParam",
-    "ProgrammaticToolCallingParam2": "responses.tool_param:ProgrammaticToolCallingParam2",
     "PromptCacheBreakpointConfig": "responses.response_input_file:PromptCacheBreakpointConfig",
     "PromptCacheBreakpointConfigParam": "responses.response_input_file_param:PromptCacheBreakpointConfigParam",
     "PromptCacheOptions": "responses.prompt_cache_options:PromptCacheOptions",
@@ -604,7 +572,7 @@ _NAMES: dict[str, str] = {
         "responses.response_code_interpreter_call_interpreting_event:ResponseCodeInterpreterCallInterpretingEvent",
     "ResponseCompletedEvent": "responses.response_completed_event:ResponseCompletedEvent",
     "ResponseConversation": "responses.response_conversation:ResponseConversation",
-    "ResponseCreatedEvent2": "responses.response_created_event2:ResponseCreatedEvent2",
+    "ResponseCreatedEvent": "responses.response_created_event2:ResponseCreatedEvent",
     "ResponseCustomToolCallInputDeltaEvent":
         "responses.response_custom_tool_call_input_delta_event:ResponseCustomToolCallInputDeltaEvent",
     "ResponseCustomToolCallInputDoneEvent":
@@ -622,8 +590,8 @@ _NAMES: dict[str, str] = {
         "responses.response_format_text_json_schema_config:ResponseFormatTextJSONSchemaConfig",
     "ResponseFormatTextJSONSchemaConfigParam":
         "responses.response_format_text_json_schema_config_param:ResponseFormatTextJSONSchemaConfigParam",
-    "ResponseFunctionCallArgumentsDeltaEvent2":
-        "responses.response_function_call_arguments_delta_event2:ResponseFunctionCallArgumentsDeltaEvent2",
+    "ResponseFunctionCallArgumentsDeltaEvent":
+        "responses.response_function_call_arguments_delta_event2:ResponseFunctionCallArgumentsDeltaEvent",
     "ResponseImageGenCallCompletedEvent":
         "responses.response_image_gen_call_completed_event:ResponseImageGenCallCompletedEvent",
     "ResponseImageGenCallGeneratingEvent":
@@ -659,8 +627,8 @@ _NAMES: dict[str, str] = {
     "ResponseMCPListToolsFailedEvent": "responses.response_mcp_list_tools_failed_event:ResponseMCPListToolsFailedEvent",
     "ResponseMCPListToolsInProgressEvent":
         "responses.response_mcp_list_tools_in_progress_event:ResponseMCPListToolsInProgressEvent",
-    "ResponseOutputItemAddedEvent2": "responses.response_output_item_added_event2:ResponseOutputItemAddedEvent2",
-    "ResponseOutputItemDoneEvent2": "responses.response_output_item_done_event2:ResponseOutputItemDoneEvent2",
+    "ResponseOutputItemAddedEvent": "responses.response_output_item_added_event2:ResponseOutputItemAddedEvent",
+    "ResponseOutputItemDoneEvent": "responses.response_output_item_done_event2:ResponseOutputItemDoneEvent",
     "ResponseOutputTextAnnotationAddedEvent":
         "responses.response_output_text_annotation_added_event:ResponseOutputTextAnnotationAddedEvent",
     "ResponseQueuedEvent": "responses.response_queued_event:ResponseQueuedEvent",
@@ -694,7 +662,6 @@ _NAMES: dict[str, str] = {
     "ResponseTextDeltaEvent": "responses.response_text_delta_event:ResponseTextDeltaEvent",
     "ResponseTextDoneEvent": "responses.response_text_done_event:ResponseTextDoneEvent",
     "ResponseTextParam": "responses.response_text_param:ResponseTextParam",
-    "ResponseTextParam2": "responses.response_text_param2:ResponseTextParam2",
     "ResponseUsage": "responses.response_usage:ResponseUsage",
     "ResponseUsageInputTokensDetails": "responses.response_usage:ResponseUsageInputTokensDetails",
     "ResponseUsageOutputTokensDetails": "responses.response_usage:ResponseUsageOutputTokensDetails",
@@ -713,13 +680,9 @@ _NAMES: dict[str, str] = {
     "SkillReference": "responses.skill_reference:SkillReference",
     "SkillReferenceParam": "responses.skill_reference_param:SkillReferenceParam",
     "SpecificApplyPatchParam": "responses.specific_apply_patch_param:SpecificApplyPatchParam",
-    "SpecificApplyPatchParam2": "responses.specific_apply_patch_param2:SpecificApplyPatchParam2",
     "SpecificFunctionShellParam": "responses.specific_function_shell_param:SpecificFunctionShellParam",
-    "SpecificFunctionShellParam2": "responses.specific_function_shell_param2:SpecificFunctionShellParam2",
     "SpecificProgrammaticToolCallingParam":
         "responses.specific_programmatic_tool_calling_param:SpecificProgrammaticToolCallingParam",
-    "SpecificProgrammaticToolCallingParam2":
-        "responses.specific_programmatic_tool_calling_param2:SpecificProgrammaticToolCallingParam2",
     "TokenCountsResource": "responses.token_counts_resource:TokenCountsResource",
     "ToolChoiceAllowed": "responses.tool_choice_allowed:ToolChoiceAllowed",
     "ToolChoiceAllowedParam": "responses.tool_choice_allowed_param:ToolChoiceAllowedParam",
@@ -727,8 +690,8 @@ _NAMES: dict[str, str] = {
     "ToolChoiceCustomParam": "responses.tool_choice_custom_param:ToolChoiceCustomParam",
     "ToolChoiceTypes": "responses.tool_choice_types:ToolChoiceTypes",
     "ToolChoiceTypesParam": "responses.tool_choice_types_param:ToolChoiceTypesParam",
-    "ToolSearchCallItemParam2": "responses.tool_search_call_item_param2:ToolSearchCallItemParam2",
-    "ToolSearchOutputItemParam2": "responses.tool_search_output_item_param2:ToolSearchOutputItemParam2",
+    "ToolSearchCallItemParam": "responses.tool_search_call_item_param2:ToolSearchCallItemParam",
+    "ToolSearchOutputItemParam": "responses.tool_search_output_item_param2:ToolSearchOutputItemParam",
     "ToolSearchTool": "responses.tool_search_tool:ToolSearchTool",
     "ToolSearchToolParam": "responses.tool_search_tool_param:ToolSearchToolParam",
     "WebSearchApproximateLocation": "responses.web_search_tool:WebSearchApproximateLocation",
@@ -743,24 +706,23 @@ _NAMES: dict[str, str] = {
 }
 
 __all__ = [
-    "AdditionalToolsItemParam2",
-    "ApplyPatchCreateFileOperationParam2",
-    "ApplyPatchDeleteFileOperationParam2",
+    "AdditionalToolsItemParam",
+    "ApplyPatchCreateFileOperationParam",
+    "ApplyPatchDeleteFileOperationParam",
     "ApplyPatchTool",
-    "ApplyPatchToolCallItemParam2",
-    "ApplyPatchToolCallOutputItemParam2",
+    "ApplyPatchToolCallItemParam",
+    "ApplyPatchToolCallOutputItemParam",
     "ApplyPatchToolParam",
-    "ApplyPatchUpdateFileOperationParam2",
+    "ApplyPatchUpdateFileOperationParam",
     "ApproximateLocation",
     "ApproximateLocationParam",
     "AutoCodeInterpreterToolParam",
-    "AutoCodeInterpreterToolParam2",
-    "CodeInterpreterTool2",
-    "CodeInterpreterToolParam2",
+    "CodeInterpreterTool",
+    "CodeInterpreterToolParam",
     "CompactResource",
-    "CompactionSummaryItemParam2",
-    "CompactionTriggerItemParam2",
-    "ComputerCallOutputItemParam2",
+    "CompactionSummaryItemParam",
+    "CompactionTriggerItemParam",
+    "ComputerCallOutputItemParam",
     "ComputerTool",
     "ComputerToolParam",
     "ComputerUsePreviewTool",
@@ -788,26 +750,20 @@ __all__ = [
     "EvalItemInputImageParam",
     "EvalItemParam",
     "FileSearchTool",
-    "FileSearchTool2",
     "FileSearchToolParam",
-    "FileSearchToolParam2",
-    "FunctionCallOutputItemParam2",
-    "FunctionShellActionParam2",
-    "FunctionShellCallItemParam2",
-    "FunctionShellCallOutputContentParam2",
-    "FunctionShellCallOutputExitOutcomeParam2",
-    "FunctionShellCallOutputItemParam2",
-    "FunctionShellCallOutputTimeoutOutcomeParam2",
+    "FunctionCallOutputItemParam",
+    "FunctionShellActionParam",
+    "FunctionShellCallItemParam",
+    "FunctionShellCallOutputContentParam",
+    "FunctionShellCallOutputExitOutcomeParam",
+    "FunctionShellCallOutputItemParam",
+    "FunctionShellCallOutputTimeoutOutcomeParam",
     "FunctionShellTool",
     "FunctionShellToolParam",
     "FunctionTool",
-    "FunctionTool2",
-    "FunctionToolCall2",
+    "FunctionToolCall",
     "FunctionToolCallOutput",
     "FunctionToolParam",
-    "FunctionToolParam2",
-    "FunctionToolParam3",
-    "FunctionToolParam4",
     "HybridSearchOptions",
     "HybridSearchOptionsParam",
     "ImageGenTool",
@@ -818,15 +774,14 @@ __all__ = [
     "InlineSkillParam",
     "InlineSkillSource",
     "InlineSkillSourceParam",
-    "InputFileContentParam2",
-    "InputImageContentParamAutoParam2",
+    "InputFileContentParam",
+    "InputImageContentParamAutoParam",
     "InputMessageResource",
-    "InputTextContentParam2",
-    "ItemReferenceParam2",
+    "InputTextContentParam",
+    "ItemReferenceParam",
     "LocalEnvironment",
     "LocalEnvironmentParam",
     "LocalShellToolParam",
-    "LocalShellToolParam2",
     "LocalSkill",
     "LocalSkillParam",
     "MCPApprovalResponse",
@@ -836,16 +791,15 @@ __all__ = [
     "MCPToolParam",
     "MCPToolRequireApproval0",
     "MCPToolRequireApproval0Param",
-    "Moderation2",
+    "Moderation",
     "ModerationErrorBody",
     "NamespaceTool",
     "NamespaceToolParam",
     "OutputMessage",
     "ParsedResponse",
-    "ProgramItemParam2",
-    "ProgramOutputItemParam2",
+    "ProgramItemParam",
+    "ProgramOutputItemParam",
     "ProgrammaticToolCallingParam",
-    "ProgrammaticToolCallingParam2",
     "PromptCacheBreakpointConfig",
     "PromptCacheBreakpointConfigParam",
     "PromptCacheOptions",
@@ -863,7 +817,7 @@ __all__ = [
     "ResponseCodeInterpreterCallInterpretingEvent",
     "ResponseCompletedEvent",
     "ResponseConversation",
-    "ResponseCreatedEvent2",
+    "ResponseCreatedEvent",
     "ResponseCustomToolCallInputDeltaEvent",
     "ResponseCustomToolCallInputDoneEvent",
     "ResponseError",
@@ -874,7 +828,7 @@ __all__ = [
     "ResponseFileSearchCallSearchingEvent",
     "ResponseFormatTextJSONSchemaConfig",
     "ResponseFormatTextJSONSchemaConfigParam",
-    "ResponseFunctionCallArgumentsDeltaEvent2",
+    "ResponseFunctionCallArgumentsDeltaEvent",
     "ResponseImageGenCallCompletedEvent",
     "ResponseImageGenCallGeneratingEvent",
     "ResponseImageGenCallInProgressEvent",
@@ -902,8 +856,8 @@ __all__ = [
     "ResponseMCPListToolsCompletedEvent",
     "ResponseMCPListToolsFailedEvent",
     "ResponseMCPListToolsInProgressEvent",
-    "ResponseOutputItemAddedEvent2",
-    "ResponseOutputItemDoneEvent2",
+    "ResponseOutputItemAddedEvent",
+    "ResponseOutputItemDoneEvent",
     "ResponseOutputTextAnnotationAddedEvent",
     "ResponseQueuedEvent",
     "ResponseReasoningSummaryPartAddedEvent",
@@ -925,7 +879,6 @@ __all__ = [
     "ResponseTextDeltaEvent",
     "ResponseTextDoneEvent",
     "ResponseTextParam",
-    "ResponseTextParam2",
     "ResponseUsage",
     "ResponseUsageInputTokensDetails",
     "ResponseUsageOutputTokensDetails",
@@ -941,11 +894,8 @@ __all__ = [
     "SkillReference",
     "SkillReferenceParam",
     "SpecificApplyPatchParam",
-    "SpecificApplyPatchParam2",
     "SpecificFunctionShellParam",
-    "SpecificFunctionShellParam2",
     "SpecificProgrammaticToolCallingParam",
-    "SpecificProgrammaticToolCallingParam2",
     "TokenCountsResource",
     "ToolChoiceAllowed",
     "ToolChoiceAllowedParam",
@@ -953,8 +903,8 @@ __all__ = [
     "ToolChoiceCustomParam",
     "ToolChoiceTypes",
     "ToolChoiceTypesParam",
-    "ToolSearchCallItemParam2",
-    "ToolSearchOutputItemParam2",
+    "ToolSearchCallItemParam",
+    "ToolSearchOutputItemParam",
     "ToolSearchTool",
     "ToolSearchToolParam",
     "WebSearchApproximateLocation",

@@ -13,13 +13,13 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "ApplyPatchCreateFileOperationParam2",
+    "ApplyPatchCreateFileOperationParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class ApplyPatchCreateFileOperationParam2(BaseModel):
+class ApplyPatchCreateFileOperationParam(BaseModel):
     """Instruction for creating a new file via the apply_patch tool."""
 
     __slots__ = ()

@@ -13,13 +13,13 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "ApplyPatchDeleteFileOperationParam2",
+    "ApplyPatchDeleteFileOperationParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class ApplyPatchDeleteFileOperationParam2(BaseModel):
+class ApplyPatchDeleteFileOperationParam(BaseModel):
     """Instruction for deleting an existing file via the apply_patch tool."""
 
     __slots__ = ()

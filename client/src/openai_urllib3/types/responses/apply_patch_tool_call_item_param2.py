@@ -13,25 +13,25 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.responses.apply_patch_create_file_operation_param2 import (
-        ApplyPatchCreateFileOperationParam2,
+        ApplyPatchCreateFileOperationParam,
     )
     from openai_urllib3.types.responses.apply_patch_delete_file_operation_param2 import (
-        ApplyPatchDeleteFileOperationParam2,
+        ApplyPatchDeleteFileOperationParam,
     )
     from openai_urllib3.types.responses.apply_patch_update_file_operation_param2 import (
-        ApplyPatchUpdateFileOperationParam2,
+        ApplyPatchUpdateFileOperationParam,
     )
     from openai_urllib3.types.shared.direct_tool_call_caller_param import DirectToolCallCallerParam
     from openai_urllib3.types.shared.program_tool_call_caller_param import ProgramToolCallCallerParam
 
 __all__ = [
-    "ApplyPatchToolCallItemParam2",
+    "ApplyPatchToolCallItemParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class ApplyPatchToolCallItemParam2(BaseModel):
+class ApplyPatchToolCallItemParam(BaseModel):
     """A tool call representing a request to create, delete, or update files using diff patches."""
 
     __slots__ = ()
@@ -51,20 +51,19 @@ class ApplyPatchToolCallItemParam2(BaseModel):
     )
     status = Field['Literal["in_progress", "completed"]']()
     operation = Field[
-        'ApplyPatchCreateFileOperationParam2 | ApplyPatchDeleteFileOperationParam2 |'
-        ' ApplyPatchUpdateFileOperationParam2'
+        'ApplyPatchCreateFileOperationParam | ApplyPatchDeleteFileOperationParam | ApplyPatchUpdateFileOperationParam'
     ](
         union_of(
             "type",
             {
                 "create_file": ref(
-                    "responses.apply_patch_create_file_operation_param2:ApplyPatchCreateFileOperationParam2"
+                    "responses.apply_patch_create_file_operation_param2:ApplyPatchCreateFileOperationParam"
                 ),
                 "delete_file": ref(
-                    "responses.apply_patch_delete_file_operation_param2:ApplyPatchDeleteFileOperationParam2"
+                    "responses.apply_patch_delete_file_operation_param2:ApplyPatchDeleteFileOperationParam"
                 ),
                 "update_file": ref(
-                    "responses.apply_patch_update_file_operation_param2:ApplyPatchUpdateFileOperationParam2"
+                    "responses.apply_patch_update_file_operation_param2:ApplyPatchUpdateFileOperationParam"
                 ),
             },
         )

@@ -16,13 +16,13 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.program_tool_call_caller_param import ProgramToolCallCallerParam
 
 __all__ = [
-    "ApplyPatchToolCallOutputItemParam2",
+    "ApplyPatchToolCallOutputItemParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class ApplyPatchToolCallOutputItemParam2(BaseModel):
+class ApplyPatchToolCallOutputItemParam(BaseModel):
     """The streamed output emitted by an apply patch tool call."""
 
     __slots__ = ()

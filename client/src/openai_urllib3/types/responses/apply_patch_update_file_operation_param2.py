@@ -13,13 +13,13 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "ApplyPatchUpdateFileOperationParam2",
+    "ApplyPatchUpdateFileOperationParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class ApplyPatchUpdateFileOperationParam2(BaseModel):
+class ApplyPatchUpdateFileOperationParam(BaseModel):
     """Instruction for updating an existing file via the apply_patch tool."""
 
     __slots__ = ()

@@ -13,13 +13,13 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "CompactionTriggerItemParam2",
+    "CompactionTriggerItemParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class CompactionTriggerItemParam2(BaseModel):
+class CompactionTriggerItemParam(BaseModel):
     """Compacts the current context. Must be the final input item."""
 
     __slots__ = ()

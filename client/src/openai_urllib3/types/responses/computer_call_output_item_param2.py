@@ -16,13 +16,13 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.computer_screenshot_image import ComputerScreenshotImage
 
 __all__ = [
-    "ComputerCallOutputItemParam2",
+    "ComputerCallOutputItemParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class ComputerCallOutputItemParam2(BaseModel):
+class ComputerCallOutputItemParam(BaseModel):
     """The output of a computer tool call."""
 
     __slots__ = ()

@@ -10,8 +10,8 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared_params.custom_tool_input_format import CustomGrammarFormatParam2
-    from openai_urllib3.types.shared_params.custom_tool_input_format import CustomTextFormatParam2
+    from openai_urllib3.types.shared_params.custom_tool_input_format import CustomGrammarFormatParam
+    from openai_urllib3.types.shared_params.custom_tool_input_format import CustomTextFormatParam
 
 __all__ = [
     "CustomToolParam",
@@ -27,6 +27,6 @@ class CustomToolParam(TypedDict, total=False):
     type: Required[Literal["custom"]]
     name: Required[str]
     description: str
-    format: Union[CustomTextFormatParam2, CustomGrammarFormatParam2]
+    format: Union[CustomTextFormatParam, CustomGrammarFormatParam]
     defer_loading: bool
     allowed_callers: Optional[Iterable[Literal["direct", "programmatic"]]]

@@ -17,7 +17,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FileSearchTool",
-    "FileSearchTool2",
     "HybridSearchOptions",
     "RankingOptions",
     "RankingOptionsHybridSearch",
@@ -26,7 +25,7 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class FileSearchTool2(BaseModel):
+class FileSearchTool(BaseModel):
     """A tool that searches for relevant content from uploaded files. Learn more about the [file search
     tool](https://platform.openai.com/docs/guides/tools-file-search).
     """
@@ -56,5 +55,4 @@ class HybridSearchOptions(BaseModel):
     embedding_weight = Field['float']()
     text_weight = Field['float']()
 
-FileSearchTool = FileSearchTool2
 RankingOptionsHybridSearch = HybridSearchOptions

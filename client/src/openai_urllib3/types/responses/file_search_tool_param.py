@@ -10,12 +10,11 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared_params.comparison_filter import ComparisonFilterParam
-    from openai_urllib3.types.shared_params.compound_filter import CompoundFilterParam
+    from openai_urllib3.types.shared_params.comparison_filter import ComparisonFilter
+    from openai_urllib3.types.shared_params.compound_filter import CompoundFilter
 
 __all__ = [
     "FileSearchToolParam",
-    "FileSearchToolParam2",
     "HybridSearchOptionsParam",
     "RankingOptions",
     "RankingOptionsHybridSearch",
@@ -25,7 +24,7 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class FileSearchToolParam2(TypedDict, total=False):
+class FileSearchToolParam(TypedDict, total=False):
     """A tool that searches for relevant content from uploaded files. Learn more about the [file search
     tool](https://platform.openai.com/docs/guides/tools-file-search).
     """
@@ -33,7 +32,7 @@ class FileSearchToolParam2(TypedDict, total=False):
     vector_store_ids: Required[Iterable[str]]
     max_num_results: int
     ranking_options: RankingOptionsParam
-    filters: Optional[Union[ComparisonFilterParam, CompoundFilterParam]]
+    filters: Optional[Union[ComparisonFilter, CompoundFilter]]
 
 
 class RankingOptionsParam(TypedDict, total=False):
@@ -46,6 +45,5 @@ class HybridSearchOptionsParam(TypedDict, total=False):
     embedding_weight: Required[float]
     text_weight: Required[float]
 
-FileSearchToolParam = FileSearchToolParam2
 RankingOptions = RankingOptionsParam
 RankingOptionsHybridSearch = HybridSearchOptionsParam

@@ -12,20 +12,20 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.responses.input_file_content_param2 import InputFileContentParam2
-    from openai_urllib3.types.responses.input_image_content_param_auto_param2 import InputImageContentParamAutoParam2
-    from openai_urllib3.types.responses.input_text_content_param2 import InputTextContentParam2
+    from openai_urllib3.types.responses.input_file_content_param2 import InputFileContentParam
+    from openai_urllib3.types.responses.input_image_content_param_auto_param2 import InputImageContentParamAutoParam
+    from openai_urllib3.types.responses.input_text_content_param2 import InputTextContentParam
     from openai_urllib3.types.shared.direct_tool_call_caller_param import DirectToolCallCallerParam
     from openai_urllib3.types.shared.program_tool_call_caller_param import ProgramToolCallCallerParam
 
 __all__ = [
-    "FunctionCallOutputItemParam2",
+    "FunctionCallOutputItemParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class FunctionCallOutputItemParam2(BaseModel):
+class FunctionCallOutputItemParam(BaseModel):
     """The output of a function tool call."""
 
     __slots__ = ()
@@ -33,7 +33,7 @@ class FunctionCallOutputItemParam2(BaseModel):
     call_id = Field['str | None']()
     type = Field['Literal["function_call_output"]']()
     output = Field[
-        'str | list[InputTextContentParam2 | InputImageContentParamAutoParam2 | InputFileContentParam2]'
+        'str | list[InputTextContentParam | InputImageContentParamAutoParam | InputFileContentParam]'
     ](
         by_json_type(
             object=None,
@@ -41,11 +41,11 @@ class FunctionCallOutputItemParam2(BaseModel):
                 union_of(
                     "type",
                     {
-                        "input_text": ref("responses.input_text_content_param2:InputTextContentParam2"),
+                        "input_text": ref("responses.input_text_content_param2:InputTextContentParam"),
                         "input_image": ref(
-                            "responses.input_image_content_param_auto_param2:InputImageContentParamAutoParam2"
+                            "responses.input_image_content_param_auto_param2:InputImageContentParamAutoParam"
                         ),
-                        "input_file": ref("responses.input_file_content_param2:InputFileContentParam2"),
+                        "input_file": ref("responses.input_file_content_param2:InputFileContentParam"),
                     },
                 )
             ),

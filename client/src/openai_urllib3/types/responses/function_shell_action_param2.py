@@ -13,13 +13,13 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "FunctionShellActionParam2",
+    "FunctionShellActionParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class FunctionShellActionParam2(BaseModel):
+class FunctionShellActionParam(BaseModel):
     """Commands and limits describing how to run the shell tool call."""
 
     __slots__ = ()

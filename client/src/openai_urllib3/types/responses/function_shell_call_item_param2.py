@@ -13,19 +13,19 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.responses.container_reference import ContainerReference
-    from openai_urllib3.types.responses.function_shell_action_param2 import FunctionShellActionParam2
+    from openai_urllib3.types.responses.function_shell_action_param2 import FunctionShellActionParam
     from openai_urllib3.types.responses.local_environment import LocalEnvironment
     from openai_urllib3.types.shared.direct_tool_call_caller_param import DirectToolCallCallerParam
     from openai_urllib3.types.shared.program_tool_call_caller_param import ProgramToolCallCallerParam
 
 __all__ = [
-    "FunctionShellCallItemParam2",
+    "FunctionShellCallItemParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class FunctionShellCallItemParam2(BaseModel):
+class FunctionShellCallItemParam(BaseModel):
     """A tool representing a request to execute one or more shell commands."""
 
     __slots__ = ()
@@ -43,7 +43,7 @@ class FunctionShellCallItemParam2(BaseModel):
         )
     )
     type = Field['Literal["shell_call"]']()
-    action = Field['FunctionShellActionParam2'](ref("responses.function_shell_action_param2:FunctionShellActionParam2"))
+    action = Field['FunctionShellActionParam'](ref("responses.function_shell_action_param2:FunctionShellActionParam"))
     status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
     environment = Field['LocalEnvironment | ContainerReference | None'](
         union_of(

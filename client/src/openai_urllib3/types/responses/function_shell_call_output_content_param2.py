@@ -13,36 +13,36 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.responses.function_shell_call_output_exit_outcome_param2 import (
-        FunctionShellCallOutputExitOutcomeParam2,
+        FunctionShellCallOutputExitOutcomeParam,
     )
     from openai_urllib3.types.responses.function_shell_call_output_timeout_outcome_param2 import (
-        FunctionShellCallOutputTimeoutOutcomeParam2,
+        FunctionShellCallOutputTimeoutOutcomeParam,
     )
 
 __all__ = [
-    "FunctionShellCallOutputContentParam2",
+    "FunctionShellCallOutputContentParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class FunctionShellCallOutputContentParam2(BaseModel):
+class FunctionShellCallOutputContentParam(BaseModel):
     """Captured stdout and stderr for a portion of a shell tool call output."""
 
     __slots__ = ()
     stdout = Field['str']()
     stderr = Field['str']()
     outcome = Field[
-        'FunctionShellCallOutputTimeoutOutcomeParam2 | FunctionShellCallOutputExitOutcomeParam2'
+        'FunctionShellCallOutputTimeoutOutcomeParam | FunctionShellCallOutputExitOutcomeParam'
     ](
         union_of(
             "type",
             {
                 "timeout": ref(
-                    "responses.function_shell_call_output_timeout_outcome_param2:FunctionShellCallOutputTimeoutOutcomeParam2"
+                    "responses.function_shell_call_output_timeout_outcome_param2:FunctionShellCallOutputTimeoutOutcomeParam"
                 ),
                 "exit": ref(
-                    "responses.function_shell_call_output_exit_outcome_param2:FunctionShellCallOutputExitOutcomeParam2"
+                    "responses.function_shell_call_output_exit_outcome_param2:FunctionShellCallOutputExitOutcomeParam"
                 ),
             },
         )

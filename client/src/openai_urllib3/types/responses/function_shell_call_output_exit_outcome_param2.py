@@ -13,13 +13,13 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "FunctionShellCallOutputExitOutcomeParam2",
+    "FunctionShellCallOutputExitOutcomeParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class FunctionShellCallOutputExitOutcomeParam2(BaseModel):
+class FunctionShellCallOutputExitOutcomeParam(BaseModel):
     """Indicates that the shell commands finished and returned an exit code."""
 
     __slots__ = ()

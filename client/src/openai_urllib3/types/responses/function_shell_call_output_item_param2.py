@@ -13,19 +13,19 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.responses.function_shell_call_output_content_param2 import (
-        FunctionShellCallOutputContentParam2,
+        FunctionShellCallOutputContentParam,
     )
     from openai_urllib3.types.shared.direct_tool_call_caller_param import DirectToolCallCallerParam
     from openai_urllib3.types.shared.program_tool_call_caller_param import ProgramToolCallCallerParam
 
 __all__ = [
-    "FunctionShellCallOutputItemParam2",
+    "FunctionShellCallOutputItemParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class FunctionShellCallOutputItemParam2(BaseModel):
+class FunctionShellCallOutputItemParam(BaseModel):
     """The streamed output items emitted by a shell tool call."""
 
     __slots__ = ()
@@ -43,8 +43,8 @@ class FunctionShellCallOutputItemParam2(BaseModel):
         )
     )
     type = Field['Literal["shell_call_output"]']()
-    output = Field['list[FunctionShellCallOutputContentParam2]'](
-        list_of(ref("responses.function_shell_call_output_content_param2:FunctionShellCallOutputContentParam2"))
+    output = Field['list[FunctionShellCallOutputContentParam]'](
+        list_of(ref("responses.function_shell_call_output_content_param2:FunctionShellCallOutputContentParam"))
     )
     status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
     max_output_length = Field['int | None']()

@@ -13,13 +13,13 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "FunctionShellCallOutputTimeoutOutcomeParam2",
+    "FunctionShellCallOutputTimeoutOutcomeParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class FunctionShellCallOutputTimeoutOutcomeParam2(BaseModel):
+class FunctionShellCallOutputTimeoutOutcomeParam(BaseModel):
     """Indicates that the shell call exceeded its configured time limit."""
 
     __slots__ = ()

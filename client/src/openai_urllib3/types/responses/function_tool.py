@@ -14,13 +14,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FunctionTool",
-    "FunctionTool2",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class FunctionTool2(BaseModel):
+class FunctionTool(BaseModel):
     """Defines a function in your own code the model can choose to call. Learn more about [function
     calling](https://platform.openai.com/docs/guides/function-calling).
     """
@@ -34,5 +33,3 @@ class FunctionTool2(BaseModel):
     strict = Field['bool | None']()
     defer_loading = Field['bool | None']()
     allowed_callers = Field['list[Literal["direct", "programmatic"]] | None']()
-
-FunctionTool = FunctionTool2

@@ -16,13 +16,13 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.program_tool_call_caller import ProgramToolCallCaller
 
 __all__ = [
-    "FunctionToolCall2",
+    "FunctionToolCall",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class FunctionToolCall2(BaseModel):
+class FunctionToolCall(BaseModel):
     """A tool call to run a function. See the  [function calling guide](/docs/guides/function-calling) for more
     information.
     """

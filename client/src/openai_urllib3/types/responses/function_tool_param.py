@@ -13,13 +13,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FunctionToolParam",
-    "FunctionToolParam3",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class FunctionToolParam3(TypedDict, total=False):
+class FunctionToolParam(TypedDict, total=False):
     """Defines a function in your own code the model can choose to call. Learn more about [function
     calling](https://platform.openai.com/docs/guides/function-calling).
     """
@@ -31,5 +30,3 @@ class FunctionToolParam3(TypedDict, total=False):
     strict: Required[Optional[bool]]
     defer_loading: bool
     allowed_callers: Optional[Iterable[Literal["direct", "programmatic"]]]
-
-FunctionToolParam = FunctionToolParam3

@@ -12,16 +12,16 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.chat.chat_completion_content_part_image import PromptCacheBreakpointParam2
+    from openai_urllib3.types.chat.chat_completion_content_part_image import PromptCacheBreakpointParam
 
 __all__ = [
-    "InputFileContentParam2",
+    "InputFileContentParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class InputFileContentParam2(BaseModel):
+class InputFileContentParam(BaseModel):
     """A file input to the model."""
 
     __slots__ = ()
@@ -31,6 +31,6 @@ class InputFileContentParam2(BaseModel):
     file_data = Field['str | None']()
     file_url = Field['str | None']()
     detail = Field['Literal["auto", "low", "high"] | None']()
-    prompt_cache_breakpoint = Field['PromptCacheBreakpointParam2 | None'](
-        ref("chat.chat_completion_content_part_image:PromptCacheBreakpointParam2")
+    prompt_cache_breakpoint = Field['PromptCacheBreakpointParam | None'](
+        ref("chat.chat_completion_content_part_image:PromptCacheBreakpointParam")
     )

@@ -12,16 +12,16 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.chat.chat_completion_content_part_image import PromptCacheBreakpointParam2
+    from openai_urllib3.types.chat.chat_completion_content_part_image import PromptCacheBreakpointParam
 
 __all__ = [
-    "InputImageContentParamAutoParam2",
+    "InputImageContentParamAutoParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class InputImageContentParamAutoParam2(BaseModel):
+class InputImageContentParamAutoParam(BaseModel):
     """An image input to the model. Learn about [image inputs](/docs/guides/vision)"""
 
     __slots__ = ()
@@ -29,6 +29,6 @@ class InputImageContentParamAutoParam2(BaseModel):
     image_url = Field['str | None']()
     file_id = Field['str | None']()
     detail = Field['Literal["low", "high", "auto", "original"] | None']()
-    prompt_cache_breakpoint = Field['PromptCacheBreakpointParam2 | None'](
-        ref("chat.chat_completion_content_part_image:PromptCacheBreakpointParam2")
+    prompt_cache_breakpoint = Field['PromptCacheBreakpointParam | None'](
+        ref("chat.chat_completion_content_part_image:PromptCacheBreakpointParam")
     )

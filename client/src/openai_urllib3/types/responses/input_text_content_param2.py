@@ -12,21 +12,21 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.chat.chat_completion_content_part_image import PromptCacheBreakpointParam2
+    from openai_urllib3.types.chat.chat_completion_content_part_image import PromptCacheBreakpointParam
 
 __all__ = [
-    "InputTextContentParam2",
+    "InputTextContentParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class InputTextContentParam2(BaseModel):
+class InputTextContentParam(BaseModel):
     """A text input to the model."""
 
     __slots__ = ()
     type = Field['Literal["input_text"]']()
     text = Field['str']()
-    prompt_cache_breakpoint = Field['PromptCacheBreakpointParam2 | None'](
-        ref("chat.chat_completion_content_part_image:PromptCacheBreakpointParam2")
+    prompt_cache_breakpoint = Field['PromptCacheBreakpointParam | None'](
+        ref("chat.chat_completion_content_part_image:PromptCacheBreakpointParam")
     )

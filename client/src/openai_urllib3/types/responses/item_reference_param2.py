@@ -13,13 +13,13 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "ItemReferenceParam2",
+    "ItemReferenceParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class ItemReferenceParam2(BaseModel):
+class ItemReferenceParam(BaseModel):
     """An internal identifier for an item to reference."""
 
     __slots__ = ()

@@ -16,13 +16,13 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.moderation_error_body import ModerationErrorBody
 
 __all__ = [
-    "Moderation2",
+    "Moderation",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class Moderation2(BaseModel):
+class Moderation(BaseModel):
     """Moderation results or errors for the response input and output."""
 
     __slots__ = ()

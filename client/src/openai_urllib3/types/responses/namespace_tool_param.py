@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.custom_tool_param import CustomToolParam
 
 __all__ = [
-    "FunctionToolParam4",
+    "FunctionToolParam",
     "NamespaceToolParam",
     "ToolFunction",
 ]
@@ -26,10 +26,10 @@ class NamespaceToolParam(TypedDict, total=False):
     type: Required[Literal["namespace"]]
     name: Required[str]
     description: Required[str]
-    tools: Required[Iterable[Union[FunctionToolParam4, CustomToolParam]]]
+    tools: Required[Iterable[Union[FunctionToolParam, CustomToolParam]]]
 
 
-class FunctionToolParam4(TypedDict, total=False):
+class FunctionToolParam(TypedDict, total=False):
     name: Required[str]
     description: Optional[str]
     parameters: Optional[Dict[str, Any]]
@@ -39,4 +39,4 @@ class FunctionToolParam4(TypedDict, total=False):
     defer_loading: bool
     allowed_callers: Optional[Iterable[Literal["direct", "programmatic"]]]
 
-ToolFunction = FunctionToolParam4
+ToolFunction = FunctionToolParam

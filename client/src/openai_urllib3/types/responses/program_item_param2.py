@@ -13,13 +13,13 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "ProgramItemParam2",
+    "ProgramItemParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class ProgramItemParam2(BaseModel):
+class ProgramItemParam(BaseModel):
     __slots__ = ()
     id = Field['str']()
     type = Field['Literal["program"]']()

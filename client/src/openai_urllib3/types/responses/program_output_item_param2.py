@@ -13,13 +13,13 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "ProgramOutputItemParam2",
+    "ProgramOutputItemParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class ProgramOutputItemParam2(BaseModel):
+class ProgramOutputItemParam(BaseModel):
     __slots__ = ()
     id = Field['str']()
     type = Field['Literal["program_output"]']()

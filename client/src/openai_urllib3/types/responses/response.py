@@ -15,45 +15,45 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.metadata import Metadata
     from openai_urllib3.types.realtime.realtime_session_create_response_ga import Prompt
-    from openai_urllib3.types.responses.additional_tools_item_param2 import AdditionalToolsItemParam2
+    from openai_urllib3.types.responses.additional_tools_item_param2 import AdditionalToolsItemParam
     from openai_urllib3.types.responses.apply_patch_tool import ApplyPatchTool
-    from openai_urllib3.types.responses.apply_patch_tool_call_item_param2 import ApplyPatchToolCallItemParam2
+    from openai_urllib3.types.responses.apply_patch_tool_call_item_param2 import ApplyPatchToolCallItemParam
     from openai_urllib3.types.responses.apply_patch_tool_call_output_item_param2 import (
-        ApplyPatchToolCallOutputItemParam2,
+        ApplyPatchToolCallOutputItemParam,
     )
-    from openai_urllib3.types.responses.compaction_summary_item_param2 import CompactionSummaryItemParam2
-    from openai_urllib3.types.responses.compaction_trigger_item_param2 import CompactionTriggerItemParam2
-    from openai_urllib3.types.responses.computer_call_output_item_param2 import ComputerCallOutputItemParam2
+    from openai_urllib3.types.responses.compaction_summary_item_param2 import CompactionSummaryItemParam
+    from openai_urllib3.types.responses.compaction_trigger_item_param2 import CompactionTriggerItemParam
+    from openai_urllib3.types.responses.computer_call_output_item_param2 import ComputerCallOutputItemParam
     from openai_urllib3.types.responses.computer_tool import ComputerTool
     from openai_urllib3.types.responses.computer_use_preview_tool import ComputerUsePreviewTool
     from openai_urllib3.types.responses.custom_tool import CustomTool
     from openai_urllib3.types.responses.custom_tool_call_output_resource import CustomToolCallOutputResource
     from openai_urllib3.types.responses.easy_input_message import EasyInputMessage2
-    from openai_urllib3.types.responses.file_search_tool import FileSearchTool2
-    from openai_urllib3.types.responses.function_call_output_item_param2 import FunctionCallOutputItemParam2
-    from openai_urllib3.types.responses.function_shell_call_item_param2 import FunctionShellCallItemParam2
-    from openai_urllib3.types.responses.function_shell_call_output_item_param2 import FunctionShellCallOutputItemParam2
+    from openai_urllib3.types.responses.file_search_tool import FileSearchTool
+    from openai_urllib3.types.responses.function_call_output_item_param2 import FunctionCallOutputItemParam
+    from openai_urllib3.types.responses.function_shell_call_item_param2 import FunctionShellCallItemParam
+    from openai_urllib3.types.responses.function_shell_call_output_item_param2 import FunctionShellCallOutputItemParam
     from openai_urllib3.types.responses.function_shell_tool import FunctionShellTool
-    from openai_urllib3.types.responses.function_tool import FunctionTool2
-    from openai_urllib3.types.responses.function_tool_call2 import FunctionToolCall2
-    from openai_urllib3.types.responses.item_reference_param2 import ItemReferenceParam2
+    from openai_urllib3.types.responses.function_tool import FunctionTool
+    from openai_urllib3.types.responses.function_tool_call2 import FunctionToolCall
+    from openai_urllib3.types.responses.item_reference_param2 import ItemReferenceParam
     from openai_urllib3.types.responses.mcp_approval_response import MCPApprovalResponse
-    from openai_urllib3.types.responses.moderation2 import Moderation2
+    from openai_urllib3.types.responses.moderation2 import Moderation
     from openai_urllib3.types.responses.namespace_tool import NamespaceTool
     from openai_urllib3.types.responses.output_message import OutputMessage
-    from openai_urllib3.types.responses.program_item_param2 import ProgramItemParam2
-    from openai_urllib3.types.responses.program_output_item_param2 import ProgramOutputItemParam2
+    from openai_urllib3.types.responses.program_item_param2 import ProgramItemParam
+    from openai_urllib3.types.responses.program_output_item_param2 import ProgramOutputItemParam
     from openai_urllib3.types.responses.prompt_cache_options import PromptCacheOptions
     from openai_urllib3.types.responses.reasoning import Reasoning
     from openai_urllib3.types.responses.response_conversation import ResponseConversation
-    from openai_urllib3.types.responses.response_text_param2 import ResponseTextParam2
+    from openai_urllib3.types.responses.response_text_param2 import ResponseTextParam
     from openai_urllib3.types.responses.response_usage import ResponseUsage
-    from openai_urllib3.types.responses.specific_apply_patch_param2 import SpecificApplyPatchParam2
-    from openai_urllib3.types.responses.specific_function_shell_param2 import SpecificFunctionShellParam2
+    from openai_urllib3.types.responses.specific_apply_patch_param2 import SpecificApplyPatchParam
+    from openai_urllib3.types.responses.specific_function_shell_param2 import SpecificFunctionShellParam
     from openai_urllib3.types.responses.specific_programmatic_tool_calling_param2 import (
-        SpecificProgrammaticToolCallingParam2,
+        SpecificProgrammaticToolCallingParam,
     )
-    from openai_urllib3.types.responses.tool import CodeInterpreterTool2
+    from openai_urllib3.types.responses.tool import CodeInterpreterTool
     from openai_urllib3.types.responses.tool import ImageGenTool
     from openai_urllib3.types.responses.tool import LocalShellToolParam
     from openai_urllib3.types.responses.tool import MCPTool
@@ -61,8 +61,8 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.tool_choice_allowed import ToolChoiceAllowed
     from openai_urllib3.types.responses.tool_choice_custom import ToolChoiceCustom
     from openai_urllib3.types.responses.tool_choice_types import ToolChoiceTypes
-    from openai_urllib3.types.responses.tool_search_call_item_param2 import ToolSearchCallItemParam2
-    from openai_urllib3.types.responses.tool_search_output_item_param2 import ToolSearchOutputItemParam2
+    from openai_urllib3.types.responses.tool_search_call_item_param2 import ToolSearchCallItemParam
+    from openai_urllib3.types.responses.tool_search_output_item_param2 import ToolSearchOutputItemParam
     from openai_urllib3.types.responses.tool_search_tool import ToolSearchTool
     from openai_urllib3.types.responses.web_search_preview_tool import WebSearchPreviewTool
     from openai_urllib3.types.responses.web_search_tool import WebSearchTool
@@ -70,13 +70,13 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.additional_tools import AdditionalTools
     from openai_urllib3.types.shared.apply_patch_tool_call import ApplyPatchToolCall
     from openai_urllib3.types.shared.apply_patch_tool_call_output import ApplyPatchToolCallOutput
-    from openai_urllib3.types.shared.code_interpreter_tool_call2 import CodeInterpreterToolCall2
+    from openai_urllib3.types.shared.code_interpreter_tool_call2 import CodeInterpreterToolCall
     from openai_urllib3.types.shared.compaction_body import CompactionBody
     from openai_urllib3.types.shared.computer_tool_call import ComputerToolCall
     from openai_urllib3.types.shared.computer_tool_call_output_resource import ComputerToolCallOutputResource
     from openai_urllib3.types.shared.custom_tool_call import CustomToolCall
     from openai_urllib3.types.shared.custom_tool_call_output import CustomToolCallOutput
-    from openai_urllib3.types.shared.file_search_tool_call2 import FileSearchToolCall2
+    from openai_urllib3.types.shared.file_search_tool_call2 import FileSearchToolCall
     from openai_urllib3.types.shared.function_shell_call import FunctionShellCall
     from openai_urllib3.types.shared.function_shell_call_output import FunctionShellCallOutput
     from openai_urllib3.types.shared.function_tool_call_output_resource import FunctionToolCallOutputResource
@@ -122,22 +122,22 @@ class Response(ResponseMixin, BaseModel):
     model = Field['ResponsesModel']()
     background = Field['bool | None']()
     max_tool_calls = Field['int | None']()
-    text = Field['ResponseTextParam2 | None'](ref("responses.response_text_param2:ResponseTextParam2"))
+    text = Field['ResponseTextParam | None'](ref("responses.response_text_param2:ResponseTextParam"))
     tools = Field[
-        'list[FunctionTool2 | FileSearchTool2 | ComputerTool | ComputerUsePreviewTool | WebSearchTool | MCPTool |'
-        ' CodeInterpreterTool2 | ProgrammaticToolCallingParam | ImageGenTool | LocalShellToolParam | FunctionShellTool'
+        'list[FunctionTool | FileSearchTool | ComputerTool | ComputerUsePreviewTool | WebSearchTool | MCPTool |'
+        ' CodeInterpreterTool | ProgrammaticToolCallingParam | ImageGenTool | LocalShellToolParam | FunctionShellTool'
         ' | CustomTool | NamespaceTool | ToolSearchTool | WebSearchPreviewTool | ApplyPatchTool]'
     ](
         list_of(
             union_of(
                 "type",
                 {
-                    "function": ref("responses.function_tool:FunctionTool2"),
-                    "file_search": ref("responses.file_search_tool:FileSearchTool2"),
+                    "function": ref("responses.function_tool:FunctionTool"),
+                    "file_search": ref("responses.file_search_tool:FileSearchTool"),
                     "computer": ref("responses.computer_tool:ComputerTool"),
                     "computer_use_preview": ref("responses.computer_use_preview_tool:ComputerUsePreviewTool"),
                     "mcp": ref("responses.tool:MCPTool"),
-                    "code_interpreter": ref("responses.tool:CodeInterpreterTool2"),
+                    "code_interpreter": ref("responses.tool:CodeInterpreterTool"),
                     "programmatic_tool_calling": ref("responses.tool:ProgrammaticToolCallingParam"),
                     "image_generation": ref("responses.tool:ImageGenTool"),
                     "local_shell": ref("responses.tool:LocalShellToolParam"),
@@ -152,8 +152,8 @@ class Response(ResponseMixin, BaseModel):
     )
     tool_choice = Field[
         'Literal["none", "auto", "required"] | ToolChoiceAllowed | ToolChoiceTypes | ToolChoiceFunction |'
-        ' ToolChoiceMCP | ToolChoiceCustom | SpecificProgrammaticToolCallingParam2 | SpecificApplyPatchParam2 |'
-        ' SpecificFunctionShellParam2'
+        ' ToolChoiceMCP | ToolChoiceCustom | SpecificProgrammaticToolCallingParam | SpecificApplyPatchParam |'
+        ' SpecificFunctionShellParam'
     ](
         union_of(
             "type",
@@ -163,10 +163,10 @@ class Response(ResponseMixin, BaseModel):
                 "mcp": ref("shared.tool_choice_mcp:ToolChoiceMCP"),
                 "custom": ref("responses.tool_choice_custom:ToolChoiceCustom"),
                 "programmatic_tool_calling": ref(
-                    "responses.specific_programmatic_tool_calling_param2:SpecificProgrammaticToolCallingParam2"
+                    "responses.specific_programmatic_tool_calling_param2:SpecificProgrammaticToolCallingParam"
                 ),
-                "apply_patch": ref("responses.specific_apply_patch_param2:SpecificApplyPatchParam2"),
-                "shell": ref("responses.specific_function_shell_param2:SpecificFunctionShellParam2"),
+                "apply_patch": ref("responses.specific_apply_patch_param2:SpecificApplyPatchParam"),
+                "shell": ref("responses.specific_function_shell_param2:SpecificFunctionShellParam"),
             },
             ref("responses.tool_choice_types:ToolChoiceTypes"),
         )
@@ -182,10 +182,10 @@ class Response(ResponseMixin, BaseModel):
     error = Field['ResponseError | None'](ref("responses.response:ResponseError"))
     incomplete_details = Field['ResponseIncompleteDetails | None'](ref("responses.response:ResponseIncompleteDetails"))
     output = Field[
-        'list[OutputMessage | FileSearchToolCall2 | FunctionToolCall2 | FunctionToolCallOutputResource |'
+        'list[OutputMessage | FileSearchToolCall | FunctionToolCall | FunctionToolCallOutputResource |'
         ' WebSearchToolCall | ComputerToolCall | ComputerToolCallOutputResource | ReasoningItem | Program |'
         ' ProgramOutput | ToolSearchCall | ToolSearchOutput | AdditionalTools | CompactionBody | ImageGenToolCall |'
-        ' CodeInterpreterToolCall2 | LocalShellToolCall | LocalShellToolCallOutput | FunctionShellCall |'
+        ' CodeInterpreterToolCall | LocalShellToolCall | LocalShellToolCallOutput | FunctionShellCall |'
         ' FunctionShellCallOutput | ApplyPatchToolCall | ApplyPatchToolCallOutput | MCPToolCall | MCPListTools |'
         ' MCPApprovalRequest | MCPApprovalResponseResource | CustomToolCall | CustomToolCallOutputResource]'
     ](
@@ -194,8 +194,8 @@ class Response(ResponseMixin, BaseModel):
                 "type",
                 {
                     "message": ref("responses.output_message:OutputMessage"),
-                    "file_search_call": ref("shared.file_search_tool_call2:FileSearchToolCall2"),
-                    "function_call": ref("responses.function_tool_call2:FunctionToolCall2"),
+                    "file_search_call": ref("shared.file_search_tool_call2:FileSearchToolCall"),
+                    "function_call": ref("responses.function_tool_call2:FunctionToolCall"),
                     "function_call_output": ref(
                         "shared.function_tool_call_output_resource:FunctionToolCallOutputResource"
                     ),
@@ -212,7 +212,7 @@ class Response(ResponseMixin, BaseModel):
                     "additional_tools": ref("shared.additional_tools:AdditionalTools"),
                     "compaction": ref("shared.compaction_body:CompactionBody"),
                     "image_generation_call": ref("shared.image_gen_tool_call:ImageGenToolCall"),
-                    "code_interpreter_call": ref("shared.code_interpreter_tool_call2:CodeInterpreterToolCall2"),
+                    "code_interpreter_call": ref("shared.code_interpreter_tool_call2:CodeInterpreterToolCall"),
                     "local_shell_call": ref("shared.local_shell_tool_call:LocalShellToolCall"),
                     "local_shell_call_output": ref("shared.local_shell_tool_call_output:LocalShellToolCallOutput"),
                     "shell_call": ref("shared.function_shell_call:FunctionShellCall"),
@@ -233,14 +233,14 @@ class Response(ResponseMixin, BaseModel):
     )
     reasoning = Field['Reasoning | None'](ref("responses.reasoning:Reasoning"))
     instructions = Field[
-        'str | list[EasyInputMessage2 | InputMessage | OutputMessage | FileSearchToolCall2 | ComputerToolCall |'
-        ' ComputerCallOutputItemParam2 | WebSearchToolCall | FunctionToolCall2 | FunctionCallOutputItemParam2 |'
-        ' ToolSearchCallItemParam2 | ToolSearchOutputItemParam2 | AdditionalToolsItemParam2 | ReasoningItem |'
-        ' CompactionSummaryItemParam2 | ImageGenToolCall | CodeInterpreterToolCall2 | LocalShellToolCall |'
-        ' LocalShellToolCallOutput | FunctionShellCallItemParam2 | FunctionShellCallOutputItemParam2 |'
-        ' ApplyPatchToolCallItemParam2 | ApplyPatchToolCallOutputItemParam2 | MCPListTools | MCPApprovalRequest |'
-        ' MCPApprovalResponse | MCPToolCall | CustomToolCallOutput | CustomToolCall | CompactionTriggerItemParam2 |'
-        ' ItemReferenceParam2 | ProgramItemParam2 | ProgramOutputItemParam2] | None'
+        'str | list[EasyInputMessage2 | InputMessage | OutputMessage | FileSearchToolCall | ComputerToolCall |'
+        ' ComputerCallOutputItemParam | WebSearchToolCall | FunctionToolCall | FunctionCallOutputItemParam |'
+        ' ToolSearchCallItemParam | ToolSearchOutputItemParam | AdditionalToolsItemParam | ReasoningItem |'
+        ' CompactionSummaryItemParam | ImageGenToolCall | CodeInterpreterToolCall | LocalShellToolCall |'
+        ' LocalShellToolCallOutput | FunctionShellCallItemParam | FunctionShellCallOutputItemParam |'
+        ' ApplyPatchToolCallItemParam | ApplyPatchToolCallOutputItemParam | MCPListTools | MCPApprovalRequest |'
+        ' MCPApprovalResponse | MCPToolCall | CustomToolCallOutput | CustomToolCall | CompactionTriggerItemParam |'
+        ' ItemReferenceParam | ProgramItemParam | ProgramOutputItemParam] | None'
     ](
         by_json_type(
             object=None,
@@ -249,36 +249,36 @@ class Response(ResponseMixin, BaseModel):
                     "type",
                     {
                         "message": ref("responses.easy_input_message:EasyInputMessage2"),
-                        "file_search_call": ref("shared.file_search_tool_call2:FileSearchToolCall2"),
+                        "file_search_call": ref("shared.file_search_tool_call2:FileSearchToolCall"),
                         "computer_call": ref("shared.computer_tool_call:ComputerToolCall"),
                         "computer_call_output": ref(
-                            "responses.computer_call_output_item_param2:ComputerCallOutputItemParam2"
+                            "responses.computer_call_output_item_param2:ComputerCallOutputItemParam"
                         ),
                         "web_search_call": ref("shared.web_search_tool_call:WebSearchToolCall"),
-                        "function_call": ref("responses.function_tool_call2:FunctionToolCall2"),
+                        "function_call": ref("responses.function_tool_call2:FunctionToolCall"),
                         "function_call_output": ref(
-                            "responses.function_call_output_item_param2:FunctionCallOutputItemParam2"
+                            "responses.function_call_output_item_param2:FunctionCallOutputItemParam"
                         ),
-                        "tool_search_call": ref("responses.tool_search_call_item_param2:ToolSearchCallItemParam2"),
+                        "tool_search_call": ref("responses.tool_search_call_item_param2:ToolSearchCallItemParam"),
                         "tool_search_output": ref(
-                            "responses.tool_search_output_item_param2:ToolSearchOutputItemParam2"
+                            "responses.tool_search_output_item_param2:ToolSearchOutputItemParam"
                         ),
-                        "additional_tools": ref("responses.additional_tools_item_param2:AdditionalToolsItemParam2"),
+                        "additional_tools": ref("responses.additional_tools_item_param2:AdditionalToolsItemParam"),
                         "reasoning": ref("shared.reasoning_item:ReasoningItem"),
-                        "compaction": ref("responses.compaction_summary_item_param2:CompactionSummaryItemParam2"),
+                        "compaction": ref("responses.compaction_summary_item_param2:CompactionSummaryItemParam"),
                         "image_generation_call": ref("shared.image_gen_tool_call:ImageGenToolCall"),
-                        "code_interpreter_call": ref("shared.code_interpreter_tool_call2:CodeInterpreterToolCall2"),
+                        "code_interpreter_call": ref("shared.code_interpreter_tool_call2:CodeInterpreterToolCall"),
                         "local_shell_call": ref("shared.local_shell_tool_call:LocalShellToolCall"),
                         "local_shell_call_output": ref("shared.local_shell_tool_call_output:LocalShellToolCallOutput"),
-                        "shell_call": ref("responses.function_shell_call_item_param2:FunctionShellCallItemParam2"),
+                        "shell_call": ref("responses.function_shell_call_item_param2:FunctionShellCallItemParam"),
                         "shell_call_output": ref(
-                            "responses.function_shell_call_output_item_param2:FunctionShellCallOutputItemParam2"
+                            "responses.function_shell_call_output_item_param2:FunctionShellCallOutputItemParam"
                         ),
                         "apply_patch_call": ref(
-                            "responses.apply_patch_tool_call_item_param2:ApplyPatchToolCallItemParam2"
+                            "responses.apply_patch_tool_call_item_param2:ApplyPatchToolCallItemParam"
                         ),
                         "apply_patch_call_output": ref(
-                            "responses.apply_patch_tool_call_output_item_param2:ApplyPatchToolCallOutputItemParam2"
+                            "responses.apply_patch_tool_call_output_item_param2:ApplyPatchToolCallOutputItemParam"
                         ),
                         "mcp_list_tools": ref("shared.mcp_list_tools:MCPListTools"),
                         "mcp_approval_request": ref("shared.mcp_approval_request:MCPApprovalRequest"),
@@ -287,19 +287,19 @@ class Response(ResponseMixin, BaseModel):
                         "custom_tool_call_output": ref("shared.custom_tool_call_output:CustomToolCallOutput"),
                         "custom_tool_call": ref("shared.custom_tool_call:CustomToolCall"),
                         "compaction_trigger": ref(
-                            "responses.compaction_trigger_item_param2:CompactionTriggerItemParam2"
+                            "responses.compaction_trigger_item_param2:CompactionTriggerItemParam"
                         ),
-                        "program": ref("responses.program_item_param2:ProgramItemParam2"),
-                        "program_output": ref("responses.program_output_item_param2:ProgramOutputItemParam2"),
+                        "program": ref("responses.program_item_param2:ProgramItemParam"),
+                        "program_output": ref("responses.program_output_item_param2:ProgramOutputItemParam"),
                     },
-                    ref("responses.item_reference_param2:ItemReferenceParam2"),
+                    ref("responses.item_reference_param2:ItemReferenceParam"),
                 )
             ),
         )
     )
     usage = Field['ResponseUsage | None'](ref("responses.response_usage:ResponseUsage"))
     prompt_cache_options = Field['PromptCacheOptions | None'](ref("responses.prompt_cache_options:PromptCacheOptions"))
-    moderation = Field['Moderation2 | None'](ref("responses.moderation2:Moderation2"))
+    moderation = Field['Moderation | None'](ref("responses.moderation2:Moderation"))
     parallel_tool_calls = Field['bool']()
     conversation = Field['ResponseConversation | None'](ref("responses.response_conversation:ResponseConversation"))
     max_output_tokens = Field['int | None']()

@@ -15,13 +15,13 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.response import Response
 
 __all__ = [
-    "ResponseCreatedEvent2",
+    "ResponseCreatedEvent",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class ResponseCreatedEvent2(BaseModel):
+class ResponseCreatedEvent(BaseModel):
     """An event that is emitted when a response is created."""
 
     __slots__ = ()

@@ -13,13 +13,13 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "ResponseFunctionCallArgumentsDeltaEvent2",
+    "ResponseFunctionCallArgumentsDeltaEvent",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class ResponseFunctionCallArgumentsDeltaEvent2(BaseModel):
+class ResponseFunctionCallArgumentsDeltaEvent(BaseModel):
     """Emitted when there is a partial function-call arguments delta."""
 
     __slots__ = ()

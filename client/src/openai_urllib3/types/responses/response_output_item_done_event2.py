@@ -13,17 +13,17 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.responses.custom_tool_call_output_resource import CustomToolCallOutputResource
-    from openai_urllib3.types.responses.function_tool_call2 import FunctionToolCall2
+    from openai_urllib3.types.responses.function_tool_call2 import FunctionToolCall
     from openai_urllib3.types.responses.output_message import OutputMessage
     from openai_urllib3.types.shared.additional_tools import AdditionalTools
     from openai_urllib3.types.shared.apply_patch_tool_call import ApplyPatchToolCall
     from openai_urllib3.types.shared.apply_patch_tool_call_output import ApplyPatchToolCallOutput
-    from openai_urllib3.types.shared.code_interpreter_tool_call2 import CodeInterpreterToolCall2
+    from openai_urllib3.types.shared.code_interpreter_tool_call2 import CodeInterpreterToolCall
     from openai_urllib3.types.shared.compaction_body import CompactionBody
     from openai_urllib3.types.shared.computer_tool_call import ComputerToolCall
     from openai_urllib3.types.shared.computer_tool_call_output_resource import ComputerToolCallOutputResource
     from openai_urllib3.types.shared.custom_tool_call import CustomToolCall
-    from openai_urllib3.types.shared.file_search_tool_call2 import FileSearchToolCall2
+    from openai_urllib3.types.shared.file_search_tool_call2 import FileSearchToolCall
     from openai_urllib3.types.shared.function_shell_call import FunctionShellCall
     from openai_urllib3.types.shared.function_shell_call_output import FunctionShellCallOutput
     from openai_urllib3.types.shared.function_tool_call_output_resource import FunctionToolCallOutputResource
@@ -42,13 +42,13 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.web_search_tool_call import WebSearchToolCall
 
 __all__ = [
-    "ResponseOutputItemDoneEvent2",
+    "ResponseOutputItemDoneEvent",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class ResponseOutputItemDoneEvent2(BaseModel):
+class ResponseOutputItemDoneEvent(BaseModel):
     """Emitted when an output item is marked done."""
 
     __slots__ = ()
@@ -56,19 +56,19 @@ class ResponseOutputItemDoneEvent2(BaseModel):
     output_index = Field['int']()
     sequence_number = Field['int']()
     item = Field[
-        'OutputMessage | FileSearchToolCall2 | FunctionToolCall2 | FunctionToolCallOutputResource | WebSearchToolCall'
-        ' | ComputerToolCall | ComputerToolCallOutputResource | ReasoningItem | Program | ProgramOutput |'
-        ' ToolSearchCall | ToolSearchOutput | AdditionalTools | CompactionBody | ImageGenToolCall |'
-        ' CodeInterpreterToolCall2 | LocalShellToolCall | LocalShellToolCallOutput | FunctionShellCall |'
-        ' FunctionShellCallOutput | ApplyPatchToolCall | ApplyPatchToolCallOutput | MCPToolCall | MCPListTools |'
-        ' MCPApprovalRequest | MCPApprovalResponseResource | CustomToolCall | CustomToolCallOutputResource'
+        'OutputMessage | FileSearchToolCall | FunctionToolCall | FunctionToolCallOutputResource | WebSearchToolCall |'
+        ' ComputerToolCall | ComputerToolCallOutputResource | ReasoningItem | Program | ProgramOutput | ToolSearchCall'
+        ' | ToolSearchOutput | AdditionalTools | CompactionBody | ImageGenToolCall | CodeInterpreterToolCall |'
+        ' LocalShellToolCall | LocalShellToolCallOutput | FunctionShellCall | FunctionShellCallOutput |'
+        ' ApplyPatchToolCall | ApplyPatchToolCallOutput | MCPToolCall | MCPListTools | MCPApprovalRequest |'
+        ' MCPApprovalResponseResource | CustomToolCall | CustomToolCallOutputResource'
     ](
         union_of(
             "type",
             {
                 "message": ref("responses.output_message:OutputMessage"),
-                "file_search_call": ref("shared.file_search_tool_call2:FileSearchToolCall2"),
-                "function_call": ref("responses.function_tool_call2:FunctionToolCall2"),
+                "file_search_call": ref("shared.file_search_tool_call2:FileSearchToolCall"),
+                "function_call": ref("responses.function_tool_call2:FunctionToolCall"),
                 "function_call_output": ref(
                     "shared.function_tool_call_output_resource:FunctionToolCallOutputResource"
                 ),
@@ -85,7 +85,7 @@ class ResponseOutputItemDoneEvent2(BaseModel):
                 "additional_tools": ref("shared.additional_tools:AdditionalTools"),
                 "compaction": ref("shared.compaction_body:CompactionBody"),
                 "image_generation_call": ref("shared.image_gen_tool_call:ImageGenToolCall"),
-                "code_interpreter_call": ref("shared.code_interpreter_tool_call2:CodeInterpreterToolCall2"),
+                "code_interpreter_call": ref("shared.code_interpreter_tool_call2:CodeInterpreterToolCall"),
                 "local_shell_call": ref("shared.local_shell_tool_call:LocalShellToolCall"),
                 "local_shell_call_output": ref("shared.local_shell_tool_call_output:LocalShellToolCallOutput"),
                 "shell_call": ref("shared.function_shell_call:FunctionShellCall"),

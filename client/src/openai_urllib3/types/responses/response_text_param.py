@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.response_format_text_json_schema_config_param import (
         ResponseFormatTextJSONSchemaConfigParam,
     )
-    from openai_urllib3.types.shared_params.response_format_json_object import ResponseFormatJsonObjectParam
-    from openai_urllib3.types.shared_params.response_format_text import ResponseFormatTextParam
+    from openai_urllib3.types.shared_params.response_format_json_object import ResponseFormatJSONObject
+    from openai_urllib3.types.shared_params.response_format_text import ResponseFormatText
 
 __all__ = [
     "ResponseTextParam",
@@ -27,5 +27,5 @@ class ResponseTextParam(TypedDict, total=False):
     """Configuration options for a text response from the model. Can be plain text or structured JSON data. Learn more: -
     [Text inputs and outputs](/docs/guides/text) - [Structured Outputs](/docs/guides/structured-outputs)
     """
-    format: Union[ResponseFormatTextParam, ResponseFormatTextJSONSchemaConfigParam, ResponseFormatJsonObjectParam]
+    format: Union[ResponseFormatText, ResponseFormatTextJSONSchemaConfigParam, ResponseFormatJSONObject]
     verbosity: Optional[Literal["low", "medium", "high"]]

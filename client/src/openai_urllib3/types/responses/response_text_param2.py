@@ -19,13 +19,13 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.response_format_text import ResponseFormatText
 
 __all__ = [
-    "ResponseTextParam2",
+    "ResponseTextParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class ResponseTextParam2(BaseModel):
+class ResponseTextParam(BaseModel):
     """Configuration options for a text response from the model. Can be plain text or structured JSON data. Learn more: -
     [Text inputs and outputs](/docs/guides/text) - [Structured Outputs](/docs/guides/structured-outputs)
     """

@@ -20,9 +20,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.conversation_param2_param import ConversationParam2Param
     from openai_urllib3.types.responses.custom_tool_param import CustomToolParam
     from openai_urllib3.types.responses.easy_input_message_param import EasyInputMessageParam
-    from openai_urllib3.types.responses.file_search_tool_param import FileSearchToolParam2
+    from openai_urllib3.types.responses.file_search_tool_param import FileSearchToolParam
     from openai_urllib3.types.responses.function_shell_tool_param import FunctionShellToolParam
-    from openai_urllib3.types.responses.function_tool_param import FunctionToolParam3
+    from openai_urllib3.types.responses.function_tool_param import FunctionToolParam
     from openai_urllib3.types.responses.namespace_tool_param import NamespaceToolParam
     from openai_urllib3.types.responses.reasoning_param import ReasoningParam
     from openai_urllib3.types.responses.response_text_param import ResponseTextParam
@@ -34,11 +34,11 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.tool_choice_allowed_param import ToolChoiceAllowedParam
     from openai_urllib3.types.responses.tool_choice_custom_param import ToolChoiceCustomParam
     from openai_urllib3.types.responses.tool_choice_types_param import ToolChoiceTypesParam
-    from openai_urllib3.types.responses.tool_param import CodeInterpreterToolParam2
+    from openai_urllib3.types.responses.tool_param import CodeInterpreterToolParam
     from openai_urllib3.types.responses.tool_param import ImageGenToolParam
-    from openai_urllib3.types.responses.tool_param import LocalShellToolParam2
+    from openai_urllib3.types.responses.tool_param import LocalShellToolParam
     from openai_urllib3.types.responses.tool_param import MCPToolParam
-    from openai_urllib3.types.responses.tool_param import ProgrammaticToolCallingParam2
+    from openai_urllib3.types.responses.tool_param import ProgrammaticToolCallingParam
     from openai_urllib3.types.responses.tool_search_tool_param import ToolSearchToolParam
     from openai_urllib3.types.responses.web_search_preview_tool_param import WebSearchPreviewToolParam
     from openai_urllib3.types.responses.web_search_tool_param import WebSearchToolParam
@@ -213,16 +213,16 @@ class ResponsesCreateParams(TypedDict, total=False):
     text: ResponseTextParam
     tools: Iterable[
         Union[
-            FunctionToolParam3,
-            FileSearchToolParam2,
+            FunctionToolParam,
+            FileSearchToolParam,
             ComputerToolParam,
             ComputerUsePreviewToolParam,
             WebSearchToolParam,
             MCPToolParam,
-            CodeInterpreterToolParam2,
-            ProgrammaticToolCallingParam2,
+            CodeInterpreterToolParam,
+            ProgrammaticToolCallingParam,
             ImageGenToolParam,
-            LocalShellToolParam2,
+            LocalShellToolParam,
             FunctionShellToolParam,
             CustomToolParam,
             NamespaceToolParam,

@@ -13,13 +13,13 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "SpecificApplyPatchParam2",
+    "SpecificApplyPatchParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class SpecificApplyPatchParam2(BaseModel):
+class SpecificApplyPatchParam(BaseModel):
     """Forces the model to call the apply_patch tool when executing a tool call."""
 
     __slots__ = ()

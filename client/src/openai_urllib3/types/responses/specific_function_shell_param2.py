@@ -13,13 +13,13 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "SpecificFunctionShellParam2",
+    "SpecificFunctionShellParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class SpecificFunctionShellParam2(BaseModel):
+class SpecificFunctionShellParam(BaseModel):
     """Forces the model to call the shell tool when a tool call is required."""
 
     __slots__ = ()

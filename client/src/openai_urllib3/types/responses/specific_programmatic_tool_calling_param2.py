@@ -13,12 +13,12 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "SpecificProgrammaticToolCallingParam2",
+    "SpecificProgrammaticToolCallingParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class SpecificProgrammaticToolCallingParam2(BaseModel):
+class SpecificProgrammaticToolCallingParam(BaseModel):
     __slots__ = ()
     type = Field['Literal["programmatic_tool_calling"]']()

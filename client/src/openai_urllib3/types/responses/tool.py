@@ -19,7 +19,7 @@ __all__ = [
     "AutoCodeInterpreterToolParam",
     "CodeInterpreter",
     "CodeInterpreterContainerCodeInterpreterToolAuto",
-    "CodeInterpreterTool2",
+    "CodeInterpreterTool",
     "ImageGenTool",
     "ImageGenToolInputImageMask",
     "ImageGeneration",
@@ -85,7 +85,7 @@ class MCPToolRequireApproval0(BaseModel):
     never = Field['MCPToolFilter | None'](ref("responses.tool:MCPToolFilter"))
 
 
-class CodeInterpreterTool2(BaseModel):
+class CodeInterpreterTool(BaseModel):
     """A tool that runs Python code to help generate a response to a prompt."""
 
     __slots__ = ()
@@ -156,7 +156,7 @@ class LocalShellToolParam(BaseModel):
     __slots__ = ()
     type = Field['Literal["local_shell"]']()
 
-CodeInterpreter = CodeInterpreterTool2
+CodeInterpreter = CodeInterpreterTool
 CodeInterpreterContainerCodeInterpreterToolAuto = AutoCodeInterpreterToolParam
 ImageGeneration = ImageGenTool
 ImageGenerationInputImageMask = ImageGenToolInputImageMask

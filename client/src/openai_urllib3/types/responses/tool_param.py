@@ -18,16 +18,16 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
-    "AutoCodeInterpreterToolParam2",
+    "AutoCodeInterpreterToolParam",
     "CodeInterpreter",
     "CodeInterpreterContainerCodeInterpreterToolAuto",
-    "CodeInterpreterToolParam2",
+    "CodeInterpreterToolParam",
     "ImageGenToolInputImageMaskParam",
     "ImageGenToolParam",
     "ImageGeneration",
     "ImageGenerationInputImageMask",
     "LocalShell",
-    "LocalShellToolParam2",
+    "LocalShellToolParam",
     "MCPToolFilterParam",
     "MCPToolParam",
     "MCPToolRequireApproval0Param",
@@ -37,7 +37,7 @@ __all__ = [
     "McpRequireApprovalMcpToolApprovalFilterAlways",
     "McpRequireApprovalMcpToolApprovalFilterNever",
     "ProgrammaticToolCalling",
-    "ProgrammaticToolCallingParam2",
+    "ProgrammaticToolCallingParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
@@ -84,14 +84,14 @@ class MCPToolRequireApproval0Param(TypedDict, total=False):
     never: MCPToolFilterParam
 
 
-class CodeInterpreterToolParam2(TypedDict, total=False):
+class CodeInterpreterToolParam(TypedDict, total=False):
     """A tool that runs Python code to help generate a response to a prompt."""
     type: Required[Literal["code_interpreter"]]
-    container: Required[Union[str, AutoCodeInterpreterToolParam2]]
+    container: Required[Union[str, AutoCodeInterpreterToolParam]]
     allowed_callers: Optional[Iterable[Literal["direct", "programmatic"]]]
 
 
-class AutoCodeInterpreterToolParam2(TypedDict, total=False):
+class AutoCodeInterpreterToolParam(TypedDict, total=False):
     """Configuration for a code interpreter container. Optionally specify the IDs of the files to run the code on."""
     type: Required[Literal["auto"]]
     file_ids: Iterable[str]
@@ -99,7 +99,7 @@ class AutoCodeInterpreterToolParam2(TypedDict, total=False):
     network_policy: Union[ContainerNetworkPolicyDisabledParam, ContainerNetworkPolicyAllowlistParam]
 
 
-class ProgrammaticToolCallingParam2(TypedDict, total=False):
+class ProgrammaticToolCallingParam(TypedDict, total=False):
     type: Required[Literal["programmatic_tool_calling"]]
 
 
@@ -128,18 +128,18 @@ class ImageGenToolInputImageMaskParam(TypedDict, total=False):
     file_id: str
 
 
-class LocalShellToolParam2(TypedDict, total=False):
+class LocalShellToolParam(TypedDict, total=False):
     """A tool that allows the model to execute shell commands in a local environment."""
     type: Required[Literal["local_shell"]]
 
-CodeInterpreter = CodeInterpreterToolParam2
-CodeInterpreterContainerCodeInterpreterToolAuto = AutoCodeInterpreterToolParam2
+CodeInterpreter = CodeInterpreterToolParam
+CodeInterpreterContainerCodeInterpreterToolAuto = AutoCodeInterpreterToolParam
 ImageGeneration = ImageGenToolParam
 ImageGenerationInputImageMask = ImageGenToolInputImageMaskParam
-LocalShell = LocalShellToolParam2
+LocalShell = LocalShellToolParam
 Mcp = MCPToolParam
 McpAllowedToolsMcpToolFilter = MCPToolFilterParam
 McpRequireApprovalMcpToolApprovalFilter = MCPToolRequireApproval0Param
 McpRequireApprovalMcpToolApprovalFilterAlways = MCPToolFilterParam
 McpRequireApprovalMcpToolApprovalFilterNever = MCPToolFilterParam
-ProgrammaticToolCalling = ProgrammaticToolCallingParam2
+ProgrammaticToolCalling = ProgrammaticToolCallingParam

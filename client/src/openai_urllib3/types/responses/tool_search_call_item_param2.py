@@ -13,13 +13,13 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "ToolSearchCallItemParam2",
+    "ToolSearchCallItemParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class ToolSearchCallItemParam2(BaseModel):
+class ToolSearchCallItemParam(BaseModel):
     __slots__ = ()
     id = Field['str | None']()
     call_id = Field['str | None']()

@@ -16,11 +16,11 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.computer_tool import ComputerTool
     from openai_urllib3.types.responses.computer_use_preview_tool import ComputerUsePreviewTool
     from openai_urllib3.types.responses.custom_tool import CustomTool
-    from openai_urllib3.types.responses.file_search_tool import FileSearchTool2
+    from openai_urllib3.types.responses.file_search_tool import FileSearchTool
     from openai_urllib3.types.responses.function_shell_tool import FunctionShellTool
-    from openai_urllib3.types.responses.function_tool import FunctionTool2
+    from openai_urllib3.types.responses.function_tool import FunctionTool
     from openai_urllib3.types.responses.namespace_tool import NamespaceTool
-    from openai_urllib3.types.responses.tool import CodeInterpreterTool2
+    from openai_urllib3.types.responses.tool import CodeInterpreterTool
     from openai_urllib3.types.responses.tool import ImageGenTool
     from openai_urllib3.types.responses.tool import LocalShellToolParam
     from openai_urllib3.types.responses.tool import MCPTool
@@ -30,33 +30,33 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.web_search_tool import WebSearchTool
 
 __all__ = [
-    "ToolSearchOutputItemParam2",
+    "ToolSearchOutputItemParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class ToolSearchOutputItemParam2(BaseModel):
+class ToolSearchOutputItemParam(BaseModel):
     __slots__ = ()
     id = Field['str | None']()
     call_id = Field['str | None']()
     type = Field['Literal["tool_search_output"]']()
     execution = Field['Literal["server", "client"] | None']()
     tools = Field[
-        'list[FunctionTool2 | FileSearchTool2 | ComputerTool | ComputerUsePreviewTool | WebSearchTool | MCPTool |'
-        ' CodeInterpreterTool2 | ProgrammaticToolCallingParam | ImageGenTool | LocalShellToolParam | FunctionShellTool'
+        'list[FunctionTool | FileSearchTool | ComputerTool | ComputerUsePreviewTool | WebSearchTool | MCPTool |'
+        ' CodeInterpreterTool | ProgrammaticToolCallingParam | ImageGenTool | LocalShellToolParam | FunctionShellTool'
         ' | CustomTool | NamespaceTool | ToolSearchTool | WebSearchPreviewTool | ApplyPatchTool]'
     ](
         list_of(
             union_of(
                 "type",
                 {
-                    "function": ref("responses.function_tool:FunctionTool2"),
-                    "file_search": ref("responses.file_search_tool:FileSearchTool2"),
+                    "function": ref("responses.function_tool:FunctionTool"),
+                    "file_search": ref("responses.file_search_tool:FileSearchTool"),
                     "computer": ref("responses.computer_tool:ComputerTool"),
                     "computer_use_preview": ref("responses.computer_use_preview_tool:ComputerUsePreviewTool"),
                     "mcp": ref("responses.tool:MCPTool"),
-                    "code_interpreter": ref("responses.tool:CodeInterpreterTool2"),
+                    "code_interpreter": ref("responses.tool:CodeInterpreterTool"),
                     "programmatic_tool_calling": ref("responses.tool:ProgrammaticToolCallingParam"),
                     "image_generation": ref("responses.tool:ImageGenTool"),
                     "local_shell": ref("responses.tool:LocalShellToolParam"),

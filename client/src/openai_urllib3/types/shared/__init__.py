@@ -22,13 +22,13 @@ if TYPE_CHECKING:
     )
     from openai_urllib3.types.shared.click_param import ClickParam as ClickParam
     from openai_urllib3.types.shared.code_interpreter_output_image2 import (
-        CodeInterpreterOutputImage2 as CodeInterpreterOutputImage2,
+        CodeInterpreterOutputImage as CodeInterpreterOutputImage,
     )
     from openai_urllib3.types.shared.code_interpreter_output_logs import (
         CodeInterpreterOutputLogs as CodeInterpreterOutputLogs,
     )
     from openai_urllib3.types.shared.code_interpreter_tool_call2 import (
-        CodeInterpreterToolCall2 as CodeInterpreterToolCall2,
+        CodeInterpreterToolCall as CodeInterpreterToolCall,
     )
     from openai_urllib3.types.shared.compaction_body import CompactionBody as CompactionBody
     from openai_urllib3.types.shared.comparison_filter import ComparisonFilter as ComparisonFilter
@@ -66,7 +66,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.error_object import ErrorObject as ErrorObject
     from openai_urllib3.types.shared.file_citation_body import FileCitationBody as FileCitationBody
     from openai_urllib3.types.shared.file_path import FilePath as FilePath
-    from openai_urllib3.types.shared.file_search_tool_call2 import FileSearchToolCall2 as FileSearchToolCall2
+    from openai_urllib3.types.shared.file_search_tool_call2 import FileSearchToolCall as FileSearchToolCall
     from openai_urllib3.types.shared.file_search_tool_call2 import (
         FileSearchToolCall2Result as FileSearchToolCall2Result,
     )
@@ -113,7 +113,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.mcp_protocol_error import MCPProtocolError as MCPProtocolError
     from openai_urllib3.types.shared.mcp_tool_call import MCPToolCall as MCPToolCall
     from openai_urllib3.types.shared.mcp_tool_execution_error import MCPToolExecutionError as MCPToolExecutionError
-    from openai_urllib3.types.shared.message2 import Message2 as Message2
+    from openai_urllib3.types.shared.message2 import Message as Message
     from openai_urllib3.types.shared.move_param import MoveParam as MoveParam
     from openai_urllib3.types.shared.output_text_content import OutputTextContent as OutputTextContent
     from openai_urllib3.types.shared.program import Program as Program
@@ -181,9 +181,9 @@ _NAMES: dict[str, str] = {
     "ApplyPatchToolCallOutput": "shared.apply_patch_tool_call_output:ApplyPatchToolCallOutput",
     "ApplyPatchUpdateFileOperation": "shared.apply_patch_update_file_operation:ApplyPatchUpdateFileOperation",
     "ClickParam": "shared.click_param:ClickParam",
-    "CodeInterpreterOutputImage2": "shared.code_interpreter_output_image2:CodeInterpreterOutputImage2",
+    "CodeInterpreterOutputImage": "shared.code_interpreter_output_image2:CodeInterpreterOutputImage",
     "CodeInterpreterOutputLogs": "shared.code_interpreter_output_logs:CodeInterpreterOutputLogs",
-    "CodeInterpreterToolCall2": "shared.code_interpreter_tool_call2:CodeInterpreterToolCall2",
+    "CodeInterpreterToolCall": "shared.code_interpreter_tool_call2:CodeInterpreterToolCall",
     "CompactionBody": "shared.compaction_body:CompactionBody",
     "ComparisonFilter": "shared.comparison_filter:ComparisonFilter",
     "CompoundFilter": "shared.compound_filter:CompoundFilter",
@@ -206,7 +206,7 @@ _NAMES: dict[str, str] = {
     "ErrorObject": "shared.error_object:ErrorObject",
     "FileCitationBody": "shared.file_citation_body:FileCitationBody",
     "FilePath": "shared.file_path:FilePath",
-    "FileSearchToolCall2": "shared.file_search_tool_call2:FileSearchToolCall2",
+    "FileSearchToolCall": "shared.file_search_tool_call2:FileSearchToolCall",
     "FileSearchToolCall2Result": "shared.file_search_tool_call2:FileSearchToolCall2Result",
     "FunctionDefinition": "shared.function_definition:FunctionDefinition",
     "FunctionShellAction": "shared.function_shell_action:FunctionShellAction",
@@ -235,7 +235,7 @@ _NAMES: dict[str, str] = {
     "MCPProtocolError": "shared.mcp_protocol_error:MCPProtocolError",
     "MCPToolCall": "shared.mcp_tool_call:MCPToolCall",
     "MCPToolExecutionError": "shared.mcp_tool_execution_error:MCPToolExecutionError",
-    "Message2": "shared.message2:Message2",
+    "Message": "shared.message2:Message",
     "MoveParam": "shared.move_param:MoveParam",
     "OutputTextContent": "shared.output_text_content:OutputTextContent",
     "Program": "shared.program:Program",
@@ -286,9 +286,9 @@ __all__ = [
     "ApplyPatchToolCallOutput",
     "ApplyPatchUpdateFileOperation",
     "ClickParam",
-    "CodeInterpreterOutputImage2",
+    "CodeInterpreterOutputImage",
     "CodeInterpreterOutputLogs",
-    "CodeInterpreterToolCall2",
+    "CodeInterpreterToolCall",
     "CompactionBody",
     "ComparisonFilter",
     "CompoundFilter",
@@ -311,7 +311,7 @@ __all__ = [
     "ErrorObject",
     "FileCitationBody",
     "FilePath",
-    "FileSearchToolCall2",
+    "FileSearchToolCall",
     "FileSearchToolCall2Result",
     "FunctionDefinition",
     "FunctionShellAction",
@@ -338,7 +338,7 @@ __all__ = [
     "MCPProtocolError",
     "MCPToolCall",
     "MCPToolExecutionError",
-    "Message2",
+    "Message",
     "MoveParam",
     "OutputTextContent",
     "Program",

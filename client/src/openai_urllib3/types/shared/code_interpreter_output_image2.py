@@ -13,13 +13,13 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "CodeInterpreterOutputImage2",
+    "CodeInterpreterOutputImage",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class CodeInterpreterOutputImage2(BaseModel):
+class CodeInterpreterOutputImage(BaseModel):
     """The image output from the code interpreter."""
 
     __slots__ = ()

@@ -12,17 +12,17 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared.code_interpreter_output_image2 import CodeInterpreterOutputImage2
+    from openai_urllib3.types.shared.code_interpreter_output_image2 import CodeInterpreterOutputImage
     from openai_urllib3.types.shared.code_interpreter_output_logs import CodeInterpreterOutputLogs
 
 __all__ = [
-    "CodeInterpreterToolCall2",
+    "CodeInterpreterToolCall",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class CodeInterpreterToolCall2(BaseModel):
+class CodeInterpreterToolCall(BaseModel):
     """A tool call to run code."""
 
     __slots__ = ()
@@ -32,14 +32,14 @@ class CodeInterpreterToolCall2(BaseModel):
     container_id = Field['str']()
     code = Field['str | None']()
     outputs = Field[
-        'list[CodeInterpreterOutputLogs | CodeInterpreterOutputImage2] | None'
+        'list[CodeInterpreterOutputLogs | CodeInterpreterOutputImage] | None'
     ](
         list_of(
             union_of(
                 "type",
                 {
                     "logs": ref("shared.code_interpreter_output_logs:CodeInterpreterOutputLogs"),
-                    "image": ref("shared.code_interpreter_output_image2:CodeInterpreterOutputImage2"),
+                    "image": ref("shared.code_interpreter_output_image2:CodeInterpreterOutputImage"),
                 },
             )
         )

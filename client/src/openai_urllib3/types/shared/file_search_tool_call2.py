@@ -14,14 +14,14 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "FileSearchToolCall2",
+    "FileSearchToolCall",
     "FileSearchToolCall2Result",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class FileSearchToolCall2(BaseModel):
+class FileSearchToolCall(BaseModel):
     """The results of a file search tool call. See the [file search guide](/docs/guides/tools-file-search) for more
     information.
     """

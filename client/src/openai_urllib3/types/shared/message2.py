@@ -23,13 +23,13 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.text_content import TextContent
 
 __all__ = [
-    "Message2",
+    "Message",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class Message2(BaseModel):
+class Message(BaseModel):
     """A message to or from the model."""
 
     __slots__ = ()

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared_params.apply_patch_update_file_operation_param import (
         ApplyPatchUpdateFileOperationParam as ApplyPatchUpdateFileOperationParam,
     )
-    from openai_urllib3.types.shared_params.click_param2 import ClickParam2 as ClickParam2
+    from openai_urllib3.types.shared_params.click_param2 import ClickParam as ClickParam
     from openai_urllib3.types.shared_params.code_interpreter_output_image_param import (
         CodeInterpreterOutputImageParam as CodeInterpreterOutputImageParam,
     )
@@ -40,15 +40,13 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared_params.compaction_trigger_item_param import (
         CompactionTriggerItemParam as CompactionTriggerItemParam,
     )
-    from openai_urllib3.types.shared_params.comparison_filter import ComparisonFilterParam as ComparisonFilter
-    from openai_urllib3.types.shared_params.comparison_filter import ComparisonFilterParam as ComparisonFilterParam
-    from openai_urllib3.types.shared_params.compound_filter import CompoundFilterParam as CompoundFilter
-    from openai_urllib3.types.shared_params.compound_filter import CompoundFilterParam as CompoundFilterParam
+    from openai_urllib3.types.shared_params.comparison_filter import ComparisonFilter as ComparisonFilter
+    from openai_urllib3.types.shared_params.compound_filter import CompoundFilter as CompoundFilter
     from openai_urllib3.types.shared_params.computer_call_output_item_param import (
         ComputerCallOutputItemParam as ComputerCallOutputItemParam,
     )
     from openai_urllib3.types.shared_params.computer_call_safety_check_param2 import (
-        ComputerCallSafetyCheckParam2 as ComputerCallSafetyCheckParam2,
+        ComputerCallSafetyCheckParam as ComputerCallSafetyCheckParam,
     )
     from openai_urllib3.types.shared_params.computer_screenshot_image_param import (
         ComputerScreenshotImageParam as ComputerScreenshotImageParam,
@@ -59,27 +57,24 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared_params.container_file_citation_body_param import (
         ContainerFileCitationBodyParam as ContainerFileCitationBodyParam,
     )
-    from openai_urllib3.types.shared_params.coord_param2 import CoordParam2 as CoordParam2
+    from openai_urllib3.types.shared_params.coord_param2 import CoordParam as CoordParam
     from openai_urllib3.types.shared_params.custom_tool_input_format import (
-        CustomGrammarFormatParam2 as CustomGrammarFormatParam2,
+        CustomGrammarFormatParam as CustomGrammarFormatParam,
     )
     from openai_urllib3.types.shared_params.custom_tool_input_format import (
-        CustomTextFormatParam2 as CustomTextFormatParam2,
+        CustomTextFormatParam as CustomTextFormatParam,
     )
     from openai_urllib3.types.shared_params.custom_tool_call_output_param import (
         CustomToolCallOutputParam as CustomToolCallOutputParam,
     )
     from openai_urllib3.types.shared_params.custom_tool_call_param import CustomToolCallParam as CustomToolCallParam
     from openai_urllib3.types.shared_params.direct_tool_call_caller_param2 import (
-        DirectToolCallCallerParam2 as DirectToolCallCallerParam2,
-    )
-    from openai_urllib3.types.shared_params.direct_tool_call_caller_param3 import (
-        DirectToolCallCallerParam3 as DirectToolCallCallerParam3,
+        DirectToolCallCallerParam as DirectToolCallCallerParam,
     )
     from openai_urllib3.types.shared_params.double_click_action_param import (
         DoubleClickActionParam as DoubleClickActionParam,
     )
-    from openai_urllib3.types.shared_params.drag_param2 import DragParam2 as DragParam2
+    from openai_urllib3.types.shared_params.drag_param2 import DragParam as DragParam
     from openai_urllib3.types.shared_params.file_citation_body_param import (
         FileCitationBodyParam as FileCitationBodyParam,
     )
@@ -93,8 +88,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared_params.function_call_output_item_param import (
         FunctionCallOutputItemParam as FunctionCallOutputItemParam,
     )
-    from openai_urllib3.types.shared_params.function_definition import FunctionObjectParam as FunctionDefinition
-    from openai_urllib3.types.shared_params.function_definition import FunctionObjectParam as FunctionObjectParam
+    from openai_urllib3.types.shared_params.function_definition import FunctionDefinition as FunctionDefinition
     from openai_urllib3.types.shared_params.function_shell_action_param import (
         FunctionShellActionParam as FunctionShellActionParam,
     )
@@ -159,7 +153,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared_params.mcp_tool_execution_error_param import (
         MCPToolExecutionErrorParam as MCPToolExecutionErrorParam,
     )
-    from openai_urllib3.types.shared_params.move_param2 import MoveParam2 as MoveParam2
+    from openai_urllib3.types.shared_params.move_param2 import MoveParam as MoveParam
     from openai_urllib3.types.shared_params.output_message_param import OutputMessageParam as OutputMessageParam
     from openai_urllib3.types.shared_params.output_text_content_param import (
         OutputTextContentParam as OutputTextContentParam,
@@ -169,10 +163,7 @@ if TYPE_CHECKING:
         ProgramOutputItemParam as ProgramOutputItemParam,
     )
     from openai_urllib3.types.shared_params.program_tool_call_caller_param2 import (
-        ProgramToolCallCallerParam2 as ProgramToolCallCallerParam2,
-    )
-    from openai_urllib3.types.shared_params.program_tool_call_caller_param3 import (
-        ProgramToolCallCallerParam3 as ProgramToolCallCallerParam3,
+        ProgramToolCallCallerParam as ProgramToolCallCallerParam,
     )
     from openai_urllib3.types.shared_params.reasoning_item_param import ReasoningItemParam as ReasoningItemParam
     from openai_urllib3.types.shared_params.reasoning_text_content_param import (
@@ -180,26 +171,17 @@ if TYPE_CHECKING:
     )
     from openai_urllib3.types.shared_params.refusal_content_param import RefusalContentParam as RefusalContentParam
     from openai_urllib3.types.shared_params.response_format_json_object import (
-        ResponseFormatJsonObjectParam as ResponseFormatJSONObject,
+        ResponseFormatJSONObject as ResponseFormatJSONObject,
     )
     from openai_urllib3.types.shared_params.response_format_json_schema import (
-        ResponseFormatJsonSchemaParam as ResponseFormatJSONSchema,
-    )
-    from openai_urllib3.types.shared_params.response_format_json_object import (
-        ResponseFormatJsonObjectParam as ResponseFormatJsonObjectParam,
+        ResponseFormatJSONSchema as ResponseFormatJSONSchema,
     )
     from openai_urllib3.types.shared_params.response_format_json_schema import (
         ResponseFormatJsonSchemaJsonSchemaParam as ResponseFormatJsonSchemaJsonSchemaParam,
     )
-    from openai_urllib3.types.shared_params.response_format_json_schema import (
-        ResponseFormatJsonSchemaParam as ResponseFormatJsonSchemaParam,
-    )
-    from openai_urllib3.types.shared_params.response_format_text import ResponseFormatTextParam as ResponseFormatText
-    from openai_urllib3.types.shared_params.response_format_text import (
-        ResponseFormatTextParam as ResponseFormatTextParam,
-    )
-    from openai_urllib3.types.shared_params.screenshot_param2 import ScreenshotParam2 as ScreenshotParam2
-    from openai_urllib3.types.shared_params.scroll_param2 import ScrollParam2 as ScrollParam2
+    from openai_urllib3.types.shared_params.response_format_text import ResponseFormatText as ResponseFormatText
+    from openai_urllib3.types.shared_params.screenshot_param2 import ScreenshotParam as ScreenshotParam
+    from openai_urllib3.types.shared_params.scroll_param2 import ScrollParam as ScrollParam
     from openai_urllib3.types.shared_params.summary_text_content_param import (
         SummaryTextContentParam as SummaryTextContentParam,
     )
@@ -214,9 +196,9 @@ if TYPE_CHECKING:
         ToolSearchOutputItemParam as ToolSearchOutputItemParam,
     )
     from openai_urllib3.types.shared_params.top_log_prob_param import TopLogProbParam as TopLogProbParam
-    from openai_urllib3.types.shared_params.type_param2 import TypeParam2 as TypeParam2
+    from openai_urllib3.types.shared_params.type_param2 import TypeParam as TypeParam
     from openai_urllib3.types.shared_params.url_citation_body_param import UrlCitationBodyParam as UrlCitationBodyParam
-    from openai_urllib3.types.shared_params.wait_param2 import WaitParam2 as WaitParam2
+    from openai_urllib3.types.shared_params.wait_param2 import WaitParam as WaitParam
     from openai_urllib3.types.shared_params.web_search_action_find_param import (
         WebSearchActionFindParam as WebSearchActionFindParam,
     )
@@ -244,38 +226,34 @@ _NAMES: dict[str, str] = {
         "shared_params.apply_patch_tool_call_output_item_param:ApplyPatchToolCallOutputItemParam",
     "ApplyPatchUpdateFileOperationParam":
         "shared_params.apply_patch_update_file_operation_param:ApplyPatchUpdateFileOperationParam",
-    "ClickParam2": "shared_params.click_param2:ClickParam2",
+    "ClickParam": "shared_params.click_param2:ClickParam",
     "CodeInterpreterOutputImageParam":
         "shared_params.code_interpreter_output_image_param:CodeInterpreterOutputImageParam",
     "CodeInterpreterOutputLogsParam": "shared_params.code_interpreter_output_logs_param:CodeInterpreterOutputLogsParam",
     "CodeInterpreterToolCallParam": "shared_params.code_interpreter_tool_call_param:CodeInterpreterToolCallParam",
     "CompactionSummaryItemParam": "shared_params.compaction_summary_item_param:CompactionSummaryItemParam",
     "CompactionTriggerItemParam": "shared_params.compaction_trigger_item_param:CompactionTriggerItemParam",
-    "ComparisonFilter": "shared_params.comparison_filter:ComparisonFilterParam",
-    "ComparisonFilterParam": "shared_params.comparison_filter:ComparisonFilterParam",
-    "CompoundFilter": "shared_params.compound_filter:CompoundFilterParam",
-    "CompoundFilterParam": "shared_params.compound_filter:CompoundFilterParam",
+    "ComparisonFilter": "shared_params.comparison_filter:ComparisonFilter",
+    "CompoundFilter": "shared_params.compound_filter:CompoundFilter",
     "ComputerCallOutputItemParam": "shared_params.computer_call_output_item_param:ComputerCallOutputItemParam",
-    "ComputerCallSafetyCheckParam2": "shared_params.computer_call_safety_check_param2:ComputerCallSafetyCheckParam2",
+    "ComputerCallSafetyCheckParam": "shared_params.computer_call_safety_check_param2:ComputerCallSafetyCheckParam",
     "ComputerScreenshotImageParam": "shared_params.computer_screenshot_image_param:ComputerScreenshotImageParam",
     "ComputerToolCallParam": "shared_params.computer_tool_call_param:ComputerToolCallParam",
     "ContainerFileCitationBodyParam": "shared_params.container_file_citation_body_param:ContainerFileCitationBodyParam",
-    "CoordParam2": "shared_params.coord_param2:CoordParam2",
-    "CustomGrammarFormatParam2": "shared_params.custom_tool_input_format:CustomGrammarFormatParam2",
-    "CustomTextFormatParam2": "shared_params.custom_tool_input_format:CustomTextFormatParam2",
+    "CoordParam": "shared_params.coord_param2:CoordParam",
+    "CustomGrammarFormatParam": "shared_params.custom_tool_input_format:CustomGrammarFormatParam",
+    "CustomTextFormatParam": "shared_params.custom_tool_input_format:CustomTextFormatParam",
     "CustomToolCallOutputParam": "shared_params.custom_tool_call_output_param:CustomToolCallOutputParam",
     "CustomToolCallParam": "shared_params.custom_tool_call_param:CustomToolCallParam",
-    "DirectToolCallCallerParam2": "shared_params.direct_tool_call_caller_param2:DirectToolCallCallerParam2",
-    "DirectToolCallCallerParam3": "shared_params.direct_tool_call_caller_param3:DirectToolCallCallerParam3",
+    "DirectToolCallCallerParam": "shared_params.direct_tool_call_caller_param2:DirectToolCallCallerParam",
     "DoubleClickActionParam": "shared_params.double_click_action_param:DoubleClickActionParam",
-    "DragParam2": "shared_params.drag_param2:DragParam2",
+    "DragParam": "shared_params.drag_param2:DragParam",
     "FileCitationBodyParam": "shared_params.file_citation_body_param:FileCitationBodyParam",
     "FilePathParam": "shared_params.file_path_param:FilePathParam",
     "FileSearchToolCallParam": "shared_params.file_search_tool_call_param:FileSearchToolCallParam",
     "FileSearchToolCallResults0Param": "shared_params.file_search_tool_call_param:FileSearchToolCallResults0Param",
     "FunctionCallOutputItemParam": "shared_params.function_call_output_item_param:FunctionCallOutputItemParam",
-    "FunctionDefinition": "shared_params.function_definition:FunctionObjectParam",
-    "FunctionObjectParam": "shared_params.function_definition:FunctionObjectParam",
+    "FunctionDefinition": "shared_params.function_definition:FunctionDefinition",
     "FunctionShellActionParam": "shared_params.function_shell_action_param:FunctionShellActionParam",
     "FunctionShellCallItemParam": "shared_params.function_shell_call_item_param:FunctionShellCallItemParam",
     "FunctionShellCallOutputContentParam":
@@ -307,35 +285,31 @@ _NAMES: dict[str, str] = {
     "MCPProtocolErrorParam": "shared_params.mcp_protocol_error_param:MCPProtocolErrorParam",
     "MCPToolCallParam": "shared_params.mcp_tool_call_param:MCPToolCallParam",
     "MCPToolExecutionErrorParam": "shared_params.mcp_tool_execution_error_param:MCPToolExecutionErrorParam",
-    "MoveParam2": "shared_params.move_param2:MoveParam2",
+    "MoveParam": "shared_params.move_param2:MoveParam",
     "OutputMessageParam": "shared_params.output_message_param:OutputMessageParam",
     "OutputTextContentParam": "shared_params.output_text_content_param:OutputTextContentParam",
     "ProgramItemParam": "shared_params.program_item_param:ProgramItemParam",
     "ProgramOutputItemParam": "shared_params.program_output_item_param:ProgramOutputItemParam",
-    "ProgramToolCallCallerParam2": "shared_params.program_tool_call_caller_param2:ProgramToolCallCallerParam2",
-    "ProgramToolCallCallerParam3": "shared_params.program_tool_call_caller_param3:ProgramToolCallCallerParam3",
+    "ProgramToolCallCallerParam": "shared_params.program_tool_call_caller_param2:ProgramToolCallCallerParam",
     "ReasoningItemParam": "shared_params.reasoning_item_param:ReasoningItemParam",
     "ReasoningTextContentParam": "shared_params.reasoning_text_content_param:ReasoningTextContentParam",
     "RefusalContentParam": "shared_params.refusal_content_param:RefusalContentParam",
-    "ResponseFormatJSONObject": "shared_params.response_format_json_object:ResponseFormatJsonObjectParam",
-    "ResponseFormatJSONSchema": "shared_params.response_format_json_schema:ResponseFormatJsonSchemaParam",
-    "ResponseFormatJsonObjectParam": "shared_params.response_format_json_object:ResponseFormatJsonObjectParam",
+    "ResponseFormatJSONObject": "shared_params.response_format_json_object:ResponseFormatJSONObject",
+    "ResponseFormatJSONSchema": "shared_params.response_format_json_schema:ResponseFormatJSONSchema",
     "ResponseFormatJsonSchemaJsonSchemaParam":
         "shared_params.response_format_json_schema:ResponseFormatJsonSchemaJsonSchemaParam",
-    "ResponseFormatJsonSchemaParam": "shared_params.response_format_json_schema:ResponseFormatJsonSchemaParam",
-    "ResponseFormatText": "shared_params.response_format_text:ResponseFormatTextParam",
-    "ResponseFormatTextParam": "shared_params.response_format_text:ResponseFormatTextParam",
-    "ScreenshotParam2": "shared_params.screenshot_param2:ScreenshotParam2",
-    "ScrollParam2": "shared_params.scroll_param2:ScrollParam2",
+    "ResponseFormatText": "shared_params.response_format_text:ResponseFormatText",
+    "ScreenshotParam": "shared_params.screenshot_param2:ScreenshotParam",
+    "ScrollParam": "shared_params.scroll_param2:ScrollParam",
     "SummaryTextContentParam": "shared_params.summary_text_content_param:SummaryTextContentParam",
     "ToolChoiceFunctionParam": "shared_params.tool_choice_function_param:ToolChoiceFunctionParam",
     "ToolChoiceMCPParam": "shared_params.tool_choice_mcp_param:ToolChoiceMCPParam",
     "ToolSearchCallItemParam": "shared_params.tool_search_call_item_param:ToolSearchCallItemParam",
     "ToolSearchOutputItemParam": "shared_params.tool_search_output_item_param:ToolSearchOutputItemParam",
     "TopLogProbParam": "shared_params.top_log_prob_param:TopLogProbParam",
-    "TypeParam2": "shared_params.type_param2:TypeParam2",
+    "TypeParam": "shared_params.type_param2:TypeParam",
     "UrlCitationBodyParam": "shared_params.url_citation_body_param:UrlCitationBodyParam",
-    "WaitParam2": "shared_params.wait_param2:WaitParam2",
+    "WaitParam": "shared_params.wait_param2:WaitParam",
     "WebSearchActionFindParam": "shared_params.web_search_action_find_param:WebSearchActionFindParam",
     "WebSearchActionOpenPageParam": "shared_params.web_search_action_open_page_param:WebSearchActionOpenPageParam",
     "WebSearchActionSearchParam": "shared_params.web_search_action_search_param:WebSearchActionSearchParam",
@@ -350,37 +324,33 @@ __all__ = [
     "ApplyPatchToolCallItemParam",
     "ApplyPatchToolCallOutputItemParam",
     "ApplyPatchUpdateFileOperationParam",
-    "ClickParam2",
+    "ClickParam",
     "CodeInterpreterOutputImageParam",
     "CodeInterpreterOutputLogsParam",
     "CodeInterpreterToolCallParam",
     "CompactionSummaryItemParam",
     "CompactionTriggerItemParam",
     "ComparisonFilter",
-    "ComparisonFilterParam",
     "CompoundFilter",
-    "CompoundFilterParam",
     "ComputerCallOutputItemParam",
-    "ComputerCallSafetyCheckParam2",
+    "ComputerCallSafetyCheckParam",
     "ComputerScreenshotImageParam",
     "ComputerToolCallParam",
     "ContainerFileCitationBodyParam",
-    "CoordParam2",
-    "CustomGrammarFormatParam2",
-    "CustomTextFormatParam2",
+    "CoordParam",
+    "CustomGrammarFormatParam",
+    "CustomTextFormatParam",
     "CustomToolCallOutputParam",
     "CustomToolCallParam",
-    "DirectToolCallCallerParam2",
-    "DirectToolCallCallerParam3",
+    "DirectToolCallCallerParam",
     "DoubleClickActionParam",
-    "DragParam2",
+    "DragParam",
     "FileCitationBodyParam",
     "FilePathParam",
     "FileSearchToolCallParam",
     "FileSearchToolCallResults0Param",
     "FunctionCallOutputItemParam",
     "FunctionDefinition",
-    "FunctionObjectParam",
     "FunctionShellActionParam",
     "FunctionShellCallItemParam",
     "FunctionShellCallOutputContentParam",
@@ -407,34 +377,30 @@ __all__ = [
     "MCPProtocolErrorParam",
     "MCPToolCallParam",
     "MCPToolExecutionErrorParam",
-    "MoveParam2",
+    "MoveParam",
     "OutputMessageParam",
     "OutputTextContentParam",
     "ProgramItemParam",
     "ProgramOutputItemParam",
-    "ProgramToolCallCallerParam2",
-    "ProgramToolCallCallerParam3",
+    "ProgramToolCallCallerParam",
     "ReasoningItemParam",
     "ReasoningTextContentParam",
     "RefusalContentParam",
     "ResponseFormatJSONObject",
     "ResponseFormatJSONSchema",
-    "ResponseFormatJsonObjectParam",
     "ResponseFormatJsonSchemaJsonSchemaParam",
-    "ResponseFormatJsonSchemaParam",
     "ResponseFormatText",
-    "ResponseFormatTextParam",
-    "ScreenshotParam2",
-    "ScrollParam2",
+    "ScreenshotParam",
+    "ScrollParam",
     "SummaryTextContentParam",
     "ToolChoiceFunctionParam",
     "ToolChoiceMCPParam",
     "ToolSearchCallItemParam",
     "ToolSearchOutputItemParam",
     "TopLogProbParam",
-    "TypeParam2",
+    "TypeParam",
     "UrlCitationBodyParam",
-    "WaitParam2",
+    "WaitParam",
     "WebSearchActionFindParam",
     "WebSearchActionOpenPageParam",
     "WebSearchActionSearchParam",

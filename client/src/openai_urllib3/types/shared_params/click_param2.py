@@ -12,13 +12,13 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "ClickParam2",
+    "ClickParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class ClickParam2(TypedDict, total=False):
+class ClickParam(TypedDict, total=False):
     """A click action."""
     type: Required[Literal["click"]]
     button: Required[Literal["left", "right", "wheel", "back", "forward"]]

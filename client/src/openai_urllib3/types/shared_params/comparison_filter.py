@@ -13,16 +13,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ComparisonFilter",
-    "ComparisonFilterParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class ComparisonFilterParam(TypedDict, total=False):
+class ComparisonFilter(TypedDict, total=False):
     """A filter used to compare a specified attribute key to a given value using a defined comparison operation."""
     type: Required[Literal["eq", "ne", "gt", "gte", "lt", "lte", "in", "nin"]]
     key: Required[str]
     value: Required[Union[str, float, bool, Iterable[Union[str, float]]]]
-
-ComparisonFilter = ComparisonFilterParam

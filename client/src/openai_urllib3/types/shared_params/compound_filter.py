@@ -13,15 +13,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CompoundFilter",
-    "CompoundFilterParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class CompoundFilterParam(TypedDict, total=False):
+class CompoundFilter(TypedDict, total=False):
     """Combine multiple filters using `and` or `or`."""
     type: Required[Literal["and", "or"]]
     filters: Required[Iterable[Any]]
-
-CompoundFilter = CompoundFilterParam

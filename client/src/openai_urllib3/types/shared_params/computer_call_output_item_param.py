@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared_params.computer_call_safety_check_param2 import ComputerCallSafetyCheckParam2
+    from openai_urllib3.types.shared_params.computer_call_safety_check_param2 import ComputerCallSafetyCheckParam
     from openai_urllib3.types.shared_params.computer_screenshot_image_param import ComputerScreenshotImageParam
 
 __all__ = [
@@ -26,5 +26,5 @@ class ComputerCallOutputItemParam(TypedDict, total=False):
     call_id: Required[str]
     type: Required[Literal["computer_call_output"]]
     output: Required[ComputerScreenshotImageParam]
-    acknowledged_safety_checks: Optional[Iterable[ComputerCallSafetyCheckParam2]]
+    acknowledged_safety_checks: Optional[Iterable[ComputerCallSafetyCheckParam]]
     status: Optional[Literal["in_progress", "completed", "incomplete"]]

@@ -12,13 +12,13 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "ComputerCallSafetyCheckParam2",
+    "ComputerCallSafetyCheckParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class ComputerCallSafetyCheckParam2(TypedDict, total=False):
+class ComputerCallSafetyCheckParam(TypedDict, total=False):
     """A pending safety check for the computer call."""
     id: Required[str]
     code: Optional[str]

@@ -10,16 +10,16 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared_params.click_param2 import ClickParam2
-    from openai_urllib3.types.shared_params.computer_call_safety_check_param2 import ComputerCallSafetyCheckParam2
+    from openai_urllib3.types.shared_params.click_param2 import ClickParam
+    from openai_urllib3.types.shared_params.computer_call_safety_check_param2 import ComputerCallSafetyCheckParam
     from openai_urllib3.types.shared_params.double_click_action_param import DoubleClickActionParam
-    from openai_urllib3.types.shared_params.drag_param2 import DragParam2
+    from openai_urllib3.types.shared_params.drag_param2 import DragParam
     from openai_urllib3.types.shared_params.key_press_action_param import KeyPressActionParam
-    from openai_urllib3.types.shared_params.move_param2 import MoveParam2
-    from openai_urllib3.types.shared_params.screenshot_param2 import ScreenshotParam2
-    from openai_urllib3.types.shared_params.scroll_param2 import ScrollParam2
-    from openai_urllib3.types.shared_params.type_param2 import TypeParam2
-    from openai_urllib3.types.shared_params.wait_param2 import WaitParam2
+    from openai_urllib3.types.shared_params.move_param2 import MoveParam
+    from openai_urllib3.types.shared_params.screenshot_param2 import ScreenshotParam
+    from openai_urllib3.types.shared_params.scroll_param2 import ScrollParam
+    from openai_urllib3.types.shared_params.type_param2 import TypeParam
+    from openai_urllib3.types.shared_params.wait_param2 import WaitParam
 
 __all__ = [
     "ComputerToolCallParam",
@@ -36,28 +36,28 @@ class ComputerToolCallParam(TypedDict, total=False):
     id: Required[str]
     call_id: Required[str]
     action: Union[
-        ClickParam2,
+        ClickParam,
         DoubleClickActionParam,
-        DragParam2,
+        DragParam,
         KeyPressActionParam,
-        MoveParam2,
-        ScreenshotParam2,
-        ScrollParam2,
-        TypeParam2,
-        WaitParam2,
+        MoveParam,
+        ScreenshotParam,
+        ScrollParam,
+        TypeParam,
+        WaitParam,
     ]
     actions: Iterable[
         Union[
-            ClickParam2,
+            ClickParam,
             DoubleClickActionParam,
-            DragParam2,
+            DragParam,
             KeyPressActionParam,
-            MoveParam2,
-            ScreenshotParam2,
-            ScrollParam2,
-            TypeParam2,
-            WaitParam2,
+            MoveParam,
+            ScreenshotParam,
+            ScrollParam,
+            TypeParam,
+            WaitParam,
         ]
     ]
-    pending_safety_checks: Required[Iterable[ComputerCallSafetyCheckParam2]]
+    pending_safety_checks: Required[Iterable[ComputerCallSafetyCheckParam]]
     status: Required[Literal["in_progress", "completed", "incomplete"]]

@@ -12,8 +12,8 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "CustomGrammarFormatParam2",
-    "CustomTextFormatParam2",
+    "CustomGrammarFormatParam",
+    "CustomTextFormatParam",
     "Grammar",
     "Text",
 ]
@@ -21,16 +21,16 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class CustomTextFormatParam2(TypedDict, total=False):
+class CustomTextFormatParam(TypedDict, total=False):
     """Unconstrained free-form text."""
     type: Required[Literal["text"]]
 
 
-class CustomGrammarFormatParam2(TypedDict, total=False):
+class CustomGrammarFormatParam(TypedDict, total=False):
     """A grammar defined by the user."""
     type: Required[Literal["grammar"]]
     syntax: Required[Literal["lark", "regex"]]
     definition: Required[str]
 
-Grammar = CustomGrammarFormatParam2
-Text = CustomTextFormatParam2
+Grammar = CustomGrammarFormatParam
+Text = CustomTextFormatParam

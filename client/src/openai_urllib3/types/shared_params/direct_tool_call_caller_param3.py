@@ -12,11 +12,11 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "DirectToolCallCallerParam3",
+    "DirectToolCallCallerParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class DirectToolCallCallerParam3(TypedDict, total=False):
+class DirectToolCallCallerParam(TypedDict, total=False):
     type: Required[Literal["direct"]]

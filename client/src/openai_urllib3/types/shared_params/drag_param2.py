@@ -10,17 +10,17 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared_params.coord_param2 import CoordParam2
+    from openai_urllib3.types.shared_params.coord_param2 import CoordParam
 
 __all__ = [
-    "DragParam2",
+    "DragParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class DragParam2(TypedDict, total=False):
+class DragParam(TypedDict, total=False):
     """A drag action."""
     type: Required[Literal["drag"]]
-    path: Required[Iterable[CoordParam2]]
+    path: Required[Iterable[CoordParam]]
     keys: Optional[Iterable[str]]

@@ -13,16 +13,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FunctionDefinition",
-    "FunctionObjectParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class FunctionObjectParam(TypedDict, total=False):
+class FunctionDefinition(TypedDict, total=False):
     description: str
     name: Required[str]
     parameters: Dict[str, Any]
     strict: Optional[bool]
-
-FunctionDefinition = FunctionObjectParam

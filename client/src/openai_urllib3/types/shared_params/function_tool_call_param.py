@@ -10,8 +10,8 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared_params.direct_tool_call_caller_param2 import DirectToolCallCallerParam2
-    from openai_urllib3.types.shared_params.program_tool_call_caller_param2 import ProgramToolCallCallerParam2
+    from openai_urllib3.types.shared_params.direct_tool_call_caller_param2 import DirectToolCallCallerParam
+    from openai_urllib3.types.shared_params.program_tool_call_caller_param2 import ProgramToolCallCallerParam
 
 __all__ = [
     "FunctionToolCallParam",
@@ -27,7 +27,7 @@ class FunctionToolCallParam(TypedDict, total=False):
     id: str
     type: Required[Literal["function_call"]]
     call_id: Required[str]
-    caller: Optional[Union[DirectToolCallCallerParam2, ProgramToolCallCallerParam2]]
+    caller: Optional[Union[DirectToolCallCallerParam, ProgramToolCallCallerParam]]
     namespace: str
     name: Required[str]
     arguments: Required[str]

@@ -12,13 +12,13 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "MoveParam2",
+    "MoveParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class MoveParam2(TypedDict, total=False):
+class MoveParam(TypedDict, total=False):
     """A mouse move action."""
     type: Required[Literal["move"]]
     x: Required[int]

@@ -12,12 +12,12 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "ProgramToolCallCallerParam3",
+    "ProgramToolCallCallerParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class ProgramToolCallCallerParam3(TypedDict, total=False):
+class ProgramToolCallCallerParam(TypedDict, total=False):
     type: Required[Literal["program"]]
     caller_id: Required[str]

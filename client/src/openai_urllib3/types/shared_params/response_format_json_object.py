@@ -13,17 +13,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ResponseFormatJSONObject",
-    "ResponseFormatJsonObjectParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class ResponseFormatJsonObjectParam(TypedDict, total=False):
+class ResponseFormatJSONObject(TypedDict, total=False):
     """JSON object response format. An older method of generating JSON responses. Using `json_schema` is recommended for
     models that support it. Note that the model will not generate JSON without a system or user message instructing it
     to do so.
     """
     type: Required[Literal["json_object"]]
-
-ResponseFormatJSONObject = ResponseFormatJsonObjectParam

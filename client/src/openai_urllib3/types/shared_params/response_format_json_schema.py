@@ -15,13 +15,12 @@ __all__ = [
     "JSONSchema",
     "ResponseFormatJSONSchema",
     "ResponseFormatJsonSchemaJsonSchemaParam",
-    "ResponseFormatJsonSchemaParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class ResponseFormatJsonSchemaParam(TypedDict, total=False):
+class ResponseFormatJSONSchema(TypedDict, total=False):
     """JSON Schema response format. Used to generate structured JSON responses. Learn more about [Structured
     Outputs](/docs/guides/structured-outputs).
     """
@@ -37,4 +36,3 @@ class ResponseFormatJsonSchemaJsonSchemaParam(TypedDict, total=False):
     strict: Optional[bool]
 
 JSONSchema = ResponseFormatJsonSchemaJsonSchemaParam
-ResponseFormatJSONSchema = ResponseFormatJsonSchemaParam

@@ -13,14 +13,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ResponseFormatText",
-    "ResponseFormatTextParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class ResponseFormatTextParam(TypedDict, total=False):
+class ResponseFormatText(TypedDict, total=False):
     """Default response format. Used to generate text responses."""
     type: Required[Literal["text"]]
-
-ResponseFormatText = ResponseFormatTextParam

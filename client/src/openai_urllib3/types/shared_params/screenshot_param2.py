@@ -12,12 +12,12 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "ScreenshotParam2",
+    "ScreenshotParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class ScreenshotParam2(TypedDict, total=False):
+class ScreenshotParam(TypedDict, total=False):
     """A screenshot action."""
     type: Required[Literal["screenshot"]]

@@ -12,13 +12,13 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "ScrollParam2",
+    "ScrollParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class ScrollParam2(TypedDict, total=False):
+class ScrollParam(TypedDict, total=False):
     """A scroll action."""
     type: Required[Literal["scroll"]]
     x: Required[int]

@@ -12,13 +12,13 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "TypeParam2",
+    "TypeParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class TypeParam2(TypedDict, total=False):
+class TypeParam(TypedDict, total=False):
     """An action to type in text."""
     type: Required[Literal["type"]]
     text: Required[str]

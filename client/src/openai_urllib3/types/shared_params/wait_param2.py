@@ -12,12 +12,12 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "WaitParam2",
+    "WaitParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class WaitParam2(TypedDict, total=False):
+class WaitParam(TypedDict, total=False):
     """A wait action."""
     type: Required[Literal["wait"]]

@@ -9,9 +9,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.vector_stores.file_batch_create_params import (
         CreateVectorStoreFileBatchRequestParam as CreateVectorStoreFileBatchRequestParam,
     )
-    from openai_urllib3.types.vector_stores.file_create_params import (
-        CreateVectorStoreFileRequestParam as CreateVectorStoreFileRequestParam,
-    )
     from openai_urllib3.types.vector_stores.file_batch_create_params import (
         FileBatchCreateParams as FileBatchCreateParams,
     )
@@ -19,10 +16,8 @@ if TYPE_CHECKING:
         FileBatchListFilesParams as FileBatchListFilesParams,
     )
     from openai_urllib3.types.vector_stores.file_content_response import FileContentResponse as FileContentResponse
-    from openai_urllib3.types.vector_stores.file_create_params import (
-        CreateVectorStoreFileRequestParam as FileCreateParams,
-    )
-    from openai_urllib3.types.vector_stores.file_list_params import VectorStoresFilesListParams as FileListParams
+    from openai_urllib3.types.vector_stores.file_create_params import FileCreateParams as FileCreateParams
+    from openai_urllib3.types.vector_stores.file_list_params import FileListParams as FileListParams
     from openai_urllib3.types.vector_stores.file_update_params import FileUpdateParams as FileUpdateParams
     from openai_urllib3.types.vector_stores.file_update_params import (
         UpdateVectorStoreFileAttributesRequestParam as UpdateVectorStoreFileAttributesRequestParam,
@@ -47,19 +42,15 @@ if TYPE_CHECKING:
     from openai_urllib3.types.vector_stores.file_create_params import (
         VectorStoresFilesCreateParams as VectorStoresFilesCreateParams,
     )
-    from openai_urllib3.types.vector_stores.file_list_params import (
-        VectorStoresFilesListParams as VectorStoresFilesListParams,
-    )
 
 _NAMES: dict[str, str] = {
     "CreateVectorStoreFileBatchRequestParam":
         "vector_stores.file_batch_create_params:CreateVectorStoreFileBatchRequestParam",
-    "CreateVectorStoreFileRequestParam": "vector_stores.file_create_params:CreateVectorStoreFileRequestParam",
     "FileBatchCreateParams": "vector_stores.file_batch_create_params:FileBatchCreateParams",
     "FileBatchListFilesParams": "vector_stores.file_batch_list_files_params:FileBatchListFilesParams",
     "FileContentResponse": "vector_stores.file_content_response:FileContentResponse",
-    "FileCreateParams": "vector_stores.file_create_params:CreateVectorStoreFileRequestParam",
-    "FileListParams": "vector_stores.file_list_params:VectorStoresFilesListParams",
+    "FileCreateParams": "vector_stores.file_create_params:FileCreateParams",
+    "FileListParams": "vector_stores.file_list_params:FileListParams",
     "FileUpdateParams": "vector_stores.file_update_params:FileUpdateParams",
     "UpdateVectorStoreFileAttributesRequestParam":
         "vector_stores.file_update_params:UpdateVectorStoreFileAttributesRequestParam",
@@ -71,12 +62,10 @@ _NAMES: dict[str, str] = {
     "VectorStoreFileLastError": "vector_stores.vector_store_file:VectorStoreFileLastError",
     "VectorStoreSearchResultsPage": "vector_stores.vector_store_search_results_page:VectorStoreSearchResultsPage",
     "VectorStoresFilesCreateParams": "vector_stores.file_create_params:VectorStoresFilesCreateParams",
-    "VectorStoresFilesListParams": "vector_stores.file_list_params:VectorStoresFilesListParams",
 }
 
 __all__ = [
     "CreateVectorStoreFileBatchRequestParam",
-    "CreateVectorStoreFileRequestParam",
     "FileBatchCreateParams",
     "FileBatchListFilesParams",
     "FileContentResponse",
@@ -92,7 +81,6 @@ __all__ = [
     "VectorStoreFileLastError",
     "VectorStoreSearchResultsPage",
     "VectorStoresFilesCreateParams",
-    "VectorStoresFilesListParams",
 ]
 
 

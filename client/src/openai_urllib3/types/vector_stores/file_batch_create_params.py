@@ -11,8 +11,8 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.file_chunking_strategy_param import FileChunkingStrategyParam
-    from openai_urllib3.types.vector_stores.file_create_params import CreateVectorStoreFileRequestParam
-    from openai_urllib3.types.vector_stores.file_create_params import CreateVectorStoreFileRequestParam as File
+    from openai_urllib3.types.vector_stores.file_create_params import FileCreateParams
+    from openai_urllib3.types.vector_stores.file_create_params import FileCreateParams as File
 
 __all__ = [
     "CreateVectorStoreFileBatchRequestParam",
@@ -25,19 +25,19 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 class FileBatchCreateParams(TypedDict, total=False):
     file_ids: Iterable[str]
-    files: Iterable[CreateVectorStoreFileRequestParam]
+    files: Iterable[FileCreateParams]
     chunking_strategy: FileChunkingStrategyParam
     attributes: Optional[Dict[str, Union[str, float, bool]]]
 
 
 class CreateVectorStoreFileBatchRequestParam(TypedDict, total=False):
     file_ids: Iterable[str]
-    files: Iterable[CreateVectorStoreFileRequestParam]
+    files: Iterable[FileCreateParams]
     chunking_strategy: FileChunkingStrategyParam
     attributes: Optional[Dict[str, Union[str, float, bool]]]
 
 _ELSEWHERE: dict[str, str] = {
-    "File": "vector_stores.file_create_params:CreateVectorStoreFileRequestParam",
+    "File": "vector_stores.file_create_params:FileCreateParams",
 }
 
 

@@ -13,7 +13,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.file_chunking_strategy_param import FileChunkingStrategyParam
 
 __all__ = [
-    "CreateVectorStoreFileRequestParam",
     "FileCreateParams",
     "VectorStoresFilesCreateParams",
 ]
@@ -21,7 +20,7 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class CreateVectorStoreFileRequestParam(TypedDict, total=False):
+class FileCreateParams(TypedDict, total=False):
     file_id: Required[str]
     chunking_strategy: FileChunkingStrategyParam
     attributes: Optional[Dict[str, Union[str, float, bool]]]
@@ -31,5 +30,3 @@ class VectorStoresFilesCreateParams(TypedDict, total=False):
     file_id: Required[str]
     chunking_strategy: FileChunkingStrategyParam
     attributes: Optional[Dict[str, Union[str, float, bool]]]
-
-FileCreateParams = CreateVectorStoreFileRequestParam

@@ -13,17 +13,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FileListParams",
-    "VectorStoresFilesListParams",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class VectorStoresFilesListParams(TypedDict, total=False):
+class FileListParams(TypedDict, total=False):
     limit: int
     order: Literal["asc", "desc"]
     after: str
     before: str
     filter: Literal["in_progress", "completed", "failed", "cancelled"]
-
-FileListParams = VectorStoresFilesListParams

@@ -26,27 +26,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.admin.organization.admin_organization_audit_logs_list_effective_at_param import (
         AdminOrganizationAuditLogsListEffectiveAtParam as AdminOrganizationAuditLogsListEffectiveAtParam,
     )
-    from openai_urllib3.types.admin.organization.role_create_params import (
-        AdminOrganizationRolesCreateParams as AdminOrganizationRolesCreateParams,
-    )
-    from openai_urllib3.types.admin.organization.role_list_params import (
-        AdminOrganizationRolesListParams as AdminOrganizationRolesListParams,
-    )
-    from openai_urllib3.types.admin.organization.spend_alert_create_params import (
-        AdminOrganizationSpendAlertsCreateParams as AdminOrganizationSpendAlertsCreateParams,
-    )
-    from openai_urllib3.types.admin.organization.spend_alert_list_params import (
-        AdminOrganizationSpendAlertsListParams as AdminOrganizationSpendAlertsListParams,
-    )
-    from openai_urllib3.types.admin.organization.spend_alert_update_params import (
-        AdminOrganizationSpendAlertsUpdateParams as AdminOrganizationSpendAlertsUpdateParams,
-    )
-    from openai_urllib3.types.admin.organization.user_list_params import (
-        AdminOrganizationUsersListParams as AdminOrganizationUsersListParams,
-    )
-    from openai_urllib3.types.admin.organization.user_update_params import (
-        AdminOrganizationUsersUpdateParams as AdminOrganizationUsersUpdateParams,
-    )
     from openai_urllib3.types.admin.organization.audit_log_list_response import AuditLogActor as AuditLogActor
     from openai_urllib3.types.admin.organization.audit_log_list_response import (
         AuditLogActorApiKey as AuditLogActorApiKey,
@@ -392,27 +371,23 @@ if TYPE_CHECKING:
         ProjectUpdateRequestParam as ProjectUpdateRequestParam,
     )
     from openai_urllib3.types.admin.organization.role import Role as Role
-    from openai_urllib3.types.admin.organization.role_create_params import (
-        AdminOrganizationRolesCreateParams as RoleCreateParams,
-    )
+    from openai_urllib3.types.admin.organization.role_create_params import RoleCreateParams as RoleCreateParams
     from openai_urllib3.types.admin.organization.projects.role_delete_response import (
-        RoleDeletedResource as RoleDeleteResponse,
+        RoleDeleteResponse as RoleDeleteResponse,
     )
-    from openai_urllib3.types.admin.organization.role_list_params import (
-        AdminOrganizationRolesListParams as RoleListParams,
-    )
+    from openai_urllib3.types.admin.organization.role_list_params import RoleListParams as RoleListParams
     from openai_urllib3.types.admin.organization.role_update_params import RoleUpdateParams as RoleUpdateParams
     from openai_urllib3.types.admin.organization.spend_alert_create_params import (
-        AdminOrganizationSpendAlertsCreateParams as SpendAlertCreateParams,
+        SpendAlertCreateParams as SpendAlertCreateParams,
     )
     from openai_urllib3.types.admin.organization.spend_alert_list_params import (
-        AdminOrganizationSpendAlertsListParams as SpendAlertListParams,
+        SpendAlertListParams as SpendAlertListParams,
     )
     from openai_urllib3.types.admin.organization.organization_spend_alert import (
         SpendAlertNotificationChannel as SpendAlertNotificationChannel,
     )
     from openai_urllib3.types.admin.organization.spend_alert_update_params import (
-        AdminOrganizationSpendAlertsUpdateParams as SpendAlertUpdateParams,
+        SpendAlertUpdateParams as SpendAlertUpdateParams,
     )
     from openai_urllib3.types.admin.organization.organization_spend_limit import (
         SpendLimitEnforcement as SpendLimitEnforcement,
@@ -526,17 +501,12 @@ if TYPE_CHECKING:
     from openai_urllib3.types.admin.organization.usage_audio_speeches_response import (
         UsageWebSearchCallsResult as UsageWebSearchCallsResult,
     )
-    from openai_urllib3.types.admin.organization.user_delete_response import UserDeleteResponse2 as UserDeleteResponse
-    from openai_urllib3.types.admin.organization.user_delete_response import UserDeleteResponse2 as UserDeleteResponse2
-    from openai_urllib3.types.admin.organization.user_list_params import (
-        AdminOrganizationUsersListParams as UserListParams,
-    )
+    from openai_urllib3.types.admin.organization.user_delete_response import UserDeleteResponse as UserDeleteResponse
+    from openai_urllib3.types.admin.organization.user_list_params import UserListParams as UserListParams
     from openai_urllib3.types.admin.organization.user_update_params import (
         UserRoleUpdateRequestParam as UserRoleUpdateRequestParam,
     )
-    from openai_urllib3.types.admin.organization.user_update_params import (
-        AdminOrganizationUsersUpdateParams as UserUpdateParams,
-    )
+    from openai_urllib3.types.admin.organization.user_update_params import UserUpdateParams as UserUpdateParams
 
 _NAMES: dict[str, str] = {
     "AdminAPIKey": "admin.organization.admin_api_key:AdminAPIKey",
@@ -548,16 +518,6 @@ _NAMES: dict[str, str] = {
     "AdminApiKeyListParams": "admin.organization.admin_api_key_list_params:AdminApiKeyListParams",
     "AdminOrganizationAuditLogsListEffectiveAtParam":
         "admin.organization.admin_organization_audit_logs_list_effective_at_param:AdminOrganizationAuditLogsListEffectiveAtParam",
-    "AdminOrganizationRolesCreateParams": "admin.organization.role_create_params:AdminOrganizationRolesCreateParams",
-    "AdminOrganizationRolesListParams": "admin.organization.role_list_params:AdminOrganizationRolesListParams",
-    "AdminOrganizationSpendAlertsCreateParams":
-        "admin.organization.spend_alert_create_params:AdminOrganizationSpendAlertsCreateParams",
-    "AdminOrganizationSpendAlertsListParams":
-        "admin.organization.spend_alert_list_params:AdminOrganizationSpendAlertsListParams",
-    "AdminOrganizationSpendAlertsUpdateParams":
-        "admin.organization.spend_alert_update_params:AdminOrganizationSpendAlertsUpdateParams",
-    "AdminOrganizationUsersListParams": "admin.organization.user_list_params:AdminOrganizationUsersListParams",
-    "AdminOrganizationUsersUpdateParams": "admin.organization.user_update_params:AdminOrganizationUsersUpdateParams",
     "AuditLogActor": "admin.organization.audit_log_list_response:AuditLogActor",
     "AuditLogActorApiKey": "admin.organization.audit_log_list_response:AuditLogActorApiKey",
     "AuditLogActorServiceAccount": "admin.organization.audit_log_list_response:AuditLogActorServiceAccount",
@@ -749,14 +709,14 @@ _NAMES: dict[str, str] = {
     "ProjectUpdateParams": "admin.organization.project_update_params:ProjectUpdateParams",
     "ProjectUpdateRequestParam": "admin.organization.project_update_params:ProjectUpdateRequestParam",
     "Role": "admin.organization.role:Role",
-    "RoleCreateParams": "admin.organization.role_create_params:AdminOrganizationRolesCreateParams",
-    "RoleDeleteResponse": "admin.organization.projects.role_delete_response:RoleDeletedResource",
-    "RoleListParams": "admin.organization.role_list_params:AdminOrganizationRolesListParams",
+    "RoleCreateParams": "admin.organization.role_create_params:RoleCreateParams",
+    "RoleDeleteResponse": "admin.organization.projects.role_delete_response:RoleDeleteResponse",
+    "RoleListParams": "admin.organization.role_list_params:RoleListParams",
     "RoleUpdateParams": "admin.organization.role_update_params:RoleUpdateParams",
-    "SpendAlertCreateParams": "admin.organization.spend_alert_create_params:AdminOrganizationSpendAlertsCreateParams",
-    "SpendAlertListParams": "admin.organization.spend_alert_list_params:AdminOrganizationSpendAlertsListParams",
+    "SpendAlertCreateParams": "admin.organization.spend_alert_create_params:SpendAlertCreateParams",
+    "SpendAlertListParams": "admin.organization.spend_alert_list_params:SpendAlertListParams",
     "SpendAlertNotificationChannel": "admin.organization.organization_spend_alert:SpendAlertNotificationChannel",
-    "SpendAlertUpdateParams": "admin.organization.spend_alert_update_params:AdminOrganizationSpendAlertsUpdateParams",
+    "SpendAlertUpdateParams": "admin.organization.spend_alert_update_params:SpendAlertUpdateParams",
     "SpendLimitEnforcement": "admin.organization.organization_spend_limit:SpendLimitEnforcement",
     "SpendLimitUpdateParams": "admin.organization.spend_limit_update_params:SpendLimitUpdateParams",
     "ToggleCertificatesRequestParam": "admin.organization.certificate_activate_params:ToggleCertificatesRequestParam",
@@ -803,11 +763,10 @@ _NAMES: dict[str, str] = {
     "UsageWebSearchCallsParams": "admin.organization.usage_web_search_calls_params:UsageWebSearchCallsParams",
     "UsageWebSearchCallsResponse": "admin.organization.usage_audio_speeches_response:UsageAudioSpeechesResponse",
     "UsageWebSearchCallsResult": "admin.organization.usage_audio_speeches_response:UsageWebSearchCallsResult",
-    "UserDeleteResponse": "admin.organization.user_delete_response:UserDeleteResponse2",
-    "UserDeleteResponse2": "admin.organization.user_delete_response:UserDeleteResponse2",
-    "UserListParams": "admin.organization.user_list_params:AdminOrganizationUsersListParams",
+    "UserDeleteResponse": "admin.organization.user_delete_response:UserDeleteResponse",
+    "UserListParams": "admin.organization.user_list_params:UserListParams",
     "UserRoleUpdateRequestParam": "admin.organization.user_update_params:UserRoleUpdateRequestParam",
-    "UserUpdateParams": "admin.organization.user_update_params:AdminOrganizationUsersUpdateParams",
+    "UserUpdateParams": "admin.organization.user_update_params:UserUpdateParams",
 }
 
 __all__ = [
@@ -819,13 +778,6 @@ __all__ = [
     "AdminApiKeyCreateParams",
     "AdminApiKeyListParams",
     "AdminOrganizationAuditLogsListEffectiveAtParam",
-    "AdminOrganizationRolesCreateParams",
-    "AdminOrganizationRolesListParams",
-    "AdminOrganizationSpendAlertsCreateParams",
-    "AdminOrganizationSpendAlertsListParams",
-    "AdminOrganizationSpendAlertsUpdateParams",
-    "AdminOrganizationUsersListParams",
-    "AdminOrganizationUsersUpdateParams",
     "AuditLogActor",
     "AuditLogActorApiKey",
     "AuditLogActorServiceAccount",
@@ -1006,7 +958,6 @@ __all__ = [
     "UsageWebSearchCallsResponse",
     "UsageWebSearchCallsResult",
     "UserDeleteResponse",
-    "UserDeleteResponse2",
     "UserListParams",
     "UserRoleUpdateRequestParam",
     "UserUpdateParams",

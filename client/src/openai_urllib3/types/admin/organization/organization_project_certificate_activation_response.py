@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.admin.organization.projects.certificate_activate_response import (
-        OrganizationProjectCertificate,
+        CertificateActivateResponse,
     )
 
 __all__ = [
@@ -26,6 +26,6 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 class OrganizationProjectCertificateActivationResponse(BaseModel):
     __slots__ = ()
     object = Field['Literal["organization.project.certificate.activation"]']()
-    data = Field['list[OrganizationProjectCertificate]'](
-        list_of(ref("admin.organization.projects.certificate_activate_response:OrganizationProjectCertificate"))
+    data = Field['list[CertificateActivateResponse]'](
+        list_of(ref("admin.organization.projects.certificate_activate_response:CertificateActivateResponse"))
     )

@@ -12,16 +12,13 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "AdminOrganizationRolesCreateParams",
     "RoleCreateParams",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class AdminOrganizationRolesCreateParams(TypedDict, total=False):
+class RoleCreateParams(TypedDict, total=False):
     role_name: Required[str]
     permissions: Required[Iterable[str]]
     description: Optional[str]
-
-RoleCreateParams = AdminOrganizationRolesCreateParams

@@ -12,16 +12,13 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "AdminOrganizationRolesListParams",
     "RoleListParams",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class AdminOrganizationRolesListParams(TypedDict, total=False):
+class RoleListParams(TypedDict, total=False):
     limit: int
     after: str
     order: Literal["asc", "desc"]
-
-RoleListParams = AdminOrganizationRolesListParams

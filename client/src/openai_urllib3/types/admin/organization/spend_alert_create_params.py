@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
-    "AdminOrganizationSpendAlertsCreateParams",
     "NotificationChannel",
     "SpendAlertCreateParams",
 ]
@@ -26,13 +25,11 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class AdminOrganizationSpendAlertsCreateParams(TypedDict, total=False):
+class SpendAlertCreateParams(TypedDict, total=False):
     threshold_amount: Required[int]
     currency: Required[Literal["USD"]]
     interval: Required[Literal["month"]]
     notification_channel: Required[SpendAlertNotificationChannelParam]
-
-SpendAlertCreateParams = AdminOrganizationSpendAlertsCreateParams
 
 _ELSEWHERE: dict[str, str] = {
     "NotificationChannel": "admin.organization.projects.spend_alert_create_params:SpendAlertNotificationChannelParam",

@@ -12,17 +12,14 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "AdminOrganizationSpendAlertsListParams",
     "SpendAlertListParams",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class AdminOrganizationSpendAlertsListParams(TypedDict, total=False):
+class SpendAlertListParams(TypedDict, total=False):
     limit: int
     order: Literal["asc", "desc"]
     after: str
     before: str
-
-SpendAlertListParams = AdminOrganizationSpendAlertsListParams

@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
-    "AdminOrganizationSpendAlertsUpdateParams",
     "NotificationChannel",
     "SpendAlertUpdateParams",
 ]
@@ -26,13 +25,11 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class AdminOrganizationSpendAlertsUpdateParams(TypedDict, total=False):
+class SpendAlertUpdateParams(TypedDict, total=False):
     threshold_amount: Required[int]
     currency: Required[Literal["USD"]]
     interval: Required[Literal["month"]]
     notification_channel: Required[SpendAlertNotificationChannelParam]
-
-SpendAlertUpdateParams = AdminOrganizationSpendAlertsUpdateParams
 
 _ELSEWHERE: dict[str, str] = {
     "NotificationChannel": "admin.organization.projects.spend_alert_create_params:SpendAlertNotificationChannelParam",

@@ -14,16 +14,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "UserDeleteResponse",
-    "UserDeleteResponse2",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class UserDeleteResponse2(BaseModel):
+class UserDeleteResponse(BaseModel):
     __slots__ = ()
     object = Field['Literal["organization.user.deleted"]']()
     id = Field['str']()
     deleted = Field['bool']()
-
-UserDeleteResponse = UserDeleteResponse2

@@ -12,16 +12,13 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "AdminOrganizationUsersListParams",
     "UserListParams",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class AdminOrganizationUsersListParams(TypedDict, total=False):
+class UserListParams(TypedDict, total=False):
     limit: int
     after: str
     emails: Iterable[str]
-
-UserListParams = AdminOrganizationUsersListParams

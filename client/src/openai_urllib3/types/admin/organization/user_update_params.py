@@ -12,7 +12,6 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "AdminOrganizationUsersUpdateParams",
     "UserRoleUpdateRequestParam",
     "UserUpdateParams",
 ]
@@ -20,7 +19,7 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class AdminOrganizationUsersUpdateParams(TypedDict, total=False):
+class UserUpdateParams(TypedDict, total=False):
     role: Optional[str]
     role_id: Optional[str]
     technical_level: Optional[str]
@@ -32,5 +31,3 @@ class UserRoleUpdateRequestParam(TypedDict, total=False):
     role_id: Optional[str]
     technical_level: Optional[str]
     developer_persona: Optional[str]
-
-UserUpdateParams = AdminOrganizationUsersUpdateParams

@@ -10,9 +10,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.chatkit.chat_session_chatkit_configuration_param import (
         AutomaticThreadTitlingParam as AutomaticThreadTitlingParam,
     )
-    from openai_urllib3.types.beta.chatkit.session_create_params import (
-        BetaChatkitSessionsCreateParams as BetaChatkitSessionsCreateParams,
-    )
     from openai_urllib3.types.beta.chatkit.chatkit_attachment import ChatKitAttachment as ChatKitAttachment
     from openai_urllib3.types.beta.chatkit.chatkit_response_output_text import (
         ChatKitResponseOutputText as ChatKitResponseOutputText,
@@ -69,9 +66,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.chatkit.chat_session_chatkit_configuration_param import HistoryParam as HistoryParam
     from openai_urllib3.types.beta.chatkit.chatkit_thread_user_message_item import InferenceOptions as InferenceOptions
     from openai_urllib3.types.beta.chatkit.chatkit_thread import LockedStatus as LockedStatus
-    from openai_urllib3.types.beta.chatkit.session_create_params import (
-        BetaChatkitSessionsCreateParams as SessionCreateParams,
-    )
+    from openai_urllib3.types.beta.chatkit.session_create_params import SessionCreateParams as SessionCreateParams
     from openai_urllib3.types.beta.chatkit.thread_delete_response import ThreadDeleteResponse as ThreadDeleteResponse
     from openai_urllib3.types.beta.chatkit.thread_list_items_params import (
         ThreadListItemsParams as ThreadListItemsParams,
@@ -95,7 +90,6 @@ if TYPE_CHECKING:
 _NAMES: dict[str, str] = {
     "ActiveStatus": "beta.chatkit.chatkit_thread:ActiveStatus",
     "AutomaticThreadTitlingParam": "beta.chatkit.chat_session_chatkit_configuration_param:AutomaticThreadTitlingParam",
-    "BetaChatkitSessionsCreateParams": "beta.chatkit.session_create_params:BetaChatkitSessionsCreateParams",
     "ChatKitAttachment": "beta.chatkit.chatkit_attachment:ChatKitAttachment",
     "ChatKitResponseOutputText": "beta.chatkit.chatkit_response_output_text:ChatKitResponseOutputText",
     "ChatKitThread": "beta.chatkit.chatkit_thread:ChatKitThread",
@@ -126,7 +120,7 @@ _NAMES: dict[str, str] = {
     "HistoryParam": "beta.chatkit.chat_session_chatkit_configuration_param:HistoryParam",
     "InferenceOptions": "beta.chatkit.chatkit_thread_user_message_item:InferenceOptions",
     "LockedStatus": "beta.chatkit.chatkit_thread:LockedStatus",
-    "SessionCreateParams": "beta.chatkit.session_create_params:BetaChatkitSessionsCreateParams",
+    "SessionCreateParams": "beta.chatkit.session_create_params:SessionCreateParams",
     "ThreadDeleteResponse": "beta.chatkit.thread_delete_response:ThreadDeleteResponse",
     "ThreadListItemsParams": "beta.chatkit.thread_list_items_params:ThreadListItemsParams",
     "ThreadListParams": "beta.chatkit.thread_list_params:ThreadListParams",
@@ -141,7 +135,6 @@ _NAMES: dict[str, str] = {
 __all__ = [
     "ActiveStatus",
     "AutomaticThreadTitlingParam",
-    "BetaChatkitSessionsCreateParams",
     "ChatKitAttachment",
     "ChatKitResponseOutputText",
     "ChatKitThread",

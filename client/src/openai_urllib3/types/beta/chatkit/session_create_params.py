@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.chatkit.chat_session_workflow_param import ChatSessionWorkflowParam
 
 __all__ = [
-    "BetaChatkitSessionsCreateParams",
     "CreateChatSessionBodyParam",
     "SessionCreateParams",
 ]
@@ -26,7 +25,7 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class BetaChatkitSessionsCreateParams(TypedDict, total=False):
+class SessionCreateParams(TypedDict, total=False):
     workflow: Required[ChatSessionWorkflowParam]
     user: Required[str]
     expires_after: ChatSessionExpiresAfterParam
@@ -41,5 +40,3 @@ class CreateChatSessionBodyParam(TypedDict, total=False):
     expires_after: ChatSessionExpiresAfterParam
     rate_limits: ChatSessionRateLimitsParam
     chatkit_configuration: ChatSessionChatKitConfigurationParam
-
-SessionCreateParams = BetaChatkitSessionsCreateParams

@@ -14,13 +14,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.threads.message_create_params import (
         BetaThreadsMessagesCreateParams as BetaThreadsMessagesCreateParams,
     )
-    from openai_urllib3.types.beta.threads.message_list_params import (
-        BetaThreadsMessagesListParams as BetaThreadsMessagesListParams,
-    )
-    from openai_urllib3.types.beta.threads.run_create_params import (
-        BetaThreadsRunsCreateParams as BetaThreadsRunsCreateParams,
-    )
-    from openai_urllib3.types.beta.threads.run_list_params import BetaThreadsRunsListParams as BetaThreadsRunsListParams
     from openai_urllib3.types.beta.threads.run_create_params import CreateRunRequestParam as CreateRunRequestParam
     from openai_urllib3.types.beta.threads.file_citation_annotation import (
         FileCitationAnnotation as FileCitationAnnotation,
@@ -77,7 +70,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.threads.message_delta import MessageDelta as MessageDelta
     from openai_urllib3.types.beta.threads.message_delta_event import MessageDeltaEvent as MessageDeltaEvent
     from openai_urllib3.types.beta.threads.message import MessageIncompleteDetails as MessageIncompleteDetails
-    from openai_urllib3.types.beta.threads.message_list_params import BetaThreadsMessagesListParams as MessageListParams
+    from openai_urllib3.types.beta.threads.message_list_params import MessageListParams as MessageListParams
     from openai_urllib3.types.beta.threads.message_update_params import MessageUpdateParams as MessageUpdateParams
     from openai_urllib3.types.beta.threads.message_update_params import (
         ModifyMessageRequestParam as ModifyMessageRequestParam,
@@ -93,10 +86,10 @@ if TYPE_CHECKING:
     )
     from openai_urllib3.types.beta.threads.run import Run as Run
     from openai_urllib3.types.beta.threads.run import RunCompletionUsage as RunCompletionUsage
-    from openai_urllib3.types.beta.threads.run_create_params import BetaThreadsRunsCreateParams as RunCreateParams
+    from openai_urllib3.types.beta.threads.run_create_params import RunCreateParams as RunCreateParams
     from openai_urllib3.types.beta.threads.run import RunIncompleteDetails as RunIncompleteDetails
     from openai_urllib3.types.beta.threads.run import RunLastError as RunLastError
-    from openai_urllib3.types.beta.threads.run_list_params import BetaThreadsRunsListParams as RunListParams
+    from openai_urllib3.types.beta.threads.run_list_params import RunListParams as RunListParams
     from openai_urllib3.types.beta.threads.run import RunRequiredAction as RunRequiredAction
     from openai_urllib3.types.beta.threads.run import (
         RunRequiredActionSubmitToolOutputs as RunRequiredActionSubmitToolOutputs,
@@ -126,9 +119,6 @@ _NAMES: dict[str, str] = {
     "AnnotationDelta": "beta.threads.annotation_delta:AnnotationDelta",
     "AssistantToolsFileSearchTypeOnly": "beta.threads.message:AssistantToolsFileSearchTypeOnly",
     "BetaThreadsMessagesCreateParams": "beta.threads.message_create_params:BetaThreadsMessagesCreateParams",
-    "BetaThreadsMessagesListParams": "beta.threads.message_list_params:BetaThreadsMessagesListParams",
-    "BetaThreadsRunsCreateParams": "beta.threads.run_create_params:BetaThreadsRunsCreateParams",
-    "BetaThreadsRunsListParams": "beta.threads.run_list_params:BetaThreadsRunsListParams",
     "CreateRunRequestParam": "beta.threads.run_create_params:CreateRunRequestParam",
     "FileCitationAnnotation": "beta.threads.file_citation_annotation:FileCitationAnnotation",
     "FileCitationAnnotationFileCitation": "beta.threads.file_citation_annotation:FileCitationAnnotationFileCitation",
@@ -162,7 +152,7 @@ _NAMES: dict[str, str] = {
     "MessageDelta": "beta.threads.message_delta:MessageDelta",
     "MessageDeltaEvent": "beta.threads.message_delta_event:MessageDeltaEvent",
     "MessageIncompleteDetails": "beta.threads.message:MessageIncompleteDetails",
-    "MessageListParams": "beta.threads.message_list_params:BetaThreadsMessagesListParams",
+    "MessageListParams": "beta.threads.message_list_params:MessageListParams",
     "MessageUpdateParams": "beta.threads.message_update_params:MessageUpdateParams",
     "ModifyMessageRequestParam": "beta.threads.message_update_params:ModifyMessageRequestParam",
     "ModifyRunRequestParam": "beta.threads.run_update_params:ModifyRunRequestParam",
@@ -173,10 +163,10 @@ _NAMES: dict[str, str] = {
         "beta.threads.required_action_function_tool_call:RequiredActionFunctionToolCallFunction",
     "Run": "beta.threads.run:Run",
     "RunCompletionUsage": "beta.threads.run:RunCompletionUsage",
-    "RunCreateParams": "beta.threads.run_create_params:BetaThreadsRunsCreateParams",
+    "RunCreateParams": "beta.threads.run_create_params:RunCreateParams",
     "RunIncompleteDetails": "beta.threads.run:RunIncompleteDetails",
     "RunLastError": "beta.threads.run:RunLastError",
-    "RunListParams": "beta.threads.run_list_params:BetaThreadsRunsListParams",
+    "RunListParams": "beta.threads.run_list_params:RunListParams",
     "RunRequiredAction": "beta.threads.run:RunRequiredAction",
     "RunRequiredActionSubmitToolOutputs": "beta.threads.run:RunRequiredActionSubmitToolOutputs",
     "RunStatus": "beta.threads.run_status:RunStatus",
@@ -198,9 +188,6 @@ __all__ = [
     "AnnotationDelta",
     "AssistantToolsFileSearchTypeOnly",
     "BetaThreadsMessagesCreateParams",
-    "BetaThreadsMessagesListParams",
-    "BetaThreadsRunsCreateParams",
-    "BetaThreadsRunsListParams",
     "CreateRunRequestParam",
     "FileCitationAnnotation",
     "FileCitationAnnotationFileCitation",

@@ -12,18 +12,15 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "BetaThreadsMessagesListParams",
     "MessageListParams",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class BetaThreadsMessagesListParams(TypedDict, total=False):
+class MessageListParams(TypedDict, total=False):
     limit: int
     order: Literal["asc", "desc"]
     after: str
     before: str
     run_id: str
-
-MessageListParams = BetaThreadsMessagesListParams

@@ -17,9 +17,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.thread_create_and_run_params import TruncationObjectParam
     from openai_urllib3.types.beta.threads.message_create_params import MessageCreateParams
     from openai_urllib3.types.reasoning_effort import ReasoningEffort
-    from openai_urllib3.types.shared_params.response_format_json_object import ResponseFormatJsonObjectParam
-    from openai_urllib3.types.shared_params.response_format_json_schema import ResponseFormatJsonSchemaParam
-    from openai_urllib3.types.shared_params.response_format_text import ResponseFormatTextParam
+    from openai_urllib3.types.shared_params.response_format_json_object import ResponseFormatJSONObject
+    from openai_urllib3.types.shared_params.response_format_json_schema import ResponseFormatJSONSchema
+    from openai_urllib3.types.shared_params.response_format_text import ResponseFormatText
     from openai_urllib3.types.beta.threads.message_create_params import MessageCreateParams as AdditionalMessage
     from openai_urllib3.types.beta.threads.message_create_params import (
         MessageCreateParamsAttachments0Param as AdditionalMessageAttachment,
@@ -33,7 +33,6 @@ __all__ = [
     "AdditionalMessage",
     "AdditionalMessageAttachment",
     "AdditionalMessageAttachmentToolFileSearch",
-    "BetaThreadsRunsCreateParams",
     "CreateRunRequestParam",
     "RunCreateParams",
     "RunCreateParamsBase",
@@ -43,7 +42,7 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class BetaThreadsRunsCreateParams(TypedDict, total=False):
+class RunCreateParams(TypedDict, total=False):
     assistant_id: Required[str]
     model: Union[
         str,
@@ -105,12 +104,7 @@ class BetaThreadsRunsCreateParams(TypedDict, total=False):
     truncation_strategy: Optional[TruncationObjectParam]
     tool_choice: Optional[Union[Literal["none", "auto", "required"], AssistantToolChoiceParam]]
     parallel_tool_calls: bool
-    response_format: Union[
-        Literal["auto"],
-        ResponseFormatTextParam,
-        ResponseFormatJsonObjectParam,
-        ResponseFormatJsonSchemaParam,
-    ]
+    response_format: Union[Literal["auto"], ResponseFormatText, ResponseFormatJSONObject, ResponseFormatJSONSchema]
     include: Iterable[Literal["step_details.tool_calls[*].file_search.results[*].content"]]
 
 
@@ -177,14 +171,8 @@ class CreateRunRequestParam(TypedDict, total=False):
     truncation_strategy: Optional[TruncationObjectParam]
     tool_choice: Optional[Union[Literal["none", "auto", "required"], AssistantToolChoiceParam]]
     parallel_tool_calls: bool
-    response_format: Union[
-        Literal["auto"],
-        ResponseFormatTextParam,
-        ResponseFormatJsonObjectParam,
-        ResponseFormatJsonSchemaParam,
-    ]
+    response_format: Union[Literal["auto"], ResponseFormatText, ResponseFormatJSONObject, ResponseFormatJSONSchema]
 
-RunCreateParams = BetaThreadsRunsCreateParams
 RunCreateParamsBase = CreateRunRequestParam
 
 _ELSEWHERE: dict[str, str] = {

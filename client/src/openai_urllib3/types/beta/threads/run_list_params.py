@@ -12,17 +12,14 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "BetaThreadsRunsListParams",
     "RunListParams",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class BetaThreadsRunsListParams(TypedDict, total=False):
+class RunListParams(TypedDict, total=False):
     limit: int
     order: Literal["asc", "desc"]
     after: str
     before: str
-
-RunListParams = BetaThreadsRunsListParams

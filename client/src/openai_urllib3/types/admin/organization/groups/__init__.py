@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.admin.organization.groups.user_create_params import (
         CreateGroupUserBodyParam as CreateGroupUserBodyParam,
     )
-    from openai_urllib3.types.admin.organization.groups.role_create_response import Group2 as Group2
+    from openai_urllib3.types.admin.organization.groups.role_create_response import Group as Group
     from openai_urllib3.types.admin.organization.groups.organization_group_user import (
         OrganizationGroupUser as OrganizationGroupUser,
     )
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 _NAMES: dict[str, str] = {
     "CreateGroupUserBodyParam": "admin.organization.groups.user_create_params:CreateGroupUserBodyParam",
-    "Group2": "admin.organization.groups.role_create_response:Group2",
+    "Group": "admin.organization.groups.role_create_response:Group",
     "OrganizationGroupUser": "admin.organization.groups.organization_group_user:OrganizationGroupUser",
     "PublicAssignOrganizationGroupRoleBodyParam":
         "admin.organization.groups.role_create_params:PublicAssignOrganizationGroupRoleBodyParam",
@@ -65,7 +65,7 @@ _NAMES: dict[str, str] = {
 
 __all__ = [
     "CreateGroupUserBodyParam",
-    "Group2",
+    "Group",
     "OrganizationGroupUser",
     "PublicAssignOrganizationGroupRoleBodyParam",
     "RoleCreateParams",

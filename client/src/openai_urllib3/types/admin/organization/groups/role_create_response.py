@@ -16,7 +16,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Group",
-    "Group2",
     "RoleCreateResponse",
 ]
 
@@ -28,11 +27,11 @@ class RoleCreateResponse(BaseModel):
 
     __slots__ = ()
     object = Field['Literal["group.role"]']()
-    group = Field['Group2'](ref("admin.organization.groups.role_create_response:Group2"))
+    group = Field['Group'](ref("admin.organization.groups.role_create_response:Group"))
     role = Field['Role'](ref("admin.organization.role:Role"))
 
 
-class Group2(BaseModel):
+class Group(BaseModel):
     """Summary information about a group returned in role assignment responses."""
 
     __slots__ = ()
@@ -41,5 +40,3 @@ class Group2(BaseModel):
     name = Field['str']()
     created_at = Field['int']()
     scim_managed = Field['bool']()
-
-Group = Group2

@@ -9,78 +9,40 @@ if TYPE_CHECKING:
     from openai_urllib3.types.admin.organization.projects.api_key_delete_response import (
         APIKeyDeleteResponse as APIKeyDeleteResponse,
     )
-    from openai_urllib3.types.admin.organization.projects.certificate_activate_params import (
-        AdminOrganizationProjectsCertificatesActivateParams as AdminOrganizationProjectsCertificatesActivateParams,
-    )
-    from openai_urllib3.types.admin.organization.projects.certificate_deactivate_params import (
-        AdminOrganizationProjectsCertificatesDeactivateParams as AdminOrganizationProjectsCertificatesDeactivateParams,
-    )
-    from openai_urllib3.types.admin.organization.projects.certificate_list_params import (
-        AdminOrganizationProjectsCertificatesListParams as AdminOrganizationProjectsCertificatesListParams,
-    )
-    from openai_urllib3.types.admin.organization.projects.data_retention_update_params import (
-        AdminOrganizationProjectsDataRetentionUpdateParams as AdminOrganizationProjectsDataRetentionUpdateParams,
-    )
-    from openai_urllib3.types.admin.organization.projects.group_create_params import (
-        AdminOrganizationProjectsGroupsCreateParams as AdminOrganizationProjectsGroupsCreateParams,
-    )
-    from openai_urllib3.types.admin.organization.projects.group_list_params import (
-        AdminOrganizationProjectsGroupsListParams as AdminOrganizationProjectsGroupsListParams,
-    )
-    from openai_urllib3.types.admin.organization.projects.role_create_params import (
-        AdminOrganizationProjectsRolesCreateParams as AdminOrganizationProjectsRolesCreateParams,
-    )
-    from openai_urllib3.types.admin.organization.projects.role_list_params import (
-        AdminOrganizationProjectsRolesListParams as AdminOrganizationProjectsRolesListParams,
-    )
-    from openai_urllib3.types.admin.organization.projects.role_update_params import (
-        AdminOrganizationProjectsRolesUpdateParams as AdminOrganizationProjectsRolesUpdateParams,
-    )
-    from openai_urllib3.types.admin.organization.projects.spend_limit_update_params import (
-        AdminOrganizationProjectsSpendLimitUpdateParams as AdminOrganizationProjectsSpendLimitUpdateParams,
-    )
-    from openai_urllib3.types.admin.organization.projects.user_create_params import (
-        AdminOrganizationProjectsUsersCreateParams as AdminOrganizationProjectsUsersCreateParams,
-    )
-    from openai_urllib3.types.admin.organization.projects.user_list_params import (
-        AdminOrganizationProjectsUsersListParams as AdminOrganizationProjectsUsersListParams,
-    )
     from openai_urllib3.types.admin.organization.projects.api_key_list_params import (
         ApiKeyListParams as ApiKeyListParams,
     )
     from openai_urllib3.types.admin.organization.projects.certificate_activate_params import (
-        AdminOrganizationProjectsCertificatesActivateParams as CertificateActivateParams,
+        CertificateActivateParams as CertificateActivateParams,
     )
     from openai_urllib3.types.admin.organization.projects.certificate_activate_response import (
-        OrganizationProjectCertificate as CertificateActivateResponse,
+        CertificateActivateResponse as CertificateActivateResponse,
     )
     from openai_urllib3.types.admin.organization.projects.certificate_deactivate_params import (
-        AdminOrganizationProjectsCertificatesDeactivateParams as CertificateDeactivateParams,
+        CertificateDeactivateParams as CertificateDeactivateParams,
     )
     from openai_urllib3.types.admin.organization.projects.certificate_activate_response import (
-        OrganizationProjectCertificate as CertificateDeactivateResponse,
+        CertificateActivateResponse as CertificateDeactivateResponse,
     )
     from openai_urllib3.types.admin.organization.projects.certificate_list_params import (
-        AdminOrganizationProjectsCertificatesListParams as CertificateListParams,
+        CertificateListParams as CertificateListParams,
     )
     from openai_urllib3.types.admin.organization.projects.certificate_activate_response import (
-        OrganizationProjectCertificate as CertificateListResponse,
+        CertificateActivateResponse as CertificateListResponse,
     )
     from openai_urllib3.types.admin.organization.projects.spend_alert_create_params import (
         CreateSpendAlertBodyParam as CreateSpendAlertBodyParam,
     )
     from openai_urllib3.types.admin.organization.projects.data_retention_update_params import (
-        AdminOrganizationProjectsDataRetentionUpdateParams as DataRetentionUpdateParams,
+        DataRetentionUpdateParams as DataRetentionUpdateParams,
     )
     from openai_urllib3.types.admin.organization.projects.group_create_params import (
-        AdminOrganizationProjectsGroupsCreateParams as GroupCreateParams,
+        GroupCreateParams as GroupCreateParams,
     )
     from openai_urllib3.types.admin.organization.projects.group_delete_response import (
-        ProjectGroupDeletedResource as GroupDeleteResponse,
+        GroupDeleteResponse as GroupDeleteResponse,
     )
-    from openai_urllib3.types.admin.organization.projects.group_list_params import (
-        AdminOrganizationProjectsGroupsListParams as GroupListParams,
-    )
+    from openai_urllib3.types.admin.organization.projects.group_list_params import GroupListParams as GroupListParams
     from openai_urllib3.types.admin.organization.projects.group_retrieve_params import (
         GroupRetrieveParams as GroupRetrieveParams,
     )
@@ -100,9 +62,6 @@ if TYPE_CHECKING:
         ModelPermissionUpdateParams as ModelPermissionUpdateParams,
     )
     from openai_urllib3.types.admin.organization.projects.certificate_activate_response import (
-        OrganizationProjectCertificate as OrganizationProjectCertificate,
-    )
-    from openai_urllib3.types.admin.organization.projects.certificate_activate_response import (
         OrganizationProjectCertificateCertificateDetails as OrganizationProjectCertificateCertificateDetails,
     )
     from openai_urllib3.types.admin.organization.projects.project_api_key import ProjectAPIKey as ProjectAPIKey
@@ -119,9 +78,6 @@ if TYPE_CHECKING:
         ProjectDataRetention as ProjectDataRetention,
     )
     from openai_urllib3.types.admin.organization.projects.project_group import ProjectGroup as ProjectGroup
-    from openai_urllib3.types.admin.organization.projects.group_delete_response import (
-        ProjectGroupDeletedResource as ProjectGroupDeletedResource,
-    )
     from openai_urllib3.types.admin.organization.projects.project_hosted_tool_permissions import (
         ProjectHostedToolPermissions as ProjectHostedToolPermissions,
     )
@@ -166,9 +122,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.admin.organization.projects.user_create_params import (
         ProjectUserCreateRequestParam as ProjectUserCreateRequestParam,
     )
-    from openai_urllib3.types.admin.organization.projects.user_delete_response import (
-        ProjectUserDeleteResponse as ProjectUserDeleteResponse,
-    )
     from openai_urllib3.types.admin.organization.projects.user_update_params import (
         ProjectUserUpdateRequestParam as ProjectUserUpdateRequestParam,
     )
@@ -184,21 +137,12 @@ if TYPE_CHECKING:
     from openai_urllib3.types.admin.organization.projects.rate_limit_update_rate_limit_params import (
         RateLimitUpdateRateLimitParams as RateLimitUpdateRateLimitParams,
     )
-    from openai_urllib3.types.admin.organization.projects.role_create_params import (
-        AdminOrganizationProjectsRolesCreateParams as RoleCreateParams,
-    )
+    from openai_urllib3.types.admin.organization.projects.role_create_params import RoleCreateParams as RoleCreateParams
     from openai_urllib3.types.admin.organization.projects.role_delete_response import (
-        RoleDeletedResource as RoleDeleteResponse,
+        RoleDeleteResponse as RoleDeleteResponse,
     )
-    from openai_urllib3.types.admin.organization.projects.role_delete_response import (
-        RoleDeletedResource as RoleDeletedResource,
-    )
-    from openai_urllib3.types.admin.organization.projects.role_list_params import (
-        AdminOrganizationProjectsRolesListParams as RoleListParams,
-    )
-    from openai_urllib3.types.admin.organization.projects.role_update_params import (
-        AdminOrganizationProjectsRolesUpdateParams as RoleUpdateParams,
-    )
+    from openai_urllib3.types.admin.organization.projects.role_list_params import RoleListParams as RoleListParams
+    from openai_urllib3.types.admin.organization.projects.role_update_params import RoleUpdateParams as RoleUpdateParams
     from openai_urllib3.types.admin.organization.projects.service_account_create_params import (
         ServiceAccountCreateParams as ServiceAccountCreateParams,
     )
@@ -227,7 +171,7 @@ if TYPE_CHECKING:
         SpendAlertUpdateParams as SpendAlertUpdateParams,
     )
     from openai_urllib3.types.admin.organization.projects.spend_limit_update_params import (
-        AdminOrganizationProjectsSpendLimitUpdateParams as SpendLimitUpdateParams,
+        SpendLimitUpdateParams as SpendLimitUpdateParams,
     )
     from openai_urllib3.types.admin.organization.projects.data_retention_update_params import (
         UpdateProjectDataRetentionBodyParam as UpdateProjectDataRetentionBodyParam,
@@ -238,62 +182,30 @@ if TYPE_CHECKING:
     from openai_urllib3.types.admin.organization.projects.spend_limit_update_params import (
         UpdateProjectSpendLimitBodyParam as UpdateProjectSpendLimitBodyParam,
     )
-    from openai_urllib3.types.admin.organization.projects.user_create_params import (
-        AdminOrganizationProjectsUsersCreateParams as UserCreateParams,
-    )
+    from openai_urllib3.types.admin.organization.projects.user_create_params import UserCreateParams as UserCreateParams
     from openai_urllib3.types.admin.organization.projects.user_delete_response import (
-        ProjectUserDeleteResponse as UserDeleteResponse,
+        UserDeleteResponse as UserDeleteResponse,
     )
-    from openai_urllib3.types.admin.organization.projects.user_list_params import (
-        AdminOrganizationProjectsUsersListParams as UserListParams,
-    )
+    from openai_urllib3.types.admin.organization.projects.user_list_params import UserListParams as UserListParams
     from openai_urllib3.types.admin.organization.projects.user_update_params import UserUpdateParams as UserUpdateParams
 
 _NAMES: dict[str, str] = {
     "APIKeyDeleteResponse": "admin.organization.projects.api_key_delete_response:APIKeyDeleteResponse",
-    "AdminOrganizationProjectsCertificatesActivateParams":
-        "admin.organization.projects.certificate_activate_params:AdminOrganizationProjectsCertificatesActivateParams",
-    "AdminOrganizationProjectsCertificatesDeactivateParams":
-        "admin.organization.projects.certificate_deactivate_params:AdminOrganizationProjectsCertificatesDeactivateParams",
-    "AdminOrganizationProjectsCertificatesListParams":
-        "admin.organization.projects.certificate_list_params:AdminOrganizationProjectsCertificatesListParams",
-    "AdminOrganizationProjectsDataRetentionUpdateParams":
-        "admin.organization.projects.data_retention_update_params:AdminOrganizationProjectsDataRetentionUpdateParams",
-    "AdminOrganizationProjectsGroupsCreateParams":
-        "admin.organization.projects.group_create_params:AdminOrganizationProjectsGroupsCreateParams",
-    "AdminOrganizationProjectsGroupsListParams":
-        "admin.organization.projects.group_list_params:AdminOrganizationProjectsGroupsListParams",
-    "AdminOrganizationProjectsRolesCreateParams":
-        "admin.organization.projects.role_create_params:AdminOrganizationProjectsRolesCreateParams",
-    "AdminOrganizationProjectsRolesListParams":
-        "admin.organization.projects.role_list_params:AdminOrganizationProjectsRolesListParams",
-    "AdminOrganizationProjectsRolesUpdateParams":
-        "admin.organization.projects.role_update_params:AdminOrganizationProjectsRolesUpdateParams",
-    "AdminOrganizationProjectsSpendLimitUpdateParams":
-        "admin.organization.projects.spend_limit_update_params:AdminOrganizationProjectsSpendLimitUpdateParams",
-    "AdminOrganizationProjectsUsersCreateParams":
-        "admin.organization.projects.user_create_params:AdminOrganizationProjectsUsersCreateParams",
-    "AdminOrganizationProjectsUsersListParams":
-        "admin.organization.projects.user_list_params:AdminOrganizationProjectsUsersListParams",
     "ApiKeyListParams": "admin.organization.projects.api_key_list_params:ApiKeyListParams",
-    "CertificateActivateParams":
-        "admin.organization.projects.certificate_activate_params:AdminOrganizationProjectsCertificatesActivateParams",
+    "CertificateActivateParams": "admin.organization.projects.certificate_activate_params:CertificateActivateParams",
     "CertificateActivateResponse":
-        "admin.organization.projects.certificate_activate_response:OrganizationProjectCertificate",
+        "admin.organization.projects.certificate_activate_response:CertificateActivateResponse",
     "CertificateDeactivateParams":
-        "admin.organization.projects.certificate_deactivate_params:AdminOrganizationProjectsCertificatesDeactivateParams",
+        "admin.organization.projects.certificate_deactivate_params:CertificateDeactivateParams",
     "CertificateDeactivateResponse":
-        "admin.organization.projects.certificate_activate_response:OrganizationProjectCertificate",
-    "CertificateListParams":
-        "admin.organization.projects.certificate_list_params:AdminOrganizationProjectsCertificatesListParams",
-    "CertificateListResponse":
-        "admin.organization.projects.certificate_activate_response:OrganizationProjectCertificate",
+        "admin.organization.projects.certificate_activate_response:CertificateActivateResponse",
+    "CertificateListParams": "admin.organization.projects.certificate_list_params:CertificateListParams",
+    "CertificateListResponse": "admin.organization.projects.certificate_activate_response:CertificateActivateResponse",
     "CreateSpendAlertBodyParam": "admin.organization.projects.spend_alert_create_params:CreateSpendAlertBodyParam",
-    "DataRetentionUpdateParams":
-        "admin.organization.projects.data_retention_update_params:AdminOrganizationProjectsDataRetentionUpdateParams",
-    "GroupCreateParams": "admin.organization.projects.group_create_params:AdminOrganizationProjectsGroupsCreateParams",
-    "GroupDeleteResponse": "admin.organization.projects.group_delete_response:ProjectGroupDeletedResource",
-    "GroupListParams": "admin.organization.projects.group_list_params:AdminOrganizationProjectsGroupsListParams",
+    "DataRetentionUpdateParams": "admin.organization.projects.data_retention_update_params:DataRetentionUpdateParams",
+    "GroupCreateParams": "admin.organization.projects.group_create_params:GroupCreateParams",
+    "GroupDeleteResponse": "admin.organization.projects.group_delete_response:GroupDeleteResponse",
+    "GroupListParams": "admin.organization.projects.group_list_params:GroupListParams",
     "GroupRetrieveParams": "admin.organization.projects.group_retrieve_params:GroupRetrieveParams",
     "HostedToolPermission": "admin.organization.projects.project_hosted_tool_permissions:HostedToolPermission",
     "HostedToolPermissionUpdateParam":
@@ -303,8 +215,6 @@ _NAMES: dict[str, str] = {
     "InviteProjectGroupBodyParam": "admin.organization.projects.group_create_params:InviteProjectGroupBodyParam",
     "ModelPermissionUpdateParams":
         "admin.organization.projects.model_permission_update_params:ModelPermissionUpdateParams",
-    "OrganizationProjectCertificate":
-        "admin.organization.projects.certificate_activate_response:OrganizationProjectCertificate",
     "OrganizationProjectCertificateCertificateDetails":
         "admin.organization.projects.certificate_activate_response:OrganizationProjectCertificateCertificateDetails",
     "ProjectAPIKey": "admin.organization.projects.project_api_key:ProjectAPIKey",
@@ -313,7 +223,6 @@ _NAMES: dict[str, str] = {
     "ProjectApiKeyOwnerUser": "admin.organization.projects.project_api_key:ProjectApiKeyOwnerUser",
     "ProjectDataRetention": "admin.organization.projects.project_data_retention:ProjectDataRetention",
     "ProjectGroup": "admin.organization.projects.project_group:ProjectGroup",
-    "ProjectGroupDeletedResource": "admin.organization.projects.group_delete_response:ProjectGroupDeletedResource",
     "ProjectHostedToolPermissions":
         "admin.organization.projects.project_hosted_tool_permissions:ProjectHostedToolPermissions",
     "ProjectHostedToolPermissionsUpdateRequestParam":
@@ -337,7 +246,6 @@ _NAMES: dict[str, str] = {
     "ProjectSpendLimitDeleted": "admin.organization.projects.project_spend_limit_deleted:ProjectSpendLimitDeleted",
     "ProjectUser": "admin.organization.projects.project_user:ProjectUser",
     "ProjectUserCreateRequestParam": "admin.organization.projects.user_create_params:ProjectUserCreateRequestParam",
-    "ProjectUserDeleteResponse": "admin.organization.projects.user_delete_response:ProjectUserDeleteResponse",
     "ProjectUserUpdateRequestParam": "admin.organization.projects.user_update_params:ProjectUserUpdateRequestParam",
     "PublicCreateOrganizationRoleBodyParam":
         "admin.organization.projects.role_create_params:PublicCreateOrganizationRoleBodyParam",
@@ -347,11 +255,10 @@ _NAMES: dict[str, str] = {
         "admin.organization.projects.rate_limit_list_rate_limits_params:RateLimitListRateLimitsParams",
     "RateLimitUpdateRateLimitParams":
         "admin.organization.projects.rate_limit_update_rate_limit_params:RateLimitUpdateRateLimitParams",
-    "RoleCreateParams": "admin.organization.projects.role_create_params:AdminOrganizationProjectsRolesCreateParams",
-    "RoleDeleteResponse": "admin.organization.projects.role_delete_response:RoleDeletedResource",
-    "RoleDeletedResource": "admin.organization.projects.role_delete_response:RoleDeletedResource",
-    "RoleListParams": "admin.organization.projects.role_list_params:AdminOrganizationProjectsRolesListParams",
-    "RoleUpdateParams": "admin.organization.projects.role_update_params:AdminOrganizationProjectsRolesUpdateParams",
+    "RoleCreateParams": "admin.organization.projects.role_create_params:RoleCreateParams",
+    "RoleDeleteResponse": "admin.organization.projects.role_delete_response:RoleDeleteResponse",
+    "RoleListParams": "admin.organization.projects.role_list_params:RoleListParams",
+    "RoleUpdateParams": "admin.organization.projects.role_update_params:RoleUpdateParams",
     "ServiceAccountCreateParams":
         "admin.organization.projects.service_account_create_params:ServiceAccountCreateParams",
     "ServiceAccountCreateResponse":
@@ -366,34 +273,21 @@ _NAMES: dict[str, str] = {
     "SpendAlertNotificationChannelParam":
         "admin.organization.projects.spend_alert_create_params:SpendAlertNotificationChannelParam",
     "SpendAlertUpdateParams": "admin.organization.projects.spend_alert_update_params:SpendAlertUpdateParams",
-    "SpendLimitUpdateParams":
-        "admin.organization.projects.spend_limit_update_params:AdminOrganizationProjectsSpendLimitUpdateParams",
+    "SpendLimitUpdateParams": "admin.organization.projects.spend_limit_update_params:SpendLimitUpdateParams",
     "UpdateProjectDataRetentionBodyParam":
         "admin.organization.projects.data_retention_update_params:UpdateProjectDataRetentionBodyParam",
     "UpdateProjectServiceAccountBodyParam":
         "admin.organization.projects.service_account_update_params:UpdateProjectServiceAccountBodyParam",
     "UpdateProjectSpendLimitBodyParam":
         "admin.organization.projects.spend_limit_update_params:UpdateProjectSpendLimitBodyParam",
-    "UserCreateParams": "admin.organization.projects.user_create_params:AdminOrganizationProjectsUsersCreateParams",
-    "UserDeleteResponse": "admin.organization.projects.user_delete_response:ProjectUserDeleteResponse",
-    "UserListParams": "admin.organization.projects.user_list_params:AdminOrganizationProjectsUsersListParams",
+    "UserCreateParams": "admin.organization.projects.user_create_params:UserCreateParams",
+    "UserDeleteResponse": "admin.organization.projects.user_delete_response:UserDeleteResponse",
+    "UserListParams": "admin.organization.projects.user_list_params:UserListParams",
     "UserUpdateParams": "admin.organization.projects.user_update_params:UserUpdateParams",
 }
 
 __all__ = [
     "APIKeyDeleteResponse",
-    "AdminOrganizationProjectsCertificatesActivateParams",
-    "AdminOrganizationProjectsCertificatesDeactivateParams",
-    "AdminOrganizationProjectsCertificatesListParams",
-    "AdminOrganizationProjectsDataRetentionUpdateParams",
-    "AdminOrganizationProjectsGroupsCreateParams",
-    "AdminOrganizationProjectsGroupsListParams",
-    "AdminOrganizationProjectsRolesCreateParams",
-    "AdminOrganizationProjectsRolesListParams",
-    "AdminOrganizationProjectsRolesUpdateParams",
-    "AdminOrganizationProjectsSpendLimitUpdateParams",
-    "AdminOrganizationProjectsUsersCreateParams",
-    "AdminOrganizationProjectsUsersListParams",
     "ApiKeyListParams",
     "CertificateActivateParams",
     "CertificateActivateResponse",
@@ -412,7 +306,6 @@ __all__ = [
     "HostedToolPermissionUpdateParams",
     "InviteProjectGroupBodyParam",
     "ModelPermissionUpdateParams",
-    "OrganizationProjectCertificate",
     "OrganizationProjectCertificateCertificateDetails",
     "ProjectAPIKey",
     "ProjectAPIKeyOwner",
@@ -420,7 +313,6 @@ __all__ = [
     "ProjectApiKeyOwnerUser",
     "ProjectDataRetention",
     "ProjectGroup",
-    "ProjectGroupDeletedResource",
     "ProjectHostedToolPermissions",
     "ProjectHostedToolPermissionsUpdateRequestParam",
     "ProjectModelPermissions",
@@ -437,7 +329,6 @@ __all__ = [
     "ProjectSpendLimitDeleted",
     "ProjectUser",
     "ProjectUserCreateRequestParam",
-    "ProjectUserDeleteResponse",
     "ProjectUserUpdateRequestParam",
     "PublicCreateOrganizationRoleBodyParam",
     "PublicUpdateOrganizationRoleBodyParam",
@@ -445,7 +336,6 @@ __all__ = [
     "RateLimitUpdateRateLimitParams",
     "RoleCreateParams",
     "RoleDeleteResponse",
-    "RoleDeletedResource",
     "RoleListParams",
     "RoleUpdateParams",
     "ServiceAccountCreateParams",

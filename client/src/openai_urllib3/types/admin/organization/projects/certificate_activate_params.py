@@ -12,14 +12,11 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "AdminOrganizationProjectsCertificatesActivateParams",
     "CertificateActivateParams",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class AdminOrganizationProjectsCertificatesActivateParams(TypedDict, total=False):
+class CertificateActivateParams(TypedDict, total=False):
     certificate_ids: Required[Iterable[str]]
-
-CertificateActivateParams = AdminOrganizationProjectsCertificatesActivateParams

@@ -16,14 +16,13 @@ if TYPE_CHECKING:
 __all__ = [
     "CertificateActivateResponse",
     "CertificateDetails",
-    "OrganizationProjectCertificate",
     "OrganizationProjectCertificateCertificateDetails",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class OrganizationProjectCertificate(BaseModel):
+class CertificateActivateResponse(BaseModel):
     """Represents an individual certificate configured at the project level."""
 
     __slots__ = ()
@@ -44,5 +43,4 @@ class OrganizationProjectCertificateCertificateDetails(BaseModel):
     valid_at = Field['int | None']()
     expires_at = Field['int | None']()
 
-CertificateActivateResponse = OrganizationProjectCertificate
 CertificateDetails = OrganizationProjectCertificateCertificateDetails

@@ -12,14 +12,11 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "AdminOrganizationProjectsCertificatesDeactivateParams",
     "CertificateDeactivateParams",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class AdminOrganizationProjectsCertificatesDeactivateParams(TypedDict, total=False):
+class CertificateDeactivateParams(TypedDict, total=False):
     certificate_ids: Required[Iterable[str]]
-
-CertificateDeactivateParams = AdminOrganizationProjectsCertificatesDeactivateParams

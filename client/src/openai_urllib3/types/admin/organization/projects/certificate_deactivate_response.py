@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.admin.organization.projects.certificate_activate_response import (
-        OrganizationProjectCertificate as CertificateDeactivateResponse,
+        CertificateActivateResponse as CertificateDeactivateResponse,
     )
     from openai_urllib3.types.admin.organization.projects.certificate_activate_response import (
         OrganizationProjectCertificateCertificateDetails as CertificateDetails,
@@ -25,7 +25,7 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 _ELSEWHERE: dict[str, str] = {
-    "CertificateDeactivateResponse": "admin.organization.projects.certificate_activate_response:OrganizationProjectCertificate",
+    "CertificateDeactivateResponse": "admin.organization.projects.certificate_activate_response:CertificateActivateResponse",
     "CertificateDetails": "admin.organization.projects.certificate_activate_response:OrganizationProjectCertificateCertificateDetails",
 }
 

@@ -12,16 +12,13 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "AdminOrganizationProjectsCertificatesListParams",
     "CertificateListParams",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class AdminOrganizationProjectsCertificatesListParams(TypedDict, total=False):
+class CertificateListParams(TypedDict, total=False):
     limit: int
     after: str
     order: Literal["asc", "desc"]
-
-CertificateListParams = AdminOrganizationProjectsCertificatesListParams

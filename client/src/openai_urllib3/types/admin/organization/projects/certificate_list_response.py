@@ -14,7 +14,7 @@ if TYPE_CHECKING:
         OrganizationProjectCertificateCertificateDetails as CertificateDetails,
     )
     from openai_urllib3.types.admin.organization.projects.certificate_activate_response import (
-        OrganizationProjectCertificate as CertificateListResponse,
+        CertificateActivateResponse as CertificateListResponse,
     )
 
 __all__ = [
@@ -26,7 +26,7 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 _ELSEWHERE: dict[str, str] = {
     "CertificateDetails": "admin.organization.projects.certificate_activate_response:OrganizationProjectCertificateCertificateDetails",
-    "CertificateListResponse": "admin.organization.projects.certificate_activate_response:OrganizationProjectCertificate",
+    "CertificateListResponse": "admin.organization.projects.certificate_activate_response:CertificateActivateResponse",
 }
 
 

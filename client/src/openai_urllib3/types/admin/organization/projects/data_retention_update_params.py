@@ -12,7 +12,6 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "AdminOrganizationProjectsDataRetentionUpdateParams",
     "DataRetentionUpdateParams",
     "UpdateProjectDataRetentionBodyParam",
 ]
@@ -20,7 +19,7 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class AdminOrganizationProjectsDataRetentionUpdateParams(TypedDict, total=False):
+class DataRetentionUpdateParams(TypedDict, total=False):
     retention_type: Required[
         Literal[
             "organization_default",
@@ -45,5 +44,3 @@ class UpdateProjectDataRetentionBodyParam(TypedDict, total=False):
             "enhanced_modified_abuse_monitoring",
         ]
     ]
-
-DataRetentionUpdateParams = AdminOrganizationProjectsDataRetentionUpdateParams

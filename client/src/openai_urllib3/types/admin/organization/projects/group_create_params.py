@@ -12,7 +12,6 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "AdminOrganizationProjectsGroupsCreateParams",
     "GroupCreateParams",
     "InviteProjectGroupBodyParam",
 ]
@@ -20,7 +19,7 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class AdminOrganizationProjectsGroupsCreateParams(TypedDict, total=False):
+class GroupCreateParams(TypedDict, total=False):
     group_id: Required[str]
     role: Required[str]
 
@@ -29,5 +28,3 @@ class InviteProjectGroupBodyParam(TypedDict, total=False):
     """Request payload for granting a group access to a project."""
     group_id: Required[str]
     role: Required[str]
-
-GroupCreateParams = AdminOrganizationProjectsGroupsCreateParams

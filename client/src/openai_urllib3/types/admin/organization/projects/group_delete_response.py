@@ -14,17 +14,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "GroupDeleteResponse",
-    "ProjectGroupDeletedResource",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class ProjectGroupDeletedResource(BaseModel):
+class GroupDeleteResponse(BaseModel):
     """Confirmation payload returned after removing a group from a project."""
 
     __slots__ = ()
     object = Field['Literal["project.group.deleted"]']()
     deleted = Field['bool']()
-
-GroupDeleteResponse = ProjectGroupDeletedResource

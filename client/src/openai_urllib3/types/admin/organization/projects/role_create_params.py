@@ -12,7 +12,6 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "AdminOrganizationProjectsRolesCreateParams",
     "PublicCreateOrganizationRoleBodyParam",
     "RoleCreateParams",
 ]
@@ -20,7 +19,7 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class AdminOrganizationProjectsRolesCreateParams(TypedDict, total=False):
+class RoleCreateParams(TypedDict, total=False):
     role_name: Required[str]
     permissions: Required[Iterable[str]]
     description: Optional[str]
@@ -31,5 +30,3 @@ class PublicCreateOrganizationRoleBodyParam(TypedDict, total=False):
     role_name: Required[str]
     permissions: Required[Iterable[str]]
     description: Optional[str]
-
-RoleCreateParams = AdminOrganizationProjectsRolesCreateParams

@@ -14,18 +14,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "RoleDeleteResponse",
-    "RoleDeletedResource",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class RoleDeletedResource(BaseModel):
+class RoleDeleteResponse(BaseModel):
     """Confirmation payload returned after deleting a role."""
 
     __slots__ = ()
     object = Field['Literal["role.deleted"]']()
     id = Field['str']()
     deleted = Field['bool']()
-
-RoleDeleteResponse = RoleDeletedResource

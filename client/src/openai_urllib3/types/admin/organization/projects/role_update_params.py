@@ -12,7 +12,6 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "AdminOrganizationProjectsRolesUpdateParams",
     "PublicUpdateOrganizationRoleBodyParam",
     "RoleUpdateParams",
 ]
@@ -20,7 +19,7 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class AdminOrganizationProjectsRolesUpdateParams(TypedDict, total=False):
+class RoleUpdateParams(TypedDict, total=False):
     permissions: Optional[Iterable[str]]
     description: Optional[str]
     role_name: Optional[str]
@@ -31,5 +30,3 @@ class PublicUpdateOrganizationRoleBodyParam(TypedDict, total=False):
     permissions: Optional[Iterable[str]]
     description: Optional[str]
     role_name: Optional[str]
-
-RoleUpdateParams = AdminOrganizationProjectsRolesUpdateParams

@@ -12,7 +12,6 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "AdminOrganizationProjectsSpendLimitUpdateParams",
     "SpendLimitUpdateParams",
     "UpdateProjectSpendLimitBodyParam",
 ]
@@ -20,7 +19,7 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class AdminOrganizationProjectsSpendLimitUpdateParams(TypedDict, total=False):
+class SpendLimitUpdateParams(TypedDict, total=False):
     threshold_amount: Required[int]
     currency: Required[Literal["USD"]]
     interval: Required[Literal["month"]]
@@ -31,5 +30,3 @@ class UpdateProjectSpendLimitBodyParam(TypedDict, total=False):
     threshold_amount: Required[int]
     currency: Required[Literal["USD"]]
     interval: Required[Literal["month"]]
-
-SpendLimitUpdateParams = AdminOrganizationProjectsSpendLimitUpdateParams

@@ -12,7 +12,6 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "AdminOrganizationProjectsUsersCreateParams",
     "ProjectUserCreateRequestParam",
     "UserCreateParams",
 ]
@@ -20,7 +19,7 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class AdminOrganizationProjectsUsersCreateParams(TypedDict, total=False):
+class UserCreateParams(TypedDict, total=False):
     user_id: Optional[str]
     email: Optional[str]
     role: Required[str]
@@ -30,5 +29,3 @@ class ProjectUserCreateRequestParam(TypedDict, total=False):
     user_id: Optional[str]
     email: Optional[str]
     role: Required[str]
-
-UserCreateParams = AdminOrganizationProjectsUsersCreateParams

@@ -13,17 +13,14 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "ProjectUserDeleteResponse",
     "UserDeleteResponse",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class ProjectUserDeleteResponse(BaseModel):
+class UserDeleteResponse(BaseModel):
     __slots__ = ()
     object = Field['Literal["organization.project.user.deleted"]']()
     id = Field['str']()
     deleted = Field['bool']()
-
-UserDeleteResponse = ProjectUserDeleteResponse

@@ -12,15 +12,12 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "AdminOrganizationProjectsUsersListParams",
     "UserListParams",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class AdminOrganizationProjectsUsersListParams(TypedDict, total=False):
+class UserListParams(TypedDict, total=False):
     limit: int
     after: str
-
-UserListParams = AdminOrganizationProjectsUsersListParams

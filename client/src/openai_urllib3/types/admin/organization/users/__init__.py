@@ -6,45 +6,29 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from openai_urllib3.types.admin.organization.users.role_create_params import (
-        AdminOrganizationUsersRolesCreateParams as AdminOrganizationUsersRolesCreateParams,
-    )
-    from openai_urllib3.types.admin.organization.users.role_list_params import (
-        AdminOrganizationUsersRolesListParams as AdminOrganizationUsersRolesListParams,
-    )
-    from openai_urllib3.types.admin.organization.users.role_create_params import (
-        AdminOrganizationUsersRolesCreateParams as RoleCreateParams,
-    )
+    from openai_urllib3.types.admin.organization.users.role_create_params import RoleCreateParams as RoleCreateParams
     from openai_urllib3.types.admin.organization.projects.users.role_create_response import (
-        UserRoleAssignment as RoleCreateResponse,
+        RoleCreateResponse as RoleCreateResponse,
     )
     from openai_urllib3.types.admin.organization.groups.role_delete_response import (
         RoleDeleteResponse as RoleDeleteResponse,
     )
-    from openai_urllib3.types.admin.organization.users.role_list_params import (
-        AdminOrganizationUsersRolesListParams as RoleListParams,
-    )
+    from openai_urllib3.types.admin.organization.users.role_list_params import RoleListParams as RoleListParams
     from openai_urllib3.types.admin.organization.groups.role_list_response import RoleListResponse as RoleListResponse
     from openai_urllib3.types.admin.organization.groups.role_list_response import (
         RoleListResponse as RoleRetrieveResponse,
     )
 
 _NAMES: dict[str, str] = {
-    "AdminOrganizationUsersRolesCreateParams":
-        "admin.organization.users.role_create_params:AdminOrganizationUsersRolesCreateParams",
-    "AdminOrganizationUsersRolesListParams":
-        "admin.organization.users.role_list_params:AdminOrganizationUsersRolesListParams",
-    "RoleCreateParams": "admin.organization.users.role_create_params:AdminOrganizationUsersRolesCreateParams",
-    "RoleCreateResponse": "admin.organization.projects.users.role_create_response:UserRoleAssignment",
+    "RoleCreateParams": "admin.organization.users.role_create_params:RoleCreateParams",
+    "RoleCreateResponse": "admin.organization.projects.users.role_create_response:RoleCreateResponse",
     "RoleDeleteResponse": "admin.organization.groups.role_delete_response:RoleDeleteResponse",
-    "RoleListParams": "admin.organization.users.role_list_params:AdminOrganizationUsersRolesListParams",
+    "RoleListParams": "admin.organization.users.role_list_params:RoleListParams",
     "RoleListResponse": "admin.organization.groups.role_list_response:RoleListResponse",
     "RoleRetrieveResponse": "admin.organization.groups.role_list_response:RoleListResponse",
 }
 
 __all__ = [
-    "AdminOrganizationUsersRolesCreateParams",
-    "AdminOrganizationUsersRolesListParams",
     "RoleCreateParams",
     "RoleCreateResponse",
     "RoleDeleteResponse",

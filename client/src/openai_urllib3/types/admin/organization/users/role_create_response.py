@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.admin.organization.projects.users.role_create_response import (
-        UserRoleAssignment as RoleCreateResponse,
+        RoleCreateResponse as RoleCreateResponse,
     )
 
 __all__ = [
@@ -21,7 +21,7 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 _ELSEWHERE: dict[str, str] = {
-    "RoleCreateResponse": "admin.organization.projects.users.role_create_response:UserRoleAssignment",
+    "RoleCreateResponse": "admin.organization.projects.users.role_create_response:RoleCreateResponse",
 }
 
 

@@ -7,13 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from openai_urllib3.types.admin.organization.projects.groups.role_create_params import (
-        AdminOrganizationProjectsGroupsRolesCreateParams as AdminOrganizationProjectsGroupsRolesCreateParams,
-    )
-    from openai_urllib3.types.admin.organization.projects.groups.role_list_params import (
-        AdminOrganizationProjectsGroupsRolesListParams as AdminOrganizationProjectsGroupsRolesListParams,
-    )
-    from openai_urllib3.types.admin.organization.projects.groups.role_create_params import (
-        AdminOrganizationProjectsGroupsRolesCreateParams as RoleCreateParams,
+        RoleCreateParams as RoleCreateParams,
     )
     from openai_urllib3.types.admin.organization.groups.role_create_response import (
         RoleCreateResponse as RoleCreateResponse,
@@ -22,7 +16,7 @@ if TYPE_CHECKING:
         RoleDeleteResponse as RoleDeleteResponse,
     )
     from openai_urllib3.types.admin.organization.projects.groups.role_list_params import (
-        AdminOrganizationProjectsGroupsRolesListParams as RoleListParams,
+        RoleListParams as RoleListParams,
     )
     from openai_urllib3.types.admin.organization.groups.role_list_response import RoleListResponse as RoleListResponse
     from openai_urllib3.types.admin.organization.groups.role_list_response import (
@@ -30,23 +24,15 @@ if TYPE_CHECKING:
     )
 
 _NAMES: dict[str, str] = {
-    "AdminOrganizationProjectsGroupsRolesCreateParams":
-        "admin.organization.projects.groups.role_create_params:AdminOrganizationProjectsGroupsRolesCreateParams",
-    "AdminOrganizationProjectsGroupsRolesListParams":
-        "admin.organization.projects.groups.role_list_params:AdminOrganizationProjectsGroupsRolesListParams",
-    "RoleCreateParams":
-        "admin.organization.projects.groups.role_create_params:AdminOrganizationProjectsGroupsRolesCreateParams",
+    "RoleCreateParams": "admin.organization.projects.groups.role_create_params:RoleCreateParams",
     "RoleCreateResponse": "admin.organization.groups.role_create_response:RoleCreateResponse",
     "RoleDeleteResponse": "admin.organization.groups.role_delete_response:RoleDeleteResponse",
-    "RoleListParams":
-        "admin.organization.projects.groups.role_list_params:AdminOrganizationProjectsGroupsRolesListParams",
+    "RoleListParams": "admin.organization.projects.groups.role_list_params:RoleListParams",
     "RoleListResponse": "admin.organization.groups.role_list_response:RoleListResponse",
     "RoleRetrieveResponse": "admin.organization.groups.role_list_response:RoleListResponse",
 }
 
 __all__ = [
-    "AdminOrganizationProjectsGroupsRolesCreateParams",
-    "AdminOrganizationProjectsGroupsRolesListParams",
     "RoleCreateParams",
     "RoleCreateResponse",
     "RoleDeleteResponse",

@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.admin.organization.groups.role_create_response import Group2 as Group
+    from openai_urllib3.types.admin.organization.groups.role_create_response import Group as Group
     from openai_urllib3.types.admin.organization.groups.role_create_response import (
         RoleCreateResponse as RoleCreateResponse,
     )
@@ -23,7 +23,7 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 _ELSEWHERE: dict[str, str] = {
-    "Group": "admin.organization.groups.role_create_response:Group2",
+    "Group": "admin.organization.groups.role_create_response:Group",
     "RoleCreateResponse": "admin.organization.groups.role_create_response:RoleCreateResponse",
 }
 

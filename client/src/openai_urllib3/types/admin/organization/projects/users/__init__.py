@@ -7,57 +7,36 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from openai_urllib3.types.admin.organization.projects.users.role_create_params import (
-        AdminOrganizationProjectsUsersRolesCreateParams as AdminOrganizationProjectsUsersRolesCreateParams,
-    )
-    from openai_urllib3.types.admin.organization.projects.users.role_list_params import (
-        AdminOrganizationProjectsUsersRolesListParams as AdminOrganizationProjectsUsersRolesListParams,
-    )
-    from openai_urllib3.types.admin.organization.projects.users.role_create_params import (
-        AdminOrganizationProjectsUsersRolesCreateParams as RoleCreateParams,
+        RoleCreateParams as RoleCreateParams,
     )
     from openai_urllib3.types.admin.organization.projects.users.role_create_response import (
-        UserRoleAssignment as RoleCreateResponse,
+        RoleCreateResponse as RoleCreateResponse,
     )
     from openai_urllib3.types.admin.organization.groups.role_delete_response import (
         RoleDeleteResponse as RoleDeleteResponse,
     )
-    from openai_urllib3.types.admin.organization.projects.users.role_list_params import (
-        AdminOrganizationProjectsUsersRolesListParams as RoleListParams,
-    )
+    from openai_urllib3.types.admin.organization.projects.users.role_list_params import RoleListParams as RoleListParams
     from openai_urllib3.types.admin.organization.groups.role_list_response import RoleListResponse as RoleListResponse
     from openai_urllib3.types.admin.organization.groups.role_list_response import (
         RoleListResponse as RoleRetrieveResponse,
     )
-    from openai_urllib3.types.admin.organization.projects.users.role_create_response import (
-        UserRoleAssignment as UserRoleAssignment,
-    )
 
 _NAMES: dict[str, str] = {
-    "AdminOrganizationProjectsUsersRolesCreateParams":
-        "admin.organization.projects.users.role_create_params:AdminOrganizationProjectsUsersRolesCreateParams",
-    "AdminOrganizationProjectsUsersRolesListParams":
-        "admin.organization.projects.users.role_list_params:AdminOrganizationProjectsUsersRolesListParams",
-    "RoleCreateParams":
-        "admin.organization.projects.users.role_create_params:AdminOrganizationProjectsUsersRolesCreateParams",
-    "RoleCreateResponse": "admin.organization.projects.users.role_create_response:UserRoleAssignment",
+    "RoleCreateParams": "admin.organization.projects.users.role_create_params:RoleCreateParams",
+    "RoleCreateResponse": "admin.organization.projects.users.role_create_response:RoleCreateResponse",
     "RoleDeleteResponse": "admin.organization.groups.role_delete_response:RoleDeleteResponse",
-    "RoleListParams":
-        "admin.organization.projects.users.role_list_params:AdminOrganizationProjectsUsersRolesListParams",
+    "RoleListParams": "admin.organization.projects.users.role_list_params:RoleListParams",
     "RoleListResponse": "admin.organization.groups.role_list_response:RoleListResponse",
     "RoleRetrieveResponse": "admin.organization.groups.role_list_response:RoleListResponse",
-    "UserRoleAssignment": "admin.organization.projects.users.role_create_response:UserRoleAssignment",
 }
 
 __all__ = [
-    "AdminOrganizationProjectsUsersRolesCreateParams",
-    "AdminOrganizationProjectsUsersRolesListParams",
     "RoleCreateParams",
     "RoleCreateResponse",
     "RoleDeleteResponse",
     "RoleListParams",
     "RoleListResponse",
     "RoleRetrieveResponse",
-    "UserRoleAssignment",
 ]
 
 

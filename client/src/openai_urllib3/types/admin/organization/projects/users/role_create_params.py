@@ -12,14 +12,11 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "AdminOrganizationProjectsUsersRolesCreateParams",
     "RoleCreateParams",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class AdminOrganizationProjectsUsersRolesCreateParams(TypedDict, total=False):
+class RoleCreateParams(TypedDict, total=False):
     role_id: Required[str]
-
-RoleCreateParams = AdminOrganizationProjectsUsersRolesCreateParams

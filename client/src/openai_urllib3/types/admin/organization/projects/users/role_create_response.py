@@ -17,18 +17,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "RoleCreateResponse",
-    "UserRoleAssignment",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class UserRoleAssignment(BaseModel):
+class RoleCreateResponse(BaseModel):
     """Role assignment linking a user to a role."""
 
     __slots__ = ()
     object = Field['Literal["user.role"]']()
     user = Field['OrganizationUser'](ref("admin.organization.organization_user:OrganizationUser"))
     role = Field['Role'](ref("admin.organization.role:Role"))
-
-RoleCreateResponse = UserRoleAssignment
