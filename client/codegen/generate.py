@@ -59,7 +59,7 @@ def _reach(roots: dict[str, set[str]], edges: dict[str, set[str]]) -> dict[str, 
     return {name: next(iter(groups)) if len(groups) == 1 else "shared" for name, groups in reached.items()}
 
 
-def _modules(defs: dict[str, Any], groups: dict[str, str], shared_package: str) -> dict[str, str]:
+def _modules(defs: dict[str, Any], groups: dict[str, str], shared_package: str, preferred: dict[str, list[str]]) -> dict[str, str]:
     """Type -> its module: the official SDK's, else the module the official SDK nests it in (the
     assistant stream's events beside ``AssistantStreamEvent``), else ``<package>.<snake name>`` for
     a type of its own, else its owner's."""
@@ -72,7 +72,8 @@ def _modules(defs: dict[str, Any], groups: dict[str, str], shared_package: str) 
         elif definition.owner == name:
             group = groups.get(name, "shared")
             package = shared_package if group == "shared" else DERIVED_PACKAGES.get(group, group)
-            modules[name] = ".".join(filter(None, [package, snake(name)]))
+            # Named as the type would be alone: a numbered key is only the generator's.
+            modules[name] = ".".join(filter(None, [package, snake(preferred.get(name, [name])[-1])]))
     for name, definition in defs.items():
         owner, hops = definition.owner, 0
         while owner not in modules and hops < 50:
@@ -103,8 +104,9 @@ def _types_files(
     for roots, edges in ((model_roots, model_edges), (param_roots, param_edges)):
         for group in roots:
             roots[group] = {n for name in roots[group] for n in [name, *sorted(edges.get(name, ()))]}
-    locations = _modules(models.classes, _reach(model_roots, model_edges), "shared")
-    locations.update(_modules(params.dicts, _reach(param_roots, param_edges), "shared_params"))
+    preferred = {**models.preferred, **params.preferred}
+    locations = _modules(models.classes, _reach(model_roots, model_edges), "shared", preferred)
+    locations.update(_modules(params.dicts, _reach(param_roots, param_edges), "shared_params", preferred))
     for alias in models.aliases.values():
         locations[alias.name] = alias.module
     contents: dict[str, ModuleContent] = defaultdict(ModuleContent)
@@ -118,7 +120,7 @@ def _types_files(
         for module, official_name in definition.aliases:
             if official_name not in locations or locations[official_name] != module:
                 contents[module].other_names.setdefault(official_name, definition.name)
-    display = _display_names(contents, {**models.preferred, **params.preferred})
+    display = _display_names(contents, preferred)
     paths = {key: f"{module}:{display.get(key, key)}" for key, module in locations.items()}
     packages = {""}
     for module in contents:
@@ -159,10 +161,9 @@ def _types_files(
 
 def _display_names(contents: dict[str, ModuleContent], preferred: dict[str, list[str]]) -> dict[str, str]:
     """Key -> the name its module defines it under (see ``local_names``)."""
-    defined = {module: [*(c.name for c in content.classes), *(d.name for d in content.dicts)] for module, content in contents.items()}
-    taken = {module: {a.name for a in content.aliases} for module, content in contents.items()}
+    defined = {module: [*(a.name for a in content.aliases), *(c.name for c in content.classes), *(d.name for d in content.dicts)] for module, content in contents.items()}
     reserved = {module: dict(content.other_names) for module, content in contents.items()}
-    return display_names(defined, preferred, taken, reserved)
+    return display_names(defined, preferred, {}, reserved)
 
 
 def _build_listed(spec: Spec, official: Official, models: ModelBuilder, params: ParamBuilder) -> None:

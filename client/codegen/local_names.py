@@ -38,8 +38,8 @@ def display_names(
     for module, keys in modules.items():
         used = set(taken.get(module, ()))
         held = reserved.get(module, {})
-        # The key that already has its preferred name keeps it; the numbered ones come after.
-        for key in sorted(keys, key=lambda k: k in preferred):
+        # A key that already is a name it wants keeps it; the numbered ones come after.
+        for key in sorted(keys, key=lambda k: k not in preferred.get(k, [k])):
             free = (want for want in [*preferred.get(key, []), key] if want not in used and held.get(want, key) == key)
             name = next(free, key)
             if name in used:

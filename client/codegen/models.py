@@ -74,9 +74,17 @@ class TypedDictDef:
 class AliasDef:
     """A named union or enum (``ChatCompletionMessageParam``), a module of its own."""
 
-    name: str
+    name: str  # the key, unique across the package
     module: str
     type_expr: str
+    title: str = ""  # the official name, which its module gives it; the key when empty
+
+    def __post_init__(self) -> None:
+        self.title = self.title or self.name
+
+
+# A string that may be one of known values, as either builder writes it.
+_OPEN_ENUM = re.compile(r"Union\[str, (Literal\[[^\[\]]*\])\]|Union\[(Literal\[[^\[\]]*\]), str\]|str \| (Literal\[[^\[\]]*\])|(Literal\[[^\[\]]*\]) \| str")
 
 
 def snake(name: str) -> str:
@@ -214,6 +222,15 @@ class _Namer(_Walker):
 
     def _aliased(self, where: str, type_expr: str) -> str:
         """The official alias name for the union or enum at ``where``, registered; else the expression."""
+        open_enum = _OPEN_ENUM.fullmatch(type_expr)
+        if open_enum is not None:
+            # ``str`` or a known value (a model id): the SDK names the known values, ``Union[str, EmbeddingModel]``.
+            literal = next(group for group in open_enum.groups() if group)
+            named = self._enum_alias(where, literal)
+            return type_expr.replace(literal, named, 1)
+        return self._enum_alias(where, type_expr)
+
+    def _enum_alias(self, where: str, type_expr: str) -> str:
         kinds = ["alias", "param_alias"] if self.kind == "model" else ["param_alias", "alias"]
         if not type_expr.startswith("Literal["):
             kinds = kinds[:1]  # an enum is the same alias on both sides; a union is not
@@ -221,13 +238,20 @@ class _Namer(_Walker):
         if found is None or type_expr in ("Any", "str"):
             return type_expr
         package, name = found
-        existing = self.aliases.get(name)
-        if existing is None and name not in self._taken:
+        module = ".".join(filter(None, [package, snake(name)]))
+        existing = next((alias for alias in self.aliases.values() if alias.module == module and alias.title == name), None)
+        if existing is not None:
+            return existing.name if existing.type_expr == type_expr else type_expr
+        if name in self._taken:
+            # Another module's alias of that name (``realtime`` and ``beta.realtime`` both have a
+            # ``RealtimeServerEvent``): a key of its own, the name in its module.
+            key = self._unique(name)
+            self.preferred[key] = [name]
+        else:
+            key = name
             self._taken.add(name)
-            module = ".".join(filter(None, [package, snake(name)]))
-            self.aliases[name] = AliasDef(name, module, type_expr)
-            return name
-        return name if existing is not None and existing.type_expr == type_expr else type_expr
+        self.aliases[key] = AliasDef(key, module, type_expr, name)
+        return key
 
 
 class ModelBuilder(_Namer):

@@ -73,7 +73,7 @@ def render_module(module: str, content: ModuleContent, locations: dict[str, str]
     ``locations``: key -> module of every type; ``display``: key -> the name its module gives it.
     """
     own = {c.name: display.get(c.name, c.name) for c in content.classes} | {d.name: display.get(d.name, d.name) for d in content.dicts}
-    own |= {a.name: a.name for a in content.aliases}
+    own |= {a.name: display.get(a.name, a.name) for a in content.aliases}
     other_names = {name: target for name, target in content.other_names.items() if not (target in own and own[target] == name)}
     class_expressions = [f.type_expr for c in content.classes for f in c.fields]
     dict_expressions = [t for d in content.dicts for _, t, _, _ in d.fields]
@@ -139,8 +139,8 @@ def render_module(module: str, content: ModuleContent, locations: dict[str, str]
     # Aliases are values that may name this module's classes: after them.
     for alias in content.aliases:
         type_expr = rename(alias.type_expr, names)
-        line = f"{alias.name}: TypeAlias = {type_expr}"
-        lines += ["", *(wrap(f"{alias.name}: TypeAlias = ({type_expr})") if len(line) > WIDTH else [line])]
+        line = f"{own[alias.name]}: TypeAlias = {type_expr}"
+        lines += ["", *(wrap(f"{own[alias.name]}: TypeAlias = ({type_expr})") if len(line) > WIDTH else [line])]
     same = {name: own[target] for name, target in other_names.items() if target in own}
     if same:
         lines.append("")

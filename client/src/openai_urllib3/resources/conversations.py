@@ -27,13 +27,13 @@ if TYPE_CHECKING:
     from ..types.shared.additional_tools import AdditionalTools
     from ..types.shared.apply_patch_tool_call import ApplyPatchToolCall
     from ..types.shared.apply_patch_tool_call_output import ApplyPatchToolCallOutput
-    from ..types.shared.code_interpreter_tool_call2 import CodeInterpreterToolCall
+    from ..types.shared.code_interpreter_tool_call import CodeInterpreterToolCall
     from ..types.shared.compaction_body import CompactionBody
     from ..types.shared.computer_tool_call import ComputerToolCall
     from ..types.shared.computer_tool_call_output_resource import ComputerToolCallOutputResource
     from ..types.shared.custom_tool_call import CustomToolCall
     from ..types.shared.custom_tool_call_output import CustomToolCallOutput
-    from ..types.shared.file_search_tool_call2 import FileSearchToolCall
+    from ..types.shared.file_search_tool_call import FileSearchToolCall
     from ..types.shared.function_shell_call import FunctionShellCall
     from ..types.shared.function_shell_call_output import FunctionShellCallOutput
     from ..types.shared.function_tool_call_output_resource import FunctionToolCallOutputResource
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from ..types.shared.mcp_approval_response_resource import MCPApprovalResponseResource
     from ..types.shared.mcp_list_tools import MCPListTools
     from ..types.shared.mcp_tool_call import MCPToolCall
-    from ..types.shared.message2 import Message
+    from ..types.shared.message import Message
     from ..types.shared.program import Program
     from ..types.shared.program_output import ProgramOutput
     from ..types.shared.reasoning_item import ReasoningItem
@@ -141,10 +141,10 @@ CONVERSATIONS_ITEMS_LIST: Operation[
     item=lambda: union_of(
         "type",
         {
-            "message": ref("shared.message2:Message"),
+            "message": ref("shared.message:Message"),
             "function_call": ref("shared.function_tool_call_resource:FunctionToolCallResource"),
             "function_call_output": ref("shared.function_tool_call_output_resource:FunctionToolCallOutputResource"),
-            "file_search_call": ref("shared.file_search_tool_call2:FileSearchToolCall"),
+            "file_search_call": ref("shared.file_search_tool_call:FileSearchToolCall"),
             "web_search_call": ref("shared.web_search_tool_call:WebSearchToolCall"),
             "image_generation_call": ref("shared.image_gen_tool_call:ImageGenToolCall"),
             "computer_call": ref("shared.computer_tool_call:ComputerToolCall"),
@@ -156,7 +156,7 @@ CONVERSATIONS_ITEMS_LIST: Operation[
             "program": ref("shared.program:Program"),
             "program_output": ref("shared.program_output:ProgramOutput"),
             "compaction": ref("shared.compaction_body:CompactionBody"),
-            "code_interpreter_call": ref("shared.code_interpreter_tool_call2:CodeInterpreterToolCall"),
+            "code_interpreter_call": ref("shared.code_interpreter_tool_call:CodeInterpreterToolCall"),
             "local_shell_call": ref("shared.local_shell_tool_call:LocalShellToolCall"),
             "local_shell_call_output": ref("shared.local_shell_tool_call_output:LocalShellToolCallOutput"),
             "shell_call": ref("shared.function_shell_call:FunctionShellCall"),
@@ -211,10 +211,10 @@ CONVERSATIONS_ITEMS_RETRIEVE: Operation[
     item=lambda: union_of(
         "type",
         {
-            "message": ref("shared.message2:Message"),
+            "message": ref("shared.message:Message"),
             "function_call": ref("shared.function_tool_call_resource:FunctionToolCallResource"),
             "function_call_output": ref("shared.function_tool_call_output_resource:FunctionToolCallOutputResource"),
-            "file_search_call": ref("shared.file_search_tool_call2:FileSearchToolCall"),
+            "file_search_call": ref("shared.file_search_tool_call:FileSearchToolCall"),
             "web_search_call": ref("shared.web_search_tool_call:WebSearchToolCall"),
             "image_generation_call": ref("shared.image_gen_tool_call:ImageGenToolCall"),
             "computer_call": ref("shared.computer_tool_call:ComputerToolCall"),
@@ -226,7 +226,7 @@ CONVERSATIONS_ITEMS_RETRIEVE: Operation[
             "program": ref("shared.program:Program"),
             "program_output": ref("shared.program_output:ProgramOutput"),
             "compaction": ref("shared.compaction_body:CompactionBody"),
-            "code_interpreter_call": ref("shared.code_interpreter_tool_call2:CodeInterpreterToolCall"),
+            "code_interpreter_call": ref("shared.code_interpreter_tool_call:CodeInterpreterToolCall"),
             "local_shell_call": ref("shared.local_shell_tool_call:LocalShellToolCall"),
             "local_shell_call_output": ref("shared.local_shell_tool_call_output:LocalShellToolCallOutput"),
             "shell_call": ref("shared.function_shell_call:FunctionShellCall"),

@@ -18,8 +18,6 @@ if TYPE_CHECKING:
     from .._options import RequestOptions
     from .._streaming import Stream
     from .._pagination import CursorPage
-    from ..types.beta.realtime.response_audio_delta_event import ResponseAudioDeltaEvent
-    from ..types.beta.realtime.response_audio_done_event import ResponseAudioDoneEvent
     from ..types.beta.realtime.response_content_part_added_event import ResponseContentPartAddedEvent
     from ..types.beta.realtime.response_content_part_done_event import ResponseContentPartDoneEvent
     from ..types.beta.realtime.response_function_call_arguments_done_event import ResponseFunctionCallArgumentsDoneEvent
@@ -29,6 +27,8 @@ if TYPE_CHECKING:
     from ..types.responses.input_message_resource import InputMessageResource
     from ..types.responses.output_message import OutputMessage
     from ..types.responses.response import Response
+    from ..types.responses.response_audio_delta_event import ResponseAudioDeltaEvent
+    from ..types.responses.response_audio_done_event import ResponseAudioDoneEvent
     from ..types.responses.response_audio_transcript_delta_event import ResponseAudioTranscriptDeltaEvent
     from ..types.responses.response_audio_transcript_done_event import ResponseAudioTranscriptDoneEvent
     from ..types.responses.response_code_interpreter_call_code_delta_event import (
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
         ResponseCodeInterpreterCallInterpretingEvent,
     )
     from ..types.responses.response_completed_event import ResponseCompletedEvent
-    from ..types.responses.response_created_event2 import ResponseCreatedEvent
+    from ..types.responses.response_created_event import ResponseCreatedEvent
     from ..types.responses.response_custom_tool_call_input_delta_event import ResponseCustomToolCallInputDeltaEvent
     from ..types.responses.response_custom_tool_call_input_done_event import ResponseCustomToolCallInputDoneEvent
     from ..types.responses.response_error_event import ResponseErrorEvent
@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from ..types.responses.response_file_search_call_completed_event import ResponseFileSearchCallCompletedEvent
     from ..types.responses.response_file_search_call_in_progress_event import ResponseFileSearchCallInProgressEvent
     from ..types.responses.response_file_search_call_searching_event import ResponseFileSearchCallSearchingEvent
-    from ..types.responses.response_function_call_arguments_delta_event2 import ResponseFunctionCallArgumentsDeltaEvent
+    from ..types.responses.response_function_call_arguments_delta_event import ResponseFunctionCallArgumentsDeltaEvent
     from ..types.responses.response_image_gen_call_completed_event import ResponseImageGenCallCompletedEvent
     from ..types.responses.response_image_gen_call_generating_event import ResponseImageGenCallGeneratingEvent
     from ..types.responses.response_image_gen_call_in_progress_event import ResponseImageGenCallInProgressEvent
@@ -70,8 +70,8 @@ if TYPE_CHECKING:
     from ..types.responses.response_mcp_list_tools_completed_event import ResponseMCPListToolsCompletedEvent
     from ..types.responses.response_mcp_list_tools_failed_event import ResponseMCPListToolsFailedEvent
     from ..types.responses.response_mcp_list_tools_in_progress_event import ResponseMCPListToolsInProgressEvent
-    from ..types.responses.response_output_item_added_event2 import ResponseOutputItemAddedEvent
-    from ..types.responses.response_output_item_done_event2 import ResponseOutputItemDoneEvent
+    from ..types.responses.response_output_item_added_event import ResponseOutputItemAddedEvent
+    from ..types.responses.response_output_item_done_event import ResponseOutputItemDoneEvent
     from ..types.responses.response_output_text_annotation_added_event import ResponseOutputTextAnnotationAddedEvent
     from ..types.responses.response_queued_event import ResponseQueuedEvent
     from ..types.responses.response_reasoning_summary_part_added_event import ResponseReasoningSummaryPartAddedEvent
@@ -111,11 +111,11 @@ if TYPE_CHECKING:
     from ..types.shared.additional_tools import AdditionalTools
     from ..types.shared.apply_patch_tool_call import ApplyPatchToolCall
     from ..types.shared.apply_patch_tool_call_output import ApplyPatchToolCallOutput
-    from ..types.shared.code_interpreter_tool_call2 import CodeInterpreterToolCall
+    from ..types.shared.code_interpreter_tool_call import CodeInterpreterToolCall
     from ..types.shared.compaction_body import CompactionBody
     from ..types.shared.computer_tool_call import ComputerToolCall
     from ..types.shared.computer_tool_call_output_resource import ComputerToolCallOutputResource
-    from ..types.shared.file_search_tool_call2 import FileSearchToolCall
+    from ..types.shared.file_search_tool_call import FileSearchToolCall
     from ..types.shared.function_shell_call import FunctionShellCall
     from ..types.shared.function_shell_call_output import FunctionShellCallOutput
     from ..types.shared.function_tool_call_output_resource import FunctionToolCallOutputResource
@@ -234,8 +234,8 @@ RESPONSES_CREATE: Operation[
     stream_item=lambda: union_of(
         "type",
         {
-            "response.audio.delta": ref("beta.realtime.response_audio_delta_event:ResponseAudioDeltaEvent"),
-            "response.audio.done": ref("beta.realtime.response_audio_done_event:ResponseAudioDoneEvent"),
+            "response.audio.delta": ref("responses.response_audio_delta_event:ResponseAudioDeltaEvent"),
+            "response.audio.done": ref("responses.response_audio_done_event:ResponseAudioDoneEvent"),
             "response.audio.transcript.delta": ref(
                 "responses.response_audio_transcript_delta_event:ResponseAudioTranscriptDeltaEvent"
             ),
@@ -264,7 +264,7 @@ RESPONSES_CREATE: Operation[
             "response.content_part.done": ref(
                 "beta.realtime.response_content_part_done_event:ResponseContentPartDoneEvent"
             ),
-            "response.created": ref("responses.response_created_event2:ResponseCreatedEvent"),
+            "response.created": ref("responses.response_created_event:ResponseCreatedEvent"),
             "error": ref("responses.response_error_event:ResponseErrorEvent"),
             "response.file_search_call.completed": ref(
                 "responses.response_file_search_call_completed_event:ResponseFileSearchCallCompletedEvent"
@@ -276,7 +276,7 @@ RESPONSES_CREATE: Operation[
                 "responses.response_file_search_call_searching_event:ResponseFileSearchCallSearchingEvent"
             ),
             "response.function_call_arguments.delta": ref(
-                "responses.response_function_call_arguments_delta_event2:ResponseFunctionCallArgumentsDeltaEvent"
+                "responses.response_function_call_arguments_delta_event:ResponseFunctionCallArgumentsDeltaEvent"
             ),
             "response.function_call_arguments.done": ref(
                 "beta.realtime.response_function_call_arguments_done_event:ResponseFunctionCallArgumentsDoneEvent"
@@ -300,9 +300,9 @@ RESPONSES_CREATE: Operation[
             "response.failed": ref("responses.response_failed_event:ResponseFailedEvent"),
             "response.incomplete": ref("responses.response_incomplete_event:ResponseIncompleteEvent"),
             "response.output_item.added": ref(
-                "responses.response_output_item_added_event2:ResponseOutputItemAddedEvent"
+                "responses.response_output_item_added_event:ResponseOutputItemAddedEvent"
             ),
-            "response.output_item.done": ref("responses.response_output_item_done_event2:ResponseOutputItemDoneEvent"),
+            "response.output_item.done": ref("responses.response_output_item_done_event:ResponseOutputItemDoneEvent"),
             "response.reasoning_summary_part.added": ref(
                 "responses.response_reasoning_summary_part_added_event:ResponseReasoningSummaryPartAddedEvent"
             ),
@@ -431,7 +431,7 @@ RESPONSES_INPUT_ITEMS_LIST: Operation[
         "type",
         {
             "message": ref("responses.input_message_resource:InputMessageResource"),
-            "file_search_call": ref("shared.file_search_tool_call2:FileSearchToolCall"),
+            "file_search_call": ref("shared.file_search_tool_call:FileSearchToolCall"),
             "computer_call": ref("shared.computer_tool_call:ComputerToolCall"),
             "computer_call_output": ref("shared.computer_tool_call_output_resource:ComputerToolCallOutputResource"),
             "web_search_call": ref("shared.web_search_tool_call:WebSearchToolCall"),
@@ -445,7 +445,7 @@ RESPONSES_INPUT_ITEMS_LIST: Operation[
             "program_output": ref("shared.program_output:ProgramOutput"),
             "compaction": ref("shared.compaction_body:CompactionBody"),
             "image_generation_call": ref("shared.image_gen_tool_call:ImageGenToolCall"),
-            "code_interpreter_call": ref("shared.code_interpreter_tool_call2:CodeInterpreterToolCall"),
+            "code_interpreter_call": ref("shared.code_interpreter_tool_call:CodeInterpreterToolCall"),
             "local_shell_call": ref("shared.local_shell_tool_call:LocalShellToolCall"),
             "local_shell_call_output": ref("shared.local_shell_tool_call_output:LocalShellToolCallOutput"),
             "shell_call": ref("shared.function_shell_call:FunctionShellCall"),
@@ -543,8 +543,8 @@ RESPONSES_RETRIEVE: Operation[
     stream_item=lambda: union_of(
         "type",
         {
-            "response.audio.delta": ref("beta.realtime.response_audio_delta_event:ResponseAudioDeltaEvent"),
-            "response.audio.done": ref("beta.realtime.response_audio_done_event:ResponseAudioDoneEvent"),
+            "response.audio.delta": ref("responses.response_audio_delta_event:ResponseAudioDeltaEvent"),
+            "response.audio.done": ref("responses.response_audio_done_event:ResponseAudioDoneEvent"),
             "response.audio.transcript.delta": ref(
                 "responses.response_audio_transcript_delta_event:ResponseAudioTranscriptDeltaEvent"
             ),
@@ -573,7 +573,7 @@ RESPONSES_RETRIEVE: Operation[
             "response.content_part.done": ref(
                 "beta.realtime.response_content_part_done_event:ResponseContentPartDoneEvent"
             ),
-            "response.created": ref("responses.response_created_event2:ResponseCreatedEvent"),
+            "response.created": ref("responses.response_created_event:ResponseCreatedEvent"),
             "error": ref("responses.response_error_event:ResponseErrorEvent"),
             "response.file_search_call.completed": ref(
                 "responses.response_file_search_call_completed_event:ResponseFileSearchCallCompletedEvent"
@@ -585,7 +585,7 @@ RESPONSES_RETRIEVE: Operation[
                 "responses.response_file_search_call_searching_event:ResponseFileSearchCallSearchingEvent"
             ),
             "response.function_call_arguments.delta": ref(
-                "responses.response_function_call_arguments_delta_event2:ResponseFunctionCallArgumentsDeltaEvent"
+                "responses.response_function_call_arguments_delta_event:ResponseFunctionCallArgumentsDeltaEvent"
             ),
             "response.function_call_arguments.done": ref(
                 "beta.realtime.response_function_call_arguments_done_event:ResponseFunctionCallArgumentsDoneEvent"
@@ -609,9 +609,9 @@ RESPONSES_RETRIEVE: Operation[
             "response.failed": ref("responses.response_failed_event:ResponseFailedEvent"),
             "response.incomplete": ref("responses.response_incomplete_event:ResponseIncompleteEvent"),
             "response.output_item.added": ref(
-                "responses.response_output_item_added_event2:ResponseOutputItemAddedEvent"
+                "responses.response_output_item_added_event:ResponseOutputItemAddedEvent"
             ),
-            "response.output_item.done": ref("responses.response_output_item_done_event2:ResponseOutputItemDoneEvent"),
+            "response.output_item.done": ref("responses.response_output_item_done_event:ResponseOutputItemDoneEvent"),
             "response.reasoning_summary_part.added": ref(
                 "responses.response_reasoning_summary_part_added_event:ResponseReasoningSummaryPartAddedEvent"
             ),

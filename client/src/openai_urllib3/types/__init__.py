@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.apply_patch_update_file_operation import (
         ApplyPatchUpdateFileOperation as ApplyPatchUpdateFileOperation,
     )
+    from openai_urllib3.types.audio_model import AudioModel as AudioModel
     from openai_urllib3.types.audio_response_format import AudioResponseFormat as AudioResponseFormat
     from openai_urllib3.types.auto_file_chunking_strategy_param import (
         AutoFileChunkingStrategyParam as AutoFileChunkingStrategyParam,
@@ -38,13 +39,13 @@ if TYPE_CHECKING:
     from openai_urllib3.types.content_provenance_check import C2PAProvenanceResult as C2PAProvenanceResult
     from openai_urllib3.types.chat_model import ChatModel as ChatModel
     from openai_urllib3.types.shared.click_param import ClickParam as ClickParam
-    from openai_urllib3.types.shared.code_interpreter_output_image2 import (
+    from openai_urllib3.types.shared.code_interpreter_output_image import (
         CodeInterpreterOutputImage as CodeInterpreterOutputImage,
     )
     from openai_urllib3.types.shared.code_interpreter_output_logs import (
         CodeInterpreterOutputLogs as CodeInterpreterOutputLogs,
     )
-    from openai_urllib3.types.shared.code_interpreter_tool_call2 import (
+    from openai_urllib3.types.shared.code_interpreter_tool_call import (
         CodeInterpreterToolCall as CodeInterpreterToolCall,
     )
     from openai_urllib3.types.shared.compaction_body import CompactionBody as CompactionBody
@@ -166,6 +167,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.drag_param import DragParam as DragParam
     from openai_urllib3.types.embedding import Embedding as Embedding
     from openai_urllib3.types.embedding_create_params import EmbeddingCreateParams as EmbeddingCreateParams
+    from openai_urllib3.types.embedding_model import EmbeddingModel as EmbeddingModel
     from openai_urllib3.types.shared.error_object import ErrorObject as ErrorObject
     from openai_urllib3.types.eval_create_params import EvalCreateParams as EvalCreateParams
     from openai_urllib3.types.eval_create_response import EvalCreateResponse as EvalCreateResponse
@@ -205,10 +207,8 @@ if TYPE_CHECKING:
     from openai_urllib3.types.file_object import FileObject as FileObject
     from openai_urllib3.types.shared.file_path import FilePath as FilePath
     from openai_urllib3.types.file_purpose import FilePurpose as FilePurpose
-    from openai_urllib3.types.shared.file_search_tool_call2 import FileSearchToolCall as FileSearchToolCall
-    from openai_urllib3.types.shared.file_search_tool_call2 import (
-        FileSearchToolCall2Result as FileSearchToolCall2Result,
-    )
+    from openai_urllib3.types.shared.file_search_tool_call import FileSearchToolCall as FileSearchToolCall
+    from openai_urllib3.types.shared.file_search_tool_call import FileSearchToolCall2Result as FileSearchToolCall2Result
     from openai_urllib3.types.shared.function_definition import FunctionDefinition as FunctionDefinition
     from openai_urllib3.types.function_parameters import FunctionParameters as FunctionParameters
     from openai_urllib3.types.shared.function_shell_action import FunctionShellAction as FunctionShellAction
@@ -253,6 +253,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.images_response import ImageGenUsage as ImageGenUsage
     from openai_urllib3.types.image_generate_params import ImageGenerateParams as ImageGenerateParams
     from openai_urllib3.types.image_input_reference_param import ImageInputReferenceParam as ImageInputReferenceParam
+    from openai_urllib3.types.image_model import ImageModel as ImageModel
     from openai_urllib3.types.images_response import ImagesResponse as ImagesResponse
     from openai_urllib3.types.image_edit_completed_event import ImagesUsage as ImagesUsage
     from openai_urllib3.types.image_edit_completed_event import (
@@ -278,7 +279,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.mcp_protocol_error import MCPProtocolError as MCPProtocolError
     from openai_urllib3.types.shared.mcp_tool_call import MCPToolCall as MCPToolCall
     from openai_urllib3.types.shared.mcp_tool_execution_error import MCPToolExecutionError as MCPToolExecutionError
-    from openai_urllib3.types.shared.message2 import Message as Message
+    from openai_urllib3.types.shared.message import Message as Message
     from openai_urllib3.types.metadata import Metadata as Metadata
     from openai_urllib3.types.model import Model as Model
     from openai_urllib3.types.model_deleted import ModelDeleted as ModelDeleted
@@ -296,6 +297,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.moderation_image_url_input_param import (
         ModerationImageURLInputParam as ModerationImageURLInputParam,
     )
+    from openai_urllib3.types.moderation_model import ModerationModel as ModerationModel
     from openai_urllib3.types.moderation_multi_modal_input_param import (
         ModerationMultiModalInputParam as ModerationMultiModalInputParam,
     )
@@ -444,6 +446,7 @@ _NAMES: dict[str, str] = {
     "ApplyPatchToolCall": "shared.apply_patch_tool_call:ApplyPatchToolCall",
     "ApplyPatchToolCallOutput": "shared.apply_patch_tool_call_output:ApplyPatchToolCallOutput",
     "ApplyPatchUpdateFileOperation": "shared.apply_patch_update_file_operation:ApplyPatchUpdateFileOperation",
+    "AudioModel": "audio_model:AudioModel",
     "AudioResponseFormat": "audio_response_format:AudioResponseFormat",
     "AutoFileChunkingStrategyParam": "auto_file_chunking_strategy_param:AutoFileChunkingStrategyParam",
     "Batch": "batch:Batch",
@@ -459,9 +462,9 @@ _NAMES: dict[str, str] = {
     "C2PAProvenanceResult": "content_provenance_check:C2PAProvenanceResult",
     "ChatModel": "chat_model:ChatModel",
     "ClickParam": "shared.click_param:ClickParam",
-    "CodeInterpreterOutputImage": "shared.code_interpreter_output_image2:CodeInterpreterOutputImage",
+    "CodeInterpreterOutputImage": "shared.code_interpreter_output_image:CodeInterpreterOutputImage",
     "CodeInterpreterOutputLogs": "shared.code_interpreter_output_logs:CodeInterpreterOutputLogs",
-    "CodeInterpreterToolCall": "shared.code_interpreter_tool_call2:CodeInterpreterToolCall",
+    "CodeInterpreterToolCall": "shared.code_interpreter_tool_call:CodeInterpreterToolCall",
     "CompactionBody": "shared.compaction_body:CompactionBody",
     "ComparisonFilter": "shared.comparison_filter:ComparisonFilter",
     "CompleteUploadRequestParam": "upload_complete_params:CompleteUploadRequestParam",
@@ -530,6 +533,7 @@ _NAMES: dict[str, str] = {
     "DragParam": "shared.drag_param:DragParam",
     "Embedding": "embedding:Embedding",
     "EmbeddingCreateParams": "embedding_create_params:EmbeddingCreateParams",
+    "EmbeddingModel": "embedding_model:EmbeddingModel",
     "ErrorObject": "shared.error_object:ErrorObject",
     "EvalCreateParams": "eval_create_params:EvalCreateParams",
     "EvalCreateResponse": "eval_create_response:EvalCreateResponse",
@@ -562,8 +566,8 @@ _NAMES: dict[str, str] = {
     "FileObject": "file_object:FileObject",
     "FilePath": "shared.file_path:FilePath",
     "FilePurpose": "file_purpose:FilePurpose",
-    "FileSearchToolCall": "shared.file_search_tool_call2:FileSearchToolCall",
-    "FileSearchToolCall2Result": "shared.file_search_tool_call2:FileSearchToolCall2Result",
+    "FileSearchToolCall": "shared.file_search_tool_call:FileSearchToolCall",
+    "FileSearchToolCall2Result": "shared.file_search_tool_call:FileSearchToolCall2Result",
     "FunctionDefinition": "shared.function_definition:FunctionDefinition",
     "FunctionParameters": "function_parameters:FunctionParameters",
     "FunctionShellAction": "shared.function_shell_action:FunctionShellAction",
@@ -592,6 +596,7 @@ _NAMES: dict[str, str] = {
     "ImageGenUsage": "images_response:ImageGenUsage",
     "ImageGenerateParams": "image_generate_params:ImageGenerateParams",
     "ImageInputReferenceParam": "image_input_reference_param:ImageInputReferenceParam",
+    "ImageModel": "image_model:ImageModel",
     "ImagesResponse": "images_response:ImagesResponse",
     "ImagesUsage": "image_edit_completed_event:ImagesUsage",
     "ImagesUsageInputTokensDetails": "image_edit_completed_event:ImagesUsageInputTokensDetails",
@@ -609,7 +614,7 @@ _NAMES: dict[str, str] = {
     "MCPProtocolError": "shared.mcp_protocol_error:MCPProtocolError",
     "MCPToolCall": "shared.mcp_tool_call:MCPToolCall",
     "MCPToolExecutionError": "shared.mcp_tool_execution_error:MCPToolExecutionError",
-    "Message": "shared.message2:Message",
+    "Message": "shared.message:Message",
     "Metadata": "metadata:Metadata",
     "Model": "model:Model",
     "ModelDeleted": "model_deleted:ModelDeleted",
@@ -621,6 +626,7 @@ _NAMES: dict[str, str] = {
     "ModerationCreateResponse": "moderation_create_response:ModerationCreateResponse",
     "ModerationImageURLInputImageUrlParam": "moderation_image_url_input_param:ModerationImageURLInputImageUrlParam",
     "ModerationImageURLInputParam": "moderation_image_url_input_param:ModerationImageURLInputParam",
+    "ModerationModel": "moderation_model:ModerationModel",
     "ModerationMultiModalInputParam": "moderation_multi_modal_input_param:ModerationMultiModalInputParam",
     "ModerationTextInputParam": "moderation_text_input_param:ModerationTextInputParam",
     "MoveParam": "shared.move_param:MoveParam",
@@ -722,6 +728,7 @@ __all__ = [
     "ApplyPatchToolCall",
     "ApplyPatchToolCallOutput",
     "ApplyPatchUpdateFileOperation",
+    "AudioModel",
     "AudioResponseFormat",
     "AutoFileChunkingStrategyParam",
     "Batch",
@@ -807,6 +814,7 @@ __all__ = [
     "DragParam",
     "Embedding",
     "EmbeddingCreateParams",
+    "EmbeddingModel",
     "ErrorObject",
     "EvalCreateParams",
     "EvalCreateResponse",
@@ -866,6 +874,7 @@ __all__ = [
     "ImageGenUsage",
     "ImageGenerateParams",
     "ImageInputReferenceParam",
+    "ImageModel",
     "ImagesResponse",
     "ImagesUsage",
     "ImagesUsageInputTokensDetails",
@@ -895,6 +904,7 @@ __all__ = [
     "ModerationCreateResponse",
     "ModerationImageURLInputImageUrlParam",
     "ModerationImageURLInputParam",
+    "ModerationModel",
     "ModerationMultiModalInputParam",
     "ModerationTextInputParam",
     "MoveParam",

@@ -18,7 +18,7 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 ChatModel: TypeAlias = (
-    str | Literal[
+    Literal[
         "gpt-5.6-sol",
         "gpt-5.6-terra",
         "gpt-5.6-luna",

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
+    from openai_urllib3.types.embedding_model import EmbeddingModel
 
 __all__ = [
     "CreateEmbeddingRequestParam",
@@ -21,7 +22,7 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 class EmbeddingCreateParams(TypedDict, total=False):
     input: Required[Union[str, Iterable[str], Iterable[int], Iterable[Iterable[int]]]]
-    model: Required[Union[str, Literal["text-embedding-ada-002", "text-embedding-3-small", "text-embedding-3-large"]]]
+    model: Required[Union[str, EmbeddingModel]]
     encoding_format: Literal["float", "base64"]
     dimensions: int
     user: str
@@ -29,7 +30,7 @@ class EmbeddingCreateParams(TypedDict, total=False):
 
 class CreateEmbeddingRequestParam(TypedDict, total=False):
     input: Required[Union[str, Iterable[str], Iterable[int], Iterable[Iterable[int]]]]
-    model: Required[Union[str, Literal["text-embedding-ada-002", "text-embedding-3-small", "text-embedding-3-large"]]]
+    model: Required[Union[str, EmbeddingModel]]
     encoding_format: Literal["float", "base64"]
     dimensions: int
     user: str

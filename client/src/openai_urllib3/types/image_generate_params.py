@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
+    from openai_urllib3.types.image_model import ImageModel
 
 __all__ = [
     "CreateImageRequestParam",
@@ -22,18 +23,7 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 class ImageGenerateParams(TypedDict, total=False):
     prompt: Required[str]
-    model: Union[
-        str,
-        Literal[
-            "gpt-image-1.5",
-            "gpt-image-2",
-            "gpt-image-2-2026-04-21",
-            "dall-e-2",
-            "dall-e-3",
-            "gpt-image-1",
-            "gpt-image-1-mini",
-        ],
-    ]
+    model: Union[str, ImageModel]
     n: int
     quality: Literal["standard", "hd", "low", "medium", "high", "auto"]
     response_format: Literal["url", "b64_json"]
@@ -52,18 +42,7 @@ class ImageGenerateParams(TypedDict, total=False):
 
 class CreateImageRequestParam(TypedDict, total=False):
     prompt: Required[str]
-    model: Union[
-        str,
-        Literal[
-            "gpt-image-1.5",
-            "gpt-image-2",
-            "gpt-image-2-2026-04-21",
-            "dall-e-2",
-            "dall-e-3",
-            "gpt-image-1",
-            "gpt-image-1-mini",
-        ],
-    ]
+    model: Union[str, ImageModel]
     n: int
     quality: Literal["standard", "hd", "low", "medium", "high", "auto"]
     response_format: Literal["url", "b64_json"]

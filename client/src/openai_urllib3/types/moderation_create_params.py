@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
+    from openai_urllib3.types.moderation_model import ModerationModel
     from openai_urllib3.types.moderation_multi_modal_input_param import ModerationMultiModalInputParam
 
 __all__ = [
@@ -22,25 +23,9 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 class ModerationCreateParams(TypedDict, total=False):
     input: Required[Union[str, Iterable[str], Iterable[ModerationMultiModalInputParam]]]
-    model: Union[
-        str,
-        Literal[
-            "omni-moderation-latest",
-            "omni-moderation-2024-09-26",
-            "text-moderation-latest",
-            "text-moderation-stable",
-        ],
-    ]
+    model: Union[str, ModerationModel]
 
 
 class CreateModerationRequestParam(TypedDict, total=False):
     input: Required[Union[str, Iterable[str], Iterable[ModerationMultiModalInputParam]]]
-    model: Union[
-        str,
-        Literal[
-            "omni-moderation-latest",
-            "omni-moderation-2024-09-26",
-            "text-moderation-latest",
-            "text-moderation-stable",
-        ],
-    ]
+    model: Union[str, ModerationModel]

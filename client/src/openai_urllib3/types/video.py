@@ -29,7 +29,7 @@ class Video(BaseModel):
     __slots__ = ()
     id = Field['str']()
     object = Field['Literal["video"]']()
-    model = Field['VideoModel']()
+    model = Field['str | VideoModel']()
     status = Field['Literal["queued", "in_progress", "completed", "failed"]']()
     progress = Field['int']()
     created_at = Field['int']()

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.image_input_reference_param import ImageInputReferenceParam
+    from openai_urllib3.types.video_model import VideoModel
     from openai_urllib3.types.video_seconds import VideoSeconds
     from openai_urllib3.types.video_size import VideoSize
 
@@ -23,10 +24,7 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class VideoCreateParams(TypedDict, total=False):
-    model: Union[
-        str,
-        Literal["sora-2", "sora-2-pro", "sora-2-2025-10-06", "sora-2-pro-2025-10-06", "sora-2-2025-12-08"],
-    ]
+    model: Union[str, VideoModel]
     prompt: Required[str]
     input_reference: Union[FileTypes, ImageInputReferenceParam]
     seconds: VideoSeconds
@@ -35,10 +33,7 @@ class VideoCreateParams(TypedDict, total=False):
 
 class CreateVideoMultipartBodyParam(TypedDict, total=False):
     """Multipart parameters for creating a new video generation job."""
-    model: Union[
-        str,
-        Literal["sora-2", "sora-2-pro", "sora-2-2025-10-06", "sora-2-pro-2025-10-06", "sora-2-2025-12-08"],
-    ]
+    model: Union[str, VideoModel]
     prompt: Required[str]
     input_reference: Union[FileTypes, ImageInputReferenceParam]
     seconds: VideoSeconds

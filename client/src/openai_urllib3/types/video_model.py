@@ -18,5 +18,5 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 VideoModel: TypeAlias = (
-    str | Literal["sora-2", "sora-2-pro", "sora-2-2025-10-06", "sora-2-pro-2025-10-06", "sora-2-2025-12-08"]
+    Literal["sora-2", "sora-2-pro", "sora-2-2025-10-06", "sora-2-pro-2025-10-06", "sora-2-2025-12-08"]
 )

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         SpeechAudioDoneEventUsage as SpeechAudioDoneEventUsage,
     )
     from openai_urllib3.types.audio.speech_create_params import SpeechCreateParams as SpeechCreateParams
+    from openai_urllib3.types.audio.speech_model import SpeechModel as SpeechModel
     from openai_urllib3.types.audio.transcription import TranscriptTextUsageDuration as TranscriptTextUsageDuration
     from openai_urllib3.types.audio.transcription import TranscriptTextUsageTokens as TranscriptTextUsageTokens
     from openai_urllib3.types.audio.transcription import (
@@ -97,6 +98,7 @@ _NAMES: dict[str, str] = {
     "SpeechAudioDoneEvent": "audio.speech_audio_done_event:SpeechAudioDoneEvent",
     "SpeechAudioDoneEventUsage": "audio.speech_audio_done_event:SpeechAudioDoneEventUsage",
     "SpeechCreateParams": "audio.speech_create_params:SpeechCreateParams",
+    "SpeechModel": "audio.speech_model:SpeechModel",
     "TranscriptTextUsageDuration": "audio.transcription:TranscriptTextUsageDuration",
     "TranscriptTextUsageTokens": "audio.transcription:TranscriptTextUsageTokens",
     "TranscriptTextUsageTokensInputTokenDetails": "audio.transcription:TranscriptTextUsageTokensInputTokenDetails",
@@ -140,6 +142,7 @@ __all__ = [
     "SpeechAudioDoneEvent",
     "SpeechAudioDoneEventUsage",
     "SpeechCreateParams",
+    "SpeechModel",
     "TranscriptTextUsageDuration",
     "TranscriptTextUsageTokens",
     "TranscriptTextUsageTokensInputTokenDetails",

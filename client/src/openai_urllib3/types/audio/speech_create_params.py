@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
+    from openai_urllib3.types.audio.speech_model import SpeechModel
 
 __all__ = [
     "CreateSpeechRequestParam",
@@ -22,7 +23,7 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class SpeechCreateParams(TypedDict, total=False):
-    model: Required[Union[str, Literal["tts-1", "tts-1-hd", "gpt-4o-mini-tts", "gpt-4o-mini-tts-2025-12-15"]]]
+    model: Required[Union[str, SpeechModel]]
     input: Required[str]
     instructions: str
     voice: Required[
@@ -43,7 +44,7 @@ class VoiceIdsOrCustomVoice2Param(TypedDict, total=False):
 
 
 class CreateSpeechRequestParam(TypedDict, total=False):
-    model: Required[Union[str, Literal["tts-1", "tts-1-hd", "gpt-4o-mini-tts", "gpt-4o-mini-tts-2025-12-15"]]]
+    model: Required[Union[str, SpeechModel]]
     input: Required[str]
     instructions: str
     voice: Required[

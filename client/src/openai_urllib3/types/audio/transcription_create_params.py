@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.audio.transcription_include import TranscriptionInclude
+    from openai_urllib3.types.audio_model import AudioModel
     from openai_urllib3.types.audio_response_format import AudioResponseFormat
 
 __all__ = [
@@ -26,19 +27,7 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 class TranscriptionCreateParams(TypedDict, total=False):
     file: Required[FileTypes]
-    model: Required[
-        Union[
-            str,
-            Literal[
-                "whisper-1",
-                "gpt-transcribe",
-                "gpt-4o-transcribe",
-                "gpt-4o-mini-transcribe",
-                "gpt-4o-mini-transcribe-2025-12-15",
-                "gpt-4o-transcribe-diarize",
-            ],
-        ]
-    ]
+    model: Required[Union[str, AudioModel]]
     language: str
     languages: Iterable[str]
     keywords: Iterable[str]
@@ -61,19 +50,7 @@ class VadConfigParam(TypedDict, total=False):
 
 class CreateTranscriptionRequestParam(TypedDict, total=False):
     file: Required[FileTypes]
-    model: Required[
-        Union[
-            str,
-            Literal[
-                "whisper-1",
-                "gpt-transcribe",
-                "gpt-4o-transcribe",
-                "gpt-4o-mini-transcribe",
-                "gpt-4o-mini-transcribe-2025-12-15",
-                "gpt-4o-transcribe-diarize",
-            ],
-        ]
-    ]
+    model: Required[Union[str, AudioModel]]
     language: str
     languages: Iterable[str]
     keywords: Iterable[str]

@@ -6,24 +6,24 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from openai_urllib3.types.responses.additional_tools_item_param2 import (
+    from openai_urllib3.types.responses.additional_tools_item_param import (
         AdditionalToolsItemParam as AdditionalToolsItemParam,
     )
-    from openai_urllib3.types.responses.apply_patch_create_file_operation_param2 import (
+    from openai_urllib3.types.responses.apply_patch_create_file_operation_param import (
         ApplyPatchCreateFileOperationParam as ApplyPatchCreateFileOperationParam,
     )
-    from openai_urllib3.types.responses.apply_patch_delete_file_operation_param2 import (
+    from openai_urllib3.types.responses.apply_patch_delete_file_operation_param import (
         ApplyPatchDeleteFileOperationParam as ApplyPatchDeleteFileOperationParam,
     )
     from openai_urllib3.types.responses.apply_patch_tool import ApplyPatchTool as ApplyPatchTool
-    from openai_urllib3.types.responses.apply_patch_tool_call_item_param2 import (
+    from openai_urllib3.types.responses.apply_patch_tool_call_item_param import (
         ApplyPatchToolCallItemParam as ApplyPatchToolCallItemParam,
     )
-    from openai_urllib3.types.responses.apply_patch_tool_call_output_item_param2 import (
+    from openai_urllib3.types.responses.apply_patch_tool_call_output_item_param import (
         ApplyPatchToolCallOutputItemParam as ApplyPatchToolCallOutputItemParam,
     )
     from openai_urllib3.types.responses.apply_patch_tool_param import ApplyPatchToolParam as ApplyPatchToolParam
-    from openai_urllib3.types.responses.apply_patch_update_file_operation_param2 import (
+    from openai_urllib3.types.responses.apply_patch_update_file_operation_param import (
         ApplyPatchUpdateFileOperationParam as ApplyPatchUpdateFileOperationParam,
     )
     from openai_urllib3.types.responses.web_search_preview_tool import ApproximateLocation as ApproximateLocation
@@ -34,13 +34,13 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.tool import CodeInterpreterTool as CodeInterpreterTool
     from openai_urllib3.types.responses.tool_param import CodeInterpreterToolParam as CodeInterpreterToolParam
     from openai_urllib3.types.responses.compact_resource import CompactResource as CompactResource
-    from openai_urllib3.types.responses.compaction_summary_item_param2 import (
+    from openai_urllib3.types.responses.compaction_summary_item_param import (
         CompactionSummaryItemParam as CompactionSummaryItemParam,
     )
-    from openai_urllib3.types.responses.compaction_trigger_item_param2 import (
+    from openai_urllib3.types.responses.compaction_trigger_item_param import (
         CompactionTriggerItemParam as CompactionTriggerItemParam,
     )
-    from openai_urllib3.types.responses.computer_call_output_item_param2 import (
+    from openai_urllib3.types.responses.computer_call_output_item_param import (
         ComputerCallOutputItemParam as ComputerCallOutputItemParam,
     )
     from openai_urllib3.types.responses.computer_tool import ComputerTool as ComputerTool
@@ -97,25 +97,25 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.easy_input_message_param import EvalItemParam as EvalItemParam
     from openai_urllib3.types.responses.file_search_tool import FileSearchTool as FileSearchTool
     from openai_urllib3.types.responses.file_search_tool_param import FileSearchToolParam as FileSearchToolParam
-    from openai_urllib3.types.responses.function_call_output_item_param2 import (
+    from openai_urllib3.types.responses.function_call_output_item_param import (
         FunctionCallOutputItemParam as FunctionCallOutputItemParam,
     )
-    from openai_urllib3.types.responses.function_shell_action_param2 import (
+    from openai_urllib3.types.responses.function_shell_action_param import (
         FunctionShellActionParam as FunctionShellActionParam,
     )
-    from openai_urllib3.types.responses.function_shell_call_item_param2 import (
+    from openai_urllib3.types.responses.function_shell_call_item_param import (
         FunctionShellCallItemParam as FunctionShellCallItemParam,
     )
-    from openai_urllib3.types.responses.function_shell_call_output_content_param2 import (
+    from openai_urllib3.types.responses.function_shell_call_output_content_param import (
         FunctionShellCallOutputContentParam as FunctionShellCallOutputContentParam,
     )
-    from openai_urllib3.types.responses.function_shell_call_output_exit_outcome_param2 import (
+    from openai_urllib3.types.responses.function_shell_call_output_exit_outcome_param import (
         FunctionShellCallOutputExitOutcomeParam as FunctionShellCallOutputExitOutcomeParam,
     )
-    from openai_urllib3.types.responses.function_shell_call_output_item_param2 import (
+    from openai_urllib3.types.responses.function_shell_call_output_item_param import (
         FunctionShellCallOutputItemParam as FunctionShellCallOutputItemParam,
     )
-    from openai_urllib3.types.responses.function_shell_call_output_timeout_outcome_param2 import (
+    from openai_urllib3.types.responses.function_shell_call_output_timeout_outcome_param import (
         FunctionShellCallOutputTimeoutOutcomeParam as FunctionShellCallOutputTimeoutOutcomeParam,
     )
     from openai_urllib3.types.responses.function_shell_tool import FunctionShellTool as FunctionShellTool
@@ -123,7 +123,7 @@ if TYPE_CHECKING:
         FunctionShellToolParam as FunctionShellToolParam,
     )
     from openai_urllib3.types.responses.function_tool import FunctionTool as FunctionTool
-    from openai_urllib3.types.responses.function_tool_call2 import FunctionToolCall as FunctionToolCall
+    from openai_urllib3.types.responses.function_tool_call import FunctionToolCall as FunctionToolCall
     from openai_urllib3.types.responses.function_tool_call_output import (
         FunctionToolCallOutput as FunctionToolCallOutput,
     )
@@ -144,13 +144,13 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.inline_skill_source_param import (
         InlineSkillSourceParam as InlineSkillSourceParam,
     )
-    from openai_urllib3.types.responses.input_file_content_param2 import InputFileContentParam as InputFileContentParam
-    from openai_urllib3.types.responses.input_image_content_param_auto_param2 import (
+    from openai_urllib3.types.responses.input_file_content_param import InputFileContentParam as InputFileContentParam
+    from openai_urllib3.types.responses.input_image_content_param_auto_param import (
         InputImageContentParamAutoParam as InputImageContentParamAutoParam,
     )
     from openai_urllib3.types.responses.input_message_resource import InputMessageResource as InputMessageResource
-    from openai_urllib3.types.responses.input_text_content_param2 import InputTextContentParam as InputTextContentParam
-    from openai_urllib3.types.responses.item_reference_param2 import ItemReferenceParam as ItemReferenceParam
+    from openai_urllib3.types.responses.input_text_content_param import InputTextContentParam as InputTextContentParam
+    from openai_urllib3.types.responses.item_reference_param import ItemReferenceParam as ItemReferenceParam
     from openai_urllib3.types.responses.local_environment import LocalEnvironment as LocalEnvironment
     from openai_urllib3.types.responses.local_environment_param import LocalEnvironmentParam as LocalEnvironmentParam
     from openai_urllib3.types.responses.tool import LocalShellToolParam as LocalShellToolParam
@@ -163,14 +163,14 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.tool_param import MCPToolParam as MCPToolParam
     from openai_urllib3.types.responses.tool import MCPToolRequireApproval0 as MCPToolRequireApproval0
     from openai_urllib3.types.responses.tool_param import MCPToolRequireApproval0Param as MCPToolRequireApproval0Param
-    from openai_urllib3.types.responses.moderation2 import Moderation as Moderation
+    from openai_urllib3.types.responses.moderation import Moderation as Moderation
     from openai_urllib3.types.responses.moderation_error_body import ModerationErrorBody as ModerationErrorBody
     from openai_urllib3.types.responses.namespace_tool import NamespaceTool as NamespaceTool
     from openai_urllib3.types.responses.namespace_tool_param import NamespaceToolParam as NamespaceToolParam
     from openai_urllib3.types.responses.output_message import OutputMessage as OutputMessage
     from openai_urllib3.types.responses.parsed_response import ParsedResponse as ParsedResponse
-    from openai_urllib3.types.responses.program_item_param2 import ProgramItemParam as ProgramItemParam
-    from openai_urllib3.types.responses.program_output_item_param2 import (
+    from openai_urllib3.types.responses.program_item_param import ProgramItemParam as ProgramItemParam
+    from openai_urllib3.types.responses.program_output_item_param import (
         ProgramOutputItemParam as ProgramOutputItemParam,
     )
     from openai_urllib3.types.responses.tool import ProgrammaticToolCallingParam as ProgrammaticToolCallingParam
@@ -186,6 +186,12 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.reasoning import Reasoning as Reasoning
     from openai_urllib3.types.responses.reasoning_param import ReasoningParam as ReasoningParam
     from openai_urllib3.types.responses.response import Response as Response
+    from openai_urllib3.types.responses.response_audio_delta_event import (
+        ResponseAudioDeltaEvent as ResponseAudioDeltaEvent,
+    )
+    from openai_urllib3.types.responses.response_audio_done_event import (
+        ResponseAudioDoneEvent as ResponseAudioDoneEvent,
+    )
     from openai_urllib3.types.responses.response_audio_transcript_delta_event import (
         ResponseAudioTranscriptDeltaEvent as ResponseAudioTranscriptDeltaEvent,
     )
@@ -209,7 +215,7 @@ if TYPE_CHECKING:
     )
     from openai_urllib3.types.responses.response_completed_event import ResponseCompletedEvent as ResponseCompletedEvent
     from openai_urllib3.types.responses.response_conversation import ResponseConversation as ResponseConversation
-    from openai_urllib3.types.responses.response_created_event2 import ResponseCreatedEvent as ResponseCreatedEvent
+    from openai_urllib3.types.responses.response_created_event import ResponseCreatedEvent as ResponseCreatedEvent
     from openai_urllib3.types.responses.response_custom_tool_call_input_delta_event import (
         ResponseCustomToolCallInputDeltaEvent as ResponseCustomToolCallInputDeltaEvent,
     )
@@ -234,7 +240,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.response_format_text_json_schema_config_param import (
         ResponseFormatTextJSONSchemaConfigParam as ResponseFormatTextJSONSchemaConfigParam,
     )
-    from openai_urllib3.types.responses.response_function_call_arguments_delta_event2 import (
+    from openai_urllib3.types.responses.response_function_call_arguments_delta_event import (
         ResponseFunctionCallArgumentsDeltaEvent as ResponseFunctionCallArgumentsDeltaEvent,
     )
     from openai_urllib3.types.responses.response_image_gen_call_completed_event import (
@@ -304,10 +310,10 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.response_mcp_list_tools_in_progress_event import (
         ResponseMCPListToolsInProgressEvent as ResponseMCPListToolsInProgressEvent,
     )
-    from openai_urllib3.types.responses.response_output_item_added_event2 import (
+    from openai_urllib3.types.responses.response_output_item_added_event import (
         ResponseOutputItemAddedEvent as ResponseOutputItemAddedEvent,
     )
-    from openai_urllib3.types.responses.response_output_item_done_event2 import (
+    from openai_urllib3.types.responses.response_output_item_done_event import (
         ResponseOutputItemDoneEvent as ResponseOutputItemDoneEvent,
     )
     from openai_urllib3.types.responses.response_output_text_annotation_added_event import (
@@ -367,6 +373,7 @@ if TYPE_CHECKING:
     )
     from openai_urllib3.types.responses.response_text_done_event import ResponseTextDoneEvent as ResponseTextDoneEvent
     from openai_urllib3.types.responses.response_text_param import ResponseTextParam as ResponseTextParam
+    from openai_urllib3.types.responses.response_text_param import ResponseTextParam2 as ResponseTextParam2
     from openai_urllib3.types.responses.response_usage import ResponseUsage as ResponseUsage
     from openai_urllib3.types.responses.response_usage import (
         ResponseUsageInputTokensDetails as ResponseUsageInputTokensDetails,
@@ -400,11 +407,20 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.specific_apply_patch_param import (
         SpecificApplyPatchParam as SpecificApplyPatchParam,
     )
+    from openai_urllib3.types.responses.specific_apply_patch_param import (
+        SpecificApplyPatchParam2 as SpecificApplyPatchParam2,
+    )
     from openai_urllib3.types.responses.specific_function_shell_param import (
         SpecificFunctionShellParam as SpecificFunctionShellParam,
     )
+    from openai_urllib3.types.responses.specific_function_shell_param import (
+        SpecificFunctionShellParam2 as SpecificFunctionShellParam2,
+    )
     from openai_urllib3.types.responses.specific_programmatic_tool_calling_param import (
         SpecificProgrammaticToolCallingParam as SpecificProgrammaticToolCallingParam,
+    )
+    from openai_urllib3.types.responses.specific_programmatic_tool_calling_param import (
+        SpecificProgrammaticToolCallingParam2 as SpecificProgrammaticToolCallingParam2,
     )
     from openai_urllib3.types.responses.token_counts_resource import TokenCountsResource as TokenCountsResource
     from openai_urllib3.types.responses.tool_choice_allowed import ToolChoiceAllowed as ToolChoiceAllowed
@@ -415,10 +431,10 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.tool_choice_custom_param import ToolChoiceCustomParam as ToolChoiceCustomParam
     from openai_urllib3.types.responses.tool_choice_types import ToolChoiceTypes as ToolChoiceTypes
     from openai_urllib3.types.responses.tool_choice_types_param import ToolChoiceTypesParam as ToolChoiceTypesParam
-    from openai_urllib3.types.responses.tool_search_call_item_param2 import (
+    from openai_urllib3.types.responses.tool_search_call_item_param import (
         ToolSearchCallItemParam as ToolSearchCallItemParam,
     )
-    from openai_urllib3.types.responses.tool_search_output_item_param2 import (
+    from openai_urllib3.types.responses.tool_search_output_item_param import (
         ToolSearchOutputItemParam as ToolSearchOutputItemParam,
     )
     from openai_urllib3.types.responses.tool_search_tool import ToolSearchTool as ToolSearchTool
@@ -441,27 +457,27 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.web_search_tool_param import WebSearchToolParam as WebSearchToolParam
 
 _NAMES: dict[str, str] = {
-    "AdditionalToolsItemParam": "responses.additional_tools_item_param2:AdditionalToolsItemParam",
+    "AdditionalToolsItemParam": "responses.additional_tools_item_param:AdditionalToolsItemParam",
     "ApplyPatchCreateFileOperationParam":
-        "responses.apply_patch_create_file_operation_param2:ApplyPatchCreateFileOperationParam",
+        "responses.apply_patch_create_file_operation_param:ApplyPatchCreateFileOperationParam",
     "ApplyPatchDeleteFileOperationParam":
-        "responses.apply_patch_delete_file_operation_param2:ApplyPatchDeleteFileOperationParam",
+        "responses.apply_patch_delete_file_operation_param:ApplyPatchDeleteFileOperationParam",
     "ApplyPatchTool": "responses.apply_patch_tool:ApplyPatchTool",
-    "ApplyPatchToolCallItemParam": "responses.apply_patch_tool_call_item_param2:ApplyPatchToolCallItemParam",
+    "ApplyPatchToolCallItemParam": "responses.apply_patch_tool_call_item_param:ApplyPatchToolCallItemParam",
     "ApplyPatchToolCallOutputItemParam":
-        "responses.apply_patch_tool_call_output_item_param2:ApplyPatchToolCallOutputItemParam",
+        "responses.apply_patch_tool_call_output_item_param:ApplyPatchToolCallOutputItemParam",
     "ApplyPatchToolParam": "responses.apply_patch_tool_param:ApplyPatchToolParam",
     "ApplyPatchUpdateFileOperationParam":
-        "responses.apply_patch_update_file_operation_param2:ApplyPatchUpdateFileOperationParam",
+        "responses.apply_patch_update_file_operation_param:ApplyPatchUpdateFileOperationParam",
     "ApproximateLocation": "responses.web_search_preview_tool:ApproximateLocation",
     "ApproximateLocationParam": "responses.web_search_preview_tool_param:ApproximateLocationParam",
     "AutoCodeInterpreterToolParam": "responses.tool:AutoCodeInterpreterToolParam",
     "CodeInterpreterTool": "responses.tool:CodeInterpreterTool",
     "CodeInterpreterToolParam": "responses.tool_param:CodeInterpreterToolParam",
     "CompactResource": "responses.compact_resource:CompactResource",
-    "CompactionSummaryItemParam": "responses.compaction_summary_item_param2:CompactionSummaryItemParam",
-    "CompactionTriggerItemParam": "responses.compaction_trigger_item_param2:CompactionTriggerItemParam",
-    "ComputerCallOutputItemParam": "responses.computer_call_output_item_param2:ComputerCallOutputItemParam",
+    "CompactionSummaryItemParam": "responses.compaction_summary_item_param:CompactionSummaryItemParam",
+    "CompactionTriggerItemParam": "responses.compaction_trigger_item_param:CompactionTriggerItemParam",
+    "ComputerCallOutputItemParam": "responses.computer_call_output_item_param:ComputerCallOutputItemParam",
     "ComputerTool": "responses.computer_tool:ComputerTool",
     "ComputerToolParam": "responses.computer_tool_param:ComputerToolParam",
     "ComputerUsePreviewTool": "responses.computer_use_preview_tool:ComputerUsePreviewTool",
@@ -494,21 +510,21 @@ _NAMES: dict[str, str] = {
     "EvalItemParam": "responses.easy_input_message_param:EvalItemParam",
     "FileSearchTool": "responses.file_search_tool:FileSearchTool",
     "FileSearchToolParam": "responses.file_search_tool_param:FileSearchToolParam",
-    "FunctionCallOutputItemParam": "responses.function_call_output_item_param2:FunctionCallOutputItemParam",
-    "FunctionShellActionParam": "responses.function_shell_action_param2:FunctionShellActionParam",
-    "FunctionShellCallItemParam": "responses.function_shell_call_item_param2:FunctionShellCallItemParam",
+    "FunctionCallOutputItemParam": "responses.function_call_output_item_param:FunctionCallOutputItemParam",
+    "FunctionShellActionParam": "responses.function_shell_action_param:FunctionShellActionParam",
+    "FunctionShellCallItemParam": "responses.function_shell_call_item_param:FunctionShellCallItemParam",
     "FunctionShellCallOutputContentParam":
-        "responses.function_shell_call_output_content_param2:FunctionShellCallOutputContentParam",
+        "responses.function_shell_call_output_content_param:FunctionShellCallOutputContentParam",
     "FunctionShellCallOutputExitOutcomeParam":
-        "responses.function_shell_call_output_exit_outcome_param2:FunctionShellCallOutputExitOutcomeParam",
+        "responses.function_shell_call_output_exit_outcome_param:FunctionShellCallOutputExitOutcomeParam",
     "FunctionShellCallOutputItemParam":
-        "responses.function_shell_call_output_item_param2:FunctionShellCallOutputItemParam",
+        "responses.function_shell_call_output_item_param:FunctionShellCallOutputItemParam",
     "FunctionShellCallOutputTimeoutOutcomeParam":
-        "responses.function_shell_call_output_timeout_outcome_param2:FunctionShellCallOutputTimeoutOutcomeParam",
+        "responses.function_shell_call_output_timeout_outcome_param:FunctionShellCallOutputTimeoutOutcomeParam",
     "FunctionShellTool": "responses.function_shell_tool:FunctionShellTool",
     "FunctionShellToolParam": "responses.function_shell_tool_param:FunctionShellToolParam",
     "FunctionTool": "responses.function_tool:FunctionTool",
-    "FunctionToolCall": "responses.function_tool_call2:FunctionToolCall",
+    "FunctionToolCall": "responses.function_tool_call:FunctionToolCall",
     "FunctionToolCallOutput": "responses.function_tool_call_output:FunctionToolCallOutput",
     "FunctionToolParam": "responses.function_tool_param:FunctionToolParam",
     "HybridSearchOptions": "responses.file_search_tool:HybridSearchOptions",
@@ -521,12 +537,11 @@ _NAMES: dict[str, str] = {
     "InlineSkillParam": "responses.inline_skill_param:InlineSkillParam",
     "InlineSkillSource": "responses.inline_skill_source:InlineSkillSource",
     "InlineSkillSourceParam": "responses.inline_skill_source_param:InlineSkillSourceParam",
-    "InputFileContentParam": "responses.input_file_content_param2:InputFileContentParam",
-    "InputImageContentParamAutoParam":
-        "responses.input_image_content_param_auto_param2:InputImageContentParamAutoParam",
+    "InputFileContentParam": "responses.input_file_content_param:InputFileContentParam",
+    "InputImageContentParamAutoParam": "responses.input_image_content_param_auto_param:InputImageContentParamAutoParam",
     "InputMessageResource": "responses.input_message_resource:InputMessageResource",
-    "InputTextContentParam": "responses.input_text_content_param2:InputTextContentParam",
-    "ItemReferenceParam": "responses.item_reference_param2:ItemReferenceParam",
+    "InputTextContentParam": "responses.input_text_content_param:InputTextContentParam",
+    "ItemReferenceParam": "responses.item_reference_param:ItemReferenceParam",
     "LocalEnvironment": "responses.local_environment:LocalEnvironment",
     "LocalEnvironmentParam": "responses.local_environment_param:LocalEnvironmentParam",
     "LocalShellToolParam": "responses.tool:LocalShellToolParam",
@@ -539,14 +554,14 @@ _NAMES: dict[str, str] = {
     "MCPToolParam": "responses.tool_param:MCPToolParam",
     "MCPToolRequireApproval0": "responses.tool:MCPToolRequireApproval0",
     "MCPToolRequireApproval0Param": "responses.tool_param:MCPToolRequireApproval0Param",
-    "Moderation": "responses.moderation2:Moderation",
+    "Moderation": "responses.moderation:Moderation",
     "ModerationErrorBody": "responses.moderation_error_body:ModerationErrorBody",
     "NamespaceTool": "responses.namespace_tool:NamespaceTool",
     "NamespaceToolParam": "responses.namespace_tool_param:NamespaceToolParam",
     "OutputMessage": "responses.output_message:OutputMessage",
     "ParsedResponse": "responses.parsed_response:ParsedResponse",
-    "ProgramItemParam": "responses.program_item_param2:ProgramItemParam",
-    "ProgramOutputItemParam": "responses.program_output_item_param2:ProgramOutputItemParam",
+    "ProgramItemParam": "responses.program_item_param:ProgramItemParam",
+    "ProgramOutputItemParam": "responses.program_output_item_param:ProgramOutputItemParam",
     "ProgrammaticToolCallingParam": "responses.tool:ProgrammaticToolCallingParam",
     "PromptCacheBreakpointConfig": "responses.response_input_file:PromptCacheBreakpointConfig",
     "PromptCacheBreakpointConfigParam": "responses.response_input_file_param:PromptCacheBreakpointConfigParam",
@@ -556,6 +571,8 @@ _NAMES: dict[str, str] = {
     "Reasoning": "responses.reasoning:Reasoning",
     "ReasoningParam": "responses.reasoning_param:ReasoningParam",
     "Response": "responses.response:Response",
+    "ResponseAudioDeltaEvent": "responses.response_audio_delta_event:ResponseAudioDeltaEvent",
+    "ResponseAudioDoneEvent": "responses.response_audio_done_event:ResponseAudioDoneEvent",
     "ResponseAudioTranscriptDeltaEvent":
         "responses.response_audio_transcript_delta_event:ResponseAudioTranscriptDeltaEvent",
     "ResponseAudioTranscriptDoneEvent":
@@ -572,7 +589,7 @@ _NAMES: dict[str, str] = {
         "responses.response_code_interpreter_call_interpreting_event:ResponseCodeInterpreterCallInterpretingEvent",
     "ResponseCompletedEvent": "responses.response_completed_event:ResponseCompletedEvent",
     "ResponseConversation": "responses.response_conversation:ResponseConversation",
-    "ResponseCreatedEvent": "responses.response_created_event2:ResponseCreatedEvent",
+    "ResponseCreatedEvent": "responses.response_created_event:ResponseCreatedEvent",
     "ResponseCustomToolCallInputDeltaEvent":
         "responses.response_custom_tool_call_input_delta_event:ResponseCustomToolCallInputDeltaEvent",
     "ResponseCustomToolCallInputDoneEvent":
@@ -591,7 +608,7 @@ _NAMES: dict[str, str] = {
     "ResponseFormatTextJSONSchemaConfigParam":
         "responses.response_format_text_json_schema_config_param:ResponseFormatTextJSONSchemaConfigParam",
     "ResponseFunctionCallArgumentsDeltaEvent":
-        "responses.response_function_call_arguments_delta_event2:ResponseFunctionCallArgumentsDeltaEvent",
+        "responses.response_function_call_arguments_delta_event:ResponseFunctionCallArgumentsDeltaEvent",
     "ResponseImageGenCallCompletedEvent":
         "responses.response_image_gen_call_completed_event:ResponseImageGenCallCompletedEvent",
     "ResponseImageGenCallGeneratingEvent":
@@ -627,8 +644,8 @@ _NAMES: dict[str, str] = {
     "ResponseMCPListToolsFailedEvent": "responses.response_mcp_list_tools_failed_event:ResponseMCPListToolsFailedEvent",
     "ResponseMCPListToolsInProgressEvent":
         "responses.response_mcp_list_tools_in_progress_event:ResponseMCPListToolsInProgressEvent",
-    "ResponseOutputItemAddedEvent": "responses.response_output_item_added_event2:ResponseOutputItemAddedEvent",
-    "ResponseOutputItemDoneEvent": "responses.response_output_item_done_event2:ResponseOutputItemDoneEvent",
+    "ResponseOutputItemAddedEvent": "responses.response_output_item_added_event:ResponseOutputItemAddedEvent",
+    "ResponseOutputItemDoneEvent": "responses.response_output_item_done_event:ResponseOutputItemDoneEvent",
     "ResponseOutputTextAnnotationAddedEvent":
         "responses.response_output_text_annotation_added_event:ResponseOutputTextAnnotationAddedEvent",
     "ResponseQueuedEvent": "responses.response_queued_event:ResponseQueuedEvent",
@@ -662,6 +679,7 @@ _NAMES: dict[str, str] = {
     "ResponseTextDeltaEvent": "responses.response_text_delta_event:ResponseTextDeltaEvent",
     "ResponseTextDoneEvent": "responses.response_text_done_event:ResponseTextDoneEvent",
     "ResponseTextParam": "responses.response_text_param:ResponseTextParam",
+    "ResponseTextParam2": "responses.response_text_param:ResponseTextParam2",
     "ResponseUsage": "responses.response_usage:ResponseUsage",
     "ResponseUsageInputTokensDetails": "responses.response_usage:ResponseUsageInputTokensDetails",
     "ResponseUsageOutputTokensDetails": "responses.response_usage:ResponseUsageOutputTokensDetails",
@@ -680,9 +698,13 @@ _NAMES: dict[str, str] = {
     "SkillReference": "responses.skill_reference:SkillReference",
     "SkillReferenceParam": "responses.skill_reference_param:SkillReferenceParam",
     "SpecificApplyPatchParam": "responses.specific_apply_patch_param:SpecificApplyPatchParam",
+    "SpecificApplyPatchParam2": "responses.specific_apply_patch_param:SpecificApplyPatchParam2",
     "SpecificFunctionShellParam": "responses.specific_function_shell_param:SpecificFunctionShellParam",
+    "SpecificFunctionShellParam2": "responses.specific_function_shell_param:SpecificFunctionShellParam2",
     "SpecificProgrammaticToolCallingParam":
         "responses.specific_programmatic_tool_calling_param:SpecificProgrammaticToolCallingParam",
+    "SpecificProgrammaticToolCallingParam2":
+        "responses.specific_programmatic_tool_calling_param:SpecificProgrammaticToolCallingParam2",
     "TokenCountsResource": "responses.token_counts_resource:TokenCountsResource",
     "ToolChoiceAllowed": "responses.tool_choice_allowed:ToolChoiceAllowed",
     "ToolChoiceAllowedParam": "responses.tool_choice_allowed_param:ToolChoiceAllowedParam",
@@ -690,8 +712,8 @@ _NAMES: dict[str, str] = {
     "ToolChoiceCustomParam": "responses.tool_choice_custom_param:ToolChoiceCustomParam",
     "ToolChoiceTypes": "responses.tool_choice_types:ToolChoiceTypes",
     "ToolChoiceTypesParam": "responses.tool_choice_types_param:ToolChoiceTypesParam",
-    "ToolSearchCallItemParam": "responses.tool_search_call_item_param2:ToolSearchCallItemParam",
-    "ToolSearchOutputItemParam": "responses.tool_search_output_item_param2:ToolSearchOutputItemParam",
+    "ToolSearchCallItemParam": "responses.tool_search_call_item_param:ToolSearchCallItemParam",
+    "ToolSearchOutputItemParam": "responses.tool_search_output_item_param:ToolSearchOutputItemParam",
     "ToolSearchTool": "responses.tool_search_tool:ToolSearchTool",
     "ToolSearchToolParam": "responses.tool_search_tool_param:ToolSearchToolParam",
     "WebSearchApproximateLocation": "responses.web_search_tool:WebSearchApproximateLocation",
@@ -808,6 +830,8 @@ __all__ = [
     "Reasoning",
     "ReasoningParam",
     "Response",
+    "ResponseAudioDeltaEvent",
+    "ResponseAudioDoneEvent",
     "ResponseAudioTranscriptDeltaEvent",
     "ResponseAudioTranscriptDoneEvent",
     "ResponseCodeInterpreterCallCodeDeltaEvent",
@@ -879,6 +903,7 @@ __all__ = [
     "ResponseTextDeltaEvent",
     "ResponseTextDoneEvent",
     "ResponseTextParam",
+    "ResponseTextParam2",
     "ResponseUsage",
     "ResponseUsageInputTokensDetails",
     "ResponseUsageOutputTokensDetails",
@@ -894,8 +919,11 @@ __all__ = [
     "SkillReference",
     "SkillReferenceParam",
     "SpecificApplyPatchParam",
+    "SpecificApplyPatchParam2",
     "SpecificFunctionShellParam",
+    "SpecificFunctionShellParam2",
     "SpecificProgrammaticToolCallingParam",
+    "SpecificProgrammaticToolCallingParam2",
     "TokenCountsResource",
     "ToolChoiceAllowed",
     "ToolChoiceAllowedParam",

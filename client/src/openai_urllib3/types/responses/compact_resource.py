@@ -12,19 +12,19 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.responses.function_tool_call2 import FunctionToolCall
+    from openai_urllib3.types.responses.function_tool_call import FunctionToolCall
     from openai_urllib3.types.responses.function_tool_call_output import FunctionToolCallOutput
     from openai_urllib3.types.responses.response_usage import ResponseUsage
     from openai_urllib3.types.shared.additional_tools import AdditionalTools
     from openai_urllib3.types.shared.apply_patch_tool_call import ApplyPatchToolCall
     from openai_urllib3.types.shared.apply_patch_tool_call_output import ApplyPatchToolCallOutput
-    from openai_urllib3.types.shared.code_interpreter_tool_call2 import CodeInterpreterToolCall
+    from openai_urllib3.types.shared.code_interpreter_tool_call import CodeInterpreterToolCall
     from openai_urllib3.types.shared.compaction_body import CompactionBody
     from openai_urllib3.types.shared.computer_tool_call import ComputerToolCall
     from openai_urllib3.types.shared.computer_tool_call_output_resource import ComputerToolCallOutputResource
     from openai_urllib3.types.shared.custom_tool_call import CustomToolCall
     from openai_urllib3.types.shared.custom_tool_call_output import CustomToolCallOutput
-    from openai_urllib3.types.shared.file_search_tool_call2 import FileSearchToolCall
+    from openai_urllib3.types.shared.file_search_tool_call import FileSearchToolCall
     from openai_urllib3.types.shared.function_shell_call import FunctionShellCall
     from openai_urllib3.types.shared.function_shell_call_output import FunctionShellCallOutput
     from openai_urllib3.types.shared.image_gen_tool_call import ImageGenToolCall
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.mcp_approval_response_resource import MCPApprovalResponseResource
     from openai_urllib3.types.shared.mcp_list_tools import MCPListTools
     from openai_urllib3.types.shared.mcp_tool_call import MCPToolCall
-    from openai_urllib3.types.shared.message2 import Message
+    from openai_urllib3.types.shared.message import Message
     from openai_urllib3.types.shared.program import Program
     from openai_urllib3.types.shared.program_output import ProgramOutput
     from openai_urllib3.types.shared.reasoning_item import ReasoningItem
@@ -67,15 +67,15 @@ class CompactResource(BaseModel):
             union_of(
                 "type",
                 {
-                    "message": ref("shared.message2:Message"),
+                    "message": ref("shared.message:Message"),
                     "program": ref("shared.program:Program"),
                     "program_output": ref("shared.program_output:ProgramOutput"),
-                    "function_call": ref("responses.function_tool_call2:FunctionToolCall"),
+                    "function_call": ref("responses.function_tool_call:FunctionToolCall"),
                     "tool_search_call": ref("shared.tool_search_call:ToolSearchCall"),
                     "tool_search_output": ref("shared.tool_search_output:ToolSearchOutput"),
                     "additional_tools": ref("shared.additional_tools:AdditionalTools"),
                     "function_call_output": ref("responses.function_tool_call_output:FunctionToolCallOutput"),
-                    "file_search_call": ref("shared.file_search_tool_call2:FileSearchToolCall"),
+                    "file_search_call": ref("shared.file_search_tool_call:FileSearchToolCall"),
                     "web_search_call": ref("shared.web_search_tool_call:WebSearchToolCall"),
                     "image_generation_call": ref("shared.image_gen_tool_call:ImageGenToolCall"),
                     "computer_call": ref("shared.computer_tool_call:ComputerToolCall"),
@@ -84,7 +84,7 @@ class CompactResource(BaseModel):
                     ),
                     "reasoning": ref("shared.reasoning_item:ReasoningItem"),
                     "compaction": ref("shared.compaction_body:CompactionBody"),
-                    "code_interpreter_call": ref("shared.code_interpreter_tool_call2:CodeInterpreterToolCall"),
+                    "code_interpreter_call": ref("shared.code_interpreter_tool_call:CodeInterpreterToolCall"),
                     "local_shell_call": ref("shared.local_shell_tool_call:LocalShellToolCall"),
                     "local_shell_call_output": ref("shared.local_shell_tool_call_output:LocalShellToolCallOutput"),
                     "shell_call": ref("shared.function_shell_call:FunctionShellCall"),

@@ -15,43 +15,41 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.metadata import Metadata
     from openai_urllib3.types.realtime.realtime_session_create_response_ga import Prompt
-    from openai_urllib3.types.responses.additional_tools_item_param2 import AdditionalToolsItemParam
+    from openai_urllib3.types.responses.additional_tools_item_param import AdditionalToolsItemParam
     from openai_urllib3.types.responses.apply_patch_tool import ApplyPatchTool
-    from openai_urllib3.types.responses.apply_patch_tool_call_item_param2 import ApplyPatchToolCallItemParam
-    from openai_urllib3.types.responses.apply_patch_tool_call_output_item_param2 import (
-        ApplyPatchToolCallOutputItemParam,
-    )
-    from openai_urllib3.types.responses.compaction_summary_item_param2 import CompactionSummaryItemParam
-    from openai_urllib3.types.responses.compaction_trigger_item_param2 import CompactionTriggerItemParam
-    from openai_urllib3.types.responses.computer_call_output_item_param2 import ComputerCallOutputItemParam
+    from openai_urllib3.types.responses.apply_patch_tool_call_item_param import ApplyPatchToolCallItemParam
+    from openai_urllib3.types.responses.apply_patch_tool_call_output_item_param import ApplyPatchToolCallOutputItemParam
+    from openai_urllib3.types.responses.compaction_summary_item_param import CompactionSummaryItemParam
+    from openai_urllib3.types.responses.compaction_trigger_item_param import CompactionTriggerItemParam
+    from openai_urllib3.types.responses.computer_call_output_item_param import ComputerCallOutputItemParam
     from openai_urllib3.types.responses.computer_tool import ComputerTool
     from openai_urllib3.types.responses.computer_use_preview_tool import ComputerUsePreviewTool
     from openai_urllib3.types.responses.custom_tool import CustomTool
     from openai_urllib3.types.responses.custom_tool_call_output_resource import CustomToolCallOutputResource
     from openai_urllib3.types.responses.easy_input_message import EasyInputMessage2
     from openai_urllib3.types.responses.file_search_tool import FileSearchTool
-    from openai_urllib3.types.responses.function_call_output_item_param2 import FunctionCallOutputItemParam
-    from openai_urllib3.types.responses.function_shell_call_item_param2 import FunctionShellCallItemParam
-    from openai_urllib3.types.responses.function_shell_call_output_item_param2 import FunctionShellCallOutputItemParam
+    from openai_urllib3.types.responses.function_call_output_item_param import FunctionCallOutputItemParam
+    from openai_urllib3.types.responses.function_shell_call_item_param import FunctionShellCallItemParam
+    from openai_urllib3.types.responses.function_shell_call_output_item_param import FunctionShellCallOutputItemParam
     from openai_urllib3.types.responses.function_shell_tool import FunctionShellTool
     from openai_urllib3.types.responses.function_tool import FunctionTool
-    from openai_urllib3.types.responses.function_tool_call2 import FunctionToolCall
-    from openai_urllib3.types.responses.item_reference_param2 import ItemReferenceParam
+    from openai_urllib3.types.responses.function_tool_call import FunctionToolCall
+    from openai_urllib3.types.responses.item_reference_param import ItemReferenceParam
     from openai_urllib3.types.responses.mcp_approval_response import MCPApprovalResponse
-    from openai_urllib3.types.responses.moderation2 import Moderation
+    from openai_urllib3.types.responses.moderation import Moderation
     from openai_urllib3.types.responses.namespace_tool import NamespaceTool
     from openai_urllib3.types.responses.output_message import OutputMessage
-    from openai_urllib3.types.responses.program_item_param2 import ProgramItemParam
-    from openai_urllib3.types.responses.program_output_item_param2 import ProgramOutputItemParam
+    from openai_urllib3.types.responses.program_item_param import ProgramItemParam
+    from openai_urllib3.types.responses.program_output_item_param import ProgramOutputItemParam
     from openai_urllib3.types.responses.prompt_cache_options import PromptCacheOptions
     from openai_urllib3.types.responses.reasoning import Reasoning
     from openai_urllib3.types.responses.response_conversation import ResponseConversation
-    from openai_urllib3.types.responses.response_text_param2 import ResponseTextParam
+    from openai_urllib3.types.responses.response_text_param import ResponseTextParam2
     from openai_urllib3.types.responses.response_usage import ResponseUsage
-    from openai_urllib3.types.responses.specific_apply_patch_param2 import SpecificApplyPatchParam
-    from openai_urllib3.types.responses.specific_function_shell_param2 import SpecificFunctionShellParam
-    from openai_urllib3.types.responses.specific_programmatic_tool_calling_param2 import (
-        SpecificProgrammaticToolCallingParam,
+    from openai_urllib3.types.responses.specific_apply_patch_param import SpecificApplyPatchParam2
+    from openai_urllib3.types.responses.specific_function_shell_param import SpecificFunctionShellParam2
+    from openai_urllib3.types.responses.specific_programmatic_tool_calling_param import (
+        SpecificProgrammaticToolCallingParam2,
     )
     from openai_urllib3.types.responses.tool import CodeInterpreterTool
     from openai_urllib3.types.responses.tool import ImageGenTool
@@ -61,8 +59,8 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.tool_choice_allowed import ToolChoiceAllowed
     from openai_urllib3.types.responses.tool_choice_custom import ToolChoiceCustom
     from openai_urllib3.types.responses.tool_choice_types import ToolChoiceTypes
-    from openai_urllib3.types.responses.tool_search_call_item_param2 import ToolSearchCallItemParam
-    from openai_urllib3.types.responses.tool_search_output_item_param2 import ToolSearchOutputItemParam
+    from openai_urllib3.types.responses.tool_search_call_item_param import ToolSearchCallItemParam
+    from openai_urllib3.types.responses.tool_search_output_item_param import ToolSearchOutputItemParam
     from openai_urllib3.types.responses.tool_search_tool import ToolSearchTool
     from openai_urllib3.types.responses.web_search_preview_tool import WebSearchPreviewTool
     from openai_urllib3.types.responses.web_search_tool import WebSearchTool
@@ -70,13 +68,13 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.additional_tools import AdditionalTools
     from openai_urllib3.types.shared.apply_patch_tool_call import ApplyPatchToolCall
     from openai_urllib3.types.shared.apply_patch_tool_call_output import ApplyPatchToolCallOutput
-    from openai_urllib3.types.shared.code_interpreter_tool_call2 import CodeInterpreterToolCall
+    from openai_urllib3.types.shared.code_interpreter_tool_call import CodeInterpreterToolCall
     from openai_urllib3.types.shared.compaction_body import CompactionBody
     from openai_urllib3.types.shared.computer_tool_call import ComputerToolCall
     from openai_urllib3.types.shared.computer_tool_call_output_resource import ComputerToolCallOutputResource
     from openai_urllib3.types.shared.custom_tool_call import CustomToolCall
     from openai_urllib3.types.shared.custom_tool_call_output import CustomToolCallOutput
-    from openai_urllib3.types.shared.file_search_tool_call2 import FileSearchToolCall
+    from openai_urllib3.types.shared.file_search_tool_call import FileSearchToolCall
     from openai_urllib3.types.shared.function_shell_call import FunctionShellCall
     from openai_urllib3.types.shared.function_shell_call_output import FunctionShellCallOutput
     from openai_urllib3.types.shared.function_tool_call_output_resource import FunctionToolCallOutputResource
@@ -122,7 +120,7 @@ class Response(ResponseMixin, BaseModel):
     model = Field['ResponsesModel']()
     background = Field['bool | None']()
     max_tool_calls = Field['int | None']()
-    text = Field['ResponseTextParam | None'](ref("responses.response_text_param2:ResponseTextParam"))
+    text = Field['ResponseTextParam2 | None'](ref("responses.response_text_param:ResponseTextParam2"))
     tools = Field[
         'list[FunctionTool | FileSearchTool | ComputerTool | ComputerUsePreviewTool | WebSearchTool | MCPTool |'
         ' CodeInterpreterTool | ProgrammaticToolCallingParam | ImageGenTool | LocalShellToolParam | FunctionShellTool'
@@ -152,8 +150,8 @@ class Response(ResponseMixin, BaseModel):
     )
     tool_choice = Field[
         'Literal["none", "auto", "required"] | ToolChoiceAllowed | ToolChoiceTypes | ToolChoiceFunction |'
-        ' ToolChoiceMCP | ToolChoiceCustom | SpecificProgrammaticToolCallingParam | SpecificApplyPatchParam |'
-        ' SpecificFunctionShellParam'
+        ' ToolChoiceMCP | ToolChoiceCustom | SpecificProgrammaticToolCallingParam2 | SpecificApplyPatchParam2 |'
+        ' SpecificFunctionShellParam2'
     ](
         union_of(
             "type",
@@ -163,10 +161,10 @@ class Response(ResponseMixin, BaseModel):
                 "mcp": ref("shared.tool_choice_mcp:ToolChoiceMCP"),
                 "custom": ref("responses.tool_choice_custom:ToolChoiceCustom"),
                 "programmatic_tool_calling": ref(
-                    "responses.specific_programmatic_tool_calling_param2:SpecificProgrammaticToolCallingParam"
+                    "responses.specific_programmatic_tool_calling_param:SpecificProgrammaticToolCallingParam2"
                 ),
-                "apply_patch": ref("responses.specific_apply_patch_param2:SpecificApplyPatchParam"),
-                "shell": ref("responses.specific_function_shell_param2:SpecificFunctionShellParam"),
+                "apply_patch": ref("responses.specific_apply_patch_param:SpecificApplyPatchParam2"),
+                "shell": ref("responses.specific_function_shell_param:SpecificFunctionShellParam2"),
             },
             ref("responses.tool_choice_types:ToolChoiceTypes"),
         )
@@ -194,8 +192,8 @@ class Response(ResponseMixin, BaseModel):
                 "type",
                 {
                     "message": ref("responses.output_message:OutputMessage"),
-                    "file_search_call": ref("shared.file_search_tool_call2:FileSearchToolCall"),
-                    "function_call": ref("responses.function_tool_call2:FunctionToolCall"),
+                    "file_search_call": ref("shared.file_search_tool_call:FileSearchToolCall"),
+                    "function_call": ref("responses.function_tool_call:FunctionToolCall"),
                     "function_call_output": ref(
                         "shared.function_tool_call_output_resource:FunctionToolCallOutputResource"
                     ),
@@ -212,7 +210,7 @@ class Response(ResponseMixin, BaseModel):
                     "additional_tools": ref("shared.additional_tools:AdditionalTools"),
                     "compaction": ref("shared.compaction_body:CompactionBody"),
                     "image_generation_call": ref("shared.image_gen_tool_call:ImageGenToolCall"),
-                    "code_interpreter_call": ref("shared.code_interpreter_tool_call2:CodeInterpreterToolCall"),
+                    "code_interpreter_call": ref("shared.code_interpreter_tool_call:CodeInterpreterToolCall"),
                     "local_shell_call": ref("shared.local_shell_tool_call:LocalShellToolCall"),
                     "local_shell_call_output": ref("shared.local_shell_tool_call_output:LocalShellToolCallOutput"),
                     "shell_call": ref("shared.function_shell_call:FunctionShellCall"),
@@ -249,36 +247,34 @@ class Response(ResponseMixin, BaseModel):
                     "type",
                     {
                         "message": ref("responses.easy_input_message:EasyInputMessage2"),
-                        "file_search_call": ref("shared.file_search_tool_call2:FileSearchToolCall"),
+                        "file_search_call": ref("shared.file_search_tool_call:FileSearchToolCall"),
                         "computer_call": ref("shared.computer_tool_call:ComputerToolCall"),
                         "computer_call_output": ref(
-                            "responses.computer_call_output_item_param2:ComputerCallOutputItemParam"
+                            "responses.computer_call_output_item_param:ComputerCallOutputItemParam"
                         ),
                         "web_search_call": ref("shared.web_search_tool_call:WebSearchToolCall"),
-                        "function_call": ref("responses.function_tool_call2:FunctionToolCall"),
+                        "function_call": ref("responses.function_tool_call:FunctionToolCall"),
                         "function_call_output": ref(
-                            "responses.function_call_output_item_param2:FunctionCallOutputItemParam"
+                            "responses.function_call_output_item_param:FunctionCallOutputItemParam"
                         ),
-                        "tool_search_call": ref("responses.tool_search_call_item_param2:ToolSearchCallItemParam"),
-                        "tool_search_output": ref(
-                            "responses.tool_search_output_item_param2:ToolSearchOutputItemParam"
-                        ),
-                        "additional_tools": ref("responses.additional_tools_item_param2:AdditionalToolsItemParam"),
+                        "tool_search_call": ref("responses.tool_search_call_item_param:ToolSearchCallItemParam"),
+                        "tool_search_output": ref("responses.tool_search_output_item_param:ToolSearchOutputItemParam"),
+                        "additional_tools": ref("responses.additional_tools_item_param:AdditionalToolsItemParam"),
                         "reasoning": ref("shared.reasoning_item:ReasoningItem"),
-                        "compaction": ref("responses.compaction_summary_item_param2:CompactionSummaryItemParam"),
+                        "compaction": ref("responses.compaction_summary_item_param:CompactionSummaryItemParam"),
                         "image_generation_call": ref("shared.image_gen_tool_call:ImageGenToolCall"),
-                        "code_interpreter_call": ref("shared.code_interpreter_tool_call2:CodeInterpreterToolCall"),
+                        "code_interpreter_call": ref("shared.code_interpreter_tool_call:CodeInterpreterToolCall"),
                         "local_shell_call": ref("shared.local_shell_tool_call:LocalShellToolCall"),
                         "local_shell_call_output": ref("shared.local_shell_tool_call_output:LocalShellToolCallOutput"),
-                        "shell_call": ref("responses.function_shell_call_item_param2:FunctionShellCallItemParam"),
+                        "shell_call": ref("responses.function_shell_call_item_param:FunctionShellCallItemParam"),
                         "shell_call_output": ref(
-                            "responses.function_shell_call_output_item_param2:FunctionShellCallOutputItemParam"
+                            "responses.function_shell_call_output_item_param:FunctionShellCallOutputItemParam"
                         ),
                         "apply_patch_call": ref(
-                            "responses.apply_patch_tool_call_item_param2:ApplyPatchToolCallItemParam"
+                            "responses.apply_patch_tool_call_item_param:ApplyPatchToolCallItemParam"
                         ),
                         "apply_patch_call_output": ref(
-                            "responses.apply_patch_tool_call_output_item_param2:ApplyPatchToolCallOutputItemParam"
+                            "responses.apply_patch_tool_call_output_item_param:ApplyPatchToolCallOutputItemParam"
                         ),
                         "mcp_list_tools": ref("shared.mcp_list_tools:MCPListTools"),
                         "mcp_approval_request": ref("shared.mcp_approval_request:MCPApprovalRequest"),
@@ -287,19 +283,19 @@ class Response(ResponseMixin, BaseModel):
                         "custom_tool_call_output": ref("shared.custom_tool_call_output:CustomToolCallOutput"),
                         "custom_tool_call": ref("shared.custom_tool_call:CustomToolCall"),
                         "compaction_trigger": ref(
-                            "responses.compaction_trigger_item_param2:CompactionTriggerItemParam"
+                            "responses.compaction_trigger_item_param:CompactionTriggerItemParam"
                         ),
-                        "program": ref("responses.program_item_param2:ProgramItemParam"),
-                        "program_output": ref("responses.program_output_item_param2:ProgramOutputItemParam"),
+                        "program": ref("responses.program_item_param:ProgramItemParam"),
+                        "program_output": ref("responses.program_output_item_param:ProgramOutputItemParam"),
                     },
-                    ref("responses.item_reference_param2:ItemReferenceParam"),
+                    ref("responses.item_reference_param:ItemReferenceParam"),
                 )
             ),
         )
     )
     usage = Field['ResponseUsage | None'](ref("responses.response_usage:ResponseUsage"))
     prompt_cache_options = Field['PromptCacheOptions | None'](ref("responses.prompt_cache_options:PromptCacheOptions"))
-    moderation = Field['Moderation | None'](ref("responses.moderation2:Moderation"))
+    moderation = Field['Moderation | None'](ref("responses.moderation:Moderation"))
     parallel_tool_calls = Field['bool']()
     conversation = Field['ResponseConversation | None'](ref("responses.response_conversation:ResponseConversation"))
     max_output_tokens = Field['int | None']()

@@ -21,13 +21,13 @@ if TYPE_CHECKING:
         ApplyPatchUpdateFileOperation as ApplyPatchUpdateFileOperation,
     )
     from openai_urllib3.types.shared.click_param import ClickParam as ClickParam
-    from openai_urllib3.types.shared.code_interpreter_output_image2 import (
+    from openai_urllib3.types.shared.code_interpreter_output_image import (
         CodeInterpreterOutputImage as CodeInterpreterOutputImage,
     )
     from openai_urllib3.types.shared.code_interpreter_output_logs import (
         CodeInterpreterOutputLogs as CodeInterpreterOutputLogs,
     )
-    from openai_urllib3.types.shared.code_interpreter_tool_call2 import (
+    from openai_urllib3.types.shared.code_interpreter_tool_call import (
         CodeInterpreterToolCall as CodeInterpreterToolCall,
     )
     from openai_urllib3.types.shared.compaction_body import CompactionBody as CompactionBody
@@ -66,10 +66,8 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.error_object import ErrorObject as ErrorObject
     from openai_urllib3.types.shared.file_citation_body import FileCitationBody as FileCitationBody
     from openai_urllib3.types.shared.file_path import FilePath as FilePath
-    from openai_urllib3.types.shared.file_search_tool_call2 import FileSearchToolCall as FileSearchToolCall
-    from openai_urllib3.types.shared.file_search_tool_call2 import (
-        FileSearchToolCall2Result as FileSearchToolCall2Result,
-    )
+    from openai_urllib3.types.shared.file_search_tool_call import FileSearchToolCall as FileSearchToolCall
+    from openai_urllib3.types.shared.file_search_tool_call import FileSearchToolCall2Result as FileSearchToolCall2Result
     from openai_urllib3.types.shared.function_definition import FunctionDefinition as FunctionDefinition
     from openai_urllib3.types.shared.function_shell_action import FunctionShellAction as FunctionShellAction
     from openai_urllib3.types.shared.function_shell_call import FunctionShellCall as FunctionShellCall
@@ -113,7 +111,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.mcp_protocol_error import MCPProtocolError as MCPProtocolError
     from openai_urllib3.types.shared.mcp_tool_call import MCPToolCall as MCPToolCall
     from openai_urllib3.types.shared.mcp_tool_execution_error import MCPToolExecutionError as MCPToolExecutionError
-    from openai_urllib3.types.shared.message2 import Message as Message
+    from openai_urllib3.types.shared.message import Message as Message
     from openai_urllib3.types.shared.move_param import MoveParam as MoveParam
     from openai_urllib3.types.shared.output_text_content import OutputTextContent as OutputTextContent
     from openai_urllib3.types.shared.program import Program as Program
@@ -181,9 +179,9 @@ _NAMES: dict[str, str] = {
     "ApplyPatchToolCallOutput": "shared.apply_patch_tool_call_output:ApplyPatchToolCallOutput",
     "ApplyPatchUpdateFileOperation": "shared.apply_patch_update_file_operation:ApplyPatchUpdateFileOperation",
     "ClickParam": "shared.click_param:ClickParam",
-    "CodeInterpreterOutputImage": "shared.code_interpreter_output_image2:CodeInterpreterOutputImage",
+    "CodeInterpreterOutputImage": "shared.code_interpreter_output_image:CodeInterpreterOutputImage",
     "CodeInterpreterOutputLogs": "shared.code_interpreter_output_logs:CodeInterpreterOutputLogs",
-    "CodeInterpreterToolCall": "shared.code_interpreter_tool_call2:CodeInterpreterToolCall",
+    "CodeInterpreterToolCall": "shared.code_interpreter_tool_call:CodeInterpreterToolCall",
     "CompactionBody": "shared.compaction_body:CompactionBody",
     "ComparisonFilter": "shared.comparison_filter:ComparisonFilter",
     "CompoundFilter": "shared.compound_filter:CompoundFilter",
@@ -206,8 +204,8 @@ _NAMES: dict[str, str] = {
     "ErrorObject": "shared.error_object:ErrorObject",
     "FileCitationBody": "shared.file_citation_body:FileCitationBody",
     "FilePath": "shared.file_path:FilePath",
-    "FileSearchToolCall": "shared.file_search_tool_call2:FileSearchToolCall",
-    "FileSearchToolCall2Result": "shared.file_search_tool_call2:FileSearchToolCall2Result",
+    "FileSearchToolCall": "shared.file_search_tool_call:FileSearchToolCall",
+    "FileSearchToolCall2Result": "shared.file_search_tool_call:FileSearchToolCall2Result",
     "FunctionDefinition": "shared.function_definition:FunctionDefinition",
     "FunctionShellAction": "shared.function_shell_action:FunctionShellAction",
     "FunctionShellCall": "shared.function_shell_call:FunctionShellCall",
@@ -235,7 +233,7 @@ _NAMES: dict[str, str] = {
     "MCPProtocolError": "shared.mcp_protocol_error:MCPProtocolError",
     "MCPToolCall": "shared.mcp_tool_call:MCPToolCall",
     "MCPToolExecutionError": "shared.mcp_tool_execution_error:MCPToolExecutionError",
-    "Message": "shared.message2:Message",
+    "Message": "shared.message:Message",
     "MoveParam": "shared.move_param:MoveParam",
     "OutputTextContent": "shared.output_text_content:OutputTextContent",
     "Program": "shared.program:Program",

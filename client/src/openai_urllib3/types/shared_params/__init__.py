@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared_params.apply_patch_update_file_operation_param import (
         ApplyPatchUpdateFileOperationParam as ApplyPatchUpdateFileOperationParam,
     )
-    from openai_urllib3.types.shared_params.click_param2 import ClickParam as ClickParam
+    from openai_urllib3.types.shared_params.click_param import ClickParam as ClickParam
     from openai_urllib3.types.shared_params.code_interpreter_output_image_param import (
         CodeInterpreterOutputImageParam as CodeInterpreterOutputImageParam,
     )
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared_params.computer_call_output_item_param import (
         ComputerCallOutputItemParam as ComputerCallOutputItemParam,
     )
-    from openai_urllib3.types.shared_params.computer_call_safety_check_param2 import (
+    from openai_urllib3.types.shared_params.computer_call_safety_check_param import (
         ComputerCallSafetyCheckParam as ComputerCallSafetyCheckParam,
     )
     from openai_urllib3.types.shared_params.computer_screenshot_image_param import (
@@ -57,7 +57,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared_params.container_file_citation_body_param import (
         ContainerFileCitationBodyParam as ContainerFileCitationBodyParam,
     )
-    from openai_urllib3.types.shared_params.coord_param2 import CoordParam as CoordParam
+    from openai_urllib3.types.shared_params.coord_param import CoordParam as CoordParam
     from openai_urllib3.types.shared_params.custom_tool_input_format import (
         CustomGrammarFormatParam as CustomGrammarFormatParam,
     )
@@ -68,13 +68,16 @@ if TYPE_CHECKING:
         CustomToolCallOutputParam as CustomToolCallOutputParam,
     )
     from openai_urllib3.types.shared_params.custom_tool_call_param import CustomToolCallParam as CustomToolCallParam
-    from openai_urllib3.types.shared_params.direct_tool_call_caller_param2 import (
+    from openai_urllib3.types.shared_params.direct_tool_call_caller_param import (
         DirectToolCallCallerParam as DirectToolCallCallerParam,
+    )
+    from openai_urllib3.types.shared_params.direct_tool_call_caller_param import (
+        DirectToolCallCallerParam3 as DirectToolCallCallerParam3,
     )
     from openai_urllib3.types.shared_params.double_click_action_param import (
         DoubleClickActionParam as DoubleClickActionParam,
     )
-    from openai_urllib3.types.shared_params.drag_param2 import DragParam as DragParam
+    from openai_urllib3.types.shared_params.drag_param import DragParam as DragParam
     from openai_urllib3.types.shared_params.file_citation_body_param import (
         FileCitationBodyParam as FileCitationBodyParam,
     )
@@ -153,7 +156,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared_params.mcp_tool_execution_error_param import (
         MCPToolExecutionErrorParam as MCPToolExecutionErrorParam,
     )
-    from openai_urllib3.types.shared_params.move_param2 import MoveParam as MoveParam
+    from openai_urllib3.types.shared_params.move_param import MoveParam as MoveParam
     from openai_urllib3.types.shared_params.output_message_param import OutputMessageParam as OutputMessageParam
     from openai_urllib3.types.shared_params.output_text_content_param import (
         OutputTextContentParam as OutputTextContentParam,
@@ -162,8 +165,11 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared_params.program_output_item_param import (
         ProgramOutputItemParam as ProgramOutputItemParam,
     )
-    from openai_urllib3.types.shared_params.program_tool_call_caller_param2 import (
+    from openai_urllib3.types.shared_params.program_tool_call_caller_param import (
         ProgramToolCallCallerParam as ProgramToolCallCallerParam,
+    )
+    from openai_urllib3.types.shared_params.program_tool_call_caller_param import (
+        ProgramToolCallCallerParam3 as ProgramToolCallCallerParam3,
     )
     from openai_urllib3.types.shared_params.reasoning_item_param import ReasoningItemParam as ReasoningItemParam
     from openai_urllib3.types.shared_params.reasoning_text_content_param import (
@@ -180,8 +186,8 @@ if TYPE_CHECKING:
         ResponseFormatJsonSchemaJsonSchemaParam as ResponseFormatJsonSchemaJsonSchemaParam,
     )
     from openai_urllib3.types.shared_params.response_format_text import ResponseFormatText as ResponseFormatText
-    from openai_urllib3.types.shared_params.screenshot_param2 import ScreenshotParam as ScreenshotParam
-    from openai_urllib3.types.shared_params.scroll_param2 import ScrollParam as ScrollParam
+    from openai_urllib3.types.shared_params.screenshot_param import ScreenshotParam as ScreenshotParam
+    from openai_urllib3.types.shared_params.scroll_param import ScrollParam as ScrollParam
     from openai_urllib3.types.shared_params.summary_text_content_param import (
         SummaryTextContentParam as SummaryTextContentParam,
     )
@@ -196,9 +202,9 @@ if TYPE_CHECKING:
         ToolSearchOutputItemParam as ToolSearchOutputItemParam,
     )
     from openai_urllib3.types.shared_params.top_log_prob_param import TopLogProbParam as TopLogProbParam
-    from openai_urllib3.types.shared_params.type_param2 import TypeParam as TypeParam
+    from openai_urllib3.types.shared_params.type_param import TypeParam as TypeParam
     from openai_urllib3.types.shared_params.url_citation_body_param import UrlCitationBodyParam as UrlCitationBodyParam
-    from openai_urllib3.types.shared_params.wait_param2 import WaitParam as WaitParam
+    from openai_urllib3.types.shared_params.wait_param import WaitParam as WaitParam
     from openai_urllib3.types.shared_params.web_search_action_find_param import (
         WebSearchActionFindParam as WebSearchActionFindParam,
     )
@@ -226,7 +232,7 @@ _NAMES: dict[str, str] = {
         "shared_params.apply_patch_tool_call_output_item_param:ApplyPatchToolCallOutputItemParam",
     "ApplyPatchUpdateFileOperationParam":
         "shared_params.apply_patch_update_file_operation_param:ApplyPatchUpdateFileOperationParam",
-    "ClickParam": "shared_params.click_param2:ClickParam",
+    "ClickParam": "shared_params.click_param:ClickParam",
     "CodeInterpreterOutputImageParam":
         "shared_params.code_interpreter_output_image_param:CodeInterpreterOutputImageParam",
     "CodeInterpreterOutputLogsParam": "shared_params.code_interpreter_output_logs_param:CodeInterpreterOutputLogsParam",
@@ -236,18 +242,19 @@ _NAMES: dict[str, str] = {
     "ComparisonFilter": "shared_params.comparison_filter:ComparisonFilter",
     "CompoundFilter": "shared_params.compound_filter:CompoundFilter",
     "ComputerCallOutputItemParam": "shared_params.computer_call_output_item_param:ComputerCallOutputItemParam",
-    "ComputerCallSafetyCheckParam": "shared_params.computer_call_safety_check_param2:ComputerCallSafetyCheckParam",
+    "ComputerCallSafetyCheckParam": "shared_params.computer_call_safety_check_param:ComputerCallSafetyCheckParam",
     "ComputerScreenshotImageParam": "shared_params.computer_screenshot_image_param:ComputerScreenshotImageParam",
     "ComputerToolCallParam": "shared_params.computer_tool_call_param:ComputerToolCallParam",
     "ContainerFileCitationBodyParam": "shared_params.container_file_citation_body_param:ContainerFileCitationBodyParam",
-    "CoordParam": "shared_params.coord_param2:CoordParam",
+    "CoordParam": "shared_params.coord_param:CoordParam",
     "CustomGrammarFormatParam": "shared_params.custom_tool_input_format:CustomGrammarFormatParam",
     "CustomTextFormatParam": "shared_params.custom_tool_input_format:CustomTextFormatParam",
     "CustomToolCallOutputParam": "shared_params.custom_tool_call_output_param:CustomToolCallOutputParam",
     "CustomToolCallParam": "shared_params.custom_tool_call_param:CustomToolCallParam",
-    "DirectToolCallCallerParam": "shared_params.direct_tool_call_caller_param2:DirectToolCallCallerParam",
+    "DirectToolCallCallerParam": "shared_params.direct_tool_call_caller_param:DirectToolCallCallerParam",
+    "DirectToolCallCallerParam3": "shared_params.direct_tool_call_caller_param:DirectToolCallCallerParam3",
     "DoubleClickActionParam": "shared_params.double_click_action_param:DoubleClickActionParam",
-    "DragParam": "shared_params.drag_param2:DragParam",
+    "DragParam": "shared_params.drag_param:DragParam",
     "FileCitationBodyParam": "shared_params.file_citation_body_param:FileCitationBodyParam",
     "FilePathParam": "shared_params.file_path_param:FilePathParam",
     "FileSearchToolCallParam": "shared_params.file_search_tool_call_param:FileSearchToolCallParam",
@@ -285,12 +292,13 @@ _NAMES: dict[str, str] = {
     "MCPProtocolErrorParam": "shared_params.mcp_protocol_error_param:MCPProtocolErrorParam",
     "MCPToolCallParam": "shared_params.mcp_tool_call_param:MCPToolCallParam",
     "MCPToolExecutionErrorParam": "shared_params.mcp_tool_execution_error_param:MCPToolExecutionErrorParam",
-    "MoveParam": "shared_params.move_param2:MoveParam",
+    "MoveParam": "shared_params.move_param:MoveParam",
     "OutputMessageParam": "shared_params.output_message_param:OutputMessageParam",
     "OutputTextContentParam": "shared_params.output_text_content_param:OutputTextContentParam",
     "ProgramItemParam": "shared_params.program_item_param:ProgramItemParam",
     "ProgramOutputItemParam": "shared_params.program_output_item_param:ProgramOutputItemParam",
-    "ProgramToolCallCallerParam": "shared_params.program_tool_call_caller_param2:ProgramToolCallCallerParam",
+    "ProgramToolCallCallerParam": "shared_params.program_tool_call_caller_param:ProgramToolCallCallerParam",
+    "ProgramToolCallCallerParam3": "shared_params.program_tool_call_caller_param:ProgramToolCallCallerParam3",
     "ReasoningItemParam": "shared_params.reasoning_item_param:ReasoningItemParam",
     "ReasoningTextContentParam": "shared_params.reasoning_text_content_param:ReasoningTextContentParam",
     "RefusalContentParam": "shared_params.refusal_content_param:RefusalContentParam",
@@ -299,17 +307,17 @@ _NAMES: dict[str, str] = {
     "ResponseFormatJsonSchemaJsonSchemaParam":
         "shared_params.response_format_json_schema:ResponseFormatJsonSchemaJsonSchemaParam",
     "ResponseFormatText": "shared_params.response_format_text:ResponseFormatText",
-    "ScreenshotParam": "shared_params.screenshot_param2:ScreenshotParam",
-    "ScrollParam": "shared_params.scroll_param2:ScrollParam",
+    "ScreenshotParam": "shared_params.screenshot_param:ScreenshotParam",
+    "ScrollParam": "shared_params.scroll_param:ScrollParam",
     "SummaryTextContentParam": "shared_params.summary_text_content_param:SummaryTextContentParam",
     "ToolChoiceFunctionParam": "shared_params.tool_choice_function_param:ToolChoiceFunctionParam",
     "ToolChoiceMCPParam": "shared_params.tool_choice_mcp_param:ToolChoiceMCPParam",
     "ToolSearchCallItemParam": "shared_params.tool_search_call_item_param:ToolSearchCallItemParam",
     "ToolSearchOutputItemParam": "shared_params.tool_search_output_item_param:ToolSearchOutputItemParam",
     "TopLogProbParam": "shared_params.top_log_prob_param:TopLogProbParam",
-    "TypeParam": "shared_params.type_param2:TypeParam",
+    "TypeParam": "shared_params.type_param:TypeParam",
     "UrlCitationBodyParam": "shared_params.url_citation_body_param:UrlCitationBodyParam",
-    "WaitParam": "shared_params.wait_param2:WaitParam",
+    "WaitParam": "shared_params.wait_param:WaitParam",
     "WebSearchActionFindParam": "shared_params.web_search_action_find_param:WebSearchActionFindParam",
     "WebSearchActionOpenPageParam": "shared_params.web_search_action_open_page_param:WebSearchActionOpenPageParam",
     "WebSearchActionSearchParam": "shared_params.web_search_action_search_param:WebSearchActionSearchParam",
@@ -343,6 +351,7 @@ __all__ = [
     "CustomToolCallOutputParam",
     "CustomToolCallParam",
     "DirectToolCallCallerParam",
+    "DirectToolCallCallerParam3",
     "DoubleClickActionParam",
     "DragParam",
     "FileCitationBodyParam",
@@ -383,6 +392,7 @@ __all__ = [
     "ProgramItemParam",
     "ProgramOutputItemParam",
     "ProgramToolCallCallerParam",
+    "ProgramToolCallCallerParam3",
     "ReasoningItemParam",
     "ReasoningTextContentParam",
     "RefusalContentParam",

@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared_params.computer_call_safety_check_param2 import ComputerCallSafetyCheckParam
+    from openai_urllib3.types.shared_params.computer_call_safety_check_param import ComputerCallSafetyCheckParam
     from openai_urllib3.types.shared_params.computer_screenshot_image_param import ComputerScreenshotImageParam
 
 __all__ = [

@@ -10,16 +10,16 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared_params.click_param2 import ClickParam
-    from openai_urllib3.types.shared_params.computer_call_safety_check_param2 import ComputerCallSafetyCheckParam
+    from openai_urllib3.types.shared_params.click_param import ClickParam
+    from openai_urllib3.types.shared_params.computer_call_safety_check_param import ComputerCallSafetyCheckParam
     from openai_urllib3.types.shared_params.double_click_action_param import DoubleClickActionParam
-    from openai_urllib3.types.shared_params.drag_param2 import DragParam
+    from openai_urllib3.types.shared_params.drag_param import DragParam
     from openai_urllib3.types.shared_params.key_press_action_param import KeyPressActionParam
-    from openai_urllib3.types.shared_params.move_param2 import MoveParam
-    from openai_urllib3.types.shared_params.screenshot_param2 import ScreenshotParam
-    from openai_urllib3.types.shared_params.scroll_param2 import ScrollParam
-    from openai_urllib3.types.shared_params.type_param2 import TypeParam
-    from openai_urllib3.types.shared_params.wait_param2 import WaitParam
+    from openai_urllib3.types.shared_params.move_param import MoveParam
+    from openai_urllib3.types.shared_params.screenshot_param import ScreenshotParam
+    from openai_urllib3.types.shared_params.scroll_param import ScrollParam
+    from openai_urllib3.types.shared_params.type_param import TypeParam
+    from openai_urllib3.types.shared_params.wait_param import WaitParam
 
 __all__ = [
     "ComputerToolCallParam",

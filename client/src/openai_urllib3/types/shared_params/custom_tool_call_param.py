@@ -10,8 +10,8 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared_params.direct_tool_call_caller_param2 import DirectToolCallCallerParam
-    from openai_urllib3.types.shared_params.program_tool_call_caller_param2 import ProgramToolCallCallerParam
+    from openai_urllib3.types.shared_params.direct_tool_call_caller_param import DirectToolCallCallerParam
+    from openai_urllib3.types.shared_params.program_tool_call_caller_param import ProgramToolCallCallerParam
 
 __all__ = [
     "CustomToolCallParam",

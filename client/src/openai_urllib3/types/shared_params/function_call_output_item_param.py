@@ -10,11 +10,11 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared_params.direct_tool_call_caller_param3 import DirectToolCallCallerParam
+    from openai_urllib3.types.shared_params.direct_tool_call_caller_param import DirectToolCallCallerParam3
     from openai_urllib3.types.shared_params.input_file_content_param import InputFileContentParam
     from openai_urllib3.types.shared_params.input_image_content_param_auto_param import InputImageContentParamAutoParam
     from openai_urllib3.types.shared_params.input_text_content_param import InputTextContentParam
-    from openai_urllib3.types.shared_params.program_tool_call_caller_param3 import ProgramToolCallCallerParam
+    from openai_urllib3.types.shared_params.program_tool_call_caller_param import ProgramToolCallCallerParam3
 
 __all__ = [
     "FunctionCallOutputItemParam",
@@ -33,5 +33,5 @@ class FunctionCallOutputItemParam(TypedDict, total=False):
     ]
     name: Optional[str]
     namespace: Optional[str]
-    caller: Optional[Union[DirectToolCallCallerParam, ProgramToolCallCallerParam]]
+    caller: Optional[Union[DirectToolCallCallerParam3, ProgramToolCallCallerParam3]]
     status: Optional[Literal["in_progress", "completed", "incomplete"]]

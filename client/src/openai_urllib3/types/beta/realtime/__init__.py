@@ -175,6 +175,12 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.realtime.response_audio_done_event import (
         ResponseAudioDoneEvent as ResponseAudioDoneEvent,
     )
+    from openai_urllib3.types.beta.realtime.response_audio_transcript_delta_event import (
+        ResponseAudioTranscriptDeltaEvent as ResponseAudioTranscriptDeltaEvent,
+    )
+    from openai_urllib3.types.beta.realtime.response_audio_transcript_done_event import (
+        ResponseAudioTranscriptDoneEvent as ResponseAudioTranscriptDoneEvent,
+    )
     from openai_urllib3.types.beta.realtime.response_cancel_event import ResponseCancelEvent as ResponseCancelEvent
     from openai_urllib3.types.beta.realtime.response_content_part_added_event import (
         ResponseContentPartAddedEvent as ResponseContentPartAddedEvent,
@@ -196,6 +202,12 @@ if TYPE_CHECKING:
     )
     from openai_urllib3.types.beta.realtime.response_output_item_done_event import (
         ResponseOutputItemDoneEvent as ResponseOutputItemDoneEvent,
+    )
+    from openai_urllib3.types.beta.realtime.response_text_delta_event import (
+        ResponseTextDeltaEvent as ResponseTextDeltaEvent,
+    )
+    from openai_urllib3.types.beta.realtime.response_text_done_event import (
+        ResponseTextDoneEvent as ResponseTextDoneEvent,
     )
     from openai_urllib3.types.beta.realtime.session import Session as Session
     from openai_urllib3.types.beta.realtime.session_create_params import SessionCreateParams as SessionCreateParams
@@ -356,6 +368,10 @@ _NAMES: dict[str, str] = {
         "beta.realtime.transcription_session_update:RealtimeTranscriptionSessionCreateRequestTurnDetection",
     "ResponseAudioDeltaEvent": "beta.realtime.response_audio_delta_event:ResponseAudioDeltaEvent",
     "ResponseAudioDoneEvent": "beta.realtime.response_audio_done_event:ResponseAudioDoneEvent",
+    "ResponseAudioTranscriptDeltaEvent":
+        "beta.realtime.response_audio_transcript_delta_event:ResponseAudioTranscriptDeltaEvent",
+    "ResponseAudioTranscriptDoneEvent":
+        "beta.realtime.response_audio_transcript_done_event:ResponseAudioTranscriptDoneEvent",
     "ResponseCancelEvent": "beta.realtime.response_cancel_event:ResponseCancelEvent",
     "ResponseContentPartAddedEvent": "beta.realtime.response_content_part_added_event:ResponseContentPartAddedEvent",
     "ResponseContentPartDoneEvent": "beta.realtime.response_content_part_done_event:ResponseContentPartDoneEvent",
@@ -368,6 +384,8 @@ _NAMES: dict[str, str] = {
         "beta.realtime.response_function_call_arguments_done_event:ResponseFunctionCallArgumentsDoneEvent",
     "ResponseOutputItemAddedEvent": "beta.realtime.response_output_item_added_event:ResponseOutputItemAddedEvent",
     "ResponseOutputItemDoneEvent": "beta.realtime.response_output_item_done_event:ResponseOutputItemDoneEvent",
+    "ResponseTextDeltaEvent": "beta.realtime.response_text_delta_event:ResponseTextDeltaEvent",
+    "ResponseTextDoneEvent": "beta.realtime.response_text_done_event:ResponseTextDoneEvent",
     "Session": "beta.realtime.session:Session",
     "SessionCreateParams": "beta.realtime.session_create_params:SessionCreateParams",
     "SessionCreateParamsClientSecretParam": "beta.realtime.session_create_params:SessionCreateParamsClientSecretParam",
@@ -472,6 +490,8 @@ __all__ = [
     "RealtimeTranscriptionSessionCreateRequestTurnDetection",
     "ResponseAudioDeltaEvent",
     "ResponseAudioDoneEvent",
+    "ResponseAudioTranscriptDeltaEvent",
+    "ResponseAudioTranscriptDoneEvent",
     "ResponseCancelEvent",
     "ResponseContentPartAddedEvent",
     "ResponseContentPartDoneEvent",
@@ -482,6 +502,8 @@ __all__ = [
     "ResponseFunctionCallArgumentsDoneEvent",
     "ResponseOutputItemAddedEvent",
     "ResponseOutputItemDoneEvent",
+    "ResponseTextDeltaEvent",
+    "ResponseTextDoneEvent",
     "Session",
     "SessionCreateParams",
     "SessionCreateParamsClientSecretParam",

@@ -20,9 +20,13 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class ResponseAudioDeltaEvent(BaseModel):
-    """Emitted when there is a partial audio response."""
+    """Returned when the model-generated audio is updated."""
 
     __slots__ = ()
-    type = Field['Literal["response.audio.delta"]']()
-    sequence_number = Field['int']()
+    event_id = Field['str']()
+    type = Field['Literal["response.output_audio.delta"]']()
+    response_id = Field['str']()
+    item_id = Field['str']()
+    output_index = Field['int']()
+    content_index = Field['int']()
     delta = Field['str']()

@@ -20,8 +20,14 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class ResponseAudioDoneEvent(BaseModel):
-    """Emitted when the audio response is complete."""
+    """Returned when the model-generated audio is done. Also emitted when a Response is interrupted, incomplete, or
+    cancelled.
+    """
 
     __slots__ = ()
-    type = Field['Literal["response.audio.done"]']()
-    sequence_number = Field['int']()
+    event_id = Field['str']()
+    type = Field['Literal["response.output_audio.done"]']()
+    response_id = Field['str']()
+    item_id = Field['str']()
+    output_index = Field['int']()
+    content_index = Field['int']()
