@@ -344,7 +344,7 @@ class ModelBuilder(_Namer):
             return "None", None
         if kind == "array":
             item_type, item_converter = self.resolve(schema.get("items") or {}, singular(context), where + "[]")
-            return f"list[{item_type}]", (f"list_of({item_converter})" if item_converter else None)
+            return self._aliased(where, f"list[{item_type}]"), (f"list_of({item_converter})" if item_converter else None)
         if kind == "object" or "properties" in schema or "additionalProperties" in schema:
             if schema.get("properties"):
                 return self._inline_class(schema, context, where)
@@ -520,7 +520,7 @@ class ParamBuilder(_Namer):
         if kind == "null":
             return "None"
         if kind == "array":
-            return f"Iterable[{self.resolve(schema.get('items') or {}, singular(context), where + '[]')}]"
+            return self._aliased(where, f"Iterable[{self.resolve(schema.get('items') or {}, singular(context), where + '[]')}]")
         if kind == "object" or "properties" in schema or "additionalProperties" in schema:
             if schema.get("properties"):
                 return self._inline(schema, context, where)

@@ -1,5 +1,6 @@
-"""The official SDK's names and modules for the spec's types, read from ``official_types.tsv``.
+"""The official SDK's names and modules for the spec's types, read from the tables beside this module.
 
+Rows come from ``official_types.tsv`` (proposed by a tool) and ``official_types_by_hand.tsv``.
 Each row is ``kind  location  module  Name``: ``model`` (a response class) or ``param`` (a request
 ``TypedDict``) at a schema location, ``params`` (an operation's parameters) for an operation key,
 ``alias`` / ``param_alias`` (a union or enum type alias) for a schema location. A location can have
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 __all__ = ["Official", "Placement", "module_owns"]
 
 TABLE = pathlib.Path(__file__).with_name("official_types.tsv")
+BY_HAND = pathlib.Path(__file__).with_name("official_types_by_hand.tsv")
 
 
 def module_owns(module: str, name: str) -> bool:
@@ -30,15 +32,21 @@ class Placement:
     aliases: list[tuple[str, str]] = field(default_factory=list)  # (module, name) leading to the class
 
 
+def _read(path: pathlib.Path) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    rows: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line or line.startswith("#"):
+                continue
+            kind, where, module, name = line.split("\t")
+            rows.setdefault((kind, where), []).append((module, name))
+    return rows
+
+
 class Official:
-    def __init__(self, path: pathlib.Path = TABLE) -> None:
-        self.rows: dict[tuple[str, str], list[tuple[str, str]]] = {}
-        if path.exists():
-            for line in path.read_text(encoding="utf-8").splitlines():
-                if not line or line.startswith("#"):
-                    continue
-                kind, where, module, name = line.split("\t")
-                self.rows.setdefault((kind, where), []).append((module, name))
+    def __init__(self, path: pathlib.Path = TABLE, by_hand: pathlib.Path = BY_HAND) -> None:
+        self.rows: dict[tuple[str, str], list[tuple[str, str]]] = _read(path)
+        self.rows.update(_read(by_hand))  # a location written by hand replaces the proposed one
 
     def place(self, kind: str, where: str) -> Placement:
         """Where the official SDK puts the type at ``where`` (``kind``: model, param or params)."""

@@ -304,6 +304,8 @@ NAMES: dict[str, str] = {
     "BetaCompoundFilter": "beta.beta_file_search_tool:BetaCompoundFilter",
     "BetaCompoundFilterParam": "beta.beta_file_search_tool_param:BetaCompoundFilterParam",
     "BetaComputerAction": "beta.beta_computer_action:BetaComputerAction",
+    "BetaComputerActionList": "beta.beta_computer_action_list:BetaComputerActionList",
+    "BetaComputerActionListParam": "beta.beta_computer_action_list_param:BetaComputerActionListParam",
     "BetaComputerCallOutputItemParam": "beta.beta_response_input_item_param:BetaComputerCallOutputItemParam",
     "BetaComputerCallSafetyCheckParam": "beta.beta_response_computer_tool_call_param:BetaComputerCallSafetyCheckParam",
     "BetaComputerScreenshotContent": "beta.beta_response_item:BetaComputerScreenshotContent",
@@ -558,6 +560,8 @@ NAMES: dict[str, str] = {
         "beta.beta_response_function_call_arguments_done_event:BetaResponseFunctionCallArgumentsDoneEvent",
     "BetaResponseFunctionCallOutputItem":
         "beta.beta_response_function_call_output_item:BetaResponseFunctionCallOutputItem",
+    "BetaResponseFunctionCallOutputItemListParam":
+        "beta.beta_response_function_call_output_item_list_param:BetaResponseFunctionCallOutputItemListParam",
     "BetaResponseFunctionShellCallOutputContent":
         "beta.beta_response_function_shell_call_output_content:BetaResponseFunctionShellCallOutputContent",
     "BetaResponseFunctionShellCallOutputContentParam":
@@ -591,6 +595,7 @@ NAMES: dict[str, str] = {
     "BetaResponseInjectEvent": "beta.beta_response_inject_event:BetaResponseInjectEvent",
     "BetaResponseInjectFailedEvent": "beta.beta_response_inject_failed_event:BetaResponseInjectFailedEvent",
     "BetaResponseInjectFailedEventError": "beta.beta_response_inject_failed_event:BetaResponseInjectFailedEventError",
+    "BetaResponseInput": "beta.beta_response_input:BetaResponseInput",
     "BetaResponseInputContent": "beta.beta_response_input_content:BetaResponseInputContent",
     "BetaResponseInputFile": "beta.beta_response_input_file:BetaResponseInputFile",
     "BetaResponseInputFileContent": "beta.beta_response_input_file_content:BetaResponseInputFileContent",
@@ -603,7 +608,13 @@ NAMES: dict[str, str] = {
         "beta.beta_response_input_image_content_param:BetaResponseInputImageContentParam",
     "BetaResponseInputImageParam": "beta.beta_response_input_image_param:BetaResponseInputImageParam",
     "BetaResponseInputItem": "beta.beta_response_input_item:BetaResponseInputItem",
+    "BetaResponseInputItemParam": "beta.beta_response_input_item_param:BetaResponseInputItemParam",
+    "BetaResponseInputMessageContentList":
+        "beta.beta_response_input_message_content_list:BetaResponseInputMessageContentList",
+    "BetaResponseInputMessageContentListParam":
+        "beta.beta_response_input_message_content_list_param:BetaResponseInputMessageContentListParam",
     "BetaResponseInputMessageItem": "beta.beta_response_input_message_item:BetaResponseInputMessageItem",
+    "BetaResponseInputParam": "beta.beta_response_input_param:BetaResponseInputParam",
     "BetaResponseInputText": "beta.beta_response_input_text:BetaResponseInputText",
     "BetaResponseInputTextContent": "beta.beta_response_input_text_content:BetaResponseInputTextContent",
     "BetaResponseInputTextContentParam":
@@ -943,6 +954,8 @@ NAMES: dict[str, str] = {
     "CompletionUsageCompletionTokensDetails": "completion_usage:CompletionUsageCompletionTokensDetails",
     "CompletionUsagePromptTokensDetails": "completion_usage:CompletionUsagePromptTokensDetails",
     "CompoundFilter": "shared.compound_filter:CompoundFilter",
+    "ComputerActionList": "responses.computer_action_list:ComputerActionList",
+    "ComputerActionListParam": "responses.computer_action_list_param:ComputerActionListParam",
     "ComputerCallOutputItemParam": "shared_params.computer_call_output_item_param:ComputerCallOutputItemParam",
     "ComputerCallSafetyCheckParam": "shared.computer_call_safety_check_param:ComputerCallSafetyCheckParam",
     "ComputerScreenshotContent": "shared.computer_screenshot_content:ComputerScreenshotContent",
@@ -1945,6 +1958,10 @@ NAMES: dict[str, str] = {
         "beta.realtime.response_function_call_arguments_delta_event:ResponseFunctionCallArgumentsDeltaEvent",
     "ResponseFunctionCallArgumentsDoneEvent":
         "beta.realtime.response_function_call_arguments_done_event:ResponseFunctionCallArgumentsDoneEvent",
+    "ResponseFunctionCallOutputItemList":
+        "responses.response_function_call_output_item_list:ResponseFunctionCallOutputItemList",
+    "ResponseFunctionCallOutputItemListParam":
+        "responses.response_function_call_output_item_list_param:ResponseFunctionCallOutputItemListParam",
     "ResponseImageGenCallCompletedEvent":
         "responses.response_image_gen_call_completed_event:ResponseImageGenCallCompletedEvent",
     "ResponseImageGenCallGeneratingEvent":
@@ -1956,6 +1973,7 @@ NAMES: dict[str, str] = {
     "ResponseInProgressEvent": "responses.response_in_progress_event:ResponseInProgressEvent",
     "ResponseIncompleteDetails": "responses.response:ResponseIncompleteDetails",
     "ResponseIncompleteEvent": "responses.response_incomplete_event:ResponseIncompleteEvent",
+    "ResponseInput": "responses.response_input:ResponseInput",
     "ResponseInputAudio": "responses.response_input_audio:ResponseInputAudio",
     "ResponseInputAudioInputAudio": "responses.response_input_audio:ResponseInputAudioInputAudio",
     "ResponseInputAudioInputAudioParam": "responses.response_input_audio_param:ResponseInputAudioInputAudioParam",
@@ -1964,6 +1982,12 @@ NAMES: dict[str, str] = {
     "ResponseInputFileParam": "responses.response_input_file_param:ResponseInputFileParam",
     "ResponseInputImage": "responses.response_input_image:ResponseInputImage",
     "ResponseInputImageParam": "responses.response_input_image_param:ResponseInputImageParam",
+    "ResponseInputItem": "responses.response_input_item:ResponseInputItem",
+    "ResponseInputItemParam": "responses.response_input_item_param:ResponseInputItemParam",
+    "ResponseInputMessageContentList": "responses.response_input_message_content_list:ResponseInputMessageContentList",
+    "ResponseInputMessageContentListParam":
+        "responses.response_input_message_content_list_param:ResponseInputMessageContentListParam",
+    "ResponseInputParam": "responses.response_input_param:ResponseInputParam",
     "ResponseInputText": "responses.response_input_text:ResponseInputText",
     "ResponseInputTextParam": "responses.response_input_text_param:ResponseInputTextParam",
     "ResponseLogProb": "responses.response_log_prob:ResponseLogProb",
@@ -2219,6 +2243,7 @@ NAMES: dict[str, str] = {
     "ToggleCertificatesRequestParam": "admin.organization.certificate_activate_params:ToggleCertificatesRequestParam",
     "TokenCountsResource": "responses.token_counts_resource:TokenCountsResource",
     "ToolCall": "beta.threads.runs.tool_call:ToolCall",
+    "ToolCallDelta": "beta.threads.runs.tool_call_delta:ToolCallDelta",
     "ToolCallDeltaObject": "beta.threads.runs.tool_call_delta_object:ToolCallDeltaObject",
     "ToolCallsStepDetails": "beta.threads.runs.tool_calls_step_details:ToolCallsStepDetails",
     "ToolChoice": "beta.chatkit.chatkit_thread_user_message_item:ToolChoice",

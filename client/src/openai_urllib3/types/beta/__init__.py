@@ -213,6 +213,10 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_file_search_tool import BetaCompoundFilter as BetaCompoundFilter
     from openai_urllib3.types.beta.beta_file_search_tool_param import BetaCompoundFilterParam as BetaCompoundFilterParam
     from openai_urllib3.types.beta.beta_computer_action import BetaComputerAction as BetaComputerAction
+    from openai_urllib3.types.beta.beta_computer_action_list import BetaComputerActionList as BetaComputerActionList
+    from openai_urllib3.types.beta.beta_computer_action_list_param import (
+        BetaComputerActionListParam as BetaComputerActionListParam,
+    )
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaComputerCallOutputItemParam as BetaComputerCallOutputItemParam,
     )
@@ -673,6 +677,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_function_call_output_item import (
         BetaResponseFunctionCallOutputItem as BetaResponseFunctionCallOutputItem,
     )
+    from openai_urllib3.types.beta.beta_response_function_call_output_item_list_param import (
+        BetaResponseFunctionCallOutputItemListParam as BetaResponseFunctionCallOutputItemListParam,
+    )
     from openai_urllib3.types.beta.beta_response_function_shell_call_output_content import (
         BetaResponseFunctionShellCallOutputContent as BetaResponseFunctionShellCallOutputContent,
     )
@@ -733,6 +740,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_inject_failed_event import (
         BetaResponseInjectFailedEventError as BetaResponseInjectFailedEventError,
     )
+    from openai_urllib3.types.beta.beta_response_input import BetaResponseInput as BetaResponseInput
     from openai_urllib3.types.beta.beta_response_input_content import (
         BetaResponseInputContent as BetaResponseInputContent,
     )
@@ -757,9 +765,19 @@ if TYPE_CHECKING:
         BetaResponseInputImageParam as BetaResponseInputImageParam,
     )
     from openai_urllib3.types.beta.beta_response_input_item import BetaResponseInputItem as BetaResponseInputItem
+    from openai_urllib3.types.beta.beta_response_input_item_param import (
+        BetaResponseInputItemParam as BetaResponseInputItemParam,
+    )
+    from openai_urllib3.types.beta.beta_response_input_message_content_list import (
+        BetaResponseInputMessageContentList as BetaResponseInputMessageContentList,
+    )
+    from openai_urllib3.types.beta.beta_response_input_message_content_list_param import (
+        BetaResponseInputMessageContentListParam as BetaResponseInputMessageContentListParam,
+    )
     from openai_urllib3.types.beta.beta_response_input_message_item import (
         BetaResponseInputMessageItem as BetaResponseInputMessageItem,
     )
+    from openai_urllib3.types.beta.beta_response_input_param import BetaResponseInputParam as BetaResponseInputParam
     from openai_urllib3.types.beta.beta_response_input_text import BetaResponseInputText as BetaResponseInputText
     from openai_urllib3.types.beta.beta_response_input_text_content import (
         BetaResponseInputTextContent as BetaResponseInputTextContent,
@@ -1226,6 +1244,8 @@ _NAMES: dict[str, str] = {
     "BetaCompoundFilter": "beta.beta_file_search_tool:BetaCompoundFilter",
     "BetaCompoundFilterParam": "beta.beta_file_search_tool_param:BetaCompoundFilterParam",
     "BetaComputerAction": "beta.beta_computer_action:BetaComputerAction",
+    "BetaComputerActionList": "beta.beta_computer_action_list:BetaComputerActionList",
+    "BetaComputerActionListParam": "beta.beta_computer_action_list_param:BetaComputerActionListParam",
     "BetaComputerCallOutputItemParam": "beta.beta_response_input_item_param:BetaComputerCallOutputItemParam",
     "BetaComputerCallSafetyCheckParam": "beta.beta_response_computer_tool_call_param:BetaComputerCallSafetyCheckParam",
     "BetaComputerScreenshotContent": "beta.beta_response_item:BetaComputerScreenshotContent",
@@ -1480,6 +1500,8 @@ _NAMES: dict[str, str] = {
         "beta.beta_response_function_call_arguments_done_event:BetaResponseFunctionCallArgumentsDoneEvent",
     "BetaResponseFunctionCallOutputItem":
         "beta.beta_response_function_call_output_item:BetaResponseFunctionCallOutputItem",
+    "BetaResponseFunctionCallOutputItemListParam":
+        "beta.beta_response_function_call_output_item_list_param:BetaResponseFunctionCallOutputItemListParam",
     "BetaResponseFunctionShellCallOutputContent":
         "beta.beta_response_function_shell_call_output_content:BetaResponseFunctionShellCallOutputContent",
     "BetaResponseFunctionShellCallOutputContentParam":
@@ -1513,6 +1535,7 @@ _NAMES: dict[str, str] = {
     "BetaResponseInjectEvent": "beta.beta_response_inject_event:BetaResponseInjectEvent",
     "BetaResponseInjectFailedEvent": "beta.beta_response_inject_failed_event:BetaResponseInjectFailedEvent",
     "BetaResponseInjectFailedEventError": "beta.beta_response_inject_failed_event:BetaResponseInjectFailedEventError",
+    "BetaResponseInput": "beta.beta_response_input:BetaResponseInput",
     "BetaResponseInputContent": "beta.beta_response_input_content:BetaResponseInputContent",
     "BetaResponseInputFile": "beta.beta_response_input_file:BetaResponseInputFile",
     "BetaResponseInputFileContent": "beta.beta_response_input_file_content:BetaResponseInputFileContent",
@@ -1525,7 +1548,13 @@ _NAMES: dict[str, str] = {
         "beta.beta_response_input_image_content_param:BetaResponseInputImageContentParam",
     "BetaResponseInputImageParam": "beta.beta_response_input_image_param:BetaResponseInputImageParam",
     "BetaResponseInputItem": "beta.beta_response_input_item:BetaResponseInputItem",
+    "BetaResponseInputItemParam": "beta.beta_response_input_item_param:BetaResponseInputItemParam",
+    "BetaResponseInputMessageContentList":
+        "beta.beta_response_input_message_content_list:BetaResponseInputMessageContentList",
+    "BetaResponseInputMessageContentListParam":
+        "beta.beta_response_input_message_content_list_param:BetaResponseInputMessageContentListParam",
     "BetaResponseInputMessageItem": "beta.beta_response_input_message_item:BetaResponseInputMessageItem",
+    "BetaResponseInputParam": "beta.beta_response_input_param:BetaResponseInputParam",
     "BetaResponseInputText": "beta.beta_response_input_text:BetaResponseInputText",
     "BetaResponseInputTextContent": "beta.beta_response_input_text_content:BetaResponseInputTextContent",
     "BetaResponseInputTextContentParam":
@@ -1816,6 +1845,8 @@ __all__ = [
     "BetaCompoundFilter",
     "BetaCompoundFilterParam",
     "BetaComputerAction",
+    "BetaComputerActionList",
+    "BetaComputerActionListParam",
     "BetaComputerCallOutputItemParam",
     "BetaComputerCallSafetyCheckParam",
     "BetaComputerScreenshotContent",
@@ -2022,6 +2053,7 @@ __all__ = [
     "BetaResponseFunctionCallArgumentsDeltaEvent",
     "BetaResponseFunctionCallArgumentsDoneEvent",
     "BetaResponseFunctionCallOutputItem",
+    "BetaResponseFunctionCallOutputItemListParam",
     "BetaResponseFunctionShellCallOutputContent",
     "BetaResponseFunctionShellCallOutputContentParam",
     "BetaResponseFunctionShellToolCall",
@@ -2044,6 +2076,7 @@ __all__ = [
     "BetaResponseInjectEvent",
     "BetaResponseInjectFailedEvent",
     "BetaResponseInjectFailedEventError",
+    "BetaResponseInput",
     "BetaResponseInputContent",
     "BetaResponseInputFile",
     "BetaResponseInputFileContent",
@@ -2054,7 +2087,11 @@ __all__ = [
     "BetaResponseInputImageContentParam",
     "BetaResponseInputImageParam",
     "BetaResponseInputItem",
+    "BetaResponseInputItemParam",
+    "BetaResponseInputMessageContentList",
+    "BetaResponseInputMessageContentListParam",
     "BetaResponseInputMessageItem",
+    "BetaResponseInputParam",
     "BetaResponseInputText",
     "BetaResponseInputTextContent",
     "BetaResponseInputTextContentParam",

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union, TypeAlias
 
 
 if TYPE_CHECKING:
@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BetaClickParam",
+    "BetaComputerActionListParam",
     "BetaCoordParam",
     "BetaDoubleClickActionParam",
     "BetaDragParam",
@@ -105,6 +106,22 @@ class BetaTypeParam(TypedDict, total=False):
 class BetaWaitParam(TypedDict, total=False):
     """A wait action."""
     type: Required[Literal["wait"]]
+
+BetaComputerActionListParam: TypeAlias = (
+    Iterable[
+        Union[
+            BetaClickParam,
+            BetaDoubleClickActionParam,
+            BetaDragParam,
+            BetaKeyPressActionParam,
+            BetaMoveParam,
+            BetaScreenshotParam,
+            BetaScrollParam,
+            BetaTypeParam,
+            BetaWaitParam,
+        ]
+    ]
+)
 
 Click = BetaClickParam
 DoubleClick = BetaDoubleClickActionParam

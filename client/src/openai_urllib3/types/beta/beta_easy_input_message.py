@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag
-    from openai_urllib3.types.beta.beta_response_input_content import BetaResponseInputContent
+    from openai_urllib3.types.beta.beta_response_input_message_content_list import BetaResponseInputMessageContentList
     from openai_urllib3.types.beta.beta_response_output_refusal import BetaResponseOutputRefusal
     from openai_urllib3.types.beta.beta_response_output_text import BetaResponseOutputText
 
@@ -57,7 +57,7 @@ class BetaEasyInputMessage2(BaseModel):
 
     __slots__ = ()
     role = Field['Literal["user", "assistant", "system", "developer"]']()
-    content = Field['str | list[BetaResponseInputContent]'](
+    content = Field['str | BetaResponseInputMessageContentList'](
         by_json_type(
             object=None,
             array=list_of(
@@ -86,7 +86,7 @@ class BetaInputMessage(BaseModel):
     type = Field['Literal["message"] | None']()
     role = Field['Literal["user", "system", "developer"]']()
     status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
-    content = Field['list[BetaResponseInputContent]'](
+    content = Field['BetaResponseInputMessageContentList'](
         list_of(
             union_of(
                 "type",

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.beta.beta_response_error import BetaResponseError
-    from openai_urllib3.types.beta.beta_response_input_item import BetaResponseInputItem
+    from openai_urllib3.types.beta.beta_response_input import BetaResponseInput
     from openai_urllib3.types.beta.beta_response_output_item import BetaResponseOutputItem
     from openai_urllib3.types.beta.beta_response_prompt import BetaResponsePrompt
     from openai_urllib3.types.beta.beta_response_status import BetaResponseStatus
@@ -207,7 +207,7 @@ class BetaResponse(BaseModel):
         )
     )
     reasoning = Field['BetaReasoning | None'](ref("beta.beta_response:BetaReasoning"))
-    instructions = Field['str | list[BetaResponseInputItem] | None'](
+    instructions = Field['str | BetaResponseInput | None'](
         by_json_type(
             object=None,
             array=list_of(

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.beta.beta_computer_action import BetaComputerAction
+    from openai_urllib3.types.beta.beta_computer_action_list import BetaComputerActionList
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as Agent
 
@@ -52,7 +53,7 @@ class BetaResponseComputerToolCall(BaseModel):
             },
         )
     )
-    actions = Field['list[BetaComputerAction] | None'](
+    actions = Field['BetaComputerActionList | None'](
         list_of(
             union_of(
                 "type",

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.beta.beta_computer_action_list_param import BetaClickParam
+    from openai_urllib3.types.beta.beta_computer_action_list_param import BetaComputerActionListParam
     from openai_urllib3.types.beta.beta_computer_action_list_param import BetaDoubleClickActionParam
     from openai_urllib3.types.beta.beta_computer_action_list_param import BetaDragParam
     from openai_urllib3.types.beta.beta_computer_action_list_param import BetaKeyPressActionParam
@@ -51,19 +52,7 @@ class BetaResponseComputerToolCallParam(TypedDict, total=False):
         BetaTypeParam,
         BetaWaitParam,
     ]
-    actions: Iterable[
-        Union[
-            BetaClickParam,
-            BetaDoubleClickActionParam,
-            BetaDragParam,
-            BetaKeyPressActionParam,
-            BetaMoveParam,
-            BetaScreenshotParam,
-            BetaScrollParam,
-            BetaTypeParam,
-            BetaWaitParam,
-        ]
-    ]
+    actions: BetaComputerActionListParam
     pending_safety_checks: Required[Iterable[BetaComputerCallSafetyCheckParam]]
     status: Required[Literal["in_progress", "completed", "incomplete"]]
 

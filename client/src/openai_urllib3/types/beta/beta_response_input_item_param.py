@@ -3,8 +3,25 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union, TypeAlias
 
+from openai_urllib3.types.beta.beta_easy_input_message_param import BetaEasyInputMessageParam
+from openai_urllib3.types.beta.beta_easy_input_message_param import BetaInputMessageParam
+from openai_urllib3.types.beta.beta_easy_input_message_param import BetaOutputMessageParam
+from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import (
+    BetaResponseCodeInterpreterToolCallParam,
+)
+from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaResponseCompactionItemParamParam
+from openai_urllib3.types.beta.beta_response_computer_tool_call_param import BetaResponseComputerToolCallParam
+from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaResponseCustomToolCallOutputParam
+from openai_urllib3.types.beta.beta_response_custom_tool_call_param import BetaResponseCustomToolCallParam
+from openai_urllib3.types.beta.beta_response_file_search_tool_call_param import BetaResponseFileSearchToolCallParam
+from openai_urllib3.types.beta.beta_response_function_tool_call_param import BetaResponseFunctionToolCallParam
+from openai_urllib3.types.beta.beta_response_function_web_search_param import BetaResponseFunctionWebSearchParam
+from openai_urllib3.types.beta.beta_response_reasoning_item_param import BetaResponseReasoningItemParam
+from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import (
+    BetaResponseToolSearchOutputItemParamParam,
+)
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -33,10 +50,12 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_computer_tool_call_param import BetaComputerCallSafetyCheckParam
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaDirectToolCallCallerParam
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import BetaProgramToolCallCallerParam
+    from openai_urllib3.types.beta.beta_response_function_call_output_item_list_param import (
+        BetaResponseFunctionCallOutputItemListParam,
+    )
     from openai_urllib3.types.beta.beta_response_function_shell_call_output_content_param import (
         BetaResponseFunctionShellCallOutputContentParam,
     )
-    from openai_urllib3.types.beta.beta_response_input_file_content_param import BetaResponseInputFileContentParam
     from openai_urllib3.types.beta.beta_response_input_image_content_param import BetaResponseInputImageContentParam
     from openai_urllib3.types.beta.beta_response_input_text_content_param import BetaResponseInputTextContentParam
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaCodeInterpreterToolParam
@@ -193,6 +212,7 @@ __all__ = [
     "BetaOutputTextContentParam",
     "BetaProgramItemParam",
     "BetaProgramOutputItemParam",
+    "BetaResponseInputItemParam",
     "BetaToolSearchCallItemParam",
     "BetaUrlCitationParam",
     "CompactionTrigger",
@@ -267,18 +287,7 @@ class BetaFunctionCallOutputItemParam(TypedDict, total=False):
     id: Optional[str]
     call_id: Optional[str]
     type: Required[Literal["function_call_output"]]
-    output: Required[
-        Union[
-            str,
-            Iterable[
-                Union[
-                    BetaResponseInputTextContentParam,
-                    BetaResponseInputImageContentParam,
-                    BetaResponseInputFileContentParam,
-                ]
-            ],
-        ]
-    ]
+    output: Required[Union[str, BetaResponseFunctionCallOutputItemListParam]]
     name: Optional[str]
     namespace: Optional[str]
     caller: Optional[Union[BetaDirectToolCallCallerParam, BetaProgramToolCallCallerParam]]
@@ -594,6 +603,46 @@ class BetaProgramOutputItemParam(TypedDict, total=False):
     call_id: Required[str]
     result: Required[str]
     status: Required[Literal["completed", "incomplete"]]
+
+BetaResponseInputItemParam: TypeAlias = (
+    Union[
+        BetaEasyInputMessageParam,
+        BetaInputMessageParam,
+        BetaOutputMessageParam,
+        BetaResponseFileSearchToolCallParam,
+        BetaResponseComputerToolCallParam,
+        BetaComputerCallOutputItemParam,
+        BetaResponseFunctionWebSearchParam,
+        BetaResponseFunctionToolCallParam,
+        BetaFunctionCallOutputItemParam,
+        BetaAgentMessageItemParam,
+        BetaMultiAgentCallItemParam,
+        BetaMultiAgentCallOutputItemParam,
+        BetaToolSearchCallItemParam,
+        BetaResponseToolSearchOutputItemParamParam,
+        BetaAdditionalToolsItemParam,
+        BetaResponseReasoningItemParam,
+        BetaResponseCompactionItemParamParam,
+        BetaImageGenToolCallParam,
+        BetaResponseCodeInterpreterToolCallParam,
+        BetaLocalShellToolCallParam,
+        BetaLocalShellToolCallOutputParam,
+        BetaFunctionShellCallItemParam,
+        BetaFunctionShellCallOutputItemParam,
+        BetaApplyPatchToolCallItemParam,
+        BetaApplyPatchToolCallOutputItemParam,
+        BetaMCPListToolsParam,
+        BetaMCPApprovalRequestParam,
+        BetaMCPApprovalResponseParam,
+        BetaMCPToolCallParam,
+        BetaResponseCustomToolCallOutputParam,
+        BetaResponseCustomToolCallParam,
+        BetaCompactionTriggerItemParam,
+        BetaItemReferenceParam,
+        BetaProgramItemParam,
+        BetaProgramOutputItemParam,
+    ]
+)
 
 AdditionalTools = BetaAdditionalToolsItemParam
 AgentMessage = BetaAgentMessageItemParam

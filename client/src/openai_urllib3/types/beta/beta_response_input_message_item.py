@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag
-    from openai_urllib3.types.beta.beta_response_input_content import BetaResponseInputContent
+    from openai_urllib3.types.beta.beta_response_input_message_content_list import BetaResponseInputMessageContentList
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as Agent
 
 __all__ = [
@@ -30,7 +30,7 @@ class BetaResponseInputMessageItem(BaseModel):
     type = Field['Literal["message"]']()
     role = Field['Literal["user", "system", "developer"]']()
     status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
-    content = Field['list[BetaResponseInputContent]'](
+    content = Field['BetaResponseInputMessageContentList'](
         list_of(
             union_of(
                 "type",

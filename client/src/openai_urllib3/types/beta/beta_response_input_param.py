@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union, TypeAlias
 
+from openai_urllib3.types.beta.beta_response_input_item_param import BetaResponseInputItemParam
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -196,6 +197,7 @@ __all__ = [
     "ApplyPatchCallOutputAgent",
     "ApplyPatchCallOutputCallerDirect",
     "ApplyPatchCallOutputCallerProgram",
+    "BetaResponseInputParam",
     "CompactionTrigger",
     "CompactionTriggerAgent",
     "ComputerCallOutput",
@@ -249,6 +251,8 @@ __all__ = [
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
+
+BetaResponseInputParam: TypeAlias = Iterable[BetaResponseInputItemParam]
 
 _ELSEWHERE: dict[str, str] = {
     "AdditionalTools": "beta.beta_response_input_item_param:BetaAdditionalToolsItemParam",

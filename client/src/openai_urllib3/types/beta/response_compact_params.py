@@ -10,47 +10,7 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_easy_input_message_param import BetaEasyInputMessageParam
-    from openai_urllib3.types.beta.beta_easy_input_message_param import BetaInputMessageParam
-    from openai_urllib3.types.beta.beta_easy_input_message_param import BetaOutputMessageParam
-    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import (
-        BetaResponseCodeInterpreterToolCallParam,
-    )
-    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaResponseCompactionItemParamParam
-    from openai_urllib3.types.beta.beta_response_computer_tool_call_param import BetaResponseComputerToolCallParam
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
-        BetaResponseCustomToolCallOutputParam,
-    )
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_param import BetaResponseCustomToolCallParam
-    from openai_urllib3.types.beta.beta_response_file_search_tool_call_param import BetaResponseFileSearchToolCallParam
-    from openai_urllib3.types.beta.beta_response_function_tool_call_param import BetaResponseFunctionToolCallParam
-    from openai_urllib3.types.beta.beta_response_function_web_search_param import BetaResponseFunctionWebSearchParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaAdditionalToolsItemParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaAgentMessageItemParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaApplyPatchToolCallItemParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaApplyPatchToolCallOutputItemParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaCompactionTriggerItemParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaComputerCallOutputItemParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaFunctionCallOutputItemParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaFunctionShellCallItemParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaFunctionShellCallOutputItemParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaImageGenToolCallParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaItemReferenceParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaLocalShellToolCallOutputParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaLocalShellToolCallParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPApprovalRequestParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPApprovalResponseParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPListToolsParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPToolCallParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMultiAgentCallItemParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMultiAgentCallOutputItemParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaProgramItemParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaProgramOutputItemParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaToolSearchCallItemParam
-    from openai_urllib3.types.beta.beta_response_reasoning_item_param import BetaResponseReasoningItemParam
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import (
-        BetaResponseToolSearchOutputItemParamParam,
-    )
+    from openai_urllib3.types.beta.beta_response_input_item_param import BetaResponseInputItemParam
 
 __all__ = [
     "BetaCompactResponseMethodPublicBodyParam",
@@ -185,50 +145,7 @@ class ResponseCompactParams(TypedDict, total=False):
             ]
         ]
     ]
-    input: Optional[
-        Union[
-            str,
-            Iterable[
-                Union[
-                    BetaEasyInputMessageParam,
-                    BetaInputMessageParam,
-                    BetaOutputMessageParam,
-                    BetaResponseFileSearchToolCallParam,
-                    BetaResponseComputerToolCallParam,
-                    BetaComputerCallOutputItemParam,
-                    BetaResponseFunctionWebSearchParam,
-                    BetaResponseFunctionToolCallParam,
-                    BetaFunctionCallOutputItemParam,
-                    BetaAgentMessageItemParam,
-                    BetaMultiAgentCallItemParam,
-                    BetaMultiAgentCallOutputItemParam,
-                    BetaToolSearchCallItemParam,
-                    BetaResponseToolSearchOutputItemParamParam,
-                    BetaAdditionalToolsItemParam,
-                    BetaResponseReasoningItemParam,
-                    BetaResponseCompactionItemParamParam,
-                    BetaImageGenToolCallParam,
-                    BetaResponseCodeInterpreterToolCallParam,
-                    BetaLocalShellToolCallParam,
-                    BetaLocalShellToolCallOutputParam,
-                    BetaFunctionShellCallItemParam,
-                    BetaFunctionShellCallOutputItemParam,
-                    BetaApplyPatchToolCallItemParam,
-                    BetaApplyPatchToolCallOutputItemParam,
-                    BetaMCPListToolsParam,
-                    BetaMCPApprovalRequestParam,
-                    BetaMCPApprovalResponseParam,
-                    BetaMCPToolCallParam,
-                    BetaResponseCustomToolCallOutputParam,
-                    BetaResponseCustomToolCallParam,
-                    BetaCompactionTriggerItemParam,
-                    BetaItemReferenceParam,
-                    BetaProgramItemParam,
-                    BetaProgramOutputItemParam,
-                ]
-            ],
-        ]
-    ]
+    input: Optional[Union[str, Iterable[BetaResponseInputItemParam]]]
     previous_response_id: Optional[str]
     instructions: Optional[str]
     prompt_cache_key: Optional[str]
@@ -352,50 +269,7 @@ class BetaCompactResponseMethodPublicBodyParam(TypedDict, total=False):
             ]
         ]
     ]
-    input: Optional[
-        Union[
-            str,
-            Iterable[
-                Union[
-                    BetaEasyInputMessageParam,
-                    BetaInputMessageParam,
-                    BetaOutputMessageParam,
-                    BetaResponseFileSearchToolCallParam,
-                    BetaResponseComputerToolCallParam,
-                    BetaComputerCallOutputItemParam,
-                    BetaResponseFunctionWebSearchParam,
-                    BetaResponseFunctionToolCallParam,
-                    BetaFunctionCallOutputItemParam,
-                    BetaAgentMessageItemParam,
-                    BetaMultiAgentCallItemParam,
-                    BetaMultiAgentCallOutputItemParam,
-                    BetaToolSearchCallItemParam,
-                    BetaResponseToolSearchOutputItemParamParam,
-                    BetaAdditionalToolsItemParam,
-                    BetaResponseReasoningItemParam,
-                    BetaResponseCompactionItemParamParam,
-                    BetaImageGenToolCallParam,
-                    BetaResponseCodeInterpreterToolCallParam,
-                    BetaLocalShellToolCallParam,
-                    BetaLocalShellToolCallOutputParam,
-                    BetaFunctionShellCallItemParam,
-                    BetaFunctionShellCallOutputItemParam,
-                    BetaApplyPatchToolCallItemParam,
-                    BetaApplyPatchToolCallOutputItemParam,
-                    BetaMCPListToolsParam,
-                    BetaMCPApprovalRequestParam,
-                    BetaMCPApprovalResponseParam,
-                    BetaMCPToolCallParam,
-                    BetaResponseCustomToolCallOutputParam,
-                    BetaResponseCustomToolCallParam,
-                    BetaCompactionTriggerItemParam,
-                    BetaItemReferenceParam,
-                    BetaProgramItemParam,
-                    BetaProgramOutputItemParam,
-                ]
-            ],
-        ]
-    ]
+    input: Optional[Union[str, Iterable[BetaResponseInputItemParam]]]
     previous_response_id: Optional[str]
     instructions: Optional[str]
     prompt_cache_key: Optional[str]

@@ -14,51 +14,14 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_computer_tool_param import BetaComputerToolParam
     from openai_urllib3.types.beta.beta_computer_use_preview_tool_param import BetaComputerUsePreviewToolParam
     from openai_urllib3.types.beta.beta_custom_tool_param import BetaCustomToolParam
-    from openai_urllib3.types.beta.beta_easy_input_message_param import BetaEasyInputMessageParam
-    from openai_urllib3.types.beta.beta_easy_input_message_param import BetaInputMessageParam
-    from openai_urllib3.types.beta.beta_easy_input_message_param import BetaOutputMessageParam
     from openai_urllib3.types.beta.beta_file_search_tool_param import BetaFileSearchToolParam
     from openai_urllib3.types.beta.beta_function_shell_tool_param import BetaFunctionShellToolParam
     from openai_urllib3.types.beta.beta_function_tool_param import BetaFunctionToolParam
     from openai_urllib3.types.beta.beta_namespace_tool_param import BetaNamespaceToolParam
-    from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call_param import (
-        BetaResponseCodeInterpreterToolCallParam,
-    )
-    from openai_urllib3.types.beta.beta_response_compaction_item_param_param import BetaResponseCompactionItemParamParam
-    from openai_urllib3.types.beta.beta_response_computer_tool_call_param import BetaResponseComputerToolCallParam
     from openai_urllib3.types.beta.beta_response_conversation_param_param import BetaResponseConversationParamParam
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output_param import (
-        BetaResponseCustomToolCallOutputParam,
-    )
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_param import BetaResponseCustomToolCallParam
-    from openai_urllib3.types.beta.beta_response_file_search_tool_call_param import BetaResponseFileSearchToolCallParam
-    from openai_urllib3.types.beta.beta_response_function_tool_call_param import BetaResponseFunctionToolCallParam
-    from openai_urllib3.types.beta.beta_response_function_web_search_param import BetaResponseFunctionWebSearchParam
     from openai_urllib3.types.beta.beta_response_includable import BetaResponseIncludable
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaAdditionalToolsItemParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaAgentMessageItemParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaApplyPatchToolCallItemParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaApplyPatchToolCallOutputItemParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaCompactionTriggerItemParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaComputerCallOutputItemParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaFunctionCallOutputItemParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaFunctionShellCallItemParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaFunctionShellCallOutputItemParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaImageGenToolCallParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaItemReferenceParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaLocalShellToolCallOutputParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaLocalShellToolCallParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPApprovalRequestParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPApprovalResponseParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPListToolsParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMCPToolCallParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMultiAgentCallItemParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaMultiAgentCallOutputItemParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaProgramItemParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaProgramOutputItemParam
-    from openai_urllib3.types.beta.beta_response_input_item_param import BetaToolSearchCallItemParam
+    from openai_urllib3.types.beta.beta_response_input_param import BetaResponseInputParam
     from openai_urllib3.types.beta.beta_response_prompt_param import BetaResponsePromptParam
-    from openai_urllib3.types.beta.beta_response_reasoning_item_param import BetaResponseReasoningItemParam
     from openai_urllib3.types.beta.beta_response_text_config_param import BetaResponseTextConfigParam
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaCodeInterpreterToolParam
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaImageGenToolParam
@@ -66,9 +29,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import BetaMCPToolParam
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import (
         BetaProgrammaticToolCallingParam,
-    )
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import (
-        BetaResponseToolSearchOutputItemParamParam,
     )
     from openai_urllib3.types.beta.beta_service_tier import BetaServiceTier
     from openai_urllib3.types.beta.beta_tool_choice_allowed_param import BetaToolChoiceAllowedParam
@@ -271,48 +231,7 @@ class ResponseCreateParams(TypedDict, total=False):
     service_tier: Optional[BetaServiceTier]
     truncation: Optional[Literal["auto", "disabled"]]
     reasoning: Optional[BetaReasoningParam]
-    input: Union[
-        str,
-        Iterable[
-            Union[
-                BetaEasyInputMessageParam,
-                BetaInputMessageParam,
-                BetaOutputMessageParam,
-                BetaResponseFileSearchToolCallParam,
-                BetaResponseComputerToolCallParam,
-                BetaComputerCallOutputItemParam,
-                BetaResponseFunctionWebSearchParam,
-                BetaResponseFunctionToolCallParam,
-                BetaFunctionCallOutputItemParam,
-                BetaAgentMessageItemParam,
-                BetaMultiAgentCallItemParam,
-                BetaMultiAgentCallOutputItemParam,
-                BetaToolSearchCallItemParam,
-                BetaResponseToolSearchOutputItemParamParam,
-                BetaAdditionalToolsItemParam,
-                BetaResponseReasoningItemParam,
-                BetaResponseCompactionItemParamParam,
-                BetaImageGenToolCallParam,
-                BetaResponseCodeInterpreterToolCallParam,
-                BetaLocalShellToolCallParam,
-                BetaLocalShellToolCallOutputParam,
-                BetaFunctionShellCallItemParam,
-                BetaFunctionShellCallOutputItemParam,
-                BetaApplyPatchToolCallItemParam,
-                BetaApplyPatchToolCallOutputItemParam,
-                BetaMCPListToolsParam,
-                BetaMCPApprovalRequestParam,
-                BetaMCPApprovalResponseParam,
-                BetaMCPToolCallParam,
-                BetaResponseCustomToolCallOutputParam,
-                BetaResponseCustomToolCallParam,
-                BetaCompactionTriggerItemParam,
-                BetaItemReferenceParam,
-                BetaProgramItemParam,
-                BetaProgramOutputItemParam,
-            ]
-        ],
-    ]
+    input: Union[str, BetaResponseInputParam]
     include: Optional[Iterable[BetaResponseIncludable]]
     parallel_tool_calls: Optional[bool]
     store: Optional[bool]
@@ -530,48 +449,7 @@ class BetaCreateResponseParam(TypedDict, total=False):
     service_tier: Optional[BetaServiceTier]
     truncation: Optional[Literal["auto", "disabled"]]
     reasoning: Optional[BetaReasoningParam]
-    input: Union[
-        str,
-        Iterable[
-            Union[
-                BetaEasyInputMessageParam,
-                BetaInputMessageParam,
-                BetaOutputMessageParam,
-                BetaResponseFileSearchToolCallParam,
-                BetaResponseComputerToolCallParam,
-                BetaComputerCallOutputItemParam,
-                BetaResponseFunctionWebSearchParam,
-                BetaResponseFunctionToolCallParam,
-                BetaFunctionCallOutputItemParam,
-                BetaAgentMessageItemParam,
-                BetaMultiAgentCallItemParam,
-                BetaMultiAgentCallOutputItemParam,
-                BetaToolSearchCallItemParam,
-                BetaResponseToolSearchOutputItemParamParam,
-                BetaAdditionalToolsItemParam,
-                BetaResponseReasoningItemParam,
-                BetaResponseCompactionItemParamParam,
-                BetaImageGenToolCallParam,
-                BetaResponseCodeInterpreterToolCallParam,
-                BetaLocalShellToolCallParam,
-                BetaLocalShellToolCallOutputParam,
-                BetaFunctionShellCallItemParam,
-                BetaFunctionShellCallOutputItemParam,
-                BetaApplyPatchToolCallItemParam,
-                BetaApplyPatchToolCallOutputItemParam,
-                BetaMCPListToolsParam,
-                BetaMCPApprovalRequestParam,
-                BetaMCPApprovalResponseParam,
-                BetaMCPToolCallParam,
-                BetaResponseCustomToolCallOutputParam,
-                BetaResponseCustomToolCallParam,
-                BetaCompactionTriggerItemParam,
-                BetaItemReferenceParam,
-                BetaProgramItemParam,
-                BetaProgramOutputItemParam,
-            ]
-        ],
-    ]
+    input: Union[str, BetaResponseInputParam]
     include: Optional[Iterable[BetaResponseIncludable]]
     parallel_tool_calls: Optional[bool]
     store: Optional[bool]

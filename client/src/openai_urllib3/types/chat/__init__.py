@@ -201,6 +201,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.chat.chat_completion_tool_message_param import (
         ChatCompletionToolMessageParam as ChatCompletionToolMessageParam,
     )
+    from openai_urllib3.types.chat.chat_completion_function_tool_param import (
+        ChatCompletionFunctionToolParam as ChatCompletionToolParam,
+    )
     from openai_urllib3.types.chat.chat_completion_tool_union_param import (
         ChatCompletionToolUnionParam as ChatCompletionToolUnionParam,
     )
@@ -347,6 +350,7 @@ _NAMES: dict[str, str] = {
     "ChatCompletionToolChoiceOptionParam":
         "chat.chat_completion_tool_choice_option_param:ChatCompletionToolChoiceOptionParam",
     "ChatCompletionToolMessageParam": "chat.chat_completion_tool_message_param:ChatCompletionToolMessageParam",
+    "ChatCompletionToolParam": "chat.chat_completion_function_tool_param:ChatCompletionFunctionToolParam",
     "ChatCompletionToolUnionParam": "chat.chat_completion_tool_union_param:ChatCompletionToolUnionParam",
     "ChatCompletionUserMessageParam": "chat.chat_completion_user_message_param:ChatCompletionUserMessageParam",
     "ChoiceDelta": "chat.chat_completion_chunk:ChoiceDelta",
@@ -445,6 +449,7 @@ __all__ = [
     "ChatCompletionTokenLogprobTopLogprob",
     "ChatCompletionToolChoiceOptionParam",
     "ChatCompletionToolMessageParam",
+    "ChatCompletionToolParam",
     "ChatCompletionToolUnionParam",
     "ChatCompletionUserMessageParam",
     "ChoiceDelta",

@@ -40,6 +40,10 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.compaction_trigger_item_param import (
         CompactionTriggerItemParam as CompactionTriggerItemParam,
     )
+    from openai_urllib3.types.responses.computer_action_list import ComputerActionList as ComputerActionList
+    from openai_urllib3.types.responses.computer_action_list_param import (
+        ComputerActionListParam as ComputerActionListParam,
+    )
     from openai_urllib3.types.responses.computer_call_output_item_param import (
         ComputerCallOutputItemParam as ComputerCallOutputItemParam,
     )
@@ -243,6 +247,12 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.response_function_call_arguments_delta_event import (
         ResponseFunctionCallArgumentsDeltaEvent as ResponseFunctionCallArgumentsDeltaEvent,
     )
+    from openai_urllib3.types.responses.response_function_call_output_item_list import (
+        ResponseFunctionCallOutputItemList as ResponseFunctionCallOutputItemList,
+    )
+    from openai_urllib3.types.responses.response_function_call_output_item_list_param import (
+        ResponseFunctionCallOutputItemListParam as ResponseFunctionCallOutputItemListParam,
+    )
     from openai_urllib3.types.responses.response_image_gen_call_completed_event import (
         ResponseImageGenCallCompletedEvent as ResponseImageGenCallCompletedEvent,
     )
@@ -262,6 +272,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.response_incomplete_event import (
         ResponseIncompleteEvent as ResponseIncompleteEvent,
     )
+    from openai_urllib3.types.responses.response_input import ResponseInput as ResponseInput
     from openai_urllib3.types.responses.response_input_audio import ResponseInputAudio as ResponseInputAudio
     from openai_urllib3.types.responses.response_input_audio import (
         ResponseInputAudioInputAudio as ResponseInputAudioInputAudio,
@@ -280,6 +291,17 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.response_input_image_param import (
         ResponseInputImageParam as ResponseInputImageParam,
     )
+    from openai_urllib3.types.responses.response_input_item import ResponseInputItem as ResponseInputItem
+    from openai_urllib3.types.responses.response_input_item_param import (
+        ResponseInputItemParam as ResponseInputItemParam,
+    )
+    from openai_urllib3.types.responses.response_input_message_content_list import (
+        ResponseInputMessageContentList as ResponseInputMessageContentList,
+    )
+    from openai_urllib3.types.responses.response_input_message_content_list_param import (
+        ResponseInputMessageContentListParam as ResponseInputMessageContentListParam,
+    )
+    from openai_urllib3.types.responses.response_input_param import ResponseInputParam as ResponseInputParam
     from openai_urllib3.types.responses.response_input_text import ResponseInputText as ResponseInputText
     from openai_urllib3.types.responses.response_input_text_param import (
         ResponseInputTextParam as ResponseInputTextParam,
@@ -477,6 +499,8 @@ _NAMES: dict[str, str] = {
     "CompactResource": "responses.compact_resource:CompactResource",
     "CompactionSummaryItemParam": "responses.compaction_summary_item_param:CompactionSummaryItemParam",
     "CompactionTriggerItemParam": "responses.compaction_trigger_item_param:CompactionTriggerItemParam",
+    "ComputerActionList": "responses.computer_action_list:ComputerActionList",
+    "ComputerActionListParam": "responses.computer_action_list_param:ComputerActionListParam",
     "ComputerCallOutputItemParam": "responses.computer_call_output_item_param:ComputerCallOutputItemParam",
     "ComputerTool": "responses.computer_tool:ComputerTool",
     "ComputerToolParam": "responses.computer_tool_param:ComputerToolParam",
@@ -609,6 +633,10 @@ _NAMES: dict[str, str] = {
         "responses.response_format_text_json_schema_config_param:ResponseFormatTextJSONSchemaConfigParam",
     "ResponseFunctionCallArgumentsDeltaEvent":
         "responses.response_function_call_arguments_delta_event:ResponseFunctionCallArgumentsDeltaEvent",
+    "ResponseFunctionCallOutputItemList":
+        "responses.response_function_call_output_item_list:ResponseFunctionCallOutputItemList",
+    "ResponseFunctionCallOutputItemListParam":
+        "responses.response_function_call_output_item_list_param:ResponseFunctionCallOutputItemListParam",
     "ResponseImageGenCallCompletedEvent":
         "responses.response_image_gen_call_completed_event:ResponseImageGenCallCompletedEvent",
     "ResponseImageGenCallGeneratingEvent":
@@ -620,6 +648,7 @@ _NAMES: dict[str, str] = {
     "ResponseInProgressEvent": "responses.response_in_progress_event:ResponseInProgressEvent",
     "ResponseIncompleteDetails": "responses.response:ResponseIncompleteDetails",
     "ResponseIncompleteEvent": "responses.response_incomplete_event:ResponseIncompleteEvent",
+    "ResponseInput": "responses.response_input:ResponseInput",
     "ResponseInputAudio": "responses.response_input_audio:ResponseInputAudio",
     "ResponseInputAudioInputAudio": "responses.response_input_audio:ResponseInputAudioInputAudio",
     "ResponseInputAudioInputAudioParam": "responses.response_input_audio_param:ResponseInputAudioInputAudioParam",
@@ -628,6 +657,12 @@ _NAMES: dict[str, str] = {
     "ResponseInputFileParam": "responses.response_input_file_param:ResponseInputFileParam",
     "ResponseInputImage": "responses.response_input_image:ResponseInputImage",
     "ResponseInputImageParam": "responses.response_input_image_param:ResponseInputImageParam",
+    "ResponseInputItem": "responses.response_input_item:ResponseInputItem",
+    "ResponseInputItemParam": "responses.response_input_item_param:ResponseInputItemParam",
+    "ResponseInputMessageContentList": "responses.response_input_message_content_list:ResponseInputMessageContentList",
+    "ResponseInputMessageContentListParam":
+        "responses.response_input_message_content_list_param:ResponseInputMessageContentListParam",
+    "ResponseInputParam": "responses.response_input_param:ResponseInputParam",
     "ResponseInputText": "responses.response_input_text:ResponseInputText",
     "ResponseInputTextParam": "responses.response_input_text_param:ResponseInputTextParam",
     "ResponseLogProb": "responses.response_log_prob:ResponseLogProb",
@@ -744,6 +779,8 @@ __all__ = [
     "CompactResource",
     "CompactionSummaryItemParam",
     "CompactionTriggerItemParam",
+    "ComputerActionList",
+    "ComputerActionListParam",
     "ComputerCallOutputItemParam",
     "ComputerTool",
     "ComputerToolParam",
@@ -853,6 +890,8 @@ __all__ = [
     "ResponseFormatTextJSONSchemaConfig",
     "ResponseFormatTextJSONSchemaConfigParam",
     "ResponseFunctionCallArgumentsDeltaEvent",
+    "ResponseFunctionCallOutputItemList",
+    "ResponseFunctionCallOutputItemListParam",
     "ResponseImageGenCallCompletedEvent",
     "ResponseImageGenCallGeneratingEvent",
     "ResponseImageGenCallInProgressEvent",
@@ -860,6 +899,7 @@ __all__ = [
     "ResponseInProgressEvent",
     "ResponseIncompleteDetails",
     "ResponseIncompleteEvent",
+    "ResponseInput",
     "ResponseInputAudio",
     "ResponseInputAudioInputAudio",
     "ResponseInputAudioInputAudioParam",
@@ -868,6 +908,11 @@ __all__ = [
     "ResponseInputFileParam",
     "ResponseInputImage",
     "ResponseInputImageParam",
+    "ResponseInputItem",
+    "ResponseInputItemParam",
+    "ResponseInputMessageContentList",
+    "ResponseInputMessageContentListParam",
+    "ResponseInputParam",
     "ResponseInputText",
     "ResponseInputTextParam",
     "ResponseLogProb",

@@ -14,9 +14,8 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.evals.run_cancel_response import EvalItemContentOutputText
     from openai_urllib3.types.responses.response_input_audio import ResponseInputAudio
-    from openai_urllib3.types.responses.response_input_file import ResponseInputFile
     from openai_urllib3.types.responses.response_input_image import EvalItemInputImage
-    from openai_urllib3.types.responses.response_input_image import ResponseInputImage
+    from openai_urllib3.types.responses.response_input_message_content_list import ResponseInputMessageContentList
     from openai_urllib3.types.responses.response_input_text import ResponseInputText
 
 __all__ = [
@@ -73,9 +72,7 @@ class EasyInputMessage2(BaseModel):
 
     __slots__ = ()
     role = Field['Literal["user", "assistant", "system", "developer"]']()
-    content = Field[
-        'str | list[ResponseInputText | ResponseInputImage | ResponseInputFile]'
-    ](
+    content = Field['str | ResponseInputMessageContentList'](
         by_json_type(
             object=None,
             array=list_of(

@@ -12,9 +12,9 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.responses.input_file_content_param import InputFileContentParam
-    from openai_urllib3.types.responses.input_image_content_param_auto_param import InputImageContentParamAutoParam
-    from openai_urllib3.types.responses.input_text_content_param import InputTextContentParam
+    from openai_urllib3.types.responses.response_function_call_output_item_list import (
+        ResponseFunctionCallOutputItemList,
+    )
     from openai_urllib3.types.shared.direct_tool_call_caller_param import DirectToolCallCallerParam
     from openai_urllib3.types.shared.program_tool_call_caller_param import ProgramToolCallCallerParam
 
@@ -32,9 +32,7 @@ class FunctionCallOutputItemParam(BaseModel):
     id = Field['str | None']()
     call_id = Field['str | None']()
     type = Field['Literal["function_call_output"]']()
-    output = Field[
-        'str | list[InputTextContentParam | InputImageContentParamAutoParam | InputFileContentParam]'
-    ](
+    output = Field['str | ResponseFunctionCallOutputItemList'](
         by_json_type(
             object=None,
             array=list_of(

@@ -12,9 +12,7 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.responses.response_input_file import ResponseInputFile
-    from openai_urllib3.types.responses.response_input_image import ResponseInputImage
-    from openai_urllib3.types.responses.response_input_text import ResponseInputText
+    from openai_urllib3.types.responses.response_input_message_content_list import ResponseInputMessageContentList
 
 __all__ = [
     "InputMessageResource",
@@ -28,9 +26,7 @@ class InputMessageResource(BaseModel):
     type = Field['Literal["message"]']()
     role = Field['Literal["user", "system", "developer"]']()
     status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
-    content = Field[
-        'list[ResponseInputText | ResponseInputImage | ResponseInputFile]'
-    ](
+    content = Field['ResponseInputMessageContentList'](
         list_of(
             union_of(
                 "type",

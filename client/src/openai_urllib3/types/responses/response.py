@@ -15,35 +15,22 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.metadata import Metadata
     from openai_urllib3.types.realtime.realtime_session_create_response_ga import Prompt
-    from openai_urllib3.types.responses.additional_tools_item_param import AdditionalToolsItemParam
     from openai_urllib3.types.responses.apply_patch_tool import ApplyPatchTool
-    from openai_urllib3.types.responses.apply_patch_tool_call_item_param import ApplyPatchToolCallItemParam
-    from openai_urllib3.types.responses.apply_patch_tool_call_output_item_param import ApplyPatchToolCallOutputItemParam
-    from openai_urllib3.types.responses.compaction_summary_item_param import CompactionSummaryItemParam
-    from openai_urllib3.types.responses.compaction_trigger_item_param import CompactionTriggerItemParam
-    from openai_urllib3.types.responses.computer_call_output_item_param import ComputerCallOutputItemParam
     from openai_urllib3.types.responses.computer_tool import ComputerTool
     from openai_urllib3.types.responses.computer_use_preview_tool import ComputerUsePreviewTool
     from openai_urllib3.types.responses.custom_tool import CustomTool
     from openai_urllib3.types.responses.custom_tool_call_output_resource import CustomToolCallOutputResource
-    from openai_urllib3.types.responses.easy_input_message import EasyInputMessage2
     from openai_urllib3.types.responses.file_search_tool import FileSearchTool
-    from openai_urllib3.types.responses.function_call_output_item_param import FunctionCallOutputItemParam
-    from openai_urllib3.types.responses.function_shell_call_item_param import FunctionShellCallItemParam
-    from openai_urllib3.types.responses.function_shell_call_output_item_param import FunctionShellCallOutputItemParam
     from openai_urllib3.types.responses.function_shell_tool import FunctionShellTool
     from openai_urllib3.types.responses.function_tool import FunctionTool
     from openai_urllib3.types.responses.function_tool_call import FunctionToolCall
-    from openai_urllib3.types.responses.item_reference_param import ItemReferenceParam
-    from openai_urllib3.types.responses.mcp_approval_response import MCPApprovalResponse
     from openai_urllib3.types.responses.moderation import Moderation
     from openai_urllib3.types.responses.namespace_tool import NamespaceTool
     from openai_urllib3.types.responses.output_message import OutputMessage
-    from openai_urllib3.types.responses.program_item_param import ProgramItemParam
-    from openai_urllib3.types.responses.program_output_item_param import ProgramOutputItemParam
     from openai_urllib3.types.responses.prompt_cache_options import PromptCacheOptions
     from openai_urllib3.types.responses.reasoning import Reasoning
     from openai_urllib3.types.responses.response_conversation import ResponseConversation
+    from openai_urllib3.types.responses.response_input import ResponseInput
     from openai_urllib3.types.responses.response_text_param import ResponseTextParam2
     from openai_urllib3.types.responses.response_usage import ResponseUsage
     from openai_urllib3.types.responses.specific_apply_patch_param import SpecificApplyPatchParam2
@@ -59,8 +46,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.tool_choice_allowed import ToolChoiceAllowed
     from openai_urllib3.types.responses.tool_choice_custom import ToolChoiceCustom
     from openai_urllib3.types.responses.tool_choice_types import ToolChoiceTypes
-    from openai_urllib3.types.responses.tool_search_call_item_param import ToolSearchCallItemParam
-    from openai_urllib3.types.responses.tool_search_output_item_param import ToolSearchOutputItemParam
     from openai_urllib3.types.responses.tool_search_tool import ToolSearchTool
     from openai_urllib3.types.responses.web_search_preview_tool import WebSearchPreviewTool
     from openai_urllib3.types.responses.web_search_tool import WebSearchTool
@@ -73,13 +58,11 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.computer_tool_call import ComputerToolCall
     from openai_urllib3.types.shared.computer_tool_call_output_resource import ComputerToolCallOutputResource
     from openai_urllib3.types.shared.custom_tool_call import CustomToolCall
-    from openai_urllib3.types.shared.custom_tool_call_output import CustomToolCallOutput
     from openai_urllib3.types.shared.file_search_tool_call import FileSearchToolCall
     from openai_urllib3.types.shared.function_shell_call import FunctionShellCall
     from openai_urllib3.types.shared.function_shell_call_output import FunctionShellCallOutput
     from openai_urllib3.types.shared.function_tool_call_output_resource import FunctionToolCallOutputResource
     from openai_urllib3.types.shared.image_gen_tool_call import ImageGenToolCall
-    from openai_urllib3.types.shared.input_message import InputMessage
     from openai_urllib3.types.shared.local_shell_tool_call import LocalShellToolCall
     from openai_urllib3.types.shared.local_shell_tool_call_output import LocalShellToolCallOutput
     from openai_urllib3.types.shared.mcp_approval_request import MCPApprovalRequest
@@ -230,16 +213,7 @@ class Response(ResponseMixin, BaseModel):
         )
     )
     reasoning = Field['Reasoning | None'](ref("responses.reasoning:Reasoning"))
-    instructions = Field[
-        'str | list[EasyInputMessage2 | InputMessage | OutputMessage | FileSearchToolCall | ComputerToolCall |'
-        ' ComputerCallOutputItemParam | WebSearchToolCall | FunctionToolCall | FunctionCallOutputItemParam |'
-        ' ToolSearchCallItemParam | ToolSearchOutputItemParam | AdditionalToolsItemParam | ReasoningItem |'
-        ' CompactionSummaryItemParam | ImageGenToolCall | CodeInterpreterToolCall | LocalShellToolCall |'
-        ' LocalShellToolCallOutput | FunctionShellCallItemParam | FunctionShellCallOutputItemParam |'
-        ' ApplyPatchToolCallItemParam | ApplyPatchToolCallOutputItemParam | MCPListTools | MCPApprovalRequest |'
-        ' MCPApprovalResponse | MCPToolCall | CustomToolCallOutput | CustomToolCall | CompactionTriggerItemParam |'
-        ' ItemReferenceParam | ProgramItemParam | ProgramOutputItemParam] | None'
-    ](
+    instructions = Field['str | ResponseInput | None'](
         by_json_type(
             object=None,
             array=list_of(
@@ -282,9 +256,7 @@ class Response(ResponseMixin, BaseModel):
                         "mcp_call": ref("shared.mcp_tool_call:MCPToolCall"),
                         "custom_tool_call_output": ref("shared.custom_tool_call_output:CustomToolCallOutput"),
                         "custom_tool_call": ref("shared.custom_tool_call:CustomToolCall"),
-                        "compaction_trigger": ref(
-                            "responses.compaction_trigger_item_param:CompactionTriggerItemParam"
-                        ),
+                        "compaction_trigger": ref("responses.compaction_trigger_item_param:CompactionTriggerItemParam"),
                         "program": ref("responses.program_item_param:ProgramItemParam"),
                         "program_output": ref("responses.program_output_item_param:ProgramOutputItemParam"),
                     },

@@ -11,42 +11,7 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.chat.completion_create_params import PromptCacheOptionsParam
-    from openai_urllib3.types.responses.easy_input_message_param import EasyInputMessageParam
-    from openai_urllib3.types.shared_params.additional_tools_item_param import AdditionalToolsItemParam
-    from openai_urllib3.types.shared_params.apply_patch_tool_call_item_param import ApplyPatchToolCallItemParam
-    from openai_urllib3.types.shared_params.apply_patch_tool_call_output_item_param import (
-        ApplyPatchToolCallOutputItemParam,
-    )
-    from openai_urllib3.types.shared_params.code_interpreter_tool_call_param import CodeInterpreterToolCallParam
-    from openai_urllib3.types.shared_params.compaction_summary_item_param import CompactionSummaryItemParam
-    from openai_urllib3.types.shared_params.compaction_trigger_item_param import CompactionTriggerItemParam
-    from openai_urllib3.types.shared_params.computer_call_output_item_param import ComputerCallOutputItemParam
-    from openai_urllib3.types.shared_params.computer_tool_call_param import ComputerToolCallParam
-    from openai_urllib3.types.shared_params.custom_tool_call_output_param import CustomToolCallOutputParam
-    from openai_urllib3.types.shared_params.custom_tool_call_param import CustomToolCallParam
-    from openai_urllib3.types.shared_params.file_search_tool_call_param import FileSearchToolCallParam
-    from openai_urllib3.types.shared_params.function_call_output_item_param import FunctionCallOutputItemParam
-    from openai_urllib3.types.shared_params.function_shell_call_item_param import FunctionShellCallItemParam
-    from openai_urllib3.types.shared_params.function_shell_call_output_item_param import (
-        FunctionShellCallOutputItemParam,
-    )
-    from openai_urllib3.types.shared_params.function_tool_call_param import FunctionToolCallParam
-    from openai_urllib3.types.shared_params.image_gen_tool_call_param import ImageGenToolCallParam
-    from openai_urllib3.types.shared_params.input_message_param import InputMessageParam
-    from openai_urllib3.types.shared_params.item_reference_param import ItemReferenceParam
-    from openai_urllib3.types.shared_params.local_shell_tool_call_output_param import LocalShellToolCallOutputParam
-    from openai_urllib3.types.shared_params.local_shell_tool_call_param import LocalShellToolCallParam
-    from openai_urllib3.types.shared_params.mcp_approval_request_param import MCPApprovalRequestParam
-    from openai_urllib3.types.shared_params.mcp_approval_response_param import MCPApprovalResponseParam
-    from openai_urllib3.types.shared_params.mcp_list_tools_param import MCPListToolsParam
-    from openai_urllib3.types.shared_params.mcp_tool_call_param import MCPToolCallParam
-    from openai_urllib3.types.shared_params.output_message_param import OutputMessageParam
-    from openai_urllib3.types.shared_params.program_item_param import ProgramItemParam
-    from openai_urllib3.types.shared_params.program_output_item_param import ProgramOutputItemParam
-    from openai_urllib3.types.shared_params.reasoning_item_param import ReasoningItemParam
-    from openai_urllib3.types.shared_params.tool_search_call_item_param import ToolSearchCallItemParam
-    from openai_urllib3.types.shared_params.tool_search_output_item_param import ToolSearchOutputItemParam
-    from openai_urllib3.types.shared_params.web_search_tool_call_param import WebSearchToolCallParam
+    from openai_urllib3.types.responses.response_input_item_param import ResponseInputItemParam
 
 __all__ = [
     "ResponsesCompactParams",
@@ -169,47 +134,7 @@ class ResponsesCompactParams(TypedDict, total=False):
             ]
         ]
     ]
-    input: Optional[
-        Union[
-            str,
-            Iterable[
-                Union[
-                    EasyInputMessageParam,
-                    InputMessageParam,
-                    OutputMessageParam,
-                    FileSearchToolCallParam,
-                    ComputerToolCallParam,
-                    ComputerCallOutputItemParam,
-                    WebSearchToolCallParam,
-                    FunctionToolCallParam,
-                    FunctionCallOutputItemParam,
-                    ToolSearchCallItemParam,
-                    ToolSearchOutputItemParam,
-                    AdditionalToolsItemParam,
-                    ReasoningItemParam,
-                    CompactionSummaryItemParam,
-                    ImageGenToolCallParam,
-                    CodeInterpreterToolCallParam,
-                    LocalShellToolCallParam,
-                    LocalShellToolCallOutputParam,
-                    FunctionShellCallItemParam,
-                    FunctionShellCallOutputItemParam,
-                    ApplyPatchToolCallItemParam,
-                    ApplyPatchToolCallOutputItemParam,
-                    MCPListToolsParam,
-                    MCPApprovalRequestParam,
-                    MCPApprovalResponseParam,
-                    MCPToolCallParam,
-                    CustomToolCallOutputParam,
-                    CustomToolCallParam,
-                    CompactionTriggerItemParam,
-                    ItemReferenceParam,
-                    ProgramItemParam,
-                    ProgramOutputItemParam,
-                ]
-            ],
-        ]
-    ]
+    input: Optional[Union[str, Iterable[ResponseInputItemParam]]]
     previous_response_id: Optional[str]
     instructions: Optional[str]
     prompt_cache_key: Optional[str]

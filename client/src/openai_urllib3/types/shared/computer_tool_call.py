@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
+    from openai_urllib3.types.responses.computer_action_list import ComputerActionList
     from openai_urllib3.types.shared.click_param import ClickParam
     from openai_urllib3.types.shared.computer_call_safety_check_param import ComputerCallSafetyCheckParam
     from openai_urllib3.types.shared.double_click_action import DoubleClickAction
@@ -58,10 +59,7 @@ class ComputerToolCall(BaseModel):
             },
         )
     )
-    actions = Field[
-        'list[ClickParam | DoubleClickAction | DragParam | KeyPressAction | MoveParam | ScreenshotParam | ScrollParam'
-        ' | TypeParam | WaitParam] | None'
-    ](
+    actions = Field['ComputerActionList | None'](
         list_of(
             union_of(
                 "type",

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
+    from openai_urllib3.types.responses.computer_action_list_param import ComputerActionListParam
     from openai_urllib3.types.shared_params.click_param import ClickParam
     from openai_urllib3.types.shared_params.computer_call_safety_check_param import ComputerCallSafetyCheckParam
     from openai_urllib3.types.shared_params.double_click_action_param import DoubleClickActionParam
@@ -46,18 +47,6 @@ class ComputerToolCallParam(TypedDict, total=False):
         TypeParam,
         WaitParam,
     ]
-    actions: Iterable[
-        Union[
-            ClickParam,
-            DoubleClickActionParam,
-            DragParam,
-            KeyPressActionParam,
-            MoveParam,
-            ScreenshotParam,
-            ScrollParam,
-            TypeParam,
-            WaitParam,
-        ]
-    ]
+    actions: ComputerActionListParam
     pending_safety_checks: Required[Iterable[ComputerCallSafetyCheckParam]]
     status: Required[Literal["in_progress", "completed", "incomplete"]]

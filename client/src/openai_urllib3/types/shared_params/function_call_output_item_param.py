@@ -10,10 +10,10 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
+    from openai_urllib3.types.responses.response_function_call_output_item_list_param import (
+        ResponseFunctionCallOutputItemListParam,
+    )
     from openai_urllib3.types.shared_params.direct_tool_call_caller_param import DirectToolCallCallerParam3
-    from openai_urllib3.types.shared_params.input_file_content_param import InputFileContentParam
-    from openai_urllib3.types.shared_params.input_image_content_param_auto_param import InputImageContentParamAutoParam
-    from openai_urllib3.types.shared_params.input_text_content_param import InputTextContentParam
     from openai_urllib3.types.shared_params.program_tool_call_caller_param import ProgramToolCallCallerParam3
 
 __all__ = [
@@ -28,9 +28,7 @@ class FunctionCallOutputItemParam(TypedDict, total=False):
     id: Optional[str]
     call_id: Optional[str]
     type: Required[Literal["function_call_output"]]
-    output: Required[
-        Union[str, Iterable[Union[InputTextContentParam, InputImageContentParamAutoParam, InputFileContentParam]]]
-    ]
+    output: Required[Union[str, ResponseFunctionCallOutputItemListParam]]
     name: Optional[str]
     namespace: Optional[str]
     caller: Optional[Union[DirectToolCallCallerParam3, ProgramToolCallCallerParam3]]

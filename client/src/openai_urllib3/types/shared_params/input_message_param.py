@@ -10,9 +10,9 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.responses.response_input_file_param import ResponseInputFileParam
-    from openai_urllib3.types.responses.response_input_image_param import ResponseInputImageParam
-    from openai_urllib3.types.responses.response_input_text_param import ResponseInputTextParam
+    from openai_urllib3.types.responses.response_input_message_content_list_param import (
+        ResponseInputMessageContentListParam,
+    )
 
 __all__ = [
     "InputMessageParam",
@@ -28,4 +28,4 @@ class InputMessageParam(TypedDict, total=False):
     type: Literal["message"]
     role: Required[Literal["user", "system", "developer"]]
     status: Literal["in_progress", "completed", "incomplete"]
-    content: Required[Iterable[Union[ResponseInputTextParam, ResponseInputImageParam, ResponseInputFileParam]]]
+    content: Required[ResponseInputMessageContentListParam]

@@ -86,6 +86,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.threads.runs.step_list_params import StepListParams as StepListParams
     from openai_urllib3.types.beta.threads.runs.step_retrieve_params import StepRetrieveParams as StepRetrieveParams
     from openai_urllib3.types.beta.threads.runs.tool_call import ToolCall as ToolCall
+    from openai_urllib3.types.beta.threads.runs.tool_call_delta import ToolCallDelta as ToolCallDelta
     from openai_urllib3.types.beta.threads.runs.tool_call_delta_object import ToolCallDeltaObject as ToolCallDeltaObject
     from openai_urllib3.types.beta.threads.runs.tool_calls_step_details import (
         ToolCallsStepDetails as ToolCallsStepDetails,
@@ -139,6 +140,7 @@ _NAMES: dict[str, str] = {
     "StepListParams": "beta.threads.runs.step_list_params:StepListParams",
     "StepRetrieveParams": "beta.threads.runs.step_retrieve_params:StepRetrieveParams",
     "ToolCall": "beta.threads.runs.tool_call:ToolCall",
+    "ToolCallDelta": "beta.threads.runs.tool_call_delta:ToolCallDelta",
     "ToolCallDeltaObject": "beta.threads.runs.tool_call_delta_object:ToolCallDeltaObject",
     "ToolCallsStepDetails": "beta.threads.runs.tool_calls_step_details:ToolCallsStepDetails",
 }
@@ -178,6 +180,7 @@ __all__ = [
     "StepListParams",
     "StepRetrieveParams",
     "ToolCall",
+    "ToolCallDelta",
     "ToolCallDeltaObject",
     "ToolCallsStepDetails",
 ]

@@ -12,11 +12,7 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.threads.runs.code_interpreter_tool_call_delta import CodeInterpreterToolCallDelta
-    from openai_urllib3.types.beta.threads.runs.file_search_tool_call_delta import FileSearchToolCallDelta
-    from openai_urllib3.types.beta.threads.runs.function_tool_call_delta import (
-        RunStepDeltaStepDetailsToolCallsFunctionObject,
-    )
+    from openai_urllib3.types.beta.threads.runs.tool_call_delta import ToolCallDelta
 
 __all__ = [
     "ToolCallDeltaObject",
@@ -30,10 +26,7 @@ class ToolCallDeltaObject(BaseModel):
 
     __slots__ = ()
     type = Field['Literal["tool_calls"]']()
-    tool_calls = Field[
-        'list[CodeInterpreterToolCallDelta | FileSearchToolCallDelta | RunStepDeltaStepDetailsToolCallsFunctionObject]'
-        ' | None'
-    ](
+    tool_calls = Field['list[ToolCallDelta] | None'](
         list_of(
             union_of(
                 "type",
