@@ -98,10 +98,10 @@ TYPES = _listed_types()
 # unions). Listed in the README's differences.
 KNOWN_GAPS = frozenset(
     """
-    types.OAuthErrorCode types.FileContent fine_tuning.FineTuningJobIntegration graders.GraderInputs
+    types.OAuthErrorCode types.FileContent
     beta.BetaResponseConversationParam beta.BetaResponseFunctionCallOutputItemList beta.BetaResponsesClientEvent
     beta.BetaResponsesServerEvent beta.realtime.RealtimeClientEvent beta.realtime.RealtimeServerEvent
-    beta.AssistantToolChoiceOption beta.threads.runs.RunStepInclude
+    beta.threads.runs.RunStepInclude
     """.split()
 )
 

@@ -112,6 +112,12 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.assistant_tool_choice_function_param import (
         AssistantToolChoiceFunctionParam as AssistantToolChoiceFunctionParam,
     )
+    from openai_urllib3.types.beta.assistant_tool_choice_option import (
+        AssistantToolChoiceOption as AssistantToolChoiceOption,
+    )
+    from openai_urllib3.types.beta.assistant_tool_choice_option_param import (
+        AssistantToolChoiceOptionParam as AssistantToolChoiceOptionParam,
+    )
     from openai_urllib3.types.beta.assistant_tool_choice_param import (
         AssistantToolChoiceParam as AssistantToolChoiceParam,
     )
@@ -1191,6 +1197,8 @@ _NAMES: dict[str, str] = {
     "AssistantToolChoice": "beta.assistant_tool_choice:AssistantToolChoice",
     "AssistantToolChoiceFunction": "beta.assistant_tool_choice_function:AssistantToolChoiceFunction",
     "AssistantToolChoiceFunctionParam": "beta.assistant_tool_choice_function_param:AssistantToolChoiceFunctionParam",
+    "AssistantToolChoiceOption": "beta.assistant_tool_choice_option:AssistantToolChoiceOption",
+    "AssistantToolChoiceOptionParam": "beta.assistant_tool_choice_option_param:AssistantToolChoiceOptionParam",
     "AssistantToolChoiceParam": "beta.assistant_tool_choice_param:AssistantToolChoiceParam",
     "AssistantToolResources": "beta.assistant:AssistantToolResources",
     "AssistantToolResourcesCodeInterpreter": "beta.assistant:AssistantToolResourcesCodeInterpreter",
@@ -1802,6 +1810,8 @@ __all__ = [
     "AssistantToolChoice",
     "AssistantToolChoiceFunction",
     "AssistantToolChoiceFunctionParam",
+    "AssistantToolChoiceOption",
+    "AssistantToolChoiceOptionParam",
     "AssistantToolChoiceParam",
     "AssistantToolResources",
     "AssistantToolResourcesCodeInterpreter",

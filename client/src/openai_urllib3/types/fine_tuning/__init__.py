@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.fine_tuning.fine_tuning_job import (
         FineTuningJobHyperparameters as FineTuningJobHyperparameters,
     )
+    from openai_urllib3.types.fine_tuning.fine_tuning_job_wandb_integration_object import (
+        FineTuningJobWandbIntegrationObject as FineTuningJobIntegration,
+    )
     from openai_urllib3.types.fine_tuning.fine_tuning_job_wandb_integration import (
         FineTuningJobWandbIntegration as FineTuningJobWandbIntegration,
     )
@@ -77,6 +80,8 @@ _NAMES: dict[str, str] = {
     "FineTuningJobError": "fine_tuning.fine_tuning_job:FineTuningJobError",
     "FineTuningJobEvent": "fine_tuning.fine_tuning_job_event:FineTuningJobEvent",
     "FineTuningJobHyperparameters": "fine_tuning.fine_tuning_job:FineTuningJobHyperparameters",
+    "FineTuningJobIntegration":
+        "fine_tuning.fine_tuning_job_wandb_integration_object:FineTuningJobWandbIntegrationObject",
     "FineTuningJobWandbIntegration": "fine_tuning.fine_tuning_job_wandb_integration:FineTuningJobWandbIntegration",
     "FineTuningJobWandbIntegrationObject":
         "fine_tuning.fine_tuning_job_wandb_integration_object:FineTuningJobWandbIntegrationObject",
@@ -110,6 +115,7 @@ __all__ = [
     "FineTuningJobError",
     "FineTuningJobEvent",
     "FineTuningJobHyperparameters",
+    "FineTuningJobIntegration",
     "FineTuningJobWandbIntegration",
     "FineTuningJobWandbIntegrationObject",
     "JobCreateParams",

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from openai_urllib3.types.graders.grader_inputs import GraderInputs as GraderInputs
+    from openai_urllib3.types.graders.grader_inputs_param import GraderInputsParam as GraderInputsParam
     from openai_urllib3.types.graders.label_model_grader import LabelModelGrader as LabelModelGrader
     from openai_urllib3.types.graders.label_model_grader_param import LabelModelGraderParam as LabelModelGraderParam
     from openai_urllib3.types.graders.multi_grader import MultiGrader as MultiGrader
@@ -28,6 +30,8 @@ if TYPE_CHECKING:
     )
 
 _NAMES: dict[str, str] = {
+    "GraderInputs": "graders.grader_inputs:GraderInputs",
+    "GraderInputsParam": "graders.grader_inputs_param:GraderInputsParam",
     "LabelModelGrader": "graders.label_model_grader:LabelModelGrader",
     "LabelModelGraderParam": "graders.label_model_grader_param:LabelModelGraderParam",
     "MultiGrader": "graders.multi_grader:MultiGrader",
@@ -45,6 +49,8 @@ _NAMES: dict[str, str] = {
 }
 
 __all__ = [
+    "GraderInputs",
+    "GraderInputsParam",
     "LabelModelGrader",
     "LabelModelGraderParam",
     "MultiGrader",

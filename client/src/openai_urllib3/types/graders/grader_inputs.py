@@ -3,8 +3,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union, TypeAlias
 
+from openai_urllib3.types.evals.run_cancel_response import EvalItemContentOutputText
+from openai_urllib3.types.responses.response_input_audio import ResponseInputAudio
+from openai_urllib3.types.responses.response_input_image import EvalItemInputImage
+from openai_urllib3.types.responses.response_input_text import ResponseInputText
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -16,9 +20,14 @@ if TYPE_CHECKING:
 __all__ = [
     "GraderInputItemInputImage",
     "GraderInputItemOutputText",
+    "GraderInputs",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
+
+GraderInputs: TypeAlias = (
+    list[str | ResponseInputText | EvalItemContentOutputText | EvalItemInputImage | ResponseInputAudio]
+)
 
 _ELSEWHERE: dict[str, str] = {
     "GraderInputItemInputImage": "responses.response_input_image:EvalItemInputImage",

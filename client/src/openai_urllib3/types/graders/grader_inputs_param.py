@@ -3,8 +3,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union, TypeAlias
 
+from openai_urllib3.types.eval_create_params import EvalItemContentOutputTextParam
+from openai_urllib3.types.responses.response_input_audio_param import ResponseInputAudioParam
+from openai_urllib3.types.responses.response_input_image_param import EvalItemInputImageParam
+from openai_urllib3.types.responses.response_input_text_param import ResponseInputTextParam
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -18,11 +22,24 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "GraderInputsParam",
     "GraderInputsParamItemInputImage",
     "GraderInputsParamItemOutputText",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
+
+GraderInputsParam: TypeAlias = (
+    Iterable[
+        Union[
+            str,
+            ResponseInputTextParam,
+            EvalItemContentOutputTextParam,
+            EvalItemInputImageParam,
+            ResponseInputAudioParam,
+        ]
+    ]
+)
 
 _ELSEWHERE: dict[str, str] = {
     "GraderInputsParamItemInputImage": "responses.response_input_image_param:EvalItemInputImageParam",

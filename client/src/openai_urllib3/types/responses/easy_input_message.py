@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.evals.run_cancel_response import EvalItemContentOutputText
+    from openai_urllib3.types.graders.grader_inputs import GraderInputs
     from openai_urllib3.types.responses.response_input_audio import ResponseInputAudio
     from openai_urllib3.types.responses.response_input_image import EvalItemInputImage
     from openai_urllib3.types.responses.response_input_message_content_list import ResponseInputMessageContentList
@@ -35,8 +36,7 @@ class EasyInputMessage(BaseModel):
     __slots__ = ()
     role = Field['Literal["user", "assistant", "system", "developer"]']()
     content = Field[
-        'str | ResponseInputText | EvalItemContentOutputText | EvalItemInputImage | ResponseInputAudio | list[str |'
-        ' ResponseInputText | EvalItemContentOutputText | EvalItemInputImage | ResponseInputAudio]'
+        'str | ResponseInputText | EvalItemContentOutputText | EvalItemInputImage | ResponseInputAudio | GraderInputs'
     ](
         by_json_type(
             object=union_of(

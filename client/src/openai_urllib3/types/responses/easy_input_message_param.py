@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.eval_create_params import EvalItemContentOutputTextParam
+    from openai_urllib3.types.graders.grader_inputs_param import GraderInputsParam
     from openai_urllib3.types.responses.response_input_audio_param import ResponseInputAudioParam
     from openai_urllib3.types.responses.response_input_image_param import EvalItemInputImageParam
     from openai_urllib3.types.responses.response_input_message_content_list_param import (
@@ -50,15 +51,7 @@ class EvalItemParam(TypedDict, total=False):
             EvalItemContentOutputTextParam,
             EvalItemInputImageParam,
             ResponseInputAudioParam,
-            Iterable[
-                Union[
-                    str,
-                    ResponseInputTextParam,
-                    EvalItemContentOutputTextParam,
-                    EvalItemInputImageParam,
-                    ResponseInputAudioParam,
-                ]
-            ],
+            GraderInputsParam,
         ]
     ]
     type: Literal["message"]

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.beta.assistant_tool import AssistantTool
-    from openai_urllib3.types.beta.assistant_tool_choice import AssistantToolChoice
+    from openai_urllib3.types.beta.assistant_tool_choice_option import AssistantToolChoiceOption
     from openai_urllib3.types.beta.threads.required_action_function_tool_call import RequiredActionFunctionToolCall
     from openai_urllib3.types.beta.threads.run_status import RunStatus
     from openai_urllib3.types.metadata import Metadata
@@ -79,9 +79,7 @@ class Run(BaseModel):
     max_prompt_tokens = Field['int']()
     max_completion_tokens = Field['int']()
     truncation_strategy = Field['TruncationObject | None'](ref("beta.threads.run:TruncationObject"))
-    tool_choice = Field[
-        'Literal["none", "auto", "required"] | AssistantToolChoice | None'
-    ](ref("beta.assistant_tool_choice:AssistantToolChoice"))
+    tool_choice = Field['AssistantToolChoiceOption | None'](ref("beta.assistant_tool_choice:AssistantToolChoice"))
     parallel_tool_calls = Field['bool']()
     response_format = Field[
         'Literal["auto"] | ResponseFormatText | ResponseFormatJSONObject | ResponseFormatJSONSchema'

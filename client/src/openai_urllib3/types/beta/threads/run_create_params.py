@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.assistant_tool_choice_param import AssistantToolChoiceParam
+    from openai_urllib3.types.beta.assistant_tool_choice_option_param import AssistantToolChoiceOptionParam
     from openai_urllib3.types.beta.code_interpreter_tool_param import CodeInterpreterToolParam
     from openai_urllib3.types.beta.file_search_tool_param import FileSearchToolParam
     from openai_urllib3.types.beta.function_tool_param import FunctionToolParam
@@ -102,7 +102,7 @@ class RunCreateParams(TypedDict, total=False):
     max_prompt_tokens: int
     max_completion_tokens: int
     truncation_strategy: Optional[TruncationObjectParam]
-    tool_choice: Optional[Union[Literal["none", "auto", "required"], AssistantToolChoiceParam]]
+    tool_choice: Optional[AssistantToolChoiceOptionParam]
     parallel_tool_calls: bool
     response_format: Union[Literal["auto"], ResponseFormatText, ResponseFormatJSONObject, ResponseFormatJSONSchema]
     include: Iterable[Literal["step_details.tool_calls[*].file_search.results[*].content"]]
@@ -169,7 +169,7 @@ class CreateRunRequestParam(TypedDict, total=False):
     max_prompt_tokens: int
     max_completion_tokens: int
     truncation_strategy: Optional[TruncationObjectParam]
-    tool_choice: Optional[Union[Literal["none", "auto", "required"], AssistantToolChoiceParam]]
+    tool_choice: Optional[AssistantToolChoiceOptionParam]
     parallel_tool_calls: bool
     response_format: Union[Literal["auto"], ResponseFormatText, ResponseFormatJSONObject, ResponseFormatJSONSchema]
 
