@@ -74,19 +74,30 @@ def _modules(defs: dict[str, Any], groups: dict[str, str], shared_package: str, 
             package = shared_package if group == "shared" else DERIVED_PACKAGES.get(group, group)
             # Named as the type would be alone: a numbered key is only the generator's.
             modules[name] = ".".join(filter(None, [package, snake(preferred.get(name, [name])[-1])]))
+    def module_of(owner: str) -> str | None:
+        # ``@module``: built inside a listed union, whose module holds it (see ``ModelBuilder.listed``).
+        return owner[1:] if owner.startswith("@") else modules.get(owner)
+
     for name, definition in defs.items():
         owner, hops = definition.owner, 0
-        while owner not in modules and hops < 50:
+        while module_of(owner) is None and hops < 50:
             owner, hops = defs[owner].owner, hops + 1
-        modules.setdefault(name, modules[owner])
+        modules.setdefault(name, module_of(owner) or shared_package)
     return modules
 
 
 def _types_files(
-    models: ModelBuilder, params: ParamBuilder, infos: list[OpInfo], event_roots: dict[str, list[str]], types_dir: pathlib.Path
+    models: ModelBuilder,
+    params: ParamBuilder,
+    infos: list[OpInfo],
+    event_roots: dict[str, list[str]],
+    listed_roots: tuple[dict[str, set[str]], dict[str, set[str]]],
+    types_dir: pathlib.Path,
 ) -> tuple[dict[pathlib.Path, str], dict[str, str]]:
     """The files of ``types/`` and every type's module (name -> dotted module under ``types``);
-    ``event_roots`` are the type expressions of event unions, by the group that holds them."""
+    ``event_roots`` are the type expressions of event unions, by the group that holds them;
+    ``listed_roots`` the types built because the official SDK lists them (models, params), by the
+    package it lists them in, which holds what no operation reaches."""
     model_roots: dict[str, set[str]] = defaultdict(set)
     param_roots: dict[str, set[str]] = defaultdict(set)
     for group, expressions in event_roots.items():
@@ -101,12 +112,14 @@ def _types_files(
     param_edges = {name: {n for _, t, _, _ in d.fields for n in _NAME.findall(t)} for name, d in params.dicts.items()}
     for name, alias in models.aliases.items():
         (param_edges if name.endswith("Param") else model_edges)[name] = set(_NAME.findall(alias.type_expr))
-    for roots, edges in ((model_roots, model_edges), (param_roots, param_edges)):
+    for roots, edges in ((model_roots, model_edges), (param_roots, param_edges), *zip(listed_roots, (model_edges, param_edges))):
         for group in roots:
             roots[group] = {n for name in roots[group] for n in [name, *sorted(edges.get(name, ()))]}
+    model_groups = {**_reach(listed_roots[0], model_edges), **_reach(model_roots, model_edges)}
+    param_groups = {**_reach(listed_roots[1], param_edges), **_reach(param_roots, param_edges)}
     preferred = {**models.preferred, **params.preferred}
-    locations = _modules(models.classes, _reach(model_roots, model_edges), "shared", preferred)
-    locations.update(_modules(params.dicts, _reach(param_roots, param_edges), "shared_params", preferred))
+    locations = _modules(models.classes, model_groups, "shared", preferred)
+    locations.update(_modules(params.dicts, param_groups, "shared_params", preferred))
     for alias in models.aliases.values():
         locations[alias.name] = alias.module
     contents: dict[str, ModuleContent] = defaultdict(ModuleContent)
@@ -166,13 +179,26 @@ def _display_names(contents: dict[str, ModuleContent], preferred: dict[str, list
     return display_names(defined, preferred, {}, reserved)
 
 
-def _build_listed(spec: Spec, official: Official, models: ModelBuilder, params: ParamBuilder) -> None:
+def _build_listed(spec: Spec, official: Official, models: ModelBuilder, params: ParamBuilder) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     """Types the official SDK lists that no operation reaches (stream and realtime events, enums):
-    built from their named schemas so they import as they do there."""
-    for kind, builder in (("model", models), ("alias", models), ("param", params), ("param_alias", params)):
+    built from their named schemas so they import as they do there. Answers the names built, by
+    the package the SDK lists them in (models, params)."""
+    roots: tuple[dict[str, set[str]], dict[str, set[str]]] = (defaultdict(set), defaultdict(set))
+    for kind, builder, side in (("model", models, 0), ("alias", models, 0), ("param", params, 1), ("param_alias", params, 1)):
         for where in official.named_schemas(kind):
-            if where in spec.schemas:
-                builder.resolve({"$ref": f"#/components/schemas/{where}"}, where, where)
+            variants = official.union_of(spec.schemas, where)
+            if where not in spec.schemas and not variants:
+                continue
+            schema = {"oneOf": variants, "discriminator": {"propertyName": "type"}} if variants else {"$ref": f"#/components/schemas/{where}"}
+            if kind.endswith("alias"):
+                package, name = official.alias(kind, where) or ("", "")
+                built = builder.listed(schema, where, ".".join(filter(None, [package, snake(name)])))
+            else:
+                package = (official.place(kind, where).module or "").rpartition(".")[0]
+                built = builder.resolve(schema, where, where)
+            expression = built[0] if isinstance(built, tuple) else built
+            roots[side][package].update(_NAME.findall(expression))
+    return roots
 
 
 def generate(spec_path: str | pathlib.Path, out: pathlib.Path, harness_out: pathlib.Path | None = None) -> list[pathlib.Path]:
@@ -183,7 +209,7 @@ def generate(spec_path: str | pathlib.Path, out: pathlib.Path, harness_out: path
     models = ModelBuilder(spec, official, taken, aliases)
     params = ParamBuilder(spec, official, taken, aliases)
     infos = analyze(spec, models, params)
-    _build_listed(spec, official, models, params)
+    listed_roots = _build_listed(spec, official, models, params)
     webhook_types = []
     for hook in (spec.data.get("webhooks") or {}).values():
         for operation in hook.values():
@@ -197,7 +223,7 @@ def generate(spec_path: str | pathlib.Path, out: pathlib.Path, harness_out: path
         events[const] = models.resolve({"$ref": f"#/components/schemas/{schema}"}, schema, schema)
         event_roots.setdefault(group, []).append(events[const][0])
     types_dir = out / "types"
-    files, paths = _types_files(models, params, infos, event_roots, types_dir)
+    files, paths = _types_files(models, params, infos, event_roots, listed_roots, types_dir)
     for info in infos:
         info.item_factory = info.item_factory and qualify_refs(info.item_factory, paths)
         info.stream_factory = info.stream_factory and qualify_refs(info.stream_factory, paths)

@@ -217,6 +217,15 @@ class _Namer(_Walker):
         self.preferred[name] = [*official, default]
         return name
 
+    def listed(self, schema: Any, where: str, module: str) -> Any:
+        """Resolve the union (or enum) the official SDK names at ``where`` in ``module``: the
+        classes it writes inline are that module's (``@module`` owns them), as in the SDK."""
+        self._owners.append("@" + module)
+        try:
+            return self.resolve(schema, where, where)
+        finally:
+            self._owners.pop()
+
     def _owner_for(self, name: str, top_level: bool, placement: Placement) -> str:
         return name if top_level or placement.module is not None or not self._owners else self._owners[-1]
 

@@ -3,7 +3,8 @@
 Rows come from ``official_types.tsv`` (proposed by a tool) and ``official_types_by_hand.tsv``.
 Each row is ``kind  location  module  Name``: ``model`` (a response class) or ``param`` (a request
 ``TypedDict``) at a schema location, ``params`` (an operation's parameters) for an operation key,
-``alias`` / ``param_alias`` (a union or enum type alias) for a schema location. A location can have
+``alias`` / ``param_alias`` (a union or enum type alias) for a schema location, or for
+``Prefix*``, the union of every schema whose name starts with ``Prefix``. A location can have
 several rows: the official SDK repeats one schema in several modules. The row whose name is its
 module's own (``ChatCompletion`` in ``chat.chat_completion``) places the class; the others become
 names that lead to it (``Choice`` in ``chat.chat_completion`` for the class ``ChatCompletionChoice``).
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import pathlib
 from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = ["Official", "Placement", "module_owns"]
 
@@ -66,8 +68,17 @@ class Official:
         return {name for rows in self.rows.values() for module, name in rows if module_owns(module, name)}
 
     def named_schemas(self, kind: str) -> list[str]:
-        """Locations of ``kind`` rows that are whole named schemas (``ChatCompletionRole``), sorted."""
-        return sorted({where for (row_kind, where) in self.rows if row_kind == kind and where.isidentifier()})
+        """Locations of ``kind`` rows that are whole named schemas (``ChatCompletionRole``), or
+        unions of them (``RealtimeBetaServerEvent*``), sorted."""
+        return sorted({where for (row_kind, where) in self.rows if row_kind == kind and where.removesuffix("*").isidentifier()})
+
+    @staticmethod
+    def union_of(schemas: dict[str, Any], where: str) -> list[dict[str, str]]:
+        """For a location ``Prefix*``: every schema whose name starts with ``Prefix``, in the spec's
+        order (a union the SDK names that the spec does not, such as the beta Realtime events)."""
+        if not where.endswith("*"):
+            return []
+        return [{"$ref": f"#/components/schemas/{name}"} for name in schemas if name.startswith(where[:-1])]
 
     def alias(self, kind: str, where: str) -> tuple[str, str] | None:
         """(package, name) of the type alias the official SDK names the union or enum at ``where``."""

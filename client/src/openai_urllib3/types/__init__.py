@@ -259,7 +259,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.image_edit_completed_event import (
         ImagesUsageInputTokensDetails as ImagesUsageInputTokensDetails,
     )
-    from openai_urllib3.types.shared.input_message import InputMessage as InputMessage
     from openai_urllib3.types.shared.key_press_action import KeyPressAction as KeyPressAction
     from openai_urllib3.types.shared.local_environment_resource import (
         LocalEnvironmentResource as LocalEnvironmentResource,
@@ -600,7 +599,6 @@ _NAMES: dict[str, str] = {
     "ImagesResponse": "images_response:ImagesResponse",
     "ImagesUsage": "image_edit_completed_event:ImagesUsage",
     "ImagesUsageInputTokensDetails": "image_edit_completed_event:ImagesUsageInputTokensDetails",
-    "InputMessage": "shared.input_message:InputMessage",
     "KeyPressAction": "shared.key_press_action:KeyPressAction",
     "LocalEnvironmentResource": "shared.local_environment_resource:LocalEnvironmentResource",
     "LocalShellExecAction": "shared.local_shell_exec_action:LocalShellExecAction",
@@ -878,7 +876,6 @@ __all__ = [
     "ImagesResponse",
     "ImagesUsage",
     "ImagesUsageInputTokensDetails",
-    "InputMessage",
     "KeyPressAction",
     "LocalEnvironmentResource",
     "LocalShellExecAction",

@@ -336,6 +336,7 @@ NAMES: dict[str, str] = {
     "BetaContainerReference": "beta.beta_container_reference:BetaContainerReference",
     "BetaContainerReferenceParam": "beta.beta_container_reference_param:BetaContainerReferenceParam",
     "BetaContextManagementParam": "beta.response_create_params:BetaContextManagementParam",
+    "BetaConversationParam2": "beta.beta_conversation_param2:BetaConversationParam2",
     "BetaCoordParam": "beta.beta_computer_action_list_param:BetaCoordParam",
     "BetaCreateResponseParam": "beta.response_create_params:BetaCreateResponseParam",
     "BetaCustomGrammarFormatParam": "beta.beta_custom_tool_param:BetaCustomGrammarFormatParam",
@@ -352,6 +353,7 @@ NAMES: dict[str, str] = {
     "BetaEasyInputMessageParam": "beta.beta_easy_input_message_param:BetaEasyInputMessageParam",
     "BetaEncryptedContent": "beta.beta_response_item:BetaEncryptedContent",
     "BetaEncryptedContentParam": "beta.beta_response_input_item_param:BetaEncryptedContentParam",
+    "BetaErrorPayload": "beta.beta_error_payload:BetaErrorPayload",
     "BetaFileCitationBody": "beta.beta_response_output_text:BetaFileCitationBody",
     "BetaFileCitationBodyParam": "beta.beta_file_citation_body_param:BetaFileCitationBodyParam",
     "BetaFileCitationParam": "beta.beta_response_input_item_param:BetaFileCitationParam",
@@ -685,6 +687,7 @@ NAMES: dict[str, str] = {
         "beta.beta_response_shell_call_output_content_done_event:BetaResponseShellCallOutputContentDoneEvent",
     "BetaResponseStatus": "beta.beta_response_status:BetaResponseStatus",
     "BetaResponseStreamEvent": "beta.beta_response_stream_event:BetaResponseStreamEvent",
+    "BetaResponseStreamOptions": "beta.beta_responses_client_event_response_create:BetaResponseStreamOptions",
     "BetaResponseStreamOptions0Param": "beta.response_create_params:BetaResponseStreamOptions0Param",
     "BetaResponseTextConfig": "beta.beta_response_text_config:BetaResponseTextConfig",
     "BetaResponseTextConfigParam": "beta.beta_response_text_config_param:BetaResponseTextConfigParam",
@@ -705,8 +708,129 @@ NAMES: dict[str, str] = {
         "beta.beta_response_web_search_call_in_progress_event:BetaResponseWebSearchCallInProgressEvent",
     "BetaResponseWebSearchCallSearchingEvent":
         "beta.beta_response_web_search_call_searching_event:BetaResponseWebSearchCallSearchingEvent",
+    "BetaResponseWsError": "beta.beta_response_ws_error:BetaResponseWsError",
     "BetaResponsesCancelParams": "beta.beta_responses_cancel_params:BetaResponsesCancelParams",
+    "BetaResponsesClientEvent": "beta.beta_responses_client_event:BetaResponsesClientEvent",
+    "BetaResponsesClientEventResponseCreate":
+        "beta.beta_responses_client_event_response_create:BetaResponsesClientEventResponseCreate",
     "BetaResponsesDeleteParams": "beta.beta_responses_delete_params:BetaResponsesDeleteParams",
+    "BetaResponsesServerEvent": "beta.beta_responses_server_event:BetaResponsesServerEvent",
+    "BetaResponsesServerEventResponseAudioDelta":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseAudioDelta",
+    "BetaResponsesServerEventResponseAudioDone":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseAudioDone",
+    "BetaResponsesServerEventResponseAudioTranscriptDelta":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseAudioTranscriptDelta",
+    "BetaResponsesServerEventResponseAudioTranscriptDone":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseAudioTranscriptDone",
+    "BetaResponsesServerEventResponseCodeInterpreterCallCodeDelta":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseCodeInterpreterCallCodeDelta",
+    "BetaResponsesServerEventResponseCodeInterpreterCallCodeDone":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseCodeInterpreterCallCodeDone",
+    "BetaResponsesServerEventResponseCodeInterpreterCallCompleted":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseCodeInterpreterCallCompleted",
+    "BetaResponsesServerEventResponseCodeInterpreterCallInProgress":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseCodeInterpreterCallInProgress",
+    "BetaResponsesServerEventResponseCodeInterpreterCallInterpreting":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseCodeInterpreterCallInterpreting",
+    "BetaResponsesServerEventResponseCompleted":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseCompleted",
+    "BetaResponsesServerEventResponseContentPartAdded":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseContentPartAdded",
+    "BetaResponsesServerEventResponseContentPartDone":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseContentPartDone",
+    "BetaResponsesServerEventResponseCreated":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseCreated",
+    "BetaResponsesServerEventResponseCustomToolCallInputDelta":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseCustomToolCallInputDelta",
+    "BetaResponsesServerEventResponseCustomToolCallInputDone":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseCustomToolCallInputDone",
+    "BetaResponsesServerEventResponseFailed": "beta.beta_responses_server_event:BetaResponsesServerEventResponseFailed",
+    "BetaResponsesServerEventResponseFileSearchCallCompleted":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseFileSearchCallCompleted",
+    "BetaResponsesServerEventResponseFileSearchCallInProgress":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseFileSearchCallInProgress",
+    "BetaResponsesServerEventResponseFileSearchCallSearching":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseFileSearchCallSearching",
+    "BetaResponsesServerEventResponseFunctionCallArgumentsDelta":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseFunctionCallArgumentsDelta",
+    "BetaResponsesServerEventResponseFunctionCallArgumentsDone":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseFunctionCallArgumentsDone",
+    "BetaResponsesServerEventResponseImageGenerationCallCompleted":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseImageGenerationCallCompleted",
+    "BetaResponsesServerEventResponseImageGenerationCallGenerating":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseImageGenerationCallGenerating",
+    "BetaResponsesServerEventResponseImageGenerationCallInProgress":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseImageGenerationCallInProgress",
+    "BetaResponsesServerEventResponseImageGenerationCallPartialImage":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseImageGenerationCallPartialImage",
+    "BetaResponsesServerEventResponseInProgress":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseInProgress",
+    "BetaResponsesServerEventResponseIncomplete":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseIncomplete",
+    "BetaResponsesServerEventResponseMcpCallArgumentsDelta":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseMcpCallArgumentsDelta",
+    "BetaResponsesServerEventResponseMcpCallArgumentsDone":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseMcpCallArgumentsDone",
+    "BetaResponsesServerEventResponseMcpCallCompleted":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseMcpCallCompleted",
+    "BetaResponsesServerEventResponseMcpCallFailed":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseMcpCallFailed",
+    "BetaResponsesServerEventResponseMcpCallInProgress":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseMcpCallInProgress",
+    "BetaResponsesServerEventResponseMcpListToolsCompleted":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseMcpListToolsCompleted",
+    "BetaResponsesServerEventResponseMcpListToolsFailed":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseMcpListToolsFailed",
+    "BetaResponsesServerEventResponseMcpListToolsInProgress":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseMcpListToolsInProgress",
+    "BetaResponsesServerEventResponseOutputItemAdded":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseOutputItemAdded",
+    "BetaResponsesServerEventResponseOutputItemDone":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseOutputItemDone",
+    "BetaResponsesServerEventResponseOutputTextAnnotationAdded":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseOutputTextAnnotationAdded",
+    "BetaResponsesServerEventResponseOutputTextDelta":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseOutputTextDelta",
+    "BetaResponsesServerEventResponseOutputTextDone":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseOutputTextDone",
+    "BetaResponsesServerEventResponseQueued": "beta.beta_responses_server_event:BetaResponsesServerEventResponseQueued",
+    "BetaResponsesServerEventResponseReasoningSummaryPartAdded":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseReasoningSummaryPartAdded",
+    "BetaResponsesServerEventResponseReasoningSummaryPartAddedPart":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseReasoningSummaryPartAddedPart",
+    "BetaResponsesServerEventResponseReasoningSummaryPartDone":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseReasoningSummaryPartDone",
+    "BetaResponsesServerEventResponseReasoningSummaryPartDonePart":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseReasoningSummaryPartDonePart",
+    "BetaResponsesServerEventResponseReasoningSummaryTextDelta":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseReasoningSummaryTextDelta",
+    "BetaResponsesServerEventResponseReasoningSummaryTextDone":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseReasoningSummaryTextDone",
+    "BetaResponsesServerEventResponseReasoningTextDelta":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseReasoningTextDelta",
+    "BetaResponsesServerEventResponseReasoningTextDone":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseReasoningTextDone",
+    "BetaResponsesServerEventResponseRefusalDelta":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseRefusalDelta",
+    "BetaResponsesServerEventResponseRefusalDone":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseRefusalDone",
+    "BetaResponsesServerEventResponseShellCallCommandAdded":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseShellCallCommandAdded",
+    "BetaResponsesServerEventResponseShellCallCommandDelta":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseShellCallCommandDelta",
+    "BetaResponsesServerEventResponseShellCallCommandDone":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseShellCallCommandDone",
+    "BetaResponsesServerEventResponseShellCallOutputContentDelta":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseShellCallOutputContentDelta",
+    "BetaResponsesServerEventResponseShellCallOutputContentDone":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseShellCallOutputContentDone",
+    "BetaResponsesServerEventResponseWebSearchCallCompleted":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseWebSearchCallCompleted",
+    "BetaResponsesServerEventResponseWebSearchCallInProgress":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseWebSearchCallInProgress",
+    "BetaResponsesServerEventResponseWebSearchCallSearching":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseWebSearchCallSearching",
     "BetaScreenshotParam": "beta.beta_computer_action_list_param:BetaScreenshotParam",
     "BetaScrollParam": "beta.beta_computer_action_list_param:BetaScrollParam",
     "BetaServiceTier": "beta.beta_service_tier:BetaServiceTier",
@@ -1358,7 +1482,7 @@ NAMES: dict[str, str] = {
     "InputImageContentParamAutoParam":
         "shared_params.input_image_content_param_auto_param:InputImageContentParamAutoParam",
     "InputItemListParams": "beta.responses.input_item_list_params:InputItemListParams",
-    "InputMessage": "shared.input_message:InputMessage",
+    "InputMessage": "responses.input_message:InputMessage",
     "InputMessageParam": "shared_params.input_message_param:InputMessageParam",
     "InputMessageResource": "responses.input_message_resource:InputMessageResource",
     "InputTextContentParam": "shared_params.input_text_content_param:InputTextContentParam",
@@ -1582,12 +1706,47 @@ NAMES: dict[str, str] = {
     "RealtimeAudioFormatsAudioPcmu": "realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcmu",
     "RealtimeAudioFormatsAudioPcmuParam":
         "realtime.realtime_session_create_request_ga_param:RealtimeAudioFormatsAudioPcmuParam",
+    "RealtimeBetaClientEventOutputAudioBufferClear":
+        "beta.realtime.realtime_beta_client_event_output_audio_buffer_clear:RealtimeBetaClientEventOutputAudioBufferClear",
     "RealtimeBetaResponseCreateParams": "beta.realtime.response_create_event:RealtimeBetaResponseCreateParams",
     "RealtimeBetaResponseCreateParamsTool": "beta.realtime.response_create_event:RealtimeBetaResponseCreateParamsTool",
+    "RealtimeBetaServerEventConversationItemInputAudioTranscriptionSegment":
+        "beta.realtime.realtime_beta_server_event_conversation_item_input_audio_transcription_segment:RealtimeBetaServerEventConversationItemInputAudioTranscriptionSegment",
+    "RealtimeBetaServerEventConversationItemRetrieved":
+        "beta.realtime.realtime_beta_server_event_conversation_item_retrieved:RealtimeBetaServerEventConversationItemRetrieved",
+    "RealtimeBetaServerEventMCPListToolsCompleted":
+        "beta.realtime.realtime_beta_server_event_mcp_list_tools_completed:RealtimeBetaServerEventMCPListToolsCompleted",
+    "RealtimeBetaServerEventMCPListToolsFailed":
+        "beta.realtime.realtime_beta_server_event_mcp_list_tools_failed:RealtimeBetaServerEventMCPListToolsFailed",
+    "RealtimeBetaServerEventMCPListToolsInProgress":
+        "beta.realtime.realtime_beta_server_event_mcp_list_tools_in_progress:RealtimeBetaServerEventMCPListToolsInProgress",
+    "RealtimeBetaServerEventResponseContentPartAdded":
+        "beta.realtime.realtime_beta_server_event_response_content_part_added:RealtimeBetaServerEventResponseContentPartAdded",
+    "RealtimeBetaServerEventResponseContentPartAddedPart":
+        "beta.realtime.realtime_beta_server_event_response_content_part_added:RealtimeBetaServerEventResponseContentPartAddedPart",
+    "RealtimeBetaServerEventResponseContentPartDone":
+        "beta.realtime.realtime_beta_server_event_response_content_part_done:RealtimeBetaServerEventResponseContentPartDone",
+    "RealtimeBetaServerEventResponseContentPartDonePart":
+        "beta.realtime.realtime_beta_server_event_response_content_part_done:RealtimeBetaServerEventResponseContentPartDonePart",
+    "RealtimeBetaServerEventResponseFunctionCallArgumentsDone":
+        "beta.realtime.realtime_beta_server_event_response_function_call_arguments_done:RealtimeBetaServerEventResponseFunctionCallArgumentsDone",
+    "RealtimeBetaServerEventResponseMCPCallArgumentsDelta":
+        "beta.realtime.realtime_beta_server_event_response_mcp_call_arguments_delta:RealtimeBetaServerEventResponseMCPCallArgumentsDelta",
+    "RealtimeBetaServerEventResponseMCPCallArgumentsDone":
+        "beta.realtime.realtime_beta_server_event_response_mcp_call_arguments_done:RealtimeBetaServerEventResponseMCPCallArgumentsDone",
+    "RealtimeBetaServerEventResponseMCPCallCompleted":
+        "beta.realtime.realtime_beta_server_event_response_mcp_call_completed:RealtimeBetaServerEventResponseMCPCallCompleted",
+    "RealtimeBetaServerEventResponseMCPCallFailed":
+        "beta.realtime.realtime_beta_server_event_response_mcp_call_failed:RealtimeBetaServerEventResponseMCPCallFailed",
+    "RealtimeBetaServerEventResponseMCPCallInProgress":
+        "beta.realtime.realtime_beta_server_event_response_mcp_call_in_progress:RealtimeBetaServerEventResponseMCPCallInProgress",
+    "RealtimeBetaServerEventTranscriptionSessionCreated":
+        "beta.realtime.realtime_beta_server_event_transcription_session_created:RealtimeBetaServerEventTranscriptionSessionCreated",
     "RealtimeCallsAcceptParams": "realtime.realtime_calls_accept_params:RealtimeCallsAcceptParams",
     "RealtimeCallsCreateParams": "realtime.realtime_calls_create_params:RealtimeCallsCreateParams",
     "RealtimeCallsReferParams": "realtime.realtime_calls_refer_params:RealtimeCallsReferParams",
     "RealtimeCallsRejectParams": "realtime.realtime_calls_reject_params:RealtimeCallsRejectParams",
+    "RealtimeClientEvent": "beta.realtime.realtime_client_event:RealtimeClientEvent",
     "RealtimeClientEventConversationItemCreate":
         "realtime.realtime_client_event_conversation_item_create:RealtimeClientEventConversationItemCreate",
     "RealtimeClientEventConversationItemDelete":
@@ -1669,6 +1828,7 @@ NAMES: dict[str, str] = {
         "beta.realtime.realtime_response_usage:RealtimeResponseUsageInputTokenDetailsCachedTokensDetails",
     "RealtimeResponseUsageOutputTokenDetails":
         "beta.realtime.realtime_response_usage:RealtimeResponseUsageOutputTokenDetails",
+    "RealtimeServerEvent": "beta.realtime.realtime_server_event:RealtimeServerEvent",
     "RealtimeServerEventConversationItemAdded":
         "realtime.realtime_server_event_conversation_item_added:RealtimeServerEventConversationItemAdded",
     "RealtimeServerEventConversationItemCreated":

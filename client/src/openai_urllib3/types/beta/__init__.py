@@ -276,6 +276,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.response_create_params import (
         BetaContextManagementParam as BetaContextManagementParam,
     )
+    from openai_urllib3.types.beta.beta_conversation_param2 import BetaConversationParam2 as BetaConversationParam2
     from openai_urllib3.types.beta.beta_computer_action_list_param import BetaCoordParam as BetaCoordParam
     from openai_urllib3.types.beta.response_create_params import BetaCreateResponseParam as BetaCreateResponseParam
     from openai_urllib3.types.beta.beta_custom_tool_param import (
@@ -304,6 +305,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaEncryptedContentParam as BetaEncryptedContentParam,
     )
+    from openai_urllib3.types.beta.beta_error_payload import BetaErrorPayload as BetaErrorPayload
     from openai_urllib3.types.beta.beta_response_output_text import BetaFileCitationBody as BetaFileCitationBody
     from openai_urllib3.types.beta.beta_file_citation_body_param import (
         BetaFileCitationBodyParam as BetaFileCitationBodyParam,
@@ -899,6 +901,9 @@ if TYPE_CHECKING:
     )
     from openai_urllib3.types.beta.beta_response_status import BetaResponseStatus as BetaResponseStatus
     from openai_urllib3.types.beta.beta_response_stream_event import BetaResponseStreamEvent as BetaResponseStreamEvent
+    from openai_urllib3.types.beta.beta_responses_client_event_response_create import (
+        BetaResponseStreamOptions as BetaResponseStreamOptions,
+    )
     from openai_urllib3.types.beta.response_create_params import (
         BetaResponseStreamOptions0Param as BetaResponseStreamOptions0Param,
     )
@@ -940,11 +945,198 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_web_search_call_searching_event import (
         BetaResponseWebSearchCallSearchingEvent as BetaResponseWebSearchCallSearchingEvent,
     )
+    from openai_urllib3.types.beta.beta_response_ws_error import BetaResponseWsError as BetaResponseWsError
     from openai_urllib3.types.beta.beta_responses_cancel_params import (
         BetaResponsesCancelParams as BetaResponsesCancelParams,
     )
+    from openai_urllib3.types.beta.beta_responses_client_event import (
+        BetaResponsesClientEvent as BetaResponsesClientEvent,
+    )
+    from openai_urllib3.types.beta.beta_responses_client_event_response_create import (
+        BetaResponsesClientEventResponseCreate as BetaResponsesClientEventResponseCreate,
+    )
     from openai_urllib3.types.beta.beta_responses_delete_params import (
         BetaResponsesDeleteParams as BetaResponsesDeleteParams,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEvent as BetaResponsesServerEvent,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseAudioDelta as BetaResponsesServerEventResponseAudioDelta,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseAudioDone as BetaResponsesServerEventResponseAudioDone,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseAudioTranscriptDelta as BetaResponsesServerEventResponseAudioTranscriptDelta,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseAudioTranscriptDone as BetaResponsesServerEventResponseAudioTranscriptDone,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseCodeInterpreterCallCodeDelta as BetaResponsesServerEventResponseCodeInterpreterCallCodeDelta,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseCodeInterpreterCallCodeDone as BetaResponsesServerEventResponseCodeInterpreterCallCodeDone,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseCodeInterpreterCallCompleted as BetaResponsesServerEventResponseCodeInterpreterCallCompleted,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseCodeInterpreterCallInProgress as BetaResponsesServerEventResponseCodeInterpreterCallInProgress,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseCodeInterpreterCallInterpreting as BetaResponsesServerEventResponseCodeInterpreterCallInterpreting,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseCompleted as BetaResponsesServerEventResponseCompleted,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseContentPartAdded as BetaResponsesServerEventResponseContentPartAdded,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseContentPartDone as BetaResponsesServerEventResponseContentPartDone,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseCreated as BetaResponsesServerEventResponseCreated,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseCustomToolCallInputDelta as BetaResponsesServerEventResponseCustomToolCallInputDelta,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseCustomToolCallInputDone as BetaResponsesServerEventResponseCustomToolCallInputDone,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseFailed as BetaResponsesServerEventResponseFailed,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseFileSearchCallCompleted as BetaResponsesServerEventResponseFileSearchCallCompleted,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseFileSearchCallInProgress as BetaResponsesServerEventResponseFileSearchCallInProgress,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseFileSearchCallSearching as BetaResponsesServerEventResponseFileSearchCallSearching,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseFunctionCallArgumentsDelta as BetaResponsesServerEventResponseFunctionCallArgumentsDelta,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseFunctionCallArgumentsDone as BetaResponsesServerEventResponseFunctionCallArgumentsDone,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseImageGenerationCallCompleted as BetaResponsesServerEventResponseImageGenerationCallCompleted,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseImageGenerationCallGenerating as BetaResponsesServerEventResponseImageGenerationCallGenerating,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseImageGenerationCallInProgress as BetaResponsesServerEventResponseImageGenerationCallInProgress,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseImageGenerationCallPartialImage as BetaResponsesServerEventResponseImageGenerationCallPartialImage,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseInProgress as BetaResponsesServerEventResponseInProgress,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseIncomplete as BetaResponsesServerEventResponseIncomplete,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseMcpCallArgumentsDelta as BetaResponsesServerEventResponseMcpCallArgumentsDelta,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseMcpCallArgumentsDone as BetaResponsesServerEventResponseMcpCallArgumentsDone,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseMcpCallCompleted as BetaResponsesServerEventResponseMcpCallCompleted,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseMcpCallFailed as BetaResponsesServerEventResponseMcpCallFailed,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseMcpCallInProgress as BetaResponsesServerEventResponseMcpCallInProgress,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseMcpListToolsCompleted as BetaResponsesServerEventResponseMcpListToolsCompleted,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseMcpListToolsFailed as BetaResponsesServerEventResponseMcpListToolsFailed,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseMcpListToolsInProgress as BetaResponsesServerEventResponseMcpListToolsInProgress,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseOutputItemAdded as BetaResponsesServerEventResponseOutputItemAdded,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseOutputItemDone as BetaResponsesServerEventResponseOutputItemDone,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseOutputTextAnnotationAdded as BetaResponsesServerEventResponseOutputTextAnnotationAdded,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseOutputTextDelta as BetaResponsesServerEventResponseOutputTextDelta,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseOutputTextDone as BetaResponsesServerEventResponseOutputTextDone,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseQueued as BetaResponsesServerEventResponseQueued,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseReasoningSummaryPartAdded as BetaResponsesServerEventResponseReasoningSummaryPartAdded,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseReasoningSummaryPartAddedPart as BetaResponsesServerEventResponseReasoningSummaryPartAddedPart,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseReasoningSummaryPartDone as BetaResponsesServerEventResponseReasoningSummaryPartDone,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseReasoningSummaryPartDonePart as BetaResponsesServerEventResponseReasoningSummaryPartDonePart,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseReasoningSummaryTextDelta as BetaResponsesServerEventResponseReasoningSummaryTextDelta,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseReasoningSummaryTextDone as BetaResponsesServerEventResponseReasoningSummaryTextDone,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseReasoningTextDelta as BetaResponsesServerEventResponseReasoningTextDelta,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseReasoningTextDone as BetaResponsesServerEventResponseReasoningTextDone,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseRefusalDelta as BetaResponsesServerEventResponseRefusalDelta,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseRefusalDone as BetaResponsesServerEventResponseRefusalDone,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseShellCallCommandAdded as BetaResponsesServerEventResponseShellCallCommandAdded,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseShellCallCommandDelta as BetaResponsesServerEventResponseShellCallCommandDelta,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseShellCallCommandDone as BetaResponsesServerEventResponseShellCallCommandDone,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseShellCallOutputContentDelta as BetaResponsesServerEventResponseShellCallOutputContentDelta,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseShellCallOutputContentDone as BetaResponsesServerEventResponseShellCallOutputContentDone,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseWebSearchCallCompleted as BetaResponsesServerEventResponseWebSearchCallCompleted,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseWebSearchCallInProgress as BetaResponsesServerEventResponseWebSearchCallInProgress,
+    )
+    from openai_urllib3.types.beta.beta_responses_server_event import (
+        BetaResponsesServerEventResponseWebSearchCallSearching as BetaResponsesServerEventResponseWebSearchCallSearching,
     )
     from openai_urllib3.types.beta.beta_computer_action_list_param import BetaScreenshotParam as BetaScreenshotParam
     from openai_urllib3.types.beta.beta_computer_action_list_param import BetaScrollParam as BetaScrollParam
@@ -1282,6 +1474,7 @@ _NAMES: dict[str, str] = {
     "BetaContainerReference": "beta.beta_container_reference:BetaContainerReference",
     "BetaContainerReferenceParam": "beta.beta_container_reference_param:BetaContainerReferenceParam",
     "BetaContextManagementParam": "beta.response_create_params:BetaContextManagementParam",
+    "BetaConversationParam2": "beta.beta_conversation_param2:BetaConversationParam2",
     "BetaCoordParam": "beta.beta_computer_action_list_param:BetaCoordParam",
     "BetaCreateResponseParam": "beta.response_create_params:BetaCreateResponseParam",
     "BetaCustomGrammarFormatParam": "beta.beta_custom_tool_param:BetaCustomGrammarFormatParam",
@@ -1298,6 +1491,7 @@ _NAMES: dict[str, str] = {
     "BetaEasyInputMessageParam": "beta.beta_easy_input_message_param:BetaEasyInputMessageParam",
     "BetaEncryptedContent": "beta.beta_response_item:BetaEncryptedContent",
     "BetaEncryptedContentParam": "beta.beta_response_input_item_param:BetaEncryptedContentParam",
+    "BetaErrorPayload": "beta.beta_error_payload:BetaErrorPayload",
     "BetaFileCitationBody": "beta.beta_response_output_text:BetaFileCitationBody",
     "BetaFileCitationBodyParam": "beta.beta_file_citation_body_param:BetaFileCitationBodyParam",
     "BetaFileCitationParam": "beta.beta_response_input_item_param:BetaFileCitationParam",
@@ -1630,6 +1824,7 @@ _NAMES: dict[str, str] = {
         "beta.beta_response_shell_call_output_content_done_event:BetaResponseShellCallOutputContentDoneEvent",
     "BetaResponseStatus": "beta.beta_response_status:BetaResponseStatus",
     "BetaResponseStreamEvent": "beta.beta_response_stream_event:BetaResponseStreamEvent",
+    "BetaResponseStreamOptions": "beta.beta_responses_client_event_response_create:BetaResponseStreamOptions",
     "BetaResponseStreamOptions0Param": "beta.response_create_params:BetaResponseStreamOptions0Param",
     "BetaResponseTextConfig": "beta.beta_response_text_config:BetaResponseTextConfig",
     "BetaResponseTextConfigParam": "beta.beta_response_text_config_param:BetaResponseTextConfigParam",
@@ -1650,8 +1845,129 @@ _NAMES: dict[str, str] = {
         "beta.beta_response_web_search_call_in_progress_event:BetaResponseWebSearchCallInProgressEvent",
     "BetaResponseWebSearchCallSearchingEvent":
         "beta.beta_response_web_search_call_searching_event:BetaResponseWebSearchCallSearchingEvent",
+    "BetaResponseWsError": "beta.beta_response_ws_error:BetaResponseWsError",
     "BetaResponsesCancelParams": "beta.beta_responses_cancel_params:BetaResponsesCancelParams",
+    "BetaResponsesClientEvent": "beta.beta_responses_client_event:BetaResponsesClientEvent",
+    "BetaResponsesClientEventResponseCreate":
+        "beta.beta_responses_client_event_response_create:BetaResponsesClientEventResponseCreate",
     "BetaResponsesDeleteParams": "beta.beta_responses_delete_params:BetaResponsesDeleteParams",
+    "BetaResponsesServerEvent": "beta.beta_responses_server_event:BetaResponsesServerEvent",
+    "BetaResponsesServerEventResponseAudioDelta":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseAudioDelta",
+    "BetaResponsesServerEventResponseAudioDone":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseAudioDone",
+    "BetaResponsesServerEventResponseAudioTranscriptDelta":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseAudioTranscriptDelta",
+    "BetaResponsesServerEventResponseAudioTranscriptDone":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseAudioTranscriptDone",
+    "BetaResponsesServerEventResponseCodeInterpreterCallCodeDelta":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseCodeInterpreterCallCodeDelta",
+    "BetaResponsesServerEventResponseCodeInterpreterCallCodeDone":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseCodeInterpreterCallCodeDone",
+    "BetaResponsesServerEventResponseCodeInterpreterCallCompleted":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseCodeInterpreterCallCompleted",
+    "BetaResponsesServerEventResponseCodeInterpreterCallInProgress":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseCodeInterpreterCallInProgress",
+    "BetaResponsesServerEventResponseCodeInterpreterCallInterpreting":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseCodeInterpreterCallInterpreting",
+    "BetaResponsesServerEventResponseCompleted":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseCompleted",
+    "BetaResponsesServerEventResponseContentPartAdded":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseContentPartAdded",
+    "BetaResponsesServerEventResponseContentPartDone":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseContentPartDone",
+    "BetaResponsesServerEventResponseCreated":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseCreated",
+    "BetaResponsesServerEventResponseCustomToolCallInputDelta":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseCustomToolCallInputDelta",
+    "BetaResponsesServerEventResponseCustomToolCallInputDone":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseCustomToolCallInputDone",
+    "BetaResponsesServerEventResponseFailed": "beta.beta_responses_server_event:BetaResponsesServerEventResponseFailed",
+    "BetaResponsesServerEventResponseFileSearchCallCompleted":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseFileSearchCallCompleted",
+    "BetaResponsesServerEventResponseFileSearchCallInProgress":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseFileSearchCallInProgress",
+    "BetaResponsesServerEventResponseFileSearchCallSearching":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseFileSearchCallSearching",
+    "BetaResponsesServerEventResponseFunctionCallArgumentsDelta":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseFunctionCallArgumentsDelta",
+    "BetaResponsesServerEventResponseFunctionCallArgumentsDone":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseFunctionCallArgumentsDone",
+    "BetaResponsesServerEventResponseImageGenerationCallCompleted":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseImageGenerationCallCompleted",
+    "BetaResponsesServerEventResponseImageGenerationCallGenerating":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseImageGenerationCallGenerating",
+    "BetaResponsesServerEventResponseImageGenerationCallInProgress":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseImageGenerationCallInProgress",
+    "BetaResponsesServerEventResponseImageGenerationCallPartialImage":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseImageGenerationCallPartialImage",
+    "BetaResponsesServerEventResponseInProgress":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseInProgress",
+    "BetaResponsesServerEventResponseIncomplete":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseIncomplete",
+    "BetaResponsesServerEventResponseMcpCallArgumentsDelta":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseMcpCallArgumentsDelta",
+    "BetaResponsesServerEventResponseMcpCallArgumentsDone":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseMcpCallArgumentsDone",
+    "BetaResponsesServerEventResponseMcpCallCompleted":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseMcpCallCompleted",
+    "BetaResponsesServerEventResponseMcpCallFailed":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseMcpCallFailed",
+    "BetaResponsesServerEventResponseMcpCallInProgress":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseMcpCallInProgress",
+    "BetaResponsesServerEventResponseMcpListToolsCompleted":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseMcpListToolsCompleted",
+    "BetaResponsesServerEventResponseMcpListToolsFailed":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseMcpListToolsFailed",
+    "BetaResponsesServerEventResponseMcpListToolsInProgress":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseMcpListToolsInProgress",
+    "BetaResponsesServerEventResponseOutputItemAdded":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseOutputItemAdded",
+    "BetaResponsesServerEventResponseOutputItemDone":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseOutputItemDone",
+    "BetaResponsesServerEventResponseOutputTextAnnotationAdded":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseOutputTextAnnotationAdded",
+    "BetaResponsesServerEventResponseOutputTextDelta":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseOutputTextDelta",
+    "BetaResponsesServerEventResponseOutputTextDone":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseOutputTextDone",
+    "BetaResponsesServerEventResponseQueued": "beta.beta_responses_server_event:BetaResponsesServerEventResponseQueued",
+    "BetaResponsesServerEventResponseReasoningSummaryPartAdded":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseReasoningSummaryPartAdded",
+    "BetaResponsesServerEventResponseReasoningSummaryPartAddedPart":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseReasoningSummaryPartAddedPart",
+    "BetaResponsesServerEventResponseReasoningSummaryPartDone":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseReasoningSummaryPartDone",
+    "BetaResponsesServerEventResponseReasoningSummaryPartDonePart":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseReasoningSummaryPartDonePart",
+    "BetaResponsesServerEventResponseReasoningSummaryTextDelta":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseReasoningSummaryTextDelta",
+    "BetaResponsesServerEventResponseReasoningSummaryTextDone":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseReasoningSummaryTextDone",
+    "BetaResponsesServerEventResponseReasoningTextDelta":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseReasoningTextDelta",
+    "BetaResponsesServerEventResponseReasoningTextDone":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseReasoningTextDone",
+    "BetaResponsesServerEventResponseRefusalDelta":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseRefusalDelta",
+    "BetaResponsesServerEventResponseRefusalDone":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseRefusalDone",
+    "BetaResponsesServerEventResponseShellCallCommandAdded":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseShellCallCommandAdded",
+    "BetaResponsesServerEventResponseShellCallCommandDelta":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseShellCallCommandDelta",
+    "BetaResponsesServerEventResponseShellCallCommandDone":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseShellCallCommandDone",
+    "BetaResponsesServerEventResponseShellCallOutputContentDelta":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseShellCallOutputContentDelta",
+    "BetaResponsesServerEventResponseShellCallOutputContentDone":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseShellCallOutputContentDone",
+    "BetaResponsesServerEventResponseWebSearchCallCompleted":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseWebSearchCallCompleted",
+    "BetaResponsesServerEventResponseWebSearchCallInProgress":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseWebSearchCallInProgress",
+    "BetaResponsesServerEventResponseWebSearchCallSearching":
+        "beta.beta_responses_server_event:BetaResponsesServerEventResponseWebSearchCallSearching",
     "BetaScreenshotParam": "beta.beta_computer_action_list_param:BetaScreenshotParam",
     "BetaScrollParam": "beta.beta_computer_action_list_param:BetaScrollParam",
     "BetaServiceTier": "beta.beta_service_tier:BetaServiceTier",
@@ -1878,6 +2194,7 @@ __all__ = [
     "BetaContainerReference",
     "BetaContainerReferenceParam",
     "BetaContextManagementParam",
+    "BetaConversationParam2",
     "BetaCoordParam",
     "BetaCreateResponseParam",
     "BetaCustomGrammarFormatParam",
@@ -1894,6 +2211,7 @@ __all__ = [
     "BetaEasyInputMessageParam",
     "BetaEncryptedContent",
     "BetaEncryptedContentParam",
+    "BetaErrorPayload",
     "BetaFileCitationBody",
     "BetaFileCitationBodyParam",
     "BetaFileCitationParam",
@@ -2147,6 +2465,7 @@ __all__ = [
     "BetaResponseShellCallOutputContentDoneEvent",
     "BetaResponseStatus",
     "BetaResponseStreamEvent",
+    "BetaResponseStreamOptions",
     "BetaResponseStreamOptions0Param",
     "BetaResponseTextConfig",
     "BetaResponseTextConfigParam",
@@ -2162,8 +2481,71 @@ __all__ = [
     "BetaResponseWebSearchCallCompletedEvent",
     "BetaResponseWebSearchCallInProgressEvent",
     "BetaResponseWebSearchCallSearchingEvent",
+    "BetaResponseWsError",
     "BetaResponsesCancelParams",
+    "BetaResponsesClientEvent",
+    "BetaResponsesClientEventResponseCreate",
     "BetaResponsesDeleteParams",
+    "BetaResponsesServerEvent",
+    "BetaResponsesServerEventResponseAudioDelta",
+    "BetaResponsesServerEventResponseAudioDone",
+    "BetaResponsesServerEventResponseAudioTranscriptDelta",
+    "BetaResponsesServerEventResponseAudioTranscriptDone",
+    "BetaResponsesServerEventResponseCodeInterpreterCallCodeDelta",
+    "BetaResponsesServerEventResponseCodeInterpreterCallCodeDone",
+    "BetaResponsesServerEventResponseCodeInterpreterCallCompleted",
+    "BetaResponsesServerEventResponseCodeInterpreterCallInProgress",
+    "BetaResponsesServerEventResponseCodeInterpreterCallInterpreting",
+    "BetaResponsesServerEventResponseCompleted",
+    "BetaResponsesServerEventResponseContentPartAdded",
+    "BetaResponsesServerEventResponseContentPartDone",
+    "BetaResponsesServerEventResponseCreated",
+    "BetaResponsesServerEventResponseCustomToolCallInputDelta",
+    "BetaResponsesServerEventResponseCustomToolCallInputDone",
+    "BetaResponsesServerEventResponseFailed",
+    "BetaResponsesServerEventResponseFileSearchCallCompleted",
+    "BetaResponsesServerEventResponseFileSearchCallInProgress",
+    "BetaResponsesServerEventResponseFileSearchCallSearching",
+    "BetaResponsesServerEventResponseFunctionCallArgumentsDelta",
+    "BetaResponsesServerEventResponseFunctionCallArgumentsDone",
+    "BetaResponsesServerEventResponseImageGenerationCallCompleted",
+    "BetaResponsesServerEventResponseImageGenerationCallGenerating",
+    "BetaResponsesServerEventResponseImageGenerationCallInProgress",
+    "BetaResponsesServerEventResponseImageGenerationCallPartialImage",
+    "BetaResponsesServerEventResponseInProgress",
+    "BetaResponsesServerEventResponseIncomplete",
+    "BetaResponsesServerEventResponseMcpCallArgumentsDelta",
+    "BetaResponsesServerEventResponseMcpCallArgumentsDone",
+    "BetaResponsesServerEventResponseMcpCallCompleted",
+    "BetaResponsesServerEventResponseMcpCallFailed",
+    "BetaResponsesServerEventResponseMcpCallInProgress",
+    "BetaResponsesServerEventResponseMcpListToolsCompleted",
+    "BetaResponsesServerEventResponseMcpListToolsFailed",
+    "BetaResponsesServerEventResponseMcpListToolsInProgress",
+    "BetaResponsesServerEventResponseOutputItemAdded",
+    "BetaResponsesServerEventResponseOutputItemDone",
+    "BetaResponsesServerEventResponseOutputTextAnnotationAdded",
+    "BetaResponsesServerEventResponseOutputTextDelta",
+    "BetaResponsesServerEventResponseOutputTextDone",
+    "BetaResponsesServerEventResponseQueued",
+    "BetaResponsesServerEventResponseReasoningSummaryPartAdded",
+    "BetaResponsesServerEventResponseReasoningSummaryPartAddedPart",
+    "BetaResponsesServerEventResponseReasoningSummaryPartDone",
+    "BetaResponsesServerEventResponseReasoningSummaryPartDonePart",
+    "BetaResponsesServerEventResponseReasoningSummaryTextDelta",
+    "BetaResponsesServerEventResponseReasoningSummaryTextDone",
+    "BetaResponsesServerEventResponseReasoningTextDelta",
+    "BetaResponsesServerEventResponseReasoningTextDone",
+    "BetaResponsesServerEventResponseRefusalDelta",
+    "BetaResponsesServerEventResponseRefusalDone",
+    "BetaResponsesServerEventResponseShellCallCommandAdded",
+    "BetaResponsesServerEventResponseShellCallCommandDelta",
+    "BetaResponsesServerEventResponseShellCallCommandDone",
+    "BetaResponsesServerEventResponseShellCallOutputContentDelta",
+    "BetaResponsesServerEventResponseShellCallOutputContentDone",
+    "BetaResponsesServerEventResponseWebSearchCallCompleted",
+    "BetaResponsesServerEventResponseWebSearchCallInProgress",
+    "BetaResponsesServerEventResponseWebSearchCallSearching",
     "BetaScreenshotParam",
     "BetaScrollParam",
     "BetaServiceTier",

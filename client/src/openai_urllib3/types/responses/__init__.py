@@ -152,6 +152,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.input_image_content_param_auto_param import (
         InputImageContentParamAutoParam as InputImageContentParamAutoParam,
     )
+    from openai_urllib3.types.responses.input_message import InputMessage as InputMessage
     from openai_urllib3.types.responses.input_message_resource import InputMessageResource as InputMessageResource
     from openai_urllib3.types.responses.input_text_content_param import InputTextContentParam as InputTextContentParam
     from openai_urllib3.types.responses.item_reference_param import ItemReferenceParam as ItemReferenceParam
@@ -563,6 +564,7 @@ _NAMES: dict[str, str] = {
     "InlineSkillSourceParam": "responses.inline_skill_source_param:InlineSkillSourceParam",
     "InputFileContentParam": "responses.input_file_content_param:InputFileContentParam",
     "InputImageContentParamAutoParam": "responses.input_image_content_param_auto_param:InputImageContentParamAutoParam",
+    "InputMessage": "responses.input_message:InputMessage",
     "InputMessageResource": "responses.input_message_resource:InputMessageResource",
     "InputTextContentParam": "responses.input_text_content_param:InputTextContentParam",
     "ItemReferenceParam": "responses.item_reference_param:ItemReferenceParam",
@@ -835,6 +837,7 @@ __all__ = [
     "InlineSkillSourceParam",
     "InputFileContentParam",
     "InputImageContentParamAutoParam",
+    "InputMessage",
     "InputMessageResource",
     "InputTextContentParam",
     "ItemReferenceParam",

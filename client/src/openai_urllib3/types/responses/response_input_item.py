@@ -16,6 +16,7 @@ from openai_urllib3.types.responses.function_call_output_item_param import Funct
 from openai_urllib3.types.responses.function_shell_call_item_param import FunctionShellCallItemParam
 from openai_urllib3.types.responses.function_shell_call_output_item_param import FunctionShellCallOutputItemParam
 from openai_urllib3.types.responses.function_tool_call import FunctionToolCall
+from openai_urllib3.types.responses.input_message import InputMessage
 from openai_urllib3.types.responses.item_reference_param import ItemReferenceParam
 from openai_urllib3.types.responses.mcp_approval_response import MCPApprovalResponse
 from openai_urllib3.types.responses.output_message import OutputMessage
@@ -29,7 +30,6 @@ from openai_urllib3.types.shared.custom_tool_call import CustomToolCall
 from openai_urllib3.types.shared.custom_tool_call_output import CustomToolCallOutput
 from openai_urllib3.types.shared.file_search_tool_call import FileSearchToolCall
 from openai_urllib3.types.shared.image_gen_tool_call import ImageGenToolCall
-from openai_urllib3.types.shared.input_message import InputMessage
 from openai_urllib3.types.shared.local_shell_tool_call import LocalShellToolCall
 from openai_urllib3.types.shared.local_shell_tool_call_output import LocalShellToolCallOutput
 from openai_urllib3.types.shared.mcp_approval_request import MCPApprovalRequest

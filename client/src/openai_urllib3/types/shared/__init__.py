@@ -91,7 +91,6 @@ if TYPE_CHECKING:
     )
     from openai_urllib3.types.shared.http_error import HTTPError as HTTPError
     from openai_urllib3.types.shared.image_gen_tool_call import ImageGenToolCall as ImageGenToolCall
-    from openai_urllib3.types.shared.input_message import InputMessage as InputMessage
     from openai_urllib3.types.shared.key_press_action import KeyPressAction as KeyPressAction
     from openai_urllib3.types.shared.local_environment_resource import (
         LocalEnvironmentResource as LocalEnvironmentResource,
@@ -219,7 +218,6 @@ _NAMES: dict[str, str] = {
     "FunctionToolCallResource": "shared.function_tool_call_resource:FunctionToolCallResource",
     "HTTPError": "shared.http_error:HTTPError",
     "ImageGenToolCall": "shared.image_gen_tool_call:ImageGenToolCall",
-    "InputMessage": "shared.input_message:InputMessage",
     "KeyPressAction": "shared.key_press_action:KeyPressAction",
     "LocalEnvironmentResource": "shared.local_environment_resource:LocalEnvironmentResource",
     "LocalShellExecAction": "shared.local_shell_exec_action:LocalShellExecAction",
@@ -322,7 +320,6 @@ __all__ = [
     "FunctionToolCallResource",
     "HTTPError",
     "ImageGenToolCall",
-    "InputMessage",
     "KeyPressAction",
     "LocalEnvironmentResource",
     "LocalShellExecAction",

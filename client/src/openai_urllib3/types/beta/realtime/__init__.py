@@ -87,12 +87,64 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.realtime.rate_limits_updated_event import (
         RateLimitsUpdatedEventRateLimit as RateLimitsUpdatedEventRateLimit,
     )
+    from openai_urllib3.types.beta.realtime.realtime_beta_client_event_output_audio_buffer_clear import (
+        RealtimeBetaClientEventOutputAudioBufferClear as RealtimeBetaClientEventOutputAudioBufferClear,
+    )
     from openai_urllib3.types.beta.realtime.response_create_event import (
         RealtimeBetaResponseCreateParams as RealtimeBetaResponseCreateParams,
     )
     from openai_urllib3.types.beta.realtime.response_create_event import (
         RealtimeBetaResponseCreateParamsTool as RealtimeBetaResponseCreateParamsTool,
     )
+    from openai_urllib3.types.beta.realtime.realtime_beta_server_event_conversation_item_input_audio_transcription_segment import (
+        RealtimeBetaServerEventConversationItemInputAudioTranscriptionSegment as RealtimeBetaServerEventConversationItemInputAudioTranscriptionSegment,
+    )
+    from openai_urllib3.types.beta.realtime.realtime_beta_server_event_conversation_item_retrieved import (
+        RealtimeBetaServerEventConversationItemRetrieved as RealtimeBetaServerEventConversationItemRetrieved,
+    )
+    from openai_urllib3.types.beta.realtime.realtime_beta_server_event_mcp_list_tools_completed import (
+        RealtimeBetaServerEventMCPListToolsCompleted as RealtimeBetaServerEventMCPListToolsCompleted,
+    )
+    from openai_urllib3.types.beta.realtime.realtime_beta_server_event_mcp_list_tools_failed import (
+        RealtimeBetaServerEventMCPListToolsFailed as RealtimeBetaServerEventMCPListToolsFailed,
+    )
+    from openai_urllib3.types.beta.realtime.realtime_beta_server_event_mcp_list_tools_in_progress import (
+        RealtimeBetaServerEventMCPListToolsInProgress as RealtimeBetaServerEventMCPListToolsInProgress,
+    )
+    from openai_urllib3.types.beta.realtime.realtime_beta_server_event_response_content_part_added import (
+        RealtimeBetaServerEventResponseContentPartAdded as RealtimeBetaServerEventResponseContentPartAdded,
+    )
+    from openai_urllib3.types.beta.realtime.realtime_beta_server_event_response_content_part_added import (
+        RealtimeBetaServerEventResponseContentPartAddedPart as RealtimeBetaServerEventResponseContentPartAddedPart,
+    )
+    from openai_urllib3.types.beta.realtime.realtime_beta_server_event_response_content_part_done import (
+        RealtimeBetaServerEventResponseContentPartDone as RealtimeBetaServerEventResponseContentPartDone,
+    )
+    from openai_urllib3.types.beta.realtime.realtime_beta_server_event_response_content_part_done import (
+        RealtimeBetaServerEventResponseContentPartDonePart as RealtimeBetaServerEventResponseContentPartDonePart,
+    )
+    from openai_urllib3.types.beta.realtime.realtime_beta_server_event_response_function_call_arguments_done import (
+        RealtimeBetaServerEventResponseFunctionCallArgumentsDone as RealtimeBetaServerEventResponseFunctionCallArgumentsDone,
+    )
+    from openai_urllib3.types.beta.realtime.realtime_beta_server_event_response_mcp_call_arguments_delta import (
+        RealtimeBetaServerEventResponseMCPCallArgumentsDelta as RealtimeBetaServerEventResponseMCPCallArgumentsDelta,
+    )
+    from openai_urllib3.types.beta.realtime.realtime_beta_server_event_response_mcp_call_arguments_done import (
+        RealtimeBetaServerEventResponseMCPCallArgumentsDone as RealtimeBetaServerEventResponseMCPCallArgumentsDone,
+    )
+    from openai_urllib3.types.beta.realtime.realtime_beta_server_event_response_mcp_call_completed import (
+        RealtimeBetaServerEventResponseMCPCallCompleted as RealtimeBetaServerEventResponseMCPCallCompleted,
+    )
+    from openai_urllib3.types.beta.realtime.realtime_beta_server_event_response_mcp_call_failed import (
+        RealtimeBetaServerEventResponseMCPCallFailed as RealtimeBetaServerEventResponseMCPCallFailed,
+    )
+    from openai_urllib3.types.beta.realtime.realtime_beta_server_event_response_mcp_call_in_progress import (
+        RealtimeBetaServerEventResponseMCPCallInProgress as RealtimeBetaServerEventResponseMCPCallInProgress,
+    )
+    from openai_urllib3.types.beta.realtime.realtime_beta_server_event_transcription_session_created import (
+        RealtimeBetaServerEventTranscriptionSessionCreated as RealtimeBetaServerEventTranscriptionSessionCreated,
+    )
+    from openai_urllib3.types.beta.realtime.realtime_client_event import RealtimeClientEvent as RealtimeClientEvent
     from openai_urllib3.types.beta.realtime.session import RealtimeFunctionTool as RealtimeFunctionTool
     from openai_urllib3.types.beta.realtime.realtime_response import RealtimeResponse as RealtimeResponse
     from openai_urllib3.types.beta.realtime.realtime_response import RealtimeResponse2 as RealtimeResponse2
@@ -136,6 +188,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.realtime.realtime_response_usage import (
         RealtimeResponseUsageOutputTokenDetails as RealtimeResponseUsageOutputTokenDetails,
     )
+    from openai_urllib3.types.beta.realtime.realtime_server_event import RealtimeServerEvent as RealtimeServerEvent
     from openai_urllib3.types.beta.realtime.session_update_event import (
         RealtimeSessionCreateRequest as RealtimeSessionCreateRequest,
     )
@@ -323,8 +376,43 @@ _NAMES: dict[str, str] = {
     "LogProbProperties": "beta.realtime.conversation_item_input_audio_transcription_completed_event:LogProbProperties",
     "RateLimitsUpdatedEvent": "beta.realtime.rate_limits_updated_event:RateLimitsUpdatedEvent",
     "RateLimitsUpdatedEventRateLimit": "beta.realtime.rate_limits_updated_event:RateLimitsUpdatedEventRateLimit",
+    "RealtimeBetaClientEventOutputAudioBufferClear":
+        "beta.realtime.realtime_beta_client_event_output_audio_buffer_clear:RealtimeBetaClientEventOutputAudioBufferClear",
     "RealtimeBetaResponseCreateParams": "beta.realtime.response_create_event:RealtimeBetaResponseCreateParams",
     "RealtimeBetaResponseCreateParamsTool": "beta.realtime.response_create_event:RealtimeBetaResponseCreateParamsTool",
+    "RealtimeBetaServerEventConversationItemInputAudioTranscriptionSegment":
+        "beta.realtime.realtime_beta_server_event_conversation_item_input_audio_transcription_segment:RealtimeBetaServerEventConversationItemInputAudioTranscriptionSegment",
+    "RealtimeBetaServerEventConversationItemRetrieved":
+        "beta.realtime.realtime_beta_server_event_conversation_item_retrieved:RealtimeBetaServerEventConversationItemRetrieved",
+    "RealtimeBetaServerEventMCPListToolsCompleted":
+        "beta.realtime.realtime_beta_server_event_mcp_list_tools_completed:RealtimeBetaServerEventMCPListToolsCompleted",
+    "RealtimeBetaServerEventMCPListToolsFailed":
+        "beta.realtime.realtime_beta_server_event_mcp_list_tools_failed:RealtimeBetaServerEventMCPListToolsFailed",
+    "RealtimeBetaServerEventMCPListToolsInProgress":
+        "beta.realtime.realtime_beta_server_event_mcp_list_tools_in_progress:RealtimeBetaServerEventMCPListToolsInProgress",
+    "RealtimeBetaServerEventResponseContentPartAdded":
+        "beta.realtime.realtime_beta_server_event_response_content_part_added:RealtimeBetaServerEventResponseContentPartAdded",
+    "RealtimeBetaServerEventResponseContentPartAddedPart":
+        "beta.realtime.realtime_beta_server_event_response_content_part_added:RealtimeBetaServerEventResponseContentPartAddedPart",
+    "RealtimeBetaServerEventResponseContentPartDone":
+        "beta.realtime.realtime_beta_server_event_response_content_part_done:RealtimeBetaServerEventResponseContentPartDone",
+    "RealtimeBetaServerEventResponseContentPartDonePart":
+        "beta.realtime.realtime_beta_server_event_response_content_part_done:RealtimeBetaServerEventResponseContentPartDonePart",
+    "RealtimeBetaServerEventResponseFunctionCallArgumentsDone":
+        "beta.realtime.realtime_beta_server_event_response_function_call_arguments_done:RealtimeBetaServerEventResponseFunctionCallArgumentsDone",
+    "RealtimeBetaServerEventResponseMCPCallArgumentsDelta":
+        "beta.realtime.realtime_beta_server_event_response_mcp_call_arguments_delta:RealtimeBetaServerEventResponseMCPCallArgumentsDelta",
+    "RealtimeBetaServerEventResponseMCPCallArgumentsDone":
+        "beta.realtime.realtime_beta_server_event_response_mcp_call_arguments_done:RealtimeBetaServerEventResponseMCPCallArgumentsDone",
+    "RealtimeBetaServerEventResponseMCPCallCompleted":
+        "beta.realtime.realtime_beta_server_event_response_mcp_call_completed:RealtimeBetaServerEventResponseMCPCallCompleted",
+    "RealtimeBetaServerEventResponseMCPCallFailed":
+        "beta.realtime.realtime_beta_server_event_response_mcp_call_failed:RealtimeBetaServerEventResponseMCPCallFailed",
+    "RealtimeBetaServerEventResponseMCPCallInProgress":
+        "beta.realtime.realtime_beta_server_event_response_mcp_call_in_progress:RealtimeBetaServerEventResponseMCPCallInProgress",
+    "RealtimeBetaServerEventTranscriptionSessionCreated":
+        "beta.realtime.realtime_beta_server_event_transcription_session_created:RealtimeBetaServerEventTranscriptionSessionCreated",
+    "RealtimeClientEvent": "beta.realtime.realtime_client_event:RealtimeClientEvent",
     "RealtimeFunctionTool": "beta.realtime.session:RealtimeFunctionTool",
     "RealtimeResponse": "beta.realtime.realtime_response:RealtimeResponse",
     "RealtimeResponse2": "beta.realtime.realtime_response:RealtimeResponse2",
@@ -348,6 +436,7 @@ _NAMES: dict[str, str] = {
         "beta.realtime.realtime_response_usage:RealtimeResponseUsageInputTokenDetailsCachedTokensDetails",
     "RealtimeResponseUsageOutputTokenDetails":
         "beta.realtime.realtime_response_usage:RealtimeResponseUsageOutputTokenDetails",
+    "RealtimeServerEvent": "beta.realtime.realtime_server_event:RealtimeServerEvent",
     "RealtimeSessionCreateRequest": "beta.realtime.session_update_event:RealtimeSessionCreateRequest",
     "RealtimeSessionCreateRequestClientSecret":
         "beta.realtime.session_update_event:RealtimeSessionCreateRequestClientSecret",
@@ -458,8 +547,26 @@ __all__ = [
     "LogProbProperties",
     "RateLimitsUpdatedEvent",
     "RateLimitsUpdatedEventRateLimit",
+    "RealtimeBetaClientEventOutputAudioBufferClear",
     "RealtimeBetaResponseCreateParams",
     "RealtimeBetaResponseCreateParamsTool",
+    "RealtimeBetaServerEventConversationItemInputAudioTranscriptionSegment",
+    "RealtimeBetaServerEventConversationItemRetrieved",
+    "RealtimeBetaServerEventMCPListToolsCompleted",
+    "RealtimeBetaServerEventMCPListToolsFailed",
+    "RealtimeBetaServerEventMCPListToolsInProgress",
+    "RealtimeBetaServerEventResponseContentPartAdded",
+    "RealtimeBetaServerEventResponseContentPartAddedPart",
+    "RealtimeBetaServerEventResponseContentPartDone",
+    "RealtimeBetaServerEventResponseContentPartDonePart",
+    "RealtimeBetaServerEventResponseFunctionCallArgumentsDone",
+    "RealtimeBetaServerEventResponseMCPCallArgumentsDelta",
+    "RealtimeBetaServerEventResponseMCPCallArgumentsDone",
+    "RealtimeBetaServerEventResponseMCPCallCompleted",
+    "RealtimeBetaServerEventResponseMCPCallFailed",
+    "RealtimeBetaServerEventResponseMCPCallInProgress",
+    "RealtimeBetaServerEventTranscriptionSessionCreated",
+    "RealtimeClientEvent",
     "RealtimeFunctionTool",
     "RealtimeResponse",
     "RealtimeResponse2",
@@ -477,6 +584,7 @@ __all__ = [
     "RealtimeResponseUsageInputTokenDetails",
     "RealtimeResponseUsageInputTokenDetailsCachedTokensDetails",
     "RealtimeResponseUsageOutputTokenDetails",
+    "RealtimeServerEvent",
     "RealtimeSessionCreateRequest",
     "RealtimeSessionCreateRequestClientSecret",
     "RealtimeSessionCreateRequestInputAudioTranscription",
