@@ -86,7 +86,8 @@ def _params_dict(info: OpInfo, spec: Spec, params: ParamBuilder, primary: bool =
         if param.location == "query" and param.python_name == "stream" and op.key in STREAM_ITEMS:
             continue  # the method's own ``stream`` argument (a GET that streams sends it as this flag)
         if param.location in ("query", "header"):
-            extra.append((param.python_name, params.resolve(param.schema, class_name(info.name) + pascal(param.python_name)), param.required, param.description))
+            where = f"{op.key}>{param.location}.{param.python_name}"
+            extra.append((param.python_name, params.resolve(param.schema, class_name(info.name) + pascal(param.python_name), where), param.required, param.description))
     placement = params.official.place("params", op.key) if primary else Placement()
     default = class_name(info.resource) + pascal(info.method_name) + "Params"
     if op.body_kind in ("json", "multipart") and op.body_schema is not None:

@@ -98,7 +98,7 @@ TYPES = _listed_types()
 KNOWN_GAPS = frozenset(
     """
     types.OAuthErrorCode types.FileContent
-    beta.BetaResponseConversationParam beta.BetaResponseFunctionCallOutputItemList beta.threads.runs.RunStepInclude
+    beta.BetaResponseFunctionCallOutputItemList
     """.split()
 )
 

@@ -336,7 +336,6 @@ NAMES: dict[str, str] = {
     "BetaContainerReference": "beta.beta_container_reference:BetaContainerReference",
     "BetaContainerReferenceParam": "beta.beta_container_reference_param:BetaContainerReferenceParam",
     "BetaContextManagementParam": "beta.response_create_params:BetaContextManagementParam",
-    "BetaConversationParam2": "beta.beta_conversation_param2:BetaConversationParam2",
     "BetaCoordParam": "beta.beta_computer_action_list_param:BetaCoordParam",
     "BetaCreateResponseParam": "beta.response_create_params:BetaCreateResponseParam",
     "BetaCustomGrammarFormatParam": "beta.beta_custom_tool_param:BetaCustomGrammarFormatParam",
@@ -517,6 +516,7 @@ NAMES: dict[str, str] = {
         "beta.beta_response_content_part_added_event:BetaResponseContentPartAddedEvent",
     "BetaResponseContentPartDoneEvent": "beta.beta_response_content_part_done_event:BetaResponseContentPartDoneEvent",
     "BetaResponseConversation": "beta.beta_response:BetaResponseConversation",
+    "BetaResponseConversationParam": "beta.beta_response_conversation_param:BetaResponseConversationParam",
     "BetaResponseConversationParamParam":
         "beta.beta_response_conversation_param_param:BetaResponseConversationParamParam",
     "BetaResponseCreatedEvent": "beta.beta_response_created_event:BetaResponseCreatedEvent",
@@ -2266,6 +2266,7 @@ NAMES: dict[str, str] = {
         "beta.threads.runs.file_search_tool_call:RunStepDetailsToolCallsFileSearchResultObject",
     "RunStepDetailsToolCallsFileSearchResultObjectContent":
         "beta.threads.runs.file_search_tool_call:RunStepDetailsToolCallsFileSearchResultObjectContent",
+    "RunStepInclude": "beta.threads.runs.run_step_include:RunStepInclude",
     "RunStepLastError": "beta.threads.runs.run_step:RunStepLastError",
     "RunSubmitToolOutputsParams": "beta.threads.run_submit_tool_outputs_params:RunSubmitToolOutputsParams",
     "RunSubmitToolOutputsParamsToolOutputParam":

@@ -276,7 +276,6 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.response_create_params import (
         BetaContextManagementParam as BetaContextManagementParam,
     )
-    from openai_urllib3.types.beta.beta_conversation_param2 import BetaConversationParam2 as BetaConversationParam2
     from openai_urllib3.types.beta.beta_computer_action_list_param import BetaCoordParam as BetaCoordParam
     from openai_urllib3.types.beta.response_create_params import BetaCreateResponseParam as BetaCreateResponseParam
     from openai_urllib3.types.beta.beta_custom_tool_param import (
@@ -601,6 +600,9 @@ if TYPE_CHECKING:
         BetaResponseContentPartDoneEvent as BetaResponseContentPartDoneEvent,
     )
     from openai_urllib3.types.beta.beta_response import BetaResponseConversation as BetaResponseConversation
+    from openai_urllib3.types.beta.beta_response_conversation_param import (
+        BetaResponseConversationParam as BetaResponseConversationParam,
+    )
     from openai_urllib3.types.beta.beta_response_conversation_param_param import (
         BetaResponseConversationParamParam as BetaResponseConversationParamParam,
     )
@@ -1474,7 +1476,6 @@ _NAMES: dict[str, str] = {
     "BetaContainerReference": "beta.beta_container_reference:BetaContainerReference",
     "BetaContainerReferenceParam": "beta.beta_container_reference_param:BetaContainerReferenceParam",
     "BetaContextManagementParam": "beta.response_create_params:BetaContextManagementParam",
-    "BetaConversationParam2": "beta.beta_conversation_param2:BetaConversationParam2",
     "BetaCoordParam": "beta.beta_computer_action_list_param:BetaCoordParam",
     "BetaCreateResponseParam": "beta.response_create_params:BetaCreateResponseParam",
     "BetaCustomGrammarFormatParam": "beta.beta_custom_tool_param:BetaCustomGrammarFormatParam",
@@ -1655,6 +1656,7 @@ _NAMES: dict[str, str] = {
         "beta.beta_response_content_part_added_event:BetaResponseContentPartAddedEvent",
     "BetaResponseContentPartDoneEvent": "beta.beta_response_content_part_done_event:BetaResponseContentPartDoneEvent",
     "BetaResponseConversation": "beta.beta_response:BetaResponseConversation",
+    "BetaResponseConversationParam": "beta.beta_response_conversation_param:BetaResponseConversationParam",
     "BetaResponseConversationParamParam":
         "beta.beta_response_conversation_param_param:BetaResponseConversationParamParam",
     "BetaResponseCreatedEvent": "beta.beta_response_created_event:BetaResponseCreatedEvent",
@@ -2194,7 +2196,6 @@ __all__ = [
     "BetaContainerReference",
     "BetaContainerReferenceParam",
     "BetaContextManagementParam",
-    "BetaConversationParam2",
     "BetaCoordParam",
     "BetaCreateResponseParam",
     "BetaCustomGrammarFormatParam",
@@ -2351,6 +2352,7 @@ __all__ = [
     "BetaResponseContentPartAddedEvent",
     "BetaResponseContentPartDoneEvent",
     "BetaResponseConversation",
+    "BetaResponseConversationParam",
     "BetaResponseConversationParamParam",
     "BetaResponseCreatedEvent",
     "BetaResponseCustomToolCall",

@@ -13,12 +13,12 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.beta.beta_context_management_param import BetaContextManagementParam
-    from openai_urllib3.types.beta.beta_conversation_param2 import BetaConversationParam2
     from openai_urllib3.types.beta.beta_moderation_param import BetaModerationParam
     from openai_urllib3.types.beta.beta_multi_agent_param import BetaMultiAgentParam
     from openai_urllib3.types.beta.beta_prompt_cache_options_param import BetaPromptCacheOptionsParam
     from openai_urllib3.types.beta.beta_response import BetaReasoning
     from openai_urllib3.types.beta.beta_response import BetaSpecificProgrammaticToolCallingParam
+    from openai_urllib3.types.beta.beta_response_conversation_param import BetaResponseConversationParam
     from openai_urllib3.types.beta.beta_response_includable import BetaResponseIncludable
     from openai_urllib3.types.beta.beta_response_input_item import BetaResponseInputItem
     from openai_urllib3.types.beta.beta_response_prompt import BetaResponsePrompt
@@ -203,8 +203,8 @@ class BetaResponsesClientEventResponseCreate(BaseModel):
     stream_options = Field['BetaResponseStreamOptions | None'](
         ref("beta.beta_responses_client_event_response_create:BetaResponseStreamOptions")
     )
-    conversation = Field['str | BetaConversationParam2 | None'](
-        ref("beta.beta_conversation_param2:BetaConversationParam2")
+    conversation = Field['str | BetaResponseConversationParam | None'](
+        ref("beta.beta_response_conversation_param:BetaResponseConversationParam")
     )
     context_management = Field['list[BetaContextManagementParam] | None'](
         list_of(ref("beta.beta_context_management_param:BetaContextManagementParam"))

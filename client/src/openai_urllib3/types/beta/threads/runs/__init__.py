@@ -82,6 +82,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.threads.runs.file_search_tool_call import (
         RunStepDetailsToolCallsFileSearchResultObjectContent as RunStepDetailsToolCallsFileSearchResultObjectContent,
     )
+    from openai_urllib3.types.beta.threads.runs.run_step_include import RunStepInclude as RunStepInclude
     from openai_urllib3.types.beta.threads.runs.run_step import RunStepLastError as RunStepLastError
     from openai_urllib3.types.beta.threads.runs.step_list_params import StepListParams as StepListParams
     from openai_urllib3.types.beta.threads.runs.step_retrieve_params import StepRetrieveParams as StepRetrieveParams
@@ -136,6 +137,7 @@ _NAMES: dict[str, str] = {
         "beta.threads.runs.file_search_tool_call:RunStepDetailsToolCallsFileSearchResultObject",
     "RunStepDetailsToolCallsFileSearchResultObjectContent":
         "beta.threads.runs.file_search_tool_call:RunStepDetailsToolCallsFileSearchResultObjectContent",
+    "RunStepInclude": "beta.threads.runs.run_step_include:RunStepInclude",
     "RunStepLastError": "beta.threads.runs.run_step:RunStepLastError",
     "StepListParams": "beta.threads.runs.step_list_params:StepListParams",
     "StepRetrieveParams": "beta.threads.runs.step_retrieve_params:StepRetrieveParams",
@@ -176,6 +178,7 @@ __all__ = [
     "RunStepDetailsToolCallsFileSearchRankingOptionsObject",
     "RunStepDetailsToolCallsFileSearchResultObject",
     "RunStepDetailsToolCallsFileSearchResultObjectContent",
+    "RunStepInclude",
     "RunStepLastError",
     "StepListParams",
     "StepRetrieveParams",

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
+    from openai_urllib3.types.beta.threads.runs.run_step_include import RunStepInclude
 
 __all__ = [
     "StepListParams",
@@ -23,4 +24,4 @@ class StepListParams(TypedDict, total=False):
     order: Literal["asc", "desc"]
     after: str
     before: str
-    include: Iterable[Literal["step_details.tool_calls[*].file_search.results[*].content"]]
+    include: Iterable[RunStepInclude]

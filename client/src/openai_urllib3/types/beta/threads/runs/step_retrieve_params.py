@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
+    from openai_urllib3.types.beta.threads.runs.run_step_include import RunStepInclude
 
 __all__ = [
     "StepRetrieveParams",
@@ -19,4 +20,4 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 
 class StepRetrieveParams(TypedDict, total=False):
-    include: Iterable[Literal["step_details.tool_calls[*].file_search.results[*].content"]]
+    include: Iterable[RunStepInclude]
