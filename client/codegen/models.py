@@ -161,6 +161,14 @@ class _Walker:
             return str(enum[0])
         return None
 
+    def variant_suffix(self, variant: Any, tag: str | None, index: int) -> str:
+        """What a union variant's name adds to the union's: its tag, else its title (the SDK's
+        ``TracingTracingConfiguration``), else its position."""
+        if tag:
+            return pascal(tag)
+        title = variant.get("title") if isinstance(variant, dict) and self.spec.ref_name(variant) is None else None
+        return pascal(title) if isinstance(title, str) and title.strip() else str(index)
+
     def tag_property(self, schema: dict[str, Any], variants: list[Any]) -> str:
         """The property whose constant tells a union's object variants apart: the declared
         discriminator, else ``type``, else another property every object variant fixes (``event``
@@ -387,7 +395,7 @@ class ModelBuilder(_Namer):
         array_converter: str | None = None
         for index, variant in enumerate(variants):
             value = self.tag_value(variant, prop) if self.is_object(variant) else None
-            type_expr, converter = self.resolve(variant, f"{context}{pascal(value) if value else index}", f"{where}|{value if value else index}")
+            type_expr, converter = self.resolve(variant, context + self.variant_suffix(variant, value, index), f"{where}|{value if value else index}")
             types.append(type_expr)
             if self.is_object(variant) and converter is not None:
                 if value is not None:
@@ -494,7 +502,8 @@ class ParamBuilder(_Namer):
             resolved = []
             for index, variant in enumerate(variants):
                 value = self.tag_value(variant, prop) if self.is_object(variant) else None
-                resolved.append(self.resolve(variant, f"{context}{pascal(value) if value else index}", f"{where}|{value if value else index}" if len(variants) > 1 else where))
+                suffix = self.variant_suffix(variant, value, index)
+                resolved.append(self.resolve(variant, context + suffix, f"{where}|{value if value else index}" if len(variants) > 1 else where))
             types = list(dict.fromkeys(resolved))
             if "Any" in types or not types:
                 return "Any"

@@ -115,7 +115,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.eval_create_params import (
         CreateEvalCustomDataSourceConfigParam as CreateEvalCustomDataSourceConfigParam,
     )
-    from openai_urllib3.types.eval_create_params import CreateEvalItem0Param as CreateEvalItem0Param
+    from openai_urllib3.types.eval_create_params import (
+        CreateEvalItemSimpleInputMessageParam as CreateEvalItemSimpleInputMessageParam,
+    )
     from openai_urllib3.types.eval_create_params import (
         CreateEvalLabelModelGraderParam as CreateEvalLabelModelGraderParam,
     )
@@ -501,7 +503,7 @@ _NAMES: dict[str, str] = {
     "CreateEmbeddingResponse": "create_embedding_response:CreateEmbeddingResponse",
     "CreateEmbeddingResponseUsage": "create_embedding_response:CreateEmbeddingResponseUsage",
     "CreateEvalCustomDataSourceConfigParam": "eval_create_params:CreateEvalCustomDataSourceConfigParam",
-    "CreateEvalItem0Param": "eval_create_params:CreateEvalItem0Param",
+    "CreateEvalItemSimpleInputMessageParam": "eval_create_params:CreateEvalItemSimpleInputMessageParam",
     "CreateEvalLabelModelGraderParam": "eval_create_params:CreateEvalLabelModelGraderParam",
     "CreateEvalLogsDataSourceConfigParam": "eval_create_params:CreateEvalLogsDataSourceConfigParam",
     "CreateEvalRequestParam": "eval_create_params:CreateEvalRequestParam",
@@ -782,7 +784,7 @@ __all__ = [
     "CreateEmbeddingResponse",
     "CreateEmbeddingResponseUsage",
     "CreateEvalCustomDataSourceConfigParam",
-    "CreateEvalItem0Param",
+    "CreateEvalItemSimpleInputMessageParam",
     "CreateEvalLabelModelGraderParam",
     "CreateEvalLogsDataSourceConfigParam",
     "CreateEvalRequestParam",

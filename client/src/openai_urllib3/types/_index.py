@@ -433,9 +433,10 @@ NAMES: dict[str, str] = {
     "BetaMCPToolFilter": "beta.beta_response_tool_search_output_item_param:BetaMCPToolFilter",
     "BetaMCPToolFilterParam": "beta.beta_response_tool_search_output_item_param_param:BetaMCPToolFilterParam",
     "BetaMCPToolParam": "beta.beta_response_tool_search_output_item_param_param:BetaMCPToolParam",
-    "BetaMCPToolRequireApproval0": "beta.beta_response_tool_search_output_item_param:BetaMCPToolRequireApproval0",
-    "BetaMCPToolRequireApproval0Param":
-        "beta.beta_response_tool_search_output_item_param_param:BetaMCPToolRequireApproval0Param",
+    "BetaMCPToolRequireApprovalMCPToolApprovalFilter":
+        "beta.beta_response_tool_search_output_item_param:BetaMCPToolRequireApprovalMCPToolApprovalFilter",
+    "BetaMCPToolRequireApprovalMCPToolApprovalFilterParam":
+        "beta.beta_response_tool_search_output_item_param_param:BetaMCPToolRequireApprovalMCPToolApprovalFilterParam",
     "BetaMcpToolCallError": "beta.beta_mcp_tool_call_error:BetaMcpToolCallError",
     "BetaModeration": "beta.beta_response:BetaModeration",
     "BetaModerationConfigParam": "beta.response_create_params:BetaModerationConfigParam",
@@ -1180,7 +1181,7 @@ NAMES: dict[str, str] = {
     "CreateEvalCompletionsRunDataSourceSamplingParamsParam":
         "evals.create_eval_completions_run_data_source_param:CreateEvalCompletionsRunDataSourceSamplingParamsParam",
     "CreateEvalCustomDataSourceConfigParam": "eval_create_params:CreateEvalCustomDataSourceConfigParam",
-    "CreateEvalItem0Param": "eval_create_params:CreateEvalItem0Param",
+    "CreateEvalItemSimpleInputMessageParam": "eval_create_params:CreateEvalItemSimpleInputMessageParam",
     "CreateEvalJSONLRunDataSource": "evals.create_eval_jsonl_run_data_source:CreateEvalJSONLRunDataSource",
     "CreateEvalJSONLRunDataSourceParam":
         "evals.create_eval_jsonl_run_data_source_param:CreateEvalJSONLRunDataSourceParam",
@@ -1196,10 +1197,10 @@ NAMES: dict[str, str] = {
         "evals.run_cancel_response:CreateEvalResponsesRunDataSourceInputMessagesTemplate",
     "CreateEvalResponsesRunDataSourceInputMessagesTemplateParam":
         "evals.run_create_params:CreateEvalResponsesRunDataSourceInputMessagesTemplateParam",
-    "CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0":
-        "evals.run_cancel_response:CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0",
-    "CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0Param":
-        "evals.run_create_params:CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0Param",
+    "CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateChatMessage":
+        "evals.run_cancel_response:CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateChatMessage",
+    "CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateChatMessageParam":
+        "evals.run_create_params:CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateChatMessageParam",
     "CreateEvalResponsesRunDataSourceParam": "evals.run_create_params:CreateEvalResponsesRunDataSourceParam",
     "CreateEvalResponsesRunDataSourceSamplingParams":
         "evals.run_cancel_response:CreateEvalResponsesRunDataSourceSamplingParams",
@@ -1542,8 +1543,9 @@ NAMES: dict[str, str] = {
     "MCPToolFilter": "responses.tool:MCPToolFilter",
     "MCPToolFilterParam": "responses.tool_param:MCPToolFilterParam",
     "MCPToolParam": "responses.tool_param:MCPToolParam",
-    "MCPToolRequireApproval0": "responses.tool:MCPToolRequireApproval0",
-    "MCPToolRequireApproval0Param": "responses.tool_param:MCPToolRequireApproval0Param",
+    "MCPToolRequireApprovalMCPToolApprovalFilter": "responses.tool:MCPToolRequireApprovalMCPToolApprovalFilter",
+    "MCPToolRequireApprovalMCPToolApprovalFilterParam":
+        "responses.tool_param:MCPToolRequireApprovalMCPToolApprovalFilterParam",
     "Message": "beta.threads.message:Message",
     "MessageAttachment": "beta.threads.message:MessageAttachment",
     "MessageContent": "beta.threads.message_content:MessageContent",
@@ -1948,15 +1950,16 @@ NAMES: dict[str, str] = {
         "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGAAudioParam",
     "RealtimeSessionCreateRequestGAParam":
         "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGAParam",
-    "RealtimeSessionCreateRequestGATracing1":
-        "realtime.realtime_session_create_request_ga:RealtimeSessionCreateRequestGATracing1",
-    "RealtimeSessionCreateRequestGATracing1Param":
-        "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGATracing1Param",
+    "RealtimeSessionCreateRequestGATracingTracingConfiguration":
+        "realtime.realtime_session_create_request_ga:RealtimeSessionCreateRequestGATracingTracingConfiguration",
+    "RealtimeSessionCreateRequestGATracingTracingConfigurationParam":
+        "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGATracingTracingConfigurationParam",
     "RealtimeSessionCreateRequestInputAudioTranscription":
         "beta.realtime.session_update_event:RealtimeSessionCreateRequestInputAudioTranscription",
     "RealtimeSessionCreateRequestParam": "beta.realtime.session_create_params:RealtimeSessionCreateRequestParam",
     "RealtimeSessionCreateRequestTool": "beta.realtime.session_update_event:RealtimeSessionCreateRequestTool",
-    "RealtimeSessionCreateRequestTracing1": "beta.realtime.session_update_event:RealtimeSessionCreateRequestTracing1",
+    "RealtimeSessionCreateRequestTracingTracingConfiguration":
+        "beta.realtime.session_update_event:RealtimeSessionCreateRequestTracingTracingConfiguration",
     "RealtimeSessionCreateRequestTurnDetection":
         "beta.realtime.session_update_event:RealtimeSessionCreateRequestTurnDetection",
     "RealtimeSessionCreateResponseGA": "realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGA",
@@ -1968,8 +1971,8 @@ NAMES: dict[str, str] = {
         "realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGAAudioInputNoiseReduction",
     "RealtimeSessionCreateResponseGAAudioOutput":
         "realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGAAudioOutput",
-    "RealtimeSessionCreateResponseGATracing1":
-        "realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGATracing1",
+    "RealtimeSessionCreateResponseGATracingTracingConfiguration":
+        "realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGATracingTracingConfiguration",
     "RealtimeSessionsCreateParams": "realtime.realtime_sessions_create_params:RealtimeSessionsCreateParams",
     "RealtimeTranscriptionSessionCreateRequest":
         "beta.realtime.transcription_session_update:RealtimeTranscriptionSessionCreateRequest",
@@ -2293,7 +2296,8 @@ NAMES: dict[str, str] = {
     "SessionCreateParamsInputAudioTranscriptionParam":
         "beta.realtime.session_create_params:SessionCreateParamsInputAudioTranscriptionParam",
     "SessionCreateParamsToolParam": "beta.realtime.session_create_params:SessionCreateParamsToolParam",
-    "SessionCreateParamsTracing1Param": "beta.realtime.session_create_params:SessionCreateParamsTracing1Param",
+    "SessionCreateParamsTracingTracingConfigurationParam":
+        "beta.realtime.session_create_params:SessionCreateParamsTracingTracingConfigurationParam",
     "SessionCreateParamsTurnDetectionParam":
         "beta.realtime.session_create_params:SessionCreateParamsTurnDetectionParam",
     "SessionCreateResponse": "beta.realtime.session_create_response:SessionCreateResponse",
@@ -2304,12 +2308,13 @@ NAMES: dict[str, str] = {
     "SessionCreateResponseAudioInputTurnDetection":
         "beta.realtime.session_create_response:SessionCreateResponseAudioInputTurnDetection",
     "SessionCreateResponseAudioOutput": "beta.realtime.session_create_response:SessionCreateResponseAudioOutput",
-    "SessionCreateResponseTracing1": "beta.realtime.session_create_response:SessionCreateResponseTracing1",
+    "SessionCreateResponseTracingTracingConfiguration":
+        "beta.realtime.session_create_response:SessionCreateResponseTracingTracingConfiguration",
     "SessionCreateResponseTurnDetection": "beta.realtime.session_create_response:SessionCreateResponseTurnDetection",
     "SessionCreatedEvent": "beta.realtime.session_created_event:SessionCreatedEvent",
     "SessionInputAudioNoiseReduction": "beta.realtime.session:SessionInputAudioNoiseReduction",
     "SessionPrompt": "beta.realtime.session:SessionPrompt",
-    "SessionTracing1": "beta.realtime.session:SessionTracing1",
+    "SessionTracingTracingConfiguration": "beta.realtime.session:SessionTracingTracingConfiguration",
     "SessionUpdateEvent": "beta.realtime.session_update_event:SessionUpdateEvent",
     "SessionUpdatedEvent": "beta.realtime.session_updated_event:SessionUpdatedEvent",
     "SetDefaultSkillVersionBodyParam": "skill_update_params:SetDefaultSkillVersionBodyParam",

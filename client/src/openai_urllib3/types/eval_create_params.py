@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CreateEvalCustomDataSourceConfigParam",
-    "CreateEvalItem0Param",
+    "CreateEvalItemSimpleInputMessageParam",
     "CreateEvalLabelModelGraderParam",
     "CreateEvalLogsDataSourceConfigParam",
     "CreateEvalRequestParam",
@@ -101,12 +101,12 @@ class CreateEvalLabelModelGraderParam(TypedDict, total=False):
     type: Required[Literal["label_model"]]
     name: Required[str]
     model: Required[str]
-    input: Required[Iterable[Union[CreateEvalItem0Param, EvalItemParam]]]
+    input: Required[Iterable[Union[CreateEvalItemSimpleInputMessageParam, EvalItemParam]]]
     labels: Required[Iterable[str]]
     passing_labels: Required[Iterable[str]]
 
 
-class CreateEvalItem0Param(TypedDict, total=False):
+class CreateEvalItemSimpleInputMessageParam(TypedDict, total=False):
     """SimpleInputMessage"""
     role: Required[str]
     content: Required[str]
@@ -199,7 +199,7 @@ DataSourceConfigLogs = CreateEvalLogsDataSourceConfigParam
 DataSourceConfigStoredCompletions = CreateEvalStoredCompletionsDataSourceConfigParam
 TestingCriterionLabelModel = CreateEvalLabelModelGraderParam
 TestingCriterionLabelModelInputEvalItemContentOutputText = EvalItemContentOutputTextParam
-TestingCriterionLabelModelInputSimpleInputMessage = CreateEvalItem0Param
+TestingCriterionLabelModelInputSimpleInputMessage = CreateEvalItemSimpleInputMessageParam
 TestingCriterionPython = EvalGraderPythonParam
 TestingCriterionScoreModel = EvalGraderScoreModelParam
 TestingCriterionTextSimilarity = EvalGraderTextSimilarityParam

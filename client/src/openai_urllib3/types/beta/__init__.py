@@ -456,10 +456,10 @@ if TYPE_CHECKING:
         BetaMCPToolParam as BetaMCPToolParam,
     )
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import (
-        BetaMCPToolRequireApproval0 as BetaMCPToolRequireApproval0,
+        BetaMCPToolRequireApprovalMCPToolApprovalFilter as BetaMCPToolRequireApprovalMCPToolApprovalFilter,
     )
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import (
-        BetaMCPToolRequireApproval0Param as BetaMCPToolRequireApproval0Param,
+        BetaMCPToolRequireApprovalMCPToolApprovalFilterParam as BetaMCPToolRequireApprovalMCPToolApprovalFilterParam,
     )
     from openai_urllib3.types.beta.beta_mcp_tool_call_error import BetaMcpToolCallError as BetaMcpToolCallError
     from openai_urllib3.types.beta.beta_response import BetaModeration as BetaModeration
@@ -1573,9 +1573,10 @@ _NAMES: dict[str, str] = {
     "BetaMCPToolFilter": "beta.beta_response_tool_search_output_item_param:BetaMCPToolFilter",
     "BetaMCPToolFilterParam": "beta.beta_response_tool_search_output_item_param_param:BetaMCPToolFilterParam",
     "BetaMCPToolParam": "beta.beta_response_tool_search_output_item_param_param:BetaMCPToolParam",
-    "BetaMCPToolRequireApproval0": "beta.beta_response_tool_search_output_item_param:BetaMCPToolRequireApproval0",
-    "BetaMCPToolRequireApproval0Param":
-        "beta.beta_response_tool_search_output_item_param_param:BetaMCPToolRequireApproval0Param",
+    "BetaMCPToolRequireApprovalMCPToolApprovalFilter":
+        "beta.beta_response_tool_search_output_item_param:BetaMCPToolRequireApprovalMCPToolApprovalFilter",
+    "BetaMCPToolRequireApprovalMCPToolApprovalFilterParam":
+        "beta.beta_response_tool_search_output_item_param_param:BetaMCPToolRequireApprovalMCPToolApprovalFilterParam",
     "BetaMcpToolCallError": "beta.beta_mcp_tool_call_error:BetaMcpToolCallError",
     "BetaModeration": "beta.beta_response:BetaModeration",
     "BetaModerationConfigParam": "beta.response_create_params:BetaModerationConfigParam",
@@ -2287,8 +2288,8 @@ __all__ = [
     "BetaMCPToolFilter",
     "BetaMCPToolFilterParam",
     "BetaMCPToolParam",
-    "BetaMCPToolRequireApproval0",
-    "BetaMCPToolRequireApproval0Param",
+    "BetaMCPToolRequireApprovalMCPToolApprovalFilter",
+    "BetaMCPToolRequireApprovalMCPToolApprovalFilterParam",
     "BetaMcpToolCallError",
     "BetaModeration",
     "BetaModerationConfigParam",

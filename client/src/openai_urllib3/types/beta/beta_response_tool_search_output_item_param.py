@@ -27,7 +27,7 @@ __all__ = [
     "BetaLocalShellToolParam",
     "BetaMCPTool",
     "BetaMCPToolFilter",
-    "BetaMCPToolRequireApproval0",
+    "BetaMCPToolRequireApprovalMCPToolApprovalFilter",
     "BetaProgrammaticToolCallingParam",
     "BetaResponseToolSearchOutputItemParam",
     "ToolCodeInterpreter",
@@ -69,8 +69,8 @@ class BetaMCPTool(BaseModel):
     )
     allowed_callers = Field['list[Literal["direct", "programmatic"]] | None']()
     require_approval = Field[
-        'BetaMCPToolRequireApproval0 | Literal["always", "never"] | None'
-    ](ref("beta.beta_response_tool_search_output_item_param:BetaMCPToolRequireApproval0"))
+        'BetaMCPToolRequireApprovalMCPToolApprovalFilter | Literal["always", "never"] | None'
+    ](ref("beta.beta_response_tool_search_output_item_param:BetaMCPToolRequireApprovalMCPToolApprovalFilter"))
     defer_loading = Field['bool | None']()
 
 
@@ -82,7 +82,7 @@ class BetaMCPToolFilter(BaseModel):
     read_only = Field['bool | None']()
 
 
-class BetaMCPToolRequireApproval0(BaseModel):
+class BetaMCPToolRequireApprovalMCPToolApprovalFilter(BaseModel):
     """Specify which of the MCP server's tools require approval. Can be `always`, `never`, or a filter object associated
     with tools that require approval.
     """
@@ -212,7 +212,7 @@ ToolImageGenerationInputImageMask = BetaImageGenToolInputImageMask
 ToolLocalShell = BetaLocalShellToolParam
 ToolMcp = BetaMCPTool
 ToolMcpAllowedToolsMcpToolFilter = BetaMCPToolFilter
-ToolMcpRequireApprovalMcpToolApprovalFilter = BetaMCPToolRequireApproval0
+ToolMcpRequireApprovalMcpToolApprovalFilter = BetaMCPToolRequireApprovalMCPToolApprovalFilter
 ToolMcpRequireApprovalMcpToolApprovalFilterAlways = BetaMCPToolFilter
 ToolMcpRequireApprovalMcpToolApprovalFilterNever = BetaMCPToolFilter
 ToolProgrammaticToolCalling = BetaProgrammaticToolCallingParam

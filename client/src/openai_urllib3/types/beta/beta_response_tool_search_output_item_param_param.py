@@ -39,7 +39,7 @@ __all__ = [
     "BetaLocalShellToolParam",
     "BetaMCPToolFilterParam",
     "BetaMCPToolParam",
-    "BetaMCPToolRequireApproval0Param",
+    "BetaMCPToolRequireApprovalMCPToolApprovalFilterParam",
     "BetaProgrammaticToolCallingParam",
     "BetaResponseToolSearchOutputItemParamParam",
     "ToolCodeInterpreter",
@@ -81,7 +81,7 @@ class BetaMCPToolParam(TypedDict, total=False):
     headers: Optional[Dict[str, str]]
     allowed_tools: Optional[Union[Iterable[str], BetaMCPToolFilterParam]]
     allowed_callers: Optional[Iterable[Literal["direct", "programmatic"]]]
-    require_approval: Optional[Union[BetaMCPToolRequireApproval0Param, Literal["always", "never"]]]
+    require_approval: Optional[Union[BetaMCPToolRequireApprovalMCPToolApprovalFilterParam, Literal["always", "never"]]]
     defer_loading: bool
 
 
@@ -91,7 +91,7 @@ class BetaMCPToolFilterParam(TypedDict, total=False):
     read_only: bool
 
 
-class BetaMCPToolRequireApproval0Param(TypedDict, total=False):
+class BetaMCPToolRequireApprovalMCPToolApprovalFilterParam(TypedDict, total=False):
     """Specify which of the MCP server's tools require approval. Can be `always`, `never`, or a filter object associated
     with tools that require approval.
     """
@@ -185,7 +185,7 @@ ToolImageGenerationInputImageMask = BetaImageGenToolInputImageMaskParam
 ToolLocalShell = BetaLocalShellToolParam
 ToolMcp = BetaMCPToolParam
 ToolMcpAllowedToolsMcpToolFilter = BetaMCPToolFilterParam
-ToolMcpRequireApprovalMcpToolApprovalFilter = BetaMCPToolRequireApproval0Param
+ToolMcpRequireApprovalMcpToolApprovalFilter = BetaMCPToolRequireApprovalMCPToolApprovalFilterParam
 ToolMcpRequireApprovalMcpToolApprovalFilterAlways = BetaMCPToolFilterParam
 ToolMcpRequireApprovalMcpToolApprovalFilterNever = BetaMCPToolFilterParam
 ToolProgrammaticToolCalling = BetaProgrammaticToolCallingParam

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
         BetaMCPToolFilter as McpAllowedToolsMcpToolFilter,
     )
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import (
-        BetaMCPToolRequireApproval0 as McpRequireApprovalMcpToolApprovalFilter,
+        BetaMCPToolRequireApprovalMCPToolApprovalFilter as McpRequireApprovalMcpToolApprovalFilter,
     )
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import (
         BetaMCPToolFilter as McpRequireApprovalMcpToolApprovalFilterAlways,
@@ -102,7 +102,7 @@ _ELSEWHERE: dict[str, str] = {
     "LocalShell": "beta.beta_response_tool_search_output_item_param:BetaLocalShellToolParam",
     "Mcp": "beta.beta_response_tool_search_output_item_param:BetaMCPTool",
     "McpAllowedToolsMcpToolFilter": "beta.beta_response_tool_search_output_item_param:BetaMCPToolFilter",
-    "McpRequireApprovalMcpToolApprovalFilter": "beta.beta_response_tool_search_output_item_param:BetaMCPToolRequireApproval0",
+    "McpRequireApprovalMcpToolApprovalFilter": "beta.beta_response_tool_search_output_item_param:BetaMCPToolRequireApprovalMCPToolApprovalFilter",
     "McpRequireApprovalMcpToolApprovalFilterAlways": "beta.beta_response_tool_search_output_item_param:BetaMCPToolFilter",
     "McpRequireApprovalMcpToolApprovalFilterNever": "beta.beta_response_tool_search_output_item_param:BetaMCPToolFilter",
     "ProgrammaticToolCalling": "beta.beta_response_tool_search_output_item_param:BetaProgrammaticToolCallingParam",

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
         BetaMCPToolFilterParam as McpAllowedToolsMcpToolFilter,
     )
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import (
-        BetaMCPToolRequireApproval0Param as McpRequireApprovalMcpToolApprovalFilter,
+        BetaMCPToolRequireApprovalMCPToolApprovalFilterParam as McpRequireApprovalMcpToolApprovalFilter,
     )
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import (
         BetaMCPToolFilterParam as McpRequireApprovalMcpToolApprovalFilterAlways,
@@ -66,7 +66,7 @@ _ELSEWHERE: dict[str, str] = {
     "LocalShell": "beta.beta_response_tool_search_output_item_param_param:BetaLocalShellToolParam",
     "Mcp": "beta.beta_response_tool_search_output_item_param_param:BetaMCPToolParam",
     "McpAllowedToolsMcpToolFilter": "beta.beta_response_tool_search_output_item_param_param:BetaMCPToolFilterParam",
-    "McpRequireApprovalMcpToolApprovalFilter": "beta.beta_response_tool_search_output_item_param_param:BetaMCPToolRequireApproval0Param",
+    "McpRequireApprovalMcpToolApprovalFilter": "beta.beta_response_tool_search_output_item_param_param:BetaMCPToolRequireApprovalMCPToolApprovalFilterParam",
     "McpRequireApprovalMcpToolApprovalFilterAlways": "beta.beta_response_tool_search_output_item_param_param:BetaMCPToolFilterParam",
     "McpRequireApprovalMcpToolApprovalFilterNever": "beta.beta_response_tool_search_output_item_param_param:BetaMCPToolFilterParam",
     "ProgrammaticToolCalling": "beta.beta_response_tool_search_output_item_param_param:BetaProgrammaticToolCallingParam",

@@ -52,10 +52,10 @@ if TYPE_CHECKING:
         CreateEvalResponsesRunDataSourceInputMessagesTemplateParam as CreateEvalResponsesRunDataSourceInputMessagesTemplateParam,
     )
     from openai_urllib3.types.evals.run_cancel_response import (
-        CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0 as CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0,
+        CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateChatMessage as CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateChatMessage,
     )
     from openai_urllib3.types.evals.run_create_params import (
-        CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0Param as CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0Param,
+        CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateChatMessageParam as CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateChatMessageParam,
     )
     from openai_urllib3.types.evals.run_create_params import (
         CreateEvalResponsesRunDataSourceParam as CreateEvalResponsesRunDataSourceParam,
@@ -152,10 +152,10 @@ _NAMES: dict[str, str] = {
         "evals.run_cancel_response:CreateEvalResponsesRunDataSourceInputMessagesTemplate",
     "CreateEvalResponsesRunDataSourceInputMessagesTemplateParam":
         "evals.run_create_params:CreateEvalResponsesRunDataSourceInputMessagesTemplateParam",
-    "CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0":
-        "evals.run_cancel_response:CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0",
-    "CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0Param":
-        "evals.run_create_params:CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0Param",
+    "CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateChatMessage":
+        "evals.run_cancel_response:CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateChatMessage",
+    "CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateChatMessageParam":
+        "evals.run_create_params:CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateChatMessageParam",
     "CreateEvalResponsesRunDataSourceParam": "evals.run_create_params:CreateEvalResponsesRunDataSourceParam",
     "CreateEvalResponsesRunDataSourceSamplingParams":
         "evals.run_cancel_response:CreateEvalResponsesRunDataSourceSamplingParams",
@@ -213,8 +213,8 @@ __all__ = [
     "CreateEvalResponsesRunDataSourceInputMessagesItemReferenceParam",
     "CreateEvalResponsesRunDataSourceInputMessagesTemplate",
     "CreateEvalResponsesRunDataSourceInputMessagesTemplateParam",
-    "CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0",
-    "CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0Param",
+    "CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateChatMessage",
+    "CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateChatMessageParam",
     "CreateEvalResponsesRunDataSourceParam",
     "CreateEvalResponsesRunDataSourceSamplingParams",
     "CreateEvalResponsesRunDataSourceSamplingParamsParam",

@@ -61,7 +61,7 @@ __all__ = [
     "CreateEvalResponsesRunDataSource",
     "CreateEvalResponsesRunDataSourceInputMessagesItemReference",
     "CreateEvalResponsesRunDataSourceInputMessagesTemplate",
-    "CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0",
+    "CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateChatMessage",
     "CreateEvalResponsesRunDataSourceSamplingParams",
     "CreateEvalResponsesRunDataSourceSamplingParamsText",
     "DataSourceResponses",
@@ -206,19 +206,21 @@ class CreateEvalResponsesRunDataSourceInputMessagesTemplate(BaseModel):
     __slots__ = ()
     type = Field['Literal["template"]']()
     template = Field[
-        'list[CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0 | EasyInputMessage]'
+        'list[CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateChatMessage | EasyInputMessage]'
     ](
         list_of(
             union_of(
                 "type",
                 {"message": ref("responses.easy_input_message:EasyInputMessage")},
-                ref("evals.run_cancel_response:CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0"),
+                ref(
+                    "evals.run_cancel_response:CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateChatMessage"
+                ),
             )
         )
     )
 
 
-class CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0(BaseModel):
+class CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateChatMessage(BaseModel):
     """ChatMessage"""
 
     __slots__ = ()
@@ -314,7 +316,7 @@ class EvalResponsesSource(BaseModel):
 DataSourceResponses = CreateEvalResponsesRunDataSource
 DataSourceResponsesInputMessagesItemReference = CreateEvalResponsesRunDataSourceInputMessagesItemReference
 DataSourceResponsesInputMessagesTemplate = CreateEvalResponsesRunDataSourceInputMessagesTemplate
-DataSourceResponsesInputMessagesTemplateTemplateChatMessage = CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0
+DataSourceResponsesInputMessagesTemplateTemplateChatMessage = CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateChatMessage
 DataSourceResponsesInputMessagesTemplateTemplateEvalItemContentOutputText = EvalItemContentOutputText
 DataSourceResponsesSamplingParams = CreateEvalResponsesRunDataSourceSamplingParams
 DataSourceResponsesSamplingParamsText = CreateEvalResponsesRunDataSourceSamplingParamsText

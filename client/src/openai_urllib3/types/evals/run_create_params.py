@@ -61,7 +61,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CreateEvalResponsesRunDataSourceInputMessagesItemReferenceParam",
     "CreateEvalResponsesRunDataSourceInputMessagesTemplateParam",
-    "CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0Param",
+    "CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateChatMessageParam",
     "CreateEvalResponsesRunDataSourceParam",
     "CreateEvalResponsesRunDataSourceSamplingParamsParam",
     "CreateEvalResponsesRunDataSourceSamplingParamsTextParam",
@@ -114,11 +114,11 @@ class CreateEvalResponsesRunDataSourceInputMessagesTemplateParam(TypedDict, tota
     """InputMessagesTemplate"""
     type: Required[Literal["template"]]
     template: Required[
-        Iterable[Union[CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0Param, EvalItemParam]]
+        Iterable[Union[CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateChatMessageParam, EvalItemParam]]
     ]
 
 
-class CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0Param(TypedDict, total=False):
+class CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateChatMessageParam(TypedDict, total=False):
     """ChatMessage"""
     role: Required[str]
     content: Required[str]
@@ -196,7 +196,7 @@ class CreateEvalRunRequestParam(TypedDict, total=False):
 DataSourceCreateEvalResponsesRunDataSource = CreateEvalResponsesRunDataSourceParam
 DataSourceCreateEvalResponsesRunDataSourceInputMessagesItemReference = CreateEvalResponsesRunDataSourceInputMessagesItemReferenceParam
 DataSourceCreateEvalResponsesRunDataSourceInputMessagesTemplate = CreateEvalResponsesRunDataSourceInputMessagesTemplateParam
-DataSourceCreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateChatMessage = CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0Param
+DataSourceCreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateChatMessage = CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateChatMessageParam
 DataSourceCreateEvalResponsesRunDataSourceSamplingParams = CreateEvalResponsesRunDataSourceSamplingParamsParam
 DataSourceCreateEvalResponsesRunDataSourceSamplingParamsText = CreateEvalResponsesRunDataSourceSamplingParamsTextParam
 DataSourceCreateEvalResponsesRunDataSourceSourceResponses = EvalResponsesSourceParam

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
         CreateEvalResponsesRunDataSourceInputMessagesTemplate as DataSourceResponsesInputMessagesTemplate,
     )
     from openai_urllib3.types.evals.run_cancel_response import (
-        CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0 as DataSourceResponsesInputMessagesTemplateTemplateChatMessage,
+        CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateChatMessage as DataSourceResponsesInputMessagesTemplateTemplateChatMessage,
     )
     from openai_urllib3.types.responses.easy_input_message import (
         EasyInputMessage as DataSourceResponsesInputMessagesTemplateTemplateEvalItem,
@@ -78,7 +78,7 @@ _ELSEWHERE: dict[str, str] = {
     "DataSourceResponses": "evals.run_cancel_response:CreateEvalResponsesRunDataSource",
     "DataSourceResponsesInputMessagesItemReference": "evals.run_cancel_response:CreateEvalResponsesRunDataSourceInputMessagesItemReference",
     "DataSourceResponsesInputMessagesTemplate": "evals.run_cancel_response:CreateEvalResponsesRunDataSourceInputMessagesTemplate",
-    "DataSourceResponsesInputMessagesTemplateTemplateChatMessage": "evals.run_cancel_response:CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplate0",
+    "DataSourceResponsesInputMessagesTemplateTemplateChatMessage": "evals.run_cancel_response:CreateEvalResponsesRunDataSourceInputMessagesTemplateTemplateChatMessage",
     "DataSourceResponsesInputMessagesTemplateTemplateEvalItem": "responses.easy_input_message:EasyInputMessage",
     "DataSourceResponsesInputMessagesTemplateTemplateEvalItemContentInputImage": "responses.response_input_image:EvalItemInputImage",
     "DataSourceResponsesInputMessagesTemplateTemplateEvalItemContentOutputText": "evals.run_cancel_response:EvalItemContentOutputText",

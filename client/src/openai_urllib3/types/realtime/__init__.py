@@ -302,10 +302,10 @@ if TYPE_CHECKING:
         RealtimeSessionCreateRequestGAParam as RealtimeSessionCreateRequestGAParam,
     )
     from openai_urllib3.types.realtime.realtime_session_create_request_ga import (
-        RealtimeSessionCreateRequestGATracing1 as RealtimeSessionCreateRequestGATracing1,
+        RealtimeSessionCreateRequestGATracingTracingConfiguration as RealtimeSessionCreateRequestGATracingTracingConfiguration,
     )
     from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import (
-        RealtimeSessionCreateRequestGATracing1Param as RealtimeSessionCreateRequestGATracing1Param,
+        RealtimeSessionCreateRequestGATracingTracingConfigurationParam as RealtimeSessionCreateRequestGATracingTracingConfigurationParam,
     )
     from openai_urllib3.types.realtime.realtime_session_create_response_ga import (
         RealtimeSessionCreateResponseGA as RealtimeSessionCreateResponseGA,
@@ -323,7 +323,7 @@ if TYPE_CHECKING:
         RealtimeSessionCreateResponseGAAudioOutput as RealtimeSessionCreateResponseGAAudioOutput,
     )
     from openai_urllib3.types.realtime.realtime_session_create_response_ga import (
-        RealtimeSessionCreateResponseGATracing1 as RealtimeSessionCreateResponseGATracing1,
+        RealtimeSessionCreateResponseGATracingTracingConfiguration as RealtimeSessionCreateResponseGATracingTracingConfiguration,
     )
     from openai_urllib3.types.realtime.realtime_sessions_create_params import (
         RealtimeSessionsCreateParams as RealtimeSessionsCreateParams,
@@ -622,10 +622,10 @@ _NAMES: dict[str, str] = {
         "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGAAudioParam",
     "RealtimeSessionCreateRequestGAParam":
         "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGAParam",
-    "RealtimeSessionCreateRequestGATracing1":
-        "realtime.realtime_session_create_request_ga:RealtimeSessionCreateRequestGATracing1",
-    "RealtimeSessionCreateRequestGATracing1Param":
-        "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGATracing1Param",
+    "RealtimeSessionCreateRequestGATracingTracingConfiguration":
+        "realtime.realtime_session_create_request_ga:RealtimeSessionCreateRequestGATracingTracingConfiguration",
+    "RealtimeSessionCreateRequestGATracingTracingConfigurationParam":
+        "realtime.realtime_session_create_request_ga_param:RealtimeSessionCreateRequestGATracingTracingConfigurationParam",
     "RealtimeSessionCreateResponseGA": "realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGA",
     "RealtimeSessionCreateResponseGAAudio":
         "realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGAAudio",
@@ -635,8 +635,8 @@ _NAMES: dict[str, str] = {
         "realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGAAudioInputNoiseReduction",
     "RealtimeSessionCreateResponseGAAudioOutput":
         "realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGAAudioOutput",
-    "RealtimeSessionCreateResponseGATracing1":
-        "realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGATracing1",
+    "RealtimeSessionCreateResponseGATracingTracingConfiguration":
+        "realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGATracingTracingConfiguration",
     "RealtimeSessionsCreateParams": "realtime.realtime_sessions_create_params:RealtimeSessionsCreateParams",
     "RealtimeTranscriptionSessionCreateRequestGA":
         "realtime.realtime_transcription_session_create_request_ga:RealtimeTranscriptionSessionCreateRequestGA",
@@ -813,14 +813,14 @@ __all__ = [
     "RealtimeSessionCreateRequestGAAudioOutputParam",
     "RealtimeSessionCreateRequestGAAudioParam",
     "RealtimeSessionCreateRequestGAParam",
-    "RealtimeSessionCreateRequestGATracing1",
-    "RealtimeSessionCreateRequestGATracing1Param",
+    "RealtimeSessionCreateRequestGATracingTracingConfiguration",
+    "RealtimeSessionCreateRequestGATracingTracingConfigurationParam",
     "RealtimeSessionCreateResponseGA",
     "RealtimeSessionCreateResponseGAAudio",
     "RealtimeSessionCreateResponseGAAudioInput",
     "RealtimeSessionCreateResponseGAAudioInputNoiseReduction",
     "RealtimeSessionCreateResponseGAAudioOutput",
-    "RealtimeSessionCreateResponseGATracing1",
+    "RealtimeSessionCreateResponseGATracingTracingConfiguration",
     "RealtimeSessionsCreateParams",
     "RealtimeTranscriptionSessionCreateRequestGA",
     "RealtimeTranscriptionSessionCreateRequestGAAudio",

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
         RealtimeSessionCreateRequestGAAudioParam,
     )
     from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import (
-        RealtimeSessionCreateRequestGATracing1Param,
+        RealtimeSessionCreateRequestGATracingTracingConfigurationParam,
     )
     from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import (
         RealtimeTruncationRetentionRatioParam,
@@ -63,7 +63,7 @@ class RealtimeCallsAcceptParams(TypedDict, total=False):
     instructions: str
     audio: RealtimeSessionCreateRequestGAAudioParam
     include: Iterable[Literal["item.input_audio_transcription.logprobs"]]
-    tracing: Union[Literal["auto"], RealtimeSessionCreateRequestGATracing1Param]
+    tracing: Union[Literal["auto"], RealtimeSessionCreateRequestGATracingTracingConfigurationParam]
     tools: Iterable[Union[RealtimeFunctionToolParam, MCPToolParam]]
     tool_choice: Union[Literal["none", "auto", "required"], ToolChoiceFunctionParam, ToolChoiceMCPParam]
     parallel_tool_calls: bool

@@ -33,7 +33,7 @@ __all__ = [
     "RealtimeSessionCreateRequestGAAudioInput",
     "RealtimeSessionCreateRequestGAAudioInputNoiseReduction",
     "RealtimeSessionCreateRequestGAAudioOutput",
-    "RealtimeSessionCreateRequestGATracing1",
+    "RealtimeSessionCreateRequestGATracingTracingConfiguration",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
@@ -60,8 +60,8 @@ class RealtimeSessionCreateRequestGA(BaseModel):
     )
     include = Field['list[Literal["item.input_audio_transcription.logprobs"]] | None']()
     tracing = Field[
-        'Literal["auto"] | RealtimeSessionCreateRequestGATracing1 | None'
-    ](ref("realtime.realtime_session_create_request_ga:RealtimeSessionCreateRequestGATracing1"))
+        'Literal["auto"] | RealtimeSessionCreateRequestGATracingTracingConfiguration | None'
+    ](ref("realtime.realtime_session_create_request_ga:RealtimeSessionCreateRequestGATracingTracingConfiguration"))
     tools = Field['list[RealtimeFunctionTool | MCPTool] | None'](
         list_of(
             union_of(
@@ -171,7 +171,7 @@ class RealtimeSessionCreateRequestGAAudioOutput(BaseModel):
     speed = Field['float | None']()
 
 
-class RealtimeSessionCreateRequestGATracing1(BaseModel):
+class RealtimeSessionCreateRequestGATracingTracingConfiguration(BaseModel):
     """Granular configuration for tracing."""
 
     __slots__ = ()

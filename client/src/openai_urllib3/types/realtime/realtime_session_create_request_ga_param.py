@@ -31,7 +31,7 @@ __all__ = [
     "RealtimeSessionCreateRequestGAAudioOutputParam",
     "RealtimeSessionCreateRequestGAAudioParam",
     "RealtimeSessionCreateRequestGAParam",
-    "RealtimeSessionCreateRequestGATracing1Param",
+    "RealtimeSessionCreateRequestGATracingTracingConfigurationParam",
     "RealtimeTruncationRetentionRatioParam",
     "RealtimeTruncationRetentionRatioTokenLimitsParam",
     "RealtimeTurnDetectionSemanticVadParam",
@@ -72,7 +72,7 @@ class RealtimeSessionCreateRequestGAParam(TypedDict, total=False):
     instructions: str
     audio: RealtimeSessionCreateRequestGAAudioParam
     include: Iterable[Literal["item.input_audio_transcription.logprobs"]]
-    tracing: Union[Literal["auto"], RealtimeSessionCreateRequestGATracing1Param]
+    tracing: Union[Literal["auto"], RealtimeSessionCreateRequestGATracingTracingConfigurationParam]
     tools: Iterable[Union[RealtimeFunctionToolParam, MCPToolParam]]
     tool_choice: Union[Literal["none", "auto", "required"], ToolChoiceFunctionParam, ToolChoiceMCPParam]
     parallel_tool_calls: bool
@@ -158,7 +158,7 @@ class RealtimeSessionCreateRequestGAAudioOutputParam(TypedDict, total=False):
     speed: float
 
 
-class RealtimeSessionCreateRequestGATracing1Param(TypedDict, total=False):
+class RealtimeSessionCreateRequestGATracingTracingConfigurationParam(TypedDict, total=False):
     """Granular configuration for tracing."""
     workflow_name: str
     group_id: str

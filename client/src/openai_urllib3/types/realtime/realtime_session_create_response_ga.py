@@ -32,7 +32,7 @@ __all__ = [
     "RealtimeSessionCreateResponseGAAudioInput",
     "RealtimeSessionCreateResponseGAAudioInputNoiseReduction",
     "RealtimeSessionCreateResponseGAAudioOutput",
-    "RealtimeSessionCreateResponseGATracing1",
+    "RealtimeSessionCreateResponseGATracingTracingConfiguration",
     "RealtimeTruncationRetentionRatio",
     "RealtimeTruncationRetentionRatioTokenLimits",
     "RealtimeTurnDetectionSemanticVad",
@@ -66,8 +66,8 @@ class RealtimeSessionCreateResponseGA(BaseModel):
     )
     include = Field['list[Literal["item.input_audio_transcription.logprobs"]] | None']()
     tracing = Field[
-        'Literal["auto"] | RealtimeSessionCreateResponseGATracing1 | None'
-    ](ref("realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGATracing1"))
+        'Literal["auto"] | RealtimeSessionCreateResponseGATracingTracingConfiguration | None'
+    ](ref("realtime.realtime_session_create_response_ga:RealtimeSessionCreateResponseGATracingTracingConfiguration"))
     tools = Field['list[RealtimeFunctionTool | MCPTool] | None'](
         list_of(
             union_of(
@@ -220,7 +220,7 @@ class RealtimeSessionCreateResponseGAAudioOutput(BaseModel):
     speed = Field['float | None']()
 
 
-class RealtimeSessionCreateResponseGATracing1(BaseModel):
+class RealtimeSessionCreateResponseGATracingTracingConfiguration(BaseModel):
     """Granular configuration for tracing."""
 
     __slots__ = ()

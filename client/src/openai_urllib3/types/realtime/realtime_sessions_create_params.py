@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.realtime.session_create_params import SessionCreateParamsClientSecretParam
     from openai_urllib3.types.beta.realtime.session_create_params import SessionCreateParamsInputAudioTranscriptionParam
     from openai_urllib3.types.beta.realtime.session_create_params import SessionCreateParamsToolParam
-    from openai_urllib3.types.beta.realtime.session_create_params import SessionCreateParamsTracing1Param
+    from openai_urllib3.types.beta.realtime.session_create_params import (
+        SessionCreateParamsTracingTracingConfigurationParam,
+    )
     from openai_urllib3.types.beta.realtime.session_create_params import SessionCreateParamsTurnDetectionParam
     from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import Prompt0Param
     from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import (
@@ -41,7 +43,7 @@ class RealtimeSessionsCreateParams(TypedDict, total=False):
     output_audio_format: str
     input_audio_transcription: SessionCreateParamsInputAudioTranscriptionParam
     speed: float
-    tracing: Union[Literal["auto"], SessionCreateParamsTracing1Param]
+    tracing: Union[Literal["auto"], SessionCreateParamsTracingTracingConfigurationParam]
     turn_detection: SessionCreateParamsTurnDetectionParam
     tools: Iterable[SessionCreateParamsToolParam]
     tool_choice: str

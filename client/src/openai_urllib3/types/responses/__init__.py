@@ -166,8 +166,12 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.tool import MCPToolFilter as MCPToolFilter
     from openai_urllib3.types.responses.tool_param import MCPToolFilterParam as MCPToolFilterParam
     from openai_urllib3.types.responses.tool_param import MCPToolParam as MCPToolParam
-    from openai_urllib3.types.responses.tool import MCPToolRequireApproval0 as MCPToolRequireApproval0
-    from openai_urllib3.types.responses.tool_param import MCPToolRequireApproval0Param as MCPToolRequireApproval0Param
+    from openai_urllib3.types.responses.tool import (
+        MCPToolRequireApprovalMCPToolApprovalFilter as MCPToolRequireApprovalMCPToolApprovalFilter,
+    )
+    from openai_urllib3.types.responses.tool_param import (
+        MCPToolRequireApprovalMCPToolApprovalFilterParam as MCPToolRequireApprovalMCPToolApprovalFilterParam,
+    )
     from openai_urllib3.types.responses.moderation import Moderation as Moderation
     from openai_urllib3.types.responses.moderation_error_body import ModerationErrorBody as ModerationErrorBody
     from openai_urllib3.types.responses.namespace_tool import NamespaceTool as NamespaceTool
@@ -578,8 +582,9 @@ _NAMES: dict[str, str] = {
     "MCPToolFilter": "responses.tool:MCPToolFilter",
     "MCPToolFilterParam": "responses.tool_param:MCPToolFilterParam",
     "MCPToolParam": "responses.tool_param:MCPToolParam",
-    "MCPToolRequireApproval0": "responses.tool:MCPToolRequireApproval0",
-    "MCPToolRequireApproval0Param": "responses.tool_param:MCPToolRequireApproval0Param",
+    "MCPToolRequireApprovalMCPToolApprovalFilter": "responses.tool:MCPToolRequireApprovalMCPToolApprovalFilter",
+    "MCPToolRequireApprovalMCPToolApprovalFilterParam":
+        "responses.tool_param:MCPToolRequireApprovalMCPToolApprovalFilterParam",
     "Moderation": "responses.moderation:Moderation",
     "ModerationErrorBody": "responses.moderation_error_body:ModerationErrorBody",
     "NamespaceTool": "responses.namespace_tool:NamespaceTool",
@@ -851,8 +856,8 @@ __all__ = [
     "MCPToolFilter",
     "MCPToolFilterParam",
     "MCPToolParam",
-    "MCPToolRequireApproval0",
-    "MCPToolRequireApproval0Param",
+    "MCPToolRequireApprovalMCPToolApprovalFilter",
+    "MCPToolRequireApprovalMCPToolApprovalFilterParam",
     "Moderation",
     "ModerationErrorBody",
     "NamespaceTool",

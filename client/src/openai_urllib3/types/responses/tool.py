@@ -28,7 +28,7 @@ __all__ = [
     "LocalShellToolParam",
     "MCPTool",
     "MCPToolFilter",
-    "MCPToolRequireApproval0",
+    "MCPToolRequireApprovalMCPToolApprovalFilter",
     "Mcp",
     "McpAllowedToolsMcpToolFilter",
     "McpRequireApprovalMcpToolApprovalFilter",
@@ -62,8 +62,8 @@ class MCPTool(BaseModel):
     allowed_tools = Field['list[str] | MCPToolFilter | None'](ref("responses.tool:MCPToolFilter"))
     allowed_callers = Field['list[Literal["direct", "programmatic"]] | None']()
     require_approval = Field[
-        'MCPToolRequireApproval0 | Literal["always", "never"] | None'
-    ](ref("responses.tool:MCPToolRequireApproval0"))
+        'MCPToolRequireApprovalMCPToolApprovalFilter | Literal["always", "never"] | None'
+    ](ref("responses.tool:MCPToolRequireApprovalMCPToolApprovalFilter"))
     defer_loading = Field['bool | None']()
 
 
@@ -75,7 +75,7 @@ class MCPToolFilter(BaseModel):
     read_only = Field['bool | None']()
 
 
-class MCPToolRequireApproval0(BaseModel):
+class MCPToolRequireApprovalMCPToolApprovalFilter(BaseModel):
     """Specify which of the MCP server's tools require approval. Can be `always`, `never`, or a filter object associated
     with tools that require approval.
     """
@@ -163,7 +163,7 @@ ImageGenerationInputImageMask = ImageGenToolInputImageMask
 LocalShell = LocalShellToolParam
 Mcp = MCPTool
 McpAllowedToolsMcpToolFilter = MCPToolFilter
-McpRequireApprovalMcpToolApprovalFilter = MCPToolRequireApproval0
+McpRequireApprovalMcpToolApprovalFilter = MCPToolRequireApprovalMCPToolApprovalFilter
 McpRequireApprovalMcpToolApprovalFilterAlways = MCPToolFilter
 McpRequireApprovalMcpToolApprovalFilterNever = MCPToolFilter
 ProgrammaticToolCalling = ProgrammaticToolCallingParam

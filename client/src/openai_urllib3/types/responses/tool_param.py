@@ -30,7 +30,7 @@ __all__ = [
     "LocalShellToolParam",
     "MCPToolFilterParam",
     "MCPToolParam",
-    "MCPToolRequireApproval0Param",
+    "MCPToolRequireApprovalMCPToolApprovalFilterParam",
     "Mcp",
     "McpAllowedToolsMcpToolFilter",
     "McpRequireApprovalMcpToolApprovalFilter",
@@ -66,7 +66,7 @@ class MCPToolParam(TypedDict, total=False):
     headers: Optional[Dict[str, str]]
     allowed_tools: Optional[Union[Iterable[str], MCPToolFilterParam]]
     allowed_callers: Optional[Iterable[Literal["direct", "programmatic"]]]
-    require_approval: Optional[Union[MCPToolRequireApproval0Param, Literal["always", "never"]]]
+    require_approval: Optional[Union[MCPToolRequireApprovalMCPToolApprovalFilterParam, Literal["always", "never"]]]
     defer_loading: bool
 
 
@@ -76,7 +76,7 @@ class MCPToolFilterParam(TypedDict, total=False):
     read_only: bool
 
 
-class MCPToolRequireApproval0Param(TypedDict, total=False):
+class MCPToolRequireApprovalMCPToolApprovalFilterParam(TypedDict, total=False):
     """Specify which of the MCP server's tools require approval. Can be `always`, `never`, or a filter object associated
     with tools that require approval.
     """
@@ -139,7 +139,7 @@ ImageGenerationInputImageMask = ImageGenToolInputImageMaskParam
 LocalShell = LocalShellToolParam
 Mcp = MCPToolParam
 McpAllowedToolsMcpToolFilter = MCPToolFilterParam
-McpRequireApprovalMcpToolApprovalFilter = MCPToolRequireApproval0Param
+McpRequireApprovalMcpToolApprovalFilter = MCPToolRequireApprovalMCPToolApprovalFilterParam
 McpRequireApprovalMcpToolApprovalFilterAlways = MCPToolFilterParam
 McpRequireApprovalMcpToolApprovalFilterNever = MCPToolFilterParam
 ProgrammaticToolCalling = ProgrammaticToolCallingParam

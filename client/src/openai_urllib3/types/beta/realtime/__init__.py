@@ -205,7 +205,7 @@ if TYPE_CHECKING:
         RealtimeSessionCreateRequestTool as RealtimeSessionCreateRequestTool,
     )
     from openai_urllib3.types.beta.realtime.session_update_event import (
-        RealtimeSessionCreateRequestTracing1 as RealtimeSessionCreateRequestTracing1,
+        RealtimeSessionCreateRequestTracingTracingConfiguration as RealtimeSessionCreateRequestTracingTracingConfiguration,
     )
     from openai_urllib3.types.beta.realtime.session_update_event import (
         RealtimeSessionCreateRequestTurnDetection as RealtimeSessionCreateRequestTurnDetection,
@@ -274,7 +274,7 @@ if TYPE_CHECKING:
         SessionCreateParamsToolParam as SessionCreateParamsToolParam,
     )
     from openai_urllib3.types.beta.realtime.session_create_params import (
-        SessionCreateParamsTracing1Param as SessionCreateParamsTracing1Param,
+        SessionCreateParamsTracingTracingConfigurationParam as SessionCreateParamsTracingTracingConfigurationParam,
     )
     from openai_urllib3.types.beta.realtime.session_create_params import (
         SessionCreateParamsTurnDetectionParam as SessionCreateParamsTurnDetectionParam,
@@ -298,7 +298,7 @@ if TYPE_CHECKING:
         SessionCreateResponseAudioOutput as SessionCreateResponseAudioOutput,
     )
     from openai_urllib3.types.beta.realtime.session_create_response import (
-        SessionCreateResponseTracing1 as SessionCreateResponseTracing1,
+        SessionCreateResponseTracingTracingConfiguration as SessionCreateResponseTracingTracingConfiguration,
     )
     from openai_urllib3.types.beta.realtime.session_create_response import (
         SessionCreateResponseTurnDetection as SessionCreateResponseTurnDetection,
@@ -308,7 +308,9 @@ if TYPE_CHECKING:
         SessionInputAudioNoiseReduction as SessionInputAudioNoiseReduction,
     )
     from openai_urllib3.types.beta.realtime.session import SessionPrompt as SessionPrompt
-    from openai_urllib3.types.beta.realtime.session import SessionTracing1 as SessionTracing1
+    from openai_urllib3.types.beta.realtime.session import (
+        SessionTracingTracingConfiguration as SessionTracingTracingConfiguration,
+    )
     from openai_urllib3.types.beta.realtime.session_update_event import SessionUpdateEvent as SessionUpdateEvent
     from openai_urllib3.types.beta.realtime.session_updated_event import SessionUpdatedEvent as SessionUpdatedEvent
     from openai_urllib3.types.beta.realtime.transcription_session import TranscriptionSession as TranscriptionSession
@@ -444,7 +446,8 @@ _NAMES: dict[str, str] = {
         "beta.realtime.session_update_event:RealtimeSessionCreateRequestInputAudioTranscription",
     "RealtimeSessionCreateRequestParam": "beta.realtime.session_create_params:RealtimeSessionCreateRequestParam",
     "RealtimeSessionCreateRequestTool": "beta.realtime.session_update_event:RealtimeSessionCreateRequestTool",
-    "RealtimeSessionCreateRequestTracing1": "beta.realtime.session_update_event:RealtimeSessionCreateRequestTracing1",
+    "RealtimeSessionCreateRequestTracingTracingConfiguration":
+        "beta.realtime.session_update_event:RealtimeSessionCreateRequestTracingTracingConfiguration",
     "RealtimeSessionCreateRequestTurnDetection":
         "beta.realtime.session_update_event:RealtimeSessionCreateRequestTurnDetection",
     "RealtimeTranscriptionSessionCreateRequest":
@@ -481,7 +484,8 @@ _NAMES: dict[str, str] = {
     "SessionCreateParamsInputAudioTranscriptionParam":
         "beta.realtime.session_create_params:SessionCreateParamsInputAudioTranscriptionParam",
     "SessionCreateParamsToolParam": "beta.realtime.session_create_params:SessionCreateParamsToolParam",
-    "SessionCreateParamsTracing1Param": "beta.realtime.session_create_params:SessionCreateParamsTracing1Param",
+    "SessionCreateParamsTracingTracingConfigurationParam":
+        "beta.realtime.session_create_params:SessionCreateParamsTracingTracingConfigurationParam",
     "SessionCreateParamsTurnDetectionParam":
         "beta.realtime.session_create_params:SessionCreateParamsTurnDetectionParam",
     "SessionCreateResponse": "beta.realtime.session_create_response:SessionCreateResponse",
@@ -492,12 +496,13 @@ _NAMES: dict[str, str] = {
     "SessionCreateResponseAudioInputTurnDetection":
         "beta.realtime.session_create_response:SessionCreateResponseAudioInputTurnDetection",
     "SessionCreateResponseAudioOutput": "beta.realtime.session_create_response:SessionCreateResponseAudioOutput",
-    "SessionCreateResponseTracing1": "beta.realtime.session_create_response:SessionCreateResponseTracing1",
+    "SessionCreateResponseTracingTracingConfiguration":
+        "beta.realtime.session_create_response:SessionCreateResponseTracingTracingConfiguration",
     "SessionCreateResponseTurnDetection": "beta.realtime.session_create_response:SessionCreateResponseTurnDetection",
     "SessionCreatedEvent": "beta.realtime.session_created_event:SessionCreatedEvent",
     "SessionInputAudioNoiseReduction": "beta.realtime.session:SessionInputAudioNoiseReduction",
     "SessionPrompt": "beta.realtime.session:SessionPrompt",
-    "SessionTracing1": "beta.realtime.session:SessionTracing1",
+    "SessionTracingTracingConfiguration": "beta.realtime.session:SessionTracingTracingConfiguration",
     "SessionUpdateEvent": "beta.realtime.session_update_event:SessionUpdateEvent",
     "SessionUpdatedEvent": "beta.realtime.session_updated_event:SessionUpdatedEvent",
     "TranscriptionSession": "beta.realtime.transcription_session:TranscriptionSession",
@@ -590,7 +595,7 @@ __all__ = [
     "RealtimeSessionCreateRequestInputAudioTranscription",
     "RealtimeSessionCreateRequestParam",
     "RealtimeSessionCreateRequestTool",
-    "RealtimeSessionCreateRequestTracing1",
+    "RealtimeSessionCreateRequestTracingTracingConfiguration",
     "RealtimeSessionCreateRequestTurnDetection",
     "RealtimeTranscriptionSessionCreateRequest",
     "RealtimeTranscriptionSessionCreateRequestInputAudioNoiseReduction",
@@ -617,7 +622,7 @@ __all__ = [
     "SessionCreateParamsClientSecretParam",
     "SessionCreateParamsInputAudioTranscriptionParam",
     "SessionCreateParamsToolParam",
-    "SessionCreateParamsTracing1Param",
+    "SessionCreateParamsTracingTracingConfigurationParam",
     "SessionCreateParamsTurnDetectionParam",
     "SessionCreateResponse",
     "SessionCreateResponseAudio",
@@ -625,12 +630,12 @@ __all__ = [
     "SessionCreateResponseAudioInputNoiseReduction",
     "SessionCreateResponseAudioInputTurnDetection",
     "SessionCreateResponseAudioOutput",
-    "SessionCreateResponseTracing1",
+    "SessionCreateResponseTracingTracingConfiguration",
     "SessionCreateResponseTurnDetection",
     "SessionCreatedEvent",
     "SessionInputAudioNoiseReduction",
     "SessionPrompt",
-    "SessionTracing1",
+    "SessionTracingTracingConfiguration",
     "SessionUpdateEvent",
     "SessionUpdatedEvent",
     "TranscriptionSession",

@@ -26,7 +26,7 @@ __all__ = [
     "Session",
     "SessionInputAudioNoiseReduction",
     "SessionPrompt",
-    "SessionTracing1",
+    "SessionTracingTracingConfiguration",
     "Tool",
     "TracingTracingConfiguration",
 ]
@@ -95,7 +95,9 @@ class Session(BaseModel):
         ref("beta.realtime.session:SessionInputAudioNoiseReduction")
     )
     speed = Field['float | None']()
-    tracing = Field['Literal["auto"] | SessionTracing1 | None'](ref("beta.realtime.session:SessionTracing1"))
+    tracing = Field[
+        'Literal["auto"] | SessionTracingTracingConfiguration | None'
+    ](ref("beta.realtime.session:SessionTracingTracingConfiguration"))
     tools = Field['list[RealtimeFunctionTool] | None'](list_of(ref("beta.realtime.session:RealtimeFunctionTool")))
     tool_choice = Field['str | None']()
     temperature = Field['float | None']()
@@ -115,7 +117,7 @@ class SessionInputAudioNoiseReduction(BaseModel):
     type = Field['Literal["near_field", "far_field"] | None']()
 
 
-class SessionTracing1(BaseModel):
+class SessionTracingTracingConfiguration(BaseModel):
     """Granular configuration for tracing."""
 
     __slots__ = ()
@@ -150,4 +152,4 @@ class SessionPrompt(BaseModel):
 InputAudioNoiseReduction = SessionInputAudioNoiseReduction
 InputAudioTranscription = AudioTranscriptionResponse
 Tool = RealtimeFunctionTool
-TracingTracingConfiguration = SessionTracing1
+TracingTracingConfiguration = SessionTracingTracingConfiguration

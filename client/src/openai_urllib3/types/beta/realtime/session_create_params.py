@@ -24,7 +24,7 @@ __all__ = [
     "SessionCreateParamsClientSecretParam",
     "SessionCreateParamsInputAudioTranscriptionParam",
     "SessionCreateParamsToolParam",
-    "SessionCreateParamsTracing1Param",
+    "SessionCreateParamsTracingTracingConfigurationParam",
     "SessionCreateParamsTurnDetectionParam",
     "Tool",
     "TracingTracingConfiguration",
@@ -47,7 +47,7 @@ class SessionCreateParams(TypedDict, total=False):
     output_audio_format: str
     input_audio_transcription: SessionCreateParamsInputAudioTranscriptionParam
     speed: float
-    tracing: Union[Literal["auto"], SessionCreateParamsTracing1Param]
+    tracing: Union[Literal["auto"], SessionCreateParamsTracingTracingConfigurationParam]
     turn_detection: SessionCreateParamsTurnDetectionParam
     tools: Iterable[SessionCreateParamsToolParam]
     tool_choice: str
@@ -71,7 +71,7 @@ class SessionCreateParamsInputAudioTranscriptionParam(TypedDict, total=False):
     model: str
 
 
-class SessionCreateParamsTracing1Param(TypedDict, total=False):
+class SessionCreateParamsTracingTracingConfigurationParam(TypedDict, total=False):
     """Granular configuration for tracing."""
     workflow_name: str
     group_id: str
@@ -109,7 +109,7 @@ class RealtimeSessionCreateRequestParam(TypedDict, total=False):
     output_audio_format: str
     input_audio_transcription: SessionCreateParamsInputAudioTranscriptionParam
     speed: float
-    tracing: Union[Literal["auto"], SessionCreateParamsTracing1Param]
+    tracing: Union[Literal["auto"], SessionCreateParamsTracingTracingConfigurationParam]
     turn_detection: SessionCreateParamsTurnDetectionParam
     tools: Iterable[SessionCreateParamsToolParam]
     tool_choice: str
@@ -121,5 +121,5 @@ class RealtimeSessionCreateRequestParam(TypedDict, total=False):
 ClientSecret = SessionCreateParamsClientSecretParam
 InputAudioTranscription = SessionCreateParamsInputAudioTranscriptionParam
 Tool = SessionCreateParamsToolParam
-TracingTracingConfiguration = SessionCreateParamsTracing1Param
+TracingTracingConfiguration = SessionCreateParamsTracingTracingConfigurationParam
 TurnDetection = SessionCreateParamsTurnDetectionParam

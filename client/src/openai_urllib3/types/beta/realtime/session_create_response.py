@@ -26,7 +26,7 @@ __all__ = [
     "SessionCreateResponseAudioInputNoiseReduction",
     "SessionCreateResponseAudioInputTurnDetection",
     "SessionCreateResponseAudioOutput",
-    "SessionCreateResponseTracing1",
+    "SessionCreateResponseTracingTracingConfiguration",
     "SessionCreateResponseTurnDetection",
     "Tool",
     "TracingTracingConfiguration",
@@ -50,9 +50,9 @@ class SessionCreateResponse(BaseModel):
     audio = Field['SessionCreateResponseAudio | None'](
         ref("beta.realtime.session_create_response:SessionCreateResponseAudio")
     )
-    tracing = Field['Literal["auto"] | SessionCreateResponseTracing1 | None'](
-        ref("beta.realtime.session_create_response:SessionCreateResponseTracing1")
-    )
+    tracing = Field[
+        'Literal["auto"] | SessionCreateResponseTracingTracingConfiguration | None'
+    ](ref("beta.realtime.session_create_response:SessionCreateResponseTracingTracingConfiguration"))
     turn_detection = Field['SessionCreateResponseTurnDetection | None'](
         ref("beta.realtime.session_create_response:SessionCreateResponseTurnDetection")
     )
@@ -133,7 +133,7 @@ class SessionCreateResponseAudioOutput(BaseModel):
     speed = Field['float | None']()
 
 
-class SessionCreateResponseTracing1(BaseModel):
+class SessionCreateResponseTracingTracingConfiguration(BaseModel):
     """Granular configuration for tracing."""
 
     __slots__ = ()
@@ -153,7 +153,7 @@ class SessionCreateResponseTurnDetection(BaseModel):
     prefix_padding_ms = Field['int | None']()
     silence_duration_ms = Field['int | None']()
 
-TracingTracingConfiguration = SessionCreateResponseTracing1
+TracingTracingConfiguration = SessionCreateResponseTracingTracingConfiguration
 TurnDetection = SessionCreateResponseTurnDetection
 
 _ELSEWHERE: dict[str, str] = {

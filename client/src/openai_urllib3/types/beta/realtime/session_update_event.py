@@ -21,7 +21,7 @@ __all__ = [
     "RealtimeSessionCreateRequestClientSecret",
     "RealtimeSessionCreateRequestInputAudioTranscription",
     "RealtimeSessionCreateRequestTool",
-    "RealtimeSessionCreateRequestTracing1",
+    "RealtimeSessionCreateRequestTracingTracingConfiguration",
     "RealtimeSessionCreateRequestTurnDetection",
     "Session",
     "SessionClientSecret",
@@ -69,8 +69,8 @@ class RealtimeSessionCreateRequest(BaseModel):
     ](ref("beta.realtime.session_update_event:RealtimeSessionCreateRequestInputAudioTranscription"))
     speed = Field['float | None']()
     tracing = Field[
-        'Literal["auto"] | RealtimeSessionCreateRequestTracing1 | None'
-    ](ref("beta.realtime.session_update_event:RealtimeSessionCreateRequestTracing1"))
+        'Literal["auto"] | RealtimeSessionCreateRequestTracingTracingConfiguration | None'
+    ](ref("beta.realtime.session_update_event:RealtimeSessionCreateRequestTracingTracingConfiguration"))
     turn_detection = Field['RealtimeSessionCreateRequestTurnDetection | None'](
         ref("beta.realtime.session_update_event:RealtimeSessionCreateRequestTurnDetection")
     )
@@ -109,7 +109,7 @@ class RealtimeSessionCreateRequestInputAudioTranscription(BaseModel):
     model = Field['str | None']()
 
 
-class RealtimeSessionCreateRequestTracing1(BaseModel):
+class RealtimeSessionCreateRequestTracingTracingConfiguration(BaseModel):
     """Granular configuration for tracing."""
 
     __slots__ = ()
@@ -141,5 +141,5 @@ Session = RealtimeSessionCreateRequest
 SessionClientSecret = RealtimeSessionCreateRequestClientSecret
 SessionInputAudioTranscription = RealtimeSessionCreateRequestInputAudioTranscription
 SessionTool = RealtimeSessionCreateRequestTool
-SessionTracingTracingConfiguration = RealtimeSessionCreateRequestTracing1
+SessionTracingTracingConfiguration = RealtimeSessionCreateRequestTracingTracingConfiguration
 SessionTurnDetection = RealtimeSessionCreateRequestTurnDetection
