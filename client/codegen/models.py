@@ -87,6 +87,12 @@ class AliasDef:
 _OPEN_ENUM = re.compile(r"Union\[str, (Literal\[[^\[\]]*\])\]|Union\[(Literal\[[^\[\]]*\]), str\]|str \| (Literal\[[^\[\]]*\])|(Literal\[[^\[\]]*\]) \| str")
 
 
+def _model_name(name: str) -> str:
+    """A response class's name for a schema the spec names for requests (``ClickParam``): without
+    the ``Param``, which in the SDK's convention marks a request ``TypedDict``."""
+    return name.removesuffix("Param") if name.endswith("Param") and len(name) > len("Param") else name
+
+
 def snake(name: str) -> str:
     """``ChatCompletionMessageParam`` -> ``chat_completion_message_param`` (``AdminAPIKey`` -> ``admin_api_key``)."""
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
@@ -283,7 +289,7 @@ class ModelBuilder(_Namer):
         if schema_name in self.by_schema:
             return self.by_schema[schema_name]
         placement = self.official.place("model", schema_name)
-        name = self._claim(placement, RENAMES.get(schema_name, class_name(schema_name)))
+        name = self._claim(placement, RENAMES.get(schema_name) or _model_name(class_name(schema_name)))
         self.by_schema[schema_name] = name
         schema = self.spec.schemas[schema_name]
         self._build(name, schema, schema_name, schema_name, placement)

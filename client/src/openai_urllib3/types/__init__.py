@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.batch_usage import BatchUsageOutputTokensDetails as BatchUsageOutputTokensDetails
     from openai_urllib3.types.content_provenance_check import C2PAProvenanceResult as C2PAProvenanceResult
     from openai_urllib3.types.chat_model import ChatModel as ChatModel
-    from openai_urllib3.types.shared.click_param import ClickParam as ClickParam
+    from openai_urllib3.types.shared.click import Click as Click
     from openai_urllib3.types.shared.code_interpreter_output_image import (
         CodeInterpreterOutputImage as CodeInterpreterOutputImage,
     )
@@ -63,8 +63,8 @@ if TYPE_CHECKING:
         CompletionUsagePromptTokensDetails as CompletionUsagePromptTokensDetails,
     )
     from openai_urllib3.types.shared.compound_filter import CompoundFilter as CompoundFilter
-    from openai_urllib3.types.shared.computer_call_safety_check_param import (
-        ComputerCallSafetyCheckParam as ComputerCallSafetyCheckParam,
+    from openai_urllib3.types.shared.computer_call_safety_check import (
+        ComputerCallSafetyCheck as ComputerCallSafetyCheck,
     )
     from openai_urllib3.types.shared.computer_screenshot_content import (
         ComputerScreenshotContent as ComputerScreenshotContent,
@@ -98,7 +98,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.content_provenance_check_create_params import (
         ContentProvenanceCheckCreateParams as ContentProvenanceCheckCreateParams,
     )
-    from openai_urllib3.types.shared.coord_param import CoordParam as CoordParam
+    from openai_urllib3.types.shared.coord import Coord as Coord
     from openai_urllib3.types.batch_create_params import CreateBatchRequestParam as CreateBatchRequestParam
     from openai_urllib3.types.completion_create_params import (
         CreateCompletionRequestParam as CreateCompletionRequestParam,
@@ -153,20 +153,16 @@ if TYPE_CHECKING:
     )
     from openai_urllib3.types.video_create_params import CreateVideoMultipartBodyParam as CreateVideoMultipartBodyParam
     from openai_urllib3.types.video_remix_params import CreateVideoRemixBodyParam as CreateVideoRemixBodyParam
-    from openai_urllib3.types.shared.custom_tool_input_format import (
-        CustomGrammarFormatParam as CustomGrammarFormatParam,
-    )
-    from openai_urllib3.types.shared.custom_tool_input_format import CustomTextFormatParam as CustomTextFormatParam
+    from openai_urllib3.types.shared.custom_tool_input_format import CustomGrammarFormat as CustomGrammarFormat
+    from openai_urllib3.types.shared.custom_tool_input_format import CustomTextFormat as CustomTextFormat
     from openai_urllib3.types.shared.custom_tool_call import CustomToolCall as CustomToolCall
     from openai_urllib3.types.shared.custom_tool_call_output import CustomToolCallOutput as CustomToolCallOutput
     from openai_urllib3.types.custom_tool_input_format import CustomToolInputFormat as CustomToolInputFormat
     from openai_urllib3.types.deleted_skill import DeletedSkill as DeletedSkill
     from openai_urllib3.types.shared.direct_tool_call_caller import DirectToolCallCaller as DirectToolCallCaller
-    from openai_urllib3.types.shared.direct_tool_call_caller_param import (
-        DirectToolCallCallerParam as DirectToolCallCallerParam,
-    )
+    from openai_urllib3.types.shared.direct_tool_call_caller import DirectToolCallCaller2 as DirectToolCallCaller2
     from openai_urllib3.types.shared.double_click_action import DoubleClickAction as DoubleClickAction
-    from openai_urllib3.types.shared.drag_param import DragParam as DragParam
+    from openai_urllib3.types.shared.drag import Drag as Drag
     from openai_urllib3.types.embedding import Embedding as Embedding
     from openai_urllib3.types.embedding_create_params import EmbeddingCreateParams as EmbeddingCreateParams
     from openai_urllib3.types.embedding_model import EmbeddingModel as EmbeddingModel
@@ -303,7 +299,7 @@ if TYPE_CHECKING:
         ModerationMultiModalInputParam as ModerationMultiModalInputParam,
     )
     from openai_urllib3.types.moderation_text_input_param import ModerationTextInputParam as ModerationTextInputParam
-    from openai_urllib3.types.shared.move_param import MoveParam as MoveParam
+    from openai_urllib3.types.shared.move import Move as Move
     from openai_urllib3.types.other_file_chunking_strategy_object import (
         OtherFileChunkingStrategyObject as OtherFileChunkingStrategyObject,
     )
@@ -311,9 +307,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.program import Program as Program
     from openai_urllib3.types.shared.program_output import ProgramOutput as ProgramOutput
     from openai_urllib3.types.shared.program_tool_call_caller import ProgramToolCallCaller as ProgramToolCallCaller
-    from openai_urllib3.types.shared.program_tool_call_caller_param import (
-        ProgramToolCallCallerParam as ProgramToolCallCallerParam,
-    )
+    from openai_urllib3.types.shared.program_tool_call_caller import ProgramToolCallCaller2 as ProgramToolCallCaller2
     from openai_urllib3.types.shared.realtime_conversation_item_message_assistant import (
         RealtimeConversationItemMessageAssistant as RealtimeConversationItemMessageAssistant,
     )
@@ -345,8 +339,8 @@ if TYPE_CHECKING:
     )
     from openai_urllib3.types.beta.beta_tool_choice_types import BetaToolChoiceTypes as ResponseFormatTextPython
     from openai_urllib3.types.responses_model import ResponsesModel as ResponsesModel
-    from openai_urllib3.types.shared.screenshot_param import ScreenshotParam as ScreenshotParam
-    from openai_urllib3.types.shared.scroll_param import ScrollParam as ScrollParam
+    from openai_urllib3.types.shared.screenshot import Screenshot as Screenshot
+    from openai_urllib3.types.shared.scroll import Scroll as Scroll
     from openai_urllib3.types.skill_update_params import (
         SetDefaultSkillVersionBodyParam as SetDefaultSkillVersionBodyParam,
     )
@@ -375,7 +369,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.tool_search_call import ToolSearchCall as ToolSearchCall
     from openai_urllib3.types.shared.tool_search_output import ToolSearchOutput as ToolSearchOutput
     from openai_urllib3.types.shared.top_log_prob import TopLogProb as TopLogProb
-    from openai_urllib3.types.shared.type_param import TypeParam as TypeParam
+    from openai_urllib3.types.shared.type import Type as Type
     from openai_urllib3.types.vector_store_update_params import (
         UpdateVectorStoreRequestParam as UpdateVectorStoreRequestParam,
     )
@@ -428,7 +422,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.video_remix_params import VideoRemixParams as VideoRemixParams
     from openai_urllib3.types.video_seconds import VideoSeconds as VideoSeconds
     from openai_urllib3.types.video_size import VideoSize as VideoSize
-    from openai_urllib3.types.shared.wait_param import WaitParam as WaitParam
+    from openai_urllib3.types.shared.wait import Wait as Wait
     from openai_urllib3.types.shared.web_search_action_find import WebSearchActionFind as WebSearchActionFind
     from openai_urllib3.types.shared.web_search_action_open_page import (
         WebSearchActionOpenPage as WebSearchActionOpenPage,
@@ -462,7 +456,7 @@ _NAMES: dict[str, str] = {
     "BatchUsageOutputTokensDetails": "batch_usage:BatchUsageOutputTokensDetails",
     "C2PAProvenanceResult": "content_provenance_check:C2PAProvenanceResult",
     "ChatModel": "chat_model:ChatModel",
-    "ClickParam": "shared.click_param:ClickParam",
+    "Click": "shared.click:Click",
     "CodeInterpreterOutputImage": "shared.code_interpreter_output_image:CodeInterpreterOutputImage",
     "CodeInterpreterOutputLogs": "shared.code_interpreter_output_logs:CodeInterpreterOutputLogs",
     "CodeInterpreterToolCall": "shared.code_interpreter_tool_call:CodeInterpreterToolCall",
@@ -477,7 +471,7 @@ _NAMES: dict[str, str] = {
     "CompletionUsageCompletionTokensDetails": "completion_usage:CompletionUsageCompletionTokensDetails",
     "CompletionUsagePromptTokensDetails": "completion_usage:CompletionUsagePromptTokensDetails",
     "CompoundFilter": "shared.compound_filter:CompoundFilter",
-    "ComputerCallSafetyCheckParam": "shared.computer_call_safety_check_param:ComputerCallSafetyCheckParam",
+    "ComputerCallSafetyCheck": "shared.computer_call_safety_check:ComputerCallSafetyCheck",
     "ComputerScreenshotContent": "shared.computer_screenshot_content:ComputerScreenshotContent",
     "ComputerScreenshotImage": "shared.computer_screenshot_image:ComputerScreenshotImage",
     "ComputerToolCall": "shared.computer_tool_call:ComputerToolCall",
@@ -494,7 +488,7 @@ _NAMES: dict[str, str] = {
     "ContainerRetrieveResponse": "container_create_response:ContainerCreateResponse",
     "ContentProvenanceCheck": "content_provenance_check:ContentProvenanceCheck",
     "ContentProvenanceCheckCreateParams": "content_provenance_check_create_params:ContentProvenanceCheckCreateParams",
-    "CoordParam": "shared.coord_param:CoordParam",
+    "Coord": "shared.coord:Coord",
     "CreateBatchRequestParam": "batch_create_params:CreateBatchRequestParam",
     "CreateCompletionRequestParam": "completion_create_params:CreateCompletionRequestParam",
     "CreateContainerBodyParam": "container_create_params:CreateContainerBodyParam",
@@ -522,16 +516,16 @@ _NAMES: dict[str, str] = {
     "CreateVideoExtendMultipartBodyParam": "video_extend_params:CreateVideoExtendMultipartBodyParam",
     "CreateVideoMultipartBodyParam": "video_create_params:CreateVideoMultipartBodyParam",
     "CreateVideoRemixBodyParam": "video_remix_params:CreateVideoRemixBodyParam",
-    "CustomGrammarFormatParam": "shared.custom_tool_input_format:CustomGrammarFormatParam",
-    "CustomTextFormatParam": "shared.custom_tool_input_format:CustomTextFormatParam",
+    "CustomGrammarFormat": "shared.custom_tool_input_format:CustomGrammarFormat",
+    "CustomTextFormat": "shared.custom_tool_input_format:CustomTextFormat",
     "CustomToolCall": "shared.custom_tool_call:CustomToolCall",
     "CustomToolCallOutput": "shared.custom_tool_call_output:CustomToolCallOutput",
     "CustomToolInputFormat": "custom_tool_input_format:CustomToolInputFormat",
     "DeletedSkill": "deleted_skill:DeletedSkill",
     "DirectToolCallCaller": "shared.direct_tool_call_caller:DirectToolCallCaller",
-    "DirectToolCallCallerParam": "shared.direct_tool_call_caller_param:DirectToolCallCallerParam",
+    "DirectToolCallCaller2": "shared.direct_tool_call_caller:DirectToolCallCaller2",
     "DoubleClickAction": "shared.double_click_action:DoubleClickAction",
-    "DragParam": "shared.drag_param:DragParam",
+    "Drag": "shared.drag:Drag",
     "Embedding": "embedding:Embedding",
     "EmbeddingCreateParams": "embedding_create_params:EmbeddingCreateParams",
     "EmbeddingModel": "embedding_model:EmbeddingModel",
@@ -629,13 +623,13 @@ _NAMES: dict[str, str] = {
     "ModerationModel": "moderation_model:ModerationModel",
     "ModerationMultiModalInputParam": "moderation_multi_modal_input_param:ModerationMultiModalInputParam",
     "ModerationTextInputParam": "moderation_text_input_param:ModerationTextInputParam",
-    "MoveParam": "shared.move_param:MoveParam",
+    "Move": "shared.move:Move",
     "OtherFileChunkingStrategyObject": "other_file_chunking_strategy_object:OtherFileChunkingStrategyObject",
     "OutputTextContent": "shared.output_text_content:OutputTextContent",
     "Program": "shared.program:Program",
     "ProgramOutput": "shared.program_output:ProgramOutput",
     "ProgramToolCallCaller": "shared.program_tool_call_caller:ProgramToolCallCaller",
-    "ProgramToolCallCallerParam": "shared.program_tool_call_caller_param:ProgramToolCallCallerParam",
+    "ProgramToolCallCaller2": "shared.program_tool_call_caller:ProgramToolCallCaller2",
     "RealtimeConversationItemMessageAssistant":
         "shared.realtime_conversation_item_message_assistant:RealtimeConversationItemMessageAssistant",
     "RealtimeConversationItemMessageAssistantContent":
@@ -655,8 +649,8 @@ _NAMES: dict[str, str] = {
     "ResponseFormatTextGrammar": "shared.response_format_text_grammar:ResponseFormatTextGrammar",
     "ResponseFormatTextPython": "beta.beta_tool_choice_types:BetaToolChoiceTypes",
     "ResponsesModel": "responses_model:ResponsesModel",
-    "ScreenshotParam": "shared.screenshot_param:ScreenshotParam",
-    "ScrollParam": "shared.scroll_param:ScrollParam",
+    "Screenshot": "shared.screenshot:Screenshot",
+    "Scroll": "shared.scroll:Scroll",
     "SetDefaultSkillVersionBodyParam": "skill_update_params:SetDefaultSkillVersionBodyParam",
     "Skill": "skill:Skill",
     "SkillCreateParams": "skill_create_params:SkillCreateParams",
@@ -676,7 +670,7 @@ _NAMES: dict[str, str] = {
     "ToolSearchCall": "shared.tool_search_call:ToolSearchCall",
     "ToolSearchOutput": "shared.tool_search_output:ToolSearchOutput",
     "TopLogProb": "shared.top_log_prob:TopLogProb",
-    "TypeParam": "shared.type_param:TypeParam",
+    "Type": "shared.type:Type",
     "UpdateVectorStoreRequestParam": "vector_store_update_params:UpdateVectorStoreRequestParam",
     "Upload": "upload:Upload",
     "UploadCompleteParams": "upload_complete_params:UploadCompleteParams",
@@ -712,7 +706,7 @@ _NAMES: dict[str, str] = {
     "VideoRemixParams": "video_remix_params:VideoRemixParams",
     "VideoSeconds": "video_seconds:VideoSeconds",
     "VideoSize": "video_size:VideoSize",
-    "WaitParam": "shared.wait_param:WaitParam",
+    "Wait": "shared.wait:Wait",
     "WebSearchActionFind": "shared.web_search_action_find:WebSearchActionFind",
     "WebSearchActionOpenPage": "shared.web_search_action_open_page:WebSearchActionOpenPage",
     "WebSearchActionSearch": "shared.web_search_action_search:WebSearchActionSearch",
@@ -743,7 +737,7 @@ __all__ = [
     "BatchUsageOutputTokensDetails",
     "C2PAProvenanceResult",
     "ChatModel",
-    "ClickParam",
+    "Click",
     "CodeInterpreterOutputImage",
     "CodeInterpreterOutputLogs",
     "CodeInterpreterToolCall",
@@ -758,7 +752,7 @@ __all__ = [
     "CompletionUsageCompletionTokensDetails",
     "CompletionUsagePromptTokensDetails",
     "CompoundFilter",
-    "ComputerCallSafetyCheckParam",
+    "ComputerCallSafetyCheck",
     "ComputerScreenshotContent",
     "ComputerScreenshotImage",
     "ComputerToolCall",
@@ -775,7 +769,7 @@ __all__ = [
     "ContainerRetrieveResponse",
     "ContentProvenanceCheck",
     "ContentProvenanceCheckCreateParams",
-    "CoordParam",
+    "Coord",
     "CreateBatchRequestParam",
     "CreateCompletionRequestParam",
     "CreateContainerBodyParam",
@@ -802,16 +796,16 @@ __all__ = [
     "CreateVideoExtendMultipartBodyParam",
     "CreateVideoMultipartBodyParam",
     "CreateVideoRemixBodyParam",
-    "CustomGrammarFormatParam",
-    "CustomTextFormatParam",
+    "CustomGrammarFormat",
+    "CustomTextFormat",
     "CustomToolCall",
     "CustomToolCallOutput",
     "CustomToolInputFormat",
     "DeletedSkill",
     "DirectToolCallCaller",
-    "DirectToolCallCallerParam",
+    "DirectToolCallCaller2",
     "DoubleClickAction",
-    "DragParam",
+    "Drag",
     "Embedding",
     "EmbeddingCreateParams",
     "EmbeddingModel",
@@ -906,13 +900,13 @@ __all__ = [
     "ModerationModel",
     "ModerationMultiModalInputParam",
     "ModerationTextInputParam",
-    "MoveParam",
+    "Move",
     "OtherFileChunkingStrategyObject",
     "OutputTextContent",
     "Program",
     "ProgramOutput",
     "ProgramToolCallCaller",
-    "ProgramToolCallCallerParam",
+    "ProgramToolCallCaller2",
     "RealtimeConversationItemMessageAssistant",
     "RealtimeConversationItemMessageAssistantContent",
     "RealtimeConversationItemMessageUser",
@@ -928,8 +922,8 @@ __all__ = [
     "ResponseFormatTextGrammar",
     "ResponseFormatTextPython",
     "ResponsesModel",
-    "ScreenshotParam",
-    "ScrollParam",
+    "Screenshot",
+    "Scroll",
     "SetDefaultSkillVersionBodyParam",
     "Skill",
     "SkillCreateParams",
@@ -948,7 +942,7 @@ __all__ = [
     "ToolSearchCall",
     "ToolSearchOutput",
     "TopLogProb",
-    "TypeParam",
+    "Type",
     "UpdateVectorStoreRequestParam",
     "Upload",
     "UploadCompleteParams",
@@ -983,7 +977,7 @@ __all__ = [
     "VideoRemixParams",
     "VideoSeconds",
     "VideoSize",
-    "WaitParam",
+    "Wait",
     "WebSearchActionFind",
     "WebSearchActionOpenPage",
     "WebSearchActionSearch",

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union, TypeAlias
 
-from openai_urllib3.types.shared.custom_tool_input_format import CustomGrammarFormatParam
-from openai_urllib3.types.shared.custom_tool_input_format import CustomTextFormatParam
+from openai_urllib3.types.shared.custom_tool_input_format import CustomGrammarFormat
+from openai_urllib3.types.shared.custom_tool_input_format import CustomTextFormat
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -19,4 +19,4 @@ __all__ = [
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
-CustomToolInputFormat: TypeAlias = CustomTextFormatParam | CustomGrammarFormatParam
+CustomToolInputFormat: TypeAlias = CustomTextFormat | CustomGrammarFormat

@@ -140,10 +140,12 @@ if TYPE_CHECKING:
         AssistantUpdateParamsToolResources0Param as AssistantUpdateParamsToolResources0Param,
     )
     from openai_urllib3.types.beta.beta_response_item import BetaAdditionalTools as BetaAdditionalTools
+    from openai_urllib3.types.beta.beta_response_input_item import BetaAdditionalToolsItem as BetaAdditionalToolsItem
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaAdditionalToolsItemParam as BetaAdditionalToolsItemParam,
     )
     from openai_urllib3.types.beta.beta_response_item import BetaAgentMessage as BetaAgentMessage
+    from openai_urllib3.types.beta.beta_response_input_item import BetaAgentMessageItem as BetaAgentMessageItem
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaAgentMessageItemParam as BetaAgentMessageItemParam,
     )
@@ -164,8 +166,14 @@ if TYPE_CHECKING:
         BetaApplyPatchDeleteFileOperationParam as BetaApplyPatchDeleteFileOperationParam,
     )
     from openai_urllib3.types.beta.beta_apply_patch_tool import BetaApplyPatchTool as BetaApplyPatchTool
+    from openai_urllib3.types.beta.beta_response_input_item import (
+        BetaApplyPatchToolCallItem as BetaApplyPatchToolCallItem,
+    )
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaApplyPatchToolCallItemParam as BetaApplyPatchToolCallItemParam,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item import (
+        BetaApplyPatchToolCallOutputItem as BetaApplyPatchToolCallOutputItem,
     )
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaApplyPatchToolCallOutputItemParam as BetaApplyPatchToolCallOutputItemParam,
@@ -183,9 +191,13 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_web_search_preview_tool_param import (
         BetaApproximateLocationParam as BetaApproximateLocationParam,
     )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import (
+        BetaAutoCodeInterpreterTool as BetaAutoCodeInterpreterTool,
+    )
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import (
         BetaAutoCodeInterpreterToolParam as BetaAutoCodeInterpreterToolParam,
     )
+    from openai_urllib3.types.beta.beta_computer_action import BetaClick as BetaClick
     from openai_urllib3.types.beta.beta_computer_action_list_param import BetaClickParam as BetaClickParam
     from openai_urllib3.types.beta.beta_response_code_interpreter_tool_call import (
         BetaCodeInterpreterOutputImage as BetaCodeInterpreterOutputImage,
@@ -209,6 +221,9 @@ if TYPE_CHECKING:
         BetaCompactResponseMethodPublicBodyParam as BetaCompactResponseMethodPublicBodyParam,
     )
     from openai_urllib3.types.beta.beta_compacted_response import BetaCompactedResponse as BetaCompactedResponse
+    from openai_urllib3.types.beta.beta_response_input_item import (
+        BetaCompactionTriggerItem as BetaCompactionTriggerItem,
+    )
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaCompactionTriggerItemParam as BetaCompactionTriggerItemParam,
     )
@@ -223,8 +238,14 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_computer_action_list_param import (
         BetaComputerActionListParam as BetaComputerActionListParam,
     )
+    from openai_urllib3.types.beta.beta_response_input_item import (
+        BetaComputerCallOutputItem as BetaComputerCallOutputItem,
+    )
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaComputerCallOutputItemParam as BetaComputerCallOutputItemParam,
+    )
+    from openai_urllib3.types.beta.beta_response_computer_tool_call import (
+        BetaComputerCallSafetyCheck as BetaComputerCallSafetyCheck,
     )
     from openai_urllib3.types.beta.beta_response_computer_tool_call_param import (
         BetaComputerCallSafetyCheckParam as BetaComputerCallSafetyCheckParam,
@@ -242,6 +263,9 @@ if TYPE_CHECKING:
     )
     from openai_urllib3.types.beta.beta_container_auto import BetaContainerAuto as BetaContainerAuto
     from openai_urllib3.types.beta.beta_container_auto_param import BetaContainerAutoParam as BetaContainerAutoParam
+    from openai_urllib3.types.beta.beta_response_input_item import (
+        BetaContainerFileCitation as BetaContainerFileCitation,
+    )
     from openai_urllib3.types.beta.beta_response_output_text import (
         BetaContainerFileCitationBody as BetaContainerFileCitationBody,
     )
@@ -273,14 +297,18 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_container_reference_param import (
         BetaContainerReferenceParam as BetaContainerReferenceParam,
     )
+    from openai_urllib3.types.beta.beta_context_management import BetaContextManagement as BetaContextManagement
     from openai_urllib3.types.beta.response_create_params import (
         BetaContextManagementParam as BetaContextManagementParam,
     )
+    from openai_urllib3.types.beta.beta_computer_action import BetaCoord as BetaCoord
     from openai_urllib3.types.beta.beta_computer_action_list_param import BetaCoordParam as BetaCoordParam
     from openai_urllib3.types.beta.response_create_params import BetaCreateResponseParam as BetaCreateResponseParam
+    from openai_urllib3.types.beta.beta_custom_tool import BetaCustomGrammarFormat as BetaCustomGrammarFormat
     from openai_urllib3.types.beta.beta_custom_tool_param import (
         BetaCustomGrammarFormatParam as BetaCustomGrammarFormatParam,
     )
+    from openai_urllib3.types.beta.beta_custom_tool import BetaCustomTextFormat as BetaCustomTextFormat
     from openai_urllib3.types.beta.beta_custom_tool_param import BetaCustomTextFormatParam as BetaCustomTextFormatParam
     from openai_urllib3.types.beta.beta_custom_tool import BetaCustomTool as BetaCustomTool
     from openai_urllib3.types.beta.beta_custom_tool_param import BetaCustomToolParam as BetaCustomToolParam
@@ -294,6 +322,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_computer_action_list_param import (
         BetaDoubleClickActionParam as BetaDoubleClickActionParam,
     )
+    from openai_urllib3.types.beta.beta_computer_action import BetaDrag as BetaDrag
     from openai_urllib3.types.beta.beta_computer_action_list_param import BetaDragParam as BetaDragParam
     from openai_urllib3.types.beta.beta_easy_input_message import BetaEasyInputMessage as BetaEasyInputMessage
     from openai_urllib3.types.beta.beta_easy_input_message import BetaEasyInputMessage2 as BetaEasyInputMessage2
@@ -305,6 +334,7 @@ if TYPE_CHECKING:
         BetaEncryptedContentParam as BetaEncryptedContentParam,
     )
     from openai_urllib3.types.beta.beta_error_payload import BetaErrorPayload as BetaErrorPayload
+    from openai_urllib3.types.beta.beta_response_input_item import BetaFileCitation as BetaFileCitation
     from openai_urllib3.types.beta.beta_response_output_text import BetaFileCitationBody as BetaFileCitationBody
     from openai_urllib3.types.beta.beta_file_citation_body_param import (
         BetaFileCitationBodyParam as BetaFileCitationBodyParam,
@@ -314,6 +344,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_file_path_param import BetaFilePathParam as BetaFilePathParam
     from openai_urllib3.types.beta.beta_file_search_tool import BetaFileSearchTool as BetaFileSearchTool
     from openai_urllib3.types.beta.beta_file_search_tool_param import BetaFileSearchToolParam as BetaFileSearchToolParam
+    from openai_urllib3.types.beta.beta_response_input_item import (
+        BetaFunctionCallOutputItem as BetaFunctionCallOutputItem,
+    )
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaFunctionCallOutputItemParam as BetaFunctionCallOutputItemParam,
     )
@@ -322,6 +355,9 @@ if TYPE_CHECKING:
     )
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaFunctionShellActionParam as BetaFunctionShellActionParam,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item import (
+        BetaFunctionShellCallItem as BetaFunctionShellCallItem,
     )
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaFunctionShellCallItemParam as BetaFunctionShellCallItemParam,
@@ -334,6 +370,9 @@ if TYPE_CHECKING:
     )
     from openai_urllib3.types.beta.beta_response_function_shell_call_output_content_param import (
         BetaFunctionShellCallOutputExitOutcomeParam as BetaFunctionShellCallOutputExitOutcomeParam,
+    )
+    from openai_urllib3.types.beta.beta_response_input_item import (
+        BetaFunctionShellCallOutputItem as BetaFunctionShellCallOutputItem,
     )
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaFunctionShellCallOutputItemParam as BetaFunctionShellCallOutputItemParam,
@@ -384,6 +423,7 @@ if TYPE_CHECKING:
     )
     from openai_urllib3.types.beta.beta_easy_input_message import BetaInputMessage as BetaInputMessage
     from openai_urllib3.types.beta.beta_easy_input_message_param import BetaInputMessageParam as BetaInputMessageParam
+    from openai_urllib3.types.beta.beta_response_input_item import BetaItemReference as BetaItemReference
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaItemReferenceParam as BetaItemReferenceParam,
     )
@@ -398,6 +438,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_input_item import BetaLocalShellExecAction as BetaLocalShellExecAction
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaLocalShellExecActionParam as BetaLocalShellExecActionParam,
+    )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import (
+        BetaLocalShellTool as BetaLocalShellTool,
     )
     from openai_urllib3.types.beta.beta_response_input_item import BetaLocalShellToolCall as BetaLocalShellToolCall
     from openai_urllib3.types.beta.beta_response_input_item import (
@@ -463,17 +506,25 @@ if TYPE_CHECKING:
     )
     from openai_urllib3.types.beta.beta_mcp_tool_call_error import BetaMcpToolCallError as BetaMcpToolCallError
     from openai_urllib3.types.beta.beta_response import BetaModeration as BetaModeration
+    from openai_urllib3.types.beta.beta_moderation_config import BetaModerationConfig as BetaModerationConfig
     from openai_urllib3.types.beta.response_create_params import BetaModerationConfigParam as BetaModerationConfigParam
     from openai_urllib3.types.beta.beta_response import BetaModerationErrorBody as BetaModerationErrorBody
     from openai_urllib3.types.beta.response_create_params import BetaModerationParam as BetaModerationParam
+    from openai_urllib3.types.beta.beta_moderation_policy import BetaModerationPolicy as BetaModerationPolicy
     from openai_urllib3.types.beta.response_create_params import BetaModerationPolicyParam as BetaModerationPolicyParam
     from openai_urllib3.types.beta.beta_response import BetaModerationResultBody as BetaModerationResultBody
+    from openai_urllib3.types.beta.beta_computer_action import BetaMove as BetaMove
     from openai_urllib3.types.beta.beta_computer_action_list_param import BetaMoveParam as BetaMoveParam
+    from openai_urllib3.types.beta.beta_multi_agent import BetaMultiAgent as BetaMultiAgent
     from openai_urllib3.types.beta.beta_response_item import BetaMultiAgentCall as BetaMultiAgentCall
+    from openai_urllib3.types.beta.beta_response_input_item import BetaMultiAgentCallItem as BetaMultiAgentCallItem
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaMultiAgentCallItemParam as BetaMultiAgentCallItemParam,
     )
     from openai_urllib3.types.beta.beta_response_item import BetaMultiAgentCallOutput as BetaMultiAgentCallOutput
+    from openai_urllib3.types.beta.beta_response_input_item import (
+        BetaMultiAgentCallOutputItem as BetaMultiAgentCallOutputItem,
+    )
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaMultiAgentCallOutputItemParam as BetaMultiAgentCallOutputItemParam,
     )
@@ -481,12 +532,15 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_namespace_tool import BetaNamespaceTool as BetaNamespaceTool
     from openai_urllib3.types.beta.beta_namespace_tool_param import BetaNamespaceToolParam as BetaNamespaceToolParam
     from openai_urllib3.types.beta.beta_easy_input_message_param import BetaOutputMessageParam as BetaOutputMessageParam
+    from openai_urllib3.types.beta.beta_response_input_item import BetaOutputTextContent as BetaOutputTextContent
     from openai_urllib3.types.beta.beta_output_text_content_param import (
         BetaOutputTextContentParam as BetaOutputTextContentParam,
     )
     from openai_urllib3.types.beta.beta_response_item import BetaProgram as BetaProgram
+    from openai_urllib3.types.beta.beta_response_input_item import BetaProgramItem as BetaProgramItem
     from openai_urllib3.types.beta.beta_response_input_item_param import BetaProgramItemParam as BetaProgramItemParam
     from openai_urllib3.types.beta.beta_response_item import BetaProgramOutput as BetaProgramOutput
+    from openai_urllib3.types.beta.beta_response_input_item import BetaProgramOutputItem as BetaProgramOutputItem
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaProgramOutputItemParam as BetaProgramOutputItemParam,
     )
@@ -496,8 +550,14 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_custom_tool_call_param import (
         BetaProgramToolCallCallerParam as BetaProgramToolCallCallerParam,
     )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import (
+        BetaProgrammaticToolCalling as BetaProgrammaticToolCalling,
+    )
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param_param import (
         BetaProgrammaticToolCallingParam as BetaProgrammaticToolCallingParam,
+    )
+    from openai_urllib3.types.beta.beta_response_input_file_content import (
+        BetaPromptCacheBreakpoint as BetaPromptCacheBreakpoint,
     )
     from openai_urllib3.types.beta.beta_response_input_file import (
         BetaPromptCacheBreakpointConfig as BetaPromptCacheBreakpointConfig,
@@ -1140,7 +1200,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_responses_server_event import (
         BetaResponsesServerEventResponseWebSearchCallSearching as BetaResponsesServerEventResponseWebSearchCallSearching,
     )
+    from openai_urllib3.types.beta.beta_computer_action import BetaScreenshot as BetaScreenshot
     from openai_urllib3.types.beta.beta_computer_action_list_param import BetaScreenshotParam as BetaScreenshotParam
+    from openai_urllib3.types.beta.beta_computer_action import BetaScroll as BetaScroll
     from openai_urllib3.types.beta.beta_computer_action_list_param import BetaScrollParam as BetaScrollParam
     from openai_urllib3.types.beta.beta_service_tier import BetaServiceTier as BetaServiceTier
     from openai_urllib3.types.beta.beta_response_shell_call_output_content_delta_event import (
@@ -1148,8 +1210,12 @@ if TYPE_CHECKING:
     )
     from openai_urllib3.types.beta.beta_skill_reference import BetaSkillReference as BetaSkillReference
     from openai_urllib3.types.beta.beta_skill_reference_param import BetaSkillReferenceParam as BetaSkillReferenceParam
+    from openai_urllib3.types.beta.beta_tool_choice_shell import BetaSpecificFunctionShell as BetaSpecificFunctionShell
     from openai_urllib3.types.beta.beta_tool_choice_shell_param import (
         BetaSpecificFunctionShellParam as BetaSpecificFunctionShellParam,
+    )
+    from openai_urllib3.types.beta.beta_response import (
+        BetaSpecificProgrammaticToolCalling as BetaSpecificProgrammaticToolCalling,
     )
     from openai_urllib3.types.beta.response_create_params import (
         BetaSpecificProgrammaticToolCallingParam as BetaSpecificProgrammaticToolCallingParam,
@@ -1186,6 +1252,7 @@ if TYPE_CHECKING:
         BetaToolChoiceShellParam as BetaToolChoiceShellParam,
     )
     from openai_urllib3.types.beta.beta_tool_choice_types import BetaToolChoiceTypes as BetaToolChoiceTypes
+    from openai_urllib3.types.beta.beta_response_input_item import BetaToolSearchCallItem as BetaToolSearchCallItem
     from openai_urllib3.types.beta.beta_response_input_item_param import (
         BetaToolSearchCallItemParam as BetaToolSearchCallItemParam,
     )
@@ -1197,12 +1264,15 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_tool_search_tool_param import BetaToolSearchToolParam as BetaToolSearchToolParam
     from openai_urllib3.types.beta.beta_response_output_text import BetaTopLogProb as BetaTopLogProb
     from openai_urllib3.types.beta.beta_top_log_prob_param import BetaTopLogProbParam as BetaTopLogProbParam
+    from openai_urllib3.types.beta.beta_computer_action import BetaType as BetaType
     from openai_urllib3.types.beta.beta_computer_action_list_param import BetaTypeParam as BetaTypeParam
+    from openai_urllib3.types.beta.beta_response_input_item import BetaUrlCitation as BetaUrlCitation
     from openai_urllib3.types.beta.beta_response_output_text import BetaUrlCitationBody as BetaUrlCitationBody
     from openai_urllib3.types.beta.beta_url_citation_body_param import (
         BetaUrlCitationBodyParam as BetaUrlCitationBodyParam,
     )
     from openai_urllib3.types.beta.beta_response_input_item_param import BetaUrlCitationParam as BetaUrlCitationParam
+    from openai_urllib3.types.beta.beta_computer_action import BetaWait as BetaWait
     from openai_urllib3.types.beta.beta_computer_action_list_param import BetaWaitParam as BetaWaitParam
     from openai_urllib3.types.beta.beta_response_function_web_search import (
         BetaWebSearchActionFind as BetaWebSearchActionFind,
@@ -1405,8 +1475,10 @@ _NAMES: dict[str, str] = {
         "beta.assistant_update_params:AssistantUpdateParamsToolResources0FileSearchParam",
     "AssistantUpdateParamsToolResources0Param": "beta.assistant_update_params:AssistantUpdateParamsToolResources0Param",
     "BetaAdditionalTools": "beta.beta_response_item:BetaAdditionalTools",
+    "BetaAdditionalToolsItem": "beta.beta_response_input_item:BetaAdditionalToolsItem",
     "BetaAdditionalToolsItemParam": "beta.beta_response_input_item_param:BetaAdditionalToolsItemParam",
     "BetaAgentMessage": "beta.beta_response_item:BetaAgentMessage",
+    "BetaAgentMessageItem": "beta.beta_response_input_item:BetaAgentMessageItem",
     "BetaAgentMessageItemParam": "beta.beta_response_input_item_param:BetaAgentMessageItemParam",
     "BetaAgentTag": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
     "BetaAgentTagParam": "beta.beta_response_code_interpreter_tool_call_param:BetaAgentTagParam",
@@ -1417,7 +1489,9 @@ _NAMES: dict[str, str] = {
     "BetaApplyPatchDeleteFileOperationParam":
         "beta.beta_response_input_item_param:BetaApplyPatchDeleteFileOperationParam",
     "BetaApplyPatchTool": "beta.beta_apply_patch_tool:BetaApplyPatchTool",
+    "BetaApplyPatchToolCallItem": "beta.beta_response_input_item:BetaApplyPatchToolCallItem",
     "BetaApplyPatchToolCallItemParam": "beta.beta_response_input_item_param:BetaApplyPatchToolCallItemParam",
+    "BetaApplyPatchToolCallOutputItem": "beta.beta_response_input_item:BetaApplyPatchToolCallOutputItem",
     "BetaApplyPatchToolCallOutputItemParam":
         "beta.beta_response_input_item_param:BetaApplyPatchToolCallOutputItemParam",
     "BetaApplyPatchToolParam": "beta.beta_apply_patch_tool_param:BetaApplyPatchToolParam",
@@ -1426,8 +1500,10 @@ _NAMES: dict[str, str] = {
         "beta.beta_response_input_item_param:BetaApplyPatchUpdateFileOperationParam",
     "BetaApproximateLocation": "beta.beta_web_search_preview_tool:BetaApproximateLocation",
     "BetaApproximateLocationParam": "beta.beta_web_search_preview_tool_param:BetaApproximateLocationParam",
+    "BetaAutoCodeInterpreterTool": "beta.beta_response_tool_search_output_item_param:BetaAutoCodeInterpreterTool",
     "BetaAutoCodeInterpreterToolParam":
         "beta.beta_response_tool_search_output_item_param_param:BetaAutoCodeInterpreterToolParam",
+    "BetaClick": "beta.beta_computer_action:BetaClick",
     "BetaClickParam": "beta.beta_computer_action_list_param:BetaClickParam",
     "BetaCodeInterpreterOutputImage": "beta.beta_response_code_interpreter_tool_call:BetaCodeInterpreterOutputImage",
     "BetaCodeInterpreterOutputImageParam":
@@ -1440,6 +1516,7 @@ _NAMES: dict[str, str] = {
         "beta.beta_response_tool_search_output_item_param_param:BetaCodeInterpreterToolParam",
     "BetaCompactResponseMethodPublicBodyParam": "beta.response_compact_params:BetaCompactResponseMethodPublicBodyParam",
     "BetaCompactedResponse": "beta.beta_compacted_response:BetaCompactedResponse",
+    "BetaCompactionTriggerItem": "beta.beta_response_input_item:BetaCompactionTriggerItem",
     "BetaCompactionTriggerItemParam": "beta.beta_response_input_item_param:BetaCompactionTriggerItemParam",
     "BetaComparisonFilter": "beta.beta_file_search_tool:BetaComparisonFilter",
     "BetaComparisonFilterParam": "beta.beta_file_search_tool_param:BetaComparisonFilterParam",
@@ -1448,7 +1525,9 @@ _NAMES: dict[str, str] = {
     "BetaComputerAction": "beta.beta_computer_action:BetaComputerAction",
     "BetaComputerActionList": "beta.beta_computer_action_list:BetaComputerActionList",
     "BetaComputerActionListParam": "beta.beta_computer_action_list_param:BetaComputerActionListParam",
+    "BetaComputerCallOutputItem": "beta.beta_response_input_item:BetaComputerCallOutputItem",
     "BetaComputerCallOutputItemParam": "beta.beta_response_input_item_param:BetaComputerCallOutputItemParam",
+    "BetaComputerCallSafetyCheck": "beta.beta_response_computer_tool_call:BetaComputerCallSafetyCheck",
     "BetaComputerCallSafetyCheckParam": "beta.beta_response_computer_tool_call_param:BetaComputerCallSafetyCheckParam",
     "BetaComputerScreenshotContent": "beta.beta_response_item:BetaComputerScreenshotContent",
     "BetaComputerTool": "beta.beta_computer_tool:BetaComputerTool",
@@ -1457,6 +1536,7 @@ _NAMES: dict[str, str] = {
     "BetaComputerUsePreviewToolParam": "beta.beta_computer_use_preview_tool_param:BetaComputerUsePreviewToolParam",
     "BetaContainerAuto": "beta.beta_container_auto:BetaContainerAuto",
     "BetaContainerAutoParam": "beta.beta_container_auto_param:BetaContainerAutoParam",
+    "BetaContainerFileCitation": "beta.beta_response_input_item:BetaContainerFileCitation",
     "BetaContainerFileCitationBody": "beta.beta_response_output_text:BetaContainerFileCitationBody",
     "BetaContainerFileCitationBodyParam":
         "beta.beta_container_file_citation_body_param:BetaContainerFileCitationBodyParam",
@@ -1475,10 +1555,14 @@ _NAMES: dict[str, str] = {
         "beta.beta_container_network_policy_domain_secret_param:BetaContainerNetworkPolicyDomainSecretParam",
     "BetaContainerReference": "beta.beta_container_reference:BetaContainerReference",
     "BetaContainerReferenceParam": "beta.beta_container_reference_param:BetaContainerReferenceParam",
+    "BetaContextManagement": "beta.beta_context_management:BetaContextManagement",
     "BetaContextManagementParam": "beta.response_create_params:BetaContextManagementParam",
+    "BetaCoord": "beta.beta_computer_action:BetaCoord",
     "BetaCoordParam": "beta.beta_computer_action_list_param:BetaCoordParam",
     "BetaCreateResponseParam": "beta.response_create_params:BetaCreateResponseParam",
+    "BetaCustomGrammarFormat": "beta.beta_custom_tool:BetaCustomGrammarFormat",
     "BetaCustomGrammarFormatParam": "beta.beta_custom_tool_param:BetaCustomGrammarFormatParam",
+    "BetaCustomTextFormat": "beta.beta_custom_tool:BetaCustomTextFormat",
     "BetaCustomTextFormatParam": "beta.beta_custom_tool_param:BetaCustomTextFormatParam",
     "BetaCustomTool": "beta.beta_custom_tool:BetaCustomTool",
     "BetaCustomToolParam": "beta.beta_custom_tool_param:BetaCustomToolParam",
@@ -1486,6 +1570,7 @@ _NAMES: dict[str, str] = {
     "BetaDirectToolCallCallerParam": "beta.beta_response_custom_tool_call_param:BetaDirectToolCallCallerParam",
     "BetaDoubleClickAction": "beta.beta_computer_action:BetaDoubleClickAction",
     "BetaDoubleClickActionParam": "beta.beta_computer_action_list_param:BetaDoubleClickActionParam",
+    "BetaDrag": "beta.beta_computer_action:BetaDrag",
     "BetaDragParam": "beta.beta_computer_action_list_param:BetaDragParam",
     "BetaEasyInputMessage": "beta.beta_easy_input_message:BetaEasyInputMessage",
     "BetaEasyInputMessage2": "beta.beta_easy_input_message:BetaEasyInputMessage2",
@@ -1493,6 +1578,7 @@ _NAMES: dict[str, str] = {
     "BetaEncryptedContent": "beta.beta_response_item:BetaEncryptedContent",
     "BetaEncryptedContentParam": "beta.beta_response_input_item_param:BetaEncryptedContentParam",
     "BetaErrorPayload": "beta.beta_error_payload:BetaErrorPayload",
+    "BetaFileCitation": "beta.beta_response_input_item:BetaFileCitation",
     "BetaFileCitationBody": "beta.beta_response_output_text:BetaFileCitationBody",
     "BetaFileCitationBodyParam": "beta.beta_file_citation_body_param:BetaFileCitationBodyParam",
     "BetaFileCitationParam": "beta.beta_response_input_item_param:BetaFileCitationParam",
@@ -1500,9 +1586,11 @@ _NAMES: dict[str, str] = {
     "BetaFilePathParam": "beta.beta_file_path_param:BetaFilePathParam",
     "BetaFileSearchTool": "beta.beta_file_search_tool:BetaFileSearchTool",
     "BetaFileSearchToolParam": "beta.beta_file_search_tool_param:BetaFileSearchToolParam",
+    "BetaFunctionCallOutputItem": "beta.beta_response_input_item:BetaFunctionCallOutputItem",
     "BetaFunctionCallOutputItemParam": "beta.beta_response_input_item_param:BetaFunctionCallOutputItemParam",
     "BetaFunctionShellAction": "beta.beta_response_function_shell_tool_call:BetaFunctionShellAction",
     "BetaFunctionShellActionParam": "beta.beta_response_input_item_param:BetaFunctionShellActionParam",
+    "BetaFunctionShellCallItem": "beta.beta_response_input_item:BetaFunctionShellCallItem",
     "BetaFunctionShellCallItemParam": "beta.beta_response_input_item_param:BetaFunctionShellCallItemParam",
     "BetaFunctionShellCallOutputContent":
         "beta.beta_response_function_shell_tool_call_output:BetaFunctionShellCallOutputContent",
@@ -1510,6 +1598,7 @@ _NAMES: dict[str, str] = {
         "beta.beta_response_function_shell_tool_call_output:BetaFunctionShellCallOutputExitOutcome",
     "BetaFunctionShellCallOutputExitOutcomeParam":
         "beta.beta_response_function_shell_call_output_content_param:BetaFunctionShellCallOutputExitOutcomeParam",
+    "BetaFunctionShellCallOutputItem": "beta.beta_response_input_item:BetaFunctionShellCallOutputItem",
     "BetaFunctionShellCallOutputItemParam": "beta.beta_response_input_item_param:BetaFunctionShellCallOutputItemParam",
     "BetaFunctionShellCallOutputTimeoutOutcome":
         "beta.beta_response_function_shell_tool_call_output:BetaFunctionShellCallOutputTimeoutOutcome",
@@ -1538,6 +1627,7 @@ _NAMES: dict[str, str] = {
     "BetaInlineSkillSourceParam": "beta.beta_inline_skill_source_param:BetaInlineSkillSourceParam",
     "BetaInputMessage": "beta.beta_easy_input_message:BetaInputMessage",
     "BetaInputMessageParam": "beta.beta_easy_input_message_param:BetaInputMessageParam",
+    "BetaItemReference": "beta.beta_response_input_item:BetaItemReference",
     "BetaItemReferenceParam": "beta.beta_response_input_item_param:BetaItemReferenceParam",
     "BetaKeyPressAction": "beta.beta_computer_action:BetaKeyPressAction",
     "BetaKeyPressActionParam": "beta.beta_computer_action_list_param:BetaKeyPressActionParam",
@@ -1545,6 +1635,7 @@ _NAMES: dict[str, str] = {
     "BetaLocalEnvironmentParam": "beta.beta_local_environment_param:BetaLocalEnvironmentParam",
     "BetaLocalShellExecAction": "beta.beta_response_input_item:BetaLocalShellExecAction",
     "BetaLocalShellExecActionParam": "beta.beta_response_input_item_param:BetaLocalShellExecActionParam",
+    "BetaLocalShellTool": "beta.beta_response_tool_search_output_item_param:BetaLocalShellTool",
     "BetaLocalShellToolCall": "beta.beta_response_input_item:BetaLocalShellToolCall",
     "BetaLocalShellToolCallOutput": "beta.beta_response_input_item:BetaLocalShellToolCallOutput",
     "BetaLocalShellToolCallOutputParam": "beta.beta_response_input_item_param:BetaLocalShellToolCallOutputParam",
@@ -1579,29 +1670,40 @@ _NAMES: dict[str, str] = {
         "beta.beta_response_tool_search_output_item_param_param:BetaMCPToolRequireApprovalMCPToolApprovalFilterParam",
     "BetaMcpToolCallError": "beta.beta_mcp_tool_call_error:BetaMcpToolCallError",
     "BetaModeration": "beta.beta_response:BetaModeration",
+    "BetaModerationConfig": "beta.beta_moderation_config:BetaModerationConfig",
     "BetaModerationConfigParam": "beta.response_create_params:BetaModerationConfigParam",
     "BetaModerationErrorBody": "beta.beta_response:BetaModerationErrorBody",
     "BetaModerationParam": "beta.response_create_params:BetaModerationParam",
+    "BetaModerationPolicy": "beta.beta_moderation_policy:BetaModerationPolicy",
     "BetaModerationPolicyParam": "beta.response_create_params:BetaModerationPolicyParam",
     "BetaModerationResultBody": "beta.beta_response:BetaModerationResultBody",
+    "BetaMove": "beta.beta_computer_action:BetaMove",
     "BetaMoveParam": "beta.beta_computer_action_list_param:BetaMoveParam",
+    "BetaMultiAgent": "beta.beta_multi_agent:BetaMultiAgent",
     "BetaMultiAgentCall": "beta.beta_response_item:BetaMultiAgentCall",
+    "BetaMultiAgentCallItem": "beta.beta_response_input_item:BetaMultiAgentCallItem",
     "BetaMultiAgentCallItemParam": "beta.beta_response_input_item_param:BetaMultiAgentCallItemParam",
     "BetaMultiAgentCallOutput": "beta.beta_response_item:BetaMultiAgentCallOutput",
+    "BetaMultiAgentCallOutputItem": "beta.beta_response_input_item:BetaMultiAgentCallOutputItem",
     "BetaMultiAgentCallOutputItemParam": "beta.beta_response_input_item_param:BetaMultiAgentCallOutputItemParam",
     "BetaMultiAgentParam": "beta.response_create_params:BetaMultiAgentParam",
     "BetaNamespaceTool": "beta.beta_namespace_tool:BetaNamespaceTool",
     "BetaNamespaceToolParam": "beta.beta_namespace_tool_param:BetaNamespaceToolParam",
     "BetaOutputMessageParam": "beta.beta_easy_input_message_param:BetaOutputMessageParam",
+    "BetaOutputTextContent": "beta.beta_response_input_item:BetaOutputTextContent",
     "BetaOutputTextContentParam": "beta.beta_output_text_content_param:BetaOutputTextContentParam",
     "BetaProgram": "beta.beta_response_item:BetaProgram",
+    "BetaProgramItem": "beta.beta_response_input_item:BetaProgramItem",
     "BetaProgramItemParam": "beta.beta_response_input_item_param:BetaProgramItemParam",
     "BetaProgramOutput": "beta.beta_response_item:BetaProgramOutput",
+    "BetaProgramOutputItem": "beta.beta_response_input_item:BetaProgramOutputItem",
     "BetaProgramOutputItemParam": "beta.beta_response_input_item_param:BetaProgramOutputItemParam",
     "BetaProgramToolCallCaller": "beta.beta_response_apply_patch_tool_call:BetaProgramToolCallCaller",
     "BetaProgramToolCallCallerParam": "beta.beta_response_custom_tool_call_param:BetaProgramToolCallCallerParam",
+    "BetaProgrammaticToolCalling": "beta.beta_response_tool_search_output_item_param:BetaProgrammaticToolCalling",
     "BetaProgrammaticToolCallingParam":
         "beta.beta_response_tool_search_output_item_param_param:BetaProgrammaticToolCallingParam",
+    "BetaPromptCacheBreakpoint": "beta.beta_response_input_file_content:BetaPromptCacheBreakpoint",
     "BetaPromptCacheBreakpointConfig": "beta.beta_response_input_file:BetaPromptCacheBreakpointConfig",
     "BetaPromptCacheBreakpointConfigParam": "beta.beta_response_input_file_param:BetaPromptCacheBreakpointConfigParam",
     "BetaPromptCacheBreakpointParam": "beta.beta_response_input_file_content_param:BetaPromptCacheBreakpointParam",
@@ -1971,13 +2073,17 @@ _NAMES: dict[str, str] = {
         "beta.beta_responses_server_event:BetaResponsesServerEventResponseWebSearchCallInProgress",
     "BetaResponsesServerEventResponseWebSearchCallSearching":
         "beta.beta_responses_server_event:BetaResponsesServerEventResponseWebSearchCallSearching",
+    "BetaScreenshot": "beta.beta_computer_action:BetaScreenshot",
     "BetaScreenshotParam": "beta.beta_computer_action_list_param:BetaScreenshotParam",
+    "BetaScroll": "beta.beta_computer_action:BetaScroll",
     "BetaScrollParam": "beta.beta_computer_action_list_param:BetaScrollParam",
     "BetaServiceTier": "beta.beta_service_tier:BetaServiceTier",
     "BetaShellCallOutputDelta": "beta.beta_response_shell_call_output_content_delta_event:BetaShellCallOutputDelta",
     "BetaSkillReference": "beta.beta_skill_reference:BetaSkillReference",
     "BetaSkillReferenceParam": "beta.beta_skill_reference_param:BetaSkillReferenceParam",
+    "BetaSpecificFunctionShell": "beta.beta_tool_choice_shell:BetaSpecificFunctionShell",
     "BetaSpecificFunctionShellParam": "beta.beta_tool_choice_shell_param:BetaSpecificFunctionShellParam",
+    "BetaSpecificProgrammaticToolCalling": "beta.beta_response:BetaSpecificProgrammaticToolCalling",
     "BetaSpecificProgrammaticToolCallingParam": "beta.response_create_params:BetaSpecificProgrammaticToolCallingParam",
     "BetaSummaryTextContent": "beta.beta_response_item:BetaSummaryTextContent",
     "BetaSummaryTextContentParam": "beta.beta_response_reasoning_item_param:BetaSummaryTextContentParam",
@@ -1997,6 +2103,7 @@ _NAMES: dict[str, str] = {
     "BetaToolChoiceShell": "beta.beta_tool_choice_shell:BetaToolChoiceShell",
     "BetaToolChoiceShellParam": "beta.beta_tool_choice_shell_param:BetaToolChoiceShellParam",
     "BetaToolChoiceTypes": "beta.beta_tool_choice_types:BetaToolChoiceTypes",
+    "BetaToolSearchCallItem": "beta.beta_response_input_item:BetaToolSearchCallItem",
     "BetaToolSearchCallItemParam": "beta.beta_response_input_item_param:BetaToolSearchCallItemParam",
     "BetaToolSearchOutputNamespaceTool": "beta.beta_namespace_tool:BetaNamespaceTool",
     "BetaToolSearchOutputNamespaceToolParam": "beta.beta_namespace_tool_param:BetaNamespaceToolParam",
@@ -2004,10 +2111,13 @@ _NAMES: dict[str, str] = {
     "BetaToolSearchToolParam": "beta.beta_tool_search_tool_param:BetaToolSearchToolParam",
     "BetaTopLogProb": "beta.beta_response_output_text:BetaTopLogProb",
     "BetaTopLogProbParam": "beta.beta_top_log_prob_param:BetaTopLogProbParam",
+    "BetaType": "beta.beta_computer_action:BetaType",
     "BetaTypeParam": "beta.beta_computer_action_list_param:BetaTypeParam",
+    "BetaUrlCitation": "beta.beta_response_input_item:BetaUrlCitation",
     "BetaUrlCitationBody": "beta.beta_response_output_text:BetaUrlCitationBody",
     "BetaUrlCitationBodyParam": "beta.beta_url_citation_body_param:BetaUrlCitationBodyParam",
     "BetaUrlCitationParam": "beta.beta_response_input_item_param:BetaUrlCitationParam",
+    "BetaWait": "beta.beta_computer_action:BetaWait",
     "BetaWaitParam": "beta.beta_computer_action_list_param:BetaWaitParam",
     "BetaWebSearchActionFind": "beta.beta_response_function_web_search:BetaWebSearchActionFind",
     "BetaWebSearchActionFindParam": "beta.beta_response_function_web_search_param:BetaWebSearchActionFindParam",
@@ -2141,8 +2251,10 @@ __all__ = [
     "AssistantUpdateParamsToolResources0FileSearchParam",
     "AssistantUpdateParamsToolResources0Param",
     "BetaAdditionalTools",
+    "BetaAdditionalToolsItem",
     "BetaAdditionalToolsItemParam",
     "BetaAgentMessage",
+    "BetaAgentMessageItem",
     "BetaAgentMessageItemParam",
     "BetaAgentTag",
     "BetaAgentTagParam",
@@ -2151,14 +2263,18 @@ __all__ = [
     "BetaApplyPatchDeleteFileOperation",
     "BetaApplyPatchDeleteFileOperationParam",
     "BetaApplyPatchTool",
+    "BetaApplyPatchToolCallItem",
     "BetaApplyPatchToolCallItemParam",
+    "BetaApplyPatchToolCallOutputItem",
     "BetaApplyPatchToolCallOutputItemParam",
     "BetaApplyPatchToolParam",
     "BetaApplyPatchUpdateFileOperation",
     "BetaApplyPatchUpdateFileOperationParam",
     "BetaApproximateLocation",
     "BetaApproximateLocationParam",
+    "BetaAutoCodeInterpreterTool",
     "BetaAutoCodeInterpreterToolParam",
+    "BetaClick",
     "BetaClickParam",
     "BetaCodeInterpreterOutputImage",
     "BetaCodeInterpreterOutputImageParam",
@@ -2168,6 +2284,7 @@ __all__ = [
     "BetaCodeInterpreterToolParam",
     "BetaCompactResponseMethodPublicBodyParam",
     "BetaCompactedResponse",
+    "BetaCompactionTriggerItem",
     "BetaCompactionTriggerItemParam",
     "BetaComparisonFilter",
     "BetaComparisonFilterParam",
@@ -2176,7 +2293,9 @@ __all__ = [
     "BetaComputerAction",
     "BetaComputerActionList",
     "BetaComputerActionListParam",
+    "BetaComputerCallOutputItem",
     "BetaComputerCallOutputItemParam",
+    "BetaComputerCallSafetyCheck",
     "BetaComputerCallSafetyCheckParam",
     "BetaComputerScreenshotContent",
     "BetaComputerTool",
@@ -2185,6 +2304,7 @@ __all__ = [
     "BetaComputerUsePreviewToolParam",
     "BetaContainerAuto",
     "BetaContainerAutoParam",
+    "BetaContainerFileCitation",
     "BetaContainerFileCitationBody",
     "BetaContainerFileCitationBodyParam",
     "BetaContainerFileCitationParam",
@@ -2196,10 +2316,14 @@ __all__ = [
     "BetaContainerNetworkPolicyDomainSecretParam",
     "BetaContainerReference",
     "BetaContainerReferenceParam",
+    "BetaContextManagement",
     "BetaContextManagementParam",
+    "BetaCoord",
     "BetaCoordParam",
     "BetaCreateResponseParam",
+    "BetaCustomGrammarFormat",
     "BetaCustomGrammarFormatParam",
+    "BetaCustomTextFormat",
     "BetaCustomTextFormatParam",
     "BetaCustomTool",
     "BetaCustomToolParam",
@@ -2207,6 +2331,7 @@ __all__ = [
     "BetaDirectToolCallCallerParam",
     "BetaDoubleClickAction",
     "BetaDoubleClickActionParam",
+    "BetaDrag",
     "BetaDragParam",
     "BetaEasyInputMessage",
     "BetaEasyInputMessage2",
@@ -2214,6 +2339,7 @@ __all__ = [
     "BetaEncryptedContent",
     "BetaEncryptedContentParam",
     "BetaErrorPayload",
+    "BetaFileCitation",
     "BetaFileCitationBody",
     "BetaFileCitationBodyParam",
     "BetaFileCitationParam",
@@ -2221,13 +2347,16 @@ __all__ = [
     "BetaFilePathParam",
     "BetaFileSearchTool",
     "BetaFileSearchToolParam",
+    "BetaFunctionCallOutputItem",
     "BetaFunctionCallOutputItemParam",
     "BetaFunctionShellAction",
     "BetaFunctionShellActionParam",
+    "BetaFunctionShellCallItem",
     "BetaFunctionShellCallItemParam",
     "BetaFunctionShellCallOutputContent",
     "BetaFunctionShellCallOutputExitOutcome",
     "BetaFunctionShellCallOutputExitOutcomeParam",
+    "BetaFunctionShellCallOutputItem",
     "BetaFunctionShellCallOutputItemParam",
     "BetaFunctionShellCallOutputTimeoutOutcome",
     "BetaFunctionShellCallOutputTimeoutOutcomeParam",
@@ -2253,6 +2382,7 @@ __all__ = [
     "BetaInlineSkillSourceParam",
     "BetaInputMessage",
     "BetaInputMessageParam",
+    "BetaItemReference",
     "BetaItemReferenceParam",
     "BetaKeyPressAction",
     "BetaKeyPressActionParam",
@@ -2260,6 +2390,7 @@ __all__ = [
     "BetaLocalEnvironmentParam",
     "BetaLocalShellExecAction",
     "BetaLocalShellExecActionParam",
+    "BetaLocalShellTool",
     "BetaLocalShellToolCall",
     "BetaLocalShellToolCallOutput",
     "BetaLocalShellToolCallOutputParam",
@@ -2292,28 +2423,39 @@ __all__ = [
     "BetaMCPToolRequireApprovalMCPToolApprovalFilterParam",
     "BetaMcpToolCallError",
     "BetaModeration",
+    "BetaModerationConfig",
     "BetaModerationConfigParam",
     "BetaModerationErrorBody",
     "BetaModerationParam",
+    "BetaModerationPolicy",
     "BetaModerationPolicyParam",
     "BetaModerationResultBody",
+    "BetaMove",
     "BetaMoveParam",
+    "BetaMultiAgent",
     "BetaMultiAgentCall",
+    "BetaMultiAgentCallItem",
     "BetaMultiAgentCallItemParam",
     "BetaMultiAgentCallOutput",
+    "BetaMultiAgentCallOutputItem",
     "BetaMultiAgentCallOutputItemParam",
     "BetaMultiAgentParam",
     "BetaNamespaceTool",
     "BetaNamespaceToolParam",
     "BetaOutputMessageParam",
+    "BetaOutputTextContent",
     "BetaOutputTextContentParam",
     "BetaProgram",
+    "BetaProgramItem",
     "BetaProgramItemParam",
     "BetaProgramOutput",
+    "BetaProgramOutputItem",
     "BetaProgramOutputItemParam",
     "BetaProgramToolCallCaller",
     "BetaProgramToolCallCallerParam",
+    "BetaProgrammaticToolCalling",
     "BetaProgrammaticToolCallingParam",
+    "BetaPromptCacheBreakpoint",
     "BetaPromptCacheBreakpointConfig",
     "BetaPromptCacheBreakpointConfigParam",
     "BetaPromptCacheBreakpointParam",
@@ -2549,13 +2691,17 @@ __all__ = [
     "BetaResponsesServerEventResponseWebSearchCallCompleted",
     "BetaResponsesServerEventResponseWebSearchCallInProgress",
     "BetaResponsesServerEventResponseWebSearchCallSearching",
+    "BetaScreenshot",
     "BetaScreenshotParam",
+    "BetaScroll",
     "BetaScrollParam",
     "BetaServiceTier",
     "BetaShellCallOutputDelta",
     "BetaSkillReference",
     "BetaSkillReferenceParam",
+    "BetaSpecificFunctionShell",
     "BetaSpecificFunctionShellParam",
+    "BetaSpecificProgrammaticToolCalling",
     "BetaSpecificProgrammaticToolCallingParam",
     "BetaSummaryTextContent",
     "BetaSummaryTextContentParam",
@@ -2575,6 +2721,7 @@ __all__ = [
     "BetaToolChoiceShell",
     "BetaToolChoiceShellParam",
     "BetaToolChoiceTypes",
+    "BetaToolSearchCallItem",
     "BetaToolSearchCallItemParam",
     "BetaToolSearchOutputNamespaceTool",
     "BetaToolSearchOutputNamespaceToolParam",
@@ -2582,10 +2729,13 @@ __all__ = [
     "BetaToolSearchToolParam",
     "BetaTopLogProb",
     "BetaTopLogProbParam",
+    "BetaType",
     "BetaTypeParam",
+    "BetaUrlCitation",
     "BetaUrlCitationBody",
     "BetaUrlCitationBodyParam",
     "BetaUrlCitationParam",
+    "BetaWait",
     "BetaWaitParam",
     "BetaWebSearchActionFind",
     "BetaWebSearchActionFindParam",

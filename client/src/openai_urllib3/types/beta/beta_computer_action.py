@@ -14,17 +14,17 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "BetaClickParam",
+    "BetaClick",
     "BetaComputerAction",
-    "BetaCoordParam",
+    "BetaCoord",
     "BetaDoubleClickAction",
-    "BetaDragParam",
+    "BetaDrag",
     "BetaKeyPressAction",
-    "BetaMoveParam",
-    "BetaScreenshotParam",
-    "BetaScrollParam",
-    "BetaTypeParam",
-    "BetaWaitParam",
+    "BetaMove",
+    "BetaScreenshot",
+    "BetaScroll",
+    "BetaType",
+    "BetaWait",
     "Click",
     "DoubleClick",
     "Drag",
@@ -40,7 +40,7 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class BetaClickParam(BaseModel):
+class BetaClick(BaseModel):
     """A click action."""
 
     __slots__ = ()
@@ -61,16 +61,16 @@ class BetaDoubleClickAction(BaseModel):
     keys = Field['list[str] | None']()
 
 
-class BetaDragParam(BaseModel):
+class BetaDrag(BaseModel):
     """A drag action."""
 
     __slots__ = ()
     type = Field['Literal["drag"]']()
-    path = Field['list[BetaCoordParam]'](list_of(ref("beta.beta_computer_action:BetaCoordParam")))
+    path = Field['list[BetaCoord]'](list_of(ref("beta.beta_computer_action:BetaCoord")))
     keys = Field['list[str] | None']()
 
 
-class BetaCoordParam(BaseModel):
+class BetaCoord(BaseModel):
     """An x/y coordinate pair, e.g. `{ x: 100, y: 200 }`."""
 
     __slots__ = ()
@@ -86,7 +86,7 @@ class BetaKeyPressAction(BaseModel):
     keys = Field['list[str]']()
 
 
-class BetaMoveParam(BaseModel):
+class BetaMove(BaseModel):
     """A mouse move action."""
 
     __slots__ = ()
@@ -96,14 +96,14 @@ class BetaMoveParam(BaseModel):
     keys = Field['list[str] | None']()
 
 
-class BetaScreenshotParam(BaseModel):
+class BetaScreenshot(BaseModel):
     """A screenshot action."""
 
     __slots__ = ()
     type = Field['Literal["screenshot"]']()
 
 
-class BetaScrollParam(BaseModel):
+class BetaScroll(BaseModel):
     """A scroll action."""
 
     __slots__ = ()
@@ -115,7 +115,7 @@ class BetaScrollParam(BaseModel):
     keys = Field['list[str] | None']()
 
 
-class BetaTypeParam(BaseModel):
+class BetaType(BaseModel):
     """An action to type in text."""
 
     __slots__ = ()
@@ -123,31 +123,31 @@ class BetaTypeParam(BaseModel):
     text = Field['str']()
 
 
-class BetaWaitParam(BaseModel):
+class BetaWait(BaseModel):
     """A wait action."""
 
     __slots__ = ()
     type = Field['Literal["wait"]']()
 
 BetaComputerAction: TypeAlias = (
-    BetaClickParam
+    BetaClick
     | BetaDoubleClickAction
-    | BetaDragParam
+    | BetaDrag
     | BetaKeyPressAction
-    | BetaMoveParam
-    | BetaScreenshotParam
-    | BetaScrollParam
-    | BetaTypeParam
-    | BetaWaitParam
+    | BetaMove
+    | BetaScreenshot
+    | BetaScroll
+    | BetaType
+    | BetaWait
 )
 
-Click = BetaClickParam
+Click = BetaClick
 DoubleClick = BetaDoubleClickAction
-Drag = BetaDragParam
-DragPath = BetaCoordParam
+Drag = BetaDrag
+DragPath = BetaCoord
 Keypress = BetaKeyPressAction
-Move = BetaMoveParam
-Screenshot = BetaScreenshotParam
-Scroll = BetaScrollParam
-Type = BetaTypeParam
-Wait = BetaWaitParam
+Move = BetaMove
+Screenshot = BetaScreenshot
+Scroll = BetaScroll
+Type = BetaType
+Wait = BetaWait

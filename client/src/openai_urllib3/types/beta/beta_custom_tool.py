@@ -14,8 +14,8 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "BetaCustomGrammarFormatParam",
-    "BetaCustomTextFormatParam",
+    "BetaCustomGrammarFormat",
+    "BetaCustomTextFormat",
     "BetaCustomTool",
     "FormatGrammar",
     "FormatText",
@@ -33,14 +33,12 @@ class BetaCustomTool(BaseModel):
     type = Field['Literal["custom"]']()
     name = Field['str']()
     description = Field['str | None']()
-    format = Field[
-        'BetaCustomTextFormatParam | BetaCustomGrammarFormatParam | None'
-    ](
+    format = Field['BetaCustomTextFormat | BetaCustomGrammarFormat | None'](
         union_of(
             "type",
             {
-                "text": ref("beta.beta_custom_tool:BetaCustomTextFormatParam"),
-                "grammar": ref("beta.beta_custom_tool:BetaCustomGrammarFormatParam"),
+                "text": ref("beta.beta_custom_tool:BetaCustomTextFormat"),
+                "grammar": ref("beta.beta_custom_tool:BetaCustomGrammarFormat"),
             },
         )
     )
@@ -48,14 +46,14 @@ class BetaCustomTool(BaseModel):
     allowed_callers = Field['list[Literal["direct", "programmatic"]] | None']()
 
 
-class BetaCustomTextFormatParam(BaseModel):
+class BetaCustomTextFormat(BaseModel):
     """Unconstrained free-form text."""
 
     __slots__ = ()
     type = Field['Literal["text"]']()
 
 
-class BetaCustomGrammarFormatParam(BaseModel):
+class BetaCustomGrammarFormat(BaseModel):
     """A grammar defined by the user."""
 
     __slots__ = ()
@@ -63,5 +61,5 @@ class BetaCustomGrammarFormatParam(BaseModel):
     syntax = Field['Literal["lark", "regex"]']()
     definition = Field['str']()
 
-FormatGrammar = BetaCustomGrammarFormatParam
-FormatText = BetaCustomTextFormatParam
+FormatGrammar = BetaCustomGrammarFormat
+FormatText = BetaCustomTextFormat

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_custom_tool import BetaCustomTool
 
 __all__ = [
-    "BetaFunctionToolParam",
+    "BetaFunctionTool",
     "BetaNamespaceTool",
     "ToolFunction",
 ]
@@ -30,12 +30,12 @@ class BetaNamespaceTool(BaseModel):
     type = Field['Literal["namespace"]']()
     name = Field['str']()
     description = Field['str']()
-    tools = Field['list[BetaFunctionToolParam | BetaCustomTool]'](
+    tools = Field['list[BetaFunctionTool | BetaCustomTool]'](
         list_of(
             union_of(
                 "type",
                 {
-                    "function": ref("beta.beta_namespace_tool:BetaFunctionToolParam"),
+                    "function": ref("beta.beta_namespace_tool:BetaFunctionTool"),
                     "custom": ref("beta.beta_custom_tool:BetaCustomTool"),
                 },
             )
@@ -43,7 +43,7 @@ class BetaNamespaceTool(BaseModel):
     )
 
 
-class BetaFunctionToolParam(BaseModel):
+class BetaFunctionTool(BaseModel):
     __slots__ = ()
     name = Field['str']()
     description = Field['str | None']()
@@ -54,4 +54,4 @@ class BetaFunctionToolParam(BaseModel):
     defer_loading = Field['bool | None']()
     allowed_callers = Field['list[Literal["direct", "programmatic"]] | None']()
 
-ToolFunction = BetaFunctionToolParam
+ToolFunction = BetaFunctionTool

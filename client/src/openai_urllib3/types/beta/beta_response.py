@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_tool_choice_function import BetaToolChoiceFunction
     from openai_urllib3.types.beta.beta_tool_choice_mcp import BetaToolChoiceMcp
     from openai_urllib3.types.beta.beta_tool_choice_options import BetaToolChoiceOptions
-    from openai_urllib3.types.beta.beta_tool_choice_shell import BetaSpecificFunctionShellParam
+    from openai_urllib3.types.beta.beta_tool_choice_shell import BetaSpecificFunctionShell
     from openai_urllib3.types.beta.beta_tool_choice_shell import BetaToolChoiceShell
     from openai_urllib3.types.chat.chat_completion_reasoning_effort import ChatCompletionReasoningEffort
 
@@ -40,7 +40,7 @@ __all__ = [
     "BetaResponse",
     "BetaResponseConversation",
     "BetaResponseIncompleteDetails",
-    "BetaSpecificProgrammaticToolCallingParam",
+    "BetaSpecificProgrammaticToolCalling",
     "Conversation",
     "IncompleteDetails",
     "Moderation",
@@ -108,10 +108,10 @@ class BetaResponse(BaseModel):
                     "mcp": ref("beta.beta_response_tool_search_output_item_param:BetaMCPTool"),
                     "code_interpreter": ref("beta.beta_response_tool_search_output_item_param:BetaCodeInterpreterTool"),
                     "programmatic_tool_calling": ref(
-                        "beta.beta_response_tool_search_output_item_param:BetaProgrammaticToolCallingParam"
+                        "beta.beta_response_tool_search_output_item_param:BetaProgrammaticToolCalling"
                     ),
                     "image_generation": ref("beta.beta_response_tool_search_output_item_param:BetaImageGenTool"),
-                    "local_shell": ref("beta.beta_response_tool_search_output_item_param:BetaLocalShellToolParam"),
+                    "local_shell": ref("beta.beta_response_tool_search_output_item_param:BetaLocalShellTool"),
                     "shell": ref("beta.beta_function_shell_tool:BetaFunctionShellTool"),
                     "custom": ref("beta.beta_custom_tool:BetaCustomTool"),
                     "namespace": ref("beta.beta_namespace_tool:BetaNamespaceTool"),
@@ -123,8 +123,8 @@ class BetaResponse(BaseModel):
     )
     tool_choice = Field[
         'BetaToolChoiceOptions | BetaToolChoiceAllowed | BetaToolChoiceShell | BetaToolChoiceFunction |'
-        ' BetaToolChoiceMcp | BetaToolChoiceCustom | BetaSpecificProgrammaticToolCallingParam |'
-        ' BetaToolChoiceApplyPatch | BetaSpecificFunctionShellParam'
+        ' BetaToolChoiceMcp | BetaToolChoiceCustom | BetaSpecificProgrammaticToolCalling | BetaToolChoiceApplyPatch |'
+        ' BetaSpecificFunctionShell'
     ](
         union_of(
             "type",
@@ -133,9 +133,9 @@ class BetaResponse(BaseModel):
                 "function": ref("beta.beta_tool_choice_function:BetaToolChoiceFunction"),
                 "mcp": ref("beta.beta_tool_choice_mcp:BetaToolChoiceMcp"),
                 "custom": ref("beta.beta_tool_choice_custom:BetaToolChoiceCustom"),
-                "programmatic_tool_calling": ref("beta.beta_response:BetaSpecificProgrammaticToolCallingParam"),
+                "programmatic_tool_calling": ref("beta.beta_response:BetaSpecificProgrammaticToolCalling"),
                 "apply_patch": ref("beta.beta_tool_choice_apply_patch:BetaToolChoiceApplyPatch"),
-                "shell": ref("beta.beta_tool_choice_shell:BetaSpecificFunctionShellParam"),
+                "shell": ref("beta.beta_tool_choice_shell:BetaSpecificFunctionShell"),
             },
             ref("beta.beta_tool_choice_shell:BetaToolChoiceShell"),
         )
@@ -219,20 +219,18 @@ class BetaResponse(BaseModel):
                             "beta.beta_response_file_search_tool_call:BetaResponseFileSearchToolCall"
                         ),
                         "computer_call": ref("beta.beta_response_computer_tool_call:BetaResponseComputerToolCall"),
-                        "computer_call_output": ref("beta.beta_response_input_item:BetaComputerCallOutputItemParam"),
+                        "computer_call_output": ref("beta.beta_response_input_item:BetaComputerCallOutputItem"),
                         "web_search_call": ref("beta.beta_response_function_web_search:BetaResponseFunctionWebSearch"),
                         "function_call": ref("beta.beta_response_function_tool_call:BetaResponseFunctionToolCall"),
-                        "function_call_output": ref("beta.beta_response_input_item:BetaFunctionCallOutputItemParam"),
-                        "agent_message": ref("beta.beta_response_input_item:BetaAgentMessageItemParam"),
-                        "multi_agent_call": ref("beta.beta_response_input_item:BetaMultiAgentCallItemParam"),
-                        "multi_agent_call_output": ref(
-                            "beta.beta_response_input_item:BetaMultiAgentCallOutputItemParam"
-                        ),
-                        "tool_search_call": ref("beta.beta_response_input_item:BetaToolSearchCallItemParam"),
+                        "function_call_output": ref("beta.beta_response_input_item:BetaFunctionCallOutputItem"),
+                        "agent_message": ref("beta.beta_response_input_item:BetaAgentMessageItem"),
+                        "multi_agent_call": ref("beta.beta_response_input_item:BetaMultiAgentCallItem"),
+                        "multi_agent_call_output": ref("beta.beta_response_input_item:BetaMultiAgentCallOutputItem"),
+                        "tool_search_call": ref("beta.beta_response_input_item:BetaToolSearchCallItem"),
                         "tool_search_output": ref(
                             "beta.beta_response_tool_search_output_item_param:BetaResponseToolSearchOutputItemParam"
                         ),
-                        "additional_tools": ref("beta.beta_response_input_item:BetaAdditionalToolsItemParam"),
+                        "additional_tools": ref("beta.beta_response_input_item:BetaAdditionalToolsItem"),
                         "reasoning": ref("beta.beta_response_reasoning_item:BetaResponseReasoningItem"),
                         "compaction": ref("beta.beta_response_compaction_item_param:BetaResponseCompactionItemParam"),
                         "image_generation_call": ref("beta.beta_response_input_item:BetaImageGenToolCall"),
@@ -241,11 +239,11 @@ class BetaResponse(BaseModel):
                         ),
                         "local_shell_call": ref("beta.beta_response_input_item:BetaLocalShellToolCall"),
                         "local_shell_call_output": ref("beta.beta_response_input_item:BetaLocalShellToolCallOutput"),
-                        "shell_call": ref("beta.beta_response_input_item:BetaFunctionShellCallItemParam"),
-                        "shell_call_output": ref("beta.beta_response_input_item:BetaFunctionShellCallOutputItemParam"),
-                        "apply_patch_call": ref("beta.beta_response_input_item:BetaApplyPatchToolCallItemParam"),
+                        "shell_call": ref("beta.beta_response_input_item:BetaFunctionShellCallItem"),
+                        "shell_call_output": ref("beta.beta_response_input_item:BetaFunctionShellCallOutputItem"),
+                        "apply_patch_call": ref("beta.beta_response_input_item:BetaApplyPatchToolCallItem"),
                         "apply_patch_call_output": ref(
-                            "beta.beta_response_input_item:BetaApplyPatchToolCallOutputItemParam"
+                            "beta.beta_response_input_item:BetaApplyPatchToolCallOutputItem"
                         ),
                         "mcp_list_tools": ref("beta.beta_response_input_item:BetaMCPListTools"),
                         "mcp_approval_request": ref("beta.beta_response_input_item:BetaMCPApprovalRequest"),
@@ -255,11 +253,11 @@ class BetaResponse(BaseModel):
                             "beta.beta_response_custom_tool_call_output:BetaResponseCustomToolCallOutput"
                         ),
                         "custom_tool_call": ref("beta.beta_response_custom_tool_call:BetaResponseCustomToolCall"),
-                        "compaction_trigger": ref("beta.beta_response_input_item:BetaCompactionTriggerItemParam"),
-                        "program": ref("beta.beta_response_input_item:BetaProgramItemParam"),
-                        "program_output": ref("beta.beta_response_input_item:BetaProgramOutputItemParam"),
+                        "compaction_trigger": ref("beta.beta_response_input_item:BetaCompactionTriggerItem"),
+                        "program": ref("beta.beta_response_input_item:BetaProgramItem"),
+                        "program_output": ref("beta.beta_response_input_item:BetaProgramOutputItem"),
                     },
-                    ref("beta.beta_response_input_item:BetaItemReferenceParam"),
+                    ref("beta.beta_response_input_item:BetaItemReference"),
                 )
             ),
         )
@@ -273,7 +271,7 @@ class BetaResponse(BaseModel):
     max_output_tokens = Field['int | None']()
 
 
-class BetaSpecificProgrammaticToolCallingParam(BaseModel):
+class BetaSpecificProgrammaticToolCalling(BaseModel):
     __slots__ = ()
     type = Field['Literal["programmatic_tool_calling"]']()
 
@@ -366,4 +364,4 @@ ModerationOutputError = BetaModerationErrorBody
 ModerationOutputModerationResult = BetaModerationResultBody
 PromptCacheOptions = BetaPromptCacheOptions
 Reasoning = BetaReasoning
-ToolChoiceBetaSpecificProgrammaticToolCallingParam = BetaSpecificProgrammaticToolCallingParam
+ToolChoiceBetaSpecificProgrammaticToolCallingParam = BetaSpecificProgrammaticToolCalling

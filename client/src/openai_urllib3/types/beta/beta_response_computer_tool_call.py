@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Agent",
-    "BetaComputerCallSafetyCheckParam",
+    "BetaComputerCallSafetyCheck",
     "BetaResponseComputerToolCall",
     "PendingSafetyCheck",
 ]
@@ -41,15 +41,15 @@ class BetaResponseComputerToolCall(BaseModel):
         union_of(
             "type",
             {
-                "click": ref("beta.beta_computer_action:BetaClickParam"),
+                "click": ref("beta.beta_computer_action:BetaClick"),
                 "double_click": ref("beta.beta_computer_action:BetaDoubleClickAction"),
-                "drag": ref("beta.beta_computer_action:BetaDragParam"),
+                "drag": ref("beta.beta_computer_action:BetaDrag"),
                 "keypress": ref("beta.beta_computer_action:BetaKeyPressAction"),
-                "move": ref("beta.beta_computer_action:BetaMoveParam"),
-                "screenshot": ref("beta.beta_computer_action:BetaScreenshotParam"),
-                "scroll": ref("beta.beta_computer_action:BetaScrollParam"),
-                "type": ref("beta.beta_computer_action:BetaTypeParam"),
-                "wait": ref("beta.beta_computer_action:BetaWaitParam"),
+                "move": ref("beta.beta_computer_action:BetaMove"),
+                "screenshot": ref("beta.beta_computer_action:BetaScreenshot"),
+                "scroll": ref("beta.beta_computer_action:BetaScroll"),
+                "type": ref("beta.beta_computer_action:BetaType"),
+                "wait": ref("beta.beta_computer_action:BetaWait"),
             },
         )
     )
@@ -58,26 +58,26 @@ class BetaResponseComputerToolCall(BaseModel):
             union_of(
                 "type",
                 {
-                    "click": ref("beta.beta_computer_action:BetaClickParam"),
+                    "click": ref("beta.beta_computer_action:BetaClick"),
                     "double_click": ref("beta.beta_computer_action:BetaDoubleClickAction"),
-                    "drag": ref("beta.beta_computer_action:BetaDragParam"),
+                    "drag": ref("beta.beta_computer_action:BetaDrag"),
                     "keypress": ref("beta.beta_computer_action:BetaKeyPressAction"),
-                    "move": ref("beta.beta_computer_action:BetaMoveParam"),
-                    "screenshot": ref("beta.beta_computer_action:BetaScreenshotParam"),
-                    "scroll": ref("beta.beta_computer_action:BetaScrollParam"),
-                    "type": ref("beta.beta_computer_action:BetaTypeParam"),
-                    "wait": ref("beta.beta_computer_action:BetaWaitParam"),
+                    "move": ref("beta.beta_computer_action:BetaMove"),
+                    "screenshot": ref("beta.beta_computer_action:BetaScreenshot"),
+                    "scroll": ref("beta.beta_computer_action:BetaScroll"),
+                    "type": ref("beta.beta_computer_action:BetaType"),
+                    "wait": ref("beta.beta_computer_action:BetaWait"),
                 },
             )
         )
     )
-    pending_safety_checks = Field['list[BetaComputerCallSafetyCheckParam]'](
-        list_of(ref("beta.beta_response_computer_tool_call:BetaComputerCallSafetyCheckParam"))
+    pending_safety_checks = Field['list[BetaComputerCallSafetyCheck]'](
+        list_of(ref("beta.beta_response_computer_tool_call:BetaComputerCallSafetyCheck"))
     )
     status = Field['Literal["in_progress", "completed", "incomplete"]']()
 
 
-class BetaComputerCallSafetyCheckParam(BaseModel):
+class BetaComputerCallSafetyCheck(BaseModel):
     """A pending safety check for the computer call."""
 
     __slots__ = ()
@@ -85,7 +85,7 @@ class BetaComputerCallSafetyCheckParam(BaseModel):
     code = Field['str | None']()
     message = Field['str | None']()
 
-PendingSafetyCheck = BetaComputerCallSafetyCheckParam
+PendingSafetyCheck = BetaComputerCallSafetyCheck
 
 _ELSEWHERE: dict[str, str] = {
     "Agent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",

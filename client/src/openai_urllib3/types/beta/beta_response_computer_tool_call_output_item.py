@@ -13,12 +13,12 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag
-    from openai_urllib3.types.beta.beta_response_computer_tool_call import BetaComputerCallSafetyCheckParam
+    from openai_urllib3.types.beta.beta_response_computer_tool_call import BetaComputerCallSafetyCheck
     from openai_urllib3.types.beta.beta_response_computer_tool_call_output_screenshot import (
         BetaResponseComputerToolCallOutputScreenshot,
     )
     from openai_urllib3.types.beta.beta_response_computer_tool_call import (
-        BetaComputerCallSafetyCheckParam as AcknowledgedSafetyCheck,
+        BetaComputerCallSafetyCheck as AcknowledgedSafetyCheck,
     )
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as Agent
 
@@ -37,8 +37,8 @@ class BetaResponseComputerToolCallOutputItem(BaseModel):
     type = Field['Literal["computer_call_output"]']()
     id = Field['str']()
     call_id = Field['str']()
-    acknowledged_safety_checks = Field['list[BetaComputerCallSafetyCheckParam] | None'](
-        list_of(ref("beta.beta_response_computer_tool_call:BetaComputerCallSafetyCheckParam"))
+    acknowledged_safety_checks = Field['list[BetaComputerCallSafetyCheck] | None'](
+        list_of(ref("beta.beta_response_computer_tool_call:BetaComputerCallSafetyCheck"))
     )
     output = Field['BetaResponseComputerToolCallOutputScreenshot'](
         ref("beta.beta_response_computer_tool_call_output_screenshot:BetaResponseComputerToolCallOutputScreenshot")
@@ -47,7 +47,7 @@ class BetaResponseComputerToolCallOutputItem(BaseModel):
     created_by = Field['str | None']()
 
 _ELSEWHERE: dict[str, str] = {
-    "AcknowledgedSafetyCheck": "beta.beta_response_computer_tool_call:BetaComputerCallSafetyCheckParam",
+    "AcknowledgedSafetyCheck": "beta.beta_response_computer_tool_call:BetaComputerCallSafetyCheck",
     "Agent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
 }
 

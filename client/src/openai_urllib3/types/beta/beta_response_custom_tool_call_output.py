@@ -20,8 +20,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Agent",
-    "BetaDirectToolCallCallerParam",
-    "BetaProgramToolCallCallerParam",
+    "BetaDirectToolCallCaller",
+    "BetaProgramToolCallCaller",
     "BetaResponseCustomToolCallOutput",
     "CallerDirect",
     "CallerProgram",
@@ -30,12 +30,12 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class BetaDirectToolCallCallerParam(BaseModel):
+class BetaDirectToolCallCaller(BaseModel):
     __slots__ = ()
     type = Field['Literal["direct"]']()
 
 
-class BetaProgramToolCallCallerParam(BaseModel):
+class BetaProgramToolCallCaller(BaseModel):
     __slots__ = ()
     type = Field['Literal["program"]']()
     caller_id = Field['str']()
@@ -50,13 +50,13 @@ class BetaResponseCustomToolCallOutput(BaseModel):
     id = Field['str | None']()
     call_id = Field['str']()
     caller = Field[
-        'BetaDirectToolCallCallerParam | BetaProgramToolCallCallerParam | None'
+        'BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'
     ](
         union_of(
             "type",
             {
-                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam"),
-                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam"),
+                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCaller"),
+                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCaller"),
             },
         )
     )
@@ -78,8 +78,8 @@ class BetaResponseCustomToolCallOutput(BaseModel):
         )
     )
 
-CallerDirect = BetaDirectToolCallCallerParam
-CallerProgram = BetaProgramToolCallCallerParam
+CallerDirect = BetaDirectToolCallCaller
+CallerProgram = BetaProgramToolCallCaller
 
 _ELSEWHERE: dict[str, str] = {
     "Agent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",

@@ -13,8 +13,8 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaDirectToolCallCallerParam
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaProgramToolCallCallerParam
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaDirectToolCallCaller
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaProgramToolCallCaller
     from openai_urllib3.types.beta.beta_response_input_file import BetaResponseInputFile
     from openai_urllib3.types.beta.beta_response_input_image import BetaResponseInputImage
     from openai_urllib3.types.beta.beta_response_input_text import BetaResponseInputText
@@ -35,13 +35,13 @@ class BetaResponseCustomToolCallOutputItem(BaseModel):
     id = Field['str']()
     call_id = Field['str']()
     caller = Field[
-        'BetaDirectToolCallCallerParam | BetaProgramToolCallCallerParam | None'
+        'BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'
     ](
         union_of(
             "type",
             {
-                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam"),
-                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam"),
+                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCaller"),
+                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCaller"),
             },
         )
     )

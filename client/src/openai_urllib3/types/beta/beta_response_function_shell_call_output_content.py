@@ -14,8 +14,8 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "BetaFunctionShellCallOutputExitOutcomeParam",
-    "BetaFunctionShellCallOutputTimeoutOutcomeParam",
+    "BetaFunctionShellCallOutputExitOutcome",
+    "BetaFunctionShellCallOutputTimeoutOutcome",
     "BetaResponseFunctionShellCallOutputContent",
     "OutcomeExit",
     "OutcomeTimeout",
@@ -31,35 +31,35 @@ class BetaResponseFunctionShellCallOutputContent(BaseModel):
     stdout = Field['str']()
     stderr = Field['str']()
     outcome = Field[
-        'BetaFunctionShellCallOutputTimeoutOutcomeParam | BetaFunctionShellCallOutputExitOutcomeParam'
+        'BetaFunctionShellCallOutputTimeoutOutcome | BetaFunctionShellCallOutputExitOutcome'
     ](
         union_of(
             "type",
             {
                 "timeout": ref(
-                    "beta.beta_response_function_shell_call_output_content:BetaFunctionShellCallOutputTimeoutOutcomeParam"
+                    "beta.beta_response_function_shell_call_output_content:BetaFunctionShellCallOutputTimeoutOutcome"
                 ),
                 "exit": ref(
-                    "beta.beta_response_function_shell_call_output_content:BetaFunctionShellCallOutputExitOutcomeParam"
+                    "beta.beta_response_function_shell_call_output_content:BetaFunctionShellCallOutputExitOutcome"
                 ),
             },
         )
     )
 
 
-class BetaFunctionShellCallOutputTimeoutOutcomeParam(BaseModel):
+class BetaFunctionShellCallOutputTimeoutOutcome(BaseModel):
     """Indicates that the shell call exceeded its configured time limit."""
 
     __slots__ = ()
     type = Field['Literal["timeout"]']()
 
 
-class BetaFunctionShellCallOutputExitOutcomeParam(BaseModel):
+class BetaFunctionShellCallOutputExitOutcome(BaseModel):
     """Indicates that the shell commands finished and returned an exit code."""
 
     __slots__ = ()
     type = Field['Literal["exit"]']()
     exit_code = Field['int']()
 
-OutcomeExit = BetaFunctionShellCallOutputExitOutcomeParam
-OutcomeTimeout = BetaFunctionShellCallOutputTimeoutOutcomeParam
+OutcomeExit = BetaFunctionShellCallOutputExitOutcome
+OutcomeTimeout = BetaFunctionShellCallOutputTimeoutOutcome

@@ -13,17 +13,15 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaDirectToolCallCallerParam
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaProgramToolCallCallerParam
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaDirectToolCallCaller
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaProgramToolCallCaller
     from openai_urllib3.types.beta.beta_response_input_file import BetaResponseInputFile
     from openai_urllib3.types.beta.beta_response_input_image import BetaResponseInputImage
     from openai_urllib3.types.beta.beta_response_input_text import BetaResponseInputText
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as Agent
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaDirectToolCallCaller as CallerDirect
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
-        BetaDirectToolCallCallerParam as CallerDirect,
-    )
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
-        BetaProgramToolCallCallerParam as CallerProgram,
+        BetaProgramToolCallCaller as CallerProgram,
     )
 
 __all__ = [
@@ -46,13 +44,13 @@ class BetaResponseFunctionToolCallOutputItem(BaseModel):
     name = Field['str | None']()
     namespace = Field['str | None']()
     caller = Field[
-        'BetaDirectToolCallCallerParam | BetaProgramToolCallCallerParam | None'
+        'BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'
     ](
         union_of(
             "type",
             {
-                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam"),
-                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam"),
+                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCaller"),
+                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCaller"),
             },
         )
     )
@@ -88,13 +86,13 @@ class BetaFunctionToolCallOutput(BaseModel):
     name = Field['str | None']()
     namespace = Field['str | None']()
     caller = Field[
-        'BetaDirectToolCallCallerParam | BetaProgramToolCallCallerParam | None'
+        'BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'
     ](
         union_of(
             "type",
             {
-                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam"),
-                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam"),
+                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCaller"),
+                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCaller"),
             },
         )
     )
@@ -119,8 +117,8 @@ class BetaFunctionToolCallOutput(BaseModel):
 
 _ELSEWHERE: dict[str, str] = {
     "Agent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
-    "CallerDirect": "beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam",
-    "CallerProgram": "beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam",
+    "CallerDirect": "beta.beta_response_custom_tool_call_output:BetaDirectToolCallCaller",
+    "CallerProgram": "beta.beta_response_custom_tool_call_output:BetaProgramToolCallCaller",
 }
 
 

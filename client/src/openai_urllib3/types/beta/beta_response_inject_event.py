@@ -37,18 +37,18 @@ class BetaResponseInjectEvent(BaseModel):
                     "message": ref("beta.beta_easy_input_message:BetaEasyInputMessage2"),
                     "file_search_call": ref("beta.beta_response_file_search_tool_call:BetaResponseFileSearchToolCall"),
                     "computer_call": ref("beta.beta_response_computer_tool_call:BetaResponseComputerToolCall"),
-                    "computer_call_output": ref("beta.beta_response_input_item:BetaComputerCallOutputItemParam"),
+                    "computer_call_output": ref("beta.beta_response_input_item:BetaComputerCallOutputItem"),
                     "web_search_call": ref("beta.beta_response_function_web_search:BetaResponseFunctionWebSearch"),
                     "function_call": ref("beta.beta_response_function_tool_call:BetaResponseFunctionToolCall"),
-                    "function_call_output": ref("beta.beta_response_input_item:BetaFunctionCallOutputItemParam"),
-                    "agent_message": ref("beta.beta_response_input_item:BetaAgentMessageItemParam"),
-                    "multi_agent_call": ref("beta.beta_response_input_item:BetaMultiAgentCallItemParam"),
-                    "multi_agent_call_output": ref("beta.beta_response_input_item:BetaMultiAgentCallOutputItemParam"),
-                    "tool_search_call": ref("beta.beta_response_input_item:BetaToolSearchCallItemParam"),
+                    "function_call_output": ref("beta.beta_response_input_item:BetaFunctionCallOutputItem"),
+                    "agent_message": ref("beta.beta_response_input_item:BetaAgentMessageItem"),
+                    "multi_agent_call": ref("beta.beta_response_input_item:BetaMultiAgentCallItem"),
+                    "multi_agent_call_output": ref("beta.beta_response_input_item:BetaMultiAgentCallOutputItem"),
+                    "tool_search_call": ref("beta.beta_response_input_item:BetaToolSearchCallItem"),
                     "tool_search_output": ref(
                         "beta.beta_response_tool_search_output_item_param:BetaResponseToolSearchOutputItemParam"
                     ),
-                    "additional_tools": ref("beta.beta_response_input_item:BetaAdditionalToolsItemParam"),
+                    "additional_tools": ref("beta.beta_response_input_item:BetaAdditionalToolsItem"),
                     "reasoning": ref("beta.beta_response_reasoning_item:BetaResponseReasoningItem"),
                     "compaction": ref("beta.beta_response_compaction_item_param:BetaResponseCompactionItemParam"),
                     "image_generation_call": ref("beta.beta_response_input_item:BetaImageGenToolCall"),
@@ -57,12 +57,10 @@ class BetaResponseInjectEvent(BaseModel):
                     ),
                     "local_shell_call": ref("beta.beta_response_input_item:BetaLocalShellToolCall"),
                     "local_shell_call_output": ref("beta.beta_response_input_item:BetaLocalShellToolCallOutput"),
-                    "shell_call": ref("beta.beta_response_input_item:BetaFunctionShellCallItemParam"),
-                    "shell_call_output": ref("beta.beta_response_input_item:BetaFunctionShellCallOutputItemParam"),
-                    "apply_patch_call": ref("beta.beta_response_input_item:BetaApplyPatchToolCallItemParam"),
-                    "apply_patch_call_output": ref(
-                        "beta.beta_response_input_item:BetaApplyPatchToolCallOutputItemParam"
-                    ),
+                    "shell_call": ref("beta.beta_response_input_item:BetaFunctionShellCallItem"),
+                    "shell_call_output": ref("beta.beta_response_input_item:BetaFunctionShellCallOutputItem"),
+                    "apply_patch_call": ref("beta.beta_response_input_item:BetaApplyPatchToolCallItem"),
+                    "apply_patch_call_output": ref("beta.beta_response_input_item:BetaApplyPatchToolCallOutputItem"),
                     "mcp_list_tools": ref("beta.beta_response_input_item:BetaMCPListTools"),
                     "mcp_approval_request": ref("beta.beta_response_input_item:BetaMCPApprovalRequest"),
                     "mcp_approval_response": ref("beta.beta_response_input_item:BetaMCPApprovalResponse"),
@@ -71,11 +69,11 @@ class BetaResponseInjectEvent(BaseModel):
                         "beta.beta_response_custom_tool_call_output:BetaResponseCustomToolCallOutput"
                     ),
                     "custom_tool_call": ref("beta.beta_response_custom_tool_call:BetaResponseCustomToolCall"),
-                    "compaction_trigger": ref("beta.beta_response_input_item:BetaCompactionTriggerItemParam"),
-                    "program": ref("beta.beta_response_input_item:BetaProgramItemParam"),
-                    "program_output": ref("beta.beta_response_input_item:BetaProgramOutputItemParam"),
+                    "compaction_trigger": ref("beta.beta_response_input_item:BetaCompactionTriggerItem"),
+                    "program": ref("beta.beta_response_input_item:BetaProgramItem"),
+                    "program_output": ref("beta.beta_response_input_item:BetaProgramOutputItem"),
                 },
-                ref("beta.beta_response_input_item:BetaItemReferenceParam"),
+                ref("beta.beta_response_input_item:BetaItemReference"),
             )
         )
     )

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "BetaPromptCacheBreakpointParam",
+    "BetaPromptCacheBreakpoint",
     "BetaResponseInputFileContent",
     "PromptCacheBreakpoint",
 ]
@@ -22,7 +22,7 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class BetaPromptCacheBreakpointParam(BaseModel):
+class BetaPromptCacheBreakpoint(BaseModel):
     """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's
     `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
     """
@@ -41,8 +41,8 @@ class BetaResponseInputFileContent(BaseModel):
     file_data = Field['str | None']()
     file_url = Field['str | None']()
     detail = Field['Literal["auto", "low", "high"] | None']()
-    prompt_cache_breakpoint = Field['BetaPromptCacheBreakpointParam | None'](
-        ref("beta.beta_response_input_file_content:BetaPromptCacheBreakpointParam")
+    prompt_cache_breakpoint = Field['BetaPromptCacheBreakpoint | None'](
+        ref("beta.beta_response_input_file_content:BetaPromptCacheBreakpoint")
     )
 
-PromptCacheBreakpoint = BetaPromptCacheBreakpointParam
+PromptCacheBreakpoint = BetaPromptCacheBreakpoint

@@ -31,13 +31,13 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_mcp_tool_call_error import BetaMCPProtocolError
     from openai_urllib3.types.beta.beta_mcp_tool_call_error import BetaMCPToolExecutionError
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag
-    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam
-    from openai_urllib3.types.beta.beta_response_computer_tool_call import BetaComputerCallSafetyCheckParam
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTag as BetaAgentTag2
+    from openai_urllib3.types.beta.beta_response_computer_tool_call import BetaComputerCallSafetyCheck
     from openai_urllib3.types.beta.beta_response_computer_tool_call_output_screenshot import (
         BetaResponseComputerToolCallOutputScreenshot,
     )
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaDirectToolCallCallerParam
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaProgramToolCallCallerParam
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaDirectToolCallCaller
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import BetaProgramToolCallCaller
     from openai_urllib3.types.beta.beta_response_function_call_output_item import BetaResponseFunctionCallOutputItem
     from openai_urllib3.types.beta.beta_response_function_shell_call_output_content import (
         BetaResponseFunctionShellCallOutputContent,
@@ -45,71 +45,61 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_input_image_content import BetaResponseInputImageContent
     from openai_urllib3.types.beta.beta_response_input_text_content import BetaResponseInputTextContent
     from openai_urllib3.types.beta.beta_tool import BetaTool
-    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam as AdditionalToolsAgent
-    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam as AgentMessageAgent
-    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam as ApplyPatchCallAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTag as AdditionalToolsAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTag as AgentMessageAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTag as ApplyPatchCallAgent
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
-        BetaDirectToolCallCallerParam as ApplyPatchCallCallerDirect,
-    )
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
-        BetaProgramToolCallCallerParam as ApplyPatchCallCallerProgram,
-    )
-    from openai_urllib3.types.beta.beta_response_compaction_item_param import (
-        BetaAgentTagParam as ApplyPatchCallOutputAgent,
+        BetaDirectToolCallCaller as ApplyPatchCallCallerDirect,
     )
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
-        BetaDirectToolCallCallerParam as ApplyPatchCallOutputCallerDirect,
+        BetaProgramToolCallCaller as ApplyPatchCallCallerProgram,
+    )
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTag as ApplyPatchCallOutputAgent
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
+        BetaDirectToolCallCaller as ApplyPatchCallOutputCallerDirect,
     )
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
-        BetaProgramToolCallCallerParam as ApplyPatchCallOutputCallerProgram,
+        BetaProgramToolCallCaller as ApplyPatchCallOutputCallerProgram,
     )
-    from openai_urllib3.types.beta.beta_response_compaction_item_param import (
-        BetaAgentTagParam as CompactionTriggerAgent,
-    )
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTag as CompactionTriggerAgent
     from openai_urllib3.types.beta.beta_response_computer_tool_call import (
-        BetaComputerCallSafetyCheckParam as ComputerCallOutputAcknowledgedSafetyCheck,
+        BetaComputerCallSafetyCheck as ComputerCallOutputAcknowledgedSafetyCheck,
     )
-    from openai_urllib3.types.beta.beta_response_compaction_item_param import (
-        BetaAgentTagParam as ComputerCallOutputAgent,
-    )
-    from openai_urllib3.types.beta.beta_response_compaction_item_param import (
-        BetaAgentTagParam as FunctionCallOutputAgent,
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTag as ComputerCallOutputAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTag as FunctionCallOutputAgent
+    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
+        BetaDirectToolCallCaller as FunctionCallOutputCallerDirect,
     )
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
-        BetaDirectToolCallCallerParam as FunctionCallOutputCallerDirect,
-    )
-    from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
-        BetaProgramToolCallCallerParam as FunctionCallOutputCallerProgram,
+        BetaProgramToolCallCaller as FunctionCallOutputCallerProgram,
     )
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as ImageGenerationCallAgent
-    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam as ItemReferenceAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTag as ItemReferenceAgent
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as LocalShellCallAgent
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as LocalShellCallOutputAgent
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as McpApprovalRequestAgent
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as McpApprovalResponseAgent
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as McpCallAgent
     from openai_urllib3.types.beta.beta_response_apply_patch_tool_call import BetaAgentTag as McpListToolsAgent
-    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam as MultiAgentCallAgent
-    from openai_urllib3.types.beta.beta_response_compaction_item_param import (
-        BetaAgentTagParam as MultiAgentCallOutputAgent,
-    )
-    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam as ProgramAgent
-    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam as ProgramOutputAgent
-    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam as ShellCallAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTag as MultiAgentCallAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTag as MultiAgentCallOutputAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTag as ProgramAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTag as ProgramOutputAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTag as ShellCallAgent
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
-        BetaDirectToolCallCallerParam as ShellCallCallerDirect,
+        BetaDirectToolCallCaller as ShellCallCallerDirect,
     )
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
-        BetaProgramToolCallCallerParam as ShellCallCallerProgram,
+        BetaProgramToolCallCaller as ShellCallCallerProgram,
     )
-    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam as ShellCallOutputAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTag as ShellCallOutputAgent
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
-        BetaDirectToolCallCallerParam as ShellCallOutputCallerDirect,
+        BetaDirectToolCallCaller as ShellCallOutputCallerDirect,
     )
     from openai_urllib3.types.beta.beta_response_custom_tool_call_output import (
-        BetaProgramToolCallCallerParam as ShellCallOutputCallerProgram,
+        BetaProgramToolCallCaller as ShellCallOutputCallerProgram,
     )
-    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam as ToolSearchCallAgent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTag as ToolSearchCallAgent
 
 __all__ = [
     "AdditionalTools",
@@ -128,24 +118,24 @@ __all__ = [
     "ApplyPatchCallOutputAgent",
     "ApplyPatchCallOutputCallerDirect",
     "ApplyPatchCallOutputCallerProgram",
-    "BetaAdditionalToolsItemParam",
-    "BetaAgentMessageItemParam",
-    "BetaApplyPatchCreateFileOperationParam",
-    "BetaApplyPatchDeleteFileOperationParam",
-    "BetaApplyPatchToolCallItemParam",
-    "BetaApplyPatchToolCallOutputItemParam",
-    "BetaApplyPatchUpdateFileOperationParam",
-    "BetaCompactionTriggerItemParam",
-    "BetaComputerCallOutputItemParam",
-    "BetaContainerFileCitationParam",
-    "BetaEncryptedContentParam",
-    "BetaFileCitationParam",
-    "BetaFunctionCallOutputItemParam",
-    "BetaFunctionShellActionParam",
-    "BetaFunctionShellCallItemParam",
-    "BetaFunctionShellCallOutputItemParam",
+    "BetaAdditionalToolsItem",
+    "BetaAgentMessageItem",
+    "BetaApplyPatchCreateFileOperation",
+    "BetaApplyPatchDeleteFileOperation",
+    "BetaApplyPatchToolCallItem",
+    "BetaApplyPatchToolCallOutputItem",
+    "BetaApplyPatchUpdateFileOperation",
+    "BetaCompactionTriggerItem",
+    "BetaComputerCallOutputItem",
+    "BetaContainerFileCitation",
+    "BetaEncryptedContent",
+    "BetaFileCitation",
+    "BetaFunctionCallOutputItem",
+    "BetaFunctionShellAction",
+    "BetaFunctionShellCallItem",
+    "BetaFunctionShellCallOutputItem",
     "BetaImageGenToolCall",
-    "BetaItemReferenceParam",
+    "BetaItemReference",
     "BetaLocalShellExecAction",
     "BetaLocalShellToolCall",
     "BetaLocalShellToolCallOutput",
@@ -154,14 +144,14 @@ __all__ = [
     "BetaMCPListTools",
     "BetaMCPListToolsTool",
     "BetaMCPToolCall",
-    "BetaMultiAgentCallItemParam",
-    "BetaMultiAgentCallOutputItemParam",
-    "BetaOutputTextContentParam",
-    "BetaProgramItemParam",
-    "BetaProgramOutputItemParam",
+    "BetaMultiAgentCallItem",
+    "BetaMultiAgentCallOutputItem",
+    "BetaOutputTextContent",
+    "BetaProgramItem",
+    "BetaProgramOutputItem",
     "BetaResponseInputItem",
-    "BetaToolSearchCallItemParam",
-    "BetaUrlCitationParam",
+    "BetaToolSearchCallItem",
+    "BetaUrlCitation",
     "CompactionTrigger",
     "CompactionTriggerAgent",
     "ComputerCallOutput",
@@ -324,28 +314,28 @@ class BetaMCPApprovalRequest(BaseModel):
     arguments = Field['str']()
 
 
-class BetaComputerCallOutputItemParam(BaseModel):
+class BetaComputerCallOutputItem(BaseModel):
     """The output of a computer tool call."""
 
     __slots__ = ()
-    agent = Field['BetaAgentTagParam | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam"))
+    agent = Field['BetaAgentTag2 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTag"))
     id = Field['str | None']()
     call_id = Field['str']()
     type = Field['Literal["computer_call_output"]']()
     output = Field['BetaResponseComputerToolCallOutputScreenshot'](
         ref("beta.beta_response_computer_tool_call_output_screenshot:BetaResponseComputerToolCallOutputScreenshot")
     )
-    acknowledged_safety_checks = Field['list[BetaComputerCallSafetyCheckParam] | None'](
-        list_of(ref("beta.beta_response_computer_tool_call:BetaComputerCallSafetyCheckParam"))
+    acknowledged_safety_checks = Field['list[BetaComputerCallSafetyCheck] | None'](
+        list_of(ref("beta.beta_response_computer_tool_call:BetaComputerCallSafetyCheck"))
     )
     status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
 
 
-class BetaFunctionCallOutputItemParam(BaseModel):
+class BetaFunctionCallOutputItem(BaseModel):
     """The output of a function tool call."""
 
     __slots__ = ()
-    agent = Field['BetaAgentTagParam | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam"))
+    agent = Field['BetaAgentTag2 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTag"))
     id = Field['str | None']()
     call_id = Field['str | None']()
     type = Field['Literal["function_call_output"]']()
@@ -367,30 +357,30 @@ class BetaFunctionCallOutputItemParam(BaseModel):
     name = Field['str | None']()
     namespace = Field['str | None']()
     caller = Field[
-        'BetaDirectToolCallCallerParam | BetaProgramToolCallCallerParam | None'
+        'BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'
     ](
         union_of(
             "type",
             {
-                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam"),
-                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam"),
+                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCaller"),
+                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCaller"),
             },
         )
     )
     status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
 
 
-class BetaAgentMessageItemParam(BaseModel):
+class BetaAgentMessageItem(BaseModel):
     """A message routed between agents."""
 
     __slots__ = ()
-    agent = Field['BetaAgentTagParam | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam"))
+    agent = Field['BetaAgentTag2 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTag"))
     id = Field['str | None']()
     type = Field['Literal["agent_message"]']()
     author = Field['str']()
     recipient = Field['str']()
     content = Field[
-        'list[BetaResponseInputTextContent | BetaResponseInputImageContent | BetaEncryptedContentParam]'
+        'list[BetaResponseInputTextContent | BetaResponseInputImageContent | BetaEncryptedContent]'
     ](
         list_of(
             union_of(
@@ -398,14 +388,14 @@ class BetaAgentMessageItemParam(BaseModel):
                 {
                     "input_text": ref("beta.beta_response_input_text_content:BetaResponseInputTextContent"),
                     "input_image": ref("beta.beta_response_input_image_content:BetaResponseInputImageContent"),
-                    "encrypted_content": ref("beta.beta_response_input_item:BetaEncryptedContentParam"),
+                    "encrypted_content": ref("beta.beta_response_input_item:BetaEncryptedContent"),
                 },
             )
         )
     )
 
 
-class BetaEncryptedContentParam(BaseModel):
+class BetaEncryptedContent(BaseModel):
     """Opaque encrypted content that Responses API decrypts inside trusted model execution."""
 
     __slots__ = ()
@@ -413,9 +403,9 @@ class BetaEncryptedContentParam(BaseModel):
     encrypted_content = Field['str']()
 
 
-class BetaMultiAgentCallItemParam(BaseModel):
+class BetaMultiAgentCallItem(BaseModel):
     __slots__ = ()
-    agent = Field['BetaAgentTagParam | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam"))
+    agent = Field['BetaAgentTag2 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTag"))
     id = Field['str | None']()
     call_id = Field['str']()
     type = Field['Literal["multi_agent_call"]']()
@@ -425,41 +415,39 @@ class BetaMultiAgentCallItemParam(BaseModel):
     arguments = Field['str']()
 
 
-class BetaMultiAgentCallOutputItemParam(BaseModel):
+class BetaMultiAgentCallOutputItem(BaseModel):
     __slots__ = ()
-    agent = Field['BetaAgentTagParam | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam"))
+    agent = Field['BetaAgentTag2 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTag"))
     id = Field['str | None']()
     call_id = Field['str']()
     type = Field['Literal["multi_agent_call_output"]']()
     action = Field[
         'Literal["spawn_agent", "interrupt_agent", "list_agents", "send_message", "followup_task", "wait_agent"]'
     ]()
-    output = Field['list[BetaOutputTextContentParam]'](
-        list_of(ref("beta.beta_response_input_item:BetaOutputTextContentParam"))
-    )
+    output = Field['list[BetaOutputTextContent]'](list_of(ref("beta.beta_response_input_item:BetaOutputTextContent")))
 
 
-class BetaOutputTextContentParam(BaseModel):
+class BetaOutputTextContent(BaseModel):
     __slots__ = ()
     type = Field['Literal["output_text"]']()
     text = Field['str']()
     annotations = Field[
-        'list[BetaFileCitationParam | BetaUrlCitationParam | BetaContainerFileCitationParam] | None'
+        'list[BetaFileCitation | BetaUrlCitation | BetaContainerFileCitation] | None'
     ](
         list_of(
             union_of(
                 "type",
                 {
-                    "file_citation": ref("beta.beta_response_input_item:BetaFileCitationParam"),
-                    "url_citation": ref("beta.beta_response_input_item:BetaUrlCitationParam"),
-                    "container_file_citation": ref("beta.beta_response_input_item:BetaContainerFileCitationParam"),
+                    "file_citation": ref("beta.beta_response_input_item:BetaFileCitation"),
+                    "url_citation": ref("beta.beta_response_input_item:BetaUrlCitation"),
+                    "container_file_citation": ref("beta.beta_response_input_item:BetaContainerFileCitation"),
                 },
             )
         )
     )
 
 
-class BetaFileCitationParam(BaseModel):
+class BetaFileCitation(BaseModel):
     __slots__ = ()
     type = Field['Literal["file_citation"]']()
     index = Field['int']()
@@ -467,7 +455,7 @@ class BetaFileCitationParam(BaseModel):
     filename = Field['str']()
 
 
-class BetaUrlCitationParam(BaseModel):
+class BetaUrlCitation(BaseModel):
     __slots__ = ()
     type = Field['Literal["url_citation"]']()
     start_index = Field['int']()
@@ -476,7 +464,7 @@ class BetaUrlCitationParam(BaseModel):
     title = Field['str']()
 
 
-class BetaContainerFileCitationParam(BaseModel):
+class BetaContainerFileCitation(BaseModel):
     __slots__ = ()
     type = Field['Literal["container_file_citation"]']()
     start_index = Field['int']()
@@ -486,9 +474,9 @@ class BetaContainerFileCitationParam(BaseModel):
     filename = Field['str']()
 
 
-class BetaToolSearchCallItemParam(BaseModel):
+class BetaToolSearchCallItem(BaseModel):
     __slots__ = ()
-    agent = Field['BetaAgentTagParam | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam"))
+    agent = Field['BetaAgentTag2 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTag"))
     id = Field['str | None']()
     call_id = Field['str | None']()
     type = Field['Literal["tool_search_call"]']()
@@ -497,9 +485,9 @@ class BetaToolSearchCallItemParam(BaseModel):
     status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
 
 
-class BetaAdditionalToolsItemParam(BaseModel):
+class BetaAdditionalToolsItem(BaseModel):
     __slots__ = ()
-    agent = Field['BetaAgentTagParam | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam"))
+    agent = Field['BetaAgentTag2 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTag"))
     id = Field['str | None']()
     type = Field['Literal["additional_tools"]']()
     role = Field['Literal["developer"]']()
@@ -515,10 +503,10 @@ class BetaAdditionalToolsItemParam(BaseModel):
                     "mcp": ref("beta.beta_response_tool_search_output_item_param:BetaMCPTool"),
                     "code_interpreter": ref("beta.beta_response_tool_search_output_item_param:BetaCodeInterpreterTool"),
                     "programmatic_tool_calling": ref(
-                        "beta.beta_response_tool_search_output_item_param:BetaProgrammaticToolCallingParam"
+                        "beta.beta_response_tool_search_output_item_param:BetaProgrammaticToolCalling"
                     ),
                     "image_generation": ref("beta.beta_response_tool_search_output_item_param:BetaImageGenTool"),
-                    "local_shell": ref("beta.beta_response_tool_search_output_item_param:BetaLocalShellToolParam"),
+                    "local_shell": ref("beta.beta_response_tool_search_output_item_param:BetaLocalShellTool"),
                     "shell": ref("beta.beta_function_shell_tool:BetaFunctionShellTool"),
                     "custom": ref("beta.beta_custom_tool:BetaCustomTool"),
                     "namespace": ref("beta.beta_namespace_tool:BetaNamespaceTool"),
@@ -530,26 +518,26 @@ class BetaAdditionalToolsItemParam(BaseModel):
     )
 
 
-class BetaFunctionShellCallItemParam(BaseModel):
+class BetaFunctionShellCallItem(BaseModel):
     """A tool representing a request to execute one or more shell commands."""
 
     __slots__ = ()
-    agent = Field['BetaAgentTagParam | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam"))
+    agent = Field['BetaAgentTag2 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTag"))
     id = Field['str | None']()
     call_id = Field['str']()
     caller = Field[
-        'BetaDirectToolCallCallerParam | BetaProgramToolCallCallerParam | None'
+        'BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'
     ](
         union_of(
             "type",
             {
-                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam"),
-                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam"),
+                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCaller"),
+                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCaller"),
             },
         )
     )
     type = Field['Literal["shell_call"]']()
-    action = Field['BetaFunctionShellActionParam'](ref("beta.beta_response_input_item:BetaFunctionShellActionParam"))
+    action = Field['BetaFunctionShellAction'](ref("beta.beta_response_input_item:BetaFunctionShellAction"))
     status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
     environment = Field['BetaLocalEnvironment | BetaContainerReference | None'](
         union_of(
@@ -562,7 +550,7 @@ class BetaFunctionShellCallItemParam(BaseModel):
     )
 
 
-class BetaFunctionShellActionParam(BaseModel):
+class BetaFunctionShellAction(BaseModel):
     """Commands and limits describing how to run the shell tool call."""
 
     __slots__ = ()
@@ -571,21 +559,21 @@ class BetaFunctionShellActionParam(BaseModel):
     max_output_length = Field['int | None']()
 
 
-class BetaFunctionShellCallOutputItemParam(BaseModel):
+class BetaFunctionShellCallOutputItem(BaseModel):
     """The streamed output items emitted by a shell tool call."""
 
     __slots__ = ()
-    agent = Field['BetaAgentTagParam | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam"))
+    agent = Field['BetaAgentTag2 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTag"))
     id = Field['str | None']()
     call_id = Field['str']()
     caller = Field[
-        'BetaDirectToolCallCallerParam | BetaProgramToolCallCallerParam | None'
+        'BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'
     ](
         union_of(
             "type",
             {
-                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam"),
-                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam"),
+                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCaller"),
+                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCaller"),
             },
         )
     )
@@ -597,42 +585,41 @@ class BetaFunctionShellCallOutputItemParam(BaseModel):
     max_output_length = Field['int | None']()
 
 
-class BetaApplyPatchToolCallItemParam(BaseModel):
+class BetaApplyPatchToolCallItem(BaseModel):
     """A tool call representing a request to create, delete, or update files using diff patches."""
 
     __slots__ = ()
-    agent = Field['BetaAgentTagParam | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam"))
+    agent = Field['BetaAgentTag2 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTag"))
     type = Field['Literal["apply_patch_call"]']()
     id = Field['str | None']()
     call_id = Field['str']()
     caller = Field[
-        'BetaDirectToolCallCallerParam | BetaProgramToolCallCallerParam | None'
+        'BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'
     ](
         union_of(
             "type",
             {
-                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam"),
-                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam"),
+                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCaller"),
+                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCaller"),
             },
         )
     )
     status = Field['Literal["in_progress", "completed"]']()
     operation = Field[
-        'BetaApplyPatchCreateFileOperationParam | BetaApplyPatchDeleteFileOperationParam |'
-        ' BetaApplyPatchUpdateFileOperationParam'
+        'BetaApplyPatchCreateFileOperation | BetaApplyPatchDeleteFileOperation | BetaApplyPatchUpdateFileOperation'
     ](
         union_of(
             "type",
             {
-                "create_file": ref("beta.beta_response_input_item:BetaApplyPatchCreateFileOperationParam"),
-                "delete_file": ref("beta.beta_response_input_item:BetaApplyPatchDeleteFileOperationParam"),
-                "update_file": ref("beta.beta_response_input_item:BetaApplyPatchUpdateFileOperationParam"),
+                "create_file": ref("beta.beta_response_input_item:BetaApplyPatchCreateFileOperation"),
+                "delete_file": ref("beta.beta_response_input_item:BetaApplyPatchDeleteFileOperation"),
+                "update_file": ref("beta.beta_response_input_item:BetaApplyPatchUpdateFileOperation"),
             },
         )
     )
 
 
-class BetaApplyPatchCreateFileOperationParam(BaseModel):
+class BetaApplyPatchCreateFileOperation(BaseModel):
     """Instruction for creating a new file via the apply_patch tool."""
 
     __slots__ = ()
@@ -641,7 +628,7 @@ class BetaApplyPatchCreateFileOperationParam(BaseModel):
     diff = Field['str']()
 
 
-class BetaApplyPatchDeleteFileOperationParam(BaseModel):
+class BetaApplyPatchDeleteFileOperation(BaseModel):
     """Instruction for deleting an existing file via the apply_patch tool."""
 
     __slots__ = ()
@@ -649,7 +636,7 @@ class BetaApplyPatchDeleteFileOperationParam(BaseModel):
     path = Field['str']()
 
 
-class BetaApplyPatchUpdateFileOperationParam(BaseModel):
+class BetaApplyPatchUpdateFileOperation(BaseModel):
     """Instruction for updating an existing file via the apply_patch tool."""
 
     __slots__ = ()
@@ -658,22 +645,22 @@ class BetaApplyPatchUpdateFileOperationParam(BaseModel):
     diff = Field['str']()
 
 
-class BetaApplyPatchToolCallOutputItemParam(BaseModel):
+class BetaApplyPatchToolCallOutputItem(BaseModel):
     """The streamed output emitted by an apply patch tool call."""
 
     __slots__ = ()
-    agent = Field['BetaAgentTagParam | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam"))
+    agent = Field['BetaAgentTag2 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTag"))
     type = Field['Literal["apply_patch_call_output"]']()
     id = Field['str | None']()
     call_id = Field['str']()
     caller = Field[
-        'BetaDirectToolCallCallerParam | BetaProgramToolCallCallerParam | None'
+        'BetaDirectToolCallCaller | BetaProgramToolCallCaller | None'
     ](
         union_of(
             "type",
             {
-                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam"),
-                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam"),
+                "direct": ref("beta.beta_response_custom_tool_call_output:BetaDirectToolCallCaller"),
+                "program": ref("beta.beta_response_custom_tool_call_output:BetaProgramToolCallCaller"),
             },
         )
     )
@@ -693,26 +680,26 @@ class BetaMCPApprovalResponse(BaseModel):
     reason = Field['str | None']()
 
 
-class BetaCompactionTriggerItemParam(BaseModel):
+class BetaCompactionTriggerItem(BaseModel):
     """Compacts the current context. Must be the final input item."""
 
     __slots__ = ()
-    agent = Field['BetaAgentTagParam | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam"))
+    agent = Field['BetaAgentTag2 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTag"))
     type = Field['Literal["compaction_trigger"]']()
 
 
-class BetaItemReferenceParam(BaseModel):
+class BetaItemReference(BaseModel):
     """An internal identifier for an item to reference."""
 
     __slots__ = ()
-    agent = Field['BetaAgentTagParam | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam"))
+    agent = Field['BetaAgentTag2 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTag"))
     type = Field['Literal["item_reference"] | None']()
     id = Field['str']()
 
 
-class BetaProgramItemParam(BaseModel):
+class BetaProgramItem(BaseModel):
     __slots__ = ()
-    agent = Field['BetaAgentTagParam | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam"))
+    agent = Field['BetaAgentTag2 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTag"))
     id = Field['str']()
     type = Field['Literal["program"]']()
     call_id = Field['str']()
@@ -720,9 +707,9 @@ class BetaProgramItemParam(BaseModel):
     fingerprint = Field['str']()
 
 
-class BetaProgramOutputItemParam(BaseModel):
+class BetaProgramOutputItem(BaseModel):
     __slots__ = ()
-    agent = Field['BetaAgentTagParam | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam"))
+    agent = Field['BetaAgentTag2 | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTag"))
     id = Field['str']()
     type = Field['Literal["program_output"]']()
     call_id = Field['str']()
@@ -735,51 +722,51 @@ BetaResponseInputItem: TypeAlias = (
     | BetaEasyInputMessage
     | BetaResponseFileSearchToolCall
     | BetaResponseComputerToolCall
-    | BetaComputerCallOutputItemParam
+    | BetaComputerCallOutputItem
     | BetaResponseFunctionWebSearch
     | BetaResponseFunctionToolCall
-    | BetaFunctionCallOutputItemParam
-    | BetaAgentMessageItemParam
-    | BetaMultiAgentCallItemParam
-    | BetaMultiAgentCallOutputItemParam
-    | BetaToolSearchCallItemParam
+    | BetaFunctionCallOutputItem
+    | BetaAgentMessageItem
+    | BetaMultiAgentCallItem
+    | BetaMultiAgentCallOutputItem
+    | BetaToolSearchCallItem
     | BetaResponseToolSearchOutputItemParam
-    | BetaAdditionalToolsItemParam
+    | BetaAdditionalToolsItem
     | BetaResponseReasoningItem
     | BetaResponseCompactionItemParam
     | BetaImageGenToolCall
     | BetaResponseCodeInterpreterToolCall
     | BetaLocalShellToolCall
     | BetaLocalShellToolCallOutput
-    | BetaFunctionShellCallItemParam
-    | BetaFunctionShellCallOutputItemParam
-    | BetaApplyPatchToolCallItemParam
-    | BetaApplyPatchToolCallOutputItemParam
+    | BetaFunctionShellCallItem
+    | BetaFunctionShellCallOutputItem
+    | BetaApplyPatchToolCallItem
+    | BetaApplyPatchToolCallOutputItem
     | BetaMCPListTools
     | BetaMCPApprovalRequest
     | BetaMCPApprovalResponse
     | BetaMCPToolCall
     | BetaResponseCustomToolCallOutput
     | BetaResponseCustomToolCall
-    | BetaCompactionTriggerItemParam
-    | BetaItemReferenceParam
-    | BetaProgramItemParam
-    | BetaProgramOutputItemParam
+    | BetaCompactionTriggerItem
+    | BetaItemReference
+    | BetaProgramItem
+    | BetaProgramOutputItem
 )
 
-AdditionalTools = BetaAdditionalToolsItemParam
-AgentMessage = BetaAgentMessageItemParam
-AgentMessageContentEncryptedContent = BetaEncryptedContentParam
-ApplyPatchCall = BetaApplyPatchToolCallItemParam
-ApplyPatchCallOperationCreateFile = BetaApplyPatchCreateFileOperationParam
-ApplyPatchCallOperationDeleteFile = BetaApplyPatchDeleteFileOperationParam
-ApplyPatchCallOperationUpdateFile = BetaApplyPatchUpdateFileOperationParam
-ApplyPatchCallOutput = BetaApplyPatchToolCallOutputItemParam
-CompactionTrigger = BetaCompactionTriggerItemParam
-ComputerCallOutput = BetaComputerCallOutputItemParam
-FunctionCallOutput = BetaFunctionCallOutputItemParam
+AdditionalTools = BetaAdditionalToolsItem
+AgentMessage = BetaAgentMessageItem
+AgentMessageContentEncryptedContent = BetaEncryptedContent
+ApplyPatchCall = BetaApplyPatchToolCallItem
+ApplyPatchCallOperationCreateFile = BetaApplyPatchCreateFileOperation
+ApplyPatchCallOperationDeleteFile = BetaApplyPatchDeleteFileOperation
+ApplyPatchCallOperationUpdateFile = BetaApplyPatchUpdateFileOperation
+ApplyPatchCallOutput = BetaApplyPatchToolCallOutputItem
+CompactionTrigger = BetaCompactionTriggerItem
+ComputerCallOutput = BetaComputerCallOutputItem
+FunctionCallOutput = BetaFunctionCallOutputItem
 ImageGenerationCall = BetaImageGenToolCall
-ItemReference = BetaItemReferenceParam
+ItemReference = BetaItemReference
 LocalShellCall = BetaLocalShellToolCall
 LocalShellCallAction = BetaLocalShellExecAction
 LocalShellCallOutput = BetaLocalShellToolCallOutput
@@ -788,53 +775,53 @@ McpApprovalResponse = BetaMCPApprovalResponse
 McpCall = BetaMCPToolCall
 McpListTools = BetaMCPListTools
 McpListToolsTool = BetaMCPListToolsTool
-MultiAgentCall = BetaMultiAgentCallItemParam
-MultiAgentCallOutput = BetaMultiAgentCallOutputItemParam
-MultiAgentCallOutputOutput = BetaOutputTextContentParam
-MultiAgentCallOutputOutputAnnotationContainerFileCitation = BetaContainerFileCitationParam
-MultiAgentCallOutputOutputAnnotationFileCitation = BetaFileCitationParam
-MultiAgentCallOutputOutputAnnotationURLCitation = BetaUrlCitationParam
-Program = BetaProgramItemParam
-ProgramOutput = BetaProgramOutputItemParam
-ShellCall = BetaFunctionShellCallItemParam
-ShellCallAction = BetaFunctionShellActionParam
-ShellCallOutput = BetaFunctionShellCallOutputItemParam
-ToolSearchCall = BetaToolSearchCallItemParam
+MultiAgentCall = BetaMultiAgentCallItem
+MultiAgentCallOutput = BetaMultiAgentCallOutputItem
+MultiAgentCallOutputOutput = BetaOutputTextContent
+MultiAgentCallOutputOutputAnnotationContainerFileCitation = BetaContainerFileCitation
+MultiAgentCallOutputOutputAnnotationFileCitation = BetaFileCitation
+MultiAgentCallOutputOutputAnnotationURLCitation = BetaUrlCitation
+Program = BetaProgramItem
+ProgramOutput = BetaProgramOutputItem
+ShellCall = BetaFunctionShellCallItem
+ShellCallAction = BetaFunctionShellAction
+ShellCallOutput = BetaFunctionShellCallOutputItem
+ToolSearchCall = BetaToolSearchCallItem
 
 _ELSEWHERE: dict[str, str] = {
-    "AdditionalToolsAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam",
-    "AgentMessageAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam",
-    "ApplyPatchCallAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam",
-    "ApplyPatchCallCallerDirect": "beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam",
-    "ApplyPatchCallCallerProgram": "beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam",
-    "ApplyPatchCallOutputAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam",
-    "ApplyPatchCallOutputCallerDirect": "beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam",
-    "ApplyPatchCallOutputCallerProgram": "beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam",
-    "CompactionTriggerAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam",
-    "ComputerCallOutputAcknowledgedSafetyCheck": "beta.beta_response_computer_tool_call:BetaComputerCallSafetyCheckParam",
-    "ComputerCallOutputAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam",
-    "FunctionCallOutputAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam",
-    "FunctionCallOutputCallerDirect": "beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam",
-    "FunctionCallOutputCallerProgram": "beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam",
+    "AdditionalToolsAgent": "beta.beta_response_compaction_item_param:BetaAgentTag",
+    "AgentMessageAgent": "beta.beta_response_compaction_item_param:BetaAgentTag",
+    "ApplyPatchCallAgent": "beta.beta_response_compaction_item_param:BetaAgentTag",
+    "ApplyPatchCallCallerDirect": "beta.beta_response_custom_tool_call_output:BetaDirectToolCallCaller",
+    "ApplyPatchCallCallerProgram": "beta.beta_response_custom_tool_call_output:BetaProgramToolCallCaller",
+    "ApplyPatchCallOutputAgent": "beta.beta_response_compaction_item_param:BetaAgentTag",
+    "ApplyPatchCallOutputCallerDirect": "beta.beta_response_custom_tool_call_output:BetaDirectToolCallCaller",
+    "ApplyPatchCallOutputCallerProgram": "beta.beta_response_custom_tool_call_output:BetaProgramToolCallCaller",
+    "CompactionTriggerAgent": "beta.beta_response_compaction_item_param:BetaAgentTag",
+    "ComputerCallOutputAcknowledgedSafetyCheck": "beta.beta_response_computer_tool_call:BetaComputerCallSafetyCheck",
+    "ComputerCallOutputAgent": "beta.beta_response_compaction_item_param:BetaAgentTag",
+    "FunctionCallOutputAgent": "beta.beta_response_compaction_item_param:BetaAgentTag",
+    "FunctionCallOutputCallerDirect": "beta.beta_response_custom_tool_call_output:BetaDirectToolCallCaller",
+    "FunctionCallOutputCallerProgram": "beta.beta_response_custom_tool_call_output:BetaProgramToolCallCaller",
     "ImageGenerationCallAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
-    "ItemReferenceAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam",
+    "ItemReferenceAgent": "beta.beta_response_compaction_item_param:BetaAgentTag",
     "LocalShellCallAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
     "LocalShellCallOutputAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
     "McpApprovalRequestAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
     "McpApprovalResponseAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
     "McpCallAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
     "McpListToolsAgent": "beta.beta_response_apply_patch_tool_call:BetaAgentTag",
-    "MultiAgentCallAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam",
-    "MultiAgentCallOutputAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam",
-    "ProgramAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam",
-    "ProgramOutputAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam",
-    "ShellCallAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam",
-    "ShellCallCallerDirect": "beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam",
-    "ShellCallCallerProgram": "beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam",
-    "ShellCallOutputAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam",
-    "ShellCallOutputCallerDirect": "beta.beta_response_custom_tool_call_output:BetaDirectToolCallCallerParam",
-    "ShellCallOutputCallerProgram": "beta.beta_response_custom_tool_call_output:BetaProgramToolCallCallerParam",
-    "ToolSearchCallAgent": "beta.beta_response_compaction_item_param:BetaAgentTagParam",
+    "MultiAgentCallAgent": "beta.beta_response_compaction_item_param:BetaAgentTag",
+    "MultiAgentCallOutputAgent": "beta.beta_response_compaction_item_param:BetaAgentTag",
+    "ProgramAgent": "beta.beta_response_compaction_item_param:BetaAgentTag",
+    "ProgramOutputAgent": "beta.beta_response_compaction_item_param:BetaAgentTag",
+    "ShellCallAgent": "beta.beta_response_compaction_item_param:BetaAgentTag",
+    "ShellCallCallerDirect": "beta.beta_response_custom_tool_call_output:BetaDirectToolCallCaller",
+    "ShellCallCallerProgram": "beta.beta_response_custom_tool_call_output:BetaProgramToolCallCaller",
+    "ShellCallOutputAgent": "beta.beta_response_compaction_item_param:BetaAgentTag",
+    "ShellCallOutputCallerDirect": "beta.beta_response_custom_tool_call_output:BetaDirectToolCallCaller",
+    "ShellCallOutputCallerProgram": "beta.beta_response_custom_tool_call_output:BetaProgramToolCallCaller",
+    "ToolSearchCallAgent": "beta.beta_response_compaction_item_param:BetaAgentTag",
 }
 
 

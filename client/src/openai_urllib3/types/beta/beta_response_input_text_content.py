@@ -12,9 +12,9 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_response_input_file_content import BetaPromptCacheBreakpointParam
+    from openai_urllib3.types.beta.beta_response_input_file_content import BetaPromptCacheBreakpoint
     from openai_urllib3.types.beta.beta_response_input_file_content import (
-        BetaPromptCacheBreakpointParam as PromptCacheBreakpoint,
+        BetaPromptCacheBreakpoint as PromptCacheBreakpoint,
     )
 
 __all__ = [
@@ -31,12 +31,12 @@ class BetaResponseInputTextContent(BaseModel):
     __slots__ = ()
     type = Field['Literal["input_text"]']()
     text = Field['str']()
-    prompt_cache_breakpoint = Field['BetaPromptCacheBreakpointParam | None'](
-        ref("beta.beta_response_input_file_content:BetaPromptCacheBreakpointParam")
+    prompt_cache_breakpoint = Field['BetaPromptCacheBreakpoint | None'](
+        ref("beta.beta_response_input_file_content:BetaPromptCacheBreakpoint")
     )
 
 _ELSEWHERE: dict[str, str] = {
-    "PromptCacheBreakpoint": "beta.beta_response_input_file_content:BetaPromptCacheBreakpointParam",
+    "PromptCacheBreakpoint": "beta.beta_response_input_file_content:BetaPromptCacheBreakpoint",
 }
 
 

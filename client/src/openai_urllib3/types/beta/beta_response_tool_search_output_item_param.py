@@ -14,21 +14,21 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.beta.beta_container_network_policy_allowlist import BetaContainerNetworkPolicyAllowlist
     from openai_urllib3.types.beta.beta_container_network_policy_disabled import BetaContainerNetworkPolicyDisabled
-    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTag
     from openai_urllib3.types.beta.beta_tool import BetaTool
-    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTagParam as Agent
+    from openai_urllib3.types.beta.beta_response_compaction_item_param import BetaAgentTag as Agent
 
 __all__ = [
     "Agent",
-    "BetaAutoCodeInterpreterToolParam",
+    "BetaAutoCodeInterpreterTool",
     "BetaCodeInterpreterTool",
     "BetaImageGenTool",
     "BetaImageGenToolInputImageMask",
-    "BetaLocalShellToolParam",
+    "BetaLocalShellTool",
     "BetaMCPTool",
     "BetaMCPToolFilter",
     "BetaMCPToolRequireApprovalMCPToolApprovalFilter",
-    "BetaProgrammaticToolCallingParam",
+    "BetaProgrammaticToolCalling",
     "BetaResponseToolSearchOutputItemParam",
     "ToolCodeInterpreter",
     "ToolCodeInterpreterContainerCodeInterpreterToolAuto",
@@ -99,16 +99,13 @@ class BetaCodeInterpreterTool(BaseModel):
 
     __slots__ = ()
     type = Field['Literal["code_interpreter"]']()
-    container = Field['str | BetaAutoCodeInterpreterToolParam'](
-        union_of(
-            "type",
-            {"auto": ref("beta.beta_response_tool_search_output_item_param:BetaAutoCodeInterpreterToolParam")},
-        )
+    container = Field['str | BetaAutoCodeInterpreterTool'](
+        union_of("type", {"auto": ref("beta.beta_response_tool_search_output_item_param:BetaAutoCodeInterpreterTool")})
     )
     allowed_callers = Field['list[Literal["direct", "programmatic"]] | None']()
 
 
-class BetaAutoCodeInterpreterToolParam(BaseModel):
+class BetaAutoCodeInterpreterTool(BaseModel):
     """Configuration for a code interpreter container. Optionally specify the IDs of the files to run the code on."""
 
     __slots__ = ()
@@ -128,7 +125,7 @@ class BetaAutoCodeInterpreterToolParam(BaseModel):
     )
 
 
-class BetaProgrammaticToolCallingParam(BaseModel):
+class BetaProgrammaticToolCalling(BaseModel):
     __slots__ = ()
     type = Field['Literal["programmatic_tool_calling"]']()
 
@@ -164,7 +161,7 @@ class BetaImageGenToolInputImageMask(BaseModel):
     file_id = Field['str | None']()
 
 
-class BetaLocalShellToolParam(BaseModel):
+class BetaLocalShellTool(BaseModel):
     """A tool that allows the model to execute shell commands in a local environment."""
 
     __slots__ = ()
@@ -173,7 +170,7 @@ class BetaLocalShellToolParam(BaseModel):
 
 class BetaResponseToolSearchOutputItemParam(BaseModel):
     __slots__ = ()
-    agent = Field['BetaAgentTagParam | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTagParam"))
+    agent = Field['BetaAgentTag | None'](ref("beta.beta_response_compaction_item_param:BetaAgentTag"))
     id = Field['str | None']()
     call_id = Field['str | None']()
     type = Field['Literal["tool_search_output"]']()
@@ -190,10 +187,10 @@ class BetaResponseToolSearchOutputItemParam(BaseModel):
                     "mcp": ref("beta.beta_response_tool_search_output_item_param:BetaMCPTool"),
                     "code_interpreter": ref("beta.beta_response_tool_search_output_item_param:BetaCodeInterpreterTool"),
                     "programmatic_tool_calling": ref(
-                        "beta.beta_response_tool_search_output_item_param:BetaProgrammaticToolCallingParam"
+                        "beta.beta_response_tool_search_output_item_param:BetaProgrammaticToolCalling"
                     ),
                     "image_generation": ref("beta.beta_response_tool_search_output_item_param:BetaImageGenTool"),
-                    "local_shell": ref("beta.beta_response_tool_search_output_item_param:BetaLocalShellToolParam"),
+                    "local_shell": ref("beta.beta_response_tool_search_output_item_param:BetaLocalShellTool"),
                     "shell": ref("beta.beta_function_shell_tool:BetaFunctionShellTool"),
                     "custom": ref("beta.beta_custom_tool:BetaCustomTool"),
                     "namespace": ref("beta.beta_namespace_tool:BetaNamespaceTool"),
@@ -206,19 +203,19 @@ class BetaResponseToolSearchOutputItemParam(BaseModel):
     status = Field['Literal["in_progress", "completed", "incomplete"] | None']()
 
 ToolCodeInterpreter = BetaCodeInterpreterTool
-ToolCodeInterpreterContainerCodeInterpreterToolAuto = BetaAutoCodeInterpreterToolParam
+ToolCodeInterpreterContainerCodeInterpreterToolAuto = BetaAutoCodeInterpreterTool
 ToolImageGeneration = BetaImageGenTool
 ToolImageGenerationInputImageMask = BetaImageGenToolInputImageMask
-ToolLocalShell = BetaLocalShellToolParam
+ToolLocalShell = BetaLocalShellTool
 ToolMcp = BetaMCPTool
 ToolMcpAllowedToolsMcpToolFilter = BetaMCPToolFilter
 ToolMcpRequireApprovalMcpToolApprovalFilter = BetaMCPToolRequireApprovalMCPToolApprovalFilter
 ToolMcpRequireApprovalMcpToolApprovalFilterAlways = BetaMCPToolFilter
 ToolMcpRequireApprovalMcpToolApprovalFilterNever = BetaMCPToolFilter
-ToolProgrammaticToolCalling = BetaProgrammaticToolCallingParam
+ToolProgrammaticToolCalling = BetaProgrammaticToolCalling
 
 _ELSEWHERE: dict[str, str] = {
-    "Agent": "beta.beta_response_compaction_item_param:BetaAgentTagParam",
+    "Agent": "beta.beta_response_compaction_item_param:BetaAgentTag",
 }
 
 

@@ -12,12 +12,12 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.beta.beta_context_management_param import BetaContextManagementParam
-    from openai_urllib3.types.beta.beta_moderation_param import BetaModerationParam
-    from openai_urllib3.types.beta.beta_multi_agent_param import BetaMultiAgentParam
-    from openai_urllib3.types.beta.beta_prompt_cache_options_param import BetaPromptCacheOptionsParam
+    from openai_urllib3.types.beta.beta_context_management import BetaContextManagement
+    from openai_urllib3.types.beta.beta_moderation import BetaModeration
+    from openai_urllib3.types.beta.beta_multi_agent import BetaMultiAgent
+    from openai_urllib3.types.beta.beta_prompt_cache_options import BetaPromptCacheOptions
     from openai_urllib3.types.beta.beta_response import BetaReasoning
-    from openai_urllib3.types.beta.beta_response import BetaSpecificProgrammaticToolCallingParam
+    from openai_urllib3.types.beta.beta_response import BetaSpecificProgrammaticToolCalling
     from openai_urllib3.types.beta.beta_response_conversation_param import BetaResponseConversationParam
     from openai_urllib3.types.beta.beta_response_includable import BetaResponseIncludable
     from openai_urllib3.types.beta.beta_response_input_item import BetaResponseInputItem
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_tool_choice_function import BetaToolChoiceFunction
     from openai_urllib3.types.beta.beta_tool_choice_mcp import BetaToolChoiceMcp
     from openai_urllib3.types.beta.beta_tool_choice_options import BetaToolChoiceOptions
-    from openai_urllib3.types.beta.beta_tool_choice_shell import BetaSpecificFunctionShellParam
+    from openai_urllib3.types.beta.beta_tool_choice_shell import BetaSpecificFunctionShell
     from openai_urllib3.types.beta.beta_tool_choice_shell import BetaToolChoiceShell
 
 __all__ = [
@@ -58,8 +58,8 @@ class BetaResponsesClientEventResponseCreate(BaseModel):
     safety_identifier = Field['str | None']()
     prompt_cache_key = Field['str | None']()
     prompt_cache_retention = Field['Literal["in_memory", "24h"] | None']()
-    prompt_cache_options = Field['BetaPromptCacheOptionsParam | None'](
-        ref("beta.beta_prompt_cache_options_param:BetaPromptCacheOptionsParam")
+    prompt_cache_options = Field['BetaPromptCacheOptions | None'](
+        ref("beta.beta_prompt_cache_options:BetaPromptCacheOptions")
     )
     previous_response_id = Field['str | None']()
     model = Field[
@@ -101,10 +101,10 @@ class BetaResponsesClientEventResponseCreate(BaseModel):
                     "mcp": ref("beta.beta_response_tool_search_output_item_param:BetaMCPTool"),
                     "code_interpreter": ref("beta.beta_response_tool_search_output_item_param:BetaCodeInterpreterTool"),
                     "programmatic_tool_calling": ref(
-                        "beta.beta_response_tool_search_output_item_param:BetaProgrammaticToolCallingParam"
+                        "beta.beta_response_tool_search_output_item_param:BetaProgrammaticToolCalling"
                     ),
                     "image_generation": ref("beta.beta_response_tool_search_output_item_param:BetaImageGenTool"),
-                    "local_shell": ref("beta.beta_response_tool_search_output_item_param:BetaLocalShellToolParam"),
+                    "local_shell": ref("beta.beta_response_tool_search_output_item_param:BetaLocalShellTool"),
                     "shell": ref("beta.beta_function_shell_tool:BetaFunctionShellTool"),
                     "custom": ref("beta.beta_custom_tool:BetaCustomTool"),
                     "namespace": ref("beta.beta_namespace_tool:BetaNamespaceTool"),
@@ -116,8 +116,8 @@ class BetaResponsesClientEventResponseCreate(BaseModel):
     )
     tool_choice = Field[
         'BetaToolChoiceOptions | BetaToolChoiceAllowed | BetaToolChoiceShell | BetaToolChoiceFunction |'
-        ' BetaToolChoiceMcp | BetaToolChoiceCustom | BetaSpecificProgrammaticToolCallingParam |'
-        ' BetaToolChoiceApplyPatch | BetaSpecificFunctionShellParam | None'
+        ' BetaToolChoiceMcp | BetaToolChoiceCustom | BetaSpecificProgrammaticToolCalling | BetaToolChoiceApplyPatch |'
+        ' BetaSpecificFunctionShell | None'
     ](
         union_of(
             "type",
@@ -126,9 +126,9 @@ class BetaResponsesClientEventResponseCreate(BaseModel):
                 "function": ref("beta.beta_tool_choice_function:BetaToolChoiceFunction"),
                 "mcp": ref("beta.beta_tool_choice_mcp:BetaToolChoiceMcp"),
                 "custom": ref("beta.beta_tool_choice_custom:BetaToolChoiceCustom"),
-                "programmatic_tool_calling": ref("beta.beta_response:BetaSpecificProgrammaticToolCallingParam"),
+                "programmatic_tool_calling": ref("beta.beta_response:BetaSpecificProgrammaticToolCalling"),
                 "apply_patch": ref("beta.beta_tool_choice_apply_patch:BetaToolChoiceApplyPatch"),
-                "shell": ref("beta.beta_tool_choice_shell:BetaSpecificFunctionShellParam"),
+                "shell": ref("beta.beta_tool_choice_shell:BetaSpecificFunctionShell"),
             },
             ref("beta.beta_tool_choice_shell:BetaToolChoiceShell"),
         )
@@ -149,20 +149,18 @@ class BetaResponsesClientEventResponseCreate(BaseModel):
                             "beta.beta_response_file_search_tool_call:BetaResponseFileSearchToolCall"
                         ),
                         "computer_call": ref("beta.beta_response_computer_tool_call:BetaResponseComputerToolCall"),
-                        "computer_call_output": ref("beta.beta_response_input_item:BetaComputerCallOutputItemParam"),
+                        "computer_call_output": ref("beta.beta_response_input_item:BetaComputerCallOutputItem"),
                         "web_search_call": ref("beta.beta_response_function_web_search:BetaResponseFunctionWebSearch"),
                         "function_call": ref("beta.beta_response_function_tool_call:BetaResponseFunctionToolCall"),
-                        "function_call_output": ref("beta.beta_response_input_item:BetaFunctionCallOutputItemParam"),
-                        "agent_message": ref("beta.beta_response_input_item:BetaAgentMessageItemParam"),
-                        "multi_agent_call": ref("beta.beta_response_input_item:BetaMultiAgentCallItemParam"),
-                        "multi_agent_call_output": ref(
-                            "beta.beta_response_input_item:BetaMultiAgentCallOutputItemParam"
-                        ),
-                        "tool_search_call": ref("beta.beta_response_input_item:BetaToolSearchCallItemParam"),
+                        "function_call_output": ref("beta.beta_response_input_item:BetaFunctionCallOutputItem"),
+                        "agent_message": ref("beta.beta_response_input_item:BetaAgentMessageItem"),
+                        "multi_agent_call": ref("beta.beta_response_input_item:BetaMultiAgentCallItem"),
+                        "multi_agent_call_output": ref("beta.beta_response_input_item:BetaMultiAgentCallOutputItem"),
+                        "tool_search_call": ref("beta.beta_response_input_item:BetaToolSearchCallItem"),
                         "tool_search_output": ref(
                             "beta.beta_response_tool_search_output_item_param:BetaResponseToolSearchOutputItemParam"
                         ),
-                        "additional_tools": ref("beta.beta_response_input_item:BetaAdditionalToolsItemParam"),
+                        "additional_tools": ref("beta.beta_response_input_item:BetaAdditionalToolsItem"),
                         "reasoning": ref("beta.beta_response_reasoning_item:BetaResponseReasoningItem"),
                         "compaction": ref("beta.beta_response_compaction_item_param:BetaResponseCompactionItemParam"),
                         "image_generation_call": ref("beta.beta_response_input_item:BetaImageGenToolCall"),
@@ -171,11 +169,11 @@ class BetaResponsesClientEventResponseCreate(BaseModel):
                         ),
                         "local_shell_call": ref("beta.beta_response_input_item:BetaLocalShellToolCall"),
                         "local_shell_call_output": ref("beta.beta_response_input_item:BetaLocalShellToolCallOutput"),
-                        "shell_call": ref("beta.beta_response_input_item:BetaFunctionShellCallItemParam"),
-                        "shell_call_output": ref("beta.beta_response_input_item:BetaFunctionShellCallOutputItemParam"),
-                        "apply_patch_call": ref("beta.beta_response_input_item:BetaApplyPatchToolCallItemParam"),
+                        "shell_call": ref("beta.beta_response_input_item:BetaFunctionShellCallItem"),
+                        "shell_call_output": ref("beta.beta_response_input_item:BetaFunctionShellCallOutputItem"),
+                        "apply_patch_call": ref("beta.beta_response_input_item:BetaApplyPatchToolCallItem"),
                         "apply_patch_call_output": ref(
-                            "beta.beta_response_input_item:BetaApplyPatchToolCallOutputItemParam"
+                            "beta.beta_response_input_item:BetaApplyPatchToolCallOutputItem"
                         ),
                         "mcp_list_tools": ref("beta.beta_response_input_item:BetaMCPListTools"),
                         "mcp_approval_request": ref("beta.beta_response_input_item:BetaMCPApprovalRequest"),
@@ -185,11 +183,11 @@ class BetaResponsesClientEventResponseCreate(BaseModel):
                             "beta.beta_response_custom_tool_call_output:BetaResponseCustomToolCallOutput"
                         ),
                         "custom_tool_call": ref("beta.beta_response_custom_tool_call:BetaResponseCustomToolCall"),
-                        "compaction_trigger": ref("beta.beta_response_input_item:BetaCompactionTriggerItemParam"),
-                        "program": ref("beta.beta_response_input_item:BetaProgramItemParam"),
-                        "program_output": ref("beta.beta_response_input_item:BetaProgramOutputItemParam"),
+                        "compaction_trigger": ref("beta.beta_response_input_item:BetaCompactionTriggerItem"),
+                        "program": ref("beta.beta_response_input_item:BetaProgramItem"),
+                        "program_output": ref("beta.beta_response_input_item:BetaProgramOutputItem"),
                     },
-                    ref("beta.beta_response_input_item:BetaItemReferenceParam"),
+                    ref("beta.beta_response_input_item:BetaItemReference"),
                 )
             ),
         )
@@ -198,7 +196,7 @@ class BetaResponsesClientEventResponseCreate(BaseModel):
     parallel_tool_calls = Field['bool | None']()
     store = Field['bool | None']()
     instructions = Field['str | None']()
-    moderation = Field['BetaModerationParam | None'](ref("beta.beta_moderation_param:BetaModerationParam"))
+    moderation = Field['BetaModeration | None'](ref("beta.beta_moderation:BetaModeration"))
     stream = Field['bool | None']()
     stream_options = Field['BetaResponseStreamOptions | None'](
         ref("beta.beta_responses_client_event_response_create:BetaResponseStreamOptions")
@@ -206,11 +204,11 @@ class BetaResponsesClientEventResponseCreate(BaseModel):
     conversation = Field['str | BetaResponseConversationParam | None'](
         ref("beta.beta_response_conversation_param:BetaResponseConversationParam")
     )
-    context_management = Field['list[BetaContextManagementParam] | None'](
-        list_of(ref("beta.beta_context_management_param:BetaContextManagementParam"))
+    context_management = Field['list[BetaContextManagement] | None'](
+        list_of(ref("beta.beta_context_management:BetaContextManagement"))
     )
     max_output_tokens = Field['int | None']()
-    multi_agent = Field['BetaMultiAgentParam | None'](ref("beta.beta_multi_agent_param:BetaMultiAgentParam"))
+    multi_agent = Field['BetaMultiAgent | None'](ref("beta.beta_multi_agent:BetaMultiAgent"))
 
 
 class BetaResponseStreamOptions(BaseModel):

@@ -15,9 +15,9 @@ from openai_urllib3.types.beta.beta_function_tool import BetaFunctionTool
 from openai_urllib3.types.beta.beta_namespace_tool import BetaNamespaceTool
 from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaCodeInterpreterTool
 from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaImageGenTool
-from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaLocalShellToolParam
+from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaLocalShellTool
 from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaMCPTool
-from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaProgrammaticToolCallingParam
+from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaProgrammaticToolCalling
 from openai_urllib3.types.beta.beta_tool_search_tool import BetaToolSearchTool
 from openai_urllib3.types.beta.beta_web_search_preview_tool import BetaWebSearchPreviewTool
 from openai_urllib3.types.beta.beta_web_search_tool import BetaWebSearchTool
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
         BetaCodeInterpreterTool as CodeInterpreter,
     )
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import (
-        BetaAutoCodeInterpreterToolParam as CodeInterpreterContainerCodeInterpreterToolAuto,
+        BetaAutoCodeInterpreterTool as CodeInterpreterContainerCodeInterpreterToolAuto,
     )
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import (
         BetaImageGenTool as ImageGeneration,
@@ -38,9 +38,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import (
         BetaImageGenToolInputImageMask as ImageGenerationInputImageMask,
     )
-    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import (
-        BetaLocalShellToolParam as LocalShell,
-    )
+    from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaLocalShellTool as LocalShell
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import BetaMCPTool as Mcp
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import (
         BetaMCPToolFilter as McpAllowedToolsMcpToolFilter,
@@ -55,7 +53,7 @@ if TYPE_CHECKING:
         BetaMCPToolFilter as McpRequireApprovalMcpToolApprovalFilterNever,
     )
     from openai_urllib3.types.beta.beta_response_tool_search_output_item_param import (
-        BetaProgrammaticToolCallingParam as ProgrammaticToolCalling,
+        BetaProgrammaticToolCalling as ProgrammaticToolCalling,
     )
 
 __all__ = [
@@ -83,9 +81,9 @@ BetaTool: TypeAlias = (
     | BetaWebSearchTool
     | BetaMCPTool
     | BetaCodeInterpreterTool
-    | BetaProgrammaticToolCallingParam
+    | BetaProgrammaticToolCalling
     | BetaImageGenTool
-    | BetaLocalShellToolParam
+    | BetaLocalShellTool
     | BetaFunctionShellTool
     | BetaCustomTool
     | BetaNamespaceTool
@@ -96,16 +94,16 @@ BetaTool: TypeAlias = (
 
 _ELSEWHERE: dict[str, str] = {
     "CodeInterpreter": "beta.beta_response_tool_search_output_item_param:BetaCodeInterpreterTool",
-    "CodeInterpreterContainerCodeInterpreterToolAuto": "beta.beta_response_tool_search_output_item_param:BetaAutoCodeInterpreterToolParam",
+    "CodeInterpreterContainerCodeInterpreterToolAuto": "beta.beta_response_tool_search_output_item_param:BetaAutoCodeInterpreterTool",
     "ImageGeneration": "beta.beta_response_tool_search_output_item_param:BetaImageGenTool",
     "ImageGenerationInputImageMask": "beta.beta_response_tool_search_output_item_param:BetaImageGenToolInputImageMask",
-    "LocalShell": "beta.beta_response_tool_search_output_item_param:BetaLocalShellToolParam",
+    "LocalShell": "beta.beta_response_tool_search_output_item_param:BetaLocalShellTool",
     "Mcp": "beta.beta_response_tool_search_output_item_param:BetaMCPTool",
     "McpAllowedToolsMcpToolFilter": "beta.beta_response_tool_search_output_item_param:BetaMCPToolFilter",
     "McpRequireApprovalMcpToolApprovalFilter": "beta.beta_response_tool_search_output_item_param:BetaMCPToolRequireApprovalMCPToolApprovalFilter",
     "McpRequireApprovalMcpToolApprovalFilterAlways": "beta.beta_response_tool_search_output_item_param:BetaMCPToolFilter",
     "McpRequireApprovalMcpToolApprovalFilterNever": "beta.beta_response_tool_search_output_item_param:BetaMCPToolFilter",
-    "ProgrammaticToolCalling": "beta.beta_response_tool_search_output_item_param:BetaProgrammaticToolCallingParam",
+    "ProgrammaticToolCalling": "beta.beta_response_tool_search_output_item_param:BetaProgrammaticToolCalling",
 }
 
 

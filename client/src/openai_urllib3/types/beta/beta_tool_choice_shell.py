@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "BetaSpecificFunctionShellParam",
+    "BetaSpecificFunctionShell",
     "BetaToolChoiceShell",
 ]
 
@@ -32,7 +32,7 @@ class BetaToolChoiceShell(BaseModel):
     ]()
 
 
-class BetaSpecificFunctionShellParam(BaseModel):
+class BetaSpecificFunctionShell(BaseModel):
     """Forces the model to call the shell tool when a tool call is required."""
 
     __slots__ = ()

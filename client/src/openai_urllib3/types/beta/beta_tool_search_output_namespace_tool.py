@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.beta.beta_namespace_tool import BetaNamespaceTool as BetaToolSearchOutputNamespaceTool
-    from openai_urllib3.types.beta.beta_namespace_tool import BetaFunctionToolParam as ToolFunction
+    from openai_urllib3.types.beta.beta_namespace_tool import BetaFunctionTool as ToolFunction
 
 __all__ = [
     "BetaToolSearchOutputNamespaceTool",
@@ -22,7 +22,7 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 
 _ELSEWHERE: dict[str, str] = {
     "BetaToolSearchOutputNamespaceTool": "beta.beta_namespace_tool:BetaNamespaceTool",
-    "ToolFunction": "beta.beta_namespace_tool:BetaFunctionToolParam",
+    "ToolFunction": "beta.beta_namespace_tool:BetaFunctionTool",
 }
 
 

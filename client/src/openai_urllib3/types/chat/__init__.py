@@ -233,6 +233,9 @@ if TYPE_CHECKING:
         ParsedChatCompletionMessage as ParsedChatCompletionMessage,
     )
     from openai_urllib3.types.chat.parsed_chat_completion import ParsedChoice as ParsedChoice
+    from openai_urllib3.types.chat.chat_completion_content_part_image import (
+        PromptCacheBreakpoint as PromptCacheBreakpoint,
+    )
     from openai_urllib3.types.chat.chat_completion_content_part_image_param import (
         PromptCacheBreakpointParam as PromptCacheBreakpointParam,
     )
@@ -370,6 +373,7 @@ _NAMES: dict[str, str] = {
     "ParsedChatCompletion": "chat.parsed_chat_completion:ParsedChatCompletion",
     "ParsedChatCompletionMessage": "chat.parsed_chat_completion:ParsedChatCompletionMessage",
     "ParsedChoice": "chat.parsed_chat_completion:ParsedChoice",
+    "PromptCacheBreakpoint": "chat.chat_completion_content_part_image:PromptCacheBreakpoint",
     "PromptCacheBreakpointParam": "chat.chat_completion_content_part_image_param:PromptCacheBreakpointParam",
     "PromptCacheOptionsParam": "chat.completion_create_params:PromptCacheOptionsParam",
     "WebSearchLocationParam": "chat.completion_create_params:WebSearchLocationParam",
@@ -467,6 +471,7 @@ __all__ = [
     "ParsedChatCompletion",
     "ParsedChatCompletionMessage",
     "ParsedChoice",
+    "PromptCacheBreakpoint",
     "PromptCacheBreakpointParam",
     "PromptCacheOptionsParam",
     "WebSearchLocationParam",

@@ -18,13 +18,12 @@ __all__ = [
     "ChatCompletionContentPartImageImageUrl",
     "ImageURL",
     "PromptCacheBreakpoint",
-    "PromptCacheBreakpointParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class PromptCacheBreakpointParam(BaseModel):
+class PromptCacheBreakpoint(BaseModel):
     """Marks the exact end of a reusable prompt prefix. The breakpoint inherits its TTL from the request's
     `prompt_cache_options.ttl`; the boundary is not rounded to a token block.
     """
@@ -41,8 +40,8 @@ class ChatCompletionContentPartImage(BaseModel):
     image_url = Field['ChatCompletionContentPartImageImageUrl'](
         ref("chat.chat_completion_content_part_image:ChatCompletionContentPartImageImageUrl")
     )
-    prompt_cache_breakpoint = Field['PromptCacheBreakpointParam | None'](
-        ref("chat.chat_completion_content_part_image:PromptCacheBreakpointParam")
+    prompt_cache_breakpoint = Field['PromptCacheBreakpoint | None'](
+        ref("chat.chat_completion_content_part_image:PromptCacheBreakpoint")
     )
 
 
@@ -52,4 +51,3 @@ class ChatCompletionContentPartImageImageUrl(BaseModel):
     detail = Field['Literal["auto", "low", "high"] | None']()
 
 ImageURL = ChatCompletionContentPartImageImageUrl
-PromptCacheBreakpoint = PromptCacheBreakpointParam

@@ -12,9 +12,11 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.chat.chat_completion_content_part_image import PromptCacheBreakpointParam
     from openai_urllib3.types.chat.chat_completion_content_part_image import (
-        PromptCacheBreakpointParam as PromptCacheBreakpoint,
+        PromptCacheBreakpoint as PromptCacheBreakpoint_,
+    )
+    from openai_urllib3.types.chat.chat_completion_content_part_image import (
+        PromptCacheBreakpoint as PromptCacheBreakpoint,
     )
 
 __all__ = [
@@ -31,12 +33,12 @@ class ChatCompletionContentPartText(BaseModel):
     __slots__ = ()
     type = Field['Literal["text"]']()
     text = Field['str']()
-    prompt_cache_breakpoint = Field['PromptCacheBreakpointParam | None'](
-        ref("chat.chat_completion_content_part_image:PromptCacheBreakpointParam")
+    prompt_cache_breakpoint = Field['PromptCacheBreakpoint_ | None'](
+        ref("chat.chat_completion_content_part_image:PromptCacheBreakpoint")
     )
 
 _ELSEWHERE: dict[str, str] = {
-    "PromptCacheBreakpoint": "chat.chat_completion_content_part_image:PromptCacheBreakpointParam",
+    "PromptCacheBreakpoint": "chat.chat_completion_content_part_image:PromptCacheBreakpoint",
 }
 
 

@@ -6,46 +6,41 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from openai_urllib3.types.responses.additional_tools_item_param import (
-        AdditionalToolsItemParam as AdditionalToolsItemParam,
+    from openai_urllib3.types.responses.additional_tools_item import AdditionalToolsItem as AdditionalToolsItem
+    from openai_urllib3.types.responses.apply_patch_create_file_operation import (
+        ApplyPatchCreateFileOperation as ApplyPatchCreateFileOperation,
     )
-    from openai_urllib3.types.responses.apply_patch_create_file_operation_param import (
-        ApplyPatchCreateFileOperationParam as ApplyPatchCreateFileOperationParam,
-    )
-    from openai_urllib3.types.responses.apply_patch_delete_file_operation_param import (
-        ApplyPatchDeleteFileOperationParam as ApplyPatchDeleteFileOperationParam,
+    from openai_urllib3.types.responses.apply_patch_delete_file_operation import (
+        ApplyPatchDeleteFileOperation as ApplyPatchDeleteFileOperation,
     )
     from openai_urllib3.types.responses.apply_patch_tool import ApplyPatchTool as ApplyPatchTool
-    from openai_urllib3.types.responses.apply_patch_tool_call_item_param import (
-        ApplyPatchToolCallItemParam as ApplyPatchToolCallItemParam,
+    from openai_urllib3.types.responses.apply_patch_tool_call_item import (
+        ApplyPatchToolCallItem as ApplyPatchToolCallItem,
     )
-    from openai_urllib3.types.responses.apply_patch_tool_call_output_item_param import (
-        ApplyPatchToolCallOutputItemParam as ApplyPatchToolCallOutputItemParam,
+    from openai_urllib3.types.responses.apply_patch_tool_call_output_item import (
+        ApplyPatchToolCallOutputItem as ApplyPatchToolCallOutputItem,
     )
     from openai_urllib3.types.responses.apply_patch_tool_param import ApplyPatchToolParam as ApplyPatchToolParam
-    from openai_urllib3.types.responses.apply_patch_update_file_operation_param import (
-        ApplyPatchUpdateFileOperationParam as ApplyPatchUpdateFileOperationParam,
+    from openai_urllib3.types.responses.apply_patch_update_file_operation import (
+        ApplyPatchUpdateFileOperation as ApplyPatchUpdateFileOperation,
     )
     from openai_urllib3.types.responses.web_search_preview_tool import ApproximateLocation as ApproximateLocation
     from openai_urllib3.types.responses.web_search_preview_tool_param import (
         ApproximateLocationParam as ApproximateLocationParam,
     )
-    from openai_urllib3.types.responses.tool import AutoCodeInterpreterToolParam as AutoCodeInterpreterToolParam
+    from openai_urllib3.types.responses.tool import AutoCodeInterpreterTool as AutoCodeInterpreterTool
+    from openai_urllib3.types.responses.tool_param import AutoCodeInterpreterToolParam as AutoCodeInterpreterToolParam
     from openai_urllib3.types.responses.tool import CodeInterpreterTool as CodeInterpreterTool
     from openai_urllib3.types.responses.tool_param import CodeInterpreterToolParam as CodeInterpreterToolParam
     from openai_urllib3.types.responses.compact_resource import CompactResource as CompactResource
-    from openai_urllib3.types.responses.compaction_summary_item_param import (
-        CompactionSummaryItemParam as CompactionSummaryItemParam,
-    )
-    from openai_urllib3.types.responses.compaction_trigger_item_param import (
-        CompactionTriggerItemParam as CompactionTriggerItemParam,
-    )
+    from openai_urllib3.types.responses.compaction_summary_item import CompactionSummaryItem as CompactionSummaryItem
+    from openai_urllib3.types.responses.compaction_trigger_item import CompactionTriggerItem as CompactionTriggerItem
     from openai_urllib3.types.responses.computer_action_list import ComputerActionList as ComputerActionList
     from openai_urllib3.types.responses.computer_action_list_param import (
         ComputerActionListParam as ComputerActionListParam,
     )
-    from openai_urllib3.types.responses.computer_call_output_item_param import (
-        ComputerCallOutputItemParam as ComputerCallOutputItemParam,
+    from openai_urllib3.types.responses.computer_call_output_item import (
+        ComputerCallOutputItem as ComputerCallOutputItem,
     )
     from openai_urllib3.types.responses.computer_tool import ComputerTool as ComputerTool
     from openai_urllib3.types.responses.computer_tool_param import ComputerToolParam as ComputerToolParam
@@ -101,26 +96,22 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.easy_input_message_param import EvalItemParam as EvalItemParam
     from openai_urllib3.types.responses.file_search_tool import FileSearchTool as FileSearchTool
     from openai_urllib3.types.responses.file_search_tool_param import FileSearchToolParam as FileSearchToolParam
-    from openai_urllib3.types.responses.function_call_output_item_param import (
-        FunctionCallOutputItemParam as FunctionCallOutputItemParam,
+    from openai_urllib3.types.responses.function_call_output_item import (
+        FunctionCallOutputItem as FunctionCallOutputItem,
     )
-    from openai_urllib3.types.responses.function_shell_action_param import (
-        FunctionShellActionParam as FunctionShellActionParam,
+    from openai_urllib3.types.responses.function_shell_action import FunctionShellAction as FunctionShellAction
+    from openai_urllib3.types.responses.function_shell_call_item import FunctionShellCallItem as FunctionShellCallItem
+    from openai_urllib3.types.responses.function_shell_call_output_content import (
+        FunctionShellCallOutputContent as FunctionShellCallOutputContent,
     )
-    from openai_urllib3.types.responses.function_shell_call_item_param import (
-        FunctionShellCallItemParam as FunctionShellCallItemParam,
+    from openai_urllib3.types.responses.function_shell_call_output_exit_outcome import (
+        FunctionShellCallOutputExitOutcome as FunctionShellCallOutputExitOutcome,
     )
-    from openai_urllib3.types.responses.function_shell_call_output_content_param import (
-        FunctionShellCallOutputContentParam as FunctionShellCallOutputContentParam,
+    from openai_urllib3.types.responses.function_shell_call_output_item import (
+        FunctionShellCallOutputItem as FunctionShellCallOutputItem,
     )
-    from openai_urllib3.types.responses.function_shell_call_output_exit_outcome_param import (
-        FunctionShellCallOutputExitOutcomeParam as FunctionShellCallOutputExitOutcomeParam,
-    )
-    from openai_urllib3.types.responses.function_shell_call_output_item_param import (
-        FunctionShellCallOutputItemParam as FunctionShellCallOutputItemParam,
-    )
-    from openai_urllib3.types.responses.function_shell_call_output_timeout_outcome_param import (
-        FunctionShellCallOutputTimeoutOutcomeParam as FunctionShellCallOutputTimeoutOutcomeParam,
+    from openai_urllib3.types.responses.function_shell_call_output_timeout_outcome import (
+        FunctionShellCallOutputTimeoutOutcome as FunctionShellCallOutputTimeoutOutcome,
     )
     from openai_urllib3.types.responses.function_shell_tool import FunctionShellTool as FunctionShellTool
     from openai_urllib3.types.responses.function_shell_tool_param import (
@@ -148,17 +139,18 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.inline_skill_source_param import (
         InlineSkillSourceParam as InlineSkillSourceParam,
     )
-    from openai_urllib3.types.responses.input_file_content_param import InputFileContentParam as InputFileContentParam
-    from openai_urllib3.types.responses.input_image_content_param_auto_param import (
-        InputImageContentParamAutoParam as InputImageContentParamAutoParam,
+    from openai_urllib3.types.responses.input_file_content import InputFileContent as InputFileContent
+    from openai_urllib3.types.responses.input_image_content_param_auto import (
+        InputImageContentParamAuto as InputImageContentParamAuto,
     )
     from openai_urllib3.types.responses.input_message import InputMessage as InputMessage
     from openai_urllib3.types.responses.input_message_resource import InputMessageResource as InputMessageResource
-    from openai_urllib3.types.responses.input_text_content_param import InputTextContentParam as InputTextContentParam
-    from openai_urllib3.types.responses.item_reference_param import ItemReferenceParam as ItemReferenceParam
+    from openai_urllib3.types.responses.input_text_content import InputTextContent as InputTextContent
+    from openai_urllib3.types.responses.item_reference import ItemReference as ItemReference
     from openai_urllib3.types.responses.local_environment import LocalEnvironment as LocalEnvironment
     from openai_urllib3.types.responses.local_environment_param import LocalEnvironmentParam as LocalEnvironmentParam
-    from openai_urllib3.types.responses.tool import LocalShellToolParam as LocalShellToolParam
+    from openai_urllib3.types.responses.tool import LocalShellTool as LocalShellTool
+    from openai_urllib3.types.responses.tool_param import LocalShellToolParam as LocalShellToolParam
     from openai_urllib3.types.responses.local_skill import LocalSkill as LocalSkill
     from openai_urllib3.types.responses.local_skill_param import LocalSkillParam as LocalSkillParam
     from openai_urllib3.types.responses.mcp_approval_response import MCPApprovalResponse as MCPApprovalResponse
@@ -178,11 +170,10 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.namespace_tool_param import NamespaceToolParam as NamespaceToolParam
     from openai_urllib3.types.responses.output_message import OutputMessage as OutputMessage
     from openai_urllib3.types.responses.parsed_response import ParsedResponse as ParsedResponse
-    from openai_urllib3.types.responses.program_item_param import ProgramItemParam as ProgramItemParam
-    from openai_urllib3.types.responses.program_output_item_param import (
-        ProgramOutputItemParam as ProgramOutputItemParam,
-    )
-    from openai_urllib3.types.responses.tool import ProgrammaticToolCallingParam as ProgrammaticToolCallingParam
+    from openai_urllib3.types.responses.program_item import ProgramItem as ProgramItem
+    from openai_urllib3.types.responses.program_output_item import ProgramOutputItem as ProgramOutputItem
+    from openai_urllib3.types.responses.tool import ProgrammaticToolCalling as ProgrammaticToolCalling
+    from openai_urllib3.types.responses.tool_param import ProgrammaticToolCallingParam as ProgrammaticToolCallingParam
     from openai_urllib3.types.responses.response_input_file import (
         PromptCacheBreakpointConfig as PromptCacheBreakpointConfig,
     )
@@ -395,12 +386,12 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.responses_create_params import (
         ResponseStreamOptions0Param as ResponseStreamOptions0Param,
     )
+    from openai_urllib3.types.responses.response_text import ResponseText as ResponseText
     from openai_urllib3.types.responses.response_text_delta_event import (
         ResponseTextDeltaEvent as ResponseTextDeltaEvent,
     )
     from openai_urllib3.types.responses.response_text_done_event import ResponseTextDoneEvent as ResponseTextDoneEvent
     from openai_urllib3.types.responses.response_text_param import ResponseTextParam as ResponseTextParam
-    from openai_urllib3.types.responses.response_text_param import ResponseTextParam2 as ResponseTextParam2
     from openai_urllib3.types.responses.response_usage import ResponseUsage as ResponseUsage
     from openai_urllib3.types.responses.response_usage import (
         ResponseUsageInputTokensDetails as ResponseUsageInputTokensDetails,
@@ -431,23 +422,19 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.shell_call_output_delta import ShellCallOutputDelta as ShellCallOutputDelta
     from openai_urllib3.types.responses.skill_reference import SkillReference as SkillReference
     from openai_urllib3.types.responses.skill_reference_param import SkillReferenceParam as SkillReferenceParam
+    from openai_urllib3.types.responses.specific_apply_patch import SpecificApplyPatch as SpecificApplyPatch
     from openai_urllib3.types.responses.specific_apply_patch_param import (
         SpecificApplyPatchParam as SpecificApplyPatchParam,
     )
-    from openai_urllib3.types.responses.specific_apply_patch_param import (
-        SpecificApplyPatchParam2 as SpecificApplyPatchParam2,
-    )
+    from openai_urllib3.types.responses.specific_function_shell import SpecificFunctionShell as SpecificFunctionShell
     from openai_urllib3.types.responses.specific_function_shell_param import (
         SpecificFunctionShellParam as SpecificFunctionShellParam,
     )
-    from openai_urllib3.types.responses.specific_function_shell_param import (
-        SpecificFunctionShellParam2 as SpecificFunctionShellParam2,
+    from openai_urllib3.types.responses.specific_programmatic_tool_calling import (
+        SpecificProgrammaticToolCalling as SpecificProgrammaticToolCalling,
     )
     from openai_urllib3.types.responses.specific_programmatic_tool_calling_param import (
         SpecificProgrammaticToolCallingParam as SpecificProgrammaticToolCallingParam,
-    )
-    from openai_urllib3.types.responses.specific_programmatic_tool_calling_param import (
-        SpecificProgrammaticToolCallingParam2 as SpecificProgrammaticToolCallingParam2,
     )
     from openai_urllib3.types.responses.token_counts_resource import TokenCountsResource as TokenCountsResource
     from openai_urllib3.types.responses.tool_choice_allowed import ToolChoiceAllowed as ToolChoiceAllowed
@@ -458,12 +445,8 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.tool_choice_custom_param import ToolChoiceCustomParam as ToolChoiceCustomParam
     from openai_urllib3.types.responses.tool_choice_types import ToolChoiceTypes as ToolChoiceTypes
     from openai_urllib3.types.responses.tool_choice_types_param import ToolChoiceTypesParam as ToolChoiceTypesParam
-    from openai_urllib3.types.responses.tool_search_call_item_param import (
-        ToolSearchCallItemParam as ToolSearchCallItemParam,
-    )
-    from openai_urllib3.types.responses.tool_search_output_item_param import (
-        ToolSearchOutputItemParam as ToolSearchOutputItemParam,
-    )
+    from openai_urllib3.types.responses.tool_search_call_item import ToolSearchCallItem as ToolSearchCallItem
+    from openai_urllib3.types.responses.tool_search_output_item import ToolSearchOutputItem as ToolSearchOutputItem
     from openai_urllib3.types.responses.tool_search_tool import ToolSearchTool as ToolSearchTool
     from openai_urllib3.types.responses.tool_search_tool_param import ToolSearchToolParam as ToolSearchToolParam
     from openai_urllib3.types.responses.web_search_tool import (
@@ -484,29 +467,26 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.web_search_tool_param import WebSearchToolParam as WebSearchToolParam
 
 _NAMES: dict[str, str] = {
-    "AdditionalToolsItemParam": "responses.additional_tools_item_param:AdditionalToolsItemParam",
-    "ApplyPatchCreateFileOperationParam":
-        "responses.apply_patch_create_file_operation_param:ApplyPatchCreateFileOperationParam",
-    "ApplyPatchDeleteFileOperationParam":
-        "responses.apply_patch_delete_file_operation_param:ApplyPatchDeleteFileOperationParam",
+    "AdditionalToolsItem": "responses.additional_tools_item:AdditionalToolsItem",
+    "ApplyPatchCreateFileOperation": "responses.apply_patch_create_file_operation:ApplyPatchCreateFileOperation",
+    "ApplyPatchDeleteFileOperation": "responses.apply_patch_delete_file_operation:ApplyPatchDeleteFileOperation",
     "ApplyPatchTool": "responses.apply_patch_tool:ApplyPatchTool",
-    "ApplyPatchToolCallItemParam": "responses.apply_patch_tool_call_item_param:ApplyPatchToolCallItemParam",
-    "ApplyPatchToolCallOutputItemParam":
-        "responses.apply_patch_tool_call_output_item_param:ApplyPatchToolCallOutputItemParam",
+    "ApplyPatchToolCallItem": "responses.apply_patch_tool_call_item:ApplyPatchToolCallItem",
+    "ApplyPatchToolCallOutputItem": "responses.apply_patch_tool_call_output_item:ApplyPatchToolCallOutputItem",
     "ApplyPatchToolParam": "responses.apply_patch_tool_param:ApplyPatchToolParam",
-    "ApplyPatchUpdateFileOperationParam":
-        "responses.apply_patch_update_file_operation_param:ApplyPatchUpdateFileOperationParam",
+    "ApplyPatchUpdateFileOperation": "responses.apply_patch_update_file_operation:ApplyPatchUpdateFileOperation",
     "ApproximateLocation": "responses.web_search_preview_tool:ApproximateLocation",
     "ApproximateLocationParam": "responses.web_search_preview_tool_param:ApproximateLocationParam",
-    "AutoCodeInterpreterToolParam": "responses.tool:AutoCodeInterpreterToolParam",
+    "AutoCodeInterpreterTool": "responses.tool:AutoCodeInterpreterTool",
+    "AutoCodeInterpreterToolParam": "responses.tool_param:AutoCodeInterpreterToolParam",
     "CodeInterpreterTool": "responses.tool:CodeInterpreterTool",
     "CodeInterpreterToolParam": "responses.tool_param:CodeInterpreterToolParam",
     "CompactResource": "responses.compact_resource:CompactResource",
-    "CompactionSummaryItemParam": "responses.compaction_summary_item_param:CompactionSummaryItemParam",
-    "CompactionTriggerItemParam": "responses.compaction_trigger_item_param:CompactionTriggerItemParam",
+    "CompactionSummaryItem": "responses.compaction_summary_item:CompactionSummaryItem",
+    "CompactionTriggerItem": "responses.compaction_trigger_item:CompactionTriggerItem",
     "ComputerActionList": "responses.computer_action_list:ComputerActionList",
     "ComputerActionListParam": "responses.computer_action_list_param:ComputerActionListParam",
-    "ComputerCallOutputItemParam": "responses.computer_call_output_item_param:ComputerCallOutputItemParam",
+    "ComputerCallOutputItem": "responses.computer_call_output_item:ComputerCallOutputItem",
     "ComputerTool": "responses.computer_tool:ComputerTool",
     "ComputerToolParam": "responses.computer_tool_param:ComputerToolParam",
     "ComputerUsePreviewTool": "responses.computer_use_preview_tool:ComputerUsePreviewTool",
@@ -539,17 +519,15 @@ _NAMES: dict[str, str] = {
     "EvalItemParam": "responses.easy_input_message_param:EvalItemParam",
     "FileSearchTool": "responses.file_search_tool:FileSearchTool",
     "FileSearchToolParam": "responses.file_search_tool_param:FileSearchToolParam",
-    "FunctionCallOutputItemParam": "responses.function_call_output_item_param:FunctionCallOutputItemParam",
-    "FunctionShellActionParam": "responses.function_shell_action_param:FunctionShellActionParam",
-    "FunctionShellCallItemParam": "responses.function_shell_call_item_param:FunctionShellCallItemParam",
-    "FunctionShellCallOutputContentParam":
-        "responses.function_shell_call_output_content_param:FunctionShellCallOutputContentParam",
-    "FunctionShellCallOutputExitOutcomeParam":
-        "responses.function_shell_call_output_exit_outcome_param:FunctionShellCallOutputExitOutcomeParam",
-    "FunctionShellCallOutputItemParam":
-        "responses.function_shell_call_output_item_param:FunctionShellCallOutputItemParam",
-    "FunctionShellCallOutputTimeoutOutcomeParam":
-        "responses.function_shell_call_output_timeout_outcome_param:FunctionShellCallOutputTimeoutOutcomeParam",
+    "FunctionCallOutputItem": "responses.function_call_output_item:FunctionCallOutputItem",
+    "FunctionShellAction": "responses.function_shell_action:FunctionShellAction",
+    "FunctionShellCallItem": "responses.function_shell_call_item:FunctionShellCallItem",
+    "FunctionShellCallOutputContent": "responses.function_shell_call_output_content:FunctionShellCallOutputContent",
+    "FunctionShellCallOutputExitOutcome":
+        "responses.function_shell_call_output_exit_outcome:FunctionShellCallOutputExitOutcome",
+    "FunctionShellCallOutputItem": "responses.function_shell_call_output_item:FunctionShellCallOutputItem",
+    "FunctionShellCallOutputTimeoutOutcome":
+        "responses.function_shell_call_output_timeout_outcome:FunctionShellCallOutputTimeoutOutcome",
     "FunctionShellTool": "responses.function_shell_tool:FunctionShellTool",
     "FunctionShellToolParam": "responses.function_shell_tool_param:FunctionShellToolParam",
     "FunctionTool": "responses.function_tool:FunctionTool",
@@ -566,15 +544,16 @@ _NAMES: dict[str, str] = {
     "InlineSkillParam": "responses.inline_skill_param:InlineSkillParam",
     "InlineSkillSource": "responses.inline_skill_source:InlineSkillSource",
     "InlineSkillSourceParam": "responses.inline_skill_source_param:InlineSkillSourceParam",
-    "InputFileContentParam": "responses.input_file_content_param:InputFileContentParam",
-    "InputImageContentParamAutoParam": "responses.input_image_content_param_auto_param:InputImageContentParamAutoParam",
+    "InputFileContent": "responses.input_file_content:InputFileContent",
+    "InputImageContentParamAuto": "responses.input_image_content_param_auto:InputImageContentParamAuto",
     "InputMessage": "responses.input_message:InputMessage",
     "InputMessageResource": "responses.input_message_resource:InputMessageResource",
-    "InputTextContentParam": "responses.input_text_content_param:InputTextContentParam",
-    "ItemReferenceParam": "responses.item_reference_param:ItemReferenceParam",
+    "InputTextContent": "responses.input_text_content:InputTextContent",
+    "ItemReference": "responses.item_reference:ItemReference",
     "LocalEnvironment": "responses.local_environment:LocalEnvironment",
     "LocalEnvironmentParam": "responses.local_environment_param:LocalEnvironmentParam",
-    "LocalShellToolParam": "responses.tool:LocalShellToolParam",
+    "LocalShellTool": "responses.tool:LocalShellTool",
+    "LocalShellToolParam": "responses.tool_param:LocalShellToolParam",
     "LocalSkill": "responses.local_skill:LocalSkill",
     "LocalSkillParam": "responses.local_skill_param:LocalSkillParam",
     "MCPApprovalResponse": "responses.mcp_approval_response:MCPApprovalResponse",
@@ -591,9 +570,10 @@ _NAMES: dict[str, str] = {
     "NamespaceToolParam": "responses.namespace_tool_param:NamespaceToolParam",
     "OutputMessage": "responses.output_message:OutputMessage",
     "ParsedResponse": "responses.parsed_response:ParsedResponse",
-    "ProgramItemParam": "responses.program_item_param:ProgramItemParam",
-    "ProgramOutputItemParam": "responses.program_output_item_param:ProgramOutputItemParam",
-    "ProgrammaticToolCallingParam": "responses.tool:ProgrammaticToolCallingParam",
+    "ProgramItem": "responses.program_item:ProgramItem",
+    "ProgramOutputItem": "responses.program_output_item:ProgramOutputItem",
+    "ProgrammaticToolCalling": "responses.tool:ProgrammaticToolCalling",
+    "ProgrammaticToolCallingParam": "responses.tool_param:ProgrammaticToolCallingParam",
     "PromptCacheBreakpointConfig": "responses.response_input_file:PromptCacheBreakpointConfig",
     "PromptCacheBreakpointConfigParam": "responses.response_input_file_param:PromptCacheBreakpointConfigParam",
     "PromptCacheOptions": "responses.prompt_cache_options:PromptCacheOptions",
@@ -718,10 +698,10 @@ _NAMES: dict[str, str] = {
     "ResponseShellCallOutputContentDoneStreamingEvent":
         "responses.response_shell_call_output_content_done_streaming_event:ResponseShellCallOutputContentDoneStreamingEvent",
     "ResponseStreamOptions0Param": "responses.responses_create_params:ResponseStreamOptions0Param",
+    "ResponseText": "responses.response_text:ResponseText",
     "ResponseTextDeltaEvent": "responses.response_text_delta_event:ResponseTextDeltaEvent",
     "ResponseTextDoneEvent": "responses.response_text_done_event:ResponseTextDoneEvent",
     "ResponseTextParam": "responses.response_text_param:ResponseTextParam",
-    "ResponseTextParam2": "responses.response_text_param:ResponseTextParam2",
     "ResponseUsage": "responses.response_usage:ResponseUsage",
     "ResponseUsageInputTokensDetails": "responses.response_usage:ResponseUsageInputTokensDetails",
     "ResponseUsageOutputTokensDetails": "responses.response_usage:ResponseUsageOutputTokensDetails",
@@ -739,14 +719,13 @@ _NAMES: dict[str, str] = {
     "ShellCallOutputDelta": "responses.shell_call_output_delta:ShellCallOutputDelta",
     "SkillReference": "responses.skill_reference:SkillReference",
     "SkillReferenceParam": "responses.skill_reference_param:SkillReferenceParam",
+    "SpecificApplyPatch": "responses.specific_apply_patch:SpecificApplyPatch",
     "SpecificApplyPatchParam": "responses.specific_apply_patch_param:SpecificApplyPatchParam",
-    "SpecificApplyPatchParam2": "responses.specific_apply_patch_param:SpecificApplyPatchParam2",
+    "SpecificFunctionShell": "responses.specific_function_shell:SpecificFunctionShell",
     "SpecificFunctionShellParam": "responses.specific_function_shell_param:SpecificFunctionShellParam",
-    "SpecificFunctionShellParam2": "responses.specific_function_shell_param:SpecificFunctionShellParam2",
+    "SpecificProgrammaticToolCalling": "responses.specific_programmatic_tool_calling:SpecificProgrammaticToolCalling",
     "SpecificProgrammaticToolCallingParam":
         "responses.specific_programmatic_tool_calling_param:SpecificProgrammaticToolCallingParam",
-    "SpecificProgrammaticToolCallingParam2":
-        "responses.specific_programmatic_tool_calling_param:SpecificProgrammaticToolCallingParam2",
     "TokenCountsResource": "responses.token_counts_resource:TokenCountsResource",
     "ToolChoiceAllowed": "responses.tool_choice_allowed:ToolChoiceAllowed",
     "ToolChoiceAllowedParam": "responses.tool_choice_allowed_param:ToolChoiceAllowedParam",
@@ -754,8 +733,8 @@ _NAMES: dict[str, str] = {
     "ToolChoiceCustomParam": "responses.tool_choice_custom_param:ToolChoiceCustomParam",
     "ToolChoiceTypes": "responses.tool_choice_types:ToolChoiceTypes",
     "ToolChoiceTypesParam": "responses.tool_choice_types_param:ToolChoiceTypesParam",
-    "ToolSearchCallItemParam": "responses.tool_search_call_item_param:ToolSearchCallItemParam",
-    "ToolSearchOutputItemParam": "responses.tool_search_output_item_param:ToolSearchOutputItemParam",
+    "ToolSearchCallItem": "responses.tool_search_call_item:ToolSearchCallItem",
+    "ToolSearchOutputItem": "responses.tool_search_output_item:ToolSearchOutputItem",
     "ToolSearchTool": "responses.tool_search_tool:ToolSearchTool",
     "ToolSearchToolParam": "responses.tool_search_tool_param:ToolSearchToolParam",
     "WebSearchApproximateLocation": "responses.web_search_tool:WebSearchApproximateLocation",
@@ -770,25 +749,26 @@ _NAMES: dict[str, str] = {
 }
 
 __all__ = [
-    "AdditionalToolsItemParam",
-    "ApplyPatchCreateFileOperationParam",
-    "ApplyPatchDeleteFileOperationParam",
+    "AdditionalToolsItem",
+    "ApplyPatchCreateFileOperation",
+    "ApplyPatchDeleteFileOperation",
     "ApplyPatchTool",
-    "ApplyPatchToolCallItemParam",
-    "ApplyPatchToolCallOutputItemParam",
+    "ApplyPatchToolCallItem",
+    "ApplyPatchToolCallOutputItem",
     "ApplyPatchToolParam",
-    "ApplyPatchUpdateFileOperationParam",
+    "ApplyPatchUpdateFileOperation",
     "ApproximateLocation",
     "ApproximateLocationParam",
+    "AutoCodeInterpreterTool",
     "AutoCodeInterpreterToolParam",
     "CodeInterpreterTool",
     "CodeInterpreterToolParam",
     "CompactResource",
-    "CompactionSummaryItemParam",
-    "CompactionTriggerItemParam",
+    "CompactionSummaryItem",
+    "CompactionTriggerItem",
     "ComputerActionList",
     "ComputerActionListParam",
-    "ComputerCallOutputItemParam",
+    "ComputerCallOutputItem",
     "ComputerTool",
     "ComputerToolParam",
     "ComputerUsePreviewTool",
@@ -817,13 +797,13 @@ __all__ = [
     "EvalItemParam",
     "FileSearchTool",
     "FileSearchToolParam",
-    "FunctionCallOutputItemParam",
-    "FunctionShellActionParam",
-    "FunctionShellCallItemParam",
-    "FunctionShellCallOutputContentParam",
-    "FunctionShellCallOutputExitOutcomeParam",
-    "FunctionShellCallOutputItemParam",
-    "FunctionShellCallOutputTimeoutOutcomeParam",
+    "FunctionCallOutputItem",
+    "FunctionShellAction",
+    "FunctionShellCallItem",
+    "FunctionShellCallOutputContent",
+    "FunctionShellCallOutputExitOutcome",
+    "FunctionShellCallOutputItem",
+    "FunctionShellCallOutputTimeoutOutcome",
     "FunctionShellTool",
     "FunctionShellToolParam",
     "FunctionTool",
@@ -840,14 +820,15 @@ __all__ = [
     "InlineSkillParam",
     "InlineSkillSource",
     "InlineSkillSourceParam",
-    "InputFileContentParam",
-    "InputImageContentParamAutoParam",
+    "InputFileContent",
+    "InputImageContentParamAuto",
     "InputMessage",
     "InputMessageResource",
-    "InputTextContentParam",
-    "ItemReferenceParam",
+    "InputTextContent",
+    "ItemReference",
     "LocalEnvironment",
     "LocalEnvironmentParam",
+    "LocalShellTool",
     "LocalShellToolParam",
     "LocalSkill",
     "LocalSkillParam",
@@ -864,8 +845,9 @@ __all__ = [
     "NamespaceToolParam",
     "OutputMessage",
     "ParsedResponse",
-    "ProgramItemParam",
-    "ProgramOutputItemParam",
+    "ProgramItem",
+    "ProgramOutputItem",
+    "ProgrammaticToolCalling",
     "ProgrammaticToolCallingParam",
     "PromptCacheBreakpointConfig",
     "PromptCacheBreakpointConfigParam",
@@ -953,10 +935,10 @@ __all__ = [
     "ResponseShellCallOutputContentDeltaStreamingEvent",
     "ResponseShellCallOutputContentDoneStreamingEvent",
     "ResponseStreamOptions0Param",
+    "ResponseText",
     "ResponseTextDeltaEvent",
     "ResponseTextDoneEvent",
     "ResponseTextParam",
-    "ResponseTextParam2",
     "ResponseUsage",
     "ResponseUsageInputTokensDetails",
     "ResponseUsageOutputTokensDetails",
@@ -971,12 +953,12 @@ __all__ = [
     "ShellCallOutputDelta",
     "SkillReference",
     "SkillReferenceParam",
+    "SpecificApplyPatch",
     "SpecificApplyPatchParam",
-    "SpecificApplyPatchParam2",
+    "SpecificFunctionShell",
     "SpecificFunctionShellParam",
-    "SpecificFunctionShellParam2",
+    "SpecificProgrammaticToolCalling",
     "SpecificProgrammaticToolCallingParam",
-    "SpecificProgrammaticToolCallingParam2",
     "TokenCountsResource",
     "ToolChoiceAllowed",
     "ToolChoiceAllowedParam",
@@ -984,8 +966,8 @@ __all__ = [
     "ToolChoiceCustomParam",
     "ToolChoiceTypes",
     "ToolChoiceTypesParam",
-    "ToolSearchCallItemParam",
-    "ToolSearchOutputItemParam",
+    "ToolSearchCallItem",
+    "ToolSearchOutputItem",
     "ToolSearchTool",
     "ToolSearchToolParam",
     "WebSearchApproximateLocation",

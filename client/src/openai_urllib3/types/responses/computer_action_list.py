@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union, TypeAlias
 
-from openai_urllib3.types.shared.click_param import ClickParam
+from openai_urllib3.types.shared.click import Click
 from openai_urllib3.types.shared.double_click_action import DoubleClickAction
-from openai_urllib3.types.shared.drag_param import DragParam
+from openai_urllib3.types.shared.drag import Drag
 from openai_urllib3.types.shared.key_press_action import KeyPressAction
-from openai_urllib3.types.shared.move_param import MoveParam
-from openai_urllib3.types.shared.screenshot_param import ScreenshotParam
-from openai_urllib3.types.shared.scroll_param import ScrollParam
-from openai_urllib3.types.shared.type_param import TypeParam
-from openai_urllib3.types.shared.wait_param import WaitParam
+from openai_urllib3.types.shared.move import Move
+from openai_urllib3.types.shared.screenshot import Screenshot
+from openai_urllib3.types.shared.scroll import Scroll
+from openai_urllib3.types.shared.type import Type
+from openai_urllib3.types.shared.wait import Wait
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -27,15 +27,5 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 ComputerActionList: TypeAlias = (
-    list[
-        ClickParam
-        | DoubleClickAction
-        | DragParam
-        | KeyPressAction
-        | MoveParam
-        | ScreenshotParam
-        | ScrollParam
-        | TypeParam
-        | WaitParam
-    ]
+    list[Click | DoubleClickAction | Drag | KeyPressAction | Move | Screenshot | Scroll | Type | Wait]
 )

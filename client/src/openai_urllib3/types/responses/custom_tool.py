@@ -34,8 +34,8 @@ class CustomTool(BaseModel):
         union_of(
             "type",
             {
-                "text": ref("shared.custom_tool_input_format:CustomTextFormatParam"),
-                "grammar": ref("shared.custom_tool_input_format:CustomGrammarFormatParam"),
+                "text": ref("shared.custom_tool_input_format:CustomTextFormat"),
+                "grammar": ref("shared.custom_tool_input_format:CustomGrammarFormat"),
             },
         )
     )

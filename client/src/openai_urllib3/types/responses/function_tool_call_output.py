@@ -15,8 +15,8 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.response_input_file import ResponseInputFile
     from openai_urllib3.types.responses.response_input_image import ResponseInputImage
     from openai_urllib3.types.responses.response_input_text import ResponseInputText
-    from openai_urllib3.types.shared.direct_tool_call_caller_param import DirectToolCallCallerParam
-    from openai_urllib3.types.shared.program_tool_call_caller_param import ProgramToolCallCallerParam
+    from openai_urllib3.types.shared.direct_tool_call_caller import DirectToolCallCaller2
+    from openai_urllib3.types.shared.program_tool_call_caller import ProgramToolCallCaller2
 
 __all__ = [
     "FunctionToolCallOutput",
@@ -34,14 +34,12 @@ class FunctionToolCallOutput(BaseModel):
     call_id = Field['str | None']()
     name = Field['str | None']()
     namespace = Field['str | None']()
-    caller = Field[
-        'DirectToolCallCallerParam | ProgramToolCallCallerParam | None'
-    ](
+    caller = Field['DirectToolCallCaller2 | ProgramToolCallCaller2 | None'](
         union_of(
             "type",
             {
-                "direct": ref("shared.direct_tool_call_caller_param:DirectToolCallCallerParam"),
-                "program": ref("shared.program_tool_call_caller_param:ProgramToolCallCallerParam"),
+                "direct": ref("shared.direct_tool_call_caller:DirectToolCallCaller2"),
+                "program": ref("shared.program_tool_call_caller:ProgramToolCallCaller2"),
             },
         )
     )

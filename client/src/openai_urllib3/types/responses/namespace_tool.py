@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.custom_tool import CustomTool
 
 __all__ = [
-    "FunctionToolParam",
+    "FunctionTool",
     "NamespaceTool",
     "ToolFunction",
 ]
@@ -30,12 +30,12 @@ class NamespaceTool(BaseModel):
     type = Field['Literal["namespace"]']()
     name = Field['str']()
     description = Field['str']()
-    tools = Field['list[FunctionToolParam | CustomTool]'](
+    tools = Field['list[FunctionTool | CustomTool]'](
         list_of(
             union_of(
                 "type",
                 {
-                    "function": ref("responses.namespace_tool:FunctionToolParam"),
+                    "function": ref("responses.namespace_tool:FunctionTool"),
                     "custom": ref("responses.custom_tool:CustomTool"),
                 },
             )
@@ -43,7 +43,7 @@ class NamespaceTool(BaseModel):
     )
 
 
-class FunctionToolParam(BaseModel):
+class FunctionTool(BaseModel):
     __slots__ = ()
     name = Field['str']()
     description = Field['str | None']()
@@ -54,4 +54,4 @@ class FunctionToolParam(BaseModel):
     defer_loading = Field['bool | None']()
     allowed_callers = Field['list[Literal["direct", "programmatic"]] | None']()
 
-ToolFunction = FunctionToolParam
+ToolFunction = FunctionTool

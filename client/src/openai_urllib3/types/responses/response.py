@@ -31,18 +31,16 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.reasoning import Reasoning
     from openai_urllib3.types.responses.response_conversation import ResponseConversation
     from openai_urllib3.types.responses.response_input import ResponseInput
-    from openai_urllib3.types.responses.response_text_param import ResponseTextParam2
+    from openai_urllib3.types.responses.response_text import ResponseText
     from openai_urllib3.types.responses.response_usage import ResponseUsage
-    from openai_urllib3.types.responses.specific_apply_patch_param import SpecificApplyPatchParam2
-    from openai_urllib3.types.responses.specific_function_shell_param import SpecificFunctionShellParam2
-    from openai_urllib3.types.responses.specific_programmatic_tool_calling_param import (
-        SpecificProgrammaticToolCallingParam2,
-    )
+    from openai_urllib3.types.responses.specific_apply_patch import SpecificApplyPatch
+    from openai_urllib3.types.responses.specific_function_shell import SpecificFunctionShell
+    from openai_urllib3.types.responses.specific_programmatic_tool_calling import SpecificProgrammaticToolCalling
     from openai_urllib3.types.responses.tool import CodeInterpreterTool
     from openai_urllib3.types.responses.tool import ImageGenTool
-    from openai_urllib3.types.responses.tool import LocalShellToolParam
+    from openai_urllib3.types.responses.tool import LocalShellTool
     from openai_urllib3.types.responses.tool import MCPTool
-    from openai_urllib3.types.responses.tool import ProgrammaticToolCallingParam
+    from openai_urllib3.types.responses.tool import ProgrammaticToolCalling
     from openai_urllib3.types.responses.tool_choice_allowed import ToolChoiceAllowed
     from openai_urllib3.types.responses.tool_choice_custom import ToolChoiceCustom
     from openai_urllib3.types.responses.tool_choice_types import ToolChoiceTypes
@@ -103,11 +101,11 @@ class Response(ResponseMixin, BaseModel):
     model = Field['ResponsesModel']()
     background = Field['bool | None']()
     max_tool_calls = Field['int | None']()
-    text = Field['ResponseTextParam2 | None'](ref("responses.response_text_param:ResponseTextParam2"))
+    text = Field['ResponseText | None'](ref("responses.response_text:ResponseText"))
     tools = Field[
         'list[FunctionTool | FileSearchTool | ComputerTool | ComputerUsePreviewTool | WebSearchTool | MCPTool |'
-        ' CodeInterpreterTool | ProgrammaticToolCallingParam | ImageGenTool | LocalShellToolParam | FunctionShellTool'
-        ' | CustomTool | NamespaceTool | ToolSearchTool | WebSearchPreviewTool | ApplyPatchTool]'
+        ' CodeInterpreterTool | ProgrammaticToolCalling | ImageGenTool | LocalShellTool | FunctionShellTool |'
+        ' CustomTool | NamespaceTool | ToolSearchTool | WebSearchPreviewTool | ApplyPatchTool]'
     ](
         list_of(
             union_of(
@@ -119,9 +117,9 @@ class Response(ResponseMixin, BaseModel):
                     "computer_use_preview": ref("responses.computer_use_preview_tool:ComputerUsePreviewTool"),
                     "mcp": ref("responses.tool:MCPTool"),
                     "code_interpreter": ref("responses.tool:CodeInterpreterTool"),
-                    "programmatic_tool_calling": ref("responses.tool:ProgrammaticToolCallingParam"),
+                    "programmatic_tool_calling": ref("responses.tool:ProgrammaticToolCalling"),
                     "image_generation": ref("responses.tool:ImageGenTool"),
-                    "local_shell": ref("responses.tool:LocalShellToolParam"),
+                    "local_shell": ref("responses.tool:LocalShellTool"),
                     "shell": ref("responses.function_shell_tool:FunctionShellTool"),
                     "custom": ref("responses.custom_tool:CustomTool"),
                     "namespace": ref("responses.namespace_tool:NamespaceTool"),
@@ -133,8 +131,8 @@ class Response(ResponseMixin, BaseModel):
     )
     tool_choice = Field[
         'Literal["none", "auto", "required"] | ToolChoiceAllowed | ToolChoiceTypes | ToolChoiceFunction |'
-        ' ToolChoiceMCP | ToolChoiceCustom | SpecificProgrammaticToolCallingParam2 | SpecificApplyPatchParam2 |'
-        ' SpecificFunctionShellParam2'
+        ' ToolChoiceMCP | ToolChoiceCustom | SpecificProgrammaticToolCalling | SpecificApplyPatch |'
+        ' SpecificFunctionShell'
     ](
         union_of(
             "type",
@@ -144,10 +142,10 @@ class Response(ResponseMixin, BaseModel):
                 "mcp": ref("shared.tool_choice_mcp:ToolChoiceMCP"),
                 "custom": ref("responses.tool_choice_custom:ToolChoiceCustom"),
                 "programmatic_tool_calling": ref(
-                    "responses.specific_programmatic_tool_calling_param:SpecificProgrammaticToolCallingParam2"
+                    "responses.specific_programmatic_tool_calling:SpecificProgrammaticToolCalling"
                 ),
-                "apply_patch": ref("responses.specific_apply_patch_param:SpecificApplyPatchParam2"),
-                "shell": ref("responses.specific_function_shell_param:SpecificFunctionShellParam2"),
+                "apply_patch": ref("responses.specific_apply_patch:SpecificApplyPatch"),
+                "shell": ref("responses.specific_function_shell:SpecificFunctionShell"),
             },
             ref("responses.tool_choice_types:ToolChoiceTypes"),
         )
@@ -223,32 +221,26 @@ class Response(ResponseMixin, BaseModel):
                         "message": ref("responses.easy_input_message:EasyInputMessage2"),
                         "file_search_call": ref("shared.file_search_tool_call:FileSearchToolCall"),
                         "computer_call": ref("shared.computer_tool_call:ComputerToolCall"),
-                        "computer_call_output": ref(
-                            "responses.computer_call_output_item_param:ComputerCallOutputItemParam"
-                        ),
+                        "computer_call_output": ref("responses.computer_call_output_item:ComputerCallOutputItem"),
                         "web_search_call": ref("shared.web_search_tool_call:WebSearchToolCall"),
                         "function_call": ref("responses.function_tool_call:FunctionToolCall"),
-                        "function_call_output": ref(
-                            "responses.function_call_output_item_param:FunctionCallOutputItemParam"
-                        ),
-                        "tool_search_call": ref("responses.tool_search_call_item_param:ToolSearchCallItemParam"),
-                        "tool_search_output": ref("responses.tool_search_output_item_param:ToolSearchOutputItemParam"),
-                        "additional_tools": ref("responses.additional_tools_item_param:AdditionalToolsItemParam"),
+                        "function_call_output": ref("responses.function_call_output_item:FunctionCallOutputItem"),
+                        "tool_search_call": ref("responses.tool_search_call_item:ToolSearchCallItem"),
+                        "tool_search_output": ref("responses.tool_search_output_item:ToolSearchOutputItem"),
+                        "additional_tools": ref("responses.additional_tools_item:AdditionalToolsItem"),
                         "reasoning": ref("shared.reasoning_item:ReasoningItem"),
-                        "compaction": ref("responses.compaction_summary_item_param:CompactionSummaryItemParam"),
+                        "compaction": ref("responses.compaction_summary_item:CompactionSummaryItem"),
                         "image_generation_call": ref("shared.image_gen_tool_call:ImageGenToolCall"),
                         "code_interpreter_call": ref("shared.code_interpreter_tool_call:CodeInterpreterToolCall"),
                         "local_shell_call": ref("shared.local_shell_tool_call:LocalShellToolCall"),
                         "local_shell_call_output": ref("shared.local_shell_tool_call_output:LocalShellToolCallOutput"),
-                        "shell_call": ref("responses.function_shell_call_item_param:FunctionShellCallItemParam"),
+                        "shell_call": ref("responses.function_shell_call_item:FunctionShellCallItem"),
                         "shell_call_output": ref(
-                            "responses.function_shell_call_output_item_param:FunctionShellCallOutputItemParam"
+                            "responses.function_shell_call_output_item:FunctionShellCallOutputItem"
                         ),
-                        "apply_patch_call": ref(
-                            "responses.apply_patch_tool_call_item_param:ApplyPatchToolCallItemParam"
-                        ),
+                        "apply_patch_call": ref("responses.apply_patch_tool_call_item:ApplyPatchToolCallItem"),
                         "apply_patch_call_output": ref(
-                            "responses.apply_patch_tool_call_output_item_param:ApplyPatchToolCallOutputItemParam"
+                            "responses.apply_patch_tool_call_output_item:ApplyPatchToolCallOutputItem"
                         ),
                         "mcp_list_tools": ref("shared.mcp_list_tools:MCPListTools"),
                         "mcp_approval_request": ref("shared.mcp_approval_request:MCPApprovalRequest"),
@@ -256,11 +248,11 @@ class Response(ResponseMixin, BaseModel):
                         "mcp_call": ref("shared.mcp_tool_call:MCPToolCall"),
                         "custom_tool_call_output": ref("shared.custom_tool_call_output:CustomToolCallOutput"),
                         "custom_tool_call": ref("shared.custom_tool_call:CustomToolCall"),
-                        "compaction_trigger": ref("responses.compaction_trigger_item_param:CompactionTriggerItemParam"),
-                        "program": ref("responses.program_item_param:ProgramItemParam"),
-                        "program_output": ref("responses.program_output_item_param:ProgramOutputItemParam"),
+                        "compaction_trigger": ref("responses.compaction_trigger_item:CompactionTriggerItem"),
+                        "program": ref("responses.program_item:ProgramItem"),
+                        "program_output": ref("responses.program_output_item:ProgramOutputItem"),
                     },
-                    ref("responses.item_reference_param:ItemReferenceParam"),
+                    ref("responses.item_reference:ItemReference"),
                 )
             ),
         )

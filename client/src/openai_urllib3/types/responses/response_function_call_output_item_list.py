@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union, TypeAlias
 
-from openai_urllib3.types.responses.input_file_content_param import InputFileContentParam
-from openai_urllib3.types.responses.input_image_content_param_auto_param import InputImageContentParamAutoParam
-from openai_urllib3.types.responses.input_text_content_param import InputTextContentParam
+from openai_urllib3.types.responses.input_file_content import InputFileContent
+from openai_urllib3.types.responses.input_image_content_param_auto import InputImageContentParamAuto
+from openai_urllib3.types.responses.input_text_content import InputTextContent
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -20,6 +20,4 @@ __all__ = [
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
-ResponseFunctionCallOutputItemList: TypeAlias = (
-    list[InputTextContentParam | InputImageContentParamAutoParam | InputFileContentParam]
-)
+ResponseFunctionCallOutputItemList: TypeAlias = list[InputTextContent | InputImageContentParamAuto | InputFileContent]

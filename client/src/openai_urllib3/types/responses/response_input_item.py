@@ -5,25 +5,25 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union, TypeAlias
 
-from openai_urllib3.types.responses.additional_tools_item_param import AdditionalToolsItemParam
-from openai_urllib3.types.responses.apply_patch_tool_call_item_param import ApplyPatchToolCallItemParam
-from openai_urllib3.types.responses.apply_patch_tool_call_output_item_param import ApplyPatchToolCallOutputItemParam
-from openai_urllib3.types.responses.compaction_summary_item_param import CompactionSummaryItemParam
-from openai_urllib3.types.responses.compaction_trigger_item_param import CompactionTriggerItemParam
-from openai_urllib3.types.responses.computer_call_output_item_param import ComputerCallOutputItemParam
+from openai_urllib3.types.responses.additional_tools_item import AdditionalToolsItem
+from openai_urllib3.types.responses.apply_patch_tool_call_item import ApplyPatchToolCallItem
+from openai_urllib3.types.responses.apply_patch_tool_call_output_item import ApplyPatchToolCallOutputItem
+from openai_urllib3.types.responses.compaction_summary_item import CompactionSummaryItem
+from openai_urllib3.types.responses.compaction_trigger_item import CompactionTriggerItem
+from openai_urllib3.types.responses.computer_call_output_item import ComputerCallOutputItem
 from openai_urllib3.types.responses.easy_input_message import EasyInputMessage2
-from openai_urllib3.types.responses.function_call_output_item_param import FunctionCallOutputItemParam
-from openai_urllib3.types.responses.function_shell_call_item_param import FunctionShellCallItemParam
-from openai_urllib3.types.responses.function_shell_call_output_item_param import FunctionShellCallOutputItemParam
+from openai_urllib3.types.responses.function_call_output_item import FunctionCallOutputItem
+from openai_urllib3.types.responses.function_shell_call_item import FunctionShellCallItem
+from openai_urllib3.types.responses.function_shell_call_output_item import FunctionShellCallOutputItem
 from openai_urllib3.types.responses.function_tool_call import FunctionToolCall
 from openai_urllib3.types.responses.input_message import InputMessage
-from openai_urllib3.types.responses.item_reference_param import ItemReferenceParam
+from openai_urllib3.types.responses.item_reference import ItemReference
 from openai_urllib3.types.responses.mcp_approval_response import MCPApprovalResponse
 from openai_urllib3.types.responses.output_message import OutputMessage
-from openai_urllib3.types.responses.program_item_param import ProgramItemParam
-from openai_urllib3.types.responses.program_output_item_param import ProgramOutputItemParam
-from openai_urllib3.types.responses.tool_search_call_item_param import ToolSearchCallItemParam
-from openai_urllib3.types.responses.tool_search_output_item_param import ToolSearchOutputItemParam
+from openai_urllib3.types.responses.program_item import ProgramItem
+from openai_urllib3.types.responses.program_output_item import ProgramOutputItem
+from openai_urllib3.types.responses.tool_search_call_item import ToolSearchCallItem
+from openai_urllib3.types.responses.tool_search_output_item import ToolSearchOutputItem
 from openai_urllib3.types.shared.code_interpreter_tool_call import CodeInterpreterToolCall
 from openai_urllib3.types.shared.computer_tool_call import ComputerToolCall
 from openai_urllib3.types.shared.custom_tool_call import CustomToolCall
@@ -55,31 +55,31 @@ ResponseInputItem: TypeAlias = (
     | OutputMessage
     | FileSearchToolCall
     | ComputerToolCall
-    | ComputerCallOutputItemParam
+    | ComputerCallOutputItem
     | WebSearchToolCall
     | FunctionToolCall
-    | FunctionCallOutputItemParam
-    | ToolSearchCallItemParam
-    | ToolSearchOutputItemParam
-    | AdditionalToolsItemParam
+    | FunctionCallOutputItem
+    | ToolSearchCallItem
+    | ToolSearchOutputItem
+    | AdditionalToolsItem
     | ReasoningItem
-    | CompactionSummaryItemParam
+    | CompactionSummaryItem
     | ImageGenToolCall
     | CodeInterpreterToolCall
     | LocalShellToolCall
     | LocalShellToolCallOutput
-    | FunctionShellCallItemParam
-    | FunctionShellCallOutputItemParam
-    | ApplyPatchToolCallItemParam
-    | ApplyPatchToolCallOutputItemParam
+    | FunctionShellCallItem
+    | FunctionShellCallOutputItem
+    | ApplyPatchToolCallItem
+    | ApplyPatchToolCallOutputItem
     | MCPListTools
     | MCPApprovalRequest
     | MCPApprovalResponse
     | MCPToolCall
     | CustomToolCallOutput
     | CustomToolCall
-    | CompactionTriggerItemParam
-    | ItemReferenceParam
-    | ProgramItemParam
-    | ProgramOutputItemParam
+    | CompactionTriggerItem
+    | ItemReference
+    | ProgramItem
+    | ProgramOutputItem
 )

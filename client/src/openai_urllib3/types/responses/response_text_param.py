@@ -5,60 +5,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union
 
-from openai_urllib3._models import BaseModel, Field, union_of
-from openai_urllib3.types._ref import ref
 
 if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.responses.response_format_text_json_schema_config import (
-        ResponseFormatTextJSONSchemaConfig,
-    )
     from openai_urllib3.types.responses.response_format_text_json_schema_config_param import (
         ResponseFormatTextJSONSchemaConfigParam,
     )
-    from openai_urllib3.types.shared.response_format_json_object import ResponseFormatJSONObject
-    from openai_urllib3.types.shared.response_format_text import ResponseFormatText
-    from openai_urllib3.types.shared_params.response_format_json_object import (
-        ResponseFormatJSONObject as ResponseFormatJsonObjectParam,
-    )
-    from openai_urllib3.types.shared_params.response_format_text import ResponseFormatText as ResponseFormatTextParam
+    from openai_urllib3.types.shared_params.response_format_json_object import ResponseFormatJSONObject
+    from openai_urllib3.types.shared_params.response_format_text import ResponseFormatText
 
 __all__ = [
     "ResponseTextParam",
-    "ResponseTextParam2",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
-
-
-class ResponseTextParam2(BaseModel):
-    """Configuration options for a text response from the model. Can be plain text or structured JSON data. Learn more: -
-    [Text inputs and outputs](/docs/guides/text) - [Structured Outputs](/docs/guides/structured-outputs)
-    """
-
-    __slots__ = ()
-    format = Field[
-        'ResponseFormatText | ResponseFormatTextJSONSchemaConfig | ResponseFormatJSONObject | None'
-    ](
-        union_of(
-            "type",
-            {
-                "text": ref("shared.response_format_text:ResponseFormatText"),
-                "json_schema": ref(
-                    "responses.response_format_text_json_schema_config:ResponseFormatTextJSONSchemaConfig"
-                ),
-                "json_object": ref("shared.response_format_json_object:ResponseFormatJSONObject"),
-            },
-        )
-    )
-    verbosity = Field['Literal["low", "medium", "high"] | None']()
 
 
 class ResponseTextParam(TypedDict, total=False):
     """Configuration options for a text response from the model. Can be plain text or structured JSON data. Learn more: -
     [Text inputs and outputs](/docs/guides/text) - [Structured Outputs](/docs/guides/structured-outputs)
     """
-    format: Union[ResponseFormatTextParam, ResponseFormatTextJSONSchemaConfigParam, ResponseFormatJsonObjectParam]
+    format: Union[ResponseFormatText, ResponseFormatTextJSONSchemaConfigParam, ResponseFormatJSONObject]
     verbosity: Optional[Literal["low", "medium", "high"]]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union
 
-from openai_urllib3._models import BaseModel, Field
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -14,17 +13,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SpecificFunctionShellParam",
-    "SpecificFunctionShellParam2",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
-
-
-class SpecificFunctionShellParam2(BaseModel):
-    """Forces the model to call the shell tool when a tool call is required."""
-
-    __slots__ = ()
-    type = Field['Literal["shell"]']()
 
 
 class SpecificFunctionShellParam(TypedDict, total=False):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union
 
-from openai_urllib3._models import BaseModel, Field
 
 if TYPE_CHECKING:
     from typing_extensions import Required
@@ -14,15 +13,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SpecificProgrammaticToolCallingParam",
-    "SpecificProgrammaticToolCallingParam2",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
-
-
-class SpecificProgrammaticToolCallingParam2(BaseModel):
-    __slots__ = ()
-    type = Field['Literal["programmatic_tool_calling"]']()
 
 
 class SpecificProgrammaticToolCallingParam(TypedDict, total=False):

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.container_network_policy_disabled import ContainerNetworkPolicyDisabled
 
 __all__ = [
-    "AutoCodeInterpreterToolParam",
+    "AutoCodeInterpreterTool",
     "CodeInterpreter",
     "CodeInterpreterContainerCodeInterpreterToolAuto",
     "CodeInterpreterTool",
@@ -25,7 +25,7 @@ __all__ = [
     "ImageGeneration",
     "ImageGenerationInputImageMask",
     "LocalShell",
-    "LocalShellToolParam",
+    "LocalShellTool",
     "MCPTool",
     "MCPToolFilter",
     "MCPToolRequireApprovalMCPToolApprovalFilter",
@@ -35,7 +35,6 @@ __all__ = [
     "McpRequireApprovalMcpToolApprovalFilterAlways",
     "McpRequireApprovalMcpToolApprovalFilterNever",
     "ProgrammaticToolCalling",
-    "ProgrammaticToolCallingParam",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
@@ -90,13 +89,13 @@ class CodeInterpreterTool(BaseModel):
 
     __slots__ = ()
     type = Field['Literal["code_interpreter"]']()
-    container = Field['str | AutoCodeInterpreterToolParam'](
-        union_of("type", {"auto": ref("responses.tool:AutoCodeInterpreterToolParam")})
+    container = Field['str | AutoCodeInterpreterTool'](
+        union_of("type", {"auto": ref("responses.tool:AutoCodeInterpreterTool")})
     )
     allowed_callers = Field['list[Literal["direct", "programmatic"]] | None']()
 
 
-class AutoCodeInterpreterToolParam(BaseModel):
+class AutoCodeInterpreterTool(BaseModel):
     """Configuration for a code interpreter container. Optionally specify the IDs of the files to run the code on."""
 
     __slots__ = ()
@@ -116,7 +115,7 @@ class AutoCodeInterpreterToolParam(BaseModel):
     )
 
 
-class ProgrammaticToolCallingParam(BaseModel):
+class ProgrammaticToolCalling(BaseModel):
     __slots__ = ()
     type = Field['Literal["programmatic_tool_calling"]']()
 
@@ -150,20 +149,19 @@ class ImageGenToolInputImageMask(BaseModel):
     file_id = Field['str | None']()
 
 
-class LocalShellToolParam(BaseModel):
+class LocalShellTool(BaseModel):
     """A tool that allows the model to execute shell commands in a local environment."""
 
     __slots__ = ()
     type = Field['Literal["local_shell"]']()
 
 CodeInterpreter = CodeInterpreterTool
-CodeInterpreterContainerCodeInterpreterToolAuto = AutoCodeInterpreterToolParam
+CodeInterpreterContainerCodeInterpreterToolAuto = AutoCodeInterpreterTool
 ImageGeneration = ImageGenTool
 ImageGenerationInputImageMask = ImageGenToolInputImageMask
-LocalShell = LocalShellToolParam
+LocalShell = LocalShellTool
 Mcp = MCPTool
 McpAllowedToolsMcpToolFilter = MCPToolFilter
 McpRequireApprovalMcpToolApprovalFilter = MCPToolRequireApprovalMCPToolApprovalFilter
 McpRequireApprovalMcpToolApprovalFilterAlways = MCPToolFilter
 McpRequireApprovalMcpToolApprovalFilterNever = MCPToolFilter
-ProgrammaticToolCalling = ProgrammaticToolCallingParam

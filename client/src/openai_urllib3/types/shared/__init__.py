@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.apply_patch_update_file_operation import (
         ApplyPatchUpdateFileOperation as ApplyPatchUpdateFileOperation,
     )
-    from openai_urllib3.types.shared.click_param import ClickParam as ClickParam
+    from openai_urllib3.types.shared.click import Click as Click
     from openai_urllib3.types.shared.code_interpreter_output_image import (
         CodeInterpreterOutputImage as CodeInterpreterOutputImage,
     )
@@ -33,8 +33,8 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.compaction_body import CompactionBody as CompactionBody
     from openai_urllib3.types.shared.comparison_filter import ComparisonFilter as ComparisonFilter
     from openai_urllib3.types.shared.compound_filter import CompoundFilter as CompoundFilter
-    from openai_urllib3.types.shared.computer_call_safety_check_param import (
-        ComputerCallSafetyCheckParam as ComputerCallSafetyCheckParam,
+    from openai_urllib3.types.shared.computer_call_safety_check import (
+        ComputerCallSafetyCheck as ComputerCallSafetyCheck,
     )
     from openai_urllib3.types.shared.computer_screenshot_content import (
         ComputerScreenshotContent as ComputerScreenshotContent,
@@ -50,19 +50,15 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.container_reference_resource import (
         ContainerReferenceResource as ContainerReferenceResource,
     )
-    from openai_urllib3.types.shared.coord_param import CoordParam as CoordParam
-    from openai_urllib3.types.shared.custom_tool_input_format import (
-        CustomGrammarFormatParam as CustomGrammarFormatParam,
-    )
-    from openai_urllib3.types.shared.custom_tool_input_format import CustomTextFormatParam as CustomTextFormatParam
+    from openai_urllib3.types.shared.coord import Coord as Coord
+    from openai_urllib3.types.shared.custom_tool_input_format import CustomGrammarFormat as CustomGrammarFormat
+    from openai_urllib3.types.shared.custom_tool_input_format import CustomTextFormat as CustomTextFormat
     from openai_urllib3.types.shared.custom_tool_call import CustomToolCall as CustomToolCall
     from openai_urllib3.types.shared.custom_tool_call_output import CustomToolCallOutput as CustomToolCallOutput
     from openai_urllib3.types.shared.direct_tool_call_caller import DirectToolCallCaller as DirectToolCallCaller
-    from openai_urllib3.types.shared.direct_tool_call_caller_param import (
-        DirectToolCallCallerParam as DirectToolCallCallerParam,
-    )
+    from openai_urllib3.types.shared.direct_tool_call_caller import DirectToolCallCaller2 as DirectToolCallCaller2
     from openai_urllib3.types.shared.double_click_action import DoubleClickAction as DoubleClickAction
-    from openai_urllib3.types.shared.drag_param import DragParam as DragParam
+    from openai_urllib3.types.shared.drag import Drag as Drag
     from openai_urllib3.types.shared.error_object import ErrorObject as ErrorObject
     from openai_urllib3.types.shared.file_citation_body import FileCitationBody as FileCitationBody
     from openai_urllib3.types.shared.file_path import FilePath as FilePath
@@ -111,14 +107,12 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.mcp_tool_call import MCPToolCall as MCPToolCall
     from openai_urllib3.types.shared.mcp_tool_execution_error import MCPToolExecutionError as MCPToolExecutionError
     from openai_urllib3.types.shared.message import Message as Message
-    from openai_urllib3.types.shared.move_param import MoveParam as MoveParam
+    from openai_urllib3.types.shared.move import Move as Move
     from openai_urllib3.types.shared.output_text_content import OutputTextContent as OutputTextContent
     from openai_urllib3.types.shared.program import Program as Program
     from openai_urllib3.types.shared.program_output import ProgramOutput as ProgramOutput
     from openai_urllib3.types.shared.program_tool_call_caller import ProgramToolCallCaller as ProgramToolCallCaller
-    from openai_urllib3.types.shared.program_tool_call_caller_param import (
-        ProgramToolCallCallerParam as ProgramToolCallCallerParam,
-    )
+    from openai_urllib3.types.shared.program_tool_call_caller import ProgramToolCallCaller2 as ProgramToolCallCaller2
     from openai_urllib3.types.shared.realtime_conversation_item_message_assistant import (
         RealtimeConversationItemMessageAssistant as RealtimeConversationItemMessageAssistant,
     )
@@ -148,8 +142,8 @@ if TYPE_CHECKING:
         ResponseFormatTextGrammar as ResponseFormatTextGrammar,
     )
     from openai_urllib3.types.beta.beta_tool_choice_types import BetaToolChoiceTypes as ResponseFormatTextPython
-    from openai_urllib3.types.shared.screenshot_param import ScreenshotParam as ScreenshotParam
-    from openai_urllib3.types.shared.scroll_param import ScrollParam as ScrollParam
+    from openai_urllib3.types.shared.screenshot import Screenshot as Screenshot
+    from openai_urllib3.types.shared.scroll import Scroll as Scroll
     from openai_urllib3.types.shared.summary_text_content import SummaryTextContent as SummaryTextContent
     from openai_urllib3.types.shared.text_content import TextContent as TextContent
     from openai_urllib3.types.shared.tool_choice_function import ToolChoiceFunction as ToolChoiceFunction
@@ -157,9 +151,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared.tool_search_call import ToolSearchCall as ToolSearchCall
     from openai_urllib3.types.shared.tool_search_output import ToolSearchOutput as ToolSearchOutput
     from openai_urllib3.types.shared.top_log_prob import TopLogProb as TopLogProb
-    from openai_urllib3.types.shared.type_param import TypeParam as TypeParam
+    from openai_urllib3.types.shared.type import Type as Type
     from openai_urllib3.types.shared.url_citation_body import UrlCitationBody as UrlCitationBody
-    from openai_urllib3.types.shared.wait_param import WaitParam as WaitParam
+    from openai_urllib3.types.shared.wait import Wait as Wait
     from openai_urllib3.types.shared.web_search_action_find import WebSearchActionFind as WebSearchActionFind
     from openai_urllib3.types.shared.web_search_action_open_page import (
         WebSearchActionOpenPage as WebSearchActionOpenPage,
@@ -177,29 +171,29 @@ _NAMES: dict[str, str] = {
     "ApplyPatchToolCall": "shared.apply_patch_tool_call:ApplyPatchToolCall",
     "ApplyPatchToolCallOutput": "shared.apply_patch_tool_call_output:ApplyPatchToolCallOutput",
     "ApplyPatchUpdateFileOperation": "shared.apply_patch_update_file_operation:ApplyPatchUpdateFileOperation",
-    "ClickParam": "shared.click_param:ClickParam",
+    "Click": "shared.click:Click",
     "CodeInterpreterOutputImage": "shared.code_interpreter_output_image:CodeInterpreterOutputImage",
     "CodeInterpreterOutputLogs": "shared.code_interpreter_output_logs:CodeInterpreterOutputLogs",
     "CodeInterpreterToolCall": "shared.code_interpreter_tool_call:CodeInterpreterToolCall",
     "CompactionBody": "shared.compaction_body:CompactionBody",
     "ComparisonFilter": "shared.comparison_filter:ComparisonFilter",
     "CompoundFilter": "shared.compound_filter:CompoundFilter",
-    "ComputerCallSafetyCheckParam": "shared.computer_call_safety_check_param:ComputerCallSafetyCheckParam",
+    "ComputerCallSafetyCheck": "shared.computer_call_safety_check:ComputerCallSafetyCheck",
     "ComputerScreenshotContent": "shared.computer_screenshot_content:ComputerScreenshotContent",
     "ComputerScreenshotImage": "shared.computer_screenshot_image:ComputerScreenshotImage",
     "ComputerToolCall": "shared.computer_tool_call:ComputerToolCall",
     "ComputerToolCallOutputResource": "shared.computer_tool_call_output_resource:ComputerToolCallOutputResource",
     "ContainerFileCitationBody": "shared.container_file_citation_body:ContainerFileCitationBody",
     "ContainerReferenceResource": "shared.container_reference_resource:ContainerReferenceResource",
-    "CoordParam": "shared.coord_param:CoordParam",
-    "CustomGrammarFormatParam": "shared.custom_tool_input_format:CustomGrammarFormatParam",
-    "CustomTextFormatParam": "shared.custom_tool_input_format:CustomTextFormatParam",
+    "Coord": "shared.coord:Coord",
+    "CustomGrammarFormat": "shared.custom_tool_input_format:CustomGrammarFormat",
+    "CustomTextFormat": "shared.custom_tool_input_format:CustomTextFormat",
     "CustomToolCall": "shared.custom_tool_call:CustomToolCall",
     "CustomToolCallOutput": "shared.custom_tool_call_output:CustomToolCallOutput",
     "DirectToolCallCaller": "shared.direct_tool_call_caller:DirectToolCallCaller",
-    "DirectToolCallCallerParam": "shared.direct_tool_call_caller_param:DirectToolCallCallerParam",
+    "DirectToolCallCaller2": "shared.direct_tool_call_caller:DirectToolCallCaller2",
     "DoubleClickAction": "shared.double_click_action:DoubleClickAction",
-    "DragParam": "shared.drag_param:DragParam",
+    "Drag": "shared.drag:Drag",
     "ErrorObject": "shared.error_object:ErrorObject",
     "FileCitationBody": "shared.file_citation_body:FileCitationBody",
     "FilePath": "shared.file_path:FilePath",
@@ -232,12 +226,12 @@ _NAMES: dict[str, str] = {
     "MCPToolCall": "shared.mcp_tool_call:MCPToolCall",
     "MCPToolExecutionError": "shared.mcp_tool_execution_error:MCPToolExecutionError",
     "Message": "shared.message:Message",
-    "MoveParam": "shared.move_param:MoveParam",
+    "Move": "shared.move:Move",
     "OutputTextContent": "shared.output_text_content:OutputTextContent",
     "Program": "shared.program:Program",
     "ProgramOutput": "shared.program_output:ProgramOutput",
     "ProgramToolCallCaller": "shared.program_tool_call_caller:ProgramToolCallCaller",
-    "ProgramToolCallCallerParam": "shared.program_tool_call_caller_param:ProgramToolCallCallerParam",
+    "ProgramToolCallCaller2": "shared.program_tool_call_caller:ProgramToolCallCaller2",
     "RealtimeConversationItemMessageAssistant":
         "shared.realtime_conversation_item_message_assistant:RealtimeConversationItemMessageAssistant",
     "RealtimeConversationItemMessageAssistantContent":
@@ -255,8 +249,8 @@ _NAMES: dict[str, str] = {
     "ResponseFormatText": "shared.response_format_text:ResponseFormatText",
     "ResponseFormatTextGrammar": "shared.response_format_text_grammar:ResponseFormatTextGrammar",
     "ResponseFormatTextPython": "beta.beta_tool_choice_types:BetaToolChoiceTypes",
-    "ScreenshotParam": "shared.screenshot_param:ScreenshotParam",
-    "ScrollParam": "shared.scroll_param:ScrollParam",
+    "Screenshot": "shared.screenshot:Screenshot",
+    "Scroll": "shared.scroll:Scroll",
     "SummaryTextContent": "shared.summary_text_content:SummaryTextContent",
     "TextContent": "shared.text_content:TextContent",
     "ToolChoiceFunction": "shared.tool_choice_function:ToolChoiceFunction",
@@ -264,9 +258,9 @@ _NAMES: dict[str, str] = {
     "ToolSearchCall": "shared.tool_search_call:ToolSearchCall",
     "ToolSearchOutput": "shared.tool_search_output:ToolSearchOutput",
     "TopLogProb": "shared.top_log_prob:TopLogProb",
-    "TypeParam": "shared.type_param:TypeParam",
+    "Type": "shared.type:Type",
     "UrlCitationBody": "shared.url_citation_body:UrlCitationBody",
-    "WaitParam": "shared.wait_param:WaitParam",
+    "Wait": "shared.wait:Wait",
     "WebSearchActionFind": "shared.web_search_action_find:WebSearchActionFind",
     "WebSearchActionOpenPage": "shared.web_search_action_open_page:WebSearchActionOpenPage",
     "WebSearchActionSearch": "shared.web_search_action_search:WebSearchActionSearch",
@@ -281,29 +275,29 @@ __all__ = [
     "ApplyPatchToolCall",
     "ApplyPatchToolCallOutput",
     "ApplyPatchUpdateFileOperation",
-    "ClickParam",
+    "Click",
     "CodeInterpreterOutputImage",
     "CodeInterpreterOutputLogs",
     "CodeInterpreterToolCall",
     "CompactionBody",
     "ComparisonFilter",
     "CompoundFilter",
-    "ComputerCallSafetyCheckParam",
+    "ComputerCallSafetyCheck",
     "ComputerScreenshotContent",
     "ComputerScreenshotImage",
     "ComputerToolCall",
     "ComputerToolCallOutputResource",
     "ContainerFileCitationBody",
     "ContainerReferenceResource",
-    "CoordParam",
-    "CustomGrammarFormatParam",
-    "CustomTextFormatParam",
+    "Coord",
+    "CustomGrammarFormat",
+    "CustomTextFormat",
     "CustomToolCall",
     "CustomToolCallOutput",
     "DirectToolCallCaller",
-    "DirectToolCallCallerParam",
+    "DirectToolCallCaller2",
     "DoubleClickAction",
-    "DragParam",
+    "Drag",
     "ErrorObject",
     "FileCitationBody",
     "FilePath",
@@ -334,12 +328,12 @@ __all__ = [
     "MCPToolCall",
     "MCPToolExecutionError",
     "Message",
-    "MoveParam",
+    "Move",
     "OutputTextContent",
     "Program",
     "ProgramOutput",
     "ProgramToolCallCaller",
-    "ProgramToolCallCallerParam",
+    "ProgramToolCallCaller2",
     "RealtimeConversationItemMessageAssistant",
     "RealtimeConversationItemMessageAssistantContent",
     "RealtimeConversationItemMessageUser",
@@ -353,8 +347,8 @@ __all__ = [
     "ResponseFormatText",
     "ResponseFormatTextGrammar",
     "ResponseFormatTextPython",
-    "ScreenshotParam",
-    "ScrollParam",
+    "Screenshot",
+    "Scroll",
     "SummaryTextContent",
     "TextContent",
     "ToolChoiceFunction",
@@ -362,9 +356,9 @@ __all__ = [
     "ToolSearchCall",
     "ToolSearchOutput",
     "TopLogProb",
-    "TypeParam",
+    "Type",
     "UrlCitationBody",
-    "WaitParam",
+    "Wait",
     "WebSearchActionFind",
     "WebSearchActionOpenPage",
     "WebSearchActionSearch",

@@ -13,16 +13,16 @@ if TYPE_CHECKING:
 
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.responses.computer_action_list import ComputerActionList
-    from openai_urllib3.types.shared.click_param import ClickParam
-    from openai_urllib3.types.shared.computer_call_safety_check_param import ComputerCallSafetyCheckParam
+    from openai_urllib3.types.shared.click import Click
+    from openai_urllib3.types.shared.computer_call_safety_check import ComputerCallSafetyCheck
     from openai_urllib3.types.shared.double_click_action import DoubleClickAction
-    from openai_urllib3.types.shared.drag_param import DragParam
+    from openai_urllib3.types.shared.drag import Drag
     from openai_urllib3.types.shared.key_press_action import KeyPressAction
-    from openai_urllib3.types.shared.move_param import MoveParam
-    from openai_urllib3.types.shared.screenshot_param import ScreenshotParam
-    from openai_urllib3.types.shared.scroll_param import ScrollParam
-    from openai_urllib3.types.shared.type_param import TypeParam
-    from openai_urllib3.types.shared.wait_param import WaitParam
+    from openai_urllib3.types.shared.move import Move
+    from openai_urllib3.types.shared.screenshot import Screenshot
+    from openai_urllib3.types.shared.scroll import Scroll
+    from openai_urllib3.types.shared.type import Type
+    from openai_urllib3.types.shared.wait import Wait
 
 __all__ = [
     "ComputerToolCall",
@@ -41,21 +41,20 @@ class ComputerToolCall(BaseModel):
     id = Field['str']()
     call_id = Field['str']()
     action = Field[
-        'ClickParam | DoubleClickAction | DragParam | KeyPressAction | MoveParam | ScreenshotParam | ScrollParam |'
-        ' TypeParam | WaitParam | None'
+        'Click | DoubleClickAction | Drag | KeyPressAction | Move | Screenshot | Scroll | Type | Wait | None'
     ](
         union_of(
             "type",
             {
-                "click": ref("shared.click_param:ClickParam"),
+                "click": ref("shared.click:Click"),
                 "double_click": ref("shared.double_click_action:DoubleClickAction"),
-                "drag": ref("shared.drag_param:DragParam"),
+                "drag": ref("shared.drag:Drag"),
                 "keypress": ref("shared.key_press_action:KeyPressAction"),
-                "move": ref("shared.move_param:MoveParam"),
-                "screenshot": ref("shared.screenshot_param:ScreenshotParam"),
-                "scroll": ref("shared.scroll_param:ScrollParam"),
-                "type": ref("shared.type_param:TypeParam"),
-                "wait": ref("shared.wait_param:WaitParam"),
+                "move": ref("shared.move:Move"),
+                "screenshot": ref("shared.screenshot:Screenshot"),
+                "scroll": ref("shared.scroll:Scroll"),
+                "type": ref("shared.type:Type"),
+                "wait": ref("shared.wait:Wait"),
             },
         )
     )
@@ -64,20 +63,20 @@ class ComputerToolCall(BaseModel):
             union_of(
                 "type",
                 {
-                    "click": ref("shared.click_param:ClickParam"),
+                    "click": ref("shared.click:Click"),
                     "double_click": ref("shared.double_click_action:DoubleClickAction"),
-                    "drag": ref("shared.drag_param:DragParam"),
+                    "drag": ref("shared.drag:Drag"),
                     "keypress": ref("shared.key_press_action:KeyPressAction"),
-                    "move": ref("shared.move_param:MoveParam"),
-                    "screenshot": ref("shared.screenshot_param:ScreenshotParam"),
-                    "scroll": ref("shared.scroll_param:ScrollParam"),
-                    "type": ref("shared.type_param:TypeParam"),
-                    "wait": ref("shared.wait_param:WaitParam"),
+                    "move": ref("shared.move:Move"),
+                    "screenshot": ref("shared.screenshot:Screenshot"),
+                    "scroll": ref("shared.scroll:Scroll"),
+                    "type": ref("shared.type:Type"),
+                    "wait": ref("shared.wait:Wait"),
                 },
             )
         )
     )
-    pending_safety_checks = Field['list[ComputerCallSafetyCheckParam]'](
-        list_of(ref("shared.computer_call_safety_check_param:ComputerCallSafetyCheckParam"))
+    pending_safety_checks = Field['list[ComputerCallSafetyCheck]'](
+        list_of(ref("shared.computer_call_safety_check:ComputerCallSafetyCheck"))
     )
     status = Field['Literal["in_progress", "completed", "incomplete"]']()

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared.computer_call_safety_check_param import ComputerCallSafetyCheckParam
+    from openai_urllib3.types.shared.computer_call_safety_check import ComputerCallSafetyCheck
     from openai_urllib3.types.shared.computer_screenshot_image import ComputerScreenshotImage
 
 __all__ = [
@@ -27,8 +27,8 @@ class ComputerToolCallOutputResource(BaseModel):
     type = Field['Literal["computer_call_output"]']()
     id = Field['str']()
     call_id = Field['str']()
-    acknowledged_safety_checks = Field['list[ComputerCallSafetyCheckParam] | None'](
-        list_of(ref("shared.computer_call_safety_check_param:ComputerCallSafetyCheckParam"))
+    acknowledged_safety_checks = Field['list[ComputerCallSafetyCheck] | None'](
+        list_of(ref("shared.computer_call_safety_check:ComputerCallSafetyCheck"))
     )
     output = Field['ComputerScreenshotImage'](ref("shared.computer_screenshot_image:ComputerScreenshotImage"))
     status = Field['Literal["completed", "incomplete", "failed"]']()

@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
 
 __all__ = [
-    "CustomGrammarFormatParam",
-    "CustomTextFormatParam",
+    "CustomGrammarFormat",
+    "CustomTextFormat",
     "Grammar",
     "Text",
 ]
@@ -22,14 +22,14 @@ __all__ = [
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
-class CustomTextFormatParam(BaseModel):
+class CustomTextFormat(BaseModel):
     """Unconstrained free-form text."""
 
     __slots__ = ()
     type = Field['Literal["text"]']()
 
 
-class CustomGrammarFormatParam(BaseModel):
+class CustomGrammarFormat(BaseModel):
     """A grammar defined by the user."""
 
     __slots__ = ()
@@ -37,5 +37,5 @@ class CustomGrammarFormatParam(BaseModel):
     syntax = Field['Literal["lark", "regex"]']()
     definition = Field['str']()
 
-Grammar = CustomGrammarFormatParam
-Text = CustomTextFormatParam
+Grammar = CustomGrammarFormat
+Text = CustomTextFormat

@@ -14,11 +14,17 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DirectToolCallCaller",
+    "DirectToolCallCaller2",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
 class DirectToolCallCaller(BaseModel):
+    __slots__ = ()
+    type = Field['Literal["direct"]']()
+
+
+class DirectToolCallCaller2(BaseModel):
     __slots__ = ()
     type = Field['Literal["direct"]']()

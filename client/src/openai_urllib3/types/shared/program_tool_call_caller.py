@@ -14,12 +14,19 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ProgramToolCallCaller",
+    "ProgramToolCallCaller2",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
 
 class ProgramToolCallCaller(BaseModel):
+    __slots__ = ()
+    type = Field['Literal["program"]']()
+    caller_id = Field['str']()
+
+
+class ProgramToolCallCaller2(BaseModel):
     __slots__ = ()
     type = Field['Literal["program"]']()
     caller_id = Field['str']()

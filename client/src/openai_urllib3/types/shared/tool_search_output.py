@@ -22,9 +22,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.namespace_tool import NamespaceTool
     from openai_urllib3.types.responses.tool import CodeInterpreterTool
     from openai_urllib3.types.responses.tool import ImageGenTool
-    from openai_urllib3.types.responses.tool import LocalShellToolParam
+    from openai_urllib3.types.responses.tool import LocalShellTool
     from openai_urllib3.types.responses.tool import MCPTool
-    from openai_urllib3.types.responses.tool import ProgrammaticToolCallingParam
+    from openai_urllib3.types.responses.tool import ProgrammaticToolCalling
     from openai_urllib3.types.responses.tool_search_tool import ToolSearchTool
     from openai_urllib3.types.responses.web_search_preview_tool import WebSearchPreviewTool
     from openai_urllib3.types.responses.web_search_tool import WebSearchTool
@@ -44,8 +44,8 @@ class ToolSearchOutput(BaseModel):
     execution = Field['Literal["server", "client"]']()
     tools = Field[
         'list[FunctionTool | FileSearchTool | ComputerTool | ComputerUsePreviewTool | WebSearchTool | MCPTool |'
-        ' CodeInterpreterTool | ProgrammaticToolCallingParam | ImageGenTool | LocalShellToolParam | FunctionShellTool'
-        ' | CustomTool | NamespaceTool | ToolSearchTool | WebSearchPreviewTool | ApplyPatchTool]'
+        ' CodeInterpreterTool | ProgrammaticToolCalling | ImageGenTool | LocalShellTool | FunctionShellTool |'
+        ' CustomTool | NamespaceTool | ToolSearchTool | WebSearchPreviewTool | ApplyPatchTool]'
     ](
         list_of(
             union_of(
@@ -57,9 +57,9 @@ class ToolSearchOutput(BaseModel):
                     "computer_use_preview": ref("responses.computer_use_preview_tool:ComputerUsePreviewTool"),
                     "mcp": ref("responses.tool:MCPTool"),
                     "code_interpreter": ref("responses.tool:CodeInterpreterTool"),
-                    "programmatic_tool_calling": ref("responses.tool:ProgrammaticToolCallingParam"),
+                    "programmatic_tool_calling": ref("responses.tool:ProgrammaticToolCalling"),
                     "image_generation": ref("responses.tool:ImageGenTool"),
-                    "local_shell": ref("responses.tool:LocalShellToolParam"),
+                    "local_shell": ref("responses.tool:LocalShellTool"),
                     "shell": ref("responses.function_shell_tool:FunctionShellTool"),
                     "custom": ref("responses.custom_tool:CustomTool"),
                     "namespace": ref("responses.namespace_tool:NamespaceTool"),

@@ -72,7 +72,7 @@ if TYPE_CHECKING:
         DirectToolCallCallerParam as DirectToolCallCallerParam,
     )
     from openai_urllib3.types.shared_params.direct_tool_call_caller_param import (
-        DirectToolCallCallerParam3 as DirectToolCallCallerParam3,
+        DirectToolCallCallerParam2 as DirectToolCallCallerParam2,
     )
     from openai_urllib3.types.shared_params.double_click_action_param import (
         DoubleClickActionParam as DoubleClickActionParam,
@@ -169,7 +169,7 @@ if TYPE_CHECKING:
         ProgramToolCallCallerParam as ProgramToolCallCallerParam,
     )
     from openai_urllib3.types.shared_params.program_tool_call_caller_param import (
-        ProgramToolCallCallerParam3 as ProgramToolCallCallerParam3,
+        ProgramToolCallCallerParam2 as ProgramToolCallCallerParam2,
     )
     from openai_urllib3.types.shared_params.reasoning_item_param import ReasoningItemParam as ReasoningItemParam
     from openai_urllib3.types.shared_params.reasoning_text_content_param import (
@@ -252,7 +252,7 @@ _NAMES: dict[str, str] = {
     "CustomToolCallOutputParam": "shared_params.custom_tool_call_output_param:CustomToolCallOutputParam",
     "CustomToolCallParam": "shared_params.custom_tool_call_param:CustomToolCallParam",
     "DirectToolCallCallerParam": "shared_params.direct_tool_call_caller_param:DirectToolCallCallerParam",
-    "DirectToolCallCallerParam3": "shared_params.direct_tool_call_caller_param:DirectToolCallCallerParam3",
+    "DirectToolCallCallerParam2": "shared_params.direct_tool_call_caller_param:DirectToolCallCallerParam2",
     "DoubleClickActionParam": "shared_params.double_click_action_param:DoubleClickActionParam",
     "DragParam": "shared_params.drag_param:DragParam",
     "FileCitationBodyParam": "shared_params.file_citation_body_param:FileCitationBodyParam",
@@ -298,7 +298,7 @@ _NAMES: dict[str, str] = {
     "ProgramItemParam": "shared_params.program_item_param:ProgramItemParam",
     "ProgramOutputItemParam": "shared_params.program_output_item_param:ProgramOutputItemParam",
     "ProgramToolCallCallerParam": "shared_params.program_tool_call_caller_param:ProgramToolCallCallerParam",
-    "ProgramToolCallCallerParam3": "shared_params.program_tool_call_caller_param:ProgramToolCallCallerParam3",
+    "ProgramToolCallCallerParam2": "shared_params.program_tool_call_caller_param:ProgramToolCallCallerParam2",
     "ReasoningItemParam": "shared_params.reasoning_item_param:ReasoningItemParam",
     "ReasoningTextContentParam": "shared_params.reasoning_text_content_param:ReasoningTextContentParam",
     "RefusalContentParam": "shared_params.refusal_content_param:RefusalContentParam",
@@ -351,7 +351,7 @@ __all__ = [
     "CustomToolCallOutputParam",
     "CustomToolCallParam",
     "DirectToolCallCallerParam",
-    "DirectToolCallCallerParam3",
+    "DirectToolCallCallerParam2",
     "DoubleClickActionParam",
     "DragParam",
     "FileCitationBodyParam",
@@ -392,7 +392,7 @@ __all__ = [
     "ProgramItemParam",
     "ProgramOutputItemParam",
     "ProgramToolCallCallerParam",
-    "ProgramToolCallCallerParam3",
+    "ProgramToolCallCallerParam2",
     "ReasoningItemParam",
     "ReasoningTextContentParam",
     "RefusalContentParam",

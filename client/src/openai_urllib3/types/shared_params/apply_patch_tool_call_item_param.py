@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     from openai_urllib3.types.shared_params.apply_patch_update_file_operation_param import (
         ApplyPatchUpdateFileOperationParam,
     )
-    from openai_urllib3.types.shared_params.direct_tool_call_caller_param import DirectToolCallCallerParam3
-    from openai_urllib3.types.shared_params.program_tool_call_caller_param import ProgramToolCallCallerParam3
+    from openai_urllib3.types.shared_params.direct_tool_call_caller_param import DirectToolCallCallerParam2
+    from openai_urllib3.types.shared_params.program_tool_call_caller_param import ProgramToolCallCallerParam2
 
 __all__ = [
     "ApplyPatchToolCallItemParam",
@@ -34,7 +34,7 @@ class ApplyPatchToolCallItemParam(TypedDict, total=False):
     type: Required[Literal["apply_patch_call"]]
     id: Optional[str]
     call_id: Required[str]
-    caller: Optional[Union[DirectToolCallCallerParam3, ProgramToolCallCallerParam3]]
+    caller: Optional[Union[DirectToolCallCallerParam2, ProgramToolCallCallerParam2]]
     status: Required[Literal["in_progress", "completed"]]
     operation: Required[
         Union[

@@ -10,8 +10,8 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared_params.direct_tool_call_caller_param import DirectToolCallCallerParam3
-    from openai_urllib3.types.shared_params.program_tool_call_caller_param import ProgramToolCallCallerParam3
+    from openai_urllib3.types.shared_params.direct_tool_call_caller_param import DirectToolCallCallerParam2
+    from openai_urllib3.types.shared_params.program_tool_call_caller_param import ProgramToolCallCallerParam2
 
 __all__ = [
     "ApplyPatchToolCallOutputItemParam",
@@ -25,6 +25,6 @@ class ApplyPatchToolCallOutputItemParam(TypedDict, total=False):
     type: Required[Literal["apply_patch_call_output"]]
     id: Optional[str]
     call_id: Required[str]
-    caller: Optional[Union[DirectToolCallCallerParam3, ProgramToolCallCallerParam3]]
+    caller: Optional[Union[DirectToolCallCallerParam2, ProgramToolCallCallerParam2]]
     status: Required[Literal["completed", "failed"]]
     output: Optional[str]

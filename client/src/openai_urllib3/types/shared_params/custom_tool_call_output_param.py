@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.response_input_file_param import ResponseInputFileParam
     from openai_urllib3.types.responses.response_input_image_param import ResponseInputImageParam
     from openai_urllib3.types.responses.response_input_text_param import ResponseInputTextParam
-    from openai_urllib3.types.shared_params.direct_tool_call_caller_param import DirectToolCallCallerParam3
-    from openai_urllib3.types.shared_params.program_tool_call_caller_param import ProgramToolCallCallerParam3
+    from openai_urllib3.types.shared_params.direct_tool_call_caller_param import DirectToolCallCallerParam2
+    from openai_urllib3.types.shared_params.program_tool_call_caller_param import ProgramToolCallCallerParam2
 
 __all__ = [
     "CustomToolCallOutputParam",
@@ -28,7 +28,7 @@ class CustomToolCallOutputParam(TypedDict, total=False):
     type: Required[Literal["custom_tool_call_output"]]
     id: str
     call_id: Required[str]
-    caller: Optional[Union[DirectToolCallCallerParam3, ProgramToolCallCallerParam3]]
+    caller: Optional[Union[DirectToolCallCallerParam2, ProgramToolCallCallerParam2]]
     output: Required[
         Union[str, Iterable[Union[ResponseInputTextParam, ResponseInputImageParam, ResponseInputFileParam]]]
     ]

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DirectToolCallCallerParam",
-    "DirectToolCallCallerParam3",
+    "DirectToolCallCallerParam2",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
@@ -23,5 +23,5 @@ class DirectToolCallCallerParam(TypedDict, total=False):
     type: Required[Literal["direct"]]
 
 
-class DirectToolCallCallerParam3(TypedDict, total=False):
+class DirectToolCallCallerParam2(TypedDict, total=False):
     type: Required[Literal["direct"]]

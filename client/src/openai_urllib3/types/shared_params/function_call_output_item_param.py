@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     from openai_urllib3.types.responses.response_function_call_output_item_list_param import (
         ResponseFunctionCallOutputItemListParam,
     )
-    from openai_urllib3.types.shared_params.direct_tool_call_caller_param import DirectToolCallCallerParam3
-    from openai_urllib3.types.shared_params.program_tool_call_caller_param import ProgramToolCallCallerParam3
+    from openai_urllib3.types.shared_params.direct_tool_call_caller_param import DirectToolCallCallerParam2
+    from openai_urllib3.types.shared_params.program_tool_call_caller_param import ProgramToolCallCallerParam2
 
 __all__ = [
     "FunctionCallOutputItemParam",
@@ -31,5 +31,5 @@ class FunctionCallOutputItemParam(TypedDict, total=False):
     output: Required[Union[str, ResponseFunctionCallOutputItemListParam]]
     name: Optional[str]
     namespace: Optional[str]
-    caller: Optional[Union[DirectToolCallCallerParam3, ProgramToolCallCallerParam3]]
+    caller: Optional[Union[DirectToolCallCallerParam2, ProgramToolCallCallerParam2]]
     status: Optional[Literal["in_progress", "completed", "incomplete"]]

@@ -12,9 +12,9 @@ if TYPE_CHECKING:
     from openai_urllib3._files import FileTypes
     from openai_urllib3.types.responses.container_reference_param import ContainerReferenceParam
     from openai_urllib3.types.responses.local_environment_param import LocalEnvironmentParam
-    from openai_urllib3.types.shared_params.direct_tool_call_caller_param import DirectToolCallCallerParam3
+    from openai_urllib3.types.shared_params.direct_tool_call_caller_param import DirectToolCallCallerParam2
     from openai_urllib3.types.shared_params.function_shell_action_param import FunctionShellActionParam
-    from openai_urllib3.types.shared_params.program_tool_call_caller_param import ProgramToolCallCallerParam3
+    from openai_urllib3.types.shared_params.program_tool_call_caller_param import ProgramToolCallCallerParam2
 
 __all__ = [
     "FunctionShellCallItemParam",
@@ -27,7 +27,7 @@ class FunctionShellCallItemParam(TypedDict, total=False):
     """A tool representing a request to execute one or more shell commands."""
     id: Optional[str]
     call_id: Required[str]
-    caller: Optional[Union[DirectToolCallCallerParam3, ProgramToolCallCallerParam3]]
+    caller: Optional[Union[DirectToolCallCallerParam2, ProgramToolCallCallerParam2]]
     type: Required[Literal["shell_call"]]
     action: Required[FunctionShellActionParam]
     status: Optional[Literal["in_progress", "completed", "incomplete"]]

@@ -10,11 +10,11 @@ if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
-    from openai_urllib3.types.shared_params.direct_tool_call_caller_param import DirectToolCallCallerParam3
+    from openai_urllib3.types.shared_params.direct_tool_call_caller_param import DirectToolCallCallerParam2
     from openai_urllib3.types.shared_params.function_shell_call_output_content_param import (
         FunctionShellCallOutputContentParam,
     )
-    from openai_urllib3.types.shared_params.program_tool_call_caller_param import ProgramToolCallCallerParam3
+    from openai_urllib3.types.shared_params.program_tool_call_caller_param import ProgramToolCallCallerParam2
 
 __all__ = [
     "FunctionShellCallOutputItemParam",
@@ -27,7 +27,7 @@ class FunctionShellCallOutputItemParam(TypedDict, total=False):
     """The streamed output items emitted by a shell tool call."""
     id: Optional[str]
     call_id: Required[str]
-    caller: Optional[Union[DirectToolCallCallerParam3, ProgramToolCallCallerParam3]]
+    caller: Optional[Union[DirectToolCallCallerParam2, ProgramToolCallCallerParam2]]
     type: Required[Literal["shell_call_output"]]
     output: Required[Iterable[FunctionShellCallOutputContentParam]]
     status: Optional[Literal["in_progress", "completed", "incomplete"]]

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ProgramToolCallCallerParam",
-    "ProgramToolCallCallerParam3",
+    "ProgramToolCallCallerParam2",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
@@ -24,6 +24,6 @@ class ProgramToolCallCallerParam(TypedDict, total=False):
     caller_id: Required[str]
 
 
-class ProgramToolCallCallerParam3(TypedDict, total=False):
+class ProgramToolCallCallerParam2(TypedDict, total=False):
     type: Required[Literal["program"]]
     caller_id: Required[str]
