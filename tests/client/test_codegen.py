@@ -106,3 +106,35 @@ def test_a_type_is_numbered_only_beside_its_namesake() -> None:
             if base != cls and base in everywhere and base not in defined:
                 numbered.append(f"{name}:{cls}")
     assert not numbered, f"{len(numbered)} classes numbered though their module is free of the name: {numbered[:5]}"
+
+
+def test_inserting_one_schema_changes_a_few_generated_lines(tmp_path: pathlib.Path) -> None:
+    """Names are per module and files are named as their types would be alone, so a new schema
+    (first in the spec, used by one new field) leaves every other type's name and file alone."""
+    if not SPEC.exists():
+        pytest.skip("../shared/openapi/openapi.yaml is not present")
+    import json
+
+    import yaml
+
+    sys.path.insert(0, str(ROOT / "client"))
+    try:
+        from codegen.generate import generate
+    finally:
+        sys.path.remove(str(ROOT / "client"))
+    with open(SPEC, encoding="utf-8") as handle:
+        data = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    schemas = data["components"]["schemas"]
+    request = schemas["CreateChatCompletionRequest"]
+    holder = next(part for part in request.get("allOf", [request]) if "messages" in part.get("properties", {}))
+    holder["properties"]["inserted_thing"] = {"$ref": "#/components/schemas/AAAInsertedThing"}
+    new = {"type": "object", "properties": {"name": {"type": "string"}, "click": {"type": "object", "properties": {"x": {"type": "integer"}}}}}
+    data["components"]["schemas"] = {"AAAInsertedThing": new, **schemas}
+    changed = tmp_path / "spec.json"
+    changed.write_text(json.dumps(data, default=str), encoding="utf-8")
+    before = {str(p.relative_to(tmp_path / "a")): p.read_text(encoding="utf-8") for p in generate(SPEC, tmp_path / "a", tmp_path / "a.json")}
+    after = {str(p.relative_to(tmp_path / "b")): p.read_text(encoding="utf-8") for p in generate(changed, tmp_path / "b", tmp_path / "b.json")}
+    assert set(before) <= set(after), f"files gone: {sorted(set(before) - set(after))[:5]}"
+    assert len(set(after) - set(before)) <= 2, sorted(set(after) - set(before))
+    differing = sum(len(set(before[name].splitlines()) ^ set(after[name].splitlines())) for name in before if before[name] != after[name])
+    assert differing <= 40, f"{differing} generated lines changed"
