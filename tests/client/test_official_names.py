@@ -173,3 +173,17 @@ def test_types_the_guides_import_are_there_too(package: str, name: str) -> None:
     assert ours is not None, f"openai_urllib3.types.{package}.{name} is missing"
     # A named union or list leads to the same kind of thing as the SDK's (a list for a list).
     assert (typing.get_origin(ours) in (list, collections.abc.Iterable)) == (typing.get_origin(official) in (list, collections.abc.Iterable))
+
+
+def test_the_realtime_events_have_the_official_names() -> None:
+    """The GA Realtime API's events, which no HTTP method reaches and api.md does not list, import
+    under the SDK's names (client events as models and as ``...Param`` dicts), so a session's code
+    moves over with its type hints. The SDK's translation sessions are not in our spec."""
+    official = pytest.importorskip("openai.types.realtime")
+    import openai_urllib3.types.realtime as ours
+
+    names = [n for n in dir(official) if n.endswith(("Event", "EventParam")) and "Translation" not in n and n != "ConnectClientEventParam"]
+    assert len(names) > 40
+    missing = [n for n in names if getattr(ours, n, None) is None]
+    assert not missing, missing
+    assert {"SessionUpdateEventParam", "RealtimeClientEventParam", "ResponseTextDeltaEvent"} <= set(names)

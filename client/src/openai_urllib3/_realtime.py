@@ -29,6 +29,8 @@ from ._http import Headers, Request, Response
 
 if TYPE_CHECKING:
     from ._client import OpenAI
+    from ._models import BaseModel
+    from .types.realtime import RealtimeClientEventParam
 
 __all__ = ["RealtimeConnection", "RealtimeConnectionManager"]
 
@@ -101,11 +103,13 @@ class RealtimeConnection:
 
     # -- sending --------------------------------------------------------------------------------
 
-    def send(self, event: Any) -> None:
-        """Send one client event: a dict, or a model of one (its JSON as received or built)."""
+    def send(self, event: RealtimeClientEventParam | Mapping[str, Any] | BaseModel) -> None:
+        """Send one client event: a dict (typed as the SDK's ``RealtimeClientEventParam``), or a
+        model of one (its JSON as received or built)."""
         from wsproto.events import TextMessage
 
-        data = event.to_dict() if hasattr(event, "to_dict") else event
+        to_dict = getattr(event, "to_dict", None)
+        data: Any = to_dict() if callable(to_dict) else event
         if not isinstance(data, Mapping) or not isinstance(data.get("type"), str):
             raise TypeError(f"A Realtime client event is a JSON object with a 'type', got {event!r}")
         self._write(self._ws.send(TextMessage(data=json.dumps(data, separators=(",", ":"), ensure_ascii=False))))

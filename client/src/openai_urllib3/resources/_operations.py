@@ -317,33 +317,21 @@ def REALTIME_CLIENT_EVENT() -> Any:
     return union_of(
         "type",
         {
-            "conversation.item.create": ref(
-                "realtime.realtime_client_event_conversation_item_create:RealtimeClientEventConversationItemCreate"
-            ),
-            "conversation.item.delete": ref(
-                "realtime.realtime_client_event_conversation_item_delete:RealtimeClientEventConversationItemDelete"
-            ),
+            "conversation.item.create": ref("realtime.conversation_item_create_event:ConversationItemCreateEvent"),
+            "conversation.item.delete": ref("realtime.conversation_item_delete_event:ConversationItemDeleteEvent"),
             "conversation.item.retrieve": ref(
-                "realtime.realtime_client_event_conversation_item_retrieve:RealtimeClientEventConversationItemRetrieve"
+                "realtime.conversation_item_retrieve_event:ConversationItemRetrieveEvent"
             ),
             "conversation.item.truncate": ref(
-                "realtime.realtime_client_event_conversation_item_truncate:RealtimeClientEventConversationItemTruncate"
+                "realtime.conversation_item_truncate_event:ConversationItemTruncateEvent"
             ),
-            "input_audio_buffer.append": ref(
-                "realtime.realtime_client_event_input_audio_buffer_append:RealtimeClientEventInputAudioBufferAppend"
-            ),
-            "input_audio_buffer.clear": ref(
-                "realtime.realtime_client_event_input_audio_buffer_clear:RealtimeClientEventInputAudioBufferClear"
-            ),
-            "output_audio_buffer.clear": ref(
-                "realtime.realtime_client_event_output_audio_buffer_clear:RealtimeClientEventOutputAudioBufferClear"
-            ),
-            "input_audio_buffer.commit": ref(
-                "realtime.realtime_client_event_input_audio_buffer_commit:RealtimeClientEventInputAudioBufferCommit"
-            ),
-            "response.cancel": ref("realtime.realtime_client_event_response_cancel:RealtimeClientEventResponseCancel"),
-            "response.create": ref("realtime.realtime_client_event_response_create:RealtimeClientEventResponseCreate"),
-            "session.update": ref("realtime.realtime_client_event_session_update:RealtimeClientEventSessionUpdate"),
+            "input_audio_buffer.append": ref("realtime.input_audio_buffer_append_event:InputAudioBufferAppendEvent"),
+            "input_audio_buffer.clear": ref("realtime.input_audio_buffer_clear_event:InputAudioBufferClearEvent"),
+            "output_audio_buffer.clear": ref("realtime.output_audio_buffer_clear_event:OutputAudioBufferClearEvent"),
+            "input_audio_buffer.commit": ref("realtime.input_audio_buffer_commit_event:InputAudioBufferCommitEvent"),
+            "response.cancel": ref("realtime.response_cancel_event:ResponseCancelEvent"),
+            "response.create": ref("realtime.response_create_event:ResponseCreateEvent"),
+            "session.update": ref("realtime.session_update_event:SessionUpdateEvent"),
         },
     )
 
@@ -353,89 +341,65 @@ def REALTIME_SERVER_EVENT() -> Any:
     return union_of(
         "type",
         {
-            "conversation.created": ref("beta.realtime.conversation_created_event:ConversationCreatedEvent"),
-            "conversation.item.created": ref(
-                "realtime.realtime_server_event_conversation_item_created:RealtimeServerEventConversationItemCreated"
-            ),
-            "conversation.item.deleted": ref(
-                "realtime.realtime_server_event_conversation_item_deleted:RealtimeServerEventConversationItemDeleted"
-            ),
+            "conversation.created": ref("realtime.conversation_created_event:ConversationCreatedEvent"),
+            "conversation.item.created": ref("realtime.conversation_item_created_event:ConversationItemCreatedEvent"),
+            "conversation.item.deleted": ref("realtime.conversation_item_deleted_event:ConversationItemDeletedEvent"),
             "conversation.item.input_audio_transcription.completed": ref(
-                "realtime.realtime_server_event_conversation_item_input_audio_transcription_completed:RealtimeServerEventConversationItemInputAudioTranscriptionCompleted"
+                "realtime.conversation_item_input_audio_transcription_completed_event:ConversationItemInputAudioTranscriptionCompletedEvent"
             ),
             "conversation.item.input_audio_transcription.delta": ref(
-                "realtime.realtime_server_event_conversation_item_input_audio_transcription_delta:RealtimeServerEventConversationItemInputAudioTranscriptionDelta"
+                "realtime.conversation_item_input_audio_transcription_delta_event:ConversationItemInputAudioTranscriptionDeltaEvent"
             ),
             "conversation.item.input_audio_transcription.failed": ref(
-                "realtime.realtime_server_event_conversation_item_input_audio_transcription_failed:RealtimeServerEventConversationItemInputAudioTranscriptionFailed"
+                "realtime.conversation_item_input_audio_transcription_failed_event:ConversationItemInputAudioTranscriptionFailedEvent"
             ),
             "conversation.item.retrieved": ref(
                 "realtime.realtime_server_event_conversation_item_retrieved:RealtimeServerEventConversationItemRetrieved"
             ),
             "conversation.item.truncated": ref(
-                "realtime.realtime_server_event_conversation_item_truncated:RealtimeServerEventConversationItemTruncated"
+                "realtime.conversation_item_truncated_event:ConversationItemTruncatedEvent"
             ),
-            "error": ref("realtime.realtime_server_event_error:RealtimeServerEventError"),
-            "input_audio_buffer.cleared": ref(
-                "realtime.realtime_server_event_input_audio_buffer_cleared:RealtimeServerEventInputAudioBufferCleared"
-            ),
+            "error": ref("realtime.realtime_error_event:RealtimeErrorEvent"),
+            "input_audio_buffer.cleared": ref("realtime.input_audio_buffer_cleared_event:InputAudioBufferClearedEvent"),
             "input_audio_buffer.committed": ref(
-                "realtime.realtime_server_event_input_audio_buffer_committed:RealtimeServerEventInputAudioBufferCommitted"
+                "realtime.input_audio_buffer_committed_event:InputAudioBufferCommittedEvent"
             ),
             "input_audio_buffer.dtmf_event_received": ref(
-                "realtime.realtime_server_event_input_audio_buffer_dtmf_event_received:RealtimeServerEventInputAudioBufferDtmfEventReceived"
+                "realtime.input_audio_buffer_dtmf_event_received_event:InputAudioBufferDtmfEventReceivedEvent"
             ),
             "input_audio_buffer.speech_started": ref(
-                "realtime.realtime_server_event_input_audio_buffer_speech_started:RealtimeServerEventInputAudioBufferSpeechStarted"
+                "realtime.input_audio_buffer_speech_started_event:InputAudioBufferSpeechStartedEvent"
             ),
             "input_audio_buffer.speech_stopped": ref(
-                "realtime.realtime_server_event_input_audio_buffer_speech_stopped:RealtimeServerEventInputAudioBufferSpeechStopped"
+                "realtime.input_audio_buffer_speech_stopped_event:InputAudioBufferSpeechStoppedEvent"
             ),
-            "rate_limits.updated": ref(
-                "realtime.realtime_server_event_rate_limits_updated:RealtimeServerEventRateLimitsUpdated"
-            ),
-            "response.output_audio.delta": ref(
-                "realtime.realtime_server_event_response_audio_delta:RealtimeServerEventResponseAudioDelta"
-            ),
-            "response.output_audio.done": ref(
-                "realtime.realtime_server_event_response_audio_done:RealtimeServerEventResponseAudioDone"
-            ),
+            "rate_limits.updated": ref("realtime.rate_limits_updated_event:RateLimitsUpdatedEvent"),
+            "response.output_audio.delta": ref("realtime.response_audio_delta_event:ResponseAudioDeltaEvent"),
+            "response.output_audio.done": ref("realtime.response_audio_done_event:ResponseAudioDoneEvent"),
             "response.output_audio_transcript.delta": ref(
-                "realtime.realtime_server_event_response_audio_transcript_delta:RealtimeServerEventResponseAudioTranscriptDelta"
+                "realtime.response_audio_transcript_delta_event:ResponseAudioTranscriptDeltaEvent"
             ),
             "response.output_audio_transcript.done": ref(
-                "realtime.realtime_server_event_response_audio_transcript_done:RealtimeServerEventResponseAudioTranscriptDone"
+                "realtime.response_audio_transcript_done_event:ResponseAudioTranscriptDoneEvent"
             ),
             "response.content_part.added": ref(
-                "realtime.realtime_server_event_response_content_part_added:RealtimeServerEventResponseContentPartAdded"
+                "realtime.response_content_part_added_event:ResponseContentPartAddedEvent"
             ),
-            "response.content_part.done": ref(
-                "realtime.realtime_server_event_response_content_part_done:RealtimeServerEventResponseContentPartDone"
-            ),
-            "response.created": ref(
-                "realtime.realtime_server_event_response_created:RealtimeServerEventResponseCreated"
-            ),
-            "response.done": ref("realtime.realtime_server_event_response_done:RealtimeServerEventResponseDone"),
+            "response.content_part.done": ref("realtime.response_content_part_done_event:ResponseContentPartDoneEvent"),
+            "response.created": ref("realtime.response_created_event:ResponseCreatedEvent"),
+            "response.done": ref("realtime.response_done_event:ResponseDoneEvent"),
             "response.function_call_arguments.delta": ref(
-                "realtime.realtime_server_event_response_function_call_arguments_delta:RealtimeServerEventResponseFunctionCallArgumentsDelta"
+                "realtime.response_function_call_arguments_delta_event:ResponseFunctionCallArgumentsDeltaEvent"
             ),
             "response.function_call_arguments.done": ref(
-                "realtime.realtime_server_event_response_function_call_arguments_done:RealtimeServerEventResponseFunctionCallArgumentsDone"
+                "realtime.response_function_call_arguments_done_event:ResponseFunctionCallArgumentsDoneEvent"
             ),
-            "response.output_item.added": ref(
-                "realtime.realtime_server_event_response_output_item_added:RealtimeServerEventResponseOutputItemAdded"
-            ),
-            "response.output_item.done": ref(
-                "realtime.realtime_server_event_response_output_item_done:RealtimeServerEventResponseOutputItemDone"
-            ),
-            "response.output_text.delta": ref(
-                "realtime.realtime_server_event_response_text_delta:RealtimeServerEventResponseTextDelta"
-            ),
-            "response.output_text.done": ref(
-                "realtime.realtime_server_event_response_text_done:RealtimeServerEventResponseTextDone"
-            ),
-            "session.created": ref("realtime.realtime_server_event_session_created:RealtimeServerEventSessionCreated"),
-            "session.updated": ref("realtime.realtime_server_event_session_updated:RealtimeServerEventSessionUpdated"),
+            "response.output_item.added": ref("realtime.response_output_item_added_event:ResponseOutputItemAddedEvent"),
+            "response.output_item.done": ref("realtime.response_output_item_done_event:ResponseOutputItemDoneEvent"),
+            "response.output_text.delta": ref("realtime.response_text_delta_event:ResponseTextDeltaEvent"),
+            "response.output_text.done": ref("realtime.response_text_done_event:ResponseTextDoneEvent"),
+            "session.created": ref("realtime.session_created_event:SessionCreatedEvent"),
+            "session.updated": ref("realtime.session_updated_event:SessionUpdatedEvent"),
             "output_audio_buffer.started": ref(
                 "realtime.realtime_server_event_output_audio_buffer_started:RealtimeServerEventOutputAudioBufferStarted"
             ),
@@ -445,42 +409,26 @@ def REALTIME_SERVER_EVENT() -> Any:
             "output_audio_buffer.cleared": ref(
                 "realtime.realtime_server_event_output_audio_buffer_cleared:RealtimeServerEventOutputAudioBufferCleared"
             ),
-            "conversation.item.added": ref(
-                "realtime.realtime_server_event_conversation_item_added:RealtimeServerEventConversationItemAdded"
-            ),
-            "conversation.item.done": ref(
-                "realtime.realtime_server_event_conversation_item_done:RealtimeServerEventConversationItemDone"
-            ),
+            "conversation.item.added": ref("realtime.conversation_item_added:ConversationItemAdded"),
+            "conversation.item.done": ref("realtime.conversation_item_done:ConversationItemDone"),
             "input_audio_buffer.timeout_triggered": ref(
-                "realtime.realtime_server_event_input_audio_buffer_timeout_triggered:RealtimeServerEventInputAudioBufferTimeoutTriggered"
+                "realtime.input_audio_buffer_timeout_triggered:InputAudioBufferTimeoutTriggered"
             ),
             "conversation.item.input_audio_transcription.segment": ref(
-                "realtime.realtime_server_event_conversation_item_input_audio_transcription_segment:RealtimeServerEventConversationItemInputAudioTranscriptionSegment"
+                "realtime.conversation_item_input_audio_transcription_segment:ConversationItemInputAudioTranscriptionSegment"
             ),
-            "mcp_list_tools.in_progress": ref(
-                "realtime.realtime_server_event_mcp_list_tools_in_progress:RealtimeServerEventMCPListToolsInProgress"
-            ),
-            "mcp_list_tools.completed": ref(
-                "realtime.realtime_server_event_mcp_list_tools_completed:RealtimeServerEventMCPListToolsCompleted"
-            ),
-            "mcp_list_tools.failed": ref(
-                "realtime.realtime_server_event_mcp_list_tools_failed:RealtimeServerEventMCPListToolsFailed"
-            ),
+            "mcp_list_tools.in_progress": ref("realtime.mcp_list_tools_in_progress:McpListToolsInProgress"),
+            "mcp_list_tools.completed": ref("realtime.mcp_list_tools_completed:McpListToolsCompleted"),
+            "mcp_list_tools.failed": ref("realtime.mcp_list_tools_failed:McpListToolsFailed"),
             "response.mcp_call_arguments.delta": ref(
-                "realtime.realtime_server_event_response_mcp_call_arguments_delta:RealtimeServerEventResponseMCPCallArgumentsDelta"
+                "realtime.response_mcp_call_arguments_delta:ResponseMcpCallArgumentsDelta"
             ),
             "response.mcp_call_arguments.done": ref(
-                "realtime.realtime_server_event_response_mcp_call_arguments_done:RealtimeServerEventResponseMCPCallArgumentsDone"
+                "realtime.response_mcp_call_arguments_done:ResponseMcpCallArgumentsDone"
             ),
-            "response.mcp_call.in_progress": ref(
-                "realtime.realtime_server_event_response_mcp_call_in_progress:RealtimeServerEventResponseMCPCallInProgress"
-            ),
-            "response.mcp_call.completed": ref(
-                "realtime.realtime_server_event_response_mcp_call_completed:RealtimeServerEventResponseMCPCallCompleted"
-            ),
-            "response.mcp_call.failed": ref(
-                "realtime.realtime_server_event_response_mcp_call_failed:RealtimeServerEventResponseMCPCallFailed"
-            ),
+            "response.mcp_call.in_progress": ref("realtime.response_mcp_call_in_progress:ResponseMcpCallInProgress"),
+            "response.mcp_call.completed": ref("realtime.response_mcp_call_completed:ResponseMcpCallCompleted"),
+            "response.mcp_call.failed": ref("realtime.response_mcp_call_failed:ResponseMcpCallFailed"),
         },
     )
 

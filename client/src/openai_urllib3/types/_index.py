@@ -1170,15 +1170,20 @@ NAMES: dict[str, str] = {
     "ContentProvenanceCheck": "content_provenance_check:ContentProvenanceCheck",
     "ContentProvenanceCheckCreateParams": "content_provenance_check_create_params:ContentProvenanceCheckCreateParams",
     "ContextManagementParam": "responses.context_management_param:ContextManagementParam",
-    "ConversationCreatedEvent": "beta.realtime.conversation_created_event:ConversationCreatedEvent",
-    "ConversationCreatedEventConversation":
-        "beta.realtime.conversation_created_event:ConversationCreatedEventConversation",
+    "ConversationCreatedEvent": "realtime.conversation_created_event:ConversationCreatedEvent",
+    "ConversationCreatedEventConversation": "realtime.conversation_created_event:ConversationCreatedEventConversation",
     "ConversationItem": "beta.realtime.conversation_item:ConversationItem",
+    "ConversationItemAdded": "realtime.conversation_item_added:ConversationItemAdded",
     "ConversationItemContent": "beta.realtime.conversation_item_content:ConversationItemContent",
     "ConversationItemCreateEvent": "beta.realtime.conversation_item_create_event:ConversationItemCreateEvent",
+    "ConversationItemCreateEventParam":
+        "realtime.conversation_item_create_event_param:ConversationItemCreateEventParam",
     "ConversationItemCreatedEvent": "beta.realtime.conversation_item_created_event:ConversationItemCreatedEvent",
     "ConversationItemDeleteEvent": "beta.realtime.conversation_item_delete_event:ConversationItemDeleteEvent",
+    "ConversationItemDeleteEventParam":
+        "realtime.conversation_item_delete_event_param:ConversationItemDeleteEventParam",
     "ConversationItemDeletedEvent": "beta.realtime.conversation_item_deleted_event:ConversationItemDeletedEvent",
+    "ConversationItemDone": "realtime.conversation_item_done:ConversationItemDone",
     "ConversationItemInputAudioTranscriptionCompletedEvent":
         "beta.realtime.conversation_item_input_audio_transcription_completed_event:ConversationItemInputAudioTranscriptionCompletedEvent",
     "ConversationItemInputAudioTranscriptionDeltaEvent":
@@ -1187,9 +1192,15 @@ NAMES: dict[str, str] = {
         "beta.realtime.conversation_item_input_audio_transcription_failed_event:ConversationItemInputAudioTranscriptionFailedEvent",
     "ConversationItemInputAudioTranscriptionFailedEventError":
         "beta.realtime.conversation_item_input_audio_transcription_failed_event:ConversationItemInputAudioTranscriptionFailedEventError",
+    "ConversationItemInputAudioTranscriptionSegment":
+        "realtime.conversation_item_input_audio_transcription_segment:ConversationItemInputAudioTranscriptionSegment",
     "ConversationItemList": "conversations.conversation_item_list:ConversationItemList",
     "ConversationItemRetrieveEvent": "beta.realtime.conversation_item_retrieve_event:ConversationItemRetrieveEvent",
+    "ConversationItemRetrieveEventParam":
+        "realtime.conversation_item_retrieve_event_param:ConversationItemRetrieveEventParam",
     "ConversationItemTruncateEvent": "beta.realtime.conversation_item_truncate_event:ConversationItemTruncateEvent",
+    "ConversationItemTruncateEventParam":
+        "realtime.conversation_item_truncate_event_param:ConversationItemTruncateEventParam",
     "ConversationItemTruncatedEvent": "beta.realtime.conversation_item_truncated_event:ConversationItemTruncatedEvent",
     "ConversationParam2Param": "responses.conversation_param2_param:ConversationParam2Param",
     "ConversationResource": "conversations.conversation_resource:ConversationResource",
@@ -1528,14 +1539,23 @@ NAMES: dict[str, str] = {
     "InlineSkillSource": "responses.inline_skill_source:InlineSkillSource",
     "InlineSkillSourceParam": "responses.inline_skill_source_param:InlineSkillSourceParam",
     "InputAudioBufferAppendEvent": "beta.realtime.input_audio_buffer_append_event:InputAudioBufferAppendEvent",
+    "InputAudioBufferAppendEventParam":
+        "realtime.input_audio_buffer_append_event_param:InputAudioBufferAppendEventParam",
     "InputAudioBufferClearEvent": "beta.realtime.input_audio_buffer_clear_event:InputAudioBufferClearEvent",
+    "InputAudioBufferClearEventParam": "realtime.input_audio_buffer_clear_event_param:InputAudioBufferClearEventParam",
     "InputAudioBufferClearedEvent": "beta.realtime.input_audio_buffer_cleared_event:InputAudioBufferClearedEvent",
     "InputAudioBufferCommitEvent": "beta.realtime.input_audio_buffer_commit_event:InputAudioBufferCommitEvent",
+    "InputAudioBufferCommitEventParam":
+        "realtime.input_audio_buffer_commit_event_param:InputAudioBufferCommitEventParam",
     "InputAudioBufferCommittedEvent": "beta.realtime.input_audio_buffer_committed_event:InputAudioBufferCommittedEvent",
+    "InputAudioBufferDtmfEventReceivedEvent":
+        "realtime.input_audio_buffer_dtmf_event_received_event:InputAudioBufferDtmfEventReceivedEvent",
     "InputAudioBufferSpeechStartedEvent":
         "beta.realtime.input_audio_buffer_speech_started_event:InputAudioBufferSpeechStartedEvent",
     "InputAudioBufferSpeechStoppedEvent":
         "beta.realtime.input_audio_buffer_speech_stopped_event:InputAudioBufferSpeechStoppedEvent",
+    "InputAudioBufferTimeoutTriggered":
+        "realtime.input_audio_buffer_timeout_triggered:InputAudioBufferTimeoutTriggered",
     "InputFileContent": "responses.input_file_content:InputFileContent",
     "InputFileContentParam": "shared_params.input_file_content_param:InputFileContentParam",
     "InputImageContentParamAuto": "responses.input_image_content_param_auto:InputImageContentParamAuto",
@@ -1608,6 +1628,9 @@ NAMES: dict[str, str] = {
     "MCPToolRequireApprovalMCPToolApprovalFilter": "responses.tool:MCPToolRequireApprovalMCPToolApprovalFilter",
     "MCPToolRequireApprovalMCPToolApprovalFilterParam":
         "responses.tool_param:MCPToolRequireApprovalMCPToolApprovalFilterParam",
+    "McpListToolsCompleted": "realtime.mcp_list_tools_completed:McpListToolsCompleted",
+    "McpListToolsFailed": "realtime.mcp_list_tools_failed:McpListToolsFailed",
+    "McpListToolsInProgress": "realtime.mcp_list_tools_in_progress:McpListToolsInProgress",
     "Message": "beta.threads.message:Message",
     "MessageAttachment": "beta.threads.message:MessageAttachment",
     "MessageContent": "beta.threads.message_content:MessageContent",
@@ -1679,6 +1702,9 @@ NAMES: dict[str, str] = {
     "OrganizationUserProjectsData": "admin.organization.organization_user:OrganizationUserProjectsData",
     "OrganizationUserUser": "admin.organization.organization_user:OrganizationUserUser",
     "OtherFileChunkingStrategyObject": "other_file_chunking_strategy_object:OtherFileChunkingStrategyObject",
+    "OutputAudioBufferClearEvent": "realtime.output_audio_buffer_clear_event:OutputAudioBufferClearEvent",
+    "OutputAudioBufferClearEventParam":
+        "realtime.output_audio_buffer_clear_event_param:OutputAudioBufferClearEventParam",
     "OutputItemListParams": "evals.runs.output_item_list_params:OutputItemListParams",
     "OutputItemListResponse": "evals.runs.output_item_list_response:OutputItemListResponse",
     "OutputItemListResponseSample": "evals.runs.output_item_list_response:OutputItemListResponseSample",
@@ -1817,28 +1843,7 @@ NAMES: dict[str, str] = {
     "RealtimeCallsReferParams": "realtime.realtime_calls_refer_params:RealtimeCallsReferParams",
     "RealtimeCallsRejectParams": "realtime.realtime_calls_reject_params:RealtimeCallsRejectParams",
     "RealtimeClientEvent": "beta.realtime.realtime_client_event:RealtimeClientEvent",
-    "RealtimeClientEventConversationItemCreate":
-        "realtime.realtime_client_event_conversation_item_create:RealtimeClientEventConversationItemCreate",
-    "RealtimeClientEventConversationItemDelete":
-        "realtime.realtime_client_event_conversation_item_delete:RealtimeClientEventConversationItemDelete",
-    "RealtimeClientEventConversationItemRetrieve":
-        "realtime.realtime_client_event_conversation_item_retrieve:RealtimeClientEventConversationItemRetrieve",
-    "RealtimeClientEventConversationItemTruncate":
-        "realtime.realtime_client_event_conversation_item_truncate:RealtimeClientEventConversationItemTruncate",
-    "RealtimeClientEventInputAudioBufferAppend":
-        "realtime.realtime_client_event_input_audio_buffer_append:RealtimeClientEventInputAudioBufferAppend",
-    "RealtimeClientEventInputAudioBufferClear":
-        "realtime.realtime_client_event_input_audio_buffer_clear:RealtimeClientEventInputAudioBufferClear",
-    "RealtimeClientEventInputAudioBufferCommit":
-        "realtime.realtime_client_event_input_audio_buffer_commit:RealtimeClientEventInputAudioBufferCommit",
-    "RealtimeClientEventOutputAudioBufferClear":
-        "realtime.realtime_client_event_output_audio_buffer_clear:RealtimeClientEventOutputAudioBufferClear",
-    "RealtimeClientEventResponseCancel":
-        "realtime.realtime_client_event_response_cancel:RealtimeClientEventResponseCancel",
-    "RealtimeClientEventResponseCreate":
-        "realtime.realtime_client_event_response_create:RealtimeClientEventResponseCreate",
-    "RealtimeClientEventSessionUpdate":
-        "realtime.realtime_client_event_session_update:RealtimeClientEventSessionUpdate",
+    "RealtimeClientEventParam": "realtime.realtime_client_event_param:RealtimeClientEventParam",
     "RealtimeClientSecretsCreateParams":
         "realtime.realtime_client_secrets_create_params:RealtimeClientSecretsCreateParams",
     "RealtimeClientSecretsCreateParamsExpiresAfterParam":
@@ -1847,29 +1852,56 @@ NAMES: dict[str, str] = {
         "realtime.realtime_conversation_item_function_call:RealtimeConversationItemFunctionCall",
     "RealtimeConversationItemFunctionCallOutput":
         "realtime.realtime_conversation_item_function_call_output:RealtimeConversationItemFunctionCallOutput",
+    "RealtimeConversationItemFunctionCallOutputParam":
+        "realtime.realtime_conversation_item_function_call_output_param:RealtimeConversationItemFunctionCallOutputParam",
+    "RealtimeConversationItemFunctionCallParam":
+        "realtime.realtime_conversation_item_function_call_param:RealtimeConversationItemFunctionCallParam",
     "RealtimeConversationItemMessageAssistant":
         "shared.realtime_conversation_item_message_assistant:RealtimeConversationItemMessageAssistant",
     "RealtimeConversationItemMessageAssistantContent":
         "shared.realtime_conversation_item_message_assistant:RealtimeConversationItemMessageAssistantContent",
+    "RealtimeConversationItemMessageAssistantContentParam":
+        "realtime.realtime_conversation_item_message_assistant_param:RealtimeConversationItemMessageAssistantContentParam",
+    "RealtimeConversationItemMessageAssistantParam":
+        "realtime.realtime_conversation_item_message_assistant_param:RealtimeConversationItemMessageAssistantParam",
     "RealtimeConversationItemMessageSystem":
         "realtime.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystem",
     "RealtimeConversationItemMessageSystemContent":
         "realtime.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystemContent",
+    "RealtimeConversationItemMessageSystemContentParam":
+        "realtime.realtime_conversation_item_message_system_param:RealtimeConversationItemMessageSystemContentParam",
+    "RealtimeConversationItemMessageSystemParam":
+        "realtime.realtime_conversation_item_message_system_param:RealtimeConversationItemMessageSystemParam",
     "RealtimeConversationItemMessageUser":
         "shared.realtime_conversation_item_message_user:RealtimeConversationItemMessageUser",
     "RealtimeConversationItemMessageUserContent":
         "shared.realtime_conversation_item_message_user:RealtimeConversationItemMessageUserContent",
+    "RealtimeConversationItemMessageUserContentParam":
+        "realtime.realtime_conversation_item_message_user_param:RealtimeConversationItemMessageUserContentParam",
+    "RealtimeConversationItemMessageUserParam":
+        "realtime.realtime_conversation_item_message_user_param:RealtimeConversationItemMessageUserParam",
     "RealtimeCreateClientSecretResponse":
         "realtime.realtime_create_client_secret_response:RealtimeCreateClientSecretResponse",
+    "RealtimeErrorEvent": "realtime.realtime_error_event:RealtimeErrorEvent",
+    "RealtimeErrorEventError": "realtime.realtime_error_event:RealtimeErrorEventError",
     "RealtimeFunctionTool": "beta.realtime.session:RealtimeFunctionTool",
     "RealtimeFunctionToolParam": "realtime.realtime_function_tool_param:RealtimeFunctionToolParam",
     "RealtimeMCPApprovalRequest": "realtime.realtime_mcp_approval_request:RealtimeMCPApprovalRequest",
+    "RealtimeMCPApprovalRequestParam": "realtime.realtime_mcp_approval_request_param:RealtimeMCPApprovalRequestParam",
     "RealtimeMCPApprovalResponse": "realtime.realtime_mcp_approval_response:RealtimeMCPApprovalResponse",
+    "RealtimeMCPApprovalResponseParam":
+        "realtime.realtime_mcp_approval_response_param:RealtimeMCPApprovalResponseParam",
     "RealtimeMCPHTTPError": "realtime.realtime_mcphttp_error:RealtimeMCPHTTPError",
+    "RealtimeMCPHTTPErrorParam": "realtime.realtime_mcphttp_error_param:RealtimeMCPHTTPErrorParam",
     "RealtimeMCPListTools": "realtime.realtime_mcp_list_tools:RealtimeMCPListTools",
+    "RealtimeMCPListToolsParam": "realtime.realtime_mcp_list_tools_param:RealtimeMCPListToolsParam",
     "RealtimeMCPProtocolError": "realtime.realtime_mcp_protocol_error:RealtimeMCPProtocolError",
+    "RealtimeMCPProtocolErrorParam": "realtime.realtime_mcp_protocol_error_param:RealtimeMCPProtocolErrorParam",
     "RealtimeMCPToolCall": "realtime.realtime_mcp_tool_call:RealtimeMCPToolCall",
+    "RealtimeMCPToolCallParam": "realtime.realtime_mcp_tool_call_param:RealtimeMCPToolCallParam",
     "RealtimeMCPToolExecutionError": "realtime.realtime_mcp_tool_execution_error:RealtimeMCPToolExecutionError",
+    "RealtimeMCPToolExecutionErrorParam":
+        "realtime.realtime_mcp_tool_execution_error_param:RealtimeMCPToolExecutionErrorParam",
     "RealtimeReasoning": "realtime.realtime_reasoning:RealtimeReasoning",
     "RealtimeReasoningParam": "realtime.realtime_reasoning_param:RealtimeReasoningParam",
     "RealtimeResponse": "beta.realtime.realtime_response:RealtimeResponse",
@@ -1889,6 +1921,12 @@ NAMES: dict[str, str] = {
     "RealtimeResponseCreateParamsAudio": "realtime.realtime_response_create_params:RealtimeResponseCreateParamsAudio",
     "RealtimeResponseCreateParamsAudioOutput":
         "realtime.realtime_response_create_params:RealtimeResponseCreateParamsAudioOutput",
+    "RealtimeResponseCreateParamsAudioOutputParam":
+        "realtime.realtime_response_create_params_param:RealtimeResponseCreateParamsAudioOutputParam",
+    "RealtimeResponseCreateParamsAudioParam":
+        "realtime.realtime_response_create_params_param:RealtimeResponseCreateParamsAudioParam",
+    "RealtimeResponseCreateParamsParam":
+        "realtime.realtime_response_create_params_param:RealtimeResponseCreateParamsParam",
     "RealtimeResponseStatus": "beta.realtime.realtime_response_status:RealtimeResponseStatus",
     "RealtimeResponseStatusError": "beta.realtime.realtime_response_status:RealtimeResponseStatusError",
     "RealtimeResponseUsage": "beta.realtime.realtime_response_usage:RealtimeResponseUsage",
@@ -1899,103 +1937,22 @@ NAMES: dict[str, str] = {
     "RealtimeResponseUsageOutputTokenDetails":
         "beta.realtime.realtime_response_usage:RealtimeResponseUsageOutputTokenDetails",
     "RealtimeServerEvent": "beta.realtime.realtime_server_event:RealtimeServerEvent",
-    "RealtimeServerEventConversationItemAdded":
-        "realtime.realtime_server_event_conversation_item_added:RealtimeServerEventConversationItemAdded",
-    "RealtimeServerEventConversationItemCreated":
-        "realtime.realtime_server_event_conversation_item_created:RealtimeServerEventConversationItemCreated",
-    "RealtimeServerEventConversationItemDeleted":
-        "realtime.realtime_server_event_conversation_item_deleted:RealtimeServerEventConversationItemDeleted",
-    "RealtimeServerEventConversationItemDone":
-        "realtime.realtime_server_event_conversation_item_done:RealtimeServerEventConversationItemDone",
-    "RealtimeServerEventConversationItemInputAudioTranscriptionCompleted":
-        "realtime.realtime_server_event_conversation_item_input_audio_transcription_completed:RealtimeServerEventConversationItemInputAudioTranscriptionCompleted",
-    "RealtimeServerEventConversationItemInputAudioTranscriptionDelta":
-        "realtime.realtime_server_event_conversation_item_input_audio_transcription_delta:RealtimeServerEventConversationItemInputAudioTranscriptionDelta",
-    "RealtimeServerEventConversationItemInputAudioTranscriptionFailed":
-        "realtime.realtime_server_event_conversation_item_input_audio_transcription_failed:RealtimeServerEventConversationItemInputAudioTranscriptionFailed",
     "RealtimeServerEventConversationItemInputAudioTranscriptionFailedError":
-        "realtime.realtime_server_event_conversation_item_input_audio_transcription_failed:RealtimeServerEventConversationItemInputAudioTranscriptionFailedError",
-    "RealtimeServerEventConversationItemInputAudioTranscriptionSegment":
-        "realtime.realtime_server_event_conversation_item_input_audio_transcription_segment:RealtimeServerEventConversationItemInputAudioTranscriptionSegment",
+        "realtime.conversation_item_input_audio_transcription_failed_event:RealtimeServerEventConversationItemInputAudioTranscriptionFailedError",
     "RealtimeServerEventConversationItemRetrieved":
         "realtime.realtime_server_event_conversation_item_retrieved:RealtimeServerEventConversationItemRetrieved",
-    "RealtimeServerEventConversationItemTruncated":
-        "realtime.realtime_server_event_conversation_item_truncated:RealtimeServerEventConversationItemTruncated",
-    "RealtimeServerEventError": "realtime.realtime_server_event_error:RealtimeServerEventError",
-    "RealtimeServerEventErrorError": "realtime.realtime_server_event_error:RealtimeServerEventErrorError",
-    "RealtimeServerEventInputAudioBufferCleared":
-        "realtime.realtime_server_event_input_audio_buffer_cleared:RealtimeServerEventInputAudioBufferCleared",
-    "RealtimeServerEventInputAudioBufferCommitted":
-        "realtime.realtime_server_event_input_audio_buffer_committed:RealtimeServerEventInputAudioBufferCommitted",
-    "RealtimeServerEventInputAudioBufferDtmfEventReceived":
-        "realtime.realtime_server_event_input_audio_buffer_dtmf_event_received:RealtimeServerEventInputAudioBufferDtmfEventReceived",
-    "RealtimeServerEventInputAudioBufferSpeechStarted":
-        "realtime.realtime_server_event_input_audio_buffer_speech_started:RealtimeServerEventInputAudioBufferSpeechStarted",
-    "RealtimeServerEventInputAudioBufferSpeechStopped":
-        "realtime.realtime_server_event_input_audio_buffer_speech_stopped:RealtimeServerEventInputAudioBufferSpeechStopped",
-    "RealtimeServerEventInputAudioBufferTimeoutTriggered":
-        "realtime.realtime_server_event_input_audio_buffer_timeout_triggered:RealtimeServerEventInputAudioBufferTimeoutTriggered",
-    "RealtimeServerEventMCPListToolsCompleted":
-        "realtime.realtime_server_event_mcp_list_tools_completed:RealtimeServerEventMCPListToolsCompleted",
-    "RealtimeServerEventMCPListToolsFailed":
-        "realtime.realtime_server_event_mcp_list_tools_failed:RealtimeServerEventMCPListToolsFailed",
-    "RealtimeServerEventMCPListToolsInProgress":
-        "realtime.realtime_server_event_mcp_list_tools_in_progress:RealtimeServerEventMCPListToolsInProgress",
     "RealtimeServerEventOutputAudioBufferCleared":
         "realtime.realtime_server_event_output_audio_buffer_cleared:RealtimeServerEventOutputAudioBufferCleared",
     "RealtimeServerEventOutputAudioBufferStarted":
         "realtime.realtime_server_event_output_audio_buffer_started:RealtimeServerEventOutputAudioBufferStarted",
     "RealtimeServerEventOutputAudioBufferStopped":
         "realtime.realtime_server_event_output_audio_buffer_stopped:RealtimeServerEventOutputAudioBufferStopped",
-    "RealtimeServerEventRateLimitsUpdated":
-        "realtime.realtime_server_event_rate_limits_updated:RealtimeServerEventRateLimitsUpdated",
     "RealtimeServerEventRateLimitsUpdatedRateLimit":
-        "realtime.realtime_server_event_rate_limits_updated:RealtimeServerEventRateLimitsUpdatedRateLimit",
-    "RealtimeServerEventResponseAudioDelta":
-        "realtime.realtime_server_event_response_audio_delta:RealtimeServerEventResponseAudioDelta",
-    "RealtimeServerEventResponseAudioDone":
-        "realtime.realtime_server_event_response_audio_done:RealtimeServerEventResponseAudioDone",
-    "RealtimeServerEventResponseAudioTranscriptDelta":
-        "realtime.realtime_server_event_response_audio_transcript_delta:RealtimeServerEventResponseAudioTranscriptDelta",
-    "RealtimeServerEventResponseAudioTranscriptDone":
-        "realtime.realtime_server_event_response_audio_transcript_done:RealtimeServerEventResponseAudioTranscriptDone",
-    "RealtimeServerEventResponseContentPartAdded":
-        "realtime.realtime_server_event_response_content_part_added:RealtimeServerEventResponseContentPartAdded",
+        "realtime.rate_limits_updated_event:RealtimeServerEventRateLimitsUpdatedRateLimit",
     "RealtimeServerEventResponseContentPartAddedPart":
-        "realtime.realtime_server_event_response_content_part_added:RealtimeServerEventResponseContentPartAddedPart",
-    "RealtimeServerEventResponseContentPartDone":
-        "realtime.realtime_server_event_response_content_part_done:RealtimeServerEventResponseContentPartDone",
+        "realtime.response_content_part_added_event:RealtimeServerEventResponseContentPartAddedPart",
     "RealtimeServerEventResponseContentPartDonePart":
-        "realtime.realtime_server_event_response_content_part_done:RealtimeServerEventResponseContentPartDonePart",
-    "RealtimeServerEventResponseCreated":
-        "realtime.realtime_server_event_response_created:RealtimeServerEventResponseCreated",
-    "RealtimeServerEventResponseDone": "realtime.realtime_server_event_response_done:RealtimeServerEventResponseDone",
-    "RealtimeServerEventResponseFunctionCallArgumentsDelta":
-        "realtime.realtime_server_event_response_function_call_arguments_delta:RealtimeServerEventResponseFunctionCallArgumentsDelta",
-    "RealtimeServerEventResponseFunctionCallArgumentsDone":
-        "realtime.realtime_server_event_response_function_call_arguments_done:RealtimeServerEventResponseFunctionCallArgumentsDone",
-    "RealtimeServerEventResponseMCPCallArgumentsDelta":
-        "realtime.realtime_server_event_response_mcp_call_arguments_delta:RealtimeServerEventResponseMCPCallArgumentsDelta",
-    "RealtimeServerEventResponseMCPCallArgumentsDone":
-        "realtime.realtime_server_event_response_mcp_call_arguments_done:RealtimeServerEventResponseMCPCallArgumentsDone",
-    "RealtimeServerEventResponseMCPCallCompleted":
-        "realtime.realtime_server_event_response_mcp_call_completed:RealtimeServerEventResponseMCPCallCompleted",
-    "RealtimeServerEventResponseMCPCallFailed":
-        "realtime.realtime_server_event_response_mcp_call_failed:RealtimeServerEventResponseMCPCallFailed",
-    "RealtimeServerEventResponseMCPCallInProgress":
-        "realtime.realtime_server_event_response_mcp_call_in_progress:RealtimeServerEventResponseMCPCallInProgress",
-    "RealtimeServerEventResponseOutputItemAdded":
-        "realtime.realtime_server_event_response_output_item_added:RealtimeServerEventResponseOutputItemAdded",
-    "RealtimeServerEventResponseOutputItemDone":
-        "realtime.realtime_server_event_response_output_item_done:RealtimeServerEventResponseOutputItemDone",
-    "RealtimeServerEventResponseTextDelta":
-        "realtime.realtime_server_event_response_text_delta:RealtimeServerEventResponseTextDelta",
-    "RealtimeServerEventResponseTextDone":
-        "realtime.realtime_server_event_response_text_done:RealtimeServerEventResponseTextDone",
-    "RealtimeServerEventSessionCreated":
-        "realtime.realtime_server_event_session_created:RealtimeServerEventSessionCreated",
-    "RealtimeServerEventSessionUpdated":
-        "realtime.realtime_server_event_session_updated:RealtimeServerEventSessionUpdated",
+        "realtime.response_content_part_done_event:RealtimeServerEventResponseContentPartDonePart",
     "RealtimeSessionCreateRequest": "beta.realtime.session_update_event:RealtimeSessionCreateRequest",
     "RealtimeSessionCreateRequestClientSecret":
         "beta.realtime.session_update_event:RealtimeSessionCreateRequestClientSecret",
@@ -2146,6 +2103,7 @@ NAMES: dict[str, str] = {
     "ResponseAudioTranscriptDoneEvent":
         "responses.response_audio_transcript_done_event:ResponseAudioTranscriptDoneEvent",
     "ResponseCancelEvent": "beta.realtime.response_cancel_event:ResponseCancelEvent",
+    "ResponseCancelEventParam": "realtime.response_cancel_event_param:ResponseCancelEventParam",
     "ResponseCodeInterpreterCallCodeDeltaEvent":
         "responses.response_code_interpreter_call_code_delta_event:ResponseCodeInterpreterCallCodeDeltaEvent",
     "ResponseCodeInterpreterCallCodeDoneEvent":
@@ -2162,6 +2120,7 @@ NAMES: dict[str, str] = {
     "ResponseContentPartDoneEvent": "beta.realtime.response_content_part_done_event:ResponseContentPartDoneEvent",
     "ResponseConversation": "responses.response_conversation:ResponseConversation",
     "ResponseCreateEvent": "beta.realtime.response_create_event:ResponseCreateEvent",
+    "ResponseCreateEventParam": "realtime.response_create_event_param:ResponseCreateEventParam",
     "ResponseCreateParams": "beta.response_create_params:ResponseCreateParams",
     "ResponseCreatedEvent": "beta.realtime.response_created_event:ResponseCreatedEvent",
     "ResponseCustomToolCallInputDeltaEvent":
@@ -2239,6 +2198,11 @@ NAMES: dict[str, str] = {
     "ResponseMCPListToolsFailedEvent": "responses.response_mcp_list_tools_failed_event:ResponseMCPListToolsFailedEvent",
     "ResponseMCPListToolsInProgressEvent":
         "responses.response_mcp_list_tools_in_progress_event:ResponseMCPListToolsInProgressEvent",
+    "ResponseMcpCallArgumentsDelta": "realtime.response_mcp_call_arguments_delta:ResponseMcpCallArgumentsDelta",
+    "ResponseMcpCallArgumentsDone": "realtime.response_mcp_call_arguments_done:ResponseMcpCallArgumentsDone",
+    "ResponseMcpCallCompleted": "realtime.response_mcp_call_completed:ResponseMcpCallCompleted",
+    "ResponseMcpCallFailed": "realtime.response_mcp_call_failed:ResponseMcpCallFailed",
+    "ResponseMcpCallInProgress": "realtime.response_mcp_call_in_progress:ResponseMcpCallInProgress",
     "ResponseOutputItemAddedEvent": "beta.realtime.response_output_item_added_event:ResponseOutputItemAddedEvent",
     "ResponseOutputItemDoneEvent": "beta.realtime.response_output_item_done_event:ResponseOutputItemDoneEvent",
     "ResponseOutputTextAnnotationAddedEvent":
@@ -2386,6 +2350,7 @@ NAMES: dict[str, str] = {
     "SessionPrompt": "beta.realtime.session:SessionPrompt",
     "SessionTracingTracingConfiguration": "beta.realtime.session:SessionTracingTracingConfiguration",
     "SessionUpdateEvent": "beta.realtime.session_update_event:SessionUpdateEvent",
+    "SessionUpdateEventParam": "realtime.session_update_event_param:SessionUpdateEventParam",
     "SessionUpdatedEvent": "beta.realtime.session_updated_event:SessionUpdatedEvent",
     "SetDefaultSkillVersionBodyParam": "skill_update_params:SetDefaultSkillVersionBodyParam",
     "ShellCallOutputDelta": "responses.shell_call_output_delta:ShellCallOutputDelta",

@@ -6,8 +6,109 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from openai_urllib3.types.realtime.conversation_created_event import (
+        ConversationCreatedEvent as ConversationCreatedEvent,
+    )
+    from openai_urllib3.types.realtime.conversation_created_event import (
+        ConversationCreatedEventConversation as ConversationCreatedEventConversation,
+    )
+    from openai_urllib3.types.realtime.conversation_item_added import ConversationItemAdded as ConversationItemAdded
+    from openai_urllib3.types.realtime.conversation_item_create_event import (
+        ConversationItemCreateEvent as ConversationItemCreateEvent,
+    )
+    from openai_urllib3.types.realtime.conversation_item_create_event_param import (
+        ConversationItemCreateEventParam as ConversationItemCreateEventParam,
+    )
+    from openai_urllib3.types.realtime.conversation_item_created_event import (
+        ConversationItemCreatedEvent as ConversationItemCreatedEvent,
+    )
+    from openai_urllib3.types.realtime.conversation_item_delete_event import (
+        ConversationItemDeleteEvent as ConversationItemDeleteEvent,
+    )
+    from openai_urllib3.types.realtime.conversation_item_delete_event_param import (
+        ConversationItemDeleteEventParam as ConversationItemDeleteEventParam,
+    )
+    from openai_urllib3.types.realtime.conversation_item_deleted_event import (
+        ConversationItemDeletedEvent as ConversationItemDeletedEvent,
+    )
+    from openai_urllib3.types.realtime.conversation_item_done import ConversationItemDone as ConversationItemDone
+    from openai_urllib3.types.realtime.conversation_item_input_audio_transcription_completed_event import (
+        ConversationItemInputAudioTranscriptionCompletedEvent as ConversationItemInputAudioTranscriptionCompletedEvent,
+    )
+    from openai_urllib3.types.realtime.conversation_item_input_audio_transcription_delta_event import (
+        ConversationItemInputAudioTranscriptionDeltaEvent as ConversationItemInputAudioTranscriptionDeltaEvent,
+    )
+    from openai_urllib3.types.realtime.conversation_item_input_audio_transcription_failed_event import (
+        ConversationItemInputAudioTranscriptionFailedEvent as ConversationItemInputAudioTranscriptionFailedEvent,
+    )
+    from openai_urllib3.types.realtime.conversation_item_input_audio_transcription_segment import (
+        ConversationItemInputAudioTranscriptionSegment as ConversationItemInputAudioTranscriptionSegment,
+    )
+    from openai_urllib3.types.realtime.conversation_item_retrieve_event import (
+        ConversationItemRetrieveEvent as ConversationItemRetrieveEvent,
+    )
+    from openai_urllib3.types.realtime.conversation_item_retrieve_event_param import (
+        ConversationItemRetrieveEventParam as ConversationItemRetrieveEventParam,
+    )
+    from openai_urllib3.types.realtime.conversation_item_truncate_event import (
+        ConversationItemTruncateEvent as ConversationItemTruncateEvent,
+    )
+    from openai_urllib3.types.realtime.conversation_item_truncate_event_param import (
+        ConversationItemTruncateEventParam as ConversationItemTruncateEventParam,
+    )
+    from openai_urllib3.types.realtime.conversation_item_truncated_event import (
+        ConversationItemTruncatedEvent as ConversationItemTruncatedEvent,
+    )
+    from openai_urllib3.types.realtime.input_audio_buffer_append_event import (
+        InputAudioBufferAppendEvent as InputAudioBufferAppendEvent,
+    )
+    from openai_urllib3.types.realtime.input_audio_buffer_append_event_param import (
+        InputAudioBufferAppendEventParam as InputAudioBufferAppendEventParam,
+    )
+    from openai_urllib3.types.realtime.input_audio_buffer_clear_event import (
+        InputAudioBufferClearEvent as InputAudioBufferClearEvent,
+    )
+    from openai_urllib3.types.realtime.input_audio_buffer_clear_event_param import (
+        InputAudioBufferClearEventParam as InputAudioBufferClearEventParam,
+    )
+    from openai_urllib3.types.realtime.input_audio_buffer_cleared_event import (
+        InputAudioBufferClearedEvent as InputAudioBufferClearedEvent,
+    )
+    from openai_urllib3.types.realtime.input_audio_buffer_commit_event import (
+        InputAudioBufferCommitEvent as InputAudioBufferCommitEvent,
+    )
+    from openai_urllib3.types.realtime.input_audio_buffer_commit_event_param import (
+        InputAudioBufferCommitEventParam as InputAudioBufferCommitEventParam,
+    )
+    from openai_urllib3.types.realtime.input_audio_buffer_committed_event import (
+        InputAudioBufferCommittedEvent as InputAudioBufferCommittedEvent,
+    )
+    from openai_urllib3.types.realtime.input_audio_buffer_dtmf_event_received_event import (
+        InputAudioBufferDtmfEventReceivedEvent as InputAudioBufferDtmfEventReceivedEvent,
+    )
+    from openai_urllib3.types.realtime.input_audio_buffer_speech_started_event import (
+        InputAudioBufferSpeechStartedEvent as InputAudioBufferSpeechStartedEvent,
+    )
+    from openai_urllib3.types.realtime.input_audio_buffer_speech_stopped_event import (
+        InputAudioBufferSpeechStoppedEvent as InputAudioBufferSpeechStoppedEvent,
+    )
+    from openai_urllib3.types.realtime.input_audio_buffer_timeout_triggered import (
+        InputAudioBufferTimeoutTriggered as InputAudioBufferTimeoutTriggered,
+    )
+    from openai_urllib3.types.realtime.mcp_list_tools_completed import McpListToolsCompleted as McpListToolsCompleted
+    from openai_urllib3.types.realtime.mcp_list_tools_failed import McpListToolsFailed as McpListToolsFailed
+    from openai_urllib3.types.realtime.mcp_list_tools_in_progress import (
+        McpListToolsInProgress as McpListToolsInProgress,
+    )
+    from openai_urllib3.types.realtime.output_audio_buffer_clear_event import (
+        OutputAudioBufferClearEvent as OutputAudioBufferClearEvent,
+    )
+    from openai_urllib3.types.realtime.output_audio_buffer_clear_event_param import (
+        OutputAudioBufferClearEventParam as OutputAudioBufferClearEventParam,
+    )
     from openai_urllib3.types.realtime.realtime_session_create_response_ga import Prompt as Prompt
     from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import Prompt0Param as Prompt0Param
+    from openai_urllib3.types.realtime.rate_limits_updated_event import RateLimitsUpdatedEvent as RateLimitsUpdatedEvent
     from openai_urllib3.types.realtime.realtime_session_create_response_ga import (
         RealtimeAudioFormatsAudioPcm as RealtimeAudioFormatsAudioPcm,
     )
@@ -38,38 +139,9 @@ if TYPE_CHECKING:
     from openai_urllib3.types.realtime.realtime_calls_reject_params import (
         RealtimeCallsRejectParams as RealtimeCallsRejectParams,
     )
-    from openai_urllib3.types.realtime.realtime_client_event_conversation_item_create import (
-        RealtimeClientEventConversationItemCreate as RealtimeClientEventConversationItemCreate,
-    )
-    from openai_urllib3.types.realtime.realtime_client_event_conversation_item_delete import (
-        RealtimeClientEventConversationItemDelete as RealtimeClientEventConversationItemDelete,
-    )
-    from openai_urllib3.types.realtime.realtime_client_event_conversation_item_retrieve import (
-        RealtimeClientEventConversationItemRetrieve as RealtimeClientEventConversationItemRetrieve,
-    )
-    from openai_urllib3.types.realtime.realtime_client_event_conversation_item_truncate import (
-        RealtimeClientEventConversationItemTruncate as RealtimeClientEventConversationItemTruncate,
-    )
-    from openai_urllib3.types.realtime.realtime_client_event_input_audio_buffer_append import (
-        RealtimeClientEventInputAudioBufferAppend as RealtimeClientEventInputAudioBufferAppend,
-    )
-    from openai_urllib3.types.realtime.realtime_client_event_input_audio_buffer_clear import (
-        RealtimeClientEventInputAudioBufferClear as RealtimeClientEventInputAudioBufferClear,
-    )
-    from openai_urllib3.types.realtime.realtime_client_event_input_audio_buffer_commit import (
-        RealtimeClientEventInputAudioBufferCommit as RealtimeClientEventInputAudioBufferCommit,
-    )
-    from openai_urllib3.types.realtime.realtime_client_event_output_audio_buffer_clear import (
-        RealtimeClientEventOutputAudioBufferClear as RealtimeClientEventOutputAudioBufferClear,
-    )
-    from openai_urllib3.types.realtime.realtime_client_event_response_cancel import (
-        RealtimeClientEventResponseCancel as RealtimeClientEventResponseCancel,
-    )
-    from openai_urllib3.types.realtime.realtime_client_event_response_create import (
-        RealtimeClientEventResponseCreate as RealtimeClientEventResponseCreate,
-    )
-    from openai_urllib3.types.realtime.realtime_client_event_session_update import (
-        RealtimeClientEventSessionUpdate as RealtimeClientEventSessionUpdate,
+    from openai_urllib3.types.realtime.realtime_client_event import RealtimeClientEvent as RealtimeClientEvent
+    from openai_urllib3.types.realtime.realtime_client_event_param import (
+        RealtimeClientEventParam as RealtimeClientEventParam,
     )
     from openai_urllib3.types.realtime.realtime_client_secrets_create_params import (
         RealtimeClientSecretsCreateParams as RealtimeClientSecretsCreateParams,
@@ -83,32 +155,79 @@ if TYPE_CHECKING:
     from openai_urllib3.types.realtime.realtime_conversation_item_function_call_output import (
         RealtimeConversationItemFunctionCallOutput as RealtimeConversationItemFunctionCallOutput,
     )
+    from openai_urllib3.types.realtime.realtime_conversation_item_function_call_output_param import (
+        RealtimeConversationItemFunctionCallOutputParam as RealtimeConversationItemFunctionCallOutputParam,
+    )
+    from openai_urllib3.types.realtime.realtime_conversation_item_function_call_param import (
+        RealtimeConversationItemFunctionCallParam as RealtimeConversationItemFunctionCallParam,
+    )
+    from openai_urllib3.types.realtime.realtime_conversation_item_message_assistant_param import (
+        RealtimeConversationItemMessageAssistantContentParam as RealtimeConversationItemMessageAssistantContentParam,
+    )
+    from openai_urllib3.types.realtime.realtime_conversation_item_message_assistant_param import (
+        RealtimeConversationItemMessageAssistantParam as RealtimeConversationItemMessageAssistantParam,
+    )
     from openai_urllib3.types.realtime.realtime_conversation_item_message_system import (
         RealtimeConversationItemMessageSystem as RealtimeConversationItemMessageSystem,
     )
     from openai_urllib3.types.realtime.realtime_conversation_item_message_system import (
         RealtimeConversationItemMessageSystemContent as RealtimeConversationItemMessageSystemContent,
     )
+    from openai_urllib3.types.realtime.realtime_conversation_item_message_system_param import (
+        RealtimeConversationItemMessageSystemContentParam as RealtimeConversationItemMessageSystemContentParam,
+    )
+    from openai_urllib3.types.realtime.realtime_conversation_item_message_system_param import (
+        RealtimeConversationItemMessageSystemParam as RealtimeConversationItemMessageSystemParam,
+    )
+    from openai_urllib3.types.realtime.realtime_conversation_item_message_user_param import (
+        RealtimeConversationItemMessageUserContentParam as RealtimeConversationItemMessageUserContentParam,
+    )
+    from openai_urllib3.types.realtime.realtime_conversation_item_message_user_param import (
+        RealtimeConversationItemMessageUserParam as RealtimeConversationItemMessageUserParam,
+    )
     from openai_urllib3.types.realtime.realtime_create_client_secret_response import (
         RealtimeCreateClientSecretResponse as RealtimeCreateClientSecretResponse,
     )
+    from openai_urllib3.types.realtime.realtime_error_event import RealtimeErrorEvent as RealtimeErrorEvent
+    from openai_urllib3.types.realtime.realtime_error_event import RealtimeErrorEventError as RealtimeErrorEventError
     from openai_urllib3.types.realtime.realtime_function_tool_param import (
         RealtimeFunctionToolParam as RealtimeFunctionToolParam,
     )
     from openai_urllib3.types.realtime.realtime_mcp_approval_request import (
         RealtimeMCPApprovalRequest as RealtimeMCPApprovalRequest,
     )
+    from openai_urllib3.types.realtime.realtime_mcp_approval_request_param import (
+        RealtimeMCPApprovalRequestParam as RealtimeMCPApprovalRequestParam,
+    )
     from openai_urllib3.types.realtime.realtime_mcp_approval_response import (
         RealtimeMCPApprovalResponse as RealtimeMCPApprovalResponse,
     )
+    from openai_urllib3.types.realtime.realtime_mcp_approval_response_param import (
+        RealtimeMCPApprovalResponseParam as RealtimeMCPApprovalResponseParam,
+    )
     from openai_urllib3.types.realtime.realtime_mcphttp_error import RealtimeMCPHTTPError as RealtimeMCPHTTPError
+    from openai_urllib3.types.realtime.realtime_mcphttp_error_param import (
+        RealtimeMCPHTTPErrorParam as RealtimeMCPHTTPErrorParam,
+    )
     from openai_urllib3.types.realtime.realtime_mcp_list_tools import RealtimeMCPListTools as RealtimeMCPListTools
+    from openai_urllib3.types.realtime.realtime_mcp_list_tools_param import (
+        RealtimeMCPListToolsParam as RealtimeMCPListToolsParam,
+    )
     from openai_urllib3.types.realtime.realtime_mcp_protocol_error import (
         RealtimeMCPProtocolError as RealtimeMCPProtocolError,
     )
+    from openai_urllib3.types.realtime.realtime_mcp_protocol_error_param import (
+        RealtimeMCPProtocolErrorParam as RealtimeMCPProtocolErrorParam,
+    )
     from openai_urllib3.types.realtime.realtime_mcp_tool_call import RealtimeMCPToolCall as RealtimeMCPToolCall
+    from openai_urllib3.types.realtime.realtime_mcp_tool_call_param import (
+        RealtimeMCPToolCallParam as RealtimeMCPToolCallParam,
+    )
     from openai_urllib3.types.realtime.realtime_mcp_tool_execution_error import (
         RealtimeMCPToolExecutionError as RealtimeMCPToolExecutionError,
+    )
+    from openai_urllib3.types.realtime.realtime_mcp_tool_execution_error_param import (
+        RealtimeMCPToolExecutionErrorParam as RealtimeMCPToolExecutionErrorParam,
     )
     from openai_urllib3.types.realtime.realtime_reasoning import RealtimeReasoning as RealtimeReasoning
     from openai_urllib3.types.realtime.realtime_reasoning_param import RealtimeReasoningParam as RealtimeReasoningParam
@@ -121,71 +240,21 @@ if TYPE_CHECKING:
     from openai_urllib3.types.realtime.realtime_response_create_params import (
         RealtimeResponseCreateParamsAudioOutput as RealtimeResponseCreateParamsAudioOutput,
     )
-    from openai_urllib3.types.realtime.realtime_server_event_conversation_item_added import (
-        RealtimeServerEventConversationItemAdded as RealtimeServerEventConversationItemAdded,
+    from openai_urllib3.types.realtime.realtime_response_create_params_param import (
+        RealtimeResponseCreateParamsAudioOutputParam as RealtimeResponseCreateParamsAudioOutputParam,
     )
-    from openai_urllib3.types.realtime.realtime_server_event_conversation_item_created import (
-        RealtimeServerEventConversationItemCreated as RealtimeServerEventConversationItemCreated,
+    from openai_urllib3.types.realtime.realtime_response_create_params_param import (
+        RealtimeResponseCreateParamsAudioParam as RealtimeResponseCreateParamsAudioParam,
     )
-    from openai_urllib3.types.realtime.realtime_server_event_conversation_item_deleted import (
-        RealtimeServerEventConversationItemDeleted as RealtimeServerEventConversationItemDeleted,
+    from openai_urllib3.types.realtime.realtime_response_create_params_param import (
+        RealtimeResponseCreateParamsParam as RealtimeResponseCreateParamsParam,
     )
-    from openai_urllib3.types.realtime.realtime_server_event_conversation_item_done import (
-        RealtimeServerEventConversationItemDone as RealtimeServerEventConversationItemDone,
-    )
-    from openai_urllib3.types.realtime.realtime_server_event_conversation_item_input_audio_transcription_completed import (
-        RealtimeServerEventConversationItemInputAudioTranscriptionCompleted as RealtimeServerEventConversationItemInputAudioTranscriptionCompleted,
-    )
-    from openai_urllib3.types.realtime.realtime_server_event_conversation_item_input_audio_transcription_delta import (
-        RealtimeServerEventConversationItemInputAudioTranscriptionDelta as RealtimeServerEventConversationItemInputAudioTranscriptionDelta,
-    )
-    from openai_urllib3.types.realtime.realtime_server_event_conversation_item_input_audio_transcription_failed import (
-        RealtimeServerEventConversationItemInputAudioTranscriptionFailed as RealtimeServerEventConversationItemInputAudioTranscriptionFailed,
-    )
-    from openai_urllib3.types.realtime.realtime_server_event_conversation_item_input_audio_transcription_failed import (
+    from openai_urllib3.types.realtime.realtime_server_event import RealtimeServerEvent as RealtimeServerEvent
+    from openai_urllib3.types.realtime.conversation_item_input_audio_transcription_failed_event import (
         RealtimeServerEventConversationItemInputAudioTranscriptionFailedError as RealtimeServerEventConversationItemInputAudioTranscriptionFailedError,
-    )
-    from openai_urllib3.types.realtime.realtime_server_event_conversation_item_input_audio_transcription_segment import (
-        RealtimeServerEventConversationItemInputAudioTranscriptionSegment as RealtimeServerEventConversationItemInputAudioTranscriptionSegment,
     )
     from openai_urllib3.types.realtime.realtime_server_event_conversation_item_retrieved import (
         RealtimeServerEventConversationItemRetrieved as RealtimeServerEventConversationItemRetrieved,
-    )
-    from openai_urllib3.types.realtime.realtime_server_event_conversation_item_truncated import (
-        RealtimeServerEventConversationItemTruncated as RealtimeServerEventConversationItemTruncated,
-    )
-    from openai_urllib3.types.realtime.realtime_server_event_error import (
-        RealtimeServerEventError as RealtimeServerEventError,
-    )
-    from openai_urllib3.types.realtime.realtime_server_event_error import (
-        RealtimeServerEventErrorError as RealtimeServerEventErrorError,
-    )
-    from openai_urllib3.types.realtime.realtime_server_event_input_audio_buffer_cleared import (
-        RealtimeServerEventInputAudioBufferCleared as RealtimeServerEventInputAudioBufferCleared,
-    )
-    from openai_urllib3.types.realtime.realtime_server_event_input_audio_buffer_committed import (
-        RealtimeServerEventInputAudioBufferCommitted as RealtimeServerEventInputAudioBufferCommitted,
-    )
-    from openai_urllib3.types.realtime.realtime_server_event_input_audio_buffer_dtmf_event_received import (
-        RealtimeServerEventInputAudioBufferDtmfEventReceived as RealtimeServerEventInputAudioBufferDtmfEventReceived,
-    )
-    from openai_urllib3.types.realtime.realtime_server_event_input_audio_buffer_speech_started import (
-        RealtimeServerEventInputAudioBufferSpeechStarted as RealtimeServerEventInputAudioBufferSpeechStarted,
-    )
-    from openai_urllib3.types.realtime.realtime_server_event_input_audio_buffer_speech_stopped import (
-        RealtimeServerEventInputAudioBufferSpeechStopped as RealtimeServerEventInputAudioBufferSpeechStopped,
-    )
-    from openai_urllib3.types.realtime.realtime_server_event_input_audio_buffer_timeout_triggered import (
-        RealtimeServerEventInputAudioBufferTimeoutTriggered as RealtimeServerEventInputAudioBufferTimeoutTriggered,
-    )
-    from openai_urllib3.types.realtime.realtime_server_event_mcp_list_tools_completed import (
-        RealtimeServerEventMCPListToolsCompleted as RealtimeServerEventMCPListToolsCompleted,
-    )
-    from openai_urllib3.types.realtime.realtime_server_event_mcp_list_tools_failed import (
-        RealtimeServerEventMCPListToolsFailed as RealtimeServerEventMCPListToolsFailed,
-    )
-    from openai_urllib3.types.realtime.realtime_server_event_mcp_list_tools_in_progress import (
-        RealtimeServerEventMCPListToolsInProgress as RealtimeServerEventMCPListToolsInProgress,
     )
     from openai_urllib3.types.realtime.realtime_server_event_output_audio_buffer_cleared import (
         RealtimeServerEventOutputAudioBufferCleared as RealtimeServerEventOutputAudioBufferCleared,
@@ -196,80 +265,14 @@ if TYPE_CHECKING:
     from openai_urllib3.types.realtime.realtime_server_event_output_audio_buffer_stopped import (
         RealtimeServerEventOutputAudioBufferStopped as RealtimeServerEventOutputAudioBufferStopped,
     )
-    from openai_urllib3.types.realtime.realtime_server_event_rate_limits_updated import (
-        RealtimeServerEventRateLimitsUpdated as RealtimeServerEventRateLimitsUpdated,
-    )
-    from openai_urllib3.types.realtime.realtime_server_event_rate_limits_updated import (
+    from openai_urllib3.types.realtime.rate_limits_updated_event import (
         RealtimeServerEventRateLimitsUpdatedRateLimit as RealtimeServerEventRateLimitsUpdatedRateLimit,
     )
-    from openai_urllib3.types.realtime.realtime_server_event_response_audio_delta import (
-        RealtimeServerEventResponseAudioDelta as RealtimeServerEventResponseAudioDelta,
-    )
-    from openai_urllib3.types.realtime.realtime_server_event_response_audio_done import (
-        RealtimeServerEventResponseAudioDone as RealtimeServerEventResponseAudioDone,
-    )
-    from openai_urllib3.types.realtime.realtime_server_event_response_audio_transcript_delta import (
-        RealtimeServerEventResponseAudioTranscriptDelta as RealtimeServerEventResponseAudioTranscriptDelta,
-    )
-    from openai_urllib3.types.realtime.realtime_server_event_response_audio_transcript_done import (
-        RealtimeServerEventResponseAudioTranscriptDone as RealtimeServerEventResponseAudioTranscriptDone,
-    )
-    from openai_urllib3.types.realtime.realtime_server_event_response_content_part_added import (
-        RealtimeServerEventResponseContentPartAdded as RealtimeServerEventResponseContentPartAdded,
-    )
-    from openai_urllib3.types.realtime.realtime_server_event_response_content_part_added import (
+    from openai_urllib3.types.realtime.response_content_part_added_event import (
         RealtimeServerEventResponseContentPartAddedPart as RealtimeServerEventResponseContentPartAddedPart,
     )
-    from openai_urllib3.types.realtime.realtime_server_event_response_content_part_done import (
-        RealtimeServerEventResponseContentPartDone as RealtimeServerEventResponseContentPartDone,
-    )
-    from openai_urllib3.types.realtime.realtime_server_event_response_content_part_done import (
+    from openai_urllib3.types.realtime.response_content_part_done_event import (
         RealtimeServerEventResponseContentPartDonePart as RealtimeServerEventResponseContentPartDonePart,
-    )
-    from openai_urllib3.types.realtime.realtime_server_event_response_created import (
-        RealtimeServerEventResponseCreated as RealtimeServerEventResponseCreated,
-    )
-    from openai_urllib3.types.realtime.realtime_server_event_response_done import (
-        RealtimeServerEventResponseDone as RealtimeServerEventResponseDone,
-    )
-    from openai_urllib3.types.realtime.realtime_server_event_response_function_call_arguments_delta import (
-        RealtimeServerEventResponseFunctionCallArgumentsDelta as RealtimeServerEventResponseFunctionCallArgumentsDelta,
-    )
-    from openai_urllib3.types.realtime.realtime_server_event_response_function_call_arguments_done import (
-        RealtimeServerEventResponseFunctionCallArgumentsDone as RealtimeServerEventResponseFunctionCallArgumentsDone,
-    )
-    from openai_urllib3.types.realtime.realtime_server_event_response_mcp_call_arguments_delta import (
-        RealtimeServerEventResponseMCPCallArgumentsDelta as RealtimeServerEventResponseMCPCallArgumentsDelta,
-    )
-    from openai_urllib3.types.realtime.realtime_server_event_response_mcp_call_arguments_done import (
-        RealtimeServerEventResponseMCPCallArgumentsDone as RealtimeServerEventResponseMCPCallArgumentsDone,
-    )
-    from openai_urllib3.types.realtime.realtime_server_event_response_mcp_call_completed import (
-        RealtimeServerEventResponseMCPCallCompleted as RealtimeServerEventResponseMCPCallCompleted,
-    )
-    from openai_urllib3.types.realtime.realtime_server_event_response_mcp_call_failed import (
-        RealtimeServerEventResponseMCPCallFailed as RealtimeServerEventResponseMCPCallFailed,
-    )
-    from openai_urllib3.types.realtime.realtime_server_event_response_mcp_call_in_progress import (
-        RealtimeServerEventResponseMCPCallInProgress as RealtimeServerEventResponseMCPCallInProgress,
-    )
-    from openai_urllib3.types.realtime.realtime_server_event_response_output_item_added import (
-        RealtimeServerEventResponseOutputItemAdded as RealtimeServerEventResponseOutputItemAdded,
-    )
-    from openai_urllib3.types.realtime.realtime_server_event_response_output_item_done import (
-        RealtimeServerEventResponseOutputItemDone as RealtimeServerEventResponseOutputItemDone,
-    )
-    from openai_urllib3.types.realtime.realtime_server_event_response_text_delta import (
-        RealtimeServerEventResponseTextDelta as RealtimeServerEventResponseTextDelta,
-    )
-    from openai_urllib3.types.realtime.realtime_server_event_response_text_done import (
-        RealtimeServerEventResponseTextDone as RealtimeServerEventResponseTextDone,
-    )
-    from openai_urllib3.types.realtime.realtime_server_event_session_created import (
-        RealtimeServerEventSessionCreated as RealtimeServerEventSessionCreated,
-    )
-    from openai_urllib3.types.realtime.realtime_server_event_session_updated import (
-        RealtimeServerEventSessionUpdated as RealtimeServerEventSessionUpdated,
     )
     from openai_urllib3.types.realtime.realtime_session_create_request_ga import (
         RealtimeSessionCreateRequestGA as RealtimeSessionCreateRequestGA,
@@ -439,10 +442,121 @@ if TYPE_CHECKING:
     from openai_urllib3.types.realtime.realtime_session_create_request_ga_param import (
         RealtimeTurnDetectionServerVadParam as RealtimeTurnDetectionServerVadParam,
     )
+    from openai_urllib3.types.realtime.response_audio_delta_event import (
+        ResponseAudioDeltaEvent as ResponseAudioDeltaEvent,
+    )
+    from openai_urllib3.types.realtime.response_audio_done_event import ResponseAudioDoneEvent as ResponseAudioDoneEvent
+    from openai_urllib3.types.realtime.response_audio_transcript_delta_event import (
+        ResponseAudioTranscriptDeltaEvent as ResponseAudioTranscriptDeltaEvent,
+    )
+    from openai_urllib3.types.realtime.response_audio_transcript_done_event import (
+        ResponseAudioTranscriptDoneEvent as ResponseAudioTranscriptDoneEvent,
+    )
+    from openai_urllib3.types.realtime.response_cancel_event import ResponseCancelEvent as ResponseCancelEvent
+    from openai_urllib3.types.realtime.response_cancel_event_param import (
+        ResponseCancelEventParam as ResponseCancelEventParam,
+    )
+    from openai_urllib3.types.realtime.response_content_part_added_event import (
+        ResponseContentPartAddedEvent as ResponseContentPartAddedEvent,
+    )
+    from openai_urllib3.types.realtime.response_content_part_done_event import (
+        ResponseContentPartDoneEvent as ResponseContentPartDoneEvent,
+    )
+    from openai_urllib3.types.realtime.response_create_event import ResponseCreateEvent as ResponseCreateEvent
+    from openai_urllib3.types.realtime.response_create_event_param import (
+        ResponseCreateEventParam as ResponseCreateEventParam,
+    )
+    from openai_urllib3.types.realtime.response_created_event import ResponseCreatedEvent as ResponseCreatedEvent
+    from openai_urllib3.types.realtime.response_done_event import ResponseDoneEvent as ResponseDoneEvent
+    from openai_urllib3.types.realtime.response_function_call_arguments_delta_event import (
+        ResponseFunctionCallArgumentsDeltaEvent as ResponseFunctionCallArgumentsDeltaEvent,
+    )
+    from openai_urllib3.types.realtime.response_function_call_arguments_done_event import (
+        ResponseFunctionCallArgumentsDoneEvent as ResponseFunctionCallArgumentsDoneEvent,
+    )
+    from openai_urllib3.types.realtime.response_mcp_call_arguments_delta import (
+        ResponseMcpCallArgumentsDelta as ResponseMcpCallArgumentsDelta,
+    )
+    from openai_urllib3.types.realtime.response_mcp_call_arguments_done import (
+        ResponseMcpCallArgumentsDone as ResponseMcpCallArgumentsDone,
+    )
+    from openai_urllib3.types.realtime.response_mcp_call_completed import (
+        ResponseMcpCallCompleted as ResponseMcpCallCompleted,
+    )
+    from openai_urllib3.types.realtime.response_mcp_call_failed import ResponseMcpCallFailed as ResponseMcpCallFailed
+    from openai_urllib3.types.realtime.response_mcp_call_in_progress import (
+        ResponseMcpCallInProgress as ResponseMcpCallInProgress,
+    )
+    from openai_urllib3.types.realtime.response_output_item_added_event import (
+        ResponseOutputItemAddedEvent as ResponseOutputItemAddedEvent,
+    )
+    from openai_urllib3.types.realtime.response_output_item_done_event import (
+        ResponseOutputItemDoneEvent as ResponseOutputItemDoneEvent,
+    )
+    from openai_urllib3.types.realtime.response_text_delta_event import ResponseTextDeltaEvent as ResponseTextDeltaEvent
+    from openai_urllib3.types.realtime.response_text_done_event import ResponseTextDoneEvent as ResponseTextDoneEvent
+    from openai_urllib3.types.realtime.session_created_event import SessionCreatedEvent as SessionCreatedEvent
+    from openai_urllib3.types.realtime.session_update_event import SessionUpdateEvent as SessionUpdateEvent
+    from openai_urllib3.types.realtime.session_update_event_param import (
+        SessionUpdateEventParam as SessionUpdateEventParam,
+    )
+    from openai_urllib3.types.realtime.session_updated_event import SessionUpdatedEvent as SessionUpdatedEvent
 
 _NAMES: dict[str, str] = {
+    "ConversationCreatedEvent": "realtime.conversation_created_event:ConversationCreatedEvent",
+    "ConversationCreatedEventConversation": "realtime.conversation_created_event:ConversationCreatedEventConversation",
+    "ConversationItemAdded": "realtime.conversation_item_added:ConversationItemAdded",
+    "ConversationItemCreateEvent": "realtime.conversation_item_create_event:ConversationItemCreateEvent",
+    "ConversationItemCreateEventParam":
+        "realtime.conversation_item_create_event_param:ConversationItemCreateEventParam",
+    "ConversationItemCreatedEvent": "realtime.conversation_item_created_event:ConversationItemCreatedEvent",
+    "ConversationItemDeleteEvent": "realtime.conversation_item_delete_event:ConversationItemDeleteEvent",
+    "ConversationItemDeleteEventParam":
+        "realtime.conversation_item_delete_event_param:ConversationItemDeleteEventParam",
+    "ConversationItemDeletedEvent": "realtime.conversation_item_deleted_event:ConversationItemDeletedEvent",
+    "ConversationItemDone": "realtime.conversation_item_done:ConversationItemDone",
+    "ConversationItemInputAudioTranscriptionCompletedEvent":
+        "realtime.conversation_item_input_audio_transcription_completed_event:ConversationItemInputAudioTranscriptionCompletedEvent",
+    "ConversationItemInputAudioTranscriptionDeltaEvent":
+        "realtime.conversation_item_input_audio_transcription_delta_event:ConversationItemInputAudioTranscriptionDeltaEvent",
+    "ConversationItemInputAudioTranscriptionFailedEvent":
+        "realtime.conversation_item_input_audio_transcription_failed_event:ConversationItemInputAudioTranscriptionFailedEvent",
+    "ConversationItemInputAudioTranscriptionSegment":
+        "realtime.conversation_item_input_audio_transcription_segment:ConversationItemInputAudioTranscriptionSegment",
+    "ConversationItemRetrieveEvent": "realtime.conversation_item_retrieve_event:ConversationItemRetrieveEvent",
+    "ConversationItemRetrieveEventParam":
+        "realtime.conversation_item_retrieve_event_param:ConversationItemRetrieveEventParam",
+    "ConversationItemTruncateEvent": "realtime.conversation_item_truncate_event:ConversationItemTruncateEvent",
+    "ConversationItemTruncateEventParam":
+        "realtime.conversation_item_truncate_event_param:ConversationItemTruncateEventParam",
+    "ConversationItemTruncatedEvent": "realtime.conversation_item_truncated_event:ConversationItemTruncatedEvent",
+    "InputAudioBufferAppendEvent": "realtime.input_audio_buffer_append_event:InputAudioBufferAppendEvent",
+    "InputAudioBufferAppendEventParam":
+        "realtime.input_audio_buffer_append_event_param:InputAudioBufferAppendEventParam",
+    "InputAudioBufferClearEvent": "realtime.input_audio_buffer_clear_event:InputAudioBufferClearEvent",
+    "InputAudioBufferClearEventParam": "realtime.input_audio_buffer_clear_event_param:InputAudioBufferClearEventParam",
+    "InputAudioBufferClearedEvent": "realtime.input_audio_buffer_cleared_event:InputAudioBufferClearedEvent",
+    "InputAudioBufferCommitEvent": "realtime.input_audio_buffer_commit_event:InputAudioBufferCommitEvent",
+    "InputAudioBufferCommitEventParam":
+        "realtime.input_audio_buffer_commit_event_param:InputAudioBufferCommitEventParam",
+    "InputAudioBufferCommittedEvent": "realtime.input_audio_buffer_committed_event:InputAudioBufferCommittedEvent",
+    "InputAudioBufferDtmfEventReceivedEvent":
+        "realtime.input_audio_buffer_dtmf_event_received_event:InputAudioBufferDtmfEventReceivedEvent",
+    "InputAudioBufferSpeechStartedEvent":
+        "realtime.input_audio_buffer_speech_started_event:InputAudioBufferSpeechStartedEvent",
+    "InputAudioBufferSpeechStoppedEvent":
+        "realtime.input_audio_buffer_speech_stopped_event:InputAudioBufferSpeechStoppedEvent",
+    "InputAudioBufferTimeoutTriggered":
+        "realtime.input_audio_buffer_timeout_triggered:InputAudioBufferTimeoutTriggered",
+    "McpListToolsCompleted": "realtime.mcp_list_tools_completed:McpListToolsCompleted",
+    "McpListToolsFailed": "realtime.mcp_list_tools_failed:McpListToolsFailed",
+    "McpListToolsInProgress": "realtime.mcp_list_tools_in_progress:McpListToolsInProgress",
+    "OutputAudioBufferClearEvent": "realtime.output_audio_buffer_clear_event:OutputAudioBufferClearEvent",
+    "OutputAudioBufferClearEventParam":
+        "realtime.output_audio_buffer_clear_event_param:OutputAudioBufferClearEventParam",
     "Prompt": "realtime.realtime_session_create_response_ga:Prompt",
     "Prompt0Param": "realtime.realtime_session_create_request_ga_param:Prompt0Param",
+    "RateLimitsUpdatedEvent": "realtime.rate_limits_updated_event:RateLimitsUpdatedEvent",
     "RealtimeAudioFormatsAudioPcm": "realtime.realtime_session_create_response_ga:RealtimeAudioFormatsAudioPcm",
     "RealtimeAudioFormatsAudioPcmParam":
         "realtime.realtime_session_create_request_ga_param:RealtimeAudioFormatsAudioPcmParam",
@@ -456,28 +570,8 @@ _NAMES: dict[str, str] = {
     "RealtimeCallsCreateParams": "realtime.realtime_calls_create_params:RealtimeCallsCreateParams",
     "RealtimeCallsReferParams": "realtime.realtime_calls_refer_params:RealtimeCallsReferParams",
     "RealtimeCallsRejectParams": "realtime.realtime_calls_reject_params:RealtimeCallsRejectParams",
-    "RealtimeClientEventConversationItemCreate":
-        "realtime.realtime_client_event_conversation_item_create:RealtimeClientEventConversationItemCreate",
-    "RealtimeClientEventConversationItemDelete":
-        "realtime.realtime_client_event_conversation_item_delete:RealtimeClientEventConversationItemDelete",
-    "RealtimeClientEventConversationItemRetrieve":
-        "realtime.realtime_client_event_conversation_item_retrieve:RealtimeClientEventConversationItemRetrieve",
-    "RealtimeClientEventConversationItemTruncate":
-        "realtime.realtime_client_event_conversation_item_truncate:RealtimeClientEventConversationItemTruncate",
-    "RealtimeClientEventInputAudioBufferAppend":
-        "realtime.realtime_client_event_input_audio_buffer_append:RealtimeClientEventInputAudioBufferAppend",
-    "RealtimeClientEventInputAudioBufferClear":
-        "realtime.realtime_client_event_input_audio_buffer_clear:RealtimeClientEventInputAudioBufferClear",
-    "RealtimeClientEventInputAudioBufferCommit":
-        "realtime.realtime_client_event_input_audio_buffer_commit:RealtimeClientEventInputAudioBufferCommit",
-    "RealtimeClientEventOutputAudioBufferClear":
-        "realtime.realtime_client_event_output_audio_buffer_clear:RealtimeClientEventOutputAudioBufferClear",
-    "RealtimeClientEventResponseCancel":
-        "realtime.realtime_client_event_response_cancel:RealtimeClientEventResponseCancel",
-    "RealtimeClientEventResponseCreate":
-        "realtime.realtime_client_event_response_create:RealtimeClientEventResponseCreate",
-    "RealtimeClientEventSessionUpdate":
-        "realtime.realtime_client_event_session_update:RealtimeClientEventSessionUpdate",
+    "RealtimeClientEvent": "realtime.realtime_client_event:RealtimeClientEvent",
+    "RealtimeClientEventParam": "realtime.realtime_client_event_param:RealtimeClientEventParam",
     "RealtimeClientSecretsCreateParams":
         "realtime.realtime_client_secrets_create_params:RealtimeClientSecretsCreateParams",
     "RealtimeClientSecretsCreateParamsExpiresAfterParam":
@@ -486,123 +580,76 @@ _NAMES: dict[str, str] = {
         "realtime.realtime_conversation_item_function_call:RealtimeConversationItemFunctionCall",
     "RealtimeConversationItemFunctionCallOutput":
         "realtime.realtime_conversation_item_function_call_output:RealtimeConversationItemFunctionCallOutput",
+    "RealtimeConversationItemFunctionCallOutputParam":
+        "realtime.realtime_conversation_item_function_call_output_param:RealtimeConversationItemFunctionCallOutputParam",
+    "RealtimeConversationItemFunctionCallParam":
+        "realtime.realtime_conversation_item_function_call_param:RealtimeConversationItemFunctionCallParam",
+    "RealtimeConversationItemMessageAssistantContentParam":
+        "realtime.realtime_conversation_item_message_assistant_param:RealtimeConversationItemMessageAssistantContentParam",
+    "RealtimeConversationItemMessageAssistantParam":
+        "realtime.realtime_conversation_item_message_assistant_param:RealtimeConversationItemMessageAssistantParam",
     "RealtimeConversationItemMessageSystem":
         "realtime.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystem",
     "RealtimeConversationItemMessageSystemContent":
         "realtime.realtime_conversation_item_message_system:RealtimeConversationItemMessageSystemContent",
+    "RealtimeConversationItemMessageSystemContentParam":
+        "realtime.realtime_conversation_item_message_system_param:RealtimeConversationItemMessageSystemContentParam",
+    "RealtimeConversationItemMessageSystemParam":
+        "realtime.realtime_conversation_item_message_system_param:RealtimeConversationItemMessageSystemParam",
+    "RealtimeConversationItemMessageUserContentParam":
+        "realtime.realtime_conversation_item_message_user_param:RealtimeConversationItemMessageUserContentParam",
+    "RealtimeConversationItemMessageUserParam":
+        "realtime.realtime_conversation_item_message_user_param:RealtimeConversationItemMessageUserParam",
     "RealtimeCreateClientSecretResponse":
         "realtime.realtime_create_client_secret_response:RealtimeCreateClientSecretResponse",
+    "RealtimeErrorEvent": "realtime.realtime_error_event:RealtimeErrorEvent",
+    "RealtimeErrorEventError": "realtime.realtime_error_event:RealtimeErrorEventError",
     "RealtimeFunctionToolParam": "realtime.realtime_function_tool_param:RealtimeFunctionToolParam",
     "RealtimeMCPApprovalRequest": "realtime.realtime_mcp_approval_request:RealtimeMCPApprovalRequest",
+    "RealtimeMCPApprovalRequestParam": "realtime.realtime_mcp_approval_request_param:RealtimeMCPApprovalRequestParam",
     "RealtimeMCPApprovalResponse": "realtime.realtime_mcp_approval_response:RealtimeMCPApprovalResponse",
+    "RealtimeMCPApprovalResponseParam":
+        "realtime.realtime_mcp_approval_response_param:RealtimeMCPApprovalResponseParam",
     "RealtimeMCPHTTPError": "realtime.realtime_mcphttp_error:RealtimeMCPHTTPError",
+    "RealtimeMCPHTTPErrorParam": "realtime.realtime_mcphttp_error_param:RealtimeMCPHTTPErrorParam",
     "RealtimeMCPListTools": "realtime.realtime_mcp_list_tools:RealtimeMCPListTools",
+    "RealtimeMCPListToolsParam": "realtime.realtime_mcp_list_tools_param:RealtimeMCPListToolsParam",
     "RealtimeMCPProtocolError": "realtime.realtime_mcp_protocol_error:RealtimeMCPProtocolError",
+    "RealtimeMCPProtocolErrorParam": "realtime.realtime_mcp_protocol_error_param:RealtimeMCPProtocolErrorParam",
     "RealtimeMCPToolCall": "realtime.realtime_mcp_tool_call:RealtimeMCPToolCall",
+    "RealtimeMCPToolCallParam": "realtime.realtime_mcp_tool_call_param:RealtimeMCPToolCallParam",
     "RealtimeMCPToolExecutionError": "realtime.realtime_mcp_tool_execution_error:RealtimeMCPToolExecutionError",
+    "RealtimeMCPToolExecutionErrorParam":
+        "realtime.realtime_mcp_tool_execution_error_param:RealtimeMCPToolExecutionErrorParam",
     "RealtimeReasoning": "realtime.realtime_reasoning:RealtimeReasoning",
     "RealtimeReasoningParam": "realtime.realtime_reasoning_param:RealtimeReasoningParam",
     "RealtimeResponseCreateParams": "realtime.realtime_response_create_params:RealtimeResponseCreateParams",
     "RealtimeResponseCreateParamsAudio": "realtime.realtime_response_create_params:RealtimeResponseCreateParamsAudio",
     "RealtimeResponseCreateParamsAudioOutput":
         "realtime.realtime_response_create_params:RealtimeResponseCreateParamsAudioOutput",
-    "RealtimeServerEventConversationItemAdded":
-        "realtime.realtime_server_event_conversation_item_added:RealtimeServerEventConversationItemAdded",
-    "RealtimeServerEventConversationItemCreated":
-        "realtime.realtime_server_event_conversation_item_created:RealtimeServerEventConversationItemCreated",
-    "RealtimeServerEventConversationItemDeleted":
-        "realtime.realtime_server_event_conversation_item_deleted:RealtimeServerEventConversationItemDeleted",
-    "RealtimeServerEventConversationItemDone":
-        "realtime.realtime_server_event_conversation_item_done:RealtimeServerEventConversationItemDone",
-    "RealtimeServerEventConversationItemInputAudioTranscriptionCompleted":
-        "realtime.realtime_server_event_conversation_item_input_audio_transcription_completed:RealtimeServerEventConversationItemInputAudioTranscriptionCompleted",
-    "RealtimeServerEventConversationItemInputAudioTranscriptionDelta":
-        "realtime.realtime_server_event_conversation_item_input_audio_transcription_delta:RealtimeServerEventConversationItemInputAudioTranscriptionDelta",
-    "RealtimeServerEventConversationItemInputAudioTranscriptionFailed":
-        "realtime.realtime_server_event_conversation_item_input_audio_transcription_failed:RealtimeServerEventConversationItemInputAudioTranscriptionFailed",
+    "RealtimeResponseCreateParamsAudioOutputParam":
+        "realtime.realtime_response_create_params_param:RealtimeResponseCreateParamsAudioOutputParam",
+    "RealtimeResponseCreateParamsAudioParam":
+        "realtime.realtime_response_create_params_param:RealtimeResponseCreateParamsAudioParam",
+    "RealtimeResponseCreateParamsParam":
+        "realtime.realtime_response_create_params_param:RealtimeResponseCreateParamsParam",
+    "RealtimeServerEvent": "realtime.realtime_server_event:RealtimeServerEvent",
     "RealtimeServerEventConversationItemInputAudioTranscriptionFailedError":
-        "realtime.realtime_server_event_conversation_item_input_audio_transcription_failed:RealtimeServerEventConversationItemInputAudioTranscriptionFailedError",
-    "RealtimeServerEventConversationItemInputAudioTranscriptionSegment":
-        "realtime.realtime_server_event_conversation_item_input_audio_transcription_segment:RealtimeServerEventConversationItemInputAudioTranscriptionSegment",
+        "realtime.conversation_item_input_audio_transcription_failed_event:RealtimeServerEventConversationItemInputAudioTranscriptionFailedError",
     "RealtimeServerEventConversationItemRetrieved":
         "realtime.realtime_server_event_conversation_item_retrieved:RealtimeServerEventConversationItemRetrieved",
-    "RealtimeServerEventConversationItemTruncated":
-        "realtime.realtime_server_event_conversation_item_truncated:RealtimeServerEventConversationItemTruncated",
-    "RealtimeServerEventError": "realtime.realtime_server_event_error:RealtimeServerEventError",
-    "RealtimeServerEventErrorError": "realtime.realtime_server_event_error:RealtimeServerEventErrorError",
-    "RealtimeServerEventInputAudioBufferCleared":
-        "realtime.realtime_server_event_input_audio_buffer_cleared:RealtimeServerEventInputAudioBufferCleared",
-    "RealtimeServerEventInputAudioBufferCommitted":
-        "realtime.realtime_server_event_input_audio_buffer_committed:RealtimeServerEventInputAudioBufferCommitted",
-    "RealtimeServerEventInputAudioBufferDtmfEventReceived":
-        "realtime.realtime_server_event_input_audio_buffer_dtmf_event_received:RealtimeServerEventInputAudioBufferDtmfEventReceived",
-    "RealtimeServerEventInputAudioBufferSpeechStarted":
-        "realtime.realtime_server_event_input_audio_buffer_speech_started:RealtimeServerEventInputAudioBufferSpeechStarted",
-    "RealtimeServerEventInputAudioBufferSpeechStopped":
-        "realtime.realtime_server_event_input_audio_buffer_speech_stopped:RealtimeServerEventInputAudioBufferSpeechStopped",
-    "RealtimeServerEventInputAudioBufferTimeoutTriggered":
-        "realtime.realtime_server_event_input_audio_buffer_timeout_triggered:RealtimeServerEventInputAudioBufferTimeoutTriggered",
-    "RealtimeServerEventMCPListToolsCompleted":
-        "realtime.realtime_server_event_mcp_list_tools_completed:RealtimeServerEventMCPListToolsCompleted",
-    "RealtimeServerEventMCPListToolsFailed":
-        "realtime.realtime_server_event_mcp_list_tools_failed:RealtimeServerEventMCPListToolsFailed",
-    "RealtimeServerEventMCPListToolsInProgress":
-        "realtime.realtime_server_event_mcp_list_tools_in_progress:RealtimeServerEventMCPListToolsInProgress",
     "RealtimeServerEventOutputAudioBufferCleared":
         "realtime.realtime_server_event_output_audio_buffer_cleared:RealtimeServerEventOutputAudioBufferCleared",
     "RealtimeServerEventOutputAudioBufferStarted":
         "realtime.realtime_server_event_output_audio_buffer_started:RealtimeServerEventOutputAudioBufferStarted",
     "RealtimeServerEventOutputAudioBufferStopped":
         "realtime.realtime_server_event_output_audio_buffer_stopped:RealtimeServerEventOutputAudioBufferStopped",
-    "RealtimeServerEventRateLimitsUpdated":
-        "realtime.realtime_server_event_rate_limits_updated:RealtimeServerEventRateLimitsUpdated",
     "RealtimeServerEventRateLimitsUpdatedRateLimit":
-        "realtime.realtime_server_event_rate_limits_updated:RealtimeServerEventRateLimitsUpdatedRateLimit",
-    "RealtimeServerEventResponseAudioDelta":
-        "realtime.realtime_server_event_response_audio_delta:RealtimeServerEventResponseAudioDelta",
-    "RealtimeServerEventResponseAudioDone":
-        "realtime.realtime_server_event_response_audio_done:RealtimeServerEventResponseAudioDone",
-    "RealtimeServerEventResponseAudioTranscriptDelta":
-        "realtime.realtime_server_event_response_audio_transcript_delta:RealtimeServerEventResponseAudioTranscriptDelta",
-    "RealtimeServerEventResponseAudioTranscriptDone":
-        "realtime.realtime_server_event_response_audio_transcript_done:RealtimeServerEventResponseAudioTranscriptDone",
-    "RealtimeServerEventResponseContentPartAdded":
-        "realtime.realtime_server_event_response_content_part_added:RealtimeServerEventResponseContentPartAdded",
+        "realtime.rate_limits_updated_event:RealtimeServerEventRateLimitsUpdatedRateLimit",
     "RealtimeServerEventResponseContentPartAddedPart":
-        "realtime.realtime_server_event_response_content_part_added:RealtimeServerEventResponseContentPartAddedPart",
-    "RealtimeServerEventResponseContentPartDone":
-        "realtime.realtime_server_event_response_content_part_done:RealtimeServerEventResponseContentPartDone",
+        "realtime.response_content_part_added_event:RealtimeServerEventResponseContentPartAddedPart",
     "RealtimeServerEventResponseContentPartDonePart":
-        "realtime.realtime_server_event_response_content_part_done:RealtimeServerEventResponseContentPartDonePart",
-    "RealtimeServerEventResponseCreated":
-        "realtime.realtime_server_event_response_created:RealtimeServerEventResponseCreated",
-    "RealtimeServerEventResponseDone": "realtime.realtime_server_event_response_done:RealtimeServerEventResponseDone",
-    "RealtimeServerEventResponseFunctionCallArgumentsDelta":
-        "realtime.realtime_server_event_response_function_call_arguments_delta:RealtimeServerEventResponseFunctionCallArgumentsDelta",
-    "RealtimeServerEventResponseFunctionCallArgumentsDone":
-        "realtime.realtime_server_event_response_function_call_arguments_done:RealtimeServerEventResponseFunctionCallArgumentsDone",
-    "RealtimeServerEventResponseMCPCallArgumentsDelta":
-        "realtime.realtime_server_event_response_mcp_call_arguments_delta:RealtimeServerEventResponseMCPCallArgumentsDelta",
-    "RealtimeServerEventResponseMCPCallArgumentsDone":
-        "realtime.realtime_server_event_response_mcp_call_arguments_done:RealtimeServerEventResponseMCPCallArgumentsDone",
-    "RealtimeServerEventResponseMCPCallCompleted":
-        "realtime.realtime_server_event_response_mcp_call_completed:RealtimeServerEventResponseMCPCallCompleted",
-    "RealtimeServerEventResponseMCPCallFailed":
-        "realtime.realtime_server_event_response_mcp_call_failed:RealtimeServerEventResponseMCPCallFailed",
-    "RealtimeServerEventResponseMCPCallInProgress":
-        "realtime.realtime_server_event_response_mcp_call_in_progress:RealtimeServerEventResponseMCPCallInProgress",
-    "RealtimeServerEventResponseOutputItemAdded":
-        "realtime.realtime_server_event_response_output_item_added:RealtimeServerEventResponseOutputItemAdded",
-    "RealtimeServerEventResponseOutputItemDone":
-        "realtime.realtime_server_event_response_output_item_done:RealtimeServerEventResponseOutputItemDone",
-    "RealtimeServerEventResponseTextDelta":
-        "realtime.realtime_server_event_response_text_delta:RealtimeServerEventResponseTextDelta",
-    "RealtimeServerEventResponseTextDone":
-        "realtime.realtime_server_event_response_text_done:RealtimeServerEventResponseTextDone",
-    "RealtimeServerEventSessionCreated":
-        "realtime.realtime_server_event_session_created:RealtimeServerEventSessionCreated",
-    "RealtimeServerEventSessionUpdated":
-        "realtime.realtime_server_event_session_updated:RealtimeServerEventSessionUpdated",
+        "realtime.response_content_part_done_event:RealtimeServerEventResponseContentPartDonePart",
     "RealtimeSessionCreateRequestGA": "realtime.realtime_session_create_request_ga:RealtimeSessionCreateRequestGA",
     "RealtimeSessionCreateRequestGAAudio":
         "realtime.realtime_session_create_request_ga:RealtimeSessionCreateRequestGAAudio",
@@ -707,11 +754,79 @@ _NAMES: dict[str, str] = {
     "RealtimeTurnDetectionServerVad": "realtime.realtime_session_create_response_ga:RealtimeTurnDetectionServerVad",
     "RealtimeTurnDetectionServerVadParam":
         "realtime.realtime_session_create_request_ga_param:RealtimeTurnDetectionServerVadParam",
+    "ResponseAudioDeltaEvent": "realtime.response_audio_delta_event:ResponseAudioDeltaEvent",
+    "ResponseAudioDoneEvent": "realtime.response_audio_done_event:ResponseAudioDoneEvent",
+    "ResponseAudioTranscriptDeltaEvent":
+        "realtime.response_audio_transcript_delta_event:ResponseAudioTranscriptDeltaEvent",
+    "ResponseAudioTranscriptDoneEvent":
+        "realtime.response_audio_transcript_done_event:ResponseAudioTranscriptDoneEvent",
+    "ResponseCancelEvent": "realtime.response_cancel_event:ResponseCancelEvent",
+    "ResponseCancelEventParam": "realtime.response_cancel_event_param:ResponseCancelEventParam",
+    "ResponseContentPartAddedEvent": "realtime.response_content_part_added_event:ResponseContentPartAddedEvent",
+    "ResponseContentPartDoneEvent": "realtime.response_content_part_done_event:ResponseContentPartDoneEvent",
+    "ResponseCreateEvent": "realtime.response_create_event:ResponseCreateEvent",
+    "ResponseCreateEventParam": "realtime.response_create_event_param:ResponseCreateEventParam",
+    "ResponseCreatedEvent": "realtime.response_created_event:ResponseCreatedEvent",
+    "ResponseDoneEvent": "realtime.response_done_event:ResponseDoneEvent",
+    "ResponseFunctionCallArgumentsDeltaEvent":
+        "realtime.response_function_call_arguments_delta_event:ResponseFunctionCallArgumentsDeltaEvent",
+    "ResponseFunctionCallArgumentsDoneEvent":
+        "realtime.response_function_call_arguments_done_event:ResponseFunctionCallArgumentsDoneEvent",
+    "ResponseMcpCallArgumentsDelta": "realtime.response_mcp_call_arguments_delta:ResponseMcpCallArgumentsDelta",
+    "ResponseMcpCallArgumentsDone": "realtime.response_mcp_call_arguments_done:ResponseMcpCallArgumentsDone",
+    "ResponseMcpCallCompleted": "realtime.response_mcp_call_completed:ResponseMcpCallCompleted",
+    "ResponseMcpCallFailed": "realtime.response_mcp_call_failed:ResponseMcpCallFailed",
+    "ResponseMcpCallInProgress": "realtime.response_mcp_call_in_progress:ResponseMcpCallInProgress",
+    "ResponseOutputItemAddedEvent": "realtime.response_output_item_added_event:ResponseOutputItemAddedEvent",
+    "ResponseOutputItemDoneEvent": "realtime.response_output_item_done_event:ResponseOutputItemDoneEvent",
+    "ResponseTextDeltaEvent": "realtime.response_text_delta_event:ResponseTextDeltaEvent",
+    "ResponseTextDoneEvent": "realtime.response_text_done_event:ResponseTextDoneEvent",
+    "SessionCreatedEvent": "realtime.session_created_event:SessionCreatedEvent",
+    "SessionUpdateEvent": "realtime.session_update_event:SessionUpdateEvent",
+    "SessionUpdateEventParam": "realtime.session_update_event_param:SessionUpdateEventParam",
+    "SessionUpdatedEvent": "realtime.session_updated_event:SessionUpdatedEvent",
 }
 
 __all__ = [
+    "ConversationCreatedEvent",
+    "ConversationCreatedEventConversation",
+    "ConversationItemAdded",
+    "ConversationItemCreateEvent",
+    "ConversationItemCreateEventParam",
+    "ConversationItemCreatedEvent",
+    "ConversationItemDeleteEvent",
+    "ConversationItemDeleteEventParam",
+    "ConversationItemDeletedEvent",
+    "ConversationItemDone",
+    "ConversationItemInputAudioTranscriptionCompletedEvent",
+    "ConversationItemInputAudioTranscriptionDeltaEvent",
+    "ConversationItemInputAudioTranscriptionFailedEvent",
+    "ConversationItemInputAudioTranscriptionSegment",
+    "ConversationItemRetrieveEvent",
+    "ConversationItemRetrieveEventParam",
+    "ConversationItemTruncateEvent",
+    "ConversationItemTruncateEventParam",
+    "ConversationItemTruncatedEvent",
+    "InputAudioBufferAppendEvent",
+    "InputAudioBufferAppendEventParam",
+    "InputAudioBufferClearEvent",
+    "InputAudioBufferClearEventParam",
+    "InputAudioBufferClearedEvent",
+    "InputAudioBufferCommitEvent",
+    "InputAudioBufferCommitEventParam",
+    "InputAudioBufferCommittedEvent",
+    "InputAudioBufferDtmfEventReceivedEvent",
+    "InputAudioBufferSpeechStartedEvent",
+    "InputAudioBufferSpeechStoppedEvent",
+    "InputAudioBufferTimeoutTriggered",
+    "McpListToolsCompleted",
+    "McpListToolsFailed",
+    "McpListToolsInProgress",
+    "OutputAudioBufferClearEvent",
+    "OutputAudioBufferClearEventParam",
     "Prompt",
     "Prompt0Param",
+    "RateLimitsUpdatedEvent",
     "RealtimeAudioFormatsAudioPcm",
     "RealtimeAudioFormatsAudioPcmParam",
     "RealtimeAudioFormatsAudioPcma",
@@ -722,87 +837,57 @@ __all__ = [
     "RealtimeCallsCreateParams",
     "RealtimeCallsReferParams",
     "RealtimeCallsRejectParams",
-    "RealtimeClientEventConversationItemCreate",
-    "RealtimeClientEventConversationItemDelete",
-    "RealtimeClientEventConversationItemRetrieve",
-    "RealtimeClientEventConversationItemTruncate",
-    "RealtimeClientEventInputAudioBufferAppend",
-    "RealtimeClientEventInputAudioBufferClear",
-    "RealtimeClientEventInputAudioBufferCommit",
-    "RealtimeClientEventOutputAudioBufferClear",
-    "RealtimeClientEventResponseCancel",
-    "RealtimeClientEventResponseCreate",
-    "RealtimeClientEventSessionUpdate",
+    "RealtimeClientEvent",
+    "RealtimeClientEventParam",
     "RealtimeClientSecretsCreateParams",
     "RealtimeClientSecretsCreateParamsExpiresAfterParam",
     "RealtimeConversationItemFunctionCall",
     "RealtimeConversationItemFunctionCallOutput",
+    "RealtimeConversationItemFunctionCallOutputParam",
+    "RealtimeConversationItemFunctionCallParam",
+    "RealtimeConversationItemMessageAssistantContentParam",
+    "RealtimeConversationItemMessageAssistantParam",
     "RealtimeConversationItemMessageSystem",
     "RealtimeConversationItemMessageSystemContent",
+    "RealtimeConversationItemMessageSystemContentParam",
+    "RealtimeConversationItemMessageSystemParam",
+    "RealtimeConversationItemMessageUserContentParam",
+    "RealtimeConversationItemMessageUserParam",
     "RealtimeCreateClientSecretResponse",
+    "RealtimeErrorEvent",
+    "RealtimeErrorEventError",
     "RealtimeFunctionToolParam",
     "RealtimeMCPApprovalRequest",
+    "RealtimeMCPApprovalRequestParam",
     "RealtimeMCPApprovalResponse",
+    "RealtimeMCPApprovalResponseParam",
     "RealtimeMCPHTTPError",
+    "RealtimeMCPHTTPErrorParam",
     "RealtimeMCPListTools",
+    "RealtimeMCPListToolsParam",
     "RealtimeMCPProtocolError",
+    "RealtimeMCPProtocolErrorParam",
     "RealtimeMCPToolCall",
+    "RealtimeMCPToolCallParam",
     "RealtimeMCPToolExecutionError",
+    "RealtimeMCPToolExecutionErrorParam",
     "RealtimeReasoning",
     "RealtimeReasoningParam",
     "RealtimeResponseCreateParams",
     "RealtimeResponseCreateParamsAudio",
     "RealtimeResponseCreateParamsAudioOutput",
-    "RealtimeServerEventConversationItemAdded",
-    "RealtimeServerEventConversationItemCreated",
-    "RealtimeServerEventConversationItemDeleted",
-    "RealtimeServerEventConversationItemDone",
-    "RealtimeServerEventConversationItemInputAudioTranscriptionCompleted",
-    "RealtimeServerEventConversationItemInputAudioTranscriptionDelta",
-    "RealtimeServerEventConversationItemInputAudioTranscriptionFailed",
+    "RealtimeResponseCreateParamsAudioOutputParam",
+    "RealtimeResponseCreateParamsAudioParam",
+    "RealtimeResponseCreateParamsParam",
+    "RealtimeServerEvent",
     "RealtimeServerEventConversationItemInputAudioTranscriptionFailedError",
-    "RealtimeServerEventConversationItemInputAudioTranscriptionSegment",
     "RealtimeServerEventConversationItemRetrieved",
-    "RealtimeServerEventConversationItemTruncated",
-    "RealtimeServerEventError",
-    "RealtimeServerEventErrorError",
-    "RealtimeServerEventInputAudioBufferCleared",
-    "RealtimeServerEventInputAudioBufferCommitted",
-    "RealtimeServerEventInputAudioBufferDtmfEventReceived",
-    "RealtimeServerEventInputAudioBufferSpeechStarted",
-    "RealtimeServerEventInputAudioBufferSpeechStopped",
-    "RealtimeServerEventInputAudioBufferTimeoutTriggered",
-    "RealtimeServerEventMCPListToolsCompleted",
-    "RealtimeServerEventMCPListToolsFailed",
-    "RealtimeServerEventMCPListToolsInProgress",
     "RealtimeServerEventOutputAudioBufferCleared",
     "RealtimeServerEventOutputAudioBufferStarted",
     "RealtimeServerEventOutputAudioBufferStopped",
-    "RealtimeServerEventRateLimitsUpdated",
     "RealtimeServerEventRateLimitsUpdatedRateLimit",
-    "RealtimeServerEventResponseAudioDelta",
-    "RealtimeServerEventResponseAudioDone",
-    "RealtimeServerEventResponseAudioTranscriptDelta",
-    "RealtimeServerEventResponseAudioTranscriptDone",
-    "RealtimeServerEventResponseContentPartAdded",
     "RealtimeServerEventResponseContentPartAddedPart",
-    "RealtimeServerEventResponseContentPartDone",
     "RealtimeServerEventResponseContentPartDonePart",
-    "RealtimeServerEventResponseCreated",
-    "RealtimeServerEventResponseDone",
-    "RealtimeServerEventResponseFunctionCallArgumentsDelta",
-    "RealtimeServerEventResponseFunctionCallArgumentsDone",
-    "RealtimeServerEventResponseMCPCallArgumentsDelta",
-    "RealtimeServerEventResponseMCPCallArgumentsDone",
-    "RealtimeServerEventResponseMCPCallCompleted",
-    "RealtimeServerEventResponseMCPCallFailed",
-    "RealtimeServerEventResponseMCPCallInProgress",
-    "RealtimeServerEventResponseOutputItemAdded",
-    "RealtimeServerEventResponseOutputItemDone",
-    "RealtimeServerEventResponseTextDelta",
-    "RealtimeServerEventResponseTextDone",
-    "RealtimeServerEventSessionCreated",
-    "RealtimeServerEventSessionUpdated",
     "RealtimeSessionCreateRequestGA",
     "RealtimeSessionCreateRequestGAAudio",
     "RealtimeSessionCreateRequestGAAudioInput",
@@ -859,6 +944,33 @@ __all__ = [
     "RealtimeTurnDetectionSemanticVadParam",
     "RealtimeTurnDetectionServerVad",
     "RealtimeTurnDetectionServerVadParam",
+    "ResponseAudioDeltaEvent",
+    "ResponseAudioDoneEvent",
+    "ResponseAudioTranscriptDeltaEvent",
+    "ResponseAudioTranscriptDoneEvent",
+    "ResponseCancelEvent",
+    "ResponseCancelEventParam",
+    "ResponseContentPartAddedEvent",
+    "ResponseContentPartDoneEvent",
+    "ResponseCreateEvent",
+    "ResponseCreateEventParam",
+    "ResponseCreatedEvent",
+    "ResponseDoneEvent",
+    "ResponseFunctionCallArgumentsDeltaEvent",
+    "ResponseFunctionCallArgumentsDoneEvent",
+    "ResponseMcpCallArgumentsDelta",
+    "ResponseMcpCallArgumentsDone",
+    "ResponseMcpCallCompleted",
+    "ResponseMcpCallFailed",
+    "ResponseMcpCallInProgress",
+    "ResponseOutputItemAddedEvent",
+    "ResponseOutputItemDoneEvent",
+    "ResponseTextDeltaEvent",
+    "ResponseTextDoneEvent",
+    "SessionCreatedEvent",
+    "SessionUpdateEvent",
+    "SessionUpdateEventParam",
+    "SessionUpdatedEvent",
 ]
 
 

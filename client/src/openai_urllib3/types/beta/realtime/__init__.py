@@ -11,11 +11,8 @@ if TYPE_CHECKING:
         AudioTranscriptionParam as AudioTranscriptionParam,
     )
     from openai_urllib3.types.beta.realtime.session import AudioTranscriptionResponse as AudioTranscriptionResponse
-    from openai_urllib3.types.beta.realtime.conversation_created_event import (
+    from openai_urllib3.types.realtime.conversation_created_event import (
         ConversationCreatedEvent as ConversationCreatedEvent,
-    )
-    from openai_urllib3.types.beta.realtime.conversation_created_event import (
-        ConversationCreatedEventConversation as ConversationCreatedEventConversation,
     )
     from openai_urllib3.types.beta.realtime.conversation_item import ConversationItem as ConversationItem
     from openai_urllib3.types.beta.realtime.conversation_item_content import (
@@ -343,9 +340,7 @@ _NAMES: dict[str, str] = {
     "AudioTranscription": "beta.realtime.transcription_session_update:AudioTranscription",
     "AudioTranscriptionParam": "beta.realtime.transcription_session_create_params:AudioTranscriptionParam",
     "AudioTranscriptionResponse": "beta.realtime.session:AudioTranscriptionResponse",
-    "ConversationCreatedEvent": "beta.realtime.conversation_created_event:ConversationCreatedEvent",
-    "ConversationCreatedEventConversation":
-        "beta.realtime.conversation_created_event:ConversationCreatedEventConversation",
+    "ConversationCreatedEvent": "realtime.conversation_created_event:ConversationCreatedEvent",
     "ConversationItem": "beta.realtime.conversation_item:ConversationItem",
     "ConversationItemContent": "beta.realtime.conversation_item_content:ConversationItemContent",
     "ConversationItemCreateEvent": "beta.realtime.conversation_item_create_event:ConversationItemCreateEvent",
@@ -525,7 +520,6 @@ __all__ = [
     "AudioTranscriptionParam",
     "AudioTranscriptionResponse",
     "ConversationCreatedEvent",
-    "ConversationCreatedEventConversation",
     "ConversationItem",
     "ConversationItemContent",
     "ConversationItemCreateEvent",

@@ -5,39 +5,34 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Optional, TypedDict, Union
 
-from openai_urllib3._models import BaseModel, Field
-from openai_urllib3.types._ref import ref
 
 if TYPE_CHECKING:
     from typing_extensions import Required
 
     from openai_urllib3._files import FileTypes
+    from openai_urllib3.types.realtime.conversation_created_event import (
+        ConversationCreatedEventConversation as Conversation,
+    )
+    from openai_urllib3.types.realtime.conversation_created_event import (
+        ConversationCreatedEvent as ConversationCreatedEvent,
+    )
 
 __all__ = [
     "Conversation",
     "ConversationCreatedEvent",
-    "ConversationCreatedEventConversation",
 ]
 
 _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside the quoted and postponed types
 
-
-class ConversationCreatedEvent(BaseModel):
-    """Returned when a conversation is created. Emitted right after session creation."""
-
-    __slots__ = ()
-    event_id = Field['str']()
-    type = Field['Literal["conversation.created"]']()
-    conversation = Field['ConversationCreatedEventConversation'](
-        ref("beta.realtime.conversation_created_event:ConversationCreatedEventConversation")
-    )
+_ELSEWHERE: dict[str, str] = {
+    "Conversation": "realtime.conversation_created_event:ConversationCreatedEventConversation",
+    "ConversationCreatedEvent": "realtime.conversation_created_event:ConversationCreatedEvent",
+}
 
 
-class ConversationCreatedEventConversation(BaseModel):
-    """The conversation resource."""
+def __getattr__(name: str) -> Any:
+    from openai_urllib3.types._ref import load
 
-    __slots__ = ()
-    id = Field['str | None']()
-    object = Field['str | None']()
-
-Conversation = ConversationCreatedEventConversation
+    if name not in _ELSEWHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return load(_ELSEWHERE[name])
