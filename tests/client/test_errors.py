@@ -189,3 +189,17 @@ def test_a_redirect_error_names_neither_the_key_in_the_url_nor_the_one_in_the_lo
     text = str(info.value) + info.value.dump_request()
     assert "Unexpected redirect 302" in text and "api-key=<redacted>" in text
     assert azure_key not in text
+
+
+def test_an_error_body_nested_past_the_stack_is_still_the_status_error(openai_server: MockServer) -> None:
+    """A broken or hostile server's JSON nested deeper than Python's parser can go is kept as text:
+    the caller gets the status error (and a 429 is still judged for retrying), not a RecursionError."""
+    deep = b'{"error": ' + b"[" * 100_000 + b'"insufficient_quota"' + b"]" * 100_000 + b"}"
+    openai_server.fault("GET /models", Status(400, body=deep))
+    client = OpenAI(api_key="sk-test", base_url=openai_server.url, max_retries=0)
+    with pytest.raises(BadRequestError) as caught:
+        client.models.list()
+    assert isinstance(caught.value.body, str) and caught.value.status_code == 400
+    openai_server.fault("GET /models", Status(429, headers={"retry-after": "0"}, body=deep), times=1)
+    retrying = OpenAI(api_key="sk-test", base_url=openai_server.url, max_retries=1)
+    assert retrying.models.list().data is not None  # retried once, then the real answer

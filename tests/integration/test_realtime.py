@@ -419,3 +419,68 @@ def test_websocket_base_url_and_settings_survive_copies(openai_server: MockServe
     assert copy.webhook_secret == "whsec_abc" and copy.websocket_base_url == client.websocket_base_url
     with copy.realtime.connect(model="gpt-realtime") as connection:  # sessions open at websocket_base_url
         assert connection.recv().type == "session.created"
+
+
+def _raw_session(url: str, texts: list[str]) -> list[dict[str, Any]]:
+    """Send ``texts`` as they are (no client would build them) and collect the server's events."""
+    import json
+    import socket
+    from urllib.parse import urlsplit
+
+    from wsproto import ConnectionType, WSConnection
+    from wsproto.events import AcceptConnection, CloseConnection, Request, TextMessage
+
+    parts = urlsplit(url)
+    sock = socket.create_connection((parts.hostname, parts.port), timeout=5)
+    ws = WSConnection(ConnectionType.CLIENT)
+    sock.sendall(ws.send(Request(host=parts.netloc, target=parts.path + "/realtime?model=gpt-realtime", extra_headers=[(b"authorization", b"Bearer sk-test")])))
+    received: list[dict[str, Any]] = []
+
+    def pump(count: int) -> None:
+        while len(received) < count:
+            data = sock.recv(65536)
+            assert data, "the server dropped the session"
+            ws.receive_data(data)
+            for event in ws.events():
+                assert not isinstance(event, CloseConnection), f"the server closed the session: {event}"
+                if isinstance(event, TextMessage):
+                    received.append(json.loads(event.data))
+                elif not isinstance(event, AcceptConnection):
+                    pass
+
+    try:
+        pump(1)  # session.created
+        for text in texts:
+            sock.sendall(ws.send(TextMessage(data=text)))
+            pump(len(received) + 1)
+    finally:
+        sock.close()
+    return received
+
+
+HOSTILE = ["[" * 200_000 + "]" * 200_000, '{"type": ' + '{"a": ' * 50_000 + "1" + "}" * 50_000 + "}", '{"type": "session.update", "x": NaN}']
+
+
+def test_hostile_json_is_an_error_event_and_the_session_goes_on(openai_server: MockServer) -> None:
+    """Nesting that would exhaust the parser's stack, and NaN, are not JSON: each is answered with an
+    ``error`` event and the session keeps serving (the server records no failure)."""
+    events = _raw_session(openai_server.url, [*HOSTILE, '{"type": "session.update", "session": {"type": "realtime"}}'])
+    assert [e["type"] for e in events[1:]] == ["error", "error", "error", "session.updated"]
+    assert all(e["error"]["code"] == "invalid_json" for e in events[1:4])
+    openai_server.check()
+
+
+def test_hostile_json_does_not_break_a_replayed_session_or_a_replayed_request(tmp_path: Any) -> None:
+    import urllib3
+
+    from openai_harness.cassettes import use_cassette
+    from openai_harness.cassettes._replay import ReplayServer
+
+    path = tmp_path / "hostile.yaml"
+    with MockServer() as server, use_cassette(path, record_mode="once"):
+        _text_turn(openai_urllib3.OpenAI(api_key="sk-x", base_url=server.url, max_retries=0))
+    with ReplayServer(path) as replay:
+        events = _raw_session(replay.url, HOSTILE[:2])
+        assert [e["error"]["code"] for e in events[-2:]] == ["cassette_miss", "cassette_miss"]
+        answer = urllib3.request("POST", replay.url + "/chat/completions", body=HOSTILE[0].encode(), headers={"Content-Type": "application/json"}, retries=False)
+        assert answer.status >= 400 and answer.status != 500

@@ -227,7 +227,7 @@ def make_status_error(response: Response) -> APIStatusError:
     body: Any
     try:
         body = json.loads(raw) if raw else None
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past the stack: kept as text
         body = raw.decode("utf-8", errors="replace")
     request = response.request
     assert request is not None

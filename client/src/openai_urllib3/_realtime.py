@@ -175,7 +175,7 @@ class RealtimeConnection:
             self._convert = REALTIME_SERVER_EVENT()
         try:
             payload = json.loads(data)
-        except ValueError as error:
+        except (ValueError, RecursionError) as error:
             from ._exceptions import APIResponseValidationError
 
             raise APIResponseValidationError(f"A Realtime event is not valid JSON: {data[:200]!r}", response=Response(200, request=self._request), body=data) from error

@@ -116,7 +116,7 @@ def _is_insufficient_quota(body: bytes) -> bool:
         return False
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
     error = data.get("error") if isinstance(data, dict) else None
     return isinstance(error, dict) and (error.get("code") == "insufficient_quota" or error.get("type") == "insufficient_quota")

@@ -20,6 +20,7 @@ import threading
 import zlib
 from typing import Any, Mapping
 
+from .._json import loads as loads_json
 from ._model import Event, Frame, Interaction, RecordedRequest, RecordedResponse, split_events
 
 __all__ = ["FORMAT_VERSION", "CassetteFormatError", "dump_cassette", "dumps_cassette", "load_cassette", "loads_cassette", "normalize_interaction"]
@@ -51,7 +52,7 @@ def _body_out(target: dict[str, Any], body: bytes, content_type: str | None) -> 
         return
     if content_type is None or "json" in content_type or body[:1] in (b"{", b"["):
         try:
-            target["json"] = json.loads(body)
+            target["json"] = loads_json(body)
             return
         except ValueError:
             pass
@@ -72,7 +73,7 @@ def _event_out(event: Event) -> dict[str, Any]:
     data: Any = event.data
     if data.startswith(("{", "[")):
         try:
-            parsed = json.loads(data)
+            parsed = loads_json(data)
         except ValueError:
             pass
         else:
@@ -433,7 +434,7 @@ def load_cassette(path: str | pathlib.Path, *, lazy: bool = False) -> list[Inter
         raise CassetteFormatError(f"{path}: not UTF-8 text ({error})") from None
     if path.suffix == ".json":
         try:
-            data = json.loads(text)
+            data = loads_json(text)
         except ValueError as error:
             raise CassetteFormatError(f"{path}: not valid JSON: {error}") from None
         text = json.dumps(data)  # JSON is YAML

@@ -16,6 +16,7 @@ import json
 import time
 from typing import Any, Callable
 
+from .._json import loads as loads_json
 from ._model import Frame
 
 __all__ = ["RealtimeReplayError", "ReplayedSession", "session_patches"]
@@ -229,7 +230,7 @@ class ReplayedSession:
 
     def handle(self, text: str) -> list[dict[str, Any]]:
         try:
-            sent = json.loads(text)
+            sent = loads_json(text)
         except ValueError:
             sent = text
         if self.position >= len(self.frames):

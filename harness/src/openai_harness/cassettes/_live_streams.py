@@ -16,10 +16,10 @@ public methods (``can_play_response_for``, ``write_protected``, ``filter_request
 from __future__ import annotations
 
 import inspect
-import json
 import time
 from typing import Any, Callable, Generator, Iterator
 
+from .._json import loads as loads_json
 from ._model import Event, RecordedResponse, split_events
 
 __all__ = ["StreamTap", "is_stream_request"]
@@ -37,7 +37,7 @@ def is_stream_request(uri: str, body: Any) -> bool:
     if b'"stream"' not in (text.encode() if isinstance(text, str) else text):
         return False
     try:
-        parsed = json.loads(text)
+        parsed = loads_json(text)
     except ValueError:
         return False
     return isinstance(parsed, dict) and parsed.get("stream") is True

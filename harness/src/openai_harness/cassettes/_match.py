@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Literal
 from urllib.parse import parse_qs, urlsplit
 
+from .._json import loads as loads_json
 from .._multipart import MultipartError, boundary_of, read_parts
 from ._model import Interaction, RecordedRequest
 
@@ -115,7 +116,7 @@ class InteractionIndex:
         body: Any = request.body
         if body:
             try:
-                body = _strip(json.loads(body), self.config.ignore_fields)
+                body = _strip(loads_json(body), self.config.ignore_fields)
             except ValueError:
                 body = _multipart_fields(body, request.header("content-type") or "")
         else:
@@ -223,7 +224,7 @@ def _body_data(request: RecordedRequest) -> Any:
     if not request.body:
         return None
     try:
-        return json.loads(request.body)
+        return loads_json(request.body)
     except ValueError:
         return _multipart_fields(request.body, request.header("content-type") or "")
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import parse_qs, urlsplit
+
+from .._json import loads as loads_json
 
 __all__ = ["Event", "Frame", "Interaction", "RecordedRequest", "RecordedResponse", "encode_events", "split_events"]
 
@@ -40,7 +41,7 @@ class Frame:
 
     def json(self) -> Any:
         try:
-            return json.loads(self.data)
+            return loads_json(self.data)
         except ValueError:
             return None
 
@@ -65,7 +66,7 @@ class RecordedRequest:
         if not self.body:
             return None
         try:
-            return json.loads(self.body)
+            return loads_json(self.body)
         except ValueError:
             return None
 

@@ -10,6 +10,7 @@ import json
 import re
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, Union
 
+from .._json import loads as loads_json
 from ._routes import api_path
 
 __all__ = ["AppRequest", "HTTPError", "Reply", "Router", "StreamBody", "UnknownObject", "error_reply", "json_reply", "not_found"]
@@ -71,39 +72,10 @@ class AppRequest:
         return self.body
 
 
-MAX_JSON_DEPTH = 128
-"""Deepest nesting of arrays and objects a JSON body may have (the deepest schema in the API is far shallower)."""
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-def _deeper_than(value: Any, limit: int) -> bool:
-    """Whether arrays and objects nest in ``value`` more than ``limit`` deep (no recursion)."""
-    stack = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
-        if children is None:
-            continue
-        if depth > limit:
-            return True
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
-    return False
-
-
 def parse_json_body(raw_body: bytes) -> Any:
     """A request body as JSON, as strict as the API: no ``NaN``/``Infinity``, bounded nesting.
     Raises ``ValueError`` (``UnicodeDecodeError`` for bytes that are not UTF-8)."""
-    too_deep = ValueError(f"the body nests arrays and objects more than {MAX_JSON_DEPTH} deep")
-    try:
-        value = json.loads(raw_body.decode("utf-8"), parse_constant=_refuse_constant)
-    except RecursionError:
-        raise too_deep from None
-    if isinstance(value, (dict, list)) and _deeper_than(value, MAX_JSON_DEPTH):
-        raise too_deep
-    return value
+    return loads_json(raw_body)
 
 
 class StreamBody:

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import base64
 import copy
-import json
 import math
 import struct
 from typing import Any, Callable, Mapping
 
+from .._json import loads as loads_json
 from ._replies import ChatReply, count_tokens
 from ._state import State
 from ._streaming import tokens
@@ -92,7 +92,7 @@ class RealtimeSession:
     def handle(self, text: str) -> list[dict[str, Any]]:
         """The server events answering one client event (its JSON text)."""
         try:
-            event = json.loads(text)
+            event = loads_json(text)
         except ValueError:
             return [self._error("The event is not valid JSON.", code="invalid_json")]
         if not isinstance(event, dict) or not isinstance(event.get("type"), str):

@@ -1,0 +1,48 @@
+"""JSON from the wire, parsed as strictly as the API parses it and never past the stack.
+
+Anything a client sends (an HTTP body, a WebSocket message) or a recording holds comes through
+here: ``NaN`` and ``Infinity`` are not JSON, and arrays and objects nested deeper than
+:data:`MAX_JSON_DEPTH` are refused with a ``ValueError``, as a malformed document is, instead of
+ending the thread that parses them with a ``RecursionError``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+__all__ = ["MAX_JSON_DEPTH", "loads"]
+
+MAX_JSON_DEPTH = 128
+"""Deepest nesting of arrays and objects a JSON document may have (the deepest schema in the API is far shallower)."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether arrays and objects nest in ``value`` more than ``limit`` deep (no recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
+
+
+def loads(text: str | bytes) -> Any:
+    """``text`` as JSON; ``ValueError`` (``UnicodeDecodeError`` for bytes that are not UTF-8) when it
+    is not JSON, or nests too deep."""
+    too_deep = ValueError(f"the document nests arrays and objects more than {MAX_JSON_DEPTH} deep")
+    try:
+        value = json.loads(text.decode("utf-8") if isinstance(text, (bytes, bytearray)) else text, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise too_deep from None
+    if isinstance(value, (dict, list)) and _deeper_than(value, MAX_JSON_DEPTH):
+        raise too_deep
+    return value
