@@ -484,3 +484,29 @@ def test_hostile_json_does_not_break_a_replayed_session_or_a_replayed_request(tm
         assert [e["error"]["code"] for e in events[-2:]] == ["cassette_miss", "cassette_miss"]
         answer = urllib3.request("POST", replay.url + "/chat/completions", body=HOSTILE[0].encode(), headers={"Content-Type": "application/json"}, retries=False)
         assert answer.status >= 400 and answer.status != 500
+
+
+def test_the_input_audio_buffer_is_bounded() -> None:
+    """Audio appended and never committed (push to talk, or a client that never stops) stops at the
+    server's body limit with an ``error`` event; the buffer is kept, and clearing it goes on."""
+    from openai_harness import ServerLimits
+
+    chunk = base64.b64encode(bytes(40_000)).decode("ascii")  # silence
+    with MockServer(limits=ServerLimits(max_body_bytes=100_000)) as server:
+        client = openai_urllib3.OpenAI(api_key="sk-x", base_url=server.url, max_retries=0, timeout=5)
+        with client.realtime.connect(model="gpt-realtime") as connection:
+            connection.recv()
+            connection.session.update(session={"type": "realtime", "audio": {"input": {"turn_detection": None}}})
+            assert connection.recv().type == "session.updated"
+            connection.input_audio_buffer.append(audio=chunk)
+            connection.input_audio_buffer.append(audio=chunk)
+            connection.input_audio_buffer.append(audio=chunk)
+            refused = connection.recv()
+            assert refused.type == "error" and refused.error.code == "input_audio_buffer_too_large"
+            connection.input_audio_buffer.clear()
+            assert connection.recv().type == "input_audio_buffer.cleared"
+            connection.input_audio_buffer.append(audio=chunk)
+            connection.input_audio_buffer.commit()
+            assert connection.recv().type == "input_audio_buffer.committed"
+        assert len(server.realtime_sessions[-1].audio) <= 100_000
+        server.check()

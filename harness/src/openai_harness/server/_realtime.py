@@ -49,8 +49,11 @@ def _loud(pcm: bytes) -> bool:
 class RealtimeSession:
     """One session's state and its answers to client events."""
 
-    def __init__(self, state: State, model: str, *, validate: Callable[[Any], str | None], next_reply: Callable[[Any], Any]) -> None:
+    def __init__(
+        self, state: State, model: str, *, validate: Callable[[Any], str | None], next_reply: Callable[[Any], Any], max_audio_bytes: int = 64 * 1024 * 1024
+    ) -> None:
         self.state = state
+        self.max_audio_bytes = max_audio_bytes  # the input audio buffer, uncommitted: memory stays bounded
         self.validate = validate
         self.next_reply = next_reply
         self.items: list[dict[str, Any]] = []
@@ -153,6 +156,15 @@ class RealtimeSession:
             pcm = base64.b64decode(str(event.get("audio") or ""), validate=True)
         except ValueError:
             return [self._error("Invalid 'audio': expected base64-encoded audio bytes.", code="invalid_value", param="audio", event_id=event_id)]
+        if len(self.audio) + len(pcm) > self.max_audio_bytes:
+            return [
+                self._error(
+                    f"The input audio buffer would exceed {self.max_audio_bytes} bytes; commit or clear it first (this append was dropped).",
+                    code="input_audio_buffer_too_large",
+                    param="audio",
+                    event_id=event_id,
+                )
+            ]
         self.audio += pcm
         start_ms = self.audio_ms
         self.audio_ms += len(pcm) * 1000 // (2 * _RATE)

@@ -368,11 +368,19 @@ class MockServer(LoopbackServer):
             self._stop_event.wait(fault.seconds)
             fault = None
         entry.status = 101
-        session = RealtimeSession(self.state, model, validate=self._realtime_problem, next_reply=lambda body: self.state.next_scripted("GET", ROUTE, body))
+        session = RealtimeSession(
+            self.state,
+            model,
+            validate=self._realtime_problem,
+            next_reply=lambda body: self.state.next_scripted("GET", ROUTE, body),
+            max_audio_bytes=self.limits.max_body_bytes,
+        )
         log = _Log()
         session.log = log  # type: ignore[attr-defined]
         with self._realtime_lock:
             self.realtime_sessions.append(session)
+            # As the journal keeps its newest entries: a long-running server keeps its newest sessions.
+            del self.realtime_sessions[: -self.limits.journal_max_entries]
         return session, log, fault
 
     def _realtime_problem(self, event: dict[str, Any]) -> str | None:
