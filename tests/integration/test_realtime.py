@@ -510,3 +510,21 @@ def test_the_input_audio_buffer_is_bounded() -> None:
             assert connection.recv().type == "input_audio_buffer.committed"
         assert len(server.realtime_sessions[-1].audio) <= 100_000
         server.check()
+
+
+def test_an_event_past_max_response_bytes_ends_the_session_with_the_documented_error(openai_server: MockServer) -> None:
+    """One server event larger than the client's ``max_response_bytes`` (here a long reply's
+    ``response.done``) closes the session with 1009 and raises ``ResponseTooLargeError``, as a body
+    that size does over HTTP: memory stays bounded whatever the server sends."""
+    openai_server.script("GET /realtime", ChatReply(content="word " * 40_000))
+    client = openai_urllib3.OpenAI(api_key="sk-x", base_url=openai_server.url, max_retries=0, timeout=5, max_response_bytes=100_000)
+    with client.realtime.connect(model="gpt-realtime") as connection:
+        connection.recv()
+        connection.session.update(session=TEXT)
+        connection.response.create()
+        with pytest.raises(openai_urllib3.ResponseTooLargeError) as caught:
+            for _event in connection:
+                pass
+        assert caught.value.limit == 100_000 and "Realtime event" in str(caught.value)
+        with pytest.raises(openai_urllib3.APIConnectionError):
+            connection.recv()

@@ -24,7 +24,7 @@ import ssl
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 from urllib.parse import urlencode, urlsplit
 
-from ._exceptions import APIConnectionError, APITimeoutError, make_status_error
+from ._exceptions import APIConnectionError, APITimeoutError, ResponseTooLargeError, make_status_error
 from ._http import Headers, Request, Response
 
 if TYPE_CHECKING:
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = ["RealtimeConnection", "RealtimeConnectionManager"]
 
 _RECV = 65536
+_MAX_REJECT_BODY = 1024 * 1024
 
 # The client events, by namespace: ``connection.conversation.item.create(item=...)`` sends
 # ``{"type": "conversation.item.create", "item": ...}``.
@@ -87,12 +88,14 @@ class _Events:
 class RealtimeConnection:
     """An open Realtime session: :meth:`send` client events, :meth:`recv` (or iterate) server events."""
 
-    def __init__(self, sock: socket.socket, ws: Any, request: Request, pending: list[Any]) -> None:
+    def __init__(self, sock: socket.socket, ws: Any, request: Request, pending: list[Any], max_message_bytes: int | None = None) -> None:
         self._sock = sock
+        self._max_message_bytes = max_message_bytes  # the client's max_response_bytes, for one event
+        self._size = 0
         self._ws = ws
         self._request = request
         self._pending = pending  # frames that arrived with the handshake
-        self._parts: list[str] = []
+        self._parts: list[Any] = []
         self._closed = False
         self._convert: Any = None
 
@@ -132,13 +135,15 @@ class RealtimeConnection:
         while True:
             while self._pending:
                 frame = self._pending.pop(0)
-                if isinstance(frame, TextMessage):
-                    self._parts.append(frame.data)
+                if isinstance(frame, (TextMessage, BytesMessage)):
+                    # A message may come in fragments: gathered, up to the client's size limit.
+                    self._parts.append(frame.data.encode("utf-8") if isinstance(frame, TextMessage) else bytes(frame.data))
+                    self._size += len(self._parts[-1])
+                    if self._max_message_bytes is not None and self._size > self._max_message_bytes:
+                        self._too_large()
                     if frame.message_finished:
-                        text, self._parts = "".join(self._parts), []
-                        return text.encode("utf-8")
-                elif isinstance(frame, BytesMessage):
-                    return bytes(frame.data)
+                        message, self._parts, self._size = b"".join(self._parts), [], 0
+                        return message
                 elif isinstance(frame, Ping):
                     self._write(self._ws.send(frame.response()))
                 elif isinstance(frame, CloseConnection):
@@ -163,6 +168,17 @@ class RealtimeConnection:
                 raise _Ended(1006, "the connection was dropped", self._request)
             self._ws.receive_data(data)
             self._pending.extend(self._ws.events())
+
+    def _too_large(self) -> None:
+        from wsproto.events import CloseConnection
+
+        assert self._max_message_bytes is not None
+        try:
+            self._sock.sendall(self._ws.send(CloseConnection(code=1009, reason="message too big")))
+        except Exception:
+            pass  # the session ends either way
+        self._drop()
+        raise ResponseTooLargeError(self._request, self._max_message_bytes, what="A Realtime event")
 
     def recv(self) -> Any:
         """The next server event, typed by its ``type`` (an unknown one stays a generic model)."""
@@ -348,7 +364,8 @@ class RealtimeConnectionManager:
                 events = list(ws.events())
                 for index, event in enumerate(events):
                     if isinstance(event, AcceptConnection):
-                        self._connection = RealtimeConnection(sock, ws, request, events[index + 1 :])
+                        limit = getattr(self._client._transport, "max_response_bytes", None)
+                        self._connection = RealtimeConnection(sock, ws, request, events[index + 1 :], limit)
                         return self._connection
                     if isinstance(event, RejectConnection):
                         status, reject_headers = event.status_code, [(n.decode("latin-1"), v.decode("latin-1")) for n, v in event.headers]
@@ -356,7 +373,8 @@ class RealtimeConnectionManager:
                             break
                     elif isinstance(event, RejectData):
                         body += event.data
-                        if event.body_finished:
+                        if event.body_finished or len(body) > _MAX_REJECT_BODY:
+                            body = body[:_MAX_REJECT_BODY]  # enough for the error it explains
                             break
                 else:
                     continue
