@@ -528,3 +528,43 @@ def test_an_event_past_max_response_bytes_ends_the_session_with_the_documented_e
         assert caught.value.limit == 100_000 and "Realtime event" in str(caught.value)
         with pytest.raises(openai_urllib3.APIConnectionError):
             connection.recv()
+
+
+@pytest.mark.parametrize(("recorder", "player"), [("openai", "openai"), ("openai_urllib3", "openai"), ("openai", "openai_urllib3")])
+def test_the_official_sdks_sessions_record_and_replay_in_process(tmp_path: Any, recorder: str, player: str) -> None:
+    """Under ``use_cassette`` the official SDK's session (the ``websockets`` library) is recorded in
+    the same cassette as HTTP, over a real WebSocket relayed to the server and scrubbed, and replayed
+    with the server gone; a session recorded by either client replays to the other."""
+    from openai_harness.cassettes import load_cassette, use_cassette
+
+    path = tmp_path / "official.yaml"
+    key = "sk-proj-" + "Q2w3E4r5" * 5
+    with MockServer() as server:
+        client = _module(recorder).OpenAI(api_key=key, base_url=server.url, max_retries=0)
+        with use_cassette(path, record_mode="once"):
+            recorded = _text_turn(client)
+            assert client.models.list().data
+    assert recorded == "You said: hello"
+    text = path.read_text()
+    assert key not in text and "websocket:" in text
+    session = next(i.response for i in load_cassette(path) if i.response.status == 101)
+    assert session.frames is not None and [f.sender for f in session.frames].count("client") == 3
+    offline = _module(player).OpenAI(api_key=key, base_url="http://127.0.0.1:9/v1", max_retries=0)
+    with use_cassette(path):
+        assert _text_turn(offline) == recorded
+        assert offline.models.list().data
+
+
+def test_an_official_sdk_session_that_differs_from_the_recording_is_told_so(tmp_path: Any) -> None:
+    from openai_harness.cassettes import use_cassette
+
+    openai = _module("openai")
+    path = tmp_path / "differs.yaml"
+    with MockServer() as server, use_cassette(path, record_mode="once"):
+        _text_turn(openai.OpenAI(api_key="sk-x", base_url=server.url, max_retries=0))
+    offline = openai.OpenAI(api_key="sk-x", base_url="http://127.0.0.1:9/v1", max_retries=0)
+    with use_cassette(path), offline.realtime.connect(model="gpt-realtime") as connection:
+        assert connection.recv().type == "session.created"
+        connection.session.update(session={"type": "realtime", "instructions": "something else"})
+        miss = connection.recv()
+    assert miss.type == "error" and miss.error.code == "cassette_miss" and "differs from the recording" in miss.error.message

@@ -8,6 +8,9 @@ receives is kept, and the session is written to the cassette when it closes. Rep
 JSON, ``event_id`` aside and audio bytes aside (``input_audio_buffer.append``'s ``audio``), or the
 replay says what differs; the server's events come back in order, each once the client has sent
 what preceded it in the recording, paced as recorded when ``pacing`` is set.
+
+Other clients' sessions (the official SDK's, on the ``websockets`` library) are recorded and
+replayed in-process too, over a real WebSocket: see :func:`websockets_patches`.
 """
 
 from __future__ import annotations
@@ -15,11 +18,12 @@ from __future__ import annotations
 import json
 import time
 from typing import Any, Callable
+from urllib.parse import urlsplit
 
 from .._json import loads as loads_json
 from ._model import Frame
 
-__all__ = ["RealtimeReplayError", "ReplayedSession", "session_patches"]
+__all__ = ["RealtimeReplayError", "ReplayedSession", "session_patches", "websockets_patches"]
 
 _IGNORED = frozenset({"event_id"})
 
@@ -354,3 +358,134 @@ class RelayedSession:
         except OSError:
             pass
         self.on_end(frames, clean)
+
+
+def websockets_patches(tap: Any) -> tuple[tuple[Any, str, Any], ...]:
+    """vcrpy ``custom_patches`` for sessions opened with the ``websockets`` library's sync client,
+    as the official SDK opens them (none when ``websockets`` is absent).
+
+    The session is not faked: the library connects, over loopback, to a one-session bridge that
+    serves the recorded frames (replay) or relays to the real URL and records them (record), so
+    what the SDK sees is a real WebSocket whichever way it goes.
+    """
+    import importlib
+    import inspect
+
+    try:  # optional, and untyped here: imported by name
+        client_module = importlib.import_module("websockets.sync.client")
+    except ImportError:
+        return ()
+
+    original = inspect.unwrap(client_module.connect)
+
+    def connect(uri: str, *args: Any, **kwargs: Any) -> Any:
+        cassette = tap.cassette
+        if cassette is None:
+            return original(uri, *args, **kwargs)
+        from vcr.request import Request as VCRRequest
+
+        from ._live_streams import _refuse_if_protected
+
+        headers = {str(name): str(value) for name, value in dict(kwargs.get("additional_headers") or {}).items()}
+        vcr_request = VCRRequest("GET", uri, b"", headers)
+        if not cassette.filter_request(vcr_request):
+            return original(uri, *args, **kwargs)
+        if cassette.can_play_response_for(vcr_request):
+            recorded = cassette.play_interaction(vcr_request).response
+            if recorded.frames is None:
+                raise RealtimeReplayError(f"The cassette answers GET {uri} with an HTTP {recorded.status}, not a Realtime session")
+            bridge = _SessionBridge(frames=recorded.frames, pacing=tap.pacing)
+        else:
+            _refuse_if_protected(cassette, vcr_request)
+
+            def on_end(frames: list[Frame], clean: bool) -> None:
+                response: dict[str, Any] = {"status": {"code": 101, "message": "Switching Protocols"}, "headers": {}, "body": {"string": b""}}
+                response["websocket"] = [{"from": frame.sender, "offset_ms": frame.offset_ms, "text": frame.data} for frame in frames]
+                if not clean:
+                    response["cut"] = True
+                cassette.append(vcr_request, response)
+
+            bridge = _SessionBridge(upstream=uri, headers=list(headers.items()), on_end=on_end)
+        bridge.start()
+        parts = urlsplit(uri)
+        local = f"ws://{bridge.host}:{bridge.port}{parts.path or '/'}" + (f"?{parts.query}" if parts.query else "")
+        try:
+            connection = original(local, *args, **kwargs)
+        except BaseException:
+            bridge.stop()
+            raise
+        close = connection.close
+
+        def closing(*close_args: Any, **close_kwargs: Any) -> Any:
+            try:
+                return close(*close_args, **close_kwargs)
+            finally:
+                bridge.finish()
+
+        connection.close = closing
+        return connection
+
+    connect.__wrapped__ = original  # type: ignore[attr-defined]
+    return ((client_module, "connect", connect),)
+
+
+class _SessionBridge:
+    """One loopback WebSocket endpoint for one session of another client: recorded ``frames``
+    served as the replay server serves them, or a relay to ``upstream`` that hands the session to
+    ``on_end`` when it ends."""
+
+    def __init__(
+        self,
+        *,
+        frames: list[Frame] | None = None,
+        pacing: float | None = None,
+        upstream: str | None = None,
+        headers: list[tuple[str, str]] | None = None,
+        on_end: Callable[[list[Frame], bool], None] | None = None,
+    ) -> None:
+        from ..server._loopback import LoopbackServer
+
+        bridge = self
+
+        class Endpoint(LoopbackServer):
+            def _handle(self, request: Any) -> Any:
+                from ..server._app import error_reply
+
+                return None, error_reply(404, "This endpoint serves one Realtime session.", code="unknown_url")
+
+            def _websocket(self, request: Any) -> Any:
+                return bridge._session(), None, None
+
+        self._frames, self._pacing, self._upstream, self._headers, self._on_end = frames, pacing, upstream, headers or [], on_end
+        self._server = Endpoint("127.0.0.1", 0)
+        self._relay: RelayedSession | None = None
+
+    @property
+    def host(self) -> str:
+        return self._server.host
+
+    @property
+    def port(self) -> int:
+        return self._server.port
+
+    def start(self) -> None:
+        self._server.start()
+
+    def stop(self) -> None:
+        self._server.stop()
+
+    def finish(self) -> None:
+        """The client closed: stop the endpoint, which ends a relay (recorded as a clean end)."""
+        self.stop()
+        if self._relay is not None:
+            self._relay.ended()
+
+    def _session(self) -> Any:
+        if self._frames is not None:
+            return ReplayedSession(self._frames, self._pacing)
+        from ..server._websocket import connect_upstream
+
+        assert self._upstream is not None and self._on_end is not None
+        sock, ws, pending = connect_upstream(self._upstream, [(n, v) for n, v in self._headers if not n.lower().startswith("sec-websocket")])
+        self._relay = RelayedSession(sock, ws, pending, self._on_end)
+        return self._relay

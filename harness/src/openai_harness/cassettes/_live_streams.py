@@ -67,9 +67,10 @@ class StreamTap:
             except ImportError:
                 continue
             triples.append((module.HTTPTransport, "handle_request", self._httpx_handle_request(module)))
-        from ._live_sessions import session_patches
+        from ._live_sessions import session_patches, websockets_patches
 
         triples.extend(session_patches(self))  # Realtime sessions of this project's client
+        triples.extend(websockets_patches(self))  # and of clients on websockets (the official SDK)
         return tuple(triples)
 
     # -- pacing ---------------------------------------------------------------------------------------
