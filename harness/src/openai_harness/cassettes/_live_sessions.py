@@ -379,36 +379,10 @@ def websockets_patches(tap: Any) -> tuple[tuple[Any, str, Any], ...]:
     original = inspect.unwrap(client_module.connect)
 
     def connect(uri: str, *args: Any, **kwargs: Any) -> Any:
-        cassette = tap.cassette
-        if cassette is None:
+        opened = _open_bridge(tap, uri, kwargs)
+        if opened is None:
             return original(uri, *args, **kwargs)
-        from vcr.request import Request as VCRRequest
-
-        from ._live_streams import _refuse_if_protected
-
-        headers = {str(name): str(value) for name, value in dict(kwargs.get("additional_headers") or {}).items()}
-        vcr_request = VCRRequest("GET", uri, b"", headers)
-        if not cassette.filter_request(vcr_request):
-            return original(uri, *args, **kwargs)
-        if cassette.can_play_response_for(vcr_request):
-            recorded = cassette.play_interaction(vcr_request).response
-            if recorded.frames is None:
-                raise RealtimeReplayError(f"The cassette answers GET {uri} with an HTTP {recorded.status}, not a Realtime session")
-            bridge = _SessionBridge(frames=recorded.frames, pacing=tap.pacing)
-        else:
-            _refuse_if_protected(cassette, vcr_request)
-
-            def on_end(frames: list[Frame], clean: bool) -> None:
-                response: dict[str, Any] = {"status": {"code": 101, "message": "Switching Protocols"}, "headers": {}, "body": {"string": b""}}
-                response["websocket"] = [{"from": frame.sender, "offset_ms": frame.offset_ms, "text": frame.data} for frame in frames]
-                if not clean:
-                    response["cut"] = True
-                cassette.append(vcr_request, response)
-
-            bridge = _SessionBridge(upstream=uri, headers=list(headers.items()), on_end=on_end)
-        bridge.start()
-        parts = urlsplit(uri)
-        local = f"ws://{bridge.host}:{bridge.port}{parts.path or '/'}" + (f"?{parts.query}" if parts.query else "")
+        bridge, local = opened
         try:
             connection = original(local, *args, **kwargs)
         except BaseException:
@@ -426,7 +400,44 @@ def websockets_patches(tap: Any) -> tuple[tuple[Any, str, Any], ...]:
         return connection
 
     connect.__wrapped__ = original  # type: ignore[attr-defined]
+    # Not the asyncio client: the official SDK subclasses its ``connect`` when first imported, so
+    # a patched module attribute could end up as the base of the SDK's class for good.
     return ((client_module, "connect", connect),)
+
+
+def _open_bridge(tap: Any, uri: str, kwargs: dict[str, Any]) -> tuple[_SessionBridge, str] | None:
+    """Under a cassette, the loopback bridge a ``websockets`` client connects to for ``uri`` and the
+    URL to reach it at; ``None`` when no cassette is open or it ignores the request."""
+    cassette = tap.cassette
+    if cassette is None:
+        return None
+    from vcr.request import Request as VCRRequest
+
+    from ._live_streams import _refuse_if_protected
+
+    headers = {str(name): str(value) for name, value in dict(kwargs.get("additional_headers") or {}).items()}
+    vcr_request = VCRRequest("GET", uri, b"", headers)
+    if not cassette.filter_request(vcr_request):
+        return None
+    if cassette.can_play_response_for(vcr_request):
+        recorded = cassette.play_interaction(vcr_request).response
+        if recorded.frames is None:
+            raise RealtimeReplayError(f"The cassette answers GET {uri} with an HTTP {recorded.status}, not a Realtime session")
+        bridge = _SessionBridge(frames=recorded.frames, pacing=tap.pacing)
+    else:
+        _refuse_if_protected(cassette, vcr_request)
+
+        def on_end(frames: list[Frame], clean: bool) -> None:
+            response: dict[str, Any] = {"status": {"code": 101, "message": "Switching Protocols"}, "headers": {}, "body": {"string": b""}}
+            response["websocket"] = [{"from": frame.sender, "offset_ms": frame.offset_ms, "text": frame.data} for frame in frames]
+            if not clean:
+                response["cut"] = True
+            cassette.append(vcr_request, response)
+
+        bridge = _SessionBridge(upstream=uri, headers=list(headers.items()), on_end=on_end)
+    bridge.start()
+    parts = urlsplit(uri)
+    return bridge, f"ws://{bridge.host}:{bridge.port}{parts.path or '/'}" + (f"?{parts.query}" if parts.query else "")
 
 
 class _SessionBridge:
