@@ -568,4 +568,3 @@ def test_an_official_sdk_session_that_differs_from_the_recording_is_told_so(tmp_
         connection.session.update(session={"type": "realtime", "instructions": "something else"})
         miss = connection.recv()
     assert miss.type == "error" and miss.error.code == "cassette_miss" and "differs from the recording" in miss.error.message
-
