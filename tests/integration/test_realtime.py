@@ -568,3 +568,35 @@ def test_an_official_sdk_session_that_differs_from_the_recording_is_told_so(tmp_
         connection.session.update(session={"type": "realtime", "instructions": "something else"})
         miss = connection.recv()
     assert miss.type == "error" and miss.error.code == "cassette_miss" and "differs from the recording" in miss.error.message
+
+
+def test_the_official_async_clients_sessions_record_and_replay_in_process(tmp_path: Any) -> None:
+    """``AsyncOpenAI`` (the ``websockets`` asyncio client, which the SDK subclasses at import) too:
+    recorded in-process, replayed with the server gone, twice in one process."""
+    import asyncio
+
+    from openai_harness.cassettes import use_cassette
+
+    openai = _module("openai")
+
+    async def turn(client: Any) -> str:
+        async with client.realtime.connect(model="gpt-realtime") as connection:
+            assert (await connection.recv()).type == "session.created"
+            await connection.session.update(session=TEXT)
+            await connection.conversation.item.create(item=_user("hello"))
+            await connection.response.create()
+            deltas = []
+            async for event in connection:
+                if event.type == "response.output_text.delta":
+                    deltas.append(event.delta)
+                if event.type == "response.done":
+                    break
+            return "".join(deltas)
+
+    path = tmp_path / "async.yaml"
+    with MockServer() as server, use_cassette(path, record_mode="once"):
+        recorded = asyncio.run(turn(openai.AsyncOpenAI(api_key="sk-x", base_url=server.url, max_retries=0)))
+    assert recorded == "You said: hello" and "websocket:" in path.read_text()
+    for _ in range(2):
+        with use_cassette(path):
+            assert asyncio.run(turn(openai.AsyncOpenAI(api_key="sk-x", base_url="http://127.0.0.1:9/v1", max_retries=0))) == recorded

@@ -383,6 +383,7 @@ def websockets_patches(tap: Any) -> tuple[tuple[Any, str, Any], ...]:
         if opened is None:
             return original(uri, *args, **kwargs)
         bridge, local = opened
+        tap.bridges.append(bridge)  # stopped with the cassette too, if the client never closes
         try:
             connection = original(local, *args, **kwargs)
         except BaseException:
@@ -400,9 +401,25 @@ def websockets_patches(tap: Any) -> tuple[tuple[Any, str, Any], ...]:
         return connection
 
     connect.__wrapped__ = original  # type: ignore[attr-defined]
-    # Not the asyncio client: the official SDK subclasses its ``connect`` when first imported, so
-    # a patched module attribute could end up as the base of the SDK's class for good.
-    return ((client_module, "connect", connect),)
+    patches: list[tuple[Any, str, Any]] = [(client_module, "connect", connect)]
+    try:
+        connect_class = importlib.import_module("websockets.asyncio.client").connect
+    except ImportError:
+        return tuple(patches)
+    # The asyncio client's ``connect`` is a class the official SDK subclasses when first imported:
+    # patched where every subclass finds it (``__init__``, which takes the URI), never replaced.
+    original_init = inspect.unwrap(connect_class.__init__)
+
+    def __init__(self: Any, uri: str, *args: Any, **kwargs: Any) -> None:
+        opened = _open_bridge(tap, uri, kwargs)
+        if opened is not None:
+            bridge, uri = opened
+            tap.bridges.append(bridge)  # stopped when the cassette closes, the session recorded by then
+        original_init(self, uri, *args, **kwargs)
+
+    __init__.__wrapped__ = original_init  # type: ignore[attr-defined]
+    patches.append((connect_class, "__init__", __init__))
+    return tuple(patches)
 
 
 def _open_bridge(tap: Any, uri: str, kwargs: dict[str, Any]) -> tuple[_SessionBridge, str] | None:

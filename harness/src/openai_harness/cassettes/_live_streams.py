@@ -53,6 +53,14 @@ class StreamTap:
             raise ValueError(f"pacing must be None or a non-negative number (1.0: as recorded), got {pacing!r}")
         self.pacing = pacing
         self.cassette: Any = None
+        self.bridges: list[Any] = []
+        """Loopback endpoints of other clients' Realtime sessions (see ``_live_sessions``), stopped with the cassette."""
+
+    def close_bridges(self) -> None:
+        """End what other clients' sessions left open, so each is in the cassette before it is saved."""
+        bridges, self.bridges = self.bridges, []
+        for bridge in bridges:
+            bridge.finish()
 
     def patches(self) -> tuple[tuple[Any, str, Any], ...]:
         """vcrpy ``custom_patches`` triples for the HTTP libraries that are installed."""

@@ -466,7 +466,11 @@ class _CassetteContext(CassetteContextDecorator):  # type: ignore[misc]
         self._harness_args = args_getter
 
     def __exit__(self, *exc_info: Any) -> None:
-        persister = self._harness_args().get("persister")
+        args = self._harness_args()
+        persister = args.get("persister")
+        tap = args.get("stream_tap")
+        if tap is not None:
+            tap.close_bridges()
         super().__exit__(*exc_info)
         if isinstance(persister, HarnessPersister) and persister.refused is not None:
             refused, persister.refused = persister.refused, None
