@@ -600,3 +600,21 @@ def test_the_official_async_clients_sessions_record_and_replay_in_process(tmp_pa
     for _ in range(2):
         with use_cassette(path):
             assert asyncio.run(turn(openai.AsyncOpenAI(api_key="sk-x", base_url="http://127.0.0.1:9/v1", max_retries=0))) == recorded
+
+
+def test_a_refused_session_under_a_cassette_is_refused_with_the_same_status(tmp_path: Any) -> None:
+    """Recording through the bridge, a wrong key is the upstream's 401 to the official SDK, as
+    without a cassette (not a broken handshake), and nothing is recorded."""
+    from openai_harness.cassettes import use_cassette
+
+    openai = _module("openai")
+    websockets_exceptions = pytest.importorskip("websockets.exceptions")
+    path = tmp_path / "refused.yaml"
+    with MockServer(require_key="sk-right-" + "k" * 20) as server:
+        client = openai.OpenAI(api_key="sk-wrong", base_url=server.url, max_retries=0)
+        with pytest.raises(websockets_exceptions.InvalidStatus) as direct:
+            client.realtime.connect(model="gpt-realtime").enter()
+        with use_cassette(path, record_mode="once"), pytest.raises(websockets_exceptions.InvalidStatus) as bridged:
+            client.realtime.connect(model="gpt-realtime").enter()
+    assert direct.value.response.status_code == bridged.value.response.status_code == 401
+    assert not path.exists() or "websocket:" not in path.read_text()

@@ -482,7 +482,15 @@ class _SessionBridge:
                 return None, error_reply(404, "This endpoint serves one Realtime session.", code="unknown_url")
 
             def _websocket(self, request: Any) -> Any:
-                return bridge._session(), None, None
+                from ..server._app import error_reply
+                from ..server._websocket import UpstreamRefused
+
+                try:
+                    return bridge._session(), None, None
+                except UpstreamRefused as error:  # the client sees the status it would have seen (401, ...)
+                    return error_reply(error.status, str(error), code="upstream_refused")
+                except OSError as error:
+                    return error_reply(502, f"Could not open the session upstream: {error}", type="server_error", code="upstream_unreachable")
 
         self._frames, self._pacing, self._upstream, self._headers, self._on_end = frames, pacing, upstream, headers or [], on_end
         self._server = Endpoint("127.0.0.1", 0)

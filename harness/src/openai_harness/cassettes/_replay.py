@@ -189,7 +189,7 @@ class RecordingProxy(LoopbackServer):
     def _websocket(self, request: AppRequest) -> Reply | tuple[Any, Any, Any]:
         """A Realtime session relayed to the upstream and recorded, both directions with their
         arrival offsets (written when it ends, scrubbed and secret-checked like the rest)."""
-        from ..server._websocket import connect_upstream
+        from ..server._websocket import UpstreamRefused, connect_upstream
         from ._live_sessions import RelayedSession
 
         url = self._upstream_url(request.target)
@@ -198,6 +198,8 @@ class RecordingProxy(LoopbackServer):
         headers = [(name, value) for name, value in request.headers.items() if name.lower() not in _HOP_BY_HOP and not name.lower().startswith("sec-websocket")]
         try:
             sock, ws, pending = connect_upstream("ws" + url[4:], headers)
+        except UpstreamRefused as error:  # the status the upstream gave (a wrong key is a 401), for the client to see
+            return error_reply(error.status, str(error), code="upstream_refused")
         except (OSError, ConnectionError) as error:
             return error_reply(502, f"The recording proxy could not open the session upstream: {error}", type="server_error", code="upstream_unreachable")
         recorded_request = RecordedRequest("GET", self.record_as + request.target, headers, b"")

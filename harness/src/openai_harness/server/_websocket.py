@@ -13,7 +13,7 @@ import threading
 import time
 from typing import Any, NoReturn, Protocol
 
-__all__ = ["WebSocketSession", "accept_token", "connect_upstream", "serve_websocket"]
+__all__ = ["UpstreamRefused", "WebSocketSession", "accept_token", "connect_upstream", "serve_websocket"]
 
 _GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 _RECV = 65536
@@ -201,6 +201,14 @@ def serve_websocket(
             ended()
 
 
+class UpstreamRefused(ConnectionError):
+    """The upstream answered the upgrade with an HTTP status instead (a wrong key is a 401)."""
+
+    def __init__(self, url: str, status: int) -> None:
+        super().__init__(f"{url} refused the WebSocket upgrade with HTTP {status}")
+        self.status = status
+
+
 def connect_upstream(url: str, headers: list[tuple[str, str]], *, timeout: float = 10.0) -> tuple[socket.socket, Any, list[Any]]:
     """Open a WebSocket to ``url`` (``ws://`` or ``wss://``) with ``headers``: the socket, the
     wsproto connection and the frames that came with the handshake. A refusal is ``ConnectionError``
@@ -232,4 +240,4 @@ def connect_upstream(url: str, headers: list[tuple[str, str]], *, timeout: float
                 return sock, ws, events[index + 1 :]
             if isinstance(event, RejectConnection):
                 sock.close()
-                raise ConnectionError(f"{url} refused the WebSocket upgrade with HTTP {event.status_code}")
+                raise UpstreamRefused(url, event.status_code)
