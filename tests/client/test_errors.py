@@ -203,3 +203,16 @@ def test_an_error_body_nested_past_the_stack_is_still_the_status_error(openai_se
     openai_server.fault("GET /models", Status(429, headers={"retry-after": "0"}, body=deep), times=1)
     retrying = OpenAI(api_key="sk-test", base_url=openai_server.url, max_retries=1)
     assert retrying.models.list().data is not None  # retried once, then the real answer
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'\xef\xbb\xbf{"object": "list", "data": []}',  # UTF-8 with a BOM
+        '{"object": "list", "data": []}'.encode("utf-16"),  # UTF-16, which JSON allows
+    ],
+    ids=["utf-8-bom", "utf-16"],
+)
+def test_json_in_any_encoding_json_allows_is_read(openai_server: MockServer, body: bytes) -> None:
+    openai_server.script("GET /models", RawReply(body=body, headers={"content-type": "application/json"}))
+    assert OpenAI(api_key="sk-test", base_url=openai_server.url, max_retries=0).models.list().data == []

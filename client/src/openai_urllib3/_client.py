@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_TIMEOUT", "OpenAI"]
 
+# One encoder for every request body: json.dumps with options builds a new one per call.
+_BODY_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=json_default)
+
 _T = TypeVar("_T")
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
@@ -413,7 +416,7 @@ class OpenAI(ResourcesMixin):
                 if not isinstance(body, Mapping):
                     raise TypeError("extra_body can only be merged into a JSON object body")
                 body = deep_merge(body, extra_body)
-            payload = json.dumps(body, separators=(",", ":"), ensure_ascii=False, default=json_default).encode("utf-8")
+            payload = _BODY_ENCODER.encode(body).encode("utf-8")
         else:
             payload = None
             del headers["Content-Type"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Callable, Generic, Mapping, TypeVar, cast
 
 from ._options import RequestOptions, split_options
+from ._response import parse_json
 from ._types import NotGiven, Omit
 from ._url import path_segment
 
@@ -40,6 +41,7 @@ class Operation(Generic[_Result_co, _Event_co]):
 
     __slots__ = (
         "_item",
+        "_parsers",
         "_stream_item",
         "body",
         "files",
@@ -85,6 +87,7 @@ class Operation(Generic[_Result_co, _Event_co]):
         self.stream_envelope = stream_envelope
         self._item: Callable[[Any], Any] | None = None
         self._stream_item: Callable[[Any], Any] | None = None
+        self._parsers: dict[bool, tuple[Any, Any, bool]] = {}  # by streaming: built once (they hold no state)
 
     def item_converter(self) -> Callable[[Any], Any] | None:
         if self._item is None and self.item is not None:
@@ -102,6 +105,13 @@ class Operation(Generic[_Result_co, _Event_co]):
 
 def _parser(operation: Operation[Any, Any], streaming: bool) -> tuple[Any, ResponseParser[Any] | None, bool]:
     """(cast_to, parser, stream) for the client's request."""
+    built = operation._parsers.get(streaming)
+    if built is None:
+        built = operation._parsers[streaming] = _build_parser(operation, streaming)
+    return built
+
+
+def _build_parser(operation: Operation[Any, Any], streaming: bool) -> tuple[Any, ResponseParser[Any] | None, bool]:
     if streaming:
         from ._streaming import StreamParser
 
@@ -131,8 +141,6 @@ class _ModelParser:
         self.convert = convert
 
     def __call__(self, response: Any, client: Any, spec: Any) -> Any:
-        from ._response import parse_json
-
         if response.headers.get("content-type", "").startswith("text/plain"):
             # Transcriptions and translations with response_format text, srt or vtt: the text, as the
             # official SDK returns it.

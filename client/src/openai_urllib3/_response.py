@@ -36,7 +36,11 @@ def parse_json(response: Response) -> Any:
     """Decode a JSON body, with a clear error when the server sent something else."""
     raw = response.read()
     try:
-        return json.loads(raw)
+        try:
+            text = raw.decode("utf-8")  # what the API sends; decoding first spares json its encoding sniffing
+        except UnicodeDecodeError:
+            return json.loads(raw)  # UTF-16/32, which JSON allows
+        return json.loads(text[1:] if text.startswith("\ufeff") else text)  # a BOM, as json.loads(bytes) allows
     except RecursionError:
         raise APIResponseValidationError(
             f"The JSON body from {response.request.method if response.request else ''} {response.request.url if response.request else ''} nests too deeply to decode",
