@@ -259,19 +259,24 @@ class Field(Generic[_T]):
     def __get__(self, instance: BaseModel | None, owner: type) -> Field[_T] | _T:
         if instance is None:
             return self
+        # The hottest path of reading a response: typed locals, not cast() calls.
         key = self.key
         convert = self.convert
+        found: _T
         if convert is None:
-            return cast(_T, instance._data.get(key))
+            found = instance._data.get(key)  # type: ignore[assignment]  # None stands for a missing field
+            return found
         cache = instance._cache
         if cache is None:
             cache = instance._cache = {}
         elif key in cache:
-            return cast(_T, cache[key])
+            found = cache[key]
+            return found
         raw = instance._data.get(key)
         value = None if raw is None else _safe_convert(convert, raw)
         cache[key] = value
-        return cast(_T, value)
+        found = value  # type: ignore[assignment]  # None stands for a missing field
+        return found
 
     def __set__(self, instance: BaseModel, value: Any) -> None:
         """Assign as the official SDK's models allow: the JSON changes, and a model or list given

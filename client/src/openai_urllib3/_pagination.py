@@ -45,6 +45,9 @@ class BasePage(BaseModel, Generic[_T]):
         if items is None:
             raw = self._data.get("data")
             convert = self._item
+            target = getattr(convert, "target", None)
+            if target is not None:  # a reference to a generated type: its class, to wrap each item directly
+                convert = target()
             if not isinstance(raw, list):
                 items = []
             elif convert is None:

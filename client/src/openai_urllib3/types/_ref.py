@@ -34,6 +34,12 @@ class Ref:
             self._type = load(self.type_name)
         return self._type._wrap(value)
 
+    def target(self) -> Any:
+        """The type itself (loaded now), for a caller that wraps many objects at once."""
+        if self._type is None:
+            self._type = load(self.type_name)
+        return self._type
+
 
 def ref(path: str) -> Callable[[Any], Any]:
     """A converter building the type at ``path`` from a JSON object (anything else is kept as it came)."""
