@@ -105,10 +105,7 @@ def _record(connection: Any, cassette: Any, vcr_request: Any) -> None:
         nonlocal written
         if not written:
             written = True
-            response = {"status": {"code": 101, "message": "Switching Protocols"}, "headers": {}, "body": {"string": b""}, "websocket": frames}
-            if not clean:
-                response["cut"] = True
-            cassette.append(vcr_request, response)
+            cassette.append(vcr_request, _session_response(frames, clean))
 
     def recording_send(event: Any) -> None:
         data = event.to_dict() if hasattr(event, "to_dict") else event
@@ -134,6 +131,14 @@ def _record(connection: Any, cassette: Any, vcr_request: Any) -> None:
     connection.send = recording_send
     connection.recv_bytes = recording_recv_bytes
     connection.close = recording_close
+
+
+def _session_response(frames: list[dict[str, Any]], clean: bool) -> dict[str, Any]:
+    """A session as vcrpy's response dict: the 101, its frames, and whether it was cut."""
+    response: dict[str, Any] = {"status": {"code": 101, "message": "Switching Protocols"}, "headers": {}, "body": {"string": b""}, "websocket": frames}
+    if not clean:
+        response["cut"] = True
+    return response
 
 
 def _replayed(manager: Any, url: str, frames: list[Frame], pacing: float | None, *, cut: bool = False) -> Any:
@@ -445,11 +450,7 @@ def _open_bridge(tap: Any, uri: str, kwargs: dict[str, Any]) -> tuple[_SessionBr
         _refuse_if_protected(cassette, vcr_request)
 
         def on_end(frames: list[Frame], clean: bool) -> None:
-            response: dict[str, Any] = {"status": {"code": 101, "message": "Switching Protocols"}, "headers": {}, "body": {"string": b""}}
-            response["websocket"] = [{"from": frame.sender, "offset_ms": frame.offset_ms, "text": frame.data} for frame in frames]
-            if not clean:
-                response["cut"] = True
-            cassette.append(vcr_request, response)
+            cassette.append(vcr_request, _session_response([{"from": f.sender, "offset_ms": f.offset_ms, "text": f.data} for f in frames], clean))
 
         bridge = _SessionBridge(upstream=uri, headers=list(headers.items()), on_end=on_end)
     bridge.start()
