@@ -10,6 +10,7 @@ from typing import Any, Iterator
 __all__ = ["Operation", "Param", "Spec"]
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+ADDITIONS = pathlib.Path(__file__).with_name("spec_additions.yaml")
 
 
 @dataclass
@@ -66,7 +67,19 @@ class Spec:
             self.data: dict[str, Any] = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         self.components: dict[str, Any] = self.data["components"]
         self.schemas: dict[str, dict[str, Any]] = self.components["schemas"]
+        self._add_newer_fields(yaml.safe_load(ADDITIONS.read_text(encoding="utf-8")) or {})
         self.operations = list(self._operations())
+
+    def _add_newer_fields(self, additions: dict[str, dict[str, Any]]) -> None:
+        """Merge ``spec_additions.yaml``: request fields the API takes that this spec copy lacks."""
+        for schema_name, fields in additions.items():
+            schema = self.schemas.get(schema_name)
+            if schema is None or "properties" not in schema:
+                raise ValueError(f"spec_additions.yaml: the spec has no object schema {schema_name!r}")
+            for name, field_schema in fields.items():
+                if name in schema["properties"]:
+                    raise ValueError(f"spec_additions.yaml: the spec lists {schema_name}.{name} now; drop the row")
+                schema["properties"][name] = field_schema
 
     # -- references -----------------------------------------------------------------------------
 

@@ -138,3 +138,30 @@ def test_inserting_one_schema_changes_a_few_generated_lines(tmp_path: pathlib.Pa
     assert len(set(after) - set(before)) <= 2, sorted(set(after) - set(before))
     differing = sum(len(set(before[name].splitlines()) ^ set(after[name].splitlines())) for name in before if before[name] != after[name])
     assert differing <= 40, f"{differing} generated lines changed"
+
+
+def test_a_spec_addition_the_spec_already_has_is_refused(tmp_path: pathlib.Path) -> None:
+    """``spec_additions.yaml`` holds only what this spec copy lacks: once a newer spec lists a
+    field, generating stops and says to drop the row (rather than silently keeping ours)."""
+    if not SPEC.exists():
+        pytest.skip("../shared/openapi/openapi.yaml is not present")
+    import json
+
+    import yaml
+
+    sys.path.insert(0, str(ROOT / "client"))
+    try:
+        from codegen.spec import ADDITIONS, Spec
+    finally:
+        sys.path.remove(str(ROOT / "client"))
+    additions = yaml.safe_load(ADDITIONS.read_text(encoding="utf-8"))
+    schema_name, fields = next(iter(additions.items()))
+    field_name = next(iter(fields))
+    assert field_name in Spec(SPEC).schemas[schema_name]["properties"]  # merged as the spec is read
+    with open(SPEC, encoding="utf-8") as handle:
+        data = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    data["components"]["schemas"][schema_name]["properties"][field_name] = {"type": "string"}
+    newer = tmp_path / "newer.json"
+    newer.write_text(json.dumps(data, default=str), encoding="utf-8")
+    with pytest.raises(ValueError, match=f"lists {schema_name}.{field_name} now"):
+        Spec(newer)

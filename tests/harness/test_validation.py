@@ -165,3 +165,46 @@ def test_fields_the_api_does_not_require_and_permissive_cursors() -> None:
         assert page["data"] == [] and page["has_more"] is False  # nothing lies past a cursor it does not know
         upload = post(server.url, "/uploads/upload_unknown/complete", {"part_ids": ["part_1"]})[1]
         assert upload["object"] == "upload"  # a field with one possible value is always sent
+
+
+def test_an_unknown_cursor_is_a_404_naming_it(openai_server: MockServer) -> None:
+    """A cursor names an object: one the list does not hold is answered as any unknown ID is."""
+    openai = pytest.importorskip("openai")
+    client = openai.OpenAI(api_key="sk-cursor", base_url=openai_server.url, max_retries=0)
+    client.files.create(file=("a.jsonl", b"{}\n"), purpose="batch")
+    with pytest.raises(openai.NotFoundError) as caught:
+        client.files.list(after="file-never-made")
+    assert caught.value.body["param"] == "after" and "file-never-made" in caught.value.body["message"]
+    assert caught.value.body["message"].startswith("No file found")
+    with pytest.raises(openai.NotFoundError):
+        client.batches.list(after="batch_never_made")  # an empty list too
+
+
+def test_beta_variants_are_validated_by_their_own_schema(openai_server: MockServer) -> None:
+    """``beta.responses.create`` reaches ``POST /responses?beta=true``, whose schema takes
+    ``multi_agent``; the GA route does not, and strict validation tells them apart."""
+    openai = pytest.importorskip("openai")
+    client = openai.OpenAI(api_key="sk-beta", base_url=openai_server.url, max_retries=0)
+    beta = client.beta.responses.create(model="gpt-4o", input="hi", multi_agent={"enabled": True}, betas=["responses_multi_agent=v1"])
+    assert beta.status == "completed" and openai_server.journal.last().invalid is None
+    with pytest.raises(openai.BadRequestError, match="multi_agent"):
+        client.responses.create(model="gpt-4o", input="hi", extra_body={"multi_agent": {"enabled": True}})
+
+
+def test_fields_newer_than_the_spec_copy_are_taken(openai_server: MockServer) -> None:
+    """``client/codegen/spec_additions.yaml``: what the SDKs send that this spec copy lacks is
+    accepted by the strict server and taken as an argument by this client."""
+    from openai_urllib3 import OpenAI
+
+    import inspect
+
+    openai = pytest.importorskip("openai")
+    # Newer official SDKs send admin calls with the admin key only.
+    admin = {"admin_api_key": "sk-admin-newer"} if "admin_api_key" in inspect.signature(openai.OpenAI.__init__).parameters else {}
+    official = openai.OpenAI(api_key="sk-newer", base_url=openai_server.url, max_retries=0, **admin)
+    ours = OpenAI(api_key="sk-newer", base_url=openai_server.url, max_retries=0)
+    created = official.admin.organization.projects.create(name="eu", geography="eu")
+    assert openai_server.journal.last().invalid is None
+    ours.admin.organization.projects.update(created.id, geography="us")
+    assert openai_server.journal.last().status == 200
+    assert json.loads(openai_server.journal.last().raw_body) == {"geography": "us"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from ._app import AppRequest, HTTPError, error_reply
+from ._app import AppRequest, HTTPError, UnknownObject, error_reply
 
 __all__ = ["cursor_page"]
 
@@ -46,8 +46,9 @@ def cursor_page(
     after = request.q("after")
     before = request.q("before") if allow_before else None
     start, stop = 0, len(ordered)
-    # An unknown cursor is a 400, unless the server invents what it does not know (permissive
-    # IDs): then nothing lies past it, an empty last page.
+    # A cursor names an object: one the list does not hold is a 404 naming it, as any unknown ID
+    # is, unless the server invents what it does not know (permissive IDs): then nothing lies
+    # past it, an empty last page.
     permissive = request.unknown_ids == "permissive"
     if after:
         if after in ids:
@@ -55,14 +56,14 @@ def cursor_page(
         elif permissive:
             start = len(ordered)
         else:
-            raise HTTPError(error_reply(400, f"Invalid 'after': no object with id {after!r} in this list.", param="after", code="invalid_cursor"))
+            raise _unknown_cursor(ordered, after, "after")
     if before:
         if before in ids:
             stop = ids.index(before)
         elif permissive:
             stop = 0
         else:
-            raise HTTPError(error_reply(400, f"Invalid 'before': no object with id {before!r} in this list.", param="before", code="invalid_cursor"))
+            raise _unknown_cursor(ordered, before, "before")
     window = ordered[start:stop]
     if before and not after:
         page = window[-limit:] if limit else []
@@ -78,6 +79,12 @@ def cursor_page(
         "last_id": page[-1]["id"] if page else empty_id,
         "has_more": has_more,
     }
+
+
+def _unknown_cursor(items: Sequence[dict[str, Any]], cursor: str, param: str) -> UnknownObject:
+    kinds = {item.get("object") for item in items if isinstance(item.get("object"), str)}
+    kind = kinds.pop() if len(kinds) == 1 else "object"
+    return UnknownObject(error_reply(404, f"No {kind} found with id '{cursor}'.", param=param, code="not_found"))
 
 
 def _first_id_nullable(request: AppRequest) -> bool:

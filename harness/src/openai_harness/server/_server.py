@@ -281,7 +281,7 @@ class MockServer(LoopbackServer):
         from ._spec import spec_index
 
         spec = spec_index()
-        found = spec.find(request.method, request.path)
+        found = spec.find(request.method, request.path, beta=request.q("beta") == "true")
         operation, path_params = found if isinstance(found, tuple) else (None, {})
         resolved = self.router.resolve(request.method, request.path)
         if isinstance(resolved, Reply) and operation is None:

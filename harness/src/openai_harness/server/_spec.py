@@ -34,6 +34,11 @@ class SpecIndex:
     def __init__(self, data: dict[str, Any]) -> None:
         self.schemas: dict[str, Any] = data["schemas"]
         self.operations: list[dict[str, Any]] = [op for op in data["operations"] if "?" not in op["key"]]
+        # The beta variants the SDKs reach with ``?beta=true`` (``beta.responses.create``): the same
+        # route, another schema (``BetaCreateResponse`` takes ``multi_agent``).
+        self._beta_variants: dict[tuple[str, str], dict[str, Any]] = {
+            (op["method"], op["path"]): op for op in data["operations"] if op["key"].endswith("?beta=true")
+        }
         self._routes: list[tuple[str, re.Pattern[str], int, dict[str, Any]]] = []
         for op in self.operations:
             pattern = re.compile("^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(op["path"])) + "/?$")
@@ -86,8 +91,9 @@ class SpecIndex:
                 kinds += self._scalar_kinds(variant)
         return kinds
 
-    def find(self, method: str, path: str) -> tuple[dict[str, Any], dict[str, str]] | str | None:
-        """(operation, path params) for a request; ``"method"`` when only the method is wrong.
+    def find(self, method: str, path: str, *, beta: bool = False) -> tuple[dict[str, Any], dict[str, str]] | str | None:
+        """(operation, path params) for a request; ``"method"`` when only the method is wrong; the
+        operation's beta variant when ``beta`` (the request's ``?beta=true``) and it has one.
 
         An action the SDKs address by name under its item (``POST /evals/{eval_id}/runs/{run_id}/cancel``)
         where the spec puts it on the item itself (an operation named ``evals.runs.cancel``) is that operation."""
@@ -97,7 +103,7 @@ class SpecIndex:
             if match is None:
                 continue
             if op_method == method:
-                return op, match.groupdict()
+                return (self._beta_variants.get((method, op["path"]), op) if beta else op), match.groupdict()
             wrong_method = True
         if wrong_method:
             return "method"

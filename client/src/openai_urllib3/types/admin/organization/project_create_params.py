@@ -38,6 +38,7 @@ class ProjectCreateParams(TypedDict, total=False):
         ]
     ]
     external_key_id: Optional[str]
+    geography: Optional[str]
 
 
 class ProjectCreateRequestParam(TypedDict, total=False):
@@ -59,3 +60,4 @@ class ProjectCreateRequestParam(TypedDict, total=False):
         ]
     ]
     external_key_id: Optional[str]
+    geography: Optional[str]

@@ -22,8 +22,10 @@ _ = (Any, Dict, Iterable, Literal, Optional, TypedDict, Union)  # used inside th
 class ProjectUpdateParams(TypedDict, total=False):
     name: Optional[str]
     external_key_id: Optional[str]
+    geography: Optional[str]
 
 
 class ProjectUpdateRequestParam(TypedDict, total=False):
     name: Optional[str]
     external_key_id: Optional[str]
+    geography: Optional[str]
