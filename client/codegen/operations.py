@@ -31,7 +31,6 @@ class OpInfo:
     page: str | None = None
     stream_type: str | None = None
     stream_factory: str | None = None
-    stream_envelope: bool = False  # events named by the SSE ``event:`` line, the data their payload
     files: list[str] = field(default_factory=list)
     has_required_params: bool = False
 
@@ -111,17 +110,6 @@ def _params_dict(info: OpInfo, spec: Spec, params: ParamBuilder, primary: bool =
         info.has_required_params = any(required for _, _, required, _ in params.dicts[info.params_name].fields)
 
 
-def _enveloped(models: ModelBuilder, schema: Any) -> bool:
-    """Whether a stream's events are ``{event, data}`` objects told apart by ``event`` (the assistant
-    stream's): on the wire the name is the SSE ``event:`` line and the data line is the payload."""
-    target = models.spec.deref(schema)
-    if not isinstance(target, dict):
-        return False
-    variants, _ = models.options(target)
-    objects = [variant for variant in variants if models.is_object(variant)]
-    return bool(objects) and models.tag_property(target, variants) == "event" and all("data" in models.properties(v)[0] for v in objects)
-
-
 def _holds_files(spec: Spec, schema: Any, depth: int = 0) -> bool:
     """Whether a multipart field takes a file, a list of files, or either (``image`` of images.edit)."""
     target = spec.deref(schema)
@@ -141,7 +129,6 @@ def _result(info: OpInfo, spec: Spec, models: ModelBuilder) -> None:
             type_expr, converter = models.resolve(stream_schema, class_name(info.name) + "Event", f"{op.key}>stream")
             info.stream_type = type_expr
             info.stream_factory = converter
-            info.stream_envelope = _enveloped(models, stream_schema)
     if op.key in BINARY_OPERATIONS or (op.response_content_type and op.response_content_type != "application/json"):
         info.response, info.return_type = "binary", "BinaryResponse"
         return

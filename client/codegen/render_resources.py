@@ -54,8 +54,8 @@ def _operation_line(info: OpInfo) -> list[str]:
         args.append(f"item={_factory(info.item_factory)}")
     if info.stream_factory:
         args.append(f"stream_item={_factory(info.stream_factory)}")
-    if info.stream_envelope:
-        args.append("stream_envelope=True")
+    if any("AdminApiKeyAuth" in requirement for requirement in op.raw.get("security") or ()):
+        args.append("admin=True")  # sent with the client's admin_api_key, as the official SDK does
     return wrap(f"{info.const}: Operation[{info.return_type}, {info.stream_type or 'None'}] = Operation({', '.join(args)})")
 
 

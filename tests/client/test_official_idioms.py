@@ -106,6 +106,10 @@ def test_the_module_level_client(openai_server: MockServer, which: str, monkeypa
     monkeypatch.setattr(module, "api_key", "sk-changed")  # a new setting is used from the next call
     module.models.list()
     assert openai_server.journal.last().headers["authorization"] == "Bearer sk-changed"
+    if hasattr(module, "admin_api_key"):  # newer official SDKs: the admin API sends its own key
+        monkeypatch.setattr(module, "admin_api_key", "sk-module-admin")
+        module.admin.organization.projects.list()
+        assert openai_server.journal.last().headers["authorization"] == "Bearer sk-module-admin"
 
 
 @pytest.mark.parametrize("which", ["openai_urllib3", "openai"])

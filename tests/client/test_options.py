@@ -235,3 +235,44 @@ def test_an_api_key_function_is_asked_before_every_attempt_as_the_official_sdk_d
     copy = OpenAI(api_key=lambda: "kept", base_url=openai_server.url).with_options(max_retries=0)
     copy.models.list()
     assert openai_server.journal.last().headers["authorization"] == "Bearer kept"
+
+
+def test_admin_calls_send_the_admin_key_as_the_official_sdk_does(openai_server: MockServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``admin_api_key`` (or ``OPENAI_ADMIN_KEY``) is what the admin API's operations send; the
+    rest send ``api_key``. The same snippet runs on the official SDK where it has the option."""
+    import inspect
+
+    openai = pytest.importorskip("openai")
+    api_key, admin_key = "sk-" + "proj-plain", "sk-" + "admin-org"
+    makers = [lambda **kw: OpenAI(base_url=openai_server.url, max_retries=0, **kw)]
+    if "admin_api_key" in inspect.signature(openai.OpenAI.__init__).parameters:
+        makers.append(lambda **kw: openai.OpenAI(base_url=openai_server.url, max_retries=0, **kw))
+    for make in makers:
+        openai_server.reset()
+        client = make(api_key=api_key, admin_api_key=admin_key)
+        client.models.list()
+        client.admin.organization.projects.list()
+        client.admin.organization.projects.create(name="admin key")
+        sent = [(entry.route, entry.headers["authorization"]) for entry in openai_server.journal.all()]
+        assert sent == [
+            ("GET /models", f"Bearer {api_key}"),
+            ("GET /organization/projects", f"Bearer {admin_key}"),
+            ("POST /organization/projects", f"Bearer {admin_key}"),
+        ], (make, sent)
+        assert client.admin_api_key == admin_key
+    # Ours: a client with only the admin key serves the admin API and says why it cannot serve the rest.
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.setenv("OPENAI_ADMIN_KEY", admin_key)
+    admin_only = OpenAI(base_url=openai_server.url, max_retries=0)
+    assert admin_only.admin.organization.projects.list().object == "list"
+    with pytest.raises(Exception, match="only an admin_api_key") as caught:
+        admin_only.models.list()
+    assert admin_key not in str(caught.value)
+    # Without an admin key, admin calls send the API key (what older official SDKs did); copies keep it.
+    plain = OpenAI(api_key=api_key, base_url=openai_server.url, trust_env=False)
+    plain.admin.organization.projects.list()
+    assert openai_server.journal.last().headers["authorization"] == f"Bearer {api_key}"
+    plain.with_options(admin_api_key=admin_key).with_options(max_retries=0).admin.organization.projects.list()
+    assert openai_server.journal.last().headers["authorization"] == f"Bearer {admin_key}"
+    with pytest.raises(Exception, match="No API key"):
+        OpenAI(base_url=openai_server.url, trust_env=False)

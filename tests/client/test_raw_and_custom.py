@@ -104,3 +104,28 @@ def test_absolute_urls_are_allowed_in_custom_requests(client: OpenAI, openai_ser
 def test_bad_cast_to_is_rejected(client: OpenAI) -> None:
     with pytest.raises(TypeError, match="cast_to"):
         client.get("/models", cast_to=42)
+
+
+def test_custom_requests_build_pages_streams_and_binary_bodies(client: OpenAI, openai_server: MockServer) -> None:
+    """One parser factory for operations and custom calls: a page, stream or binary class as
+    ``cast_to`` (generic ones as ``SyncPage[Model]``) builds what the generated methods build, a
+    stream and a binary body left unread until consumed."""
+    from openai_urllib3 import BinaryResponse, Stream
+    from openai_urllib3.types.chat import ChatCompletionChunk
+
+    page = client.get("/models", cast_to=SyncPage[Model])
+    assert isinstance(page, SyncPage) and page.data and all(isinstance(model, Model) for model in page)
+    events = client.post(
+        "/chat/completions",
+        body={"model": "gpt-4o", "messages": [{"role": "user", "content": "stream me"}], "stream": True},
+        cast_to=Stream[ChatCompletionChunk],
+    )
+    assert isinstance(events, Stream)
+    chunks = list(events)
+    assert chunks and all(isinstance(chunk, ChatCompletionChunk) for chunk in chunks)
+    assert "".join(chunk.choices[0].delta.content or "" for chunk in chunks if chunk.choices) == client.chat.completions.create(
+        model="gpt-4o", messages=[{"role": "user", "content": "stream me"}]
+    ).choices[0].message.content
+    uploaded = client.files.create(file=("notes.txt", b"binary body"), purpose="assistants")
+    body = client.get(f"/files/{uploaded.id}/content", cast_to=BinaryResponse)
+    assert isinstance(body, BinaryResponse) and body.read() == b"binary body"

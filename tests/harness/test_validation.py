@@ -194,9 +194,9 @@ def test_beta_variants_are_validated_by_their_own_schema(openai_server: MockServ
 def test_fields_newer_than_the_spec_copy_are_taken(openai_server: MockServer) -> None:
     """``client/codegen/spec_additions.yaml``: what the SDKs send that this spec copy lacks is
     accepted by the strict server and taken as an argument by this client."""
-    from openai_urllib3 import OpenAI
-
     import inspect
+
+    from openai_urllib3 import OpenAI
 
     openai = pytest.importorskip("openai")
     # Newer official SDKs send admin calls with the admin key only.

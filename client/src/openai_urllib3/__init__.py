@@ -78,6 +78,7 @@ _LAZY = {
 # The module-level client's settings, as the official SDK's (``openai_urllib3.api_key = ...``);
 # ``None`` means the client's own default (the environment variable, for the key).
 api_key: str | None = None
+admin_api_key: str | None = None
 organization: str | None = None
 project: str | None = None
 base_url: str | None = None
@@ -163,6 +164,7 @@ __all__ = [
     "Urllib3Transport",
     "Webhooks",
     "__version__",
+    "admin_api_key",
     "api_key",
     "base_url",
     "default_headers",

@@ -115,13 +115,13 @@ class AzureOpenAI(OpenAI):
 
     copy = with_options
 
-    def _build_request(self, spec: RequestSpec, content: Any, content_type: str | None) -> Any:
+    def _build_request(self, spec: RequestSpec) -> Any:
         if self._azure_root is not None and spec.path not in DEPLOYMENT_ENDPOINTS and "://" not in spec.path:
-            spec = RequestSpec(spec.method, self._azure_root + spec.path, query=spec.query, body=spec.body, options=spec.options)
+            spec = spec.with_path(self._azure_root + spec.path)
         if not self._azure_deployment and spec.path in DEPLOYMENT_ENDPOINTS and isinstance(spec.body, Mapping):
             model = spec.body.get("model")
             if isinstance(model, str) and model:
                 from ._url import path_segment
 
-                spec = RequestSpec(spec.method, f"/deployments/{path_segment(model, 'model')}{spec.path}", query=spec.query, body=spec.body, options=spec.options)
-        return super()._build_request(spec, content, content_type)
+                spec = spec.with_path(f"/deployments/{path_segment(model, 'model')}{spec.path}")
+        return super()._build_request(spec)

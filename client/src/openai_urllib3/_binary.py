@@ -4,7 +4,7 @@ streamed from the connection either way."""
 from __future__ import annotations
 
 import os
-from typing import Iterator
+from typing import Any, Iterator
 
 from ._http import Response
 
@@ -17,6 +17,10 @@ class BinaryResponse:
 
     def __init__(self, response: Response) -> None:
         self.response = response
+
+    @classmethod
+    def __response_parser__(cls, item: Any = None) -> _BinaryParser:
+        return _BinaryParser()
 
     @property
     def content_type(self) -> str | None:
@@ -66,3 +70,10 @@ class BinaryResponse:
 
     def __repr__(self) -> str:
         return f"<BinaryResponse {self.content_type} [{self.response.status}]>"
+
+
+class _BinaryParser:
+    streams = True  # the body is read as the caller consumes it
+
+    def __call__(self, response: Response, client: Any, spec: Any) -> BinaryResponse:
+        return BinaryResponse(response)

@@ -1,7 +1,8 @@
 """The client: configuration layers, the retry loop, and resource access.
 
-One request takes one path: resource method -> :meth:`OpenAI.request` -> retry loop
-{ middleware chain -> transport } -> parser -> typed object, page or raw response.
+One request takes one path: resource method -> its :class:`RequestSpec` (``_operation``; a custom
+request: :meth:`OpenAI.request`) -> :meth:`OpenAI.send` -> retry loop { middleware chain ->
+transport } -> parser (``make_parser``) -> typed object, page, stream or raw response.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from ._options import RequestOptions, apply_headers, deep_merge
 from ._query import encode_query
 from ._redact import redact_url
 from ._request_spec import RequestSpec
-from ._response import APIResponse, ResponseParser, make_parser
+from ._response import APIResponse, ResponseParser, make_parser, streams
 from ._retry import DEFAULT_MAX_RETRY_DELAY, RetryPolicy
 from ._transport import DEFAULT_MAX_RESPONSE_BYTES, Transport, Urllib3Transport
 from ._types import NOT_GIVEN, NotGiven, Omit, Timeout, TimeoutLike, to_timeout
@@ -48,6 +49,7 @@ class _Config:
     """Everything a client copy may change; immutable once built."""
 
     __slots__ = (
+        "admin_api_key",
         "api_key",
         "api_key_provider",
         "base_url",
@@ -66,6 +68,8 @@ class _Config:
     api_key: str
     """The key sent (with a provider: the one it gave last)."""
     api_key_provider: Callable[[], str] | None
+    admin_api_key: str | None
+    """The key admin API operations send (``OPENAI_ADMIN_KEY``); ``api_key`` when unset."""
     organization: str | None
     project: str | None
     base_url: str
@@ -90,6 +94,7 @@ class OpenAI(ResourcesMixin):
         self,
         *,
         api_key: str | Callable[[], str] | None = None,
+        admin_api_key: str | None = None,
         organization: str | None = None,
         project: str | None = None,
         base_url: str | None = None,
@@ -115,9 +120,11 @@ class OpenAI(ResourcesMixin):
     ) -> None:
         """Create a client.
 
-        ``api_key``, ``base_url``, ``organization`` and ``project`` default to the
-        ``OPENAI_API_KEY``, ``OPENAI_BASE_URL``, ``OPENAI_ORG_ID`` and ``OPENAI_PROJECT_ID``
-        environment variables. ``sleep``, ``random`` and ``clock`` drive retry backoff and
+        ``api_key``, ``admin_api_key``, ``base_url``, ``organization`` and ``project`` default to
+        the ``OPENAI_API_KEY``, ``OPENAI_ADMIN_KEY``, ``OPENAI_BASE_URL``, ``OPENAI_ORG_ID`` and
+        ``OPENAI_PROJECT_ID`` environment variables. The admin API's operations
+        (``client.admin.organization...``) send ``admin_api_key`` when there is one, as the
+        official SDK does, else ``api_key``; a client may have only one of the two. ``sleep``, ``random`` and ``clock`` drive retry backoff and
         exist so tests never wait. A response body (or one stream event) larger than
         ``max_response_bytes`` (1 GiB; ``None`` for no limit) raises ``ResponseTooLargeError``.
         ``websocket_base_url`` is where Realtime sessions open (default: the base URL, as ``ws(s)://``).
@@ -127,16 +134,21 @@ class OpenAI(ResourcesMixin):
         self.websocket_base_url = websocket_base_url
         if api_key is None:
             api_key = environ.get("OPENAI_API_KEY")
-        if not api_key:
+        if admin_api_key is None:
+            admin_api_key = environ.get("OPENAI_ADMIN_KEY") or None
+        if not api_key and not admin_api_key:
             raise OpenAIError(
-                "No API key: pass api_key=... to OpenAI() or set the OPENAI_API_KEY environment variable."
+                "No API key: pass api_key=... to OpenAI() or set the OPENAI_API_KEY environment variable "
+                "(admin_api_key= or OPENAI_ADMIN_KEY for the admin API)."
             )
         # A callable is asked for the key before every attempt (a token that refreshes), as the
         # official SDK's ``api_key=Callable[[], str]``.
         api_key_provider = api_key if callable(api_key) else None
-        api_key = _key_from(api_key_provider) if api_key_provider is not None else api_key
+        api_key = _key_from(api_key_provider) if api_key_provider is not None else (api_key or "")
         if not isinstance(api_key, str):
             raise TypeError(f"api_key must be a str or a function returning one, got {type(api_key).__name__}")
+        if admin_api_key is not None and not isinstance(admin_api_key, str):
+            raise TypeError(f"admin_api_key must be a str, got {type(admin_api_key).__name__}")
         if base_url is None:
             base_url = environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL
         if organization is None:
@@ -159,6 +171,7 @@ class OpenAI(ResourcesMixin):
         self._config = self._build_config(
             api_key=api_key,
             api_key_provider=api_key_provider,
+            admin_api_key=admin_api_key,
             organization=organization,
             project=project,
             base_url=base_url,
@@ -180,7 +193,9 @@ class OpenAI(ResourcesMixin):
         if not isinstance(base_url, str) or "://" not in base_url:
             raise ValueError(f"base_url must be an absolute http(s) URL, got {base_url!r}")
         config.base_url = base_url.rstrip("/")
-        headers = Headers({"Accept": "application/json", "Content-Type": "application/json", "User-Agent": USER_AGENT, **self._auth_headers(config.api_key)})
+        headers = Headers({"Accept": "application/json", "Content-Type": "application/json", "User-Agent": USER_AGENT})
+        if config.api_key:
+            headers.update(self._auth_headers(config.api_key))
         if config.organization:
             headers["OpenAI-Organization"] = config.organization
         if config.project:
@@ -220,6 +235,10 @@ class OpenAI(ResourcesMixin):
         return self._config.api_key
 
     @property
+    def admin_api_key(self) -> str | None:
+        return self._config.admin_api_key
+
+    @property
     def organization(self) -> str | None:
         return self._config.organization
 
@@ -256,6 +275,7 @@ class OpenAI(ResourcesMixin):
         self,
         *,
         api_key: str | Callable[[], str] | None = None,
+        admin_api_key: str | None = None,
         organization: str | NotGiven | None = NOT_GIVEN,
         project: str | NotGiven | None = NOT_GIVEN,
         base_url: str | None = None,
@@ -281,6 +301,7 @@ class OpenAI(ResourcesMixin):
         copy._config = copy._build_config(
             api_key=(old.api_key if api_key is None else api_key) if provider is None else _key_from(provider),
             api_key_provider=provider,
+            admin_api_key=old.admin_api_key if admin_api_key is None else admin_api_key,
             organization=old.organization if isinstance(organization, NotGiven) else organization,
             project=old.project if isinstance(project, NotGiven) else project,
             base_url=old.base_url if base_url is None else base_url,
@@ -340,7 +361,7 @@ class OpenAI(ResourcesMixin):
         content_type: str | None = None,
         options: RequestOptions | None = None,
         parser: ResponseParser[Any] | None = None,
-        stream: bool = False,
+        stream: bool | None = None,
         mode: str = "parsed",
     ) -> Any:
         """Send one API call and build its result.
@@ -351,27 +372,29 @@ class OpenAI(ResourcesMixin):
         with its body read, ``"stream"`` (``with_streaming_response``) leaves it unread. Unless ``stream`` is true, the body is read
         inside the retry loop, so a connection cut mid-body is retried like any other.
         """
-        spec = RequestSpec(method, path, query=query, body=body, options=options)
-        return self.send(spec, cast_to=cast_to, content=content, content_type=content_type, parser=parser, stream=stream, mode=mode)
+        spec = RequestSpec(method, path, query=query, body=body, content=content, content_type=content_type, options=options)
+        return self.send(spec, cast_to=cast_to, parser=parser, stream=stream, mode=mode)
 
     def send(
         self,
         spec: RequestSpec,
         *,
         cast_to: Any = dict,
-        content: bytes | Iterable[bytes] | None = None,
-        content_type: str | None = None,
         parser: ResponseParser[Any] | None = None,
-        stream: bool = False,
+        stream: bool | None = None,
         mode: str = "parsed",
     ) -> Any:
-        """Send a prepared :class:`RequestSpec` (pages use this to fetch the next page)."""
+        """Send a prepared :class:`RequestSpec` (what every call comes to; pages use it to fetch
+        the next page). ``stream``: leave the body unread for the parser; by default, when the
+        parser streams (``Stream``, ``BinaryResponse``)."""
         if parser is None:
             parser = make_parser(cast_to)
-        request, max_retries, chain = self._build_request(spec, content, content_type)
+        if stream is None:
+            stream = streams(parser)
+        request, max_retries, chain = self._build_request(spec)
         start = time.perf_counter()
         preload = not stream and mode != "stream"
-        response, retries_taken = self._send_with_retries(request, max_retries, chain, preload)
+        response, retries_taken = self._send_with_retries(request, max_retries, chain, preload, refresh_key=not self._sends_admin_key(spec))
         elapsed = time.perf_counter() - start
         if mode == "parsed" and cast_to is not APIResponse:
             try:
@@ -386,9 +409,10 @@ class OpenAI(ResourcesMixin):
             raw.read()  # like the official SDK; a stream stays unread so parse() can stream it
         return raw
 
-    def _build_request(
-        self, spec: RequestSpec, content: bytes | Iterable[bytes] | None, content_type: str | None
-    ) -> tuple[Request, int, Next]:
+    def _sends_admin_key(self, spec: RequestSpec) -> bool:
+        return spec.admin and bool(self._config.admin_api_key)
+
+    def _build_request(self, spec: RequestSpec) -> tuple[Request, int, Next]:
         config = self._config
         options = spec.options
         path = spec.path
@@ -404,12 +428,20 @@ class OpenAI(ResourcesMixin):
             if encoded:
                 url += ("&" if "?" in url else "?") + encoded
         headers = config.headers.copy()
+        if self._sends_admin_key(spec):
+            headers["Authorization"] = f"Bearer {config.admin_api_key}"
+        elif not config.api_key:
+            raise OpenAIError(
+                f"No API key for {spec.method} {spec.path}: this client has only an admin_api_key, which the admin API "
+                "(client.admin.organization...) sends; pass api_key=... or set OPENAI_API_KEY for the rest."
+            )
         extra_body = options.get("extra_body")
         payload: bytes | Iterable[bytes] | None
+        content = spec.content
         if content is not None:
             payload = content
-            if content_type is not None:
-                headers["Content-Type"] = content_type
+            if spec.content_type is not None:
+                headers["Content-Type"] = spec.content_type
         elif spec.body is not None or extra_body:
             body = spec.body if spec.body is not None else {}
             if extra_body:
@@ -441,7 +473,7 @@ class OpenAI(ResourcesMixin):
         request = Request(spec.method, url, headers=headers, body=payload, timeout=timeout)
         return request, max_retries, chain
 
-    def _send_with_retries(self, template: Request, max_retries: int, chain: Next, preload: bool) -> tuple[Response, int]:
+    def _send_with_retries(self, template: Request, max_retries: int, chain: Next, preload: bool, *, refresh_key: bool = True) -> tuple[Response, int]:
         """The retry loop: each attempt is a fresh :class:`Request` through the middleware chain. A
         connection error anywhere in an attempt (sending, or reading the body) is retried the same
         way; a status the policy retries waits as the response asks."""
@@ -449,7 +481,7 @@ class OpenAI(ResourcesMixin):
         policy = config.policy
         retries_taken = 0
         while True:
-            request = self._attempt(template, retries_taken)
+            request = self._attempt(template, retries_taken, refresh_key)
             can_retry = retries_taken < max_retries and template.replayable
             try:
                 response = chain(request)
@@ -485,7 +517,7 @@ class OpenAI(ResourcesMixin):
                     continue
             raise make_status_error(response)
 
-    def _attempt(self, template: Request, retries_taken: int) -> Request:
+    def _attempt(self, template: Request, retries_taken: int, refresh_key: bool) -> Request:
         """The request of one attempt: the template's, with the attempt's own headers."""
         config = self._config
         if retries_taken:
@@ -494,7 +526,7 @@ class OpenAI(ResourcesMixin):
             request = template
             request.headers = template.headers.copy()
         request.headers["X-Stainless-Retry-Count"] = str(retries_taken)
-        if config.api_key_provider is not None:
+        if config.api_key_provider is not None and refresh_key:
             config.api_key = _key_from(config.api_key_provider)
             request.headers.update(self._auth_headers(config.api_key))
         return request

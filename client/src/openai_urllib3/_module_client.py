@@ -13,7 +13,7 @@ from ._client import OpenAI
 
 __all__ = ["SETTINGS", "module_client", "resource_names"]
 
-SETTINGS = ("api_key", "organization", "project", "base_url", "timeout", "max_retries", "default_headers", "default_query")
+SETTINGS = ("api_key", "admin_api_key", "organization", "project", "base_url", "timeout", "max_retries", "default_headers", "default_query")
 
 _lock = threading.Lock()
 _state: dict[str, Any] = {"client": None, "settings": None}

@@ -8,16 +8,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Callable, Generic, Mapping, TypeVar, cast
 
 from ._options import RequestOptions, split_options
-from ._response import parse_json
+from ._request_spec import RequestSpec
+from ._response import ResponseParser, make_parser, streams
 from ._types import NotGiven, Omit
 from ._url import path_segment
 
 if TYPE_CHECKING:
     from ._client import OpenAI
-    from ._response import ResponseParser
     from ._streaming import Stream
 
-__all__ = ["Operation", "call", "call_stream"]
+__all__ = ["Operation", "call", "call_stream", "request_spec"]
 
 Factory = Callable[[], Callable[[Any], Any]]
 Result = TypeVar("Result")
@@ -35,14 +35,14 @@ class Operation(Generic[_Result_co, _Event_co]):
     ``query`` and ``headers`` map keyword names to wire names; ``files`` names the multipart
     fields that hold files; ``response`` is ``model``, ``page``, ``binary``, ``json`` or
     ``none``; the factories build converters on first use, so no type is imported before it is
-    needed. ``stream_envelope``: each streamed event is ``{"event": <the SSE event name>, "data":
-    <its payload>}``, as the assistant stream's are (``event.event == "thread.run.created"``).
+    needed. ``admin``: an admin API operation (the spec's ``AdminApiKeyAuth``).
     """
 
     __slots__ = (
         "_item",
         "_parsers",
         "_stream_item",
+        "admin",
         "body",
         "files",
         "headers",
@@ -53,7 +53,6 @@ class Operation(Generic[_Result_co, _Event_co]):
         "path_params",
         "query",
         "response",
-        "stream_envelope",
         "stream_item",
     )
 
@@ -71,7 +70,7 @@ class Operation(Generic[_Result_co, _Event_co]):
         item: Factory | None = None,
         page: str | None = None,
         stream_item: Factory | None = None,
-        stream_envelope: bool = False,
+        admin: bool = False,
     ) -> None:
         self.method = method
         self.path = path
@@ -84,10 +83,10 @@ class Operation(Generic[_Result_co, _Event_co]):
         self.item = item
         self.page = page
         self.stream_item = stream_item
-        self.stream_envelope = stream_envelope
+        self.admin = admin
         self._item: Callable[[Any], Any] | None = None
         self._stream_item: Callable[[Any], Any] | None = None
-        self._parsers: dict[bool, tuple[Any, Any, bool]] = {}  # by streaming: built once (they hold no state)
+        self._parsers: dict[bool, tuple[ResponseParser[Any], bool]] = {}  # by streaming: built once (they hold no state)
 
     def item_converter(self) -> Callable[[Any], Any] | None:
         if self._item is None and self.item is not None:
@@ -103,74 +102,35 @@ class Operation(Generic[_Result_co, _Event_co]):
         return f"Operation({self.method} {self.path})"
 
 
-def _parser(operation: Operation[Any, Any], streaming: bool) -> tuple[Any, ResponseParser[Any] | None, bool]:
-    """(cast_to, parser, stream) for the client's request."""
+def _parser(operation: Operation[Any, Any], streaming: bool) -> tuple[ResponseParser[Any], bool]:
+    """What builds the operation's result (or, ``streaming``, its stream), from the one factory,
+    and whether it reads the body as it arrives."""
     built = operation._parsers.get(streaming)
     if built is None:
-        built = operation._parsers[streaming] = _build_parser(operation, streaming)
+        parser = make_parser(_result_class(operation, streaming), operation.stream_converter() if streaming else operation.item_converter())
+        built = operation._parsers[streaming] = (parser, streams(parser))
     return built
 
 
-def _build_parser(operation: Operation[Any, Any], streaming: bool) -> tuple[Any, ResponseParser[Any] | None, bool]:
+def _result_class(operation: Operation[Any, Any], streaming: bool) -> Any:
     if streaming:
-        from ._streaming import StreamParser
+        from ._streaming import Stream
 
-        convert = operation.stream_converter() or (lambda value: value)
-        if operation.stream_envelope:
-            return None, StreamParser(lambda payload, event: convert({"event": event.event, "data": payload})), True
-        return None, StreamParser(lambda payload, event: convert(payload)), True
+        return Stream
     kind = operation.response
     if kind == "model":
-        return None, _ModelParser(operation.item_converter()), False
+        from ._models import BaseModel
+
+        return BaseModel if operation.item is not None else dict
     if kind == "page":
-        from ._pagination import CursorPage, NextCursorPage, PageNumberPage, PageParser, SyncPage
+        from ._pagination import CursorPage, NextCursorPage, PageNumberPage, SyncPage
 
-        page_type = {"cursor": CursorPage, "next": NextCursorPage, "number": PageNumberPage}.get(operation.page or "", SyncPage)
-        return None, PageParser(page_type, operation.item_converter()), False
+        return {"cursor": CursorPage, "next": NextCursorPage, "number": PageNumberPage}.get(operation.page or "", SyncPage)
     if kind == "binary":
-        return None, _binary_parser, True
-    if kind == "none":
-        return None, None, False
-    return dict, None, False
+        from ._binary import BinaryResponse
 
-
-class _ModelParser:
-    __slots__ = ("convert",)
-
-    def __init__(self, convert: Callable[[Any], Any] | None) -> None:
-        self.convert = convert
-
-    def __call__(self, response: Any, client: Any, spec: Any) -> Any:
-        if response.headers.get("content-type", "").startswith("text/plain"):
-            # Transcriptions and translations with response_format text, srt or vtt: the text, as the
-            # official SDK returns it.
-            return response.read().decode("utf-8", errors="replace")
-        data = parse_json(response)
-        if self.convert is None:
-            return data
-        if not isinstance(data, dict):
-            # A typed call whose answer is not an object fails as documented, not later in user code.
-            from ._models import BaseModel
-            from ._response import require_object
-
-            target = self.convert
-            name = getattr(target, "type_name", None)
-            if name is not None:
-                from .types._ref import resolve
-
-                target = resolve(name)
-            if isinstance(target, type) and issubclass(target, BaseModel):
-                require_object(data, target, response)
-        value = self.convert(data)
-        if hasattr(value, "_request_id"):
-            value._request_id = response.headers.get("x-request-id")
-        return value
-
-
-def _binary_parser(response: Any, client: Any, spec: Any) -> Any:
-    from ._binary import BinaryResponse
-
-    return BinaryResponse(response)
+        return BinaryResponse
+    return None if kind == "none" else dict
 
 
 def call(client: OpenAI, operation: Operation[Result, Any], path_values: Mapping[str, str], kwargs: Mapping[str, Any], *, stream: bool | None = None) -> Result:
@@ -187,6 +147,14 @@ def call_stream(client: OpenAI, operation: Operation[Any, Event], path_values: M
 
 
 def _send(client: OpenAI, operation: Operation[Any, Any], path_values: Mapping[str, str], kwargs: Mapping[str, Any], stream: bool | None) -> Any:
+    parser, streaming = _parser(operation, bool(stream))
+    return client.send(request_spec(operation, path_values, kwargs, stream), parser=parser, stream=streaming)
+
+
+def request_spec(operation: Operation[Any, Any], path_values: Mapping[str, str], kwargs: Mapping[str, Any], stream: bool | None = None) -> RequestSpec:
+    """The request an operation makes of a method's arguments: the path filled in, query and
+    header arguments sent where the spec puts them, the rest as the body (JSON, a multipart form
+    or raw bytes), the request options kept apart."""
     params, options = split_options(kwargs)
     # NOT_GIVEN / not_given / omit as an argument's value mean "not passed", as in the official SDK.
     params = {name: value for name, value in params.items() if not isinstance(value, (NotGiven, Omit))}
@@ -215,7 +183,7 @@ def _send(client: OpenAI, operation: Operation[Any, Any], path_values: Mapping[s
         if extra_body:  # extra fields are form fields of a multipart upload, as the official SDK sends them
             params = {**params, **extra_body}
             options = cast(RequestOptions, {name: value for name, value in options.items() if name != "extra_body"})
-        body_for_routing = params  # not sent as JSON (content is), but kept for Azure routing and pages
+        body = params  # not sent as JSON (content is), but kept for Azure routing and pages
         multipart = encode_multipart(params, operation.files)
         content, content_type = multipart, multipart.content_type
         length = multipart.length
@@ -228,21 +196,7 @@ def _send(client: OpenAI, operation: Operation[Any, Any], path_values: Mapping[s
     elif params:
         unknown = ", ".join(sorted(params))
         raise TypeError(f"{operation.method} {operation.path} takes no body; unexpected argument(s): {unknown}")
-    cast_to, parser, streaming = _parser(operation, bool(stream))
-    if operation.body == "multipart":
-        body = body_for_routing
-    return client.request(
-        operation.method,
-        path,
-        body=body,
-        query=query or None,
-        content=content,
-        content_type=content_type,
-        options=options,
-        cast_to=cast_to,
-        parser=parser,
-        stream=streaming,
-    )
+    return RequestSpec(operation.method, path, query=query or None, body=body, content=content, content_type=content_type, options=options, admin=operation.admin)
 
 
 def _header_value(value: Any) -> str:

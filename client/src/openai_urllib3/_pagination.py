@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Generic, Iterator, TypeVar, cast
 from ._exceptions import APIResponseValidationError
 from ._http import Response
 from ._models import BaseModel
-from ._response import parse_json
+from ._response import make_parser, parse_json
 
 if TYPE_CHECKING:
     from ._client import OpenAI
@@ -60,6 +60,11 @@ class BasePage(BaseModel, Generic[_T]):
             cache["data"] = items
         return cast("list[_T]", items)
 
+    @classmethod
+    def __response_parser__(cls, item: Any) -> PageParser[Any]:
+        """The parser of a page of this class whose items ``item`` builds."""
+        return PageParser(cls, item)
+
     def next_page_query(self) -> dict[str, Any] | None:
         """The query changes that fetch the next page, or ``None`` on the last page."""
         return None
@@ -73,7 +78,7 @@ class BasePage(BaseModel, Generic[_T]):
             raise RuntimeError("This is the last page; check has_next_page() before get_next_page().")
         if self._client is None or self._spec is None:
             raise RuntimeError("This page was not fetched by a client, so it cannot fetch the next one.")
-        parser = PageParser(type(self), self._item)
+        parser = make_parser(type(self), self._item)
         return cast(_P, self._client.send(self._spec.with_query(query), parser=parser))
 
     def iter_pages(self: _P) -> Iterator[_P]:

@@ -1,7 +1,8 @@
 """Turning an HTTP response into what the caller asked for, and raw access to it.
 
-``cast_to`` may be a model class, ``dict``, ``list``, ``bytes``, ``str``, ``None``,
-:class:`APIResponse` (the raw response), or any :class:`ResponseParser`.
+:func:`make_parser` turns what a call asks for (``cast_to``: a model class, ``dict``, a page or
+stream class, ``APIResponse`` for the raw response, ...) into the :class:`ResponseParser` that
+builds it; generated operations and custom requests both get theirs there.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
-from typing import TYPE_CHECKING, Any, Callable, Generic, Iterator, Mapping, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Callable, Generic, Iterator, Mapping, Protocol, TypeVar, cast, get_args, get_origin
 
 from ._exceptions import APIResponseValidationError
 from ._http import Request, Response
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from ._client import OpenAI
     from ._request_spec import RequestSpec
 
-__all__ = ["APIResponse", "ResponseParser", "make_parser", "parse_json"]
+__all__ = ["APIResponse", "ModelParser", "ResponseParser", "make_parser", "parse_json", "streams"]
 
 _T = TypeVar("_T")
 _T_co = TypeVar("_T_co", covariant=True)
@@ -65,14 +66,35 @@ def require_object(data: Any, cls: type, response: Response) -> dict[str, Any]:
     return data
 
 
-def _model_parser(cls: type[BaseModel]) -> ResponseParser[Any]:
-    def parse(response: Response, client: OpenAI, spec: RequestSpec) -> Any:
-        data = require_object(parse_json(response), cls, response)
-        obj = cls(data)
-        obj._request_id = response.headers.get("x-request-id")
-        return obj
+class ModelParser:
+    """Builds a model from a JSON object with ``convert`` (a model class, or the converter of a
+    union of them); a ``text/plain`` answer is returned as its text, as the official SDK does
+    (transcriptions with ``response_format`` text, srt or vtt)."""
 
-    return parse
+    __slots__ = ("convert",)
+
+    def __init__(self, convert: Callable[[Any], Any]) -> None:
+        self.convert = convert
+
+    def __call__(self, response: Response, client: OpenAI, spec: RequestSpec) -> Any:
+        if response.headers.get("content-type", "").startswith("text/plain"):
+            return response.read().decode("utf-8", errors="replace")
+        data = parse_json(response)
+        convert = self.convert
+        if not isinstance(data, dict):
+            # A typed call whose answer is not an object fails as documented, not later in user code.
+            target = convert
+            name = getattr(target, "type_name", None)
+            if name is not None:
+                from .types._ref import resolve
+
+                target = resolve(name)
+            if isinstance(target, type) and issubclass(target, BaseModel):
+                require_object(data, target, response)
+        value = convert(data)
+        if hasattr(value, "_request_id"):
+            value._request_id = response.headers.get("x-request-id")
+        return value
 
 
 def _json_parser(response: Response, client: OpenAI, spec: RequestSpec) -> Any:
@@ -92,8 +114,20 @@ def _none_parser(response: Response, client: OpenAI, spec: RequestSpec) -> Any:
     return None
 
 
-def make_parser(cast_to: Any) -> ResponseParser[Any]:
-    """The parser for a ``cast_to`` value (see the module docstring)."""
+def make_parser(cast_to: Any, item: Callable[[Any], Any] | None = None) -> ResponseParser[Any]:
+    """The parser for what a call asks for; every call's parser is made here.
+
+    ``cast_to`` is a model class, ``dict``, ``list``, ``bytes``, ``str``, ``None``,
+    :class:`APIResponse`, a class that builds its own parser (pages, :class:`Stream`,
+    :class:`BinaryResponse`; generic ones as ``CursorPage[Model]``), or any
+    :class:`ResponseParser`. ``item`` builds what a model, page or stream holds when it is not
+    the class itself (the converter of a union, a type not imported yet)."""
+    origin = get_origin(cast_to)
+    if isinstance(origin, type):  # dict[str, Any], CursorPage[Model], Stream[ChatCompletionChunk]
+        arguments = get_args(cast_to)
+        if item is None and len(arguments) == 1 and (hasattr(origin, "__response_parser__") or issubclass(origin, BaseModel)):
+            item = arguments[0]
+        cast_to = origin
     if cast_to is dict or cast_to is list or cast_to is object:
         return _json_parser
     if cast_to is bytes:
@@ -104,12 +138,21 @@ def make_parser(cast_to: Any) -> ResponseParser[Any]:
         return _none_parser
     if cast_to is APIResponse:
         return _raw_marker
+    own = getattr(cast_to, "__response_parser__", None)
+    if own is not None:
+        parser: ResponseParser[Any] = own(item)
+        return parser
     if isinstance(cast_to, type) and issubclass(cast_to, BaseModel):
-        parser = getattr(cast_to, "__response_parser__", None)
-        return parser() if parser is not None else _model_parser(cast_to)
+        return ModelParser(item if item is not None else cast_to)
     if callable(cast_to):
         return cast("ResponseParser[Any]", cast_to)
     raise TypeError(f"cast_to must be a model class, dict, list, bytes, str, None or APIResponse, got {cast_to!r}")
+
+
+def streams(parser: ResponseParser[Any]) -> bool:
+    """Whether ``parser`` reads the body as it arrives (a stream, a binary body), so the client
+    must not read it first."""
+    return bool(getattr(parser, "streams", False))
 
 
 def _raw_marker(response: Response, client: OpenAI, spec: RequestSpec) -> Any:  # replaced by the client

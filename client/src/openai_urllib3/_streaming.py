@@ -98,6 +98,21 @@ class Stream(Generic[_T]):
         self._iterator: Iterator[_T] | None = None
         self._closed = False
 
+    @classmethod
+    def __response_parser__(cls, item: Callable[[Any], Any] | None) -> StreamParser[Any]:
+        """The parser of a stream whose events' payloads ``item`` builds. An Assistants event
+        (named ``thread.*``) is built from ``{"event": <its name>, "data": <its payload>}``, as
+        the official SDK's streams do, so ``event.event == "thread.run.created"``."""
+        convert: Callable[[Any], Any] = item if item is not None else _same
+
+        def convert_event(payload: Any, event: ServerSentEvent) -> Any:
+            name = event.event
+            if name is not None and name.startswith("thread."):
+                return convert({"event": name, "data": payload})
+            return convert(payload)
+
+        return StreamParser(convert_event)
+
     @property
     def request_id(self) -> str | None:
         return self.response.headers.get("x-request-id")
@@ -184,6 +199,10 @@ class Stream(Generic[_T]):
             pass
 
 
+def _same(value: Any) -> Any:
+    return value
+
+
 def _drain(chunks: Iterator[bytes], budget: int = 65536) -> None:
     """Read what follows the end marker (normally just the chunked terminator) so the
     connection goes back to the pool instead of being closed; give up past ``budget`` bytes."""
@@ -197,6 +216,7 @@ class StreamParser(Generic[_T]):
     """A response parser producing a :class:`Stream` whose items are built with ``convert``."""
 
     __slots__ = ("convert", "done")
+    streams = True  # the client leaves the body unread
 
     def __init__(self, convert: Callable[[Any, ServerSentEvent], _T | None], done: str | None = "[DONE]") -> None:
         self.convert = convert

@@ -529,6 +529,7 @@ ADMIN_ORGANIZATION_ADMIN_API_KEYS_CREATE: Operation[AdminAPIKeyCreateResponse, N
     body='json',
     response='model',
     item=lambda: ref("admin.organization.admin_api_key_create_response:AdminAPIKeyCreateResponse"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_ADMIN_API_KEYS_DELETE: Operation[AdminAPIKeyDeleteResponse, None] = Operation(
     'DELETE',
@@ -536,6 +537,7 @@ ADMIN_ORGANIZATION_ADMIN_API_KEYS_DELETE: Operation[AdminAPIKeyDeleteResponse, N
     path_params=('key_id',),
     response='model',
     item=lambda: ref("admin.organization.admin_api_key_delete_response:AdminAPIKeyDeleteResponse"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_ADMIN_API_KEYS_LIST: Operation[CursorPage[AdminAPIKey], None] = Operation(
     'GET',
@@ -544,6 +546,7 @@ ADMIN_ORGANIZATION_ADMIN_API_KEYS_LIST: Operation[CursorPage[AdminAPIKey], None]
     response='page',
     page='cursor',
     item=lambda: ref("admin.organization.admin_api_key:AdminAPIKey"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_ADMIN_API_KEYS_RETRIEVE: Operation[AdminAPIKey, None] = Operation(
     'GET',
@@ -551,6 +554,7 @@ ADMIN_ORGANIZATION_ADMIN_API_KEYS_RETRIEVE: Operation[AdminAPIKey, None] = Opera
     path_params=('key_id',),
     response='model',
     item=lambda: ref("admin.organization.admin_api_key:AdminAPIKey"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_AUDIT_LOGS_LIST: Operation[CursorPage[AuditLogListResponse], None] = Operation(
     'GET',
@@ -570,6 +574,7 @@ ADMIN_ORGANIZATION_AUDIT_LOGS_LIST: Operation[CursorPage[AuditLogListResponse], 
     response='page',
     page='cursor',
     item=lambda: ref("admin.organization.audit_log_list_response:AuditLogListResponse"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_CERTIFICATES_ACTIVATE: Operation[OrganizationCertificateActivationResponse, None] = Operation(
     'POST',
@@ -579,6 +584,7 @@ ADMIN_ORGANIZATION_CERTIFICATES_ACTIVATE: Operation[OrganizationCertificateActiv
     item=lambda: ref(
         "admin.organization.organization_certificate_activation_response:OrganizationCertificateActivationResponse"
     ),
+    admin=True,
 )
 ADMIN_ORGANIZATION_CERTIFICATES_CREATE: Operation[Certificate, None] = Operation(
     'POST',
@@ -586,6 +592,7 @@ ADMIN_ORGANIZATION_CERTIFICATES_CREATE: Operation[Certificate, None] = Operation
     body='json',
     response='model',
     item=lambda: ref("admin.organization.certificate:Certificate"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_CERTIFICATES_DEACTIVATE: Operation[OrganizationCertificateDeactivationResponse, None] = Operation(
     'POST',
@@ -595,6 +602,7 @@ ADMIN_ORGANIZATION_CERTIFICATES_DEACTIVATE: Operation[OrganizationCertificateDea
     item=lambda: ref(
         "admin.organization.organization_certificate_deactivation_response:OrganizationCertificateDeactivationResponse"
     ),
+    admin=True,
 )
 ADMIN_ORGANIZATION_CERTIFICATES_DELETE: Operation[CertificateDeleteResponse, None] = Operation(
     'DELETE',
@@ -602,6 +610,7 @@ ADMIN_ORGANIZATION_CERTIFICATES_DELETE: Operation[CertificateDeleteResponse, Non
     path_params=('certificate_id',),
     response='model',
     item=lambda: ref("admin.organization.certificate_delete_response:CertificateDeleteResponse"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_CERTIFICATES_LIST: Operation[CursorPage[CertificateActivateResponse], None] = Operation(
     'GET',
@@ -610,6 +619,7 @@ ADMIN_ORGANIZATION_CERTIFICATES_LIST: Operation[CursorPage[CertificateActivateRe
     response='page',
     page='cursor',
     item=lambda: ref("admin.organization.certificate_activate_response:CertificateActivateResponse"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_CERTIFICATES_RETRIEVE: Operation[Certificate, None] = Operation(
     'GET',
@@ -618,6 +628,7 @@ ADMIN_ORGANIZATION_CERTIFICATES_RETRIEVE: Operation[Certificate, None] = Operati
     query={'include': 'include'},
     response='model',
     item=lambda: ref("admin.organization.certificate:Certificate"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_CERTIFICATES_UPDATE: Operation[Certificate, None] = Operation(
     'POST',
@@ -626,12 +637,14 @@ ADMIN_ORGANIZATION_CERTIFICATES_UPDATE: Operation[Certificate, None] = Operation
     body='json',
     response='model',
     item=lambda: ref("admin.organization.certificate:Certificate"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_DATA_RETENTION_RETRIEVE: Operation[OrganizationDataRetention, None] = Operation(
     'GET',
     '/organization/data_retention',
     response='model',
     item=lambda: ref("admin.organization.organization_data_retention:OrganizationDataRetention"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_DATA_RETENTION_UPDATE: Operation[OrganizationDataRetention, None] = Operation(
     'POST',
@@ -639,6 +652,7 @@ ADMIN_ORGANIZATION_DATA_RETENTION_UPDATE: Operation[OrganizationDataRetention, N
     body='json',
     response='model',
     item=lambda: ref("admin.organization.organization_data_retention:OrganizationDataRetention"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_GROUPS_CREATE: Operation[Group, None] = Operation(
     'POST',
@@ -646,6 +660,7 @@ ADMIN_ORGANIZATION_GROUPS_CREATE: Operation[Group, None] = Operation(
     body='json',
     response='model',
     item=lambda: ref("admin.organization.group:Group"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_GROUPS_DELETE: Operation[GroupDeleteResponse, None] = Operation(
     'DELETE',
@@ -653,6 +668,7 @@ ADMIN_ORGANIZATION_GROUPS_DELETE: Operation[GroupDeleteResponse, None] = Operati
     path_params=('group_id',),
     response='model',
     item=lambda: ref("admin.organization.group_delete_response:GroupDeleteResponse"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_GROUPS_LIST: Operation[NextCursorPage[Group], None] = Operation(
     'GET',
@@ -661,6 +677,7 @@ ADMIN_ORGANIZATION_GROUPS_LIST: Operation[NextCursorPage[Group], None] = Operati
     response='page',
     page='next',
     item=lambda: ref("admin.organization.group:Group"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_GROUPS_RETRIEVE: Operation[Group, None] = Operation(
     'GET',
@@ -668,6 +685,7 @@ ADMIN_ORGANIZATION_GROUPS_RETRIEVE: Operation[Group, None] = Operation(
     path_params=('group_id',),
     response='model',
     item=lambda: ref("admin.organization.group:Group"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_GROUPS_ROLES_CREATE: Operation[RoleCreateResponse, None] = Operation(
     'POST',
@@ -676,6 +694,7 @@ ADMIN_ORGANIZATION_GROUPS_ROLES_CREATE: Operation[RoleCreateResponse, None] = Op
     body='json',
     response='model',
     item=lambda: ref("admin.organization.groups.role_create_response:RoleCreateResponse"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_GROUPS_ROLES_DELETE: Operation[RoleDeleteResponse, None] = Operation(
     'DELETE',
@@ -683,6 +702,7 @@ ADMIN_ORGANIZATION_GROUPS_ROLES_DELETE: Operation[RoleDeleteResponse, None] = Op
     path_params=('group_id', 'role_id'),
     response='model',
     item=lambda: ref("admin.organization.groups.role_delete_response:RoleDeleteResponse"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_GROUPS_ROLES_LIST: Operation[NextCursorPage[RoleListResponse], None] = Operation(
     'GET',
@@ -692,6 +712,7 @@ ADMIN_ORGANIZATION_GROUPS_ROLES_LIST: Operation[NextCursorPage[RoleListResponse]
     response='page',
     page='next',
     item=lambda: ref("admin.organization.groups.role_list_response:RoleListResponse"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_GROUPS_ROLES_RETRIEVE: Operation[RoleListResponse, None] = Operation(
     'GET',
@@ -699,6 +720,7 @@ ADMIN_ORGANIZATION_GROUPS_ROLES_RETRIEVE: Operation[RoleListResponse, None] = Op
     path_params=('group_id', 'role_id'),
     response='model',
     item=lambda: ref("admin.organization.groups.role_list_response:RoleListResponse"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_GROUPS_UPDATE: Operation[GroupUpdateResponse, None] = Operation(
     'POST',
@@ -707,6 +729,7 @@ ADMIN_ORGANIZATION_GROUPS_UPDATE: Operation[GroupUpdateResponse, None] = Operati
     body='json',
     response='model',
     item=lambda: ref("admin.organization.group_update_response:GroupUpdateResponse"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_GROUPS_USERS_CREATE: Operation[UserCreateResponse, None] = Operation(
     'POST',
@@ -715,6 +738,7 @@ ADMIN_ORGANIZATION_GROUPS_USERS_CREATE: Operation[UserCreateResponse, None] = Op
     body='json',
     response='model',
     item=lambda: ref("admin.organization.groups.user_create_response:UserCreateResponse"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_GROUPS_USERS_DELETE: Operation[UserDeleteResponse, None] = Operation(
     'DELETE',
@@ -722,6 +746,7 @@ ADMIN_ORGANIZATION_GROUPS_USERS_DELETE: Operation[UserDeleteResponse, None] = Op
     path_params=('group_id', 'user_id'),
     response='model',
     item=lambda: ref("admin.organization.groups.user_delete_response:UserDeleteResponse"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_GROUPS_USERS_LIST: Operation[NextCursorPage[OrganizationGroupUser], None] = Operation(
     'GET',
@@ -731,6 +756,7 @@ ADMIN_ORGANIZATION_GROUPS_USERS_LIST: Operation[NextCursorPage[OrganizationGroup
     response='page',
     page='next',
     item=lambda: ref("admin.organization.groups.organization_group_user:OrganizationGroupUser"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_GROUPS_USERS_RETRIEVE: Operation[UserRetrieveResponse, None] = Operation(
     'GET',
@@ -738,6 +764,7 @@ ADMIN_ORGANIZATION_GROUPS_USERS_RETRIEVE: Operation[UserRetrieveResponse, None] 
     path_params=('group_id', 'user_id'),
     response='model',
     item=lambda: ref("admin.organization.groups.user_retrieve_response:UserRetrieveResponse"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_INVITES_CREATE: Operation[Invite, None] = Operation(
     'POST',
@@ -745,6 +772,7 @@ ADMIN_ORGANIZATION_INVITES_CREATE: Operation[Invite, None] = Operation(
     body='json',
     response='model',
     item=lambda: ref("admin.organization.invite:Invite"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_INVITES_DELETE: Operation[InviteDeleteResponse, None] = Operation(
     'DELETE',
@@ -752,6 +780,7 @@ ADMIN_ORGANIZATION_INVITES_DELETE: Operation[InviteDeleteResponse, None] = Opera
     path_params=('invite_id',),
     response='model',
     item=lambda: ref("admin.organization.invite_delete_response:InviteDeleteResponse"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_INVITES_LIST: Operation[CursorPage[Invite], None] = Operation(
     'GET',
@@ -760,6 +789,7 @@ ADMIN_ORGANIZATION_INVITES_LIST: Operation[CursorPage[Invite], None] = Operation
     response='page',
     page='cursor',
     item=lambda: ref("admin.organization.invite:Invite"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_INVITES_RETRIEVE: Operation[Invite, None] = Operation(
     'GET',
@@ -767,6 +797,7 @@ ADMIN_ORGANIZATION_INVITES_RETRIEVE: Operation[Invite, None] = Operation(
     path_params=('invite_id',),
     response='model',
     item=lambda: ref("admin.organization.invite:Invite"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_API_KEYS_DELETE: Operation[APIKeyDeleteResponse, None] = Operation(
     'DELETE',
@@ -774,6 +805,7 @@ ADMIN_ORGANIZATION_PROJECTS_API_KEYS_DELETE: Operation[APIKeyDeleteResponse, Non
     path_params=('project_id', 'api_key_id'),
     response='model',
     item=lambda: ref("admin.organization.projects.api_key_delete_response:APIKeyDeleteResponse"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_API_KEYS_LIST: Operation[CursorPage[ProjectAPIKey], None] = Operation(
     'GET',
@@ -783,6 +815,7 @@ ADMIN_ORGANIZATION_PROJECTS_API_KEYS_LIST: Operation[CursorPage[ProjectAPIKey], 
     response='page',
     page='cursor',
     item=lambda: ref("admin.organization.projects.project_api_key:ProjectAPIKey"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_API_KEYS_RETRIEVE: Operation[ProjectAPIKey, None] = Operation(
     'GET',
@@ -790,6 +823,7 @@ ADMIN_ORGANIZATION_PROJECTS_API_KEYS_RETRIEVE: Operation[ProjectAPIKey, None] = 
     path_params=('project_id', 'api_key_id'),
     response='model',
     item=lambda: ref("admin.organization.projects.project_api_key:ProjectAPIKey"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_ARCHIVE: Operation[Project, None] = Operation(
     'POST',
@@ -797,6 +831,7 @@ ADMIN_ORGANIZATION_PROJECTS_ARCHIVE: Operation[Project, None] = Operation(
     path_params=('project_id',),
     response='model',
     item=lambda: ref("admin.organization.project:Project"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_CERTIFICATES_ACTIVATE: Operation[OrganizationProjectCertificateActivationResponse, None] = Operation(
     'POST',
@@ -807,6 +842,7 @@ ADMIN_ORGANIZATION_PROJECTS_CERTIFICATES_ACTIVATE: Operation[OrganizationProject
     item=lambda: ref(
         "admin.organization.organization_project_certificate_activation_response:OrganizationProjectCertificateActivationResponse"
     ),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_CERTIFICATES_DEACTIVATE: Operation[OrganizationProjectCertificateDeactivationResponse, None] = Operation(
     'POST',
@@ -817,6 +853,7 @@ ADMIN_ORGANIZATION_PROJECTS_CERTIFICATES_DEACTIVATE: Operation[OrganizationProje
     item=lambda: ref(
         "admin.organization.organization_project_certificate_deactivation_response:OrganizationProjectCertificateDeactivationResponse"
     ),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_CERTIFICATES_LIST: Operation[CursorPage[OrganizationProjectCertificate], None] = Operation(
     'GET',
@@ -826,6 +863,7 @@ ADMIN_ORGANIZATION_PROJECTS_CERTIFICATES_LIST: Operation[CursorPage[Organization
     response='page',
     page='cursor',
     item=lambda: ref("admin.organization.projects.certificate_activate_response:CertificateActivateResponse"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_CREATE: Operation[Project, None] = Operation(
     'POST',
@@ -833,6 +871,7 @@ ADMIN_ORGANIZATION_PROJECTS_CREATE: Operation[Project, None] = Operation(
     body='json',
     response='model',
     item=lambda: ref("admin.organization.project:Project"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_DATA_RETENTION_RETRIEVE: Operation[ProjectDataRetention, None] = Operation(
     'GET',
@@ -840,6 +879,7 @@ ADMIN_ORGANIZATION_PROJECTS_DATA_RETENTION_RETRIEVE: Operation[ProjectDataRetent
     path_params=('project_id',),
     response='model',
     item=lambda: ref("admin.organization.projects.project_data_retention:ProjectDataRetention"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_DATA_RETENTION_UPDATE: Operation[ProjectDataRetention, None] = Operation(
     'POST',
@@ -848,6 +888,7 @@ ADMIN_ORGANIZATION_PROJECTS_DATA_RETENTION_UPDATE: Operation[ProjectDataRetentio
     body='json',
     response='model',
     item=lambda: ref("admin.organization.projects.project_data_retention:ProjectDataRetention"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_GROUPS_CREATE: Operation[ProjectGroup, None] = Operation(
     'POST',
@@ -856,6 +897,7 @@ ADMIN_ORGANIZATION_PROJECTS_GROUPS_CREATE: Operation[ProjectGroup, None] = Opera
     body='json',
     response='model',
     item=lambda: ref("admin.organization.projects.project_group:ProjectGroup"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_GROUPS_DELETE: Operation[ProjectGroupDeletedResource, None] = Operation(
     'DELETE',
@@ -863,6 +905,7 @@ ADMIN_ORGANIZATION_PROJECTS_GROUPS_DELETE: Operation[ProjectGroupDeletedResource
     path_params=('project_id', 'group_id'),
     response='model',
     item=lambda: ref("admin.organization.projects.group_delete_response:GroupDeleteResponse"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_GROUPS_LIST: Operation[NextCursorPage[ProjectGroup], None] = Operation(
     'GET',
@@ -872,6 +915,7 @@ ADMIN_ORGANIZATION_PROJECTS_GROUPS_LIST: Operation[NextCursorPage[ProjectGroup],
     response='page',
     page='next',
     item=lambda: ref("admin.organization.projects.project_group:ProjectGroup"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_GROUPS_RETRIEVE: Operation[ProjectGroup, None] = Operation(
     'GET',
@@ -880,6 +924,7 @@ ADMIN_ORGANIZATION_PROJECTS_GROUPS_RETRIEVE: Operation[ProjectGroup, None] = Ope
     query={'group_type': 'group_type'},
     response='model',
     item=lambda: ref("admin.organization.projects.project_group:ProjectGroup"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_CREATE: Operation[RoleCreateResponse, None] = Operation(
     'POST',
@@ -888,6 +933,7 @@ ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_CREATE: Operation[RoleCreateResponse, N
     body='json',
     response='model',
     item=lambda: ref("admin.organization.groups.role_create_response:RoleCreateResponse"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_DELETE: Operation[RoleDeleteResponse, None] = Operation(
     'DELETE',
@@ -895,6 +941,7 @@ ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_DELETE: Operation[RoleDeleteResponse, N
     path_params=('project_id', 'group_id', 'role_id'),
     response='model',
     item=lambda: ref("admin.organization.groups.role_delete_response:RoleDeleteResponse"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_LIST: Operation[NextCursorPage[RoleListResponse], None] = Operation(
     'GET',
@@ -904,6 +951,7 @@ ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_LIST: Operation[NextCursorPage[RoleList
     response='page',
     page='next',
     item=lambda: ref("admin.organization.groups.role_list_response:RoleListResponse"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_RETRIEVE: Operation[RoleListResponse, None] = Operation(
     'GET',
@@ -911,6 +959,7 @@ ADMIN_ORGANIZATION_PROJECTS_GROUPS_ROLES_RETRIEVE: Operation[RoleListResponse, N
     path_params=('project_id', 'group_id', 'role_id'),
     response='model',
     item=lambda: ref("admin.organization.groups.role_list_response:RoleListResponse"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_HOSTED_TOOL_PERMISSIONS_RETRIEVE: Operation[ProjectHostedToolPermissions, None] = Operation(
     'GET',
@@ -918,6 +967,7 @@ ADMIN_ORGANIZATION_PROJECTS_HOSTED_TOOL_PERMISSIONS_RETRIEVE: Operation[ProjectH
     path_params=('project_id',),
     response='model',
     item=lambda: ref("admin.organization.projects.project_hosted_tool_permissions:ProjectHostedToolPermissions"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_HOSTED_TOOL_PERMISSIONS_UPDATE: Operation[ProjectHostedToolPermissions, None] = Operation(
     'POST',
@@ -926,6 +976,7 @@ ADMIN_ORGANIZATION_PROJECTS_HOSTED_TOOL_PERMISSIONS_UPDATE: Operation[ProjectHos
     body='json',
     response='model',
     item=lambda: ref("admin.organization.projects.project_hosted_tool_permissions:ProjectHostedToolPermissions"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_LIST: Operation[CursorPage[Project], None] = Operation(
     'GET',
@@ -934,6 +985,7 @@ ADMIN_ORGANIZATION_PROJECTS_LIST: Operation[CursorPage[Project], None] = Operati
     response='page',
     page='cursor',
     item=lambda: ref("admin.organization.project:Project"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_MODEL_PERMISSIONS_DELETE: Operation[ProjectModelPermissionsDeleted, None] = Operation(
     'DELETE',
@@ -941,6 +993,7 @@ ADMIN_ORGANIZATION_PROJECTS_MODEL_PERMISSIONS_DELETE: Operation[ProjectModelPerm
     path_params=('project_id',),
     response='model',
     item=lambda: ref("admin.organization.projects.project_model_permissions_deleted:ProjectModelPermissionsDeleted"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_MODEL_PERMISSIONS_RETRIEVE: Operation[ProjectModelPermissions, None] = Operation(
     'GET',
@@ -948,6 +1001,7 @@ ADMIN_ORGANIZATION_PROJECTS_MODEL_PERMISSIONS_RETRIEVE: Operation[ProjectModelPe
     path_params=('project_id',),
     response='model',
     item=lambda: ref("admin.organization.projects.project_model_permissions:ProjectModelPermissions"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_MODEL_PERMISSIONS_UPDATE: Operation[ProjectModelPermissions, None] = Operation(
     'POST',
@@ -956,6 +1010,7 @@ ADMIN_ORGANIZATION_PROJECTS_MODEL_PERMISSIONS_UPDATE: Operation[ProjectModelPerm
     body='json',
     response='model',
     item=lambda: ref("admin.organization.projects.project_model_permissions:ProjectModelPermissions"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_RATE_LIMITS_LIST_RATE_LIMITS: Operation[CursorPage[ProjectRateLimit], None] = Operation(
     'GET',
@@ -965,6 +1020,7 @@ ADMIN_ORGANIZATION_PROJECTS_RATE_LIMITS_LIST_RATE_LIMITS: Operation[CursorPage[P
     response='page',
     page='cursor',
     item=lambda: ref("admin.organization.projects.project_rate_limit:ProjectRateLimit"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_RATE_LIMITS_UPDATE_RATE_LIMIT: Operation[ProjectRateLimit, None] = Operation(
     'POST',
@@ -973,6 +1029,7 @@ ADMIN_ORGANIZATION_PROJECTS_RATE_LIMITS_UPDATE_RATE_LIMIT: Operation[ProjectRate
     body='json',
     response='model',
     item=lambda: ref("admin.organization.projects.project_rate_limit:ProjectRateLimit"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_RETRIEVE: Operation[Project, None] = Operation(
     'GET',
@@ -980,6 +1037,7 @@ ADMIN_ORGANIZATION_PROJECTS_RETRIEVE: Operation[Project, None] = Operation(
     path_params=('project_id',),
     response='model',
     item=lambda: ref("admin.organization.project:Project"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_ROLES_CREATE: Operation[Role, None] = Operation(
     'POST',
@@ -988,6 +1046,7 @@ ADMIN_ORGANIZATION_PROJECTS_ROLES_CREATE: Operation[Role, None] = Operation(
     body='json',
     response='model',
     item=lambda: ref("admin.organization.role:Role"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_ROLES_DELETE: Operation[RoleDeletedResource, None] = Operation(
     'DELETE',
@@ -995,6 +1054,7 @@ ADMIN_ORGANIZATION_PROJECTS_ROLES_DELETE: Operation[RoleDeletedResource, None] =
     path_params=('project_id', 'role_id'),
     response='model',
     item=lambda: ref("admin.organization.projects.role_delete_response:RoleDeleteResponse"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_ROLES_LIST: Operation[NextCursorPage[Role], None] = Operation(
     'GET',
@@ -1004,6 +1064,7 @@ ADMIN_ORGANIZATION_PROJECTS_ROLES_LIST: Operation[NextCursorPage[Role], None] = 
     response='page',
     page='next',
     item=lambda: ref("admin.organization.role:Role"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_ROLES_RETRIEVE: Operation[Role, None] = Operation(
     'GET',
@@ -1011,6 +1072,7 @@ ADMIN_ORGANIZATION_PROJECTS_ROLES_RETRIEVE: Operation[Role, None] = Operation(
     path_params=('project_id', 'role_id'),
     response='model',
     item=lambda: ref("admin.organization.role:Role"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_ROLES_UPDATE: Operation[Role, None] = Operation(
     'POST',
@@ -1019,6 +1081,7 @@ ADMIN_ORGANIZATION_PROJECTS_ROLES_UPDATE: Operation[Role, None] = Operation(
     body='json',
     response='model',
     item=lambda: ref("admin.organization.role:Role"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_API_KEYS_CREATE: Operation[APIKeyCreateResponse, None] = Operation(
     'POST',
@@ -1027,6 +1090,7 @@ ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_API_KEYS_CREATE: Operation[APIKeyCr
     body='json',
     response='model',
     item=lambda: ref("admin.organization.projects.service_accounts.api_key_create_response:APIKeyCreateResponse"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_CREATE: Operation[ServiceAccountCreateResponse, None] = Operation(
     'POST',
@@ -1035,6 +1099,7 @@ ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_CREATE: Operation[ServiceAccountCre
     body='json',
     response='model',
     item=lambda: ref("admin.organization.projects.service_account_create_response:ServiceAccountCreateResponse"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_DELETE: Operation[ServiceAccountDeleteResponse, None] = Operation(
     'DELETE',
@@ -1042,6 +1107,7 @@ ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_DELETE: Operation[ServiceAccountDel
     path_params=('project_id', 'service_account_id'),
     response='model',
     item=lambda: ref("admin.organization.projects.service_account_delete_response:ServiceAccountDeleteResponse"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_LIST: Operation[CursorPage[ProjectServiceAccount], None] = Operation(
     'GET',
@@ -1051,6 +1117,7 @@ ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_LIST: Operation[CursorPage[ProjectS
     response='page',
     page='cursor',
     item=lambda: ref("admin.organization.projects.project_service_account:ProjectServiceAccount"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_RETRIEVE: Operation[ProjectServiceAccount, None] = Operation(
     'GET',
@@ -1058,6 +1125,7 @@ ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_RETRIEVE: Operation[ProjectServiceA
     path_params=('project_id', 'service_account_id'),
     response='model',
     item=lambda: ref("admin.organization.projects.project_service_account:ProjectServiceAccount"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_UPDATE: Operation[ProjectServiceAccount, None] = Operation(
     'POST',
@@ -1066,6 +1134,7 @@ ADMIN_ORGANIZATION_PROJECTS_SERVICE_ACCOUNTS_UPDATE: Operation[ProjectServiceAcc
     body='json',
     response='model',
     item=lambda: ref("admin.organization.projects.project_service_account:ProjectServiceAccount"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_CREATE: Operation[ProjectSpendAlert, None] = Operation(
     'POST',
@@ -1074,6 +1143,7 @@ ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_CREATE: Operation[ProjectSpendAlert, No
     body='json',
     response='model',
     item=lambda: ref("admin.organization.projects.project_spend_alert:ProjectSpendAlert"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_DELETE: Operation[ProjectSpendAlertDeleted, None] = Operation(
     'DELETE',
@@ -1081,6 +1151,7 @@ ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_DELETE: Operation[ProjectSpendAlertDele
     path_params=('project_id', 'alert_id'),
     response='model',
     item=lambda: ref("admin.organization.projects.project_spend_alert_deleted:ProjectSpendAlertDeleted"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_LIST: Operation[CursorPage[ProjectSpendAlert], None] = Operation(
     'GET',
@@ -1090,6 +1161,7 @@ ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_LIST: Operation[CursorPage[ProjectSpend
     response='page',
     page='cursor',
     item=lambda: ref("admin.organization.projects.project_spend_alert:ProjectSpendAlert"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_RETRIEVE: Operation[ProjectSpendAlert, None] = Operation(
     'GET',
@@ -1097,6 +1169,7 @@ ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_RETRIEVE: Operation[ProjectSpendAlert, 
     path_params=('project_id', 'alert_id'),
     response='model',
     item=lambda: ref("admin.organization.projects.project_spend_alert:ProjectSpendAlert"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_UPDATE: Operation[ProjectSpendAlert, None] = Operation(
     'POST',
@@ -1105,6 +1178,7 @@ ADMIN_ORGANIZATION_PROJECTS_SPEND_ALERTS_UPDATE: Operation[ProjectSpendAlert, No
     body='json',
     response='model',
     item=lambda: ref("admin.organization.projects.project_spend_alert:ProjectSpendAlert"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_SPEND_LIMIT_DELETE: Operation[ProjectSpendLimitDeleted, None] = Operation(
     'DELETE',
@@ -1112,6 +1186,7 @@ ADMIN_ORGANIZATION_PROJECTS_SPEND_LIMIT_DELETE: Operation[ProjectSpendLimitDelet
     path_params=('project_id',),
     response='model',
     item=lambda: ref("admin.organization.projects.project_spend_limit_deleted:ProjectSpendLimitDeleted"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_SPEND_LIMIT_RETRIEVE: Operation[ProjectSpendLimit, None] = Operation(
     'GET',
@@ -1119,6 +1194,7 @@ ADMIN_ORGANIZATION_PROJECTS_SPEND_LIMIT_RETRIEVE: Operation[ProjectSpendLimit, N
     path_params=('project_id',),
     response='model',
     item=lambda: ref("admin.organization.projects.project_spend_limit:ProjectSpendLimit"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_SPEND_LIMIT_UPDATE: Operation[ProjectSpendLimit, None] = Operation(
     'POST',
@@ -1127,6 +1203,7 @@ ADMIN_ORGANIZATION_PROJECTS_SPEND_LIMIT_UPDATE: Operation[ProjectSpendLimit, Non
     body='json',
     response='model',
     item=lambda: ref("admin.organization.projects.project_spend_limit:ProjectSpendLimit"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_UPDATE: Operation[Project, None] = Operation(
     'POST',
@@ -1135,6 +1212,7 @@ ADMIN_ORGANIZATION_PROJECTS_UPDATE: Operation[Project, None] = Operation(
     body='json',
     response='model',
     item=lambda: ref("admin.organization.project:Project"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_USERS_CREATE: Operation[ProjectUser, None] = Operation(
     'POST',
@@ -1143,6 +1221,7 @@ ADMIN_ORGANIZATION_PROJECTS_USERS_CREATE: Operation[ProjectUser, None] = Operati
     body='json',
     response='model',
     item=lambda: ref("admin.organization.projects.project_user:ProjectUser"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_USERS_DELETE: Operation[ProjectUserDeleteResponse, None] = Operation(
     'DELETE',
@@ -1150,6 +1229,7 @@ ADMIN_ORGANIZATION_PROJECTS_USERS_DELETE: Operation[ProjectUserDeleteResponse, N
     path_params=('project_id', 'user_id'),
     response='model',
     item=lambda: ref("admin.organization.projects.user_delete_response:UserDeleteResponse"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_USERS_LIST: Operation[CursorPage[ProjectUser], None] = Operation(
     'GET',
@@ -1159,6 +1239,7 @@ ADMIN_ORGANIZATION_PROJECTS_USERS_LIST: Operation[CursorPage[ProjectUser], None]
     response='page',
     page='cursor',
     item=lambda: ref("admin.organization.projects.project_user:ProjectUser"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_USERS_RETRIEVE: Operation[ProjectUser, None] = Operation(
     'GET',
@@ -1166,6 +1247,7 @@ ADMIN_ORGANIZATION_PROJECTS_USERS_RETRIEVE: Operation[ProjectUser, None] = Opera
     path_params=('project_id', 'user_id'),
     response='model',
     item=lambda: ref("admin.organization.projects.project_user:ProjectUser"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_CREATE: Operation[UserRoleAssignment, None] = Operation(
     'POST',
@@ -1174,6 +1256,7 @@ ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_CREATE: Operation[UserRoleAssignment, No
     body='json',
     response='model',
     item=lambda: ref("admin.organization.projects.users.role_create_response:RoleCreateResponse"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_DELETE: Operation[RoleDeleteResponse, None] = Operation(
     'DELETE',
@@ -1181,6 +1264,7 @@ ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_DELETE: Operation[RoleDeleteResponse, No
     path_params=('project_id', 'user_id', 'role_id'),
     response='model',
     item=lambda: ref("admin.organization.groups.role_delete_response:RoleDeleteResponse"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_LIST: Operation[NextCursorPage[RoleListResponse], None] = Operation(
     'GET',
@@ -1190,6 +1274,7 @@ ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_LIST: Operation[NextCursorPage[RoleListR
     response='page',
     page='next',
     item=lambda: ref("admin.organization.groups.role_list_response:RoleListResponse"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_RETRIEVE: Operation[RoleListResponse, None] = Operation(
     'GET',
@@ -1197,6 +1282,7 @@ ADMIN_ORGANIZATION_PROJECTS_USERS_ROLES_RETRIEVE: Operation[RoleListResponse, No
     path_params=('project_id', 'user_id', 'role_id'),
     response='model',
     item=lambda: ref("admin.organization.groups.role_list_response:RoleListResponse"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_PROJECTS_USERS_UPDATE: Operation[ProjectUser, None] = Operation(
     'POST',
@@ -1205,6 +1291,7 @@ ADMIN_ORGANIZATION_PROJECTS_USERS_UPDATE: Operation[ProjectUser, None] = Operati
     body='json',
     response='model',
     item=lambda: ref("admin.organization.projects.project_user:ProjectUser"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_ROLES_CREATE: Operation[Role, None] = Operation(
     'POST',
@@ -1212,6 +1299,7 @@ ADMIN_ORGANIZATION_ROLES_CREATE: Operation[Role, None] = Operation(
     body='json',
     response='model',
     item=lambda: ref("admin.organization.role:Role"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_ROLES_DELETE: Operation[RoleDeletedResource, None] = Operation(
     'DELETE',
@@ -1219,6 +1307,7 @@ ADMIN_ORGANIZATION_ROLES_DELETE: Operation[RoleDeletedResource, None] = Operatio
     path_params=('role_id',),
     response='model',
     item=lambda: ref("admin.organization.projects.role_delete_response:RoleDeleteResponse"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_ROLES_LIST: Operation[NextCursorPage[Role], None] = Operation(
     'GET',
@@ -1227,6 +1316,7 @@ ADMIN_ORGANIZATION_ROLES_LIST: Operation[NextCursorPage[Role], None] = Operation
     response='page',
     page='next',
     item=lambda: ref("admin.organization.role:Role"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_ROLES_RETRIEVE: Operation[Role, None] = Operation(
     'GET',
@@ -1234,6 +1324,7 @@ ADMIN_ORGANIZATION_ROLES_RETRIEVE: Operation[Role, None] = Operation(
     path_params=('role_id',),
     response='model',
     item=lambda: ref("admin.organization.role:Role"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_ROLES_UPDATE: Operation[Role, None] = Operation(
     'POST',
@@ -1242,6 +1333,7 @@ ADMIN_ORGANIZATION_ROLES_UPDATE: Operation[Role, None] = Operation(
     body='json',
     response='model',
     item=lambda: ref("admin.organization.role:Role"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_SPEND_ALERTS_CREATE: Operation[OrganizationSpendAlert, None] = Operation(
     'POST',
@@ -1249,6 +1341,7 @@ ADMIN_ORGANIZATION_SPEND_ALERTS_CREATE: Operation[OrganizationSpendAlert, None] 
     body='json',
     response='model',
     item=lambda: ref("admin.organization.organization_spend_alert:OrganizationSpendAlert"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_SPEND_ALERTS_DELETE: Operation[OrganizationSpendAlertDeleted, None] = Operation(
     'DELETE',
@@ -1256,6 +1349,7 @@ ADMIN_ORGANIZATION_SPEND_ALERTS_DELETE: Operation[OrganizationSpendAlertDeleted,
     path_params=('alert_id',),
     response='model',
     item=lambda: ref("admin.organization.organization_spend_alert_deleted:OrganizationSpendAlertDeleted"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_SPEND_ALERTS_LIST: Operation[CursorPage[OrganizationSpendAlert], None] = Operation(
     'GET',
@@ -1264,6 +1358,7 @@ ADMIN_ORGANIZATION_SPEND_ALERTS_LIST: Operation[CursorPage[OrganizationSpendAler
     response='page',
     page='cursor',
     item=lambda: ref("admin.organization.organization_spend_alert:OrganizationSpendAlert"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_SPEND_ALERTS_RETRIEVE: Operation[OrganizationSpendAlert, None] = Operation(
     'GET',
@@ -1271,6 +1366,7 @@ ADMIN_ORGANIZATION_SPEND_ALERTS_RETRIEVE: Operation[OrganizationSpendAlert, None
     path_params=('alert_id',),
     response='model',
     item=lambda: ref("admin.organization.organization_spend_alert:OrganizationSpendAlert"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_SPEND_ALERTS_UPDATE: Operation[OrganizationSpendAlert, None] = Operation(
     'POST',
@@ -1279,18 +1375,21 @@ ADMIN_ORGANIZATION_SPEND_ALERTS_UPDATE: Operation[OrganizationSpendAlert, None] 
     body='json',
     response='model',
     item=lambda: ref("admin.organization.organization_spend_alert:OrganizationSpendAlert"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_SPEND_LIMIT_DELETE: Operation[OrganizationSpendLimitDeleted, None] = Operation(
     'DELETE',
     '/organization/spend_limit',
     response='model',
     item=lambda: ref("admin.organization.organization_spend_limit_deleted:OrganizationSpendLimitDeleted"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_SPEND_LIMIT_RETRIEVE: Operation[OrganizationSpendLimit, None] = Operation(
     'GET',
     '/organization/spend_limit',
     response='model',
     item=lambda: ref("admin.organization.organization_spend_limit:OrganizationSpendLimit"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_SPEND_LIMIT_UPDATE: Operation[OrganizationSpendLimit, None] = Operation(
     'POST',
@@ -1298,6 +1397,7 @@ ADMIN_ORGANIZATION_SPEND_LIMIT_UPDATE: Operation[OrganizationSpendLimit, None] =
     body='json',
     response='model',
     item=lambda: ref("admin.organization.organization_spend_limit:OrganizationSpendLimit"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_USAGE_AUDIO_SPEECHES: Operation[PageNumberPage[UsageTimeBucket], None] = Operation(
     'GET',
@@ -1317,6 +1417,7 @@ ADMIN_ORGANIZATION_USAGE_AUDIO_SPEECHES: Operation[PageNumberPage[UsageTimeBucke
     response='page',
     page='number',
     item=lambda: ref("admin.organization.usage_audio_speeches_response:UsageTimeBucket"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_USAGE_AUDIO_TRANSCRIPTIONS: Operation[PageNumberPage[UsageTimeBucket], None] = Operation(
     'GET',
@@ -1336,6 +1437,7 @@ ADMIN_ORGANIZATION_USAGE_AUDIO_TRANSCRIPTIONS: Operation[PageNumberPage[UsageTim
     response='page',
     page='number',
     item=lambda: ref("admin.organization.usage_audio_speeches_response:UsageTimeBucket"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_USAGE_CODE_INTERPRETER_SESSIONS: Operation[PageNumberPage[UsageTimeBucket], None] = Operation(
     'GET',
@@ -1352,6 +1454,7 @@ ADMIN_ORGANIZATION_USAGE_CODE_INTERPRETER_SESSIONS: Operation[PageNumberPage[Usa
     response='page',
     page='number',
     item=lambda: ref("admin.organization.usage_audio_speeches_response:UsageTimeBucket"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_USAGE_COMPLETIONS: Operation[PageNumberPage[UsageTimeBucket], None] = Operation(
     'GET',
@@ -1372,6 +1475,7 @@ ADMIN_ORGANIZATION_USAGE_COMPLETIONS: Operation[PageNumberPage[UsageTimeBucket],
     response='page',
     page='number',
     item=lambda: ref("admin.organization.usage_audio_speeches_response:UsageTimeBucket"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_USAGE_COSTS: Operation[PageNumberPage[UsageTimeBucket], None] = Operation(
     'GET',
@@ -1389,6 +1493,7 @@ ADMIN_ORGANIZATION_USAGE_COSTS: Operation[PageNumberPage[UsageTimeBucket], None]
     response='page',
     page='number',
     item=lambda: ref("admin.organization.usage_audio_speeches_response:UsageTimeBucket"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_USAGE_EMBEDDINGS: Operation[PageNumberPage[UsageTimeBucket], None] = Operation(
     'GET',
@@ -1408,6 +1513,7 @@ ADMIN_ORGANIZATION_USAGE_EMBEDDINGS: Operation[PageNumberPage[UsageTimeBucket], 
     response='page',
     page='number',
     item=lambda: ref("admin.organization.usage_audio_speeches_response:UsageTimeBucket"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_USAGE_FILE_SEARCH_CALLS: Operation[PageNumberPage[UsageTimeBucket], None] = Operation(
     'GET',
@@ -1427,6 +1533,7 @@ ADMIN_ORGANIZATION_USAGE_FILE_SEARCH_CALLS: Operation[PageNumberPage[UsageTimeBu
     response='page',
     page='number',
     item=lambda: ref("admin.organization.usage_audio_speeches_response:UsageTimeBucket"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_USAGE_IMAGES: Operation[PageNumberPage[UsageTimeBucket], None] = Operation(
     'GET',
@@ -1448,6 +1555,7 @@ ADMIN_ORGANIZATION_USAGE_IMAGES: Operation[PageNumberPage[UsageTimeBucket], None
     response='page',
     page='number',
     item=lambda: ref("admin.organization.usage_audio_speeches_response:UsageTimeBucket"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_USAGE_MODERATIONS: Operation[PageNumberPage[UsageTimeBucket], None] = Operation(
     'GET',
@@ -1467,6 +1575,7 @@ ADMIN_ORGANIZATION_USAGE_MODERATIONS: Operation[PageNumberPage[UsageTimeBucket],
     response='page',
     page='number',
     item=lambda: ref("admin.organization.usage_audio_speeches_response:UsageTimeBucket"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_USAGE_VECTOR_STORES: Operation[PageNumberPage[UsageTimeBucket], None] = Operation(
     'GET',
@@ -1483,6 +1592,7 @@ ADMIN_ORGANIZATION_USAGE_VECTOR_STORES: Operation[PageNumberPage[UsageTimeBucket
     response='page',
     page='number',
     item=lambda: ref("admin.organization.usage_audio_speeches_response:UsageTimeBucket"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_USAGE_WEB_SEARCH_CALLS: Operation[PageNumberPage[UsageTimeBucket], None] = Operation(
     'GET',
@@ -1503,6 +1613,7 @@ ADMIN_ORGANIZATION_USAGE_WEB_SEARCH_CALLS: Operation[PageNumberPage[UsageTimeBuc
     response='page',
     page='number',
     item=lambda: ref("admin.organization.usage_audio_speeches_response:UsageTimeBucket"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_USERS_DELETE: Operation[UserDeleteResponse2, None] = Operation(
     'DELETE',
@@ -1510,6 +1621,7 @@ ADMIN_ORGANIZATION_USERS_DELETE: Operation[UserDeleteResponse2, None] = Operatio
     path_params=('user_id',),
     response='model',
     item=lambda: ref("admin.organization.user_delete_response:UserDeleteResponse"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_USERS_LIST: Operation[CursorPage[OrganizationUser], None] = Operation(
     'GET',
@@ -1518,6 +1630,7 @@ ADMIN_ORGANIZATION_USERS_LIST: Operation[CursorPage[OrganizationUser], None] = O
     response='page',
     page='cursor',
     item=lambda: ref("admin.organization.organization_user:OrganizationUser"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_USERS_RETRIEVE: Operation[OrganizationUser, None] = Operation(
     'GET',
@@ -1525,6 +1638,7 @@ ADMIN_ORGANIZATION_USERS_RETRIEVE: Operation[OrganizationUser, None] = Operation
     path_params=('user_id',),
     response='model',
     item=lambda: ref("admin.organization.organization_user:OrganizationUser"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_USERS_ROLES_CREATE: Operation[UserRoleAssignment, None] = Operation(
     'POST',
@@ -1533,6 +1647,7 @@ ADMIN_ORGANIZATION_USERS_ROLES_CREATE: Operation[UserRoleAssignment, None] = Ope
     body='json',
     response='model',
     item=lambda: ref("admin.organization.projects.users.role_create_response:RoleCreateResponse"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_USERS_ROLES_DELETE: Operation[RoleDeleteResponse, None] = Operation(
     'DELETE',
@@ -1540,6 +1655,7 @@ ADMIN_ORGANIZATION_USERS_ROLES_DELETE: Operation[RoleDeleteResponse, None] = Ope
     path_params=('user_id', 'role_id'),
     response='model',
     item=lambda: ref("admin.organization.groups.role_delete_response:RoleDeleteResponse"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_USERS_ROLES_LIST: Operation[NextCursorPage[RoleListResponse], None] = Operation(
     'GET',
@@ -1549,6 +1665,7 @@ ADMIN_ORGANIZATION_USERS_ROLES_LIST: Operation[NextCursorPage[RoleListResponse],
     response='page',
     page='next',
     item=lambda: ref("admin.organization.groups.role_list_response:RoleListResponse"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_USERS_ROLES_RETRIEVE: Operation[RoleListResponse, None] = Operation(
     'GET',
@@ -1556,6 +1673,7 @@ ADMIN_ORGANIZATION_USERS_ROLES_RETRIEVE: Operation[RoleListResponse, None] = Ope
     path_params=('user_id', 'role_id'),
     response='model',
     item=lambda: ref("admin.organization.groups.role_list_response:RoleListResponse"),
+    admin=True,
 )
 ADMIN_ORGANIZATION_USERS_UPDATE: Operation[OrganizationUser, None] = Operation(
     'POST',
@@ -1564,6 +1682,7 @@ ADMIN_ORGANIZATION_USERS_UPDATE: Operation[OrganizationUser, None] = Operation(
     body='json',
     response='model',
     item=lambda: ref("admin.organization.organization_user:OrganizationUser"),
+    admin=True,
 )
 
 

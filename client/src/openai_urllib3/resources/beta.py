@@ -578,7 +578,6 @@ BETA_THREADS_CREATE_AND_RUN: Operation[Run, AssistantStreamEvent] = Operation(
             "done": ref("beta.done_event:DoneEvent"),
         },
     ),
-    stream_envelope=True,
 )
 BETA_THREADS_DELETE: Operation[ThreadDeleted, None] = Operation(
     'DELETE',
@@ -684,7 +683,6 @@ BETA_THREADS_RUNS_CREATE: Operation[Run, AssistantStreamEvent] = Operation(
             "done": ref("beta.done_event:DoneEvent"),
         },
     ),
-    stream_envelope=True,
 )
 BETA_THREADS_RUNS_LIST: Operation[CursorPage[Run], None] = Operation(
     'GET',
@@ -762,7 +760,6 @@ BETA_THREADS_RUNS_SUBMIT_TOOL_OUTPUTS: Operation[Run, AssistantStreamEvent] = Op
             "done": ref("beta.done_event:DoneEvent"),
         },
     ),
-    stream_envelope=True,
 )
 BETA_THREADS_RUNS_UPDATE: Operation[Run, None] = Operation(
     'POST',
