@@ -87,7 +87,8 @@ def test_no_lower_module_imports_the_client_at_runtime() -> None:
         if path.parent.name == "openai_urllib3" and path.name in _BUILT_ON_THE_CLIENT:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in tree.body:  # module level; a TYPE_CHECKING block is an ast.If and not looked into
-            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[-1] == "_client":
+        type_checking = {id(inner) for node in ast.walk(tree) if isinstance(node, ast.If) and ast.unparse(node.test).endswith("TYPE_CHECKING") for inner in ast.walk(node)}
+        for node in ast.walk(tree):  # at module level and inside functions; a TYPE_CHECKING block only names it for mypy
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[-1] == "_client" and id(node) not in type_checking:
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert not offenders, f"modules importing the client at runtime: {offenders}"

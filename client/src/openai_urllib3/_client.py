@@ -527,9 +527,16 @@ class OpenAI(ResourcesMixin):
             request.headers = template.headers.copy()
         request.headers["X-Stainless-Retry-Count"] = str(retries_taken)
         if config.api_key_provider is not None and refresh_key:
-            config.api_key = _key_from(config.api_key_provider)
-            request.headers.update(self._auth_headers(config.api_key))
+            request.headers.update(self._refreshed_auth_headers())
         return request
+
+    def _refreshed_auth_headers(self) -> dict[str, str]:
+        """The credential headers with a key asked of the ``api_key`` function now (an attempt, a
+        Realtime session); the configured key's when there is no function."""
+        config = self._config
+        if config.api_key_provider is not None:
+            config.api_key = _key_from(config.api_key_provider)
+        return self._auth_headers(config.api_key) if config.api_key else {}
 
 
 _C = TypeVar("_C", bound=OpenAI)

@@ -311,10 +311,7 @@ class RealtimeConnectionManager:
             if name in headers:
                 del headers[name]
         if config.api_key_provider is not None:
-            from ._client import _key_from
-
-            config.api_key = _key_from(config.api_key_provider)
-            headers.update(self._client._auth_headers(config.api_key))
+            headers.update(self._client._refreshed_auth_headers())
         auth = getattr(self._client, "_realtime_auth", None)
         if auth is not None:
             headers.update(auth())  # Azure's api-key, or an Entra ID token asked for now
