@@ -151,3 +151,22 @@ def test_chunked_uploads_and_video_polling_helpers(openai_server: MockServer, wh
         openai_server.script(f"GET /videos/{video.id}", RawReply({**base, "status": "in_progress", "progress": 50}), RawReply({**base, "status": "completed", "progress": 100}))
         done = client.videos.poll(video.id, poll_interval_ms=1)
     assert done.status == "completed" and openai_server.journal.count(f"GET /videos/{video.id}") == 2
+
+
+def test_data_residency_picks_the_regional_endpoint_as_the_official_sdk_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    import inspect
+
+    openai = pytest.importorskip("openai")
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    makers = [openai_urllib3.OpenAI]
+    if "data_residency" in inspect.signature(openai.OpenAI.__init__).parameters:
+        makers.append(openai.OpenAI)
+    for make in makers:
+        assert str(make(api_key="sk-region", data_residency="eu").base_url).rstrip("/") == "https://eu.api.openai.com/v1"
+        assert str(make(api_key="sk-region", data_residency="global").base_url).rstrip("/") == "https://api.openai.com/v1"
+        with pytest.raises(ValueError, match="mutually exclusive"):
+            make(api_key="sk-region", data_residency="eu", base_url="http://127.0.0.1:1/v1")
+        with pytest.raises(ValueError, match="Invalid `data_residency`"):
+            make(api_key="sk-region", data_residency="mars")
+        copy = make(api_key="sk-region").with_options(data_residency="jp")
+        assert str(copy.base_url).rstrip("/") == "https://jp.api.openai.com/v1"

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._binary import BinaryResponse
 from ._client import DEFAULT_TIMEOUT, OpenAI
+from ._data_residency import DataResidency
 from ._exceptions import (
     APIConnectionError,
     APIError,
@@ -126,6 +127,7 @@ __all__ = [
     "ContentFilterFinishReasonError",
     "CursorPage",
     "DEFAULT_TIMEOUT",
+    "DataResidency",
     "FileTypes",
     "FinishedContent",
     "FinishedRefusal",

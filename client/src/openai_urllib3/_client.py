@@ -12,6 +12,7 @@ import os
 import time
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, TypeVar
 
+from ._data_residency import DataResidency, regional_base_url
 from ._exceptions import APIConnectionError, APIStatusError, OpenAIError, make_status_error
 from ._http import Headers, Request, Response
 from ._logging import middleware_from_env
@@ -98,6 +99,7 @@ class OpenAI(ResourcesMixin):
         organization: str | None = None,
         project: str | None = None,
         base_url: str | None = None,
+        data_residency: DataResidency | None = None,
         timeout: TimeoutLike | NotGiven = NOT_GIVEN,
         max_retries: int = 2,
         max_retry_delay: float = DEFAULT_MAX_RETRY_DELAY,
@@ -128,6 +130,7 @@ class OpenAI(ResourcesMixin):
         exist so tests never wait. A response body (or one stream event) larger than
         ``max_response_bytes`` (1 GiB; ``None`` for no limit) raises ``ResponseTooLargeError``.
         ``websocket_base_url`` is where Realtime sessions open (default: the base URL, as ``ws(s)://``).
+        ``data_residency`` (``"eu"``, ``"us"``, ...) picks the API's regional endpoint instead of a base URL.
         """
         environ = os.environ if trust_env else {}
         self.webhook_secret = webhook_secret or environ.get("OPENAI_WEBHOOK_SECRET")
@@ -149,6 +152,8 @@ class OpenAI(ResourcesMixin):
             raise TypeError(f"api_key must be a str or a function returning one, got {type(api_key).__name__}")
         if admin_api_key is not None and not isinstance(admin_api_key, str):
             raise TypeError(f"admin_api_key must be a str, got {type(admin_api_key).__name__}")
+        if data_residency is not None:
+            base_url = regional_base_url(data_residency, base_url=base_url, websocket_base_url=websocket_base_url)
         if base_url is None:
             base_url = environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL
         if organization is None:
@@ -279,6 +284,7 @@ class OpenAI(ResourcesMixin):
         organization: str | NotGiven | None = NOT_GIVEN,
         project: str | NotGiven | None = NOT_GIVEN,
         base_url: str | None = None,
+        data_residency: DataResidency | None = None,
         timeout: TimeoutLike | NotGiven = NOT_GIVEN,
         max_retries: int | None = None,
         max_retry_delay: float | None = None,
@@ -293,6 +299,8 @@ class OpenAI(ResourcesMixin):
         ``middleware`` is appended after this client's.
         """
         old = self._config
+        if data_residency is not None:
+            base_url = regional_base_url(data_residency, base_url=base_url, websocket_base_url=None)
         copy = object.__new__(type(self))
         # Private state (the transport, subclass settings) is shared; cached resources are not,
         # since they are bound to the client that made them.
@@ -312,6 +320,8 @@ class OpenAI(ResourcesMixin):
             middleware=old.middleware + tuple(middleware or ()),
             sleep=old.sleep if sleep is None else sleep,
         )
+        if data_residency is not None:
+            copy.websocket_base_url = None  # the region's, from its base URL
         return copy
 
     copy = with_options
