@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+import threading
+import time
 import urllib.error
 import urllib.request
 from typing import Any
@@ -85,6 +88,13 @@ def test_reset_restores_the_check_levels_the_server_was_made_with(openai_server:
         ("/__harness/faults", {"route": "FETCH /x", "faults": [{"kind": "empty"}]}, None),
         ("/__harness/replies", {"replies": [{"contnet": "typo"}]}, "replies"),
         ("/__harness/clock/advance", {"seconds": -1}, "seconds"),
+        ("/__harness/clock/advance", {"seconds": 1e308}, "seconds"),  # past any timestamp a client parses
+        ("/__harness/clock/step", {"seconds": "1"}, "seconds"),
+        ("/__harness/state", {"models": 5}, None),
+        ("/__harness/state", {"files": [{"content": 5}]}, None),
+        ("/__harness/state", {"durations": {"batch_in_progress": -1}}, None),
+        ("/__harness/state", {"durations": {"batch_in_progres": 1}}, None),
+        ("/__harness/state", {"format": "openai-harness-state/1", "clock_offset": 0}, None),
     ],
 )
 def test_bad_control_requests_get_a_clear_400(openai_server: MockServer, path: str, body: Any, param: str | None) -> None:
@@ -202,13 +212,22 @@ def test_cli_serve_prints_one_access_log_line_per_request_unless_quiet(quiet: bo
     try:
         assert proc.stdout is not None and proc.stderr is not None
         url = proc.stdout.readline().split(" at ", 1)[1].split()[0]
+        stderr_lines: list[str] = []
+        reader = threading.Thread(target=lambda: stderr_lines.extend(iter(proc.stderr.readline, "")), daemon=True)
+        reader.start()
         urllib.request.urlopen(url + "/models?api-key=sk-in-the-query-0000", timeout=5).read()
         with pytest.raises(urllib.error.HTTPError):
             urllib.request.urlopen(url + "/models/no-such-model", timeout=5)
+        # A line is written once its answer is sent, so it may follow the answer by a moment.
+        deadline = time.monotonic() + (0.5 if quiet else 10)
+        while time.monotonic() < deadline and len([line for line in stderr_lines if line.startswith('"')]) < 2:
+            time.sleep(0.02)
     finally:
         proc.terminate()
-        _, errors = proc.communicate(timeout=10)
-    lines = [line for line in errors.splitlines() if line.startswith('"')]
+        proc.wait(timeout=10)
+    reader.join(timeout=5)
+    errors = "".join(stderr_lines)
+    lines = [line.rstrip("\n") for line in stderr_lines if line.startswith('"')]
     if quiet:
         assert lines == []
     else:
@@ -216,3 +235,30 @@ def test_cli_serve_prints_one_access_log_line_per_request_unless_quiet(quiet: bo
         assert lines[0].startswith('"GET /v1/models?api-key=%3Credacted%3E" 200 ') or lines[0].startswith('"GET /v1/models?api-key=<redacted>" 200 '), lines[0]
         assert lines[1].startswith('"GET /v1/models/no-such-model" 404 ') and lines[1].endswith("ms")
         assert "sk-in-the-query" not in errors
+
+
+def test_a_bad_seed_or_export_names_the_problem_and_changes_nothing() -> None:
+    with MockServer() as server:
+        server.load_state({"models": ["ft:gpt-4o:acme::kept"], "files": [{"filename": "a.txt", "content": "kept", "id": "file-kept"}]})
+        before = server.export_state()
+        problems = {
+            "models[0].id": {"models": [{"owned_by": "me"}]},
+            "files[0].content_base64 is not base64": {"files": [{"content_base64": "***"}]},
+            "unknown key(s) ['name']": {"files": [{"name": "a.txt"}]},
+            "clock_offset must be a number": {"clock_offset": float("inf")},
+            "Not a complete": {key: value for key, value in before.items() if key != "blobs"},
+            "Not a valid": {**before, "blobs": {"file-kept": "not base64!"}},
+        }
+        for fragment, source in problems.items():
+            with pytest.raises(ValueError, match=re.escape(fragment)):
+                server.load_state(source)
+            assert server.export_state() == before, fragment  # all or nothing
+        with pytest.raises(ValueError, match="a century"):
+            server.advance(200 * 365 * 86400)
+        server.set_clock_step(100 * 365 * 86400)
+        import urllib.request
+
+        for _ in range(3):  # the step stops at the clock's end instead of failing requests
+            with urllib.request.urlopen(server.url + "/models") as answer:
+                assert answer.status == 200
+        server.check()

@@ -208,3 +208,16 @@ def test_fields_newer_than_the_spec_copy_are_taken(openai_server: MockServer) ->
     ours.admin.organization.projects.update(created.id, geography="us")
     assert openai_server.journal.last().status == 200
     assert json.loads(openai_server.journal.last().raw_body) == {"geography": "us"}
+
+
+def test_a_number_too_long_to_read_is_named_in_the_api_words(openai_server: MockServer) -> None:
+    import urllib.error
+    import urllib.request
+
+    body = b'{"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}], "max_tokens": ' + b"9" * 5000 + b"}"
+    request = urllib.request.Request(openai_server.url + "/chat/completions", data=body, headers={"content-type": "application/json"}, method="POST")
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(request, timeout=5)
+    error = json.loads(caught.value.read())["error"]
+    assert caught.value.code == 400 and error["code"] == "invalid_json"
+    assert "too many digits" in error["message"] and "sys." not in error["message"]

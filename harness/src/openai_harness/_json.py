@@ -43,6 +43,11 @@ def loads(text: str | bytes) -> Any:
         value = json.loads(text.decode("utf-8") if isinstance(text, (bytes, bytearray)) else text, parse_constant=_refuse_constant)
     except RecursionError:
         raise too_deep from None
+    except ValueError as error:
+        if "int_max_str_digits" in str(error):
+            # Python's own wording names its settings; say what is wrong with the document.
+            raise ValueError("an integer has too many digits (more than 4300)") from None
+        raise
     if isinstance(value, (dict, list)) and _deeper_than(value, MAX_JSON_DEPTH):
         raise too_deep
     return value

@@ -15,7 +15,7 @@ from ._limits import ServerLimits
 from ._loopback import LoopbackServer
 from ._replies import RawReply, ReplyFunction, ScriptedReply, raw_reply
 from ._schedule import FaultSchedule
-from ._state import State
+from ._state import State, clock_seconds
 
 __all__ = ["MockServer"]
 
@@ -176,9 +176,7 @@ class MockServer(LoopbackServer):
 
     def set_clock_step(self, seconds: float) -> None:
         """Move the clock forward by ``seconds`` with every request, so polling code sees progress."""
-        if seconds < 0:
-            raise ValueError("The clock step must be a non-negative number of seconds")
-        self.state.clock_step = float(seconds)
+        self.state.clock_step = clock_seconds(seconds, "The clock step")
 
     def export_state(self) -> dict[str, Any]:
         """A JSON-able snapshot of everything the server holds; :meth:`load_state` restores it."""
@@ -211,7 +209,7 @@ class MockServer(LoopbackServer):
                 self._record_error(error)
                 return None, error_reply(500, f"The harness control API failed: {type(error).__name__}: {error}", type="server_error", code="harness_error")
         if self.state.clock_step:
-            self.state.advance(self.state.clock_step)
+            self.state.step_clock()
         seq = self.journal.next_seq()
         entry = JournalEntry(
             seq=seq,

@@ -15,7 +15,7 @@ import json
 import pathlib
 from typing import Any
 
-from ._state import State
+from ._state import State, clock_seconds
 
 __all__ = ["FORMAT", "export_state", "load_state"]
 
@@ -79,20 +79,12 @@ def load_state(state: State, source: dict[str, Any] | str | pathlib.Path) -> Non
     if not isinstance(data, dict):
         raise ValueError("State to load must be a mapping (or a JSON/YAML file holding one)")
     if data.get("format") == FORMAT:
-        with state.lock:
-            state.reset()
-            state.clock_offset = float(data["clock_offset"])
-            state.durations.update(data.get("durations") or {})
-            state._rng.setstate(_tuple(data["rng"]))
-            state.models = {model["id"]: model for model in data["models"]}
-            state.objects = _bytes_in(copy.deepcopy(data["objects"]))
-            state.blobs = {key: base64.b64decode(value) for key, value in data["blobs"].items()}
-            state.chat_completions = copy.deepcopy(data["chat_completions"])
-            state.responses = copy.deepcopy(data["responses"])
+        _load_export(state, data)
         return
     unknown = set(data) - {"models", "files", "durations", "clock_offset"}
     if unknown:
         raise ValueError(f"Unknown seed key(s) {sorted(unknown)}; a seed takes models, files, durations and clock_offset (or a full export)")
+    _check_seed(data)
     from ._files_api import create_file
 
     if "clock_offset" in data:
@@ -116,6 +108,99 @@ def load_state(state: State, source: dict[str, Any] | str | pathlib.Path) -> Non
                 state.blobs[file["id"]] = state.blobs.pop(created["id"])
                 created["id"] = file["id"]
                 store[file["id"]] = created
+
+
+def _load_export(state: State, data: dict[str, Any]) -> None:
+    """Restore an export, all or nothing: every part is read before the state changes."""
+    try:
+        clock_offset = _number(data["clock_offset"], "clock_offset")
+        durations = _durations(data.get("durations") or {})
+        rng = _tuple(data["rng"])
+        models = {model["id"]: model for model in _list(data["models"], "models")}
+        objects = _bytes_in(copy.deepcopy(data["objects"]))
+        blobs = {key: base64.b64decode(value, validate=True) for key, value in data["blobs"].items()}
+        chat_completions = copy.deepcopy(data["chat_completions"])
+        responses = copy.deepcopy(data["responses"])
+        if not all(isinstance(part, dict) for part in (objects, chat_completions, responses)):
+            raise ValueError("objects, chat_completions and responses must be mappings")
+        probe = __import__("random").Random()
+        probe.setstate(rng)  # a generator state that does not restore is refused here, not half-way
+    except KeyError as missing:
+        raise ValueError(f"Not a complete {FORMAT} export: {missing} is missing") from None
+    except (TypeError, AttributeError, ValueError, IndexError) as error:
+        raise ValueError(f"Not a valid {FORMAT} export: {error}") from None
+    with state.lock:
+        state.reset()
+        state.clock_offset = clock_offset
+        state.durations.update(durations)
+        state._rng.setstate(rng)
+        state.models = models
+        state.objects = objects
+        state.blobs = blobs
+        state.chat_completions = chat_completions
+        state.responses = responses
+
+
+def _check_seed(data: dict[str, Any]) -> None:
+    """Refuse a seed that does not fit its documented shape, naming the first problem."""
+    if "clock_offset" in data:
+        _number(data["clock_offset"], "clock_offset")
+    _durations(data.get("durations") or {})
+    for index, model in enumerate(_list(data.get("models") or [], "models")):
+        where = f"models[{index}]"
+        if isinstance(model, dict):
+            _text(model.get("id"), f"{where}.id")
+            if "owned_by" in model:
+                _text(model["owned_by"], f"{where}.owned_by")
+            if model.get("created") is not None and (not isinstance(model["created"], int) or isinstance(model["created"], bool)):
+                raise ValueError(f"{where}.created must be an integer (seconds since the epoch)")
+        else:
+            _text(model, where)
+    for index, file in enumerate(_list(data.get("files") or [], "files")):
+        where = f"files[{index}]"
+        if not isinstance(file, dict):
+            raise ValueError(f"{where} must be a mapping (filename, purpose, content or content_base64, id)")
+        unknown = set(file) - {"filename", "purpose", "content", "content_base64", "id"}
+        if unknown:
+            raise ValueError(f"{where} has unknown key(s) {sorted(unknown)}; a file takes filename, purpose, content or content_base64, and id")
+        if "content" in file and "content_base64" in file:
+            raise ValueError(f"{where} has both content and content_base64; give one")
+        for key in ("filename", "purpose", "id", "content", "content_base64"):
+            if key in file:
+                _text(file[key], f"{where}.{key}", empty=key in ("content", "content_base64"))
+        if "content_base64" in file:
+            try:
+                base64.b64decode(file["content_base64"], validate=True)
+            except ValueError:
+                raise ValueError(f"{where}.content_base64 is not base64") from None
+
+
+def _list(value: Any, where: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise ValueError(f"{where} must be a list, got {type(value).__name__}")
+    return value
+
+
+def _text(value: Any, where: str, *, empty: bool = False) -> str:
+    if not isinstance(value, str) or (not value and not empty):
+        raise ValueError(f"{where} must be a{'' if empty else ' non-empty'} string, got {type(value).__name__}")
+    return value
+
+
+def _number(value: Any, where: str) -> float:
+    return clock_seconds(value, where)
+
+
+def _durations(value: Any) -> dict[str, float]:
+    if not isinstance(value, dict):
+        raise ValueError(f"durations must be a mapping of status name to seconds, got {type(value).__name__}")
+    from ._state import DEFAULT_DURATIONS
+
+    unknown = set(value) - set(DEFAULT_DURATIONS)
+    if unknown:
+        raise ValueError(f"Unknown duration(s) {sorted(unknown)}; the server times {', '.join(sorted(DEFAULT_DURATIONS))}")
+    durations = {name: _number(seconds, f"durations.{name}") for name, seconds in value.items()}
+    return durations
 
 
 def _read(path: str | pathlib.Path) -> Any:

@@ -15,7 +15,7 @@ from typing import Any, Callable, Deque
 from ._replies import ReplyFunction, ScriptedReply
 from ._routes import RoutePattern
 
-__all__ = ["DEFAULT_DURATIONS", "DEFAULT_MODELS", "EPOCH", "State"]
+__all__ = ["DEFAULT_DURATIONS", "DEFAULT_MODELS", "EPOCH", "MAX_CLOCK_OFFSET", "State", "clock_seconds"]
 
 EPOCH = 1_700_000_000
 """The server clock's start (2023-11-14T22:13:20Z): objects get reproducible timestamps."""
@@ -36,6 +36,18 @@ DEFAULT_MODELS: tuple[tuple[str, str], ...] = (
 )
 
 _ID_ALPHABET = string.ascii_letters + string.digits
+
+MAX_CLOCK_OFFSET = 100 * 365 * 86400.0
+"""How far the server's clock may run from :data:`EPOCH`: beyond a century a clock is a mistake
+(and timestamps stop fitting the types clients parse them into)."""
+
+
+def clock_seconds(value: object, what: str) -> float:
+    """``value`` as a number of seconds the clock can move, or a ValueError naming ``what``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= MAX_CLOCK_OFFSET:
+        raise ValueError(f"{what} must be a number of seconds from 0 to {MAX_CLOCK_OFFSET:.0f} (a century), got {value!r}")
+    return float(value)
+
 
 DEFAULT_DURATIONS: dict[str, float] = {  # seconds on the server's clock
     "batch_validating": 1.0,
@@ -102,10 +114,16 @@ class State:
         return self.objects.setdefault(kind, {})
 
     def advance(self, seconds: float) -> None:
-        if seconds < 0:
-            raise ValueError("The clock only moves forward")
+        seconds = clock_seconds(seconds, "The clock's advance")
         with self.lock:
+            if self.clock_offset + seconds > MAX_CLOCK_OFFSET:
+                raise ValueError(f"The clock would run more than {MAX_CLOCK_OFFSET:.0f} seconds (a century) past its start")
             self.clock_offset += seconds
+
+    def step_clock(self) -> None:
+        """The clock step every request takes; it stops at the clock's end rather than failing."""
+        with self.lock:
+            self.clock_offset = min(self.clock_offset + self.clock_step, MAX_CLOCK_OFFSET)
 
     def new_id(self, prefix: str, length: int = 24) -> str:
         with self.lock:
