@@ -95,6 +95,21 @@ def test_reset_restores_the_check_levels_the_server_was_made_with(openai_server:
         ("/__harness/state", {"durations": {"batch_in_progress": -1}}, None),
         ("/__harness/state", {"durations": {"batch_in_progres": 1}}, None),
         ("/__harness/state", {"format": "openai-harness-state/1", "clock_offset": 0}, None),
+        ("/__harness/faults", {"faults": [{"kind": "delay", "seconds": 1e308}]}, "faults"),
+        ("/__harness/faults", {"faults": [{"kind": "status", "status": "429"}]}, "faults"),
+        ("/__harness/faults", {"faults": [{"kind": "status", "status": 429, "headers": 5}]}, "faults"),
+        ("/__harness/faults", {"faults": [{"kind": "garbage", "data": 5}]}, "faults"),
+        ("/__harness/faults", {"faults": [{"kind": "hang", "seconds": -1}]}, "faults"),
+        ("/__harness/faults", {"faults": [{"kind": "close", "code": 7}]}, "faults"),
+        ("/__harness/faults", {"times": "2", "faults": [{"kind": "empty"}]}, None),
+        ("/__harness/faults/random", {"seed": "x", "rate": 0.5, "faults": [{"kind": "empty"}]}, None),
+        ("/__harness/replies", {"replies": [{"raw": {}, "status": 99999}]}, "replies"),
+        ("/__harness/replies", {"replies": [{"raw": {}, "headers": 5}]}, "replies"),
+        ("/__harness/replies", {"replies": [{"content": 5}]}, "replies"),
+        ("/__harness/replies", {"replies": [{"tool_calls": 5}]}, "replies"),
+        ("/__harness/replies", {"replies": [{"tool_calls": [{"name": 5}]}]}, "replies"),
+        ("/__harness/replies", {"replies": [{"usage": "many"}]}, "replies"),
+        ("/__harness/replies", {"replies": [{"finish_reason": "bored"}]}, "replies"),
     ],
 )
 def test_bad_control_requests_get_a_clear_400(openai_server: MockServer, path: str, body: Any, param: str | None) -> None:
@@ -262,3 +277,36 @@ def test_a_bad_seed_or_export_names_the_problem_and_changes_nothing() -> None:
             with urllib.request.urlopen(server.url + "/models") as answer:
                 assert answer.status == 200
         server.check()
+
+
+def test_faults_and_replies_are_checked_when_made_and_repetitions_cost_nothing() -> None:
+    """The Python API refuses what the control API refuses, naming the field; a billion
+    repetitions of a fault are counted, not copied."""
+    from openai_harness import ChatReply, Delay, Empty, RawReply, Status, ToolCall
+
+    for make, fragment in (
+        (lambda: Delay(float("inf")), "Delay.seconds"),
+        (lambda: Status(429, headers={"retry-after": 1}), "Status.headers"),  # type: ignore[dict-item]
+        (lambda: ChatReply(content=["not", "text"]), "ChatReply.content"),  # type: ignore[arg-type]
+        (lambda: ChatReply(tool_calls=[{"name": "f"}]), "ChatReply.tool_calls"),  # type: ignore[list-item]
+        (lambda: ToolCall(name=""), "ToolCall.name"),
+        (lambda: RawReply({"a": object()}), "RawReply.body"),
+    ):
+        with pytest.raises(ValueError, match=re.escape(fragment)):
+            make()
+    with MockServer() as server:
+        server.fault("GET /models", Empty(), times=10**9)
+        assert server.faults.describe()[0]["queued"] == 10**9
+        server.faults.clear()
+        server.fault("GET /models", Status(500), Status(503), times=2)
+        import urllib.error
+        import urllib.request
+
+        seen = []
+        for _ in range(5):
+            try:
+                with urllib.request.urlopen(server.url + "/models") as answer:
+                    seen.append(answer.status)
+            except urllib.error.HTTPError as error:
+                seen.append(error.code)
+        assert seen == [500, 503, 500, 503, 200]

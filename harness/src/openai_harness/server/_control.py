@@ -39,14 +39,27 @@ def reply_from_dict(data: Any) -> ChatReply | RawReply:
     or ``{"raw": {...}, "status": 200}`` for any body."""
     if not isinstance(data, dict):
         raise _bad(f"A reply must be an object, got {data!r}", "replies")
+    try:
+        return _reply(data)
+    except ValueError as error:
+        raise _bad(str(error), "replies") from None
+
+
+def _reply(data: dict[str, Any]) -> ChatReply | RawReply:
     if "raw" in data:
-        return RawReply(body=data["raw"], status=int(data.get("status", 200)), headers=dict(data.get("headers") or {}))
+        unknown = set(data) - {"raw", "status", "headers"}
+        if unknown:
+            raise ValueError(f"Unknown raw reply field(s) {sorted(unknown)}; expected raw, status and headers")
+        return RawReply(body=data["raw"], status=data.get("status", 200), headers=data.get("headers") or {})
     allowed = {"content", "tool_calls", "refusal", "finish_reason", "usage", "model"}
     unknown = set(data) - allowed
     if unknown:
         raise _bad(f"Unknown reply field(s) {sorted(unknown)}; expected some of {sorted(allowed)} (or 'raw')", "replies")
     calls = []
-    for call in data.get("tool_calls") or []:
+    tool_calls = data.get("tool_calls") or []
+    if not isinstance(tool_calls, list):
+        raise _bad(f"'tool_calls' must be an array of {{name, arguments, id}} objects, got {tool_calls!r}", "replies")
+    for call in tool_calls:
         if not isinstance(call, dict) or "name" not in call:
             raise _bad(f"A tool call needs a 'name', got {call!r}", "replies")
         calls.append(ToolCall(name=call["name"], arguments=call.get("arguments", "{}"), id=call.get("id")))
@@ -88,14 +101,14 @@ def handle_control(server: MockServer, request: AppRequest) -> Reply:
             body = request.json_object()
             faults = _faults(body)
             try:
-                server.fault(str(body.get("route", "*")), *faults, times=int(body.get("times", 1)), at=body.get("at"), retry_count=body.get("retry_count"))
+                server.fault(str(body.get("route", "*")), *faults, times=body.get("times", 1), at=body.get("at"), retry_count=body.get("retry_count"))
             except (TypeError, ValueError) as error:
                 raise _bad(str(error)) from None
             return json_reply({"scheduled": len(faults)})
     if action == "faults/random" and method == "POST":
         body = request.json_object()
         try:
-            server.random_faults(int(body["seed"]), float(body["rate"]), _faults(body), str(body.get("route", "*")))
+            server.random_faults(body["seed"], body["rate"], _faults(body), str(body.get("route", "*")))
         except KeyError as error:
             raise _bad(f"Missing field {error}") from None
         except (TypeError, ValueError) as error:

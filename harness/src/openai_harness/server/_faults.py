@@ -24,7 +24,8 @@ HTTP exchange (Status refuses it with that status).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Literal, Mapping, NoReturn, Protocol, Union
 
 if TYPE_CHECKING:
@@ -94,8 +95,46 @@ _DEFAULT_ERRORS: dict[int, tuple[str, str, str | None]] = {
 }
 
 
+MAX_FAULT_SECONDS = 86400.0
+"""The longest wait a fault may hold a connection for (a day): longer is a mistake, not a test."""
+
+
+class _Checked:
+    """Every field of a fault is checked when it is made, from the Python API or the control
+    API's JSON alike, so a wrong value is refused at once, naming the field, instead of breaking
+    the connection it is later applied to."""
+
+    def __post_init__(self) -> None:
+        for spec in fields(self):  # type: ignore[arg-type]  # every subclass is a dataclass
+            if spec.name != "kind":
+                _check_field(type(self).__name__, spec.name, str(spec.type), getattr(self, spec.name))
+
+
+def _check_field(owner: str, name: str, annotation: str, value: Any) -> None:
+    where = f"{owner}.{name}"
+    optional = annotation.endswith("| None")
+    if value is None and optional:
+        return
+    kind = annotation.removesuffix("| None").strip()
+    if kind == "float":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or not 0 <= value <= MAX_FAULT_SECONDS:
+            raise ValueError(f"{where} must be a number of seconds from 0 to {MAX_FAULT_SECONDS:.0f}, got {value!r}")
+    elif kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"{where} must be a non-negative integer, got {value!r}")
+    elif kind == "str":
+        if not isinstance(value, str):
+            raise ValueError(f"{where} must be a string, got {type(value).__name__}")
+    elif kind == "bytes":
+        if not isinstance(value, (bytes, bytearray)):
+            raise ValueError(f"{where} must be bytes, got {type(value).__name__}")
+    elif kind.startswith("Mapping[str, str]"):
+        if not isinstance(value, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+            raise ValueError(f"{where} must map header names to text values, got {value!r}")
+
+
 @dataclass(frozen=True)
-class Status:
+class Status(_Checked):
     """Answer with ``status``. ``body`` defaults to an OpenAI-shaped error; bytes are sent as-is."""
 
     status: int
@@ -104,6 +143,7 @@ class Status:
     kind: Literal["status"] = field(default="status", repr=False)
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         if not 100 <= self.status <= 599:
             raise ValueError(f"Status fault needs an HTTP status between 100 and 599, got {self.status}")
 
@@ -121,15 +161,12 @@ class Status:
 
 
 @dataclass(frozen=True)
-class Delay:
+class Delay(_Checked):
     """Wait ``seconds`` before the status line, then answer normally."""
 
     seconds: float
     kind: Literal["delay"] = field(default="delay", repr=False)
 
-    def __post_init__(self) -> None:
-        if self.seconds < 0:
-            raise ValueError("Delay needs a non-negative number of seconds")
 
     def apply(self, wire: Wire, reply: Reply) -> None:
         if wire.wait(self.seconds):
@@ -138,7 +175,7 @@ class Delay:
 
 
 @dataclass(frozen=True)
-class SlowBody:
+class SlowBody(_Checked):
     """Send the headers, then the body ``chunk_size`` bytes at a time every ``interval`` seconds."""
 
     chunk_size: int = 1
@@ -146,8 +183,9 @@ class SlowBody:
     kind: Literal["slow_body"] = field(default="slow_body", repr=False)
 
     def __post_init__(self) -> None:
-        if self.chunk_size < 1 or self.interval < 0:
-            raise ValueError("SlowBody needs chunk_size >= 1 and interval >= 0")
+        super().__post_init__()
+        if self.chunk_size < 1:
+            raise ValueError(f"SlowBody.chunk_size must be at least 1, got {self.chunk_size}")
 
     def apply(self, wire: Wire, reply: Reply) -> None:
         body = _body_bytes(reply)
@@ -160,7 +198,7 @@ class SlowBody:
 
 
 @dataclass(frozen=True)
-class Hang:
+class Hang(_Checked):
     """Send nothing until the client closes the connection, the server stops, or ``seconds`` pass
     (then close without answering)."""
 
@@ -173,13 +211,14 @@ class Hang:
 
 
 @dataclass(frozen=True)
-class Reset:
+class Reset(_Checked):
     """Reset the TCP connection before the status line or right after the headers."""
 
     when: Literal["before_status", "after_headers"] = "before_status"
     kind: Literal["reset"] = field(default="reset", repr=False)
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         if self.when not in ("before_status", "after_headers"):
             raise ValueError("Reset.when must be 'before_status' or 'after_headers'")
 
@@ -190,7 +229,7 @@ class Reset:
 
 
 @dataclass(frozen=True)
-class Truncate:
+class Truncate(_Checked):
     """Promise the full ``Content-Length`` but send only ``keep`` body bytes, then close."""
 
     keep: int = 0
@@ -204,7 +243,7 @@ class Truncate:
 
 
 @dataclass(frozen=True)
-class Garbage:
+class Garbage(_Checked):
     """Send ``data`` (not HTTP) instead of a response, then close."""
 
     data: bytes = b"\x00\x01 this is not HTTP \xff\r\n\r\n"
@@ -216,7 +255,7 @@ class Garbage:
 
 
 @dataclass(frozen=True)
-class BadChunked:
+class BadChunked(_Checked):
     """Answer with ``Transfer-Encoding: chunked`` and an invalid chunk, then close."""
 
     kind: Literal["bad_chunked"] = field(default="bad_chunked", repr=False)
@@ -227,7 +266,7 @@ class BadChunked:
 
 
 @dataclass(frozen=True)
-class Empty:
+class Empty(_Checked):
     """Close the connection without sending a byte."""
 
     kind: Literal["empty"] = field(default="empty", repr=False)
@@ -240,7 +279,7 @@ class Empty:
 # On an answer that is not a stream they do nothing, except ByteByByte, which trickles any body.
 
 
-class _InStream:
+class _InStream(_Checked):
     """What a stream fault does: the shell sends the events, calls ``at_event`` once
     ``after_events`` have gone (``True`` ends the stream there), and ``transmit`` for each one."""
 
@@ -337,6 +376,11 @@ class Close(_InStream):
     code: int = 1011
     reason: str = "internal error (injected by the harness)"
     kind: Literal["close"] = field(default="close", repr=False)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not 1000 <= self.code <= 4999:
+            raise ValueError(f"Close.code must be a WebSocket close code from 1000 to 4999, got {self.code}")
 
     def at_event(self, wire: Wire, body: StreamBody, sent: int) -> bool:
         wire.close_with(self.code, self.reason)

@@ -33,6 +33,13 @@ class ToolCall:
     arguments: str | Mapping[str, Any] = "{}"
     id: str | None = None
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            raise ValueError(f"ToolCall.name must be a non-empty string, got {self.name!r}")
+        if not isinstance(self.arguments, (str, Mapping)):
+            raise ValueError(f"ToolCall.arguments must be JSON text or a mapping, got {type(self.arguments).__name__}")
+        _optional_text("ToolCall.id", self.id)
+
     def arguments_text(self) -> str:
         if isinstance(self.arguments, str):
             return self.arguments
@@ -50,6 +57,20 @@ class ChatReply:
     usage: Mapping[str, int] | None = None
     model: str | None = None
 
+    def __post_init__(self) -> None:
+        # Checked when scripted, so a wrong value is refused there rather than failing the request it answers.
+        for name in ("content", "refusal", "model"):
+            _optional_text(f"ChatReply.{name}", getattr(self, name))
+        if self.finish_reason is not None and self.finish_reason not in _FINISH_REASONS:
+            raise ValueError(f"ChatReply.finish_reason must be one of {', '.join(_FINISH_REASONS)}, got {self.finish_reason!r}")
+        calls: object = self.tool_calls  # as given, which the annotation does not promise
+        if isinstance(calls, (str, bytes)) or not isinstance(calls, Sequence) or not all(isinstance(call, ToolCall) for call in calls):
+            raise ValueError(f"ChatReply.tool_calls must be a sequence of ToolCall, got {self.tool_calls!r}")
+        if self.usage is not None and (
+            not isinstance(self.usage, Mapping) or not all(isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and v >= 0 for k, v in self.usage.items())
+        ):
+            raise ValueError(f"ChatReply.usage must map token counts to non-negative integers, got {self.usage!r}")
+
     def resolved_finish_reason(self) -> str:
         if self.finish_reason is not None:
             return self.finish_reason
@@ -63,6 +84,25 @@ class RawReply:
     body: Any = None
     status: int = 200
     headers: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.status, bool) or not isinstance(self.status, int) or not 100 <= self.status <= 599:
+            raise ValueError(f"RawReply.status must be an HTTP status from 100 to 599, got {self.status!r}")
+        if not isinstance(self.headers, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in self.headers.items()):
+            raise ValueError(f"RawReply.headers must map header names to text values, got {self.headers!r}")
+        if not isinstance(self.body, (bytes, bytearray)):
+            try:
+                json.dumps(self.body)
+            except (TypeError, ValueError) as error:
+                raise ValueError(f"RawReply.body must be bytes or JSON-able: {error}") from None
+
+
+_FINISH_REASONS = ("stop", "length", "tool_calls", "content_filter", "function_call")
+
+
+def _optional_text(where: str, value: Any) -> None:
+    if value is not None and not isinstance(value, str):
+        raise ValueError(f"{where} must be a string, got {type(value).__name__}")
 
 
 ScriptedReply = Union[ChatReply, RawReply, Mapping[str, Any]]

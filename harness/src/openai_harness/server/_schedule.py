@@ -17,11 +17,13 @@ __all__ = ["FaultSchedule"]
 
 
 class _Rule:
-    __slots__ = ("choices", "ordinals", "rate", "retry_count", "rng", "route", "seen", "sequence", "times")
+    __slots__ = ("choices", "given", "ordinals", "queued", "rate", "retry_count", "rng", "route", "seen", "sequence", "times")
 
     def __init__(self, route: RoutePattern) -> None:
         self.route = route
-        self.sequence: list[Fault] = []
+        self.sequence: tuple[Fault, ...] = ()
+        self.queued = 0  # faults of the sequence still to give: its length times the repetitions left
+        self.given = 0
         self.ordinals: dict[int, Fault] = {}
         self.retry_count: tuple[int, Fault] | None = None
         self.times: int | None = None
@@ -32,8 +34,12 @@ class _Rule:
 
     def pick(self, retry_count: int | None) -> Fault | None:
         self.seen += 1
-        if self.sequence:
-            return self.sequence.pop(0)
+        if self.queued:
+            # Repetitions are counted, not copied: times=10**9 costs no memory.
+            fault = self.sequence[self.given % len(self.sequence)]
+            self.given += 1
+            self.queued -= 1
+            return fault
         if self.ordinals:
             return self.ordinals.pop(self.seen, None)
         if self.retry_count is not None:
@@ -55,7 +61,7 @@ class _Rule:
             return False
         if self.retry_count is not None:
             return self.times == 0
-        return not self.sequence and not self.ordinals
+        return not self.queued and not self.ordinals
 
 
 class FaultSchedule:
@@ -88,6 +94,8 @@ class FaultSchedule:
             raise ValueError(f"times must be a non-negative integer, got {times!r}")
         rule = _Rule(RoutePattern(route))
         if retry_count is not None:
+            if isinstance(retry_count, bool) or not isinstance(retry_count, int) or retry_count < 0:
+                raise ValueError(f"retry_count must be a non-negative integer, got {retry_count!r}")
             if at is not None or len(faults) != 1:
                 raise ValueError("retry_count takes exactly one fault and cannot be combined with at=")
             rule.retry_count = (retry_count, faults[0])
@@ -102,13 +110,15 @@ class FaultSchedule:
         else:
             if times == 0:
                 raise ValueError("times=0 (forever) is only meaningful with retry_count=; use add_random for ongoing faults")
-            rule.sequence = list(faults) * times
+            rule.sequence, rule.queued = tuple(faults), len(faults) * times
         with self._lock:
             self._rules.append(rule)
 
     def add_random(self, seed: int, rate: float, faults: Sequence[Fault], route: str = "*") -> None:
         """Each matching request gets one of ``faults`` with probability ``rate``, reproducibly for ``seed``."""
-        if not 0.0 <= rate <= 1.0:
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise ValueError(f"seed must be an integer, got {seed!r}")
+        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0.0 <= rate <= 1.0:
             raise ValueError(f"rate must be between 0 and 1, got {rate!r}")
         if not faults:
             raise ValueError("Give at least one fault to choose from")
@@ -145,7 +155,7 @@ class FaultSchedule:
     def describe(self) -> list[Mapping[str, object]]:
         with self._lock:
             return [
-                {"route": rule.route.text, "queued": len(rule.sequence), "ordinals": sorted(rule.ordinals), "random": rule.rng is not None}
+                {"route": rule.route.text, "queued": rule.queued, "ordinals": sorted(rule.ordinals), "random": rule.rng is not None}
                 for rule in self._rules
             ]
 
