@@ -163,6 +163,25 @@ def test_ids_are_escaped_as_one_path_segment(openai_server: MockServer) -> None:
     with pytest.raises(Exception):
         client.models.retrieve("../files?x=1")
     assert openai_server.journal.last().target == "/v1/models/..%2Ffiles%3Fx%3D1"
+    # A dot-segment would be normalized away and reach another route (the model list): refused, as
+    # the official SDK refuses it, before anything is sent.
+    sent = openai_server.journal.count()
+    for dots in (".", ".."):
+        with pytest.raises(ValueError, match="dot-segment"):
+            client.models.retrieve(dots)
+    assert openai_server.journal.count() == sent
+
+
+def test_text_without_a_utf8_form_is_sent_escaped_and_the_server_refuses_it(openai_server: MockServer) -> None:
+    """A lone surrogate in a message is sent as a JSON escape, as the official SDK sends it (not a
+    UnicodeEncodeError here); the mock server answers 400, never a 500."""
+    from openai_urllib3 import BadRequestError
+
+    client = client_for(openai_server)
+    with pytest.raises(BadRequestError, match="surrogate"):
+        client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "half \ud800 a pair"}])
+    assert b"\\ud800" in openai_server.journal.last().raw_body
+    openai_server.check()
 
 
 def test_environment_variables(openai_server: MockServer, monkeypatch: pytest.MonkeyPatch) -> None:

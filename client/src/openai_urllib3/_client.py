@@ -36,6 +36,7 @@ __all__ = ["DEFAULT_TIMEOUT", "OpenAI"]
 
 # One encoder for every request body: json.dumps with options builds a new one per call.
 _BODY_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=json_default)
+_ASCII_BODY_ENCODER = json.JSONEncoder(separators=(",", ":"), default=json_default)
 
 _T = TypeVar("_T")
 
@@ -458,7 +459,12 @@ class OpenAI(ResourcesMixin):
                 if not isinstance(body, Mapping):
                     raise TypeError("extra_body can only be merged into a JSON object body")
                 body = deep_merge(body, extra_body)
-            payload = _BODY_ENCODER.encode(body).encode("utf-8")
+            try:
+                payload = _BODY_ENCODER.encode(body).encode("utf-8")
+            except UnicodeEncodeError:
+                # Text with a lone surrogate has no UTF-8 form; as JSON escapes it is still sent,
+                # as the official SDK sends it (the API decides what it means).
+                payload = _ASCII_BODY_ENCODER.encode(body).encode("ascii")
         else:
             payload = None
             del headers["Content-Type"]

@@ -9,6 +9,7 @@ ending the thread that parses them with a ``RecursionError``.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 __all__ = ["MAX_JSON_DEPTH", "loads"]
@@ -39,8 +40,9 @@ def loads(text: str | bytes) -> Any:
     """``text`` as JSON; ``ValueError`` (``UnicodeDecodeError`` for bytes that are not UTF-8) when it
     is not JSON, or nests too deep."""
     too_deep = ValueError(f"the document nests arrays and objects more than {MAX_JSON_DEPTH} deep")
+    document = text.decode("utf-8") if isinstance(text, (bytes, bytearray)) else text
     try:
-        value = json.loads(text.decode("utf-8") if isinstance(text, (bytes, bytearray)) else text, parse_constant=_refuse_constant)
+        value = json.loads(document, parse_constant=_refuse_constant)
     except RecursionError:
         raise too_deep from None
     except ValueError as error:
@@ -50,4 +52,26 @@ def loads(text: str | bytes) -> Any:
         raise
     if isinstance(value, (dict, list)) and _deeper_than(value, MAX_JSON_DEPTH):
         raise too_deep
+    if "\\u" in document and _lone_surrogate(value):
+        # Escapes such as "\ud800" alone parse but name no character: nothing could store or
+        # answer them (they have no UTF-8 form), so the document is refused as malformed.
+        raise ValueError("a string holds a lone UTF-16 surrogate escape, which is not a character")
     return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _lone_surrogate(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if not item.isascii() and _SURROGATE.search(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
