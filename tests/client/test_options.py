@@ -295,3 +295,30 @@ def test_admin_calls_send_the_admin_key_as_the_official_sdk_does(openai_server: 
     assert openai_server.journal.last().headers["authorization"] == f"Bearer {admin_key}"
     with pytest.raises(Exception, match="No API key"):
         OpenAI(base_url=openai_server.url, trust_env=False)
+
+
+def test_a_key_or_header_that_is_not_valid_http_is_refused_without_showing_it(openai_server: MockServer) -> None:
+    """A key read from a file with its newline is refused when the client is made, naming the
+    mistake and never quoting the key; a bad credential header set later is refused the same way."""
+    from openai_urllib3 import OpenAIError
+
+    key = "sk-" + "proj-" + "K" * 24
+    for make in (
+        lambda: OpenAI(api_key=key + "\n", base_url=openai_server.url),
+        lambda: OpenAI(api_key=lambda: key + "\r\nX-Injected: 1", base_url=openai_server.url),
+        lambda: OpenAI(api_key=key, base_url=openai_server.url).with_options(admin_api_key=" " + key),
+    ):
+        with pytest.raises(OpenAIError, match="not shown") as caught:
+            make()
+        assert key not in str(caught.value)
+
+    def bad_credential(request: Request, call_next: Any) -> Response:
+        request.headers["Authorization"] = f"Bearer {key}\nX-Injected: 1"
+        return call_next(request)
+
+    client = OpenAI(api_key=key, base_url=openai_server.url, middleware=[bad_credential], max_retries=0)
+    with pytest.raises(ValueError, match="Authorization") as refused:
+        client.models.list()
+    assert key not in str(refused.value) and openai_server.journal.count() == 0
+    with pytest.raises(ValueError, match="X-Note"):
+        OpenAI(api_key=key, base_url=openai_server.url).models.list(extra_headers={"X-Note": "two\nlines"})

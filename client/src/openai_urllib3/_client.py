@@ -153,6 +153,8 @@ class OpenAI(ResourcesMixin):
             raise TypeError(f"api_key must be a str or a function returning one, got {type(api_key).__name__}")
         if admin_api_key is not None and not isinstance(admin_api_key, str):
             raise TypeError(f"admin_api_key must be a str, got {type(admin_api_key).__name__}")
+        _check_key(api_key, "api_key")
+        _check_key(admin_api_key, "admin_api_key")
         if data_residency is not None:
             base_url = regional_base_url(data_residency, base_url=base_url, websocket_base_url=websocket_base_url)
         if base_url is None:
@@ -300,6 +302,9 @@ class OpenAI(ResourcesMixin):
         ``middleware`` is appended after this client's.
         """
         old = self._config
+        if isinstance(api_key, str):
+            _check_key(api_key, "api_key")
+        _check_key(admin_api_key, "admin_api_key")
         if data_residency is not None:
             base_url = regional_base_url(data_residency, base_url=base_url, websocket_base_url=None)
         copy = object.__new__(type(self))
@@ -574,4 +579,12 @@ def _key_from(provider: Callable[[], str]) -> str:
     key = provider()
     if not isinstance(key, str) or not key:
         raise OpenAIError(f"The api_key function returned {type(key).__name__ if not isinstance(key, str) else 'an empty string'}, not a key")
+    _check_key(key, "The key the api_key function returned")
     return key
+
+
+def _check_key(key: str | None, what: str) -> None:
+    """A key that cannot be a header value is refused here, without quoting it (the HTTP library's
+    error would show the whole key)."""
+    if key and (not key.isprintable() or key != key.strip()):
+        raise OpenAIError(f"{what} has a line break, a control character or spaces around it (the key is not shown); a key read from a file may end with a newline")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import socket
 import ssl
 import time
@@ -25,6 +26,7 @@ from ._exceptions import APIConnectionError, APITimeoutError, ResponseTooLargeEr
 from ._http import Headers, Request, Response
 from ._pool_ledger import PoolLedger
 from ._proxy import proxy_for
+from ._redact import SENSITIVE_HEADERS
 from ._types import NOT_GIVEN, NotGiven, Timeout
 
 __all__ = ["Transport", "Urllib3Transport"]
@@ -42,6 +44,21 @@ class Transport(Protocol):
     def handle_request(self, request: Request) -> Response: ...
 
     def close(self) -> None: ...
+
+
+def _bad_header_message(headers: Mapping[str, str]) -> str:
+    for name, value in headers.items():
+        if not _HEADER_NAME.fullmatch(name):
+            return f"Header name {name!r} is not a valid HTTP header name"
+        if _BAD_HEADER_VALUE.search(str(value)):
+            if name.lower() in SENSITIVE_HEADERS:
+                return f"Header {name!r} holds a line break or another control character (its value is not shown); a key read from a file may end with a newline"
+            return f"Header {name!r} holds a line break or another control character: {value!r}"
+    return "A request header is not valid HTTP"
+
+
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_BAD_HEADER_VALUE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
 def _translate(error: BaseException, request: Request) -> APIConnectionError:
@@ -292,6 +309,11 @@ class Urllib3Transport:
                 raw, counted = self._open_blocking(manager, request, send)
         except _LOW_LEVEL_ERRORS as error:
             raise _translate(error, request) from error
+        except ValueError as error:
+            if "header" not in str(error).lower():
+                raise
+            # http.client's message quotes the value, which may be a credential.
+            raise ValueError(_bad_header_message(headers)) from None
         response = Urllib3Response(raw, request, self.max_response_bytes)
         if self._ledger is not None and counted:
             response._on_release = self._ledger.take(self._origin(request.url))
