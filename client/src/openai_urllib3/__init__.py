@@ -51,6 +51,7 @@ from ._webhooks import InvalidWebhookSignatureError, Webhooks
 
 if TYPE_CHECKING:
     from ._assistant_stream import AssistantEventHandler, AssistantStreamManager
+    from ._async_client import AsyncAzureOpenAI, AsyncOpenAI, AsyncPage, AsyncStream
     from ._azure import AzureOpenAI
     from ._chat_accumulator import ChatCompletionAccumulator, FinishedContent, FinishedRefusal, FinishedToolCall
     from ._chat_stream import ChatCompletionStream
@@ -61,6 +62,10 @@ if TYPE_CHECKING:
 _LAZY = {
     "AssistantEventHandler": "._assistant_stream",
     "AssistantStreamManager": "._assistant_stream",
+    "AsyncAzureOpenAI": "._async_client",
+    "AsyncOpenAI": "._async_client",
+    "AsyncPage": "._async_client",
+    "AsyncStream": "._async_client",
     "AzureOpenAI": "._azure",
     "ChatCompletionAccumulator": "._chat_accumulator",
     "ChatCompletionStream": "._chat_stream",
@@ -115,6 +120,10 @@ __all__ = [
     "APITimeoutError",
     "AssistantEventHandler",
     "AssistantStreamManager",
+    "AsyncAzureOpenAI",
+    "AsyncOpenAI",
+    "AsyncPage",
+    "AsyncStream",
     "AuthenticationError",
     "AzureOpenAI",
     "BadRequestError",

@@ -60,6 +60,7 @@ class _Events:
     """One namespace of client events (``connection.response``); calling a leaf sends its event."""
 
     __slots__ = ("_connection", "_names", "_prefix")
+    sends_events = True  # its leaves do I/O: the async client awaits them
 
     def __init__(self, connection: RealtimeConnection, prefix: str, names: Mapping[str, Any]) -> None:
         self._connection = connection
