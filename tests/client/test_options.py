@@ -322,3 +322,35 @@ def test_a_key_or_header_that_is_not_valid_http_is_refused_without_showing_it(op
     assert key not in str(refused.value) and openai_server.journal.count() == 0
     with pytest.raises(ValueError, match="X-Note"):
         OpenAI(api_key=key, base_url=openai_server.url).models.list(extra_headers={"X-Note": "two\nlines"})
+
+
+def test_an_ssl_context_gives_mutual_tls_to_https_and_realtime(tmp_path: Any) -> None:
+    """``OpenAI(ssl_context=...)``: a server that asks for a client certificate is reached over
+    HTTPS and ``wss://`` with the one in the context, and refused without it."""
+    import ssl
+
+    from openai_urllib3 import APIConnectionError
+
+    from ..tls import certificate
+
+    server_cert, server_key = certificate(tmp_path, "server")
+    client_cert, client_key = certificate(tmp_path, "client")
+    serving = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    serving.load_cert_chain(server_cert, server_key)
+    serving.verify_mode = ssl.CERT_REQUIRED
+    serving.load_verify_locations(client_cert)
+    server = MockServer()
+    server.ssl_context = serving
+    with server:
+        mutual = ssl.create_default_context(cafile=str(server_cert))
+        mutual.load_cert_chain(client_cert, client_key)
+        client = OpenAI(api_key="sk-mtls", base_url=server.url, ssl_context=mutual, max_retries=0, trust_env=False)
+        assert client.models.retrieve("gpt-4o").id == "gpt-4o"
+        with client.realtime.connect(model="gpt-realtime") as connection:
+            connection.session.update(session={"type": "realtime", "output_modalities": ["text"]})
+            assert connection.recv().type == "session.created"
+        anonymous = OpenAI(api_key="sk-mtls", base_url=server.url, ca_certs=str(server_cert), max_retries=0, trust_env=False)
+        with pytest.raises(APIConnectionError):
+            anonymous.models.retrieve("gpt-4o")
+    with pytest.raises(TypeError, match="ssl_context"):
+        OpenAI(api_key="sk-mtls", ssl_context="not a context")  # type: ignore[arg-type]

@@ -15,23 +15,9 @@ import pytest
 
 from openai_harness import MockServer
 
+from ..tls import certificate
+
 NODE_DIR = pathlib.Path(__file__).resolve().parents[1] / "node"
-
-
-def _certificate(tmp_path: pathlib.Path) -> tuple[pathlib.Path, pathlib.Path]:
-    openssl = shutil.which("openssl")
-    if openssl is None:
-        pytest.skip("no openssl to make the test's certificate")
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    made = subprocess.run(
-        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    if made.returncode != 0:
-        pytest.skip(f"openssl could not make a certificate: {made.stderr[-300:]}")
-    return cert, key
 
 
 def test_the_node_sdk_runs_a_realtime_turn(tmp_path: pathlib.Path) -> None:
@@ -40,7 +26,7 @@ def test_the_node_sdk_runs_a_realtime_turn(tmp_path: pathlib.Path) -> None:
         pytest.skip("no Node.js installed")
     if not (NODE_DIR / "node_modules" / "openai").is_dir() or not (NODE_DIR / "node_modules" / "ws").is_dir():
         pytest.skip(f"the Node SDK is not installed: npm install --prefix {NODE_DIR} (.ci/run does)")
-    cert, key = _certificate(tmp_path)
+    cert, key = certificate(tmp_path)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
     server = MockServer()
@@ -68,7 +54,7 @@ def test_serve_takes_a_certificate_and_refuses_half_of_one(tmp_path: pathlib.Pat
     import time
     import urllib.request
 
-    cert, key = _certificate(tmp_path)
+    cert, key = certificate(tmp_path)
     refused = subprocess.run([sys.executable, "-m", "openai_harness", "serve", "--tls-cert", str(cert)], capture_output=True, text=True, timeout=60)
     assert refused.returncode == 2 and "--tls-cert and --tls-key go together" in refused.stderr and "Traceback" not in refused.stderr
     process = subprocess.Popen([sys.executable, "-m", "openai_harness", "serve", "--tls-cert", str(cert), "--tls-key", str(key), "-q"], stdout=subprocess.PIPE, text=True)

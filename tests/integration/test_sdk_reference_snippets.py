@@ -22,7 +22,7 @@ GUIDES = ("openai-python-README.md", "openai-python-helpers.md")
 # What the README's "Differences from the official SDK" says is not built, by what a snippet uses.
 DOCUMENTED_DIFFERENCES = {
     "workload_identity": "workload identity credentials are not built",
-    "http_client": "http_client takes an httpx / aiohttp client, which this client does not use (transport=)",
+    "http_client": "http_client takes an httpx / aiohttp client, which this client does not use (proxy=, ssl_context=, transport=)",
 }
 
 def _snippets() -> list[tuple[str, str]]:

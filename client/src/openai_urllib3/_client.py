@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import ssl
 import time
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, TypeVar
 
@@ -113,6 +114,7 @@ class OpenAI(ResourcesMixin):
         pool_maxsize: int = 20,
         pool_block: bool = False,
         ca_certs: str | None = None,
+        ssl_context: ssl.SSLContext | None = None,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         transport: Transport | None = None,
         sleep: Callable[[float], None] = time.sleep,
@@ -130,6 +132,8 @@ class OpenAI(ResourcesMixin):
         official SDK does, else ``api_key``; a client may have only one of the two. ``sleep``, ``random`` and ``clock`` drive retry backoff and
         exist so tests never wait. A response body (or one stream event) larger than
         ``max_response_bytes`` (1 GiB; ``None`` for no limit) raises ``ResponseTooLargeError``.
+        ``ssl_context`` sets TLS for HTTPS and Realtime sessions (mutual TLS: load a client
+        certificate into it; a private CA), in place of ``ca_certs``.
         ``websocket_base_url`` is where Realtime sessions open (default: the base URL, as ``ws(s)://``).
         ``data_residency`` (``"eu"``, ``"us"``, ...) picks the API's regional endpoint instead of a base URL.
         """
@@ -170,6 +174,7 @@ class OpenAI(ResourcesMixin):
             pool_maxsize=pool_maxsize,
             pool_block=pool_block,
             ca_certs=ca_certs,
+            ssl_context=ssl_context,
             max_response_bytes=max_response_bytes,
         )
         env_logging = middleware_from_env(environ.get("OPENAI_LOG"))

@@ -340,7 +340,8 @@ class RealtimeConnectionManager:
             else:
                 sock = socket.create_connection((host, port), timeout=timeout.connect if timeout is not None else None)
             if parts.scheme == "wss":
-                context = ssl.create_default_context(cafile=getattr(self._client.transport, "ca_certs", None))  # the client's CA file, as HTTPS uses
+                # The client's TLS settings, as HTTPS uses them: its context, else its CA file.
+                context = getattr(self._client.transport, "ssl_context", None) or ssl.create_default_context(cafile=getattr(self._client.transport, "ca_certs", None))
                 sock = context.wrap_socket(sock, server_hostname=host)
         except TimeoutError as error:
             raise APITimeoutError(request) from error

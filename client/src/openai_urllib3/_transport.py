@@ -218,6 +218,7 @@ class Urllib3Transport:
         ca_certs: str | None = None,
         cert_file: str | None = None,
         key_file: str | None = None,
+        ssl_context: ssl.SSLContext | None = None,
         environ: Mapping[str, str] | None = None,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
@@ -228,6 +229,9 @@ class Urllib3Transport:
         self.max_response_bytes = max_response_bytes
         self.ca_certs = ca_certs
         """The CA bundle HTTPS (and a Realtime session's TLS) trusts; ``None``: the system's."""
+        self.ssl_context = ssl_context
+        """The TLS settings HTTPS and Realtime sessions use, when given (a client certificate for
+        mutual TLS, a private CA, a minimum version); it takes the place of ``ca_certs``."""
         self._pool_kwargs: dict[str, Any] = {
             "num_pools": pool_connections,
             "maxsize": pool_maxsize,
@@ -241,6 +245,10 @@ class Urllib3Transport:
         if cert_file is not None:
             self._pool_kwargs["cert_file"] = cert_file
             self._pool_kwargs["key_file"] = key_file
+        if ssl_context is not None:
+            if not isinstance(ssl_context, ssl.SSLContext):
+                raise TypeError(f"ssl_context must be an ssl.SSLContext, got {type(ssl_context).__name__}")
+            self._pool_kwargs["ssl_context"] = ssl_context
         self._direct = urllib3.PoolManager(**self._pool_kwargs)
         self._explicit_proxy = proxy
         self._environ = environ if environ is not None else (os.environ if trust_env else {})
