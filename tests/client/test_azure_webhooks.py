@@ -132,3 +132,25 @@ def test_a_tampered_body_is_refused_and_the_secret_can_come_from_the_environment
     with pytest.raises(InvalidWebhookSignatureError):
         OpenAI(api_key="sk-x").webhooks.unwrap(PAYLOAD.replace("batch_1", "batch_2"), headers)
     assert OpenAI(api_key="sk-x").webhooks.unwrap(PAYLOAD, headers).type == "batch.completed"
+
+
+@pytest.mark.parametrize("which", ["openai_urllib3", "openai"])
+def test_the_mock_server_answers_azure_paths_as_the_api(openai_server: MockServer, which: str) -> None:
+    """Nothing scripted: an Azure client's deployment and resource paths reach the same emulation
+    (the deployment names the model when the body does not)."""
+    module = pytest.importorskip("openai") if which == "openai" else None
+    make = module.AzureOpenAI if module is not None else AzureOpenAI
+    client = make(azure_endpoint=openai_server.root_url, api_version="2024-10-21", api_key="azure-key-123", max_retries=0)
+    reply = client.chat.completions.create(model="my-gpt", messages=[{"role": "user", "content": "hi"}])
+    assert reply.choices[0].message.content == "You said: hi"
+    streamed = client.chat.completions.create(model="my-gpt", messages=[{"role": "user", "content": "one two"}], stream=True)
+    assert "".join(chunk.choices[0].delta.content or "" for chunk in streamed if chunk.choices) == "You said: one two"
+    uploaded = client.files.create(file=("a.jsonl", b"{}\n"), purpose="batch")
+    assert uploaded.id in [file.id for file in client.files.list()]
+    assert len(client.embeddings.create(model="embedder", input="x").data) == 1
+    pinned = make(azure_endpoint=openai_server.root_url, azure_deployment="fixed", api_version="2024-10-21", api_key="azure-key-123", max_retries=0)
+    assert pinned.chat.completions.create(model="ignored", messages=[{"role": "user", "content": "pinned"}]).choices[0].message.content == "You said: pinned"
+    paths = [entry.path for entry in openai_server.journal.all()]
+    assert "/openai/deployments/my-gpt/chat/completions" in paths and "/openai/files" in paths and "/openai/deployments/fixed/chat/completions" in paths
+    assert all(entry.status == 200 for entry in openai_server.journal.all())
+    openai_server.check()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Pattern
 
-__all__ = ["API_PREFIX", "RoutePattern", "api_path"]
+__all__ = ["API_PREFIX", "RoutePattern", "api_path", "azure_api_path"]
 
 API_PREFIX = "/v1"
 _METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "*"})
@@ -22,6 +22,20 @@ def api_path(path: str) -> str:
     if path.startswith(API_PREFIX + "/"):
         return path[len(API_PREFIX) :]
     return path
+
+
+def azure_api_path(path: str) -> tuple[str, str | None]:
+    """An Azure OpenAI path as the API path it stands for, and its deployment:
+    ``/openai/deployments/{d}/chat/completions`` -> (``/chat/completions``, ``d``),
+    ``/openai/files`` -> (``/files``, None); any other path as it is."""
+    if not path.startswith("/openai/"):
+        return path, None
+    rest = path[len("/openai") :]
+    if rest.startswith("/deployments/"):
+        deployment, _, tail = rest[len("/deployments/") :].partition("/")
+        if deployment and tail:
+            return "/" + tail, deployment
+    return rest, None
 
 
 class RoutePattern:

@@ -14,6 +14,7 @@ from ._journal import Journal, JournalEntry
 from ._limits import ServerLimits
 from ._loopback import LoopbackServer
 from ._replies import RawReply, ReplyFunction, ScriptedReply, raw_reply
+from ._routes import azure_api_path
 from ._schedule import FaultSchedule
 from ._state import State, clock_seconds
 
@@ -279,9 +280,14 @@ class MockServer(LoopbackServer):
         from ._spec import spec_index
 
         spec = spec_index()
-        found = spec.find(request.method, request.path, beta=request.q("beta") == "true")
+        # Azure OpenAI's paths (what AzureOpenAI clients send) are the API's under /openai, the
+        # deployment in the path naming the model; they are answered as the API's own.
+        path, deployment = azure_api_path(request.path)
+        if deployment is not None and isinstance(request.body, dict):
+            request.body.setdefault("model", deployment)
+        found = spec.find(request.method, path, beta=request.q("beta") == "true")
         operation, path_params = found if isinstance(found, tuple) else (None, {})
-        resolved = self.router.resolve(request.method, request.path)
+        resolved = self.router.resolve(request.method, path)
         if isinstance(resolved, Reply) and operation is None:
             if scripted is not None:
                 raise TypeError(f"A {type(scripted).__name__} was scripted for {request.method} {request.path}, which the server does not know")
