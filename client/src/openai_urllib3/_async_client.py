@@ -24,6 +24,7 @@ from typing import Any, Callable, Generic, Mapping, TypeVar
 
 from ._binary import BinaryResponse
 from ._client import OpenAI
+from ._client_views import ResponseModeView
 from ._models import BaseModel
 from ._pagination import BasePage
 from ._resource import SyncAPIResource
@@ -91,7 +92,7 @@ def _is_namespace(value: Any) -> bool:
     return (
         isinstance(value, SyncAPIResource)
         or module.startswith("openai_urllib3.resources")
-        or kind.__name__ == "ResponseModeView"
+        or isinstance(value, ResponseModeView)
         or getattr(kind, "sends_events", False)
     )
 

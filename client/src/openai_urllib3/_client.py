@@ -155,8 +155,6 @@ class OpenAI(ResourcesMixin):
         api_key = _key_from(api_key_provider) if api_key_provider is not None else (api_key or "")
         if not isinstance(api_key, str):
             raise TypeError(f"api_key must be a str or a function returning one, got {type(api_key).__name__}")
-        if admin_api_key is not None and not isinstance(admin_api_key, str):
-            raise TypeError(f"admin_api_key must be a str, got {type(admin_api_key).__name__}")
         _check_key(api_key, "api_key")
         _check_key(admin_api_key, "admin_api_key")
         if data_residency is not None:
@@ -591,5 +589,7 @@ def _key_from(provider: Callable[[], str]) -> str:
 def _check_key(key: str | None, what: str) -> None:
     """A key that cannot be a header value is refused here, without quoting it (the HTTP library's
     error would show the whole key)."""
+    if key is not None and not isinstance(key, str):
+        raise TypeError(f"{what} must be a str, got {type(key).__name__}")
     if key and (not key.isprintable() or key != key.strip()):
         raise OpenAIError(f"{what} has a line break, a control character or spaces around it (the key is not shown); a key read from a file may end with a newline")

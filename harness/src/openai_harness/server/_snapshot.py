@@ -113,7 +113,7 @@ def load_state(state: State, source: dict[str, Any] | str | pathlib.Path) -> Non
 def _load_export(state: State, data: dict[str, Any]) -> None:
     """Restore an export, all or nothing: every part is read before the state changes."""
     try:
-        clock_offset = _number(data["clock_offset"], "clock_offset")
+        clock_offset = clock_seconds(data["clock_offset"], "clock_offset")
         durations = _durations(data.get("durations") or {})
         rng = _tuple(data["rng"])
         models = {model["id"]: model for model in _list(data["models"], "models")}
@@ -144,7 +144,7 @@ def _load_export(state: State, data: dict[str, Any]) -> None:
 def _check_seed(data: dict[str, Any]) -> None:
     """Refuse a seed that does not fit its documented shape, naming the first problem."""
     if "clock_offset" in data:
-        _number(data["clock_offset"], "clock_offset")
+        clock_seconds(data["clock_offset"], "clock_offset")
     _durations(data.get("durations") or {})
     for index, model in enumerate(_list(data.get("models") or [], "models")):
         where = f"models[{index}]"
@@ -187,10 +187,6 @@ def _text(value: Any, where: str, *, empty: bool = False) -> str:
     return value
 
 
-def _number(value: Any, where: str) -> float:
-    return clock_seconds(value, where)
-
-
 def _durations(value: Any) -> dict[str, float]:
     if not isinstance(value, dict):
         raise ValueError(f"durations must be a mapping of status name to seconds, got {type(value).__name__}")
@@ -199,7 +195,7 @@ def _durations(value: Any) -> dict[str, float]:
     unknown = set(value) - set(DEFAULT_DURATIONS)
     if unknown:
         raise ValueError(f"Unknown duration(s) {sorted(unknown)}; the server times {', '.join(sorted(DEFAULT_DURATIONS))}")
-    durations = {name: _number(seconds, f"durations.{name}") for name, seconds in value.items()}
+    durations = {name: clock_seconds(seconds, f"durations.{name}") for name, seconds in value.items()}
     return durations
 
 
